@@ -1,0 +1,136 @@
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "base/clock.hpp"
+#include "base/id.hpp"
+#include "base/json.hpp"
+#include "base/log.hpp"
+#include "base/result.hpp"
+
+namespace ruche {
+namespace {
+
+TEST(Clock, FormatsAndParsesIso8601) {
+  EXPECT_EQ(format_iso8601(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(format_iso8601(1'798'761'600'123), "2027-01-01T00:00:00.123Z");
+  std::int64_t t = 0;
+  ASSERT_TRUE(parse_iso8601("2027-01-01T00:00:00.123Z", t));
+  EXPECT_EQ(t, 1'798'761'600'123);
+  ASSERT_TRUE(parse_iso8601("2027-01-01", t));
+  EXPECT_EQ(t, 1'798'761'600'000);
+  ASSERT_TRUE(parse_iso8601("2027-01-01T02:00:00+02:00", t));
+  EXPECT_EQ(t, 1'798'761'600'000);
+  EXPECT_EQ(format_iso8601(-1), "1969-12-31T23:59:59.999Z");
+}
+
+TEST(Clock, RejectsMalformedTimestamps) {
+  std::int64_t t = 0;
+  for (const char* bad : {"", "2027", "2027-13-01", "2027-02-30", "2027-01-01T10:00",
+                          "2027-01-01T25:00:00Z", "2027-01-01T10:00:00Zjunk", "abcd-ef-gh"}) {
+    EXPECT_FALSE(parse_iso8601(bad, t)) << bad;
+  }
+}
+
+TEST(Clock, ManualClockMovesOnlyWhenTold) {
+  ManualClock c(1000);
+  EXPECT_EQ(c.now_ms(), 1000);
+  c.advance_ms(500);
+  EXPECT_EQ(c.now_ms(), 1500);
+}
+
+TEST(Id, ValidatesShape) {
+  EXPECT_TRUE(is_id("0123456789abcdefghjkmnpqrs"));
+  EXPECT_FALSE(is_id("0123456789abcdefghjkmnpqr"));     // too short
+  EXPECT_FALSE(is_id("0123456789abcdefghjkmnpqrI"));    // upper case
+  EXPECT_FALSE(is_id("0123456789abcdefghjkmnpq/."));    // punctuation
+  EXPECT_FALSE(is_id("0123456789abcdefghjkmnpqru"));    // 'u' not in the alphabet
+  UserId a("x"), b("x");
+  EXPECT_EQ(a, b);
+}
+
+TEST(Json, ReadsTypedFieldsWithBounds) {
+  auto in = json::In::parse(R"({"name":"Équipe","n":5,"on":true,"mods":["chat","files"]})");
+  ASSERT_TRUE(in);
+  EXPECT_EQ(in->string("name", {.min = 1, .max = 50}), "Équipe");
+  EXPECT_EQ(in->integer("n", 0, 10), 5);
+  EXPECT_TRUE(in->boolean("on"));
+  EXPECT_EQ(in->string_list("mods").size(), 2u);
+  EXPECT_FALSE(in->opt_string("absent").has_value());
+  EXPECT_TRUE(in->ok());
+}
+
+TEST(Json, FirstErrorNamesTheField) {
+  auto in = json::In::parse(R"({"name":12,"n":"x"})");
+  ASSERT_TRUE(in);
+  (void)in->string("name");
+  (void)in->integer("n", 0, 10);
+  ASSERT_FALSE(in->ok());
+  EXPECT_EQ(in->error().code, Errc::invalid);
+  EXPECT_NE(in->error().message.find("name"), std::string::npos);
+}
+
+TEST(Json, RejectsBadDocuments) {
+  EXPECT_FALSE(json::In::parse("[1,2]"));
+  EXPECT_FALSE(json::In::parse("{"));
+  EXPECT_FALSE(json::In::parse("{} trailing"));
+  EXPECT_FALSE(json::In::parse(""));
+  EXPECT_TRUE(json::In::parse("", /*empty_ok=*/true));
+  std::string deep(100, '[');
+  deep += std::string(100, ']');
+  EXPECT_FALSE(json::parse(deep));
+  EXPECT_FALSE(json::In::parse("{\"a\":\"\xff\xfe\"}"));  // invalid UTF-8
+}
+
+TEST(Json, EnforcesStringAndListBounds) {
+  auto in = json::In::parse(R"({"s":"a\nb","l":["a","b","c"],"e":""})");
+  ASSERT_TRUE(in);
+  (void)in->string("s");
+  EXPECT_FALSE(in->ok());  // control character in a single-line field
+  auto in2 = json::In::parse(R"({"l":["a","b","c"]})");
+  (void)in2->string_list("l", {.max_items = 2});
+  EXPECT_FALSE(in2->ok());
+  auto in3 = json::In::parse(R"({"e":""})");
+  (void)in3->string("e", {.min = 1});
+  EXPECT_FALSE(in3->ok());
+}
+
+TEST(Log, EscapesControlCharacters) {
+  std::string out;
+  log::append_json_escaped(out, "a\"b\\c\n\x01");
+  EXPECT_EQ(out, "a\\\"b\\\\c\\n\\u0001");
+}
+
+TEST(Log, WritesOneJsonLine) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  log::set_fd(fds[1]);
+  log::info("hello", {{"n", 3}, {"s", "x\"y"}, {"b", true}});
+  log::set_fd(2);
+  close(fds[1]);
+  char buf[512];
+  ssize_t n = read(fds[0], buf, sizeof buf);
+  close(fds[0]);
+  ASSERT_GT(n, 0);
+  std::string line(buf, static_cast<std::size_t>(n));
+  auto v = json::parse(line.substr(0, line.size() - 1));
+  ASSERT_TRUE(v) << line;
+  EXPECT_EQ(v->at("msg").as_string(), "hello");
+  EXPECT_EQ(v->at("n").as_int64(), 3);
+  EXPECT_EQ(v->at("s").as_string(), "x\"y");
+}
+
+Result<int> twice(Result<int> r) {
+  RUCHE_TRY(int v, std::move(r));
+  return v * 2;
+}
+
+TEST(Result, TryPropagatesErrors) {
+  EXPECT_EQ(*twice(21), 42);
+  auto e = twice(fail(Errc::not_found, "gone"));
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().code, Errc::not_found);
+  EXPECT_EQ(e.error().api_code(), "not_found");
+}
+
+}  // namespace
+}  // namespace ruche

@@ -1,0 +1,202 @@
+// The Database interface: SQL over SQLite (embedded default) or PostgreSQL
+// (scale-out), with the same calls and the same SQL where possible.
+//
+// SQL uses PostgreSQL-style placeholders ($1, $2, ...) on both backends; the
+// SQLite backend rewrites them. Integers are 64-bit, times are BIGINT Unix
+// milliseconds, ids are TEXT, booleans are INTEGER 0/1, binary data is
+// BLOB/BYTEA (db::Bytes). Backend-specific SQL (full-text search) branches on
+// Conn::backend().
+//
+// Threads: every call blocks; call from worker threads, never from an I/O
+// thread. Database is thread-safe; a Conn is used by one thread at a time and
+// only inside the read()/write() callback that received it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+#include "base/function_ref.hpp"
+#include "base/id.hpp"
+#include "base/result.hpp"
+
+namespace ruche::db {
+
+enum class Backend { sqlite, postgres };
+std::string_view backend_name(Backend b);
+
+// Binary data, as a parameter or a column (BLOB / BYTEA).
+struct Bytes {
+  std::string data;
+  friend bool operator==(const Bytes&, const Bytes&) = default;
+};
+
+// One statement parameter. Converts implicitly from the usual C++ values;
+// an empty optional binds NULL.
+class Param {
+ public:
+  using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string_view, const Bytes*>;
+
+  Param(std::nullptr_t) : v_(nullptr) {}  // NOLINT
+  Param(bool b) : v_(static_cast<std::int64_t>(b ? 1 : 0)) {}  // NOLINT
+  template <class I>
+    requires std::is_integral_v<I> && (!std::is_same_v<I, bool>)
+  Param(I i) : v_(static_cast<std::int64_t>(i)) {}  // NOLINT
+  Param(double d) : v_(d) {}  // NOLINT
+  Param(std::string_view s) : v_(s) {}  // NOLINT
+  Param(const std::string& s) : v_(std::string_view(s)) {}  // NOLINT
+  Param(const char* s) : v_(std::string_view(s)) {}  // NOLINT
+  Param(const Bytes& b) : v_(&b) {}  // NOLINT
+  template <class Tag>
+  Param(const Id<Tag>& id) : v_(std::string_view(id.str())) {}  // NOLINT
+  template <class T>
+  Param(const std::optional<T>& o) : Param(o ? Param(*o) : Param(nullptr)) {}  // NOLINT
+
+  const Value& value() const { return v_; }
+
+ private:
+  Value v_;
+};
+
+// Parameters live only for the duration of the call that receives them.
+using Params = std::initializer_list<Param>;
+
+// One result value. Text and blobs are owned copies.
+using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string, Bytes>;
+
+// One result row. Accessors check the index and the type; a mismatch is a
+// programming error and aborts in debug builds, returns a default otherwise.
+// Integers read from a text column (PostgreSQL NUMERIC, COUNT) are converted.
+class Row {
+ public:
+  Row() = default;
+  explicit Row(std::vector<Value> values) : values_(std::move(values)) {}
+
+  std::size_t size() const { return values_.size(); }
+  bool is_null(std::size_t i) const;
+  std::int64_t i64(std::size_t i) const;
+  double f64(std::size_t i) const;
+  const std::string& text(std::size_t i) const;
+  const Bytes& bytes(std::size_t i) const;
+  bool boolean(std::size_t i) const { return i64(i) != 0; }
+  std::optional<std::int64_t> opt_i64(std::size_t i) const;
+  std::optional<std::string> opt_text(std::size_t i) const;
+  const Value& value(std::size_t i) const { return values_.at(i); }
+
+ private:
+  std::vector<Value> values_;
+};
+
+using Rows = std::vector<Row>;
+
+// Failures map to Errc: a unique/foreign-key/check violation -> conflict;
+// busy, locked, lost connection, pool exhausted -> unavailable; disk full ->
+// insufficient_storage; anything else -> internal. Messages never contain
+// parameter values.
+class Conn {
+ public:
+  virtual ~Conn() = default;
+  virtual Backend backend() const = 0;
+
+  // Runs one statement and returns every row it produced (RETURNING included).
+  virtual Result<Rows> query(std::string_view sql, Params params = {}) = 0;
+  // Runs one statement and returns the number of rows it changed.
+  virtual Result<std::int64_t> exec(std::string_view sql, Params params = {}) = 0;
+  // Runs one statement and calls `fn` for each row as it is read, without
+  // holding them all; `fn` returns false to stop early.
+  virtual Result<void> each(std::string_view sql, Params params,
+                            FunctionRef<bool(const Row&)> fn) = 0;
+  // Runs a script of several statements with no parameters (migrations).
+  virtual Result<void> exec_script(std::string_view sql) = 0;
+
+  // Zero or one row; more than one is Errc::internal.
+  Result<std::optional<Row>> query_one(std::string_view sql, Params params = {});
+
+  // Inside write(): `fn` runs once, after the transaction commits durably,
+  // on the committing thread, in commit order. Discarded if the write (or,
+  // under group commit, its savepoint) rolls back. Inside read(): ignored.
+  virtual void on_commit(std::function<void()> fn) = 0;
+};
+
+struct Config {
+  Backend backend = Backend::sqlite;
+  std::string sqlite_path;              // file path; created if absent
+  std::string postgres_dsn;             // libpq connection string
+  int readers = 4;                      // SQLite reader connections
+  int pool_size = 8;                    // PostgreSQL connections
+  int busy_timeout_ms = 5000;           // SQLite busy_timeout; pool wait on PostgreSQL
+  bool synchronous_full = true;         // SQLite synchronous=FULL (see docs/storage.md)
+  int max_group = 256;                  // SQLite: most writes sharing one commit
+};
+
+struct Stats {
+  std::int64_t connections = 0;         // open connections
+  std::int64_t busy = 0;                // connections in use now
+  std::int64_t waiting = 0;             // callers waiting for a connection
+  std::int64_t commits = 0;             // durable commits
+  std::int64_t writes = 0;              // write() calls committed
+};
+
+class Database {
+ public:
+  virtual ~Database() = default;
+  virtual Backend backend() const = 0;
+  virtual Stats stats() const = 0;
+
+  // Runs `fn` on a reader connection inside one read-only transaction (a
+  // consistent snapshot across its statements). Returns what `fn` returns.
+  template <class F>
+  auto read(F&& fn) -> std::invoke_result_t<F&, Conn&> {
+    return run<F>(std::forward<F>(fn), false);
+  }
+
+  // Runs `fn` in a write transaction. If `fn` returns an error the
+  // transaction rolls back and the error is returned; otherwise this returns
+  // only after the commit is durable. `fn` may run more than once (PostgreSQL
+  // retries serialization failures and deadlocks), so it must have no effect
+  // outside the connection except through on_commit(). `fn` must not call
+  // write() itself.
+  //
+  // SQLite: one writer thread; concurrent writes are grouped into one
+  // transaction and one fsync, each isolated by a savepoint (group commit).
+  template <class F>
+  auto write(F&& fn) -> std::invoke_result_t<F&, Conn&> {
+    return run<F>(std::forward<F>(fn), true);
+  }
+
+ protected:
+  // Runs `body` in a transaction; `body` returns an error to roll back.
+  virtual Result<void> read_tx(FunctionRef<Result<void>(Conn&)> body) = 0;
+  virtual Result<void> write_tx(FunctionRef<Result<void>(Conn&)> body) = 0;
+
+ private:
+  template <class F>
+  auto run(F&& fn, bool writing) -> std::invoke_result_t<F&, Conn&> {
+    using R = std::invoke_result_t<F&, Conn&>;
+    using T = typename R::value_type;
+    std::optional<R> out;
+    auto body = [&](Conn& c) -> Result<void> {
+      out.emplace(fn(c));
+      if (!*out) return tl::unexpected<Error>(out->error());
+      return {};
+    };
+    Result<void> r = writing ? write_tx(body) : read_tx(body);
+    if (!r) return tl::unexpected<Error>(r.error());
+    if constexpr (std::is_void_v<T>) {
+      return {};
+    } else {
+      return std::move(**out);
+    }
+  }
+};
+
+// Opens the database and checks it answers. Migrations are separate (migrate.hpp).
+Result<std::unique_ptr<Database>> open(const Config& config);
+
+}  // namespace ruche::db
