@@ -1,0 +1,198 @@
+#include "core/http/message.hpp"
+
+#include "base/log.hpp"
+
+namespace ruche::http {
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
+    if (x != y) return false;
+  }
+  return true;
+}
+
+std::optional<std::string_view> Headers::get(std::string_view name) const {
+  for (const auto& [k, v] : items_)
+    if (iequals(k, name)) return std::string_view(v);
+  return std::nullopt;
+}
+
+std::vector<std::string_view> Headers::get_all(std::string_view name) const {
+  std::vector<std::string_view> out;
+  for (const auto& [k, v] : items_)
+    if (iequals(k, name)) out.emplace_back(v);
+  return out;
+}
+
+void Headers::set(std::string_view name, std::string_view value) {
+  remove(name);
+  items_.emplace_back(std::string(name), std::string(value));
+}
+
+void Headers::add(std::string_view name, std::string_view value) {
+  items_.emplace_back(std::string(name), std::string(value));
+}
+
+void Headers::remove(std::string_view name) {
+  std::erase_if(items_, [&](const auto& kv) { return iequals(kv.first, name); });
+}
+
+std::string_view Request::param(std::string_view name) const {
+  for (const auto& [k, v] : params)
+    if (k == name) return v;
+  return {};
+}
+
+std::optional<std::string> Request::query_param(std::string_view name) const {
+  std::string_view q = query;
+  while (!q.empty()) {
+    std::size_t amp = q.find('&');
+    std::string_view pair = q.substr(0, amp);
+    q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
+    std::size_t eq = pair.find('=');
+    std::string_view key = pair.substr(0, eq);
+    auto k = percent_decode(key, true);
+    if (!k || *k != name) continue;
+    if (eq == std::string_view::npos) return std::string{};
+    return percent_decode(pair.substr(eq + 1), true);
+  }
+  return std::nullopt;
+}
+
+int status_for(Errc code) {
+  switch (code) {
+    case Errc::invalid: return 400;
+    case Errc::unauthenticated: return 401;
+    case Errc::forbidden: return 403;
+    case Errc::not_found: return 404;
+    case Errc::method_not_allowed: return 405;
+    case Errc::conflict: return 409;
+    case Errc::gone: return 410;
+    case Errc::precondition_failed: return 412;
+    case Errc::too_large: return 413;
+    case Errc::unsupported_media: return 415;
+    case Errc::locked: return 423;
+    case Errc::rate_limited: return 429;
+    case Errc::insufficient_storage: return 507;
+    case Errc::unavailable: return 503;
+    case Errc::internal: return 500;
+  }
+  return 500;
+}
+
+std::string_view reason_phrase(int status) {
+  switch (status) {
+    case 100: return "Continue";
+    case 101: return "Switching Protocols";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 206: return "Partial Content";
+    case 207: return "Multi-Status";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 412: return "Precondition Failed";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 416: return "Range Not Satisfiable";
+    case 423: return "Locked";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    case 507: return "Insufficient Storage";
+    default: return "";
+  }
+}
+
+Response json_response(int status, std::string body) {
+  Response r;
+  r.status = status;
+  r.headers.set("Content-Type", "application/json");
+  r.body = std::move(body);
+  return r;
+}
+
+Response no_content() {
+  Response r;
+  r.status = 204;
+  return r;
+}
+
+Response error_response(Errc code, std::string_view message, std::string_view reason) {
+  std::string body = "{\"error\":{\"code\":\"";
+  log::append_json_escaped(body, reason.empty() ? errc_name(code) : reason);
+  body += "\",\"message\":\"";
+  log::append_json_escaped(body, message);
+  body += "\"}}";
+  Response r = json_response(status_for(code), std::move(body));
+  if (code == Errc::internal) r.headers.set("Cache-Control", "no-store");
+  return r;
+}
+
+Response error_response(const Error& e) {
+  // Internal details stay in the logs; the client gets a generic message.
+  if (e.code == Errc::internal) return error_response(e.code, "internal error", e.reason);
+  return error_response(e.code, e.message, e.reason);
+}
+
+namespace {
+int hexval(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+}  // namespace
+
+std::optional<std::string> percent_decode(std::string_view s, bool plus_as_space) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '%') {
+      if (i + 2 >= s.size()) return std::nullopt;
+      int h = hexval(s[i + 1]), l = hexval(s[i + 2]);
+      if (h < 0 || l < 0) return std::nullopt;
+      out += static_cast<char>(h * 16 + l);
+      i += 2;
+    } else if (c == '+' && plus_as_space) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string percent_encode(std::string_view s, bool keep_slash) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '.' || c == '_' || c == '~' || (keep_slash && c == '/');
+    if (unreserved) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace ruche::http

@@ -1,0 +1,125 @@
+// Plain HTTP request and response values, as every layer above core/http
+// sees them. No Beast here: modules build Responses and read Requests.
+#pragma once
+
+#include <any>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/result.hpp"
+
+namespace ruche::http {
+
+// Header fields in arrival order; names compare case-insensitively.
+class Headers {
+ public:
+  // The first value of `name`, or nullopt.
+  std::optional<std::string_view> get(std::string_view name) const;
+  // Every value of `name`, in order.
+  std::vector<std::string_view> get_all(std::string_view name) const;
+  bool has(std::string_view name) const { return get(name).has_value(); }
+  // Replaces every value of `name` with one.
+  void set(std::string_view name, std::string_view value);
+  void add(std::string_view name, std::string_view value);
+  void remove(std::string_view name);
+
+  const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> items_;
+};
+
+bool iequals(std::string_view a, std::string_view b);
+
+// Pulls a request body that is too large to hold in memory.
+// read() blocks (call it from the handler's worker thread).
+class BodyReader {
+ public:
+  virtual ~BodyReader() = default;
+  // Reads up to `size` bytes into `buf`; returns the count, 0 at the end of
+  // the body. Errors: too_large past the route's limit; unavailable when the
+  // client stalls past the timeout or goes away; invalid on a malformed
+  // chunked encoding.
+  virtual Result<std::size_t> read(char* buf, std::size_t size) = 0;
+  // The declared Content-Length, if any (chunked bodies have none).
+  virtual std::optional<std::uint64_t> content_length() const = 0;
+};
+
+// Pushes a streamed response body. write() blocks until the bytes are handed
+// to the socket; an error means the client went away (stop producing).
+class BodyWriter {
+ public:
+  virtual ~BodyWriter() = default;
+  virtual Result<void> write(std::string_view data) = 0;
+};
+
+class WebSocketHandler;
+
+struct Request {
+  std::string method;        // upper-case token: "GET", "PROPFIND", ...
+  std::string target;        // request-target as received
+  std::string path;          // target before '?', still percent-encoded
+  std::string query;         // after '?', still percent-encoded
+  Headers headers;
+  std::string body;          // the whole body, for routes that buffer it
+  BodyReader* body_reader = nullptr;  // for routes that stream it; else null
+  std::string remote_addr;   // peer IP address
+  std::string request_id;
+  bool keep_alive = true;
+
+  // Path parameters captured by the route pattern, percent-decoded.
+  std::vector<std::pair<std::string, std::string>> params;
+  // The route pattern that matched ("/api/v1/workspaces/{id}"), for logs and metrics.
+  std::string_view route;
+
+  // Opaque per-request state for upper layers (the platform stores the
+  // authenticated caller here).
+  std::any context;
+
+  // The captured parameter `name`; empty when absent.
+  std::string_view param(std::string_view name) const;
+  // The first query parameter `name`, percent-decoded ('+' as space).
+  std::optional<std::string> query_param(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  Headers headers;
+  std::string body;
+  // A streamed body: run on a worker thread after the head is sent. Set
+  // content_length when known, else the body is sent chunked. When it returns
+  // an error the connection is closed (the client sees a truncated body).
+  std::function<Result<void>(BodyWriter&)> stream;
+  std::optional<std::uint64_t> content_length;
+  // Set (with status 101) to upgrade the connection to a WebSocket.
+  std::shared_ptr<WebSocketHandler> websocket;
+  // Close the connection after this response.
+  bool close = false;
+};
+
+// Builds `{"error":{"code":...,"message":...}}` with the status for `e.code`.
+Response error_response(const Error& e);
+Response error_response(Errc code, std::string_view message, std::string_view reason = {});
+// A JSON body (already serialized) with the JSON content type.
+Response json_response(int status, std::string body);
+// 204 No Content.
+Response no_content();
+// The HTTP status for an error kind (one table for the whole server).
+int status_for(Errc code);
+// Reason phrase, "Not Found".
+std::string_view reason_phrase(int status);
+
+// Percent-decoding; returns nullopt on a malformed escape. With
+// `plus_as_space`, '+' decodes to ' ' (query strings).
+std::optional<std::string> percent_decode(std::string_view s, bool plus_as_space = false);
+// Percent-encodes everything but RFC 3986 unreserved characters and, when
+// `keep_slash`, '/'.
+std::string percent_encode(std::string_view s, bool keep_slash = false);
+
+}  // namespace ruche::http

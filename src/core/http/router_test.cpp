@@ -1,0 +1,116 @@
+#include <gtest/gtest.h>
+
+#include "core/http/router.hpp"
+
+namespace ruche::http {
+namespace {
+
+Handler tag(std::string name) {
+  return [name](Request&) {
+    Response r;
+    r.body = name;
+    return r;
+  };
+}
+
+std::string run(const Match& m) {
+  Request req;
+  return m.route ? m.route->handler(req).body : "";
+}
+
+TEST(Router, MatchesLiteralsBeforeParametersBeforeTails) {
+  Router r;
+  r.add("GET", "/api/v1/workspaces", tag("list"));
+  r.add("GET", "/api/v1/workspaces/{id}", tag("get"));
+  r.add("GET", "/api/v1/workspaces/mine", tag("mine"));
+  r.add("GET", "/api/v1/workspaces/{id}/members/{user_id}", tag("member"));
+  r.add("*", "/dav/files/{ws}/{*path}", tag("dav"));
+  EXPECT_EQ(run(r.match("GET", "/api/v1/workspaces")), "list");
+  EXPECT_EQ(run(r.match("GET", "/api/v1/workspaces/mine")), "mine");
+  auto m = r.match("GET", "/api/v1/workspaces/abc");
+  EXPECT_EQ(run(m), "get");
+  ASSERT_EQ(m.params.size(), 1u);
+  EXPECT_EQ(m.params[0].first, "id");
+  EXPECT_EQ(m.params[0].second, "abc");
+  m = r.match("GET", "/api/v1/workspaces/a%20b/members/u1");
+  EXPECT_EQ(run(m), "member");
+  EXPECT_EQ(m.params[0].second, "a b");
+  EXPECT_EQ(m.params[1].second, "u1");
+  m = r.match("PROPFIND", "/dav/files/w1/docs/a%20file.txt");
+  EXPECT_EQ(run(m), "dav");
+  EXPECT_EQ(m.params[1].first, "path");
+  EXPECT_EQ(m.params[1].second, "docs/a%20file.txt");  // tails stay encoded
+  m = r.match("OPTIONS", "/dav/files/w1/");
+  EXPECT_EQ(run(m), "dav");
+  EXPECT_EQ(m.params[1].second, "");
+}
+
+TEST(Router, ReportsMethodNotAllowedWithAllow) {
+  Router r;
+  r.add("GET", "/a/{x}", tag("get"));
+  r.add("DELETE", "/a/{x}", tag("del"));
+  auto m = r.match("POST", "/a/1");
+  EXPECT_EQ(m.route, nullptr);
+  EXPECT_TRUE(m.path_matched);
+  EXPECT_NE(m.allow.find("DELETE"), std::string::npos);
+  EXPECT_EQ(run(r.match("HEAD", "/a/1")), "get");  // HEAD falls back to GET
+}
+
+TEST(Router, UnknownPathsDoNotMatch) {
+  Router r;
+  r.add("GET", "/a/{x}", tag("get"));
+  auto m = r.match("GET", "/a/1/2");
+  EXPECT_EQ(m.route, nullptr);
+  EXPECT_FALSE(m.path_matched);
+  EXPECT_EQ(r.match("GET", "/a/").route, nullptr);  // empty segment is not a parameter
+  EXPECT_EQ(r.match("GET", "/b").route, nullptr);
+}
+
+TEST(Router, RefusesDotSegmentsAndBadEscapes) {
+  Router r;
+  r.add("*", "/dav/{*p}", tag("dav"));
+  for (const char* bad : {"/dav/../etc/passwd", "/dav/a/./b", "/dav/%2e%2e/x", "/dav/%2E./x",
+                          "/dav/a%zz", "/dav/a%0", "/dav/a%00b", "relative"}) {
+    EXPECT_TRUE(r.match("GET", bad).bad_path) << bad;
+  }
+  EXPECT_FALSE(r.match("GET", "/dav/a..b/c.").bad_path);
+}
+
+TEST(Router, RejectsDuplicateAndMalformedPatterns) {
+  Router r;
+  r.add("GET", "/a/{x}", tag("1"));
+  EXPECT_THROW(r.add("GET", "/a/{x}", tag("2")), std::invalid_argument);
+  EXPECT_THROW(r.add("GET", "/a/{y}/z", tag("3")), std::invalid_argument);
+  EXPECT_THROW(r.add("GET", "/t/{*rest}/x", tag("4")), std::invalid_argument);
+  EXPECT_THROW(r.add("GET", "nope", tag("5")), std::invalid_argument);
+}
+
+TEST(Message, QueryParametersArePercentDecoded) {
+  Request req;
+  req.query = "q=caf%C3%A9+au+lait&limit=10&flag&bad=%zz";
+  EXPECT_EQ(req.query_param("q"), "café au lait");
+  EXPECT_EQ(req.query_param("limit"), "10");
+  EXPECT_EQ(req.query_param("flag"), "");
+  EXPECT_FALSE(req.query_param("bad").has_value());
+  EXPECT_FALSE(req.query_param("absent").has_value());
+}
+
+TEST(Message, ErrorResponsesAreJsonWithTheMappedStatus) {
+  auto r = error_response(Errc::not_found, "no \"such\" thing");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.body, R"({"error":{"code":"not_found","message":"no \"such\" thing"}})");
+  auto internal = error_response(Error{Errc::internal, "sqlite said secret things", ""});
+  EXPECT_EQ(internal.status, 500);
+  EXPECT_EQ(internal.body.find("secret"), std::string::npos);
+  EXPECT_EQ(status_for(Errc::rate_limited), 429);
+  EXPECT_EQ(status_for(Errc::insufficient_storage), 507);
+}
+
+TEST(Message, PercentEncodingRoundTrips) {
+  std::string s = "a b/é?&=%";
+  EXPECT_EQ(percent_decode(percent_encode(s)), s);
+  EXPECT_EQ(percent_encode("a/b c", true), "a/b%20c");
+}
+
+}  // namespace
+}  // namespace ruche::http

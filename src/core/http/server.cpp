@@ -1,0 +1,851 @@
+#include "core/http/server.hpp"
+
+#include <sys/resource.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+#include "base/log.hpp"
+#include "core/http/websocket.hpp"
+
+namespace ruche::http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace bws = boost::beast::websocket;
+using tcp = net::ip::tcp;
+using net::awaitable;
+using net::use_awaitable;
+constexpr auto kTuple = net::as_tuple(net::use_awaitable);
+
+using RequestParser = bhttp::request_parser<bhttp::buffer_body>;
+using BeastResponse = bhttp::response<bhttp::buffer_body>;
+using ResponseSerializer = bhttp::response_serializer<bhttp::buffer_body>;
+
+namespace {
+
+std::chrono::milliseconds ms(int v) { return std::chrono::milliseconds(v); }
+
+// Lets a worker thread wait for an operation started on an I/O thread.
+class Waiter {
+ public:
+  void wait() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return done_; });
+    done_ = false;
+  }
+  void notify() {
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+};
+
+std::string make_request_id() {
+  static const std::uint64_t boot = static_cast<std::uint64_t>(
+      std::chrono::steady_clock::now().time_since_epoch().count() ^ ::getpid());
+  static std::atomic<std::uint64_t> counter{0};
+  std::uint64_t n = counter.fetch_add(1, std::memory_order_relaxed);
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%06llx%010llx",
+                static_cast<unsigned long long>((boot >> 8) & 0xffffff),
+                static_cast<unsigned long long>(n & 0xffffffffffULL));
+  return buf;
+}
+
+}  // namespace
+
+struct Loop;
+class WsSession;
+
+// Book-keeping for one connection, owned by its coroutine, touched only on
+// its loop's thread.
+struct ConnState {
+  beast::tcp_stream* stream = nullptr;
+  bool idle = true;  // waiting for a request head: safe to close on stop()
+  std::weak_ptr<WsSession> ws;
+};
+
+struct Loop {
+  net::io_context ctx{1};
+  std::optional<tcp::acceptor> acceptor;
+  std::unordered_set<ConnState*> conns;
+  std::optional<net::steady_timer> grace;
+  bool draining = false;
+};
+
+struct Server::Impl {
+  ServerConfig config;
+  const Router& router;
+  WorkerPool& workers;
+  std::vector<std::unique_ptr<Loop>> loops;
+  std::uint16_t bound_port = 0;
+  std::function<void(const RequestRecord&)> observer;
+  Headers default_headers;
+  std::atomic<std::int64_t> connections{0};
+  std::atomic<std::int64_t> websockets{0};
+  std::atomic<std::int64_t> in_flight{0};
+  std::atomic<bool> stopping{false};
+  std::optional<net::signal_set> signals;
+
+  Impl(ServerConfig c, const Router& r, WorkerPool& w) : config(std::move(c)), router(r), workers(w) {}
+
+  awaitable<void> accept_loop(Loop& loop);
+  awaitable<void> session(Loop& loop, tcp::socket socket);
+  awaitable<void> run_websocket(Loop& loop, ConnState& state, beast::tcp_stream stream,
+                                std::string remote, bhttp::request<bhttp::buffer_body> req,
+                                std::shared_ptr<WebSocketHandler> handler);
+  void begin_stop(Loop& loop);
+  void conn_closed(Loop& loop) {
+    if (loop.draining && loop.conns.empty() && loop.grace) loop.grace->cancel();
+  }
+};
+
+// Runs `fn` on the worker pool and resumes the coroutine on its own executor.
+template <class R, class F>
+awaitable<R> on_worker(WorkerPool& pool, F fn) {
+  auto ex = co_await net::this_coro::executor;
+  co_return co_await net::async_initiate<decltype(use_awaitable), void(R)>(
+      [&pool, ex](auto handler, F f) {
+        pool.submit([handler = std::move(handler), f = std::move(f), ex]() mutable {
+          R r = f();
+          net::post(ex, [handler = std::move(handler), r = std::move(r)]() mutable {
+            std::move(handler)(std::move(r));
+          });
+        });
+      },
+      use_awaitable, std::move(fn));
+}
+
+// Streams a request body to a handler on a worker thread.
+class StreamBodyReader final : public BodyReader {
+ public:
+  StreamBodyReader(beast::tcp_stream& stream, beast::flat_buffer& buf, RequestParser& parser,
+                   int timeout_ms, bool expect_continue)
+      : stream_(stream),
+        buf_(buf),
+        parser_(parser),
+        timeout_ms_(timeout_ms),
+        expect_continue_(expect_continue) {}
+
+  Result<std::size_t> read(char* out, std::size_t size) override {
+    if (error_) return tl::unexpected<Error>(*error_);
+    if (parser_.is_done() || size == 0) return std::size_t{0};
+    Waiter waiter;
+    std::size_t got = 0;
+    beast::error_code ec;
+    net::post(stream_.get_executor(), [&] { start(out, size, got, ec, waiter); });
+    waiter.wait();
+    if (ec) {
+      if (ec == bhttp::error::body_limit)
+        error_ = Error{Errc::too_large, "request body too large", ""};
+      else if (ec == bhttp::error::bad_chunk || ec == bhttp::error::bad_chunk_extension)
+        error_ = Error{Errc::invalid, "malformed chunked body", ""};
+      else
+        error_ = Error{Errc::unavailable, "client stopped sending the body", ""};
+      return tl::unexpected<Error>(*error_);
+    }
+    bytes_ += got;
+    return got;
+  }
+
+  std::optional<std::uint64_t> content_length() const override {
+    auto n = parser_.content_length();
+    if (!n) return std::nullopt;
+    return static_cast<std::uint64_t>(*n);
+  }
+
+  std::uint64_t bytes() const { return bytes_; }
+  bool failed() const { return error_.has_value(); }
+
+ private:
+  // On the I/O thread.
+  void start(char* out, std::size_t size, std::size_t& got, beast::error_code& ec,
+             Waiter& waiter) {
+    if (expect_continue_) {
+      expect_continue_ = false;
+      static const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+      stream_.expires_after(ms(timeout_ms_));
+      net::async_write(stream_, net::buffer(kContinue, sizeof kContinue - 1),
+                       [this, out, size, &got, &ec, &waiter](beast::error_code e, std::size_t) {
+                         if (e) {
+                           ec = e;
+                           waiter.notify();
+                           return;
+                         }
+                         read_some(out, size, got, ec, waiter);
+                       });
+      return;
+    }
+    read_some(out, size, got, ec, waiter);
+  }
+
+  void read_some(char* out, std::size_t size, std::size_t& got, beast::error_code& ec,
+                 Waiter& waiter) {
+    parser_.get().body().data = out;
+    parser_.get().body().size = size;
+    stream_.expires_after(ms(timeout_ms_));
+    bhttp::async_read_some(
+        stream_, buf_, parser_,
+        [this, out, size, &got, &ec, &waiter](beast::error_code e, std::size_t) {
+          if (e == bhttp::error::need_buffer) e = {};
+          std::size_t n = size - parser_.get().body().size;
+          if (!e && n == 0 && !parser_.is_done()) {
+            read_some(out, size, got, ec, waiter);  // framing only (chunk headers)
+            return;
+          }
+          got = n;
+          ec = e;
+          waiter.notify();
+        });
+  }
+
+  beast::tcp_stream& stream_;
+  beast::flat_buffer& buf_;
+  RequestParser& parser_;
+  int timeout_ms_;
+  bool expect_continue_;
+  std::uint64_t bytes_ = 0;
+  std::optional<Error> error_;
+};
+
+// Streams a response body from a handler on a worker thread.
+class StreamBodyWriter final : public BodyWriter {
+ public:
+  StreamBodyWriter(beast::tcp_stream& stream, ResponseSerializer& sr, BeastResponse& res,
+                   int timeout_ms)
+      : stream_(stream), sr_(sr), res_(res), timeout_ms_(timeout_ms) {}
+
+  Result<void> write(std::string_view data) override {
+    if (failed_) return fail(Errc::unavailable, "client went away");
+    if (data.empty()) return {};
+    Waiter waiter;
+    beast::error_code ec;
+    net::post(stream_.get_executor(), [&] {
+      res_.body().data = const_cast<char*>(data.data());
+      res_.body().size = data.size();
+      res_.body().more = true;
+      stream_.expires_after(ms(timeout_ms_));
+      bhttp::async_write(stream_, sr_, [&](beast::error_code e, std::size_t) {
+        if (e == bhttp::error::need_buffer) e = {};
+        ec = e;
+        waiter.notify();
+      });
+    });
+    waiter.wait();
+    if (ec) {
+      failed_ = true;
+      return fail(Errc::unavailable, "client went away");
+    }
+    bytes_ += data.size();
+    return {};
+  }
+
+  std::uint64_t bytes() const { return bytes_; }
+  bool failed() const { return failed_; }
+
+ private:
+  beast::tcp_stream& stream_;
+  ResponseSerializer& sr_;
+  BeastResponse& res_;
+  int timeout_ms_;
+  bool failed_ = false;
+  std::uint64_t bytes_ = 0;
+};
+
+// One accepted WebSocket. Reads on a coroutine; writes from a queue fed by
+// send() from any thread.
+class WsSession final : public WebSocket, public std::enable_shared_from_this<WsSession> {
+ public:
+  WsSession(tcp::socket socket, std::string remote, std::size_t max_queued)
+      : ws_(std::move(socket)), remote_(std::move(remote)), max_queued_(max_queued) {}
+
+  bool send(std::shared_ptr<const std::string> text) override {
+    std::size_t size = text->size();
+    std::size_t queued = queued_.fetch_add(size) + size;
+    if (queued > max_queued_) {
+      queued_.fetch_sub(size);
+      close(1008, "send queue full");
+      return false;
+    }
+    net::post(ws_.get_executor(), [self = shared_from_this(), text = std::move(text)]() mutable {
+      self->enqueue(std::move(text));
+    });
+    return true;
+  }
+
+  void close(std::uint16_t code, std::string_view reason) override {
+    net::post(ws_.get_executor(), [self = shared_from_this(), code, r = std::string(reason)] {
+      self->start_close(code, r);
+    });
+  }
+
+  std::size_t queued_bytes() const override { return queued_.load(); }
+  const std::string& remote_addr() const override { return remote_; }
+
+  bws::stream<tcp::socket>& stream() { return ws_; }
+
+  // On the I/O thread.
+  void start_close(std::uint16_t code, const std::string& reason) {
+    if (closing_) return;
+    if (writing_) {
+      close_code_ = code;
+      close_reason_ = reason;
+      close_pending_ = true;
+      return;
+    }
+    closing_ = true;
+    bws::close_reason cr(static_cast<bws::close_code>(code), reason);
+    ws_.async_close(cr, [self = shared_from_this()](beast::error_code) {});
+  }
+
+ private:
+  void enqueue(std::shared_ptr<const std::string> text) {
+    if (closing_ || close_pending_) {
+      queued_.fetch_sub(text->size());
+      return;
+    }
+    queue_.push_back(std::move(text));
+    if (!writing_) write_next();
+  }
+
+  void write_next() {
+    writing_ = true;
+    auto msg = queue_.front();
+    ws_.async_write(net::buffer(*msg),
+                    [self = shared_from_this(), msg](beast::error_code ec, std::size_t) {
+                      self->queued_.fetch_sub(msg->size());
+                      self->queue_.erase(self->queue_.begin());
+                      self->writing_ = false;
+                      if (ec) {
+                        for (auto& m : self->queue_) self->queued_.fetch_sub(m->size());
+                        self->queue_.clear();
+                        self->closing_ = true;
+                        return;
+                      }
+                      if (self->close_pending_) {
+                        self->close_pending_ = false;
+                        self->start_close(self->close_code_, self->close_reason_);
+                        return;
+                      }
+                      if (!self->queue_.empty()) self->write_next();
+                      if (self->queue_.empty()) self->queue_.shrink_to_fit();
+                    });
+  }
+
+  bws::stream<tcp::socket> ws_;
+  std::string remote_;
+  std::size_t max_queued_;
+  std::atomic<std::size_t> queued_{0};
+  std::vector<std::shared_ptr<const std::string>> queue_;
+  bool writing_ = false;
+  bool closing_ = false;
+  bool close_pending_ = false;
+  std::uint16_t close_code_ = 1000;
+  std::string close_reason_;
+};
+
+Server::Server(ServerConfig config, const Router& router, WorkerPool& workers)
+    : impl_(std::make_unique<Impl>(std::move(config), router, workers)) {}
+
+Server::~Server() = default;
+
+std::uint16_t Server::port() const { return impl_->bound_port; }
+
+void Server::set_observer(std::function<void(const RequestRecord&)> observer) {
+  impl_->observer = std::move(observer);
+}
+
+void Server::set_default_headers(Headers headers) { impl_->default_headers = std::move(headers); }
+
+ServerStats Server::stats() const {
+  return ServerStats{impl_->connections.load(), impl_->websockets.load(), impl_->in_flight.load()};
+}
+
+Result<void> Server::listen() {
+  // Many idle WebSockets need many descriptors: take the hard limit.
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+  }
+  int n = impl_->config.io_threads > 0 ? impl_->config.io_threads
+                                       : static_cast<int>(std::thread::hardware_concurrency());
+  if (n <= 0) n = 1;
+  beast::error_code ec;
+  auto address = net::ip::make_address(impl_->config.host, ec);
+  if (ec) return fail(Errc::invalid, "bad listen address: " + impl_->config.host);
+  std::uint16_t port = impl_->config.port;
+  for (int i = 0; i < n; ++i) {
+    auto loop = std::make_unique<Loop>();
+    tcp::acceptor acc(loop->ctx);
+    tcp::endpoint ep(address, port);
+    acc.open(ep.protocol(), ec);
+    if (!ec) acc.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec)
+      acc.set_option(net::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>(true), ec);
+    if (!ec) acc.bind(ep, ec);
+    if (!ec) acc.listen(net::socket_base::max_listen_connections, ec);
+    if (ec)
+      return fail(Errc::unavailable, "cannot listen on " + impl_->config.host + ":" +
+                                         std::to_string(port) + ": " + ec.message());
+    if (port == 0) port = acc.local_endpoint().port();
+    loop->acceptor.emplace(std::move(acc));
+    impl_->loops.push_back(std::move(loop));
+  }
+  impl_->bound_port = port;
+  return {};
+}
+
+void Server::stop_on_signals() {
+  if (impl_->loops.empty()) return;
+  impl_->signals.emplace(impl_->loops[0]->ctx, SIGTERM, SIGINT);
+  impl_->signals->async_wait([this](beast::error_code ec, int sig) {
+    if (ec) return;
+    log::info("server.signal", {{"signal", sig}});
+    stop();
+  });
+}
+
+void Server::run() {
+  for (auto& loop : impl_->loops) {
+    net::co_spawn(loop->ctx, impl_->accept_loop(*loop), [](std::exception_ptr e) {
+      if (e) {
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+          log::error("server.accept_failed", {{"error", ex.what()}});
+        }
+      }
+    });
+  }
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < impl_->loops.size(); ++i)
+    threads.emplace_back([loop = impl_->loops[i].get()] { loop->ctx.run(); });
+  impl_->loops[0]->ctx.run();
+  for (auto& t : threads) t.join();
+}
+
+void Server::stop() {
+  if (impl_->stopping.exchange(true)) return;
+  for (auto& loop : impl_->loops) {
+    net::post(loop->ctx, [impl = impl_.get(), l = loop.get()] { impl->begin_stop(*l); });
+  }
+  if (impl_->signals) {
+    net::post(impl_->loops[0]->ctx, [impl = impl_.get()] { impl->signals->cancel(); });
+  }
+}
+
+void Server::Impl::begin_stop(Loop& loop) {
+  loop.draining = true;
+  beast::error_code ec;
+  if (loop.acceptor) loop.acceptor->close(ec);
+  for (ConnState* c : loop.conns) {
+    if (auto ws = c->ws.lock()) {
+      ws->start_close(1001, "server shutting down");
+    } else if (c->idle && c->stream) {
+      c->stream->socket().close(ec);
+    }
+  }
+  if (loop.conns.empty()) return;
+  loop.grace.emplace(loop.ctx);
+  loop.grace->expires_after(ms(config.shutdown_grace_ms));
+  loop.grace->async_wait([&loop](beast::error_code e) {
+    if (!e) loop.ctx.stop();  // grace period over: drop what is left
+  });
+}
+
+awaitable<void> Server::Impl::accept_loop(Loop& loop) {
+  while (loop.acceptor && loop.acceptor->is_open()) {
+    auto [ec, socket] = co_await loop.acceptor->async_accept(kTuple);
+    if (ec) {
+      if (ec == net::error::operation_aborted || !loop.acceptor->is_open()) co_return;
+      if (ec == net::error::no_descriptors) {
+        log::warn("server.accept_no_descriptors");
+        net::steady_timer t(loop.ctx, ms(100));
+        co_await t.async_wait(kTuple);
+      }
+      continue;
+    }
+    if (connections.load() >= static_cast<std::int64_t>(config.max_connections)) {
+      socket.close(ec);
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    net::co_spawn(loop.ctx, session(loop, std::move(socket)), [](std::exception_ptr e) {
+      if (!e) return;
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        log::error("server.session_failed", {{"error", ex.what()}});
+      }
+    });
+  }
+}
+
+namespace {
+
+void fill_response(BeastResponse& out, const Response& res, const Headers& defaults,
+                   std::string_view request_id, bool keep_alive) {
+  out.result(static_cast<unsigned>(res.status));
+  auto phrase = reason_phrase(res.status);
+  if (!phrase.empty()) out.reason(beast::string_view(phrase.data(), phrase.size()));
+  for (const auto& [k, v] : res.headers.items()) out.insert(k, v);
+  for (const auto& [k, v] : defaults.items())
+    if (!res.headers.has(k)) out.insert(k, v);
+  out.set("X-Request-Id", request_id);
+  out.keep_alive(keep_alive);
+}
+
+}  // namespace
+
+awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
+  ConnState state;
+  beast::error_code ec;
+  std::string remote;
+  {
+    auto ep = socket.remote_endpoint(ec);
+    if (!ec) remote = ep.address().to_string();
+  }
+  beast::tcp_stream stream(std::move(socket));
+  state.stream = &stream;
+  loop.conns.insert(&state);
+  connections.fetch_add(1);
+  struct Leave {
+    Impl& impl;
+    Loop& loop;
+    ConnState& state;
+    ~Leave() {
+      loop.conns.erase(&state);
+      impl.connections.fetch_sub(1);
+      impl.conn_closed(loop);
+    }
+  } leave{*this, loop, state};
+
+  beast::flat_buffer buf;
+  while (!loop.draining) {
+    RequestParser parser;
+    parser.header_limit(static_cast<std::uint32_t>(config.max_header_bytes));
+    parser.body_limit(boost::none);
+    state.idle = true;
+    stream.expires_after(ms(config.header_timeout_ms));
+    auto [rec, rn] = co_await bhttp::async_read_header(stream, buf, parser, kTuple);
+    state.idle = false;
+    if (rec) {
+      int status = 0;
+      if (rec == bhttp::error::header_limit) status = 431;
+      else if (rec != bhttp::error::end_of_stream && rec != net::error::operation_aborted &&
+               rec != beast::error::timeout && rec != net::error::eof &&
+               rec != net::error::connection_reset && rec.category() == bhttp::make_error_code(bhttp::error::bad_method).category())
+        status = 400;
+      if (status) {
+        Response r = error_response(status == 431 ? Errc::too_large : Errc::invalid,
+                                    status == 431 ? "request head too large" : "malformed request",
+                                    status == 431 ? "header_too_large" : "bad_request");
+        r.status = status;
+        BeastResponse out;
+        fill_response(out, r, default_headers, "-", false);
+        out.body().data = r.body.data();
+        out.body().size = r.body.size();
+        out.body().more = false;
+        out.content_length(r.body.size());
+        stream.expires_after(ms(config.write_timeout_ms));
+        co_await bhttp::async_write(stream, out, kTuple);
+      }
+      break;
+    }
+    auto started = std::chrono::steady_clock::now();
+    in_flight.fetch_add(1);
+    struct InFlight {
+      std::atomic<std::int64_t>& n;
+      ~InFlight() { n.fetch_sub(1); }
+    } in_flight_guard{in_flight};
+
+    auto& head = parser.get();
+    Request req;
+    req.method = std::string(head.method_string());
+    req.target = std::string(head.target());
+    {
+      std::string_view t = req.target;
+      auto q = t.find('?');
+      req.path = std::string(t.substr(0, q));
+      if (q != std::string_view::npos) req.query = std::string(t.substr(q + 1));
+    }
+    for (const auto& f : head) req.headers.add(f.name_string(), f.value());
+    req.remote_addr = remote;
+    req.request_id = make_request_id();
+    req.keep_alive = head.keep_alive();
+
+    Match m = router.match(req.method, req.path);
+    const Route* route = m.route;
+    Response res;
+    bool have_response = false;
+    if (m.bad_path) {
+      res = error_response(Errc::invalid, "malformed request path", "bad_path");
+      have_response = true;
+    } else if (!route && m.path_matched) {
+      res = error_response(Errc::method_not_allowed, "method not allowed");
+      res.headers.set("Allow", m.allow);
+      have_response = true;
+    } else if (!route && router.fallback()) {
+      route = router.fallback();
+    } else if (!route) {
+      res = error_response(Errc::not_found, "no such route");
+      have_response = true;
+    }
+    if (route) {
+      req.params = std::move(m.params);
+      req.route = route->pattern;
+    }
+
+    bool body_pending = !parser.is_done();
+    bool expect_continue = false;
+    if (auto e = req.headers.get("Expect"); e && iequals(*e, "100-continue")) expect_continue = true;
+    std::optional<StreamBodyReader> reader;
+    std::uint64_t bytes_in = 0;
+
+    if (!have_response && body_pending && route->options.body == BodyMode::buffer) {
+      std::uint64_t max = route->options.max_body_bytes;
+      auto declared = parser.content_length();
+      if (declared && *declared > max) {
+        res = error_response(Errc::too_large, "request body too large");
+        res.close = true;
+        have_response = true;
+      } else {
+        if (expect_continue) {
+          static const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+          stream.expires_after(ms(config.write_timeout_ms));
+          auto [wec, wn] = co_await net::async_write(
+              stream, net::buffer(kContinue, sizeof kContinue - 1), kTuple);
+          if (wec) break;
+        }
+        parser.body_limit(max);
+        if (declared) req.body.reserve(static_cast<std::size_t>(*declared));
+        while (!parser.is_done()) {
+          std::size_t have = req.body.size();
+          std::size_t chunk = 64 * 1024;
+          req.body.resize(have + chunk);
+          parser.get().body().data = req.body.data() + have;
+          parser.get().body().size = chunk;
+          stream.expires_after(ms(config.body_timeout_ms));
+          auto [bec, bn] = co_await bhttp::async_read_some(stream, buf, parser, kTuple);
+          req.body.resize(have + chunk - parser.get().body().size);
+          if (bec == bhttp::error::need_buffer) bec = {};
+          if (bec) {
+            if (bec == bhttp::error::body_limit) {
+              res = error_response(Errc::too_large, "request body too large");
+              res.close = true;
+              have_response = true;
+              break;
+            }
+            co_return;  // client went away or stalled
+          }
+        }
+        bytes_in = req.body.size();
+      }
+    } else if (!have_response && body_pending) {
+      std::uint64_t max = route->options.max_body_bytes;
+      auto declared = parser.content_length();
+      if (max && declared && *declared > max) {
+        res = error_response(Errc::too_large, "request body too large");
+        res.close = true;
+        have_response = true;
+      } else {
+        if (max) parser.body_limit(max);
+        reader.emplace(stream, buf, parser, config.body_timeout_ms, expect_continue);
+        req.body_reader = &*reader;
+      }
+    } else if (!have_response && !body_pending && route->options.body == BodyMode::stream) {
+      reader.emplace(stream, buf, parser, config.body_timeout_ms, false);
+      req.body_reader = &*reader;
+    }
+
+    if (!have_response && route->options.fast) {
+      if (auto r = route->options.fast(req)) {
+        res = std::move(*r);
+        have_response = true;
+      }
+    }
+    if (!have_response) {
+      res = co_await on_worker<Response>(workers, [route, &req]() -> Response {
+        try {
+          return route->handler(req);
+        } catch (const std::exception& e) {
+          log::error("http.handler_failed", {{"route", route->pattern},
+                                             {"request_id", req.request_id},
+                                             {"error", e.what()}});
+          return error_response(Errc::internal, "internal error");
+        }
+      });
+    }
+    if (reader) bytes_in = reader->bytes();
+    bool keep_alive = req.keep_alive && !res.close && !loop.draining;
+    if (!parser.is_done()) keep_alive = false;  // unread body: cannot find the next request
+
+    if (res.status == 101 && res.websocket && !loop.draining) {
+      if (observer) {
+        observer(RequestRecord{req.method, route ? std::string_view(route->pattern) : "-",
+                               route ? route->index : SIZE_MAX, req.request_id, req.remote_addr,
+                               101, bytes_in, 0,
+                               std::chrono::duration<double, std::milli>(
+                                   std::chrono::steady_clock::now() - started)
+                                   .count()});
+      }
+      co_await run_websocket(loop, state, std::move(stream), std::move(remote),
+                             parser.release(), std::move(res.websocket));
+      co_return;
+    }
+
+    BeastResponse out;
+    fill_response(out, res, default_headers, req.request_id, keep_alive);
+    bool head_only = req.method == "HEAD";
+    std::uint64_t bytes_out = 0;
+    bool ok = true;
+    if (res.stream) {
+      if (res.content_length) out.content_length(*res.content_length);
+      else out.chunked(true);
+      out.body().data = nullptr;
+      out.body().more = true;
+      ResponseSerializer sr(out);
+      stream.expires_after(ms(config.write_timeout_ms));
+      auto [hec, hn] = co_await bhttp::async_write_header(stream, sr, kTuple);
+      if (hec) break;
+      if (!head_only) {
+        StreamBodyWriter writer(stream, sr, out, config.write_timeout_ms);
+        Result<void> produced = co_await on_worker<Result<void>>(
+            workers, [&res, &writer, &req]() -> Result<void> {
+              try {
+                return res.stream(writer);
+              } catch (const std::exception& e) {
+                log::error("http.stream_failed",
+                           {{"request_id", req.request_id}, {"error", e.what()}});
+                return fail(Errc::internal, e.what());
+              }
+            });
+        bytes_out = writer.bytes();
+        if (!produced || writer.failed() ||
+            (res.content_length && writer.bytes() != *res.content_length)) {
+          if (!produced && !writer.failed())
+            log::warn("http.stream_aborted", {{"request_id", req.request_id},
+                                              {"error", produced.error().message}});
+          ok = false;
+        } else {
+          out.body().data = nullptr;
+          out.body().size = 0;
+          out.body().more = false;
+          stream.expires_after(ms(config.write_timeout_ms));
+          auto [fec, fn] = co_await bhttp::async_write(stream, sr, kTuple);
+          if (fec) ok = false;
+        }
+      }
+    } else {
+      out.content_length(res.content_length && head_only ? *res.content_length : res.body.size());
+      out.body().data = head_only ? nullptr : res.body.data();
+      out.body().size = head_only ? 0 : res.body.size();
+      out.body().more = false;
+      stream.expires_after(ms(config.write_timeout_ms));
+      if (head_only) {
+        ResponseSerializer sr(out);
+        auto [wec, wn] = co_await bhttp::async_write_header(stream, sr, kTuple);
+        if (wec) ok = false;
+      } else {
+        auto [wec, wn] = co_await bhttp::async_write(stream, out, kTuple);
+        if (wec) ok = false;
+        bytes_out = res.body.size();
+      }
+    }
+    if (observer) {
+      observer(RequestRecord{
+          req.method, route ? std::string_view(route->pattern) : std::string_view("-"),
+          route ? route->index : SIZE_MAX, req.request_id, req.remote_addr, res.status, bytes_in,
+          bytes_out,
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+              .count()});
+    }
+    if (!ok || !keep_alive) break;
+  }
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream.close();
+}
+
+awaitable<void> Server::Impl::run_websocket(Loop& loop, ConnState& state,
+                                            beast::tcp_stream stream, std::string remote,
+                                            bhttp::request<bhttp::buffer_body> req,
+                                            std::shared_ptr<WebSocketHandler> handler) {
+  stream.expires_never();
+  auto ws = std::make_shared<WsSession>(stream.release_socket(), std::move(remote),
+                                        config.ws_max_queued_bytes);
+  state.stream = nullptr;
+  state.ws = ws;
+  auto& s = ws->stream();
+  s.read_message_max(config.ws_max_message_bytes);
+  s.auto_fragment(false);
+  bws::stream_base::timeout t;
+  t.handshake_timeout = ms(10'000);
+  t.idle_timeout = ms(config.ws_idle_timeout_ms);
+  t.keep_alive_pings = true;
+  s.set_option(t);
+  s.set_option(bws::stream_base::decorator([](bws::response_type& r) {
+    r.set(bhttp::field::server, "ruche");
+  }));
+  auto [aec] = co_await s.async_accept(req, kTuple);
+  req = {};
+  if (aec) co_return;
+  websockets.fetch_add(1);
+  struct WsCount {
+    std::atomic<std::int64_t>& n;
+    ~WsCount() { n.fetch_sub(1); }
+  } ws_count{websockets};
+  handler->on_open(ws);
+  if (loop.draining) ws->start_close(1001, "server shutting down");
+  beast::flat_buffer rbuf;
+  while (true) {
+    auto [rec, n] = co_await s.async_read(rbuf, kTuple);
+    if (rec) break;
+    if (!s.got_text()) {
+      ws->start_close(1003, "text frames only");
+      rbuf.clear();
+      continue;
+    }
+    auto data = rbuf.cdata();
+    handler->on_message(std::string_view(static_cast<const char*>(data.data()), data.size()));
+    rbuf.clear();
+    rbuf.shrink_to_fit();
+  }
+  handler->on_close();
+}
+
+}  // namespace ruche::http

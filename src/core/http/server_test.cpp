@@ -1,0 +1,264 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "core/http/client.hpp"
+#include "core/http/server.hpp"
+#include "core/http/websocket.hpp"
+
+namespace ruche::http {
+namespace {
+
+using namespace std::chrono_literals;
+
+// An echo WebSocket handler: replies "echo:<text>"; "flood" sends a lot.
+class EchoHandler : public WebSocketHandler {
+ public:
+  void on_open(std::shared_ptr<WebSocket> ws) override { ws_ = ws; }
+  void on_message(std::string_view text) override {
+    if (text == "flood") {
+      auto big = std::make_shared<const std::string>(64 * 1024, 'x');
+      for (int i = 0; i < 64; ++i)
+        if (!ws_->send(big)) refused++;
+      return;
+    }
+    ws_->send(std::make_shared<const std::string>("echo:" + std::string(text)));
+  }
+  void on_close() override { closed++; }
+  std::shared_ptr<WebSocket> ws_;
+  static inline std::atomic<int> closed{0};
+  static inline std::atomic<int> refused{0};
+};
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    router_.add("GET", "/hello", [](Request&) {
+      Response r;
+      r.body = "hello";
+      return r;
+    });
+    router_.add("POST", "/echo", [](Request& req) {
+      Response r;
+      r.body = req.body;
+      return r;
+    }, RouteOptions{.max_body_bytes = 1024});
+    router_.add("PUT", "/upload", [](Request& req) {
+      std::vector<char> buf(256 * 1024);
+      std::uint64_t total = 0, sum = 0;
+      while (true) {
+        auto n = req.body_reader->read(buf.data(), buf.size());
+        if (!n) return error_response(n.error());
+        if (*n == 0) break;
+        for (std::size_t i = 0; i < *n; ++i) sum += static_cast<unsigned char>(buf[i]);
+        total += *n;
+      }
+      Response r;
+      r.body = std::to_string(total) + ":" + std::to_string(sum);
+      return r;
+    }, RouteOptions{.body = BodyMode::stream, .max_body_bytes = 0});
+    router_.add("PUT", "/small-stream", [](Request& req) {
+      char buf[100];
+      std::uint64_t total = 0;
+      while (true) {
+        auto n = req.body_reader->read(buf, sizeof buf);
+        if (!n) return error_response(n.error());
+        if (*n == 0) break;
+        total += *n;
+      }
+      Response r;
+      r.body = std::to_string(total);
+      return r;
+    }, RouteOptions{.body = BodyMode::stream, .max_body_bytes = 1000});
+    router_.add("GET", "/download/{mib}", [](Request& req) {
+      std::uint64_t mib = std::stoull(std::string(req.param("mib")));
+      Response r;
+      r.content_length = mib << 20;
+      r.stream = [mib](BodyWriter& w) -> Result<void> {
+        std::string chunk(1 << 20, 'd');
+        for (std::uint64_t i = 0; i < mib; ++i) RUCHE_CHECK(w.write(chunk));
+        return {};
+      };
+      return r;
+    });
+    router_.add("GET", "/chunked", [](Request&) {
+      Response r;
+      r.stream = [](BodyWriter& w) -> Result<void> {
+        for (int i = 0; i < 10; ++i) RUCHE_CHECK(w.write("0123456789"));
+        return {};
+      };
+      return r;
+    });
+    router_.add("GET", "/slow", [](Request&) {
+      std::this_thread::sleep_for(300ms);
+      Response r;
+      r.body = "slow done";
+      return r;
+    });
+    router_.add("GET", "/fast", [](Request&) { return Response{}; },
+                RouteOptions{.fast = [](Request&) -> std::optional<Response> {
+                  Response r;
+                  r.body = "from io thread";
+                  return r;
+                }});
+    router_.add("GET", "/throws", [](Request&) -> Response { throw std::runtime_error("boom"); });
+    router_.add("GET", "/ws", [](Request&) {
+      Response r;
+      r.status = 101;
+      r.websocket = std::make_shared<EchoHandler>();
+      return r;
+    });
+    ServerConfig cfg;
+    cfg.port = 0;
+    cfg.io_threads = 2;
+    cfg.max_header_bytes = 4096;
+    cfg.header_timeout_ms = 1000;
+    cfg.ws_max_queued_bytes = 256 * 1024;
+    server_ = std::make_unique<Server>(cfg, router_, workers_);
+    ASSERT_TRUE(server_->listen());
+    thread_ = std::thread([this] { server_->run(); });
+  }
+  void TearDown() override {
+    server_->stop();
+    thread_.join();
+  }
+
+  Router router_;
+  WorkerPool workers_{4};
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+};
+
+TEST_F(ServerTest, ServesKeepAliveRequests) {
+  HttpClient c("127.0.0.1", server_->port());
+  for (int i = 0; i < 20; ++i) {
+    auto r = c.request("GET", "/hello");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->body, "hello");
+    EXPECT_TRUE(r->header("X-Request-Id").has_value());
+  }
+  EXPECT_EQ(c.request("GET", "/fast")->body, "from io thread");
+}
+
+TEST_F(ServerTest, UnknownRoutesAndMethodsGetJsonErrors) {
+  HttpClient c("127.0.0.1", server_->port());
+  auto r = c.request("GET", "/nope");
+  EXPECT_EQ(r->status, 404);
+  EXPECT_NE(r->body.find("\"not_found\""), std::string::npos);
+  r = c.request("DELETE", "/hello");
+  EXPECT_EQ(r->status, 405);
+  EXPECT_EQ(r->header("Allow").value_or(""), "GET, HEAD");
+  r = c.request("GET", "/a/../hello");
+  EXPECT_EQ(r->status, 400);
+  r = c.request("HEAD", "/hello");
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "");
+  EXPECT_EQ(r->header("Content-Length").value_or(""), "5");
+  r = c.request("GET", "/throws");
+  EXPECT_EQ(r->status, 500);
+  EXPECT_EQ(r->body.find("boom"), std::string::npos);
+}
+
+TEST_F(ServerTest, BoundsBodiesAndHeaders) {
+  HttpClient c("127.0.0.1", server_->port());
+  auto r = c.request("POST", "/echo", {}, std::string(1024, 'a'));
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body.size(), 1024u);
+  r = c.request("POST", "/echo", {}, std::string(1025, 'a'));
+  EXPECT_EQ(r->status, 413);
+  r = c.request("GET", "/hello", {{"X-Big", std::string(5000, 'h')}});
+  EXPECT_EQ(r->status, 431);
+  // A chunked body past the limit of a streamed route.
+  auto raw = c.raw(
+      "PUT /small-stream HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "7d0\r\n" + std::string(2000, 'z') + "\r\n0\r\n\r\n");
+  ASSERT_TRUE(raw);
+  EXPECT_NE(raw->find("413"), std::string::npos) << *raw;
+  // Still alive.
+  EXPECT_EQ(c.request("GET", "/hello")->status, 200);
+}
+
+TEST_F(ServerTest, MalformedRequestsGet400AndTheServerSurvives) {
+  HttpClient c("127.0.0.1", server_->port());
+  auto raw = c.raw("GARBAGE\r\n\r\n");
+  ASSERT_TRUE(raw);
+  EXPECT_NE(raw->find("400"), std::string::npos);
+  raw = c.raw("GET /hello HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n");
+  EXPECT_NE(raw->find("400"), std::string::npos);
+  EXPECT_EQ(c.request("GET", "/hello")->status, 200);
+}
+
+TEST_F(ServerTest, SlowClientsAreDisconnected) {
+  HttpClient c("127.0.0.1", server_->port());
+  auto start = std::chrono::steady_clock::now();
+  auto raw = c.raw("GET /hello HTTP/1.1\r\nHost:", 5000);  // never finishes its head
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 4s);
+  ASSERT_TRUE(raw);
+}
+
+TEST_F(ServerTest, StreamsLargeBodiesBothWays) {
+  HttpClient c("127.0.0.1", server_->port());
+  std::string body(48 << 20, '\0');
+  std::uint64_t sum = 0;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    body[i] = static_cast<char>(i * 31 % 251);
+    sum += static_cast<unsigned char>(body[i]);
+  }
+  auto r = c.request("PUT", "/upload", {}, body);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, std::to_string(body.size()) + ":" + std::to_string(sum));
+  r = c.request("GET", "/download/64");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body.size(), 64u << 20);
+  r = c.request("GET", "/chunked");
+  EXPECT_EQ(r->body.size(), 100u);
+  EXPECT_EQ(r->header("Transfer-Encoding").value_or(""), "chunked");
+}
+
+TEST_F(ServerTest, AnswersExpectContinueBeforeTheBody) {
+  HttpClient c("127.0.0.1", server_->port());
+  auto raw = c.raw("PUT /small-stream HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
+                   "Expect: 100-continue\r\nConnection: close\r\n\r\n");
+  ASSERT_TRUE(raw);
+  EXPECT_NE(raw->find("200 OK"), std::string::npos) << *raw;
+}
+
+TEST_F(ServerTest, WebSocketEchoesAndBoundsItsSendQueue) {
+  auto ws = WsClient::connect("127.0.0.1", server_->port(), "/ws");
+  ASSERT_TRUE(ws) << ws.error().message;
+  ASSERT_TRUE((*ws)->send("hi"));
+  auto msg = (*ws)->receive(5000);
+  ASSERT_TRUE(msg);
+  ASSERT_TRUE(msg->has_value());
+  EXPECT_EQ(**msg, "echo:hi");
+  // We do not read while the server floods: its queue bound closes us.
+  ASSERT_TRUE((*ws)->send("flood"));
+  std::this_thread::sleep_for(200ms);
+  EXPECT_GT(EchoHandler::refused.load(), 0);
+  bool closed = false;
+  for (int i = 0; i < 200 && !closed; ++i) {
+    auto m = (*ws)->receive(2000);
+    if (!m) closed = true;
+  }
+  EXPECT_TRUE(closed);
+}
+
+TEST_F(ServerTest, StopLetsInFlightRequestsFinish) {
+  std::optional<Result<ClientResponse>> slow;
+  std::thread t([&] {
+    HttpClient c("127.0.0.1", server_->port());
+    slow = c.request("GET", "/slow");
+  });
+  std::this_thread::sleep_for(100ms);
+  server_->stop();
+  t.join();
+  ASSERT_TRUE(slow.has_value());
+  ASSERT_TRUE(*slow);
+  EXPECT_EQ((*slow)->body, "slow done");
+}
+
+}  // namespace
+}  // namespace ruche::http

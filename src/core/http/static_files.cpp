@@ -1,0 +1,125 @@
+#include "core/http/static_files.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace ruche::http {
+
+namespace fs = std::filesystem;
+
+std::string_view mime_type(std::string_view name) {
+  auto dot = name.rfind('.');
+  std::string_view ext = dot == std::string_view::npos ? "" : name.substr(dot + 1);
+  if (ext == "html") return "text/html; charset=utf-8";
+  if (ext == "js" || ext == "mjs") return "text/javascript; charset=utf-8";
+  if (ext == "css") return "text/css; charset=utf-8";
+  if (ext == "json" || ext == "map") return "application/json";
+  if (ext == "svg") return "image/svg+xml";
+  if (ext == "png") return "image/png";
+  if (ext == "jpg" || ext == "jpeg") return "image/jpeg";
+  if (ext == "gif") return "image/gif";
+  if (ext == "webp") return "image/webp";
+  if (ext == "ico") return "image/x-icon";
+  if (ext == "woff2") return "font/woff2";
+  if (ext == "woff") return "font/woff";
+  if (ext == "txt") return "text/plain; charset=utf-8";
+  if (ext == "wasm") return "application/wasm";
+  if (ext == "webmanifest") return "application/manifest+json";
+  return "application/octet-stream";
+}
+
+std::string_view StaticFiles::content_security_policy() {
+  return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+         "font-src 'self'; connect-src 'self'; media-src 'self' blob:; object-src 'none'; "
+         "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+}
+
+namespace {
+std::string fnv_etag(std::string_view data) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : data) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(h));
+  return buf;
+}
+}  // namespace
+
+Result<std::unique_ptr<StaticFiles>> StaticFiles::load(const std::string& root,
+                                                       std::uint64_t max_total_bytes) {
+  auto sf = std::unique_ptr<StaticFiles>(new StaticFiles());
+  sf->api_prefixes_ = {"/api/", "/dav/", "/.well-known/"};
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) return sf;
+  std::uint64_t total = 0;
+  fs::path base = fs::canonical(root, ec);
+  for (auto it = fs::recursive_directory_iterator(base, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
+    std::ifstream in(it->path(), std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    File f;
+    f.body = ss.str();
+    total += f.body.size();
+    if (total > max_total_bytes) return fail(Errc::too_large, "web client files too large");
+    std::string rel = "/" + fs::relative(it->path(), base, ec).generic_string();
+    f.content_type = std::string(mime_type(rel));
+    f.etag = fnv_etag(f.body);
+    f.immutable = rel.rfind("/assets/", 0) == 0;
+    sf->files_.emplace(std::move(rel), std::move(f));
+  }
+  return sf;
+}
+
+Response StaticFiles::respond(const File& f, const Request& req) const {
+  Response r;
+  r.headers.set("Content-Type", f.content_type);
+  r.headers.set("ETag", f.etag);
+  r.headers.set("Cache-Control",
+                f.immutable ? "public, max-age=31536000, immutable" : "no-cache");
+  if (f.content_type.rfind("text/html", 0) == 0) {
+    r.headers.set("Content-Security-Policy", content_security_policy());
+  }
+  if (auto inm = req.headers.get("If-None-Match"); inm && *inm == f.etag) {
+    r.status = 304;
+    return r;
+  }
+  r.body = f.body;
+  return r;
+}
+
+Response StaticFiles::serve(const Request& req) const {
+  for (const auto& p : api_prefixes_) {
+    if (req.path.rfind(p, 0) == 0) return error_response(Errc::not_found, "no such route");
+  }
+  if (req.method != "GET" && req.method != "HEAD") {
+    Response r = error_response(Errc::method_not_allowed, "method not allowed");
+    r.headers.set("Allow", "GET, HEAD");
+    return r;
+  }
+  auto decoded = percent_decode(req.path);
+  if (decoded) {
+    auto it = files_.find(*decoded);
+    if (it != files_.end()) return respond(it->second, req);
+  }
+  // Missing hashed asset: a real 404, never index.html (a stale tab would
+  // otherwise parse HTML as JavaScript).
+  if (req.path.rfind("/assets/", 0) == 0) return error_response(Errc::not_found, "no such file");
+  auto index = files_.find("/index.html");
+  if (index != files_.end()) return respond(index->second, req);
+  Response r;
+  r.headers.set("Content-Type", "text/html; charset=utf-8");
+  r.headers.set("Content-Security-Policy", content_security_policy());
+  r.headers.set("Cache-Control", "no-cache");
+  r.body =
+      "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Ruche</title></head>"
+      "<body><h1>Ruche</h1><p>The web client is not built. Run <code>make build</code>.</p>"
+      "</body></html>";
+  return r;
+}
+
+}  // namespace ruche::http

@@ -1,0 +1,55 @@
+// Serves a built single-page application (web/dist) from memory.
+//
+// Files are read once at start-up (bounded). Hashed assets under /assets/
+// are cached for a year; index.html is revalidated every time. Any other GET
+// path that names no file gets index.html (the SPA's own router decides),
+// except under the prefixes the API owns, which get a JSON 404.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "base/result.hpp"
+#include "core/http/message.hpp"
+
+namespace ruche::http {
+
+class StaticFiles {
+ public:
+  // Loads every regular file under `root` (no symlinks followed out of it).
+  // A missing root gives an empty set that serves a short notice page.
+  // Errors: too_large past `max_total_bytes`.
+  static Result<std::unique_ptr<StaticFiles>> load(const std::string& root,
+                                                   std::uint64_t max_total_bytes = 256u << 20);
+
+  // Answers GET/HEAD for `req`; non-GET methods get 405, `api_prefixes`
+  // (e.g. "/api/") get a JSON 404. Never blocks.
+  Response serve(const Request& req) const;
+
+  void set_api_prefixes(std::vector<std::string> prefixes) { api_prefixes_ = std::move(prefixes); }
+  // Content-Security-Policy of HTML pages.
+  static std::string_view content_security_policy();
+  std::size_t file_count() const { return files_.size(); }
+
+ private:
+  struct File {
+    std::string body;
+    std::string content_type;
+    std::string etag;
+    bool immutable = false;
+  };
+  Response respond(const File& f, const Request& req) const;
+
+  std::unordered_map<std::string, File> files_;  // by URL path ("/index.html")
+  std::vector<std::string> api_prefixes_;
+};
+
+// The MIME type for a file name's extension.
+std::string_view mime_type(std::string_view filename);
+
+}  // namespace ruche::http
