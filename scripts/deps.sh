@@ -8,7 +8,7 @@ BUILD_PKGS=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libexpected-dev libtomlplusplus-dev libfmt-dev
-  libsqlite3-dev libpq-dev libsodium-dev libssl-dev
+  libsqlite3-dev libpq-dev libsodium-dev libargon2-dev libssl-dev
   libcurl4-openssl-dev libexpat1-dev libpugixml-dev libical-dev
   libgtest-dev libgmock-dev
 )

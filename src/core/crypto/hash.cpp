@@ -1,0 +1,63 @@
+#include "core/crypto/hash.hpp"
+
+#include <sodium.h>
+
+#include "core/crypto/encoding.hpp"
+#include "core/crypto/internal.hpp"
+
+namespace ruche::crypto {
+namespace {
+
+const unsigned char* bytes_of(std::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
+
+}  // namespace
+
+std::string sha256(std::string_view data) {
+  detail::ensure_sodium();
+  std::string out(crypto_hash_sha256_BYTES, '\0');
+  crypto_hash_sha256(reinterpret_cast<unsigned char*>(out.data()), bytes_of(data), data.size());
+  return out;
+}
+
+std::string sha256_hex(std::string_view data) {
+  return hex_encode(sha256(data));
+}
+
+std::string hmac_sha256(std::string_view key, std::string_view data) {
+  detail::ensure_sodium();
+  // The init/update/final form takes a key of any length (the one-shot
+  // crypto_auth_hmacsha256 wants exactly 32 bytes).
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, bytes_of(key), key.size());
+  crypto_auth_hmacsha256_update(&state, bytes_of(data), data.size());
+  std::string out(crypto_auth_hmacsha256_BYTES, '\0');
+  crypto_auth_hmacsha256_final(&state, reinterpret_cast<unsigned char*>(out.data()));
+  sodium_memzero(&state, sizeof state);
+  return out;
+}
+
+std::string blake2b(std::string_view data, std::size_t out_len) {
+  detail::ensure_sodium();
+  if (out_len < crypto_generichash_BYTES_MIN || out_len > crypto_generichash_BYTES_MAX) {
+    detail::contract_violation("blake2b: out_len must be within [16, 64]");
+  }
+  std::string out(out_len, '\0');
+  crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), out_len, bytes_of(data),
+                     data.size(), nullptr, 0);
+  return out;
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+  detail::ensure_sodium();
+  if (a.size() != b.size()) return false;
+  if (a.empty()) return true;
+  return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string token_hash(std::string_view token) {
+  return sha256_hex(token);
+}
+
+}  // namespace ruche::crypto
