@@ -13,15 +13,18 @@ BUILD_PKGS=(
   libgtest-dev libgmock-dev
 )
 TEST_PKGS=(
-  postgresql-15 python3-aiosmtpd python3-websockets curl
-  wrk nginx-light
+  postgresql-15 python3-aiosmtpd curl
+)
+BENCH_PKGS=(
+  wrk nginx-light util-linux procps
 )
 
 want=("${BUILD_PKGS[@]}")
 case "${1:-build}" in
   build) ;;
   test) want+=("${TEST_PKGS[@]}") ;;
-  *) echo "usage: $0 [build|test]" >&2; exit 2 ;;
+  bench) want+=("${TEST_PKGS[@]}" "${BENCH_PKGS[@]}") ;;
+  *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
 esac
 
 missing=()

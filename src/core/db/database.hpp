@@ -98,7 +98,10 @@ using Rows = std::vector<Row>;
 // Failures map to Errc: a unique/foreign-key/check violation -> conflict;
 // busy, locked, lost connection, pool exhausted -> unavailable; disk full ->
 // insufficient_storage; anything else -> internal. Messages never contain
-// parameter values.
+// parameter values. As on PostgreSQL, a failed statement spoils its
+// transaction on both backends: later statements fail, and so does the
+// transaction even if `fn` returns success. Return the error; to tolerate a
+// duplicate, use INSERT ... ON CONFLICT instead of catching the conflict.
 class Conn {
  public:
   virtual ~Conn() = default;
@@ -109,7 +112,8 @@ class Conn {
   // Runs one statement and returns the number of rows it changed.
   virtual Result<std::int64_t> exec(std::string_view sql, Params params = {}) = 0;
   // Runs one statement and calls `fn` for each row as it is read, without
-  // holding them all; `fn` returns false to stop early.
+  // holding them all; `fn` returns false to stop early. `fn` must not run
+  // statements on this Conn (Errc::internal).
   virtual Result<void> each(std::string_view sql, Params params,
                             FunctionRef<bool(const Row&)> fn) = 0;
   // Runs a script of several statements with no parameters (migrations).
@@ -128,6 +132,7 @@ struct Config {
   Backend backend = Backend::sqlite;
   std::string sqlite_path;              // file path; created if absent
   std::string postgres_dsn;             // libpq connection string
+  std::string postgres_schema;          // PostgreSQL search_path; empty: the server's
   int readers = 4;                      // SQLite reader connections
   int pool_size = 8;                    // PostgreSQL connections
   int busy_timeout_ms = 5000;           // SQLite busy_timeout; pool wait on PostgreSQL

@@ -1,0 +1,302 @@
+#include "app/app.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "app/metrics.hpp"
+#include "app/setup.hpp"
+#include "base/log.hpp"
+#include "base/worker_pool.hpp"
+#include "core/bus/bus.hpp"
+#include "core/crypto/aead.hpp"
+#include "core/crypto/encoding.hpp"
+#include "core/crypto/password.hpp"
+#include "core/crypto/random.hpp"
+#include "core/db/migrate.hpp"
+#include "core/http/server.hpp"
+#include "core/http/static_files.hpp"
+#include "modules/all.hpp"
+#include "platform/api.hpp"
+#include "platform/events.hpp"
+#include "platform/routes.hpp"
+
+namespace ruche::app {
+
+namespace fs = std::filesystem;
+
+Result<std::unique_ptr<db::Database>> open_database(const Config& config) {
+  db::Config dc;
+  if (config.database == "postgres") {
+    dc.backend = db::Backend::postgres;
+    dc.postgres_dsn = config.postgres_dsn;
+    dc.postgres_schema = config.postgres_schema;
+    dc.pool_size = config.postgres_pool;
+  } else {
+    std::error_code ec;
+    fs::create_directories(config.data_dir, ec);
+    if (ec) return fail(Errc::unavailable, "cannot create the data folder " + config.data_dir);
+    ::chmod(config.data_dir.c_str(), 0700);
+    dc.backend = db::Backend::sqlite;
+    dc.sqlite_path = (fs::path(config.data_dir) / "ruche.db").string();
+    dc.readers = config.sqlite_readers;
+    dc.synchronous_full = config.sqlite_synchronous_full;
+  }
+  RUCHE_TRY(auto database, db::open(dc));
+  RUCHE_TRY(int applied, db::migrate(*database, db::embedded_migrations(dc.backend)));
+  if (applied > 0) log::info("db.migrated", {{"applied", applied}});
+  return database;
+}
+
+Result<std::string> load_instance_key(const Config& config) {
+  if (!config.instance_key_base64.empty()) {
+    auto key = crypto::base64_decode(config.instance_key_base64);
+    if (!key || key->size() != 32)
+      return fail(Errc::invalid, "the instance key must be 32 bytes in base64");
+    return *key;
+  }
+  const std::string& path = config.instance_key_file;
+  std::ifstream in(path, std::ios::binary);
+  if (in) {
+    std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (key.size() != 32) return fail(Errc::invalid, "the instance key file " + path + " is damaged");
+    return key;
+  }
+  std::error_code ec;
+  fs::create_directories(fs::path(path).parent_path(), ec);
+  std::string key = crypto::new_key();
+  std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return fail(Errc::unavailable, "cannot write the instance key " + path);
+  bool ok = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0)
+    return fail(Errc::unavailable, "cannot write the instance key " + path);
+  log::info("instance_key.created", {{"path", path}});
+  return key;
+}
+
+namespace {
+
+log::Level parse_level(const std::string& s) {
+  if (s == "debug") return log::Level::debug;
+  if (s == "warn") return log::Level::warn;
+  if (s == "error") return log::Level::error;
+  return log::Level::info;
+}
+
+bool is_loopback(std::string_view addr) {
+  return addr.rfind("127.", 0) == 0 || addr == "::1" || addr.rfind("::ffff:127.", 0) == 0;
+}
+
+}  // namespace
+
+struct Instance::Parts {
+  Config config;
+  const Clock* clock = nullptr;
+  std::unique_ptr<db::Database> database;
+  std::unique_ptr<crypto::PasswordHasher> hasher;
+  std::unique_ptr<WorkerPool> workers;
+  bus::LocalBus bus;
+  platform::ModuleRegistry registry;
+  std::unique_ptr<platform::Platform> platform;
+  http::Router router;
+  std::unique_ptr<platform::Api> api;
+  std::unique_ptr<platform::EventHub> hub;
+  std::unique_ptr<Setup> setup;
+  std::unique_ptr<http::StaticFiles> files;
+  std::unique_ptr<http::Server> server;
+  std::unique_ptr<HttpMetrics> metrics;
+};
+
+Instance::Instance() : parts_(std::make_unique<Parts>()) {}
+
+Instance::~Instance() {
+  // The server goes first (no more requests), then the event hub (its
+  // dispatcher thread), then the workers drain, then the platform.
+  if (parts_) {
+    parts_->server.reset();
+    parts_->hub.reset();
+    parts_->workers.reset();
+  }
+}
+
+platform::Platform& Instance::platform() { return *parts_->platform; }
+platform::Api& Instance::api() { return *parts_->api; }
+const Config& Instance::config() const { return parts_->config; }
+std::uint16_t Instance::port() const { return parts_->server->port(); }
+
+std::string Instance::url() const {
+  const std::string& host = parts_->config.host;
+  return "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+         std::to_string(port());
+}
+
+Result<void> Instance::listen() { return parts_->server->listen(); }
+
+std::optional<std::string> Instance::setup_link() {
+  return parts_->setup->start_if_needed(parts_->config.port == 0 ? url() : parts_->config.public_url);
+}
+
+void Instance::run(bool signals) {
+  if (signals) parts_->server->stop_on_signals();
+  parts_->server->run();
+}
+
+void Instance::stop() { parts_->server->stop(); }
+
+Result<std::unique_ptr<Instance>> Instance::create(Config config, const Clock& clock) {
+  auto inst = std::unique_ptr<Instance>(new Instance());
+  Parts& p = *inst->parts_;
+  p.config = std::move(config);
+  p.clock = &clock;
+  const Config& c = p.config;
+  RUCHE_CHECK(crypto::init());
+  RUCHE_TRY(p.database, open_database(c));
+  RUCHE_TRY(std::string key, load_instance_key(c));
+  RUCHE_TRY(auto hasher, crypto::PasswordHasher::create({c.password_memory_kib, c.password_iterations,
+                                                         c.password_parallelism,
+                                                         c.password_concurrency}));
+  p.hasher = std::make_unique<crypto::PasswordHasher>(std::move(hasher));
+  p.workers = std::make_unique<WorkerPool>(static_cast<std::size_t>(c.workers));
+  modules::register_all(p.registry);
+
+  platform::PlatformConfig pc;
+  pc.public_url = c.public_url;
+  pc.instance_key = key;
+  pc.defaults.instance_name = c.instance_name;
+  pc.defaults.default_locale = c.default_locale;
+  pc.sessions.idle_timeout_ms = c.session_idle_hours * 3600'000;
+  pc.sessions.absolute_timeout_ms = c.session_absolute_days * 24 * 3600'000;
+  pc.smtp = {c.smtp_url, c.smtp_from, c.smtp_username, c.smtp_password, c.smtp_starttls};
+  pc.invitation_ttl_ms = static_cast<std::int64_t>(c.invitation_days) * 24 * 3600'000;
+  pc.trusted_proxies = c.trusted_proxies;
+  p.platform = std::make_unique<platform::Platform>(*p.database, p.bus, clock, *p.hasher, *p.workers,
+                                                    p.registry, pc);
+
+  p.api = std::make_unique<platform::Api>(p.router, *p.platform);
+  p.hub = std::make_unique<platform::EventHub>(*p.platform);
+  platform::register_platform_routes(*p.api, *p.hub);
+  p.setup = std::make_unique<Setup>(*p.platform);
+  p.setup->register_routes(*p.api);
+  for (const auto& m : p.registry.modules())
+    if (m.routes) m.routes(*p.api, *p.platform);
+
+  RUCHE_TRY(p.files, http::StaticFiles::load(c.web_root));
+  const http::StaticFiles* files = p.files.get();
+  http::RouteOptions static_opts;
+  static_opts.fast = [files](http::Request& req) -> std::optional<http::Response> {
+    return files->serve(req);
+  };
+  p.router.set_fallback([files](http::Request& req) { return files->serve(req); }, static_opts);
+
+  http::ServerConfig sc;
+  sc.host = c.host;
+  sc.port = c.port;
+  sc.io_threads = c.io_threads;
+  p.server = std::make_unique<http::Server>(sc, p.router, *p.workers);
+
+  // /metrics is added last so the metrics cover every other route.
+  Parts* parts = &p;
+  p.router.add("GET", "/metrics", [parts](http::Request& req) -> http::Response {
+    const Config& c = parts->config;
+    bool allowed = c.metrics_token.empty()
+                       ? is_loopback(req.remote_addr)
+                       : req.headers.get("Authorization").value_or("") == "Bearer " + c.metrics_token;
+    if (!allowed) return http::error_response(Errc::not_found, "no such route");
+    std::string out;
+    parts->metrics->render(out);
+    auto s = parts->server->stats();
+    append_gauge(out, "ruche_http_connections_open", "Open HTTP connections (WebSockets included).",
+                 static_cast<double>(s.connections));
+    append_gauge(out, "ruche_websockets_open", "Open WebSockets.", static_cast<double>(s.websockets));
+    append_gauge(out, "ruche_events_connections", "Live event connections.",
+                 static_cast<double>(parts->hub->connections()));
+    append_gauge(out, "ruche_http_requests_in_flight", "Requests being handled.",
+                 static_cast<double>(s.in_flight));
+    auto d = parts->database->stats();
+    append_gauge(out, "ruche_db_connections_open", "Open database connections.",
+                 static_cast<double>(d.connections));
+    append_gauge(out, "ruche_db_connections_busy", "Database connections in use.",
+                 static_cast<double>(d.busy));
+    append_gauge(out, "ruche_db_waiting", "Callers waiting for a database connection.",
+                 static_cast<double>(d.waiting));
+    append_counter(out, "ruche_db_commits_total", "Durable commits.", static_cast<double>(d.commits));
+    append_counter(out, "ruche_db_writes_total", "Write transactions committed.",
+                   static_cast<double>(d.writes));
+    append_gauge(out, "ruche_workers_busy", "Worker threads running a task.",
+                 static_cast<double>(parts->workers->busy()));
+    append_gauge(out, "ruche_workers_queued", "Tasks waiting for a worker.",
+                 static_cast<double>(parts->workers->queued()));
+    http::Response r;
+    r.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    r.headers.set("Cache-Control", "no-store");
+    r.body = std::move(out);
+    return r;
+  });
+  p.metrics = std::make_unique<HttpMetrics>(p.router);
+
+  http::Headers defaults;
+  defaults.set("X-Content-Type-Options", "nosniff");
+  defaults.set("Referrer-Policy", "no-referrer");
+  defaults.set("X-Frame-Options", "DENY");
+  defaults.set("Cross-Origin-Opener-Policy", "same-origin");
+  defaults.set("Cross-Origin-Resource-Policy", "same-origin");
+  defaults.set("Permissions-Policy",
+               "camera=(self), microphone=(self), display-capture=(self), geolocation=()");
+  defaults.set("Server", "ruche");
+  p.server->set_default_headers(defaults);
+  bool access_log = c.access_log;
+  p.server->set_observer([parts, access_log](const http::RequestRecord& r) {
+    parts->metrics->record(r);
+    if (access_log)
+      log::info("http.request", {{"method", r.method},
+                                 {"route", r.route},
+                                 {"status", r.status},
+                                 {"ms", r.duration_ms},
+                                 {"bytes_in", static_cast<std::int64_t>(r.bytes_in)},
+                                 {"bytes_out", static_cast<std::int64_t>(r.bytes_out)},
+                                 {"remote", r.remote_addr},
+                                 {"request_id", r.request_id}});
+  });
+  return inst;
+}
+
+int serve(Config config) {
+  log::set_level(parse_level(config.log_level));
+  std::string data_dir = config.data_dir;
+  auto inst = Instance::create(std::move(config));
+  if (!inst) {
+    std::fprintf(stderr, "ruche: %s\n", inst.error().message.c_str());
+    return 1;
+  }
+  Instance& i = **inst;
+  if (auto r = i.listen(); !r) {
+    std::fprintf(stderr, "ruche: %s\n", r.error().message.c_str());
+    return 1;
+  }
+  log::info("server.started", {{"url", i.url()},
+                               {"database", i.config().database},
+                               {"web_root", i.config().web_root}});
+  std::printf("ruche: listening on %s\n", i.url().c_str());
+  if (auto link = i.setup_link()) {
+    std::printf(
+        "ruche: no account exists yet. Create the first administrator at\n"
+        "         %s\n"
+        "       or with: build/ruche user add --data %s --email YOU@EXAMPLE.ORG --name 'YOUR NAME' "
+        "--admin\n",
+        link->c_str(), data_dir.c_str());
+  }
+  std::fflush(stdout);
+  i.run(true);
+  log::info("server.stopped");
+  return 0;
+}
+
+}  // namespace ruche::app

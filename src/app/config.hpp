@@ -1,0 +1,73 @@
+// Ruche's configuration: defaults, then a TOML file, then environment
+// variables (RUCHE_*), then command-line flags. docs/configuration.md lists
+// every key.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+
+namespace ruche::app {
+
+struct Config {
+  // [server]
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::string public_url;              // default: http://HOST:PORT
+  int io_threads = 0;                  // 0: one per core
+  int workers = 32;
+  std::string web_root;                // default: web/dist next to the binary's project
+  std::vector<std::string> trusted_proxies;
+  bool access_log = true;
+  std::string metrics_token;           // empty: /metrics from loopback only
+  std::size_t max_json_bytes = 1 << 20;
+
+  // [storage]
+  std::string data_dir = "./data";
+  std::string database = "sqlite";     // "sqlite" or "postgres"
+  std::string postgres_dsn;
+  std::string postgres_schema;         // search_path; empty: the server's default
+  int postgres_pool = 16;
+  int sqlite_readers = 4;
+  bool sqlite_synchronous_full = true;
+
+  // [security]
+  std::uint32_t password_memory_kib = 65536;
+  std::uint32_t password_iterations = 3;
+  std::uint32_t password_parallelism = 4;
+  std::uint32_t password_concurrency = 2;
+  std::int64_t session_idle_hours = 168;
+  std::int64_t session_absolute_days = 30;
+  std::string instance_key_file;       // default: DATA/instance.key
+  std::string instance_key_base64;     // for several nodes: the same key everywhere
+  int invitation_days = 7;
+
+  // [smtp]
+  std::string smtp_url;
+  std::string smtp_from;
+  std::string smtp_username;
+  std::string smtp_password;
+  bool smtp_starttls = false;
+
+  // [instance]
+  std::string instance_name = "Ruche";
+  std::string default_locale = "fr";
+
+  // [log]
+  std::string log_level = "info";
+};
+
+// Reads `path` (TOML). Errors: invalid with the file's line on a syntax
+// error or a wrong type; unknown keys are refused too (a typo must not be
+// silently ignored).
+Result<void> load_file(Config& config, const std::string& path);
+// Applies RUCHE_* environment variables.
+Result<void> load_env(Config& config);
+// "HOST:PORT" -> host and port. Errors: invalid.
+Result<void> set_listen(Config& config, std::string_view listen);
+// Fills derived defaults (public_url, web_root, key file) and checks ranges.
+Result<void> finish(Config& config, const std::string& exe_path);
+
+}  // namespace ruche::app

@@ -1,0 +1,30 @@
+#include "modules/all.hpp"
+
+namespace ruche::modules {
+
+// Each module's issue replaces its declaration here by `<name>::module()`
+// from src/modules/<name>/, which adds routes and hooks. Until then a module
+// can be activated in a workspace (its rights are managed, its events flow)
+// and the web client shows its placeholder.
+void register_all(platform::ModuleRegistry& registry) {
+  registry.add({.name = "chat",
+                .read_means = "read channels and messages",
+                .write_means = "post, react and create channels"});
+  registry.add({.name = "calls",
+                .read_means = "join calls",
+                .write_means = "start calls and share the screen"});
+  registry.add({.name = "files",
+                .read_means = "browse and download files",
+                .write_means = "upload, edit, move, delete and share files"});
+  registry.add({.name = "tasks",
+                .read_means = "see boards and tasks",
+                .write_means = "create, assign and update tasks"});
+  registry.add({.name = "calendar",
+                .read_means = "see the workspace calendar",
+                .write_means = "create and change events"});
+  registry.add({.name = "reports",
+                .read_means = "see dashboards",
+                .write_means = "create dashboards and exports"});
+}
+
+}  // namespace ruche::modules

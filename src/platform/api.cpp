@@ -1,0 +1,316 @@
+#include "platform/api.hpp"
+
+#include "base/log.hpp"
+#include "core/crypto/encoding.hpp"
+#include "core/crypto/hash.hpp"
+
+namespace ruche::platform {
+
+namespace {
+
+constexpr std::int64_t kBasicCacheMs = 60'000;
+
+bool is_safe_method(std::string_view m) {
+  return m == "GET" || m == "HEAD" || m == "OPTIONS" || m == "PROPFIND" || m == "REPORT";
+}
+
+std::optional<std::string_view> cookie_value(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    auto semi = header.find(';');
+    std::string_view part = header.substr(0, semi);
+    header = semi == std::string_view::npos ? std::string_view{} : header.substr(semi + 1);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    auto eq = part.find('=');
+    if (eq != std::string_view::npos && part.substr(0, eq) == name) return part.substr(eq + 1);
+  }
+  return std::nullopt;
+}
+
+// "https://host:port" of a URL, without path.
+std::string origin_of(std::string_view url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string_view::npos) return std::string(url);
+  auto slash = url.find('/', scheme + 3);
+  return std::string(url.substr(0, slash));
+}
+
+}  // namespace
+
+std::string session_cookie(std::string_view token, std::int64_t max_age_s) {
+  return std::string(kSessionCookie) + "=" + std::string(token) +
+         "; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age_s);
+}
+
+http::Response json_reply(const json::value& v, int status) {
+  return http::json_response(status, json::serialize(v));
+}
+
+Api::Api(http::Router& router, Platform& platform) : router_(router), platform_(platform) {}
+
+std::string Api::client_address(const http::Request& req) const {
+  for (const auto& proxy : platform_.config.trusted_proxies) {
+    if (proxy == req.remote_addr) {
+      if (auto xff = req.headers.get("X-Forwarded-For")) {
+        std::string_view v = *xff;
+        auto comma = v.rfind(',');
+        std::string_view last = comma == std::string_view::npos ? v : v.substr(comma + 1);
+        while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
+        if (!last.empty() && last.size() <= 64) return std::string(last);
+      }
+    }
+  }
+  return req.remote_addr;
+}
+
+http::Response Api::finish(Result<http::Response> r, const http::Request& req, bool basic) const {
+  http::Response out;
+  if (r) {
+    out = std::move(*r);
+  } else {
+    if (r.error().code == Errc::internal)
+      log::error("api.internal_error", {{"route", req.route},
+                                        {"request_id", req.request_id},
+                                        {"error", r.error().message}});
+    out = http::error_response(r.error());
+    if (r.error().code == Errc::unauthenticated && !out.headers.has("WWW-Authenticate"))
+      out.headers.set("WWW-Authenticate",
+                      basic ? "Basic realm=\"Ruche\", charset=\"UTF-8\"" : "Bearer");
+  }
+  if (!out.headers.has("Cache-Control")) out.headers.set("Cache-Control", "no-store");
+  return out;
+}
+
+Result<std::optional<Caller>> Api::basic_auth(const http::Request& req, std::string_view encoded) {
+  auto decoded = crypto::base64_decode(encoded);
+  if (!decoded || decoded->size() > 1100) return fail(Errc::unauthenticated, "bad credentials");
+  auto colon = decoded->find(':');
+  if (colon == std::string::npos) return fail(Errc::unauthenticated, "bad credentials");
+  std::string email_in = decoded->substr(0, colon);
+  std::string secret = decoded->substr(colon + 1);
+  auto email = normalize_email(email_in);
+  if (!email) return fail(Errc::unauthenticated, "bad credentials");
+  std::string address = client_address(req);
+
+  // An app token in the password field.
+  if (secret.size() == 43 &&
+      secret.find_first_not_of(
+          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == std::string::npos) {
+    RUCHE_TRY(auto resolved, platform_.sessions.resolve(secret));
+    if (resolved && resolved->caller.email == *email) {
+      Caller c = resolved->caller;
+      return std::optional<Caller>(std::move(c));
+    }
+  }
+
+  std::string key = crypto::sha256(*email + '\0' + secret);
+  std::int64_t now = platform_.clock.now_ms();
+  {
+    std::lock_guard lock(basic_mu_);
+    auto it = basic_cache_.find(key);
+    if (it != basic_cache_.end()) {
+      if (now - it->second.at_ms < kBasicCacheMs) return std::optional<Caller>(it->second.caller);
+      basic_cache_.erase(it);
+    }
+  }
+  RUCHE_TRY(auto locked, platform_.throttle.locked_for(platform_.db, *email, address));
+  if (locked) return fail(Errc::rate_limited, "too many failed logins; retry later", "throttled");
+  auto user = platform_.accounts.check_password(*email, secret);
+  if (!user || user->totp_enabled) {
+    AuditEntry e;
+    e.action = "auth.login";
+    e.outcome = "failure";
+    e.object = *email;
+    e.remote_addr = address;
+    e.request_id = req.request_id;
+    e.details["method"] = "basic";
+    RUCHE_CHECK(platform_.db.write([&](db::Conn& c) -> Result<void> {
+      RUCHE_CHECK(platform_.throttle.record_failure(c, *email, address));
+      return platform_.audit.append(c, e);
+    }));
+    if (user && user->totp_enabled)
+      return fail(Errc::unauthenticated, "this account uses two-factor authentication: use an app token",
+                  "app_token_required");
+    return fail(Errc::unauthenticated, "bad credentials");
+  }
+  Caller c;
+  c.user_id = user->id;
+  c.email = user->email;
+  c.name = user->name;
+  c.role = user->role;
+  c.kind = CredentialKind::password;
+  {
+    std::lock_guard lock(basic_mu_);
+    if (basic_cache_.size() > 10'000) basic_cache_.clear();
+    basic_cache_[key] = BasicEntry{c, now};
+  }
+  return std::optional<Caller>(std::move(c));
+}
+
+Result<std::optional<Caller>> Api::authenticate(http::Request& req, bool basic) {
+  std::optional<Caller> caller;
+  std::string csrf;
+  if (auto auth = req.headers.get("Authorization")) {
+    std::string_view v = *auth;
+    if (v.size() > 7 && http::iequals(v.substr(0, 7), "Bearer ")) {
+      RUCHE_TRY(auto resolved, platform_.sessions.resolve(v.substr(7)));
+      if (!resolved) return fail(Errc::unauthenticated, "invalid or expired token", "invalid_token");
+      caller = resolved->caller;
+    } else if (basic && v.size() > 6 && http::iequals(v.substr(0, 6), "Basic ")) {
+      RUCHE_TRY(caller, basic_auth(req, v.substr(6)));
+    } else {
+      return fail(Errc::unauthenticated, "unsupported authorization scheme");
+    }
+  } else if (auto upgrade = req.headers.get("Upgrade");
+             upgrade && http::iequals(*upgrade, "websocket") && req.method == "GET" &&
+             req.query_param("token")) {
+    RUCHE_TRY(auto resolved, platform_.sessions.resolve(*req.query_param("token")));
+    if (!resolved) return fail(Errc::unauthenticated, "invalid or expired token", "invalid_token");
+    caller = resolved->caller;
+  } else if (auto cookies = req.headers.get("Cookie")) {
+    if (auto token = cookie_value(*cookies, kSessionCookie)) {
+      RUCHE_TRY(auto resolved, platform_.sessions.resolve(*token));
+      if (!resolved) return fail(Errc::unauthenticated, "session expired", "invalid_token");
+      caller = resolved->caller;
+      caller->via_cookie = true;
+      csrf = resolved->csrf_token;
+    }
+  }
+  if (!caller) return std::optional<Caller>{};
+
+  if (caller->via_cookie) {
+    // Cross-site requests never act with the cookie (CSRF-1).
+    if (auto site = req.headers.get("Sec-Fetch-Site");
+        site && *site != "same-origin" && *site != "none")
+      return fail(Errc::forbidden, "cross-site request refused", "cross_site");
+    if (auto origin = req.headers.get("Origin")) {
+      std::string expected = origin_of(platform_.config.public_url);
+      auto host = req.headers.get("Host");
+      bool ok = *origin == expected ||
+                (host && (*origin == "http://" + std::string(*host) ||
+                          *origin == "https://" + std::string(*host)));
+      if (!ok) return fail(Errc::forbidden, "cross-origin request refused", "cross_origin");
+    }
+    bool is_ws = req.headers.has("Upgrade");
+    if (!is_safe_method(req.method) && !is_ws) {
+      auto sent = req.headers.get(kCsrfHeader);
+      if (!sent || csrf.empty() || !crypto::constant_time_equal(*sent, csrf))
+        return fail(Errc::forbidden, "missing or wrong CSRF token", "csrf");
+    }
+  }
+  caller->remote_addr = client_address(req);
+  caller->request_id = req.request_id;
+  return caller;
+}
+
+Result<Caller> Api::require_caller(http::Request& req, bool basic) {
+  RUCHE_TRY(auto caller, authenticate(req, basic));
+  if (!caller) return fail(Errc::unauthenticated, "authentication required");
+  return std::move(*caller);
+}
+
+void Api::record_denied(const Caller& caller, const WorkspaceId& ws, const http::Request& req,
+                        const Error& e) {
+  AuditEntry a = AuditEntry::by(caller, "authz.denied");
+  a.outcome = "denied";
+  a.workspace_id = is_id(ws.str()) ? ws.str() : "";
+  a.object = std::string(req.method) + " " + std::string(req.route);
+  a.details["reason"] = std::string(e.api_code());
+  (void)platform_.audit.record(platform_.db, a);
+}
+
+void Api::add_public(std::string_view method, std::string_view pattern, PublicHandler h,
+                     ApiOptions o) {
+  meta_.push_back(RouteMeta{std::string(method), std::string(pattern), RouteKind::public_route});
+  router_.add(method, pattern,
+              [this, h = std::move(h)](http::Request& req) { return finish(h(req), req); },
+              std::move(o.http));
+}
+
+void Api::add_user(std::string_view method, std::string_view pattern, UserHandler h,
+                   ApiOptions o) {
+  meta_.push_back(RouteMeta{std::string(method), std::string(pattern), RouteKind::user});
+  bool basic = o.basic_auth;
+  router_.add(method, pattern,
+              [this, h = std::move(h), basic](http::Request& req) {
+                return finish(
+                    [&]() -> Result<http::Response> {
+                      RUCHE_TRY(Caller caller, require_caller(req, basic));
+                      return h(req, caller);
+                    }(),
+                    req, basic);
+              },
+              std::move(o.http));
+}
+
+void Api::add_admin(std::string_view method, std::string_view pattern, UserHandler h,
+                    ApiOptions o) {
+  meta_.push_back(RouteMeta{std::string(method), std::string(pattern), RouteKind::admin});
+  router_.add(method, pattern,
+              [this, h = std::move(h)](http::Request& req) {
+                return finish(
+                    [&]() -> Result<http::Response> {
+                      RUCHE_TRY(Caller caller, require_caller(req, false));
+                      if (!caller.is_admin()) {
+                        record_denied(caller, WorkspaceId(), req,
+                                      Error{Errc::not_found, "", "not_admin"});
+                        return fail(Errc::not_found, "no such route");
+                      }
+                      RUCHE_TRY(InstanceSettings s, platform_.settings.get());
+                      if (s.mfa_required_for_admins) {
+                        RUCHE_TRY(User u, platform_.accounts.get(caller.user_id));
+                        if (!u.totp_enabled)
+                          return fail(Errc::forbidden,
+                                      "administrators must turn on two-factor authentication",
+                                      "mfa_enrollment_required");
+                      }
+                      return h(req, caller);
+                    }(),
+                    req);
+              },
+              std::move(o.http));
+}
+
+void Api::add_workspace(std::string_view method, std::string_view pattern, std::string module,
+                        Access need, WorkspaceHandler h, ApiOptions o, std::string param) {
+  meta_.push_back(RouteMeta{std::string(method), std::string(pattern), RouteKind::workspace,
+                            module, need, param});
+  bool basic = o.basic_auth;
+  router_.add(
+      method, pattern,
+      [this, h = std::move(h), module, need, param, basic](http::Request& req) {
+        return finish(
+            [&]() -> Result<http::Response> {
+              RUCHE_TRY(Caller caller, require_caller(req, basic));
+              WorkspaceId ws{std::string(req.param(param))};
+              auto access = platform_.authz.require(caller, ws, module, need);
+              if (!access) {
+                if (access.error().code == Errc::not_found ||
+                    access.error().code == Errc::forbidden)
+                  record_denied(caller, ws, req, access.error());
+                return tl::unexpected<Error>(access.error());
+              }
+              return h(req, caller, *access);
+            }(),
+            req, basic);
+      },
+      std::move(o.http));
+}
+
+void Api::add_object(std::string_view method, std::string_view pattern, std::string module,
+                     Access need, std::string param, UserHandler h, ApiOptions o) {
+  meta_.push_back(RouteMeta{std::string(method), std::string(pattern), RouteKind::object,
+                            std::move(module), need, std::move(param)});
+  bool basic = o.basic_auth;
+  router_.add(method, pattern,
+              [this, h = std::move(h), basic](http::Request& req) {
+                return finish(
+                    [&]() -> Result<http::Response> {
+                      RUCHE_TRY(Caller caller, require_caller(req, basic));
+                      return h(req, caller);
+                    }(),
+                    req, basic);
+              },
+              std::move(o.http));
+}
+
+}  // namespace ruche::platform

@@ -1,0 +1,118 @@
+// Api: how the platform and every module declare HTTP routes. Each route
+// states who may call it; Api authenticates the request, authorizes it along
+// the one path of Authz, and turns Result errors into JSON error responses.
+//
+//   api.add_workspace("GET", "/api/v1/workspaces/{id}/channels", "chat", Access::read,
+//       [&](http::Request& req, const Caller& caller, const WorkspaceAccess& a)
+//           -> Result<http::Response> { ... });
+//
+// Every declaration is recorded in routes() so the authorization test
+// harness can try each route as owner, member, guest, non-member and anonymous.
+#pragma once
+
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "base/json.hpp"
+#include "core/http/router.hpp"
+#include "platform/platform.hpp"
+
+namespace ruche::platform {
+
+enum class RouteKind {
+  public_route,    // anyone
+  user,            // any authenticated account
+  admin,           // instance administrators
+  workspace,       // members with a right on a module of the workspace named in the path
+  object,          // members with a right on the workspace the addressed object belongs to
+};
+
+struct RouteMeta {
+  std::string method;
+  std::string pattern;
+  RouteKind kind = RouteKind::user;
+  std::string module;       // workspace/object routes: the module ("" = the workspace itself)
+  Access need = Access::read;
+  std::string param;        // workspace routes: the workspace id parameter; object: the object's
+};
+
+using PublicHandler = std::function<Result<http::Response>(http::Request&)>;
+using UserHandler = std::function<Result<http::Response>(http::Request&, const Caller&)>;
+using WorkspaceHandler =
+    std::function<Result<http::Response>(http::Request&, const Caller&, const WorkspaceAccess&)>;
+
+struct ApiOptions {
+  http::RouteOptions http{};
+  // Accept HTTP Basic (email + app token, or the password when the account
+  // has no second factor): WebDAV, CalDAV.
+  bool basic_auth = false;
+};
+
+class Api {
+ public:
+  Api(http::Router& router, Platform& platform);
+
+  void add_public(std::string_view method, std::string_view pattern, PublicHandler h,
+                  ApiOptions o = {});
+  void add_user(std::string_view method, std::string_view pattern, UserHandler h,
+                ApiOptions o = {});
+  void add_admin(std::string_view method, std::string_view pattern, UserHandler h,
+                 ApiOptions o = {});
+  // `param` names the path parameter holding the workspace id.
+  void add_workspace(std::string_view method, std::string_view pattern, std::string module,
+                     Access need, WorkspaceHandler h, ApiOptions o = {},
+                     std::string param = "id");
+  // The handler finds the object (named by `param`) and checks with
+  // platform.authz.require(); it answers 404 for objects the caller may not see.
+  void add_object(std::string_view method, std::string_view pattern, std::string module,
+                  Access need, std::string param, UserHandler h, ApiOptions o = {});
+
+  const std::vector<RouteMeta>& routes() const { return meta_; }
+  Platform& platform() { return platform_; }
+
+  // Who sent `req`: Bearer token, session cookie (writes need the CSRF
+  // token), or HTTP Basic when `basic` is allowed. nullopt when no
+  // credential was given. Errors: unauthenticated (bad credential), forbidden
+  // (CSRF or cross-site write).
+  Result<std::optional<Caller>> authenticate(http::Request& req, bool basic);
+
+  // The client address, honouring X-Forwarded-For only from trusted proxies.
+  std::string client_address(const http::Request& req) const;
+
+ private:
+  http::Response finish(Result<http::Response> r, const http::Request& req,
+                        bool basic = false) const;
+  Result<Caller> require_caller(http::Request& req, bool basic);
+  Result<std::optional<Caller>> basic_auth(const http::Request& req, std::string_view header);
+  void record_denied(const Caller& caller, const WorkspaceId& ws, const http::Request& req,
+                     const Error& e);
+
+  http::Router& router_;
+  Platform& platform_;
+  std::vector<RouteMeta> meta_;
+
+  // Successful Basic password checks, so WebDAV clients that send the
+  // password with every request do not pay Argon2id each time.
+  struct BasicEntry {
+    Caller caller;
+    std::int64_t at_ms;
+  };
+  std::mutex basic_mu_;
+  std::unordered_map<std::string, BasicEntry> basic_cache_;
+};
+
+// JSON responses for handlers.
+http::Response json_reply(const json::value& v, int status = 200);
+
+// The Set-Cookie value for a web session (an empty token clears it).
+std::string session_cookie(std::string_view token, std::int64_t max_age_s);
+
+// Session cookie and CSRF header names.
+inline constexpr const char* kSessionCookie = "__Host-ruche_session";
+inline constexpr const char* kCsrfHeader = "X-CSRF-Token";
+
+}  // namespace ruche::platform

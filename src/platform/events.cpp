@@ -1,0 +1,598 @@
+#include "platform/events.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "base/log.hpp"
+#include "core/http/websocket.hpp"
+
+namespace ruche::platform {
+
+namespace {
+
+constexpr int kPageSize = 500;
+constexpr std::size_t kMaxHeld = 10'000;
+constexpr double kMessagesPerSecond = 20;
+constexpr double kMessageBurst = 40;
+
+std::shared_ptr<const std::string> frame_of(std::string_view type, std::string_view ws,
+                                            const json::object& data) {
+  bus::Event e;
+  e.type = std::string(type);
+  e.workspace_id = std::string(ws);
+  e.data = json::serialize(data);
+  return std::make_shared<const std::string>(event_frame(e));
+}
+
+std::string string_field(const json::value& v, std::string_view key) {
+  if (!v.is_object()) return {};
+  auto* f = v.as_object().if_contains(key);
+  return f && f->is_string() ? std::string(f->as_string()) : std::string();
+}
+
+}  // namespace
+
+class EventHub::Connection final : public http::WebSocketHandler,
+                                   public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(EventHub& hub, Caller caller) : hub_(hub), caller_(std::move(caller)) {}
+
+  const Caller& caller() const { return caller_; }
+
+  void on_open(std::shared_ptr<http::WebSocket> ws) override {
+    {
+      std::lock_guard lock(mu_);
+      ws_ = std::move(ws);
+    }
+    hub_.attach(shared_from_this());
+    auto self = shared_from_this();
+    hub_.platform_.workers.submit([self] { self->load_all(); });
+  }
+
+  void on_message(std::string_view text) override {
+    if (!take_token()) {
+      close(1008, "too many messages");
+      return;
+    }
+    auto v = json::parse(text, 8);
+    if (!v || !v->is_object()) {
+      send_error("invalid_json", "", "messages are JSON objects");
+      return;
+    }
+    std::string type = string_field(*v, "type");
+    if (type == "ping") {
+      send(std::make_shared<const std::string>("{\"type\":\"pong\"}"));
+    } else if (type == "resume") {
+      std::string ws = string_field(*v, "workspace_id");
+      const json::value* since_v = v->as_object().if_contains("since");
+      std::int64_t since = 0;
+      if (since_v && since_v->is_int64()) since = since_v->as_int64();
+      else if (since_v && since_v->is_uint64()) since = static_cast<std::int64_t>(since_v->as_uint64());
+      else {
+        send_error("invalid_field", ws, "since must be a sequence number");
+        return;
+      }
+      if (since < 0) since = 0;
+      resume(ws, since);
+    } else {
+      send_error("unknown_type", "", "unknown message type");
+    }
+  }
+
+  void on_close() override {
+    {
+      std::lock_guard lock(mu_);
+      closed_ = true;
+      ws_.reset();
+      follows_.clear();
+    }
+    hub_.detach(this);
+  }
+
+  // Dispatcher thread: one workspace event, already serialized.
+  void deliver(const bus::Event& e, const json::value& data,
+               const std::shared_ptr<const std::string>& frame) {
+    std::unique_lock lock(mu_);
+    auto it = follows_.find(e.workspace_id);
+    if (it == follows_.end()) return;
+    Follow& f = it->second;
+    bool about_me = string_field(data, "user_id") == caller_.user_id.str();
+    if (f.catching_up) {
+      if (f.held.size() < kMaxHeld) f.held.push_back(e);
+      else f.held_overflow = true;
+      // Removal must apply at once even while catching up.
+      if (about_me && e.type == "member.removed") {
+        send_locked(frame);
+        unfollow_locked(e.workspace_id);
+      }
+      return;
+    }
+    if (e.seq <= f.last_seq) return;  // already sent (resume overlap)
+    if (e.seq > f.last_seq + 1) {
+      // A gap: an event committed elsewhere has not reached us yet, or was
+      // lost. The outbox has it: catch up from there.
+      f.catching_up = true;
+      f.held.push_back(e);
+      std::int64_t from = f.last_seq;
+      std::uint64_t gen = ++f.generation;
+      lock.unlock();
+      schedule_catch_up(e.workspace_id, from, gen);
+      return;
+    }
+    apply_locked(f, e, data, frame, about_me);
+  }
+
+  // Dispatcher thread: this user was added to a workspace.
+  void follow_new(const std::string& ws, std::int64_t seq_before) {
+    std::unique_lock lock(mu_);
+    if (closed_ || follows_.count(ws)) return;
+    Follow& f = follows_[ws];
+    f.catching_up = true;
+    f.last_seq = seq_before;
+    std::uint64_t gen = ++f.generation;
+    lock.unlock();
+    hub_.index_workspace(shared_from_this(), ws);
+    auto self = shared_from_this();
+    hub_.platform_.workers.submit([self, ws, seq_before, gen] {
+      if (!self->reload_access(ws)) return;
+      self->catch_up(ws, seq_before, gen);
+    });
+  }
+
+  // Dispatcher thread: the workspace was deleted.
+  void workspace_deleted(const std::string& ws) {
+    std::lock_guard lock(mu_);
+    if (!follows_.count(ws)) return;
+    json::object data;
+    data["workspace_id"] = ws;
+    send_locked(frame_of("workspace.deleted", ws, data));
+    unfollow_locked(ws);
+  }
+
+  // Dispatcher thread: some credential of this user was revoked.
+  void revalidate() {
+    auto self = shared_from_this();
+    hub_.platform_.workers.submit([self] {
+      auto& db = self->hub_.platform_.db;
+      std::int64_t now = self->hub_.platform_.clock.now_ms();
+      auto valid = db.read([&](db::Conn& c) -> Result<bool> {
+        RUCHE_TRY(auto row, c.query_one(
+                                "SELECT c.revoked_at_ms, c.expires_at_ms, u.disabled FROM "
+                                "credentials c JOIN users u ON u.id = c.user_id WHERE c.id = $1",
+                                {self->caller_.session_id}));
+        return row && row->is_null(0) && row->i64(1) > now && !row->boolean(2);
+      });
+      if (!valid || !*valid) self->close(4001, "credentials revoked");
+    });
+  }
+
+  void close(std::uint16_t code, std::string_view reason) {
+    std::lock_guard lock(mu_);
+    if (ws_) ws_->close(code, reason);
+  }
+
+ private:
+  struct Follow {
+    WorkspaceAccess access;
+    bool have_access = false;
+    std::int64_t last_seq = 0;
+    bool catching_up = true;
+    std::vector<bus::Event> held;
+    bool held_overflow = false;
+    std::uint64_t generation = 0;
+    std::optional<std::int64_t> requested_since;  // a resume that came before the access
+  };
+
+  bool visible(const Follow& f, const bus::Event& e) const {
+    if (!f.have_access) return false;
+    if (!e.module.empty() && f.access.right(e.module) == Access::none) return false;
+    if (!e.audience.empty() &&
+        std::find(e.audience.begin(), e.audience.end(), caller_.user_id.str()) == e.audience.end())
+      return false;
+    return true;
+  }
+
+  void send(std::shared_ptr<const std::string> frame) {
+    std::lock_guard lock(mu_);
+    send_locked(std::move(frame));
+  }
+  void send_locked(std::shared_ptr<const std::string> frame) {
+    if (ws_ && !closed_) ws_->send(std::move(frame));
+  }
+  void send_error(std::string_view code, std::string_view ws, std::string_view message) {
+    json::object data;
+    data["code"] = code;
+    data["message"] = message;
+    send(frame_of("error", ws, data));
+  }
+
+  void unfollow_locked(const std::string& ws) {
+    follows_.erase(ws);
+    // The hub index keeps a weak entry; deliver() ignores unknown workspaces.
+  }
+
+  // Applies membership and module changes that concern this connection,
+  // then sends the event if visible. mu_ held.
+  void apply_locked(Follow& f, const bus::Event& e, const json::value& data,
+                    const std::shared_ptr<const std::string>& frame, bool about_me) {
+    f.last_seq = e.seq;
+    if (about_me && e.type == "member.removed") {
+      send_locked(frame);
+      unfollow_locked(e.workspace_id);
+      return;
+    }
+    if (about_me && e.type == "member.updated" && data.is_object()) {
+      // The event carries the new role and rights: apply them before anything
+      // else is sent, so a right taken away stops events at once.
+      auto role = parse_workspace_role(string_field(data, "role"));
+      if (role) f.access.role = *role;
+      if (auto* rights = data.as_object().if_contains("rights"); rights && rights->is_object()) {
+        f.access.modules.clear();
+        for (const auto& [mod, a] : rights->as_object())
+          if (a.is_string())
+            f.access.modules.emplace_back(std::string(mod),
+                                          parse_access(a.as_string()).value_or(Access::none));
+      }
+    }
+    if (e.type == "workspace.updated" && data.is_object()) {
+      if (auto* mods = data.as_object().if_contains("modules"); mods && mods->is_array()) {
+        std::vector<std::string> active;
+        for (const auto& m : mods->as_array())
+          if (m.is_string()) active.emplace_back(m.as_string());
+        bool added = false;
+        for (const auto& m : active)
+          if (!f.access.module_active(m)) added = true;
+        std::erase_if(f.access.modules, [&](const auto& p) {
+          return std::find(active.begin(), active.end(), p.first) == active.end();
+        });
+        if (added) {
+          auto self = shared_from_this();
+          std::string ws = e.workspace_id;
+          hub_.platform_.workers.submit([self, ws] { self->reload_access(ws); });
+        }
+      }
+      if (auto* arch = data.as_object().if_contains("archived"); arch && arch->is_bool())
+        f.access.archived = arch->as_bool();
+    }
+    if (visible(f, e)) send_locked(frame);
+  }
+
+  // Worker thread: every workspace of the user, then a hello frame.
+  void load_all() {
+    auto& p = hub_.platform_;
+    std::int64_t now = p.clock.now_ms();
+    auto ids = p.db.read([&](db::Conn& c) -> Result<std::vector<std::string>> {
+      std::vector<std::string> out;
+      RUCHE_CHECK(c.each("SELECT workspace_id FROM memberships WHERE user_id = $1 AND "
+                         "(expires_at_ms IS NULL OR expires_at_ms > $2)",
+                         {caller_.user_id, now}, [&](const db::Row& r) {
+                           out.push_back(r.text(0));
+                           return true;
+                         }));
+      return out;
+    });
+    if (!ids) {
+      close(1011, "internal error");
+      return;
+    }
+    {
+      std::lock_guard lock(mu_);
+      if (closed_) return;
+      for (const auto& ws : *ids) follows_[ws];  // catching_up until its head is known
+      for (const auto& [ws, since] : early_resumes_) {
+        auto it = follows_.find(ws);
+        if (it != follows_.end()) it->second.requested_since = since;
+      }
+      early_resumes_.clear();
+      loaded_ = true;
+    }
+    for (const auto& ws : *ids) hub_.index_workspace(shared_from_this(), ws);
+    json::array heads;
+    for (const auto& ws : *ids) {
+      auto head = p.db.read([&](db::Conn& c) -> Result<std::pair<WorkspaceAccess, std::int64_t>> {
+        RUCHE_TRY(WorkspaceAccess a, p.authz.access_in(c, caller_.user_id, WorkspaceId(ws)));
+        RUCHE_TRY(auto row, c.query_one("SELECT seq FROM workspaces WHERE id = $1", {ws}));
+        return std::make_pair(std::move(a), row ? row->i64(0) : 0);
+      });
+      std::uint64_t gen;
+      {
+        std::lock_guard lock(mu_);
+        auto it = follows_.find(ws);
+        if (it == follows_.end()) continue;
+        if (!head) {
+          follows_.erase(it);
+          continue;
+        }
+        it->second.access = head->first;
+        it->second.have_access = true;
+        it->second.last_seq = it->second.requested_since.value_or(head->second);
+        it->second.requested_since.reset();
+        gen = it->second.generation;
+      }
+      json::object h;
+      h["workspace_id"] = ws;
+      h["seq"] = head->second;
+      heads.push_back(std::move(h));
+      // Events that arrived while loading are delivered from the outbox.
+      std::int64_t from;
+      {
+        std::lock_guard lock(mu_);
+        auto it = follows_.find(ws);
+        if (it == follows_.end()) continue;
+        from = it->second.last_seq;
+      }
+      catch_up(ws, from, gen);
+    }
+    json::object data;
+    data["user_id"] = caller_.user_id.str();
+    data["workspaces"] = std::move(heads);
+    send(frame_of("hello", "", data));
+  }
+
+  // Worker thread. Returns false when the caller is no longer a member.
+  bool reload_access(const std::string& ws) {
+    auto& p = hub_.platform_;
+    auto a = p.db.read([&](db::Conn& c) { return p.authz.access_in(c, caller_.user_id, WorkspaceId(ws)); });
+    std::lock_guard lock(mu_);
+    auto it = follows_.find(ws);
+    if (it == follows_.end()) return false;
+    if (!a) {
+      if (a.error().code == Errc::not_found) unfollow_locked(ws);
+      return false;
+    }
+    it->second.access = std::move(*a);
+    it->second.have_access = true;
+    return true;
+  }
+
+  void resume(const std::string& ws, std::int64_t since) {
+    std::uint64_t gen;
+    {
+      std::lock_guard lock(mu_);
+      if (!loaded_) {
+        if (early_resumes_.size() < 1000) early_resumes_.emplace_back(ws, since);
+        return;
+      }
+      auto it = follows_.find(ws);
+      if (it == follows_.end()) {
+        if (ws_) {
+          json::object data;
+          data["code"] = "not_found";
+          data["message"] = "no such workspace";
+          ws_->send(frame_of("error", ws, data));
+        }
+        return;
+      }
+      Follow& f = it->second;
+      if (!f.have_access) {
+        f.requested_since = since;  // load_all() starts from there
+        return;
+      }
+      f.catching_up = true;
+      f.last_seq = since;
+      gen = ++f.generation;
+    }
+    schedule_catch_up(ws, since, gen);
+  }
+
+  void schedule_catch_up(const std::string& ws, std::int64_t from, std::uint64_t gen) {
+    auto self = shared_from_this();
+    hub_.platform_.workers.submit([self, ws, from, gen] { self->catch_up(ws, from, gen); });
+  }
+
+  // Worker thread: sends what the outbox has after `from`, then what was held
+  // meanwhile, then goes live. Stops if a newer resume superseded it.
+  void catch_up(const std::string& ws, std::int64_t from, std::uint64_t gen) {
+    auto& p = hub_.platform_;
+    std::int64_t cursor = from;
+    for (int rounds = 0; rounds < 100'000; ++rounds) {
+      auto page = p.outbox.since(p.db, WorkspaceId(ws), cursor, kPageSize);
+      if (!page) {
+        close(1011, "internal error");
+        return;
+      }
+      std::lock_guard lock(mu_);
+      auto it = follows_.find(ws);
+      if (it == follows_.end() || it->second.generation != gen || closed_) return;
+      Follow& f = it->second;
+      for (const auto& e : *page) {
+        if (e.seq != f.last_seq + 1) continue;
+        auto data = json::parse(e.data).value_or(json::value());
+        bool about_me = string_field(data, "user_id") == caller_.user_id.str();
+        apply_locked(f, e, data, std::make_shared<const std::string>(event_frame(e)), about_me);
+        if (!follows_.count(ws)) return;  // removed
+      }
+      cursor = f.last_seq;
+      if (static_cast<int>(page->size()) == kPageSize) continue;
+      // The outbox is drained up to what was committed when we read it; the
+      // held events are newer. Deliver them in order if they follow on.
+      if (f.held_overflow) {
+        f.held.clear();
+        f.held_overflow = false;
+        continue;  // read them from the outbox instead
+      }
+      std::sort(f.held.begin(), f.held.end(),
+                [](const bus::Event& a, const bus::Event& b) { return a.seq < b.seq; });
+      bool gap = false;
+      std::size_t i = 0;
+      for (; i < f.held.size(); ++i) {
+        const bus::Event& e = f.held[i];
+        if (e.seq <= f.last_seq) continue;
+        if (e.seq != f.last_seq + 1) {
+          gap = true;
+          break;
+        }
+        auto data = json::parse(e.data).value_or(json::value());
+        bool about_me = string_field(data, "user_id") == caller_.user_id.str();
+        apply_locked(f, e, data, std::make_shared<const std::string>(event_frame(e)), about_me);
+        if (!follows_.count(ws)) return;
+      }
+      if (gap) {
+        f.held.erase(f.held.begin(), f.held.begin() + static_cast<std::ptrdiff_t>(i));
+        cursor = f.last_seq;
+        continue;
+      }
+      f.held.clear();
+      f.held.shrink_to_fit();
+      f.catching_up = false;
+      return;
+    }
+  }
+
+  bool take_token() {
+    auto now = std::chrono::steady_clock::now();
+    double elapsed = std::chrono::duration<double>(now - last_refill_).count();
+    last_refill_ = now;
+    tokens_ = std::min(kMessageBurst, tokens_ + elapsed * kMessagesPerSecond);
+    if (tokens_ < 1) return false;
+    tokens_ -= 1;
+    return true;
+  }
+
+  EventHub& hub_;
+  Caller caller_;
+  std::mutex mu_;
+  std::shared_ptr<http::WebSocket> ws_;
+  bool closed_ = false;
+  bool loaded_ = false;
+  std::vector<std::pair<std::string, std::int64_t>> early_resumes_;
+  std::unordered_map<std::string, Follow> follows_;
+  // Client message rate (I/O thread only).
+  double tokens_ = kMessageBurst;
+  std::chrono::steady_clock::time_point last_refill_ = std::chrono::steady_clock::now();
+
+  friend class EventHub;
+};
+
+EventHub::EventHub(Platform& platform) : platform_(platform) {
+  subscription_ = platform_.bus.subscribe([this](const bus::Event& e) {
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return;
+      queue_.push_back(e);
+    }
+    cv_.notify_one();
+  });
+  dispatcher_ = std::thread([this] { dispatch_loop(); });
+}
+
+EventHub::~EventHub() {
+  platform_.bus.unsubscribe(subscription_);
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  dispatcher_.join();
+}
+
+std::size_t EventHub::connections() const {
+  std::lock_guard lock(mu_);
+  return count_;
+}
+
+http::Response EventHub::accept(const http::Request& req, const Caller& caller) {
+  auto upgrade = req.headers.get("Upgrade");
+  if (!upgrade || !http::iequals(*upgrade, "websocket"))
+    return http::error_response(Errc::invalid, "this endpoint is a WebSocket", "upgrade_required");
+  // A browser page from another site must not open a connection with the
+  // user's credentials (CSRF-1): the Origin, when sent, must be ours.
+  if (auto origin = req.headers.get("Origin")) {
+    std::string_view url = platform_.config.public_url;
+    auto scheme = url.find("://");
+    auto slash = scheme == std::string_view::npos ? std::string_view::npos : url.find('/', scheme + 3);
+    std::string_view ours = url.substr(0, slash);
+    auto host = req.headers.get("Host");
+    bool same = *origin == ours ||
+                (host && (*origin == "http://" + std::string(*host) ||
+                          *origin == "https://" + std::string(*host)));
+    if (!same) return http::error_response(Errc::forbidden, "cross-origin WebSocket refused", "cross_origin");
+  }
+  http::Response r;
+  r.status = 101;
+  r.websocket = std::make_shared<Connection>(*this, caller);
+  return r;
+}
+
+void EventHub::attach(const std::shared_ptr<Connection>& c) {
+  std::lock_guard lock(mu_);
+  by_user_[c->caller().user_id.str()].push_back(c);
+  ++count_;
+}
+
+void EventHub::index_workspace(const std::shared_ptr<Connection>& c, const std::string& ws) {
+  std::lock_guard lock(mu_);
+  auto& list = by_workspace_[ws];
+  for (const auto& w : list)
+    if (w.lock() == c) return;
+  list.push_back(c);
+}
+
+void EventHub::detach(Connection* c) {
+  std::lock_guard lock(mu_);
+  --count_;
+  auto user = by_user_.find(c->caller().user_id.str());
+  if (user != by_user_.end()) {
+    std::erase_if(user->second, [c](const std::weak_ptr<Connection>& w) {
+      auto s = w.lock();
+      return !s || s.get() == c;
+    });
+    if (user->second.empty()) by_user_.erase(user);
+  }
+  for (auto it = by_workspace_.begin(); it != by_workspace_.end();) {
+    std::erase_if(it->second, [c](const std::weak_ptr<Connection>& w) {
+      auto s = w.lock();
+      return !s || s.get() == c;
+    });
+    it = it->second.empty() ? by_workspace_.erase(it) : std::next(it);
+  }
+}
+
+void EventHub::dispatch_loop() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (stopping_) return;
+    bus::Event e = std::move(queue_.front());
+    queue_.pop_front();
+    lock.unlock();
+    try {
+      dispatch(e);
+    } catch (const std::exception& ex) {
+      log::error("events.dispatch_failed", {{"error", ex.what()}, {"type", e.type}});
+    }
+    lock.lock();
+  }
+}
+
+void EventHub::dispatch(const bus::Event& e) {
+  auto collect = [&](const std::unordered_map<std::string, std::vector<std::weak_ptr<Connection>>>& map,
+                     const std::string& key) {
+    std::vector<std::shared_ptr<Connection>> out;
+    std::lock_guard lock(mu_);
+    auto it = map.find(key);
+    if (it == map.end()) return out;
+    out.reserve(it->second.size());
+    for (const auto& w : it->second)
+      if (auto s = w.lock()) out.push_back(std::move(s));
+    return out;
+  };
+  auto data = json::parse(e.data).value_or(json::value());
+  if (e.workspace_id.empty()) {
+    if (e.type == "credentials.revoked") {
+      for (auto& c : collect(by_user_, string_field(data, "user_id"))) c->revalidate();
+    } else if (e.type == "workspace.deleted") {
+      std::string ws = string_field(data, "workspace_id");
+      for (auto& c : collect(by_workspace_, ws)) c->workspace_deleted(ws);
+    }
+    return;
+  }
+  if (e.type == "member.added") {
+    for (auto& c : collect(by_user_, string_field(data, "user_id")))
+      c->follow_new(e.workspace_id, e.seq - 1);
+  }
+  auto frame = std::make_shared<const std::string>(event_frame(e));
+  for (auto& c : collect(by_workspace_, e.workspace_id)) c->deliver(e, data, frame);
+}
+
+}  // namespace ruche::platform

@@ -1,0 +1,65 @@
+// Live events over WebSocket (GET /api/v1/events, API.md "Real-time events").
+//
+// Each connection belongs to one authenticated caller and follows every
+// workspace they are a member of. Events come from the bus after commit;
+// a client that sends {"type":"resume","workspace_id":W,"since":N} first
+// gets every event of W after N from the outbox, then the live stream, with
+// no gap and no duplicate. Only events the caller may see are sent: module
+// right, event audience. Membership changes apply at once: removal stops a
+// workspace's events (a last "member.removed" tells the client), revoked
+// credentials close the connection.
+//
+// Fan-out runs on one dispatcher thread (bus order kept); database reads run
+// on the worker pool; sends never block (a slow client is disconnected by
+// the server's send-queue bound).
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "core/http/message.hpp"
+#include "platform/platform.hpp"
+
+namespace ruche::platform {
+
+class EventHub {
+ public:
+  explicit EventHub(Platform& platform);
+  ~EventHub();
+
+  // Answers the upgrade request for `caller`: 101 with the connection's
+  // handler, or an error response.
+  http::Response accept(const http::Request& req, const Caller& caller);
+
+  std::size_t connections() const;
+
+  class Connection;
+
+ private:
+  void dispatch_loop();
+  void dispatch(const bus::Event& e);
+  void attach(const std::shared_ptr<Connection>& c);
+  void index_workspace(const std::shared_ptr<Connection>& c, const std::string& ws);
+  void detach(Connection* c);
+
+  Platform& platform_;
+  std::uint64_t subscription_ = 0;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<bus::Event> queue_;
+  bool stopping_ = false;
+  // Connections by user id and by workspace id.
+  std::unordered_map<std::string, std::vector<std::weak_ptr<Connection>>> by_user_;
+  std::unordered_map<std::string, std::vector<std::weak_ptr<Connection>>> by_workspace_;
+  std::size_t count_ = 0;
+  std::thread dispatcher_;
+};
+
+}  // namespace ruche::platform

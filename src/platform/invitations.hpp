@@ -1,0 +1,119 @@
+// Invitations to a workspace, for existing accounts and for external people
+// (accepting creates a guest account confined to the invited workspaces).
+//
+// An invitation is a single-use token (stored hashed) with an expiry
+// (default 7 days), revocable, optionally limiting the membership's lifetime.
+// The email is sent when SMTP is configured; the link is always returned to
+// the inviter so it can be passed on another way.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.hpp"
+#include "base/result.hpp"
+#include "core/db/database.hpp"
+#include "platform/accounts.hpp"
+#include "platform/audit.hpp"
+#include "platform/authz.hpp"
+#include "platform/mailer.hpp"
+#include "platform/sessions.hpp"
+#include "platform/throttle.hpp"
+#include "platform/workspaces.hpp"
+
+namespace ruche::platform {
+
+struct Invitation {
+  InvitationId id;
+  WorkspaceId workspace_id;
+  std::string email;
+  WorkspaceRole role = WorkspaceRole::member;
+  std::string invited_by;               // user id
+  std::int64_t created_at_ms = 0;
+  std::int64_t expires_at_ms = 0;
+  std::optional<std::int64_t> membership_expires_at_ms;
+  std::string status;                   // pending, accepted, revoked, expired
+};
+
+struct CreatedInvitation {
+  Invitation invitation;
+  std::string token;                    // shown once
+  std::string url;
+  bool emailed = false;
+};
+
+// What the accept page shows to whoever holds the link.
+struct InvitationPreview {
+  std::string workspace_name;
+  std::string inviter_name;
+  std::string email;
+  WorkspaceRole role = WorkspaceRole::member;
+  bool account_exists = false;
+  std::int64_t expires_at_ms = 0;
+};
+
+struct Accepted {
+  WorkspaceId workspace_id;
+  User user;
+  std::optional<Minted> session;        // for a new external account
+};
+
+struct InvitationsConfig {
+  std::string public_url;               // "https://ruche.example.org"
+  std::string instance_name = "Ruche";
+  std::int64_t default_ttl_ms = 7LL * 24 * 3600'000;
+  std::int64_t max_ttl_ms = 90LL * 24 * 3600'000;
+};
+
+class Invitations {
+ public:
+  Invitations(db::Database& db, const Clock& clock, Authz& authz, Workspaces& workspaces,
+              Accounts& accounts, Sessions& sessions, AuditLog& audit, Outbox& outbox,
+              Mailer* mailer, InvitationsConfig config)
+      : db_(db), clock_(clock), authz_(authz), workspaces_(workspaces), accounts_(accounts),
+        sessions_(sessions), audit_(audit), outbox_(outbox), mailer_(mailer),
+        config_(std::move(config)) {}
+
+  // Owner/admin; inviting at a role above one's own is forbidden. Errors:
+  // not_found, forbidden, invalid (email, role, dates), conflict
+  // ("already_member", "archived").
+  Result<CreatedInvitation> create(const Caller& caller, const WorkspaceId& ws,
+                                   std::string_view email, WorkspaceRole role,
+                                   std::optional<std::int64_t> expires_at_ms,
+                                   std::optional<std::int64_t> membership_expires_at_ms);
+  Result<std::vector<Invitation>> list(const Caller& caller, const WorkspaceId& ws);
+  Result<void> revoke(const Caller& caller, const WorkspaceId& ws, const InvitationId& id);
+
+  // Errors: not_found for unknown tokens; gone for used, revoked or expired.
+  Result<InvitationPreview> preview(std::string_view token);
+  // A new external person: creates a guest account with the invitation's
+  // email, the membership and a session. Errors: gone, not_found,
+  // conflict ("account_exists": log in and accept instead), invalid/weak_password.
+  Result<Accepted> accept_new(std::string_view token, std::string_view name,
+                              std::string_view password, std::string_view remote_addr,
+                              std::string_view user_agent);
+  // A logged-in account whose email matches the invitation's.
+  Result<Accepted> accept_existing(const Caller& caller, std::string_view token);
+
+ private:
+  struct Claimed {
+    Invitation inv;
+  };
+  Result<Invitation> claim(db::Conn& c, std::string_view token, const std::string& user_id);
+
+  db::Database& db_;
+  const Clock& clock_;
+  Authz& authz_;
+  Workspaces& workspaces_;
+  Accounts& accounts_;
+  Sessions& sessions_;
+  AuditLog& audit_;
+  Outbox& outbox_;
+  Mailer* mailer_;
+  InvitationsConfig config_;
+};
+
+json::object to_json(const Invitation& i);
+
+}  // namespace ruche::platform

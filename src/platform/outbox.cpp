@@ -1,0 +1,105 @@
+#include "platform/outbox.hpp"
+
+#include "base/log.hpp"
+
+namespace ruche::platform {
+
+namespace {
+
+std::string audience_json(const std::vector<std::string>& audience) {
+  json::array a;
+  for (const auto& u : audience) a.emplace_back(u);
+  return json::serialize(a);
+}
+
+std::vector<std::string> parse_audience(const std::optional<std::string>& text) {
+  std::vector<std::string> out;
+  if (!text) return out;
+  auto v = json::parse(*text);
+  if (!v || !v->is_array()) return out;
+  for (const auto& item : v->as_array())
+    if (item.is_string()) out.emplace_back(item.as_string());
+  return out;
+}
+
+}  // namespace
+
+Result<std::int64_t> Outbox::append(db::Conn& c, const WorkspaceId& ws, std::string_view type,
+                                    std::string_view module, const json::value& data,
+                                    std::vector<std::string> audience) {
+  RUCHE_TRY(auto row, c.query_one("UPDATE workspaces SET seq = seq + 1 WHERE id = $1 RETURNING seq",
+                                  {ws}));
+  if (!row) return fail(Errc::not_found, "no such workspace");
+  bus::Event e;
+  e.workspace_id = ws.str();
+  e.seq = row->i64(0);
+  e.type = std::string(type);
+  e.module = std::string(module);
+  e.audience = std::move(audience);
+  e.data = json::serialize(data);
+  e.created_at_ms = clock_.now_ms();
+  std::optional<std::string> aud;
+  if (!e.audience.empty()) aud = audience_json(e.audience);
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("INSERT INTO events (workspace_id, seq, type, module, audience, data, "
+                   "created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                   {e.workspace_id, e.seq, e.type, e.module, aud, e.data, e.created_at_ms}));
+  c.on_commit([this, e = std::move(e)] { bus_.publish(e); });
+  return row->i64(0);
+}
+
+void Outbox::publish_control(std::string_view type, const json::value& data) {
+  bus::Event e;
+  e.type = std::string(type);
+  e.data = json::serialize(data);
+  e.created_at_ms = clock_.now_ms();
+  bus_.publish(e);
+}
+
+Result<std::vector<bus::Event>> Outbox::since(db::Database& db, const WorkspaceId& ws,
+                                              std::int64_t since, int limit) const {
+  return db.read([&](db::Conn& c) -> Result<std::vector<bus::Event>> {
+    std::vector<bus::Event> out;
+    RUCHE_CHECK(c.each(
+        "SELECT seq, type, module, audience, data, created_at_ms FROM events "
+        "WHERE workspace_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+        {ws, since, limit}, [&](const db::Row& r) {
+          bus::Event e;
+          e.workspace_id = ws.str();
+          e.seq = r.i64(0);
+          e.type = r.text(1);
+          e.module = r.text(2);
+          e.audience = parse_audience(r.opt_text(3));
+          e.data = r.text(4);
+          e.created_at_ms = r.i64(5);
+          out.push_back(std::move(e));
+          return true;
+        }));
+    return out;
+  });
+}
+
+Result<std::int64_t> Outbox::head(db::Database& db, const WorkspaceId& ws) const {
+  return db.read([&](db::Conn& c) -> Result<std::int64_t> {
+    RUCHE_TRY(auto row, c.query_one("SELECT seq FROM workspaces WHERE id = $1", {ws}));
+    if (!row) return fail(Errc::not_found, "no such workspace");
+    return row->i64(0);
+  });
+}
+
+std::string event_frame(const bus::Event& e) {
+  std::string out;
+  out.reserve(64 + e.type.size() + e.data.size());
+  out += "{\"type\":\"";
+  log::append_json_escaped(out, e.type);
+  out += "\",\"workspace_id\":\"";
+  log::append_json_escaped(out, e.workspace_id);
+  out += "\",\"seq\":";
+  out += std::to_string(e.seq);
+  out += ",\"data\":";
+  out += e.data.empty() ? "{}" : e.data;
+  out += '}';
+  return out;
+}
+
+}  // namespace ruche::platform

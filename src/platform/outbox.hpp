@@ -1,0 +1,58 @@
+// The transactional outbox: the durable, ordered stream of a workspace's
+// changes, and the source every live event comes from.
+//
+// A service appends inside its own write transaction; the event gets the
+// workspace's next sequence number in that transaction and is published on
+// the bus only after the commit. A client that lost its connection reads
+// what it missed with since().
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/clock.hpp"
+#include "base/id.hpp"
+#include "base/json.hpp"
+#include "base/result.hpp"
+#include "core/bus/bus.hpp"
+#include "core/db/database.hpp"
+
+namespace ruche::platform {
+
+class Outbox {
+ public:
+  Outbox(bus::Bus& bus, const Clock& clock) : bus_(bus), clock_(clock) {}
+
+  // Appends an event to `ws`'s stream in the transaction of `c` (a write()
+  // connection) and schedules its publication after commit. `module` is the
+  // module whose read right a recipient needs ("" for workspace-level
+  // events); a non-empty `audience` restricts it to those users.
+  // Returns the sequence number. Errors: not_found when the workspace is gone.
+  Result<std::int64_t> append(db::Conn& c, const WorkspaceId& ws, std::string_view type,
+                              std::string_view module, const json::value& data,
+                              std::vector<std::string> audience = {});
+
+  // Publishes an instance-level control event (not persisted, no sequence):
+  // session revocations, user disabled. Call after the commit.
+  void publish_control(std::string_view type, const json::value& data);
+
+  // Up to `limit` events of `ws` with seq > `since`, in order.
+  Result<std::vector<bus::Event>> since(db::Database& db, const WorkspaceId& ws,
+                                        std::int64_t since, int limit) const;
+  // The workspace's last sequence number.
+  Result<std::int64_t> head(db::Database& db, const WorkspaceId& ws) const;
+
+  bus::Bus& bus() { return bus_; }
+
+ private:
+  bus::Bus& bus_;
+  const Clock& clock_;
+};
+
+// Serializes an event as the frame clients receive:
+// {"type":...,"workspace_id":...,"seq":N,"data":{...}}.
+std::string event_frame(const bus::Event& e);
+
+}  // namespace ruche::platform

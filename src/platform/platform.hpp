@@ -1,0 +1,63 @@
+// The platform: every service that workspaces and modules stand on, built
+// once at start-up by the app and handed to the modules' route registration.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "base/clock.hpp"
+#include "base/worker_pool.hpp"
+#include "core/bus/bus.hpp"
+#include "core/crypto/password.hpp"
+#include "core/db/database.hpp"
+#include "platform/accounts.hpp"
+#include "platform/audit.hpp"
+#include "platform/authz.hpp"
+#include "platform/invitations.hpp"
+#include "platform/mailer.hpp"
+#include "platform/outbox.hpp"
+#include "platform/registry.hpp"
+#include "platform/sessions.hpp"
+#include "platform/settings.hpp"
+#include "platform/throttle.hpp"
+#include "platform/workspaces.hpp"
+
+namespace ruche::platform {
+
+struct PlatformConfig {
+  std::string public_url = "http://127.0.0.1:8080";  // how users reach this instance
+  std::string instance_key;                           // 32 bytes: seals secrets at rest
+  InstanceSettings defaults;
+  SessionsConfig sessions;
+  ThrottleConfig throttle;
+  SmtpConfig smtp;
+  std::int64_t invitation_ttl_ms = 7LL * 24 * 3600'000;
+  // Trust X-Forwarded-For from these peers (a reverse proxy on the same host).
+  std::vector<std::string> trusted_proxies;
+};
+
+class Platform {
+ public:
+  Platform(db::Database& db, bus::Bus& bus, const Clock& clock, crypto::PasswordHasher& hasher,
+           WorkerPool& workers, const ModuleRegistry& registry, PlatformConfig config);
+
+  db::Database& db;
+  bus::Bus& bus;
+  const Clock& clock;
+  WorkerPool& workers;
+  const ModuleRegistry& registry;
+  const PlatformConfig config;
+
+  AuditLog audit;
+  Outbox outbox;
+  Accounts accounts;
+  Sessions sessions;
+  LoginThrottle throttle;
+  Authz authz;
+  Workspaces workspaces;
+  Settings settings;
+  std::unique_ptr<Mailer> mailer;
+  Invitations invitations;
+};
+
+}  // namespace ruche::platform

@@ -1,0 +1,65 @@
+// The module registry: each workspace module (chat, files, tasks, calendar,
+// calls, reports) declares itself here once: its name, what read and write
+// mean for it, its HTTP routes, and the hooks that make platform features
+// generic (export/import for reversibility, metrics for reports, search).
+// Nothing else in the platform names a module.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/json.hpp"
+#include "base/result.hpp"
+#include "core/db/database.hpp"
+#include "platform/types.hpp"
+
+namespace ruche::platform {
+
+class Api;
+class Platform;
+
+struct SearchHit {
+  std::string type;          // "message", "file", ...
+  std::string id;
+  WorkspaceId workspace_id;
+  std::string snippet;
+  double rank = 0;
+};
+
+struct ModuleDef {
+  std::string name;          // "chat": the name in workspace module lists and routes
+  std::string read_means;    // what a read right allows, for the UI and docs
+  std::string write_means;
+  // Registers the module's routes. Called once at start-up.
+  std::function<void(Api& api, Platform& platform)> routes;
+  // Reversibility: writes the workspace's data for this module as JSON.
+  std::function<Result<json::value>(db::Conn& c, const WorkspaceId& ws)> export_data;
+  // Activity figures for reports ({"messages": 12, ...}).
+  std::function<Result<json::object>(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms)>
+      metrics;
+  // Search among the workspaces the caller may read this module in.
+  std::function<Result<std::vector<SearchHit>>(db::Conn& c, const Caller& caller,
+                                               const std::vector<WorkspaceId>& readable,
+                                               std::string_view query, int limit)>
+      search;
+  // Called when the workspace is deleted, inside the deleting transaction,
+  // to remove the module's rows (blobs are released after commit).
+  std::function<Result<void>(db::Conn& c, const WorkspaceId& ws)> purge;
+};
+
+class ModuleRegistry {
+ public:
+  // Throws std::invalid_argument on a duplicate or malformed name (start-up).
+  void add(ModuleDef def);
+  const ModuleDef* find(std::string_view name) const;
+  const std::vector<ModuleDef>& modules() const { return modules_; }
+  std::vector<std::string> names() const;
+
+ private:
+  std::vector<ModuleDef> modules_;
+};
+
+}  // namespace ruche::platform

@@ -1,0 +1,473 @@
+#include "platform/workspaces.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "base/log.hpp"
+#include "core/crypto/random.hpp"
+
+namespace ruche::platform {
+
+namespace {
+
+Result<std::string> check_workspace_name(std::string_view name) {
+  std::string why = json::check_string(name, {.min = 1, .max = 100});
+  if (!why.empty()) return fail(Errc::invalid, "name " + why, "invalid_name");
+  if (name.find_first_not_of(" \t") == std::string_view::npos)
+    return fail(Errc::invalid, "name must not be blank", "invalid_name");
+  return std::string(name);
+}
+
+Result<std::string> check_description(std::string_view d) {
+  std::string why = json::check_string(d, {.max = 2000, .single_line = false});
+  if (!why.empty()) return fail(Errc::invalid, "description " + why, "invalid_description");
+  return std::string(d);
+}
+
+json::array string_array(const std::vector<std::string>& v) {
+  json::array a;
+  for (const auto& s : v) a.emplace_back(s);
+  return a;
+}
+
+}  // namespace
+
+json::object to_json(const Workspace& w) {
+  json::object o;
+  o["id"] = w.id.str();
+  o["name"] = w.name;
+  o["description"] = w.description;
+  o["modules"] = string_array(w.modules);
+  o["role"] = to_string(w.role);
+  o["armoured"] = w.armoured;
+  o["archived"] = w.archived;
+  o["created_at"] = format_iso8601(w.created_at_ms);
+  o["seq"] = w.seq;
+  return o;
+}
+
+json::object to_json(const Member& m) {
+  json::object o;
+  o["user_id"] = m.user_id.str();
+  o["name"] = m.name;
+  o["email"] = m.email;
+  o["role"] = to_string(m.role);
+  o["external"] = m.external;
+  o["expires_at"] = m.expires_at_ms ? json::value(format_iso8601(*m.expires_at_ms)) : nullptr;
+  json::object rights;
+  for (const auto& [mod, a] : m.rights) rights[mod] = to_string(a);
+  o["rights"] = std::move(rights);
+  return o;
+}
+
+Result<std::vector<std::string>> Workspaces::check_modules(std::vector<std::string> modules) const {
+  if (modules.size() > 32) return fail(Errc::invalid, "too many modules", "invalid_modules");
+  std::sort(modules.begin(), modules.end());
+  modules.erase(std::unique(modules.begin(), modules.end()), modules.end());
+  for (const auto& m : modules)
+    if (!registry_.find(m))
+      return fail(Errc::invalid, "unknown module: " + m.substr(0, 40), "unknown_module");
+  return modules;
+}
+
+Result<std::vector<std::string>> Workspaces::managers(db::Conn& c, const WorkspaceId& ws) {
+  std::vector<std::string> out;
+  RUCHE_CHECK(c.each("SELECT user_id FROM memberships WHERE workspace_id = $1 AND role IN "
+                     "('owner', 'admin')",
+                     {ws}, [&](const db::Row& r) {
+                       out.push_back(r.text(0));
+                       return true;
+                     }));
+  return out;
+}
+
+Result<Workspace> Workspaces::load(db::Conn& c, const WorkspaceId& ws, WorkspaceRole role) {
+  RUCHE_TRY(auto row, c.query_one("SELECT name, description, armoured, archived_at_ms, "
+                                  "created_at_ms, seq FROM workspaces WHERE id = $1",
+                                  {ws}));
+  if (!row) return fail(Errc::not_found, "no such workspace");
+  Workspace w;
+  w.id = ws;
+  w.name = row->text(0);
+  w.description = row->text(1);
+  w.armoured = row->boolean(2);
+  w.archived = !row->is_null(3);
+  w.created_at_ms = row->i64(4);
+  w.seq = row->i64(5);
+  w.role = role;
+  RUCHE_CHECK(c.each("SELECT module FROM workspace_modules WHERE workspace_id = $1 ORDER BY module",
+                     {ws}, [&](const db::Row& r) {
+                       w.modules.push_back(r.text(0));
+                       return true;
+                     }));
+  return w;
+}
+
+Result<Workspace> Workspaces::create(const Caller& caller, std::string_view name_in,
+                                     std::string_view description_in,
+                                     std::vector<std::string> modules_in, bool armoured) {
+  if (caller.is_guest())
+    return fail(Errc::forbidden, "external accounts cannot create workspaces", "guest");
+  RUCHE_TRY(std::string name, check_workspace_name(name_in));
+  RUCHE_TRY(std::string description, check_description(description_in));
+  RUCHE_TRY(auto modules, check_modules(std::move(modules_in)));
+  WorkspaceId id = crypto::new_id_of<WorkspaceId>();
+  std::int64_t now = clock_.now_ms();
+  return db_.write([&](db::Conn& c) -> Result<Workspace> {
+    RUCHE_TRY([[maybe_unused]] auto a,
+              c.exec("INSERT INTO workspaces (id, name, description, armoured, created_by, "
+                     "created_at_ms) VALUES ($1, $2, $3, $4, $5, $6)",
+                     {id, name, description, armoured, caller.user_id, now}));
+    for (const auto& m : modules) {
+      RUCHE_TRY([[maybe_unused]] auto b,
+                c.exec("INSERT INTO workspace_modules (workspace_id, module, enabled_at_ms) "
+                       "VALUES ($1, $2, $3)",
+                       {id, m, now}));
+    }
+    RUCHE_TRY([[maybe_unused]] auto d,
+              c.exec("INSERT INTO memberships (workspace_id, user_id, role, created_at_ms) "
+                     "VALUES ($1, $2, 'owner', $3)",
+                     {id, caller.user_id, now}));
+    RUCHE_TRY(Workspace w, load(c, id, WorkspaceRole::owner));
+    AuditEntry e = AuditEntry::by(caller, "workspace.created");
+    e.workspace_id = id.str();
+    e.object = id.str();
+    RUCHE_CHECK(audit_.append(c, e));
+    RUCHE_TRY(w.seq, outbox_.append(c, id, "workspace.created", "", to_json(w)));
+    return w;
+  });
+}
+
+Result<std::vector<Workspace>> Workspaces::list(const Caller& caller) {
+  std::int64_t now = clock_.now_ms();
+  return db_.read([&](db::Conn& c) -> Result<std::vector<Workspace>> {
+    std::vector<Workspace> out;
+    std::map<std::string, std::size_t> index;
+    RUCHE_CHECK(c.each(
+        "SELECT w.id, w.name, w.description, w.armoured, w.archived_at_ms, w.created_at_ms, "
+        "w.seq, m.role FROM memberships m JOIN workspaces w ON w.id = m.workspace_id "
+        "WHERE m.user_id = $1 AND (m.expires_at_ms IS NULL OR m.expires_at_ms > $2) "
+        "ORDER BY w.name, w.id",
+        {caller.user_id, now}, [&](const db::Row& r) {
+          Workspace w;
+          w.id = WorkspaceId(r.text(0));
+          w.name = r.text(1);
+          w.description = r.text(2);
+          w.armoured = r.boolean(3);
+          w.archived = !r.is_null(4);
+          w.created_at_ms = r.i64(5);
+          w.seq = r.i64(6);
+          w.role = parse_workspace_role(r.text(7)).value_or(WorkspaceRole::guest);
+          index[w.id.str()] = out.size();
+          out.push_back(std::move(w));
+          return true;
+        }));
+    // Only the modules the caller can open are listed.
+    RUCHE_CHECK(c.each(
+        "SELECT wm.workspace_id, wm.module, m.role, r.access FROM workspace_modules wm "
+        "JOIN memberships m ON m.workspace_id = wm.workspace_id AND m.user_id = $1 "
+        "LEFT JOIN member_rights r ON r.workspace_id = wm.workspace_id AND r.user_id = $1 "
+        "AND r.module = wm.module ORDER BY wm.module",
+        {caller.user_id}, [&](const db::Row& r) {
+          auto it = index.find(r.text(0));
+          if (it == index.end()) return true;
+          Access a = default_access(parse_workspace_role(r.text(2)).value_or(WorkspaceRole::guest));
+          if (!r.is_null(3)) a = parse_access(r.text(3)).value_or(Access::none);
+          if (a != Access::none) out[it->second].modules.push_back(r.text(1));
+          return true;
+        }));
+    return out;
+  });
+}
+
+Result<Workspace> Workspaces::get(const Caller& caller, const WorkspaceId& ws) {
+  RUCHE_TRY(WorkspaceAccess a, authz_.access(caller, ws));
+  return db_.read([&](db::Conn& c) -> Result<Workspace> {
+    RUCHE_TRY(Workspace w, load(c, ws, a.role));
+    if (!a.can_manage()) {
+      std::erase_if(w.modules, [&](const std::string& m) { return a.right(m) == Access::none; });
+    }
+    return w;
+  });
+}
+
+Result<Workspace> Workspaces::update(const Caller& caller, const WorkspaceId& ws,
+                                     std::optional<std::string> name,
+                                     std::optional<std::string> description,
+                                     std::optional<std::vector<std::string>> modules) {
+  if (name) {
+    RUCHE_TRY(*name, check_workspace_name(*name));
+  }
+  if (description) {
+    RUCHE_TRY(*description, check_description(*description));
+  }
+  if (modules) {
+    RUCHE_TRY(*modules, check_modules(std::move(*modules)));
+  }
+  std::int64_t now = clock_.now_ms();
+  return db_.write([&](db::Conn& c) -> Result<Workspace> {
+    RUCHE_TRY(WorkspaceAccess a, authz_.access_in(c, caller.user_id, ws));
+    if (!a.can_manage()) return fail(Errc::forbidden, "only owners and admins can change this");
+    if (a.archived) return fail(Errc::conflict, "the workspace is archived", "archived");
+    if (name) {
+      RUCHE_TRY([[maybe_unused]] auto n,
+                c.exec("UPDATE workspaces SET name = $2 WHERE id = $1", {ws, *name}));
+    }
+    if (description) {
+      RUCHE_TRY([[maybe_unused]] auto n,
+                c.exec("UPDATE workspaces SET description = $2 WHERE id = $1", {ws, *description}));
+    }
+    AuditEntry e = AuditEntry::by(caller, "workspace.updated");
+    e.workspace_id = ws.str();
+    e.object = ws.str();
+    if (modules) {
+      // Turning a module off keeps its data: turning it on again restores it.
+      RUCHE_TRY([[maybe_unused]] auto n,
+                c.exec("DELETE FROM workspace_modules WHERE workspace_id = $1", {ws}));
+      for (const auto& m : *modules) {
+        RUCHE_TRY([[maybe_unused]] auto k,
+                  c.exec("INSERT INTO workspace_modules (workspace_id, module, enabled_at_ms) "
+                         "VALUES ($1, $2, $3)",
+                         {ws, m, now}));
+      }
+      e.details["modules"] = string_array(*modules);
+    }
+    RUCHE_CHECK(audit_.append(c, e));
+    RUCHE_TRY(Workspace w, load(c, ws, a.role));
+    RUCHE_TRY(w.seq, outbox_.append(c, ws, "workspace.updated", "", to_json(w)));
+    return w;
+  });
+}
+
+Result<Workspace> Workspaces::set_archived(const Caller& caller, const WorkspaceId& ws,
+                                           bool archived) {
+  return db_.write([&](db::Conn& c) -> Result<Workspace> {
+    RUCHE_TRY(WorkspaceAccess a, authz_.access_in(c, caller.user_id, ws));
+    if (a.role != WorkspaceRole::owner)
+      return fail(Errc::forbidden, "only owners can archive a workspace");
+    RUCHE_TRY([[maybe_unused]] auto n,
+              c.exec("UPDATE workspaces SET archived_at_ms = $2 WHERE id = $1",
+                     {ws, archived ? std::optional<std::int64_t>(clock_.now_ms()) : std::nullopt}));
+    AuditEntry e = AuditEntry::by(caller, archived ? "workspace.archived" : "workspace.unarchived");
+    e.workspace_id = ws.str();
+    e.object = ws.str();
+    RUCHE_CHECK(audit_.append(c, e));
+    RUCHE_TRY(Workspace w, load(c, ws, a.role));
+    RUCHE_TRY(w.seq, outbox_.append(c, ws, "workspace.updated", "", to_json(w)));
+    return w;
+  });
+}
+
+Result<void> Workspaces::remove(const Caller& caller, const WorkspaceId& ws) {
+  RUCHE_CHECK(db_.write([&](db::Conn& c) -> Result<void> {
+    RUCHE_TRY(WorkspaceAccess a, authz_.access_in(c, caller.user_id, ws));
+    if (a.role != WorkspaceRole::owner)
+      return fail(Errc::forbidden, "only owners can delete a workspace");
+    for (const auto& m : registry_.modules()) {
+      if (m.purge) RUCHE_CHECK(m.purge(c, ws));
+    }
+    RUCHE_TRY([[maybe_unused]] auto n, c.exec("DELETE FROM events WHERE workspace_id = $1", {ws}));
+    RUCHE_TRY([[maybe_unused]] auto k, c.exec("DELETE FROM workspaces WHERE id = $1", {ws}));
+    AuditEntry e = AuditEntry::by(caller, "workspace.deleted");
+    e.workspace_id = ws.str();
+    e.object = ws.str();
+    e.details["name"] = a.workspace_name;
+    RUCHE_CHECK(audit_.append(c, e));
+    c.on_commit([this, ws] {
+      json::object data;
+      data["workspace_id"] = ws.str();
+      outbox_.publish_control("workspace.deleted", data);
+    });
+    return {};
+  }));
+  return {};
+}
+
+Result<Member> Workspaces::load_member(db::Conn& c, const WorkspaceId& ws, const UserId& user) {
+  RUCHE_TRY(auto row, c.query_one("SELECT u.name, u.email, m.role, u.instance_role, "
+                                  "m.expires_at_ms FROM memberships m JOIN users u ON "
+                                  "u.id = m.user_id WHERE m.workspace_id = $1 AND m.user_id = $2",
+                                  {ws, user}));
+  if (!row) return fail(Errc::not_found, "no such member");
+  Member m;
+  m.user_id = user;
+  m.name = row->text(0);
+  m.email = row->text(1);
+  m.role = parse_workspace_role(row->text(2)).value_or(WorkspaceRole::guest);
+  m.external = row->text(3) == "guest";
+  m.expires_at_ms = row->opt_i64(4);
+  Access base = default_access(m.role);
+  RUCHE_CHECK(c.each(
+      "SELECT wm.module, r.access FROM workspace_modules wm LEFT JOIN member_rights r ON "
+      "r.workspace_id = wm.workspace_id AND r.module = wm.module AND r.user_id = $2 "
+      "WHERE wm.workspace_id = $1 ORDER BY wm.module",
+      {ws, user}, [&](const db::Row& r) {
+        Access a = r.is_null(1) ? base : parse_access(r.text(1)).value_or(Access::none);
+        m.rights.emplace_back(r.text(0), a);
+        return true;
+      }));
+  return m;
+}
+
+Result<std::vector<Member>> Workspaces::members(const Caller& caller, const WorkspaceId& ws) {
+  RUCHE_TRY(WorkspaceAccess a, authz_.access(caller, ws));
+  (void)a;
+  return db_.read([&](db::Conn& c) -> Result<std::vector<Member>> {
+    std::vector<Member> out;
+    std::map<std::string, std::size_t> index;
+    std::int64_t now = clock_.now_ms();
+    RUCHE_CHECK(c.each(
+        "SELECT m.user_id, u.name, u.email, m.role, u.instance_role, m.expires_at_ms "
+        "FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 "
+        "AND (m.expires_at_ms IS NULL OR m.expires_at_ms > $2) ORDER BY u.name, u.id",
+        {ws, now}, [&](const db::Row& r) {
+          Member m;
+          m.user_id = UserId(r.text(0));
+          m.name = r.text(1);
+          m.email = r.text(2);
+          m.role = parse_workspace_role(r.text(3)).value_or(WorkspaceRole::guest);
+          m.external = r.text(4) == "guest";
+          m.expires_at_ms = r.opt_i64(5);
+          index[m.user_id.str()] = out.size();
+          out.push_back(std::move(m));
+          return true;
+        }));
+    std::vector<std::string> active;
+    RUCHE_CHECK(c.each("SELECT module FROM workspace_modules WHERE workspace_id = $1 ORDER BY "
+                       "module",
+                       {ws}, [&](const db::Row& r) {
+                         active.push_back(r.text(0));
+                         return true;
+                       }));
+    std::map<std::pair<std::string, std::string>, Access> overrides;
+    RUCHE_CHECK(c.each("SELECT user_id, module, access FROM member_rights WHERE workspace_id = $1",
+                       {ws}, [&](const db::Row& r) {
+                         overrides[{r.text(0), r.text(1)}] =
+                             parse_access(r.text(2)).value_or(Access::none);
+                         return true;
+                       }));
+    for (auto& m : out) {
+      for (const auto& mod : active) {
+        auto it = overrides.find({m.user_id.str(), mod});
+        m.rights.emplace_back(mod, it == overrides.end() ? default_access(m.role) : it->second);
+      }
+    }
+    return out;
+  });
+}
+
+Result<Member> Workspaces::change_member(const Caller& caller, const WorkspaceId& ws,
+                                         const UserId& user, const MemberChange& change) {
+  for (const auto& [mod, access] : change.rights)
+    if (!registry_.find(mod))
+      return fail(Errc::invalid, "unknown module: " + mod.substr(0, 40), "unknown_module");
+  return db_.write([&](db::Conn& c) -> Result<Member> {
+    RUCHE_TRY(WorkspaceAccess a, authz_.access_in(c, caller.user_id, ws));
+    if (!a.can_manage()) return fail(Errc::forbidden, "only owners and admins can change members");
+    if (a.archived) return fail(Errc::conflict, "the workspace is archived", "archived");
+    RUCHE_TRY(Member before, load_member(c, ws, user));
+    bool caller_owner = a.role == WorkspaceRole::owner;
+    if (before.role == WorkspaceRole::owner && !caller_owner)
+      return fail(Errc::forbidden, "only owners can change an owner");
+    AuditEntry e = AuditEntry::by(caller, "member.changed");
+    e.workspace_id = ws.str();
+    e.object = user.str();
+    if (change.role && *change.role != before.role) {
+      if (*change.role == WorkspaceRole::owner && !caller_owner)
+        return fail(Errc::forbidden, "only owners can make owners");
+      if (before.role == WorkspaceRole::owner) {
+        RUCHE_TRY(auto owners, c.query_one("SELECT COUNT(*) FROM memberships WHERE "
+                                           "workspace_id = $1 AND role = 'owner'",
+                                           {ws}));
+        if (owners && owners->i64(0) <= 1)
+          return fail(Errc::conflict, "a workspace needs at least one owner", "last_owner");
+      }
+      RUCHE_TRY([[maybe_unused]] auto n,
+                c.exec("UPDATE memberships SET role = $3 WHERE workspace_id = $1 AND user_id = $2",
+                       {ws, user, to_string(*change.role)}));
+      e.action = "member.role_changed";
+      e.details["from"] = to_string(before.role);
+      e.details["to"] = to_string(*change.role);
+    }
+    if (!change.rights.empty()) {
+      json::object rights;
+      for (const auto& [mod, access] : change.rights) {
+        RUCHE_TRY([[maybe_unused]] auto n,
+                  c.exec("INSERT INTO member_rights (workspace_id, user_id, module, access) VALUES "
+                         "($1, $2, $3, $4) ON CONFLICT (workspace_id, user_id, module) DO UPDATE "
+                         "SET access = excluded.access",
+                         {ws, user, mod, to_string(access)}));
+        rights[mod] = to_string(access);
+      }
+      e.details["rights"] = std::move(rights);
+      if (e.action == "member.changed") e.action = "member.rights_changed";
+    }
+    if (change.set_expiry) {
+      RUCHE_TRY([[maybe_unused]] auto n,
+                c.exec("UPDATE memberships SET expires_at_ms = $3 WHERE workspace_id = $1 AND "
+                       "user_id = $2",
+                       {ws, user, change.expires_at_ms}));
+      e.details["expires_at"] =
+          change.expires_at_ms ? json::value(format_iso8601(*change.expires_at_ms)) : nullptr;
+    }
+    RUCHE_CHECK(audit_.append(c, e));
+    RUCHE_TRY(Member after, load_member(c, ws, user));
+    RUCHE_TRY([[maybe_unused]] auto seq, outbox_.append(c, ws, "member.updated", "", to_json(after)));
+    return after;
+  });
+}
+
+Result<void> Workspaces::remove_member(const Caller& caller, const WorkspaceId& ws,
+                                       const UserId& user) {
+  return db_.write([&](db::Conn& c) -> Result<void> {
+    RUCHE_TRY(WorkspaceAccess a, authz_.access_in(c, caller.user_id, ws));
+    bool self = caller.user_id == user;
+    if (!self && !a.can_manage())
+      return fail(Errc::forbidden, "only owners and admins can remove members");
+    RUCHE_TRY(Member target, load_member(c, ws, user));
+    if (!self && target.role == WorkspaceRole::owner && a.role != WorkspaceRole::owner)
+      return fail(Errc::forbidden, "only owners can remove an owner");
+    if (target.role == WorkspaceRole::owner) {
+      RUCHE_TRY(auto owners, c.query_one("SELECT COUNT(*) FROM memberships WHERE workspace_id = $1 "
+                                         "AND role = 'owner'",
+                                         {ws}));
+      if (owners && owners->i64(0) <= 1)
+        return fail(Errc::conflict, "a workspace needs at least one owner", "last_owner");
+    }
+    RUCHE_TRY([[maybe_unused]] auto n,
+              c.exec("DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2", {ws, user}));
+    AuditEntry e = AuditEntry::by(caller, self ? "member.left" : "member.removed");
+    e.workspace_id = ws.str();
+    e.object = user.str();
+    RUCHE_CHECK(audit_.append(c, e));
+    json::object data;
+    data["user_id"] = user.str();
+    RUCHE_TRY([[maybe_unused]] auto seq, outbox_.append(c, ws, "member.removed", "", data));
+    return {};
+  });
+}
+
+Result<void> Workspaces::add_member_in(db::Conn& c, const WorkspaceId& ws, const UserId& user,
+                                       WorkspaceRole role,
+                                       std::optional<std::int64_t> expires_at_ms,
+                                       const AuditEntry& audit_base) {
+  auto n = c.exec("INSERT INTO memberships (workspace_id, user_id, role, expires_at_ms, "
+                  "created_at_ms) VALUES ($1, $2, $3, $4, $5)",
+                  {ws, user, to_string(role), expires_at_ms, clock_.now_ms()});
+  if (!n) {
+    if (n.error().code == Errc::conflict)
+      return fail(Errc::conflict, "already a member of this workspace", "already_member");
+    return tl::unexpected<Error>(n.error());
+  }
+  AuditEntry e = audit_base;
+  e.action = "member.added";
+  e.workspace_id = ws.str();
+  e.object = user.str();
+  e.details["role"] = to_string(role);
+  RUCHE_CHECK(audit_.append(c, e));
+  RUCHE_TRY(Member m, load_member(c, ws, user));
+  RUCHE_TRY([[maybe_unused]] auto seq, outbox_.append(c, ws, "member.added", "", to_json(m)));
+  return {};
+}
+
+}  // namespace ruche::platform

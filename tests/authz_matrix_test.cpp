@@ -1,0 +1,131 @@
+// The authorization matrix (SECURITY.md AC-2): every route the Api knows is
+// tried as owner, member, guest, non-member and anonymous. Routes added by
+// modules are covered as soon as they are registered.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "platform/api.hpp"
+#include "support/test_server.hpp"
+
+namespace ruche::testing {
+namespace {
+
+using platform::RouteKind;
+
+std::string fill(const std::string& pattern, const std::map<std::string, std::string>& values) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < pattern.size()) {
+    if (pattern[i] == '{') {
+      std::size_t close = pattern.find('}', i);
+      std::string name = pattern.substr(i + 1, close - i - 1);
+      if (!name.empty() && name[0] == '*') name = name.substr(1);
+      auto it = values.find(name);
+      out += it != values.end() ? it->second : "0000000000000000000000000z";
+      i = close + 1;
+    } else {
+      out += pattern[i++];
+    }
+  }
+  return out;
+}
+
+TEST(AuthzMatrix, EveryRouteAsEveryPersona) {
+  TestServer s;
+  Account owner = s.user("Owner"), member = s.user("Member"), outsider = s.user("Outsider");
+  std::string ws = s.workspace(owner, "Matrix", {"chat", "calls", "files", "tasks", "calendar", "reports"});
+  s.join(owner, ws, member, "member");
+  json::object inv_body;
+  inv_body["email"] = "guest@outside.example";
+  inv_body["role"] = "guest";
+  auto inv = s.call("POST", "/api/v1/workspaces/" + ws + "/invitations", owner.token, body(inv_body));
+  ASSERT_EQ(inv.status, 201);
+  json::object acc_body;
+  acc_body["name"] = "Guest";
+  acc_body["password"] = "Cerf-Volant-Rouge-2031";
+  auto acc = s.call("POST", "/api/v1/invitations/" + std::string(inv.body.at("token").as_string()) + "/accept",
+                    {}, body(acc_body));
+  ASSERT_EQ(acc.status, 200);
+  std::string guest(acc.body.at("token").as_string());
+  auto pending = s.call("POST", "/api/v1/workspaces/" + ws + "/invitations", owner.token,
+                        body(json::object{{"email", "later@outside.example"}}));
+  std::map<std::string, std::string> values = {
+      {"id", ws},
+      {"workspace_id", ws},
+      {"user_id", member.id.str()},
+      {"invitation_id", std::string(pending.body.at("id").as_string())},
+      {"path", "x"},
+  };
+
+  const auto& routes = s.instance().api().routes();
+  ASSERT_GT(routes.size(), 30u);
+  int tried = 0;
+  for (const auto& r : routes) {
+    if (r.kind == RouteKind::public_route) continue;
+    std::string path = fill(r.pattern, values);
+    std::optional<std::string> b;
+    if (r.method != "GET" && r.method != "DELETE" && r.method != "HEAD") b = "{}";
+    SCOPED_TRACE(r.method + " " + r.pattern);
+
+    auto anon = s.call(r.method, path, {}, b);
+    EXPECT_EQ(anon.status, 401) << anon.raw.body;
+
+    if (r.kind == RouteKind::workspace || r.kind == RouteKind::object) {
+      auto out = s.call(r.method, path, outsider.token, b);
+      EXPECT_EQ(out.status, 404) << out.raw.body;
+    }
+    if (r.kind == RouteKind::admin) {
+      for (const std::string& t : {member.token, guest, outsider.token}) {
+        auto res = s.call(r.method, path, t, b);
+        EXPECT_EQ(res.status, 404) << res.raw.body;
+      }
+    }
+    // Members and guests never break the server, and never act as managers.
+    bool destructive = r.method == "DELETE" || r.pattern.find("archive") != std::string::npos;
+    for (const std::string& t : {member.token, guest}) {
+      if (destructive && r.kind == RouteKind::workspace && r.module.empty()) {
+        auto res = s.call(r.method, path, t, b);
+        EXPECT_TRUE(res.status == 403 || res.status == 404 || res.status == 204) << res.raw.body;
+        if (r.pattern == "/api/v1/workspaces/{id}") {
+          EXPECT_EQ(res.status, 403);
+        }
+        continue;
+      }
+      if (r.pattern == "/api/v1/auth/logout" || r.pattern == "/api/v1/events") continue;
+      auto res = s.call(r.method, path, t, b);
+      EXPECT_LT(res.status, 500) << res.raw.body;
+      EXPECT_NE(res.status, 401) << res.raw.body;
+    }
+    if (r.method == "GET" && r.pattern != "/api/v1/events") {
+      auto res = s.call(r.method, path, owner.token, b);
+      EXPECT_LT(res.status, 500) << res.raw.body;
+      EXPECT_NE(res.status, 401);
+      if (r.kind == RouteKind::workspace) {
+        EXPECT_NE(res.status, 404) << res.raw.body;
+      }
+    }
+    ++tried;
+  }
+  EXPECT_GT(tried, 25);
+  // The workspace survived its members' attempts.
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + ws, owner.token).status, 200);
+}
+
+TEST(AuthzMatrix, InactiveModulesAnswerNotFound) {
+  TestServer s;
+  Account owner = s.user("Owner");
+  std::string ws = s.workspace(owner, "Bare", {});
+  auto& p = s.platform();
+  platform::Caller c;
+  c.user_id = owner.id;
+  for (const auto& m : p.registry.modules()) {
+    auto r = p.authz.require(c, WorkspaceId(ws), m.name, platform::Access::read);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, Errc::not_found) << m.name;
+  }
+  EXPECT_TRUE(p.authz.require(c, WorkspaceId(ws), "", platform::Access::write));
+}
+
+}  // namespace
+}  // namespace ruche::testing

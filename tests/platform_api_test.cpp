@@ -1,0 +1,499 @@
+// Whole-server tests of the platform API: authentication, sessions, CSRF,
+// second factor, workspaces, members, invitations, administration, audit and
+// bad input. Run on SQLite (label integration) and PostgreSQL (label pg).
+#include <gtest/gtest.h>
+
+#include "core/crypto/encoding.hpp"
+#include "core/crypto/totp.hpp"
+#include "support/test_server.hpp"
+
+namespace ruche::testing {
+namespace {
+
+using platform::InstanceRole;
+
+std::size_t count_workspaces(TestServer& s, const Account& a) {
+  return s.call("GET", "/api/v1/workspaces", a.token).body.as_array().size();
+}
+
+TEST(Platform, HealthAndUnknownRoutes) {
+  TestServer s;
+  auto r = s.call("GET", "/api/v1/health");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body.at("status").as_string(), "ok");
+  r = s.call("GET", "/api/v1/nope");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.error_code(), "not_found");
+  r = s.call("DELETE", "/api/v1/health");
+  EXPECT_EQ(r.status, 405);
+}
+
+TEST(Platform, LoginAnswersUnknownAndKnownAccountsAlike) {
+  TestServer s;
+  Account a = s.user("Alice");
+  auto wrong = s.call("POST", "/api/v1/auth/login", {},
+                      body(json::object({{"email", a.email}, {"password", "not-the-password-1"}})));
+  auto unknown = s.call("POST", "/api/v1/auth/login", {},
+                        body(json::object({{"email", "nobody@example.org"}, {"password", "not-the-password-1"}})));
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(unknown.status, 401);
+  EXPECT_EQ(wrong.raw.body, unknown.raw.body);
+  auto ok = s.call("POST", "/api/v1/auth/login", {},
+                   body(json::object({{"email", "  ALICE" + a.email.substr(a.email.find('@')) + " "},
+                             {"password", a.password}})));
+  // Emails are case-insensitive, but "alice@" is not user1's address.
+  EXPECT_EQ(ok.status, 401);
+  auto me = s.call("GET", "/api/v1/me", a.token);
+  EXPECT_EQ(me.status, 200);
+  EXPECT_EQ(me.body.at("email").as_string(), a.email);
+  EXPECT_EQ(s.call("GET", "/api/v1/me").status, 401);
+  EXPECT_EQ(s.call("GET", "/api/v1/me", "garbage-token").status, 401);
+}
+
+TEST(Platform, FailedLoginsAreThrottledPerAccountAndRecover) {
+  TestServer s;
+  Account a = s.user("Alice");
+  std::string bad = body(json::object({{"email", a.email}, {"password", "wrong-password-123"}}));
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(s.call("POST", "/api/v1/auth/login", {}, bad).status, 401);
+  auto r = s.call("POST", "/api/v1/auth/login", {}, bad);
+  EXPECT_EQ(r.status, 401);  // the sixth failure sets the lock
+  r = s.call("POST", "/api/v1/auth/login", {},
+             body(json::object({{"email", a.email}, {"password", a.password}})));
+  EXPECT_EQ(r.status, 429) << r.raw.body;  // even the right password waits
+  EXPECT_TRUE(r.raw.header("Retry-After").has_value());
+  s.clock().advance_ms(31'000);
+  r = s.call("POST", "/api/v1/auth/login", {}, body(json::object({{"email", a.email}, {"password", a.password}})));
+  EXPECT_EQ(r.status, 200);
+}
+
+TEST(Platform, LogoutRevokesTheToken) {
+  TestServer s;
+  Account a = s.user("Alice");
+  EXPECT_EQ(s.call("POST", "/api/v1/auth/logout", a.token).status, 204);
+  EXPECT_EQ(s.call("GET", "/api/v1/me", a.token).status, 401);
+}
+
+TEST(Platform, SessionsExpireWhenIdle) {
+  TestServer s;
+  Account a = s.user("Alice");
+  s.clock().advance_ms(6LL * 24 * 3600'000);
+  EXPECT_EQ(s.call("GET", "/api/v1/me", a.token).status, 200);  // use resets idleness
+  s.clock().advance_ms(8LL * 24 * 3600'000);
+  EXPECT_EQ(s.call("GET", "/api/v1/me", a.token).status, 401);
+}
+
+TEST(Platform, CookieWritesNeedTheCsrfTokenAndSameOrigin) {
+  TestServer s;
+  Account a = s.user("Alice");
+  std::string create = body(json::object({{"name", "Via cookie"}}));
+  std::string host = "127.0.0.1:" + std::to_string(s.port());
+  auto r = s.call("POST", "/api/v1/workspaces", {}, create, {{"Cookie", a.cookie}});
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.error_code(), "csrf");
+  r = s.call("POST", "/api/v1/workspaces", {}, create,
+             {{"Cookie", a.cookie}, {"X-CSRF-Token", a.csrf}, {"Origin", "https://evil.example"}});
+  EXPECT_EQ(r.status, 403);
+  r = s.call("POST", "/api/v1/workspaces", {}, create,
+             {{"Cookie", a.cookie}, {"X-CSRF-Token", a.csrf}, {"Sec-Fetch-Site", "cross-site"}});
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(count_workspaces(s, a), 0u);
+  r = s.call("POST", "/api/v1/workspaces", {}, create,
+             {{"Cookie", a.cookie}, {"X-CSRF-Token", a.csrf}, {"Origin", "http://" + host},
+              {"Sec-Fetch-Site", "same-origin"}});
+  EXPECT_EQ(r.status, 201) << r.raw.body;
+  EXPECT_EQ(s.call("GET", "/api/v1/me", {}, std::nullopt, {{"Cookie", a.cookie}}).status, 200);
+}
+
+TEST(Platform, TotpSecondFactorWithSingleUseCodes) {
+  TestServer s;
+  Account a = s.user("Alice");
+  auto begin = s.call("POST", "/api/v1/me/totp/begin", a.token);
+  ASSERT_EQ(begin.status, 200);
+  std::string secret = *crypto::base32_decode(begin.body.at("secret").as_string());
+  EXPECT_NE(std::string(begin.body.at("otpauth_uri").as_string()).find("otpauth://totp/"), std::string::npos);
+  std::int64_t now_s = s.clock().now_ms() / 1000;
+  auto bad = s.call("POST", "/api/v1/me/totp/confirm", a.token, body(json::object({{"code", "000000"}})));
+  EXPECT_EQ(bad.status, 400);
+  auto confirm = s.call("POST", "/api/v1/me/totp/confirm", a.token,
+                        body(json::object({{"code", crypto::totp_code(secret, now_s)}})));
+  ASSERT_EQ(confirm.status, 200) << confirm.raw.body;
+  auto codes = confirm.body.at("recovery_codes").as_array();
+  ASSERT_EQ(codes.size(), 10u);
+
+  std::string creds = body(json::object({{"email", a.email}, {"password", a.password}}));
+  auto r = s.call("POST", "/api/v1/auth/login", {}, creds);
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.error_code(), "mfa_required");
+  EXPECT_FALSE(r.body.as_object().contains("token"));
+  // The code used to confirm cannot be used again.
+  r = s.call("POST", "/api/v1/auth/login", {},
+             body(json::object({{"email", a.email}, {"password", a.password}, {"totp_code", crypto::totp_code(secret, now_s)}})));
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.error_code(), "bad_code");
+  s.clock().advance_ms(30'000);
+  std::string next = crypto::totp_code(secret, s.clock().now_ms() / 1000);
+  r = s.call("POST", "/api/v1/auth/login", {},
+             body(json::object({{"email", a.email}, {"password", a.password}, {"totp_code", next}})));
+  EXPECT_EQ(r.status, 200) << r.raw.body;
+  // A recovery code works once.
+  std::string recovery(codes[0].as_string());
+  r = s.call("POST", "/api/v1/auth/login", {},
+             body(json::object({{"email", a.email}, {"password", a.password}, {"totp_code", recovery}})));
+  EXPECT_EQ(r.status, 200);
+  r = s.call("POST", "/api/v1/auth/login", {},
+             body(json::object({{"email", a.email}, {"password", a.password}, {"totp_code", recovery}})));
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(s.call("GET", "/api/v1/me", a.token).body.at("recovery_codes_left").as_int64(), 9);
+}
+
+TEST(Platform, AppTokensWorkAndAreRevokedOneByOne) {
+  TestServer s;
+  Account a = s.user("Alice");
+  auto t1 = s.call("POST", "/api/v1/me/app-tokens", a.token, body(json::object({{"name", "Thunderbird"}})));
+  auto t2 = s.call("POST", "/api/v1/me/app-tokens", a.token, body(json::object({{"name", "Sync"}})));
+  ASSERT_EQ(t1.status, 201);
+  std::string tok1(t1.body.at("token").as_string()), tok2(t2.body.at("token").as_string());
+  EXPECT_EQ(s.call("GET", "/api/v1/me", tok1).status, 200);
+  auto list = s.call("GET", "/api/v1/me/sessions", a.token).body.as_array();
+  EXPECT_EQ(list.size(), 3u);
+  std::string id1(t1.body.at("id").as_string());
+  EXPECT_EQ(s.call("DELETE", "/api/v1/me/sessions/" + id1, a.token).status, 204);
+  EXPECT_EQ(s.call("GET", "/api/v1/me", tok1).status, 401);
+  EXPECT_EQ(s.call("GET", "/api/v1/me", tok2).status, 200);
+  // Another user's credential is not ours to revoke.
+  Account b = s.user("Bob");
+  std::string id2(t2.body.at("id").as_string());
+  EXPECT_EQ(s.call("DELETE", "/api/v1/me/sessions/" + id2, b.token).status, 404);
+  EXPECT_EQ(s.call("GET", "/api/v1/me", tok2).status, 200);
+}
+
+TEST(Platform, PasswordChangeEndsOtherSessions) {
+  TestServer s;
+  Account a = s.user("Alice");
+  Account other = s.login(a.email, a.password);
+  auto weak = s.call("POST", "/api/v1/me/password", a.token,
+                     body(json::object({{"current_password", a.password}, {"new_password", "password1234"}})));
+  EXPECT_EQ(weak.status, 400);
+  EXPECT_EQ(weak.error_code(), "weak_password");
+  auto r = s.call("POST", "/api/v1/me/password", a.token,
+                  body(json::object({{"current_password", a.password}, {"new_password", "Hibiscus-Lanterne-883"}})));
+  EXPECT_EQ(r.status, 204);
+  EXPECT_EQ(s.call("GET", "/api/v1/me", a.token).status, 200);
+  EXPECT_EQ(s.call("GET", "/api/v1/me", other.token).status, 401);
+  s.login(a.email, "Hibiscus-Lanterne-883");
+}
+
+TEST(Platform, WorkspacesBelongToTheirMembers) {
+  TestServer s;
+  Account a = s.user("Alice"), b = s.user("Bob");
+  auto created = s.call("POST", "/api/v1/workspaces", a.token,
+                        body(json::object({{"name", "Projet Ruche"}, {"modules", json::array{"chat", "tasks"}}})));
+  ASSERT_EQ(created.status, 201);
+  EXPECT_EQ(created.body.at("role").as_string(), "owner");
+  std::string ws(created.body.at("id").as_string());
+  EXPECT_EQ(created.body.at("modules").as_array().size(), 2u);
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + ws, a.token).status, 200);
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + ws, b.token).status, 404);
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces/not-an-id", a.token).status, 404);
+  EXPECT_EQ(count_workspaces(s, b), 0u);
+  auto bad = s.call("POST", "/api/v1/workspaces", a.token,
+                    body(json::object({{"name", "X"}, {"modules", json::array{"chat", "nonsense"}}})));
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.error_code(), "unknown_module");
+  auto renamed = s.call("PATCH", "/api/v1/workspaces/" + ws, a.token,
+                        body(json::object({{"name", "Projet Abeille"}, {"modules", json::array{"files"}}})));
+  EXPECT_EQ(renamed.status, 200);
+  EXPECT_EQ(renamed.body.at("name").as_string(), "Projet Abeille");
+  EXPECT_EQ(renamed.body.at("modules").as_array(), json::array{"files"});
+  EXPECT_EQ(s.call("PATCH", "/api/v1/workspaces/" + ws, b.token, body(json::object({{"name", "Mine"}}))).status, 404);
+}
+
+TEST(Platform, MembersRolesAndTheLastOwner) {
+  TestServer s;
+  Account a = s.user("Alice"), b = s.user("Bob");
+  std::string ws = s.workspace(a, "Équipe");
+  s.join(a, ws, b);
+  auto members = s.call("GET", "/api/v1/workspaces/" + ws + "/members", b.token);
+  ASSERT_EQ(members.status, 200);
+  EXPECT_EQ(members.body.as_array().size(), 2u);
+  // A member cannot rename nor manage members.
+  EXPECT_EQ(s.call("PATCH", "/api/v1/workspaces/" + ws, b.token, body(json::object({{"name", "B"}}))).status, 403);
+  EXPECT_EQ(s.call("PATCH", "/api/v1/workspaces/" + ws + "/members/" + a.id.str(), b.token,
+                   body(json::object({{"role", "guest"}}))).status, 403);
+  // The only owner cannot step down or leave.
+  auto r = s.call("PATCH", "/api/v1/workspaces/" + ws + "/members/" + a.id.str(), a.token,
+                  body(json::object({{"role", "member"}})));
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(r.error_code(), "last_owner");
+  EXPECT_EQ(s.call("DELETE", "/api/v1/workspaces/" + ws + "/members/" + a.id.str(), a.token).status, 409);
+  // Per-module rights.
+  r = s.call("PATCH", "/api/v1/workspaces/" + ws + "/members/" + b.id.str(), a.token,
+             body(json::object({{"rights", json::object({{"files", "read"}, {"chat", "none"}})}})));
+  ASSERT_EQ(r.status, 200) << r.raw.body;
+  EXPECT_EQ(r.body.at("rights").at("files").as_string(), "read");
+  auto seen = s.call("GET", "/api/v1/workspaces/" + ws, b.token);
+  EXPECT_EQ(seen.body.at("modules").as_array(), json::array{"files"});
+  EXPECT_EQ(s.call("PATCH", "/api/v1/workspaces/" + ws + "/members/" + b.id.str(), a.token,
+                   body(json::object({{"rights", json::object({{"files", "admin"}})}}))).status, 400);
+  EXPECT_EQ(s.call("PATCH", "/api/v1/workspaces/" + ws + "/members/" + b.id.str(), a.token,
+                   body(json::object({{"rights", json::object({{"nope", "read"}})}}))).status, 400);
+  // Removal is immediate.
+  EXPECT_EQ(s.call("DELETE", "/api/v1/workspaces/" + ws + "/members/" + b.id.str(), a.token).status, 204);
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + ws, b.token).status, 404);
+}
+
+TEST(Platform, ArchivedWorkspacesAreReadOnlyAndDeletionIsForOwners) {
+  TestServer s;
+  Account a = s.user("Alice"), b = s.user("Bob");
+  std::string ws = s.workspace(a, "Old");
+  s.join(a, ws, b, "admin");
+  EXPECT_EQ(s.call("POST", "/api/v1/workspaces/" + ws + "/archive", b.token).status, 403);
+  EXPECT_EQ(s.call("POST", "/api/v1/workspaces/" + ws + "/archive", a.token).status, 200);
+  auto r = s.call("PATCH", "/api/v1/workspaces/" + ws, a.token, body(json::object({{"name", "New"}})));
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(r.error_code(), "archived");
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + ws, b.token).status, 200);
+  EXPECT_EQ(s.call("DELETE", "/api/v1/workspaces/" + ws, b.token).status, 403);
+  EXPECT_EQ(s.call("DELETE", "/api/v1/workspaces/" + ws, a.token).status, 204);
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + ws, a.token).status, 404);
+  EXPECT_EQ(count_workspaces(s, b), 0u);
+}
+
+TEST(Platform, ExternalInvitationCreatesAConfinedGuest) {
+  TestServer s;
+  Account a = s.user("Alice");
+  std::string ws = s.workspace(a, "Partenaires");
+  std::string other = s.workspace(a, "Interne");
+  auto inv = s.call("POST", "/api/v1/workspaces/" + ws + "/invitations", a.token,
+                    body(json::object({{"email", "Partner@Outside.example"}, {"role", "member"}})));
+  ASSERT_EQ(inv.status, 201) << inv.raw.body;
+  std::string token(inv.body.at("token").as_string());
+  EXPECT_NE(std::string(inv.body.at("url").as_string()).find(token), std::string::npos);
+  auto preview = s.call("GET", "/api/v1/invitations/" + token);
+  ASSERT_EQ(preview.status, 200);
+  EXPECT_EQ(preview.body.at("workspace_name").as_string(), "Partenaires");
+  EXPECT_EQ(preview.body.at("email").as_string(), "partner@outside.example");
+  // A weak password creates nothing and keeps the invitation usable.
+  auto weak = s.call("POST", "/api/v1/invitations/" + token + "/accept", {},
+                     body(json::object({{"name", "Paula"}, {"password", "short"}})));
+  EXPECT_EQ(weak.status, 400);
+  auto acc = s.call("POST", "/api/v1/invitations/" + token + "/accept", {},
+                    body(json::object({{"name", "Paula"}, {"password", "Cerf-Volant-Rouge-2031"}})));
+  ASSERT_EQ(acc.status, 200) << acc.raw.body;
+  EXPECT_EQ(acc.body.at("workspace_id").as_string(), ws);
+  EXPECT_EQ(acc.body.at("user").at("role").as_string(), "guest");
+  std::string guest(acc.body.at("token").as_string());
+  auto list = s.call("GET", "/api/v1/workspaces", guest);
+  ASSERT_EQ(list.body.as_array().size(), 1u);
+  EXPECT_EQ(list.body.as_array()[0].at("id").as_string(), ws);
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + other, guest).status, 404);
+  EXPECT_EQ(s.call("POST", "/api/v1/workspaces", guest, body(json::object({{"name", "Mine"}}))).status, 403);
+  EXPECT_EQ(s.call("GET", "/api/v1/users?q=a", guest).status, 404);
+  EXPECT_EQ(s.call("GET", "/api/v1/users?q=al", a.token).status, 200);
+  // Single use.
+  auto again = s.call("POST", "/api/v1/invitations/" + token + "/accept", {},
+                      body(json::object({{"name", "Eve"}, {"password", "Cerf-Volant-Rouge-2031"}})));
+  EXPECT_EQ(again.status, 410);
+}
+
+TEST(Platform, InvitationsExpireAndCanBeRevoked) {
+  TestServer s;
+  Account a = s.user("Alice"), b = s.user("Bob");
+  std::string ws = s.workspace(a, "W");
+  auto inv = s.call("POST", "/api/v1/workspaces/" + ws + "/invitations", a.token,
+                    body(json::object({{"email", "x@y.example"}})));
+  std::string token(inv.body.at("token").as_string());
+  std::string id(inv.body.at("id").as_string());
+  EXPECT_EQ(s.call("DELETE", "/api/v1/workspaces/" + ws + "/invitations/" + id, a.token).status, 204);
+  EXPECT_EQ(s.call("GET", "/api/v1/invitations/" + token).status, 410);
+  auto inv2 = s.call("POST", "/api/v1/workspaces/" + ws + "/invitations", a.token,
+                     body(json::object({{"email", b.email}})));
+  std::string token2(inv2.body.at("token").as_string());
+  s.clock().advance_ms(8LL * 24 * 3600'000);
+  a = s.login(a.email, a.password);  // idle sessions have expired too
+  b = s.login(b.email, b.password);
+  EXPECT_EQ(s.call("POST", "/api/v1/invitations/" + token2 + "/accept", b.token).status, 410);
+  // An invitation for someone else cannot be taken with one's own session.
+  Account c = s.user("Carol");
+  auto inv3 = s.call("POST", "/api/v1/workspaces/" + ws + "/invitations", a.token,
+                     body(json::object({{"email", b.email}})));
+  std::string token3(inv3.body.at("token").as_string());
+  EXPECT_EQ(s.call("POST", "/api/v1/invitations/" + token3 + "/accept", c.token).status, 404);
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + ws, c.token).status, 404);
+  EXPECT_EQ(s.call("POST", "/api/v1/invitations/" + token3 + "/accept", b.token).status, 200);
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + ws, b.token).status, 200);
+  // An invitation above one's own role is refused.
+  auto up = s.call("POST", "/api/v1/workspaces/" + ws + "/invitations", b.token,
+                   body(json::object({{"email", "z@y.example"}})));
+  EXPECT_EQ(up.status, 403);
+}
+
+TEST(Platform, GuestMembershipsCanExpire) {
+  TestServer s;
+  Account a = s.user("Alice");
+  std::string ws = s.workspace(a, "Temporary");
+  auto inv = s.call("POST", "/api/v1/workspaces/" + ws + "/invitations", a.token,
+                    body(json::object({{"email", "temp@outside.example"}, {"role", "guest"},
+                              {"membership_expires_at", format_iso8601(s.clock().now_ms() + 3600'000)}})));
+  ASSERT_EQ(inv.status, 201) << inv.raw.body;
+  auto acc = s.call("POST", "/api/v1/invitations/" + std::string(inv.body.at("token").as_string()) + "/accept", {},
+                    body(json::object({{"name", "Temp"}, {"password", "Cerf-Volant-Rouge-2031"}})));
+  std::string guest(acc.body.at("token").as_string());
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + ws, guest).status, 200);
+  s.clock().advance_ms(3601'000);
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + ws, guest).status, 404);
+}
+
+TEST(Platform, AdministrationIsForAdminsOnly) {
+  TestServer s;
+  Account admin = s.user("Root", InstanceRole::admin), b = s.user("Bob");
+  EXPECT_EQ(s.call("GET", "/api/v1/admin/users", b.token).status, 404);
+  auto users = s.call("GET", "/api/v1/admin/users", admin.token);
+  ASSERT_EQ(users.status, 200);
+  EXPECT_EQ(users.body.as_array().size(), 2u);
+  auto created = s.call("POST", "/api/v1/admin/users", admin.token,
+                        body(json::object({{"email", "new@example.org"}, {"name", "New"},
+                                  {"password", "Marmotte-Joyeuse-77"}})));
+  EXPECT_EQ(created.status, 201);
+  auto dup = s.call("POST", "/api/v1/admin/users", admin.token,
+                    body(json::object({{"email", "NEW@example.org"}, {"name", "New"},
+                              {"password", "Marmotte-Joyeuse-77"}})));
+  EXPECT_EQ(dup.status, 409);
+  EXPECT_EQ(dup.error_code(), "email_taken");
+  // Disabling ends every session at once.
+  EXPECT_EQ(s.call("PATCH", "/api/v1/admin/users/" + b.id.str(), admin.token,
+                   body(json::object({{"disabled", true}}))).status, 200);
+  EXPECT_EQ(s.call("GET", "/api/v1/me", b.token).status, 401);
+  auto r = s.call("POST", "/api/v1/auth/login", {}, body(json::object({{"email", b.email}, {"password", b.password}})));
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(s.call("PATCH", "/api/v1/admin/users/" + b.id.str(), admin.token,
+                   body(json::object({{"disabled", false}}))).status, 200);
+  EXPECT_EQ(s.call("POST", "/api/v1/admin/users/" + b.id.str() + "/reset-password", admin.token,
+                   body(json::object({{"password", "Pivoine-Sauvage-5150"}}))).status, 204);
+  s.login(b.email, "Pivoine-Sauvage-5150");
+}
+
+TEST(Platform, BrandingSettingsAreValidatedAndPublic) {
+  TestServer s;
+  Account admin = s.user("Root", InstanceRole::admin);
+  auto bad = s.call("PATCH", "/api/v1/admin/settings", admin.token, body(json::object({{"primary_color", "red"}})));
+  EXPECT_EQ(bad.status, 400);
+  bad = s.call("PATCH", "/api/v1/admin/settings", admin.token,
+               body(json::object({{"logo", "javascript:alert(1)"}})));
+  EXPECT_EQ(bad.status, 400);
+  auto ok = s.call("PATCH", "/api/v1/admin/settings", admin.token,
+                   body(json::object({{"instance_name", "Ruche de l'État"}, {"primary_color", "#000091"},
+                             {"home_markdown", "# Bienvenue\n\n[aide](https://aide.example)"}})));
+  ASSERT_EQ(ok.status, 200) << ok.raw.body;
+  auto pub = s.call("GET", "/api/v1/settings/public");
+  EXPECT_EQ(pub.body.at("instance_name").as_string(), "Ruche de l'État");
+  EXPECT_EQ(pub.body.at("primary_color").as_string(), "#000091");
+  EXPECT_FALSE(pub.body.as_object().contains("mfa_required_for_admins"));
+}
+
+TEST(Platform, MandatorySecondFactorForAdmins) {
+  TestServer s;
+  Account admin = s.user("Root", InstanceRole::admin);
+  ASSERT_EQ(s.call("PATCH", "/api/v1/admin/settings", admin.token,
+                   body(json::object({{"mfa_required_for_admins", true}}))).status, 200);
+  auto r = s.call("GET", "/api/v1/admin/users", admin.token);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.error_code(), "mfa_enrollment_required");
+  EXPECT_TRUE(s.call("GET", "/api/v1/me", admin.token).body.at("mfa_required").as_bool());
+  auto begin = s.call("POST", "/api/v1/me/totp/begin", admin.token);
+  std::string secret = *crypto::base32_decode(begin.body.at("secret").as_string());
+  ASSERT_EQ(s.call("POST", "/api/v1/me/totp/confirm", admin.token,
+                   body(json::object({{"code", crypto::totp_code(secret, s.clock().now_ms() / 1000)}}))).status, 200);
+  EXPECT_EQ(s.call("GET", "/api/v1/admin/users", admin.token).status, 200);
+}
+
+TEST(Platform, BadInputChangesNothing) {
+  TestServer s;
+  Account a = s.user("Alice");
+  for (const std::string& b : {std::string("{"), std::string("[]"), std::string("{\"name\":42}"),
+                               std::string("{\"name\":\"\"}"), std::string("{\"name\":\"a\\u0000b\"}"),
+                               std::string("{\"name\":\"ok\",\"modules\":\"chat\"}"),
+                               std::string(200, '[') + std::string(200, ']'),
+                               std::string("{\"name\":\"") + std::string(300, 'x') + "\"}"}) {
+    auto r = s.call("POST", "/api/v1/workspaces", a.token, b);
+    EXPECT_EQ(r.status, 400) << b.substr(0, 60) << " -> " << r.raw.body;
+    EXPECT_FALSE(r.error_code().empty());
+  }
+  auto big = s.call("POST", "/api/v1/workspaces", a.token, "{\"name\":\"" + std::string(2 << 20, 'x') + "\"}");
+  EXPECT_EQ(big.status, 413);
+  EXPECT_EQ(count_workspaces(s, a), 0u);
+}
+
+TEST(Platform, AuditLogRecordsAndVerifies) {
+  TestServer s;
+  Account a = s.user("Alice");
+  s.call("POST", "/api/v1/auth/login", {}, body(json::object({{"email", a.email}, {"password", "wrong-password-xyz"}})));
+  std::string ws = s.workspace(a, "Audited");
+  auto& p = s.platform();
+  auto v = p.audit.verify(p.db);
+  ASSERT_TRUE(v);
+  EXPECT_FALSE(v->first_broken_seq.has_value()) << v->problem;
+  EXPECT_GE(v->entries, 3);
+  auto actions = p.db.read([](db::Conn& c) -> Result<std::vector<std::string>> {
+    std::vector<std::string> out;
+    RUCHE_CHECK(c.each("SELECT action || ':' || outcome FROM audit_log ORDER BY seq", {},
+                       [&](const db::Row& r) {
+                         out.push_back(r.text(0));
+                         return true;
+                       }));
+    return out;
+  });
+  ASSERT_TRUE(actions);
+  auto has = [&](const std::string& s) {
+    return std::find(actions->begin(), actions->end(), s) != actions->end();
+  };
+  EXPECT_TRUE(has("auth.login:success"));
+  EXPECT_TRUE(has("auth.login:failure"));
+  EXPECT_TRUE(has("workspace.created:success"));
+  // The log refuses edits; one forced past the guard is detected.
+  auto edit = p.db.write([](db::Conn& c) -> Result<void> {
+    RUCHE_TRY([[maybe_unused]] auto n, c.exec("UPDATE audit_log SET outcome = 'success' WHERE seq = 2"));
+    return {};
+  });
+  EXPECT_FALSE(edit);
+  auto forced = p.db.write([](db::Conn& c) -> Result<void> {
+    if (c.backend() == db::Backend::sqlite) {
+      RUCHE_CHECK(c.exec_script("DROP TRIGGER audit_log_no_update"));
+    } else {
+      RUCHE_CHECK(c.exec_script("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change"));
+    }
+    RUCHE_TRY([[maybe_unused]] auto n, c.exec("UPDATE audit_log SET object = 'tampered' WHERE seq = 2"));
+    return {};
+  });
+  ASSERT_TRUE(forced) << forced.error().message;
+  v = p.audit.verify(p.db);
+  ASSERT_TRUE(v);
+  ASSERT_TRUE(v->first_broken_seq.has_value());
+  EXPECT_EQ(*v->first_broken_seq, 2);
+  (void)ws;
+}
+
+TEST(Platform, FirstRunSetupCreatesTheFirstAdminOnce) {
+  TestServer s;
+  EXPECT_TRUE(s.call("GET", "/api/v1/setup").body.at("needed").as_bool());
+  auto link = s.instance().setup_link();
+  ASSERT_TRUE(link.has_value());
+  std::string token = link->substr(link->find("token=") + 6);
+  auto wrong = s.call("POST", "/api/v1/setup", {},
+                      body(json::object({{"token", "nope"}, {"email", "root@example.org"}, {"name", "Root"},
+                                {"password", "Ecureuil-Agile-4455"}})));
+  EXPECT_EQ(wrong.status, 404);
+  auto ok = s.call("POST", "/api/v1/setup", {},
+                   body(json::object({{"token", token}, {"email", "root@example.org"}, {"name", "Root"},
+                             {"password", "Ecureuil-Agile-4455"}})));
+  ASSERT_EQ(ok.status, 201) << ok.raw.body;
+  EXPECT_EQ(ok.body.at("user").at("role").as_string(), "admin");
+  EXPECT_FALSE(s.call("GET", "/api/v1/setup").body.at("needed").as_bool());
+  auto again = s.call("POST", "/api/v1/setup", {},
+                      body(json::object({{"token", token}, {"email", "x@example.org"}, {"name", "X"},
+                                {"password", "Ecureuil-Agile-4455"}})));
+  EXPECT_NE(again.status, 201);
+}
+
+}  // namespace
+}  // namespace ruche::testing
