@@ -208,6 +208,39 @@ TEST(Platform, WorkspacesBelongToTheirMembers) {
   EXPECT_EQ(s.call("PATCH", "/api/v1/workspaces/" + ws, b.token, body(json::object({{"name", "Mine"}}))).status, 404);
 }
 
+// GET /workspaces is answered from a per-user cache: every change that
+// affects a list must show at once.
+TEST(Platform, WorkspaceListsFollowEveryChange) {
+  TestServer s;
+  Account a = s.user("Alice"), b = s.user("Bob");
+  std::string ws = s.workspace(a, "Before");
+  auto names = [&](const Account& who) {
+    std::vector<std::string> out;
+    Reply r = s.call("GET", "/api/v1/workspaces", who.token);
+    for (const auto& w : r.body.as_array()) out.emplace_back(w.at("name").as_string());
+    return out;
+  };
+  EXPECT_EQ(names(a), std::vector<std::string>{"Before"});
+  EXPECT_EQ(names(a), std::vector<std::string>{"Before"});  // now cached
+  ASSERT_EQ(s.call("PATCH", "/api/v1/workspaces/" + ws, a.token,
+                   body(json::object{{"name", "After"}})).status, 200);
+  EXPECT_EQ(names(a), std::vector<std::string>{"After"});
+  EXPECT_TRUE(names(b).empty());
+  s.join(a, ws, b);
+  EXPECT_EQ(names(b), std::vector<std::string>{"After"});
+  ASSERT_EQ(s.call("PATCH", "/api/v1/workspaces/" + ws + "/members/" + b.id.str(), a.token,
+                   body(json::object{{"role", "admin"},
+                                     {"expires_at", format_iso8601(s.clock().now_ms() + 60'000)}})).status,
+            200);
+  auto listed = s.call("GET", "/api/v1/workspaces", b.token).body.as_array();
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].at("role").as_string(), "admin");
+  s.clock().advance_ms(61'000);
+  EXPECT_TRUE(names(b).empty());  // the membership expired
+  ASSERT_EQ(s.call("DELETE", "/api/v1/workspaces/" + ws, a.token).status, 204);
+  EXPECT_TRUE(names(a).empty());
+}
+
 TEST(Platform, MembersRolesAndTheLastOwner) {
   TestServer s;
   Account a = s.user("Alice"), b = s.user("Bob");

@@ -202,6 +202,30 @@ Result<std::optional<Caller>> Api::authenticate(http::Request& req, bool basic) 
   return caller;
 }
 
+std::optional<Caller> Api::authenticate_cached(const http::Request& req) {
+  if (!is_safe_method(req.method)) return std::nullopt;
+  std::optional<Resolved> resolved;
+  bool cookie = false;
+  if (auto auth = req.headers.get("Authorization")) {
+    std::string_view v = *auth;
+    if (v.size() <= 7 || !http::iequals(v.substr(0, 7), "Bearer ")) return std::nullopt;
+    resolved = platform_.sessions.resolve_cached(v.substr(7));
+  } else if (auto cookies = req.headers.get("Cookie")) {
+    auto token = cookie_value(*cookies, kSessionCookie);
+    if (!token) return std::nullopt;
+    // Cross-site checks stay on the regular path.
+    if (req.headers.has("Origin") || req.headers.has("Sec-Fetch-Site")) return std::nullopt;
+    resolved = platform_.sessions.resolve_cached(*token);
+    cookie = true;
+  }
+  if (!resolved) return std::nullopt;
+  Caller c = std::move(resolved->caller);
+  c.via_cookie = cookie;
+  c.remote_addr = client_address(req);
+  c.request_id = req.request_id;
+  return c;
+}
+
 Result<Caller> Api::require_caller(http::Request& req, bool basic) {
   RUCHE_TRY(auto caller, authenticate(req, basic));
   if (!caller) return fail(Errc::unauthenticated, "authentication required");
@@ -230,6 +254,15 @@ void Api::add_user(std::string_view method, std::string_view pattern, UserHandle
                    ApiOptions o) {
   meta_.push_back(RouteMeta{std::string(method), std::string(pattern), RouteKind::user});
   bool basic = o.basic_auth;
+  if (o.fast) {
+    o.http.fast = [this, fast = std::move(o.fast)](http::Request& req) -> std::optional<http::Response> {
+      auto caller = authenticate_cached(req);
+      if (!caller) return std::nullopt;
+      auto r = fast(req, *caller);
+      if (r && !r->headers.has("Cache-Control")) r->headers.set("Cache-Control", "no-store");
+      return r;
+    };
+  }
   router_.add(method, pattern,
               [this, h = std::move(h), basic](http::Request& req) {
                 return finish(

@@ -45,8 +45,13 @@ using UserHandler = std::function<Result<http::Response>(http::Request&, const C
 using WorkspaceHandler =
     std::function<Result<http::Response>(http::Request&, const Caller&, const WorkspaceAccess&)>;
 
+// A handler that answers from memory on the I/O thread, or declines
+// (nullopt) so the regular handler runs on a worker. Safe methods only.
+using UserFastHandler = std::function<std::optional<http::Response>(http::Request&, const Caller&)>;
+
 struct ApiOptions {
   http::RouteOptions http{};
+  UserFastHandler fast{};
   // Accept HTTP Basic (email + app token, or the password when the account
   // has no second factor): WebDAV, CalDAV.
   bool basic_auth = false;
@@ -79,6 +84,10 @@ class Api {
   // credential was given. Errors: unauthenticated (bad credential), forbidden
   // (CSRF or cross-site write).
   Result<std::optional<Caller>> authenticate(http::Request& req, bool basic);
+
+  // The same from caches only, never blocking; nullopt when unsure (the
+  // regular path then decides). Safe methods only.
+  std::optional<Caller> authenticate_cached(const http::Request& req);
 
   // The client address, honouring X-Forwarded-For only from trusted proxies.
   std::string client_address(const http::Request& req) const;

@@ -350,11 +350,14 @@ void register_platform_routes(Api& api, EventHub& hub) {
   // ---- workspaces ----------------------------------------------------------
   api.add_user("GET", "/api/v1/workspaces",
                [&p](http::Request&, const Caller& caller) -> Result<http::Response> {
-                 RUCHE_TRY(auto list, p.workspaces.list(caller));
-                 json::array a;
-                 for (const auto& w : list) a.push_back(to_json(w));
-                 return json_reply(a);
-               });
+                 RUCHE_TRY(auto list, p.workspaces.list_json(caller));
+                 return http::json_response(200, *list);
+               },
+               ApiOptions{.fast = [&p](http::Request&, const Caller& caller) -> std::optional<http::Response> {
+                 auto list = p.workspaces.list_json_cached(caller.user_id);
+                 if (!list) return std::nullopt;
+                 return http::json_response(200, *list);
+               }});
 
   api.add_user("POST", "/api/v1/workspaces",
                [&p](http::Request& req, const Caller& caller) -> Result<http::Response> {

@@ -61,16 +61,7 @@ Result<std::optional<Resolved>> Sessions::resolve(std::string_view token) {
   std::int64_t now = clock_.now_ms();
   {
     std::lock_guard lock(mu_);
-    auto it = cache_.find(hash);
-    if (it != cache_.end()) {
-      const Cached& c = it->second;
-      bool idle = c.is_session && now - c.last_used_at_ms > config_.idle_timeout_ms;
-      if (now - c.cached_at_ms < config_.cache_ttl_ms && now < c.expires_at_ms && !idle &&
-          now - c.last_used_at_ms < config_.touch_interval_ms) {
-        return std::optional<Resolved>(c.resolved);
-      }
-      cache_.erase(it);
-    }
+    if (auto hit = cached_locked(hash, now, true)) return hit;
   }
   struct Row {
     Resolved r;
@@ -121,6 +112,27 @@ Result<std::optional<Resolved>> Sessions::resolve(std::string_view token) {
     cache_[hash] = Cached{found->r, now, found->expires_at_ms, last_used, found->is_session};
   }
   return std::optional<Resolved>(found->r);
+}
+
+std::optional<Resolved> Sessions::cached_locked(const std::string& hash, std::int64_t now,
+                                                bool erase_stale) {
+  auto it = cache_.find(hash);
+  if (it == cache_.end()) return std::nullopt;
+  const Cached& c = it->second;
+  bool idle = c.is_session && now - c.last_used_at_ms > config_.idle_timeout_ms;
+  // Past the touch interval the last-use time must be written: not from cache.
+  if (now - c.cached_at_ms < config_.cache_ttl_ms && now < c.expires_at_ms && !idle &&
+      now - c.last_used_at_ms < config_.touch_interval_ms)
+    return c.resolved;
+  if (erase_stale) cache_.erase(it);
+  return std::nullopt;
+}
+
+std::optional<Resolved> Sessions::resolve_cached(std::string_view token) {
+  if (token.empty() || token.size() > 128) return std::nullopt;
+  std::string hash = crypto::token_hash(token);
+  std::lock_guard lock(mu_);
+  return cached_locked(hash, clock_.now_ms(), false);
 }
 
 Result<std::vector<CredentialInfo>> Sessions::list(const UserId& user) {

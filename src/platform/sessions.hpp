@@ -70,6 +70,9 @@ class Sessions {
   // The caller behind `token`, or nullopt when it is unknown, expired,
   // revoked, or its account is disabled.
   Result<std::optional<Resolved>> resolve(std::string_view token);
+  // The same from the cache only, never blocking (I/O threads): nullopt when
+  // the answer needs the database.
+  std::optional<Resolved> resolve_cached(std::string_view token);
 
   // Sessions and app tokens of a user that are still valid.
   Result<std::vector<CredentialInfo>> list(const UserId& user);
@@ -94,6 +97,8 @@ class Sessions {
                         std::string_view name, std::string_view remote_addr,
                         std::string_view user_agent);
   void publish_revoked(const UserId& user);
+  // A usable cache entry for `hash` at `now`, or nullopt (mu_ held).
+  std::optional<Resolved> cached_locked(const std::string& hash, std::int64_t now, bool erase_stale);
 
   db::Database& db_;
   const Clock& clock_;

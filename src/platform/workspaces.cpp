@@ -60,6 +60,82 @@ json::object to_json(const Member& m) {
   return o;
 }
 
+Workspaces::Workspaces(db::Database& db, const Clock& clock, Authz& authz, Outbox& outbox,
+                       AuditLog& audit, const ModuleRegistry& registry)
+    : db_(db), clock_(clock), authz_(authz), outbox_(outbox), audit_(audit), registry_(registry) {
+  subscription_ = outbox_.bus().subscribe([this](const bus::Event& e) { invalidate(e); });
+}
+
+Workspaces::~Workspaces() { outbox_.bus().unsubscribe(subscription_); }
+
+void Workspaces::invalidate(const bus::Event& e) {
+  bool relevant = e.type.rfind("workspace.", 0) == 0 || e.type.rfind("member.", 0) == 0;
+  if (!relevant) return;
+  std::string ws = e.workspace_id;
+  std::string user;
+  if (auto v = json::parse(e.data); v && v->is_object()) {
+    if (ws.empty())
+      if (auto* w = v->as_object().if_contains("workspace_id"); w && w->is_string())
+        ws = std::string(w->as_string());
+    if (auto* u = v->as_object().if_contains("user_id"); u && u->is_string())
+      user = std::string(u->as_string());
+  }
+  std::lock_guard lock(cache_mu_);
+  ++generation_;
+  if (!user.empty()) lists_.erase(user);
+  if (e.type == "workspace.created") return;  // only its creator, who has no cached entry for it
+  auto it = users_of_.find(ws);
+  if (it == users_of_.end()) return;
+  for (const auto& u : it->second) lists_.erase(u);
+  users_of_.erase(it);
+}
+
+Result<std::shared_ptr<const std::string>> Workspaces::list_json(const Caller& caller) {
+  if (auto hit = list_json_cached(caller.user_id)) return hit;
+  std::uint64_t gen;
+  {
+    std::lock_guard lock(cache_mu_);
+    gen = generation_;
+  }
+  std::int64_t now = clock_.now_ms();
+  RUCHE_TRY(auto list, list(caller));
+  RUCHE_TRY(auto expiry, db_.read([&](db::Conn& c) -> Result<std::int64_t> {
+    RUCHE_TRY(auto row, c.query_one("SELECT MIN(expires_at_ms) FROM memberships WHERE user_id = $1 "
+                                    "AND expires_at_ms > $2",
+                                    {caller.user_id, now}));
+    return row && !row->is_null(0) ? row->i64(0) : INT64_MAX;
+  }));
+  json::array a;
+  for (const auto& w : list) {
+    json::object o = to_json(w);
+    o.erase("seq");  // changes with every event; the events stream carries it
+    a.push_back(std::move(o));
+  }
+  auto out = std::make_shared<const std::string>(json::serialize(a));
+  std::lock_guard lock(cache_mu_);
+  // A change committed while we read may not be in `list`: keep it uncached.
+  if (gen == generation_) {
+    if (lists_.size() > 100'000) {
+      lists_.clear();
+      users_of_.clear();
+    }
+    lists_[caller.user_id.str()] = CachedList{out, expiry};
+    for (const auto& w : list) users_of_[w.id.str()].push_back(caller.user_id.str());
+  }
+  return out;
+}
+
+std::shared_ptr<const std::string> Workspaces::list_json_cached(const UserId& user) {
+  std::lock_guard lock(cache_mu_);
+  auto it = lists_.find(user.str());
+  if (it == lists_.end()) return nullptr;
+  if (clock_.now_ms() >= it->second.valid_until_ms) {
+    lists_.erase(it);
+    return nullptr;
+  }
+  return it->second.json;
+}
+
 Result<std::vector<std::string>> Workspaces::check_modules(std::vector<std::string> modules) const {
   if (modules.size() > 32) return fail(Errc::invalid, "too many modules", "invalid_modules");
   std::sort(modules.begin(), modules.end());

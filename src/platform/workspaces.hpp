@@ -4,8 +4,11 @@
 // its audit entry and its outbox event in the same transaction.
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/clock.hpp"
@@ -51,9 +54,8 @@ struct MemberChange {
 class Workspaces {
  public:
   Workspaces(db::Database& db, const Clock& clock, Authz& authz, Outbox& outbox, AuditLog& audit,
-             const ModuleRegistry& registry)
-      : db_(db), clock_(clock), authz_(authz), outbox_(outbox), audit_(audit),
-        registry_(registry) {}
+             const ModuleRegistry& registry);
+  ~Workspaces();
 
   // Errors: forbidden for instance guests; invalid name or unknown module.
   Result<Workspace> create(const Caller& caller, std::string_view name,
@@ -61,6 +63,12 @@ class Workspaces {
                            bool armoured);
   // The caller's workspaces (archived ones included, flagged).
   Result<std::vector<Workspace>> list(const Caller& caller);
+  // The same as the JSON array GET /workspaces answers. Cached per user and
+  // dropped by any workspace or membership event that could change it (on
+  // every node, through the bus), so the hot path needs no database.
+  Result<std::shared_ptr<const std::string>> list_json(const Caller& caller);
+  // The cached answer only, never blocking (I/O threads); null on a miss.
+  std::shared_ptr<const std::string> list_json_cached(const UserId& user);
   Result<Workspace> get(const Caller& caller, const WorkspaceId& ws);
   // Owner/admin. Errors: not_found, forbidden, invalid, conflict (archived).
   Result<Workspace> update(const Caller& caller, const WorkspaceId& ws,
@@ -93,12 +101,24 @@ class Workspaces {
   Result<Workspace> load(db::Conn& c, const WorkspaceId& ws, WorkspaceRole role);
   Result<Member> load_member(db::Conn& c, const WorkspaceId& ws, const UserId& user);
 
+  void invalidate(const bus::Event& e);
+
   db::Database& db_;
   const Clock& clock_;
   Authz& authz_;
   Outbox& outbox_;
   AuditLog& audit_;
   const ModuleRegistry& registry_;
+
+  struct CachedList {
+    std::shared_ptr<const std::string> json;
+    std::int64_t valid_until_ms;  // the earliest membership expiry in it
+  };
+  std::uint64_t subscription_ = 0;
+  std::mutex cache_mu_;
+  std::uint64_t generation_ = 0;  // bumped by every invalidation
+  std::unordered_map<std::string, CachedList> lists_;                         // by user
+  std::unordered_map<std::string, std::vector<std::string>> users_of_;        // by workspace
 };
 
 json::object to_json(const Workspace& w);

@@ -2,7 +2,10 @@
 
 #include <sys/resource.h>
 
+#include <array>
 #include <atomic>
+#include <cstring>
+#include <ctime>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -23,11 +26,9 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/buffer_body.hpp>
-#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/basic_parser.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/serializer.hpp>
-#include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
 #include "base/log.hpp"
@@ -44,9 +45,63 @@ using net::awaitable;
 using net::use_awaitable;
 constexpr auto kTuple = net::as_tuple(net::use_awaitable);
 
-using RequestParser = bhttp::request_parser<bhttp::buffer_body>;
-using BeastResponse = bhttp::response<bhttp::buffer_body>;
-using ResponseSerializer = bhttp::response_serializer<bhttp::buffer_body>;
+// Parses a request straight into a ruche::http::Request: no Beast fields
+// container, no copies. The body goes either into Request::body (buffered
+// routes) or into the buffer a StreamBodyReader lends it.
+class RequestParser final : public bhttp::basic_parser<true> {
+ public:
+  explicit RequestParser(Request& req) : req_(req) {}
+
+  int version() const { return version_; }
+  // Buffered routes: append the body to Request::body.
+  void buffer_body() { sink_ = nullptr; }
+  // Streaming routes: copy into [out, out + size); need_buffer when full.
+  void lend(char* out, std::size_t size) {
+    sink_ = out;
+    sink_size_ = size;
+    sink_used_ = 0;
+  }
+  std::size_t lent_used() const { return sink_used_; }
+
+ private:
+  void on_request_impl(bhttp::verb, beast::string_view method, beast::string_view target,
+                       int version, beast::error_code&) override {
+    req_.method.assign(method.data(), method.size());
+    req_.target.assign(target.data(), target.size());
+    version_ = version;
+  }
+  void on_response_impl(int, beast::string_view, int, beast::error_code&) override {}
+  void on_field_impl(bhttp::field, beast::string_view name, beast::string_view value,
+                     beast::error_code&) override {
+    req_.headers.add(std::string_view(name.data(), name.size()),
+                     std::string_view(value.data(), value.size()));
+  }
+  void on_header_impl(beast::error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>&, beast::error_code&) override {}
+  std::size_t on_body_impl(beast::string_view body, beast::error_code& ec) override {
+    if (!sink_) {
+      req_.body.append(body.data(), body.size());
+      return body.size();
+    }
+    std::size_t n = std::min(body.size(), sink_size_ - sink_used_);
+    std::memcpy(sink_ + sink_used_, body.data(), n);
+    sink_used_ += n;
+    if (n < body.size()) ec = bhttp::error::need_buffer;
+    return n;
+  }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
+  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body,
+                                 beast::error_code& ec) override {
+    return on_body_impl(body, ec);
+  }
+  void on_finish_impl(beast::error_code&) override {}
+
+  Request& req_;
+  int version_ = 11;
+  char* sink_ = nullptr;
+  std::size_t sink_size_ = 0;
+  std::size_t sink_used_ = 0;
+};
 
 namespace {
 
@@ -74,17 +129,6 @@ class Waiter {
   bool done_ = false;
 };
 
-std::string make_request_id() {
-  static const std::uint64_t boot = static_cast<std::uint64_t>(
-      std::chrono::steady_clock::now().time_since_epoch().count() ^ ::getpid());
-  static std::atomic<std::uint64_t> counter{0};
-  std::uint64_t n = counter.fetch_add(1, std::memory_order_relaxed);
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%06llx%010llx",
-                static_cast<unsigned long long>((boot >> 8) & 0xffffff),
-                static_cast<unsigned long long>(n & 0xffffffffffULL));
-  return buf;
-}
 
 }  // namespace
 
@@ -126,7 +170,7 @@ struct Server::Impl {
   awaitable<void> accept_loop(Loop& loop);
   awaitable<void> session(Loop& loop, tcp::socket socket);
   awaitable<void> run_websocket(Loop& loop, ConnState& state, beast::tcp_stream stream,
-                                std::string remote, bhttp::request<bhttp::buffer_body> req,
+                                std::string remote, bhttp::request<bhttp::empty_body> req,
                                 std::shared_ptr<WebSocketHandler> handler);
   void begin_stop(Loop& loop);
   void conn_closed(Loop& loop) {
@@ -215,14 +259,13 @@ class StreamBodyReader final : public BodyReader {
 
   void read_some(char* out, std::size_t size, std::size_t& got, beast::error_code& ec,
                  Waiter& waiter) {
-    parser_.get().body().data = out;
-    parser_.get().body().size = size;
+    parser_.lend(out, size);
     stream_.expires_after(ms(timeout_ms_));
     bhttp::async_read_some(
         stream_, buf_, parser_,
         [this, out, size, &got, &ec, &waiter](beast::error_code e, std::size_t) {
           if (e == bhttp::error::need_buffer) e = {};
-          std::size_t n = size - parser_.get().body().size;
+          std::size_t n = parser_.lent_used();
           if (!e && n == 0 && !parser_.is_done()) {
             read_some(out, size, got, ec, waiter);  // framing only (chunk headers)
             return;
@@ -242,28 +285,34 @@ class StreamBodyReader final : public BodyReader {
   std::optional<Error> error_;
 };
 
-// Streams a response body from a handler on a worker thread.
+// Streams a response body from a handler on a worker thread: raw bytes
+// after a Content-Length head, or chunked framing.
 class StreamBodyWriter final : public BodyWriter {
  public:
-  StreamBodyWriter(beast::tcp_stream& stream, ResponseSerializer& sr, BeastResponse& res,
-                   int timeout_ms)
-      : stream_(stream), sr_(sr), res_(res), timeout_ms_(timeout_ms) {}
+  StreamBodyWriter(beast::tcp_stream& stream, bool chunked, int timeout_ms)
+      : stream_(stream), chunked_(chunked), timeout_ms_(timeout_ms) {}
 
   Result<void> write(std::string_view data) override {
     if (failed_) return fail(Errc::unavailable, "client went away");
     if (data.empty()) return {};
     Waiter waiter;
     beast::error_code ec;
+    char size_line[24];
+    int n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", data.size());
     net::post(stream_.get_executor(), [&] {
-      res_.body().data = const_cast<char*>(data.data());
-      res_.body().size = data.size();
-      res_.body().more = true;
       stream_.expires_after(ms(timeout_ms_));
-      bhttp::async_write(stream_, sr_, [&](beast::error_code e, std::size_t) {
-        if (e == bhttp::error::need_buffer) e = {};
+      auto done = [&](beast::error_code e, std::size_t) {
         ec = e;
         waiter.notify();
-      });
+      };
+      if (chunked_) {
+        std::array<net::const_buffer, 3> bufs{net::buffer(size_line, static_cast<std::size_t>(n)),
+                                              net::buffer(data.data(), data.size()),
+                                              net::buffer("\r\n", 2)};
+        net::async_write(stream_, bufs, done);
+      } else {
+        net::async_write(stream_, net::buffer(data.data(), data.size()), done);
+      }
     });
     waiter.wait();
     if (ec) {
@@ -279,8 +328,7 @@ class StreamBodyWriter final : public BodyWriter {
 
  private:
   beast::tcp_stream& stream_;
-  ResponseSerializer& sr_;
-  BeastResponse& res_;
+  bool chunked_;
   int timeout_ms_;
   bool failed_ = false;
   std::uint64_t bytes_ = 0;
@@ -518,16 +566,81 @@ awaitable<void> Server::Impl::accept_loop(Loop& loop) {
 
 namespace {
 
-void fill_response(BeastResponse& out, const Response& res, const Headers& defaults,
-                   std::string_view request_id, bool keep_alive) {
-  out.result(static_cast<unsigned>(res.status));
-  auto phrase = reason_phrase(res.status);
-  if (!phrase.empty()) out.reason(beast::string_view(phrase.data(), phrase.size()));
-  for (const auto& [k, v] : res.headers.items()) out.insert(k, v);
+// "Sun, 29 Nov 2026 17:09:45 GMT", recomputed once per second per thread.
+std::string_view http_date() {
+  thread_local std::time_t cached_at = 0;
+  thread_local char buf[40];
+  std::time_t now = std::time(nullptr);
+  if (now != cached_at) {
+    cached_at = now;
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  }
+  return buf;
+}
+
+void append_header(std::string& out, std::string_view name, std::string_view value) {
+  out += name;
+  out += ": ";
+  std::size_t at = out.size();
+  out += value;
+  // A value never ends the header line: no response splitting.
+  if (value.find_first_of("\r\n") != std::string_view::npos)
+    for (std::size_t i = at; i < out.size(); ++i)
+      if (out[i] == '\r' || out[i] == '\n') out[i] = ' ';
+  out += "\r\n";
+}
+
+struct Framing {
+  bool keep_alive = true;
+  int version = 11;
+  std::optional<std::uint64_t> content_length;  // absent: chunked (or no body)
+  bool chunked = false;
+};
+
+// The status line and header block of `res`.
+std::string render_head(const Response& res, const Headers& defaults, std::string_view request_id,
+                        const Framing& f) {
+  std::string out;
+  out.reserve(320);
+  out += f.version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  out += std::to_string(res.status);
+  out += ' ';
+  out += reason_phrase(res.status);
+  out += "\r\n";
+  for (const auto& [k, v] : res.headers.items()) append_header(out, k, v);
   for (const auto& [k, v] : defaults.items())
-    if (!res.headers.has(k)) out.insert(k, v);
-  out.set("X-Request-Id", request_id);
-  out.keep_alive(keep_alive);
+    if (!res.headers.has(k)) append_header(out, k, v);
+  append_header(out, "Date", http_date());
+  append_header(out, "X-Request-Id", request_id);
+  bool bodyless = res.status == 204 || res.status == 304 || res.status < 200;
+  if (!bodyless) {
+    if (f.chunked) {
+      out += "Transfer-Encoding: chunked\r\n";
+    } else {
+      out += "Content-Length: ";
+      out += std::to_string(f.content_length.value_or(0));
+      out += "\r\n";
+    }
+  }
+  if (!f.keep_alive) out += "Connection: close\r\n";
+  else if (f.version == 10) out += "Connection: keep-alive\r\n";
+  out += "\r\n";
+  return out;
+}
+
+std::string hex_request_id() {
+  static const std::uint64_t boot = static_cast<std::uint64_t>(
+      std::chrono::steady_clock::now().time_since_epoch().count() ^ ::getpid());
+  static std::atomic<std::uint64_t> counter{0};
+  std::uint64_t n = counter.fetch_add(1, std::memory_order_relaxed);
+  static const char* hex = "0123456789abcdef";
+  std::string id(16, '0');
+  std::uint64_t hi = (boot >> 8) & 0xffffff;
+  for (int i = 5; i >= 0; --i, hi >>= 4) id[static_cast<std::size_t>(i)] = hex[hi & 15];
+  for (int i = 15; i >= 6; --i, n >>= 4) id[static_cast<std::size_t>(i)] = hex[n & 15];
+  return id;
 }
 
 }  // namespace
@@ -557,7 +670,8 @@ awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
 
   beast::flat_buffer buf;
   while (!loop.draining) {
-    RequestParser parser;
+    Request req;
+    RequestParser parser(req);
     parser.header_limit(static_cast<std::uint32_t>(config.max_header_bytes));
     parser.body_limit(boost::none);
     state.idle = true;
@@ -569,21 +683,19 @@ awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
       if (rec == bhttp::error::header_limit) status = 431;
       else if (rec != bhttp::error::end_of_stream && rec != net::error::operation_aborted &&
                rec != beast::error::timeout && rec != net::error::eof &&
-               rec != net::error::connection_reset && rec.category() == bhttp::make_error_code(bhttp::error::bad_method).category())
+               rec != net::error::connection_reset &&
+               rec.category() == bhttp::make_error_code(bhttp::error::bad_method).category())
         status = 400;
       if (status) {
         Response r = error_response(status == 431 ? Errc::too_large : Errc::invalid,
                                     status == 431 ? "request head too large" : "malformed request",
                                     status == 431 ? "header_too_large" : "bad_request");
         r.status = status;
-        BeastResponse out;
-        fill_response(out, r, default_headers, "-", false);
-        out.body().data = r.body.data();
-        out.body().size = r.body.size();
-        out.body().more = false;
-        out.content_length(r.body.size());
+        std::string head = render_head(r, default_headers, "-",
+                                       Framing{false, 11, r.body.size(), false});
+        std::array<net::const_buffer, 2> bufs{net::buffer(head), net::buffer(r.body)};
         stream.expires_after(ms(config.write_timeout_ms));
-        co_await bhttp::async_write(stream, out, kTuple);
+        co_await net::async_write(stream, bufs, kTuple);
       }
       break;
     }
@@ -594,20 +706,15 @@ awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
       ~InFlight() { n.fetch_sub(1); }
     } in_flight_guard{in_flight};
 
-    auto& head = parser.get();
-    Request req;
-    req.method = std::string(head.method_string());
-    req.target = std::string(head.target());
     {
       std::string_view t = req.target;
       auto q = t.find('?');
-      req.path = std::string(t.substr(0, q));
-      if (q != std::string_view::npos) req.query = std::string(t.substr(q + 1));
+      req.path.assign(t.substr(0, q));
+      if (q != std::string_view::npos) req.query.assign(t.substr(q + 1));
     }
-    for (const auto& f : head) req.headers.add(f.name_string(), f.value());
     req.remote_addr = remote;
-    req.request_id = make_request_id();
-    req.keep_alive = head.keep_alive();
+    req.request_id = hex_request_id();
+    req.keep_alive = parser.keep_alive();
 
     Match m = router.match(req.method, req.path);
     const Route* route = m.route;
@@ -653,17 +760,11 @@ awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
           if (wec) break;
         }
         parser.body_limit(max);
+        parser.buffer_body();
         if (declared) req.body.reserve(static_cast<std::size_t>(*declared));
         while (!parser.is_done()) {
-          std::size_t have = req.body.size();
-          std::size_t chunk = 64 * 1024;
-          req.body.resize(have + chunk);
-          parser.get().body().data = req.body.data() + have;
-          parser.get().body().size = chunk;
           stream.expires_after(ms(config.body_timeout_ms));
           auto [bec, bn] = co_await bhttp::async_read_some(stream, buf, parser, kTuple);
-          req.body.resize(have + chunk - parser.get().body().size);
-          if (bec == bhttp::error::need_buffer) bec = {};
           if (bec) {
             if (bec == bhttp::error::body_limit) {
               res = error_response(Errc::too_large, "request body too large");
@@ -715,36 +816,45 @@ awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
     bool keep_alive = req.keep_alive && !res.close && !loop.draining;
     if (!parser.is_done()) keep_alive = false;  // unread body: cannot find the next request
 
+    auto record = [&](int status, std::uint64_t bytes_out) {
+      if (!observer) return;
+      observer(RequestRecord{
+          req.method, route ? std::string_view(route->pattern) : std::string_view("-"),
+          route ? route->index : SIZE_MAX, req.request_id, req.remote_addr, status, bytes_in,
+          bytes_out,
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+              .count()});
+    };
+
     if (res.status == 101 && res.websocket && !loop.draining) {
-      if (observer) {
-        observer(RequestRecord{req.method, route ? std::string_view(route->pattern) : "-",
-                               route ? route->index : SIZE_MAX, req.request_id, req.remote_addr,
-                               101, bytes_in, 0,
-                               std::chrono::duration<double, std::milli>(
-                                   std::chrono::steady_clock::now() - started)
-                                   .count()});
-      }
-      co_await run_websocket(loop, state, std::move(stream), std::move(remote),
-                             parser.release(), std::move(res.websocket));
+      record(101, 0);
+      // Beast's handshake wants its own request type: rebuilt once, here.
+      bhttp::request<bhttp::empty_body> upgrade;
+      upgrade.method_string(req.method);
+      upgrade.target(req.target);
+      upgrade.version(parser.version());
+      for (const auto& [k, v] : req.headers.items()) upgrade.insert(k, v);
+      co_await run_websocket(loop, state, std::move(stream), std::move(remote), std::move(upgrade),
+                             std::move(res.websocket));
       co_return;
     }
 
-    BeastResponse out;
-    fill_response(out, res, default_headers, req.request_id, keep_alive);
     bool head_only = req.method == "HEAD";
     std::uint64_t bytes_out = 0;
     bool ok = true;
+    Framing f;
+    f.keep_alive = keep_alive;
+    f.version = parser.version();
     if (res.stream) {
-      if (res.content_length) out.content_length(*res.content_length);
-      else out.chunked(true);
-      out.body().data = nullptr;
-      out.body().more = true;
-      ResponseSerializer sr(out);
+      f.content_length = res.content_length;
+      f.chunked = !res.content_length && !head_only;
+      if (!res.content_length && head_only) f.chunked = true;
+      std::string head = render_head(res, default_headers, req.request_id, f);
       stream.expires_after(ms(config.write_timeout_ms));
-      auto [hec, hn] = co_await bhttp::async_write_header(stream, sr, kTuple);
+      auto [hec, hn] = co_await net::async_write(stream, net::buffer(head), kTuple);
       if (hec) break;
       if (!head_only) {
-        StreamBodyWriter writer(stream, sr, out, config.write_timeout_ms);
+        StreamBodyWriter writer(stream, f.chunked, config.write_timeout_ms);
         Result<void> produced = co_await on_worker<Result<void>>(
             workers, [&res, &writer, &req]() -> Result<void> {
               try {
@@ -762,39 +872,24 @@ awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
             log::warn("http.stream_aborted", {{"request_id", req.request_id},
                                               {"error", produced.error().message}});
           ok = false;
-        } else {
-          out.body().data = nullptr;
-          out.body().size = 0;
-          out.body().more = false;
+        } else if (f.chunked) {
           stream.expires_after(ms(config.write_timeout_ms));
-          auto [fec, fn] = co_await bhttp::async_write(stream, sr, kTuple);
+          auto [fec, fn] = co_await net::async_write(stream, net::buffer("0\r\n\r\n", 5), kTuple);
           if (fec) ok = false;
         }
       }
     } else {
-      out.content_length(res.content_length && head_only ? *res.content_length : res.body.size());
-      out.body().data = head_only ? nullptr : res.body.data();
-      out.body().size = head_only ? 0 : res.body.size();
-      out.body().more = false;
+      f.content_length = res.content_length && head_only ? *res.content_length : res.body.size();
+      std::string head = render_head(res, default_headers, req.request_id, f);
       stream.expires_after(ms(config.write_timeout_ms));
-      if (head_only) {
-        ResponseSerializer sr(out);
-        auto [wec, wn] = co_await bhttp::async_write_header(stream, sr, kTuple);
-        if (wec) ok = false;
-      } else {
-        auto [wec, wn] = co_await bhttp::async_write(stream, out, kTuple);
-        if (wec) ok = false;
-        bytes_out = res.body.size();
-      }
+      bool bodyless = head_only || res.status == 204 || res.status == 304;
+      std::array<net::const_buffer, 2> bufs{net::buffer(head),
+                                            net::buffer(res.body.data(), bodyless ? 0 : res.body.size())};
+      auto [wec, wn] = co_await net::async_write(stream, bufs, kTuple);
+      if (wec) ok = false;
+      bytes_out = bodyless ? 0 : res.body.size();
     }
-    if (observer) {
-      observer(RequestRecord{
-          req.method, route ? std::string_view(route->pattern) : std::string_view("-"),
-          route ? route->index : SIZE_MAX, req.request_id, req.remote_addr, res.status, bytes_in,
-          bytes_out,
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
-              .count()});
-    }
+    record(res.status, bytes_out);
     if (!ok || !keep_alive) break;
   }
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -803,7 +898,7 @@ awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
 
 awaitable<void> Server::Impl::run_websocket(Loop& loop, ConnState& state,
                                             beast::tcp_stream stream, std::string remote,
-                                            bhttp::request<bhttp::buffer_body> req,
+                                            bhttp::request<bhttp::empty_body> req,
                                             std::shared_ptr<WebSocketHandler> handler) {
   stream.expires_never();
   auto ws = std::make_shared<WsSession>(stream.release_socket(), std::move(remote),

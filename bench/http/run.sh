@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# bench/http: requests per second of Ruche beside nginx, in one run.
+#
+#   bench/http/run.sh [SECONDS]        (default 10 s per measurement)
+#
+# Server side pinned to core 0, wrk pinned to core 1, keep-alive, 64
+# connections. Measured: nginx serving a 1 KiB static file (the physical
+# reference), Ruche GET /api/v1/health, Ruche authenticated GET
+# /api/v1/workspaces (Bearer session, 5 workspaces). Prints a Markdown table
+# with the ratios; nothing is asserted.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DURATION=${1:-10}
+CONNS=${CONNS:-64}
+scripts/deps.sh bench
+[ -x build/ruche ] || make server >/dev/null
+T=$(mktemp -d /tmp/ruche-bench-XXXXXX)
+NGINX_PID=""; RUCHE_PID=""
+cleanup() {
+  [ -n "$RUCHE_PID" ] && kill "$RUCHE_PID" 2>/dev/null || true
+  [ -f "$T/nginx/nginx.pid" ] && kill -QUIT "$(cat "$T/nginx/nginx.pid")" 2>/dev/null || true
+  sleep 0.3; rm -rf "$T"
+}
+trap cleanup EXIT
+
+# --- nginx: one worker on core 0, a 1 KiB file -----------------------------------
+mkdir -p "$T/nginx/root" "$T/nginx/tmp" "$T/nginx/logs"
+head -c 1024 /dev/urandom | base64 -w0 | head -c 1024 > "$T/nginx/root/file.txt"
+NGINX_PORT=18181
+cat > "$T/nginx/nginx.conf" <<NGX
+worker_processes 1;
+worker_cpu_affinity 01;
+pid $T/nginx/nginx.pid;
+error_log $T/nginx/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $T/nginx/tmp;
+  proxy_temp_path $T/nginx/tmp; fastcgi_temp_path $T/nginx/tmp;
+  uwsgi_temp_path $T/nginx/tmp; scgi_temp_path $T/nginx/tmp;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    root $T/nginx/root;
+    location / { default_type text/plain; }
+  }
+}
+NGX
+chmod -R a+rX "$T"
+taskset -c 0 nginx -c "$T/nginx/nginx.conf" -p "$T/nginx/"
+
+# --- Ruche: one I/O thread on core 0 -------------------------------------------
+export RUCHE_PASSWORD_MEMORY_KIB=19456 RUCHE_PASSWORD_ITERATIONS=2 RUCHE_ACCESS_LOG=0
+echo 'Bourdon-Velours-2026' | build/ruche user add --data "$T/data" --email bench@example.org --name Bench >/dev/null
+RUCHE_IO_THREADS=1 RUCHE_WORKERS=4 taskset -c 0 build/ruche serve --data "$T/data" --listen 127.0.0.1:0 \
+  >"$T/ruche.out" 2>"$T/ruche.err" &
+RUCHE_PID=$!
+for _ in $(seq 1 100); do grep -q 'listening on' "$T/ruche.out" && break; sleep 0.05; done
+URL=$(grep -o 'http://[0-9.:]*' "$T/ruche.out" | head -1)
+TOKEN=$(curl -fsS -X POST "$URL/api/v1/auth/login" -d '{"email":"bench@example.org","password":"Bourdon-Velours-2026"}' \
+  | sed 's/.*"token":"\([^"]*\)".*/\1/')
+for i in 1 2 3 4 5; do
+  curl -fsS -X POST -H "Authorization: Bearer $TOKEN" "$URL/api/v1/workspaces" \
+    -d "{\"name\":\"Espace $i\",\"modules\":[\"chat\",\"files\",\"tasks\"]}" >/dev/null
+done
+BODY_BYTES=$(curl -fsS -H "Authorization: Bearer $TOKEN" "$URL/api/v1/workspaces" | wc -c)
+
+rps() {  # wrk on core 1; prints requests/s
+  taskset -c 1 wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency "$@" 2>&1 | tee -a "$T/wrk.log" \
+    | awk '/Requests\/sec/ {print $2}'
+}
+p99() { awk '/ 99%/ {print $2}' "$T/wrk.log" | tail -1; }
+
+taskset -c 1 wrk -t1 -c"$CONNS" -d2s "http://127.0.0.1:$NGINX_PORT/file.txt" >/dev/null   # warm-up
+NGINX=$(rps "http://127.0.0.1:$NGINX_PORT/file.txt"); NGINX_P99=$(p99)
+taskset -c 1 wrk -t1 -c"$CONNS" -d2s "$URL/api/v1/health" >/dev/null
+HEALTH=$(rps "$URL/api/v1/health"); HEALTH_P99=$(p99)
+AUTHED=$(rps -H "Authorization: Bearer $TOKEN" "$URL/api/v1/workspaces"); AUTHED_P99=$(p99)
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
+echo
+echo "bench/http — $(date -u +%Y-%m-%d), ${DURATION}s per run, $CONNS connections, wrk on core 1, servers on core 0 ($CPU)"
+echo
+echo "| what | requests/s | p99 | × nginx |"
+echo "| --- | ---: | ---: | ---: |"
+echo "| nginx 1 KiB static file | $NGINX | $NGINX_P99 | 1.00 |"
+echo "| Ruche GET /api/v1/health | $HEALTH | $HEALTH_P99 | $(ratio "$HEALTH" "$NGINX") |"
+echo "| Ruche authenticated GET /api/v1/workspaces ($BODY_BYTES B, 5 workspaces) | $AUTHED | $AUTHED_P99 | $(ratio "$AUTHED" "$NGINX") |"

@@ -1,0 +1,110 @@
+// Helpers for the browser end-to-end tests: the browser, contexts that
+// collect console errors, sign-in, screenshots, axe-core.
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const must = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run tests/e2e/run.sh`);
+  return v;
+};
+
+export const env = {
+  url: must('RUCHE_E2E_URL'),
+  out: must('RUCHE_E2E_OUT'),
+  repo: must('RUCHE_E2E_REPO'),
+  chromium: process.env.RUCHE_E2E_CHROMIUM ?? '/usr/bin/chromium',
+  admin: {
+    email: must('RUCHE_E2E_ADMIN_EMAIL'),
+    name: must('RUCHE_E2E_ADMIN_NAME'),
+    password: must('RUCHE_E2E_ADMIN_PASSWORD'),
+  },
+};
+
+// The web client's dev dependencies provide playwright-core and axe-core.
+const require = createRequire(join(env.repo, 'web', 'package.json'));
+const { chromium } = require('playwright-core');
+const axePath = require.resolve('axe-core/axe.min.js');
+
+mkdirSync(env.out, { recursive: true });
+
+export function launch() {
+  return chromium.launch({
+    executablePath: env.chromium,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * A browser context (one person) whose pages report console errors and
+ * uncaught exceptions into `ctx.errors`.
+ */
+export async function newContext(browser, options = {}) {
+  const ctx = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    locale: 'fr-FR',
+    timezoneId: 'Europe/Paris',
+    ...options,
+  });
+  ctx.errors = [];
+  ctx.on('page', (page) => {
+    page.on('console', (m) => {
+      if (m.type() === 'error') ctx.errors.push(`${page.url()}: console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => ctx.errors.push(`${page.url()}: uncaught: ${e.message}`));
+  });
+  ctx.setDefaultTimeout(10_000);
+  return ctx;
+}
+
+export async function signIn(page, email, password) {
+  await page.goto(`${env.url}/login`);
+  await page.getByLabel('Adresse e-mail').fill(email);
+  await page.getByLabel('Mot de passe').fill(password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  await page.locator('.topbar').waitFor();
+}
+
+export async function shot(page, name) {
+  const path = join(env.out, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** Runs axe-core on the page (the context needs bypassCSP: the script is inlined). */
+export async function axe(page) {
+  await page.addScriptTag({ path: axePath });
+  const violations = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+    }));
+  });
+  return violations.filter((v) => v.impact === 'critical' || v.impact === 'serious');
+}
+
+/** A JSON metric line, in build/e2e/metrics.jsonl; run.sh prints them at the end. */
+export function metric(name, value, extra = {}) {
+  appendFileSync(join(env.out, 'metrics.jsonl'), `${JSON.stringify({ metric: name, value, ...extra })}\n`);
+}
+
+/** A small valid PNG (a 16x16 square) for the logo upload. */
+export const LOGO_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAFklEQVR4nGPIkp5FEmIY1TCqYfhqAABkyR8QyrpgmgAAAABJRU5ErkJggg==',
+  'base64',
+);

@@ -1,0 +1,378 @@
+// The web client end to end, in Chromium, against a real server (started by
+// run.sh). The scenarios run in order and share state: the admin creates a
+// workspace, invites an external person who joins from a second browser
+// context, and so on. Screenshots: build/e2e/*.png.
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import { LOGO_PNG, axe, env, launch, metric, newContext, shot, signIn } from './lib.mjs';
+
+const WS = 'Projet Hermès';
+const OTHER_WS = 'Direction générale';
+const GUEST = {
+  email: 'camille@partenaire.test',
+  name: 'Camille Partenaire',
+  password: 'Salamandre-Verte-2031',
+};
+const BRAND = { name: 'Ministère de l’Exemple', primary: '#6a1b9a' };
+
+let browser;
+let admin; // context
+let adminPage;
+let guest;
+let guestPage;
+let workspaceId = '';
+let otherId = '';
+let inviteLink = '';
+
+before(async () => {
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+function assertNoConsoleErrors(ctx, who) {
+  assert.deepEqual(ctx.errors, [], `${who}: console errors:\n${ctx.errors.join('\n')}`);
+}
+
+/** Drops the console lines of expected HTTP failures (the browser logs every 4xx). */
+function forgetExpected(ctx, status) {
+  ctx.errors = ctx.errors.filter((e) => !e.includes(`status of ${status}`));
+}
+
+async function apiFetch(page, method, path, body) {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const csrf = JSON.parse(sessionStorage.getItem('ruche.csrf') ?? 'null');
+      const headers = { 'Content-Type': 'application/json' };
+      if (csrf && method !== 'GET') headers[csrf.header] = csrf.token;
+      const r = await fetch(`/api/v1${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'same-origin',
+      });
+      return { status: r.status, body: r.status === 204 ? null : await r.json() };
+    },
+    { method, path, body },
+  );
+}
+
+function totp(secretBase32, at = Date.now()) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secretBase32.replace(/=+$/, '').toUpperCase())
+    bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 30000)));
+  const h = createHmac('sha1', key).update(counter).digest();
+  const o = h[h.length - 1] & 15;
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1e6).padStart(6, '0');
+}
+
+test('the login page loads fast and shows the instance', async () => {
+  const ctx = await newContext(browser);
+  const page = await ctx.newPage();
+  await page.goto(`${env.url}/login`, { waitUntil: 'load' });
+  await page.waitForFunction(() => performance.getEntriesByType('navigation')[0]?.loadEventEnd > 0);
+  const load = await page.evaluate(() => {
+    const n = performance.getEntriesByType('navigation')[0];
+    return { load: n.loadEventEnd - n.startTime, dcl: n.domContentLoadedEventEnd - n.startTime };
+  });
+  const formVisible = await (
+    await page.waitForFunction(() =>
+      document.querySelector('input[type="email"]') ? performance.now() : 0,
+    )
+  ).jsonValue();
+  metric('login_page_load_ms', Math.round(load.load), { dom_content_loaded_ms: Math.round(load.dcl) });
+  metric('login_form_visible_ms', Math.round(formVisible));
+
+  await page.getByRole('heading', { name: 'Connexion à Ruche' }).waitFor();
+  assert.equal(await page.locator('html').getAttribute('lang'), 'fr');
+  await shot(page, '01-login');
+  assertNoConsoleErrors(ctx, 'anonymous');
+  await ctx.close();
+});
+
+test('an admin signs in and creates a workspace with modules', async () => {
+  admin = await newContext(browser);
+  adminPage = await admin.newPage();
+  await signIn(adminPage, env.admin.email, env.admin.password);
+  await adminPage.getByRole('heading', { name: 'Vos espaces de travail' }).waitFor();
+  await shot(adminPage, '02-home-empty');
+
+  await adminPage.getByRole('main').getByRole('link', { name: 'Nouvel espace' }).click();
+  await adminPage.getByRole('heading', { name: 'Nouvel espace de travail' }).waitFor();
+  await adminPage.getByLabel('Nom de l’espace').fill(WS);
+  await adminPage.getByLabel('Description').fill('Refonte du portail des démarches en ligne.');
+  await adminPage.getByLabel('Rapports', { exact: true }).check();
+  await adminPage.getByLabel('Agenda', { exact: true }).uncheck();
+  await shot(adminPage, '03-new-workspace');
+  await adminPage.getByRole('button', { name: 'Créer l’espace' }).click();
+  await adminPage.waitForURL(/\/w\/[^/]+$/);
+  workspaceId = new URL(adminPage.url()).pathname.split('/')[2];
+
+  await adminPage.getByRole('heading', { name: WS }).waitFor();
+  const tiles = adminPage.locator('.module-grid .module-tile__name');
+  await tiles.first().waitFor();
+  assert.deepEqual(await tiles.allTextContents(), ['Discussion', 'Fichiers', 'Rapports', 'Tâches']);
+  await adminPage.getByText(`Espace « ${WS} » créé`).waitFor();
+
+  // A change made elsewhere (another tab, here the API) reaches the sidebar live.
+  const renamed = `${WS} (pilote)`;
+  let r = await apiFetch(adminPage, 'PATCH', `/workspaces/${workspaceId}`, { name: renamed });
+  assert.equal(r.status, 200);
+  await adminPage.locator('.sidebar').getByText(renamed).waitFor();
+  r = await apiFetch(adminPage, 'PATCH', `/workspaces/${workspaceId}`, { name: WS });
+  await adminPage.locator('.sidebar .ws-item__name', { hasText: /^Projet Hermès$/ }).waitFor();
+
+  // A second workspace, which the guest must never see.
+  r = await apiFetch(adminPage, 'POST', '/workspaces', { name: OTHER_WS, modules: ['chat'] });
+  assert.equal(r.status, 201);
+  otherId = r.body.id;
+  await adminPage.reload();
+  await adminPage.locator('.sidebar').getByText(OTHER_WS).waitFor();
+  await shot(adminPage, '04-workspace-home');
+  assertNoConsoleErrors(admin, 'admin');
+});
+
+test('the owner invites an external email and gets a link', async () => {
+  await adminPage.getByRole('main').getByRole('link', { name: 'Paramètres' }).click();
+  await adminPage.getByRole('heading', { name: 'Paramètres de l’espace' }).waitFor();
+  const section = adminPage.locator('#invitations');
+  await section.getByLabel('Adresse e-mail').fill(GUEST.email);
+  await section.getByRole('button', { name: 'Envoyer l’invitation' }).click();
+  const link = section.getByTestId('invitation-link');
+  await link.waitFor();
+  inviteLink = (await link.textContent()).trim();
+  assert.match(inviteLink, new RegExp(`^${env.url}/invite/[A-Za-z0-9_-]+$`));
+  await section.locator(`tr[data-invitation="${GUEST.email}"]`).getByText('En attente').waitFor();
+  await shot(adminPage, '05-settings-invitation');
+  assertNoConsoleErrors(admin, 'admin');
+});
+
+test('the invited person accepts in a second browser and lands in the workspace', async () => {
+  await adminPage.goto(`${env.url}/w/${workspaceId}`);
+  await adminPage.getByRole('heading', { name: WS }).waitFor();
+
+  guest = await newContext(browser);
+  guestPage = await guest.newPage();
+  await guestPage.goto(inviteLink);
+  await guestPage.getByRole('heading', { name: `Rejoindre « ${WS} »` }).waitFor();
+  assert.equal(await guestPage.getByLabel('Adresse e-mail').inputValue(), GUEST.email);
+  await guestPage.getByLabel('Nom complet').fill(GUEST.name);
+  await guestPage.getByLabel('Nouveau mot de passe').fill(GUEST.password);
+  await shot(guestPage, '06-invitation-accept');
+  await guestPage.getByRole('button', { name: 'Créer mon compte et rejoindre' }).click();
+  await guestPage.waitForURL(`${env.url}/w/${workspaceId}`);
+  await guestPage.getByRole('heading', { name: WS }).waitFor();
+  await shot(guestPage, '07-guest-workspace');
+
+  // The owner's open page shows the arrival live.
+  await adminPage.getByText(`${GUEST.name} a rejoint l’espace`).waitFor();
+  assertNoConsoleErrors(guest, 'guest');
+  assertNoConsoleErrors(admin, 'admin');
+});
+
+test('the external person sees only that workspace', async () => {
+  await guestPage.goto(`${env.url}/`);
+  await guestPage.getByRole('heading', { name: 'Vos espaces de travail' }).waitFor();
+  const cards = guestPage.locator('.ws-card__name');
+  await cards.first().waitFor();
+  assert.deepEqual(await cards.allTextContents(), [WS]);
+  assert.deepEqual(await guestPage.locator('.sidebar .ws-item__name').allTextContents(), [WS]);
+  assert.equal(await guestPage.getByRole('link', { name: 'Nouvel espace' }).count(), 0);
+  const list = await apiFetch(guestPage, 'GET', '/workspaces');
+  assert.deepEqual(
+    list.body.map((w) => w.name),
+    [WS],
+  );
+  await shot(guestPage, '08-guest-home');
+
+  await guestPage.goto(`${env.url}/w/${otherId}`);
+  await guestPage.getByRole('heading', { name: 'Page introuvable' }).waitFor();
+  forgetExpected(guest, 404);
+  assertNoConsoleErrors(guest, 'guest');
+});
+
+test('the owner changes a member’s module rights and the member’s view follows live', async () => {
+  await guestPage.goto(`${env.url}/w/${workspaceId}`);
+  await guestPage.locator('.module-grid').getByText('Discussion').waitFor();
+
+  await adminPage.goto(`${env.url}/w/${workspaceId}/settings`);
+  const row = adminPage.locator(`tr[data-member="${GUEST.email}"]`);
+  await row.waitFor();
+  await row.getByLabel(`Droits de ${GUEST.name} sur Discussion`).selectOption('none');
+  await adminPage.getByText(`Droits de ${GUEST.name} enregistrés`).first().waitFor();
+  await row.getByLabel(`Droits de ${GUEST.name} sur Fichiers`).selectOption('read');
+  await adminPage
+    .locator('.toast')
+    .nth(1)
+    .getByText(`Droits de ${GUEST.name} enregistrés`)
+    .waitFor();
+  await shot(adminPage, '09-member-rights');
+
+  const members = await apiFetch(adminPage, 'GET', `/workspaces/${workspaceId}/members`);
+  const g = members.body.find((m) => m.email === GUEST.email);
+  assert.equal(g.rights.chat, 'none');
+  assert.equal(g.rights.files, 'read');
+  assert.equal(g.external, true);
+
+  // Live: chat disappears from the member's home and sidebar; files is read-only.
+  await guestPage.locator('.module-grid').getByText('Discussion').waitFor({ state: 'detached' });
+  await guestPage.locator('.sidebar').getByText('Discussion').waitFor({ state: 'detached' });
+  const files = guestPage.locator('.module-tile', { hasText: 'Fichiers' });
+  await files.getByText('Lecture').waitFor();
+  await shot(guestPage, '10-member-rights-live');
+
+  await guestPage.goto(`${env.url}/w/${workspaceId}/chat`);
+  await guestPage.getByText('Ce module n’est pas activé dans cet espace.').waitFor();
+  await guestPage.goto(`${env.url}/w/${workspaceId}/files`);
+  await guestPage.getByRole('heading', { name: 'Fichiers arrive dans ce module' }).waitFor();
+  await shot(guestPage, '11-module-placeholder');
+  assertNoConsoleErrors(guest, 'guest');
+  assertNoConsoleErrors(admin, 'admin');
+});
+
+test('a branding change is visible on the login page', async () => {
+  await adminPage.goto(`${env.url}/admin#branding`);
+  await adminPage.getByRole('tab', { name: 'Identité visuelle', selected: true }).waitFor();
+  await adminPage.getByLabel('Nom de l’instance').fill(BRAND.name);
+  await adminPage.getByLabel('Logo').setInputFiles({
+    name: 'logo.png',
+    mimeType: 'image/png',
+    buffer: LOGO_PNG,
+  });
+  await adminPage.locator('.logo-field__preview img').waitFor();
+  await adminPage.getByLabel('Couleur principale').fill(BRAND.primary);
+  await adminPage
+    .getByLabel('Contenu (Markdown)')
+    .fill(
+      '# Bienvenue\n\nL’espace numérique du **ministère**. ' +
+        '[Aide](https://aide.example.org) <script>window.pwned=1</script> ' +
+        '[piège](javascript:window.pwned=1) <img src="https://tracker.example/x.png">',
+    );
+  await adminPage.getByRole('button', { name: 'Enregistrer' }).click();
+  await adminPage.getByText('Identité visuelle enregistrée').waitFor();
+  await adminPage.locator('.topbar .brand__name', { hasText: BRAND.name }).waitFor();
+  await shot(adminPage, '12-admin-branding');
+
+  const ctx = await newContext(browser);
+  const page = await ctx.newPage();
+  await page.goto(`${env.url}/login`);
+  await page.getByRole('heading', { name: `Connexion à ${BRAND.name}` }).waitFor();
+  assert.equal(await page.locator('.public__header .brand__name').textContent(), BRAND.name);
+  assert.match(await page.locator('.public__header img.brand__logo').getAttribute('src'), /^data:image\/png;base64,/);
+  const primary = await page.evaluate(() =>
+    getComputedStyle(document.documentElement).getPropertyValue('--color-primary').trim(),
+  );
+  assert.equal(primary, BRAND.primary);
+  assert.equal(await page.title(), BRAND.name);
+
+  // The home page Markdown: rendered, and sanitized.
+  const home = page.locator('.public__home-page');
+  await home.getByRole('heading', { name: 'Bienvenue' }).waitFor();
+  const aide = home.getByRole('link', { name: 'Aide' });
+  assert.equal(await aide.getAttribute('href'), 'https://aide.example.org');
+  assert.match(await aide.getAttribute('rel'), /noopener/);
+  assert.equal(await home.locator('script, img').count(), 0);
+  assert.equal(await home.getByText('piège').getAttribute('href'), null);
+  assert.equal(await page.evaluate(() => window.pwned), undefined);
+  await shot(page, '13-login-branded');
+
+  // Switch language on the login page; the choice survives a reload.
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { name: `Sign in to ${BRAND.name}` }).waitFor();
+  assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+  await page.getByLabel('Email address').waitFor();
+  await page.reload();
+  await page.getByRole('heading', { name: `Sign in to ${BRAND.name}` }).waitFor();
+  await shot(page, '14-login-english');
+  assertNoConsoleErrors(ctx, 'anonymous');
+  await ctx.close();
+  assertNoConsoleErrors(admin, 'admin');
+});
+
+test('a signed-in person switches language from the account menu', async () => {
+  await adminPage.goto(`${env.url}/`);
+  await adminPage.getByRole('button', { name: /Menu du compte/ }).click();
+  await adminPage.getByRole('button', { name: 'English' }).click();
+  await adminPage.getByRole('heading', { name: 'Your workspaces' }).waitFor();
+  await adminPage.reload();
+  await adminPage.getByRole('heading', { name: 'Your workspaces' }).waitFor();
+  const me = await apiFetch(adminPage, 'GET', '/me');
+  assert.equal(me.body.locale, 'en');
+  await shot(adminPage, '15-home-english');
+  await adminPage.getByRole('button', { name: /Account menu/ }).click();
+  await adminPage.getByRole('button', { name: 'Français' }).click();
+  await adminPage.getByRole('heading', { name: 'Vos espaces de travail' }).waitFor();
+  assertNoConsoleErrors(admin, 'admin');
+});
+
+test('axe-core finds no critical or serious violation on login, home and settings', async () => {
+  // axe is injected inline: only this context bypasses the CSP.
+  const ctx = await newContext(browser, { bypassCSP: true });
+  const page = await ctx.newPage();
+  const report = {};
+  await page.goto(`${env.url}/login`);
+  await page.getByRole('heading', { name: `Connexion à ${BRAND.name}` }).waitFor();
+  report.login = await axe(page);
+  await signIn(page, env.admin.email, env.admin.password);
+  const screens = {
+    home: ['/', 'Vos espaces de travail'],
+    workspace: [`/w/${workspaceId}`, WS],
+    settings: [`/w/${workspaceId}/settings`, 'Paramètres de l’espace'],
+    profile: ['/me', 'Profil et sécurité'],
+    admin: ['/admin', 'Administration'],
+  };
+  for (const [name, [path, heading]] of Object.entries(screens)) {
+    await page.goto(`${env.url}${path}`);
+    await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+    await page.waitForTimeout(150);
+    report[name] = await axe(page);
+  }
+  const bad = Object.entries(report).filter(([, v]) => v.length > 0);
+  for (const [name, v] of Object.entries(report)) metric('axe_serious_or_critical', v.length, { screen: name });
+  assert.deepEqual(bad, [], `axe violations:\n${JSON.stringify(bad, null, 2)}`);
+  assertNoConsoleErrors(ctx, 'axe');
+  await ctx.close();
+});
+
+test('two-factor enrolment with a local QR code, then sign-in with a recovery code', async () => {
+  await guestPage.goto(`${env.url}/me`);
+  await guestPage.getByRole('button', { name: 'Activer la double authentification' }).click();
+  const qr = guestPage.getByRole('img', { name: /QR code/ });
+  await qr.waitFor();
+  assert.match(await qr.getAttribute('src'), /^data:image\/png;base64,/);
+  await guestPage.getByText('Saisir la clé manuellement').click();
+  const secret = (await guestPage.locator('.totp-enrol__secret').textContent()).trim();
+  await shot(guestPage, '16-totp-enrol');
+  await guestPage.getByLabel('Code à 6 chiffres affiché par l’application').fill(totp(secret));
+  await guestPage.getByRole('button', { name: 'Activer', exact: true }).click();
+  const codes = guestPage.locator('.secret__codes code');
+  await codes.first().waitFor();
+  const recovery = (await codes.first().textContent()).trim();
+  await guestPage.getByText('Activée', { exact: true }).waitFor();
+  await shot(guestPage, '17-recovery-codes');
+
+  await guestPage.getByRole('button', { name: /Menu du compte/ }).click();
+  await guestPage.getByRole('button', { name: 'Se déconnecter' }).click();
+  await guestPage.waitForURL(/\/login/);
+  await guestPage.getByLabel('Adresse e-mail').fill(GUEST.email);
+  await guestPage.getByLabel('Mot de passe').fill(GUEST.password);
+  await guestPage.getByRole('button', { name: 'Se connecter' }).click();
+  await guestPage.getByLabel('Code de vérification').fill(recovery);
+  await shot(guestPage, '18-login-code');
+  await guestPage.getByRole('button', { name: 'Vérifier' }).click();
+  await guestPage.getByRole('heading', { name: 'Vos espaces de travail' }).waitFor();
+  forgetExpected(guest, 401); // the mfa_required answer
+  assertNoConsoleErrors(guest, 'guest');
+});
+
+test('no console errors in any context', () => {
+  assertNoConsoleErrors(admin, 'admin');
+  assertNoConsoleErrors(guest, 'guest');
+});
