@@ -1,4 +1,5 @@
 // ruche: the server and its administration commands.
+#include <malloc.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -216,6 +217,11 @@ int user_command(const Args& args, const app::Config& c) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Large buffers (password hashing, uploads) go back to the system when
+  // freed instead of raising glibc's mmap threshold and staying resident;
+  // few arenas keep idle memory low with many worker threads.
+  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+  mallopt(M_ARENA_MAX, 4);
   Args args;
   std::string why;
   if (!parse_args(argc, argv, args, why)) return usage_error(why);

@@ -169,8 +169,8 @@ struct Server::Impl {
 
   awaitable<void> accept_loop(Loop& loop);
   awaitable<void> session(Loop& loop, tcp::socket socket);
-  awaitable<void> run_websocket(Loop& loop, ConnState& state, beast::tcp_stream stream,
-                                std::string remote, bhttp::request<bhttp::empty_body> req,
+  awaitable<void> run_websocket(Loop& loop, tcp::socket socket, std::string remote,
+                                bhttp::request<bhttp::empty_body> req,
                                 std::shared_ptr<WebSocketHandler> handler);
   void begin_stop(Loop& loop);
   void conn_closed(Loop& loop) {
@@ -834,8 +834,21 @@ awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
       upgrade.target(req.target);
       upgrade.version(parser.version());
       for (const auto& [k, v] : req.headers.items()) upgrade.insert(k, v);
-      co_await run_websocket(loop, state, std::move(stream), std::move(remote), std::move(upgrade),
-                             std::move(res.websocket));
+      // The WebSocket gets a coroutine of its own, so that nothing of this
+      // one (request, parser, buffers) stays allocated for the connection's
+      // lifetime: idle WebSockets must cost little.
+      stream.expires_never();
+      net::co_spawn(loop.ctx,
+                    run_websocket(loop, stream.release_socket(), std::move(remote),
+                                  std::move(upgrade), std::move(res.websocket)),
+                    [](std::exception_ptr e) {
+                      if (!e) return;
+                      try {
+                        std::rethrow_exception(e);
+                      } catch (const std::exception& ex) {
+                        log::error("server.websocket_failed", {{"error", ex.what()}});
+                      }
+                    });
       co_return;
     }
 
@@ -896,15 +909,26 @@ awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
   stream.close();
 }
 
-awaitable<void> Server::Impl::run_websocket(Loop& loop, ConnState& state,
-                                            beast::tcp_stream stream, std::string remote,
+awaitable<void> Server::Impl::run_websocket(Loop& loop, tcp::socket socket, std::string remote,
                                             bhttp::request<bhttp::empty_body> req,
                                             std::shared_ptr<WebSocketHandler> handler) {
-  stream.expires_never();
-  auto ws = std::make_shared<WsSession>(stream.release_socket(), std::move(remote),
+  auto ws = std::make_shared<WsSession>(std::move(socket), std::move(remote),
                                         config.ws_max_queued_bytes);
-  state.stream = nullptr;
+  ConnState state;
   state.ws = ws;
+  state.idle = false;
+  loop.conns.insert(&state);
+  connections.fetch_add(1);
+  struct Leave {
+    Impl& impl;
+    Loop& loop;
+    ConnState& state;
+    ~Leave() {
+      loop.conns.erase(&state);
+      impl.connections.fetch_sub(1);
+      impl.conn_closed(loop);
+    }
+  } leave{*this, loop, state};
   auto& s = ws->stream();
   s.read_message_max(config.ws_max_message_bytes);
   s.auto_fragment(false);
@@ -913,9 +937,6 @@ awaitable<void> Server::Impl::run_websocket(Loop& loop, ConnState& state,
   t.idle_timeout = ms(config.ws_idle_timeout_ms);
   t.keep_alive_pings = true;
   s.set_option(t);
-  s.set_option(bws::stream_base::decorator([](bws::response_type& r) {
-    r.set(bhttp::field::server, "ruche");
-  }));
   auto [aec] = co_await s.async_accept(req, kTuple);
   req = {};
   if (aec) co_return;
