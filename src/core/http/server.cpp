@@ -29,10 +29,15 @@
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/websocket/stream.hpp>
 
 #include "base/log.hpp"
 #include "core/http/websocket.hpp"
+#include "core/http/ws_connection.hpp"
+
+// g++ 12 reports Asio's coroutine frames (allocated by the promise's own
+// operator new, freed by its matching delete) as mismatched: a known false
+// positive of -Wmismatched-new-delete with coroutines.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
 namespace ruche::http {
 
@@ -133,20 +138,20 @@ class Waiter {
 }  // namespace
 
 struct Loop;
-class WsSession;
 
 // Book-keeping for one connection, owned by its coroutine, touched only on
 // its loop's thread.
 struct ConnState {
   beast::tcp_stream* stream = nullptr;
   bool idle = true;  // waiting for a request head: safe to close on stop()
-  std::weak_ptr<WsSession> ws;
 };
 
 struct Loop {
   net::io_context ctx{1};
   std::optional<tcp::acceptor> acceptor;
   std::unordered_set<ConnState*> conns;
+  std::unordered_set<WsConnection*> websockets;
+  std::optional<net::steady_timer> sweep;
   std::optional<net::steady_timer> grace;
   bool draining = false;
 };
@@ -169,12 +174,11 @@ struct Server::Impl {
 
   awaitable<void> accept_loop(Loop& loop);
   awaitable<void> session(Loop& loop, tcp::socket socket);
-  awaitable<void> run_websocket(Loop& loop, tcp::socket socket, std::string remote,
-                                bhttp::request<bhttp::empty_body> req,
-                                std::shared_ptr<WebSocketHandler> handler);
+  awaitable<void> sweep_websockets(Loop& loop);
   void begin_stop(Loop& loop);
   void conn_closed(Loop& loop) {
-    if (loop.draining && loop.conns.empty() && loop.grace) loop.grace->cancel();
+    if (loop.draining && loop.conns.empty() && loop.websockets.empty() && loop.grace)
+      loop.grace->cancel();
   }
 };
 
@@ -334,98 +338,6 @@ class StreamBodyWriter final : public BodyWriter {
   std::uint64_t bytes_ = 0;
 };
 
-// One accepted WebSocket. Reads on a coroutine; writes from a queue fed by
-// send() from any thread.
-class WsSession final : public WebSocket, public std::enable_shared_from_this<WsSession> {
- public:
-  WsSession(tcp::socket socket, std::string remote, std::size_t max_queued)
-      : ws_(std::move(socket)), remote_(std::move(remote)), max_queued_(max_queued) {}
-
-  bool send(std::shared_ptr<const std::string> text) override {
-    std::size_t size = text->size();
-    std::size_t queued = queued_.fetch_add(size) + size;
-    if (queued > max_queued_) {
-      queued_.fetch_sub(size);
-      close(1008, "send queue full");
-      return false;
-    }
-    net::post(ws_.get_executor(), [self = shared_from_this(), text = std::move(text)]() mutable {
-      self->enqueue(std::move(text));
-    });
-    return true;
-  }
-
-  void close(std::uint16_t code, std::string_view reason) override {
-    net::post(ws_.get_executor(), [self = shared_from_this(), code, r = std::string(reason)] {
-      self->start_close(code, r);
-    });
-  }
-
-  std::size_t queued_bytes() const override { return queued_.load(); }
-  const std::string& remote_addr() const override { return remote_; }
-
-  bws::stream<tcp::socket>& stream() { return ws_; }
-
-  // On the I/O thread.
-  void start_close(std::uint16_t code, const std::string& reason) {
-    if (closing_) return;
-    if (writing_) {
-      close_code_ = code;
-      close_reason_ = reason;
-      close_pending_ = true;
-      return;
-    }
-    closing_ = true;
-    bws::close_reason cr(static_cast<bws::close_code>(code), reason);
-    ws_.async_close(cr, [self = shared_from_this()](beast::error_code) {});
-  }
-
- private:
-  void enqueue(std::shared_ptr<const std::string> text) {
-    if (closing_ || close_pending_) {
-      queued_.fetch_sub(text->size());
-      return;
-    }
-    queue_.push_back(std::move(text));
-    if (!writing_) write_next();
-  }
-
-  void write_next() {
-    writing_ = true;
-    auto msg = queue_.front();
-    ws_.async_write(net::buffer(*msg),
-                    [self = shared_from_this(), msg](beast::error_code ec, std::size_t) {
-                      self->queued_.fetch_sub(msg->size());
-                      self->queue_.erase(self->queue_.begin());
-                      self->writing_ = false;
-                      if (ec) {
-                        for (auto& m : self->queue_) self->queued_.fetch_sub(m->size());
-                        self->queue_.clear();
-                        self->closing_ = true;
-                        return;
-                      }
-                      if (self->close_pending_) {
-                        self->close_pending_ = false;
-                        self->start_close(self->close_code_, self->close_reason_);
-                        return;
-                      }
-                      if (!self->queue_.empty()) self->write_next();
-                      if (self->queue_.empty()) self->queue_.shrink_to_fit();
-                    });
-  }
-
-  bws::stream<tcp::socket> ws_;
-  std::string remote_;
-  std::size_t max_queued_;
-  std::atomic<std::size_t> queued_{0};
-  std::vector<std::shared_ptr<const std::string>> queue_;
-  bool writing_ = false;
-  bool closing_ = false;
-  bool close_pending_ = false;
-  std::uint16_t close_code_ = 1000;
-  std::string close_reason_;
-};
-
 Server::Server(ServerConfig config, const Router& router, WorkerPool& workers)
     : impl_(std::make_unique<Impl>(std::move(config), router, workers)) {}
 
@@ -490,6 +402,7 @@ void Server::stop_on_signals() {
 
 void Server::run() {
   for (auto& loop : impl_->loops) {
+    net::co_spawn(loop->ctx, impl_->sweep_websockets(*loop), net::detached);
     net::co_spawn(loop->ctx, impl_->accept_loop(*loop), [](std::exception_ptr e) {
       if (e) {
         try {
@@ -521,19 +434,32 @@ void Server::Impl::begin_stop(Loop& loop) {
   loop.draining = true;
   beast::error_code ec;
   if (loop.acceptor) loop.acceptor->close(ec);
-  for (ConnState* c : loop.conns) {
-    if (auto ws = c->ws.lock()) {
-      ws->start_close(1001, "server shutting down");
-    } else if (c->idle && c->stream) {
-      c->stream->socket().close(ec);
-    }
-  }
-  if (loop.conns.empty()) return;
+  if (loop.sweep) loop.sweep->cancel();
+  for (ConnState* c : loop.conns)
+    if (c->idle && c->stream) c->stream->socket().close(ec);
+  for (WsConnection* ws : loop.websockets) ws->begin_close(1001, "server shutting down");
+  if (loop.conns.empty() && loop.websockets.empty()) return;
   loop.grace.emplace(loop.ctx);
   loop.grace->expires_after(ms(config.shutdown_grace_ms));
   loop.grace->async_wait([&loop](beast::error_code e) {
     if (!e) loop.ctx.stop();  // grace period over: drop what is left
   });
+}
+
+awaitable<void> Server::Impl::sweep_websockets(Loop& loop) {
+  loop.sweep.emplace(loop.ctx);
+  while (!loop.draining) {
+    loop.sweep->expires_after(std::chrono::seconds(5));
+    auto [ec] = co_await loop.sweep->async_wait(kTuple);
+    if (ec || loop.draining) break;
+    std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::steady_clock::now().time_since_epoch())
+                           .count();
+    // Copy: a sweep may end connections, which leave the set.
+    std::vector<WsConnection*> all(loop.websockets.begin(), loop.websockets.end());
+    for (WsConnection* ws : all)
+      if (loop.websockets.count(ws)) ws->sweep(now);
+  }
 }
 
 awaitable<void> Server::Impl::accept_loop(Loop& loop) {
@@ -827,29 +753,46 @@ awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
     };
 
     if (res.status == 101 && res.websocket && !loop.draining) {
-      record(101, 0);
-      // Beast's handshake wants its own request type: rebuilt once, here.
-      bhttp::request<bhttp::empty_body> upgrade;
-      upgrade.method_string(req.method);
-      upgrade.target(req.target);
-      upgrade.version(parser.version());
-      for (const auto& [k, v] : req.headers.items()) upgrade.insert(k, v);
-      // The WebSocket gets a coroutine of its own, so that nothing of this
-      // one (request, parser, buffers) stays allocated for the connection's
-      // lifetime: idle WebSockets must cost little.
-      stream.expires_never();
-      net::co_spawn(loop.ctx,
-                    run_websocket(loop, stream.release_socket(), std::move(remote),
-                                  std::move(upgrade), std::move(res.websocket)),
-                    [](std::exception_ptr e) {
-                      if (!e) return;
-                      try {
-                        std::rethrow_exception(e);
-                      } catch (const std::exception& ex) {
-                        log::error("server.websocket_failed", {{"error", ex.what()}});
-                      }
-                    });
-      co_return;
+      auto key = req.headers.get("Sec-WebSocket-Key");
+      auto version = req.headers.get("Sec-WebSocket-Version");
+      auto upgrade = req.headers.get("Upgrade");
+      if (!key || key->size() != 24 || !version || *version != "13" || !upgrade ||
+          !iequals(*upgrade, "websocket") || req.method != "GET") {
+        res = error_response(Errc::invalid, "bad WebSocket handshake", "bad_handshake");
+        res.headers.set("Sec-WebSocket-Version", "13");
+        res.close = true;
+        keep_alive = false;
+      } else {
+        record(101, 0);
+        std::string head =
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            "Sec-WebSocket-Accept: " +
+            WsConnection::accept_key(*key) + "\r\n\r\n";
+        stream.expires_after(ms(config.write_timeout_ms));
+        auto [uec, un] = co_await net::async_write(stream, net::buffer(head), kTuple);
+        if (uec) break;
+        stream.expires_never();
+        // Bytes the client sent right after its request are the first frames.
+        std::string early(static_cast<const char*>(buf.cdata().data()), buf.size());
+        WsLimits limits;
+        limits.max_message_bytes = config.ws_max_message_bytes;
+        limits.max_queued_bytes = config.ws_max_queued_bytes;
+        limits.idle_timeout_ms = config.ws_idle_timeout_ms;
+        limits.ping_after_ms = config.ws_idle_timeout_ms / 2;
+        auto ws = std::make_shared<WsConnection>(stream.release_socket(), std::move(remote), limits);
+        WsConnection* raw = ws.get();
+        loop.websockets.insert(raw);
+        websockets.fetch_add(1);
+        connections.fetch_add(1);  // this coroutine's Leave counts the HTTP side down
+        ws->start(std::move(res.websocket), std::move(early), [this, &loop, raw] {
+          loop.websockets.erase(raw);
+          websockets.fetch_sub(1);
+          connections.fetch_sub(1);
+          conn_closed(loop);
+        });
+        if (loop.draining) ws->begin_close(1001, "server shutting down");
+        co_return;
+      }
     }
 
     bool head_only = req.method == "HEAD";
@@ -907,61 +850,6 @@ awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
   }
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
   stream.close();
-}
-
-awaitable<void> Server::Impl::run_websocket(Loop& loop, tcp::socket socket, std::string remote,
-                                            bhttp::request<bhttp::empty_body> req,
-                                            std::shared_ptr<WebSocketHandler> handler) {
-  auto ws = std::make_shared<WsSession>(std::move(socket), std::move(remote),
-                                        config.ws_max_queued_bytes);
-  ConnState state;
-  state.ws = ws;
-  state.idle = false;
-  loop.conns.insert(&state);
-  connections.fetch_add(1);
-  struct Leave {
-    Impl& impl;
-    Loop& loop;
-    ConnState& state;
-    ~Leave() {
-      loop.conns.erase(&state);
-      impl.connections.fetch_sub(1);
-      impl.conn_closed(loop);
-    }
-  } leave{*this, loop, state};
-  auto& s = ws->stream();
-  s.read_message_max(config.ws_max_message_bytes);
-  s.auto_fragment(false);
-  bws::stream_base::timeout t;
-  t.handshake_timeout = ms(10'000);
-  t.idle_timeout = ms(config.ws_idle_timeout_ms);
-  t.keep_alive_pings = true;
-  s.set_option(t);
-  auto [aec] = co_await s.async_accept(req, kTuple);
-  req = {};
-  if (aec) co_return;
-  websockets.fetch_add(1);
-  struct WsCount {
-    std::atomic<std::int64_t>& n;
-    ~WsCount() { n.fetch_sub(1); }
-  } ws_count{websockets};
-  handler->on_open(ws);
-  if (loop.draining) ws->start_close(1001, "server shutting down");
-  beast::flat_buffer rbuf;
-  while (true) {
-    auto [rec, n] = co_await s.async_read(rbuf, kTuple);
-    if (rec) break;
-    if (!s.got_text()) {
-      ws->start_close(1003, "text frames only");
-      rbuf.clear();
-      continue;
-    }
-    auto data = rbuf.cdata();
-    handler->on_message(std::string_view(static_cast<const char*>(data.data()), data.size()));
-    rbuf.clear();
-    rbuf.shrink_to_fit();
-  }
-  handler->on_close();
 }
 
 }  // namespace ruche::http

@@ -1,0 +1,446 @@
+#include "core/http/ws_connection.hpp"
+
+#include <openssl/sha.h>
+
+#include <array>
+#include <chrono>
+#include <cstring>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+
+#include "base/log.hpp"
+
+namespace ruche::http {
+
+namespace net = boost::asio;
+
+namespace {
+
+constexpr std::uint8_t kContinuation = 0x0, kText = 0x1, kBinary = 0x2, kClose = 0x8,
+                       kPing = 0x9, kPong = 0xA;
+
+std::int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// One read buffer per I/O thread: idle connections own none.
+std::uint8_t* read_buffer(std::size_t& size) {
+  thread_local std::array<std::uint8_t, 64 * 1024> buf;
+  size = buf.size();
+  return buf.data();
+}
+
+std::string base64(const unsigned char* data, std::size_t n) {
+  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (std::size_t i = 0; i < n; i += 3) {
+    std::uint32_t v = static_cast<std::uint32_t>(data[i]) << 16;
+    if (i + 1 < n) v |= static_cast<std::uint32_t>(data[i + 1]) << 8;
+    if (i + 2 < n) v |= data[i + 2];
+    out += t[(v >> 18) & 63];
+    out += t[(v >> 12) & 63];
+    out += i + 1 < n ? t[(v >> 6) & 63] : '=';
+    out += i + 2 < n ? t[v & 63] : '=';
+  }
+  return out;
+}
+
+}  // namespace
+
+WsConnection::WsConnection(Socket socket, std::string remote, WsLimits limits)
+    : socket_(std::move(socket)), remote_(std::move(remote)), limits_(limits) {}
+
+WsConnection::~WsConnection() = default;
+
+std::string WsConnection::accept_key(std::string_view client_key) {
+  std::string s(client_key);
+  s += "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+  unsigned char digest[SHA_DIGEST_LENGTH];
+  SHA1(reinterpret_cast<const unsigned char*>(s.data()), s.size(), digest);
+  return base64(digest, sizeof digest);
+}
+
+bool WsConnection::valid_utf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  std::size_t n = s.size(), i = 0;
+  while (i < n) {
+    unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len;
+    std::uint32_t cp;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > n) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+      return false;
+    i += len;
+  }
+  return true;
+}
+
+void WsConnection::start(std::shared_ptr<WebSocketHandler> handler, std::string early,
+                         std::function<void()> on_gone) {
+  handler_ = std::move(handler);
+  on_gone_ = std::move(on_gone);
+  boost::system::error_code ec;
+  socket_.non_blocking(true, ec);
+  last_heard_ms_ = steady_ms();
+  handler_->on_open(shared_from_this());
+  if (!early.empty()) {
+    std::size_t used =
+        consume(reinterpret_cast<const std::uint8_t*>(early.data()), early.size());
+    if (used == SIZE_MAX) return;
+    partial_.assign(early, used, std::string::npos);
+  }
+  wait_readable();
+}
+
+void WsConnection::wait_readable() {
+  if (finished_) return;
+  socket_.async_wait(Socket::wait_read,
+                     [self = shared_from_this()](boost::system::error_code ec) {
+                       if (ec) {
+                         self->finish();
+                         return;
+                       }
+                       self->on_readable();
+                     });
+}
+
+void WsConnection::on_readable() {
+  std::size_t cap;
+  std::uint8_t* buf = read_buffer(cap);
+  boost::system::error_code ec;
+  std::size_t n = socket_.read_some(net::buffer(buf, cap), ec);
+  if (ec == net::error::would_block || ec == net::error::try_again) {
+    wait_readable();
+    return;
+  }
+  if (ec || n == 0) {
+    finish();
+    return;
+  }
+  last_heard_ms_ = steady_ms();
+  ping_outstanding_ = false;
+  if (partial_.empty()) {
+    std::size_t used = consume(buf, n);
+    if (used == SIZE_MAX) return;
+    if (used < n) partial_.assign(reinterpret_cast<const char*>(buf) + used, n - used);
+  } else {
+    partial_.append(reinterpret_cast<const char*>(buf), n);
+    std::size_t used =
+        consume(reinterpret_cast<const std::uint8_t*>(partial_.data()), partial_.size());
+    if (used == SIZE_MAX) return;
+    partial_.erase(0, used);
+    if (partial_.empty()) partial_.shrink_to_fit();
+  }
+  // A frame that can never complete is refused before it is buffered whole.
+  if (partial_.size() > limits_.max_message_bytes + 14) {
+    fail(1009, "message too big");
+    return;
+  }
+  wait_readable();
+}
+
+std::size_t WsConnection::consume(const std::uint8_t* d, std::size_t size) {
+  std::size_t pos = 0;
+  while (size - pos >= 2) {
+    std::uint8_t b0 = d[pos], b1 = d[pos + 1];
+    bool fin = b0 & 0x80;
+    std::uint8_t opcode = b0 & 0x0F;
+    if (b0 & 0x70) {
+      fail(1002, "reserved bits set");
+      return SIZE_MAX;
+    }
+    if (!(b1 & 0x80)) {
+      fail(1002, "client frames must be masked");
+      return SIZE_MAX;
+    }
+    std::uint64_t len = b1 & 0x7F;
+    std::size_t head = 2;
+    if (len == 126) {
+      if (size - pos < 4) break;
+      len = (static_cast<std::uint64_t>(d[pos + 2]) << 8) | d[pos + 3];
+      head = 4;
+    } else if (len == 127) {
+      if (size - pos < 10) break;
+      len = 0;
+      for (int i = 0; i < 8; ++i) len = (len << 8) | d[pos + 2 + static_cast<std::size_t>(i)];
+      head = 10;
+      if (len >> 63) {
+        fail(1002, "bad length");
+        return SIZE_MAX;
+      }
+    }
+    if (opcode >= 8 && (len > 125 || !fin)) {
+      fail(1002, "bad control frame");
+      return SIZE_MAX;
+    }
+    if (len > limits_.max_message_bytes) {
+      fail(1009, "message too big");
+      return SIZE_MAX;
+    }
+    if (size - pos < head + 4 + len) break;
+    const std::uint8_t* mask = d + pos + head;
+    const std::uint8_t* src = mask + 4;
+    std::string payload(static_cast<std::size_t>(len), '\0');
+    for (std::size_t i = 0; i < len; ++i) payload[i] = static_cast<char>(src[i] ^ mask[i & 3]);
+    pos += head + 4 + static_cast<std::size_t>(len);
+    if (!on_frame(opcode, fin, payload)) return SIZE_MAX;
+  }
+  return pos;
+}
+
+bool WsConnection::on_frame(std::uint8_t opcode, bool fin, std::string_view payload) {
+  switch (opcode) {
+    case kPing:
+      if (!close_sent_) enqueue(kPong, std::make_shared<const std::string>(payload), false);
+      return true;
+    case kPong:
+      return true;
+    case kClose: {
+      close_received_ = true;
+      std::uint16_t code = 1000;
+      if (payload.size() == 1) {
+        fail(1002, "bad close frame");
+        return false;
+      }
+      if (payload.size() >= 2) {
+        code = static_cast<std::uint16_t>((static_cast<std::uint8_t>(payload[0]) << 8) |
+                                          static_cast<std::uint8_t>(payload[1]));
+        bool ok_code = (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1011) ||
+                       (code >= 3000 && code <= 4999);
+        if (!ok_code || !valid_utf8(payload.substr(2))) {
+          fail(1002, "bad close frame");
+          return false;
+        }
+      }
+      if (close_sent_) {
+        finish();
+      } else {
+        std::string echo;
+        echo += static_cast<char>(code >> 8);
+        echo += static_cast<char>(code & 0xFF);
+        enqueue(kClose, std::make_shared<const std::string>(std::move(echo)), false);
+        close_sent_ = true;
+        close_sent_ms_ = steady_ms();
+      }
+      return false;
+    }
+    case kText:
+    case kBinary:
+    case kContinuation: {
+      if (close_sent_) return true;  // draining until the peer's close
+      if (opcode == kContinuation && !in_message_) {
+        fail(1002, "continuation without a message");
+        return false;
+      }
+      if (opcode != kContinuation && in_message_) {
+        fail(1002, "new message inside a fragmented one");
+        return false;
+      }
+      if (opcode == kBinary) {
+        fail(1003, "text messages only");
+        return false;
+      }
+      if (message_.size() + payload.size() > limits_.max_message_bytes) {
+        fail(1009, "message too big");
+        return false;
+      }
+      if (!fin) {
+        in_message_ = true;
+        message_.append(payload);
+        return true;
+      }
+      std::string_view whole = payload;
+      if (in_message_) {
+        message_.append(payload);
+        whole = message_;
+      }
+      if (!valid_utf8(whole)) {
+        fail(1007, "text is not UTF-8");
+        return false;
+      }
+      handler_->on_message(whole);
+      in_message_ = false;
+      message_.clear();
+      if (message_.capacity() > 4096) message_.shrink_to_fit();
+      return !finished_;
+    }
+    default:
+      fail(1002, "unknown opcode");
+      return false;
+  }
+}
+
+void WsConnection::enqueue(std::uint8_t opcode, std::shared_ptr<const std::string> payload,
+                           bool count) {
+  if (finished_) {
+    if (count) queued_.fetch_sub(payload->size());
+    return;
+  }
+  Frame f;
+  std::size_t len = payload->size();
+  f.header[0] = static_cast<std::uint8_t>(0x80 | opcode);
+  if (len < 126) {
+    f.header[1] = static_cast<std::uint8_t>(len);
+    f.header_len = 2;
+  } else if (len < 65536) {
+    f.header[1] = 126;
+    f.header[2] = static_cast<std::uint8_t>(len >> 8);
+    f.header[3] = static_cast<std::uint8_t>(len & 0xFF);
+    f.header_len = 4;
+  } else {
+    f.header[1] = 127;
+    for (int i = 0; i < 8; ++i)
+      f.header[2 + i] = static_cast<std::uint8_t>((static_cast<std::uint64_t>(len) >> (56 - 8 * i)) & 0xFF);
+    f.header_len = 10;
+  }
+  f.payload = std::move(payload);
+  f.is_close = opcode == kClose;
+  if (!count) queued_.fetch_add(f.payload->size());
+  queue_.push_back(std::move(f));
+  if (!writing_) write_next();
+}
+
+void WsConnection::write_next() {
+  if (queue_.empty() || finished_) {
+    writing_ = false;
+    if (queue_.empty()) queue_.shrink_to_fit();
+    return;
+  }
+  writing_ = true;
+  Frame& f = queue_.front();
+  std::array<net::const_buffer, 2> bufs{net::buffer(f.header, f.header_len),
+                                        net::buffer(f.payload->data(), f.payload->size())};
+  net::async_write(socket_, bufs,
+                   [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                     self->writing_ = false;
+                     Frame done = std::move(self->queue_.front());
+                     self->queue_.erase(self->queue_.begin());
+                     self->queued_.fetch_sub(done.payload->size());
+                     if (ec) {
+                       self->finish();
+                       return;
+                     }
+                     if (done.is_close) {
+                       // Our close is out: no more data frames; the peer's
+                       // close (or the sweep) ends it.
+                       boost::system::error_code ignore;
+                       self->socket_.shutdown(Socket::shutdown_send, ignore);
+                       if (self->close_received_) {
+                         self->finish();
+                         return;
+                       }
+                       for (auto& f : self->queue_) self->queued_.fetch_sub(f.payload->size());
+                       self->queue_.clear();
+                     }
+                     self->write_next();
+                   });
+}
+
+bool WsConnection::send(std::shared_ptr<const std::string> text) {
+  std::size_t size = text->size();
+  std::size_t queued = queued_.fetch_add(size) + size;
+  if (queued > limits_.max_queued_bytes) {
+    queued_.fetch_sub(size);
+    // A reader this slow is dropped: memory must not grow with it.
+    net::post(socket_.get_executor(), [self = shared_from_this()] {
+      log::info("websocket.slow_reader_dropped", {{"remote", self->remote_}});
+      self->finish();
+    });
+    return false;
+  }
+  // dispatch: from the connection's own thread (a handler answering a
+  // message) the frame is queued at once, keeping order with what follows.
+  net::dispatch(socket_.get_executor(), [self = shared_from_this(), text = std::move(text)]() mutable {
+    if (self->close_sent_) {
+      self->queued_.fetch_sub(text->size());
+      return;
+    }
+    self->enqueue(kText, std::move(text), true);
+  });
+  return true;
+}
+
+void WsConnection::close(std::uint16_t code, std::string_view reason) {
+  net::post(socket_.get_executor(),
+            [self = shared_from_this(), code, r = std::string(reason)] { self->begin_close(code, r); });
+}
+
+void WsConnection::begin_close(std::uint16_t code, std::string_view reason) {
+  if (close_sent_ || finished_) return;
+  std::string payload;
+  payload += static_cast<char>(code >> 8);
+  payload += static_cast<char>(code & 0xFF);
+  payload.append(reason.substr(0, 120));
+  close_sent_ = true;
+  close_sent_ms_ = steady_ms();
+  enqueue(kClose, std::make_shared<const std::string>(std::move(payload)), false);
+}
+
+void WsConnection::fail(std::uint16_t code, std::string_view reason) {
+  begin_close(code, reason);
+  close_received_ = true;  // nothing more is read; close once our frame is out
+  if (!writing_) finish();
+}
+
+void WsConnection::sweep(std::int64_t now_ms) {
+  if (finished_) return;
+  if (close_sent_) {
+    if (now_ms - close_sent_ms_ > limits_.close_timeout_ms) finish();
+    return;
+  }
+  std::int64_t silent = now_ms - last_heard_ms_;
+  if (silent > limits_.idle_timeout_ms) {
+    finish();
+  } else if (silent > limits_.ping_after_ms && !ping_outstanding_) {
+    ping_outstanding_ = true;
+    static const auto empty = std::make_shared<const std::string>();
+    enqueue(kPing, empty, false);
+  }
+}
+
+void WsConnection::finish() {
+  if (finished_) return;
+  finished_ = true;
+  boost::system::error_code ec;
+  socket_.close(ec);
+  // A frame being written stays until its completion handler runs (and
+  // uncounts it); the others go now.
+  std::size_t keep = writing_ && !queue_.empty() ? 1 : 0;
+  for (std::size_t i = keep; i < queue_.size(); ++i) queued_.fetch_sub(queue_[i].payload->size());
+  queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(keep), queue_.end());
+  partial_.clear();
+  message_.clear();
+  auto handler = std::move(handler_);
+  if (handler) handler->on_close();
+  if (on_gone_) {
+    auto gone = std::move(on_gone_);
+    gone();
+  }
+}
+
+}  // namespace ruche::http
