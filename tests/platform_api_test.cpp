@@ -457,6 +457,27 @@ TEST(Platform, BadInputChangesNothing) {
   EXPECT_EQ(count_workspaces(s, a), 0u);
 }
 
+TEST(Platform, OneUsersFloodOfWritesIsLimitedAlone) {
+  TestServer s([](app::Config& c) {
+    c.writes_per_second = 1;
+    c.write_burst = 3;
+  });
+  Account a = s.user("Alice"), b = s.user("Bob");
+  std::string ws = s.workspace(a, "W");  // one write
+  int limited = 0;
+  for (int i = 0; i < 4; ++i) {
+    auto r = s.call("PATCH", "/api/v1/workspaces/" + ws, a.token,
+                    body(json::object{{"name", "N" + std::to_string(i)}}));
+    if (r.status == 429) ++limited;
+  }
+  EXPECT_EQ(limited, 2);
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + ws, a.token).status, 200);  // reads stay free
+  EXPECT_EQ(s.call("POST", "/api/v1/workspaces", b.token, body(json::object{{"name", "B"}})).status, 201);
+  s.clock().advance_ms(1000);
+  EXPECT_EQ(s.call("PATCH", "/api/v1/workspaces/" + ws, a.token,
+                   body(json::object{{"name", "Later"}})).status, 200);
+}
+
 TEST(Platform, AuditLogRecordsAndVerifies) {
   TestServer s;
   Account a = s.user("Alice");

@@ -177,6 +177,8 @@ Result<std::unique_ptr<Instance>> Instance::create(Config config, const Clock& c
   pc.smtp = {c.smtp_url, c.smtp_from, c.smtp_username, c.smtp_password, c.smtp_starttls};
   pc.invitation_ttl_ms = static_cast<std::int64_t>(c.invitation_days) * 24 * 3600'000;
   pc.trusted_proxies = c.trusted_proxies;
+  pc.writes_per_second = c.writes_per_second;
+  pc.write_burst = c.write_burst;
   p.platform = std::make_unique<platform::Platform>(*p.database, p.bus, clock, *p.hasher, *p.workers,
                                                     p.registry, pc);
 

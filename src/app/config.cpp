@@ -70,7 +70,8 @@ const std::map<std::string, std::set<std::string>>& known_keys() {
                    "sqlite_synchronous"}},
       {"security", {"password_memory_kib", "password_iterations", "password_parallelism",
                     "password_concurrency", "session_idle_hours", "session_absolute_days",
-                    "instance_key_file", "instance_key", "invitation_days"}},
+                    "instance_key_file", "instance_key", "invitation_days", "writes_per_second",
+                    "write_burst"}},
       {"smtp", {"url", "from", "username", "password", "starttls"}},
       {"instance", {"name", "default_locale"}},
       {"log", {"level"}},
@@ -132,6 +133,11 @@ Result<void> load_file(Config& c, const std::string& path) {
   RUCHE_CHECK(take(t, "security", "instance_key_file", c.instance_key_file));
   RUCHE_CHECK(take(t, "security", "instance_key", c.instance_key_base64));
   RUCHE_CHECK(take(t, "security", "invitation_days", c.invitation_days));
+  std::int64_t wps = static_cast<std::int64_t>(c.writes_per_second), wb = static_cast<std::int64_t>(c.write_burst);
+  RUCHE_CHECK(take(t, "security", "writes_per_second", wps));
+  RUCHE_CHECK(take(t, "security", "write_burst", wb));
+  c.writes_per_second = static_cast<double>(wps);
+  c.write_burst = static_cast<double>(wb);
   RUCHE_CHECK(take(t, "smtp", "url", c.smtp_url));
   RUCHE_CHECK(take(t, "smtp", "from", c.smtp_from));
   RUCHE_CHECK(take(t, "smtp", "username", c.smtp_username));
@@ -194,6 +200,8 @@ Result<void> finish(Config& c, const std::string& exe_path) {
   if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" &&
       c.log_level != "error")
     return fail(Errc::invalid, "log.level must be debug, info, warn or error");
+  if (c.writes_per_second <= 0 || c.write_burst < 1)
+    return fail(Errc::invalid, "security.writes_per_second and write_burst must be positive");
   if (c.invitation_days < 1 || c.invitation_days > 90)
     return fail(Errc::invalid, "security.invitation_days must be 1..90");
   if (c.public_url.empty()) {

@@ -43,6 +43,8 @@ struct Config {
   std::string instance_key_file;       // default: DATA/instance.key
   std::string instance_key_base64;     // for several nodes: the same key everywhere
   int invitation_days = 7;
+  double writes_per_second = 100;      // per user and node; 429 beyond (REL-4)
+  double write_burst = 500;
 
   // [smtp]
   std::string smtp_url;

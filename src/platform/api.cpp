@@ -45,7 +45,10 @@ http::Response json_reply(const json::value& v, int status) {
   return http::json_response(status, json::serialize(v));
 }
 
-Api::Api(http::Router& router, Platform& platform) : router_(router), platform_(platform) {}
+Api::Api(http::Router& router, Platform& platform)
+    : router_(router),
+      platform_(platform),
+      writes_(platform.clock, platform.config.writes_per_second, platform.config.write_burst) {}
 
 std::string Api::client_address(const http::Request& req) const {
   for (const auto& proxy : platform_.config.trusted_proxies) {
@@ -229,6 +232,11 @@ std::optional<Caller> Api::authenticate_cached(const http::Request& req) {
 Result<Caller> Api::require_caller(http::Request& req, bool basic) {
   RUCHE_TRY(auto caller, authenticate(req, basic));
   if (!caller) return fail(Errc::unauthenticated, "authentication required");
+  if (!is_safe_method(req.method) && !writes_.allow(caller->user_id.str())) {
+    Error e{Errc::rate_limited, "too many changes; slow down", "rate_limited"};
+    e.message += " (retry in " + std::to_string((writes_.retry_after_ms(caller->user_id.str()) + 999) / 1000) + " s)";
+    return e;
+  }
   return std::move(*caller);
 }
 

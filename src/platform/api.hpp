@@ -20,6 +20,7 @@
 #include "base/json.hpp"
 #include "core/http/router.hpp"
 #include "platform/platform.hpp"
+#include "platform/rate_limit.hpp"
 
 namespace ruche::platform {
 
@@ -103,6 +104,8 @@ class Api {
   http::Router& router_;
   Platform& platform_;
   std::vector<RouteMeta> meta_;
+  // Writes per user (REL-4).
+  RateLimiter writes_;
 
   // Successful Basic password checks, so WebDAV clients that send the
   // password with every request do not pay Argon2id each time.

@@ -34,6 +34,9 @@ struct PlatformConfig {
   std::int64_t invitation_ttl_ms = 7LL * 24 * 3600'000;
   // Trust X-Forwarded-For from these peers (a reverse proxy on the same host).
   std::vector<std::string> trusted_proxies;
+  // Authenticated writes per user and node (REL-4); 429 beyond.
+  double writes_per_second = 100;
+  double write_burst = 500;
 };
 
 class Platform {

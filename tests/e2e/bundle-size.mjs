@@ -18,7 +18,11 @@ for (const ref of refs) {
 }
 console.log(JSON.stringify({ metric: 'main_bundle_gzip_bytes', value: total, files: refs.length }));
 console.log(JSON.stringify({ metric: 'main_bundle_js_gzip_bytes', value: js }));
-if (/<script(?![^>]*\bsrc=)[^>]*>/i.test(html) || /<style[\s>]/i.test(html) || /\sstyle=/i.test(html)) {
+if (
+  /<script(?![^>]*\bsrc=)[^>]*>/i.test(html) ||
+  /<style[\s>]/i.test(html) ||
+  /\sstyle=/i.test(html)
+) {
   console.error('bundle: index.html has inline script or style (CSP forbids it)');
   process.exit(1);
 }

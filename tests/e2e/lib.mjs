@@ -51,7 +51,7 @@ export function launch() {
  */
 export async function newContext(browser, options = {}) {
   const ctx = await browser.newContext({
-    viewport: { width: 1280, height: 800 },
+    viewport: { width: 1280, height: 860 },
     locale: 'fr-FR',
     timezoneId: 'Europe/Paris',
     ...options,
@@ -76,9 +76,15 @@ export async function signIn(page, email, password) {
   await page.locator('.topbar').waitFor();
 }
 
-export async function shot(page, name) {
+/**
+ * A screenshot of the viewport (the app's top bar and sidebar are sticky:
+ * full-page captures would smear them), scrolled to `focus` if given.
+ */
+export async function shot(page, name, focus) {
   const path = join(env.out, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  if (focus) await focus.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(50);
+  await page.screenshot({ path });
   return path;
 }
 
@@ -100,7 +106,10 @@ export async function axe(page) {
 
 /** A JSON metric line, in build/e2e/metrics.jsonl; run.sh prints them at the end. */
 export function metric(name, value, extra = {}) {
-  appendFileSync(join(env.out, 'metrics.jsonl'), `${JSON.stringify({ metric: name, value, ...extra })}\n`);
+  appendFileSync(
+    join(env.out, 'metrics.jsonl'),
+    `${JSON.stringify({ metric: name, value, ...extra })}\n`,
+  );
 }
 
 /** A small valid PNG (a 16x16 square) for the logo upload. */

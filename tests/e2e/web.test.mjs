@@ -87,7 +87,9 @@ test('the login page loads fast and shows the instance', async () => {
       document.querySelector('input[type="email"]') ? performance.now() : 0,
     )
   ).jsonValue();
-  metric('login_page_load_ms', Math.round(load.load), { dom_content_loaded_ms: Math.round(load.dcl) });
+  metric('login_page_load_ms', Math.round(load.load), {
+    dom_content_loaded_ms: Math.round(load.dcl),
+  });
   metric('login_form_visible_ms', Math.round(formVisible));
 
   await page.getByRole('heading', { name: 'Connexion à Ruche' }).waitFor();
@@ -150,7 +152,7 @@ test('the owner invites an external email and gets a link', async () => {
   inviteLink = (await link.textContent()).trim();
   assert.match(inviteLink, new RegExp(`^${env.url}/invite/[A-Za-z0-9_-]+$`));
   await section.locator(`tr[data-invitation="${GUEST.email}"]`).getByText('En attente').waitFor();
-  await shot(adminPage, '05-settings-invitation');
+  await shot(adminPage, '05-settings-invitation', section);
   assertNoConsoleErrors(admin, 'admin');
 });
 
@@ -204,16 +206,20 @@ test('the owner changes a member’s module rights and the member’s view follo
 
   await adminPage.goto(`${env.url}/w/${workspaceId}/settings`);
   const row = adminPage.locator(`tr[data-member="${GUEST.email}"]`);
-  await row.waitFor();
-  await row.getByLabel(`Droits de ${GUEST.name} sur Discussion`).selectOption('none');
+  await row
+    .getByRole('button', { name: new RegExp(`^Droits de ${GUEST.name} par module`) })
+    .click();
+  const rights = adminPage.locator(`tr[data-rights-for="${GUEST.email}"]`);
+  await rights.getByLabel('Discussion').selectOption('none');
   await adminPage.getByText(`Droits de ${GUEST.name} enregistrés`).first().waitFor();
-  await row.getByLabel(`Droits de ${GUEST.name} sur Fichiers`).selectOption('read');
+  await rights.getByLabel('Fichiers').selectOption('read');
   await adminPage
     .locator('.toast')
     .nth(1)
     .getByText(`Droits de ${GUEST.name} enregistrés`)
     .waitFor();
-  await shot(adminPage, '09-member-rights');
+  await row.getByText('Aucun accès', { exact: true }).waitFor();
+  await shot(adminPage, '09-member-rights', adminPage.locator('#members'));
 
   const members = await apiFetch(adminPage, 'GET', `/workspaces/${workspaceId}/members`);
   const g = members.body.find((m) => m.email === GUEST.email);
@@ -258,14 +264,17 @@ test('a branding change is visible on the login page', async () => {
   await adminPage.getByRole('button', { name: 'Enregistrer' }).click();
   await adminPage.getByText('Identité visuelle enregistrée').waitFor();
   await adminPage.locator('.topbar .brand__name', { hasText: BRAND.name }).waitFor();
-  await shot(adminPage, '12-admin-branding');
+  await shot(adminPage, '12-admin-branding', adminPage.locator('#home-page'));
 
   const ctx = await newContext(browser);
   const page = await ctx.newPage();
   await page.goto(`${env.url}/login`);
   await page.getByRole('heading', { name: `Connexion à ${BRAND.name}` }).waitFor();
   assert.equal(await page.locator('.public__header .brand__name').textContent(), BRAND.name);
-  assert.match(await page.locator('.public__header img.brand__logo').getAttribute('src'), /^data:image\/png;base64,/);
+  assert.match(
+    await page.locator('.public__header img.brand__logo').getAttribute('src'),
+    /^data:image\/png;base64,/,
+  );
   const primary = await page.evaluate(() =>
     getComputedStyle(document.documentElement).getPropertyValue('--color-primary').trim(),
   );
@@ -335,7 +344,8 @@ test('axe-core finds no critical or serious violation on login, home and setting
     report[name] = await axe(page);
   }
   const bad = Object.entries(report).filter(([, v]) => v.length > 0);
-  for (const [name, v] of Object.entries(report)) metric('axe_serious_or_critical', v.length, { screen: name });
+  for (const [name, v] of Object.entries(report))
+    metric('axe_serious_or_critical', v.length, { screen: name });
   assert.deepEqual(bad, [], `axe violations:\n${JSON.stringify(bad, null, 2)}`);
   assertNoConsoleErrors(ctx, 'axe');
   await ctx.close();

@@ -1,0 +1,39 @@
+#include "platform/rate_limit.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ruche::platform {
+
+RateLimiter::Bucket& RateLimiter::refill(std::string_view key, std::int64_t now) {
+  if (buckets_.size() > 200'000) {
+    // Forget full buckets: they are indistinguishable from absent ones.
+    std::erase_if(buckets_, [&](const auto& kv) {
+      return kv.second.tokens + (now - kv.second.at_ms) * rate_ / 1000.0 >= burst_;
+    });
+  }
+  auto [it, fresh] = buckets_.try_emplace(std::string(key), Bucket{burst_, now});
+  Bucket& b = it->second;
+  if (!fresh) {
+    b.tokens = std::min(burst_, b.tokens + (now - b.at_ms) * rate_ / 1000.0);
+    b.at_ms = now;
+  }
+  return b;
+}
+
+bool RateLimiter::allow(std::string_view key) {
+  std::lock_guard lock(mu_);
+  Bucket& b = refill(key, clock_.now_ms());
+  if (b.tokens < 1.0) return false;
+  b.tokens -= 1.0;
+  return true;
+}
+
+std::int64_t RateLimiter::retry_after_ms(std::string_view key) {
+  std::lock_guard lock(mu_);
+  Bucket& b = refill(key, clock_.now_ms());
+  if (b.tokens >= 1.0) return 0;
+  return static_cast<std::int64_t>(std::ceil((1.0 - b.tokens) * 1000.0 / rate_));
+}
+
+}  // namespace ruche::platform

@@ -1,0 +1,24 @@
+#include <gtest/gtest.h>
+
+#include "platform/rate_limit.hpp"
+
+namespace ruche::platform {
+namespace {
+
+TEST(RateLimiter, AllowsABurstThenTheRate) {
+  ManualClock clock;
+  RateLimiter rl(clock, 10, 5);
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(rl.allow("alice"));
+  EXPECT_FALSE(rl.allow("alice"));
+  EXPECT_EQ(rl.retry_after_ms("alice"), 100);
+  EXPECT_TRUE(rl.allow("bob"));  // one user's flood does not touch another
+  clock.advance_ms(100);
+  EXPECT_TRUE(rl.allow("alice"));
+  EXPECT_FALSE(rl.allow("alice"));
+  clock.advance_ms(10'000);
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(rl.allow("alice"));  // capped at the burst
+  EXPECT_FALSE(rl.allow("alice"));
+}
+
+}  // namespace
+}  // namespace ruche::platform
