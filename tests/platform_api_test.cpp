@@ -167,6 +167,40 @@ TEST(Platform, AppTokensWorkAndAreRevokedOneByOne) {
   EXPECT_EQ(s.call("GET", "/api/v1/me", tok2).status, 200);
 }
 
+TEST(Platform, HttpBasicForDavClients) {
+  TestServer s({}, [](platform::Api& api) {
+    api.add_user("PROPFIND", "/dav/probe",
+                 [](http::Request&, const platform::Caller& c) -> Result<http::Response> {
+                   return http::json_response(207, "{\"user\":\"" + c.email + "\"}");
+                 },
+                 platform::ApiOptions{.basic_auth = true});
+  });
+  Account a = s.user("Alice");
+  auto basic = [](std::string_view user, std::string_view secret) {
+    return Headers{{"Authorization", "Basic " + crypto::base64_encode(std::string(user) + ":" + std::string(secret))}};
+  };
+  auto none = s.call("PROPFIND", "/dav/probe");
+  EXPECT_EQ(none.status, 401);
+  EXPECT_NE(none.raw.header("WWW-Authenticate").value_or("").find("Basic"), std::string::npos);
+  EXPECT_EQ(s.call("PROPFIND", "/dav/probe", {}, std::nullopt, basic(a.email, a.password)).status, 207);
+  EXPECT_EQ(s.call("PROPFIND", "/dav/probe", {}, std::nullopt, basic(a.email, "wrong-password!!")).status, 401);
+  auto tok = s.call("POST", "/api/v1/me/app-tokens", a.token, body(json::object{{"name", "davfs"}}));
+  std::string app(tok.body.at("token").as_string());
+  EXPECT_EQ(s.call("PROPFIND", "/dav/probe", {}, std::nullopt, basic(a.email, app)).status, 207);
+  Account b = s.user("Bob");
+  EXPECT_EQ(s.call("PROPFIND", "/dav/probe", {}, std::nullopt, basic(b.email, app)).status, 401);  // not Bob's token
+  // With a second factor, the password alone is not enough: app tokens only.
+  auto begin = s.call("POST", "/api/v1/me/totp/begin", a.token);
+  std::string secret = *crypto::base32_decode(begin.body.at("secret").as_string());
+  ASSERT_EQ(s.call("POST", "/api/v1/me/totp/confirm", a.token,
+                   body(json::object{{"code", crypto::totp_code(secret, s.clock().now_ms() / 1000)}})).status, 200);
+  s.clock().advance_ms(61'000);  // past the cache of checked passwords
+  auto r = s.call("PROPFIND", "/dav/probe", {}, std::nullopt, basic(a.email, a.password));
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.error_code(), "app_token_required");
+  EXPECT_EQ(s.call("PROPFIND", "/dav/probe", {}, std::nullopt, basic(a.email, app)).status, 207);
+}
+
 TEST(Platform, PasswordChangeEndsOtherSessions) {
   TestServer s;
   Account a = s.user("Alice");

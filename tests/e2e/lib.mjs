@@ -1,6 +1,7 @@
 // Helpers for the browser end-to-end tests: the browser, contexts that
 // collect console errors, sign-in, screenshots, axe-core.
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { appendFileSync, openSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -117,3 +118,44 @@ export const LOGO_PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAFklEQVR4nGPIkp5FEmIY1TCqYfhqAABkyR8QyrpgmgAAAABJRU5ErkJggg==',
   'base64',
 );
+
+/**
+ * Stops the server (SIGTERM) and returns a function that starts it again on
+ * the same address with the same data. run.sh stops whichever is running at
+ * the end (pid file).
+ */
+export async function stopServer() {
+  const pidfile = must('RUCHE_E2E_PIDFILE');
+  const pid = Number(readFileSync(pidfile, 'utf8'));
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return async function startServer() {
+    const listen = new URL(env.url).host;
+    const log = openSync(must('RUCHE_E2E_LOG'), 'a');
+    const outPath = `${pidfile}.stdout`;
+    const out = openSync(outPath, 'w');
+    const child = spawn(
+      must('RUCHE_E2E_BIN'),
+      ['serve', '--data', must('RUCHE_E2E_DATA'), '--listen', listen],
+      {
+        detached: true,
+        stdio: ['ignore', out, log],
+      },
+    );
+    child.unref();
+    writeFileSync(pidfile, String(child.pid));
+    for (let i = 0; i < 150; i++) {
+      if (readFileSync(outPath, 'utf8').includes('listening on')) return;
+      if (child.exitCode !== null) throw new Error(`the server exited: ${child.exitCode}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('the server did not restart');
+  };
+}

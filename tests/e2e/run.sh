@@ -25,8 +25,12 @@ CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 [[ -x "$CHROMIUM" ]] || { echo "e2e: $CHROMIUM not found (apt-get install chromium)" >&2; exit 2; }
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ruche-e2e.XXXXXX")
+PIDFILE="$TMP/server.pid"
 SERVER_PID=""
 cleanup() {
+  # The tests may restart the server (same data, same port): the pid file
+  # names the one running now.
+  [[ -f "$PIDFILE" ]] && SERVER_PID=$(cat "$PIDFILE")
   if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
     kill -TERM "$SERVER_PID" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
@@ -45,9 +49,10 @@ export RUCHE_E2E_ADMIN_PASSWORD="Ornithorynque-Bleu-47"
 echo "$RUCHE_E2E_ADMIN_PASSWORD" | "$BIN" user add --data "$TMP/data" \
   --email "$RUCHE_E2E_ADMIN_EMAIL" --name "$RUCHE_E2E_ADMIN_NAME" --admin >/dev/null
 
-RUCHE_PASSWORD_MEMORY_KIB=19456 RUCHE_PASSWORD_ITERATIONS=2 RUCHE_WEB_ROOT="$DIST" \
-  "$BIN" serve --data "$TMP/data" --listen 127.0.0.1:0 >"$TMP/stdout" 2>"$TMP/stderr" &
+export RUCHE_PASSWORD_MEMORY_KIB=19456 RUCHE_PASSWORD_ITERATIONS=2 RUCHE_WEB_ROOT="$DIST"
+"$BIN" serve --data "$TMP/data" --listen 127.0.0.1:0 >"$TMP/stdout" 2>"$TMP/stderr" &
 SERVER_PID=$!
+echo "$SERVER_PID" >"$PIDFILE"
 
 URL=""
 for _ in $(seq 1 150); do
@@ -60,6 +65,7 @@ done
 echo "e2e: server at $URL"
 
 export RUCHE_E2E_URL="$URL" RUCHE_E2E_OUT="$OUT" RUCHE_E2E_CHROMIUM="$CHROMIUM" RUCHE_E2E_REPO="$REPO"
+export RUCHE_E2E_BIN="$BIN" RUCHE_E2E_DATA="$TMP/data" RUCHE_E2E_PIDFILE="$PIDFILE" RUCHE_E2E_LOG="$TMP/stderr"
 status=0
 node "$REPO/tests/e2e/bundle-size.mjs" "$DIST" || status=1
 node --test --test-concurrency=1 "$REPO/tests/e2e/web.test.mjs" || status=1

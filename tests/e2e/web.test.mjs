@@ -5,7 +5,17 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { LOGO_PNG, axe, env, launch, metric, newContext, shot, signIn } from './lib.mjs';
+import {
+  LOGO_PNG,
+  axe,
+  env,
+  launch,
+  metric,
+  newContext,
+  shot,
+  signIn,
+  stopServer,
+} from './lib.mjs';
 
 const WS = 'Projet Hermès';
 const OTHER_WS = 'Direction générale';
@@ -58,6 +68,11 @@ async function apiFetch(page, method, path, body) {
     },
     { method, path, body },
   );
+}
+
+async function guestId() {
+  const members = await apiFetch(adminPage, 'GET', `/workspaces/${workspaceId}/members`);
+  return members.body.find((m) => m.email === GUEST.email).user_id;
 }
 
 function totp(secretBase32, at = Date.now()) {
@@ -243,6 +258,45 @@ test('the owner changes a member’s module rights and the member’s view follo
   assertNoConsoleErrors(admin, 'admin');
 });
 
+test('after the server restarts, the live connection comes back and catches up', async () => {
+  // The member looks at the workspace home (chat is off for them).
+  await guestPage.goto(`${env.url}/w/${workspaceId}`);
+  await guestPage.locator('.module-grid').getByText('Fichiers').waitFor();
+  assert.equal(await guestPage.locator('.module-grid').getByText('Discussion').count(), 0);
+
+  const startServer = await stopServer();
+  const banner = guestPage.getByTestId('reconnecting');
+  await banner.waitFor();
+  assert.match(await banner.textContent(), /reconnexion/);
+  await shot(guestPage, '12-reconnecting');
+  await startServer();
+
+  // Written before the member's connection is back (it waits with backoff):
+  // the resume must bring it.
+  const r = await apiFetch(
+    adminPage,
+    'PATCH',
+    `/workspaces/${workspaceId}/members/${await guestId()}`,
+    {
+      rights: { chat: 'write' },
+    },
+  );
+  assert.equal(r.status, 200);
+  await banner.waitFor({ state: 'detached', timeout: 20_000 });
+  await guestPage.locator('.module-grid').getByText('Discussion').waitFor({ timeout: 15_000 });
+  await guestPage.locator('.sidebar').getByText('Discussion').waitFor();
+  for (const ctx of [guest, admin]) {
+    ctx.errors = ctx.errors.filter(
+      (e) =>
+        !/ERR_CONNECTION_REFUSED|WebSocket connection to|ERR_EMPTY_RESPONSE|ERR_CONNECTION_RESET/.test(
+          e,
+        ),
+    );
+  }
+  assertNoConsoleErrors(guest, 'guest');
+  assertNoConsoleErrors(admin, 'admin');
+});
+
 test('a branding change is visible on the login page', async () => {
   await adminPage.goto(`${env.url}/admin#branding`);
   await adminPage.getByRole('tab', { name: 'Identité visuelle', selected: true }).waitFor();
@@ -264,7 +318,7 @@ test('a branding change is visible on the login page', async () => {
   await adminPage.getByRole('button', { name: 'Enregistrer' }).click();
   await adminPage.getByText('Identité visuelle enregistrée').waitFor();
   await adminPage.locator('.topbar .brand__name', { hasText: BRAND.name }).waitFor();
-  await shot(adminPage, '12-admin-branding', adminPage.locator('#home-page'));
+  await shot(adminPage, '13-admin-branding', adminPage.locator('#home-page'));
 
   const ctx = await newContext(browser);
   const page = await ctx.newPage();
@@ -290,7 +344,7 @@ test('a branding change is visible on the login page', async () => {
   assert.equal(await home.locator('script, img').count(), 0);
   assert.equal(await home.getByText('piège').getAttribute('href'), null);
   assert.equal(await page.evaluate(() => window.pwned), undefined);
-  await shot(page, '13-login-branded');
+  await shot(page, '14-login-branded');
 
   // Switch language on the login page; the choice survives a reload.
   await page.getByRole('button', { name: 'English' }).click();
@@ -299,7 +353,7 @@ test('a branding change is visible on the login page', async () => {
   await page.getByLabel('Email address').waitFor();
   await page.reload();
   await page.getByRole('heading', { name: `Sign in to ${BRAND.name}` }).waitFor();
-  await shot(page, '14-login-english');
+  await shot(page, '15-login-english');
   assertNoConsoleErrors(ctx, 'anonymous');
   await ctx.close();
   assertNoConsoleErrors(admin, 'admin');
@@ -314,7 +368,7 @@ test('a signed-in person switches language from the account menu', async () => {
   await adminPage.getByRole('heading', { name: 'Your workspaces' }).waitFor();
   const me = await apiFetch(adminPage, 'GET', '/me');
   assert.equal(me.body.locale, 'en');
-  await shot(adminPage, '15-home-english');
+  await shot(adminPage, '16-home-english');
   await adminPage.getByRole('button', { name: /Account menu/ }).click();
   await adminPage.getByRole('button', { name: 'Français' }).click();
   await adminPage.getByRole('heading', { name: 'Vos espaces de travail' }).waitFor();
@@ -359,14 +413,14 @@ test('two-factor enrolment with a local QR code, then sign-in with a recovery co
   assert.match(await qr.getAttribute('src'), /^data:image\/png;base64,/);
   await guestPage.getByText('Saisir la clé manuellement').click();
   const secret = (await guestPage.locator('.totp-enrol__secret').textContent()).trim();
-  await shot(guestPage, '16-totp-enrol');
+  await shot(guestPage, '17-totp-enrol');
   await guestPage.getByLabel('Code à 6 chiffres affiché par l’application').fill(totp(secret));
   await guestPage.getByRole('button', { name: 'Activer', exact: true }).click();
   const codes = guestPage.locator('.secret__codes code');
   await codes.first().waitFor();
   const recovery = (await codes.first().textContent()).trim();
   await guestPage.getByText('Activée', { exact: true }).waitFor();
-  await shot(guestPage, '17-recovery-codes');
+  await shot(guestPage, '18-recovery-codes');
 
   await guestPage.getByRole('button', { name: /Menu du compte/ }).click();
   await guestPage.getByRole('button', { name: 'Se déconnecter' }).click();
@@ -375,7 +429,7 @@ test('two-factor enrolment with a local QR code, then sign-in with a recovery co
   await guestPage.getByLabel('Mot de passe').fill(GUEST.password);
   await guestPage.getByRole('button', { name: 'Se connecter' }).click();
   await guestPage.getByLabel('Code de vérification').fill(recovery);
-  await shot(guestPage, '18-login-code');
+  await shot(guestPage, '19-login-code');
   await guestPage.getByRole('button', { name: 'Vérifier' }).click();
   await guestPage.getByRole('heading', { name: 'Vos espaces de travail' }).waitFor();
   forgetExpected(guest, 401); // the mfa_required answer

@@ -20,7 +20,8 @@ std::string Reply::error_code() const {
 
 std::string body(const json::object& obj) { return json::serialize(obj); }
 
-TestServer::TestServer(std::function<void(app::Config&)> tweak) {
+TestServer::TestServer(std::function<void(app::Config&)> tweak,
+                       std::function<void(platform::Api&)> routes) {
   char tmpl[] = "/tmp/ruche-test-XXXXXX";
   if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
   data_dir_ = tmpl;
@@ -49,6 +50,7 @@ TestServer::TestServer(std::function<void(app::Config&)> tweak) {
   auto inst = app::Instance::create(c, clock_);
   if (!inst) throw std::runtime_error("instance: " + inst.error().message);
   instance_ = std::move(*inst);
+  if (routes) routes(instance_->api());
   if (auto r = instance_->listen(); !r) throw std::runtime_error(r.error().message);
   thread_ = std::thread([this] { instance_->run(false); });
 }

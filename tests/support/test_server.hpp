@@ -16,6 +16,7 @@
 #include "base/json.hpp"
 #include "core/db/testing.hpp"
 #include "core/http/client.hpp"
+#include "platform/api.hpp"
 #include "platform/platform.hpp"
 
 namespace ruche::testing {
@@ -41,7 +42,9 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 
 class TestServer {
  public:
-  explicit TestServer(std::function<void(app::Config&)> tweak = {});
+  // `routes` may declare extra routes (as a module would) before listening.
+  explicit TestServer(std::function<void(app::Config&)> tweak = {},
+                      std::function<void(platform::Api&)> routes = {});
   ~TestServer();
 
   std::uint16_t port() const { return instance_->port(); }
