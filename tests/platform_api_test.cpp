@@ -102,6 +102,11 @@ TEST(Platform, CookieWritesNeedTheCsrfTokenAndSameOrigin) {
               {"Sec-Fetch-Site", "same-origin"}});
   EXPECT_EQ(r.status, 201) << r.raw.body;
   EXPECT_EQ(s.call("GET", "/api/v1/me", {}, std::nullopt, {{"Cookie", a.cookie}}).status, 200);
+  // A new tab finds the CSRF token of its cookie session.
+  auto sess = s.call("GET", "/api/v1/auth/session", {}, std::nullopt, {{"Cookie", a.cookie}});
+  ASSERT_EQ(sess.status, 200);
+  EXPECT_EQ(sess.body.at("csrf_token").as_string(), a.csrf);
+  EXPECT_EQ(s.call("GET", "/api/v1/auth/session", a.token).body.at("csrf_token").as_string(), "");
 }
 
 TEST(Platform, TotpSecondFactorWithSingleUseCodes) {

@@ -173,6 +173,23 @@ void register_platform_routes(Api& api, EventHub& hub) {
                  return r;
                });
 
+  // The CSRF token of the caller's web session, for a tab opened after the
+  // login (the cookie is HttpOnly; another site cannot read this answer).
+  api.add_user("GET", "/api/v1/auth/session",
+               [&p](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                 RUCHE_TRY(User u, p.accounts.get(caller.user_id));
+                 json::object o;
+                 o["user"] = user_json(u);
+                 o["csrf_header"] = kCsrfHeader;
+                 o["csrf_token"] = "";
+                 if (caller.via_cookie) {
+                   RUCHE_TRY(auto csrf, p.sessions.csrf_token(caller.session_id));
+                   o["csrf_token"] = csrf;
+                 }
+                 (void)req;
+                 return json_reply(o);
+               });
+
   // ---- the caller ------------------------------------------------------------
   api.add_user("GET", "/api/v1/me",
                [&p](http::Request&, const Caller& caller) -> Result<http::Response> {

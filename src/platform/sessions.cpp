@@ -158,6 +158,14 @@ Result<std::vector<CredentialInfo>> Sessions::list(const UserId& user) {
   });
 }
 
+Result<std::string> Sessions::csrf_token(const SessionId& id) {
+  return db_.read([&](db::Conn& c) -> Result<std::string> {
+    RUCHE_TRY(auto row, c.query_one("SELECT csrf_token FROM credentials WHERE id = $1", {id}));
+    if (!row) return fail(Errc::not_found, "no such session");
+    return row->text(0);
+  });
+}
+
 void Sessions::forget_user(const UserId& user) {
   std::lock_guard lock(mu_);
   std::erase_if(cache_, [&](const auto& kv) { return kv.second.resolved.caller.user_id == user; });

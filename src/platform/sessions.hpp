@@ -74,6 +74,8 @@ class Sessions {
   // the answer needs the database.
   std::optional<Resolved> resolve_cached(std::string_view token);
 
+  // The CSRF token of a web session ("" for app tokens).
+  Result<std::string> csrf_token(const SessionId& id);
   // Sessions and app tokens of a user that are still valid.
   Result<std::vector<CredentialInfo>> list(const UserId& user);
   // Revokes one credential of `user`. Errors: not_found.

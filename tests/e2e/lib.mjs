@@ -1,7 +1,16 @@
 // Helpers for the browser end-to-end tests: the browser, contexts that
 // collect console errors, sign-in, screenshots, axe-core.
 import { spawn } from 'node:child_process';
-import { appendFileSync, openSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -158,4 +167,45 @@ export async function stopServer() {
     }
     throw new Error('the server did not restart');
   };
+}
+
+/**
+ * A second, empty server (no account yet) for the first-run setup. Returns
+ * its URL, the one-time setup link it printed, and stop().
+ */
+export async function freshServer() {
+  const dir = mkdtempSync(join(tmpdir(), 'ruche-e2e-setup.'));
+  const outPath = join(dir, 'stdout');
+  const out = openSync(outPath, 'w');
+  const child = spawn(
+    must('RUCHE_E2E_BIN'),
+    ['serve', '--data', join(dir, 'data'), '--listen', '127.0.0.1:0'],
+    {
+      stdio: ['ignore', out, 'ignore'],
+    },
+  );
+  const stop = () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+  };
+  process.on('exit', stop);
+  for (let i = 0; i < 150; i++) {
+    const text = readFileSync(outPath, 'utf8');
+    const url = /listening on (http:\/\/\S+)/.exec(text)?.[1];
+    const link = /(http:\/\/\S+\/setup\?token=\S+)/.exec(text)?.[1];
+    if (url && link) {
+      return {
+        url,
+        link,
+        stop: async () => {
+          stop();
+          await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    }
+    if (child.exitCode !== null) throw new Error(`the setup server exited: ${child.exitCode}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  stop();
+  throw new Error('the setup server did not print its setup link');
 }

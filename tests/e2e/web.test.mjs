@@ -9,6 +9,7 @@ import {
   LOGO_PNG,
   axe,
   env,
+  freshServer,
   launch,
   metric,
   newContext,
@@ -140,14 +141,17 @@ test('an admin signs in and creates a workspace with modules', async () => {
 
   // A change made elsewhere (another tab, here the API) reaches the sidebar live.
   const renamed = `${WS} (pilote)`;
-  let r = await apiFetch(adminPage, 'PATCH', `/workspaces/${workspaceId}`, { name: renamed });
-  assert.equal(r.status, 200);
-  await adminPage.locator('.sidebar').getByText(renamed).waitFor();
-  r = await apiFetch(adminPage, 'PATCH', `/workspaces/${workspaceId}`, { name: WS });
+  try {
+    const r = await apiFetch(adminPage, 'PATCH', `/workspaces/${workspaceId}`, { name: renamed });
+    assert.equal(r.status, 200);
+    await adminPage.locator('.sidebar').getByText(renamed).waitFor();
+  } finally {
+    await apiFetch(adminPage, 'PATCH', `/workspaces/${workspaceId}`, { name: WS });
+  }
   await adminPage.locator('.sidebar .ws-item__name', { hasText: /^Projet Hermès$/ }).waitFor();
 
   // A second workspace, which the guest must never see.
-  r = await apiFetch(adminPage, 'POST', '/workspaces', { name: OTHER_WS, modules: ['chat'] });
+  const r = await apiFetch(adminPage, 'POST', '/workspaces', { name: OTHER_WS, modules: ['chat'] });
   assert.equal(r.status, 201);
   otherId = r.body.id;
   await adminPage.reload();
@@ -434,6 +438,53 @@ test('two-factor enrolment with a local QR code, then sign-in with a recovery co
   await guestPage.getByRole('heading', { name: 'Vos espaces de travail' }).waitFor();
   forgetExpected(guest, 401); // the mfa_required answer
   assertNoConsoleErrors(guest, 'guest');
+});
+
+test('first run: the one-time setup link creates the first administrator', async () => {
+  const server = await freshServer();
+  const ctx = await newContext(browser);
+  try {
+    const page = await ctx.newPage();
+    await page.goto(server.link);
+    await page.getByRole('heading', { name: 'Premier administrateur' }).waitFor();
+    await page.getByLabel('Nom complet').fill('Grace Hopper');
+    await page.getByLabel('Adresse e-mail').fill('grace@ruche.test');
+    await page.getByLabel('Nouveau mot de passe').fill('Ornithorynque-Vert-1906');
+    await shot(page, '20-setup');
+    await page.getByRole('button', { name: 'Créer le compte administrateur' }).click();
+    await page.getByRole('heading', { name: 'Administration' }).waitFor();
+    await page.getByRole('tab', { name: 'Utilisateurs', selected: true }).waitFor();
+    await page.locator('tr[data-user="grace@ruche.test"]').waitFor();
+    await page.goto(server.link);
+    await page.getByText('L’installation est déjà terminée').waitFor();
+    assertNoConsoleErrors(ctx, 'setup');
+  } finally {
+    await ctx.close();
+    await server.stop();
+  }
+});
+
+test('on a phone-sized screen the navigation folds into a menu', async () => {
+  const ctx = await newContext(browser, {
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
+  const page = await ctx.newPage();
+  await signIn(page, env.admin.email, env.admin.password);
+  await page.getByRole('heading', { name: 'Vos espaces de travail' }).waitFor();
+  const sidebar = page.locator('.sidebar');
+  assert.equal(await sidebar.isVisible(), false);
+  await page.getByRole('button', { name: 'Afficher ou masquer la navigation' }).click();
+  await sidebar.getByText(WS).waitFor();
+  await page.waitForTimeout(300); // the slide-in transition
+  await shot(page, '21-mobile-menu');
+  await sidebar.getByText(WS).click();
+  await page.getByRole('heading', { name: WS }).waitFor();
+  assert.equal(await sidebar.isVisible(), false);
+  await shot(page, '22-mobile-workspace');
+  assertNoConsoleErrors(ctx, 'mobile');
+  await ctx.close();
 });
 
 test('no console errors in any context', () => {
