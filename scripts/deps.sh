@@ -13,7 +13,7 @@ BUILD_PKGS=(
   libgtest-dev libgmock-dev
 )
 TEST_PKGS=(
-  postgresql-15 python3-aiosmtpd curl
+  postgresql-15 python3-aiosmtpd curl chromium
 )
 BENCH_PKGS=(
   wrk nginx-light util-linux procps

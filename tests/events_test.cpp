@@ -151,6 +151,33 @@ TEST(Events, NewMembershipsAreFollowedLive) {
   EXPECT_EQ(e.at("data").at("name").as_string(), "Now Bob sees");
 }
 
+TEST(Events, WorkspacesCreatedElsewhereAreFollowedLive) {
+  TestServer s;
+  Account a = s.user("Alice");
+  auto c = connect(s, a);
+  ASSERT_FALSE(until(*c, "hello").is_null());
+  std::string ws = s.workspace(a, "From another tab");
+  json::value created = until(*c, "workspace.created");
+  ASSERT_FALSE(created.is_null());
+  EXPECT_EQ(created.at("workspace_id").as_string(), ws);
+  EXPECT_FALSE(created.at("data").as_object().contains("role"));
+  EXPECT_TRUE(created.as_object().contains("at"));
+  rename(s, a, ws, "Renamed");
+  json::value e = until(*c, "workspace.updated");
+  ASSERT_FALSE(e.is_null());
+  EXPECT_EQ(e.at("data").at("name").as_string(), "Renamed");
+}
+
+TEST(Events, BrandingChangesReachEveryClient) {
+  TestServer s;
+  Account admin = s.user("Root", platform::InstanceRole::admin), b = s.user("Bob");
+  auto c = connect(s, b);
+  ASSERT_FALSE(until(*c, "hello").is_null());
+  ASSERT_EQ(s.call("PATCH", "/api/v1/admin/settings", admin.token,
+                   body(json::object{{"instance_name", "Ruche Ministère"}})).status, 200);
+  EXPECT_FALSE(until(*c, "settings.updated").is_null());
+}
+
 TEST(Events, AudienceRestrictedEventsReachOnlyTheirAudience) {
   TestServer s;
   Account a = s.user("Alice"), b = s.user("Bob");

@@ -138,7 +138,16 @@ std::string Instance::url() const {
          std::to_string(port());
 }
 
-Result<void> Instance::listen() { return parts_->server->listen(); }
+Result<void> Instance::listen() {
+  RUCHE_CHECK(parts_->server->listen());
+  if (parts_->config.port == 0 && parts_->config.public_url_derived) {
+    // Links in invitations must carry the port actually bound.
+    parts_->config.public_url = url();
+    parts_->platform->config.public_url = url();
+    parts_->platform->invitations.set_public_url(url());
+  }
+  return {};
+}
 
 std::optional<std::string> Instance::setup_link() {
   return parts_->setup->start_if_needed(parts_->config.port == 0 ? url() : parts_->config.public_url);

@@ -205,6 +205,7 @@ Result<void> finish(Config& c, const std::string& exe_path) {
   if (c.invitation_days < 1 || c.invitation_days > 90)
     return fail(Errc::invalid, "security.invitation_days must be 1..90");
   if (c.public_url.empty()) {
+    c.public_url_derived = true;
     std::string host = c.host == "0.0.0.0" || c.host == "::" ? "127.0.0.1" : c.host;
     if (host.find(':') != std::string::npos) host = "[" + host + "]";
     c.public_url = "http://" + host + ":" + std::to_string(c.port);

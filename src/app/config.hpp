@@ -16,6 +16,7 @@ struct Config {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
   std::string public_url;              // default: http://HOST:PORT
+  bool public_url_derived = false;     // set by finish() when public_url was not given
   int io_threads = 0;                  // 0: one per core
   int workers = 32;
   std::string web_root;                // default: web/dist next to the binary's project

@@ -171,6 +171,11 @@ class EventHub::Connection final : public http::WebSocketHandler,
     if (ws_) ws_->close(code, reason);
   }
 
+  void send(std::shared_ptr<const std::string> frame) {
+    std::lock_guard lock(mu_);
+    send_locked(std::move(frame));
+  }
+
  private:
   struct Follow {
     WorkspaceAccess access;
@@ -192,10 +197,6 @@ class EventHub::Connection final : public http::WebSocketHandler,
     return true;
   }
 
-  void send(std::shared_ptr<const std::string> frame) {
-    std::lock_guard lock(mu_);
-    send_locked(std::move(frame));
-  }
   void send_locked(std::shared_ptr<const std::string> frame) {
     if (ws_ && !closed_) ws_->send(std::move(frame));
   }
@@ -584,10 +585,21 @@ void EventHub::dispatch(const bus::Event& e) {
     } else if (e.type == "workspace.deleted") {
       std::string ws = string_field(data, "workspace_id");
       for (auto& c : collect(by_workspace_, ws)) c->workspace_deleted(ws);
+    } else if (e.type == "settings.updated") {
+      // Branding changed: every open client reloads it.
+      std::vector<std::shared_ptr<Connection>> all;
+      {
+        std::lock_guard lock(mu_);
+        for (const auto& [user, list] : by_user_)
+          for (const auto& w : list)
+            if (auto c = w.lock()) all.push_back(std::move(c));
+      }
+      auto frame = frame_of("settings.updated", "", json::object{});
+      for (auto& c : all) c->send(frame);
     }
     return;
   }
-  if (e.type == "member.added") {
+  if (e.type == "member.added" || e.type == "workspace.created") {
     for (auto& c : collect(by_user_, string_field(data, "user_id")))
       c->follow_new(e.workspace_id, e.seq - 1);
   }

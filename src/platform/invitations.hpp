@@ -85,6 +85,9 @@ class Invitations {
   Result<std::vector<Invitation>> list(const Caller& caller, const WorkspaceId& ws);
   Result<void> revoke(const Caller& caller, const WorkspaceId& ws, const InvitationId& id);
 
+  // The base of invitation links (set before serving when the port was 0).
+  void set_public_url(std::string url) { config_.public_url = std::move(url); }
+
   // Errors: not_found for unknown tokens; gone for used, revoked or expired.
   Result<InvitationPreview> preview(std::string_view token);
   // A new external person: creates a guest account with the invitation's

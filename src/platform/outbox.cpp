@@ -96,6 +96,16 @@ std::string event_frame(const bus::Event& e) {
   log::append_json_escaped(out, e.workspace_id);
   out += "\",\"seq\":";
   out += std::to_string(e.seq);
+  if (!e.module.empty()) {
+    out += ",\"module\":\"";
+    log::append_json_escaped(out, e.module);
+    out += '"';
+  }
+  if (e.created_at_ms) {
+    out += ",\"at\":\"";
+    out += format_iso8601(e.created_at_ms);
+    out += '"';
+  }
   out += ",\"data\":";
   out += e.data.empty() ? "{}" : e.data;
   out += '}';

@@ -52,7 +52,8 @@ class Outbox {
 };
 
 // Serializes an event as the frame clients receive:
-// {"type":...,"workspace_id":...,"seq":N,"data":{...}}.
+// {"type":...,"workspace_id":...,"seq":N,"module":...,"at":"ISO 8601","data":{...}}
+// ("module" only for module events, "at" when known).
 std::string event_frame(const bus::Event& e);
 
 }  // namespace ruche::platform

@@ -49,7 +49,7 @@ class Platform {
   const Clock& clock;
   WorkerPool& workers;
   const ModuleRegistry& registry;
-  const PlatformConfig config;
+  PlatformConfig config;  // public_url may be set once the port is known, before serving
 
   AuditLog audit;
   Outbox outbox;

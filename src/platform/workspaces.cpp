@@ -46,6 +46,17 @@ json::object to_json(const Workspace& w) {
   return o;
 }
 
+namespace {
+// What workspace events carry: the workspace as every member sees it (no
+// caller-specific role, no sequence number: the frame has it).
+json::object event_json(const Workspace& w) {
+  json::object o = to_json(w);
+  o.erase("role");
+  o.erase("seq");
+  return o;
+}
+}  // namespace
+
 json::object to_json(const Member& m) {
   json::object o;
   o["user_id"] = m.user_id.str();
@@ -83,7 +94,6 @@ void Workspaces::invalidate(const bus::Event& e) {
   std::lock_guard lock(cache_mu_);
   ++generation_;
   if (!user.empty()) lists_.erase(user);
-  if (e.type == "workspace.created") return;  // only its creator, who has no cached entry for it
   auto it = users_of_.find(ws);
   if (it == users_of_.end()) return;
   for (const auto& u : it->second) lists_.erase(u);
@@ -209,7 +219,9 @@ Result<Workspace> Workspaces::create(const Caller& caller, std::string_view name
     e.workspace_id = id.str();
     e.object = id.str();
     RUCHE_CHECK(audit_.append(c, e));
-    RUCHE_TRY(w.seq, outbox_.append(c, id, "workspace.created", "", to_json(w)));
+    json::object data = event_json(w);
+    data["user_id"] = caller.user_id.str();  // the creator, its first member
+    RUCHE_TRY(w.seq, outbox_.append(c, id, "workspace.created", "", data));
     return w;
   });
 }
@@ -310,7 +322,7 @@ Result<Workspace> Workspaces::update(const Caller& caller, const WorkspaceId& ws
     }
     RUCHE_CHECK(audit_.append(c, e));
     RUCHE_TRY(Workspace w, load(c, ws, a.role));
-    RUCHE_TRY(w.seq, outbox_.append(c, ws, "workspace.updated", "", to_json(w)));
+    RUCHE_TRY(w.seq, outbox_.append(c, ws, "workspace.updated", "", event_json(w)));
     return w;
   });
 }
@@ -329,7 +341,7 @@ Result<Workspace> Workspaces::set_archived(const Caller& caller, const Workspace
     e.object = ws.str();
     RUCHE_CHECK(audit_.append(c, e));
     RUCHE_TRY(Workspace w, load(c, ws, a.role));
-    RUCHE_TRY(w.seq, outbox_.append(c, ws, "workspace.updated", "", to_json(w)));
+    RUCHE_TRY(w.seq, outbox_.append(c, ws, "workspace.updated", "", event_json(w)));
     return w;
   });
 }

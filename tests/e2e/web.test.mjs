@@ -379,6 +379,30 @@ test('a signed-in person switches language from the account menu', async () => {
   assertNoConsoleErrors(admin, 'admin');
 });
 
+test('a new tab keeps the session: from an open tab, or from the server', async (t) => {
+  // Another tab of the same browser hands over the CSRF token.
+  const tab = await admin.newPage();
+  await tab.goto(`${env.url}/w/${workspaceId}`);
+  await tab.getByRole('heading', { name: WS }).waitFor();
+  await tab.close();
+
+  const probe = await fetch(`${env.url}/api/v1/auth/session`);
+  if (probe.status === 404) {
+    t.diagnostic('GET /api/v1/auth/session is missing: the no-other-tab case is skipped');
+    return;
+  }
+  // No tab left: the server hands over the token of the cookie session.
+  for (const p of admin.pages()) await p.close();
+  adminPage = await admin.newPage();
+  await adminPage.goto(`${env.url}/w/${workspaceId}/settings`);
+  await adminPage.getByRole('heading', { name: 'Paramètres de l’espace' }).waitFor();
+  const r = await apiFetch(adminPage, 'PATCH', `/workspaces/${workspaceId}`, {
+    description: 'Refonte du portail des démarches en ligne.',
+  });
+  assert.equal(r.status, 200);
+  assertNoConsoleErrors(admin, 'admin');
+});
+
 test('axe-core finds no critical or serious violation on login, home and settings', async () => {
   // axe is injected inline: only this context bypasses the CSP.
   const ctx = await newContext(browser, { bypassCSP: true });

@@ -46,7 +46,6 @@ TestServer::TestServer(std::function<void(app::Config&)> tweak,
   }
   if (tweak) tweak(c);
   if (auto r = app::finish(c, "/proc/self/exe"); !r) throw std::runtime_error(r.error().message);
-  c.public_url = "http://ruche.test";
   auto inst = app::Instance::create(c, clock_);
   if (!inst) throw std::runtime_error("instance: " + inst.error().message);
   instance_ = std::move(*inst);

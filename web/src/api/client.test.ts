@@ -1,0 +1,123 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ApiError, createApi, isApiError, memoryCsrfStore } from './client';
+
+type Call = { url: string; init: RequestInit };
+
+function fakeFetch(responses: (Response | Error)[]) {
+  const calls: Call[] = [];
+  const fn = vi.fn(async (url: RequestInfo | URL, init?: RequestInit) => {
+    calls.push({ url: String(url), init: init ?? {} });
+    const next = responses.shift();
+    if (!next) throw new Error('no more responses');
+    if (next instanceof Error) throw next;
+    return next;
+  });
+  return { fetch: fn as unknown as typeof fetch, calls };
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  });
+
+describe('api client', () => {
+  it('sends the cookie and no CSRF header on reads', async () => {
+    const csrf = memoryCsrfStore();
+    csrf.set({ header: 'X-CSRF-Token', token: 'tok' });
+    const f = fakeFetch([json(200, [])]);
+    const api = createApi({ csrf, fetch: f.fetch });
+    await api.workspaces.list();
+    expect(f.calls[0]?.url).toBe('/api/v1/workspaces');
+    expect(f.calls[0]?.init.credentials).toBe('same-origin');
+    expect(f.calls[0]?.init.method).toBe('GET');
+    expect((f.calls[0]?.init.headers as Record<string, string>)['X-CSRF-Token']).toBeUndefined();
+  });
+
+  it('sends the CSRF token, under the header the login named, on writes', async () => {
+    const csrf = memoryCsrfStore();
+    csrf.set({ header: 'X-Other', token: 'tok' });
+    const f = fakeFetch([json(201, { id: 'w1', name: 'A', modules: ['chat'] })]);
+    const api = createApi({ csrf, fetch: f.fetch });
+    const w = await api.workspaces.create({ name: 'A', modules: ['chat'] });
+    expect(w.id).toBe('w1');
+    const headers = f.calls[0]?.init.headers as Record<string, string>;
+    expect(headers['X-Other']).toBe('tok');
+    expect(headers['Content-Type']).toBe('application/json');
+    expect(JSON.parse(String(f.calls[0]?.init.body))).toEqual({ name: 'A', modules: ['chat'] });
+  });
+
+  it('encodes path segments', async () => {
+    const f = fakeFetch([json(200, {})]);
+    const api = createApi({ csrf: memoryCsrfStore(), fetch: f.fetch });
+    await api.invitations.preview('a/b?c');
+    expect(f.calls[0]?.url).toBe('/api/v1/invitations/a%2Fb%3Fc');
+  });
+
+  it('turns error bodies into ApiError with code, message and Retry-After', async () => {
+    const f = fakeFetch([
+      json(
+        429,
+        { error: { code: 'throttled', message: 'too many failed logins; retry later' } },
+        { 'Retry-After': '30' },
+      ),
+    ]);
+    const api = createApi({ csrf: memoryCsrfStore(), fetch: f.fetch });
+    const err = await api.auth.login({ email: 'a@b.c', password: 'x' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(isApiError(err, 'throttled')).toBe(true);
+    expect((err as ApiError).status).toBe(429);
+    expect((err as ApiError).retryAfter).toBe(30);
+  });
+
+  it('reports an ended session on 401, except where 401 is an answer (login)', async () => {
+    const onUnauthorized = vi.fn();
+    const f = fakeFetch([
+      json(401, { error: { code: 'mfa_required', message: 'enter the code' } }),
+      json(401, { error: { code: 'invalid_token', message: 'session expired' } }),
+    ]);
+    const api = createApi({ csrf: memoryCsrfStore(), fetch: f.fetch, onUnauthorized });
+    const login = await api.auth.login({ email: 'a@b.c', password: 'x' }).catch((e: unknown) => e);
+    expect(isApiError(login, 'mfa_required')).toBe(true);
+    expect(onUnauthorized).not.toHaveBeenCalled();
+    await expect(api.workspaces.list()).rejects.toMatchObject({
+      status: 401,
+      code: 'invalid_token',
+    });
+    expect(onUnauthorized).toHaveBeenCalledTimes(1);
+  });
+
+  it('maps network failures to status 0 / network, and 204 to undefined', async () => {
+    const f = fakeFetch([new TypeError('Failed to fetch'), new Response(null, { status: 204 })]);
+    const api = createApi({ csrf: memoryCsrfStore(), fetch: f.fetch });
+    await expect(api.me.get()).rejects.toMatchObject({ status: 0, code: 'network' });
+    await expect(api.workspaces.remove('w1')).resolves.toBeUndefined();
+    expect(f.calls[1]?.init.method).toBe('DELETE');
+  });
+
+  it('keeps a generic code when the error body is not JSON', async () => {
+    const f = fakeFetch([
+      new Response('<html>bad gateway</html>', { status: 502, statusText: 'Bad Gateway' }),
+    ]);
+    const api = createApi({ csrf: memoryCsrfStore(), fetch: f.fetch });
+    await expect(api.me.get()).rejects.toMatchObject({ status: 502, code: 'http_502' });
+  });
+
+  it('sends member rights changes as the server expects', async () => {
+    const f = fakeFetch([json(200, { user_id: 'u1', rights: { chat: 'none' } })]);
+    const api = createApi({ csrf: memoryCsrfStore(), fetch: f.fetch });
+    await api.workspaces.changeMember('w1', 'u1', { rights: { chat: 'none' } });
+    expect(f.calls[0]?.url).toBe('/api/v1/workspaces/w1/members/u1');
+    expect(f.calls[0]?.init.method).toBe('PATCH');
+    expect(JSON.parse(String(f.calls[0]?.init.body))).toEqual({ rights: { chat: 'none' } });
+  });
+
+  it('accepts an invitation with an empty body when signed in', async () => {
+    const f = fakeFetch([json(200, { workspace_id: 'w1' }), json(200, { workspace_id: 'w1' })]);
+    const api = createApi({ csrf: memoryCsrfStore(), fetch: f.fetch });
+    await api.invitations.accept('tok');
+    expect(f.calls[0]?.init.body).toBe('{}');
+    await api.invitations.accept('tok', { name: 'N', password: 'p' });
+    expect(JSON.parse(String(f.calls[1]?.init.body))).toEqual({ name: 'N', password: 'p' });
+  });
+});

@@ -1,0 +1,246 @@
+// The one HTTP client of the web app. Every screen goes through `api`
+// (src/api/index.ts); tests build their own with a fake fetch.
+//
+// Authentication is the HttpOnly session cookie set by POST /auth/login
+// (credentials: 'same-origin'); writes carry the CSRF token that the login
+// answer gave, under the header it named.
+import type {
+  AcceptResponse,
+  AdminSettings,
+  AdminSettingsChange,
+  AuditEntry,
+  CreatedAppToken,
+  CreatedInvitation,
+  CredentialInfo,
+  DirectoryEntry,
+  EventFrame,
+  Invitation,
+  InvitationPreview,
+  InvitationRequest,
+  LoginResponse,
+  Me,
+  Member,
+  MemberChange,
+  PublicSettings,
+  SetupResponse,
+  TotpEnrollment,
+  User,
+  Workspace,
+} from './types';
+
+/** A failed request: the server's `{"error":{code,message}}`, or a network failure (status 0). */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  /** Seconds, from Retry-After (429). */
+  readonly retryAfter: number | undefined;
+
+  constructor(status: number, code: string, message: string, retryAfter?: number) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.retryAfter = retryAfter;
+  }
+}
+
+export function isApiError(e: unknown, code?: string): e is ApiError {
+  return e instanceof ApiError && (code === undefined || e.code === code);
+}
+
+/** Where the CSRF token of the current cookie session is kept. */
+export interface CsrfStore {
+  get(): { header: string; token: string } | null;
+  set(value: { header: string; token: string } | null): void;
+}
+
+export function memoryCsrfStore(): CsrfStore {
+  let v: { header: string; token: string } | null = null;
+  return {
+    get: () => v,
+    set: (x) => {
+      v = x;
+    },
+  };
+}
+
+export interface ApiOptions {
+  csrf: CsrfStore;
+  fetch?: typeof fetch;
+  /** Prefix of every path, '' for same origin. */
+  baseUrl?: string;
+  /** Called when an authenticated request answers 401: the session ended. */
+  onUnauthorized?: (e: ApiError) => void;
+}
+
+interface RequestOptions {
+  body?: unknown;
+  /** 401 is an expected answer (login, setup): do not report the session as ended. */
+  anonymous?: boolean;
+  signal?: AbortSignal;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+const seg = encodeURIComponent;
+
+export function createApi(options: ApiOptions) {
+  const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const base = options.baseUrl ?? '';
+
+  async function request<T>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    let body: string | undefined;
+    if (o.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(o.body);
+    }
+    const csrf = options.csrf.get();
+    if (!SAFE_METHODS.has(method) && csrf) headers[csrf.header] = csrf.token;
+
+    let res: Response;
+    try {
+      res = await doFetch(base + '/api/v1' + path, {
+        method,
+        headers,
+        body,
+        credentials: 'same-origin',
+        signal: o.signal,
+      });
+    } catch (e) {
+      if (e instanceof DOMException && e.name === 'AbortError') throw e;
+      throw new ApiError(0, 'network', e instanceof Error ? e.message : 'network error');
+    }
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    let parsed: unknown = undefined;
+    if (text) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+    }
+    if (!res.ok) {
+      const err = errorOf(res, parsed);
+      if (res.status === 401 && !o.anonymous) options.onUnauthorized?.(err);
+      throw err;
+    }
+    return parsed as T;
+  }
+
+  const get = <T>(path: string, o?: RequestOptions) => request<T>('GET', path, o);
+  const post = <T>(path: string, body?: unknown, o?: RequestOptions) =>
+    request<T>('POST', path, { ...o, body: body ?? {} });
+  const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, { body });
+  const del = (path: string) => request<undefined>('DELETE', path);
+
+  return {
+    request,
+
+    settings: {
+      public: () => get<PublicSettings>('/settings/public', { anonymous: true }),
+    },
+
+    setup: {
+      status: () => get<{ needed: boolean }>('/setup', { anonymous: true }),
+      complete: (b: { token: string; email: string; name: string; password: string }) =>
+        post<SetupResponse>('/setup', b, { anonymous: true }),
+    },
+
+    auth: {
+      login: (b: { email: string; password: string; totp_code?: string }) =>
+        post<LoginResponse>('/auth/login', b, { anonymous: true }),
+      logout: () => request<undefined>('POST', '/auth/logout', { anonymous: true }),
+      /** The cookie session's CSRF token, for a tab opened after the login. */
+      session: () =>
+        get<{ user: User; csrf_header: string; csrf_token: string }>('/auth/session', {
+          anonymous: true,
+        }),
+    },
+
+    me: {
+      get: (o?: RequestOptions) => get<Me>('/me', o),
+      update: (b: { name?: string; locale?: string }) => patch<User>('/me', b),
+      changePassword: (b: { current_password: string; new_password: string }) =>
+        post<undefined>('/me/password', b),
+      totpBegin: () => post<TotpEnrollment>('/me/totp/begin'),
+      totpConfirm: (code: string) =>
+        post<{ recovery_codes: string[] }>('/me/totp/confirm', { code }),
+      totpDisable: (password: string) => post<undefined>('/me/totp/disable', { password }),
+      newRecoveryCodes: (password: string) =>
+        post<{ recovery_codes: string[] }>('/me/recovery-codes', { password }),
+      sessions: () => get<CredentialInfo[]>('/me/sessions'),
+      revokeSession: (id: string) => del(`/me/sessions/${seg(id)}`),
+      createAppToken: (name: string) => post<CreatedAppToken>('/me/app-tokens', { name }),
+    },
+
+    users: {
+      search: (q: string) => get<DirectoryEntry[]>(`/users?q=${seg(q)}`),
+    },
+
+    workspaces: {
+      list: () => get<Workspace[]>('/workspaces'),
+      get: (id: string) => get<Workspace>(`/workspaces/${seg(id)}`),
+      create: (b: { name: string; description?: string; modules: string[] }) =>
+        post<Workspace>('/workspaces', b),
+      update: (id: string, b: { name?: string; description?: string; modules?: string[] }) =>
+        patch<Workspace>(`/workspaces/${seg(id)}`, b),
+      remove: (id: string) => del(`/workspaces/${seg(id)}`),
+      archive: (id: string) => post<Workspace>(`/workspaces/${seg(id)}/archive`),
+      unarchive: (id: string) => post<Workspace>(`/workspaces/${seg(id)}/unarchive`),
+      members: (id: string) => get<Member[]>(`/workspaces/${seg(id)}/members`),
+      changeMember: (id: string, userId: string, b: MemberChange) =>
+        patch<Member>(`/workspaces/${seg(id)}/members/${seg(userId)}`, b),
+      removeMember: (id: string, userId: string) =>
+        del(`/workspaces/${seg(id)}/members/${seg(userId)}`),
+      invitations: (id: string) => get<Invitation[]>(`/workspaces/${seg(id)}/invitations`),
+      invite: (id: string, b: InvitationRequest) =>
+        post<CreatedInvitation>(`/workspaces/${seg(id)}/invitations`, b),
+      revokeInvitation: (id: string, invitationId: string) =>
+        del(`/workspaces/${seg(id)}/invitations/${seg(invitationId)}`),
+      events: (id: string, since: number, limit = 100) =>
+        get<EventFrame[]>(`/workspaces/${seg(id)}/events?since=${since}&limit=${limit}`),
+    },
+
+    invitations: {
+      preview: (token: string) =>
+        get<InvitationPreview>(`/invitations/${seg(token)}`, { anonymous: true }),
+      /** As a new external person (name + password), or, signed in, with an empty body. */
+      accept: (token: string, b?: { name: string; password: string }) =>
+        post<AcceptResponse>(`/invitations/${seg(token)}/accept`, b ?? {}, { anonymous: !!b }),
+    },
+
+    admin: {
+      users: () => get<User[]>('/admin/users'),
+      createUser: (b: { email: string; name: string; password: string; role?: string }) =>
+        post<User>('/admin/users', b),
+      updateUser: (id: string, b: { disabled?: boolean; role?: string }) =>
+        patch<User>(`/admin/users/${seg(id)}`, b),
+      resetPassword: (id: string, password: string) =>
+        post<undefined>(`/admin/users/${seg(id)}/reset-password`, { password }),
+      settings: () => get<AdminSettings>('/admin/settings'),
+      updateSettings: (b: AdminSettingsChange) => patch<AdminSettings>('/admin/settings', b),
+      audit: (limit = 100) => get<AuditEntry[]>(`/admin/audit?limit=${limit}`),
+    },
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;
+
+function errorOf(res: Response, parsed: unknown): ApiError {
+  let code = `http_${res.status}`;
+  let message = res.statusText || `HTTP ${res.status}`;
+  if (parsed && typeof parsed === 'object' && 'error' in parsed) {
+    const e = (parsed as { error: unknown }).error;
+    if (e && typeof e === 'object') {
+      const c = (e as { code?: unknown }).code;
+      const m = (e as { message?: unknown }).message;
+      if (typeof c === 'string') code = c;
+      if (typeof m === 'string') message = m;
+    }
+  }
+  const ra = res.headers.get('Retry-After');
+  const retry = ra !== null && /^\d+$/.test(ra) ? Number(ra) : undefined;
+  return new ApiError(res.status, code, message, retry);
+}

@@ -1,0 +1,81 @@
+// The route table. Every page is its own chunk (React.lazy); the order
+// matters where patterns overlap (settings before a module).
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import { matchPath, type Params } from '../router/router';
+
+export type PageProps = { params: Params };
+export type Access = 'public' | 'user' | 'admin';
+
+export interface RouteDef {
+  pattern: string;
+  access: Access;
+  /** Public pages that a signed-in person skips (login). */
+  anonymousOnly?: boolean;
+  page: PageComponent;
+}
+
+type Loader = () => Promise<{ default: ComponentType<PageProps> }>;
+
+/**
+ * A page chunk: `Lazy` for React.lazy, `preload()` to fetch it early, and
+ * `loaded` once fetched, so a page whose chunk is already here renders at
+ * once instead of suspending (React holds revealed Suspense content for up
+ * to 300 ms).
+ */
+export interface PageComponent {
+  Lazy: LazyExoticComponent<ComponentType<PageProps>>;
+  preload(): Promise<{ default: ComponentType<PageProps> }>;
+  loaded: ComponentType<PageProps> | null;
+}
+
+function page(load: Loader): PageComponent {
+  const p: PageComponent = {
+    loaded: null,
+    preload: () =>
+      load().then((m) => {
+        p.loaded = m.default;
+        return m;
+      }),
+    Lazy: lazy(() => p.preload()),
+  };
+  return p;
+}
+
+const LoginPage = page(() => import('../pages/LoginPage'));
+const SetupPage = page(() => import('../pages/SetupPage'));
+const InvitePage = page(() => import('../pages/InvitePage'));
+const WorkspaceListPage = page(() => import('../pages/WorkspaceListPage'));
+const NewWorkspacePage = page(() => import('../pages/NewWorkspacePage'));
+const WorkspaceHomePage = page(() => import('../pages/WorkspaceHomePage'));
+const WorkspaceSettingsPage = page(() => import('../pages/settings/WorkspaceSettingsPage'));
+const ModulePage = page(() => import('../pages/ModulePage'));
+const ProfilePage = page(() => import('../pages/profile/ProfilePage'));
+const AdminPage = page(() => import('../pages/admin/AdminPage'));
+const NotFoundPage = page(() => import('../pages/NotFoundPage'));
+
+export const ROUTES: RouteDef[] = [
+  { pattern: '/login', access: 'public', anonymousOnly: true, page: LoginPage },
+  { pattern: '/setup', access: 'public', page: SetupPage },
+  { pattern: '/invite/:token', access: 'public', page: InvitePage },
+  { pattern: '/', access: 'user', page: WorkspaceListPage },
+  { pattern: '/new', access: 'user', page: NewWorkspacePage },
+  { pattern: '/me', access: 'user', page: ProfilePage },
+  { pattern: '/admin', access: 'admin', page: AdminPage },
+  { pattern: '/w/:id', access: 'user', page: WorkspaceHomePage },
+  { pattern: '/w/:id/settings', access: 'user', page: WorkspaceSettingsPage },
+  { pattern: '/w/:id/:module', access: 'user', page: ModulePage },
+];
+
+export const NOT_FOUND: RouteDef = { pattern: '*', access: 'public', page: NotFoundPage };
+
+/**
+ * Starts fetching the chunks the first screen will need while the session
+ * is being checked: the page of this URL, and the sign-in page when this tab
+ * holds no session.
+ */
+export function preloadFor(pathname: string, signedInHint: boolean): Promise<unknown> {
+  const route = ROUTES.find((r) => matchPath(r.pattern, pathname)) ?? NOT_FOUND;
+  const chunks = [route.page.preload()];
+  if (!signedInHint && route.access !== 'public') chunks.push(LoginPage.preload());
+  return Promise.all(chunks).catch(() => undefined);
+}

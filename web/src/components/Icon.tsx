@@ -1,0 +1,71 @@
+// Bundled line icons (24x24, stroke = currentColor). Decorative by default;
+// pass `label` when the icon alone carries meaning.
+import type { ReactElement } from 'react';
+
+const PATHS = {
+  home: 'M3 11.5 12 4l9 7.5M5 10v10h5v-6h4v6h5V10',
+  plus: 'M12 5v14M5 12h14',
+  settings:
+    'M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6Zm7.4-3a7.4 7.4 0 0 0-.1-1.3l2-1.6-2-3.4-2.4 1a7.6 7.6 0 0 0-2.2-1.3L14.3 3h-4l-.4 2.4a7.6 7.6 0 0 0-2.2 1.3l-2.4-1-2 3.4 2 1.6a7.4 7.4 0 0 0 0 2.6l-2 1.6 2 3.4 2.4-1a7.6 7.6 0 0 0 2.2 1.3l.4 2.4h4l.4-2.4a7.6 7.6 0 0 0 2.2-1.3l2.4 1 2-3.4-2-1.6c.1-.4.1-.9.1-1.3Z',
+  chat: 'M4 5h16v11H9l-5 4V5Z',
+  calls: 'M15 10l5-3v10l-5-3M3 7h12v10H3z',
+  files: 'M3 6h6l2 2h10v11H3V6Z',
+  tasks: 'M4 5h16v14H4zM8 12l3 3 5-6',
+  calendar: 'M4 6h16v14H4zM4 10h16M8 3v4M16 3v4',
+  reports: 'M4 20V10M10 20V4M16 20v-7M22 20H2',
+  users:
+    'M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8Zm-7 10a7 7 0 0 1 14 0M16 3.5a4 4 0 0 1 0 7.5M22 21a7 7 0 0 0-4-6.3',
+  shield: 'M12 3 4 6v6c0 5 3.5 8 8 9 4.5-1 8-4 8-9V6l-8-3Z',
+  logout: 'M15 4h4v16h-4M10 8l-4 4 4 4M6 12h11',
+  user: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8Zm-8 9a8 8 0 0 1 16 0',
+  menu: 'M4 6h16M4 12h16M4 18h16',
+  copy: 'M9 9h11v11H9zM5 15H4V4h11v1',
+  check: 'M5 12l5 5 9-10',
+  close: 'M6 6l12 12M18 6 6 18',
+  bell: 'M6 16V11a6 6 0 0 1 12 0v5l2 2H4l2-2Zm4 4h4',
+  globe:
+    'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18Zm-9-9h18M12 3c2.5 2.5 3.5 5.5 3.5 9s-1 6.5-3.5 9c-2.5-2.5-3.5-5.5-3.5-9S9.5 5.5 12 3Z',
+  offline:
+    'M3 3l18 18M8.5 16.5a5 5 0 0 1 7 0M5 13a10 10 0 0 1 5-2.7M19 13a10 10 0 0 0-2.3-1.7M2 9a15 15 0 0 1 4.3-2.6M22 9a15 15 0 0 0-10-4',
+  mail: 'M3 6h18v12H3zM3 7l9 6 9-6',
+  key: 'M14 10a4 4 0 1 0-3.5 4L9 16H7v2H5v2H2v-3l6.5-6.5A4 4 0 0 0 14 10Z',
+  archive: 'M3 4h18v4H3zM5 8v12h14V8M10 12h4',
+  trash: 'M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13',
+  chevronRight: 'M9 6l6 6-6 6',
+  lock: 'M6 11h12v10H6zM8 11V7a4 4 0 0 1 8 0v4',
+  activity: 'M3 12h4l3-8 4 16 3-8h4',
+} as const;
+
+export type IconName = keyof typeof PATHS;
+
+export function Icon({
+  name,
+  label,
+  size = 20,
+  className,
+}: {
+  name: IconName;
+  label?: string;
+  size?: number;
+  className?: string;
+}): ReactElement {
+  return (
+    <svg
+      className={className ? `icon ${className}` : 'icon'}
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={1.75}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      role={label ? 'img' : undefined}
+      aria-label={label}
+      aria-hidden={label ? undefined : true}
+      focusable="false"
+    >
+      <path d={PATHS[name]} />
+    </svg>
+  );
+}

@@ -1,0 +1,33 @@
+// Which module an event belongs to, for per-module unread badges. Event
+// frames do not name their module yet (docs: "module" in the frame would
+// replace this table), so the type's first word decides.
+import type { ModuleName } from '../api/types';
+
+const PREFIXES: Record<string, ModuleName> = {
+  chat: 'chat',
+  channel: 'chat',
+  message: 'chat',
+  reaction: 'chat',
+  thread: 'chat',
+  call: 'calls',
+  calls: 'calls',
+  file: 'files',
+  files: 'files',
+  folder: 'files',
+  share: 'files',
+  task: 'tasks',
+  tasks: 'tasks',
+  board: 'tasks',
+  calendar: 'calendar',
+  event: 'calendar',
+  report: 'reports',
+  reports: 'reports',
+  dashboard: 'reports',
+};
+
+export function moduleOfEvent(type: string, data?: Record<string, unknown>): ModuleName | null {
+  const explicit = data?.module;
+  if (typeof explicit === 'string' && explicit in PREFIXES) return PREFIXES[explicit] ?? null;
+  const first = type.split('.', 1)[0] ?? '';
+  return PREFIXES[first] ?? null;
+}

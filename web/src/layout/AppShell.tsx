@@ -1,0 +1,102 @@
+// The signed-in frame: top bar (instance brand, connection state, account),
+// left sidebar (workspaces), main area.
+import { useEffect, useState, type ReactNode } from 'react';
+import { Alert } from '../components/Feedback';
+import { Icon } from '../components/Icon';
+import { useI18n } from '../i18n';
+import { LiveNotifications } from '../notifications/live';
+import { unread } from '../notifications/unread';
+import { Link, matchPath, usePathname } from '../router/router';
+import { useMe } from '../session';
+import { WorkspacesProvider, useWorkspaces } from '../workspaces';
+import { Brand } from './Brand';
+import { ConnectionBanner } from './ConnectionBanner';
+import { Sidebar } from './Sidebar';
+import { UserMenu } from './UserMenu';
+
+export function AppShell({ children }: { children: ReactNode }) {
+  const me = useMe();
+  return (
+    <WorkspacesProvider userId={me.id}>
+      <Shell>{children}</Shell>
+    </WorkspacesProvider>
+  );
+}
+
+function Shell({ children }: { children: ReactNode }) {
+  const me = useMe();
+  const { t } = useI18n();
+  const { byId } = useWorkspaces();
+  const pathname = usePathname();
+  const [navOpen, setNavOpen] = useState(false);
+
+  // Tell the unread store what is on screen.
+  useEffect(() => {
+    const m = matchPath('/w/:id/:module', pathname);
+    const h = matchPath('/w/:id', pathname);
+    if (m) unread.setViewing(m.id ?? null, m.module === 'settings' ? null : (m.module ?? null));
+    else unread.setViewing(h?.id ?? null, null);
+  }, [pathname]);
+
+  useEffect(() => {
+    if (!navOpen) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') setNavOpen(false);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [navOpen]);
+
+  useEffect(() => {
+    const unviewed = () => {
+      if (document.visibilityState === 'hidden') unread.setViewing(null, null);
+    };
+    document.addEventListener('visibilitychange', unviewed);
+    return () => document.removeEventListener('visibilitychange', unviewed);
+  }, []);
+
+  return (
+    <div className={navOpen ? 'app app--nav-open' : 'app'}>
+      <a className="skip-link" href="#main">
+        {t('nav.skip')}
+      </a>
+      <LiveNotifications workspaceName={(id) => byId(id)?.name} />
+      <header className="topbar">
+        <button
+          type="button"
+          className="icon-btn topbar__menu"
+          aria-expanded={navOpen}
+          aria-controls="app-sidebar"
+          aria-label={t('nav.toggle')}
+          onClick={() => setNavOpen((o) => !o)}
+        >
+          <Icon name="menu" />
+        </button>
+        <Link to="/" className="topbar__brand">
+          <Brand />
+        </Link>
+        <ConnectionBanner />
+        <div className="topbar__spacer" />
+        <UserMenu />
+      </header>
+      <div className="app__body">
+        <div id="app-sidebar" className="app__sidebar">
+          <Sidebar onNavigate={() => setNavOpen(false)} />
+        </div>
+        {navOpen ? (
+          <div className="app__backdrop" aria-hidden="true" onClick={() => setNavOpen(false)} />
+        ) : null}
+        <main id="main" className="app__main" tabIndex={-1}>
+          {me.mfa_required && !me.totp_enabled ? (
+            <div className="app__notice">
+              <Alert kind="warning" title={t('mfa.required_title')}>
+                <Link to="/me#security">{t('mfa.required_action')}</Link>
+              </Alert>
+            </div>
+          ) : null}
+          {children}
+        </main>
+      </div>
+    </div>
+  );
+}

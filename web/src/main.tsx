@@ -1,0 +1,28 @@
+import { createRoot } from 'react-dom/client';
+import { App } from './app/App';
+import { preloadFor } from './app/routes';
+import './styles/tokens.css';
+import './styles/base.css';
+import './styles/components.css';
+import './styles/layout.css';
+
+function signedInHint(): boolean {
+  try {
+    return sessionStorage.getItem('ruche.csrf') !== null;
+  } catch {
+    return false;
+  }
+}
+
+// The first page renders without a loading flash when its chunk is here;
+// a slow network does not hold the app back longer than this. (No top-level
+// await: a page chunk importing the shell while the shell waits would
+// deadlock.)
+const FIRST_CHUNK_WAIT_MS = 1500;
+void Promise.race([
+  preloadFor(window.location.pathname, signedInHint()),
+  new Promise((resolve) => setTimeout(resolve, FIRST_CHUNK_WAIT_MS)),
+]).then(() => {
+  const root = document.getElementById('root');
+  if (root) createRoot(root).render(<App />);
+});

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { renderMarkdown, sanitizeHtml } from './render';
+
+function dom(html: string) {
+  const d = document.createElement('div');
+  d.innerHTML = html;
+  return d;
+}
+
+describe('markdown rendering', () => {
+  it('renders the usual Markdown', () => {
+    const d = dom(
+      renderMarkdown(
+        '# Titre\n\nDu **gras**, de l’*italique*.\n\n- un\n- deux\n\n> cité\n\n`code`',
+      ),
+    );
+    expect(d.querySelector('h1')?.textContent).toBe('Titre');
+    expect(d.querySelector('strong')?.textContent).toBe('gras');
+    expect(d.querySelectorAll('li')).toHaveLength(2);
+    expect(d.querySelector('blockquote')).not.toBeNull();
+    expect(d.querySelector('code')?.textContent).toBe('code');
+  });
+
+  it('keeps http, https and mailto links, opened safely', () => {
+    const d = dom(
+      renderMarkdown('[a](https://a.example) [b](http://b.example) [c](mailto:c@example.org)'),
+    );
+    const links = [...d.querySelectorAll('a')];
+    expect(links.map((a) => a.getAttribute('href'))).toEqual([
+      'https://a.example',
+      'http://b.example',
+      'mailto:c@example.org',
+    ]);
+    for (const a of links) {
+      expect(a.getAttribute('rel')).toBe('noopener noreferrer nofollow');
+      expect(a.getAttribute('target')).toBe('_blank');
+    }
+  });
+
+  it('drops every other link target', () => {
+    const d = dom(
+      renderMarkdown(
+        '[js](javascript:alert(1)) [data](data:text/html,x) [rel](/w/1) [vb](vbscript:x) [ws](  JaVaScRiPt:alert(1))',
+      ),
+    );
+    for (const a of d.querySelectorAll('a')) expect(a.hasAttribute('href')).toBe(false);
+    expect(d.textContent).toContain('js');
+  });
+
+  it('removes scripts, event handlers, styles, images, iframes and forms', () => {
+    const html = renderMarkdown(
+      [
+        '<script>alert(1)</script>',
+        '<img src="https://tracker.example/p.png" onerror="alert(1)">',
+        '<p onclick="alert(1)" style="color:red" class="x" id="y">para</p>',
+        '<iframe src="https://evil.example"></iframe>',
+        '<form action="https://evil.example"><input name="p"></form>',
+        '<svg><script>alert(1)</script></svg>',
+        '<a href="https://ok.example" onmouseover="alert(1)">ok</a>',
+        '![img](https://tracker.example/i.png)',
+      ].join('\n\n'),
+    );
+    const d = dom(html);
+    expect(d.querySelector('script, img, iframe, form, input, svg, style')).toBeNull();
+    expect(html).not.toMatch(/onerror|onclick|onmouseover|style=|class=|id=/);
+    expect(d.querySelector('p')?.textContent).toBe('para');
+    expect(d.querySelector('a')?.getAttribute('href')).toBe('https://ok.example');
+  });
+
+  it('sanitizes HTML given directly too', () => {
+    expect(sanitizeHtml('<b>x</b><strong>y</strong>')).toBe('x<strong>y</strong>');
+  });
+});

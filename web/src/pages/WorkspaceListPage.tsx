@@ -1,0 +1,113 @@
+// "/": the instance's home page (Markdown from the administrators) and the
+// person's workspaces.
+import { lazy, Suspense } from 'react';
+import type { Workspace } from '../api';
+import { useBranding } from '../branding';
+import { Badge, EmptyState, Spinner, Tag } from '../components/Feedback';
+import { Icon } from '../components/Icon';
+import { useI18n } from '../i18n';
+import { Page } from '../layout/Page';
+import { MODULE_ICONS, moduleLabelKey } from '../layout/Sidebar';
+import { useUnread } from '../notifications/unread';
+import { Link } from '../router/router';
+import { useMe } from '../session';
+import { useWorkspaces } from '../workspaces';
+
+const Markdown = lazy(() => import('../markdown/SafeHtml'));
+
+export default function WorkspaceListPage() {
+  const { t } = useI18n();
+  const me = useMe();
+  const { branding } = useBranding();
+  const { workspaces, loading } = useWorkspaces();
+  const active = workspaces.filter((w) => !w.archived);
+  const archived = workspaces.filter((w) => w.archived);
+  const canCreate = me.role !== 'guest';
+
+  return (
+    <Page
+      title={t('home.title')}
+      subtitle={t('home.greeting', { name: me.name })}
+      actions={
+        canCreate ? (
+          <Link to="/new" className="btn btn--primary">
+            <Icon name="plus" size={18} />
+            {t('nav.new_workspace')}
+          </Link>
+        ) : null
+      }
+    >
+      {branding.home_markdown ? (
+        <div className="card home-page">
+          <Suspense fallback={null}>
+            <Markdown source={branding.home_markdown} />
+          </Suspense>
+        </div>
+      ) : null}
+      {loading && workspaces.length === 0 ? <Spinner label={t('common.loading')} /> : null}
+      {!loading && active.length === 0 ? (
+        <EmptyState
+          icon="users"
+          title={canCreate ? t('home.empty_title') : t('home.empty_guest')}
+          action={
+            canCreate ? (
+              <Link to="/new" className="btn btn--primary">
+                {t('home.empty_action')}
+              </Link>
+            ) : null
+          }
+        >
+          {canCreate ? t('home.empty_body') : null}
+        </EmptyState>
+      ) : null}
+      {active.length > 0 ? (
+        <ul className="ws-grid" aria-label={t('nav.workspaces')}>
+          {active.map((w) => (
+            <WorkspaceCard key={w.id} w={w} />
+          ))}
+        </ul>
+      ) : null}
+      {archived.length > 0 ? (
+        <>
+          <h2 className="subheading">{t('home.archived')}</h2>
+          <ul className="ws-grid ws-grid--archived" aria-label={t('home.archived')}>
+            {archived.map((w) => (
+              <WorkspaceCard key={w.id} w={w} />
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </Page>
+  );
+}
+
+function WorkspaceCard({ w }: { w: Workspace }) {
+  const { t } = useI18n();
+  const counts = useUnread(w.id);
+  return (
+    <li className="ws-card card">
+      <Link to={`/w/${w.id}`} className="ws-card__link">
+        <span className="ws-card__mark" aria-hidden="true">
+          {w.name.trim().charAt(0).toUpperCase() || '?'}
+        </span>
+        <span className="ws-card__name">{w.name}</span>
+        <Badge count={counts.total} label={t('nav.unread', { count: counts.total })} />
+      </Link>
+      {w.description ? <p className="ws-card__description">{w.description}</p> : null}
+      <div className="ws-card__meta">
+        <ul className="ws-card__modules" aria-label={t('ws.modules')}>
+          {w.modules.map((m) => (
+            <li key={m} title={t(moduleLabelKey(m))}>
+              <Icon
+                name={MODULE_ICONS[m] ?? 'chevronRight'}
+                size={16}
+                label={t(moduleLabelKey(m))}
+              />
+            </li>
+          ))}
+        </ul>
+        <Tag>{t(`role.${w.role}`)}</Tag>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,41 @@
+import { defineConfig } from 'vitest/config';
+import react from '@vitejs/plugin-react';
+
+// The server serves dist/ under a strict CSP (script-src 'self', style-src
+// 'self'): nothing may be inlined into index.html, and assets stay files.
+export default defineConfig({
+  plugins: [react()],
+  build: {
+    target: 'es2022',
+    assetsInlineLimit: 0,
+    cssCodeSplit: true,
+    sourcemap: false,
+    reportCompressedSize: true,
+    chunkSizeWarningLimit: 400,
+    rolldownOptions: {
+      output: {
+        // One main chunk for the shell (React, session, i18n, layout, shared
+        // components) instead of a dozen tiny shared ones; pages, Markdown and
+        // the QR code generator stay lazy.
+        codeSplitting: {
+          groups: [
+            {
+              name: 'app',
+              // Everything but the entry (main.tsx), the pages and the Markdown renderer.
+              test: /node_modules[\\/](react|react-dom|scheduler)[\\/]|[\\/]src[\\/](?!pages[\\/]|markdown[\\/]|main\.tsx)/,
+            },
+          ],
+        },
+      },
+    },
+  },
+  server: {
+    proxy: {
+      '/api': { target: process.env.RUCHE_DEV_SERVER ?? 'http://127.0.0.1:8080', ws: true },
+    },
+  },
+  test: {
+    environment: 'jsdom',
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
+  },
+});
