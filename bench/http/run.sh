@@ -13,7 +13,8 @@ cd "$(dirname "$0")/../.."
 DURATION=${1:-10}
 CONNS=${CONNS:-64}
 scripts/deps.sh bench
-[ -x build/ruche ] || make server >/dev/null
+RUCHE=${RUCHE_BIN:-build/ruche}
+[ -x "$RUCHE" ] || make server >/dev/null
 T=$(mktemp -d /tmp/ruche-bench-XXXXXX)
 NGINX_PID=""; RUCHE_PID=""
 cleanup() {
@@ -51,8 +52,8 @@ taskset -c 0 nginx -c "$T/nginx/nginx.conf" -p "$T/nginx/"
 
 # --- Ruche: one I/O thread on core 0 -------------------------------------------
 export RUCHE_PASSWORD_MEMORY_KIB=19456 RUCHE_PASSWORD_ITERATIONS=2 RUCHE_ACCESS_LOG=0
-echo 'Bourdon-Velours-2026' | build/ruche user add --data "$T/data" --email bench@example.org --name Bench >/dev/null
-RUCHE_IO_THREADS=1 RUCHE_WORKERS=4 taskset -c 0 build/ruche serve --data "$T/data" --listen 127.0.0.1:0 \
+echo 'Bourdon-Velours-2026' | "$RUCHE" user add --data "$T/data" --email bench@example.org --name Bench >/dev/null
+RUCHE_IO_THREADS=1 RUCHE_WORKERS=4 taskset -c 0 "$RUCHE" serve --data "$T/data" --listen 127.0.0.1:0 \
   >"$T/ruche.out" 2>"$T/ruche.err" &
 RUCHE_PID=$!
 for _ in $(seq 1 100); do grep -q 'listening on' "$T/ruche.out" && break; sleep 0.05; done

@@ -12,7 +12,8 @@ cd "$(dirname "$0")/../.."
 N=${1:-10000}
 USERS=${USERS:-100}
 scripts/deps.sh bench
-[ -x build/ruche ] || make server >/dev/null
+RUCHE=${RUCHE_BIN:-build/ruche}
+[ -x "$RUCHE" ] || make server >/dev/null
 T=$(mktemp -d /tmp/ruche-wsbench-XXXXXX)
 RUCHE_PID=""; CLIENT_PID=""
 cleanup() {
@@ -23,8 +24,8 @@ cleanup() {
 trap cleanup EXIT
 export RUCHE_PASSWORD_MEMORY_KIB=19456 RUCHE_PASSWORD_ITERATIONS=2 RUCHE_PASSWORD_PARALLELISM=1 RUCHE_ACCESS_LOG=0
 PASSWORD='Bourdon-Velours-2026'
-echo "$PASSWORD" | build/ruche user add --data "$T/data" --email admin@example.org --name Admin --admin >/dev/null
-RUCHE_IO_THREADS=2 ${WRAP:-} build/ruche serve --data "$T/data" --listen 127.0.0.1:0 >"$T/out" 2>"$T/err" &
+echo "$PASSWORD" | "$RUCHE" user add --data "$T/data" --email admin@example.org --name Admin --admin >/dev/null
+RUCHE_IO_THREADS=2 ${WRAP:-} "$RUCHE" serve --data "$T/data" --listen 127.0.0.1:0 >"$T/out" 2>"$T/err" &
 RUCHE_PID=$!
 for _ in $(seq 1 100); do grep -q 'listening on' "$T/out" && break; sleep 0.05; done
 URL=$(grep -o 'http://[0-9.:]*' "$T/out" | head -1)

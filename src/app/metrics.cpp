@@ -40,10 +40,8 @@ HttpMetrics::HttpMetrics(const http::Router& router) {
 
 void HttpMetrics::record(const http::RequestRecord& r) {
   Slot& s = *slots_[r.route_index < slots_.size() - 1 ? r.route_index : slots_.size() - 1];
-  {
-    std::lock_guard lock(s.mu);
-    ++s.by_status[r.status];
-  }
+  if (r.status >= 100 && r.status < 600)
+    s.by_status[static_cast<std::size_t>(r.status - 100)].fetch_add(1, std::memory_order_relaxed);
   double seconds = r.duration_ms / 1000.0;
   std::size_t b = 0;
   while (b < kBuckets.size() && seconds > kBuckets[b]) ++b;
@@ -56,10 +54,11 @@ void HttpMetrics::render(std::string& out) const {
   out += "# HELP ruche_http_requests_total HTTP requests by route and status.\n";
   out += "# TYPE ruche_http_requests_total counter\n";
   for (const auto& s : slots_) {
-    std::lock_guard lock(s->mu);
-    for (const auto& [status, n] : s->by_status) {
+    for (std::size_t i = 0; i < s->by_status.size(); ++i) {
+      std::uint64_t n = s->by_status[i].load(std::memory_order_relaxed);
+      if (n == 0) continue;
       out += "ruche_http_requests_total{method=\"" + label(s->method) + "\",route=\"" +
-             label(s->route) + "\",status=\"" + std::to_string(status) + "\"} " +
+             label(s->route) + "\",status=\"" + std::to_string(i + 100) + "\"} " +
              std::to_string(n) + "\n";
     }
   }

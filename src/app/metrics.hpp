@@ -32,8 +32,7 @@ class HttpMetrics {
   struct Slot {
     std::string method;
     std::string route;
-    mutable std::mutex mu;
-    std::map<int, std::uint64_t> by_status;
+    std::array<std::atomic<std::uint64_t>, 500> by_status{};  // status 100..599
     std::array<std::atomic<std::uint64_t>, kBuckets.size() + 1> buckets{};
     std::atomic<std::uint64_t> count{0};
     std::atomic<std::uint64_t> sum_us{0};

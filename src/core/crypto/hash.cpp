@@ -1,5 +1,7 @@
 #include "core/crypto/hash.hpp"
 
+#include <openssl/evp.h>
+
 #include <sodium.h>
 
 #include "core/crypto/encoding.hpp"
@@ -15,9 +17,17 @@ const unsigned char* bytes_of(std::string_view s) {
 }  // namespace
 
 std::string sha256(std::string_view data) {
-  detail::ensure_sodium();
-  std::string out(crypto_hash_sha256_BYTES, '\0');
-  crypto_hash_sha256(reinterpret_cast<unsigned char*>(out.data()), bytes_of(data), data.size());
+  // OpenSSL uses the CPU's SHA extensions where present (several times
+  // libsodium's portable code on large inputs).
+  // Fetched once: OpenSSL 3 looks providers up on every implicit fetch.
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  std::string out(32, '\0');
+  unsigned int len = 0;
+  if (!md ||
+      EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &len, md,
+                 nullptr) != 1 ||
+      len != 32)
+    detail::contract_violation("EVP_Digest(SHA-256) failed");
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstring>
@@ -25,7 +26,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
@@ -44,7 +44,6 @@ namespace ruche::http {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
-namespace bws = boost::beast::websocket;
 using tcp = net::ip::tcp;
 using net::awaitable;
 using net::use_awaitable;
@@ -139,11 +138,21 @@ class Waiter {
 
 struct Loop;
 
+std::int64_t steady_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 // Book-keeping for one connection, owned by its coroutine, touched only on
-// its loop's thread.
+// its loop's thread. Timeouts are deadlines checked by the loop's sweep (no
+// timer per connection: arming one is a store, not a syscall).
 struct ConnState {
-  beast::tcp_stream* stream = nullptr;
+  tcp::socket* socket = nullptr;
   bool idle = true;  // waiting for a request head: safe to close on stop()
+  std::int64_t deadline_ms = INT64_MAX;
+  void arm(int timeout_ms) { deadline_ms = steady_now_ms() + timeout_ms; }
+  void disarm() { deadline_ms = INT64_MAX; }
 };
 
 struct Loop {
@@ -174,7 +183,7 @@ struct Server::Impl {
 
   awaitable<void> accept_loop(Loop& loop);
   awaitable<void> session(Loop& loop, tcp::socket socket);
-  awaitable<void> sweep_websockets(Loop& loop);
+  awaitable<void> sweep(Loop& loop);
   void begin_stop(Loop& loop);
   void conn_closed(Loop& loop) {
     if (loop.draining && loop.conns.empty() && loop.websockets.empty() && loop.grace)
@@ -201,9 +210,10 @@ awaitable<R> on_worker(WorkerPool& pool, F fn) {
 // Streams a request body to a handler on a worker thread.
 class StreamBodyReader final : public BodyReader {
  public:
-  StreamBodyReader(beast::tcp_stream& stream, beast::flat_buffer& buf, RequestParser& parser,
-                   int timeout_ms, bool expect_continue)
+  StreamBodyReader(tcp::socket& stream, ConnState& state, beast::flat_buffer& buf,
+                   RequestParser& parser, int timeout_ms, bool expect_continue)
       : stream_(stream),
+        state_(state),
         buf_(buf),
         parser_(parser),
         timeout_ms_(timeout_ms),
@@ -246,7 +256,7 @@ class StreamBodyReader final : public BodyReader {
     if (expect_continue_) {
       expect_continue_ = false;
       static const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
-      stream_.expires_after(ms(timeout_ms_));
+      state_.arm(timeout_ms_);
       net::async_write(stream_, net::buffer(kContinue, sizeof kContinue - 1),
                        [this, out, size, &got, &ec, &waiter](beast::error_code e, std::size_t) {
                          if (e) {
@@ -264,7 +274,7 @@ class StreamBodyReader final : public BodyReader {
   void read_some(char* out, std::size_t size, std::size_t& got, beast::error_code& ec,
                  Waiter& waiter) {
     parser_.lend(out, size);
-    stream_.expires_after(ms(timeout_ms_));
+    state_.arm(timeout_ms_);
     bhttp::async_read_some(
         stream_, buf_, parser_,
         [this, out, size, &got, &ec, &waiter](beast::error_code e, std::size_t) {
@@ -280,7 +290,8 @@ class StreamBodyReader final : public BodyReader {
         });
   }
 
-  beast::tcp_stream& stream_;
+  tcp::socket& stream_;
+  ConnState& state_;
   beast::flat_buffer& buf_;
   RequestParser& parser_;
   int timeout_ms_;
@@ -293,8 +304,8 @@ class StreamBodyReader final : public BodyReader {
 // after a Content-Length head, or chunked framing.
 class StreamBodyWriter final : public BodyWriter {
  public:
-  StreamBodyWriter(beast::tcp_stream& stream, bool chunked, int timeout_ms)
-      : stream_(stream), chunked_(chunked), timeout_ms_(timeout_ms) {}
+  StreamBodyWriter(tcp::socket& stream, ConnState& state, bool chunked, int timeout_ms)
+      : stream_(stream), state_(state), chunked_(chunked), timeout_ms_(timeout_ms) {}
 
   Result<void> write(std::string_view data) override {
     if (failed_) return fail(Errc::unavailable, "client went away");
@@ -304,7 +315,7 @@ class StreamBodyWriter final : public BodyWriter {
     char size_line[24];
     int n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", data.size());
     net::post(stream_.get_executor(), [&] {
-      stream_.expires_after(ms(timeout_ms_));
+      state_.arm(timeout_ms_);
       auto done = [&](beast::error_code e, std::size_t) {
         ec = e;
         waiter.notify();
@@ -331,7 +342,8 @@ class StreamBodyWriter final : public BodyWriter {
   bool failed() const { return failed_; }
 
  private:
-  beast::tcp_stream& stream_;
+  tcp::socket& stream_;
+  ConnState& state_;
   bool chunked_;
   int timeout_ms_;
   bool failed_ = false;
@@ -402,7 +414,7 @@ void Server::stop_on_signals() {
 
 void Server::run() {
   for (auto& loop : impl_->loops) {
-    net::co_spawn(loop->ctx, impl_->sweep_websockets(*loop), net::detached);
+    net::co_spawn(loop->ctx, impl_->sweep(*loop), net::detached);
     net::co_spawn(loop->ctx, impl_->accept_loop(*loop), [](std::exception_ptr e) {
       if (e) {
         try {
@@ -436,7 +448,7 @@ void Server::Impl::begin_stop(Loop& loop) {
   if (loop.acceptor) loop.acceptor->close(ec);
   if (loop.sweep) loop.sweep->cancel();
   for (ConnState* c : loop.conns)
-    if (c->idle && c->stream) c->stream->socket().close(ec);
+    if (c->idle && c->socket) c->socket->close(ec);
   for (WsConnection* ws : loop.websockets) ws->begin_close(1001, "server shutting down");
   if (loop.conns.empty() && loop.websockets.empty()) return;
   loop.grace.emplace(loop.ctx);
@@ -446,19 +458,33 @@ void Server::Impl::begin_stop(Loop& loop) {
   });
 }
 
-awaitable<void> Server::Impl::sweep_websockets(Loop& loop) {
+awaitable<void> Server::Impl::sweep(Loop& loop) {
+  // Deadlines are checked every quarter of the shortest timeout (at most
+  // every second); WebSockets every 5 s.
+  int shortest = std::min({config.header_timeout_ms, config.body_timeout_ms, config.write_timeout_ms});
+  auto period = ms(std::clamp(shortest / 4, 50, 1000));
+  std::int64_t next_ws_sweep = steady_now_ms() + 5000;
   loop.sweep.emplace(loop.ctx);
   while (!loop.draining) {
-    loop.sweep->expires_after(std::chrono::seconds(5));
+    loop.sweep->expires_after(period);
     auto [ec] = co_await loop.sweep->async_wait(kTuple);
     if (ec || loop.draining) break;
-    std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::steady_clock::now().time_since_epoch())
-                           .count();
-    // Copy: a sweep may end connections, which leave the set.
-    std::vector<WsConnection*> all(loop.websockets.begin(), loop.websockets.end());
-    for (WsConnection* ws : all)
-      if (loop.websockets.count(ws)) ws->sweep(now);
+    std::int64_t now = steady_now_ms();
+    for (ConnState* c : loop.conns) {
+      if (c->deadline_ms <= now && c->socket) {
+        // A slow client: its pending operation ends with an error.
+        beast::error_code ignore;
+        c->socket->close(ignore);
+        c->disarm();
+      }
+    }
+    if (now >= next_ws_sweep) {
+      next_ws_sweep = now + 5000;
+      // Copy: a sweep may end connections, which leave the set.
+      std::vector<WsConnection*> all(loop.websockets.begin(), loop.websockets.end());
+      for (WsConnection* ws : all)
+        if (loop.websockets.count(ws)) ws->sweep(now);
+    }
   }
 }
 
@@ -512,7 +538,7 @@ void append_header(std::string& out, std::string_view name, std::string_view val
   std::size_t at = out.size();
   out += value;
   // A value never ends the header line: no response splitting.
-  if (value.find_first_of("\r\n") != std::string_view::npos)
+  if (std::memchr(value.data(), '\r', value.size()) || std::memchr(value.data(), '\n', value.size()))
     for (std::size_t i = at; i < out.size(); ++i)
       if (out[i] == '\r' || out[i] == '\n') out[i] = ' ';
   out += "\r\n";
@@ -525,11 +551,11 @@ struct Framing {
   bool chunked = false;
 };
 
-// The status line and header block of `res`.
-std::string render_head(const Response& res, const Headers& defaults, std::string_view request_id,
-                        const Framing& f) {
-  std::string out;
-  out.reserve(320);
+// The status line and header block of `res`, into `out` (cleared first; a
+// connection reuses one buffer for all its responses).
+void render_head(std::string& out, const Response& res, const Headers& defaults,
+                 std::string_view request_id, const Framing& f) {
+  out.clear();
   out += f.version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
   out += std::to_string(res.status);
   out += ' ';
@@ -553,7 +579,6 @@ std::string render_head(const Response& res, const Headers& defaults, std::strin
   if (!f.keep_alive) out += "Connection: close\r\n";
   else if (f.version == 10) out += "Connection: keep-alive\r\n";
   out += "\r\n";
-  return out;
 }
 
 std::string hex_request_id() {
@@ -562,10 +587,11 @@ std::string hex_request_id() {
   static std::atomic<std::uint64_t> counter{0};
   std::uint64_t n = counter.fetch_add(1, std::memory_order_relaxed);
   static const char* hex = "0123456789abcdef";
-  std::string id(16, '0');
+  // 15 characters: it fits std::string's inline buffer (no allocation).
+  std::string id(15, '0');
   std::uint64_t hi = (boot >> 8) & 0xffffff;
   for (int i = 5; i >= 0; --i, hi >>= 4) id[static_cast<std::size_t>(i)] = hex[hi & 15];
-  for (int i = 15; i >= 6; --i, n >>= 4) id[static_cast<std::size_t>(i)] = hex[n & 15];
+  for (int i = 14; i >= 6; --i, n >>= 4) id[static_cast<std::size_t>(i)] = hex[n & 15];
   return id;
 }
 
@@ -579,8 +605,8 @@ awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
     auto ep = socket.remote_endpoint(ec);
     if (!ec) remote = ep.address().to_string();
   }
-  beast::tcp_stream stream(std::move(socket));
-  state.stream = &stream;
+  tcp::socket& stream = socket;
+  state.socket = &stream;
   loop.conns.insert(&state);
   connections.fetch_add(1);
   struct Leave {
@@ -595,13 +621,14 @@ awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
   } leave{*this, loop, state};
 
   beast::flat_buffer buf;
+  std::string head;  // response heads, reused
   while (!loop.draining) {
     Request req;
     RequestParser parser(req);
     parser.header_limit(static_cast<std::uint32_t>(config.max_header_bytes));
     parser.body_limit(boost::none);
     state.idle = true;
-    stream.expires_after(ms(config.header_timeout_ms));
+    state.arm(config.header_timeout_ms);
     auto [rec, rn] = co_await bhttp::async_read_header(stream, buf, parser, kTuple);
     state.idle = false;
     if (rec) {
@@ -617,10 +644,9 @@ awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
                                     status == 431 ? "request head too large" : "malformed request",
                                     status == 431 ? "header_too_large" : "bad_request");
         r.status = status;
-        std::string head = render_head(r, default_headers, "-",
-                                       Framing{false, 11, r.body.size(), false});
+        render_head(head, r, default_headers, "-", Framing{false, 11, r.body.size(), false});
         std::array<net::const_buffer, 2> bufs{net::buffer(head), net::buffer(r.body)};
-        stream.expires_after(ms(config.write_timeout_ms));
+        state.arm(config.write_timeout_ms);
         co_await net::async_write(stream, bufs, kTuple);
       }
       break;
@@ -680,7 +706,7 @@ awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
       } else {
         if (expect_continue) {
           static const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
-          stream.expires_after(ms(config.write_timeout_ms));
+          state.arm(config.write_timeout_ms);
           auto [wec, wn] = co_await net::async_write(
               stream, net::buffer(kContinue, sizeof kContinue - 1), kTuple);
           if (wec) break;
@@ -689,7 +715,7 @@ awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
         parser.buffer_body();
         if (declared) req.body.reserve(static_cast<std::size_t>(*declared));
         while (!parser.is_done()) {
-          stream.expires_after(ms(config.body_timeout_ms));
+          state.arm(config.body_timeout_ms);
           auto [bec, bn] = co_await bhttp::async_read_some(stream, buf, parser, kTuple);
           if (bec) {
             if (bec == bhttp::error::body_limit) {
@@ -712,11 +738,11 @@ awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
         have_response = true;
       } else {
         if (max) parser.body_limit(max);
-        reader.emplace(stream, buf, parser, config.body_timeout_ms, expect_continue);
+        reader.emplace(stream, state, buf, parser, config.body_timeout_ms, expect_continue);
         req.body_reader = &*reader;
       }
     } else if (!have_response && !body_pending && route->options.body == BodyMode::stream) {
-      reader.emplace(stream, buf, parser, config.body_timeout_ms, false);
+      reader.emplace(stream, state, buf, parser, config.body_timeout_ms, false);
       req.body_reader = &*reader;
     }
 
@@ -768,10 +794,10 @@ awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
             "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             "Sec-WebSocket-Accept: " +
             WsConnection::accept_key(*key) + "\r\n\r\n";
-        stream.expires_after(ms(config.write_timeout_ms));
+        state.arm(config.write_timeout_ms);
         auto [uec, un] = co_await net::async_write(stream, net::buffer(head), kTuple);
         if (uec) break;
-        stream.expires_never();
+        state.disarm();
         // Bytes the client sent right after its request are the first frames.
         std::string early(static_cast<const char*>(buf.cdata().data()), buf.size());
         WsLimits limits;
@@ -779,7 +805,7 @@ awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
         limits.max_queued_bytes = config.ws_max_queued_bytes;
         limits.idle_timeout_ms = config.ws_idle_timeout_ms;
         limits.ping_after_ms = config.ws_idle_timeout_ms / 2;
-        auto ws = std::make_shared<WsConnection>(stream.release_socket(), std::move(remote), limits);
+        auto ws = std::make_shared<WsConnection>(std::move(stream), std::move(remote), limits);
         WsConnection* raw = ws.get();
         loop.websockets.insert(raw);
         websockets.fetch_add(1);
@@ -805,12 +831,12 @@ awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
       f.content_length = res.content_length;
       f.chunked = !res.content_length && !head_only;
       if (!res.content_length && head_only) f.chunked = true;
-      std::string head = render_head(res, default_headers, req.request_id, f);
-      stream.expires_after(ms(config.write_timeout_ms));
+      render_head(head, res, default_headers, req.request_id, f);
+      state.arm(config.write_timeout_ms);
       auto [hec, hn] = co_await net::async_write(stream, net::buffer(head), kTuple);
       if (hec) break;
       if (!head_only) {
-        StreamBodyWriter writer(stream, f.chunked, config.write_timeout_ms);
+        StreamBodyWriter writer(stream, state, f.chunked, config.write_timeout_ms);
         Result<void> produced = co_await on_worker<Result<void>>(
             workers, [&res, &writer, &req]() -> Result<void> {
               try {
@@ -829,15 +855,15 @@ awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
                                               {"error", produced.error().message}});
           ok = false;
         } else if (f.chunked) {
-          stream.expires_after(ms(config.write_timeout_ms));
+          state.arm(config.write_timeout_ms);
           auto [fec, fn] = co_await net::async_write(stream, net::buffer("0\r\n\r\n", 5), kTuple);
           if (fec) ok = false;
         }
       }
     } else {
       f.content_length = res.content_length && head_only ? *res.content_length : res.body.size();
-      std::string head = render_head(res, default_headers, req.request_id, f);
-      stream.expires_after(ms(config.write_timeout_ms));
+      render_head(head, res, default_headers, req.request_id, f);
+      state.arm(config.write_timeout_ms);
       bool bodyless = head_only || res.status == 204 || res.status == 304;
       std::array<net::const_buffer, 2> bufs{net::buffer(head),
                                             net::buffer(res.body.data(), bodyless ? 0 : res.body.size())};
@@ -848,8 +874,8 @@ awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
     record(res.status, bytes_out);
     if (!ok || !keep_alive) break;
   }
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-  stream.close();
+  stream.shutdown(tcp::socket::shutdown_send, ec);
+  stream.close(ec);
 }
 
 }  // namespace ruche::http
