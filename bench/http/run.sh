@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/http: requests per second of Ruche beside nginx, in one run.
 #
-#   bench/http/run.sh [SECONDS]        (default 10 s per measurement)
+#   bench/http/run.sh [SECONDS]   (default 5 s per measurement, ROUNDS=5 rounds)
 #
 # Server side pinned to core 0, wrk pinned to core 1, keep-alive, 64
 # connections. Measured: nginx serving a 1 KiB static file (the physical
@@ -10,8 +10,9 @@
 # with the ratios; nothing is asserted.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-DURATION=${1:-10}
+DURATION=${1:-5}
 CONNS=${CONNS:-64}
+ROUNDS=${ROUNDS:-5}
 scripts/deps.sh bench
 RUCHE=${RUCHE_BIN:-build/ruche}
 [ -x "$RUCHE" ] || make server >/dev/null
@@ -70,20 +71,28 @@ rps() {  # wrk on core 1; prints requests/s
   taskset -c 1 wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency "$@" 2>&1 | tee -a "$T/wrk.log" \
     | awk '/Requests\/sec/ {print $2}'
 }
-p99() { awk '/ 99%/ {print $2}' "$T/wrk.log" | tail -1; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
+# Rounds interleave the three measurements so that a noisy neighbour hits
+# them alike; the medians are reported.
 taskset -c 1 wrk -t1 -c"$CONNS" -d2s "http://127.0.0.1:$NGINX_PORT/file.txt" >/dev/null   # warm-up
-NGINX=$(rps "http://127.0.0.1:$NGINX_PORT/file.txt"); NGINX_P99=$(p99)
 taskset -c 1 wrk -t1 -c"$CONNS" -d2s "$URL/api/v1/health" >/dev/null
-HEALTH=$(rps "$URL/api/v1/health"); HEALTH_P99=$(p99)
-AUTHED=$(rps -H "Authorization: Bearer $TOKEN" "$URL/api/v1/workspaces"); AUTHED_P99=$(p99)
+: > "$T/nginx.rps"; : > "$T/health.rps"; : > "$T/authed.rps"
+for _ in $(seq 1 "$ROUNDS"); do
+  rps "http://127.0.0.1:$NGINX_PORT/file.txt" >> "$T/nginx.rps"
+  rps "$URL/api/v1/health" >> "$T/health.rps"
+  rps -H "Authorization: Bearer $TOKEN" "$URL/api/v1/workspaces" >> "$T/authed.rps"
+done
+NGINX=$(median < "$T/nginx.rps"); HEALTH=$(median < "$T/health.rps"); AUTHED=$(median < "$T/authed.rps")
+p99s() { grep -A5 'Latency Distribution' "$T/wrk.log" | awk '/ 99%/ {print $2}' | sed -n "$1~3p" | tr '\n' ' '; }
+NGINX_P99=$(p99s 1); HEALTH_P99=$(p99s 2); AUTHED_P99=$(p99s 3)
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 echo
-echo "bench/http — $(date -u +%Y-%m-%d), ${DURATION}s per run, $CONNS connections, wrk on core 1, servers on core 0 ($CPU)"
+echo "bench/http — $(date -u +%Y-%m-%d), median of $ROUNDS interleaved rounds of ${DURATION}s, $CONNS connections, wrk on core 1, servers on core 0 ($CPU)"
 echo
-echo "| what | requests/s | p99 | × nginx |"
+echo "| what | requests/s (median) | p99 per round | × nginx |"
 echo "| --- | ---: | ---: | ---: |"
 echo "| nginx 1 KiB static file | $NGINX | $NGINX_P99 | 1.00 |"
 echo "| Ruche GET /api/v1/health | $HEALTH | $HEALTH_P99 | $(ratio "$HEALTH" "$NGINX") |"
