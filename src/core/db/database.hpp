@@ -64,8 +64,28 @@ class Param {
   Value v_;
 };
 
-// Parameters live only for the duration of the call that receives them.
-using Params = std::initializer_list<Param>;
+// The parameters of one statement: a braced list ({a, b}) or a vector (a
+// dynamic IN list). A view: the parameters live only for the call.
+class Params {
+ public:
+  Params() = default;
+  // The braced list lives until the end of the call's full expression, which
+  // is as long as a Params lives: g++'s lifetime warning does not apply.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winit-list-lifetime"
+  Params(std::initializer_list<Param> list)  // NOLINT: implicit by design
+      : data_(list.begin()), size_(list.size()) {}
+#pragma GCC diagnostic pop
+  Params(const std::vector<Param>& list)  // NOLINT: implicit by design
+      : data_(list.data()), size_(list.size()) {}
+  const Param* begin() const { return data_; }
+  const Param* end() const { return data_ + size_; }
+  std::size_t size() const { return size_; }
+
+ private:
+  const Param* data_ = nullptr;
+  std::size_t size_ = 0;
+};
 
 // One result value. Text and blobs are owned copies.
 using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string, Bytes>;

@@ -942,5 +942,32 @@ TEST(TestDatabase, OpensAFreshDatabaseAndCleansUp) {
   EXPECT_EQ(db->backend(), dbt::test_backend());
 }
 
+#ifndef RUCHE_TEST_BACKEND_POSTGRES
+TEST(DbFullText, StemsFrenchAndEnglishAndIgnoresAccents) {
+  auto db = testing::open_test_database();
+  ASSERT_TRUE(db->write([](Conn& c) -> Result<void> {
+    RUCHE_CHECK(c.exec_script("CREATE VIRTUAL TABLE docs USING fts5(body, tokenize = 'ruche')"));
+    for (const char* body : {"Les marchés de Noël ouvrent demain", "He runs every morning",
+                             "Réunion budgétaire à l'Élysée", "Nothing relevant here"}) {
+      RUCHE_TRY([[maybe_unused]] auto n, c.exec("INSERT INTO docs (body) VALUES ($1)", {body}));
+    }
+    return {};
+  }));
+  auto count = [&](const std::string& q) {
+    return *db->read([&](Conn& c) -> Result<std::int64_t> {
+      RUCHE_TRY(auto row, c.query_one("SELECT COUNT(*) FROM docs WHERE docs MATCH $1", {q}));
+      return row->i64(0);
+    });
+  };
+  EXPECT_EQ(count("marché"), 1);     // singular finds plural
+  EXPECT_EQ(count("marches"), 1);    // without the accent
+  EXPECT_EQ(count("running"), 1);    // English stem
+  EXPECT_EQ(count("reunions"), 1);   // accents and plural
+  EXPECT_EQ(count("elysee"), 1);
+  EXPECT_EQ(count("budget*"), 1);    // prefixes on words
+  EXPECT_EQ(count("vélo"), 0);
+}
+#endif
+
 }  // namespace
 }  // namespace ruche::db

@@ -1,4 +1,5 @@
 #include "core/db/sqlite/sqlite_database.hpp"
+#include "core/db/sqlite/stem_tokenizer.hpp"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -372,6 +373,8 @@ Result<std::unique_ptr<SqliteConn>> open_connection(const Config& config, bool w
   }
   sqlite3_extended_result_codes(raw, 1);
   auto conn = std::make_unique<SqliteConn>(raw);
+  if (register_stem_tokenizer(raw) != SQLITE_OK)
+    return fail(Errc::internal, "sqlite: cannot register the full-text tokenizer");
   RUCHE_CHECK(conn->pragma("PRAGMA busy_timeout = " + std::to_string(config.busy_timeout_ms)));
   RUCHE_CHECK(conn->pragma("PRAGMA foreign_keys = ON"));
   if (writer) {

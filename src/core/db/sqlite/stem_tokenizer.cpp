@@ -1,0 +1,105 @@
+#include "core/db/sqlite/stem_tokenizer.hpp"
+
+#include <libstemmer.h>
+
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+
+namespace ruche::db::sqlite {
+
+namespace {
+
+fts5_api* fts5_api_of(sqlite3* db) {
+  fts5_api* api = nullptr;
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, nullptr) == SQLITE_OK) {
+    sqlite3_bind_pointer(stmt, 1, static_cast<void*>(&api), "fts5_api_ptr", nullptr);
+    sqlite3_step(stmt);
+  }
+  sqlite3_finalize(stmt);
+  return api;
+}
+
+// One instance per FTS5 table: the parent unicode61 tokenizer and a stemmer
+// per language (Snowball stemmers are not thread-safe: one per instance, and
+// SQLite uses an instance from one connection at a time).
+struct Tokenizer {
+  fts5_tokenizer parent{};
+  Fts5Tokenizer* parent_instance = nullptr;
+  sb_stemmer* french = nullptr;
+  sb_stemmer* english = nullptr;
+  ~Tokenizer() {
+    if (parent_instance) parent.xDelete(parent_instance);
+    if (french) sb_stemmer_delete(french);
+    if (english) sb_stemmer_delete(english);
+  }
+};
+
+struct Context {
+  Tokenizer* tok;
+  void* user_ctx;
+  int (*emit)(void*, int, const char*, int, int, int);
+};
+
+int create(void* api_ptr, const char** /*args*/, int /*nargs*/, Fts5Tokenizer** out) {
+  auto* api = static_cast<fts5_api*>(api_ptr);
+  auto tok = std::unique_ptr<Tokenizer>(new (std::nothrow) Tokenizer());
+  if (!tok) return SQLITE_NOMEM;
+  void* parent_ctx = nullptr;
+  int rc = api->xFindTokenizer(api, "unicode61", &parent_ctx, &tok->parent);
+  if (rc != SQLITE_OK) return rc;
+  const char* parent_args[] = {"remove_diacritics", "2"};
+  rc = tok->parent.xCreate(parent_ctx, parent_args, 2, &tok->parent_instance);
+  if (rc != SQLITE_OK) return rc;
+  tok->french = sb_stemmer_new("french", "UTF_8");
+  tok->english = sb_stemmer_new("english", "UTF_8");
+  if (!tok->french || !tok->english) return SQLITE_NOMEM;
+  *out = reinterpret_cast<Fts5Tokenizer*>(tok.release());
+  return SQLITE_OK;
+}
+
+void destroy(Fts5Tokenizer* t) { delete reinterpret_cast<Tokenizer*>(t); }
+
+int on_token(void* ctx_ptr, int flags, const char* token, int len, int start, int end) {
+  auto* ctx = static_cast<Context*>(ctx_ptr);
+  int rc = ctx->emit(ctx->user_ctx, flags, token, len, start, end);
+  if (rc != SQLITE_OK || (flags & FTS5_TOKEN_COLOCATED) || len > 64) return rc;
+  const auto* word = reinterpret_cast<const sb_symbol*>(token);
+  std::string first;
+  for (sb_stemmer* stemmer : {ctx->tok->french, ctx->tok->english}) {
+    const sb_symbol* stem = sb_stemmer_stem(stemmer, word, len);
+    if (!stem) return SQLITE_NOMEM;
+    int stem_len = sb_stemmer_length(stemmer);
+    // Stems live in their own vocabulary (a \x01 prefix, which words never
+    // contain) so that "budget*" prefixes only words. Every word gets its
+    // stems, even when a stem equals the word: a query's stem must find it.
+    std::string marked = "\x01";
+    marked.append(reinterpret_cast<const char*>(stem), static_cast<std::size_t>(stem_len));
+    if (marked == first) continue;
+    first = marked;
+    rc = ctx->emit(ctx->user_ctx, FTS5_TOKEN_COLOCATED, marked.data(), static_cast<int>(marked.size()),
+                   start, end);
+    if (rc != SQLITE_OK) return rc;
+  }
+  return SQLITE_OK;
+}
+
+int tokenize(Fts5Tokenizer* t, void* user_ctx, int flags, const char* text, int len,
+             int (*emit)(void*, int, const char*, int, int, int)) {
+  auto* tok = reinterpret_cast<Tokenizer*>(t);
+  Context ctx{tok, user_ctx, emit};
+  return tok->parent.xTokenize(tok->parent_instance, &ctx, flags, text, len, on_token);
+}
+
+}  // namespace
+
+int register_stem_tokenizer(sqlite3* db) {
+  fts5_api* api = fts5_api_of(db);
+  if (!api) return SQLITE_ERROR;
+  static fts5_tokenizer tokenizer{create, destroy, tokenize};
+  return api->xCreateTokenizer(api, "ruche", api, &tokenizer, nullptr);
+}
+
+}  // namespace ruche::db::sqlite
