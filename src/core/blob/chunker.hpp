@@ -31,8 +31,8 @@
 
 namespace ruche::blob {
 
-inline constexpr std::uint32_t kMinChunkSizeFloor = 64;             // the gear window
-inline constexpr std::uint32_t kMaxChunkSizeCeiling = 64u << 20;    // 64 MiB
+inline constexpr std::uint32_t kMinChunkSizeFloor = 64;           // the gear window
+inline constexpr std::uint32_t kMaxChunkSizeCeiling = 64u << 20;  // 64 MiB
 
 struct ChunkerParams {
   std::uint32_t min_size_bytes = 256u << 10;  // 256 KiB

@@ -126,7 +126,8 @@ class PosixFileSystem final : public FileSystem {
     }
     FileInfo info;
     info.size_bytes = static_cast<std::uint64_t>(st.st_size);
-    info.mtime_ms = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1'000'000;
+    info.mtime_ms =
+        static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1'000'000;
     info.is_dir = S_ISDIR(st.st_mode);
     return info;
   }

@@ -1,8 +1,8 @@
 // SHA-256 and HMAC-SHA-256 through OpenSSL, whose SHA-256 uses the CPU's SHA
 // extensions (1.24 GB/s on one core of the reference machine, against 0.29
-// GB/s for libsodium's portable SHA-256 behind crypto::sha256 and 0.82 GB/s
-// for keyed BLAKE2b: see bench/chunking). Internal to core/blob: chunk ids
-// and content hashes are the only bulk hashing in Ruche.
+// GB/s for libsodium's portable SHA-256 and 0.82 GB/s for its keyed BLAKE2b:
+// see bench/chunking). Internal to core/blob, which needs what core/crypto
+// does not offer: a streaming hash (content hashes of blobs of any size).
 //
 // Thread-safety: the functions are safe from any thread; a Sha256 object is
 // used by one thread at a time.

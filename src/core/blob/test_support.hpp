@@ -1,0 +1,84 @@
+// Helpers shared by the core/blob tests (not part of ruche_blob).
+#pragma once
+
+#include <stdlib.h>
+
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "core/blob/key_ring.hpp"
+
+namespace ruche::blob::testing {
+
+// splitmix64 (Steele, Lea, Flood 2014): fixed pseudo-random test data.
+class SplitMix64 {
+ public:
+  explicit SplitMix64(std::uint64_t seed) : state_(seed) {}
+  std::uint64_t next() {
+    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+
+ private:
+  std::uint64_t state_;
+};
+
+// `n` pseudo-random bytes: the little-endian splitmix64 outputs from `seed`.
+inline std::string random_data(std::size_t n, std::uint64_t seed) {
+  SplitMix64 rng(seed);
+  std::string out(n, '\0');
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const std::uint64_t v = rng.next();
+    for (int b = 0; b < 8; ++b) out[i + b] = static_cast<char>(v >> (8 * b));
+  }
+  const std::uint64_t v = rng.next();
+  for (int b = 0; i < n; ++i, ++b) out[i] = static_cast<char>(v >> (8 * b));
+  return out;
+}
+
+// A new temporary directory, removed with its contents on destruction.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "ruche-blob-XXXXXX").string();
+    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// Regular files under `dir`, recursively.
+inline std::size_t count_files(const std::string& dir) {
+  std::size_t n = 0;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+       it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file()) ++n;
+  }
+  return n;
+}
+
+// Keys for namespace `ns` from a data key of 32 bytes equal to `fill`.
+inline KeysPtr test_keys(std::string ns, char fill = 1) {
+  return std::make_shared<const NamespaceKeys>(
+      NamespaceKeys::derive(std::move(ns), std::string(32, fill)));
+}
+
+}  // namespace ruche::blob::testing
