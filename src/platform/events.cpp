@@ -32,6 +32,21 @@ std::string string_field(const json::value& v, std::string_view key) {
 
 }  // namespace
 
+bool can_see(const ModuleRegistry& registry, const bus::Event& e, const std::string& user_id,
+             const WorkspaceAccess& access) {
+  if (!e.module.empty() && access.right(e.module) == Access::none) return false;
+  if (!e.audience.empty() &&
+      std::find(e.audience.begin(), e.audience.end(), user_id) == e.audience.end())
+    return false;
+  if (!e.scope.empty()) {
+    const ModuleDef* m = registry.find(e.module);
+    if (!m || !m->scope_members) return false;
+    auto members = m->scope_members(e.scope);
+    if (!members || !std::binary_search(members->begin(), members->end(), user_id)) return false;
+  }
+  return true;
+}
+
 class EventHub::Connection final : public http::WebSocketHandler,
                                    public std::enable_shared_from_this<Connection> {
  public:
@@ -74,9 +89,41 @@ class EventHub::Connection final : public http::WebSocketHandler,
       }
       if (since < 0) since = 0;
       resume(ws, since);
+    } else if (auto dot = type.find('.'); dot != std::string::npos) {
+      route_to_module(type.substr(0, dot), type, v->as_object());
     } else {
       send_error("unknown_type", "", "unknown message type");
     }
+  }
+
+  // A client message for a module ("chat.typing"), checked for membership
+  // and the module right, handled on a worker.
+  void route_to_module(const std::string& module, const std::string& type, const json::object& msg) {
+    const ModuleDef* m = hub_.platform_.registry.find(module);
+    std::string ws;
+    if (auto* w = msg.if_contains("workspace_id"); w && w->is_string()) ws = std::string(w->as_string());
+    if (!m || !m->client_message) {
+      send_error("unknown_type", ws, "unknown message type");
+      return;
+    }
+    WorkspaceAccess access;
+    {
+      std::lock_guard lock(mu_);
+      auto it = follows_.find(ws);
+      if (it == follows_.end() || !it->second.have_access ||
+          it->second.access.right(module) == Access::none) {
+        json::object data;
+        data["code"] = "not_found";
+        data["message"] = "no such workspace";
+        send_locked(frame_of("error", ws, data));
+        return;
+      }
+      access = it->second.access;
+    }
+    auto self = shared_from_this();
+    hub_.platform_.workers.submit([self, m, access = std::move(access), type, msg] {
+      m->client_message(self->caller_, access, type, msg);
+    });
   }
 
   void on_close() override {
@@ -90,12 +137,19 @@ class EventHub::Connection final : public http::WebSocketHandler,
   }
 
   // Dispatcher thread: one workspace event, already serialized.
+  // `members`: the resolved members of e.scope (null when unscoped).
   void deliver(const bus::Event& e, const json::value& data,
-               const std::shared_ptr<const std::string>& frame) {
+               const std::shared_ptr<const std::string>& frame,
+               const std::vector<std::string>* members) {
     std::unique_lock lock(mu_);
     auto it = follows_.find(e.workspace_id);
     if (it == follows_.end()) return;
     Follow& f = it->second;
+    if (e.seq == 0) {
+      // Ephemeral (typing, presence): now or never, outside the sequence.
+      if (visible(f, e, members)) send_locked(frame);
+      return;
+    }
     bool about_me = string_field(data, "user_id") == caller_.user_id.str();
     if (f.catching_up) {
       if (f.held.size() < kMaxHeld) f.held.push_back(e);
@@ -119,7 +173,7 @@ class EventHub::Connection final : public http::WebSocketHandler,
       schedule_catch_up(e.workspace_id, from, gen);
       return;
     }
-    apply_locked(f, e, data, frame, about_me);
+    apply_locked(f, e, data, frame, about_me, members);
   }
 
   // Dispatcher thread: this user was added to a workspace.
@@ -188,13 +242,19 @@ class EventHub::Connection final : public http::WebSocketHandler,
     std::optional<std::int64_t> requested_since;  // a resume that came before the access
   };
 
-  bool visible(const Follow& f, const bus::Event& e) const {
+  bool visible(const Follow& f, const bus::Event& e,
+               const std::vector<std::string>* members = nullptr) const {
     if (!f.have_access) return false;
-    if (!e.module.empty() && f.access.right(e.module) == Access::none) return false;
-    if (!e.audience.empty() &&
-        std::find(e.audience.begin(), e.audience.end(), caller_.user_id.str()) == e.audience.end())
-      return false;
-    return true;
+    if (members) {
+      // The scope was resolved by the dispatcher: check it here, the rest
+      // through the common rule on an unscoped copy of the question.
+      if (!std::binary_search(members->begin(), members->end(), caller_.user_id.str()))
+        return false;
+      if (!e.module.empty() && f.access.right(e.module) == Access::none) return false;
+      return e.audience.empty() || std::find(e.audience.begin(), e.audience.end(),
+                                             caller_.user_id.str()) != e.audience.end();
+    }
+    return can_see(hub_.platform_.registry, e, caller_.user_id.str(), f.access);
   }
 
   void send_locked(std::shared_ptr<const std::string> frame) {
@@ -215,7 +275,8 @@ class EventHub::Connection final : public http::WebSocketHandler,
   // Applies membership and module changes that concern this connection,
   // then sends the event if visible. mu_ held.
   void apply_locked(Follow& f, const bus::Event& e, const json::value& data,
-                    const std::shared_ptr<const std::string>& frame, bool about_me) {
+                    const std::shared_ptr<const std::string>& frame, bool about_me,
+                    const std::vector<std::string>* members = nullptr) {
     f.last_seq = e.seq;
     if (about_me && e.type == "member.removed") {
       send_locked(frame);
@@ -255,7 +316,7 @@ class EventHub::Connection final : public http::WebSocketHandler,
       if (auto* arch = data.as_object().if_contains("archived"); arch && arch->is_bool())
         f.access.archived = arch->as_bool();
     }
-    if (visible(f, e)) send_locked(frame);
+    if (visible(f, e, members)) send_locked(frame);
   }
 
   // Worker thread: every workspace of the user, then a hello frame.
@@ -604,7 +665,16 @@ void EventHub::dispatch(const bus::Event& e) {
       c->follow_new(e.workspace_id, e.seq - 1);
   }
   auto frame = std::make_shared<const std::string>(event_frame(e));
-  for (auto& c : collect(by_workspace_, e.workspace_id)) c->deliver(e, data, frame);
+  // Every connection following the workspace sees every sequence number
+  // (those it may not see only advance its position, so no false gap); a
+  // scope's members are resolved once per event, not per connection.
+  std::shared_ptr<const std::vector<std::string>> members;
+  if (!e.scope.empty()) {
+    const ModuleDef* m = platform_.registry.find(e.module);
+    if (m && m->scope_members) members = m->scope_members(e.scope);
+    if (!members) members = std::make_shared<const std::vector<std::string>>();
+  }
+  for (auto& c : collect(by_workspace_, e.workspace_id)) c->deliver(e, data, frame, members.get());
 }
 
 }  // namespace ruche::platform

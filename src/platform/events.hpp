@@ -28,6 +28,12 @@
 
 namespace ruche::platform {
 
+// Whether `user_id`, with `access` to the event's workspace, may see `e`:
+// the module right, the event's audience, the members of its scope. The one
+// visibility rule of live events, resume and GET .../events.
+bool can_see(const ModuleRegistry& registry, const bus::Event& e, const std::string& user_id,
+             const WorkspaceAccess& access);
+
 class EventHub {
  public:
   explicit EventHub(Platform& platform);

@@ -26,7 +26,7 @@ std::vector<std::string> parse_audience(const std::optional<std::string>& text) 
 
 Result<std::int64_t> Outbox::append(db::Conn& c, const WorkspaceId& ws, std::string_view type,
                                     std::string_view module, const json::value& data,
-                                    std::vector<std::string> audience) {
+                                    std::vector<std::string> audience, std::string_view scope) {
   RUCHE_TRY(auto row, c.query_one("UPDATE workspaces SET seq = seq + 1 WHERE id = $1 RETURNING seq",
                                   {ws}));
   if (!row) return fail(Errc::not_found, "no such workspace");
@@ -36,16 +36,31 @@ Result<std::int64_t> Outbox::append(db::Conn& c, const WorkspaceId& ws, std::str
   e.type = std::string(type);
   e.module = std::string(module);
   e.audience = std::move(audience);
+  e.scope = std::string(scope);
   e.data = json::serialize(data);
   e.created_at_ms = clock_.now_ms();
   std::optional<std::string> aud;
   if (!e.audience.empty()) aud = audience_json(e.audience);
   RUCHE_TRY([[maybe_unused]] auto n,
-            c.exec("INSERT INTO events (workspace_id, seq, type, module, audience, data, "
-                   "created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                   {e.workspace_id, e.seq, e.type, e.module, aud, e.data, e.created_at_ms}));
+            c.exec("INSERT INTO events (workspace_id, seq, type, module, audience, scope, data, "
+                   "created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                   {e.workspace_id, e.seq, e.type, e.module, aud, e.scope, e.data,
+                    e.created_at_ms}));
   c.on_commit([this, e = std::move(e)] { bus_.publish(e); });
   return row->i64(0);
+}
+
+void Outbox::publish_ephemeral(const WorkspaceId& ws, std::string_view type,
+                               std::string_view module, const json::value& data,
+                               std::string_view scope) {
+  bus::Event e;
+  e.workspace_id = ws.str();
+  e.type = std::string(type);
+  e.module = std::string(module);
+  e.scope = std::string(scope);
+  e.data = json::serialize(data);
+  e.created_at_ms = clock_.now_ms();
+  bus_.publish(e);
 }
 
 void Outbox::publish_control(std::string_view type, const json::value& data) {
@@ -61,7 +76,7 @@ Result<std::vector<bus::Event>> Outbox::since(db::Database& db, const WorkspaceI
   return db.read([&](db::Conn& c) -> Result<std::vector<bus::Event>> {
     std::vector<bus::Event> out;
     RUCHE_CHECK(c.each(
-        "SELECT seq, type, module, audience, data, created_at_ms FROM events "
+        "SELECT seq, type, module, audience, data, created_at_ms, scope FROM events "
         "WHERE workspace_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
         {ws, since, limit}, [&](const db::Row& r) {
           bus::Event e;
@@ -72,6 +87,7 @@ Result<std::vector<bus::Event>> Outbox::since(db::Database& db, const WorkspaceI
           e.audience = parse_audience(r.opt_text(3));
           e.data = r.text(4);
           e.created_at_ms = r.i64(5);
+          e.scope = r.text(6);
           out.push_back(std::move(e));
           return true;
         }));

@@ -28,11 +28,17 @@ class Outbox {
   // Appends an event to `ws`'s stream in the transaction of `c` (a write()
   // connection) and schedules its publication after commit. `module` is the
   // module whose read right a recipient needs ("" for workspace-level
-  // events); a non-empty `audience` restricts it to those users.
+  // events); a non-empty `audience` restricts it to those users, a
+  // non-empty `scope` to the members of that module object.
   // Returns the sequence number. Errors: not_found when the workspace is gone.
   Result<std::int64_t> append(db::Conn& c, const WorkspaceId& ws, std::string_view type,
                               std::string_view module, const json::value& data,
-                              std::vector<std::string> audience = {});
+                              std::vector<std::string> audience = {},
+                              std::string_view scope = {});
+  // An ephemeral workspace event (typing, presence): published at once, never
+  // stored, no sequence number (seq 0), never replayed by resume.
+  void publish_ephemeral(const WorkspaceId& ws, std::string_view type, std::string_view module,
+                         const json::value& data, std::string_view scope = {});
 
   // Publishes an instance-level control event (not persisted, no sequence):
   // session revocations, user disabled. Call after the commit.

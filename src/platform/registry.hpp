@@ -45,6 +45,17 @@ struct ModuleDef {
                                                const std::vector<WorkspaceId>& readable,
                                                std::string_view query, int limit)>
       search;
+  // The members of one of the module's scopes (a chat channel), as sorted
+  // user ids, or null when the scope does not exist. Called for every scoped
+  // event on the delivery path: cache, and stay thread-safe.
+  std::function<std::shared_ptr<const std::vector<std::string>>(const std::string& scope)>
+      scope_members;
+  // A message a client sent on the events WebSocket with a type this module
+  // owns ("chat.typing"): the caller is a member with read access to the
+  // module in `ws`. Must not block for long (it runs on a worker).
+  std::function<void(const Caller& caller, const WorkspaceAccess& access, std::string_view type,
+                     const json::object& message)>
+      client_message;
   // Called when the workspace is deleted, inside the deleting transaction,
   // to remove the module's rows (blobs are released after commit).
   std::function<Result<void>(db::Conn& c, const WorkspaceId& ws)> purge;

@@ -544,11 +544,7 @@ void register_platform_routes(Api& api, EventHub& hub) {
                       std::string body = "[";
                       bool first = true;
                       for (const auto& e : events) {
-                        if (!e.module.empty() && a.right(e.module) == Access::none) continue;
-                        if (!e.audience.empty() &&
-                            std::find(e.audience.begin(), e.audience.end(), caller.user_id.str()) ==
-                                e.audience.end())
-                          continue;
+                        if (!can_see(p.registry, e, caller.user_id.str(), a)) continue;
                         if (!first) body += ',';
                         first = false;
                         body += event_frame(e);

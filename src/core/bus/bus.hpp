@@ -24,8 +24,11 @@ struct Event {
   std::string type;              // "member.removed", "message.created", ...
   std::string module;            // the module whose read right is needed; "" for the platform
   // Who may see it: empty means every member with read access to `module`;
-  // otherwise only these user ids (private channels, direct messages).
+  // otherwise only these user ids.
   std::vector<std::string> audience;
+  // A module object (a chat channel id) whose members alone see it; the
+  // module resolves the members (ModuleDef::scope_members). Empty: none.
+  std::string scope;
   std::string data;              // the event's data object, serialized JSON
   std::int64_t created_at_ms = 0;
 };
