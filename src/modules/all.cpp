@@ -1,5 +1,7 @@
 #include "modules/all.hpp"
 
+#include "modules/chat/chat.hpp"
+
 namespace ruche::modules {
 
 // Each module's issue replaces its declaration here by `<name>::module()`
@@ -7,9 +9,7 @@ namespace ruche::modules {
 // can be activated in a workspace (its rights are managed, its events flow)
 // and the web client shows its placeholder.
 void register_all(platform::ModuleRegistry& registry) {
-  registry.add({.name = "chat",
-                .read_means = "read channels and messages",
-                .write_means = "post, react and create channels"});
+  registry.add(chat::module());
   registry.add({.name = "calls",
                 .read_means = "join calls",
                 .write_means = "start calls and share the screen"});

@@ -1,0 +1,90 @@
+// Chat: channels, direct conversations, threads, mentions, reactions, pins,
+// read state and search. What other modules may include.
+//
+// Events (module "chat", scoped to the channel: only its members see them):
+//   channel.created, channel.updated, channel.member_added, channel.member_removed,
+//   message.created, message.updated, message.deleted,
+//   reaction.added, reaction.removed, message.pinned, message.unpinned,
+//   channel.read (audience: the reader only), chat.typing (ephemeral).
+// Public channels' creation and changes are seen by every member with a
+// read right on chat; their messages by the channel's members.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/id.hpp"
+#include "base/json.hpp"
+#include "platform/registry.hpp"
+
+namespace ruche::chat {
+
+using ChannelId = Id<struct ChannelIdTag>;
+using MessageId = Id<struct MessageIdTag>;
+
+enum class ChannelKind { public_channel, private_channel, direct };
+
+struct Channel {
+  ChannelId id;
+  WorkspaceId workspace_id;
+  ChannelKind kind = ChannelKind::public_channel;
+  std::string name;
+  std::string topic;
+  bool archived = false;
+  std::string created_by;
+  std::int64_t created_at_ms = 0;
+  std::int64_t last_seq = 0;
+  std::optional<std::int64_t> last_message_at_ms;
+  // For the caller:
+  bool joined = false;
+  std::int64_t last_read_seq = 0;
+  std::int64_t unread = 0;     // messages from others after last_read_seq (capped at 100)
+  std::int64_t mentions = 0;   // of the caller (or @channel) after last_read_seq
+  std::vector<std::string> member_ids;  // direct conversations: who is in it
+};
+
+struct Reaction {
+  std::string emoji;
+  std::vector<std::string> user_ids;
+};
+
+struct Message {
+  MessageId id;
+  ChannelId channel_id;
+  WorkspaceId workspace_id;
+  std::int64_t seq = 0;
+  std::string author_id;
+  std::optional<MessageId> thread_id;
+  bool in_channel = true;
+  std::string body;            // Markdown; "" once deleted
+  std::int64_t created_at_ms = 0;
+  std::optional<std::int64_t> edited_at_ms;
+  std::optional<std::int64_t> deleted_at_ms;
+  std::int64_t reply_count = 0;
+  std::optional<std::int64_t> last_reply_at_ms;
+  std::optional<std::int64_t> pinned_at_ms;
+  std::string pinned_by;
+  std::vector<Reaction> reactions;
+  std::vector<std::string> mentions;  // user ids; "channel" for @channel
+};
+
+std::string_view to_string(ChannelKind k);
+json::object to_json(const Channel& c);
+json::object to_json(const Message& m);
+
+// Bounds.
+inline constexpr std::size_t kMaxBodyBytes = 16 * 1024;
+inline constexpr std::size_t kMaxNameBytes = 80;
+inline constexpr std::size_t kMaxDirectMembers = 8;
+inline constexpr int kMaxPageSize = 200;
+
+// Mentions in a body: "<@USER_ID>" for a person, "<!channel>" for everyone
+// in the channel. Returns the distinct user ids, and whether @channel appears.
+std::vector<std::string> parse_mentions(std::string_view body, bool& channel);
+
+// The module's declaration (name, routes, hooks) for the registry.
+platform::ModuleDef module();
+
+}  // namespace ruche::chat

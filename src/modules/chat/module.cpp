@@ -1,0 +1,42 @@
+// Chat's declaration for the module registry: name, rights, routes, hooks.
+#include "modules/chat/chat.hpp"
+#include "modules/chat/routes.hpp"
+#include "modules/chat/service.hpp"
+#include "modules/chat/store.hpp"
+
+namespace ruche::chat {
+
+platform::ModuleDef module() {
+  // The service exists once the platform does (routes are registered then);
+  // the other hooks reach it through this shared slot.
+  auto service = std::make_shared<std::unique_ptr<Service>>();
+  platform::ModuleDef def;
+  def.name = "chat";
+  def.read_means = "read channels and messages";
+  def.write_means = "post, react and create channels";
+  def.routes = [service](platform::Api& api, platform::Platform& p) {
+    *service = std::make_unique<Service>(p);
+    register_routes(api, **service);
+  };
+  def.scope_members = [service](const std::string& scope) -> std::shared_ptr<const std::vector<std::string>> {
+    return *service ? (*service)->scope_members(scope) : nullptr;
+  };
+  def.client_message = [service](const platform::Caller& caller, const platform::WorkspaceAccess& a,
+                                 std::string_view type, const json::object& message) {
+    if (*service) (*service)->client_message(caller, a, type, message);
+  };
+  def.search = [service](db::Conn& c, const platform::Caller& caller,
+                         const std::vector<WorkspaceId>& readable, std::string_view query,
+                         const std::map<std::string, std::string>& filters,
+                         int limit) -> Result<std::vector<platform::SearchHit>> {
+    if (!*service) return std::vector<platform::SearchHit>{};
+    return (*service)->search(c, caller, readable, query, filters, limit);
+  };
+  def.metrics = [](db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms) {
+    return store::metrics(c, ws, since_ms);
+  };
+  def.export_data = [](db::Conn& c, const WorkspaceId& ws) { return store::export_workspace(c, ws); };
+  return def;
+}
+
+}  // namespace ruche::chat

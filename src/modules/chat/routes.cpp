@@ -1,0 +1,222 @@
+// Chat's HTTP routes: JSON in, Service call, JSON out. Nothing else.
+#include "modules/chat/routes.hpp"
+
+#include "platform/api.hpp"
+
+namespace ruche::chat {
+
+using platform::Access;
+using platform::Api;
+using platform::ApiOptions;
+using platform::Caller;
+using platform::json_reply;
+using platform::WorkspaceAccess;
+
+namespace {
+
+json::array channels_json(const std::vector<Channel>& list) {
+  json::array a;
+  for (const auto& c : list) a.push_back(to_json(c));
+  return a;
+}
+
+json::array messages_json(const std::vector<Message>& list) {
+  json::array a;
+  for (const auto& m : list) a.push_back(to_json(m));
+  return a;
+}
+
+ChannelId channel_param(const http::Request& req) { return ChannelId(std::string(req.param("cid"))); }
+MessageId message_param(const http::Request& req) { return MessageId(std::string(req.param("mid"))); }
+WorkspaceId workspace_param(const http::Request& req) { return WorkspaceId(std::string(req.param("id"))); }
+
+}  // namespace
+
+void register_routes(Api& api, Service& chat) {
+  api.add_workspace("GET", "/api/v1/workspaces/{id}/channels", "chat", Access::read,
+                    [&chat](http::Request& req, const Caller& caller,
+                            const WorkspaceAccess&) -> Result<http::Response> {
+                      RUCHE_TRY(auto list, chat.channels(caller, workspace_param(req)));
+                      return json_reply(channels_json(list));
+                    });
+
+  api.add_workspace("POST", "/api/v1/workspaces/{id}/channels", "chat", Access::write,
+                    [&chat](http::Request& req, const Caller& caller,
+                            const WorkspaceAccess&) -> Result<http::Response> {
+                      RUCHE_TRY(json::In in, json::In::parse(req.body));
+                      NewChannel spec;
+                      spec.name = in.string("name", {.min = 1, .max = kMaxNameBytes});
+                      spec.topic = in.string("topic", {.max = 500}, json::kOptional);
+                      spec.is_private = in.boolean("private", json::kOptional, false);
+                      spec.member_ids = in.string_list("member_ids", {.max_items = 500, .item = {.max = 26}},
+                                                       json::kOptional);
+                      if (!in.ok()) return tl::unexpected<Error>(in.error());
+                      RUCHE_TRY(Channel c, chat.create_channel(caller, workspace_param(req), spec));
+                      return json_reply(to_json(c), 201);
+                    });
+
+  api.add_workspace("POST", "/api/v1/workspaces/{id}/direct", "chat", Access::write,
+                    [&chat](http::Request& req, const Caller& caller,
+                            const WorkspaceAccess&) -> Result<http::Response> {
+                      RUCHE_TRY(json::In in, json::In::parse(req.body));
+                      auto users = in.string_list("user_ids", {.max_items = kMaxDirectMembers, .item = {.max = 26}});
+                      if (!in.ok()) return tl::unexpected<Error>(in.error());
+                      RUCHE_TRY(Channel c, chat.open_direct(caller, workspace_param(req), users));
+                      return json_reply(to_json(c));
+                    });
+
+  api.add_object("GET", "/api/v1/channels/{cid}", "chat", Access::read, "cid",
+                 [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(Channel c, chat.channel(caller, channel_param(req)));
+                   return json_reply(to_json(c));
+                 });
+
+  api.add_object("PATCH", "/api/v1/channels/{cid}", "chat", Access::write, "cid",
+                 [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(json::In in, json::In::parse(req.body));
+                   ChannelChange change;
+                   change.name = in.opt_string("name", {.min = 1, .max = kMaxNameBytes});
+                   change.topic = in.opt_string("topic", {.max = 500});
+                   change.archived = in.opt_boolean("archived");
+                   if (!in.ok()) return tl::unexpected<Error>(in.error());
+                   RUCHE_TRY(Channel c, chat.change_channel(caller, channel_param(req), change));
+                   return json_reply(to_json(c));
+                 });
+
+  api.add_object("POST", "/api/v1/channels/{cid}/join", "chat", Access::read, "cid",
+                 [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_CHECK(chat.join(caller, channel_param(req)));
+                   return http::no_content();
+                 });
+
+  api.add_object("POST", "/api/v1/channels/{cid}/leave", "chat", Access::read, "cid",
+                 [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_CHECK(chat.leave(caller, channel_param(req)));
+                   return http::no_content();
+                 });
+
+  api.add_object("GET", "/api/v1/channels/{cid}/members", "chat", Access::read, "cid",
+                 [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(auto ids, chat.members(caller, channel_param(req)));
+                   json::array a;
+                   for (const auto& u : ids) a.emplace_back(u);
+                   return json_reply(a);
+                 });
+
+  api.add_object("POST", "/api/v1/channels/{cid}/members", "chat", Access::write, "cid",
+                 [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(json::In in, json::In::parse(req.body));
+                   std::string user = in.string("user_id", {.min = 1, .max = 26});
+                   if (!in.ok()) return tl::unexpected<Error>(in.error());
+                   if (!is_id(user)) return fail(Errc::not_found, "no such member");
+                   RUCHE_CHECK(chat.add_member(caller, channel_param(req), UserId(user)));
+                   return http::no_content();
+                 });
+
+  api.add_object("DELETE", "/api/v1/channels/{cid}/members/{user_id}", "chat", Access::read, "cid",
+                 [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   std::string_view user = req.param("user_id");
+                   if (!is_id(user)) return fail(Errc::not_found, "no such member");
+                   RUCHE_CHECK(chat.remove_member(caller, channel_param(req), UserId(std::string(user))));
+                   return http::no_content();
+                 });
+
+  api.add_object("POST", "/api/v1/channels/{cid}/messages", "chat", Access::write, "cid",
+                 [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(json::In in, json::In::parse(req.body));
+                   Post post;
+                   post.body = in.string("body", {.min = 1, .max = kMaxBodyBytes, .single_line = false});
+                   auto thread = in.opt_string("thread_id", {.max = 26});
+                   post.also_in_channel = in.boolean("also_in_channel", json::kOptional, false);
+                   if (!in.ok()) return tl::unexpected<Error>(in.error());
+                   if (thread) post.thread_id = MessageId(*thread);
+                   RUCHE_TRY(Message m, chat.post(caller, channel_param(req), post));
+                   return json_reply(to_json(m), 201);
+                 });
+
+  api.add_object("GET", "/api/v1/channels/{cid}/messages", "chat", Access::read, "cid",
+                 [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   int limit = 50;
+                   if (auto l = req.query_param("limit")) {
+                     try {
+                       limit = std::stoi(*l);
+                     } catch (...) {
+                       return fail(Errc::invalid, "limit must be a number", "invalid_field");
+                     }
+                   }
+                   std::optional<MessageId> before;
+                   if (auto b = req.query_param("before")) before = MessageId(*b);
+                   RUCHE_TRY(auto list, chat.messages(caller, channel_param(req), limit, before));
+                   return json_reply(messages_json(list));
+                 });
+
+  api.add_object("GET", "/api/v1/channels/{cid}/pins", "chat", Access::read, "cid",
+                 [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(auto list, chat.pins(caller, channel_param(req)));
+                   return json_reply(messages_json(list));
+                 });
+
+  api.add_object("POST", "/api/v1/channels/{cid}/read", "chat", Access::read, "cid",
+                 [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(json::In in, json::In::parse(req.body, /*empty_ok=*/true));
+                   auto seq = in.opt_integer("seq", 0, INT64_MAX);
+                   if (!in.ok()) return tl::unexpected<Error>(in.error());
+                   RUCHE_TRY(std::int64_t at, chat.mark_read(caller, channel_param(req), seq));
+                   json::object o;
+                   o["last_read_seq"] = at;
+                   return json_reply(o);
+                 });
+
+  api.add_object("GET", "/api/v1/messages/{mid}", "chat", Access::read, "mid",
+                 [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(Message m, chat.message(caller, message_param(req)));
+                   return json_reply(to_json(m));
+                 });
+
+  api.add_object("GET", "/api/v1/messages/{mid}/thread", "chat", Access::read, "mid",
+                 [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(auto list, chat.thread(caller, message_param(req)));
+                   return json_reply(messages_json(list));
+                 });
+
+  api.add_object("PATCH", "/api/v1/messages/{mid}", "chat", Access::write, "mid",
+                 [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(json::In in, json::In::parse(req.body));
+                   std::string body = in.string("body", {.min = 1, .max = kMaxBodyBytes, .single_line = false});
+                   if (!in.ok()) return tl::unexpected<Error>(in.error());
+                   RUCHE_TRY(Message m, chat.edit(caller, message_param(req), body));
+                   return json_reply(to_json(m));
+                 });
+
+  api.add_object("DELETE", "/api/v1/messages/{mid}", "chat", Access::write, "mid",
+                 [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_CHECK(chat.remove(caller, message_param(req)));
+                   return http::no_content();
+                 });
+
+  api.add_object("POST", "/api/v1/messages/{mid}/reactions", "chat", Access::write, "mid",
+                 [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(json::In in, json::In::parse(req.body));
+                   std::string emoji = in.string("emoji", {.min = 1, .max = 32});
+                   if (!in.ok()) return tl::unexpected<Error>(in.error());
+                   RUCHE_TRY(Message m, chat.react(caller, message_param(req), emoji, true));
+                   return json_reply(to_json(m));
+                 });
+
+  api.add_object("DELETE", "/api/v1/messages/{mid}/reactions/{emoji}", "chat", Access::write, "mid",
+                 [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(Message m, chat.react(caller, message_param(req),
+                                                   std::string(req.param("emoji")), false));
+                   return json_reply(to_json(m));
+                 });
+
+  for (bool pin : {true, false}) {
+    api.add_object(pin ? "POST" : "DELETE", "/api/v1/messages/{mid}/pin", "chat", Access::write, "mid",
+                   [&chat, pin](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                     RUCHE_TRY(Message m, chat.pin(caller, message_param(req), pin));
+                     return json_reply(to_json(m));
+                   });
+  }
+}
+
+}  // namespace ruche::chat

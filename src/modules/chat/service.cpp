@@ -1,0 +1,725 @@
+#include "modules/chat/service.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "core/crypto/random.hpp"
+
+namespace ruche::chat {
+
+using platform::Access;
+using platform::AuditEntry;
+using platform::Caller;
+
+namespace {
+
+constexpr std::int64_t kTypingEveryMs = 3000;
+
+Result<std::string> check_channel_name(std::string_view name) {
+  std::string why = json::check_string(name, {.min = 1, .max = kMaxNameBytes});
+  if (!why.empty()) return fail(Errc::invalid, "name " + why, "invalid_name");
+  if (name.find_first_not_of(" \t") == std::string_view::npos)
+    return fail(Errc::invalid, "name must not be blank", "invalid_name");
+  return std::string(name);
+}
+
+Result<std::string> check_body(std::string_view body) {
+  std::string why = json::check_string(body, {.min = 1, .max = kMaxBodyBytes, .single_line = false});
+  if (!why.empty()) return fail(Errc::invalid, "body " + why, "invalid_body");
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos)
+    return fail(Errc::invalid, "body must not be blank", "invalid_body");
+  return std::string(body);
+}
+
+Result<std::string> check_emoji(std::string_view e) {
+  if (e.empty() || e.size() > 32) return fail(Errc::invalid, "emoji must be 1 to 32 bytes", "invalid_emoji");
+  for (unsigned char c : e)
+    if (c <= 0x20 || c == 0x7f) return fail(Errc::invalid, "emoji has spaces or control characters", "invalid_emoji");
+  return std::string(e);
+}
+
+}  // namespace
+
+std::string_view to_string(ChannelKind k) {
+  switch (k) {
+    case ChannelKind::public_channel: return "public";
+    case ChannelKind::private_channel: return "private";
+    case ChannelKind::direct: return "direct";
+  }
+  return "public";
+}
+
+json::object to_json(const Channel& c) {
+  json::object o;
+  o["id"] = c.id.str();
+  o["workspace_id"] = c.workspace_id.str();
+  o["kind"] = to_string(c.kind);
+  o["name"] = c.name;
+  o["topic"] = c.topic;
+  o["archived"] = c.archived;
+  o["created_by"] = c.created_by;
+  o["created_at"] = format_iso8601(c.created_at_ms);
+  o["last_seq"] = c.last_seq;
+  o["last_message_at"] = c.last_message_at_ms ? json::value(format_iso8601(*c.last_message_at_ms)) : nullptr;
+  o["joined"] = c.joined;
+  o["last_read_seq"] = c.last_read_seq;
+  o["unread"] = c.unread;
+  o["mentions"] = c.mentions;
+  if (c.kind == ChannelKind::direct) {
+    json::array m;
+    for (const auto& u : c.member_ids) m.emplace_back(u);
+    o["member_ids"] = std::move(m);
+  }
+  return o;
+}
+
+json::object to_json(const Message& m) {
+  json::object o;
+  o["id"] = m.id.str();
+  o["channel_id"] = m.channel_id.str();
+  o["workspace_id"] = m.workspace_id.str();
+  o["seq"] = m.seq;
+  o["author_id"] = m.author_id;
+  o["thread_id"] = m.thread_id ? json::value(m.thread_id->str()) : nullptr;
+  o["in_channel"] = m.in_channel;
+  o["body"] = m.body;
+  o["created_at"] = format_iso8601(m.created_at_ms);
+  o["edited_at"] = m.edited_at_ms ? json::value(format_iso8601(*m.edited_at_ms)) : nullptr;
+  o["deleted"] = m.deleted_at_ms.has_value();
+  o["reply_count"] = m.reply_count;
+  o["last_reply_at"] = m.last_reply_at_ms ? json::value(format_iso8601(*m.last_reply_at_ms)) : nullptr;
+  o["pinned"] = m.pinned_at_ms.has_value();
+  json::array reactions;
+  for (const auto& r : m.reactions) {
+    json::object ro;
+    ro["emoji"] = r.emoji;
+    json::array users;
+    for (const auto& u : r.user_ids) users.emplace_back(u);
+    ro["user_ids"] = std::move(users);
+    reactions.push_back(std::move(ro));
+  }
+  o["reactions"] = std::move(reactions);
+  json::array mentions;
+  for (const auto& u : m.mentions) mentions.emplace_back(u);
+  o["mentions"] = std::move(mentions);
+  return o;
+}
+
+std::vector<std::string> parse_mentions(std::string_view body, bool& channel) {
+  channel = false;
+  std::set<std::string> users;
+  std::size_t pos = 0;
+  while ((pos = body.find('<', pos)) != std::string_view::npos) {
+    if (body.substr(pos, 10) == "<!channel>") {
+      channel = true;
+      pos += 10;
+      continue;
+    }
+    if (body.substr(pos, 2) == "<@" && pos + 2 + kIdLength < body.size() &&
+        body[pos + 2 + kIdLength] == '>' && is_id(body.substr(pos + 2, kIdLength))) {
+      users.insert(std::string(body.substr(pos + 2, kIdLength)));
+      pos += 3 + kIdLength;
+      continue;
+    }
+    ++pos;
+  }
+  return {users.begin(), users.end()};
+}
+
+Service::Service(platform::Platform& p) : p_(p), bus_(p.bus) {
+  // Membership caches follow member events from every node.
+  subscription_ = bus_.subscribe([this](const bus::Event& e) {
+    if (e.module == "chat" &&
+        (e.type == "channel.member_added" || e.type == "channel.member_removed")) {
+      auto data = json::parse(e.data);
+      if (data && data->is_object())
+        if (auto* ch = data->as_object().if_contains("channel_id"); ch && ch->is_string())
+          forget_members(std::string(ch->as_string()));
+    }
+  });
+}
+
+Service::~Service() { bus_.unsubscribe(subscription_); }
+
+void Service::forget_members(const std::string& channel_id) {
+  std::lock_guard lock(mu_);
+  members_.erase(channel_id);
+}
+
+std::shared_ptr<const std::vector<std::string>> Service::scope_members(const std::string& id) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = members_.find(id);
+    if (it != members_.end()) return it->second;
+  }
+  if (!is_id(id)) return nullptr;
+  auto list = p_.db.read([&](db::Conn& c) -> Result<std::optional<std::vector<std::string>>> {
+    RUCHE_TRY(auto ch, store::channel(c, ChannelId(id)));
+    if (!ch) return std::optional<std::vector<std::string>>{};
+    RUCHE_TRY(auto ids, store::member_ids(c, ChannelId(id)));
+    return std::optional<std::vector<std::string>>(std::move(ids));
+  });
+  if (!list || !*list) return nullptr;
+  auto shared = std::make_shared<const std::vector<std::string>>(std::move(**list));
+  std::lock_guard lock(mu_);
+  if (members_.size() > 100'000) members_.clear();
+  members_[id] = shared;
+  return shared;
+}
+
+Result<Service::Access> Service::reach(db::Conn& c, const Caller& caller, const ChannelId& id,
+                                       platform::Access need) {
+  if (!is_id(id.str())) return fail(Errc::not_found, "no such channel");
+  RUCHE_TRY(auto ch, store::channel(c, id));
+  if (!ch) return fail(Errc::not_found, "no such channel");
+  auto ws = p_.authz.access_in(c, caller.user_id, ch->workspace_id);
+  if (!ws) return fail(Errc::not_found, "no such channel");
+  RUCHE_CHECK(platform::Authz::check(*ws, "chat", need));
+  RUCHE_TRY(bool member, store::is_member(c, id, caller.user_id));
+  if (ch->kind != ChannelKind::public_channel && !member)
+    return fail(Errc::not_found, "no such channel");
+  if (need == platform::Access::write && ch->archived)
+    return fail(Errc::conflict, "the channel is archived", "archived");
+  ch->joined = member;
+  return Access{std::move(*ch), std::move(*ws), member};
+}
+
+Result<std::int64_t> Service::emit(db::Conn& c, const Channel& ch, std::string_view type,
+                                   const json::value& data) {
+  // Public channels' own changes reach every chat reader of the workspace;
+  // everything else only the channel's members.
+  bool open = ch.kind == ChannelKind::public_channel &&
+              (type == "channel.created" || type == "channel.updated");
+  return p_.outbox.append(c, ch.workspace_id, type, "chat", data, {}, open ? "" : ch.id.str());
+}
+
+Result<Channel> Service::create_channel(const Caller& caller, const WorkspaceId& ws,
+                                        const NewChannel& spec) {
+  RUCHE_TRY(std::string name, check_channel_name(spec.name));
+  std::string why = json::check_string(spec.topic, {.max = 500});
+  if (!why.empty()) return fail(Errc::invalid, "topic " + why, "invalid_topic");
+  if (spec.member_ids.size() > 500) return fail(Errc::invalid, "too many members", "invalid_members");
+  std::int64_t now = p_.clock.now_ms();
+  return p_.db.write([&](db::Conn& c) -> Result<Channel> {
+    auto access = p_.authz.access_in(c, caller.user_id, ws);
+    if (!access) return fail(Errc::not_found, "no such workspace");
+    RUCHE_CHECK(platform::Authz::check(*access, "chat", platform::Access::write));
+    Channel ch;
+    ch.id = crypto::new_id_of<ChannelId>();
+    ch.workspace_id = ws;
+    ch.kind = spec.is_private ? ChannelKind::private_channel : ChannelKind::public_channel;
+    ch.name = name;
+    ch.topic = spec.topic;
+    ch.created_by = caller.user_id.str();
+    ch.created_at_ms = now;
+    ch.joined = true;
+    auto inserted = store::insert_channel(c, ch, std::nullopt);
+    if (!inserted) {
+      if (inserted.error().code == Errc::conflict)
+        return fail(Errc::conflict, "a channel with this name exists", "name_taken");
+      return tl::unexpected<Error>(inserted.error());
+    }
+    std::set<std::string> members(spec.member_ids.begin(), spec.member_ids.end());
+    members.insert(caller.user_id.str());
+    for (const auto& u : members) {
+      if (!is_id(u)) return fail(Errc::invalid, "member_ids must be user ids", "invalid_members");
+      if (u != caller.user_id.str()) {
+        auto theirs = p_.authz.access_in(c, UserId(u), ws);
+        if (!theirs || theirs->right("chat") == platform::Access::none)
+          return fail(Errc::invalid, "every member must be able to read chat in this workspace",
+                      "invalid_members");
+      }
+      RUCHE_TRY([[maybe_unused]] bool added, store::add_member(c, ch.id, u, now, 0));
+    }
+    std::string cid = ch.id.str();
+    c.on_commit([this, cid] { forget_members(cid); });
+    RUCHE_TRY([[maybe_unused]] auto seq, emit(c, ch, "channel.created", to_json(ch)));
+    return ch;
+  });
+}
+
+Result<std::vector<Channel>> Service::channels(const Caller& caller, const WorkspaceId& ws) {
+  return p_.db.read([&](db::Conn& c) -> Result<std::vector<Channel>> {
+    auto access = p_.authz.access_in(c, caller.user_id, ws);
+    if (!access) return fail(Errc::not_found, "no such workspace");
+    RUCHE_CHECK(platform::Authz::check(*access, "chat", platform::Access::read));
+    return store::channels_for(c, ws, caller.user_id);
+  });
+}
+
+Result<Channel> Service::channel(const Caller& caller, const ChannelId& id) {
+  return p_.db.read([&](db::Conn& c) -> Result<Channel> {
+    RUCHE_TRY(Access a, reach(c, caller, id, platform::Access::read));
+    RUCHE_TRY(auto list, store::channels_for(c, a.channel.workspace_id, caller.user_id));
+    for (auto& ch : list)
+      if (ch.id == id) return ch;
+    return a.channel;
+  });
+}
+
+Result<Channel> Service::change_channel(const Caller& caller, const ChannelId& id,
+                                        const ChannelChange& change) {
+  std::optional<std::string> name;
+  if (change.name) {
+    RUCHE_TRY(name, check_channel_name(*change.name));
+  }
+  if (change.topic) {
+    std::string why = json::check_string(*change.topic, {.max = 500});
+    if (!why.empty()) return fail(Errc::invalid, "topic " + why, "invalid_topic");
+  }
+  std::int64_t now = p_.clock.now_ms();
+  return p_.db.write([&](db::Conn& c) -> Result<Channel> {
+    // Unarchiving must be possible on an archived channel: check as a reader.
+    RUCHE_TRY(Access a, reach(c, caller, id, platform::Access::read));
+    RUCHE_CHECK(platform::Authz::check(a.workspace, "chat", platform::Access::write));
+    if (a.channel.kind == ChannelKind::direct && (name || change.topic))
+      return fail(Errc::invalid, "direct conversations have no name or topic", "direct");
+    bool manager = a.workspace.can_manage() || a.channel.created_by == caller.user_id.str();
+    if (change.archived && !manager)
+      return fail(Errc::forbidden, "only the channel's creator or workspace admins archive it");
+    if (a.channel.archived && !(change.archived && !*change.archived))
+      return fail(Errc::conflict, "the channel is archived", "archived");
+    std::optional<std::optional<std::int64_t>> archived;
+    if (change.archived) archived = *change.archived ? std::optional<std::int64_t>(now) : std::nullopt;
+    auto updated = store::update_channel(c, id, name, change.topic, archived);
+    if (!updated) {
+      if (updated.error().code == Errc::conflict)
+        return fail(Errc::conflict, "a channel with this name exists", "name_taken");
+      return tl::unexpected<Error>(updated.error());
+    }
+    RUCHE_TRY(auto ch, store::channel(c, id));
+    ch->joined = a.member;
+    RUCHE_TRY([[maybe_unused]] auto seq, emit(c, *ch, "channel.updated", to_json(*ch)));
+    return *ch;
+  });
+}
+
+Result<Channel> Service::open_direct(const Caller& caller, const WorkspaceId& ws,
+                                     std::vector<std::string> users) {
+  std::set<std::string> set(users.begin(), users.end());
+  set.insert(caller.user_id.str());
+  if (set.size() < 2 || set.size() > kMaxDirectMembers)
+    return fail(Errc::invalid, "a direct conversation has 2 to 8 people", "invalid_members");
+  std::string key;
+  for (const auto& u : set) {
+    if (!is_id(u)) return fail(Errc::invalid, "user_ids must be user ids", "invalid_members");
+    if (!key.empty()) key += ',';
+    key += u;
+  }
+  std::int64_t now = p_.clock.now_ms();
+  return p_.db.write([&](db::Conn& c) -> Result<Channel> {
+    auto access = p_.authz.access_in(c, caller.user_id, ws);
+    if (!access) return fail(Errc::not_found, "no such workspace");
+    RUCHE_CHECK(platform::Authz::check(*access, "chat", platform::Access::write));
+    for (const auto& u : set) {
+      if (u == caller.user_id.str()) continue;
+      auto theirs = p_.authz.access_in(c, UserId(u), ws);
+      if (!theirs || theirs->right("chat") == platform::Access::none)
+        return fail(Errc::invalid, "everyone must be a member who can read chat here", "invalid_members");
+    }
+    RUCHE_TRY(auto existing, store::direct_channel(c, ws, key));
+    if (existing) {
+      existing->joined = true;
+      RUCHE_TRY(existing->member_ids, store::member_ids(c, existing->id));
+      return *existing;
+    }
+    Channel ch;
+    ch.id = crypto::new_id_of<ChannelId>();
+    ch.workspace_id = ws;
+    ch.kind = ChannelKind::direct;
+    ch.created_by = caller.user_id.str();
+    ch.created_at_ms = now;
+    ch.joined = true;
+    ch.member_ids.assign(set.begin(), set.end());
+    RUCHE_CHECK(store::insert_channel(c, ch, key));
+    for (const auto& u : set) {
+      RUCHE_TRY([[maybe_unused]] bool added, store::add_member(c, ch.id, u, now, 0));
+    }
+    std::string cid = ch.id.str();
+    c.on_commit([this, cid] { forget_members(cid); });
+    RUCHE_TRY([[maybe_unused]] auto seq, emit(c, ch, "channel.created", to_json(ch)));
+    return ch;
+  });
+}
+
+Result<void> Service::join(const Caller& caller, const ChannelId& id) {
+  std::int64_t now = p_.clock.now_ms();
+  return p_.db.write([&](db::Conn& c) -> Result<void> {
+    RUCHE_TRY(Access a, reach(c, caller, id, platform::Access::read));
+    if (a.member) return {};
+    RUCHE_TRY(bool added, store::add_member(c, id, caller.user_id.str(), now, a.channel.last_seq));
+    if (!added) return {};
+    std::string cid = id.str();
+    c.on_commit([this, cid] { forget_members(cid); });
+    json::object data;
+    data["channel_id"] = cid;
+    data["user_id"] = caller.user_id.str();
+    RUCHE_TRY([[maybe_unused]] auto seq, emit(c, a.channel, "channel.member_added", data));
+    return {};
+  });
+}
+
+Result<void> Service::leave(const Caller& caller, const ChannelId& id) {
+  return remove_member(caller, id, caller.user_id);
+}
+
+Result<void> Service::add_member(const Caller& caller, const ChannelId& id, const UserId& user) {
+  std::int64_t now = p_.clock.now_ms();
+  return p_.db.write([&](db::Conn& c) -> Result<void> {
+    RUCHE_TRY(Access a, reach(c, caller, id, platform::Access::write));
+    if (a.channel.kind == ChannelKind::direct)
+      return fail(Errc::invalid, "open a new direct conversation instead", "direct");
+    if (!a.member) return fail(Errc::forbidden, "join the channel first");
+    auto theirs = p_.authz.access_in(c, user, a.channel.workspace_id);
+    if (!theirs || theirs->right("chat") == platform::Access::none)
+      return fail(Errc::not_found, "no such member");
+    RUCHE_TRY(bool added, store::add_member(c, id, user.str(), now, 0));
+    if (!added) return {};
+    std::string cid = id.str();
+    c.on_commit([this, cid] { forget_members(cid); });
+    json::object data;
+    data["channel_id"] = cid;
+    data["user_id"] = user.str();
+    data["by"] = caller.user_id.str();
+    RUCHE_TRY([[maybe_unused]] auto seq, emit(c, a.channel, "channel.member_added", data));
+    return {};
+  });
+}
+
+Result<void> Service::remove_member(const Caller& caller, const ChannelId& id, const UserId& user) {
+  return p_.db.write([&](db::Conn& c) -> Result<void> {
+    RUCHE_TRY(Access a, reach(c, caller, id, platform::Access::read));
+    bool self = user == caller.user_id;
+    if (a.channel.kind == ChannelKind::direct && !self)
+      return fail(Errc::invalid, "people leave direct conversations themselves", "direct");
+    if (!self && !a.workspace.can_manage() && a.channel.created_by != caller.user_id.str())
+      return fail(Errc::forbidden, "only the channel's creator or workspace admins remove members");
+    std::string cid = id.str();
+    RUCHE_TRY(auto before, store::member_ids(c, id));
+    RUCHE_TRY(bool removed, store::remove_member(c, id, user.str()));
+    if (!removed) return fail(Errc::not_found, "not a member of this channel");
+    // Addressed to the members as they were, so that the removed person
+    // gets this last event about themself (the scope no longer has them).
+    json::object data;
+    data["channel_id"] = cid;
+    data["user_id"] = user.str();
+    RUCHE_TRY([[maybe_unused]] auto seq,
+              p_.outbox.append(c, a.channel.workspace_id, "channel.member_removed", "chat", data,
+                               std::move(before)));
+    c.on_commit([this, cid] { forget_members(cid); });
+    return {};
+  });
+}
+
+Result<std::vector<std::string>> Service::members(const Caller& caller, const ChannelId& id) {
+  return p_.db.read([&](db::Conn& c) -> Result<std::vector<std::string>> {
+    RUCHE_TRY(Access a, reach(c, caller, id, platform::Access::read));
+    (void)a;
+    return store::member_ids(c, id);
+  });
+}
+
+Result<Message> Service::load_message(db::Conn& c, const MessageId& id) {
+  if (!is_id(id.str())) return fail(Errc::not_found, "no such message");
+  RUCHE_TRY(auto m, store::message(c, id));
+  if (!m) return fail(Errc::not_found, "no such message");
+  return std::move(*m);
+}
+
+Result<std::pair<Message, Service::Access>> Service::reach_message(db::Conn& c, const Caller& caller,
+                                                                   const MessageId& id,
+                                                                   platform::Access need) {
+  RUCHE_TRY(Message m, load_message(c, id));
+  auto a = reach(c, caller, m.channel_id, need);
+  if (!a) {
+    // The same answer as for a message that does not exist.
+    if (a.error().code == Errc::not_found) return fail(Errc::not_found, "no such message");
+    return tl::unexpected<Error>(a.error());
+  }
+  return std::make_pair(std::move(m), std::move(*a));
+}
+
+Result<Message> Service::post(const Caller& caller, const ChannelId& id, const Post& post) {
+  RUCHE_TRY(std::string body, check_body(post.body));
+  bool at_channel = false;
+  std::vector<std::string> mentioned = parse_mentions(body, at_channel);
+  std::int64_t now = p_.clock.now_ms();
+  return p_.db.write([&](db::Conn& c) -> Result<Message> {
+    RUCHE_TRY(Access a, reach(c, caller, id, platform::Access::write));
+    const Channel& ch = a.channel;
+    if (!a.member) {
+      // Writing in a public channel joins it.
+      RUCHE_TRY([[maybe_unused]] bool added, store::add_member(c, id, caller.user_id.str(), now, ch.last_seq));
+      std::string cid = id.str();
+      c.on_commit([this, cid] { forget_members(cid); });
+      json::object data;
+      data["channel_id"] = cid;
+      data["user_id"] = caller.user_id.str();
+      RUCHE_TRY([[maybe_unused]] auto s, emit(c, ch, "channel.member_added", data));
+    }
+    Message m;
+    m.id = crypto::new_id_of<MessageId>();
+    m.channel_id = id;
+    m.workspace_id = ch.workspace_id;
+    m.author_id = caller.user_id.str();
+    m.body = body;
+    m.created_at_ms = now;
+    if (post.thread_id) {
+      RUCHE_TRY(Message root, load_message(c, *post.thread_id));
+      if (root.channel_id != id) return fail(Errc::not_found, "no such message");
+      if (root.thread_id) return fail(Errc::invalid, "reply to the thread's first message", "nested_thread");
+      if (root.deleted_at_ms) return fail(Errc::conflict, "the message was deleted", "deleted");
+      m.thread_id = root.id;
+      m.in_channel = post.also_in_channel;
+      RUCHE_CHECK(store::count_reply(c, root.id, now));
+    }
+    RUCHE_TRY(m.seq, store::next_seq(c, id, now));
+    RUCHE_CHECK(store::insert_message(c, m));
+    // Mentions count only for people of the workspace who can read chat.
+    std::vector<std::string> valid;
+    for (const auto& u : mentioned) {
+      auto theirs = p_.authz.access_in(c, UserId(u), ch.workspace_id);
+      if (theirs && theirs->right("chat") != platform::Access::none) valid.push_back(u);
+    }
+    RUCHE_CHECK(store::insert_mentions(c, m, valid, at_channel));
+    m.mentions = valid;
+    if (at_channel) m.mentions.push_back("channel");
+    RUCHE_TRY([[maybe_unused]] bool read, store::set_read(c, id, caller.user_id, m.seq));
+    RUCHE_TRY([[maybe_unused]] auto seq, emit(c, ch, "message.created", to_json(m)));
+    return m;
+  });
+}
+
+Result<std::vector<Message>> Service::messages(const Caller& caller, const ChannelId& id, int limit,
+                                               std::optional<MessageId> before) {
+  if (limit < 1 || limit > kMaxPageSize)
+    return fail(Errc::invalid, "limit must be 1.." + std::to_string(kMaxPageSize), "invalid_field");
+  return p_.db.read([&](db::Conn& c) -> Result<std::vector<Message>> {
+    RUCHE_TRY(Access a, reach(c, caller, id, platform::Access::read));
+    (void)a;
+    std::optional<std::int64_t> before_seq;
+    if (before) {
+      RUCHE_TRY(Message b, load_message(c, *before));
+      if (b.channel_id != id) return fail(Errc::not_found, "no such message");
+      before_seq = b.seq;
+    }
+    return store::timeline(c, id, limit, before_seq);
+  });
+}
+
+Result<Message> Service::message(const Caller& caller, const MessageId& id) {
+  return p_.db.read([&](db::Conn& c) -> Result<Message> {
+    RUCHE_TRY(auto found, reach_message(c, caller, id, platform::Access::read));
+    return std::move(found.first);
+  });
+}
+
+Result<std::vector<Message>> Service::thread(const Caller& caller, const MessageId& root) {
+  return p_.db.read([&](db::Conn& c) -> Result<std::vector<Message>> {
+    RUCHE_TRY(auto found, reach_message(c, caller, root, platform::Access::read));
+    Message m = std::move(found.first);
+    if (m.thread_id) return fail(Errc::not_found, "not a thread's first message");
+    RUCHE_TRY(auto replies, store::replies(c, root, 1000));
+    replies.insert(replies.begin(), std::move(m));
+    return replies;
+  });
+}
+
+Result<Message> Service::edit(const Caller& caller, const MessageId& id, const std::string& body_in) {
+  RUCHE_TRY(std::string body, check_body(body_in));
+  bool at_channel = false;
+  std::vector<std::string> mentioned = parse_mentions(body, at_channel);
+  std::int64_t now = p_.clock.now_ms();
+  return p_.db.write([&](db::Conn& c) -> Result<Message> {
+    RUCHE_TRY(auto found, reach_message(c, caller, id, platform::Access::write));
+    Message& m = found.first;
+    Access& a = found.second;
+    if (m.author_id != caller.user_id.str())
+      return fail(Errc::forbidden, "only the author edits a message");
+    if (m.deleted_at_ms) return fail(Errc::conflict, "the message was deleted", "deleted");
+    RUCHE_CHECK(store::set_body(c, id, body, now));
+    RUCHE_CHECK(store::delete_mentions(c, id));
+    std::vector<std::string> valid;
+    for (const auto& u : mentioned) {
+      auto theirs = p_.authz.access_in(c, UserId(u), a.channel.workspace_id);
+      if (theirs && theirs->right("chat") != platform::Access::none) valid.push_back(u);
+    }
+    RUCHE_CHECK(store::insert_mentions(c, m, valid, at_channel));
+    AuditEntry e = AuditEntry::by(caller, "chat.message_edited");
+    e.workspace_id = a.channel.workspace_id.str();
+    e.object = id.str();
+    RUCHE_CHECK(p_.audit.append(c, e));
+    RUCHE_TRY(Message after, load_message(c, id));
+    RUCHE_TRY([[maybe_unused]] auto seq, emit(c, a.channel, "message.updated", to_json(after)));
+    return after;
+  });
+}
+
+Result<void> Service::remove(const Caller& caller, const MessageId& id) {
+  std::int64_t now = p_.clock.now_ms();
+  return p_.db.write([&](db::Conn& c) -> Result<void> {
+    RUCHE_TRY(auto found, reach_message(c, caller, id, platform::Access::write));
+    Message& m = found.first;
+    Access& a = found.second;
+    bool author = m.author_id == caller.user_id.str();
+    if (!author && !a.workspace.can_manage())
+      return fail(Errc::forbidden, "only the author or workspace admins delete a message");
+    if (m.deleted_at_ms) return {};
+    RUCHE_CHECK(store::mark_deleted(c, id, now));
+    AuditEntry e = AuditEntry::by(caller, "chat.message_deleted");
+    e.workspace_id = a.channel.workspace_id.str();
+    e.object = id.str();
+    e.details["author_id"] = m.author_id;
+    RUCHE_CHECK(p_.audit.append(c, e));
+    json::object data;
+    data["id"] = id.str();
+    data["channel_id"] = m.channel_id.str();
+    data["thread_id"] = m.thread_id ? json::value(m.thread_id->str()) : nullptr;
+    RUCHE_TRY([[maybe_unused]] auto seq, emit(c, a.channel, "message.deleted", data));
+    return {};
+  });
+}
+
+Result<Message> Service::react(const Caller& caller, const MessageId& id, const std::string& emoji_in,
+                               bool add) {
+  RUCHE_TRY(std::string emoji, check_emoji(emoji_in));
+  std::int64_t now = p_.clock.now_ms();
+  return p_.db.write([&](db::Conn& c) -> Result<Message> {
+    RUCHE_TRY(auto found, reach_message(c, caller, id, platform::Access::write));
+    Message& m = found.first;
+    Access& a = found.second;
+    if (m.deleted_at_ms) return fail(Errc::conflict, "the message was deleted", "deleted");
+    bool changed;
+    if (add) {
+      RUCHE_TRY(std::int64_t kinds, store::distinct_emoji(c, id));
+      if (kinds >= 50) return fail(Errc::conflict, "too many different reactions", "too_many_reactions");
+      RUCHE_TRY(changed, store::add_reaction(c, id, caller.user_id, emoji, now));
+    } else {
+      RUCHE_TRY(changed, store::remove_reaction(c, id, caller.user_id, emoji));
+    }
+    RUCHE_TRY(Message after, load_message(c, id));
+    if (changed) {
+      json::object data;
+      data["message_id"] = id.str();
+      data["channel_id"] = m.channel_id.str();
+      data["emoji"] = emoji;
+      data["user_id"] = caller.user_id.str();
+      RUCHE_TRY([[maybe_unused]] auto seq,
+                emit(c, a.channel, add ? "reaction.added" : "reaction.removed", data));
+    }
+    return after;
+  });
+}
+
+Result<Message> Service::pin(const Caller& caller, const MessageId& id, bool pinned) {
+  std::int64_t now = p_.clock.now_ms();
+  return p_.db.write([&](db::Conn& c) -> Result<Message> {
+    RUCHE_TRY(auto found, reach_message(c, caller, id, platform::Access::write));
+    Message& m = found.first;
+    Access& a = found.second;
+    if (m.deleted_at_ms) return fail(Errc::conflict, "the message was deleted", "deleted");
+    if (m.pinned_at_ms.has_value() == pinned) return m;
+    RUCHE_CHECK(store::set_pin(c, id, pinned ? std::optional<std::int64_t>(now) : std::nullopt,
+                               caller.user_id.str()));
+    RUCHE_TRY(Message after, load_message(c, id));
+    RUCHE_TRY([[maybe_unused]] auto seq,
+              emit(c, a.channel, pinned ? "message.pinned" : "message.unpinned", to_json(after)));
+    return after;
+  });
+}
+
+Result<std::vector<Message>> Service::pins(const Caller& caller, const ChannelId& id) {
+  return p_.db.read([&](db::Conn& c) -> Result<std::vector<Message>> {
+    RUCHE_TRY(Access a, reach(c, caller, id, platform::Access::read));
+    (void)a;
+    return store::pinned(c, id);
+  });
+}
+
+Result<std::int64_t> Service::mark_read(const Caller& caller, const ChannelId& id,
+                                        std::optional<std::int64_t> seq) {
+  return p_.db.write([&](db::Conn& c) -> Result<std::int64_t> {
+    RUCHE_TRY(Access a, reach(c, caller, id, platform::Access::read));
+    if (!a.member) return fail(Errc::conflict, "join the channel first", "not_joined");
+    std::int64_t target = seq.value_or(a.channel.last_seq);
+    if (target < 0 || target > a.channel.last_seq)
+      return fail(Errc::invalid, "seq is past the channel's last message", "invalid_field");
+    RUCHE_TRY(bool moved, store::set_read(c, id, caller.user_id, target));
+    if (moved) {
+      json::object data;
+      data["channel_id"] = id.str();
+      data["last_read_seq"] = target;
+      // Only the reader's own clients (other tabs, phone) need it.
+      RUCHE_TRY([[maybe_unused]] auto s,
+                p_.outbox.append(c, a.channel.workspace_id, "channel.read", "chat", data,
+                                 {caller.user_id.str()}));
+    }
+    return target;
+  });
+}
+
+Result<std::vector<platform::SearchHit>> Service::search(
+    db::Conn& c, const Caller& caller, const std::vector<WorkspaceId>& readable,
+    std::string_view query, const std::map<std::string, std::string>& filters, int limit) {
+  store::SearchQuery q;
+  q.text = std::string(query);
+  for (const auto& w : readable) q.workspaces.push_back(w.str());
+  q.limit = limit;
+  auto filter = [&](const char* key) -> std::optional<std::string> {
+    auto it = filters.find(key);
+    return it == filters.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+  q.channel_id = filter("channel");
+  q.author_id = filter("author");
+  if (auto f = filter("from")) {
+    std::int64_t t;
+    if (!parse_iso8601(*f, t)) return fail(Errc::invalid, "from must be an ISO 8601 date", "invalid_field");
+    q.from_ms = t;
+  }
+  if (auto f = filter("to")) {
+    std::int64_t t;
+    if (!parse_iso8601(*f, t)) return fail(Errc::invalid, "to must be an ISO 8601 date", "invalid_field");
+    q.to_ms = t;
+  }
+  RUCHE_TRY(auto rows, store::search(c, caller.user_id, q));
+  std::vector<platform::SearchHit> hits;
+  for (auto& r : rows) {
+    platform::SearchHit h;
+    h.type = "message";
+    h.id = r.message_id;
+    h.workspace_id = WorkspaceId(r.workspace_id);
+    h.snippet = std::move(r.snippet);
+    h.rank = r.rank;
+    h.extra["channel_id"] = r.channel_id;
+    hits.push_back(std::move(h));
+  }
+  return hits;
+}
+
+void Service::client_message(const Caller& caller, const platform::WorkspaceAccess& access,
+                             std::string_view type, const json::object& message) {
+  if (type != "chat.typing") return;
+  auto* ch = message.if_contains("channel_id");
+  if (!ch || !ch->is_string() || !is_id(ch->as_string())) return;
+  std::string cid(ch->as_string());
+  std::int64_t now = p_.clock.now_ms();
+  {
+    std::lock_guard lock(mu_);
+    std::string key = caller.user_id.str() + ":" + cid;
+    auto& at = typing_at_[key];
+    if (now - at < kTypingEveryMs) return;
+    at = now;
+    if (typing_at_.size() > 100'000) typing_at_.clear();
+  }
+  auto ok = p_.db.read([&](db::Conn& c) -> Result<Channel> {
+    RUCHE_TRY(Access a, reach(c, caller, ChannelId(cid), platform::Access::write));
+    return a.channel;
+  });
+  if (!ok || ok->workspace_id != access.workspace_id) return;
+  json::object data;
+  data["channel_id"] = cid;
+  data["user_id"] = caller.user_id.str();
+  p_.outbox.publish_ephemeral(ok->workspace_id, "chat.typing", "chat", data, cid);
+}
+
+}  // namespace ruche::chat

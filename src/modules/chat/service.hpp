@@ -1,0 +1,123 @@
+// Chat's rules: who may see and do what, validation, events, audit.
+// No HTTP, no SQL (store.hpp). Thread-safe; every call blocks (database):
+// worker threads only.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "modules/chat/chat.hpp"
+#include "modules/chat/store.hpp"
+#include "platform/platform.hpp"
+
+namespace ruche::chat {
+
+struct NewChannel {
+  std::string name;
+  std::string topic;
+  bool is_private = false;
+  std::vector<std::string> member_ids;  // private channels: the first members
+};
+
+struct ChannelChange {
+  std::optional<std::string> name;
+  std::optional<std::string> topic;
+  std::optional<bool> archived;
+};
+
+struct Post {
+  std::string body;
+  std::optional<MessageId> thread_id;
+  bool also_in_channel = false;  // a reply that also shows in the channel
+};
+
+class Service {
+ public:
+  explicit Service(platform::Platform& p);
+  ~Service();
+
+  // Errors everywhere: not_found for anything the caller may not see (a
+  // private channel they are not in, a workspace without chat for them),
+  // forbidden for read-only members who write, conflict for archived
+  // channels and duplicate names, invalid for bad input.
+  Result<Channel> create_channel(const platform::Caller& caller, const WorkspaceId& ws,
+                                 const NewChannel& spec);
+  Result<std::vector<Channel>> channels(const platform::Caller& caller, const WorkspaceId& ws);
+  Result<Channel> channel(const platform::Caller& caller, const ChannelId& id);
+  Result<Channel> change_channel(const platform::Caller& caller, const ChannelId& id,
+                                 const ChannelChange& change);
+  // Opens (or finds) the direct conversation between the caller and `users`
+  // (1 to 7 other members of the workspace).
+  Result<Channel> open_direct(const platform::Caller& caller, const WorkspaceId& ws,
+                              std::vector<std::string> users);
+
+  Result<void> join(const platform::Caller& caller, const ChannelId& id);
+  Result<void> leave(const platform::Caller& caller, const ChannelId& id);
+  // Private channels: members add members; the creator, workspace managers or
+  // the person themself remove.
+  Result<void> add_member(const platform::Caller& caller, const ChannelId& id, const UserId& user);
+  Result<void> remove_member(const platform::Caller& caller, const ChannelId& id, const UserId& user);
+  Result<std::vector<std::string>> members(const platform::Caller& caller, const ChannelId& id);
+
+  Result<Message> post(const platform::Caller& caller, const ChannelId& id, const Post& post);
+  Result<std::vector<Message>> messages(const platform::Caller& caller, const ChannelId& id, int limit,
+                                        std::optional<MessageId> before);
+  Result<std::vector<Message>> thread(const platform::Caller& caller, const MessageId& root);
+  Result<Message> message(const platform::Caller& caller, const MessageId& id);
+  // The author edits; the author or a workspace owner/admin deletes.
+  Result<Message> edit(const platform::Caller& caller, const MessageId& id, const std::string& body);
+  Result<void> remove(const platform::Caller& caller, const MessageId& id);
+  Result<Message> react(const platform::Caller& caller, const MessageId& id, const std::string& emoji,
+                        bool add);
+  Result<Message> pin(const platform::Caller& caller, const MessageId& id, bool pinned);
+  Result<std::vector<Message>> pins(const platform::Caller& caller, const ChannelId& id);
+  // Marks the channel read up to `seq` (default: its last message).
+  Result<std::int64_t> mark_read(const platform::Caller& caller, const ChannelId& id,
+                                 std::optional<std::int64_t> seq);
+
+  Result<std::vector<platform::SearchHit>> search(db::Conn& c, const platform::Caller& caller,
+                                                  const std::vector<WorkspaceId>& readable,
+                                                  std::string_view query,
+                                                  const std::map<std::string, std::string>& filters,
+                                                  int limit);
+  // "chat.typing" from a client: an ephemeral event to the channel's members.
+  void client_message(const platform::Caller& caller, const platform::WorkspaceAccess& access,
+                      std::string_view type, const json::object& message);
+  // Members of a channel (sorted), cached; null for unknown channels.
+  std::shared_ptr<const std::vector<std::string>> scope_members(const std::string& channel_id);
+
+ private:
+  struct Access {
+    Channel channel;
+    platform::WorkspaceAccess workspace;
+    bool member = false;
+  };
+  // The channel as `caller` may reach it with `need`, or not_found/forbidden.
+  Result<Access> reach(db::Conn& c, const platform::Caller& caller, const ChannelId& id,
+                       platform::Access need);
+  Result<Message> load_message(db::Conn& c, const MessageId& id);
+  // The message and its channel as `caller` may reach them; a message in a
+  // channel they may not see is "no such message", like a missing one.
+  Result<std::pair<Message, Access>> reach_message(db::Conn& c, const platform::Caller& caller,
+                                                   const MessageId& id, platform::Access need);
+  Result<std::int64_t> emit(db::Conn& c, const Channel& ch, std::string_view type,
+                            const json::value& data);
+  void forget_members(const std::string& channel_id);
+
+  platform::Platform& p_;
+  // The module's hooks may outlive the platform object (the registry owns
+  // them): the destructor only touches the bus, which outlives both.
+  bus::Bus& bus_;
+  std::uint64_t subscription_ = 0;
+  std::mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<const std::vector<std::string>>> members_;
+  // Typing indicators: at most one per user and channel every 3 s.
+  std::unordered_map<std::string, std::int64_t> typing_at_;
+};
+
+}  // namespace ruche::chat

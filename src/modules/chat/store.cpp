@@ -1,0 +1,497 @@
+#include "modules/chat/store.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace ruche::chat::store {
+
+namespace {
+
+constexpr const char* kChannelColumns =
+    "c.id, c.workspace_id, c.kind, c.name, c.topic, c.archived_at_ms, c.created_by, "
+    "c.created_at_ms, c.last_seq, c.last_message_at_ms";
+
+ChannelKind kind_of(const std::string& s) {
+  if (s == "private") return ChannelKind::private_channel;
+  if (s == "direct") return ChannelKind::direct;
+  return ChannelKind::public_channel;
+}
+
+Channel channel_from(const db::Row& r) {
+  Channel ch;
+  ch.id = ChannelId(r.text(0));
+  ch.workspace_id = WorkspaceId(r.text(1));
+  ch.kind = kind_of(r.text(2));
+  ch.name = r.text(3);
+  ch.topic = r.text(4);
+  ch.archived = !r.is_null(5);
+  ch.created_by = r.text(6);
+  ch.created_at_ms = r.i64(7);
+  ch.last_seq = r.i64(8);
+  ch.last_message_at_ms = r.opt_i64(9);
+  return ch;
+}
+
+constexpr const char* kMessageColumns =
+    "m.id, m.channel_id, m.workspace_id, m.seq, m.author_id, m.thread_id, m.in_channel, m.body, "
+    "m.created_at_ms, m.edited_at_ms, m.deleted_at_ms, m.reply_count, m.last_reply_at_ms, "
+    "m.pinned_at_ms, m.pinned_by";
+
+Message message_from(const db::Row& r) {
+  Message m;
+  m.id = MessageId(r.text(0));
+  m.channel_id = ChannelId(r.text(1));
+  m.workspace_id = WorkspaceId(r.text(2));
+  m.seq = r.i64(3);
+  m.author_id = r.text(4);
+  if (!r.is_null(5)) m.thread_id = MessageId(r.text(5));
+  m.in_channel = r.boolean(6);
+  m.body = r.text(7);
+  m.created_at_ms = r.i64(8);
+  m.edited_at_ms = r.opt_i64(9);
+  m.deleted_at_ms = r.opt_i64(10);
+  m.reply_count = r.i64(11);
+  m.last_reply_at_ms = r.opt_i64(12);
+  m.pinned_at_ms = r.opt_i64(13);
+  m.pinned_by = r.opt_text(14).value_or("");
+  return m;
+}
+
+Result<std::vector<Message>> messages_where(db::Conn& c, const std::string& where_and_order,
+                                            db::Params params) {
+  std::vector<Message> out;
+  RUCHE_CHECK(c.each(std::string("SELECT ") + kMessageColumns + " FROM chat_messages m " +
+                         where_and_order,
+                     params, [&](const db::Row& r) {
+                       out.push_back(message_from(r));
+                       return true;
+                     }));
+  return out;
+}
+
+// "$first, $first+1, ..." for `n` values.
+std::string placeholders(std::size_t first, std::size_t n) {
+  std::string s;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i) s += ", ";
+    s += "$" + std::to_string(first + i);
+  }
+  return s;
+}
+
+}  // namespace
+
+Result<std::optional<Channel>> channel(db::Conn& c, const ChannelId& id) {
+  RUCHE_TRY(auto row, c.query_one(std::string("SELECT ") + kChannelColumns +
+                                      " FROM chat_channels c WHERE c.id = $1",
+                                  {id}));
+  if (!row) return std::optional<Channel>{};
+  return std::optional<Channel>(channel_from(*row));
+}
+
+Result<std::optional<Channel>> direct_channel(db::Conn& c, const WorkspaceId& ws,
+                                              const std::string& key) {
+  RUCHE_TRY(auto row, c.query_one(std::string("SELECT ") + kChannelColumns +
+                                      " FROM chat_channels c WHERE c.workspace_id = $1 AND "
+                                      "c.kind = 'direct' AND c.direct_key = $2",
+                                  {ws, key}));
+  if (!row) return std::optional<Channel>{};
+  return std::optional<Channel>(channel_from(*row));
+}
+
+Result<void> insert_channel(db::Conn& c, const Channel& ch, const std::optional<std::string>& key) {
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("INSERT INTO chat_channels (id, workspace_id, kind, name, topic, direct_key, "
+                   "created_by, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                   {ch.id, ch.workspace_id, to_string(ch.kind), ch.name, ch.topic, key,
+                    ch.created_by, ch.created_at_ms}));
+  return {};
+}
+
+Result<void> update_channel(db::Conn& c, const ChannelId& id, const std::optional<std::string>& name,
+                            const std::optional<std::string>& topic,
+                            std::optional<std::optional<std::int64_t>> archived_at_ms) {
+  if (name) {
+    RUCHE_TRY([[maybe_unused]] auto n,
+              c.exec("UPDATE chat_channels SET name = $2 WHERE id = $1", {id, *name}));
+  }
+  if (topic) {
+    RUCHE_TRY([[maybe_unused]] auto n,
+              c.exec("UPDATE chat_channels SET topic = $2 WHERE id = $1", {id, *topic}));
+  }
+  if (archived_at_ms) {
+    RUCHE_TRY([[maybe_unused]] auto n, c.exec("UPDATE chat_channels SET archived_at_ms = $2 WHERE id = $1",
+                                              {id, *archived_at_ms}));
+  }
+  return {};
+}
+
+Result<std::vector<Channel>> channels_for(db::Conn& c, const WorkspaceId& ws, const UserId& user) {
+  std::vector<Channel> out;
+  // Unread counts stop at 100 ("99+"): a long-unread channel costs no more.
+  RUCHE_CHECK(c.each(
+      std::string("SELECT ") + kChannelColumns +
+          ", cm.user_id, COALESCE(cm.last_read_seq, 0), "
+          "(SELECT COUNT(*) FROM (SELECT 1 FROM chat_messages x WHERE x.channel_id = c.id AND "
+          "x.seq > cm.last_read_seq AND x.author_id <> $2 AND x.deleted_at_ms IS NULL AND "
+          "x.in_channel = 1 LIMIT 100) u), "
+          "(SELECT COUNT(*) FROM (SELECT 1 FROM chat_mentions mm WHERE mm.channel_id = c.id AND "
+          "mm.seq > cm.last_read_seq AND (mm.user_id = $2 OR mm.user_id = '') LIMIT 100) v) "
+          "FROM chat_channels c LEFT JOIN chat_members cm ON cm.channel_id = c.id AND "
+          "cm.user_id = $2 WHERE c.workspace_id = $1 AND (c.kind = 'public' OR cm.user_id IS NOT "
+          "NULL) ORDER BY c.kind, c.name, c.id",
+      {ws, user}, [&](const db::Row& r) {
+        Channel ch = channel_from(r);
+        ch.joined = !r.is_null(10);
+        ch.last_read_seq = r.i64(11);
+        ch.unread = ch.joined ? r.i64(12) : 0;
+        ch.mentions = ch.joined ? r.i64(13) : 0;
+        out.push_back(std::move(ch));
+        return true;
+      }));
+  std::vector<std::size_t> direct;
+  for (std::size_t i = 0; i < out.size(); ++i)
+    if (out[i].kind == ChannelKind::direct) direct.push_back(i);
+  for (std::size_t i : direct) {
+    RUCHE_TRY(out[i].member_ids, member_ids(c, out[i].id));
+  }
+  return out;
+}
+
+Result<std::int64_t> next_seq(db::Conn& c, const ChannelId& id, std::int64_t now_ms) {
+  RUCHE_TRY(auto row, c.query_one("UPDATE chat_channels SET last_seq = last_seq + 1, "
+                                  "last_message_at_ms = $2 WHERE id = $1 RETURNING last_seq",
+                                  {id, now_ms}));
+  if (!row) return fail(Errc::not_found, "no such channel");
+  return row->i64(0);
+}
+
+Result<bool> is_member(db::Conn& c, const ChannelId& id, const UserId& user) {
+  RUCHE_TRY(auto row, c.query_one("SELECT 1 FROM chat_members WHERE channel_id = $1 AND user_id = $2",
+                                  {id, user}));
+  return row.has_value();
+}
+
+Result<bool> add_member(db::Conn& c, const ChannelId& id, const std::string& user,
+                        std::int64_t now_ms, std::int64_t last_read_seq) {
+  RUCHE_TRY(auto n, c.exec("INSERT INTO chat_members (channel_id, user_id, joined_at_ms, "
+                           "last_read_seq) VALUES ($1, $2, $3, $4) ON CONFLICT (channel_id, "
+                           "user_id) DO NOTHING",
+                           {id, user, now_ms, last_read_seq}));
+  return n == 1;
+}
+
+Result<bool> remove_member(db::Conn& c, const ChannelId& id, const std::string& user) {
+  RUCHE_TRY(auto n, c.exec("DELETE FROM chat_members WHERE channel_id = $1 AND user_id = $2",
+                           {id, user}));
+  return n == 1;
+}
+
+Result<std::vector<std::string>> member_ids(db::Conn& c, const ChannelId& id) {
+  std::vector<std::string> out;
+  RUCHE_CHECK(c.each("SELECT user_id FROM chat_members WHERE channel_id = $1 ORDER BY user_id",
+                     {id}, [&](const db::Row& r) {
+                       out.push_back(r.text(0));
+                       return true;
+                     }));
+  return out;
+}
+
+Result<bool> set_read(db::Conn& c, const ChannelId& id, const UserId& user, std::int64_t seq) {
+  RUCHE_TRY(auto n, c.exec("UPDATE chat_members SET last_read_seq = $3 WHERE channel_id = $1 AND "
+                           "user_id = $2 AND last_read_seq < $3",
+                           {id, user, seq}));
+  return n == 1;
+}
+
+Result<void> insert_message(db::Conn& c, const Message& m) {
+  std::optional<std::string> thread;
+  if (m.thread_id) thread = m.thread_id->str();
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("INSERT INTO chat_messages (id, channel_id, workspace_id, seq, author_id, "
+                   "thread_id, in_channel, body, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, "
+                   "$7, $8, $9)",
+                   {m.id, m.channel_id, m.workspace_id, m.seq, m.author_id, thread, m.in_channel,
+                    m.body, m.created_at_ms}));
+  return {};
+}
+
+Result<std::optional<Message>> message(db::Conn& c, const MessageId& id) {
+  RUCHE_TRY(auto list, messages_where(c, "WHERE m.id = $1", {id}));
+  if (list.empty()) return std::optional<Message>{};
+  RUCHE_CHECK(decorate(c, list));
+  return std::optional<Message>(std::move(list[0]));
+}
+
+Result<std::vector<Message>> timeline(db::Conn& c, const ChannelId& id, int limit,
+                                      std::optional<std::int64_t> before_seq) {
+  std::vector<Message> list;
+  if (before_seq) {
+    RUCHE_TRY(list, messages_where(c,
+                                   "WHERE m.channel_id = $1 AND m.in_channel = 1 AND m.seq < $3 "
+                                   "ORDER BY m.seq DESC LIMIT $2",
+                                   {id, limit, *before_seq}));
+  } else {
+    RUCHE_TRY(list, messages_where(c,
+                                   "WHERE m.channel_id = $1 AND m.in_channel = 1 "
+                                   "ORDER BY m.seq DESC LIMIT $2",
+                                   {id, limit}));
+  }
+  RUCHE_CHECK(decorate(c, list));
+  return list;
+}
+
+Result<std::vector<Message>> replies(db::Conn& c, const MessageId& root, int limit) {
+  RUCHE_TRY(auto list, messages_where(c, "WHERE m.thread_id = $1 ORDER BY m.seq LIMIT $2",
+                                      {root, limit}));
+  RUCHE_CHECK(decorate(c, list));
+  return list;
+}
+
+Result<std::vector<Message>> pinned(db::Conn& c, const ChannelId& id) {
+  RUCHE_TRY(auto list, messages_where(c,
+                                      "WHERE m.channel_id = $1 AND m.pinned_at_ms IS NOT NULL AND "
+                                      "m.deleted_at_ms IS NULL ORDER BY m.pinned_at_ms DESC LIMIT 100",
+                                      {id}));
+  RUCHE_CHECK(decorate(c, list));
+  return list;
+}
+
+Result<void> decorate(db::Conn& c, std::vector<Message>& messages) {
+  if (messages.empty()) return {};
+  std::map<std::string, Message*> by_id;
+  std::vector<db::Param> ids;
+  ids.reserve(messages.size());
+  for (auto& m : messages) {
+    by_id[m.id.str()] = &m;
+    ids.emplace_back(m.id.str());
+  }
+  std::string in = placeholders(1, ids.size());
+  RUCHE_CHECK(c.each("SELECT message_id, emoji, user_id FROM chat_reactions WHERE message_id IN (" +
+                         in + ") ORDER BY message_id, emoji, created_at_ms, user_id",
+                     ids, [&](const db::Row& r) {
+                       Message& m = *by_id[r.text(0)];
+                       if (m.reactions.empty() || m.reactions.back().emoji != r.text(1))
+                         m.reactions.push_back(Reaction{r.text(1), {}});
+                       m.reactions.back().user_ids.push_back(r.text(2));
+                       return true;
+                     }));
+  RUCHE_CHECK(c.each("SELECT message_id, user_id FROM chat_mentions WHERE message_id IN (" + in +
+                         ") ORDER BY message_id, user_id",
+                     ids, [&](const db::Row& r) {
+                       by_id[r.text(0)]->mentions.push_back(r.text(1).empty() ? "channel" : r.text(1));
+                       return true;
+                     }));
+  return {};
+}
+
+Result<void> count_reply(db::Conn& c, const MessageId& root, std::int64_t now_ms) {
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("UPDATE chat_messages SET reply_count = reply_count + 1, last_reply_at_ms = $2 "
+                   "WHERE id = $1",
+                   {root, now_ms}));
+  return {};
+}
+
+Result<void> set_body(db::Conn& c, const MessageId& id, const std::string& body, std::int64_t now_ms) {
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("UPDATE chat_messages SET body = $2, edited_at_ms = $3 WHERE id = $1",
+                   {id, body, now_ms}));
+  return {};
+}
+
+Result<void> mark_deleted(db::Conn& c, const MessageId& id, std::int64_t now_ms) {
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("UPDATE chat_messages SET body = '', attachments = '[]', deleted_at_ms = $2, "
+                   "pinned_at_ms = NULL, pinned_by = NULL WHERE id = $1",
+                   {id, now_ms}));
+  RUCHE_TRY([[maybe_unused]] auto k, c.exec("DELETE FROM chat_reactions WHERE message_id = $1", {id}));
+  return delete_mentions(c, id);
+}
+
+Result<void> set_pin(db::Conn& c, const MessageId& id, std::optional<std::int64_t> at_ms,
+                     const std::string& by) {
+  std::optional<std::string> who;
+  if (at_ms) who = by;
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("UPDATE chat_messages SET pinned_at_ms = $2, pinned_by = $3 WHERE id = $1",
+                   {id, at_ms, who}));
+  return {};
+}
+
+Result<void> insert_mentions(db::Conn& c, const Message& m, const std::vector<std::string>& users,
+                             bool channel) {
+  for (const auto& u : users) {
+    RUCHE_TRY([[maybe_unused]] auto n,
+              c.exec("INSERT INTO chat_mentions (message_id, user_id, channel_id, seq) VALUES "
+                     "($1, $2, $3, $4) ON CONFLICT (message_id, user_id) DO NOTHING",
+                     {m.id, u, m.channel_id, m.seq}));
+  }
+  if (channel) {
+    RUCHE_TRY([[maybe_unused]] auto n,
+              c.exec("INSERT INTO chat_mentions (message_id, user_id, channel_id, seq) VALUES "
+                     "($1, '', $2, $3) ON CONFLICT (message_id, user_id) DO NOTHING",
+                     {m.id, m.channel_id, m.seq}));
+  }
+  return {};
+}
+
+Result<void> delete_mentions(db::Conn& c, const MessageId& id) {
+  RUCHE_TRY([[maybe_unused]] auto n, c.exec("DELETE FROM chat_mentions WHERE message_id = $1", {id}));
+  return {};
+}
+
+Result<bool> add_reaction(db::Conn& c, const MessageId& id, const UserId& user,
+                          const std::string& emoji, std::int64_t now_ms) {
+  RUCHE_TRY(auto n, c.exec("INSERT INTO chat_reactions (message_id, user_id, emoji, created_at_ms) "
+                           "VALUES ($1, $2, $3, $4) ON CONFLICT (message_id, emoji, user_id) DO "
+                           "NOTHING",
+                           {id, user, emoji, now_ms}));
+  return n == 1;
+}
+
+Result<bool> remove_reaction(db::Conn& c, const MessageId& id, const UserId& user,
+                             const std::string& emoji) {
+  RUCHE_TRY(auto n, c.exec("DELETE FROM chat_reactions WHERE message_id = $1 AND user_id = $2 AND "
+                           "emoji = $3",
+                           {id, user, emoji}));
+  return n == 1;
+}
+
+Result<std::int64_t> distinct_emoji(db::Conn& c, const MessageId& id) {
+  RUCHE_TRY(auto row, c.query_one("SELECT COUNT(DISTINCT emoji) FROM chat_reactions WHERE "
+                                  "message_id = $1",
+                                  {id}));
+  return row ? row->i64(0) : 0;
+}
+
+std::string fts5_query(std::string_view text) {
+  std::string out;
+  std::size_t i = 0;
+  auto is_word = [](unsigned char ch) {
+    return ch >= 0x80 || (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
+           (ch >= 'A' && ch <= 'Z') || ch == '_';
+  };
+  while (i < text.size()) {
+    while (i < text.size() && !is_word(static_cast<unsigned char>(text[i]))) ++i;
+    std::size_t start = i;
+    while (i < text.size() && is_word(static_cast<unsigned char>(text[i]))) ++i;
+    if (i == start) break;
+    bool prefix = i < text.size() && text[i] == '*';
+    if (!out.empty()) out += ' ';
+    out += '"';
+    out.append(text.substr(start, i - start));
+    out += '"';
+    if (prefix) out += '*';
+  }
+  return out;
+}
+
+Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const SearchQuery& q) {
+  std::vector<SearchRow> out;
+  if (q.workspaces.empty()) return out;
+  std::vector<db::Param> params;
+  bool sqlite = c.backend() == db::Backend::sqlite;
+  std::string match = sqlite ? fts5_query(q.text) : q.text;
+  if (match.empty()) return out;
+  // Highlights between U+E000 and U+E001 (private use: never in real text).
+  static const std::string kOpen = "\xee\x80\x80", kClose = "\xee\x80\x81";
+  std::string headline_options = "StartSel=" + kOpen + ", StopSel=" + kClose +
+                                 ", MaxWords=24, MinWords=8, MaxFragments=1, FragmentDelimiter=…";
+  params.emplace_back(match);            // $1
+  params.emplace_back(user.str());       // $2
+  params.emplace_back(q.limit);          // $3
+  if (!sqlite) params.emplace_back(headline_options);  // $4
+  std::size_t next = params.size() + 1;
+  std::string ws_in = placeholders(next, q.workspaces.size());
+  for (const auto& w : q.workspaces) params.emplace_back(w);
+  next += q.workspaces.size();
+  std::string filters;
+  if (q.channel_id) {
+    filters += " AND m.channel_id = $" + std::to_string(next++);
+    params.emplace_back(*q.channel_id);
+  }
+  if (q.author_id) {
+    filters += " AND m.author_id = $" + std::to_string(next++);
+    params.emplace_back(*q.author_id);
+  }
+  if (q.from_ms) {
+    filters += " AND m.created_at_ms >= $" + std::to_string(next++);
+    params.emplace_back(*q.from_ms);
+  }
+  if (q.to_ms) {
+    filters += " AND m.created_at_ms < $" + std::to_string(next++);
+    params.emplace_back(*q.to_ms);
+  }
+  std::string visible =
+      " JOIN chat_channels c ON c.id = m.channel_id LEFT JOIN chat_members cm ON cm.channel_id = "
+      "c.id AND cm.user_id = $2 WHERE c.workspace_id IN (" +
+      ws_in + ") AND (c.kind = 'public' OR cm.user_id IS NOT NULL) AND m.deleted_at_ms IS NULL";
+  std::string sql;
+  if (sqlite) {
+    sql = "SELECT m.id, m.workspace_id, m.channel_id, snippet(chat_messages_fts, 0, '" + kOpen +
+          "', '" + kClose +
+          "', '…', 16), bm25(chat_messages_fts) FROM chat_messages_fts JOIN chat_messages m ON "
+          "m.rowid = chat_messages_fts.rowid" +
+          visible + " AND chat_messages_fts MATCH $1" + filters +
+          " ORDER BY bm25(chat_messages_fts) LIMIT $3";
+  } else {
+    sql = "WITH q AS (SELECT websearch_to_tsquery('french', $1) || websearch_to_tsquery('english', "
+          "$1) AS query) SELECT m.id, m.workspace_id, m.channel_id, ts_headline('french', m.body, "
+          "q.query, $4), -ts_rank(m.search, q.query) FROM q, chat_messages m" +
+          visible + " AND m.search @@ q.query" + filters + " ORDER BY 5 LIMIT $3";
+  }
+  RUCHE_CHECK(c.each(sql, params, [&](const db::Row& r) {
+    out.push_back(SearchRow{r.text(0), r.text(1), r.text(2), r.text(3), r.f64(4)});
+    return true;
+  }));
+  return out;
+}
+
+Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms) {
+  json::object o;
+  RUCHE_TRY(auto row, c.query_one("SELECT COUNT(*), COUNT(DISTINCT author_id) FROM chat_messages "
+                                  "WHERE workspace_id = $1 AND created_at_ms >= $2 AND "
+                                  "deleted_at_ms IS NULL",
+                                  {ws, since_ms}));
+  o["messages"] = row ? row->i64(0) : 0;
+  o["authors"] = row ? row->i64(1) : 0;
+  RUCHE_TRY(auto ch, c.query_one("SELECT COUNT(*) FROM chat_channels WHERE workspace_id = $1 AND "
+                                 "kind <> 'direct'",
+                                 {ws}));
+  o["channels"] = ch ? ch->i64(0) : 0;
+  return o;
+}
+
+Result<json::value> export_workspace(db::Conn& c, const WorkspaceId& ws) {
+  json::array channels;
+  std::map<std::string, std::size_t> index;
+  RUCHE_CHECK(c.each(std::string("SELECT ") + kChannelColumns +
+                         " FROM chat_channels c WHERE c.workspace_id = $1 ORDER BY c.created_at_ms",
+                     {ws}, [&](const db::Row& r) {
+                       Channel ch = channel_from(r);
+                       json::object o = to_json(ch);
+                       o["members"] = json::array{};
+                       o["messages"] = json::array{};
+                       index[ch.id.str()] = channels.size();
+                       channels.push_back(std::move(o));
+                       return true;
+                     }));
+  RUCHE_CHECK(c.each("SELECT m.channel_id, m.user_id FROM chat_members m JOIN chat_channels c ON "
+                     "c.id = m.channel_id WHERE c.workspace_id = $1 ORDER BY m.user_id",
+                     {ws}, [&](const db::Row& r) {
+                       channels[index[r.text(0)]].as_object()["members"].as_array().emplace_back(r.text(1));
+                       return true;
+                     }));
+  RUCHE_TRY(auto msgs, messages_where(c, "WHERE m.workspace_id = $1 ORDER BY m.channel_id, m.seq", {ws}));
+  for (std::size_t start = 0; start < msgs.size(); start += 500) {
+    std::vector<Message> page(msgs.begin() + static_cast<std::ptrdiff_t>(start),
+                              msgs.begin() + static_cast<std::ptrdiff_t>(std::min(msgs.size(), start + 500)));
+    RUCHE_CHECK(decorate(c, page));
+    for (const auto& m : page)
+      channels[index[m.channel_id.str()]].as_object()["messages"].as_array().push_back(to_json(m));
+  }
+  return json::value(std::move(channels));
+}
+
+}  // namespace ruche::chat::store

@@ -1,0 +1,98 @@
+// Chat's SQL: the only file that knows chat's tables. Every function runs
+// inside the caller's read() or write() transaction.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "core/db/database.hpp"
+#include "modules/chat/chat.hpp"
+
+namespace ruche::chat::store {
+
+// Channels.
+Result<std::optional<Channel>> channel(db::Conn& c, const ChannelId& id);
+Result<std::optional<Channel>> direct_channel(db::Conn& c, const WorkspaceId& ws,
+                                              const std::string& key);
+Result<void> insert_channel(db::Conn& c, const Channel& ch, const std::optional<std::string>& direct_key);
+Result<void> update_channel(db::Conn& c, const ChannelId& id, const std::optional<std::string>& name,
+                            const std::optional<std::string>& topic,
+                            std::optional<std::optional<std::int64_t>> archived_at_ms);
+// The channels `user` sees in `ws` (public ones, and those they belong to),
+// with their read state.
+Result<std::vector<Channel>> channels_for(db::Conn& c, const WorkspaceId& ws, const UserId& user);
+// Takes the channel's next message number.
+Result<std::int64_t> next_seq(db::Conn& c, const ChannelId& id, std::int64_t now_ms);
+
+// Members.
+Result<bool> is_member(db::Conn& c, const ChannelId& id, const UserId& user);
+// Adds `user` (no-op when already there); true when added.
+Result<bool> add_member(db::Conn& c, const ChannelId& id, const std::string& user,
+                        std::int64_t now_ms, std::int64_t last_read_seq);
+Result<bool> remove_member(db::Conn& c, const ChannelId& id, const std::string& user);
+// Sorted user ids.
+Result<std::vector<std::string>> member_ids(db::Conn& c, const ChannelId& id);
+// Moves the read position forward only; true when it moved.
+Result<bool> set_read(db::Conn& c, const ChannelId& id, const UserId& user, std::int64_t seq);
+
+// Messages.
+Result<void> insert_message(db::Conn& c, const Message& m);
+Result<std::optional<Message>> message(db::Conn& c, const MessageId& id);
+// The channel's timeline (roots and replies sent to the channel), newest
+// first, before `before_seq` when given.
+Result<std::vector<Message>> timeline(db::Conn& c, const ChannelId& id, int limit,
+                                      std::optional<std::int64_t> before_seq);
+Result<std::vector<Message>> replies(db::Conn& c, const MessageId& root, int limit);
+Result<std::vector<Message>> pinned(db::Conn& c, const ChannelId& id);
+// Fills reactions and mentions of `messages` (two queries, whatever their number).
+Result<void> decorate(db::Conn& c, std::vector<Message>& messages);
+Result<void> count_reply(db::Conn& c, const MessageId& root, std::int64_t now_ms);
+Result<void> set_body(db::Conn& c, const MessageId& id, const std::string& body, std::int64_t now_ms);
+Result<void> mark_deleted(db::Conn& c, const MessageId& id, std::int64_t now_ms);
+Result<void> set_pin(db::Conn& c, const MessageId& id, std::optional<std::int64_t> at_ms,
+                     const std::string& by);
+Result<void> insert_mentions(db::Conn& c, const Message& m, const std::vector<std::string>& users,
+                             bool channel);
+Result<void> delete_mentions(db::Conn& c, const MessageId& id);
+
+// Reactions. add: false when it was already there.
+Result<bool> add_reaction(db::Conn& c, const MessageId& id, const UserId& user,
+                          const std::string& emoji, std::int64_t now_ms);
+Result<bool> remove_reaction(db::Conn& c, const MessageId& id, const UserId& user,
+                             const std::string& emoji);
+Result<std::int64_t> distinct_emoji(db::Conn& c, const MessageId& id);
+
+struct SearchRow {
+  std::string message_id;
+  std::string workspace_id;
+  std::string channel_id;
+  std::string snippet;  // matches between U+E000 and U+E001
+  double rank = 0;      // lower is better
+};
+
+struct SearchQuery {
+  std::string text;                        // the user's words
+  std::vector<std::string> workspaces;     // where chat is readable
+  std::optional<std::string> channel_id;
+  std::optional<std::string> author_id;
+  std::optional<std::int64_t> from_ms;
+  std::optional<std::int64_t> to_ms;
+  int limit = 20;
+};
+
+// Messages matching `q` in channels `user` may see.
+Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const SearchQuery& q);
+
+// Activity since a time (reports).
+Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms);
+// The whole chat of a workspace (reversibility).
+Result<json::value> export_workspace(db::Conn& c, const WorkspaceId& ws);
+
+// The user's words as an FTS5 query: each word quoted (no operator or column
+// syntax gets through), a trailing '*' kept as a prefix search.
+std::string fts5_query(std::string_view text);
+
+}  // namespace ruche::chat::store

@@ -1,0 +1,338 @@
+// The chat module through the real server: channels, visibility, messages,
+// threads, edits, reactions, mentions, read state, search, live events.
+// Run on SQLite (label integration) and PostgreSQL (label pg).
+#include <gtest/gtest.h>
+
+#include "support/test_server.hpp"
+
+namespace ruche::testing {
+namespace {
+
+struct Chat {
+  TestServer& s;
+
+  std::string channel(const Account& a, const std::string& ws, std::string_view name,
+                      bool is_private = false, std::vector<std::string> members = {}) {
+    json::array m;
+    for (auto& id : members) m.emplace_back(id);
+    auto r = s.call("POST", "/api/v1/workspaces/" + ws + "/channels", a.token,
+                    body(json::object{{"name", name}, {"private", is_private}, {"member_ids", m}}));
+    if (r.status != 201) throw std::runtime_error("channel: " + r.raw.body);
+    return std::string(r.body.at("id").as_string());
+  }
+  Reply post(const Account& a, const std::string& cid, std::string_view text,
+             std::optional<std::string> thread = std::nullopt, bool also = false) {
+    json::object b{{"body", text}};
+    if (thread) {
+      b["thread_id"] = *thread;
+      b["also_in_channel"] = also;
+    }
+    return s.call("POST", "/api/v1/channels/" + cid + "/messages", a.token, body(b));
+  }
+  std::string posted(const Account& a, const std::string& cid, std::string_view text) {
+    auto r = post(a, cid, text);
+    if (r.status != 201) throw std::runtime_error("post: " + r.raw.body);
+    return std::string(r.body.at("id").as_string());
+  }
+  json::array messages(const Account& a, const std::string& cid, std::string query = "") {
+    auto r = s.call("GET", "/api/v1/channels/" + cid + "/messages" + query, a.token);
+    if (r.status != 200) throw std::runtime_error("messages: " + r.raw.body);
+    return r.body.as_array();
+  }
+  json::object channel_in_list(const Account& a, const std::string& ws, const std::string& cid) {
+    auto r = s.call("GET", "/api/v1/workspaces/" + ws + "/channels", a.token);
+    for (const auto& c : r.body.as_array())
+      if (c.at("id").as_string() == cid) return c.as_object();
+    return {};
+  }
+};
+
+TEST(Chat, PublicAndPrivateChannelVisibility) {
+  TestServer s;
+  Chat chat{s};
+  Account a = s.user("Alice"), b = s.user("Bob"), c = s.user("Carol"), out = s.user("Outsider");
+  std::string ws = s.workspace(a, "Équipe", {"chat"});
+  s.join(a, ws, b);
+  s.join(a, ws, c);
+  std::string general = chat.channel(a, ws, "général");
+  std::string secret = chat.channel(a, ws, "direction", true, {b.id.str()});
+  EXPECT_EQ(chat.channel_in_list(b, ws, general).at("joined").as_bool(), false);
+  EXPECT_FALSE(chat.channel_in_list(b, ws, secret).empty());
+  EXPECT_TRUE(chat.channel_in_list(c, ws, secret).empty());       // not a member: not listed
+  EXPECT_EQ(s.call("GET", "/api/v1/channels/" + secret, c.token).status, 404);
+  EXPECT_EQ(s.call("GET", "/api/v1/channels/" + secret + "/messages", c.token).status, 404);
+  EXPECT_EQ(chat.post(c, secret, "let me in").status, 404);
+  EXPECT_EQ(s.call("GET", "/api/v1/channels/" + general, out.token).status, 404);
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + ws + "/channels", out.token).status, 404);
+  auto dup = s.call("POST", "/api/v1/workspaces/" + ws + "/channels", a.token,
+                    body(json::object{{"name", "général"}}));
+  EXPECT_EQ(dup.status, 409);
+  // Writing in a public channel joins it.
+  EXPECT_EQ(chat.post(c, general, "bonjour").status, 201);
+  EXPECT_TRUE(chat.channel_in_list(c, ws, general).at("joined").as_bool());
+  // Without the module, chat answers 404.
+  std::string bare = s.workspace(a, "Sans chat", {"files"});
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + bare + "/channels", a.token).status, 404);
+}
+
+TEST(Chat, ReadOnlyMembersReadButDoNotWrite) {
+  TestServer s;
+  Chat chat{s};
+  Account a = s.user("Alice"), g = s.user("Guest-like");
+  std::string ws = s.workspace(a, "W", {"chat"});
+  s.join(a, ws, g, "guest");  // guests read by default
+  std::string cid = chat.channel(a, ws, "annonces");
+  chat.posted(a, cid, "Réunion demain à 10 h");
+  EXPECT_EQ(chat.messages(g, cid).size(), 1u);
+  auto r = chat.post(g, cid, "can I write?");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.error_code(), "read_only");
+}
+
+TEST(Chat, MessagesPagesThreadsEditsAndDeletes) {
+  TestServer s;
+  Chat chat{s};
+  Account a = s.user("Alice"), b = s.user("Bob");
+  std::string ws = s.workspace(a, "W", {"chat"});
+  s.join(a, ws, b, "member");
+  std::string cid = chat.channel(a, ws, "dev");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 25; ++i) ids.push_back(chat.posted(a, cid, "message " + std::to_string(i)));
+  auto page = chat.messages(b, cid, "?limit=10");
+  ASSERT_EQ(page.size(), 10u);
+  EXPECT_EQ(page[0].at("body").as_string(), "message 24");  // newest first
+  auto older = chat.messages(b, cid, "?limit=10&before=" + std::string(page[9].at("id").as_string()));
+  EXPECT_EQ(older[0].at("body").as_string(), "message 14");
+  EXPECT_EQ(s.call("GET", "/api/v1/channels/" + cid + "/messages?limit=0", a.token).status, 400);
+  EXPECT_EQ(s.call("GET", "/api/v1/channels/" + cid + "/messages?limit=x", a.token).status, 400);
+
+  // Threads.
+  std::string root = ids[3];
+  auto reply = chat.post(b, cid, "in the thread", root);
+  ASSERT_EQ(reply.status, 201) << reply.raw.body;
+  auto echoed = chat.post(b, cid, "also in the channel", root, true);
+  ASSERT_EQ(echoed.status, 201);
+  auto nested = chat.post(b, cid, "nested", std::string(reply.body.at("id").as_string()));
+  EXPECT_EQ(nested.status, 400);
+  auto thread = s.call("GET", "/api/v1/messages/" + root + "/thread", a.token).body.as_array();
+  ASSERT_EQ(thread.size(), 3u);
+  EXPECT_EQ(thread[0].at("reply_count").as_int64(), 2);
+  auto timeline = chat.messages(a, cid, "?limit=3");
+  EXPECT_EQ(timeline[0].at("body").as_string(), "also in the channel");  // the echoed reply
+  EXPECT_EQ(timeline[1].at("body").as_string(), "message 24");            // not the plain reply
+
+  // Edits: the author only; deletes: the author or a workspace admin.
+  auto edit = s.call("PATCH", "/api/v1/messages/" + ids[0], b.token, body(json::object{{"body", "hijack"}}));
+  EXPECT_EQ(edit.status, 403);
+  edit = s.call("PATCH", "/api/v1/messages/" + ids[0], a.token, body(json::object{{"body", "corrigé"}}));
+  ASSERT_EQ(edit.status, 200);
+  EXPECT_EQ(edit.body.at("body").as_string(), "corrigé");
+  EXPECT_FALSE(edit.body.at("edited_at").is_null());
+  EXPECT_EQ(s.call("DELETE", "/api/v1/messages/" + ids[1], b.token).status, 403);
+  EXPECT_EQ(s.call("DELETE", "/api/v1/messages/" + ids[1], a.token).status, 204);
+  auto gone = s.call("GET", "/api/v1/messages/" + ids[1], b.token);
+  EXPECT_TRUE(gone.body.at("deleted").as_bool());
+  EXPECT_EQ(gone.body.at("body").as_string(), "");
+  EXPECT_EQ(s.call("PATCH", "/api/v1/messages/" + ids[1], a.token, body(json::object{{"body", "x"}})).status, 409);
+  // Both are in the audit log.
+  auto actions = s.platform().db.read([](db::Conn& c) -> Result<std::int64_t> {
+    RUCHE_TRY(auto row, c.query_one("SELECT COUNT(*) FROM audit_log WHERE action IN "
+                                    "('chat.message_edited', 'chat.message_deleted')"));
+    return row->i64(0);
+  });
+  EXPECT_EQ(*actions, 2);
+  // Bad input changes nothing.
+  EXPECT_EQ(chat.post(a, cid, "").status, 400);
+  EXPECT_EQ(chat.post(a, cid, std::string(17 * 1024, 'x')).status, 400);
+  EXPECT_EQ(s.call("POST", "/api/v1/channels/" + cid + "/messages", a.token, "{\"body\":42}").status, 400);
+  EXPECT_EQ(chat.messages(a, cid, "?limit=200").size(), 26u);
+}
+
+TEST(Chat, ReactionsPinsAndMentions) {
+  TestServer s;
+  Chat chat{s};
+  Account a = s.user("Alice"), b = s.user("Bob");
+  std::string ws = s.workspace(a, "W", {"chat"});
+  s.join(a, ws, b);
+  std::string cid = chat.channel(a, ws, "général");
+  EXPECT_EQ(chat.post(b, cid, "hello").status, 201);  // Bob joins by writing
+  std::string mid = chat.posted(a, cid, "Bonjour <@" + b.id.str() + ">, tu as vu ?");
+  auto r = s.call("POST", "/api/v1/messages/" + mid + "/reactions", b.token, body(json::object{{"emoji", "👍"}}));
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.body.at("reactions").as_array()[0].at("emoji").as_string(), "👍");
+  s.call("POST", "/api/v1/messages/" + mid + "/reactions", a.token, body(json::object{{"emoji", "👍"}}));
+  auto msg = s.call("GET", "/api/v1/messages/" + mid, a.token);
+  EXPECT_EQ(msg.body.at("reactions").as_array()[0].at("user_ids").as_array().size(), 2u);
+  EXPECT_EQ(s.call("POST", "/api/v1/messages/" + mid + "/reactions", b.token,
+                   body(json::object{{"emoji", "two words"}})).status, 400);
+  r = s.call("DELETE", "/api/v1/messages/" + mid + "/reactions/%F0%9F%91%8D", b.token);
+  EXPECT_EQ(r.body.at("reactions").as_array()[0].at("user_ids").as_array().size(), 1u);
+  EXPECT_EQ(s.call("POST", "/api/v1/messages/" + mid + "/pin", b.token).status, 200);
+  auto pins = s.call("GET", "/api/v1/channels/" + cid + "/pins", a.token).body.as_array();
+  ASSERT_EQ(pins.size(), 1u);
+  EXPECT_EQ(pins[0].at("id").as_string(), mid);
+  EXPECT_EQ(msg.body.at("mentions").as_array(), json::array{json::value(b.id.str())});
+  auto listed = chat.channel_in_list(b, ws, cid);
+  EXPECT_EQ(listed.at("mentions").as_int64(), 1);
+  EXPECT_EQ(listed.at("unread").as_int64(), 1);  // Alice's message after Bob's own
+}
+
+TEST(Chat, ReadStateAndUnreadCounts) {
+  TestServer s;
+  Chat chat{s};
+  Account a = s.user("Alice"), b = s.user("Bob");
+  std::string ws = s.workspace(a, "W", {"chat"});
+  s.join(a, ws, b);
+  std::string cid = chat.channel(a, ws, "général");
+  ASSERT_EQ(s.call("POST", "/api/v1/channels/" + cid + "/join", b.token).status, 204);
+  for (int i = 0; i < 4; ++i) chat.posted(a, cid, "news " + std::to_string(i));
+  EXPECT_EQ(chat.channel_in_list(b, ws, cid).at("unread").as_int64(), 4);
+  EXPECT_EQ(chat.channel_in_list(a, ws, cid).at("unread").as_int64(), 0);  // one's own messages
+  auto read = s.call("POST", "/api/v1/channels/" + cid + "/read", b.token, body(json::object{{"seq", 2}}));
+  ASSERT_EQ(read.status, 200);
+  EXPECT_EQ(chat.channel_in_list(b, ws, cid).at("unread").as_int64(), 2);
+  EXPECT_EQ(s.call("POST", "/api/v1/channels/" + cid + "/read", b.token).status, 200);
+  EXPECT_EQ(chat.channel_in_list(b, ws, cid).at("unread").as_int64(), 0);
+  EXPECT_EQ(s.call("POST", "/api/v1/channels/" + cid + "/read", b.token,
+                   body(json::object{{"seq", 99}})).status, 400);
+}
+
+TEST(Chat, DirectConversations) {
+  TestServer s;
+  Chat chat{s};
+  Account a = s.user("Alice"), b = s.user("Bob"), c = s.user("Carol"), out = s.user("Out");
+  std::string ws = s.workspace(a, "W", {"chat"});
+  s.join(a, ws, b);
+  s.join(a, ws, c);
+  auto dm = s.call("POST", "/api/v1/workspaces/" + ws + "/direct", a.token,
+                   body(json::object{{"user_ids", json::array{json::value(b.id.str())}}}));
+  ASSERT_EQ(dm.status, 200) << dm.raw.body;
+  std::string cid(dm.body.at("id").as_string());
+  auto again = s.call("POST", "/api/v1/workspaces/" + ws + "/direct", b.token,
+                      body(json::object{{"user_ids", json::array{json::value(a.id.str())}}}));
+  EXPECT_EQ(again.body.at("id").as_string(), cid);  // the same conversation from either side
+  chat.posted(b, cid, "entre nous");
+  EXPECT_EQ(s.call("GET", "/api/v1/channels/" + cid + "/messages", c.token).status, 404);
+  auto bad = s.call("POST", "/api/v1/workspaces/" + ws + "/direct", a.token,
+                    body(json::object{{"user_ids", json::array{json::value(out.id.str())}}}));
+  EXPECT_EQ(bad.status, 400);  // not a member of the workspace
+}
+
+TEST(Chat, SearchFindsStemsAndOnlyWhatTheCallerMaySee) {
+  TestServer s;
+  Chat chat{s};
+  Account a = s.user("Alice"), b = s.user("Bob");
+  std::string ws = s.workspace(a, "W", {"chat"});
+  s.join(a, ws, b);
+  std::string pub = chat.channel(a, ws, "général");
+  std::string priv = chat.channel(a, ws, "direction", true);
+  chat.posted(a, pub, "Les marchés publics seront publiés lundi");
+  chat.posted(a, priv, "Le marché secret de la direction");
+  chat.posted(a, pub, "We are running the migration tonight");
+  auto search = [&](const Account& who, const std::string& q) {
+    auto r = s.call("GET", "/api/v1/search?q=" + http::percent_encode(q), who.token);
+    if (r.status != 200) throw std::runtime_error("search: " + r.raw.body);
+    return r.body.at("results").as_array();
+  };
+  auto hits = search(b, "marché");
+  ASSERT_EQ(hits.size(), 1u);  // the private channel's message is not Bob's to find
+  EXPECT_EQ(hits[0].at("type").as_string(), "message");
+  EXPECT_EQ(hits[0].at("workspace_id").as_string(), ws);
+  EXPECT_EQ(hits[0].at("channel_id").as_string(), pub);
+  EXPECT_NE(std::string(hits[0].at("snippet").as_string()).find("\xee\x80\x80"), std::string::npos);
+  EXPECT_EQ(search(a, "marché").size(), 2u);
+  EXPECT_EQ(search(b, "runs").size(), 1u);  // English stems
+  EXPECT_EQ(search(a, "marché").size(), 2u);
+  auto filtered = s.call("GET", "/api/v1/search?q=march%C3%A9&channel=" + priv, a.token);
+  EXPECT_EQ(filtered.body.at("results").as_array().size(), 1u);
+  EXPECT_EQ(s.call("GET", "/api/v1/search?q=", a.token).status, 400);
+  EXPECT_TRUE(search(b, "\"unbalanced (query").empty());  // syntax never leaks through
+  Account out = s.user("Out");
+  EXPECT_TRUE(search(out, "marché").empty());
+}
+
+std::unique_ptr<http::WsClient> connect(TestServer& s, const Account& a) {
+  auto ws = http::WsClient::connect("127.0.0.1", s.port(), "/api/v1/events",
+                                    {{"Authorization", "Bearer " + a.token}});
+  if (!ws) throw std::runtime_error("ws: " + ws.error().message);
+  return std::move(*ws);
+}
+
+json::value until(http::WsClient& ws, std::string_view type, int ms = 3000) {
+  for (int i = 0; i < 500; ++i) {
+    auto m = ws.receive(ms);
+    if (!m || !m->has_value()) return nullptr;
+    auto v = json::parse(**m);
+    if (v && v->at("type").as_string() == type) return *v;
+  }
+  return nullptr;
+}
+
+TEST(Chat, LiveMessagesReachOnlyChannelMembersAndResumeWithoutGaps) {
+  TestServer s;
+  Chat chat{s};
+  Account a = s.user("Alice"), b = s.user("Bob"), c = s.user("Carol");
+  std::string ws = s.workspace(a, "W", {"chat"});
+  s.join(a, ws, b);
+  s.join(a, ws, c);
+  std::string priv = chat.channel(a, ws, "direction", true, {b.id.str()});
+  auto cb = connect(s, b), cc = connect(s, c);
+  ASSERT_FALSE(until(*cb, "hello").is_null());
+  json::value hello_c = until(*cc, "hello");
+  ASSERT_FALSE(hello_c.is_null());
+  chat.posted(a, priv, "pour Bob seulement");
+  json::value got = until(*cb, "message.created");
+  ASSERT_FALSE(got.is_null());
+  EXPECT_EQ(got.at("module").as_string(), "chat");
+  EXPECT_EQ(got.at("data").at("body").as_string(), "pour Bob seulement");
+  // Carol, a workspace member outside the channel, sees nothing of it, even
+  // when she resumes from the beginning.
+  ASSERT_TRUE(cc->send(json::serialize(json::object{{"type", "resume"}, {"workspace_id", ws}, {"since", 0}})));
+  for (auto m = cc->receive(500); m && m->has_value(); m = cc->receive(500))
+    EXPECT_EQ((*m)->find("pour Bob"), std::string::npos) << **m;
+
+  // Bob disconnects, misses 20 messages, and resumes: all of them, in order.
+  std::int64_t last = got.at("seq").as_int64();
+  cb->close();
+  for (int i = 0; i < 20; ++i) chat.posted(a, priv, "missed " + std::to_string(i));
+  cb = connect(s, b);
+  ASSERT_FALSE(until(*cb, "hello").is_null());
+  ASSERT_TRUE(cb->send(json::serialize(json::object{{"type", "resume"}, {"workspace_id", ws}, {"since", last}})));
+  for (int i = 0; i < 20; ++i) {
+    json::value e = until(*cb, "message.created");
+    ASSERT_FALSE(e.is_null()) << i;
+    EXPECT_EQ(e.at("data").at("body").as_string(), "missed " + std::to_string(i));
+  }
+  // Removed from the channel: its messages stop at once.
+  ASSERT_EQ(s.call("DELETE", "/api/v1/channels/" + priv + "/members/" + b.id.str(), a.token).status, 204);
+  ASSERT_FALSE(until(*cb, "channel.member_removed").is_null());
+  chat.posted(a, priv, "after Bob left");
+  for (auto m = cb->receive(500); m && m->has_value(); m = cb->receive(500))
+    EXPECT_EQ((*m)->find("after Bob left"), std::string::npos);
+  EXPECT_EQ(s.call("GET", "/api/v1/channels/" + priv + "/messages", b.token).status, 404);
+}
+
+TEST(Chat, TypingIndicatorsAreEphemeralAndScoped) {
+  TestServer s;
+  Chat chat{s};
+  Account a = s.user("Alice"), b = s.user("Bob"), c = s.user("Carol");
+  std::string ws = s.workspace(a, "W", {"chat"});
+  s.join(a, ws, b);
+  s.join(a, ws, c);
+  std::string priv = chat.channel(a, ws, "binôme", true, {b.id.str()});
+  auto ca = connect(s, a), cb = connect(s, b), cc = connect(s, c);
+  for (auto* w : {ca.get(), cb.get(), cc.get()}) ASSERT_FALSE(until(*w, "hello").is_null());
+  ASSERT_TRUE(ca->send(json::serialize(
+      json::object{{"type", "chat.typing"}, {"workspace_id", ws}, {"channel_id", priv}})));
+  json::value t = until(*cb, "chat.typing");
+  ASSERT_FALSE(t.is_null());
+  EXPECT_EQ(t.at("seq").as_int64(), 0);
+  EXPECT_EQ(t.at("data").at("user_id").as_string(), a.id.str());
+  EXPECT_TRUE(until(*cc, "chat.typing", 500).is_null());
+  // Not stored: a resume does not replay it.
+  auto events = s.call("GET", "/api/v1/workspaces/" + ws + "/events?since=0&limit=500", b.token);
+  EXPECT_EQ(events.raw.body.find("chat.typing"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ruche::testing
