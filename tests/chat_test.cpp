@@ -291,8 +291,18 @@ TEST(Chat, LiveMessagesReachOnlyChannelMembersAndResumeWithoutGaps) {
   for (auto m = cc->receive(500); m && m->has_value(); m = cc->receive(500))
     EXPECT_EQ((*m)->find("pour Bob"), std::string::npos) << **m;
 
+  // Carol steps over the channel's sequence numbers and still gets the
+  // workspace's own events in order.
+  for (int i = 0; i < 5; ++i) chat.posted(a, priv, "still not for Carol " + std::to_string(i));
+  ASSERT_EQ(s.call("PATCH", "/api/v1/workspaces/" + ws, a.token, body(json::object{{"name", "Renamed"}})).status, 200);
+  json::value renamed = until(*cc, "workspace.updated");
+  ASSERT_FALSE(renamed.is_null());
+  EXPECT_EQ(renamed.at("data").at("name").as_string(), "Renamed");
+  json::value seen_by_bob = until(*cb, "workspace.updated");
+  ASSERT_FALSE(seen_by_bob.is_null());
+
   // Bob disconnects, misses 20 messages, and resumes: all of them, in order.
-  std::int64_t last = got.at("seq").as_int64();
+  std::int64_t last = seen_by_bob.at("seq").as_int64();
   cb->close();
   for (int i = 0; i < 20; ++i) chat.posted(a, priv, "missed " + std::to_string(i));
   cb = connect(s, b);

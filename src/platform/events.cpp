@@ -162,6 +162,10 @@ class EventHub::Connection final : public http::WebSocketHandler,
       return;
     }
     if (e.seq <= f.last_seq) return;  // already sent (resume overlap)
+    if (e.seq > f.last_seq + 1 &&
+        hub_.skippable(e.workspace_id, f.last_seq + 1, e.seq - 1, caller_.user_id.str())) {
+      f.last_seq = e.seq - 1;  // events of scopes this user is not in
+    }
     if (e.seq > f.last_seq + 1) {
       // A gap: an event committed elsewhere has not reached us yet, or was
       // lost. The outbox has it: catch up from there.
@@ -665,16 +669,48 @@ void EventHub::dispatch(const bus::Event& e) {
       c->follow_new(e.workspace_id, e.seq - 1);
   }
   auto frame = std::make_shared<const std::string>(event_frame(e));
-  // Every connection following the workspace sees every sequence number
-  // (those it may not see only advance its position, so no false gap); a
-  // scope's members are resolved once per event, not per connection.
-  std::shared_ptr<const std::vector<std::string>> members;
-  if (!e.scope.empty()) {
-    const ModuleDef* m = platform_.registry.find(e.module);
-    if (m && m->scope_members) members = m->scope_members(e.scope);
-    if (!members) members = std::make_shared<const std::vector<std::string>>();
+  if (e.scope.empty()) {
+    for (auto& c : collect(by_workspace_, e.workspace_id)) c->deliver(e, data, frame, nullptr);
+    return;
   }
-  for (auto& c : collect(by_workspace_, e.workspace_id)) c->deliver(e, data, frame, members.get());
+  // A scoped event (a channel's message) goes to the scope's members only:
+  // the work is the channel's size, not the workspace's. Everyone else can
+  // step over its sequence number through the ring.
+  std::shared_ptr<const std::vector<std::string>> members;
+  const ModuleDef* m = platform_.registry.find(e.module);
+  if (m && m->scope_members) members = m->scope_members(e.scope);
+  if (!members) members = std::make_shared<const std::vector<std::string>>();
+  if (e.seq > 0) {
+    std::lock_guard lock(ring_mu_);
+    auto& ring = rings_[e.workspace_id];
+    if (ring.empty()) ring.resize(kRing);
+    ring[static_cast<std::size_t>(e.seq) % kRing] = Scoped{e.seq, members};
+  }
+  std::vector<std::shared_ptr<Connection>> targets;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& user : *members) {
+      auto it = by_user_.find(user);
+      if (it == by_user_.end()) continue;
+      for (const auto& w : it->second)
+        if (auto c = w.lock()) targets.push_back(std::move(c));
+    }
+  }
+  for (auto& c : targets) c->deliver(e, data, frame, members.get());
+}
+
+bool EventHub::skippable(const std::string& ws, std::int64_t from, std::int64_t to,
+                         const std::string& user) {
+  if (to - from + 1 > static_cast<std::int64_t>(kRing)) return false;
+  std::lock_guard lock(ring_mu_);
+  auto it = rings_.find(ws);
+  if (it == rings_.end()) return false;
+  for (std::int64_t s = from; s <= to; ++s) {
+    const Scoped& entry = it->second[static_cast<std::size_t>(s) % kRing];
+    if (entry.seq != s || !entry.members) return false;
+    if (std::binary_search(entry.members->begin(), entry.members->end(), user)) return false;
+  }
+  return true;
 }
 
 }  // namespace ruche::platform

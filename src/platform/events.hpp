@@ -52,6 +52,20 @@ class EventHub {
   void dispatch(const bus::Event& e);
   void attach(const std::shared_ptr<Connection>& c);
   void index_workspace(const std::shared_ptr<Connection>& c, const std::string& ws);
+  // Whether every sequence number in [from, to] of `ws` was a scoped event
+  // whose members do not include `user` (then a connection may step over
+  // them without reading the outbox).
+  bool skippable(const std::string& ws, std::int64_t from, std::int64_t to, const std::string& user);
+
+  // Scoped events go to their scope's members only; the others learn of
+  // their sequence numbers here, a bounded ring per workspace.
+  struct Scoped {
+    std::int64_t seq = 0;
+    std::shared_ptr<const std::vector<std::string>> members;
+  };
+  static constexpr std::size_t kRing = 8192;
+  std::mutex ring_mu_;
+  std::unordered_map<std::string, std::vector<Scoped>> rings_;
   void detach(Connection* c);
 
   Platform& platform_;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,8 +26,9 @@ struct SearchHit {
   std::string type;          // "message", "file", ...
   std::string id;
   WorkspaceId workspace_id;
-  std::string snippet;
-  double rank = 0;
+  std::string snippet;       // matches between U+E000 and U+E001
+  double rank = 0;           // lower is better, comparable within a module
+  json::object extra;        // module-specific fields (channel_id, path, ...)
 };
 
 struct ModuleDef {
@@ -40,10 +42,11 @@ struct ModuleDef {
   // Activity figures for reports ({"messages": 12, ...}).
   std::function<Result<json::object>(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms)>
       metrics;
-  // Search among the workspaces the caller may read this module in.
-  std::function<Result<std::vector<SearchHit>>(db::Conn& c, const Caller& caller,
-                                               const std::vector<WorkspaceId>& readable,
-                                               std::string_view query, int limit)>
+  // Search among the workspaces the caller may read this module in;
+  // `filters` are the request's other query parameters (channel, author, ...).
+  std::function<Result<std::vector<SearchHit>>(
+      db::Conn& c, const Caller& caller, const std::vector<WorkspaceId>& readable,
+      std::string_view query, const std::map<std::string, std::string>& filters, int limit)>
       search;
   // The members of one of the module's scopes (a chat channel), as sorted
   // user ids, or null when the scope does not exist. Called for every scoped

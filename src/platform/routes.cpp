@@ -558,6 +558,72 @@ void register_platform_routes(Api& api, EventHub& hub) {
                  return hub.accept(req, caller);
                });
 
+  // Search across modules, among what the caller may read.
+  api.add_user("GET", "/api/v1/search",
+               [&p](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                 std::string q = req.query_param("q").value_or("");
+                 std::string why = json::check_string(q, {.min = 1, .max = 200});
+                 if (!why.empty()) return fail(Errc::invalid, "q " + why, "invalid_field");
+                 int limit = 20;
+                 if (auto l = req.query_param("limit")) {
+                   try {
+                     limit = std::stoi(*l);
+                   } catch (...) {
+                     return fail(Errc::invalid, "limit must be a number", "invalid_field");
+                   }
+                 }
+                 if (limit < 1 || limit > 100) return fail(Errc::invalid, "limit must be 1..100", "invalid_field");
+                 std::optional<std::string> only_ws = req.query_param("workspace");
+                 std::optional<std::string> only_type = req.query_param("type");
+                 std::map<std::string, std::string> filters;
+                 for (const char* key : {"channel", "author", "from", "to", "path"})
+                   if (auto v = req.query_param(key)) {
+                     if (v->size() > 100) return fail(Errc::invalid, std::string(key) + " is too long", "invalid_field");
+                     filters[key] = *v;
+                   }
+                 RUCHE_TRY(auto hits, p.db.read([&](db::Conn& c) -> Result<std::vector<SearchHit>> {
+                   std::vector<WorkspaceAccess> accesses;
+                   std::vector<std::string> ids;
+                   RUCHE_CHECK(c.each("SELECT workspace_id FROM memberships WHERE user_id = $1",
+                                      {caller.user_id}, [&](const db::Row& r) {
+                                        ids.push_back(r.text(0));
+                                        return true;
+                                      }));
+                   for (const auto& id : ids) {
+                     if (only_ws && *only_ws != id) continue;
+                     auto a = p.authz.access_in(c, caller.user_id, WorkspaceId(id));
+                     if (a) accesses.push_back(std::move(*a));
+                   }
+                   std::vector<SearchHit> all;
+                   for (const auto& m : p.registry.modules()) {
+                     if (!m.search) continue;
+                     std::vector<WorkspaceId> readable;
+                     for (const auto& a : accesses)
+                       if (a.right(m.name) != Access::none) readable.push_back(a.workspace_id);
+                     if (readable.empty()) continue;
+                     RUCHE_TRY(auto hits, m.search(c, caller, readable, q, filters, limit));
+                     for (auto& h : hits)
+                       if (!only_type || h.type == *only_type) all.push_back(std::move(h));
+                   }
+                   std::stable_sort(all.begin(), all.end(),
+                                    [](const SearchHit& a, const SearchHit& b) { return a.rank < b.rank; });
+                   if (all.size() > static_cast<std::size_t>(limit)) all.resize(static_cast<std::size_t>(limit));
+                   return all;
+                 }));
+                 json::array results;
+                 for (auto& h : hits) {
+                   json::object o = std::move(h.extra);
+                   o["type"] = h.type;
+                   o["id"] = h.id;
+                   o["workspace_id"] = h.workspace_id.str();
+                   o["snippet"] = h.snippet;
+                   results.push_back(std::move(o));
+                 }
+                 json::object out;
+                 out["results"] = std::move(results);
+                 return json_reply(out);
+               });
+
   // ---- invitations (the invited side) ----------------------------------------
   api.add_public("GET", "/api/v1/invitations/{token}", [&p](http::Request& req) -> Result<http::Response> {
     RUCHE_TRY(InvitationPreview v, p.invitations.preview(req.param("token")));
