@@ -295,12 +295,8 @@ bool WsConnection::on_frame(std::uint8_t opcode, bool fin, std::string_view payl
   }
 }
 
-void WsConnection::enqueue(std::uint8_t opcode, std::shared_ptr<const std::string> payload,
-                           bool count) {
-  if (finished_) {
-    if (count) queued_.fetch_sub(payload->size());
-    return;
-  }
+WsConnection::Frame WsConnection::make_frame(std::uint8_t opcode,
+                                             std::shared_ptr<const std::string> payload) {
   Frame f;
   std::size_t len = payload->size();
   f.header[0] = static_cast<std::uint8_t>(0x80 | opcode);
@@ -315,13 +311,23 @@ void WsConnection::enqueue(std::uint8_t opcode, std::shared_ptr<const std::strin
   } else {
     f.header[1] = 127;
     for (int i = 0; i < 8; ++i)
-      f.header[2 + i] = static_cast<std::uint8_t>((static_cast<std::uint64_t>(len) >> (56 - 8 * i)) & 0xFF);
+      f.header[2 + i] =
+          static_cast<std::uint8_t>((static_cast<std::uint64_t>(len) >> (56 - 8 * i)) & 0xFF);
     f.header_len = 10;
   }
   f.payload = std::move(payload);
   f.is_close = opcode == kClose;
-  if (!count) queued_.fetch_add(f.payload->size());
-  queue_.push_back(std::move(f));
+  return f;
+}
+
+void WsConnection::enqueue(std::uint8_t opcode, std::shared_ptr<const std::string> payload,
+                           bool count) {
+  if (finished_) {
+    if (count) queued_.fetch_sub(payload->size());
+    return;
+  }
+  if (!count) queued_.fetch_add(payload->size());
+  queue_.push_back(make_frame(opcode, std::move(payload)));
   if (!writing_) write_next();
 }
 
@@ -332,33 +338,64 @@ void WsConnection::write_next() {
     return;
   }
   writing_ = true;
-  Frame& f = queue_.front();
-  std::array<net::const_buffer, 2> bufs{net::buffer(f.header, f.header_len),
-                                        net::buffer(f.payload->data(), f.payload->size())};
-  net::async_write(socket_, bufs,
-                   [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
-                     self->writing_ = false;
-                     Frame done = std::move(self->queue_.front());
-                     self->queue_.erase(self->queue_.begin());
-                     self->queued_.fetch_sub(done.payload->size());
-                     if (ec) {
-                       self->finish();
-                       return;
-                     }
-                     if (done.is_close) {
-                       // Our close is out: no more data frames; the peer's
-                       // close (or the sweep) ends it.
-                       boost::system::error_code ignore;
-                       self->socket_.shutdown(Socket::shutdown_send, ignore);
-                       if (self->close_received_) {
-                         self->finish();
-                         return;
-                       }
-                       for (auto& f : self->queue_) self->queued_.fetch_sub(f.payload->size());
-                       self->queue_.clear();
-                     }
-                     self->write_next();
-                   });
+  // Everything queued goes out in one gather write (up to 64 frames or
+  // 256 KiB), stopping after a close frame.
+  constexpr std::size_t kMaxFrames = 64, kMaxBytes = 256 * 1024;
+  std::vector<net::const_buffer> bufs;
+  std::size_t bytes = 0;
+  in_flight_ = 0;
+  while (in_flight_ < queue_.size() && in_flight_ < kMaxFrames && (in_flight_ == 0 || bytes < kMaxBytes)) {
+    Frame& f = queue_[in_flight_++];
+    bufs.emplace_back(f.header, f.header_len);
+    bufs.emplace_back(f.payload->data(), f.payload->size());
+    bytes += f.header_len + f.payload->size();
+    if (f.is_close) break;
+  }
+  net::async_write(socket_, bufs, [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+    self->writing_ = false;
+    bool closed_ours = false;
+    for (std::size_t i = 0; i < self->in_flight_; ++i) {
+      self->queued_.fetch_sub(self->queue_[i].payload->size());
+      closed_ours = closed_ours || self->queue_[i].is_close;
+    }
+    self->queue_.erase(self->queue_.begin(), self->queue_.begin() + static_cast<std::ptrdiff_t>(self->in_flight_));
+    self->in_flight_ = 0;
+    if (ec) {
+      self->finish();
+      return;
+    }
+    if (closed_ours) {
+      // Our close is out: no more data frames; the peer's close (or the
+      // sweep) ends it.
+      boost::system::error_code ignore;
+      self->socket_.shutdown(Socket::shutdown_send, ignore);
+      if (self->close_received_) {
+        self->finish();
+        return;
+      }
+      for (auto& f : self->queue_) self->queued_.fetch_sub(f.payload->size());
+      self->queue_.clear();
+    }
+    self->write_next();
+  });
+}
+
+void WsConnection::drain_incoming() {
+  std::vector<std::shared_ptr<const std::string>> batch;
+  {
+    std::lock_guard lock(incoming_mu_);
+    batch.swap(incoming_);
+    drain_scheduled_ = false;
+  }
+  for (auto& text : batch) {
+    if (close_sent_ || finished_) {
+      queued_.fetch_sub(text->size());
+      continue;
+    }
+    // Queued without writing yet: one gather write takes them all.
+    queue_.push_back(make_frame(kText, std::move(text)));
+  }
+  if (!writing_) write_next();
 }
 
 bool WsConnection::send(std::shared_ptr<const std::string> text) {
@@ -373,15 +410,18 @@ bool WsConnection::send(std::shared_ptr<const std::string> text) {
     });
     return false;
   }
-  // dispatch: from the connection's own thread (a handler answering a
-  // message) the frame is queued at once, keeping order with what follows.
-  net::dispatch(socket_.get_executor(), [self = shared_from_this(), text = std::move(text)]() mutable {
-    if (self->close_sent_) {
-      self->queued_.fetch_sub(text->size());
-      return;
-    }
-    self->enqueue(kText, std::move(text), true);
-  });
+  bool schedule;
+  {
+    std::lock_guard lock(incoming_mu_);
+    incoming_.push_back(std::move(text));
+    schedule = !drain_scheduled_;
+    drain_scheduled_ = true;
+  }
+  if (schedule) {
+    // dispatch: from the connection's own thread (a handler answering a
+    // message) the frame is queued at once, keeping order with what follows.
+    net::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->drain_incoming(); });
+  }
   return true;
 }
 
@@ -430,11 +470,16 @@ void WsConnection::finish() {
   socket_.close(ec);
   // A frame being written stays until its completion handler runs (and
   // uncounts it); the others go now.
-  std::size_t keep = writing_ && !queue_.empty() ? 1 : 0;
+  std::size_t keep = writing_ ? in_flight_ : 0;
   for (std::size_t i = keep; i < queue_.size(); ++i) queued_.fetch_sub(queue_[i].payload->size());
   queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(keep), queue_.end());
   partial_.clear();
   message_.clear();
+  {
+    std::lock_guard lock(incoming_mu_);
+    for (auto& t : incoming_) queued_.fetch_sub(t->size());
+    incoming_.clear();
+  }
   auto handler = std::move(handler_);
   if (handler) handler->on_close();
   if (on_gone_) {

@@ -10,7 +10,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,7 +74,10 @@ class WsConnection final : public WebSocket, public std::enable_shared_from_this
   // or SIZE_MAX when the connection must stop.
   std::size_t consume(const std::uint8_t* data, std::size_t size);
   bool on_frame(std::uint8_t opcode, bool fin, std::string_view payload);
+  static Frame make_frame(std::uint8_t opcode, std::shared_ptr<const std::string> payload);
   void enqueue(std::uint8_t opcode, std::shared_ptr<const std::string> payload, bool count);
+  // Frames sent from other threads, moved into the queue on this thread.
+  void drain_incoming();
   void write_next();
   void fail(std::uint16_t code, std::string_view reason);
   void finish();
@@ -85,8 +90,14 @@ class WsConnection final : public WebSocket, public std::enable_shared_from_this
   std::string partial_;         // an incomplete frame
   std::string message_;         // fragments of an incomplete message
   bool in_message_ = false;
-  std::vector<Frame> queue_;    // frames to write; front is being written
+  std::vector<Frame> queue_;    // frames to write; the first `in_flight_` are being written
+  std::size_t in_flight_ = 0;
   bool writing_ = false;
+  // Other threads append here and schedule one drain for many frames: a busy
+  // connection costs one handoff per batch, not per message.
+  std::mutex incoming_mu_;
+  std::vector<std::shared_ptr<const std::string>> incoming_;
+  bool drain_scheduled_ = false;
   bool close_sent_ = false;
   bool close_received_ = false;
   bool finished_ = false;
