@@ -3,6 +3,8 @@
 // Run on SQLite (label integration) and PostgreSQL (label pg).
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "support/test_server.hpp"
 
 namespace ruche::testing {
@@ -234,6 +236,9 @@ TEST(Chat, SearchFindsStemsAndOnlyWhatTheCallerMaySee) {
     if (r.status != 200) throw std::runtime_error("search: " + r.raw.body);
     return r.body.at("results").as_array();
   };
+  // New messages become searchable once the indexer has run (~100 ms).
+  for (int i = 0; i < 100 && search(a, "marché").size() < 2; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   auto hits = search(b, "marché");
   ASSERT_EQ(hits.size(), 1u);  // the private channel's message is not Bob's to find
   EXPECT_EQ(hits[0].at("type").as_string(), "message");

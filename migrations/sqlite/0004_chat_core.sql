@@ -66,16 +66,20 @@ CREATE TABLE chat_mentions (
 CREATE INDEX chat_mentions_user ON chat_mentions (user_id, channel_id, seq);
 CREATE INDEX chat_mentions_channel ON chat_mentions (channel_id, seq) WHERE user_id = '';
 
--- Full text: French and English stems (the 'ruche' tokenizer), kept in step
--- with chat_messages by triggers; deleted messages leave the index.
+-- Full text: French and English stems (the 'ruche' tokenizer). New messages
+-- are queued and indexed in batches off the posting path (FTS5 indexes many
+-- rows per transaction far faster than one); edits and deletions of indexed
+-- messages update the index at once.
 CREATE VIRTUAL TABLE chat_messages_fts USING fts5(
   body, content = 'chat_messages', content_rowid = 'rowid', tokenize = 'ruche');
-CREATE TRIGGER chat_messages_fts_insert AFTER INSERT ON chat_messages
+CREATE TABLE chat_fts_queue (message_rowid INTEGER PRIMARY KEY);
+CREATE TRIGGER chat_messages_fts_queue AFTER INSERT ON chat_messages
 WHEN new.deleted_at_ms IS NULL
 BEGIN
-  INSERT INTO chat_messages_fts (rowid, body) VALUES (new.rowid, new.body);
+  INSERT INTO chat_fts_queue (message_rowid) VALUES (new.rowid);
 END;
 CREATE TRIGGER chat_messages_fts_update AFTER UPDATE OF body, deleted_at_ms ON chat_messages
+WHEN old.rowid NOT IN (SELECT message_rowid FROM chat_fts_queue)
 BEGIN
   INSERT INTO chat_messages_fts (chat_messages_fts, rowid, body)
     SELECT 'delete', old.rowid, old.body WHERE old.deleted_at_ms IS NULL;
@@ -83,7 +87,9 @@ BEGIN
     SELECT new.rowid, new.body WHERE new.deleted_at_ms IS NULL;
 END;
 CREATE TRIGGER chat_messages_fts_delete AFTER DELETE ON chat_messages
-WHEN old.deleted_at_ms IS NULL
 BEGIN
-  INSERT INTO chat_messages_fts (chat_messages_fts, rowid, body) VALUES ('delete', old.rowid, old.body);
+  INSERT INTO chat_messages_fts (chat_messages_fts, rowid, body)
+    SELECT 'delete', old.rowid, old.body
+    WHERE old.deleted_at_ms IS NULL AND old.rowid NOT IN (SELECT message_rowid FROM chat_fts_queue);
+  DELETE FROM chat_fts_queue WHERE message_rowid = old.rowid;
 END;

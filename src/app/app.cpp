@@ -123,6 +123,9 @@ Instance::~Instance() {
   if (parts_) {
     parts_->server.reset();
     parts_->hub.reset();
+    // Modules stop their background work while the platform is still there.
+    for (const auto& m : parts_->registry.modules())
+      if (m.shutdown) m.shutdown();
     parts_->workers.reset();
   }
 }

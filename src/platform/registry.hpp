@@ -59,6 +59,9 @@ struct ModuleDef {
   std::function<void(const Caller& caller, const WorkspaceAccess& access, std::string_view type,
                      const json::object& message)>
       client_message;
+  // Called once at shutdown, while the platform still exists: stop
+  // background work and release what `routes` created.
+  std::function<void()> shutdown;
   // Called when the workspace is deleted, inside the deleting transaction,
   // to remove the module's rows (blobs are released after commit).
   std::function<Result<void>(db::Conn& c, const WorkspaceId& ws)> purge;

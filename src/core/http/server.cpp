@@ -622,6 +622,7 @@ awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
 
   beast::flat_buffer buf;
   std::string head;  // response heads, reused
+  bool linger = false;
   while (!loop.draining) {
     Request req;
     RequestParser parser(req);
@@ -872,9 +873,25 @@ awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
       bytes_out = bodyless ? 0 : res.body.size();
     }
     record(res.status, bytes_out);
-    if (!ok || !keep_alive) break;
+    if (!ok || !keep_alive) {
+      linger = ok && !parser.is_done();
+      break;
+    }
   }
   stream.shutdown(tcp::socket::shutdown_send, ec);
+  if (linger) {
+    // The client may still be sending a body we refused (413): read and
+    // drop it for a while, so that it gets to read our answer instead of a
+    // connection reset (nginx's "lingering close").
+    state.arm(2000);
+    std::array<char, 16 * 1024> sink;
+    std::size_t drained = 0;
+    while (drained < (64u << 20)) {
+      auto [lec, ln] = co_await stream.async_read_some(net::buffer(sink), kTuple);
+      if (lec) break;
+      drained += ln;
+    }
+  }
   stream.close(ec);
 }
 

@@ -404,6 +404,7 @@ bool WsConnection::send(std::shared_ptr<const std::string> text) {
   if (queued > limits_.max_queued_bytes) {
     queued_.fetch_sub(size);
     // A reader this slow is dropped: memory must not grow with it.
+    if (dropping_.exchange(true)) return false;
     net::post(socket_.get_executor(), [self = shared_from_this()] {
       log::info("websocket.slow_reader_dropped", {{"remote", self->remote_}});
       self->finish();

@@ -105,6 +105,7 @@ class WsConnection final : public WebSocket, public std::enable_shared_from_this
   std::int64_t close_sent_ms_ = 0;
   bool ping_outstanding_ = false;
   std::atomic<std::size_t> queued_{0};
+  std::atomic<bool> dropping_{false};  // a slow reader is being dropped
 };
 
 }  // namespace ruche::http

@@ -18,6 +18,7 @@ platform::ModuleDef module() {
     *service = std::make_unique<Service>(p);
     register_routes(api, **service);
   };
+  def.shutdown = [service] { service->reset(); };
   def.scope_members = [service](const std::string& scope) -> std::shared_ptr<const std::vector<std::string>> {
     return *service ? (*service)->scope_members(scope) : nullptr;
   };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "base/log.hpp"
 #include "core/crypto/random.hpp"
 
 namespace ruche::chat {
@@ -127,6 +128,7 @@ std::vector<std::string> parse_mentions(std::string_view body, bool& channel) {
 }
 
 Service::Service(platform::Platform& p) : p_(p), bus_(p.bus) {
+  if (p_.db.backend() == db::Backend::sqlite) indexer_ = std::thread([this] { index_loop(); });
   // Membership caches follow member events from every node.
   subscription_ = bus_.subscribe([this](const bus::Event& e) {
     if (e.module == "chat" &&
@@ -139,7 +141,41 @@ Service::Service(platform::Platform& p) : p_(p), bus_(p.bus) {
   });
 }
 
-Service::~Service() { bus_.unsubscribe(subscription_); }
+Service::~Service() {
+  bus_.unsubscribe(subscription_);
+  {
+    std::lock_guard lock(index_mu_);
+    stopping_ = true;
+  }
+  index_cv_.notify_all();
+  if (indexer_.joinable()) indexer_.join();
+}
+
+void Service::index_loop() {
+  while (true) {
+    {
+      std::unique_lock lock(index_mu_);
+      index_cv_.wait(lock, [&] { return stopping_ || index_wanted_; });
+      if (stopping_) return;
+    }
+    // Let a burst of posts gather: one transaction indexes them all.
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    {
+      std::lock_guard lock(index_mu_);
+      index_wanted_ = false;
+    }
+    if (auto r = flush_search_index(); !r)
+      log::warn("chat.index_failed", {{"error", r.error().message}});
+  }
+}
+
+Result<void> Service::flush_search_index() {
+  if (p_.db.backend() != db::Backend::sqlite) return {};
+  while (true) {
+    RUCHE_TRY(int n, p_.db.write([](db::Conn& c) { return store::index_pending(c, 2000); }));
+    if (n < 2000) return {};
+  }
+}
 
 void Service::forget_members(const std::string& channel_id) {
   std::lock_guard lock(mu_);
@@ -444,18 +480,45 @@ Result<Message> Service::post(const Caller& caller, const ChannelId& id, const P
   bool at_channel = false;
   std::vector<std::string> mentioned = parse_mentions(body, at_channel);
   std::int64_t now = p_.clock.now_ms();
+  // Everything that only reads (rights, the channel, the thread, who may be
+  // mentioned) runs first on a reader connection, in parallel with other
+  // posts; the write transaction, which all posts share one thread for, is
+  // left with the writes alone.
+  struct Prepared {
+    Access access;
+    std::optional<MessageId> root;
+    std::vector<std::string> mentions;
+  };
+  RUCHE_TRY(Prepared prep, p_.db.read([&](db::Conn& c) -> Result<Prepared> {
+    Prepared out;
+    RUCHE_TRY(out.access, reach(c, caller, id, platform::Access::write));
+    if (post.thread_id) {
+      RUCHE_TRY(Message root, load_message(c, *post.thread_id));
+      if (root.channel_id != id) return fail(Errc::not_found, "no such message");
+      if (root.thread_id) return fail(Errc::invalid, "reply to the thread's first message", "nested_thread");
+      if (root.deleted_at_ms) return fail(Errc::conflict, "the message was deleted", "deleted");
+      out.root = root.id;
+    }
+    // Mentions count only for people of the workspace who can read chat.
+    for (const auto& u : mentioned) {
+      auto theirs = p_.authz.access_in(c, UserId(u), out.access.channel.workspace_id);
+      if (theirs && theirs->right("chat") != platform::Access::none) out.mentions.push_back(u);
+    }
+    return out;
+  }));
+  const Channel& ch = prep.access.channel;
   return p_.db.write([&](db::Conn& c) -> Result<Message> {
-    RUCHE_TRY(Access a, reach(c, caller, id, platform::Access::write));
-    const Channel& ch = a.channel;
-    if (!a.member) {
+    if (!prep.access.member) {
       // Writing in a public channel joins it.
-      RUCHE_TRY([[maybe_unused]] bool added, store::add_member(c, id, caller.user_id.str(), now, ch.last_seq));
-      std::string cid = id.str();
-      c.on_commit([this, cid] { forget_members(cid); });
-      json::object data;
-      data["channel_id"] = cid;
-      data["user_id"] = caller.user_id.str();
-      RUCHE_TRY([[maybe_unused]] auto s, emit(c, ch, "channel.member_added", data));
+      RUCHE_TRY(bool added, store::add_member(c, id, caller.user_id.str(), now, ch.last_seq));
+      if (added) {
+        std::string cid = id.str();
+        c.on_commit([this, cid] { forget_members(cid); });
+        json::object data;
+        data["channel_id"] = cid;
+        data["user_id"] = caller.user_id.str();
+        RUCHE_TRY([[maybe_unused]] auto s, emit(c, ch, "channel.member_added", data));
+      }
     }
     Message m;
     m.id = crypto::new_id_of<MessageId>();
@@ -464,28 +527,25 @@ Result<Message> Service::post(const Caller& caller, const ChannelId& id, const P
     m.author_id = caller.user_id.str();
     m.body = body;
     m.created_at_ms = now;
-    if (post.thread_id) {
-      RUCHE_TRY(Message root, load_message(c, *post.thread_id));
-      if (root.channel_id != id) return fail(Errc::not_found, "no such message");
-      if (root.thread_id) return fail(Errc::invalid, "reply to the thread's first message", "nested_thread");
-      if (root.deleted_at_ms) return fail(Errc::conflict, "the message was deleted", "deleted");
-      m.thread_id = root.id;
+    if (prep.root) {
+      m.thread_id = prep.root;
       m.in_channel = post.also_in_channel;
-      RUCHE_CHECK(store::count_reply(c, root.id, now));
+      RUCHE_CHECK(store::count_reply(c, *prep.root, now));
     }
     RUCHE_TRY(m.seq, store::next_seq(c, id, now));
     RUCHE_CHECK(store::insert_message(c, m));
-    // Mentions count only for people of the workspace who can read chat.
-    std::vector<std::string> valid;
-    for (const auto& u : mentioned) {
-      auto theirs = p_.authz.access_in(c, UserId(u), ch.workspace_id);
-      if (theirs && theirs->right("chat") != platform::Access::none) valid.push_back(u);
-    }
-    RUCHE_CHECK(store::insert_mentions(c, m, valid, at_channel));
-    m.mentions = valid;
+    RUCHE_CHECK(store::insert_mentions(c, m, prep.mentions, at_channel));
+    m.mentions = prep.mentions;
     if (at_channel) m.mentions.push_back("channel");
     RUCHE_TRY([[maybe_unused]] bool read, store::set_read(c, id, caller.user_id, m.seq));
     RUCHE_TRY([[maybe_unused]] auto seq, emit(c, ch, "message.created", to_json(m)));
+    c.on_commit([this] {
+      {
+        std::lock_guard lock(index_mu_);
+        index_wanted_ = true;
+      }
+      index_cv_.notify_one();
+    });
     return m;
   });
 }

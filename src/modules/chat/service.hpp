@@ -5,7 +5,9 @@
 
 #include <map>
 #include <memory>
+#include <condition_variable>
 #include <mutex>
+#include <thread>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -88,6 +90,10 @@ class Service {
   // "chat.typing" from a client: an ephemeral event to the channel's members.
   void client_message(const platform::Caller& caller, const platform::WorkspaceAccess& access,
                       std::string_view type, const json::object& message);
+  // Indexes every message still waiting for full-text search (tests, and
+  // the background indexer, which runs it ~100 ms after posts).
+  Result<void> flush_search_index();
+
   // Members of a channel (sorted), cached; null for unknown channels.
   std::shared_ptr<const std::vector<std::string>> scope_members(const std::string& channel_id);
 
@@ -118,6 +124,14 @@ class Service {
   std::unordered_map<std::string, std::shared_ptr<const std::vector<std::string>>> members_;
   // Typing indicators: at most one per user and channel every 3 s.
   std::unordered_map<std::string, std::int64_t> typing_at_;
+
+  // The search indexer: woken after posts, indexes in batches.
+  void index_loop();
+  std::mutex index_mu_;
+  std::condition_variable index_cv_;
+  bool index_wanted_ = true;  // index what a previous run queued
+  bool stopping_ = false;
+  std::thread indexer_;
 };
 
 }  // namespace ruche::chat

@@ -434,18 +434,37 @@ Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const Sea
           "', '…', 16), bm25(chat_messages_fts) FROM chat_messages_fts JOIN chat_messages m ON "
           "m.rowid = chat_messages_fts.rowid" +
           visible + " AND chat_messages_fts MATCH $1" + filters +
-          " ORDER BY bm25(chat_messages_fts) LIMIT $3";
+          // Newest first, as chat users expect: FTS5 walks its index in rowid
+          // order and stops at the limit, whatever the number of matches.
+          " ORDER BY chat_messages_fts.rowid DESC LIMIT $3";
   } else {
     sql = "WITH q AS (SELECT websearch_to_tsquery('french', $1) || websearch_to_tsquery('english', "
           "$1) AS query) SELECT m.id, m.workspace_id, m.channel_id, ts_headline('french', m.body, "
           "q.query, $4), -ts_rank(m.search, q.query) FROM q, chat_messages m" +
-          visible + " AND m.search @@ q.query" + filters + " ORDER BY 5 LIMIT $3";
+          visible + " AND m.search @@ q.query" + filters + " ORDER BY m.created_at_ms DESC LIMIT $3";
   }
   RUCHE_CHECK(c.each(sql, params, [&](const db::Row& r) {
     out.push_back(SearchRow{r.text(0), r.text(1), r.text(2), r.text(3), r.f64(4)});
     return true;
   }));
   return out;
+}
+
+Result<int> index_pending(db::Conn& c, int limit) {
+  if (c.backend() != db::Backend::sqlite) return 0;
+  RUCHE_TRY(auto rows, c.query("SELECT message_rowid FROM chat_fts_queue ORDER BY message_rowid LIMIT $1",
+                               {limit}));
+  if (rows.empty()) return 0;
+  std::int64_t first = rows.front().i64(0), last = rows.back().i64(0);
+  // Deleted messages are skipped; edited ones are indexed as they are now.
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("INSERT INTO chat_messages_fts (rowid, body) SELECT m.rowid, m.body FROM "
+                   "chat_messages m JOIN chat_fts_queue q ON q.message_rowid = m.rowid WHERE "
+                   "q.message_rowid BETWEEN $1 AND $2 AND m.deleted_at_ms IS NULL",
+                   {first, last}));
+  RUCHE_TRY([[maybe_unused]] auto k,
+            c.exec("DELETE FROM chat_fts_queue WHERE message_rowid BETWEEN $1 AND $2", {first, last}));
+  return static_cast<int>(rows.size());
 }
 
 Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms) {

@@ -70,7 +70,7 @@ struct SearchRow {
   std::string workspace_id;
   std::string channel_id;
   std::string snippet;  // matches between U+E000 and U+E001
-  double rank = 0;      // lower is better
+  double rank = 0;      // lower is better (results come newest first)
 };
 
 struct SearchQuery {
@@ -85,6 +85,11 @@ struct SearchQuery {
 
 // Messages matching `q` in channels `user` may see.
 Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const SearchQuery& q);
+
+// Indexes up to `limit` queued messages for full-text search (SQLite; a
+// no-op on PostgreSQL, whose index is maintained by the row itself).
+// Returns how many queued messages were handled.
+Result<int> index_pending(db::Conn& c, int limit);
 
 // Activity since a time (reports).
 Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms);

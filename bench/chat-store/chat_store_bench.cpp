@@ -1,0 +1,212 @@
+// bench/chat-store: durable message appends through the chat service (group
+// commit on SQLite) and search latency over a generated history.
+//
+//   chat_store_bench DATA_DIR [MESSAGES] [POSTERS]
+//
+// Prints Markdown rows; asserts nothing.
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/app.hpp"
+#include "base/clock.hpp"
+#include "base/log.hpp"
+#include "modules/chat/service.hpp"
+#include "platform/api.hpp"
+
+using namespace ruche;
+using Clock_ = std::chrono::steady_clock;
+
+namespace {
+
+// A vocabulary of French and English words, so that stemming and both
+// languages' frequencies are exercised.
+const std::vector<std::string>& words() {
+  static const std::vector<std::string> w = [] {
+    std::vector<std::string> base = {
+        "réunion", "budget", "projet", "équipe", "marché", "public", "dossier", "rapport",
+        "semaine", "demain", "hier", "client", "contrat", "réseau", "sécurité", "serveur",
+        "fichier", "document", "version", "livraison", "planning", "tâche", "calendrier",
+        "appel", "visio", "ministère", "direction", "service", "agent", "formation", "courrier",
+        "validation", "signature", "archive", "export", "import", "données", "sauvegarde",
+        "meeting", "deadline", "review", "release", "deploy", "migration", "database", "backup",
+        "invoice", "customer", "network", "security", "incident", "ticket", "sprint", "roadmap",
+        "design", "feedback", "question", "answer", "update", "status", "blocked", "running",
+        "travaux", "bâtiment", "voirie", "école", "mairie", "préfecture", "région", "département",
+        "subvention", "appel d'offres", "marchés", "réunions", "projets", "équipes", "dossiers"};
+    std::vector<std::string> out = base;
+    // Rarer made-up words widen the vocabulary to ~2,000 entries.
+    for (int i = 0; i < 1900; ++i) out.push_back("mot" + std::to_string(i));
+    return out;
+  }();
+  return w;
+}
+
+std::string sentence(std::mt19937_64& rng) {
+  const auto& w = words();
+  std::uniform_int_distribution<int> len(8, 20);
+  // Zipf-like: common words far more often than rare ones.
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  std::string s;
+  int n = len(rng);
+  for (int i = 0; i < n; ++i) {
+    double x = u(rng);
+    std::size_t idx = static_cast<std::size_t>(std::pow(x, 3.0) * static_cast<double>(w.size()));
+    if (!s.empty()) s += ' ';
+    s += w[std::min(idx, w.size() - 1)];
+  }
+  return s;
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: chat_store_bench DATA_DIR [MESSAGES] [POSTERS]\n");
+    return 2;
+  }
+  log::set_level(log::Level::warn);
+  long total = argc > 2 ? std::atol(argv[2]) : 1'000'000;
+  int posters = argc > 3 ? std::atoi(argv[3]) : 32;
+
+  app::Config c;
+  c.data_dir = argv[1];
+  c.port = 0;
+  c.access_log = false;
+  c.workers = posters + 4;
+  c.password_memory_kib = 19456;
+  c.password_iterations = 2;
+  c.password_parallelism = 1;
+  c.writes_per_second = 1e9;
+  c.write_burst = 1e9;
+  if (auto r = app::finish(c, "/proc/self/exe"); !r) return 1;
+  auto inst = app::Instance::create(c);
+  if (!inst) {
+    std::fprintf(stderr, "%s\n", inst.error().message.c_str());
+    return 1;
+  }
+  auto& p = (*inst)->platform();
+  auto user = p.accounts.create("bench@example.org", "Bench", "Bourdon-Velours-2026",
+                                platform::InstanceRole::member);
+  if (!user) {
+    std::fprintf(stderr, "%s\n", user.error().message.c_str());
+    return 1;
+  }
+  platform::Caller caller;
+  caller.user_id = user->id;
+  caller.email = user->email;
+  caller.name = user->name;
+  auto ws = p.workspaces.create(caller, "Bench", "", {"chat"}, false);
+  chat::Service service(p);
+  std::vector<chat::ChannelId> channels;
+  for (int i = 0; i < 20; ++i) {
+    auto ch = service.create_channel(caller, ws->id, {.name = "canal-" + std::to_string(i)});
+    channels.push_back(ch->id);
+  }
+
+  if (std::getenv("NO_FTS")) {
+    (void)p.db.write([](db::Conn& conn) { return conn.exec_script("DROP TRIGGER chat_messages_fts_insert"); });
+  }
+  // 1. Durable appends through the service, `posters` threads at once.
+  {
+    const int per_thread = 2000;
+    std::atomic<int> failures{0};
+    auto start = Clock_::now();
+    std::vector<std::thread> threads;
+    for (int t = 0; t < posters; ++t) {
+      threads.emplace_back([&, t] {
+        std::mt19937_64 rng(static_cast<std::uint64_t>(t) + 1);
+        for (int i = 0; i < per_thread; ++i) {
+          auto r = service.post(caller, channels[static_cast<std::size_t>((t + i) % 20)],
+                                {.body = sentence(rng)});
+          if (!r) ++failures;
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    double secs = std::chrono::duration<double>(Clock_::now() - start).count();
+    auto stats = p.db.stats();
+    std::printf("| durable appends through the chat service (%d threads, synchronous=FULL) | %.0f messages/s | %lld commits for %lld writes | %d failures |\n",
+                posters, posters * per_thread / secs, static_cast<long long>(stats.commits),
+                static_cast<long long>(stats.writes), failures.load());
+  }
+
+  // 2. A large history, written in big transactions (seeding, not measured).
+  long have = static_cast<long>(posters) * 2000;
+  {
+    auto start = Clock_::now();
+    std::mt19937_64 rng(42);
+    while (have < total) {
+      long batch = std::min<long>(20'000, total - have);
+      auto r = p.db.write([&](db::Conn& conn) -> Result<void> {
+        for (long i = 0; i < batch; ++i) {
+          const auto& ch = channels[static_cast<std::size_t>((have + i) % 20)];
+          RUCHE_TRY(auto seq, conn.query_one("UPDATE chat_channels SET last_seq = last_seq + 1 "
+                                             "WHERE id = $1 RETURNING last_seq",
+                                             {ch}));
+          RUCHE_TRY([[maybe_unused]] auto n,
+                    conn.exec("INSERT INTO chat_messages (id, channel_id, workspace_id, seq, "
+                              "author_id, body, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                              {"s" + std::to_string(have + i), ch, ws->id, seq->i64(0), user->id,
+                               sentence(rng), SystemClock::instance().now_ms()}));
+        }
+        return {};
+      });
+      if (!r) {
+        std::fprintf(stderr, "seed: %s\n", r.error().message.c_str());
+        return 1;
+      }
+      have += batch;
+    }
+    double secs = std::chrono::duration<double>(Clock_::now() - start).count();
+    std::fprintf(stderr, "seeded %ld messages in %.0f s\n", have, secs);
+  }
+
+  // The history waits in the search index's queue: index it all, timed.
+  {
+    auto start = Clock_::now();
+    if (auto r = service.flush_search_index(); !r) {
+      std::fprintf(stderr, "index: %s\n", r.error().message.c_str());
+      return 1;
+    }
+    double secs = std::chrono::duration<double>(Clock_::now() - start).count();
+    std::printf("| full-text indexing, batches of 2,000 (French + English stems) | %.0f messages/s | | |\n",
+                static_cast<double>(have) / secs);
+  }
+  // 3. Search latency through the service's search (visibility included).
+  {
+    std::mt19937_64 rng(7);
+    const auto& w = words();
+    std::vector<double> ms;
+    std::vector<WorkspaceId> readable{ws->id};
+    for (int i = 0; i < 300; ++i) {
+      std::string q = w[rng() % 200];
+      if (i % 3 == 0) q += " " + w[rng() % w.size()];
+      auto start = Clock_::now();
+      auto hits = p.db.read([&](db::Conn& conn) {
+        return service.search(conn, caller, readable, q, {}, 20);
+      });
+      ms.push_back(std::chrono::duration<double, std::milli>(Clock_::now() - start).count());
+      if (!hits) {
+        std::fprintf(stderr, "search: %s\n", hits.error().message.c_str());
+        return 1;
+      }
+    }
+    std::printf("| search over %ld messages (300 queries, 20 results, visibility joined) | p50 %.2f ms | p95 %.2f ms | max %.2f ms |\n",
+                have, percentile(ms, 0.5), percentile(ms, 0.95), percentile(ms, 1.0));
+  }
+  return 0;
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# bench/chat-store: durable chat appends (group commit, synchronous=FULL) and
+# search latency over a generated history (default 1,000,000 messages).
+#
+#   bench/chat-store/run.sh [MESSAGES] [POSTERS]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+scripts/deps.sh build
+BUILD=${BUILD:-build}
+cmake --preset release >/dev/null
+cmake --build "$BUILD" --target chat_store_bench >/dev/null
+T=$(mktemp -d /tmp/ruche-chatstore-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+echo "bench/chat-store — $(date -u +%Y-%m-%d), SQLite, $(nproc) cores"
+echo
+echo "| what | figure | | |"
+echo "| --- | ---: | ---: | ---: |"
+"$BUILD/bench/chat-store/chat_store_bench" "$T/data" "${1:-1000000}" "${2:-32}"
