@@ -168,6 +168,47 @@ TEST(Events, WorkspacesCreatedElsewhereAreFollowedLive) {
   EXPECT_EQ(e.at("data").at("name").as_string(), "Renamed");
 }
 
+TEST(Events, PresenceFollowsConnectionsAndAway) {
+  TestServer s;
+  Account a = s.user("Alice"), b = s.user("Bob");
+  std::string ws = s.workspace(a, "Présence");
+  s.join(a, ws, b);
+  auto ca = connect(s, a);
+  ASSERT_FALSE(until(*ca, "hello").is_null());
+  auto presence = [&] { return s.call("GET", "/api/v1/workspaces/" + ws + "/presence", a.token).body; };
+  // Alice's own presence is announced too: look for Bob's.
+  auto about_bob = [&]() -> json::value {
+    for (int i = 0; i < 10; ++i) {
+      json::value e = until(*ca, "presence.changed");
+      if (e.is_null() || e.at("data").at("user_id").as_string() == b.id.str()) return e;
+    }
+    return nullptr;
+  };
+  EXPECT_EQ(presence().as_object().count(b.id.str()), 0u);
+  auto cb = connect(s, b);
+  ASSERT_FALSE(until(*cb, "hello").is_null());
+  json::value online = about_bob();
+  ASSERT_FALSE(online.is_null());
+  EXPECT_EQ(online.at("data").at("user_id").as_string(), b.id.str());
+  EXPECT_EQ(online.at("data").at("status").as_string(), "online");
+  EXPECT_EQ(online.at("seq").as_int64(), 0);  // ephemeral
+  EXPECT_EQ(presence().at(b.id.str()).as_string(), "online");
+  // A second connection of Bob's changes nothing; "away" does.
+  auto cb2 = connect(s, b);
+  ASSERT_FALSE(until(*cb2, "hello").is_null());
+  ASSERT_TRUE(cb->send(R"({"type":"presence","status":"away"})"));
+  ASSERT_TRUE(cb2->send(R"({"type":"presence","status":"away"})"));
+  json::value away = about_bob();
+  ASSERT_FALSE(away.is_null());
+  EXPECT_EQ(away.at("data").at("status").as_string(), "away");
+  cb->close();
+  cb2->close();
+  json::value offline = about_bob();
+  ASSERT_FALSE(offline.is_null());
+  EXPECT_EQ(offline.at("data").at("status").as_string(), "offline");
+  EXPECT_EQ(presence().as_object().count(b.id.str()), 0u);
+}
+
 TEST(Events, BrandingChangesReachEveryClient) {
   TestServer s;
   Account admin = s.user("Root", platform::InstanceRole::admin), b = s.user("Bob");

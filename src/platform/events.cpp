@@ -89,6 +89,21 @@ class EventHub::Connection final : public http::WebSocketHandler,
       }
       if (since < 0) since = 0;
       resume(ws, since);
+    } else if (type == "presence") {
+      std::string status = string_field(*v, "status");
+      if (status != "away" && status != "online") {
+        send_error("invalid_field", "", "status must be online or away");
+        return;
+      }
+      bool away = status == "away";
+      bool counted;
+      {
+        std::lock_guard lock(mu_);
+        counted = counted_;
+      }
+      if (!counted || away == away_) return;
+      away_ = away;
+      hub_.presence_changed(caller_.user_id.str(), 0, away ? +1 : -1, nullptr);
     } else if (auto dot = type.find('.'); dot != std::string::npos) {
       route_to_module(type.substr(0, dot), type, v->as_object());
     } else {
@@ -127,13 +142,16 @@ class EventHub::Connection final : public http::WebSocketHandler,
   }
 
   void on_close() override {
+    bool was_counted;
     {
       std::lock_guard lock(mu_);
       closed_ = true;
       ws_.reset();
       follows_.clear();
+      was_counted = counted_;
     }
     hub_.detach(this);
+    if (was_counted) hub_.presence_changed(caller_.user_id.str(), -1, away_ ? -1 : 0, nullptr);
   }
 
   // Dispatcher thread: one workspace event, already serialized.
@@ -393,6 +411,12 @@ class EventHub::Connection final : public http::WebSocketHandler,
     data["user_id"] = caller_.user_id.str();
     data["workspaces"] = std::move(heads);
     send(frame_of("hello", "", data));
+    {
+      std::lock_guard lock(mu_);
+      if (closed_) return;
+      counted_ = true;
+    }
+    hub_.presence_changed(caller_.user_id.str(), +1, 0, &*ids);
   }
 
   // Worker thread. Returns false when the caller is no longer a member.
@@ -521,6 +545,8 @@ class EventHub::Connection final : public http::WebSocketHandler,
   std::shared_ptr<http::WebSocket> ws_;
   bool closed_ = false;
   bool loaded_ = false;
+  bool counted_ = false;  // counted in the hub's presence
+  bool away_ = false;     // I/O thread only
   std::vector<std::pair<std::string, std::int64_t>> early_resumes_;
   std::unordered_map<std::string, Follow> follows_;
   // Client message rate (I/O thread only).
@@ -697,6 +723,43 @@ void EventHub::dispatch(const bus::Event& e) {
     }
   }
   for (auto& c : targets) c->deliver(e, data, frame, members.get());
+}
+
+void EventHub::presence_changed(const std::string& user, int connections_delta, int away_delta,
+                                const std::vector<std::string>* workspaces) {
+  std::string status;
+  std::vector<std::string> targets;
+  {
+    std::lock_guard lock(presence_mu_);
+    Presence& p = presence_[user];
+    p.connections += connections_delta;
+    p.away += away_delta;
+    if (workspaces) p.workspaces = *workspaces;
+    status = p.connections <= 0 ? "offline" : (p.away >= p.connections ? "away" : "online");
+    if (status == p.announced) {
+      if (p.connections <= 0) presence_.erase(user);
+      return;
+    }
+    p.announced = status;
+    targets = p.workspaces;
+    if (p.connections <= 0) presence_.erase(user);
+  }
+  json::object data;
+  data["user_id"] = user;
+  data["status"] = status;
+  for (const auto& ws : targets) platform_.outbox.publish_ephemeral(WorkspaceId(ws), "presence.changed", "", data);
+}
+
+std::vector<std::pair<std::string, std::string>> EventHub::presence(
+    const std::vector<std::string>& users) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::lock_guard lock(presence_mu_);
+  for (const auto& u : users) {
+    auto it = presence_.find(u);
+    if (it != presence_.end() && it->second.connections > 0 && !it->second.announced.empty())
+      out.emplace_back(u, it->second.announced);
+  }
+  return out;
 }
 
 bool EventHub::skippable(const std::string& ws, std::int64_t from, std::int64_t to,

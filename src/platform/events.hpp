@@ -45,6 +45,10 @@ class EventHub {
 
   std::size_t connections() const;
 
+  // Presence of `ws`'s members on this node: user id -> "online" or "away"
+  // (absent: offline).
+  std::vector<std::pair<std::string, std::string>> presence(const std::vector<std::string>& users) const;
+
   class Connection;
 
  private:
@@ -56,6 +60,21 @@ class EventHub {
   // whose members do not include `user` (then a connection may step over
   // them without reading the outbox).
   bool skippable(const std::string& ws, std::int64_t from, std::int64_t to, const std::string& user);
+
+  // Presence: a user is online while one of their connections is open and
+  // not away. Changes are announced as ephemeral "presence.changed" events
+  // to the workspaces they belong to: on first connect, last disconnect and
+  // explicit away/back, never per keystroke.
+  struct Presence {
+    int connections = 0;
+    int away = 0;  // connections that said they are away
+    std::string announced;  // the last status sent
+    std::vector<std::string> workspaces;
+  };
+  void presence_changed(const std::string& user, int connections_delta, int away_delta,
+                        const std::vector<std::string>* workspaces);
+  mutable std::mutex presence_mu_;
+  std::unordered_map<std::string, Presence> presence_;
 
   // Scoped events go to their scope's members only; the others learn of
   // their sequence numbers here, a bounded ring per workspace.

@@ -553,6 +553,24 @@ void register_platform_routes(Api& api, EventHub& hub) {
                       return http::json_response(200, std::move(body));
                     });
 
+  // Who is online among the workspace's members (this node's connections).
+  api.add_workspace("GET", "/api/v1/workspaces/{id}/presence", "", Access::read,
+                    [&p, &hub](http::Request&, const Caller&,
+                               const WorkspaceAccess& a) -> Result<http::Response> {
+                      RUCHE_TRY(auto members, p.db.read([&](db::Conn& c) -> Result<std::vector<std::string>> {
+                        std::vector<std::string> ids;
+                        RUCHE_CHECK(c.each("SELECT user_id FROM memberships WHERE workspace_id = $1",
+                                           {a.workspace_id}, [&](const db::Row& r) {
+                                             ids.push_back(r.text(0));
+                                             return true;
+                                           }));
+                        return ids;
+                      }));
+                      json::object o;
+                      for (const auto& [user, status] : hub.presence(members)) o[user] = status;
+                      return json_reply(o);
+                    });
+
   api.add_user("GET", "/api/v1/events",
                [&hub](http::Request& req, const Caller& caller) -> Result<http::Response> {
                  return hub.accept(req, caller);
