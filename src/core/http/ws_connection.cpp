@@ -1,5 +1,7 @@
 #include "core/http/ws_connection.hpp"
 
+#include "core/http/ws_frame.hpp"
+
 #include <openssl/sha.h>
 
 #include <array>
@@ -64,41 +66,7 @@ std::string WsConnection::accept_key(std::string_view client_key) {
   return base64(digest, sizeof digest);
 }
 
-bool WsConnection::valid_utf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  std::size_t n = s.size(), i = 0;
-  while (i < n) {
-    unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t len;
-    std::uint32_t cp;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + len > n) return false;
-    for (std::size_t k = 1; k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (p[i + k] & 0x3F);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += len;
-  }
-  return true;
-}
+bool WsConnection::valid_utf8(std::string_view s) { return ws::valid_utf8(s); }
 
 void WsConnection::start(std::shared_ptr<WebSocketHandler> handler, std::string early,
                          std::function<void()> on_gone) {
@@ -166,49 +134,15 @@ void WsConnection::on_readable() {
 
 std::size_t WsConnection::consume(const std::uint8_t* d, std::size_t size) {
   std::size_t pos = 0;
-  while (size - pos >= 2) {
-    std::uint8_t b0 = d[pos], b1 = d[pos + 1];
-    bool fin = b0 & 0x80;
-    std::uint8_t opcode = b0 & 0x0F;
-    if (b0 & 0x70) {
-      fail(1002, "reserved bits set");
+  while (pos < size) {
+    ws::ClientFrame f = ws::parse_client_frame(d + pos, size - pos, limits_.max_message_bytes);
+    if (f.status == ws::ClientFrame::Status::need_more) break;
+    if (f.status == ws::ClientFrame::Status::error) {
+      fail(f.close_code, f.reason);
       return SIZE_MAX;
     }
-    if (!(b1 & 0x80)) {
-      fail(1002, "client frames must be masked");
-      return SIZE_MAX;
-    }
-    std::uint64_t len = b1 & 0x7F;
-    std::size_t head = 2;
-    if (len == 126) {
-      if (size - pos < 4) break;
-      len = (static_cast<std::uint64_t>(d[pos + 2]) << 8) | d[pos + 3];
-      head = 4;
-    } else if (len == 127) {
-      if (size - pos < 10) break;
-      len = 0;
-      for (int i = 0; i < 8; ++i) len = (len << 8) | d[pos + 2 + static_cast<std::size_t>(i)];
-      head = 10;
-      if (len >> 63) {
-        fail(1002, "bad length");
-        return SIZE_MAX;
-      }
-    }
-    if (opcode >= 8 && (len > 125 || !fin)) {
-      fail(1002, "bad control frame");
-      return SIZE_MAX;
-    }
-    if (len > limits_.max_message_bytes) {
-      fail(1009, "message too big");
-      return SIZE_MAX;
-    }
-    if (size - pos < head + 4 + len) break;
-    const std::uint8_t* mask = d + pos + head;
-    const std::uint8_t* src = mask + 4;
-    std::string payload(static_cast<std::size_t>(len), '\0');
-    for (std::size_t i = 0; i < len; ++i) payload[i] = static_cast<char>(src[i] ^ mask[i & 3]);
-    pos += head + 4 + static_cast<std::size_t>(len);
-    if (!on_frame(opcode, fin, payload)) return SIZE_MAX;
+    pos += f.size;
+    if (!on_frame(f.opcode, f.fin, f.payload)) return SIZE_MAX;
   }
   return pos;
 }

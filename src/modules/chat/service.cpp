@@ -106,27 +106,6 @@ json::object to_json(const Message& m) {
   return o;
 }
 
-std::vector<std::string> parse_mentions(std::string_view body, bool& channel) {
-  channel = false;
-  std::set<std::string> users;
-  std::size_t pos = 0;
-  while ((pos = body.find('<', pos)) != std::string_view::npos) {
-    if (body.substr(pos, 10) == "<!channel>") {
-      channel = true;
-      pos += 10;
-      continue;
-    }
-    if (body.substr(pos, 2) == "<@" && pos + 2 + kIdLength < body.size() &&
-        body[pos + 2 + kIdLength] == '>' && is_id(body.substr(pos + 2, kIdLength))) {
-      users.insert(std::string(body.substr(pos + 2, kIdLength)));
-      pos += 3 + kIdLength;
-      continue;
-    }
-    ++pos;
-  }
-  return {users.begin(), users.end()};
-}
-
 Service::Service(platform::Platform& p) : p_(p), bus_(p.bus) {
   if (p_.db.backend() == db::Backend::sqlite) indexer_ = std::thread([this] { index_loop(); });
   // Membership caches follow member events from every node.

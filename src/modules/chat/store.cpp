@@ -365,28 +365,6 @@ Result<std::int64_t> distinct_emoji(db::Conn& c, const MessageId& id) {
   return row ? row->i64(0) : 0;
 }
 
-std::string fts5_query(std::string_view text) {
-  std::string out;
-  std::size_t i = 0;
-  auto is_word = [](unsigned char ch) {
-    return ch >= 0x80 || (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
-           (ch >= 'A' && ch <= 'Z') || ch == '_';
-  };
-  while (i < text.size()) {
-    while (i < text.size() && !is_word(static_cast<unsigned char>(text[i]))) ++i;
-    std::size_t start = i;
-    while (i < text.size() && is_word(static_cast<unsigned char>(text[i]))) ++i;
-    if (i == start) break;
-    bool prefix = i < text.size() && text[i] == '*';
-    if (!out.empty()) out += ' ';
-    out += '"';
-    out.append(text.substr(start, i - start));
-    out += '"';
-    if (prefix) out += '*';
-  }
-  return out;
-}
-
 Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const SearchQuery& q) {
   std::vector<SearchRow> out;
   if (q.workspaces.empty()) return out;

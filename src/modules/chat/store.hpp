@@ -10,6 +10,7 @@
 #include "base/result.hpp"
 #include "core/db/database.hpp"
 #include "modules/chat/chat.hpp"
+#include "modules/chat/query.hpp"
 
 namespace ruche::chat::store {
 
@@ -95,9 +96,5 @@ Result<int> index_pending(db::Conn& c, int limit);
 Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms);
 // The whole chat of a workspace (reversibility).
 Result<json::value> export_workspace(db::Conn& c, const WorkspaceId& ws);
-
-// The user's words as an FTS5 query: each word quoted (no operator or column
-// syntax gets through), a trailing '*' kept as a prefix search.
-std::string fts5_query(std::string_view text);
 
 }  // namespace ruche::chat::store

@@ -1,0 +1,80 @@
+#include "core/http/ws_frame.hpp"
+
+namespace ruche::http::ws {
+
+ClientFrame parse_client_frame(const std::uint8_t* d, std::size_t size, std::size_t max_payload) {
+  ClientFrame f;
+  auto error = [&](std::uint16_t code, const char* why) {
+    f.status = ClientFrame::Status::error;
+    f.close_code = code;
+    f.reason = why;
+    return f;
+  };
+  if (size < 2) return f;
+  std::uint8_t b0 = d[0], b1 = d[1];
+  f.fin = b0 & 0x80;
+  f.opcode = b0 & 0x0F;
+  if (b0 & 0x70) return error(1002, "reserved bits set");
+  if (!(b1 & 0x80)) return error(1002, "client frames must be masked");
+  std::uint64_t len = b1 & 0x7F;
+  std::size_t head = 2;
+  if (len == 126) {
+    if (size < 4) return f;
+    len = (static_cast<std::uint64_t>(d[2]) << 8) | d[3];
+    head = 4;
+  } else if (len == 127) {
+    if (size < 10) return f;
+    len = 0;
+    for (std::size_t i = 0; i < 8; ++i) len = (len << 8) | d[2 + i];
+    head = 10;
+    if (len >> 63) return error(1002, "bad length");
+  }
+  if (f.opcode >= 8 && (len > 125 || !f.fin)) return error(1002, "bad control frame");
+  if (len > max_payload) return error(1009, "message too big");
+  if (size - head < 4 || size - head - 4 < len) return f;
+  const std::uint8_t* mask = d + head;
+  const std::uint8_t* src = mask + 4;
+  f.payload.resize(static_cast<std::size_t>(len));
+  for (std::size_t i = 0; i < len; ++i) f.payload[i] = static_cast<char>(src[i] ^ mask[i & 3]);
+  f.size = head + 4 + static_cast<std::size_t>(len);
+  f.status = ClientFrame::Status::frame;
+  return f;
+}
+
+bool valid_utf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  std::size_t n = s.size(), i = 0;
+  while (i < n) {
+    unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len;
+    std::uint32_t cp;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > n) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+      return false;
+    i += len;
+  }
+  return true;
+}
+
+}  // namespace ruche::http::ws
