@@ -15,14 +15,15 @@ export default defineConfig({
     rolldownOptions: {
       output: {
         // One main chunk for the shell (React, session, i18n, layout, shared
-        // components) instead of a dozen tiny shared ones; pages, Markdown and
-        // the QR code generator stay lazy.
+        // components) instead of a dozen tiny shared ones; pages, modules
+        // (src/modules/<name>), Markdown and the QR code generator stay lazy.
         codeSplitting: {
           groups: [
             {
               name: 'app',
-              // Everything but the entry (main.tsx), the pages and the Markdown renderer.
-              test: /node_modules[\\/](react|react-dom|scheduler)[\\/]|[\\/]src[\\/](?!pages[\\/]|markdown[\\/]|main\.tsx)/,
+              // Everything but the entry (main.tsx), the pages, the modules (and
+              // their styles, src/styles/modules) and the Markdown renderer.
+              test: /node_modules[\\/](react|react-dom|scheduler)[\\/]|[\\/]src[\\/](?!pages[\\/]|modules[\\/]|styles[\\/]modules[\\/]|markdown[\\/]|main\.tsx)/,
             },
           ],
         },

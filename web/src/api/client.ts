@@ -9,6 +9,8 @@ import type {
   AdminSettings,
   AdminSettingsChange,
   AuditEntry,
+  Channel,
+  ChannelChange,
   CreatedAppToken,
   CreatedInvitation,
   CredentialInfo,
@@ -21,7 +23,12 @@ import type {
   Me,
   Member,
   MemberChange,
+  Message,
+  NewChannel,
+  NewMessage,
   PublicSettings,
+  SearchQuery,
+  SearchResult,
   SetupResponse,
   TotpEnrollment,
   User,
@@ -209,6 +216,64 @@ export function createApi(options: ApiOptions) {
       /** As a new external person (name + password), or, signed in, with an empty body. */
       accept: (token: string, b?: { name: string; password: string }) =>
         post<AcceptResponse>(`/invitations/${seg(token)}/accept`, b ?? {}, { anonymous: !!b }),
+    },
+
+    chat: {
+      channels: (ws: string) => get<Channel[]>(`/workspaces/${seg(ws)}/channels`),
+      createChannel: (ws: string, b: NewChannel) =>
+        post<Channel>(`/workspaces/${seg(ws)}/channels`, b),
+      /** The direct conversation with these people (1 to 7 besides the caller). */
+      openDirect: (ws: string, userIds: string[]) =>
+        post<Channel>(`/workspaces/${seg(ws)}/direct`, { user_ids: userIds }),
+      channel: (cid: string) => get<Channel>(`/channels/${seg(cid)}`),
+      updateChannel: (cid: string, b: ChannelChange) => patch<Channel>(`/channels/${seg(cid)}`, b),
+      join: (cid: string) => post<undefined>(`/channels/${seg(cid)}/join`),
+      leave: (cid: string) => post<undefined>(`/channels/${seg(cid)}/leave`),
+      members: (cid: string) => get<string[]>(`/channels/${seg(cid)}/members`),
+      addMember: (cid: string, userId: string) =>
+        post<undefined>(`/channels/${seg(cid)}/members`, { user_id: userId }),
+      removeMember: (cid: string, userId: string) =>
+        del(`/channels/${seg(cid)}/members/${seg(userId)}`),
+      /** Newest first: the channel's roots and the replies also sent to it. */
+      messages: (
+        cid: string,
+        o: { limit?: number; before?: string; signal?: AbortSignal } = {},
+      ) => {
+        const q = new URLSearchParams();
+        if (o.limit) q.set('limit', String(o.limit));
+        if (o.before) q.set('before', o.before);
+        const qs = q.toString();
+        return get<Message[]>(`/channels/${seg(cid)}/messages${qs ? `?${qs}` : ''}`, {
+          signal: o.signal,
+        });
+      },
+      post: (cid: string, b: NewMessage) => post<Message>(`/channels/${seg(cid)}/messages`, b),
+      pins: (cid: string) => get<Message[]>(`/channels/${seg(cid)}/pins`),
+      markRead: (cid: string, seq?: number) =>
+        post<{ last_read_seq: number }>(
+          `/channels/${seg(cid)}/read`,
+          seq === undefined ? {} : { seq },
+        ),
+      message: (mid: string) => get<Message>(`/messages/${seg(mid)}`),
+      /** The first message, then its replies in order. */
+      thread: (mid: string) => get<Message[]>(`/messages/${seg(mid)}/thread`),
+      edit: (mid: string, body: string) => patch<Message>(`/messages/${seg(mid)}`, { body }),
+      remove: (mid: string) => del(`/messages/${seg(mid)}`),
+      react: (mid: string, emoji: string) =>
+        post<Message>(`/messages/${seg(mid)}/reactions`, { emoji }),
+      unreact: (mid: string, emoji: string) =>
+        request<Message>('DELETE', `/messages/${seg(mid)}/reactions/${seg(emoji)}`),
+      pin: (mid: string) => post<Message>(`/messages/${seg(mid)}/pin`),
+      unpin: (mid: string) => request<Message>('DELETE', `/messages/${seg(mid)}/pin`),
+    },
+
+    /** Across modules, among what the caller may read (best first). */
+    search: (query: SearchQuery, o: { signal?: AbortSignal } = {}) => {
+      const q = new URLSearchParams();
+      for (const [k, v] of Object.entries(query)) {
+        if (v !== undefined && v !== '') q.set(k, String(v));
+      }
+      return get<{ results: SearchResult[] }>(`/search?${q.toString()}`, o);
     },
 
     admin: {

@@ -177,8 +177,111 @@ export interface AuditEntry {
 export interface EventFrame<D = Record<string, unknown>> {
   type: string;
   workspace_id: string;
+  /** 0 for ephemeral events (chat.typing): never stored nor replayed. */
   seq: number;
+  /** The module the event belongs to ("chat"), when it has one. */
+  module?: string;
+  /** When it happened (ISO 8601), for stored events. */
+  at?: string;
   data: D;
 }
 
 export type SetupResponse = LoginResponse;
+
+// ---- Chat (docs/api.md, "Chat") -------------------------------------------
+
+export type ChannelKind = 'public' | 'private' | 'direct';
+
+export interface Channel {
+  id: string;
+  workspace_id: string;
+  kind: ChannelKind;
+  /** Empty for direct conversations (named by their members). */
+  name: string;
+  topic: string;
+  archived: boolean;
+  created_by: string;
+  created_at: string;
+  /** The sequence number of the channel's last message. */
+  last_seq: number;
+  last_message_at: string | null;
+  /** For the caller: */
+  joined: boolean;
+  last_read_seq: number;
+  /** Messages from others after last_read_seq (capped at 100). */
+  unread: number;
+  /** Mentions of the caller (or @channel) after last_read_seq (capped at 100). */
+  mentions: number;
+  /** Direct conversations: who is in it. */
+  member_ids?: string[];
+}
+
+export interface Reaction {
+  emoji: string;
+  user_ids: string[];
+}
+
+export interface Message {
+  id: string;
+  channel_id: string;
+  workspace_id: string;
+  /** Per channel, increasing. */
+  seq: number;
+  author_id: string;
+  /** The thread's first message, for a reply. */
+  thread_id: string | null;
+  /** A reply also shown in the channel (roots: true). */
+  in_channel: boolean;
+  /** Markdown; mentions are `<@USER_ID>` and `<!channel>`; "" once deleted. */
+  body: string;
+  created_at: string;
+  edited_at: string | null;
+  deleted: boolean;
+  reply_count: number;
+  last_reply_at: string | null;
+  pinned: boolean;
+  reactions: Reaction[];
+  /** User ids, and "channel" for @channel. */
+  mentions: string[];
+}
+
+export interface NewChannel {
+  name: string;
+  topic?: string;
+  private?: boolean;
+  member_ids?: string[];
+}
+
+export interface ChannelChange {
+  name?: string;
+  topic?: string;
+  archived?: boolean;
+}
+
+export interface NewMessage {
+  body: string;
+  thread_id?: string;
+  also_in_channel?: boolean;
+}
+
+/** GET /search: one hit; matches in `snippet` are between U+E000 and U+E001. */
+export interface SearchResult {
+  type: string;
+  id: string;
+  workspace_id: string;
+  snippet: string;
+  /** Chat messages: */
+  channel_id?: string;
+}
+
+export interface SearchQuery {
+  q: string;
+  workspace?: string;
+  type?: string;
+  channel?: string;
+  author?: string;
+  /** ISO 8601 times. */
+  from?: string;
+  to?: string;
+  limit?: number;
+}

@@ -79,7 +79,7 @@ function Routes() {
 
   const page = (
     <Suspense fallback={loading}>
-      <PageSlot key={pathname} page={route.page} params={params} />
+      <PageSlot key={route.stableKey?.(params) ?? pathname} page={route.page} params={params} />
     </Suspense>
   );
   if (status === 'authenticated' && me) {

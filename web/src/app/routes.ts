@@ -12,6 +12,11 @@ export interface RouteDef {
   /** Public pages that a signed-in person skips (login). */
   anonymousOnly?: boolean;
   page: PageComponent;
+  /**
+   * Keeps the page mounted while the URL changes within it (the chat moves
+   * between channels without reloading its state). Default: the pathname.
+   */
+  stableKey?: (params: Params) => string;
 }
 
 type Loader = () => Promise<{ default: ComponentType<PageProps> }>;
@@ -49,9 +54,14 @@ const NewWorkspacePage = page(() => import('../pages/NewWorkspacePage'));
 const WorkspaceHomePage = page(() => import('../pages/WorkspaceHomePage'));
 const WorkspaceSettingsPage = page(() => import('../pages/settings/WorkspaceSettingsPage'));
 const ModulePage = page(() => import('../pages/ModulePage'));
+const ChatPage = page(() => import('../modules/chat/ChatPage'));
 const ProfilePage = page(() => import('../pages/profile/ProfilePage'));
 const AdminPage = page(() => import('../pages/admin/AdminPage'));
 const NotFoundPage = page(() => import('../pages/NotFoundPage'));
+
+function chatKey(p: Params): string {
+  return `chat:${p.id ?? ''}`;
+}
 
 export const ROUTES: RouteDef[] = [
   { pattern: '/login', access: 'public', anonymousOnly: true, page: LoginPage },
@@ -63,6 +73,9 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/admin', access: 'admin', page: AdminPage },
   { pattern: '/w/:id', access: 'user', page: WorkspaceHomePage },
   { pattern: '/w/:id/settings', access: 'user', page: WorkspaceSettingsPage },
+  { pattern: '/w/:id/chat', access: 'user', page: ChatPage, stableKey: chatKey },
+  { pattern: '/w/:id/chat/search', access: 'user', page: ChatPage, stableKey: chatKey },
+  { pattern: '/w/:id/chat/:cid', access: 'user', page: ChatPage, stableKey: chatKey },
   { pattern: '/w/:id/:module', access: 'user', page: ModulePage },
 ];
 

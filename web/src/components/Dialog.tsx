@@ -1,5 +1,6 @@
-// A modal confirmation on the native <dialog> (focus trapped, Escape closes).
-import { useEffect, useRef, type ReactNode } from 'react';
+// Modals on the native <dialog> (focus trapped, Escape closes): a
+// confirmation, and a general one with its own content.
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { Button } from './Button';
 
 export function ConfirmDialog({
@@ -26,6 +27,8 @@ export function ConfirmDialog({
   onCancel(): void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  // Several confirmations may sit in one page: each its own title id.
+  const titleId = useId();
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
@@ -36,7 +39,7 @@ export function ConfirmDialog({
     <dialog
       ref={ref}
       className="dialog"
-      aria-labelledby="dialog-title"
+      aria-labelledby={titleId}
       onCancel={(e) => {
         e.preventDefault();
         onCancel();
@@ -49,7 +52,7 @@ export function ConfirmDialog({
           onConfirm();
         }}
       >
-        <h2 id="dialog-title" className="dialog__title">
+        <h2 id={titleId} className="dialog__title">
           {title}
         </h2>
         <div className="dialog__body">{children}</div>
@@ -65,6 +68,54 @@ export function ConfirmDialog({
           </Button>
         </div>
       </form>
+    </dialog>
+  );
+}
+
+/**
+ * A modal with its own content (a form, a list) on the native <dialog>:
+ * focus moves in and is trapped, Escape closes, focus returns to where it
+ * was. Rendered only while open.
+ */
+export function Modal({
+  title,
+  children,
+  onClose,
+  wide = false,
+  className,
+}: {
+  title: string;
+  children?: ReactNode;
+  onClose(): void;
+  wide?: boolean;
+  className?: string;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const d = ref.current;
+    const previous = document.activeElement as HTMLElement | null;
+    if (d && !d.open) d.showModal();
+    return () => {
+      if (d?.open) d.close();
+      previous?.focus?.({ preventScroll: true });
+    };
+  }, []);
+  const cls = ['dialog', wide ? 'dialog--wide' : '', className ?? ''].filter(Boolean).join(' ');
+  return (
+    <dialog
+      ref={ref}
+      className={cls}
+      aria-labelledby={titleId}
+      onCancel={(e) => {
+        e.preventDefault();
+        onClose();
+      }}
+    >
+      <h2 id={titleId} className="dialog__title">
+        {title}
+      </h2>
+      {children}
     </dialog>
   );
 }

@@ -266,4 +266,26 @@ describe('EventConnection', () => {
     last().receive(ev('a.b', 'w1', 2));
     expect(all).toHaveBeenCalledTimes(1);
   });
+
+  it('sends client messages only while open, and passes ephemeral events (seq 0) through', () => {
+    const c = connection();
+    const typing = vi.fn();
+    c.subscribe('chat.typing', typing);
+    c.start();
+    expect(c.send({ type: 'chat.typing', workspace_id: 'w1', channel_id: 'c1' })).toBe(false);
+    last().open();
+    last().receive(hello('me', { w1: 3 }));
+    expect(c.send({ type: 'chat.typing', workspace_id: 'w1', channel_id: 'c1' })).toBe(true);
+    expect(last().sent).toContainEqual({
+      type: 'chat.typing',
+      workspace_id: 'w1',
+      channel_id: 'c1',
+    });
+    last().receive(ev('chat.typing', 'w1', 0, { channel_id: 'c1', user_id: 'u2' }));
+    last().receive(ev('chat.typing', 'w1', 0, { channel_id: 'c1', user_id: 'u2' }));
+    expect(typing).toHaveBeenCalledTimes(2);
+    expect(c.lastSeqOf('w1')).toBe(3);
+    last().drop();
+    expect(c.send({ type: 'chat.typing', workspace_id: 'w1', channel_id: 'c1' })).toBe(false);
+  });
 });

@@ -168,6 +168,22 @@ export class EventConnection {
     };
   }
 
+  /**
+   * Sends a client message ({"type":"chat.typing",...}) when the socket is
+   * open; returns false (nothing queued) otherwise: such messages are
+   * ephemeral and worthless late.
+   */
+  send(message: { type: string } & Record<string, unknown>): boolean {
+    const s = this.socket;
+    if (!s || s.readyState !== OPEN || this.stateValue !== 'open') return false;
+    try {
+      s.send(JSON.stringify(message));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   onStateChange(listener: (s: ConnectionState) => void): () => void {
     this.stateListeners.add(listener);
     return () => this.stateListeners.delete(listener);

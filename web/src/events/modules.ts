@@ -1,6 +1,6 @@
-// Which module an event belongs to, for per-module unread badges. Event
-// frames do not name their module yet (docs: "module" in the frame would
-// replace this table), so the type's first word decides.
+// Which module an event belongs to, for per-module unread badges. Frames of
+// module events name it ("module": "chat"); for the others (and older
+// servers) the type's first word decides.
 import type { ModuleName } from '../api/types';
 
 const PREFIXES: Record<string, ModuleName> = {
@@ -25,7 +25,14 @@ const PREFIXES: Record<string, ModuleName> = {
   dashboard: 'reports',
 };
 
-export function moduleOfEvent(type: string, data?: Record<string, unknown>): ModuleName | null {
+export function moduleOfEvent(
+  type: string,
+  data?: Record<string, unknown>,
+  frameModule?: string,
+): ModuleName | null {
+  if (typeof frameModule === 'string' && frameModule in PREFIXES) {
+    return PREFIXES[frameModule] ?? null;
+  }
   const explicit = data?.module;
   if (typeof explicit === 'string' && explicit in PREFIXES) return PREFIXES[explicit] ?? null;
   const first = type.split('.', 1)[0] ?? '';

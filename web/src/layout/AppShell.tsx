@@ -6,7 +6,7 @@ import { Icon } from '../components/Icon';
 import { useI18n } from '../i18n';
 import { LiveNotifications } from '../notifications/live';
 import { unread } from '../notifications/unread';
-import { Link, matchPath, usePathname } from '../router/router';
+import { Link, usePathname } from '../router/router';
 import { useMe } from '../session';
 import { WorkspacesProvider, useWorkspaces } from '../workspaces';
 import { Brand } from './Brand';
@@ -30,12 +30,10 @@ function Shell({ children }: { children: ReactNode }) {
   const pathname = usePathname();
   const [navOpen, setNavOpen] = useState(false);
 
-  // Tell the unread store what is on screen.
+  // Tell the unread store what is on screen (/w/:id, /w/:id/:module[/...]).
   useEffect(() => {
-    const m = matchPath('/w/:id/:module', pathname);
-    const h = matchPath('/w/:id', pathname);
-    if (m) unread.setViewing(m.id ?? null, m.module === 'settings' ? null : (m.module ?? null));
-    else unread.setViewing(h?.id ?? null, null);
+    const { workspace, module } = viewedIn(pathname);
+    unread.setViewing(workspace, module === 'settings' ? null : module);
   }, [pathname]);
 
   useEffect(() => {
@@ -99,4 +97,17 @@ function Shell({ children }: { children: ReactNode }) {
       </div>
     </div>
   );
+}
+
+/** The workspace and module a path shows: /w/:id, /w/:id/:module and below. */
+export function viewedIn(pathname: string): { workspace: string | null; module: string | null } {
+  const parts = pathname.split('/');
+  if (parts[1] !== 'w' || !parts[2]) return { workspace: null, module: null };
+  let workspace: string;
+  try {
+    workspace = decodeURIComponent(parts[2]);
+  } catch {
+    return { workspace: null, module: null };
+  }
+  return { workspace, module: parts[3] || null };
 }

@@ -5,6 +5,11 @@ import { useBranding } from '../branding';
 
 let firstPage = true;
 
+/** A screen without <Page> (the chat) was shown: later pages are not the first one. */
+export function markPageShown(): void {
+  firstPage = false;
+}
+
 export function Page({
   title,
   subtitle,

@@ -23,6 +23,17 @@ export function moduleLabelKey(m: string): MessageKey {
   return isModuleName(m) ? (`module.${m}.name` as MessageKey) : 'module.unknown';
 }
 
+/** A deeper page of a workspace (/w/:id/chat/:channel). */
+function inside(pathname: string): { id: string } | null {
+  const m = /^\/w\/([^/]+)\/[^/]+\/.+/.exec(pathname);
+  if (!m?.[1]) return null;
+  try {
+    return { id: decodeURIComponent(m[1]) };
+  } catch {
+    return null;
+  }
+}
+
 export function canManage(w: Pick<Workspace, 'role'>): boolean {
   return w.role === 'owner' || w.role === 'admin';
 }
@@ -32,7 +43,8 @@ export function Sidebar({ onNavigate }: { onNavigate?: () => void }) {
   const me = useMe();
   const { t } = useI18n();
   const pathname = usePathname();
-  const current = matchPath('/w/:id', pathname) ?? matchPath('/w/:id/:rest', pathname);
+  const current =
+    matchPath('/w/:id', pathname) ?? matchPath('/w/:id/:rest', pathname) ?? inside(pathname);
   const active = workspaces.filter((w) => !w.archived);
 
   return (
@@ -120,7 +132,9 @@ function WorkspaceItem({
                 <Link
                   to={to}
                   className="ws-item__module"
-                  aria-current={pathname === to ? 'page' : undefined}
+                  aria-current={
+                    pathname === to ? 'page' : pathname.startsWith(`${to}/`) ? 'true' : undefined
+                  }
                   onClick={onNavigate}
                 >
                   <Icon name={MODULE_ICONS[m] ?? 'chevronRight'} size={16} />

@@ -1,6 +1,8 @@
 // The one place HTML from user content reaches the DOM: always sanitized.
 import { useMemo } from 'react';
-import { renderMarkdown } from './render';
+import { renderChatMarkdown, renderMarkdown, sanitizeHighlight, type MentionView } from './render';
+
+export type { MentionView } from './render';
 
 export default function Markdown({ source, className }: { source: string; className?: string }) {
   const html = useMemo(() => renderMarkdown(source), [source]);
@@ -10,4 +12,29 @@ export default function Markdown({ source, className }: { source: string; classN
       dangerouslySetInnerHTML={{ __html: html }}
     />
   );
+}
+
+/** A chat message body: sanitized Markdown with mention chips. */
+export function ChatMarkdown({
+  source,
+  mention,
+  className,
+}: {
+  source: string;
+  mention: (id: string) => MentionView | null;
+  className?: string;
+}) {
+  const html = useMemo(() => renderChatMarkdown(source, mention), [source, mention]);
+  return (
+    <div
+      className={className ? `prose prose--chat ${className}` : 'prose prose--chat'}
+      dangerouslySetInnerHTML={{ __html: html }}
+    />
+  );
+}
+
+/** A search snippet already escaped with matches in <mark> (see highlightSnippet). */
+export function SafeHighlight({ html, className }: { html: string; className?: string }) {
+  const clean = useMemo(() => sanitizeHighlight(html), [html]);
+  return <span className={className} dangerouslySetInnerHTML={{ __html: clean }} />;
 }

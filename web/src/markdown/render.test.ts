@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown, sanitizeHtml } from './render';
+import { renderChatMarkdown, renderMarkdown, sanitizeHighlight, sanitizeHtml } from './render';
 
 function dom(html: string) {
   const d = document.createElement('div');
@@ -69,5 +69,43 @@ describe('markdown rendering', () => {
 
   it('sanitizes HTML given directly too', () => {
     expect(sanitizeHtml('<b>x</b><strong>y</strong>')).toBe('x<strong>y</strong>');
+  });
+});
+
+describe('chat messages', () => {
+  const ALICE = '01HZALICE0000000000000000A';
+  const mention = (id: string) => (id === ALICE ? { name: 'Alice <b>', me: true } : null);
+
+  it('renders mentions as chips with escaped names, and @channel', () => {
+    const d = dom(renderChatMarkdown(`Hi <@${ALICE}> and <!channel>, see **this**`, mention));
+    const chips = [...d.querySelectorAll('span.mention')];
+    expect(chips.map((c) => c.textContent)).toEqual(['@Alice <b>', '@channel']);
+    expect(chips[0]?.className).toBe('mention mention--me');
+    expect(d.querySelector('b')).toBeNull();
+    expect(d.querySelector('strong')?.textContent).toBe('this');
+  });
+
+  it('shows unknown people as @…, keeps line breaks, and stays sanitized', () => {
+    const html = renderChatMarkdown(
+      `<@01HZNOBODY0000000000000000>\nline two <img src=x onerror=alert(1)> [x](javascript:alert(1)) [ok](https://ok.example)`,
+      mention,
+    );
+    const d = dom(html);
+    expect(d.querySelector('span.mention')?.textContent).toBe('@…');
+    expect(d.querySelector('br')).not.toBeNull();
+    expect(d.querySelector('img')).toBeNull();
+    expect(html).not.toMatch(/onerror|javascript:/);
+    const ok = d.querySelector('a[href="https://ok.example"]');
+    expect(ok?.getAttribute('rel')).toMatch(/noopener noreferrer/);
+  });
+
+  it('never turns a mention in an attribute into markup', () => {
+    const d = dom(renderChatMarkdown(`[a](https://x.example "t <@${ALICE}>")`, mention));
+    expect(d.querySelector('a')?.getAttribute('title')).toBe('t @Alice <b>');
+    expect(d.querySelectorAll('span')).toHaveLength(0);
+  });
+
+  it('keeps only <mark> in search snippets', () => {
+    expect(sanitizeHighlight('<mark>a</mark><b onclick="x">b</b>')).toBe('<mark>a</mark>b');
   });
 });

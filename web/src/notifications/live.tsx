@@ -8,9 +8,41 @@ import { useMe } from '../session';
 import { useToast } from './toasts';
 import { unread } from './unread';
 
+/**
+ * Whether an event mentions the person: their id in `data.mentions`, or
+ * "channel" (@channel) in someone else's message. One's own messages never do.
+ */
 export function mentionsUser(e: EventFrame, userId: string): boolean {
+  // Edits and pins carry the message again: only its arrival notifies.
+  if (e.type.startsWith('message.') && e.type !== 'message.created') return false;
   const m = e.data?.mentions;
-  return Array.isArray(m) && m.includes(userId);
+  if (!Array.isArray(m)) return false;
+  if (e.data?.author_id === userId) return false;
+  return m.includes(userId) || m.includes('channel');
+}
+
+/** People's names per workspace, for toasts (the chat screen registers its member list). */
+const nameResolvers = new Map<string, (id: string) => string | undefined>();
+
+export function setNameResolver(
+  workspace: string,
+  resolve: ((id: string) => string | undefined) | null,
+): void {
+  if (resolve) nameResolvers.set(workspace, resolve);
+  else nameResolvers.delete(workspace);
+}
+
+const EXCERPT_CHARS = 140;
+
+/** A message body as one line of plain text: mentions named, Markdown marks dropped. */
+export function messageExcerpt(body: string, nameOf: (id: string) => string | undefined): string {
+  const text = body
+    .replace(/<@([0-9A-Za-z]{26})>/g, (_, id: string) => `@${nameOf(id) ?? '…'}`)
+    .replace(/<!channel>/g, '@channel')
+    .replace(/[*_`~>#]+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS - 1)}…` : text;
 }
 
 export function browserNotificationsSupported(): boolean {
@@ -36,8 +68,20 @@ export function LiveNotifications({
     if (!mentionsUser(e, me.id)) return;
     const where = workspaceName(e.workspace_id) ?? '';
     const title = t('toast.mention', { workspace: where });
-    const body = typeof e.data?.snippet === 'string' ? e.data.snippet : undefined;
-    toast({ kind: 'mention', title, body, href: `/w/${e.workspace_id}` });
+    const d = e.data ?? {};
+    let body: string | undefined;
+    if (typeof d.snippet === 'string') body = d.snippet;
+    else if (typeof d.body === 'string') {
+      const resolve = nameResolvers.get(e.workspace_id) ?? (() => undefined);
+      const author = typeof d.author_id === 'string' ? resolve(d.author_id) : undefined;
+      const text = messageExcerpt(d.body, resolve);
+      body = author ? t('toast.mention_body', { author, text }) : text;
+    }
+    const channel = typeof d.channel_id === 'string' ? d.channel_id : '';
+    const href = channel
+      ? `/w/${e.workspace_id}/chat/${encodeURIComponent(channel)}`
+      : `/w/${e.workspace_id}`;
+    toast({ kind: 'mention', title, body, href });
     if (
       browserNotificationsSupported() &&
       Notification.permission === 'granted' &&

@@ -75,4 +75,56 @@ describe('unread counts', () => {
     expect(calls).toBe(2);
     expect(s.get('w1').total).toBe(0);
   });
+
+  it('counts chat news per channel: messages from others, not typing, own messages or edits', () => {
+    const s = new UnreadStore(memoryStorage());
+    s.setUser('me');
+    const msg = (channel: string, author: string, extra: Record<string, unknown> = {}) => ({
+      type: 'message.created',
+      workspace_id: 'w1',
+      seq: 5,
+      module: 'chat',
+      data: { channel_id: channel, author_id: author, in_channel: true, ...extra },
+    });
+    s.record(msg('c1', 'alice'));
+    s.record(msg('c1', 'alice'));
+    s.record(msg('c2', 'bob'));
+    s.record(msg('c2', 'me'));
+    s.record(msg('c2', 'bob', { in_channel: false }));
+    s.record({ type: 'chat.typing', workspace_id: 'w1', seq: 0, data: { channel_id: 'c1' } });
+    s.record({ ...msg('c1', 'alice'), type: 'reaction.added' });
+    s.record({ ...msg('c1', 'alice'), type: 'message.updated' });
+    expect(s.get('w1')).toEqual({ total: 3, general: 0, modules: { chat: 3 } });
+    // Read in another tab.
+    s.record({ type: 'channel.read', workspace_id: 'w1', seq: 9, data: { channel_id: 'c1' } });
+    expect(s.get('w1').modules).toEqual({ chat: 1 });
+  });
+
+  it('lets an open chat screen own the counts of its workspace', () => {
+    const s = new UnreadStore(memoryStorage());
+    s.setUser('me');
+    s.record({ ...ev('message.created', 'w1'), data: { channel_id: 'c1', author_id: 'a' } });
+    const release = s.claimChat('w1');
+    s.setViewing('w1', 'chat'); // not cleared: the screen knows better
+    expect(s.get('w1').modules).toEqual({ chat: 1 });
+    s.setChatCounts('w1', { c1: 0, c2: 4, c3: 2 });
+    expect(s.get('w1')).toEqual({ total: 6, general: 0, modules: { chat: 6 } });
+    s.record({ ...ev('message.created', 'w1'), data: { channel_id: 'c2', author_id: 'a' } });
+    expect(s.get('w1').total).toBe(6);
+    release();
+    s.setViewing('w1', null);
+    s.record({ ...ev('message.created', 'w1'), data: { channel_id: 'c2', author_id: 'a' } });
+    expect(s.get('w1').modules).toEqual({ chat: 7 });
+  });
+
+  it('reads counts stored by the previous version', () => {
+    const storage = memoryStorage();
+    storage.setItem(
+      'ruche.unread.me',
+      JSON.stringify({ w1: { total: 3, general: 1, modules: { chat: 2 } } }),
+    );
+    const s = new UnreadStore(storage);
+    s.setUser('me');
+    expect(s.get('w1')).toEqual({ total: 3, general: 1, modules: { chat: 2 } });
+  });
 });

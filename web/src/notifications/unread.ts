@@ -1,6 +1,12 @@
 // Unread counts per workspace and per module: events received on the live
 // connection while the person was not looking at that workspace (or
 // module). Kept in localStorage per user so a reload does not lose them.
+//
+// Chat is counted per channel, and only for news: messages from others
+// (not reactions, edits, typing or one's own messages); a channel read in
+// another tab (channel.read) drops to zero. While the chat screen of a
+// workspace is open it knows the exact counts (the server's) and hands them
+// over with setChatCounts.
 import { useSyncExternalStore } from 'react';
 import type { EventFrame } from '../api/types';
 import { moduleOfEvent } from '../events/modules';
@@ -13,18 +19,50 @@ export interface UnreadCounts {
   modules: Record<string, number>;
 }
 
+/** What is stored per workspace. */
+interface Raw {
+  general: number;
+  /** Event counts of the modules other than chat. */
+  modules: Record<string, number>;
+  /** Chat: unread messages per channel id ('' when the event did not say). */
+  channels: Record<string, number>;
+}
+
 type State = Record<string, UnreadCounts>;
 
 const EMPTY: UnreadCounts = { total: 0, general: 0, modules: {} };
+const EMPTY_RAW: Raw = { general: 0, modules: {}, channels: {} };
 
-function counts(general: number, modules: Record<string, number>): UnreadCounts {
-  return { general, modules, total: general + Object.values(modules).reduce((a, b) => a + b, 0) };
+function derive(r: Raw): UnreadCounts {
+  const modules = { ...r.modules };
+  const chat = Object.values(r.channels).reduce((a, b) => a + b, 0);
+  if (chat > 0) modules.chat = chat;
+  else delete modules.chat;
+  const total = r.general + Object.values(modules).reduce((a, b) => a + b, 0);
+  return { total, general: r.general, modules };
 }
 
 /** Events that are bookkeeping rather than news. */
 const IGNORED = new Set(['hello', 'error', 'pong', 'workspace.deleted']);
 
+/** Reads what an older version stored ({total, general, modules}) too. */
+function parseStored(raw: string): Record<string, Raw> {
+  const v: unknown = JSON.parse(raw);
+  const out: Record<string, Raw> = {};
+  if (!v || typeof v !== 'object') return out;
+  for (const [ws, x] of Object.entries(v as Record<string, Partial<Raw>>)) {
+    if (!x || typeof x !== 'object') continue;
+    const modules = { ...(x.modules ?? {}) };
+    const channels = { ...(x.channels ?? {}) };
+    if (!x.channels && typeof modules.chat === 'number') channels[''] = modules.chat;
+    delete modules.chat;
+    out[ws] = { general: Number(x.general) || 0, modules, channels };
+  }
+  return out;
+}
+
 export class UnreadStore {
+  private raw: Record<string, Raw> = {};
   private state: State = {};
   private readonly listeners = new Set<() => void>();
   private viewing: { workspace: string | null; module: string | null } = {
@@ -32,6 +70,9 @@ export class UnreadStore {
     module: null,
   };
   private key: string | null = null;
+  private userId: string | null = null;
+  /** Workspaces whose chat screen is open and keeps the chat counts itself. */
+  private readonly chatOwners = new Map<string, number>();
   private readonly storage: Storage | null;
 
   constructor(
@@ -42,16 +83,18 @@ export class UnreadStore {
 
   /** Switches to a user's counts (null: signed out). */
   setUser(userId: string | null): void {
+    this.userId = userId;
     this.key = userId ? `ruche.unread.${userId}` : null;
-    this.state = {};
+    this.raw = {};
     if (this.key && this.storage) {
       try {
-        const raw = this.storage.getItem(this.key);
-        if (raw) this.state = JSON.parse(raw) as State;
+        const stored = this.storage.getItem(this.key);
+        if (stored) this.raw = parseStored(stored);
       } catch {
-        this.state = {};
+        this.raw = {};
       }
     }
+    this.rebuild();
     this.emit();
   }
 
@@ -63,34 +106,89 @@ export class UnreadStore {
 
   record(e: EventFrame): void {
     if (IGNORED.has(e.type) || !e.workspace_id) return;
+    // Ephemeral events (typing) are not news.
+    if (typeof e.seq !== 'number' || e.seq <= 0) return;
     const ws = e.workspace_id;
-    const mod = moduleOfEvent(e.type, e.data);
+    const mod = moduleOfEvent(e.type, e.data, e.module);
+    if (mod === 'chat') {
+      this.recordChat(e);
+      return;
+    }
     if (this.viewing.workspace === ws && (mod === null || this.viewing.module === mod)) return;
-    const cur = this.state[ws] ?? EMPTY;
+    const cur = this.raw[ws] ?? EMPTY_RAW;
     const modules = { ...cur.modules };
     if (mod) modules[mod] = (modules[mod] ?? 0) + 1;
-    this.state = { ...this.state, [ws]: counts(cur.general + (mod ? 0 : 1), modules) };
-    this.persist();
-    this.emit();
+    this.put(ws, { ...cur, general: cur.general + (mod ? 0 : 1), modules });
+  }
+
+  private recordChat(e: EventFrame): void {
+    const ws = e.workspace_id;
+    if (this.chatOwners.has(ws)) return;
+    const d = e.data ?? {};
+    const channel = typeof d.channel_id === 'string' ? d.channel_id : '';
+    const cur = this.raw[ws] ?? EMPTY_RAW;
+    if (e.type === 'channel.read') {
+      if (!cur.channels[channel]) return;
+      const channels = Object.fromEntries(
+        Object.entries(cur.channels).filter(([id]) => id !== channel),
+      );
+      this.put(ws, { ...cur, channels });
+      return;
+    }
+    if (e.type !== 'message.created') return;
+    if (this.userId && d.author_id === this.userId) return;
+    if (d.in_channel === false) return;
+    if (this.viewing.workspace === ws && this.viewing.module === 'chat') return;
+    const channels = { ...cur.channels, [channel]: (cur.channels[channel] ?? 0) + 1 };
+    this.put(ws, { ...cur, channels });
+  }
+
+  /**
+   * The chat screen of `workspace` is open: it keeps the chat counts (see
+   * setChatCounts) until the returned function is called.
+   */
+  claimChat(workspace: string): () => void {
+    this.chatOwners.set(workspace, (this.chatOwners.get(workspace) ?? 0) + 1);
+    return () => {
+      const n = (this.chatOwners.get(workspace) ?? 1) - 1;
+      if (n <= 0) this.chatOwners.delete(workspace);
+      else this.chatOwners.set(workspace, n);
+    };
+  }
+
+  /** The exact unread messages per channel of a workspace (from the server). */
+  setChatCounts(workspace: string, counts: Record<string, number>): void {
+    const cur = this.raw[workspace] ?? EMPTY_RAW;
+    const channels: Record<string, number> = {};
+    for (const [id, n] of Object.entries(counts)) if (n > 0) channels[id] = n;
+    const same =
+      Object.keys(channels).length === Object.keys(cur.channels).length &&
+      Object.entries(channels).every(([id, n]) => cur.channels[id] === n);
+    if (same) return;
+    this.put(workspace, { ...cur, channels });
   }
 
   /**
    * The person opened a workspace page: its workspace-level news is seen,
-   * and so is the module's when the page is a module.
+   * and so is the module's when the page is a module. Chat counts messages,
+   * not visits: an open chat screen keeps them (it reads channels).
    */
   markSeen(workspace: string, module: string | null = null): void {
-    const cur = this.state[workspace];
+    const cur = this.raw[workspace];
     if (!cur) return;
-    if (cur.general === 0 && (!module || !cur.modules[module])) return;
+    const clearChat = module === 'chat' && !this.chatOwners.has(workspace);
+    const clearModule = module !== null && module !== 'chat' && !!cur.modules[module];
+    if (cur.general === 0 && !clearModule && !(clearChat && Object.keys(cur.channels).length)) {
+      return;
+    }
     const modules = Object.fromEntries(Object.entries(cur.modules).filter(([m]) => m !== module));
-    this.state = { ...this.state, [workspace]: counts(0, modules) };
-    this.persist();
-    this.emit();
+    this.put(workspace, { general: 0, modules, channels: clearChat ? {} : cur.channels });
   }
 
   forget(workspace: string): void {
-    if (!(workspace in this.state)) return;
-    this.state = Object.fromEntries(Object.entries(this.state).filter(([ws]) => ws !== workspace));
+    if (!(workspace in this.raw)) return;
+    this.raw = Object.fromEntries(Object.entries(this.raw).filter(([ws]) => ws !== workspace));
+    this.rebuild();
     this.persist();
     this.emit();
   }
@@ -106,10 +204,21 @@ export class UnreadStore {
 
   snapshot = (): State => this.state;
 
+  private put(ws: string, r: Raw) {
+    this.raw = { ...this.raw, [ws]: r };
+    this.state = { ...this.state, [ws]: derive(r) };
+    this.persist();
+    this.emit();
+  }
+
+  private rebuild() {
+    this.state = Object.fromEntries(Object.entries(this.raw).map(([ws, r]) => [ws, derive(r)]));
+  }
+
   private persist() {
     if (!this.key || !this.storage) return;
     try {
-      this.storage.setItem(this.key, JSON.stringify(this.state));
+      this.storage.setItem(this.key, JSON.stringify(this.raw));
     } catch {
       // Quota: counts stay in memory.
     }

@@ -45,7 +45,8 @@ export default function WorkspaceHomePage({ params }: PageProps) {
 
   const onEvent = useCallback(
     (e: EventFrame) => {
-      if (e.workspace_id !== id) return;
+      // Ephemeral events (typing, seq 0) are not activity.
+      if (e.workspace_id !== id || !(e.seq > 0)) return;
       setData((prev) => {
         if (!prev) return prev;
         if (prev.events.some((x) => x.seq === e.seq)) return prev;

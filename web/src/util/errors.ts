@@ -39,6 +39,16 @@ const KNOWN: Record<string, MessageKey> = {
   invalid_field: 'error.invalid',
   invalid: 'error.invalid',
   unknown_module: 'error.invalid',
+  name_taken: 'error.name_taken',
+  not_joined: 'error.not_joined',
+  invalid_members: 'error.invalid_members',
+  invalid_body: 'error.invalid_body',
+  invalid_topic: 'error.invalid',
+  invalid_emoji: 'error.invalid',
+  too_many_reactions: 'error.too_many_reactions',
+  deleted: 'error.deleted',
+  nested_thread: 'error.invalid',
+  direct: 'error.invalid',
 };
 
 export function errorKey(e: unknown): MessageKey {

@@ -1,0 +1,113 @@
+// The channel's members: names, add a person (private channels: by their
+// members), remove (oneself, the channel's creator, workspace admins).
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import type { Channel } from '../../../api';
+import { Avatar } from '../../../components/Avatar';
+import { Button } from '../../../components/Button';
+import { Alert, Spinner } from '../../../components/Feedback';
+import { SelectField } from '../../../components/Field';
+import { Icon } from '../../../components/Icon';
+import { useI18n } from '../../../i18n';
+import { useChat, useChatErrorText, useChatState } from '../context';
+import { PaneFrame } from './PaneFrame';
+
+export function MembersPane({ channel, title }: { channel: Channel; title: string }) {
+  const { t, locale } = useI18n();
+  const errorText = useChatErrorText();
+  const { store, setPane, displayName, people, me, canManage, canWrite } = useChat();
+  const loaded = useChatState((s) => s.channelMembers[channel.id]);
+  const direct = channel.kind === 'direct';
+  const ids = useMemo(
+    () => (direct ? (channel.member_ids ?? []) : loaded),
+    [direct, channel.member_ids, loaded],
+  );
+  const [error, setError] = useState<unknown>(null);
+  const [adding, setAdding] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (!direct) store.loadChannelMembers(channel.id).catch(setError);
+  }, [store, channel.id, direct]);
+
+  const sorted = useMemo(
+    () => [...(ids ?? [])].sort((a, b) => displayName(a).localeCompare(displayName(b), locale)),
+    [ids, displayName, locale],
+  );
+  const addable = useMemo(
+    () => people.filter((p) => !(ids ?? []).includes(p.user_id)),
+    [people, ids],
+  );
+  const mayAdd = !direct && canWrite && !channel.archived && channel.joined;
+  const mayRemove = (u: string) =>
+    !direct && (u === me.id || canManage || channel.created_by === me.id);
+
+  const act = async (f: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await f();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const add = (e: FormEvent) => {
+    e.preventDefault();
+    if (!adding) return;
+    void act(async () => {
+      await store.addMember(channel.id, adding);
+      setAdding('');
+    });
+  };
+
+  return (
+    <PaneFrame title={t('chat.members_title')} subtitle={title} onClose={() => setPane(null)}>
+      {error ? <Alert kind="error">{errorText(error)}</Alert> : null}
+      {!ids && !error ? <Spinner label={t('common.loading')} /> : null}
+      {mayAdd && addable.length > 0 ? (
+        <form className="members-add" onSubmit={add}>
+          <SelectField
+            label={t('chat.member_add_label')}
+            value={adding}
+            onChange={(e) => setAdding(e.target.value)}
+          >
+            <option value="">—</option>
+            {addable.map((p) => (
+              <option key={p.user_id} value={p.user_id}>
+                {p.name}
+              </option>
+            ))}
+          </SelectField>
+          <Button type="submit" size="sm" icon="plus" busy={busy} disabled={!adding}>
+            {t('chat.member_add')}
+          </Button>
+        </form>
+      ) : null}
+      <ul className="members">
+        {sorted.map((u) => {
+          const name = displayName(u);
+          return (
+            <li key={u} className="members__item">
+              <Avatar name={name} seed={u} size="sm" />
+              <span className="members__name">{u === me.id ? t('chat.you', { name }) : name}</span>
+              {mayRemove(u) && u !== me.id ? (
+                <button
+                  type="button"
+                  className="icon-btn"
+                  aria-label={t('chat.member_remove', { name })}
+                  title={t('chat.member_remove', { name })}
+                  disabled={busy}
+                  onClick={() => void act(() => store.removeMember(channel.id, u))}
+                >
+                  <Icon name="close" size={16} />
+                </button>
+              ) : null}
+            </li>
+          );
+        })}
+      </ul>
+    </PaneFrame>
+  );
+}

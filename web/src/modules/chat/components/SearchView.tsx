@@ -1,0 +1,238 @@
+// /w/:id/chat/search?q=…&channel=…&author=…&from=…&to=…: messages the
+// person may read, best first, with the matches highlighted; filters by
+// channel, author and date. The URL holds the query (links, back button).
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { api, type Message, type SearchResult } from '../../../api';
+import { Button } from '../../../components/Button';
+import { Alert, EmptyState, Spinner } from '../../../components/Feedback';
+import { SelectField, TextField } from '../../../components/Field';
+import { useI18n } from '../../../i18n';
+import { SafeHighlight } from '../../../markdown/SafeHtml';
+import { navigate, useSearchParams } from '../../../router/router';
+import { useChat, useChatErrorText, useChatState } from '../context';
+import { channelTitle, timeOf } from '../format';
+import { highlightSnippet } from '../logic/snippet';
+
+interface Filters {
+  q: string;
+  channel: string;
+  author: string;
+  from: string;
+  to: string;
+}
+
+const LIMIT = 50;
+
+/** A local calendar day ("2026-11-29") as the UTC instant it starts at. */
+export function dayStart(day: string, plusDays = 0): string | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return undefined;
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + plusDays);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
+export function SearchView() {
+  const { t, locale, date } = useI18n();
+  const errorText = useChatErrorText();
+  const { workspace, people, displayName, nameOf, openChannel, labelOf } = useChat();
+  const byId = useChatState((s) => s.channels.byId);
+  const params = useSearchParams();
+  const applied: Filters = {
+    q: params.get('q') ?? '',
+    channel: params.get('channel') ?? '',
+    author: params.get('author') ?? '',
+    from: params.get('from') ?? '',
+    to: params.get('to') ?? '',
+  };
+  const key = JSON.stringify(applied);
+  const [form, setForm] = useState<Filters>(applied);
+  const [formKey, setFormKey] = useState(key);
+  const [results, setResults] = useState<{ key: string; list: SearchResult[] } | null>(null);
+  const [details, setDetails] = useState<Record<string, Message | null>>({});
+  const [error, setError] = useState<unknown>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  // The URL changed (back button, a new search from the sidebar): the form follows.
+  if (formKey !== key) {
+    setFormKey(key);
+    setForm(applied);
+  }
+
+  useEffect(() => {
+    heading.current?.focus({ preventScroll: true });
+  }, []);
+
+  useEffect(() => {
+    const f = JSON.parse(key) as Filters;
+    if (!f.q.trim()) return;
+    const ctl = new AbortController();
+    api
+      .search(
+        {
+          q: f.q.trim(),
+          workspace: workspace.id,
+          type: 'message',
+          channel: f.channel || undefined,
+          author: f.author || undefined,
+          from: dayStart(f.from),
+          to: dayStart(f.to, 1),
+          limit: LIMIT,
+        },
+        { signal: ctl.signal },
+      )
+      .then(
+        (r) => {
+          setResults({ key, list: r.results });
+          setError(null);
+          // Author and time of each hit (search answers carry the snippet only).
+          for (const hit of r.results) {
+            api.chat.message(hit.id).then(
+              (m) => setDetails((d) => ({ ...d, [hit.id]: m })),
+              () => setDetails((d) => ({ ...d, [hit.id]: null })),
+            );
+          }
+        },
+        (e: unknown) => {
+          if (e instanceof DOMException && e.name === 'AbortError') return;
+          setError(e);
+        },
+      );
+    return () => ctl.abort();
+  }, [key, workspace.id]);
+
+  const channels = useMemo(
+    () =>
+      Object.values(byId)
+        .map((c) => ({ id: c.id, label: channelTitle(c.kind, labelOf(c)) }))
+        .sort((a, b) => a.label.localeCompare(b.label, locale)),
+    [byId, labelOf, locale],
+  );
+  const authors = useMemo(
+    () => [...people].sort((a, b) => a.name.localeCompare(b.name, locale)),
+    [people, locale],
+  );
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(form)) if (v.trim()) q.set(k, v.trim());
+    navigate(`/w/${workspace.id}/chat/search?${q.toString()}`);
+  };
+
+  const set = (k: keyof Filters) => (v: string) => setForm((f) => ({ ...f, [k]: v }));
+  const searching = !!applied.q.trim() && results?.key !== key && !error;
+  const list = results?.key === key ? results.list : [];
+
+  return (
+    <section className="chat-search" aria-labelledby="chat-search-title">
+      <header className="chat-header">
+        <div className="chat-header__titles">
+          <h1 id="chat-search-title" ref={heading} tabIndex={-1} className="chat-header__title">
+            {t('chat.search_title')}
+          </h1>
+        </div>
+      </header>
+      <div className="chat-search__body">
+        <form className="form chat-search__form" role="search" onSubmit={submit}>
+          <div className="form__row">
+            <TextField
+              className="form__grow"
+              label={t('chat.search_query')}
+              hint={t('chat.search_hint')}
+              type="search"
+              value={form.q}
+              maxLength={200}
+              required
+              onChange={(e) => set('q')(e.target.value)}
+            />
+          </div>
+          <div className="form__row">
+            <SelectField
+              label={t('chat.search_channel')}
+              value={form.channel}
+              onChange={(e) => set('channel')(e.target.value)}
+            >
+              <option value="">{t('chat.search_any')}</option>
+              {channels.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.label}
+                </option>
+              ))}
+            </SelectField>
+            <SelectField
+              label={t('chat.search_author')}
+              value={form.author}
+              onChange={(e) => set('author')(e.target.value)}
+            >
+              <option value="">{t('chat.search_any')}</option>
+              {authors.map((p) => (
+                <option key={p.user_id} value={p.user_id}>
+                  {p.name}
+                </option>
+              ))}
+            </SelectField>
+            <TextField
+              label={t('chat.search_from')}
+              type="date"
+              value={form.from}
+              onChange={(e) => set('from')(e.target.value)}
+            />
+            <TextField
+              label={t('chat.search_to')}
+              type="date"
+              value={form.to}
+              onChange={(e) => set('to')(e.target.value)}
+            />
+            <Button type="submit" variant="primary" icon="search" className="chat-search__submit">
+              {t('chat.search')}
+            </Button>
+          </div>
+        </form>
+        {error ? <Alert kind="error">{errorText(error)}</Alert> : null}
+        {searching ? <Spinner label={t('common.loading')} /> : null}
+        {results?.key === key ? (
+          <p className="chat-search__count" role="status">
+            {t('chat.search_count', { count: list.length })}
+          </p>
+        ) : null}
+        {results?.key === key && list.length === 0 ? (
+          <EmptyState icon="search" title={t('chat.search_none')} />
+        ) : null}
+        <ol className="search-results">
+          {list.map((hit) => {
+            const m = details[hit.id];
+            const channel = hit.channel_id ? byId[hit.channel_id] : undefined;
+            const where = channel ? channelTitle(channel.kind, labelOf(channel)) : '';
+            const open = () => {
+              if (!hit.channel_id) return;
+              const reply = m?.thread_id ?? null;
+              openChannel(hit.channel_id, {
+                message: reply && !m?.in_channel ? undefined : hit.id,
+                pane: reply ? { kind: 'thread', root: reply } : undefined,
+              });
+            };
+            return (
+              <li key={hit.id} className="search-result">
+                <p className="search-result__meta">
+                  {m ? <span className="msg__author">{displayName(m.author_id)}</span> : null}
+                  {where ? <span>{t('chat.search_in', { channel: where })}</span> : null}
+                  {m ? (
+                    <time dateTime={m.created_at}>
+                      {date(m.created_at)} {timeOf(m.created_at, locale)}
+                    </time>
+                  ) : null}
+                </p>
+                <button type="button" className="search-result__open" onClick={open}>
+                  <SafeHighlight
+                    className="search-result__snippet"
+                    html={highlightSnippet(hit.snippet, nameOf)}
+                  />
+                </button>
+              </li>
+            );
+          })}
+        </ol>
+      </div>
+    </section>
+  );
+}

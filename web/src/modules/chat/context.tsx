@@ -1,0 +1,58 @@
+// What every chat component needs: the store, the workspace, the reader,
+// people's names, and the screen's navigation (channel, side panel).
+import { createContext, useContext, useSyncExternalStore } from 'react';
+import type { Channel, Me, Member, Workspace } from '../../api';
+import { isApiError } from '../../api';
+import { useI18n } from '../../i18n';
+import type { MentionView } from '../../markdown/SafeHtml';
+import { useErrorText } from '../../util/errors';
+import type { ChatState, ChatStore } from './store';
+
+export type Pane = { kind: 'thread'; root: string } | { kind: 'pins' } | { kind: 'members' };
+
+export interface ChatContextValue {
+  store: ChatStore;
+  workspace: Workspace;
+  me: Me;
+  /** Members who can use chat (mentions, direct messages, channel members). */
+  people: readonly Member[];
+  /** A person's name, or undefined when they are not (or no longer) a member. */
+  nameOf(id: string): string | undefined;
+  /** A person's name, or "Former member". */
+  displayName(id: string): string;
+  /** How a mention chip shows a person (stable while the members list is). */
+  mentionView(id: string): MentionView | null;
+  /** "général", or the people of a direct conversation. */
+  labelOf(c: Channel): string;
+  /** The caller may write in chat (not a read-only right). */
+  canWrite: boolean;
+  /** Workspace owner or admin (archives any channel, deletes any message). */
+  canManage: boolean;
+  /** Goes to a channel ('' : the chat's start), optionally to a message or with a panel open. */
+  openChannel(id: string, options?: { replace?: boolean; message?: string; pane?: Pane }): void;
+  pane: Pane | null;
+  setPane(p: Pane | null): void;
+}
+
+const Ctx = createContext<ChatContextValue | null>(null);
+
+export const ChatProvider = Ctx.Provider;
+
+export function useChat(): ChatContextValue {
+  const v = useContext(Ctx);
+  if (!v) throw new Error('useChat outside the chat screen');
+  return v;
+}
+
+/** A slice of the chat state; `select` must return a part of the state, not a new object. */
+export function useChatState<T>(select: (s: ChatState) => T): T {
+  const { store } = useChat();
+  return useSyncExternalStore(store.subscribe, () => select(store.getState()));
+}
+
+/** Server error codes in chat words (archived means the channel here). */
+export function useChatErrorText(): (e: unknown) => string {
+  const text = useErrorText();
+  const { t } = useI18n();
+  return (e) => (isApiError(e, 'archived') ? t('error.channel_archived') : text(e));
+}

@@ -1,0 +1,136 @@
+// Mentions in the composer. The server wants `<@USER_ID>` and `<!channel>`
+// in the body; people type and read "@Name". The composer keeps the names
+// it inserted (name -> id) and converts them when the message is sent; an
+// edited message is converted back for display.
+
+export interface Person {
+  id: string;
+  name: string;
+  email?: string;
+}
+
+/** The special "@channel" entry of the autocomplete. */
+export const CHANNEL_MENTION = 'channel';
+
+const ID = '[0-9A-Za-z]{26}';
+const WIRE_MENTION = new RegExp(`<@(${ID})>|<!channel>`, 'g');
+
+/** Lower case without accents, for matching ("Élodie" ~ "elo"). */
+export function fold(s: string): string {
+  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+export interface MentionQuery {
+  /** Index of the "@". */
+  start: number;
+  /** What follows it, up to the caret. */
+  query: string;
+}
+
+const MAX_QUERY = 40;
+
+/**
+ * The mention being typed at the caret: an "@" at the start or after a
+ * space or an opening bracket, followed by at most two words (names have
+ * spaces) and no line break. Null when the caret is not in one.
+ */
+export function mentionAt(text: string, caret: number): MentionQuery | null {
+  const upto = text.slice(0, caret);
+  const at = upto.lastIndexOf('@');
+  if (at < 0 || caret - at - 1 > MAX_QUERY) return null;
+  const before = at > 0 ? upto[at - 1] : '';
+  if (before && !/[\s([{"'«]/.test(before)) return null;
+  const query = upto.slice(at + 1);
+  if (/[\n\r@<>]/.test(query) || /^\s/.test(query)) return null;
+  if ((query.match(/\s/g) ?? []).length > 2) return null;
+  return { start: at, query };
+}
+
+/**
+ * People whose name (any word of it) or email starts with the query,
+ * best first: full-name prefix, then word prefix, then email.
+ */
+export function matchPeople<P extends Person>(people: readonly P[], query: string, limit = 8): P[] {
+  const q = fold(query.trim());
+  const scored: { p: P; score: number }[] = [];
+  for (const p of people) {
+    const name = fold(p.name);
+    let score = -1;
+    if (!q || name.startsWith(q)) score = 0;
+    else if (name.split(/[\s'-]+/).some((w) => w.startsWith(q))) score = 1;
+    else if (p.email && fold(p.email).startsWith(q)) score = 2;
+    if (score >= 0) scored.push({ p, score });
+  }
+  scored.sort((a, b) => a.score - b.score || a.p.name.localeCompare(b.p.name));
+  return scored.slice(0, limit).map((x) => x.p);
+}
+
+/** Whether the "@channel" entry matches the query. */
+export function matchesChannel(query: string): boolean {
+  return CHANNEL_MENTION.startsWith(fold(query.trim()));
+}
+
+/** Replaces the "@query" being typed with "@label " and says where the caret goes. */
+export function insertMention(
+  text: string,
+  m: MentionQuery,
+  caret: number,
+  label: string,
+): { text: string; caret: number } {
+  const after = text.slice(caret);
+  const spaced = after.startsWith(' ');
+  const insert = `@${label}${spaced ? '' : ' '}`;
+  const next = text.slice(0, m.start) + insert + after;
+  return { text: next, caret: m.start + insert.length + (spaced ? 1 : 0) };
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The body to send: "@Name" of each known person becomes `<@ID>`,
+ * "@channel" becomes `<!channel>`. Longer names win ("@Anne Marie" before
+ * "@Anne"); an "@" inside a word (an email address) is left alone.
+ */
+export function toWire(text: string, names: ReadonlyMap<string, string>): string {
+  const labels = [...names.keys(), CHANNEL_MENTION]
+    .filter((n) => n.trim().length > 0)
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRegExp);
+  const re = new RegExp(`(?<![\\p{L}\\p{N}_.])@(${labels.join('|')})(?![\\p{L}\\p{N}_])`, 'gu');
+  return text.replace(re, (whole, label: string) => {
+    if (label === CHANNEL_MENTION && !names.has(CHANNEL_MENTION)) return '<!channel>';
+    const id = names.get(label);
+    return id ? `<@${id}>` : whole;
+  });
+}
+
+/**
+ * A stored body as the composer shows it (editing): `<@ID>` -> "@Name"
+ * (unknown people stay as they are), `<!channel>` -> "@channel"; with the
+ * names map toWire needs to convert it back.
+ */
+export function toDisplay(
+  body: string,
+  nameOf: (id: string) => string | undefined,
+): { text: string; names: Map<string, string> } {
+  const names = new Map<string, string>();
+  const text = body.replace(WIRE_MENTION, (whole, id: string | undefined) => {
+    if (!id) return `@${CHANNEL_MENTION}`;
+    const name = nameOf(id);
+    if (!name || name === CHANNEL_MENTION) return whole;
+    const taken = names.get(name);
+    if (taken && taken !== id) return whole; // two people with one name: keep the id
+    names.set(name, id);
+    return `@${name}`;
+  });
+  return { text, names };
+}
+
+/** Keeps only the names still present in the text (after edits). */
+export function namesInText(text: string, names: ReadonlyMap<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, id] of names) if (text.includes(`@${name}`)) out.set(name, id);
+  return out;
+}

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { must } from './fixtures.test-util';
+import {
+  HeightCache,
+  anchorAt,
+  bottomScrollTop,
+  computeOffsets,
+  indexAt,
+  isAtBottom,
+  scrollTopForAnchor,
+  totalHeight,
+  visibleRange,
+} from './virtual';
+
+const heights = (list: number[]) => computeOffsets(list.length, (i) => list[i] ?? 0);
+
+describe('virtualization math', () => {
+  it('stacks rows: offsets are prefix sums, the last one the total', () => {
+    const o = heights([10, 20, 30]);
+    expect([...o]).toEqual([0, 10, 30, 60]);
+    expect(totalHeight(o)).toBe(60);
+    expect(totalHeight(heights([]))).toBe(0);
+  });
+
+  it('finds the row at a height by binary search', () => {
+    const o = heights([10, 20, 30]);
+    expect(indexAt(o, -5)).toBe(0);
+    expect(indexAt(o, 0)).toBe(0);
+    expect(indexAt(o, 9.9)).toBe(0);
+    expect(indexAt(o, 10)).toBe(1);
+    expect(indexAt(o, 59)).toBe(2);
+    expect(indexAt(o, 1000)).toBe(2);
+  });
+
+  it('renders only the rows in the viewport and the overscan, whatever the length', () => {
+    const o = computeOffsets(100_000, () => 50);
+    const r = visibleRange(o, 2_500_000, 800, 200);
+    // 800 px of 50 px rows, plus 200 px on each side: about 24 rows.
+    expect(r.start).toBe((2_500_000 - 200) / 50);
+    expect(r.end - r.start).toBeLessThanOrEqual(26);
+    expect(visibleRange(o, 0, 800, 0)).toEqual({ start: 0, end: 17 });
+    const atEnd = visibleRange(o, bottomScrollTop(totalHeight(o), 800), 800, 100);
+    expect(atEnd.end).toBe(100_000);
+    expect(visibleRange(heights([]), 0, 800, 100)).toEqual({ start: 0, end: 0 });
+  });
+
+  it('keeps the anchor row still when older rows are prepended above it', () => {
+    const keys = ['c', 'd', 'e'];
+    const before = heights([40, 40, 40]);
+    const anchor = anchorAt(before, keys, 50); // row d, 10 px above the top
+    expect(anchor).toEqual({ key: 'd', delta: -10 });
+    // Two older rows of 100 px arrive above.
+    const keys2 = ['a', 'b', ...keys];
+    const after = heights([100, 100, 40, 40, 40]);
+    const top = scrollTopForAnchor(after, (k) => keys2.indexOf(k), must(anchor));
+    expect(top).toBe(250);
+    // The same row is at the same place on screen.
+    expect((after[keys2.indexOf('d')] ?? 0) - (top ?? 0)).toBe(-10);
+  });
+
+  it('keeps the anchor still when a row above is re-measured', () => {
+    const keys = ['a', 'b', 'c'];
+    const estimated = heights([50, 50, 50]);
+    const anchor = must(anchorAt(estimated, keys, 60)); // row b
+    const measured = heights([80, 50, 50]); // a was taller than estimated
+    expect(scrollTopForAnchor(measured, (k) => keys.indexOf(k), anchor)).toBe(90);
+    // Rows above measured shorter than estimated at the very top: a
+    // position above the top, which the list clamps.
+    const atTop = must(anchorAt(estimated, keys, 0, (k) => k === 'a')); // b, 50 px down
+    expect(scrollTopForAnchor(heights([20, 50, 50]), (k) => keys.indexOf(k), atTop)).toBe(-30);
+    // A row that is gone: no position.
+    expect(scrollTopForAnchor(measured, () => -1, anchor)).toBeNull();
+  });
+
+  it('skips a row that ends exactly at the top when choosing the anchor', () => {
+    expect(anchorAt(heights([10, 10, 10]), ['a', 'b', 'c'], 10)).toEqual({ key: 'b', delta: 0 });
+    expect(anchorAt(heights([]), [], 0)).toBeNull();
+  });
+
+  it('does not anchor on a loader row that stays first when a page is prepended', () => {
+    const keys = ['start', 'm1', 'm2'];
+    const o = heights([96, 40, 40]);
+    const anchor = anchorAt(o, keys, 0, (k) => k === 'start');
+    expect(anchor).toEqual({ key: 'm1', delta: 96 });
+    // 100 rows of 40 px arrive between the loader and m1: m1 stays 96 px from the top.
+    const keys2 = ['start', ...Array.from({ length: 100 }, (_, i) => `o${i}`), 'm1', 'm2'];
+    const o2 = computeOffsets(keys2.length, (i) => (i === 0 ? 96 : 40));
+    expect(scrollTopForAnchor(o2, (k) => keys2.indexOf(k), must(anchor))).toBe(4000);
+  });
+
+  it('knows when the viewport shows the end', () => {
+    expect(isAtBottom(200, 800, 1000)).toBe(true);
+    expect(isAtBottom(195, 800, 1000)).toBe(true); // within tolerance
+    expect(isAtBottom(150, 800, 1000)).toBe(false);
+    expect(bottomScrollTop(1000, 800)).toBe(200);
+    expect(bottomScrollTop(500, 800)).toBe(0);
+  });
+
+  it('caches heights by key and ignores sub-pixel jitter', () => {
+    const c = new HeightCache();
+    expect(c.set('a', 40)).toBe(true);
+    expect(c.set('a', 40.3)).toBe(false);
+    expect(c.set('a', 44)).toBe(true);
+    expect(c.get('a')).toBe(44);
+    expect(c.version).toBe(2);
+    c.set('b', 10);
+    c.retain(['b']);
+    expect(c.get('a')).toBeUndefined();
+    expect(c.size).toBe(1);
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import type { EventFrame } from '../api/types';
+import { mentionsUser, messageExcerpt } from './live';
+
+const ev = (type: string, data: Record<string, unknown>): EventFrame => ({
+  type,
+  workspace_id: 'w1',
+  seq: 3,
+  data,
+});
+
+describe('mention notifications', () => {
+  it('notifies a person mentioned by id or by @channel, in someone else’s new message', () => {
+    expect(mentionsUser(ev('message.created', { author_id: 'a', mentions: ['me'] }), 'me')).toBe(
+      true,
+    );
+    expect(
+      mentionsUser(ev('message.created', { author_id: 'a', mentions: ['channel'] }), 'me'),
+    ).toBe(true);
+    expect(
+      mentionsUser(ev('message.created', { author_id: 'me', mentions: ['channel'] }), 'me'),
+    ).toBe(false);
+    expect(mentionsUser(ev('message.created', { author_id: 'a', mentions: ['b'] }), 'me')).toBe(
+      false,
+    );
+    // An edit or a pin carries the mentions again: no second notification.
+    expect(mentionsUser(ev('message.updated', { author_id: 'a', mentions: ['me'] }), 'me')).toBe(
+      false,
+    );
+    expect(mentionsUser(ev('message.pinned', { author_id: 'a', mentions: ['me'] }), 'me')).toBe(
+      false,
+    );
+    expect(mentionsUser(ev('task.assigned', { mentions: ['me'] }), 'me')).toBe(true);
+  });
+
+  it('turns a message into one line of plain text', () => {
+    const id = '01HZALICE0000000000000000A';
+    expect(messageExcerpt(`Hi <@${id}>, **look**:\n\n- <!channel> \`x\``, () => 'Alice')).toBe(
+      'Hi @Alice, look: - @channel x',
+    );
+    expect(messageExcerpt(`<@${id}>`, () => undefined)).toBe('@…');
+    expect(messageExcerpt('a'.repeat(300), () => undefined)).toHaveLength(140);
+  });
+});
