@@ -144,8 +144,50 @@ int main(int argc, char** argv) {
                 static_cast<long long>(stats.writes), failures.load());
   }
 
+  // 1b. The durable append alone (what a post writes: the channel's next
+  // number, the message, its outbox event), `posters` threads at once.
+  {
+    const int per_thread = 2000;
+    auto before = p.db.stats();
+    auto start = Clock_::now();
+    std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
+    for (int t = 0; t < posters; ++t) {
+      threads.emplace_back([&, t] {
+        std::mt19937_64 rng(static_cast<std::uint64_t>(t) + 100);
+        for (int i = 0; i < per_thread; ++i) {
+          const auto& ch = channels[static_cast<std::size_t>((t + i) % 20)];
+          std::string body = sentence(rng);
+          std::string id = "a" + std::to_string(t) + "x" + std::to_string(i);
+          auto r = p.db.write([&](db::Conn& conn) -> Result<void> {
+            RUCHE_TRY(auto seq, conn.query_one("UPDATE chat_channels SET last_seq = last_seq + 1 "
+                                               "WHERE id = $1 RETURNING last_seq",
+                                               {ch}));
+            RUCHE_TRY([[maybe_unused]] auto n,
+                      conn.exec("INSERT INTO chat_messages (id, channel_id, workspace_id, seq, "
+                                "author_id, body, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                                {id, ch, ws->id, seq->i64(0), user->id, body,
+                                 SystemClock::instance().now_ms()}));
+            json::object data{{"id", id}, {"body", body}};
+            RUCHE_TRY([[maybe_unused]] auto s, p.outbox.append(conn, ws->id, "message.created", "chat", data, {},
+                                                                ch.str()));
+            return {};
+          });
+          if (!r) ++failures;
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    double secs = std::chrono::duration<double>(Clock_::now() - start).count();
+    auto after = p.db.stats();
+    std::printf("| durable appends (message + outbox event, %d threads, synchronous=FULL) | %.0f messages/s | %lld commits for %lld writes | %d failures |\n",
+                posters, posters * per_thread / secs,
+                static_cast<long long>(after.commits - before.commits),
+                static_cast<long long>(after.writes - before.writes), failures.load());
+  }
+
   // 2. A large history, written in big transactions (seeding, not measured).
-  long have = static_cast<long>(posters) * 2000;
+  long have = static_cast<long>(posters) * 4000;
   {
     auto start = Clock_::now();
     std::mt19937_64 rng(42);

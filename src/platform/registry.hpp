@@ -48,6 +48,9 @@ struct ModuleDef {
       db::Conn& c, const Caller& caller, const std::vector<WorkspaceId>& readable,
       std::string_view query, const std::map<std::string, std::string>& filters, int limit)>
       search;
+  // Called before `search`, outside any transaction: brings the module's
+  // search index up to every acknowledged write (read-your-writes).
+  std::function<Result<void>()> search_sync;
   // The members of one of the module's scopes (a chat channel), as sorted
   // user ids, or null when the scope does not exist. Called for every scoped
   // event on the delivery path: cache, and stay thread-safe.

@@ -599,6 +599,8 @@ void register_platform_routes(Api& api, EventHub& hub) {
                      if (v->size() > 100) return fail(Errc::invalid, std::string(key) + " is too long", "invalid_field");
                      filters[key] = *v;
                    }
+                 for (const auto& m : p.registry.modules())
+                   if (m.search_sync) RUCHE_CHECK(m.search_sync());
                  RUCHE_TRY(auto hits, p.db.read([&](db::Conn& c) -> Result<std::vector<SearchHit>> {
                    std::vector<WorkspaceAccess> accesses;
                    std::vector<std::string> ids;

@@ -33,6 +33,9 @@ platform::ModuleDef module() {
     if (!*service) return std::vector<platform::SearchHit>{};
     return (*service)->search(c, caller, readable, query, filters, limit);
   };
+  def.search_sync = [service]() -> Result<void> {
+    return *service ? (*service)->index_queued() : Result<void>{};
+  };
   def.metrics = [](db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms) {
     return store::metrics(c, ws, since_ms);
   };

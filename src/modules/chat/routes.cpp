@@ -55,6 +55,16 @@ void register_routes(Api& api, Service& chat) {
                       return json_reply(to_json(c), 201);
                     });
 
+  api.add_workspace("GET", "/api/v1/workspaces/{id}/chat/unread", "chat", Access::read,
+                    [&chat](http::Request& req, const Caller& caller,
+                            const WorkspaceAccess&) -> Result<http::Response> {
+                      RUCHE_TRY(auto totals, chat.unread(caller, workspace_param(req)));
+                      json::object o;
+                      o["unread"] = totals.first;
+                      o["mentions"] = totals.second;
+                      return json_reply(o);
+                    });
+
   api.add_workspace("POST", "/api/v1/workspaces/{id}/direct", "chat", Access::write,
                     [&chat](http::Request& req, const Caller& caller,
                             const WorkspaceAccess&) -> Result<http::Response> {
@@ -144,9 +154,11 @@ void register_routes(Api& api, Service& chat) {
                        return fail(Errc::invalid, "limit must be a number", "invalid_field");
                      }
                    }
-                   std::optional<MessageId> before;
-                   if (auto b = req.query_param("before")) before = MessageId(*b);
-                   RUCHE_TRY(auto list, chat.messages(caller, channel_param(req), limit, before));
+                   Service::Page page;
+                   if (auto b = req.query_param("before")) page.before = MessageId(*b);
+                   if (auto b = req.query_param("after")) page.after = MessageId(*b);
+                   if (auto b = req.query_param("around")) page.around = MessageId(*b);
+                   RUCHE_TRY(auto list, chat.messages(caller, channel_param(req), limit, page));
                    return json_reply(messages_json(list));
                  });
 

@@ -143,7 +143,7 @@ void Service::index_loop() {
       std::lock_guard lock(index_mu_);
       index_wanted_ = false;
     }
-    if (auto r = flush_search_index(); !r)
+    if (auto r = index_queued(); !r)
       log::warn("chat.index_failed", {{"error", r.error().message}});
   }
 }
@@ -154,6 +154,16 @@ Result<void> Service::flush_search_index() {
     RUCHE_TRY(int n, p_.db.write([](db::Conn& c) { return store::index_pending(c, 2000); }));
     if (n < 2000) return {};
   }
+}
+
+Result<void> Service::index_queued() {
+  std::uint64_t queued = posts_queued_.load();
+  if (posts_indexed_.load() >= queued) return {};
+  RUCHE_CHECK(flush_search_index());
+  std::uint64_t seen = posts_indexed_.load();
+  while (seen < queued && !posts_indexed_.compare_exchange_weak(seen, queued)) {
+  }
+  return {};
 }
 
 void Service::forget_members(const std::string& channel_id) {
@@ -198,6 +208,22 @@ Result<Service::Access> Service::reach(db::Conn& c, const Caller& caller, const 
   ch->joined = member;
   return Access{std::move(*ch), std::move(*ws), member};
 }
+
+namespace {
+// A channel as its events carry it: nothing about whoever caused the event
+// (joined, unread), and the members of private and direct ones.
+Result<json::object> channel_event(db::Conn& c, const Channel& ch) {
+  json::object o = to_json(ch);
+  for (const char* key : {"joined", "last_read_seq", "unread", "mentions"}) o.erase(key);
+  if (ch.kind != ChannelKind::public_channel) {
+    RUCHE_TRY(auto ids, store::member_ids(c, ch.id));
+    json::array m;
+    for (const auto& u : ids) m.emplace_back(u);
+    o["member_ids"] = std::move(m);
+  }
+  return o;
+}
+}  // namespace
 
 Result<std::int64_t> Service::emit(db::Conn& c, const Channel& ch, std::string_view type,
                                    const json::value& data) {
@@ -248,7 +274,8 @@ Result<Channel> Service::create_channel(const Caller& caller, const WorkspaceId&
     }
     std::string cid = ch.id.str();
     c.on_commit([this, cid] { forget_members(cid); });
-    RUCHE_TRY([[maybe_unused]] auto seq, emit(c, ch, "channel.created", to_json(ch)));
+    RUCHE_TRY(json::object event, channel_event(c, ch));
+    RUCHE_TRY([[maybe_unused]] auto seq, emit(c, ch, "channel.created", event));
     return ch;
   });
 }
@@ -304,7 +331,8 @@ Result<Channel> Service::change_channel(const Caller& caller, const ChannelId& i
     }
     RUCHE_TRY(auto ch, store::channel(c, id));
     ch->joined = a.member;
-    RUCHE_TRY([[maybe_unused]] auto seq, emit(c, *ch, "channel.updated", to_json(*ch)));
+    RUCHE_TRY(json::object event, channel_event(c, *ch));
+    RUCHE_TRY([[maybe_unused]] auto seq, emit(c, *ch, "channel.updated", event));
     return *ch;
   });
 }
@@ -352,7 +380,8 @@ Result<Channel> Service::open_direct(const Caller& caller, const WorkspaceId& ws
     }
     std::string cid = ch.id.str();
     c.on_commit([this, cid] { forget_members(cid); });
-    RUCHE_TRY([[maybe_unused]] auto seq, emit(c, ch, "channel.created", to_json(ch)));
+    RUCHE_TRY(json::object event, channel_event(c, ch));
+    RUCHE_TRY([[maybe_unused]] auto seq, emit(c, ch, "channel.created", event));
     return ch;
   });
 }
@@ -516,9 +545,11 @@ Result<Message> Service::post(const Caller& caller, const ChannelId& id, const P
     RUCHE_CHECK(store::insert_mentions(c, m, prep.mentions, at_channel));
     m.mentions = prep.mentions;
     if (at_channel) m.mentions.push_back("channel");
-    RUCHE_TRY([[maybe_unused]] bool read, store::set_read(c, id, caller.user_id, m.seq));
+    // The author's read position is not moved: one's own messages never
+    // count as unread, and the posting path stays one write shorter.
     RUCHE_TRY([[maybe_unused]] auto seq, emit(c, ch, "message.created", to_json(m)));
     c.on_commit([this] {
+      posts_queued_.fetch_add(1);
       {
         std::lock_guard lock(index_mu_);
         index_wanted_ = true;
@@ -530,19 +561,45 @@ Result<Message> Service::post(const Caller& caller, const ChannelId& id, const P
 }
 
 Result<std::vector<Message>> Service::messages(const Caller& caller, const ChannelId& id, int limit,
-                                               std::optional<MessageId> before) {
+                                               const Page& page) {
   if (limit < 1 || limit > kMaxPageSize)
     return fail(Errc::invalid, "limit must be 1.." + std::to_string(kMaxPageSize), "invalid_field");
+  if ((page.before ? 1 : 0) + (page.after ? 1 : 0) + (page.around ? 1 : 0) > 1)
+    return fail(Errc::invalid, "use one of before, after, around", "invalid_field");
   return p_.db.read([&](db::Conn& c) -> Result<std::vector<Message>> {
     RUCHE_TRY(Access a, reach(c, caller, id, platform::Access::read));
     (void)a;
-    std::optional<std::int64_t> before_seq;
-    if (before) {
-      RUCHE_TRY(Message b, load_message(c, *before));
+    auto seq_of = [&](const MessageId& m) -> Result<std::int64_t> {
+      RUCHE_TRY(Message b, load_message(c, m));
       if (b.channel_id != id) return fail(Errc::not_found, "no such message");
-      before_seq = b.seq;
+      return b.seq;
+    };
+    if (page.before) {
+      RUCHE_TRY(auto seq, seq_of(*page.before));
+      return store::timeline(c, id, limit, seq);
     }
-    return store::timeline(c, id, limit, before_seq);
+    if (page.after) {
+      RUCHE_TRY(auto seq, seq_of(*page.after));
+      return store::timeline_after(c, id, limit, seq);
+    }
+    if (page.around) {
+      RUCHE_TRY(auto seq, seq_of(*page.around));
+      int newer = limit / 2;
+      RUCHE_TRY(auto after, store::timeline_after(c, id, newer, seq));
+      RUCHE_TRY(auto rest, store::timeline(c, id, limit - static_cast<int>(after.size()), seq + 1));
+      after.insert(after.end(), std::make_move_iterator(rest.begin()), std::make_move_iterator(rest.end()));
+      return after;
+    }
+    return store::timeline(c, id, limit, std::nullopt);
+  });
+}
+
+Result<std::pair<std::int64_t, std::int64_t>> Service::unread(const Caller& caller, const WorkspaceId& ws) {
+  return p_.db.read([&](db::Conn& c) -> Result<std::pair<std::int64_t, std::int64_t>> {
+    auto access = p_.authz.access_in(c, caller.user_id, ws);
+    if (!access) return fail(Errc::not_found, "no such workspace");
+    RUCHE_CHECK(platform::Authz::check(*access, "chat", platform::Access::read));
+    return store::unread_totals(c, ws, caller.user_id);
   });
 }
 
@@ -730,6 +787,10 @@ Result<std::vector<platform::SearchHit>> Service::search(
     h.snippet = std::move(r.snippet);
     h.rank = r.rank;
     h.extra["channel_id"] = r.channel_id;
+    h.extra["author_id"] = r.author_id;
+    h.extra["created_at"] = format_iso8601(r.created_at_ms);
+    h.extra["thread_id"] = r.thread_id ? json::value(*r.thread_id) : nullptr;
+    h.extra["in_channel"] = r.in_channel;
     hits.push_back(std::move(h));
   }
   return hits;

@@ -3,6 +3,7 @@
 // worker threads only.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <condition_variable>
@@ -67,8 +68,17 @@ class Service {
   Result<std::vector<std::string>> members(const platform::Caller& caller, const ChannelId& id);
 
   Result<Message> post(const platform::Caller& caller, const ChannelId& id, const Post& post);
+  // The channel's timeline, newest first: the latest `limit` messages, or
+  // those before `before`, or after `after`, or around `around` (half older,
+  // half newer, the message itself included).
+  struct Page {
+    std::optional<MessageId> before, after, around;
+  };
   Result<std::vector<Message>> messages(const platform::Caller& caller, const ChannelId& id, int limit,
-                                        std::optional<MessageId> before);
+                                        const Page& page);
+  // Unread messages and mentions over the caller's channels in `ws`.
+  Result<std::pair<std::int64_t, std::int64_t>> unread(const platform::Caller& caller,
+                                                       const WorkspaceId& ws);
   Result<std::vector<Message>> thread(const platform::Caller& caller, const MessageId& root);
   Result<Message> message(const platform::Caller& caller, const MessageId& id);
   // The author edits; the author or a workspace owner/admin deletes.
@@ -93,6 +103,9 @@ class Service {
   // Indexes every message still waiting for full-text search (tests, and
   // the background indexer, which runs it ~100 ms after posts).
   Result<void> flush_search_index();
+  // Indexes what posts have queued, unless known done (cheap then): a search
+  // calls it first, so one finds what one just posted.
+  Result<void> index_queued();
 
   // Members of a channel (sorted), cached; null for unknown channels.
   std::shared_ptr<const std::vector<std::string>> scope_members(const std::string& channel_id);
@@ -132,6 +145,11 @@ class Service {
   bool index_wanted_ = true;  // index what a previous run queued
   bool stopping_ = false;
   std::thread indexer_;
+  // Posts committed, and how many of them are known indexed: a search first
+  // indexes what is still queued, so one finds what one just posted.
+  std::atomic<std::uint64_t> posts_queued_{1};  // 1: what a previous run queued
+  std::atomic<std::uint64_t> posts_indexed_{0};
+
 };
 
 }  // namespace ruche::chat

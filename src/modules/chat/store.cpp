@@ -241,6 +241,28 @@ Result<std::vector<Message>> timeline(db::Conn& c, const ChannelId& id, int limi
   return list;
 }
 
+Result<std::vector<Message>> timeline_after(db::Conn& c, const ChannelId& id, int limit,
+                                            std::int64_t after_seq) {
+  RUCHE_TRY(auto list, messages_where(c,
+                                      "WHERE m.channel_id = $1 AND m.in_channel = 1 AND m.seq > $3 "
+                                      "ORDER BY m.seq LIMIT $2",
+                                      {id, limit, after_seq}));
+  std::reverse(list.begin(), list.end());
+  RUCHE_CHECK(decorate(c, list));
+  return list;
+}
+
+Result<std::pair<std::int64_t, std::int64_t>> unread_totals(db::Conn& c, const WorkspaceId& ws,
+                                                            const UserId& user) {
+  RUCHE_TRY(auto list, channels_for(c, ws, user));
+  std::int64_t unread = 0, mentions = 0;
+  for (const auto& ch : list) {
+    unread += ch.unread;
+    mentions += ch.mentions;
+  }
+  return std::make_pair(unread, mentions);
+}
+
 Result<std::vector<Message>> replies(db::Conn& c, const MessageId& root, int limit) {
   RUCHE_TRY(auto list, messages_where(c, "WHERE m.thread_id = $1 ORDER BY m.seq LIMIT $2",
                                       {root, limit}));
@@ -407,7 +429,8 @@ Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const Sea
       ws_in + ") AND (c.kind = 'public' OR cm.user_id IS NOT NULL) AND m.deleted_at_ms IS NULL";
   std::string sql;
   if (sqlite) {
-    sql = "SELECT m.id, m.workspace_id, m.channel_id, snippet(chat_messages_fts, 0, '" + kOpen +
+    sql = "SELECT m.id, m.workspace_id, m.channel_id, m.author_id, m.created_at_ms, m.thread_id, "
+          "m.in_channel, snippet(chat_messages_fts, 0, '" + kOpen +
           "', '" + kClose +
           "', '…', 16), bm25(chat_messages_fts) FROM chat_messages_fts JOIN chat_messages m ON "
           "m.rowid = chat_messages_fts.rowid" +
@@ -417,12 +440,23 @@ Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const Sea
           " ORDER BY chat_messages_fts.rowid DESC LIMIT $3";
   } else {
     sql = "WITH q AS (SELECT websearch_to_tsquery('french', $1) || websearch_to_tsquery('english', "
-          "$1) AS query) SELECT m.id, m.workspace_id, m.channel_id, ts_headline('french', m.body, "
-          "q.query, $4), -ts_rank(m.search, q.query) FROM q, chat_messages m" +
+          "$1) AS query) SELECT m.id, m.workspace_id, m.channel_id, m.author_id, m.created_at_ms, "
+          "m.thread_id, m.in_channel, ts_headline('french', m.body, q.query, $4), "
+          "-ts_rank(m.search, q.query) FROM q, chat_messages m" +
           visible + " AND m.search @@ q.query" + filters + " ORDER BY m.created_at_ms DESC LIMIT $3";
   }
   RUCHE_CHECK(c.each(sql, params, [&](const db::Row& r) {
-    out.push_back(SearchRow{r.text(0), r.text(1), r.text(2), r.text(3), r.f64(4)});
+    SearchRow row;
+    row.message_id = r.text(0);
+    row.workspace_id = r.text(1);
+    row.channel_id = r.text(2);
+    row.author_id = r.text(3);
+    row.created_at_ms = r.i64(4);
+    row.thread_id = r.opt_text(5);
+    row.in_channel = r.boolean(6);
+    row.snippet = r.text(7);
+    row.rank = r.f64(8);
+    out.push_back(std::move(row));
     return true;
   }));
   return out;

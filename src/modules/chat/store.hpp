@@ -46,6 +46,9 @@ Result<std::optional<Message>> message(db::Conn& c, const MessageId& id);
 // first, before `before_seq` when given.
 Result<std::vector<Message>> timeline(db::Conn& c, const ChannelId& id, int limit,
                                       std::optional<std::int64_t> before_seq);
+// The timeline after `after_seq` (the `limit` oldest of them), newest first.
+Result<std::vector<Message>> timeline_after(db::Conn& c, const ChannelId& id, int limit,
+                                            std::int64_t after_seq);
 Result<std::vector<Message>> replies(db::Conn& c, const MessageId& root, int limit);
 Result<std::vector<Message>> pinned(db::Conn& c, const ChannelId& id);
 // Fills reactions and mentions of `messages` (two queries, whatever their number).
@@ -70,6 +73,10 @@ struct SearchRow {
   std::string message_id;
   std::string workspace_id;
   std::string channel_id;
+  std::string author_id;
+  std::int64_t created_at_ms = 0;
+  std::optional<std::string> thread_id;
+  bool in_channel = true;
   std::string snippet;  // matches between U+E000 and U+E001
   double rank = 0;      // lower is better (results come newest first)
 };
@@ -91,6 +98,11 @@ Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const Sea
 // no-op on PostgreSQL, whose index is maintained by the row itself).
 // Returns how many queued messages were handled.
 Result<int> index_pending(db::Conn& c, int limit);
+
+// Unread messages and mentions over the channels `user` has joined in `ws`
+// (each channel capped at 100, like channels_for()).
+Result<std::pair<std::int64_t, std::int64_t>> unread_totals(db::Conn& c, const WorkspaceId& ws,
+                                                            const UserId& user);
 
 // Activity since a time (reports).
 Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms);
