@@ -14,9 +14,12 @@ BUILD_PKGS=(
 )
 TEST_PKGS=(
   postgresql-15 python3-aiosmtpd curl chromium
+  litmus rclone
 )
 BENCH_PKGS=(
   wrk nginx-light util-linux procps
+  apache2 libnginx-mod-http-dav-ext
+  ejabberd
 )
 
 want=("${BUILD_PKGS[@]}")

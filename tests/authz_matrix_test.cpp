@@ -58,6 +58,17 @@ TEST(AuthzMatrix, EveryRouteAsEveryPersona) {
   auto message = s.call("POST", "/api/v1/channels/" + cid + "/messages", owner.token,
                         body(json::object{{"body", "hello"}}));
   ASSERT_EQ(message.status, 201);
+  // A real file ("x", the path the matrix uses for DAV routes), a share of
+  // it and a resumable upload, for the files routes.
+  auto put = s.call("PUT", "/api/v1/workspaces/" + ws + "/files/children/x", owner.token, std::string("x"));
+  ASSERT_EQ(put.status, 201) << put.raw.body;
+  std::string fid(put.body.at("id").as_string());
+  auto share = s.call("POST", "/api/v1/files/" + fid + "/shares", owner.token, std::string("{}"));
+  ASSERT_EQ(share.status, 201) << share.raw.body;
+  auto upload = s.call("POST", "/api/v1/workspaces/" + ws + "/files/uploads", owner.token, std::nullopt,
+                       {{"Tus-Resumable", "1.0.0"}, {"Upload-Length", "1"}, {"Upload-Metadata", "filename eQ=="}});
+  ASSERT_EQ(upload.status, 201) << upload.raw.body;
+  std::string location = upload.raw.header("Location").value_or("");
   std::map<std::string, std::string> values = {
       {"id", ws},
       {"workspace_id", ws},
@@ -67,6 +78,11 @@ TEST(AuthzMatrix, EveryRouteAsEveryPersona) {
       {"cid", cid},
       {"mid", std::string(message.body.at("id").as_string())},
       {"emoji", "%F0%9F%91%8D"},
+      {"fid", fid},
+      {"sid", std::string(share.body.at("id").as_string())},
+      {"uid", location.substr(location.rfind('/') + 1)},
+      {"number", "1"},
+      {"name", "y.txt"},
   };
 
   const auto& routes = s.instance().api().routes();

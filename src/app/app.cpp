@@ -191,6 +191,8 @@ Result<std::unique_ptr<Instance>> Instance::create(Config config, const Clock& c
   pc.trusted_proxies = c.trusted_proxies;
   pc.writes_per_second = c.writes_per_second;
   pc.write_burst = c.write_burst;
+  pc.data_dir = c.data_dir;
+  pc.module_settings = c.module_settings;
   p.platform = std::make_unique<platform::Platform>(*p.database, p.bus, clock, *p.hasher, *p.workers,
                                                     p.registry, pc);
 

@@ -75,6 +75,8 @@ const std::map<std::string, std::set<std::string>>& known_keys() {
       {"smtp", {"url", "from", "username", "password", "starttls"}},
       {"instance", {"name", "default_locale"}},
       {"log", {"level"}},
+      {"files", {"default_quota_mb", "versions_max", "trash_days", "upload_days", "maintenance_minutes",
+                 "chunk_threads"}},
   };
   return keys;
 }
@@ -146,6 +148,16 @@ Result<void> load_file(Config& c, const std::string& path) {
   RUCHE_CHECK(take(t, "instance", "name", c.instance_name));
   RUCHE_CHECK(take(t, "instance", "default_locale", c.default_locale));
   RUCHE_CHECK(take(t, "log", "level", c.log_level));
+  if (const auto* files = t["files"].as_table()) {
+    json::object o;
+    if (auto* prev = c.module_settings.if_contains("files"); prev && prev->is_object()) o = prev->as_object();
+    for (const auto& [key, v] : *files) {
+      auto n = v.value<std::int64_t>();
+      if (!n || *n < 0) return fail(Errc::invalid, "config: files." + std::string(key.str()) + " must be a whole number");
+      o[key.str()] = *n;
+    }
+    c.module_settings["files"] = std::move(o);
+  }
   return {};
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/json.hpp"
 #include "base/result.hpp"
 
 namespace ruche::app {
@@ -57,6 +58,11 @@ struct Config {
   // [instance]
   std::string instance_name = "Ruche";
   std::string default_locale = "fr";
+
+  // [files] (integers): default_quota_mb (0: unlimited), versions_max,
+  // trash_days, upload_days, maintenance_minutes, chunk_threads. Handed to
+  // the module as {"files": {...}}.
+  json::object module_settings;
 
   // [log]
   std::string log_level = "info";

@@ -1,6 +1,7 @@
 #include "modules/all.hpp"
 
 #include "modules/chat/chat.hpp"
+#include "modules/files/files.hpp"
 
 namespace ruche::modules {
 
@@ -13,9 +14,7 @@ void register_all(platform::ModuleRegistry& registry) {
   registry.add({.name = "calls",
                 .read_means = "join calls",
                 .write_means = "start calls and share the screen"});
-  registry.add({.name = "files",
-                .read_means = "browse and download files",
-                .write_means = "upload, edit, move, delete and share files"});
+  registry.add(files::module());
   registry.add({.name = "tasks",
                 .read_means = "see boards and tasks",
                 .write_means = "create, assign and update tasks"});

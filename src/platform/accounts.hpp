@@ -77,6 +77,9 @@ class Accounts {
   // (usable once). false on mismatch.
   Result<bool> check_second_factor(const UserId& id, std::string_view code);
 
+  // The instance's Argon2id hasher (share-link passwords use it too).
+  crypto::PasswordHasher& hasher() { return hasher_; }
+
  private:
   Result<std::vector<std::string>> store_recovery_codes(db::Conn& c, const UserId& id);
 

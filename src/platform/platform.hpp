@@ -37,6 +37,10 @@ struct PlatformConfig {
   // Authenticated writes per user and node (REL-4); 429 beyond.
   double writes_per_second = 100;
   double write_burst = 500;
+  // Where modules keep their own files (the Files module's chunks: DATA/blobs).
+  std::string data_dir;
+  // Per-module settings from the configuration file (["files"] = {...}).
+  json::object module_settings;
 };
 
 class Platform {

@@ -217,7 +217,12 @@ class StreamBodyReader final : public BodyReader {
         buf_(buf),
         parser_(parser),
         timeout_ms_(timeout_ms),
-        expect_continue_(expect_continue) {}
+        expect_continue_(expect_continue) {
+    // Beast sizes each socket read by the buffer's free capacity (at least
+    // 512 bytes, at most 64 KiB); the buffer that held the head would keep
+    // body reads at a few hundred bytes, one worker hand-off each.
+    buf_.reserve(buf_.size() + 64 * 1024);
+  }
 
   Result<std::size_t> read(char* out, std::size_t size) override {
     if (error_) return tl::unexpected<Error>(*error_);

@@ -1,0 +1,170 @@
+// Shared WebDAV machinery (RFC 4918), free of any storage: header parsers
+// (Depth, Timeout, Overwrite, If), request bodies (PROPFIND, PROPPATCH,
+// LOCK), lock coverage rules, and the multistatus writer. The Files module
+// uses it for /dav/files; CalDAV can reuse it.
+//
+// Paths here are decoded, NFC, absolute within a tree: "/" is the root,
+// "/a/b" a member (no trailing slash). Hrefs are built by the caller's
+// prefix plus encode_path().
+//
+// Thread-safety: pure functions and plain values.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.hpp"
+#include "dav/xml.hpp"
+
+namespace ruche::dav {
+
+inline constexpr std::string_view kDavNs = "DAV:";
+
+enum class Depth { zero, one, infinity };
+
+// The Depth header ("0", "1", "infinity"); `fallback` when absent; nullopt
+// when malformed.
+std::optional<Depth> parse_depth(std::optional<std::string_view> header, Depth fallback);
+
+// The Timeout header ("Second-3600, Infinite"): the first usable value in
+// seconds, clamped to [1, max_s]; `default_s` when absent or unusable.
+std::int64_t parse_timeout_s(std::optional<std::string_view> header, std::int64_t default_s,
+                             std::int64_t max_s);
+
+// Overwrite: "T" (default) or "F"; nullopt when malformed.
+std::optional<bool> parse_overwrite(std::optional<std::string_view> header);
+
+// --- If header (RFC 4918 section 10.4) ---------------------------------------
+
+struct IfCondition {
+  bool negate = false;
+  bool is_etag = false;
+  std::string value;  // a state token without <> ("urn:uuid:..."), or an entity tag with quotes
+};
+
+struct IfList {
+  std::string resource;  // the Resource-Tag without <>, "" for an untagged list
+  std::vector<IfCondition> conditions;
+};
+
+// Errors: invalid (malformed header; at most 64 lists and 64 conditions each).
+Result<std::vector<IfList>> parse_if(std::string_view header);
+
+// What a list condition is checked against.
+struct ResourceState {
+  bool exists = false;
+  std::string etag;                 // with quotes; "" when none
+  std::vector<std::string> tokens;  // tokens of the locks that cover the resource
+};
+
+// Evaluates `lists`: true when at least one list holds (every condition of
+// it), or when no list applies. `state(tag)` gives the state of the list's
+// resource ("" = the request's resource). The state tokens of the lists that
+// held are appended to `submitted` (the lock tokens the client proved).
+bool evaluate_if(const std::vector<IfList>& lists,
+                 const std::function<ResourceState(const std::string& tag)>& state,
+                 std::vector<std::string>& submitted);
+
+// --- Locks --------------------------------------------------------------------
+
+struct Lock {
+  std::string token;       // "urn:uuid:..."
+  std::string root;        // the locked path
+  bool exclusive = true;
+  bool infinite = false;   // Depth: infinity (collections)
+  std::string owner_xml;   // the client's <D:owner> content, serialized
+  std::string user_id;     // the principal who holds it
+  std::int64_t timeout_s = 0;
+  std::int64_t expires_at_ms = 0;
+};
+
+// `path` equals `root` or lies beneath it.
+bool is_within(std::string_view path, std::string_view root);
+// The parent of a path ("/a/b" -> "/a", "/a" -> "/", "/" -> "/").
+std::string parent_path(std::string_view path);
+// The last segment ("/a/b" -> "b", "/" -> "").
+std::string_view base_name(std::string_view path);
+
+// The lock applies to `path`: its root, or a descendant with Depth infinity.
+bool covers(const Lock& lock, std::string_view path);
+// Locks that a new lock on `path` (`exclusive`, `infinite`) would conflict with.
+bool conflicts(const Lock& existing, std::string_view path, bool exclusive, bool infinite);
+
+// --- Request bodies -----------------------------------------------------------
+
+struct PropName {
+  std::string ns;
+  std::string name;
+  friend bool operator==(const PropName&, const PropName&) = default;
+};
+
+struct PropfindRequest {
+  enum Kind { allprop, propname, prop } kind = allprop;
+  std::vector<PropName> props;  // prop: the names asked for
+};
+// An empty body is allprop. Errors: invalid (malformed XML, not a propfind).
+Result<PropfindRequest> parse_propfind(std::string_view body);
+
+struct PropPatchOp {
+  bool remove = false;
+  PropName prop;
+  std::string value_xml;  // set: the value, serialized (serialize_content)
+};
+// In document order. Errors: invalid.
+Result<std::vector<PropPatchOp>> parse_proppatch(std::string_view body);
+
+struct LockRequest {
+  bool exclusive = true;
+  std::string owner_xml;
+};
+// nullopt for an empty body (a refresh). Errors: invalid.
+Result<std::optional<LockRequest>> parse_lockinfo(std::string_view body);
+
+// --- Responses ----------------------------------------------------------------
+
+// "HTTP/1.1 404 Not Found".
+std::string status_line(int status);
+// Percent-encodes each segment of `path`, keeping the slashes.
+std::string encode_path(std::string_view path);
+void append_encoded_path(std::string& out, std::string_view path);
+// RFC 1123 date ("Sun, 06 Nov 1994 08:49:37 GMT") and back.
+std::string http_date(std::int64_t unix_ms);
+void append_http_date(std::string& out, std::int64_t unix_ms);
+// "2026-11-29T17:09:45Z" (RFC 3339, DAV:creationdate).
+void append_iso8601(std::string& out, std::int64_t unix_ms);
+// Appends `s` escaped as xml_escape() does.
+void append_escaped(std::string& out, std::string_view s);
+std::optional<std::int64_t> parse_http_date(std::string_view text);
+
+// <D:activelock> for a lock; `root_href` is its root as an href.
+std::string activelock_xml(const Lock& lock, std::string_view root_href, std::int64_t now_ms);
+// <D:supportedlock> content.
+std::string_view supportedlock_xml();
+
+// Builds a 207 multistatus body.
+class Multistatus {
+ public:
+  Multistatus();
+  // One <D:response> with propstats: (status, serialized props) pairs, empty
+  // groups skipped.
+  void response(std::string_view href, const std::vector<std::pair<int, std::string>>& propstats);
+  // One <D:response> with a plain status.
+  void status(std::string_view href, int status);
+  std::string finish();
+  std::size_t size() const { return out_.size(); }
+  // The body so far, to append a serialized <D:response> in place (large
+  // listings build each entry without temporaries).
+  std::string& buffer() { return out_; }
+
+ private:
+  std::string out_;
+};
+
+// <D:error><D:name/></D:error>, for 403/409/412/423 answers with a precondition code.
+std::string error_xml(std::string_view condition);
+
+}  // namespace ruche::dav

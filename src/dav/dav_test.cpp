@@ -1,0 +1,103 @@
+#include <gtest/gtest.h>
+
+#include "dav/dav.hpp"
+#include "dav/xml.hpp"
+
+namespace ruche::dav {
+namespace {
+
+TEST(DavXml, RefusesDoctypesAndEntities) {
+  EXPECT_FALSE(parse_xml("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"aaaa\">]><x>&a;</x>"));
+  EXPECT_FALSE(parse_xml("<!DOCTYPE x SYSTEM \"file:///etc/passwd\"><x/>"));
+  EXPECT_FALSE(parse_xml("<x>&undefined;</x>"));
+  EXPECT_FALSE(parse_xml("<a:x xmlns:a=\"DAV:\"><b:y xmlns:b=\"\"/></a:x>"));
+  std::string deep;
+  for (int i = 0; i < 100; ++i) deep += "<a>";
+  EXPECT_FALSE(parse_xml(deep));
+  auto ok = parse_xml("<D:propfind xmlns:D=\"DAV:\"><D:prop><x:a xmlns:x=\"urn:x\">v</x:a></D:prop></D:propfind>");
+  ASSERT_TRUE(ok);
+  EXPECT_TRUE(ok->is("DAV:", "propfind"));
+  EXPECT_EQ(ok->children.at(0).children.at(0).ns, "urn:x");
+}
+
+TEST(DavXml, SerializesValuesWithTheirNamespaces) {
+  auto e = parse_xml("<a xmlns=\"urn:a\"><b xmlns=\"urn:b\" x=\"1&amp;\">t&lt;</b></a>");
+  ASSERT_TRUE(e);
+  std::string s = serialize_content(*e);
+  auto back = parse_xml("<w>" + s + "</w>");
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->children.at(0).ns, "urn:b");
+  EXPECT_EQ(back->children.at(0).text, "t<");
+}
+
+TEST(Dav, ParsesIfHeaders) {
+  auto l = parse_if("<http://h/a> (<urn:uuid:1> [\"e1\"]) (Not <DAV:no-lock>)");
+  ASSERT_TRUE(l);
+  ASSERT_EQ(l->size(), 2u);
+  EXPECT_EQ((*l)[0].resource, "http://h/a");
+  EXPECT_EQ((*l)[1].resource, "http://h/a");
+  EXPECT_TRUE((*l)[0].conditions[1].is_etag);
+  EXPECT_TRUE((*l)[1].conditions[0].negate);
+  EXPECT_TRUE(parse_if("(<urn:x> [\"cut"));  // litmus truncates long headers
+  EXPECT_FALSE(parse_if("(<urn:x"));
+  EXPECT_FALSE(parse_if("garbage"));
+  std::vector<std::string> submitted;
+  auto state = [](const std::string&) {
+    return ResourceState{true, "\"e1\"", {"urn:uuid:1"}};
+  };
+  EXPECT_TRUE(evaluate_if(*l, state, submitted));
+  EXPECT_EQ(submitted, std::vector<std::string>{"urn:uuid:1"});
+  submitted.clear();
+  auto bad = parse_if("(<urn:uuid:2>) ([\"nope\"])");
+  EXPECT_FALSE(evaluate_if(*bad, state, submitted));
+}
+
+TEST(Dav, LockCoverageAndConflicts) {
+  Lock l{.token = "t", .root = "/a", .exclusive = true, .infinite = true};
+  EXPECT_TRUE(covers(l, "/a/b/c"));
+  EXPECT_FALSE(covers(l, "/ab"));
+  l.infinite = false;
+  EXPECT_FALSE(covers(l, "/a/b"));
+  EXPECT_TRUE(conflicts(l, "/", true, true));
+  EXPECT_FALSE(conflicts(l, "/", true, false));
+  Lock shared{.token = "s", .root = "/x", .exclusive = false};
+  EXPECT_FALSE(conflicts(shared, "/x", false, false));
+  EXPECT_TRUE(conflicts(shared, "/x", true, false));
+}
+
+TEST(Dav, Headers) {
+  EXPECT_EQ(parse_timeout_s("Second-100", 600, 3600), 100);
+  EXPECT_EQ(parse_timeout_s("Infinite, Second-4100000000", 600, 3600), 3600);
+  EXPECT_EQ(parse_timeout_s("bogus", 600, 3600), 600);
+  EXPECT_EQ(parse_depth("infinity", Depth::zero), Depth::infinity);
+  EXPECT_FALSE(parse_depth("2", Depth::zero));
+  EXPECT_EQ(*parse_http_date(http_date(784111777000)), 784111777000);
+  EXPECT_EQ(http_date(784111777000), "Sun, 06 Nov 1994 08:49:37 GMT");
+  EXPECT_EQ(http_date(1'800'000'000'000), "Fri, 15 Jan 2027 08:00:00 GMT");
+  std::string iso;
+  append_iso8601(iso, 951'782'400'000);  // a leap day
+  EXPECT_EQ(iso, "2000-02-29T00:00:00Z");
+  EXPECT_EQ(encode_path("/a b/é"), "/a%20b/%C3%A9");
+  EXPECT_EQ(parent_path("/a/b"), "/a");
+  EXPECT_EQ(parent_path("/a"), "/");
+}
+
+TEST(Dav, Bodies) {
+  auto p = parse_propfind("");
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->kind, PropfindRequest::allprop);
+  auto lock = parse_lockinfo(
+      "<D:lockinfo xmlns:D='DAV:'><D:lockscope><D:shared/></D:lockscope><D:locktype><D:write/></D:locktype>"
+      "<D:owner><D:href>me</D:href></D:owner></D:lockinfo>");
+  ASSERT_TRUE(lock && *lock);
+  EXPECT_FALSE((*lock)->exclusive);
+  auto ops = parse_proppatch(
+      "<D:propertyupdate xmlns:D='DAV:' xmlns:Z='urn:z'><D:set><D:prop><Z:a>1</Z:a></D:prop></D:set>"
+      "<D:remove><D:prop><Z:b/></D:prop></D:remove></D:propertyupdate>");
+  ASSERT_TRUE(ops);
+  ASSERT_EQ(ops->size(), 2u);
+  EXPECT_TRUE((*ops)[1].remove);
+}
+
+}  // namespace
+}  // namespace ruche::dav

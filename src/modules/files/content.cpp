@@ -1,0 +1,198 @@
+#include "modules/files/content.hpp"
+
+#include <future>
+
+#include "core/crypto/aead.hpp"
+
+namespace ruche::files {
+
+ChunkPool::ChunkPool(std::size_t threads) {
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, threads); ++i)
+    threads_.emplace_back([this] {
+      while (true) {
+        std::function<void()> job;
+        {
+          std::unique_lock lock(mu_);
+          cv_.wait(lock, [&] { return stop_ || !jobs_.empty(); });
+          if (jobs_.empty()) return;
+          job = std::move(jobs_.front());
+          jobs_.pop_front();
+        }
+        job();
+      }
+    });
+}
+
+ChunkPool::~ChunkPool() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : threads_) t.join();
+}
+
+void ChunkPool::submit(std::function<void()> job) {
+  {
+    std::lock_guard lock(mu_);
+    jobs_.push_back(std::move(job));
+  }
+  cv_.notify_one();
+}
+
+ContentWriter::ContentWriter(blob::ChunkStore& store, blob::KeysPtr keys, ChunkPool& pool,
+                             std::function<Result<void>(std::uint64_t)> reserve, std::size_t max_in_flight)
+    : store_(store),
+      keys_(std::move(keys)),
+      pool_(pool),
+      reserve_(std::move(reserve)),
+      max_in_flight_(std::max<std::size_t>(1, max_in_flight)),
+      shared_(std::make_shared<Shared>()) {}
+
+ContentWriter::~ContentWriter() { (void)wait_below(1); }
+
+Result<void> ContentWriter::wait_below(std::size_t n) {
+  std::unique_lock lock(shared_->mu);
+  shared_->cv.wait(lock, [&] { return shared_->in_flight < n; });
+  if (shared_->error) return tl::unexpected(*shared_->error);
+  return {};
+}
+
+Result<void> ContentWriter::emit(std::string_view chunk) {
+  RUCHE_CHECK(wait_below(max_in_flight_));
+  std::size_t slot;
+  {
+    std::lock_guard lock(shared_->mu);
+    slot = shared_->slots.size();
+    shared_->slots.emplace_back();
+    ++shared_->in_flight;
+  }
+  auto job = [shared = shared_, &store = store_, keys = keys_, data = std::string(chunk), slot]() {
+    Result<blob::ChunkRef> r = [&]() -> Result<blob::ChunkRef> {
+      std::string id = blob::chunk_id(*keys, data);
+      RUCHE_TRY(bool present, store.touch(keys->ns, id));
+      if (!present) {
+        std::string sealed = crypto::seal(keys->seal_key, data, blob::chunk_associated_data(keys->ns, id));
+        RUCHE_TRY([[maybe_unused]] bool written, store.put(keys->ns, id, sealed));
+      }
+      return blob::ChunkRef{std::move(id), data.size()};
+    }();
+    std::lock_guard lock(shared->mu);
+    if (r) shared->slots[slot] = std::move(*r);
+    else if (!shared->error) shared->error = r.error();
+    --shared->in_flight;
+    shared->cv.notify_all();
+  };
+  // Small contents that end here are sealed on this thread: no hand-off.
+  if (chunk.size() < (64u << 10)) job();
+  else pool_.submit(std::move(job));
+  return {};
+}
+
+Result<void> ContentWriter::write(std::string_view data) {
+  if (data.empty()) return {};
+  if (reserve_) RUCHE_CHECK(reserve_(data.size()));
+  sha_.update(data);
+  size_bytes_ += data.size();
+  while (!data.empty()) {
+    auto cut = chunker_.next_boundary(data);
+    if (!cut) {
+      if (pending_.capacity() < chunker_.params().max_size_bytes) pending_.reserve(chunker_.params().max_size_bytes);
+      pending_.append(data);
+      break;
+    }
+    if (pending_.empty()) {
+      RUCHE_CHECK(emit(data.substr(0, *cut)));
+    } else {
+      pending_.append(data.substr(0, *cut));
+      RUCHE_CHECK(emit(pending_));
+      pending_.clear();
+    }
+    data.remove_prefix(*cut);
+  }
+  return {};
+}
+
+Result<void> ContentWriter::cut() {
+  (void)chunker_.finish();
+  if (!pending_.empty()) {
+    RUCHE_CHECK(emit(pending_));
+    pending_.clear();
+  }
+  return {};
+}
+
+Result<std::vector<blob::ChunkRef>> ContentWriter::stored() {
+  RUCHE_CHECK(wait_below(1));
+  std::vector<blob::ChunkRef> out;
+  std::lock_guard lock(shared_->mu);
+  out.reserve(shared_->slots.size());
+  for (auto& s : shared_->slots) {
+    if (!s) return fail(Errc::internal, "a chunk was not stored");
+    out.push_back(*s);
+  }
+  return out;
+}
+
+Result<blob::BlobRef> ContentWriter::finish() {
+  RUCHE_CHECK(cut());
+  pending_.shrink_to_fit();
+  blob::BlobRef ref;
+  RUCHE_TRY(ref.chunks, stored());
+  ref.size_bytes = size_bytes_;
+  ref.content_hash = sha_.finish_hex();
+  return ref;
+}
+
+Result<std::uint64_t> read_content(blob::ChunkStore& store, const blob::KeysPtr& keys, ChunkPool& pool,
+                                   const std::vector<blob::ChunkRef>& chunks, std::uint64_t offset,
+                                   std::uint64_t length, FunctionRef<Result<void>(std::string_view)> sink) {
+  std::uint64_t total = 0;
+  for (const auto& c : chunks) total += c.size_bytes;
+  if (offset > total) return fail(Errc::invalid, "range starts past the end");
+  const std::uint64_t end = offset + std::min(length, total - offset);
+  // The chunks touched, with where each starts.
+  std::vector<std::pair<const blob::ChunkRef*, std::uint64_t>> wanted;
+  std::uint64_t at = 0;
+  for (const auto& c : chunks) {
+    if (at + c.size_bytes > offset && at < end && c.size_bytes > 0) wanted.emplace_back(&c, at);
+    at += c.size_bytes;
+    if (at >= end) break;
+  }
+  blob::BlobReader reader(store, keys);
+  auto fetch = [&](std::size_t i) {
+    auto promise = std::make_shared<std::promise<Result<std::string>>>();
+    auto future = promise->get_future();
+    const blob::ChunkRef* ref = wanted[i].first;
+    if (ref->size_bytes < (64u << 10)) {
+      promise->set_value(reader.read_chunk(*ref));
+    } else {
+      pool.submit([promise, &reader, ref] { promise->set_value(reader.read_chunk(*ref)); });
+    }
+    return future;
+  };
+  std::uint64_t delivered = 0;
+  std::optional<std::future<Result<std::string>>> next;
+  if (!wanted.empty()) next = fetch(0);
+  for (std::size_t i = 0; i < wanted.size(); ++i) {
+    Result<std::string> plain = next->get();
+    next.reset();
+    if (i + 1 < wanted.size()) next = fetch(i + 1);
+    if (!plain) {
+      if (next) next->wait();
+      return tl::unexpected(plain.error());
+    }
+    std::uint64_t start = wanted[i].second;
+    std::uint64_t from = std::max(offset, start) - start;
+    std::uint64_t to = std::min(end, start + wanted[i].first->size_bytes) - start;
+    auto r = sink(std::string_view(*plain).substr(from, to - from));
+    if (!r) {
+      if (next) next->wait();
+      return tl::unexpected(r.error());
+    }
+    delivered += to - from;
+  }
+  return delivered;
+}
+
+}  // namespace ruche::files

@@ -1,0 +1,96 @@
+// File contents through core/blob, with the CPU work off the request's thread:
+// ContentWriter cuts chunks on the calling thread (and hashes the whole
+// content there) while a small pool computes chunk ids, seals and stores
+// them (fsync included), several chunks at once. ContentReader reads ahead
+// one chunk while the previous one is being sent.
+//
+// Memory per stream: the current chunk plus `max_in_flight` chunks (each at
+// most the chunker's max size, 4 MiB) and their sealed copies.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/function_ref.hpp"
+#include "base/result.hpp"
+#include "core/blob/blob.hpp"
+#include "core/blob/chunker.hpp"
+#include "core/blob/sha256.hpp"
+
+namespace ruche::files {
+
+// Threads that seal, store and open chunks. Thread-safe.
+class ChunkPool {
+ public:
+  explicit ChunkPool(std::size_t threads);
+  ~ChunkPool();
+  ChunkPool(const ChunkPool&) = delete;
+  ChunkPool& operator=(const ChunkPool&) = delete;
+  void submit(std::function<void()> job);
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> jobs_;
+  bool stop_ = false;
+  std::vector<std::thread> threads_;
+};
+
+// One content stream. Not thread-safe: one caller thread.
+class ContentWriter {
+ public:
+  // `reserve(n)` is called before n more bytes are accepted (quota); its
+  // error stops the stream.
+  ContentWriter(blob::ChunkStore& store, blob::KeysPtr keys, ChunkPool& pool,
+                std::function<Result<void>(std::uint64_t)> reserve, std::size_t max_in_flight = 6);
+  ~ContentWriter();
+
+  Result<void> write(std::string_view data);
+  // Ends the current chunk here even if the content does not (a resumable
+  // upload paused): what was written so far is then fully stored.
+  Result<void> cut();
+  // Waits until every chunk cut so far is stored; returns their list.
+  Result<std::vector<blob::ChunkRef>> stored();
+  // Stores the rest; the chunk list, size and SHA-256 of everything written.
+  Result<blob::BlobRef> finish();
+  std::uint64_t size_bytes() const { return size_bytes_; }
+
+ private:
+  Result<void> emit(std::string_view chunk);
+  Result<void> wait_below(std::size_t n);
+
+  blob::ChunkStore& store_;
+  blob::KeysPtr keys_;
+  ChunkPool& pool_;
+  std::function<Result<void>(std::uint64_t)> reserve_;
+  std::size_t max_in_flight_;
+  blob::Chunker chunker_;
+  std::string pending_;
+  blob::detail::Sha256 sha_;
+  std::uint64_t size_bytes_ = 0;
+
+  struct Shared {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::size_t in_flight = 0;
+    std::vector<std::optional<blob::ChunkRef>> slots;
+    std::optional<Error> error;
+  };
+  std::shared_ptr<Shared> shared_;
+};
+
+// Streams bytes [offset, offset + length) of a chunk list to `sink`,
+// verifying every chunk, reading the next chunk while the sink works.
+Result<std::uint64_t> read_content(blob::ChunkStore& store, const blob::KeysPtr& keys, ChunkPool& pool,
+                                   const std::vector<blob::ChunkRef>& chunks, std::uint64_t offset,
+                                   std::uint64_t length,
+                                   FunctionRef<Result<void>(std::string_view)> sink);
+
+}  // namespace ruche::files

@@ -1,0 +1,39 @@
+// Files' declaration for the module registry: name, rights, routes, hooks.
+#include <stdexcept>
+
+#include "modules/files/files.hpp"
+#include "modules/files/routes.hpp"
+#include "modules/files/service.hpp"
+#include "modules/files/store.hpp"
+
+namespace ruche::files {
+
+platform::ModuleDef module() {
+  // The service exists once the platform does (routes are registered then);
+  // the other hooks reach it through this shared slot.
+  auto service = std::make_shared<std::unique_ptr<Service>>();
+  platform::ModuleDef def;
+  def.name = "files";
+  def.read_means = "browse and download files";
+  def.write_means = "upload, edit, move, delete and share files";
+  def.routes = [service](platform::Api& api, platform::Platform& p) {
+    auto s = Service::create(p, settings_from(p.config));
+    if (!s) throw std::runtime_error("files: " + s.error().message);  // start-up only
+    *service = std::move(*s);
+    register_dav_routes(api, **service);
+    register_routes(api, **service);
+    register_tus_routes(api, **service);
+  };
+  def.shutdown = [service] { service->reset(); };
+  def.purge = [service](db::Conn& c, const WorkspaceId& ws) -> Result<void> {
+    if (*service) return (*service)->purge_workspace(c, ws);
+    return store::purge_workspace(c, ws);
+  };
+  def.metrics = [](db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms) {
+    return store::metrics(c, ws, since_ms);
+  };
+  def.export_data = [](db::Conn& c, const WorkspaceId& ws) { return store::export_workspace(c, ws); };
+  return def;
+}
+
+}  // namespace ruche::files

@@ -1,0 +1,587 @@
+// Files' REST routes and public share links: JSON in, Service call, JSON or
+// bytes out. Nothing else.
+#include "modules/files/routes.hpp"
+
+#include "core/crypto/encoding.hpp"
+#include "dav/dav.hpp"
+
+namespace ruche::files {
+
+using platform::Access;
+using platform::Api;
+using platform::ApiOptions;
+using platform::Caller;
+using platform::json_reply;
+using platform::WorkspaceAccess;
+
+namespace {
+
+NodeId fid(const http::Request& req) { return NodeId(std::string(req.param("fid"))); }
+WorkspaceId wsid(const http::Request& req) { return WorkspaceId(std::string(req.param("id"))); }
+
+Node root_of(Service& files, const WorkspaceId& ws) {
+  auto n = files.lookup(ws, "/");
+  if (n && *n) return **n;
+  Node r;
+  r.workspace_id = ws;
+  r.folder = true;
+  r.path = "/";
+  return r;
+}
+
+WriteCtx ctx_of(const Caller& caller, const http::Request& req) {
+  WriteCtx ctx{caller.user_id.str(), {}, caller.remote_addr, caller.request_id};
+  for (auto h : req.headers.get_all("Lock-Token")) {
+    while (!h.empty()) {
+      auto comma = h.find(',');
+      std::string_view t = h.substr(0, comma);
+      h = comma == std::string_view::npos ? std::string_view{} : h.substr(comma + 1);
+      while (!t.empty() && (t.front() == ' ' || t.front() == '<')) t.remove_prefix(1);
+      while (!t.empty() && (t.back() == ' ' || t.back() == '>')) t.remove_suffix(1);
+      if (!t.empty() && t.size() < 100) ctx.tokens.emplace_back(t);
+    }
+  }
+  return ctx;
+}
+
+Result<store::ListQuery> list_query(const http::Request& req) {
+  store::ListQuery q;
+  q.limit = 200;
+  auto num = [&](std::string_view key, std::int64_t lo, std::int64_t hi, std::int64_t& out) -> Result<void> {
+    auto v = req.query_param(key);
+    if (!v) return {};
+    try {
+      std::size_t used = 0;
+      long long n = std::stoll(*v, &used);
+      if (used != v->size() || n < lo || n > hi) throw std::out_of_range("");
+      out = n;
+    } catch (...) {
+      return fail(Errc::invalid, std::string(key) + " must be a number in range", "invalid_field");
+    }
+    return {};
+  };
+  std::int64_t limit = q.limit;
+  RUCHE_CHECK(num("limit", 1, kMaxPageSize, limit));
+  q.limit = static_cast<int>(limit);
+  RUCHE_CHECK(num("offset", 0, INT64_MAX / 2, q.offset));
+  if (auto s = req.query_param("sort")) {
+    if (*s != "name" && *s != "size" && *s != "mtime")
+      return fail(Errc::invalid, "sort must be name, size or mtime", "invalid_field");
+    q.sort = *s;
+  }
+  if (auto o = req.query_param("order")) {
+    if (*o != "asc" && *o != "desc") return fail(Errc::invalid, "order must be asc or desc", "invalid_field");
+    q.desc = *o == "desc";
+  }
+  return q;
+}
+
+Result<http::Response> listing(Service& files, const http::Request& req, const Node& folder) {
+  RUCHE_TRY(store::ListQuery q, list_query(req));
+  RUCHE_TRY(ListResult list, files.list(folder.workspace_id, folder, q));
+  json::array items;
+  for (const auto& n : list.items) items.push_back(to_json(n));
+  json::object o;
+  o["folder"] = to_json(folder);
+  o["items"] = std::move(items);
+  o["total"] = list.total;
+  o["offset"] = q.offset;
+  return json_reply(o);
+}
+
+Result<http::Response> upload_into(Service& files, http::Request& req, const Caller& caller, const Node& folder) {
+  if (!folder.folder) return fail(Errc::invalid, "not a folder", "not_a_folder");
+  RUCHE_TRY(std::string name, normalize_name(req.param("name")));
+  PutOptions opt;
+  if (auto h = req.headers.get("If-Match")) opt.if_match = std::string(*h);
+  if (auto h = req.headers.get("If-None-Match")) opt.if_none_match = std::string(*h);
+  if (req.body_reader) opt.expected_bytes = req.body_reader->content_length();
+  std::string path = (folder.path == "/" ? "" : folder.path) + "/" + name;
+  auto r = files.put(folder.workspace_id, ctx_of(caller, req), path, body_source(req), opt);
+  if (!r) {
+    http::Response e = http::error_response(r.error());
+    e.close = true;
+    return e;
+  }
+  http::Response res = json_reply(to_json(r->node), r->created ? 201 : 200);
+  res.headers.set("ETag", r->node.etag);
+  return res;
+}
+
+std::optional<std::string> share_password(const http::Request& req) {
+  if (auto h = req.headers.get("X-Share-Password")) return std::string(*h);
+  if (auto a = req.headers.get("Authorization"); a && a->size() > 6 && http::iequals(a->substr(0, 6), "Basic ")) {
+    auto d = crypto::base64_decode(a->substr(6));
+    if (d) {
+      auto colon = d->find(':');
+      if (colon != std::string::npos) return d->substr(colon + 1);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Source body_source(http::Request& req) {
+  return [&req](char* buf, std::size_t n) -> Result<std::size_t> {
+    if (!req.body_reader) return std::size_t{0};
+    return req.body_reader->read(buf, n);
+  };
+}
+
+http::Response download(Service& files, const http::Request& req, Opened o, bool attachment) {
+  const auto size = static_cast<std::uint64_t>(o.version.size_bytes);
+  std::string etag = "\"" + o.version.sha256 + "\"";
+  http::Response res;
+  res.headers.set("ETag", etag);
+  res.headers.set("Last-Modified", dav::http_date(o.version.mtime_ms));
+  res.headers.set("Accept-Ranges", "bytes");
+  if (auto h = req.headers.get("If-Match"); h && *h != "*" && h->find(etag) == std::string_view::npos)
+    return http::error_response(Errc::precondition_failed, "If-Match failed", "precondition_failed");
+  if (auto h = req.headers.get("If-None-Match"); h && (*h == "*" || h->find(etag) != std::string_view::npos)) {
+    res.status = 304;
+    return res;
+  }
+  if (!req.headers.has("If-None-Match"))
+    if (auto h = req.headers.get("If-Modified-Since"))
+      if (auto since = dav::parse_http_date(*h); since && o.version.mtime_ms / 1000 <= *since / 1000) {
+        res.status = 304;
+        return res;
+      }
+  std::uint64_t from = 0, len = size;
+  auto range = req.headers.get("Range");
+  if (auto ir = req.headers.get("If-Range"); range && ir && *ir != etag) range.reset();
+  if (range && range->substr(0, 6) == "bytes=" && range->find(',') == std::string_view::npos) {
+    std::string_view spec = range->substr(6);
+    auto dash = spec.find('-');
+    bool ok = dash != std::string_view::npos;
+    std::uint64_t a = 0, b = 0;
+    auto parse = [](std::string_view s, std::uint64_t& out) {
+      if (s.empty() || s.size() > 19) return false;
+      out = 0;
+      for (char c : s) {
+        if (c < '0' || c > '9') return false;
+        out = out * 10 + static_cast<std::uint64_t>(c - '0');
+      }
+      return true;
+    };
+    if (ok) {
+      std::string_view first = spec.substr(0, dash), last = spec.substr(dash + 1);
+      if (first.empty()) {  // the last b bytes
+        ok = parse(last, b) && b > 0;
+        if (ok) {
+          from = size > b ? size - b : 0;
+          len = size - from;
+        }
+      } else {
+        ok = parse(first, a) && (last.empty() || (parse(last, b) && b >= a));
+        if (ok) {
+          if (a >= size) {
+            http::Response r = http::error_response(Errc::invalid, "range not satisfiable", "bad_range");
+            r.status = 416;
+            r.headers.set("Content-Range", "bytes */" + std::to_string(size));
+            return r;
+          }
+          from = a;
+          len = (last.empty() || b >= size ? size - 1 : b) - a + 1;
+        }
+      }
+    }
+    if (ok && size > 0) {
+      res.status = 206;
+      res.headers.set("Content-Range",
+                      "bytes " + std::to_string(from) + "-" + std::to_string(from + len - 1) + "/" + std::to_string(size));
+    } else {
+      from = 0;
+      len = size;
+    }
+  }
+  const std::string& type = o.node.content_type;
+  res.headers.set("Content-Type", safe_to_serve(type) && !type.empty() ? type : "application/octet-stream");
+  res.headers.set("Content-Security-Policy", "default-src 'none'; sandbox");
+  if (attachment)
+    res.headers.set("Content-Disposition", "attachment; filename*=UTF-8''" + http::percent_encode(o.node.name));
+  res.content_length = len;
+  if (len == 0) return res;
+  Service* svc = &files;
+  res.stream = [svc, o = std::move(o), from, len](http::BodyWriter& w) -> Result<void> {
+    RUCHE_TRY([[maybe_unused]] auto n, svc->read(o, from, len, [&](std::string_view d) { return w.write(d); }));
+    return {};
+  };
+  return res;
+}
+
+void register_routes(Api& api, Service& files) {
+  ApiOptions stream;
+  stream.http.body = http::BodyMode::stream;
+  stream.http.max_body_bytes = 0;
+
+  // --- The workspace's tree ---
+  api.add_workspace("GET", "/api/v1/workspaces/{id}/files", "files", Access::read,
+                    [&files](http::Request& req, const Caller&, const WorkspaceAccess&) -> Result<http::Response> {
+                      return listing(files, req, root_of(files, wsid(req)));
+                    });
+  api.add_workspace("GET", "/api/v1/workspaces/{id}/files/usage", "files", Access::read,
+                    [&files](http::Request& req, const Caller&, const WorkspaceAccess&) -> Result<http::Response> {
+                      RUCHE_TRY(Usage u, files.usage(wsid(req)));
+                      return json_reply(to_json(u));
+                    });
+  api.add_workspace("GET", "/api/v1/workspaces/{id}/files/trash", "files", Access::read,
+                    [&files](http::Request& req, const Caller&, const WorkspaceAccess&) -> Result<http::Response> {
+                      RUCHE_TRY(auto list, files.trash(wsid(req)));
+                      json::array a;
+                      for (const auto& n : list) a.push_back(to_json(n));
+                      return json_reply(a);
+                    });
+  api.add_workspace("GET", "/api/v1/workspaces/{id}/files/by-path", "files", Access::read,
+                    [&files](http::Request& req, const Caller&, const WorkspaceAccess&) -> Result<http::Response> {
+                      std::string path = req.query_param("path").value_or("/");
+                      RUCHE_TRY(auto n, files.lookup(wsid(req), path));
+                      if (!n) return fail(Errc::not_found, "no such file");
+                      return json_reply(to_json(*n));
+                    });
+  api.add_workspace("POST", "/api/v1/workspaces/{id}/files/folders", "files", Access::write,
+                    [&files](http::Request& req, const Caller& caller, const WorkspaceAccess&) -> Result<http::Response> {
+                      RUCHE_TRY(json::In in, json::In::parse(req.body));
+                      std::string name = in.string("name", {.min = 1, .max = kMaxNameBytes * 4});
+                      auto parent = in.opt_string("parent_id", {.max = 26});
+                      if (!in.ok()) return tl::unexpected<Error>(in.error());
+                      Node folder = root_of(files, wsid(req));
+                      if (parent) {
+                        RUCHE_TRY(folder, files.reach(caller, NodeId(*parent), Access::write));
+                        if (folder.workspace_id != wsid(req)) return fail(Errc::not_found, "no such folder");
+                        if (!folder.folder) return fail(Errc::invalid, "not a folder", "not_a_folder");
+                      }
+                      RUCHE_TRY(std::string clean, normalize_name(name));
+                      std::string path = (folder.path == "/" ? "" : folder.path) + "/" + clean;
+                      auto n = files.mkcol(wsid(req), ctx_of(caller, req), path);
+                      if (!n && n.error().code == Errc::method_not_allowed)
+                        return fail(Errc::conflict, "something with this name is already there", "exists");
+                      if (!n) return tl::unexpected(n.error());
+                      return json_reply(to_json(*n), 201);
+                    });
+  api.add_workspace("PUT", "/api/v1/workspaces/{id}/files/children/{name}", "files", Access::write,
+                    [&files](http::Request& req, const Caller& caller, const WorkspaceAccess&) -> Result<http::Response> {
+                      return upload_into(files, req, caller, root_of(files, wsid(req)));
+                    },
+                    stream);
+
+  // --- One node ---
+  api.add_object("GET", "/api/v1/files/{fid}", "files", Access::read, "fid",
+                 [&files](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(Node n, files.reach(caller, fid(req), Access::read));
+                   return json_reply(to_json(n));
+                 });
+  api.add_object("GET", "/api/v1/files/{fid}/children", "files", Access::read, "fid",
+                 [&files](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(Node n, files.reach(caller, fid(req), Access::read));
+                   return listing(files, req, n);
+                 });
+  api.add_object("PUT", "/api/v1/files/{fid}/children/{name}", "files", Access::write, "fid",
+                 [&files](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(Node n, files.reach(caller, fid(req), Access::write));
+                   return upload_into(files, req, caller, n);
+                 },
+                 stream);
+  api.add_object("GET", "/api/v1/files/{fid}/content", "files", Access::read, "fid",
+                 [&files](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(Node n, files.reach(caller, fid(req), Access::read));
+                   RUCHE_TRY(Opened o, files.open(n));
+                   return download(files, req, std::move(o), true);
+                 });
+  api.add_object("PUT", "/api/v1/files/{fid}/content", "files", Access::write, "fid",
+                 [&files](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(Node n, files.reach(caller, fid(req), Access::write));
+                   if (n.folder) return fail(Errc::invalid, "a folder has no content", "is_a_folder");
+                   PutOptions opt;
+                   if (auto h = req.headers.get("If-Match")) opt.if_match = std::string(*h);
+                   if (req.body_reader) opt.expected_bytes = req.body_reader->content_length();
+                   auto r = files.put(n.workspace_id, ctx_of(caller, req), n.path, body_source(req), opt);
+                   if (!r) {
+                     http::Response e = http::error_response(r.error());
+                     e.close = true;
+                     return e;
+                   }
+                   http::Response res = json_reply(to_json(r->node));
+                   res.headers.set("ETag", r->node.etag);
+                   return res;
+                 },
+                 stream);
+  api.add_object("PATCH", "/api/v1/files/{fid}", "files", Access::write, "fid",
+                 [&files](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(Node n, files.reach(caller, fid(req), Access::write));
+                   RUCHE_TRY(json::In in, json::In::parse(req.body));
+                   auto name = in.opt_string("name", {.min = 1, .max = kMaxNameBytes * 4});
+                   auto parent = in.opt_string("parent_id", {.max = 26});
+                   bool to_root = in.is_null("parent_id");
+                   if (!in.ok()) return tl::unexpected<Error>(in.error());
+                   std::string parent_path = dav::parent_path(n.path);
+                   if (parent) {
+                     RUCHE_TRY(Node p, files.reach(caller, NodeId(*parent), Access::write));
+                     if (p.workspace_id != n.workspace_id || !p.folder) return fail(Errc::not_found, "no such folder");
+                     parent_path = p.path;
+                   } else if (to_root) {
+                     parent_path = "/";
+                   }
+                   std::string new_name = n.name;
+                   if (name) {
+                     RUCHE_TRY(new_name, normalize_name(*name));
+                   }
+                   std::string to = (parent_path == "/" ? "" : parent_path) + "/" + new_name;
+                   if (to != n.path) {
+                     auto r = files.transfer(n.workspace_id, ctx_of(caller, req), n.path, to, true, false,
+                                             dav::Depth::infinity);
+                     if (!r && r.error().code == Errc::precondition_failed)
+                       return fail(Errc::conflict, "something with this name is already there", "exists");
+                     if (!r) return tl::unexpected(r.error());
+                   }
+                   RUCHE_TRY(Node moved, files.reach(caller, n.id, Access::read));
+                   return json_reply(to_json(moved));
+                 });
+  api.add_object("POST", "/api/v1/files/{fid}/copy", "files", Access::write, "fid",
+                 [&files](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(Node n, files.reach(caller, fid(req), Access::read));
+                   RUCHE_TRY(json::In in, json::In::parse(req.body, true));
+                   auto name = in.opt_string("name", {.min = 1, .max = kMaxNameBytes * 4});
+                   auto parent = in.opt_string("parent_id", {.max = 26});
+                   if (!in.ok()) return tl::unexpected<Error>(in.error());
+                   std::string parent_path = dav::parent_path(n.path);
+                   if (parent) {
+                     RUCHE_TRY(Node p, files.reach(caller, NodeId(*parent), Access::write));
+                     if (p.workspace_id != n.workspace_id || !p.folder) return fail(Errc::not_found, "no such folder");
+                     parent_path = p.path;
+                   }
+                   std::string new_name = name ? *name : n.name + (parent ? "" : " (copy)");
+                   RUCHE_TRY(new_name, normalize_name(new_name));
+                   std::string to = (parent_path == "/" ? "" : parent_path) + "/" + new_name;
+                   auto r = files.transfer(n.workspace_id, ctx_of(caller, req), n.path, to, false, false,
+                                           dav::Depth::infinity);
+                   if (!r && r.error().code == Errc::precondition_failed)
+                     return fail(Errc::conflict, "something with this name is already there", "exists");
+                   if (!r) return tl::unexpected(r.error());
+                   RUCHE_TRY(auto copy, files.lookup(n.workspace_id, to));
+                   if (!copy) return fail(Errc::internal, "the copy vanished");
+                   return json_reply(to_json(*copy), 201);
+                 });
+  api.add_object("DELETE", "/api/v1/files/{fid}", "files", Access::write, "fid",
+                 [&files](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   if (req.query_param("purge") == std::optional<std::string>("1")) {
+                     RUCHE_CHECK(files.purge(caller, fid(req)));
+                     return http::no_content();
+                   }
+                   RUCHE_TRY(Node n, files.reach(caller, fid(req), Access::write));
+                   std::optional<std::string> if_match;
+                   if (auto h = req.headers.get("If-Match")) if_match = std::string(*h);
+                   RUCHE_CHECK(files.remove(n.workspace_id, ctx_of(caller, req), n.path, if_match));
+                   return http::no_content();
+                 });
+  api.add_object("POST", "/api/v1/files/{fid}/restore", "files", Access::write, "fid",
+                 [&files](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(Node n, files.restore(caller, fid(req)));
+                   return json_reply(to_json(n));
+                 });
+
+  // --- Versions ---
+  api.add_object("GET", "/api/v1/files/{fid}/versions", "files", Access::read, "fid",
+                 [&files](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(Node n, files.reach(caller, fid(req), Access::read));
+                   if (n.folder) return fail(Errc::invalid, "folders have no versions", "is_a_folder");
+                   RUCHE_TRY(auto list, files.versions(n));
+                   json::array a;
+                   for (const auto& v : list) a.push_back(to_json(v));
+                   return json_reply(a);
+                 });
+  auto version_number = [](const http::Request& req) -> Result<std::int64_t> {
+    std::string v(req.param("number"));
+    if (v.empty() || v.size() > 15 || v.find_first_not_of("0123456789") != std::string::npos)
+      return fail(Errc::not_found, "no such version");
+    return std::stoll(v);
+  };
+  api.add_object("GET", "/api/v1/files/{fid}/versions/{number}/content", "files", Access::read, "fid",
+                 [&files, version_number](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(Node n, files.reach(caller, fid(req), Access::read));
+                   RUCHE_TRY(std::int64_t number, version_number(req));
+                   RUCHE_TRY(Opened o, files.open(n, number));
+                   return download(files, req, std::move(o), true);
+                 });
+  api.add_object("POST", "/api/v1/files/{fid}/versions/{number}/restore", "files", Access::write, "fid",
+                 [&files, version_number](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(Node n, files.reach(caller, fid(req), Access::write));
+                   RUCHE_TRY(std::int64_t number, version_number(req));
+                   RUCHE_TRY(Node r, files.restore_version(n.workspace_id, ctx_of(caller, req), n, number));
+                   return json_reply(to_json(r));
+                 });
+
+  // --- Locks (the same locks as WebDAV) ---
+  api.add_object("POST", "/api/v1/files/{fid}/lock", "files", Access::write, "fid",
+                 [&files](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(Node n, files.reach(caller, fid(req), Access::write));
+                   RUCHE_TRY(json::In in, json::In::parse(req.body, true));
+                   auto timeout = in.integer("timeout_s", 1, files.settings().lock_max_s, json::kOptional,
+                                             files.settings().lock_default_s);
+                   if (!in.ok()) return tl::unexpected<Error>(in.error());
+                   dav::LockRequest lr;
+                   lr.owner_xml = dav::xml_escape(caller.name);
+                   RUCHE_TRY(auto l, files.lock(n.workspace_id, ctx_of(caller, req), n.path, lr, n.folder, timeout));
+                   json::object o;
+                   o["token"] = l.lock.token;
+                   o["path"] = l.lock.root;
+                   o["expires_at"] = format_iso8601(l.lock.expires_at_ms);
+                   return json_reply(o, 201);
+                 });
+  api.add_object("DELETE", "/api/v1/files/{fid}/lock", "files", Access::write, "fid",
+                 [&files](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(Node n, files.reach(caller, fid(req), Access::write));
+                   WriteCtx ctx = ctx_of(caller, req);
+                   if (ctx.tokens.empty()) return fail(Errc::invalid, "Lock-Token header required", "bad_lock_token");
+                   RUCHE_CHECK(files.unlock(n.workspace_id, ctx, n.path, ctx.tokens.front()));
+                   return http::no_content();
+                 });
+
+  // --- Share links ---
+  api.add_object("GET", "/api/v1/files/{fid}/shares", "files", Access::read, "fid",
+                 [&files](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(Node n, files.reach(caller, fid(req), Access::read));
+                   RUCHE_TRY(auto list, files.shares(n));
+                   json::array a;
+                   for (const auto& s : list) a.push_back(to_json(s));
+                   return json_reply(a);
+                 });
+  api.add_object("POST", "/api/v1/files/{fid}/shares", "files", Access::write, "fid",
+                 [&files](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(Node n, files.reach(caller, fid(req), Access::write));
+                   RUCHE_TRY(json::In in, json::In::parse(req.body, true));
+                   Service::NewShare spec;
+                   std::string mode = in.string("mode", {.max = 10}, json::kOptional);
+                   spec.password = in.opt_string("password", {.min = 1, .max = 256});
+                   auto expires = in.opt_string("expires_at", {.max = 40});
+                   spec.max_downloads = in.opt_integer("max_downloads", 1, 1'000'000'000);
+                   if (!in.ok()) return tl::unexpected<Error>(in.error());
+                   if (!mode.empty() && mode != "read" && mode != "upload")
+                     return fail(Errc::invalid, "mode must be read or upload", "invalid_field");
+                   spec.mode = mode == "upload" ? ShareMode::upload : ShareMode::read;
+                   if (expires) {
+                     std::int64_t at = 0;
+                     if (!parse_iso8601(*expires, at)) return fail(Errc::invalid, "expires_at must be ISO 8601", "invalid_field");
+                     spec.expires_at_ms = at;
+                   }
+                   RUCHE_TRY(auto made, files.create_share(caller, n, spec));
+                   json::object o = to_json(made.first);
+                   o["token"] = made.second;
+                   o["url"] = files.platform().config.public_url + "/s/" + made.second;
+                   return json_reply(o, 201);
+                 });
+  api.add_object("DELETE", "/api/v1/shares/{sid}", "files", Access::write, "sid",
+                 [&files](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_CHECK(files.revoke_share(caller, ShareId(std::string(req.param("sid")))));
+                   return http::no_content();
+                 });
+
+  // --- Administration ---
+  api.add_admin("PUT", "/api/v1/admin/workspaces/{id}/files-quota",
+                [&files](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                  RUCHE_TRY(json::In in, json::In::parse(req.body));
+                  std::optional<std::int64_t> q;
+                  if (!in.is_null("quota_bytes")) q = in.integer("quota_bytes", -1, INT64_MAX / 4);
+                  if (!in.ok()) return tl::unexpected<Error>(in.error());
+                  std::string ws(req.param("id"));
+                  if (!is_id(ws)) return fail(Errc::not_found, "no such workspace");
+                  RUCHE_CHECK(files.set_quota(caller, WorkspaceId(ws), q));
+                  RUCHE_TRY(Usage u, files.usage(WorkspaceId(ws)));
+                  return json_reply(to_json(u));
+                });
+
+  api.add_admin("POST", "/api/v1/admin/files/maintenance",
+                [&files](http::Request&, const Caller&) -> Result<http::Response> {
+                  RUCHE_CHECK(files.maintain());
+                  return http::no_content();
+                });
+
+  // --- Public share links ---
+  auto share_get = [&files, &api](http::Request& req) -> Result<http::Response> {
+    RUCHE_TRY(auto a, files.open_share(req.param("token"), share_password(req), api.client_address(req),
+                                       req.request_id));
+    if (a.share.mode == ShareMode::upload) {
+      json::object o;
+      o["mode"] = "upload";
+      o["name"] = a.node.name;
+      return json_reply(o);
+    }
+    std::string sub = "/";
+    if (auto tail = req.param("path"); !tail.empty()) {
+      std::string decoded;
+      for (std::string_view s = tail; !s.empty();) {
+        auto slash = s.find('/');
+        auto d = http::percent_decode(s.substr(0, slash));
+        if (!d) return fail(Errc::invalid, "malformed path", "bad_path");
+        RUCHE_TRY(std::string name, normalize_name(*d));
+        decoded += "/" + name;
+        s = slash == std::string_view::npos ? std::string_view{} : s.substr(slash + 1);
+      }
+      if (!decoded.empty()) sub = decoded;
+    }
+    Node target = a.node;
+    if (sub != "/") {
+      if (!a.node.folder) return fail(Errc::not_found, "no such file");
+      RUCHE_TRY(auto n, files.lookup(a.node.workspace_id, a.node.path + sub));
+      if (!n) return fail(Errc::not_found, "no such file");
+      target = *n;
+    }
+    if (target.folder) {
+      store::ListQuery q;
+      RUCHE_TRY(ListResult list, files.list(target.workspace_id, target, q));
+      json::array items;
+      for (const auto& n : list.items) {
+        json::object o;
+        o["name"] = n.name;
+        o["kind"] = n.folder ? "folder" : "file";
+        o["size"] = n.size_bytes;
+        o["mtime"] = format_iso8601(n.mtime_ms);
+        items.push_back(std::move(o));
+      }
+      json::object o;
+      o["mode"] = "read";
+      o["name"] = target.name;
+      o["items"] = std::move(items);
+      return json_reply(o);
+    }
+    RUCHE_TRY(Opened o, files.open(target));
+    bool full = !req.headers.has("Range") || req.headers.get("Range")->substr(0, 8) == "bytes=0-";
+    if (full && req.method == "GET")
+      RUCHE_CHECK(files.count_share_download(a, sub == "/" ? target.name : sub, api.client_address(req),
+                                             req.request_id));
+    return download(files, req, std::move(o), true);
+  };
+  api.add_public("GET", "/s/{token}", share_get);
+  api.add_public("GET", "/s/{token}/files/{*path}", share_get);
+  ApiOptions drop = stream;
+  api.add_public(
+      "PUT", "/s/{token}/files/{*path}",
+      [&files, &api](http::Request& req) -> Result<http::Response> {
+        RUCHE_TRY(auto a, files.open_share(req.param("token"), share_password(req), api.client_address(req),
+                                           req.request_id));
+        if (a.share.mode != ShareMode::upload) return fail(Errc::method_not_allowed, "this link is read-only", "read_only");
+        std::string_view tail = req.param("path");
+        if (tail.find('/') != std::string_view::npos) return fail(Errc::invalid, "drop folders take files only", "bad_path");
+        auto d = http::percent_decode(tail);
+        if (!d) return fail(Errc::invalid, "malformed name", "bad_path");
+        RUCHE_TRY(std::string name, normalize_name(*d));
+        WriteCtx ctx{"share:" + a.share.id.str(), {}, api.client_address(req), req.request_id};
+        PutOptions opt;
+        opt.rename_on_conflict = true;
+        if (req.body_reader) opt.expected_bytes = req.body_reader->content_length();
+        auto r = files.put(a.node.workspace_id, ctx, a.node.path + "/" + name, body_source(req), opt);
+        if (!r) {
+          http::Response e = http::error_response(r.error());
+          e.close = true;
+          return e;
+        }
+        json::object o;
+        o["name"] = r->node.name;
+        o["size"] = r->node.size_bytes;
+        return json_reply(o, 201);
+      },
+      drop);
+}
+
+}  // namespace ruche::files

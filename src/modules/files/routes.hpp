@@ -1,0 +1,21 @@
+// Files' HTTP mapping: the REST API (routes.cpp), WebDAV (dav.cpp), tus
+// resumable uploads (tus.cpp) and public share links (routes.cpp).
+#pragma once
+
+#include "core/http/message.hpp"
+#include "modules/files/service.hpp"
+#include "platform/api.hpp"
+
+namespace ruche::files {
+
+void register_routes(platform::Api& api, Service& files);
+void register_dav_routes(platform::Api& api, Service& files);
+void register_tus_routes(platform::Api& api, Service& files);
+
+// Shared by the three: a download of `o` honouring Range and conditional
+// headers, as an attachment with a safe type.
+http::Response download(Service& files, const http::Request& req, Opened o, bool attachment);
+// A request body as a content source.
+Source body_source(http::Request& req);
+
+}  // namespace ruche::files

@@ -1,0 +1,246 @@
+// Files' rules: paths and names, versions and their retention, trash,
+// quotas, WebDAV locks and properties, share links, resumable uploads,
+// events. No HTTP (routes.cpp, dav.cpp, tus.cpp), no SQL (store.hpp).
+// Thread-safe; every call blocks (database, disk): worker threads only.
+//
+// Paths are decoded and absolute ("/a/b", "/" for the root); callers split
+// and normalize them with split_path(). Write calls take a WriteCtx: who
+// acts, and the lock tokens the client proved it holds (a locked resource is
+// Errc::locked unless one of its locks' tokens is there, held by the caller).
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "core/blob/blob_index.hpp"
+#include "core/blob/fs_chunk_store.hpp"
+#include "core/blob/key_ring.hpp"
+#include "dav/dav.hpp"
+#include "modules/files/content.hpp"
+#include "modules/files/files.hpp"
+#include "modules/files/store.hpp"
+#include "platform/platform.hpp"
+
+namespace ruche::files {
+
+struct Settings {
+  std::string blob_root;                     // DATA/blobs
+  std::int64_t default_quota_bytes = -1;     // per workspace; negative: unlimited
+  int versions_max = 50;                     // per file, the current one included
+  std::int64_t trash_ms = 30LL * 86'400'000; // then purged for good
+  std::int64_t upload_ttl_ms = 7LL * 86'400'000;  // unfinished resumable uploads
+  std::int64_t gc_grace_ms = 86'400'000;     // unreferenced chunks younger than this stay
+  std::int64_t maintenance_every_ms = 600'000;  // 0: only when maintain() is called
+  std::int64_t lock_max_s = 7 * 86'400;
+  std::int64_t lock_default_s = 3600;
+  std::size_t chunk_threads = 0;             // 0: one per core
+};
+
+// Reads the module's settings from the platform configuration ("files").
+Settings settings_from(const platform::PlatformConfig& config);
+
+struct WriteCtx {
+  std::string user_id;                 // or "share:<id>" for a drop folder
+  std::vector<std::string> tokens;     // lock tokens submitted
+  std::string remote_addr;
+  std::string request_id;
+};
+
+using Source = std::function<Result<std::size_t>(char* buf, std::size_t size)>;
+using Sink = FunctionRef<Result<void>(std::string_view)>;
+
+struct PutOptions {
+  std::optional<std::string> if_match;       // an ETag, or "*"
+  std::optional<std::string> if_none_match;  // an ETag, or "*"
+  std::optional<std::int64_t> mtime_ms;
+  std::optional<std::uint64_t> expected_bytes;  // Content-Length
+  bool rename_on_conflict = false;           // drop folders: "a (2).txt"
+};
+
+struct PutResult {
+  Node node;
+  bool created = false;
+};
+
+struct Opened {
+  Node node;
+  store::VersionRow version;
+  blob::KeysPtr keys;
+};
+
+struct ListResult {
+  std::vector<Node> items;
+  std::int64_t total = 0;
+};
+
+class Service {
+ public:
+  static Result<std::unique_ptr<Service>> create(platform::Platform& p, Settings settings);
+  ~Service();
+
+  platform::Platform& platform() { return p_; }
+  const Settings& settings() const { return settings_; }
+
+  // --- Reading ---
+  // The live node at `path`, or nullopt. The root is a Node with an empty id.
+  Result<std::optional<Node>> lookup(const WorkspaceId& ws, std::string_view path);
+  // A node by id as `caller` may reach it with `need` (not_found otherwise,
+  // the same answer for a missing node). Trashed nodes only with `trashed`.
+  Result<Node> reach(const platform::Caller& caller, const NodeId& id, platform::Access need,
+                     bool trashed = false);
+  Result<ListResult> list(const WorkspaceId& ws, const Node& folder, const store::ListQuery& q);
+  // Calls `fn` for each child of `folder` (path filled) without collecting
+  // them, after `count(total)`; one read transaction.
+  Result<void> each_child(const WorkspaceId& ws, const Node& folder, const store::ListQuery& q,
+                          FunctionRef<void(std::int64_t)> count, FunctionRef<void(Node&)> fn);
+  // Content of the node's current version, or of version `number`.
+  Result<Opened> open(const Node& node, std::optional<std::int64_t> number = std::nullopt);
+  Result<std::uint64_t> read(const Opened& o, std::uint64_t offset, std::uint64_t length, Sink sink);
+  Result<std::vector<Version>> versions(const Node& node);
+  Result<std::vector<Node>> trash(const WorkspaceId& ws);
+  Result<Usage> usage(const WorkspaceId& ws);
+  Result<std::vector<store::Prop>> props(const Node& node);
+  Result<std::map<std::string, std::vector<store::Prop>>> child_props(const WorkspaceId& ws, const Node& folder);
+  // What an If header condition sees at `path`.
+  Result<dav::ResourceState> state(const WorkspaceId& ws, std::string_view path);
+  Result<std::vector<dav::Lock>> locks(const WorkspaceId& ws);
+
+  // --- Writing ---
+  Result<PutResult> put(const WorkspaceId& ws, const WriteCtx& ctx, std::string_view path,
+                        const Source& body, const PutOptions& opt);
+  Result<Node> mkcol(const WorkspaceId& ws, const WriteCtx& ctx, std::string_view path);
+  // To the trash.
+  Result<void> remove(const WorkspaceId& ws, const WriteCtx& ctx, std::string_view path,
+                      const std::optional<std::string>& if_match = std::nullopt);
+  // COPY/MOVE within the workspace. Returns true when the destination was
+  // created (false: overwritten). Errors: precondition_failed (exists and no
+  // overwrite), conflict (no destination parent), forbidden (into itself).
+  Result<bool> transfer(const WorkspaceId& ws, const WriteCtx& ctx, std::string_view from,
+                        std::string_view to, bool move, bool overwrite, dav::Depth depth);
+  // PROPPATCH: all or nothing; the status of each operation.
+  Result<std::vector<int>> proppatch(const WorkspaceId& ws, const WriteCtx& ctx, std::string_view path,
+                                     const std::vector<dav::PropPatchOp>& ops);
+  // LOCK: a new lock (creating an empty file at an unmapped path: `created`).
+  struct Locked {
+    dav::Lock lock;
+    bool created = false;
+  };
+  Result<Locked> lock(const WorkspaceId& ws, const WriteCtx& ctx, std::string_view path,
+                      const dav::LockRequest& req, bool infinite, std::int64_t timeout_s);
+  // Refreshes the submitted lock covering `path`.
+  Result<dav::Lock> refresh(const WorkspaceId& ws, const WriteCtx& ctx, std::string_view path,
+                            std::int64_t timeout_s);
+  Result<void> unlock(const WorkspaceId& ws, const WriteCtx& ctx, std::string_view path,
+                      const std::string& token);
+
+  Result<Node> restore(const platform::Caller& caller, const NodeId& id);
+  Result<void> purge(const platform::Caller& caller, const NodeId& id);
+  Result<Node> restore_version(const WorkspaceId& ws, const WriteCtx& ctx, const Node& node,
+                               std::int64_t number);
+  Result<void> set_quota(const platform::Caller& admin, const WorkspaceId& ws,
+                         std::optional<std::int64_t> quota);
+
+  // --- Shares ---
+  struct NewShare {
+    ShareMode mode = ShareMode::read;
+    std::optional<std::string> password;
+    std::optional<std::int64_t> expires_at_ms;
+    std::optional<std::int64_t> max_downloads;
+  };
+  // Returns the share and its token (shown once).
+  Result<std::pair<Share, std::string>> create_share(const platform::Caller& caller, const Node& node,
+                                                     const NewShare& spec);
+  Result<std::vector<Share>> shares(const Node& node);
+  Result<void> revoke_share(const platform::Caller& caller, const ShareId& id);
+  struct ShareAccess {
+    Share share;
+    Node node;
+  };
+  // The live share behind `token` (not_found for unknown, revoked, expired
+  // or with a trashed target; rate_limited after too many wrong passwords;
+  // unauthenticated "password_required" without the right password).
+  Result<ShareAccess> open_share(std::string_view token, const std::optional<std::string>& password,
+                                 const std::string& remote_addr, const std::string& request_id);
+  // Counts and audits one guest download (gone when the limit is reached).
+  Result<void> count_share_download(const ShareAccess& a, const std::string& what,
+                                    const std::string& remote_addr, const std::string& request_id);
+
+  // --- Resumable uploads (tus) ---
+  Result<store::UploadRow> begin_upload(const WorkspaceId& ws, const WriteCtx& ctx, const Node& parent,
+                                        const std::string& name, std::int64_t length);
+  Result<store::UploadRow> reach_upload(const platform::Caller& caller, const UploadId& id);
+  // Appends the body at `offset`; keeps what arrived even when the client
+  // goes away mid-way. Returns the new offset and, when complete, the file.
+  struct Appended {
+    std::int64_t offset = 0;
+    std::optional<Node> node;
+    std::optional<Error> interrupted;
+  };
+  Result<Appended> append_upload(const store::UploadRow& u, const WriteCtx& ctx, std::int64_t offset,
+                                 const Source& body);
+  Result<void> cancel_upload(const store::UploadRow& u);
+
+  // --- Housekeeping ---
+  // Purges old trash, expired uploads and locks, thins versions, collects
+  // unreferenced chunks. Safe to call at any time.
+  Result<void> maintain();
+  Result<void> purge_workspace(db::Conn& c, const WorkspaceId& ws);
+
+ private:
+  Service(platform::Platform& p, Settings s, std::unique_ptr<blob::FsChunkStore> store);
+
+  struct Resolved {
+    std::optional<Node> node;    // the target, when it exists
+    std::optional<Node> parent;  // its parent folder, when it exists
+    std::vector<std::string> names;
+  };
+  Result<Resolved> resolve(db::Conn& c, const WorkspaceId& ws, std::string_view path);
+  Result<std::string> path_of(db::Conn& c, const Node& n);
+  Result<void> check_locks(db::Conn& c, const WorkspaceId& ws, const WriteCtx& ctx,
+                           const std::string& path, bool descendants, bool parent);
+  Result<void> emit(db::Conn& c, const WorkspaceId& ws, std::string_view type, const Node& n,
+                    const std::string& old_path = {});
+  Result<void> charge(db::Conn& c, const WorkspaceId& ws, std::int64_t bytes);
+  Result<void> drop_versions(db::Conn& c, const WorkspaceId& ws, const std::vector<store::VersionRow>& vs);
+  Result<void> retain(db::Conn& c, const Node& n);
+  Result<void> trash_node(db::Conn& c, const WorkspaceId& ws, const WriteCtx& ctx, const Node& n,
+                          const std::string& path);
+  Result<void> purge_in(db::Conn& c, const WorkspaceId& ws, const NodeId& id);
+  Result<Node> copy_tree(db::Conn& c, const WorkspaceId& ws, const WriteCtx& ctx, const Node& src,
+                         const std::string& parent, const std::string& name, bool recursive,
+                         std::int64_t& budget);
+  Result<Node> commit_content(db::Conn& c, const WorkspaceId& ws, const WriteCtx& ctx,
+                              const std::string& parent_id, const std::string& name,
+                              const std::optional<Node>& existing, const blob::BlobRef& ref,
+                              std::int64_t mtime_ms, bool& created);
+  Result<blob::KeysPtr> keys(const WorkspaceId& ws);
+  // In-memory reservations per workspace while contents stream in.
+  Result<void> reserve(const WorkspaceId& ws, std::int64_t& held, std::uint64_t n);
+  void release(const WorkspaceId& ws, std::int64_t held);
+
+  platform::Platform& p_;
+  Settings settings_;
+  std::unique_ptr<blob::FsChunkStore> store_;
+  blob::KeyRing keys_;
+  blob::BlobIndex index_;
+  ChunkPool pool_;
+
+  std::mutex quota_mu_;
+  std::unordered_map<std::string, std::int64_t> reserved_;
+
+  std::mutex share_mu_;
+  std::unordered_map<std::string, std::int64_t> share_ok_;  // sha256(token, password) -> verified at
+
+  std::atomic<bool> stopping_{false};
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+  std::thread maintenance_;
+};
+
+}  // namespace ruche::files

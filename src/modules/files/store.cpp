@@ -1,0 +1,746 @@
+#include "modules/files/store.hpp"
+
+#include "core/crypto/encoding.hpp"
+#include "core/crypto/random.hpp"
+
+namespace ruche::files::store {
+
+namespace {
+
+constexpr const char* kNodeColumns =
+    "n.id, n.workspace_id, n.parent_id, n.name, n.is_folder, n.size, n.etag, n.content_type, "
+    "n.last_version, n.mtime_ms, n.created_at_ms, n.created_by, n.updated_at_ms, n.updated_by, "
+    "n.trashed_at_ms, n.trashed_by";
+
+Node node_from(const db::Row& r) {
+  Node n;
+  n.id = NodeId(r.text(0));
+  n.workspace_id = WorkspaceId(r.text(1));
+  n.parent_id = NodeId(r.text(2));
+  n.name = r.text(3);
+  n.folder = r.boolean(4);
+  n.size_bytes = r.i64(5);
+  n.etag = r.text(6);
+  n.content_type = r.text(7);
+  n.version = n.folder ? 0 : r.i64(8);
+  n.mtime_ms = r.i64(9);
+  n.created_at_ms = r.i64(10);
+  n.created_by = r.text(11);
+  n.updated_at_ms = r.i64(12);
+  n.updated_by = r.text(13);
+  n.trashed_at_ms = r.opt_i64(14);
+  n.trashed_by = r.opt_text(15).value_or("");
+  if (!n.folder && n.etag.size() == 66) n.sha256 = n.etag.substr(1, 64);
+  return n;
+}
+
+Result<std::vector<Node>> nodes_where(db::Conn& c, const std::string& rest, db::Params params) {
+  std::vector<Node> out;
+  RUCHE_CHECK(c.each(std::string("SELECT ") + kNodeColumns + " FROM files_nodes n " + rest, params,
+                     [&](const db::Row& r) {
+                       out.push_back(node_from(r));
+                       return true;
+                     }));
+  return out;
+}
+
+std::string placeholders(std::size_t first, std::size_t n) {
+  std::string s;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i) s += ", ";
+    s += "$" + std::to_string(first + i);
+  }
+  return s;
+}
+
+constexpr const char* kVersionColumns =
+    "v.id, v.node_id, v.workspace_id, v.number, v.size, v.sha256, v.created_at_ms, v.created_by, "
+    "v.mtime_ms";
+
+Result<VersionRow> version_from(const db::Row& r, bool with_chunks) {
+  VersionRow v;
+  v.id = r.text(0);
+  v.node_id = NodeId(r.text(1));
+  v.workspace_id = WorkspaceId(r.text(2));
+  v.number = r.i64(3);
+  v.size_bytes = r.i64(4);
+  v.sha256 = r.text(5);
+  v.created_at_ms = r.i64(6);
+  v.created_by = r.text(7);
+  v.mtime_ms = r.i64(8);
+  if (with_chunks) {
+    RUCHE_TRY(v.chunks, unpack_chunks(r.bytes(9).data));
+  }
+  return v;
+}
+
+Result<std::vector<VersionRow>> versions_where(db::Conn& c, const std::string& rest, db::Params params,
+                                               bool with_chunks) {
+  std::vector<VersionRow> out;
+  std::optional<Error> err;
+  RUCHE_CHECK(c.each(std::string("SELECT ") + kVersionColumns + (with_chunks ? ", v.chunks" : "") +
+                         " FROM files_versions v " + rest,
+                     params, [&](const db::Row& r) {
+                       auto v = version_from(r, with_chunks);
+                       if (!v) {
+                         err = v.error();
+                         return false;
+                       }
+                       out.push_back(std::move(*v));
+                       return true;
+                     }));
+  if (err) return tl::unexpected(*err);
+  return out;
+}
+
+std::string new_folder_etag() {
+  return "\"d" + crypto::hex_encode(crypto::random_bytes(12)) + "\"";
+}
+
+Result<void> ensure_usage(db::Conn& c, const WorkspaceId& ws) {
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("INSERT INTO files_usage (workspace_id, root_etag) VALUES ($1, $2) "
+                   "ON CONFLICT (workspace_id) DO NOTHING",
+                   {ws, new_folder_etag()}));
+  return {};
+}
+
+ShareMode mode_of(const std::string& s) { return s == "upload" ? ShareMode::upload : ShareMode::read; }
+
+constexpr const char* kShareColumns =
+    "id, workspace_id, node_id, mode, password_hash, expires_at_ms, max_downloads, downloads, "
+    "created_by, created_at_ms, revoked_at_ms";
+
+ShareRow share_from(const db::Row& r) {
+  ShareRow s;
+  s.share.id = ShareId(r.text(0));
+  s.share.workspace_id = WorkspaceId(r.text(1));
+  s.share.node_id = NodeId(r.text(2));
+  s.share.mode = mode_of(r.text(3));
+  s.password_hash = r.opt_text(4).value_or("");
+  s.share.has_password = !s.password_hash.empty();
+  s.share.expires_at_ms = r.opt_i64(5);
+  s.share.max_downloads = r.opt_i64(6);
+  s.share.downloads = r.i64(7);
+  s.share.created_by = r.text(8);
+  s.share.created_at_ms = r.i64(9);
+  s.share.revoked_at_ms = r.opt_i64(10);
+  return s;
+}
+
+}  // namespace
+
+std::string pack_chunks(const std::vector<blob::ChunkRef>& chunks) {
+  std::string out;
+  out.reserve(chunks.size() * 40);
+  for (const auto& ch : chunks) {
+    auto raw = crypto::hex_decode(ch.id);
+    std::string id = raw && raw->size() == 32 ? *raw : std::string(32, '\0');
+    out += id;
+    for (int i = 7; i >= 0; --i) out += static_cast<char>((ch.size_bytes >> (8 * i)) & 0xff);
+  }
+  return out;
+}
+
+Result<std::vector<blob::ChunkRef>> unpack_chunks(std::string_view packed) {
+  if (packed.size() % 40 != 0) return fail(Errc::internal, "damaged chunk list");
+  std::vector<blob::ChunkRef> out;
+  out.reserve(packed.size() / 40);
+  for (std::size_t i = 0; i < packed.size(); i += 40) {
+    blob::ChunkRef ch;
+    ch.id = crypto::hex_encode(packed.substr(i, 32));
+    std::uint64_t n = 0;
+    for (int k = 0; k < 8; ++k) n = (n << 8) | static_cast<unsigned char>(packed[i + 32 + k]);
+    ch.size_bytes = n;
+    out.push_back(std::move(ch));
+  }
+  return out;
+}
+
+// --- Nodes --------------------------------------------------------------------
+
+Result<std::optional<Node>> node(db::Conn& c, const NodeId& id) {
+  RUCHE_TRY(auto list, nodes_where(c, "WHERE n.id = $1", {id}));
+  if (list.empty()) return std::optional<Node>{};
+  return std::optional<Node>(std::move(list.front()));
+}
+
+Result<std::optional<Node>> child(db::Conn& c, const WorkspaceId& ws, const std::string& parent,
+                                  const std::string& name) {
+  RUCHE_TRY(auto list, nodes_where(c,
+                                   "WHERE n.workspace_id = $1 AND n.parent_id = $2 AND n.name = $3 "
+                                   "AND n.trashed_at_ms IS NULL",
+                                   {ws, parent, name}));
+  if (list.empty()) return std::optional<Node>{};
+  return std::optional<Node>(std::move(list.front()));
+}
+
+namespace {
+std::string children_sql(const ListQuery& q) {
+  std::string key = q.sort == "size" ? "n.size" : q.sort == "mtime" ? "n.mtime_ms" : "n.name";
+  std::string dir = q.desc ? " DESC" : " ASC";
+  std::string order = " ORDER BY n.is_folder DESC, " + key + dir;
+  if (key != "n.name") order += ", n.name ASC";
+  return std::string("SELECT ") + kNodeColumns +
+         " FROM files_nodes n WHERE n.workspace_id = $1 AND n.parent_id = $2 AND n.trashed_at_ms IS NULL" + order +
+         " LIMIT $3 OFFSET $4";
+}
+}  // namespace
+
+Result<std::vector<Node>> children(db::Conn& c, const WorkspaceId& ws, const std::string& parent,
+                                   const ListQuery& q) {
+  std::vector<Node> out;
+  RUCHE_CHECK(each_child(c, ws, parent, q, [&](Node& n) { out.push_back(std::move(n)); }));
+  return out;
+}
+
+Result<void> each_child(db::Conn& c, const WorkspaceId& ws, const std::string& parent, const ListQuery& q,
+                        FunctionRef<void(Node&)> fn) {
+  return c.each(children_sql(q), {ws, parent, static_cast<std::int64_t>(q.limit), q.offset}, [&](const db::Row& r) {
+    Node n = node_from(r);
+    fn(n);
+    return true;
+  });
+}
+
+Result<std::int64_t> count_children(db::Conn& c, const WorkspaceId& ws, const std::string& parent) {
+  RUCHE_TRY(auto row, c.query_one("SELECT COUNT(*) FROM files_nodes WHERE workspace_id = $1 AND "
+                                  "parent_id = $2 AND trashed_at_ms IS NULL",
+                                  {ws, parent}));
+  return row ? row->i64(0) : 0;
+}
+
+Result<std::vector<Ancestor>> ancestry(db::Conn& c, const NodeId& id) {
+  std::vector<Ancestor> out;
+  RUCHE_CHECK(c.each(
+      "WITH RECURSIVE up(id, parent_id, name, trashed, depth) AS ("
+      " SELECT id, parent_id, name, CASE WHEN trashed_at_ms IS NULL THEN 0 ELSE 1 END, 0"
+      " FROM files_nodes WHERE id = $1"
+      " UNION ALL SELECT n.id, n.parent_id, n.name,"
+      " CASE WHEN n.trashed_at_ms IS NULL THEN 0 ELSE 1 END, up.depth + 1"
+      " FROM files_nodes n JOIN up ON n.id = up.parent_id WHERE up.depth < 100000)"
+      " SELECT id, name, trashed FROM up ORDER BY depth DESC",
+      {id}, [&](const db::Row& r) {
+        out.push_back(Ancestor{r.text(0), r.text(1), r.i64(2) != 0});
+        return true;
+      }));
+  return out;
+}
+
+Result<void> insert_node(db::Conn& c, const Node& n) {
+  RUCHE_TRY([[maybe_unused]] auto k,
+            c.exec("INSERT INTO files_nodes (id, workspace_id, parent_id, name, is_folder, size, etag, "
+                   "content_type, mtime_ms, created_at_ms, created_by, updated_at_ms, updated_by) "
+                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                   {n.id, n.workspace_id, n.parent_id, n.name, n.folder, n.size_bytes,
+                    n.folder ? new_folder_etag() : n.etag, n.content_type, n.mtime_ms,
+                    n.created_at_ms, n.created_by, n.updated_at_ms, n.updated_by}));
+  return {};
+}
+
+Result<void> set_content(db::Conn& c, const NodeId& id, const std::string& version_id,
+                         std::int64_t number, std::int64_t size, const std::string& etag,
+                         const std::string& content_type, std::int64_t mtime_ms, std::int64_t now_ms,
+                         const std::string& by) {
+  RUCHE_TRY([[maybe_unused]] auto k,
+            c.exec("UPDATE files_nodes SET version_id = $2, last_version = $3, size = $4, etag = $5, "
+                   "content_type = $6, mtime_ms = $7, updated_at_ms = $8, updated_by = $9 WHERE id = $1",
+                   {id, version_id, number, size, etag, content_type, mtime_ms, now_ms, by}));
+  return {};
+}
+
+Result<void> set_mtime(db::Conn& c, const NodeId& id, std::int64_t mtime_ms) {
+  RUCHE_TRY([[maybe_unused]] auto k,
+            c.exec("UPDATE files_nodes SET mtime_ms = $2 WHERE id = $1", {id, mtime_ms}));
+  return {};
+}
+
+Result<void> place(db::Conn& c, const NodeId& id, const std::string& parent, const std::string& name,
+                   std::int64_t now_ms, const std::string& by) {
+  RUCHE_TRY([[maybe_unused]] auto k,
+            c.exec("UPDATE files_nodes SET parent_id = $2, name = $3, updated_at_ms = $4, updated_by = $5 "
+                   "WHERE id = $1",
+                   {id, parent, name, now_ms, by}));
+  return {};
+}
+
+Result<void> touch_ancestors(db::Conn& c, const WorkspaceId& ws, std::string parent, std::int64_t) {
+  int guard = 0;
+  while (!parent.empty() && ++guard < 100000) {
+    RUCHE_TRY(auto row, c.query_one("UPDATE files_nodes SET etag = $2 WHERE id = $1 RETURNING parent_id",
+                                    {parent, new_folder_etag()}));
+    if (!row) break;
+    parent = row->text(0);
+  }
+  RUCHE_CHECK(ensure_usage(c, ws));
+  RUCHE_TRY([[maybe_unused]] auto k, c.exec("UPDATE files_usage SET root_etag = $2 WHERE workspace_id = $1",
+                                            {ws, new_folder_etag()}));
+  return {};
+}
+
+Result<void> set_trashed(db::Conn& c, const NodeId& id, std::optional<std::int64_t> at_ms,
+                         const std::string& by, const std::string& path) {
+  if (at_ms) {
+    RUCHE_TRY([[maybe_unused]] auto k,
+              c.exec("UPDATE files_nodes SET trashed_at_ms = $2, trashed_by = $3, trashed_path = $4 "
+                     "WHERE id = $1",
+                     {id, *at_ms, by, path}));
+  } else {
+    RUCHE_TRY([[maybe_unused]] auto k,
+              c.exec("UPDATE files_nodes SET trashed_at_ms = NULL, trashed_by = NULL, trashed_path = NULL "
+                     "WHERE id = $1",
+                     {id}));
+  }
+  return {};
+}
+
+Result<std::vector<Node>> trash(db::Conn& c, const WorkspaceId& ws, int limit) {
+  return nodes_where(c,
+                     "WHERE n.workspace_id = $1 AND n.trashed_at_ms IS NOT NULL "
+                     "ORDER BY n.trashed_at_ms DESC LIMIT $2",
+                     {ws, static_cast<std::int64_t>(limit)});
+}
+
+Result<std::vector<NodeId>> trash_older_than(db::Conn& c, std::int64_t before_ms, int limit) {
+  std::vector<NodeId> out;
+  RUCHE_CHECK(c.each("SELECT id FROM files_nodes WHERE trashed_at_ms IS NOT NULL AND trashed_at_ms < $1 "
+                     "ORDER BY trashed_at_ms LIMIT $2",
+                     {before_ms, static_cast<std::int64_t>(limit)}, [&](const db::Row& r) {
+                       out.emplace_back(r.text(0));
+                       return true;
+                     }));
+  return out;
+}
+
+Result<std::string> trashed_path(db::Conn& c, const NodeId& id) {
+  RUCHE_TRY(auto row, c.query_one("SELECT trashed_path FROM files_nodes WHERE id = $1", {id}));
+  return row ? row->opt_text(0).value_or("") : std::string();
+}
+
+Result<std::vector<std::string>> subtree(db::Conn& c, const NodeId& id) {
+  std::vector<std::string> out;
+  RUCHE_CHECK(c.each("WITH RECURSIVE t(id, depth) AS (SELECT id, 0 FROM files_nodes WHERE id = $1"
+                     " UNION ALL SELECT n.id, t.depth + 1 FROM files_nodes n JOIN t ON n.parent_id = t.id)"
+                     " SELECT id FROM t ORDER BY depth",
+                     {id}, [&](const db::Row& r) {
+                       out.push_back(r.text(0));
+                       return true;
+                     }));
+  return out;
+}
+
+Result<void> delete_nodes(db::Conn& c, const std::vector<std::string>& ids) {
+  // Children first, so that no row ever points at a missing parent mid-way.
+  for (std::size_t end = ids.size(); end > 0;) {
+    std::size_t begin = end > 500 ? end - 500 : 0;
+    std::vector<db::Param> params;
+    for (std::size_t i = begin; i < end; ++i) params.emplace_back(ids[i]);
+    RUCHE_TRY([[maybe_unused]] auto k,
+              c.exec("DELETE FROM files_nodes WHERE id IN (" + placeholders(1, params.size()) + ")", params));
+    end = begin;
+  }
+  return {};
+}
+
+// --- Versions -----------------------------------------------------------------
+
+Result<std::int64_t> next_version(db::Conn& c, const NodeId& id) {
+  RUCHE_TRY(auto row, c.query_one("UPDATE files_nodes SET last_version = last_version + 1 WHERE id = $1 "
+                                  "RETURNING last_version",
+                                  {id}));
+  if (!row) return fail(Errc::not_found, "no such file");
+  return row->i64(0);
+}
+
+Result<void> insert_version(db::Conn& c, const VersionRow& v) {
+  db::Bytes packed{pack_chunks(v.chunks)};
+  RUCHE_TRY([[maybe_unused]] auto k,
+            c.exec("INSERT INTO files_versions (id, node_id, workspace_id, number, size, sha256, chunks, "
+                   "created_at_ms, created_by, mtime_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                   {v.id, v.node_id, v.workspace_id, v.number, v.size_bytes, v.sha256, packed,
+                    v.created_at_ms, v.created_by, v.mtime_ms}));
+  return {};
+}
+
+Result<std::vector<VersionRow>> versions(db::Conn& c, const NodeId& id) {
+  return versions_where(c, "WHERE v.node_id = $1 ORDER BY v.number DESC", {id}, false);
+}
+
+Result<std::optional<VersionRow>> version(db::Conn& c, const NodeId& id, std::int64_t number) {
+  RUCHE_TRY(auto list, versions_where(c, "WHERE v.node_id = $1 AND v.number = $2", {id, number}, true));
+  if (list.empty()) return std::optional<VersionRow>{};
+  return std::optional<VersionRow>(std::move(list.front()));
+}
+
+Result<std::optional<VersionRow>> version_by_id(db::Conn& c, const std::string& id) {
+  RUCHE_TRY(auto list, versions_where(c, "WHERE v.id = $1", {id}, true));
+  if (list.empty()) return std::optional<VersionRow>{};
+  return std::optional<VersionRow>(std::move(list.front()));
+}
+
+Result<std::vector<VersionRow>> versions_of(db::Conn& c, const std::vector<std::string>& node_ids) {
+  std::vector<VersionRow> out;
+  for (std::size_t begin = 0; begin < node_ids.size(); begin += 500) {
+    std::size_t end = std::min(node_ids.size(), begin + 500);
+    std::vector<db::Param> params;
+    for (std::size_t i = begin; i < end; ++i) params.emplace_back(node_ids[i]);
+    RUCHE_TRY(auto part, versions_where(c, "WHERE v.node_id IN (" + placeholders(1, params.size()) + ")",
+                                        params, true));
+    for (auto& v : part) out.push_back(std::move(v));
+  }
+  return out;
+}
+
+Result<void> delete_version(db::Conn& c, const std::string& id) {
+  RUCHE_TRY([[maybe_unused]] auto k, c.exec("DELETE FROM files_versions WHERE id = $1", {id}));
+  return {};
+}
+
+Result<std::vector<VersionRow>> oldest_versions(db::Conn& c, const WorkspaceId& ws, int limit) {
+  return versions_where(c,
+                        "JOIN files_nodes n ON n.id = v.node_id WHERE v.workspace_id = $1 AND "
+                        "(n.version_id IS NULL OR n.version_id <> v.id) ORDER BY v.created_at_ms LIMIT $2",
+                        {ws, static_cast<std::int64_t>(limit)}, true);
+}
+
+// --- Dead properties ----------------------------------------------------------
+
+Result<std::vector<Prop>> props(db::Conn& c, const NodeId& id) {
+  std::vector<Prop> out;
+  RUCHE_CHECK(c.each("SELECT ns, name, value FROM files_props WHERE node_id = $1 ORDER BY ns, name", {id},
+                     [&](const db::Row& r) {
+                       out.push_back({r.text(0), r.text(1), r.text(2)});
+                       return true;
+                     }));
+  return out;
+}
+
+Result<void> set_prop(db::Conn& c, const NodeId& id, const Prop& p) {
+  RUCHE_TRY([[maybe_unused]] auto k,
+            c.exec("INSERT INTO files_props (node_id, ns, name, value) VALUES ($1, $2, $3, $4) "
+                   "ON CONFLICT (node_id, ns, name) DO UPDATE SET value = excluded.value",
+                   {id, p.ns, p.name, p.value}));
+  return {};
+}
+
+Result<void> remove_prop(db::Conn& c, const NodeId& id, const std::string& ns, const std::string& name) {
+  RUCHE_TRY([[maybe_unused]] auto k,
+            c.exec("DELETE FROM files_props WHERE node_id = $1 AND ns = $2 AND name = $3", {id, ns, name}));
+  return {};
+}
+
+Result<void> copy_props(db::Conn& c, const NodeId& from, const NodeId& to) {
+  RUCHE_TRY([[maybe_unused]] auto k,
+            c.exec("INSERT INTO files_props (node_id, ns, name, value) SELECT $2, ns, name, value "
+                   "FROM files_props WHERE node_id = $1",
+                   {from, to}));
+  return {};
+}
+
+Result<std::int64_t> count_props(db::Conn& c, const NodeId& id) {
+  RUCHE_TRY(auto row, c.query_one("SELECT COUNT(*) FROM files_props WHERE node_id = $1", {id}));
+  return row ? row->i64(0) : 0;
+}
+
+Result<std::map<std::string, std::vector<Prop>>> child_props(db::Conn& c, const WorkspaceId& ws,
+                                                             const std::string& parent) {
+  std::map<std::string, std::vector<Prop>> out;
+  RUCHE_CHECK(c.each("SELECT p.node_id, p.ns, p.name, p.value FROM files_props p JOIN files_nodes n "
+                     "ON n.id = p.node_id WHERE n.workspace_id = $1 AND n.parent_id = $2 AND "
+                     "n.trashed_at_ms IS NULL ORDER BY p.node_id, p.ns, p.name",
+                     {ws, parent}, [&](const db::Row& r) {
+                       out[r.text(0)].push_back({r.text(1), r.text(2), r.text(3)});
+                       return true;
+                     }));
+  return out;
+}
+
+// --- Locks --------------------------------------------------------------------
+
+Result<std::vector<dav::Lock>> locks(db::Conn& c, const WorkspaceId& ws, std::int64_t now_ms) {
+  std::vector<dav::Lock> out;
+  RUCHE_CHECK(c.each("SELECT token, path, exclusive, infinite, owner_xml, user_id, timeout_s, expires_at_ms "
+                     "FROM files_locks WHERE workspace_id = $1 AND expires_at_ms > $2 LIMIT 10000",
+                     {ws, now_ms}, [&](const db::Row& r) {
+                       dav::Lock l;
+                       l.token = r.text(0);
+                       l.root = r.text(1);
+                       l.exclusive = r.boolean(2);
+                       l.infinite = r.boolean(3);
+                       l.owner_xml = r.text(4);
+                       l.user_id = r.text(5);
+                       l.timeout_s = r.i64(6);
+                       l.expires_at_ms = r.i64(7);
+                       out.push_back(std::move(l));
+                       return true;
+                     }));
+  return out;
+}
+
+Result<void> insert_lock(db::Conn& c, const WorkspaceId& ws, const dav::Lock& l, std::int64_t now_ms) {
+  RUCHE_TRY([[maybe_unused]] auto k,
+            c.exec("INSERT INTO files_locks (token, workspace_id, path, exclusive, infinite, owner_xml, "
+                   "user_id, timeout_s, created_at_ms, expires_at_ms) "
+                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                   {l.token, ws, l.root, l.exclusive, l.infinite, l.owner_xml, l.user_id, l.timeout_s,
+                    now_ms, l.expires_at_ms}));
+  return {};
+}
+
+Result<void> refresh_lock(db::Conn& c, const std::string& token, std::int64_t timeout_s,
+                          std::int64_t expires_at_ms) {
+  RUCHE_TRY([[maybe_unused]] auto k,
+            c.exec("UPDATE files_locks SET timeout_s = $2, expires_at_ms = $3 WHERE token = $1",
+                   {token, timeout_s, expires_at_ms}));
+  return {};
+}
+
+Result<bool> delete_lock(db::Conn& c, const WorkspaceId& ws, const std::string& token) {
+  RUCHE_TRY(auto n, c.exec("DELETE FROM files_locks WHERE workspace_id = $1 AND token = $2", {ws, token}));
+  return n > 0;
+}
+
+Result<void> delete_locks_under(db::Conn& c, const WorkspaceId& ws, const std::string& path) {
+  RUCHE_TRY([[maybe_unused]] auto k,
+            c.exec("DELETE FROM files_locks WHERE workspace_id = $1 AND (path = $2 OR "
+                   "substr(path, 1, length($3)) = $3)",
+                   {ws, path, path == "/" ? std::string("/") : path + "/"}));
+  return {};
+}
+
+Result<void> delete_expired_locks(db::Conn& c, std::int64_t now_ms) {
+  RUCHE_TRY([[maybe_unused]] auto k, c.exec("DELETE FROM files_locks WHERE expires_at_ms <= $1", {now_ms}));
+  return {};
+}
+
+// --- Usage --------------------------------------------------------------------
+
+Result<Usage> usage(db::Conn& c, const WorkspaceId& ws, std::int64_t default_quota) {
+  Usage u;
+  RUCHE_TRY(auto row, c.query_one("SELECT used_bytes, quota_bytes FROM files_usage WHERE workspace_id = $1",
+                                  {ws}));
+  std::int64_t q = default_quota;
+  if (row) {
+    u.used_bytes = row->i64(0);
+    if (!row->is_null(1)) q = row->i64(1);
+  }
+  if (q >= 0) u.quota_bytes = q;
+  return u;
+}
+
+Result<bool> add_used(db::Conn& c, const WorkspaceId& ws, std::int64_t delta, std::int64_t default_quota) {
+  RUCHE_CHECK(ensure_usage(c, ws));
+  if (delta <= 0) {
+    RUCHE_TRY([[maybe_unused]] auto k,
+              c.exec("UPDATE files_usage SET used_bytes = CASE WHEN used_bytes + $2 < 0 THEN 0 "
+                     "ELSE used_bytes + $2 END WHERE workspace_id = $1",
+                     {ws, delta}));
+    return true;
+  }
+  RUCHE_TRY(auto n, c.exec("UPDATE files_usage SET used_bytes = used_bytes + $2 WHERE workspace_id = $1 "
+                           "AND (COALESCE(quota_bytes, $3) < 0 OR used_bytes + $2 <= COALESCE(quota_bytes, $3))",
+                           {ws, delta, default_quota}));
+  return n > 0;
+}
+
+Result<void> set_quota(db::Conn& c, const WorkspaceId& ws, std::optional<std::int64_t> quota) {
+  RUCHE_CHECK(ensure_usage(c, ws));
+  RUCHE_TRY([[maybe_unused]] auto k,
+            c.exec("UPDATE files_usage SET quota_bytes = $2 WHERE workspace_id = $1", {ws, quota}));
+  return {};
+}
+
+Result<std::string> root_etag(db::Conn& c, const WorkspaceId& ws) {
+  RUCHE_TRY(auto row, c.query_one("SELECT root_etag FROM files_usage WHERE workspace_id = $1", {ws}));
+  if (!row || row->text(0).empty()) return std::string("\"d0\"");
+  return row->text(0);
+}
+
+// --- Shares -------------------------------------------------------------------
+
+Result<void> insert_share(db::Conn& c, const Share& s, const std::string& token_hash,
+                          const std::optional<std::string>& password_hash) {
+  RUCHE_TRY([[maybe_unused]] auto k,
+            c.exec("INSERT INTO files_shares (id, workspace_id, node_id, token_hash, mode, password_hash, "
+                   "expires_at_ms, max_downloads, created_by, created_at_ms) "
+                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                   {s.id, s.workspace_id, s.node_id, token_hash, to_string(s.mode), password_hash,
+                    s.expires_at_ms, s.max_downloads, s.created_by, s.created_at_ms}));
+  return {};
+}
+
+Result<std::optional<ShareRow>> share_by_token(db::Conn& c, const std::string& token_hash) {
+  RUCHE_TRY(auto row, c.query_one(std::string("SELECT ") + kShareColumns +
+                                      " FROM files_shares WHERE token_hash = $1",
+                                  {token_hash}));
+  if (!row) return std::optional<ShareRow>{};
+  return std::optional<ShareRow>(share_from(*row));
+}
+
+Result<std::optional<ShareRow>> share(db::Conn& c, const ShareId& id) {
+  RUCHE_TRY(auto row, c.query_one(std::string("SELECT ") + kShareColumns + " FROM files_shares WHERE id = $1",
+                                  {id}));
+  if (!row) return std::optional<ShareRow>{};
+  return std::optional<ShareRow>(share_from(*row));
+}
+
+Result<std::vector<Share>> shares_of(db::Conn& c, const NodeId& node) {
+  std::vector<Share> out;
+  RUCHE_CHECK(c.each(std::string("SELECT ") + kShareColumns +
+                         " FROM files_shares WHERE node_id = $1 AND revoked_at_ms IS NULL "
+                         "ORDER BY created_at_ms DESC LIMIT 1000",
+                     {node}, [&](const db::Row& r) {
+                       out.push_back(share_from(r).share);
+                       return true;
+                     }));
+  return out;
+}
+
+Result<void> revoke_share(db::Conn& c, const ShareId& id, std::int64_t now_ms) {
+  RUCHE_TRY([[maybe_unused]] auto k,
+            c.exec("UPDATE files_shares SET revoked_at_ms = $2 WHERE id = $1 AND revoked_at_ms IS NULL",
+                   {id, now_ms}));
+  return {};
+}
+
+Result<bool> count_download(db::Conn& c, const ShareId& id) {
+  RUCHE_TRY(auto n, c.exec("UPDATE files_shares SET downloads = downloads + 1 WHERE id = $1 AND "
+                           "(max_downloads IS NULL OR downloads < max_downloads)",
+                           {id}));
+  return n > 0;
+}
+
+// --- Uploads ------------------------------------------------------------------
+
+namespace {
+constexpr const char* kUploadColumns =
+    "id, workspace_id, user_id, parent_id, name, length, offset_bytes, chunks, created_at_ms, expires_at_ms";
+
+Result<UploadRow> upload_from(const db::Row& r) {
+  UploadRow u;
+  u.id = UploadId(r.text(0));
+  u.workspace_id = WorkspaceId(r.text(1));
+  u.user_id = r.text(2);
+  u.parent_id = r.text(3);
+  u.name = r.text(4);
+  u.length = r.i64(5);
+  u.offset = r.i64(6);
+  RUCHE_TRY(u.chunks, unpack_chunks(r.bytes(7).data));
+  u.created_at_ms = r.i64(8);
+  u.expires_at_ms = r.i64(9);
+  return u;
+}
+}  // namespace
+
+Result<void> insert_upload(db::Conn& c, const UploadRow& u) {
+  db::Bytes packed{pack_chunks(u.chunks)};
+  RUCHE_TRY([[maybe_unused]] auto k,
+            c.exec("INSERT INTO files_uploads (id, workspace_id, user_id, parent_id, name, length, "
+                   "offset_bytes, chunks, created_at_ms, expires_at_ms) "
+                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                   {u.id, u.workspace_id, u.user_id, u.parent_id, u.name, u.length, u.offset, packed,
+                    u.created_at_ms, u.expires_at_ms}));
+  return {};
+}
+
+Result<std::optional<UploadRow>> upload(db::Conn& c, const UploadId& id) {
+  RUCHE_TRY(auto row, c.query_one(std::string("SELECT ") + kUploadColumns + " FROM files_uploads WHERE id = $1",
+                                  {id}));
+  if (!row) return std::optional<UploadRow>{};
+  RUCHE_TRY(auto u, upload_from(*row));
+  return std::optional<UploadRow>(std::move(u));
+}
+
+Result<void> update_upload(db::Conn& c, const UploadId& id, std::int64_t offset,
+                           const std::vector<blob::ChunkRef>& chunks, std::int64_t expires_at_ms) {
+  db::Bytes packed{pack_chunks(chunks)};
+  RUCHE_TRY([[maybe_unused]] auto k,
+            c.exec("UPDATE files_uploads SET offset_bytes = $2, chunks = $3, expires_at_ms = $4 WHERE id = $1",
+                   {id, offset, packed, expires_at_ms}));
+  return {};
+}
+
+Result<void> delete_upload(db::Conn& c, const UploadId& id) {
+  RUCHE_TRY([[maybe_unused]] auto k, c.exec("DELETE FROM files_uploads WHERE id = $1", {id}));
+  return {};
+}
+
+Result<std::vector<UploadRow>> expired_uploads(db::Conn& c, std::int64_t now_ms, int limit) {
+  std::vector<UploadRow> out;
+  std::optional<Error> err;
+  RUCHE_CHECK(c.each(std::string("SELECT ") + kUploadColumns +
+                         " FROM files_uploads WHERE expires_at_ms <= $1 LIMIT $2",
+                     {now_ms, static_cast<std::int64_t>(limit)}, [&](const db::Row& r) {
+                       auto u = upload_from(r);
+                       if (!u) {
+                         err = u.error();
+                         return false;
+                       }
+                       out.push_back(std::move(*u));
+                       return true;
+                     }));
+  if (err) return tl::unexpected(*err);
+  return out;
+}
+
+// --- Workspace ----------------------------------------------------------------
+
+Result<void> purge_workspace(db::Conn& c, const WorkspaceId& ws) {
+  for (const char* sql : {"DELETE FROM files_shares WHERE workspace_id = $1",
+                          "DELETE FROM files_uploads WHERE workspace_id = $1",
+                          "DELETE FROM files_locks WHERE workspace_id = $1",
+                          "DELETE FROM files_props WHERE node_id IN (SELECT id FROM files_nodes WHERE workspace_id = $1)",
+                          "DELETE FROM files_versions WHERE workspace_id = $1",
+                          "DELETE FROM files_nodes WHERE workspace_id = $1",
+                          "DELETE FROM files_usage WHERE workspace_id = $1"}) {
+    RUCHE_TRY([[maybe_unused]] auto k, c.exec(sql, {ws}));
+  }
+  return {};
+}
+
+Result<json::value> export_workspace(db::Conn& c, const WorkspaceId& ws) {
+  json::array nodes;
+  RUCHE_CHECK(c.each(std::string("SELECT ") + kNodeColumns +
+                         " FROM files_nodes n WHERE n.workspace_id = $1 ORDER BY n.created_at_ms LIMIT 1000000",
+                     {ws}, [&](const db::Row& r) {
+                       Node n = node_from(r);
+                       json::object o = to_json(n);
+                       o["parent_id"] = n.parent_id.str();
+                       nodes.push_back(std::move(o));
+                       return true;
+                     }));
+  json::array versions;
+  RUCHE_CHECK(c.each("SELECT node_id, number, size, sha256, created_at_ms, created_by FROM files_versions "
+                     "WHERE workspace_id = $1 ORDER BY node_id, number LIMIT 10000000",
+                     {ws}, [&](const db::Row& r) {
+                       json::object o;
+                       o["node_id"] = r.text(0);
+                       o["number"] = r.i64(1);
+                       o["size"] = r.i64(2);
+                       o["sha256"] = r.text(3);
+                       o["created_at"] = format_iso8601(r.i64(4));
+                       o["created_by"] = r.text(5);
+                       versions.push_back(std::move(o));
+                       return true;
+                     }));
+  json::object out;
+  out["nodes"] = std::move(nodes);
+  out["versions"] = std::move(versions);
+  return json::value(std::move(out));
+}
+
+Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms) {
+  json::object o;
+  RUCHE_TRY(auto files, c.query_one("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM files_nodes WHERE "
+                                    "workspace_id = $1 AND is_folder = 0 AND trashed_at_ms IS NULL",
+                                    {ws}));
+  RUCHE_TRY(auto recent, c.query_one("SELECT COUNT(*) FROM files_versions WHERE workspace_id = $1 AND "
+                                     "created_at_ms >= $2",
+                                     {ws, since_ms}));
+  o["files"] = files ? files->i64(0) : 0;
+  o["bytes"] = files ? files->i64(1) : 0;
+  o["versions_since"] = recent ? recent->i64(0) : 0;
+  return o;
+}
+
+}  // namespace ruche::files::store

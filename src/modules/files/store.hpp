@@ -1,0 +1,180 @@
+// Files' SQL: the only file that knows the files_* tables. Every function
+// runs inside the caller's read() or write() transaction.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "core/blob/blob.hpp"
+#include "core/db/database.hpp"
+#include "dav/dav.hpp"
+#include "modules/files/files.hpp"
+
+namespace ruche::files::store {
+
+// Packs a chunk list (32-byte id, 8-byte big-endian size per chunk) and back.
+std::string pack_chunks(const std::vector<blob::ChunkRef>& chunks);
+Result<std::vector<blob::ChunkRef>> unpack_chunks(std::string_view packed);
+
+// --- Nodes --------------------------------------------------------------------
+
+// Any node, trashed or not (path not filled).
+Result<std::optional<Node>> node(db::Conn& c, const NodeId& id);
+// The live child `name` of `parent` ('' = root) in `ws`.
+Result<std::optional<Node>> child(db::Conn& c, const WorkspaceId& ws, const std::string& parent,
+                                  const std::string& name);
+
+struct ListQuery {
+  std::string sort = "name";  // name, size, mtime
+  bool desc = false;
+  int limit = kMaxPageSize;
+  std::int64_t offset = 0;
+};
+// Live children, folders first, then by the sort key.
+Result<std::vector<Node>> children(db::Conn& c, const WorkspaceId& ws, const std::string& parent,
+                                   const ListQuery& q);
+// The same, one node at a time (large listings: nothing is collected).
+Result<void> each_child(db::Conn& c, const WorkspaceId& ws, const std::string& parent, const ListQuery& q,
+                        FunctionRef<void(Node&)> fn);
+Result<std::int64_t> count_children(db::Conn& c, const WorkspaceId& ws, const std::string& parent);
+
+struct Ancestor {
+  std::string id;
+  std::string name;
+  bool trashed = false;
+};
+// The chain from the top-level node down to `id` (inclusive).
+Result<std::vector<Ancestor>> ancestry(db::Conn& c, const NodeId& id);
+
+Result<void> insert_node(db::Conn& c, const Node& n);
+Result<void> set_content(db::Conn& c, const NodeId& id, const std::string& version_id,
+                         std::int64_t number, std::int64_t size, const std::string& etag,
+                         const std::string& content_type, std::int64_t mtime_ms,
+                         std::int64_t now_ms, const std::string& by);
+Result<void> set_mtime(db::Conn& c, const NodeId& id, std::int64_t mtime_ms);
+Result<void> place(db::Conn& c, const NodeId& id, const std::string& parent, const std::string& name,
+                   std::int64_t now_ms, const std::string& by);
+// Gives folders from `parent` up to the root (and the root) new ETags.
+Result<void> touch_ancestors(db::Conn& c, const WorkspaceId& ws, std::string parent, std::int64_t now_ms);
+Result<void> set_trashed(db::Conn& c, const NodeId& id, std::optional<std::int64_t> at_ms,
+                         const std::string& by, const std::string& path);
+// Trashed top nodes of `ws`, newest first.
+Result<std::vector<Node>> trash(db::Conn& c, const WorkspaceId& ws, int limit);
+// Trashed top nodes deleted before `before_ms` (any workspace).
+Result<std::vector<NodeId>> trash_older_than(db::Conn& c, std::int64_t before_ms, int limit);
+// `id` and everything beneath it, parents before children.
+Result<std::vector<std::string>> subtree(db::Conn& c, const NodeId& id);
+Result<void> delete_nodes(db::Conn& c, const std::vector<std::string>& ids);
+Result<std::string> trashed_path(db::Conn& c, const NodeId& id);
+
+// --- Versions -----------------------------------------------------------------
+
+struct VersionRow {
+  std::string id;
+  NodeId node_id;
+  WorkspaceId workspace_id;
+  std::int64_t number = 0;
+  std::int64_t size_bytes = 0;
+  std::string sha256;
+  std::vector<blob::ChunkRef> chunks;  // filled only where asked
+  std::int64_t created_at_ms = 0;
+  std::string created_by;
+  std::int64_t mtime_ms = 0;
+};
+
+// Takes the node's next version number.
+Result<std::int64_t> next_version(db::Conn& c, const NodeId& id);
+Result<void> insert_version(db::Conn& c, const VersionRow& v);
+// Newest first, without chunks.
+Result<std::vector<VersionRow>> versions(db::Conn& c, const NodeId& id);
+Result<std::optional<VersionRow>> version(db::Conn& c, const NodeId& id, std::int64_t number);
+Result<std::optional<VersionRow>> version_by_id(db::Conn& c, const std::string& id);
+// Every version of these nodes, with chunks (for purging).
+Result<std::vector<VersionRow>> versions_of(db::Conn& c, const std::vector<std::string>& node_ids);
+Result<void> delete_version(db::Conn& c, const std::string& id);
+// Old (non-current) versions of `ws`, oldest first, with chunks.
+Result<std::vector<VersionRow>> oldest_versions(db::Conn& c, const WorkspaceId& ws, int limit);
+
+// --- Dead properties ----------------------------------------------------------
+
+struct Prop {
+  std::string ns, name, value;
+};
+Result<std::vector<Prop>> props(db::Conn& c, const NodeId& id);
+Result<void> set_prop(db::Conn& c, const NodeId& id, const Prop& p);
+Result<void> remove_prop(db::Conn& c, const NodeId& id, const std::string& ns, const std::string& name);
+Result<void> copy_props(db::Conn& c, const NodeId& from, const NodeId& to);
+Result<std::int64_t> count_props(db::Conn& c, const NodeId& id);
+// The dead properties of the live children of `parent`, by node id.
+Result<std::map<std::string, std::vector<Prop>>> child_props(db::Conn& c, const WorkspaceId& ws,
+                                                             const std::string& parent);
+
+// --- Locks --------------------------------------------------------------------
+
+Result<std::vector<dav::Lock>> locks(db::Conn& c, const WorkspaceId& ws, std::int64_t now_ms);
+Result<void> insert_lock(db::Conn& c, const WorkspaceId& ws, const dav::Lock& l, std::int64_t now_ms);
+Result<void> refresh_lock(db::Conn& c, const std::string& token, std::int64_t timeout_s,
+                          std::int64_t expires_at_ms);
+Result<bool> delete_lock(db::Conn& c, const WorkspaceId& ws, const std::string& token);
+// Removes the locks rooted at `path` or beneath it.
+Result<void> delete_locks_under(db::Conn& c, const WorkspaceId& ws, const std::string& path);
+Result<void> delete_expired_locks(db::Conn& c, std::int64_t now_ms);
+
+// --- Usage --------------------------------------------------------------------
+
+Result<Usage> usage(db::Conn& c, const WorkspaceId& ws, std::int64_t default_quota);
+// Adds `delta` to the usage unless that takes it over the quota (`default_quota`
+// when the workspace has none; negative: unlimited). False when refused.
+Result<bool> add_used(db::Conn& c, const WorkspaceId& ws, std::int64_t delta,
+                      std::int64_t default_quota);
+Result<void> set_quota(db::Conn& c, const WorkspaceId& ws, std::optional<std::int64_t> quota);
+Result<std::string> root_etag(db::Conn& c, const WorkspaceId& ws);
+
+// --- Shares -------------------------------------------------------------------
+
+struct ShareRow {
+  Share share;
+  std::string password_hash;
+};
+Result<void> insert_share(db::Conn& c, const Share& s, const std::string& token_hash,
+                          const std::optional<std::string>& password_hash);
+Result<std::optional<ShareRow>> share_by_token(db::Conn& c, const std::string& token_hash);
+Result<std::optional<ShareRow>> share(db::Conn& c, const ShareId& id);
+Result<std::vector<Share>> shares_of(db::Conn& c, const NodeId& node);
+Result<void> revoke_share(db::Conn& c, const ShareId& id, std::int64_t now_ms);
+// Counts one download unless the limit is reached; false then.
+Result<bool> count_download(db::Conn& c, const ShareId& id);
+
+// --- Uploads ------------------------------------------------------------------
+
+struct UploadRow {
+  UploadId id;
+  WorkspaceId workspace_id;
+  std::string user_id;
+  std::string parent_id;
+  std::string name;
+  std::int64_t length = 0;
+  std::int64_t offset = 0;
+  std::vector<blob::ChunkRef> chunks;
+  std::int64_t created_at_ms = 0;
+  std::int64_t expires_at_ms = 0;
+};
+Result<void> insert_upload(db::Conn& c, const UploadRow& u);
+Result<std::optional<UploadRow>> upload(db::Conn& c, const UploadId& id);
+Result<void> update_upload(db::Conn& c, const UploadId& id, std::int64_t offset,
+                           const std::vector<blob::ChunkRef>& chunks, std::int64_t expires_at_ms);
+Result<void> delete_upload(db::Conn& c, const UploadId& id);
+Result<std::vector<UploadRow>> expired_uploads(db::Conn& c, std::int64_t now_ms, int limit);
+
+// --- Workspace ----------------------------------------------------------------
+
+// Every workspace row of the module, for purge: the caller releases blobs.
+Result<void> purge_workspace(db::Conn& c, const WorkspaceId& ws);
+Result<json::value> export_workspace(db::Conn& c, const WorkspaceId& ws);
+Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms);
+
+}  // namespace ruche::files::store

@@ -1,0 +1,38 @@
+# Shared by the tests/dav_*.sh scripts: a real `ruche serve` on 127.0.0.1:0
+# with a fresh data folder, one account and one workspace with files.
+# Source it, then call start_server; it sets URL, WS, EMAIL, PASSWORD, DAV,
+# TOKEN and PID. cleanup (on EXIT) kills the server by its PID.
+T=$(mktemp -d /tmp/ruche-dav-XXXXXX)
+PID=""
+EMAIL=dav@example.org
+PASSWORD='Hérisson-Bleu-2031-dav'
+export RUCHE_PASSWORD_MEMORY_KIB=19456 RUCHE_PASSWORD_ITERATIONS=2 RUCHE_PASSWORD_PARALLELISM=1
+fail() { echo "FAIL: $*" >&2; exit 1; }
+stop_server() { if [ -n "$PID" ]; then kill -9 "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; PID=""; fi; }
+cleanup() { stop_server; [ -n "${KEEP:-}" ] || rm -rf "$T"; }
+trap cleanup EXIT
+
+# start_server RUCHE [extra serve args...]
+start_server() {
+  local ruche=$1; shift
+  if [ ! -d "$T/data" ]; then
+    echo "$PASSWORD" | "$ruche" user add --data "$T/data" --email "$EMAIL" --name 'Dav Tester' >/dev/null
+  fi
+  RUCHE_ACCESS_LOG=0 "$ruche" serve --data "$T/data" --listen "${LISTEN:-127.0.0.1:0}" "$@" >"$T/out" 2>"$T/err" &
+  PID=$!
+  for _ in $(seq 1 200); do grep -qs "listening on http://" "$T/out" && break; sleep 0.05; done
+  URL=$(grep -o 'listening on http://[0-9.:]*' "$T/out" | sed 's/listening on //')
+  [ -n "$URL" ] || fail "server did not start: $(cat "$T/out" "$T/err")"
+  TOKEN=$(curl -fsS -X POST "$URL/api/v1/auth/login" \
+    -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" | sed 's/.*"token":"\([^"]*\)".*/\1/')
+  [ -n "$TOKEN" ] || fail "login"
+  if [ -z "${WS:-}" ]; then
+    WS=$(curl -fsS -X POST "$URL/api/v1/workspaces" -H "Authorization: Bearer $TOKEN" \
+      -d '{"name":"DAV","modules":["files"]}' | sed 's/.*"id":"\([^"]*\)".*/\1/')
+    [ -n "$WS" ] || fail "workspace"
+  fi
+  DAV="$URL/dav/files/$WS"
+}
+
+# Resident memory of the server in KiB.
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$PID/status" 2>/dev/null || echo 0; }

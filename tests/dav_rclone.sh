@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# rclone (a real WebDAV client) round trip: a tree of 300 small files and a
+# 400 MiB file up, back down, compared byte for byte; the server's resident
+# memory is sampled from /proc throughout and must stay under 200 MiB.
+set -euo pipefail
+RUCHE=${1:?usage: dav_rclone.sh path/to/ruche}
+. "$(dirname "$0")/dav_lib.sh"
+command -v rclone >/dev/null || fail "rclone is not installed (scripts/deps.sh test)"
+start_server "$RUCHE"
+export RCLONE_CONFIG="$T/rclone.conf"
+: > "$RCLONE_CONFIG"
+mkdir -p "$T/src/small/a/b" "$T/src/big"
+for i in $(seq 1 300); do
+  d="$T/src/small"; [ $((i % 3)) -eq 1 ] && d="$T/src/small/a"; [ $((i % 3)) -eq 2 ] && d="$T/src/small/a/b"
+  head -c $((100 + (i * 37) % 4000)) /dev/urandom > "$d/file-$i.bin"
+done
+head -c $((400 * 1024 * 1024)) /dev/urandom > "$T/src/big/big.bin"
+OBSCURED=$(rclone obscure "$PASSWORD")
+REMOTE=":webdav,url='$DAV/',user='$EMAIL',pass='$OBSCURED':rc"
+
+peak=0
+( while kill -0 "$PID" 2>/dev/null; do rss_kib >> "$T/rss"; sleep 0.2; done ) &
+SAMPLER=$!
+started=$(date +%s.%N)
+rclone copy "$T/src" "$REMOTE" --transfers 4 --checkers 4 2>"$T/rclone-up.log" || { cat "$T/rclone-up.log"; fail "rclone copy up"; }
+up=$(date +%s.%N)
+rclone copy "$REMOTE" "$T/back" --transfers 4 --checkers 4 2>"$T/rclone-down.log" || { cat "$T/rclone-down.log"; fail "rclone copy down"; }
+down=$(date +%s.%N)
+kill "$SAMPLER" 2>/dev/null || true
+diff -r "$T/src" "$T/back" || fail "the round trip changed the files"
+count=$(find "$T/back" -type f | wc -l)
+[ "$count" -eq 301 ] || fail "expected 301 files back, got $count"
+peak=$(sort -n "$T/rss" | tail -1)
+printf 'rclone: 301 files (400 MiB + 300 small) up in %.1f s, down in %.1f s; peak server RSS %d MiB\n' \
+  "$(echo "$up - $started" | bc)" "$(echo "$down - $up" | bc)" $((peak / 1024))
+[ "$peak" -lt $((200 * 1024)) ] || fail "server RSS peaked at $((peak / 1024)) MiB (limit 200)"

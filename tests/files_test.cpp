@@ -1,0 +1,455 @@
+// The files module through the real server: REST tree operations, uploads and
+// downloads (Range, conditions, safe types), versions, trash, quotas under
+// concurrent uploads, share links, resumable (tus) uploads, locks, WebDAV
+// traversal attempts on every method. Run on SQLite and PostgreSQL.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "core/crypto/encoding.hpp"
+#include "support/test_server.hpp"
+
+namespace ruche::testing {
+namespace {
+
+std::string str(const json::value& v, std::string_view key) { return std::string(v.at(key).as_string()); }
+
+std::string basic(const Account& a) { return "Basic " + crypto::base64_encode(a.email + ":" + a.password); }
+
+std::string bytes(std::size_t n, unsigned seed) {
+  std::string s(n, '\0');
+  std::uint64_t x = seed * 0x9e3779b97f4a7c15ULL + 1;
+  for (auto& c : s) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    c = static_cast<char>(x);
+  }
+  return s;
+}
+
+struct Files {
+  TestServer& s;
+
+  http::ClientResponse dav(const Account& a, std::string_view method, const std::string& ws, std::string_view path,
+                           std::string_view body = {}, Headers headers = {}) {
+    http::HttpClient client("127.0.0.1", s.port());
+    headers.emplace_back("Authorization", basic(a));
+    auto r = client.request(method, "/dav/files/" + ws + std::string(path), headers, body);
+    if (!r) throw std::runtime_error("dav request failed: " + r.error().message);
+    return *r;
+  }
+  Reply upload(const Account& a, const std::string& ws, const std::string& name, std::string_view content,
+               const std::string& folder = "") {
+    std::string path = folder.empty() ? "/api/v1/workspaces/" + ws + "/files/children/" + http::percent_encode(name)
+                                      : "/api/v1/files/" + folder + "/children/" + http::percent_encode(name);
+    return s.call("PUT", path, a.token, std::string(content));
+  }
+  std::string uploaded(const Account& a, const std::string& ws, const std::string& name, std::string_view content,
+                       const std::string& folder = "") {
+    auto r = upload(a, ws, name, content, folder);
+    if (r.status != 201 && r.status != 200) throw std::runtime_error("upload: " + r.raw.body);
+    return str(r.body, "id");
+  }
+  std::string folder(const Account& a, const std::string& ws, const std::string& name,
+                     std::optional<std::string> parent = std::nullopt) {
+    json::object b{{"name", name}};
+    if (parent) b["parent_id"] = *parent;
+    auto r = s.call("POST", "/api/v1/workspaces/" + ws + "/files/folders", a.token, body(b));
+    if (r.status != 201) throw std::runtime_error("folder: " + r.raw.body);
+    return str(r.body, "id");
+  }
+  std::string content(const Account& a, const std::string& id) {
+    auto r = s.call("GET", "/api/v1/files/" + id + "/content", a.token);
+    if (r.status != 200) throw std::runtime_error("content: " + std::to_string(r.status));
+    return r.raw.body;
+  }
+};
+
+TEST(Files, TreeUploadDownloadAndListing) {
+  TestServer s;
+  Files f{s};
+  Account a = s.user("Alice"), out = s.user("Outsider");
+  std::string ws = s.workspace(a, "Docs", {"files"});
+  std::string docs = f.folder(a, ws, "Documents");
+  std::string big = bytes(3 * 1024 * 1024 + 17, 1);
+  std::string id = f.uploaded(a, ws, "rapport été.bin", big, docs);
+  for (int i = 0; i < 5; ++i) f.uploaded(a, ws, "n" + std::to_string(i) + ".txt", std::string(i + 1, 'x'), docs);
+
+  auto meta = s.call("GET", "/api/v1/files/" + id, a.token);
+  ASSERT_EQ(meta.status, 200);
+  EXPECT_EQ(str(meta.body, "path"), "/Documents/rapport été.bin");
+  EXPECT_EQ(meta.body.at("size").as_int64(), static_cast<std::int64_t>(big.size()));
+  EXPECT_EQ(f.content(a, id), big);
+
+  auto page = s.call("GET", "/api/v1/files/" + docs + "/children?limit=2&sort=size&order=desc", a.token);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(page.body.at("total").as_int64(), 6);
+  ASSERT_EQ(page.body.at("items").as_array().size(), 2u);
+  EXPECT_EQ(str(page.body.at("items").as_array()[0], "name"), "rapport été.bin");
+  EXPECT_EQ(s.call("GET", "/api/v1/files/" + docs + "/children?sort=evil", a.token).status, 400);
+  auto root = s.call("GET", "/api/v1/workspaces/" + ws + "/files", a.token);
+  ASSERT_EQ(root.body.at("items").as_array().size(), 1u);
+
+  // Range and conditions.
+  auto part = s.call("GET", "/api/v1/files/" + id + "/content", a.token, std::nullopt, {{"Range", "bytes=10-19"}});
+  EXPECT_EQ(part.status, 206);
+  EXPECT_EQ(part.raw.body, big.substr(10, 10));
+  auto tail = s.call("GET", "/api/v1/files/" + id + "/content", a.token, std::nullopt, {{"Range", "bytes=-5"}});
+  EXPECT_EQ(tail.raw.body, big.substr(big.size() - 5));
+  auto across = s.call("GET", "/api/v1/files/" + id + "/content", a.token, std::nullopt,
+                       {{"Range", "bytes=1048570-2097160"}});
+  EXPECT_EQ(across.raw.body, big.substr(1048570, 2097160 - 1048570 + 1));
+  EXPECT_EQ(s.call("GET", "/api/v1/files/" + id + "/content", a.token, std::nullopt, {{"Range", "bytes=99999999-"}}).status,
+            416);
+  std::string etag = *part.raw.header("ETag");
+  EXPECT_EQ(s.call("GET", "/api/v1/files/" + id + "/content", a.token, std::nullopt, {{"If-None-Match", etag}}).status, 304);
+  EXPECT_EQ(s.call("GET", "/api/v1/files/" + id + "/content", a.token, std::nullopt, {{"If-Match", "\"nope\""}}).status,
+            412);
+  auto full = s.call("GET", "/api/v1/files/" + id + "/content", a.token);
+  EXPECT_NE(full.raw.header("Content-Disposition").value_or("").find("attachment"), std::string::npos);
+
+  // Documents that a browser would render are never served as such.
+  std::string svg = f.uploaded(a, ws, "x.svg", "<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>");
+  auto got = s.call("GET", "/api/v1/files/" + svg + "/content", a.token);
+  EXPECT_EQ(got.raw.header("Content-Type").value_or(""), "application/octet-stream");
+  EXPECT_EQ(got.raw.header("X-Content-Type-Options").value_or(""), "nosniff");
+  EXPECT_NE(got.raw.header("Content-Security-Policy").value_or("").find("sandbox"), std::string::npos);
+
+  // Names: NFC, no control characters.
+  auto nfd = f.upload(a, ws, "e\xCC\x81t\xC3\xA9.txt", "nfd");
+  ASSERT_EQ(nfd.status, 201);
+  EXPECT_EQ(str(nfd.body, "name"), "\xC3\xA9t\xC3\xA9.txt");
+  EXPECT_EQ(f.upload(a, ws, "bad\nname", "x").status, 400);
+
+  // Outsiders see nothing, whether the file exists or not.
+  auto theirs = s.call("GET", "/api/v1/files/" + id, out.token);
+  auto made_up = s.call("GET", "/api/v1/files/0000000000000000000000000z", out.token);
+  EXPECT_EQ(theirs.status, 404);
+  EXPECT_EQ(theirs.raw.body, made_up.raw.body);
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + ws + "/files", out.token).status, 404);
+}
+
+TEST(Files, VersionsTrashMoveCopyAndEvents) {
+  TestServer s;
+  Files f{s};
+  Account a = s.user("Alice");
+  std::string ws = s.workspace(a, "W", {"files"});
+  std::string id = f.uploaded(a, ws, "plan.txt", "v1");
+  s.clock().advance_ms(3'600'000);
+  f.uploaded(a, ws, "plan.txt", "v2");
+  s.clock().advance_ms(3'600'000);
+  f.uploaded(a, ws, "plan.txt", "v3");
+  f.uploaded(a, ws, "plan.txt", "v3");  // the same bytes: no new version
+  auto versions = s.call("GET", "/api/v1/files/" + id + "/versions", a.token);
+  ASSERT_EQ(versions.body.as_array().size(), 3u);
+  EXPECT_TRUE(versions.body.as_array()[0].at("current").as_bool());
+  EXPECT_EQ(s.call("GET", "/api/v1/files/" + id + "/versions/1/content", a.token).raw.body, "v1");
+  auto restored = s.call("POST", "/api/v1/files/" + id + "/versions/1/restore", a.token, "{}");
+  ASSERT_EQ(restored.status, 200) << restored.raw.body;
+  EXPECT_EQ(restored.body.at("version").as_int64(), 4);
+  EXPECT_EQ(f.content(a, id), "v1");
+
+  // Rename, move, copy.
+  std::string dir = f.folder(a, ws, "Archive");
+  auto moved = s.call("PATCH", "/api/v1/files/" + id, a.token, body(json::object{{"name", "plan-final.txt"}, {"parent_id", dir}}));
+  ASSERT_EQ(moved.status, 200) << moved.raw.body;
+  EXPECT_EQ(str(moved.body, "path"), "/Archive/plan-final.txt");
+  auto copy = s.call("POST", "/api/v1/files/" + id + "/copy", a.token, "{}");
+  ASSERT_EQ(copy.status, 201) << copy.raw.body;
+  EXPECT_EQ(str(copy.body, "name"), "plan-final.txt (copy)");
+  auto clash = s.call("PATCH", "/api/v1/files/" + str(copy.body, "id"), a.token, body(json::object{{"name", "plan-final.txt"}}));
+  EXPECT_EQ(clash.status, 409);
+
+  // Trash: gone from listings, restorable, purged automatically later.
+  ASSERT_EQ(s.call("DELETE", "/api/v1/files/" + dir, a.token).status, 204);
+  EXPECT_EQ(s.call("GET", "/api/v1/files/" + id, a.token).status, 404);  // inside a trashed folder
+  auto trash = s.call("GET", "/api/v1/workspaces/" + ws + "/files/trash", a.token);
+  ASSERT_EQ(trash.body.as_array().size(), 1u);
+  EXPECT_EQ(str(trash.body.as_array()[0], "path"), "/Archive");
+  ASSERT_EQ(s.call("POST", "/api/v1/files/" + dir + "/restore", a.token, "{}").status, 200);
+  EXPECT_EQ(f.content(a, id), "v1");
+  ASSERT_EQ(s.call("DELETE", "/api/v1/files/" + dir, a.token).status, 204);
+  auto usage_before = s.call("GET", "/api/v1/workspaces/" + ws + "/files/usage", a.token);
+  EXPECT_GT(usage_before.body.at("used_bytes").as_int64(), 0);
+  Account admin = s.user("Admin", platform::InstanceRole::admin);
+  ASSERT_EQ(s.call("POST", "/api/v1/admin/files/maintenance", admin.token, "{}").status, 204);
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + ws + "/files/trash", a.token).body.as_array().size(), 1u);
+  s.clock().advance_ms(31LL * 86'400'000);
+  a = s.login(a.email, a.password);  // sessions expired meanwhile
+  admin = s.login(admin.email, admin.password);
+  ASSERT_EQ(s.call("POST", "/api/v1/admin/files/maintenance", admin.token, "{}").status, 204);
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + ws + "/files/trash", a.token).body.as_array().size(), 0u);
+  auto usage_after = s.call("GET", "/api/v1/workspaces/" + ws + "/files/usage", a.token);
+  EXPECT_LT(usage_after.body.at("used_bytes").as_int64(), usage_before.body.at("used_bytes").as_int64());
+
+  // Every change is an event with what a sync client needs.
+  auto events = s.platform().outbox.since(s.platform().db, WorkspaceId(ws), 0, 1000);
+  ASSERT_TRUE(events);
+  std::set<std::string> types;
+  for (const auto& e : *events) types.insert(e.type);
+  for (const char* t : {"file.created", "file.updated", "file.moved", "folder.created", "folder.deleted", "folder.restored"})
+    EXPECT_TRUE(types.count(t)) << t;
+  for (const auto& e : *events) {
+    if (e.type != "file.moved") continue;
+    auto d = json::parse(e.data);
+    ASSERT_TRUE(d);
+    for (const char* k : {"id", "path", "old_path", "parent_id", "etag", "size", "mtime", "version"})
+      EXPECT_TRUE(d->as_object().contains(k)) << k;
+  }
+}
+
+TEST(Files, QuotaHoldsUnderConcurrentUploads) {
+  TestServer s;
+  Files f{s};
+  Account admin = s.user("Admin", platform::InstanceRole::admin);
+  Account a = s.user("Alice");
+  std::string ws = s.workspace(a, "Q", {"files"});
+  const std::int64_t quota = 10 * 1024 * 1024;
+  auto set = s.call("PUT", "/api/v1/admin/workspaces/" + ws + "/files-quota", admin.token,
+                    body(json::object{{"quota_bytes", quota}}));
+  ASSERT_EQ(set.status, 200) << set.raw.body;
+  EXPECT_EQ(s.call("PUT", "/api/v1/admin/workspaces/" + ws + "/files-quota", a.token, body(json::object{{"quota_bytes", 1}})).status,
+            404);
+  const std::size_t each = 2 * 1024 * 1024 + 100;
+  std::vector<std::string> contents;
+  for (unsigned i = 0; i < 8; ++i) contents.push_back(bytes(each, 100 + i));
+  std::vector<int> status(8);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i)
+    threads.emplace_back([&, i] {
+      // Chunked, so the size is not known up front: the gate works as bytes arrive.
+      http::HttpClient c("127.0.0.1", s.port());
+      auto r = c.request("PUT", "/dav/files/" + ws + "/q" + std::to_string(i) + ".bin",
+                         {{"Authorization", basic(a)}}, contents[static_cast<std::size_t>(i)]);
+      status[static_cast<std::size_t>(i)] = r ? r->status : -1;
+    });
+  for (auto& t : threads) t.join();
+  int ok = 0;
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_TRUE(status[static_cast<std::size_t>(i)] == 201 || status[static_cast<std::size_t>(i)] == 507)
+        << status[static_cast<std::size_t>(i)];
+    if (status[static_cast<std::size_t>(i)] != 201) continue;
+    ++ok;
+    auto back = f.dav(a, "GET", ws, "/q" + std::to_string(i) + ".bin");
+    EXPECT_EQ(back.body, contents[static_cast<std::size_t>(i)]);
+  }
+  EXPECT_GE(ok, 1);
+  EXPECT_LE(ok, 4);
+  auto usage = s.call("GET", "/api/v1/workspaces/" + ws + "/files/usage", a.token);
+  EXPECT_LE(usage.body.at("used_bytes").as_int64(), quota);
+  EXPECT_EQ(usage.body.at("used_bytes").as_int64(), ok * static_cast<std::int64_t>(each));
+  // Exactly at the edge: what fits is accepted, one byte more is not.
+  std::int64_t room = quota - usage.body.at("used_bytes").as_int64();
+  EXPECT_EQ(f.dav(a, "PUT", ws, "/edge.bin", std::string(static_cast<std::size_t>(room), 'e')).status, 201);
+  EXPECT_EQ(f.dav(a, "PUT", ws, "/over.bin", "x").status, 507);
+}
+
+TEST(Files, ShareLinks) {
+  TestServer s;
+  Files f{s};
+  Account a = s.user("Alice");
+  std::string ws = s.workspace(a, "S", {"files"});
+  std::string id = f.uploaded(a, ws, "budget.pdf", "%PDF-1.7 budget");
+  auto made = s.call("POST", "/api/v1/files/" + id + "/shares", a.token,
+                     body(json::object{{"password", "Gaufre-Sucrée-2040"}, {"max_downloads", 2},
+                                       {"expires_at", format_iso8601(s.clock().now_ms() + 86'400'000)}}));
+  ASSERT_EQ(made.status, 201) << made.raw.body;
+  std::string token = str(made.body, "token");
+  EXPECT_EQ(s.call("GET", "/s/" + token).error_code(), "password_required");
+  EXPECT_EQ(s.call("GET", "/s/" + token, {}, std::nullopt, {{"X-Share-Password", "wrong-wrong-wrong"}}).error_code(),
+            "bad_password");
+  auto ok = s.call("GET", "/s/" + token, {}, std::nullopt, {{"X-Share-Password", "Gaufre-Sucrée-2040"}});
+  ASSERT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.raw.body, "%PDF-1.7 budget");
+  EXPECT_NE(ok.raw.header("Content-Disposition").value_or("").find("attachment"), std::string::npos);
+  EXPECT_EQ(s.call("GET", "/s/" + token, {}, std::nullopt, {{"X-Share-Password", "Gaufre-Sucrée-2040"}}).status, 200);
+  EXPECT_EQ(s.call("GET", "/s/" + token, {}, std::nullopt, {{"X-Share-Password", "Gaufre-Sucrée-2040"}}).status, 410);
+  // Guest downloads and wrong passwords are in the audit log.
+  auto audited = s.platform().db.read([](db::Conn& c) -> Result<std::int64_t> {
+    RUCHE_TRY(auto r, c.query_one("SELECT COUNT(*) FROM audit_log WHERE action = 'files.share_download'"));
+    return r ? r->i64(0) : 0;
+  });
+  EXPECT_EQ(*audited, 2);
+  // Wrong passwords are throttled.
+  auto open = s.call("POST", "/api/v1/files/" + id + "/shares", a.token, body(json::object{{"password", "Gaufre-Sucrée-2040"}}));
+  std::string t2 = str(open.body, "token");
+  int throttled = 0;
+  for (int i = 0; i < 8; ++i)
+    if (s.call("GET", "/s/" + t2, {}, std::nullopt, {{"X-Share-Password", "nope-nope-nope"}}).status == 429) ++throttled;
+  EXPECT_GT(throttled, 0);
+  // Expiry and revocation.
+  auto brief = s.call("POST", "/api/v1/files/" + id + "/shares", a.token,
+                      body(json::object{{"expires_at", format_iso8601(s.clock().now_ms() + 60'000)}}));
+  std::string t3 = str(brief.body, "token");
+  EXPECT_EQ(s.call("GET", "/s/" + t3).status, 200);
+  s.clock().advance_ms(61'000);
+  EXPECT_EQ(s.call("GET", "/s/" + t3).status, 404);
+  auto plain = s.call("POST", "/api/v1/files/" + id + "/shares", a.token, "{}");
+  std::string t4 = str(plain.body, "token");
+  EXPECT_EQ(s.call("GET", "/s/" + t4).status, 200);
+  EXPECT_EQ(s.call("DELETE", "/api/v1/shares/" + str(plain.body, "id"), a.token).status, 204);
+  EXPECT_EQ(s.call("GET", "/s/" + t4).status, 404);
+  EXPECT_EQ(s.call("GET", "/s/not-a-token").status, 404);
+
+  // A drop folder takes files and shows nothing.
+  std::string inbox = f.folder(a, ws, "Inbox");
+  f.uploaded(a, ws, "secret.txt", "private", inbox);
+  auto drop = s.call("POST", "/api/v1/files/" + inbox + "/shares", a.token, body(json::object{{"mode", "upload"}}));
+  ASSERT_EQ(drop.status, 201) << drop.raw.body;
+  std::string dt = str(drop.body, "token");
+  auto listing = s.call("GET", "/s/" + dt);
+  EXPECT_EQ(listing.raw.body.find("secret"), std::string::npos);
+  EXPECT_EQ(s.call("GET", "/s/" + dt + "/files/secret.txt").raw.body.find("private"), std::string::npos);
+  EXPECT_EQ(s.call("PUT", "/s/" + dt + "/files/secret.txt", {}, std::string("from a guest")).status, 201);
+  auto kids = s.call("GET", "/api/v1/files/" + inbox + "/children", a.token);
+  EXPECT_EQ(kids.body.at("total").as_int64(), 2);  // "secret (2).txt": nothing overwritten
+  EXPECT_EQ(s.call("PUT", "/s/" + t2 + "/files/x.txt", {}, std::string("x"), {{"X-Share-Password", "Gaufre-Sucrée-2040"}}).status,
+            405);
+}
+
+TEST(Files, ResumableUploadCompletesAfterAnInterruption) {
+  TestServer s;
+  Files f{s};
+  Account a = s.user("Alice");
+  std::string ws = s.workspace(a, "T", {"files"});
+  std::string content = bytes(3 * 1024 * 1024 + 333, 7);
+  auto created = s.call("POST", "/api/v1/workspaces/" + ws + "/files/uploads", a.token, std::nullopt,
+                        {{"Tus-Resumable", "1.0.0"},
+                         {"Upload-Length", std::to_string(content.size())},
+                         {"Upload-Metadata", "filename " + crypto::base64_encode("vidéo.bin")}});
+  ASSERT_EQ(created.status, 201) << created.raw.body;
+  std::string location = *created.raw.header("Location");
+  std::string path = location.substr(location.find("/api/"));
+  // The first PATCH announces everything but the connection drops after 1 MiB + 5.
+  std::size_t sent = 1024 * 1024 + 5;
+  std::string head = "PATCH " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + a.token +
+                     "\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\n"
+                     "Content-Length: " +
+                     std::to_string(content.size()) + "\r\n\r\n";
+  {
+    http::HttpClient raw("127.0.0.1", s.port());
+    (void)raw.raw(head + content.substr(0, sent), 300);
+  }
+  // The server keeps what arrived; HEAD tells where to go on.
+  std::int64_t offset = -1;
+  for (int i = 0; i < 200 && offset < static_cast<std::int64_t>(sent); ++i) {
+    auto h = s.call("HEAD", path, a.token, std::nullopt, {{"Tus-Resumable", "1.0.0"}});
+    ASSERT_EQ(h.status, 200);
+    offset = std::stoll(h.raw.header("Upload-Offset").value_or("0"));
+    if (offset < static_cast<std::int64_t>(sent)) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(offset, static_cast<std::int64_t>(sent));
+  EXPECT_EQ(s.call("PATCH", path, a.token, std::string("x"),
+                   {{"Tus-Resumable", "1.0.0"}, {"Upload-Offset", "3"}, {"Content-Type", "application/offset+octet-stream"}})
+                .status,
+            409);
+  http::HttpClient c("127.0.0.1", s.port());
+  auto done = c.request("PATCH", path,
+                        {{"Authorization", "Bearer " + a.token}, {"Tus-Resumable", "1.0.0"},
+                         {"Upload-Offset", std::to_string(offset)}, {"Content-Type", "application/offset+octet-stream"}},
+                        std::string_view(content).substr(static_cast<std::size_t>(offset)));
+  ASSERT_TRUE(done);
+  ASSERT_EQ(done->status, 204) << done->body;
+  EXPECT_EQ(done->header("Upload-Offset").value_or(""), std::to_string(content.size()));
+  std::string id = done->header("Ruche-File-Id").value_or("");
+  ASSERT_FALSE(id.empty());
+  EXPECT_EQ(f.content(a, id), content);
+  EXPECT_EQ(s.call("HEAD", path, a.token).status, 404);  // finished uploads are gone
+  // Termination.
+  auto again = s.call("POST", "/api/v1/workspaces/" + ws + "/files/uploads", a.token, std::nullopt,
+                      {{"Tus-Resumable", "1.0.0"}, {"Upload-Length", "10"},
+                       {"Upload-Metadata", "filename " + crypto::base64_encode("x.bin")}});
+  std::string p2 = again.raw.header("Location")->substr(again.raw.header("Location")->find("/api/"));
+  EXPECT_EQ(s.call("DELETE", p2, a.token, std::nullopt, {{"Tus-Resumable", "1.0.0"}}).status, 204);
+  EXPECT_EQ(s.call("HEAD", p2, a.token).status, 404);
+}
+
+TEST(Files, LocksBlockOthersUntilReleased) {
+  TestServer s;
+  Files f{s};
+  Account a = s.user("Alice"), b = s.user("Bob");
+  std::string ws = s.workspace(a, "L", {"files"});
+  s.join(a, ws, b);
+  std::string id = f.uploaded(a, ws, "contrat.odt", "v1");
+  auto l = s.call("POST", "/api/v1/files/" + id + "/lock", a.token, body(json::object{{"timeout_s", 600}}));
+  ASSERT_EQ(l.status, 201) << l.raw.body;
+  std::string token = str(l.body, "token");
+  EXPECT_EQ(f.dav(b, "PUT", ws, "/contrat.odt", "bob").status, 423);
+  EXPECT_EQ(f.dav(b, "DELETE", ws, "/contrat.odt").status, 423);
+  EXPECT_EQ(f.dav(b, "PUT", ws, "/contrat.odt", "bob", {{"If", "(<" + token + ">)"}}).status, 423);  // not his
+  EXPECT_EQ(f.dav(a, "PUT", ws, "/contrat.odt", "alice", {{"If", "(<" + token + ">)"}}).status, 204);
+  auto pf = f.dav(b, "PROPFIND", ws, "/contrat.odt", "", {{"Depth", "0"}});
+  EXPECT_EQ(pf.status, 207);
+  EXPECT_NE(pf.body.find(token), std::string::npos);
+  EXPECT_EQ(s.call("DELETE", "/api/v1/files/" + id + "/lock", a.token, std::nullopt, {{"Lock-Token", "<" + token + ">"}}).status,
+            204);
+  EXPECT_EQ(f.dav(b, "PUT", ws, "/contrat.odt", "bob").status, 204);
+  // Locks expire.
+  auto l2 = s.call("POST", "/api/v1/files/" + id + "/lock", a.token, body(json::object{{"timeout_s", 60}}));
+  ASSERT_EQ(l2.status, 201);
+  s.clock().advance_ms(61'000);
+  EXPECT_EQ(f.dav(b, "PUT", ws, "/contrat.odt", "bob again").status, 204);
+}
+
+TEST(Files, DavTraversalAttemptsNeverEscape) {
+  TestServer s;
+  Files f{s};
+  Account a = s.user("Alice"), b = s.user("Bob");
+  std::string ws = s.workspace(a, "Mine", {"files"});
+  std::string other = s.workspace(b, "Theirs", {"files"});
+  s.join(b, other, a, "guest");  // a can read the other workspace, not write it
+  ASSERT_EQ(f.dav(b, "PUT", other, "/victim.txt", "keep me").status, 201);
+  ASSERT_EQ(f.dav(a, "MKCOL", ws, "/dir").status, 201);
+  ASSERT_EQ(f.dav(a, "PUT", ws, "/dir/a.txt", "a").status, 201);
+  const std::vector<std::string> bad_paths = {
+      "/..",           "/dir/../../x",     "/%2e%2e/x",       "/dir/%2E%2E/%2e%2e/" + other + "/victim.txt",
+      "/a%2fb",        "/a%2Fb",           "/x%00y",          "/x%0ay",           "/x%0d%0aSet-Cookie:%20a",
+      "/%c0%ae%c0%ae", "/%e0%80%af",        "/%ff",            "/dir//a.txt",      "/x%5cy",
+      "/%7f",          "/%c2%85",
+  };
+  const std::vector<std::string> methods = {"GET",  "PUT",  "DELETE", "MKCOL", "PROPFIND", "PROPPATCH",
+                                            "COPY", "MOVE", "LOCK",   "UNLOCK", "OPTIONS"};
+  for (const auto& m : methods) {
+    for (const auto& p : bad_paths) {
+      auto r = f.dav(a, m, ws, p, "", {{"Destination", "http://127.0.0.1/dav/files/" + ws + "/dest"}});
+      EXPECT_TRUE(r.status == 400 || r.status == 404) << m << " " << p << " -> " << r.status;
+    }
+  }
+  // Destination: traversal, other workspaces, other hosts.
+  const std::vector<std::string> bad_dest = {
+      "http://127.0.0.1:" + std::to_string(s.port()) + "/dav/files/" + ws + "/../" + other + "/stolen.txt",
+      "http://127.0.0.1:" + std::to_string(s.port()) + "/dav/files/" + ws + "/%2e%2e/" + other + "/stolen.txt",
+      "http://127.0.0.1:" + std::to_string(s.port()) + "/dav/files/" + other + "/stolen.txt",
+      "/dav/files/" + other + "/stolen.txt",
+      "http://evil.example/dav/files/" + ws + "/x.txt",
+      "http://127.0.0.1:" + std::to_string(s.port()) + "/dav/files/" + ws + "/a%2fb",
+      "http://127.0.0.1:" + std::to_string(s.port()) + "/dav/files/" + ws + "/x%00.txt",
+      "http://127.0.0.1:" + std::to_string(s.port()) + "/dav/files/" + ws + "x/y.txt",
+      "http://127.0.0.1:" + std::to_string(s.port()) + "/api/v1/health",
+  };
+  for (const char* m : {"COPY", "MOVE"}) {
+    for (const auto& d : bad_dest) {
+      auto r = f.dav(a, m, ws, "/dir/a.txt", "", {{"Destination", d}, {"Host", "127.0.0.1:" + std::to_string(s.port())}});
+      EXPECT_TRUE(r.status == 400 || r.status == 403) << m << " " << d << " -> " << r.status;
+    }
+  }
+  EXPECT_EQ(f.dav(b, "GET", other, "/victim.txt").body, "keep me");
+  EXPECT_EQ(f.dav(b, "GET", other, "/stolen.txt").status, 404);
+  EXPECT_EQ(f.dav(a, "GET", ws, "/dir/a.txt").body, "a");
+  // Guests read but never write; strangers see nothing at all.
+  EXPECT_EQ(f.dav(a, "GET", other, "/victim.txt").status, 200);
+  EXPECT_EQ(f.dav(a, "PUT", other, "/victim.txt", "overwrite").status, 403);
+  Account stranger = s.user("Stranger");
+  EXPECT_EQ(f.dav(stranger, "PROPFIND", ws, "/", "", {{"Depth", "1"}}).status, 404);
+  EXPECT_EQ(f.dav(stranger, "GET", ws, "/dir/a.txt").status, 404);
+  // PROPFIND with an XML bomb is refused, and infinite depth is not served.
+  std::string bomb = "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;\">]>"
+                     "<D:propfind xmlns:D=\"DAV:\"><D:prop><D:b>&b;</D:b></D:prop></D:propfind>";
+  EXPECT_EQ(f.dav(a, "PROPFIND", ws, "/", bomb, {{"Depth", "0"}}).status, 400);
+  EXPECT_EQ(f.dav(a, "PROPFIND", ws, "/", "", {{"Depth", "infinity"}}).status, 403);
+}
+
+}  // namespace
+}  // namespace ruche::testing
