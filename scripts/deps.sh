@@ -14,7 +14,7 @@ BUILD_PKGS=(
 )
 TEST_PKGS=(
   postgresql-15 python3-aiosmtpd curl chromium
-  litmus rclone
+  litmus rclone valgrind
 )
 BENCH_PKGS=(
   wrk nginx-light util-linux procps

@@ -13,13 +13,34 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// Frame i of the "burst" test: its number, then bytes of both WebSocket
+// length classes (the first 40 are 150 KB).
+constexpr int kBurstFrames = 3000;
+std::string burst_frame(int i) {
+  std::size_t size = static_cast<std::size_t>(i < 40 ? 150'000 + i : 20 + i % 200);
+  return std::to_string(i) + ":" + std::string(size, static_cast<char>('a' + i % 26));
+}
+
 // An echo WebSocket handler: replies "echo:<text>"; "flood" sends a lot.
 class EchoHandler : public WebSocketHandler {
  public:
   void on_open(std::shared_ptr<WebSocket> ws) override { ws_ = ws; }
   void on_message(std::string_view text) override {
+    if (text == "burst") {
+      // Big frames first, to fill the kernel's buffers while the client does
+      // not read (writes then stay in flight), then small frames from another
+      // thread, one at a time, so the queue grows behind a write in flight.
+      for (int i = 0; i < 40; ++i) ws_->send(std::make_shared<const std::string>(burst_frame(i)));
+      std::thread([ws = ws_] {
+        for (int i = 40; i < kBurstFrames; ++i) {
+          ws->send(std::make_shared<const std::string>(burst_frame(i)));
+          std::this_thread::sleep_for(std::chrono::microseconds(20));
+        }
+      }).detach();
+      return;
+    }
     if (text == "flood") {
-      auto big = std::make_shared<const std::string>(64 * 1024, 'x');
+      auto big = std::make_shared<const std::string>(256 * 1024, 'x');
       for (int i = 0; i < 64; ++i)
         if (!ws_->send(big)) refused++;
       return;
@@ -115,7 +136,7 @@ class ServerTest : public ::testing::Test {
     cfg.io_threads = 2;
     cfg.max_header_bytes = 4096;
     cfg.header_timeout_ms = 1000;
-    cfg.ws_max_queued_bytes = 256 * 1024;
+    cfg.ws_max_queued_bytes = 8 << 20;
     server_ = std::make_unique<Server>(cfg, router_, workers_);
     ASSERT_TRUE(server_->listen());
     thread_ = std::thread([this] { server_->run(); });
@@ -244,6 +265,19 @@ TEST_F(ServerTest, WebSocketEchoesAndBoundsItsSendQueue) {
     if (!m) closed = true;
   }
   EXPECT_TRUE(closed);
+}
+
+TEST_F(ServerTest, WebSocketFramesQueuedDuringAWriteReachTheClientIntact) {
+  auto ws = WsClient::connect("127.0.0.1", server_->port(), "/ws");
+  ASSERT_TRUE(ws) << ws.error().message;
+  ASSERT_TRUE((*ws)->send("burst"));
+  std::this_thread::sleep_for(500ms);
+  for (int i = 0; i < kBurstFrames; ++i) {
+    auto m = (*ws)->receive(5000);
+    ASSERT_TRUE(m) << "connection lost after " << i << " messages";
+    ASSERT_TRUE(m->has_value()) << "timed out after " << i << " messages";
+    ASSERT_EQ(**m, burst_frame(i)) << "message " << i;
+  }
 }
 
 TEST_F(ServerTest, StopLetsInFlightRequestsFinish) {

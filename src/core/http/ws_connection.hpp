@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -90,7 +91,10 @@ class WsConnection final : public WebSocket, public std::enable_shared_from_this
   std::string partial_;         // an incomplete frame
   std::string message_;         // fragments of an incomplete message
   bool in_message_ = false;
-  std::vector<Frame> queue_;    // frames to write; the first `in_flight_` are being written
+  // Frames to write; the first `in_flight_` are being written. A deque: the
+  // write in flight points at their headers, which must not move when more
+  // frames queue behind them.
+  std::deque<Frame> queue_;
   std::size_t in_flight_ = 0;
   bool writing_ = false;
   // Other threads append here and schedule one drain for many frames: a busy
