@@ -170,43 +170,68 @@ TEST(Events, WorkspacesCreatedElsewhereAreFollowedLive) {
 
 TEST(Events, PresenceFollowsConnectionsAndAway) {
   TestServer s;
-  Account a = s.user("Alice"), b = s.user("Bob");
+  Account a = s.user("Alice"), b = s.user("Bob"), c = s.user("Carol"), out = s.user("Out");
   std::string ws = s.workspace(a, "Présence");
   s.join(a, ws, b);
-  auto ca = connect(s, a);
+  s.join(a, ws, c);
+  auto ca = connect(s, a), cc = connect(s, c);
   ASSERT_FALSE(until(*ca, "hello").is_null());
+  ASSERT_FALSE(until(*cc, "hello").is_null());
   auto presence = [&] { return s.call("GET", "/api/v1/workspaces/" + ws + "/presence", a.token).body; };
-  // Alice's own presence is announced too: look for Bob's.
-  auto about_bob = [&]() -> json::value {
-    for (int i = 0; i < 10; ++i) {
-      json::value e = until(*ca, "presence.changed");
-      if (e.is_null() || e.at("data").at("user_id").as_string() == b.id.str()) return e;
-    }
-    return nullptr;
+  auto subscribe = [&](http::WsClient& ws_client, const std::string& w, const std::vector<std::string>& ids) {
+    json::array list;
+    for (const auto& id : ids) list.emplace_back(id);
+    return ws_client.send(json::serialize(
+        json::object{{"type", "presence.subscribe"}, {"workspace_id", w}, {"user_ids", std::move(list)}}));
   };
+  // Alice follows Bob and the outsider (who shares no workspace with her);
+  // Carol follows no one.
+  ASSERT_TRUE(subscribe(*ca, ws, {b.id.str(), out.id.str()}));
+  json::value state = until(*ca, "presence.state");
+  ASSERT_FALSE(state.is_null());
+  EXPECT_TRUE(state.at("data").at("users").as_object().empty());  // nobody online yet
   EXPECT_EQ(presence().as_object().count(b.id.str()), 0u);
+
   auto cb = connect(s, b);
   ASSERT_FALSE(until(*cb, "hello").is_null());
-  json::value online = about_bob();
+  json::value online = until(*ca, "presence.changed");
   ASSERT_FALSE(online.is_null());
   EXPECT_EQ(online.at("data").at("user_id").as_string(), b.id.str());
   EXPECT_EQ(online.at("data").at("status").as_string(), "online");
   EXPECT_EQ(online.at("seq").as_int64(), 0);  // ephemeral
   EXPECT_EQ(presence().at(b.id.str()).as_string(), "online");
+  // The outsider's connection says nothing to Alice: not a member of her workspace.
+  auto co = connect(s, out);
+  ASSERT_FALSE(until(*co, "hello").is_null());
   // A second connection of Bob's changes nothing; "away" does.
   auto cb2 = connect(s, b);
   ASSERT_FALSE(until(*cb2, "hello").is_null());
   ASSERT_TRUE(cb->send(R"({"type":"presence","status":"away"})"));
   ASSERT_TRUE(cb2->send(R"({"type":"presence","status":"away"})"));
-  json::value away = about_bob();
+  json::value away = until(*ca, "presence.changed");
   ASSERT_FALSE(away.is_null());
+  EXPECT_EQ(away.at("data").at("user_id").as_string(), b.id.str());
   EXPECT_EQ(away.at("data").at("status").as_string(), "away");
+  // A new subscription starts with the current state.
+  ASSERT_TRUE(subscribe(*ca, ws, {b.id.str()}));
+  state = until(*ca, "presence.state");
+  ASSERT_FALSE(state.is_null());
+  EXPECT_EQ(state.at("data").at("users").at(b.id.str()).as_string(), "away");
   cb->close();
   cb2->close();
-  json::value offline = about_bob();
+  json::value offline = until(*ca, "presence.changed");
   ASSERT_FALSE(offline.is_null());
   EXPECT_EQ(offline.at("data").at("status").as_string(), "offline");
   EXPECT_EQ(presence().as_object().count(b.id.str()), 0u);
+  // Carol, who followed no one, got none of it.
+  EXPECT_TRUE(until(*cc, "presence.changed", 300).is_null());
+  // A workspace one does not follow, and bad lists, are errors.
+  ASSERT_TRUE(subscribe(*co, ws, {a.id.str()}));
+  EXPECT_FALSE(until(*co, "error").is_null());
+  ASSERT_TRUE(ca->send(R"({"type":"presence.subscribe","workspace_id":")" + ws + R"(","user_ids":"x"})"));
+  json::value bad = until(*ca, "error");
+  ASSERT_FALSE(bad.is_null());
+  EXPECT_EQ(bad.at("data").at("code").as_string(), "invalid_field");
 }
 
 TEST(Events, BrandingChangesReachEveryClient) {

@@ -14,6 +14,7 @@ constexpr int kPageSize = 500;
 constexpr std::size_t kMaxHeld = 10'000;
 constexpr double kMessagesPerSecond = 20;
 constexpr double kMessageBurst = 40;
+constexpr std::size_t kMaxWatched = 500;  // users one connection follows the presence of
 
 std::shared_ptr<const std::string> frame_of(std::string_view type, std::string_view ws,
                                             const json::object& data) {
@@ -104,11 +105,60 @@ class EventHub::Connection final : public http::WebSocketHandler,
       if (!counted || away == away_) return;
       away_ = away;
       hub_.presence_changed(caller_.user_id.str(), 0, away ? +1 : -1, nullptr);
+    } else if (type == "presence.subscribe") {
+      subscribe_presence(*v);
     } else if (auto dot = type.find('.'); dot != std::string::npos) {
       route_to_module(type.substr(0, dot), type, v->as_object());
     } else {
       send_error("unknown_type", "", "unknown message type");
     }
+  }
+
+  // The users whose presence this connection follows (those a screen
+  // shows), in one workspace it follows; replaces the previous set.
+  void subscribe_presence(const json::value& v) {
+    std::string ws = string_field(v, "workspace_id");
+    const json::value* ids_v = v.as_object().if_contains("user_ids");
+    if (!ids_v || !ids_v->is_array() || ids_v->as_array().size() > kMaxWatched) {
+      send_error("invalid_field", ws, "user_ids must be a list of at most 500 user ids");
+      return;
+    }
+    std::vector<std::string> ids;
+    for (const auto& id : ids_v->as_array()) {
+      if (!id.is_string() || id.as_string().empty() || id.as_string().size() > 64) {
+        send_error("invalid_field", ws, "user_ids must be a list of at most 500 user ids");
+        return;
+      }
+      ids.emplace_back(id.as_string());
+    }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::vector<std::string> before;
+    {
+      std::lock_guard lock(mu_);
+      if (closed_) return;
+      if (!follows_.count(ws)) {
+        json::object data;
+        data["code"] = "not_found";
+        data["message"] = "no such workspace";
+        send_locked(frame_of("error", ws, data));
+        return;
+      }
+      before.swap(watching_);
+      watching_ = ids;
+      watch_ws_ = ws;
+    }
+    hub_.watch(shared_from_this(), before, ids);
+    json::object users;
+    for (const auto& [user, status] : hub_.presence(ids, ws)) users[user] = status;
+    send(frame_of("presence.state", ws, json::object{{"users", std::move(users)}}));
+  }
+
+  // Dispatcher thread: a presence change of a user this connection may
+  // follow, announced in `ws`.
+  void presence_event(const std::string& ws, const std::shared_ptr<const std::string>& frame) {
+    std::lock_guard lock(mu_);
+    if (watch_ws_ == ws && follows_.count(ws)) send_locked(frame);
   }
 
   // A client message for a module ("chat.typing"), checked for membership
@@ -143,14 +193,16 @@ class EventHub::Connection final : public http::WebSocketHandler,
 
   void on_close() override {
     bool was_counted;
+    std::vector<std::string> watching;
     {
       std::lock_guard lock(mu_);
       closed_ = true;
       ws_.reset();
       follows_.clear();
       was_counted = counted_;
+      watching.swap(watching_);
     }
-    hub_.detach(this);
+    hub_.detach(this, watching);
     if (was_counted) hub_.presence_changed(caller_.user_id.str(), -1, away_ ? -1 : 0, nullptr);
   }
 
@@ -410,13 +462,15 @@ class EventHub::Connection final : public http::WebSocketHandler,
     json::object data;
     data["user_id"] = caller_.user_id.str();
     data["workspaces"] = std::move(heads);
-    send(frame_of("hello", "", data));
+    // Counted before the hello goes out: a client may say "away" as soon as
+    // it has the hello, and that must not be ignored.
     {
       std::lock_guard lock(mu_);
       if (closed_) return;
       counted_ = true;
     }
     hub_.presence_changed(caller_.user_id.str(), +1, 0, &*ids);
+    send(frame_of("hello", "", data));
   }
 
   // Worker thread. Returns false when the caller is no longer a member.
@@ -549,6 +603,8 @@ class EventHub::Connection final : public http::WebSocketHandler,
   bool away_ = false;     // I/O thread only
   std::vector<std::pair<std::string, std::int64_t>> early_resumes_;
   std::unordered_map<std::string, Follow> follows_;
+  std::string watch_ws_;               // presence subscription: its workspace
+  std::vector<std::string> watching_;  // and its users, sorted
   // Client message rate (I/O thread only).
   double tokens_ = kMessageBurst;
   std::chrono::steady_clock::time_point last_refill_ = std::chrono::steady_clock::now();
@@ -620,9 +676,29 @@ void EventHub::index_workspace(const std::shared_ptr<Connection>& c, const std::
   list.push_back(c);
 }
 
-void EventHub::detach(Connection* c) {
+void EventHub::watch(const std::shared_ptr<Connection>& c, const std::vector<std::string>& before,
+                     const std::vector<std::string>& after) {
+  std::lock_guard lock(mu_);
+  unwatch_locked(c.get(), before);
+  for (const auto& u : after) by_watched_[u].push_back(c);
+}
+
+void EventHub::unwatch_locked(Connection* c, const std::vector<std::string>& users) {
+  for (const auto& u : users) {
+    auto it = by_watched_.find(u);
+    if (it == by_watched_.end()) continue;
+    std::erase_if(it->second, [c](const std::weak_ptr<Connection>& w) {
+      auto s = w.lock();
+      return !s || s.get() == c;
+    });
+    if (it->second.empty()) by_watched_.erase(it);
+  }
+}
+
+void EventHub::detach(Connection* c, const std::vector<std::string>& watching) {
   std::lock_guard lock(mu_);
   --count_;
+  unwatch_locked(c, watching);
   auto user = by_user_.find(c->caller().user_id.str());
   if (user != by_user_.end()) {
     std::erase_if(user->second, [c](const std::weak_ptr<Connection>& w) {
@@ -695,6 +771,13 @@ void EventHub::dispatch(const bus::Event& e) {
       c->follow_new(e.workspace_id, e.seq - 1);
   }
   auto frame = std::make_shared<const std::string>(event_frame(e));
+  if (e.type == "presence.changed" && e.module.empty()) {
+    // Only to the connections following this user: the work is theirs, not
+    // the workspace's size (10,000 people connecting would otherwise mean
+    // 100 million frames).
+    for (auto& c : collect(by_watched_, string_field(data, "user_id"))) c->presence_event(e.workspace_id, frame);
+    return;
+  }
   if (e.scope.empty()) {
     for (auto& c : collect(by_workspace_, e.workspace_id)) c->deliver(e, data, frame, nullptr);
     return;
@@ -750,14 +833,16 @@ void EventHub::presence_changed(const std::string& user, int connections_delta, 
   for (const auto& ws : targets) platform_.outbox.publish_ephemeral(WorkspaceId(ws), "presence.changed", "", data);
 }
 
-std::vector<std::pair<std::string, std::string>> EventHub::presence(
-    const std::vector<std::string>& users) const {
+std::vector<std::pair<std::string, std::string>> EventHub::presence(const std::vector<std::string>& users,
+                                                                   const std::string& ws) const {
   std::vector<std::pair<std::string, std::string>> out;
   std::lock_guard lock(presence_mu_);
   for (const auto& u : users) {
     auto it = presence_.find(u);
-    if (it != presence_.end() && it->second.connections > 0 && !it->second.announced.empty())
-      out.emplace_back(u, it->second.announced);
+    if (it == presence_.end() || it->second.connections <= 0 || it->second.announced.empty()) continue;
+    const auto& in = it->second.workspaces;
+    if (!ws.empty() && std::find(in.begin(), in.end(), ws) == in.end()) continue;
+    out.emplace_back(u, it->second.announced);
   }
   return out;
 }

@@ -45,9 +45,10 @@ class EventHub {
 
   std::size_t connections() const;
 
-  // Presence of `ws`'s members on this node: user id -> "online" or "away"
-  // (absent: offline).
-  std::vector<std::pair<std::string, std::string>> presence(const std::vector<std::string>& users) const;
+  // Presence of `users` on this node: user id -> "online" or "away"
+  // (absent: offline); with `ws`, only users connected as members of it.
+  std::vector<std::pair<std::string, std::string>> presence(const std::vector<std::string>& users,
+                                                            const std::string& ws = {}) const;
 
   class Connection;
 
@@ -63,8 +64,9 @@ class EventHub {
 
   // Presence: a user is online while one of their connections is open and
   // not away. Changes are announced as ephemeral "presence.changed" events
-  // to the workspaces they belong to: on first connect, last disconnect and
-  // explicit away/back, never per keystroke.
+  // in the workspaces they belong to, on first connect, last disconnect and
+  // explicit away/back (never per keystroke), and delivered only to the
+  // connections that subscribed to that user ("presence.subscribe").
   struct Presence {
     int connections = 0;
     int away = 0;  // connections that said they are away
@@ -85,7 +87,11 @@ class EventHub {
   static constexpr std::size_t kRing = 8192;
   std::mutex ring_mu_;
   std::unordered_map<std::string, std::vector<Scoped>> rings_;
-  void detach(Connection* c);
+  void detach(Connection* c, const std::vector<std::string>& watching);
+  // Moves `c` from following the presence of `before` to `after`.
+  void watch(const std::shared_ptr<Connection>& c, const std::vector<std::string>& before,
+             const std::vector<std::string>& after);
+  void unwatch_locked(Connection* c, const std::vector<std::string>& users);
 
   Platform& platform_;
   std::uint64_t subscription_ = 0;
@@ -97,6 +103,8 @@ class EventHub {
   // Connections by user id and by workspace id.
   std::unordered_map<std::string, std::vector<std::weak_ptr<Connection>>> by_user_;
   std::unordered_map<std::string, std::vector<std::weak_ptr<Connection>>> by_workspace_;
+  // Connections by the user whose presence they follow.
+  std::unordered_map<std::string, std::vector<std::weak_ptr<Connection>>> by_watched_;
   std::size_t count_ = 0;
   std::thread dispatcher_;
 };
