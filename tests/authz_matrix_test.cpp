@@ -55,8 +55,12 @@ TEST(AuthzMatrix, EveryRouteAsEveryPersona) {
                         body(json::object{{"name", "général"}}));
   ASSERT_EQ(channel.status, 201);
   std::string cid(channel.body.at("id").as_string());
+  auto attachment = s.call("POST", "/api/v1/channels/" + cid + "/attachments?name=a.txt", owner.token,
+                           std::string("attached"));
+  ASSERT_EQ(attachment.status, 201) << attachment.raw.body;
+  std::string aid(attachment.body.at("id").as_string());
   auto message = s.call("POST", "/api/v1/channels/" + cid + "/messages", owner.token,
-                        body(json::object{{"body", "hello"}}));
+                        body(json::object{{"body", "hello"}, {"attachment_ids", json::array{aid}}}));
   ASSERT_EQ(message.status, 201);
   // A real file ("x", the path the matrix uses for DAV routes), a share of
   // it and a resumable upload, for the files routes.
@@ -77,6 +81,7 @@ TEST(AuthzMatrix, EveryRouteAsEveryPersona) {
       {"path", "x"},
       {"cid", cid},
       {"mid", std::string(message.body.at("id").as_string())},
+      {"aid", aid},
       {"emoji", "%F0%9F%91%8D"},
       {"fid", fid},
       {"sid", std::string(share.body.at("id").as_string())},

@@ -77,6 +77,7 @@ const std::map<std::string, std::set<std::string>>& known_keys() {
       {"log", {"level"}},
       {"files", {"default_quota_mb", "versions_max", "trash_days", "upload_days", "maintenance_minutes",
                  "chunk_threads"}},
+      {"chat", {"max_attachment_mb", "maintenance_minutes"}},
   };
   return keys;
 }
@@ -148,15 +149,19 @@ Result<void> load_file(Config& c, const std::string& path) {
   RUCHE_CHECK(take(t, "instance", "name", c.instance_name));
   RUCHE_CHECK(take(t, "instance", "default_locale", c.default_locale));
   RUCHE_CHECK(take(t, "log", "level", c.log_level));
-  if (const auto* files = t["files"].as_table()) {
+  for (const char* module : {"files", "chat"}) {
+    const auto* section = t[module].as_table();
+    if (!section) continue;
     json::object o;
-    if (auto* prev = c.module_settings.if_contains("files"); prev && prev->is_object()) o = prev->as_object();
-    for (const auto& [key, v] : *files) {
+    if (auto* prev = c.module_settings.if_contains(module); prev && prev->is_object()) o = prev->as_object();
+    for (const auto& [key, v] : *section) {
       auto n = v.value<std::int64_t>();
-      if (!n || *n < 0) return fail(Errc::invalid, "config: files." + std::string(key.str()) + " must be a whole number");
+      if (!n || *n < 0)
+        return fail(Errc::invalid, "config: " + std::string(module) + "." + std::string(key.str()) +
+                                       " must be a whole number");
       o[key.str()] = *n;
     }
-    c.module_settings["files"] = std::move(o);
+    c.module_settings[module] = std::move(o);
   }
   return {};
 }

@@ -61,7 +61,9 @@ struct Config {
 
   // [files] (integers): default_quota_mb (0: unlimited), versions_max,
   // trash_days, upload_days, maintenance_minutes, chunk_threads. Handed to
-  // the module as {"files": {...}}.
+  // the module as {"files": {...}}. [chat] (integers): max_attachment_mb
+  // (default 100), maintenance_minutes. chunk_threads sizes the platform's
+  // blob pool (every module's contents).
   json::object module_settings;
 
   // [log]

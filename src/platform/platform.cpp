@@ -1,5 +1,7 @@
 #include "platform/platform.hpp"
 
+#include <filesystem>
+
 namespace ruche::platform {
 
 namespace {
@@ -9,6 +11,16 @@ InvitationsConfig invitation_config(const PlatformConfig& c) {
   ic.instance_name = c.defaults.instance_name;
   ic.default_ttl_ms = c.invitation_ttl_ms;
   return ic;
+}
+
+BlobsConfig blobs_config(const PlatformConfig& c) {
+  BlobsConfig b;
+  b.root = (std::filesystem::path(c.data_dir.empty() ? "./data" : c.data_dir) / "blobs").string();
+  // Historically a Files setting: the pool now serves every module.
+  if (auto* f = c.module_settings.if_contains("files"); f && f->is_object())
+    if (auto* n = f->as_object().if_contains("chunk_threads"); n && n->is_int64() && n->as_int64() > 0)
+      b.chunk_threads = static_cast<std::size_t>(n->as_int64());
+  return b;
 }
 }  // namespace
 
@@ -21,13 +33,14 @@ Platform::Platform(db::Database& db_in, bus::Bus& bus_in, const Clock& clock_in,
       workers(workers_in),
       registry(registry_in),
       config(std::move(config_in)),
+      blobs(db, clock, config.instance_key, blobs_config(config)),
       audit(clock),
       outbox(bus, clock),
       accounts(db, clock, hasher, config.instance_key, config.defaults.instance_name),
       sessions(db, clock, outbox, config.sessions),
       throttle(clock, config.throttle),
       authz(db, clock),
-      workspaces(db, clock, authz, outbox, audit, registry),
+      workspaces(db, clock, authz, outbox, audit, registry, blobs),
       settings(db, outbox, config.defaults),
       mailer(make_smtp_mailer(config.smtp)),
       invitations(db, clock, authz, workspaces, accounts, sessions, audit, outbox, mailer.get(),

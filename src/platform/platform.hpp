@@ -12,6 +12,7 @@
 #include "core/db/database.hpp"
 #include "platform/accounts.hpp"
 #include "platform/audit.hpp"
+#include "platform/blobs.hpp"
 #include "platform/authz.hpp"
 #include "platform/invitations.hpp"
 #include "platform/mailer.hpp"
@@ -37,7 +38,7 @@ struct PlatformConfig {
   // Authenticated writes per user and node (REL-4); 429 beyond.
   double writes_per_second = 100;
   double write_burst = 500;
-  // Where modules keep their own files (the Files module's chunks: DATA/blobs).
+  // Where the platform keeps contents (DATA/blobs, see blobs.hpp).
   std::string data_dir;
   // Per-module settings from the configuration file (["files"] = {...}).
   json::object module_settings;
@@ -55,6 +56,7 @@ class Platform {
   const ModuleRegistry& registry;
   PlatformConfig config;  // public_url may be set once the port is known, before serving
 
+  Blobs blobs;  // every module's stored bytes
   AuditLog audit;
   Outbox outbox;
   Accounts accounts;

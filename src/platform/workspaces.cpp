@@ -72,8 +72,14 @@ json::object to_json(const Member& m) {
 }
 
 Workspaces::Workspaces(db::Database& db, const Clock& clock, Authz& authz, Outbox& outbox,
-                       AuditLog& audit, const ModuleRegistry& registry)
-    : db_(db), clock_(clock), authz_(authz), outbox_(outbox), audit_(audit), registry_(registry) {
+                       AuditLog& audit, const ModuleRegistry& registry, Blobs& blobs)
+    : db_(db),
+      clock_(clock),
+      authz_(authz),
+      outbox_(outbox),
+      audit_(audit),
+      registry_(registry),
+      blobs_(blobs) {
   subscription_ = outbox_.bus().subscribe([this](const bus::Event& e) { invalidate(e); });
 }
 
@@ -354,6 +360,8 @@ Result<void> Workspaces::remove(const Caller& caller, const WorkspaceId& ws) {
     for (const auto& m : registry_.modules()) {
       if (m.purge) RUCHE_CHECK(m.purge(c, ws));
     }
+    // Every module's contents at once: the workspace's key goes.
+    RUCHE_CHECK(blobs_.purge_workspace(c, ws));
     RUCHE_TRY([[maybe_unused]] auto n, c.exec("DELETE FROM events WHERE workspace_id = $1", {ws}));
     RUCHE_TRY([[maybe_unused]] auto k, c.exec("DELETE FROM workspaces WHERE id = $1", {ws}));
     AuditEntry e = AuditEntry::by(caller, "workspace.deleted");

@@ -15,6 +15,7 @@
 #include "base/result.hpp"
 #include "core/db/database.hpp"
 #include "platform/audit.hpp"
+#include "platform/blobs.hpp"
 #include "platform/authz.hpp"
 #include "platform/outbox.hpp"
 #include "platform/registry.hpp"
@@ -54,7 +55,7 @@ struct MemberChange {
 class Workspaces {
  public:
   Workspaces(db::Database& db, const Clock& clock, Authz& authz, Outbox& outbox, AuditLog& audit,
-             const ModuleRegistry& registry);
+             const ModuleRegistry& registry, Blobs& blobs);
   ~Workspaces();
 
   // Errors: forbidden for instance guests; invalid name or unknown module.
@@ -109,6 +110,7 @@ class Workspaces {
   Outbox& outbox_;
   AuditLog& audit_;
   const ModuleRegistry& registry_;
+  Blobs& blobs_;
 
   struct CachedList {
     std::shared_ptr<const std::string> json;

@@ -3,6 +3,7 @@
 // and a member invited into it. The scenarios run in order and share state.
 // Screenshots: build/e2e/chat-*.png; metrics: build/e2e/metrics.jsonl.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { axe, env, launch, metric, newContext, shot, signIn } from './lib.mjs';
 
@@ -711,6 +712,78 @@ test('on a phone-sized screen the chat stays usable', async () => {
   await shot(page, 'chat-20-mobile');
   assertNoConsoleErrors(ctx, 'mobile');
   await ctx.close();
+});
+
+test('attachments: dropped files upload with progress; the image previews on both sides; a file downloads', async () => {
+  await ownerPage.goto(`${env.url}/w/${wsId}/chat/${channelId}`);
+  await memberPage.goto(`${env.url}/w/${wsId}/chat/${channelId}`);
+  await composer(ownerPage).waitFor();
+  await composer(memberPage).waitFor();
+  // A real PNG drawn on a canvas, and a text file, in a DataTransfer as a
+  // drop from the desktop would carry them.
+  const report = 'Compte rendu de chantier, semaine 48.\n'.repeat(30000);
+  const files = await ownerPage.evaluateHandle(async (text) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 64;
+    canvas.height = 48;
+    const g = canvas.getContext('2d');
+    g.fillStyle = '#1f6f8b';
+    g.fillRect(0, 0, 64, 48);
+    g.fillStyle = '#f2c14e';
+    g.fillRect(8, 8, 24, 16);
+    const png = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+    const dt = new DataTransfer();
+    dt.items.add(new File([png], 'plan-rive-gauche.png', { type: 'image/png' }));
+    dt.items.add(new File([text], 'compte-rendu.txt', { type: 'text/plain' }));
+    return dt;
+  }, report);
+  const channel = ownerPage.locator('.chat-channel');
+  await channel.dispatchEvent('dragenter', { dataTransfer: files });
+  await channel.dispatchEvent('dragover', { dataTransfer: files });
+  await ownerPage.getByText('Déposez les fichiers pour les joindre à #projet-seine').waitFor();
+  await shot(ownerPage, 'chat-21-drop');
+  await channel.dispatchEvent('drop', { dataTransfer: files });
+  await ownerPage.getByText('Déposez les fichiers').waitFor({ state: 'detached' });
+
+  const pending = ownerPage.getByRole('list', { name: 'Fichiers à envoyer' });
+  for (const name of ['plan-rive-gauche.png', 'compte-rendu.txt']) {
+    await pending.getByRole('progressbar', { name: `Envoi de ${name}` }).waitFor();
+  }
+  await pending.getByText('Prêt').nth(1).waitFor();
+  const full = await pending
+    .getByRole('progressbar', { name: 'Envoi de compte-rendu.txt' })
+    .evaluate((p) => p.value === p.max);
+  assert.ok(full, 'the progress bar is full once the upload is done');
+  await shot(ownerPage, 'chat-22-uploads');
+  const box = composer(ownerPage);
+  await box.fill('Le plan et le compte rendu de la semaine');
+  await box.press('Enter');
+  await pending.waitFor({ state: 'detached' });
+
+  // Both sides see the preview (a real <img> load through the cookie
+  // session) and the file's download chip.
+  for (const page of [ownerPage, memberPage]) {
+    const msg = message(page, 'Le plan et le compte rendu');
+    const img = msg.getByRole('img', { name: 'plan-rive-gauche.png' });
+    await img.waitFor();
+    await page.waitForFunction(
+      (el) => el.complete && el.naturalWidth === 64 && el.naturalHeight === 48,
+      await img.elementHandle(),
+    );
+    await msg.getByRole('link', { name: 'Ouvrir plan-rive-gauche.png en taille réelle' }).waitFor();
+    await msg.getByRole('link', { name: /^Télécharger compte-rendu\.txt/ }).waitFor();
+  }
+  await shot(memberPage, 'chat-23-attachments');
+
+  const msg = message(memberPage, 'Le plan et le compte rendu');
+  const [download] = await Promise.all([
+    memberPage.waitForEvent('download'),
+    msg.getByRole('link', { name: /^Télécharger compte-rendu\.txt/ }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'compte-rendu.txt');
+  assert.equal(await readFile(await download.path(), 'utf8'), report);
+  assertNoConsoleErrors(owner, 'owner');
+  assertNoConsoleErrors(member, 'member');
 });
 
 test('no console errors in either context', () => {

@@ -195,4 +195,49 @@ std::string percent_encode(std::string_view s, bool keep_slash) {
   return out;
 }
 
+Result<ByteRange> byte_range(std::optional<std::string_view> header, std::uint64_t size) {
+  ByteRange whole{0, size, false};
+  if (!header || header->substr(0, 6) != "bytes=" || header->find(',') != std::string_view::npos) return whole;
+  std::string_view spec = header->substr(6);
+  auto dash = spec.find('-');
+  if (dash == std::string_view::npos) return whole;
+  auto parse = [](std::string_view s, std::uint64_t& out) {
+    if (s.empty() || s.size() > 19) return false;
+    out = 0;
+    for (char c : s) {
+      if (c < '0' || c > '9') return false;
+      out = out * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    return true;
+  };
+  std::string_view first = spec.substr(0, dash), last = spec.substr(dash + 1);
+  std::uint64_t a = 0, b = 0;
+  ByteRange r;
+  if (first.empty()) {  // the last b bytes
+    if (!parse(last, b) || b == 0) return whole;
+    r.offset = size > b ? size - b : 0;
+    r.length = size - r.offset;
+  } else {
+    if (!parse(first, a) || !(last.empty() || (parse(last, b) && b >= a))) return whole;
+    if (a >= size) return fail(Errc::invalid, "range not satisfiable", "bad_range");
+    r.offset = a;
+    r.length = (last.empty() || b >= size ? size - 1 : b) - a + 1;
+  }
+  if (size == 0) return whole;
+  r.partial = true;
+  return r;
+}
+
+Response range_not_satisfiable(std::uint64_t size) {
+  Response r = error_response(Errc::invalid, "range not satisfiable", "bad_range");
+  r.status = 416;
+  r.headers.set("Content-Range", "bytes */" + std::to_string(size));
+  return r;
+}
+
+std::string content_range(const ByteRange& r, std::uint64_t size) {
+  return "bytes " + std::to_string(r.offset) + "-" + std::to_string(r.offset + r.length - 1) + "/" +
+         std::to_string(size);
+}
+
 }  // namespace ruche::http

@@ -115,6 +115,22 @@ int status_for(Errc code);
 // Reason phrase, "Not Found".
 std::string_view reason_phrase(int status);
 
+// The part of a body of `size` bytes that a Range header asks for. Single
+// ranges only ("bytes=a-b", "bytes=a-", "bytes=-n"); a header it does not
+// understand, a multi-range, or an empty body give the whole body (RFC 9110
+// lets a server ignore Range). `partial` is true for a 206 answer.
+struct ByteRange {
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
+  bool partial = false;
+};
+// Errors: invalid (reason "bad_range") when the range starts at or past the
+// end; range_not_satisfiable() is the 416 answer for it.
+Result<ByteRange> byte_range(std::optional<std::string_view> header, std::uint64_t size);
+Response range_not_satisfiable(std::uint64_t size);
+// "bytes FROM-TO/SIZE" for a partial answer.
+std::string content_range(const ByteRange& r, std::uint64_t size);
+
 // Percent-decoding; returns nullopt on a malformed escape. With
 // `plus_as_space`, '+' decodes to ' ' (query strings).
 std::optional<std::string> percent_decode(std::string_view s, bool plus_as_space = false);

@@ -1,6 +1,10 @@
 // Chat: channels, direct conversations, threads, mentions, reactions, pins,
 // read state and search. What other modules may include.
 //
+// Attachments: uploaded to a channel first (raw bytes, streamed into the
+// platform's Blobs), then posted with a message by their uploader; deleting
+// the message releases them; uploads not posted within a day are purged.
+//
 // Events (module "chat", scoped to the channel: only its members see them):
 //   channel.created, channel.updated, channel.member_added, channel.member_removed,
 //   message.created, message.updated, message.deleted,
@@ -23,6 +27,7 @@ namespace ruche::chat {
 
 using ChannelId = Id<struct ChannelIdTag>;
 using MessageId = Id<struct MessageIdTag>;
+using AttachmentId = Id<struct AttachmentIdTag>;
 
 enum class ChannelKind { public_channel, private_channel, direct };
 
@@ -50,6 +55,23 @@ struct Reaction {
   std::vector<std::string> user_ids;
 };
 
+// A file uploaded to a channel, then posted with a message. Images (PNG,
+// JPEG, GIF, WebP recognised from their bytes) have a width and a height.
+struct Attachment {
+  AttachmentId id;
+  WorkspaceId workspace_id;
+  ChannelId channel_id;
+  std::optional<MessageId> message_id;  // none until posted
+  std::string uploader_id;
+  std::string name;                     // NFC, validated like a file name
+  std::int64_t size_bytes = 0;
+  std::string content_type;
+  std::string sha256;                   // hex, of the content
+  std::optional<std::int64_t> width, height;
+  std::int64_t created_at_ms = 0;
+  bool is_image() const { return width.has_value(); }
+};
+
 struct Message {
   MessageId id;
   ChannelId channel_id;
@@ -68,17 +90,23 @@ struct Message {
   std::string pinned_by;
   std::vector<Reaction> reactions;
   std::vector<std::string> mentions;  // user ids; "channel" for @channel
+  std::vector<Attachment> attachments;  // in the order they were posted
 };
 
 std::string_view to_string(ChannelKind k);
 json::object to_json(const Channel& c);
 json::object to_json(const Message& m);
+// {id, name, size, content_type, width, height, image?: {width, height}}.
+json::object to_json(const Attachment& a);
 
 // Bounds.
 inline constexpr std::size_t kMaxBodyBytes = 16 * 1024;
 inline constexpr std::size_t kMaxNameBytes = 80;
 inline constexpr std::size_t kMaxDirectMembers = 8;
 inline constexpr int kMaxPageSize = 200;
+inline constexpr std::size_t kMaxAttachments = 10;  // per message
+inline constexpr std::int64_t kDefaultMaxAttachmentBytes = 100LL << 20;
+inline constexpr std::int64_t kUnpostedTtlMs = 24LL * 3'600'000;  // then an upload is purged
 
 // Mentions in a body: "<@USER_ID>" for a person, "<!channel>" for everyone
 // in the channel. Returns the distinct user ids, and whether @channel appears.

@@ -15,7 +15,7 @@ platform::ModuleDef module() {
   def.read_means = "read channels and messages";
   def.write_means = "post, react and create channels";
   def.routes = [service](platform::Api& api, platform::Platform& p) {
-    *service = std::make_unique<Service>(p);
+    *service = std::make_unique<Service>(p, settings_from(p.config));
     register_routes(api, **service);
   };
   def.shutdown = [service] { service->reset(); };

@@ -2,6 +2,7 @@
 #include "modules/chat/routes.hpp"
 
 #include "platform/api.hpp"
+#include "platform/file_names.hpp"
 
 namespace ruche::chat {
 
@@ -29,6 +30,54 @@ json::array messages_json(const std::vector<Message>& list) {
 ChannelId channel_param(const http::Request& req) { return ChannelId(std::string(req.param("cid"))); }
 MessageId message_param(const http::Request& req) { return MessageId(std::string(req.param("mid"))); }
 WorkspaceId workspace_param(const http::Request& req) { return WorkspaceId(std::string(req.param("id"))); }
+AttachmentId attachment_param(const http::Request& req) { return AttachmentId(std::string(req.param("aid"))); }
+
+// An error before or while a streamed body arrives: the rest of the body is
+// not read, so the connection cannot carry another request.
+http::Response closing(const Error& e) {
+  http::Response r = http::error_response(e);
+  r.close = true;
+  return r;
+}
+
+Result<http::Response> download(Service& chat, const http::Request& req, Service::OpenedAttachment o) {
+  const Attachment& a = o.attachment;
+  const auto size = static_cast<std::uint64_t>(a.size_bytes);
+  const std::string etag = "\"" + a.sha256 + "\"";
+  // Inline only for images recognised from their bytes, so that an <img>
+  // can show them; everything else is a download, never rendered here.
+  const bool inline_image = req.query_param("inline") == "1" && a.is_image();
+  http::Response res;
+  res.headers.set("ETag", etag);
+  res.headers.set("Accept-Ranges", "bytes");
+  res.headers.set("Cache-Control", "private, max-age=86400");
+  if (auto h = req.headers.get("If-None-Match"); h && (*h == "*" || h->find(etag) != std::string_view::npos)) {
+    res.status = 304;
+    return res;
+  }
+  auto range = req.headers.get("Range");
+  if (auto ir = req.headers.get("If-Range"); range && ir && *ir != etag) range.reset();
+  auto part = http::byte_range(range, size);
+  if (!part) return http::range_not_satisfiable(size);
+  if (part->partial) {
+    res.status = 206;
+    res.headers.set("Content-Range", http::content_range(*part, size));
+  }
+  res.headers.set("Content-Type", inline_image || platform::safe_to_serve(a.content_type) ? a.content_type
+                                                                                           : "application/octet-stream");
+  res.headers.set("Content-Security-Policy", "default-src 'none'; sandbox");
+  res.headers.set("Content-Disposition", std::string(inline_image ? "inline" : "attachment") +
+                                             "; filename*=UTF-8''" + http::percent_encode(a.name));
+  res.content_length = part->length;
+  if (part->length == 0) return res;
+  Service* svc = &chat;
+  res.stream = [svc, o = std::move(o), from = part->offset, len = part->length](http::BodyWriter& w) -> Result<void> {
+    RUCHE_TRY([[maybe_unused]] auto n,
+              svc->read_attachment(o, from, len, [&](std::string_view d) { return w.write(d); }));
+    return {};
+  };
+  return res;
+}
 
 }  // namespace
 
@@ -135,10 +184,14 @@ void register_routes(Api& api, Service& chat) {
                  [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
                    RUCHE_TRY(json::In in, json::In::parse(req.body));
                    Post post;
-                   post.body = in.string("body", {.min = 1, .max = kMaxBodyBytes, .single_line = false});
+                   post.body = in.string("body", {.max = kMaxBodyBytes, .single_line = false}, json::kOptional);
                    auto thread = in.opt_string("thread_id", {.max = 26});
                    post.also_in_channel = in.boolean("also_in_channel", json::kOptional, false);
+                   auto attachments = in.string_list("attachment_ids",
+                                                     {.max_items = kMaxAttachments, .item = {.max = 26}},
+                                                     json::kOptional);
                    if (!in.ok()) return tl::unexpected<Error>(in.error());
+                   for (auto& a : attachments) post.attachment_ids.emplace_back(std::move(a));
                    if (thread) post.thread_id = MessageId(*thread);
                    RUCHE_TRY(Message m, chat.post(caller, channel_param(req), post));
                    return json_reply(to_json(m), 201);
@@ -221,6 +274,48 @@ void register_routes(Api& api, Service& chat) {
                                                    std::string(req.param("emoji")), false));
                    return json_reply(to_json(m));
                  });
+
+  // Attachments: raw bytes in, streamed to the platform's blobs.
+  ApiOptions stream;
+  stream.http.body = http::BodyMode::stream;
+  stream.http.max_body_bytes = static_cast<std::uint64_t>(chat.settings().max_attachment_bytes);
+  api.add_object("POST", "/api/v1/channels/{cid}/attachments", "chat", Access::write, "cid",
+                 [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   std::optional<std::string> name = req.query_param("name");
+                   if (!name)
+                     if (auto h = req.headers.get("X-File-Name")) name = http::percent_decode(*h);
+                   if (!name) return closing(Error{Errc::invalid, "name the file (?name=)", "invalid_name"});
+                   std::optional<std::uint64_t> expected;
+                   if (req.body_reader) expected = req.body_reader->content_length();
+                   Source body = [&req](char* buf, std::size_t n) -> Result<std::size_t> {
+                     if (!req.body_reader) return std::size_t{0};
+                     return req.body_reader->read(buf, n);
+                   };
+                   auto a = chat.upload(caller, channel_param(req), *name, body, expected);
+                   if (!a) return closing(a.error());
+                   return json_reply(to_json(*a), 201);
+                 },
+                 stream);
+
+  api.add_object("GET", "/api/v1/attachments/{aid}", "chat", Access::read, "aid",
+                 [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(auto o, chat.open_attachment(caller, attachment_param(req)));
+                   return download(chat, req, std::move(o));
+                 });
+
+  api.add_object("DELETE", "/api/v1/attachments/{aid}", "chat", Access::write, "aid",
+                 [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_CHECK(chat.discard_attachment(caller, attachment_param(req)));
+                   return http::no_content();
+                 });
+
+  api.add_admin("POST", "/api/v1/admin/chat/maintenance",
+                [&chat](http::Request&, const Caller&) -> Result<http::Response> {
+                  RUCHE_TRY(std::int64_t purged, chat.maintain());
+                  json::object o;
+                  o["purged_attachments"] = purged;
+                  return json_reply(o);
+                });
 
   for (bool pin : {true, false}) {
     api.add_object(pin ? "POST" : "DELETE", "/api/v1/messages/{mid}/pin", "chat", Access::write, "mid",

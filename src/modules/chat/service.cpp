@@ -5,6 +5,8 @@
 
 #include "base/log.hpp"
 #include "core/crypto/random.hpp"
+#include "modules/chat/image.hpp"
+#include "platform/file_names.hpp"
 
 namespace ruche::chat {
 
@@ -32,6 +34,17 @@ Result<std::string> check_body(std::string_view body) {
   return std::string(body);
 }
 
+// The raster types sniff_image() recognises: a name claiming one of them
+// is believed only when the bytes agree.
+bool sniffed_type(std::string_view t) {
+  return t == "image/png" || t == "image/jpeg" || t == "image/gif" || t == "image/webp";
+}
+
+std::int64_t json_int(const json::object& o, std::string_view key, std::int64_t fallback) {
+  if (auto* v = o.if_contains(key); v && v->is_int64()) return v->as_int64();
+  return fallback;
+}
+
 Result<std::string> check_emoji(std::string_view e) {
   if (e.empty() || e.size() > 32) return fail(Errc::invalid, "emoji must be 1 to 32 bytes", "invalid_emoji");
   for (unsigned char c : e)
@@ -40,6 +53,17 @@ Result<std::string> check_emoji(std::string_view e) {
 }
 
 }  // namespace
+
+Settings settings_from(const platform::PlatformConfig& config) {
+  Settings s;
+  if (auto* f = config.module_settings.if_contains("chat"); f && f->is_object()) {
+    const auto& o = f->as_object();
+    std::int64_t mb = json_int(o, "max_attachment_mb", 0);
+    if (mb > 0) s.max_attachment_bytes = mb << 20;
+    s.maintenance_every_ms = json_int(o, "maintenance_minutes", 10) * 60'000;
+  }
+  return s;
+}
 
 std::string_view to_string(ChannelKind k) {
   switch (k) {
@@ -103,11 +127,39 @@ json::object to_json(const Message& m) {
   json::array mentions;
   for (const auto& u : m.mentions) mentions.emplace_back(u);
   o["mentions"] = std::move(mentions);
+  json::array attachments;
+  for (const auto& a : m.attachments) attachments.push_back(to_json(a));
+  o["attachments"] = std::move(attachments);
   return o;
 }
 
-Service::Service(platform::Platform& p) : p_(p), bus_(p.bus) {
+json::object to_json(const Attachment& a) {
+  json::object o;
+  o["id"] = a.id.str();
+  o["name"] = a.name;
+  o["size"] = a.size_bytes;
+  o["content_type"] = a.content_type;
+  o["width"] = a.width ? json::value(*a.width) : nullptr;
+  o["height"] = a.height ? json::value(*a.height) : nullptr;
+  if (a.is_image()) o["image"] = json::object{{"width", *a.width}, {"height", a.height.value_or(0)}};
+  return o;
+}
+
+Service::Service(platform::Platform& p, Settings settings) : p_(p), settings_(settings), bus_(p.bus) {
   if (p_.db.backend() == db::Backend::sqlite) indexer_ = std::thread([this] { index_loop(); });
+  if (settings_.maintenance_every_ms > 0) {
+    maintenance_ = std::thread([this] {
+      std::unique_lock lock(index_mu_);
+      while (true) {
+        maintenance_cv_.wait_for(lock, std::chrono::milliseconds(settings_.maintenance_every_ms),
+                           [&] { return stopping_; });
+        if (stopping_) return;
+        lock.unlock();
+        if (auto r = maintain(); !r) log::warn("chat.maintenance_failed", {{"error", r.error().message}});
+        lock.lock();
+      }
+    });
+  }
   // Membership caches follow member events from every node.
   subscription_ = bus_.subscribe([this](const bus::Event& e) {
     if (e.module == "chat" &&
@@ -127,7 +179,9 @@ Service::~Service() {
     stopping_ = true;
   }
   index_cv_.notify_all();
+  maintenance_cv_.notify_all();
   if (indexer_.joinable()) indexer_.join();
+  if (maintenance_.joinable()) maintenance_.join();
 }
 
 void Service::index_loop() {
@@ -484,7 +538,13 @@ Result<std::pair<Message, Service::Access>> Service::reach_message(db::Conn& c, 
 }
 
 Result<Message> Service::post(const Caller& caller, const ChannelId& id, const Post& post) {
-  RUCHE_TRY(std::string body, check_body(post.body));
+  if (post.attachment_ids.size() > kMaxAttachments)
+    return fail(Errc::invalid, "at most " + std::to_string(kMaxAttachments) + " attachments", "invalid_attachments");
+  std::string body;
+  // A message may be its attachments alone.
+  if (post.attachment_ids.empty() || post.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+    RUCHE_TRY(body, check_body(post.body));
+  }
   bool at_channel = false;
   std::vector<std::string> mentioned = parse_mentions(body, at_channel);
   std::int64_t now = p_.clock.now_ms();
@@ -496,6 +556,7 @@ Result<Message> Service::post(const Caller& caller, const ChannelId& id, const P
     Access access;
     std::optional<MessageId> root;
     std::vector<std::string> mentions;
+    std::vector<Attachment> attachments;
   };
   RUCHE_TRY(Prepared prep, p_.db.read([&](db::Conn& c) -> Result<Prepared> {
     Prepared out;
@@ -511,6 +572,19 @@ Result<Message> Service::post(const Caller& caller, const ChannelId& id, const P
     for (const auto& u : mentioned) {
       auto theirs = p_.authz.access_in(c, UserId(u), out.access.channel.workspace_id);
       if (theirs && theirs->right("chat") != platform::Access::none) out.mentions.push_back(u);
+    }
+    // Only the poster's own uploads to this channel, not posted yet; the
+    // same answer whatever else an id is (another's, unknown, posted).
+    for (const auto& aid : post.attachment_ids) {
+      auto bad = [] { return fail(Errc::invalid, "attachments must be your own uploads to this channel, not posted yet",
+                                  "invalid_attachments"); };
+      if (!is_id(aid.str())) return bad();
+      for (const auto& seen : out.attachments)
+        if (seen.id == aid) return bad();
+      RUCHE_TRY(auto row, store::attachment(c, aid));
+      if (!row || row->a.channel_id != id || row->a.uploader_id != caller.user_id.str() || row->a.message_id)
+        return bad();
+      out.attachments.push_back(std::move(row->a));
     }
     return out;
   }));
@@ -543,6 +617,14 @@ Result<Message> Service::post(const Caller& caller, const ChannelId& id, const P
     RUCHE_TRY(m.seq, store::next_seq(c, id, now));
     RUCHE_CHECK(store::insert_message(c, m));
     RUCHE_CHECK(store::insert_mentions(c, m, prep.mentions, at_channel));
+    for (std::size_t i = 0; i < prep.attachments.size(); ++i) {
+      Attachment a = prep.attachments[i];
+      RUCHE_TRY(bool attached,
+                store::attach(c, a.id, m.id, static_cast<int>(i), caller.user_id.str(), id));
+      if (!attached) return fail(Errc::conflict, "an attachment was posted or removed meanwhile", "invalid_attachments");
+      a.message_id = m.id;
+      m.attachments.push_back(std::move(a));
+    }
     m.mentions = prep.mentions;
     if (at_channel) m.mentions.push_back("channel");
     // The author's read position is not moved: one's own messages never
@@ -558,6 +640,131 @@ Result<Message> Service::post(const Caller& caller, const ChannelId& id, const P
     });
     return m;
   });
+}
+
+Result<void> Service::drop_attachments(db::Conn& c, const WorkspaceId& ws,
+                                       const std::vector<store::AttachmentRow>& rows) {
+  for (const auto& row : rows) {
+    RUCHE_TRY([[maybe_unused]] auto freed, p_.blobs.release(c, ws, row.chunks));
+    RUCHE_CHECK(store::delete_attachment(c, row.a.id));
+  }
+  return {};
+}
+
+Result<Attachment> Service::upload(const Caller& caller, const ChannelId& id, std::string_view raw_name,
+                                   const Source& body, std::optional<std::uint64_t> expected_bytes) {
+  RUCHE_TRY(std::string name, platform::normalize_file_name(raw_name));
+  const auto limit = static_cast<std::uint64_t>(settings_.max_attachment_bytes);
+  auto too_large = [&] {
+    return fail(Errc::too_large, "attachments are limited to " + std::to_string(limit) + " bytes",
+                "attachment_too_large");
+  };
+  if (expected_bytes && *expected_bytes > limit) return too_large();
+  RUCHE_TRY(Channel ch, p_.db.read([&](db::Conn& c) -> Result<Channel> {
+    RUCHE_TRY(Access a, reach(c, caller, id, platform::Access::write));
+    return std::move(a.channel);
+  }));
+  RUCHE_TRY(auto keys, p_.blobs.keys(ch.workspace_id));
+  std::uint64_t total = 0;
+  blob::ContentWriter writer(p_.blobs.store(), keys, p_.blobs.pool(), [&](std::uint64_t n) -> Result<void> {
+    total += n;
+    if (total > limit) return too_large();
+    return {};
+  });
+  std::string head;  // what sniff_image() needs
+  std::string buf(1 << 20, '\0');
+  while (true) {
+    RUCHE_TRY(std::size_t n, body(buf.data(), buf.size()));
+    if (n == 0) break;
+    std::string_view data(buf.data(), n);
+    if (head.size() < kImageSniffBytes) head.append(data.substr(0, kImageSniffBytes - head.size()));
+    RUCHE_CHECK(writer.write(data));
+  }
+  RUCHE_TRY(blob::BlobRef ref, writer.finish());
+  if (expected_bytes && ref.size_bytes != *expected_bytes)
+    return fail(Errc::invalid, "the body is shorter than its Content-Length", "incomplete_body");
+
+  store::AttachmentRow row;
+  Attachment& a = row.a;
+  a.id = crypto::new_id_of<AttachmentId>();
+  a.workspace_id = ch.workspace_id;
+  a.channel_id = id;
+  a.uploader_id = caller.user_id.str();
+  a.name = std::move(name);
+  a.size_bytes = static_cast<std::int64_t>(ref.size_bytes);
+  a.sha256 = ref.content_hash;
+  a.created_at_ms = p_.clock.now_ms();
+  if (auto img = sniff_image(head)) {
+    a.content_type = std::string(img->content_type);
+    a.width = img->width;
+    a.height = img->height;
+  } else {
+    std::string_view by_name = platform::content_type_for(a.name);
+    a.content_type = sniffed_type(by_name) ? "application/octet-stream" : std::string(by_name);
+  }
+  row.chunks = std::move(ref.chunks);
+  RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
+    // Rights may have changed while the bytes arrived.
+    RUCHE_TRY([[maybe_unused]] Access again, reach(c, caller, id, platform::Access::write));
+    RUCHE_CHECK(store::insert_attachment(c, row));
+    RUCHE_TRY([[maybe_unused]] auto added, p_.blobs.add_refs(c, ch.workspace_id, row.chunks));
+    return {};
+  }));
+  return std::move(row.a);
+}
+
+Result<Service::OpenedAttachment> Service::open_attachment(const Caller& caller, const AttachmentId& id) {
+  RUCHE_TRY(auto row, p_.db.read([&](db::Conn& c) -> Result<store::AttachmentRow> {
+    auto none = [] { return fail(Errc::not_found, "no such attachment"); };
+    if (!is_id(id.str())) return none();
+    RUCHE_TRY(auto found, store::attachment(c, id));
+    if (!found) return none();
+    if (!reach(c, caller, found->a.channel_id, platform::Access::read)) return none();
+    if (!found->a.message_id && found->a.uploader_id != caller.user_id.str()) return none();
+    return std::move(*found);
+  }));
+  OpenedAttachment o;
+  RUCHE_TRY(o.keys, p_.blobs.keys(row.a.workspace_id));
+  o.attachment = std::move(row.a);
+  o.chunks = std::move(row.chunks);
+  return o;
+}
+
+Result<std::uint64_t> Service::read_attachment(const OpenedAttachment& o, std::uint64_t offset,
+                                               std::uint64_t length,
+                                               FunctionRef<Result<void>(std::string_view)> sink) {
+  return p_.blobs.read(o.keys, o.chunks, offset, length, sink);
+}
+
+Result<void> Service::discard_attachment(const Caller& caller, const AttachmentId& id) {
+  return p_.db.write([&](db::Conn& c) -> Result<void> {
+    auto none = [] { return fail(Errc::not_found, "no such attachment"); };
+    if (!is_id(id.str())) return none();
+    RUCHE_TRY(auto found, store::attachment(c, id));
+    if (!found) return none();
+    if (!reach(c, caller, found->a.channel_id, platform::Access::read)) return none();
+    if (found->a.uploader_id != caller.user_id.str()) return none();
+    if (found->a.message_id) return fail(Errc::conflict, "posted attachments go with their message", "posted");
+    return drop_attachments(c, found->a.workspace_id, {*found});
+  });
+}
+
+Result<std::int64_t> Service::maintain() {
+  const std::int64_t cutoff = p_.clock.now_ms() - kUnpostedTtlMs;
+  constexpr int kBatch = 200;
+  std::int64_t purged = 0;
+  while (true) {
+    RUCHE_TRY(int n, p_.db.write([&](db::Conn& c) -> Result<int> {
+      RUCHE_TRY(auto rows, store::unposted_before(c, cutoff, kBatch));
+      for (const auto& row : rows) RUCHE_CHECK(drop_attachments(c, row.a.workspace_id, {row}));
+      return static_cast<int>(rows.size());
+    }));
+    purged += n;
+    if (n < kBatch) break;
+  }
+  if (purged > 0) log::info("chat.unposted_purged", {{"attachments", purged}});
+  RUCHE_CHECK(p_.blobs.collect_garbage_if_due());
+  return purged;
 }
 
 Result<std::vector<Message>> Service::messages(const Caller& caller, const ChannelId& id, int limit,
@@ -662,6 +869,8 @@ Result<void> Service::remove(const Caller& caller, const MessageId& id) {
       return fail(Errc::forbidden, "only the author or workspace admins delete a message");
     if (m.deleted_at_ms) return {};
     RUCHE_CHECK(store::mark_deleted(c, id, now));
+    RUCHE_TRY(auto attached, store::attachments_of(c, id));
+    RUCHE_CHECK(drop_attachments(c, a.channel.workspace_id, attached));
     AuditEntry e = AuditEntry::by(caller, "chat.message_deleted");
     e.workspace_id = a.channel.workspace_id.str();
     e.object = id.str();

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <optional>
@@ -14,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/function_ref.hpp"
 #include "modules/chat/chat.hpp"
 #include "modules/chat/store.hpp"
 #include "platform/platform.hpp"
@@ -33,15 +35,27 @@ struct ChannelChange {
   std::optional<bool> archived;
 };
 
+struct Settings {
+  std::int64_t max_attachment_bytes = kDefaultMaxAttachmentBytes;  // per upload; 413 beyond
+  std::int64_t maintenance_every_ms = 600'000;  // unposted uploads purged; 0: only maintain()
+};
+
+// Reads the module's settings from the platform configuration ("chat").
+Settings settings_from(const platform::PlatformConfig& config);
+
+// Pulls an upload's body: fills `buf` with up to `size` bytes, 0 at the end.
+using Source = std::function<Result<std::size_t>(char* buf, std::size_t size)>;
+
 struct Post {
-  std::string body;
+  std::string body;               // may be empty when there are attachments
+  std::vector<AttachmentId> attachment_ids;  // the poster's own unposted uploads in the channel
   std::optional<MessageId> thread_id;
   bool also_in_channel = false;  // a reply that also shows in the channel
 };
 
 class Service {
  public:
-  explicit Service(platform::Platform& p);
+  explicit Service(platform::Platform& p, Settings settings = {});
   ~Service();
 
   // Errors everywhere: not_found for anything the caller may not see (a
@@ -67,7 +81,35 @@ class Service {
   Result<void> remove_member(const platform::Caller& caller, const ChannelId& id, const UserId& user);
   Result<std::vector<std::string>> members(const platform::Caller& caller, const ChannelId& id);
 
+  // A message, with up to kMaxAttachments of the caller's unposted uploads
+  // in this channel (invalid "invalid_attachments" for anything else: an
+  // unknown id, someone else's upload, one posted already or elsewhere).
   Result<Message> post(const platform::Caller& caller, const ChannelId& id, const Post& post);
+
+  // Streams an upload into the workspace's blobs (write right on the channel),
+  // then records it, unposted. `name` is validated like a file name. Images
+  // are recognised from their bytes. Errors: too_large
+  // ("attachment_too_large") past max_attachment_bytes; invalid
+  // ("incomplete_body") when fewer bytes than `expected_bytes` arrived; the
+  // body's and the store's errors.
+  Result<Attachment> upload(const platform::Caller& caller, const ChannelId& id, std::string_view name,
+                            const Source& body, std::optional<std::uint64_t> expected_bytes);
+  struct OpenedAttachment {
+    Attachment attachment;
+    std::vector<blob::ChunkRef> chunks;
+    blob::KeysPtr keys;
+  };
+  // A posted attachment for whoever may read its channel; an unposted one
+  // for its uploader only; not_found otherwise.
+  Result<OpenedAttachment> open_attachment(const platform::Caller& caller, const AttachmentId& id);
+  Result<std::uint64_t> read_attachment(const OpenedAttachment& o, std::uint64_t offset, std::uint64_t length,
+                                        FunctionRef<Result<void>(std::string_view)> sink);
+  // The uploader drops an upload not posted yet (conflict once posted).
+  Result<void> discard_attachment(const platform::Caller& caller, const AttachmentId& id);
+  // Purges uploads not posted within kUnpostedTtlMs, then asks the platform
+  // to collect unreferenced chunks. Returns how many uploads went.
+  Result<std::int64_t> maintain();
+  const Settings& settings() const { return settings_; }
   // The channel's timeline, newest first: the latest `limit` messages, or
   // those before `before`, or after `after`, or around `around` (half older,
   // half newer, the message itself included).
@@ -128,7 +170,11 @@ class Service {
                             const json::value& data);
   void forget_members(const std::string& channel_id);
 
+  // Releases attachments' chunks and deletes their rows.
+  Result<void> drop_attachments(db::Conn& c, const WorkspaceId& ws, const std::vector<store::AttachmentRow>& rows);
+
   platform::Platform& p_;
+  Settings settings_;
   // The module's hooks may outlive the platform object (the registry owns
   // them): the destructor only touches the bus, which outlives both.
   bus::Bus& bus_;
@@ -149,6 +195,11 @@ class Service {
   // indexes what is still queued, so one finds what one just posted.
   std::atomic<std::uint64_t> posts_queued_{1};  // 1: what a previous run queued
   std::atomic<std::uint64_t> posts_indexed_{0};
+
+  // Maintenance (unposted uploads), every settings_.maintenance_every_ms;
+  // stopped with stopping_ under index_mu_.
+  std::condition_variable maintenance_cv_;
+  std::thread maintenance_;
 
 };
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "core/blob/content.hpp"
+
 namespace ruche::chat::store {
 
 namespace {
@@ -55,6 +57,49 @@ Message message_from(const db::Row& r) {
   m.pinned_at_ms = r.opt_i64(13);
   m.pinned_by = r.opt_text(14).value_or("");
   return m;
+}
+
+constexpr const char* kAttachmentColumns =
+    "a.id, a.workspace_id, a.channel_id, a.message_id, a.uploader_id, a.name, a.size, a.content_type, "
+    "a.sha256, a.width, a.height, a.created_at_ms";
+
+Result<AttachmentRow> attachment_from(const db::Row& r, bool with_chunks) {
+  AttachmentRow row;
+  Attachment& a = row.a;
+  a.id = AttachmentId(r.text(0));
+  a.workspace_id = WorkspaceId(r.text(1));
+  a.channel_id = ChannelId(r.text(2));
+  if (!r.is_null(3)) a.message_id = MessageId(r.text(3));
+  a.uploader_id = r.text(4);
+  a.name = r.text(5);
+  a.size_bytes = r.i64(6);
+  a.content_type = r.text(7);
+  a.sha256 = r.text(8);
+  a.width = r.opt_i64(9);
+  a.height = r.opt_i64(10);
+  a.created_at_ms = r.i64(11);
+  if (with_chunks) {
+    RUCHE_TRY(row.chunks, blob::unpack_chunks(r.bytes(12).data));
+  }
+  return row;
+}
+
+Result<std::vector<AttachmentRow>> attachments_where(db::Conn& c, const std::string& where, db::Params params) {
+  std::vector<AttachmentRow> out;
+  std::optional<Error> bad;
+  RUCHE_CHECK(c.each(std::string("SELECT ") + kAttachmentColumns + ", a.chunks FROM chat_attachments a " + where,
+                     params,
+                     [&](const db::Row& r) {
+                       auto row = attachment_from(r, true);
+                       if (!row) {
+                         bad = row.error();
+                         return false;
+                       }
+                       out.push_back(std::move(*row));
+                       return true;
+                     }));
+  if (bad) return tl::unexpected(*bad);
+  return out;
 }
 
 Result<std::vector<Message>> messages_where(db::Conn& c, const std::string& where_and_order,
@@ -304,6 +349,55 @@ Result<void> decorate(db::Conn& c, std::vector<Message>& messages) {
                        by_id[r.text(0)]->mentions.push_back(r.text(1).empty() ? "channel" : r.text(1));
                        return true;
                      }));
+  RUCHE_CHECK(c.each(std::string("SELECT ") + kAttachmentColumns + " FROM chat_attachments a WHERE a.message_id IN (" +
+                         in + ") ORDER BY a.message_id, a.position",
+                     ids, [&](const db::Row& r) {
+                       auto row = attachment_from(r, false);
+                       if (row) by_id[r.text(3)]->attachments.push_back(std::move(row->a));
+                       return true;
+                     }));
+  return {};
+}
+
+Result<void> insert_attachment(db::Conn& c, const AttachmentRow& row) {
+  const Attachment& a = row.a;
+  db::Bytes packed{blob::pack_chunks(row.chunks)};
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("INSERT INTO chat_attachments (id, workspace_id, channel_id, message_id, uploader_id, name, "
+                   "size, content_type, sha256, chunks, width, height, created_at_ms) "
+                   "VALUES ($1, $2, $3, NULL, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                   {a.id, a.workspace_id, a.channel_id, a.uploader_id, a.name, a.size_bytes, a.content_type,
+                    a.sha256, packed, a.width, a.height, a.created_at_ms}));
+  return {};
+}
+
+Result<std::optional<AttachmentRow>> attachment(db::Conn& c, const AttachmentId& id) {
+  RUCHE_TRY(auto rows, attachments_where(c, "WHERE a.id = $1", {id}));
+  if (rows.empty()) return std::optional<AttachmentRow>{};
+  return std::optional<AttachmentRow>(std::move(rows.front()));
+}
+
+Result<bool> attach(db::Conn& c, const AttachmentId& id, const MessageId& mid, int position,
+                    const std::string& uploader, const ChannelId& channel) {
+  RUCHE_TRY(auto n, c.exec("UPDATE chat_attachments SET message_id = $2, position = $3 WHERE id = $1 AND "
+                           "message_id IS NULL AND uploader_id = $4 AND channel_id = $5",
+                           {id, mid, std::int64_t{position}, uploader, channel}));
+  return n == 1;
+}
+
+Result<std::vector<AttachmentRow>> attachments_of(db::Conn& c, const MessageId& mid) {
+  return attachments_where(c, "WHERE a.message_id = $1 ORDER BY a.position", {mid});
+}
+
+Result<std::vector<AttachmentRow>> unposted_before(db::Conn& c, std::int64_t cutoff_ms, int limit) {
+  return attachments_where(c,
+                           "WHERE a.message_id IS NULL AND a.created_at_ms < $1 ORDER BY a.created_at_ms "
+                           "LIMIT " + std::to_string(limit),
+                           {cutoff_ms});
+}
+
+Result<void> delete_attachment(db::Conn& c, const AttachmentId& id) {
+  RUCHE_TRY([[maybe_unused]] auto n, c.exec("DELETE FROM chat_attachments WHERE id = $1", {id}));
   return {};
 }
 

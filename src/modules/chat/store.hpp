@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "core/blob/blob.hpp"
 #include "core/db/database.hpp"
 #include "modules/chat/chat.hpp"
 #include "modules/chat/query.hpp"
@@ -61,6 +62,22 @@ Result<void> set_pin(db::Conn& c, const MessageId& id, std::optional<std::int64_
 Result<void> insert_mentions(db::Conn& c, const Message& m, const std::vector<std::string>& users,
                              bool channel);
 Result<void> delete_mentions(db::Conn& c, const MessageId& id);
+
+// Attachments (decorate() fills messages' ones).
+struct AttachmentRow {
+  Attachment a;
+  std::vector<blob::ChunkRef> chunks;
+};
+Result<void> insert_attachment(db::Conn& c, const AttachmentRow& row);
+Result<std::optional<AttachmentRow>> attachment(db::Conn& c, const AttachmentId& id);
+// Posts an unposted upload of `uploader` in `channel` with message `mid`, at
+// `position`; false when it is not such an upload (any more).
+Result<bool> attach(db::Conn& c, const AttachmentId& id, const MessageId& mid, int position,
+                    const std::string& uploader, const ChannelId& channel);
+Result<std::vector<AttachmentRow>> attachments_of(db::Conn& c, const MessageId& mid);
+// Uploads never posted, created before `cutoff_ms`, oldest first.
+Result<std::vector<AttachmentRow>> unposted_before(db::Conn& c, std::int64_t cutoff_ms, int limit);
+Result<void> delete_attachment(db::Conn& c, const AttachmentId& id);
 
 // Reactions. add: false when it was already there.
 Result<bool> add_reaction(db::Conn& c, const MessageId& id, const UserId& user,

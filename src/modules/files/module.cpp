@@ -25,10 +25,8 @@ platform::ModuleDef module() {
     register_tus_routes(api, **service);
   };
   def.shutdown = [service] { service->reset(); };
-  def.purge = [service](db::Conn& c, const WorkspaceId& ws) -> Result<void> {
-    if (*service) return (*service)->purge_workspace(c, ws);
-    return store::purge_workspace(c, ws);
-  };
+  // Its rows; the platform destroys the workspace's contents (Blobs).
+  def.purge = [](db::Conn& c, const WorkspaceId& ws) { return store::purge_workspace(c, ws); };
   def.metrics = [](db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms) {
     return store::metrics(c, ws, since_ms);
   };

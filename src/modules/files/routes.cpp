@@ -148,53 +148,14 @@ http::Response download(Service& files, const http::Request& req, Opened o, bool
         res.status = 304;
         return res;
       }
-  std::uint64_t from = 0, len = size;
   auto range = req.headers.get("Range");
   if (auto ir = req.headers.get("If-Range"); range && ir && *ir != etag) range.reset();
-  if (range && range->substr(0, 6) == "bytes=" && range->find(',') == std::string_view::npos) {
-    std::string_view spec = range->substr(6);
-    auto dash = spec.find('-');
-    bool ok = dash != std::string_view::npos;
-    std::uint64_t a = 0, b = 0;
-    auto parse = [](std::string_view s, std::uint64_t& out) {
-      if (s.empty() || s.size() > 19) return false;
-      out = 0;
-      for (char c : s) {
-        if (c < '0' || c > '9') return false;
-        out = out * 10 + static_cast<std::uint64_t>(c - '0');
-      }
-      return true;
-    };
-    if (ok) {
-      std::string_view first = spec.substr(0, dash), last = spec.substr(dash + 1);
-      if (first.empty()) {  // the last b bytes
-        ok = parse(last, b) && b > 0;
-        if (ok) {
-          from = size > b ? size - b : 0;
-          len = size - from;
-        }
-      } else {
-        ok = parse(first, a) && (last.empty() || (parse(last, b) && b >= a));
-        if (ok) {
-          if (a >= size) {
-            http::Response r = http::error_response(Errc::invalid, "range not satisfiable", "bad_range");
-            r.status = 416;
-            r.headers.set("Content-Range", "bytes */" + std::to_string(size));
-            return r;
-          }
-          from = a;
-          len = (last.empty() || b >= size ? size - 1 : b) - a + 1;
-        }
-      }
-    }
-    if (ok && size > 0) {
-      res.status = 206;
-      res.headers.set("Content-Range",
-                      "bytes " + std::to_string(from) + "-" + std::to_string(from + len - 1) + "/" + std::to_string(size));
-    } else {
-      from = 0;
-      len = size;
-    }
+  auto part = http::byte_range(range, size);
+  if (!part) return http::range_not_satisfiable(size);
+  const std::uint64_t from = part->offset, len = part->length;
+  if (part->partial) {
+    res.status = 206;
+    res.headers.set("Content-Range", http::content_range(*part, size));
   }
   const std::string& type = o.node.content_type;
   res.headers.set("Content-Type", safe_to_serve(type) && !type.empty() ? type : "application/octet-stream");

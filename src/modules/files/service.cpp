@@ -1,7 +1,6 @@
 #include "modules/files/service.hpp"
 
 #include <algorithm>
-#include <filesystem>
 
 #include "base/log.hpp"
 #include "core/crypto/encoding.hpp"
@@ -59,7 +58,6 @@ std::int64_t json_int(const json::object& o, std::string_view key, std::int64_t 
 
 Settings settings_from(const platform::PlatformConfig& config) {
   Settings s;
-  s.blob_root = (std::filesystem::path(config.data_dir.empty() ? "./data" : config.data_dir) / "blobs").string();
   if (auto* f = config.module_settings.if_contains("files"); f && f->is_object()) {
     const auto& o = f->as_object();
     std::int64_t quota_mb = json_int(o, "default_quota_mb", 0);
@@ -68,25 +66,15 @@ Settings settings_from(const platform::PlatformConfig& config) {
     s.trash_ms = json_int(o, "trash_days", 30) * 86'400'000;
     s.upload_ttl_ms = json_int(o, "upload_days", 7) * 86'400'000;
     s.maintenance_every_ms = json_int(o, "maintenance_minutes", 10) * 60'000;
-    s.chunk_threads = static_cast<std::size_t>(json_int(o, "chunk_threads", 0));
   }
   return s;
 }
 
 Result<std::unique_ptr<Service>> Service::create(platform::Platform& p, Settings settings) {
-  RUCHE_TRY(auto store, blob::FsChunkStore::open(settings.blob_root));
-  return std::unique_ptr<Service>(new Service(p, std::move(settings), std::move(store)));
+  return std::unique_ptr<Service>(new Service(p, std::move(settings)));
 }
 
-Service::Service(platform::Platform& p, Settings s, std::unique_ptr<blob::FsChunkStore> store)
-    : p_(p),
-      settings_(std::move(s)),
-      store_(std::move(store)),
-      keys_(p.db, p.config.instance_key),
-      // Chunk jobs mostly wait on fsync, which disks serve much faster in
-      // parallel (measured here: 1 writer 63 MB/s, 4 writers 600 MB/s).
-      pool_(settings_.chunk_threads ? settings_.chunk_threads
-                                    : std::max(8u, 2 * std::thread::hardware_concurrency())) {
+Service::Service(platform::Platform& p, Settings s) : p_(p), settings_(std::move(s)) {
   if (settings_.maintenance_every_ms > 0) {
     maintenance_ = std::thread([this] {
       std::unique_lock lock(stop_mu_);
@@ -110,7 +98,7 @@ Service::~Service() {
   if (maintenance_.joinable()) maintenance_.join();
 }
 
-Result<blob::KeysPtr> Service::keys(const WorkspaceId& ws) { return keys_.get_or_create(ws.str()); }
+Result<blob::KeysPtr> Service::keys(const WorkspaceId& ws) { return p_.blobs.keys(ws); }
 
 // --- Resolution ---------------------------------------------------------------
 
@@ -227,7 +215,7 @@ Result<Opened> Service::open(const Node& node, std::optional<std::int64_t> numbe
 }
 
 Result<std::uint64_t> Service::read(const Opened& o, std::uint64_t offset, std::uint64_t length, Sink sink) {
-  return read_content(*store_, o.keys, pool_, o.version.chunks, offset, length, sink);
+  return p_.blobs.read(o.keys, o.version.chunks, offset, length, sink);
 }
 
 Result<std::vector<Version>> Service::versions(const Node& node) {
@@ -330,7 +318,7 @@ Result<void> Service::drop_versions(db::Conn& c, const WorkspaceId& ws,
                                     const std::vector<store::VersionRow>& vs) {
   std::int64_t freed = 0;
   for (const auto& v : vs) {
-    RUCHE_TRY([[maybe_unused]] auto b, index_.release(c, ws.str(), v.chunks));
+    RUCHE_TRY([[maybe_unused]] auto b, p_.blobs.release(c, ws, v.chunks));
     RUCHE_CHECK(store::delete_version(c, v.id));
     freed += v.size_bytes;
   }
@@ -445,7 +433,7 @@ Result<Node> Service::commit_content(db::Conn& c, const WorkspaceId& ws, const W
   }
   auto size = static_cast<std::int64_t>(ref.size_bytes);
   RUCHE_CHECK(charge(c, ws, size));
-  RUCHE_TRY([[maybe_unused]] auto added, index_.add_refs(c, ws.str(), ref.chunks));
+  RUCHE_TRY([[maybe_unused]] auto added, p_.blobs.add_refs(c, ws, ref.chunks));
   Node n;
   if (existing) {
     n = *existing;
@@ -549,7 +537,7 @@ Result<PutResult> Service::put(const WorkspaceId& ws, const WriteCtx& ctx, std::
     used_at_start = u.used_bytes;
   }
   RUCHE_TRY(auto k, keys(ws));
-  ContentWriter writer(*store_, k, pool_, [&](std::uint64_t n) -> Result<void> {
+  blob::ContentWriter writer(p_.blobs.store(), k, p_.blobs.pool(), [&](std::uint64_t n) -> Result<void> {
     RUCHE_CHECK(reserve(ws, held, n));
     if (quota) {
       std::int64_t all;
@@ -1116,7 +1104,7 @@ Result<Service::Appended> Service::append_upload(const store::UploadRow& u, cons
     std::int64_t& held;
     ~Release() { s.release(ws, held); }
   } release_guard{*this, ws, held};
-  ContentWriter writer(*store_, k, pool_, [&](std::uint64_t n) { return reserve(ws, held, n); });
+  blob::ContentWriter writer(p_.blobs.store(), k, p_.blobs.pool(), [&](std::uint64_t n) { return reserve(ws, held, n); });
   Appended out;
   std::string buf(1 << 20, '\0');
   std::int64_t room = u.length - u.offset;
@@ -1138,7 +1126,7 @@ Result<Service::Appended> Service::append_upload(const store::UploadRow& u, cons
   RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
     RUCHE_TRY(auto cur, store::upload(c, u.id));
     if (!cur || cur->offset != offset) return fail(Errc::conflict, "the upload moved on meanwhile", "offset_mismatch");
-    RUCHE_TRY([[maybe_unused]] auto b, index_.add_refs(c, ws.str(), added));
+    RUCHE_TRY([[maybe_unused]] auto b, p_.blobs.add_refs(c, ws, added));
     all = cur->chunks;
     all.insert(all.end(), added.begin(), added.end());
     return store::update_upload(c, u.id, offset + got, all, p_.clock.now_ms() + settings_.upload_ttl_ms);
@@ -1148,7 +1136,7 @@ Result<Service::Appended> Service::append_upload(const store::UploadRow& u, cons
   // Complete: the content's hash, then the file.
   blob::detail::Sha256 sha;
   RUCHE_TRY([[maybe_unused]] auto read_bytes,
-            read_content(*store_, k, pool_, all, 0, static_cast<std::uint64_t>(u.length),
+            p_.blobs.read(k, all, 0, static_cast<std::uint64_t>(u.length),
                          [&](std::string_view d) -> Result<void> {
                            sha.update(d);
                            return {};
@@ -1173,7 +1161,7 @@ Result<Service::Appended> Service::append_upload(const store::UploadRow& u, cons
     RUCHE_CHECK(check_locks(c, ws, ctx, p, false, !existing));
     bool created = false;
     RUCHE_TRY(Node node, commit_content(c, ws, ctx, u.parent_id, u.name, existing, ref, p_.clock.now_ms(), created));
-    RUCHE_TRY([[maybe_unused]] auto freed, index_.release(c, ws.str(), all));
+    RUCHE_TRY([[maybe_unused]] auto freed, p_.blobs.release(c, ws, all));
     RUCHE_CHECK(store::delete_upload(c, u.id));
     node.path = p;
     return node;
@@ -1186,7 +1174,7 @@ Result<void> Service::cancel_upload(const store::UploadRow& u) {
   return p_.db.write([&](db::Conn& c) -> Result<void> {
     RUCHE_TRY(auto cur, store::upload(c, u.id));
     if (!cur) return {};
-    RUCHE_TRY([[maybe_unused]] auto freed, index_.release(c, u.workspace_id.str(), cur->chunks));
+    RUCHE_TRY([[maybe_unused]] auto freed, p_.blobs.release(c, u.workspace_id, cur->chunks));
     return store::delete_upload(c, u.id);
   });
 }
@@ -1212,21 +1200,10 @@ Result<void> Service::maintain() {
   RUCHE_TRY(auto expired, p_.db.read([&](db::Conn& c) { return store::expired_uploads(c, now, 1000); }));
   for (const auto& u : expired) RUCHE_CHECK(cancel_upload(u));
   RUCHE_CHECK(p_.db.write([&](db::Conn& c) { return store::delete_expired_locks(c, now); }));
-  RUCHE_TRY(auto stats, blob::collect_garbage(p_.db, *store_, std::nullopt, settings_.gc_grace_ms));
-  if (stats.unreferenced_removed + stats.orphans_removed > 0)
-    log::info("files.gc", {{"removed", static_cast<std::int64_t>(stats.unreferenced_removed + stats.orphans_removed)}});
+  // Every module's unreferenced chunks (the namespace is the workspace's).
+  RUCHE_TRY([[maybe_unused]] auto stats, p_.blobs.collect_garbage());
   return {};
 }
 
-Result<void> Service::purge_workspace(db::Conn& c, const WorkspaceId& ws) {
-  RUCHE_CHECK(store::purge_workspace(c, ws));
-  RUCHE_CHECK(index_.drop_namespace(c, ws.str()));
-  RUCHE_TRY([[maybe_unused]] bool had, keys_.destroy(c, ws.str()));
-  c.on_commit([this, ws] {
-    if (auto r = store_->remove_namespace(ws.str()); !r)
-      log::warn("files.purge_blobs_failed", {{"workspace", ws.str()}, {"error", r.error().message}});
-  });
-  return {};
-}
 
 }  // namespace ruche::files

@@ -18,11 +18,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/blob/blob_index.hpp"
-#include "core/blob/fs_chunk_store.hpp"
-#include "core/blob/key_ring.hpp"
+#include "core/blob/content.hpp"
 #include "dav/dav.hpp"
-#include "modules/files/content.hpp"
 #include "modules/files/files.hpp"
 #include "modules/files/store.hpp"
 #include "platform/platform.hpp"
@@ -30,16 +27,13 @@
 namespace ruche::files {
 
 struct Settings {
-  std::string blob_root;                     // DATA/blobs
   std::int64_t default_quota_bytes = -1;     // per workspace; negative: unlimited
   int versions_max = 50;                     // per file, the current one included
   std::int64_t trash_ms = 30LL * 86'400'000; // then purged for good
   std::int64_t upload_ttl_ms = 7LL * 86'400'000;  // unfinished resumable uploads
-  std::int64_t gc_grace_ms = 86'400'000;     // unreferenced chunks younger than this stay
   std::int64_t maintenance_every_ms = 600'000;  // 0: only when maintain() is called
   std::int64_t lock_max_s = 7 * 86'400;
   std::int64_t lock_default_s = 3600;
-  std::size_t chunk_threads = 0;             // 0: one per core
 };
 
 // Reads the module's settings from the platform configuration ("files").
@@ -188,12 +182,11 @@ class Service {
 
   // --- Housekeeping ---
   // Purges old trash, expired uploads and locks, thins versions, collects
-  // unreferenced chunks. Safe to call at any time.
+  // unreferenced chunks (the platform's, of every module). Safe to call at any time.
   Result<void> maintain();
-  Result<void> purge_workspace(db::Conn& c, const WorkspaceId& ws);
 
  private:
-  Service(platform::Platform& p, Settings s, std::unique_ptr<blob::FsChunkStore> store);
+  Service(platform::Platform& p, Settings s);
 
   struct Resolved {
     std::optional<Node> node;    // the target, when it exists
@@ -226,10 +219,6 @@ class Service {
 
   platform::Platform& p_;
   Settings settings_;
-  std::unique_ptr<blob::FsChunkStore> store_;
-  blob::KeyRing keys_;
-  blob::BlobIndex index_;
-  ChunkPool pool_;
 
   std::mutex quota_mu_;
   std::unordered_map<std::string, std::int64_t> reserved_;

@@ -130,33 +130,6 @@ ShareRow share_from(const db::Row& r) {
 
 }  // namespace
 
-std::string pack_chunks(const std::vector<blob::ChunkRef>& chunks) {
-  std::string out;
-  out.reserve(chunks.size() * 40);
-  for (const auto& ch : chunks) {
-    auto raw = crypto::hex_decode(ch.id);
-    std::string id = raw && raw->size() == 32 ? *raw : std::string(32, '\0');
-    out += id;
-    for (int i = 7; i >= 0; --i) out += static_cast<char>((ch.size_bytes >> (8 * i)) & 0xff);
-  }
-  return out;
-}
-
-Result<std::vector<blob::ChunkRef>> unpack_chunks(std::string_view packed) {
-  if (packed.size() % 40 != 0) return fail(Errc::internal, "damaged chunk list");
-  std::vector<blob::ChunkRef> out;
-  out.reserve(packed.size() / 40);
-  for (std::size_t i = 0; i < packed.size(); i += 40) {
-    blob::ChunkRef ch;
-    ch.id = crypto::hex_encode(packed.substr(i, 32));
-    std::uint64_t n = 0;
-    for (int k = 0; k < 8; ++k) n = (n << 8) | static_cast<unsigned char>(packed[i + 32 + k]);
-    ch.size_bytes = n;
-    out.push_back(std::move(ch));
-  }
-  return out;
-}
-
 // --- Nodes --------------------------------------------------------------------
 
 Result<std::optional<Node>> node(db::Conn& c, const NodeId& id) {

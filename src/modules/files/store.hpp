@@ -10,15 +10,16 @@
 
 #include "base/result.hpp"
 #include "core/blob/blob.hpp"
+#include "core/blob/content.hpp"
 #include "core/db/database.hpp"
 #include "dav/dav.hpp"
 #include "modules/files/files.hpp"
 
 namespace ruche::files::store {
 
-// Packs a chunk list (32-byte id, 8-byte big-endian size per chunk) and back.
-std::string pack_chunks(const std::vector<blob::ChunkRef>& chunks);
-Result<std::vector<blob::ChunkRef>> unpack_chunks(std::string_view packed);
+// Chunk lists as stored in rows (core/blob/content.hpp).
+using blob::pack_chunks;
+using blob::unpack_chunks;
 
 // --- Nodes --------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import type {
   AcceptResponse,
   AdminSettings,
   AdminSettingsChange,
+  Attachment,
   AuditEntry,
   Channel,
   ChannelChange,
@@ -71,11 +72,19 @@ export function memoryCsrfStore(): CsrfStore {
   };
 }
 
+/** An upload in flight: its answer, and how to stop it. */
+export interface Upload<T> {
+  done: Promise<T>;
+  abort(): void;
+}
+
 export interface ApiOptions {
   csrf: CsrfStore;
   fetch?: typeof fetch;
   /** Prefix of every path, '' for same origin. */
   baseUrl?: string;
+  /** Uploads with progress (XMLHttpRequest); tests give their own. */
+  xhr?: () => XMLHttpRequest;
   /** Called when an authenticated request answers 401: the session ended. */
   onUnauthorized?: (e: ApiError) => void;
 }
@@ -134,6 +143,50 @@ export function createApi(options: ApiOptions) {
       throw err;
     }
     return parsed as T;
+  }
+
+  /**
+   * Raw bytes to `path` with upload progress (fetch cannot report it). The
+   * cookie session goes with it (same origin), and the CSRF header.
+   */
+  function upload<T>(
+    path: string,
+    file: Blob,
+    onProgress?: (sent: number, total: number) => void,
+  ): Upload<T> {
+    const xhr = (options.xhr ?? (() => new XMLHttpRequest()))();
+    const done = new Promise<T>((resolve, reject) => {
+      xhr.open('POST', base + '/api/v1' + path);
+      xhr.withCredentials = true;
+      xhr.setRequestHeader('Accept', 'application/json');
+      xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+      const csrf = options.csrf.get();
+      if (csrf) xhr.setRequestHeader(csrf.header, csrf.token);
+      xhr.upload.onprogress = (e) =>
+        onProgress?.(e.loaded, e.lengthComputable ? e.total : file.size);
+      xhr.onload = () => {
+        let parsed: unknown;
+        try {
+          parsed = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
+        } catch {
+          parsed = undefined;
+        }
+        if (xhr.status >= 200 && xhr.status < 300) {
+          resolve(parsed as T);
+          return;
+        }
+        const headers = new Headers();
+        const ra = xhr.getResponseHeader('Retry-After');
+        if (ra) headers.set('Retry-After', ra);
+        const err = errorOf(new Response(null, { status: xhr.status, headers }), parsed);
+        if (xhr.status === 401) options.onUnauthorized?.(err);
+        reject(err);
+      };
+      xhr.onerror = () => reject(new ApiError(0, 'network', 'network error'));
+      xhr.onabort = () => reject(new DOMException('The upload was cancelled.', 'AbortError'));
+      xhr.send(file);
+    });
+    return { done, abort: () => xhr.abort() };
   }
 
   const get = <T>(path: string, o?: RequestOptions) => request<T>('GET', path, o);
@@ -263,6 +316,19 @@ export function createApi(options: ApiOptions) {
         post<Message>(`/messages/${seg(mid)}/reactions`, { emoji }),
       unreact: (mid: string, emoji: string) =>
         request<Message>('DELETE', `/messages/${seg(mid)}/reactions/${seg(emoji)}`),
+      /** Uploads a file to the channel (not posted until a message names it). */
+      upload: (
+        cid: string,
+        file: Blob,
+        name: string,
+        onProgress?: (sent: number, total: number) => void,
+      ) =>
+        upload<Attachment>(`/channels/${seg(cid)}/attachments?name=${seg(name)}`, file, onProgress),
+      /** Drops one's own upload that was not posted. */
+      discardAttachment: (aid: string) => del(`/attachments/${seg(aid)}`),
+      /** Where an attachment is downloaded; `inline` shows an image in <img>. */
+      attachmentUrl: (aid: string, inline = false) =>
+        `${base}/api/v1/attachments/${seg(aid)}${inline ? '?inline=1' : ''}`,
       pin: (mid: string) => post<Message>(`/messages/${seg(mid)}/pin`),
       unpin: (mid: string) => request<Message>('DELETE', `/messages/${seg(mid)}/pin`),
     },

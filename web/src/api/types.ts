@@ -243,6 +243,19 @@ export interface Message {
   reactions: Reaction[];
   /** User ids, and "channel" for @channel. */
   mentions: string[];
+  /** Files posted with the message, in order (absent from old events). */
+  attachments?: Attachment[];
+}
+
+/** A chat attachment; images (recognised by the server from their bytes) have a size. */
+export interface Attachment {
+  id: string;
+  name: string;
+  size: number;
+  content_type: string;
+  width: number | null;
+  height: number | null;
+  image?: { width: number; height: number };
 }
 
 export interface NewChannel {
@@ -259,7 +272,10 @@ export interface ChannelChange {
 }
 
 export interface NewMessage {
+  /** May be empty when there are attachments. */
   body: string;
+  /** Up to 10 of one's own uploads to the channel, not posted yet. */
+  attachment_ids?: string[];
   thread_id?: string;
   also_in_channel?: boolean;
 }

@@ -44,6 +44,10 @@ const PATHS = {
   send: 'M4 12 20 4l-6 16-3-7-7-1Zm7 1 9-9',
   compass: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18Zm3.5-12.5-2 5-5 2 2-5 5-2Z',
   arrowDown: 'M12 5v14M6 13l6 6 6-6',
+  paperclip:
+    'M20 11.5 12.2 19.3a5 5 0 0 1-7.1-7.1l8.5-8.5a3.3 3.3 0 0 1 4.7 4.7l-8.5 8.5a1.7 1.7 0 0 1-2.4-2.4L15 7',
+  file: 'M6 3h8l5 5v13H6zM14 3v5h5',
+  download: 'M12 4v11M7 10l5 5 5-5M5 20h14',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -267,11 +267,12 @@ export class ChatStore {
   async post(
     cid: string,
     body: string,
-    o: { threadId?: string; alsoInChannel?: boolean } = {},
+    o: { threadId?: string; alsoInChannel?: boolean; attachmentIds?: string[] } = {},
   ): Promise<Message> {
     const m = await api.chat.post(cid, {
       body,
       ...(o.threadId ? { thread_id: o.threadId, also_in_channel: !!o.alsoInChannel } : {}),
+      ...(o.attachmentIds?.length ? { attachment_ids: o.attachmentIds } : {}),
     });
     this.throttle.reset(cid);
     this.applyAnswer(m);

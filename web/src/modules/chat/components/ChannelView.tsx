@@ -1,5 +1,6 @@
 // An open channel: header, messages, who is typing, composer. Marks the
 // channel read while the person reads it (window focused, at the end).
+// Files dropped on it go to the composer as attachments.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Channel, Message } from '../../../api';
 import { Button } from '../../../components/Button';
@@ -10,7 +11,7 @@ import { messageExcerpt } from '../../../notifications/live';
 import { useI18n } from '../../../i18n';
 import { useChat, useChatErrorText, useChatState } from '../context';
 import { channelTitle, typingText } from '../format';
-import { useWindowFocused } from '../hooks';
+import { useFileDrop, useWindowFocused } from '../hooks';
 import { HeightCache } from '../logic/virtual';
 import { ChannelHeader } from './ChannelHeader';
 import { Composer } from './Composer';
@@ -50,7 +51,9 @@ export function ChannelView({
   const [jump, setJump] = useState<{ id: string; token: number } | null>(null);
   const [announce, setAnnounce] = useState('');
   const heading = useRef<HTMLHeadingElement>(null);
+  const section = useRef<HTMLElement>(null);
   const focused = useWindowFocused();
+  const [dropped, setDropped] = useState<{ files: File[] } | null>(null);
 
   useEffect(() => {
     store.loadLatest(cid).catch(setLoadError);
@@ -134,8 +137,17 @@ export function ChannelView({
   const typingNames = Object.keys(typingMap ?? {}).map((u) => displayName(u));
   const missing = error instanceof Error && error.message === 'missing';
 
+  const dragging = useFileDrop(section, writable && channel.joined, (files) =>
+    setDropped({ files }),
+  );
+
   return (
-    <section className="chat-channel" aria-labelledby={`chat-title-${cid}`}>
+    <section
+      ref={section}
+      className={dragging ? 'chat-channel chat-channel--dragging' : 'chat-channel'}
+      aria-labelledby={`chat-title-${cid}`}
+    >
+      {dragging ? <DropHint title={title} /> : null}
       <ChannelHeader channel={channel} title={title} headingRef={heading} />
       {channel.archived ? <Alert kind="info">{t('chat.archived_notice')}</Alert> : null}
       {loadError ? (
@@ -205,6 +217,7 @@ export function ChannelView({
             title={title}
             editing={editing}
             onEditingChange={setEditing}
+            dropped={dropped}
           />
         ) : null}
       </div>
@@ -227,5 +240,15 @@ export function ChannelView({
         <p>{t('chat.delete_body')}</p>
       </ConfirmDialog>
     </section>
+  );
+}
+
+/** Over the channel while files are dragged onto it. */
+function DropHint({ title }: { title: string }) {
+  const { t } = useI18n();
+  return (
+    <div className="chat-channel__drop" aria-hidden="true">
+      <p>{t('chat.drop_files', { channel: title })}</p>
+    </div>
   );
 }

@@ -1,7 +1,9 @@
 // The composer: a growing text area (Enter sends, Shift+Enter breaks the
 // line), mention autocomplete on "@" (people are shown "@Name" and sent as
 // <@ID>), an emoji picker, edit mode (↑ in an empty composer edits one's
-// last message, Escape cancels), "typing" signals.
+// last message, Escape cancels), "typing" signals, and attachments (the
+// attach button, a paste, or files dropped on the channel): each uploads at
+// once with a progress bar and can be cancelled; sending waits for them.
 import {
   useEffect,
   useId,
@@ -11,7 +13,14 @@ import {
   useState,
   type KeyboardEvent,
 } from 'react';
-import type { Channel, Message } from '../../../api';
+import {
+  api,
+  isApiError,
+  type Attachment,
+  type Channel,
+  type Message,
+  type Upload,
+} from '../../../api';
 import { Avatar } from '../../../components/Avatar';
 import { Alert } from '../../../components/Feedback';
 import { Checkbox } from '../../../components/Field';
@@ -29,11 +38,25 @@ import {
   toWire,
   type MentionQuery,
 } from '../logic/mentions';
+import { filesOf, formatBytes, MAX_ATTACHMENTS } from '../logic/attachments';
 import { lastOwnMessage } from '../logic/timeline';
 import { EmojiPicker } from './EmojiPicker';
 
 /** Unsent text per channel or thread, kept while the screen is open. */
 const drafts = new Map<string, { text: string; names: Map<string, string> }>();
+
+/** A file being uploaded (or uploaded) for the next message. */
+interface Pending {
+  key: string;
+  name: string;
+  size: number;
+  sent: number;
+  state: 'uploading' | 'done' | 'failed';
+  upload: Upload<Attachment>;
+  attachment?: Attachment;
+}
+
+let pendingKeys = 0;
 
 interface Candidate {
   id: string;
@@ -48,6 +71,7 @@ export function Composer({
   editing,
   onEditingChange,
   focusToken,
+  dropped,
 }: {
   channel: Channel;
   /** "#général", for the label. */
@@ -59,8 +83,10 @@ export function Composer({
   onEditingChange(m: Message | null): void;
   /** Takes the focus when this changes. */
   focusToken?: number;
+  /** Files dropped on the channel, to attach (a new object each time). */
+  dropped?: { files: File[] } | null;
 }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const errorText = useChatErrorText();
   const { store, people, nameOf, me } = useChat();
   const draftKey = threadId ? `thread:${threadId}` : channel.id;
@@ -84,7 +110,57 @@ export function Composer({
   // Where to put the caret after the next render (a new object each time).
   const [caretRequest, setCaretRequest] = useState<{ at: number } | null>(null);
   const emojiButton = useRef<HTMLButtonElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
   const ids = useId();
+  const [pending, setPending] = useState<Pending[]>([]);
+  // The list as the last render saw it, for handlers that outlive it.
+  const pendingRef = useRef<Pending[]>([]);
+  useEffect(() => {
+    pendingRef.current = pending;
+  }, [pending]);
+
+  const update = (key: string, change: Partial<Pending>) =>
+    setPending((list) => list.map((p) => (p.key === key ? { ...p, ...change } : p)));
+
+  const addFiles = (files: File[]) => {
+    const room = MAX_ATTACHMENTS - pendingRef.current.length;
+    if (files.length > room) setError(new Error('too_many_files'));
+    const added: Pending[] = files.slice(0, Math.max(0, room)).map((file) => {
+      const key = `up-${++pendingKeys}`;
+      const upload = api.chat.upload(channel.id, file, file.name, (sent) => update(key, { sent }));
+      upload.done.then(
+        (attachment) => update(key, { state: 'done', sent: file.size, attachment }),
+        (e: unknown) => {
+          if (e instanceof DOMException && e.name === 'AbortError') return;
+          update(key, { state: 'failed' });
+          setError(e);
+        },
+      );
+      return { key, name: file.name, size: file.size, sent: 0, state: 'uploading', upload };
+    });
+    if (added.length) setPending((list) => [...list, ...added]);
+  };
+
+  const cancelUpload = (p: Pending) => {
+    setPending((list) => list.filter((x) => x.key !== p.key));
+    if (p.state === 'uploading') p.upload.abort();
+    else if (p.attachment) void api.chat.discardAttachment(p.attachment.id).catch(() => undefined);
+    area.current?.focus();
+  };
+
+  // Dropped on the channel view.
+  useEffect(() => {
+    if (dropped?.files.length) addFiles(dropped.files);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [dropped]);
+
+  // Leaving the channel stops what is still uploading.
+  useEffect(
+    () => () => {
+      for (const p of pendingRef.current) if (p.state === 'uploading') p.upload.abort();
+    },
+    [],
+  );
 
   // Entering edit mode (from a message's action or ↑): its text, mentions as names.
   if (editing && editing.id !== editingId) {
@@ -158,7 +234,8 @@ export function Composer({
 
   const send = async () => {
     const body = toWire(text, namesInText(text, names)).trim();
-    if (!body || busy) return;
+    const files = editing ? [] : pendingRef.current;
+    if ((!body && files.length === 0) || busy) return;
     setBusy(true);
     setError(null);
     if (editing) {
@@ -174,19 +251,34 @@ export function Composer({
       }
       return;
     }
+    // Sending waits for the uploads.
+    let attachmentIds: string[];
+    try {
+      attachmentIds = (await Promise.all(files.map((p) => p.upload.done))).map((a) => a.id);
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+      return;
+    }
     // The composer empties at once; the text comes back if the message fails.
-    const saved = { text, names, alsoInChannel };
+    const saved = { text, names, alsoInChannel, files };
     setText('');
     setNames(new Map());
     setAlsoInChannel(false);
+    setPending([]);
     drafts.delete(draftKey);
     try {
-      await store.post(channel.id, body, { threadId, alsoInChannel: saved.alsoInChannel });
+      await store.post(channel.id, body, {
+        threadId,
+        alsoInChannel: saved.alsoInChannel,
+        attachmentIds,
+      });
     } catch (e) {
       setError(e);
       setText((cur) => (cur ? cur : saved.text));
       setNames((cur) => (cur.size ? cur : saved.names));
       setAlsoInChannel(saved.alsoInChannel);
+      setPending((cur) => (cur.length ? cur : saved.files));
     } finally {
       setBusy(false);
       area.current?.focus();
@@ -298,7 +390,49 @@ export function Composer({
           {t('chat.editing')}
         </p>
       ) : null}
-      {error ? <Alert kind="error">{errorText(error)}</Alert> : null}
+      {error ? (
+        <Alert kind="error">
+          {error instanceof Error && error.message === 'too_many_files'
+            ? t('chat.too_many_files', { count: MAX_ATTACHMENTS })
+            : isApiError(error, 'attachment_too_large')
+              ? t('chat.file_too_large')
+              : errorText(error)}
+        </Alert>
+      ) : null}
+      {pending.length ? (
+        <ul className="composer__files" aria-label={t('chat.attachments_pending')}>
+          {pending.map((p) => (
+            <li key={p.key} className={`upload upload--${p.state}`}>
+              <Icon name="file" size={16} />
+              <span className="upload__name">{p.name}</span>
+              <span className="upload__size">{formatBytes(p.size, locale)}</span>
+              <progress
+                className="upload__bar"
+                max={Math.max(1, p.size)}
+                value={p.state === 'uploading' ? p.sent : Math.max(1, p.size)}
+                aria-label={t('chat.upload_progress', { name: p.name })}
+              />
+              <span className="upload__state" aria-live="polite">
+                {p.state === 'done'
+                  ? t('chat.upload_done')
+                  : p.state === 'failed'
+                    ? t('chat.upload_failed')
+                    : `${Math.floor((100 * p.sent) / Math.max(1, p.size))} %`}
+              </span>
+              <button
+                type="button"
+                className="icon-btn upload__cancel"
+                aria-label={t('chat.upload_cancel', { name: p.name })}
+                title={t('chat.upload_cancel', { name: p.name })}
+                disabled={busy}
+                onClick={() => cancelUpload(p)}
+              >
+                <Icon name="close" size={14} />
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <div className="composer__box">
         <label htmlFor={`${ids}-text`} className="visually-hidden">
           {label}
@@ -326,8 +460,40 @@ export function Composer({
           }}
           onSelect={(e) => setCaret(e.currentTarget.selectionStart ?? 0)}
           onKeyDown={onKeyDown}
+          onPaste={(e) => {
+            if (editing) return;
+            const files = filesOf(e.clipboardData);
+            if (files.length === 0) return;
+            e.preventDefault();
+            addFiles(files);
+          }}
         />
         <div className="composer__tools">
+          {!editing ? (
+            <>
+              <input
+                ref={fileInput}
+                type="file"
+                multiple
+                hidden
+                tabIndex={-1}
+                aria-hidden="true"
+                onChange={(e) => {
+                  addFiles(Array.from(e.target.files ?? []));
+                  e.target.value = '';
+                }}
+              />
+              <button
+                type="button"
+                className="icon-btn"
+                aria-label={t('chat.attach')}
+                title={t('chat.attach')}
+                onClick={() => fileInput.current?.click()}
+              >
+                <Icon name="paperclip" size={18} />
+              </button>
+            </>
+          ) : null}
           <button
             ref={emojiButton}
             type="button"
@@ -344,7 +510,7 @@ export function Composer({
             className="icon-btn composer__send"
             aria-label={editing ? t('common.save') : t('chat.send')}
             title={editing ? t('common.save') : t('chat.send')}
-            disabled={busy || !text.trim()}
+            disabled={busy || (!text.trim() && (editing !== null || pending.length === 0))}
             onClick={() => void send()}
           >
             <Icon name={editing ? 'check' : 'send'} size={18} />

@@ -1,14 +1,16 @@
 // One message: author and time (unless it continues the previous one),
 // the sanitized Markdown body, edited/deleted states, reactions, the
-// thread's reply count, and its actions (shown on hover and focus).
+// thread's reply count, its attachments (image previews, download chips),
+// and its actions (shown on hover and focus).
 import { memo, useEffect, useRef, type ReactNode } from 'react';
-import type { Message } from '../../../api';
+import { api, type Attachment, type Message } from '../../../api';
 import { Avatar } from '../../../components/Avatar';
 import { Icon, type IconName } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
 import { ChatMarkdown } from '../../../markdown/SafeHtml';
 import { useChat } from '../context';
 import { listOf, timeOf } from '../format';
+import { formatBytes, previewBox } from '../logic/attachments';
 
 /** What a message can do; one object per list, so rows stay memoized. */
 export interface MessageActions {
@@ -139,6 +141,9 @@ export const MessageItem = memo(function MessageItem({
             ) : null}
           </div>
         )}
+        {m.attachments?.length && !m.deleted ? (
+          <Attachments list={m.attachments} tab={tab} />
+        ) : null}
         {m.reactions.length > 0 && !m.deleted ? (
           <Reactions m={m} actions={actions} canReact={permissions.write} tab={tab} />
         ) : null}
@@ -235,6 +240,62 @@ function ActionButton({
     >
       <Icon name={icon} size={16} />
     </button>
+  );
+}
+
+/**
+ * Images as previews (the cookie session authorizes the <img> request; the
+ * server serves inline only what it recognised as an image) that open full
+ * size; other files as download chips.
+ */
+function Attachments({ list, tab }: { list: Attachment[]; tab: number }): ReactNode {
+  const { t, locale } = useI18n();
+  return (
+    <ul className="attachments" aria-label={t('chat.attachments')}>
+      {list.map((a) => {
+        const size = formatBytes(a.size, locale);
+        if (a.image) {
+          const box = previewBox(a.image.width, a.image.height);
+          return (
+            <li key={a.id} className="attachment attachment--image">
+              <a
+                href={api.chat.attachmentUrl(a.id, true)}
+                target="_blank"
+                rel="noopener noreferrer"
+                tabIndex={tab}
+                title={t('chat.open_image', { name: a.name })}
+                aria-label={t('chat.open_image', { name: a.name })}
+              >
+                <img
+                  src={api.chat.attachmentUrl(a.id, true)}
+                  alt={a.name}
+                  width={box.width}
+                  height={box.height}
+                  loading="lazy"
+                  decoding="async"
+                />
+              </a>
+            </li>
+          );
+        }
+        return (
+          <li key={a.id} className="attachment attachment--file">
+            <a
+              className="attachment__chip"
+              href={api.chat.attachmentUrl(a.id)}
+              download={a.name}
+              tabIndex={tab}
+              aria-label={t('chat.download_file', { name: a.name, size })}
+            >
+              <Icon name="file" size={18} />
+              <span className="attachment__name">{a.name}</span>
+              <span className="attachment__size">{size}</span>
+              <Icon name="download" size={16} />
+            </a>
+          </li>
+        );
+      })}
+    </ul>
   );
 }
 

@@ -1,4 +1,5 @@
-// File contents through core/blob, with the CPU work off the request's thread:
+// Contents (files, chat attachments) through core/blob, with the CPU work off
+// the request's thread:
 // ContentWriter cuts chunks on the calling thread (and hashes the whole
 // content there) while a small pool computes chunk ids, seals and stores
 // them (fsync included), several chunks at once. ContentReader reads ahead
@@ -24,7 +25,7 @@
 #include "core/blob/chunker.hpp"
 #include "core/blob/sha256.hpp"
 
-namespace ruche::files {
+namespace ruche::blob {
 
 // Threads that seal, store and open chunks. Thread-safe.
 class ChunkPool {
@@ -48,7 +49,7 @@ class ContentWriter {
  public:
   // `reserve(n)` is called before n more bytes are accepted (quota); its
   // error stops the stream.
-  ContentWriter(blob::ChunkStore& store, blob::KeysPtr keys, ChunkPool& pool,
+  ContentWriter(ChunkStore& store, KeysPtr keys, ChunkPool& pool,
                 std::function<Result<void>(std::uint64_t)> reserve, std::size_t max_in_flight = 6);
   ~ContentWriter();
 
@@ -57,40 +58,46 @@ class ContentWriter {
   // upload paused): what was written so far is then fully stored.
   Result<void> cut();
   // Waits until every chunk cut so far is stored; returns their list.
-  Result<std::vector<blob::ChunkRef>> stored();
+  Result<std::vector<ChunkRef>> stored();
   // Stores the rest; the chunk list, size and SHA-256 of everything written.
-  Result<blob::BlobRef> finish();
+  Result<BlobRef> finish();
   std::uint64_t size_bytes() const { return size_bytes_; }
 
  private:
   Result<void> emit(std::string_view chunk);
   Result<void> wait_below(std::size_t n);
 
-  blob::ChunkStore& store_;
-  blob::KeysPtr keys_;
+  ChunkStore& store_;
+  KeysPtr keys_;
   ChunkPool& pool_;
   std::function<Result<void>(std::uint64_t)> reserve_;
   std::size_t max_in_flight_;
-  blob::Chunker chunker_;
+  Chunker chunker_;
   std::string pending_;
-  blob::detail::Sha256 sha_;
+  detail::Sha256 sha_;
   std::uint64_t size_bytes_ = 0;
 
   struct Shared {
     std::mutex mu;
     std::condition_variable cv;
     std::size_t in_flight = 0;
-    std::vector<std::optional<blob::ChunkRef>> slots;
+    std::vector<std::optional<ChunkRef>> slots;
     std::optional<Error> error;
   };
   std::shared_ptr<Shared> shared_;
 };
 
+// A chunk list as stored in a database column: per chunk, its 32-byte id
+// then its size as 8 big-endian bytes. unpack_chunks() fails (internal) on
+// a length that is not a multiple of 40.
+std::string pack_chunks(const std::vector<ChunkRef>& chunks);
+Result<std::vector<ChunkRef>> unpack_chunks(std::string_view packed);
+
 // Streams bytes [offset, offset + length) of a chunk list to `sink`,
 // verifying every chunk, reading the next chunk while the sink works.
-Result<std::uint64_t> read_content(blob::ChunkStore& store, const blob::KeysPtr& keys, ChunkPool& pool,
-                                   const std::vector<blob::ChunkRef>& chunks, std::uint64_t offset,
+Result<std::uint64_t> read_content(ChunkStore& store, const KeysPtr& keys, ChunkPool& pool,
+                                   const std::vector<ChunkRef>& chunks, std::uint64_t offset,
                                    std::uint64_t length,
                                    FunctionRef<Result<void>(std::string_view)> sink);
 
-}  // namespace ruche::files
+}  // namespace ruche::blob

@@ -1,10 +1,11 @@
-#include "modules/files/content.hpp"
+#include "core/blob/content.hpp"
 
 #include <future>
 
 #include "core/crypto/aead.hpp"
+#include "core/crypto/encoding.hpp"
 
-namespace ruche::files {
+namespace ruche::blob {
 
 ChunkPool::ChunkPool(std::size_t threads) {
   for (std::size_t i = 0; i < std::max<std::size_t>(1, threads); ++i)
@@ -40,7 +41,7 @@ void ChunkPool::submit(std::function<void()> job) {
   cv_.notify_one();
 }
 
-ContentWriter::ContentWriter(blob::ChunkStore& store, blob::KeysPtr keys, ChunkPool& pool,
+ContentWriter::ContentWriter(ChunkStore& store, KeysPtr keys, ChunkPool& pool,
                              std::function<Result<void>(std::uint64_t)> reserve, std::size_t max_in_flight)
     : store_(store),
       keys_(std::move(keys)),
@@ -68,14 +69,14 @@ Result<void> ContentWriter::emit(std::string_view chunk) {
     ++shared_->in_flight;
   }
   auto job = [shared = shared_, &store = store_, keys = keys_, data = std::string(chunk), slot]() {
-    Result<blob::ChunkRef> r = [&]() -> Result<blob::ChunkRef> {
-      std::string id = blob::chunk_id(*keys, data);
+    Result<ChunkRef> r = [&]() -> Result<ChunkRef> {
+      std::string id = chunk_id(*keys, data);
       RUCHE_TRY(bool present, store.touch(keys->ns, id));
       if (!present) {
-        std::string sealed = crypto::seal(keys->seal_key, data, blob::chunk_associated_data(keys->ns, id));
+        std::string sealed = crypto::seal(keys->seal_key, data, chunk_associated_data(keys->ns, id));
         RUCHE_TRY([[maybe_unused]] bool written, store.put(keys->ns, id, sealed));
       }
-      return blob::ChunkRef{std::move(id), data.size()};
+      return ChunkRef{std::move(id), data.size()};
     }();
     std::lock_guard lock(shared->mu);
     if (r) shared->slots[slot] = std::move(*r);
@@ -122,9 +123,9 @@ Result<void> ContentWriter::cut() {
   return {};
 }
 
-Result<std::vector<blob::ChunkRef>> ContentWriter::stored() {
+Result<std::vector<ChunkRef>> ContentWriter::stored() {
   RUCHE_CHECK(wait_below(1));
-  std::vector<blob::ChunkRef> out;
+  std::vector<ChunkRef> out;
   std::lock_guard lock(shared_->mu);
   out.reserve(shared_->slots.size());
   for (auto& s : shared_->slots) {
@@ -134,36 +135,63 @@ Result<std::vector<blob::ChunkRef>> ContentWriter::stored() {
   return out;
 }
 
-Result<blob::BlobRef> ContentWriter::finish() {
+Result<BlobRef> ContentWriter::finish() {
   RUCHE_CHECK(cut());
   pending_.shrink_to_fit();
-  blob::BlobRef ref;
+  BlobRef ref;
   RUCHE_TRY(ref.chunks, stored());
   ref.size_bytes = size_bytes_;
   ref.content_hash = sha_.finish_hex();
   return ref;
 }
 
-Result<std::uint64_t> read_content(blob::ChunkStore& store, const blob::KeysPtr& keys, ChunkPool& pool,
-                                   const std::vector<blob::ChunkRef>& chunks, std::uint64_t offset,
+std::string pack_chunks(const std::vector<ChunkRef>& chunks) {
+  std::string out;
+  out.reserve(chunks.size() * 40);
+  for (const auto& ch : chunks) {
+    auto raw = crypto::hex_decode(ch.id);
+    std::string id = raw && raw->size() == 32 ? *raw : std::string(32, '\0');
+    out += id;
+    for (int i = 7; i >= 0; --i) out += static_cast<char>((ch.size_bytes >> (8 * i)) & 0xff);
+  }
+  return out;
+}
+
+Result<std::vector<ChunkRef>> unpack_chunks(std::string_view packed) {
+  if (packed.size() % 40 != 0) return fail(Errc::internal, "damaged chunk list");
+  std::vector<ChunkRef> out;
+  out.reserve(packed.size() / 40);
+  for (std::size_t i = 0; i < packed.size(); i += 40) {
+    ChunkRef ch;
+    ch.id = crypto::hex_encode(packed.substr(i, 32));
+    std::uint64_t n = 0;
+    for (int k = 0; k < 8; ++k) n = (n << 8) | static_cast<unsigned char>(packed[i + 32 + k]);
+    ch.size_bytes = n;
+    out.push_back(std::move(ch));
+  }
+  return out;
+}
+
+Result<std::uint64_t> read_content(ChunkStore& store, const KeysPtr& keys, ChunkPool& pool,
+                                   const std::vector<ChunkRef>& chunks, std::uint64_t offset,
                                    std::uint64_t length, FunctionRef<Result<void>(std::string_view)> sink) {
   std::uint64_t total = 0;
   for (const auto& c : chunks) total += c.size_bytes;
   if (offset > total) return fail(Errc::invalid, "range starts past the end");
   const std::uint64_t end = offset + std::min(length, total - offset);
   // The chunks touched, with where each starts.
-  std::vector<std::pair<const blob::ChunkRef*, std::uint64_t>> wanted;
+  std::vector<std::pair<const ChunkRef*, std::uint64_t>> wanted;
   std::uint64_t at = 0;
   for (const auto& c : chunks) {
     if (at + c.size_bytes > offset && at < end && c.size_bytes > 0) wanted.emplace_back(&c, at);
     at += c.size_bytes;
     if (at >= end) break;
   }
-  blob::BlobReader reader(store, keys);
+  BlobReader reader(store, keys);
   auto fetch = [&](std::size_t i) {
     auto promise = std::make_shared<std::promise<Result<std::string>>>();
     auto future = promise->get_future();
-    const blob::ChunkRef* ref = wanted[i].first;
+    const ChunkRef* ref = wanted[i].first;
     if (ref->size_bytes < (64u << 10)) {
       promise->set_value(reader.read_chunk(*ref));
     } else {
@@ -195,4 +223,4 @@ Result<std::uint64_t> read_content(blob::ChunkStore& store, const blob::KeysPtr&
   return delivered;
 }
 
-}  // namespace ruche::files
+}  // namespace ruche::blob
