@@ -161,6 +161,10 @@ TEST(Files, VersionsTrashMoveCopyAndEvents) {
   EXPECT_EQ(str(copy.body, "name"), "plan-final.txt (copy)");
   auto clash = s.call("PATCH", "/api/v1/files/" + str(copy.body, "id"), a.token, body(json::object{{"name", "plan-final.txt"}}));
   EXPECT_EQ(clash.status, 409);
+  // A copy to the root (parent_id null) keeps the name.
+  auto to_root = s.call("POST", "/api/v1/files/" + id + "/copy", a.token, body(json::object{{"parent_id", nullptr}}));
+  ASSERT_EQ(to_root.status, 201) << to_root.raw.body;
+  EXPECT_EQ(str(to_root.body, "path"), "/plan-final.txt");
 
   // Trash: gone from listings, restorable, purged automatically later.
   ASSERT_EQ(s.call("DELETE", "/api/v1/files/" + dir, a.token).status, 204);
@@ -376,6 +380,13 @@ TEST(Files, LocksBlockOthersUntilReleased) {
   auto l = s.call("POST", "/api/v1/files/" + id + "/lock", a.token, body(json::object{{"timeout_s", 600}}));
   ASSERT_EQ(l.status, 201) << l.raw.body;
   std::string token = str(l.body, "token");
+  // Listings and the node say who holds the lock, so browsers can show it.
+  auto listed = s.call("GET", "/api/v1/workspaces/" + ws + "/files", b.token);
+  ASSERT_EQ(listed.status, 200);
+  const auto& item = listed.body.at("items").as_array().at(0).as_object();
+  ASSERT_TRUE(item.contains("lock")) << listed.raw.body;
+  EXPECT_EQ(str(item.at("lock"), "user_id"), a.id.str());
+  EXPECT_TRUE(s.call("GET", "/api/v1/files/" + id, b.token).body.as_object().contains("lock"));
   EXPECT_EQ(f.dav(b, "PUT", ws, "/contrat.odt", "bob").status, 423);
   EXPECT_EQ(f.dav(b, "DELETE", ws, "/contrat.odt").status, 423);
   EXPECT_EQ(f.dav(b, "PUT", ws, "/contrat.odt", "bob", {{"If", "(<" + token + ">)"}}).status, 423);  // not his
@@ -385,6 +396,7 @@ TEST(Files, LocksBlockOthersUntilReleased) {
   EXPECT_NE(pf.body.find(token), std::string::npos);
   EXPECT_EQ(s.call("DELETE", "/api/v1/files/" + id + "/lock", a.token, std::nullopt, {{"Lock-Token", "<" + token + ">"}}).status,
             204);
+  EXPECT_FALSE(s.call("GET", "/api/v1/files/" + id, b.token).body.as_object().contains("lock"));
   EXPECT_EQ(f.dav(b, "PUT", ws, "/contrat.odt", "bob").status, 204);
   // Locks expire.
   auto l2 = s.call("POST", "/api/v1/files/" + id + "/lock", a.token, body(json::object{{"timeout_s", 60}}));

@@ -70,6 +70,7 @@ status=0
 node "$REPO/tests/e2e/bundle-size.mjs" "$DIST" || status=1
 node --test --test-concurrency=1 "$REPO/tests/e2e/web.test.mjs" || status=1
 node --test --test-concurrency=1 "$REPO/tests/e2e/chat.test.mjs" || status=1
+node --test --test-concurrency=1 "$REPO/tests/e2e/files.test.mjs" || status=1
 [[ -f "$OUT/metrics.jsonl" ]] && cat "$OUT/metrics.jsonl"
 if [[ $status -ne 0 ]]; then
   echo "e2e: server log (last 40 lines):" >&2

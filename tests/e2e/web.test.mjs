@@ -256,7 +256,12 @@ test('the owner changes a member’s module rights and the member’s view follo
   await guestPage.goto(`${env.url}/w/${workspaceId}/chat`);
   await guestPage.getByText('Ce module n’est pas activé dans cet espace.').waitFor();
   await guestPage.goto(`${env.url}/w/${workspaceId}/files`);
-  await guestPage.getByRole('heading', { name: 'Fichiers arrive dans ce module' }).waitFor();
+  await guestPage
+    .getByText('Vous avez un accès en lecture seule aux fichiers de cet espace.')
+    .waitFor();
+  assert.equal(await guestPage.getByRole('button', { name: 'Envoyer des fichiers' }).count(), 0);
+  await guestPage.goto(`${env.url}/w/${workspaceId}/tasks`);
+  await guestPage.getByRole('heading', { name: 'Tâches arrive dans ce module' }).waitFor();
   await shot(guestPage, '11-module-placeholder');
   assertNoConsoleErrors(guest, 'guest');
   assertNoConsoleErrors(admin, 'admin');

@@ -76,13 +76,26 @@ Result<store::ListQuery> list_query(const http::Request& req) {
   return q;
 }
 
+// A node as JSON, with the live lock covering it ({user_id, expires_at}),
+// so a browser can show that someone is editing it.
+json::object with_lock(const Node& n, const std::vector<dav::Lock>& locks) {
+  json::object o = to_json(n);
+  for (const auto& l : locks) {
+    if (!dav::covers(l, n.path)) continue;
+    o["lock"] = json::object{{"user_id", l.user_id}, {"expires_at", format_iso8601(l.expires_at_ms)}};
+    break;
+  }
+  return o;
+}
+
 Result<http::Response> listing(Service& files, const http::Request& req, const Node& folder) {
   RUCHE_TRY(store::ListQuery q, list_query(req));
   RUCHE_TRY(ListResult list, files.list(folder.workspace_id, folder, q));
+  RUCHE_TRY(auto locks, files.locks(folder.workspace_id));
   json::array items;
-  for (const auto& n : list.items) items.push_back(to_json(n));
+  for (const auto& n : list.items) items.push_back(with_lock(n, locks));
   json::object o;
-  o["folder"] = to_json(folder);
+  o["folder"] = with_lock(folder, locks);
   o["items"] = std::move(items);
   o["total"] = list.total;
   o["offset"] = q.offset;
@@ -231,7 +244,8 @@ void register_routes(Api& api, Service& files) {
   api.add_object("GET", "/api/v1/files/{fid}", "files", Access::read, "fid",
                  [&files](http::Request& req, const Caller& caller) -> Result<http::Response> {
                    RUCHE_TRY(Node n, files.reach(caller, fid(req), Access::read));
-                   return json_reply(to_json(n));
+                   RUCHE_TRY(auto locks, files.locks(n.workspace_id));
+                   return json_reply(with_lock(n, locks));
                  });
   api.add_object("GET", "/api/v1/files/{fid}/children", "files", Access::read, "fid",
                  [&files](http::Request& req, const Caller& caller) -> Result<http::Response> {
@@ -305,14 +319,17 @@ void register_routes(Api& api, Service& files) {
                    RUCHE_TRY(json::In in, json::In::parse(req.body, true));
                    auto name = in.opt_string("name", {.min = 1, .max = kMaxNameBytes * 4});
                    auto parent = in.opt_string("parent_id", {.max = 26});
+                   bool to_root = in.is_null("parent_id");
                    if (!in.ok()) return tl::unexpected<Error>(in.error());
                    std::string parent_path = dav::parent_path(n.path);
                    if (parent) {
                      RUCHE_TRY(Node p, files.reach(caller, NodeId(*parent), Access::write));
                      if (p.workspace_id != n.workspace_id || !p.folder) return fail(Errc::not_found, "no such folder");
                      parent_path = p.path;
+                   } else if (to_root) {
+                     parent_path = "/";
                    }
-                   std::string new_name = name ? *name : n.name + (parent ? "" : " (copy)");
+                   std::string new_name = name ? *name : n.name + (parent || to_root ? "" : " (copy)");
                    RUCHE_TRY(new_name, normalize_name(new_name));
                    std::string to = (parent_path == "/" ? "" : parent_path) + "/" + new_name;
                    auto r = files.transfer(n.workspace_id, ctx_of(caller, req), n.path, to, false, false,

@@ -14,9 +14,15 @@ import type {
   ChannelChange,
   CreatedAppToken,
   CreatedInvitation,
+  CreatedShare,
   CredentialInfo,
   DirectoryEntry,
   EventFrame,
+  FileListing,
+  FileNode,
+  FileShare,
+  FilesUsage,
+  FileVersion,
   Invitation,
   InvitationPreview,
   InvitationRequest,
@@ -27,6 +33,7 @@ import type {
   Message,
   NewChannel,
   NewMessage,
+  NewShare,
   PublicSettings,
   SearchQuery,
   SearchResult,
@@ -331,6 +338,78 @@ export function createApi(options: ApiOptions) {
         `${base}/api/v1/attachments/${seg(aid)}${inline ? '?inline=1' : ''}`,
       pin: (mid: string) => post<Message>(`/messages/${seg(mid)}/pin`),
       unpin: (mid: string) => request<Message>('DELETE', `/messages/${seg(mid)}/pin`),
+    },
+
+    files: {
+      /** A folder's children (the root's when `folder` is empty), folders first. */
+      list: (ws: string, folder: string, o: { limit?: number; offset?: number } = {}) => {
+        const q = new URLSearchParams();
+        if (o.limit) q.set('limit', String(o.limit));
+        if (o.offset) q.set('offset', String(o.offset));
+        const qs = q.toString() ? `?${q.toString()}` : '';
+        return get<FileListing>(
+          folder ? `/files/${seg(folder)}/children${qs}` : `/workspaces/${seg(ws)}/files${qs}`,
+        );
+      },
+      node: (fid: string) => get<FileNode>(`/files/${seg(fid)}`),
+      byPath: (ws: string, path: string) =>
+        get<FileNode>(`/workspaces/${seg(ws)}/files/by-path?path=${seg(path)}`),
+      usage: (ws: string) => get<FilesUsage>(`/workspaces/${seg(ws)}/files/usage`),
+      trash: (ws: string) => get<FileNode[]>(`/workspaces/${seg(ws)}/files/trash`),
+      createFolder: (ws: string, name: string, parentId: string | null) =>
+        post<FileNode>(`/workspaces/${seg(ws)}/files/folders`, {
+          name,
+          ...(parentId ? { parent_id: parentId } : {}),
+        }),
+      /** Renames and/or moves (`parent_id: null`: to the root). */
+      update: (fid: string, b: { name?: string; parent_id?: string | null }) =>
+        patch<FileNode>(`/files/${seg(fid)}`, b),
+      /** Beside the original ("… (copy)") unless `parent_id` names a folder (null: the root). */
+      copy: (fid: string, b: { name?: string; parent_id?: string | null }) =>
+        post<FileNode>(`/files/${seg(fid)}/copy`, b),
+      /** To the trash. */
+      remove: (fid: string) => del(`/files/${seg(fid)}`),
+      /** A trashed node, for good. */
+      purge: (fid: string) => del(`/files/${seg(fid)}?purge=1`),
+      restore: (fid: string) => post<FileNode>(`/files/${seg(fid)}/restore`),
+      versions: (fid: string) => get<FileVersion[]>(`/files/${seg(fid)}/versions`),
+      restoreVersion: (fid: string, n: number) =>
+        post<FileNode>(`/files/${seg(fid)}/versions/${n}/restore`),
+      shares: (fid: string) => get<FileShare[]>(`/files/${seg(fid)}/shares`),
+      share: (fid: string, b: NewShare) => post<CreatedShare>(`/files/${seg(fid)}/shares`, b),
+      revokeShare: (sid: string) => del(`/shares/${seg(sid)}`),
+      /** Where a browser downloads a file (an attachment), or one of its versions. */
+      contentUrl: (fid: string, version?: number) =>
+        `${base}/api/v1/files/${seg(fid)}${version === undefined ? '' : `/versions/${version}`}/content`,
+      /**
+       * A file's bytes as a Blob, for previews (the first `maxBytes` only
+       * when given, through a Range request).
+       */
+      blob: async (fid: string, o: { maxBytes?: number; signal?: AbortSignal } = {}) => {
+        const headers: Record<string, string> = {};
+        if (o.maxBytes) headers.Range = `bytes=0-${o.maxBytes - 1}`;
+        let res: Response;
+        try {
+          res = await doFetch(`${base}/api/v1/files/${seg(fid)}/content`, {
+            headers,
+            credentials: 'same-origin',
+            signal: o.signal,
+          });
+        } catch (e) {
+          if (e instanceof DOMException && e.name === 'AbortError') throw e;
+          throw new ApiError(0, 'network', e instanceof Error ? e.message : 'network error');
+        }
+        if (!res.ok) {
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(await res.text());
+          } catch {
+            parsed = undefined;
+          }
+          throw errorOf(res, parsed);
+        }
+        return { blob: await res.blob(), partial: res.status === 206 };
+      },
     },
 
     /** Across modules, among what the caller may read (best first). */

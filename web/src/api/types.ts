@@ -301,3 +301,93 @@ export interface SearchQuery {
   to?: string;
   limit?: number;
 }
+
+// ---- Files (docs/api.md, "Files") -----------------------------------------
+
+export type NodeKind = 'file' | 'folder';
+
+/** A live WebDAV lock covering a node (exclusive; writes by others answer 423). */
+export interface NodeLock {
+  user_id: string;
+  expires_at: string;
+}
+
+export interface FileNode {
+  id: string;
+  workspace_id: string;
+  /** null at the workspace's root. */
+  parent_id: string | null;
+  name: string;
+  /** "/a/b"; for trashed nodes, where they were. */
+  path: string;
+  kind: NodeKind;
+  size: number;
+  etag: string;
+  mtime: string;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  updated_by: string;
+  /** Files only: */
+  content_type?: string;
+  version?: number;
+  sha256?: string;
+  /** Trashed nodes only: */
+  trashed_at?: string;
+  trashed_by?: string;
+  /** Present while a lock covers the node. */
+  lock?: NodeLock | null;
+}
+
+export interface FileListing {
+  /** The folder listed; the root has an empty id. */
+  folder: FileNode;
+  /** Folders first. */
+  items: FileNode[];
+  total: number;
+  offset: number;
+}
+
+export interface FileVersion {
+  number: number;
+  size: number;
+  sha256: string;
+  etag: string;
+  created_at: string;
+  created_by: string;
+  mtime: string;
+  current: boolean;
+}
+
+export interface FilesUsage {
+  used_bytes: number;
+  /** null: unlimited. */
+  quota_bytes: number | null;
+}
+
+export type ShareMode = 'read' | 'upload';
+
+export interface FileShare {
+  id: string;
+  node_id: string;
+  mode: ShareMode;
+  has_password: boolean;
+  expires_at: string | null;
+  max_downloads: number | null;
+  downloads: number;
+  created_by: string;
+  created_at: string;
+}
+
+/** POST /files/{fid}/shares: the link is in the answer only. */
+export interface CreatedShare extends FileShare {
+  token: string;
+  url: string;
+}
+
+export interface NewShare {
+  mode?: ShareMode;
+  password?: string;
+  expires_at?: string;
+  max_downloads?: number;
+}

@@ -55,12 +55,17 @@ const WorkspaceHomePage = page(() => import('../pages/WorkspaceHomePage'));
 const WorkspaceSettingsPage = page(() => import('../pages/settings/WorkspaceSettingsPage'));
 const ModulePage = page(() => import('../pages/ModulePage'));
 const ChatPage = page(() => import('../modules/chat/ChatPage'));
+const FilesPage = page(() => import('../modules/files/FilesPage'));
 const ProfilePage = page(() => import('../pages/profile/ProfilePage'));
 const AdminPage = page(() => import('../pages/admin/AdminPage'));
 const NotFoundPage = page(() => import('../pages/NotFoundPage'));
 
 function chatKey(p: Params): string {
   return `chat:${p.id ?? ''}`;
+}
+
+function filesKey(p: Params): string {
+  return `files:${p.id ?? ''}`;
 }
 
 export const ROUTES: RouteDef[] = [
@@ -76,6 +81,9 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/w/:id/chat', access: 'user', page: ChatPage, stableKey: chatKey },
   { pattern: '/w/:id/chat/search', access: 'user', page: ChatPage, stableKey: chatKey },
   { pattern: '/w/:id/chat/:cid', access: 'user', page: ChatPage, stableKey: chatKey },
+  { pattern: '/w/:id/files', access: 'user', page: FilesPage, stableKey: filesKey },
+  { pattern: '/w/:id/files/trash', access: 'user', page: FilesPage, stableKey: filesKey },
+  { pattern: '/w/:id/files/:fid', access: 'user', page: FilesPage, stableKey: filesKey },
   { pattern: '/w/:id/:module', access: 'user', page: ModulePage },
 ];
 

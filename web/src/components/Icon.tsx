@@ -46,8 +46,20 @@ const PATHS = {
   arrowDown: 'M12 5v14M6 13l6 6 6-6',
   paperclip:
     'M20 11.5 12.2 19.3a5 5 0 0 1-7.1-7.1l8.5-8.5a3.3 3.3 0 0 1 4.7 4.7l-8.5 8.5a1.7 1.7 0 0 1-2.4-2.4L15 7',
-  file: 'M6 3h8l5 5v13H6zM14 3v5h5',
-  download: 'M12 4v11M7 10l5 5 5-5M5 20h14',
+  arrowUp: 'M12 19V5M6 11l6-6 6 6',
+  file: 'M6 3h8l4 4v14H6V3Zm8 0v4h4',
+  fileText: 'M6 3h8l4 4v14H6V3Zm8 0v4h4M9 12h6M9 15h6M9 18h4',
+  image: 'M4 5h16v14H4zM4 16l5-5 4 4 3-3 4 4M15.5 9.5h.01',
+  folderPlus: 'M3 6h6l2 2h10v11H3V6ZM12 11v6M9 14h6',
+  upload: 'M12 16V4M7 9l5-5 5 5M4 16v4h16v-4',
+  download: 'M12 4v12M7 11l5 5 5-5M4 16v4h16v-4',
+  grid: 'M4 4h7v7H4zM13 4h7v7h-7zM4 13h7v7H4zM13 13h7v7h-7z',
+  list: 'M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01',
+  move: 'M3 6h6l2 2h10v11H3V6ZM10 13h6M13 10l3 3-3 3',
+  restore: 'M4 12a8 8 0 1 0 2.5-5.8M4 4v4h4',
+  link: 'M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1',
+  history: 'M3 12a9 9 0 1 0 3-6.7L3 8M3 3v5h5M12 7v5l3 2',
+  eye: 'M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12Zm10 3a3 3 0 1 0 0-6 3 3 0 0 0 0 6Z',
 } as const;
 
 export type IconName = keyof typeof PATHS;

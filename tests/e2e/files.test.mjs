@@ -1,0 +1,661 @@
+// The files screens end to end, in Chromium, against a real server (started
+// by run.sh). Three people in three browser contexts: the owner of a
+// workspace, a member with the write right and a read-only member. The
+// scenarios run in order and share state. Screenshots: build/e2e/files-*.png.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { LOGO_PNG, axe, env, launch, metric, newContext, shot, signIn } from './lib.mjs';
+
+const WS = 'Dossiers Loire';
+const WRITER = {
+  email: 'camille@ruche.test',
+  name: 'Camille Durand',
+  password: 'Pelican-Orange-3141',
+};
+const READER = {
+  email: 'denis@ruche.test',
+  name: 'Denis Martin',
+  password: 'Heron-Cendre-2718',
+};
+const SHARE_PASSWORD = 'Lanterne-Verte-9021';
+/** A file above the tus threshold (8 MiB): sent in resumable chunks. */
+const BIG = 9 * 1024 * 1024 + 123;
+
+let browser;
+let owner;
+let ownerPage;
+let writer;
+let writerPage;
+let reader;
+let readerPage;
+let wsId = '';
+let tmp = '';
+
+async function apiFetch(page, method, path, body) {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const csrf = JSON.parse(sessionStorage.getItem('ruche.csrf') ?? 'null');
+      const headers = { 'Content-Type': 'application/json' };
+      if (csrf && method !== 'GET') headers[csrf.header] = csrf.token;
+      const r = await fetch(path.startsWith('/s/') ? path : `/api/v1${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'same-origin',
+      });
+      const text = await r.text();
+      let parsed = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // bytes
+      }
+      return { status: r.status, body: r.status === 204 ? null : parsed };
+    },
+    { method, path, body },
+  );
+}
+
+async function ok(page, method, path, body, status = [200, 201, 204]) {
+  const r = await apiFetch(page, method, path, body);
+  assert.ok(status.includes(r.status), `${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/** The root's entries by name, from the API. */
+async function rootItems(page) {
+  const l = await ok(page, 'GET', `/workspaces/${wsId}/files`);
+  return Object.fromEntries(l.items.map((n) => [n.name, n]));
+}
+
+/** Console errors, minus the failed requests a scenario provoked on purpose. */
+function assertNoConsoleErrors(ctx, who, expected = []) {
+  const left = ctx.errors.filter((e) => !expected.some((re) => re.test(e)));
+  assert.deepEqual(left, [], `${who}: console errors:\n${left.join('\n')}`);
+}
+
+const option = (page, name) =>
+  page.getByRole('listbox', { name: /^Contenu de/ }).getByRole('option', {
+    name: new RegExp(`^${name.replace(/[.()]/g, '\\$&')}`),
+  });
+const entries = (page) => page.getByRole('listbox', { name: /^Contenu de/ }).getByRole('option');
+const details = (page, name) => page.getByRole('complementary', { name: `Détails de ${name}` });
+
+async function select(page, name) {
+  await option(page, name).click();
+  await details(page, name).waitFor();
+}
+
+/** Drops files (name -> text or bytes) on the browser, as a person dragging them from the desktop. */
+async function dropFiles(page, files) {
+  const list = Object.entries(files).map(([name, v]) => ({
+    name,
+    b64: Buffer.from(v).toString('base64'),
+    type: name.endsWith('.png') ? 'image/png' : 'text/plain',
+  }));
+  await page.evaluate((list) => {
+    const dt = new DataTransfer();
+    for (const f of list) {
+      const bytes = Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0));
+      dt.items.add(new File([bytes], f.name, { type: f.type }));
+    }
+    const zone = document.querySelector('[data-testid="files-drop"]');
+    const opts = { bubbles: true, cancelable: true, dataTransfer: dt };
+    zone.dispatchEvent(new DragEvent('dragenter', opts));
+    zone.dispatchEvent(new DragEvent('dragover', opts));
+    zone.dispatchEvent(new DragEvent('drop', opts));
+  }, list);
+}
+
+async function uploadsDone(page, count) {
+  const title = page.locator('#files-uploads-title');
+  await title
+    .filter({ hasText: new RegExp(`^${count} fichiers? envoyés?$`) })
+    .waitFor({ timeout: 30_000 });
+  assert.equal(
+    await page.getByRole('progressbar', { name: 'Progression totale' }).getAttribute('value'),
+    '100',
+  );
+}
+
+async function enrol(page, who, role = 'member') {
+  const created = await apiFetch(ownerPage, 'POST', '/admin/users', {
+    ...who,
+    role: 'member',
+  });
+  assert.ok([200, 201, 409].includes(created.status), JSON.stringify(created));
+  const invitation = await ok(ownerPage, 'POST', `/workspaces/${wsId}/invitations`, {
+    email: who.email,
+    role,
+  });
+  await signIn(page, who.email, who.password);
+  await ok(page, 'POST', `/invitations/${invitation.token}/accept`, {});
+  return (await ok(page, 'GET', '/me')).id;
+}
+
+before(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'ruche-e2e-files.'));
+  browser = await launch();
+  owner = await newContext(browser);
+  ownerPage = await owner.newPage();
+  await signIn(ownerPage, env.admin.email, env.admin.password);
+  wsId = (
+    await ok(ownerPage, 'POST', '/workspaces', {
+      name: WS,
+      modules: ['files', 'chat'],
+    })
+  ).id;
+  writer = await newContext(browser);
+  writerPage = await writer.newPage();
+  await enrol(writerPage, WRITER);
+  reader = await newContext(browser);
+  readerPage = await reader.newPage();
+  const readerId = await enrol(readerPage, READER);
+  await ok(ownerPage, 'PATCH', `/workspaces/${wsId}/members/${readerId}`, {
+    rights: { files: 'read' },
+  });
+  // The live connections follow the new workspace.
+  await writerPage.reload();
+  await ownerPage.reload();
+});
+
+after(async () => {
+  await browser?.close();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+test('an empty workspace says how to start; the sidebar leads to the files', async () => {
+  await ownerPage.goto(`${env.url}/w/${wsId}`);
+  await ownerPage.locator('.sidebar').getByRole('link', { name: 'Fichiers' }).click();
+  await ownerPage.waitForURL(new RegExp(`/w/${wsId}/files$`));
+  await ownerPage.getByRole('heading', { level: 1, name: 'Fichiers' }).waitFor();
+  await ownerPage.getByText('Aucun fichier pour l’instant').waitFor();
+  await ownerPage.getByTestId('files-quota').waitFor();
+  await shot(ownerPage, 'files-01-empty');
+  await writerPage.goto(`${env.url}/w/${wsId}/files`);
+  await writerPage.getByText('Aucun fichier pour l’instant').waitFor();
+  assertNoConsoleErrors(owner, 'owner');
+});
+
+test('dropped files upload with progress and appear live for another member', async () => {
+  const started = Date.now();
+  await dropFiles(ownerPage, {
+    'notes.txt': 'Réunion du 3 mars : <b>pas de HTML ici</b>\nDeuxième ligne.\n',
+    'plan.png': LOGO_PNG,
+    'budget-2026.csv': 'poste;montant\nétude;1200\n',
+  });
+  await uploadsDone(ownerPage, 3);
+  metric('files_drop_upload_ms', Date.now() - started, { files: 3 });
+  for (const name of ['notes.txt', 'plan.png', 'budget-2026.csv'])
+    await option(ownerPage, name).waitFor();
+  await shot(ownerPage, 'files-02-dropped');
+  // The other member's screen follows without a reload.
+  for (const name of ['notes.txt', 'plan.png', 'budget-2026.csv'])
+    await option(writerPage, name).waitFor();
+  const items = await rootItems(ownerPage);
+  assert.equal(
+    items['notes.txt'].size,
+    Buffer.byteLength('Réunion du 3 mars : <b>pas de HTML ici</b>\nDeuxième ligne.\n'),
+  );
+  assertNoConsoleErrors(owner, 'owner');
+  assertNoConsoleErrors(writer, 'writer');
+});
+
+test('the file input uploads a large file in resumable chunks that survive a dropped connection', async () => {
+  const big = Buffer.alloc(BIG);
+  for (let i = 0; i < BIG; i += 4096) big[i] = (i / 4096) % 251;
+  // The first chunk's connection drops: the upload asks where it is and goes on.
+  let dropped = 0;
+  const uploads = (u) => u.pathname.startsWith('/api/v1/uploads/');
+  await ownerPage.route(uploads, async (route) => {
+    if (route.request().method() === 'PATCH' && dropped === 0) {
+      dropped++;
+      await route.abort('connectionreset');
+    } else {
+      await route.continue();
+    }
+  });
+  await ownerPage.getByTestId('files-input').setInputFiles([
+    { name: 'archive.bin', mimeType: 'application/octet-stream', buffer: big },
+    {
+      name: 'lisez-moi.md',
+      mimeType: 'text/markdown',
+      buffer: Buffer.from('# Lisez-moi\n'),
+    },
+  ]);
+  await uploadsDone(ownerPage, 5);
+  await ownerPage.unroute(uploads);
+  assert.equal(dropped, 1);
+  await option(ownerPage, 'archive.bin').waitFor();
+  const items = await rootItems(ownerPage);
+  assert.equal(items['archive.bin'].size, BIG);
+  await shot(ownerPage, 'files-03-uploaded-big');
+  assertNoConsoleErrors(owner, 'owner', [/ERR_CONNECTION_RESET|ERR_FAILED/]);
+  owner.errors.length = 0;
+});
+
+test('an upload in flight can be cancelled: nothing is left behind', async () => {
+  // Slow chunks, as on a poor connection.
+  const slow = (u) => u.pathname.startsWith('/api/v1/uploads/');
+  await ownerPage.route(slow, async (route) => {
+    if (route.request().method() === 'PATCH') await new Promise((r) => setTimeout(r, 1500));
+    await route.continue().catch(() => undefined);
+  });
+  await ownerPage
+    .getByTestId('files-input')
+    .setInputFiles([
+      { name: 'annule.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(BIG) },
+    ]);
+  const row = ownerPage.locator('.files-upload', { hasText: 'annule.bin' });
+  await ownerPage
+    .locator('.files-upload[data-status="uploading"]', { hasText: 'annule.bin' })
+    .waitFor();
+  await row.getByRole('button', { name: 'Annuler l’envoi de annule.bin' }).click();
+  await row.getByText('Annulé').waitFor();
+  await ownerPage.unroute(slow);
+  await ownerPage.waitForTimeout(500);
+  assert.equal((await rootItems(ownerPage))['annule.bin'], undefined);
+  assert.equal(await option(ownerPage, 'annule.bin').count(), 0);
+  assertNoConsoleErrors(owner, 'owner', [/ERR_FAILED|ERR_ABORTED/]);
+  owner.errors.length = 0;
+});
+
+test('a folder picked with its subfolders is recreated, then browsed by breadcrumbs', async () => {
+  const dir = join(tmp, 'Chantier');
+  mkdirSync(join(dir, 'photos', '2026'), { recursive: true });
+  writeFileSync(join(dir, 'compte-rendu.txt'), 'Compte rendu');
+  writeFileSync(join(dir, 'photos', '2026', 'pont.png'), LOGO_PNG);
+  await ownerPage.getByTestId('folder-input').setInputFiles(dir);
+  await uploadsDone(ownerPage, 7);
+  const chantier = option(ownerPage, 'Chantier');
+  await chantier.waitFor();
+  await chantier.dblclick();
+  await ownerPage.getByRole('heading', { level: 1, name: 'Chantier' }).waitFor();
+  await option(ownerPage, 'compte-rendu.txt').waitFor();
+  // Keyboard: the first entry has the focus; Enter opens the folder.
+  await option(ownerPage, 'photos').click();
+  await ownerPage.keyboard.press('Enter');
+  await ownerPage.getByRole('heading', { level: 1, name: 'photos' }).waitFor();
+  await option(ownerPage, '2026').dblclick();
+  await option(ownerPage, 'pont.png').waitFor();
+  const crumbs = ownerPage.getByRole('navigation', { name: 'Emplacement' });
+  assert.equal(await crumbs.locator('[aria-current="page"]').textContent(), '2026');
+  await shot(ownerPage, 'files-04-breadcrumbs');
+  // Backspace goes up one folder.
+  await option(ownerPage, 'pont.png').click();
+  await ownerPage.keyboard.press('Backspace');
+  await ownerPage.getByRole('heading', { level: 1, name: 'photos' }).waitFor();
+  await option(ownerPage, '2026').waitFor();
+  await crumbs.getByRole('link', { name: 'Chantier' }).click();
+  await ownerPage.getByRole('heading', { level: 1, name: 'Chantier' }).waitFor();
+  await crumbs.getByRole('link', { name: 'Fichiers' }).click();
+  await ownerPage.getByRole('heading', { level: 1, name: 'Fichiers' }).waitFor();
+  await option(ownerPage, 'notes.txt').waitFor();
+  assertNoConsoleErrors(owner, 'owner');
+});
+
+test('create a folder, rename with F2, move and copy through the folder picker', async () => {
+  await ownerPage.getByRole('button', { name: 'Nouveau dossier' }).click();
+  const dialog = ownerPage.getByRole('dialog', { name: 'Nouveau dossier' });
+  await dialog.getByLabel('Nom du dossier').fill('Rapports');
+  await dialog.getByRole('button', { name: 'Créer le dossier' }).click();
+  await option(ownerPage, 'Rapports').waitFor();
+  await option(writerPage, 'Rapports').waitFor();
+
+  // F2 renames the selected entry.
+  await select(ownerPage, 'budget-2026.csv');
+  await ownerPage.keyboard.press('F2');
+  const rename = ownerPage.getByRole('dialog', {
+    name: 'Renommer « budget-2026.csv »',
+  });
+  // A name already taken: 409, said in words.
+  await rename.getByLabel('Nouveau nom').fill('notes.txt');
+  await rename.getByRole('button', { name: 'Renommer' }).click();
+  await rename.getByRole('alert').getByText('Un élément porte déjà ce nom ici.').waitFor();
+  await rename.getByLabel('Nouveau nom').fill('budget-final.csv');
+  await shot(ownerPage, 'files-05-rename');
+  await rename.getByLabel('Nouveau nom').press('Enter');
+  await option(ownerPage, 'budget-final.csv').waitFor();
+  await option(writerPage, 'budget-final.csv').waitFor();
+  assert.equal(await option(writerPage, 'budget-2026.csv').count(), 0);
+
+  // Move into Rapports.
+  await select(ownerPage, 'budget-final.csv');
+  await details(ownerPage, 'budget-final.csv').getByRole('button', { name: 'Déplacer' }).click();
+  const move = ownerPage.getByRole('dialog', {
+    name: 'Déplacer « budget-final.csv »',
+  });
+  await move.getByRole('button', { name: 'Rapports' }).click();
+  await shot(ownerPage, 'files-06-move-picker');
+  await move.getByRole('button', { name: 'Déplacer dans Rapports' }).click();
+  await option(ownerPage, 'budget-final.csv').waitFor({ state: 'detached' });
+  await option(writerPage, 'budget-final.csv').waitFor({ state: 'detached' });
+
+  // Copy notes.txt into Rapports.
+  await select(ownerPage, 'notes.txt');
+  await details(ownerPage, 'notes.txt').getByRole('button', { name: 'Copier' }).click();
+  const copy = ownerPage.getByRole('dialog', { name: 'Copier « notes.txt »' });
+  await copy.getByRole('button', { name: 'Rapports' }).click();
+  await copy.getByRole('button', { name: 'Copier dans Rapports' }).click();
+  await copy.waitFor({ state: 'detached' });
+  const rapports = (await rootItems(ownerPage)).Rapports;
+  const inside = await ok(ownerPage, 'GET', `/files/${rapports.id}/children`);
+  assert.deepEqual(inside.items.map((n) => n.name).sort(), ['budget-final.csv', 'notes.txt']);
+  assertNoConsoleErrors(owner, 'owner', [/status of 409/]);
+  owner.errors.length = 0;
+  assertNoConsoleErrors(writer, 'writer');
+});
+
+test('Delete moves to the trash; the trash restores and purges', async () => {
+  await select(ownerPage, 'lisez-moi.md');
+  await ownerPage.keyboard.press('Delete');
+  await option(ownerPage, 'lisez-moi.md').waitFor({ state: 'detached' });
+  await ownerPage.locator('.toast', { hasText: '« lisez-moi.md » mis à la corbeille' }).waitFor();
+  await select(ownerPage, 'Chantier');
+  await details(ownerPage, 'Chantier')
+    .getByRole('button', { name: 'Mettre à la corbeille' })
+    .click();
+  await option(ownerPage, 'Chantier').waitFor({ state: 'detached' });
+
+  await ownerPage.getByRole('button', { name: 'Corbeille' }).click();
+  await ownerPage.waitForURL(new RegExp(`/w/${wsId}/files/trash$`));
+  await ownerPage.getByRole('heading', { level: 1, name: 'Corbeille' }).waitFor();
+  await ownerPage.getByRole('row', { name: /lisez-moi\.md/ }).waitFor();
+  await shot(ownerPage, 'files-07-trash');
+  await ownerPage.getByRole('button', { name: 'Restaurer lisez-moi.md' }).click();
+  await ownerPage.getByRole('row', { name: /lisez-moi\.md/ }).waitFor({ state: 'detached' });
+  await ownerPage.getByRole('button', { name: 'Supprimer définitivement Chantier' }).click();
+  const confirm = ownerPage.getByRole('dialog', {
+    name: 'Supprimer « Chantier » définitivement ?',
+  });
+  await confirm.getByRole('button', { name: 'Supprimer définitivement' }).click();
+  await ownerPage.getByText('La corbeille est vide').waitFor();
+  await ownerPage.getByRole('link', { name: 'Retour aux fichiers' }).click();
+  await option(ownerPage, 'lisez-moi.md').waitFor();
+  await option(writerPage, 'lisez-moi.md').waitFor();
+  assert.equal(await option(writerPage, 'Chantier').count(), 0);
+  assertNoConsoleErrors(owner, 'owner');
+});
+
+test('previews: an image through an object URL, text escaped in a <pre>, PDF offered as a download', async () => {
+  await select(ownerPage, 'plan.png');
+  await details(ownerPage, 'plan.png').getByRole('button', { name: 'Aperçu' }).click();
+  const img = ownerPage
+    .getByRole('dialog', { name: 'plan.png' })
+    .getByRole('img', { name: 'Aperçu de plan.png' });
+  await img.waitFor();
+  await ownerPage.waitForFunction(
+    () => document.querySelector('.files-preview img')?.naturalWidth === 16,
+  );
+  assert.match(await img.getAttribute('src'), /^blob:/);
+  await shot(ownerPage, 'files-08-preview-image');
+  await ownerPage.keyboard.press('Escape');
+
+  await option(ownerPage, 'notes.txt').click();
+  await ownerPage.keyboard.press('Enter');
+  const text = ownerPage.getByRole('dialog', { name: 'notes.txt' }).locator('pre');
+  await text.waitFor();
+  assert.match(await text.textContent(), /<b>pas de HTML ici<\/b>/);
+  assert.equal(await text.locator('b').count(), 0);
+  await shot(ownerPage, 'files-09-preview-text');
+  await ownerPage.keyboard.press('Escape');
+
+  await dropFiles(ownerPage, { 'devis.pdf': '%PDF-1.4\n%%EOF\n' });
+  await uploadsDone(ownerPage, 8);
+  await option(ownerPage, 'devis.pdf').dblclick();
+  await ownerPage
+    .getByRole('dialog', { name: 'devis.pdf' })
+    .getByText('Téléchargez-le pour le lire')
+    .waitFor();
+  await ownerPage.keyboard.press('Escape');
+  assertNoConsoleErrors(owner, 'owner');
+});
+
+test('a share link with a password opens anonymously, only with the password', async () => {
+  await select(ownerPage, 'notes.txt');
+  await details(ownerPage, 'notes.txt').getByRole('button', { name: 'Partager' }).click();
+  const dialog = ownerPage.getByRole('dialog', {
+    name: 'Partager « notes.txt »',
+  });
+  await dialog.getByLabel('Mot de passe (facultatif)').fill(SHARE_PASSWORD);
+  await dialog.getByLabel('Nombre de téléchargements').fill('5');
+  await dialog.getByRole('button', { name: 'Créer le lien' }).click();
+  const link = dialog.locator('.secret__value code');
+  await link.waitFor();
+  const url = await link.textContent();
+  assert.match(url, /\/s\/[A-Za-z0-9_-]{20,}$/);
+  await dialog.getByText('Copiez-le maintenant').waitFor();
+  await dialog.getByText('0 téléchargement sur 5').waitFor();
+  await shot(ownerPage, 'files-10-share');
+
+  const guest = await browser.newContext();
+  try {
+    const path = new URL(url).pathname;
+    const denied = await guest.request.get(`${env.url}${path}`);
+    assert.equal(denied.status(), 401);
+    assert.equal((await denied.json()).error.code, 'password_required');
+    const wrong = await guest.request.get(`${env.url}${path}`, {
+      headers: { 'X-Share-Password': 'pas-le-bon-mot' },
+    });
+    assert.equal(wrong.status(), 401);
+    const got = await guest.request.get(`${env.url}${path}`, {
+      headers: { 'X-Share-Password': SHARE_PASSWORD },
+    });
+    assert.equal(got.status(), 200);
+    assert.match(got.headers()['content-disposition'], /attachment/);
+    assert.match(await got.text(), /Réunion du 3 mars/);
+  } finally {
+    await guest.close();
+  }
+  // Revoked: the link stops working.
+  await dialog.getByRole('button', { name: 'Fermer' }).click();
+  await details(ownerPage, 'notes.txt').getByRole('button', { name: 'Partager' }).click();
+  await dialog.getByText('1 téléchargement sur 5').waitFor();
+  await dialog.getByRole('button', { name: 'Révoquer' }).click();
+  await dialog.getByText('Aucun lien actif.').waitFor();
+  await dialog.getByRole('button', { name: 'Fermer' }).click();
+  assertNoConsoleErrors(owner, 'owner');
+});
+
+test('versions: upload a new version, then restore the old one', async () => {
+  await select(ownerPage, 'notes.txt');
+  await details(ownerPage, 'notes.txt').getByRole('button', { name: 'Versions' }).click();
+  const dialog = ownerPage.getByRole('dialog', {
+    name: 'Versions de « notes.txt »',
+  });
+  await dialog.getByRole('row', { name: /Version 1/ }).waitFor();
+  await dialog.getByTestId('version-input').setInputFiles({
+    name: 'notes-v2.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('Deuxième version des notes.\n'),
+  });
+  await dialog.getByRole('row', { name: /Version 2/ }).waitFor();
+  await dialog.getByRole('row', { name: /Version 2.*Actuelle/ }).waitFor();
+  const fid = (await rootItems(ownerPage))['notes.txt'].id;
+  assert.equal(
+    await ok(ownerPage, 'GET', `/files/${fid}/content`),
+    'Deuxième version des notes.\n',
+  );
+  await shot(ownerPage, 'files-11-versions');
+  await dialog.getByRole('button', { name: 'Restaurer la version 1' }).click();
+  await dialog.getByRole('row', { name: /Version 3.*Actuelle/ }).waitFor();
+  assert.match(await ok(ownerPage, 'GET', `/files/${fid}/content`), /^Réunion du 3 mars/);
+  await dialog.getByRole('button', { name: 'Fermer' }).click();
+  assertNoConsoleErrors(owner, 'owner');
+});
+
+test('an existing name asks: keep both adds a number', async () => {
+  await dropFiles(ownerPage, { 'notes.txt': 'Une autre note' });
+  const dialog = ownerPage.getByRole('dialog', {
+    name: 'Un élément porte déjà ce nom',
+  });
+  await dialog.waitFor();
+  await shot(ownerPage, 'files-12-conflict');
+  await dialog.getByRole('button', { name: 'Garder les deux' }).click();
+  await option(ownerPage, 'notes (2).txt').waitFor();
+  assertNoConsoleErrors(owner, 'owner');
+});
+
+test('a full quota is said clearly; a lock shows who holds it', async () => {
+  const usage = await ok(ownerPage, 'GET', `/workspaces/${wsId}/files/usage`);
+  await ok(ownerPage, 'PUT', `/admin/workspaces/${wsId}/files-quota`, {
+    quota_bytes: usage.used_bytes + 100,
+  });
+  await ownerPage.reload();
+  await option(ownerPage, 'notes.txt').waitFor();
+  await dropFiles(ownerPage, { 'trop-gros.txt': 'x'.repeat(5000) });
+  const row = ownerPage.locator('.files-upload', { hasText: 'trop-gros.txt' });
+  await row.getByText('Le quota de stockage de l’espace est atteint').waitFor();
+  await ownerPage
+    .getByTestId('files-quota')
+    .getByText(/utilisés sur/)
+    .waitFor();
+  await shot(ownerPage, 'files-13-quota');
+  await ok(ownerPage, 'PUT', `/admin/workspaces/${wsId}/files-quota`, {
+    quota_bytes: null,
+  });
+
+  const fid = (await rootItems(ownerPage))['notes.txt'].id;
+  const lock = await ok(writerPage, 'POST', `/files/${fid}/lock`, {
+    timeout_s: 600,
+  });
+  await ownerPage.reload();
+  await option(ownerPage, 'notes.txt').getByText(`Verrouillé par ${WRITER.name}`).waitFor();
+  await select(ownerPage, 'notes.txt');
+  await details(ownerPage, 'notes.txt')
+    .getByText(/Verrouillé par Camille Durand jusqu’au/)
+    .waitFor();
+  await shot(ownerPage, 'files-14-lock');
+  await writerPage.evaluate(
+    async ({ fid, token }) => {
+      const csrf = JSON.parse(sessionStorage.getItem('ruche.csrf'));
+      await fetch(`/api/v1/files/${fid}/lock`, {
+        method: 'DELETE',
+        headers: { [csrf.header]: csrf.token, 'Lock-Token': `<${token}>` },
+      });
+    },
+    { fid, token: lock.token },
+  );
+  assertNoConsoleErrors(owner, 'owner', [/status of 507/]);
+  owner.errors.length = 0;
+  writer.errors.length = 0;
+});
+
+test('list or grid, remembered; arrows move in the grid', async () => {
+  await ownerPage.getByRole('button', { name: 'Grille' }).click();
+  await ownerPage.locator('.files-list--grid').waitFor();
+  await ownerPage.reload();
+  await ownerPage.locator('.files-list--grid').waitFor();
+  assert.equal(
+    await ownerPage.getByRole('button', { name: 'Grille' }).getAttribute('aria-pressed'),
+    'true',
+  );
+  const first = entries(ownerPage).first();
+  await first.click();
+  await ownerPage.keyboard.press('ArrowRight');
+  const second = await entries(ownerPage).nth(1).getAttribute('aria-selected');
+  assert.equal(second, 'true');
+  await ownerPage.keyboard.press('End');
+  assert.equal(await entries(ownerPage).last().getAttribute('aria-selected'), 'true');
+  assert.equal(
+    await ownerPage.evaluate(() => document.activeElement?.getAttribute('role')),
+    'option',
+  );
+  await shot(ownerPage, 'files-15-grid');
+  // Sorting by size puts the big file last among files.
+  await ownerPage.getByLabel('Trier par').selectOption('size');
+  const kinds = await entries(ownerPage).evaluateAll((els) => els.map((e) => e.dataset.kind));
+  assert.equal(kinds[0], 'folder', JSON.stringify(kinds));
+  assert.match(await entries(ownerPage).last().textContent(), /archive\.bin/);
+  await ownerPage.getByLabel('Trier par').selectOption('name');
+  await ownerPage.getByRole('button', { name: 'Liste' }).click();
+  assertNoConsoleErrors(owner, 'owner');
+});
+
+test('a read-only member browses and downloads but sees no write action', async () => {
+  await readerPage.goto(`${env.url}/w/${wsId}/files`);
+  await option(readerPage, 'notes.txt').waitFor();
+  await readerPage
+    .getByText('Vous avez un accès en lecture seule aux fichiers de cet espace.')
+    .waitFor();
+  for (const name of ['Envoyer des fichiers', 'Envoyer un dossier', 'Nouveau dossier'])
+    assert.equal(await readerPage.getByRole('button', { name }).count(), 0, name);
+  await select(readerPage, 'notes.txt');
+  const pane = details(readerPage, 'notes.txt');
+  await pane.getByRole('button', { name: 'Télécharger' }).waitFor();
+  for (const name of ['Renommer', 'Déplacer', 'Copier', 'Partager', 'Mettre à la corbeille'])
+    assert.equal(await pane.getByRole('button', { name }).count(), 0, name);
+  // Keys do nothing either.
+  await readerPage.keyboard.press('Delete');
+  await readerPage.keyboard.press('F2');
+  assert.equal(await readerPage.getByRole('dialog').count(), 0);
+  await pane.getByRole('button', { name: 'Versions' }).click();
+  const versions = readerPage.getByRole('dialog', {
+    name: 'Versions de « notes.txt »',
+  });
+  await versions.getByRole('row', { name: /Version 3/ }).waitFor();
+  assert.equal(await versions.getByRole('button', { name: /Restaurer/ }).count(), 0);
+  assert.equal(
+    await versions.getByRole('button', { name: 'Envoyer une nouvelle version' }).count(),
+    0,
+  );
+  await shot(readerPage, 'files-16-read-only');
+  await versions.getByRole('button', { name: 'Fermer' }).click();
+  // Dropping does nothing.
+  await dropFiles(readerPage, { 'intrus.txt': 'non' });
+  await readerPage.waitForTimeout(300);
+  assert.equal(await readerPage.locator('.files-uploads').count(), 0);
+  assertNoConsoleErrors(reader, 'reader');
+});
+
+test('axe-core finds no critical or serious violation on the files screens', async () => {
+  const ctx = await newContext(browser, { bypassCSP: true });
+  const page = await ctx.newPage();
+  await signIn(page, env.admin.email, env.admin.password);
+  const report = {};
+  await page.goto(`${env.url}/w/${wsId}/files`);
+  await option(page, 'notes.txt').waitFor();
+  await select(page, 'notes.txt');
+  report.list = await axe(page);
+  await page.getByRole('button', { name: 'Grille' }).click();
+  await page.locator('.files-list--grid').waitFor();
+  report.grid = await axe(page);
+  await page.getByRole('button', { name: 'Liste' }).click();
+  await details(page, 'notes.txt').getByRole('button', { name: 'Partager' }).click();
+  await page
+    .getByRole('dialog', { name: 'Partager « notes.txt »' })
+    .getByText('Aucun lien actif.')
+    .waitFor();
+  report.share = await axe(page);
+  await page.keyboard.press('Escape');
+  await details(page, 'notes.txt').getByRole('button', { name: 'Versions' }).click();
+  await page
+    .getByRole('dialog', { name: 'Versions de « notes.txt »' })
+    .getByRole('row', { name: /Version 1/ })
+    .waitFor();
+  report.versions = await axe(page);
+  await page.keyboard.press('Escape');
+  await dropFiles(page, { 'axe.txt': 'a11y' });
+  await uploadsDone(page, 1);
+  report.uploads = await axe(page);
+  await page.goto(`${env.url}/w/${wsId}/files/trash`);
+  await page.getByRole('heading', { level: 1, name: 'Corbeille' }).waitFor();
+  await page.waitForTimeout(200);
+  report.trash = await axe(page);
+  await shot(page, 'files-17-trash-axe');
+  for (const [name, v] of Object.entries(report))
+    metric('axe_serious_or_critical', v.length, { screen: `files-${name}` });
+  const bad = Object.entries(report).filter(([, v]) => v.length > 0);
+  assert.deepEqual(bad, [], `axe violations:\n${JSON.stringify(bad, null, 2)}`);
+  assertNoConsoleErrors(ctx, 'axe');
+  await ctx.close();
+});
+
+test('no console errors in any context', () => {
+  assertNoConsoleErrors(owner, 'owner');
+  assertNoConsoleErrors(writer, 'writer');
+  assertNoConsoleErrors(reader, 'reader');
+});

@@ -1,0 +1,157 @@
+// /w/:id/files, /w/:id/files/:fid and /w/:id/files/trash: the files of a
+// workspace. One FilesScreen stays mounted while the person moves between
+// folders (the route's stableKey), with its store and live subscriptions.
+import '../../styles/modules/files.css';
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import type { FileNode, Me, Workspace } from '../../api';
+import type { PageProps } from '../../app/routes';
+import { useBranding } from '../../branding';
+import { EmptyState, Spinner } from '../../components/Feedback';
+import { useI18n } from '../../i18n';
+import { Page } from '../../layout/Page';
+import { useToast } from '../../notifications/toasts';
+import NotFoundPage from '../../pages/NotFoundPage';
+import { Link, navigate, usePathname } from '../../router/router';
+import { useMe } from '../../session';
+import { useWorkspaces } from '../../workspaces';
+import { Browser } from './components/Browser';
+import { FilesDialogs } from './components/FilesDialogs';
+import { QuotaGauge } from './components/QuotaGauge';
+import { TrashView } from './components/TrashView';
+import { UploadPanel } from './components/UploadPanel';
+import {
+  FilesProvider,
+  useFilesErrorText,
+  type FilesContextValue,
+  type FilesDialog,
+} from './context';
+import { storeFor } from './store';
+
+export default function FilesPage({ params }: PageProps) {
+  const { t } = useI18n();
+  const { byId, loading } = useWorkspaces();
+  const me = useMe();
+  const pathname = usePathname();
+  const w = byId(params.id ?? '');
+  if (!w && loading) return <Spinner label={t('common.loading')} />;
+  if (!w) return <NotFoundPage />;
+  if (!w.modules.includes('files')) {
+    return (
+      <Page title={t('module.files.name')} subtitle={w.name}>
+        <EmptyState icon="lock" title={t('module.not_enabled')}>
+          <Link to={`/w/${w.id}`}>{t('module.back_home', { workspace: w.name })}</Link>
+        </EmptyState>
+      </Page>
+    );
+  }
+  const trash = /\/files\/trash\/?$/.test(pathname);
+  return (
+    <FilesScreen
+      key={w.id}
+      workspace={w}
+      me={me}
+      folderId={trash ? '' : (params.fid ?? '')}
+      trash={trash}
+    />
+  );
+}
+
+function FilesScreen({
+  workspace,
+  me,
+  folderId,
+  trash,
+}: {
+  workspace: Workspace;
+  me: Me;
+  folderId: string;
+  trash: boolean;
+}) {
+  const { t } = useI18n();
+  const { branding } = useBranding();
+  const { toast } = useToast();
+  const errorText = useFilesErrorText();
+  const ws = workspace.id;
+  const [store] = useState(() => storeFor(ws, me.id));
+  const right = useSyncExternalStore(store.subscribe, () => store.getState().right);
+  const archived = useSyncExternalStore(store.subscribe, () => store.getState().archived);
+  const members = useSyncExternalStore(store.subscribe, () => store.getState().members);
+  const folder = useSyncExternalStore(store.subscribe, () => store.getState().listing.folder);
+  const [dialog, setDialog] = useState<FilesDialog | null>(null);
+
+  useEffect(() => {
+    store.start();
+    return () => store.stop();
+  }, [store]);
+
+  useEffect(() => {
+    if (!trash) void store.open(folderId);
+    else void store.loadTrash();
+  }, [store, folderId, trash]);
+
+  // Leaving the page (not the screen) would drop the uploads in flight.
+  useEffect(() => {
+    const onUnload = (e: BeforeUnloadEvent) => {
+      if (store.uploading) e.preventDefault();
+    };
+    window.addEventListener('beforeunload', onUnload);
+    return () => window.removeEventListener('beforeunload', onUnload);
+  }, [store]);
+
+  const names = useMemo(() => new Map(members.map((m) => [m.user_id, m.name])), [members]);
+  const someone = t('files.someone');
+  const nameOf = useCallback((id: string) => names.get(id) ?? someone, [names, someone]);
+  const canWrite = right === 'write' && !archived && !workspace.archived;
+  const openFolder = useCallback(
+    (id: string) => navigate(id ? `/w/${ws}/files/${encodeURIComponent(id)}` : `/w/${ws}/files`),
+    [ws],
+  );
+  const openTrash = useCallback(() => navigate(`/w/${ws}/files/trash`), [ws]);
+  const trashNode = useCallback(
+    (n: FileNode) => {
+      store.trashNode(n).then(
+        () => toast({ kind: 'success', title: t('files.trashed', { name: n.name }) }),
+        (e: unknown) => toast({ kind: 'error', title: errorText(e) }),
+      );
+    },
+    [store, toast, t, errorText],
+  );
+
+  const ctx: FilesContextValue = useMemo(
+    () => ({
+      store,
+      workspace,
+      me,
+      canWrite,
+      nameOf,
+      openFolder,
+      openTrash,
+      openDialog: setDialog,
+      trash: trashNode,
+    }),
+    [store, workspace, me, canWrite, nameOf, openFolder, openTrash, trashNode],
+  );
+
+  const inFolder = !!folderId && folder?.id === folderId;
+  const title = trash
+    ? t('files.trash')
+    : inFolder && folder
+      ? folder.name
+      : t('module.files.name');
+  useEffect(() => {
+    document.title = `${title} · ${t('module.files.name')} · ${branding.instance_name}`;
+  }, [title, t, branding.instance_name]);
+
+  return (
+    <FilesProvider value={ctx}>
+      <div className="files">
+        <Page title={title} subtitle={workspace.name}>
+          <UploadPanel />
+          {trash ? <TrashView /> : <Browser folderId={folderId} />}
+          <QuotaGauge />
+        </Page>
+        {dialog ? <FilesDialogs dialog={dialog} onClose={() => setDialog(null)} /> : null}
+      </div>
+    </FilesProvider>
+  );
+}

@@ -1,0 +1,174 @@
+// A folder: breadcrumbs, the toolbar (upload, new folder, view, order), the
+// entries (list or grid) with a details pane for the selected one, and the
+// drop zone for files and folders.
+import { useMemo, useRef, useState, type DragEvent } from 'react';
+import { Alert, EmptyState, Spinner } from '../../../components/Feedback';
+import { Button } from '../../../components/Button';
+import { useI18n } from '../../../i18n';
+import { useFiles, useFilesErrorText, useFilesState } from '../context';
+import { formatOrder, parseOrder, sortNodes, type SortOrder } from '../logic/sort';
+import { entriesOf, fromFileList, pickedFromDrop, type Picked } from '../logic/tree';
+import { usePreference } from '../hooks';
+import type { ConflictChoice } from '../store';
+import { Breadcrumbs } from './Breadcrumbs';
+import { ConflictDialog } from './ConflictDialog';
+import { DetailsPane } from './DetailsPane';
+import { NodeList } from './NodeList';
+import { Toolbar, type ViewMode } from './Toolbar';
+
+export function Browser({ folderId }: { folderId: string }) {
+  const { t, locale } = useI18n();
+  const { store, canWrite, openDialog, openFolder } = useFiles();
+  const errorText = useFilesErrorText();
+  const listing = useFilesState((s) => s.listing);
+  const [view, setView] = usePreference<ViewMode>('ruche.files.view', 'list', ['list', 'grid']);
+  const [orderText, setOrderText] = usePreference<string>('ruche.files.order', 'name:asc');
+  const order = useMemo(() => parseOrder(orderText), [orderText]);
+  const setOrder = (o: SortOrder) => setOrderText(formatOrder(o));
+  const [selected, setSelected] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const [pending, setPending] = useState<{ picked: Picked; clashes: string[] } | null>(null);
+  const depth = useRef(0);
+
+  const current = listing.folderId === folderId && listing.loaded;
+  const items = useMemo(
+    () => (current ? sortNodes(listing.items, order, locale) : []),
+    [current, listing.items, order, locale],
+  );
+  const selectedNode = items.find((n) => n.id === selected) ?? null;
+
+  // A new folder starts with nothing selected.
+  const [shownFolder, setShownFolder] = useState(folderId);
+  if (shownFolder !== folderId) {
+    setShownFolder(folderId);
+    setSelected(null);
+  }
+
+  /** Uploads into the folder shown, asking first when names are taken. */
+  const upload = (picked: Picked) => {
+    if (!picked.files.length && !picked.folders.length) return;
+    const taken = new Set(listing.items.map((n) => n.name));
+    const tops = new Set([
+      ...picked.files.map((f) => f.path.split('/')[0] ?? ''),
+      ...picked.folders.map((f) => f.split('/')[0] ?? ''),
+    ]);
+    const clashes = [...tops].filter((n) => taken.has(n));
+    if (clashes.length) setPending({ picked, clashes });
+    else store.upload(picked);
+  };
+  const decide = (choice: ConflictChoice | null) => {
+    if (pending && choice) store.upload(pending.picked, choice);
+    setPending(null);
+  };
+
+  const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer.types).includes('Files');
+  const onDragEnter = (e: DragEvent) => {
+    if (!canWrite || !hasFiles(e)) return;
+    e.preventDefault();
+    depth.current++;
+    setDragging(true);
+  };
+  const onDragOver = (e: DragEvent) => {
+    if (!canWrite || !hasFiles(e)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+  };
+  const onDragLeave = () => {
+    depth.current = Math.max(0, depth.current - 1);
+    if (depth.current === 0) setDragging(false);
+  };
+  const onDrop = (e: DragEvent) => {
+    depth.current = 0;
+    setDragging(false);
+    if (!canWrite) return;
+    e.preventDefault();
+    // The items are only readable during the event.
+    const dropped = entriesOf(e.dataTransfer.items);
+    if (!dropped.entries.length && !dropped.files.length)
+      dropped.files.push(...Array.from(e.dataTransfer.files));
+    void pickedFromDrop(dropped).then(upload);
+  };
+
+  const folderName = listing.folder?.name || t('module.files.name');
+  let body;
+  if (!current) body = <Spinner label={t('common.loading')} />;
+  else if (listing.error) body = <Alert kind="error">{errorText(listing.error)}</Alert>;
+  else if (items.length === 0)
+    body = (
+      <EmptyState
+        icon="files"
+        title={folderId ? t('files.empty_folder') : t('files.empty_root')}
+        action={
+          canWrite ? (
+            <Button
+              variant="primary"
+              icon="folderPlus"
+              onClick={() => openDialog({ kind: 'new-folder' })}
+            >
+              {t('files.new_folder')}
+            </Button>
+          ) : null
+        }
+      >
+        {canWrite ? t('files.empty_hint') : t('files.empty_read_only')}
+      </EmptyState>
+    );
+  else
+    body = (
+      <NodeList
+        items={items}
+        view={view}
+        selected={selected}
+        onSelect={setSelected}
+        label={t('files.contents_of', { folder: folderName })}
+        focusKey={folderId}
+        onUp={folderId ? () => openFolder(listing.folder?.parent_id ?? '') : undefined}
+      />
+    );
+
+  return (
+    <div
+      className={dragging ? 'files-browser files-browser--dragging' : 'files-browser'}
+      onDragEnter={onDragEnter}
+      onDragOver={onDragOver}
+      onDragLeave={onDragLeave}
+      onDrop={onDrop}
+      data-testid="files-drop"
+    >
+      <Toolbar
+        view={view}
+        onView={setView}
+        order={order}
+        onOrder={setOrder}
+        onPick={(list) => upload(fromFileList(list))}
+      />
+      <Breadcrumbs />
+      {!canWrite && current ? (
+        <p className="files-readonly" role="note">
+          {t('files.read_only')}
+        </p>
+      ) : null}
+      <div className={selectedNode ? 'files-body files-body--details' : 'files-body'}>
+        <div className="files-main">
+          {body}
+          {current && listing.items.length < listing.total ? (
+            <div className="files-more">
+              <Button busy={listing.loadingMore} onClick={() => void store.loadMore()}>
+                {t('files.load_more', { count: listing.total - listing.items.length })}
+              </Button>
+            </div>
+          ) : null}
+        </div>
+        {selectedNode ? (
+          <DetailsPane node={selectedNode} onClose={() => setSelected(null)} />
+        ) : null}
+      </div>
+      {dragging ? (
+        <div className="files-dropzone" aria-hidden="true">
+          <p>{t('files.drop_here', { folder: folderName })}</p>
+        </div>
+      ) : null}
+      {pending ? <ConflictDialog names={pending.clashes} onDecide={decide} /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,136 @@
+// The workspace's trash: where each entry was, when it was deleted and by
+// whom; restore it (back where it was), or delete it for good.
+import { useState } from 'react';
+import type { FileNode } from '../../../api';
+import { Button } from '../../../components/Button';
+import { ConfirmDialog } from '../../../components/Dialog';
+import { Alert, EmptyState, Spinner } from '../../../components/Feedback';
+import { Link } from '../../../router/router';
+import { useI18n } from '../../../i18n';
+import { useToast } from '../../../notifications/toasts';
+import { useFiles, useFilesErrorText, useFilesState } from '../context';
+import { formatBytes } from '../logic/format';
+import { FileIcon } from './FileIcon';
+
+export function TrashView() {
+  const { t, locale, dateTime } = useI18n();
+  const { store, canWrite, nameOf, workspace } = useFiles();
+  const { toast } = useToast();
+  const errorText = useFilesErrorText();
+  const trash = useFilesState((s) => s.trash);
+  const [purging, setPurging] = useState<FileNode | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const restore = async (n: FileNode) => {
+    setBusy(n.id);
+    setError(null);
+    try {
+      const r = await store.restore(n);
+      toast({ kind: 'success', title: t('files.restored', { name: r.name, path: r.path }) });
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+  const purge = async () => {
+    const n = purging;
+    if (!n) return;
+    setBusy(n.id);
+    try {
+      await store.purge(n);
+      toast({ kind: 'success', title: t('files.purged', { name: n.name }) });
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(null);
+      setPurging(null);
+    }
+  };
+
+  return (
+    <div className="files-trash">
+      <p className="files-trash__lead">
+        <Link to={`/w/${workspace.id}/files`}>{t('files.back_to_files')}</Link>
+        {' · '}
+        {t('files.trash_lead')}
+      </p>
+      {error ? <Alert kind="error">{error}</Alert> : null}
+      {!trash.loaded ? (
+        <Spinner label={t('common.loading')} />
+      ) : trash.error ? (
+        <Alert kind="error">{errorText(trash.error)}</Alert>
+      ) : trash.items.length === 0 ? (
+        <EmptyState icon="trash" title={t('files.trash_empty')}>
+          {t('files.trash_empty_body')}
+        </EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table className="table files-trash__table">
+            <thead>
+              <tr>
+                <th scope="col">{t('files.col_name')}</th>
+                <th scope="col">{t('files.trash_from')}</th>
+                <th scope="col">{t('files.trash_deleted')}</th>
+                <th scope="col">{t('files.col_size')}</th>
+                {canWrite ? <th scope="col">{t('common.actions')}</th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {trash.items.map((n) => (
+                <tr key={n.id}>
+                  <th scope="row">
+                    <span className="files-trash__name">
+                      <FileIcon node={n} size={18} />
+                      {n.name}
+                    </span>
+                  </th>
+                  <td>{n.path}</td>
+                  <td>
+                    {n.trashed_at ? dateTime(n.trashed_at) : ''}
+                    {n.trashed_by ? ` · ${nameOf(n.trashed_by)}` : ''}
+                  </td>
+                  <td>{n.kind === 'file' ? formatBytes(n.size, locale) : t('files.folder')}</td>
+                  {canWrite ? (
+                    <td className="table__actions">
+                      <Button
+                        size="sm"
+                        icon="restore"
+                        busy={busy === n.id}
+                        onClick={() => void restore(n)}
+                        aria-label={t('files.restore_named', { name: n.name })}
+                      >
+                        {t('files.restore')}
+                      </Button>
+                      <Button
+                        size="sm"
+                        variant="danger"
+                        onClick={() => setPurging(n)}
+                        aria-label={t('files.purge_named', { name: n.name })}
+                      >
+                        {t('files.purge')}
+                      </Button>
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <ConfirmDialog
+        open={purging !== null}
+        title={t('files.purge_title', { name: purging?.name ?? '' })}
+        confirmLabel={t('files.purge')}
+        cancelLabel={t('common.cancel')}
+        danger
+        busy={busy !== null && busy === purging?.id}
+        onConfirm={() => void purge()}
+        onCancel={() => setPurging(null)}
+      >
+        <p>{t('files.purge_body')}</p>
+      </ConfirmDialog>
+    </div>
+  );
+}

@@ -1,0 +1,100 @@
+// What a files event does to the folder on screen. Events carry
+// {id, kind, path, parent_id, name, etag, size, mtime, version, old_path?}.
+import type { EventFrame, FileNode } from '../../../api';
+import { isWithin } from './path';
+
+export interface NodeEventData {
+  id: string;
+  kind: 'file' | 'folder';
+  path: string;
+  parent_id: string | null;
+  name: string;
+  etag?: string;
+  size?: number;
+  mtime?: string;
+  version?: number;
+  old_path?: string;
+}
+
+const NODE_EVENT = /^(file|folder)\.(created|updated|moved|deleted|restored|purged)$/;
+
+/** The node an event is about, or null for other events (share.*, malformed). */
+export function nodeEvent(e: EventFrame): { action: string; data: NodeEventData } | null {
+  const m = NODE_EVENT.exec(e.type);
+  if (!m) return null;
+  const d = (e.data ?? {}) as Partial<NodeEventData>;
+  if (typeof d.id !== 'string' || typeof d.name !== 'string' || typeof d.path !== 'string')
+    return null;
+  return {
+    action: m[2] ?? '',
+    data: {
+      ...d,
+      id: d.id,
+      name: d.name,
+      path: d.path,
+      kind: m[1] === 'folder' ? 'folder' : 'file',
+      parent_id: typeof d.parent_id === 'string' && d.parent_id ? d.parent_id : null,
+    },
+  };
+}
+
+function merged(old: FileNode | undefined, d: NodeEventData, workspaceId: string): FileNode {
+  const base: FileNode = old ?? {
+    id: d.id,
+    workspace_id: workspaceId,
+    parent_id: d.parent_id,
+    name: d.name,
+    path: d.path,
+    kind: d.kind,
+    size: 0,
+    etag: '',
+    mtime: '',
+    created_at: '',
+    created_by: '',
+    updated_at: '',
+    updated_by: '',
+  };
+  const next: FileNode = { ...base, parent_id: d.parent_id, name: d.name, path: d.path };
+  if (d.etag !== undefined) next.etag = d.etag;
+  if (typeof d.size === 'number') next.size = d.size;
+  if (typeof d.mtime === 'string') next.mtime = d.mtime;
+  if (typeof d.version === 'number' && d.kind === 'file') next.version = d.version;
+  return next;
+}
+
+/**
+ * The items of folder `folderId` ("" the root) after the event: a node
+ * that arrives is added or updated, one that leaves (moved elsewhere,
+ * deleted, purged) is removed. The same list when nothing changes.
+ */
+export function applyNodeEvent(
+  items: readonly FileNode[],
+  e: EventFrame,
+  folderId: string,
+): readonly FileNode[] {
+  const ev = nodeEvent(e);
+  if (!ev) return items;
+  const { action, data } = ev;
+  const i = items.findIndex((n) => n.id === data.id);
+  const here = (data.parent_id ?? '') === folderId;
+  const gone = action === 'deleted' || action === 'purged' || !here;
+  if (gone) return i >= 0 ? items.filter((n) => n.id !== data.id) : items;
+  const node = merged(items[i], data, e.workspace_id);
+  if (i < 0) return [...items, node];
+  const copy = [...items];
+  copy[i] = node;
+  return copy;
+}
+
+/**
+ * Whether the event changes the folder being shown or its ancestors (a
+ * rename, move or deletion of one of them): then it is read again.
+ */
+export function touchesFolder(e: EventFrame, folderId: string, folderPath: string): boolean {
+  const ev = nodeEvent(e);
+  if (!ev || ev.data.kind !== 'folder' || !folderId) return false;
+  if (ev.data.id === folderId) return ev.action !== 'updated' && ev.action !== 'created';
+  if (ev.action !== 'moved' && ev.action !== 'deleted' && ev.action !== 'purged') return false;
+  const was = ev.data.old_path ?? ev.data.path;
+  return isWithin(folderPath, was);
+}

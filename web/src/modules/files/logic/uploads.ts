@@ -1,0 +1,184 @@
+// The upload queue: what is waiting, sending, done or failed, and the
+// progress of each transfer and of all of them. Pure: the store applies
+// these functions as transfers report.
+
+export type UploadStatus = 'queued' | 'uploading' | 'done' | 'error' | 'cancelled';
+
+export interface UploadItem {
+  id: number;
+  /** The file's name in its folder. */
+  name: string;
+  /** Relative path shown ("photos/a.jpg"); the name for a single file. */
+  path: string;
+  size: number;
+  /** Bytes the server acknowledged or that left the browser. */
+  loaded: number;
+  status: UploadStatus;
+  /** An error code (quota_exceeded, exists, network...) when status is "error". */
+  error?: string;
+  /** The folder the file goes to ("" the root); null while its folder is being created. */
+  parentId: string | null;
+  /** Where it lands, for the conflict check and the messages ("/a/b.txt"). */
+  target: string;
+  /** Overwrite an existing file (a new version) instead of refusing. */
+  replace: boolean;
+  /** The file once uploaded. */
+  fileId?: string;
+  /** Resumable upload: its URL on the server, once created. */
+  resumeUrl?: string;
+}
+
+export interface UploadsState {
+  items: readonly UploadItem[];
+}
+
+export const EMPTY_UPLOADS: UploadsState = { items: [] };
+
+export type NewUpload = Pick<UploadItem, 'name' | 'path' | 'size' | 'parentId' | 'target'> & {
+  replace?: boolean;
+};
+
+export function added(s: UploadsState, list: readonly NewUpload[], firstId: number): UploadsState {
+  const items = list.map((u, i): UploadItem => ({
+    ...u,
+    id: firstId + i,
+    replace: !!u.replace,
+    loaded: 0,
+    status: 'queued',
+  }));
+  return { items: [...s.items, ...items] };
+}
+
+function update(s: UploadsState, id: number, f: (u: UploadItem) => UploadItem): UploadsState {
+  let changed = false;
+  const items = s.items.map((u) => {
+    if (u.id !== id) return u;
+    const v = f(u);
+    if (v !== u) changed = true;
+    return v;
+  });
+  return changed ? { items } : s;
+}
+
+const settled = (u: UploadItem) =>
+  u.status === 'done' || u.status === 'error' || u.status === 'cancelled';
+
+export function started(s: UploadsState, id: number): UploadsState {
+  return update(s, id, (u) =>
+    u.status === 'queued' ? { ...u, status: 'uploading', error: undefined } : u,
+  );
+}
+
+export function progressed(s: UploadsState, id: number, loaded: number): UploadsState {
+  return update(s, id, (u) => {
+    if (u.status !== 'uploading') return u;
+    const l = Math.min(u.size, Math.max(0, loaded));
+    return l === u.loaded ? u : { ...u, loaded: l };
+  });
+}
+
+export function resumable(s: UploadsState, id: number, url: string): UploadsState {
+  return update(s, id, (u) => ({ ...u, resumeUrl: url }));
+}
+
+export function finished(s: UploadsState, id: number, fileId: string): UploadsState {
+  return update(s, id, (u) =>
+    u.status === 'cancelled' ? u : { ...u, status: 'done', loaded: u.size, fileId },
+  );
+}
+
+export function failed(s: UploadsState, id: number, code: string): UploadsState {
+  return update(s, id, (u) => (settled(u) ? u : { ...u, status: 'error', error: code }));
+}
+
+export function cancelled(s: UploadsState, id: number): UploadsState {
+  return update(s, id, (u) =>
+    u.status === 'done' || u.status === 'cancelled' ? u : { ...u, status: 'cancelled' },
+  );
+}
+
+/** The folder of waiting files under a folder just created (relative dir -> id). */
+export function placed(s: UploadsState, ids: readonly number[], parentId: string): UploadsState {
+  const set = new Set(ids);
+  let changed = false;
+  const items = s.items.map((u) => {
+    if (!set.has(u.id) || u.parentId !== null) return u;
+    changed = true;
+    return { ...u, parentId };
+  });
+  return changed ? { items } : s;
+}
+
+/** Sends a failed file again, as a new version when `replace`. */
+export function retried(s: UploadsState, id: number, replace: boolean): UploadsState {
+  return update(s, id, (u) =>
+    u.status === 'error'
+      ? { ...u, status: 'queued', error: undefined, loaded: 0, replace: replace || u.replace }
+      : u,
+  );
+}
+
+/** Forgets what is over (done, cancelled); keeps errors unless `all`. */
+export function cleared(s: UploadsState, all = false): UploadsState {
+  const items = s.items.filter(
+    (u) => !(u.status === 'done' || u.status === 'cancelled' || (all && u.status === 'error')),
+  );
+  return items.length === s.items.length ? s : { items };
+}
+
+/** The queued files that may start now, oldest first, `parallel` at most in flight. */
+export function nextToStart(s: UploadsState, parallel: number): UploadItem[] {
+  const running = s.items.filter((u) => u.status === 'uploading').length;
+  const room = Math.max(0, parallel - running);
+  if (room === 0) return [];
+  return s.items.filter((u) => u.status === 'queued' && u.parentId !== null).slice(0, room);
+}
+
+export interface UploadTotals {
+  /** Files counted (cancelled ones are not). */
+  count: number;
+  done: number;
+  failed: number;
+  /** Waiting or sending. */
+  active: number;
+  loaded: number;
+  size: number;
+  /** 0..100, by bytes (by files when every file is empty). */
+  percent: number;
+}
+
+export function totals(s: UploadsState): UploadTotals {
+  let count = 0;
+  let done = 0;
+  let failedCount = 0;
+  let active = 0;
+  let loaded = 0;
+  let size = 0;
+  for (const u of s.items) {
+    if (u.status === 'cancelled') continue;
+    count++;
+    if (u.status === 'done') done++;
+    else if (u.status === 'error') failedCount++;
+    else active++;
+    // A failed file no longer counts towards what remains to send.
+    if (u.status === 'error') continue;
+    loaded += u.status === 'done' ? u.size : u.loaded;
+    size += u.size;
+  }
+  const counted = count - failedCount;
+  const pct =
+    size > 0
+      ? Math.floor((loaded / size) * 100)
+      : counted > 0
+        ? Math.floor((done / counted) * 100)
+        : 0;
+  return {
+    count,
+    done,
+    failed: failedCount,
+    active,
+    loaded,
+    size,
+    percent: Math.min(100, pct),
+  };
+}

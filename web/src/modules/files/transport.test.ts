@@ -1,0 +1,168 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ApiError } from '../../api';
+import { TUS_THRESHOLD_BYTES, base64Utf8, send } from './transport';
+
+type Reply =
+  { status: number; headers?: Record<string, string | undefined>; body?: string } | 'network';
+
+/** A fake XMLHttpRequest answering from a script, recording each request. */
+class FakeXhr {
+  static log: FakeXhr[] = [];
+  static reply: (x: FakeXhr) => Reply = () => ({ status: 500 });
+  method = '';
+  url = '';
+  headers: Record<string, string> = {};
+  body: Blob | null = null;
+  status = 0;
+  responseText = '';
+  statusText = '';
+  private replyHeaders: Record<string, string | undefined> = {};
+  upload: { onprogress: ((e: { loaded: number }) => void) | null } = { onprogress: null };
+  onload: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  onabort: (() => void) | null = null;
+  ontimeout: (() => void) | null = null;
+  open(method: string, url: string) {
+    this.method = method;
+    this.url = url;
+  }
+  setRequestHeader(k: string, v: string) {
+    this.headers[k] = v;
+  }
+  getResponseHeader(k: string) {
+    return this.replyHeaders[k] ?? null;
+  }
+  send(body: Blob | null) {
+    this.body = body;
+    FakeXhr.log.push(this);
+    setTimeout(() => {
+      const r = FakeXhr.reply(this);
+      if (r === 'network') {
+        this.onerror?.();
+        return;
+      }
+      this.upload.onprogress?.({ loaded: body?.size ?? 0 });
+      this.status = r.status;
+      this.replyHeaders = r.headers ?? {};
+      this.responseText = r.body ?? '';
+      this.onload?.();
+    }, 0);
+  }
+  abort() {
+    this.onabort?.();
+  }
+}
+
+beforeEach(() => {
+  FakeXhr.log = [];
+  vi.stubGlobal('XMLHttpRequest', FakeXhr);
+});
+afterEach(() => vi.unstubAllGlobals());
+
+const base = { workspaceId: 'w1', parentId: 'p1', name: 'été.bin', replace: false };
+
+describe('sending a small file', () => {
+  it('PUTs it into its folder, refusing to overwrite unless asked', async () => {
+    FakeXhr.reply = () => ({ status: 201, body: '{"id":"f1"}' });
+    const progress: number[] = [];
+    const t = send({ ...base, file: new Blob(['abc']), onProgress: (n) => progress.push(n) });
+    expect(await t.done).toBe('f1');
+    const x = FakeXhr.log[0];
+    expect(x?.method).toBe('PUT');
+    expect(x?.url).toBe('/api/v1/files/p1/children/%C3%A9t%C3%A9.bin');
+    expect(x?.headers['If-None-Match']).toBe('*');
+    expect(progress.at(-1)).toBe(3);
+  });
+
+  it('says "exists" when the name is taken, and carries the server codes', async () => {
+    FakeXhr.reply = () => ({ status: 412, body: '' });
+    await expect(
+      send({ ...base, file: new Blob(['a']), onProgress: () => {} }).done,
+    ).rejects.toMatchObject({
+      code: 'exists',
+    });
+    FakeXhr.reply = () => ({
+      status: 507,
+      body: '{"error":{"code":"quota_exceeded","message":"full"}}',
+    });
+    const e = await send({
+      ...base,
+      replace: true,
+      file: new Blob(['a']),
+      onProgress: () => {},
+    }).done.catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ApiError);
+    expect(e).toMatchObject({ status: 507, code: 'quota_exceeded' });
+    expect(FakeXhr.log[1]?.headers['If-None-Match']).toBeUndefined();
+  });
+});
+
+describe('sending a large file (tus)', () => {
+  it('resumes from the offset the server kept after a dropped connection', async () => {
+    const size = TUS_THRESHOLD_BYTES + 1000;
+    let patches = 0;
+    FakeXhr.reply = (x) => {
+      if (x.method === 'POST')
+        return { status: 201, headers: { Location: 'http://public.example/api/v1/uploads/u1' } };
+      if (x.method === 'HEAD') return { status: 200, headers: { 'Upload-Offset': '4096' } };
+      patches++;
+      if (patches === 1) return 'network';
+      const offset = Number(x.headers['Upload-Offset']) + (x.body?.size ?? 0);
+      return {
+        status: 204,
+        headers: {
+          'Upload-Offset': String(offset),
+          ...(offset === size ? { 'Ruche-File-Id': 'f9' } : {}),
+        },
+      };
+    };
+    const progress: number[] = [];
+    const t = send({
+      ...base,
+      file: new Blob([new Uint8Array(size)]),
+      onProgress: (n) => progress.push(n),
+    });
+    expect(await t.done).toBe('f9');
+    const post = FakeXhr.log[0];
+    expect(post?.url).toBe('/api/v1/workspaces/w1/files/uploads');
+    expect(post?.headers['Upload-Length']).toBe(String(size));
+    expect(post?.headers['Upload-Metadata']).toBe(
+      `filename ${base64Utf8('été.bin')},parent_id ${base64Utf8('p1')}`,
+    );
+    const rest = FakeXhr.log
+      .slice(1)
+      .map((x) => [x.method, x.url, x.headers['Upload-Offset'] ?? '']);
+    expect(rest).toEqual([
+      ['PATCH', '/api/v1/uploads/u1', '0'],
+      ['HEAD', '/api/v1/uploads/u1', ''],
+      // The rest fits in one chunk.
+      ['PATCH', '/api/v1/uploads/u1', '4096'],
+    ]);
+    expect(progress.at(-1)).toBe(size);
+  });
+
+  it('cancelling terminates the upload on the server', async () => {
+    FakeXhr.reply = (x) =>
+      x.method === 'POST'
+        ? { status: 201, headers: { Location: '/api/v1/uploads/u2' } }
+        : { status: 204, headers: { 'Upload-Offset': '0' } };
+    const t = send({
+      ...base,
+      file: new Blob([new Uint8Array(TUS_THRESHOLD_BYTES)]),
+      onProgress: () => {},
+      onResumable: () => t.abort(),
+    });
+    await expect(t.done).rejects.toMatchObject({ code: 'aborted' });
+    await new Promise((r) => setTimeout(r, 5));
+    expect(FakeXhr.log.some((x) => x.method === 'DELETE' && x.url === '/api/v1/uploads/u2')).toBe(
+      true,
+    );
+  });
+});
+
+describe('tus metadata', () => {
+  it('encodes UTF-8 names in base64', () => {
+    expect(base64Utf8('é')).toBe('w6k=');
+    expect(base64Utf8('a.txt')).toBe('YS50eHQ=');
+  });
+});

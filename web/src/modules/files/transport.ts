@@ -1,0 +1,227 @@
+// Sending a file's bytes with progress: one XMLHttpRequest PUT for small
+// files, tus 1.0 (POST, then PATCH chunks) for large ones, so a dropped
+// connection resumes from the last byte the server kept instead of
+// starting over. Writes carry the session's CSRF token like api.* does.
+import { ApiError, csrfStore } from '../../api';
+
+/** Files from this size go through tus. */
+export const TUS_THRESHOLD_BYTES = 8 * 1024 * 1024;
+/** Bytes per PATCH. */
+export const TUS_CHUNK_BYTES = 8 * 1024 * 1024;
+/** Attempts without progress before a resumable upload gives up. */
+const TUS_RETRIES = 5;
+
+export interface Transfer {
+  /** Resolves with the new file's id; rejects with ApiError ('aborted' when cancelled). */
+  done: Promise<string>;
+  abort(): void;
+}
+
+export interface SendOptions {
+  workspaceId: string;
+  /** "" for the root. */
+  parentId: string;
+  name: string;
+  file: Blob;
+  /** Overwrite an existing file (a new version); otherwise an existing name fails ('exists'). */
+  replace: boolean;
+  onProgress(loaded: number): void;
+  /** A resumable upload was created (its URL, to resume or cancel). */
+  onResumable?(url: string): void;
+  /** Continue this resumable upload instead of creating one. */
+  resumeUrl?: string;
+}
+
+const seg = encodeURIComponent;
+
+function withCsrf(xhr: XMLHttpRequest) {
+  const csrf = csrfStore.get();
+  if (csrf) xhr.setRequestHeader(csrf.header, csrf.token);
+}
+
+function errorOf(xhr: XMLHttpRequest): ApiError {
+  let code = `http_${xhr.status}`;
+  let message = xhr.statusText || `HTTP ${xhr.status}`;
+  try {
+    const parsed = JSON.parse(xhr.responseText) as {
+      error?: { code?: unknown; message?: unknown };
+    };
+    if (typeof parsed.error?.code === 'string') code = parsed.error.code;
+    if (typeof parsed.error?.message === 'string') message = parsed.error.message;
+  } catch {
+    // Not JSON: the status says it.
+  }
+  // An existing file with If-None-Match: *.
+  if (xhr.status === 412 && code === 'http_412') code = 'exists';
+  return new ApiError(xhr.status, code, message);
+}
+
+interface XhrOptions {
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  body?: Blob | null;
+  onProgress?(loaded: number): void;
+}
+
+/** One request; `abort` rejects it with 'aborted'. */
+function xhrRequest(o: XhrOptions): { done: Promise<XMLHttpRequest>; abort(): void } {
+  const xhr = new XMLHttpRequest();
+  const done = new Promise<XMLHttpRequest>((resolve, reject) => {
+    xhr.open(o.method, o.url);
+    xhr.setRequestHeader('Accept', 'application/json');
+    for (const [k, v] of Object.entries(o.headers ?? {})) xhr.setRequestHeader(k, v);
+    withCsrf(xhr);
+    if (o.onProgress) {
+      const report = o.onProgress;
+      xhr.upload.onprogress = (e) => report(e.loaded);
+    }
+    xhr.onload = () => resolve(xhr);
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'network error'));
+    xhr.ontimeout = () => reject(new ApiError(0, 'network', 'timeout'));
+    xhr.onabort = () => reject(new ApiError(0, 'aborted', 'cancelled'));
+    xhr.send(o.body ?? null);
+  });
+  return { done, abort: () => xhr.abort() };
+}
+
+/** Same-origin path of a tus Location (the server may name its public URL). */
+export function sameOriginPath(location: string): string {
+  try {
+    const u = new URL(location, window.location.origin);
+    return u.pathname + u.search;
+  } catch {
+    return location;
+  }
+}
+
+/** Base64 of the UTF-8 bytes of `s` (tus metadata). */
+export function base64Utf8(s: string): string {
+  let bin = '';
+  for (const b of new TextEncoder().encode(s)) bin += String.fromCharCode(b);
+  return btoa(bin);
+}
+
+function putFile(o: SendOptions): Transfer {
+  const url = o.parentId
+    ? `/api/v1/files/${seg(o.parentId)}/children/${seg(o.name)}`
+    : `/api/v1/workspaces/${seg(o.workspaceId)}/files/children/${seg(o.name)}`;
+  const headers: Record<string, string> = { 'Content-Type': 'application/octet-stream' };
+  if (!o.replace) headers['If-None-Match'] = '*';
+  const req = xhrRequest({ method: 'PUT', url, headers, body: o.file, onProgress: o.onProgress });
+  const done = req.done.then((xhr) => {
+    if (xhr.status !== 200 && xhr.status !== 201) throw errorOf(xhr);
+    const node = JSON.parse(xhr.responseText) as { id: string };
+    o.onProgress(o.file.size);
+    return node.id;
+  });
+  return { done, abort: req.abort };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function tusUpload(o: SendOptions): Transfer {
+  let current: { abort(): void } | null = null;
+  let aborted = false;
+  let url = o.resumeUrl ?? '';
+  const tusHeaders = { 'Tus-Resumable': '1.0.0' };
+
+  const step = async <T>(r: { done: Promise<T>; abort(): void }): Promise<T> => {
+    current = r;
+    try {
+      return await r.done;
+    } finally {
+      current = null;
+    }
+  };
+
+  const offsetNow = async (): Promise<number> => {
+    const xhr = await step(xhrRequest({ method: 'HEAD', url, headers: tusHeaders }));
+    if (xhr.status !== 200) throw errorOf(xhr);
+    return Number(xhr.getResponseHeader('Upload-Offset') ?? '0');
+  };
+
+  const run = async (): Promise<string> => {
+    if (!url) {
+      const meta = [`filename ${base64Utf8(o.name)}`];
+      if (o.parentId) meta.push(`parent_id ${base64Utf8(o.parentId)}`);
+      const xhr = await step(
+        xhrRequest({
+          method: 'POST',
+          url: `/api/v1/workspaces/${seg(o.workspaceId)}/files/uploads`,
+          headers: {
+            ...tusHeaders,
+            'Upload-Length': String(o.file.size),
+            'Upload-Metadata': meta.join(','),
+          },
+        }),
+      );
+      if (xhr.status !== 201) throw errorOf(xhr);
+      url = sameOriginPath(xhr.getResponseHeader('Location') ?? '');
+      o.onResumable?.(url);
+    }
+    let offset = o.resumeUrl ? await offsetNow() : 0;
+    let failures = 0;
+    for (;;) {
+      if (aborted) throw new ApiError(0, 'aborted', 'cancelled');
+      const end = Math.min(o.file.size, offset + TUS_CHUNK_BYTES);
+      const base = offset;
+      try {
+        const xhr = await step(
+          xhrRequest({
+            method: 'PATCH',
+            url,
+            headers: {
+              ...tusHeaders,
+              'Content-Type': 'application/offset+octet-stream',
+              'Upload-Offset': String(offset),
+            },
+            body: o.file.slice(offset, end),
+            onProgress: (n) => o.onProgress(base + n),
+          }),
+        );
+        if (xhr.status === 409) {
+          offset = await offsetNow();
+          continue;
+        }
+        if (xhr.status !== 204) throw errorOf(xhr);
+        offset = Number(xhr.getResponseHeader('Upload-Offset') ?? String(end));
+        o.onProgress(offset);
+        failures = 0;
+        const id = xhr.getResponseHeader('Ruche-File-Id');
+        if (id) return id;
+        if (offset >= o.file.size) throw new ApiError(500, 'incomplete', 'no file at the end');
+      } catch (e) {
+        // A dropped connection: ask where the server is, then go on from there.
+        if (!(e instanceof ApiError) || e.code !== 'network' || aborted) throw e;
+        failures++;
+        if (failures > TUS_RETRIES) throw e;
+        await sleep(Math.min(8000, 500 * 2 ** (failures - 1)));
+        try {
+          offset = await offsetNow();
+          o.onProgress(offset);
+        } catch (again) {
+          if (!(again instanceof ApiError) || again.code !== 'network') throw again;
+        }
+      }
+    }
+  };
+
+  const done = run();
+  return {
+    done,
+    abort: () => {
+      aborted = true;
+      current?.abort();
+      if (url) {
+        // Termination: the server drops what it kept.
+        void xhrRequest({ method: 'DELETE', url, headers: tusHeaders }).done.catch(() => undefined);
+      }
+    },
+  };
+}
+
+/** Sends a file: tus from TUS_THRESHOLD_BYTES (or when resuming), a single PUT below. */
+export function send(o: SendOptions): Transfer {
+  return o.resumeUrl || o.file.size >= TUS_THRESHOLD_BYTES ? tusUpload(o) : putFile(o);
+}
