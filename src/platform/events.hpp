@@ -57,10 +57,13 @@ class EventHub {
   void dispatch(const bus::Event& e);
   void attach(const std::shared_ptr<Connection>& c);
   void index_workspace(const std::shared_ptr<Connection>& c, const std::string& ws);
-  // Whether every sequence number in [from, to] of `ws` was a scoped event
-  // whose members do not include `user` (then a connection may step over
-  // them without reading the outbox).
-  bool skippable(const std::string& ws, std::int64_t from, std::int64_t to, const std::string& user);
+  // Whether every sequence number in [from, to] of `ws` is a scoped event
+  // this hub has already dispatched. Called from the dispatcher thread for a
+  // connection that is live in `ws` and did not get them: events are
+  // dispatched one at a time in order, so each of them went to its scope's
+  // members, and this connection's user was not one — it may step over them
+  // without reading the outbox. O(to - from) integer compares.
+  bool skippable(const std::string& ws, std::int64_t from, std::int64_t to);
 
   // Presence: a user is online while one of their connections is open and
   // not away. Changes are announced as ephemeral "presence.changed" events
@@ -79,14 +82,10 @@ class EventHub {
   std::unordered_map<std::string, Presence> presence_;
 
   // Scoped events go to their scope's members only; the others learn of
-  // their sequence numbers here, a bounded ring per workspace.
-  struct Scoped {
-    std::int64_t seq = 0;
-    std::shared_ptr<const std::vector<std::string>> members;
-  };
+  // their sequence numbers here: the last kRing dispatched, per workspace.
   static constexpr std::size_t kRing = 8192;
   std::mutex ring_mu_;
-  std::unordered_map<std::string, std::vector<Scoped>> rings_;
+  std::unordered_map<std::string, std::vector<std::int64_t>> rings_;
   void detach(Connection* c, const std::vector<std::string>& watching);
   // Moves `c` from following the presence of `before` to `after`.
   void watch(const std::shared_ptr<Connection>& c, const std::vector<std::string>& before,
@@ -100,11 +99,11 @@ class EventHub {
   std::condition_variable cv_;
   std::deque<bus::Event> queue_;
   bool stopping_ = false;
-  // Connections by user id and by workspace id.
-  std::unordered_map<std::string, std::vector<std::weak_ptr<Connection>>> by_user_;
-  std::unordered_map<std::string, std::vector<std::weak_ptr<Connection>>> by_workspace_;
-  // Connections by the user whose presence they follow.
-  std::unordered_map<std::string, std::vector<std::weak_ptr<Connection>>> by_watched_;
+  // Connections by a key: removing one is O(1).
+  using Index = std::unordered_map<std::string, std::unordered_map<const Connection*, std::weak_ptr<Connection>>>;
+  Index by_user_;       // by user id
+  Index by_workspace_;  // by the workspaces they follow
+  Index by_watched_;    // by the users whose presence they follow
   std::size_t count_ = 0;
   std::thread dispatcher_;
 };

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
@@ -35,6 +36,45 @@ std::uint8_t* read_buffer(std::size_t& size) {
   size = buf.size();
   return buf.data();
 }
+
+// Connections of one I/O thread with frames from other threads waiting: one
+// handler drains them all, so an event for 100 members of a channel costs
+// that thread one wake-up, not 100.
+class DrainService final : public net::execution_context::service {
+ public:
+  static inline net::execution_context::id id;
+  explicit DrainService(net::execution_context& ctx) : service(ctx) {}
+
+  void add(net::io_context& io, std::shared_ptr<WsConnection> c) {
+    bool schedule;
+    {
+      std::lock_guard lock(mu_);
+      ready_.push_back(std::move(c));
+      schedule = !scheduled_;
+      scheduled_ = true;
+    }
+    if (schedule) net::post(io, [this] { run(); });
+  }
+
+ private:
+  void run() {
+    std::vector<std::shared_ptr<WsConnection>> batch;
+    {
+      std::lock_guard lock(mu_);
+      batch.swap(ready_);
+      scheduled_ = false;
+    }
+    for (auto& c : batch) c->drain_incoming();
+  }
+  void shutdown() override {
+    std::lock_guard lock(mu_);
+    ready_.clear();
+  }
+
+  std::mutex mu_;
+  std::vector<std::shared_ptr<WsConnection>> ready_;
+  bool scheduled_ = false;
+};
 
 std::string base64(const unsigned char* data, std::size_t n) {
   static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -353,9 +393,14 @@ bool WsConnection::send(std::shared_ptr<const std::string> text) {
     drain_scheduled_ = true;
   }
   if (schedule) {
-    // dispatch: from the connection's own thread (a handler answering a
-    // message) the frame is queued at once, keeping order with what follows.
-    net::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->drain_incoming(); });
+    auto& io = static_cast<net::io_context&>(net::query(socket_.get_executor(), net::execution::context));
+    if (io.get_executor().running_in_this_thread()) {
+      // From the connection's own thread (a handler answering a message)
+      // the frame is queued at once, keeping order with what follows.
+      drain_incoming();
+    } else {
+      net::use_service<DrainService>(io).add(io, shared_from_this());
+    }
   }
   return true;
 }

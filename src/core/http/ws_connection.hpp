@@ -55,6 +55,9 @@ class WsConnection final : public WebSocket, public std::enable_shared_from_this
   void sweep(std::int64_t now_ms);
   // On the connection's thread: a close handshake with `code`.
   void begin_close(std::uint16_t code, std::string_view reason);
+  // On the connection's thread: frames sent from other threads move into
+  // the write queue.
+  void drain_incoming();
 
   // The Sec-WebSocket-Accept value for a client's Sec-WebSocket-Key.
   static std::string accept_key(std::string_view client_key);
@@ -77,8 +80,6 @@ class WsConnection final : public WebSocket, public std::enable_shared_from_this
   bool on_frame(std::uint8_t opcode, bool fin, std::string_view payload);
   static Frame make_frame(std::uint8_t opcode, std::shared_ptr<const std::string> payload);
   void enqueue(std::uint8_t opcode, std::shared_ptr<const std::string> payload, bool count);
-  // Frames sent from other threads, moved into the queue on this thread.
-  void drain_incoming();
   void write_next();
   void fail(std::uint16_t code, std::string_view reason);
   void finish();
