@@ -166,6 +166,7 @@ struct Stats {
   std::int64_t waiting = 0;             // callers waiting for a connection
   std::int64_t commits = 0;             // durable commits
   std::int64_t writes = 0;              // write() calls committed
+  std::int64_t checkpoints = 0;         // SQLite: WAL checkpoints run (off the writer)
 };
 
 class Database {
