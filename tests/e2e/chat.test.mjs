@@ -603,6 +603,8 @@ test('a direct conversation, named by its people, reaches the other side live', 
 
   const dm = ownerPage.locator('.chat-nav').getByRole('link', { name: /^Bastien Moreau/ });
   await dm.getByText('1 message non lu').waitFor();
+  // The other person's presence beside their name (presence.subscribe).
+  await dm.getByRole('img', { name: 'En ligne' }).waitFor();
   await dm.click();
   await message(ownerPage, 'un point rapide').waitFor();
   await shot(ownerPage, 'chat-15-direct');
@@ -631,6 +633,11 @@ test('browse and join a public channel; pins and members panels; archive', async
   const members = ownerPage.getByRole('complementary', { name: 'Membres' });
   await members.getByText('Ada Lovelace (vous)').waitFor();
   await members.getByText(MEMBER.name).waitFor();
+  await members
+    .getByRole('listitem')
+    .filter({ hasText: MEMBER.name })
+    .getByRole('img', { name: 'En ligne' })
+    .waitFor();
   await shot(ownerPage, 'chat-17-members');
 
   const box = composer(ownerPage);

@@ -2,8 +2,10 @@
 import { useEffect, useRef, useSyncExternalStore } from 'react';
 import type { EventFrame } from '../api/types';
 import { EventConnection, eventsUrl, type ConnectionState } from './connection';
+import { PresenceTracker, type PresenceStatus } from './presence';
 
 export { EventConnection, type ConnectionState } from './connection';
+export type { PresenceStatus } from './presence';
 
 interface ConnectionHooks {
   onConnectFailed?: (failures: number) => void;
@@ -41,5 +43,31 @@ export function useConnectionState(): ConnectionState {
   return useSyncExternalStore(
     (cb) => liveEvents().onStateChange(cb),
     () => liveEvents().state,
+  );
+}
+
+let presence: PresenceTracker | null = null;
+
+/** The shared presence tracker, fed by the shared connection. */
+export function presenceTracker(): PresenceTracker {
+  if (!presence) {
+    const tracker = new PresenceTracker((m) => liveEvents().send(m));
+    for (const type of ['hello', 'presence.state', 'presence.changed'])
+      liveEvents().subscribe(type, (e) => tracker.onFrame(e));
+    if (typeof document !== 'undefined')
+      document.addEventListener('visibilitychange', () =>
+        tracker.visibilityChanged(document.visibilityState === 'hidden'),
+      );
+    presence = tracker;
+  }
+  return presence;
+}
+
+/** Whether `userId` is online, away or offline, followed while mounted. */
+export function usePresence(workspaceId: string, userId: string): PresenceStatus {
+  useEffect(() => presenceTracker().want(workspaceId, userId), [workspaceId, userId]);
+  return useSyncExternalStore(
+    (cb) => presenceTracker().subscribe(cb),
+    () => presenceTracker().get(userId),
   );
 }

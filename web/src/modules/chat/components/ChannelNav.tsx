@@ -4,6 +4,7 @@
 import { useState, type FormEvent } from 'react';
 import type { Channel } from '../../../api';
 import { Avatar } from '../../../components/Avatar';
+import { PresenceDot } from '../../../components/PresenceDot';
 import { Icon } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
 import { Link, navigate } from '../../../router/router';
@@ -146,6 +147,9 @@ function ChannelLink({ channel: c, current }: { channel: Channel; current: boole
           </span>
         )}
         <span className="chat-nav__name">{label}</span>
+        {c.kind === 'direct' && other !== me.id ? (
+          <PresenceDot workspaceId={workspace.id} userId={other} />
+        ) : null}
         {c.mentions > 0 ? (
           <span
             className="badge chat-nav__mentions"

@@ -7,6 +7,7 @@ import { Button } from '../../../components/Button';
 import { Alert, Spinner } from '../../../components/Feedback';
 import { SelectField } from '../../../components/Field';
 import { Icon } from '../../../components/Icon';
+import { PresenceDot } from '../../../components/PresenceDot';
 import { useI18n } from '../../../i18n';
 import { useChat, useChatErrorText, useChatState } from '../context';
 import { PaneFrame } from './PaneFrame';
@@ -14,7 +15,7 @@ import { PaneFrame } from './PaneFrame';
 export function MembersPane({ channel, title }: { channel: Channel; title: string }) {
   const { t, locale } = useI18n();
   const errorText = useChatErrorText();
-  const { store, setPane, displayName, people, me, canManage, canWrite } = useChat();
+  const { store, setPane, displayName, people, me, canManage, canWrite, workspace } = useChat();
   const loaded = useChatState((s) => s.channelMembers[channel.id]);
   const direct = channel.kind === 'direct';
   const ids = useMemo(
@@ -92,6 +93,7 @@ export function MembersPane({ channel, title }: { channel: Channel; title: strin
             <li key={u} className="members__item">
               <Avatar name={name} seed={u} size="sm" />
               <span className="members__name">{u === me.id ? t('chat.you', { name }) : name}</span>
+              <PresenceDot workspaceId={workspace.id} userId={u} />
               {mayRemove(u) && u !== me.id ? (
                 <button
                   type="button"
