@@ -192,7 +192,9 @@ Result<std::uint64_t> read_content(ChunkStore& store, const KeysPtr& keys, Chunk
     auto promise = std::make_shared<std::promise<Result<std::string>>>();
     auto future = promise->get_future();
     const ChunkRef* ref = wanted[i].first;
-    if (ref->size_bytes < (64u << 10)) {
+    // The first chunk is read here: there is nothing yet to overlap it with,
+    // and a small file then costs no hand-off to the pool at all.
+    if (i == 0 || ref->size_bytes < (64u << 10)) {
       promise->set_value(reader.read_chunk(*ref));
     } else {
       pool.submit([promise, &reader, ref] { promise->set_value(reader.read_chunk(*ref)); });
