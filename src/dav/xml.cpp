@@ -8,6 +8,7 @@ namespace ruche::dav {
 
 namespace {
 
+constexpr std::string_view kXmlNamespace = "http://www.w3.org/XML/1998/namespace";
 constexpr char kSep = '\x01';  // between namespace URI and local name (never in a name)
 
 struct Builder {
@@ -26,7 +27,9 @@ struct Builder {
 
 void split_name(const char* full, std::string& ns, std::string& local) {
   std::string_view s(full);
-  auto sep = s.find(kSep);
+  // The last separator: a namespace URI may contain the separator, a local
+  // name never does.
+  auto sep = s.rfind(kSep);
   if (sep == std::string_view::npos) {
     ns.clear();
     local.assign(s);
@@ -93,6 +96,8 @@ void write_element(const XmlElement& e, std::string& out, int& counter) {
   std::string decl;
   if (e.ns.empty()) {
     decl = " xmlns=\"\"";
+  } else if (e.ns == kXmlNamespace) {
+    prefix = "xml";  // predeclared; binding it to another prefix is an error
   } else {
     prefix = "n" + std::to_string(counter++);
     decl = " xmlns:" + prefix + "=\"" + xml_escape(e.ns) + "\"";
@@ -102,9 +107,11 @@ void write_element(const XmlElement& e, std::string& out, int& counter) {
   out += qname;
   out += decl;
   for (const auto& [k, v] : e.attrs) {
-    auto bar = k.find('|');
+    auto bar = k.rfind('|');  // "uri|local": the URI may contain '|'
     if (bar == std::string::npos) {
       out += ' ' + k + "=\"" + xml_escape(v) + "\"";
+    } else if (k.compare(0, bar, kXmlNamespace) == 0 && bar == kXmlNamespace.size()) {
+      out += " xml:" + k.substr(bar + 1) + "=\"" + xml_escape(v) + "\"";
     } else {
       std::string p = "a" + std::to_string(counter++);
       out += " xmlns:" + p + "=\"" + xml_escape(k.substr(0, bar)) + "\" " + p + ":" +
