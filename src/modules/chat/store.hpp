@@ -95,7 +95,7 @@ struct SearchRow {
   std::optional<std::string> thread_id;
   bool in_channel = true;
   std::string snippet;  // matches between U+E000 and U+E001
-  double rank = 0;      // lower is better (results come newest first)
+  double rank = 0;      // lower is better: minus the time, newest first
 };
 
 struct SearchQuery {
