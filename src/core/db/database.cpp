@@ -141,4 +141,13 @@ Result<std::unique_ptr<Database>> open(const Config& config) {
   return fail(Errc::invalid, "unknown database backend");
 }
 
+std::string placeholders(std::size_t first, std::size_t n) {
+  std::string s;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i) s += ", ";
+    s += "$" + std::to_string(first + i);
+  }
+  return s;
+}
+
 }  // namespace ruche::db

@@ -87,6 +87,10 @@ class Params {
   std::size_t size_ = 0;
 };
 
+// "$first, $first+1, ..." for `n` values: the placeholders of an IN list
+// built at run time (the values go in Params, never in the text).
+std::string placeholders(std::size_t first, std::size_t n);
+
 // One result value. Text and blobs are owned copies.
 using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string, Bytes>;
 

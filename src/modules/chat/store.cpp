@@ -114,16 +114,6 @@ Result<std::vector<Message>> messages_where(db::Conn& c, const std::string& wher
   return out;
 }
 
-// "$first, $first+1, ..." for `n` values.
-std::string placeholders(std::size_t first, std::size_t n) {
-  std::string s;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i) s += ", ";
-    s += "$" + std::to_string(first + i);
-  }
-  return s;
-}
-
 }  // namespace
 
 Result<std::optional<Channel>> channel(db::Conn& c, const ChannelId& id) {
@@ -333,7 +323,7 @@ Result<void> decorate(db::Conn& c, std::vector<Message>& messages) {
     by_id[m.id.str()] = &m;
     ids.emplace_back(m.id.str());
   }
-  std::string in = placeholders(1, ids.size());
+  std::string in = db::placeholders(1, ids.size());
   RUCHE_CHECK(c.each("SELECT message_id, emoji, user_id FROM chat_reactions WHERE message_id IN (" +
                          in + ") ORDER BY message_id, emoji, created_at_ms, user_id",
                      ids, [&](const db::Row& r) {
@@ -497,7 +487,7 @@ Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const Sea
   params.emplace_back(q.limit);          // $3
   if (!sqlite) params.emplace_back(headline_options);  // $4
   std::size_t next = params.size() + 1;
-  std::string ws_in = placeholders(next, q.workspaces.size());
+  std::string ws_in = db::placeholders(next, q.workspaces.size());
   for (const auto& w : q.workspaces) params.emplace_back(w);
   next += q.workspaces.size();
   std::string filters;

@@ -44,15 +44,6 @@ Result<std::vector<Node>> nodes_where(db::Conn& c, const std::string& rest, db::
   return out;
 }
 
-std::string placeholders(std::size_t first, std::size_t n) {
-  std::string s;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i) s += ", ";
-    s += "$" + std::to_string(first + i);
-  }
-  return s;
-}
-
 constexpr const char* kVersionColumns =
     "v.id, v.node_id, v.workspace_id, v.number, v.size, v.sha256, v.created_at_ms, v.created_by, "
     "v.mtime_ms";
@@ -309,7 +300,7 @@ Result<void> delete_nodes(db::Conn& c, const std::vector<std::string>& ids) {
     std::vector<db::Param> params;
     for (std::size_t i = begin; i < end; ++i) params.emplace_back(ids[i]);
     RUCHE_TRY([[maybe_unused]] auto k,
-              c.exec("DELETE FROM files_nodes WHERE id IN (" + placeholders(1, params.size()) + ")", params));
+              c.exec("DELETE FROM files_nodes WHERE id IN (" + db::placeholders(1, params.size()) + ")", params));
     end = begin;
   }
   return {};
@@ -357,7 +348,7 @@ Result<std::vector<VersionRow>> versions_of(db::Conn& c, const std::vector<std::
     std::size_t end = std::min(node_ids.size(), begin + 500);
     std::vector<db::Param> params;
     for (std::size_t i = begin; i < end; ++i) params.emplace_back(node_ids[i]);
-    RUCHE_TRY(auto part, versions_where(c, "WHERE v.node_id IN (" + placeholders(1, params.size()) + ")",
+    RUCHE_TRY(auto part, versions_where(c, "WHERE v.node_id IN (" + db::placeholders(1, params.size()) + ")",
                                         params, true));
     for (auto& v : part) out.push_back(std::move(v));
   }

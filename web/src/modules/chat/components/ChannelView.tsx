@@ -4,11 +4,11 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Channel, Message } from '../../../api';
 import { Button } from '../../../components/Button';
-import { ConfirmDialog } from '../../../components/Dialog';
 import { Alert } from '../../../components/Feedback';
 import { liveEvents } from '../../../events';
 import { messageExcerpt } from '../../../notifications/live';
 import { useI18n } from '../../../i18n';
+import { DeleteMessageDialog } from './DeleteMessageDialog';
 import { useChat, useChatErrorText, useChatState } from '../context';
 import { channelTitle, typingText } from '../format';
 import { useFileDrop, useWindowFocused } from '../hooks';
@@ -224,21 +224,11 @@ export function ChannelView({
       <p className="visually-hidden" aria-live="polite">
         {announce}
       </p>
-      <ConfirmDialog
-        open={!!removing}
-        title={t('chat.delete_title')}
-        confirmLabel={t('chat.delete')}
-        cancelLabel={t('common.cancel')}
-        danger
-        onCancel={() => setRemoving(null)}
-        onConfirm={() => {
-          const m = removing;
-          setRemoving(null);
-          if (m) void store.remove(m).catch(setError);
-        }}
-      >
-        <p>{t('chat.delete_body')}</p>
-      </ConfirmDialog>
+      <DeleteMessageDialog
+        message={removing}
+        onClose={() => setRemoving(null)}
+        onError={setError}
+      />
     </section>
   );
 }

@@ -2,9 +2,9 @@
 // for replies with "also send to the channel".
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Channel, Message } from '../../../api';
-import { ConfirmDialog } from '../../../components/Dialog';
 import { Alert, Spinner } from '../../../components/Feedback';
 import { useI18n } from '../../../i18n';
+import { DeleteMessageDialog } from './DeleteMessageDialog';
 import { useChat, useChatErrorText, useChatState } from '../context';
 import { continues } from '../logic/grouping';
 import { EMPTY_TIMELINE } from '../logic/timeline';
@@ -112,21 +112,11 @@ export function ThreadPane({
           />
         ) : null}
       </div>
-      <ConfirmDialog
-        open={!!removing}
-        title={t('chat.delete_title')}
-        confirmLabel={t('chat.delete')}
-        cancelLabel={t('common.cancel')}
-        danger
-        onCancel={() => setRemoving(null)}
-        onConfirm={() => {
-          const m = removing;
-          setRemoving(null);
-          if (m) void store.remove(m).catch(setError);
-        }}
-      >
-        <p>{t('chat.delete_body')}</p>
-      </ConfirmDialog>
+      <DeleteMessageDialog
+        message={removing}
+        onClose={() => setRemoving(null)}
+        onError={setError}
+      />
     </PaneFrame>
   );
 }
