@@ -1,4 +1,6 @@
-// Authenticated encryption: XChaCha20-Poly1305-IETF (libsodium), with a
+// Authenticated encryption: XChaCha20-Poly1305-IETF (the bytes of libsodium's
+// crypto_aead_xchacha20poly1305_ietf, computed with OpenSSL's faster
+// ChaCha20-Poly1305 under libsodium's HChaCha20 subkey), with a
 // random 192-bit nonce per message, so one key may seal any number of
 // messages without nonce bookkeeping. Used for encryption at rest
 // (SECURITY.md DATA-2): blobs under per-workspace keys, those keys wrapped by

@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <sodium.h>
 
 #include <chrono>
 #include <latch>
@@ -339,6 +340,42 @@ TEST(Aead, RoundTrips) {
     EXPECT_EQ(*opened, pt);
   }
   EXPECT_NE(seal(key, "same"), seal(key, "same"));  // fresh nonce each time
+}
+
+// The sealed format is libsodium's XChaCha20-Poly1305-IETF byte for byte
+// (what is already on disk stays readable), though computed through OpenSSL.
+TEST(Aead, SameBytesAsLibsodium) {
+  ASSERT_GE(sodium_init(), 0);
+  const std::string key = new_key();
+  const auto* k = reinterpret_cast<const unsigned char*>(key.data());
+  for (std::size_t size : {0u, 1u, 63u, 64u, 65u, 1000u, (1u << 20) + 7}) {
+    for (const std::string ad : {"", "ns:0123456789abcdef"}) {
+      const std::string pt = random_bytes(size);
+      const auto* a = reinterpret_cast<const unsigned char*>(ad.data());
+      // Ours -> libsodium.
+      const std::string sealed = seal(key, pt, ad);
+      const auto* s = reinterpret_cast<const unsigned char*>(sealed.data());
+      std::string plain(size, '\0');
+      unsigned long long n = 0;
+      ASSERT_EQ(crypto_aead_xchacha20poly1305_ietf_decrypt(
+                    reinterpret_cast<unsigned char*>(plain.data()), &n, nullptr, s + kNonceBytes,
+                    sealed.size() - kNonceBytes, a, ad.size(), s, k),
+                0)
+          << size;
+      EXPECT_EQ(plain, pt);
+      // libsodium -> ours, and the same bytes for the same nonce.
+      std::string theirs(sealed.substr(0, kNonceBytes));
+      theirs.resize(sealed.size());
+      auto* t = reinterpret_cast<unsigned char*>(theirs.data());
+      crypto_aead_xchacha20poly1305_ietf_encrypt(t + kNonceBytes, &n,
+                                                 reinterpret_cast<const unsigned char*>(pt.data()),
+                                                 size, a, ad.size(), nullptr, t, k);
+      EXPECT_EQ(theirs, sealed) << size;
+      auto opened = open(key, theirs, ad);
+      ASSERT_TRUE(opened) << size;
+      EXPECT_EQ(*opened, pt);
+    }
+  }
 }
 
 TEST(Aead, DetectsTampering) {
