@@ -5,14 +5,12 @@
 // Run on SQLite (label integration) and PostgreSQL (label pg).
 #include <gtest/gtest.h>
 
-#include <filesystem>
 
 #include "support/test_server.hpp"
 
 namespace ruche::testing {
 namespace {
 
-namespace fs = std::filesystem;
 
 std::string str(const json::value& v, std::string_view key) { return std::string(v.at(key).as_string()); }
 
@@ -66,13 +64,14 @@ struct Attach {
     if (!r) throw std::runtime_error("stored_bytes: " + r.error().message);
     return *r;
   }
-  std::size_t chunk_files(const std::string& ws) {
-    fs::path dir = fs::path(s.data_dir()) / "blobs" / ws;
+  // Chunks of the workspace in the platform's store (rows and files).
+  std::size_t stored_chunks(const std::string& ws) {
     std::size_t n = 0;
-    std::error_code ec;
-    if (!fs::exists(dir, ec)) return 0;
-    for (auto& e : fs::recursive_directory_iterator(dir, ec))
-      if (e.is_regular_file() && e.path().filename().string().rfind(".tmp", 0) != 0) ++n;
+    auto r = s.platform().blobs.store().list(ws, [&](std::string_view) {
+      ++n;
+      return true;
+    });
+    EXPECT_TRUE(r) << r.error().message;
     return n;
   }
 };
@@ -287,8 +286,8 @@ TEST(ChatAttachments, DeletionReleasesChunksAndGarbageGoes) {
   EXPECT_EQ(at.stored_bytes(ws), big.size());
   auto m = at.post(a, cid, "deux copies", {first, again});
   ASSERT_EQ(m.status, 201);
-  std::size_t files_before = at.chunk_files(ws);
-  EXPECT_GT(files_before, 0u);
+  std::size_t chunks_before = at.stored_chunks(ws);
+  EXPECT_GT(chunks_before, 0u);
 
   ASSERT_EQ(s.call("DELETE", "/api/v1/messages/" + str(m.body, "id"), a.token).status, 204);
   EXPECT_EQ(at.stored_bytes(ws), 0u);
@@ -297,10 +296,10 @@ TEST(ChatAttachments, DeletionReleasesChunksAndGarbageGoes) {
   EXPECT_TRUE(gone.body.at("attachments").as_array().empty());
   // Kept through the grace period, collected after it.
   ASSERT_TRUE(s.platform().blobs.collect_garbage());
-  EXPECT_EQ(at.chunk_files(ws), files_before);
+  EXPECT_EQ(at.stored_chunks(ws), chunks_before);
   s.clock().advance_ms(2LL * 86'400'000);
   ASSERT_TRUE(s.platform().blobs.collect_garbage());
-  EXPECT_EQ(at.chunk_files(ws), 0u);
+  EXPECT_EQ(at.stored_chunks(ws), 0u);
 
   // Uploads never posted are purged after a day, then collected too.
   a = s.login(a.email, a.password);
@@ -320,9 +319,9 @@ TEST(ChatAttachments, DeletionReleasesChunksAndGarbageGoes) {
   // Deleting the workspace destroys its key and its chunks.
   std::string kept = at.uploaded(a, cid, "kept.bin", noise(50'000, 6));
   ASSERT_EQ(at.post(a, cid, "", {kept}).status, 201);
-  EXPECT_GT(at.chunk_files(ws), 0u);
+  EXPECT_GT(at.stored_chunks(ws), 0u);
   ASSERT_EQ(s.call("DELETE", "/api/v1/workspaces/" + ws, a.token).status, 204);
-  EXPECT_EQ(at.chunk_files(ws), 0u);
+  EXPECT_EQ(at.stored_chunks(ws), 0u);
   auto key = s.platform().db.read([&](db::Conn& c) {
     return c.query_one("SELECT 1 FROM blob_keys WHERE namespace = $1", {ws});
   });

@@ -76,7 +76,7 @@ const std::map<std::string, std::set<std::string>>& known_keys() {
       {"instance", {"name", "default_locale"}},
       {"log", {"level"}},
       {"files", {"default_quota_mb", "versions_max", "trash_days", "upload_days", "maintenance_minutes",
-                 "chunk_threads"}},
+                 "chunk_threads", "chunk_cache_mb"}},
       {"chat", {"max_attachment_mb", "maintenance_minutes"}},
   };
   return keys;

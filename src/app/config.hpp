@@ -60,10 +60,11 @@ struct Config {
   std::string default_locale = "fr";
 
   // [files] (integers): default_quota_mb (0: unlimited), versions_max,
-  // trash_days, upload_days, maintenance_minutes, chunk_threads. Handed to
+  // trash_days, upload_days, maintenance_minutes, chunk_threads,
+  // chunk_cache_mb. Handed to
   // the module as {"files": {...}}. [chat] (integers): max_attachment_mb
   // (default 100), maintenance_minutes. chunk_threads sizes the platform's
-  // blob pool (every module's contents).
+  // blob pool, chunk_cache_mb its cache of read chunks (every module's contents).
   json::object module_settings;
 
   // [log]

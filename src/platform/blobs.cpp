@@ -4,14 +4,15 @@
 #include <thread>
 
 #include "base/log.hpp"
+#include "core/crypto/aead.hpp"
 
 namespace ruche::platform {
 
 namespace {
-std::unique_ptr<blob::FsChunkStore> open_store(const std::string& root, const Clock& clock) {
-  auto s = blob::FsChunkStore::open(root, blob::posix_file_system(), clock);
-  if (!s) throw std::runtime_error("blobs: " + s.error().message);  // start-up only
-  return std::move(*s);
+std::unique_ptr<blob::FsChunkStore> open_disk(const std::string& root, const Clock& clock) {
+  auto files = blob::FsChunkStore::open(root, blob::posix_file_system(), clock);
+  if (!files) throw std::runtime_error("blobs: " + files.error().message);  // start-up only
+  return std::move(*files);
 }
 }  // namespace
 
@@ -19,13 +20,24 @@ Blobs::Blobs(db::Database& db, const Clock& clock, std::string instance_key, Blo
     : db_(db),
       clock_(clock),
       config_(std::move(config)),
-      store_(open_store(config_.root, clock)),
+      disk_(open_disk(config_.root, clock)),
       keys_(db, std::move(instance_key), clock),
       index_(clock),
       // Chunk jobs mostly wait on fsync, which disks serve much faster in
       // parallel (measured here: 1 writer 63 MB/s, 4 writers 600 MB/s).
       pool_(config_.chunk_threads ? config_.chunk_threads
-                                  : std::max(8u, 2 * std::thread::hardware_concurrency())) {}
+                                  : std::max(8u, 2 * std::thread::hardware_concurrency())),
+      cache_(config_.cache_bytes) {
+  if (config_.small_chunk_bytes == 0) {
+    store_ = std::move(disk_);
+    disk_store_ = static_cast<blob::FsChunkStore*>(store_.get());
+  } else {
+    disk_store_ = disk_.get();
+    store_ = std::make_unique<blob::TieredChunkStore>(std::make_unique<blob::DbChunkStore>(db, clock),
+                                                      std::move(disk_),
+                                                      config_.small_chunk_bytes + crypto::kSealOverhead);
+  }
+}
 
 Blobs::~Blobs() = default;
 
@@ -34,7 +46,7 @@ Result<blob::KeysPtr> Blobs::keys(const WorkspaceId& ws) { return keys_.get_or_c
 Result<std::uint64_t> Blobs::read(const blob::KeysPtr& keys, const std::vector<blob::ChunkRef>& chunks,
                                   std::uint64_t offset, std::uint64_t length,
                                   FunctionRef<Result<void>(std::string_view)> sink) {
-  return blob::read_content(*store_, keys, pool_, chunks, offset, length, sink);
+  return blob::read_content(*store_, keys, pool_, chunks, offset, length, sink, &cache_);
 }
 
 Result<std::uint64_t> Blobs::add_refs(db::Conn& c, const WorkspaceId& ws,
@@ -44,6 +56,14 @@ Result<std::uint64_t> Blobs::add_refs(db::Conn& c, const WorkspaceId& ws,
 
 Result<std::uint64_t> Blobs::release(db::Conn& c, const WorkspaceId& ws,
                                      std::span<const blob::ChunkRef> chunks) {
+  if (cache_.enabled() && !chunks.empty()) {
+    std::vector<std::string> ids;
+    ids.reserve(chunks.size());
+    for (const auto& ch : chunks) ids.push_back(ch.id);
+    c.on_commit([this, ns = ws.str(), ids = std::move(ids)] {
+      for (const auto& id : ids) cache_.drop(ns, id);
+    });
+  }
   return index_.release(c, ws.str(), chunks);
 }
 
@@ -54,8 +74,11 @@ Result<std::uint64_t> Blobs::stored_bytes(db::Conn& c, const WorkspaceId& ws) {
 Result<void> Blobs::purge_workspace(db::Conn& c, const WorkspaceId& ws) {
   RUCHE_CHECK(index_.drop_namespace(c, ws.str()));
   RUCHE_TRY([[maybe_unused]] bool had, keys_.destroy(c, ws.str()));
+  RUCHE_CHECK(blob::DbChunkStore::remove_namespace(c, ws.str()));
+  cache_.drop_namespace(ws.str());
   c.on_commit([this, ws] {
-    if (auto r = store_->remove_namespace(ws.str()); !r)
+    cache_.drop_namespace(ws.str());
+    if (auto r = disk_store_->remove_namespace(ws.str()); !r)
       log::warn("blobs.purge_failed", {{"workspace", ws.str()}, {"error", r.error().message}});
   });
   return {};

@@ -27,6 +27,7 @@
 #include "base/result.hpp"
 #include "core/blob/blob_index.hpp"
 #include "core/blob/content.hpp"
+#include "core/blob/db_chunk_store.hpp"
 #include "core/blob/fs_chunk_store.hpp"
 #include "core/blob/key_ring.hpp"
 #include "core/db/database.hpp"
@@ -39,6 +40,10 @@ struct BlobsConfig {
   std::size_t chunk_threads = 0;           // sealing and storing chunks; 0: max(8, 2 per core)
   std::int64_t gc_grace_ms = 86'400'000;   // unreferenced chunks younger than this stay
   std::int64_t gc_min_interval_ms = 300'000;  // collect_garbage_if_due(): at most this often
+  std::uint64_t cache_bytes = 64ull << 20;  // plaintext of recently read chunks; 0: no cache
+  // Chunks up to this plaintext size are rows of the database (they share its
+  // group commit), larger ones files under root. 0: every chunk is a file.
+  std::size_t small_chunk_bytes = 64u << 10;
 };
 
 class Blobs {
@@ -53,17 +58,20 @@ class Blobs {
 
   blob::ChunkStore& store() { return *store_; }
   blob::ChunkPool& pool() { return pool_; }
+  blob::ChunkCache& cache() { return cache_; }
 
   // The keys of the workspace's namespace (created at first use).
   Result<blob::KeysPtr> keys(const WorkspaceId& ws);
 
-  // Streams bytes [offset, offset + length) of a chunk list (blob::read_content).
+  // Streams bytes [offset, offset + length) of a chunk list (blob::read_content),
+  // through the cache of recently read chunks.
   Result<std::uint64_t> read(const blob::KeysPtr& keys, const std::vector<blob::ChunkRef>& chunks,
                              std::uint64_t offset, std::uint64_t length,
                              FunctionRef<Result<void>(std::string_view)> sink);
 
   // One reference per chunk listed, in the caller's write transaction; the
-  // bytes this adds to (or takes off) the workspace's stored bytes.
+  // bytes this adds to (or takes off) the workspace's stored bytes. Released
+  // chunks leave the read cache when the transaction commits.
   Result<std::uint64_t> add_refs(db::Conn& c, const WorkspaceId& ws, std::span<const blob::ChunkRef> chunks);
   Result<std::uint64_t> release(db::Conn& c, const WorkspaceId& ws, std::span<const blob::ChunkRef> chunks);
   // What the workspace's contents occupy (distinct referenced chunks).
@@ -84,10 +92,13 @@ class Blobs {
   db::Database& db_;
   const Clock& clock_;
   BlobsConfig config_;
-  std::unique_ptr<blob::FsChunkStore> store_;
+  std::unique_ptr<blob::FsChunkStore> disk_;  // moved into store_ by the constructor
+  std::unique_ptr<blob::ChunkStore> store_;   // disk_ alone, or rows for small chunks then disk_
+  blob::FsChunkStore* disk_store_ = nullptr;
   blob::KeyRing keys_;
   blob::BlobIndex index_;
   blob::ChunkPool pool_;
+  blob::ChunkCache cache_;
   std::mutex gc_mu_;
   std::int64_t last_gc_ms_ = -1;
 };

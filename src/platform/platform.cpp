@@ -20,6 +20,9 @@ BlobsConfig blobs_config(const PlatformConfig& c) {
   if (auto* f = c.module_settings.if_contains("files"); f && f->is_object())
     if (auto* n = f->as_object().if_contains("chunk_threads"); n && n->is_int64() && n->as_int64() > 0)
       b.chunk_threads = static_cast<std::size_t>(n->as_int64());
+  if (auto* f = c.module_settings.if_contains("files"); f && f->is_object())
+    if (auto* n = f->as_object().if_contains("chunk_cache_mb"); n && n->is_int64() && n->as_int64() >= 0)
+      b.cache_bytes = static_cast<std::uint64_t>(n->as_int64()) << 20;
   return b;
 }
 }  // namespace

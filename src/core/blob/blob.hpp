@@ -10,8 +10,8 @@
 //
 // Read path (BlobReader): for each chunk of the range, get, open (AEAD with
 // the same associated data: a chunk renamed, moved to another namespace or
-// modified fails), recompute the keyed id (must equal the id), check the
-// size, then hand the wanted bytes to the sink.
+// modified fails), check the size, then hand the wanted bytes to the sink.
+// The keyed id is not recomputed: sealing needs the same data key as the id.
 #pragma once
 
 #include <cstdint>

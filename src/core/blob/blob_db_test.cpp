@@ -8,6 +8,7 @@
 
 #include "core/blob/blob.hpp"
 #include "core/blob/blob_index.hpp"
+#include "core/blob/db_chunk_store.hpp"
 #include "core/blob/fs_chunk_store.hpp"
 #include "core/blob/key_ring.hpp"
 #include "core/blob/test_support.hpp"
@@ -442,6 +443,144 @@ TEST_F(BlobDbTest, DeletingANamespace) {
   EXPECT_EQ(stored_bytes(kNs), 0u);
   ASSERT_OK(store_->remove_namespace(kNs));
   EXPECT_EQ(count_files(store_->root()), 0u);
+}
+
+}  // namespace
+}  // namespace ruche::blob
+
+// --- DbChunkStore and TieredChunkStore ----------------------------------------
+
+namespace ruche::blob {
+namespace {
+
+class DbStoreTest : public BlobDbTest {
+ protected:
+  void SetUp() override {
+    BlobDbTest::SetUp();
+    small_ = std::make_unique<DbChunkStore>(*db_, clock_);
+  }
+  std::string id(int i) const {
+    std::string s = std::to_string(i);
+    return std::string(64 - s.size(), 'a') + s;
+  }
+  std::vector<std::string> ids(ChunkStore& s, const std::string& ns) {
+    std::vector<std::string> out;
+    auto r = s.list(ns, [&](std::string_view i) {
+      out.emplace_back(i);
+      return true;
+    });
+    EXPECT_TRUE(r) << r.error().message;
+    return out;
+  }
+  std::unique_ptr<DbChunkStore> small_;
+};
+
+TEST_F(DbStoreTest, PutGetExistsTouchRemove) {
+  ChunkStore& s = *small_;
+  EXPECT_FALSE(*s.exists(kNs, id(1)));
+  EXPECT_EQ(s.get(kNs, id(1)).error().code, Errc::not_found);
+  EXPECT_FALSE(*s.touch(kNs, id(1)));
+  EXPECT_TRUE(*s.put(kNs, id(1), std::string("sealed\0bytes", 12)));
+  EXPECT_EQ(*s.get(kNs, id(1)), std::string("sealed\0bytes", 12));
+  EXPECT_TRUE(*s.exists(kNs, id(1)));
+  EXPECT_FALSE(*s.exists(kOther, id(1)));
+  // A second put keeps the first bytes (deduplication) and reports it.
+  EXPECT_FALSE(*s.put(kNs, id(1), "other"));
+  EXPECT_EQ(*s.get(kNs, id(1)), std::string("sealed\0bytes", 12));
+  EXPECT_TRUE(*s.touch(kNs, id(1)));
+  EXPECT_TRUE(*s.remove(kNs, id(1)));
+  EXPECT_FALSE(*s.remove(kNs, id(1)));
+  EXPECT_FALSE(*s.exists(kNs, id(1)));
+  // Names are checked before any statement runs.
+  EXPECT_EQ(s.put("../x", id(1), "x").error().code, Errc::invalid);
+  EXPECT_EQ(s.get(kNs, "../../etc/passwd").error().code, Errc::invalid);
+  EXPECT_EQ(s.list("A B", [](std::string_view) { return true; }).error().code, Errc::invalid);
+}
+
+TEST_F(DbStoreTest, RemoveIfOlderKeepsWhatWasPutOrTouchedSinceTheCutoff) {
+  ChunkStore& s = *small_;
+  ASSERT_OK(s.put(kNs, id(1), "a"));
+  ASSERT_OK(s.put(kNs, id(2), "b"));
+  ASSERT_OK(s.put(kNs, id(3), "c"));
+  clock_.advance_ms(kHourMs);
+  const std::int64_t cutoff = clock_.now_ms();
+  ASSERT_TRUE(*s.touch(kNs, id(2)));      // touched at the cutoff: kept
+  ASSERT_FALSE(*s.put(kNs, id(3), "c"));  // put again: kept
+  EXPECT_EQ(*s.remove_if_older(kNs, id(1), cutoff), Removal::removed);
+  EXPECT_EQ(*s.remove_if_older(kNs, id(2), cutoff), Removal::too_recent);
+  EXPECT_EQ(*s.remove_if_older(kNs, id(3), cutoff), Removal::too_recent);
+  EXPECT_EQ(*s.remove_if_older(kNs, id(4), cutoff), Removal::absent);
+  EXPECT_EQ(ids(s, kNs), (std::vector<std::string>{id(2), id(3)}));
+}
+
+TEST_F(DbStoreTest, ListPagesInOrderAndNamespacesGoWhole) {
+  ChunkStore& s = *small_;
+  std::vector<std::string> want;
+  for (int i = 0; i < 2100; ++i) want.push_back(id(i));
+  for (const auto& i : want) ASSERT_OK(s.put(kNs, i, "x"));
+  ASSERT_OK(s.put(kOther, id(7), "y"));
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(ids(s, kNs), want);  // 3 pages
+  int seen = 0;
+  ASSERT_OK(s.list(kNs, [&](std::string_view) { return ++seen < 10; }));
+  EXPECT_EQ(seen, 10);
+  EXPECT_EQ(*s.list_namespaces(), (std::vector<std::string>{kNs, kOther}));
+  EXPECT_EQ(*s.remove_stale_temporaries(kNs, clock_.now_ms()), 0u);
+  ASSERT_OK(s.remove_namespace(kNs));
+  EXPECT_TRUE(ids(s, kNs).empty());
+  EXPECT_EQ(*s.get(kOther, id(7)), "y");
+  EXPECT_EQ(*s.list_namespaces(), (std::vector<std::string>{kOther}));
+}
+
+// Through the tiered store the platform uses: small chunks are rows, large
+// ones files; blobs read back whole; collection reaches both tiers.
+TEST_F(DbStoreTest, TieredStoreKeepsSmallChunksInTheDatabaseAndCollectsBoth) {
+  const std::string root = store_->root();
+  auto tiered = std::make_unique<TieredChunkStore>(std::make_unique<DbChunkStore>(*db_, clock_),
+                                                   std::move(store_), (64u << 10) + crypto::kSealOverhead);
+  TieredChunkStore& t = *tiered;
+  auto keys = *ring_->get_or_create(kNs);
+  auto write_to = [&](const std::string& data) {
+    BlobWriter w(t, keys);
+    EXPECT_TRUE(w.write(data));
+    return *w.finish();
+  };
+  auto read_from = [&](const BlobRef& ref) {
+    std::string out;
+    auto n = BlobReader(t, keys).read(ref, 0, ref.size_bytes, [&](std::string_view p) {
+      out.append(p);
+      return Result<void>();
+    });
+    EXPECT_TRUE(n) << n.error().message;
+    return out;
+  };
+  const std::string small_data = random_data(4096, 50), big_data = random_data(3 * kMiB, 51);
+  BlobRef small = write_to(small_data), big = write_to(big_data);
+  ASSERT_EQ(small.chunks.size(), 1u);
+  EXPECT_TRUE(*t.small().exists(kNs, small.chunks[0].id));
+  EXPECT_FALSE(*t.large().exists(kNs, small.chunks[0].id));
+  EXPECT_EQ(count_files(root), big.chunks.size());
+  for (const auto& c : big.chunks) EXPECT_TRUE(*t.large().exists(kNs, c.id));
+  EXPECT_EQ(read_from(small), small_data);
+  EXPECT_EQ(read_from(big), big_data);
+  // The row holds sealed bytes only.
+  auto sealed = *t.small().get(kNs, small.chunks[0].id);
+  EXPECT_EQ(sealed.size(), small_data.size() + crypto::kSealOverhead);
+  EXPECT_EQ(sealed.find(small_data.substr(0, 32)), std::string::npos);
+  // A chunk stored under another threshold is still found.
+  const std::string stray_data = random_data(1000, 52);
+  const std::string stray = chunk_id(*keys, stray_data);
+  ASSERT_OK(t.large().put(kNs, stray, crypto::seal(keys->seal_key, stray_data, chunk_associated_data(kNs, stray))));
+  EXPECT_EQ(read_from(BlobRef{{ChunkRef{stray, stray_data.size()}}, stray_data.size(), ""}), stray_data);
+  EXPECT_EQ(*t.list_namespaces(), std::vector<std::string>{kNs});
+
+  // Nothing references them: after the grace period both tiers are emptied.
+  clock_.advance_ms(2 * kHourMs);
+  auto stats = collect_garbage(*db_, t, kNs, kHourMs, clock_);
+  ASSERT_TRUE(stats) << stats.error().message;
+  EXPECT_EQ(stats->orphans_removed, 1 + big.chunks.size() + 1);
+  EXPECT_TRUE(ids(t, kNs).empty());
+  EXPECT_EQ(count_files(root), 0u);
 }
 
 }  // namespace

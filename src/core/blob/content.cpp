@@ -6,6 +6,13 @@
 #include "core/crypto/encoding.hpp"
 
 namespace ruche::blob {
+namespace {
+
+// Chunks smaller than this are sealed and stored on the caller's thread and
+// read there, without a hand-off to the pool.
+constexpr std::size_t kSmallChunk = 64u << 10;
+
+}  // namespace
 
 ChunkPool::ChunkPool(std::size_t threads) {
   for (std::size_t i = 0; i < std::max<std::size_t>(1, threads); ++i)
@@ -71,7 +78,13 @@ Result<void> ContentWriter::emit(std::string_view chunk) {
   auto job = [shared = shared_, &store = store_, keys = keys_, data = std::string(chunk), slot]() {
     Result<ChunkRef> r = [&]() -> Result<ChunkRef> {
       std::string id = chunk_id(*keys, data);
-      RUCHE_TRY(bool present, store.touch(keys->ns, id));
+      // A chunk already stored is only touched, not sealed and written again.
+      // A small one is put at once: put() refreshes an existing chunk's age
+      // too, and sealing it costs less than asking first.
+      bool present = false;
+      if (data.size() >= kSmallChunk) {
+        RUCHE_TRY(present, store.touch(keys->ns, id));
+      }
       if (!present) {
         std::string sealed = crypto::seal(keys->seal_key, data, chunk_associated_data(keys->ns, id));
         RUCHE_TRY([[maybe_unused]] bool written, store.put(keys->ns, id, sealed));
@@ -85,7 +98,7 @@ Result<void> ContentWriter::emit(std::string_view chunk) {
     shared->cv.notify_all();
   };
   // Small contents that end here are sealed on this thread: no hand-off.
-  if (chunk.size() < (64u << 10)) job();
+  if (chunk.size() < kSmallChunk) job();
   else pool_.submit(std::move(job));
   return {};
 }
@@ -98,7 +111,6 @@ Result<void> ContentWriter::write(std::string_view data) {
   while (!data.empty()) {
     auto cut = chunker_.next_boundary(data);
     if (!cut) {
-      if (pending_.capacity() < chunker_.params().max_size_bytes) pending_.reserve(chunker_.params().max_size_bytes);
       pending_.append(data);
       break;
     }
@@ -174,11 +186,13 @@ Result<std::vector<ChunkRef>> unpack_chunks(std::string_view packed) {
 
 Result<std::uint64_t> read_content(ChunkStore& store, const KeysPtr& keys, ChunkPool& pool,
                                    const std::vector<ChunkRef>& chunks, std::uint64_t offset,
-                                   std::uint64_t length, FunctionRef<Result<void>(std::string_view)> sink) {
+                                   std::uint64_t length, FunctionRef<Result<void>(std::string_view)> sink,
+                                   ChunkCache* cache) {
   std::uint64_t total = 0;
   for (const auto& c : chunks) total += c.size_bytes;
   if (offset > total) return fail(Errc::invalid, "range starts past the end");
   const std::uint64_t end = offset + std::min(length, total - offset);
+  if (cache && !cache->worth(total)) cache = nullptr;
   // The chunks touched, with where each starts.
   std::vector<std::pair<const ChunkRef*, std::uint64_t>> wanted;
   std::uint64_t at = 0;
@@ -188,24 +202,34 @@ Result<std::uint64_t> read_content(ChunkStore& store, const KeysPtr& keys, Chunk
     if (at >= end) break;
   }
   BlobReader reader(store, keys);
+  using Plain = ChunkCache::Plain;
+  auto load = [&reader, cache, &keys](const ChunkRef* ref) -> Result<Plain> {
+    const std::uint64_t epoch = cache ? cache->epoch() : 0;
+    RUCHE_TRY(std::string plain, reader.read_chunk(*ref));
+    auto shared = std::make_shared<const std::string>(std::move(plain));
+    if (cache) cache->put(keys->ns, ref->id, shared, epoch);
+    return shared;
+  };
   auto fetch = [&](std::size_t i) {
-    auto promise = std::make_shared<std::promise<Result<std::string>>>();
+    auto promise = std::make_shared<std::promise<Result<Plain>>>();
     auto future = promise->get_future();
     const ChunkRef* ref = wanted[i].first;
-    // The first chunk is read here: there is nothing yet to overlap it with,
-    // and a small file then costs no hand-off to the pool at all.
-    if (i == 0 || ref->size_bytes < (64u << 10)) {
-      promise->set_value(reader.read_chunk(*ref));
+    if (Plain hit = cache ? cache->find(keys->ns, ref->id) : nullptr) {
+      promise->set_value(std::move(hit));
+    } else if (i == 0 || ref->size_bytes < kSmallChunk) {
+      // The first chunk is read here: there is nothing yet to overlap it
+      // with, and a small file then costs no hand-off to the pool at all.
+      promise->set_value(load(ref));
     } else {
-      pool.submit([promise, &reader, ref] { promise->set_value(reader.read_chunk(*ref)); });
+      pool.submit([promise, load, ref] { promise->set_value(load(ref)); });
     }
     return future;
   };
   std::uint64_t delivered = 0;
-  std::optional<std::future<Result<std::string>>> next;
+  std::optional<std::future<Result<Plain>>> next;
   if (!wanted.empty()) next = fetch(0);
   for (std::size_t i = 0; i < wanted.size(); ++i) {
-    Result<std::string> plain = next->get();
+    Result<Plain> plain = next->get();
     next.reset();
     if (i + 1 < wanted.size()) next = fetch(i + 1);
     if (!plain) {
@@ -215,7 +239,7 @@ Result<std::uint64_t> read_content(ChunkStore& store, const KeysPtr& keys, Chunk
     std::uint64_t start = wanted[i].second;
     std::uint64_t from = std::max(offset, start) - start;
     std::uint64_t to = std::min(end, start + wanted[i].first->size_bytes) - start;
-    auto r = sink(std::string_view(*plain).substr(from, to - from));
+    auto r = sink(std::string_view(**plain).substr(from, to - from));
     if (!r) {
       if (next) next->wait();
       return tl::unexpected(r.error());

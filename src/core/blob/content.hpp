@@ -22,6 +22,7 @@
 #include "base/function_ref.hpp"
 #include "base/result.hpp"
 #include "core/blob/blob.hpp"
+#include "core/blob/chunk_cache.hpp"
 #include "core/blob/chunker.hpp"
 #include "core/blob/sha256.hpp"
 
@@ -94,10 +95,13 @@ std::string pack_chunks(const std::vector<ChunkRef>& chunks);
 Result<std::vector<ChunkRef>> unpack_chunks(std::string_view packed);
 
 // Streams bytes [offset, offset + length) of a chunk list to `sink`,
-// verifying every chunk, reading the next chunk while the sink works.
+// verifying every chunk, reading the next chunk while the sink works. With a
+// cache (and a content small enough to be worth it), chunks found there are
+// not read again and chunks read are put there.
 Result<std::uint64_t> read_content(ChunkStore& store, const KeysPtr& keys, ChunkPool& pool,
                                    const std::vector<ChunkRef>& chunks, std::uint64_t offset,
                                    std::uint64_t length,
-                                   FunctionRef<Result<void>(std::string_view)> sink);
+                                   FunctionRef<Result<void>(std::string_view)> sink,
+                                   ChunkCache* cache = nullptr);
 
 }  // namespace ruche::blob

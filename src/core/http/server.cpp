@@ -31,6 +31,7 @@
 #include <boost/beast/http/read.hpp>
 
 #include "base/log.hpp"
+#include "base/waiter.hpp"
 #include "core/http/websocket.hpp"
 #include "core/http/ws_connection.hpp"
 
@@ -110,29 +111,6 @@ class RequestParser final : public bhttp::basic_parser<true> {
 namespace {
 
 std::chrono::milliseconds ms(int v) { return std::chrono::milliseconds(v); }
-
-// Lets a worker thread wait for an operation started on an I/O thread.
-class Waiter {
- public:
-  void wait() {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return done_; });
-    done_ = false;
-  }
-  void notify() {
-    {
-      std::lock_guard lock(mu_);
-      done_ = true;
-    }
-    cv_.notify_one();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool done_ = false;
-};
-
 
 }  // namespace
 

@@ -2,6 +2,7 @@
 #include "modules/chat/routes.hpp"
 
 #include "platform/api.hpp"
+#include "platform/content_response.hpp"
 #include "platform/file_names.hpp"
 
 namespace ruche::chat {
@@ -40,43 +41,21 @@ http::Response closing(const Error& e) {
   return r;
 }
 
-Result<http::Response> download(Service& chat, const http::Request& req, Service::OpenedAttachment o) {
+http::Response download(Service& chat, const http::Request& req, Service::OpenedAttachment o) {
   const Attachment& a = o.attachment;
-  const auto size = static_cast<std::uint64_t>(a.size_bytes);
-  const std::string etag = "\"" + a.sha256 + "\"";
+  platform::ContentHead head;
+  head.size_bytes = static_cast<std::uint64_t>(a.size_bytes);
+  head.sha256 = a.sha256;
+  head.content_type = a.content_type;
   // Inline only for images recognised from their bytes, so that an <img>
   // can show them; everything else is a download, never rendered here.
-  const bool inline_image = req.query_param("inline") == "1" && a.is_image();
-  http::Response res;
-  res.headers.set("ETag", etag);
-  res.headers.set("Accept-Ranges", "bytes");
-  res.headers.set("Cache-Control", "private, max-age=86400");
-  if (auto h = req.headers.get("If-None-Match"); h && (*h == "*" || h->find(etag) != std::string_view::npos)) {
-    res.status = 304;
-    return res;
-  }
-  auto range = req.headers.get("Range");
-  if (auto ir = req.headers.get("If-Range"); range && ir && *ir != etag) range.reset();
-  auto part = http::byte_range(range, size);
-  if (!part) return http::range_not_satisfiable(size);
-  if (part->partial) {
-    res.status = 206;
-    res.headers.set("Content-Range", http::content_range(*part, size));
-  }
-  res.headers.set("Content-Type", inline_image || platform::safe_to_serve(a.content_type) ? a.content_type
-                                                                                           : "application/octet-stream");
-  res.headers.set("Content-Security-Policy", "default-src 'none'; sandbox");
-  res.headers.set("Content-Disposition", std::string(inline_image ? "inline" : "attachment") +
-                                             "; filename*=UTF-8''" + http::percent_encode(a.name));
-  res.content_length = part->length;
-  if (part->length == 0) return res;
-  Service* svc = &chat;
-  res.stream = [svc, o = std::move(o), from = part->offset, len = part->length](http::BodyWriter& w) -> Result<void> {
-    RUCHE_TRY([[maybe_unused]] auto n,
-              svc->read_attachment(o, from, len, [&](std::string_view d) { return w.write(d); }));
-    return {};
-  };
-  return res;
+  head.inline_disposition = head.type_trusted = req.query_param("inline") == "1" && a.is_image();
+  head.file_name = a.name;
+  head.cache_control = "private, max-age=86400";
+  auto opened = std::make_shared<const Service::OpenedAttachment>(std::move(o));
+  return platform::content_response(req, head, [&chat, opened](std::uint64_t from, std::uint64_t len, auto sink) {
+    return chat.read_attachment(*opened, from, len, sink);
+  });
 }
 
 }  // namespace

@@ -417,19 +417,17 @@ http::Response put(Service& files, http::Request& req, const Caller& caller, con
 }
 
 http::Response get(Service& files, http::Request& req, const Target& t) {
-  auto node = files.lookup(t.ws, t.path);
-  if (!node) return http::error_response(node.error());
-  if (!*node) return http::error_response(Errc::not_found, "no such file");
-  if ((*node)->folder) {
+  auto o = files.open_path(t.ws, t.path);
+  if (!o) return http::error_response(o.error());
+  if (!*o) return http::error_response(Errc::not_found, "no such file");
+  if ((*o)->node.folder) {
     http::Response r;
     r.headers.set("Content-Type", "text/plain; charset=utf-8");
-    r.headers.set("ETag", (*node)->etag);
+    r.headers.set("ETag", (*o)->node.etag);
     r.body = "This is a folder: use PROPFIND to list it.\n";
     return r;
   }
-  auto o = files.open(**node);
-  if (!o) return http::error_response(o.error());
-  return download(files, req, std::move(*o), false);
+  return download(files, req, std::move(**o), false);
 }
 
 void add(Api& api, Service& files, std::string_view method, Access need, bool stream,

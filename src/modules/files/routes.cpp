@@ -4,6 +4,7 @@
 
 #include "core/crypto/encoding.hpp"
 #include "dav/dav.hpp"
+#include "platform/content_response.hpp"
 
 namespace ruche::files {
 
@@ -143,46 +144,16 @@ Source body_source(http::Request& req) {
 }
 
 http::Response download(Service& files, const http::Request& req, Opened o, bool attachment) {
-  const auto size = static_cast<std::uint64_t>(o.version.size_bytes);
-  std::string etag = "\"" + o.version.sha256 + "\"";
-  http::Response res;
-  res.headers.set("ETag", etag);
-  res.headers.set("Last-Modified", dav::http_date(o.version.mtime_ms));
-  res.headers.set("Accept-Ranges", "bytes");
-  if (auto h = req.headers.get("If-Match"); h && *h != "*" && h->find(etag) == std::string_view::npos)
-    return http::error_response(Errc::precondition_failed, "If-Match failed", "precondition_failed");
-  if (auto h = req.headers.get("If-None-Match"); h && (*h == "*" || h->find(etag) != std::string_view::npos)) {
-    res.status = 304;
-    return res;
-  }
-  if (!req.headers.has("If-None-Match"))
-    if (auto h = req.headers.get("If-Modified-Since"))
-      if (auto since = dav::parse_http_date(*h); since && o.version.mtime_ms / 1000 <= *since / 1000) {
-        res.status = 304;
-        return res;
-      }
-  auto range = req.headers.get("Range");
-  if (auto ir = req.headers.get("If-Range"); range && ir && *ir != etag) range.reset();
-  auto part = http::byte_range(range, size);
-  if (!part) return http::range_not_satisfiable(size);
-  const std::uint64_t from = part->offset, len = part->length;
-  if (part->partial) {
-    res.status = 206;
-    res.headers.set("Content-Range", http::content_range(*part, size));
-  }
-  const std::string& type = o.node.content_type;
-  res.headers.set("Content-Type", safe_to_serve(type) && !type.empty() ? type : "application/octet-stream");
-  res.headers.set("Content-Security-Policy", "default-src 'none'; sandbox");
-  if (attachment)
-    res.headers.set("Content-Disposition", "attachment; filename*=UTF-8''" + http::percent_encode(o.node.name));
-  res.content_length = len;
-  if (len == 0) return res;
-  Service* svc = &files;
-  res.stream = [svc, o = std::move(o), from, len](http::BodyWriter& w) -> Result<void> {
-    RUCHE_TRY([[maybe_unused]] auto n, svc->read(o, from, len, [&](std::string_view d) { return w.write(d); }));
-    return {};
-  };
-  return res;
+  platform::ContentHead head;
+  head.size_bytes = static_cast<std::uint64_t>(o.version.size_bytes);
+  head.sha256 = o.version.sha256;
+  head.mtime_ms = o.version.mtime_ms;
+  head.content_type = o.node.content_type;
+  if (attachment) head.file_name = o.node.name;
+  auto opened = std::make_shared<const Opened>(std::move(o));
+  return platform::content_response(req, head, [&files, opened](std::uint64_t from, std::uint64_t len, auto sink) {
+    return files.read(*opened, from, len, sink);
+  });
 }
 
 void register_routes(Api& api, Service& files) {

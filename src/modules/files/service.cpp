@@ -214,6 +214,24 @@ Result<Opened> Service::open(const Node& node, std::optional<std::int64_t> numbe
   return o;
 }
 
+Result<std::optional<Opened>> Service::open_path(const WorkspaceId& ws, std::string_view path) {
+  RUCHE_TRY(auto found, p_.db.read([&](db::Conn& c) -> Result<std::optional<Opened>> {
+    RUCHE_TRY(Resolved r, resolve(c, ws, path));
+    if (!r.node) return std::optional<Opened>();
+    Opened o;
+    o.node = std::move(*r.node);
+    if (o.node.folder) return std::optional<Opened>(std::move(o));
+    RUCHE_TRY(auto v, store::version(c, o.node.id, o.node.version));
+    if (!v) return fail(Errc::not_found, "no such version");
+    o.version = std::move(*v);
+    return std::optional<Opened>(std::move(o));
+  }));
+  if (found && !found->node.folder) {
+    RUCHE_TRY(found->keys, keys(ws));
+  }
+  return found;
+}
+
 Result<std::uint64_t> Service::read(const Opened& o, std::uint64_t offset, std::uint64_t length, Sink sink) {
   return p_.blobs.read(o.keys, o.version.chunks, offset, length, sink);
 }
@@ -550,7 +568,9 @@ Result<PutResult> Service::put(const WorkspaceId& ws, const WriteCtx& ctx, std::
     }
     return {};
   });
-  std::string buf(1 << 20, '\0');
+  // A buffer the size of a small body, at most 1 MiB.
+  std::string buf(static_cast<std::size_t>(std::clamp<std::uint64_t>(opt.expected_bytes.value_or(1 << 20), 1, 1 << 20)),
+                  '\0');
   while (true) {
     RUCHE_TRY(std::size_t n, body(buf.data(), buf.size()));
     if (n == 0) break;

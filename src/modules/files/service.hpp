@@ -95,6 +95,9 @@ class Service {
                           FunctionRef<void(std::int64_t)> count, FunctionRef<void(Node&)> fn);
   // Content of the node's current version, or of version `number`.
   Result<Opened> open(const Node& node, std::optional<std::int64_t> number = std::nullopt);
+  // lookup() then open() of the current version in one read transaction:
+  // nullopt when there is no node; a folder comes with no version or keys.
+  Result<std::optional<Opened>> open_path(const WorkspaceId& ws, std::string_view path);
   Result<std::uint64_t> read(const Opened& o, std::uint64_t offset, std::uint64_t length, Sink sink);
   Result<std::vector<Version>> versions(const Node& node);
   Result<std::vector<Node>> trash(const WorkspaceId& ws);

@@ -13,13 +13,13 @@
 #include <filesystem>
 #include <list>
 #include <mutex>
-#include <semaphore>
 #include <string>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "base/log.hpp"
+#include "base/waiter.hpp"
 #include "core/db/sql_text.hpp"
 
 namespace ruche::db::sqlite {
@@ -402,7 +402,7 @@ struct WriteRequest {
   std::exception_ptr exception;
   std::vector<std::function<void()>> callbacks;
   int attempts = 0;
-  std::binary_semaphore done{0};
+  Waiter done;
 };
 
 // The thread running a write body, so that a nested write() fails instead of
@@ -507,7 +507,7 @@ class SqliteDatabase final : public Database {
       queue_.push_back(&req);
     }
     queue_cv_.notify_one();
-    req.done.acquire();
+    req.done.wait();
     if (req.exception) std::rethrow_exception(req.exception);
     return std::move(req.result);
   }
@@ -586,7 +586,7 @@ class SqliteDatabase final : public Database {
       writer_busy_ = true;
       run_group(batch);
       writer_busy_ = false;
-      for (WriteRequest* r : batch) r->done.release();
+      for (WriteRequest* r : batch) r->done.notify();
       batch.clear();
     }
   }

@@ -1,0 +1,11 @@
+-- core/blob: small chunks (sealed, at most 64 KiB of plaintext) stored as
+-- rows instead of files, so that small uploads share the database's group
+-- commit (DbChunkStore). touched_at_ms is the chunk's age, as a chunk file's
+-- modification time is: garbage collection keeps chunks touched recently.
+CREATE TABLE blob_small_chunks (
+  namespace TEXT COLLATE "C" NOT NULL,
+  id TEXT COLLATE "C" NOT NULL,
+  sealed BYTEA NOT NULL,
+  touched_at_ms BIGINT NOT NULL,
+  PRIMARY KEY (namespace, id)
+);

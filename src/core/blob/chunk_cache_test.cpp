@@ -1,0 +1,100 @@
+// ChunkCache, alone and under read_content().
+#include <gtest/gtest.h>
+
+#include "core/blob/chunk_cache.hpp"
+#include "core/blob/content.hpp"
+#include "core/blob/fs_chunk_store.hpp"
+#include "core/blob/test_support.hpp"
+
+namespace ruche::blob {
+namespace {
+
+using testing::random_data;
+using testing::TempDir;
+using testing::test_keys;
+
+ChunkCache::Plain plain(std::size_t n, char c = 'p') { return std::make_shared<const std::string>(n, c); }
+
+TEST(ChunkCache, EvictsTheLeastRecentlyUsedPastItsCapacity) {
+  ChunkCache cache(800);
+  cache.put("ns", "a", plain(100), cache.epoch());
+  cache.put("ns", "b", plain(100), cache.epoch());
+  cache.put("ns", "c", plain(100), cache.epoch());
+  EXPECT_EQ(cache.size_bytes(), 300u);
+  ASSERT_TRUE(cache.find("ns", "a"));  // a is now the most recent
+  for (int i = 0; i < 7; ++i) cache.put("ns", "x" + std::to_string(i), plain(100), cache.epoch());
+  EXPECT_LE(cache.size_bytes(), 800u);
+  EXPECT_TRUE(cache.find("ns", "a"));
+  EXPECT_FALSE(cache.find("ns", "b"));  // the oldest went first
+  EXPECT_EQ(cache.find("other", "a"), nullptr);
+  // Larger than an eighth of the capacity: never cached, nor worth it.
+  cache.put("ns", "big", plain(101), cache.epoch());
+  EXPECT_FALSE(cache.find("ns", "big"));
+  EXPECT_TRUE(cache.worth(100));
+  EXPECT_FALSE(cache.worth(101));
+}
+
+TEST(ChunkCache, DropsChunksAndNamespacesAndIgnoresPutsThatRacedADrop) {
+  ChunkCache cache(1 << 20);
+  cache.put("ns1", "a", plain(10), cache.epoch());
+  cache.put("ns1", "b", plain(10), cache.epoch());
+  cache.put("ns2", "a", plain(10), cache.epoch());
+  cache.drop("ns1", "a");
+  EXPECT_FALSE(cache.find("ns1", "a"));
+  EXPECT_TRUE(cache.find("ns1", "b"));
+  cache.drop_namespace("ns1");
+  EXPECT_FALSE(cache.find("ns1", "b"));
+  EXPECT_TRUE(cache.find("ns2", "a"));
+  EXPECT_EQ(cache.size_bytes(), 10u);
+  // A reader that started before a drop does not bring the chunk back.
+  const std::uint64_t before = cache.epoch();
+  cache.drop("ns2", "z");
+  cache.put("ns2", "z", plain(10), before);
+  EXPECT_FALSE(cache.find("ns2", "z"));
+}
+
+TEST(ChunkCache, ZeroCapacityCachesNothing) {
+  ChunkCache cache(0);
+  EXPECT_FALSE(cache.enabled());
+  EXPECT_FALSE(cache.worth(1));
+  cache.put("ns", "a", plain(1), cache.epoch());
+  EXPECT_FALSE(cache.find("ns", "a"));
+}
+
+// A small content read once is served from the cache afterwards, even with
+// its chunks gone from the store; a big one is never cached; a drop reaches
+// the store again.
+TEST(ChunkCache, ServesReadContentWithoutTheStore) {
+  TempDir dir;
+  auto store = *FsChunkStore::open(dir.path() + "/blobs");
+  ChunkPool pool(2);
+  ChunkCache cache(16 << 20);
+  const std::string ns = "cachetest";
+  KeysPtr keys = test_keys(ns);
+  auto write = [&](const std::string& data) {
+    ContentWriter w(*store, keys, pool, nullptr);
+    EXPECT_TRUE(w.write(data));
+    return *w.finish();
+  };
+  auto read = [&](const BlobRef& ref, std::uint64_t off, std::uint64_t len) -> Result<std::string> {
+    std::string out;
+    RUCHE_TRY(auto n, read_content(*store, keys, pool, ref.chunks, off, len, [&](std::string_view p) {
+      out.append(p);
+      return Result<void>();
+    }, &cache));
+    (void)n;
+    return out;
+  };
+  const std::string small_data = random_data(300'000, 1), big_data = random_data(5 << 20, 2);
+  const BlobRef small = write(small_data), big = write(big_data);
+  ASSERT_EQ(*read(small, 0, UINT64_MAX), small_data);
+  ASSERT_EQ(*read(big, 0, UINT64_MAX), big_data);
+  EXPECT_EQ(cache.size_bytes(), small_data.size());  // the 5 MiB content is above 16 MiB / 8
+  for (const auto& c : small.chunks) ASSERT_TRUE(*store->remove(ns, c.id));
+  EXPECT_EQ(*read(small, 1000, 5000), small_data.substr(1000, 5000));
+  for (const auto& c : small.chunks) cache.drop(ns, c.id);
+  EXPECT_EQ(read(small, 0, 10).error().code, Errc::internal);  // the chunk is missing
+}
+
+}  // namespace
+}  // namespace ruche::blob
