@@ -1,24 +1,14 @@
 #include "core/blob/chunk_cache.hpp"
 
+#include "core/blob/blob.hpp"
+
 namespace ruche::blob {
-namespace {
-
-std::string key_of(std::string_view ns, std::string_view id) {
-  std::string k;
-  k.reserve(ns.size() + 1 + id.size());
-  k += ns;
-  k += '/';
-  k += id;
-  return k;
-}
-
-}  // namespace
 
 ChunkCache::ChunkCache(std::uint64_t capacity_bytes) : capacity_(capacity_bytes) {}
 
 ChunkCache::Plain ChunkCache::find(std::string_view ns, std::string_view id) {
   if (!enabled()) return nullptr;
-  const std::string key = key_of(ns, id);
+  const std::string key = chunk_associated_data(ns, id);
   std::lock_guard lock(mu_);
   auto it = index_.find(key);
   if (it == index_.end()) return nullptr;
@@ -33,7 +23,7 @@ std::uint64_t ChunkCache::epoch() const {
 
 void ChunkCache::put(std::string_view ns, std::string_view id, Plain plain, std::uint64_t epoch) {
   if (!enabled() || !plain || plain->size() > capacity_ / 8) return;
-  std::string key = key_of(ns, id);
+  std::string key = chunk_associated_data(ns, id);
   std::lock_guard lock(mu_);
   if (epoch != epoch_) return;  // dropped while it was being read
   if (auto it = index_.find(key); it != index_.end()) {
@@ -48,7 +38,7 @@ void ChunkCache::put(std::string_view ns, std::string_view id, Plain plain, std:
 
 void ChunkCache::drop(std::string_view ns, std::string_view id) {
   if (!enabled()) return;
-  const std::string key = key_of(ns, id);
+  const std::string key = chunk_associated_data(ns, id);
   std::lock_guard lock(mu_);
   ++epoch_;
   if (auto it = index_.find(key); it != index_.end()) erase(it->second);
@@ -56,7 +46,7 @@ void ChunkCache::drop(std::string_view ns, std::string_view id) {
 
 void ChunkCache::drop_namespace(std::string_view ns) {
   if (!enabled()) return;
-  const std::string prefix = std::string(ns) + '/';
+  const std::string prefix = chunk_associated_data(ns, "");
   std::lock_guard lock(mu_);
   ++epoch_;
   for (auto it = lru_.begin(); it != lru_.end();) {

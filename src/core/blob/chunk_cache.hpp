@@ -48,7 +48,7 @@ class ChunkCache {
 
  private:
   struct Entry {
-    std::string key;  // ns + '/' + id
+    std::string key;  // chunk_associated_data(ns, id): "ns:id"
     Plain plain;
   };
   void erase(std::list<Entry>::iterator it);
