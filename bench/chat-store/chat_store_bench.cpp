@@ -4,12 +4,16 @@
 //   chat_store_bench DATA_DIR [MESSAGES] [POSTERS]
 //
 // Prints Markdown rows; asserts nothing.
+#include <sys/resource.h>
+
 #include <algorithm>
-#include <cmath>
-#include <cstdlib>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
 #include <thread>
@@ -63,6 +67,33 @@ std::string sentence(std::mt19937_64& rng) {
     s += w[std::min(idx, w.size() - 1)];
   }
   return s;
+}
+
+// CPU time, in microseconds, of the whole process and of the database's
+// writer thread (Linux: /proc/self/task/*/comm and schedstat; 0 when not
+// found). Per append, they compare builds on a machine whose other load
+// makes throughput noisy.
+struct CpuUs {
+  double process = 0;
+  double writer = 0;
+};
+
+CpuUs cpu_now() {
+  CpuUs out;
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  out.process = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
+                static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+  std::error_code ec;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+    std::string comm;
+    std::getline(std::ifstream(task.path() / "comm"), comm);
+    if (comm != "ruche-db-writer") continue;
+    double run_ns = 0;
+    std::ifstream(task.path() / "schedstat") >> run_ns;
+    out.writer = run_ns / 1e3;
+  }
+  return out;
 }
 
 double percentile(std::vector<double> v, double p) {
@@ -124,6 +155,7 @@ int main(int argc, char** argv) {
   {
     const int per_thread = 2000;
     std::atomic<int> failures{0};
+    const CpuUs cpu0 = cpu_now();
     auto start = Clock_::now();
     std::vector<std::thread> threads;
     for (int t = 0; t < posters; ++t) {
@@ -138,10 +170,13 @@ int main(int argc, char** argv) {
     }
     for (auto& th : threads) th.join();
     double secs = std::chrono::duration<double>(Clock_::now() - start).count();
+    const CpuUs cpu1 = cpu_now();
+    const double n = posters * per_thread;
     auto stats = p.db.stats();
-    std::printf("| durable appends through the chat service (%d threads, synchronous=FULL) | %.0f messages/s | %lld commits for %lld writes | %d failures |\n",
-                posters, posters * per_thread / secs, static_cast<long long>(stats.commits),
-                static_cast<long long>(stats.writes), failures.load());
+    std::printf("| durable appends through the chat service (%d threads, synchronous=FULL) | %.0f messages/s | %lld commits for %lld writes | %d failures | CPU per message: %.1f us, writer thread %.1f us |\n",
+                posters, n / secs, static_cast<long long>(stats.commits),
+                static_cast<long long>(stats.writes), failures.load(),
+                (cpu1.process - cpu0.process) / n, (cpu1.writer - cpu0.writer) / n);
   }
 
   // 1b. The durable append alone (what a post writes: the channel's next
@@ -149,6 +184,7 @@ int main(int argc, char** argv) {
   {
     const int per_thread = 2000;
     auto before = p.db.stats();
+    const CpuUs cpu0 = cpu_now();
     auto start = Clock_::now();
     std::vector<std::thread> threads;
     std::atomic<int> failures{0};
@@ -179,11 +215,14 @@ int main(int argc, char** argv) {
     }
     for (auto& th : threads) th.join();
     double secs = std::chrono::duration<double>(Clock_::now() - start).count();
+    const CpuUs cpu1 = cpu_now();
+    const double n = posters * per_thread;
     auto after = p.db.stats();
-    std::printf("| durable appends (message + outbox event, %d threads, synchronous=FULL) | %.0f messages/s | %lld commits for %lld writes | %d failures |\n",
-                posters, posters * per_thread / secs,
+    std::printf("| durable appends (message + outbox event, %d threads, synchronous=FULL) | %.0f messages/s | %lld commits for %lld writes | %d failures | CPU per message: %.1f us, writer thread %.1f us |\n",
+                posters, n / secs,
                 static_cast<long long>(after.commits - before.commits),
-                static_cast<long long>(after.writes - before.writes), failures.load());
+                static_cast<long long>(after.writes - before.writes), failures.load(),
+                (cpu1.process - cpu0.process) / n, (cpu1.writer - cpu0.writer) / n);
   }
 
   // 2. A large history, written in big transactions (seeding, not measured).
