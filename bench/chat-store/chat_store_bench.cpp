@@ -196,9 +196,9 @@ int main(int argc, char** argv) {
           std::string body = sentence(rng);
           std::string id = "a" + std::to_string(t) + "x" + std::to_string(i);
           auto r = p.db.write([&](db::Conn& conn) -> Result<void> {
-            RUCHE_TRY(auto seq, conn.query_one("UPDATE chat_channels SET last_seq = last_seq + 1 "
-                                               "WHERE id = $1 RETURNING last_seq",
-                                               {ch}));
+            RUCHE_TRY([[maybe_unused]] auto changed,
+                      conn.exec("UPDATE chat_channels SET last_seq = last_seq + 1 WHERE id = $1", {ch}));
+            RUCHE_TRY(auto seq, conn.query_one("SELECT last_seq FROM chat_channels WHERE id = $1", {ch}));
             RUCHE_TRY([[maybe_unused]] auto n,
                       conn.exec("INSERT INTO chat_messages (id, channel_id, workspace_id, seq, "
                                 "author_id, body, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
