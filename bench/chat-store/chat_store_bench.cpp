@@ -22,6 +22,7 @@
 #include "app/app.hpp"
 #include "base/clock.hpp"
 #include "base/log.hpp"
+#include "core/crypto/random.hpp"
 #include "modules/chat/service.hpp"
 #include "platform/api.hpp"
 
@@ -194,7 +195,8 @@ int main(int argc, char** argv) {
         for (int i = 0; i < per_thread; ++i) {
           const auto& ch = channels[static_cast<std::size_t>((t + i) % 20)];
           std::string body = sentence(rng);
-          std::string id = "a" + std::to_string(t) + "x" + std::to_string(i);
+          const std::int64_t now = SystemClock::instance().now_ms();
+          const std::string id = crypto::new_ordered_id(now);  // as a post's id
           auto r = p.db.write([&](db::Conn& conn) -> Result<void> {
             RUCHE_TRY([[maybe_unused]] auto changed,
                       conn.exec("UPDATE chat_channels SET last_seq = last_seq + 1 WHERE id = $1", {ch}));
@@ -202,8 +204,7 @@ int main(int argc, char** argv) {
             RUCHE_TRY([[maybe_unused]] auto n,
                       conn.exec("INSERT INTO chat_messages (id, channel_id, workspace_id, seq, "
                                 "author_id, body, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                                {id, ch, ws->id, seq->i64(0), user->id, body,
-                                 SystemClock::instance().now_ms()}));
+                                {id, ch, ws->id, seq->i64(0), user->id, body, now}));
             json::object data{{"id", id}, {"body", body}};
             RUCHE_TRY([[maybe_unused]] auto s, p.outbox.append(conn, ws->id, "message.created", "chat", data, {},
                                                                 ch.str()));
