@@ -1000,6 +1000,32 @@ TEST(DbFullText, StemsFrenchAndEnglishAndIgnoresAccents) {
   EXPECT_EQ(count("budget*"), 1);    // prefixes on words
   EXPECT_EQ(count("vélo"), 0);
 }
+
+// The tokenizer remembers the stems of words it has seen (up to 20,000, then
+// starts over): a word stemmed from memory, before and after it starts
+// over, is found like the first time.
+TEST(DbFullText, RememberedStemsFindTheSameRows) {
+  auto db = testing::open_test_database();
+  std::string many;
+  for (int i = 0; i < 25'000; ++i) many += "mot" + std::to_string(i) + " ";
+  ASSERT_TRUE(db->write([&](Conn& c) -> Result<void> {
+    RUCHE_CHECK(c.exec_script("CREATE VIRTUAL TABLE docs USING fts5(body, tokenize = 'ruche')"));
+    for (const std::string& body : {std::string("He runs to the marchés"), std::string("runs marchés runs"),
+                                    many, std::string("Runs, MARCHÉS")}) {
+      RUCHE_TRY([[maybe_unused]] auto n, c.exec("INSERT INTO docs (body) VALUES ($1)", {body}));
+    }
+    return {};
+  }));
+  auto count = [&](const std::string& q) {
+    return *db->read([&](Conn& c) -> Result<std::int64_t> {
+      RUCHE_TRY(auto row, c.query_one("SELECT COUNT(*) FROM docs WHERE docs MATCH $1", {q}));
+      return row->i64(0);
+    });
+  };
+  EXPECT_EQ(count("running"), 3);
+  EXPECT_EQ(count("marche"), 3);
+  EXPECT_EQ(count("mot24999"), 1);
+}
 #endif
 
 }  // namespace
