@@ -611,7 +611,8 @@ Result<Message> Service::post(const Caller& caller, const ChannelId& id, const P
     a.message_id = draft.id;
     draft.attachments.push_back(a);
   }
-  json::object event = to_json(draft);  // "seq" is set in the transaction
+  // A value, not an object: emit() takes a json::value (no copy per call).
+  json::value event = to_json(draft);  // "seq" is set in the transaction
   return p_.db.write([&](db::Conn& c) -> Result<Message> {
     if (!prep.access.member) {
       // Writing in a public channel joins it.
@@ -635,7 +636,7 @@ Result<Message> Service::post(const Caller& caller, const ChannelId& id, const P
                                              caller.user_id.str(), id));
       if (!attached) return fail(Errc::conflict, "an attachment was posted or removed meanwhile", "invalid_attachments");
     }
-    event["seq"] = m.seq;
+    event.as_object()["seq"] = m.seq;
     // The author's read position is not moved: one's own messages never
     // count as unread, and the posting path stays one write shorter.
     RUCHE_TRY([[maybe_unused]] auto seq, emit(c, ch, "message.created", event));
