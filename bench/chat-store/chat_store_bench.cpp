@@ -174,10 +174,13 @@ int main(int argc, char** argv) {
     const CpuUs cpu1 = cpu_now();
     const double n = posters * per_thread;
     auto stats = p.db.stats();
-    std::printf("| durable appends through the chat service (%d threads, synchronous=FULL) | %.0f messages/s | %lld commits for %lld writes | %d failures | CPU per message: %.1f us, writer thread %.1f us |\n",
-                posters, n / secs, static_cast<long long>(stats.commits),
-                static_cast<long long>(stats.writes), failures.load(),
-                (cpu1.process - cpu0.process) / n, (cpu1.writer - cpu0.writer) / n);
+    std::printf(
+        "| durable appends through the chat service (%d threads, synchronous=FULL) | %.0f "
+        "messages/s | %lld commits for %lld writes | %d failures | CPU per message: %.1f us, "
+        "writer thread %.1f us |\n",
+        posters, n / secs, static_cast<long long>(stats.commits),
+        static_cast<long long>(stats.writes), failures.load(), (cpu1.process - cpu0.process) / n,
+        (cpu1.writer - cpu0.writer) / n);
   }
 
   // 1b. The durable append alone (what a post writes: the channel's next
@@ -198,13 +201,16 @@ int main(int argc, char** argv) {
           const std::int64_t now = SystemClock::instance().now_ms();
           const std::string id = crypto::new_ordered_id(now);  // as a post's id
           auto r = p.db.write([&](db::Conn& conn) -> Result<void> {
-            RUCHE_TRY([[maybe_unused]] auto changed,
-                      conn.exec("UPDATE chat_channels SET last_seq = last_seq + 1 WHERE id = $1", {ch}));
-            RUCHE_TRY(auto seq, conn.query_one("SELECT last_seq FROM chat_channels WHERE id = $1", {ch}));
-            RUCHE_TRY([[maybe_unused]] auto n,
-                      conn.exec("INSERT INTO chat_messages (id, channel_id, workspace_id, seq, "
-                                "author_id, body, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                                {id, ch, ws->id, seq->i64(0), user->id, body, now}));
+            RUCHE_TRY(
+                [[maybe_unused]] auto changed,
+                conn.exec("UPDATE chat_channels SET last_seq = last_seq + 1 WHERE id = $1", {ch}));
+            RUCHE_TRY(auto seq,
+                      conn.query_one("SELECT last_seq FROM chat_channels WHERE id = $1", {ch}));
+            RUCHE_TRY(
+                [[maybe_unused]] auto n,
+                conn.exec("INSERT INTO chat_messages (id, channel_id, workspace_id, seq, "
+                          "author_id, body, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                          {id, ch, ws->id, seq->i64(0), user->id, body, now}));
             json::object data{{"id", id}, {"body", body}};
             RUCHE_TRY([[maybe_unused]] auto s, p.outbox.append(conn, ws->id, "message.created", "chat", data, {},
                                                                 ch.str()));
@@ -219,11 +225,13 @@ int main(int argc, char** argv) {
     const CpuUs cpu1 = cpu_now();
     const double n = posters * per_thread;
     auto after = p.db.stats();
-    std::printf("| durable appends (message + outbox event, %d threads, synchronous=FULL) | %.0f messages/s | %lld commits for %lld writes | %d failures | CPU per message: %.1f us, writer thread %.1f us |\n",
-                posters, n / secs,
-                static_cast<long long>(after.commits - before.commits),
-                static_cast<long long>(after.writes - before.writes), failures.load(),
-                (cpu1.process - cpu0.process) / n, (cpu1.writer - cpu0.writer) / n);
+    std::printf(
+        "| durable appends (message + outbox event, %d threads, synchronous=FULL) | %.0f "
+        "messages/s | %lld commits for %lld writes | %d failures | CPU per message: %.1f us, "
+        "writer thread %.1f us |\n",
+        posters, n / secs, static_cast<long long>(after.commits - before.commits),
+        static_cast<long long>(after.writes - before.writes), failures.load(),
+        (cpu1.process - cpu0.process) / n, (cpu1.writer - cpu0.writer) / n);
   }
 
   // 2. A large history, written in big transactions (seeding, not measured).

@@ -69,12 +69,15 @@ std::string id_from_bytes(const std::string& raw) {
 
 }  // namespace
 
-std::string new_id() { return id_from_bytes(random_bytes(16)); }
+std::string new_id() {
+  return id_from_bytes(random_bytes(16));
+}
 
 std::string new_ordered_id(std::int64_t now_ms) {
   std::string raw = random_bytes(16);
   const auto ms = static_cast<std::uint64_t>(now_ms < 0 ? 0 : now_ms);
-  for (int i = 0; i < 6; ++i) raw[static_cast<std::size_t>(i)] = static_cast<char>((ms >> (40 - 8 * i)) & 0xffu);
+  for (int i = 0; i < 6; ++i)
+    raw[static_cast<std::size_t>(i)] = static_cast<char>((ms >> (40 - 8 * i)) & 0xffu);
   return id_from_bytes(raw);
 }
 

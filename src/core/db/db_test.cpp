@@ -709,10 +709,11 @@ TEST_F(DbTest, FailingFirstWriteOfAGroupLeavesTheOthersAlone) {
       });
     }));
     const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (on_sqlite() && db_->stats().waiting <= waiting && std::chrono::steady_clock::now() < deadline)
+    while (on_sqlite() && db_->stats().waiting <= waiting &&
+           std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(1ms);
   };
-  queue(3, true);   // first of the group, refused after writing
+  queue(3, true);  // first of the group, refused after writing
   queue(1, false);
   queue(0, false);  // duplicate: conflict
   queue(2, false);
@@ -746,7 +747,8 @@ TEST_F(DbTest, FailingFirstWriteOfAGroupLeavesTheOthersAlone) {
 TEST_F(DbTest, CountersStayGaplessWhenBodiesFail) {
   script("CREATE TABLE counter (id BIGINT PRIMARY KEY, n BIGINT NOT NULL)");
   script("CREATE TABLE taken (n BIGINT PRIMARY KEY, thread BIGINT NOT NULL)");
-  ASSERT_OK(db_->write([](Conn& c) { return c.exec("INSERT INTO counter (id, n) VALUES (1, 0)"); }));
+  ASSERT_OK(
+      db_->write([](Conn& c) { return c.exec("INSERT INTO counter (id, n) VALUES (1, 0)"); }));
   constexpr int kThreads = 8;
   constexpr int kWrites = 60;
   std::atomic<int> succeeded{0};
@@ -778,7 +780,8 @@ TEST_F(DbTest, CountersStayGaplessWhenBodiesFail) {
   auto rows = db_->read([](Conn& c) { return c.query("SELECT n FROM taken ORDER BY n"); });
   ASSERT_OK(rows);
   ASSERT_EQ(static_cast<int>(rows->size()), succeeded.load());
-  for (std::size_t i = 0; i < rows->size(); ++i) ASSERT_EQ((*rows)[i].i64(0), static_cast<std::int64_t>(i) + 1);
+  for (std::size_t i = 0; i < rows->size(); ++i)
+    ASSERT_EQ((*rows)[i].i64(0), static_cast<std::int64_t>(i) + 1);
   auto last = db_->read([](Conn& c) { return c.query_one("SELECT n FROM counter WHERE id = 1"); });
   ASSERT_OK(last);
   EXPECT_EQ((*last)->i64(0), succeeded.load());
@@ -1118,8 +1121,9 @@ TEST(DbFullText, RememberedStemsFindTheSameRows) {
   for (int i = 0; i < 25'000; ++i) many += "mot" + std::to_string(i) + " ";
   ASSERT_TRUE(db->write([&](Conn& c) -> Result<void> {
     RUCHE_CHECK(c.exec_script("CREATE VIRTUAL TABLE docs USING fts5(body, tokenize = 'ruche')"));
-    for (const std::string& body : {std::string("He runs to the marchés"), std::string("runs marchés runs"),
-                                    many, std::string("Runs, MARCHÉS")}) {
+    for (const std::string& body :
+         {std::string("He runs to the marchés"), std::string("runs marchés runs"), many,
+          std::string("Runs, MARCHÉS")}) {
       RUCHE_TRY([[maybe_unused]] auto n, c.exec("INSERT INTO docs (body) VALUES ($1)", {body}));
     }
     return {};

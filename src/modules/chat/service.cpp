@@ -634,7 +634,9 @@ Result<Message> Service::post(const Caller& caller, const ChannelId& id, const P
     for (std::size_t i = 0; i < m.attachments.size(); ++i) {
       RUCHE_TRY(bool attached, store::attach(c, m.attachments[i].id, m.id, static_cast<int>(i),
                                              caller.user_id.str(), id));
-      if (!attached) return fail(Errc::conflict, "an attachment was posted or removed meanwhile", "invalid_attachments");
+      if (!attached)
+        return fail(Errc::conflict, "an attachment was posted or removed meanwhile",
+                    "invalid_attachments");
     }
     event.as_object()["seq"] = m.seq;
     // The author's read position is not moved: one's own messages never

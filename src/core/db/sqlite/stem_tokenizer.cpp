@@ -91,7 +91,8 @@ const Stems* stems_of(Tokenizer& tok, std::string_view word) {
     // contain) so that "budget*" prefixes only words. Every word gets its
     // stems, even when a stem equals the word: a query's stem must find it.
     std::string marked = "\x01";
-    marked.append(reinterpret_cast<const char*>(stem), static_cast<std::size_t>(sb_stemmer_length(stemmer)));
+    marked.append(reinterpret_cast<const char*>(stem),
+                  static_cast<std::size_t>(sb_stemmer_length(stemmer)));
     if (out.first.empty()) {
       out.first = std::move(marked);
     } else if (marked != out.first) {
@@ -110,8 +111,8 @@ int on_token(void* ctx_ptr, int flags, const char* token, int len, int start, in
   if (!stems) return SQLITE_NOMEM;
   for (const std::string* stem : {&stems->first, &stems->second}) {
     if (stem->empty()) continue;
-    rc = ctx->emit(ctx->user_ctx, FTS5_TOKEN_COLOCATED, stem->data(), static_cast<int>(stem->size()),
-                   start, end);
+    rc = ctx->emit(ctx->user_ctx, FTS5_TOKEN_COLOCATED, stem->data(),
+                   static_cast<int>(stem->size()), start, end);
     if (rc != SQLITE_OK) return rc;
   }
   return SQLITE_OK;
