@@ -4,12 +4,16 @@
 //   chat_store_bench DATA_DIR [MESSAGES] [POSTERS]
 //
 // Prints Markdown rows; asserts nothing.
+#include <sys/resource.h>
+
 #include <algorithm>
-#include <cmath>
-#include <cstdlib>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
 #include <thread>
@@ -18,6 +22,7 @@
 #include "app/app.hpp"
 #include "base/clock.hpp"
 #include "base/log.hpp"
+#include "core/crypto/random.hpp"
 #include "modules/chat/service.hpp"
 #include "platform/api.hpp"
 
@@ -63,6 +68,33 @@ std::string sentence(std::mt19937_64& rng) {
     s += w[std::min(idx, w.size() - 1)];
   }
   return s;
+}
+
+// CPU time, in microseconds, of the whole process and of the database's
+// writer thread (Linux: /proc/self/task/*/comm and schedstat; 0 when not
+// found). Per append, they compare builds on a machine whose other load
+// makes throughput noisy.
+struct CpuUs {
+  double process = 0;
+  double writer = 0;
+};
+
+CpuUs cpu_now() {
+  CpuUs out;
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  out.process = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
+                static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+  std::error_code ec;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+    std::string comm;
+    std::getline(std::ifstream(task.path() / "comm"), comm);
+    if (comm != "ruche-db-writer") continue;
+    double run_ns = 0;
+    std::ifstream(task.path() / "schedstat") >> run_ns;
+    out.writer = run_ns / 1e3;
+  }
+  return out;
 }
 
 double percentile(std::vector<double> v, double p) {
@@ -124,6 +156,7 @@ int main(int argc, char** argv) {
   {
     const int per_thread = 2000;
     std::atomic<int> failures{0};
+    const CpuUs cpu0 = cpu_now();
     auto start = Clock_::now();
     std::vector<std::thread> threads;
     for (int t = 0; t < posters; ++t) {
@@ -138,10 +171,16 @@ int main(int argc, char** argv) {
     }
     for (auto& th : threads) th.join();
     double secs = std::chrono::duration<double>(Clock_::now() - start).count();
+    const CpuUs cpu1 = cpu_now();
+    const double n = posters * per_thread;
     auto stats = p.db.stats();
-    std::printf("| durable appends through the chat service (%d threads, synchronous=FULL) | %.0f messages/s | %lld commits for %lld writes | %d failures |\n",
-                posters, posters * per_thread / secs, static_cast<long long>(stats.commits),
-                static_cast<long long>(stats.writes), failures.load());
+    std::printf(
+        "| durable appends through the chat service (%d threads, synchronous=FULL) | %.0f "
+        "messages/s | %lld commits for %lld writes | %d failures | CPU per message: %.1f us, "
+        "writer thread %.1f us |\n",
+        posters, n / secs, static_cast<long long>(stats.commits),
+        static_cast<long long>(stats.writes), failures.load(), (cpu1.process - cpu0.process) / n,
+        (cpu1.writer - cpu0.writer) / n);
   }
 
   // 1b. The durable append alone (what a post writes: the channel's next
@@ -149,6 +188,7 @@ int main(int argc, char** argv) {
   {
     const int per_thread = 2000;
     auto before = p.db.stats();
+    const CpuUs cpu0 = cpu_now();
     auto start = Clock_::now();
     std::vector<std::thread> threads;
     std::atomic<int> failures{0};
@@ -158,16 +198,19 @@ int main(int argc, char** argv) {
         for (int i = 0; i < per_thread; ++i) {
           const auto& ch = channels[static_cast<std::size_t>((t + i) % 20)];
           std::string body = sentence(rng);
-          std::string id = "a" + std::to_string(t) + "x" + std::to_string(i);
+          const std::int64_t now = SystemClock::instance().now_ms();
+          const std::string id = crypto::new_ordered_id(now);  // as a post's id
           auto r = p.db.write([&](db::Conn& conn) -> Result<void> {
-            RUCHE_TRY(auto seq, conn.query_one("UPDATE chat_channels SET last_seq = last_seq + 1 "
-                                               "WHERE id = $1 RETURNING last_seq",
-                                               {ch}));
-            RUCHE_TRY([[maybe_unused]] auto n,
-                      conn.exec("INSERT INTO chat_messages (id, channel_id, workspace_id, seq, "
-                                "author_id, body, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                                {id, ch, ws->id, seq->i64(0), user->id, body,
-                                 SystemClock::instance().now_ms()}));
+            RUCHE_TRY(
+                [[maybe_unused]] auto changed,
+                conn.exec("UPDATE chat_channels SET last_seq = last_seq + 1 WHERE id = $1", {ch}));
+            RUCHE_TRY(auto seq,
+                      conn.query_one("SELECT last_seq FROM chat_channels WHERE id = $1", {ch}));
+            RUCHE_TRY(
+                [[maybe_unused]] auto n,
+                conn.exec("INSERT INTO chat_messages (id, channel_id, workspace_id, seq, "
+                          "author_id, body, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                          {id, ch, ws->id, seq->i64(0), user->id, body, now}));
             json::object data{{"id", id}, {"body", body}};
             RUCHE_TRY([[maybe_unused]] auto s, p.outbox.append(conn, ws->id, "message.created", "chat", data, {},
                                                                 ch.str()));
@@ -179,11 +222,16 @@ int main(int argc, char** argv) {
     }
     for (auto& th : threads) th.join();
     double secs = std::chrono::duration<double>(Clock_::now() - start).count();
+    const CpuUs cpu1 = cpu_now();
+    const double n = posters * per_thread;
     auto after = p.db.stats();
-    std::printf("| durable appends (message + outbox event, %d threads, synchronous=FULL) | %.0f messages/s | %lld commits for %lld writes | %d failures |\n",
-                posters, posters * per_thread / secs,
-                static_cast<long long>(after.commits - before.commits),
-                static_cast<long long>(after.writes - before.writes), failures.load());
+    std::printf(
+        "| durable appends (message + outbox event, %d threads, synchronous=FULL) | %.0f "
+        "messages/s | %lld commits for %lld writes | %d failures | CPU per message: %.1f us, "
+        "writer thread %.1f us |\n",
+        posters, n / secs, static_cast<long long>(after.commits - before.commits),
+        static_cast<long long>(after.writes - before.writes), failures.load(),
+        (cpu1.process - cpu0.process) / n, (cpu1.writer - cpu0.writer) / n);
   }
 
   // 2. A large history, written in big transactions (seeding, not measured).

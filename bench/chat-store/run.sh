@@ -13,6 +13,6 @@ T=$(mktemp -d /tmp/ruche-chatstore-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 echo "bench/chat-store — $(date -u +%Y-%m-%d), SQLite, $(nproc) cores"
 echo
-echo "| what | figure | | |"
-echo "| --- | ---: | ---: | ---: |"
+echo "| what | figure | | | |"
+echo "| --- | ---: | ---: | ---: | ---: |"
 "$BUILD/bench/chat-store/chat_store_bench" "$T/data" "${1:-1000000}" "${2:-32}"

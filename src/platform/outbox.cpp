@@ -27,8 +27,11 @@ std::vector<std::string> parse_audience(const std::optional<std::string>& text) 
 Result<std::int64_t> Outbox::append(db::Conn& c, const WorkspaceId& ws, std::string_view type,
                                     std::string_view module, const json::value& data,
                                     std::vector<std::string> audience, std::string_view scope) {
-  RUCHE_TRY(auto row, c.query_one("UPDATE workspaces SET seq = seq + 1 WHERE id = $1 RETURNING seq",
-                                  {ws}));
+  // Not UPDATE ... RETURNING: on SQLite, RETURNING costs an ephemeral table
+  // per execution, more than this SELECT (see chat's next_seq()).
+  RUCHE_TRY(auto changed, c.exec("UPDATE workspaces SET seq = seq + 1 WHERE id = $1", {ws}));
+  if (changed == 0) return fail(Errc::not_found, "no such workspace");
+  RUCHE_TRY(auto row, c.query_one("SELECT seq FROM workspaces WHERE id = $1", {ws}));
   if (!row) return fail(Errc::not_found, "no such workspace");
   bus::Event e;
   e.workspace_id = ws.str();

@@ -74,6 +74,31 @@ TEST(Random, StrongIdsWrapNewIds) {
   EXPECT_NE(a, b);
 }
 
+TEST(Random, OrderedIdsHaveTheIdShapeAndSortByTime) {
+  std::set<std::string> seen;
+  std::string previous;
+  for (std::int64_t ms = 1'764'000'000'000; ms < 1'764'000'000'000 + 2'000; ++ms) {
+    for (int i = 0; i < 5; ++i) {
+      const std::string id = new_ordered_id(ms);
+      ASSERT_TRUE(is_id(id)) << id;
+      ASSERT_LE(id[0], '7') << id;
+      // The first 10 characters hold 48 bits of time (plus the 2 zero bits).
+      if (i == 0) {
+        ASSERT_LT(previous.substr(0, 10), id.substr(0, 10)) << ms;
+        ASSERT_LT(previous, id) << ms;
+      } else {
+        ASSERT_EQ(previous.substr(0, 10), id.substr(0, 10)) << ms;
+      }
+      previous = id;
+      seen.insert(id);
+    }
+  }
+  EXPECT_EQ(seen.size(), 10'000u);
+  EXPECT_LT(new_ordered_id(1), new_ordered_id(2));
+  EXPECT_LT(new_ordered_id(0xffff'ffff'fffe), new_ordered_id(0xffff'ffff'ffff));
+  EXPECT_TRUE(is_id(new_ordered_id_of<UserId>(5).str()));
+}
+
 TEST(Random, TokensAre256BitBase64Url) {
   const std::string t = new_token();
   ASSERT_EQ(t.size(), 43u);

@@ -45,11 +45,13 @@ std::string random_bytes(std::size_t n) {
   return out;
 }
 
-std::string new_id() {
+namespace {
+
+// 16 bytes as an id: 26 five-bit groups hold 130 bits; the two spare bits
+// are leading zeros, so the id reads as one big-endian number (first
+// character 0-7) and string order is numeric order.
+std::string id_from_bytes(const std::string& raw) {
   static constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
-  const std::string raw = random_bytes(16);
-  // 26 five-bit groups hold 130 bits: the two spare bits are leading zeros,
-  // so the id reads as one big-endian number (first character 0-7).
   std::string out;
   out.reserve(kIdLength);
   std::uint32_t acc = 0;
@@ -63,6 +65,20 @@ std::string new_id() {
     }
   }
   return out;
+}
+
+}  // namespace
+
+std::string new_id() {
+  return id_from_bytes(random_bytes(16));
+}
+
+std::string new_ordered_id(std::int64_t now_ms) {
+  std::string raw = random_bytes(16);
+  const auto ms = static_cast<std::uint64_t>(now_ms < 0 ? 0 : now_ms);
+  for (int i = 0; i < 6; ++i)
+    raw[static_cast<std::size_t>(i)] = static_cast<char>((ms >> (40 - 8 * i)) & 0xffu);
+  return id_from_bytes(raw);
 }
 
 std::string new_token() {

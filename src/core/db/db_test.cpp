@@ -676,6 +676,117 @@ TEST_F(DbTest, FailingWriteInAGroupLeavesItsNeighboursAlone) {
   }
 }
 
+// The first body of a group fails after writing: its changes go, the rest
+// of the group commits.
+TEST_F(DbTest, FailingFirstWriteOfAGroupLeavesTheOthersAlone) {
+  script("CREATE TABLE f (id BIGINT PRIMARY KEY)");
+  ASSERT_OK(db_->write([](Conn& c) { return c.exec("INSERT INTO f (id) VALUES (0)"); }));
+  const Stats before = db_->stats();
+  // The gate holds the writer thread while the four others queue one after
+  // the other, so the refused one is first in the next group.
+  std::promise<void> gate_started;
+  std::promise<void> queued;
+  std::thread gate([&] {
+    auto r = db_->write([&](Conn& c) -> Result<void> {
+      RUCHE_CHECK(c.exec("INSERT INTO f (id) VALUES (100)"));
+      gate_started.set_value();
+      queued.get_future().wait();
+      return {};
+    });
+    EXPECT_TRUE(r);
+  });
+  gate_started.get_future().wait();
+  std::atomic<int> callbacks{0};
+  std::vector<std::future<Result<void>>> writes;
+  auto queue = [&](int id, bool then_fail) {
+    const std::int64_t waiting = db_->stats().waiting;
+    writes.push_back(std::async(std::launch::async, [&, id, then_fail] {
+      return db_->write([&](Conn& c) -> Result<void> {
+        c.on_commit([&] { ++callbacks; });
+        RUCHE_CHECK(c.exec("INSERT INTO f (id) VALUES ($1)", {id}));
+        if (then_fail) return fail(Errc::invalid, "body says no");
+        return {};
+      });
+    }));
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (on_sqlite() && db_->stats().waiting <= waiting &&
+           std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(1ms);
+  };
+  queue(3, true);  // first of the group, refused after writing
+  queue(1, false);
+  queue(0, false);  // duplicate: conflict
+  queue(2, false);
+  queued.set_value();
+  gate.join();
+  auto rr = writes[0].get();
+  auto r1 = writes[1].get();
+  auto rd = writes[2].get();
+  auto r2 = writes[3].get();
+  ASSERT_FALSE(rr);
+  EXPECT_EQ(rr.error().code, Errc::invalid);
+  EXPECT_TRUE(r1) << r1.error().message;
+  ASSERT_FALSE(rd);
+  EXPECT_EQ(rd.error().code, Errc::conflict);
+  EXPECT_TRUE(r2) << r2.error().message;
+  EXPECT_EQ(callbacks.load(), 2);
+  auto ids = db_->read([](Conn& c) { return c.query("SELECT id FROM f ORDER BY id"); });
+  ASSERT_OK(ids);
+  std::vector<std::int64_t> got;
+  for (const Row& row : *ids) got.push_back(row.i64(0));
+  EXPECT_EQ(got, (std::vector<std::int64_t>{0, 1, 2, 100}));
+  if (on_sqlite()) {
+    EXPECT_EQ(db_->stats().commits - before.commits, 2);  // the gate's group, then the four
+    EXPECT_EQ(db_->stats().writes - before.writes, 3);
+  }
+}
+
+// A counter taken in the write, as chat's channel numbers and the outbox's
+// are: with bodies failing after taking a number, wherever they fall in
+// their group, the numbers kept are 1..N without a gap, in commit order.
+TEST_F(DbTest, CountersStayGaplessWhenBodiesFail) {
+  script("CREATE TABLE counter (id BIGINT PRIMARY KEY, n BIGINT NOT NULL)");
+  script("CREATE TABLE taken (n BIGINT PRIMARY KEY, thread BIGINT NOT NULL)");
+  ASSERT_OK(
+      db_->write([](Conn& c) { return c.exec("INSERT INTO counter (id, n) VALUES (1, 0)"); }));
+  constexpr int kThreads = 8;
+  constexpr int kWrites = 60;
+  std::atomic<int> succeeded{0};
+  std::atomic<int> refused{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int j = 0; j < kWrites; ++j) {
+        const bool fails = (t + j) % 3 == 0;
+        auto r = db_->write([&](Conn& c) -> Result<void> {
+          RUCHE_TRY([[maybe_unused]] auto n, c.exec("UPDATE counter SET n = n + 1 WHERE id = 1"));
+          RUCHE_TRY(auto row, c.query_one("SELECT n FROM counter WHERE id = 1"));
+          RUCHE_TRY([[maybe_unused]] auto k,
+                    c.exec("INSERT INTO taken (n, thread) VALUES ($1, $2)", {row->i64(0), t}));
+          if (fails) return fail(Errc::invalid, "body says no");
+          return {};
+        });
+        if (r) {
+          ++succeeded;
+        } else if (r.error().code == Errc::invalid) {
+          ++refused;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(succeeded.load() + refused.load(), kThreads * kWrites);
+  EXPECT_EQ(refused.load(), kThreads * kWrites / 3);
+  auto rows = db_->read([](Conn& c) { return c.query("SELECT n FROM taken ORDER BY n"); });
+  ASSERT_OK(rows);
+  ASSERT_EQ(static_cast<int>(rows->size()), succeeded.load());
+  for (std::size_t i = 0; i < rows->size(); ++i)
+    ASSERT_EQ((*rows)[i].i64(0), static_cast<std::int64_t>(i) + 1);
+  auto last = db_->read([](Conn& c) { return c.query_one("SELECT n FROM counter WHERE id = 1"); });
+  ASSERT_OK(last);
+  EXPECT_EQ((*last)->i64(0), succeeded.load());
+}
+
 TEST_F(DbTest, StatsCountConnections) {
   const Stats s = db_->stats();
   EXPECT_GE(s.connections, 1);
@@ -999,6 +1110,33 @@ TEST(DbFullText, StemsFrenchAndEnglishAndIgnoresAccents) {
   EXPECT_EQ(count("elysee"), 1);
   EXPECT_EQ(count("budget*"), 1);    // prefixes on words
   EXPECT_EQ(count("vélo"), 0);
+}
+
+// The tokenizer remembers the stems of words it has seen (up to 20,000, then
+// starts over): a word stemmed from memory, before and after it starts
+// over, is found like the first time.
+TEST(DbFullText, RememberedStemsFindTheSameRows) {
+  auto db = testing::open_test_database();
+  std::string many;
+  for (int i = 0; i < 25'000; ++i) many += "mot" + std::to_string(i) + " ";
+  ASSERT_TRUE(db->write([&](Conn& c) -> Result<void> {
+    RUCHE_CHECK(c.exec_script("CREATE VIRTUAL TABLE docs USING fts5(body, tokenize = 'ruche')"));
+    for (const std::string& body :
+         {std::string("He runs to the marchés"), std::string("runs marchés runs"), many,
+          std::string("Runs, MARCHÉS")}) {
+      RUCHE_TRY([[maybe_unused]] auto n, c.exec("INSERT INTO docs (body) VALUES ($1)", {body}));
+    }
+    return {};
+  }));
+  auto count = [&](const std::string& q) {
+    return *db->read([&](Conn& c) -> Result<std::int64_t> {
+      RUCHE_TRY(auto row, c.query_one("SELECT COUNT(*) FROM docs WHERE docs MATCH $1", {q}));
+      return row->i64(0);
+    });
+  };
+  EXPECT_EQ(count("running"), 3);
+  EXPECT_EQ(count("marche"), 3);
+  EXPECT_EQ(count("mot24999"), 1);
 }
 #endif
 

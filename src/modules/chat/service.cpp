@@ -589,6 +589,30 @@ Result<Message> Service::post(const Caller& caller, const ChannelId& id, const P
     return out;
   }));
   const Channel& ch = prep.access.channel;
+  // The message and its event are built here, on the caller's thread: the
+  // write transaction only adds the channel's number (the writer thread is
+  // shared by every post; JSON and date formatting were a tenth of its time).
+  Message draft;
+  // Time-ordered: the message id index then grows at its end (on SQLite it
+  // was the page each post dirtied at random, the most written of all).
+  draft.id = crypto::new_ordered_id_of<MessageId>(now);
+  draft.channel_id = id;
+  draft.workspace_id = ch.workspace_id;
+  draft.author_id = caller.user_id.str();
+  draft.body = body;
+  draft.created_at_ms = now;
+  if (prep.root) {
+    draft.thread_id = prep.root;
+    draft.in_channel = post.also_in_channel;
+  }
+  draft.mentions = prep.mentions;
+  if (at_channel) draft.mentions.push_back("channel");
+  for (auto& a : prep.attachments) {
+    a.message_id = draft.id;
+    draft.attachments.push_back(a);
+  }
+  // A value, not an object: emit() takes a json::value (no copy per call).
+  json::value event = to_json(draft);  // "seq" is set in the transaction
   return p_.db.write([&](db::Conn& c) -> Result<Message> {
     if (!prep.access.member) {
       // Writing in a public channel joins it.
@@ -602,34 +626,22 @@ Result<Message> Service::post(const Caller& caller, const ChannelId& id, const P
         RUCHE_TRY([[maybe_unused]] auto s, emit(c, ch, "channel.member_added", data));
       }
     }
-    Message m;
-    m.id = crypto::new_id_of<MessageId>();
-    m.channel_id = id;
-    m.workspace_id = ch.workspace_id;
-    m.author_id = caller.user_id.str();
-    m.body = body;
-    m.created_at_ms = now;
-    if (prep.root) {
-      m.thread_id = prep.root;
-      m.in_channel = post.also_in_channel;
-      RUCHE_CHECK(store::count_reply(c, *prep.root, now));
-    }
+    Message m = draft;
+    if (prep.root) RUCHE_CHECK(store::count_reply(c, *prep.root, now));
     RUCHE_TRY(m.seq, store::next_seq(c, id, now));
     RUCHE_CHECK(store::insert_message(c, m));
     RUCHE_CHECK(store::insert_mentions(c, m, prep.mentions, at_channel));
-    for (std::size_t i = 0; i < prep.attachments.size(); ++i) {
-      Attachment a = prep.attachments[i];
-      RUCHE_TRY(bool attached,
-                store::attach(c, a.id, m.id, static_cast<int>(i), caller.user_id.str(), id));
-      if (!attached) return fail(Errc::conflict, "an attachment was posted or removed meanwhile", "invalid_attachments");
-      a.message_id = m.id;
-      m.attachments.push_back(std::move(a));
+    for (std::size_t i = 0; i < m.attachments.size(); ++i) {
+      RUCHE_TRY(bool attached, store::attach(c, m.attachments[i].id, m.id, static_cast<int>(i),
+                                             caller.user_id.str(), id));
+      if (!attached)
+        return fail(Errc::conflict, "an attachment was posted or removed meanwhile",
+                    "invalid_attachments");
     }
-    m.mentions = prep.mentions;
-    if (at_channel) m.mentions.push_back("channel");
+    event.as_object()["seq"] = m.seq;
     // The author's read position is not moved: one's own messages never
     // count as unread, and the posting path stays one write shorter.
-    RUCHE_TRY([[maybe_unused]] auto seq, emit(c, ch, "message.created", to_json(m)));
+    RUCHE_TRY([[maybe_unused]] auto seq, emit(c, ch, "message.created", event));
     c.on_commit([this] {
       posts_queued_.fetch_add(1);
       {

@@ -194,9 +194,14 @@ Result<std::vector<Channel>> channels_for(db::Conn& c, const WorkspaceId& ws, co
 }
 
 Result<std::int64_t> next_seq(db::Conn& c, const ChannelId& id, std::int64_t now_ms) {
-  RUCHE_TRY(auto row, c.query_one("UPDATE chat_channels SET last_seq = last_seq + 1, "
-                                  "last_message_at_ms = $2 WHERE id = $1 RETURNING last_seq",
-                                  {id, now_ms}));
+  // UPDATE then SELECT, not UPDATE ... RETURNING: SQLite buffers RETURNING
+  // rows in an ephemeral table it creates and drops at every execution, which
+  // cost more than the SELECT on the one thread all SQLite writes share.
+  RUCHE_TRY(auto n, c.exec("UPDATE chat_channels SET last_seq = last_seq + 1, "
+                           "last_message_at_ms = $2 WHERE id = $1",
+                           {id, now_ms}));
+  if (n == 0) return fail(Errc::not_found, "no such channel");
+  RUCHE_TRY(auto row, c.query_one("SELECT last_seq FROM chat_channels WHERE id = $1", {id}));
   if (!row) return fail(Errc::not_found, "no such channel");
   return row->i64(0);
 }

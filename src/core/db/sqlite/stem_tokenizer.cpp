@@ -6,6 +6,8 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 namespace ruche::db::sqlite {
 
@@ -22,14 +24,27 @@ fts5_api* fts5_api_of(sqlite3* db) {
   return api;
 }
 
+// A word's stems as emitted: "\x01" + the French stem, and "\x01" + the
+// English one unless it is the same (then empty).
+struct Stems {
+  std::string first;
+  std::string second;
+};
+
+// Words remembered per instance; past this the memory starts over (a few MB).
+constexpr std::size_t kMaxCachedWords = 20'000;
+
 // One instance per FTS5 table: the parent unicode61 tokenizer and a stemmer
 // per language (Snowball stemmers are not thread-safe: one per instance, and
-// SQLite uses an instance from one connection at a time).
+// SQLite uses an instance from one connection at a time), and the stems of
+// the words seen last: text repeats its words, and stemming was most of the
+// indexing time (which the writer thread shares with every write).
 struct Tokenizer {
   fts5_tokenizer parent{};
   Fts5Tokenizer* parent_instance = nullptr;
   sb_stemmer* french = nullptr;
   sb_stemmer* english = nullptr;
+  std::unordered_map<std::string, Stems> cache;
   ~Tokenizer() {
     if (parent_instance) parent.xDelete(parent_instance);
     if (french) sb_stemmer_delete(french);
@@ -62,25 +77,42 @@ int create(void* api_ptr, const char** /*args*/, int /*nargs*/, Fts5Tokenizer** 
 
 void destroy(Fts5Tokenizer* t) { delete reinterpret_cast<Tokenizer*>(t); }
 
-int on_token(void* ctx_ptr, int flags, const char* token, int len, int start, int end) {
-  auto* ctx = static_cast<Context*>(ctx_ptr);
-  int rc = ctx->emit(ctx->user_ctx, flags, token, len, start, end);
-  if (rc != SQLITE_OK || (flags & FTS5_TOKEN_COLOCATED) || len > 64) return rc;
-  const auto* word = reinterpret_cast<const sb_symbol*>(token);
-  std::string first;
-  for (sb_stemmer* stemmer : {ctx->tok->french, ctx->tok->english}) {
-    const sb_symbol* stem = sb_stemmer_stem(stemmer, word, len);
-    if (!stem) return SQLITE_NOMEM;
-    int stem_len = sb_stemmer_length(stemmer);
+// Stems `word` with both stemmers; nullptr when out of memory.
+const Stems* stems_of(Tokenizer& tok, std::string_view word) {
+  std::string key(word);
+  if (auto it = tok.cache.find(key); it != tok.cache.end()) return &it->second;
+  Stems out;
+  const auto* symbols = reinterpret_cast<const sb_symbol*>(word.data());
+  const int len = static_cast<int>(word.size());
+  for (sb_stemmer* stemmer : {tok.french, tok.english}) {
+    const sb_symbol* stem = sb_stemmer_stem(stemmer, symbols, len);
+    if (!stem) return nullptr;
     // Stems live in their own vocabulary (a \x01 prefix, which words never
     // contain) so that "budget*" prefixes only words. Every word gets its
     // stems, even when a stem equals the word: a query's stem must find it.
     std::string marked = "\x01";
-    marked.append(reinterpret_cast<const char*>(stem), static_cast<std::size_t>(stem_len));
-    if (marked == first) continue;
-    first = marked;
-    rc = ctx->emit(ctx->user_ctx, FTS5_TOKEN_COLOCATED, marked.data(), static_cast<int>(marked.size()),
-                   start, end);
+    marked.append(reinterpret_cast<const char*>(stem),
+                  static_cast<std::size_t>(sb_stemmer_length(stemmer)));
+    if (out.first.empty()) {
+      out.first = std::move(marked);
+    } else if (marked != out.first) {
+      out.second = std::move(marked);
+    }
+  }
+  if (tok.cache.size() >= kMaxCachedWords) tok.cache.clear();
+  return &tok.cache.emplace(std::move(key), std::move(out)).first->second;
+}
+
+int on_token(void* ctx_ptr, int flags, const char* token, int len, int start, int end) {
+  auto* ctx = static_cast<Context*>(ctx_ptr);
+  int rc = ctx->emit(ctx->user_ctx, flags, token, len, start, end);
+  if (rc != SQLITE_OK || (flags & FTS5_TOKEN_COLOCATED) || len > 64) return rc;
+  const Stems* stems = stems_of(*ctx->tok, std::string_view(token, static_cast<std::size_t>(len)));
+  if (!stems) return SQLITE_NOMEM;
+  for (const std::string* stem : {&stems->first, &stems->second}) {
+    if (stem->empty()) continue;
+    rc = ctx->emit(ctx->user_ctx, FTS5_TOKEN_COLOCATED, stem->data(),
+                   static_cast<int>(stem->size()), start, end);
     if (rc != SQLITE_OK) return rc;
   }
   return SQLITE_OK;
