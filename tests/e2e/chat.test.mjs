@@ -793,6 +793,38 @@ test('attachments: dropped files upload with progress; the image previews on bot
   assertNoConsoleErrors(member, 'member');
 });
 
+test('files dropped on a thread go to the reply, not to the channel', async () => {
+  const root = message(memberPage, 'Le plan et le compte rendu');
+  await root.hover();
+  await root.getByRole('button', { name: 'Répondre dans un fil' }).click();
+  const pane = memberPage.getByRole('complementary', { name: 'Fil de discussion' });
+  await pane.locator('article.msg', { hasText: 'Le plan et le compte rendu' }).waitFor();
+  const files = await memberPage.evaluateHandle(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(['Relevé des cotes, pile 3.\n'], 'releve-pile-3.txt', { type: 'text/plain' }));
+    return dt;
+  });
+  const thread = pane.locator('.thread');
+  await thread.dispatchEvent('dragenter', { dataTransfer: files });
+  await thread.dispatchEvent('dragover', { dataTransfer: files });
+  await pane.getByText('Déposez les fichiers pour les joindre à ce fil').waitFor();
+  await thread.dispatchEvent('drop', { dataTransfer: files });
+  const pending = pane.getByRole('list', { name: 'Fichiers à envoyer' });
+  await pending.getByText('Prêt').waitFor();
+  assert.equal(
+    await memberPage.locator('.chat-channel').getByRole('list', { name: 'Fichiers à envoyer' }).count(),
+    0,
+    'the channel composer got nothing',
+  );
+  const reply = pane.getByRole('textbox', { name: /message/i });
+  await reply.fill('Les cotes de la pile 3');
+  await reply.press('Enter');
+  const sent = pane.locator('article.msg', { hasText: 'Les cotes de la pile 3' });
+  await sent.getByRole('link', { name: /^Télécharger releve-pile-3\.txt/ }).waitFor();
+  await pane.getByRole('button', { name: 'Fermer le panneau' }).click();
+  assertNoConsoleErrors(member, 'member');
+});
+
 test('no console errors in either context', () => {
   assertNoConsoleErrors(owner, 'owner');
   assertNoConsoleErrors(member, 'member');

@@ -253,6 +253,7 @@ export const en: Record<MessageKey, Message> = {
   'chat.direct_too_many': 'A direct conversation has at most 7 people besides you.',
   'chat.close_pane': 'Close the panel',
   'chat.thread_title': 'Thread',
+  'chat.this_thread': 'this thread',
   'chat.switcher_title': 'Jump to a channel',
   'chat.switcher_label': 'Channel or person name',
   'chat.switcher_none': 'No channel matches.',

@@ -254,6 +254,7 @@ export const fr = {
   'chat.direct_too_many': 'Une conversation directe réunit au plus 7 personnes en plus de vous.',
   'chat.close_pane': 'Fermer le panneau',
   'chat.thread_title': 'Fil de discussion',
+  'chat.this_thread': 'ce fil',
   'chat.switcher_title': 'Aller à un canal',
   'chat.switcher_label': 'Nom du canal ou de la personne',
   'chat.switcher_none': 'Aucun canal ne correspond.',

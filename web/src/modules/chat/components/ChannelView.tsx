@@ -1,23 +1,22 @@
 // An open channel: header, messages, who is typing, composer. Marks the
 // channel read while the person reads it (window focused, at the end).
 // Files dropped on it go to the composer as attachments.
-import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Channel, Message } from '../../../api';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Channel } from '../../../api';
 import { Button } from '../../../components/Button';
 import { Alert } from '../../../components/Feedback';
 import { liveEvents } from '../../../events';
 import { messageExcerpt } from '../../../notifications/live';
 import { useI18n } from '../../../i18n';
-import { DeleteMessageDialog } from './DeleteMessageDialog';
 import { useChat, useChatErrorText, useChatState } from '../context';
 import { channelTitle, typingText } from '../format';
 import { useFileDrop, useWindowFocused } from '../hooks';
 import { HeightCache } from '../logic/virtual';
 import { ChannelHeader } from './ChannelHeader';
 import { Composer } from './Composer';
-import { EmojiPicker } from './EmojiPicker';
-import type { MessageActions, MessagePermissions } from './MessageItem';
+import type { MessagePermissions } from './MessageItem';
 import { MessageList } from './MessageList';
+import { useMessageActions } from './useMessageActions';
 
 export function ChannelView({
   channel,
@@ -42,10 +41,9 @@ export function ChannelView({
     channel.unread > 0 || channel.mentions > 0 ? channel.last_read_seq : undefined,
   );
   const [cache] = useState(() => new HeightCache());
-  const [editing, setEditing] = useState<Message | null>(null);
-  const [picker, setPicker] = useState<{ message: Message; trigger: HTMLElement } | null>(null);
-  const [removing, setRemoving] = useState<Message | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const openThread = useCallback((root: string) => setPane({ kind: 'thread', root }), [setPane]);
+  const { actions, error, setError, editing, setEditing, reactionPicker, deleteDialog } =
+    useMessageActions(openThread);
   const [loadError, setLoadError] = useState<unknown>(null);
   const [atBottom, setAtBottom] = useState(true);
   const [jump, setJump] = useState<{ id: string; token: number } | null>(null);
@@ -116,18 +114,6 @@ export function ChannelView({
     (composer ?? heading.current)?.focus({ preventScroll: true });
   }, [focusToken, cid]);
 
-  const actions: Omit<MessageActions, 'activate'> = useMemo(
-    () => ({
-      openThread: (root) => setPane({ kind: 'thread', root }),
-      pickReaction: (message, trigger) => setPicker({ message, trigger }),
-      toggleReaction: (m, emoji) => void store.toggleReaction(m, emoji).catch(setError),
-      edit: (m) => setEditing(m),
-      remove: (m) => setRemoving(m),
-      togglePin: (m) => void store.togglePin(m).catch(setError),
-    }),
-    [store, setPane],
-  );
-
   const writable = canWrite && !channel.archived;
   const permissions: MessagePermissions = useMemo(
     () => ({ write: writable, manage: canManage }),
@@ -177,21 +163,7 @@ export function ChannelView({
         onBottomChange={setAtBottom}
       />
       <div className="chat-channel__below">
-        {picker ? (
-          <EmojiPicker
-            title={t('chat.react')}
-            quick
-            onPick={(emoji) => {
-              void store.toggleReaction(picker.message, emoji).catch(setError);
-              setPicker(null);
-              if (picker.trigger.isConnected) picker.trigger.focus();
-            }}
-            onClose={() => {
-              setPicker(null);
-              if (picker.trigger.isConnected) picker.trigger.focus();
-            }}
-          />
-        ) : null}
+        {reactionPicker}
         <p className="typing" aria-live="polite">
           {typingNames.length ? typingText(typingNames, t) : ''}
         </p>
@@ -224,17 +196,13 @@ export function ChannelView({
       <p className="visually-hidden" aria-live="polite">
         {announce}
       </p>
-      <DeleteMessageDialog
-        message={removing}
-        onClose={() => setRemoving(null)}
-        onError={setError}
-      />
+      {deleteDialog}
     </section>
   );
 }
 
-/** Over the channel while files are dragged onto it. */
-function DropHint({ title }: { title: string }) {
+/** Over the channel (or a thread) while files are dragged onto it. */
+export function DropHint({ title }: { title: string }) {
   const { t } = useI18n();
   return (
     <div className="chat-channel__drop" aria-hidden="true">

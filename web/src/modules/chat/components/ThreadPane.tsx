@@ -1,17 +1,19 @@
 // The thread pane: the first message, its replies (live), and a composer
-// for replies with "also send to the channel".
-import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Channel, Message } from '../../../api';
+// for replies with "also send to the channel". Files dropped on it go to
+// that composer as attachments.
+import { useEffect, useRef, useState } from 'react';
+import type { Channel } from '../../../api';
 import { Alert, Spinner } from '../../../components/Feedback';
 import { useI18n } from '../../../i18n';
-import { DeleteMessageDialog } from './DeleteMessageDialog';
 import { useChat, useChatErrorText, useChatState } from '../context';
+import { useFileDrop } from '../hooks';
 import { continues } from '../logic/grouping';
 import { EMPTY_TIMELINE } from '../logic/timeline';
+import { DropHint } from './ChannelView';
 import { Composer } from './Composer';
-import { EmojiPicker } from './EmojiPicker';
-import { MessageItem, type MessageActions, type MessagePermissions } from './MessageItem';
+import { MessageItem, type MessagePermissions } from './MessageItem';
 import { PaneFrame } from './PaneFrame';
+import { useMessageActions } from './useMessageActions';
 
 export function ThreadPane({
   root,
@@ -30,12 +32,12 @@ export function ThreadPane({
   const errorText = useChatErrorText();
   const { store, setPane } = useChat();
   const thread = useChatState((s) => s.threads[root]) ?? EMPTY_TIMELINE;
-  const [error, setError] = useState<unknown>(null);
-  const [editing, setEditing] = useState<Message | null>(null);
-  const [picker, setPicker] = useState<{ message: Message; trigger: HTMLElement } | null>(null);
-  const [removing, setRemoving] = useState<Message | null>(null);
   const [active, setActive] = useState<string | null>(null);
+  const { actions, error, setError, editing, setEditing, reactionPicker, deleteDialog } =
+    useMessageActions(undefined, setActive);
   const list = useRef<HTMLOListElement>(null);
+  const pane = useRef<HTMLDivElement>(null);
+  const [dropped, setDropped] = useState<{ files: File[] } | null>(null);
 
   useEffect(() => {
     store.loadThread(root).catch(setError);
@@ -48,24 +50,14 @@ export function ThreadPane({
     if (el) el.scrollTop = el.scrollHeight;
   }, [count]);
 
-  const actions: MessageActions = useMemo(
-    () => ({
-      openThread: () => undefined,
-      pickReaction: (message, trigger) => setPicker({ message, trigger }),
-      toggleReaction: (m, emoji) => void store.toggleReaction(m, emoji).catch(setError),
-      edit: (m) => setEditing(m),
-      remove: (m) => setRemoving(m),
-      togglePin: (m) => void store.togglePin(m).catch(setError),
-      activate: (id) => setActive(id),
-    }),
-    [store],
-  );
-
   const first = thread.messages[0];
   const current = active ?? thread.messages[thread.messages.length - 1]?.id ?? null;
+  const replying = writable && first !== undefined && !first.deleted;
+  const dragging = useFileDrop(pane, replying, (files) => setDropped({ files }));
   return (
     <PaneFrame title={t('chat.thread_title')} subtitle={title} onClose={() => setPane(null)}>
-      <div className="thread">
+      <div ref={pane} className={dragging ? 'thread thread--dragging' : 'thread'}>
+        {dragging ? <DropHint title={t('chat.this_thread')} /> : null}
         {!thread.loaded && !error ? <Spinner label={t('common.loading')} /> : null}
         {error ? <Alert kind="error">{errorText(error)}</Alert> : null}
         <ol ref={list} className="thread__list" aria-label={t('chat.thread_title')}>
@@ -87,36 +79,19 @@ export function ThreadPane({
             </li>
           ))}
         </ol>
-        {picker ? (
-          <EmojiPicker
-            title={t('chat.react')}
-            quick
-            onPick={(emoji) => {
-              void store.toggleReaction(picker.message, emoji).catch(setError);
-              setPicker(null);
-              if (picker.trigger.isConnected) picker.trigger.focus();
-            }}
-            onClose={() => {
-              setPicker(null);
-              if (picker.trigger.isConnected) picker.trigger.focus();
-            }}
-          />
-        ) : null}
-        {writable && first && !first.deleted ? (
+        {reactionPicker}
+        {replying ? (
           <Composer
             channel={channel}
             title={title}
             threadId={root}
             editing={editing}
             onEditingChange={setEditing}
+            dropped={dropped}
           />
         ) : null}
       </div>
-      <DeleteMessageDialog
-        message={removing}
-        onClose={() => setRemoving(null)}
-        onError={setError}
-      />
+      {deleteDialog}
     </PaneFrame>
   );
 }
