@@ -98,6 +98,10 @@ export function DropFolder({ token, info }: { token: string; info: ShareInfo }) 
               <span className="muted">{formatBytes(i.size, locale)}</span>
               {i.status === 'failed' ? (
                 <Alert kind="error">{t(PROBLEM_TEXT[i.problem ?? 'other'] ?? 'share.other')}</Alert>
+              ) : i.status === 'done' ? (
+                <span className="share-uploads__done" role="status">
+                  {t('share.sent')}
+                </span>
               ) : (
                 <progress
                   max={100}
@@ -105,9 +109,6 @@ export function DropFolder({ token, info }: { token: string; info: ShareInfo }) 
                   aria-label={t('share.progress', { name: i.name })}
                 />
               )}
-              <span className="visually-hidden" aria-live="polite">
-                {i.status === 'done' ? t('share.sent') : ''}
-              </span>
             </li>
           ))}
         </ul>
