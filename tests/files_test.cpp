@@ -541,6 +541,10 @@ TEST(Files, ShareUnlockCookie) {
   EXPECT_EQ(
       s.call("PUT", "/s/" + dt + "/files/x.txt", {}, std::string("x"), {{"Cookie", dc}}).status,
       201);
+  EXPECT_EQ(s.call("PUT", "/s/" + dt + "/files/z.txt", {}, std::string("z"),
+                   {{"Cookie", dc}, {"Origin", "https://evil.example"}})
+                .status,
+            401);
   EXPECT_EQ(s.call("PUT", "/s/" + dt + "/files/y.txt", {}, std::string("y"),
                    {{"Cookie", dc}, {"Sec-Fetch-Site", "cross-site"}})
                 .status,

@@ -137,13 +137,19 @@ std::optional<std::string> share_password(const http::Request& req) {
 }
 
 // The password and the grant cookies a guest sent. Cookies only count on
-// same-origin requests (or typed URLs), never on cross-site ones (CSRF-1);
-// SameSite=Strict already keeps them off those in current browsers.
+// same-origin requests (or typed URLs), never on cross-site ones (CSRF-1),
+// by Sec-Fetch-Site or else Origin; SameSite=Strict already keeps them off
+// those in current browsers.
 Service::ShareKey share_key(const http::Request& req) {
   Service::ShareKey key{share_password(req), {}};
-  if (auto site = req.headers.get("Sec-Fetch-Site");
-      site && *site != "same-origin" && *site != "none")
-    return key;
+  if (auto site = req.headers.get("Sec-Fetch-Site")) {
+    if (*site != "same-origin" && *site != "none") return key;
+  } else if (auto origin = req.headers.get("Origin")) {
+    auto host = req.headers.get("Host");
+    if (!host ||
+        (*origin != "http://" + std::string(*host) && *origin != "https://" + std::string(*host)))
+      return key;
+  }
   for (std::string_view header : req.headers.get_all("Cookie")) {
     while (!header.empty() && key.grants.size() < Service::kMaxShareGrants) {
       auto semi = header.find(';');

@@ -12,6 +12,7 @@ import { crumbsOf, pageHref, problemOf, type ShareProblem } from './logic';
 const PROBLEM_TEXT: Partial<Record<ShareProblem, MessageKey>> = {
   gone: 'share.not_in_folder',
   limit: 'share.limit',
+  password: 'share.password_again',
   network: 'error.network',
 };
 
