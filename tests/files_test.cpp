@@ -395,6 +395,17 @@ TEST(Files, ShareLinkPagesForBrowsersDataForClients) {
   EXPECT_EQ(str(info.body, "name"), "seul.txt");
   EXPECT_EQ(info.body.at("size").as_int64(), 7);
   EXPECT_FALSE(info.body.at("limit_reached").as_bool());
+  // With a path: the file or folder there, never outside the share.
+  auto inner = s.call("GET", "/s/" + token + "/info/bilan.txt", {}, std::nullopt, kJson);
+  ASSERT_EQ(inner.status, 200) << inner.raw.body;
+  EXPECT_EQ(str(inner.body, "kind"), "file");
+  EXPECT_EQ(str(inner.body, "name"), "bilan.txt");
+  EXPECT_EQ(str(inner.body, "root_name"), "Rapports");
+  EXPECT_EQ(inner.body.at("size").as_int64(), 10);
+  EXPECT_EQ(s.call("GET", "/s/" + token + "/info/nope.txt").status, 404);
+  EXPECT_EQ(s.call("GET", "/s/" + token + "/info/..%2Fseul.txt").status / 100, 4);
+  EXPECT_EQ(s.call("GET", "/s/" + token + "/info/%2E%2E/seul.txt").status / 100, 4);
+  EXPECT_EQ(s.call("GET", "/s/" + ft + "/info/x").status, 404);
   EXPECT_EQ(s.call("GET", "/s/" + std::string(43, 'A') + "/info").status, 404);
   EXPECT_EQ(s.call("GET", "/s/short/info").status, 404);
 
@@ -413,6 +424,9 @@ TEST(Files, ShareLinkPagesForBrowsersDataForClients) {
   auto dinfo = s.call("GET", "/s/" + dt + "/info", {}, std::nullopt, kJson);
   EXPECT_EQ(str(dinfo.body, "mode"), "upload");
   EXPECT_EQ(dinfo.raw.body.find("prive"), std::string::npos);
+  // A drop folder says nothing about what it holds, whether it is there or not.
+  EXPECT_EQ(s.call("GET", "/s/" + dt + "/info/prive.txt").status, 404);
+  EXPECT_EQ(s.call("GET", "/s/" + dt + "/info/absent.txt").status, 404);
   EXPECT_EQ(s.call("GET", "/s/" + dt + "/files/prive.txt?download=1", {}, std::nullopt, kNavigate)
                 .raw.body.find("private"),
             std::string::npos);

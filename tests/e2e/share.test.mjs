@@ -136,6 +136,16 @@ test('a password-protected folder: password, listing, download, subfolder', asyn
     .getByRole('link', { name: 'Réunions' })
     .click();
   await page.getByRole('row', { name: /compte rendu\.txt/ }).waitFor();
+  // A file's own address inside the share shows it, with the way back.
+  await page.goto(`${share.url}/files/Annexes/plan.txt`);
+  await page.getByRole('heading', { level: 1, name: 'plan.txt' }).waitFor();
+  const [plan] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Télécharger' }).click(),
+  ]);
+  assert.equal(readFileSync(await plan.path(), 'utf8'), 'plan B');
+  await page.getByRole('link', { name: '← Retour à Annexes' }).click();
+  await page.getByRole('row', { name: /plan\.txt/ }).waitFor();
 
   const violations = await axeOn(share.url, PASSWORD);
   metric('axe_serious_or_critical', violations.length, { screen: 'share-folder' });

@@ -164,6 +164,35 @@ Service::ShareKey share_key(const http::Request& req) {
   return key;
 }
 
+// Where `tail` (what follows /s/{token}/files/) leads inside a read share:
+// the path below the shared item ("/" for the item itself) and its node.
+struct InShare {
+  std::string sub;
+  Node node;
+};
+Result<InShare> resolve_in_share(Service& files, const Service::ShareAccess& a,
+                                 std::string_view tail) {
+  InShare in{"/", a.node};
+  if (tail.empty()) return in;
+  if (tail.size() > kMaxPathBytes) return fail(Errc::invalid, "path too long", "bad_path");
+  std::string decoded;
+  for (std::string_view s = tail; !s.empty();) {
+    auto slash = s.find('/');
+    auto d = http::percent_decode(s.substr(0, slash));
+    if (!d) return fail(Errc::invalid, "malformed path", "bad_path");
+    RUCHE_TRY(std::string name, normalize_name(*d));
+    decoded += "/" + name;
+    s = slash == std::string_view::npos ? std::string_view{} : s.substr(slash + 1);
+  }
+  if (decoded.empty()) return in;
+  if (!a.node.folder) return fail(Errc::not_found, "no such file");
+  RUCHE_TRY(auto n, files.lookup(a.node.workspace_id, a.node.path + decoded));
+  if (!n) return fail(Errc::not_found, "no such file");
+  in.sub = std::move(decoded);
+  in.node = std::move(*n);
+  return in;
+}
+
 // The share's page for browsers: same answer whatever the token, so the
 // page, not the status, tells a guest that a link is unknown.
 http::Response share_page(const Api& api, const http::Request& req) {
@@ -499,27 +528,9 @@ void register_routes(Api& api, Service& files) {
       o["name"] = a.node.name;
       return json_reply(o);
     }
-    std::string sub = "/";
-    if (auto tail = req.param("path"); !tail.empty()) {
-      if (tail.size() > kMaxPathBytes) return fail(Errc::invalid, "path too long", "bad_path");
-      std::string decoded;
-      for (std::string_view s = tail; !s.empty();) {
-        auto slash = s.find('/');
-        auto d = http::percent_decode(s.substr(0, slash));
-        if (!d) return fail(Errc::invalid, "malformed path", "bad_path");
-        RUCHE_TRY(std::string name, normalize_name(*d));
-        decoded += "/" + name;
-        s = slash == std::string_view::npos ? std::string_view{} : s.substr(slash + 1);
-      }
-      if (!decoded.empty()) sub = decoded;
-    }
-    Node target = a.node;
-    if (sub != "/") {
-      if (!a.node.folder) return fail(Errc::not_found, "no such file");
-      RUCHE_TRY(auto n, files.lookup(a.node.workspace_id, a.node.path + sub));
-      if (!n) return fail(Errc::not_found, "no such file");
-      target = *n;
-    }
+    RUCHE_TRY(InShare in, resolve_in_share(files, a, req.param("path")));
+    const std::string& sub = in.sub;
+    const Node& target = in.node;
     if (target.folder) {
       store::ListQuery q;
       RUCHE_TRY(ListResult list, files.list(target.workspace_id, target, q));
@@ -553,25 +564,32 @@ void register_routes(Api& api, Service& files) {
   api.add_public("GET", "/s/{token}", share_get);
   api.add_public("GET", "/s/{token}/files/{*path}", share_get);
 
-  // What the share page shows before anything else: the shared item, and
-  // whether its download limit is reached. Same checks as the link itself.
-  api.add_public(
-      "GET", "/s/{token}/info", [&files, &api](http::Request& req) -> Result<http::Response> {
-        RUCHE_TRY(auto a, files.open_share(req.param("token"), share_key(req),
-                                           api.client_address(req), req.request_id));
-        json::object o;
-        o["mode"] = to_string(a.share.mode);
-        o["kind"] = a.node.folder ? "folder" : "file";
-        o["name"] = a.node.name;
-        if (a.share.mode == ShareMode::read && !a.node.folder) {
-          o["size"] = a.node.size_bytes;
-          o["mtime"] = format_iso8601(a.node.mtime_ms);
-        }
-        o["limit_reached"] =
-            a.share.max_downloads.has_value() && a.share.downloads >= *a.share.max_downloads;
-        if (a.share.expires_at_ms) o["expires_at"] = format_iso8601(*a.share.expires_at_ms);
-        return json_reply(o);
-      });
+  // What the share page shows before anything else: the shared item (or,
+  // with a path, the file or folder there), and whether the link's download
+  // limit is reached. Same checks as the link itself; a drop folder tells
+  // nothing about a path.
+  auto share_info = [&files, &api](http::Request& req) -> Result<http::Response> {
+    RUCHE_TRY(auto a, files.open_share(req.param("token"), share_key(req), api.client_address(req),
+                                       req.request_id));
+    if (a.share.mode == ShareMode::upload && !req.param("path").empty())
+      return fail(Errc::not_found, "no such file");
+    RUCHE_TRY(InShare in, resolve_in_share(files, a, req.param("path")));
+    json::object o;
+    o["mode"] = to_string(a.share.mode);
+    o["kind"] = in.node.folder ? "folder" : "file";
+    o["name"] = in.node.name;
+    o["root_name"] = a.node.name;
+    if (a.share.mode == ShareMode::read && !in.node.folder) {
+      o["size"] = in.node.size_bytes;
+      o["mtime"] = format_iso8601(in.node.mtime_ms);
+    }
+    o["limit_reached"] =
+        a.share.max_downloads.has_value() && a.share.downloads >= *a.share.max_downloads;
+    if (a.share.expires_at_ms) o["expires_at"] = format_iso8601(*a.share.expires_at_ms);
+    return json_reply(o);
+  };
+  api.add_public("GET", "/s/{token}/info", share_info);
+  api.add_public("GET", "/s/{token}/info/{*path}", share_info);
 
   // A password, once, for a cookie that opens this link alone for an hour.
   ApiOptions small;

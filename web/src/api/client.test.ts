@@ -61,10 +61,12 @@ describe('api client', () => {
     expect(onUnauthorized).not.toHaveBeenCalled();
     await api.shareLink.unlock('t/k', 'secret');
     await api.shareLink.list('t/k', ['a b', 'c#d']);
+    await expect(api.shareLink.info('t/k', ['a b', 'x.txt'])).rejects.toThrow();
     expect(f.calls.map((c) => c.url)).toEqual([
       '/s/t%2Fk/info',
       '/s/t%2Fk/unlock',
       '/s/t%2Fk/files/a%20b/c%23d',
+      '/s/t%2Fk/info/a%20b/x.txt',
     ]);
     const headers = f.calls[1]?.init.headers as Record<string, string>;
     expect(headers['X-CSRF-Token']).toBeUndefined();

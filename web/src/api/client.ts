@@ -446,8 +446,14 @@ export function createApi(options: ApiOptions) {
      * scoped to the link.
      */
     shareLink: {
-      info: (token: string) =>
-        send<ShareInfo>('GET', `${shareBase(token)}/info`, { anonymous: true }, false),
+      /** The shared item, or what is at `path` inside a shared folder. */
+      info: (token: string, path: readonly string[] = []) =>
+        send<ShareInfo>(
+          'GET',
+          `${shareBase(token)}/info${path.map((p) => `/${seg(p)}`).join('')}`,
+          { anonymous: true },
+          false,
+        ),
       unlock: (token: string, password: string) =>
         send<{ unlocked: boolean; expires_at?: string }>(
           'POST',

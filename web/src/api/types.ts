@@ -385,11 +385,14 @@ export interface CreatedShare extends FileShare {
   url: string;
 }
 
-/** GET /s/{token}/info: what a share link opens, for its public page. */
+/** GET /s/{token}/info[/path]: what a share link opens, for its public page. */
 export interface ShareInfo {
   mode: ShareMode;
+  /** What is at the path asked for (the shared item without one). */
   kind: 'file' | 'folder';
   name: string;
+  /** The shared item's name. */
+  root_name: string;
   /** Files only. */
   size?: number;
   mtime?: string;

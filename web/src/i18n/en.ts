@@ -707,6 +707,7 @@ export const en: Record<MessageKey, Message> = {
   'share.throttled': 'Too many wrong passwords. Wait a few minutes before trying again.',
   'share.password_again': 'Your access has expired: reload the page and enter the password again.',
   'share.shared_with_you': 'Shared with you',
+  'share.back_to': '← Back to {name}',
   'share.download': 'Download',
   'share.download_named': 'Download {name}',
   'share.expires': 'This link expires on {date}.',

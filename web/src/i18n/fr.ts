@@ -731,6 +731,7 @@ export const fr = {
   'share.password_again':
     'Votre accès a expiré : rechargez la page et saisissez de nouveau le mot de passe.',
   'share.shared_with_you': 'Partagé avec vous',
+  'share.back_to': '← Retour à {name}',
   'share.download': 'Télécharger',
   'share.download_named': 'Télécharger {name}',
   'share.expires': 'Ce lien expire le {date}.',

@@ -66,7 +66,13 @@ describe('SharePage', () => {
   it('asks for the password, says when it is wrong, then lists the folder', async () => {
     shareLink.info
       .mockRejectedValueOnce(new ApiError(401, 'password_required', ''))
-      .mockResolvedValue({ mode: 'read', kind: 'folder', name: 'Rapports', limit_reached: false });
+      .mockResolvedValue({
+        mode: 'read',
+        kind: 'folder',
+        name: 'mars',
+        root_name: 'Rapports',
+        limit_reached: false,
+      });
     shareLink.unlock
       .mockRejectedValueOnce(new ApiError(401, 'bad_password', ''))
       .mockResolvedValue({ unlocked: true });
@@ -86,6 +92,7 @@ describe('SharePage', () => {
 
     await type(input(), 'Gaufre-Sucrée-2040');
     await submit();
+    expect(shareLink.info).toHaveBeenLastCalledWith('tok', ['2040', 'mars']);
     expect(shareLink.list).toHaveBeenCalledWith('tok', ['2040', 'mars']);
     expect(host.textContent).toContain('bilan.pdf');
     const crumbs = [...host.querySelectorAll('nav li')].map((li) => li.textContent);
@@ -110,6 +117,7 @@ describe('SharePage', () => {
       mode: 'read',
       kind: 'file',
       name: 'a.pdf',
+      root_name: 'a.pdf',
       size: 10,
       limit_reached: true,
     });
@@ -123,6 +131,7 @@ describe('SharePage', () => {
       mode: 'read',
       kind: 'file',
       name: 'a.pdf',
+      root_name: 'a.pdf',
       size: 2048,
       limit_reached: false,
     });
@@ -132,11 +141,32 @@ describe('SharePage', () => {
     expect(host.querySelector('a[download]')?.getAttribute('href')).toBe('/s/tok/?download=1');
   });
 
+  it('shows a file inside a shared folder with the way back', async () => {
+    shareLink.info.mockResolvedValue({
+      mode: 'read',
+      kind: 'file',
+      name: 'b.txt',
+      root_name: 'Rapports',
+      size: 3,
+      limit_reached: false,
+    });
+    await show({ token: 'tok', '*': 'sub/b.txt' });
+    expect(shareLink.info).toHaveBeenCalledWith('tok', ['sub', 'b.txt']);
+    expect(shareLink.list).not.toHaveBeenCalled();
+    const back = host.querySelector('a:not([download])') as HTMLAnchorElement;
+    expect(back.getAttribute('href')).toBe('/s/tok/files/sub');
+    expect(back.textContent).toContain('sub');
+    expect(host.querySelector('a[download]')?.getAttribute('href')).toBe(
+      '/s/tok/sub/b.txt?download=1',
+    );
+  });
+
   it('uploads into a drop folder and shows the name the server gave', async () => {
     shareLink.info.mockResolvedValue({
       mode: 'upload',
       kind: 'folder',
       name: 'Inbox',
+      root_name: 'Inbox',
       limit_reached: false,
     });
     shareLink.drop.mockImplementation(

@@ -10,11 +10,12 @@ import { TextField } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { useI18n, type MessageKey } from '../../i18n';
 import { formatBytes } from '../../modules/files/logic/format';
+import { Link } from '../../router/router';
 import { useAsync } from '../../util/useAsync';
 import type { PageProps } from '../../app/routes';
 import { DropFolder } from './DropFolder';
 import { SharedFolder } from './SharedFolder';
-import { pathOf, problemOf, type ShareProblem } from './logic';
+import { pageHref, pathOf, problemOf, type ShareProblem } from './logic';
 import '../../styles/share.css';
 
 const PROBLEM_TEXT: Partial<Record<ShareProblem, MessageKey>> = {
@@ -28,7 +29,7 @@ export default function SharePage({ params }: PageProps) {
   const splat = params['*'];
   const path = useMemo(() => pathOf(splat), [splat]);
   const { t } = useI18n();
-  const info = useAsync(() => api.shareLink.info(token), [token]);
+  const info = useAsync(() => api.shareLink.info(token, path), [token, path.join('/')]);
 
   if (info.loading && !info.data) return <Spinner label={t('common.loading')} />;
   if (info.error || !info.data) {
@@ -52,7 +53,7 @@ export default function SharePage({ params }: PageProps) {
   }
   const s = info.data;
   if (s.mode === 'upload') return <DropFolder token={token} info={s} />;
-  if (s.kind === 'file') return <SharedFile token={token} info={s} />;
+  if (s.kind === 'file') return <SharedFile token={token} info={s} path={path} />;
   return <SharedFolder token={token} info={s} path={path} />;
 }
 
@@ -126,11 +127,18 @@ function PasswordForm({
   );
 }
 
-function SharedFile({ token, info }: { token: string; info: ShareInfo }) {
+/** The shared file, or a file inside a shared folder (`path` leads to it). */
+function SharedFile({ token, info, path }: { token: string; info: ShareInfo; path: string[] }) {
   const { t, locale, dateTime } = useI18n();
   return (
     <section className="card auth-card share-card" aria-labelledby="share-title">
-      <p className="muted">{t('share.shared_with_you')}</p>
+      {path.length ? (
+        <Link to={pageHref(token, path.slice(0, -1))}>
+          {t('share.back_to', { name: path[path.length - 2] ?? info.root_name })}
+        </Link>
+      ) : (
+        <p className="muted">{t('share.shared_with_you')}</p>
+      )}
       <h1 id="share-title" className="auth-card__title share-card__name">
         <Icon name="file" size={20} /> {info.name}
       </h1>
@@ -143,7 +151,7 @@ function SharedFile({ token, info }: { token: string; info: ShareInfo }) {
       ) : (
         <a
           className="btn btn--primary btn--block"
-          href={api.shareLink.downloadUrl(token, [])}
+          href={api.shareLink.downloadUrl(token, path)}
           download={info.name}
         >
           <Icon name="download" size={18} />

@@ -27,7 +27,7 @@ export function SharedFolder({
 }) {
   const { t, locale, dateTime } = useI18n();
   const listing = useAsync(() => api.shareLink.list(token, path), [token, path.join('/')]);
-  const crumbs = crumbsOf(info.name, path);
+  const crumbs = crumbsOf(info.root_name, path);
 
   let body;
   if (listing.loading && !listing.data) {
