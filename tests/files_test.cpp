@@ -313,6 +313,258 @@ TEST(Files, ShareLinks) {
             405);
 }
 
+std::int64_t audit_count(TestServer& s, const std::string& action) {
+  auto n = s.platform().db.read([&](db::Conn& c) -> Result<std::int64_t> {
+    RUCHE_TRY(auto r, c.query_one("SELECT COUNT(*) FROM audit_log WHERE action = $1", {action}));
+    return r ? r->i64(0) : 0;
+  });
+  return n ? *n : -1;
+}
+
+// "ruche_share=<grant>" from an unlock answer's Set-Cookie.
+std::string share_cookie(const Reply& r) {
+  std::string c = r.raw.header("Set-Cookie").value_or("");
+  return c.substr(0, c.find(';'));
+}
+
+const Headers kNavigate = {
+    {"Sec-Fetch-Mode", "navigate"},
+    {"Sec-Fetch-Site", "none"},
+    {"Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}};
+const Headers kJson = {{"Accept", "application/json"}};
+
+Headers with(Headers h, const std::string& name, const std::string& value) {
+  h.emplace_back(name, value);
+  return h;
+}
+
+TEST(Files, ShareLinkPagesForBrowsersDataForClients) {
+  TestServer s;
+  Files f{s};
+  Account a = s.user("Alice");
+  std::string ws = s.workspace(a, "P", {"files"});
+  std::string folder = f.folder(a, ws, "Rapports");
+  f.uploaded(a, ws, "bilan.txt", "bilan 2040", folder);
+  std::string file = f.uploaded(a, ws, "seul.txt", "just me");
+  std::string token =
+      str(s.call("POST", "/api/v1/files/" + folder + "/shares", a.token, "{}").body, "token");
+  std::string ft =
+      str(s.call("POST", "/api/v1/files/" + file + "/shares", a.token, "{}").body, "token");
+
+  // A navigation gets the web client with the app's security headers.
+  for (const std::string& path : {"/s/" + token, "/s/" + token + "/files/bilan.txt", "/s/" + ft,
+                                  "/s/" + std::string(43, 'A')}) {
+    auto page = s.call("GET", path, {}, std::nullopt, kNavigate);
+    EXPECT_EQ(page.status, 200) << path;
+    EXPECT_EQ(page.raw.header("Content-Type").value_or("").rfind("text/html", 0), 0u) << path;
+    EXPECT_TRUE(page.raw.header("Content-Security-Policy").has_value()) << path;
+    EXPECT_EQ(page.raw.header("X-Frame-Options").value_or(""), "DENY") << path;
+    EXPECT_NE(page.raw.header("Vary").value_or("").find("Accept"), std::string::npos) << path;
+  }
+  // An Accept header that ranks HTML first is enough (no Sec-Fetch-* headers).
+  auto html = s.call("GET", "/s/" + token, {}, std::nullopt, {{"Accept", "text/html,*/*;q=0.8"}});
+  EXPECT_EQ(html.raw.header("Content-Type").value_or("").rfind("text/html", 0), 0u);
+
+  // API clients: JSON listings and bytes, as before.
+  for (const Headers& h : {kJson, Headers{{"Accept", "*/*"}}, Headers{},
+                           Headers{{"Accept", "application/json, text/html;q=0.5"}}}) {
+    auto list = s.call("GET", "/s/" + token, {}, std::nullopt, h);
+    ASSERT_EQ(list.status, 200) << list.raw.body;
+    EXPECT_EQ(str(list.body, "name"), "Rapports");
+    ASSERT_EQ(list.body.at("items").as_array().size(), 1u);
+    EXPECT_EQ(list.body.at("total").as_int64(), 1);
+  }
+  EXPECT_EQ(s.call("GET", "/s/" + token + "/files/bilan.txt", {}, std::nullopt, kJson).raw.body,
+            "bilan 2040");
+  EXPECT_EQ(s.call("GET", "/s/" + ft).raw.body, "just me");
+  // A browser downloads with ?download=1.
+  auto dl = s.call("GET", "/s/" + ft + "?download=1", {}, std::nullopt, kNavigate);
+  EXPECT_EQ(dl.raw.body, "just me");
+  EXPECT_NE(dl.raw.header("Content-Disposition").value_or("").find("attachment"),
+            std::string::npos);
+  EXPECT_EQ(
+      s.call("GET", "/s/" + token + "/files/bilan.txt?download=1", {}, std::nullopt, kNavigate)
+          .raw.body,
+      "bilan 2040");
+
+  // The page's first question.
+  auto info = s.call("GET", "/s/" + ft + "/info", {}, std::nullopt, kJson);
+  ASSERT_EQ(info.status, 200) << info.raw.body;
+  EXPECT_EQ(str(info.body, "kind"), "file");
+  EXPECT_EQ(str(info.body, "mode"), "read");
+  EXPECT_EQ(str(info.body, "name"), "seul.txt");
+  EXPECT_EQ(info.body.at("size").as_int64(), 7);
+  EXPECT_FALSE(info.body.at("limit_reached").as_bool());
+  // With a path: the file or folder there, never outside the share.
+  auto inner = s.call("GET", "/s/" + token + "/info/bilan.txt", {}, std::nullopt, kJson);
+  ASSERT_EQ(inner.status, 200) << inner.raw.body;
+  EXPECT_EQ(str(inner.body, "kind"), "file");
+  EXPECT_EQ(str(inner.body, "name"), "bilan.txt");
+  EXPECT_EQ(str(inner.body, "root_name"), "Rapports");
+  EXPECT_EQ(inner.body.at("size").as_int64(), 10);
+  EXPECT_EQ(s.call("GET", "/s/" + token + "/info/nope.txt").status, 404);
+  EXPECT_EQ(s.call("GET", "/s/" + token + "/info/..%2Fseul.txt").status / 100, 4);
+  EXPECT_EQ(s.call("GET", "/s/" + token + "/info/%2E%2E/seul.txt").status / 100, 4);
+  EXPECT_EQ(s.call("GET", "/s/" + ft + "/info/x").status, 404);
+  EXPECT_EQ(s.call("GET", "/s/" + std::string(43, 'A') + "/info").status, 404);
+  EXPECT_EQ(s.call("GET", "/s/short/info").status, 404);
+
+  // A drop folder: the page for browsers, still nothing listed for anyone.
+  std::string inbox = f.folder(a, ws, "Depot");
+  f.uploaded(a, ws, "prive.txt", "private", inbox);
+  std::string dt = str(s.call("POST", "/api/v1/files/" + inbox + "/shares", a.token,
+                              body(json::object{{"mode", "upload"}}))
+                           .body,
+                       "token");
+  EXPECT_EQ(s.call("GET", "/s/" + dt, {}, std::nullopt, kNavigate)
+                .raw.header("Content-Type")
+                .value_or("")
+                .rfind("text/html", 0),
+            0u);
+  auto dinfo = s.call("GET", "/s/" + dt + "/info", {}, std::nullopt, kJson);
+  EXPECT_EQ(str(dinfo.body, "mode"), "upload");
+  EXPECT_EQ(dinfo.raw.body.find("prive"), std::string::npos);
+  // A drop folder says nothing about what it holds, whether it is there or not.
+  EXPECT_EQ(s.call("GET", "/s/" + dt + "/info/prive.txt").status, 404);
+  EXPECT_EQ(s.call("GET", "/s/" + dt + "/info/absent.txt").status, 404);
+  EXPECT_EQ(s.call("GET", "/s/" + dt + "/files/prive.txt?download=1", {}, std::nullopt, kNavigate)
+                .raw.body.find("private"),
+            std::string::npos);
+}
+
+TEST(Files, ShareUnlockCookie) {
+  TestServer s;
+  Files f{s};
+  Account a = s.user("Alice");
+  std::string ws = s.workspace(a, "U", {"files"});
+  std::string one = f.folder(a, ws, "Un");
+  std::string two = f.folder(a, ws, "Deux");
+  f.uploaded(a, ws, "a.txt", "contenu A", one);
+  f.uploaded(a, ws, "b.txt", "contenu B", two);
+  auto made = s.call("POST", "/api/v1/files/" + one + "/shares", a.token,
+                     body(json::object{{"password", "Gaufre-Sucrée-2040"}}));
+  ASSERT_EQ(made.status, 201) << made.raw.body;
+  std::string t1 = str(made.body, "token");
+  std::string sid1 = str(made.body, "id");
+  std::string t2 = str(s.call("POST", "/api/v1/files/" + two + "/shares", a.token,
+                              body(json::object{{"password", "Gaufre-Sucrée-2040"}}))
+                           .body,
+                       "token");
+  auto unlock = [&](const std::string& t, const std::string& pw) {
+    return s.call("POST", "/s/" + t + "/unlock", {}, body(json::object{{"password", pw}}));
+  };
+
+  EXPECT_EQ(s.call("GET", "/s/" + t1, {}, std::nullopt, kJson).error_code(), "password_required");
+  // A wrong password: 401, audited, no cookie.
+  std::int64_t failed = audit_count(s, "files.share_password_failed");
+  auto wrong = unlock(t1, "pas-le-bon-mot");
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(wrong.error_code(), "bad_password");
+  EXPECT_FALSE(wrong.raw.header("Set-Cookie").has_value());
+  EXPECT_EQ(audit_count(s, "files.share_password_failed"), failed + 1);
+  // Bad input: 4xx, never 500.
+  EXPECT_EQ(s.call("POST", "/s/" + t1 + "/unlock", {}, std::string("{")).status, 400);
+  EXPECT_EQ(s.call("POST", "/s/" + t1 + "/unlock", {}, body(json::object{{"password", ""}})).status,
+            400);
+  EXPECT_EQ(s.call("POST", "/s/" + t1 + "/unlock", {},
+                   body(json::object{{"password", std::string(2000, 'x')}}))
+                .status,
+            400);
+  EXPECT_EQ(s.call("POST", "/s/" + t1 + "/unlock", {}, std::string(10'000, ' ')).status, 413);
+  EXPECT_EQ(unlock(std::string(43, 'A'), "Gaufre-Sucrée-2040").status, 404);
+
+  // The right password: a cookie for this link alone.
+  auto ok = unlock(t1, "Gaufre-Sucrée-2040");
+  ASSERT_EQ(ok.status, 200) << ok.raw.body;
+  std::string set = ok.raw.header("Set-Cookie").value_or("");
+  EXPECT_EQ(set.rfind("ruche_share=", 0), 0u) << set;
+  EXPECT_NE(set.find("; Path=/s/" + t1 + ";"), std::string::npos) << set;
+  EXPECT_NE(set.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(set.find("SameSite=Strict"), std::string::npos);
+  EXPECT_NE(set.find("Max-Age=3600"), std::string::npos);
+  EXPECT_EQ(set.find("Secure"), std::string::npos);  // the test server's public URL is http
+  std::string cookie = share_cookie(ok);
+  auto listed = s.call("GET", "/s/" + t1, {}, std::nullopt, with(kJson, "Cookie", cookie));
+  ASSERT_EQ(listed.status, 200) << listed.raw.body;
+  EXPECT_EQ(str(listed.body.at("items").as_array().at(0), "name"), "a.txt");
+  EXPECT_EQ(
+      s.call("GET", "/s/" + t1 + "/info", {}, std::nullopt, with(kJson, "Cookie", cookie)).status,
+      200);
+  Headers nav_cookie = with(kNavigate, "Cookie", "theme=dark; " + cookie);
+  nav_cookie[1].second = "same-origin";
+  EXPECT_EQ(
+      s.call("GET", "/s/" + t1 + "/files/a.txt?download=1", {}, std::nullopt, nav_cookie).raw.body,
+      "contenu A");
+
+  // Not for another link, not cross-site, not tampered, not made up.
+  EXPECT_EQ(s.call("GET", "/s/" + t2, {}, std::nullopt, with(kJson, "Cookie", cookie)).error_code(),
+            "password_required");
+  EXPECT_EQ(s.call("GET", "/s/" + t1, {}, std::nullopt,
+                   with(with(kJson, "Cookie", cookie), "Sec-Fetch-Site", "cross-site"))
+                .error_code(),
+            "password_required");
+  std::string tampered = cookie;
+  tampered.back() = tampered.back() == 'A' ? 'B' : 'A';
+  std::string later = cookie;
+  later[std::string("ruche_share=").size() + 9] =
+      later[std::string("ruche_share=").size() + 9] == '9' ? '8' : '9';
+  for (const std::string& c :
+       {tampered, later, std::string("ruche_share="), std::string("ruche_share=abc"),
+        std::string("ruche_share=99999999999999999999.x"), "ruche_share=" + std::string(5000, '1'),
+        std::string("ruche_share=1.%%%")}) {
+    auto r = s.call("GET", "/s/" + t1, {}, std::nullopt, with(kJson, "Cookie", c));
+    EXPECT_EQ(r.status, 401) << c;
+    EXPECT_EQ(r.error_code(), "password_required") << c;
+  }
+  // A grant does not count as a wrong password.
+  EXPECT_EQ(audit_count(s, "files.share_password_failed"), failed + 1);
+
+  // Expired after an hour.
+  s.clock().advance_ms(3'601'000);
+  EXPECT_EQ(s.call("GET", "/s/" + t1, {}, std::nullopt, with(kJson, "Cookie", cookie)).error_code(),
+            "password_required");
+  // Revoking the link ends its grants.
+  std::string fresh = share_cookie(unlock(t1, "Gaufre-Sucrée-2040"));
+  EXPECT_EQ(s.call("GET", "/s/" + t1, {}, std::nullopt, with(kJson, "Cookie", fresh)).status, 200);
+  EXPECT_EQ(s.call("DELETE", "/api/v1/shares/" + sid1, a.token).status, 204);
+  EXPECT_EQ(s.call("GET", "/s/" + t1, {}, std::nullopt, with(kJson, "Cookie", fresh)).status, 404);
+  EXPECT_EQ(unlock(t1, "Gaufre-Sucrée-2040").status, 404);
+
+  // A link without a password: nothing to unlock, no cookie.
+  std::string open =
+      str(s.call("POST", "/api/v1/files/" + two + "/shares", a.token, "{}").body, "token");
+  auto none = unlock(open, "n'importe quoi");
+  EXPECT_EQ(none.status, 200);
+  EXPECT_FALSE(none.raw.header("Set-Cookie").has_value());
+
+  // Unlock is throttled like the link itself.
+  int throttled = 0;
+  for (int i = 0; i < 8; ++i)
+    if (unlock(t2, "toujours-faux-" + std::to_string(i)).status == 429) ++throttled;
+  EXPECT_GT(throttled, 0);
+
+  // A drop folder behind a password takes files with the cookie.
+  std::string inbox = f.folder(a, ws, "Boite");
+  std::string dt =
+      str(s.call("POST", "/api/v1/files/" + inbox + "/shares", a.token,
+                 body(json::object{{"mode", "upload"}, {"password", "Gaufre-Sucrée-2040"}}))
+              .body,
+          "token");
+  EXPECT_EQ(s.call("PUT", "/s/" + dt + "/files/x.txt", {}, std::string("x")).status, 401);
+  std::string dc = share_cookie(unlock(dt, "Gaufre-Sucrée-2040"));
+  EXPECT_EQ(
+      s.call("PUT", "/s/" + dt + "/files/x.txt", {}, std::string("x"), {{"Cookie", dc}}).status,
+      201);
+  EXPECT_EQ(s.call("PUT", "/s/" + dt + "/files/z.txt", {}, std::string("z"),
+                   {{"Cookie", dc}, {"Origin", "https://evil.example"}})
+                .status,
+            401);
+  EXPECT_EQ(s.call("PUT", "/s/" + dt + "/files/y.txt", {}, std::string("y"),
+                   {{"Cookie", dc}, {"Sec-Fetch-Site", "cross-site"}})
+                .status,
+            401);
+}
+
 TEST(Files, ResumableUploadCompletesAfterAnInterruption) {
   TestServer s;
   Files f{s};

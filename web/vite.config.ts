@@ -33,6 +33,14 @@ export default defineConfig({
   server: {
     proxy: {
       '/api': { target: process.env.RUCHE_DEV_SERVER ?? 'http://127.0.0.1:8080', ws: true },
+      // Share links: data from the server, the page from Vite.
+      '/s/': {
+        target: process.env.RUCHE_DEV_SERVER ?? 'http://127.0.0.1:8080',
+        bypass: (req) =>
+          req.headers['sec-fetch-mode'] === 'navigate' && !req.url?.includes('download=1')
+            ? '/index.html'
+            : undefined,
+      },
     },
   },
   test: {

@@ -211,6 +211,7 @@ Result<std::unique_ptr<Instance>> Instance::create(Config config, const Clock& c
     return files->serve(req);
   };
   p.router.set_fallback([files](http::Request& req) { return files->serve(req); }, static_opts);
+  p.api->set_app_page([files](const http::Request& req) { return files->app_page(req); });
 
   http::ServerConfig sc;
   sc.host = c.host;

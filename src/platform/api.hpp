@@ -93,6 +93,13 @@ class Api {
   // The client address, honouring X-Forwarded-For only from trusted proxies.
   std::string client_address(const http::Request& req) const;
 
+  // The web client's page, for public routes that answer a browser
+  // navigation with the SPA (share links). The app sets it before serving;
+  // unset, app_page() answers a JSON 404. Not thread-safe to set while serving.
+  using PageHandler = std::function<http::Response(const http::Request&)>;
+  void set_app_page(PageHandler page) { app_page_ = std::move(page); }
+  http::Response app_page(const http::Request& req) const;
+
  private:
   http::Response finish(Result<http::Response> r, const http::Request& req,
                         bool basic = false) const;
@@ -103,6 +110,7 @@ class Api {
 
   http::Router& router_;
   Platform& platform_;
+  PageHandler app_page_;
   std::vector<RouteMeta> meta_;
   // Writes per user (REL-4).
   RateLimiter writes_;
@@ -116,6 +124,11 @@ class Api {
   std::mutex basic_mu_;
   std::unordered_map<std::string, BasicEntry> basic_cache_;
 };
+
+// True when `req` is a browser navigation (Sec-Fetch-Mode: navigate), or
+// its Accept header ranks text/html above application/json (which "*/*"
+// alone does not: curl and API clients get data).
+bool wants_page(const http::Request& req);
 
 // JSON responses for handlers.
 http::Response json_reply(const json::value& v, int status = 200);

@@ -3,6 +3,7 @@
 # driven by playwright-core), against a server this script starts.
 #
 #   tests/e2e/run.sh build/ruche
+#   RUCHE_E2E_TESTS=share tests/e2e/run.sh build/ruche   # one suite
 #
 # Needs: web/dist built (cd web && npm ci && npm run build), chromium at
 # /usr/bin/chromium (or CHROMIUM=...). Screenshots go to build/e2e/.
@@ -68,9 +69,10 @@ export RUCHE_E2E_URL="$URL" RUCHE_E2E_OUT="$OUT" RUCHE_E2E_CHROMIUM="$CHROMIUM" 
 export RUCHE_E2E_BIN="$BIN" RUCHE_E2E_DATA="$TMP/data" RUCHE_E2E_PIDFILE="$PIDFILE" RUCHE_E2E_LOG="$TMP/stderr"
 status=0
 node "$REPO/tests/e2e/bundle-size.mjs" "$DIST" || status=1
-node --test --test-concurrency=1 "$REPO/tests/e2e/web.test.mjs" || status=1
-node --test --test-concurrency=1 "$REPO/tests/e2e/chat.test.mjs" || status=1
-node --test --test-concurrency=1 "$REPO/tests/e2e/files.test.mjs" || status=1
+# RUCHE_E2E_TESTS="files share" runs only those suites.
+for suite in ${RUCHE_E2E_TESTS:-web chat files share}; do
+  node --test --test-concurrency=1 "$REPO/tests/e2e/$suite.test.mjs" || status=1
+done
 [[ -f "$OUT/metrics.jsonl" ]] && cat "$OUT/metrics.jsonl"
 if [[ $status -ne 0 ]]; then
   echo "e2e: server log (last 40 lines):" >&2

@@ -109,6 +109,10 @@ Response StaticFiles::serve(const Request& req) const {
   // Missing hashed asset: a real 404, never index.html (a stale tab would
   // otherwise parse HTML as JavaScript).
   if (req.path.rfind("/assets/", 0) == 0) return error_response(Errc::not_found, "no such file");
+  return app_page(req);
+}
+
+Response StaticFiles::app_page(const Request& req) const {
   auto index = files_.find("/index.html");
   if (index != files_.end()) return respond(index->second, req);
   Response r;

@@ -31,6 +31,11 @@ class StaticFiles {
   // (e.g. "/api/") get a JSON 404. Never blocks.
   Response serve(const Request& req) const;
 
+  // The application's page (index.html, or the notice when the client is
+  // not built) whatever the path: for routes that answer a browser
+  // navigation with the SPA and other clients with data (share links).
+  Response app_page(const Request& req) const;
+
   void set_api_prefixes(std::vector<std::string> prefixes) { api_prefixes_ = std::move(prefixes); }
   // Content-Security-Policy of HTML pages.
   static std::string_view content_security_policy();

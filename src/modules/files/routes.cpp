@@ -122,6 +122,8 @@ Result<http::Response> upload_into(Service& files, http::Request& req, const Cal
   return res;
 }
 
+constexpr std::string_view kShareCookie = "ruche_share";
+
 std::optional<std::string> share_password(const http::Request& req) {
   if (auto h = req.headers.get("X-Share-Password")) return std::string(*h);
   if (auto a = req.headers.get("Authorization"); a && a->size() > 6 && http::iequals(a->substr(0, 6), "Basic ")) {
@@ -132,6 +134,71 @@ std::optional<std::string> share_password(const http::Request& req) {
     }
   }
   return std::nullopt;
+}
+
+// The password and the grant cookies a guest sent. Cookies only count on
+// same-origin requests (or typed URLs), never on cross-site ones (CSRF-1),
+// by Sec-Fetch-Site or else Origin; SameSite=Strict already keeps them off
+// those in current browsers.
+Service::ShareKey share_key(const http::Request& req) {
+  Service::ShareKey key{share_password(req), {}};
+  if (auto site = req.headers.get("Sec-Fetch-Site")) {
+    if (*site != "same-origin" && *site != "none") return key;
+  } else if (auto origin = req.headers.get("Origin")) {
+    auto host = req.headers.get("Host");
+    if (!host ||
+        (*origin != "http://" + std::string(*host) && *origin != "https://" + std::string(*host)))
+      return key;
+  }
+  for (std::string_view header : req.headers.get_all("Cookie")) {
+    while (!header.empty() && key.grants.size() < Service::kMaxShareGrants) {
+      auto semi = header.find(';');
+      std::string_view part = header.substr(0, semi);
+      header = semi == std::string_view::npos ? std::string_view{} : header.substr(semi + 1);
+      while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+      auto eq = part.find('=');
+      if (eq != std::string_view::npos && part.substr(0, eq) == kShareCookie)
+        key.grants.emplace_back(part.substr(eq + 1));
+    }
+  }
+  return key;
+}
+
+// Where `tail` (what follows /s/{token}/files/) leads inside a read share:
+// the path below the shared item ("/" for the item itself) and its node.
+struct InShare {
+  std::string sub;
+  Node node;
+};
+Result<InShare> resolve_in_share(Service& files, const Service::ShareAccess& a,
+                                 std::string_view tail) {
+  InShare in{"/", a.node};
+  if (tail.empty()) return in;
+  if (tail.size() > kMaxPathBytes) return fail(Errc::invalid, "path too long", "bad_path");
+  std::string decoded;
+  for (std::string_view s = tail; !s.empty();) {
+    auto slash = s.find('/');
+    auto d = http::percent_decode(s.substr(0, slash));
+    if (!d) return fail(Errc::invalid, "malformed path", "bad_path");
+    RUCHE_TRY(std::string name, normalize_name(*d));
+    decoded += "/" + name;
+    s = slash == std::string_view::npos ? std::string_view{} : s.substr(slash + 1);
+  }
+  if (decoded.empty()) return in;
+  if (!a.node.folder) return fail(Errc::not_found, "no such file");
+  RUCHE_TRY(auto n, files.lookup(a.node.workspace_id, a.node.path + decoded));
+  if (!n) return fail(Errc::not_found, "no such file");
+  in.sub = std::move(decoded);
+  in.node = std::move(*n);
+  return in;
+}
+
+// The share's page for browsers: same answer whatever the token, so the
+// page, not the status, tells a guest that a link is unknown.
+http::Response share_page(const Api& api, const http::Request& req) {
+  http::Response r = api.app_page(req);
+  r.headers.set("Vary", "Accept, Sec-Fetch-Mode");
+  return r;
 }
 
 }  // namespace
@@ -447,8 +514,13 @@ void register_routes(Api& api, Service& files) {
                 });
 
   // --- Public share links ---
+  // A browser navigating to a link gets the web client, which asks
+  // /info, /unlock and /files/... for data; explicit downloads carry
+  // ?download=1. Other clients (curl, rclone, scripts) get data as before.
   auto share_get = [&files, &api](http::Request& req) -> Result<http::Response> {
-    RUCHE_TRY(auto a, files.open_share(req.param("token"), share_password(req), api.client_address(req),
+    bool explicit_download = req.query_param("download").has_value();
+    if (!explicit_download && platform::wants_page(req)) return share_page(api, req);
+    RUCHE_TRY(auto a, files.open_share(req.param("token"), share_key(req), api.client_address(req),
                                        req.request_id));
     if (a.share.mode == ShareMode::upload) {
       json::object o;
@@ -456,26 +528,9 @@ void register_routes(Api& api, Service& files) {
       o["name"] = a.node.name;
       return json_reply(o);
     }
-    std::string sub = "/";
-    if (auto tail = req.param("path"); !tail.empty()) {
-      std::string decoded;
-      for (std::string_view s = tail; !s.empty();) {
-        auto slash = s.find('/');
-        auto d = http::percent_decode(s.substr(0, slash));
-        if (!d) return fail(Errc::invalid, "malformed path", "bad_path");
-        RUCHE_TRY(std::string name, normalize_name(*d));
-        decoded += "/" + name;
-        s = slash == std::string_view::npos ? std::string_view{} : s.substr(slash + 1);
-      }
-      if (!decoded.empty()) sub = decoded;
-    }
-    Node target = a.node;
-    if (sub != "/") {
-      if (!a.node.folder) return fail(Errc::not_found, "no such file");
-      RUCHE_TRY(auto n, files.lookup(a.node.workspace_id, a.node.path + sub));
-      if (!n) return fail(Errc::not_found, "no such file");
-      target = *n;
-    }
+    RUCHE_TRY(InShare in, resolve_in_share(files, a, req.param("path")));
+    const std::string& sub = in.sub;
+    const Node& target = in.node;
     if (target.folder) {
       store::ListQuery q;
       RUCHE_TRY(ListResult list, files.list(target.workspace_id, target, q));
@@ -492,26 +547,95 @@ void register_routes(Api& api, Service& files) {
       o["mode"] = "read";
       o["name"] = target.name;
       o["items"] = std::move(items);
-      return json_reply(o);
+      o["total"] = list.total;
+      http::Response r = json_reply(o);
+      r.headers.set("Vary", "Accept, Sec-Fetch-Mode");
+      return r;
     }
     RUCHE_TRY(Opened o, files.open(target));
     bool full = !req.headers.has("Range") || req.headers.get("Range")->substr(0, 8) == "bytes=0-";
     if (full && req.method == "GET")
       RUCHE_CHECK(files.count_share_download(a, sub == "/" ? target.name : sub, api.client_address(req),
                                              req.request_id));
-    return download(files, req, std::move(o), true);
+    http::Response r = download(files, req, std::move(o), true);
+    r.headers.set("Vary", "Accept, Sec-Fetch-Mode");
+    return r;
   };
   api.add_public("GET", "/s/{token}", share_get);
   api.add_public("GET", "/s/{token}/files/{*path}", share_get);
+
+  // What the share page shows before anything else: the shared item (or,
+  // with a path, the file or folder there), and whether the link's download
+  // limit is reached. Same checks as the link itself; a drop folder tells
+  // nothing about a path.
+  auto share_info = [&files, &api](http::Request& req) -> Result<http::Response> {
+    RUCHE_TRY(auto a, files.open_share(req.param("token"), share_key(req), api.client_address(req),
+                                       req.request_id));
+    if (a.share.mode == ShareMode::upload && !req.param("path").empty())
+      return fail(Errc::not_found, "no such file");
+    RUCHE_TRY(InShare in, resolve_in_share(files, a, req.param("path")));
+    json::object o;
+    o["mode"] = to_string(a.share.mode);
+    o["kind"] = in.node.folder ? "folder" : "file";
+    o["name"] = in.node.name;
+    o["root_name"] = a.node.name;
+    if (a.share.mode == ShareMode::read && !in.node.folder) {
+      o["size"] = in.node.size_bytes;
+      o["mtime"] = format_iso8601(in.node.mtime_ms);
+    }
+    o["limit_reached"] =
+        a.share.max_downloads.has_value() && a.share.downloads >= *a.share.max_downloads;
+    if (a.share.expires_at_ms) o["expires_at"] = format_iso8601(*a.share.expires_at_ms);
+    return json_reply(o);
+  };
+  api.add_public("GET", "/s/{token}/info", share_info);
+  api.add_public("GET", "/s/{token}/info/{*path}", share_info);
+
+  // A password, once, for a cookie that opens this link alone for an hour.
+  ApiOptions small;
+  small.http.max_body_bytes = 4096;
+  api.add_public(
+      "POST", "/s/{token}/unlock",
+      [&files, &api](http::Request& req) -> Result<http::Response> {
+        RUCHE_TRY(json::In in, json::In::parse(req.body));
+        std::string password = in.string("password", {.min = 1, .max = 1024});
+        if (!in.ok()) return tl::unexpected<Error>(in.error());
+        std::string token(req.param("token"));
+        RUCHE_TRY(auto unlocked,
+                  files.unlock_share(token, password, api.client_address(req), req.request_id));
+        json::object o;
+        o["unlocked"] = true;
+        http::Response r;
+        if (unlocked.second) {
+          const auto& g = *unlocked.second;
+          o["expires_at"] = format_iso8601(g.expires_at_ms);
+          r = json_reply(o);
+          std::int64_t max_age_s =
+              std::max<std::int64_t>(0, (g.expires_at_ms - files.platform().clock.now_ms()) / 1000);
+          bool https = files.platform().config.public_url.rfind("https://", 0) == 0;
+          // The token was just matched against a stored hash: 43 base64url characters.
+          r.headers.set("Set-Cookie", std::string(kShareCookie) + "=" + g.value + "; Path=/s/" +
+                                          token + "; Max-Age=" + std::to_string(max_age_s) +
+                                          "; HttpOnly; SameSite=Strict" +
+                                          (https ? "; Secure" : ""));
+        } else {
+          r = json_reply(o);
+        }
+        return r;
+      },
+      small);
+
   ApiOptions drop = stream;
   api.add_public(
       "PUT", "/s/{token}/files/{*path}",
       [&files, &api](http::Request& req) -> Result<http::Response> {
-        RUCHE_TRY(auto a, files.open_share(req.param("token"), share_password(req), api.client_address(req),
-                                           req.request_id));
-        if (a.share.mode != ShareMode::upload) return fail(Errc::method_not_allowed, "this link is read-only", "read_only");
+        RUCHE_TRY(auto a, files.open_share(req.param("token"), share_key(req),
+                                           api.client_address(req), req.request_id));
+        if (a.share.mode != ShareMode::upload)
+          return fail(Errc::method_not_allowed, "this link is read-only", "read_only");
         std::string_view tail = req.param("path");
-        if (tail.find('/') != std::string_view::npos) return fail(Errc::invalid, "drop folders take files only", "bad_path");
+        if (tail.find('/') != std::string_view::npos)
+          return fail(Errc::invalid, "drop folders take files only", "bad_path");
         auto d = http::percent_decode(tail);
         if (!d) return fail(Errc::invalid, "malformed name", "bad_path");
         RUCHE_TRY(std::string name, normalize_name(*d));

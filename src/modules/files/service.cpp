@@ -74,7 +74,10 @@ Result<std::unique_ptr<Service>> Service::create(platform::Platform& p, Settings
   return std::unique_ptr<Service>(new Service(p, std::move(settings)));
 }
 
-Service::Service(platform::Platform& p, Settings s) : p_(p), settings_(std::move(s)) {
+Service::Service(platform::Platform& p, Settings s)
+    : p_(p),
+      settings_(std::move(s)),
+      grant_key_(crypto::hmac_sha256(p.config.instance_key, "ruche/files/share-grant/v1")) {
   if (settings_.maintenance_every_ms > 0) {
     maintenance_ = std::thread([this] {
       std::unique_lock lock(stop_mu_);
@@ -994,47 +997,85 @@ Result<void> Service::revoke_share(const Caller& caller, const ShareId& id) {
   });
 }
 
-Result<Service::ShareAccess> Service::open_share(std::string_view token, const std::optional<std::string>& password,
-                                                 const std::string& remote_addr, const std::string& request_id) {
+Result<Service::FoundShare> Service::find_share(std::string_view token) {
   if (token.size() != 43) return fail(Errc::not_found, "no such link");
   std::string th = crypto::token_hash(token);
-  struct Found {
-    ShareAccess access;
-    std::string password_hash;
-  };
-  RUCHE_TRY(auto found, p_.db.read([&](db::Conn& c) -> Result<std::optional<Found>> {
+  RUCHE_TRY(auto found, p_.db.read([&](db::Conn& c) -> Result<std::optional<FoundShare>> {
     RUCHE_TRY(auto row, store::share_by_token(c, th));
-    if (!row || row->share.revoked_at_ms) return std::optional<Found>{};
-    if (row->share.expires_at_ms && *row->share.expires_at_ms <= p_.clock.now_ms()) return std::optional<Found>{};
+    if (!row || row->share.revoked_at_ms) return std::optional<FoundShare>{};
+    if (row->share.expires_at_ms && *row->share.expires_at_ms <= p_.clock.now_ms())
+      return std::optional<FoundShare>{};
     RUCHE_TRY(auto n, store::node(c, row->share.node_id));
-    if (!n || n->trashed_at_ms) return std::optional<Found>{};
+    if (!n || n->trashed_at_ms) return std::optional<FoundShare>{};
     RUCHE_TRY(auto chain, store::ancestry(c, n->id));
     if (std::any_of(chain.begin(), chain.end(), [](const auto& a) { return a.trashed; }))
-      return std::optional<Found>{};
+      return std::optional<FoundShare>{};
     RUCHE_TRY(auto module, c.query_one("SELECT 1 FROM workspace_modules WHERE workspace_id = $1 AND module = 'files'",
                                        {n->workspace_id}));
-    if (!module) return std::optional<Found>{};
-    Found f{ShareAccess{row->share, std::move(*n)}, row->password_hash};
+    if (!module) return std::optional<FoundShare>{};
+    FoundShare f{ShareAccess{row->share, std::move(*n)}, th, row->password_hash};
     for (const auto& a : chain) f.access.node.path += "/" + a.name;
-    return std::optional<Found>(std::move(f));
+    return std::optional<FoundShare>(std::move(f));
   }));
   if (!found) return fail(Errc::not_found, "no such link");
-  ShareAccess a = std::move(found->access);
-  if (found->password_hash.empty()) return a;
-  std::string key = "share:" + a.share.id.str();
-  RUCHE_TRY(auto locked, p_.throttle.locked_for(p_.db, key, remote_addr));
+  return std::move(*found);
+}
+
+// The grant's MAC covers the token (through its hash), the share id and the
+// password hash: another share, a re-created link or a new password all give
+// another MAC.
+std::string Service::grant_mac(const FoundShare& f, std::string_view expires_s) const {
+  std::string data = "v1";
+  for (std::string_view part :
+       {std::string_view(f.token_hash), std::string_view(f.access.share.id.str()),
+        std::string_view(f.password_hash), expires_s}) {
+    data += '\0';
+    data += part;
+  }
+  return crypto::hmac_sha256(grant_key_, data);
+}
+
+// "<expiry in Unix seconds>.<base64url MAC>".
+bool Service::grant_valid(const FoundShare& f, std::string_view grant) const {
+  if (grant.size() > 80) return false;
+  auto dot = grant.find('.');
+  if (dot == std::string_view::npos || dot == 0 || dot > 12) return false;
+  std::string_view expires_s = grant.substr(0, dot);
+  std::int64_t expires = 0;
+  for (char ch : expires_s) {
+    if (ch < '0' || ch > '9') return false;
+    expires = expires * 10 + (ch - '0');
+  }
+  std::int64_t now_s = p_.clock.now_ms() / 1000;
+  if (expires <= now_s || expires > now_s + kShareGrantMs / 1000 + 60) return false;
+  auto mac = crypto::base64url_decode(grant.substr(dot + 1));
+  if (!mac) return false;
+  return crypto::constant_time_equal(*mac, grant_mac(f, expires_s));
+}
+
+Result<Service::ShareAccess> Service::check_share_key(const FoundShare& found, const ShareKey& key,
+                                                      const std::string& remote_addr,
+                                                      const std::string& request_id) {
+  const ShareAccess& a = found.access;
+  if (found.password_hash.empty()) return a;
+  for (std::size_t i = 0; i < key.grants.size() && i < kMaxShareGrants; ++i)
+    if (grant_valid(found, key.grants[i])) return a;
+  std::string throttle_key = "share:" + a.share.id.str();
+  RUCHE_TRY(auto locked, p_.throttle.locked_for(p_.db, throttle_key, remote_addr));
   if (locked) return fail(Errc::rate_limited, "too many wrong passwords; retry later", "throttled");
-  if (!password) return fail(Errc::unauthenticated, "this link needs a password", "password_required");
-  std::string ok_key = crypto::sha256(th + '\0' + *password);
+  if (!key.password)
+    return fail(Errc::unauthenticated, "this link needs a password", "password_required");
+  const std::string& password = *key.password;
+  std::string ok_key = crypto::sha256(found.token_hash + '\0' + password);
   std::int64_t now = p_.clock.now_ms();
   {
     std::lock_guard lock(share_mu_);
     auto it = share_ok_.find(ok_key);
     if (it != share_ok_.end() && now - it->second < kShareOkMs) return a;
   }
-  if (!p_.accounts.hasher().verify(found->password_hash, *password)) {
+  if (!p_.accounts.hasher().verify(found.password_hash, password)) {
     RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
-      RUCHE_CHECK(p_.throttle.record_failure(c, key, remote_addr));
+      RUCHE_CHECK(p_.throttle.record_failure(c, throttle_key, remote_addr));
       AuditEntry e;
       e.action = "files.share_password_failed";
       e.outcome = "failure";
@@ -1050,6 +1091,27 @@ Result<Service::ShareAccess> Service::open_share(std::string_view token, const s
   if (share_ok_.size() > 10'000) share_ok_.clear();
   share_ok_[ok_key] = now;
   return a;
+}
+
+Result<Service::ShareAccess> Service::open_share(std::string_view token, const ShareKey& key,
+                                                 const std::string& remote_addr,
+                                                 const std::string& request_id) {
+  RUCHE_TRY(FoundShare found, find_share(token));
+  return check_share_key(found, key, remote_addr, request_id);
+}
+
+Result<std::pair<Service::ShareAccess, std::optional<Service::ShareGrant>>> Service::unlock_share(
+    std::string_view token, const std::string& password, const std::string& remote_addr,
+    const std::string& request_id) {
+  RUCHE_TRY(FoundShare found, find_share(token));
+  RUCHE_TRY(ShareAccess a, check_share_key(found, ShareKey{password, {}}, remote_addr, request_id));
+  if (found.password_hash.empty()) return std::make_pair(std::move(a), std::optional<ShareGrant>{});
+  std::int64_t expires_at_ms = p_.clock.now_ms() + kShareGrantMs;
+  if (a.share.expires_at_ms) expires_at_ms = std::min(expires_at_ms, *a.share.expires_at_ms);
+  std::string expires_s = std::to_string(expires_at_ms / 1000);
+  ShareGrant g{expires_s + "." + crypto::base64url_encode(grant_mac(found, expires_s)),
+               expires_at_ms};
+  return std::make_pair(std::move(a), std::optional<ShareGrant>(std::move(g)));
 }
 
 Result<void> Service::count_share_download(const ShareAccess& a, const std::string& what,

@@ -159,11 +159,36 @@ class Service {
     Share share;
     Node node;
   };
+  // What a guest presents to open a password-protected share: the password,
+  // and/or grants that unlock_share() minted earlier (browser cookies).
+  struct ShareKey {
+    std::optional<std::string> password;
+    std::vector<std::string> grants;  // only the first kMaxShareGrants are looked at
+  };
+  static constexpr std::size_t kMaxShareGrants = 4;
+  static constexpr std::int64_t kShareGrantMs = 3600'000;
   // The live share behind `token` (not_found for unknown, revoked, expired
   // or with a trashed target; rate_limited after too many wrong passwords;
-  // unauthenticated "password_required" without the right password).
-  Result<ShareAccess> open_share(std::string_view token, const std::optional<std::string>& password,
+  // unauthenticated "password_required" without the right password or a
+  // valid grant, "bad_password" with a wrong one, which is throttled and
+  // audited). A grant that is malformed, expired, for another share or for
+  // an earlier password is ignored, as if absent.
+  Result<ShareAccess> open_share(std::string_view token, const ShareKey& key,
                                  const std::string& remote_addr, const std::string& request_id);
+  // A grant: proof, verifiable without storing anything, that the password
+  // of one share was given. It names its expiry and is bound to the token,
+  // the share id and the share's password hash, so revoking the share or
+  // changing its password ends it.
+  struct ShareGrant {
+    std::string value;  // printable ASCII, fit for a cookie
+    std::int64_t expires_at_ms = 0;
+  };
+  // Checks `password` as open_share() does (same errors, throttling and
+  // audit) and mints a grant valid kShareGrantMs. nullopt when the share has
+  // no password (nothing to unlock).
+  Result<std::pair<ShareAccess, std::optional<ShareGrant>>> unlock_share(
+      std::string_view token, const std::string& password, const std::string& remote_addr,
+      const std::string& request_id);
   // Counts and audits one guest download (gone when the limit is reached).
   Result<void> count_share_download(const ShareAccess& a, const std::string& what,
                                     const std::string& remote_addr, const std::string& request_id);
@@ -216,6 +241,17 @@ class Service {
                               const std::optional<Node>& existing, const blob::BlobRef& ref,
                               std::int64_t mtime_ms, bool& created);
   Result<blob::KeysPtr> keys(const WorkspaceId& ws);
+  struct FoundShare {
+    ShareAccess access;
+    std::string token_hash;
+    std::string password_hash;  // empty without a password
+  };
+  Result<FoundShare> find_share(std::string_view token);
+  Result<ShareAccess> check_share_key(const FoundShare& found, const ShareKey& key,
+                                      const std::string& remote_addr,
+                                      const std::string& request_id);
+  std::string grant_mac(const FoundShare& f, std::string_view expires_s) const;
+  bool grant_valid(const FoundShare& f, std::string_view grant) const;
   // In-memory reservations per workspace while contents stream in.
   Result<void> reserve(const WorkspaceId& ws, std::int64_t& held, std::uint64_t n);
   void release(const WorkspaceId& ws, std::int64_t held);
@@ -226,6 +262,7 @@ class Service {
   std::mutex quota_mu_;
   std::unordered_map<std::string, std::int64_t> reserved_;
 
+  std::string grant_key_;  // HMAC key of share grants, derived from the instance key
   std::mutex share_mu_;
   std::unordered_map<std::string, std::int64_t> share_ok_;  // sha256(token, password) -> verified at
 

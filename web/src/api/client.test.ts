@@ -47,6 +47,36 @@ describe('api client', () => {
     expect(JSON.parse(String(f.calls[0]?.init.body))).toEqual({ name: 'A', modules: ['chat'] });
   });
 
+  it("talks to share links outside /api/v1, without the session's CSRF token", async () => {
+    const csrf = memoryCsrfStore();
+    csrf.set({ header: 'X-CSRF-Token', token: 'tok' });
+    const onUnauthorized = vi.fn();
+    const f = fakeFetch([
+      json(401, { error: { code: 'password_required', message: 'x' } }),
+      json(200, { unlocked: true }),
+      json(200, { mode: 'read', name: 'R', items: [], total: 0 }),
+    ]);
+    const api = createApi({ csrf, fetch: f.fetch, onUnauthorized });
+    await expect(api.shareLink.info('t/k')).rejects.toMatchObject({ code: 'password_required' });
+    expect(onUnauthorized).not.toHaveBeenCalled();
+    await api.shareLink.unlock('t/k', 'secret');
+    await api.shareLink.list('t/k', ['a b', 'c#d']);
+    await expect(api.shareLink.info('t/k', ['a b', 'x.txt'])).rejects.toThrow();
+    expect(f.calls.map((c) => c.url)).toEqual([
+      '/s/t%2Fk/info',
+      '/s/t%2Fk/unlock',
+      '/s/t%2Fk/files/a%20b/c%23d',
+      '/s/t%2Fk/info/a%20b/x.txt',
+    ]);
+    const headers = f.calls[1]?.init.headers as Record<string, string>;
+    expect(headers['X-CSRF-Token']).toBeUndefined();
+    expect(JSON.parse(String(f.calls[1]?.init.body))).toEqual({ password: 'secret' });
+    expect(api.shareLink.downloadUrl('tok', [])).toBe('/s/tok?download=1');
+    expect(api.shareLink.downloadUrl('tok', ['été.pdf'])).toBe(
+      '/s/tok/files/%C3%A9t%C3%A9.pdf?download=1',
+    );
+  });
+
   it('encodes path segments', async () => {
     const f = fakeFetch([json(200, {})]);
     const api = createApi({ csrf: memoryCsrfStore(), fetch: f.fetch });

@@ -16,6 +16,7 @@ import type {
   CreatedInvitation,
   CreatedShare,
   CredentialInfo,
+  DroppedFile,
   DirectoryEntry,
   EventFrame,
   FileListing,
@@ -38,6 +39,8 @@ import type {
   SearchQuery,
   SearchResult,
   SetupResponse,
+  ShareInfo,
+  ShareListing,
   TotpEnrollment,
   User,
   Workspace,
@@ -112,18 +115,28 @@ export function createApi(options: ApiOptions) {
   const base = options.baseUrl ?? '';
 
   async function request<T>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
+    return send<T>(method, base + '/api/v1' + path, o, true);
+  }
+
+  /** `url` is complete; `session` sends the CSRF header (API routes, not share links). */
+  async function send<T>(
+    method: string,
+    url: string,
+    o: RequestOptions,
+    session: boolean,
+  ): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     let body: string | undefined;
     if (o.body !== undefined) {
       headers['Content-Type'] = 'application/json';
       body = JSON.stringify(o.body);
     }
-    const csrf = options.csrf.get();
+    const csrf = session ? options.csrf.get() : null;
     if (!SAFE_METHODS.has(method) && csrf) headers[csrf.header] = csrf.token;
 
     let res: Response;
     try {
-      res = await doFetch(base + '/api/v1' + path, {
+      res = await doFetch(url, {
         method,
         headers,
         body,
@@ -161,13 +174,23 @@ export function createApi(options: ApiOptions) {
     file: Blob,
     onProgress?: (sent: number, total: number) => void,
   ): Upload<T> {
+    return sendBytes<T>('POST', base + '/api/v1' + path, file, onProgress, true);
+  }
+
+  function sendBytes<T>(
+    method: string,
+    url: string,
+    file: Blob,
+    onProgress: ((sent: number, total: number) => void) | undefined,
+    session: boolean,
+  ): Upload<T> {
     const xhr = (options.xhr ?? (() => new XMLHttpRequest()))();
     const done = new Promise<T>((resolve, reject) => {
-      xhr.open('POST', base + '/api/v1' + path);
+      xhr.open(method, url);
       xhr.withCredentials = true;
       xhr.setRequestHeader('Accept', 'application/json');
       xhr.setRequestHeader('Content-Type', 'application/octet-stream');
-      const csrf = options.csrf.get();
+      const csrf = session ? options.csrf.get() : null;
       if (csrf) xhr.setRequestHeader(csrf.header, csrf.token);
       xhr.upload.onprogress = (e) =>
         onProgress?.(e.loaded, e.lengthComputable ? e.total : file.size);
@@ -186,7 +209,7 @@ export function createApi(options: ApiOptions) {
         const ra = xhr.getResponseHeader('Retry-After');
         if (ra) headers.set('Retry-After', ra);
         const err = errorOf(new Response(null, { status: xhr.status, headers }), parsed);
-        if (xhr.status === 401) options.onUnauthorized?.(err);
+        if (xhr.status === 401 && session) options.onUnauthorized?.(err);
         reject(err);
       };
       xhr.onerror = () => reject(new ApiError(0, 'network', 'network error'));
@@ -195,6 +218,10 @@ export function createApi(options: ApiOptions) {
     });
     return { done, abort: () => xhr.abort() };
   }
+
+  const shareBase = (token: string) => `${base}/s/${seg(token)}`;
+  const shareUrl = (token: string, path: readonly string[]) =>
+    path.length ? `${shareBase(token)}/files/${path.map(seg).join('/')}` : shareBase(token);
 
   const get = <T>(path: string, o?: RequestOptions) => request<T>('GET', path, o);
   const post = <T>(path: string, body?: unknown, o?: RequestOptions) =>
@@ -410,6 +437,49 @@ export function createApi(options: ApiOptions) {
         }
         return { blob: await res.blob(), partial: res.status === 206 };
       },
+    },
+
+    /**
+     * A public share link, as a guest (no session involved). `path` is a
+     * location inside a shared folder, as names ([] for the shared item).
+     * A password is given once to `unlock`, which answers with a cookie
+     * scoped to the link.
+     */
+    shareLink: {
+      /** The shared item, or what is at `path` inside a shared folder. */
+      info: (token: string, path: readonly string[] = []) =>
+        send<ShareInfo>(
+          'GET',
+          `${shareBase(token)}/info${path.map((p) => `/${seg(p)}`).join('')}`,
+          { anonymous: true },
+          false,
+        ),
+      unlock: (token: string, password: string) =>
+        send<{ unlocked: boolean; expires_at?: string }>(
+          'POST',
+          `${shareBase(token)}/unlock`,
+          { body: { password }, anonymous: true },
+          false,
+        ),
+      list: (token: string, path: readonly string[]) =>
+        send<ShareListing>('GET', shareUrl(token, path), { anonymous: true }, false),
+      /** Where a browser downloads a shared file (counted against the link's limit). */
+      downloadUrl: (token: string, path: readonly string[]) =>
+        `${shareUrl(token, path)}?download=1`,
+      /** Into a drop folder; the server renames the file when the name is taken. */
+      drop: (
+        token: string,
+        file: Blob,
+        name: string,
+        onProgress?: (sent: number, total: number) => void,
+      ) =>
+        sendBytes<DroppedFile>(
+          'PUT',
+          `${shareBase(token)}/files/${seg(name)}`,
+          file,
+          onProgress,
+          false,
+        ),
     },
 
     /** Across modules, among what the caller may read (best first). */

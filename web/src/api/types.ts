@@ -385,6 +385,42 @@ export interface CreatedShare extends FileShare {
   url: string;
 }
 
+/** GET /s/{token}/info[/path]: what a share link opens, for its public page. */
+export interface ShareInfo {
+  mode: ShareMode;
+  /** What is at the path asked for (the shared item without one). */
+  kind: 'file' | 'folder';
+  name: string;
+  /** The shared item's name. */
+  root_name: string;
+  /** Files only. */
+  size?: number;
+  mtime?: string;
+  limit_reached: boolean;
+  expires_at?: string;
+}
+
+export interface ShareItem {
+  name: string;
+  kind: 'file' | 'folder';
+  size: number;
+  mtime: string;
+}
+
+/** GET /s/{token}[/files/...] as JSON: a folder of a read-only link. */
+export interface ShareListing {
+  mode: 'read';
+  name: string;
+  items: ShareItem[];
+  total: number;
+}
+
+/** PUT /s/{token}/files/{name}: the name the file got (renamed on collision). */
+export interface DroppedFile {
+  name: string;
+  size: number;
+}
+
 export interface NewShare {
   mode?: ShareMode;
   password?: string;

@@ -59,6 +59,7 @@ const FilesPage = page(() => import('../modules/files/FilesPage'));
 const ProfilePage = page(() => import('../pages/profile/ProfilePage'));
 const AdminPage = page(() => import('../pages/admin/AdminPage'));
 const NotFoundPage = page(() => import('../pages/NotFoundPage'));
+const SharePage = page(() => import('../pages/share/SharePage'));
 
 function chatKey(p: Params): string {
   return `chat:${p.id ?? ''}`;
@@ -68,10 +69,17 @@ function filesKey(p: Params): string {
   return `files:${p.id ?? ''}`;
 }
 
+/** One share page per link: moving inside a shared folder keeps it mounted. */
+function shareKey(p: Params): string {
+  return `share:${p.token ?? ''}`;
+}
+
 export const ROUTES: RouteDef[] = [
   { pattern: '/login', access: 'public', anonymousOnly: true, page: LoginPage },
   { pattern: '/setup', access: 'public', page: SetupPage },
   { pattern: '/invite/:token', access: 'public', page: InvitePage },
+  { pattern: '/s/:token', access: 'public', page: SharePage, stableKey: shareKey },
+  { pattern: '/s/:token/files/*', access: 'public', page: SharePage, stableKey: shareKey },
   { pattern: '/', access: 'user', page: WorkspaceListPage },
   { pattern: '/new', access: 'user', page: NewWorkspacePage },
   { pattern: '/me', access: 'user', page: ProfilePage },

@@ -716,6 +716,44 @@ export const fr = {
   'error.too_many_reactions': 'Ce message a déjà 50 réactions différentes.',
   'error.deleted': 'Ce message a été supprimé.',
   'error.channel_archived': 'Ce canal est archivé : il est en lecture seule.',
+
+  'share.unavailable': 'Ce lien ne peut pas être ouvert',
+  'share.gone':
+    'Ce lien n’existe pas, a été révoqué ou a expiré. Demandez-en un nouveau à la personne qui vous l’a envoyé.',
+  'share.limit': 'Ce lien a atteint son nombre maximal de téléchargements.',
+  'share.other': 'Un problème est survenu. Réessayez dans un instant.',
+  'share.protected': 'Lien protégé',
+  'share.password_lead': 'Saisissez le mot de passe qui vous a été communiqué avec ce lien.',
+  'share.password': 'Mot de passe',
+  'share.unlock': 'Ouvrir',
+  'share.bad_password': 'Mot de passe incorrect.',
+  'share.throttled':
+    'Trop de mots de passe incorrects. Patientez quelques minutes avant de réessayer.',
+  'share.password_again':
+    'Votre accès a expiré : rechargez la page et saisissez de nouveau le mot de passe.',
+  'share.shared_with_you': 'Partagé avec vous',
+  'share.back_to': '← Retour à {name}',
+  'share.download': 'Télécharger',
+  'share.download_named': 'Télécharger {name}',
+  'share.expires': 'Ce lien expire le {date}.',
+  'share.not_in_folder': 'Ce dossier ne fait pas (ou plus) partie du partage.',
+  'share.empty': 'Ce dossier est vide.',
+  'share.col_name': 'Nom',
+  'share.col_size': 'Taille',
+  'share.col_modified': 'Modifié',
+  'share.partial': '{count} éléments affichés sur {total}.',
+  'share.breadcrumbs': 'Emplacement dans le partage',
+  'share.drop_lead': 'Envoyer des fichiers à',
+  'share.drop_here': 'Déposez des fichiers ici, ou',
+  'share.choose_files': 'Choisir des fichiers',
+  'share.drop_private':
+    'Vous ne voyez que les fichiers envoyés depuis cette page ; le contenu du dossier reste privé.',
+  'share.sent_files': 'Fichiers envoyés',
+  'share.renamed': '(renommé : « {name} » était déjà pris)',
+  'share.progress': 'Envoi de {name}',
+  'share.sent': 'Envoyé',
+  'share.too_large': 'Ce fichier est trop volumineux.',
+  'share.quota': 'Il n’y a plus de place dans ce dossier.',
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -14,6 +14,17 @@ describe('matchPath', () => {
     expect(matchPath('/w/:id', '/x/a')).toBeNull();
     expect(matchPath('/w/:id', '/w/%E0%A4%A')).toBeNull();
   });
+  it('gives the rest of the path to a final *', () => {
+    expect(matchPath('/s/:t/files/*', '/s/tok/files/a%20b/c.txt')).toEqual({
+      t: 'tok',
+      '*': 'a b/c.txt',
+    });
+    expect(matchPath('/s/:t/files/*', '/s/tok/files/a/')).toEqual({ t: 'tok', '*': 'a' });
+    expect(matchPath('/s/:t/files/*', '/s/tok/files')).toBeNull();
+    expect(matchPath('/s/:t/files/*', '/s/tok/other/a')).toBeNull();
+    expect(matchPath('/s/:t/files/*', '/s/tok/files/a//b')).toBeNull();
+    expect(matchPath('/s/:t/files/*', '/s/tok/files/%E0%A4%A')).toBeNull();
+  });
 });
 
 describe('safeNext', () => {

@@ -39,14 +39,27 @@ export type Params = Record<string, string>;
 
 /**
  * Matches "/w/:id/:module" against a pathname; returns the decoded
- * parameters, or null. A trailing slash is ignored.
+ * parameters, or null. A trailing slash is ignored. A final "*" matches one
+ * or more segments, given decoded and joined with "/" as params["*"].
  */
 export function matchPath(pattern: string, pathname: string): Params | null {
   const norm = (s: string) => (s.length > 1 && s.endsWith('/') ? s.slice(0, -1) : s);
   const p = norm(pattern).split('/');
-  const a = norm(pathname).split('/');
-  if (p.length !== a.length) return null;
+  let a = norm(pathname).split('/');
   const params: Params = {};
+  if (p.length > 1 && p[p.length - 1] === '*') {
+    if (a.length < p.length) return null;
+    const rest = a.slice(p.length - 1);
+    if (rest.some((s) => !s)) return null;
+    try {
+      params['*'] = rest.map((s) => decodeURIComponent(s)).join('/');
+    } catch {
+      return null;
+    }
+    p.pop();
+    a = a.slice(0, p.length);
+  }
+  if (p.length !== a.length) return null;
   for (let i = 0; i < p.length; i++) {
     const want = p[i] ?? '';
     const got = a[i] ?? '';
