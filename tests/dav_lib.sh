@@ -23,12 +23,15 @@ start_server() {
   for _ in $(seq 1 200); do grep -qs "listening on http://" "$T/out" && break; sleep 0.05; done
   URL=$(grep -o 'listening on http://[0-9.:]*' "$T/out" | sed 's/listening on //')
   [ -n "$URL" ] || fail "server did not start: $(cat "$T/out" "$T/err")"
-  TOKEN=$(curl -fsS -X POST "$URL/api/v1/auth/login" \
-    -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" | sed 's/.*"token":"\([^"]*\)".*/\1/')
+  # A failing curl would end the script through `set -e` without a word: say why.
+  TOKEN=$(curl -sS -X POST "$URL/api/v1/auth/login" -o "$T/login" -w '%{http_code}' \
+    -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}") || fail "login: curl failed: $(tail -3 "$T/err")"
+  [ "$TOKEN" = 200 ] || fail "login answered $TOKEN: $(cat "$T/login") $(tail -3 "$T/err")"
+  TOKEN=$(sed 's/.*"token":"\([^"]*\)".*/\1/' "$T/login")
   [ -n "$TOKEN" ] || fail "login"
   if [ -z "${WS:-}" ]; then
     WS=$(curl -fsS -X POST "$URL/api/v1/workspaces" -H "Authorization: Bearer $TOKEN" \
-      -d '{"name":"DAV","modules":["files"]}' | sed 's/.*"id":"\([^"]*\)".*/\1/')
+      -d '{"name":"DAV","modules":["files"]}' | sed 's/.*"id":"\([^"]*\)".*/\1/') || fail "workspace: $(tail -3 "$T/err")"
     [ -n "$WS" ] || fail "workspace"
   fi
   DAV="$URL/dav/files/$WS"
