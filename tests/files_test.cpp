@@ -473,9 +473,11 @@ TEST(Files, ShareUnlockCookie) {
   EXPECT_EQ(s.call("POST", "/s/" + t1 + "/unlock", {}, std::string(10'000, ' ')).status, 413);
   EXPECT_EQ(unlock(std::string(43, 'A'), "Gaufre-Sucrée-2040").status, 404);
 
-  // The right password: a cookie for this link alone.
+  // The right password: a cookie for this link alone, audited.
+  std::int64_t unlocked = audit_count(s, "files.share_unlocked");
   auto ok = unlock(t1, "Gaufre-Sucrée-2040");
   ASSERT_EQ(ok.status, 200) << ok.raw.body;
+  EXPECT_EQ(audit_count(s, "files.share_unlocked"), unlocked + 1);
   std::string set = ok.raw.header("Set-Cookie").value_or("");
   EXPECT_EQ(set.rfind("ruche_share=", 0), 0u) << set;
   EXPECT_NE(set.find("; Path=/s/" + t1 + ";"), std::string::npos) << set;

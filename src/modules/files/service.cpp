@@ -1111,6 +1111,17 @@ Result<std::pair<Service::ShareAccess, std::optional<Service::ShareGrant>>> Serv
   std::string expires_s = std::to_string(expires_at_ms / 1000);
   ShareGrant g{expires_s + "." + crypto::base64url_encode(grant_mac(found, expires_s)),
                expires_at_ms};
+  // A guest who proved the password gets an hour of access: audited like a login.
+  RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
+    AuditEntry e;
+    e.action = "files.share_unlocked";
+    e.workspace_id = a.share.workspace_id.str();
+    e.object = a.share.id.str();
+    e.remote_addr = remote_addr;
+    e.request_id = request_id;
+    e.details["expires_at"] = format_iso8601(expires_at_ms);
+    return p_.audit.append(c, e);
+  }));
   return std::make_pair(std::move(a), std::optional<ShareGrant>(std::move(g)));
 }
 
