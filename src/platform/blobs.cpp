@@ -49,6 +49,17 @@ Result<std::uint64_t> Blobs::read(const blob::KeysPtr& keys, const std::vector<b
   return blob::read_content(*store_, keys, pool_, chunks, offset, length, sink, &cache_);
 }
 
+Result<void> Blobs::store_deferred(db::Conn& c, const WorkspaceId& ws,
+                                   const std::vector<blob::ContentWriter::Sealed>& chunks) {
+  if (!chunks.empty() && config_.small_chunk_bytes == 0)
+    return fail(Errc::internal, "deferred chunks without a database tier");
+  const std::int64_t now = clock_.now_ms();
+  for (const auto& ch : chunks) {
+    RUCHE_TRY([[maybe_unused]] bool stored, blob::DbChunkStore::put(c, ws.str(), ch.id, ch.sealed, now));
+  }
+  return {};
+}
+
 Result<std::uint64_t> Blobs::add_refs(db::Conn& c, const WorkspaceId& ws,
                                       std::span<const blob::ChunkRef> chunks) {
   return index_.add_refs(c, ws.str(), chunks);

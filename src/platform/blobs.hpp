@@ -69,6 +69,12 @@ class Blobs {
                              std::uint64_t offset, std::uint64_t length,
                              FunctionRef<Result<void>(std::string_view)> sink);
 
+  // Chunks a ContentWriter may leave to the caller's transaction
+  // (ContentWriter::defer_chunks_up_to; 0: none), and storing them there.
+  std::size_t defer_max() const { return config_.small_chunk_bytes; }
+  Result<void> store_deferred(db::Conn& c, const WorkspaceId& ws,
+                              const std::vector<blob::ContentWriter::Sealed>& chunks);
+
   // One reference per chunk listed, in the caller's write transaction; the
   // bytes this adds to (or takes off) the workspace's stored bytes. Released
   // chunks leave the read cache when the transaction commits.

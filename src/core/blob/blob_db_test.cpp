@@ -497,6 +497,21 @@ TEST_F(DbStoreTest, PutGetExistsTouchRemove) {
   EXPECT_EQ(s.list("A B", [](std::string_view) { return true; }).error().code, Errc::invalid);
 }
 
+TEST_F(DbStoreTest, PutInTheCallersTransactionCommitsOrRollsBackWithIt) {
+  auto r = db_->write([&](db::Conn& c) -> Result<void> {
+    RUCHE_TRY(bool stored, DbChunkStore::put(c, kNs, id(1), "sealed", clock_.now_ms()));
+    EXPECT_TRUE(stored);
+    return fail(Errc::conflict, "the caller's rows failed");
+  });
+  EXPECT_FALSE(r);
+  EXPECT_FALSE(*small_->exists(kNs, id(1)));
+  ASSERT_OK(db_->write([&](db::Conn& c) -> Result<void> {
+    RUCHE_TRY([[maybe_unused]] bool stored, DbChunkStore::put(c, kNs, id(1), "sealed", clock_.now_ms()));
+    return {};
+  }));
+  EXPECT_EQ(*small_->get(kNs, id(1)), "sealed");
+}
+
 TEST_F(DbStoreTest, RemoveIfOlderKeepsWhatWasPutOrTouchedSinceTheCutoff) {
   ChunkStore& s = *small_;
   ASSERT_OK(s.put(kNs, id(1), "a"));

@@ -5,6 +5,7 @@
 #include "core/blob/content.hpp"
 #include "core/blob/fs_chunk_store.hpp"
 #include "core/blob/test_support.hpp"
+#include "core/crypto/aead.hpp"
 
 namespace ruche::blob {
 namespace {
@@ -94,6 +95,61 @@ TEST(ChunkCache, ServesReadContentWithoutTheStore) {
   EXPECT_EQ(*read(small, 1000, 5000), small_data.substr(1000, 5000));
   for (const auto& c : small.chunks) cache.drop(ns, c.id);
   EXPECT_EQ(read(small, 0, 10).error().code, Errc::internal);  // the chunk is missing
+}
+
+// Deferred chunks: sealed but left to the caller, each once; larger chunks
+// are stored as usual; once the caller stores them the content reads back.
+TEST(ContentWriterDefer, SmallChunksAreLeftToTheCaller) {
+  TempDir dir;
+  auto store = *FsChunkStore::open(dir.path() + "/blobs");
+  ChunkPool pool(2);
+  const std::string ns = "defertest";
+  KeysPtr keys = test_keys(ns);
+  auto write = [&](const std::string& data, std::vector<ContentWriter::Sealed>& deferred) {
+    ContentWriter w(*store, keys, pool, nullptr);
+    w.defer_chunks_up_to(64u << 10);
+    EXPECT_TRUE(w.write(data));
+    auto ref = *w.finish();
+    deferred = w.take_deferred();
+    return ref;
+  };
+  std::vector<ContentWriter::Sealed> small_deferred, big_deferred;
+  const std::string small_data = random_data(4096, 7), big_data = random_data(3 << 20, 8);
+  const BlobRef small = write(small_data, small_deferred);
+  const BlobRef big = write(big_data, big_deferred);
+  ASSERT_EQ(small.chunks.size(), 1u);
+  ASSERT_EQ(small_deferred.size(), 1u);
+  EXPECT_EQ(small_deferred[0].id, small.chunks[0].id);
+  EXPECT_FALSE(*store->exists(ns, small.chunks[0].id));  // not stored by the writer
+  EXPECT_EQ(small_deferred[0].sealed.size(), small_data.size() + crypto::kSealOverhead);
+  for (const auto& c : big.chunks) {
+    const bool deferred = c.size_bytes <= (64u << 10);
+    EXPECT_EQ(*store->exists(ns, c.id), !deferred) << c.size_bytes;
+  }
+  auto read = [&](const BlobRef& ref) -> Result<std::string> {
+    std::string out;
+    RUCHE_TRY(auto n, read_content(*store, keys, pool, ref.chunks, 0, UINT64_MAX, [&](std::string_view p) {
+      out.append(p);
+      return Result<void>();
+    }));
+    (void)n;
+    return out;
+  };
+  EXPECT_FALSE(read(small));  // missing until the caller stores it
+  ASSERT_TRUE(store->put(ns, small_deferred[0].id, small_deferred[0].sealed));
+  for (const auto& d : big_deferred) ASSERT_TRUE(store->put(ns, d.id, d.sealed));
+  EXPECT_EQ(*read(small), small_data);
+  EXPECT_EQ(*read(big), big_data);
+  // The same small chunk twice in one content is handed over once.
+  std::vector<ContentWriter::Sealed> twice;
+  ContentWriter w(*store, keys, pool, nullptr);
+  w.defer_chunks_up_to(64u << 10);
+  ASSERT_TRUE(w.write(small_data));
+  ASSERT_TRUE(w.cut());
+  ASSERT_TRUE(w.write(small_data));
+  auto ref = *w.finish();
+  EXPECT_EQ(ref.chunks.size(), 2u);
+  EXPECT_EQ(w.take_deferred().size(), 1u);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "core/blob/content.hpp"
 
+#include <algorithm>
 #include <future>
 
 #include "core/crypto/aead.hpp"
@@ -75,9 +76,16 @@ Result<void> ContentWriter::emit(std::string_view chunk) {
     shared_->slots.emplace_back();
     ++shared_->in_flight;
   }
-  auto job = [shared = shared_, &store = store_, keys = keys_, data = std::string(chunk), slot]() {
+  const bool defer = defer_max_ > 0 && chunk.size() <= defer_max_;
+  auto job = [shared = shared_, &store = store_, keys = keys_, data = std::string(chunk), slot, defer]() {
     Result<ChunkRef> r = [&]() -> Result<ChunkRef> {
       std::string id = chunk_id(*keys, data);
+      if (defer) {
+        std::string sealed = crypto::seal(keys->seal_key, data, chunk_associated_data(keys->ns, id));
+        std::lock_guard lock(shared->mu);
+        shared->deferred.push_back(Sealed{id, std::move(sealed)});
+        return ChunkRef{std::move(id), data.size()};
+      }
       // A chunk already stored is only touched, not sealed and written again.
       // A small one is put at once: put() refreshes an existing chunk's age
       // too, and sealing it costs less than asking first.
@@ -144,6 +152,18 @@ Result<std::vector<ChunkRef>> ContentWriter::stored() {
     if (!s) return fail(Errc::internal, "a chunk was not stored");
     out.push_back(*s);
   }
+  return out;
+}
+
+std::vector<ContentWriter::Sealed> ContentWriter::take_deferred() {
+  (void)wait_below(1);
+  std::lock_guard lock(shared_->mu);
+  std::vector<Sealed> out = std::move(shared_->deferred);
+  shared_->deferred.clear();
+  // The same chunk twice in one content is stored once.
+  std::sort(out.begin(), out.end(), [](const Sealed& a, const Sealed& b) { return a.id < b.id; });
+  out.erase(std::unique(out.begin(), out.end(), [](const Sealed& a, const Sealed& b) { return a.id == b.id; }),
+            out.end());
   return out;
 }
 

@@ -54,6 +54,19 @@ class ContentWriter {
                 std::function<Result<void>(std::uint64_t)> reserve, std::size_t max_in_flight = 6);
   ~ContentWriter();
 
+  // Chunks of at most `max_bytes` are sealed but not stored: take_deferred()
+  // hands them to the caller, who stores them in the transaction that
+  // references them (one commit for the chunk and the row). Only for a
+  // content written and committed by one request: after cut() or stored()
+  // a deferred chunk is still not in the store.
+  void defer_chunks_up_to(std::size_t max_bytes) { defer_max_ = max_bytes; }
+  struct Sealed {
+    std::string id;
+    std::string sealed;
+  };
+  // The deferred chunks so far (each once), after finish().
+  std::vector<Sealed> take_deferred();
+
   Result<void> write(std::string_view data);
   // Ends the current chunk here even if the content does not (a resumable
   // upload paused): what was written so far is then fully stored.
@@ -73,6 +86,7 @@ class ContentWriter {
   ChunkPool& pool_;
   std::function<Result<void>(std::uint64_t)> reserve_;
   std::size_t max_in_flight_;
+  std::size_t defer_max_ = 0;
   Chunker chunker_;
   std::string pending_;
   detail::Sha256 sha_;
@@ -83,6 +97,7 @@ class ContentWriter {
     std::condition_variable cv;
     std::size_t in_flight = 0;
     std::vector<std::optional<ChunkRef>> slots;
+    std::vector<Sealed> deferred;
     std::optional<Error> error;
   };
   std::shared_ptr<Shared> shared_;

@@ -19,19 +19,23 @@ DbChunkStore::DbChunkStore(db::Database& db, const Clock& clock) : db_(db), cloc
 
 Result<bool> DbChunkStore::put(std::string_view ns, std::string_view id, std::string_view sealed) {
   RUCHE_CHECK(check_names(ns, id));
-  const db::Bytes bytes{std::string(sealed)};
   const std::int64_t now = clock_.now_ms();
-  return db_.write([&](db::Conn& c) -> Result<bool> {
-    RUCHE_TRY(auto n, c.exec("INSERT INTO blob_small_chunks (namespace, id, sealed, touched_at_ms) "
-                             "VALUES ($1, $2, $3, $4) ON CONFLICT (namespace, id) DO NOTHING",
-                             {ns, id, bytes, now}));
-    if (n > 0) return true;
-    RUCHE_TRY(auto touched, c.exec("UPDATE blob_small_chunks SET touched_at_ms = $3 "
-                                   "WHERE namespace = $1 AND id = $2",
-                                   {ns, id, now}));
-    (void)touched;
-    return false;
-  });
+  return db_.write([&](db::Conn& c) { return put(c, ns, id, sealed, now); });
+}
+
+Result<bool> DbChunkStore::put(db::Conn& c, std::string_view ns, std::string_view id, std::string_view sealed,
+                               std::int64_t now_ms) {
+  RUCHE_CHECK(check_names(ns, id));
+  const db::Bytes bytes{std::string(sealed)};
+  RUCHE_TRY(auto n, c.exec("INSERT INTO blob_small_chunks (namespace, id, sealed, touched_at_ms) "
+                           "VALUES ($1, $2, $3, $4) ON CONFLICT (namespace, id) DO NOTHING",
+                           {ns, id, bytes, now_ms}));
+  if (n > 0) return true;
+  RUCHE_TRY(auto touched, c.exec("UPDATE blob_small_chunks SET touched_at_ms = $3 "
+                                 "WHERE namespace = $1 AND id = $2",
+                                 {ns, id, now_ms}));
+  (void)touched;
+  return false;
 }
 
 Result<std::string> DbChunkStore::get(std::string_view ns, std::string_view id) {

@@ -45,6 +45,10 @@ class DbChunkStore final : public ChunkStore {
   Result<void> remove_namespace(std::string_view ns) override;
   // The same in the caller's write transaction (with the namespace's key).
   static Result<void> remove_namespace(db::Conn& c, std::string_view ns);
+  // put() in the caller's write transaction (with the rows that reference
+  // the chunk): stored, or its age refreshed, when that commits.
+  static Result<bool> put(db::Conn& c, std::string_view ns, std::string_view id, std::string_view sealed,
+                          std::int64_t now_ms);
 
  private:
   db::Database& db_;

@@ -572,6 +572,7 @@ Result<PutResult> Service::put(const WorkspaceId& ws, const WriteCtx& ctx, std::
     return {};
   });
   // A buffer the size of a small body, at most 1 MiB.
+  writer.defer_chunks_up_to(p_.blobs.defer_max());
   std::string buf(static_cast<std::size_t>(std::clamp<std::uint64_t>(opt.expected_bytes.value_or(1 << 20), 1, 1 << 20)),
                   '\0');
   while (true) {
@@ -582,6 +583,7 @@ Result<PutResult> Service::put(const WorkspaceId& ws, const WriteCtx& ctx, std::
   RUCHE_TRY(blob::BlobRef ref, writer.finish());
   if (opt.expected_bytes && ref.size_bytes != *opt.expected_bytes)
     return fail(Errc::invalid, "the body is shorter than its Content-Length", "incomplete_body");
+  const auto deferred = writer.take_deferred();
 
   return p_.db.write([&](db::Conn& c) -> Result<PutResult> {
     RUCHE_TRY(Resolved r, resolve(c, ws, path));
@@ -592,6 +594,8 @@ Result<PutResult> Service::put(const WorkspaceId& ws, const WriteCtx& ctx, std::
     RUCHE_CHECK(check(c, r));
     PutResult out;
     std::int64_t mtime = opt.mtime_ms.value_or(p_.clock.now_ms());
+    // Small chunks are stored with the rows that reference them: one commit.
+    RUCHE_CHECK(p_.blobs.store_deferred(c, ws, deferred));
     RUCHE_TRY(out.node, commit_content(c, ws, ctx, r.parent->id.str(), r.names.back(), r.node, ref, mtime,
                                        out.created));
     out.node.path = join(r.names, r.names.size());
