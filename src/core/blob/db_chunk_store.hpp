@@ -56,8 +56,9 @@ class DbChunkStore final : public ChunkStore {
 };
 
 // Chunks whose sealed size is at most `small_max_bytes` go to `small`, the
-// others to `large`. Reads look in `small` first, then in `large` (a chunk
-// stored under another threshold is still found); removals reach both.
+// others to `large`. Reads look in `large` first (a miss there is cheaper),
+// then in `small`; a chunk stored under another threshold is still found;
+// removals reach both.
 // list() lists `small`, then `large`, each in ascending order.
 class TieredChunkStore final : public ChunkStore {
  public:
