@@ -16,6 +16,18 @@ using platform::Caller;
 
 namespace {
 
+// An audit entry about a share link, as guests' actions on it are recorded.
+AuditEntry share_audit(const Share& share, std::string action, const std::string& remote_addr,
+                       const std::string& request_id) {
+  AuditEntry e;
+  e.action = std::move(action);
+  e.workspace_id = share.workspace_id.str();
+  e.object = share.id.str();
+  e.remote_addr = remote_addr;
+  e.request_id = request_id;
+  return e;
+}
+
 constexpr std::int64_t kCopyBudget = 10'000;     // nodes one COPY may create
 constexpr std::int64_t kMaxPropsPerNode = 1000;
 constexpr std::size_t kMaxPropBytes = 64 * 1024;
@@ -1080,13 +1092,8 @@ Result<Service::ShareAccess> Service::check_share_key(const FoundShare& found, c
   if (!p_.accounts.hasher().verify(found.password_hash, password)) {
     RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
       RUCHE_CHECK(p_.throttle.record_failure(c, throttle_key, remote_addr));
-      AuditEntry e;
-      e.action = "files.share_password_failed";
+      AuditEntry e = share_audit(a.share, "files.share_password_failed", remote_addr, request_id);
       e.outcome = "failure";
-      e.workspace_id = a.share.workspace_id.str();
-      e.object = a.share.id.str();
-      e.remote_addr = remote_addr;
-      e.request_id = request_id;
       return p_.audit.append(c, e);
     }));
     return fail(Errc::unauthenticated, "wrong password", "bad_password");
@@ -1117,12 +1124,7 @@ Result<std::pair<Service::ShareAccess, std::optional<Service::ShareGrant>>> Serv
                expires_at_ms};
   // A guest who proved the password gets an hour of access: audited like a login.
   RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
-    AuditEntry e;
-    e.action = "files.share_unlocked";
-    e.workspace_id = a.share.workspace_id.str();
-    e.object = a.share.id.str();
-    e.remote_addr = remote_addr;
-    e.request_id = request_id;
+    AuditEntry e = share_audit(a.share, "files.share_unlocked", remote_addr, request_id);
     e.details["expires_at"] = format_iso8601(expires_at_ms);
     return p_.audit.append(c, e);
   }));
@@ -1134,12 +1136,7 @@ Result<void> Service::count_share_download(const ShareAccess& a, const std::stri
   return p_.db.write([&](db::Conn& c) -> Result<void> {
     RUCHE_TRY(bool ok, store::count_download(c, a.share.id));
     if (!ok) return fail(Errc::gone, "this link's download limit is reached", "download_limit");
-    AuditEntry e;
-    e.action = "files.share_download";
-    e.workspace_id = a.share.workspace_id.str();
-    e.object = a.share.id.str();
-    e.remote_addr = remote_addr;
-    e.request_id = request_id;
+    AuditEntry e = share_audit(a.share, "files.share_download", remote_addr, request_id);
     e.details["node_id"] = a.node.id.str();
     e.details["path"] = what;
     return p_.audit.append(c, e);
