@@ -659,6 +659,92 @@ TEST(Files, LocksBlockOthersUntilReleased) {
   EXPECT_EQ(f.dav(b, "PUT", ws, "/contrat.odt", "bob again").status, 204);
 }
 
+// Hot files are answered from memory on the I/O thread (the access the
+// caller was last granted, what the path last resolved to, the chunk
+// cache); every change to the files, the membership, the rights, the
+// modules or the session must show at the next request.
+TEST(Files, HotReadsFollowEveryChange) {
+  TestServer s;
+  Files f{s};
+  Account a = s.user("Alice"), b = s.user("Bob");
+  std::string ws = s.workspace(a, "Hot", {"files"});
+  s.join(a, ws, b, "member");
+  auto bearer = [&](const Account& who, std::string_view method, std::string_view path, Headers h = {}) {
+    return s.call(method, "/dav/files/" + ws + std::string(path), who.token, std::nullopt, std::move(h)).raw;
+  };
+  bool logged_out = false;  // Bob's session, after he logs out
+  auto twice = [&](const Account& who, std::string_view path) {
+    auto first = f.dav(who, "GET", ws, path);
+    auto second = f.dav(who, "GET", ws, path);
+    EXPECT_EQ(first.status, second.status) << path;
+    EXPECT_EQ(first.body, second.body) << path;
+    if (&who == &b && logged_out) return second;
+    auto third = bearer(who, "GET", path);
+    EXPECT_EQ(third.status, second.status) << path;
+    EXPECT_EQ(third.body, second.body) << path;
+    return second;
+  };
+  const std::string v1 = bytes(5000, 7), v2 = bytes(6000, 8);
+  ASSERT_EQ(f.dav(a, "PUT", ws, "/hot.bin", v1).status, 201);
+  EXPECT_EQ(twice(b, "/hot.bin").body, v1);
+
+  // A new version, at once; ranges, HEAD and conditions on the cached one.
+  ASSERT_EQ(f.dav(a, "PUT", ws, "/hot.bin", v2).status, 204);
+  auto got = twice(b, "/hot.bin");
+  EXPECT_EQ(got.body, v2);
+  auto part = f.dav(b, "GET", ws, "/hot.bin", "", {{"Range", "bytes=100-199"}});
+  EXPECT_EQ(part.status, 206);
+  EXPECT_EQ(part.body, v2.substr(100, 100));
+  EXPECT_EQ(part.header("Content-Range").value_or(""), "bytes 100-199/6000");
+  auto tail = bearer(b, "GET", "/hot.bin", {{"Range", "bytes=-10"}});
+  EXPECT_EQ(tail.body, v2.substr(v2.size() - 10));
+  auto head = f.dav(b, "HEAD", ws, "/hot.bin");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.body, "");
+  EXPECT_EQ(head.header("Content-Length").value_or(""), "6000");
+  const std::string etag = got.header("ETag").value_or("");
+  EXPECT_EQ(f.dav(b, "GET", ws, "/hot.bin", "", {{"If-None-Match", etag}}).status, 304);
+  EXPECT_EQ(f.dav(b, "GET", ws, "/hot.bin", "", {{"Range", "bytes=7000-"}}).status, 416);
+  EXPECT_EQ(got.header("Content-Security-Policy").value_or("").find("sandbox") != std::string::npos, true);
+
+  // Moved, copied over, deleted, restored.
+  ASSERT_EQ(f.dav(a, "MOVE", ws, "/hot.bin", "", {{"Destination", "/dav/files/" + ws + "/moved.bin"}}).status, 201);
+  EXPECT_EQ(twice(b, "/hot.bin").status, 404);
+  EXPECT_EQ(twice(b, "/moved.bin").body, v2);
+  ASSERT_EQ(f.dav(a, "PUT", ws, "/other.bin", v1).status, 201);
+  EXPECT_EQ(twice(b, "/other.bin").body, v1);
+  ASSERT_EQ(f.dav(a, "COPY", ws, "/moved.bin", "", {{"Destination", "/dav/files/" + ws + "/other.bin"}}).status, 204);
+  EXPECT_EQ(twice(b, "/other.bin").body, v2);
+  ASSERT_EQ(f.dav(a, "DELETE", ws, "/moved.bin").status, 204);
+  EXPECT_EQ(twice(b, "/moved.bin").status, 404);
+
+  // Rights, membership expiry and removal, the module, the session.
+  auto patch = [&](const json::object& o) {
+    return s.call("PATCH", "/api/v1/workspaces/" + ws + "/members/" + b.id.str(), a.token, body(o)).status;
+  };
+  EXPECT_EQ(twice(b, "/other.bin").status, 200);
+  ASSERT_EQ(patch({{"rights", json::object({{"files", "none"}})}}), 200);
+  EXPECT_EQ(twice(b, "/other.bin").status, 404);
+  ASSERT_EQ(patch({{"rights", json::object({{"files", "read"}})}}), 200);
+  EXPECT_EQ(twice(b, "/other.bin").body, v2);
+  ASSERT_EQ(patch({{"expires_at", format_iso8601(s.clock().now_ms() + 5'000)}}), 200);
+  EXPECT_EQ(twice(b, "/other.bin").body, v2);
+  s.clock().advance_ms(6'000);
+  EXPECT_EQ(twice(b, "/other.bin").status, 404);
+  ASSERT_EQ(patch({{"expires_at", nullptr}}), 200);
+  EXPECT_EQ(twice(b, "/other.bin").body, v2);
+  ASSERT_EQ(s.call("POST", "/api/v1/auth/logout", b.token).status, 204);
+  logged_out = true;
+  EXPECT_EQ(bearer(b, "GET", "/other.bin").status, 401);
+  EXPECT_EQ(f.dav(b, "GET", ws, "/other.bin").body, v2);  // the password still works
+  ASSERT_EQ(s.call("DELETE", "/api/v1/workspaces/" + ws + "/members/" + b.id.str(), a.token).status, 204);
+  EXPECT_EQ(twice(b, "/other.bin").status, 404);
+  EXPECT_EQ(twice(a, "/other.bin").body, v2);
+  ASSERT_EQ(s.call("PATCH", "/api/v1/workspaces/" + ws, a.token,
+                   body(json::object({{"modules", json::array{"chat"}}}))).status, 200);
+  EXPECT_EQ(twice(a, "/other.bin").status, 404);
+}
+
 TEST(Files, DavTraversalAttemptsNeverEscape) {
   TestServer s;
   Files f{s};

@@ -12,6 +12,12 @@ namespace {
 
 constexpr std::int64_t kBasicCacheMs = 60'000;
 
+// What finish() does to a successful answer, for answers of the fast paths.
+std::optional<http::Response> finish_fast(std::optional<http::Response> r) {
+  if (r && !r->headers.has("Cache-Control")) r->headers.set("Cache-Control", "no-store");
+  return r;
+}
+
 bool is_safe_method(std::string_view m) {
   return m == "GET" || m == "HEAD" || m == "OPTIONS" || m == "PROPFIND" || m == "REPORT";
 }
@@ -144,21 +150,55 @@ http::Response Api::finish(Result<http::Response> r, const http::Request& req, b
   return out;
 }
 
-Result<std::optional<Caller>> Api::basic_auth(const http::Request& req, std::string_view encoded) {
+namespace {
+
+struct BasicCredential {
+  std::string email;   // normalized
+  std::string secret;
+  bool app_token = false;  // the secret has an app token's shape
+  std::string cache_key() const { return crypto::sha256(email + '\0' + secret); }
+};
+
+std::optional<BasicCredential> parse_basic(std::string_view encoded) {
   auto decoded = crypto::base64_decode(encoded);
-  if (!decoded || decoded->size() > 1100) return fail(Errc::unauthenticated, "bad credentials");
+  if (!decoded || decoded->size() > 1100) return std::nullopt;
   auto colon = decoded->find(':');
-  if (colon == std::string::npos) return fail(Errc::unauthenticated, "bad credentials");
-  std::string email_in = decoded->substr(0, colon);
-  std::string secret = decoded->substr(colon + 1);
-  auto email = normalize_email(email_in);
-  if (!email) return fail(Errc::unauthenticated, "bad credentials");
+  if (colon == std::string::npos) return std::nullopt;
+  auto email = normalize_email(decoded->substr(0, colon));
+  if (!email) return std::nullopt;
+  BasicCredential b{std::move(*email), decoded->substr(colon + 1)};
+  b.app_token = b.secret.size() == 43 &&
+                b.secret.find_first_not_of(
+                    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == std::string::npos;
+  return b;
+}
+
+}  // namespace
+
+std::optional<Caller> Api::basic_cached(std::string_view encoded) {
+  auto b = parse_basic(encoded);
+  if (!b) return std::nullopt;
+  if (b->app_token) {
+    auto resolved = platform_.sessions.resolve_cached(b->secret);
+    if (resolved && resolved->caller.email == b->email) return std::move(resolved->caller);
+  }
+  const std::string key = b->cache_key();
+  const std::int64_t now = platform_.clock.now_ms();
+  std::lock_guard lock(basic_mu_);
+  auto it = basic_cache_.find(key);
+  if (it == basic_cache_.end() || now - it->second.at_ms >= kBasicCacheMs) return std::nullopt;
+  return it->second.caller;
+}
+
+Result<std::optional<Caller>> Api::basic_auth(const http::Request& req, std::string_view encoded) {
+  auto b = parse_basic(encoded);
+  if (!b) return fail(Errc::unauthenticated, "bad credentials");
+  const std::optional<std::string> email = b->email;
+  const std::string& secret = b->secret;
   std::string address = client_address(req);
 
   // An app token in the password field.
-  if (secret.size() == 43 &&
-      secret.find_first_not_of(
-          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == std::string::npos) {
+  if (b->app_token) {
     RUCHE_TRY(auto resolved, platform_.sessions.resolve(secret));
     if (resolved && resolved->caller.email == *email) {
       Caller c = resolved->caller;
@@ -166,7 +206,7 @@ Result<std::optional<Caller>> Api::basic_auth(const http::Request& req, std::str
     }
   }
 
-  std::string key = crypto::sha256(*email + '\0' + secret);
+  std::string key = b->cache_key();
   std::int64_t now = platform_.clock.now_ms();
   {
     std::lock_guard lock(basic_mu_);
@@ -266,12 +306,19 @@ Result<std::optional<Caller>> Api::authenticate(http::Request& req, bool basic) 
   return caller;
 }
 
-std::optional<Caller> Api::authenticate_cached(const http::Request& req) {
+std::optional<Caller> Api::authenticate_cached(const http::Request& req, bool basic) {
   if (!is_safe_method(req.method)) return std::nullopt;
   std::optional<Resolved> resolved;
   bool cookie = false;
   if (auto auth = req.headers.get("Authorization")) {
     std::string_view v = *auth;
+    if (basic && v.size() > 6 && http::iequals(v.substr(0, 6), "Basic ")) {
+      auto c = basic_cached(v.substr(6));
+      if (!c) return std::nullopt;
+      c->remote_addr = client_address(req);
+      c->request_id = req.request_id;
+      return c;
+    }
     if (v.size() <= 7 || !http::iequals(v.substr(0, 7), "Bearer ")) return std::nullopt;
     resolved = platform_.sessions.resolve_cached(v.substr(7));
   } else if (auto cookies = req.headers.get("Cookie")) {
@@ -327,9 +374,7 @@ void Api::add_user(std::string_view method, std::string_view pattern, UserHandle
     o.http.fast = [this, fast = std::move(o.fast)](http::Request& req) -> std::optional<http::Response> {
       auto caller = authenticate_cached(req);
       if (!caller) return std::nullopt;
-      auto r = fast(req, *caller);
-      if (r && !r->headers.has("Cache-Control")) r->headers.set("Cache-Control", "no-store");
-      return r;
+      return finish_fast(fast(req, *caller));
     };
   }
   router_.add(method, pattern,
@@ -377,6 +422,17 @@ void Api::add_workspace(std::string_view method, std::string_view pattern, std::
   meta_.push_back(RouteMeta{std::string(method), std::string(pattern), RouteKind::workspace,
                             module, need, param});
   bool basic = o.basic_auth;
+  if (o.workspace_fast) {
+    // Denials are never answered here: the regular path audits them.
+    o.http.fast = [this, fast = std::move(o.workspace_fast), module, need, param,
+                   basic](http::Request& req) -> std::optional<http::Response> {
+      auto caller = authenticate_cached(req, basic);
+      if (!caller) return std::nullopt;
+      auto access = platform_.authz.access_cached(caller->user_id, WorkspaceId(std::string(req.param(param))));
+      if (!access || !Authz::check(*access, module, need)) return std::nullopt;
+      return finish_fast(fast(req, *caller, *access));
+    };
+  }
   router_.add(
       method, pattern,
       [this, h = std::move(h), module, need, param, basic](http::Request& req) {

@@ -49,10 +49,15 @@ using WorkspaceHandler =
 // A handler that answers from memory on the I/O thread, or declines
 // (nullopt) so the regular handler runs on a worker. Safe methods only.
 using UserFastHandler = std::function<std::optional<http::Response>(http::Request&, const Caller&)>;
+// The same for workspace routes, after the caller's access (from
+// Authz::access_cached()) passed the route's check.
+using WorkspaceFastHandler = std::function<std::optional<http::Response>(
+    http::Request&, const Caller&, const WorkspaceAccess&)>;
 
 struct ApiOptions {
   http::RouteOptions http{};
-  UserFastHandler fast{};
+  UserFastHandler fast{};                 // add_user()
+  WorkspaceFastHandler workspace_fast{};  // add_workspace()
   // Accept HTTP Basic (email + app token, or the password when the account
   // has no second factor): WebDAV, CalDAV.
   bool basic_auth = false;
@@ -88,7 +93,7 @@ class Api {
 
   // The same from caches only, never blocking; nullopt when unsure (the
   // regular path then decides). Safe methods only.
-  std::optional<Caller> authenticate_cached(const http::Request& req);
+  std::optional<Caller> authenticate_cached(const http::Request& req, bool basic = false);
 
   // The client address, honouring X-Forwarded-For only from trusted proxies.
   std::string client_address(const http::Request& req) const;
@@ -105,6 +110,8 @@ class Api {
                         bool basic = false) const;
   Result<Caller> require_caller(http::Request& req, bool basic);
   Result<std::optional<Caller>> basic_auth(const http::Request& req, std::string_view header);
+  // A Basic credential that basic_auth() accepted lately, from memory.
+  std::optional<Caller> basic_cached(std::string_view header);
   void record_denied(const Caller& caller, const WorkspaceId& ws, const http::Request& req,
                      const Error& e);
 

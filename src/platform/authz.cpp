@@ -1,13 +1,77 @@
 #include "platform/authz.hpp"
 
+#include <algorithm>
+#include <climits>
+
 namespace ruche::platform {
+
+namespace {
+
+constexpr std::size_t kMaxGranted = 100'000;
+
+std::string granted_key(const UserId& user, const WorkspaceId& ws) {
+  std::string k;
+  k.reserve(user.str().size() + 1 + ws.str().size());
+  k += user.str();
+  k += ' ';
+  k += ws.str();
+  return k;
+}
+
+}  // namespace
+
+Authz::Authz(db::Database& db, bus::Bus& bus, const Clock& clock) : db_(db), bus_(bus), clock_(clock) {
+  subscription_ = bus_.subscribe([this](const bus::Event& e) { invalidate(e); });
+}
+
+Authz::~Authz() { bus_.unsubscribe(subscription_); }
+
+void Authz::invalidate(const bus::Event& e) {
+  if (e.type.rfind("workspace.", 0) != 0 && e.type.rfind("member.", 0) != 0) return;
+  // Rare events: forget everything rather than work out who they touch.
+  std::lock_guard lock(mu_);
+  ++generation_;
+  granted_.clear();
+}
 
 Result<WorkspaceAccess> Authz::access(const Caller& caller, const WorkspaceId& ws) {
   if (!is_id(ws.str())) return fail(Errc::not_found, "no such workspace");
-  return db_.read([&](db::Conn& c) { return access_in(c, caller.user_id, ws); });
+  std::uint64_t gen;
+  {
+    std::lock_guard lock(mu_);
+    gen = generation_;
+  }
+  std::int64_t expires = INT64_MAX;
+  RUCHE_TRY(WorkspaceAccess a,
+            db_.read([&](db::Conn& c) { return read_access(c, caller.user_id, ws, &expires); }));
+  const std::int64_t until = std::min(expires, clock_.now_ms() + kAccessCacheMs);
+  std::lock_guard lock(mu_);
+  // A change committed while we read may not be in `a`: keep it uncached.
+  if (gen == generation_) {
+    if (granted_.size() >= kMaxGranted) granted_.clear();
+    granted_.insert_or_assign(granted_key(caller.user_id, ws), Granted{a, until});
+  }
+  return a;
+}
+
+std::optional<WorkspaceAccess> Authz::access_cached(const UserId& user, const WorkspaceId& ws) {
+  const std::string key = granted_key(user, ws);
+  std::lock_guard lock(mu_);
+  auto it = granted_.find(key);
+  if (it == granted_.end()) return std::nullopt;
+  if (clock_.now_ms() >= it->second.valid_until_ms) {
+    granted_.erase(it);
+    return std::nullopt;
+  }
+  return it->second.access;
 }
 
 Result<WorkspaceAccess> Authz::access_in(db::Conn& c, const UserId& user, const WorkspaceId& ws) {
+  return read_access(c, user, ws, nullptr);
+}
+
+Result<WorkspaceAccess> Authz::read_access(db::Conn& c, const UserId& user, const WorkspaceId& ws,
+                                           std::int64_t* expires_at_ms) {
   RUCHE_TRY(auto row, c.query_one(
                           "SELECT w.name, w.archived_at_ms, w.armoured, m.role, m.expires_at_ms "
                           "FROM memberships m JOIN workspaces w ON w.id = m.workspace_id "
@@ -16,6 +80,7 @@ Result<WorkspaceAccess> Authz::access_in(db::Conn& c, const UserId& user, const 
   if (!row) return fail(Errc::not_found, "no such workspace");
   if (!row->is_null(4) && row->i64(4) <= clock_.now_ms())
     return fail(Errc::not_found, "no such workspace");
+  if (expires_at_ms && !row->is_null(4)) *expires_at_ms = row->i64(4);
   WorkspaceAccess a;
   a.workspace_id = ws;
   a.workspace_name = row->text(0);

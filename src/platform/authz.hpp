@@ -5,12 +5,27 @@
 //
 // Anything the caller may not see is not_found, never forbidden: a caller
 // who can read but not write gets forbidden (they know it exists).
+//
+// Granted accesses are remembered for the fast paths that answer safe
+// requests from memory on an I/O thread (access_cached()). Every workspace
+// and membership event clears that memory, on the committing thread before
+// the write returns (the bus delivers synchronously on this node), so a
+// removal or a downgrade applies to the next request; an entry also ends at
+// the membership's expiry and after kAccessCacheMs, which bounds a change
+// made behind the bus's back (another process writing the database). The
+// regular path always reads the database.
 #pragma once
 
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "base/clock.hpp"
 #include "base/result.hpp"
+#include "core/bus/bus.hpp"
 #include "core/db/database.hpp"
 #include "platform/types.hpp"
 
@@ -18,7 +33,12 @@ namespace ruche::platform {
 
 class Authz {
  public:
-  Authz(db::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+  Authz(db::Database& db, bus::Bus& bus, const Clock& clock);
+  ~Authz();
+  Authz(const Authz&) = delete;
+  Authz& operator=(const Authz&) = delete;
+
+  static constexpr std::int64_t kAccessCacheMs = 30'000;
 
   // The caller's access to `ws`. Errors: not_found when the workspace does
   // not exist, the caller is not a member, or their membership expired.
@@ -35,9 +55,28 @@ class Authz {
   // The same check on an already resolved access.
   static Result<void> check(const WorkspaceAccess& a, std::string_view module, Access need);
 
+  // What access() granted `user` on `ws` lately, from memory only (never
+  // blocks); nullopt when unknown, expired or denied.
+  std::optional<WorkspaceAccess> access_cached(const UserId& user, const WorkspaceId& ws);
+
  private:
+  void invalidate(const bus::Event& e);
+  // access_in(), and the membership's expiry when it has one.
+  Result<WorkspaceAccess> read_access(db::Conn& c, const UserId& user, const WorkspaceId& ws,
+                                      std::int64_t* expires_at_ms);
+
   db::Database& db_;
+  bus::Bus& bus_;
   const Clock& clock_;
+  std::uint64_t subscription_ = 0;
+
+  struct Granted {
+    WorkspaceAccess access;
+    std::int64_t valid_until_ms = 0;  // the membership's expiry, or kAccessCacheMs after reading
+  };
+  std::mutex mu_;
+  std::uint64_t generation_ = 0;  // bumped by every invalidation
+  std::unordered_map<std::string, Granted> granted_;  // user id + ' ' + workspace id
 };
 
 }  // namespace ruche::platform

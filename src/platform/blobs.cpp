@@ -49,6 +49,11 @@ Result<std::uint64_t> Blobs::read(const blob::KeysPtr& keys, const std::vector<b
   return blob::read_content(*store_, keys, pool_, chunks, offset, length, sink, &cache_);
 }
 
+SharedBytes Blobs::cached(const blob::KeysPtr& keys, const std::vector<blob::ChunkRef>& chunks,
+                          std::uint64_t offset, std::uint64_t length) {
+  return blob::cached_range(cache_, keys->ns, chunks, offset, length);
+}
+
 Result<void> Blobs::store_deferred(db::Conn& c, const WorkspaceId& ws,
                                    const std::vector<blob::ContentWriter::Sealed>& chunks) {
   if (!chunks.empty() && config_.small_chunk_bytes == 0)

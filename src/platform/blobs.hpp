@@ -68,6 +68,10 @@ class Blobs {
   Result<std::uint64_t> read(const blob::KeysPtr& keys, const std::vector<blob::ChunkRef>& chunks,
                              std::uint64_t offset, std::uint64_t length,
                              FunctionRef<Result<void>(std::string_view)> sink);
+  // The same bytes when the cache holds them in one chunk, shared rather than
+  // copied (blob::cached_range); empty otherwise. Never blocks.
+  SharedBytes cached(const blob::KeysPtr& keys, const std::vector<blob::ChunkRef>& chunks,
+                     std::uint64_t offset, std::uint64_t length);
 
   // Chunks a ContentWriter may leave to the caller's transaction
   // (ContentWriter::defer_chunks_up_to; 0: none), and storing them there.

@@ -5,7 +5,17 @@
 
 namespace ruche::platform {
 
-http::Response content_response(const http::Request& req, const ContentHead& head, ContentRead read) {
+namespace {
+
+// Everything but the body's bytes. Returns the finished answer when it has
+// none to send (412, 304, 416, HEAD, empty), else the answer to fill with
+// `part`.
+struct Prepared {
+  http::Response res;
+  std::optional<http::ByteRange> part;  // bytes still to put in the body
+};
+
+Prepared prepare(const http::Request& req, const ContentHead& head) {
   const std::uint64_t size = head.size_bytes;
   const std::string etag = "\"" + head.sha256 + "\"";
   http::Response res;
@@ -14,22 +24,22 @@ http::Response content_response(const http::Request& req, const ContentHead& hea
   if (head.mtime_ms) res.headers.set("Last-Modified", dav::http_date(*head.mtime_ms));
   if (!head.cache_control.empty()) res.headers.set("Cache-Control", head.cache_control);
   if (auto h = req.headers.get("If-Match"); h && *h != "*" && h->find(etag) == std::string_view::npos)
-    return http::error_response(Errc::precondition_failed, "If-Match failed", "precondition_failed");
+    return {http::error_response(Errc::precondition_failed, "If-Match failed", "precondition_failed")};
   if (auto h = req.headers.get("If-None-Match")) {
     if (*h == "*" || h->find(etag) != std::string_view::npos) {
       res.status = 304;
-      return res;
+      return {std::move(res)};
     }
   } else if (auto ims = req.headers.get("If-Modified-Since"); ims && head.mtime_ms) {
     if (auto since = dav::parse_http_date(*ims); since && *head.mtime_ms / 1000 <= *since / 1000) {
       res.status = 304;
-      return res;
+      return {std::move(res)};
     }
   }
   auto range = req.headers.get("Range");
   if (auto ir = req.headers.get("If-Range"); range && ir && *ir != etag) range.reset();
   auto part = http::byte_range(range, size);
-  if (!part) return http::range_not_satisfiable(size);
+  if (!part) return {http::range_not_satisfiable(size)};
   if (part->partial) {
     res.status = 206;
     res.headers.set("Content-Range", http::content_range(*part, size));
@@ -41,8 +51,23 @@ http::Response content_response(const http::Request& req, const ContentHead& hea
     res.headers.set("Content-Disposition", std::string(head.inline_disposition ? "inline" : "attachment") +
                                                "; filename*=UTF-8''" + http::percent_encode(head.file_name));
   res.content_length = part->length;
-  if (part->length == 0 || req.method == "HEAD") return res;
+  if (part->length == 0 || req.method == "HEAD") return {std::move(res)};
+  return {std::move(res), *part};
+}
+
+}  // namespace
+
+http::Response content_response(const http::Request& req, const ContentHead& head, ContentRead read,
+                                const ContentView& view) {
+  auto [res, part] = prepare(req, head);
+  if (!part) return std::move(res);
   const std::uint64_t from = part->offset, len = part->length;
+  if (view) {
+    if (SharedBytes b = view(from, len); b && b.bytes.size() == len) {
+      res.shared_body = std::move(b);
+      return std::move(res);
+    }
+  }
   if (len <= kInlineContentBytes) {
     res.body.reserve(len);
     auto n = read(from, len, [&res](std::string_view d) -> Result<void> {
@@ -51,13 +76,23 @@ http::Response content_response(const http::Request& req, const ContentHead& hea
     });
     if (!n) return http::error_response(n.error());
     if (*n != len) return http::error_response(Errc::internal, "content shorter than recorded");
-    return res;
+    return std::move(res);
   }
   res.stream = [read = std::move(read), from, len](http::BodyWriter& w) -> Result<void> {
     RUCHE_TRY([[maybe_unused]] auto n, read(from, len, [&w](std::string_view d) { return w.write(d); }));
     return {};
   };
-  return res;
+  return std::move(res);
+}
+
+std::optional<http::Response> content_response_cached(const http::Request& req, const ContentHead& head,
+                                                      const ContentView& view) {
+  auto [res, part] = prepare(req, head);
+  if (!part) return std::move(res);
+  SharedBytes b = view(part->offset, part->length);
+  if (!b || b.bytes.size() != part->length) return std::nullopt;
+  res.shared_body = std::move(b);
+  return std::move(res);
 }
 
 }  // namespace ruche::platform

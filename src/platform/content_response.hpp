@@ -9,9 +9,10 @@
 //   else application/octet-stream; CSP "default-src 'none'; sandbox";
 //   Content-Disposition attachment or inline with the RFC 5987 file name.
 //
-// The body: none for HEAD; read at once into the response when it is small
-// (no hand-off to a streaming worker, and a read error is an error status
-// rather than a truncated body); streamed otherwise.
+// The body: none for HEAD; shared with the cache that holds it (`view`,
+// when given) without a copy; else read at once into the response when it is
+// small (no hand-off to a streaming worker, and a read error is an error
+// status rather than a truncated body); streamed otherwise.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +23,7 @@
 
 #include "base/function_ref.hpp"
 #include "base/result.hpp"
+#include "base/shared_bytes.hpp"
 #include "core/http/message.hpp"
 
 namespace ruche::platform {
@@ -44,6 +46,15 @@ struct ContentHead {
 using ContentRead = std::function<Result<std::uint64_t>(std::uint64_t offset, std::uint64_t length,
                                                         FunctionRef<Result<void>(std::string_view)> sink)>;
 
-http::Response content_response(const http::Request& req, const ContentHead& head, ContentRead read);
+// Bytes [offset, offset + length) when a cache holds them; empty otherwise.
+// Never blocks.
+using ContentView = std::function<SharedBytes(std::uint64_t offset, std::uint64_t length)>;
+
+http::Response content_response(const http::Request& req, const ContentHead& head, ContentRead read,
+                                const ContentView& view = {});
+// The same answer from memory only, for fast paths on I/O threads: nullopt
+// when the body would have to be read (not in `view`).
+std::optional<http::Response> content_response_cached(const http::Request& req, const ContentHead& head,
+                                                      const ContentView& view);
 
 }  // namespace ruche::platform

@@ -97,6 +97,36 @@ TEST(ChunkCache, ServesReadContentWithoutTheStore) {
   EXPECT_EQ(read(small, 0, 10).error().code, Errc::internal);  // the chunk is missing
 }
 
+// cached_range(): a view of one cached chunk, never a copy, never a range
+// that needs another chunk or a chunk the cache does not hold.
+TEST(ChunkCache, CachedRangeSharesOneChunkOrNothing) {
+  ChunkCache cache(1 << 20);
+  const std::string ns = "rangetest";
+  auto a = std::make_shared<const std::string>(random_data(1000, 3));
+  auto b = std::make_shared<const std::string>(random_data(500, 4));
+  const std::vector<ChunkRef> chunks = {{"a", 1000}, {"b", 500}};
+  EXPECT_FALSE(cached_range(cache, ns, chunks, 0, 10));  // nothing cached yet
+  cache.put(ns, "a", a, cache.epoch());
+  SharedBytes head = cached_range(cache, ns, chunks, 10, 90);
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head.bytes, a->substr(10, 90));
+  EXPECT_EQ(head.bytes.data(), a->data() + 10);  // the cache's bytes, not a copy
+  EXPECT_FALSE(cached_range(cache, ns, chunks, 990, 20));  // runs into "b"
+  EXPECT_FALSE(cached_range(cache, ns, chunks, 1000, 10));  // "b" is not cached
+  cache.put(ns, "b", b, cache.epoch());
+  EXPECT_EQ(cached_range(cache, ns, chunks, 1000, 10).bytes, b->substr(0, 10));
+  EXPECT_EQ(cached_range(cache, ns, chunks, 1400, UINT64_MAX).bytes, b->substr(400));  // clipped at the end
+  EXPECT_FALSE(cached_range(cache, ns, chunks, 1500, 1));  // past the end
+  EXPECT_FALSE(cached_range(cache, ns, chunks, 0, 0));
+  const std::vector<ChunkRef> one = {{"a", 1000}};
+  EXPECT_EQ(cached_range(cache, ns, one, 0, UINT64_MAX).bytes, *a);
+  // A cached entry of another size than the list says is not trusted.
+  EXPECT_FALSE(cached_range(cache, ns, std::vector<ChunkRef>{{"a", 999}}, 0, 10));
+  cache.drop(ns, "a");
+  EXPECT_FALSE(cached_range(cache, ns, chunks, 0, 10));
+  EXPECT_EQ(head.bytes, a->substr(10, 90));  // a view handed out stays valid
+}
+
 // Deferred chunks: sealed but left to the caller, each once; larger chunks
 // are stored as usual; once the caller stores them the content reads back.
 TEST(ContentWriterDefer, SmallChunksAreLeftToTheCaller) {

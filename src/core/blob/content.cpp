@@ -204,6 +204,28 @@ Result<std::vector<ChunkRef>> unpack_chunks(std::string_view packed) {
   return out;
 }
 
+SharedBytes cached_range(ChunkCache& cache, std::string_view ns, const std::vector<ChunkRef>& chunks,
+                         std::uint64_t offset, std::uint64_t length) {
+  std::uint64_t at = 0;
+  for (std::size_t i = 0; i < chunks.size(); ++i) {
+    const ChunkRef& c = chunks[i];
+    if (offset >= at + c.size_bytes) {
+      at += c.size_bytes;
+      continue;
+    }
+    const std::uint64_t from = offset - at;
+    const std::uint64_t n = std::min(length, c.size_bytes - from);
+    if (n == 0) return {};
+    if (n < length)  // past this chunk: only the end of the content may clip it
+      for (std::size_t j = i + 1; j < chunks.size(); ++j)
+        if (chunks[j].size_bytes > 0) return {};
+    ChunkCache::Plain plain = cache.find(ns, c.id);
+    if (!plain || plain->size() != c.size_bytes) return {};
+    return SharedBytes{plain, std::string_view(*plain).substr(from, n)};
+  }
+  return {};
+}
+
 Result<std::uint64_t> read_content(ChunkStore& store, const KeysPtr& keys, ChunkPool& pool,
                                    const std::vector<ChunkRef>& chunks, std::uint64_t offset,
                                    std::uint64_t length, FunctionRef<Result<void>(std::string_view)> sink,

@@ -21,6 +21,7 @@
 
 #include "base/function_ref.hpp"
 #include "base/result.hpp"
+#include "base/shared_bytes.hpp"
 #include "core/blob/blob.hpp"
 #include "core/blob/chunk_cache.hpp"
 #include "core/blob/chunker.hpp"
@@ -108,6 +109,13 @@ class ContentWriter {
 // a length that is not a multiple of 40.
 std::string pack_chunks(const std::vector<ChunkRef>& chunks);
 Result<std::vector<ChunkRef>> unpack_chunks(std::string_view packed);
+
+// Bytes [offset, offset + length) of a chunk list (length clipped at its
+// end) when they lie in one chunk whose plaintext `cache` holds: a view of
+// the cache's entry, which it keeps alive. Empty otherwise (not cached, an
+// empty range, a range over several chunks). Never blocks on I/O.
+SharedBytes cached_range(ChunkCache& cache, std::string_view ns, const std::vector<ChunkRef>& chunks,
+                         std::uint64_t offset, std::uint64_t length);
 
 // Streams bytes [offset, offset + length) of a chunk list to `sink`,
 // verifying every chunk, reading the next chunk while the sink works. With a

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "base/shared_bytes.hpp"
 
 namespace ruche::http {
 
@@ -92,6 +93,10 @@ struct Response {
   int status = 200;
   Headers headers;
   std::string body;
+  // Instead of `body`, when set: bytes kept alive by a cache entry, sent
+  // without a copy.
+  SharedBytes shared_body;
+  std::string_view body_bytes() const { return shared_body ? shared_body.bytes : std::string_view(body); }
   // A streamed body: run on a worker thread after the head is sent. Set
   // content_length when known, else the body is sent chunked. When it returns
   // an error the connection is closed (the client sees a truncated body).

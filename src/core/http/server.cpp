@@ -845,15 +845,16 @@ awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
         }
       }
     } else {
-      f.content_length = res.content_length && head_only ? *res.content_length : res.body.size();
+      const std::string_view body = res.body_bytes();
+      f.content_length = res.content_length && head_only ? *res.content_length : body.size();
       render_head(head, res, default_headers, req.request_id, f);
       state.arm(config.write_timeout_ms);
       bool bodyless = head_only || res.status == 204 || res.status == 304;
       std::array<net::const_buffer, 2> bufs{net::buffer(head),
-                                            net::buffer(res.body.data(), bodyless ? 0 : res.body.size())};
+                                            net::buffer(body.data(), bodyless ? 0 : body.size())};
       auto [wec, wn] = co_await net::async_write(stream, bufs, kTuple);
       if (wec) ok = false;
-      bytes_out = bodyless ? 0 : res.body.size();
+      bytes_out = bodyless ? 0 : body.size();
     }
     record(res.status, bytes_out);
     if (!ok || !keep_alive) {

@@ -53,9 +53,14 @@ http::Response download(Service& chat, const http::Request& req, Service::Opened
   head.file_name = a.name;
   head.cache_control = "private, max-age=86400";
   auto opened = std::make_shared<const Service::OpenedAttachment>(std::move(o));
-  return platform::content_response(req, head, [&chat, opened](std::uint64_t from, std::uint64_t len, auto sink) {
-    return chat.read_attachment(*opened, from, len, sink);
-  });
+  return platform::content_response(
+      req, head,
+      [&chat, opened](std::uint64_t from, std::uint64_t len, auto sink) {
+        return chat.read_attachment(*opened, from, len, sink);
+      },
+      [&chat, opened](std::uint64_t from, std::uint64_t len) {
+        return chat.cached_attachment(*opened, from, len);
+      });
 }
 
 }  // namespace

@@ -748,6 +748,10 @@ Result<std::uint64_t> Service::read_attachment(const OpenedAttachment& o, std::u
   return p_.blobs.read(o.keys, o.chunks, offset, length, sink);
 }
 
+SharedBytes Service::cached_attachment(const OpenedAttachment& o, std::uint64_t offset, std::uint64_t length) {
+  return p_.blobs.cached(o.keys, o.chunks, offset, length);
+}
+
 Result<void> Service::discard_attachment(const Caller& caller, const AttachmentId& id) {
   return p_.db.write([&](db::Conn& c) -> Result<void> {
     auto none = [] { return fail(Errc::not_found, "no such attachment"); };

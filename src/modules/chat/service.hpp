@@ -104,6 +104,8 @@ class Service {
   Result<OpenedAttachment> open_attachment(const platform::Caller& caller, const AttachmentId& id);
   Result<std::uint64_t> read_attachment(const OpenedAttachment& o, std::uint64_t offset, std::uint64_t length,
                                         FunctionRef<Result<void>(std::string_view)> sink);
+  // The same bytes when the chunk cache holds them (Blobs::cached); never blocks.
+  SharedBytes cached_attachment(const OpenedAttachment& o, std::uint64_t offset, std::uint64_t length);
   // The uploader drops an upload not posted yet (conflict once posted).
   Result<void> discard_attachment(const platform::Caller& caller, const AttachmentId& id);
   // Purges uploads not posted within kUnpostedTtlMs, then asks the platform

@@ -430,10 +430,26 @@ http::Response get(Service& files, http::Request& req, const Target& t) {
   return download(files, req, std::move(**o), false);
 }
 
+// GET or HEAD of a hot file from memory (Service::open_path_cached, the
+// chunk cache) on the I/O thread; nullopt sends it down the regular path.
+std::optional<http::Response> get_cached(Service& files, http::Request& req) {
+  auto path = decode_tail(req.param("path"));
+  if (!path) return std::nullopt;
+  auto o = files.open_path_cached(WorkspaceId(std::string(req.param("workspace_id"))), *path);
+  if (!o) return std::nullopt;
+  auto r = download_cached(files, req, o, false);
+  if (r && !r->headers.has("Cache-Control")) r->headers.set("Cache-Control", "no-cache");
+  return r;
+}
+
 void add(Api& api, Service& files, std::string_view method, Access need, bool stream,
-         std::function<http::Response(Service&, http::Request&, const Caller&, const Target&)> fn) {
+         std::function<http::Response(Service&, http::Request&, const Caller&, const Target&)> fn,
+         std::function<std::optional<http::Response>(Service&, http::Request&)> fast = {}) {
   ApiOptions o;
   o.basic_auth = true;
+  if (fast)
+    o.workspace_fast = [&files, fast = std::move(fast)](http::Request& req, const Caller&,
+                                                        const WorkspaceAccess&) { return fast(files, req); };
   if (stream) {
     o.http.body = http::BodyMode::stream;
     o.http.max_body_bytes = 0;
@@ -456,7 +472,8 @@ void add(Api& api, Service& files, std::string_view method, Access need, bool st
 void register_dav_routes(Api& api, Service& files) {
   // GET first: the authorization matrix reads before it writes.
   add(api, files, "GET", Access::read, false,
-      [](Service& f, http::Request& req, const Caller&, const Target& t) { return get(f, req, t); });
+      [](Service& f, http::Request& req, const Caller&, const Target& t) { return get(f, req, t); },
+      get_cached);
   add(api, files, "OPTIONS", Access::read, false, [](Service&, http::Request&, const Caller&, const Target&) {
     http::Response r;
     r.headers.set("DAV", "1, 2");

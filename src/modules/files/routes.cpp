@@ -210,17 +210,40 @@ Source body_source(http::Request& req) {
   };
 }
 
-http::Response download(Service& files, const http::Request& req, Opened o, bool attachment) {
+namespace {
+
+platform::ContentHead content_head(const Opened& o, bool attachment) {
   platform::ContentHead head;
   head.size_bytes = static_cast<std::uint64_t>(o.version.size_bytes);
   head.sha256 = o.version.sha256;
   head.mtime_ms = o.version.mtime_ms;
   head.content_type = o.node.content_type;
   if (attachment) head.file_name = o.node.name;
+  return head;
+}
+
+platform::ContentView content_view(Service& files, const std::shared_ptr<const Opened>& o) {
+  return [&files, o](std::uint64_t from, std::uint64_t len) {
+    return files.read_cached(*o, from, len);
+  };
+}
+
+}  // namespace
+
+http::Response download(Service& files, const http::Request& req, Opened o, bool attachment) {
+  const platform::ContentHead head = content_head(o, attachment);
   auto opened = std::make_shared<const Opened>(std::move(o));
-  return platform::content_response(req, head, [&files, opened](std::uint64_t from, std::uint64_t len, auto sink) {
-    return files.read(*opened, from, len, sink);
-  });
+  return platform::content_response(
+      req, head,
+      [&files, opened](std::uint64_t from, std::uint64_t len, auto sink) {
+        return files.read(*opened, from, len, sink);
+      },
+      content_view(files, opened));
+}
+
+std::optional<http::Response> download_cached(Service& files, const http::Request& req,
+                                              const std::shared_ptr<const Opened>& o, bool attachment) {
+  return platform::content_response_cached(req, content_head(*o, attachment), content_view(files, o));
 }
 
 void register_routes(Api& api, Service& files) {

@@ -15,6 +15,10 @@ void register_tus_routes(platform::Api& api, Service& files);
 // Shared by the three: a download of `o` honouring Range and conditional
 // headers, as an attachment with a safe type.
 http::Response download(Service& files, const http::Request& req, Opened o, bool attachment);
+// The same from memory only (the chunk cache), for fast paths on I/O
+// threads: nullopt when the bytes would have to be read.
+std::optional<http::Response> download_cached(Service& files, const http::Request& req,
+                                              const std::shared_ptr<const Opened>& o, bool attachment);
 // A request body as a content source.
 Source body_source(http::Request& req);
 

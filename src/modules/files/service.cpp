@@ -90,6 +90,7 @@ Service::Service(platform::Platform& p, Settings s)
     : p_(p),
       settings_(std::move(s)),
       grant_key_(crypto::hmac_sha256(p.config.instance_key, "ruche/files/share-grant/v1")) {
+  subscription_ = p_.bus.subscribe([this](const bus::Event& e) { forget_opens(e); });
   if (settings_.maintenance_every_ms > 0) {
     maintenance_ = std::thread([this] {
       std::unique_lock lock(stop_mu_);
@@ -111,6 +112,30 @@ Service::~Service() {
   }
   stop_cv_.notify_all();
   if (maintenance_.joinable()) maintenance_.join();
+  p_.bus.unsubscribe(subscription_);
+}
+
+void Service::forget_opens(const bus::Event& e) {
+  if (e.module != "files" && e.type != "workspace.deleted") return;
+  std::lock_guard lock(opens_mu_);
+  auto it = opens_.find(e.workspace_id);
+  if (it == opens_.end()) return;
+  ++it->second.generation;
+  opens_count_ -= it->second.by_path.size();
+  it->second.by_path.clear();
+}
+
+std::uint64_t Service::opens_generation(const WorkspaceId& ws) {
+  std::lock_guard lock(opens_mu_);
+  return opens_[ws.str()].generation;
+}
+
+std::shared_ptr<const Opened> Service::open_path_cached(const WorkspaceId& ws, std::string_view path) {
+  std::lock_guard lock(opens_mu_);
+  auto it = opens_.find(ws.str());
+  if (it == opens_.end()) return nullptr;
+  auto hit = it->second.by_path.find(std::string(path));
+  return hit == it->second.by_path.end() ? nullptr : hit->second;
 }
 
 Result<blob::KeysPtr> Service::keys(const WorkspaceId& ws) { return p_.blobs.keys(ws); }
@@ -230,6 +255,7 @@ Result<Opened> Service::open(const Node& node, std::optional<std::int64_t> numbe
 }
 
 Result<std::optional<Opened>> Service::open_path(const WorkspaceId& ws, std::string_view path) {
+  const std::uint64_t generation = opens_generation(ws);
   RUCHE_TRY(auto found, p_.db.read([&](db::Conn& c) -> Result<std::optional<Opened>> {
     RUCHE_TRY(Resolved r, resolve(c, ws, path));
     if (!r.node) return std::optional<Opened>();
@@ -243,12 +269,26 @@ Result<std::optional<Opened>> Service::open_path(const WorkspaceId& ws, std::str
   }));
   if (found && !found->node.folder) {
     RUCHE_TRY(found->keys, keys(ws));
+    auto shared = std::make_shared<const Opened>(*found);
+    std::lock_guard lock(opens_mu_);
+    Opens& o = opens_[ws.str()];
+    if (o.generation == generation) {
+      if (opens_count_ >= kMaxOpens) {
+        for (auto& [id, other] : opens_) other.by_path.clear();
+        opens_count_ = 0;
+      }
+      if (o.by_path.insert_or_assign(std::string(path), std::move(shared)).second) ++opens_count_;
+    }
   }
   return found;
 }
 
 Result<std::uint64_t> Service::read(const Opened& o, std::uint64_t offset, std::uint64_t length, Sink sink) {
   return p_.blobs.read(o.keys, o.version.chunks, offset, length, sink);
+}
+
+SharedBytes Service::read_cached(const Opened& o, std::uint64_t offset, std::uint64_t length) {
+  return p_.blobs.cached(o.keys, o.version.chunks, offset, length);
 }
 
 Result<std::vector<Version>> Service::versions(const Node& node) {

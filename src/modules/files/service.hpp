@@ -98,7 +98,13 @@ class Service {
   // lookup() then open() of the current version in one read transaction:
   // nullopt when there is no node; a folder comes with no version or keys.
   Result<std::optional<Opened>> open_path(const WorkspaceId& ws, std::string_view path);
+  // What open_path() found lately at `path` when it was a file and no change
+  // to the workspace's files has committed since; nullptr otherwise. From
+  // memory only, never blocks: for I/O threads.
+  std::shared_ptr<const Opened> open_path_cached(const WorkspaceId& ws, std::string_view path);
   Result<std::uint64_t> read(const Opened& o, std::uint64_t offset, std::uint64_t length, Sink sink);
+  // The same bytes when the chunk cache holds them (Blobs::cached); never blocks.
+  SharedBytes read_cached(const Opened& o, std::uint64_t offset, std::uint64_t length);
   Result<std::vector<Version>> versions(const Node& node);
   Result<std::vector<Node>> trash(const WorkspaceId& ws);
   Result<Usage> usage(const WorkspaceId& ws);
@@ -258,6 +264,23 @@ class Service {
 
   platform::Platform& p_;
   Settings settings_;
+
+  // open_path()'s recent answers for files, per workspace. The module's
+  // events (every committed change, delivered by the bus on the committing
+  // thread before the write returns) and a workspace's deletion empty its
+  // entries and move its generation; a reader takes the generation before
+  // its read transaction and keeps its answer only if it has not moved.
+  struct Opens {
+    std::uint64_t generation = 0;
+    std::unordered_map<std::string, std::shared_ptr<const Opened>> by_path;
+  };
+  static constexpr std::size_t kMaxOpens = 10'000;
+  void forget_opens(const bus::Event& e);
+  std::uint64_t opens_generation(const WorkspaceId& ws);
+  std::mutex opens_mu_;
+  std::unordered_map<std::string, Opens> opens_;  // by workspace id
+  std::size_t opens_count_ = 0;
+  std::uint64_t subscription_ = 0;
 
   std::mutex quota_mu_;
   std::unordered_map<std::string, std::int64_t> reserved_;
