@@ -36,6 +36,7 @@ void Authz::invalidate(const bus::Event& e) {
 
 Result<WorkspaceAccess> Authz::access(const Caller& caller, const WorkspaceId& ws) {
   if (!is_id(ws.str())) return fail(Errc::not_found, "no such workspace");
+  if (auto hit = access_cached(caller.user_id, ws)) return std::move(*hit);
   std::uint64_t gen;
   {
     std::lock_guard lock(mu_);

@@ -6,14 +6,15 @@
 // Anything the caller may not see is not_found, never forbidden: a caller
 // who can read but not write gets forbidden (they know it exists).
 //
-// Granted accesses are remembered for the fast paths that answer safe
-// requests from memory on an I/O thread (access_cached()). Every workspace
+// Granted accesses are remembered (access_cached(); the fast paths that
+// answer safe requests on an I/O thread use nothing else). Every workspace
 // and membership event clears that memory, on the committing thread before
 // the write returns (the bus delivers synchronously on this node), so a
 // removal or a downgrade applies to the next request; an entry also ends at
 // the membership's expiry and after kAccessCacheMs, which bounds a change
-// made behind the bus's back (another process writing the database). The
-// regular path always reads the database.
+// made behind the bus's back (another process writing the database: none
+// of the command-line tools touches memberships). Refusals are never
+// remembered: they are read again, and audited, every time.
 #pragma once
 
 #include <cstdint>

@@ -288,6 +288,7 @@ http::Response propfind(Service& files, http::Request& req, const Target& t) {
   if (*depth == dav::Depth::one && (*node)->folder) {
     store::ListQuery q;
     q.limit = kMaxPropfindEntries;
+    q.ordered = false;  // a multistatus has no order: no sort of the whole folder
     std::map<std::string, std::vector<store::Prop>> dead;
     if (need_dead) {
       auto all = files.child_props(t.ws, **node);

@@ -145,6 +145,7 @@ std::string children_sql(const ListQuery& q) {
   std::string dir = q.desc ? " DESC" : " ASC";
   std::string order = " ORDER BY n.is_folder DESC, " + key + dir;
   if (key != "n.name") order += ", n.name ASC";
+  if (!q.ordered) order.clear();
   return std::string("SELECT ") + kNodeColumns +
          " FROM files_nodes n WHERE n.workspace_id = $1 AND n.parent_id = $2 AND n.trashed_at_ms IS NULL" + order +
          " LIMIT $3 OFFSET $4";

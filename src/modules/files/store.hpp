@@ -32,10 +32,11 @@ Result<std::optional<Node>> child(db::Conn& c, const WorkspaceId& ws, const std:
 struct ListQuery {
   std::string sort = "name";  // name, size, mtime
   bool desc = false;
+  bool ordered = true;        // false: in the index's order (WebDAV listings, which have none)
   int limit = kMaxPageSize;
   std::int64_t offset = 0;
 };
-// Live children, folders first, then by the sort key.
+// Live children, folders first, then by the sort key (unless !q.ordered).
 Result<std::vector<Node>> children(db::Conn& c, const WorkspaceId& ws, const std::string& parent,
                                    const ListQuery& q);
 // The same, one node at a time (large listings: nothing is collected).
