@@ -511,7 +511,7 @@ Result<Node> Service::commit_content(db::Conn& c, const WorkspaceId& ws, const W
   if (existing) {
     n = *existing;
   } else {
-    n.id = crypto::new_id_of<NodeId>();
+    n.id = crypto::new_ordered_id_of<NodeId>(now);  // its creation time is no secret (creationdate)
     n.workspace_id = ws;
     n.parent_id = NodeId(parent_id);
     n.name = name;
@@ -526,7 +526,7 @@ Result<Node> Service::commit_content(db::Conn& c, const WorkspaceId& ws, const W
   }
   RUCHE_TRY(std::int64_t number, store::next_version(c, n.id));
   store::VersionRow v;
-  v.id = crypto::new_id();
+  v.id = crypto::new_ordered_id(now);
   v.node_id = n.id;
   v.workspace_id = ws;
   v.number = number;
@@ -677,7 +677,7 @@ Result<Node> Service::mkcol(const WorkspaceId& ws, const WriteCtx& ctx, std::str
     RUCHE_CHECK(check_locks(c, ws, ctx, p, false, true));
     std::int64_t now = p_.clock.now_ms();
     Node n;
-    n.id = crypto::new_id_of<NodeId>();
+    n.id = crypto::new_ordered_id_of<NodeId>(now);
     n.workspace_id = ws;
     n.parent_id = r.parent->id;
     n.name = r.names.back();
@@ -714,7 +714,7 @@ Result<Node> Service::copy_tree(db::Conn& c, const WorkspaceId& ws, const WriteC
   std::int64_t now = p_.clock.now_ms();
   Node out;
   if (src.folder) {
-    out.id = crypto::new_id_of<NodeId>();
+    out.id = crypto::new_ordered_id_of<NodeId>(now);
     out.workspace_id = ws;
     out.parent_id = NodeId(parent);
     out.name = name;
