@@ -21,12 +21,16 @@
 # epoll) runs on core 1. Per server: connect everyone, measure idle RSS,
 # one step at RATE for DURATION s (after WARMUP s), then SEARCH short steps
 # (SEARCH_DURATION s) looking for the highest rate with p99 <= 100 ms and
-# no loss. Prints a Markdown table; nothing is asserted.
+# no loss. Then the same load against chat_blaster, the cheapest possible
+# server (no storage, no checks: one send() per delivery of a frame of
+# Ruche's measured size), pinned the same way: what one core and the
+# loopback TCP path allow at all. Prints a Markdown table; nothing is
+# asserted.
 #
 # Environment (defaults): N=10000 ROOMS=100 RATE=2000 SIZE=128 DURATION=20
 #   WARMUP=3 POSTERS=5 SEARCH=4 SEARCH_DURATION=5 HTTP_CONNS=128
 #   XMPP_PRESENCE=0 (1: ejabberd's default presence broadcast in rooms)
-#   ONLY=ruche|ejabberd (run one side) BUILD_DIR=build KEEP=1 (keep the
+#   ONLY=ruche,ejabberd,bound (the sides to run) BUILD_DIR=build KEEP=1 (keep the
 #   scratch folder) EJ_PORT=15380 EJ_DIST_PORT=15310
 #   NICE=-15 (run servers and load generator at that nice level: on a
 #   machine shared with other jobs, so that they get their cores)
@@ -55,14 +59,16 @@ scripts/deps.sh bench
 if [ ! -f "$BUILD/build.ninja" ]; then
   cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 fi
-cmake --build "$BUILD" --target ruche chat_seed chat_loadgen >/dev/null
+cmake --build "$BUILD" --target ruche chat_seed chat_loadgen chat_blaster >/dev/null
 RUCHE="$BUILD/ruche"
 SEED="$BUILD/bench/chat/chat_seed"
 LOADGEN="$BUILD/bench/chat/chat_loadgen"
+BLASTER="$BUILD/bench/chat/chat_blaster"
+want() { [ -z "$ONLY" ] || [[ ",$ONLY," == *",$1,"* ]]; }
 
 T=$(mktemp -d /tmp/ruche-chatbench-XXXXXX)
 chmod 755 "$T"   # ejabberd runs as its own user and must reach $T/ej
-RUCHE_PID=""; EJ=""; BEAM_PID=""
+RUCHE_PID=""; EJ=""; BEAM_PID=""; BLASTER_PID=""
 stop_ejabberd() {
   if [ -n "$EJ" ]; then
     timeout 20 $EJ stop >/dev/null 2>&1 || true
@@ -78,6 +84,7 @@ stop_ejabberd() {
 }
 cleanup() {
   [ -n "$RUCHE_PID" ] && kill "$RUCHE_PID" 2>/dev/null || true
+  [ -n "$BLASTER_PID" ] && kill "$BLASTER_PID" 2>/dev/null || true
   stop_ejabberd
   sleep 0.3
   if [ "${KEEP:-0}" = 1 ]; then echo "scratch folder kept: $T" >&2; else rm -rf "$T"; fi
@@ -89,7 +96,7 @@ LG_ARGS=(--users "$N" --rooms "$ROOMS" --posters-per-room "$POSTERS" --size "$SI
          --server-cpu 0 --client-cpu 1)
 
 # --- Ruche -----------------------------------------------------------------------
-if [ "$ONLY" != ejabberd ]; then
+if want ruche; then
   echo "bench/chat: Ruche (seeding $N users, $ROOMS private channels)..." >&2
   "$SEED" --data "$T/ruche" --tokens "$T/tokens" --users "$N" --rooms "$ROOMS" >/dev/null 2>"$T/seed.err"
   RUCHE_IO_THREADS=1 RUCHE_ACCESS_LOG=0 "${PRIO[@]}" taskset -c 0 "$RUCHE" serve --data "$T/ruche" --listen 127.0.0.1:0 \
@@ -107,7 +114,7 @@ if [ "$ONLY" != ejabberd ]; then
 fi
 
 # --- ejabberd ---------------------------------------------------------------------
-if [ "$ONLY" != ruche ]; then
+if want ejabberd; then
   echo "bench/chat: ejabberd (XMPP over WebSocket, MUC)..." >&2
   E="$T/ej"
   mkdir -p "$E/db" "$E/logs" "$E/run"
@@ -180,6 +187,28 @@ CFG
   stop_ejabberd
 fi
 
+# --- the bound: chat_blaster ----------------------------------------------------------
+if want bound; then
+  echo "bench/chat: chat_blaster (no work but the sends)..." >&2
+  FRAME=$(awk '$1 == "STEP" { for (i = 2; i <= NF; i++) { split($i, a, "="); f[a[1]] = a[2] }
+    if (f["frames"] > 0) { print int(f["mbytes"] * 1e6 / f["frames"]); exit } }' "$T/ruche.txt" 2>/dev/null)
+  FRAME=${FRAME:-650}
+  { echo "# workspace w users $N rooms $ROOMS"
+    for ((i = 0; i < N; i++)); do echo "u$i c$((i / MEMBERS)) $((i / MEMBERS)) u$i"; done; } >"$T/blaster.tokens"
+  "${PRIO[@]}" taskset -c 0 "$BLASTER" --users "$N" --rooms "$ROOMS" --frame-bytes "$FRAME" --port 0 \
+    >"$T/blaster.out" 2>&1 &
+  BLASTER_PID=$!
+  for _ in $(seq 1 100); do grep -q 'listening on' "$T/blaster.out" && break; sleep 0.05; done
+  BPORT=$(awk '/listening on/ { print $3; exit }' "$T/blaster.out")
+  "${PRIO[@]}" taskset -c 1 "$LOADGEN" --mode ruche --port "$BPORT" --tokens "$T/blaster.tokens" \
+    --http-conns "$HTTP_CONNS" --server-pid "$BLASTER_PID" "${LG_ARGS[@]}" >"$T/bound.txt" \
+    2> >(tee "$T/bound.log" >&2) || true
+  kill "$BLASTER_PID" 2>/dev/null || true
+  wait "$BLASTER_PID" 2>/dev/null || true
+  BLASTER_PID=""
+  echo 0 >"$T/bound.errors"
+fi
+
 # --- report -----------------------------------------------------------------------
 # kv FILE KIND LABEL KEY: the value of KEY on the first line "KIND ... label=LABEL ..."
 kv() {
@@ -208,7 +237,7 @@ div() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) p
 per_cpu_s() { div "$1" "$(div "$2" "$3")"; }   # deliveries/s, CPU-s, s -> deliveries per CPU-second
 
 declare -A V
-for s in ruche ejabberd; do
+for s in ruche ejabberd bound; do
   f="$T/$s.txt"
   V[$s.dps]=$(kv "$f" STEP main deliveries_per_s)
   V[$s.p50]=$(kv "$f" STEP main p50_ms)
@@ -246,27 +275,27 @@ echo "bench/chat — $(date -u +%Y-%m-%d): $N WebSockets, $ROOMS rooms × $MEMBE
   "$SIZE-byte bodies, offered $RATE messages/s = $(fmt $((RATE * MEMBERS))) deliveries/s (open loop)," \
   "${DURATION} s window after ${WARMUP} s warm-up; server pinned to core 0, chat_loadgen to core 1 ($CPU)${NICE:+, both at nice $NICE}"
 echo
-echo "| | Ruche | ejabberd 23.01 (MUC, XMPP over WebSocket) | Ruche / ejabberd |"
-echo "| --- | ---: | ---: | ---: |"
-echo "| deliveries/s at the offered $(fmt $((RATE * MEMBERS)))/s | $(fmt "${V[ruche.dps]}") ($(verdict "${V[ruche.pass]}" "${V[ruche.aborted]}")) | $(fmt "${V[ejabberd.dps]}") ($(verdict "${V[ejabberd.pass]}" "${V[ejabberd.aborted]}")) | $(ratio "${V[ruche.dps]}" "${V[ejabberd.dps]}") |"
-echo "| publish→deliver p50 / p99 / max (ms) | $(fmt "${V[ruche.p50]}" 1) / $(fmt "${V[ruche.p99]}" 1) / $(fmt "${V[ruche.max]}" 1) | $(fmt "${V[ejabberd.p50]}" 1) / $(fmt "${V[ejabberd.p99]}" 1) / $(fmt "${V[ejabberd.max]}" 1) | |"
-echo "| deliveries missing after the drain | $(fmt "${V[ruche.lost]}") | $(fmt "${V[ejabberd.lost]}") | |"
-echo "| server CPU-s per 1,000 deliveries | $(fmt "${V[ruche.cpu1k]}" 4) | $(fmt "${V[ejabberd.cpu1k]}" 4) | $(ratio "${V[ruche.cpu1k]}" "${V[ejabberd.cpu1k]}") |"
-echo "| deliveries per server CPU-second | $(fmt "${V[ruche.percpu]}") | $(fmt "${V[ejabberd.percpu]}") | **$(ratio "${V[ruche.percpu]}" "${V[ejabberd.percpu]}")** |"
-echo "| highest offered rate with p99 ≤ 100 ms, no loss (deliveries/s) | $(fmt "$(awk -v r="${V[ruche.brate]}" -v m=$MEMBERS 'BEGIN { if (r != "") print r * m }')") | $(fmt "$(awk -v r="${V[ejabberd.brate]}" -v m=$MEMBERS 'BEGIN { if (r != "") print r * m }')") | $(ratio "${V[ruche.brate]}" "${V[ejabberd.brate]}") |"
-echo "| … at that rate: p99 (ms), CPU-s per 1,000 deliveries | $(fmt "${V[ruche.bp99]}" 1), $(fmt "${V[ruche.bcpu1k]}" 4) | $(fmt "${V[ejabberd.bp99]}" 1), $(fmt "${V[ejabberd.bcpu1k]}" 4) | |"
-echo "| … at that rate: deliveries per server CPU-second | $(fmt "${V[ruche.bpercpu]}") | $(fmt "${V[ejabberd.bpercpu]}") | **$(ratio "${V[ruche.bpercpu]}" "${V[ejabberd.bpercpu]}")** |"
-echo "| server RSS per idle connection (KiB) | $(fmt "${V[ruche.rss]}" 1) | $(fmt "${V[ejabberd.rss]}" 1) | $(ratio "${V[ruche.rss]}" "${V[ejabberd.rss]}") |"
-echo "| connections up / time to connect all (s) | $(fmt "${V[ruche.conns]}") / $(fmt "${V[ruche.connect]}" 1) | $(fmt "${V[ejabberd.conns]}") / $(fmt "${V[ejabberd.connect]}" 1) | |"
-echo "| server CPU / its core busy, main window (%) | $(fmt "${V[ruche.srvpct]}") / $(fmt "${V[ruche.corepct]}") | $(fmt "${V[ejabberd.srvpct]}") / $(fmt "${V[ejabberd.corepct]}") | |"
-echo "| load generator CPU / its core busy (%) | $(fmt "${V[ruche.lgpct]}") / $(fmt "${V[ruche.lgcore]}") | $(fmt "${V[ejabberd.lgpct]}") / $(fmt "${V[ejabberd.lgcore]}") | |"
-echo "| bytes per delivered frame | $(fmt "${V[ruche.frame]}") | $(fmt "${V[ejabberd.frame]}") | |"
-echo "| connections dropped / server errors logged | $(fmt "${V[ruche.dead]}") / $(fmt "${V[ruche.errors]}") | $(fmt "${V[ejabberd.dead]}") / $(fmt "${V[ejabberd.errors]}") | |"
+echo "| | Ruche | ejabberd 23.01 (MUC, XMPP over WebSocket) | Ruche / ejabberd | bound: chat_blaster | Ruche / bound |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+echo "| deliveries/s at the offered $(fmt $((RATE * MEMBERS)))/s | $(fmt "${V[ruche.dps]}") ($(verdict "${V[ruche.pass]}" "${V[ruche.aborted]}")) | $(fmt "${V[ejabberd.dps]}") ($(verdict "${V[ejabberd.pass]}" "${V[ejabberd.aborted]}")) | $(ratio "${V[ruche.dps]}" "${V[ejabberd.dps]}") | $(fmt "${V[bound.dps]}") ($(verdict "${V[bound.pass]}" "${V[bound.aborted]}")) | $(ratio "${V[ruche.dps]}" "${V[bound.dps]}") |"
+echo "| publish→deliver p50 / p99 / max (ms) | $(fmt "${V[ruche.p50]}" 1) / $(fmt "${V[ruche.p99]}" 1) / $(fmt "${V[ruche.max]}" 1) | $(fmt "${V[ejabberd.p50]}" 1) / $(fmt "${V[ejabberd.p99]}" 1) / $(fmt "${V[ejabberd.max]}" 1) | | $(fmt "${V[bound.p50]}" 1) / $(fmt "${V[bound.p99]}" 1) / $(fmt "${V[bound.max]}" 1) |  |"
+echo "| deliveries missing after the drain | $(fmt "${V[ruche.lost]}") | $(fmt "${V[ejabberd.lost]}") | | $(fmt "${V[bound.lost]}") |  |"
+echo "| server CPU-s per 1,000 deliveries | $(fmt "${V[ruche.cpu1k]}" 4) | $(fmt "${V[ejabberd.cpu1k]}" 4) | $(ratio "${V[ruche.cpu1k]}" "${V[ejabberd.cpu1k]}") | $(fmt "${V[bound.cpu1k]}" 4) | $(ratio "${V[ruche.cpu1k]}" "${V[bound.cpu1k]}") |"
+echo "| deliveries per server CPU-second | $(fmt "${V[ruche.percpu]}") | $(fmt "${V[ejabberd.percpu]}") | **$(ratio "${V[ruche.percpu]}" "${V[ejabberd.percpu]}")** | $(fmt "${V[bound.percpu]}") | $(ratio "${V[ruche.percpu]}" "${V[bound.percpu]}") |"
+echo "| highest offered rate with p99 ≤ 100 ms, no loss (deliveries/s) | $(fmt "$(awk -v r="${V[ruche.brate]}" -v m=$MEMBERS 'BEGIN { if (r != "") print r * m }')") | $(fmt "$(awk -v r="${V[ejabberd.brate]}" -v m=$MEMBERS 'BEGIN { if (r != "") print r * m }')") | $(ratio "${V[ruche.brate]}" "${V[ejabberd.brate]}") | $(fmt "$(awk -v r="${V[bound.brate]}" -v m=$MEMBERS 'BEGIN { if (r != "") print r * m }')") | $(ratio "${V[ruche.brate]}" "${V[bound.brate]}") |"
+echo "| … at that rate: p99 (ms), CPU-s per 1,000 deliveries | $(fmt "${V[ruche.bp99]}" 1), $(fmt "${V[ruche.bcpu1k]}" 4) | $(fmt "${V[ejabberd.bp99]}" 1), $(fmt "${V[ejabberd.bcpu1k]}" 4) | | $(fmt "${V[bound.bp99]}" 1), $(fmt "${V[bound.bcpu1k]}" 4) |  |"
+echo "| … at that rate: deliveries per server CPU-second | $(fmt "${V[ruche.bpercpu]}") | $(fmt "${V[ejabberd.bpercpu]}") | **$(ratio "${V[ruche.bpercpu]}" "${V[ejabberd.bpercpu]}")** | $(fmt "${V[bound.bpercpu]}") | $(ratio "${V[ruche.bpercpu]}" "${V[bound.bpercpu]}") |"
+echo "| server RSS per idle connection (KiB) | $(fmt "${V[ruche.rss]}" 1) | $(fmt "${V[ejabberd.rss]}" 1) | $(ratio "${V[ruche.rss]}" "${V[ejabberd.rss]}") | – |  |"
+echo "| connections up / time to connect all (s) | $(fmt "${V[ruche.conns]}") / $(fmt "${V[ruche.connect]}" 1) | $(fmt "${V[ejabberd.conns]}") / $(fmt "${V[ejabberd.connect]}" 1) | | – |  |"
+echo "| server CPU / its core busy, main window (%) | $(fmt "${V[ruche.srvpct]}") / $(fmt "${V[ruche.corepct]}") | $(fmt "${V[ejabberd.srvpct]}") / $(fmt "${V[ejabberd.corepct]}") | | $(fmt "${V[bound.srvpct]}") / $(fmt "${V[bound.corepct]}") |  |"
+echo "| load generator CPU / its core busy (%) | $(fmt "${V[ruche.lgpct]}") / $(fmt "${V[ruche.lgcore]}") | $(fmt "${V[ejabberd.lgpct]}") / $(fmt "${V[ejabberd.lgcore]}") | | $(fmt "${V[bound.lgpct]}") / $(fmt "${V[bound.lgcore]}") |  |"
+echo "| bytes per delivered frame | $(fmt "${V[ruche.frame]}") | $(fmt "${V[ejabberd.frame]}") | | $(fmt "${V[bound.frame]}") |  |"
+echo "| connections dropped / server errors logged | $(fmt "${V[ruche.dead]}") / $(fmt "${V[ruche.errors]}") | $(fmt "${V[ejabberd.dead]}") / $(fmt "${V[ejabberd.errors]}") | | $(fmt "${V[bound.dead]}") / $(fmt "${V[bound.errors]}") |  |"
 echo
 echo "Every step (rate in messages/s; see chat_loadgen.cpp for the keys):"
 echo
 echo '```'
-for s in ruche ejabberd; do
+for s in ruche ejabberd bound; do
   [ -f "$T/$s.txt" ] && awk '$1 == "STEP" || $1 == "IDLE" || $1 == "MAX"' "$T/$s.txt" |
     sed -E 's/ (expected|sent|post_ok|post_429|post_err|client_drops|frames|mbytes|lg_cpu_s|server_cpu_s|offered_dps|http_conns|lg_connect_cpu_s|server_processes|other_frames)=[^ ]*//g'
 done
