@@ -271,11 +271,7 @@ TEST(Files, ShareLinks) {
   EXPECT_EQ(s.call("GET", "/s/" + token, {}, std::nullopt, {{"X-Share-Password", "Gaufre-Sucrée-2040"}}).status, 200);
   EXPECT_EQ(s.call("GET", "/s/" + token, {}, std::nullopt, {{"X-Share-Password", "Gaufre-Sucrée-2040"}}).status, 410);
   // Guest downloads and wrong passwords are in the audit log.
-  auto audited = s.platform().db.read([](db::Conn& c) -> Result<std::int64_t> {
-    RUCHE_TRY(auto r, c.query_one("SELECT COUNT(*) FROM audit_log WHERE action = 'files.share_download'"));
-    return r ? r->i64(0) : 0;
-  });
-  EXPECT_EQ(*audited, 2);
+  EXPECT_EQ(s.audit_count("files.share_download"), 2);
   // Wrong passwords are throttled.
   auto open = s.call("POST", "/api/v1/files/" + id + "/shares", a.token, body(json::object{{"password", "Gaufre-Sucrée-2040"}}));
   std::string t2 = str(open.body, "token");
@@ -311,14 +307,6 @@ TEST(Files, ShareLinks) {
   EXPECT_EQ(kids.body.at("total").as_int64(), 2);  // "secret (2).txt": nothing overwritten
   EXPECT_EQ(s.call("PUT", "/s/" + t2 + "/files/x.txt", {}, std::string("x"), {{"X-Share-Password", "Gaufre-Sucrée-2040"}}).status,
             405);
-}
-
-std::int64_t audit_count(TestServer& s, const std::string& action) {
-  auto n = s.platform().db.read([&](db::Conn& c) -> Result<std::int64_t> {
-    RUCHE_TRY(auto r, c.query_one("SELECT COUNT(*) FROM audit_log WHERE action = $1", {action}));
-    return r ? r->i64(0) : 0;
-  });
-  return n ? *n : -1;
 }
 
 // "ruche_share=<grant>" from an unlock answer's Set-Cookie.
@@ -456,12 +444,12 @@ TEST(Files, ShareUnlockCookie) {
 
   EXPECT_EQ(s.call("GET", "/s/" + t1, {}, std::nullopt, kJson).error_code(), "password_required");
   // A wrong password: 401, audited, no cookie.
-  std::int64_t failed = audit_count(s, "files.share_password_failed");
+  std::int64_t failed = s.audit_count("files.share_password_failed");
   auto wrong = unlock(t1, "pas-le-bon-mot");
   EXPECT_EQ(wrong.status, 401);
   EXPECT_EQ(wrong.error_code(), "bad_password");
   EXPECT_FALSE(wrong.raw.header("Set-Cookie").has_value());
-  EXPECT_EQ(audit_count(s, "files.share_password_failed"), failed + 1);
+  EXPECT_EQ(s.audit_count("files.share_password_failed"), failed + 1);
   // Bad input: 4xx, never 500.
   EXPECT_EQ(s.call("POST", "/s/" + t1 + "/unlock", {}, std::string("{")).status, 400);
   EXPECT_EQ(s.call("POST", "/s/" + t1 + "/unlock", {}, body(json::object{{"password", ""}})).status,
@@ -474,10 +462,10 @@ TEST(Files, ShareUnlockCookie) {
   EXPECT_EQ(unlock(std::string(43, 'A'), "Gaufre-Sucrée-2040").status, 404);
 
   // The right password: a cookie for this link alone, audited.
-  std::int64_t unlocked = audit_count(s, "files.share_unlocked");
+  std::int64_t unlocked = s.audit_count("files.share_unlocked");
   auto ok = unlock(t1, "Gaufre-Sucrée-2040");
   ASSERT_EQ(ok.status, 200) << ok.raw.body;
-  EXPECT_EQ(audit_count(s, "files.share_unlocked"), unlocked + 1);
+  EXPECT_EQ(s.audit_count("files.share_unlocked"), unlocked + 1);
   std::string set = ok.raw.header("Set-Cookie").value_or("");
   EXPECT_EQ(set.rfind("ruche_share=", 0), 0u) << set;
   EXPECT_NE(set.find("; Path=/s/" + t1 + ";"), std::string::npos) << set;
@@ -519,7 +507,7 @@ TEST(Files, ShareUnlockCookie) {
     EXPECT_EQ(r.error_code(), "password_required") << c;
   }
   // A grant does not count as a wrong password.
-  EXPECT_EQ(audit_count(s, "files.share_password_failed"), failed + 1);
+  EXPECT_EQ(s.audit_count("files.share_password_failed"), failed + 1);
 
   // Expired after an hour.
   s.clock().advance_ms(3'601'000);

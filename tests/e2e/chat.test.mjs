@@ -5,7 +5,16 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
-import { axe, env, launch, metric, newContext, shot, signIn } from './lib.mjs';
+import {
+  assertNoConsoleErrors,
+  axe,
+  env,
+  launch,
+  metric,
+  newContext,
+  shot,
+  signIn,
+} from './lib.mjs';
 
 const WS = 'Chantier Seine';
 const MEMBER = {
@@ -102,10 +111,6 @@ async function seed(page, cid, count, prefix) {
     },
     { cid, count, prefix },
   );
-}
-
-function assertNoConsoleErrors(ctx, who) {
-  assert.deepEqual(ctx.errors, [], `${who}: console errors:\n${ctx.errors.join('\n')}`);
 }
 
 const composer = (page) => page.locator('.chat-channel').getByRole('textbox', { name: /message/i });

@@ -7,7 +7,19 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { LOGO_PNG, axe, env, launch, metric, newContext, shot, signIn } from './lib.mjs';
+import {
+  LOGO_PNG,
+  assertNoConsoleErrors,
+  axe,
+  env,
+  launch,
+  metric,
+  newContext,
+  pageFetch,
+  pageOk,
+  shot,
+  signIn,
+} from './lib.mjs';
 
 const WS = 'Dossiers Loire';
 const WRITER = {
@@ -34,47 +46,14 @@ let readerPage;
 let wsId = '';
 let tmp = '';
 
-async function apiFetch(page, method, path, body) {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const csrf = JSON.parse(sessionStorage.getItem('ruche.csrf') ?? 'null');
-      const headers = { 'Content-Type': 'application/json' };
-      if (csrf && method !== 'GET') headers[csrf.header] = csrf.token;
-      const r = await fetch(path.startsWith('/s/') ? path : `/api/v1${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        credentials: 'same-origin',
-      });
-      const text = await r.text();
-      let parsed = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // bytes
-      }
-      return { status: r.status, body: r.status === 204 ? null : parsed };
-    },
-    { method, path, body },
-  );
-}
-
-async function ok(page, method, path, body, status = [200, 201, 204]) {
-  const r = await apiFetch(page, method, path, body);
-  assert.ok(status.includes(r.status), `${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
+const apiFetch = (page, method, path, body) => pageFetch(page, method, path, { json: body });
+const ok = (page, method, path, body, status = [200, 201, 204]) =>
+  pageOk(page, method, path, { json: body }, status);
 
 /** The root's entries by name, from the API. */
 async function rootItems(page) {
   const l = await ok(page, 'GET', `/workspaces/${wsId}/files`);
   return Object.fromEntries(l.items.map((n) => [n.name, n]));
-}
-
-/** Console errors, minus the failed requests a scenario provoked on purpose. */
-function assertNoConsoleErrors(ctx, who, expected = []) {
-  const left = ctx.errors.filter((e) => !expected.some((re) => re.test(e)));
-  assert.deepEqual(left, [], `${who}: console errors:\n${left.join('\n')}`);
 }
 
 const option = (page, name) =>

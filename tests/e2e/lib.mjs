@@ -1,5 +1,7 @@
 // Helpers for the browser end-to-end tests: the browser, contexts that
-// collect console errors, sign-in, screenshots, axe-core.
+// collect console errors, sign-in, API calls from a signed-in page,
+// screenshots, axe-core.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import {
   appendFileSync,
@@ -84,6 +86,59 @@ export async function signIn(page, email, password) {
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
   await page.locator('.topbar').waitFor();
+}
+
+/**
+ * An API request from a signed-in page, with its session cookie and CSRF
+ * token: `json` goes as a JSON body, `bytes` (base64) as raw bytes. Paths
+ * are under /api/v1, except share links (/s/...). Returns { status, body }:
+ * the body parsed when it is JSON, its text otherwise, null for a 204.
+ */
+export async function pageFetch(page, method, path, { json, bytes } = {}) {
+  return page.evaluate(
+    async ({ method, path, json, bytes }) => {
+      const csrf = JSON.parse(sessionStorage.getItem('ruche.csrf') ?? 'null');
+      const headers = {};
+      if (csrf && method !== 'GET') headers[csrf.header] = csrf.token;
+      let body;
+      if (json !== undefined) {
+        headers['Content-Type'] = 'application/json';
+        body = JSON.stringify(json);
+      } else if (bytes !== undefined) {
+        headers['Content-Type'] = 'application/octet-stream';
+        body = Uint8Array.from(atob(bytes), (c) => c.charCodeAt(0));
+      }
+      const r = await fetch(path.startsWith('/s/') ? path : `/api/v1${path}`, {
+        method,
+        headers,
+        body,
+        credentials: 'same-origin',
+      });
+      const text = await r.text();
+      let parsed = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // bytes
+      }
+      return { status: r.status, body: r.status === 204 ? null : parsed };
+    },
+    { method, path, json, bytes },
+  );
+}
+
+/** pageFetch() that must answer one of `status` (any 2xx by default); its body. */
+export async function pageOk(page, method, path, o = {}, status) {
+  const r = await pageFetch(page, method, path, o);
+  const good = status ? status.includes(r.status) : r.status >= 200 && r.status < 300;
+  assert.ok(good, `${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/** No console errors in a context, but those matching one of `expected` (provoked on purpose). */
+export function assertNoConsoleErrors(ctx, who, expected = []) {
+  const left = ctx.errors.filter((e) => !expected.some((re) => re.test(e)));
+  assert.deepEqual(left, [], `${who}: console errors:\n${left.join('\n')}`);
 }
 
 /**

@@ -6,7 +6,18 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { axe, env, launch, metric, newContext, shot, signIn } from './lib.mjs';
+import {
+  assertNoConsoleErrors,
+  axe,
+  env,
+  launch,
+  metric,
+  newContext,
+  pageFetch,
+  pageOk,
+  shot,
+  signIn,
+} from './lib.mjs';
 
 const PASSWORD = 'Cerf-Volant-Rouge-5150';
 const REPORT = 'Compte rendu du 12 avril\nPrésents : 4\n\u00e9t\u00e9 \u{1F41D}\n';
@@ -17,52 +28,10 @@ let ownerPage;
 let wsId = '';
 
 /** A request from the owner's signed-in page: JSON, or raw bytes with `bytes`. */
-async function call(method, path, { json, bytes } = {}) {
-  return ownerPage.evaluate(
-    async ({ method, path, json, bytes }) => {
-      const csrf = JSON.parse(sessionStorage.getItem('ruche.csrf') ?? 'null');
-      const headers = {};
-      if (csrf && method !== 'GET') headers[csrf.header] = csrf.token;
-      let body;
-      if (json !== undefined) {
-        headers['Content-Type'] = 'application/json';
-        body = JSON.stringify(json);
-      } else if (bytes !== undefined) {
-        headers['Content-Type'] = 'application/octet-stream';
-        body = Uint8Array.from(atob(bytes), (c) => c.charCodeAt(0));
-      }
-      const r = await fetch(`/api/v1${path}`, {
-        method,
-        headers,
-        body,
-        credentials: 'same-origin',
-      });
-      const text = await r.text();
-      let parsed = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // bytes
-      }
-      return { status: r.status, body: parsed };
-    },
-    { method, path, json, bytes },
-  );
-}
-
-async function ok(method, path, o) {
-  const r = await call(method, path, o);
-  assert.ok(r.status >= 200 && r.status < 300, `${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
+const call = (method, path, o) => pageFetch(ownerPage, method, path, o);
+const ok = (method, path, o) => pageOk(ownerPage, method, path, o);
 
 const b64 = (s) => Buffer.from(s).toString('base64');
-
-/** Console errors, minus the refusals a guest gets on purpose (401 before the password). */
-function assertNoConsoleErrors(ctx, who, expected = []) {
-  const left = ctx.errors.filter((e) => !expected.some((re) => re.test(e)));
-  assert.deepEqual(left, [], `${who}: console errors:\n${left.join('\n')}`);
-}
 
 before(async () => {
   browser = await launch();

@@ -18,6 +18,14 @@ std::string Reply::error_code() const {
   return c && c->is_string() ? std::string(c->as_string()) : std::string();
 }
 
+std::int64_t TestServer::audit_count(std::string_view action) {
+  auto n = platform().db.read([&](db::Conn& c) -> Result<std::int64_t> {
+    RUCHE_TRY(auto r, c.query_one("SELECT COUNT(*) FROM audit_log WHERE action = $1", {std::string(action)}));
+    return r ? r->i64(0) : 0;
+  });
+  return n ? *n : -1;
+}
+
 std::string body(const json::object& obj) { return json::serialize(obj); }
 
 TestServer::TestServer(std::function<void(app::Config&)> tweak,

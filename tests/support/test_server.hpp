@@ -66,6 +66,9 @@ class TestServer {
   void join(const Account& owner, const std::string& ws, const Account& who,
             std::string_view role = "member");
 
+  // How many audit entries have this action (-1 when the read fails).
+  std::int64_t audit_count(std::string_view action);
+
   static inline const std::string kPassword = "Ornithorynque-Bleu-47";
 
  private:
