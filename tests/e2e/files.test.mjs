@@ -56,6 +56,30 @@ async function rootItems(page) {
   return Object.fromEntries(l.items.map((n) => [n.name, n]));
 }
 
+/** A one-page PDF with `text` in Helvetica (ASCII only), its cross-reference table exact. */
+function minimalPdf(text) {
+  const content = `BT /F1 36 Tf 20 90 Td (${text}) Tj ET`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 4 0 R ' +
+      '/Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let out = '%PDF-1.4\n';
+  const offsets = objects.map((o, i) => {
+    const at = out.length;
+    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
+    return at;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const at of offsets) out += `${String(at).padStart(10, '0')} 00000 n \n`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return out;
+}
+
 const option = (page, name) =>
   page.getByRole('listbox', { name: /^Contenu de/ }).getByRole('option', {
     name: new RegExp(`^${name.replace(/[.()]/g, '\\$&')}`),
@@ -359,7 +383,7 @@ test('Delete moves to the trash; the trash restores and purges', async () => {
   assertNoConsoleErrors(owner, 'owner');
 });
 
-test('previews: an image through an object URL, text escaped in a <pre>, PDF offered as a download', async () => {
+test('previews: an image through an object URL, text escaped in a <pre>, PDF drawn in a sandboxed frame', async () => {
   await select(ownerPage, 'plan.png');
   await details(ownerPage, 'plan.png').getByRole('button', { name: 'Aperçu' }).click();
   const img = ownerPage
@@ -382,12 +406,55 @@ test('previews: an image through an object URL, text escaped in a <pre>, PDF off
   await shot(ownerPage, 'files-09-preview-text');
   await ownerPage.keyboard.press('Escape');
 
-  await dropFiles(ownerPage, { 'devis.pdf': '%PDF-1.4\n%%EOF\n' });
-  await uploadsDone(ownerPage, 8);
+  await dropFiles(ownerPage, { 'devis.pdf': minimalPdf('Devis 2026'), 'casse.pdf': '%PDF-1.4\n%%EOF\n' });
+  await uploadsDone(ownerPage, 9);
   await option(ownerPage, 'devis.pdf').dblclick();
-  await ownerPage
+  const pdfFrame = ownerPage
     .getByRole('dialog', { name: 'devis.pdf' })
-    .getByText('Téléchargez-le pour le lire')
+    .locator('iframe[title="Pages de devis.pdf"]');
+  assert.equal(await pdfFrame.getAttribute('sandbox'), 'allow-scripts');
+  await pdfFrame.contentFrame().getByRole('img', { name: 'Page 1 sur 1' }).waitFor();
+  const viewer = ownerPage.frames().find((f) => f.url().endsWith('/pdf-viewer.html'));
+  assert.ok(viewer, 'no PDF frame');
+  // Drawn: dark pixels where the text is. Sandboxed: an opaque origin, no cookie.
+  const seen = await viewer.evaluate(() => {
+    const c = document.querySelector('canvas');
+    const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let dark = 0;
+    for (let i = 0; i < px.length; i += 4) if (px[i] < 128 && px[i + 3] > 0) dark++;
+    let cookie = 'readable';
+    try {
+      void document.cookie;
+    } catch {
+      cookie = 'blocked';
+    }
+    return { dark, origin: window.origin, cookie };
+  });
+  assert.ok(seen.dark > 50, `the page looks blank (${seen.dark} dark pixels)`);
+  assert.equal(seen.origin, 'null');
+  assert.equal(seen.cookie, 'blocked');
+  // The page is sandboxed by its own policy too (opened directly, it still
+  // gets an opaque origin), and only the app may frame it.
+  const heads = await ownerPage.evaluate(async () => {
+    const page = await fetch('/pdf-viewer.html');
+    const script = await fetch('/pdf-viewer/viewer.js');
+    return {
+      csp: page.headers.get('Content-Security-Policy'),
+      xfo: page.headers.get('X-Frame-Options'),
+      corp: script.headers.get('Cross-Origin-Resource-Policy'),
+    };
+  });
+  assert.match(heads.csp, /sandbox allow-scripts/);
+  assert.match(heads.csp, /frame-ancestors 'self'/);
+  assert.doesNotMatch(heads.csp, /unsafe/);
+  assert.equal(heads.xfo, 'SAMEORIGIN');
+  assert.equal(heads.corp, 'cross-origin');
+  await shot(ownerPage, 'files-09b-preview-pdf');
+  await ownerPage.keyboard.press('Escape');
+  await option(ownerPage, 'casse.pdf').dblclick();
+  await ownerPage
+    .getByRole('dialog', { name: 'casse.pdf' })
+    .getByText('n’a pas pu être lu')
     .waitFor();
   await ownerPage.keyboard.press('Escape');
   assertNoConsoleErrors(owner, 'owner');

@@ -35,6 +35,11 @@ std::string_view StaticFiles::content_security_policy() {
          "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 }
 
+std::string_view StaticFiles::pdf_viewer_security_policy() {
+  return "default-src 'none'; script-src 'self'; style-src 'self'; img-src blob: data:; "
+         "sandbox allow-scripts; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+}
+
 namespace {
 std::string fnv_etag(std::string_view data) {
   std::uint64_t h = 1469598103934665603ULL;
@@ -63,13 +68,15 @@ Result<std::unique_ptr<StaticFiles>> StaticFiles::load(const std::string& root,
     std::ostringstream ss;
     ss << in.rdbuf();
     File f;
-    f.body = ss.str();
-    total += f.body.size();
+    f.body = std::make_shared<const std::string>(ss.str());
+    total += f.body->size();
     if (total > max_total_bytes) return fail(Errc::too_large, "web client files too large");
     std::string rel = "/" + fs::relative(it->path(), base, ec).generic_string();
     f.content_type = std::string(mime_type(rel));
-    f.etag = fnv_etag(f.body);
+    f.etag = fnv_etag(*f.body);
     f.immutable = rel.rfind("/assets/", 0) == 0;
+    if (rel == "/pdf-viewer.html") f.kind = File::Kind::pdf_viewer;
+    else if (rel.rfind("/pdf-viewer/", 0) == 0) f.kind = File::Kind::pdf_viewer_asset;
     sf->files_.emplace(std::move(rel), std::move(f));
   }
   return sf;
@@ -81,14 +88,18 @@ Response StaticFiles::respond(const File& f, const Request& req) const {
   r.headers.set("ETag", f.etag);
   r.headers.set("Cache-Control",
                 f.immutable ? "public, max-age=31536000, immutable" : "no-cache");
-  if (f.content_type.rfind("text/html", 0) == 0) {
+  if (f.kind == File::Kind::pdf_viewer) {
+    r.headers.set("Content-Security-Policy", pdf_viewer_security_policy());
+    r.headers.set("X-Frame-Options", "SAMEORIGIN");
+  } else if (f.content_type.rfind("text/html", 0) == 0) {
     r.headers.set("Content-Security-Policy", content_security_policy());
   }
+  if (f.kind == File::Kind::pdf_viewer_asset) r.headers.set("Cross-Origin-Resource-Policy", "cross-origin");
   if (auto inm = req.headers.get("If-None-Match"); inm && *inm == f.etag) {
     r.status = 304;
     return r;
   }
-  r.body = f.body;
+  r.shared_body = SharedBytes{f.body, *f.body};
   return r;
 }
 

@@ -4,6 +4,11 @@
 // are cached for a year; index.html is revalidated every time. Any other GET
 // path that names no file gets index.html (the SPA's own router decides),
 // except under the prefixes the API owns, which get a JSON 404.
+//
+// One page is not the app: /pdf-viewer.html, the PDF preview frame. It runs
+// sandboxed (CSP `sandbox allow-scripts`: an opaque origin, no cookie, no
+// API) and may only be framed by the app; its script and style under
+// /pdf-viewer/ may be loaded by that opaque origin (CORP cross-origin).
 #pragma once
 
 #include <cstdint>
@@ -37,16 +42,18 @@ class StaticFiles {
   Response app_page(const Request& req) const;
 
   void set_api_prefixes(std::vector<std::string> prefixes) { api_prefixes_ = std::move(prefixes); }
-  // Content-Security-Policy of HTML pages.
+  // Content-Security-Policy of the app's pages, and of the PDF preview frame.
   static std::string_view content_security_policy();
+  static std::string_view pdf_viewer_security_policy();
   std::size_t file_count() const { return files_.size(); }
 
  private:
   struct File {
-    std::string body;
+    std::shared_ptr<const std::string> body;  // shared with the responses, never copied
     std::string content_type;
     std::string etag;
     bool immutable = false;
+    enum class Kind { app, pdf_viewer, pdf_viewer_asset } kind = Kind::app;
   };
   Response respond(const File& f, const Request& req) const;
 

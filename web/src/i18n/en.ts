@@ -347,9 +347,12 @@ export const en: Record<MessageKey, Message> = {
   'files.preview_text_label': 'Contents of {name}',
   'files.preview_truncated':
     'Only the first {size} are shown: download the file to read all of it.',
-  'files.preview_pdf':
-    'For safety, PDFs are not opened inside the app (its security policy forbids embedding documents). Download it to read it.',
-  'files.preview_large': 'This image is too large to preview: download it.',
+  'files.preview_pdf_label': 'Pages of {name}',
+  'files.preview_pdf_page': 'Page {page} of {total}',
+  'files.preview_pdf_truncated':
+    'The first {pages} of {total} pages are shown: download the file to read all of it.',
+  'files.preview_pdf_failed': 'This PDF could not be read for a preview: download it.',
+  'files.preview_large': 'This file is too large to preview: download it.',
   'files.preview_none': 'No preview for this kind of file: download it.',
   'files.versions': 'Versions',
   'files.versions_title': 'Versions of “{name}”',

@@ -358,9 +358,12 @@ export const fr = {
   'files.preview_text_label': 'Contenu de {name}',
   'files.preview_truncated':
     'Seuls les {size} premiers sont affichés : téléchargez le fichier pour le lire en entier.',
-  'files.preview_pdf':
-    'Par sécurité, les PDF ne sont pas ouverts dans l’application (sa politique de sécurité interdit d’y intégrer des documents). Téléchargez-le pour le lire.',
-  'files.preview_large': 'Cette image est trop volumineuse pour un aperçu : téléchargez-la.',
+  'files.preview_pdf_label': 'Pages de {name}',
+  'files.preview_pdf_page': 'Page {page} sur {total}',
+  'files.preview_pdf_truncated':
+    'Seules les {pages} premières pages sur {total} sont affichées : téléchargez le fichier pour le lire en entier.',
+  'files.preview_pdf_failed': 'Ce PDF n’a pas pu être lu pour un aperçu : téléchargez-le.',
+  'files.preview_large': 'Ce fichier est trop volumineux pour un aperçu : téléchargez-le.',
   'files.preview_none': 'Pas d’aperçu pour ce type de fichier : téléchargez-le.',
   'files.versions': 'Versions',
   'files.versions_title': 'Versions de « {name} »',

@@ -1,10 +1,10 @@
 // Previews in the browser without rendering anything on the app's origin:
 // the bytes are fetched as a Blob; images show through an object URL in
 // <img> (the CSP allows blob: images), text as escaped text in a <pre>
-// (the first 256 KiB). PDF would need a blob: frame, which the app's CSP
-// does not allow (frame-src falls back to 'self', object-src 'none'): it is
-// offered as a download.
-import { useEffect, useState } from 'react';
+// (the first 256 KiB), PDF in a sandboxed frame (/pdf-viewer.html: an
+// opaque origin with no access to the app, its cookies or its API) where
+// pdf.js paints the first pages on canvases.
+import { useEffect, useRef, useState } from 'react';
 import { api, type FileNode } from '../../../api';
 import { Button } from '../../../components/Button';
 import { Modal } from '../../../components/Dialog';
@@ -16,23 +16,29 @@ import { download } from './NodeList';
 
 export const TEXT_PREVIEW_BYTES = 256 * 1024;
 export const IMAGE_PREVIEW_BYTES = 32 * 1024 * 1024;
+export const PDF_PREVIEW_BYTES = 32 * 1024 * 1024;
+export const PDF_PREVIEW_PAGES = 20;
 
 type Shown =
   | { kind: 'loading' }
   | { kind: 'image'; url: string }
   | { kind: 'text'; text: string; truncated: boolean }
-  | { kind: 'none'; reason: 'pdf' | 'large' | 'other' }
+  | { kind: 'pdf'; data: ArrayBuffer }
+  | { kind: 'none'; reason: 'large' | 'other' }
   | { kind: 'error'; error: unknown };
 
 export function PreviewDialog({ node, onClose }: { node: FileNode; onClose(): void }) {
   const { t, locale } = useI18n();
   const errorText = useFilesErrorText();
   const kind = previewKind(node);
-  const fetched = (kind === 'image' && node.size <= IMAGE_PREVIEW_BYTES) || kind === 'text';
+  const fetched =
+    (kind === 'image' && node.size <= IMAGE_PREVIEW_BYTES) ||
+    (kind === 'pdf' && node.size <= PDF_PREVIEW_BYTES) ||
+    kind === 'text';
   const [loaded, setShown] = useState<Shown>({ kind: 'loading' });
   const shown: Shown = fetched
     ? loaded
-    : { kind: 'none', reason: kind === 'pdf' ? 'pdf' : kind === 'image' ? 'large' : 'other' };
+    : { kind: 'none', reason: kind === 'image' || kind === 'pdf' ? 'large' : 'other' };
 
   useEffect(() => {
     const ctl = new AbortController();
@@ -43,6 +49,11 @@ export function PreviewDialog({ node, onClose }: { node: FileNode; onClose(): vo
           url = URL.createObjectURL(blob);
           setShown({ kind: 'image', url });
         },
+        (error: unknown) => !ctl.signal.aborted && setShown({ kind: 'error', error }),
+      );
+    } else if (kind === 'pdf' && node.size <= PDF_PREVIEW_BYTES) {
+      api.files.blob(node.id, { signal: ctl.signal }).then(
+        async ({ blob }) => setShown({ kind: 'pdf', data: await blob.arrayBuffer() }),
         (error: unknown) => !ctl.signal.aborted && setShown({ kind: 'error', error }),
       );
     } else if (kind === 'text') {
@@ -93,14 +104,13 @@ export function PreviewDialog({ node, onClose }: { node: FileNode; onClose(): vo
         </>
       );
       break;
+    case 'pdf':
+      body = <PdfFrame name={node.name} data={shown.data} />;
+      break;
     case 'none':
       body = (
         <Alert kind="info">
-          {shown.reason === 'pdf'
-            ? t('files.preview_pdf')
-            : shown.reason === 'large'
-              ? t('files.preview_large')
-              : t('files.preview_none')}
+          {shown.reason === 'large' ? t('files.preview_large') : t('files.preview_none')}
         </Alert>
       );
       break;
@@ -121,5 +131,64 @@ export function PreviewDialog({ node, onClose }: { node: FileNode; onClose(): vo
         </Button>
       </div>
     </Modal>
+  );
+}
+
+type PdfState =
+  { kind: 'drawing' } | { kind: 'drawn'; pages: number; total: number } | { kind: 'failed' };
+
+/**
+ * The sandboxed PDF frame. It says when it is ready, gets the bytes, and
+ * says how many pages it drew. Messages are taken only from that frame's
+ * window; they are sent to "*" because a sandboxed frame has an opaque
+ * origin that no origin string names (it cannot navigate away: only the
+ * viewer's own script runs there).
+ */
+function PdfFrame({ name, data }: { name: string; data: ArrayBuffer }) {
+  const { t } = useI18n();
+  const frame = useRef<HTMLIFrameElement>(null);
+  const [state, setState] = useState<PdfState>({ kind: 'drawing' });
+  useEffect(() => {
+    const onMessage = (e: MessageEvent<unknown>) => {
+      if (!frame.current || e.source !== frame.current.contentWindow) return;
+      const m = e.data as { type?: string; pages?: number; total?: number } | null;
+      if (m?.type === 'ready') {
+        const copy = data.slice(0);
+        frame.current.contentWindow?.postMessage(
+          {
+            type: 'render',
+            data: copy,
+            maxPages: PDF_PREVIEW_PAGES,
+            pageLabel: t('files.preview_pdf_page'),
+          },
+          '*',
+          [copy],
+        );
+      } else if (m?.type === 'rendered') {
+        setState({ kind: 'drawn', pages: Number(m.pages), total: Number(m.total) });
+      } else if (m?.type === 'failed') {
+        setState({ kind: 'failed' });
+      }
+    };
+    window.addEventListener('message', onMessage);
+    return () => window.removeEventListener('message', onMessage);
+  }, [data, t]);
+  if (state.kind === 'failed') return <Alert kind="error">{t('files.preview_pdf_failed')}</Alert>;
+  return (
+    <>
+      {state.kind === 'drawn' && state.pages < state.total ? (
+        <p className="field__hint">
+          {t('files.preview_pdf_truncated', { pages: state.pages, total: state.total })}
+        </p>
+      ) : null}
+      <iframe
+        ref={frame}
+        className="files-preview__pdf"
+        src="/pdf-viewer.html"
+        sandbox="allow-scripts"
+        referrerPolicy="no-referrer"
+        title={t('files.preview_pdf_label', { name })}
+      />
+    </>
   );
 }
