@@ -92,25 +92,31 @@ async function select(page, name) {
   await details(page, name).waitFor();
 }
 
-/** Drops files (name -> text or bytes) on the browser, as a person dragging them from the desktop. */
-async function dropFiles(page, files) {
+/**
+ * Drops files (name -> text or bytes) on the browser, as a person dragging
+ * them from the desktop: on the folder shown, or on the element `on` names.
+ */
+async function dropFiles(page, files, on = '[data-testid="files-drop"]') {
   const list = Object.entries(files).map(([name, v]) => ({
     name,
     b64: Buffer.from(v).toString('base64'),
     type: name.endsWith('.png') ? 'image/png' : 'text/plain',
   }));
-  await page.evaluate((list) => {
-    const dt = new DataTransfer();
-    for (const f of list) {
-      const bytes = Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0));
-      dt.items.add(new File([bytes], f.name, { type: f.type }));
-    }
-    const zone = document.querySelector('[data-testid="files-drop"]');
-    const opts = { bubbles: true, cancelable: true, dataTransfer: dt };
-    zone.dispatchEvent(new DragEvent('dragenter', opts));
-    zone.dispatchEvent(new DragEvent('dragover', opts));
-    zone.dispatchEvent(new DragEvent('drop', opts));
-  }, list);
+  await page.evaluate(
+    ({ list, on }) => {
+      const dt = new DataTransfer();
+      for (const f of list) {
+        const bytes = Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0));
+        dt.items.add(new File([bytes], f.name, { type: f.type }));
+      }
+      const zone = document.querySelector(on);
+      const opts = { bubbles: true, cancelable: true, dataTransfer: dt };
+      zone.dispatchEvent(new DragEvent('dragenter', opts));
+      zone.dispatchEvent(new DragEvent('dragover', opts));
+      zone.dispatchEvent(new DragEvent('drop', opts));
+    },
+    { list, on },
+  );
 }
 
 async function uploadsDone(page, count) {
@@ -542,6 +548,33 @@ test('an existing name asks: keep both adds a number', async () => {
   await shot(ownerPage, 'files-12-conflict');
   await dialog.getByRole('button', { name: 'Garder les deux' }).click();
   await option(ownerPage, 'notes (2).txt').waitFor();
+  assertNoConsoleErrors(owner, 'owner');
+});
+
+test('files dropped on a folder go into it; a taken name there asks first', async () => {
+  const into = await ok(ownerPage, 'POST', `/workspaces/${wsId}/files/folders`, {
+    name: 'Arrivées',
+  });
+  await option(ownerPage, 'Arrivées').waitFor();
+  const row = `li[role="option"][data-id="${into.id}"]`;
+  const inside = async () =>
+    (await ok(ownerPage, 'GET', `/files/${into.id}/children`)).items.map((n) => n.name).sort();
+  await dropFiles(ownerPage, { 'bon-de-livraison.txt': 'BL 4512' }, row);
+  await ownerPage
+    .locator('.files-upload', { hasText: 'bon-de-livraison.txt' })
+    .getByText('Envoyé')
+    .waitFor();
+  assert.deepEqual(await inside(), ['bon-de-livraison.txt']);
+  assert.equal(await option(ownerPage, 'bon-de-livraison.txt').count(), 0);
+  // The same name again, on the folder: the names there count, not the ones shown.
+  await dropFiles(ownerPage, { 'bon-de-livraison.txt': 'BL 4513' }, row);
+  const dialog = ownerPage.getByRole('dialog', { name: 'Un élément porte déjà ce nom' });
+  await dialog.getByRole('button', { name: 'Garder les deux' }).click();
+  await ownerPage
+    .locator('.files-upload', { hasText: 'bon-de-livraison (2).txt' })
+    .getByText('Envoyé')
+    .waitFor();
+  assert.deepEqual(await inside(), ['bon-de-livraison (2).txt', 'bon-de-livraison.txt']);
   assertNoConsoleErrors(owner, 'owner');
 });
 

@@ -32,6 +32,12 @@ import { TUS_THRESHOLD_BYTES, send, type Transfer } from './transport';
 
 /** Entries read per folder (the server's maximum page). */
 export const PAGE_SIZE = 1000;
+
+/** Another folder than the one shown, to upload into (store.dropTarget()). */
+export interface DropTarget {
+  folder: FileNode;
+  names: readonly string[];
+}
 /** Files sent at the same time. */
 export const PARALLEL_UPLOADS = 3;
 
@@ -371,19 +377,20 @@ export class FilesStore {
   // ---- uploads -----------------------------------------------------------
 
   /**
-   * Uploads what was dropped or picked into the folder shown. Names that
-   * exist already are replaced (new versions, folders merged) or kept
-   * beside as "name (2)", as the person chose; with no choice an existing
-   * name fails ('exists').
+   * Uploads what was dropped or picked into the folder shown, or `into`
+   * another one (a folder row something was dropped on, with the names it
+   * holds). Names that exist already are replaced (new versions, folders
+   * merged) or kept beside as "name (2)", as the person chose; with no
+   * choice an existing name fails ('exists').
    */
-  upload(picked: Picked, choice?: ConflictChoice): void {
+  upload(picked: Picked, choice?: ConflictChoice, into?: DropTarget): void {
     const l = this.state.listing;
-    const folderId = l.folderId;
-    const base = l.folder?.path ?? '/';
+    const folderId = into ? into.folder.id : l.folderId;
+    const base = into ? into.folder.path : (l.folder?.path ?? '/');
     // Keep both: rename the top-level names that clash.
     const rename = new Map<string, string>();
     if (choice === 'keep-both') {
-      const taken = new Set(l.items.map((n) => n.name));
+      const taken = new Set(into ? into.names : l.items.map((n) => n.name));
       const tops = new Set([
         ...picked.files.map((f) => f.path.split('/')[0] ?? ''),
         ...picked.folders.map((f) => f.split('/')[0] ?? ''),
@@ -428,6 +435,18 @@ export class FilesStore {
     this.pump();
     if (picked.folders.length)
       void this.makeFolders(picked.folders.map(renamed), folderId, base, waiting);
+  }
+
+  /** A folder of the listing something is dropped on, with the names in it. */
+  async dropTarget(folder: FileNode): Promise<DropTarget> {
+    const names: string[] = [];
+    for (let offset = 0; ;) {
+      const page = await api.files.list(this.workspaceId, folder.id, { limit: PAGE_SIZE, offset });
+      names.push(...page.items.map((n) => n.name));
+      offset += page.items.length;
+      if (!page.items.length || offset >= page.total) break;
+    }
+    return { folder, names };
   }
 
   /** Uploads `file` as a new version of `n` (whatever its own name). */

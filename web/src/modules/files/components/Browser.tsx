@@ -5,11 +5,13 @@ import { useMemo, useRef, useState, type DragEvent } from 'react';
 import { Alert, EmptyState, Spinner } from '../../../components/Feedback';
 import { Button } from '../../../components/Button';
 import { useI18n } from '../../../i18n';
+import { useToast } from '../../../notifications/toasts';
 import { useFiles, useFilesErrorText, useFilesState } from '../context';
 import { formatOrder, parseOrder, sortNodes, type SortOrder } from '../logic/sort';
 import { entriesOf, fromFileList, pickedFromDrop, type Picked } from '../logic/tree';
 import { usePreference } from '../hooks';
-import type { ConflictChoice } from '../store';
+import type { ConflictChoice, DropTarget } from '../store';
+import type { FileNode } from '../../../api';
 import { Breadcrumbs } from './Breadcrumbs';
 import { ConflictDialog } from './ConflictDialog';
 import { DetailsPane } from './DetailsPane';
@@ -20,6 +22,7 @@ export function Browser({ folderId }: { folderId: string }) {
   const { t, locale } = useI18n();
   const { store, canWrite, openDialog, openFolder } = useFiles();
   const errorText = useFilesErrorText();
+  const { toast } = useToast();
   const listing = useFilesState((s) => s.listing);
   const [view, setView] = usePreference<ViewMode>('ruche.files.view', 'list', ['list', 'grid']);
   const [orderText, setOrderText] = usePreference<string>('ruche.files.order', 'name:asc');
@@ -27,7 +30,11 @@ export function Browser({ folderId }: { folderId: string }) {
   const setOrder = (o: SortOrder) => setOrderText(formatOrder(o));
   const [selected, setSelected] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
-  const [pending, setPending] = useState<{ picked: Picked; clashes: string[] } | null>(null);
+  const [pending, setPending] = useState<{
+    picked: Picked;
+    clashes: string[];
+    into?: DropTarget;
+  } | null>(null);
   const depth = useRef(0);
 
   const current = listing.folderId === folderId && listing.loaded;
@@ -44,20 +51,20 @@ export function Browser({ folderId }: { folderId: string }) {
     setSelected(null);
   }
 
-  /** Uploads into the folder shown, asking first when names are taken. */
-  const upload = (picked: Picked) => {
+  /** Uploads into the folder shown (or `into` another), asking first when names are taken. */
+  const upload = (picked: Picked, into?: DropTarget) => {
     if (!picked.files.length && !picked.folders.length) return;
-    const taken = new Set(listing.items.map((n) => n.name));
+    const taken = new Set(into ? into.names : listing.items.map((n) => n.name));
     const tops = new Set([
       ...picked.files.map((f) => f.path.split('/')[0] ?? ''),
       ...picked.folders.map((f) => f.split('/')[0] ?? ''),
     ]);
     const clashes = [...tops].filter((n) => taken.has(n));
-    if (clashes.length) setPending({ picked, clashes });
-    else store.upload(picked);
+    if (clashes.length) setPending({ picked, clashes, into });
+    else store.upload(picked, undefined, into);
   };
   const decide = (choice: ConflictChoice | null) => {
-    if (pending && choice) store.upload(pending.picked, choice);
+    if (pending && choice) store.upload(pending.picked, choice, pending.into);
     setPending(null);
   };
 
@@ -77,7 +84,8 @@ export function Browser({ folderId }: { folderId: string }) {
     depth.current = Math.max(0, depth.current - 1);
     if (depth.current === 0) setDragging(false);
   };
-  const onDrop = (e: DragEvent) => {
+  /** Drops on the folder shown, or on one of its folders (`into`). */
+  const onDrop = (e: DragEvent, into?: FileNode) => {
     depth.current = 0;
     setDragging(false);
     if (!canWrite) return;
@@ -86,7 +94,14 @@ export function Browser({ folderId }: { folderId: string }) {
     const dropped = entriesOf(e.dataTransfer.items);
     if (!dropped.entries.length && !dropped.files.length)
       dropped.files.push(...Array.from(e.dataTransfer.files));
-    void pickedFromDrop(dropped).then(upload);
+    if (!into) {
+      void pickedFromDrop(dropped).then((picked) => upload(picked));
+      return;
+    }
+    void Promise.all([pickedFromDrop(dropped), store.dropTarget(into)]).then(
+      ([picked, target]) => upload(picked, target),
+      (error: unknown) => toast({ kind: 'error', title: errorText(error) }),
+    );
   };
 
   const folderName = listing.folder?.name || t('module.files.name');
@@ -123,6 +138,7 @@ export function Browser({ folderId }: { folderId: string }) {
         label={t('files.contents_of', { folder: folderName })}
         focusKey={folderId}
         onUp={folderId ? () => openFolder(listing.folder?.parent_id ?? '') : undefined}
+        onDropInto={canWrite ? (folder, e) => onDrop(e, folder) : undefined}
       />
     );
 
@@ -132,7 +148,7 @@ export function Browser({ folderId }: { folderId: string }) {
       onDragEnter={onDragEnter}
       onDragOver={onDragOver}
       onDragLeave={onDragLeave}
-      onDrop={onDrop}
+      onDrop={(e) => onDrop(e)}
       data-testid="files-drop"
     >
       <Toolbar

@@ -2,7 +2,7 @@
 // entry is selected and holds the focus (roving tabindex): arrow keys,
 // Home/End move; Enter opens; Delete moves to the trash; F2 renames;
 // Backspace or Alt+↑ goes up to the parent folder.
-import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import type { FileNode } from '../../../api';
 import { Icon } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
@@ -41,6 +41,7 @@ export function NodeList({
   label,
   focusKey,
   onUp,
+  onDropInto,
 }: {
   items: readonly FileNode[];
   view: ViewMode;
@@ -51,11 +52,37 @@ export function NodeList({
   focusKey: string;
   /** Goes to the parent folder (Backspace, Alt+↑); absent at the root. */
   onUp?: () => void;
+  /** Files dropped on a folder's entry go into that folder; absent: no such drops. */
+  onDropInto?: (folder: FileNode, e: DragEvent) => void;
 }) {
   const { t, locale, dateTime } = useI18n();
   const { canWrite, openDialog, trash, nameOf } = useFiles();
   const open = useOpenNode();
   const list = useRef<HTMLUListElement>(null);
+  // The folder entry files are dragged over (highlighted as the target).
+  const [over, setOver] = useState<string | null>(null);
+  const dropProps = (n: FileNode) => {
+    if (!onDropInto || n.kind !== 'folder') return {};
+    const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer.types).includes('Files');
+    return {
+      onDragOver: (e: DragEvent) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+        if (over !== n.id) setOver(n.id);
+      },
+      onDragLeave: (e: DragEvent) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setOver(null);
+      },
+      onDrop: (e: DragEvent) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        e.stopPropagation();
+        setOver(null);
+        onDropInto(n, e);
+      },
+    };
+  };
   const firstKey = useRef(focusKey);
 
   const options = () =>
@@ -141,9 +168,10 @@ export function NodeList({
               role="option"
               aria-selected={n.id === selected}
               tabIndex={i === focusable ? 0 : -1}
-              className="files-item"
+              className={over === n.id ? 'files-item files-item--drop' : 'files-item'}
               data-kind={n.kind}
               data-id={n.id}
+              {...dropProps(n)}
               onClick={() => onSelect(n.id)}
               onFocus={() => {
                 if (selected === null) onSelect(n.id);
