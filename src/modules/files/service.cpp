@@ -269,6 +269,9 @@ Result<std::optional<Opened>> Service::open_path(const WorkspaceId& ws, std::str
   }));
   if (found && !found->node.folder) {
     RUCHE_TRY(found->keys, keys(ws));
+    // Only contents the chunk cache may hold can be answered from memory;
+    // a large file's chunk list would only take room.
+    if (!p_.blobs.cache().worth(static_cast<std::uint64_t>(found->version.size_bytes))) return found;
     auto shared = std::make_shared<const Opened>(*found);
     std::lock_guard lock(opens_mu_);
     Opens& o = opens_[ws.str()];

@@ -98,9 +98,10 @@ class Service {
   // lookup() then open() of the current version in one read transaction:
   // nullopt when there is no node; a folder comes with no version or keys.
   Result<std::optional<Opened>> open_path(const WorkspaceId& ws, std::string_view path);
-  // What open_path() found lately at `path` when it was a file and no change
-  // to the workspace's files has committed since; nullptr otherwise. From
-  // memory only, never blocks: for I/O threads.
+  // What open_path() found lately at `path` when it was a file small enough
+  // for the chunk cache and no change to the workspace's files has
+  // committed since; nullptr otherwise. From memory only, never blocks: for
+  // I/O threads.
   std::shared_ptr<const Opened> open_path_cached(const WorkspaceId& ws, std::string_view path);
   Result<std::uint64_t> read(const Opened& o, std::uint64_t offset, std::uint64_t length, Sink sink);
   // The same bytes when the chunk cache holds them (Blobs::cached); never blocks.
