@@ -27,7 +27,7 @@ Authz::Authz(db::Database& db, bus::Bus& bus, const Clock& clock) : db_(db), bus
 Authz::~Authz() { bus_.unsubscribe(subscription_); }
 
 void Authz::invalidate(const bus::Event& e) {
-  if (e.type.rfind("workspace.", 0) != 0 && e.type.rfind("member.", 0) != 0) return;
+  if (!changes_access(e)) return;
   // Rare events: forget everything rather than work out who they touch.
   std::lock_guard lock(mu_);
   ++generation_;

@@ -56,6 +56,12 @@ class Authz {
   // The same check on an already resolved access.
   static Result<void> check(const WorkspaceAccess& a, std::string_view module, Access need);
 
+  // Whether `e` may change someone's access to a workspace (workspace and
+  // membership events): what empties every cache of accesses.
+  static bool changes_access(const bus::Event& e) {
+    return e.type.rfind("workspace.", 0) == 0 || e.type.rfind("member.", 0) == 0;
+  }
+
   // What access() granted `user` on `ws` lately, from memory only (never
   // blocks); nullopt when unknown, expired or denied.
   std::optional<WorkspaceAccess> access_cached(const UserId& user, const WorkspaceId& ws);

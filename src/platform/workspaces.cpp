@@ -86,8 +86,7 @@ Workspaces::Workspaces(db::Database& db, const Clock& clock, Authz& authz, Outbo
 Workspaces::~Workspaces() { outbox_.bus().unsubscribe(subscription_); }
 
 void Workspaces::invalidate(const bus::Event& e) {
-  bool relevant = e.type.rfind("workspace.", 0) == 0 || e.type.rfind("member.", 0) == 0;
-  if (!relevant) return;
+  if (!Authz::changes_access(e)) return;
   std::string ws = e.workspace_id;
   std::string user;
   if (auto v = json::parse(e.data); v && v->is_object()) {
