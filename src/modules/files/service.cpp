@@ -149,8 +149,9 @@ Result<Service::Resolved> Service::resolve(db::Conn& c, const WorkspaceId& ws, s
   root.workspace_id = ws;
   root.folder = true;
   root.path = "/";
-  RUCHE_TRY(root.etag, store::root_etag(c, ws));
   if (r.names.empty()) {
+    // The root's etag is read only when the root is the target.
+    RUCHE_TRY(root.etag, store::root_etag(c, ws));
     r.node = root;
     return r;
   }
@@ -511,8 +512,11 @@ Result<Node> Service::commit_content(db::Conn& c, const WorkspaceId& ws, const W
   RUCHE_CHECK(charge(c, ws, size));
   RUCHE_TRY([[maybe_unused]] auto added, p_.blobs.add_refs(c, ws, ref.chunks));
   Node n;
+  store::VersionRow v;
+  v.id = crypto::new_ordered_id(now);
   if (existing) {
     n = *existing;
+    RUCHE_TRY(v.number, store::next_version(c, n.id));
   } else {
     n.id = crypto::new_ordered_id_of<NodeId>(now);  // its creation time is no secret (creationdate)
     n.workspace_id = ws;
@@ -520,27 +524,9 @@ Result<Node> Service::commit_content(db::Conn& c, const WorkspaceId& ws, const W
     n.name = name;
     n.created_at_ms = now;
     n.created_by = ctx.user_id;
-    n.etag = etag;
-    n.mtime_ms = mtime_ms;
-    n.updated_at_ms = now;
-    n.updated_by = ctx.user_id;
-    n.content_type = std::string(content_type_for(name));
-    RUCHE_CHECK(store::insert_node(c, n));
+    v.number = 1;
   }
-  RUCHE_TRY(std::int64_t number, store::next_version(c, n.id));
-  store::VersionRow v;
-  v.id = crypto::new_ordered_id(now);
-  v.node_id = n.id;
-  v.workspace_id = ws;
-  v.number = number;
-  v.size_bytes = size;
-  v.sha256 = ref.content_hash;
-  v.chunks = ref.chunks;
-  v.created_at_ms = now;
-  v.created_by = ctx.user_id;
-  v.mtime_ms = mtime_ms;
-  RUCHE_CHECK(store::insert_version(c, v));
-  n.version = number;
+  n.version = v.number;
   n.size_bytes = size;
   n.etag = etag;
   n.sha256 = ref.content_hash;
@@ -548,9 +534,22 @@ Result<Node> Service::commit_content(db::Conn& c, const WorkspaceId& ws, const W
   n.updated_at_ms = now;
   n.updated_by = ctx.user_id;
   n.content_type = std::string(content_type_for(n.name));
-  RUCHE_CHECK(store::set_content(c, n.id, v.id, number, size, etag, n.content_type, mtime_ms, now, ctx.user_id));
+  // A new file is inserted with its first version in place.
+  if (!existing) RUCHE_CHECK(store::insert_node(c, n, v.id));
+  v.node_id = n.id;
+  v.workspace_id = ws;
+  v.size_bytes = size;
+  v.sha256 = ref.content_hash;
+  v.chunks = ref.chunks;
+  v.created_at_ms = now;
+  v.created_by = ctx.user_id;
+  v.mtime_ms = mtime_ms;
+  RUCHE_CHECK(store::insert_version(c, v));
+  if (existing) {
+    RUCHE_CHECK(store::set_content(c, n.id, v.id, v.number, size, etag, n.content_type, mtime_ms, now, ctx.user_id));
+    RUCHE_CHECK(retain(c, n));  // a new file has one version: nothing to thin
+  }
   RUCHE_CHECK(store::touch_ancestors(c, ws, n.parent_id.str(), now));
-  RUCHE_CHECK(retain(c, n));
   RUCHE_CHECK(emit(c, ws, created ? "created" : "updated", n));
   return n;
 }
@@ -586,16 +585,25 @@ Result<PutResult> Service::put(const WorkspaceId& ws, const WriteCtx& ctx, std::
       return fail(Errc::precondition_failed, "If-None-Match failed", "precondition_failed");
     return check_locks(c, ws, ctx, join(r.names, r.names.size()), false, !r.node);
   };
-  RUCHE_TRY(Resolved pre, p_.db.read([&](db::Conn& c) -> Result<Resolved> {
-    RUCHE_TRY(Resolved r, resolve(c, ws, path));
-    RUCHE_CHECK(check(c, r));
-    if (opt.expected_bytes) {
-      RUCHE_TRY(Usage u, store::usage(c, ws, settings_.default_quota_bytes));
-      if (u.quota_bytes && u.used_bytes + static_cast<std::int64_t>(*opt.expected_bytes) > *u.quota_bytes)
-        return fail(Errc::insufficient_storage, "the workspace's quota is exhausted", "quota_exceeded");
-    }
-    return r;
-  }));
+  // A body that ends in the database's own write (it fits in one stored
+  // chunk) is checked there only: refusing it before reading it would save
+  // nothing, and asking first cost two read transactions per small upload.
+  // Larger bodies are checked before they are streamed, and again when they
+  // are committed (the tree may have changed meanwhile).
+  const bool small = opt.expected_bytes && *opt.expected_bytes <= p_.blobs.defer_max();
+  std::optional<Resolved> pre;
+  if (!small) {
+    RUCHE_TRY(pre, p_.db.read([&](db::Conn& c) -> Result<Resolved> {
+      RUCHE_TRY(Resolved r, resolve(c, ws, path));
+      RUCHE_CHECK(check(c, r));
+      if (opt.expected_bytes) {
+        RUCHE_TRY(Usage u, store::usage(c, ws, settings_.default_quota_bytes));
+        if (u.quota_bytes && u.used_bytes + static_cast<std::int64_t>(*opt.expected_bytes) > *u.quota_bytes)
+          return fail(Errc::insufficient_storage, "the workspace's quota is exhausted", "quota_exceeded");
+      }
+      return r;
+    }));
+  }
 
   // Stream the body into chunks, holding its size against the quota.
   std::int64_t held = 0;
@@ -607,7 +615,7 @@ Result<PutResult> Service::put(const WorkspaceId& ws, const WriteCtx& ctx, std::
   } release_guard{*this, ws, held};
   std::optional<std::int64_t> quota;
   std::int64_t used_at_start = 0;
-  {
+  if (!small) {
     RUCHE_TRY(Usage u, usage(ws));
     quota = u.quota_bytes;
     used_at_start = u.used_bytes;
@@ -642,8 +650,9 @@ Result<PutResult> Service::put(const WorkspaceId& ws, const WriteCtx& ctx, std::
 
   return p_.db.write([&](db::Conn& c) -> Result<PutResult> {
     RUCHE_TRY(Resolved r, resolve(c, ws, path));
-    if (opt.rename_on_conflict) r.names = pre.names, r.node.reset();
-    if (opt.rename_on_conflict) {
+    if (opt.rename_on_conflict && pre && !pre->names.empty()) {
+      // The name chosen before streaming, unless it was taken meanwhile.
+      r.names = pre->names;
       RUCHE_TRY(r.node, store::child(c, ws, r.parent ? r.parent->id.str() : "", r.names.back()));
     }
     RUCHE_CHECK(check(c, r));

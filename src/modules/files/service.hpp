@@ -225,7 +225,7 @@ class Service {
 
   struct Resolved {
     std::optional<Node> node;    // the target, when it exists
-    std::optional<Node> parent;  // its parent folder, when it exists
+    std::optional<Node> parent;  // its parent folder, when it exists (the root's etag left empty)
     std::vector<std::string> names;
   };
   Result<Resolved> resolve(db::Conn& c, const WorkspaceId& ws, std::string_view path);

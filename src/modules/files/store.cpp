@@ -192,14 +192,17 @@ Result<std::vector<Ancestor>> ancestry(db::Conn& c, const NodeId& id) {
   return out;
 }
 
-Result<void> insert_node(db::Conn& c, const Node& n) {
+Result<void> insert_node(db::Conn& c, const Node& n, const std::string& version_id) {
+  if (n.folder != version_id.empty()) return fail(Errc::internal, "a file is inserted with its version");
   RUCHE_TRY([[maybe_unused]] auto k,
             c.exec("INSERT INTO files_nodes (id, workspace_id, parent_id, name, is_folder, size, etag, "
-                   "content_type, mtime_ms, created_at_ms, created_by, updated_at_ms, updated_by) "
-                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                   "content_type, mtime_ms, created_at_ms, created_by, updated_at_ms, updated_by, "
+                   "version_id, last_version) "
+                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
                    {n.id, n.workspace_id, n.parent_id, n.name, n.folder, n.size_bytes,
                     n.folder ? new_folder_etag() : n.etag, n.content_type, n.mtime_ms,
-                    n.created_at_ms, n.created_by, n.updated_at_ms, n.updated_by}));
+                    n.created_at_ms, n.created_by, n.updated_at_ms, n.updated_by,
+                    n.folder ? db::Param(nullptr) : db::Param(version_id), n.folder ? 0 : n.version}));
   return {};
 }
 
@@ -237,9 +240,10 @@ Result<void> touch_ancestors(db::Conn& c, const WorkspaceId& ws, std::string par
     if (!row) break;
     parent = row->text(0);
   }
-  RUCHE_CHECK(ensure_usage(c, ws));
-  RUCHE_TRY([[maybe_unused]] auto k, c.exec("UPDATE files_usage SET root_etag = $2 WHERE workspace_id = $1",
-                                            {ws, new_folder_etag()}));
+  RUCHE_TRY([[maybe_unused]] auto k,
+            c.exec("INSERT INTO files_usage (workspace_id, root_etag) VALUES ($1, $2) "
+                   "ON CONFLICT (workspace_id) DO UPDATE SET root_etag = excluded.root_etag",
+                   {ws, new_folder_etag()}));
   return {};
 }
 
@@ -494,17 +498,24 @@ Result<Usage> usage(db::Conn& c, const WorkspaceId& ws, std::int64_t default_quo
 }
 
 Result<bool> add_used(db::Conn& c, const WorkspaceId& ws, std::int64_t delta, std::int64_t default_quota) {
-  RUCHE_CHECK(ensure_usage(c, ws));
   if (delta <= 0) {
+    RUCHE_CHECK(ensure_usage(c, ws));
     RUCHE_TRY([[maybe_unused]] auto k,
               c.exec("UPDATE files_usage SET used_bytes = CASE WHEN used_bytes + $2 < 0 THEN 0 "
                      "ELSE used_bytes + $2 END WHERE workspace_id = $1",
                      {ws, delta}));
     return true;
   }
-  RUCHE_TRY(auto n, c.exec("UPDATE files_usage SET used_bytes = used_bytes + $2 WHERE workspace_id = $1 "
-                           "AND (COALESCE(quota_bytes, $3) < 0 OR used_bytes + $2 <= COALESCE(quota_bytes, $3))",
-                           {ws, delta, default_quota}));
+  auto add = [&]() -> Result<std::int64_t> {
+    return c.exec("UPDATE files_usage SET used_bytes = used_bytes + $2 WHERE workspace_id = $1 "
+                  "AND (COALESCE(quota_bytes, $3) < 0 OR used_bytes + $2 <= COALESCE(quota_bytes, $3))",
+                  {ws, delta, default_quota});
+  };
+  RUCHE_TRY(auto n, add());
+  if (n > 0) return true;
+  // No row yet (the workspace's first file), or over quota.
+  RUCHE_CHECK(ensure_usage(c, ws));
+  RUCHE_TRY(n, add());
   return n > 0;
 }
 

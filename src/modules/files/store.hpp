@@ -52,7 +52,9 @@ struct Ancestor {
 // The chain from the top-level node down to `id` (inclusive).
 Result<std::vector<Ancestor>> ancestry(db::Conn& c, const NodeId& id);
 
-Result<void> insert_node(db::Conn& c, const Node& n);
+// A folder, or a file whose current version (n.version, numbered from 1) is
+// `version_id`, inserted next in the same transaction.
+Result<void> insert_node(db::Conn& c, const Node& n, const std::string& version_id = {});
 Result<void> set_content(db::Conn& c, const NodeId& id, const std::string& version_id,
                          std::int64_t number, std::int64_t size, const std::string& etag,
                          const std::string& content_type, std::int64_t mtime_ms,
