@@ -617,6 +617,36 @@ TEST_F(DbTest, PrintsWriteThroughput) {
   run(32, 50);
 }
 
+// A body that changes more pages than a savepoint's journal keeps in memory
+// (SQLite spills it to a temporary file): it commits, and a failing one
+// after it is undone whole.
+TEST_F(DbTest, LargeBodiesCommitAndRollBackWhole) {
+  script("CREATE TABLE big (id BIGINT PRIMARY KEY, v TEXT NOT NULL)");
+  constexpr int kRows = 20000;  // ~4 MiB of values
+  const std::string value(200, 'a');
+  auto fill = db_->write([&](Conn& c) -> Result<void> {
+    for (int i = 0; i < kRows; ++i) RUCHE_CHECK(c.exec("INSERT INTO big (id, v) VALUES ($1, $2)", {i, value}));
+    return {};
+  });
+  ASSERT_TRUE(fill) << fill.error().message;
+  auto rewrite = [&](const std::string& v, bool then_fail) {
+    return db_->write([&](Conn& c) -> Result<void> {
+      RUCHE_TRY([[maybe_unused]] auto n, c.exec("UPDATE big SET v = $1", {v}));
+      if (then_fail) return fail(Errc::conflict, "changed my mind");
+      return {};
+    });
+  };
+  auto updated = rewrite(std::string(200, 'b'), false);
+  ASSERT_TRUE(updated) << updated.error().message;
+  EXPECT_FALSE(rewrite(std::string(200, 'c'), true));
+  auto values = db_->read([&](Conn& c) -> Result<std::int64_t> {
+    RUCHE_TRY(auto row, c.query_one("SELECT COUNT(*) FROM big WHERE v = $1", {std::string(200, 'b')}));
+    return row->i64(0);
+  });
+  ASSERT_TRUE(values) << values.error().message;
+  EXPECT_EQ(*values, kRows);
+}
+
 TEST_F(DbTest, FailingWriteInAGroupLeavesItsNeighboursAlone) {
   script("CREATE TABLE f (id BIGINT PRIMARY KEY)");
   ASSERT_OK(db_->write([](Conn& c) { return c.exec("INSERT INTO f (id) VALUES (0)"); }));

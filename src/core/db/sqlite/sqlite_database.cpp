@@ -30,12 +30,6 @@ constexpr std::size_t kStatementCacheSize = 256;
 // How many times a body is re-run when SQLite itself rolled back the whole
 // group's transaction (disk full, I/O error) while a neighbour was running.
 constexpr int kMaxAttempts = 3;
-// How much of a write() body's savepoint journal stays in memory. SQLite's
-// default, 64 KiB, is less than what one file upload changes: each group
-// then created, wrote, truncated and deleted a file in the temporary
-// directory (more than half of the writer's write calls). SQLite allocates
-// the in-memory journal in pieces of this size.
-constexpr int kSavepointJournalInMemory = 512 << 10;
 
 Error map_error(sqlite3* db, int rc, std::string_view sql) {
   const int primary = rc & 0xff;
@@ -721,22 +715,19 @@ class SqliteDatabase final : public Database {
   std::thread checkpoint_thread_;
 };
 
-// SQLite's process-wide settings. They must precede its initialization (the
-// first open); later they are refused and nothing changes, which is only
-// slower.
-// - SQLite counts every allocation in global statistics under one global
-//   mutex by default: with the writer and the readers allocating on several
-//   threads, that mutex was among the writer's costliest calls. Nothing here
-//   reads those statistics.
-// - Every write() body runs in its own savepoint, whose journal (the pages it
-//   changed, as they were) SQLite keeps in memory up to
-//   kSavepointJournalInMemory and then spills to a temporary file.
+// SQLite counts every allocation in global statistics under one global
+// mutex by default: with the writer and the readers allocating on several
+// threads, that mutex was among the writer's costliest calls. Nothing here
+// reads those statistics. Must precede SQLite's initialization (the first
+// open); later it is refused and nothing changes.
+//
+// Not changed, measured: the savepoint journal's spill threshold
+// (SQLITE_CONFIG_STMTJRNL_SPILL). At 512 KiB a body whose journal outgrew it
+// failed with SQLITE_FULL on SQLite 3.40 (DbTest.LargeBodiesCommitAndRollBackWhole),
+// and the temporary file it saves showed no gain on uploads.
 void configure_sqlite_once() {
   static std::once_flag once;
-  std::call_once(once, [] {
-    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    (void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, kSavepointJournalInMemory);
-  });
+  std::call_once(once, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
 }
 
 }  // namespace
