@@ -632,6 +632,20 @@ test('list or grid, remembered; arrows move in the grid', async () => {
     await ownerPage.getByRole('button', { name: 'Grille' }).getAttribute('aria-pressed'),
     'true',
   );
+  // An image's tile shows the picture, drawn from its bytes on a canvas (no
+  // <img> pointing at the API); other files keep their icon.
+  const thumb = option(ownerPage, 'plan.png').locator('canvas.files-thumb__canvas');
+  await thumb.waitFor();
+  const pixel = await thumb.evaluate((c) =>
+    Array.from(c.getContext('2d').getImageData(120, 90, 1, 1).data),
+  );
+  const purple = [0x6a, 0x1b, 0x9a, 255]; // LOGO_PNG's one colour
+  assert.ok(
+    pixel.every((v, i) => Math.abs(v - purple[i]) <= 2),
+    `thumbnail pixel ${pixel}`,
+  );
+  assert.equal(await option(ownerPage, 'notes.txt').locator('canvas').count(), 0);
+  assert.equal(await ownerPage.locator('.files-list img').count(), 0);
   const first = entries(ownerPage).first();
   await first.click();
   await ownerPage.keyboard.press('ArrowRight');

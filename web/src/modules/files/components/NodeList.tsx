@@ -10,6 +10,7 @@ import { useFiles } from '../context';
 import { formatBytes, previewKind } from '../logic/format';
 import { moveIndex } from '../logic/keys';
 import { FileIcon } from './FileIcon';
+import { Thumbnail, hasThumbnail } from './Thumbnail';
 import type { ViewMode } from './Toolbar';
 
 /** Opens a node: a folder is entered, a file previewed (or downloaded). */
@@ -178,7 +179,13 @@ export function NodeList({
               }}
               onDoubleClick={() => open(n)}
             >
-              <FileIcon node={n} size={view === 'grid' ? 36 : 20} />
+              {view === 'grid' && hasThumbnail(n) ? (
+                <Thumbnail node={n}>
+                  <FileIcon node={n} size={36} />
+                </Thumbnail>
+              ) : (
+                <FileIcon node={n} size={view === 'grid' ? 36 : 20} />
+              )}
               <span className="files-item__name">
                 {n.name}
                 {locked ? (
