@@ -7,6 +7,7 @@ import { Button } from '../../components/Button';
 import { ConfirmDialog } from '../../components/Dialog';
 import { Alert, Spinner, Tag } from '../../components/Feedback';
 import { SelectField, TextField } from '../../components/Field';
+import { Table } from '../../components/Table';
 import { useI18n, type MessageKey } from '../../i18n';
 import { Section } from '../../layout/Page';
 import { useToast } from '../../notifications/toasts';
@@ -58,80 +59,63 @@ export function UsersTab({ meId }: { meId: string }) {
     <>
       <CreateUser onCreated={(u) => users.setData((l) => [...(l ?? []), u])} />
       <Section title={t('admin.users_list', { count: users.data.length })} id="users-list">
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="visually-hidden">{t('admin.users')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('field.name')}</th>
-                <th scope="col">{t('admin.role')}</th>
-                <th scope="col">{t('admin.status')}</th>
-                <th scope="col">{t('admin.created')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('common.actions')}</span>
+        <Table
+          caption={t('admin.users')}
+          columns={[t('field.name'), t('admin.role'), t('admin.status'), t('admin.created')]}
+          actions="hidden"
+        >
+          {users.data.map((u) => {
+            const self = u.id === meId;
+            return (
+              <tr key={u.id} data-user={u.email}>
+                <th scope="row" className="members-table__who">
+                  <Avatar name={u.name} seed={u.id} size="sm" />
+                  <span>
+                    <span className="members-table__name">{u.name}</span>
+                    <span className="members-table__email">{u.email}</span>
+                  </span>
+                  {u.totp_enabled ? <Tag tone="success">2FA</Tag> : null}
                 </th>
+                <td>
+                  <SelectField
+                    label={t('admin.role_of', { name: u.name })}
+                    hideLabel
+                    value={u.role}
+                    disabled={self}
+                    onChange={(e) => void update(u, { role: e.target.value })}
+                  >
+                    {ROLES.map((r) => (
+                      <option key={r} value={r}>
+                        {t(`instance_role.${r}` as MessageKey)}
+                      </option>
+                    ))}
+                  </SelectField>
+                </td>
+                <td>
+                  {u.disabled ? (
+                    <Tag tone="warning">{t('admin.disabled')}</Tag>
+                  ) : (
+                    <Tag>{t('admin.active')}</Tag>
+                  )}
+                </td>
+                <td>{date(u.created_at)}</td>
+                <td className="table__actions">
+                  <Button size="sm" variant="ghost" disabled={self} onClick={() => setResetting(u)}>
+                    {t('admin.reset_password')}
+                  </Button>
+                  <Button
+                    size="sm"
+                    variant={u.disabled ? 'secondary' : 'ghost'}
+                    disabled={self}
+                    onClick={() => void update(u, { disabled: !u.disabled })}
+                  >
+                    {u.disabled ? t('admin.enable') : t('admin.disable')}
+                  </Button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {users.data.map((u) => {
-                const self = u.id === meId;
-                return (
-                  <tr key={u.id} data-user={u.email}>
-                    <th scope="row" className="members-table__who">
-                      <Avatar name={u.name} seed={u.id} size="sm" />
-                      <span>
-                        <span className="members-table__name">{u.name}</span>
-                        <span className="members-table__email">{u.email}</span>
-                      </span>
-                      {u.totp_enabled ? <Tag tone="success">2FA</Tag> : null}
-                    </th>
-                    <td>
-                      <SelectField
-                        label={t('admin.role_of', { name: u.name })}
-                        hideLabel
-                        value={u.role}
-                        disabled={self}
-                        onChange={(e) => void update(u, { role: e.target.value })}
-                      >
-                        {ROLES.map((r) => (
-                          <option key={r} value={r}>
-                            {t(`instance_role.${r}` as MessageKey)}
-                          </option>
-                        ))}
-                      </SelectField>
-                    </td>
-                    <td>
-                      {u.disabled ? (
-                        <Tag tone="warning">{t('admin.disabled')}</Tag>
-                      ) : (
-                        <Tag>{t('admin.active')}</Tag>
-                      )}
-                    </td>
-                    <td>{date(u.created_at)}</td>
-                    <td className="table__actions">
-                      <Button
-                        size="sm"
-                        variant="ghost"
-                        disabled={self}
-                        onClick={() => setResetting(u)}
-                      >
-                        {t('admin.reset_password')}
-                      </Button>
-                      <Button
-                        size="sm"
-                        variant={u.disabled ? 'secondary' : 'ghost'}
-                        disabled={self}
-                        onClick={() => void update(u, { disabled: !u.disabled })}
-                      >
-                        {u.disabled ? t('admin.enable') : t('admin.disable')}
-                      </Button>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </Table>
       </Section>
       <ConfirmDialog
         open={resetting !== null}

@@ -13,6 +13,7 @@ import { Button } from '../../components/Button';
 import { CopyButton } from '../../components/CopyButton';
 import { Alert, Tag } from '../../components/Feedback';
 import { SelectField, TextField } from '../../components/Field';
+import { Table } from '../../components/Table';
 import { useEvent } from '../../events';
 import { useI18n, type MessageKey } from '../../i18n';
 import { Section } from '../../layout/Page';
@@ -165,62 +166,55 @@ export function InvitationsSection({ w }: { w: Workspace }) {
       {invitations.length === 0 ? (
         <p className="muted">{t('invitations.none')}</p>
       ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="visually-hidden">{t('invitations.title')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('field.email')}</th>
-                <th scope="col">{t('settings.role')}</th>
-                <th scope="col">{t('invitations.status')}</th>
-                <th scope="col">{t('invitations.expires')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('common.actions')}</span>
-                </th>
+        <Table
+          caption={t('invitations.title')}
+          columns={[
+            t('field.email'),
+            t('settings.role'),
+            t('invitations.status'),
+            t('invitations.expires'),
+          ]}
+          actions="hidden"
+        >
+          {invitations.map((inv) => {
+            const link = linkOf(inv.id);
+            return (
+              <tr key={inv.id} data-invitation={inv.email}>
+                <th scope="row">{inv.email}</th>
+                <td>{t(`role.${inv.role}` as MessageKey)}</td>
+                <td>
+                  <Tag
+                    tone={
+                      inv.status === 'pending'
+                        ? 'accent'
+                        : inv.status === 'accepted'
+                          ? 'success'
+                          : 'neutral'
+                    }
+                  >
+                    {t(statusKey(inv.status))}
+                  </Tag>
+                </td>
+                <td>{date(inv.expires_at)}</td>
+                <td className="table__actions">
+                  {inv.status === 'pending' && link ? (
+                    <CopyButton text={link} label={t('invitations.copy_link')} />
+                  ) : null}
+                  {inv.status === 'pending' ? (
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      onClick={() => void revoke(inv)}
+                      aria-label={t('invitations.revoke_named', { email: inv.email })}
+                    >
+                      {t('invitations.revoke')}
+                    </Button>
+                  ) : null}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {invitations.map((inv) => {
-                const link = linkOf(inv.id);
-                return (
-                  <tr key={inv.id} data-invitation={inv.email}>
-                    <th scope="row">{inv.email}</th>
-                    <td>{t(`role.${inv.role}` as MessageKey)}</td>
-                    <td>
-                      <Tag
-                        tone={
-                          inv.status === 'pending'
-                            ? 'accent'
-                            : inv.status === 'accepted'
-                              ? 'success'
-                              : 'neutral'
-                        }
-                      >
-                        {t(statusKey(inv.status))}
-                      </Tag>
-                    </td>
-                    <td>{date(inv.expires_at)}</td>
-                    <td className="table__actions">
-                      {inv.status === 'pending' && link ? (
-                        <CopyButton text={link} label={t('invitations.copy_link')} />
-                      ) : null}
-                      {inv.status === 'pending' ? (
-                        <Button
-                          size="sm"
-                          variant="ghost"
-                          onClick={() => void revoke(inv)}
-                          aria-label={t('invitations.revoke_named', { email: inv.email })}
-                        >
-                          {t('invitations.revoke')}
-                        </Button>
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </Table>
       )}
     </Section>
   );

@@ -19,6 +19,7 @@ import { SelectField, TextField } from '../../components/Field';
 import { useI18n, type MessageKey } from '../../i18n';
 import { Section } from '../../layout/Page';
 import { Icon } from '../../components/Icon';
+import { Table } from '../../components/Table';
 import { MODULE_ICONS, moduleLabelKey } from '../../layout/Sidebar';
 import { useToast } from '../../notifications/toasts';
 import { useErrorText } from '../../util/errors';
@@ -69,38 +70,26 @@ export function MembersSection({
 
   return (
     <Section title={t('settings.members')} description={t('settings.members_lead')} id="members">
-      <div className="table-wrap">
-        <table className="table members-table">
-          <caption className="visually-hidden">{t('settings.members')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('settings.member')}</th>
-              <th scope="col">{t('settings.role')}</th>
-              <th scope="col">{t('settings.rights')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('common.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {members.map((m) => (
-              <MemberRow
-                key={m.user_id}
-                m={m}
-                modules={modules}
-                isMe={m.user_id === meId}
-                soleOwner={
-                  m.role === 'owner' && members.filter((x) => x.role === 'owner').length === 1
-                }
-                callerIsOwner={w.role === 'owner'}
-                readOnly={readOnly}
-                onChange={(c) => void change(m, c)}
-                onRemove={() => setRemoving(m)}
-              />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        className="members-table"
+        caption={t('settings.members')}
+        columns={[t('settings.member'), t('settings.role'), t('settings.rights')]}
+        actions="hidden"
+      >
+        {members.map((m) => (
+          <MemberRow
+            key={m.user_id}
+            m={m}
+            modules={modules}
+            isMe={m.user_id === meId}
+            soleOwner={m.role === 'owner' && members.filter((x) => x.role === 'owner').length === 1}
+            callerIsOwner={w.role === 'owner'}
+            readOnly={readOnly}
+            onChange={(c) => void change(m, c)}
+            onRemove={() => setRemoving(m)}
+          />
+        ))}
+      </Table>
       <ConfirmDialog
         open={removing !== null}
         title={t('settings.remove_title', { name: removing?.name ?? '' })}

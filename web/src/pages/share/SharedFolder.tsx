@@ -3,6 +3,7 @@
 import { api, type ShareInfo } from '../../api';
 import { Alert, EmptyState, Spinner } from '../../components/Feedback';
 import { Icon } from '../../components/Icon';
+import { Table } from '../../components/Table';
 import { useI18n, type MessageKey } from '../../i18n';
 import { formatBytes } from '../../modules/files/logic/format';
 import { Link } from '../../router/router';
@@ -40,56 +41,48 @@ export function SharedFolder({
     const items = listing.data.items;
     body = (
       <>
-        <div className="table-wrap">
-          <table className="table share-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('share.col_name')}</th>
-                <th scope="col" className="share-table__num">
-                  {t('share.col_size')}
+        <Table
+          className="share-table"
+          columns={[
+            t('share.col_name'),
+            { label: t('share.col_size'), className: 'share-table__num' },
+            t('share.col_modified'),
+          ]}
+          actions="hidden"
+        >
+          {items.map((item) => {
+            const at = [...path, item.name];
+            return (
+              <tr key={item.name}>
+                <th scope="row" className="share-table__name">
+                  <Icon name={item.kind === 'folder' ? 'files' : 'file'} size={18} />
+                  {item.kind === 'folder' ? (
+                    <Link to={pageHref(token, at)}>{item.name}</Link>
+                  ) : (
+                    <span>{item.name}</span>
+                  )}
                 </th>
-                <th scope="col">{t('share.col_modified')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('common.actions')}</span>
-                </th>
+                <td className="share-table__num">
+                  {item.kind === 'folder' ? '—' : formatBytes(item.size, locale)}
+                </td>
+                <td>{dateTime(item.mtime)}</td>
+                <td className="table__actions">
+                  {item.kind === 'file' && !info.limit_reached ? (
+                    <a
+                      className="btn btn--secondary btn--sm"
+                      href={api.shareLink.downloadUrl(token, at)}
+                      download={item.name}
+                      aria-label={t('share.download_named', { name: item.name })}
+                    >
+                      <Icon name="download" size={16} />
+                      {t('share.download')}
+                    </a>
+                  ) : null}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {items.map((item) => {
-                const at = [...path, item.name];
-                return (
-                  <tr key={item.name}>
-                    <th scope="row" className="share-table__name">
-                      <Icon name={item.kind === 'folder' ? 'files' : 'file'} size={18} />
-                      {item.kind === 'folder' ? (
-                        <Link to={pageHref(token, at)}>{item.name}</Link>
-                      ) : (
-                        <span>{item.name}</span>
-                      )}
-                    </th>
-                    <td className="share-table__num">
-                      {item.kind === 'folder' ? '—' : formatBytes(item.size, locale)}
-                    </td>
-                    <td>{dateTime(item.mtime)}</td>
-                    <td className="table__actions">
-                      {item.kind === 'file' && !info.limit_reached ? (
-                        <a
-                          className="btn btn--secondary btn--sm"
-                          href={api.shareLink.downloadUrl(token, at)}
-                          download={item.name}
-                          aria-label={t('share.download_named', { name: item.name })}
-                        >
-                          <Icon name="download" size={16} />
-                          {t('share.download')}
-                        </a>
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </Table>
         {listing.data.total > items.length ? (
           <p className="muted">
             {t('share.partial', { count: items.length, total: listing.data.total })}

@@ -5,6 +5,7 @@ import type { FileNode } from '../../../api';
 import { Button } from '../../../components/Button';
 import { ConfirmDialog } from '../../../components/Dialog';
 import { Alert, EmptyState, Spinner } from '../../../components/Feedback';
+import { Table } from '../../../components/Table';
 import { Link } from '../../../router/router';
 import { useI18n } from '../../../i18n';
 import { useToast } from '../../../notifications/toasts';
@@ -66,58 +67,54 @@ export function TrashView() {
           {t('files.trash_empty_body')}
         </EmptyState>
       ) : (
-        <div className="table-wrap">
-          <table className="table files-trash__table">
-            <thead>
-              <tr>
-                <th scope="col">{t('files.col_name')}</th>
-                <th scope="col">{t('files.trash_from')}</th>
-                <th scope="col">{t('files.trash_deleted')}</th>
-                <th scope="col">{t('files.col_size')}</th>
-                {canWrite ? <th scope="col">{t('common.actions')}</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {trash.items.map((n) => (
-                <tr key={n.id}>
-                  <th scope="row">
-                    <span className="files-trash__name">
-                      <FileIcon node={n} size={18} />
-                      {n.name}
-                    </span>
-                  </th>
-                  <td>{n.path}</td>
-                  <td>
-                    {n.trashed_at ? dateTime(n.trashed_at) : ''}
-                    {n.trashed_by ? ` · ${nameOf(n.trashed_by)}` : ''}
-                  </td>
-                  <td>{n.kind === 'file' ? formatBytes(n.size, locale) : t('files.folder')}</td>
-                  {canWrite ? (
-                    <td className="table__actions">
-                      <Button
-                        size="sm"
-                        icon="restore"
-                        busy={busy === n.id}
-                        onClick={() => void restore(n)}
-                        aria-label={t('files.restore_named', { name: n.name })}
-                      >
-                        {t('files.restore')}
-                      </Button>
-                      <Button
-                        size="sm"
-                        variant="danger"
-                        onClick={() => setPurging(n)}
-                        aria-label={t('files.purge_named', { name: n.name })}
-                      >
-                        {t('files.purge')}
-                      </Button>
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          className="files-trash__table"
+          columns={[
+            t('files.col_name'),
+            t('files.trash_from'),
+            t('files.trash_deleted'),
+            t('files.col_size'),
+          ]}
+          actions={canWrite ? 'shown' : undefined}
+        >
+          {trash.items.map((n) => (
+            <tr key={n.id}>
+              <th scope="row">
+                <span className="files-trash__name">
+                  <FileIcon node={n} size={18} />
+                  {n.name}
+                </span>
+              </th>
+              <td>{n.path}</td>
+              <td>
+                {n.trashed_at ? dateTime(n.trashed_at) : ''}
+                {n.trashed_by ? ` · ${nameOf(n.trashed_by)}` : ''}
+              </td>
+              <td>{n.kind === 'file' ? formatBytes(n.size, locale) : t('files.folder')}</td>
+              {canWrite ? (
+                <td className="table__actions">
+                  <Button
+                    size="sm"
+                    icon="restore"
+                    busy={busy === n.id}
+                    onClick={() => void restore(n)}
+                    aria-label={t('files.restore_named', { name: n.name })}
+                  >
+                    {t('files.restore')}
+                  </Button>
+                  <Button
+                    size="sm"
+                    variant="danger"
+                    onClick={() => setPurging(n)}
+                    aria-label={t('files.purge_named', { name: n.name })}
+                  >
+                    {t('files.purge')}
+                  </Button>
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </Table>
       )}
       <ConfirmDialog
         open={purging !== null}

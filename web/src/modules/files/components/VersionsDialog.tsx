@@ -5,6 +5,7 @@ import { api, type FileNode, type FileVersion } from '../../../api';
 import { Button } from '../../../components/Button';
 import { Modal } from '../../../components/Dialog';
 import { Alert, Spinner, Tag } from '../../../components/Feedback';
+import { Table } from '../../../components/Table';
 import { useI18n } from '../../../i18n';
 import { useToast } from '../../../notifications/toasts';
 import { useFiles, useFilesErrorText, useFilesState } from '../context';
@@ -67,53 +68,46 @@ export function VersionsDialog({ node, onClose }: { node: FileNode; onClose(): v
         {versions === null ? (
           <Spinner label={t('common.loading')} />
         ) : (
-          <div className="table-wrap">
-            <table className="table table--compact files-versions">
-              <thead>
-                <tr>
-                  <th scope="col">{t('files.version')}</th>
-                  <th scope="col">{t('files.col_modified')}</th>
-                  <th scope="col">{t('files.col_size')}</th>
-                  <th scope="col">{t('common.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {versions.map((v) => (
-                  <tr key={v.number}>
-                    <th scope="row">
-                      {t('files.version_n', { number: v.number })}{' '}
-                      {v.current ? <Tag tone="success">{t('files.current')}</Tag> : null}
-                    </th>
-                    <td>
-                      {dateTime(v.created_at)} · {nameOf(v.created_by)}
-                    </td>
-                    <td>{formatBytes(v.size, locale)}</td>
-                    <td className="table__actions">
-                      <Button
-                        size="sm"
-                        icon="download"
-                        onClick={() => download(current, v.number)}
-                        aria-label={t('files.download_version', { number: v.number })}
-                      >
-                        {t('files.download')}
-                      </Button>
-                      {canWrite && !v.current ? (
-                        <Button
-                          size="sm"
-                          icon="restore"
-                          busy={busy === v.number}
-                          onClick={() => void restore(v)}
-                          aria-label={t('files.restore_version', { number: v.number })}
-                        >
-                          {t('files.restore')}
-                        </Button>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            compact
+            className="files-versions"
+            columns={[t('files.version'), t('files.col_modified'), t('files.col_size')]}
+            actions="shown"
+          >
+            {versions.map((v) => (
+              <tr key={v.number}>
+                <th scope="row">
+                  {t('files.version_n', { number: v.number })}{' '}
+                  {v.current ? <Tag tone="success">{t('files.current')}</Tag> : null}
+                </th>
+                <td>
+                  {dateTime(v.created_at)} · {nameOf(v.created_by)}
+                </td>
+                <td>{formatBytes(v.size, locale)}</td>
+                <td className="table__actions">
+                  <Button
+                    size="sm"
+                    icon="download"
+                    onClick={() => download(current, v.number)}
+                    aria-label={t('files.download_version', { number: v.number })}
+                  >
+                    {t('files.download')}
+                  </Button>
+                  {canWrite && !v.current ? (
+                    <Button
+                      size="sm"
+                      icon="restore"
+                      busy={busy === v.number}
+                      onClick={() => void restore(v)}
+                      aria-label={t('files.restore_version', { number: v.number })}
+                    >
+                      {t('files.restore')}
+                    </Button>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </Table>
         )}
       </div>
       <div className="dialog__actions">
