@@ -1,29 +1,12 @@
-import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { I18nProvider } from '../i18n';
+import { describe, expect, it } from 'vitest';
+import { mountPoint } from '../test/mount';
 import { Table } from './Table';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+const view = mountPoint();
 
-let host: HTMLDivElement;
-let root: Root;
-
-beforeEach(() => {
-  localStorage.setItem('ruche.locale', 'en');
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
-});
-
-afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
-});
-
-function show(table: React.ReactNode) {
-  act(() => root.render(<I18nProvider>{table}</I18nProvider>));
-  return host.querySelector('table') as HTMLTableElement;
+async function show(table: React.ReactNode) {
+  await view.render(table);
+  return view.host.querySelector('table') as HTMLTableElement;
 }
 
 const row = (
@@ -37,8 +20,8 @@ const row = (
 );
 
 describe('Table', () => {
-  it('wraps a captioned table whose actions header is read but not shown', () => {
-    const table = show(
+  it('wraps a captioned table whose actions header is read but not shown', async () => {
+    const table = await show(
       <Table
         caption="Members"
         columns={['Name', { label: 'Role', className: 'num' }]}
@@ -59,8 +42,8 @@ describe('Table', () => {
     expect(table.tBodies[0]?.rows).toHaveLength(1);
   });
 
-  it('shows the actions header when asked, has none when absent, and compacts', () => {
-    let table = show(
+  it('shows the actions header when asked, has none when absent, and compacts', async () => {
+    let table = await show(
       <Table columns={['Name', 'Role']} actions="shown" compact className="extra">
         {row}
       </Table>,
@@ -71,7 +54,7 @@ describe('Table', () => {
     expect(last?.textContent).toBe('Actions');
     expect(last?.querySelector('.visually-hidden')).toBeNull();
 
-    table = show(<Table columns={['Name', 'Role']}>{row}</Table>);
+    table = await show(<Table columns={['Name', 'Role']}>{row}</Table>);
     expect(table.tHead?.querySelectorAll('th')).toHaveLength(2);
   });
 });

@@ -1,8 +1,7 @@
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../api/client';
-import { I18nProvider } from '../../i18n';
+import { mountPoint } from '../../test/mount';
 
 const shareLink = vi.hoisted(() => ({
   info: vi.fn(),
@@ -18,35 +17,17 @@ vi.mock('../../api', async (importOriginal) => ({
 
 const { default: SharePage } = await import('./SharePage');
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-let host: HTMLDivElement;
-let root: Root;
-
-beforeEach(() => {
-  localStorage.setItem('ruche.locale', 'en');
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
-});
+const view = mountPoint();
 
 afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
   vi.clearAllMocks();
 });
 
 async function show(params: Record<string, string>) {
-  await act(async () => {
-    root.render(
-      <I18nProvider>
-        <SharePage params={params} />
-      </I18nProvider>,
-    );
-  });
+  await view.render(<SharePage params={params} />);
 }
 
-const input = () => host.querySelector('input[type="password"]') as HTMLInputElement;
+const input = () => view.host.querySelector('input[type="password"]') as HTMLInputElement;
 
 async function type(el: HTMLInputElement, value: string) {
   await act(async () => {
@@ -58,7 +39,7 @@ async function type(el: HTMLInputElement, value: string) {
 
 async function submit() {
   await act(async () => {
-    host.querySelector('form')?.requestSubmit();
+    view.host.querySelector('form')?.requestSubmit();
   });
 }
 
@@ -83,35 +64,35 @@ describe('SharePage', () => {
       items: [{ name: 'bilan.pdf', kind: 'file', size: 2048, mtime: '2040-03-01T10:00:00Z' }],
     });
     await show({ token: 'tok', '*': '2040/mars' });
-    expect(host.textContent).toContain('Protected link');
+    expect(view.host.textContent).toContain('Protected link');
 
     await type(input(), 'nope');
     await submit();
     expect(shareLink.unlock).toHaveBeenCalledWith('tok', 'nope');
-    expect(host.textContent).toContain('Wrong password.');
+    expect(view.host.textContent).toContain('Wrong password.');
 
     await type(input(), 'Gaufre-Sucrée-2040');
     await submit();
     expect(shareLink.info).toHaveBeenLastCalledWith('tok', ['2040', 'mars']);
     expect(shareLink.list).toHaveBeenCalledWith('tok', ['2040', 'mars']);
-    expect(host.textContent).toContain('bilan.pdf');
-    const crumbs = [...host.querySelectorAll('nav li')].map((li) => li.textContent);
+    expect(view.host.textContent).toContain('bilan.pdf');
+    const crumbs = [...view.host.querySelectorAll('nav li')].map((li) => li.textContent);
     expect(crumbs).toEqual(['Rapports', '2040', 'mars']);
-    const link = host.querySelector('a[download]') as HTMLAnchorElement;
+    const link = view.host.querySelector('a[download]') as HTMLAnchorElement;
     expect(link.getAttribute('href')).toBe('/s/tok/2040/mars/bilan.pdf?download=1');
   });
 
   it('says when too many wrong passwords were given', async () => {
     shareLink.info.mockRejectedValue(new ApiError(429, 'throttled', '', 300));
     await show({ token: 'tok' });
-    expect(host.textContent).toContain('Too many wrong passwords.');
+    expect(view.host.textContent).toContain('Too many wrong passwords.');
     expect(input()).not.toBeNull();
   });
 
   it('explains dead links and reached limits', async () => {
     shareLink.info.mockRejectedValue(new ApiError(404, 'not_found', ''));
     await show({ token: 'tok' });
-    expect(host.textContent).toContain('does not exist, was revoked or has expired');
+    expect(view.host.textContent).toContain('does not exist, was revoked or has expired');
 
     shareLink.info.mockResolvedValue({
       mode: 'read',
@@ -122,8 +103,8 @@ describe('SharePage', () => {
       limit_reached: true,
     });
     await show({ token: 'other' });
-    expect(host.textContent).toContain('reached its download limit');
-    expect(host.querySelector('a[download]')).toBeNull();
+    expect(view.host.textContent).toContain('reached its download limit');
+    expect(view.host.querySelector('a[download]')).toBeNull();
   });
 
   it('offers a file for download', async () => {
@@ -136,9 +117,9 @@ describe('SharePage', () => {
       limit_reached: false,
     });
     await show({ token: 'tok' });
-    expect(host.querySelector('h1')?.textContent).toContain('a.pdf');
-    expect(host.textContent).toContain('2 kB');
-    expect(host.querySelector('a[download]')?.getAttribute('href')).toBe('/s/tok/?download=1');
+    expect(view.host.querySelector('h1')?.textContent).toContain('a.pdf');
+    expect(view.host.textContent).toContain('2 kB');
+    expect(view.host.querySelector('a[download]')?.getAttribute('href')).toBe('/s/tok/?download=1');
   });
 
   it('shows a file inside a shared folder with the way back', async () => {
@@ -153,10 +134,10 @@ describe('SharePage', () => {
     await show({ token: 'tok', '*': 'sub/b.txt' });
     expect(shareLink.info).toHaveBeenCalledWith('tok', ['sub', 'b.txt']);
     expect(shareLink.list).not.toHaveBeenCalled();
-    const back = host.querySelector('a:not([download])') as HTMLAnchorElement;
+    const back = view.host.querySelector('a:not([download])') as HTMLAnchorElement;
     expect(back.getAttribute('href')).toBe('/s/tok/files/sub');
     expect(back.textContent).toContain('sub');
-    expect(host.querySelector('a[download]')?.getAttribute('href')).toBe(
+    expect(view.host.querySelector('a[download]')?.getAttribute('href')).toBe(
       '/s/tok/sub/b.txt?download=1',
     );
   });
@@ -177,14 +158,14 @@ describe('SharePage', () => {
     );
     await show({ token: 'tok' });
     const file = new File(['hello'], 'devis.txt');
-    const picker = host.querySelector('input[type="file"]') as HTMLInputElement;
+    const picker = view.host.querySelector('input[type="file"]') as HTMLInputElement;
     Object.defineProperty(picker, 'files', { value: [file], configurable: true });
     await act(async () => {
       picker.dispatchEvent(new Event('change', { bubbles: true }));
     });
     expect(shareLink.drop).toHaveBeenCalledWith('tok', file, 'devis.txt', expect.any(Function));
-    expect(host.textContent).toContain('devis (2).txt');
-    expect(host.textContent).toContain('renamed: “devis.txt” was taken');
-    expect(host.textContent).toContain('Sent');
+    expect(view.host.textContent).toContain('devis (2).txt');
+    expect(view.host.textContent).toContain('renamed: “devis.txt” was taken');
+    expect(view.host.textContent).toContain('Sent');
   });
 });
