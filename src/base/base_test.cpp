@@ -1,11 +1,14 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <vector>
+
 #include "base/clock.hpp"
 #include "base/id.hpp"
 #include "base/json.hpp"
 #include "base/log.hpp"
 #include "base/result.hpp"
+#include "base/sendable_arena.hpp"
 
 namespace ruche {
 namespace {
@@ -130,6 +133,64 @@ TEST(Result, TryPropagatesErrors) {
   ASSERT_FALSE(e);
   EXPECT_EQ(e.error().code, Errc::not_found);
   EXPECT_EQ(e.error().api_code(), "not_found");
+}
+
+// --- SendableArena -------------------------------------------------------------
+
+std::string read_fd(const SharedBytes& b) {
+  std::string out(b.bytes.size(), '\0');
+  const ssize_t n = ::pread(b.fd, out.data(), out.size(), static_cast<off_t>(b.fd_offset));
+  out.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  return out;
+}
+
+TEST(SendableArena, CopiesAreTheSameBytesInMemoryAndInTheFile) {
+  auto arena = SendableArena::create(1 << 20, "test");
+  ASSERT_TRUE(arena);
+  const std::string a(10000, 'a'), b(5000, 'b');
+  SharedBytes ca = arena->copy(a), cb = arena->copy(b);
+  ASSERT_TRUE(ca);
+  ASSERT_TRUE(cb);
+  EXPECT_EQ(ca.bytes, a);
+  EXPECT_EQ(cb.bytes, b);
+  EXPECT_EQ(read_fd(ca), a);
+  EXPECT_EQ(read_fd(cb), b);
+  // Whole pages each: no page shared between two regions.
+  EXPECT_EQ(ca.fd_offset % 4096, 0u);
+  EXPECT_EQ(cb.fd_offset % 4096, 0u);
+  EXPECT_EQ(arena->used_bytes(), 12288u + 8192u);
+  // A slice names the same file at the right place.
+  SharedBytes s = cb.slice(100, 50);
+  EXPECT_EQ(s.bytes, b.substr(100, 50));
+  EXPECT_EQ(read_fd(s), b.substr(100, 50));
+  EXPECT_FALSE(arena->copy(""));
+}
+
+TEST(SendableArena, FreedRangesAreReusedAndLiveRegionsNeverChange) {
+  auto arena = SendableArena::create(64 << 10, "test");  // 16 pages
+  ASSERT_TRUE(arena);
+  std::vector<SharedBytes> held;
+  for (char c = 'a'; c < 'a' + 4; ++c) held.push_back(arena->copy(std::string(16 << 10, c)));
+  for (const auto& h : held) ASSERT_TRUE(h);
+  EXPECT_FALSE(arena->copy("x"));  // full
+  // Freeing two neighbours makes one range large enough for both.
+  const std::uint64_t at = held[1].fd_offset;
+  held[1] = {};
+  held[2] = {};
+  EXPECT_EQ(arena->used_bytes(), 32u << 10);
+  SharedBytes big = arena->copy(std::string(32 << 10, 'z'));
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big.fd_offset, at);
+  EXPECT_EQ(read_fd(big), std::string(32 << 10, 'z'));
+  // The others kept their bytes through all of it.
+  EXPECT_EQ(held[0].bytes, std::string(16 << 10, 'a'));
+  EXPECT_EQ(read_fd(held[3]), std::string(16 << 10, 'd'));
+  // A region outlives every other handle on the arena.
+  SharedBytes last = held[3];
+  held.clear();
+  big = {};
+  arena.reset();
+  EXPECT_EQ(last.bytes, std::string(16 << 10, 'd'));
 }
 
 }  // namespace

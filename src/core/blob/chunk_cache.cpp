@@ -4,14 +4,20 @@
 
 namespace ruche::blob {
 
-ChunkCache::ChunkCache(std::uint64_t capacity_bytes) : capacity_(capacity_bytes) {}
+// Room for the capacity with a page of rounding per sendable entry, in
+// address space only: memory is what the entries alive hold.
+ChunkCache::ChunkCache(std::uint64_t capacity_bytes)
+    : capacity_(capacity_bytes),
+      arena_(capacity_bytes > 0 ? SendableArena::create(capacity_bytes + capacity_bytes / 4 + (1 << 20),
+                                                        "ruche-chunk-cache")
+                                : nullptr) {}
 
 ChunkCache::Plain ChunkCache::find(std::string_view ns, std::string_view id) {
-  if (!enabled()) return nullptr;
+  if (!enabled()) return {};
   const std::string key = chunk_associated_data(ns, id);
   std::lock_guard lock(mu_);
   auto it = index_.find(key);
-  if (it == index_.end()) return nullptr;
+  if (it == index_.end()) return {};
   lru_.splice(lru_.begin(), lru_, it->second);
   return it->second->plain;
 }
@@ -21,19 +27,29 @@ std::uint64_t ChunkCache::epoch() const {
   return epoch_;
 }
 
-void ChunkCache::put(std::string_view ns, std::string_view id, Plain plain, std::uint64_t epoch) {
-  if (!enabled() || !plain || plain->size() > capacity_ / 8) return;
+ChunkCache::Plain ChunkCache::put(std::string_view ns, std::string_view id, std::string plain,
+                                  std::uint64_t epoch) {
+  if (!enabled() || plain.size() > capacity_ / 8) return SharedBytes::of(std::move(plain));
+  {
+    std::lock_guard lock(mu_);
+    if (epoch != epoch_) return SharedBytes::of(std::move(plain));  // dropped while it was being read
+  }
+  // Copied outside the lock; a drop meanwhile is seen below.
+  Plain kept;
+  if (arena_ && plain.size() >= kSendableMin) kept = arena_->copy(plain);
+  if (!kept) kept = SharedBytes::of(std::move(plain));
   std::string key = chunk_associated_data(ns, id);
   std::lock_guard lock(mu_);
-  if (epoch != epoch_) return;  // dropped while it was being read
+  if (epoch != epoch_) return kept;
   if (auto it = index_.find(key); it != index_.end()) {
     lru_.splice(lru_.begin(), lru_, it->second);
-    return;
+    return it->second->plain;
   }
-  bytes_ += plain->size();
-  lru_.push_front(Entry{std::move(key), std::move(plain)});
+  bytes_ += kept.bytes.size();
+  lru_.push_front(Entry{std::move(key), kept});
   index_.emplace(lru_.front().key, lru_.begin());
   while (bytes_ > capacity_) erase(std::prev(lru_.end()));
+  return kept;
 }
 
 void ChunkCache::drop(std::string_view ns, std::string_view id) {
@@ -62,7 +78,7 @@ std::uint64_t ChunkCache::size_bytes() const {
 }
 
 void ChunkCache::erase(std::list<Entry>::iterator it) {
-  bytes_ -= it->plain->size();
+  bytes_ -= it->plain.bytes.size();
   index_.erase(it->key);
   lru_.erase(it);
 }

@@ -1,5 +1,6 @@
 // ChunkCache, alone and under read_content().
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "core/blob/chunk_cache.hpp"
 #include "core/blob/content.hpp"
@@ -14,7 +15,7 @@ using testing::random_data;
 using testing::TempDir;
 using testing::test_keys;
 
-ChunkCache::Plain plain(std::size_t n, char c = 'p') { return std::make_shared<const std::string>(n, c); }
+std::string plain(std::size_t n, char c = 'p') { return std::string(n, c); }
 
 TEST(ChunkCache, EvictsTheLeastRecentlyUsedPastItsCapacity) {
   ChunkCache cache(800);
@@ -27,7 +28,7 @@ TEST(ChunkCache, EvictsTheLeastRecentlyUsedPastItsCapacity) {
   EXPECT_LE(cache.size_bytes(), 800u);
   EXPECT_TRUE(cache.find("ns", "a"));
   EXPECT_FALSE(cache.find("ns", "b"));  // the oldest went first
-  EXPECT_EQ(cache.find("other", "a"), nullptr);
+  EXPECT_FALSE(cache.find("other", "a"));
   // Larger than an eighth of the capacity: never cached, nor worth it.
   cache.put("ns", "big", plain(101), cache.epoch());
   EXPECT_FALSE(cache.find("ns", "big"));
@@ -52,6 +53,31 @@ TEST(ChunkCache, DropsChunksAndNamespacesAndIgnoresPutsThatRacedADrop) {
   cache.drop("ns2", "z");
   cache.put("ns2", "z", plain(10), before);
   EXPECT_FALSE(cache.find("ns2", "z"));
+}
+
+// Chunks of 16 KiB or more are kept where a server can sendfile() them from;
+// smaller ones on the heap. put() hands back the bytes, kept or not.
+TEST(ChunkCache, LargeChunksAreKeptAsAFileAndSmallOnesOnTheHeap) {
+  ChunkCache cache(1 << 20);
+  const std::string big = random_data(ChunkCache::kSendableMin, 7), small = random_data(1000, 8);
+  SharedBytes b = cache.put("ns", "big", big, cache.epoch());
+  SharedBytes s = cache.put("ns", "small", small, cache.epoch());
+  EXPECT_EQ(b.bytes, big);
+  EXPECT_EQ(s.bytes, small);
+  EXPECT_EQ(s.fd, -1);
+  ASSERT_GE(b.fd, 0);
+  std::string from_file(big.size(), '\0');
+  ASSERT_EQ(::pread(b.fd, from_file.data(), from_file.size(), static_cast<off_t>(b.fd_offset)),
+            static_cast<ssize_t>(big.size()));
+  EXPECT_EQ(from_file, big);
+  EXPECT_EQ(cache.find("ns", "big").fd_offset, b.fd_offset);
+  // Not kept after a drop that raced the read, but still handed back.
+  const std::uint64_t before = cache.epoch();
+  cache.drop("ns", "big");
+  SharedBytes late = cache.put("ns", "big", big, before);
+  EXPECT_EQ(late.bytes, big);
+  EXPECT_FALSE(cache.find("ns", "big"));
+  EXPECT_EQ(b.bytes, big);  // a view handed out stays valid after its entry went
 }
 
 TEST(ChunkCache, ZeroCapacityCachesNothing) {
@@ -104,16 +130,17 @@ TEST(ChunkCache, CachedRangeSharesOneChunkOrNothing) {
   const std::string ns = "rangetest";
   auto a = std::make_shared<const std::string>(random_data(1000, 3));
   auto b = std::make_shared<const std::string>(random_data(500, 4));
+  SharedBytes kept_a;
   const std::vector<ChunkRef> chunks = {{"a", 1000}, {"b", 500}};
   EXPECT_FALSE(cached_range(cache, ns, chunks, 0, 10));  // nothing cached yet
-  cache.put(ns, "a", a, cache.epoch());
+  kept_a = cache.put(ns, "a", *a, cache.epoch());
   SharedBytes head = cached_range(cache, ns, chunks, 10, 90);
   ASSERT_TRUE(head);
   EXPECT_EQ(head.bytes, a->substr(10, 90));
-  EXPECT_EQ(head.bytes.data(), a->data() + 10);  // the cache's bytes, not a copy
+  EXPECT_EQ(head.bytes.data(), kept_a.bytes.data() + 10);  // the cache's bytes, not a copy
   EXPECT_FALSE(cached_range(cache, ns, chunks, 990, 20));  // runs into "b"
   EXPECT_FALSE(cached_range(cache, ns, chunks, 1000, 10));  // "b" is not cached
-  cache.put(ns, "b", b, cache.epoch());
+  cache.put(ns, "b", *b, cache.epoch());
   EXPECT_EQ(cached_range(cache, ns, chunks, 1000, 10).bytes, b->substr(0, 10));
   EXPECT_EQ(cached_range(cache, ns, chunks, 1400, UINT64_MAX).bytes, b->substr(400));  // clipped at the end
   EXPECT_FALSE(cached_range(cache, ns, chunks, 1500, 1));  // past the end

@@ -220,8 +220,8 @@ SharedBytes cached_range(ChunkCache& cache, std::string_view ns, const std::vect
       for (std::size_t j = i + 1; j < chunks.size(); ++j)
         if (chunks[j].size_bytes > 0) return {};
     ChunkCache::Plain plain = cache.find(ns, c.id);
-    if (!plain || plain->size() != c.size_bytes) return {};
-    return SharedBytes{plain, std::string_view(*plain).substr(from, n)};
+    if (!plain || plain.bytes.size() != c.size_bytes) return {};
+    return plain.slice(from, n);
   }
   return {};
 }
@@ -248,15 +248,14 @@ Result<std::uint64_t> read_content(ChunkStore& store, const KeysPtr& keys, Chunk
   auto load = [&reader, cache, &keys](const ChunkRef* ref) -> Result<Plain> {
     const std::uint64_t epoch = cache ? cache->epoch() : 0;
     RUCHE_TRY(std::string plain, reader.read_chunk(*ref));
-    auto shared = std::make_shared<const std::string>(std::move(plain));
-    if (cache) cache->put(keys->ns, ref->id, shared, epoch);
-    return shared;
+    if (cache) return cache->put(keys->ns, ref->id, std::move(plain), epoch);
+    return SharedBytes::of(std::move(plain));
   };
   auto fetch = [&](std::size_t i) {
     auto promise = std::make_shared<std::promise<Result<Plain>>>();
     auto future = promise->get_future();
     const ChunkRef* ref = wanted[i].first;
-    if (Plain hit = cache ? cache->find(keys->ns, ref->id) : nullptr) {
+    if (Plain hit = cache ? cache->find(keys->ns, ref->id) : Plain{}) {
       promise->set_value(std::move(hit));
     } else if (i == 0 || ref->size_bytes < kSmallChunk) {
       // The first chunk is read here: there is nothing yet to overlap it
@@ -281,7 +280,7 @@ Result<std::uint64_t> read_content(ChunkStore& store, const KeysPtr& keys, Chunk
     std::uint64_t start = wanted[i].second;
     std::uint64_t from = std::max(offset, start) - start;
     std::uint64_t to = std::min(end, start + wanted[i].first->size_bytes) - start;
-    auto r = sink(std::string_view(**plain).substr(from, to - from));
+    auto r = sink(plain->bytes.substr(from, to - from));
     if (!r) {
       if (next) next->wait();
       return tl::unexpected(r.error());

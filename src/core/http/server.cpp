@@ -1,6 +1,11 @@
 #include "core/http/server.hpp"
 
 #include <sys/resource.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+
+#include <csignal>
+#include <cerrno>
 
 #include <algorithm>
 #include <array>
@@ -128,6 +133,7 @@ std::int64_t steady_now_ms() {
 struct ConnState {
   tcp::socket* socket = nullptr;
   bool idle = true;  // waiting for a request head: safe to close on stop()
+  bool non_blocking = false;  // the socket's own mode set (for sendfile)
   std::int64_t deadline_ms = INT64_MAX;
   void arm(int timeout_ms) { deadline_ms = steady_now_ms() + timeout_ms; }
   void disarm() { deadline_ms = INT64_MAX; }
@@ -351,6 +357,9 @@ ServerStats Server::stats() const {
 }
 
 Result<void> Server::listen() {
+  // sendfile() has no MSG_NOSIGNAL: a client that goes away while a body is
+  // sent must be an EPIPE, not a signal that ends the process.
+  std::signal(SIGPIPE, SIG_IGN);
   // Many idle WebSockets need many descriptors: take the hard limit.
   rlimit lim{};
   if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
@@ -576,6 +585,61 @@ std::string hex_request_id() {
   for (int i = 5; i >= 0; --i, hi >>= 4) id[static_cast<std::size_t>(i)] = hex[hi & 15];
   for (int i = 14; i >= 6; --i, n >>= 4) id[static_cast<std::size_t>(i)] = hex[n & 15];
   return id;
+}
+
+}  // namespace
+
+namespace {
+
+// Bodies at least this large whose bytes are also in a file (SharedBytes::fd)
+// go out with sendfile(): the kernel sends the file's pages instead of a
+// copy of them. Smaller ones are cheaper copied with the head in one write.
+constexpr std::size_t kSendfileMin = 16 << 10;
+
+// The head, then `n` bytes of `fd` from `offset`, without copying them
+// through user space. False when the connection failed or timed out.
+awaitable<bool> write_with_file(tcp::socket& socket, ConnState& state, int timeout_ms,
+                                std::string_view head, int fd, std::uint64_t offset, std::size_t n) {
+  if (!state.non_blocking) {
+    beast::error_code ec;
+    socket.native_non_blocking(true, ec);
+    if (ec) co_return false;
+    state.non_blocking = true;
+  }
+  const int sock = socket.native_handle();
+  // MSG_MORE: the head waits for the body's first bytes, one packet for both.
+  std::size_t head_sent = 0;
+  while (head_sent < head.size()) {
+    const ssize_t w =
+        ::send(sock, head.data() + head_sent, head.size() - head_sent, MSG_MORE | MSG_NOSIGNAL);
+    if (w > 0) {
+      head_sent += static_cast<std::size_t>(w);
+    } else if (w < 0 && errno == EINTR) {
+      continue;
+    } else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      state.arm(timeout_ms);
+      auto [wec] = co_await socket.async_wait(tcp::socket::wait_write, kTuple);
+      if (wec) co_return false;
+    } else {
+      co_return false;
+    }
+  }
+  auto at = static_cast<off_t>(offset);
+  while (n > 0) {
+    const ssize_t w = ::sendfile(sock, fd, &at, n);
+    if (w > 0) {
+      n -= static_cast<std::size_t>(w);
+    } else if (w < 0 && errno == EINTR) {
+      continue;
+    } else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      state.arm(timeout_ms);
+      auto [wec] = co_await socket.async_wait(tcp::socket::wait_write, kTuple);
+      if (wec) co_return false;
+    } else {
+      co_return false;  // an error, or the file ended early (never, for an arena)
+    }
+  }
+  co_return true;
 }
 
 }  // namespace
@@ -850,10 +914,15 @@ awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
       render_head(head, res, default_headers, req.request_id, f);
       state.arm(config.write_timeout_ms);
       bool bodyless = head_only || res.status == 204 || res.status == 304;
-      std::array<net::const_buffer, 2> bufs{net::buffer(head),
-                                            net::buffer(body.data(), bodyless ? 0 : body.size())};
-      auto [wec, wn] = co_await net::async_write(stream, bufs, kTuple);
-      if (wec) ok = false;
+      if (!bodyless && res.shared_body.fd >= 0 && body.size() >= kSendfileMin) {
+        ok = co_await write_with_file(stream, state, config.write_timeout_ms, head, res.shared_body.fd,
+                                      res.shared_body.fd_offset, body.size());
+      } else {
+        std::array<net::const_buffer, 2> bufs{net::buffer(head),
+                                              net::buffer(body.data(), bodyless ? 0 : body.size())};
+        auto [wec, wn] = co_await net::async_write(stream, bufs, kTuple);
+        if (wec) ok = false;
+      }
       bytes_out = bodyless ? 0 : body.size();
     }
     record(res.status, bytes_out);
