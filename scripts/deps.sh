@@ -9,7 +9,7 @@ BUILD_PKGS=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libexpected-dev libtomlplusplus-dev libfmt-dev
   libsqlite3-dev libpq-dev libsodium-dev libargon2-dev libssl-dev
-  libcurl4-openssl-dev libexpat1-dev libpugixml-dev libical-dev libstemmer-dev
+  libcurl4-openssl-dev libexpat1-dev libpugixml-dev libical-dev libstemmer-dev zlib1g-dev
   libgtest-dev libgmock-dev
 )
 TEST_PKGS=(

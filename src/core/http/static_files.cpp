@@ -1,5 +1,7 @@
 #include "core/http/static_files.hpp"
 
+#include <zlib.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -40,7 +42,63 @@ std::string_view StaticFiles::pdf_viewer_security_policy() {
          "sandbox allow-scripts; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
 }
 
+bool accepts_gzip(std::string_view value) {
+  bool star = false, gzip = false, gzip_refused = false;
+  while (!value.empty()) {
+    auto comma = value.find(',');
+    std::string_view item = value.substr(0, comma);
+    value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
+    auto semi = item.find(';');
+    std::string_view coding = item.substr(0, semi);
+    while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t')) coding.remove_prefix(1);
+    while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) coding.remove_suffix(1);
+    // q=0 (or 0.0, 0.000) refuses the coding.
+    bool refused = false;
+    if (semi != std::string_view::npos) {
+      std::string_view params = item.substr(semi + 1);
+      auto q = params.find("q=");
+      if (q != std::string_view::npos) {
+        std::string_view v = params.substr(q + 2);
+        refused = !v.empty() && v.front() == '0' && v.find_first_of("123456789") == std::string_view::npos;
+      }
+    }
+    if (iequals(coding, "gzip") || iequals(coding, "x-gzip")) {
+      if (refused) gzip_refused = true;
+      else gzip = true;
+    } else if (coding == "*" && !refused) {
+      star = true;
+    }
+  }
+  return gzip || (star && !gzip_refused);
+}
+
 namespace {
+
+bool compressible(std::string_view content_type) {
+  return content_type.rfind("text/", 0) == 0 || content_type.rfind("application/json", 0) == 0 ||
+         content_type.rfind("application/manifest+json", 0) == 0 ||
+         content_type.rfind("image/svg+xml", 0) == 0;
+}
+
+// gzip of `data` at zlib's default level (level 9: 0.3 % smaller on the web
+// client, 40 % longer at start-up), or nullopt when zlib fails.
+std::optional<std::string> gzip_of(std::string_view data) {
+  z_stream z{};
+  // 15 + 16: a gzip header and trailer around the deflate stream.
+  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+    return std::nullopt;
+  std::string out(deflateBound(&z, static_cast<uLong>(data.size())), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) return std::nullopt;
+  return out;
+}
+
 std::string fnv_etag(std::string_view data) {
   std::uint64_t h = 1469598103934665603ULL;
   for (unsigned char c : data) {
@@ -74,6 +132,13 @@ Result<std::unique_ptr<StaticFiles>> StaticFiles::load(const std::string& root,
     std::string rel = "/" + fs::relative(it->path(), base, ec).generic_string();
     f.content_type = std::string(mime_type(rel));
     f.etag = fnv_etag(*f.body);
+    if (compressible(f.content_type) && f.body->size() >= 1024) {
+      auto packed = gzip_of(*f.body);
+      if (packed && packed->size() <= f.body->size() / 10 * 9) {
+        f.gzip = std::make_shared<const std::string>(std::move(*packed));
+        f.gzip_etag = f.etag.substr(0, f.etag.size() - 1) + "-gz\"";
+      }
+    }
     f.immutable = rel.rfind("/assets/", 0) == 0;
     if (rel == "/pdf-viewer.html") f.kind = File::Kind::pdf_viewer;
     else if (rel.rfind("/pdf-viewer/", 0) == 0) f.kind = File::Kind::pdf_viewer_asset;
@@ -85,7 +150,6 @@ Result<std::unique_ptr<StaticFiles>> StaticFiles::load(const std::string& root,
 Response StaticFiles::respond(const File& f, const Request& req) const {
   Response r;
   r.headers.set("Content-Type", f.content_type);
-  r.headers.set("ETag", f.etag);
   r.headers.set("Cache-Control",
                 f.immutable ? "public, max-age=31536000, immutable" : "no-cache");
   if (f.kind == File::Kind::pdf_viewer) {
@@ -95,11 +159,17 @@ Response StaticFiles::respond(const File& f, const Request& req) const {
     r.headers.set("Content-Security-Policy", content_security_policy());
   }
   if (f.kind == File::Kind::pdf_viewer_asset) r.headers.set("Cross-Origin-Resource-Policy", "cross-origin");
-  if (auto inm = req.headers.get("If-None-Match"); inm && *inm == f.etag) {
+  const bool gzip = f.gzip && accepts_gzip(req.headers.get("Accept-Encoding").value_or(""));
+  const std::string& etag = gzip ? f.gzip_etag : f.etag;
+  if (f.gzip) r.headers.set("Vary", "Accept-Encoding");
+  r.headers.set("ETag", etag);
+  if (auto inm = req.headers.get("If-None-Match"); inm && *inm == etag) {
     r.status = 304;
     return r;
   }
-  r.shared_body = SharedBytes{f.body, *f.body};
+  const auto& bytes = gzip ? f.gzip : f.body;
+  if (gzip) r.headers.set("Content-Encoding", "gzip");
+  r.shared_body = SharedBytes{bytes, *bytes};
   return r;
 }
 
