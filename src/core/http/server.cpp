@@ -596,6 +596,30 @@ namespace {
 // copy of them. Smaller ones are cheaper copied with the head in one write.
 constexpr std::size_t kSendfileMin = 16 << 10;
 
+// Calls `attempt(left)` (one non-blocking write of at most `left` bytes:
+// what it wrote, or -1 and errno) until `n` bytes are written, waiting for
+// the socket to take more when it is full. False on an error, a write of 0
+// or the timeout.
+template <class Attempt>
+awaitable<bool> write_all(tcp::socket& socket, ConnState& state, int timeout_ms, std::size_t n,
+                          Attempt attempt) {
+  while (n > 0) {
+    const ssize_t w = attempt(n);
+    if (w > 0) {
+      n -= static_cast<std::size_t>(w);
+    } else if (w < 0 && errno == EINTR) {
+      continue;
+    } else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      state.arm(timeout_ms);
+      auto [wec] = co_await socket.async_wait(tcp::socket::wait_write, kTuple);
+      if (wec) co_return false;
+    } else {
+      co_return false;
+    }
+  }
+  co_return true;
+}
+
 // The head, then `n` bytes of `fd` from `offset`, without copying them
 // through user space. False when the connection failed or timed out.
 awaitable<bool> write_with_file(tcp::socket& socket, ConnState& state, int timeout_ms,
@@ -608,38 +632,14 @@ awaitable<bool> write_with_file(tcp::socket& socket, ConnState& state, int timeo
   }
   const int sock = socket.native_handle();
   // MSG_MORE: the head waits for the body's first bytes, one packet for both.
-  std::size_t head_sent = 0;
-  while (head_sent < head.size()) {
-    const ssize_t w =
-        ::send(sock, head.data() + head_sent, head.size() - head_sent, MSG_MORE | MSG_NOSIGNAL);
-    if (w > 0) {
-      head_sent += static_cast<std::size_t>(w);
-    } else if (w < 0 && errno == EINTR) {
-      continue;
-    } else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      state.arm(timeout_ms);
-      auto [wec] = co_await socket.async_wait(tcp::socket::wait_write, kTuple);
-      if (wec) co_return false;
-    } else {
-      co_return false;
-    }
-  }
+  if (!co_await write_all(socket, state, timeout_ms, head.size(), [&](std::size_t left) {
+        return ::send(sock, head.data() + (head.size() - left), left, MSG_MORE | MSG_NOSIGNAL);
+      }))
+    co_return false;
   auto at = static_cast<off_t>(offset);
-  while (n > 0) {
-    const ssize_t w = ::sendfile(sock, fd, &at, n);
-    if (w > 0) {
-      n -= static_cast<std::size_t>(w);
-    } else if (w < 0 && errno == EINTR) {
-      continue;
-    } else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      state.arm(timeout_ms);
-      auto [wec] = co_await socket.async_wait(tcp::socket::wait_write, kTuple);
-      if (wec) co_return false;
-    } else {
-      co_return false;  // an error, or the file ended early (never, for an arena)
-    }
-  }
-  co_return true;
+  // 0 written: the file ended early (never, for an arena): a failure too.
+  co_return co_await write_all(socket, state, timeout_ms, n,
+                               [&](std::size_t left) { return ::sendfile(sock, fd, &at, left); });
 }
 
 }  // namespace
