@@ -71,6 +71,14 @@ TEST(ChunkCache, LargeChunksAreKeptAsAFileAndSmallOnesOnTheHeap) {
             static_cast<ssize_t>(big.size()));
   EXPECT_EQ(from_file, big);
   EXPECT_EQ(cache.find("ns", "big").fd_offset, b.fd_offset);
+  // A range of it names the same file at the range's place.
+  const std::vector<ChunkRef> one = {{"big", big.size()}};
+  SharedBytes range = cached_range(cache, "ns", one, 1000, 5000);
+  ASSERT_EQ(range.fd, b.fd);
+  EXPECT_EQ(range.fd_offset, b.fd_offset + 1000);
+  std::string part(5000, '\0');
+  ASSERT_EQ(::pread(range.fd, part.data(), part.size(), static_cast<off_t>(range.fd_offset)), 5000);
+  EXPECT_EQ(part, big.substr(1000, 5000));
   // Not kept after a drop that raced the read, but still handed back.
   const std::uint64_t before = cache.epoch();
   cache.drop("ns", "big");
