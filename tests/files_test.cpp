@@ -647,6 +647,34 @@ TEST(Files, LocksBlockOthersUntilReleased) {
   EXPECT_EQ(f.dav(b, "PUT", ws, "/contrat.odt", "bob again").status, 204);
 }
 
+// Hot contents of 16 KiB or more go out with sendfile() from the chunk
+// cache's memory file: whole, ranged, in one chunk or several, before and
+// after a new version, the bytes are exactly the file's.
+TEST(Files, HotReadsOfLargerFilesAreExact) {
+  TestServer s;
+  Files f{s};
+  Account a = s.user("Alice");
+  std::string ws = s.workspace(a, "Hot", {"files"});
+  for (std::size_t size : {std::size_t{16 << 10}, std::size_t{200'000}, std::size_t{3'000'000}}) {
+    const std::string name = "/big-" + std::to_string(size) + ".bin";
+    for (int version = 0; version < 2; ++version) {
+      const std::string data = bytes(size, static_cast<int>(size % 97) + version);
+      ASSERT_EQ(f.dav(a, "PUT", ws, name, data).status, version == 0 ? 201 : 204);
+      for (int pass = 0; pass < 3; ++pass) {  // cold, then from memory
+        auto whole = f.dav(a, "GET", ws, name);
+        ASSERT_EQ(whole.status, 200) << size;
+        EXPECT_TRUE(whole.body == data) << size << " pass " << pass;
+        auto part = f.dav(a, "GET", ws, name, "", {{"Range", "bytes=1000-9999"}});
+        EXPECT_EQ(part.status, 206);
+        EXPECT_TRUE(part.body == data.substr(1000, 9000)) << size;
+        const std::size_t last = std::min<std::size_t>(20000, size - 1);
+        auto tail = f.dav(a, "GET", ws, name, "", {{"Range", "bytes=-" + std::to_string(last)}});
+        EXPECT_TRUE(tail.body == data.substr(data.size() - last)) << size;
+      }
+    }
+  }
+}
+
 // Hot files are answered from memory on the I/O thread (the access the
 // caller was last granted, what the path last resolved to, the chunk
 // cache); every change to the files, the membership, the rights, the
