@@ -49,56 +49,20 @@ std::string session_cookie(std::string_view token, std::int64_t max_age_s) {
          "; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age_s);
 }
 
-namespace {
-
-// The q-value of a media range in an Accept header element ("text/html;q=0.9").
-double q_of(std::string_view params) {
-  while (!params.empty()) {
-    auto semi = params.find(';');
-    std::string_view p = params.substr(0, semi);
-    params = semi == std::string_view::npos ? std::string_view{} : params.substr(semi + 1);
-    while (!p.empty() && p.front() == ' ') p.remove_prefix(1);
-    if (p.size() > 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=') {
-      std::string_view v = p.substr(2);
-      if (v.empty() || v.size() > 5) return 0;
-      if (v[0] == '1') return 1;
-      if (v[0] != '0') return 0;
-      double q = 0, scale = 0.1;
-      for (std::size_t i = 2; i < v.size() && v[1] == '.'; ++i, scale /= 10) {
-        if (v[i] < '0' || v[i] > '9') return 0;
-        q += (v[i] - '0') * scale;
-      }
-      return q;
-    }
-  }
-  return 1;
-}
-
-}  // namespace
-
 bool wants_page(const http::Request& req) {
   if (req.method != "GET" && req.method != "HEAD") return false;
   if (auto mode = req.headers.get("Sec-Fetch-Mode"); mode && *mode == "navigate") return true;
   auto accept = req.headers.get("Accept");
   if (!accept || accept->size() > 1024) return false;
   double html = 0, json = -1, any = -1;
-  std::string_view rest = *accept;
-  while (!rest.empty()) {
-    auto comma = rest.find(',');
-    std::string_view item = rest.substr(0, comma);
-    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-    auto semi = item.find(';');
-    std::string_view type = item.substr(0, semi);
-    while (!type.empty() && type.front() == ' ') type.remove_prefix(1);
-    while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
-    double q = semi == std::string_view::npos ? 1 : q_of(item.substr(semi + 1));
+  http::each_weighted(*accept, [&](std::string_view type, double q) {
     if (http::iequals(type, "text/html"))
       html = q;
     else if (http::iequals(type, "application/json"))
       json = q;
     else if (type == "*/*" || http::iequals(type, "application/*"))
       any = std::max(any, q);
-  }
+  });
   if (json < 0) json = std::max(any, 0.0);
   return html > 0 && html > json;
 }

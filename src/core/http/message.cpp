@@ -15,6 +15,48 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+namespace {
+
+std::string_view trim_blanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// The q-value among an element's parameters ("level=1;q=0.9").
+double quality(std::string_view params) {
+  while (!params.empty()) {
+    auto semi = params.find(';');
+    std::string_view p = trim_blanks(params.substr(0, semi));
+    params = semi == std::string_view::npos ? std::string_view{} : params.substr(semi + 1);
+    if (p.size() > 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=') {
+      std::string_view v = p.substr(2);
+      if (v.empty() || v.size() > 5) return 0;
+      if (v[0] == '1') return 1;
+      if (v[0] != '0') return 0;
+      double q = 0, scale = 0.1;
+      for (std::size_t i = 2; i < v.size() && v[1] == '.'; ++i, scale /= 10) {
+        if (v[i] < '0' || v[i] > '9') return 0;
+        q += (v[i] - '0') * scale;
+      }
+      return q;
+    }
+  }
+  return 1;
+}
+
+}  // namespace
+
+void each_weighted(std::string_view list, FunctionRef<void(std::string_view, double)> fn) {
+  while (!list.empty()) {
+    auto comma = list.find(',');
+    std::string_view item = list.substr(0, comma);
+    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    auto semi = item.find(';');
+    fn(trim_blanks(item.substr(0, semi)), semi == std::string_view::npos ? 1 : quality(item.substr(semi + 1)));
+  }
+}
+
 std::optional<std::string_view> Headers::get(std::string_view name) const {
   for (const auto& [k, v] : items_)
     if (iequals(k, name)) return std::string_view(v);

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/function_ref.hpp"
 #include "base/result.hpp"
 #include "base/shared_bytes.hpp"
 
@@ -37,6 +38,11 @@ class Headers {
 };
 
 bool iequals(std::string_view a, std::string_view b);
+
+// The elements of a weighted header list (Accept, Accept-Encoding:
+// "text/html, */*;q=0.8"), each trimmed of blanks and parameters, with its
+// quality: 1 when absent, 0 when malformed.
+void each_weighted(std::string_view list, FunctionRef<void(std::string_view element, double q)> fn);
 
 // Pulls a request body that is too large to hold in memory.
 // read() blocks (call it from the handler's worker thread).

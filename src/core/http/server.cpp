@@ -4,12 +4,11 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 
-#include <csignal>
-#include <cerrno>
-
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <ctime>
 #include <chrono>

@@ -44,31 +44,13 @@ std::string_view StaticFiles::pdf_viewer_security_policy() {
 
 bool accepts_gzip(std::string_view value) {
   bool star = false, gzip = false, gzip_refused = false;
-  while (!value.empty()) {
-    auto comma = value.find(',');
-    std::string_view item = value.substr(0, comma);
-    value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
-    auto semi = item.find(';');
-    std::string_view coding = item.substr(0, semi);
-    while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t')) coding.remove_prefix(1);
-    while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) coding.remove_suffix(1);
-    // q=0 (or 0.0, 0.000) refuses the coding.
-    bool refused = false;
-    if (semi != std::string_view::npos) {
-      std::string_view params = item.substr(semi + 1);
-      auto q = params.find("q=");
-      if (q != std::string_view::npos) {
-        std::string_view v = params.substr(q + 2);
-        refused = !v.empty() && v.front() == '0' && v.find_first_of("123456789") == std::string_view::npos;
-      }
-    }
+  each_weighted(value, [&](std::string_view coding, double q) {
     if (iequals(coding, "gzip") || iequals(coding, "x-gzip")) {
-      if (refused) gzip_refused = true;
-      else gzip = true;
-    } else if (coding == "*" && !refused) {
+      (q > 0 ? gzip : gzip_refused) = true;
+    } else if (coding == "*" && q > 0) {
       star = true;
     }
-  }
+  });
   return gzip || (star && !gzip_refused);
 }
 

@@ -591,17 +591,20 @@ Result<PutResult> Service::put(const WorkspaceId& ws, const WriteCtx& ctx, std::
   // Larger bodies are checked before they are streamed, and again when they
   // are committed (the tree may have changed meanwhile).
   const bool small = opt.expected_bytes && *opt.expected_bytes <= p_.blobs.defer_max();
-  std::optional<Resolved> pre;
+  struct Checked {
+    Resolved resolved;
+    Usage usage;
+  };
+  std::optional<Checked> pre;
   if (!small) {
-    RUCHE_TRY(pre, p_.db.read([&](db::Conn& c) -> Result<Resolved> {
+    RUCHE_TRY(pre, p_.db.read([&](db::Conn& c) -> Result<Checked> {
       RUCHE_TRY(Resolved r, resolve(c, ws, path));
       RUCHE_CHECK(check(c, r));
-      if (opt.expected_bytes) {
-        RUCHE_TRY(Usage u, store::usage(c, ws, settings_.default_quota_bytes));
-        if (u.quota_bytes && u.used_bytes + static_cast<std::int64_t>(*opt.expected_bytes) > *u.quota_bytes)
-          return fail(Errc::insufficient_storage, "the workspace's quota is exhausted", "quota_exceeded");
-      }
-      return r;
+      RUCHE_TRY(Usage u, store::usage(c, ws, settings_.default_quota_bytes));
+      if (opt.expected_bytes && u.quota_bytes &&
+          u.used_bytes + static_cast<std::int64_t>(*opt.expected_bytes) > *u.quota_bytes)
+        return fail(Errc::insufficient_storage, "the workspace's quota is exhausted", "quota_exceeded");
+      return Checked{std::move(r), u};
     }));
   }
 
@@ -615,10 +618,9 @@ Result<PutResult> Service::put(const WorkspaceId& ws, const WriteCtx& ctx, std::
   } release_guard{*this, ws, held};
   std::optional<std::int64_t> quota;
   std::int64_t used_at_start = 0;
-  if (!small) {
-    RUCHE_TRY(Usage u, usage(ws));
-    quota = u.quota_bytes;
-    used_at_start = u.used_bytes;
+  if (pre) {
+    quota = pre->usage.quota_bytes;
+    used_at_start = pre->usage.used_bytes;
   }
   RUCHE_TRY(auto k, keys(ws));
   blob::ContentWriter writer(p_.blobs.store(), k, p_.blobs.pool(), [&](std::uint64_t n) -> Result<void> {
@@ -650,9 +652,9 @@ Result<PutResult> Service::put(const WorkspaceId& ws, const WriteCtx& ctx, std::
 
   return p_.db.write([&](db::Conn& c) -> Result<PutResult> {
     RUCHE_TRY(Resolved r, resolve(c, ws, path));
-    if (opt.rename_on_conflict && pre && !pre->names.empty()) {
+    if (opt.rename_on_conflict && pre && !pre->resolved.names.empty()) {
       // The name chosen before streaming, unless it was taken meanwhile.
-      r.names = pre->names;
+      r.names = pre->resolved.names;
       RUCHE_TRY(r.node, store::child(c, ws, r.parent ? r.parent->id.str() : "", r.names.back()));
     }
     RUCHE_CHECK(check(c, r));
