@@ -13,6 +13,7 @@
 #include "core/blob/key_ring.hpp"
 #include "core/blob/test_support.hpp"
 #include "core/crypto/aead.hpp"
+#include "core/db/migrate.hpp"
 #include "core/db/testing.hpp"
 
 namespace ruche::blob {
@@ -495,6 +496,35 @@ TEST_F(DbStoreTest, PutGetExistsTouchRemove) {
   EXPECT_EQ(s.put("../x", id(1), "x").error().code, Errc::invalid);
   EXPECT_EQ(s.get(kNs, "../../etc/passwd").error().code, Errc::invalid);
   EXPECT_EQ(s.list("A B", [](std::string_view) { return true; }).error().code, Errc::invalid);
+}
+
+// Migration 8 moved small chunks to a table kept in arrival order (SQLite)
+// and out of TOAST's compression (PostgreSQL): chunks stored before it are
+// read, listed, deduplicated and removed the same after it.
+TEST_F(DbStoreTest, ChunksStoredBeforeTheLayoutMigrationStayWhole) {
+  auto db = db::testing::open_test_database();
+  const auto& all = db::embedded_migrations(db->backend());
+  std::vector<db::Migration> before;
+  for (const auto& m : all) {
+    if (m.version < 8) before.push_back(m);
+  }
+  ASSERT_EQ(before.size() + 1, all.size()) << "the layout migration is no longer the last one";
+  ASSERT_OK(db::migrate(*db, before));
+  DbChunkStore s(*db, clock_);
+  const std::string sealed = random_data(5000, 7);
+  for (int i = 1; i <= 3; ++i) ASSERT_TRUE(*s.put(kNs, id(i), sealed + std::to_string(i)));
+  ASSERT_TRUE(*s.put(kOther, id(1), "other namespace"));
+  auto applied = db::migrate(*db, all);
+  ASSERT_TRUE(applied) << applied.error().message;
+  EXPECT_EQ(*applied, 1);
+  for (int i = 1; i <= 3; ++i) EXPECT_EQ(*s.get(kNs, id(i)), sealed + std::to_string(i));
+  EXPECT_EQ(*s.get(kOther, id(1)), "other namespace");
+  EXPECT_EQ(ids(s, kNs), (std::vector<std::string>{id(1), id(2), id(3)}));
+  EXPECT_FALSE(*s.put(kNs, id(2), "again"));  // still deduplicated by (namespace, id)
+  EXPECT_EQ(*s.get(kNs, id(2)), sealed + "2");
+  EXPECT_TRUE(*s.put(kNs, id(4), "new"));
+  EXPECT_TRUE(*s.remove(kNs, id(1)));
+  EXPECT_EQ(ids(s, kNs), (std::vector<std::string>{id(2), id(3), id(4)}));
 }
 
 TEST_F(DbStoreTest, PutInTheCallersTransactionCommitsOrRollsBackWithIt) {
