@@ -8,12 +8,15 @@
 #include <fstream>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/blob/blob.hpp"
 #include "core/blob/fs_chunk_store.hpp"
+#include "core/blob/sha256.hpp"
 #include "core/blob/test_support.hpp"
 #include "core/crypto/aead.hpp"
+#include "core/crypto/encoding.hpp"
 #include "core/crypto/hash.hpp"
 
 namespace ruche::blob {
@@ -296,6 +299,29 @@ TEST_F(StoreTest, FsyncFailureIsUnavailableWithNoTemporaryLeft) {
   EXPECT_EQ(count_files(root()), 0u);
   faults_.sync_errno = 0;
   EXPECT_TRUE(*store_->put(kNs, kId, "data"));
+}
+
+// Known answers (RFC 4231 case 2, FIPS 180-2), through the per-thread HMAC
+// context that is only rekeyed between calls, and from several threads.
+TEST(Sha256, KnownAnswersAcrossKeysAndThreads) {
+  auto hex = [](const std::string& raw) { return crypto::hex_encode(raw); };
+  const std::string jefe = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+  const std::string key20 = "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7";  // case 1
+  auto check = [&] {
+    for (int round = 0; round < 3; ++round) {
+      EXPECT_EQ(hex(detail::hmac_sha256("Jefe", "what do ya want for nothing?")), jefe);
+      EXPECT_EQ(hex(detail::hmac_sha256(std::string(20, '\x0b'), "Hi There")), key20);
+    }
+    detail::Sha256 sha;
+    sha.update("a");
+    sha.update("bc");
+    EXPECT_EQ(sha.finish_hex(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_EQ(sha.finish_hex(), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  };
+  check();
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) threads.emplace_back(check);
+  for (auto& t : threads) t.join();
 }
 
 TEST(ErrnoError, MapsDiskFullAndTransientFailures) {

@@ -1,8 +1,9 @@
 #include "core/blob/sha256.hpp"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -19,14 +20,40 @@ namespace {
   std::abort();
 }
 
+// OpenSSL 3 looks the algorithm up among its providers on every implicit
+// fetch (EVP_sha256(), HMAC()): about a third of the time of an HMAC of a
+// 4 KiB chunk. Each is fetched once here.
+const EVP_MD* sha256_md() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  if (md == nullptr) openssl_failure("SHA-256 fetch");
+  return md;
+}
+
+// One HMAC context per thread, its digest set once; each call only rekeys it.
+struct MacCtx {
+  EVP_MAC_CTX* ctx = nullptr;
+  MacCtx() {
+    static EVP_MAC* const mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    ctx = mac ? EVP_MAC_CTX_new(mac) : nullptr;
+    char digest[] = "SHA256";
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                                 OSSL_PARAM_construct_end()};
+    if (ctx == nullptr || EVP_MAC_CTX_set_params(ctx, params) != 1) openssl_failure("HMAC-SHA-256 setup");
+  }
+  ~MacCtx() { EVP_MAC_CTX_free(ctx); }
+  MacCtx(const MacCtx&) = delete;
+  MacCtx& operator=(const MacCtx&) = delete;
+};
+
 }  // namespace
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
+  thread_local MacCtx mac;
   std::string out(32, '\0');
-  unsigned int len = 0;
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-           reinterpret_cast<unsigned char*>(out.data()), &len) == nullptr ||
+  std::size_t len = 0;
+  if (EVP_MAC_init(mac.ctx, reinterpret_cast<const unsigned char*>(key.data()), key.size(), nullptr) != 1 ||
+      EVP_MAC_update(mac.ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1 ||
+      EVP_MAC_final(mac.ctx, reinterpret_cast<unsigned char*>(out.data()), &len, out.size()) != 1 ||
       len != out.size()) {
     openssl_failure("HMAC-SHA-256");
   }
@@ -44,7 +71,7 @@ struct Sha256::Ctx {
 
 Sha256::Sha256() : ctx_(std::make_unique<Ctx>()) {
   ctx_->md = EVP_MD_CTX_new();
-  if (ctx_->md == nullptr || EVP_DigestInit_ex(ctx_->md, EVP_sha256(), nullptr) != 1) {
+  if (ctx_->md == nullptr || EVP_DigestInit_ex(ctx_->md, sha256_md(), nullptr) != 1) {
     openssl_failure("SHA-256 init");
   }
 }
@@ -61,7 +88,7 @@ std::string Sha256::finish_hex() {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (EVP_DigestFinal_ex(ctx_->md, digest, &len) != 1 ||
-      EVP_DigestInit_ex(ctx_->md, EVP_sha256(), nullptr) != 1) {
+      EVP_DigestInit_ex(ctx_->md, sha256_md(), nullptr) != 1) {
     openssl_failure("SHA-256 final");
   }
   return crypto::hex_encode(std::string_view(reinterpret_cast<const char*>(digest), len));
