@@ -733,8 +733,8 @@ void EventHub::dispatch(const bus::Event& e) {
       if (auto s = w.lock()) out.push_back(std::move(s));
     return out;
   };
-  auto data = json::parse(e.data).value_or(json::value());
   if (e.workspace_id.empty()) {
+    auto data = json::parse(e.data).value_or(json::value());
     if (e.type == "credentials.revoked") {
       for (auto& c : collect(by_user_, string_field(data, "user_id"))) c->revalidate();
     } else if (e.type == "workspace.deleted") {
@@ -754,12 +754,24 @@ void EventHub::dispatch(const bus::Event& e) {
     }
     return;
   }
-  if (e.type == "member.added" || e.type == "workspace.created") {
+  // The event's data is parsed and its frame built only once someone here
+  // is to receive it: most events of a busy server (an upload by WebDAV, a
+  // message in a channel nobody has open) reach no connection of this node.
+  json::value data;
+  std::shared_ptr<const std::string> frame;
+  auto prepare = [&] {
+    if (frame) return;
+    data = json::parse(e.data).value_or(json::value());
+    frame = std::make_shared<const std::string>(event_frame(e));
+  };
+  const bool joined = e.type == "member.added" || e.type == "workspace.created";
+  const bool presence = e.type == "presence.changed" && e.module.empty();
+  if (joined || presence) prepare();
+  if (joined) {
     for (auto& c : collect(by_user_, string_field(data, "user_id")))
       c->follow_new(e.workspace_id, e.seq - 1);
   }
-  auto frame = std::make_shared<const std::string>(event_frame(e));
-  if (e.type == "presence.changed" && e.module.empty()) {
+  if (presence) {
     // Only to the connections following this user: the work is theirs, not
     // the workspace's size (10,000 people connecting would otherwise mean
     // 100 million frames).
@@ -767,7 +779,10 @@ void EventHub::dispatch(const bus::Event& e) {
     return;
   }
   if (e.scope.empty()) {
-    for (auto& c : collect(by_workspace_, e.workspace_id)) c->deliver(e, data, frame, nullptr);
+    auto targets = collect(by_workspace_, e.workspace_id);
+    if (targets.empty()) return;
+    prepare();
+    for (auto& c : targets) c->deliver(e, data, frame, nullptr);
     return;
   }
   // A scoped event (a channel's message) goes to the scope's members only:
@@ -793,6 +808,8 @@ void EventHub::dispatch(const bus::Event& e) {
         if (auto c = w.lock()) targets.push_back(std::move(c));
     }
   }
+  if (targets.empty()) return;
+  prepare();
   for (auto& c : targets) c->deliver(e, data, frame, members.get());
 }
 
