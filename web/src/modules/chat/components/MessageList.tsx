@@ -8,7 +8,7 @@ import { Icon } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
 import { useChat, useChatState } from '../context';
 import { dayLabel } from '../format';
-import { buildRows, type Row } from '../logic/grouping';
+import { RowBuilder, type Row } from '../logic/grouping';
 import { EMPTY_TIMELINE } from '../logic/timeline';
 import type { HeightCache } from '../logic/virtual';
 import { MessageItem, type MessageActions, type MessagePermissions } from './MessageItem';
@@ -64,19 +64,18 @@ export function MessageList({
   const [focus, setFocus] = useState<{ id: string; token: number } | null>(null);
   const [atBottom, setAtBottom] = useState(true);
 
+  // Built on the previous rows: a page of older messages costs the page.
+  const [builder] = useState(() => new RowBuilder());
   const rows = useMemo(
-    () => buildRows(timeline.messages, { unreadAfterSeq, me: me.id }),
-    [timeline.messages, unreadAfterSeq, me.id],
+    () => builder.rows(timeline.messages, { unreadAfterSeq, me: me.id }),
+    [builder, timeline.messages, unreadAfterSeq, me.id],
   );
-  const messageIds = useMemo(
-    () => rows.flatMap((r) => (r.kind === 'message' ? [r.key] : [])),
-    [rows],
-  );
+  const messages = timeline.messages;
   // The focusable message: the chosen one, else the newest.
   const current =
-    activeId && messageIds.includes(activeId)
+    activeId && messages.some((m) => m.id === activeId)
       ? activeId
-      : (messageIds[messageIds.length - 1] ?? null);
+      : (messages[messages.length - 1]?.id ?? null);
 
   const fullActions: MessageActions = useMemo(
     () => ({ ...actions, activate: (id: string) => setActiveId(id) }),
@@ -109,15 +108,15 @@ export function MessageList({
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const onMessage = (e.target as HTMLElement).matches?.('article.msg');
     if (!onMessage || e.altKey || e.ctrlKey || e.metaKey) return;
-    const i = current ? messageIds.indexOf(current) : -1;
+    const i = current ? messages.findIndex((m) => m.id === current) : -1;
     let next = -1;
     if (e.key === 'ArrowUp') next = Math.max(0, i - 1);
-    else if (e.key === 'ArrowDown') next = Math.min(messageIds.length - 1, i + 1);
+    else if (e.key === 'ArrowDown') next = Math.min(messages.length - 1, i + 1);
     else if (e.key === 'Home') next = 0;
-    else if (e.key === 'End') next = messageIds.length - 1;
+    else if (e.key === 'End') next = messages.length - 1;
     if (next < 0) return;
     e.preventDefault();
-    const id = messageIds[next];
+    const id = messages[next]?.id;
     if (!id) return;
     setActiveId(id);
     setFocus((f) => ({ id, token: (f?.token ?? 0) + 1 }));
@@ -187,7 +186,7 @@ export function MessageList({
           type="button"
           className="btn btn--secondary btn--sm msg-list__latest"
           onClick={() => {
-            const last = messageIds[messageIds.length - 1];
+            const last = messages[messages.length - 1]?.id;
             if (last) setFocus((f) => ({ id: last, token: (f?.token ?? 0) + 1 }));
             setActiveId(last ?? null);
           }}

@@ -22,11 +22,12 @@ import {
   type ReactNode,
   type UIEvent,
 } from 'react';
+import { flushSync } from 'react-dom';
 import {
   HeightCache,
+  RowLayout,
   anchorAt,
   bottomScrollTop,
-  computeOffsets,
   isAtBottom,
   scrollTopForAnchor,
   totalHeight,
@@ -108,20 +109,18 @@ export function VirtualList<T>({
   const [lastRequest, setLastRequest] = useState<number | null>(null);
 
   const keys = useMemo(() => items.map(itemKey), [items, itemKey]);
-  const indexOf = useMemo(() => {
-    const m = new Map<string, number>();
-    keys.forEach((k, i) => m.set(k, i));
-    return m;
-  }, [keys]);
+  // Heights kept from render to render: see RowLayout.
+  const [layout] = useState(() => new RowLayout());
+  const indexOfKey = (key: string) => layout.indexOf(keys, key);
   const offsets = useMemo(
     () =>
-      computeOffsets(items.length, (i) => {
-        const item = items[i] as T;
-        return cache.get(keys[i] ?? '') ?? estimateHeight(item);
-      }),
+      layout.offsets(keys, (i) => cache.get(keys[i] ?? '') ?? estimateHeight(items[i] as T), [
+        cache,
+        estimateHeight,
+      ]),
     // `version` changes when a measured height does.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [items, keys, cache, estimateHeight, version],
+    [items, keys, cache, estimateHeight, version, layout],
   );
   const total = totalHeight(offsets);
   const height = view.height || DEFAULT_VIEWPORT;
@@ -129,8 +128,8 @@ export function VirtualList<T>({
   // A scroll request (a jump or keyboard focus) becomes the anchor, once per token.
   if (scrollTo && scrollTo.token !== lastRequest) {
     setLastRequest(scrollTo.token);
-    const i = indexOf.get(scrollTo.key);
-    if (i !== undefined) {
+    const i = indexOfKey(scrollTo.key);
+    if (i >= 0) {
       const rowTop = offsets[i] ?? 0;
       const rowBottom = offsets[i + 1] ?? rowTop;
       const current = view.atBottom ? bottomScrollTop(total, height) : derivedTop(view);
@@ -153,7 +152,7 @@ export function VirtualList<T>({
 
   function derivedTop(v: View): number {
     if (v.anchor) {
-      const t = scrollTopForAnchor(offsets, (k) => indexOf.get(k) ?? -1, v.anchor);
+      const t = scrollTopForAnchor(offsets, indexOfKey, v.anchor);
       if (t !== null) return t;
     }
     return v.scrollTop;
@@ -166,8 +165,8 @@ export function VirtualList<T>({
   // rows above it were measured shorter than estimated). The anchor is now
   // where it really shows; later rows prepended above keep it there.
   if (!wantBottom && view.anchor && Math.abs(wanted - top) >= 1) {
-    const i = indexOf.get(view.anchor.key);
-    if (i !== undefined) {
+    const i = indexOfKey(view.anchor.key);
+    if (i >= 0) {
       setView({
         ...view,
         scrollTop: top,
@@ -197,7 +196,10 @@ export function VirtualList<T>({
             if (!key) continue;
             const box = entry.borderBoxSize?.[0];
             const h = box ? box.blockSize : entry.target.getBoundingClientRect().height;
-            if (h > 0 && cache.set(key, h)) changed = true;
+            if (h > 0 && cache.set(key, h)) {
+              layout.measured(key);
+              changed = true;
+            }
           }
           if (changed) setVersion((v) => v + 1);
         });
@@ -206,7 +208,7 @@ export function VirtualList<T>({
       ro.observe(el);
       return () => ro.unobserve(el);
     },
-    [cache],
+    [cache, layout],
   );
   useEffect(
     () => () => {
@@ -244,12 +246,19 @@ export function VirtualList<T>({
     // The position we set ourselves: nothing to learn.
     if (Math.abs(scrollTop - top) < 1 && h === view.height) return;
     const atBottom = isAtBottom(scrollTop, h, total);
-    setView({
+    const next: View = {
       scrollTop,
       height: h,
       atBottom,
       anchor: atBottom ? null : anchorAt(offsets, keys, scrollTop, notAnchor),
-    });
+    };
+    // Scrolled past the rows rendered (a fling, a drag of the scroll bar):
+    // render now, before this frame is painted, or it shows an empty box.
+    // Within them, React batches the update as usual.
+    const covered =
+      scrollTop >= (offsets[range.start] ?? 0) && scrollTop + h <= (offsets[range.end] ?? 0);
+    if (covered) setView(next);
+    else flushSync(() => setView(next));
   };
 
   const rows: ReactNode[] = [];

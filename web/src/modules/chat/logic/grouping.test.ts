@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { msg, must } from './fixtures.test-util';
-import { buildRows, continues } from './grouping';
+import { buildRows, continues, extendRows, type BuiltRows, type RowOptions } from './grouping';
 
 const dayOf = (iso: string) => iso.slice(0, 10);
 
@@ -81,5 +81,67 @@ describe('message grouping', () => {
     const after = buildRows([older, ...list], { dayOf }).map((r) => r.key);
     expect(after.slice(-2)).toEqual(before.slice(-2));
     expect(after).toContain('older');
+  });
+
+  it('extends rows page by page and message by message exactly as a whole build would', () => {
+    // A history of 400 messages over several days, three authors, some
+    // replies shown in the channel and deleted messages; pages of older
+    // messages and new messages arrive in a random order, with an edit now
+    // and then (a new object in the middle: built whole).
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const authors = ['alice', 'bob', 'me'];
+    let t = Date.parse('2026-11-20T22:00:00Z');
+    const all = Array.from({ length: 400 }, () => {
+      t += rand(5) === 0 ? 3_600_000 * (1 + rand(12)) : 60_000 * rand(7);
+      return msg(authors[rand(3)] as string, new Date(t).toISOString(), {
+        deleted: rand(20) === 0,
+        thread_id: rand(15) === 0 ? 'root' : null,
+      });
+    });
+    const variants: RowOptions[] = [
+      { dayOf },
+      { dayOf, withStart: false },
+      { dayOf, unreadAfterSeq: must(all[150]).seq, me: 'me' },
+      { dayOf, unreadAfterSeq: must(all[30]).seq, me: 'me' },
+      { dayOf, unreadAfterSeq: must(all[399]).seq, me: 'me' },
+    ];
+    for (const options of variants) {
+      let lo = 200;
+      let hi = 240;
+      let list = all.slice(lo, hi);
+      let built: BuiltRows = extendRows(null, list, options);
+      let steps = 0;
+      while (lo > 0 || hi < all.length) {
+        const r = rand(10);
+        if (r < 5 && lo > 0) {
+          const from = Math.max(0, lo - 1 - rand(30));
+          list = [...all.slice(from, lo), ...list];
+          lo = from;
+        } else if (r < 9 && hi < all.length) {
+          const n = 1 + rand(3);
+          list = [...list, ...all.slice(hi, hi + n)];
+          hi = Math.min(all.length, hi + n);
+        } else {
+          const i = rand(list.length);
+          list = list.map((m, j) => (j === i ? { ...m, body: 'edited' } : m));
+        }
+        built = extendRows(built, list, options);
+        expect(built.rows).toEqual(buildRows(list, options));
+        steps += 1;
+      }
+      expect(steps).toBeGreaterThan(10);
+    }
+    // The same messages again: the same rows, not rebuilt.
+    const list = all.slice(0, 50);
+    const once = extendRows(null, list, { dayOf });
+    expect(extendRows(once, list, { dayOf })).toBe(once);
+    // Other options: rebuilt.
+    expect(extendRows(once, list, { dayOf, unreadAfterSeq: 3 }).rows).toEqual(
+      buildRows(list, { dayOf, unreadAfterSeq: 3 }),
+    );
   });
 });

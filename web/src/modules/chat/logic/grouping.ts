@@ -43,34 +43,140 @@ export function continues(prev: Message | undefined, m: Message, windowMs = GROU
   return gap >= 0 && gap <= windowMs;
 }
 
-/** Messages (oldest first) -> rows. Keys are stable across calls. */
-export function buildRows(messages: readonly Message[], o: RowOptions = {}): Row[] {
+/** Where a run of rows left off: what the next message is compared with. */
+interface Carry {
+  prev: Message | undefined;
+  prevDay: string;
+  newPlaced: boolean;
+}
+
+function pushRows(
+  rows: Row[],
+  messages: readonly Message[],
+  from: number,
+  c: Carry,
+  o: RowOptions,
+) {
   const dayOf = o.dayOf ?? localDay;
-  const rows: Row[] = [];
-  if (o.withStart ?? true) rows.push({ kind: 'start', key: 'start' });
-  let prev: Message | undefined;
-  let prevDay = '';
-  let newPlaced = o.unreadAfterSeq === undefined;
-  for (const m of messages) {
+  for (let i = from; i < messages.length; i++) {
+    const m = messages[i] as Message;
     const day = dayOf(m.created_at);
     let split = false;
-    if (day !== prevDay) {
+    if (day !== c.prevDay) {
       rows.push({ kind: 'day', key: `day:${day}`, day, at: m.created_at });
-      prevDay = day;
+      c.prevDay = day;
       split = true;
     }
-    if (!newPlaced && m.seq > (o.unreadAfterSeq ?? 0) && m.author_id !== o.me) {
+    if (!c.newPlaced && m.seq > (o.unreadAfterSeq ?? 0) && m.author_id !== o.me) {
       rows.push({ kind: 'new', key: 'new' });
-      newPlaced = true;
+      c.newPlaced = true;
       split = true;
     }
     rows.push({
       kind: 'message',
       key: m.id,
       message: m,
-      continued: !split && continues(prev, m, o.groupWindowMs),
+      continued: !split && continues(c.prev, m, o.groupWindowMs),
     });
-    prev = m;
+    c.prev = m;
   }
+}
+
+/** Messages (oldest first) -> rows. Keys are stable across calls. */
+export function buildRows(messages: readonly Message[], o: RowOptions = {}): Row[] {
+  const rows: Row[] = [];
+  if (o.withStart ?? true) rows.push({ kind: 'start', key: 'start' });
+  pushRows(
+    rows,
+    messages,
+    0,
+    { prev: undefined, prevDay: '', newPlaced: o.unreadAfterSeq === undefined },
+    o,
+  );
   return rows;
+}
+
+/** Rows built by extendRows(), with what they were built from. */
+export interface BuiltRows {
+  messages: readonly Message[];
+  options: RowOptions;
+  rows: Row[];
+}
+
+const sameOptions = (a: RowOptions, b: RowOptions) =>
+  a.unreadAfterSeq === b.unreadAfterSeq &&
+  a.me === b.me &&
+  a.dayOf === b.dayOf &&
+  a.groupWindowMs === b.groupWindowMs &&
+  (a.withStart ?? true) === (b.withStart ?? true);
+
+/** Whether `list[at..]` holds the very objects of `part`, in order. */
+function holdsAt(list: readonly Message[], part: readonly Message[], at: number): boolean {
+  for (let i = 0; i < part.length; i++) if (list[at + i] !== part[i]) return false;
+  return true;
+}
+
+/**
+ * buildRows(messages, options), reusing `prev` when `messages` is its
+ * messages (the same objects) with others added before them (an older page)
+ * or after them (new messages): only the added messages and the one at the
+ * seam are looked at, so a page of a long history costs the page, not the
+ * history. Anything else is built whole. The rows are the same as
+ * buildRows' either way.
+ */
+export function extendRows(
+  prev: BuiltRows | null,
+  messages: readonly Message[],
+  options: RowOptions = {},
+): BuiltRows {
+  const whole = (): BuiltRows => ({ messages, options, rows: buildRows(messages, options) });
+  if (!prev || !sameOptions(prev.options, options)) return whole();
+  const old = prev.messages;
+  const added = messages.length - old.length;
+  if (added === 0 && messages === old) return prev;
+  if (added <= 0 || old.length === 0) return whole();
+  if (holdsAt(messages, old, added)) {
+    // Older messages before the first one: the rows of the added messages
+    // and of the old first one (its day line, the "new" line and its
+    // grouping may change), then the old rows after it.
+    const head = buildRows(messages.slice(0, added + 1), options);
+    const seam = prev.rows.findIndex((r) => r.kind === 'message');
+    let tail = prev.rows.slice(seam + 1);
+    const headNew = head.some((r) => r.kind === 'new');
+    if (headNew) tail = tail.filter((r) => r.kind !== 'new');
+    return { messages, options, rows: head.concat(tail) };
+  }
+  if (holdsAt(messages, old, 0)) {
+    // Newer messages after the last one.
+    const last = old[old.length - 1] as Message;
+    const rows = prev.rows.slice();
+    const dayOf = options.dayOf ?? localDay;
+    pushRows(
+      rows,
+      messages,
+      old.length,
+      {
+        prev: last,
+        prevDay: dayOf(last.created_at),
+        newPlaced: options.unreadAfterSeq === undefined || prev.rows.some((r) => r.kind === 'new'),
+      },
+      options,
+    );
+    return { messages, options, rows };
+  }
+  return whole();
+}
+
+/**
+ * extendRows() from call to call, for a component that keeps one for its
+ * lifetime (what it keeps is derived again from the same messages, so a
+ * render React drops changes nothing).
+ */
+export class RowBuilder {
+  private built: BuiltRows | null = null;
+
+  rows(messages: readonly Message[], options: RowOptions = {}): Row[] {
+    this.built = extendRows(this.built, messages, options);
+    return this.built.rows;
+  }
 }

@@ -10,6 +10,7 @@ import {
   loadedAll,
   loadedLatest,
   loadedOlder,
+  merge,
   upsert,
   upserted,
   withReaction,
@@ -25,6 +26,31 @@ function loaded(n: number, base = 1): Timeline {
   );
   return loadedLatest(EMPTY_TIMELINE, [...list].reverse(), 50, accept, base + n - 1);
 }
+
+describe('merge', () => {
+  const m = (seq: number, body = 'x') => msg('alice', at(seq), { seq, id: `s${seq}`, body });
+  it('joins a page wholly before or after the list as it is, keeping the objects', () => {
+    const list = [m(10), m(11), m(12)];
+    const older = [m(7), m(8)];
+    const joined = merge(older, list);
+    expect(joined.map((x) => x.seq)).toEqual([7, 8, 10, 11, 12]);
+    expect(joined[2]).toBe(list[0]);
+    expect(joined[0]).toBe(older[0]);
+    expect(merge([m(13)], list).map((x) => x.seq)).toEqual([10, 11, 12, 13]);
+    expect(merge([], list)).toEqual(list);
+    expect(merge([], list)).not.toBe(list);
+  });
+  it('sorts and lets the second list win when the two overlap or the first is out of order', () => {
+    const list = [m(10, 'old'), m(12)];
+    expect(merge([m(11), m(10, 'new')], list).map((x) => [x.seq, x.body])).toEqual([
+      [10, 'old'],
+      [11, 'x'],
+      [12, 'x'],
+    ]);
+    expect(merge([m(9), m(8)], list).map((x) => x.seq)).toEqual([8, 9, 10, 12]);
+    expect(merge([m(3), m(1)], []).map((x) => x.seq)).toEqual([1, 3]);
+  });
+});
 
 describe('timeline state', () => {
   it('loads the newest page (newest first) oldest first, and knows if more is older', () => {

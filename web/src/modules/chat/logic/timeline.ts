@@ -64,8 +64,28 @@ export function upsert(list: readonly Message[], m: Message): Message[] {
   return [...list.slice(0, lo), m, ...list.slice(lo)];
 }
 
-/** Merges two lists by id (the second wins), oldest first. */
+function ascending(list: readonly Message[]): boolean {
+  for (let i = 1; i < list.length; i++)
+    if ((list[i] as Message).seq <= (list[i - 1] as Message).seq) return false;
+  return true;
+}
+
+/**
+ * Merges two lists by id (the second wins), oldest first. `b` is a list this
+ * module made (ascending, no duplicates). A page that lies wholly before or
+ * after it (an older page, the latest one) is joined as is: a page of a long
+ * history costs the page, not a sort of the history.
+ */
 export function merge(a: readonly Message[], b: readonly Message[]): Message[] {
+  const aFirst = a[0];
+  const aLast = a[a.length - 1];
+  const bFirst = b[0];
+  const bLast = b[b.length - 1];
+  if (!aFirst || !aLast) return b.slice();
+  if (bFirst && bLast && ascending(a)) {
+    if (aLast.seq < bFirst.seq) return [...a, ...b];
+    if (bLast.seq < aFirst.seq) return [...b, ...a];
+  }
   const byId = new Map<string, Message>();
   for (const m of a) byId.set(m.id, m);
   for (const m of b) byId.set(m.id, m);

@@ -2,11 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { must } from './fixtures.test-util';
 import {
   HeightCache,
+  RowLayout,
+  alignHeights,
   anchorAt,
   bottomScrollTop,
   computeOffsets,
   indexAt,
   isAtBottom,
+  offsetsOf,
   scrollTopForAnchor,
   totalHeight,
   visibleRange,
@@ -107,5 +110,81 @@ describe('virtualization math', () => {
     c.retain(['b']);
     expect(c.get('a')).toBeUndefined();
     expect(c.size).toBe(1);
+  });
+
+  it('keeps the heights of rows kept at the start and the end, asking only for the others', () => {
+    const asked: number[] = [];
+    const h = (keys: string[]) => (i: number) => {
+      asked.push(i);
+      return Number((keys[i] ?? '').slice(1));
+    };
+    const before = ['s', 'd1', 'a10', 'a20', 'a30'];
+    const heightsBefore = Float64Array.from([96, 40, 10, 20, 30]);
+    // An older page: after the first row ('s') and before the old rows.
+    const prepended = ['s', 'd1', 'p5', 'p6', 'q1', 'a10', 'a20', 'a30'];
+    const got = alignHeights(before, heightsBefore, prepended, h(prepended));
+    expect([...got]).toEqual([96, 40, 5, 6, 1, 10, 20, 30]);
+    expect(asked).toEqual([2, 3, 4]);
+    asked.length = 0;
+    // New rows at the end.
+    const appended = [...before, 'a40'];
+    expect([...alignHeights(before, heightsBefore, appended, h(appended))]).toEqual([
+      96, 40, 10, 20, 30, 40,
+    ]);
+    expect(asked).toEqual([5]);
+    asked.length = 0;
+    // Nothing in common: every row asked.
+    const other = ['x1', 'x2'];
+    expect([...alignHeights(before, heightsBefore, other, h(other))]).toEqual([1, 2]);
+    expect(asked).toEqual([0, 1]);
+    // Rows removed from the middle.
+    asked.length = 0;
+    const removed = ['s', 'd1', 'a30'];
+    expect([...alignHeights(before, heightsBefore, removed, h(removed))]).toEqual([96, 40, 30]);
+    expect(asked).toEqual([]);
+    expect([...offsetsOf(Float64Array.from([10, -5, 20]))]).toEqual([0, 10, 10, 30]);
+  });
+
+  it('lays rows out from render to render like a whole computation, at the cost of what changed', () => {
+    const cache = new HeightCache();
+    const estimate = (k: string) => k.length * 10;
+    let asked = 0;
+    const layout = new RowLayout();
+    const offsets = (keys: string[], est = estimate) =>
+      layout.offsets(
+        keys,
+        (i) => {
+          asked += 1;
+          return cache.get(keys[i] ?? '') ?? est(keys[i] ?? '');
+        },
+        [cache, est],
+      );
+    const whole = (keys: string[]) => [
+      ...computeOffsets(keys.length, (i) => cache.get(keys[i] ?? '') ?? estimate(keys[i] ?? '')),
+    ];
+    let keys = Array.from({ length: 1000 }, (_, i) => `k${i}`);
+    expect([...offsets(keys)]).toEqual(whole(keys));
+    expect(asked).toBe(1000);
+    asked = 0;
+    // An older page of 100 rows.
+    keys = [...Array.from({ length: 100 }, (_, i) => `old${i}`), ...keys];
+    expect([...offsets(keys)]).toEqual(whole(keys));
+    expect(asked).toBe(100);
+    asked = 0;
+    // Rows measured: only they are asked again.
+    cache.set('k500', 123);
+    layout.measured('k500');
+    cache.set('old3', 7);
+    layout.measured('old3');
+    layout.measured('gone');
+    expect([...offsets(keys)]).toEqual(whole(keys));
+    expect(asked).toBe(2);
+    expect(layout.indexOf(keys, 'k999')).toBe(1099);
+    expect(layout.indexOf(keys, 'nope')).toBe(-1);
+    // Another estimate: everything asked again.
+    asked = 0;
+    const est2 = (k: string) => k.length;
+    offsets(keys, est2);
+    expect(asked).toBe(1100);
   });
 });

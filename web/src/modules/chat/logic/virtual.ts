@@ -18,6 +18,102 @@ export function computeOffsets(count: number, heightAt: (index: number) => numbe
   return offsets;
 }
 
+/** Offsets (as computeOffsets') of rows of the given heights. */
+export function offsetsOf(heights: Float64Array): Float64Array {
+  const n = heights.length;
+  const offsets = new Float64Array(n + 1);
+  let y = 0;
+  for (let i = 0; i < n; i++) {
+    offsets[i] = y;
+    y += Math.max(0, heights[i] ?? 0);
+  }
+  offsets[n] = y;
+  return offsets;
+}
+
+/**
+ * The heights of rows `keys`, from those of the rows `prevKeys` (`prev`):
+ * the rows both lists share at their start and at their end keep their
+ * height, `heightAt(i)` is asked for the others only — rows added before
+ * (an older page) or after (new messages) cost themselves, not the history.
+ */
+export function alignHeights(
+  prevKeys: readonly string[],
+  prev: Float64Array,
+  keys: readonly string[],
+  heightAt: (index: number) => number,
+): Float64Array {
+  const n = keys.length;
+  const m = Math.min(prevKeys.length, prev.length);
+  const shared = Math.min(n, m);
+  let head = 0;
+  while (head < shared && keys[head] === prevKeys[head]) head++;
+  let tail = 0;
+  while (tail < shared - head && keys[n - 1 - tail] === prevKeys[m - 1 - tail]) tail++;
+  const out = new Float64Array(n);
+  out.set(prev.subarray(0, head), 0);
+  for (let i = head; i < n - tail; i++) out[i] = heightAt(i);
+  out.set(prev.subarray(m - tail, m), n - tail);
+  return out;
+}
+
+/**
+ * The row heights of a list from render to render: offsets() reuses the
+ * heights of rows the list kept at its start and end (alignHeights) and
+ * asks again only for rows added and rows measured since (measured()), so a
+ * page of a long history, or a row measured while scrolling, costs that
+ * page or row plus one running sum. Everything is asked again when
+ * `sources` (what heights derive from: the height cache, the estimate)
+ * change. Held by a component for its lifetime; what it keeps is always
+ * derived again from the same sources, so a render React drops changes
+ * nothing.
+ */
+export class RowLayout {
+  private keys: readonly string[] = [];
+  private heights: Float64Array = new Float64Array(0);
+  private sources: readonly unknown[] = [];
+  private pending: string[] = [];
+  private hint = 0;
+
+  offsets(
+    keys: readonly string[],
+    heightAt: (index: number) => number,
+    sources: readonly unknown[],
+  ): Float64Array {
+    const same =
+      sources.length === this.sources.length && sources.every((x, i) => x === this.sources[i]);
+    if (!same) this.heights = Float64Array.from(keys, (_, i) => heightAt(i));
+    else if (keys !== this.keys)
+      this.heights = alignHeights(this.keys, this.heights, keys, heightAt);
+    this.keys = keys;
+    this.sources = sources;
+    for (const key of this.pending) {
+      const i = this.indexOf(keys, key);
+      if (i >= 0) this.heights[i] = heightAt(i);
+    }
+    this.pending = [];
+    return offsetsOf(this.heights);
+  }
+
+  /** A row's height changed (measured): offsets() asks for it again. */
+  measured(key: string): void {
+    this.pending.push(key);
+  }
+
+  /**
+   * Where `key` is in `keys`, -1 when absent: looked for near where the
+   * last one was found first (a map of every key would cost the whole
+   * history each time rows are added).
+   */
+  indexOf(keys: readonly string[], key: string): number {
+    if (keys[this.hint] === key) return this.hint;
+    let i = keys.indexOf(key, Math.max(0, this.hint - 64));
+    if (i < 0) i = keys.indexOf(key);
+    if (i >= 0) this.hint = i;
+    return i;
+  }
+}
+
 export function totalHeight(offsets: Float64Array): number {
   return offsets[offsets.length - 1] ?? 0;
 }
