@@ -576,6 +576,35 @@ test('virtualization: long histories keep a bounded DOM and load older pages on 
   });
   await shot(memberPage, 'chat-14-history-top');
 
+  // Far past the rendered rows (the scroll bar dragged, a jump): the frame
+  // that follows shows messages, never an empty box.
+  const blank = await scroller.evaluate(async (el) => {
+    const box = el.getBoundingClientRect();
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    const empty = () =>
+      ![...el.querySelectorAll('article.msg')].some((a) => {
+        const r = a.getBoundingClientRect();
+        return r.bottom > box.top && r.top < box.bottom;
+      });
+    const out = { frames: 0, empty: 0 };
+    el.scrollTop = 0;
+    await frame();
+    while (el.scrollTop + el.clientHeight < el.scrollHeight - 1 && out.frames < 400) {
+      el.scrollTop += 4000;
+      await frame();
+      out.frames += 1;
+      if (empty()) out.empty += 1;
+    }
+    for (const at of [0.5, 0.1, 0.9, 0.3, 0.7, 0.2, 0.8, 0.4, 0.6, 0.05]) {
+      el.scrollTop = at * (el.scrollHeight - el.clientHeight);
+      await frame();
+      out.frames += 1;
+      if (empty()) out.empty += 1;
+    }
+    return out;
+  });
+  assert.equal(blank.empty, 0, `${blank.empty} of ${blank.frames} frames showed no message`);
+
   // Esc marks the channel read even when not at the end.
   await ok(ownerPage, 'POST', `/channels/${history.id}/messages`, {
     body: 'Nouveau message en bas.',
