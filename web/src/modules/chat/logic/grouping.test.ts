@@ -83,11 +83,40 @@ describe('message grouping', () => {
     expect(after).toContain('older');
   });
 
+  it('replaces edited, reacted and deleted messages in place, regrouping their neighbours', () => {
+    const list = [
+      msg('alice', '2026-11-29T10:00:00Z'),
+      msg('alice', '2026-11-29T10:01:00Z'),
+      msg('alice', '2026-11-29T10:02:00Z'),
+      msg('alice', '2026-11-29T10:03:00Z'),
+    ];
+    const grouping = (rows: ReturnType<typeof buildRows>) =>
+      rows.flatMap((r) => (r.kind === 'message' ? [r.continued] : []));
+    const first = extendRows(null, list, { dayOf });
+    expect(grouping(first.rows)).toEqual([false, true, true, true]);
+    // The second one deleted: it stands alone, and the third starts a group.
+    const deleted = list.map((m, i) => (i === 1 ? { ...m, deleted: true, body: '' } : m));
+    const second = extendRows(first, deleted, { dayOf });
+    expect(grouping(second.rows)).toEqual([false, false, false, true]);
+    expect(second.rows).toEqual(buildRows(deleted, { dayOf }));
+    // A reaction on the third: the same grouping, the new object in its row.
+    const reacted = deleted.map((m, i) =>
+      i === 2 ? { ...m, reactions: [{ emoji: '🎉', user_ids: ['bob'] }] } : m,
+    );
+    const third = extendRows(second, reacted, { dayOf });
+    expect(grouping(third.rows)).toEqual([false, false, false, true]);
+    const row = third.rows.find((r) => r.key === must(list[2]).id);
+    expect(row?.kind === 'message' && row.message).toBe(reacted[2]);
+    // Another message in the same place (not an edit of it): built whole.
+    const other = reacted.map((m, i) => (i === 3 ? msg('bob', '2026-11-29T10:03:00Z') : m));
+    expect(extendRows(third, other, { dayOf }).rows).toEqual(buildRows(other, { dayOf }));
+  });
+
   it('extends rows page by page and message by message exactly as a whole build would', () => {
     // A history of 400 messages over several days, three authors, some
     // replies shown in the channel and deleted messages; pages of older
     // messages and new messages arrive in a random order, with an edit now
-    // and then (a new object in the middle: built whole).
+    // and then (new objects in the middle: an edit, a deletion, a reaction).
     let seed = 7;
     const rand = (n: number) => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -126,8 +155,20 @@ describe('message grouping', () => {
           list = [...list, ...all.slice(hi, hi + n)];
           hi = Math.min(all.length, hi + n);
         } else {
-          const i = rand(list.length);
-          list = list.map((m, j) => (j === i ? { ...m, body: 'edited' } : m));
+          // An edit, a deletion or a reaction: new objects of the same messages.
+          for (let k = 1 + rand(3); k > 0; k--) {
+            const i = rand(list.length);
+            const kind = rand(3);
+            list = list.map((m, j) =>
+              j !== i
+                ? m
+                : kind === 0
+                  ? { ...m, body: 'edited' }
+                  : kind === 1
+                    ? { ...m, deleted: !m.deleted }
+                    : { ...m, reactions: [{ emoji: '👍', user_ids: ['bob'] }] },
+            );
+          }
         }
         built = extendRows(built, list, options);
         expect(built.rows).toEqual(buildRows(list, options));

@@ -117,12 +117,60 @@ function holdsAt(list: readonly Message[], part: readonly Message[], at: number)
 }
 
 /**
+ * The rows of `prev` with a few of its messages replaced by new objects of
+ * the same messages (an edit, a reaction, a deletion): each one's row and
+ * the grouping of the next; null when more changed than that.
+ */
+function replaced(prev: BuiltRows, messages: readonly Message[], o: RowOptions): BuiltRows | null {
+  const old = prev.messages;
+  const changed: number[] = [];
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i] as Message;
+    const was = old[i] as Message;
+    if (m === was) continue;
+    // What places a row (its day, the "new" line) must not have moved.
+    if (
+      m.id !== was.id ||
+      m.created_at !== was.created_at ||
+      m.seq !== was.seq ||
+      m.author_id !== was.author_id ||
+      changed.length >= 64
+    ) {
+      return null;
+    }
+    changed.push(i);
+  }
+  const rows = prev.rows.slice();
+  let from = 0;
+  const patch = (i: number) => {
+    const m = messages[i];
+    if (!m) return;
+    let r = Math.max(from, i);
+    while (r < rows.length && rows[r]?.key !== m.id) r++;
+    if (r >= rows.length) return;
+    from = r;
+    const split = rows[r - 1]?.kind !== 'message';
+    rows[r] = {
+      kind: 'message',
+      key: m.id,
+      message: m,
+      continued: !split && continues(messages[i - 1], m, o.groupWindowMs),
+    };
+  };
+  for (const i of changed) {
+    patch(i);
+    patch(i + 1);
+  }
+  return { messages, options: o, rows };
+}
+
+/**
  * buildRows(messages, options), reusing `prev` when `messages` is its
  * messages (the same objects) with others added before them (an older page)
  * or after them (new messages): only the added messages and the one at the
  * seam are looked at, so a page of a long history costs the page, not the
- * history. Anything else is built whole. The rows are the same as
- * buildRows' either way.
+ * history; a few messages replaced (edits, reactions) cost those. Anything
+ * else is built whole. The rows are the same as buildRows' either way.
  */
 export function extendRows(
   prev: BuiltRows | null,
@@ -134,7 +182,8 @@ export function extendRows(
   const old = prev.messages;
   const added = messages.length - old.length;
   if (added === 0 && messages === old) return prev;
-  if (added <= 0 || old.length === 0) return whole();
+  if (added === 0) return replaced(prev, messages, options) ?? whole();
+  if (added < 0 || old.length === 0) return whole();
   if (holdsAt(messages, old, added)) {
     // Older messages before the first one: the rows of the added messages
     // and of the old first one (its day line, the "new" line and its
