@@ -9,6 +9,7 @@
 //   - with everything loaded, flicks down from the first message (scrollTop
 //     moved 400 px every frame, then 4,000): frames, frames where the
 //     viewport showed no message, DOM rows;
+//   - 40 reactions arriving live on the messages on screen: frames;
 //   - the JS heap and DOM size with N messages loaded.
 // Prints a Markdown table; the ratios compare frame times with the idle
 // page's in the same run.
@@ -202,6 +203,44 @@ try {
   const wheel = await flickBy(400, 900);
   const flick = await flickBy(4000, 5000);
   const wh = stats(wheel.frames);
+
+  // Live changes with everything loaded: 40 reactions, one every 100 ms, on
+  // the messages on screen (each comes back as an event and replaces one
+  // message of the history).
+  await scroller.evaluate((el) => {
+    el.scrollTop = el.scrollHeight / 2;
+  });
+  await page.waitForTimeout(500);
+  await startFrames(page);
+  const reacted = await page.evaluate(async () => {
+    const csrf = JSON.parse(sessionStorage.getItem("ruche.csrf") ?? "null");
+    const ids = [
+      ...document.querySelectorAll(".msg-list__scroller [data-message-id]"),
+    ].map((a) => a.dataset.messageId);
+    const emoji = ["👍", "🎉", "👀", "✅"];
+    let ok = 0;
+    for (let i = 0; i < 40 && ids.length; i++) {
+      const r = await fetch(
+        `/api/v1/messages/${ids[i % ids.length]}/reactions`,
+        {
+          method: "POST",
+          headers: {
+            "Content-Type": "application/json",
+            ...(csrf ? { [csrf.header]: csrf.token } : {}),
+          },
+          body: JSON.stringify({
+            emoji: emoji[Math.floor(i / ids.length) % emoji.length],
+          }),
+          credentials: "same-origin",
+        },
+      );
+      if (r.ok) ok += 1;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    return ok;
+  });
+  await page.waitForTimeout(300);
+  const live = stats((await stopFrames(page)).slice(1));
   const fl = stats(flick.frames);
   const mem = await page.evaluate(() => ({
     heap: performance.memory ? performance.memory.usedJSHeapSize : NaN,
@@ -232,6 +271,9 @@ try {
   );
   console.log(
     `| … the last tenth (90–100 % loaded), p50 / p95 / p99 / max (ms) | ${f1(late.p50)} / ${f1(late.p95)} / ${f1(late.p99)} / ${f1(late.max)} | ${ratio(late.p95)} |`,
+  );
+  console.log(
+    `| ${reacted} reactions arriving live, one every 100 ms: frames p50 / p95 / p99 / max (ms) | ${f1(live.p50)} / ${f1(live.p95)} / ${f1(live.p99)} / ${f1(live.max)} | ${ratio(live.p95)} |`,
   );
   console.log(
     `| fling down, ${wheel.frames.length} frames of 400 px: p50 / p95 / p99 / max (ms) | ${f1(wh.p50)} / ${f1(wh.p95)} / ${f1(wh.p99)} / ${f1(wh.max)} | ${ratio(wh.p95)} |`,
