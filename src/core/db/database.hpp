@@ -189,12 +189,14 @@ class Database {
   // Runs `fn` in a write transaction. If `fn` returns an error the
   // transaction rolls back and the error is returned; otherwise this returns
   // only after the commit is durable. `fn` may run more than once (PostgreSQL
-  // retries serialization failures and deadlocks), so it must have no effect
-  // outside the connection except through on_commit(). `fn` must not call
-  // write() itself.
+  // retries serialization failures and deadlocks; SQLite runs a group again
+  // when one of its bodies fails), so it must have no effect outside the
+  // connection except through on_commit(). `fn` must not call write() itself.
   //
   // SQLite: one writer thread; concurrent writes are grouped into one
-  // transaction and one fsync, each isolated by a savepoint (group commit).
+  // transaction and one fsync (group commit). A body that fails is undone
+  // alone: its group's transaction is rolled back, the bodies before it run
+  // again and the rest run each in a savepoint.
   template <class F>
   auto write(F&& fn) -> std::invoke_result_t<F&, Conn&> {
     return run<F>(std::forward<F>(fn), true);

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <barrier>
 #include <chrono>
@@ -768,6 +769,70 @@ TEST_F(DbTest, FailingFirstWriteOfAGroupLeavesTheOthersAlone) {
   if (on_sqlite()) {
     EXPECT_EQ(db_->stats().commits - before.commits, 2);  // the gate's group, then the four
     EXPECT_EQ(db_->stats().writes - before.writes, 3);
+  }
+}
+
+// Bodies run without a savepoint each until one fails: then the group's
+// transaction is rolled back, the failing body keeps its error, the bodies
+// before it run again (once) and the rest each in a savepoint, so a second
+// failure in the group re-runs nothing. Every effect and callback once.
+TEST_F(DbTest, AFailingBodyRunsTheOnesBeforeItAgainOnceAndTheRestInSavepoints) {
+  script("CREATE TABLE f (id BIGINT PRIMARY KEY)");
+  const Stats before = db_->stats();
+  std::promise<void> gate_started;
+  std::promise<void> queued;
+  std::thread gate([&] {
+    auto r = db_->write([&](Conn& c) -> Result<void> {
+      RUCHE_CHECK(c.exec("INSERT INTO f (id) VALUES (100)"));
+      gate_started.set_value();
+      queued.get_future().wait();
+      return {};
+    });
+    EXPECT_TRUE(r);
+  });
+  gate_started.get_future().wait();
+  std::atomic<int> callbacks{0};
+  std::array<std::atomic<int>, 5> runs{};
+  std::vector<std::future<Result<void>>> writes;
+  auto queue = [&](int i, bool then_fail) {
+    const std::int64_t waiting = db_->stats().waiting;
+    writes.push_back(std::async(std::launch::async, [&, i, then_fail] {
+      return db_->write([&](Conn& c) -> Result<void> {
+        ++runs[static_cast<std::size_t>(i)];
+        c.on_commit([&] { ++callbacks; });
+        RUCHE_CHECK(c.exec("INSERT INTO f (id) VALUES ($1)", {i}));
+        if (then_fail) return fail(Errc::invalid, "body says no");
+        return {};
+      });
+    }));
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (on_sqlite() && db_->stats().waiting <= waiting && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(1ms);
+  };
+  queue(0, false);
+  queue(1, true);  // rolls the group back: 0 runs again
+  queue(2, false);
+  queue(3, true);  // in its savepoint: nothing runs again
+  queue(4, false);
+  queued.set_value();
+  gate.join();
+  std::vector<bool> ok;
+  for (auto& w : writes) ok.push_back(w.get().has_value());
+  EXPECT_EQ(ok, (std::vector<bool>{true, false, true, false, true}));
+  EXPECT_EQ(callbacks.load(), 3);
+  auto ids = db_->read([](Conn& c) { return c.query("SELECT id FROM f ORDER BY id"); });
+  ASSERT_OK(ids);
+  std::vector<std::int64_t> got;
+  for (const Row& row : *ids) got.push_back(row.i64(0));
+  EXPECT_EQ(got, (std::vector<std::int64_t>{0, 2, 4, 100}));
+  std::vector<int> ran;
+  for (auto& n : runs) ran.push_back(n.load());
+  if (on_sqlite()) {
+    EXPECT_EQ(ran, (std::vector<int>{2, 1, 1, 1, 1}));
+    EXPECT_EQ(db_->stats().commits - before.commits, 2);  // the gate's group, then the five
+    EXPECT_EQ(db_->stats().writes - before.writes, 4);
+  } else {
+    EXPECT_EQ(ran, (std::vector<int>{1, 1, 1, 1, 1}));
   }
 }
 
