@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <limits>
 #include <stdexcept>
@@ -707,6 +708,54 @@ TEST_F(DbTest, FailingWriteInAGroupLeavesItsNeighboursAlone) {
   }
 }
 
+// Holds the writer thread in a write of its own (inserting 100 into f)
+// while writes queue one after the other, so that on SQLite they then run
+// as one group, in the order queued. release() lets them all run and
+// returns their results in that order.
+class HeldGroup {
+ public:
+  explicit HeldGroup(Database& db) : db_(db) {
+    gate_ = std::thread([this] {
+      auto r = db_.write([&](Conn& c) -> Result<void> {
+        RUCHE_CHECK(c.exec("INSERT INTO f (id) VALUES (100)"));
+        started_.set_value();
+        queued_.get_future().wait();
+        return {};
+      });
+      EXPECT_TRUE(r);
+    });
+    started_.get_future().wait();
+  }
+  ~HeldGroup() {
+    if (gate_.joinable()) release();
+  }
+
+  void queue(std::function<Result<void>(Conn&)> body) {
+    const std::int64_t waiting = db_.stats().waiting;
+    writes_.push_back(std::async(std::launch::async, [this, body = std::move(body)] {
+      return db_.write([&](Conn& c) { return body(c); });
+    }));
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (on_sqlite() && db_.stats().waiting <= waiting && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(1ms);
+  }
+
+  std::vector<Result<void>> release() {
+    queued_.set_value();
+    gate_.join();
+    std::vector<Result<void>> out;
+    for (auto& w : writes_) out.push_back(w.get());
+    return out;
+  }
+
+ private:
+  Database& db_;
+  std::promise<void> started_;
+  std::promise<void> queued_;
+  std::thread gate_;
+  std::vector<std::future<Result<void>>> writes_;
+};
+
 // The first body of a group fails after writing: its changes go, the rest
 // of the group commits.
 TEST_F(DbTest, FailingFirstWriteOfAGroupLeavesTheOthersAlone) {
@@ -715,45 +764,25 @@ TEST_F(DbTest, FailingFirstWriteOfAGroupLeavesTheOthersAlone) {
   const Stats before = db_->stats();
   // The gate holds the writer thread while the four others queue one after
   // the other, so the refused one is first in the next group.
-  std::promise<void> gate_started;
-  std::promise<void> queued;
-  std::thread gate([&] {
-    auto r = db_->write([&](Conn& c) -> Result<void> {
-      RUCHE_CHECK(c.exec("INSERT INTO f (id) VALUES (100)"));
-      gate_started.set_value();
-      queued.get_future().wait();
-      return {};
-    });
-    EXPECT_TRUE(r);
-  });
-  gate_started.get_future().wait();
+  HeldGroup group(*db_);
   std::atomic<int> callbacks{0};
-  std::vector<std::future<Result<void>>> writes;
-  auto queue = [&](int id, bool then_fail) {
-    const std::int64_t waiting = db_->stats().waiting;
-    writes.push_back(std::async(std::launch::async, [&, id, then_fail] {
-      return db_->write([&](Conn& c) -> Result<void> {
-        c.on_commit([&] { ++callbacks; });
-        RUCHE_CHECK(c.exec("INSERT INTO f (id) VALUES ($1)", {id}));
-        if (then_fail) return fail(Errc::invalid, "body says no");
-        return {};
-      });
-    }));
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (on_sqlite() && db_->stats().waiting <= waiting &&
-           std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(1ms);
+  auto insert = [&](int id, bool then_fail) {
+    return [&, id, then_fail](Conn& c) -> Result<void> {
+      c.on_commit([&] { ++callbacks; });
+      RUCHE_CHECK(c.exec("INSERT INTO f (id) VALUES ($1)", {id}));
+      if (then_fail) return fail(Errc::invalid, "body says no");
+      return {};
+    };
   };
-  queue(3, true);  // first of the group, refused after writing
-  queue(1, false);
-  queue(0, false);  // duplicate: conflict
-  queue(2, false);
-  queued.set_value();
-  gate.join();
-  auto rr = writes[0].get();
-  auto r1 = writes[1].get();
-  auto rd = writes[2].get();
-  auto r2 = writes[3].get();
+  group.queue(insert(3, true));  // first of the group, refused after writing
+  group.queue(insert(1, false));
+  group.queue(insert(0, false));  // duplicate: conflict
+  group.queue(insert(2, false));
+  auto results = group.release();
+  auto& rr = results[0];
+  auto& r1 = results[1];
+  auto& rd = results[2];
+  auto& r2 = results[3];
   ASSERT_FALSE(rr);
   EXPECT_EQ(rr.error().code, Errc::invalid);
   EXPECT_TRUE(r1) << r1.error().message;
@@ -779,45 +808,25 @@ TEST_F(DbTest, FailingFirstWriteOfAGroupLeavesTheOthersAlone) {
 TEST_F(DbTest, AFailingBodyRunsTheOnesBeforeItAgainOnceAndTheRestInSavepoints) {
   script("CREATE TABLE f (id BIGINT PRIMARY KEY)");
   const Stats before = db_->stats();
-  std::promise<void> gate_started;
-  std::promise<void> queued;
-  std::thread gate([&] {
-    auto r = db_->write([&](Conn& c) -> Result<void> {
-      RUCHE_CHECK(c.exec("INSERT INTO f (id) VALUES (100)"));
-      gate_started.set_value();
-      queued.get_future().wait();
-      return {};
-    });
-    EXPECT_TRUE(r);
-  });
-  gate_started.get_future().wait();
+  HeldGroup group(*db_);
   std::atomic<int> callbacks{0};
   std::array<std::atomic<int>, 5> runs{};
-  std::vector<std::future<Result<void>>> writes;
   auto queue = [&](int i, bool then_fail) {
-    const std::int64_t waiting = db_->stats().waiting;
-    writes.push_back(std::async(std::launch::async, [&, i, then_fail] {
-      return db_->write([&](Conn& c) -> Result<void> {
-        ++runs[static_cast<std::size_t>(i)];
-        c.on_commit([&] { ++callbacks; });
-        RUCHE_CHECK(c.exec("INSERT INTO f (id) VALUES ($1)", {i}));
-        if (then_fail) return fail(Errc::invalid, "body says no");
-        return {};
-      });
-    }));
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (on_sqlite() && db_->stats().waiting <= waiting && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(1ms);
+    group.queue([&, i, then_fail](Conn& c) -> Result<void> {
+      ++runs[static_cast<std::size_t>(i)];
+      c.on_commit([&] { ++callbacks; });
+      RUCHE_CHECK(c.exec("INSERT INTO f (id) VALUES ($1)", {i}));
+      if (then_fail) return fail(Errc::invalid, "body says no");
+      return {};
+    });
   };
   queue(0, false);
   queue(1, true);  // rolls the group back: 0 runs again
   queue(2, false);
   queue(3, true);  // in its savepoint: nothing runs again
   queue(4, false);
-  queued.set_value();
-  gate.join();
   std::vector<bool> ok;
-  for (auto& w : writes) ok.push_back(w.get().has_value());
+  for (auto& w : group.release()) ok.push_back(w.has_value());
   EXPECT_EQ(ok, (std::vector<bool>{true, false, true, false, true}));
   EXPECT_EQ(callbacks.load(), 3);
   auto ids = db_->read([](Conn& c) { return c.query("SELECT id FROM f ORDER BY id"); });

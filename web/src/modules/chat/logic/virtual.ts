@@ -20,15 +20,7 @@ export function computeOffsets(count: number, heightAt: (index: number) => numbe
 
 /** Offsets (as computeOffsets') of rows of the given heights. */
 export function offsetsOf(heights: Float64Array): Float64Array {
-  const n = heights.length;
-  const offsets = new Float64Array(n + 1);
-  let y = 0;
-  for (let i = 0; i < n; i++) {
-    offsets[i] = y;
-    y += Math.max(0, heights[i] ?? 0);
-  }
-  offsets[n] = y;
-  return offsets;
+  return computeOffsets(heights.length, (i) => heights[i] ?? 0);
 }
 
 /**
