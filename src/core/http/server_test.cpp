@@ -94,6 +94,8 @@ class ServerTest : public ::testing::Test {
       r.body = std::to_string(total);
       return r;
     }, RouteOptions{.body = BodyMode::stream, .max_body_bytes = 1000});
+    router_.add("PUT", "/refuse-stream", [](Request&) { return error_response(Errc::forbidden, "no"); },
+                RouteOptions{.body = BodyMode::stream, .max_body_bytes = 0});
     router_.add("GET", "/download/{mib}", [](Request& req) {
       std::uint64_t mib = std::stoull(std::string(req.param("mib")));
       Response r;
@@ -298,6 +300,32 @@ TEST_F(ServerTest, StreamedBodiesReadTheSameSmallOrLarge) {
                    "Connection: close\r\n\r\n" + std::string(1001, 'y'));
   ASSERT_TRUE(raw);
   EXPECT_NE(raw->find("413"), std::string::npos) << *raw;
+}
+
+// A small streamed body is read before the handler runs: a handler that
+// refuses without reading it leaves the connection usable for the next
+// request. A large one is not read ahead; the connection then closes.
+TEST_F(ServerTest, SmallStreamedBodiesAreReadAheadLargeOnesAreNot) {
+  auto two_requests = [&](std::size_t n) {
+    HttpClient c("127.0.0.1", server_->port());
+    auto raw = c.raw("PUT /refuse-stream HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(n) +
+                     "\r\n\r\n" + std::string(n, 'q') + "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_TRUE(raw);
+    return raw.value_or("");
+  };
+  for (std::size_t n : {std::size_t{1}, std::size_t{4096}, std::size_t{65536}}) {
+    auto raw = two_requests(n);
+    EXPECT_NE(raw.find("403 Forbidden"), std::string::npos) << n;
+    EXPECT_NE(raw.find("\r\n\r\nhello"), std::string::npos) << n << ": " << raw;
+  }
+  auto raw = two_requests(65537);
+  EXPECT_NE(raw.find("403 Forbidden"), std::string::npos);
+  EXPECT_EQ(raw.find("hello"), std::string::npos) << raw;
+  // The /upload route reads 4 KiB bodies from memory the same as before.
+  HttpClient c("127.0.0.1", server_->port());
+  auto r = c.request("PUT", "/upload", {}, std::string(4096, '\x02'));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "4096:8192");
 }
 
 TEST_F(ServerTest, AnswersExpectContinueBeforeTheBody) {
