@@ -10,10 +10,11 @@ BUILD_PKGS=(
   libexpected-dev libtomlplusplus-dev libfmt-dev
   libsqlite3-dev libpq-dev libsodium-dev libargon2-dev libssl-dev
   libcurl4-openssl-dev libexpat1-dev libpugixml-dev libical-dev libstemmer-dev zlib1g-dev
+  libnats-dev
   libgtest-dev libgmock-dev
 )
 TEST_PKGS=(
-  postgresql-15 python3-aiosmtpd curl chromium
+  postgresql-15 nats-server python3-aiosmtpd curl chromium
   litmus rclone valgrind
 )
 BENCH_PKGS=(

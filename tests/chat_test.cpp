@@ -288,23 +288,6 @@ TEST(Chat, SearchFindsStemsAndOnlyWhatTheCallerMaySee) {
   EXPECT_TRUE(search(out, "marché").empty());
 }
 
-std::unique_ptr<http::WsClient> connect(TestServer& s, const Account& a) {
-  auto ws = http::WsClient::connect("127.0.0.1", s.port(), "/api/v1/events",
-                                    {{"Authorization", "Bearer " + a.token}});
-  if (!ws) throw std::runtime_error("ws: " + ws.error().message);
-  return std::move(*ws);
-}
-
-json::value until(http::WsClient& ws, std::string_view type, int ms = 3000) {
-  for (int i = 0; i < 500; ++i) {
-    auto m = ws.receive(ms);
-    if (!m || !m->has_value()) return nullptr;
-    auto v = json::parse(**m);
-    if (v && v->at("type").as_string() == type) return *v;
-  }
-  return nullptr;
-}
-
 TEST(Chat, LiveMessagesReachOnlyChannelMembersAndResumeWithoutGaps) {
   TestServer s;
   Chat chat{s};
@@ -313,7 +296,7 @@ TEST(Chat, LiveMessagesReachOnlyChannelMembersAndResumeWithoutGaps) {
   s.join(a, ws, b);
   s.join(a, ws, c);
   std::string priv = chat.channel(a, ws, "direction", true, {b.id.str()});
-  auto cb = connect(s, b), cc = connect(s, c);
+  auto cb = connect_events(s, b), cc = connect_events(s, c);
   ASSERT_FALSE(until(*cb, "hello").is_null());
   json::value hello_c = until(*cc, "hello");
   ASSERT_FALSE(hello_c.is_null());
@@ -342,7 +325,7 @@ TEST(Chat, LiveMessagesReachOnlyChannelMembersAndResumeWithoutGaps) {
   std::int64_t last = seen_by_bob.at("seq").as_int64();
   cb->close();
   for (int i = 0; i < 20; ++i) chat.posted(a, priv, "missed " + std::to_string(i));
-  cb = connect(s, b);
+  cb = connect_events(s, b);
   ASSERT_FALSE(until(*cb, "hello").is_null());
   ASSERT_TRUE(cb->send(json::serialize(json::object{{"type", "resume"}, {"workspace_id", ws}, {"since", last}})));
   for (int i = 0; i < 20; ++i) {
@@ -367,7 +350,7 @@ TEST(Chat, TypingIndicatorsAreEphemeralAndScoped) {
   s.join(a, ws, b);
   s.join(a, ws, c);
   std::string priv = chat.channel(a, ws, "binôme", true, {b.id.str()});
-  auto ca = connect(s, a), cb = connect(s, b), cc = connect(s, c);
+  auto ca = connect_events(s, a), cb = connect_events(s, b), cc = connect_events(s, c);
   for (auto* w : {ca.get(), cb.get(), cc.get()}) ASSERT_FALSE(until(*w, "hello").is_null());
   ASSERT_TRUE(ca->send(json::serialize(
       json::object{{"type", "chat.typing"}, {"workspace_id", ws}, {"channel_id", priv}})));

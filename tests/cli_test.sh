@@ -28,6 +28,10 @@ echo "$err" | grep -qi 'password' || fail "weak password message: $err"
 printf '[server]\nlisten = "127.0.0.1:0"\nbogus = 1\n' > "$T/bad.toml"
 if err=$("$RUCHE" serve --config "$T/bad.toml" --data "$T/data" 2>&1); then fail "bad config accepted"; fi
 echo "$err" | grep -q 'unknown key server.bogus' || fail "bad config message: $err"
+# Several nodes (a NATS bus) on one SQLite file are refused.
+printf '[bus]\nnats_url = "nats://127.0.0.1:1"\n' > "$T/nats.toml"
+if err=$("$RUCHE" serve --config "$T/nats.toml" --data "$T/data" 2>&1); then fail "nats with sqlite accepted"; fi
+echo "$err" | grep -q 'database = postgres' || fail "nats with sqlite message: $err"
 
 # serve: the listening line, a request, SIGTERM -> exit 0.
 "$RUCHE" serve --data "$T/data" --listen 127.0.0.1:0 >"$T/out" 2>"$T/err" &

@@ -7,30 +7,6 @@
 namespace ruche::testing {
 namespace {
 
-std::unique_ptr<http::WsClient> connect(TestServer& s, const Account& a) {
-  auto ws = http::WsClient::connect("127.0.0.1", s.port(), "/api/v1/events",
-                                    {{"Authorization", "Bearer " + a.token}});
-  if (!ws) throw std::runtime_error("ws connect: " + ws.error().message);
-  return std::move(*ws);
-}
-
-// The next frame, or null after `ms`.
-json::value next(http::WsClient& ws, int ms = 3000) {
-  auto m = ws.receive(ms);
-  if (!m || !m->has_value()) return nullptr;
-  return json::parse(**m).value_or(json::value());
-}
-
-// Frames until one of `type` arrives (others are skipped); null on timeout.
-json::value until(http::WsClient& ws, std::string_view type, int ms = 3000) {
-  for (int i = 0; i < 200; ++i) {
-    json::value f = next(ws, ms);
-    if (f.is_null()) return f;
-    if (f.at("type").as_string() == type) return f;
-  }
-  return nullptr;
-}
-
 void rename(TestServer& s, const Account& a, const std::string& ws, std::string_view name) {
   auto r = s.call("PATCH", "/api/v1/workspaces/" + ws, a.token, body(json::object({{"name", name}})));
   if (r.status != 200) throw std::runtime_error("rename: " + r.raw.body);
@@ -52,7 +28,7 @@ TEST(Events, HelloThenLiveEventsInOrder) {
   TestServer s;
   Account a = s.user("Alice");
   std::string ws = s.workspace(a, "Live");
-  auto c = connect(s, a);
+  auto c = connect_events(s, a);
   json::value hello = until(*c, "hello");
   ASSERT_FALSE(hello.is_null());
   auto heads = hello.at("data").at("workspaces").as_array();
@@ -74,13 +50,13 @@ TEST(Events, ResumeDeliversEveryMissedEventThenTheLiveStream) {
   std::string ws = s.workspace(a, "Resume");
   std::int64_t last;
   {
-    auto c = connect(s, a);
+    auto c = connect_events(s, a);
     json::value hello = until(*c, "hello");
     last = hello.at("data").at("workspaces").as_array()[0].at("seq").as_int64();
     c->close();
   }
   for (int i = 0; i < 30; ++i) rename(s, a, ws, "Missed " + std::to_string(i));
-  auto c = connect(s, a);
+  auto c = connect_events(s, a);
   ASSERT_FALSE(until(*c, "hello").is_null());
   ASSERT_TRUE(c->send(json::serialize(json::object({{"type", "resume"}, {"workspace_id", ws}, {"since", last}}))));
   std::int64_t expect = last + 1;
@@ -95,14 +71,14 @@ TEST(Events, ResumeDeliversEveryMissedEventThenTheLiveStream) {
   ASSERT_FALSE(e.is_null());
   EXPECT_EQ(e.at("seq").as_int64(), expect);
   // Nothing twice.
-  EXPECT_TRUE(next(*c, 300).is_null());
+  EXPECT_TRUE(next_frame(*c, 300).is_null());
 }
 
 TEST(Events, ResumeOfAForeignWorkspaceIsAnError) {
   TestServer s;
   Account a = s.user("Alice"), b = s.user("Bob");
   std::string ws = s.workspace(a, "Private");
-  auto c = connect(s, b);
+  auto c = connect_events(s, b);
   ASSERT_FALSE(until(*c, "hello").is_null());
   ASSERT_TRUE(c->send(json::serialize(json::object({{"type", "resume"}, {"workspace_id", ws}, {"since", 0}}))));
   json::value e = until(*c, "error");
@@ -119,7 +95,7 @@ TEST(Events, RemovalStopsAWorkspacesEventsAtOnce) {
   Account a = s.user("Alice"), b = s.user("Bob");
   std::string ws = s.workspace(a, "Team");
   s.join(a, ws, b);
-  auto c = connect(s, b);
+  auto c = connect_events(s, b);
   ASSERT_FALSE(until(*c, "hello").is_null());
   rename(s, a, ws, "Seen by Bob");
   ASSERT_FALSE(until(*c, "workspace.updated").is_null());
@@ -128,7 +104,7 @@ TEST(Events, RemovalStopsAWorkspacesEventsAtOnce) {
   ASSERT_FALSE(removed.is_null());
   EXPECT_EQ(removed.at("data").at("user_id").as_string(), b.id.str());
   rename(s, a, ws, "Secret after removal");
-  for (json::value f = next(*c, 500); !f.is_null(); f = next(*c, 500))
+  for (json::value f = next_frame(*c, 500); !f.is_null(); f = next_frame(*c, 500))
     EXPECT_NE(f.at("type").as_string(), "workspace.updated") << json::serialize(f);
   // And resume cannot bring them back.
   ASSERT_TRUE(c->send(json::serialize(json::object({{"type", "resume"}, {"workspace_id", ws}, {"since", 0}}))));
@@ -140,7 +116,7 @@ TEST(Events, NewMembershipsAreFollowedLive) {
   TestServer s;
   Account a = s.user("Alice"), b = s.user("Bob");
   std::string ws = s.workspace(a, "Later");
-  auto c = connect(s, b);
+  auto c = connect_events(s, b);
   ASSERT_FALSE(until(*c, "hello").is_null());
   s.join(a, ws, b);
   json::value added = until(*c, "member.added");
@@ -154,7 +130,7 @@ TEST(Events, NewMembershipsAreFollowedLive) {
 TEST(Events, WorkspacesCreatedElsewhereAreFollowedLive) {
   TestServer s;
   Account a = s.user("Alice");
-  auto c = connect(s, a);
+  auto c = connect_events(s, a);
   ASSERT_FALSE(until(*c, "hello").is_null());
   std::string ws = s.workspace(a, "From another tab");
   json::value created = until(*c, "workspace.created");
@@ -174,7 +150,7 @@ TEST(Events, PresenceFollowsConnectionsAndAway) {
   std::string ws = s.workspace(a, "Présence");
   s.join(a, ws, b);
   s.join(a, ws, c);
-  auto ca = connect(s, a), cc = connect(s, c);
+  auto ca = connect_events(s, a), cc = connect_events(s, c);
   ASSERT_FALSE(until(*ca, "hello").is_null());
   ASSERT_FALSE(until(*cc, "hello").is_null());
   auto presence = [&] { return s.call("GET", "/api/v1/workspaces/" + ws + "/presence", a.token).body; };
@@ -192,7 +168,7 @@ TEST(Events, PresenceFollowsConnectionsAndAway) {
   EXPECT_TRUE(state.at("data").at("users").as_object().empty());  // nobody online yet
   EXPECT_EQ(presence().as_object().count(b.id.str()), 0u);
 
-  auto cb = connect(s, b);
+  auto cb = connect_events(s, b);
   ASSERT_FALSE(until(*cb, "hello").is_null());
   json::value online = until(*ca, "presence.changed");
   ASSERT_FALSE(online.is_null());
@@ -201,10 +177,10 @@ TEST(Events, PresenceFollowsConnectionsAndAway) {
   EXPECT_EQ(online.at("seq").as_int64(), 0);  // ephemeral
   EXPECT_EQ(presence().at(b.id.str()).as_string(), "online");
   // The outsider's connection says nothing to Alice: not a member of her workspace.
-  auto co = connect(s, out);
+  auto co = connect_events(s, out);
   ASSERT_FALSE(until(*co, "hello").is_null());
   // A second connection of Bob's changes nothing; "away" does.
-  auto cb2 = connect(s, b);
+  auto cb2 = connect_events(s, b);
   ASSERT_FALSE(until(*cb2, "hello").is_null());
   ASSERT_TRUE(cb->send(R"({"type":"presence","status":"away"})"));
   ASSERT_TRUE(cb2->send(R"({"type":"presence","status":"away"})"));
@@ -237,7 +213,7 @@ TEST(Events, PresenceFollowsConnectionsAndAway) {
 TEST(Events, BrandingChangesReachEveryClient) {
   TestServer s;
   Account admin = s.user("Root", platform::InstanceRole::admin), b = s.user("Bob");
-  auto c = connect(s, b);
+  auto c = connect_events(s, b);
   ASSERT_FALSE(until(*c, "hello").is_null());
   ASSERT_EQ(s.call("PATCH", "/api/v1/admin/settings", admin.token,
                    body(json::object{{"instance_name", "Ruche Ministère"}})).status, 200);
@@ -249,8 +225,8 @@ TEST(Events, AudienceRestrictedEventsReachOnlyTheirAudience) {
   Account a = s.user("Alice"), b = s.user("Bob");
   std::string ws = s.workspace(a, "Invites");
   s.join(a, ws, b);
-  auto ca = connect(s, a);
-  auto cb = connect(s, b);
+  auto ca = connect_events(s, a);
+  auto cb = connect_events(s, b);
   ASSERT_FALSE(until(*ca, "hello").is_null());
   ASSERT_FALSE(until(*cb, "hello").is_null());
   ASSERT_EQ(s.call("POST", "/api/v1/workspaces/" + ws + "/invitations", a.token,
@@ -258,7 +234,7 @@ TEST(Events, AudienceRestrictedEventsReachOnlyTheirAudience) {
   rename(s, a, ws, "After invite");
   ASSERT_FALSE(until(*ca, "invitation.created").is_null());
   // Bob (a member) gets the rename but never the invitation.
-  for (json::value f = next(*cb); !f.is_null(); f = next(*cb)) {
+  for (json::value f = next_frame(*cb); !f.is_null(); f = next_frame(*cb)) {
     EXPECT_NE(f.at("type").as_string(), "invitation.created");
     if (f.at("type").as_string() == "workspace.updated") break;
   }
@@ -268,7 +244,7 @@ TEST(Events, RevokedCredentialsCloseTheConnection) {
   TestServer s;
   Account a = s.user("Alice");
   Account other = s.login(a.email, a.password);
-  auto c = connect(s, other);
+  auto c = connect_events(s, other);
   ASSERT_FALSE(until(*c, "hello").is_null());
   auto sessions = s.call("GET", "/api/v1/me/sessions", a.token).body.as_array();
   std::string other_id;

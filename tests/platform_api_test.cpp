@@ -204,6 +204,16 @@ TEST(Platform, HttpBasicForDavClients) {
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(r.error_code(), "app_token_required");
   EXPECT_EQ(s.call("PROPFIND", "/dav/probe", {}, std::nullopt, basic(a.email, app)).status, 207);
+  // A password checked (and remembered) a moment ago is refused as soon as
+  // it is changed; the new one works.
+  Account c = s.user("Carol");
+  EXPECT_EQ(s.call("PROPFIND", "/dav/probe", {}, std::nullopt, basic(c.email, c.password)).status, 207);
+  ASSERT_EQ(s.call("POST", "/api/v1/me/password", c.token,
+                   body(json::object({{"current_password", c.password}, {"new_password", "Hibiscus-Lanterne-883"}})))
+                .status,
+            204);
+  EXPECT_EQ(s.call("PROPFIND", "/dav/probe", {}, std::nullopt, basic(c.email, c.password)).status, 401);
+  EXPECT_EQ(s.call("PROPFIND", "/dav/probe", {}, std::nullopt, basic(c.email, "Hibiscus-Lanterne-883")).status, 207);
 }
 
 TEST(Platform, PasswordChangeEndsOtherSessions) {

@@ -15,6 +15,7 @@
 #include "base/log.hpp"
 #include "base/worker_pool.hpp"
 #include "core/bus/bus.hpp"
+#include "core/bus/nats_bus.hpp"
 #include "core/crypto/aead.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/password.hpp"
@@ -103,7 +104,8 @@ struct Instance::Parts {
   std::unique_ptr<db::Database> database;
   std::unique_ptr<crypto::PasswordHasher> hasher;
   std::unique_ptr<WorkerPool> workers;
-  bus::LocalBus bus;
+  std::unique_ptr<bus::Bus> bus;
+  bus::NatsBus* nats = nullptr;  // the bus, when it spans several nodes
   platform::ModuleRegistry registry;
   std::unique_ptr<platform::Platform> platform;
   http::Router router;
@@ -121,6 +123,8 @@ Instance::~Instance() {
   // The server goes first (no more requests), then the event hub (its
   // dispatcher thread), then the workers drain, then the platform.
   if (parts_) {
+    // Nothing from other nodes reaches subscribers while they go away.
+    if (parts_->bus) parts_->bus->stop();
     parts_->server.reset();
     parts_->hub.reset();
     // Modules stop their background work while the platform is still there.
@@ -177,6 +181,14 @@ Result<std::unique_ptr<Instance>> Instance::create(Config config, const Clock& c
                                                          c.password_concurrency}));
   p.hasher = std::make_unique<crypto::PasswordHasher>(std::move(hasher));
   p.workers = std::make_unique<WorkerPool>(static_cast<std::size_t>(c.workers));
+  if (c.nats_url.empty()) {
+    p.bus = std::make_unique<bus::LocalBus>();
+  } else {
+    RUCHE_TRY(auto nats, bus::NatsBus::connect({.url = c.nats_url, .subject = c.nats_subject}));
+    p.nats = nats.get();
+    p.bus = std::move(nats);
+    log::info("bus.connected", {{"subject", c.nats_subject}});
+  }
   modules::register_all(p.registry);
 
   platform::PlatformConfig pc;
@@ -193,7 +205,7 @@ Result<std::unique_ptr<Instance>> Instance::create(Config config, const Clock& c
   pc.write_burst = c.write_burst;
   pc.data_dir = c.data_dir;
   pc.module_settings = c.module_settings;
-  p.platform = std::make_unique<platform::Platform>(*p.database, p.bus, clock, *p.hasher, *p.workers,
+  p.platform = std::make_unique<platform::Platform>(*p.database, *p.bus, clock, *p.hasher, *p.workers,
                                                     p.registry, pc);
 
   p.api = std::make_unique<platform::Api>(p.router, *p.platform);
@@ -247,6 +259,15 @@ Result<std::unique_ptr<Instance>> Instance::create(Config config, const Clock& c
     append_counter(out, "ruche_db_commits_total", "Durable commits.", static_cast<double>(d.commits));
     append_counter(out, "ruche_db_writes_total", "Write transactions committed.",
                    static_cast<double>(d.writes));
+    if (parts->nats) {
+      auto b = parts->nats->stats();
+      append_counter(out, "ruche_bus_sent_total", "Events sent to the other nodes.", static_cast<double>(b.sent));
+      append_counter(out, "ruche_bus_received_total", "Events received from the other nodes.",
+                     static_cast<double>(b.received));
+      append_counter(out, "ruche_bus_failed_total", "Events NATS refused to take.", static_cast<double>(b.failed));
+      append_counter(out, "ruche_bus_resets_total", "Times events from the other nodes may have been lost.",
+                     static_cast<double>(b.resets));
+    }
     append_gauge(out, "ruche_workers_busy", "Worker threads running a task.",
                  static_cast<double>(parts->workers->busy()));
     append_gauge(out, "ruche_workers_queued", "Tasks waiting for a worker.",

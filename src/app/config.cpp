@@ -68,6 +68,7 @@ const std::map<std::string, std::set<std::string>>& known_keys() {
                   "access_log", "metrics_token", "max_json_bytes"}},
       {"storage", {"data_dir", "database", "postgres_dsn", "postgres_schema", "postgres_pool", "sqlite_readers",
                    "sqlite_synchronous"}},
+      {"bus", {"nats_url", "nats_subject"}},
       {"security", {"password_memory_kib", "password_iterations", "password_parallelism",
                     "password_concurrency", "session_idle_hours", "session_absolute_days",
                     "instance_key_file", "instance_key", "invitation_days", "writes_per_second",
@@ -127,6 +128,8 @@ Result<void> load_file(Config& c, const std::string& path) {
       return fail(Errc::invalid, "config: storage.sqlite_synchronous must be full or normal");
     c.sqlite_synchronous_full = sync == "full";
   }
+  RUCHE_CHECK(take(t, "bus", "nats_url", c.nats_url));
+  RUCHE_CHECK(take(t, "bus", "nats_subject", c.nats_subject));
   RUCHE_CHECK(take(t, "security", "password_memory_kib", c.password_memory_kib));
   RUCHE_CHECK(take(t, "security", "password_iterations", c.password_iterations));
   RUCHE_CHECK(take(t, "security", "password_parallelism", c.password_parallelism));
@@ -184,6 +187,7 @@ Result<void> load_env(Config& c) {
   if (auto v = env("RUCHE_DATABASE")) c.database = v;
   if (auto v = env("RUCHE_POSTGRES_DSN")) c.postgres_dsn = v;
   if (auto v = env("RUCHE_POSTGRES_SCHEMA")) c.postgres_schema = v;
+  if (auto v = env("RUCHE_NATS_URL")) c.nats_url = v;
   if (auto v = env("RUCHE_WEB_ROOT")) c.web_root = v;
   if (auto v = env("RUCHE_IO_THREADS")) RUCHE_CHECK(integer("RUCHE_IO_THREADS", v, c.io_threads));
   if (auto v = env("RUCHE_WORKERS")) RUCHE_CHECK(integer("RUCHE_WORKERS", v, c.workers));
@@ -210,6 +214,8 @@ Result<void> finish(Config& c, const std::string& exe_path) {
     return fail(Errc::invalid, "database must be sqlite or postgres");
   if (c.database == "postgres" && c.postgres_dsn.empty())
     return fail(Errc::invalid, "database = postgres needs postgres_dsn");
+  if (!c.nats_url.empty() && c.database != "postgres")
+    return fail(Errc::invalid, "nats_url joins several nodes: they need database = postgres");
   if (c.workers < 1 || c.workers > 1024) return fail(Errc::invalid, "workers must be 1..1024");
   if (c.io_threads < 0 || c.io_threads > 256) return fail(Errc::invalid, "io_threads must be 0..256");
   if (c.default_locale != "fr" && c.default_locale != "en")

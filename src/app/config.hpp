@@ -35,6 +35,10 @@ struct Config {
   int sqlite_readers = 4;
   bool sqlite_synchronous_full = true;
 
+  // [bus]
+  std::string nats_url;                // empty: this node alone (in-process bus)
+  std::string nats_subject = "ruche.events";
+
   // [security]
   std::uint32_t password_memory_kib = 65536;
   std::uint32_t password_iterations = 3;

@@ -79,7 +79,25 @@ http::Response json_reply(const json::value& v, int status) {
 Api::Api(http::Router& router, Platform& platform)
     : router_(router),
       platform_(platform),
-      writes_(platform.clock, platform.config.writes_per_second, platform.config.write_burst) {}
+      writes_(platform.clock, platform.config.writes_per_second, platform.config.write_burst) {
+  // A password changed, an account disabled, a role changed (on any node):
+  // that user's checked Basic credentials are checked again.
+  subscription_ = platform_.bus.subscribe([this](const bus::Event& e) {
+    if (!e.workspace_id.empty()) return;
+    if (e.type == bus::kReset) {
+      std::lock_guard lock(basic_mu_);
+      basic_cache_.clear();
+    } else if (e.type == "credentials.revoked") {
+      auto v = json::parse(e.data);
+      auto* u = v && v->is_object() ? v->as_object().if_contains("user_id") : nullptr;
+      if (!u || !u->is_string()) return;
+      std::lock_guard lock(basic_mu_);
+      std::erase_if(basic_cache_, [&](const auto& kv) { return kv.second.caller.user_id.str() == u->as_string(); });
+    }
+  });
+}
+
+Api::~Api() { platform_.bus.unsubscribe(subscription_); }
 
 std::string Api::client_address(const http::Request& req) const {
   for (const auto& proxy : platform_.config.trusted_proxies) {

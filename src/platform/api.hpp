@@ -66,6 +66,9 @@ struct ApiOptions {
 class Api {
  public:
   Api(http::Router& router, Platform& platform);
+  ~Api();
+  Api(const Api&) = delete;
+  Api& operator=(const Api&) = delete;
 
   void add_public(std::string_view method, std::string_view pattern, PublicHandler h,
                   ApiOptions o = {});
@@ -130,6 +133,7 @@ class Api {
   };
   std::mutex basic_mu_;
   std::unordered_map<std::string, BasicEntry> basic_cache_;
+  std::uint64_t subscription_ = 0;
 };
 
 // True when `req` is a browser navigation (Sec-Fetch-Mode: navigate), or

@@ -57,9 +57,9 @@ class Authz {
   static Result<void> check(const WorkspaceAccess& a, std::string_view module, Access need);
 
   // Whether `e` may change someone's access to a workspace (workspace and
-  // membership events): what empties every cache of accesses.
+  // membership events, or a bus reset): what empties every cache of accesses.
   static bool changes_access(const bus::Event& e) {
-    return e.type.rfind("workspace.", 0) == 0 || e.type.rfind("member.", 0) == 0;
+    return e.type.rfind("workspace.", 0) == 0 || e.type.rfind("member.", 0) == 0 || e.type == bus::kReset;
   }
 
   // What access() granted `user` on `ws` lately, from memory only (never

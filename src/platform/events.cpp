@@ -734,23 +734,30 @@ void EventHub::dispatch(const bus::Event& e) {
     return out;
   };
   if (e.workspace_id.empty()) {
+    auto every_connection = [&] {
+      std::vector<std::shared_ptr<Connection>> all;
+      std::lock_guard lock(mu_);
+      for (const auto& [user, list] : by_user_)
+        for (const auto& [ptr, w] : list)
+          if (auto c = w.lock()) all.push_back(std::move(c));
+      return all;
+    };
     auto data = json::parse(e.data).value_or(json::value());
     if (e.type == "credentials.revoked") {
       for (auto& c : collect(by_user_, string_field(data, "user_id"))) c->revalidate();
     } else if (e.type == "workspace.deleted") {
       std::string ws = string_field(data, "workspace_id");
       for (auto& c : collect(by_workspace_, ws)) c->workspace_deleted(ws);
+    } else if (e.type == bus::kReset && string_field(data, "reason") != "disconnected") {
+      // Events from other nodes may have been lost while the bus was down:
+      // every client reconnects and resumes from the outbox (the path any
+      // dropped connection takes), which also brings workspaces joined and
+      // credentials revoked meanwhile. Their retries are spread by jitter.
+      for (auto& c : every_connection()) c->close(1012, "events resync");
     } else if (e.type == "settings.updated") {
       // Branding changed: every open client reloads it.
-      std::vector<std::shared_ptr<Connection>> all;
-      {
-        std::lock_guard lock(mu_);
-        for (const auto& [user, list] : by_user_)
-          for (const auto& [ptr, w] : list)
-            if (auto c = w.lock()) all.push_back(std::move(c));
-      }
       auto frame = frame_of("settings.updated", "", json::object{});
-      for (auto& c : all) c->send(frame);
+      for (auto& c : every_connection()) c->send(frame);
     }
     return;
   }

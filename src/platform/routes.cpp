@@ -733,7 +733,7 @@ void register_platform_routes(Api& api, EventHub& hub) {
                     e.object = id.str();
                     e.details["role"] = *role_s;
                     RUCHE_CHECK(p.audit.record(p.db, e));
-                    p.sessions.forget_user(id);
+                    p.sessions.publish_revoked(id);  // every node reads the new role
                   }
                   if (disabled) {
                     RUCHE_CHECK(p.accounts.set_disabled(id, *disabled));

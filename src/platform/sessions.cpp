@@ -13,7 +13,10 @@ constexpr std::size_t kMaxCacheEntries = 100'000;
 Sessions::Sessions(db::Database& db, const Clock& clock, Outbox& outbox, SessionsConfig config)
     : db_(db), clock_(clock), outbox_(outbox), config_(config) {
   subscription_ = outbox_.bus().subscribe([this](const bus::Event& e) {
-    if (e.workspace_id.empty() && e.type == "credentials.revoked") {
+    if (e.type == bus::kReset) {
+      std::lock_guard lock(mu_);
+      cache_.clear();
+    } else if (e.workspace_id.empty() && e.type == "credentials.revoked") {
       auto v = json::parse(e.data);
       if (v && v->is_object())
         if (auto* u = v->as_object().if_contains("user_id"); u && u->is_string())

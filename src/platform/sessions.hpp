@@ -84,10 +84,13 @@ class Sessions {
   // `sessions_only`), except `keep`.
   Result<void> revoke_all(const UserId& user, bool sessions_only,
                           std::optional<SessionId> keep = std::nullopt);
-  // Forgets cached credentials of `user` (account disabled, role changed).
-  void forget_user(const UserId& user);
+  // Forgets cached credentials of `user` on every node (password, account
+  // or role changed): the control event "credentials.revoked", on which live
+  // connections of the user check their credential again.
+  void publish_revoked(const UserId& user);
 
  private:
+  void forget_user(const UserId& user);
   struct Cached {
     Resolved resolved;
     std::int64_t cached_at_ms;
@@ -98,7 +101,6 @@ class Sessions {
   Result<Minted> insert(db::Conn& c, const UserId& user, std::string_view kind,
                         std::string_view name, std::string_view remote_addr,
                         std::string_view user_agent);
-  void publish_revoked(const UserId& user);
   // A usable cache entry for `hash` at `now`, or nullopt (mu_ held).
   std::optional<Resolved> cached_locked(const std::string& hash, std::int64_t now, bool erase_stale);
 

@@ -40,7 +40,7 @@ json::object to_json(const InstanceSettings& s, bool with_security) {
 Settings::Settings(db::Database& db, Outbox& outbox, InstanceSettings defaults)
     : db_(db), outbox_(outbox), defaults_(std::move(defaults)) {
   subscription_ = outbox_.bus().subscribe([this](const bus::Event& e) {
-    if (e.workspace_id.empty() && e.type == "settings.updated") {
+    if (e.workspace_id.empty() && (e.type == "settings.updated" || e.type == bus::kReset)) {
       std::lock_guard lock(mu_);
       cached_.reset();
     }

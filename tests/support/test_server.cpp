@@ -28,6 +28,28 @@ std::int64_t TestServer::audit_count(std::string_view action) {
 
 std::string body(const json::object& obj) { return json::serialize(obj); }
 
+std::unique_ptr<http::WsClient> connect_events(TestServer& s, const Account& a) {
+  auto ws = http::WsClient::connect("127.0.0.1", s.port(), "/api/v1/events",
+                                    {{"Authorization", "Bearer " + a.token}});
+  if (!ws) throw std::runtime_error("ws connect: " + ws.error().message);
+  return std::move(*ws);
+}
+
+json::value next_frame(http::WsClient& ws, int ms) {
+  auto m = ws.receive(ms);
+  if (!m || !m->has_value()) return nullptr;
+  return json::parse(**m).value_or(json::value());
+}
+
+json::value until(http::WsClient& ws, std::string_view type, int ms) {
+  for (int i = 0; i < 500; ++i) {
+    json::value f = next_frame(ws, ms);
+    if (f.is_null()) return f;
+    if (f.is_object() && f.at("type").as_string() == type) return f;
+  }
+  return nullptr;
+}
+
 TestServer::TestServer(std::function<void(app::Config&)> tweak,
                        std::function<void(platform::Api&)> routes) {
   char tmpl[] = "/tmp/ruche-test-XXXXXX";

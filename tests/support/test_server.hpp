@@ -40,6 +40,16 @@ struct Account {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+class TestServer;
+
+// A live-events WebSocket (GET /api/v1/events) of `a` on `s`; throws when refused.
+std::unique_ptr<http::WsClient> connect_events(TestServer& s, const Account& a);
+// The next frame, or null after `ms` or when the connection closed.
+json::value next_frame(http::WsClient& ws, int ms = 3000);
+// Frames until one of `type` arrives (others are skipped); null on timeout
+// or when the connection closed.
+json::value until(http::WsClient& ws, std::string_view type, int ms = 3000);
+
 class TestServer {
  public:
   // `routes` may declare extra routes (as a module would) before listening.

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ruche::bus {
@@ -45,7 +46,17 @@ class Bus {
   // Registers `handler` for every event; returns an id for unsubscribe().
   virtual std::uint64_t subscribe(Handler handler) = 0;
   virtual void unsubscribe(std::uint64_t id) = 0;
+  // Stops delivering events from other nodes; call it before subscribers go
+  // away (a NATS message could otherwise reach one being destroyed).
+  virtual void stop() {}
 };
+
+// A control event (no workspace) a bus delivers to its own node's
+// subscribers when events from other nodes may have been lost: the link to
+// them dropped or came back, or they came faster than this node read them.
+// Caches forget everything; live streams catch up from the outbox. Its data:
+// {"reason": "disconnected" | "reconnected" | "slow_consumer"}.
+inline constexpr std::string_view kReset = "bus.reset";
 
 // In-process bus: publish() calls subscribers synchronously on the
 // publishing thread, in subscription order.

@@ -1,6 +1,13 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include "core/bus/bus.hpp"
+#include "core/bus/nats_bus.hpp"
+#include "core/bus/testing.hpp"
 
 namespace ruche::bus {
 namespace {
@@ -29,6 +36,155 @@ TEST(LocalBus, SubscribersMayUnsubscribeWhileBeingCalled) {
   bus.publish(Event{});
   bus.publish(Event{});
   EXPECT_EQ(calls, 1);
+}
+
+TEST(NatsBusCodec, RoundTripsEveryFieldAndRefusesAnythingElse) {
+  Event e{.workspace_id = "w1", .seq = 42, .type = "message.created", .module = "chat",
+          .audience = {"u1", "u2"}, .scope = "c1", .data = R"({"text":"été \"quoted\""})",
+          .created_at_ms = 1'800'000'000'123};
+  auto back = decode(encode(e));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->workspace_id, e.workspace_id);
+  EXPECT_EQ(back->seq, e.seq);
+  EXPECT_EQ(back->type, e.type);
+  EXPECT_EQ(back->module, e.module);
+  EXPECT_EQ(back->audience, e.audience);
+  EXPECT_EQ(back->scope, e.scope);
+  EXPECT_EQ(back->data, e.data);
+  EXPECT_EQ(back->created_at_ms, e.created_at_ms);
+  for (std::string_view bad :
+       {"", "[]", "{}", "null", R"({"w":"","s":1,"t":"x","m":"","a":[],"sc":"","d":"{}"})",
+        R"({"w":"","s":"1","t":"x","m":"","a":[],"sc":"","d":"{}","c":0})",
+        R"({"w":"","s":1,"t":"","m":"","a":[],"sc":"","d":"{}","c":0})",
+        R"({"w":"","s":1,"t":"x","m":"","a":[1],"sc":"","d":"{}","c":0})",
+        R"({"w":"","s":1,"t":"x","m":"","a":[],"sc":"","d":{},"c":0})"})
+    EXPECT_FALSE(decode(bad)) << bad;
+  EXPECT_FALSE(decode(std::string(2 << 20, ' ')));
+}
+
+// What a subscriber saw, waited for from the test's thread.
+class Seen {
+ public:
+  void add(const Event& e) {
+    std::lock_guard lock(mu_);
+    events_.push_back(e);
+    cv_.notify_all();
+  }
+  // Waits (10 s at most) until `pred` holds over what was seen.
+  template <class Pred>
+  bool wait(Pred pred) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(10), [&] { return pred(events_); });
+  }
+  std::vector<Event> all() {
+    std::lock_guard lock(mu_);
+    return events_;
+  }
+  std::size_t count(std::string_view type) {
+    std::lock_guard lock(mu_);
+    return static_cast<std::size_t>(
+        std::count_if(events_.begin(), events_.end(), [&](const Event& e) { return e.type == type; }));
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<Event> events_;
+};
+
+auto types_count(std::string_view type, std::size_t n) {
+  return [type = std::string(type), n](const std::vector<Event>& v) {
+    return static_cast<std::size_t>(std::count_if(v.begin(), v.end(), [&](const Event& e) { return e.type == type; })) >= n;
+  };
+}
+
+TEST(NatsBus, EventsOfOneNodeReachTheOthersOnceAndInOrder) {
+  testing::NatsServer nats;
+  auto a = NatsBus::connect({.url = nats.url()});
+  auto b = NatsBus::connect({.url = nats.url()});
+  ASSERT_TRUE(a) << a.error().message;
+  ASSERT_TRUE(b) << b.error().message;
+  Seen on_a, on_b;
+  (*a)->subscribe([&](const Event& e) { on_a.add(e); });
+  (*b)->subscribe([&](const Event& e) { on_b.add(e); });
+  constexpr int kEvents = 2000;
+  for (int i = 1; i <= kEvents; ++i)
+    (*a)->publish(Event{.workspace_id = "w", .seq = i, .type = "n", .audience = {"u" + std::to_string(i)},
+                        .data = "{}", .created_at_ms = i});
+  (*b)->publish(Event{.type = "from.b", .data = "{}"});
+  ASSERT_TRUE(on_b.wait(types_count("n", kEvents)));
+  ASSERT_TRUE(on_a.wait(types_count("from.b", 1)));
+  auto got = on_b.all();
+  std::int64_t expect = 1;
+  for (const auto& e : got) {
+    if (e.type != "n") continue;
+    EXPECT_EQ(e.seq, expect);
+    EXPECT_EQ(e.audience, std::vector<std::string>{"u" + std::to_string(expect)});
+    ++expect;
+  }
+  // Each node delivered its own events once, not again through NATS.
+  (*a)->publish(Event{.type = "last", .data = "{}"});
+  ASSERT_TRUE(on_b.wait(types_count("last", 1)));
+  EXPECT_EQ(on_a.count("n"), static_cast<std::size_t>(kEvents));
+  EXPECT_EQ(on_b.count("from.b"), 1u);
+  EXPECT_EQ((*a)->stats().sent, static_cast<std::uint64_t>(kEvents + 1));
+  EXPECT_EQ((*b)->stats().received, static_cast<std::uint64_t>(kEvents + 1));
+}
+
+TEST(NatsBus, ALostLinkResetsSubscribersAndEventsFlowAgainOnceBack) {
+  testing::NatsServer nats;
+  auto a = NatsBus::connect({.url = nats.url(), .reconnect_wait_ms = 50});
+  auto b = NatsBus::connect({.url = nats.url(), .reconnect_wait_ms = 50});
+  ASSERT_TRUE(a && b);
+  Seen on_b;
+  (*b)->subscribe([&](const Event& e) { on_b.add(e); });
+  nats.stop();
+  ASSERT_TRUE(on_b.wait(types_count(kReset, 1)));  // disconnected
+  nats.start();
+  ASSERT_TRUE(on_b.wait(types_count(kReset, 2)));  // reconnected
+  // Both have reconnected once a round trip through each works.
+  for (int i = 0; i < 200 && on_b.count("again") == 0; ++i) {
+    (*a)->publish(Event{.type = "again", .data = "{}"});
+    on_b.wait([&](const std::vector<Event>& v) {
+      return std::any_of(v.begin(), v.end(), [](const Event& e) { return e.type == "again"; });
+    });
+  }
+  EXPECT_GE(on_b.count("again"), 1u);
+  EXPECT_GE((*b)->stats().resets, 2u);
+  // A reset is this node's own news: never sent to the others.
+  Seen on_a;
+  (*a)->subscribe([&](const Event& e) { on_a.add(e); });
+  (*b)->publish(Event{.type = std::string(kReset), .data = "{}"});
+  (*b)->publish(Event{.type = "after", .data = "{}"});
+  ASSERT_TRUE(on_a.wait(types_count("after", 1)));
+  EXPECT_EQ(on_a.count(kReset), 0u);
+}
+
+TEST(NatsBus, RefusesToStartWithoutItsServerAndStopsCleanly) {
+  std::string url;
+  {
+    testing::NatsServer nats;
+    url = nats.url();
+    auto a = NatsBus::connect({.url = url});
+    ASSERT_TRUE(a);
+    std::atomic<int> calls{0};
+    (*a)->subscribe([&](const Event&) { calls++; });
+    auto b = NatsBus::connect({.url = url});
+    ASSERT_TRUE(b);
+    std::thread flood([&] {
+      for (int i = 0; i < 20000; ++i) (*b)->publish(Event{.type = "flood", .data = "{}"});
+    });
+    (*a)->stop();  // while events arrive
+    int after_stop = calls.load();
+    flood.join();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_EQ(calls.load(), after_stop);
+  }
+  auto c = NatsBus::connect({.url = url});  // the server is gone
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().code, Errc::unavailable);
+  EXPECT_FALSE(NatsBus::connect({.url = ""}));
+  EXPECT_FALSE(NatsBus::connect({.url = url, .subject = "ruche.*"}));
 }
 
 }  // namespace

@@ -162,6 +162,10 @@ Service::Service(platform::Platform& p, Settings settings) : p_(p), settings_(se
   }
   // Membership caches follow member events from every node.
   subscription_ = bus_.subscribe([this](const bus::Event& e) {
+    if (e.type == bus::kReset) {
+      forget_members({});
+      return;
+    }
     if (e.module == "chat" &&
         (e.type == "channel.member_added" || e.type == "channel.member_removed")) {
       auto data = json::parse(e.data);
@@ -222,7 +226,9 @@ Result<void> Service::index_queued() {
 
 void Service::forget_members(const std::string& channel_id) {
   std::lock_guard lock(mu_);
-  members_.erase(channel_id);
+  ++members_generation_;
+  if (channel_id.empty()) members_.clear();
+  else members_.erase(channel_id);
 }
 
 std::shared_ptr<const std::vector<std::string>> Service::scope_members(const std::string& id) {
@@ -232,6 +238,11 @@ std::shared_ptr<const std::vector<std::string>> Service::scope_members(const std
     if (it != members_.end()) return it->second;
   }
   if (!is_id(id)) return nullptr;
+  std::uint64_t generation;
+  {
+    std::lock_guard lock(mu_);
+    generation = members_generation_;
+  }
   auto list = p_.db.read([&](db::Conn& c) -> Result<std::optional<std::vector<std::string>>> {
     RUCHE_TRY(auto ch, store::channel(c, ChannelId(id)));
     if (!ch) return std::optional<std::vector<std::string>>{};
@@ -241,6 +252,9 @@ std::shared_ptr<const std::vector<std::string>> Service::scope_members(const std
   if (!list || !*list) return nullptr;
   auto shared = std::make_shared<const std::vector<std::string>>(std::move(**list));
   std::lock_guard lock(mu_);
+  // A member change committed while we read may not be in the list: it is
+  // used this once, not kept.
+  if (generation != members_generation_) return shared;
   if (members_.size() > 100'000) members_.clear();
   members_[id] = shared;
   return shared;

@@ -183,6 +183,7 @@ class Service {
   std::uint64_t subscription_ = 0;
   std::mutex mu_;
   std::unordered_map<std::string, std::shared_ptr<const std::vector<std::string>>> members_;
+  std::uint64_t members_generation_ = 0;  // bumped by every forget_members()
   // Typing indicators: at most one per user and channel every 3 s.
   std::unordered_map<std::string, std::int64_t> typing_at_;
 

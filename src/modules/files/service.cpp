@@ -116,6 +116,15 @@ Service::~Service() {
 }
 
 void Service::forget_opens(const bus::Event& e) {
+  if (e.type == bus::kReset) {
+    std::lock_guard lock(opens_mu_);
+    for (auto& [ws, opens] : opens_) {
+      ++opens.generation;
+      opens_count_ -= opens.by_path.size();
+      opens.by_path.clear();
+    }
+    return;
+  }
   if (e.module != "files" && e.type != "workspace.deleted") return;
   std::lock_guard lock(opens_mu_);
   auto it = opens_.find(e.workspace_id);

@@ -1,0 +1,148 @@
+// Two Ruche nodes on one PostgreSQL and one NATS (a real nats-server), as in
+// a scale-out deployment: what one node commits reaches the other's live
+// streams, and access, session and channel-membership caches on the other
+// node follow. Each node's clock is frozen (ManualClock), so no cache can
+// expire on its own here: only the bus can make the second node see a change.
+// Built for PostgreSQL only (label pg): SQLite is one node.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "core/bus/testing.hpp"
+#include "support/test_server.hpp"
+
+namespace ruche::testing {
+namespace {
+
+// A second node: the first's database schema, data folder (instance key,
+// contents) and NATS.
+std::unique_ptr<TestServer> second_node(TestServer& first, const std::string& nats_url) {
+  const app::Config& c1 = first.instance().config();
+  return std::make_unique<TestServer>([&](app::Config& c) {
+    c.database = "postgres";
+    c.postgres_dsn = c1.postgres_dsn;
+    c.postgres_schema = c1.postgres_schema;
+    c.data_dir = c1.data_dir;
+    c.nats_url = nats_url;
+  });
+}
+
+// Repeats `probe` until it returns true (10 s at most): what another node
+// commits arrives through NATS a little later.
+template <class F>
+bool eventually(F probe) {
+  for (int i = 0; i < 1000; ++i) {
+    if (probe()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+std::string channel(TestServer& s, const Account& a, const std::string& ws, std::string_view name,
+                    bool is_private, std::vector<std::string> members) {
+  json::array m;
+  for (auto& id : members) m.emplace_back(id);
+  auto r = s.call("POST", "/api/v1/workspaces/" + ws + "/channels", a.token,
+                  body(json::object{{"name", name}, {"private", is_private}, {"member_ids", m}}));
+  if (r.status != 201) throw std::runtime_error("channel: " + r.raw.body);
+  return std::string(r.body.at("id").as_string());
+}
+
+int post(TestServer& s, const Account& a, const std::string& cid, std::string_view text) {
+  return s.call("POST", "/api/v1/channels/" + cid + "/messages", a.token, body(json::object{{"body", text}})).status;
+}
+
+TEST(MultiNode, ChangesOnOneNodeReachTheOthersStreamsAndCaches) {
+  bus::testing::NatsServer nats;
+  TestServer a([&](app::Config& c) { c.nats_url = nats.url(); });
+  auto b = second_node(a, nats.url());
+  Account alice = a.user("Alice");
+  Account bob = a.user("Bob");
+  std::string ws = a.workspace(alice, "Two nodes");
+  a.join(alice, ws, bob);
+  std::string secret = channel(a, alice, ws, "secret", true, {bob.id.str()});
+  std::string open = channel(a, alice, ws, "open", false, {bob.id.str()});
+
+  // Bob follows the workspace on node B; his access is cached there.
+  auto stream = connect_events(*b, bob);
+  ASSERT_FALSE(until(*stream, "hello").is_null());
+  ASSERT_EQ(b->call("GET", "/api/v1/workspaces/" + ws, bob.token).status, 200);
+  ASSERT_EQ(b->call("GET", "/api/v1/channels/" + secret + "/messages", bob.token).status, 200);
+
+  // A message posted on node A reaches Bob's stream on node B, in order.
+  ASSERT_EQ(post(a, alice, secret, "one"), 201);
+  ASSERT_EQ(post(a, alice, secret, "two"), 201);
+  json::value m1 = until(*stream, "message.created");
+  json::value m2 = until(*stream, "message.created");
+  ASSERT_FALSE(m1.is_null());
+  ASSERT_FALSE(m2.is_null());
+  EXPECT_EQ(m1.at("data").at("body").as_string(), "one");
+  EXPECT_EQ(m2.at("data").at("body").as_string(), "two");
+  EXPECT_EQ(m2.at("seq").as_int64(), m1.at("seq").as_int64() + 1);
+
+  // Removed from the private channel on node A: node B stops sending him its
+  // messages (the channel's member list cached on B is dropped).
+  ASSERT_EQ(a.call("DELETE", "/api/v1/channels/" + secret + "/members/" + bob.id.str(), alice.token).status, 204);
+  ASSERT_FALSE(until(*stream, "channel.member_removed").is_null());
+  ASSERT_EQ(post(a, alice, secret, "not for Bob"), 201);
+  ASSERT_EQ(post(a, alice, open, "for everyone"), 201);
+  json::value next = until(*stream, "message.created");
+  ASSERT_FALSE(next.is_null());
+  EXPECT_EQ(next.at("data").at("body").as_string(), "for everyone");
+  EXPECT_EQ(b->call("GET", "/api/v1/channels/" + secret + "/messages", bob.token).status, 404);
+
+  // Removed from the workspace on node A: node B refuses him at once (its
+  // cached access is forgotten) and his stream there gets the removal last.
+  ASSERT_EQ(a.call("DELETE", "/api/v1/workspaces/" + ws + "/members/" + bob.id.str(), alice.token).status, 204);
+  ASSERT_FALSE(until(*stream, "member.removed").is_null());
+  EXPECT_EQ(b->call("GET", "/api/v1/workspaces/" + ws, bob.token).status, 404);
+  EXPECT_EQ(b->call("GET", "/api/v1/channels/" + open + "/messages", bob.token).status, 404);
+
+  // Alice logs out on node A: her session, cached on node B, stops working there.
+  ASSERT_EQ(b->call("GET", "/api/v1/workspaces/" + ws, alice.token).status, 200);
+  auto alice_stream = connect_events(*b, alice);
+  ASSERT_FALSE(until(*alice_stream, "hello").is_null());
+  ASSERT_EQ(a.call("POST", "/api/v1/auth/logout", alice.token).status, 204);
+  EXPECT_TRUE(eventually([&] { return b->call("GET", "/api/v1/workspaces/" + ws, alice.token).status == 401; }));
+  EXPECT_TRUE(until(*alice_stream, "never").is_null());
+  EXPECT_EQ(alice_stream->close_code(), 4001);
+}
+
+TEST(MultiNode, AfterABusOutageStreamsResumeWithWhatTheyMissed) {
+  bus::testing::NatsServer nats;
+  TestServer a([&](app::Config& c) { c.nats_url = nats.url(); });
+  auto b = second_node(a, nats.url());
+  Account alice = a.user("Alice");
+  std::string ws = a.workspace(alice, "Outage");
+  std::string cid = channel(a, alice, ws, "general", false, {});
+  auto stream = connect_events(*b, alice);
+  json::value hello = until(*stream, "hello");
+  ASSERT_FALSE(hello.is_null());
+  ASSERT_EQ(post(a, alice, cid, "before"), 201);
+  json::value before = until(*stream, "message.created");
+  ASSERT_FALSE(before.is_null());
+  std::int64_t last = before.at("seq").as_int64();
+
+  nats.stop();
+  ASSERT_EQ(post(a, alice, cid, "during"), 201);  // node B cannot hear of it
+  nats.start();
+  // Once the link is back, node B closes its streams (1012) so that clients
+  // resume from the outbox.
+  EXPECT_TRUE(until(*stream, "never", 15000).is_null());
+  EXPECT_EQ(stream->close_code(), 1012);
+  auto again = connect_events(*b, alice);
+  ASSERT_FALSE(until(*again, "hello").is_null());
+  ASSERT_TRUE(again->send(json::serialize(json::object{{"type", "resume"}, {"workspace_id", ws}, {"since", last}})));
+  json::value missed = until(*again, "message.created");
+  ASSERT_FALSE(missed.is_null());
+  EXPECT_EQ(missed.at("data").at("body").as_string(), "during");
+  EXPECT_EQ(missed.at("seq").as_int64(), last + 1);
+  // And live events flow again from node A.
+  EXPECT_TRUE(eventually([&] { return post(a, alice, cid, "after") == 201; }));
+  json::value after = until(*again, "message.created");
+  ASSERT_FALSE(after.is_null());
+  EXPECT_EQ(after.at("data").at("body").as_string(), "after");
+}
+
+}  // namespace
+}  // namespace ruche::testing
