@@ -706,18 +706,28 @@ void EventHub::detach(Connection* c, const std::vector<std::string>& watching) {
 }
 
 void EventHub::dispatch_loop() {
+  std::deque<bus::Event> batch;
+  std::vector<bus::Event> ready;
   std::unique_lock lock(mu_);
   while (true) {
-    cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    auto has_work = [&] { return stopping_ || !queue_.empty(); };
+    if (auto deadline = order_.next_deadline()) cv_.wait_until(lock, *deadline, has_work);
+    else cv_.wait(lock, has_work);
     if (stopping_) return;
-    bus::Event e = std::move(queue_.front());
-    queue_.pop_front();
+    batch.swap(queue_);
     lock.unlock();
-    try {
-      dispatch(e);
-    } catch (const std::exception& ex) {
-      log::error("events.dispatch_failed", {{"error", ex.what()}, {"type", e.type}});
+    const auto now = EventOrder::Clock::now();
+    for (auto& e : batch) order_.push(std::move(e), now, ready);
+    batch.clear();
+    order_.expire(now, ready);
+    for (const auto& e : ready) {
+      try {
+        dispatch(e);
+      } catch (const std::exception& ex) {
+        log::error("events.dispatch_failed", {{"error", ex.what()}, {"type", e.type}});
+      }
     }
+    ready.clear();
     lock.lock();
   }
 }

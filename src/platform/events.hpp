@@ -9,7 +9,9 @@
 // workspace's events (a last "member.removed" tells the client), revoked
 // credentials close the connection.
 //
-// Fan-out runs on one dispatcher thread (bus order kept); database reads run
+// Fan-out runs on one dispatcher thread, each workspace's events in sequence
+// order (EventOrder: one that overtook its predecessor waits for it a few
+// milliseconds, rather than every stream reading the outbox); database reads run
 // on the worker pool; sends never block (a slow client is disconnected by
 // the server's send-queue bound).
 #pragma once
@@ -24,6 +26,7 @@
 #include <vector>
 
 #include "core/http/message.hpp"
+#include "platform/event_order.hpp"
 #include "platform/platform.hpp"
 
 namespace ruche::platform {
@@ -98,6 +101,7 @@ class EventHub {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<bus::Event> queue_;
+  EventOrder order_;  // the dispatcher thread's own
   bool stopping_ = false;
   // Connections by a key: removing one is O(1).
   using Index = std::unordered_map<std::string, std::unordered_map<const Connection*, std::weak_ptr<Connection>>>;
