@@ -154,7 +154,14 @@ wrk_rps() {  # server, url, [extra wrk args]
 }
 
 for s in nginx apache ruche; do : > "$T/$s.get64k"; : > "$T/$s.get1g"; : > "$T/$s.put4k"; : > "$T/$s.put1g"; : > "$T/$s.propfind"; done
-for s in nginx apache ruche; do taskset -c 1 wrk -t1 -c16 -d1s -H "$(hdr $s)" "${BASE[$s]}/f64k.bin" >/dev/null; done
+# Warm-up, the same for every server: GETs, and 2 s of PUTs (the first PUT
+# round used to be the slowest for every server, Ruche most: its database
+# and write-ahead log grow to their working size then).
+for s in nginx apache ruche; do
+  taskset -c 1 wrk -t1 -c16 -d1s -H "$(hdr $s)" "${BASE[$s]}/f64k.bin" >/dev/null
+  PUT_PREFIX="${BASE[$s]#http://*/}" ; PUT_PREFIX="/${PUT_PREFIX}"
+  PUT_PREFIX="$PUT_PREFIX" taskset -c 1 wrk -t1 -c16 -d2s -H "$(hdr $s)" -s "$T/put.lua" "${BASE[$s]}/" >/dev/null
+done
 for round in $(seq 1 "$ROUNDS"); do
   for s in nginx apache ruche; do
     wrk_rps "$s" "${BASE[$s]}/f64k.bin" >> "$T/$s.get64k"
@@ -195,4 +202,5 @@ echo "| PUT 4 KiB new files, requests/s (wrk -c16) | ${P4[nginx]} | ${P4[apache]
 echo "| PUT 1 GiB, GiB/s (curl) | $(echo "${P1[nginx]}" | gib) | $(echo "${P1[apache]}" | gib) | $(echo "${P1[ruche]}" | gib) | $(ratio "${P1[ruche]}" "${P1[nginx]}") | $(ratio "${P1[ruche]}" "${P1[apache]}") |"
 echo "| PROPFIND Depth 1, 10,000 entries: p50 / p95 ms | $(echo "${F50[nginx]}" | ms) / $(echo "${F95[nginx]}" | ms) | $(echo "${F50[apache]}" | ms) / $(echo "${F95[apache]}" | ms) | $(echo "${F50[ruche]}" | ms) / $(echo "${F95[ruche]}" | ms) | | |"
 echo
+echo "PUT 4 KiB per round, requests/s: nginx $(paste -sd/ "$T/nginx.put4k"), Apache $(paste -sd/ "$T/apache.put4k"), Ruche $(paste -sd/ "$T/ruche.put4k")."
 echo "Ruche's PROPFIND listed $entries responses; server RSS at the end: $(awk '/^VmRSS:/ {print int($2/1024)}' /proc/$RUCHE_PID/status) MiB."

@@ -180,6 +180,16 @@ TEST(NatsBus, RefusesToStartWithoutItsServerAndStopsCleanly) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     EXPECT_EQ(calls.load(), after_stop);
   }
+  {
+    // Stopping while the server is down does not wait for it.
+    testing::NatsServer nats;
+    auto d = NatsBus::connect({.url = nats.url(), .reconnect_wait_ms = 50});
+    ASSERT_TRUE(d);
+    nats.stop();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    (*d)->publish(Event{.type = "while.down", .data = "{}"});
+    d->reset();
+  }
   auto c = NatsBus::connect({.url = url});  // the server is gone
   ASSERT_FALSE(c);
   EXPECT_EQ(c.error().code, Errc::unavailable);

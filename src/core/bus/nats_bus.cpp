@@ -74,11 +74,11 @@ Result<Event> decode(std::string_view text) {
 struct NatsCallbacks {
   static void message(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
     auto* bus = static_cast<NatsBus*>(closure);
-    std::string_view text(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
-    auto e = decode(text);
+    const int size = natsMsg_GetDataLength(msg);
+    auto e = decode(std::string_view(natsMsg_GetData(msg), static_cast<std::size_t>(size)));
     natsMsg_Destroy(msg);
     if (!e) {
-      log::warn("bus.bad_message", {{"bytes", static_cast<std::int64_t>(text.size())}});
+      log::warn("bus.bad_message", {{"bytes", size}});
       return;
     }
     if (bus->stopped_.load()) return;
@@ -176,12 +176,15 @@ void NatsBus::publish(const Event& event) {
                      : natsConnection_Publish(conn_, subject_.c_str(), text.data(), static_cast<int>(text.size()));
   if (s == NATS_OK) {
     sent_.fetch_add(1, std::memory_order_relaxed);
+    failing_.store(false, std::memory_order_relaxed);
     return;
   }
   // Other nodes will not see it: their live streams find the gap and read
-  // the outbox; their caches expire on their own.
+  // the outbox; their caches expire on their own. Logged once per run of
+  // failures (an outage longer than libnats' reconnect buffer fails them all).
   failed_.fetch_add(1, std::memory_order_relaxed);
-  log::warn("bus.publish_failed", {{"type", event.type}, {"error", natsStatus_GetText(s)}});
+  if (!failing_.exchange(true))
+    log::warn("bus.publish_failed", {{"type", event.type}, {"error", natsStatus_GetText(s)}});
 }
 
 std::uint64_t NatsBus::subscribe(Handler handler) { return local_.subscribe(std::move(handler)); }

@@ -73,6 +73,7 @@ class NatsBus final : public Bus {
   __natsConnection* conn_ = nullptr;
   __natsSubscription* sub_ = nullptr;
   std::atomic<bool> stopped_{false};
+  std::atomic<bool> failing_{false};  // the last publish failed
   std::mutex done_mu_;
   std::condition_variable done_cv_;
   bool sub_done_ = false;   // the subscription's delivery thread has ended
