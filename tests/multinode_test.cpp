@@ -38,6 +38,21 @@ bool eventually(F probe) {
   return false;
 }
 
+// A counter of GET /metrics (loopback may read it), or -1.
+double metric(TestServer& s, std::string_view name) {
+  auto r = s.call("GET", "/metrics");
+  std::string_view text = r.raw.body;
+  for (std::size_t at = 0; at < text.size();) {
+    auto end = text.find('\n', at);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(at, end - at);
+    if (line.size() > name.size() && line.substr(0, name.size()) == name && line[name.size()] == ' ')
+      return std::stod(std::string(line.substr(name.size() + 1)));
+    at = end + 1;
+  }
+  return -1;
+}
+
 std::string channel(TestServer& s, const Account& a, const std::string& ws, std::string_view name,
                     bool is_private, std::vector<std::string> members) {
   json::array m;
@@ -106,6 +121,11 @@ TEST(MultiNode, ChangesOnOneNodeReachTheOthersStreamsAndCaches) {
   EXPECT_TRUE(eventually([&] { return b->call("GET", "/api/v1/workspaces/" + ws, alice.token).status == 401; }));
   EXPECT_TRUE(until(*alice_stream, "never").is_null());
   EXPECT_EQ(alice_stream->close_code(), 4001);
+  // What went through NATS shows in /metrics.
+  EXPECT_GT(metric(a, "ruche_bus_sent_total"), 0);
+  EXPECT_GT(metric(*b, "ruche_bus_received_total"), 0);
+  EXPECT_EQ(metric(a, "ruche_bus_failed_total"), 0);
+  EXPECT_GE(metric(*b, "ruche_events_gap_reads_total"), 0);
 }
 
 TEST(MultiNode, AfterABusOutageStreamsResumeWithWhatTheyMissed) {
@@ -130,6 +150,7 @@ TEST(MultiNode, AfterABusOutageStreamsResumeWithWhatTheyMissed) {
   // resume from the outbox.
   EXPECT_TRUE(until(*stream, "never", 15000).is_null());
   EXPECT_EQ(stream->close_code(), 1012);
+  EXPECT_GE(metric(*b, "ruche_bus_resets_total"), 2);  // disconnected, reconnected
   auto again = connect_events(*b, alice);
   ASSERT_FALSE(until(*again, "hello").is_null());
   ASSERT_TRUE(again->send(json::serialize(json::object{{"type", "resume"}, {"workspace_id", ws}, {"since", last}})));

@@ -247,6 +247,9 @@ Result<std::unique_ptr<Instance>> Instance::create(Config config, const Clock& c
     append_gauge(out, "ruche_websockets_open", "Open WebSockets.", static_cast<double>(s.websockets));
     append_gauge(out, "ruche_events_connections", "Live event connections.",
                  static_cast<double>(parts->hub->connections()));
+    append_counter(out, "ruche_events_gap_reads_total",
+                   "Live streams that found a gap in a workspace's events and read the outbox for it.",
+                   static_cast<double>(parts->hub->gap_reads()));
     append_gauge(out, "ruche_http_requests_in_flight", "Requests being handled.",
                  static_cast<double>(s.in_flight));
     auto d = parts->database->stats();

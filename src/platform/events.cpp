@@ -244,6 +244,7 @@ class EventHub::Connection final : public http::WebSocketHandler,
       std::int64_t from = f.last_seq;
       std::uint64_t gen = ++f.generation;
       lock.unlock();
+      hub_.gap_reads_.fetch_add(1, std::memory_order_relaxed);
       schedule_catch_up(e.workspace_id, from, gen);
       return;
     }

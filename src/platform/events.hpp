@@ -16,6 +16,7 @@
 // the server's send-queue bound).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -47,6 +48,9 @@ class EventHub {
   http::Response accept(const http::Request& req, const Caller& caller);
 
   std::size_t connections() const;
+  // Times a live stream found a gap in a workspace's sequence (an event lost
+  // on the way, or later than EventOrder waits) and read the outbox for it.
+  std::uint64_t gap_reads() const { return gap_reads_.load(std::memory_order_relaxed); }
 
   // Presence of `users` on this node: user id -> "online" or "away"
   // (absent: offline); with `ws`, only users connected as members of it.
@@ -102,6 +106,7 @@ class EventHub {
   std::condition_variable cv_;
   std::deque<bus::Event> queue_;
   EventOrder order_;  // the dispatcher thread's own
+  std::atomic<std::uint64_t> gap_reads_{0};
   bool stopping_ = false;
   // Connections by a key: removing one is O(1).
   using Index = std::unordered_map<std::string, std::unordered_map<const Connection*, std::weak_ptr<Connection>>>;
