@@ -67,14 +67,29 @@ int post(TestServer& s, const Account& a, const std::string& cid, std::string_vi
   return s.call("POST", "/api/v1/channels/" + cid + "/messages", a.token, body(json::object{{"body", text}})).status;
 }
 
-TEST(MultiNode, ChangesOnOneNodeReachTheOthersStreamsAndCaches) {
+// Two nodes sharing a NATS server, and Alice and Bob (made on A) in one workspace.
+struct TwoNodes {
+  explicit TwoNodes(std::string_view name)
+      : a([this](app::Config& c) { c.nats_url = nats.url(); }),
+        b(second_node(a, nats.url())),
+        alice(a.user("Alice")),
+        bob(a.user("Bob")),
+        ws(a.workspace(alice, name)) {
+    a.join(alice, ws, bob);
+  }
   bus::testing::NatsServer nats;
-  TestServer a([&](app::Config& c) { c.nats_url = nats.url(); });
-  auto b = second_node(a, nats.url());
-  Account alice = a.user("Alice");
-  Account bob = a.user("Bob");
-  std::string ws = a.workspace(alice, "Two nodes");
-  a.join(alice, ws, bob);
+  TestServer a;
+  std::unique_ptr<TestServer> b;
+  Account alice, bob;
+  std::string ws;
+};
+
+TEST(MultiNode, ChangesOnOneNodeReachTheOthersStreamsAndCaches) {
+  TwoNodes t("Two nodes");
+  TestServer& a = t.a;
+  auto& b = t.b;
+  const Account &alice = t.alice, &bob = t.bob;
+  const std::string& ws = t.ws;
   std::string secret = channel(a, alice, ws, "secret", true, {bob.id.str()});
   std::string open = channel(a, alice, ws, "open", false, {bob.id.str()});
 
@@ -129,11 +144,11 @@ TEST(MultiNode, ChangesOnOneNodeReachTheOthersStreamsAndCaches) {
 }
 
 TEST(MultiNode, AfterABusOutageStreamsResumeWithWhatTheyMissed) {
-  bus::testing::NatsServer nats;
-  TestServer a([&](app::Config& c) { c.nats_url = nats.url(); });
-  auto b = second_node(a, nats.url());
-  Account alice = a.user("Alice");
-  std::string ws = a.workspace(alice, "Outage");
+  TwoNodes t("Outage");
+  TestServer& a = t.a;
+  auto& b = t.b;
+  const Account& alice = t.alice;
+  const std::string& ws = t.ws;
   std::string cid = channel(a, alice, ws, "general", false, {});
   auto stream = connect_events(*b, alice);
   json::value hello = until(*stream, "hello");
@@ -143,9 +158,9 @@ TEST(MultiNode, AfterABusOutageStreamsResumeWithWhatTheyMissed) {
   ASSERT_FALSE(before.is_null());
   std::int64_t last = before.at("seq").as_int64();
 
-  nats.stop();
+  t.nats.stop();
   ASSERT_EQ(post(a, alice, cid, "during"), 201);  // node B cannot hear of it
-  nats.start();
+  t.nats.start();
   // Once the link is back, node B closes its streams (1012) so that clients
   // resume from the outbox.
   EXPECT_TRUE(until(*stream, "never", 15000).is_null());
@@ -163,6 +178,78 @@ TEST(MultiNode, AfterABusOutageStreamsResumeWithWhatTheyMissed) {
   json::value after = until(*again, "message.created");
   ASSERT_FALSE(after.is_null());
   EXPECT_EQ(after.at("data").at("body").as_string(), "after");
+}
+
+// Presence is the best of every node's view: a user connected to node B is
+// online for a watcher on node A, stays online while one connection remains
+// on any node, and goes offline when the node holding him stops.
+// (A node that dies without a word is forgotten after RemotePresence's TTL.)
+TEST(MultiNode, PresenceIsTheBestOfEveryNodesView) {
+  TwoNodes t("Présence");
+  TestServer& a = t.a;
+  auto& b = t.b;
+  const Account &alice = t.alice, &bob = t.bob;
+  const std::string& ws = t.ws;
+  auto status_on = [&](TestServer& s) -> std::string {
+    auto r = s.call("GET", "/api/v1/workspaces/" + ws + "/presence", alice.token);
+    auto* v = r.body.is_object() ? r.body.as_object().if_contains(bob.id.str()) : nullptr;
+    return v && v->is_string() ? std::string(v->as_string()) : "offline";
+  };
+  auto watcher = connect_events(a, alice);
+  ASSERT_FALSE(until(*watcher, "hello").is_null());
+  ASSERT_TRUE(watcher->send(json::serialize(json::object{
+      {"type", "presence.subscribe"}, {"workspace_id", ws}, {"user_ids", json::array{bob.id.str()}}})));
+  ASSERT_FALSE(until(*watcher, "presence.state").is_null());
+
+  auto on_b = connect_events(*b, bob);
+  ASSERT_FALSE(until(*on_b, "hello").is_null());
+  json::value online = until(*watcher, "presence.changed");
+  ASSERT_FALSE(online.is_null());
+  EXPECT_EQ(online.at("data").at("status").as_string(), "online");
+  EXPECT_FALSE(online.at("data").as_object().contains("node"));
+  EXPECT_EQ(status_on(a), "online");
+
+  // A second connection on node A, then the one on B closes: still online.
+  auto on_a = connect_events(a, bob);
+  ASSERT_FALSE(until(*on_a, "hello").is_null());
+  on_b->close();
+  EXPECT_TRUE(eventually([&] { return status_on(*b) == "online" && status_on(a) == "online"; }));
+  for (json::value f = next_frame(*watcher, 300); !f.is_null(); f = next_frame(*watcher, 300)) {
+    if (f.at("type").as_string() == "presence.changed") {
+      EXPECT_NE(f.at("data").at("status").as_string(), "offline");
+    }
+  }
+  // Away on A: away everywhere; gone from A: offline everywhere.
+  ASSERT_TRUE(on_a->send(R"({"type":"presence","status":"away"})"));
+  json::value away = until(*watcher, "presence.changed");
+  ASSERT_FALSE(away.is_null());
+  EXPECT_EQ(away.at("data").at("status").as_string(), "away");
+  EXPECT_TRUE(eventually([&] { return status_on(*b) == "away"; }));
+  on_a->close();
+  json::value offline = until(*watcher, "presence.changed");
+  ASSERT_FALSE(offline.is_null());
+  EXPECT_EQ(offline.at("data").at("status").as_string(), "offline");
+  EXPECT_TRUE(eventually([&] { return status_on(*b) == "offline"; }));
+
+  // Node B learns the state of node A's users when it starts: a third node
+  // started now sees Bob online through A's snapshot.
+  auto again = connect_events(a, bob);
+  ASSERT_FALSE(until(*again, "hello").is_null());
+  auto c = second_node(a, t.nats.url());
+  EXPECT_TRUE(eventually([&] { return status_on(*c) == "online"; }));
+  // Bob on node B only, then node B stops: offline on A at once (no expiry wait).
+  again->close();
+  EXPECT_TRUE(eventually([&] { return status_on(a) == "offline"; }));
+  auto last = connect_events(*b, bob);
+  ASSERT_FALSE(until(*last, "hello").is_null());
+  EXPECT_TRUE(eventually([&] { return status_on(a) == "online"; }));
+  // Node B stops: it closes its clients' connections, and A hears of it.
+  std::thread stopping([&] { b.reset(); });
+  EXPECT_EQ(until(*last, "never").is_null(), true);
+  EXPECT_EQ(last->close_code(), 1001);
+  last->close();
+  EXPECT_TRUE(eventually([&] { return status_on(a) == "offline"; }));
+  stopping.join();
 }
 
 }  // namespace

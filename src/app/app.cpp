@@ -123,7 +123,9 @@ Instance::~Instance() {
   // The server goes first (no more requests), then the event hub (its
   // dispatcher thread), then the workers drain, then the platform.
   if (parts_) {
-    // Nothing from other nodes reaches subscribers while they go away.
+    // The other nodes hear that this one's users left it; then nothing
+    // from them reaches subscribers while they go away.
+    if (parts_->hub) parts_->hub->leave();
     if (parts_->bus) parts_->bus->stop();
     parts_->server.reset();
     parts_->hub.reset();

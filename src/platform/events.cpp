@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "base/log.hpp"
+#include "core/crypto/random.hpp"
 #include "core/http/websocket.hpp"
 
 namespace ruche::platform {
@@ -159,6 +160,12 @@ class EventHub::Connection final : public http::WebSocketHandler,
   void presence_event(const std::string& ws, const std::shared_ptr<const std::string>& frame) {
     std::lock_guard lock(mu_);
     if (watch_ws_ == ws && follows_.count(ws)) send_locked(frame);
+  }
+
+  // The workspace whose users' presence this connection follows.
+  std::string watched_workspace() {
+    std::lock_guard lock(mu_);
+    return watch_ws_;
   }
 
   // A client message for a module ("chat.typing"), checked for membership
@@ -614,6 +621,8 @@ class EventHub::Connection final : public http::WebSocketHandler,
 };
 
 EventHub::EventHub(Platform& platform) : platform_(platform) {
+  node_id_ = crypto::new_id();
+  spans_nodes_ = platform_.bus.spans_nodes();
   subscription_ = platform_.bus.subscribe([this](const bus::Event& e) {
     {
       std::lock_guard lock(mu_);
@@ -623,6 +632,14 @@ EventHub::EventHub(Platform& platform) : platform_(platform) {
     cv_.notify_one();
   });
   dispatcher_ = std::thread([this] { dispatch_loop(); });
+  if (spans_nodes_) {
+    // The other nodes answer with their snapshots.
+    platform_.outbox.publish_control("presence.hello", json::object{{"node", node_id_}});
+  }
+}
+
+void EventHub::leave() {
+  if (spans_nodes_) platform_.outbox.publish_control("presence.gone", json::object{{"node", node_id_}});
 }
 
 EventHub::~EventHub() {
@@ -712,12 +729,15 @@ void EventHub::dispatch_loop() {
   std::unique_lock lock(mu_);
   while (true) {
     auto has_work = [&] { return stopping_ || !queue_.empty(); };
-    if (auto deadline = order_.next_deadline()) cv_.wait_until(lock, *deadline, has_work);
+    auto deadline = order_.next_deadline();
+    if (spans_nodes_ && (!deadline || next_snapshot_ < *deadline)) deadline = next_snapshot_;
+    if (deadline) cv_.wait_until(lock, *deadline, has_work);
     else cv_.wait(lock, has_work);
     if (stopping_) return;
     batch.swap(queue_);
     lock.unlock();
     const auto now = EventOrder::Clock::now();
+    if (spans_nodes_ && now >= next_snapshot_) presence_tick(now);
     for (auto& e : batch) order_.push(std::move(e), now, ready);
     batch.clear();
     order_.expire(now, ready);
@@ -759,7 +779,31 @@ void EventHub::dispatch(const bus::Event& e) {
     } else if (e.type == "workspace.deleted") {
       std::string ws = string_field(data, "workspace_id");
       for (auto& c : collect(by_workspace_, ws)) c->workspace_deleted(ws);
+    } else if (e.type == "presence.snapshot" || e.type == "presence.hello" || e.type == "presence.gone") {
+      std::string node = string_field(data, "node");
+      if (node.empty() || node == node_id_ || !data.is_object()) return;
+      if (e.type == "presence.hello") {
+        next_snapshot_ = {};  // a new node: tell it now
+      } else if (e.type == "presence.gone") {
+        for (const auto& user : remote_.forget_node(node)) tell_watchers(user);
+      } else if (auto* users = data.as_object().if_contains("users"); users && users->is_object()) {
+        const auto now = std::chrono::steady_clock::now();
+        for (const auto& [user, view] : users->as_object()) {
+          if (!view.is_object()) continue;
+          std::vector<std::string> in;
+          if (auto* w = view.as_object().if_contains("w"); w && w->is_array())
+            for (const auto& ws : w->as_array())
+              if (ws.is_string()) in.emplace_back(ws.as_string());
+          std::string id(user);
+          if (remote_.update(node, id, string_field(view, "s"), in, now)) tell_watchers(id);
+        }
+      }
     } else if (e.type == bus::kReset && string_field(data, "reason") != "disconnected") {
+      if (spans_nodes_) {
+        // Announcements may have been lost both ways: repeat ours, ask for theirs.
+        next_snapshot_ = {};
+        platform_.outbox.publish_control("presence.hello", json::object{{"node", node_id_}});
+      }
       // Events from other nodes may have been lost while the bus was down:
       // every client reconnects and resumes from the outbox (the path any
       // dropped connection takes), which also brings workspaces joined and
@@ -792,8 +836,17 @@ void EventHub::dispatch(const bus::Event& e) {
   if (presence) {
     // Only to the connections following this user: the work is theirs, not
     // the workspace's size (10,000 people connecting would otherwise mean
-    // 100 million frames).
-    for (auto& c : collect(by_watched_, string_field(data, "user_id"))) c->presence_event(e.workspace_id, frame);
+    // 100 million frames). The status sent is the best of every node's.
+    std::string user = string_field(data, "user_id");
+    std::string node = string_field(data, "node");
+    if (!node.empty() && node != node_id_)
+      remote_.update(node, user, string_field(data, "status"), {e.workspace_id}, std::chrono::steady_clock::now());
+    auto watchers = collect(by_watched_, user);
+    if (watchers.empty()) return;
+    std::string status = effective_presence(user, e.workspace_id);
+    auto merged = frame_of("presence.changed", e.workspace_id,
+                           json::object{{"user_id", user}, {"status", status.empty() ? "offline" : status}});
+    for (auto& c : watchers) c->presence_event(e.workspace_id, merged);
     return;
   }
   if (e.scope.empty()) {
@@ -853,21 +906,75 @@ void EventHub::presence_changed(const std::string& user, int connections_delta, 
   json::object data;
   data["user_id"] = user;
   data["status"] = status;
+  data["node"] = node_id_;
   for (const auto& ws : targets) platform_.outbox.publish_ephemeral(WorkspaceId(ws), "presence.changed", "", data);
+}
+
+std::string EventHub::local_presence(const std::string& user, const std::string& ws) const {
+  std::lock_guard lock(presence_mu_);
+  auto it = presence_.find(user);
+  if (it == presence_.end() || it->second.connections <= 0 || it->second.announced.empty()) return {};
+  const auto& in = it->second.workspaces;
+  if (!ws.empty() && std::find(in.begin(), in.end(), ws) == in.end()) return {};
+  return it->second.announced;
+}
+
+std::string EventHub::effective_presence(const std::string& user, const std::string& ws) const {
+  return std::string(best_presence(local_presence(user, ws), remote_.status(user, ws)));
 }
 
 std::vector<std::pair<std::string, std::string>> EventHub::presence(const std::vector<std::string>& users,
                                                                    const std::string& ws) const {
   std::vector<std::pair<std::string, std::string>> out;
-  std::lock_guard lock(presence_mu_);
-  for (const auto& u : users) {
-    auto it = presence_.find(u);
-    if (it == presence_.end() || it->second.connections <= 0 || it->second.announced.empty()) continue;
-    const auto& in = it->second.workspaces;
-    if (!ws.empty() && std::find(in.begin(), in.end(), ws) == in.end()) continue;
-    out.emplace_back(u, it->second.announced);
-  }
+  for (const auto& u : users)
+    if (std::string status = effective_presence(u, ws); !status.empty()) out.emplace_back(u, std::move(status));
   return out;
+}
+
+void EventHub::presence_tick(std::chrono::steady_clock::time_point now) {
+  next_snapshot_ = now + kSnapshotEvery;
+  publish_snapshot();
+  for (const auto& user : remote_.prune(now)) tell_watchers(user);
+}
+
+void EventHub::publish_snapshot() {
+  // This node's view, in events of at most 1,000 users (well under NATS'
+  // 1 MB payload); an empty one still says the node is there.
+  constexpr std::size_t kPerEvent = 1000;
+  std::vector<json::object> parts(1);
+  {
+    std::lock_guard lock(presence_mu_);
+    for (const auto& [user, p] : presence_) {
+      if (p.connections <= 0 || p.announced.empty()) continue;
+      if (parts.back().size() == kPerEvent) parts.emplace_back();
+      json::array in;
+      for (const auto& ws : p.workspaces) in.emplace_back(ws);
+      parts.back()[user] = json::object{{"s", p.announced}, {"w", std::move(in)}};
+    }
+  }
+  for (auto& users : parts)
+    platform_.outbox.publish_control("presence.snapshot", json::object{{"node", node_id_}, {"users", std::move(users)}});
+}
+
+void EventHub::tell_watchers(const std::string& user) {
+  std::vector<std::shared_ptr<Connection>> watchers;
+  {
+    std::lock_guard lock(mu_);
+    auto it = by_watched_.find(user);
+    if (it == by_watched_.end()) return;
+    for (const auto& [ptr, w] : it->second)
+      if (auto c = w.lock()) watchers.push_back(std::move(c));
+  }
+  std::unordered_map<std::string, std::shared_ptr<const std::string>> frames;  // by workspace
+  for (auto& c : watchers) {
+    std::string ws = c->watched_workspace();
+    auto& frame = frames[ws];
+    if (!frame) {
+      std::string status = effective_presence(user, ws);
+      frame = frame_of("presence.changed", ws, json::object{{"user_id", user}, {"status", status.empty() ? "offline" : status}});
+    }
+    c->presence_event(ws, frame);
+  }
 }
 
 bool EventHub::skippable(const std::string& ws, std::int64_t from, std::int64_t to) {

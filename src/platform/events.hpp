@@ -28,6 +28,7 @@
 
 #include "core/http/message.hpp"
 #include "platform/event_order.hpp"
+#include "platform/remote_presence.hpp"
 #include "platform/platform.hpp"
 
 namespace ruche::platform {
@@ -52,10 +53,15 @@ class EventHub {
   // on the way, or later than EventOrder waits) and read the outbox for it.
   std::uint64_t gap_reads() const { return gap_reads_.load(std::memory_order_relaxed); }
 
-  // Presence of `users` on this node: user id -> "online" or "away"
-  // (absent: offline); with `ws`, only users connected as members of it.
+  // Presence of `users`: user id -> "online" or "away" (absent: offline),
+  // the best of this node's connections and of what the other nodes say
+  // (RemotePresence); with `ws`, only as members of it.
   std::vector<std::pair<std::string, std::string>> presence(const std::vector<std::string>& users,
                                                             const std::string& ws = {}) const;
+
+  // Tells the other nodes that this one's connections are gone (before the
+  // bus stops), so that they need not wait for its presence to expire.
+  void leave();
 
   class Connection;
 
@@ -87,6 +93,23 @@ class EventHub {
                         const std::vector<std::string>* workspaces);
   mutable std::mutex presence_mu_;
   std::unordered_map<std::string, Presence> presence_;
+  // This node's status of `user` ("" offline), as a member of `ws` if given.
+  std::string local_presence(const std::string& user, const std::string& ws) const;
+  std::string effective_presence(const std::string& user, const std::string& ws) const;
+  // Across nodes: this node's id on the bus, the others' views, and the
+  // snapshot of its own view it repeats (dispatcher thread).
+  static constexpr auto kSnapshotEvery = std::chrono::seconds(10);
+  static constexpr auto kPresenceTtl = std::chrono::seconds(35);
+  std::string node_id_;       // set once by the constructor
+  bool spans_nodes_ = false;  // likewise
+  RemotePresence remote_{kPresenceTtl};
+  std::chrono::steady_clock::time_point next_snapshot_{};
+  void presence_tick(std::chrono::steady_clock::time_point now);
+  void publish_snapshot();
+  // A user's status changed for a reason other than one announcement (a
+  // snapshot, a node gone, views expired): every watcher is told its
+  // status in the workspace it watches.
+  void tell_watchers(const std::string& user);
 
   // Scoped events go to their scope's members only; the others learn of
   // their sequence numbers here: the last kRing dispatched, per workspace.

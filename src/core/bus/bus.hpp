@@ -49,6 +49,8 @@ class Bus {
   // Stops delivering events from other nodes; call it before subscribers go
   // away (a NATS message could otherwise reach one being destroyed).
   virtual void stop() {}
+  // Whether events also go to and come from other nodes.
+  virtual bool spans_nodes() const { return false; }
 };
 
 // A control event (no workspace) a bus delivers to its own node's

@@ -54,6 +54,7 @@ class NatsBus final : public Bus {
   std::uint64_t subscribe(Handler handler) override;
   void unsubscribe(std::uint64_t id) override;
   void stop() override;
+  bool spans_nodes() const override { return true; }
 
   struct Stats {
     std::uint64_t sent = 0;      // events handed to NATS
