@@ -18,6 +18,7 @@
 #include "core/bus/nats_bus.hpp"
 #include "core/crypto/aead.hpp"
 #include "core/crypto/encoding.hpp"
+#include "core/crypto/hash.hpp"
 #include "core/crypto/password.hpp"
 #include "core/crypto/random.hpp"
 #include "core/db/migrate.hpp"
@@ -186,7 +187,10 @@ Result<std::unique_ptr<Instance>> Instance::create(Config config, const Clock& c
   if (c.nats_url.empty()) {
     p.bus = std::make_unique<bus::LocalBus>();
   } else {
-    RUCHE_TRY(auto nats, bus::NatsBus::connect({.url = c.nats_url, .subject = c.nats_subject}));
+    // Every node derives the same sealing key from the shared instance key.
+    RUCHE_TRY(auto nats, bus::NatsBus::connect({.url = c.nats_url,
+                                                .subject = c.nats_subject,
+                                                .key = crypto::hmac_sha256(key, "ruche.bus.v1")}));
     p.nats = nats.get();
     p.bus = std::move(nats);
     log::info("bus.connected", {{"subject", c.nats_subject}});
@@ -272,6 +276,8 @@ Result<std::unique_ptr<Instance>> Instance::create(Config config, const Clock& c
       append_counter(out, "ruche_bus_failed_total", "Events NATS refused to take.", static_cast<double>(b.failed));
       append_counter(out, "ruche_bus_resets_total", "Times events from the other nodes may have been lost.",
                      static_cast<double>(b.resets));
+      append_counter(out, "ruche_bus_rejected_total", "Bus messages that did not open under the instance's key.",
+                     static_cast<double>(b.rejected));
     }
     append_gauge(out, "ruche_workers_busy", "Worker threads running a task.",
                  static_cast<double>(parts->workers->busy()));

@@ -828,7 +828,7 @@ void EventHub::dispatch(const bus::Event& e) {
   };
   const bool joined = e.type == "member.added" || e.type == "workspace.created";
   const bool presence = e.type == "presence.changed" && e.module.empty();
-  if (joined || presence) prepare();
+  if (joined) prepare();
   if (joined) {
     for (auto& c : collect(by_user_, string_field(data, "user_id")))
       c->follow_new(e.workspace_id, e.seq - 1);
@@ -837,6 +837,7 @@ void EventHub::dispatch(const bus::Event& e) {
     // Only to the connections following this user: the work is theirs, not
     // the workspace's size (10,000 people connecting would otherwise mean
     // 100 million frames). The status sent is the best of every node's.
+    data = json::parse(e.data).value_or(json::value());
     std::string user = string_field(data, "user_id");
     std::string node = string_field(data, "node");
     if (!node.empty() && node != node_id_)

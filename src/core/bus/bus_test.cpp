@@ -38,6 +38,8 @@ TEST(LocalBus, SubscribersMayUnsubscribeWhileBeingCalled) {
   EXPECT_EQ(calls, 1);
 }
 
+const std::string kKey(32, 'k');
+
 TEST(NatsBusCodec, RoundTripsEveryFieldAndRefusesAnythingElse) {
   Event e{.workspace_id = "w1", .seq = 42, .type = "message.created", .module = "chat",
           .audience = {"u1", "u2"}, .scope = "c1", .data = R"({"text":"été \"quoted\""})",
@@ -98,10 +100,16 @@ auto types_count(std::string_view type, std::size_t n) {
   };
 }
 
+// Waits (10 s at most) until `bus` has rejected `n` messages.
+bool eventually_rejected(const NatsBus& bus, std::uint64_t n) {
+  for (int i = 0; i < 1000 && bus.stats().rejected < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  return bus.stats().rejected >= n;
+}
+
 TEST(NatsBus, EventsOfOneNodeReachTheOthersOnceAndInOrder) {
   testing::NatsServer nats;
-  auto a = NatsBus::connect({.url = nats.url()});
-  auto b = NatsBus::connect({.url = nats.url()});
+  auto a = NatsBus::connect({.url = nats.url(), .key = kKey});
+  auto b = NatsBus::connect({.url = nats.url(), .key = kKey});
   ASSERT_TRUE(a) << a.error().message;
   ASSERT_TRUE(b) << b.error().message;
   Seen on_a, on_b;
@@ -133,8 +141,8 @@ TEST(NatsBus, EventsOfOneNodeReachTheOthersOnceAndInOrder) {
 
 TEST(NatsBus, ALostLinkResetsSubscribersAndEventsFlowAgainOnceBack) {
   testing::NatsServer nats;
-  auto a = NatsBus::connect({.url = nats.url(), .reconnect_wait_ms = 50});
-  auto b = NatsBus::connect({.url = nats.url(), .reconnect_wait_ms = 50});
+  auto a = NatsBus::connect({.url = nats.url(), .key = kKey, .reconnect_wait_ms = 50});
+  auto b = NatsBus::connect({.url = nats.url(), .key = kKey, .reconnect_wait_ms = 50});
   ASSERT_TRUE(a && b);
   Seen on_b;
   (*b)->subscribe([&](const Event& e) { on_b.add(e); });
@@ -160,16 +168,37 @@ TEST(NatsBus, ALostLinkResetsSubscribersAndEventsFlowAgainOnceBack) {
   EXPECT_EQ(on_a.count(kReset), 0u);
 }
 
+// Messages are sealed under the instance's key: a publisher without it (a
+// node of another instance, anything else on the NATS server) is neither
+// read nor believed.
+TEST(NatsBus, OnlyNodesWithTheKeyAreHeard) {
+  testing::NatsServer nats;
+  auto a = NatsBus::connect({.url = nats.url(), .key = kKey});
+  auto b = NatsBus::connect({.url = nats.url(), .key = kKey});
+  auto stranger = NatsBus::connect({.url = nats.url(), .key = std::string(32, 'x')});
+  ASSERT_TRUE(a && b && stranger);
+  Seen on_a, on_stranger;
+  (*a)->subscribe([&](const Event& e) { on_a.add(e); });
+  (*stranger)->subscribe([&](const Event& e) { on_stranger.add(e); });
+  (*stranger)->publish(Event{.type = "member.removed", .data = "{}"});
+  (*b)->publish(Event{.type = "secret", .data = R"({"text":"entre nous"})"});
+  ASSERT_TRUE(on_a.wait(types_count("secret", 1)));
+  EXPECT_EQ(on_a.count("member.removed"), 0u);
+  EXPECT_TRUE(eventually_rejected(**a, 1));
+  EXPECT_TRUE(eventually_rejected(**stranger, 1));
+  EXPECT_EQ(on_stranger.count("secret"), 0u);
+}
+
 TEST(NatsBus, RefusesToStartWithoutItsServerAndStopsCleanly) {
   std::string url;
   {
     testing::NatsServer nats;
     url = nats.url();
-    auto a = NatsBus::connect({.url = url});
+    auto a = NatsBus::connect({.url = url, .key = kKey});
     ASSERT_TRUE(a);
     std::atomic<int> calls{0};
     (*a)->subscribe([&](const Event&) { calls++; });
-    auto b = NatsBus::connect({.url = url});
+    auto b = NatsBus::connect({.url = url, .key = kKey});
     ASSERT_TRUE(b);
     std::thread flood([&] {
       for (int i = 0; i < 20000; ++i) (*b)->publish(Event{.type = "flood", .data = "{}"});
@@ -183,18 +212,19 @@ TEST(NatsBus, RefusesToStartWithoutItsServerAndStopsCleanly) {
   {
     // Stopping while the server is down does not wait for it.
     testing::NatsServer nats;
-    auto d = NatsBus::connect({.url = nats.url(), .reconnect_wait_ms = 50});
+    auto d = NatsBus::connect({.url = nats.url(), .key = kKey, .reconnect_wait_ms = 50});
     ASSERT_TRUE(d);
     nats.stop();
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     (*d)->publish(Event{.type = "while.down", .data = "{}"});
     d->reset();
   }
-  auto c = NatsBus::connect({.url = url});  // the server is gone
+  auto c = NatsBus::connect({.url = url, .key = kKey});  // the server is gone
   ASSERT_FALSE(c);
   EXPECT_EQ(c.error().code, Errc::unavailable);
-  EXPECT_FALSE(NatsBus::connect({.url = ""}));
-  EXPECT_FALSE(NatsBus::connect({.url = url, .subject = "ruche.*"}));
+  EXPECT_FALSE(NatsBus::connect({.url = "", .key = kKey}));
+  EXPECT_FALSE(NatsBus::connect({.url = url, .subject = "ruche.*", .key = kKey}));
+  EXPECT_FALSE(NatsBus::connect({.url = url}));  // no key
 }
 
 }  // namespace

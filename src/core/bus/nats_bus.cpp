@@ -3,6 +3,7 @@
 #include <nats/nats.h>
 
 #include "base/json.hpp"
+#include "core/crypto/aead.hpp"
 #include "base/log.hpp"
 
 namespace ruche::bus {
@@ -75,8 +76,17 @@ struct NatsCallbacks {
   static void message(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
     auto* bus = static_cast<NatsBus*>(closure);
     const int size = natsMsg_GetDataLength(msg);
-    auto e = decode(std::string_view(natsMsg_GetData(msg), static_cast<std::size_t>(size)));
+    auto plain = crypto::open(bus->key_, std::string_view(natsMsg_GetData(msg), static_cast<std::size_t>(size)),
+                              bus->subject_);
     natsMsg_Destroy(msg);
+    if (!plain) {
+      // Not from a node of this instance (or altered on the way).
+      bus->rejected_.fetch_add(1, std::memory_order_relaxed);
+      if (!bus->rejecting_.exchange(true)) log::warn("bus.message_rejected", {{"bytes", size}});
+      return;
+    }
+    bus->rejecting_.store(false, std::memory_order_relaxed);
+    auto e = decode(*plain);
     if (!e) {
       log::warn("bus.bad_message", {{"bytes", size}});
       return;
@@ -109,13 +119,14 @@ struct NatsCallbacks {
   }
 };
 
-NatsBus::NatsBus(std::string subject) : subject_(std::move(subject)) {}
+NatsBus::NatsBus(std::string subject, std::string key) : subject_(std::move(subject)), key_(std::move(key)) {}
 
 Result<std::unique_ptr<NatsBus>> NatsBus::connect(const NatsConfig& config) {
   if (config.url.empty()) return fail(Errc::invalid, "bus: no NATS URL");
   if (config.subject.empty() || config.subject.find_first_of(" \t\r\n*>") != std::string::npos)
     return fail(Errc::invalid, "bus: the NATS subject must be one literal subject");
-  auto bus = std::unique_ptr<NatsBus>(new NatsBus(config.subject));
+  if (config.key.size() != crypto::kKeyBytes) return fail(Errc::invalid, "bus: the sealing key must be 32 bytes");
+  auto bus = std::unique_ptr<NatsBus>(new NatsBus(config.subject, config.key));
   natsOptions* opts = nullptr;
   if (auto s = natsOptions_Create(&opts); s != NATS_OK) return tl::unexpected(nats_error(s, "bus: NATS options"));
   struct OptsGuard {
@@ -170,8 +181,8 @@ void NatsBus::stop() {
 void NatsBus::publish(const Event& event) {
   local_.publish(event);
   if (stopped_.load() || !conn_ || event.type == kReset) return;
-  std::string text = encode(event);
-  natsStatus s = text.size() > kMaxEncodedBytes
+  std::string text = crypto::seal(key_, encode(event), subject_);
+  natsStatus s = text.size() > kMaxEncodedBytes + crypto::kSealOverhead
                      ? NATS_MAX_PAYLOAD
                      : natsConnection_Publish(conn_, subject_.c_str(), text.data(), static_cast<int>(text.size()));
   if (s == NATS_OK) {
@@ -202,7 +213,7 @@ void NatsBus::reset(std::string_view why) {
 }
 
 NatsBus::Stats NatsBus::stats() const {
-  return Stats{sent_.load(), received_.load(), failed_.load(), resets_.load()};
+  return Stats{sent_.load(), received_.load(), failed_.load(), resets_.load(), rejected_.load()};
 }
 
 }  // namespace ruche::bus

@@ -12,8 +12,12 @@
 // expire on their own (30 s for accesses and sessions), which bounds what an
 // outage can leave stale.
 //
-// NATS is infrastructure trusted like the database: give it credentials in
-// the URL (nats://user:password@host:4222) or run it on a private network.
+// Every message is sealed (XChaCha20-Poly1305, crypto/aead.hpp) under a key
+// the nodes derive from their shared instance key, bound to the subject: a
+// NATS server or network in between can neither read events (message texts,
+// file names) nor inject or alter one; what does not open is dropped and
+// counted. Give NATS credentials in the URL (nats://user:password@host:4222)
+// all the same, so that nothing else can fill its queues.
 #pragma once
 
 #include <atomic>
@@ -36,6 +40,7 @@ struct NatsConfig {
   std::string url;                       // nats://[user:password@]host:port (a list: comma-separated)
   std::string subject = "ruche.events";  // one per Ruche instance sharing the NATS server
   std::string name = "ruche";            // the connection's name, for NATS monitoring
+  std::string key;                       // crypto::kKeyBytes: seals every message
   int reconnect_wait_ms = 500;
 };
 
@@ -61,16 +66,18 @@ class NatsBus final : public Bus {
     std::uint64_t received = 0;  // events from other nodes delivered here
     std::uint64_t failed = 0;    // events NATS refused to take (too large, closed)
     std::uint64_t resets = 0;    // kReset events delivered here
+    std::uint64_t rejected = 0;  // messages that did not open under the key
   };
   Stats stats() const;
 
  private:
-  explicit NatsBus(std::string subject);
+  NatsBus(std::string subject, std::string key);
   friend struct NatsCallbacks;  // libnats' callbacks (nats_bus.cpp)
   void reset(std::string_view why);
 
   LocalBus local_;
   std::string subject_;
+  std::string key_;
   __natsConnection* conn_ = nullptr;
   __natsSubscription* sub_ = nullptr;
   std::atomic<bool> stopped_{false};
@@ -79,7 +86,8 @@ class NatsBus final : public Bus {
   std::condition_variable done_cv_;
   bool sub_done_ = false;   // the subscription's delivery thread has ended
   bool conn_done_ = false;  // the connection's last callback has run
-  std::atomic<std::uint64_t> sent_{0}, received_{0}, failed_{0}, resets_{0};
+  std::atomic<std::uint64_t> sent_{0}, received_{0}, failed_{0}, resets_{0}, rejected_{0};
+  std::atomic<bool> rejecting_{false};  // the last message did not open
 };
 
 }  // namespace ruche::bus
