@@ -249,6 +249,7 @@ struct Options {
   double search_duration = 5;
   double p99_ms = 100;
   int http_conns = 128;
+  int post_port = 0;                     // ruche: where posters post (0: --port), another node
   int connect_concurrency = 200;
   double settle = 2;
   std::vector<int> server_pids;
@@ -306,6 +307,7 @@ class LoadGen {
   // setup
   void load_users();
   sockaddr_in addr_{};
+  sockaddr_in post_addr_{};  // posters' (HTTP) connections
   int ep_ = -1;
   std::vector<Conn> conns_;
   std::vector<User> users_;
@@ -443,7 +445,8 @@ void LoadGen::start_connect(int idx) {
   ev.data.u32 = static_cast<std::uint32_t>(idx);
   if (epoll_ctl(ep_, EPOLL_CTL_ADD, c.fd, &ev) != 0) die("epoll_ctl: %s", std::strerror(errno));
   if (c.kind == Kind::receiver) ++connecting_;
-  int r = connect(c.fd, reinterpret_cast<sockaddr*>(&addr_), sizeof addr_);
+  const sockaddr_in& to = c.kind == Kind::http ? post_addr_ : addr_;
+  int r = connect(c.fd, reinterpret_cast<const sockaddr*>(&to), sizeof to);
   if (r == 0) on_connected(idx);
   else if (errno != EINPROGRESS) kill(idx, "connect");
 }
@@ -1203,6 +1206,8 @@ int LoadGen::run() {
   addr_.sin_family = AF_INET;
   addr_.sin_port = htons(static_cast<std::uint16_t>(o_.port));
   if (inet_pton(AF_INET, o_.host.c_str(), &addr_.sin_addr) != 1) die("bad --host");
+  post_addr_ = addr_;
+  if (o_.post_port > 0) post_addr_.sin_port = htons(static_cast<std::uint16_t>(o_.post_port));
   ep_ = epoll_create1(EPOLL_CLOEXEC);
   int http = o_.mode == "ruche" ? o_.http_conns : 0;
   conns_.resize(static_cast<std::size_t>(o_.users + http));
@@ -1315,6 +1320,7 @@ int main(int argc, char** argv) {
     else if (a == "--search-duration") o.search_duration = std::stod(next());
     else if (a == "--p99-ms") o.p99_ms = std::stod(next());
     else if (a == "--http-conns") o.http_conns = std::stoi(next());
+    else if (a == "--post-port") o.post_port = std::stoi(next());
     else if (a == "--connect-concurrency") o.connect_concurrency = std::stoi(next());
     else if (a == "--settle") o.settle = std::stod(next());
     else if (a == "--server-pid") o.server_pids.push_back(std::stoi(next()));

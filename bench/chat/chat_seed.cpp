@@ -1,4 +1,5 @@
 // bench/chat seeding tool: prepares a Ruche data folder straight in SQLite
+// (or in PostgreSQL, with RUCHE_DATABASE=postgres and RUCHE_POSTGRES_DSN)
 // for the chat delivery benchmark, much faster than the HTTP API (which
 // would spend an Argon2id hash per user).
 //
@@ -90,6 +91,10 @@ int main(int argc, char** argv) {
   app::Config config;
   config.data_dir = data;
   config.sqlite_synchronous_full = false;  // a throw-away fixture; the server reopens it with FULL
+  // RUCHE_DATABASE=postgres and RUCHE_POSTGRES_* seed PostgreSQL instead
+  // (bench/multinode); the instance key stays in --data.
+  must_void(app::load_env(config), "environment");
+  config.nats_url.clear();
   must_void(app::finish(config, argv[0]), "config");
   auto database = must(app::open_database(config), "open database");
   (void)must(app::load_instance_key(config), "instance key");
