@@ -11,8 +11,8 @@
 # sealed onto NATS, opened by B, put back in order by B's hub, then fanned
 # out). Measured by chat_loadgen (bench/chat): deliveries/s, publish ->
 # deliver p50/p99, both nodes' CPU per 1,000 deliveries; and from B's
-# /metrics, the events B received from NATS and the live streams that had to
-# read the outbox for a gap. Rounds alternate the two modes. Both nodes,
+# /metrics, the events B received from NATS, the gaps its hub filled from the
+# outbox (once for all streams) and the live streams that read it themselves. Rounds alternate the two modes. Both nodes,
 # PostgreSQL and NATS share core 0 with one I/O thread per node; the load
 # generator runs on core 1. Prints a Markdown table; nothing is asserted.
 #
@@ -82,11 +82,11 @@ for round in $(seq 1 "$ROUNDS"); do
   for mode in same across; do
     post=$B_PORT
     [ "$mode" = across ] && post=$A_PORT
-    g0=$(metric "$B_PORT" ruche_events_gap_reads_total); r0=$(metric "$B_PORT" ruche_bus_received_total)
+    g0=$(metric "$B_PORT" ruche_events_gap_reads_total); f0=$(metric "$B_PORT" ruche_events_gap_fills_total); r0=$(metric "$B_PORT" ruche_bus_received_total)
     taskset -c 1 "$LOADGEN" --mode ruche --port "$B_PORT" --post-port "$post" "${LG_ARGS[@]}" \
       >"$T/$mode.$round.txt" 2>>"$T/loadgen.log" || true
-    g1=$(metric "$B_PORT" ruche_events_gap_reads_total); r1=$(metric "$B_PORT" ruche_bus_received_total)
-    echo "$(grep '^STEP' "$T/$mode.$round.txt" | head -1) gap_reads=$((${g1%.*} - ${g0%.*})) bus_received=$((${r1%.*} - ${r0%.*}))" \
+    g1=$(metric "$B_PORT" ruche_events_gap_reads_total); f1=$(metric "$B_PORT" ruche_events_gap_fills_total); r1=$(metric "$B_PORT" ruche_bus_received_total)
+    echo "$(grep '^STEP' "$T/$mode.$round.txt" | head -1) gap_reads=$((${g1%.*} - ${g0%.*})) gap_fills=$((${f1%.*} - ${f0%.*})) bus_received=$((${r1%.*} - ${r0%.*}))" \
       >>"$T/$mode.steps"
   done
 done
@@ -95,12 +95,12 @@ field() { grep -o " $1=[^ ]*" | head -1 | cut -d= -f2; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 col() { while read -r line; do echo "$line" | field "$2"; done <"$T/$1.steps" | median; }
 echo
-echo "| posters post to (clients on node B; medians of $ROUNDS rounds) | deliveries/s | p50 ms | p99 ms | CPU-ms per 1,000 deliveries (both nodes) | events B got from NATS | gap reads on B |"
+echo "| posters post to (clients on node B; medians of $ROUNDS rounds) | deliveries/s | p50 ms | p99 ms | CPU-ms per 1,000 deliveries (both nodes) | events B got from NATS | gap fills / gap reads on B |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 for mode in same across; do
   label="node B (same node)"; [ "$mode" = across ] && label="node A (across nodes)"
   cpu=$(col "$mode" cpu_per_1k | awk '{printf "%.1f", $1 * 1000}')
-  echo "| $label | $(col "$mode" deliveries_per_s) | $(col "$mode" p50_ms) | $(col "$mode" p99_ms) | $cpu | $(col "$mode" bus_received) | $(col "$mode" gap_reads) |"
+  echo "| $label | $(col "$mode" deliveries_per_s) | $(col "$mode" p50_ms) | $(col "$mode" p99_ms) | $cpu | $(col "$mode" bus_received) | $(col "$mode" gap_fills) / $(col "$mode" gap_reads) |"
 done
 echo
 echo "Every step:"

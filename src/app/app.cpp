@@ -256,6 +256,9 @@ Result<std::unique_ptr<Instance>> Instance::create(Config config, const Clock& c
     append_counter(out, "ruche_events_gap_reads_total",
                    "Live streams that found a gap in a workspace's events and read the outbox for it.",
                    static_cast<double>(parts->hub->gap_reads()));
+    append_counter(out, "ruche_events_gap_fills_total",
+                   "Events that did not come in time, read once from the outbox for every stream.",
+                   static_cast<double>(parts->hub->gap_fills()));
     append_gauge(out, "ruche_http_requests_in_flight", "Requests being handled.",
                  static_cast<double>(s.in_flight));
     auto d = parts->database->stats();

@@ -49,7 +49,7 @@ void EventOrder::release_through(Workspace& w, std::int64_t upto, std::vector<bu
   drain(w, out);
 }
 
-void EventOrder::expire(Clock::time_point now, std::vector<bus::Event>& out) {
+void EventOrder::expire(Clock::time_point now, std::vector<bus::Event>& out, Fill fill) {
   for (auto id = waiting_.begin(); id != waiting_.end();) {
     Workspace& w = workspaces_[*id];
     // Each held event's wait started when it came; the latest one that ran
@@ -57,7 +57,21 @@ void EventOrder::expire(Clock::time_point now, std::vector<bus::Event>& out) {
     std::optional<std::int64_t> upto;
     for (const auto& [seq, h] : w.held)
       if (h.deadline <= now) upto = seq;
-    if (upto) release_through(w, *upto, out);
+    if (upto) {
+      // The gaps before it, asked for once.
+      std::int64_t expect = w.next;
+      std::vector<std::pair<std::int64_t, std::int64_t>> gaps;
+      for (const auto& [seq, h] : w.held) {
+        if (seq > *upto) break;
+        if (seq > expect) gaps.emplace_back(expect, seq - 1);
+        expect = seq + 1;
+      }
+      for (const auto& [from, to] : gaps)
+        for (auto& e : fill(*id, from, to))
+          if (e.workspace_id == *id && e.seq >= from && e.seq <= to)
+            if (w.held.emplace(e.seq, Held{std::move(e), now}).second) ++held_count_;
+      release_through(w, *upto, out);
+    }
     id = w.held.empty() ? waiting_.erase(id) : std::next(id);
   }
 }

@@ -4,9 +4,11 @@
 // from other nodes (NATS), so one may overtake its predecessor by a
 // fraction of a millisecond. Sent on as is, every live stream of that
 // workspace would see a gap and read the outbox to fill it: a read per
-// connection for an event that was about to arrive anyway. An event that
-// comes early is held until the ones before it arrive, or for `wait` at
-// most (a lost event: the streams then read the outbox, as they would have).
+// connection for an event that was about to arrive anyway (measured in
+// docs/benchmarks.md: enough to collapse delivery). An event that comes early
+// is held until the ones before it arrive, or for `wait` at most; then the
+// missing ones are asked for once (a `Fill`, the outbox) rather than by
+// every stream.
 //
 // Not thread-safe: the hub's dispatcher thread owns it.
 #pragma once
@@ -20,6 +22,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "base/function_ref.hpp"
 #include "core/bus/bus.hpp"
 
 namespace ruche::platform {
@@ -35,9 +38,13 @@ class EventOrder {
   // Takes `e`; appends to `out` the events now ready, in order. Events with
   // no sequence number (ephemeral, control) are ready at once.
   void push(bus::Event e, Clock::time_point now, std::vector<bus::Event>& out);
+  // The events of `ws` numbered `from` to `to` that the caller can find
+  // (the outbox); fewer or none when it cannot.
+  using Fill = FunctionRef<std::vector<bus::Event>(const std::string& ws, std::int64_t from, std::int64_t to)>;
   // Releases, in order, the held events whose wait ran out by `now`, and
-  // those that follow them.
-  void expire(Clock::time_point now, std::vector<bus::Event>& out);
+  // those that follow them, with what `fill` finds of the missing ones
+  // before them.
+  void expire(Clock::time_point now, std::vector<bus::Event>& out, Fill fill);
   // When expire() next has something to release; nullopt when nothing is held.
   std::optional<Clock::time_point> next_deadline() const;
   std::size_t held() const { return held_count_; }

@@ -15,6 +15,9 @@ bus::Event ev(std::string ws, std::int64_t seq) {
   return bus::Event{.workspace_id = std::move(ws), .seq = seq, .type = "t", .data = "{}"};
 }
 
+// A fill that finds nothing.
+const auto none = [](const std::string&, std::int64_t, std::int64_t) { return std::vector<bus::Event>{}; };
+
 std::vector<std::int64_t> seqs(const std::vector<bus::Event>& v) {
   std::vector<std::int64_t> out;
   for (const auto& e : v) out.push_back(e.seq);
@@ -53,16 +56,42 @@ TEST(EventOrder, ALostEventHoldsTheNextOnesForTheWaitOnly) {
   order.push(ev("w", 10), t0, out);
   order.push(ev("w", 12), t0, out);
   order.push(ev("w", 14), t0 + 10ms, out);
-  order.expire(t0 + 24ms, out);
+  order.expire(t0 + 24ms, out, none);
   EXPECT_EQ(seqs(out), (std::vector<std::int64_t>{10}));
   EXPECT_EQ(order.next_deadline(), t0 + 25ms);
-  order.expire(t0 + 25ms, out);  // 12's wait is over; 14 still waits for 13
+  order.expire(t0 + 25ms, out, none);  // 12's wait is over; 14 still waits for 13
   EXPECT_EQ(seqs(out), (std::vector<std::int64_t>{10, 12}));
   EXPECT_EQ(order.next_deadline(), t0 + 35ms);
   order.push(ev("w", 11), t0 + 30ms, out);  // late: its successor went without it
   order.push(ev("w", 13), t0 + 30ms, out);
   EXPECT_EQ(seqs(out), (std::vector<std::int64_t>{10, 12, 11, 13, 14}));
   EXPECT_FALSE(order.next_deadline());
+}
+
+// When the wait runs out, the missing events are asked for once, and go out
+// in their place.
+TEST(EventOrder, MissingEventsAreFilledOnceWhenTheWaitRunsOut) {
+  EventOrder order(25ms);
+  T t0{};
+  std::vector<bus::Event> out;
+  order.push(ev("w", 1), t0, out);
+  order.push(ev("w", 4), t0, out);
+  order.push(ev("w", 7), t0 + 5ms, out);
+  std::vector<std::pair<std::int64_t, std::int64_t>> asked;
+  auto fill = [&](const std::string& ws, std::int64_t from, std::int64_t to) {
+    asked.emplace_back(from, to);
+    std::vector<bus::Event> found;
+    for (std::int64_t s = from; s <= to; ++s)
+      if (s != 6) found.push_back(ev(ws, s));  // 6 cannot be found
+    found.push_back(ev("w", 9));            // outside what was asked: ignored
+    return found;
+  };
+  order.expire(t0 + 25ms, out, fill);  // 4's wait is over: 2 and 3 asked for
+  EXPECT_EQ(seqs(out), (std::vector<std::int64_t>{1, 2, 3, 4}));
+  order.expire(t0 + 30ms, out, fill);  // 7's: 5 and 6 asked for, 6 not found
+  EXPECT_EQ(seqs(out), (std::vector<std::int64_t>{1, 2, 3, 4, 5, 7}));
+  EXPECT_EQ(asked, (std::vector<std::pair<std::int64_t, std::int64_t>>{{2, 3}, {5, 6}}));
+  EXPECT_EQ(order.held(), 0u);
 }
 
 TEST(EventOrder, HoldsABoundedNumberOfEvents) {

@@ -740,7 +740,14 @@ void EventHub::dispatch_loop() {
     if (spans_nodes_ && now >= next_snapshot_) presence_tick(now);
     for (auto& e : batch) order_.push(std::move(e), now, ready);
     batch.clear();
-    order_.expire(now, ready);
+    order_.expire(now, ready, [&](const std::string& ws, std::int64_t from, std::int64_t to) {
+      // An event that did not come in time (lost on the bus, or slow): read
+      // once here rather than by every stream of the workspace.
+      gap_fills_.fetch_add(1, std::memory_order_relaxed);
+      auto page = platform_.outbox.since(platform_.db, WorkspaceId(ws), from - 1,
+                                         static_cast<int>(std::min<std::int64_t>(to - from + 1, kPageSize)));
+      return page ? std::move(*page) : std::vector<bus::Event>{};
+    });
     for (const auto& e : ready) {
       try {
         dispatch(e);

@@ -52,6 +52,9 @@ class EventHub {
   // Times a live stream found a gap in a workspace's sequence (an event lost
   // on the way, or later than EventOrder waits) and read the outbox for it.
   std::uint64_t gap_reads() const { return gap_reads_.load(std::memory_order_relaxed); }
+  // Times the hub read the outbox for events that did not come in time
+  // (EventOrder's wait ran out), once for all the streams of a workspace.
+  std::uint64_t gap_fills() const { return gap_fills_.load(std::memory_order_relaxed); }
 
   // Presence of `users`: user id -> "online" or "away" (absent: offline),
   // the best of this node's connections and of what the other nodes say
@@ -130,6 +133,7 @@ class EventHub {
   std::deque<bus::Event> queue_;
   EventOrder order_;  // the dispatcher thread's own
   std::atomic<std::uint64_t> gap_reads_{0};
+  std::atomic<std::uint64_t> gap_fills_{0};
   bool stopping_ = false;
   // Connections by a key: removing one is O(1).
   using Index = std::unordered_map<std::string, std::unordered_map<const Connection*, std::weak_ptr<Connection>>>;
