@@ -11,7 +11,8 @@
 //
 // Fan-out runs on one dispatcher thread, each workspace's events in sequence
 // order (EventOrder: one that overtook its predecessor waits for it a few
-// milliseconds, rather than every stream reading the outbox); database reads run
+// milliseconds, then the hub reads the missing ones once, rather than every
+// stream reading the outbox); database reads run
 // on the worker pool; sends never block (a slow client is disconnected by
 // the server's send-queue bound).
 #pragma once
