@@ -5,7 +5,10 @@
 #include <mutex>
 #include <thread>
 
+#include <nats/nats.h>
+
 #include "core/bus/bus.hpp"
+#include "core/crypto/aead.hpp"
 #include "core/bus/nats_bus.hpp"
 #include "core/bus/testing.hpp"
 
@@ -187,6 +190,56 @@ TEST(NatsBus, OnlyNodesWithTheKeyAreHeard) {
   EXPECT_TRUE(eventually_rejected(**a, 1));
   EXPECT_TRUE(eventually_rejected(**stranger, 1));
   EXPECT_EQ(on_stranger.count("secret"), 0u);
+}
+
+// What travels on NATS is sealed (no event text in it), and a captured
+// message sent again by someone on NATS is refused: each node numbers what
+// it sends.
+TEST(NatsBus, MessagesAreOpaqueOnTheWireAndReplaysAreRefused) {
+  testing::NatsServer nats;
+  auto a = NatsBus::connect({.url = nats.url(), .key = kKey});
+  auto b = NatsBus::connect({.url = nats.url(), .key = kKey});
+  ASSERT_TRUE(a && b);
+  Seen on_b;
+  (*b)->subscribe([&](const Event& e) { on_b.add(e); });
+  natsConnection* raw = nullptr;
+  natsSubscription* tap = nullptr;
+  ASSERT_EQ(natsConnection_ConnectTo(&raw, nats.url().c_str()), NATS_OK);
+  ASSERT_EQ(natsConnection_SubscribeSync(&tap, raw, "ruche.events"), NATS_OK);
+  ASSERT_EQ(natsConnection_FlushTimeout(raw, 5000), NATS_OK);
+  (*a)->publish(Event{.workspace_id = "w", .seq = 1, .type = "once", .data = R"({"body":"confidentiel"})"});
+  ASSERT_TRUE(on_b.wait(types_count("once", 1)));
+  natsMsg* captured = nullptr;
+  ASSERT_EQ(natsSubscription_NextMsg(&captured, tap, 5000), NATS_OK);
+  std::string wire(natsMsg_GetData(captured), static_cast<std::size_t>(natsMsg_GetDataLength(captured)));
+  natsMsg_Destroy(captured);
+  EXPECT_EQ(wire.find("confidentiel"), std::string::npos);
+  EXPECT_EQ(wire.find("once"), std::string::npos);
+  // Sent again, twice: refused both times; the next real one still goes.
+  for (int i = 0; i < 2; ++i)
+    ASSERT_EQ(natsConnection_Publish(raw, "ruche.events", wire.data(), static_cast<int>(wire.size())), NATS_OK);
+  ASSERT_EQ(natsConnection_FlushTimeout(raw, 5000), NATS_OK);
+  EXPECT_TRUE(eventually_rejected(**b, 2));
+  (*a)->publish(Event{.type = "next", .data = "{}"});
+  ASSERT_TRUE(on_b.wait(types_count("next", 1)));
+  EXPECT_EQ(on_b.count("once"), 1u);
+  // From a node not heard before (one that just started): accepted when
+  // recent, refused when older than the 5-minute window.
+  auto crafted = [&](std::string_view node, std::int64_t sent_ms, std::string_view type) {
+    std::string plain = std::string(node) + " 1 " + std::to_string(sent_ms) + "\n" +
+                        encode(Event{.type = std::string(type), .data = "{}"});
+    return crypto::seal(kKey, plain, "ruche.events");
+  };
+  const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch()).count();
+  for (const auto& text : {crafted("oldnode", now_ms - 6 * 60'000, "stale"), crafted("newnode", now_ms, "fresh")})
+    ASSERT_EQ(natsConnection_Publish(raw, "ruche.events", text.data(), static_cast<int>(text.size())), NATS_OK);
+  ASSERT_EQ(natsConnection_FlushTimeout(raw, 5000), NATS_OK);
+  ASSERT_TRUE(on_b.wait(types_count("fresh", 1)));
+  EXPECT_EQ(on_b.count("stale"), 0u);
+  EXPECT_EQ((*b)->stats().rejected, 3u);
+  natsSubscription_Destroy(tap);
+  natsConnection_Destroy(raw);
 }
 
 TEST(NatsBus, RefusesToStartWithoutItsServerAndStopsCleanly) {

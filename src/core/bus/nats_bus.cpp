@@ -2,7 +2,11 @@
 
 #include <nats/nats.h>
 
+#include <chrono>
+#include <charconv>
+
 #include "base/json.hpp"
+#include "core/crypto/random.hpp"
 #include "core/crypto/aead.hpp"
 #include "base/log.hpp"
 
@@ -17,6 +21,41 @@ constexpr std::size_t kMaxAudience = 10'000;
 // Messages this node may fall behind by before NATS drops them (then: kReset).
 constexpr int kPendingMessages = 1'000'000;
 constexpr int kPendingBytes = 512 << 20;
+// A message from a node not heard before must be this recent (replays of
+// old captures; the nodes' clocks must agree to within it).
+constexpr std::int64_t kFreshMs = 5 * 60'000;
+
+std::int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The sealed envelope: "<node> <counter> <unix ms>\n" then the encoded event.
+struct Envelope {
+  std::string_view node;
+  std::uint64_t counter = 0;
+  std::int64_t sent_ms = 0;
+  std::string_view event;
+};
+
+std::optional<Envelope> open_envelope(std::string_view plain) {
+  auto nl = plain.find('\n');
+  if (nl == std::string_view::npos) return std::nullopt;
+  std::string_view head = plain.substr(0, nl);
+  Envelope env;
+  env.event = plain.substr(nl + 1);
+  auto sp1 = head.find(' ');
+  auto sp2 = sp1 == std::string_view::npos ? sp1 : head.find(' ', sp1 + 1);
+  if (sp2 == std::string_view::npos || sp1 == 0 || sp1 > 64) return std::nullopt;
+  env.node = head.substr(0, sp1);
+  auto num = [](std::string_view s, auto& out) {
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc() && p == s.data() + s.size();
+  };
+  if (!num(head.substr(sp1 + 1, sp2 - sp1 - 1), env.counter) || !num(head.substr(sp2 + 1), env.sent_ms))
+    return std::nullopt;
+  return env;
+}
 
 Error nats_error(natsStatus s, std::string_view what) {
   return Error{Errc::unavailable, std::string(what) + ": " + natsStatus_GetText(s), "bus_unavailable"};
@@ -85,8 +124,30 @@ struct NatsCallbacks {
       if (!bus->rejecting_.exchange(true)) log::warn("bus.message_rejected", {{"bytes", size}});
       return;
     }
+    auto env = open_envelope(*plain);
+    if (!env) {
+      log::warn("bus.bad_message", {{"bytes", size}});
+      return;
+    }
+    // Each node numbers what it sends, and NATS keeps one publisher's order:
+    // a number already seen is a replay (someone on NATS resending a
+    // capture). A node not heard before must have sent it lately.
+    auto seen = bus->last_from_.find(std::string(env->node));
+    bool replay = seen != bus->last_from_.end() ? env->counter <= seen->second
+                                                 : std::abs(wall_ms() - env->sent_ms) > kFreshMs;
+    if (replay) {
+      bus->rejected_.fetch_add(1, std::memory_order_relaxed);
+      if (!bus->rejecting_.exchange(true)) log::warn("bus.message_replayed", {{"bytes", size}});
+      return;
+    }
+    if (seen != bus->last_from_.end()) {
+      seen->second = env->counter;
+    } else {
+      if (bus->last_from_.size() >= 10'000) bus->last_from_.clear();  // restarts over a long life
+      bus->last_from_.emplace(std::string(env->node), env->counter);
+    }
     bus->rejecting_.store(false, std::memory_order_relaxed);
-    auto e = decode(*plain);
+    auto e = decode(env->event);
     if (!e) {
       log::warn("bus.bad_message", {{"bytes", size}});
       return;
@@ -119,7 +180,8 @@ struct NatsCallbacks {
   }
 };
 
-NatsBus::NatsBus(std::string subject, std::string key) : subject_(std::move(subject)), key_(std::move(key)) {}
+NatsBus::NatsBus(std::string subject, std::string key)
+    : subject_(std::move(subject)), key_(std::move(key)), node_(crypto::new_id()) {}
 
 Result<std::unique_ptr<NatsBus>> NatsBus::connect(const NatsConfig& config) {
   if (config.url.empty()) return fail(Errc::invalid, "bus: no NATS URL");
@@ -181,10 +243,17 @@ void NatsBus::stop() {
 void NatsBus::publish(const Event& event) {
   local_.publish(event);
   if (stopped_.load() || !conn_ || event.type == kReset) return;
-  std::string text = crypto::seal(key_, encode(event), subject_);
-  natsStatus s = text.size() > kMaxEncodedBytes + crypto::kSealOverhead
-                     ? NATS_MAX_PAYLOAD
-                     : natsConnection_Publish(conn_, subject_.c_str(), text.data(), static_cast<int>(text.size()));
+  std::string body = encode(event);
+  natsStatus s = NATS_MAX_PAYLOAD;
+  if (body.size() <= kMaxEncodedBytes) {
+    // Numbered and handed to NATS in one step, so that the numbers go out
+    // in order whatever thread publishes.
+    std::lock_guard lock(publish_mu_);
+    std::string plain = node_ + " " + std::to_string(++counter_) + " " + std::to_string(wall_ms()) + "\n";
+    plain += body;
+    std::string text = crypto::seal(key_, plain, subject_);
+    s = natsConnection_Publish(conn_, subject_.c_str(), text.data(), static_cast<int>(text.size()));
+  }
   if (s == NATS_OK) {
     sent_.fetch_add(1, std::memory_order_relaxed);
     failing_.store(false, std::memory_order_relaxed);

@@ -16,8 +16,11 @@
 // the nodes derive from their shared instance key, bound to the subject: a
 // NATS server or network in between can neither read events (message texts,
 // file names) nor inject or alter one; what does not open is dropped and
-// counted. Give NATS credentials in the URL (nats://user:password@host:4222)
-// all the same, so that nothing else can fill its queues.
+// counted. Each node numbers what it sends (inside the seal): a message
+// heard twice, or an old one from a node not heard before (over 5 min), is
+// a replay and dropped too. Give NATS credentials in the URL
+// (nats://user:password@host:4222) all the same, so that nothing else can
+// fill its queues.
 #pragma once
 
 #include <atomic>
@@ -27,6 +30,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "base/result.hpp"
 #include "core/bus/bus.hpp"
@@ -66,7 +70,7 @@ class NatsBus final : public Bus {
     std::uint64_t received = 0;  // events from other nodes delivered here
     std::uint64_t failed = 0;    // events NATS refused to take (too large, closed)
     std::uint64_t resets = 0;    // kReset events delivered here
-    std::uint64_t rejected = 0;  // messages that did not open under the key
+    std::uint64_t rejected = 0;  // messages that did not open under the key, or replays
   };
   Stats stats() const;
 
@@ -78,6 +82,11 @@ class NatsBus final : public Bus {
   LocalBus local_;
   std::string subject_;
   std::string key_;
+  std::string node_;            // this bus's id in what it sends
+  std::mutex publish_mu_;
+  std::uint64_t counter_ = 0;   // the last number sent (publish_mu_)
+  // The last number heard from each node (the subscription's thread only).
+  std::unordered_map<std::string, std::uint64_t> last_from_;
   __natsConnection* conn_ = nullptr;
   __natsSubscription* sub_ = nullptr;
   std::atomic<bool> stopped_{false};
