@@ -2,13 +2,13 @@
 
 #include <nats/nats.h>
 
-#include <chrono>
 #include <charconv>
+#include <chrono>
 
 #include "base/json.hpp"
-#include "core/crypto/random.hpp"
-#include "core/crypto/aead.hpp"
 #include "base/log.hpp"
+#include "core/crypto/aead.hpp"
+#include "core/crypto/random.hpp"
 
 namespace ruche::bus {
 
@@ -213,6 +213,7 @@ Result<std::unique_ptr<NatsBus>> NatsBus::connect(const NatsConfig& config) {
   s = natsConnection_Subscribe(&bus->sub_, bus->conn_, bus->subject_.c_str(), &NatsCallbacks::message, self);
   if (s == NATS_OK) s = natsSubscription_SetPendingLimits(bus->sub_, kPendingMessages, kPendingBytes);
   if (s == NATS_OK) s = natsSubscription_SetOnCompleteCB(bus->sub_, &NatsCallbacks::subscription_done, self);
+  if (s == NATS_OK) bus->sub_completes_ = true;
   // The subscription is known to the server once a round trip has passed.
   if (s == NATS_OK) s = natsConnection_FlushTimeout(bus->conn_, 5000);
   if (s != NATS_OK) return tl::unexpected(nats_error(s, "bus: NATS subscription"));
@@ -229,7 +230,7 @@ void NatsBus::stop() {
   if (sub_) {
     natsSubscription_Unsubscribe(sub_);
     std::unique_lock lock(done_mu_);
-    done_cv_.wait(lock, [&] { return sub_done_; });
+    if (sub_completes_) done_cv_.wait(lock, [&] { return sub_done_; });
   }
   if (conn_) {
     natsConnection_Close(conn_);

@@ -93,6 +93,7 @@ class NatsBus final : public Bus {
   std::atomic<bool> failing_{false};  // the last publish failed
   std::mutex done_mu_;
   std::condition_variable done_cv_;
+  bool sub_completes_ = false;  // its end is signalled (subscription_done)
   bool sub_done_ = false;   // the subscription's delivery thread has ended
   bool conn_done_ = false;  // the connection's last callback has run
   std::atomic<std::uint64_t> sent_{0}, received_{0}, failed_{0}, resets_{0}, rejected_{0};
