@@ -175,6 +175,29 @@ describe('EventConnection', () => {
     expect(FakeSocket.all).toHaveLength(2);
   });
 
+  it('spreads the retries over spreadMs when the server closed everyone (1001, 1012)', () => {
+    for (const code of [1001, 1012]) {
+      FakeSocket.all = [];
+      const c = connection({ spreadMs: 4000, random: () => 0.75 });
+      c.start();
+      last().open();
+      last().receive(hello('me', { w1: 5 }));
+      last().drop(code);
+      vi.advanceTimersByTime(2999);
+      expect(FakeSocket.all).toHaveLength(1);
+      vi.advanceTimersByTime(1);
+      expect(FakeSocket.all).toHaveLength(2);
+      // It resumes like after any drop.
+      last().open();
+      expect(last().sent).toContainEqual({
+        type: 'resume',
+        workspace_id: 'w1',
+        since: 5,
+      });
+      c.stop();
+    }
+  });
+
   it('reports failed attempts so the session can be checked', () => {
     const onConnectFailed = vi.fn();
     const c = connection({ onConnectFailed });

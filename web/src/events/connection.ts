@@ -41,6 +41,12 @@ export interface EventConnectionOptions {
   maxDelayMs?: number;
   /** 0..1: a retry waits between (1 - jitter) and 1 times its delay. */
   jitter?: number;
+  /**
+   * After the server closed every connection at once (1001 going away,
+   * 1012 resync after its bus came back), the retry waits a random time
+   * below this, so that thousands of clients do not come back together.
+   */
+  spreadMs?: number;
   random?: () => number;
   /** A ping every pingIntervalMs; no frame within pongTimeoutMs after it drops the socket. */
   pingIntervalMs?: number;
@@ -54,6 +60,8 @@ export interface EventConnectionOptions {
 export type EventHandler = (e: EventFrame) => void;
 
 const CLOSE_REVOKED = 4001;
+const CLOSE_GOING_AWAY = 1001;
+const CLOSE_RESYNC = 1012;
 const OPEN = 1;
 
 /** Frames that are not workspace events. */
@@ -82,6 +90,7 @@ export class EventConnection {
       initialDelayMs: options.initialDelayMs ?? 500,
       maxDelayMs: options.maxDelayMs ?? 30_000,
       jitter: options.jitter ?? 0.3,
+      spreadMs: options.spreadMs ?? 5_000,
       random: options.random ?? Math.random,
       pingIntervalMs: options.pingIntervalMs ?? 25_000,
       pongTimeoutMs: options.pongTimeoutMs ?? 10_000,
@@ -230,11 +239,15 @@ export class EventConnection {
         this.o.onRevoked?.();
         return;
       }
-      this.scheduleRetry(opened);
+      const everyone = ev.code === CLOSE_GOING_AWAY || ev.code === CLOSE_RESYNC;
+      this.scheduleRetry(
+        opened,
+        everyone ? Math.round(this.o.spreadMs * this.o.random()) : undefined,
+      );
     };
   }
 
-  private scheduleRetry(opened: boolean) {
+  private scheduleRetry(opened: boolean, spreadDelay?: number) {
     if (!opened) {
       this.failures += 1;
       this.o.onConnectFailed?.(this.failures);
@@ -243,7 +256,7 @@ export class EventConnection {
     if (this.stateValue === 'stopped') return;
     const attempt = opened ? 0 : this.failures - 1;
     const base = Math.min(this.o.maxDelayMs, this.o.initialDelayMs * 2 ** Math.max(0, attempt));
-    const delay = Math.round(base * (1 - this.o.jitter * this.o.random()));
+    const delay = spreadDelay ?? Math.round(base * (1 - this.o.jitter * this.o.random()));
     this.setState('reconnecting');
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
