@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "core/bus/testing.hpp"
+#include "core/crypto/encoding.hpp"
 #include "support/test_server.hpp"
 
 namespace ruche::testing {
@@ -250,6 +251,35 @@ TEST(MultiNode, PresenceIsTheBestOfEveryNodesView) {
   last->close();
   EXPECT_TRUE(eventually([&] { return status_on(a) == "offline"; }));
   stopping.join();
+}
+
+// Files read on node B from memory (the open-path cache, checked Basic
+// passwords) follow what node A changes.
+TEST(MultiNode, FileReadsOnOneNodeFollowChangesOnTheOther) {
+  TwoNodes t("Fichiers");
+  TestServer& a = t.a;
+  auto& b = t.b;
+  const Account &alice = t.alice, &bob = t.bob;
+  const std::string path = "/dav/files/" + t.ws + "/note.txt";
+  auto get_on_b = [&](const Headers& h = {}) { return b->call("GET", path, h.empty() ? bob.token : "", std::nullopt, h); };
+  ASSERT_EQ(a.call("PUT", path, alice.token, std::string("version one")).status, 201);
+  ASSERT_EQ(get_on_b().raw.body, "version one");
+  ASSERT_EQ(get_on_b().raw.body, "version one");  // now served from B's memory
+  ASSERT_EQ(a.call("PUT", path, alice.token, std::string("version two")).status, 204);
+  EXPECT_TRUE(eventually([&] { return get_on_b().raw.body == "version two"; }));
+  ASSERT_EQ(a.call("DELETE", path, alice.token).status, 204);
+  EXPECT_TRUE(eventually([&] { return get_on_b().status == 404; }));
+
+  // Bob's password, checked by B for a WebDAV client, then changed on A.
+  ASSERT_EQ(a.call("PUT", path, alice.token, std::string("back")).status, 201);
+  const Headers old_basic{{"Authorization", "Basic " + crypto::base64_encode(bob.email + ":" + bob.password)}};
+  ASSERT_EQ(get_on_b(old_basic).status, 200);
+  ASSERT_EQ(a.call("POST", "/api/v1/me/password", bob.token,
+                   json::serialize(json::object{{"current_password", bob.password},
+                                                {"new_password", "Hibiscus-Lanterne-883"}}))
+                .status,
+            204);
+  EXPECT_TRUE(eventually([&] { return get_on_b(old_basic).status == 401; }));
 }
 
 }  // namespace
