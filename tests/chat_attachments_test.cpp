@@ -36,10 +36,7 @@ struct Attach {
   TestServer& s;
 
   std::string channel(const Account& a, const std::string& ws, std::string_view name, bool is_private = false) {
-    auto r = s.call("POST", "/api/v1/workspaces/" + ws + "/channels", a.token,
-                    body(json::object{{"name", name}, {"private", is_private}}));
-    if (r.status != 201) throw std::runtime_error("channel: " + r.raw.body);
-    return str(r.body, "id");
+    return make_channel(s, a, ws, name, is_private);
   }
   Reply upload(const Account& a, const std::string& cid, const std::string& name, const std::string& bytes) {
     return s.call("POST", "/api/v1/channels/" + cid + "/attachments?name=" + http::percent_encode(name), a.token,

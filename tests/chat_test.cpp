@@ -15,12 +15,7 @@ struct Chat {
 
   std::string channel(const Account& a, const std::string& ws, std::string_view name,
                       bool is_private = false, std::vector<std::string> members = {}) {
-    json::array m;
-    for (auto& id : members) m.emplace_back(id);
-    auto r = s.call("POST", "/api/v1/workspaces/" + ws + "/channels", a.token,
-                    body(json::object{{"name", name}, {"private", is_private}, {"member_ids", m}}));
-    if (r.status != 201) throw std::runtime_error("channel: " + r.raw.body);
-    return std::string(r.body.at("id").as_string());
+    return make_channel(s, a, ws, name, is_private, members);
   }
   Reply post(const Account& a, const std::string& cid, std::string_view text,
              std::optional<std::string> thread = std::nullopt, bool also = false) {

@@ -54,16 +54,6 @@ double metric(TestServer& s, std::string_view name) {
   return -1;
 }
 
-std::string channel(TestServer& s, const Account& a, const std::string& ws, std::string_view name,
-                    bool is_private, std::vector<std::string> members) {
-  json::array m;
-  for (auto& id : members) m.emplace_back(id);
-  auto r = s.call("POST", "/api/v1/workspaces/" + ws + "/channels", a.token,
-                  body(json::object{{"name", name}, {"private", is_private}, {"member_ids", m}}));
-  if (r.status != 201) throw std::runtime_error("channel: " + r.raw.body);
-  return std::string(r.body.at("id").as_string());
-}
-
 int post(TestServer& s, const Account& a, const std::string& cid, std::string_view text) {
   return s.call("POST", "/api/v1/channels/" + cid + "/messages", a.token, body(json::object{{"body", text}})).status;
 }
@@ -91,8 +81,8 @@ TEST(MultiNode, ChangesOnOneNodeReachTheOthersStreamsAndCaches) {
   auto& b = t.b;
   const Account &alice = t.alice, &bob = t.bob;
   const std::string& ws = t.ws;
-  std::string secret = channel(a, alice, ws, "secret", true, {bob.id.str()});
-  std::string open = channel(a, alice, ws, "open", false, {bob.id.str()});
+  std::string secret = make_channel(a, alice, ws, "secret", true, {bob.id.str()});
+  std::string open = make_channel(a, alice, ws, "open", false, {bob.id.str()});
 
   // Bob follows the workspace on node B; his access is cached there.
   auto stream = connect_events(*b, bob);
@@ -150,7 +140,7 @@ TEST(MultiNode, AfterABusOutageStreamsResumeWithWhatTheyMissed) {
   auto& b = t.b;
   const Account& alice = t.alice;
   const std::string& ws = t.ws;
-  std::string cid = channel(a, alice, ws, "general", false, {});
+  std::string cid = make_channel(a, alice, ws, "general", false, {});
   auto stream = connect_events(*b, alice);
   json::value hello = until(*stream, "hello");
   ASSERT_FALSE(hello.is_null());

@@ -28,6 +28,16 @@ std::int64_t TestServer::audit_count(std::string_view action) {
 
 std::string body(const json::object& obj) { return json::serialize(obj); }
 
+std::string make_channel(TestServer& s, const Account& a, const std::string& ws, std::string_view name,
+                         bool is_private, const std::vector<std::string>& members) {
+  json::array m;
+  for (const auto& id : members) m.emplace_back(id);
+  auto r = s.call("POST", "/api/v1/workspaces/" + ws + "/channels", a.token,
+                  body(json::object{{"name", name}, {"private", is_private}, {"member_ids", std::move(m)}}));
+  if (r.status != 201) throw std::runtime_error("channel: " + r.raw.body);
+  return std::string(r.body.at("id").as_string());
+}
+
 std::unique_ptr<http::WsClient> connect_events(TestServer& s, const Account& a) {
   auto ws = http::WsClient::connect("127.0.0.1", s.port(), "/api/v1/events",
                                     {{"Authorization", "Bearer " + a.token}});

@@ -42,6 +42,10 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 
 class TestServer;
 
+// A chat channel made by `a` in `ws` over HTTP (with `members` added); its id.
+std::string make_channel(TestServer& s, const Account& a, const std::string& ws, std::string_view name,
+                         bool is_private = false, const std::vector<std::string>& members = {});
+
 // A live-events WebSocket (GET /api/v1/events) of `a` on `s`; throws when refused.
 std::unique_ptr<http::WsClient> connect_events(TestServer& s, const Account& a);
 // The next frame, or null after `ms` or when the connection closed.
