@@ -175,15 +175,19 @@ describe('EventConnection', () => {
     expect(FakeSocket.all).toHaveLength(2);
   });
 
-  it('spreads the retries over spreadMs when the server closed everyone (1001, 1012)', () => {
-    for (const code of [1001, 1012]) {
+  it('spreads the retries when the server closed everyone (1001 going away, 1012 resync)', () => {
+    const cases: [number, number][] = [
+      [1001, 3000],
+      [1012, 600],
+    ];
+    for (const [code, due] of cases) {
       FakeSocket.all = [];
-      const c = connection({ spreadMs: 4000, random: () => 0.75 });
+      const c = connection({ spreadMs: 4000, resyncSpreadMs: 800, random: () => 0.75 });
       c.start();
       last().open();
       last().receive(hello('me', { w1: 5 }));
       last().drop(code);
-      vi.advanceTimersByTime(2999);
+      vi.advanceTimersByTime(due - 1);
       expect(FakeSocket.all).toHaveLength(1);
       vi.advanceTimersByTime(1);
       expect(FakeSocket.all).toHaveLength(2);

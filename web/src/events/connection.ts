@@ -42,11 +42,15 @@ export interface EventConnectionOptions {
   /** 0..1: a retry waits between (1 - jitter) and 1 times its delay. */
   jitter?: number;
   /**
-   * After the server closed every connection at once (1001 going away,
-   * 1012 resync after its bus came back), the retry waits a random time
-   * below this, so that thousands of clients do not come back together.
+   * After the server closed every connection at once, the retry waits a
+   * random time below this, so that thousands of clients do not come back
+   * together: spreadMs when the server is going away (1001: the client
+   * shows that it is reconnecting), resyncSpreadMs when it asks clients to
+   * resume after its link to the other nodes came back (1012: below the
+   * banner's grace, so that nobody sees a routine resync).
    */
   spreadMs?: number;
+  resyncSpreadMs?: number;
   random?: () => number;
   /** A ping every pingIntervalMs; no frame within pongTimeoutMs after it drops the socket. */
   pingIntervalMs?: number;
@@ -91,6 +95,7 @@ export class EventConnection {
       maxDelayMs: options.maxDelayMs ?? 30_000,
       jitter: options.jitter ?? 0.3,
       spreadMs: options.spreadMs ?? 5_000,
+      resyncSpreadMs: options.resyncSpreadMs ?? 1_000,
       random: options.random ?? Math.random,
       pingIntervalMs: options.pingIntervalMs ?? 25_000,
       pongTimeoutMs: options.pongTimeoutMs ?? 10_000,
@@ -239,10 +244,15 @@ export class EventConnection {
         this.o.onRevoked?.();
         return;
       }
-      const everyone = ev.code === CLOSE_GOING_AWAY || ev.code === CLOSE_RESYNC;
+      const spread =
+        ev.code === CLOSE_GOING_AWAY
+          ? this.o.spreadMs
+          : ev.code === CLOSE_RESYNC
+            ? this.o.resyncSpreadMs
+            : undefined;
       this.scheduleRetry(
         opened,
-        everyone ? Math.round(this.o.spreadMs * this.o.random()) : undefined,
+        spread === undefined ? undefined : Math.round(spread * this.o.random()),
       );
     };
   }
