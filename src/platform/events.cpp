@@ -760,17 +760,18 @@ void EventHub::dispatch_loop() {
   }
 }
 
+std::vector<std::shared_ptr<EventHub::Connection>> EventHub::collect(const Index& map, const std::string& key) {
+  std::vector<std::shared_ptr<Connection>> out;
+  std::lock_guard lock(mu_);
+  auto it = map.find(key);
+  if (it == map.end()) return out;
+  out.reserve(it->second.size());
+  for (const auto& [ptr, w] : it->second)
+    if (auto s = w.lock()) out.push_back(std::move(s));
+  return out;
+}
+
 void EventHub::dispatch(const bus::Event& e) {
-  auto collect = [&](const Index& map, const std::string& key) {
-    std::vector<std::shared_ptr<Connection>> out;
-    std::lock_guard lock(mu_);
-    auto it = map.find(key);
-    if (it == map.end()) return out;
-    out.reserve(it->second.size());
-    for (const auto& [ptr, w] : it->second)
-      if (auto s = w.lock()) out.push_back(std::move(s));
-    return out;
-  };
   if (e.workspace_id.empty()) {
     auto every_connection = [&] {
       std::vector<std::shared_ptr<Connection>> all;
@@ -851,9 +852,7 @@ void EventHub::dispatch(const bus::Event& e) {
       remote_.update(node, user, string_field(data, "status"), {e.workspace_id}, std::chrono::steady_clock::now());
     auto watchers = collect(by_watched_, user);
     if (watchers.empty()) return;
-    std::string status = effective_presence(user, e.workspace_id);
-    auto merged = frame_of("presence.changed", e.workspace_id,
-                           json::object{{"user_id", user}, {"status", status.empty() ? "offline" : status}});
+    auto merged = presence_frame(user, e.workspace_id);
     for (auto& c : watchers) c->presence_event(e.workspace_id, merged);
     return;
   }
@@ -964,23 +963,17 @@ void EventHub::publish_snapshot() {
     platform_.outbox.publish_control("presence.snapshot", json::object{{"node", node_id_}, {"users", std::move(users)}});
 }
 
+std::shared_ptr<const std::string> EventHub::presence_frame(const std::string& user, const std::string& ws) const {
+  std::string status = effective_presence(user, ws);
+  return frame_of("presence.changed", ws, json::object{{"user_id", user}, {"status", status.empty() ? "offline" : status}});
+}
+
 void EventHub::tell_watchers(const std::string& user) {
-  std::vector<std::shared_ptr<Connection>> watchers;
-  {
-    std::lock_guard lock(mu_);
-    auto it = by_watched_.find(user);
-    if (it == by_watched_.end()) return;
-    for (const auto& [ptr, w] : it->second)
-      if (auto c = w.lock()) watchers.push_back(std::move(c));
-  }
   std::unordered_map<std::string, std::shared_ptr<const std::string>> frames;  // by workspace
-  for (auto& c : watchers) {
+  for (auto& c : collect(by_watched_, user)) {
     std::string ws = c->watched_workspace();
     auto& frame = frames[ws];
-    if (!frame) {
-      std::string status = effective_presence(user, ws);
-      frame = frame_of("presence.changed", ws, json::object{{"user_id", user}, {"status", status.empty() ? "offline" : status}});
-    }
+    if (!frame) frame = presence_frame(user, ws);
     c->presence_event(ws, frame);
   }
 }

@@ -100,6 +100,8 @@ class EventHub {
   // This node's status of `user` ("" offline), as a member of `ws` if given.
   std::string local_presence(const std::string& user, const std::string& ws) const;
   std::string effective_presence(const std::string& user, const std::string& ws) const;
+  // presence.changed for `user` in `ws`, with that status ("offline" when none).
+  std::shared_ptr<const std::string> presence_frame(const std::string& user, const std::string& ws) const;
   // Across nodes: this node's id on the bus, the others' views, and the
   // snapshot of its own view it repeats (dispatcher thread).
   static constexpr auto kSnapshotEvery = std::chrono::seconds(10);
@@ -141,6 +143,8 @@ class EventHub {
   Index by_user_;       // by user id
   Index by_workspace_;  // by the workspaces they follow
   Index by_watched_;    // by the users whose presence they follow
+  // The live connections under `key` in `map` (mu_ taken here).
+  std::vector<std::shared_ptr<Connection>> collect(const Index& map, const std::string& key);
   std::size_t count_ = 0;
   std::thread dispatcher_;
 };

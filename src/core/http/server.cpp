@@ -190,7 +190,6 @@ awaitable<R> on_worker(WorkerPool& pool, F fn) {
       use_awaitable, std::move(fn));
 }
 
-// Streams a request body to a handler on a worker thread.
 // Streamed bodies up to this size are read before the handler runs.
 constexpr std::uint64_t kReadAheadBodyBytes = 64 << 10;
 
@@ -212,6 +211,7 @@ class MemoryBodyReader final : public BodyReader {
   std::size_t at_ = 0;
 };
 
+// Streams a request body to a handler on a worker thread.
 class StreamBodyReader final : public BodyReader {
  public:
   StreamBodyReader(tcp::socket& stream, ConnState& state, beast::flat_buffer& buf,

@@ -116,22 +116,19 @@ Service::~Service() {
 }
 
 void Service::forget_opens(const bus::Event& e) {
-  if (e.type == bus::kReset) {
-    std::lock_guard lock(opens_mu_);
-    for (auto& [ws, opens] : opens_) {
-      ++opens.generation;
-      opens_count_ -= opens.by_path.size();
-      opens.by_path.clear();
-    }
-    return;
-  }
-  if (e.module != "files" && e.type != "workspace.deleted") return;
+  const bool all = e.type == bus::kReset;
+  if (!all && e.module != "files" && e.type != "workspace.deleted") return;
   std::lock_guard lock(opens_mu_);
-  auto it = opens_.find(e.workspace_id);
-  if (it == opens_.end()) return;
-  ++it->second.generation;
-  opens_count_ -= it->second.by_path.size();
-  it->second.by_path.clear();
+  auto forget = [&](Opens& opens) {
+    ++opens.generation;
+    opens_count_ -= opens.by_path.size();
+    opens.by_path.clear();
+  };
+  if (all) {
+    for (auto& [ws, opens] : opens_) forget(opens);
+  } else if (auto it = opens_.find(e.workspace_id); it != opens_.end()) {
+    forget(it->second);
+  }
 }
 
 std::uint64_t Service::opens_generation(const WorkspaceId& ws) {
