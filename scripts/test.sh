@@ -9,6 +9,7 @@ BUILD=${BUILD:-build}
 JOBS=${JOBS:-2}
 
 started=$(date +%s)
+scripts/npm-ci.sh tests/s3   # s3rver, the S3 service of the blob store's tests
 eval "$(scripts/pg-test.sh start)"
 cleanup() { scripts/pg-test.sh stop "$RUCHE_PG_DIR" >/dev/null 2>&1 || true; }
 trap cleanup EXIT

@@ -4,12 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f web/package.json ] || exit 0
+scripts/npm-ci.sh web
 cd web
-stamp=node_modules/.ruche-lock
-if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
-  npm ci --no-audit --no-fund --prefer-offline >/dev/null
-  cp package-lock.json "$stamp"
-fi
 case "${1:-build}" in
   build) npm run --silent build ;;
   test) npm run --silent lint && npm run --silent test ;;

@@ -6,8 +6,10 @@
 // Built for PostgreSQL only (label pg): SQLite is one node.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <thread>
 
+#include "core/blob/testing.hpp"
 #include "core/bus/testing.hpp"
 #include "core/crypto/encoding.hpp"
 #include "support/test_server.hpp"
@@ -270,6 +272,56 @@ TEST(MultiNode, FileReadsOnOneNodeFollowChangesOnTheOther) {
                 .status,
             204);
   EXPECT_TRUE(eventually([&] { return get_on_b(old_basic).status == 401; }));
+}
+
+// With an S3-compatible bucket the nodes share no folder: each has its own
+// data folder (and the same instance key), and what one stores the other
+// reads, through the bucket for contents over 64 KiB.
+TEST(MultiNode, WithABucketNodesShareContentsWithoutASharedFolder) {
+  blob::testing::S3Server s3;
+  bus::testing::NatsServer nats;
+  const std::string key = crypto::base64_encode(std::string(32, '\x5a'));
+  auto node = [&](app::Config& c) {
+    const blob::S3Config bucket = s3.config("nodes/");
+    c.s3_endpoint = bucket.endpoint;
+    c.s3_bucket = bucket.bucket;
+    c.s3_access_key = bucket.access_key;
+    c.s3_secret_key = bucket.secret_key;
+    c.s3_prefix = bucket.prefix;
+    c.instance_key_base64 = key;
+    c.nats_url = nats.url();
+  };
+  TestServer a(node);
+  const app::Config& c1 = a.instance().config();
+  TestServer b([&](app::Config& c) {
+    node(c);
+    c.postgres_dsn = c1.postgres_dsn;
+    c.postgres_schema = c1.postgres_schema;
+  });
+  ASSERT_NE(a.data_dir(), b.data_dir());
+  Account alice = a.user("Alice");
+  const std::string ws = a.workspace(alice, "Seau");
+  const std::string path = "/dav/files/" + ws + "/rapport.bin";
+  std::string content(3 << 20, '\0');
+  for (std::size_t i = 0; i < content.size(); ++i) content[i] = static_cast<char>((i * 2654435761u) >> 13);
+
+  ASSERT_EQ(a.call("PUT", path, alice.token, content).status, 201);
+  EXPECT_GE(s3.object_count(), 1u);
+  auto read = b.call("GET", path, alice.token);
+  ASSERT_EQ(read.status, 200);
+  EXPECT_TRUE(read.raw.body == content);
+  // Neither node wrote a chunk to its own folder.
+  for (const std::string& dir : {a.data_dir(), b.data_dir()}) {
+    std::error_code ec;
+    std::size_t files = 0;
+    for (auto it = std::filesystem::recursive_directory_iterator(dir + "/blobs", ec);
+         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec))
+      files += it->is_regular_file() ? 1 : 0;
+    EXPECT_EQ(files, 0u) << dir;
+  }
+  // Deleted on B: gone for A too.
+  ASSERT_EQ(b.call("DELETE", path, alice.token).status, 204);
+  EXPECT_TRUE(eventually([&] { return a.call("GET", path, alice.token).status == 404; }));
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "app/setup.hpp"
 #include "base/log.hpp"
 #include "base/worker_pool.hpp"
+#include "core/blob/s3_client.hpp"
 #include "core/bus/bus.hpp"
 #include "core/bus/nats_bus.hpp"
 #include "core/crypto/aead.hpp"
@@ -210,6 +211,19 @@ Result<std::unique_ptr<Instance>> Instance::create(Config config, const Clock& c
   pc.writes_per_second = c.writes_per_second;
   pc.write_burst = c.write_burst;
   pc.data_dir = c.data_dir;
+  if (!c.s3_endpoint.empty()) {
+    pc.s3 = {.endpoint = c.s3_endpoint, .bucket = c.s3_bucket, .region = c.s3_region,
+             .access_key = c.s3_access_key, .secret_key = c.s3_secret_key, .prefix = c.s3_prefix,
+             .ca_file = c.s3_ca_file};
+    // Refuse to start on a bucket that cannot be used, as on a database.
+    RUCHE_TRY(auto s3, blob::S3Client::create(pc.s3));
+    RUCHE_CHECK(s3->check_bucket());
+    log::info("blobs.s3", {{"endpoint", c.s3_endpoint}, {"bucket", c.s3_bucket}});
+  } else if (!c.nats_url.empty()) {
+    log::warn("blobs.local_disk", {{"note", "several nodes without s3_endpoint: DATA/blobs must be one "
+                                             "shared folder, or contents over 64 KiB are not found by "
+                                             "the other nodes"}});
+  }
   pc.module_settings = c.module_settings;
   p.platform = std::make_unique<platform::Platform>(*p.database, *p.bus, clock, *p.hasher, *p.workers,
                                                     p.registry, pc);

@@ -67,7 +67,8 @@ const std::map<std::string, std::set<std::string>>& known_keys() {
       {"server", {"listen", "public_url", "io_threads", "workers", "web_root", "trusted_proxies",
                   "access_log", "metrics_token", "max_json_bytes"}},
       {"storage", {"data_dir", "database", "postgres_dsn", "postgres_schema", "postgres_pool", "sqlite_readers",
-                   "sqlite_synchronous"}},
+                   "sqlite_synchronous", "s3_endpoint", "s3_bucket", "s3_region", "s3_access_key",
+                   "s3_secret_key", "s3_prefix", "s3_ca_file"}},
       {"bus", {"nats_url", "nats_subject"}},
       {"security", {"password_memory_kib", "password_iterations", "password_parallelism",
                     "password_concurrency", "session_idle_hours", "session_absolute_days",
@@ -121,6 +122,13 @@ Result<void> load_file(Config& c, const std::string& path) {
   RUCHE_CHECK(take(t, "storage", "postgres_schema", c.postgres_schema));
   RUCHE_CHECK(take(t, "storage", "postgres_pool", c.postgres_pool));
   RUCHE_CHECK(take(t, "storage", "sqlite_readers", c.sqlite_readers));
+  RUCHE_CHECK(take(t, "storage", "s3_endpoint", c.s3_endpoint));
+  RUCHE_CHECK(take(t, "storage", "s3_bucket", c.s3_bucket));
+  RUCHE_CHECK(take(t, "storage", "s3_region", c.s3_region));
+  RUCHE_CHECK(take(t, "storage", "s3_access_key", c.s3_access_key));
+  RUCHE_CHECK(take(t, "storage", "s3_secret_key", c.s3_secret_key));
+  RUCHE_CHECK(take(t, "storage", "s3_prefix", c.s3_prefix));
+  RUCHE_CHECK(take(t, "storage", "s3_ca_file", c.s3_ca_file));
   std::string sync;
   RUCHE_CHECK(take(t, "storage", "sqlite_synchronous", sync));
   if (!sync.empty()) {
@@ -188,6 +196,12 @@ Result<void> load_env(Config& c) {
   if (auto v = env("RUCHE_POSTGRES_DSN")) c.postgres_dsn = v;
   if (auto v = env("RUCHE_POSTGRES_SCHEMA")) c.postgres_schema = v;
   if (auto v = env("RUCHE_NATS_URL")) c.nats_url = v;
+  if (auto v = env("RUCHE_S3_ENDPOINT")) c.s3_endpoint = v;
+  if (auto v = env("RUCHE_S3_BUCKET")) c.s3_bucket = v;
+  if (auto v = env("RUCHE_S3_REGION")) c.s3_region = v;
+  if (auto v = env("RUCHE_S3_ACCESS_KEY")) c.s3_access_key = v;
+  if (auto v = env("RUCHE_S3_SECRET_KEY")) c.s3_secret_key = v;
+  if (auto v = env("RUCHE_S3_PREFIX")) c.s3_prefix = v;
   if (auto v = env("RUCHE_WEB_ROOT")) c.web_root = v;
   if (auto v = env("RUCHE_IO_THREADS")) RUCHE_CHECK(integer("RUCHE_IO_THREADS", v, c.io_threads));
   if (auto v = env("RUCHE_WORKERS")) RUCHE_CHECK(integer("RUCHE_WORKERS", v, c.workers));

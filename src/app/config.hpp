@@ -34,6 +34,15 @@ struct Config {
   int postgres_pool = 16;
   int sqlite_readers = 4;
   bool sqlite_synchronous_full = true;
+  // Contents larger than 64 KiB go to an S3-compatible bucket instead of
+  // DATA/blobs when s3_endpoint is set (several nodes share it).
+  std::string s3_endpoint;
+  std::string s3_bucket;
+  std::string s3_region = "us-east-1";
+  std::string s3_access_key;
+  std::string s3_secret_key;
+  std::string s3_prefix;
+  std::string s3_ca_file;
 
   // [bus]
   std::string nats_url;                // empty: this node alone (in-process bus)

@@ -9,9 +9,15 @@
 namespace ruche::platform {
 
 namespace {
-std::unique_ptr<blob::FsChunkStore> open_disk(const std::string& root, const Clock& clock) {
-  auto files = blob::FsChunkStore::open(root, blob::posix_file_system(), clock);
-  if (!files) throw std::runtime_error("blobs: " + files.error().message);  // start-up only
+// Where chunks too large for the database go. Start-up only: throws.
+std::unique_ptr<blob::ChunkStore> open_large(db::Database& db, const BlobsConfig& config, const Clock& clock) {
+  if (!config.s3.endpoint.empty()) {
+    auto client = blob::S3Client::create(config.s3);
+    if (!client) throw std::runtime_error("blobs: " + client.error().message);
+    return std::make_unique<blob::S3ChunkStore>(db, std::move(*client), clock);
+  }
+  auto files = blob::FsChunkStore::open(config.root, blob::posix_file_system(), clock);
+  if (!files) throw std::runtime_error("blobs: " + files.error().message);
   return std::move(*files);
 }
 }  // namespace
@@ -20,7 +26,8 @@ Blobs::Blobs(db::Database& db, const Clock& clock, std::string instance_key, Blo
     : db_(db),
       clock_(clock),
       config_(std::move(config)),
-      disk_(open_disk(config_.root, clock)),
+      store_(open_large(db, config_, clock)),
+      large_(store_.get()),
       keys_(db, std::move(instance_key), clock),
       index_(clock),
       // Chunk jobs mostly wait on fsync, which disks serve much faster in
@@ -28,13 +35,9 @@ Blobs::Blobs(db::Database& db, const Clock& clock, std::string instance_key, Blo
       pool_(config_.chunk_threads ? config_.chunk_threads
                                   : std::max(8u, 2 * std::thread::hardware_concurrency())),
       cache_(config_.cache_bytes) {
-  if (config_.small_chunk_bytes == 0) {
-    store_ = std::move(disk_);
-    disk_store_ = static_cast<blob::FsChunkStore*>(store_.get());
-  } else {
-    disk_store_ = disk_.get();
+  if (config_.small_chunk_bytes > 0) {
     store_ = std::make_unique<blob::TieredChunkStore>(std::make_unique<blob::DbChunkStore>(db, clock),
-                                                      std::move(disk_),
+                                                      std::move(store_),
                                                       config_.small_chunk_bytes + crypto::kSealOverhead);
   }
 }
@@ -94,7 +97,7 @@ Result<void> Blobs::purge_workspace(db::Conn& c, const WorkspaceId& ws) {
   cache_.drop_namespace(ws.str());
   c.on_commit([this, ws] {
     cache_.drop_namespace(ws.str());
-    if (auto r = disk_store_->remove_namespace(ws.str()); !r)
+    if (auto r = large_->remove_namespace(ws.str()); !r)
       log::warn("blobs.purge_failed", {{"workspace", ws.str()}, {"error", r.error().message}});
   });
   return {};

@@ -30,6 +30,7 @@
 #include "core/blob/db_chunk_store.hpp"
 #include "core/blob/fs_chunk_store.hpp"
 #include "core/blob/key_ring.hpp"
+#include "core/blob/s3_chunk_store.hpp"
 #include "core/db/database.hpp"
 #include "platform/types.hpp"
 
@@ -37,6 +38,7 @@ namespace ruche::platform {
 
 struct BlobsConfig {
   std::string root;                        // DATA/blobs
+  blob::S3Config s3;                       // endpoint set: larger chunks in this bucket, not under root
   std::size_t chunk_threads = 0;           // sealing and storing chunks; 0: max(8, 2 per core)
   std::int64_t gc_grace_ms = 86'400'000;   // unreferenced chunks younger than this stay
   std::int64_t gc_min_interval_ms = 300'000;  // collect_garbage_if_due(): at most this often
@@ -48,8 +50,9 @@ struct BlobsConfig {
 
 class Blobs {
  public:
-  // Opens (creates) the chunk store at config.root. Throws std::runtime_error
-  // when it cannot: start-up only. `db` and `clock` must outlive it; the
+  // Opens (creates) the chunk store at config.root, or the S3 client (whose
+  // configuration the caller has checked: S3Client::create, check_bucket).
+  // Throws std::runtime_error when it cannot: start-up only. `db` and `clock` must outlive it; the
   // clock dates chunks and decides what the grace period has passed.
   Blobs(db::Database& db, const Clock& clock, std::string instance_key, BlobsConfig config);
   ~Blobs();
@@ -102,9 +105,8 @@ class Blobs {
   db::Database& db_;
   const Clock& clock_;
   BlobsConfig config_;
-  std::unique_ptr<blob::FsChunkStore> disk_;  // moved into store_ by the constructor
-  std::unique_ptr<blob::ChunkStore> store_;   // disk_ alone, or rows for small chunks then disk_
-  blob::FsChunkStore* disk_store_ = nullptr;
+  std::unique_ptr<blob::ChunkStore> store_;  // large_ alone, or rows for small chunks then large_
+  blob::ChunkStore* large_ = nullptr;        // the disk (under root) or the S3 bucket
   blob::KeyRing keys_;
   blob::BlobIndex index_;
   blob::ChunkPool pool_;

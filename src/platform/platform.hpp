@@ -38,8 +38,10 @@ struct PlatformConfig {
   // Authenticated writes per user and node (REL-4); 429 beyond.
   double writes_per_second = 100;
   double write_burst = 500;
-  // Where the platform keeps contents (DATA/blobs, see blobs.hpp).
+  // Where the platform keeps contents (DATA/blobs, see blobs.hpp), or the
+  // S3-compatible bucket that holds them instead (endpoint set).
   std::string data_dir;
+  blob::S3Config s3;
   // Per-module settings from the configuration file (["files"] = {...}).
   json::object module_settings;
 };

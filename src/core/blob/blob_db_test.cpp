@@ -504,17 +504,18 @@ TEST_F(DbStoreTest, PutGetExistsTouchRemove) {
 TEST_F(DbStoreTest, ChunksStoredBeforeTheLayoutMigrationStayWhole) {
   auto db = db::testing::open_test_database();
   const auto& all = db::embedded_migrations(db->backend());
-  std::vector<db::Migration> before;
+  std::vector<db::Migration> before, through;  // without and with the layout migration (8)
   for (const auto& m : all) {
     if (m.version < 8) before.push_back(m);
+    if (m.version <= 8) through.push_back(m);
   }
-  ASSERT_EQ(before.size() + 1, all.size()) << "the layout migration is no longer the last one";
+  ASSERT_EQ(before.size() + 1, through.size());
   ASSERT_OK(db::migrate(*db, before));
   DbChunkStore s(*db, clock_);
   const std::string sealed = random_data(5000, 7);
   for (int i = 1; i <= 3; ++i) ASSERT_TRUE(*s.put(kNs, id(i), sealed + std::to_string(i)));
   ASSERT_TRUE(*s.put(kOther, id(1), "other namespace"));
-  auto applied = db::migrate(*db, all);
+  auto applied = db::migrate(*db, through);
   ASSERT_TRUE(applied) << applied.error().message;
   EXPECT_EQ(*applied, 1);
   for (int i = 1; i <= 3; ++i) EXPECT_EQ(*s.get(kNs, id(i)), sealed + std::to_string(i));

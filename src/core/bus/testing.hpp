@@ -2,9 +2,9 @@
 // started again on the same port) at will, killed at the end.
 #pragma once
 
-#include <sys/types.h>
-
 #include <string>
+
+#include "core/testing/child_server.hpp"
 
 namespace ruche::bus::testing {
 
@@ -12,19 +12,15 @@ class NatsServer {
  public:
   // Starts it; throws std::runtime_error when nats-server cannot run.
   NatsServer();
-  ~NatsServer();
-  NatsServer(const NatsServer&) = delete;
-  NatsServer& operator=(const NatsServer&) = delete;
 
-  std::string url() const;
+  std::string url() const { return "nats://127.0.0.1:" + std::to_string(server_.port()); }
   // Kills the server and waits for it to exit.
-  void stop();
+  void stop() { server_.stop(); }
   // Starts it again on the same port and waits until it accepts connections.
-  void start();
+  void start() { server_.start(); }
 
  private:
-  int port_ = 0;
-  pid_t pid_ = -1;
+  ruche::testing::ChildServer server_;
 };
 
 }  // namespace ruche::bus::testing
