@@ -4,12 +4,17 @@
 # TOKEN and PID. cleanup (on EXIT) kills the server by its PID.
 T=$(mktemp -d /tmp/ruche-dav-XXXXXX)
 PID=""
+S3PID=""
 EMAIL=dav@example.org
 PASSWORD='Hérisson-Bleu-2031-dav'
 export RUCHE_PASSWORD_MEMORY_KIB=19456 RUCHE_PASSWORD_ITERATIONS=2 RUCHE_PASSWORD_PARALLELISM=1
 fail() { echo "FAIL: $*" >&2; exit 1; }
 stop_server() { if [ -n "$PID" ]; then kill -9 "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; PID=""; fi; }
-cleanup() { stop_server; [ -n "${KEEP:-}" ] || rm -rf "$T"; }
+cleanup() {
+  stop_server
+  if [ -n "$S3PID" ]; then kill "$S3PID" 2>/dev/null || true; wait "$S3PID" 2>/dev/null || true; fi
+  [ -n "${KEEP:-}" ] || rm -rf "$T"
+}
 trap cleanup EXIT
 
 # start_server RUCHE [extra serve args...]
@@ -36,6 +41,26 @@ start_server() {
   fi
   DAV="$URL/dav/files/$WS"
 }
+
+# start_s3: an S3-compatible service (s3rver, from tests/s3: scripts/npm-ci.sh
+# tests/s3) on 127.0.0.1 with one bucket, and RUCHE_S3_* exported so that the
+# servers started next keep contents over 64 KiB there. s3_objects counts
+# the objects it holds.
+start_s3() {
+  local js
+  js="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/s3/node_modules/s3rver/bin/s3rver.js"
+  [ -f "$js" ] || fail "s3rver is not installed: scripts/npm-ci.sh tests/s3"
+  mkdir -p "$T/s3"
+  node "$js" -d "$T/s3" -a 127.0.0.1 -p 0 --no-vhost-buckets --configure-bucket ruche-test >"$T/s3.out" 2>&1 &
+  S3PID=$!
+  for _ in $(seq 1 400); do grep -qs "listening on" "$T/s3.out" && break; sleep 0.05; done
+  local port
+  port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/s3.out")
+  [ -n "$port" ] || fail "s3rver did not start: $(cat "$T/s3.out")"
+  export RUCHE_S3_ENDPOINT="http://127.0.0.1:$port" RUCHE_S3_BUCKET=ruche-test
+  export RUCHE_S3_ACCESS_KEY=S3RVER RUCHE_S3_SECRET_KEY=S3RVER RUCHE_S3_PREFIX=crash/
+}
+s3_objects() { find "$T/s3" -name '*._S3rver_object' | wc -l; }
 
 # Resident memory of the server in KiB.
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$PID/status" 2>/dev/null || echo 0; }

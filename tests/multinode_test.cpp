@@ -274,6 +274,23 @@ TEST(MultiNode, FileReadsOnOneNodeFollowChangesOnTheOther) {
   EXPECT_TRUE(eventually([&] { return get_on_b(old_basic).status == 401; }));
 }
 
+// Periodic work shared by the nodes runs on one of them per period: the
+// chunk collection asked for on both nodes at once runs once.
+TEST(MultiNode, MaintenanceRunsOnOneNodePerPeriod) {
+  TwoNodes t("Entretien");
+  auto on = [](TestServer& s) {
+    auto r = s.platform().blobs.collect_garbage_if_due();
+    EXPECT_TRUE(r) << r.error().message;
+    return r && *r;
+  };
+  EXPECT_TRUE(on(t.a));
+  EXPECT_FALSE(on(*t.b));
+  EXPECT_FALSE(on(t.a));
+  t.b->clock().advance_ms(platform::BlobsConfig{}.gc_min_interval_ms);
+  EXPECT_TRUE(on(*t.b));
+  EXPECT_FALSE(on(t.a));  // A's clock is behind B's run
+}
+
 // With an S3-compatible bucket the nodes share no folder: each has its own
 // data folder (and the same instance key), and what one stores the other
 // reads, through the bucket for contents over 64 KiB.

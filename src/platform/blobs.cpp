@@ -5,10 +5,13 @@
 
 #include "base/log.hpp"
 #include "core/crypto/aead.hpp"
+#include "platform/maintenance.hpp"
 
 namespace ruche::platform {
 
 namespace {
+constexpr std::string_view kGcTask = "blob.gc";
+
 // Where chunks too large for the database go. Start-up only: throws.
 std::unique_ptr<blob::ChunkStore> open_large(db::Database& db, const BlobsConfig& config, const Clock& clock) {
   if (!config.s3.endpoint.empty()) {
@@ -103,24 +106,23 @@ Result<void> Blobs::purge_workspace(db::Conn& c, const WorkspaceId& ws) {
   return {};
 }
 
-Result<blob::GcStats> Blobs::collect_garbage() {
-  {
-    std::lock_guard lock(gc_mu_);
-    last_gc_ms_ = clock_.now_ms();
-  }
+Result<blob::GcStats> Blobs::run_gc() {
   RUCHE_TRY(auto stats, blob::collect_garbage(db_, *store_, std::nullopt, config_.gc_grace_ms, clock_));
   if (stats.unreferenced_removed + stats.orphans_removed > 0)
     log::info("blobs.gc", {{"removed", static_cast<std::int64_t>(stats.unreferenced_removed + stats.orphans_removed)}});
   return stats;
 }
 
-Result<void> Blobs::collect_garbage_if_due() {
-  {
-    std::lock_guard lock(gc_mu_);
-    if (last_gc_ms_ >= 0 && clock_.now_ms() - last_gc_ms_ < config_.gc_min_interval_ms) return {};
-  }
-  RUCHE_TRY([[maybe_unused]] auto stats, collect_garbage());
-  return {};
+Result<blob::GcStats> Blobs::collect_garbage() {
+  RUCHE_TRY([[maybe_unused]] bool recorded, claim_run(db_, kGcTask, 0, clock_.now_ms()));
+  return run_gc();
+}
+
+Result<bool> Blobs::collect_garbage_if_due() {
+  RUCHE_TRY(bool due, claim_run(db_, kGcTask, config_.gc_min_interval_ms, clock_.now_ms()));
+  if (!due) return false;
+  RUCHE_TRY([[maybe_unused]] auto stats, run_gc());
+  return true;
 }
 
 }  // namespace ruche::platform

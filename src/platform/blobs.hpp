@@ -17,7 +17,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
@@ -95,13 +94,16 @@ class Blobs {
   Result<void> purge_workspace(db::Conn& c, const WorkspaceId& ws);
 
   // Removes unreferenced chunks older than the grace period, in every
-  // namespace. collect_garbage_if_due() does nothing when a collection
-  // started less than gc_min_interval_ms ago, so that several modules'
-  // periodic tasks may each ask for one.
+  // namespace. collect_garbage_if_due() does nothing (false) when a
+  // collection started less than gc_min_interval_ms ago on any node sharing
+  // the database (platform/maintenance.hpp), so that several modules'
+  // periodic tasks, on several nodes, may each ask for one.
   Result<blob::GcStats> collect_garbage();
-  Result<void> collect_garbage_if_due();
+  Result<bool> collect_garbage_if_due();
 
  private:
+  Result<blob::GcStats> run_gc();
+
   db::Database& db_;
   const Clock& clock_;
   BlobsConfig config_;
@@ -111,8 +113,6 @@ class Blobs {
   blob::BlobIndex index_;
   blob::ChunkPool pool_;
   blob::ChunkCache cache_;
-  std::mutex gc_mu_;
-  std::int64_t last_gc_ms_ = -1;
 };
 
 }  // namespace ruche::platform

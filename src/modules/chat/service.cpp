@@ -7,6 +7,7 @@
 #include "core/crypto/random.hpp"
 #include "modules/chat/image.hpp"
 #include "platform/file_names.hpp"
+#include "platform/maintenance.hpp"
 
 namespace ruche::chat {
 
@@ -155,7 +156,10 @@ Service::Service(platform::Platform& p, Settings settings) : p_(p), settings_(se
                            [&] { return stopping_; });
         if (stopping_) return;
         lock.unlock();
-        if (auto r = maintain(); !r) log::warn("chat.maintenance_failed", {{"error", r.error().message}});
+        // One node per period runs it (the others' timers find it claimed).
+        auto r = platform::run_claimed(p_.db, p_.clock, "chat.maintenance", settings_.maintenance_every_ms,
+                                       [&]() -> Result<void> { return maintain().map([](std::int64_t) {}); });
+        if (!r) log::warn("chat.maintenance_failed", {{"error", r.error().message}});
         lock.lock();
       }
     });

@@ -7,6 +7,7 @@
 #include "core/crypto/hash.hpp"
 #include "core/crypto/password.hpp"
 #include "core/crypto/random.hpp"
+#include "platform/maintenance.hpp"
 
 namespace ruche::files {
 
@@ -98,7 +99,10 @@ Service::Service(platform::Platform& p, Settings s)
         stop_cv_.wait_for(lock, std::chrono::milliseconds(settings_.maintenance_every_ms));
         if (stopping_) break;
         lock.unlock();
-        if (auto r = maintain(); !r) log::warn("files.maintenance_failed", {{"error", r.error().message}});
+        // One node per period runs it (the others' timers find it claimed).
+        auto r = platform::run_claimed(p_.db, p_.clock, "files.maintenance", settings_.maintenance_every_ms,
+                                       [&] { return maintain(); });
+        if (!r) log::warn("files.maintenance_failed", {{"error", r.error().message}});
         lock.lock();
       }
     });
