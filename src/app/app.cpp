@@ -215,6 +215,7 @@ Result<std::unique_ptr<Instance>> Instance::create(Config config, const Clock& c
     pc.s3 = {.endpoint = c.s3_endpoint, .bucket = c.s3_bucket, .region = c.s3_region,
              .access_key = c.s3_access_key, .secret_key = c.s3_secret_key, .prefix = c.s3_prefix,
              .ca_file = c.s3_ca_file};
+    pc.s3_read_ahead = static_cast<std::size_t>(c.s3_read_ahead);
     // Refuse to start on a bucket that cannot be used, as on a database.
     RUCHE_TRY(auto s3, blob::S3Client::create(pc.s3));
     RUCHE_CHECK(s3->check_bucket());

@@ -68,7 +68,7 @@ const std::map<std::string, std::set<std::string>>& known_keys() {
                   "access_log", "metrics_token", "max_json_bytes"}},
       {"storage", {"data_dir", "database", "postgres_dsn", "postgres_schema", "postgres_pool", "sqlite_readers",
                    "sqlite_synchronous", "s3_endpoint", "s3_bucket", "s3_region", "s3_access_key",
-                   "s3_secret_key", "s3_prefix", "s3_ca_file"}},
+                   "s3_secret_key", "s3_prefix", "s3_ca_file", "s3_read_ahead"}},
       {"bus", {"nats_url", "nats_subject"}},
       {"security", {"password_memory_kib", "password_iterations", "password_parallelism",
                     "password_concurrency", "session_idle_hours", "session_absolute_days",
@@ -129,6 +129,7 @@ Result<void> load_file(Config& c, const std::string& path) {
   RUCHE_CHECK(take(t, "storage", "s3_secret_key", c.s3_secret_key));
   RUCHE_CHECK(take(t, "storage", "s3_prefix", c.s3_prefix));
   RUCHE_CHECK(take(t, "storage", "s3_ca_file", c.s3_ca_file));
+  RUCHE_CHECK(take(t, "storage", "s3_read_ahead", c.s3_read_ahead));
   std::string sync;
   RUCHE_CHECK(take(t, "storage", "sqlite_synchronous", sync));
   if (!sync.empty()) {
@@ -202,6 +203,7 @@ Result<void> load_env(Config& c) {
   if (auto v = env("RUCHE_S3_ACCESS_KEY")) c.s3_access_key = v;
   if (auto v = env("RUCHE_S3_SECRET_KEY")) c.s3_secret_key = v;
   if (auto v = env("RUCHE_S3_PREFIX")) c.s3_prefix = v;
+  if (auto v = env("RUCHE_S3_READ_AHEAD")) RUCHE_CHECK(integer("RUCHE_S3_READ_AHEAD", v, c.s3_read_ahead));
   if (auto v = env("RUCHE_WEB_ROOT")) c.web_root = v;
   if (auto v = env("RUCHE_IO_THREADS")) RUCHE_CHECK(integer("RUCHE_IO_THREADS", v, c.io_threads));
   if (auto v = env("RUCHE_WORKERS")) RUCHE_CHECK(integer("RUCHE_WORKERS", v, c.workers));
@@ -231,6 +233,7 @@ Result<void> finish(Config& c, const std::string& exe_path) {
   if (!c.nats_url.empty() && c.database != "postgres")
     return fail(Errc::invalid, "nats_url joins several nodes: they need database = postgres");
   if (c.workers < 1 || c.workers > 1024) return fail(Errc::invalid, "workers must be 1..1024");
+  if (c.s3_read_ahead < 1 || c.s3_read_ahead > 32) return fail(Errc::invalid, "storage.s3_read_ahead must be 1..32");
   if (c.io_threads < 0 || c.io_threads > 256) return fail(Errc::invalid, "io_threads must be 0..256");
   if (c.default_locale != "fr" && c.default_locale != "en")
     return fail(Errc::invalid, "instance.default_locale must be fr or en");

@@ -43,6 +43,7 @@ struct Config {
   std::string s3_secret_key;
   std::string s3_prefix;
   std::string s3_ca_file;
+  int s3_read_ahead = 4;               // chunks requested ahead per download (1-32)
 
   // [bus]
   std::string nats_url;                // empty: this node alone (in-process bus)

@@ -52,7 +52,7 @@ Result<blob::KeysPtr> Blobs::keys(const WorkspaceId& ws) { return keys_.get_or_c
 Result<std::uint64_t> Blobs::read(const blob::KeysPtr& keys, const std::vector<blob::ChunkRef>& chunks,
                                   std::uint64_t offset, std::uint64_t length,
                                   FunctionRef<Result<void>(std::string_view)> sink) {
-  return blob::read_content(*store_, keys, pool_, chunks, offset, length, sink, &cache_);
+  return blob::read_content(*store_, keys, pool_, chunks, offset, length, sink, &cache_, config_.read_ahead);
 }
 
 SharedBytes Blobs::cached(const blob::KeysPtr& keys, const std::vector<blob::ChunkRef>& chunks,

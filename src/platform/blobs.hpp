@@ -38,6 +38,7 @@ namespace ruche::platform {
 struct BlobsConfig {
   std::string root;                        // DATA/blobs
   blob::S3Config s3;                       // endpoint set: larger chunks in this bucket, not under root
+  std::size_t read_ahead = 1;              // chunks read ahead per download (more for a remote store)
   std::size_t chunk_threads = 0;           // sealing and storing chunks; 0: max(8, 2 per core)
   std::int64_t gc_grace_ms = 86'400'000;   // unreferenced chunks younger than this stay
   std::int64_t gc_min_interval_ms = 300'000;  // collect_garbage_if_due(): at most this often

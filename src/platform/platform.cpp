@@ -17,6 +17,7 @@ BlobsConfig blobs_config(const PlatformConfig& c) {
   BlobsConfig b;
   b.root = (std::filesystem::path(c.data_dir.empty() ? "./data" : c.data_dir) / "blobs").string();
   b.s3 = c.s3;
+  if (!c.s3.endpoint.empty()) b.read_ahead = c.s3_read_ahead;
   // Historically a Files setting: the pool now serves every module.
   if (auto* f = c.module_settings.if_contains("files"); f && f->is_object())
     if (auto* n = f->as_object().if_contains("chunk_threads"); n && n->is_int64() && n->as_int64() > 0)

@@ -131,6 +131,44 @@ TEST(ChunkCache, ServesReadContentWithoutTheStore) {
   EXPECT_EQ(read(small, 0, 10).error().code, Errc::internal);  // the chunk is missing
 }
 
+// Any read-ahead depth delivers the same bytes, in order, for any range;
+// a chunk missing mid-way, or a sink that fails, ends the read with that
+// error once the reads in flight are done (they reference the caller's
+// locals).
+TEST(ReadContent, ReadsAheadAtAnyDepth) {
+  TempDir dir;
+  auto store = *FsChunkStore::open(dir.path() + "/blobs");
+  ChunkPool pool(2);
+  KeysPtr keys = test_keys("aheadtest");
+  const std::string data = random_data(12 << 20, 9);
+  ContentWriter w(*store, keys, pool, nullptr);
+  ASSERT_TRUE(w.write(data));
+  const BlobRef ref = *w.finish();
+  ASSERT_GE(ref.chunks.size(), 6u);
+  auto read = [&](std::size_t depth, std::uint64_t off, std::uint64_t len,
+                  int fail_at = -1) -> Result<std::string> {
+    std::string out;
+    int calls = 0;
+    auto sink = [&](std::string_view p) -> Result<void> {
+      if (calls++ == fail_at) return fail(Errc::unavailable, "client gone");
+      out.append(p);
+      return {};
+    };
+    RUCHE_TRY(auto n, read_content(*store, keys, pool, ref.chunks, off, len, sink, nullptr, depth));
+    EXPECT_EQ(n, out.size());
+    return out;
+  };
+  for (std::size_t depth : {0, 1, 2, 4, 16}) {
+    EXPECT_EQ(*read(depth, 0, UINT64_MAX), data) << depth;
+    EXPECT_EQ(*read(depth, 3'000'001, 5'000'000), data.substr(3'000'001, 5'000'000)) << depth;
+    EXPECT_EQ(*read(depth, data.size() - 10, 100), data.substr(data.size() - 10)) << depth;
+    EXPECT_EQ(read(depth, 0, UINT64_MAX, 2).error().code, Errc::unavailable) << depth;
+  }
+  ASSERT_TRUE(*store->remove("aheadtest", ref.chunks[4].id));
+  for (std::size_t depth : {1, 4, 16})
+    EXPECT_EQ(read(depth, 0, UINT64_MAX).error().code, Errc::internal) << depth;
+}
+
 // cached_range(): a view of one cached chunk, never a copy, never a range
 // that needs another chunk or a chunk the cache does not hold.
 TEST(ChunkCache, CachedRangeSharesOneChunkOrNothing) {

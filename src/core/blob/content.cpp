@@ -1,6 +1,7 @@
 #include "core/blob/content.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <future>
 
 #include "core/crypto/aead.hpp"
@@ -229,7 +230,7 @@ SharedBytes cached_range(ChunkCache& cache, std::string_view ns, const std::vect
 Result<std::uint64_t> read_content(ChunkStore& store, const KeysPtr& keys, ChunkPool& pool,
                                    const std::vector<ChunkRef>& chunks, std::uint64_t offset,
                                    std::uint64_t length, FunctionRef<Result<void>(std::string_view)> sink,
-                                   ChunkCache* cache) {
+                                   ChunkCache* cache, std::size_t read_ahead) {
   std::uint64_t total = 0;
   for (const auto& c : chunks) total += c.size_bytes;
   if (offset > total) return fail(Errc::invalid, "range starts past the end");
@@ -267,14 +268,20 @@ Result<std::uint64_t> read_content(ChunkStore& store, const KeysPtr& keys, Chunk
     return future;
   };
   std::uint64_t delivered = 0;
-  std::optional<std::future<Result<Plain>>> next;
-  if (!wanted.empty()) next = fetch(0);
+  // Chunks i, i + 1, ... being read; nothing may outlive this call (the
+  // loads capture locals), so every exit waits for what is in flight.
+  std::deque<std::future<Result<Plain>>> ahead;
+  std::size_t fetched = 0;
+  auto settle = [&ahead] {
+    for (auto& f : ahead) f.wait();
+  };
+  const std::size_t depth = std::max<std::size_t>(read_ahead, 1);
   for (std::size_t i = 0; i < wanted.size(); ++i) {
-    Result<Plain> plain = next->get();
-    next.reset();
-    if (i + 1 < wanted.size()) next = fetch(i + 1);
+    while (fetched < wanted.size() && fetched <= i + depth) ahead.push_back(fetch(fetched++));
+    Result<Plain> plain = ahead.front().get();
+    ahead.pop_front();
     if (!plain) {
-      if (next) next->wait();
+      settle();
       return tl::unexpected(plain.error());
     }
     std::uint64_t start = wanted[i].second;
@@ -282,7 +289,7 @@ Result<std::uint64_t> read_content(ChunkStore& store, const KeysPtr& keys, Chunk
     std::uint64_t to = std::min(end, start + wanted[i].first->size_bytes) - start;
     auto r = sink(plain->bytes.substr(from, to - from));
     if (!r) {
-      if (next) next->wait();
+      settle();
       return tl::unexpected(r.error());
     }
     delivered += to - from;

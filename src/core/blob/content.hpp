@@ -118,13 +118,15 @@ SharedBytes cached_range(ChunkCache& cache, std::string_view ns, const std::vect
                          std::uint64_t offset, std::uint64_t length);
 
 // Streams bytes [offset, offset + length) of a chunk list to `sink`,
-// verifying every chunk, reading the next chunk while the sink works. With a
-// cache (and a content small enough to be worth it), chunks found there are
-// not read again and chunks read are put there.
+// verifying every chunk, reading the next `read_ahead` chunks (at least 1)
+// while the sink works: one is enough for a local disk, a store across the
+// network (S3) needs several requests in flight to hide their latency. With
+// a cache (and a content small enough to be worth it), chunks found there
+// are not read again and chunks read are put there.
 Result<std::uint64_t> read_content(ChunkStore& store, const KeysPtr& keys, ChunkPool& pool,
                                    const std::vector<ChunkRef>& chunks, std::uint64_t offset,
                                    std::uint64_t length,
                                    FunctionRef<Result<void>(std::string_view)> sink,
-                                   ChunkCache* cache = nullptr);
+                                   ChunkCache* cache = nullptr, std::size_t read_ahead = 1);
 
 }  // namespace ruche::blob
