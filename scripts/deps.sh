@@ -14,7 +14,7 @@ BUILD_PKGS=(
   libgtest-dev libgmock-dev
 )
 TEST_PKGS=(
-  postgresql-15 nats-server python3-aiosmtpd curl chromium
+  postgresql-15 nats-server python3-aiosmtpd curl openssl chromium
   litmus rclone valgrind
 )
 BENCH_PKGS=(

@@ -277,5 +277,28 @@ TEST_F(S3StoreTest, WrongKeysAndOversizedObjectsAreRefused) {
   EXPECT_EQ((*lost)->check_bucket().error().code, Errc::internal);
 }
 
+// Over https: the endpoint's certificate is checked, against the CA file
+// when one is given; an untrusted one is refused at once (no retries).
+TEST(S3Tls, TheCertificateIsCheckedAgainstTheCaFile) {
+  testing::S3Server s3(/*tls=*/true);
+  auto trusted = S3Client::create(s3.config("tls/"));
+  ASSERT_TRUE(trusted);
+  ASSERT_OK((*trusted)->check_bucket());
+  ASSERT_OK((*trusted)->put("ns/aa/object", "sealed bytes"));
+  EXPECT_EQ(*(*trusted)->get("ns/aa/object", 100), "sealed bytes");
+  EXPECT_EQ(s3.object_count(), 1u);
+
+  S3Config unchecked = s3.config("tls/");
+  unchecked.ca_file.clear();  // the system's authorities do not know it
+  auto refused = S3Client::create(unchecked);
+  ASSERT_TRUE(refused);
+  auto checked = (*refused)->check_bucket();
+  ASSERT_FALSE(checked);
+  EXPECT_EQ(checked.error().code, Errc::internal);
+  EXPECT_NE(checked.error().message.find("certificate"), std::string::npos) << checked.error().message;
+  EXPECT_FALSE((*refused)->put("ns/aa/other", "x"));
+  EXPECT_EQ(s3.object_count(), 1u);
+}
+
 }  // namespace
 }  // namespace ruche::blob

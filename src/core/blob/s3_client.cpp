@@ -295,6 +295,9 @@ Result<S3Client::Response> S3Client::attempt(std::string_view method, std::strin
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
   give_back(std::move(handle));
   if (down.too_large) return fail(Errc::internal, "s3: object larger than any chunk can be");
+  if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_CERTPROBLEM)
+    return fail(Errc::internal, std::string("s3: the endpoint's certificate is not trusted (s3_ca_file?): ") +
+                                    curl_easy_strerror(rc));
   if (rc != CURLE_OK) return fail(Errc::unavailable, std::string("s3: ") + curl_easy_strerror(rc));
   return response;
 }

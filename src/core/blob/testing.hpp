@@ -13,8 +13,10 @@ namespace ruche::blob::testing {
 
 class S3Server {
  public:
-  // Starts it; throws std::runtime_error when it cannot run.
-  S3Server();
+  // Starts it, over https with `tls` (a self-signed certificate for
+  // 127.0.0.1, made with the openssl command, which config() names as the CA
+  // file). Throws std::runtime_error when it cannot run.
+  explicit S3Server(bool tls = false);
   ~S3Server();
   S3Server(const S3Server&) = delete;
   S3Server& operator=(const S3Server&) = delete;
@@ -28,6 +30,7 @@ class S3Server {
 
  private:
   std::string dir_;
+  bool tls_ = false;
   std::unique_ptr<ruche::testing::ChildServer> server_;
 };
 
