@@ -336,6 +336,14 @@ TEST(MultiNode, WithABucketNodesShareContentsWithoutASharedFolder) {
       files += it->is_regular_file() ? 1 : 0;
     EXPECT_EQ(files, 0u) << dir;
   }
+  // What went through the bucket shows in /metrics: sealed bytes, a little
+  // more than the content, up from A and down to B.
+  EXPECT_GE(metric(a, "ruche_s3_sent_bytes_total"), static_cast<double>(content.size()));
+  EXPECT_GE(metric(b, "ruche_s3_received_bytes_total"), static_cast<double>(content.size()));
+  EXPECT_LT(metric(b, "ruche_s3_received_bytes_total"), content.size() * 1.01);
+  EXPECT_GE(metric(b, "ruche_s3_requests_total"), 1.0);
+  EXPECT_EQ(metric(a, "ruche_s3_errors_total"), 0.0);
+  EXPECT_EQ(metric(b, "ruche_s3_retries_total"), 0.0);
   // Deleted on B: gone for A too.
   ASSERT_EQ(b.call("DELETE", path, alice.token).status, 204);
   EXPECT_TRUE(eventually([&] { return a.call("GET", path, alice.token).status == 404; }));

@@ -297,6 +297,19 @@ Result<std::unique_ptr<Instance>> Instance::create(Config config, const Clock& c
       append_counter(out, "ruche_bus_rejected_total", "Bus messages that did not open under the instance's key.",
                      static_cast<double>(b.rejected));
     }
+    if (const blob::S3Client* s3 = parts->platform->blobs.s3_client()) {
+      auto b = s3->stats();
+      append_counter(out, "ruche_s3_requests_total", "Requests sent to the S3 bucket, retries included.",
+                     static_cast<double>(b.requests));
+      append_counter(out, "ruche_s3_retries_total", "S3 requests sent again after a 5xx, 429 or network error.",
+                     static_cast<double>(b.retries));
+      append_counter(out, "ruche_s3_errors_total", "S3 calls that failed after their retries.",
+                     static_cast<double>(b.errors));
+      append_counter(out, "ruche_s3_sent_bytes_total", "Sealed chunk bytes uploaded to the bucket.",
+                     static_cast<double>(b.bytes_sent));
+      append_counter(out, "ruche_s3_received_bytes_total", "Sealed chunk bytes downloaded from the bucket.",
+                     static_cast<double>(b.bytes_received));
+    }
     append_gauge(out, "ruche_workers_busy", "Worker threads running a task.",
                  static_cast<double>(parts->workers->busy()));
     append_gauge(out, "ruche_workers_queued", "Tasks waiting for a worker.",

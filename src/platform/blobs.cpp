@@ -38,6 +38,7 @@ Blobs::Blobs(db::Database& db, const Clock& clock, std::string instance_key, Blo
       pool_(config_.chunk_threads ? config_.chunk_threads
                                   : std::max(8u, 2 * std::thread::hardware_concurrency())),
       cache_(config_.cache_bytes) {
+  if (!config_.s3.endpoint.empty()) s3_ = &static_cast<blob::S3ChunkStore*>(large_)->client();
   if (config_.small_chunk_bytes > 0) {
     store_ = std::make_unique<blob::TieredChunkStore>(std::make_unique<blob::DbChunkStore>(db, clock),
                                                       std::move(store_),

@@ -61,6 +61,8 @@ class Blobs {
 
   blob::ChunkStore& store() { return *store_; }
   blob::ChunkPool& pool() { return pool_; }
+  // The bucket's client when contents go to S3 (for its counters), or null.
+  const blob::S3Client* s3_client() const { return s3_; }
   blob::ChunkCache& cache() { return cache_; }
 
   // The keys of the workspace's namespace (created at first use).
@@ -110,6 +112,7 @@ class Blobs {
   BlobsConfig config_;
   std::unique_ptr<blob::ChunkStore> store_;  // large_ alone, or rows for small chunks then large_
   blob::ChunkStore* large_ = nullptr;        // the disk (under root) or the S3 bucket
+  blob::S3Client* s3_ = nullptr;
   blob::KeyRing keys_;
   blob::BlobIndex index_;
   blob::ChunkPool pool_;

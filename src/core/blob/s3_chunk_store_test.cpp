@@ -270,6 +270,14 @@ TEST_F(S3StoreTest, WrongKeysAndOversizedObjectsAreRefused) {
   for (const char* key : {"../etc", "a/../../b", "/abs", "a//b", "./a", "A", "a b"})
     EXPECT_EQ((*good)->get(key, 10).error().code, Errc::invalid) << key;
 
+  // Counted: the refusals above are errors; a missing object is not.
+  const auto stats = (*good)->stats();
+  EXPECT_EQ(stats.bytes_sent, 100'000u);
+  EXPECT_EQ(stats.bytes_received, 100'000u);
+  EXPECT_EQ(stats.errors, 1u);  // the oversized read
+  EXPECT_EQ((*client)->stats().errors, 2u);  // check_bucket, put
+  EXPECT_EQ(stats.retries, 0u);
+
   S3Config missing = s3_.config();
   missing.bucket = "no-such-bucket";
   auto lost = S3Client::create(missing);

@@ -254,6 +254,7 @@ Result<S3Client::Response> S3Client::attempt(std::string_view method, std::strin
   const std::string auth =
       sigv4_authorization(sig, config_.region, config_.access_key, config_.secret_key);
 
+  requests_.fetch_add(1, std::memory_order_relaxed);
   auto handle = take();
   CURL* curl = handle->curl;
   if (curl == nullptr) return fail(Errc::internal, "s3: curl_easy_init failed");
@@ -302,6 +303,11 @@ Result<S3Client::Response> S3Client::attempt(std::string_view method, std::strin
   return response;
 }
 
+Result<S3Client::Response> S3Client::counted(Result<Response> r) {
+  if (!r && r.error().code != Errc::invalid) errors_.fetch_add(1, std::memory_order_relaxed);
+  return r;
+}
+
 Result<S3Client::Response> S3Client::request(std::string_view method, std::string_view key,
                                              std::string_view body, std::size_t max_body) {
   if (!key_ok(key)) return fail(Errc::invalid, "s3: invalid object key");
@@ -319,6 +325,7 @@ Result<S3Client::Response> S3Client::request(std::string_view method, std::strin
       }
       return r;
     }
+    retries_.fetch_add(1, std::memory_order_relaxed);
     std::this_thread::sleep_for(std::chrono::milliseconds(100 * i * i));
   }
 }
@@ -336,9 +343,14 @@ Error refused(std::string_view method, long status, std::string_view body) {
 
 }  // namespace
 
+S3Client::Stats S3Client::stats() const {
+  return {requests_.load(), retries_.load(), errors_.load(), bytes_sent_.load(), bytes_received_.load()};
+}
+
 Result<void> S3Client::check_bucket() {
-  RUCHE_TRY(Response r, request("HEAD", "", {}, 0));
+  RUCHE_TRY(Response r, counted(request("HEAD", "", {}, 0)));
   if (r.status == 200) return {};
+  errors_.fetch_add(1, std::memory_order_relaxed);
   if (r.status == 404) return fail(Errc::internal, "s3: no bucket " + config_.bucket);
   if (r.status == 403)
     return fail(Errc::internal, "s3: access to bucket " + config_.bucket + " refused (keys?)");
@@ -347,27 +359,34 @@ Result<void> S3Client::check_bucket() {
 
 Result<void> S3Client::put(std::string_view key, std::string_view body) {
   if (key.empty()) return fail(Errc::invalid, "s3: empty object key");
-  RUCHE_TRY(Response r, request("PUT", key, body, 0));
-  if (r.status == 200) return {};
-  return tl::unexpected(refused("PUT", r.status, r.body));
+  auto r = counted(request("PUT", key, body, 0));
+  if (!r) return tl::unexpected(r.error());
+  if (r->status == 200) {
+    bytes_sent_.fetch_add(body.size(), std::memory_order_relaxed);
+    return {};
+  }
+  errors_.fetch_add(1, std::memory_order_relaxed);
+  return tl::unexpected(refused("PUT", r->status, r->body));
 }
 
 Result<std::string> S3Client::get(std::string_view key, std::size_t max_bytes) {
   if (key.empty()) return fail(Errc::invalid, "s3: empty object key");
-  RUCHE_TRY(Response r, request("GET", key, {}, max_bytes));
-  if (r.status == 200) {
-    if (r.body.size() > max_bytes)
-      return fail(Errc::internal, "s3: object larger than any chunk can be");
+  RUCHE_TRY(Response r, counted(request("GET", key, {}, max_bytes)));
+  if (r.status == 200 && r.body.size() <= max_bytes) {
+    bytes_received_.fetch_add(r.body.size(), std::memory_order_relaxed);
     return std::move(r.body);
   }
   if (r.status == 404) return fail(Errc::not_found, "no such object");
+  errors_.fetch_add(1, std::memory_order_relaxed);
+  if (r.status == 200) return fail(Errc::internal, "s3: object larger than any chunk can be");
   return tl::unexpected(refused("GET", r.status, r.body));
 }
 
 Result<void> S3Client::remove(std::string_view key) {
   if (key.empty()) return fail(Errc::invalid, "s3: empty object key");
-  RUCHE_TRY(Response r, request("DELETE", key, {}, 0));
+  RUCHE_TRY(Response r, counted(request("DELETE", key, {}, 0)));
   if (r.status == 204 || r.status == 200 || r.status == 404) return {};
+  errors_.fetch_add(1, std::memory_order_relaxed);
   return tl::unexpected(refused("DELETE", r.status, r.body));
 }
 

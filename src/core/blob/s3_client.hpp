@@ -15,6 +15,7 @@
 // one. Every method blocks on the network: worker threads only.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -71,6 +72,16 @@ class S3Client {
 
   const S3Config& config() const { return config_; }
 
+  // Counters since start (for /metrics).
+  struct Stats {
+    std::uint64_t requests = 0;        // sent, retries included
+    std::uint64_t retries = 0;         // requests sent again after a 5xx, 429 or network error
+    std::uint64_t errors = 0;          // calls that failed in the end (not found and bad keys excepted)
+    std::uint64_t bytes_sent = 0;      // object bytes uploaded
+    std::uint64_t bytes_received = 0;  // object bytes downloaded
+  };
+  Stats stats() const;
+
   // Checks that the bucket exists and the keys may use it (HEAD bucket).
   // Errors: unavailable (unreachable), internal (refused: wrong keys,
   // missing bucket; the message says which).
@@ -96,6 +107,8 @@ class S3Client {
   struct Handle;
   Result<Response> request(std::string_view method, std::string_view key, std::string_view body,
                            std::size_t max_body);
+  // Counts a call that failed in the end (network, 5xx after retries).
+  Result<Response> counted(Result<Response> r);
   Result<Response> attempt(std::string_view method, std::string_view key, std::string_view body,
                            std::size_t max_body);
   std::unique_ptr<Handle> take();
@@ -105,6 +118,7 @@ class S3Client {
   std::string host_;  // host[:port] as sent in the Host header
   std::mutex mu_;
   std::vector<std::unique_ptr<Handle>> idle_;
+  std::atomic<std::uint64_t> requests_{0}, retries_{0}, errors_{0}, bytes_sent_{0}, bytes_received_{0};
 };
 
 }  // namespace ruche::blob
