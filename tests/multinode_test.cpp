@@ -347,6 +347,19 @@ TEST(MultiNode, WithABucketNodesShareContentsWithoutASharedFolder) {
   // Deleted on B: gone for A too.
   ASSERT_EQ(b.call("DELETE", path, alice.token).status, 204);
   EXPECT_TRUE(eventually([&] { return a.call("GET", path, alice.token).status == 404; }));
+
+  // The workspace goes: its key at once; its objects with the first
+  // collection past the grace period (on either node), not on the request.
+  ASSERT_EQ(a.call("PUT", path, alice.token, content).status, 201);
+  const std::size_t objects = s3.object_count();
+  ASSERT_GE(objects, 1u);
+  ASSERT_EQ(a.call("DELETE", "/api/v1/workspaces/" + ws, alice.token).status, 204);
+  EXPECT_EQ(s3.object_count(), objects);
+  b.clock().advance_ms(platform::BlobsConfig{}.gc_grace_ms + 1);
+  auto collected = b.platform().blobs.collect_garbage();
+  ASSERT_TRUE(collected) << collected.error().message;
+  EXPECT_GE(collected->orphans_removed, objects);
+  EXPECT_EQ(s3.object_count(), 0u);
 }
 
 }  // namespace

@@ -101,6 +101,11 @@ Result<void> Blobs::purge_workspace(db::Conn& c, const WorkspaceId& ws) {
   cache_.drop_namespace(ws.str());
   c.on_commit([this, ws] {
     cache_.drop_namespace(ws.str());
+    // In a bucket, deleting is one request per object: a large workspace
+    // would hold this worker for minutes. Its chunks, unreadable from now on
+    // (the key is gone), have no reference row left: the collector deletes
+    // them as orphans once the grace period has passed, in the background.
+    if (s3_) return;
     if (auto r = large_->remove_namespace(ws.str()); !r)
       log::warn("blobs.purge_failed", {{"workspace", ws.str()}, {"error", r.error().message}});
   });

@@ -93,7 +93,8 @@ class Blobs {
   Result<std::uint64_t> stored_bytes(db::Conn& c, const WorkspaceId& ws);
 
   // The workspace goes: its chunk rows and its key are deleted in the
-  // caller's transaction (crypto-shredding), its chunks removed after commit.
+  // caller's transaction (crypto-shredding), its chunks removed after commit
+  // (from a bucket: by the next collection past the grace period).
   Result<void> purge_workspace(db::Conn& c, const WorkspaceId& ws);
 
   // Removes unreferenced chunks older than the grace period, in every
