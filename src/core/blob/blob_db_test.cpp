@@ -23,12 +23,6 @@ using testing::count_files;
 using testing::random_data;
 using testing::TempDir;
 
-#define ASSERT_OK(expr)                      \
-  do {                                       \
-    auto&& ok_ = (expr);                     \
-    ASSERT_TRUE(ok_) << ok_.error().message; \
-  } while (0)
-
 constexpr std::uint64_t kMiB = 1 << 20;
 constexpr std::int64_t kHourMs = 3'600'000;
 const std::string kNs = "01hzx7k3m9q2r5t8v0w4y6a1bc";
@@ -464,15 +458,7 @@ class DbStoreTest : public BlobDbTest {
     std::string s = std::to_string(i);
     return std::string(64 - s.size(), 'a') + s;
   }
-  std::vector<std::string> ids(ChunkStore& s, const std::string& ns) {
-    std::vector<std::string> out;
-    auto r = s.list(ns, [&](std::string_view i) {
-      out.emplace_back(i);
-      return true;
-    });
-    EXPECT_TRUE(r) << r.error().message;
-    return out;
-  }
+  std::vector<std::string> ids(ChunkStore& s, const std::string& ns) { return testing::list_ids(s, ns); }
   std::unique_ptr<DbChunkStore> small_;
 };
 
@@ -586,20 +572,8 @@ TEST_F(DbStoreTest, TieredStoreKeepsSmallChunksInTheDatabaseAndCollectsBoth) {
                                                    std::move(store_), (64u << 10) + crypto::kSealOverhead);
   TieredChunkStore& t = *tiered;
   auto keys = *ring_->get_or_create(kNs);
-  auto write_to = [&](const std::string& data) {
-    BlobWriter w(t, keys);
-    EXPECT_TRUE(w.write(data));
-    return *w.finish();
-  };
-  auto read_from = [&](const BlobRef& ref) {
-    std::string out;
-    auto n = BlobReader(t, keys).read(ref, 0, ref.size_bytes, [&](std::string_view p) {
-      out.append(p);
-      return Result<void>();
-    });
-    EXPECT_TRUE(n) << n.error().message;
-    return out;
-  };
+  auto write_to = [&](const std::string& data) { return testing::write_blob(t, keys, data); };
+  auto read_from = [&](const BlobRef& ref) { return testing::read_blob(t, keys, ref); };
   const std::string small_data = random_data(4096, 50), big_data = random_data(3 * kMiB, 51);
   BlobRef small = write_to(small_data), big = write_to(big_data);
   ASSERT_EQ(small.chunks.size(), 1u);

@@ -29,12 +29,6 @@ using testing::SplitMix64;
 using testing::TempDir;
 using testing::test_keys;
 
-#define ASSERT_OK(expr)                      \
-  do {                                       \
-    auto&& ok_ = (expr);                     \
-    ASSERT_TRUE(ok_) << ok_.error().message; \
-  } while (0)
-
 constexpr std::uint64_t kMiB = 1 << 20;
 const std::string kNs = "01hzx7k3m9q2r5t8v0w4y6a1bc";  // shaped like a workspace id
 const std::string kId(64, 'a');

@@ -19,12 +19,6 @@ namespace {
 
 using testing::random_data;
 
-#define ASSERT_OK(expr)                      \
-  do {                                       \
-    auto&& ok_ = (expr);                     \
-    ASSERT_TRUE(ok_) << ok_.error().message; \
-  } while (0)
-
 constexpr std::uint64_t kMiB = 1 << 20;
 constexpr std::int64_t kHourMs = 3'600'000;
 const std::string kNs = "01hzx7k3m9q2r5t8v0w4y6a1bc";
@@ -46,15 +40,7 @@ class S3StoreTest : public ::testing::Test {
     EXPECT_TRUE(client) << client.error().message;
     return std::make_unique<S3ChunkStore>(*db_, std::move(*client), clock_);
   }
-  std::vector<std::string> ids(ChunkStore& s, const std::string& ns) {
-    std::vector<std::string> out;
-    auto r = s.list(ns, [&](std::string_view i) {
-      out.emplace_back(i);
-      return true;
-    });
-    EXPECT_TRUE(r) << r.error().message;
-    return out;
-  }
+  std::vector<std::string> ids(ChunkStore& s, const std::string& ns) { return testing::list_ids(s, ns); }
   std::int64_t loose_rows() {
     auto row =
         db_->read([](db::Conn& c) { return c.query_one("SELECT COUNT(*) FROM blob_s3_objects"); });
@@ -181,20 +167,8 @@ TEST_F(S3StoreTest, TieredWithTheDatabaseWritesReadsAndCollects) {
   auto keys = testing::test_keys(kNs);
   TieredChunkStore t(std::make_unique<DbChunkStore>(*db_, clock_), std::move(store_),
                      (64u << 10) + crypto::kSealOverhead);
-  auto write_to = [&](const std::string& data) {
-    BlobWriter w(t, keys);
-    EXPECT_TRUE(w.write(data));
-    return *w.finish();
-  };
-  auto read_from = [&](const BlobRef& ref) {
-    std::string out;
-    auto n = BlobReader(t, keys).read(ref, 0, ref.size_bytes, [&](std::string_view p) {
-      out.append(p);
-      return Result<void>();
-    });
-    EXPECT_TRUE(n) << n.error().message;
-    return out;
-  };
+  auto write_to = [&](const std::string& data) { return testing::write_blob(t, keys, data); };
+  auto read_from = [&](const BlobRef& ref) { return testing::read_blob(t, keys, ref); };
   const std::string small_data = random_data(4096, 50), big_data = random_data(5 * kMiB, 51);
   BlobRef small = write_to(small_data), big = write_to(big_data);
   ASSERT_GT(big.chunks.size(), 1u);

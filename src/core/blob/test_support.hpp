@@ -10,7 +10,19 @@
 #include <stdexcept>
 #include <string>
 
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "core/blob/blob.hpp"
 #include "core/blob/key_ring.hpp"
+
+// Asserts that a Result holds a value, printing its error otherwise.
+#define ASSERT_OK(expr)                      \
+  do {                                       \
+    auto&& ok_ = (expr);                     \
+    ASSERT_TRUE(ok_) << ok_.error().message; \
+  } while (0)
 
 namespace ruche::blob::testing {
 
@@ -79,6 +91,35 @@ inline std::size_t count_files(const std::string& dir) {
 inline KeysPtr test_keys(std::string ns, char fill = 1) {
   return std::make_shared<const NamespaceKeys>(
       NamespaceKeys::derive(std::move(ns), std::string(32, fill)));
+}
+
+// The ids store `s` lists for `ns`, in its order.
+inline std::vector<std::string> list_ids(ChunkStore& s, const std::string& ns) {
+  std::vector<std::string> out;
+  auto r = s.list(ns, [&](std::string_view id) {
+    out.emplace_back(id);
+    return true;
+  });
+  EXPECT_TRUE(r) << r.error().message;
+  return out;
+}
+
+// `data` written through a BlobWriter into `s`, and a blob read back whole.
+inline BlobRef write_blob(ChunkStore& s, const KeysPtr& keys, const std::string& data) {
+  BlobWriter w(s, keys);
+  EXPECT_TRUE(w.write(data));
+  auto ref = w.finish();
+  EXPECT_TRUE(ref) << ref.error().message;
+  return ref ? *ref : BlobRef{};
+}
+inline std::string read_blob(ChunkStore& s, const KeysPtr& keys, const BlobRef& ref) {
+  std::string out;
+  auto n = BlobReader(s, keys).read(ref, 0, ref.size_bytes, [&](std::string_view p) {
+    out.append(p);
+    return Result<void>();
+  });
+  EXPECT_TRUE(n) << n.error().message;
+  return out;
 }
 
 }  // namespace ruche::blob::testing
