@@ -11,6 +11,7 @@ namespace ruche::platform {
 
 namespace {
 constexpr std::string_view kGcTask = "blob.gc";
+constexpr std::size_t kS3GcParallel = 16;
 
 // Where chunks too large for the database go. Start-up only: throws.
 std::unique_ptr<blob::ChunkStore> open_large(db::Database& db, const BlobsConfig& config, const Clock& clock) {
@@ -113,7 +114,9 @@ Result<void> Blobs::purge_workspace(db::Conn& c, const WorkspaceId& ws) {
 }
 
 Result<blob::GcStats> Blobs::run_gc() {
-  RUCHE_TRY(auto stats, blob::collect_garbage(db_, *store_, std::nullopt, config_.gc_grace_ms, clock_));
+  // Removals from a bucket wait a round trip each: several at a time.
+  RUCHE_TRY(auto stats, blob::collect_garbage(db_, *store_, std::nullopt, config_.gc_grace_ms, clock_,
+                                              s3_ ? kS3GcParallel : 1));
   if (stats.unreferenced_removed + stats.orphans_removed > 0)
     log::info("blobs.gc", {{"removed", static_cast<std::int64_t>(stats.unreferenced_removed + stats.orphans_removed)}});
   return stats;

@@ -73,7 +73,7 @@ class BlobDbTest : public ::testing::Test {
   }
   Result<GcStats> gc(std::optional<std::string_view> ns = std::nullopt,
                      std::int64_t grace_ms = kHourMs) {
-    return collect_garbage(*db_, *store_, ns, grace_ms, clock_);
+    return collect_garbage(*db_, *store_, ns, grace_ms, clock_, /*parallel=*/3);  // the platform: 1 on disk
   }
   bool has_all(const BlobRef& ref, const std::string& ns = kNs) {
     for (const ChunkRef& c : ref.chunks) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <thread>
 #include <utility>
 
 namespace ruche::blob {
@@ -52,8 +53,13 @@ std::optional<std::string> next_shard(std::string shard) {
 class Collector {
  public:
   Collector(db::Database& db, ChunkStore& store, std::string ns, std::int64_t cutoff_ms,
-            GcStats& stats)
-      : db_(db), store_(store), ns_(std::move(ns)), cutoff_ms_(cutoff_ms), stats_(stats) {}
+            std::size_t parallel, GcStats& stats)
+      : db_(db),
+        store_(store),
+        ns_(std::move(ns)),
+        cutoff_ms_(cutoff_ms),
+        parallel_(std::max<std::size_t>(parallel, 1)),
+        stats_(stats) {}
 
   Result<void> run() {
     ++stats_.namespaces;
@@ -65,6 +71,31 @@ class Collector {
   }
 
  private:
+  // remove_if_older() for each of `ids`, by up to parallel_ threads (a
+  // remote store answers each after a round trip). The outcomes, in order;
+  // the first error when any failed (what was removed stays removed).
+  Result<std::vector<Removal>> remove_all(const std::vector<std::string>& ids) {
+    std::vector<Result<Removal>> out(ids.size(), Removal::absent);
+    auto run = [&](std::size_t first) {
+      for (std::size_t i = first; i < ids.size(); i += parallel_)
+        out[i] = store_.remove_if_older(ns_, ids[i], cutoff_ms_);
+    };
+    const std::size_t threads = std::min(parallel_, ids.size());
+    if (threads <= 1) {
+      run(0);
+    } else {
+      std::vector<std::jthread> pool;
+      for (std::size_t t = 0; t < threads; ++t) pool.emplace_back(run, t);
+    }
+    std::vector<Removal> removals;
+    removals.reserve(ids.size());
+    for (auto& r : out) {
+      if (!r) return tl::unexpected(r.error());
+      removals.push_back(*r);
+    }
+    return removals;
+  }
+
   // Chunks whose refs reached 0: the file, then the row if still at 0.
   Result<void> unreferenced() {
     std::string after;
@@ -75,17 +106,19 @@ class Collector {
             "ORDER BY id LIMIT $3",
             {ns_, after, kGcPageRows});
       }));
-      std::vector<std::string> gone;  // files removed or absent: their rows go
+      std::vector<std::string> candidates;
       for (const db::Row& row : rows) {
-        const std::string& id = row.text(0);
-        if (!is_valid_chunk_id(id)) continue;
-        RUCHE_TRY(Removal removal, store_.remove_if_older(ns_, id, cutoff_ms_));
-        if (removal == Removal::too_recent) {
+        if (is_valid_chunk_id(row.text(0))) candidates.push_back(row.text(0));
+      }
+      RUCHE_TRY(std::vector<Removal> removals, remove_all(candidates));
+      std::vector<std::string> gone;  // files removed or absent: their rows go
+      for (std::size_t i = 0; i < candidates.size(); ++i) {
+        if (removals[i] == Removal::too_recent) {
           ++stats_.kept_recent;
           continue;
         }
-        if (removal == Removal::removed) ++stats_.unreferenced_removed;
-        gone.push_back(id);
+        if (removals[i] == Removal::removed) ++stats_.unreferenced_removed;
+        gone.push_back(candidates[i]);
       }
       // One transaction per page. A writer that referenced a chunk meanwhile
       // made its refs > 0: that row stays (and that writer stored the chunk
@@ -141,9 +174,12 @@ class Collector {
     }));
     std::set<std::string, std::less<>> known;
     for (const db::Row& row : rows) known.insert(row.text(0));
+    std::vector<std::string> unknown;
     for (const std::string& id : ids) {
-      if (known.contains(id)) continue;
-      RUCHE_TRY(Removal removal, store_.remove_if_older(ns_, id, cutoff_ms_));
+      if (!known.contains(id)) unknown.push_back(id);
+    }
+    RUCHE_TRY(std::vector<Removal> removals, remove_all(unknown));
+    for (Removal removal : removals) {
       if (removal == Removal::removed) ++stats_.orphans_removed;
       if (removal == Removal::too_recent) ++stats_.kept_recent;
     }
@@ -154,6 +190,7 @@ class Collector {
   ChunkStore& store_;
   std::string ns_;
   std::int64_t cutoff_ms_;
+  std::size_t parallel_;
   GcStats& stats_;
 };
 
@@ -227,7 +264,7 @@ Result<void> BlobIndex::drop_namespace(db::Conn& conn, std::string_view ns) cons
 
 Result<GcStats> collect_garbage(db::Database& db, ChunkStore& store,
                                 std::optional<std::string_view> ns, std::int64_t grace_ms,
-                                const Clock& clock) {
+                                const Clock& clock, std::size_t parallel) {
   if (grace_ms < 0) return fail(Errc::invalid, "grace period must not be negative");
   const std::int64_t cutoff_ms = clock.now_ms() - grace_ms;
   std::vector<std::string> namespaces;
@@ -247,7 +284,7 @@ Result<GcStats> collect_garbage(db::Database& db, ChunkStore& store,
   }
   GcStats stats;
   for (std::string& name : namespaces) {
-    RUCHE_CHECK(Collector(db, store, std::move(name), cutoff_ms, stats).run());
+    RUCHE_CHECK(Collector(db, store, std::move(name), cutoff_ms, parallel, stats).run());
   }
   return stats;
 }

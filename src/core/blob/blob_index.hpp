@@ -80,11 +80,14 @@ struct GcStats {
 // stale temporaries. Rows are deleted (only if their refs is still 0) in
 // short transactions of up to 256; memory is bounded by one shard's ids.
 // Safe to run while writers and readers work, and on several nodes at once.
+// Up to `parallel` removals at a time (a remote store: each waits a round
+// trip); 1 for a local disk.
 // Errors: invalid (bad namespace, grace_ms < 0); the store's and the
 // database's (the collection stops; what was removed stays removed).
 // Blocking, possibly long: a worker thread or a maintenance job.
 Result<GcStats> collect_garbage(db::Database& db, ChunkStore& store,
                                 std::optional<std::string_view> ns, std::int64_t grace_ms,
-                                const Clock& clock = SystemClock::instance());
+                                const Clock& clock = SystemClock::instance(),
+                                std::size_t parallel = 1);
 
 }  // namespace ruche::blob

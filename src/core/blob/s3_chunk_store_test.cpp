@@ -208,6 +208,37 @@ TEST_F(S3StoreTest, TieredWithTheDatabaseWritesReadsAndCollects) {
   EXPECT_TRUE(ids(t, kNs).empty());
 }
 
+// The collector removes from a bucket several at a time; with the service
+// down the chunks still leave the catalogue (nothing can read them), their
+// objects stay listed as loose, and a later collection deletes them.
+TEST_F(S3StoreTest, TheCollectorRemovesInParallelAndSurvivesAnOutage) {
+  for (int i = 0; i < 40; ++i) ASSERT_OK(store_->put(kNs, id(i), "orphan " + std::to_string(i)));
+  EXPECT_EQ(s3_.object_count(), 40u);
+  clock_.advance_ms(2 * kHourMs);
+  auto stats = collect_garbage(*db_, *store_, kNs, kHourMs, clock_, 8);
+  ASSERT_TRUE(stats) << stats.error().message;
+  EXPECT_EQ(stats->orphans_removed, 40u);
+  EXPECT_EQ(s3_.object_count(), 0u);
+  EXPECT_TRUE(ids(*store_, kNs).empty());
+
+  for (int i = 0; i < 10; ++i) ASSERT_OK(store_->put(kNs, id(100 + i), "later"));
+  clock_.advance_ms(2 * kHourMs);
+  s3_.stop();
+  stats = collect_garbage(*db_, *store_, kNs, kHourMs, clock_, 8);
+  ASSERT_TRUE(stats) << stats.error().message;
+  EXPECT_EQ(stats->orphans_removed, 10u);
+  EXPECT_TRUE(ids(*store_, kNs).empty());
+  EXPECT_EQ(loose_rows(), 10);
+  s3_.start();
+  EXPECT_EQ(s3_.object_count(), 10u);
+  clock_.advance_ms(2 * kHourMs);
+  stats = collect_garbage(*db_, *store_, kNs, kHourMs, clock_, 8);
+  ASSERT_TRUE(stats) << stats.error().message;
+  EXPECT_EQ(stats->temporaries_removed, 10u);
+  EXPECT_EQ(loose_rows(), 0);
+  EXPECT_EQ(s3_.object_count(), 0u);
+}
+
 TEST_F(S3StoreTest, TwoStoresOnOneCatalogueShareChunks) {
   // Two nodes: each its own client, one database, one bucket.
   auto other = make_store(s3_.config("ruche/"));
