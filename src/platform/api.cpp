@@ -10,7 +10,6 @@ namespace ruche::platform {
 
 namespace {
 
-constexpr std::int64_t kBasicCacheMs = 60'000;
 
 // What finish() does to a successful answer, for answers of the fast paths.
 std::optional<http::Response> finish_fast(std::optional<http::Response> r) {
@@ -79,25 +78,7 @@ http::Response json_reply(const json::value& v, int status) {
 Api::Api(http::Router& router, Platform& platform)
     : router_(router),
       platform_(platform),
-      writes_(platform.clock, platform.config.writes_per_second, platform.config.write_burst) {
-  // A password changed, an account disabled, a role changed (on any node):
-  // that user's checked Basic credentials are checked again.
-  subscription_ = platform_.bus.subscribe([this](const bus::Event& e) {
-    if (!e.workspace_id.empty()) return;
-    if (e.type == bus::kReset) {
-      std::lock_guard lock(basic_mu_);
-      basic_cache_.clear();
-    } else if (e.type == "credentials.revoked") {
-      auto v = json::parse(e.data);
-      auto* u = v && v->is_object() ? v->as_object().if_contains("user_id") : nullptr;
-      if (!u || !u->is_string()) return;
-      std::lock_guard lock(basic_mu_);
-      std::erase_if(basic_cache_, [&](const auto& kv) { return kv.second.caller.user_id.str() == u->as_string(); });
-    }
-  });
-}
-
-Api::~Api() { platform_.bus.unsubscribe(subscription_); }
+      writes_(platform.clock, platform.config.writes_per_second, platform.config.write_burst) {}
 
 std::string Api::client_address(const http::Request& req) const {
   for (const auto& proxy : platform_.config.trusted_proxies) {
@@ -164,12 +145,7 @@ std::optional<Caller> Api::basic_cached(std::string_view encoded) {
     auto resolved = platform_.sessions.resolve_cached(b->secret);
     if (resolved && resolved->caller.email == b->email) return std::move(resolved->caller);
   }
-  const std::string key = b->cache_key();
-  const std::int64_t now = platform_.clock.now_ms();
-  std::lock_guard lock(basic_mu_);
-  auto it = basic_cache_.find(key);
-  if (it == basic_cache_.end() || now - it->second.at_ms >= kBasicCacheMs) return std::nullopt;
-  return it->second.caller;
+  return platform_.sessions.password_check_cached(b->cache_key());
 }
 
 Result<std::optional<Caller>> Api::basic_auth(const http::Request& req, std::string_view encoded) {
@@ -188,16 +164,8 @@ Result<std::optional<Caller>> Api::basic_auth(const http::Request& req, std::str
     }
   }
 
-  std::string key = b->cache_key();
-  std::int64_t now = platform_.clock.now_ms();
-  {
-    std::lock_guard lock(basic_mu_);
-    auto it = basic_cache_.find(key);
-    if (it != basic_cache_.end()) {
-      if (now - it->second.at_ms < kBasicCacheMs) return std::optional<Caller>(it->second.caller);
-      basic_cache_.erase(it);
-    }
-  }
+  const std::string key = b->cache_key();
+  if (auto hit = platform_.sessions.password_check_cached(key)) return hit;
   RUCHE_TRY(auto locked, platform_.throttle.locked_for(platform_.db, *email, address));
   if (locked) return fail(Errc::rate_limited, "too many failed logins; retry later", "throttled");
   auto user = platform_.accounts.check_password(*email, secret);
@@ -224,11 +192,7 @@ Result<std::optional<Caller>> Api::basic_auth(const http::Request& req, std::str
   c.name = user->name;
   c.role = user->role;
   c.kind = CredentialKind::password;
-  {
-    std::lock_guard lock(basic_mu_);
-    if (basic_cache_.size() > 10'000) basic_cache_.clear();
-    basic_cache_[key] = BasicEntry{c, now};
-  }
+  platform_.sessions.remember_password_check(key, c);
   return std::optional<Caller>(std::move(c));
 }
 

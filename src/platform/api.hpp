@@ -11,10 +11,8 @@
 #pragma once
 
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "base/json.hpp"
@@ -66,7 +64,6 @@ struct ApiOptions {
 class Api {
  public:
   Api(http::Router& router, Platform& platform);
-  ~Api();
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;
 
@@ -125,15 +122,6 @@ class Api {
   // Writes per user (REL-4).
   RateLimiter writes_;
 
-  // Successful Basic password checks, so WebDAV clients that send the
-  // password with every request do not pay Argon2id each time.
-  struct BasicEntry {
-    Caller caller;
-    std::int64_t at_ms;
-  };
-  std::mutex basic_mu_;
-  std::unordered_map<std::string, BasicEntry> basic_cache_;
-  std::uint64_t subscription_ = 0;
 };
 
 // True when `req` is a browser navigation (Sec-Fetch-Mode: navigate), or

@@ -8,6 +8,11 @@ namespace ruche::platform {
 namespace {
 constexpr std::int64_t kAppTokenLifetimeMs = 100LL * 365 * 24 * 3600'000;
 constexpr std::size_t kMaxCacheEntries = 100'000;
+constexpr std::int64_t kPasswordCheckMs = 60'000;
+
+// Password checks share the cache with tokens, under keys no token hash
+// (64 hex characters) can take.
+std::string password_check_key(const std::string& key) { return "basic:" + key; }
 }  // namespace
 
 Sessions::Sessions(db::Database& db, const Clock& clock, Outbox& outbox, SessionsConfig config)
@@ -167,6 +172,20 @@ Result<std::string> Sessions::csrf_token(const SessionId& id) {
     if (!row) return fail(Errc::not_found, "no such session");
     return row->text(0);
   });
+}
+
+void Sessions::remember_password_check(const std::string& key, const Caller& caller) {
+  const std::int64_t now = clock_.now_ms();
+  std::lock_guard lock(mu_);
+  if (cache_.size() >= kMaxCacheEntries) cache_.clear();
+  cache_[password_check_key(key)] = Cached{Resolved{caller, {}}, now, now + kPasswordCheckMs, now, false};
+}
+
+std::optional<Caller> Sessions::password_check_cached(const std::string& key) {
+  std::lock_guard lock(mu_);
+  auto hit = cached_locked(password_check_key(key), clock_.now_ms(), true);
+  if (!hit) return std::nullopt;
+  return std::move(hit->caller);
 }
 
 void Sessions::forget_user(const UserId& user) {

@@ -89,6 +89,14 @@ class Sessions {
   // connections of the user check their credential again.
   void publish_revoked(const UserId& user);
 
+  // HTTP Basic with a password: a check that succeeded, remembered so that
+  // WebDAV clients, which send the password with every request, do not pay
+  // Argon2id each time. `key` is derived from the credentials by the caller
+  // (a hash, never the password). The entry goes after a minute at most, and
+  // with the user's other cached credentials (credentials.revoked, bus reset).
+  void remember_password_check(const std::string& key, const Caller& caller);
+  std::optional<Caller> password_check_cached(const std::string& key);
+
  private:
   void forget_user(const UserId& user);
   struct Cached {
