@@ -530,19 +530,7 @@ TEST_F(DbStoreTest, PutInTheCallersTransactionCommitsOrRollsBackWithIt) {
 }
 
 TEST_F(DbStoreTest, RemoveIfOlderKeepsWhatWasPutOrTouchedSinceTheCutoff) {
-  ChunkStore& s = *small_;
-  ASSERT_OK(s.put(kNs, id(1), "a"));
-  ASSERT_OK(s.put(kNs, id(2), "b"));
-  ASSERT_OK(s.put(kNs, id(3), "c"));
-  clock_.advance_ms(kHourMs);
-  const std::int64_t cutoff = clock_.now_ms();
-  ASSERT_TRUE(*s.touch(kNs, id(2)));      // touched at the cutoff: kept
-  ASSERT_FALSE(*s.put(kNs, id(3), "c"));  // put again: kept
-  EXPECT_EQ(*s.remove_if_older(kNs, id(1), cutoff), Removal::removed);
-  EXPECT_EQ(*s.remove_if_older(kNs, id(2), cutoff), Removal::too_recent);
-  EXPECT_EQ(*s.remove_if_older(kNs, id(3), cutoff), Removal::too_recent);
-  EXPECT_EQ(*s.remove_if_older(kNs, id(4), cutoff), Removal::absent);
-  EXPECT_EQ(ids(s, kNs), (std::vector<std::string>{id(2), id(3)}));
+  testing::check_remove_if_older(*small_, clock_, kNs, [this](int i) { return id(i); });
 }
 
 TEST_F(DbStoreTest, ListPagesInOrderAndNamespacesGoWhole) {

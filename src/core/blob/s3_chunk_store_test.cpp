@@ -84,18 +84,7 @@ TEST_F(S3StoreTest, PutGetExistsTouchRemove) {
 
 TEST_F(S3StoreTest, RemoveIfOlderIsDecidedInTheDatabaseAndARemovedChunkIsStoredAgain) {
   ChunkStore& s = *store_;
-  ASSERT_OK(s.put(kNs, id(1), "a"));
-  ASSERT_OK(s.put(kNs, id(2), "b"));
-  ASSERT_OK(s.put(kNs, id(3), "c"));
-  clock_.advance_ms(kHourMs);
-  const std::int64_t cutoff = clock_.now_ms();
-  ASSERT_TRUE(*s.touch(kNs, id(2)));      // touched at the cutoff: kept
-  ASSERT_FALSE(*s.put(kNs, id(3), "c"));  // put again: kept
-  EXPECT_EQ(*s.remove_if_older(kNs, id(1), cutoff), Removal::removed);
-  EXPECT_EQ(*s.remove_if_older(kNs, id(2), cutoff), Removal::too_recent);
-  EXPECT_EQ(*s.remove_if_older(kNs, id(3), cutoff), Removal::too_recent);
-  EXPECT_EQ(*s.remove_if_older(kNs, id(4), cutoff), Removal::absent);
-  EXPECT_EQ(ids(s, kNs), (std::vector<std::string>{id(2), id(3)}));
+  testing::check_remove_if_older(s, clock_, kNs, id);
   EXPECT_EQ(s3_.object_count(), 2u);
   // The writer that finds it gone (touch: false) stores it again.
   EXPECT_FALSE(*s.touch(kNs, id(1)));

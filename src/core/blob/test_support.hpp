@@ -12,8 +12,10 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <vector>
 
+#include "base/clock.hpp"
 #include "core/blob/blob.hpp"
 #include "core/blob/key_ring.hpp"
 
@@ -102,6 +104,25 @@ inline std::vector<std::string> list_ids(ChunkStore& s, const std::string& ns) {
   });
   EXPECT_TRUE(r) << r.error().message;
   return out;
+}
+
+// The ChunkStore contract on ages, checked the same way for every store:
+// remove_if_older() keeps what was put or touched at or after the cutoff
+// and removes the rest. Chunks id(1) to id(3) of `ns` are put, one hour
+// passes on `clock` (the store's), id(2) is touched and id(3) put again;
+// id(2) and id(3) are left stored.
+inline void check_remove_if_older(ChunkStore& s, ManualClock& clock, const std::string& ns,
+                                  const std::function<std::string(int)>& id) {
+  for (int i = 1; i <= 3; ++i) ASSERT_TRUE(s.put(ns, id(i), std::string(1, static_cast<char>('a' + i))));
+  clock.advance_ms(3'600'000);
+  const std::int64_t cutoff = clock.now_ms();
+  ASSERT_TRUE(*s.touch(ns, id(2)));  // touched at the cutoff: kept
+  ASSERT_FALSE(*s.put(ns, id(3), "c"));  // put again: kept
+  EXPECT_EQ(*s.remove_if_older(ns, id(1), cutoff), Removal::removed);
+  EXPECT_EQ(*s.remove_if_older(ns, id(2), cutoff), Removal::too_recent);
+  EXPECT_EQ(*s.remove_if_older(ns, id(3), cutoff), Removal::too_recent);
+  EXPECT_EQ(*s.remove_if_older(ns, id(4), cutoff), Removal::absent);
+  EXPECT_EQ(list_ids(s, ns), (std::vector<std::string>{id(2), id(3)}));
 }
 
 // `data` written through a BlobWriter into `s`, and a blob read back whole.
