@@ -44,8 +44,8 @@ start_server() {
 
 # start_s3: an S3-compatible service (s3rver, from tests/s3: scripts/npm-ci.sh
 # tests/s3) on 127.0.0.1 with one bucket, and RUCHE_S3_* exported so that the
-# servers started next keep contents over 64 KiB there. s3_objects counts
-# the objects it holds.
+# servers started next keep contents over 64 KiB there (S3PORT: its port).
+# s3_objects counts the objects it holds.
 start_s3() {
   local js
   js="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/s3/node_modules/s3rver/bin/s3rver.js"
@@ -54,11 +54,10 @@ start_s3() {
   node "$js" -d "$T/s3" -a 127.0.0.1 -p 0 --no-vhost-buckets --configure-bucket ruche-test >"$T/s3.out" 2>&1 &
   S3PID=$!
   for _ in $(seq 1 400); do grep -qs "listening on" "$T/s3.out" && break; sleep 0.05; done
-  local port
-  port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/s3.out")
-  [ -n "$port" ] || fail "s3rver did not start: $(cat "$T/s3.out")"
-  export RUCHE_S3_ENDPOINT="http://127.0.0.1:$port" RUCHE_S3_BUCKET=ruche-test
-  export RUCHE_S3_ACCESS_KEY=S3RVER RUCHE_S3_SECRET_KEY=S3RVER RUCHE_S3_PREFIX=crash/
+  S3PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/s3.out")
+  [ -n "$S3PORT" ] || fail "s3rver did not start: $(cat "$T/s3.out")"
+  export RUCHE_S3_ENDPOINT="http://127.0.0.1:$S3PORT" RUCHE_S3_BUCKET=ruche-test
+  export RUCHE_S3_ACCESS_KEY=S3RVER RUCHE_S3_SECRET_KEY=S3RVER RUCHE_S3_PREFIX=ruche/
 }
 s3_objects() { find "$T/s3" -name '*._S3rver_object' | wc -l; }
 

@@ -1,6 +1,7 @@
 // An HTTP proxy that holds every request for DELAY_MS before passing it on:
 // the round trip of a remote S3 service, on loopback.
-//   node latency_proxy.js LISTEN_PORT TARGET_PORT DELAY_MS
+//   node latency_proxy.js LISTEN_PORT TARGET_PORT DELAY_MS   (LISTEN_PORT 0: any free one)
+// Prints "proxy listening on PORT" once ready.
 'use strict';
 const http = require('http');
 const [listen, target, delay] = process.argv.slice(2).map(Number);
@@ -22,4 +23,6 @@ http
       req.pipe(up);
     }, delay);
   })
-  .listen(listen, '127.0.0.1', () => console.log(`proxy listening on ${listen}`));
+  .listen(listen, '127.0.0.1', function () {
+    console.log(`proxy listening on ${this.address().port}`);
+  });

@@ -24,7 +24,6 @@ scripts/npm-ci.sh tests/s3
 head -c "$((SIZE_MIB << 20))" /dev/urandom >"$T/file.bin"
 AUTH="$EMAIL:$PASSWORD"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 mbps() { awk -v b="$((SIZE_MIB << 20))" -v s="$1" 'BEGIN { printf "%.0f", b / s / 1e6 }'; }
 best_of_3() {  # best seconds of 3 runs of "$@"
   local best=""
@@ -36,13 +35,10 @@ best_of_3() {  # best seconds of 3 runs of "$@"
   echo "$best"
 }
 
-S3DIR="$T/s3"; mkdir -p "$S3DIR"
-S3PORT=$(free_port)
-node tests/s3/node_modules/s3rver/bin/s3rver.js -d "$S3DIR" -a 127.0.0.1 -p "$S3PORT" -s \
-  --no-vhost-buckets --configure-bucket ruche-bench >"$T/s3.out" 2>&1 &
-S3PID=$!
+start_s3  # s3rver (dav_lib.sh); each case below names its endpoint itself
+unset RUCHE_S3_ENDPOINT
 PROXYPID=""
-trap 'kill $S3PID ${PROXYPID:-} 2>/dev/null || true; cleanup' EXIT
+trap 'kill ${PROXYPID:-} 2>/dev/null || true; cleanup' EXIT
 taskset -p -c 1 "$S3PID" >/dev/null
 
 run_case() {  # label, then env assignments for the server
@@ -66,15 +62,15 @@ echo "| contents | PUT MB/s | GET MB/s (best of 3) |"
 echo "| --- | ---: | ---: |"
 run_case "local disk" RUCHE_S3_ENDPOINT=
 for delay in "${DELAYS[@]}"; do
-  PPORT=$(free_port)
-  node bench/s3/latency_proxy.js "$PPORT" "$S3PORT" "$delay" >"$T/proxy.out" 2>&1 &
+  node bench/s3/latency_proxy.js 0 "$S3PORT" "$delay" >"$T/proxy.out" 2>&1 &
   PROXYPID=$!
   taskset -p -c 1 "$PROXYPID" >/dev/null
   for _ in $(seq 1 100); do grep -qs listening "$T/proxy.out" && break; sleep 0.05; done
+  PPORT=$(sed -n 's/^proxy listening on \([0-9]*\)$/\1/p' "$T/proxy.out")
+  [ -n "$PPORT" ] || fail "the proxy did not start: $(cat "$T/proxy.out")"
   for ahead in 1 4 16; do
     run_case "bucket, +$delay ms per request, read-ahead $ahead" \
-      RUCHE_S3_ENDPOINT="http://127.0.0.1:$PPORT" RUCHE_S3_BUCKET=ruche-bench RUCHE_S3_ACCESS_KEY=S3RVER \
-      RUCHE_S3_SECRET_KEY=S3RVER RUCHE_S3_READ_AHEAD="$ahead"
+      RUCHE_S3_ENDPOINT="http://127.0.0.1:$PPORT" RUCHE_S3_READ_AHEAD="$ahead"
   done
   kill "$PROXYPID" 2>/dev/null || true; wait "$PROXYPID" 2>/dev/null || true; PROXYPID=""
 done

@@ -313,18 +313,13 @@ Result<S3Client::Response> S3Client::request(std::string_view method, std::strin
   if (!key_ok(key)) return fail(Errc::invalid, "s3: invalid object key");
   for (int i = 1;; ++i) {
     auto r = attempt(method, key, body, std::max(max_body, kMaxErrorBody));
-    const bool transient = !r ? r.error().code == Errc::unavailable
-                              : (r->status >= 500 || r->status == 429 || r->status == 0);
-    if (!transient || i == kAttempts) {
-      if (!r) return r;
-      if (r->status >= 500 || r->status == 429 || r->status == 0) {
-        const std::string code = error_code(r->body);
-        return fail(Errc::unavailable, "s3: " + std::string(method) + " answered " +
-                                           std::to_string(r->status) +
-                                           (code.empty() ? "" : " " + code));
-      }
-      return r;
+    // A busy or failing service is unavailable, as an unreachable one is.
+    if (r && (r->status >= 500 || r->status == 429 || r->status == 0)) {
+      const std::string code = error_code(r->body);
+      r = fail(Errc::unavailable, "s3: " + std::string(method) + " answered " +
+                                      std::to_string(r->status) + (code.empty() ? "" : " " + code));
     }
+    if (r || r.error().code != Errc::unavailable || i == kAttempts) return r;
     retries_.fetch_add(1, std::memory_order_relaxed);
     std::this_thread::sleep_for(std::chrono::milliseconds(100 * i * i));
   }
