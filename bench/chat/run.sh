@@ -30,7 +30,8 @@
 # Environment (defaults): N=10000 ROOMS=100 RATE=2000 SIZE=128 DURATION=20
 #   WARMUP=3 POSTERS=5 SEARCH=4 SEARCH_DURATION=5 HTTP_CONNS=128
 #   XMPP_PRESENCE=0 (1: ejabberd's default presence broadcast in rooms)
-#   ONLY=ruche,ejabberd,bound (the sides to run) BUILD_DIR=build KEEP=1 (keep the
+#   ONLY=ruche,ejabberd,bound (the sides to run) BUILD_DIR=build RUCHE_BIN=$BUILD_DIR/ruche
+#   (another binary, to compare two builds) KEEP=1 (keep the
 #   scratch folder) EJ_PORT=15380 EJ_DIST_PORT=15310
 #   NICE=-15 (run servers and load generator at that nice level: on a
 #   machine shared with other jobs, so that they get their cores)
@@ -60,7 +61,7 @@ if [ ! -f "$BUILD/build.ninja" ]; then
   cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 fi
 cmake --build "$BUILD" --target ruche chat_seed chat_loadgen chat_blaster >/dev/null
-RUCHE="$BUILD/ruche"
+RUCHE=${RUCHE_BIN:-$BUILD/ruche}
 SEED="$BUILD/bench/chat/chat_seed"
 LOADGEN="$BUILD/bench/chat/chat_loadgen"
 BLASTER="$BUILD/bench/chat/chat_blaster"

@@ -213,21 +213,23 @@ class EventHub::Connection final : public http::WebSocketHandler,
     if (was_counted) hub_.presence_changed(caller_.user_id.str(), -1, away_ ? -1 : 0, nullptr);
   }
 
-  // Dispatcher thread: one workspace event, already serialized.
-  // `members`: the resolved members of e.scope (null when unscoped).
+  // Dispatcher thread: one workspace event, already serialized. `subject`:
+  // the user the event is about (its data's user_id). `member`: for a
+  // scoped event, the entry of its scope's member list the dispatcher found
+  // this connection under (null when unscoped).
   void deliver(const bus::Event& e, const json::value& data,
-               const std::shared_ptr<const std::string>& frame,
-               const std::vector<std::string>* members) {
+               const std::shared_ptr<const std::string>& frame, std::string_view subject,
+               const std::string* member) {
     std::unique_lock lock(mu_);
     auto it = follows_.find(e.workspace_id);
     if (it == follows_.end()) return;
     Follow& f = it->second;
     if (e.seq == 0) {
       // Ephemeral (typing, presence): now or never, outside the sequence.
-      if (visible(f, e, members)) send_locked(frame);
+      if (visible(f, e, member)) send_locked(frame);
       return;
     }
-    bool about_me = string_field(data, "user_id") == caller_.user_id.str();
+    bool about_me = subject == caller_.user_id.str();
     if (f.catching_up) {
       if (f.held.size() < kMaxHeld) f.held.push_back(e);
       else f.held_overflow = true;
@@ -255,7 +257,7 @@ class EventHub::Connection final : public http::WebSocketHandler,
       schedule_catch_up(e.workspace_id, from, gen);
       return;
     }
-    apply_locked(f, e, data, frame, about_me, members);
+    apply_locked(f, e, data, frame, about_me, member);
   }
 
   // Dispatcher thread: this user was added to a workspace.
@@ -324,14 +326,13 @@ class EventHub::Connection final : public http::WebSocketHandler,
     std::optional<std::int64_t> requested_since;  // a resume that came before the access
   };
 
-  bool visible(const Follow& f, const bus::Event& e,
-               const std::vector<std::string>* members = nullptr) const {
+  bool visible(const Follow& f, const bus::Event& e, const std::string* member = nullptr) const {
     if (!f.have_access) return false;
-    if (members) {
-      // The scope was resolved by the dispatcher: check it here, the rest
-      // through the common rule on an unscoped copy of the question.
-      if (!std::binary_search(members->begin(), members->end(), caller_.user_id.str()))
-        return false;
+    if (member) {
+      // The scope was resolved by the dispatcher, which found this
+      // connection under `member`, an entry of the scope's member list: it
+      // must be this connection's user. The rest is the common rule's.
+      if (*member != caller_.user_id.str()) return false;
       if (!e.module.empty() && f.access.right(e.module) == Access::none) return false;
       return e.audience.empty() || std::find(e.audience.begin(), e.audience.end(),
                                              caller_.user_id.str()) != e.audience.end();
@@ -358,7 +359,7 @@ class EventHub::Connection final : public http::WebSocketHandler,
   // then sends the event if visible. mu_ held.
   void apply_locked(Follow& f, const bus::Event& e, const json::value& data,
                     const std::shared_ptr<const std::string>& frame, bool about_me,
-                    const std::vector<std::string>* members = nullptr) {
+                    const std::string* member = nullptr) {
     f.last_seq = e.seq;
     if (about_me && e.type == "member.removed") {
       send_locked(frame);
@@ -398,7 +399,7 @@ class EventHub::Connection final : public http::WebSocketHandler,
       if (auto* arch = data.as_object().if_contains("archived"); arch && arch->is_bool())
         f.access.archived = arch->as_bool();
     }
-    if (visible(f, e, members)) send_locked(frame);
+    if (visible(f, e, member)) send_locked(frame);
   }
 
   // Worker thread: every workspace of the user, then a hello frame.
@@ -683,6 +684,7 @@ http::Response EventHub::accept(const http::Request& req, const Caller& caller) 
 void EventHub::attach(const std::shared_ptr<Connection>& c) {
   std::lock_guard lock(mu_);
   by_user_[c->caller().user_id.str()].emplace(c.get(), c);
+  ++connections_generation_;
   ++count_;
 }
 
@@ -710,6 +712,7 @@ void EventHub::unwatch_locked(Connection* c, const std::vector<std::string>& use
 void EventHub::detach(Connection* c, const std::vector<std::string>& watching) {
   std::lock_guard lock(mu_);
   --count_;
+  ++connections_generation_;
   unwatch_locked(c, watching);
   // O(1) per index: 10,000 clients leaving at once must not cost 10,000².
   auto user = by_user_.find(c->caller().user_id.str());
@@ -860,7 +863,8 @@ void EventHub::dispatch(const bus::Event& e) {
     auto targets = collect(by_workspace_, e.workspace_id);
     if (targets.empty()) return;
     prepare();
-    for (auto& c : targets) c->deliver(e, data, frame, nullptr);
+    const std::string subject = string_field(data, "user_id");
+    for (auto& c : targets) c->deliver(e, data, frame, subject, nullptr);
     return;
   }
   // A scoped event (a channel's message) goes to the scope's members only:
@@ -876,19 +880,31 @@ void EventHub::dispatch(const bus::Event& e) {
     if (ring.empty()) ring.resize(kRing);
     ring[static_cast<std::size_t>(e.seq) % kRing] = e.seq;
   }
-  std::vector<std::shared_ptr<Connection>> targets;
+  // The scope's connections, from the last event of the scope while neither
+  // its member list nor the connections changed (a busy channel's members
+  // are not looked up one by one for every message).
+  const std::vector<ScopeTarget>* targets;
   {
     std::lock_guard lock(mu_);
-    for (const auto& user : *members) {
-      auto it = by_user_.find(user);
-      if (it == by_user_.end()) continue;
-      for (const auto& [ptr, w] : it->second)
-        if (auto c = w.lock()) targets.push_back(std::move(c));
+    if (scope_targets_.size() > kScopeTargetsKept && !scope_targets_.contains(e.scope)) scope_targets_.clear();
+    ScopeTargets& cached = scope_targets_[e.scope];
+    if (cached.members != members || cached.generation != connections_generation_) {
+      cached.members = members;
+      cached.generation = connections_generation_;
+      cached.targets.clear();
+      for (const auto& user : *members) {
+        auto it = by_user_.find(user);
+        if (it == by_user_.end()) continue;
+        for (const auto& [ptr, w] : it->second) cached.targets.push_back({w, &user});
+      }
     }
+    targets = &cached.targets;  // the dispatcher's own: it alone changes it
   }
-  if (targets.empty()) return;
+  if (targets->empty()) return;
   prepare();
-  for (auto& c : targets) c->deliver(e, data, frame, members.get());
+  const std::string subject = string_field(data, "user_id");
+  for (const auto& t : *targets)
+    if (auto c = t.connection.lock()) c->deliver(e, data, frame, subject, t.member);
 }
 
 void EventHub::presence_changed(const std::string& user, int connections_delta, int away_delta,

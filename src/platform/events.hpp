@@ -146,6 +146,22 @@ class EventHub {
   // The live connections under `key` in `map` (mu_ taken here).
   std::vector<std::shared_ptr<Connection>> collect(const Index& map, const std::string& key);
   std::size_t count_ = 0;
+  // The connections of a scope's members, as the last event of the scope
+  // found them: valid while its member list (the same list object) and the
+  // connections (connections_generation_, moved by attach and detach) are
+  // unchanged. Read and written by the dispatcher thread under mu_.
+  struct ScopeTarget {
+    std::weak_ptr<Connection> connection;
+    const std::string* member;  // its entry in `members`
+  };
+  struct ScopeTargets {
+    std::shared_ptr<const std::vector<std::string>> members;
+    std::uint64_t generation = 0;
+    std::vector<ScopeTarget> targets;
+  };
+  static constexpr std::size_t kScopeTargetsKept = 4096;
+  std::unordered_map<std::string, ScopeTargets> scope_targets_;
+  std::uint64_t connections_generation_ = 0;
   std::thread dispatcher_;
 };
 

@@ -3,6 +3,10 @@
 #include "core/http/ws_frame.hpp"
 
 #include <openssl/sha.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <cerrno>
 
 #include <array>
 #include <chrono>
@@ -302,73 +306,119 @@ void WsConnection::enqueue(std::uint8_t opcode, std::shared_ptr<const std::strin
   }
   if (!count) queued_.fetch_add(payload->size());
   queue_.push_back(make_frame(opcode, std::move(payload)));
+  if (queue_.size() > kQueueKept) grown_ = true;
   if (!writing_) write_next();
 }
 
 void WsConnection::write_next() {
-  if (queue_.empty() || finished_) {
-    writing_ = false;
-    if (queue_.empty()) queue_.shrink_to_fit();
-    return;
-  }
-  writing_ = true;
-  // Everything queued goes out in one gather write (up to 64 frames or
-  // 256 KiB), stopping after a close frame.
+  // Writes straight from the queue while the socket takes it (one sendmsg()
+  // per round of queued frames, nothing for the event loop to complete);
+  // only a full socket waits for writability. Most deliveries are one small
+  // frame to a socket with room: the write costs that system call alone.
   constexpr std::size_t kMaxFrames = 64, kMaxBytes = 256 * 1024;
-  std::vector<net::const_buffer> bufs;
-  std::size_t bytes = 0;
-  in_flight_ = 0;
-  while (in_flight_ < queue_.size() && in_flight_ < kMaxFrames && (in_flight_ == 0 || bytes < kMaxBytes)) {
-    Frame& f = queue_[in_flight_++];
-    bufs.emplace_back(f.header, f.header_len);
-    bufs.emplace_back(f.payload->data(), f.payload->size());
-    bytes += f.header_len + f.payload->size();
-    if (f.is_close) break;
-  }
-  net::async_write(socket_, bufs, [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
-    self->writing_ = false;
-    bool closed_ours = false;
-    for (std::size_t i = 0; i < self->in_flight_; ++i) {
-      self->queued_.fetch_sub(self->queue_[i].payload->size());
-      closed_ours = closed_ours || self->queue_[i].is_close;
+  while (!queue_.empty() && !finished_) {
+    iovec iov[2 * kMaxFrames];
+    std::size_t n_iov = 0, bytes = 0, frames = 0;
+    std::size_t skip = head_sent_;  // bytes of the first frame already out
+    while (frames < queue_.size() && frames < kMaxFrames && (frames == 0 || bytes < kMaxBytes)) {
+      const Frame& f = queue_[frames++];
+      auto add = [&](const void* p, std::size_t len) {
+        if (skip >= len) {
+          skip -= len;
+          return;
+        }
+        iov[n_iov++] = {const_cast<char*>(static_cast<const char*>(p)) + skip, len - skip};
+        bytes += len - skip;
+        skip = 0;
+      };
+      add(f.header, f.header_len);
+      add(f.payload->data(), f.payload->size());
+      if (f.is_close) break;
     }
-    self->queue_.erase(self->queue_.begin(), self->queue_.begin() + static_cast<std::ptrdiff_t>(self->in_flight_));
-    self->in_flight_ = 0;
-    if (ec) {
-      self->finish();
+    msghdr msg{};
+    msg.msg_iov = iov;
+    msg.msg_iovlen = n_iov;
+    const ssize_t w = ::sendmsg(socket_.native_handle(), &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    if (w <= 0) {
+      finish_soon();
       return;
     }
+    // Frames wholly written leave the queue; a partly written one stays,
+    // with its written bytes counted in head_sent_.
+    std::size_t done = head_sent_ + static_cast<std::size_t>(w);
+    bool closed_ours = false;
+    while (!queue_.empty()) {
+      const Frame& f = queue_.front();
+      std::size_t size = f.header_len + f.payload->size();
+      if (done < size) break;
+      done -= size;
+      queued_.fetch_sub(f.payload->size());
+      closed_ours = closed_ours || f.is_close;
+      queue_.pop_front();
+    }
+    head_sent_ = done;
     if (closed_ours) {
       // Our close is out: no more data frames; the peer's close (or the
       // sweep) ends it.
       boost::system::error_code ignore;
-      self->socket_.shutdown(Socket::shutdown_send, ignore);
-      if (self->close_received_) {
-        self->finish();
+      socket_.shutdown(Socket::shutdown_send, ignore);
+      if (close_received_) {
+        finish_soon();
         return;
       }
-      for (auto& f : self->queue_) self->queued_.fetch_sub(f.payload->size());
-      self->queue_.clear();
+      for (auto& f : queue_) queued_.fetch_sub(f.payload->size());
+      queue_.clear();
+    }
+  }
+  if (queue_.empty() || finished_) {
+    writing_ = false;
+    // A burst may have grown the queue: its memory goes back (an idle
+    // connection keeps the empty queue's own).
+    if (queue_.empty() && grown_) {
+      std::deque<Frame>().swap(queue_);
+      grown_ = false;
+    }
+    return;
+  }
+  // The socket is full: wait until it takes more.
+  writing_ = true;
+  socket_.async_wait(Socket::wait_write, [self = shared_from_this()](boost::system::error_code ec) {
+    if (ec) {
+      self->finish();
+      return;
     }
     self->write_next();
   });
 }
 
+void WsConnection::finish_soon() {
+  // Not within the call that queued the frame: its caller (a handler
+  // holding its own lock, a loop over the thread's connections) must not
+  // see the connection end under it, as it could not with a write that
+  // completes later. Nothing more is written meanwhile.
+  writing_ = true;
+  net::post(socket_.get_executor(), [self = shared_from_this()] { self->finish(); });
+}
+
 void WsConnection::drain_incoming() {
-  std::vector<std::shared_ptr<const std::string>> batch;
   {
     std::lock_guard lock(incoming_mu_);
-    batch.swap(incoming_);
     drain_scheduled_ = false;
-  }
-  for (auto& text : batch) {
-    if (close_sent_ || finished_) {
-      queued_.fetch_sub(text->size());
-      continue;
+    for (auto& text : incoming_) {
+      if (close_sent_ || finished_) {
+        queued_.fetch_sub(text->size());
+        continue;
+      }
+      // Queued without writing yet: one gather write takes them all.
+      queue_.push_back(make_frame(kText, std::move(text)));
     }
-    // Queued without writing yet: one gather write takes them all.
-    queue_.push_back(make_frame(kText, std::move(text)));
+    // Kept for the next batch, unless a burst made it large.
+    if (incoming_.capacity() > 64) std::vector<std::shared_ptr<const std::string>>().swap(incoming_);
+    else incoming_.clear();
   }
+  if (queue_.size() > kQueueKept) grown_ = true;
   if (!writing_) write_next();
 }
 
@@ -448,11 +498,10 @@ void WsConnection::finish() {
   finished_ = true;
   boost::system::error_code ec;
   socket_.close(ec);
-  // A frame being written stays until its completion handler runs (and
-  // uncounts it); the others go now.
-  std::size_t keep = writing_ ? in_flight_ : 0;
-  for (std::size_t i = keep; i < queue_.size(); ++i) queued_.fetch_sub(queue_[i].payload->size());
-  queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(keep), queue_.end());
+  // Writes hold no pointer into the queue between rounds: it all goes now.
+  for (const auto& f : queue_) queued_.fetch_sub(f.payload->size());
+  std::deque<Frame>().swap(queue_);
+  head_sent_ = 0;
   partial_.clear();
   message_.clear();
   {

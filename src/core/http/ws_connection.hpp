@@ -81,6 +81,7 @@ class WsConnection final : public WebSocket, public std::enable_shared_from_this
   static Frame make_frame(std::uint8_t opcode, std::shared_ptr<const std::string> payload);
   void enqueue(std::uint8_t opcode, std::shared_ptr<const std::string> payload, bool count);
   void write_next();
+  void finish_soon();  // finish(), from the event loop
   void fail(std::uint16_t code, std::string_view reason);
   void finish();
 
@@ -92,12 +93,15 @@ class WsConnection final : public WebSocket, public std::enable_shared_from_this
   std::string partial_;         // an incomplete frame
   std::string message_;         // fragments of an incomplete message
   bool in_message_ = false;
-  // Frames to write; the first `in_flight_` are being written. A deque: the
-  // write in flight points at their headers, which must not move when more
-  // frames queue behind them.
+  // Frames to write, the first `head_sent_` bytes of the front one written.
+  // writing_: nothing is to be written now (a wait for the socket to take
+  // more is pending, or the connection is about to finish).
   std::deque<Frame> queue_;
-  std::size_t in_flight_ = 0;
+  std::size_t head_sent_ = 0;
   bool writing_ = false;
+  // The queue held more than kQueueKept frames: it is given back once empty.
+  static constexpr std::size_t kQueueKept = 16;
+  bool grown_ = false;
   // Other threads append here and schedule one drain for many frames: a busy
   // connection costs one handoff per batch, not per message.
   std::mutex incoming_mu_;
