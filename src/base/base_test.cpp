@@ -9,6 +9,7 @@
 #include "base/log.hpp"
 #include "base/result.hpp"
 #include "base/sendable_arena.hpp"
+#include "base/uninitialized.hpp"
 
 namespace ruche {
 namespace {
@@ -191,6 +192,19 @@ TEST(SendableArena, FreedRangesAreReusedAndLiveRegionsNeverChange) {
   big = {};
   arena.reset();
   EXPECT_EQ(last.bytes, std::string(16 << 10, 'd'));
+}
+
+// Every length, across the inline buffer's edge (15) where libstdc++ 12
+// grows the buffer past the length asked for, and well beyond it.
+TEST(UninitializedString, HasExactlyTheLengthAskedFor) {
+  for (std::size_t n : {0u, 1u, 15u, 16u, 17u, 29u, 30u, 31u, 100u, 4096u, (1u << 20) + 3}) {
+    std::string s = uninitialized_string(n);
+    ASSERT_EQ(s.size(), n);
+    EXPECT_GE(s.capacity(), n);
+    EXPECT_EQ(s.c_str()[n], '\0') << n;
+    std::fill(s.begin(), s.end(), 'x');
+    EXPECT_EQ(s, std::string(n, 'x'));
+  }
 }
 
 }  // namespace

@@ -95,7 +95,7 @@ Result<BlobRef> BlobWriter::finish() {
 
 BlobReader::BlobReader(ChunkStore& store, KeysPtr keys) : store_(store), keys_(std::move(keys)) {}
 
-Result<std::string> BlobReader::read_chunk(const ChunkRef& chunk) const {
+Result<SharedBytes> BlobReader::read_chunk(const ChunkRef& chunk) const {
   auto sealed = store_.get(keys_->ns, chunk.id);
   if (!sealed) {
     if (sealed.error().code == Errc::not_found) {
@@ -103,7 +103,8 @@ Result<std::string> BlobReader::read_chunk(const ChunkRef& chunk) const {
     }
     return tl::unexpected(sealed.error());
   }
-  auto plain = crypto::open(keys_->seal_key, *sealed, chunk_associated_data(keys_->ns, chunk.id));
+  // Opened where it was read: the plaintext is a slice of that buffer.
+  auto plain = crypto::open_in_place(keys_->seal_key, *sealed, chunk_associated_data(keys_->ns, chunk.id));
   if (!plain) {
     return fail(Errc::internal, "chunk " + chunk.id + " does not authenticate");
   }
@@ -115,7 +116,8 @@ Result<std::string> BlobReader::read_chunk(const ChunkRef& chunk) const {
   if (plain->size() != chunk.size_bytes) {
     return fail(Errc::internal, "chunk " + chunk.id + " does not match its id");
   }
-  return plain;
+  const std::size_t at = static_cast<std::size_t>(plain->data() - sealed->data()), size = plain->size();
+  return SharedBytes::of(std::move(*sealed)).slice(at, size);
 }
 
 Result<std::uint64_t> BlobReader::read(const BlobRef& blob, std::uint64_t offset,
@@ -139,10 +141,10 @@ Result<std::uint64_t> BlobReader::read(const BlobRef& blob, std::uint64_t offset
   for (const ChunkRef& c : blob.chunks) {
     const std::uint64_t chunk_end = chunk_start + c.size_bytes;
     if (chunk_end > offset && chunk_start < end && c.size_bytes > 0) {
-      RUCHE_TRY(std::string plain, read_chunk(c));
+      RUCHE_TRY(SharedBytes plain, read_chunk(c));
       const std::uint64_t from = std::max(offset, chunk_start) - chunk_start;
       const std::uint64_t to = std::min(end, chunk_end) - chunk_start;
-      RUCHE_CHECK(sink(std::string_view(plain).substr(from, to - from)));
+      RUCHE_CHECK(sink(plain.bytes.substr(from, to - from)));
       delivered += to - from;
     }
     chunk_start = chunk_end;

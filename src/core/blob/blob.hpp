@@ -21,6 +21,7 @@
 
 #include "base/function_ref.hpp"
 #include "base/result.hpp"
+#include "base/shared_bytes.hpp"
 #include "core/blob/chunk_store.hpp"
 #include "core/blob/chunker.hpp"
 #include "core/blob/key_ring.hpp"
@@ -108,8 +109,9 @@ class BlobReader {
   Result<std::uint64_t> read(const BlobRef& blob, std::uint64_t offset, std::uint64_t length,
                              FunctionRef<Result<void>(std::string_view)> sink) const;
 
-  // One chunk's verified plaintext (errors as read()).
-  Result<std::string> read_chunk(const ChunkRef& chunk) const;
+  // One chunk's verified plaintext (errors as read()): decrypted in the
+  // buffer it was read into, which the bytes share.
+  Result<SharedBytes> read_chunk(const ChunkRef& chunk) const;
 
  private:
   ChunkStore& store_;

@@ -27,17 +27,17 @@ std::uint64_t ChunkCache::epoch() const {
   return epoch_;
 }
 
-ChunkCache::Plain ChunkCache::put(std::string_view ns, std::string_view id, std::string plain,
+ChunkCache::Plain ChunkCache::put(std::string_view ns, std::string_view id, Plain plain,
                                   std::uint64_t epoch) {
-  if (!enabled() || plain.size() > capacity_ / 8) return SharedBytes::of(std::move(plain));
+  if (!enabled() || plain.bytes.size() > capacity_ / 8) return plain;
   {
     std::lock_guard lock(mu_);
-    if (epoch != epoch_) return SharedBytes::of(std::move(plain));  // dropped while it was being read
+    if (epoch != epoch_) return plain;  // dropped while it was being read
   }
   // Copied outside the lock; a drop meanwhile is seen below.
   Plain kept;
-  if (arena_ && plain.size() >= kSendableMin) kept = arena_->copy(plain);
-  if (!kept) kept = SharedBytes::of(std::move(plain));
+  if (arena_ && plain.bytes.size() >= kSendableMin) kept = arena_->copy(plain.bytes);
+  if (!kept) kept = std::move(plain);
   std::string key = chunk_associated_data(ns, id);
   std::lock_guard lock(mu_);
   if (epoch != epoch_) return kept;

@@ -49,7 +49,7 @@ class ChunkCache {
   std::uint64_t epoch() const;
   // Keeps a chunk's plaintext just read (when enabled, worth it and no drop
   // since `epoch`); returns its bytes either way, kept or not.
-  Plain put(std::string_view ns, std::string_view id, std::string plain, std::uint64_t epoch);
+  Plain put(std::string_view ns, std::string_view id, Plain plain, std::uint64_t epoch);
   void drop(std::string_view ns, std::string_view id);
   void drop_namespace(std::string_view ns);
 

@@ -15,7 +15,7 @@ using testing::random_data;
 using testing::TempDir;
 using testing::test_keys;
 
-std::string plain(std::size_t n, char c = 'p') { return std::string(n, c); }
+SharedBytes plain(std::size_t n, char c = 'p') { return SharedBytes::of(std::string(n, c)); }
 
 TEST(ChunkCache, EvictsTheLeastRecentlyUsedPastItsCapacity) {
   ChunkCache cache(800);
@@ -60,8 +60,8 @@ TEST(ChunkCache, DropsChunksAndNamespacesAndIgnoresPutsThatRacedADrop) {
 TEST(ChunkCache, LargeChunksAreKeptAsAFileAndSmallOnesOnTheHeap) {
   ChunkCache cache(1 << 20);
   const std::string big = random_data(ChunkCache::kSendableMin, 7), small = random_data(1000, 8);
-  SharedBytes b = cache.put("ns", "big", big, cache.epoch());
-  SharedBytes s = cache.put("ns", "small", small, cache.epoch());
+  SharedBytes b = cache.put("ns", "big", SharedBytes::of(big), cache.epoch());
+  SharedBytes s = cache.put("ns", "small", SharedBytes::of(small), cache.epoch());
   EXPECT_EQ(b.bytes, big);
   EXPECT_EQ(s.bytes, small);
   EXPECT_EQ(s.fd, -1);
@@ -82,7 +82,7 @@ TEST(ChunkCache, LargeChunksAreKeptAsAFileAndSmallOnesOnTheHeap) {
   // Not kept after a drop that raced the read, but still handed back.
   const std::uint64_t before = cache.epoch();
   cache.drop("ns", "big");
-  SharedBytes late = cache.put("ns", "big", big, before);
+  SharedBytes late = cache.put("ns", "big", SharedBytes::of(big), before);
   EXPECT_EQ(late.bytes, big);
   EXPECT_FALSE(cache.find("ns", "big"));
   EXPECT_EQ(b.bytes, big);  // a view handed out stays valid after its entry went
@@ -179,14 +179,14 @@ TEST(ChunkCache, CachedRangeSharesOneChunkOrNothing) {
   SharedBytes kept_a;
   const std::vector<ChunkRef> chunks = {{"a", 1000}, {"b", 500}};
   EXPECT_FALSE(cached_range(cache, ns, chunks, 0, 10));  // nothing cached yet
-  kept_a = cache.put(ns, "a", *a, cache.epoch());
+  kept_a = cache.put(ns, "a", SharedBytes::of(*a), cache.epoch());
   SharedBytes head = cached_range(cache, ns, chunks, 10, 90);
   ASSERT_TRUE(head);
   EXPECT_EQ(head.bytes, a->substr(10, 90));
   EXPECT_EQ(head.bytes.data(), kept_a.bytes.data() + 10);  // the cache's bytes, not a copy
   EXPECT_FALSE(cached_range(cache, ns, chunks, 990, 20));  // runs into "b"
   EXPECT_FALSE(cached_range(cache, ns, chunks, 1000, 10));  // "b" is not cached
-  cache.put(ns, "b", *b, cache.epoch());
+  cache.put(ns, "b", SharedBytes::of(*b), cache.epoch());
   EXPECT_EQ(cached_range(cache, ns, chunks, 1000, 10).bytes, b->substr(0, 10));
   EXPECT_EQ(cached_range(cache, ns, chunks, 1400, UINT64_MAX).bytes, b->substr(400));  // clipped at the end
   EXPECT_FALSE(cached_range(cache, ns, chunks, 1500, 1));  // past the end

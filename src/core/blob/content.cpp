@@ -248,9 +248,9 @@ Result<std::uint64_t> read_content(ChunkStore& store, const KeysPtr& keys, Chunk
   using Plain = ChunkCache::Plain;
   auto load = [&reader, cache, &keys](const ChunkRef* ref) -> Result<Plain> {
     const std::uint64_t epoch = cache ? cache->epoch() : 0;
-    RUCHE_TRY(std::string plain, reader.read_chunk(*ref));
+    RUCHE_TRY(Plain plain, reader.read_chunk(*ref));
     if (cache) return cache->put(keys->ns, ref->id, std::move(plain), epoch);
-    return SharedBytes::of(std::move(plain));
+    return plain;
   };
   auto fetch = [&](std::size_t i) {
     auto promise = std::make_shared<std::promise<Result<Plain>>>();

@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/uninitialized.hpp"
+
 namespace ruche::blob {
 namespace {
 
@@ -103,7 +105,7 @@ class PosixFileSystem final : public FileSystem {
     if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
       return fail(Errc::internal, "read " + path + ": larger than any chunk");
     }
-    std::string out(static_cast<std::size_t>(st.st_size), '\0');
+    std::string out = uninitialized_string(static_cast<std::size_t>(st.st_size));
     std::size_t done = 0;
     while (done < out.size()) {
       const ssize_t n = ::read(fd, out.data() + done, out.size() - done);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "base/uninitialized.hpp"
 #include "core/crypto/internal.hpp"
 #include "core/crypto/random.hpp"
 
@@ -91,9 +92,10 @@ std::string new_key() {
 std::string seal(std::string_view key, std::string_view plaintext,
                  std::string_view associated_data) {
   if (key.size() != kKeyBytes) detail::contract_violation("seal: key must be 32 bytes");
-  std::string out = random_bytes(kNonceBytes);
-  out.resize(kNonceBytes + plaintext.size() + kTagBytes);
+  // Every byte is written below: the nonce, the ciphertext, the tag.
+  std::string out = uninitialized_string(kNonceBytes + plaintext.size() + kTagBytes);
   auto* p = reinterpret_cast<unsigned char*>(out.data());
+  randombytes_buf(p, kNonceBytes);
   XChaCha(key, p).seal(plaintext, associated_data, p + kNonceBytes, p + kNonceBytes + plaintext.size());
   return out;
 }
@@ -105,12 +107,28 @@ Result<std::string> open(std::string_view key, std::string_view sealed,
   if (sealed.size() < kSealOverhead) return fail(Errc::invalid, "ciphertext too short");
   const auto* nonce = bytes_of(sealed);
   const std::string_view ciphertext = sealed.substr(kNonceBytes, sealed.size() - kSealOverhead);
-  std::string out(ciphertext.size(), '\0');
+  std::string out = uninitialized_string(ciphertext.size());
   if (!XChaCha(key, nonce).open(ciphertext, associated_data, nonce + kNonceBytes + ciphertext.size(),
                                 reinterpret_cast<unsigned char*>(out.data()))) {
     return fail(Errc::invalid, "ciphertext does not authenticate");
   }
   return out;
+}
+
+Result<std::string_view> open_in_place(std::string_view key, std::string& sealed,
+                                       std::string_view associated_data) {
+  detail::ensure_sodium();
+  if (key.size() != kKeyBytes) return fail(Errc::invalid, "key must be 32 bytes");
+  if (sealed.size() < kSealOverhead) return fail(Errc::invalid, "ciphertext too short");
+  auto* p = reinterpret_cast<unsigned char*>(sealed.data());
+  const std::size_t n = sealed.size() - kSealOverhead;
+  // OpenSSL decrypts in place (output == input); Poly1305 reads each block
+  // of ciphertext before it is overwritten.
+  if (!XChaCha(key, p).open(std::string_view(sealed).substr(kNonceBytes, n), associated_data,
+                            p + kNonceBytes + n, p + kNonceBytes)) {
+    return fail(Errc::invalid, "ciphertext does not authenticate");
+  }
+  return std::string_view(sealed).substr(kNonceBytes, n);
 }
 
 std::string wrap_key(std::string_view kek, std::string_view key, std::string_view associated_data) {

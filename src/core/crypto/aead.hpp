@@ -42,6 +42,13 @@ std::string seal(std::string_view key, std::string_view plaintext,
 Result<std::string> open(std::string_view key, std::string_view sealed,
                          std::string_view associated_data = {});
 
+// open() without a second buffer: decrypts the ciphertext inside `sealed`
+// and returns the plaintext, a view into `sealed` (which must then outlive
+// it). On failure (the errors of open()) the ciphertext part of `sealed` is
+// wiped.
+Result<std::string_view> open_in_place(std::string_view key, std::string& sealed,
+                                       std::string_view associated_data = {});
+
 // Key wrapping: seal()/open() of a kKeyBytes key under a key-encryption key
 // (`kek`, kKeyBytes too). wrap_key aborts when either is not kKeyBytes long
 // (a bug in the caller); unwrap_key fails like open(), and also

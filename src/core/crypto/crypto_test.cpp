@@ -363,6 +363,11 @@ TEST(Aead, RoundTrips) {
     auto opened = open(key, sealed, "blob:1");
     ASSERT_TRUE(opened) << opened.error().message;
     EXPECT_EQ(*opened, pt);
+    std::string buffer = sealed;
+    auto in_place = open_in_place(key, buffer, "blob:1");
+    ASSERT_TRUE(in_place) << in_place.error().message;
+    EXPECT_EQ(*in_place, pt);
+    EXPECT_EQ(in_place->data(), buffer.data() + kNonceBytes);  // no copy
   }
   EXPECT_NE(seal(key, "same"), seal(key, "same"));  // fresh nonce each time
 }
@@ -399,6 +404,9 @@ TEST(Aead, SameBytesAsLibsodium) {
       auto opened = open(key, theirs, ad);
       ASSERT_TRUE(opened) << size;
       EXPECT_EQ(*opened, pt);
+      auto in_place = open_in_place(key, theirs, ad);
+      ASSERT_TRUE(in_place) << size;
+      EXPECT_EQ(*in_place, pt);
     }
   }
 }
@@ -412,6 +420,12 @@ TEST(Aead, DetectsTampering) {
     auto r = open(key, bad, "ad");
     ASSERT_FALSE(r) << i;
     EXPECT_EQ(r.error().code, Errc::invalid);
+    auto in_place = open_in_place(key, bad, "ad");
+    ASSERT_FALSE(in_place) << i;
+    EXPECT_EQ(in_place.error().code, Errc::invalid);
+    // Nothing of the unauthenticated plaintext is left behind.
+    EXPECT_EQ(bad.substr(kNonceBytes, bad.size() - kSealOverhead),
+              std::string(bad.size() - kSealOverhead, '\0')) << i;
   }
   EXPECT_FALSE(open(key, sealed.substr(0, sealed.size() - 1), "ad"));
   EXPECT_FALSE(open(key, sealed + "x", "ad"));
