@@ -668,6 +668,75 @@ test('list or grid, remembered; arrows move in the grid', async () => {
   assertNoConsoleErrors(owner, 'owner');
 });
 
+test('a folder of 1,200 entries: further pages load while scrolling, the keyboard reaches the last', async () => {
+  const N = 1200; // more than a page (1,000)
+  const big = await ok(ownerPage, 'POST', `/workspaces/${wsId}/files/folders`, { name: 'Archives' });
+  // Its entries by WebDAV from here, 16 at a time, waiting when the server
+  // says to (writes are rate-limited per person: REL-4). Names sort as numbers.
+  const auth = `Basic ${Buffer.from(`${env.admin.email}:${env.admin.password}`).toString('base64')}`;
+  let next = 0;
+  let made = 0;
+  const worker = async () => {
+    while (next < N) {
+      const name = `Lot ${String(++next).padStart(4, '0')}`;
+      for (;;) {
+        const r = await fetch(`${env.url}/dav/files/${wsId}/Archives/${encodeURIComponent(name)}`, {
+          method: 'MKCOL',
+          headers: { Authorization: auth },
+        });
+        if (r.status === 429) {
+          await new Promise((done) => setTimeout(done, 1000 * Number(r.headers.get('Retry-After') ?? 1)));
+          continue;
+        }
+        if (r.status === 201) made++;
+        break;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  assert.equal(made, N);
+  await option(ownerPage, 'Archives').dblclick();
+  await ownerPage.getByRole('heading', { level: 1, name: 'Archives' }).waitFor();
+  await option(ownerPage, 'Lot 0001').waitFor();
+  assert.equal(await entries(ownerPage).count(), 1000); // the first page
+  // End, again and again: each time the last entry loaded takes the focus,
+  // and the next page comes as the list nears its end, without a click.
+  await option(ownerPage, 'Lot 0001').click();
+  for (let i = 0; i < 20 && (await entries(ownerPage).count()) < N; i++) {
+    await ownerPage.keyboard.press('End');
+    await ownerPage.waitForTimeout(300);
+  }
+  assert.equal(await entries(ownerPage).count(), N);
+  assert.equal(await ownerPage.locator('.files-more').count(), 0);
+  await ownerPage.keyboard.press('End');
+  const last = option(ownerPage, `Lot ${N}`);
+  assert.equal(await last.getAttribute('aria-selected'), 'true');
+  assert.equal(
+    await ownerPage.evaluate(() => document.activeElement?.getAttribute('data-id')),
+    await last.getAttribute('data-id'),
+  );
+  await ownerPage.keyboard.press('Home');
+  assert.equal(await option(ownerPage, 'Lot 0001').getAttribute('aria-selected'), 'true');
+  // A click among all the rows: the time until the next frame, recorded.
+  const ms = await ownerPage.evaluate(async () => {
+    const rows = document.querySelectorAll('[role="listbox"] [role="option"]');
+    const t0 = performance.now();
+    rows[1].click();
+    await new Promise((r) => requestAnimationFrame(() => r()));
+    return performance.now() - t0;
+  });
+  assert.equal(await option(ownerPage, 'Lot 0002').getAttribute('aria-selected'), 'true');
+  metric('files_select_click_ms', Math.round(ms * 10) / 10, { entries: N });
+  await shot(ownerPage, 'files-16-long-folder');
+  // Gone again: the next scenarios see the root as before.
+  const crumbs = ownerPage.getByRole('navigation', { name: 'Emplacement' });
+  await crumbs.getByRole('link', { name: 'Fichiers' }).click();
+  await ownerPage.getByRole('heading', { level: 1, name: 'Fichiers' }).waitFor();
+  await ok(ownerPage, 'DELETE', `/files/${big.id}`);
+  await ok(ownerPage, 'DELETE', `/files/${big.id}?purge=1`);
+  assertNoConsoleErrors(owner, 'owner');
+});
+
 test('a read-only member browses and downloads but sees no write action', async () => {
   await readerPage.goto(`${env.url}/w/${wsId}/files`);
   await option(readerPage, 'notes.txt').waitFor();

@@ -1,7 +1,7 @@
 // A folder: breadcrumbs, the toolbar (upload, new folder, view, order), the
 // entries (list or grid) with a details pane for the selected one, and the
 // drop zone for files and folders.
-import { useMemo, useRef, useState, type DragEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { Alert, EmptyState, Spinner } from '../../../components/Feedback';
 import { Button } from '../../../components/Button';
 import { useI18n } from '../../../i18n';
@@ -36,6 +36,23 @@ export function Browser({ folderId }: { folderId: string }) {
     into?: DropTarget;
   } | null>(null);
   const depth = useRef(0);
+  // The next page loads by itself when its button comes near the screen
+  // (scrolling down a long folder); the button stays for a click or a key.
+  const moreRef = useRef<HTMLDivElement>(null);
+  const hasMore = listing.loaded && listing.items.length < listing.total;
+  useEffect(() => {
+    const el = moreRef.current;
+    if (!el || !hasMore || listing.loadingMore || typeof IntersectionObserver === 'undefined')
+      return;
+    const seen = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) void store.loadMore();
+      },
+      { rootMargin: '800px 0px' },
+    );
+    seen.observe(el);
+    return () => seen.disconnect();
+  }, [store, hasMore, listing.loadingMore, listing.items.length]);
 
   const current = listing.folderId === folderId && listing.loaded;
   const items = useMemo(
@@ -168,7 +185,7 @@ export function Browser({ folderId }: { folderId: string }) {
         <div className="files-main">
           {body}
           {current && listing.items.length < listing.total ? (
-            <div className="files-more">
+            <div className="files-more" ref={moreRef}>
               <Button busy={listing.loadingMore} onClick={() => void store.loadMore()}>
                 {t('files.load_more', { count: listing.total - listing.items.length })}
               </Button>

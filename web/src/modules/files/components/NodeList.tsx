@@ -2,7 +2,16 @@
 // entry is selected and holds the focus (roving tabindex): arrow keys,
 // Home/End move; Enter opens; Delete moves to the trash; F2 renames;
 // Backspace or Alt+↑ goes up to the parent folder.
-import { useEffect, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import {
+  memo,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type DragEvent,
+  type KeyboardEvent,
+} from 'react';
 import type { FileNode } from '../../../api';
 import { Icon } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
@@ -34,6 +43,101 @@ export function download(n: FileNode, version?: number): void {
   a.remove();
 }
 
+/** What a row does, the same functions for every row and render (rows are memoized). */
+interface RowActions {
+  select(id: string): void;
+  focusFirst(id: string): void;
+  open(n: FileNode): void;
+  /** Files dragged over a folder's row: `over` is the row highlighted. */
+  dragOver(id: string | null): void;
+  dropInto?: (folder: FileNode, e: DragEvent) => void;
+}
+
+// One entry. Memoized: a folder of thousands re-renders only the rows whose
+// node, selection, focus or drop highlight changed (a click or an arrow key
+// used to redraw every row). Off-screen rows are not laid out either
+// (`content-visibility: auto` in files.css), yet stay in the DOM: the
+// browser's find, the keyboard and screen readers reach every entry.
+const NodeRow = memo(function NodeRow({
+  node: n,
+  view,
+  selected,
+  focusable,
+  over,
+  actions,
+}: {
+  node: FileNode;
+  view: ViewMode;
+  selected: boolean;
+  focusable: boolean;
+  over: boolean;
+  actions: RowActions;
+}) {
+  const { t, locale, dateTime } = useI18n();
+  const { nameOf } = useFiles();
+  const locked = !!n.lock;
+  const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer.types).includes('Files');
+  const dropInto = actions.dropInto;
+  const dropProps =
+    dropInto && n.kind === 'folder'
+      ? {
+          onDragOver: (e: DragEvent) => {
+            if (!hasFiles(e)) return;
+            e.preventDefault();
+            e.dataTransfer.dropEffect = 'copy';
+            if (!over) actions.dragOver(n.id);
+          },
+          onDragLeave: (e: DragEvent) => {
+            if (!e.currentTarget.contains(e.relatedTarget as Node | null)) actions.dragOver(null);
+          },
+          onDrop: (e: DragEvent) => {
+            if (!hasFiles(e)) return;
+            e.preventDefault();
+            e.stopPropagation();
+            actions.dragOver(null);
+            dropInto(n, e);
+          },
+        }
+      : {};
+  return (
+    <li
+      role="option"
+      aria-selected={selected}
+      tabIndex={focusable ? 0 : -1}
+      className={over ? 'files-item files-item--drop' : 'files-item'}
+      data-kind={n.kind}
+      data-id={n.id}
+      {...dropProps}
+      onClick={() => actions.select(n.id)}
+      onFocus={() => actions.focusFirst(n.id)}
+      onDoubleClick={() => actions.open(n)}
+    >
+      {view === 'grid' && hasThumbnail(n) ? (
+        <Thumbnail node={n}>
+          <FileIcon node={n} size={36} />
+        </Thumbnail>
+      ) : (
+        <FileIcon node={n} size={view === 'grid' ? 36 : 20} />
+      )}
+      <span className="files-item__name">
+        {n.name}
+        {locked ? (
+          <span className="files-item__lock">
+            <Icon name="lock" size={14} />
+            <span className="visually-hidden">
+              {t('files.locked_by', { name: nameOf(n.lock?.user_id ?? '') })}
+            </span>
+          </span>
+        ) : null}
+      </span>
+      <span className="files-item__size">
+        {n.kind === 'file' ? formatBytes(n.size, locale) : t('files.folder')}
+      </span>
+      <span className="files-item__date">{n.mtime ? dateTime(n.mtime) : ''}</span>
+    </li>
+  );
+});
+
 export function NodeList({
   items,
   view,
@@ -56,38 +160,36 @@ export function NodeList({
   /** Files dropped on a folder's entry go into that folder; absent: no such drops. */
   onDropInto?: (folder: FileNode, e: DragEvent) => void;
 }) {
-  const { t, locale, dateTime } = useI18n();
-  const { canWrite, openDialog, trash, nameOf } = useFiles();
+  const { t } = useI18n();
+  const { canWrite, openDialog, trash } = useFiles();
   const open = useOpenNode();
   const list = useRef<HTMLUListElement>(null);
   // The folder entry files are dragged over (highlighted as the target).
   const [over, setOver] = useState<string | null>(null);
-  const dropProps = (n: FileNode) => {
-    if (!onDropInto || n.kind !== 'folder') return {};
-    const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer.types).includes('Files');
-    return {
-      onDragOver: (e: DragEvent) => {
-        if (!hasFiles(e)) return;
-        e.preventDefault();
-        e.dataTransfer.dropEffect = 'copy';
-        if (over !== n.id) setOver(n.id);
-      },
-      onDragLeave: (e: DragEvent) => {
-        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setOver(null);
-      },
-      onDrop: (e: DragEvent) => {
-        if (!hasFiles(e)) return;
-        e.preventDefault();
-        e.stopPropagation();
-        setOver(null);
-        onDropInto(n, e);
-      },
-    };
-  };
   const firstKey = useRef(focusKey);
 
-  const options = () =>
-    Array.from(list.current?.querySelectorAll<HTMLElement>('[role="option"]') ?? []);
+  // The rows' actions read the latest props through a ref: one object for
+  // the list's lifetime, so that memoized rows are not redrawn for new closures.
+  const latest = useRef({ onSelect, open, selected, onDropInto });
+  useLayoutEffect(() => {
+    latest.current = { onSelect, open, selected, onDropInto };
+  });
+  const hasDrop = !!onDropInto;
+  const actions = useMemo<RowActions>(
+    () => ({
+      select: (id) => latest.current.onSelect(id),
+      focusFirst: (id) => {
+        if (latest.current.selected === null) latest.current.onSelect(id);
+      },
+      open: (n) => latest.current.open(n),
+      dragOver: (id) => setOver(id),
+      dropInto: hasDrop ? (folder, e) => latest.current.onDropInto?.(folder, e) : undefined,
+    }),
+    [hasDrop],
+  );
+
+  // The rows are the list's children, in order: no search through thousands.
+  const option = (i: number) => list.current?.children[i] as HTMLElement | undefined;
 
   // Another folder: focus its first entry when the focus was in the browser (or lost).
   useEffect(() => {
@@ -95,15 +197,16 @@ export function NodeList({
     firstKey.current = focusKey;
     const active = document.activeElement;
     const inside = !active || active === document.body || !!active.closest('.files-browser');
-    if (inside) options()[0]?.focus({ preventScroll: false });
+    if (inside) option(0)?.focus({ preventScroll: false });
   }, [focusKey]);
 
+  // Tiles in the grid's first row (they all start at its top).
   const columns = () => {
     if (view === 'list') return 1;
-    const all = options();
-    const top = all[0]?.offsetTop;
-    const n = all.filter((o) => o.offsetTop === top).length;
-    return Math.max(1, n);
+    const top = option(0)?.offsetTop;
+    let n = 1;
+    while (n < items.length && option(n)?.offsetTop === top) n++;
+    return n;
   };
 
   const index = selected ? items.findIndex((n) => n.id === selected) : -1;
@@ -142,7 +245,7 @@ export function NodeList({
     const target = items[next];
     if (!target) return;
     onSelect(target.id);
-    options()[next]?.focus();
+    option(next)?.focus();
   };
 
   return (
@@ -161,49 +264,17 @@ export function NodeList({
         className="files-list__items"
         onKeyDown={onKey}
       >
-        {items.map((n, i) => {
-          const locked = !!n.lock;
-          return (
-            <li
-              key={n.id}
-              role="option"
-              aria-selected={n.id === selected}
-              tabIndex={i === focusable ? 0 : -1}
-              className={over === n.id ? 'files-item files-item--drop' : 'files-item'}
-              data-kind={n.kind}
-              data-id={n.id}
-              {...dropProps(n)}
-              onClick={() => onSelect(n.id)}
-              onFocus={() => {
-                if (selected === null) onSelect(n.id);
-              }}
-              onDoubleClick={() => open(n)}
-            >
-              {view === 'grid' && hasThumbnail(n) ? (
-                <Thumbnail node={n}>
-                  <FileIcon node={n} size={36} />
-                </Thumbnail>
-              ) : (
-                <FileIcon node={n} size={view === 'grid' ? 36 : 20} />
-              )}
-              <span className="files-item__name">
-                {n.name}
-                {locked ? (
-                  <span className="files-item__lock">
-                    <Icon name="lock" size={14} />
-                    <span className="visually-hidden">
-                      {t('files.locked_by', { name: nameOf(n.lock?.user_id ?? '') })}
-                    </span>
-                  </span>
-                ) : null}
-              </span>
-              <span className="files-item__size">
-                {n.kind === 'file' ? formatBytes(n.size, locale) : t('files.folder')}
-              </span>
-              <span className="files-item__date">{n.mtime ? dateTime(n.mtime) : ''}</span>
-            </li>
-          );
-        })}
+        {items.map((n, i) => (
+          <NodeRow
+            key={n.id}
+            node={n}
+            view={view}
+            selected={n.id === selected}
+            focusable={i === focusable}
+            over={over === n.id}
+            actions={actions}
+          />
+        ))}
       </ul>
     </div>
   );
