@@ -106,11 +106,12 @@ inline std::vector<std::string> list_ids(ChunkStore& s, const std::string& ns) {
   return out;
 }
 
-// The ChunkStore contract on ages, checked the same way for every store:
+// The ChunkStore contract on ages, checked the same way for every store
+// (the disk, the database, the S3 bucket):
 // remove_if_older() keeps what was put or touched at or after the cutoff
 // and removes the rest. Chunks id(1) to id(3) of `ns` are put, one hour
 // passes on `clock` (the store's), id(2) is touched and id(3) put again;
-// id(2) and id(3) are left stored.
+// id(2) and id(3) are left stored, with their bytes.
 inline void check_remove_if_older(ChunkStore& s, ManualClock& clock, const std::string& ns,
                                   const std::function<std::string(int)>& id) {
   for (int i = 1; i <= 3; ++i) ASSERT_TRUE(s.put(ns, id(i), std::string(1, static_cast<char>('a' + i))));
@@ -123,6 +124,9 @@ inline void check_remove_if_older(ChunkStore& s, ManualClock& clock, const std::
   EXPECT_EQ(*s.remove_if_older(ns, id(3), cutoff), Removal::too_recent);
   EXPECT_EQ(*s.remove_if_older(ns, id(4), cutoff), Removal::absent);
   EXPECT_EQ(list_ids(s, ns), (std::vector<std::string>{id(2), id(3)}));
+  auto kept = s.get(ns, id(2));
+  ASSERT_TRUE(kept) << kept.error().message;
+  EXPECT_EQ(*kept, "c");  // what was put, untouched by the touch
 }
 
 // `data` written through a BlobWriter into `s`, and a blob read back whole.
