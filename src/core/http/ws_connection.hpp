@@ -2,9 +2,11 @@
 //
 // Internal to core/http (server.cpp creates them). Written for many idle
 // connections: while idle a connection holds its socket, this object and one
-// readiness wait; buffers exist only while a frame is partly received or
-// frames are queued; pings and idle timeouts come from one sweep per I/O
-// thread rather than a timer per connection. No extensions (no
+// readiness wait (and an empty write queue); larger buffers exist only
+// while a frame is partly received or a burst of frames is queued; pings
+// and idle timeouts come from one sweep per I/O thread rather than a timer
+// per connection. Frames are written with sendmsg() as they come, the
+// socket waited on only when it is full. No extensions (no
 // permessage-deflate), no subprotocols, text messages only.
 #pragma once
 
