@@ -13,9 +13,12 @@
 # since initdb refuses root. PGBIN overrides the server binaries' folder.
 set -euo pipefail
 
+# `return 0`, not `return`: called from the EXIT trap after a failed command,
+# a bare return would return that command's status (bash's rule in trap
+# handlers) and errexit would end stop() before the server is stopped.
 find_pgbin() {
-  if [ -n "${PGBIN:-}" ]; then echo "$PGBIN"; return; fi
-  if [ -x /usr/lib/postgresql/15/bin/initdb ]; then echo /usr/lib/postgresql/15/bin; return; fi
+  if [ -n "${PGBIN:-}" ]; then echo "$PGBIN"; return 0; fi
+  if [ -x /usr/lib/postgresql/15/bin/initdb ]; then echo /usr/lib/postgresql/15/bin; return 0; fi
   local d
   d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
   if [ -z "$d" ] && command -v initdb >/dev/null; then d=$(dirname "$(command -v initdb)"); fi
