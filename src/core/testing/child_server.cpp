@@ -4,16 +4,15 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <stdexcept>
 #include <thread>
-
-extern char** environ;
 
 namespace ruche::testing {
 
@@ -49,6 +48,23 @@ bool accepts(int port) {
   return ok;
 }
 
+// `program` as a path to run: itself when it names a file, else the first
+// executable of that name in PATH; empty when there is none. Resolved
+// before fork(): the child only calls execv().
+std::string executable(const std::string& program) {
+  if (program.find('/') != std::string::npos) return ::access(program.c_str(), X_OK) == 0 ? program : "";
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  for (std::size_t at = 0; at <= dirs.size();) {
+    std::size_t end = dirs.find(':', at);
+    if (end == std::string::npos) end = dirs.size();
+    std::string candidate = (end > at ? dirs.substr(at, end - at) : ".") + "/" + program;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    at = end + 1;
+  }
+  return "";
+}
+
 }  // namespace
 
 ChildServer::ChildServer(std::string name, std::vector<std::string> programs,
@@ -76,21 +92,31 @@ void ChildServer::start() {
   for (std::string& a : args)
     if (auto at = a.find("{port}"); at != std::string::npos)
       a.replace(at, 6, std::to_string(port_));
-  for (std::string program : programs_) {
-    std::vector<char*> argv{program.data()};
+  for (const std::string& program : programs_) {
+    const std::string path = executable(program);
+    if (path.empty()) continue;
+    std::vector<char*> argv{const_cast<char*>(path.c_str())};
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    pid_t pid = -1;
-    int rc = ::posix_spawnp(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc == 0) {
-      pid_ = pid;
-      break;
+    const pid_t parent = ::getpid();
+    const pid_t pid = ::fork();
+    if (pid < 0) fail("cannot fork");
+    if (pid == 0) {
+      // The child dies with the test process, even one that crashed or was
+      // killed before its destructors ran: no server outlives its test.
+      // Only async-signal-safe calls between fork and exec.
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (::getppid() != parent) ::_exit(127);  // the parent is already gone
+      const int null = ::open("/dev/null", O_WRONLY);
+      if (null >= 0) {
+        ::dup2(null, 1);
+        ::dup2(null, 2);
+      }
+      ::execv(path.c_str(), argv.data());
+      ::_exit(127);
     }
+    pid_ = pid;
+    break;
   }
   if (pid_ <= 0) fail("cannot run it");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);

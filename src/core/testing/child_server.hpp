@@ -1,6 +1,7 @@
 // A third-party server for tests (nats-server, an S3 service): started on
 // 127.0.0.1 and a free port, stopped and started again on the same port at
-// will, killed when the object goes.
+// will, killed when the object goes — or with the test process, should it
+// crash or be killed first (PR_SET_PDEATHSIG).
 #pragma once
 
 #include <sys/types.h>
