@@ -52,7 +52,8 @@ bool accepts(int port) {
 // executable of that name in PATH; empty when there is none. Resolved
 // before fork(): the child only calls execv().
 std::string executable(const std::string& program) {
-  if (program.find('/') != std::string::npos) return ::access(program.c_str(), X_OK) == 0 ? program : "";
+  if (program.find('/') != std::string::npos)
+    return ::access(program.c_str(), X_OK) == 0 ? program : "";
   const char* path = std::getenv("PATH");
   std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
   for (std::size_t at = 0; at <= dirs.size();) {
