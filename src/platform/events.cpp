@@ -886,8 +886,12 @@ void EventHub::dispatch(const bus::Event& e) {
   const std::vector<ScopeTarget>* targets;
   {
     std::lock_guard lock(mu_);
-    if (scope_targets_.size() > kScopeTargetsKept && !scope_targets_.contains(e.scope)) scope_targets_.clear();
-    ScopeTargets& cached = scope_targets_[e.scope];
+    auto at = scope_targets_.find(e.scope);
+    if (at == scope_targets_.end()) {
+      if (scope_targets_.size() > kScopeTargetsKept) scope_targets_.clear();
+      at = scope_targets_.emplace(e.scope, ScopeTargets{}).first;
+    }
+    ScopeTargets& cached = at->second;
     if (cached.members != members || cached.generation != connections_generation_) {
       cached.members = members;
       cached.generation = connections_generation_;

@@ -100,35 +100,41 @@ std::string seal(std::string_view key, std::string_view plaintext,
   return out;
 }
 
-Result<std::string> open(std::string_view key, std::string_view sealed,
-                         std::string_view associated_data) {
+namespace {
+
+// What open() and open_in_place() share: the checks, then the plaintext of
+// `sealed` written to `out` (its size less kSealOverhead; `out` may be where
+// the ciphertext is: OpenSSL decrypts in place, Poly1305 reading each block
+// of ciphertext before it is overwritten).
+Result<void> open_to(std::string_view key, std::string_view sealed, std::string_view associated_data,
+                     unsigned char* out) {
   detail::ensure_sodium();
   if (key.size() != kKeyBytes) return fail(Errc::invalid, "key must be 32 bytes");
   if (sealed.size() < kSealOverhead) return fail(Errc::invalid, "ciphertext too short");
   const auto* nonce = bytes_of(sealed);
   const std::string_view ciphertext = sealed.substr(kNonceBytes, sealed.size() - kSealOverhead);
-  std::string out = uninitialized_string(ciphertext.size());
-  if (!XChaCha(key, nonce).open(ciphertext, associated_data, nonce + kNonceBytes + ciphertext.size(),
-                                reinterpret_cast<unsigned char*>(out.data()))) {
+  if (!XChaCha(key, nonce).open(ciphertext, associated_data, nonce + kNonceBytes + ciphertext.size(), out)) {
     return fail(Errc::invalid, "ciphertext does not authenticate");
   }
+  return {};
+}
+
+}  // namespace
+
+Result<std::string> open(std::string_view key, std::string_view sealed,
+                         std::string_view associated_data) {
+  std::string out = uninitialized_string(sealed.size() >= kSealOverhead ? sealed.size() - kSealOverhead : 0);
+  RUCHE_CHECK(open_to(key, sealed, associated_data, reinterpret_cast<unsigned char*>(out.data())));
   return out;
 }
 
 Result<std::string_view> open_in_place(std::string_view key, std::string& sealed,
                                        std::string_view associated_data) {
-  detail::ensure_sodium();
-  if (key.size() != kKeyBytes) return fail(Errc::invalid, "key must be 32 bytes");
-  if (sealed.size() < kSealOverhead) return fail(Errc::invalid, "ciphertext too short");
-  auto* p = reinterpret_cast<unsigned char*>(sealed.data());
-  const std::size_t n = sealed.size() - kSealOverhead;
-  // OpenSSL decrypts in place (output == input); Poly1305 reads each block
-  // of ciphertext before it is overwritten.
-  if (!XChaCha(key, p).open(std::string_view(sealed).substr(kNonceBytes, n), associated_data,
-                            p + kNonceBytes + n, p + kNonceBytes)) {
-    return fail(Errc::invalid, "ciphertext does not authenticate");
-  }
-  return std::string_view(sealed).substr(kNonceBytes, n);
+  // Not used by open_to() when `sealed` is too short (it fails first).
+  auto* plain = sealed.size() >= kSealOverhead ? reinterpret_cast<unsigned char*>(sealed.data()) + kNonceBytes
+                                               : nullptr;
+  RUCHE_CHECK(open_to(key, sealed, associated_data, plain));
+  return std::string_view(sealed).substr(kNonceBytes, sealed.size() - kSealOverhead);
 }
 
 std::string wrap_key(std::string_view kek, std::string_view key, std::string_view associated_data) {
