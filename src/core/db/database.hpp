@@ -162,6 +162,7 @@ struct Config {
   int busy_timeout_ms = 5000;           // SQLite busy_timeout; pool wait on PostgreSQL
   bool synchronous_full = true;         // SQLite synchronous=FULL (see docs/storage.md)
   int max_group = 256;                  // SQLite: most writes sharing one commit
+  int checkpoint_pages = 8000;          // SQLite: WAL pages (4 KiB) that start a checkpoint
 };
 
 struct Stats {

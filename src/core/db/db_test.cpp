@@ -939,14 +939,17 @@ TEST_F(DbTest, SqliteWriteSurvivesKill9) {
 #ifndef RUCHE_TEST_BACKEND_POSTGRES
 TEST_F(DbTest, SqliteCheckpointsOffTheWriterAndKeepsTheWalBounded) {
   script("CREATE TABLE big (id BIGINT PRIMARY KEY, data BLOB NOT NULL)");
-  const std::string wal = store_->config().sqlite_path + "-wal";
+  Config config = store_->config();
+  config.checkpoint_pages = 1000;
+  auto db = store_->open(config);
+  const std::string wal = config.sqlite_path + "-wal";
   std::int64_t id = 0;
   // Five rounds of ~4 MiB (about 1,000 pages each): each one passes the
   // checkpoint threshold and must be followed by a checkpoint.
   for (int round = 0; round < 5; ++round) {
-    std::int64_t before = db_->stats().checkpoints;
+    std::int64_t before = db->stats().checkpoints;
     for (int i = 0; i < 10; ++i) {
-      auto r = db_->write([&](Conn& c) -> Result<void> {
+      auto r = db->write([&](Conn& c) -> Result<void> {
         for (int k = 0; k < 100; ++k) {
           const Bytes data{std::string(4000, static_cast<char>('a' + k % 26))};
           RUCHE_CHECK(c.exec("INSERT INTO big (id, data) VALUES ($1, $2)", {++id, data}));
@@ -955,8 +958,8 @@ TEST_F(DbTest, SqliteCheckpointsOffTheWriterAndKeepsTheWalBounded) {
       });
       ASSERT_OK(r);
     }
-    for (int wait = 0; wait < 500 && db_->stats().checkpoints == before; ++wait) std::this_thread::sleep_for(10ms);
-    ASSERT_GT(db_->stats().checkpoints, before) << "round " << round;
+    for (int wait = 0; wait < 500 && db->stats().checkpoints == before; ++wait) std::this_thread::sleep_for(10ms);
+    ASSERT_GT(db->stats().checkpoints, before) << "round " << round;
   }
   EXPECT_EQ(count("big"), 5000);
   // 20 MB went through the WAL; after checkpoints it starts over instead of
@@ -978,6 +981,11 @@ TEST_F(DbTest, SqliteCreatesTheDirectoryAndRefusesMemoryPaths) {
   auto mem = open(c);
   ASSERT_FALSE(mem);
   EXPECT_EQ(mem.error().code, Errc::invalid);
+  Config never = store_->config();
+  never.checkpoint_pages = 0;  // a WAL that would never be checkpointed
+  auto unbounded = open(never);
+  ASSERT_FALSE(unbounded);
+  EXPECT_EQ(unbounded.error().code, Errc::invalid);
 }
 #endif
 

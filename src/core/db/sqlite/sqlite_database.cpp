@@ -412,8 +412,11 @@ thread_local const void* tls_writer_of = nullptr;
 // WAL checkpoints run on their own thread and connection, never inside a
 // commit: SQLite's automatic checkpoint would copy pages and fsync the
 // database file in the middle of the writer's COMMIT, a stall of tens to
-// hundreds of milliseconds for every write waiting behind it.
-constexpr int kCheckpointPages = 1000;
+// hundreds of milliseconds for every write waiting behind it. They start
+// past Config::checkpoint_pages (8,000 by default, a WAL of ~32 MiB rather
+// than SQLite's 1,000): the pages small writes touch again and again (index
+// interior pages, a folder's entries, counters) are copied and synced once
+// per checkpoint, not once per thousand frames.
 
 class SqliteDatabase final : public Database {
  public:
@@ -425,7 +428,7 @@ class SqliteDatabase final : public Database {
         checkpointer_(checkpointer) {
     for (auto& r : readers_) idle_readers_.push_back(r.get());
     // Replaces SQLite's automatic checkpoint: after each commit, learn the
-    // WAL's size and wake the checkpoint thread past kCheckpointPages.
+    // WAL's size and wake the checkpoint thread past checkpoint_pages.
     sqlite3_wal_hook(writer_->handle(), &SqliteDatabase::on_wal_commit, this);
     checkpoint_thread_ = std::thread([this] { checkpoint_loop(); });
     writer_thread_ = std::thread([this] { writer_loop(); });
@@ -540,7 +543,7 @@ class SqliteDatabase final : public Database {
 
   static int on_wal_commit(void* self, sqlite3*, const char*, int pages) {
     auto* db = static_cast<SqliteDatabase*>(self);
-    if (pages >= kCheckpointPages) {
+    if (pages >= db->config_.checkpoint_pages) {
       {
         std::lock_guard lock(db->checkpoint_mutex_);
         db->checkpoint_wanted_ = true;
@@ -767,8 +770,9 @@ Result<std::unique_ptr<Database>> open_sqlite(const Config& config) {
       config.sqlite_path.rfind("file:", 0) == 0) {
     return fail(Errc::invalid, "sqlite: sqlite_path must be a file path");
   }
-  if (config.readers < 1 || config.max_group < 1 || config.busy_timeout_ms < 0) {
-    return fail(Errc::invalid, "sqlite: readers and max_group must be >= 1");
+  if (config.readers < 1 || config.max_group < 1 || config.checkpoint_pages < 1 ||
+      config.busy_timeout_ms < 0) {
+    return fail(Errc::invalid, "sqlite: readers, max_group and checkpoint_pages must be >= 1");
   }
   const std::filesystem::path parent = std::filesystem::path(config.sqlite_path).parent_path();
   if (!parent.empty()) {
