@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # rclone (a real WebDAV client) round trip: a tree of 300 small files and a
 # 400 MiB file up, back down, compared byte for byte; the server's resident
-# memory is sampled from /proc throughout and must stay under 200 MiB.
+# memory is sampled from /proc throughout and must stay under 200 MiB. Then
+# `rclone about` (the quota properties) and /dav/files/ as one remote.
 set -euo pipefail
 RUCHE=${1:?usage: dav_rclone.sh path/to/ruche}
 . "$(dirname "$0")/dav_lib.sh"
@@ -30,6 +31,14 @@ kill "$SAMPLER" 2>/dev/null || true
 diff -r "$T/src" "$T/back" || fail "the round trip changed the files"
 count=$(find "$T/back" -type f | wc -l)
 [ "$count" -eq 301 ] || fail "expected 301 files back, got $count"
+# `rclone about` reads the quota properties (RFC 4331): the bytes the workspace uses.
+src_bytes=$(find "$T/src" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
+used=$(rclone about "$REMOTE" --json | sed -n 's/.*"used": *\([0-9]*\).*/\1/p')
+[ "$used" = "$src_bytes" ] || fail "rclone about: used '$used', uploaded $src_bytes"
+# One remote for every workspace: /dav/files/ lists them, by id.
+ALL=":webdav,url='$URL/dav/files/',user='$EMAIL',pass='$OBSCURED':"
+rclone lsf "$ALL" | grep -qx "$WS/" || fail "/dav/files/ does not list the workspace: $(rclone lsf "$ALL" 2>&1)"
+rclone cat "${ALL}$WS/rc/small/a/file-1.bin" | cmp - "$T/src/small/a/file-1.bin" || fail "read through /dav/files/"
 peak=$(sort -n "$T/rss" | tail -1)
 printf 'rclone: 301 files (400 MiB + 300 small) up in %.1f s, down in %.1f s; peak server RSS %d MiB\n' \
   "$(echo "$up - $started" | bc)" "$(echo "$down - $up" | bc)" $((peak / 1024))

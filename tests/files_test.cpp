@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/crypto/encoding.hpp"
+#include "dav/dav.hpp"
 #include "support/test_server.hpp"
 
 namespace ruche::testing {
@@ -817,6 +818,117 @@ TEST(Files, DavTraversalAttemptsNeverEscape) {
                      "<D:propfind xmlns:D=\"DAV:\"><D:prop><D:b>&b;</D:b></D:prop></D:propfind>";
   EXPECT_EQ(f.dav(a, "PROPFIND", ws, "/", bomb, {{"Depth", "0"}}).status, 400);
   EXPECT_EQ(f.dav(a, "PROPFIND", ws, "/", "", {{"Depth", "infinity"}}).status, 403);
+}
+
+// What desktop WebDAV clients ask around a workspace: the server's root
+// (Office and Windows' WebClient send it OPTIONS), the parents of the folder
+// they mount (the WebClient walks them with PROPFIND Depth 0), /dav/files/ as
+// one mount for every workspace, and the quota (RFC 4331) that Explorer,
+// Finder and `rclone about` show.
+TEST(Files, DavClientsFindTheirWayAroundTheWorkspaces) {
+  TestServer s;
+  Files f{s};
+  Account admin = s.user("Admin", platform::InstanceRole::admin);
+  Account a = s.user("Alice"), b = s.user("Bob");
+  std::string mine = s.workspace(a, "Équipe <Alpha>", {"files"});
+  std::string chat_only = s.workspace(a, "Talk", {"chat"});
+  std::string theirs = s.workspace(b, "Theirs", {"files"});
+  std::string shared = s.workspace(b, "Shared", {"files"});
+  s.join(b, shared, a, "guest");
+  auto raw = [&](std::string_view method, const std::string& path, const Account* who, std::string_view body = {},
+                 Headers h = {}) {
+    http::HttpClient client("127.0.0.1", s.port());
+    if (who) h.emplace_back("Authorization", basic(*who));
+    auto r = client.request(method, path, h, body);
+    if (!r) throw std::runtime_error("request failed: " + r.error().message);
+    return *r;
+  };
+  auto count = [](const std::string& text, std::string_view what) {
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+
+  // The root answers OPTIONS as a DAV server, and stays the web app for GET.
+  auto root = raw("OPTIONS", "/", nullptr);
+  EXPECT_EQ(root.status, 200);
+  EXPECT_EQ(root.header("DAV").value_or(""), "1, 2");
+  EXPECT_EQ(root.header("MS-Author-Via").value_or(""), "DAV");
+  EXPECT_EQ(raw("GET", "/", nullptr).status, 200);
+  EXPECT_EQ(raw("POST", "/", nullptr, "x").status, 405);
+
+  for (const std::string p : {"/dav", "/dav/", "/dav/files", "/dav/files/"}) {
+    SCOPED_TRACE(p);
+    auto options = raw("OPTIONS", p, nullptr);
+    EXPECT_EQ(options.status, 200);
+    EXPECT_EQ(options.header("DAV").value_or(""), "1, 2");
+    auto anonymous = raw("PROPFIND", p, nullptr, "", {{"Depth", "0"}});
+    EXPECT_EQ(anonymous.status, 401);
+    EXPECT_NE(anonymous.header("WWW-Authenticate").value_or("").find("Basic"), std::string::npos);
+    auto zero = raw("PROPFIND", p, &a, "", {{"Depth", "0"}});
+    EXPECT_EQ(zero.status, 207) << zero.body;
+    EXPECT_EQ(count(zero.body, "<D:response>"), 1u) << zero.body;
+    EXPECT_NE(zero.body.find("<D:collection/>"), std::string::npos);
+    EXPECT_EQ(raw("PROPFIND", p, &a, "", {{"Depth", "infinity"}}).status, 403);
+    EXPECT_EQ(raw("MKCOL", p, &a).status, 405);
+    EXPECT_EQ(raw("PROPFIND", p, &a, "<not xml", {{"Depth", "1"}}).status, 400);
+  }
+  auto top = raw("PROPFIND", "/dav/", &a, "", {{"Depth", "1"}});
+  EXPECT_EQ(count(top.body, "<D:response>"), 2u) << top.body;
+  EXPECT_NE(top.body.find("<D:href>/dav/files/</D:href>"), std::string::npos);
+
+  // /dav/files/ lists the workspaces whose files the caller may read, each
+  // under its id with its name, and nothing else.
+  auto list = raw("PROPFIND", "/dav/files/", &a, "", {{"Depth", "1"}});
+  ASSERT_EQ(list.status, 207);
+  EXPECT_EQ(count(list.body, "<D:response>"), 3u) << list.body;
+  EXPECT_NE(list.body.find("<D:href>/dav/files/" + mine + "/</D:href>"), std::string::npos);
+  EXPECT_NE(list.body.find("<D:href>/dav/files/" + shared + "/</D:href>"), std::string::npos);
+  EXPECT_EQ(list.body.find(chat_only), std::string::npos);
+  EXPECT_EQ(list.body.find(theirs), std::string::npos);
+  EXPECT_NE(list.body.find("<D:displayname>Équipe &lt;Alpha&gt;</D:displayname>"), std::string::npos) << list.body;
+  EXPECT_EQ(list.body.find("1970"), std::string::npos) << "a root dates from its workspace";
+  auto bobs = raw("PROPFIND", "/dav/files/", &b, "", {{"Depth", "1"}});
+  EXPECT_EQ(count(bobs.body, "<D:response>"), 3u) << bobs.body;
+  EXPECT_EQ(bobs.body.find(mine), std::string::npos);
+  // A workspace root answers the same from above and from itself.
+  auto itself = f.dav(a, "PROPFIND", mine, "/", "", {{"Depth", "0"}});
+  EXPECT_NE(itself.body.find("<D:getlastmodified>" + dav::http_date(s.clock().now_ms()).substr(0, 16)),
+            std::string::npos)
+      << itself.body;
+
+  // Quota: on collections when asked by name, never in allprop, none on files.
+  const std::string ask =
+      "<?xml version=\"1.0\"?><D:propfind xmlns:D=\"DAV:\"><D:prop><D:quota-used-bytes/>"
+      "<D:quota-available-bytes/></D:prop></D:propfind>";
+  ASSERT_EQ(f.dav(a, "PUT", mine, "/doc.bin", std::string(3000, 'q')).status, 201);
+  auto unlimited = f.dav(a, "PROPFIND", mine, "/", ask, {{"Depth", "0"}});
+  EXPECT_NE(unlimited.body.find("<D:quota-used-bytes>3000</D:quota-used-bytes>"), std::string::npos)
+      << unlimited.body;
+  EXPECT_NE(unlimited.body.find("<D:quota-available-bytes/></D:prop><D:status>HTTP/1.1 404"), std::string::npos)
+      << "no quota, no figure: " << unlimited.body;
+  auto set = s.call("PUT", "/api/v1/admin/workspaces/" + mine + "/files-quota", admin.token,
+                    body(json::object{{"quota_bytes", 10000}}));
+  ASSERT_EQ(set.status, 200) << set.raw.body;
+  auto limited = f.dav(a, "PROPFIND", mine, "/", ask, {{"Depth", "1"}});
+  EXPECT_EQ(count(limited.body, "<D:quota-used-bytes>3000</D:quota-used-bytes>"), 1u) << limited.body;
+  EXPECT_EQ(count(limited.body, "<D:quota-available-bytes>7000</D:quota-available-bytes>"), 1u) << limited.body;
+  EXPECT_NE(limited.body.find("doc.bin</D:href><D:propstat><D:prop></D:prop><D:status>HTTP/1.1 200 OK</D:status>"
+                              "</D:propstat><D:propstat><D:prop><D:quota-used-bytes/>"),
+            std::string::npos)
+      << limited.body;
+  auto above = raw("PROPFIND", "/dav/files/", &a, ask, {{"Depth", "1"}});
+  EXPECT_EQ(count(above.body, "<D:quota-available-bytes>7000</D:quota-available-bytes>"), 1u) << above.body;
+  EXPECT_EQ(f.dav(a, "PROPFIND", mine, "/", "", {{"Depth", "1"}}).body.find("quota"), std::string::npos);
+  auto names = f.dav(a, "PROPFIND", mine, "/",
+                     "<?xml version=\"1.0\"?><D:propfind xmlns:D=\"DAV:\"><D:propname/></D:propfind>",
+                     {{"Depth", "0"}});
+  EXPECT_NE(names.body.find("<D:quota-used-bytes/><D:quota-available-bytes/>"), std::string::npos) << names.body;
+  // Protected: a client cannot set them.
+  auto patch = f.dav(a, "PROPPATCH", mine, "/doc.bin",
+                     "<?xml version=\"1.0\"?><D:propertyupdate xmlns:D=\"DAV:\"><D:set><D:prop>"
+                     "<D:quota-available-bytes>1</D:quota-available-bytes></D:prop></D:set></D:propertyupdate>");
+  EXPECT_NE(patch.body.find("HTTP/1.1 403"), std::string::npos) << patch.body;
 }
 
 }  // namespace

@@ -238,6 +238,8 @@ Result<std::unique_ptr<Instance>> Instance::create(Config config, const Clock& c
     if (m.routes) m.routes(*p.api, *p.platform);
 
   RUCHE_TRY(p.files, http::StaticFiles::load(c.web_root));
+  // Office and Windows' WebClient ask the root before using /dav/files/.
+  p.files->set_root_options({{"DAV", "1, 2"}, {"MS-Author-Via", "DAV"}});
   const http::StaticFiles* files = p.files.get();
   http::RouteOptions static_opts;
   static_opts.fast = [files](http::Request& req) -> std::optional<http::Response> {

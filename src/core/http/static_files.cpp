@@ -159,9 +159,16 @@ Response StaticFiles::serve(const Request& req) const {
   for (const auto& p : api_prefixes_) {
     if (req.path.rfind(p, 0) == 0) return error_response(Errc::not_found, "no such route");
   }
+  if (req.method == "OPTIONS") {
+    Response r;
+    r.headers.set("Allow", "OPTIONS, GET, HEAD");
+    if (req.path == "/")
+      for (const auto& [name, value] : root_options_) r.headers.set(name, value);
+    return r;
+  }
   if (req.method != "GET" && req.method != "HEAD") {
     Response r = error_response(Errc::method_not_allowed, "method not allowed");
-    r.headers.set("Allow", "GET, HEAD");
+    r.headers.set("Allow", "OPTIONS, GET, HEAD");
     return r;
   }
   auto decoded = percent_decode(req.path);

@@ -38,8 +38,8 @@ class StaticFiles {
   static Result<std::unique_ptr<StaticFiles>> load(const std::string& root,
                                                    std::uint64_t max_total_bytes = 256u << 20);
 
-  // Answers GET/HEAD for `req`; non-GET methods get 405, `api_prefixes`
-  // (e.g. "/api/") get a JSON 404. Never blocks.
+  // Answers GET/HEAD for `req`, and OPTIONS (200, `Allow`); other methods
+  // get 405, `api_prefixes` (e.g. "/api/") a JSON 404. Never blocks.
   Response serve(const Request& req) const;
 
   // The application's page (index.html, or the notice when the client is
@@ -48,6 +48,12 @@ class StaticFiles {
   Response app_page(const Request& req) const;
 
   void set_api_prefixes(std::vector<std::string> prefixes) { api_prefixes_ = std::move(prefixes); }
+  // Headers added to the answer to `OPTIONS /`: WebDAV clients (Microsoft
+  // Office, Windows' WebClient) ask the server's root whether it speaks DAV
+  // before they use a folder below it.
+  void set_root_options(std::vector<std::pair<std::string, std::string>> headers) {
+    root_options_ = std::move(headers);
+  }
   // Content-Security-Policy of the app's pages, and of the PDF preview frame.
   static std::string_view content_security_policy();
   static std::string_view pdf_viewer_security_policy();
@@ -67,6 +73,7 @@ class StaticFiles {
 
   std::unordered_map<std::string, File> files_;  // by URL path ("/index.html")
   std::vector<std::string> api_prefixes_;
+  std::vector<std::pair<std::string, std::string>> root_options_;
 };
 
 // The MIME type for a file name's extension.

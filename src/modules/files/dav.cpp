@@ -181,15 +181,59 @@ constexpr std::pair<std::string_view, Live> kLive[] = {
     {"displayname", Live::displayname},         {"supportedlock", Live::supportedlock},
     {"lockdiscovery", Live::lockdiscovery}};
 
-bool has_live(Live p, const Node& n) {
+// RFC 4331: the bytes counted against the workspace's quota (every version
+// kept, the trash included) and what is left of it — none without a quota.
+struct QuotaProps {
+  std::int64_t used = 0;
+  std::optional<std::int64_t> available;
+};
+
+QuotaProps quota_props(const Usage& u) {
+  QuotaProps q;
+  q.used = u.used_bytes;
+  if (u.quota_bytes) q.available = std::max<std::int64_t>(0, *u.quota_bytes - u.used_bytes);
+  return q;
+}
+
+// Whether a PROPFIND names a quota property (they are never in allprop:
+// RFC 4331 keeps them out, they cost a read) or asks for property names.
+bool asks_quota(const dav::PropfindRequest& pf) {
+  if (pf.kind == dav::PropfindRequest::propname) return true;
+  return std::any_of(pf.props.begin(), pf.props.end(), [](const dav::PropName& p) {
+    return p.ns == dav::kDavNs && (p.name == "quota-used-bytes" || p.name == "quota-available-bytes");
+  });
+}
+
+// Appends the quota property `p` names, on a collection; false when it has none.
+bool append_quota(std::string& out, const dav::PropName& p, const QuotaProps* q) {
+  if (q == nullptr || p.ns != dav::kDavNs) return false;
+  std::optional<std::int64_t> v;
+  if (p.name == "quota-used-bytes") v = q->used;
+  else if (p.name == "quota-available-bytes") v = q->available;
+  if (!v) return false;
+  out += "<D:" + p.name + ">" + std::to_string(*v) + "</D:" + p.name + ">";
+  return true;
+}
+
+// What every <D:response> of one PROPFIND shares.
+struct Listing {
+  const Target& t;
+  const dav::PropfindRequest& pf;
+  const std::vector<dav::Lock>& locks;
+  std::int64_t now = 0;
+  const QuotaProps* quota = nullptr;  // asked for (asks_quota), else null
+  std::string_view root_name;         // the root's displayname when listed from above
+};
+
+bool has_live(Live p, const Node& n, const Listing& l) {
   if (n.folder && (p == Live::getcontentlength || p == Live::getcontenttype)) return false;
-  if (n.is_root() && p == Live::displayname) return false;
+  if (n.is_root() && p == Live::displayname) return !l.root_name.empty();
   return true;
 }
 
 // Appends <D:name>value</D:name>.
-void append_live(std::string& out, Live p, std::string_view name, const Node& n, const Target& t,
-                 const std::vector<dav::Lock>& locks, std::int64_t now) {
+void append_live(std::string& out, Live p, std::string_view name, const Node& n, const Listing& l) {
+  const Target& t = l.t;
   out += "<D:";
   out += name;
   out += '>';
@@ -203,11 +247,11 @@ void append_live(std::string& out, Live p, std::string_view name, const Node& n,
     case Live::getetag: dav::append_escaped(out, n.etag); break;
     case Live::getlastmodified: dav::append_http_date(out, n.mtime_ms); break;
     case Live::creationdate: dav::append_iso8601(out, n.created_at_ms ? n.created_at_ms : n.mtime_ms); break;
-    case Live::displayname: dav::append_escaped(out, n.name); break;
+    case Live::displayname: dav::append_escaped(out, n.is_root() ? l.root_name : std::string_view(n.name)); break;
     case Live::supportedlock: out += dav::supportedlock_xml(); break;
     case Live::lockdiscovery:
-      for (const auto& l : locks)
-        if (dav::covers(l, n.path)) out += dav::activelock_xml(l, href(t, l.root, false), now);
+      for (const auto& lock : l.locks)
+        if (dav::covers(lock, n.path)) out += dav::activelock_xml(lock, href(t, lock.root, false), l.now);
       break;
   }
   out += "</D:";
@@ -222,38 +266,9 @@ std::optional<Live> live_of(const dav::PropName& p) {
   return std::nullopt;
 }
 
-void describe(dav::Multistatus& ms, const Target& t, const Node& n, const dav::PropfindRequest& pf,
-              const std::vector<store::Prop>& dead, const std::vector<dav::Lock>& locks, std::int64_t now) {
-  std::string& out = ms.buffer();
-  int counter = 0;
-  out += "<D:response><D:href>";
-  append_href(out, t, n.path, n.folder);
-  out += "</D:href><D:propstat><D:prop>";
-  std::string missing;
-  if (pf.kind == dav::PropfindRequest::propname) {
-    for (const auto& [name, live] : kLive)
-      if (has_live(live, n)) {
-        out += "<D:";
-        out += name;
-        out += "/>";
-      }
-    for (const auto& p : dead) out += empty_prop(p.ns, p.name, counter);
-  } else if (pf.kind == dav::PropfindRequest::allprop) {
-    for (const auto& [name, live] : kLive)
-      if (has_live(live, n)) append_live(out, live, name, n, t, locks, now);
-    for (const auto& p : dead) append_prop(out, p.ns, p.name, p.value, counter);
-  } else {
-    for (const auto& want : pf.props) {
-      if (auto live = live_of(want); live && has_live(*live, n)) {
-        append_live(out, *live, want.name, n, t, locks, now);
-        continue;
-      }
-      auto it = std::find_if(dead.begin(), dead.end(),
-                             [&](const auto& p) { return p.ns == want.ns && p.name == want.name; });
-      if (it != dead.end()) append_prop(out, want.ns, want.name, it->value, counter);
-      else missing += empty_prop(want.ns, want.name, counter);
-    }
-  }
+// Ends a <D:response> whose 200 propstat is open: `missing` holds the empty
+// elements of the properties asked for and not found.
+void close_response(std::string& out, const std::string& missing) {
   out += "</D:prop><D:status>HTTP/1.1 200 OK</D:status></D:propstat>";
   if (!missing.empty()) {
     out += "<D:propstat><D:prop>";
@@ -261,6 +276,44 @@ void describe(dav::Multistatus& ms, const Target& t, const Node& n, const dav::P
     out += "</D:prop><D:status>HTTP/1.1 404 Not Found</D:status></D:propstat>";
   }
   out += "</D:response>\n";
+}
+
+void describe(dav::Multistatus& ms, const Listing& l, const Node& n, const std::vector<store::Prop>& dead) {
+  const dav::PropfindRequest& pf = l.pf;
+  const QuotaProps* quota = n.folder ? l.quota : nullptr;
+  std::string& out = ms.buffer();
+  int counter = 0;
+  out += "<D:response><D:href>";
+  append_href(out, l.t, n.path, n.folder);
+  out += "</D:href><D:propstat><D:prop>";
+  std::string missing;
+  if (pf.kind == dav::PropfindRequest::propname) {
+    for (const auto& [name, live] : kLive)
+      if (has_live(live, n, l)) {
+        out += "<D:";
+        out += name;
+        out += "/>";
+      }
+    if (quota) out += quota->available ? "<D:quota-used-bytes/><D:quota-available-bytes/>" : "<D:quota-used-bytes/>";
+    for (const auto& p : dead) out += empty_prop(p.ns, p.name, counter);
+  } else if (pf.kind == dav::PropfindRequest::allprop) {
+    for (const auto& [name, live] : kLive)
+      if (has_live(live, n, l)) append_live(out, live, name, n, l);
+    for (const auto& p : dead) append_prop(out, p.ns, p.name, p.value, counter);
+  } else {
+    for (const auto& want : pf.props) {
+      if (auto live = live_of(want); live && has_live(*live, n, l)) {
+        append_live(out, *live, want.name, n, l);
+        continue;
+      }
+      if (append_quota(out, want, quota)) continue;
+      auto it = std::find_if(dead.begin(), dead.end(),
+                             [&](const auto& p) { return p.ns == want.ns && p.name == want.name; });
+      if (it != dead.end()) append_prop(out, want.ns, want.name, it->value, counter);
+      else missing += empty_prop(want.ns, want.name, counter);
+    }
+  }
+  close_response(out, missing);
 }
 
 http::Response propfind(Service& files, http::Request& req, const Target& t) {
@@ -284,7 +337,14 @@ http::Response propfind(Service& files, http::Request& req, const Target& t) {
   };
   auto own = dead_of(**node);
   if (!own) return http::error_response(own.error());
-  describe(ms, t, **node, *pf, *own, *locks, now);
+  std::optional<QuotaProps> quota;
+  if (asks_quota(*pf)) {
+    auto u = files.usage(t.ws);
+    if (!u) return http::error_response(u.error());
+    quota = quota_props(*u);
+  }
+  const Listing listing{t, *pf, *locks, now, quota ? &*quota : nullptr, {}};
+  describe(ms, listing, **node, *own);
   if (*depth == dav::Depth::one && (*node)->folder) {
     store::ListQuery q;
     q.limit = kMaxPropfindEntries;
@@ -303,7 +363,7 @@ http::Response propfind(Service& files, http::Request& req, const Target& t) {
         },
         [&](Node& k) {
           auto it = dead.empty() ? dead.end() : dead.find(k.id.str());
-          describe(ms, t, k, *pf, it == dead.end() ? none : it->second, *locks, now);
+          describe(ms, listing, k, it == dead.end() ? none : it->second);
         });
     if (!listed) return http::error_response(listed.error());
   }
@@ -443,6 +503,79 @@ std::optional<http::Response> get_cached(Service& files, http::Request& req) {
   return r;
 }
 
+// --- Above the workspaces ------------------------------------------------------
+// /dav/ and /dav/files/. WebDAV clients walk the path they were given
+// (Windows' WebClient sends OPTIONS and PROPFIND Depth 0 to each parent), and
+// /dav/files/ lists the workspaces whose Files the caller may read, so that
+// one mount reaches them all: each is /dav/files/<workspace id>/, its
+// displayname the workspace's name.
+
+void set_dav_headers(http::Response& r, std::string_view allow) {
+  r.headers.set("DAV", "1, 2");
+  r.headers.set("MS-Author-Via", "DAV");
+  r.headers.set("Allow", std::string(allow));
+}
+
+// A collection above the workspaces: no property but its resourcetype.
+void describe_parent(dav::Multistatus& ms, std::string_view href, const dav::PropfindRequest& pf) {
+  constexpr std::string_view kCollection = "<D:resourcetype><D:collection/></D:resourcetype>";
+  std::string& out = ms.buffer();
+  out += "<D:response><D:href>";
+  out += href;
+  out += "</D:href><D:propstat><D:prop>";
+  std::string missing;
+  int counter = 0;
+  if (pf.kind == dav::PropfindRequest::propname) {
+    out += "<D:resourcetype/>";
+  } else if (pf.kind == dav::PropfindRequest::allprop) {
+    out += kCollection;
+  } else {
+    for (const auto& want : pf.props) {
+      if (want.ns == dav::kDavNs && want.name == "resourcetype") out += kCollection;
+      else missing += empty_prop(want.ns, want.name, counter);
+    }
+  }
+  close_response(out, missing);
+}
+
+http::Response propfind_above(Service& files, http::Request& req, const Caller& caller, bool dav_root) {
+  auto depth = dav::parse_depth(req.headers.get("Depth"), dav::Depth::one);
+  if (!depth) return http::error_response(Errc::invalid, "bad Depth header", "bad_depth");
+  if (*depth == dav::Depth::infinity) return dav_error(403, "propfind-finite-depth");
+  auto pf = dav::parse_propfind(req.body);
+  if (!pf) return http::error_response(pf.error());
+  dav::Multistatus ms;
+  describe_parent(ms, dav_root ? "/dav/" : kPrefix, *pf);
+  if (*depth == dav::Depth::zero) return xml_reply(207, ms.finish());
+  if (dav_root) {
+    describe_parent(ms, kPrefix, *pf);
+    return xml_reply(207, ms.finish());
+  }
+  platform::Platform& p = files.platform();
+  auto mine = p.workspaces.list(caller);
+  if (!mine) return http::error_response(mine.error());
+  const std::int64_t now = p.clock.now_ms();
+  for (const auto& w : *mine) {
+    auto access = p.authz.access(caller, w.id);
+    if (!access || access->right("files") == Access::none) continue;
+    const Target t{w.id, std::string(kPrefix) + w.id.str(), "/"};
+    auto root = files.lookup(w.id, "/");
+    if (!root) return http::error_response(root.error());
+    if (!*root) continue;
+    auto locks = files.locks(w.id);
+    if (!locks) return http::error_response(locks.error());
+    std::optional<QuotaProps> quota;
+    if (asks_quota(*pf)) {
+      auto u = files.usage(w.id);
+      if (!u) return http::error_response(u.error());
+      quota = quota_props(*u);
+    }
+    // A workspace's root has no dead properties (Service::props).
+    describe(ms, Listing{t, *pf, *locks, now, quota ? &*quota : nullptr, w.name}, **root, {});
+  }
+  return xml_reply(207, ms.finish());
+}
+
 void add(Api& api, Service& files, std::string_view method, Access need, bool stream,
          std::function<http::Response(Service&, http::Request&, const Caller&, const Target&)> fn,
          std::function<std::optional<http::Response>(Service&, http::Request&)> fast = {}) {
@@ -477,11 +610,28 @@ void register_dav_routes(Api& api, Service& files) {
       get_cached);
   add(api, files, "OPTIONS", Access::read, false, [](Service&, http::Request&, const Caller&, const Target&) {
     http::Response r;
-    r.headers.set("DAV", "1, 2");
-    r.headers.set("MS-Author-Via", "DAV");
-    r.headers.set("Allow", "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, MKCOL, COPY, MOVE, LOCK, UNLOCK");
+    set_dav_headers(r, "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, MKCOL, COPY, MOVE, LOCK, UNLOCK");
     return r;
   });
+  for (std::string_view path : {"/dav", "/dav/", "/dav/files", "/dav/files/"}) {
+    const bool dav_root = path.size() <= 5;
+    api.add_public("OPTIONS", path, [](http::Request&) -> Result<http::Response> {
+      http::Response r;
+      set_dav_headers(r, "OPTIONS, PROPFIND");
+      return r;
+    });
+    ApiOptions o;
+    o.basic_auth = true;
+    o.http.max_body_bytes = dav::kMaxXmlBytes;
+    api.add_user(
+        "PROPFIND", path,
+        [&files, dav_root](http::Request& req, const Caller& caller) -> Result<http::Response> {
+          http::Response r = propfind_above(files, req, caller, dav_root);
+          r.headers.set("Cache-Control", "no-cache");
+          return r;
+        },
+        o);
+  }
   add(api, files, "PROPFIND", Access::read, false,
       [](Service& f, http::Request& req, const Caller&, const Target& t) { return propfind(f, req, t); });
   add(api, files, "PROPPATCH", Access::write, false, proppatch);

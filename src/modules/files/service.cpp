@@ -161,7 +161,9 @@ Result<Service::Resolved> Service::resolve(db::Conn& c, const WorkspaceId& ws, s
   root.path = "/";
   if (r.names.empty()) {
     // The root's etag is read only when the root is the target.
-    RUCHE_TRY(root.etag, store::root_etag(c, ws));
+    RUCHE_TRY(auto state, store::root_state(c, ws));
+    root.etag = std::move(state.etag);
+    root.created_at_ms = root.mtime_ms = state.created_at_ms;
     r.node = root;
     return r;
   }

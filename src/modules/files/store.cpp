@@ -526,10 +526,16 @@ Result<void> set_quota(db::Conn& c, const WorkspaceId& ws, std::optional<std::in
   return {};
 }
 
-Result<std::string> root_etag(db::Conn& c, const WorkspaceId& ws) {
-  RUCHE_TRY(auto row, c.query_one("SELECT root_etag FROM files_usage WHERE workspace_id = $1", {ws}));
-  if (!row || row->text(0).empty()) return std::string("\"d0\"");
-  return row->text(0);
+Result<RootState> root_state(db::Conn& c, const WorkspaceId& ws) {
+  RUCHE_TRY(auto row, c.query_one("SELECT u.root_etag, w.created_at_ms FROM workspaces w "
+                                  "LEFT JOIN files_usage u ON u.workspace_id = w.id WHERE w.id = $1",
+                                  {ws}));
+  RootState s;
+  s.etag = "\"d0\"";
+  if (!row) return s;
+  if (!row->is_null(0) && !row->text(0).empty()) s.etag = row->text(0);
+  s.created_at_ms = row->i64(1);
+  return s;
 }
 
 // --- Shares -------------------------------------------------------------------

@@ -136,7 +136,13 @@ Result<Usage> usage(db::Conn& c, const WorkspaceId& ws, std::int64_t default_quo
 Result<bool> add_used(db::Conn& c, const WorkspaceId& ws, std::int64_t delta,
                       std::int64_t default_quota);
 Result<void> set_quota(db::Conn& c, const WorkspaceId& ws, std::optional<std::int64_t> quota);
-Result<std::string> root_etag(db::Conn& c, const WorkspaceId& ws);
+// The root folder's ETag, and its dates: the workspace's creation (a root
+// has no row of its own).
+struct RootState {
+  std::string etag;
+  std::int64_t created_at_ms = 0;
+};
+Result<RootState> root_state(db::Conn& c, const WorkspaceId& ws);
 
 // --- Shares -------------------------------------------------------------------
 
