@@ -823,8 +823,8 @@ TEST(Files, DavTraversalAttemptsNeverEscape) {
 // What desktop WebDAV clients ask around a workspace: the server's root
 // (Office and Windows' WebClient send it OPTIONS), the parents of the folder
 // they mount (the WebClient walks them with PROPFIND Depth 0), /dav/files/ as
-// one mount for every workspace, and the quota (RFC 4331) that Explorer,
-// Finder and `rclone about` show.
+// one mount for every workspace, the quota (RFC 4331) that Explorer, Finder
+// and `rclone about` show, and folder dates that follow what changes beneath.
 TEST(Files, DavClientsFindTheirWayAroundTheWorkspaces) {
   TestServer s;
   Files f{s};
@@ -929,6 +929,18 @@ TEST(Files, DavClientsFindTheirWayAroundTheWorkspaces) {
                      "<?xml version=\"1.0\"?><D:propertyupdate xmlns:D=\"DAV:\"><D:set><D:prop>"
                      "<D:quota-available-bytes>1</D:quota-available-bytes></D:prop></D:set></D:propertyupdate>");
   EXPECT_NE(patch.body.find("HTTP/1.1 403"), std::string::npos) << patch.body;
+
+  // A change anywhere beneath a folder moves its date, and the root's, on.
+  ASSERT_EQ(f.dav(a, "MKCOL", mine, "/dir").status, 201);
+  ASSERT_EQ(f.dav(a, "MKCOL", mine, "/dir/sub").status, 201);
+  s.clock().advance_ms(3 * 86'400'000LL);
+  const std::string later = "<D:getlastmodified>" + dav::http_date(s.clock().now_ms()) + "</D:getlastmodified>";
+  ASSERT_EQ(f.dav(a, "PUT", mine, "/dir/sub/deep.txt", "deep").status, 201);
+  for (const std::string path : {"/", "/dir", "/dir/sub"}) {
+    auto dated = f.dav(a, "PROPFIND", mine, path, "", {{"Depth", "0"}});
+    EXPECT_NE(dated.body.find(later), std::string::npos) << path << ": " << dated.body;
+  }
+  EXPECT_NE(raw("PROPFIND", "/dav/files/", &a, "", {{"Depth", "1"}}).body.find(later), std::string::npos);
 }
 
 }  // namespace

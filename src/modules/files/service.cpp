@@ -163,7 +163,8 @@ Result<Service::Resolved> Service::resolve(db::Conn& c, const WorkspaceId& ws, s
     // The root's etag is read only when the root is the target.
     RUCHE_TRY(auto state, store::root_state(c, ws));
     root.etag = std::move(state.etag);
-    root.created_at_ms = root.mtime_ms = state.created_at_ms;
+    root.created_at_ms = state.created_at_ms;
+    root.mtime_ms = state.mtime_ms;
     r.node = root;
     return r;
   }

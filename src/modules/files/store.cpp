@@ -1,5 +1,7 @@
 #include "modules/files/store.hpp"
 
+#include <algorithm>
+
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/random.hpp"
 
@@ -232,18 +234,22 @@ Result<void> place(db::Conn& c, const NodeId& id, const std::string& parent, con
   return {};
 }
 
-Result<void> touch_ancestors(db::Conn& c, const WorkspaceId& ws, std::string parent, std::int64_t) {
+Result<void> touch_ancestors(db::Conn& c, const WorkspaceId& ws, std::string parent, std::int64_t now_ms) {
   int guard = 0;
   while (!parent.empty() && ++guard < 100000) {
-    RUCHE_TRY(auto row, c.query_one("UPDATE files_nodes SET etag = $2 WHERE id = $1 RETURNING parent_id",
-                                    {parent, new_folder_etag()}));
+    RUCHE_TRY(auto row, c.query_one("UPDATE files_nodes SET etag = $2, "
+                                    "mtime_ms = CASE WHEN mtime_ms < $3 THEN $3 ELSE mtime_ms END "
+                                    "WHERE id = $1 RETURNING parent_id",
+                                    {parent, new_folder_etag(), now_ms}));
     if (!row) break;
     parent = row->text(0);
   }
   RUCHE_TRY([[maybe_unused]] auto k,
-            c.exec("INSERT INTO files_usage (workspace_id, root_etag) VALUES ($1, $2) "
-                   "ON CONFLICT (workspace_id) DO UPDATE SET root_etag = excluded.root_etag",
-                   {ws, new_folder_etag()}));
+            c.exec("INSERT INTO files_usage (workspace_id, root_etag, root_mtime_ms) VALUES ($1, $2, $3) "
+                   "ON CONFLICT (workspace_id) DO UPDATE SET root_etag = excluded.root_etag, "
+                   "root_mtime_ms = CASE WHEN files_usage.root_mtime_ms < excluded.root_mtime_ms "
+                   "THEN excluded.root_mtime_ms ELSE files_usage.root_mtime_ms END",
+                   {ws, new_folder_etag(), now_ms}));
   return {};
 }
 
@@ -527,14 +533,15 @@ Result<void> set_quota(db::Conn& c, const WorkspaceId& ws, std::optional<std::in
 }
 
 Result<RootState> root_state(db::Conn& c, const WorkspaceId& ws) {
-  RUCHE_TRY(auto row, c.query_one("SELECT u.root_etag, w.created_at_ms FROM workspaces w "
+  RUCHE_TRY(auto row, c.query_one("SELECT u.root_etag, w.created_at_ms, u.root_mtime_ms FROM workspaces w "
                                   "LEFT JOIN files_usage u ON u.workspace_id = w.id WHERE w.id = $1",
                                   {ws}));
   RootState s;
   s.etag = "\"d0\"";
   if (!row) return s;
   if (!row->is_null(0) && !row->text(0).empty()) s.etag = row->text(0);
-  s.created_at_ms = row->i64(1);
+  s.created_at_ms = s.mtime_ms = row->i64(1);
+  if (!row->is_null(2)) s.mtime_ms = std::max(s.mtime_ms, row->i64(2));
   return s;
 }
 

@@ -62,7 +62,8 @@ Result<void> set_content(db::Conn& c, const NodeId& id, const std::string& versi
 Result<void> set_mtime(db::Conn& c, const NodeId& id, std::int64_t mtime_ms);
 Result<void> place(db::Conn& c, const NodeId& id, const std::string& parent, const std::string& name,
                    std::int64_t now_ms, const std::string& by);
-// Gives folders from `parent` up to the root (and the root) new ETags.
+// Gives folders from `parent` up to the root (and the root) new ETags, and
+// `now_ms` as their modification time (never moved back).
 Result<void> touch_ancestors(db::Conn& c, const WorkspaceId& ws, std::string parent, std::int64_t now_ms);
 Result<void> set_trashed(db::Conn& c, const NodeId& id, std::optional<std::int64_t> at_ms,
                          const std::string& by, const std::string& path);
@@ -136,11 +137,12 @@ Result<Usage> usage(db::Conn& c, const WorkspaceId& ws, std::int64_t default_quo
 Result<bool> add_used(db::Conn& c, const WorkspaceId& ws, std::int64_t delta,
                       std::int64_t default_quota);
 Result<void> set_quota(db::Conn& c, const WorkspaceId& ws, std::optional<std::int64_t> quota);
-// The root folder's ETag, and its dates: the workspace's creation (a root
-// has no row of its own).
+// The root folder's ETag and dates (a root has no row of its own): created
+// with its workspace, modified when anything in the tree last changed.
 struct RootState {
   std::string etag;
   std::int64_t created_at_ms = 0;
+  std::int64_t mtime_ms = 0;
 };
 Result<RootState> root_state(db::Conn& c, const WorkspaceId& ws);
 
