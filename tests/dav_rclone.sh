@@ -2,7 +2,8 @@
 # rclone (a real WebDAV client) round trip: a tree of 300 small files and a
 # 400 MiB file up, back down, compared byte for byte; the server's resident
 # memory is sampled from /proc throughout and must stay under 200 MiB. Then
-# `rclone about` (the quota properties) and /dav/files/ as one remote.
+# `rclone about` (the quota properties), /dav/files/ as one remote, and
+# modification times kept (vendor owncloud).
 set -euo pipefail
 RUCHE=${1:?usage: dav_rclone.sh path/to/ruche}
 . "$(dirname "$0")/dav_lib.sh"
@@ -39,6 +40,15 @@ used=$(rclone about "$REMOTE" --json | sed -n 's/.*"used": *\([0-9]*\).*/\1/p')
 ALL=":webdav,url='$URL/dav/files/',user='$EMAIL',pass='$OBSCURED':"
 rclone lsf "$ALL" | grep -qx "$WS/" || fail "/dav/files/ does not list the workspace: $(rclone lsf "$ALL" 2>&1)"
 rclone cat "${ALL}$WS/rc/small/a/file-1.bin" | cmp - "$T/src/small/a/file-1.bin" || fail "read through /dav/files/"
+# With vendor owncloud, rclone keeps modification times (X-OC-Mtime), and a
+# second copy finds nothing to do.
+OC=":webdav,url='$DAV/',vendor=owncloud,user='$EMAIL',pass='$OBSCURED':oc"
+touch -d '2020-05-06 07:08:09' "$T/src/small/a/file-1.bin"
+rclone copy "$T/src/small" "$OC" 2>"$T/rclone-oc.log" || { cat "$T/rclone-oc.log"; fail "rclone copy (owncloud)"; }
+kept=$(rclone lsl "${OC}/a/file-1.bin" | awk '{print $2 " " substr($3, 1, 8)}')
+[ "$kept" = "2020-05-06 07:08:09" ] || fail "modification time not kept: '$kept'"
+again=$(rclone copy "$T/src/small" "$OC" -v 2>&1 | grep -c ': Copied' || true)
+[ "$again" = 0 ] || fail "a second copy sent $again files again"
 peak=$(sort -n "$T/rss" | tail -1)
 printf 'rclone: 301 files (400 MiB + 300 small) up in %.1f s, down in %.1f s; peak server RSS %d MiB\n' \
   "$(echo "$up - $started" | bc)" "$(echo "$down - $up" | bc)" $((peak / 1024))

@@ -943,5 +943,49 @@ TEST(Files, DavClientsFindTheirWayAroundTheWorkspaces) {
   EXPECT_NE(raw("PROPFIND", "/dav/files/", &a, "", {{"Depth", "1"}}).body.find(later), std::string::npos);
 }
 
+// Windows' WebClient keeps a copied file's date with a PROPPATCH of
+// Win32LastModifiedTime right after the PUT: it becomes the file's
+// modification time, everywhere it shows (PROPFIND, GET from memory, REST).
+TEST(Files, WindowsKeepsModificationTimesWithAProperty) {
+  TestServer s;
+  Files f{s};
+  Account a = s.user("Alice");
+  std::string ws = s.workspace(a, "W", {"files"});
+  ASSERT_EQ(f.dav(a, "PUT", ws, "/report.txt", "quarterly").status, 201);
+  ASSERT_EQ(f.dav(a, "MKCOL", ws, "/dir").status, 201);
+  EXPECT_EQ(f.dav(a, "GET", ws, "/report.txt").status, 200);  // now hot in memory
+  auto win32 = [&](const std::string& path, const std::string& value) {
+    return f.dav(a, "PROPPATCH", ws, path,
+                 "<?xml version=\"1.0\" encoding=\"utf-8\"?><D:propertyupdate xmlns:D=\"DAV:\" "
+                 "xmlns:Z=\"urn:schemas-microsoft-com:\"><D:set><D:prop>"
+                 "<Z:Win32CreationTime>Tue, 05 May 2020 06:00:00 GMT</Z:Win32CreationTime>"
+                 "<Z:Win32LastModifiedTime>" + value + "</Z:Win32LastModifiedTime>"
+                 "<Z:Win32FileAttributes>00000020</Z:Win32FileAttributes>"
+                 "</D:prop></D:set></D:propertyupdate>");
+  };
+  auto r = win32("/report.txt", "Wed, 06 May 2020 07:08:09 GMT");
+  ASSERT_EQ(r.status, 207);
+  EXPECT_EQ(r.body.find("HTTP/1.1 4"), std::string::npos) << r.body;
+  auto found = f.dav(a, "PROPFIND", ws, "/report.txt", "", {{"Depth", "0"}});
+  EXPECT_NE(found.body.find("<D:getlastmodified>Wed, 06 May 2020 07:08:09 GMT</D:getlastmodified>"), std::string::npos)
+      << found.body;
+  EXPECT_EQ(f.dav(a, "GET", ws, "/report.txt").header("Last-Modified").value_or(""), "Wed, 06 May 2020 07:08:09 GMT");
+  auto listed = s.call("GET", "/api/v1/workspaces/" + ws + "/files", a.token);
+  bool seen = false;
+  for (const auto& item : listed.body.at("items").as_array())
+    if (str(item, "name") == "report.txt") {
+      seen = true;
+      EXPECT_NE(str(item, "mtime").find("2020-05-06T07:08:09"), std::string::npos) << item;
+    }
+  EXPECT_TRUE(seen);
+  // What is not a date is kept as a property and changes no date; folders
+  // keep the date of what changes beneath them.
+  ASSERT_EQ(win32("/report.txt", "yesterday").status, 207);
+  EXPECT_EQ(f.dav(a, "GET", ws, "/report.txt").header("Last-Modified").value_or(""), "Wed, 06 May 2020 07:08:09 GMT");
+  ASSERT_EQ(win32("/dir", "Wed, 06 May 2020 07:08:09 GMT").status, 207);
+  EXPECT_EQ(f.dav(a, "PROPFIND", ws, "/dir", "", {{"Depth", "0"}}).body.find("<D:getlastmodified>Wed, 06 May 2020"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace ruche::testing

@@ -838,15 +838,26 @@ Result<std::vector<int>> Service::proppatch(const WorkspaceId& ws, const WriteCt
     if (!r.node) return fail(Errc::not_found, "no such file");
     if (r.node->is_root()) return fail(Errc::forbidden, "the root has no properties", "root");
     RUCHE_CHECK(check_locks(c, ws, ctx, r.node->path, false, false));
+    std::optional<std::int64_t> mtime;
     for (const auto& op : ops) {
       if (op.remove) {
         RUCHE_CHECK(store::remove_prop(c, r.node->id, op.prop.ns, op.prop.name));
       } else {
         RUCHE_CHECK(store::set_prop(c, r.node->id, {op.prop.ns, op.prop.name, op.value_xml}));
+        // Windows' WebClient sets the time a copied file was last modified
+        // on the PC this way (an HTTP date), as X-OC-Mtime does for others.
+        if (!r.node->folder && op.prop.ns == "urn:schemas-microsoft-com:" && op.prop.name == "Win32LastModifiedTime")
+          mtime = dav::parse_http_date(op.value_xml);
       }
     }
     RUCHE_TRY(auto n, store::count_props(c, r.node->id));
     if (n > kMaxPropsPerNode) return fail(Errc::insufficient_storage, "too many properties", "too_many");
+    if (mtime && *mtime != r.node->mtime_ms) {
+      RUCHE_CHECK(store::set_mtime(c, r.node->id, *mtime));
+      Node changed = *r.node;
+      changed.mtime_ms = *mtime;
+      RUCHE_CHECK(emit(c, ws, "updated", changed));
+    }
     return {};
   }));
   return status;

@@ -222,6 +222,10 @@ Result<void> set_content(db::Conn& c, const NodeId& id, const std::string& versi
 Result<void> set_mtime(db::Conn& c, const NodeId& id, std::int64_t mtime_ms) {
   RUCHE_TRY([[maybe_unused]] auto k,
             c.exec("UPDATE files_nodes SET mtime_ms = $2 WHERE id = $1", {id, mtime_ms}));
+  RUCHE_TRY([[maybe_unused]] auto v,
+            c.exec("UPDATE files_versions SET mtime_ms = $2 "
+                   "WHERE id = (SELECT version_id FROM files_nodes WHERE id = $1)",
+                   {id, mtime_ms}));
   return {};
 }
 

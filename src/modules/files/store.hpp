@@ -59,6 +59,8 @@ Result<void> set_content(db::Conn& c, const NodeId& id, const std::string& versi
                          std::int64_t number, std::int64_t size, const std::string& etag,
                          const std::string& content_type, std::int64_t mtime_ms,
                          std::int64_t now_ms, const std::string& by);
+// A file's modification time: its node's and its current version's (downloads
+// answer Last-Modified from the version).
 Result<void> set_mtime(db::Conn& c, const NodeId& id, std::int64_t mtime_ms);
 Result<void> place(db::Conn& c, const NodeId& id, const std::string& parent, const std::string& name,
                    std::int64_t now_ms, const std::string& by);
