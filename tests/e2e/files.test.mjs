@@ -189,6 +189,25 @@ test('an empty workspace says how to start; the sidebar leads to the files', asy
   assertNoConsoleErrors(owner, 'owner');
 });
 
+test('the WebDAV addresses shown under the files answer a desktop client', async () => {
+  await ownerPage.goto(`${env.url}/w/${wsId}/files`);
+  const panel = ownerPage.getByTestId('files-desktop');
+  await panel.getByText('Ouvrir ces fichiers depuis votre ordinateur (WebDAV)').click();
+  const urls = await panel.locator('code').allTextContents();
+  assert.deepEqual(urls, [`${env.url}/dav/files/${wsId}/`, `${env.url}/dav/files/`]);
+  const auth = `Basic ${Buffer.from(`${env.admin.email}:${env.admin.password}`).toString('base64')}`;
+  const listings = [];
+  for (const url of urls) {
+    const r = await fetch(url, { method: 'PROPFIND', headers: { Authorization: auth, Depth: '1' } });
+    assert.equal(r.status, 207, url);
+    listings.push(await r.text());
+  }
+  assert.ok(listings[1].includes(`<D:href>/dav/files/${wsId}/</D:href>`), listings[1]);
+  assert.ok(listings[1].includes(`<D:displayname>${WS}</D:displayname>`), listings[1]);
+  await panel.getByRole('link', { name: 'Créer un jeton d’application' }).waitFor();
+  assertNoConsoleErrors(owner, 'owner');
+});
+
 test('dropped files upload with progress and appear live for another member', async () => {
   const started = Date.now();
   await dropFiles(ownerPage, {

@@ -423,6 +423,12 @@ export const en: Record<MessageKey, Message> = {
   'files.usage_label': 'Storage used',
   'files.usage_of': '{used} used of {quota} ({percent}%)',
   'files.usage_unlimited': '{used} used (no limit)',
+  'files.dav_title': 'Open these files on your computer (WebDAV)',
+  'files.dav_this_workspace': 'This workspace',
+  'files.dav_all_workspaces': 'All your workspaces',
+  'files.dav_sign_in':
+    'Connect a network drive (Windows Explorer, macOS Finder, rclone, davfs2) to this address; sign in with your e-mail address and an app token.',
+  'files.dav_app_tokens': 'Create an app token',
   'files.back_to_files': 'Back to files',
   'files.trash_lead':
     'Deleted items stay here for a while (30 days by default), then are erased for good.',

@@ -434,6 +434,12 @@ export const fr = {
   'files.usage_label': 'Espace de stockage utilisé',
   'files.usage_of': '{used} utilisés sur {quota} ({percent} %)',
   'files.usage_unlimited': '{used} utilisés (sans limite)',
+  'files.dav_title': 'Ouvrir ces fichiers depuis votre ordinateur (WebDAV)',
+  'files.dav_this_workspace': 'Cet espace',
+  'files.dav_all_workspaces': 'Tous vos espaces',
+  'files.dav_sign_in':
+    'Connectez un lecteur réseau (Explorateur Windows, Finder, rclone, davfs2) à cette adresse ; identifiez-vous avec votre adresse e-mail et un jeton d’application.',
+  'files.dav_app_tokens': 'Créer un jeton d’application',
   'files.back_to_files': 'Retour aux fichiers',
   'files.trash_lead':
     'Les éléments supprimés restent ici un temps (30 jours par défaut), puis sont effacés pour de bon.',

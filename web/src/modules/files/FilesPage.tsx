@@ -15,6 +15,7 @@ import { Link, navigate, usePathname } from '../../router/router';
 import { useMe } from '../../session';
 import { useWorkspaces } from '../../workspaces';
 import { Browser } from './components/Browser';
+import { DesktopAccess } from './components/DesktopAccess';
 import { FilesDialogs } from './components/FilesDialogs';
 import { QuotaGauge } from './components/QuotaGauge';
 import { TrashView } from './components/TrashView';
@@ -149,6 +150,7 @@ function FilesScreen({
           <UploadPanel />
           {trash ? <TrashView /> : <Browser folderId={folderId} />}
           <QuotaGauge />
+          {trash ? null : <DesktopAccess />}
         </Page>
         {dialog ? <FilesDialogs dialog={dialog} onClose={() => setDialog(null)} /> : null}
       </div>

@@ -1,0 +1,42 @@
+// Where desktop clients (Explorer, Finder, rclone, davfs2) find these files:
+// the workspace's WebDAV address, the one for every workspace, and how to
+// sign in. Shown folded under the folder, like Nextcloud's "WebDAV" setting.
+import { CopyButton } from '../../../components/CopyButton';
+import { useI18n } from '../../../i18n';
+import { Link } from '../../../router/router';
+import { useFiles } from '../context';
+
+export function davAddress(origin: string, workspaceId?: string): string {
+  return workspaceId
+    ? `${origin}/dav/files/${encodeURIComponent(workspaceId)}/`
+    : `${origin}/dav/files/`;
+}
+
+export function DesktopAccess() {
+  const { t } = useI18n();
+  const { workspace } = useFiles();
+  const origin = window.location.origin;
+  const rows = [
+    { label: t('files.dav_this_workspace'), url: davAddress(origin, workspace.id) },
+    { label: t('files.dav_all_workspaces'), url: davAddress(origin) },
+  ];
+  return (
+    <details className="files-desktop" data-testid="files-desktop">
+      <summary>{t('files.dav_title')}</summary>
+      <dl>
+        {rows.map((r) => (
+          <div key={r.url} className="files-desktop__row">
+            <dt>{r.label}</dt>
+            <dd>
+              <code>{r.url}</code>
+              <CopyButton text={r.url} />
+            </dd>
+          </div>
+        ))}
+      </dl>
+      <p className="muted">
+        {t('files.dav_sign_in')} <Link to="/me">{t('files.dav_app_tokens')}</Link>
+      </p>
+    </details>
+  );
+}
