@@ -204,6 +204,14 @@ bool asks_quota(const dav::PropfindRequest& pf) {
   });
 }
 
+// The workspace's quota properties when the PROPFIND asks for them.
+Result<std::optional<QuotaProps>> quota_if_asked(Service& files, const WorkspaceId& ws,
+                                                 const dav::PropfindRequest& pf) {
+  if (!asks_quota(pf)) return std::optional<QuotaProps>{};
+  RUCHE_TRY(Usage u, files.usage(ws));
+  return std::optional<QuotaProps>(quota_props(u));
+}
+
 // Appends the quota property `p` names, on a collection; false when it has none.
 bool append_quota(std::string& out, const dav::PropName& p, const QuotaProps* q) {
   if (q == nullptr || p.ns != dav::kDavNs) return false;
@@ -337,13 +345,9 @@ http::Response propfind(Service& files, http::Request& req, const Target& t) {
   };
   auto own = dead_of(**node);
   if (!own) return http::error_response(own.error());
-  std::optional<QuotaProps> quota;
-  if (asks_quota(*pf)) {
-    auto u = files.usage(t.ws);
-    if (!u) return http::error_response(u.error());
-    quota = quota_props(*u);
-  }
-  const Listing listing{t, *pf, *locks, now, quota ? &*quota : nullptr, {}};
+  auto quota = quota_if_asked(files, t.ws, *pf);
+  if (!quota) return http::error_response(quota.error());
+  const Listing listing{t, *pf, *locks, now, *quota ? &**quota : nullptr, {}};
   describe(ms, listing, **node, *own);
   if (*depth == dav::Depth::one && (*node)->folder) {
     store::ListQuery q;
@@ -564,14 +568,10 @@ http::Response propfind_above(Service& files, http::Request& req, const Caller& 
     if (!*root) continue;
     auto locks = files.locks(w.id);
     if (!locks) return http::error_response(locks.error());
-    std::optional<QuotaProps> quota;
-    if (asks_quota(*pf)) {
-      auto u = files.usage(w.id);
-      if (!u) return http::error_response(u.error());
-      quota = quota_props(*u);
-    }
+    auto quota = quota_if_asked(files, w.id, *pf);
+    if (!quota) return http::error_response(quota.error());
     // A workspace's root has no dead properties (Service::props).
-    describe(ms, Listing{t, *pf, *locks, now, quota ? &*quota : nullptr, w.name}, **root, {});
+    describe(ms, Listing{t, *pf, *locks, now, *quota ? &**quota : nullptr, w.name}, **root, {});
   }
   return xml_reply(207, ms.finish());
 }
