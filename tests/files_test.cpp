@@ -987,5 +987,38 @@ TEST(Files, WindowsKeepsModificationTimesWithAProperty) {
             std::string::npos);
 }
 
+// macOS Finder uploads chunked with X-Expected-Entity-Length: a body over
+// the quota is refused before it is sent, one of another length is refused.
+TEST(Files, FinderDeclaresTheSizeOfChunkedUploads) {
+  TestServer s;
+  Files f{s};
+  Account admin = s.user("Admin", platform::InstanceRole::admin);
+  Account a = s.user("Alice");
+  std::string ws = s.workspace(a, "W", {"files"});
+  ASSERT_EQ(s.call("PUT", "/api/v1/admin/workspaces/" + ws + "/files-quota", admin.token,
+                   body(json::object{{"quota_bytes", 100000}}))
+                .status,
+            200);
+  auto chunked = [&](const std::string& name, const std::string& expected, const std::string& chunks) {
+    http::HttpClient client("127.0.0.1", s.port());
+    auto r = client.raw("PUT /dav/files/" + ws + "/" + name + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " +
+                        basic(a) + "\r\nTransfer-Encoding: chunked\r\nX-Expected-Entity-Length: " + expected +
+                        "\r\nConnection: close\r\n\r\n" + chunks);
+    if (!r) throw std::runtime_error(r.error().message);
+    return r->substr(0, r->find("\r\n"));
+  };
+  EXPECT_EQ(chunked("ok.txt", "5", "5\r\nhello\r\n0\r\n\r\n"), "HTTP/1.1 201 Created");
+  EXPECT_EQ(f.dav(a, "GET", ws, "/ok.txt").body, "hello");
+  // 4 GB declared, one chunk sent: refused at once.
+  EXPECT_EQ(chunked("huge.bin", "4000000000", "5\r\nhello\r\n"), "HTTP/1.1 507 Insufficient Storage");
+  EXPECT_EQ(chunked("short.txt", "6", "5\r\nhello\r\n0\r\n\r\n"), "HTTP/1.1 400 Bad Request");
+  EXPECT_EQ(chunked("long.txt", "4", "5\r\nhello\r\n0\r\n\r\n"), "HTTP/1.1 400 Bad Request");
+  EXPECT_EQ(chunked("bad.txt", "5x", "5\r\nhello\r\n0\r\n\r\n"), "HTTP/1.1 400 Bad Request");
+  for (const char* gone : {"/huge.bin", "/short.txt", "/long.txt", "/bad.txt"})
+    EXPECT_EQ(f.dav(a, "GET", ws, gone).status, 404) << gone;
+  auto usage = s.call("GET", "/api/v1/workspaces/" + ws + "/files/usage", a.token);
+  EXPECT_EQ(usage.body.at("used_bytes").as_int64(), 5);
+}
+
 }  // namespace
 }  // namespace ruche::testing

@@ -1,6 +1,7 @@
 // WebDAV (RFC 4918, classes 1 and 2) at /dav/files/{workspace_id}/: paths and
 // headers in, Service calls, multistatus out.
 #include <algorithm>
+#include <charconv>
 #include <map>
 
 #include "dav/dav.hpp"
@@ -460,6 +461,18 @@ http::Response put(Service& files, http::Request& req, const Caller& caller, con
   if (auto h = req.headers.get("If-Match")) opt.if_match = std::string(*h);
   if (auto h = req.headers.get("If-None-Match")) opt.if_none_match = std::string(*h);
   if (req.body_reader) opt.expected_bytes = req.body_reader->content_length();
+  // macOS Finder streams bodies chunked and declares their size here: the
+  // quota is checked before the bytes come, and the body must match it.
+  if (auto h = req.headers.get("X-Expected-Entity-Length"); h && !opt.expected_bytes) {
+    std::uint64_t n = 0;
+    auto [end, ec] = std::from_chars(h->data(), h->data() + h->size(), n);
+    if (ec != std::errc() || end != h->data() + h->size()) {
+      http::Response e = http::error_response(Errc::invalid, "bad X-Expected-Entity-Length", "bad_length");
+      e.close = true;
+      return e;
+    }
+    opt.expected_bytes = n;
+  }
   bool mtime_given = false;
   if (auto h = req.headers.get("X-OC-Mtime")) {
     try {

@@ -660,7 +660,7 @@ Result<PutResult> Service::put(const WorkspaceId& ws, const WriteCtx& ctx, std::
   }
   RUCHE_TRY(blob::BlobRef ref, writer.finish());
   if (opt.expected_bytes && ref.size_bytes != *opt.expected_bytes)
-    return fail(Errc::invalid, "the body is shorter than its Content-Length", "incomplete_body");
+    return fail(Errc::invalid, "the body does not have the length announced", "incomplete_body");
   const auto deferred = writer.take_deferred();
 
   return p_.db.write([&](db::Conn& c) -> Result<PutResult> {
