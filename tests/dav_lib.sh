@@ -20,7 +20,7 @@ trap cleanup EXIT
 # start_server RUCHE [extra serve args...]
 start_server() {
   local ruche=$1; shift
-  if [ ! -d "$T/data" ]; then
+  if [ ! -e "$T/data/ruche.db" ]; then
     echo "$PASSWORD" | "$ruche" user add --data "$T/data" --email "$EMAIL" --name 'Dav Tester' >/dev/null
   fi
   RUCHE_ACCESS_LOG=0 "$ruche" serve --data "$T/data" --listen "${LISTEN:-127.0.0.1:0}" "$@" >"$T/out" 2>"$T/err" &
