@@ -49,6 +49,33 @@ describe('live events on the folder shown', () => {
     expect(renamed.map((n) => n.name)).toEqual(['Docs2', 'a.txt']);
   });
 
+  it('dates the folders above a change with the time of the event', () => {
+    const at = '2026-12-01T08:00:00.000Z';
+    const deep = {
+      ...event('file.created', data('x.txt', { path: '/Docs/sub/x.txt', parent_id: 'id-sub' })),
+      at,
+    };
+    const next = applyNodeEvent(items, deep, '');
+    expect(next.map((n) => n.name)).toEqual(['Docs', 'a.txt']);
+    expect(next[0]?.mtime).toBe(at);
+    expect(next[1]).toBe(items[1]);
+    // Where a moved node was counts too; an older event dates nothing.
+    const away = {
+      ...event(
+        'file.moved',
+        data('y.txt', { path: '/Elsewhere/y.txt', old_path: '/Docs/y.txt', parent_id: 'z' }),
+      ),
+      at,
+    };
+    expect(applyNodeEvent(items, away, '')[0]?.mtime).toBe(at);
+    const old = { ...deep, at: '2020-01-01T00:00:00Z' };
+    expect(applyNodeEvent(items, old, '')).toBe(items);
+    // A folder is not its own ancestor; an event without a time dates nothing.
+    const itself = { ...event('folder.updated', { ...data('Docs', { kind: 'folder' }) }), at };
+    expect(applyNodeEvent(items, itself, '')[0]?.mtime).not.toBe(at);
+    expect(applyNodeEvent(items, { ...deep, at: undefined }, '')).toBe(items);
+  });
+
   it('ignores other events', () => {
     expect(applyNodeEvent(items, event('share.created', { id: 's' }), '')).toBe(items);
     expect(nodeEvent(event('file.created', { id: 1 }))).toBeNull();

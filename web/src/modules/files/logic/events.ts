@@ -63,9 +63,34 @@ function merged(old: FileNode | undefined, d: NodeEventData, workspaceId: string
 }
 
 /**
+ * The folders of `items` above what the event changed (where it is, and
+ * where it was) take the event's time as their date, as the server dates
+ * a folder: by the last change anywhere beneath it.
+ */
+function dateAncestors(
+  items: readonly FileNode[],
+  e: EventFrame,
+  d: NodeEventData,
+): readonly FileNode[] {
+  const at = e.at;
+  const when = at ? Date.parse(at) : NaN;
+  if (!at || Number.isNaN(when)) return items;
+  const paths = d.old_path ? [d.path, d.old_path] : [d.path];
+  let copy: FileNode[] | null = null;
+  items.forEach((n, i) => {
+    if (n.kind !== 'folder' || !paths.some((p) => p !== n.path && isWithin(p, n.path))) return;
+    if (Date.parse(n.mtime) >= when) return;
+    copy ??= [...items];
+    copy[i] = { ...n, mtime: at };
+  });
+  return copy ?? items;
+}
+
+/**
  * The items of folder `folderId` ("" the root) after the event: a node
  * that arrives is added or updated, one that leaves (moved elsewhere,
- * deleted, purged) is removed. The same list when nothing changes.
+ * deleted, purged) is removed, and the folders above it are dated anew.
+ * The same list when nothing changes.
  */
 export function applyNodeEvent(
   items: readonly FileNode[],
@@ -78,12 +103,17 @@ export function applyNodeEvent(
   const i = items.findIndex((n) => n.id === data.id);
   const here = (data.parent_id ?? '') === folderId;
   const gone = action === 'deleted' || action === 'purged' || !here;
-  if (gone) return i >= 0 ? items.filter((n) => n.id !== data.id) : items;
-  const node = merged(items[i], data, e.workspace_id);
-  if (i < 0) return [...items, node];
-  const copy = [...items];
-  copy[i] = node;
-  return copy;
+  let next: readonly FileNode[];
+  if (gone) {
+    next = i >= 0 ? items.filter((n) => n.id !== data.id) : items;
+  } else {
+    const node = merged(items[i], data, e.workspace_id);
+    const copy = [...items];
+    if (i < 0) copy.push(node);
+    else copy[i] = node;
+    next = copy;
+  }
+  return dateAncestors(next, e, data);
 }
 
 /**
