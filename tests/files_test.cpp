@@ -1020,5 +1020,56 @@ TEST(Files, FinderDeclaresTheSizeOfChunkedUploads) {
   EXPECT_EQ(usage.body.at("used_bytes").as_int64(), 5);
 }
 
+// Search by name through the platform's search (type "file"): every word,
+// any case, only live nodes of workspaces the caller may read, newest first,
+// matches marked, `%` and `_` taken literally, `path` narrowing to a folder.
+TEST(Files, SearchFindsNamesInReadableWorkspacesOnly) {
+  TestServer s;
+  Files f{s};
+  Account a = s.user("Alice"), b = s.user("Bob");
+  std::string mine = s.workspace(a, "Mine", {"files"});
+  std::string shared = s.workspace(b, "Shared", {"files"});
+  std::string theirs = s.workspace(b, "Theirs", {"files"});
+  s.join(b, shared, a, "guest");
+  auto put = [&](const std::string& ws, const std::string& path) {
+    s.clock().advance_ms(1000);
+    ASSERT_EQ(f.dav(ws == mine ? a : b, "PUT", ws, dav::encode_path(path), "x").status, 201) << path;
+  };
+  ASSERT_EQ(f.dav(a, "MKCOL", mine, "/Archives").status, 201);
+  put(mine, "/Archives/rapport-2025.odt");
+  put(mine, "/Rapport annuel 2026.pdf");
+  put(mine, "/notes.txt");
+  put(mine, "/100% sûr.txt");
+  put(mine, "/axb.txt");
+  put(mine, "/Rapport jeté.pdf");
+  ASSERT_EQ(f.dav(a, "DELETE", mine, dav::encode_path("/Rapport jeté.pdf")).status, 204);
+  put(shared, "/RAPPORT commun.pdf");
+  put(theirs, "/Rapport secret.pdf");
+  auto search = [&](const std::string& query) {
+    auto r = s.call("GET", "/api/v1/search?type=file&" + query, a.token);
+    EXPECT_EQ(r.status, 200) << r.raw.body;
+    std::vector<std::string> names;
+    for (const auto& h : r.body.at("results").as_array()) names.push_back(str(h, "name"));
+    return std::make_pair(names, r);
+  };
+  auto [names, r] = search("q=rapport");
+  EXPECT_EQ(names, (std::vector<std::string>{"RAPPORT commun.pdf", "Rapport annuel 2026.pdf", "rapport-2025.odt"}));
+  const auto& first = r.body.at("results").as_array().at(0);
+  EXPECT_EQ(str(first, "workspace_id"), shared);
+  EXPECT_EQ(str(first, "kind"), "file");
+  EXPECT_EQ(str(first, "path"), "/RAPPORT commun.pdf");
+  EXPECT_EQ(str(first, "snippet"), "\xee\x80\x80RAPPORT\xee\x80\x81 commun.pdf");
+  EXPECT_EQ(str(r.body.at("results").as_array().at(2), "path"), "/Archives/rapport-2025.odt");
+  EXPECT_EQ(search("q=rapport%202025").first, std::vector<std::string>{"rapport-2025.odt"});
+  EXPECT_EQ(search("q=rapport&path=%2FArchives").first, std::vector<std::string>{"rapport-2025.odt"});
+  EXPECT_EQ(search("q=rapport&workspace=" + shared).first, std::vector<std::string>{"RAPPORT commun.pdf"});
+  EXPECT_EQ(search("q=archives").first, std::vector<std::string>{"Archives"});
+  EXPECT_EQ(search("q=100%25").first, std::vector<std::string>{"100% sûr.txt"});
+  EXPECT_TRUE(search("q=a_b").first.empty());
+  EXPECT_TRUE(search("q=secret").first.empty());
+  EXPECT_TRUE(search("q=jet%C3%A9").first.empty());
+  EXPECT_EQ(s.call("GET", "/api/v1/search?type=file&q=a+b+c+d+e+f+g+h+i", a.token).status, 400);
+}
+
 }  // namespace
 }  // namespace ruche::testing

@@ -27,6 +27,12 @@ platform::ModuleDef module() {
   def.shutdown = [service] { service->reset(); };
   // Its rows; the platform destroys the workspace's contents (Blobs).
   def.purge = [](db::Conn& c, const WorkspaceId& ws) { return store::purge_workspace(c, ws); };
+  def.search = [service](db::Conn& c, const platform::Caller&, const std::vector<WorkspaceId>& readable,
+                         std::string_view query, const std::map<std::string, std::string>& filters,
+                         int limit) -> Result<std::vector<platform::SearchHit>> {
+    if (!*service) return std::vector<platform::SearchHit>{};
+    return (*service)->search(c, readable, query, filters, limit);
+  };
   def.metrics = [](db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms) {
     return store::metrics(c, ws, since_ms);
   };

@@ -331,6 +331,79 @@ Result<Usage> Service::usage(const WorkspaceId& ws) {
   return p_.db.read([&](db::Conn& c) { return store::usage(c, ws, settings_.default_quota_bytes); });
 }
 
+namespace {
+// `name` with every occurrence of `words` (ASCII case ignored) between
+// U+E000 and U+E001, as search snippets mark matches.
+std::string mark_matches(const std::string& name, const std::vector<std::string>& words) {
+  auto lower = [](char ch) { return ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch - 'A' + 'a') : ch; };
+  std::vector<bool> marked(name.size(), false);
+  for (const auto& w : words) {
+    if (w.empty() || w.size() > name.size()) continue;
+    for (std::size_t at = 0; at + w.size() <= name.size(); ++at) {
+      std::size_t k = 0;
+      while (k < w.size() && lower(name[at + k]) == lower(w[k])) ++k;
+      if (k == w.size()) std::fill(marked.begin() + static_cast<std::ptrdiff_t>(at),
+                                   marked.begin() + static_cast<std::ptrdiff_t>(at + k), true);
+    }
+  }
+  static const std::string kOpen = "\xee\x80\x80", kClose = "\xee\x80\x81";
+  std::string out;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    if (marked[i] && (i == 0 || !marked[i - 1])) out += kOpen;
+    out += name[i];
+    if (marked[i] && (i + 1 == name.size() || !marked[i + 1])) out += kClose;
+  }
+  return out;
+}
+}  // namespace
+
+Result<std::vector<platform::SearchHit>> Service::search(db::Conn& c, const std::vector<WorkspaceId>& readable,
+                                                         std::string_view query,
+                                                         const std::map<std::string, std::string>& filters,
+                                                         int limit) {
+  std::vector<std::string> words;
+  for (std::size_t at = 0; at < query.size();) {
+    std::size_t end = query.find_first_of(" \t", at);
+    if (end == std::string_view::npos) end = query.size();
+    if (end > at) {
+      std::string_view w = query.substr(at, end - at);
+      // Names are NFC: so is what is looked for (macOS types NFD).
+      auto nfc = normalize_name(w);
+      words.push_back(nfc ? std::move(*nfc) : std::string(w));
+    }
+    at = end + 1;
+  }
+  if (words.empty()) return std::vector<platform::SearchHit>{};
+  if (words.size() > 8) return fail(Errc::invalid, "at most 8 words", "invalid_query");
+  std::optional<std::string> under;
+  if (auto it = filters.find("path"); it != filters.end()) {
+    RUCHE_TRY(auto names, split_path(it->second));
+    under = join(names, names.size());
+  }
+  // Beneath a folder, hits elsewhere are dropped after the query: ask for more.
+  RUCHE_TRY(auto nodes, store::search_names(c, readable, words, under ? std::min(limit * 5, 500) : limit));
+  std::vector<platform::SearchHit> hits;
+  for (auto& n : nodes) {
+    if (static_cast<int>(hits.size()) >= limit) break;
+    RUCHE_TRY(std::string path, path_of(c, n));
+    if (under && !dav::is_within(path, *under)) continue;
+    platform::SearchHit h;
+    h.type = "file";
+    h.id = n.id.str();
+    h.workspace_id = n.workspace_id;
+    h.snippet = mark_matches(n.name, words);
+    h.rank = -static_cast<double>(n.updated_at_ms);  // newest first, like messages
+    h.extra["kind"] = n.folder ? "folder" : "file";
+    h.extra["name"] = n.name;
+    h.extra["path"] = path;
+    h.extra["parent_id"] = n.parent_id.str();
+    h.extra["size"] = n.size_bytes;
+    h.extra["mtime"] = format_iso8601(n.mtime_ms);
+    hits.push_back(std::move(h));
+  }
+  return hits;
+}
+
 Result<std::vector<store::Prop>> Service::props(const Node& node) {
   if (node.is_root()) return std::vector<store::Prop>{};
   return p_.db.read([&](db::Conn& c) { return store::props(c, node.id); });

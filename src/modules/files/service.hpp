@@ -10,6 +10,7 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -23,6 +24,7 @@
 #include "modules/files/files.hpp"
 #include "modules/files/store.hpp"
 #include "platform/platform.hpp"
+#include "platform/registry.hpp"
 
 namespace ruche::files {
 
@@ -109,6 +111,13 @@ class Service {
   Result<std::vector<Version>> versions(const Node& node);
   Result<std::vector<Node>> trash(const WorkspaceId& ws);
   Result<Usage> usage(const WorkspaceId& ws);
+  // The platform's search hook: files and folders whose name holds every
+  // word of `query`, in `readable` workspaces, the most recently changed
+  // first (as `type: "file"` hits with kind, name, path, parent_id, size,
+  // mtime). Filter `path`: only beneath that folder.
+  Result<std::vector<platform::SearchHit>> search(db::Conn& c, const std::vector<WorkspaceId>& readable,
+                                                  std::string_view query,
+                                                  const std::map<std::string, std::string>& filters, int limit);
   Result<std::vector<store::Prop>> props(const Node& node);
   Result<std::map<std::string, std::vector<store::Prop>>> child_props(const WorkspaceId& ws, const Node& folder);
   // What an If header condition sees at `path`.

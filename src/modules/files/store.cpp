@@ -170,6 +170,31 @@ Result<void> each_child(db::Conn& c, const WorkspaceId& ws, const std::string& p
   });
 }
 
+Result<std::vector<Node>> search_names(db::Conn& c, const std::vector<WorkspaceId>& workspaces,
+                                       const std::vector<std::string>& words, int limit) {
+  if (workspaces.empty() || words.empty()) return std::vector<Node>{};
+  std::vector<db::Param> params;
+  std::string where = "WHERE n.trashed_at_ms IS NULL AND n.workspace_id IN (" +
+                      db::placeholders(1, workspaces.size()) + ")";
+  for (const auto& w : workspaces) params.emplace_back(w);
+  // SQLite's LIKE ignores the case of ASCII letters; PostgreSQL's ILIKE of all.
+  const char* like = c.backend() == db::Backend::sqlite ? " LIKE $" : " ILIKE $";
+  std::vector<std::string> patterns;  // the parameters view them: they live until the query ran
+  patterns.reserve(words.size());
+  for (const auto& word : words) {
+    std::string& pattern = patterns.emplace_back("%");
+    for (char ch : word) {
+      if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
+      pattern += ch;
+    }
+    pattern += '%';
+    params.emplace_back(pattern);
+    where += " AND n.name" + std::string(like) + std::to_string(params.size()) + " ESCAPE '\\'";
+  }
+  params.emplace_back(static_cast<std::int64_t>(limit));
+  return nodes_where(c, where + " ORDER BY n.updated_at_ms DESC LIMIT $" + std::to_string(params.size()), params);
+}
+
 Result<std::int64_t> count_children(db::Conn& c, const WorkspaceId& ws, const std::string& parent) {
   RUCHE_TRY(auto row, c.query_one("SELECT COUNT(*) FROM files_nodes WHERE workspace_id = $1 AND "
                                   "parent_id = $2 AND trashed_at_ms IS NULL",

@@ -43,6 +43,11 @@ Result<std::vector<Node>> children(db::Conn& c, const WorkspaceId& ws, const std
 Result<void> each_child(db::Conn& c, const WorkspaceId& ws, const std::string& parent, const ListQuery& q,
                         FunctionRef<void(Node&)> fn);
 Result<std::int64_t> count_children(db::Conn& c, const WorkspaceId& ws, const std::string& parent);
+// Live (not trashed) files and folders of `workspaces` whose name holds
+// every one of `words` (case-insensitive: Unicode on PostgreSQL, ASCII
+// letters on SQLite), the most recently changed first.
+Result<std::vector<Node>> search_names(db::Conn& c, const std::vector<WorkspaceId>& workspaces,
+                                       const std::vector<std::string>& words, int limit);
 
 struct Ancestor {
   std::string id;
