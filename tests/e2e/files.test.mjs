@@ -208,6 +208,41 @@ test('the WebDAV addresses shown under the files answer a desktop client', async
   assertNoConsoleErrors(owner, 'owner');
 });
 
+test('search by name finds a file in a subfolder and opens the folder that holds it', async () => {
+  const folder = await ok(ownerPage, 'POST', `/workspaces/${wsId}/files/folders`, { name: 'Comptes' });
+  await pageOk(
+    ownerPage,
+    'PUT',
+    `/files/${folder.id}/children/${encodeURIComponent('Bilan trimestriel.txt')}`,
+    { bytes: Buffer.from('T3').toString('base64') },
+    [200, 201],
+  );
+  await ownerPage.goto(`${env.url}/w/${wsId}/files`);
+  const box = ownerPage.getByRole('searchbox', { name: 'Chercher des fichiers et dossiers par leur nom' });
+  await box.fill('TRIMESTRIEL');
+  await box.press('Enter');
+  const results = ownerPage.getByRole('list', { name: 'Résultats pour « TRIMESTRIEL »' });
+  const hit = results.getByRole('button', { name: /Bilan trimestriel\.txt/ });
+  await hit.waitFor();
+  assert.equal(await results.getByRole('listitem').count(), 1);
+  assert.equal(await hit.locator('mark').textContent(), 'trimestriel');
+  assert.match(await hit.textContent(), /dans \/Comptes/);
+  await shot(ownerPage, 'files-search');
+  await hit.click();
+  await ownerPage.waitForURL(new RegExp(`/w/${wsId}/files/${folder.id}$`));
+  await option(ownerPage, 'Bilan trimestriel.txt').waitFor();
+  // Nothing found says so; clearing the box brings the folder back.
+  await box.fill('introuvable');
+  await box.press('Enter');
+  await ownerPage.getByText('Aucun fichier ni dossier de cet espace n’a « introuvable » dans son nom.').waitFor();
+  await box.fill('');
+  await option(ownerPage, 'Bilan trimestriel.txt').waitFor();
+  // The tests after this one start from the root.
+  await ownerPage.goto(`${env.url}/w/${wsId}/files`);
+  await option(ownerPage, 'Comptes').waitFor();
+  assertNoConsoleErrors(owner, 'owner');
+});
+
 test('dropped files upload with progress and appear live for another member', async () => {
   const started = Date.now();
   await dropFiles(ownerPage, {

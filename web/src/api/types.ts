@@ -288,6 +288,13 @@ export interface SearchResult {
   snippet: string;
   /** Chat messages: */
   channel_id?: string;
+  /** Files and folders: */
+  kind?: 'file' | 'folder';
+  name?: string;
+  path?: string;
+  parent_id?: string;
+  size?: number;
+  mtime?: string;
 }
 
 export interface SearchQuery {

@@ -16,6 +16,7 @@ import { Breadcrumbs } from './Breadcrumbs';
 import { ConflictDialog } from './ConflictDialog';
 import { DetailsPane } from './DetailsPane';
 import { NodeList } from './NodeList';
+import { SearchResults } from './SearchResults';
 import { Toolbar, type ViewMode } from './Toolbar';
 
 export function Browser({ folderId }: { folderId: string }) {
@@ -29,6 +30,7 @@ export function Browser({ folderId }: { folderId: string }) {
   const order = useMemo(() => parseOrder(orderText), [orderText]);
   const setOrder = (o: SortOrder) => setOrderText(formatOrder(o));
   const [selected, setSelected] = useState<string | null>(null);
+  const [search, setSearch] = useState('');
   const [dragging, setDragging] = useState(false);
   const [pending, setPending] = useState<{
     picked: Picked;
@@ -66,6 +68,7 @@ export function Browser({ folderId }: { folderId: string }) {
   if (shownFolder !== folderId) {
     setShownFolder(folderId);
     setSelected(null);
+    setSearch('');
   }
 
   /** Uploads into the folder shown (or `into` another), asking first when names are taken. */
@@ -123,7 +126,8 @@ export function Browser({ folderId }: { folderId: string }) {
 
   const folderName = listing.folder?.name || t('module.files.name');
   let body;
-  if (!current) body = <Spinner label={t('common.loading')} />;
+  if (search) body = <SearchResults query={search} onClose={() => setSearch('')} />;
+  else if (!current) body = <Spinner label={t('common.loading')} />;
   else if (listing.error) body = <Alert kind="error">{errorText(listing.error)}</Alert>;
   else if (items.length === 0)
     body = (
@@ -174,6 +178,7 @@ export function Browser({ folderId }: { folderId: string }) {
         order={order}
         onOrder={setOrder}
         onPick={(list) => upload(fromFileList(list))}
+        onSearch={setSearch}
       />
       <Breadcrumbs />
       {!canWrite && current ? (
@@ -184,7 +189,7 @@ export function Browser({ folderId }: { folderId: string }) {
       <div className={selectedNode ? 'files-body files-body--details' : 'files-body'}>
         <div className="files-main">
           {body}
-          {current && listing.items.length < listing.total ? (
+          {!search && current && listing.items.length < listing.total ? (
             <div className="files-more" ref={moreRef}>
               <Button busy={listing.loadingMore} onClick={() => void store.loadMore()}>
                 {t('files.load_more', { count: listing.total - listing.items.length })}

@@ -11,7 +11,13 @@ const ICONS: Record<Kind, IconName> = {
 };
 
 /** The icon of a node's kind (decorative: the name says what it is). */
-export function FileIcon({ node, size = 20 }: { node: FileNode; size?: number }) {
+export function FileIcon({
+  node,
+  size = 20,
+}: {
+  node: Pick<FileNode, 'kind' | 'name' | 'content_type'>;
+  size?: number;
+}) {
   const kind = iconOf(node);
   return (
     <span className={`file-icon file-icon--${kind}`}>

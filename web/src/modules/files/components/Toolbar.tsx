@@ -1,5 +1,5 @@
-// The folder's toolbar: upload files or a folder, new folder, the trash,
-// list or grid, and the order.
+// The folder's toolbar: upload files or a folder, new folder, search by
+// name, the trash, list or grid, and the order.
 import { useEffect, useId, useRef } from 'react';
 import { Button } from '../../../components/Button';
 import { Icon } from '../../../components/Icon';
@@ -21,12 +21,15 @@ export function Toolbar({
   order,
   onOrder,
   onPick,
+  onSearch,
 }: {
   view: ViewMode;
   onView(v: ViewMode): void;
   order: SortOrder;
   onOrder(o: SortOrder): void;
   onPick(files: File[]): void;
+  /** A name to look for in the whole workspace ("" to stop). */
+  onSearch(query: string): void;
 }) {
   const { t } = useI18n();
   const { canWrite, openDialog, openTrash } = useFiles();
@@ -79,6 +82,27 @@ export function Toolbar({
         </div>
       ) : null}
       <div className="files-toolbar__group files-toolbar__group--end">
+        <form
+          role="search"
+          className="files-toolbar__search"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const q = new FormData(e.currentTarget).get('q');
+            onSearch(typeof q === 'string' ? q.trim() : '');
+          }}
+        >
+          <input
+            type="search"
+            name="q"
+            className="input"
+            maxLength={200}
+            placeholder={t('files.search_placeholder')}
+            aria-label={t('files.search_label')}
+            onChange={(e) => {
+              if (!e.currentTarget.value) onSearch('');
+            }}
+          />
+        </form>
         <label htmlFor={sortId} className="files-toolbar__label">
           {t('files.sort_by')}
         </label>
