@@ -61,6 +61,11 @@ struct Files {
     if (r.status != 201) throw std::runtime_error("folder: " + r.raw.body);
     return str(r.body, "id");
   }
+  // The workspace's quota, set by an instance administrator.
+  Reply set_quota(const Account& admin, const std::string& ws, std::int64_t bytes) {
+    return s.call("PUT", "/api/v1/admin/workspaces/" + ws + "/files-quota", admin.token,
+                  body(json::object{{"quota_bytes", bytes}}));
+  }
   std::string content(const Account& a, const std::string& id) {
     auto r = s.call("GET", "/api/v1/files/" + id + "/content", a.token);
     if (r.status != 200) throw std::runtime_error("content: " + std::to_string(r.status));
@@ -212,11 +217,9 @@ TEST(Files, QuotaHoldsUnderConcurrentUploads) {
   Account a = s.user("Alice");
   std::string ws = s.workspace(a, "Q", {"files"});
   const std::int64_t quota = 10 * 1024 * 1024;
-  auto set = s.call("PUT", "/api/v1/admin/workspaces/" + ws + "/files-quota", admin.token,
-                    body(json::object{{"quota_bytes", quota}}));
+  auto set = f.set_quota(admin, ws, quota);
   ASSERT_EQ(set.status, 200) << set.raw.body;
-  EXPECT_EQ(s.call("PUT", "/api/v1/admin/workspaces/" + ws + "/files-quota", a.token, body(json::object{{"quota_bytes", 1}})).status,
-            404);
+  EXPECT_EQ(f.set_quota(a, ws, 1).status, 404);
   const std::size_t each = 2 * 1024 * 1024 + 100;
   std::vector<std::string> contents;
   for (unsigned i = 0; i < 8; ++i) contents.push_back(bytes(each, 100 + i));
@@ -907,8 +910,7 @@ TEST(Files, DavClientsFindTheirWayAroundTheWorkspaces) {
       << unlimited.body;
   EXPECT_NE(unlimited.body.find("<D:quota-available-bytes/></D:prop><D:status>HTTP/1.1 404"), std::string::npos)
       << "no quota, no figure: " << unlimited.body;
-  auto set = s.call("PUT", "/api/v1/admin/workspaces/" + mine + "/files-quota", admin.token,
-                    body(json::object{{"quota_bytes", 10000}}));
+  auto set = f.set_quota(admin, mine, 10000);
   ASSERT_EQ(set.status, 200) << set.raw.body;
   auto limited = f.dav(a, "PROPFIND", mine, "/", ask, {{"Depth", "1"}});
   EXPECT_EQ(count(limited.body, "<D:quota-used-bytes>3000</D:quota-used-bytes>"), 1u) << limited.body;
@@ -995,10 +997,7 @@ TEST(Files, FinderDeclaresTheSizeOfChunkedUploads) {
   Account admin = s.user("Admin", platform::InstanceRole::admin);
   Account a = s.user("Alice");
   std::string ws = s.workspace(a, "W", {"files"});
-  ASSERT_EQ(s.call("PUT", "/api/v1/admin/workspaces/" + ws + "/files-quota", admin.token,
-                   body(json::object{{"quota_bytes", 100000}}))
-                .status,
-            200);
+  ASSERT_EQ(f.set_quota(admin, ws, 100000).status, 200);
   auto chunked = [&](const std::string& name, const std::string& expected, const std::string& chunks) {
     http::HttpClient client("127.0.0.1", s.port());
     auto r = client.raw("PUT /dav/files/" + ws + "/" + name + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " +
