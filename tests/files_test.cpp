@@ -1013,7 +1013,9 @@ TEST(Files, FinderDeclaresTheSizeOfChunkedUploads) {
   EXPECT_EQ(chunked("short.txt", "6", "5\r\nhello\r\n0\r\n\r\n"), "HTTP/1.1 400 Bad Request");
   EXPECT_EQ(chunked("long.txt", "4", "5\r\nhello\r\n0\r\n\r\n"), "HTTP/1.1 400 Bad Request");
   EXPECT_EQ(chunked("bad.txt", "5x", "5\r\nhello\r\n0\r\n\r\n"), "HTTP/1.1 400 Bad Request");
-  for (const char* gone : {"/huge.bin", "/short.txt", "/long.txt", "/bad.txt"})
+  // Past 2^63 - 1 a size would wrap around in the quota check.
+  EXPECT_EQ(chunked("wrap.bin", "18446744073709551615", "5\r\nhello\r\n"), "HTTP/1.1 413 Content Too Large");
+  for (const char* gone : {"/huge.bin", "/short.txt", "/long.txt", "/bad.txt", "/wrap.bin"})
     EXPECT_EQ(f.dav(a, "GET", ws, gone).status, 404) << gone;
   auto usage = s.call("GET", "/api/v1/workspaces/" + ws + "/files/usage", a.token);
   EXPECT_EQ(usage.body.at("used_bytes").as_int64(), 5);

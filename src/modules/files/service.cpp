@@ -1,6 +1,7 @@
 #include "modules/files/service.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "base/log.hpp"
 #include "core/crypto/encoding.hpp"
@@ -644,6 +645,10 @@ Result<Node> Service::commit_content(db::Conn& c, const WorkspaceId& ws, const W
 
 Result<PutResult> Service::put(const WorkspaceId& ws, const WriteCtx& ctx, std::string_view path,
                                const Source& body, const PutOptions& opt) {
+  // Sizes are signed 64-bit in the quota arithmetic: an announced size past
+  // that would wrap around and pass the check made before the bytes come.
+  if (opt.expected_bytes && *opt.expected_bytes > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+    return fail(Errc::too_large, "the announced size is beyond any storage", "too_large");
   auto check = [&](db::Conn& c, Resolved& r) -> Result<void> {
     if (r.names.empty()) return fail(Errc::method_not_allowed, "the root is a folder", "is_a_folder");
     if (!r.parent) return fail(Errc::conflict, "the parent folder does not exist", "no_parent");
