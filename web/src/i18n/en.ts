@@ -433,8 +433,9 @@ export const en: Record<MessageKey, Message> = {
   'files.dav_title': 'Open these files on your computer (WebDAV)',
   'files.dav_this_workspace': 'This workspace',
   'files.dav_all_workspaces': 'All your workspaces',
+  'files.dav_user': 'User name',
   'files.dav_sign_in':
-    'Connect a network drive (Windows Explorer, macOS Finder, rclone, davfs2) to this address; sign in with your e-mail address and an app token.',
+    'Connect a network drive (Windows Explorer, macOS Finder, rclone, davfs2) to this address; sign in with this user name and an app token.',
   'files.dav_app_tokens': 'Create an app token',
   'files.back_to_files': 'Back to files',
   'files.trash_lead':

@@ -444,8 +444,9 @@ export const fr = {
   'files.dav_title': 'Ouvrir ces fichiers depuis votre ordinateur (WebDAV)',
   'files.dav_this_workspace': 'Cet espace',
   'files.dav_all_workspaces': 'Tous vos espaces',
+  'files.dav_user': 'Identifiant',
   'files.dav_sign_in':
-    'Connectez un lecteur réseau (Explorateur Windows, Finder, rclone, davfs2) à cette adresse ; identifiez-vous avec votre adresse e-mail et un jeton d’application.',
+    'Connectez un lecteur réseau (Explorateur Windows, Finder, rclone, davfs2) à cette adresse ; identifiez-vous avec cet identifiant et un jeton d’application.',
   'files.dav_app_tokens': 'Créer un jeton d’application',
   'files.back_to_files': 'Retour aux fichiers',
   'files.trash_lead':

@@ -4,6 +4,7 @@
 import { CopyButton } from '../../../components/CopyButton';
 import { useI18n } from '../../../i18n';
 import { Link } from '../../../router/router';
+import { useMe } from '../../../session';
 import { useFiles } from '../context';
 
 export function davAddress(origin: string, workspaceId?: string): string {
@@ -15,21 +16,23 @@ export function davAddress(origin: string, workspaceId?: string): string {
 export function DesktopAccess() {
   const { t } = useI18n();
   const { workspace } = useFiles();
+  const me = useMe();
   const origin = window.location.origin;
   const rows = [
-    { label: t('files.dav_this_workspace'), url: davAddress(origin, workspace.id) },
-    { label: t('files.dav_all_workspaces'), url: davAddress(origin) },
+    { label: t('files.dav_this_workspace'), value: davAddress(origin, workspace.id) },
+    { label: t('files.dav_all_workspaces'), value: davAddress(origin) },
+    { label: t('files.dav_user'), value: me.email },
   ];
   return (
     <details className="files-desktop" data-testid="files-desktop">
       <summary>{t('files.dav_title')}</summary>
       <dl>
         {rows.map((r) => (
-          <div key={r.url} className="files-desktop__row">
+          <div key={r.label} className="files-desktop__row">
             <dt>{r.label}</dt>
             <dd>
-              <code>{r.url}</code>
-              <CopyButton text={r.url} />
+              <code>{r.value}</code>
+              <CopyButton text={r.value} />
             </dd>
           </div>
         ))}
