@@ -393,7 +393,7 @@ Result<std::vector<platform::SearchHit>> Service::search(db::Conn& c, const std:
     h.id = n.id.str();
     h.workspace_id = n.workspace_id;
     h.snippet = mark_matches(n.name, words);
-    h.rank = -static_cast<double>(n.updated_at_ms);  // newest first, like messages
+    h.rank = -static_cast<double>(n.created_at_ms);  // newest first, like messages
     h.extra["kind"] = n.folder ? "folder" : "file";
     h.extra["name"] = n.name;
     h.extra["path"] = path;

@@ -112,8 +112,8 @@ class Service {
   Result<std::vector<Node>> trash(const WorkspaceId& ws);
   Result<Usage> usage(const WorkspaceId& ws);
   // The platform's search hook: files and folders whose name holds every
-  // word of `query`, in `readable` workspaces, the most recently changed
-  // first (as `type: "file"` hits with kind, name, path, parent_id, size,
+  // word of `query`, in `readable` workspaces, the newest first (as
+  // `type: "file"` hits with kind, name, path, parent_id, size,
   // mtime). Filter `path`: only beneath that folder.
   Result<std::vector<platform::SearchHit>> search(db::Conn& c, const std::vector<WorkspaceId>& readable,
                                                   std::string_view query,

@@ -45,7 +45,7 @@ Result<void> each_child(db::Conn& c, const WorkspaceId& ws, const std::string& p
 Result<std::int64_t> count_children(db::Conn& c, const WorkspaceId& ws, const std::string& parent);
 // Live (not trashed) files and folders of `workspaces` whose name holds
 // every one of `words` (case-insensitive: Unicode on PostgreSQL, ASCII
-// letters on SQLite), the most recently changed first.
+// letters on SQLite), the newest first.
 Result<std::vector<Node>> search_names(db::Conn& c, const std::vector<WorkspaceId>& workspaces,
                                        const std::vector<std::string>& words, int limit);
 
