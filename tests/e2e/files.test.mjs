@@ -859,6 +859,12 @@ test('axe-core finds no critical or serious violation on the files screens', asy
   await dropFiles(page, { 'axe.txt': 'a11y' });
   await uploadsDone(page, 1);
   report.uploads = await axe(page);
+  const box = page.getByRole('searchbox', { name: 'Chercher des fichiers et dossiers par leur nom' });
+  await box.fill('notes');
+  await box.press('Enter');
+  await page.getByRole('list', { name: 'Résultats pour « notes »' }).getByRole('listitem').first().waitFor();
+  await page.getByTestId('files-desktop').locator('summary').click();
+  report.search = await axe(page);
   await page.goto(`${env.url}/w/${wsId}/files/trash`);
   await page.getByRole('heading', { level: 1, name: 'Corbeille' }).waitFor();
   await page.waitForTimeout(200);
