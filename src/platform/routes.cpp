@@ -339,12 +339,7 @@ void register_platform_routes(Api& api, EventHub& hub) {
                  if (q.size() > 100) return fail(Errc::invalid, "q is too long");
                  std::string lowered;
                  for (char c : q) lowered += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-                 std::string like;
-                 for (char c : lowered) {
-                   if (c == '%' || c == '_' || c == '\\') like += '\\';
-                   like += c;
-                 }
-                 like += '%';
+                 std::string like = db::like_escape(lowered) + '%';
                  RUCHE_TRY(auto rows, p.db.read([&](db::Conn& c) -> Result<json::array> {
                    json::array a;
                    RUCHE_CHECK(c.each(

@@ -150,4 +150,14 @@ std::string placeholders(std::size_t first, std::size_t n) {
   return s;
 }
 
+std::string like_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
 }  // namespace ruche::db

@@ -91,6 +91,10 @@ class Params {
 // built at run time (the values go in Params, never in the text).
 std::string placeholders(std::size_t first, std::size_t n);
 
+// `text` for a LIKE pattern written with ESCAPE '\': `%`, `_` and `\`
+// stand for themselves.
+std::string like_escape(std::string_view text);
+
 // One result value. Text and blobs are owned copies.
 using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string, Bytes>;
 

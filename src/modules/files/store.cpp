@@ -182,12 +182,7 @@ Result<std::vector<Node>> search_names(db::Conn& c, const std::vector<WorkspaceI
   std::vector<std::string> patterns;  // the parameters view them: they live until the query ran
   patterns.reserve(words.size());
   for (const auto& word : words) {
-    std::string& pattern = patterns.emplace_back("%");
-    for (char ch : word) {
-      if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
-      pattern += ch;
-    }
-    pattern += '%';
+    const std::string& pattern = patterns.emplace_back("%" + db::like_escape(word) + "%");
     params.emplace_back(pattern);
     where += " AND n.name" + std::string(like) + std::to_string(params.size()) + " ESCAPE '\\'";
   }

@@ -6,6 +6,7 @@ import { Button } from '../../../components/Button';
 import { Alert, Spinner } from '../../../components/Feedback';
 import { useI18n } from '../../../i18n';
 import { useFiles, useFilesErrorText } from '../context';
+import { parentPath } from '../logic/path';
 import { FileIcon } from './FileIcon';
 
 const LIMIT = 50;
@@ -21,11 +22,6 @@ function Marked({ snippet }: { snippet: string }) {
     else if (part) out.push(open ? <mark key={i}>{part}</mark> : part);
   }
   return <>{out}</>;
-}
-
-function folderOf(path: string): string {
-  const cut = path.lastIndexOf('/');
-  return cut > 0 ? path.slice(0, cut) : '/';
 }
 
 export function SearchResults({ query, onClose }: { query: string; onClose(): void }) {
@@ -73,7 +69,7 @@ export function SearchResults({ query, onClose }: { query: string; onClose(): vo
                 <Marked snippet={hit.snippet} />
               </span>
               <span className="files-search__where muted">
-                {t('files.search_in', { folder: folderOf(hit.path ?? '/') })}
+                {t('files.search_in', { folder: parentPath(hit.path ?? '/') })}
               </span>
             </button>
           </li>
