@@ -5,7 +5,8 @@
 #   bench/files/run.sh            (DURATION=5 s per wrk run, ROUNDS=3)
 #
 # Servers are pinned to core 0, the load (wrk, curl) to core 1. Measured:
-# GET of a 64 KiB file (wrk, 16 connections), GET of a 1 GiB file (curl),
+# GET of a 64 KiB file (wrk, 16 connections), GET of a 1 GiB file (curl;
+# from the page cache, then from the disk after dropping it when run as root),
 # PUT of 4 KiB files (wrk, 16 connections, a new file and new bytes per
 # request), PUT of a 1 GiB file (curl, new bytes each round), PROPFIND
 # Depth: 1 on a folder of 10,000 files (50 sequential requests, p50/p95).
@@ -153,12 +154,16 @@ wrk_rps() {  # server, url, [extra wrk args]
     | awk '/Requests\/sec/ {print $2}'
 }
 
-for s in nginx apache ruche; do : > "$T/$s.get64k"; : > "$T/$s.get1g"; : > "$T/$s.put4k"; : > "$T/$s.put1g"; : > "$T/$s.propfind"; done
+for s in nginx apache ruche; do : > "$T/$s.get64k"; : > "$T/$s.get1g"; : > "$T/$s.put4k"; : > "$T/$s.put1g"; : > "$T/$s.propfind"; : > "$T/$s.cold1g"; done
 # Warm-up, the same for every server: GETs, and 2 s of PUTs (the first PUT
 # round used to be the slowest for every server, Ruche most: its database
 # and write-ahead log grow to their working size then).
 for s in nginx apache ruche; do
   taskset -c 1 wrk -t1 -c16 -d1s -H "$(hdr $s)" "${BASE[$s]}/f64k.bin" >/dev/null
+  # The 1 GiB file is read once before the warm rounds: nginx's and Apache's
+  # copies went through the page cache when written, Ruche's chunks did not
+  # (O_DIRECT).
+  taskset -c 1 curl -fsS -o /dev/null -H "$(hdr $s)" "${BASE[$s]}/f1g.bin"
   PUT_PREFIX="${BASE[$s]#http://*/}" ; PUT_PREFIX="/${PUT_PREFIX}"
   PUT_PREFIX="$PUT_PREFIX" taskset -c 1 wrk -t1 -c16 -d2s -H "$(hdr $s)" -s "$T/put.lua" "${BASE[$s]}/" >/dev/null
 done
@@ -182,14 +187,22 @@ for s in nginx apache ruche; do
       "${BASE[$s]}/many/" >> "$T/$s.propfind"
   done
 done
+# Last, as it empties every cache: the 1 GiB GET from the disk, every cached
+# page dropped first (root only).
+for round in $(seq 1 "$ROUNDS"); do
+  for s in nginx apache ruche; do
+    sync && echo 3 2>/dev/null > /proc/sys/vm/drop_caches || break 2
+    taskset -c 1 curl -fsS -o /dev/null -H "$(hdr $s)" -w '%{speed_download}\n' "${BASE[$s]}/f1g.bin" >> "$T/$s.cold1g"
+  done
+done
 entries=$(curl -fsS -X PROPFIND -H 'Depth: 1' -H "$AUTH" "$RDAV/many/" | grep -o '<D:response>' | wc -l)
 
 gib() { awk '{printf "%.2f", $1 / 1073741824}'; }
 ms() { awk '{printf "%.1f", $1 * 1000}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
-declare -A G64 G1 P4 P1 F50 F95
+declare -A G64 G1 C1 P4 P1 F50 F95
 for s in nginx apache ruche; do
-  G64[$s]=$(median < "$T/$s.get64k"); G1[$s]=$(median < "$T/$s.get1g")
+  G64[$s]=$(median < "$T/$s.get64k"); G1[$s]=$(median < "$T/$s.get1g"); C1[$s]=$(median < "$T/$s.cold1g")
   P4[$s]=$(median < "$T/$s.put4k"); P1[$s]=$(median < "$T/$s.put1g")
   F50[$s]=$(pct 50 < "$T/$s.propfind"); F95[$s]=$(pct 95 < "$T/$s.propfind")
 done
@@ -198,9 +211,14 @@ echo "| what (medians of $ROUNDS rounds; server on core 0, load on core 1) | ngi
 echo "| --- | ---: | ---: | ---: | ---: | ---: |"
 echo "| GET 64 KiB, requests/s (wrk -c16) | ${G64[nginx]} | ${G64[apache]} | ${G64[ruche]} | $(ratio "${G64[ruche]}" "${G64[nginx]}") | $(ratio "${G64[ruche]}" "${G64[apache]}") |"
 echo "| GET 1 GiB, GiB/s (curl) | $(echo "${G1[nginx]}" | gib) | $(echo "${G1[apache]}" | gib) | $(echo "${G1[ruche]}" | gib) | $(ratio "${G1[ruche]}" "${G1[nginx]}") | $(ratio "${G1[ruche]}" "${G1[apache]}") |"
+if [ -s "$T/ruche.cold1g" ]; then
+  echo "| GET 1 GiB from the disk (page cache dropped), GiB/s (curl) | $(echo "${C1[nginx]}" | gib) | $(echo "${C1[apache]}" | gib) | $(echo "${C1[ruche]}" | gib) | $(ratio "${C1[ruche]}" "${C1[nginx]}") | $(ratio "${C1[ruche]}" "${C1[apache]}") |"
+fi
 echo "| PUT 4 KiB new files, requests/s (wrk -c16) | ${P4[nginx]} | ${P4[apache]} | ${P4[ruche]} | $(ratio "${P4[ruche]}" "${P4[nginx]}") | $(ratio "${P4[ruche]}" "${P4[apache]}") |"
 echo "| PUT 1 GiB, GiB/s (curl) | $(echo "${P1[nginx]}" | gib) | $(echo "${P1[apache]}" | gib) | $(echo "${P1[ruche]}" | gib) | $(ratio "${P1[ruche]}" "${P1[nginx]}") | $(ratio "${P1[ruche]}" "${P1[apache]}") |"
 echo "| PROPFIND Depth 1, 10,000 entries: p50 / p95 ms | $(echo "${F50[nginx]}" | ms) / $(echo "${F95[nginx]}" | ms) | $(echo "${F50[apache]}" | ms) / $(echo "${F95[apache]}" | ms) | $(echo "${F50[ruche]}" | ms) / $(echo "${F95[ruche]}" | ms) | | |"
 echo
 echo "PUT 4 KiB per round, requests/s: nginx $(paste -sd/ "$T/nginx.put4k"), Apache $(paste -sd/ "$T/apache.put4k"), Ruche $(paste -sd/ "$T/ruche.put4k")."
+gibs() { awk '{printf "%s%.2f", (NR > 1 ? "/" : ""), $1 / 1073741824}' "$1"; }
+echo "GET 1 GiB per round, GiB/s: nginx $(gibs "$T/nginx.get1g"), Apache $(gibs "$T/apache.get1g"), Ruche $(gibs "$T/ruche.get1g"); PUT 1 GiB: nginx $(gibs "$T/nginx.put1g"), Apache $(gibs "$T/apache.put1g"), Ruche $(gibs "$T/ruche.put1g")."
 echo "Ruche's PROPFIND listed $entries responses; server RSS at the end: $(awk '/^VmRSS:/ {print int($2/1024)}' /proc/$RUCHE_PID/status) MiB."

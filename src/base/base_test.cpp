@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <string>
 #include <vector>
 
 #include "base/clock.hpp"
@@ -204,6 +207,19 @@ TEST(UninitializedString, HasExactlyTheLengthAskedFor) {
     EXPECT_EQ(s.c_str()[n], '\0') << n;
     std::fill(s.begin(), s.end(), 'x');
     EXPECT_EQ(s, std::string(n, 'x'));
+  }
+}
+
+TEST(AlignedBuffer, StartsOnItsAlignmentWithTheSizeAskedFor) {
+  for (std::size_t n : {0u, 1u, 4095u, 4096u, 4097u, (1u << 20) + 40}) {
+    AlignedBuffer b(n);
+    ASSERT_NE(b.data(), nullptr) << n;
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(b.data()) % AlignedBuffer::kAlignment, 0u) << n;
+    EXPECT_EQ(b.size(), n);
+    std::fill(b.span().begin(), b.span().end(), 'y');
+    EXPECT_EQ(b.view(), std::string(n, 'y'));
+    AlignedBuffer moved = std::move(b);
+    EXPECT_EQ(moved.view(), std::string(n, 'y'));
   }
 }
 

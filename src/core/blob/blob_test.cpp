@@ -1,8 +1,12 @@
 // FsChunkStore, BlobWriter and BlobReader on a temporary directory: round
 // trips, dedup, ranges, tamper detection, atomic writes, disk-full and fsync
 // failures (through a fault-injecting FileSystem), path traversal.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/uninitialized.hpp"
 #include "core/blob/blob.hpp"
 #include "core/blob/fs_chunk_store.hpp"
 #include "core/blob/sha256.hpp"
@@ -324,6 +329,86 @@ TEST(ErrnoError, MapsDiskFullAndTransientFailures) {
   EXPECT_EQ(errno_error(EIO, "x").code, Errc::unavailable);
   EXPECT_EQ(errno_error(ENOENT, "x").code, Errc::not_found);
   EXPECT_EQ(errno_error(EACCES, "x").code, Errc::internal);
+}
+
+// How many of the pages holding the first `bytes` of `path` are in the page cache.
+std::size_t cached_pages(const std::string& path, std::size_t bytes) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  void* map = ::mmap(nullptr, bytes, PROT_READ, MAP_SHARED, fd, 0);
+  ::close(fd);
+  if (map == MAP_FAILED) return 0;
+  const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  std::vector<unsigned char> in_core((bytes + page - 1) / page);
+  const bool ok = ::mincore(map, bytes, in_core.data()) == 0;
+  ::munmap(map, bytes);
+  if (!ok) return 0;
+  return static_cast<std::size_t>(std::count_if(in_core.begin(), in_core.end(), [](unsigned char c) { return c & 1; }));
+}
+
+// Whether the file system under `dir` takes O_DIRECT writes (tmpfs did not
+// before Linux 6.6).
+bool takes_direct_writes(const std::string& dir) {
+  const std::string probe = dir + "/probe";
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_DIRECT | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  AlignedBuffer block(AlignedBuffer::kAlignment);
+  std::fill(block.span().begin(), block.span().end(), 'p');
+  const bool ok = ::write(fd, block.data(), block.size()) == static_cast<ssize_t>(block.size());
+  ::close(fd);
+  ::unlink(probe.c_str());
+  return ok;
+}
+
+// Large appends from an aligned buffer (a sealed chunk) go to the disk
+// without the page cache where the file system allows it; any other append
+// goes through it. Either way the file holds exactly what was appended.
+TEST(PosixFileSystem, LargeAlignedAppendsSkipThePageCacheAndReadBackWhole) {
+  TempDir dir;
+  FileSystem& fs = posix_file_system();
+  const bool direct_here = takes_direct_writes(dir.path());
+  constexpr std::size_t kBlock = AlignedBuffer::kAlignment;
+  const std::size_t chunk = kMiB + crypto::kSealOverhead;
+  struct Append {
+    std::size_t shift;  // where the bytes start in an aligned buffer
+    std::size_t size;
+  };
+  struct Case {
+    const char* name;
+    std::vector<Append> appends;
+    std::size_t uncached_pages;  // of the file's first pages, when direct writes work here
+  };
+  const std::vector<Case> cases = {
+      {"a sealed chunk", {{0, chunk}}, chunk / kBlock},
+      {"whole blocks", {{0, kMiB}}, kMiB / kBlock},
+      {"an unaligned buffer", {{1, chunk}}, 0},
+      {"a small buffer", {{0, 64 << 10}}, 0},
+      // The second starts mid-block in the file: buffered, after the first.
+      {"two chunks", {{0, chunk}, {0, 512 << 10}}, chunk / kBlock},
+  };
+  int n = 0;
+  for (const Case& c : cases) {
+    const std::string path = dir.path() + "/f" + std::to_string(n++);
+    auto file = fs.create_new(path);
+    ASSERT_TRUE(file) << file.error().message;
+    std::string expected;
+    for (const Append& a : c.appends) {
+      const std::string bytes = random_data(a.size, 7 + expected.size());
+      AlignedBuffer buffer(a.shift + a.size);
+      std::copy(bytes.begin(), bytes.end(), buffer.data() + a.shift);
+      auto appended = (*file)->append(buffer.view().substr(a.shift));
+      ASSERT_TRUE(appended) << c.name << ": " << appended.error().message;
+      expected += bytes;
+    }
+    ASSERT_TRUE((*file)->sync()) << c.name;
+    ASSERT_TRUE((*file)->close()) << c.name;
+    const std::size_t pages = (expected.size() + kBlock - 1) / kBlock;
+    const std::size_t uncached = pages - cached_pages(path, expected.size());
+    EXPECT_EQ(uncached, direct_here ? c.uncached_pages : 0u) << c.name;
+    auto back = fs.read_file(path, 16 * kMiB);
+    ASSERT_TRUE(back) << c.name;
+    EXPECT_TRUE(*back == expected) << c.name;
+  }
 }
 
 // The contract every store keeps (test_support.hpp), then what is the disk's own.

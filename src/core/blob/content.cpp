@@ -4,6 +4,7 @@
 #include <deque>
 #include <future>
 
+#include "base/uninitialized.hpp"
 #include "core/crypto/aead.hpp"
 #include "core/crypto/encoding.hpp"
 
@@ -95,8 +96,10 @@ Result<void> ContentWriter::emit(std::string_view chunk) {
         RUCHE_TRY(present, store.touch(keys->ns, id));
       }
       if (!present) {
-        std::string sealed = crypto::seal(keys->seal_key, data, chunk_associated_data(keys->ns, id));
-        RUCHE_TRY([[maybe_unused]] bool written, store.put(keys->ns, id, sealed));
+        // Aligned: a chunk file can then be written without the page cache.
+        AlignedBuffer sealed(data.size() + crypto::kSealOverhead);
+        crypto::seal_into(keys->seal_key, data, chunk_associated_data(keys->ns, id), sealed.span());
+        RUCHE_TRY([[maybe_unused]] bool written, store.put(keys->ns, id, sealed.view()));
       }
       return ChunkRef{std::move(id), data.size()};
     }();

@@ -38,7 +38,10 @@ struct FileInfo {
 class WritableFile {
  public:
   virtual ~WritableFile() = default;
-  // Writes all of `data` at the end of the file.
+  // Writes all of `data` at the end of the file. Large buffers that start
+  // on an AlignedBuffer::kAlignment boundary go to the device without a copy
+  // into the page cache (O_DIRECT, whole blocks; the tail buffered) where the
+  // file system allows it: durability still comes from sync().
   virtual Result<void> append(std::string_view data) = 0;
   // fsync: returns once the contents are durable.
   virtual Result<void> sync() = 0;

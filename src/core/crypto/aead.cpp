@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "base/uninitialized.hpp"
@@ -89,14 +90,25 @@ std::string new_key() {
   return random_bytes(kKeyBytes);
 }
 
-std::string seal(std::string_view key, std::string_view plaintext,
-                 std::string_view associated_data) {
+void seal_into(std::string_view key, std::string_view plaintext, std::string_view associated_data,
+               std::span<char> out) {
   if (key.size() != kKeyBytes) detail::contract_violation("seal: key must be 32 bytes");
+  if (out.size() != plaintext.size() + kSealOverhead) detail::contract_violation("seal: wrong output size");
+  const auto out_at = reinterpret_cast<std::uintptr_t>(out.data());
+  const auto in_at = reinterpret_cast<std::uintptr_t>(plaintext.data());
+  if (!plaintext.empty() && out_at < in_at + plaintext.size() && in_at < out_at + out.size()) {
+    detail::contract_violation("seal: output overlaps the plaintext");
+  }
   // Every byte is written below: the nonce, the ciphertext, the tag.
-  std::string out = uninitialized_string(kNonceBytes + plaintext.size() + kTagBytes);
   auto* p = reinterpret_cast<unsigned char*>(out.data());
   randombytes_buf(p, kNonceBytes);
   XChaCha(key, p).seal(plaintext, associated_data, p + kNonceBytes, p + kNonceBytes + plaintext.size());
+}
+
+std::string seal(std::string_view key, std::string_view plaintext,
+                 std::string_view associated_data) {
+  std::string out = uninitialized_string(plaintext.size() + kSealOverhead);
+  seal_into(key, plaintext, associated_data, out);
   return out;
 }
 

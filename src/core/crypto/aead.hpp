@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -35,6 +36,11 @@ std::string new_key();
 // size is a bug in the caller and aborts.
 std::string seal(std::string_view key, std::string_view plaintext,
                  std::string_view associated_data = {});
+// seal() into a buffer the caller owns (an aligned one, reused): `out` must
+// hold exactly plaintext.size() + kSealOverhead bytes and not overlap
+// `plaintext`; anything else aborts like a wrong key size.
+void seal_into(std::string_view key, std::string_view plaintext, std::string_view associated_data,
+               std::span<char> out);
 
 // Reverses seal(). Errors: Errc::invalid when `sealed` is too short, was
 // modified, or was sealed under another key or other associated data (the

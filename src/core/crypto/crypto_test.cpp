@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/id.hpp"
+#include "base/uninitialized.hpp"
 #include "core/crypto/aead.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hash.hpp"
@@ -446,6 +447,30 @@ TEST(Aead, RefusesWrongKeyOrAssociatedData) {
 
 TEST(AeadDeathTest, SealRefusesAKeyOfTheWrongSize) {
   EXPECT_DEATH((void)seal(std::string(31, 'k'), "x"), "32 bytes");
+}
+
+// seal_into() writes what seal() returns, into a buffer the caller owns.
+TEST(Aead, SealsIntoACallersBuffer) {
+  const std::string key = new_key();
+  for (std::size_t size : {0u, 1u, 4096u, (1u << 20) + 7}) {
+    const std::string pt(size, 'p');
+    AlignedBuffer out(size + kSealOverhead);
+    seal_into(key, pt, "ns:id", out.span());
+    auto opened = open(key, out.view(), "ns:id");
+    ASSERT_TRUE(opened) << size;
+    EXPECT_EQ(*opened, pt);
+    EXPECT_FALSE(open(key, out.view(), "ns:other")) << size;
+  }
+}
+
+TEST(AeadDeathTest, SealIntoRefusesAWrongSizeOrAnOverlap) {
+  const std::string key = new_key();
+  std::string buffer(64, 'x');
+  std::string small(10 + kSealOverhead - 1, '\0');
+  EXPECT_DEATH(seal_into(key, std::string(10, 'p'), {}, small), "wrong output size");
+  EXPECT_DEATH(seal_into(key, std::string_view(buffer).substr(0, 10), {},
+                         std::span<char>(buffer.data() + 5, 10 + kSealOverhead)),
+               "overlaps");
 }
 
 TEST(Aead, WrapsKeys) {
