@@ -989,6 +989,45 @@ TEST(Files, WindowsKeepsModificationTimesWithAProperty) {
             std::string::npos);
 }
 
+// Dates clients give a file are checked: X-OC-Mtime is whole seconds (a
+// fraction dropped) up to the year 9999, anything else a 400 that writes
+// nothing; a Win32LastModifiedTime that is no real date changes no date.
+TEST(Files, ModificationTimesFromClientsAreRealDates) {
+  TestServer s;
+  Files f{s};
+  Account a = s.user("Alice");
+  std::string ws = s.workspace(a, "W", {"files"});
+  auto put = [&](const std::string& path, const std::string& mtime) {
+    return f.dav(a, "PUT", ws, path, "bytes", {{"X-OC-Mtime", mtime}});
+  };
+  auto dated = put("/ok.txt", "1588748889");
+  ASSERT_EQ(dated.status, 201);
+  EXPECT_EQ(dated.header("X-OC-MTime").value_or(""), "accepted");
+  EXPECT_EQ(f.dav(a, "GET", ws, "/ok.txt").header("Last-Modified").value_or(""), "Wed, 06 May 2020 07:08:09 GMT");
+  ASSERT_EQ(put("/ok.txt", " 1588748890.75 ").status, 204);
+  EXPECT_EQ(f.dav(a, "GET", ws, "/ok.txt").header("Last-Modified").value_or(""), "Wed, 06 May 2020 07:08:10 GMT");
+  ASSERT_EQ(put("/last.txt", "253402300799").status, 201);
+  EXPECT_EQ(f.dav(a, "GET", ws, "/last.txt").header("Last-Modified").value_or(""), "Fri, 31 Dec 9999 23:59:59 GMT");
+  for (const std::string bad : {"-5", "abc", "", "1e10", "12 34", "1588748889.", "1588748889.5x", "253402300800",
+                                "9223372036854775807", "99999999999999999999"}) {
+    auto r = put("/bad.txt", bad);
+    EXPECT_EQ(r.status, 400) << "'" << bad << "'";
+    EXPECT_EQ(f.dav(a, "GET", ws, "/bad.txt").status, 404) << bad;
+    EXPECT_EQ(put("/ok.txt", bad).status, 400) << bad;
+  }
+  EXPECT_EQ(f.dav(a, "GET", ws, "/ok.txt").header("Last-Modified").value_or(""), "Wed, 06 May 2020 07:08:10 GMT");
+  for (const std::string bad : {"Sat, 30 Feb 2024 10:00:00 GMT", "Fri, 31 Dec 99999 23:59:59 GMT",
+                                "Sun, 06 Nov 1994 -1:49:37 GMT"}) {
+    auto r = f.dav(a, "PROPPATCH", ws, "/ok.txt",
+                   "<?xml version=\"1.0\"?><D:propertyupdate xmlns:D=\"DAV:\" xmlns:Z=\"urn:schemas-microsoft-com:\">"
+                   "<D:set><D:prop><Z:Win32LastModifiedTime>" + bad +
+                       "</Z:Win32LastModifiedTime></D:prop></D:set></D:propertyupdate>");
+    EXPECT_EQ(r.status, 207) << bad;
+    EXPECT_EQ(f.dav(a, "GET", ws, "/ok.txt").header("Last-Modified").value_or(""), "Wed, 06 May 2020 07:08:10 GMT")
+        << bad;
+  }
+}
+
 // macOS Finder uploads chunked with X-Expected-Entity-Length: a body over
 // the quota is refused before it is sent, one of another length is refused.
 TEST(Files, FinderDeclaresTheSizeOfChunkedUploads) {

@@ -381,22 +381,33 @@ std::string http_date(std::int64_t unix_ms) {
 
 std::optional<std::int64_t> parse_http_date(std::string_view text) {
   if (text.size() > 64) return std::nullopt;
-  std::string s(text);
+  const std::string s(text);
   char day[4] = {}, mon[4] = {};
-  std::tm tm{};
-  int d = 0, y = 0, hh = 0, mm = 0, ss = 0;
-  if (std::sscanf(s.c_str(), "%3s, %d %3s %d %d:%d:%d GMT", day, &d, mon, &y, &hh, &mm, &ss) != 7)
+  int d = 0, y = 0, hh = 0, mm = 0, ss = 0, used = 0;
+  if (std::sscanf(s.c_str(), " %3s, %d %3s %d %d:%d:%d GMT%n", day, &d, mon, &y, &hh, &mm, &ss, &used) != 7 ||
+      used == 0)
+    return std::nullopt;
+  // Nothing but spaces after "GMT" (an XML value may end with a newline).
+  for (std::size_t i = static_cast<std::size_t>(used); i < s.size(); ++i)
+    if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n') return std::nullopt;
+  if (std::find_if(std::begin(kDays), std::end(kDays), [&](const char* k) { return std::string_view(day) == k; }) ==
+      std::end(kDays))
     return std::nullopt;
   int m = -1;
   for (int i = 0; i < 12; ++i)
     if (std::string_view(mon) == kMonths[i]) m = i;
-  if (m < 0 || d < 1 || d > 31 || y < 1970 || hh > 23 || mm > 59 || ss > 60) return std::nullopt;
+  if (m < 0 || y < 1970 || y > 9999 || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60)
+    return std::nullopt;
+  static constexpr int kDaysIn[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (d < 1 || d > kDaysIn[m] + (m == 1 && leap ? 1 : 0)) return std::nullopt;
+  std::tm tm{};
   tm.tm_mday = d;
   tm.tm_mon = m;
   tm.tm_year = y - 1900;
   tm.tm_hour = hh;
   tm.tm_min = mm;
-  tm.tm_sec = ss;
+  tm.tm_sec = std::min(ss, 59);  // a leap second stays in its minute
   return static_cast<std::int64_t>(timegm(&tm)) * 1000;
 }
 

@@ -138,7 +138,11 @@ void append_http_date(std::string& out, std::int64_t unix_ms);
 void append_iso8601(std::string& out, std::int64_t unix_ms);
 // Appends `s` escaped as xml_escape() does.
 void append_escaped(std::string& out, std::string_view s);
+// An IMF-fixdate (the form above) between 1970 and 9999, with a day that
+// exists in its month; nullopt otherwise.
 std::optional<std::int64_t> parse_http_date(std::string_view text);
+// 9999-12-31T23:59:59Z: the last time an HTTP date can tell (4-digit years).
+inline constexpr std::int64_t kLastHttpDateMs = 253'402'300'799'000;
 
 // <D:activelock> for a lock; `root_href` is its root as an href.
 std::string activelock_xml(const Lock& lock, std::string_view root_href, std::int64_t now_ms);

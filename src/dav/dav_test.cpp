@@ -91,6 +91,14 @@ TEST(Dav, Headers) {
   EXPECT_EQ(*parse_http_date(http_date(784111777000)), 784111777000);
   EXPECT_EQ(http_date(784111777000), "Sun, 06 Nov 1994 08:49:37 GMT");
   EXPECT_EQ(http_date(1'800'000'000'000), "Fri, 15 Jan 2027 08:00:00 GMT");
+  EXPECT_EQ(parse_http_date("Thu, 29 Feb 2024 23:59:60 GMT\n"), 1'709'251'199'000);  // leap day, leap second
+  for (const char* bad : {"Fri, 30 Feb 2024 10:00:00 GMT", "Thu, 29 Feb 2023 10:00:00 GMT",
+                          "Thu, 31 Apr 2025 10:00:00 GMT", "Sun, 06 Nov 1994 -1:49:37 GMT",
+                          "Sun, 06 Nov 1994 08:-4:37 GMT", "Fri, 31 Dec 99999 23:59:59 GMT",
+                          "Sun, 06 Nov 1994 08:49:37 GMT garbage", "Xyz, 06 Nov 1994 08:49:37 GMT",
+                          "Sun, 06 Nov 1969 08:49:37 GMT", "Sun 06 Nov 1994 08:49:37 GMT", "garbage", ""}) {
+    EXPECT_FALSE(parse_http_date(bad)) << bad;
+  }
   std::string iso;
   append_iso8601(iso, 951'782'400'000);  // a leap day
   EXPECT_EQ(iso, "2000-02-29T00:00:00Z");

@@ -27,6 +27,24 @@ struct Target {
 
 // Decodes the still-encoded tail of a DAV URL into a normalized path.
 // Every segment is decoded on its own: an encoded '/' never splits a name.
+// X-OC-Mtime (ownCloud and Nextcloud clients, rclone): seconds since 1970,
+// a fraction ignored, up to the last second an HTTP date can tell (year
+// 9999). In milliseconds; nullopt for anything else.
+std::optional<std::int64_t> parse_oc_mtime(std::string_view v) {
+  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  std::int64_t seconds = -1;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
+  if (ec != std::errc() || seconds < 0 || seconds > dav::kLastHttpDateMs / 1000) return std::nullopt;
+  std::string_view rest(end, static_cast<std::size_t>(v.data() + v.size() - end));
+  if (!rest.empty()) {
+    if (rest.size() < 2 || rest.front() != '.') return std::nullopt;
+    for (char c : rest.substr(1))
+      if (c < '0' || c > '9') return std::nullopt;
+  }
+  return seconds * 1000;
+}
+
 Result<std::string> decode_tail(std::string_view tail) {
   std::string out;
   while (!tail.empty()) {
@@ -475,11 +493,14 @@ http::Response put(Service& files, http::Request& req, const Caller& caller, con
   }
   bool mtime_given = false;
   if (auto h = req.headers.get("X-OC-Mtime")) {
-    try {
-      opt.mtime_ms = std::stoll(std::string(*h)) * 1000;
-      mtime_given = true;
-    } catch (...) {
+    opt.mtime_ms = parse_oc_mtime(*h);
+    if (!opt.mtime_ms) {
+      http::Response e = http::error_response(
+          Errc::invalid, "X-OC-Mtime must be whole seconds since 1970, up to the year 9999", "bad_mtime");
+      e.close = true;
+      return e;
     }
+    mtime_given = true;
   }
   auto r = files.put(t.ws, *ctx, t.path, body_source(req), opt);
   if (!r) {

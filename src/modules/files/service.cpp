@@ -589,10 +589,14 @@ Result<Node> Service::commit_content(db::Conn& c, const WorkspaceId& ws, const W
   std::string etag = "\"" + ref.content_hash + "\"";
   created = !existing;
   if (existing && existing->etag == etag) {
-    // The same bytes again: no new version.
-    if (existing->mtime_ms != mtime_ms) RUCHE_CHECK(store::set_mtime(c, existing->id, mtime_ms));
+    // The same bytes again: no new version, perhaps another date (which
+    // clients and the cache of hot files hear of like any change).
     Node same = *existing;
-    same.mtime_ms = mtime_ms;
+    if (existing->mtime_ms != mtime_ms) {
+      RUCHE_CHECK(store::set_mtime(c, existing->id, mtime_ms));
+      same.mtime_ms = mtime_ms;
+      RUCHE_CHECK(emit(c, ws, "updated", same));
+    }
     return same;
   }
   auto size = static_cast<std::int64_t>(ref.size_bytes);
