@@ -309,6 +309,7 @@ void append_encoded_path(std::string& out, std::string_view path) {
 
 namespace {
 const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+const std::string_view kLongDays[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
 const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 }  // namespace
@@ -382,17 +383,34 @@ std::string http_date(std::int64_t unix_ms) {
 std::optional<std::int64_t> parse_http_date(std::string_view text) {
   if (text.size() > 64) return std::nullopt;
   const std::string s(text);
-  char day[4] = {}, mon[4] = {};
+  char day[10] = {}, mon[4] = {};
   int d = 0, y = 0, hh = 0, mm = 0, ss = 0, used = 0;
-  if (std::sscanf(s.c_str(), " %3s, %d %3s %d %d:%d:%d GMT%n", day, &d, mon, &y, &hh, &mm, &ss, &used) != 7 ||
-      used == 0)
+  // The three forms recipients must accept (RFC 9110, section 5.6.7):
+  // IMF-fixdate, then the obsolete RFC 850 and asctime() ones.
+  const char* c = s.c_str();
+  bool two_digit_year = false;
+  if (std::sscanf(c, " %3[A-Za-z], %d %3s %d %d:%d:%d GMT%n", day, &d, mon, &y, &hh, &mm, &ss, &used) == 7) {
+    if (std::find(std::begin(kDays), std::end(kDays), std::string_view(day)) == std::end(kDays)) return std::nullopt;
+  } else if (used = 0;
+             std::sscanf(c, " %9[A-Za-z], %d-%3[A-Za-z]-%d %d:%d:%d GMT%n", day, &d, mon, &y, &hh, &mm, &ss, &used) ==
+             7) {
+    if (std::find(std::begin(kLongDays), std::end(kLongDays), std::string_view(day)) == std::end(kLongDays))
+      return std::nullopt;
+    two_digit_year = true;
+  } else if (used = 0;
+             std::sscanf(c, " %3[A-Za-z] %3[A-Za-z] %d %d:%d:%d %d%n", day, mon, &d, &hh, &mm, &ss, &y, &used) == 7) {
+    if (std::find(std::begin(kDays), std::end(kDays), std::string_view(day)) == std::end(kDays)) return std::nullopt;
+  } else {
     return std::nullopt;
-  // Nothing but spaces after "GMT" (an XML value may end with a newline).
+  }
+  if (used == 0) return std::nullopt;
+  // Nothing but spaces after it (an XML value may end with a newline).
   for (std::size_t i = static_cast<std::size_t>(used); i < s.size(); ++i)
     if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n') return std::nullopt;
-  if (std::find_if(std::begin(kDays), std::end(kDays), [&](const char* k) { return std::string_view(day) == k; }) ==
-      std::end(kDays))
-    return std::nullopt;
+  if (two_digit_year) {
+    if (y < 0 || y > 99) return std::nullopt;
+    y += y < 70 ? 2000 : 1900;  // RFC 850's years: 70-99 the 1900s, 00-69 the 2000s
+  }
   int m = -1;
   for (int i = 0; i < 12; ++i)
     if (std::string_view(mon) == kMonths[i]) m = i;

@@ -92,11 +92,17 @@ TEST(Dav, Headers) {
   EXPECT_EQ(http_date(784111777000), "Sun, 06 Nov 1994 08:49:37 GMT");
   EXPECT_EQ(http_date(1'800'000'000'000), "Fri, 15 Jan 2027 08:00:00 GMT");
   EXPECT_EQ(parse_http_date("Thu, 29 Feb 2024 23:59:60 GMT\n"), 1'709'251'199'000);  // leap day, leap second
+  // The obsolete forms a recipient must still accept (RFC 9110, 5.6.7).
+  EXPECT_EQ(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), 784111777000);
+  EXPECT_EQ(parse_http_date("Sun Nov  6 08:49:37 1994"), 784111777000);
+  EXPECT_EQ(parse_http_date("Thursday, 01-Jan-30 00:00:00 GMT"), 1'893'456'000'000);  // 2030
   for (const char* bad : {"Fri, 30 Feb 2024 10:00:00 GMT", "Thu, 29 Feb 2023 10:00:00 GMT",
                           "Thu, 31 Apr 2025 10:00:00 GMT", "Sun, 06 Nov 1994 -1:49:37 GMT",
                           "Sun, 06 Nov 1994 08:-4:37 GMT", "Fri, 31 Dec 99999 23:59:59 GMT",
                           "Sun, 06 Nov 1994 08:49:37 GMT garbage", "Xyz, 06 Nov 1994 08:49:37 GMT",
-                          "Sun, 06 Nov 1969 08:49:37 GMT", "Sun 06 Nov 1994 08:49:37 GMT", "garbage", ""}) {
+                          "Sun, 06 Nov 1969 08:49:37 GMT", "Sun 06 Nov 1994 08:49:37 GMT", "garbage", "",
+                          "Sundae, 06-Nov-94 08:49:37 GMT", "Sunday, 06-Nov-1994 08:49:37 GMT",
+                          "Sun Nov 31 08:49:37 1994", "Sun Nov  6 08:49:37 1994 GMT", "Sun Nov  6 08:49:37"}) {
     EXPECT_FALSE(parse_http_date(bad)) << bad;
   }
   std::string iso;
