@@ -1028,6 +1028,38 @@ TEST(Files, ModificationTimesFromClientsAreRealDates) {
   }
 }
 
+// If-Unmodified-Since (RFC 9110, 13.1.4) guards downloads, uploads and
+// deletions, to the second of Last-Modified; an If-Match beside it wins,
+// and what is not a date is ignored.
+TEST(Files, IfUnmodifiedSinceGuardsReadsAndWrites) {
+  TestServer s;
+  Files f{s};
+  Account a = s.user("Alice");
+  std::string ws = s.workspace(a, "W", {"files"});
+  ASSERT_EQ(f.dav(a, "PUT", ws, "/a.txt", "first", {{"X-OC-Mtime", "1588748889"}}).status, 201);
+  const std::string before = "Wed, 06 May 2020 07:08:08 GMT", same = "Wed, 06 May 2020 07:08:09 GMT",
+                    old_style = "Wednesday, 06-May-20 07:08:08 GMT";
+  auto get = [&](Headers h) { return f.dav(a, "GET", ws, "/a.txt", "", std::move(h)).status; };
+  EXPECT_EQ(get({{"If-Unmodified-Since", same}}), 200);
+  EXPECT_EQ(get({{"If-Unmodified-Since", before}}), 412);
+  EXPECT_EQ(get({{"If-Unmodified-Since", old_style}}), 412);
+  EXPECT_EQ(get({{"If-Unmodified-Since", "not a date"}}), 200);
+  EXPECT_EQ(get({{"If-Unmodified-Since", before}, {"If-Match", "*"}}), 200);
+  EXPECT_EQ(f.dav(a, "HEAD", ws, "/a.txt", "", {{"If-Unmodified-Since", before}}).status, 412);
+
+  EXPECT_EQ(f.dav(a, "PUT", ws, "/a.txt", "second", {{"If-Unmodified-Since", before}}).status, 412);
+  EXPECT_EQ(f.dav(a, "GET", ws, "/a.txt").body, "first");
+  EXPECT_EQ(f.dav(a, "DELETE", ws, "/a.txt", "", {{"If-Unmodified-Since", before}}).status, 412);
+  EXPECT_EQ(f.dav(a, "GET", ws, "/a.txt").status, 200);
+  EXPECT_EQ(f.dav(a, "PUT", ws, "/a.txt", "second", {{"If-Unmodified-Since", same}}).status, 204);
+  EXPECT_EQ(f.dav(a, "GET", ws, "/a.txt").body, "second");
+  // The PUT above dated the file now: a date before now fails, a later one not.
+  EXPECT_EQ(f.dav(a, "DELETE", ws, "/a.txt", "", {{"If-Unmodified-Since", same}}).status, 412);
+  EXPECT_EQ(f.dav(a, "DELETE", ws, "/a.txt", "", {{"If-Unmodified-Since", "Fri, 31 Dec 9999 23:59:59 GMT"}}).status,
+            204);
+  EXPECT_EQ(f.dav(a, "GET", ws, "/a.txt").status, 404);
+}
+
 // macOS Finder uploads chunked with X-Expected-Entity-Length: a body over
 // the quota is refused before it is sent, one of another length is refused.
 TEST(Files, FinderDeclaresTheSizeOfChunkedUploads) {

@@ -429,6 +429,12 @@ std::optional<std::int64_t> parse_http_date(std::string_view text) {
   return static_cast<std::int64_t>(timegm(&tm)) * 1000;
 }
 
+std::optional<std::int64_t> unmodified_since(std::optional<std::string_view> if_match,
+                                             std::optional<std::string_view> if_unmodified_since) {
+  if (if_match || !if_unmodified_since) return std::nullopt;
+  return parse_http_date(*if_unmodified_since);
+}
+
 std::string activelock_xml(const Lock& lock, std::string_view root_href, std::int64_t now_ms) {
   std::int64_t left = std::max<std::int64_t>(0, (lock.expires_at_ms - now_ms + 999) / 1000);
   std::string out = "<D:activelock><D:locktype><D:write/></D:locktype><D:lockscope>";

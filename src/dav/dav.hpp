@@ -141,6 +141,11 @@ void append_escaped(std::string& out, std::string_view s);
 // An IMF-fixdate (the form above) between 1970 and 9999, with a day that
 // exists in its month; nullopt otherwise.
 std::optional<std::int64_t> parse_http_date(std::string_view text);
+// The time of an If-Unmodified-Since header, or nullopt when it does not
+// apply: absent, not a date, or beside an If-Match, which wins (RFC 9110,
+// section 13.1.4).
+std::optional<std::int64_t> unmodified_since(std::optional<std::string_view> if_match,
+                                             std::optional<std::string_view> if_unmodified_since);
 // 9999-12-31T23:59:59Z: the last time an HTTP date can tell (4-digit years).
 inline constexpr std::int64_t kLastHttpDateMs = 253'402'300'799'000;
 

@@ -478,6 +478,7 @@ http::Response put(Service& files, http::Request& req, const Caller& caller, con
   PutOptions opt;
   if (auto h = req.headers.get("If-Match")) opt.if_match = std::string(*h);
   if (auto h = req.headers.get("If-None-Match")) opt.if_none_match = std::string(*h);
+  opt.if_unmodified_since_ms = dav::unmodified_since(req.headers.get("If-Match"), req.headers.get("If-Unmodified-Since"));
   if (req.body_reader) opt.expected_bytes = req.body_reader->content_length();
   // macOS Finder streams bodies chunked and declares their size here: the
   // quota is checked before the bytes come, and the body must match it.
@@ -694,7 +695,8 @@ void register_dav_routes(Api& api, Service& files) {
         if (!ctx) return http::error_response(ctx.error());
         std::optional<std::string> if_match;
         if (auto h = req.headers.get("If-Match")) if_match = std::string(*h);
-        auto r = f.remove(t.ws, *ctx, t.path, if_match);
+        auto r = f.remove(t.ws, *ctx, t.path, if_match,
+                          dav::unmodified_since(req.headers.get("If-Match"), req.headers.get("If-Unmodified-Since")));
         if (!r) return http::error_response(r.error());
         return http::no_content();
       });

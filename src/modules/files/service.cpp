@@ -43,6 +43,12 @@ std::string join(const std::vector<std::string>& names, std::size_t n) {
   return out;
 }
 
+// Whether `n` changed after `since_ms` (If-Unmodified-Since), to the second
+// as Last-Modified tells it.
+bool changed_since(const Node& n, std::optional<std::int64_t> since_ms) {
+  return since_ms && n.mtime_ms / 1000 > *since_ms / 1000;
+}
+
 std::string new_lock_token() {
   std::string r = crypto::random_bytes(16);
   r[6] = static_cast<char>((r[6] & 0x0f) | 0x40);
@@ -678,6 +684,8 @@ Result<PutResult> Service::put(const WorkspaceId& ws, const WriteCtx& ctx, std::
     }
     if (opt.if_none_match && r.node && (*opt.if_none_match == "*" || *opt.if_none_match == r.node->etag))
       return fail(Errc::precondition_failed, "If-None-Match failed", "precondition_failed");
+    if (r.node && changed_since(*r.node, opt.if_unmodified_since_ms))
+      return fail(Errc::precondition_failed, "If-Unmodified-Since failed", "precondition_failed");
     return check_locks(c, ws, ctx, join(r.names, r.names.size()), false, !r.node);
   };
   // A body that ends in the database's own write (it fits in one stored
@@ -804,13 +812,16 @@ Result<Node> Service::mkcol(const WorkspaceId& ws, const WriteCtx& ctx, std::str
 }
 
 Result<void> Service::remove(const WorkspaceId& ws, const WriteCtx& ctx, std::string_view path,
-                             const std::optional<std::string>& if_match) {
+                             const std::optional<std::string>& if_match,
+                             std::optional<std::int64_t> if_unmodified_since_ms) {
   return p_.db.write([&](db::Conn& c) -> Result<void> {
     RUCHE_TRY(Resolved r, resolve(c, ws, path));
     if (!r.node) return fail(Errc::not_found, "no such file");
     if (r.node->is_root()) return fail(Errc::forbidden, "the root cannot be deleted", "root");
     if (if_match && *if_match != "*" && *if_match != r.node->etag)
       return fail(Errc::precondition_failed, "If-Match failed", "precondition_failed");
+    if (changed_since(*r.node, if_unmodified_since_ms))
+      return fail(Errc::precondition_failed, "If-Unmodified-Since failed", "precondition_failed");
     RUCHE_CHECK(check_locks(c, ws, ctx, r.node->path, true, true));
     return trash_node(c, ws, ctx, *r.node, r.node->path);
   });

@@ -54,6 +54,7 @@ using Sink = FunctionRef<Result<void>(std::string_view)>;
 struct PutOptions {
   std::optional<std::string> if_match;       // an ETag, or "*"
   std::optional<std::string> if_none_match;  // an ETag, or "*"
+  std::optional<std::int64_t> if_unmodified_since_ms;  // If-Unmodified-Since, when no If-Match
   std::optional<std::int64_t> mtime_ms;
   std::optional<std::uint64_t> expected_bytes;  // Content-Length
   bool rename_on_conflict = false;           // drop folders: "a (2).txt"
@@ -130,7 +131,8 @@ class Service {
   Result<Node> mkcol(const WorkspaceId& ws, const WriteCtx& ctx, std::string_view path);
   // To the trash.
   Result<void> remove(const WorkspaceId& ws, const WriteCtx& ctx, std::string_view path,
-                      const std::optional<std::string>& if_match = std::nullopt);
+                      const std::optional<std::string>& if_match = std::nullopt,
+                      std::optional<std::int64_t> if_unmodified_since_ms = std::nullopt);
   // COPY/MOVE within the workspace. Returns true when the destination was
   // created (false: overwritten). Errors: precondition_failed (exists and no
   // overwrite), conflict (no destination parent), forbidden (into itself).
