@@ -1030,8 +1030,8 @@ TEST(Files, ModificationTimesFromClientsAreRealDates) {
 
 // If-Unmodified-Since (RFC 9110, 13.1.4) guards downloads, uploads and
 // deletions, to the second of Last-Modified; an If-Match beside it wins,
-// and what is not a date is ignored.
-TEST(Files, IfUnmodifiedSinceGuardsReadsAndWrites) {
+// and what is not a date is ignored. Entity-tag lists are lists.
+TEST(Files, ConditionalHeadersGuardReadsAndWrites) {
   TestServer s;
   Files f{s};
   Account a = s.user("Alice");
@@ -1051,7 +1051,16 @@ TEST(Files, IfUnmodifiedSinceGuardsReadsAndWrites) {
   EXPECT_EQ(f.dav(a, "GET", ws, "/a.txt").body, "first");
   EXPECT_EQ(f.dav(a, "DELETE", ws, "/a.txt", "", {{"If-Unmodified-Since", before}}).status, 412);
   EXPECT_EQ(f.dav(a, "GET", ws, "/a.txt").status, 200);
-  EXPECT_EQ(f.dav(a, "PUT", ws, "/a.txt", "second", {{"If-Unmodified-Since", same}}).status, 204);
+  // Entity-tag lists: If-Match strong, If-None-Match weak.
+  const std::string tag = f.dav(a, "HEAD", ws, "/a.txt").header("ETag").value_or("");
+  ASSERT_FALSE(tag.empty());
+  EXPECT_EQ(get({{"If-Match", "\"other\", " + tag}}), 200);
+  EXPECT_EQ(get({{"If-Match", "W/" + tag}}), 412);
+  EXPECT_EQ(get({{"If-None-Match", "\"other\", W/" + tag}}), 304);
+  EXPECT_EQ(f.dav(a, "PUT", ws, "/a.txt", "x", {{"If-None-Match", "W/" + tag}}).status, 412);
+  EXPECT_EQ(f.dav(a, "DELETE", ws, "/a.txt", "", {{"If-Match", "W/" + tag}}).status, 412);
+  EXPECT_EQ(f.dav(a, "PUT", ws, "/a.txt", "second", {{"If-Unmodified-Since", same}, {"If-Match", "\"x\", " + tag}}).status,
+            204);
   EXPECT_EQ(f.dav(a, "GET", ws, "/a.txt").body, "second");
   // The PUT above dated the file now: a date before now fails, a later one not.
   EXPECT_EQ(f.dav(a, "DELETE", ws, "/a.txt", "", {{"If-Unmodified-Since", same}}).status, 412);

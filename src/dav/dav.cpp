@@ -429,6 +429,25 @@ std::optional<std::int64_t> parse_http_date(std::string_view text) {
   return static_cast<std::int64_t>(timegm(&tm)) * 1000;
 }
 
+bool etag_listed(std::string_view list, std::string_view etag, bool weak) {
+  auto trim = [](std::string_view v) {
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+    return v;
+  };
+  if (trim(list) == "*") return true;
+  if (etag.starts_with("W/")) etag.remove_prefix(2);
+  while (!list.empty()) {
+    const std::size_t comma = list.find(',');
+    std::string_view item = trim(list.substr(0, comma));
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    const bool is_weak = item.starts_with("W/");
+    if (is_weak) item.remove_prefix(2);
+    if ((weak || !is_weak) && item == etag) return true;
+  }
+  return false;
+}
+
 std::optional<std::int64_t> unmodified_since(std::optional<std::string_view> if_match,
                                              std::optional<std::string_view> if_unmodified_since) {
   if (if_match || !if_unmodified_since) return std::nullopt;

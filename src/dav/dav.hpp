@@ -141,6 +141,9 @@ void append_escaped(std::string& out, std::string_view s);
 // An IMF-fixdate (the form above) between 1970 and 9999, with a day that
 // exists in its month; nullopt otherwise.
 std::optional<std::int64_t> parse_http_date(std::string_view text);
+// Whether an If-Match (strong comparison: a weak tag never matches) or
+// If-None-Match (`weak`: W/ ignored) list names `etag`; "*" names any.
+bool etag_listed(std::string_view list, std::string_view etag, bool weak);
 // The time of an If-Unmodified-Since header, or nullopt when it does not
 // apply: absent, not a date, or beside an If-Match, which wins (RFC 9110,
 // section 13.1.4).

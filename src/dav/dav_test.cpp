@@ -82,6 +82,21 @@ TEST(Dav, LockCoverageAndConflicts) {
   EXPECT_TRUE(conflicts(shared, "/x", true, false));
 }
 
+// If-Match compares strongly, If-None-Match weakly (RFC 9110, 8.8.3.2).
+TEST(Dav, EntityTagLists) {
+  const std::string_view tag = "\"abc\"";
+  EXPECT_TRUE(etag_listed("\"abc\"", tag, false));
+  EXPECT_TRUE(etag_listed(" \"x\" ,\t\"abc\" ", tag, false));
+  EXPECT_TRUE(etag_listed("*", tag, false));
+  EXPECT_FALSE(etag_listed("W/\"abc\"", tag, false));
+  EXPECT_TRUE(etag_listed("W/\"abc\"", tag, true));
+  EXPECT_TRUE(etag_listed("\"x\", W/\"abc\"", tag, true));
+  EXPECT_FALSE(etag_listed("\"abcd\", \"ab\"", tag, false));  // a list is not a substring search
+  EXPECT_FALSE(etag_listed("abc", tag, true));
+  EXPECT_FALSE(etag_listed("", tag, true));
+  EXPECT_FALSE(etag_listed(",,", tag, true));
+}
+
 TEST(Dav, Headers) {
   EXPECT_EQ(parse_timeout_s("Second-100", 600, 3600), 100);
   EXPECT_EQ(parse_timeout_s("Infinite, Second-4100000000", 600, 3600), 3600);

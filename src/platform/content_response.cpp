@@ -23,13 +23,13 @@ Prepared prepare(const http::Request& req, const ContentHead& head) {
   res.headers.set("Accept-Ranges", "bytes");
   if (head.mtime_ms) res.headers.set("Last-Modified", dav::http_date(*head.mtime_ms));
   if (!head.cache_control.empty()) res.headers.set("Cache-Control", head.cache_control);
-  if (auto h = req.headers.get("If-Match"); h && *h != "*" && h->find(etag) == std::string_view::npos)
+  if (auto h = req.headers.get("If-Match"); h && !dav::etag_listed(*h, etag, false))
     return {http::error_response(Errc::precondition_failed, "If-Match failed", "precondition_failed")};
   if (auto since = dav::unmodified_since(req.headers.get("If-Match"), req.headers.get("If-Unmodified-Since"));
       since && head.mtime_ms && *head.mtime_ms / 1000 > *since / 1000)
     return {http::error_response(Errc::precondition_failed, "If-Unmodified-Since failed", "precondition_failed")};
   if (auto h = req.headers.get("If-None-Match")) {
-    if (*h == "*" || h->find(etag) != std::string_view::npos) {
+    if (dav::etag_listed(*h, etag, true)) {
       res.status = 304;
       return {std::move(res)};
     }

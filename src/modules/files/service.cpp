@@ -679,10 +679,10 @@ Result<PutResult> Service::put(const WorkspaceId& ws, const WriteCtx& ctx, std::
       if (r.node) return fail(Errc::conflict, "too many files with this name");
     }
     if (opt.if_match) {
-      if (!r.node || (*opt.if_match != "*" && *opt.if_match != r.node->etag))
+      if (!r.node || !dav::etag_listed(*opt.if_match, r.node->etag, false))
         return fail(Errc::precondition_failed, "If-Match failed", "precondition_failed");
     }
-    if (opt.if_none_match && r.node && (*opt.if_none_match == "*" || *opt.if_none_match == r.node->etag))
+    if (opt.if_none_match && r.node && dav::etag_listed(*opt.if_none_match, r.node->etag, true))
       return fail(Errc::precondition_failed, "If-None-Match failed", "precondition_failed");
     if (r.node && changed_since(*r.node, opt.if_unmodified_since_ms))
       return fail(Errc::precondition_failed, "If-Unmodified-Since failed", "precondition_failed");
@@ -818,7 +818,7 @@ Result<void> Service::remove(const WorkspaceId& ws, const WriteCtx& ctx, std::st
     RUCHE_TRY(Resolved r, resolve(c, ws, path));
     if (!r.node) return fail(Errc::not_found, "no such file");
     if (r.node->is_root()) return fail(Errc::forbidden, "the root cannot be deleted", "root");
-    if (if_match && *if_match != "*" && *if_match != r.node->etag)
+    if (if_match && !dav::etag_listed(*if_match, r.node->etag, false))
       return fail(Errc::precondition_failed, "If-Match failed", "precondition_failed");
     if (changed_since(*r.node, if_unmodified_since_ms))
       return fail(Errc::precondition_failed, "If-Unmodified-Since failed", "precondition_failed");
