@@ -1,5 +1,7 @@
 #include "core/http/message.hpp"
 
+#include <cstdint>
+
 #include "base/log.hpp"
 
 namespace ruche::http {
@@ -239,16 +241,23 @@ std::string percent_encode(std::string_view s, bool keep_slash) {
 
 Result<ByteRange> byte_range(std::optional<std::string_view> header, std::uint64_t size) {
   ByteRange whole{0, size, false};
+  // One range only (a server may ignore the others, RFC 9110 14.2): several,
+  // or anything malformed, get the whole representation.
   if (!header || header->substr(0, 6) != "bytes=" || header->find(',') != std::string_view::npos) return whole;
   std::string_view spec = header->substr(6);
+  while (!spec.empty() && (spec.front() == ' ' || spec.front() == '\t')) spec.remove_prefix(1);
+  while (!spec.empty() && (spec.back() == ' ' || spec.back() == '\t')) spec.remove_suffix(1);
   auto dash = spec.find('-');
   if (dash == std::string_view::npos) return whole;
+  // Digits only; a number past 2^64 - 1 saturates (a last position that far
+  // means "to the end", a first one "past the end").
   auto parse = [](std::string_view s, std::uint64_t& out) {
-    if (s.empty() || s.size() > 19) return false;
+    if (s.empty()) return false;
     out = 0;
     for (char c : s) {
       if (c < '0' || c > '9') return false;
-      out = out * 10 + static_cast<std::uint64_t>(c - '0');
+      const auto digit = static_cast<std::uint64_t>(c - '0');
+      out = out > (UINT64_MAX - digit) / 10 ? UINT64_MAX : out * 10 + digit;
     }
     return true;
   };
@@ -256,7 +265,8 @@ Result<ByteRange> byte_range(std::optional<std::string_view> header, std::uint64
   std::uint64_t a = 0, b = 0;
   ByteRange r;
   if (first.empty()) {  // the last b bytes
-    if (!parse(last, b) || b == 0) return whole;
+    if (!parse(last, b)) return whole;
+    if (b == 0) return fail(Errc::invalid, "range not satisfiable", "bad_range");  // selects nothing
     r.offset = size > b ? size - b : 0;
     r.length = size - r.offset;
   } else {

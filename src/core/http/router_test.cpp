@@ -112,5 +112,26 @@ TEST(Message, PercentEncodingRoundTrips) {
   EXPECT_EQ(percent_encode("a/b c", true), "a/b%20c");
 }
 
+// One byte range, as RFC 9110 section 14 reads; what is not one gets the
+// whole representation, what selects nothing a 416.
+TEST(Message, ByteRanges) {
+  auto range = [](std::string_view h, std::uint64_t size) { return byte_range(h, size); };
+  auto is = [](const Result<ByteRange>& r, std::uint64_t offset, std::uint64_t length, bool partial) {
+    return r && r->offset == offset && r->length == length && r->partial == partial;
+  };
+  EXPECT_TRUE(is(range("bytes=0-0", 100), 0, 1, true));
+  EXPECT_TRUE(is(range("bytes= 10-19 ", 100), 10, 10, true));
+  EXPECT_TRUE(is(range("bytes=90-", 100), 90, 10, true));
+  EXPECT_TRUE(is(range("bytes=-5", 100), 95, 5, true));
+  EXPECT_TRUE(is(range("bytes=-500", 100), 0, 100, true));
+  EXPECT_TRUE(is(range("bytes=0-99999999999999999999999", 100), 0, 100, true));  // past 2^64: to the end
+  EXPECT_TRUE(is(range("bytes=-99999999999999999999999", 100), 0, 100, true));
+  for (std::string_view h : {"bytes=100-", "bytes=99999999999999999999999-", "bytes=-0"})
+    EXPECT_EQ(range(h, 100).error().code, Errc::invalid) << h;
+  for (std::string_view h : {"bytes=5-2", "bytes=0-1,5-6", "bytes=abc", "items=0-5", "bytes=1-x", "bytes=-", "bytes=5"})
+    EXPECT_TRUE(is(range(h, 100), 0, 100, false)) << h;
+  EXPECT_TRUE(is(byte_range(std::nullopt, 100), 0, 100, false));
+}
+
 }  // namespace
 }  // namespace ruche::http
