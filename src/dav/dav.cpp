@@ -430,20 +430,16 @@ std::optional<std::int64_t> parse_http_date(std::string_view text) {
 }
 
 bool etag_listed(std::string_view list, std::string_view etag, bool weak) {
-  auto trim = [](std::string_view v) {
-    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-    return v;
-  };
   if (trim(list) == "*") return true;
-  if (etag.starts_with("W/")) etag.remove_prefix(2);
+  const bool etag_weak = etag.starts_with("W/");
+  if (etag_weak) etag.remove_prefix(2);
   while (!list.empty()) {
     const std::size_t comma = list.find(',');
     std::string_view item = trim(list.substr(0, comma));
     list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
-    const bool is_weak = item.starts_with("W/");
-    if (is_weak) item.remove_prefix(2);
-    if ((weak || !is_weak) && item == etag) return true;
+    const bool item_weak = item.starts_with("W/");
+    if (item_weak) item.remove_prefix(2);
+    if ((weak || (!item_weak && !etag_weak)) && item == etag) return true;
   }
   return false;
 }

@@ -244,9 +244,7 @@ Result<ByteRange> byte_range(std::optional<std::string_view> header, std::uint64
   // One range only (a server may ignore the others, RFC 9110 14.2): several,
   // or anything malformed, get the whole representation.
   if (!header || header->substr(0, 6) != "bytes=" || header->find(',') != std::string_view::npos) return whole;
-  std::string_view spec = header->substr(6);
-  while (!spec.empty() && (spec.front() == ' ' || spec.front() == '\t')) spec.remove_prefix(1);
-  while (!spec.empty() && (spec.back() == ' ' || spec.back() == '\t')) spec.remove_suffix(1);
+  std::string_view spec = trim_blanks(header->substr(6));
   auto dash = spec.find('-');
   if (dash == std::string_view::npos) return whole;
   // Digits only; a number past 2^64 - 1 saturates (a last position that far

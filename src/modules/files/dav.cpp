@@ -31,8 +31,6 @@ struct Target {
 // a fraction ignored, up to the last second an HTTP date can tell (year
 // 9999). In milliseconds; nullopt for anything else.
 std::optional<std::int64_t> parse_oc_mtime(std::string_view v) {
-  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
   std::int64_t seconds = -1;
   auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
   if (ec != std::errc() || seconds < 0 || seconds > dav::kLastHttpDateMs / 1000) return std::nullopt;
