@@ -219,6 +219,64 @@ TEST(Chat, ReadStateAndUnreadCounts) {
   EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + ws + "/chat/unread", out.token).status, 404);
 }
 
+// A member mutes a channel for themselves: its unread messages leave the
+// workspace's total and <!channel> stops counting as their mention (their
+// own name still does). Only their clients hear of it.
+TEST(Chat, MutedChannelsLeaveTheTotalsAndIgnoreAtChannel) {
+  TestServer s;
+  Chat chat{s};
+  Account a = s.user("Alice"), b = s.user("Bob"), c = s.user("Carol");
+  std::string ws = s.workspace(a, "W", {"chat"});
+  s.join(a, ws, b);
+  s.join(a, ws, c);
+  std::string cid = chat.channel(a, ws, "bavardage");
+  ASSERT_EQ(s.call("POST", "/api/v1/channels/" + cid + "/join", b.token).status, 204);
+  auto ca = connect_events(s, a), cb = connect_events(s, b);
+  ASSERT_FALSE(until(*ca, "hello").is_null());
+  ASSERT_FALSE(until(*cb, "hello").is_null());
+  auto mute = [&](const Account& who, const std::string& payload) {
+    return s.call("PUT", "/api/v1/channels/" + cid + "/preferences", who.token, payload);
+  };
+  auto muted = mute(b, R"({"muted":true})");
+  ASSERT_EQ(muted.status, 200) << muted.raw.body;
+  EXPECT_TRUE(muted.body.at("muted").as_bool());
+  json::value heard = until(*cb, "channel.muted");
+  ASSERT_FALSE(heard.is_null());
+  EXPECT_EQ(heard.at("data").at("channel_id").as_string(), cid);
+  EXPECT_TRUE(heard.at("data").at("muted").as_bool());
+  EXPECT_EQ(mute(b, R"({"muted":true})").status, 200);  // again: no change, no event
+
+  chat.posted(a, cid, "des nouvelles");
+  chat.posted(a, cid, "<!channel> réunion à 10 h");
+  chat.posted(a, cid, "<@" + b.id.str() + "> tu relis ?");
+  json::object seen = chat.channel_in_list(b, ws, cid);
+  EXPECT_TRUE(seen.at("muted").as_bool());
+  EXPECT_EQ(seen.at("unread").as_int64(), 3);
+  EXPECT_EQ(seen.at("mentions").as_int64(), 1);
+  EXPECT_FALSE(chat.channel_in_list(a, ws, cid).at("muted").as_bool());  // Alice's own view
+  auto totals = s.call("GET", "/api/v1/workspaces/" + ws + "/chat/unread", b.token);
+  ASSERT_EQ(totals.status, 200);
+  EXPECT_EQ(totals.body.at("unread").as_int64(), 0);
+  EXPECT_EQ(totals.body.at("mentions").as_int64(), 1);
+  // Alice's clients never heard of Bob's choice.
+  for (auto m = ca->receive(300); m && m->has_value(); m = ca->receive(300))
+    EXPECT_EQ((*m)->find("channel.muted"), std::string::npos) << **m;
+
+  // Not a member of the channel: 409; outside the workspace: 404; bad bodies: 400.
+  EXPECT_EQ(mute(c, R"({"muted":true})").status, 409);
+  Account out = s.user("Out");
+  EXPECT_EQ(mute(out, R"({"muted":true})").status, 404);
+  for (const char* bad : {R"({"muted":"yes"})", "{}", "", "[true]"}) EXPECT_EQ(mute(b, bad).status, 400) << bad;
+
+  ASSERT_EQ(mute(b, R"({"muted":false})").status, 200);
+  heard = until(*cb, "channel.muted");
+  ASSERT_FALSE(heard.is_null());
+  EXPECT_FALSE(heard.at("data").at("muted").as_bool());
+  totals = s.call("GET", "/api/v1/workspaces/" + ws + "/chat/unread", b.token);
+  EXPECT_EQ(totals.body.at("unread").as_int64(), 3);
+  EXPECT_EQ(totals.body.at("mentions").as_int64(), 2);
+}
+
 TEST(Chat, DirectConversations) {
   TestServer s;
   Chat chat{s};

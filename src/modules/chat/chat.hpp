@@ -46,7 +46,8 @@ struct Channel {
   bool joined = false;
   std::int64_t last_read_seq = 0;
   std::int64_t unread = 0;     // messages from others after last_read_seq (capped at 100)
-  std::int64_t mentions = 0;   // of the caller (or @channel) after last_read_seq
+  std::int64_t mentions = 0;   // of the caller (or @channel, unless muted) after last_read_seq
+  bool muted = false;          // left out of the workspace's unread total
   std::vector<std::string> member_ids;  // direct conversations: who is in it
 };
 

@@ -216,6 +216,18 @@ void register_routes(Api& api, Service& chat) {
                    return json_reply(o);
                  });
 
+  // The caller's own settings for a channel they are a member of.
+  api.add_object("PUT", "/api/v1/channels/{cid}/preferences", "chat", Access::read, "cid",
+                 [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(json::In in, json::In::parse(req.body));
+                   const bool muted = in.boolean("muted");
+                   if (!in.ok()) return tl::unexpected<Error>(in.error());
+                   RUCHE_CHECK(chat.set_muted(caller, channel_param(req), muted));
+                   json::object o;
+                   o["muted"] = muted;
+                   return json_reply(o);
+                 });
+
   api.add_object("GET", "/api/v1/messages/{mid}", "chat", Access::read, "mid",
                  [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
                    RUCHE_TRY(Message m, chat.message(caller, message_param(req)));

@@ -91,6 +91,7 @@ json::object to_json(const Channel& c) {
   o["last_read_seq"] = c.last_read_seq;
   o["unread"] = c.unread;
   o["mentions"] = c.mentions;
+  o["muted"] = c.muted;
   if (c.kind == ChannelKind::direct) {
     json::array m;
     for (const auto& u : c.member_ids) m.emplace_back(u);
@@ -286,7 +287,7 @@ namespace {
 // (joined, unread), and the members of private and direct ones.
 Result<json::object> channel_event(db::Conn& c, const Channel& ch) {
   json::object o = to_json(ch);
-  for (const char* key : {"joined", "last_read_seq", "unread", "mentions"}) o.erase(key);
+  for (const char* key : {"joined", "last_read_seq", "unread", "mentions", "muted"}) o.erase(key);
   if (ch.kind != ChannelKind::public_channel) {
     RUCHE_TRY(auto ids, store::member_ids(c, ch.id));
     json::array m;
@@ -994,6 +995,23 @@ Result<std::int64_t> Service::mark_read(const Caller& caller, const ChannelId& i
                                  {caller.user_id.str()}));
     }
     return target;
+  });
+}
+
+Result<void> Service::set_muted(const Caller& caller, const ChannelId& id, bool muted) {
+  return p_.db.write([&](db::Conn& c) -> Result<void> {
+    RUCHE_TRY(Access a, reach(c, caller, id, platform::Access::read));
+    if (!a.member) return fail(Errc::conflict, "join the channel first", "not_joined");
+    RUCHE_TRY(bool changed, store::set_muted(c, id, caller.user_id, muted));
+    if (changed) {
+      json::object data;
+      data["channel_id"] = id.str();
+      data["muted"] = muted;
+      // A member's own choice: only their clients hear of it.
+      RUCHE_TRY([[maybe_unused]] auto s, p_.outbox.append(c, a.channel.workspace_id, "channel.muted", "chat", data,
+                                                          {caller.user_id.str()}));
+    }
+    return {};
   });
 }
 

@@ -135,6 +135,8 @@ class Service {
   // Marks the channel read up to `seq` (default: its last message).
   Result<std::int64_t> mark_read(const platform::Caller& caller, const ChannelId& id,
                                  std::optional<std::int64_t> seq);
+  // Mutes the channel for the caller (a member) or unmutes it.
+  Result<void> set_muted(const platform::Caller& caller, const ChannelId& id, bool muted);
 
   Result<std::vector<platform::SearchHit>> search(db::Conn& c, const platform::Caller& caller,
                                                   const std::vector<WorkspaceId>& readable,

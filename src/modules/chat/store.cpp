@@ -171,7 +171,8 @@ Result<std::vector<Channel>> channels_for(db::Conn& c, const WorkspaceId& ws, co
           "x.seq > cm.last_read_seq AND x.author_id <> $2 AND x.deleted_at_ms IS NULL AND "
           "x.in_channel = 1 LIMIT 100) u), "
           "(SELECT COUNT(*) FROM (SELECT 1 FROM chat_mentions mm WHERE mm.channel_id = c.id AND "
-          "mm.seq > cm.last_read_seq AND (mm.user_id = $2 OR mm.user_id = '') LIMIT 100) v) "
+          "mm.seq > cm.last_read_seq AND (mm.user_id = $2 OR (mm.user_id = '' AND cm.muted = 0)) "
+          "LIMIT 100) v), COALESCE(cm.muted, 0) "
           "FROM chat_channels c LEFT JOIN chat_members cm ON cm.channel_id = c.id AND "
           "cm.user_id = $2 WHERE c.workspace_id = $1 AND (c.kind = 'public' OR cm.user_id IS NOT "
           "NULL) ORDER BY c.kind, c.name, c.id",
@@ -181,6 +182,7 @@ Result<std::vector<Channel>> channels_for(db::Conn& c, const WorkspaceId& ws, co
         ch.last_read_seq = r.i64(11);
         ch.unread = ch.joined ? r.i64(12) : 0;
         ch.mentions = ch.joined ? r.i64(13) : 0;
+        ch.muted = r.i64(14) != 0;
         out.push_back(std::move(ch));
         return true;
       }));
@@ -244,6 +246,14 @@ Result<bool> set_read(db::Conn& c, const ChannelId& id, const UserId& user, std:
   return n == 1;
 }
 
+Result<bool> set_muted(db::Conn& c, const ChannelId& id, const UserId& user, bool muted) {
+  const std::int64_t value = muted ? 1 : 0;
+  RUCHE_TRY(auto n, c.exec("UPDATE chat_members SET muted = $3 WHERE channel_id = $1 AND user_id = $2 AND "
+                           "muted <> $3",
+                           {id, user, value}));
+  return n == 1;
+}
+
 Result<void> insert_message(db::Conn& c, const Message& m) {
   std::optional<std::string> thread;
   if (m.thread_id) thread = m.thread_id->str();
@@ -297,7 +307,7 @@ Result<std::pair<std::int64_t, std::int64_t>> unread_totals(db::Conn& c, const W
   RUCHE_TRY(auto list, channels_for(c, ws, user));
   std::int64_t unread = 0, mentions = 0;
   for (const auto& ch : list) {
-    unread += ch.unread;
+    if (!ch.muted) unread += ch.unread;
     mentions += ch.mentions;
   }
   return std::make_pair(unread, mentions);
