@@ -448,6 +448,47 @@ test('unread badges follow live, in the chat sidebar and the workspace list', as
   assertNoConsoleErrors(member, 'member');
 });
 
+test('a muted channel stays quiet: no unread count, no @channel, only mentions of the person', async () => {
+  await memberPage.goto(`${env.url}/w/${wsId}/chat/${ids.annonces}`);
+  await memberPage.getByRole('heading', { level: 1, name: /annonces/ }).waitFor();
+  const mute = memberPage.getByRole('button', { name: 'Mettre le canal en sourdine' });
+  await mute.click();
+  await memberPage.waitForFunction(
+    async ({ id }) => (await (await fetch(`/api/v1/channels/${id}`)).json()).muted === true,
+    { id: ids.annonces },
+  );
+  assert.equal(await mute.getAttribute('aria-pressed'), 'true');
+
+  await memberPage.goto(`${env.url}/w/${wsId}/chat/${channelId}`);
+  await memberPage.getByRole('heading', { level: 1, name: /projet-seine/ }).waitFor();
+  const link = navLink(memberPage, 'annonces');
+  await ok(ownerPage, 'POST', `/channels/${ids.annonces}/messages`, { body: '<!channel> exercice incendie' });
+  await ok(ownerPage, 'POST', `/channels/${ids.annonces}/messages`, { body: `<@${memberId}> à toi` });
+  await link.getByText('1 mention').waitFor();
+  assert.equal(await link.locator('.chat-nav__unread').count(), 0);
+  assert.match((await link.getAttribute('class')) ?? '', /chat-nav__link--muted/);
+  await memberPage.waitForFunction(
+    async ({ ws }) => {
+      const t = await (await fetch(`/api/v1/workspaces/${ws}/chat/unread`)).json();
+      return t.unread === 0 && t.mentions === 1;
+    },
+    { ws: wsId },
+  );
+
+  // Unmuted again, and read: the next tests start from a quiet channel.
+  await link.click();
+  await message(memberPage, 'à toi').waitFor();
+  await mute.click();
+  await memberPage.waitForFunction(
+    async ({ id }) => {
+      const c = await (await fetch(`/api/v1/channels/${id}`)).json();
+      return c.muted === false && c.unread === 0;
+    },
+    { id: ids.annonces },
+  );
+  assertNoConsoleErrors(member, 'member');
+});
+
 test('virtualization: long histories keep a bounded DOM and load older pages on scroll-up', async () => {
   const history = await ok(ownerPage, 'POST', `/workspaces/${wsId}/channels`, {
     name: 'historique',

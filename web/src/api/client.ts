@@ -336,6 +336,10 @@ export function createApi(options: ApiOptions) {
       },
       post: (cid: string, b: NewMessage) => post<Message>(`/channels/${seg(cid)}/messages`, b),
       pins: (cid: string) => get<Message[]>(`/channels/${seg(cid)}/pins`),
+      setMuted: (cid: string, muted: boolean) =>
+        request<{ muted: boolean }>('PUT', `/channels/${seg(cid)}/preferences`, {
+          body: { muted },
+        }),
       markRead: (cid: string, seq?: number) =>
         post<{ last_read_seq: number }>(
           `/channels/${seg(cid)}/read`,

@@ -210,8 +210,10 @@ export interface Channel {
   last_read_seq: number;
   /** Messages from others after last_read_seq (capped at 100). */
   unread: number;
-  /** Mentions of the caller (or @channel) after last_read_seq (capped at 100). */
+  /** Mentions of the caller (or @channel, unless muted) after last_read_seq (capped at 100). */
   mentions: number;
+  /** Muted by the caller: left out of the unread totals; @channel does not notify. */
+  muted?: boolean;
   /** Direct conversations: who is in it. */
   member_ids?: string[];
 }

@@ -217,6 +217,10 @@ export const en: Record<MessageKey, Message> = {
   'chat.read_only': 'You have read-only access to chat.',
   'chat.not_joined': 'You are reading this channel without being a member.',
   'chat.join': 'Join',
+  'chat.mute': 'Mute channel',
+  'chat.muted': '(muted)',
+  'chat.muted_hint':
+    'Muted: its messages are not counted as unread and @channel does not notify you. Click to unmute.',
   'chat.leave': 'Leave channel',
   'chat.leave_direct': 'Leave conversation',
   'chat.leave_title': 'Leave {channel}?',

@@ -218,6 +218,10 @@ export const fr = {
   'chat.read_only': 'Vous avez un accès en lecture seule à la discussion.',
   'chat.not_joined': 'Vous lisez ce canal sans en être membre.',
   'chat.join': 'Rejoindre',
+  'chat.mute': 'Mettre le canal en sourdine',
+  'chat.muted': '(en sourdine)',
+  'chat.muted_hint':
+    'En sourdine : ses messages ne comptent pas comme non lus et @channel ne vous notifie pas. Cliquer pour réactiver.',
   'chat.leave': 'Quitter le canal',
   'chat.leave_direct': 'Quitter la conversation',
   'chat.leave_title': 'Quitter {channel} ?',

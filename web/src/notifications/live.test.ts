@@ -33,6 +33,12 @@ describe('mention notifications', () => {
     expect(mentionsUser(ev('task.assigned', { mentions: ['me'] }), 'me')).toBe(true);
   });
 
+  it('stays quiet for @channel in a muted channel, not for one’s own name', () => {
+    const at = (mentions: string[]) => ev('message.created', { author_id: 'a', mentions });
+    expect(mentionsUser(at(['channel']), 'me', true)).toBe(false);
+    expect(mentionsUser(at(['channel', 'me']), 'me', true)).toBe(true);
+  });
+
   it('turns a message into one line of plain text', () => {
     const id = '01HZALICE0000000000000000A';
     expect(messageExcerpt(`Hi <@${id}>, **look**:\n\n- <!channel> \`x\``, () => 'Alice')).toBe(

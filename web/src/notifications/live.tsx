@@ -10,15 +10,16 @@ import { unread } from './unread';
 
 /**
  * Whether an event mentions the person: their id in `data.mentions`, or
- * "channel" (@channel) in someone else's message. One's own messages never do.
+ * "channel" (@channel) in someone else's message, unless the person muted
+ * that channel. One's own messages never do.
  */
-export function mentionsUser(e: EventFrame, userId: string): boolean {
+export function mentionsUser(e: EventFrame, userId: string, muted = false): boolean {
   // Edits and pins carry the message again: only its arrival notifies.
   if (e.type.startsWith('message.') && e.type !== 'message.created') return false;
   const m = e.data?.mentions;
   if (!Array.isArray(m)) return false;
   if (e.data?.author_id === userId) return false;
-  return m.includes(userId) || m.includes('channel');
+  return m.includes(userId) || (!muted && m.includes('channel'));
 }
 
 /** People's names per workspace, for toasts (the chat screen registers its member list). */
@@ -65,7 +66,9 @@ export function LiveNotifications({
 
   useEvent('*', (e) => {
     unread.record(e);
-    if (!mentionsUser(e, me.id)) return;
+    const muted =
+      typeof e.data?.channel_id === 'string' && unread.isMuted(e.workspace_id, e.data.channel_id);
+    if (!mentionsUser(e, me.id, muted)) return;
     const where = workspaceName(e.workspace_id) ?? '';
     const title = t('toast.mention', { workspace: where });
     const d = e.data ?? {};

@@ -24,6 +24,38 @@ function memoryStorage(): Storage {
 }
 
 describe('unread counts', () => {
+  it('leaves muted channels out, as the chat screen or another tab says', () => {
+    const s = new UnreadStore(memoryStorage());
+    s.setUser('me');
+    const msg = (channel: string): EventFrame => ({
+      type: 'message.created',
+      workspace_id: 'w1',
+      seq: 5,
+      data: { channel_id: channel, author_id: 'bob' },
+    });
+    const muted = (channel: string, on: boolean): EventFrame => ({
+      type: 'channel.muted',
+      workspace_id: 'w1',
+      seq: 6,
+      data: { channel_id: channel, muted: on },
+    });
+    s.record(msg('c1'));
+    s.record(msg('c2'));
+    s.record(muted('c1', true)); // its count goes
+    expect(s.get('w1').modules).toEqual({ chat: 1 });
+    expect(s.isMuted('w1', 'c1')).toBe(true);
+    s.record(msg('c1'));
+    expect(s.get('w1').total).toBe(1);
+    s.record(muted('c1', false));
+    s.record(msg('c1'));
+    expect(s.get('w1').total).toBe(2);
+    // The chat screen knows the exact counts and which channels are muted.
+    s.setChatCounts('w1', { c1: 4, c2: 3 }, ['c2']);
+    expect(s.get('w1').total).toBe(4);
+    expect(s.isMuted('w1', 'c2')).toBe(true);
+    expect(s.isMuted('w1', 'c1')).toBe(false);
+  });
+
   it('counts per workspace and per module while not looking', () => {
     const s = new UnreadStore(memoryStorage());
     s.setUser('me');

@@ -26,6 +26,8 @@ interface Raw {
   modules: Record<string, number>;
   /** Chat: unread messages per channel id ('' when the event did not say). */
   channels: Record<string, number>;
+  /** Chat: the channels the person muted (not counted; @channel does not notify). */
+  muted?: string[];
 }
 
 type State = Record<string, UnreadCounts>;
@@ -56,7 +58,8 @@ function parseStored(raw: string): Record<string, Raw> {
     const channels = { ...(x.channels ?? {}) };
     if (!x.channels && typeof modules.chat === 'number') channels[''] = modules.chat;
     delete modules.chat;
-    out[ws] = { general: Number(x.general) || 0, modules, channels };
+    const muted = Array.isArray(x.muted) ? x.muted.filter((id) => typeof id === 'string') : [];
+    out[ws] = { general: Number(x.general) || 0, modules, channels, muted };
   }
   return out;
 }
@@ -123,10 +126,21 @@ export class UnreadStore {
 
   private recordChat(e: EventFrame): void {
     const ws = e.workspace_id;
-    if (this.chatOwners.has(ws)) return;
     const d = e.data ?? {};
     const channel = typeof d.channel_id === 'string' ? d.channel_id : '';
     const cur = this.raw[ws] ?? EMPTY_RAW;
+    if (e.type === 'channel.muted') {
+      // Heard even while the chat screen is open: it is the person's own choice.
+      const muted = new Set(cur.muted ?? []);
+      if (d.muted === true) muted.add(channel);
+      else muted.delete(channel);
+      const channels = Object.fromEntries(
+        Object.entries(cur.channels).filter(([id]) => id !== channel || d.muted !== true),
+      );
+      this.put(ws, { ...cur, channels, muted: [...muted] });
+      return;
+    }
+    if (this.chatOwners.has(ws)) return;
     if (e.type === 'channel.read') {
       if (!cur.channels[channel]) return;
       const channels = Object.fromEntries(
@@ -138,6 +152,7 @@ export class UnreadStore {
     if (e.type !== 'message.created') return;
     if (this.userId && d.author_id === this.userId) return;
     if (d.in_channel === false) return;
+    if (cur.muted?.includes(channel)) return;
     if (this.viewing.workspace === ws && this.viewing.module === 'chat') return;
     const channels = { ...cur.channels, [channel]: (cur.channels[channel] ?? 0) + 1 };
     this.put(ws, { ...cur, channels });
@@ -156,16 +171,31 @@ export class UnreadStore {
     };
   }
 
-  /** The exact unread messages per channel of a workspace (from the server). */
-  setChatCounts(workspace: string, counts: Record<string, number>): void {
+  /**
+   * The exact unread messages per channel of a workspace (from the server),
+   * and the channels the person muted, which are not counted.
+   */
+  setChatCounts(
+    workspace: string,
+    counts: Record<string, number>,
+    muted: readonly string[] = [],
+  ): void {
     const cur = this.raw[workspace] ?? EMPTY_RAW;
     const channels: Record<string, number> = {};
-    for (const [id, n] of Object.entries(counts)) if (n > 0) channels[id] = n;
-    const same =
+    for (const [id, n] of Object.entries(counts))
+      if (n > 0 && !muted.includes(id)) channels[id] = n;
+    const sameCounts =
       Object.keys(channels).length === Object.keys(cur.channels).length &&
       Object.entries(channels).every(([id, n]) => cur.channels[id] === n);
-    if (same) return;
-    this.put(workspace, { ...cur, channels });
+    const was = cur.muted ?? [];
+    const sameMuted = was.length === muted.length && muted.every((id) => was.includes(id));
+    if (sameCounts && sameMuted) return;
+    this.put(workspace, { ...cur, channels, muted: [...muted] });
+  }
+
+  /** Whether the person muted this channel (as far as this browser knows). */
+  isMuted(workspace: string, channel: string): boolean {
+    return this.raw[workspace]?.muted?.includes(channel) ?? false;
   }
 
   /**
@@ -182,7 +212,7 @@ export class UnreadStore {
       return;
     }
     const modules = Object.fromEntries(Object.entries(cur.modules).filter(([m]) => m !== module));
-    this.put(workspace, { general: 0, modules, channels: clearChat ? {} : cur.channels });
+    this.put(workspace, { ...cur, general: 0, modules, channels: clearChat ? {} : cur.channels });
   }
 
   forget(workspace: string): void {

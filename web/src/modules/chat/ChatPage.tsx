@@ -166,8 +166,13 @@ function ChatScreen({
   useEffect(() => unread.claimChat(ws), [ws]);
   useEffect(() => {
     const counts: Record<string, number> = {};
-    for (const c of Object.values(channels.byId)) if (c.joined) counts[c.id] = c.unread;
-    if (channels.loaded) unread.setChatCounts(ws, counts);
+    const muted: string[] = [];
+    for (const c of Object.values(channels.byId)) {
+      if (!c.joined) continue;
+      counts[c.id] = c.unread;
+      if (c.muted) muted.push(c.id);
+    }
+    if (channels.loaded) unread.setChatCounts(ws, counts, muted);
   }, [ws, channels]);
   useEffect(() => {
     setNameResolver(ws, nameOf);

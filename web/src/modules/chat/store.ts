@@ -10,6 +10,7 @@ import {
   applyChannelEvent,
   loadedChannels,
   markedRead,
+  mutedChannel,
   removeChannel,
   upsertChannel,
   type ChannelsState,
@@ -380,6 +381,12 @@ export class ChatStore {
     const c = this.state.channels.byId[cid];
     if (c && c.kind !== 'public') this.set({ channels: removeChannel(this.state.channels, cid) });
     else await this.refreshChannel(cid);
+  }
+
+  /** Mutes a channel for the person, or unmutes it (their clients hear channel.muted too). */
+  async setMuted(cid: string, muted: boolean): Promise<void> {
+    const r = await api.chat.setMuted(cid, muted);
+    this.set({ channels: mutedChannel(this.state.channels, cid, r.muted) });
   }
 
   async updateChannel(cid: string, change: ChannelChange): Promise<void> {

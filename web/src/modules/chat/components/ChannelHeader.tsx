@@ -1,5 +1,5 @@
 // A channel's header: its name (the page's heading), topic, and what can be
-// done with it: members, pins, search in it, edit, archive, leave.
+// done with it: members, pins, search in it, edit, archive, mute, leave.
 import { useEffect, useState, type FormEvent, type Ref } from 'react';
 import type { Channel } from '../../../api';
 import { Button } from '../../../components/Button';
@@ -140,6 +140,18 @@ export function ChannelHeader({
               <Icon name="archive" size={18} />
             </button>
           )
+        ) : null}
+        {channel.joined ? (
+          <button
+            type="button"
+            className="icon-btn chat-header__mute"
+            aria-label={t('chat.mute')}
+            title={channel.muted ? t('chat.muted_hint') : t('chat.mute')}
+            aria-pressed={!!channel.muted}
+            onClick={() => void run(() => store.setMuted(channel.id, !channel.muted))}
+          >
+            <Icon name="bell" size={18} />
+          </button>
         ) : null}
         {channel.joined ? (
           <button

@@ -122,11 +122,13 @@ function ChannelLink({ channel: c, current }: { channel: Channel; current: boole
   const { t } = useI18n();
   const { workspace, labelOf, me } = useChat();
   const label = labelOf(c);
-  const unread = c.unread > 0 && !current;
+  // A muted channel stays quiet: no bold, no count, only mentions of the person.
+  const unread = c.unread > 0 && !current && !c.muted;
   const cls = [
     'chat-nav__link',
     unread || c.mentions > 0 ? 'chat-nav__link--unread' : '',
     c.archived ? 'chat-nav__link--archived' : '',
+    c.muted ? 'chat-nav__link--muted' : '',
   ]
     .filter(Boolean)
     .join(' ');
@@ -159,7 +161,8 @@ function ChannelLink({ channel: c, current }: { channel: Channel; current: boole
             <span className="visually-hidden">{t('chat.mentions', { count: c.mentions })}</span>
           </span>
         ) : null}
-        {c.unread > 0 ? (
+        {c.muted ? <span className="visually-hidden">{t('chat.muted')}</span> : null}
+        {c.unread > 0 && !c.muted ? (
           <span className="chat-nav__unread" title={t('chat.unread', { count: c.unread })}>
             <span aria-hidden="true">{c.unread > 99 ? '99+' : c.unread}</span>
             <span className="visually-hidden">{t('chat.unread', { count: c.unread })}</span>

@@ -6,6 +6,7 @@ import {
   chatPeople,
   loadedChannels,
   markedRead,
+  mutedChannel,
   neighbour,
   sidebarOrder,
   sidebarSections,
@@ -38,6 +39,33 @@ describe('channel list state', () => {
       ctx,
     ).state;
     expect(s2.byId.c1).toMatchObject({ unread: 4, mentions: 3, last_seq: 11 });
+  });
+
+  it('a muted channel counts mentions of me, not @channel; channel.muted follows other tabs', () => {
+    let s = loadedChannels([channel('c1')]);
+    s = applyChannelEvent(s, event('channel.muted', { channel_id: 'c1', muted: true }), ctx).state;
+    expect(s.byId.c1?.muted).toBe(true);
+    const m = (mentions: string[]) =>
+      event('message.created', {
+        channel_id: 'c1',
+        author_id: 'bob',
+        seq: 11,
+        thread_id: null,
+        in_channel: true,
+        mentions,
+        created_at: '2026-11-29T11:00:00Z',
+      });
+    s = applyChannelEvent(s, m(['channel']), ctx).state;
+    s = applyChannelEvent(s, m(['me']), ctx).state;
+    expect(s.byId.c1).toMatchObject({ unread: 2, mentions: 1 });
+    const unmuted = applyChannelEvent(
+      s,
+      event('channel.muted', { channel_id: 'c1', muted: false }),
+      ctx,
+    ).state;
+    expect(unmuted.byId.c1?.muted).toBe(false);
+    // The same state again changes nothing.
+    expect(mutedChannel(unmuted, 'c1', false)).toBe(unmuted);
   });
 
   it('my own message marks the channel read; the channel I am reading does not count', () => {

@@ -75,7 +75,7 @@ export function applyChannelEvent(
           return { ...base, joined: true, unread: 0, mentions: 0, last_read_seq: seq };
         }
         if (!c.joined || ctx.reading === cid) return base;
-        const mentioned = mentions.includes(ctx.me) || mentions.includes('channel');
+        const mentioned = mentions.includes(ctx.me) || (!c.muted && mentions.includes('channel'));
         return {
           ...base,
           unread: shown ? Math.min(COUNT_CAP, c.unread + 1) : c.unread,
@@ -98,6 +98,8 @@ export function applyChannelEvent(
       // Read part of the way: only the server knows what is left.
       return { state: patch(s, cid, (x) => ({ ...x, last_read_seq: at })), refresh: cid };
     }
+    case 'channel.muted':
+      return { state: mutedChannel(s, cid, d.muted === true), refresh: null };
     case 'channel.created':
     case 'channel.updated': {
       const id = str(d.id);
@@ -149,6 +151,11 @@ export function applyChannelEvent(
     default:
       return { state: s, refresh: null };
   }
+}
+
+/** The channel muted or not for the person. */
+export function mutedChannel(s: ChannelsState, id: string, muted: boolean): ChannelsState {
+  return patch(s, id, (c) => (!!c.muted === muted ? c : { ...c, muted }));
 }
 
 /** Marks a channel read up to `seq` (optimistic, before the server answers). */
