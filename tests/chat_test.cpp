@@ -219,6 +219,52 @@ TEST(Chat, ReadStateAndUnreadCounts) {
   EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + ws + "/chat/unread", out.token).status, 404);
 }
 
+// Mark as unread: the read position goes back to just before a message
+// (never forward), the counts follow, and the member's other clients hear it.
+TEST(Chat, MarkAsUnreadMovesTheReadPositionBack) {
+  TestServer s;
+  Chat chat{s};
+  Account a = s.user("Alice"), b = s.user("Bob"), c = s.user("Carol");
+  std::string ws = s.workspace(a, "W", {"chat"});
+  s.join(a, ws, b);
+  s.join(a, ws, c);
+  std::string cid = chat.channel(a, ws, "suivi");
+  ASSERT_EQ(s.call("POST", "/api/v1/channels/" + cid + "/join", b.token).status, 204);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(chat.posted(a, cid, "point " + std::to_string(i)));
+  chat.posted(a, cid, "<@" + b.id.str() + "> et toi ?");
+  ASSERT_EQ(s.call("POST", "/api/v1/channels/" + cid + "/read", b.token).status, 200);
+  EXPECT_EQ(chat.channel_in_list(b, ws, cid).at("unread").as_int64(), 0);
+  auto cb = connect_events(s, b);
+  ASSERT_FALSE(until(*cb, "hello").is_null());
+
+  auto unread = s.call("POST", "/api/v1/messages/" + ids[2] + "/unread", b.token);
+  ASSERT_EQ(unread.status, 200) << unread.raw.body;
+  EXPECT_EQ(unread.body.at("channel_id").as_string(), cid);
+  json::object seen = chat.channel_in_list(b, ws, cid);
+  EXPECT_EQ(unread.body.at("last_read_seq").as_int64(), seen.at("last_read_seq").as_int64());
+  EXPECT_EQ(seen.at("unread").as_int64(), 4);   // points 2, 3, 4 and the mention
+  EXPECT_EQ(seen.at("mentions").as_int64(), 1);
+  json::value heard = until(*cb, "channel.read");
+  ASSERT_FALSE(heard.is_null());
+  EXPECT_EQ(heard.at("data").at("last_read_seq").as_int64(), seen.at("last_read_seq").as_int64());
+
+  // A later message does not move it forward: still unread from point 2.
+  auto later = s.call("POST", "/api/v1/messages/" + ids[4] + "/unread", b.token);
+  ASSERT_EQ(later.status, 200);
+  EXPECT_EQ(later.body.at("last_read_seq").as_int64(), seen.at("last_read_seq").as_int64());
+  EXPECT_EQ(chat.channel_in_list(b, ws, cid).at("unread").as_int64(), 4);
+  // From the first message: everything from others is unread again.
+  ASSERT_EQ(s.call("POST", "/api/v1/messages/" + ids[0] + "/unread", b.token).status, 200);
+  EXPECT_EQ(chat.channel_in_list(b, ws, cid).at("unread").as_int64(), 6);
+
+  // Not a member of the channel: 409; outside the workspace or no such message: 404.
+  EXPECT_EQ(s.call("POST", "/api/v1/messages/" + ids[0] + "/unread", c.token).status, 409);
+  Account out = s.user("Out");
+  EXPECT_EQ(s.call("POST", "/api/v1/messages/" + ids[0] + "/unread", out.token).status, 404);
+  EXPECT_EQ(s.call("POST", "/api/v1/messages/0000000000000000000000000z/unread", b.token).status, 404);
+}
+
 // A member mutes a channel for themselves: its unread messages leave the
 // workspace's total and <!channel> stops counting as their mention (their
 // own name still does). Only their clients hear of it.

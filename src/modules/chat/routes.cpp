@@ -216,6 +216,16 @@ void register_routes(Api& api, Service& chat) {
                    return json_reply(o);
                  });
 
+  // Mark as unread: the caller's read position goes back to just before it.
+  api.add_object("POST", "/api/v1/messages/{mid}/unread", "chat", Access::read, "mid",
+                 [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(auto at, chat.mark_unread(caller, message_param(req)));
+                   json::object o;
+                   o["channel_id"] = at.first.str();
+                   o["last_read_seq"] = at.second;
+                   return json_reply(o);
+                 });
+
   // The caller's own settings for a channel they are a member of.
   api.add_object("PUT", "/api/v1/channels/{cid}/preferences", "chat", Access::read, "cid",
                  [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {

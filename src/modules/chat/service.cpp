@@ -985,16 +985,31 @@ Result<std::int64_t> Service::mark_read(const Caller& caller, const ChannelId& i
     if (target < 0 || target > a.channel.last_seq)
       return fail(Errc::invalid, "seq is past the channel's last message", "invalid_field");
     RUCHE_TRY(bool moved, store::set_read(c, id, caller.user_id, target));
-    if (moved) {
-      json::object data;
-      data["channel_id"] = id.str();
-      data["last_read_seq"] = target;
-      // Only the reader's own clients (other tabs, phone) need it.
-      RUCHE_TRY([[maybe_unused]] auto s,
-                p_.outbox.append(c, a.channel.workspace_id, "channel.read", "chat", data,
-                                 {caller.user_id.str()}));
-    }
+    if (moved) RUCHE_CHECK(read_moved(c, caller, a.channel, target));
     return target;
+  });
+}
+
+// Tells the reader's own clients (other tabs, phone) where they now are.
+Result<void> Service::read_moved(db::Conn& c, const Caller& caller, const Channel& ch, std::int64_t seq) {
+  json::object data;
+  data["channel_id"] = ch.id.str();
+  data["last_read_seq"] = seq;
+  RUCHE_TRY([[maybe_unused]] auto s,
+            p_.outbox.append(c, ch.workspace_id, "channel.read", "chat", data, {caller.user_id.str()}));
+  return {};
+}
+
+Result<std::pair<ChannelId, std::int64_t>> Service::mark_unread(const Caller& caller, const MessageId& id) {
+  return p_.db.write([&](db::Conn& c) -> Result<std::pair<ChannelId, std::int64_t>> {
+    RUCHE_TRY(auto found, reach_message(c, caller, id, platform::Access::read));
+    const auto& [m, a] = found;
+    if (!a.member) return fail(Errc::conflict, "join the channel first", "not_joined");
+    const std::int64_t target = m.seq - 1;
+    RUCHE_TRY(bool moved, store::set_read_back(c, a.channel.id, caller.user_id, target));
+    if (moved) RUCHE_CHECK(read_moved(c, caller, a.channel, target));
+    RUCHE_TRY(auto at, store::read_position(c, a.channel.id, caller.user_id));
+    return std::make_pair(a.channel.id, at);
   });
 }
 

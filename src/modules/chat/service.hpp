@@ -135,6 +135,10 @@ class Service {
   // Marks the channel read up to `seq` (default: its last message).
   Result<std::int64_t> mark_read(const platform::Caller& caller, const ChannelId& id,
                                  std::optional<std::int64_t> seq);
+  // Marks a message and what follows it unread for the caller (a member of
+  // its channel): the read position moves back to just before it, never
+  // forward. Returns the channel and the new position.
+  Result<std::pair<ChannelId, std::int64_t>> mark_unread(const platform::Caller& caller, const MessageId& id);
   // Mutes the channel for the caller (a member) or unmutes it.
   Result<void> set_muted(const platform::Caller& caller, const ChannelId& id, bool muted);
 
@@ -172,6 +176,8 @@ class Service {
                                                    const MessageId& id, platform::Access need);
   Result<std::int64_t> emit(db::Conn& c, const Channel& ch, std::string_view type,
                             const json::value& data);
+  // channel.read to the caller's own clients: their read position is `seq`.
+  Result<void> read_moved(db::Conn& c, const platform::Caller& caller, const Channel& ch, std::int64_t seq);
   void forget_members(const std::string& channel_id);
 
   // Releases attachments' chunks and deletes their rows.

@@ -246,6 +246,19 @@ Result<bool> set_read(db::Conn& c, const ChannelId& id, const UserId& user, std:
   return n == 1;
 }
 
+Result<std::int64_t> read_position(db::Conn& c, const ChannelId& id, const UserId& user) {
+  RUCHE_TRY(auto row, c.query_one("SELECT last_read_seq FROM chat_members WHERE channel_id = $1 AND user_id = $2",
+                                  {id, user}));
+  return row ? row->i64(0) : 0;
+}
+
+Result<bool> set_read_back(db::Conn& c, const ChannelId& id, const UserId& user, std::int64_t seq) {
+  RUCHE_TRY(auto n, c.exec("UPDATE chat_members SET last_read_seq = $3 WHERE channel_id = $1 AND "
+                           "user_id = $2 AND last_read_seq > $3",
+                           {id, user, seq}));
+  return n == 1;
+}
+
 Result<bool> set_muted(db::Conn& c, const ChannelId& id, const UserId& user, bool muted) {
   const std::int64_t value = muted ? 1 : 0;
   RUCHE_TRY(auto n, c.exec("UPDATE chat_members SET muted = $3 WHERE channel_id = $1 AND user_id = $2 AND "

@@ -39,6 +39,10 @@ Result<bool> remove_member(db::Conn& c, const ChannelId& id, const std::string& 
 Result<std::vector<std::string>> member_ids(db::Conn& c, const ChannelId& id);
 // Moves the read position forward only; true when it moved.
 Result<bool> set_read(db::Conn& c, const ChannelId& id, const UserId& user, std::int64_t seq);
+// A member's read position (0 when not a member).
+Result<std::int64_t> read_position(db::Conn& c, const ChannelId& id, const UserId& user);
+// Moves the read position back to `seq` (mark as unread); true when it moved.
+Result<bool> set_read_back(db::Conn& c, const ChannelId& id, const UserId& user, std::int64_t seq);
 // Mutes or unmutes the channel for a member; true when that changed it.
 Result<bool> set_muted(db::Conn& c, const ChannelId& id, const UserId& user, bool muted);
 
