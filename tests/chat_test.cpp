@@ -248,6 +248,7 @@ TEST(Chat, MarkAsUnreadMovesTheReadPositionBack) {
   json::value heard = until(*cb, "channel.read");
   ASSERT_FALSE(heard.is_null());
   EXPECT_EQ(heard.at("data").at("last_read_seq").as_int64(), seen.at("last_read_seq").as_int64());
+  EXPECT_TRUE(heard.at("data").at("marked_unread").as_bool());
 
   // A later message does not move it forward: still unread from point 2.
   auto later = s.call("POST", "/api/v1/messages/" + ids[4] + "/unread", b.token);

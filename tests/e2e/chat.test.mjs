@@ -489,6 +489,36 @@ test('a muted channel stays quiet: no unread count, no @channel, only mentions o
   assertNoConsoleErrors(member, 'member');
 });
 
+test('mark unread from a message: it stays unread while the person stays, read again once they come back', async () => {
+  await ok(ownerPage, 'POST', `/channels/${ids.annonces}/messages`, { body: 'Premier rappel du jour' });
+  await ok(ownerPage, 'POST', `/channels/${ids.annonces}/messages`, { body: 'Second rappel du jour' });
+  await memberPage.goto(`${env.url}/w/${wsId}/chat/${ids.annonces}`);
+  const first = message(memberPage, 'Premier rappel du jour');
+  await first.waitFor();
+  const unreadOf = async () =>
+    memberPage.evaluate(async (id) => (await (await fetch(`/api/v1/channels/${id}`)).json()).unread, ids.annonces);
+  await memberPage.waitForFunction(
+    async ({ id }) => (await (await fetch(`/api/v1/channels/${id}`)).json()).unread === 0,
+    { id: ids.annonces },
+  );
+  await first.hover();
+  await first.getByRole('button', { name: 'Marquer comme non lu à partir d’ici' }).click();
+  await navLink(memberPage, 'annonces').getByText('2 messages non lus').waitFor();
+  // Still on the channel, at its end, focused: it is not marked read behind the person's back.
+  await memberPage.waitForTimeout(1500);
+  assert.equal(await unreadOf(), 2);
+  // Leaving and coming back reads it.
+  await navLink(memberPage, 'projet-seine').click();
+  await memberPage.getByRole('heading', { level: 1, name: /projet-seine/ }).waitFor();
+  await navLink(memberPage, 'annonces').click();
+  await first.waitFor();
+  await memberPage.waitForFunction(
+    async ({ id }) => (await (await fetch(`/api/v1/channels/${id}`)).json()).unread === 0,
+    { id: ids.annonces },
+  );
+  assertNoConsoleErrors(member, 'member');
+});
+
 test('virtualization: long histories keep a bounded DOM and load older pages on scroll-up', async () => {
   const history = await ok(ownerPage, 'POST', `/workspaces/${wsId}/channels`, {
     name: 'historique',

@@ -985,16 +985,20 @@ Result<std::int64_t> Service::mark_read(const Caller& caller, const ChannelId& i
     if (target < 0 || target > a.channel.last_seq)
       return fail(Errc::invalid, "seq is past the channel's last message", "invalid_field");
     RUCHE_TRY(bool moved, store::set_read(c, id, caller.user_id, target));
-    if (moved) RUCHE_CHECK(read_moved(c, caller, a.channel, target));
+    if (moved) RUCHE_CHECK(read_moved(c, caller, a.channel, target, false));
     return target;
   });
 }
 
 // Tells the reader's own clients (other tabs, phone) where they now are.
-Result<void> Service::read_moved(db::Conn& c, const Caller& caller, const Channel& ch, std::int64_t seq) {
+Result<void> Service::read_moved(db::Conn& c, const Caller& caller, const Channel& ch, std::int64_t seq,
+                                 bool back) {
   json::object data;
   data["channel_id"] = ch.id.str();
   data["last_read_seq"] = seq;
+  // Marked unread: a client takes this lower position instead of ignoring it
+  // as an older read than the one it knows.
+  if (back) data["marked_unread"] = true;
   RUCHE_TRY([[maybe_unused]] auto s,
             p_.outbox.append(c, ch.workspace_id, "channel.read", "chat", data, {caller.user_id.str()}));
   return {};
@@ -1007,7 +1011,7 @@ Result<std::pair<ChannelId, std::int64_t>> Service::mark_unread(const Caller& ca
     if (!a.member) return fail(Errc::conflict, "join the channel first", "not_joined");
     const std::int64_t target = m.seq - 1;
     RUCHE_TRY(bool moved, store::set_read_back(c, a.channel.id, caller.user_id, target));
-    if (moved) RUCHE_CHECK(read_moved(c, caller, a.channel, target));
+    if (moved) RUCHE_CHECK(read_moved(c, caller, a.channel, target, true));
     RUCHE_TRY(auto at, store::read_position(c, a.channel.id, caller.user_id));
     return std::make_pair(a.channel.id, at);
   });

@@ -177,7 +177,8 @@ class Service {
   Result<std::int64_t> emit(db::Conn& c, const Channel& ch, std::string_view type,
                             const json::value& data);
   // channel.read to the caller's own clients: their read position is `seq`.
-  Result<void> read_moved(db::Conn& c, const platform::Caller& caller, const Channel& ch, std::int64_t seq);
+  Result<void> read_moved(db::Conn& c, const platform::Caller& caller, const Channel& ch, std::int64_t seq,
+                          bool back);
   void forget_members(const std::string& channel_id);
 
   // Releases attachments' chunks and deletes their rows.

@@ -345,6 +345,9 @@ export function createApi(options: ApiOptions) {
           `/channels/${seg(cid)}/read`,
           seq === undefined ? {} : { seq },
         ),
+      /** Mark as unread: the read position goes back to just before the message. */
+      markUnread: (mid: string) =>
+        post<{ channel_id: string; last_read_seq: number }>(`/messages/${seg(mid)}/unread`, {}),
       message: (mid: string) => get<Message>(`/messages/${seg(mid)}`),
       /** The first message, then its replies in order. */
       thread: (mid: string) => get<Message[]>(`/messages/${seg(mid)}/thread`),

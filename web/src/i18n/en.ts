@@ -217,6 +217,7 @@ export const en: Record<MessageKey, Message> = {
   'chat.read_only': 'You have read-only access to chat.',
   'chat.not_joined': 'You are reading this channel without being a member.',
   'chat.join': 'Join',
+  'chat.mark_unread': 'Mark unread from here',
   'chat.mute': 'Mute channel',
   'chat.muted': '(muted)',
   'chat.muted_hint':

@@ -218,6 +218,7 @@ export const fr = {
   'chat.read_only': 'Vous avez un accès en lecture seule à la discussion.',
   'chat.not_joined': 'Vous lisez ce canal sans en être membre.',
   'chat.join': 'Rejoindre',
+  'chat.mark_unread': 'Marquer comme non lu à partir d’ici',
   'chat.mute': 'Mettre le canal en sourdine',
   'chat.muted': '(en sourdine)',
   'chat.muted_hint':

@@ -216,7 +216,7 @@ function ChatScreen({
         e.preventDefault();
         setSwitcher(true);
       } else if (e.key === 'Escape' && !e.defaultPrevented && channelId) {
-        void store.markRead(channelId);
+        void store.markRead(channelId, true);
       }
     };
     document.addEventListener('keydown', onKey);

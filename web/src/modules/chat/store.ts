@@ -10,6 +10,7 @@ import {
   applyChannelEvent,
   loadedChannels,
   markedRead,
+  markedUnread,
   mutedChannel,
   removeChannel,
   upsertChannel,
@@ -80,6 +81,8 @@ export class ChatStore {
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
   private membersTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly pendingRead = new Map<string, number>();
+  /** Channels marked unread by the person, not to be marked read while they stay. */
+  private readonly heldUnread = new Set<string>();
   private readonly readTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly lastReadAt = new Map<string, number>();
   private readonly refreshing = new Set<string>();
@@ -315,7 +318,14 @@ export class ChatStore {
   }
 
   /** Marks a joined channel read up to its last message (once per position). */
-  async markRead(cid: string): Promise<void> {
+  /**
+   * Marks `cid` read up to its last message. Reading marks it by itself
+   * (markReadSoon), except a channel the person just marked unread: that one
+   * waits for them to leave it (releaseUnread) or to ask (`asked`: Esc).
+   */
+  async markRead(cid: string, asked = false): Promise<void> {
+    if (asked) this.heldUnread.delete(cid);
+    else if (this.heldUnread.has(cid)) return;
     const c = this.state.channels.byId[cid];
     if (!c || !c.joined) return;
     const seq = c.last_seq;
@@ -355,6 +365,19 @@ export class ChatStore {
         if (this.reading === cid) go();
       }, wait),
     );
+  }
+
+  /** Mark as unread from message `m` on; reading no longer marks the channel read until the person leaves it. */
+  async markUnread(m: Message): Promise<void> {
+    this.heldUnread.add(m.channel_id);
+    const r = await api.chat.markUnread(m.id);
+    this.set({ channels: markedUnread(this.state.channels, r.channel_id, r.last_read_seq) });
+    await this.refreshChannel(r.channel_id);
+  }
+
+  /** The person left `cid`: reading it marks it read again. */
+  releaseUnread(cid: string): void {
+    this.heldUnread.delete(cid);
   }
 
   async createChannel(spec: NewChannel): Promise<Channel> {

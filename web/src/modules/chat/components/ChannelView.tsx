@@ -76,6 +76,8 @@ export function ChannelView({
 
   // Reading: new messages are read as they come; the server is told (debounced).
   const reading = focused && atBottom && loaded;
+  // A channel marked unread stays so until the person leaves it.
+  useEffect(() => () => store.releaseUnread(cid), [store, cid]);
   useEffect(() => {
     store.setReading(reading ? cid : null);
     return () => {

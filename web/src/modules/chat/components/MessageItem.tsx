@@ -21,6 +21,8 @@ export interface MessageActions {
   edit(m: Message): void;
   remove(m: Message): void;
   togglePin(m: Message): void;
+  /** Unread from this message on (channel view only). */
+  markUnread(m: Message): void;
   /** The message list: a row asks to become the active (focusable) one. */
   activate(id: string): void;
 }
@@ -166,19 +168,21 @@ export const MessageItem = memo(function MessageItem({
           </button>
         ) : null}
       </div>
-      {!m.deleted && permissions.write ? (
+      {!m.deleted && (permissions.write || !inThread) ? (
         <div
           className="msg__actions"
           role="group"
           aria-label={t('chat.message_actions', { name: author })}
         >
-          <ActionButton
-            icon="smile"
-            label={t('chat.react')}
-            tab={tab}
-            onClick={(el) => actions.pickReaction(m, el)}
-          />
-          {!inThread && !m.thread_id ? (
+          {permissions.write ? (
+            <ActionButton
+              icon="smile"
+              label={t('chat.react')}
+              tab={tab}
+              onClick={(el) => actions.pickReaction(m, el)}
+            />
+          ) : null}
+          {permissions.write && !inThread && !m.thread_id ? (
             <ActionButton
               icon="thread"
               label={t('chat.reply')}
@@ -186,14 +190,24 @@ export const MessageItem = memo(function MessageItem({
               onClick={() => actions.openThread(m.id)}
             />
           ) : null}
-          <ActionButton
-            icon="pin"
-            label={m.pinned ? t('chat.unpin') : t('chat.pin')}
-            tab={tab}
-            pressed={m.pinned}
-            onClick={() => actions.togglePin(m)}
-          />
-          {mine ? (
+          {permissions.write ? (
+            <ActionButton
+              icon="pin"
+              label={m.pinned ? t('chat.unpin') : t('chat.pin')}
+              tab={tab}
+              pressed={m.pinned}
+              onClick={() => actions.togglePin(m)}
+            />
+          ) : null}
+          {!inThread ? (
+            <ActionButton
+              icon="eye"
+              label={t('chat.mark_unread')}
+              tab={tab}
+              onClick={() => actions.markUnread(m)}
+            />
+          ) : null}
+          {mine && permissions.write ? (
             <ActionButton
               icon="edit"
               label={t('chat.edit')}
@@ -201,7 +215,7 @@ export const MessageItem = memo(function MessageItem({
               onClick={() => actions.edit(m)}
             />
           ) : null}
-          {mine || permissions.manage ? (
+          {permissions.write && (mine || permissions.manage) ? (
             <ActionButton
               icon="trash"
               label={t('chat.delete')}

@@ -1,5 +1,5 @@
 // What a list of messages offers on each message (react, edit, delete, pin,
-// open its thread) and the dialogs these open: one for the channel view and
+// mark unread, open its thread) and the dialogs these open: one for the channel view and
 // the thread pane.
 import { useMemo, useState, type ReactNode } from 'react';
 import type { Message } from '../../../api';
@@ -45,6 +45,7 @@ export function useMessageActions(
       edit: (m) => setEditing(m),
       remove: (m) => setRemoving(m),
       togglePin: (m) => void store.togglePin(m).catch(setError),
+      markUnread: (m) => void store.markUnread(m).catch(setError),
       activate,
     }),
     [store, openThread, activate],

@@ -136,6 +136,15 @@ describe('channel list state', () => {
       ctx,
     );
     expect(stale.state).toBe(s);
+    // Marked unread (here or in another tab): a lower position is taken, and
+    // the counts from there asked of the server.
+    const back = applyChannelEvent(
+      s,
+      event('channel.read', { channel_id: 'c1', last_read_seq: 5, marked_unread: true }),
+      ctx,
+    );
+    expect(back.state.byId.c1?.last_read_seq).toBe(5);
+    expect(back.refresh).toBe('c1');
   });
 
   it('marks read optimistically', () => {

@@ -88,6 +88,12 @@ export function applyChannelEvent(
       const at = typeof d.last_read_seq === 'number' ? d.last_read_seq : 0;
       const c = s.byId[cid];
       if (!c) return { state: s, refresh: null };
+      if (d.marked_unread === true) {
+        // Marked unread (here or in another tab): back to that position; the
+        // counts from there are the server's.
+        if (at === c.last_read_seq) return { state: s, refresh: null };
+        return { state: markedUnread(s, cid, at), refresh: cid };
+      }
       if (at <= c.last_read_seq) return { state: s, refresh: null };
       if (at >= c.last_seq) {
         return {
@@ -151,6 +157,11 @@ export function applyChannelEvent(
     default:
       return { state: s, refresh: null };
   }
+}
+
+/** The read position moved back to `seq` (mark as unread; the counts come from the server). */
+export function markedUnread(s: ChannelsState, id: string, seq: number): ChannelsState {
+  return patch(s, id, (c) => (c.last_read_seq === seq ? c : { ...c, last_read_seq: seq }));
 }
 
 /** The channel muted or not for the person. */
