@@ -1067,6 +1067,17 @@ TEST(Files, ConditionalHeadersGuardReadsAndWrites) {
   EXPECT_EQ(f.dav(a, "DELETE", ws, "/a.txt", "", {{"If-Unmodified-Since", "Fri, 31 Dec 9999 23:59:59 GMT"}}).status,
             204);
   EXPECT_EQ(f.dav(a, "GET", ws, "/a.txt").status, 404);
+
+  // The REST API takes the same conditions.
+  const std::string id = f.uploaded(a, ws, "b.txt", "rest");
+  const Headers old_date{{"If-Unmodified-Since", "Thu, 01 Jan 1970 00:00:01 GMT"}};
+  EXPECT_EQ(s.call("PUT", "/api/v1/files/" + id + "/content", a.token, std::string("new"), old_date).status, 412);
+  EXPECT_EQ(s.call("PUT", "/api/v1/workspaces/" + ws + "/files/children/b.txt", a.token, std::string("new"), old_date)
+                .status,
+            412);
+  EXPECT_EQ(s.call("DELETE", "/api/v1/files/" + id, a.token, std::nullopt, old_date).status, 412);
+  EXPECT_EQ(s.call("GET", "/api/v1/files/" + id + "/content", a.token).raw.body, "rest");
+  EXPECT_EQ(s.call("DELETE", "/api/v1/files/" + id, a.token).status, 204);
 }
 
 // macOS Finder uploads chunked with X-Expected-Entity-Length: a body over

@@ -473,10 +473,7 @@ http::Response transfer(Service& files, http::Request& req, const Caller& caller
 http::Response put(Service& files, http::Request& req, const Caller& caller, const Target& t) {
   auto ctx = write_ctx(files, caller, t, req);
   if (!ctx) return http::error_response(ctx.error());
-  PutOptions opt;
-  if (auto h = req.headers.get("If-Match")) opt.if_match = std::string(*h);
-  if (auto h = req.headers.get("If-None-Match")) opt.if_none_match = std::string(*h);
-  opt.if_unmodified_since_ms = dav::unmodified_since(req.headers.get("If-Match"), req.headers.get("If-Unmodified-Since"));
+  PutOptions opt = write_conditions(req);
   if (req.body_reader) opt.expected_bytes = req.body_reader->content_length();
   // macOS Finder streams bodies chunked and declares their size here: the
   // quota is checked before the bytes come, and the body must match it.
@@ -691,10 +688,8 @@ void register_dav_routes(Api& api, Service& files) {
         if (depth && *depth != "infinity") return http::error_response(Errc::invalid, "DELETE is Depth: infinity", "bad_depth");
         auto ctx = write_ctx(f, caller, t, req);
         if (!ctx) return http::error_response(ctx.error());
-        std::optional<std::string> if_match;
-        if (auto h = req.headers.get("If-Match")) if_match = std::string(*h);
-        auto r = f.remove(t.ws, *ctx, t.path, if_match,
-                          dav::unmodified_since(req.headers.get("If-Match"), req.headers.get("If-Unmodified-Since")));
+        const PutOptions when = write_conditions(req);
+        auto r = f.remove(t.ws, *ctx, t.path, when.if_match, when.if_unmodified_since_ms);
         if (!r) return http::error_response(r.error());
         return http::no_content();
       });

@@ -106,9 +106,7 @@ Result<http::Response> listing(Service& files, const http::Request& req, const N
 Result<http::Response> upload_into(Service& files, http::Request& req, const Caller& caller, const Node& folder) {
   if (!folder.folder) return fail(Errc::invalid, "not a folder", "not_a_folder");
   RUCHE_TRY(std::string name, normalize_name(req.param("name")));
-  PutOptions opt;
-  if (auto h = req.headers.get("If-Match")) opt.if_match = std::string(*h);
-  if (auto h = req.headers.get("If-None-Match")) opt.if_none_match = std::string(*h);
+  PutOptions opt = write_conditions(req);
   if (req.body_reader) opt.expected_bytes = req.body_reader->content_length();
   std::string path = (folder.path == "/" ? "" : folder.path) + "/" + name;
   auto r = files.put(folder.workspace_id, ctx_of(caller, req), path, body_source(req), opt);
@@ -202,6 +200,14 @@ http::Response share_page(const Api& api, const http::Request& req) {
 }
 
 }  // namespace
+
+PutOptions write_conditions(const http::Request& req) {
+  PutOptions opt;
+  if (auto h = req.headers.get("If-Match")) opt.if_match = std::string(*h);
+  if (auto h = req.headers.get("If-None-Match")) opt.if_none_match = std::string(*h);
+  opt.if_unmodified_since_ms = dav::unmodified_since(req.headers.get("If-Match"), req.headers.get("If-Unmodified-Since"));
+  return opt;
+}
 
 Source body_source(http::Request& req) {
   return [&req](char* buf, std::size_t n) -> Result<std::size_t> {
@@ -329,8 +335,7 @@ void register_routes(Api& api, Service& files) {
                  [&files](http::Request& req, const Caller& caller) -> Result<http::Response> {
                    RUCHE_TRY(Node n, files.reach(caller, fid(req), Access::write));
                    if (n.folder) return fail(Errc::invalid, "a folder has no content", "is_a_folder");
-                   PutOptions opt;
-                   if (auto h = req.headers.get("If-Match")) opt.if_match = std::string(*h);
+                   PutOptions opt = write_conditions(req);
                    if (req.body_reader) opt.expected_bytes = req.body_reader->content_length();
                    auto r = files.put(n.workspace_id, ctx_of(caller, req), n.path, body_source(req), opt);
                    if (!r) {
@@ -409,9 +414,9 @@ void register_routes(Api& api, Service& files) {
                      return http::no_content();
                    }
                    RUCHE_TRY(Node n, files.reach(caller, fid(req), Access::write));
-                   std::optional<std::string> if_match;
-                   if (auto h = req.headers.get("If-Match")) if_match = std::string(*h);
-                   RUCHE_CHECK(files.remove(n.workspace_id, ctx_of(caller, req), n.path, if_match));
+                   const PutOptions when = write_conditions(req);
+                   RUCHE_CHECK(files.remove(n.workspace_id, ctx_of(caller, req), n.path, when.if_match,
+                                            when.if_unmodified_since_ms));
                    return http::no_content();
                  });
   api.add_object("POST", "/api/v1/files/{fid}/restore", "files", Access::write, "fid",

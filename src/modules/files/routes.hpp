@@ -21,5 +21,8 @@ std::optional<http::Response> download_cached(Service& files, const http::Reques
                                               const std::shared_ptr<const Opened>& o, bool attachment);
 // A request body as a content source.
 Source body_source(http::Request& req);
+// The conditions a write is made on (If-Match, If-None-Match,
+// If-Unmodified-Since), as PutOptions; DELETE uses the same fields.
+PutOptions write_conditions(const http::Request& req);
 
 }  // namespace ruche::files
