@@ -154,6 +154,31 @@ wrk_rps() {  # server, url, [extra wrk args]
     | awk '/Requests\/sec/ {print $2}'
 }
 
+# A server's CPU time so far, in clock ticks: every process of it (nginx's
+# and Apache's masters and workers, Ruche's one). The kernel's later
+# writeback of page-cache copies (nginx's and Apache's uploads) is not theirs.
+server_ticks() {
+  local pids
+  case "$1" in
+    nginx) pids="$(cat "$T/nginx/nginx.pid") $(pgrep -P "$(cat "$T/nginx/nginx.pid")" | tr '\n' ' ')" ;;
+    apache) pids="$(cat "$T/apache/run/httpd.pid") $(pgrep -P "$(cat "$T/apache/run/httpd.pid")" | tr '\n' ' ')" ;;
+    ruche) pids="$RUCHE_PID" ;;
+  esac
+  local total=0 p
+  for p in $pids; do
+    [ -r "/proc/$p/stat" ] || continue
+    total=$((total + $(awk '{print $14 + $15 + $16 + $17}' "/proc/$p/stat")))
+  done
+  echo "$total"
+}
+# CPU-seconds per GiB of one transfer of 1 GiB: `timed SERVER FILE command...`.
+timed() {
+  local s=$1 out=$2; shift 2
+  local t0; t0=$(server_ticks "$s")
+  "$@"
+  echo "$(( $(server_ticks "$s") - t0 ))" | awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f\n", $1 / hz}' >> "$out"
+}
+for s in nginx apache ruche; do : > "$T/$s.get1g.cpu"; : > "$T/$s.put1g.cpu"; done
 for s in nginx apache ruche; do : > "$T/$s.get64k"; : > "$T/$s.get1g"; : > "$T/$s.put4k"; : > "$T/$s.put1g"; : > "$T/$s.propfind"; : > "$T/$s.cold1g"; done
 # Warm-up, the same for every server: GETs, and 2 s of PUTs (the first PUT
 # round used to be the slowest for every server, Ruche most: its database
@@ -170,14 +195,15 @@ done
 for round in $(seq 1 "$ROUNDS"); do
   for s in nginx apache ruche; do
     wrk_rps "$s" "${BASE[$s]}/f64k.bin" >> "$T/$s.get64k"
-    taskset -c 1 curl -fsS -o /dev/null -H "$(hdr $s)" -w '%{speed_download}\n' "${BASE[$s]}/f1g.bin" >> "$T/$s.get1g"
+    timed "$s" "$T/$s.get1g.cpu" taskset -c 1 curl -fsS -o /dev/null -H "$(hdr $s)" -w '%{speed_download}\n' \
+      "${BASE[$s]}/f1g.bin" >> "$T/$s.get1g"
     PUT_PREFIX="${BASE[$s]#http://*/}" ; PUT_PREFIX="/${PUT_PREFIX}"
     PUT_PREFIX="$PUT_PREFIX" wrk_rps "$s" "${BASE[$s]}/" -s "$T/put.lua" >> "$T/$s.put4k"
   done
   bigput "$round"
   for s in nginx apache ruche; do
-    taskset -c 1 curl -fsS -o /dev/null -T "$T/put1g.bin" -H "$(hdr $s)" -w '%{speed_upload}\n' \
-      "${BASE[$s]}/put1g/r$round.bin" >> "$T/$s.put1g"
+    timed "$s" "$T/$s.put1g.cpu" taskset -c 1 curl -fsS -o /dev/null -T "$T/put1g.bin" -H "$(hdr $s)" \
+      -w '%{speed_upload}\n' "${BASE[$s]}/put1g/r$round.bin" >> "$T/$s.put1g"
     curl -fsS -o /dev/null -X DELETE -H "$(hdr $s)" "${BASE[$s]}/put1g/r$round.bin" || true
   done
 done
@@ -214,8 +240,10 @@ echo "| GET 1 GiB, GiB/s (curl) | $(echo "${G1[nginx]}" | gib) | $(echo "${G1[ap
 if [ -s "$T/ruche.cold1g" ]; then
   echo "| GET 1 GiB from the disk (page cache dropped), GiB/s (curl) | $(echo "${C1[nginx]}" | gib) | $(echo "${C1[apache]}" | gib) | $(echo "${C1[ruche]}" | gib) | $(ratio "${C1[ruche]}" "${C1[nginx]}") | $(ratio "${C1[ruche]}" "${C1[apache]}") |"
 fi
+echo "| GET 1 GiB, server CPU-seconds | $(median < "$T/nginx.get1g.cpu") | $(median < "$T/apache.get1g.cpu") | $(median < "$T/ruche.get1g.cpu") | | |"
 echo "| PUT 4 KiB new files, requests/s (wrk -c16) | ${P4[nginx]} | ${P4[apache]} | ${P4[ruche]} | $(ratio "${P4[ruche]}" "${P4[nginx]}") | $(ratio "${P4[ruche]}" "${P4[apache]}") |"
 echo "| PUT 1 GiB, GiB/s (curl) | $(echo "${P1[nginx]}" | gib) | $(echo "${P1[apache]}" | gib) | $(echo "${P1[ruche]}" | gib) | $(ratio "${P1[ruche]}" "${P1[nginx]}") | $(ratio "${P1[ruche]}" "${P1[apache]}") |"
+echo "| PUT 1 GiB, server CPU-seconds (not the kernel's later writeback) | $(median < "$T/nginx.put1g.cpu") | $(median < "$T/apache.put1g.cpu") | $(median < "$T/ruche.put1g.cpu") | | |"
 echo "| PROPFIND Depth 1, 10,000 entries: p50 / p95 ms | $(echo "${F50[nginx]}" | ms) / $(echo "${F95[nginx]}" | ms) | $(echo "${F50[apache]}" | ms) / $(echo "${F95[apache]}" | ms) | $(echo "${F50[ruche]}" | ms) / $(echo "${F95[ruche]}" | ms) | | |"
 echo
 echo "PUT 4 KiB per round, requests/s: nginx $(paste -sd/ "$T/nginx.put4k"), Apache $(paste -sd/ "$T/apache.put4k"), Ruche $(paste -sd/ "$T/ruche.put4k")."
