@@ -989,6 +989,61 @@ TEST(Files, WindowsKeepsModificationTimesWithAProperty) {
             std::string::npos);
 }
 
+// Favorites are each person's own: starred files and folders listed with
+// their paths, by name; gone while in the trash, back when
+// restored; only the person's clients hear of a change.
+TEST(Files, FavoritesArePersonalAndFollowTheTrash) {
+  TestServer s;
+  Files f{s};
+  Account a = s.user("Alice"), b = s.user("Bob");
+  std::string ws = s.workspace(a, "W", {"files"});
+  s.join(a, ws, b);
+  const std::string dir = f.folder(a, ws, "dossier");
+  const std::string file = f.uploaded(a, ws, "note.txt", "n", dir);
+  const std::string other = f.uploaded(a, ws, "autre.txt", "o");
+  auto ca = connect_events(s, a), cb = connect_events(s, b);
+  ASSERT_FALSE(until(*ca, "hello").is_null());
+  ASSERT_FALSE(until(*cb, "hello").is_null());
+  auto star = [&](const Account& who, const std::string& id, bool on) {
+    return s.call(on ? "PUT" : "DELETE", "/api/v1/files/" + id + "/favorite", who.token).status;
+  };
+  auto names = [&](const Account& who) {
+    auto r = s.call("GET", "/api/v1/workspaces/" + ws + "/files/favorites", who.token);
+    std::vector<std::string> out;
+    if (r.status != 200) return std::vector<std::string>{"status " + std::to_string(r.status)};
+    for (const auto& n : r.body.as_array()) out.push_back(str(n, "path"));
+    return out;
+  };
+  EXPECT_EQ(star(a, file, true), 204);
+  json::value heard = until(*ca, "file.favorite");
+  ASSERT_FALSE(heard.is_null());
+  EXPECT_EQ(heard.at("data").at("node_id").as_string(), file);
+  EXPECT_TRUE(heard.at("data").at("favorite").as_bool());
+  EXPECT_EQ(star(a, dir, true), 204);
+  EXPECT_EQ(star(a, dir, true), 204);  // again: nothing changes
+  EXPECT_EQ(star(b, other, true), 204);
+  EXPECT_EQ(names(a), (std::vector<std::string>{"/dossier", "/dossier/note.txt"}));
+  EXPECT_EQ(names(b), (std::vector<std::string>{"/autre.txt"}));
+  for (auto m = cb->receive(300); m && m->has_value(); m = cb->receive(300))
+    EXPECT_EQ((*m)->find(file), std::string::npos) << **m;  // Bob never hears of Alice's stars
+
+  // The folder in the trash takes its starred content with it; restored, both are back.
+  ASSERT_EQ(s.call("DELETE", "/api/v1/files/" + dir, a.token).status, 204);
+  EXPECT_EQ(names(a), std::vector<std::string>{});
+  ASSERT_EQ(s.call("POST", "/api/v1/files/" + dir + "/restore", a.token).status, 200);
+  EXPECT_EQ(names(a), (std::vector<std::string>{"/dossier", "/dossier/note.txt"}));
+  EXPECT_EQ(star(a, dir, false), 204);
+  EXPECT_EQ(names(a), std::vector<std::string>{"/dossier/note.txt"});
+  // Purged, it is gone for good.
+  ASSERT_EQ(s.call("DELETE", "/api/v1/files/" + file, a.token).status, 204);
+  ASSERT_EQ(s.call("DELETE", "/api/v1/files/" + file + "?purge=1", a.token).status, 204);
+  EXPECT_EQ(names(a), std::vector<std::string>{});
+
+  Account out = s.user("Out");
+  EXPECT_EQ(star(out, other, true), 404);
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + ws + "/files/favorites", out.token).status, 404);
+}
+
 // Dates clients give a file are checked: X-OC-Mtime is whole seconds (a
 // fraction dropped) up to the year 9999, anything else a 400 that writes
 // nothing; a Win32LastModifiedTime that is no real date changes no date.

@@ -274,6 +274,13 @@ void register_routes(Api& api, Service& files) {
                       for (const auto& n : list) a.push_back(to_json(n));
                       return json_reply(a);
                     });
+  api.add_workspace("GET", "/api/v1/workspaces/{id}/files/favorites", "files", Access::read,
+                    [&files](http::Request& req, const Caller& caller, const WorkspaceAccess&) -> Result<http::Response> {
+                      RUCHE_TRY(auto list, files.favorites(caller, wsid(req)));
+                      json::array a;
+                      for (const auto& n : list) a.push_back(to_json(n));
+                      return json_reply(a);
+                    });
   api.add_workspace("GET", "/api/v1/workspaces/{id}/files/by-path", "files", Access::read,
                     [&files](http::Request& req, const Caller&, const WorkspaceAccess&) -> Result<http::Response> {
                       std::string path = req.query_param("path").value_or("/");
@@ -419,6 +426,14 @@ void register_routes(Api& api, Service& files) {
                                             when.if_unmodified_since_ms));
                    return http::no_content();
                  });
+  for (const char* method : {"PUT", "DELETE"}) {
+    api.add_object(method, "/api/v1/files/{fid}/favorite", "files", Access::read, "fid",
+                   [&files](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                     RUCHE_TRY(Node n, files.reach(caller, fid(req), Access::read));
+                     RUCHE_CHECK(files.set_favorite(caller, n, req.method == "PUT"));
+                     return http::no_content();
+                   });
+  }
   api.add_object("POST", "/api/v1/files/{fid}/restore", "files", Access::write, "fid",
                  [&files](http::Request& req, const Caller& caller) -> Result<http::Response> {
                    RUCHE_TRY(Node n, files.restore(caller, fid(req)));

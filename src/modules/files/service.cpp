@@ -193,6 +193,36 @@ Result<Service::Resolved> Service::resolve(db::Conn& c, const WorkspaceId& ws, s
   return r;
 }
 
+Result<void> Service::set_favorite(const Caller& caller, const Node& n, bool on) {
+  return p_.db.write([&](db::Conn& c) -> Result<void> {
+    RUCHE_TRY(bool changed, store::set_favorite(c, caller.user_id.str(), n, on, p_.clock.now_ms()));
+    if (!changed) return {};
+    json::object d;
+    d["node_id"] = n.id.str();
+    d["favorite"] = on;
+    // A person's own list: only their clients hear of it.
+    RUCHE_TRY([[maybe_unused]] auto seq,
+              p_.outbox.append(c, n.workspace_id, "file.favorite", "files", d, {caller.user_id.str()}));
+    return {};
+  });
+}
+
+Result<std::vector<Node>> Service::favorites(const Caller& caller, const WorkspaceId& ws) {
+  return p_.db.read([&](db::Conn& c) -> Result<std::vector<Node>> {
+    RUCHE_TRY(auto list, store::favorites(c, ws, caller.user_id.str(), 500));
+    std::vector<Node> out;
+    for (auto& n : list) {
+      RUCHE_TRY(auto chain, store::ancestry(c, n.id));
+      if (std::any_of(chain.begin(), chain.end(), [](const auto& a) { return a.trashed; })) continue;
+      std::string path;
+      for (const auto& a : chain) path += "/" + a.name;
+      n.path = path.empty() ? "/" : path;
+      out.push_back(std::move(n));
+    }
+    return out;
+  });
+}
+
 Result<std::string> Service::path_of(db::Conn& c, const Node& n) {
   if (n.is_root()) return std::string("/");
   RUCHE_TRY(auto chain, store::ancestry(c, n.id));

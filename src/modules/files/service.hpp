@@ -111,6 +111,12 @@ class Service {
   SharedBytes read_cached(const Opened& o, std::uint64_t offset, std::uint64_t length);
   Result<std::vector<Version>> versions(const Node& node);
   Result<std::vector<Node>> trash(const WorkspaceId& ws);
+  // Stars `n` (reached by the caller) for them, or unstars it; their own
+  // clients hear file.favorite.
+  Result<void> set_favorite(const platform::Caller& caller, const Node& n, bool on);
+  // The caller's favorites in `ws` that are not in the trash, with their
+  // paths, by name (at most 500).
+  Result<std::vector<Node>> favorites(const platform::Caller& caller, const WorkspaceId& ws);
   Result<Usage> usage(const WorkspaceId& ws);
   // The platform's search hook: files and folders whose name holds every
   // word of `query`, in `readable` workspaces, the newest first (as

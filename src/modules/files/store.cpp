@@ -125,6 +125,25 @@ ShareRow share_from(const db::Row& r) {
 
 // --- Nodes --------------------------------------------------------------------
 
+Result<bool> set_favorite(db::Conn& c, const std::string& user, const Node& n, bool on, std::int64_t now_ms) {
+  if (!on) {
+    RUCHE_TRY(auto gone, c.exec("DELETE FROM files_favorites WHERE user_id = $1 AND node_id = $2", {user, n.id}));
+    return gone == 1;
+  }
+  RUCHE_TRY(auto added, c.exec("INSERT INTO files_favorites (user_id, node_id, workspace_id, created_at_ms) "
+                               "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                               {user, n.id, n.workspace_id, now_ms}));
+  return added == 1;
+}
+
+Result<std::vector<Node>> favorites(db::Conn& c, const WorkspaceId& ws, const std::string& user, int limit) {
+  const std::int64_t n = limit;
+  return nodes_where(c,
+                     "JOIN files_favorites f ON f.node_id = n.id WHERE f.user_id = $1 AND f.workspace_id = $2 "
+                     "AND n.trashed_at_ms IS NULL ORDER BY n.name, n.id LIMIT $3",
+                     {user, ws, n});
+}
+
 Result<std::optional<Node>> node(db::Conn& c, const NodeId& id) {
   RUCHE_TRY(auto list, nodes_where(c, "WHERE n.id = $1", {id}));
   if (list.empty()) return std::optional<Node>{};

@@ -49,6 +49,13 @@ Result<std::int64_t> count_children(db::Conn& c, const WorkspaceId& ws, const st
 Result<std::vector<Node>> search_names(db::Conn& c, const std::vector<WorkspaceId>& workspaces,
                                        const std::vector<std::string>& words, int limit);
 
+// Favorites: a person's starred files and folders. set_favorite returns
+// whether it changed anything; favorites() lists the live ones (not in the
+// trash themselves; an ancestor in the trash is the caller's to check), by
+// name.
+Result<bool> set_favorite(db::Conn& c, const std::string& user, const Node& n, bool on, std::int64_t now_ms);
+Result<std::vector<Node>> favorites(db::Conn& c, const WorkspaceId& ws, const std::string& user, int limit);
+
 struct Ancestor {
   std::string id;
   std::string name;
