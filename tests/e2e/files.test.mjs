@@ -245,6 +245,43 @@ test('search by name finds a file in a subfolder and opens the folder that holds
   assertNoConsoleErrors(owner, 'owner');
 });
 
+test('a file starred from its details is in the favorites, which lead to its folder', async () => {
+  const folder = await ok(ownerPage, 'POST', `/workspaces/${wsId}/files/folders`, { name: 'Marchés' });
+  await pageOk(
+    ownerPage,
+    'PUT',
+    `/files/${folder.id}/children/${encodeURIComponent('Cahier des charges.txt')}`,
+    { bytes: Buffer.from('CCTP').toString('base64') },
+    [200, 201],
+  );
+  await ownerPage.goto(`${env.url}/w/${wsId}/files/${folder.id}`);
+  await option(ownerPage, 'Cahier des charges.txt').click();
+  const pane = details(ownerPage, 'Cahier des charges.txt');
+  await pane.getByRole('button', { name: 'Ajouter aux favoris' }).click();
+  await pane.getByRole('button', { name: 'Retirer des favoris' }).waitFor();
+  assert.equal(await pane.getByRole('button', { name: 'Retirer des favoris' }).getAttribute('aria-pressed'), 'true');
+
+  await ownerPage.goto(`${env.url}/w/${wsId}/files`);
+  await ownerPage.getByRole('button', { name: 'Favoris' }).click();
+  const list = ownerPage.getByRole('list', { name: 'Favoris' });
+  const hit = list.getByRole('button', { name: /^Cahier des charges\.txt/ });
+  await hit.waitFor();
+  assert.match(await hit.textContent(), /dans \/Marchés/);
+  await shot(ownerPage, 'files-favorites');
+  await hit.click();
+  await ownerPage.waitForURL(new RegExp(`/w/${wsId}/files/${folder.id}$`));
+  await option(ownerPage, 'Cahier des charges.txt').waitFor();
+  // Unstarred from the favorites: none left.
+  await ownerPage.getByRole('button', { name: 'Favoris' }).click();
+  await list.getByRole('button', { name: 'Retirer Cahier des charges.txt des favoris' }).click();
+  await ownerPage.getByText('Aucun favori pour l’instant', { exact: false }).waitFor();
+  const left = await ok(ownerPage, 'GET', `/workspaces/${wsId}/files/favorites`);
+  assert.equal(left.length, 0);
+  await ownerPage.goto(`${env.url}/w/${wsId}/files`);
+  await option(ownerPage, 'Comptes').waitFor();
+  assertNoConsoleErrors(owner, 'owner');
+});
+
 test('dropped files upload with progress and appear live for another member', async () => {
   const started = Date.now();
   await dropFiles(ownerPage, {

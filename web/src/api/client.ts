@@ -390,6 +390,10 @@ export function createApi(options: ApiOptions) {
         get<FileNode>(`/workspaces/${seg(ws)}/files/by-path?path=${seg(path)}`),
       usage: (ws: string) => get<FilesUsage>(`/workspaces/${seg(ws)}/files/usage`),
       trash: (ws: string) => get<FileNode[]>(`/workspaces/${seg(ws)}/files/trash`),
+      /** The person's favorites in the workspace, with their paths, by name. */
+      favorites: (ws: string) => get<FileNode[]>(`/workspaces/${seg(ws)}/files/favorites`),
+      setFavorite: (fid: string, on: boolean) =>
+        request<undefined>(on ? 'PUT' : 'DELETE', `/files/${seg(fid)}/favorite`),
       createFolder: (ws: string, name: string, parentId: string | null) =>
         post<FileNode>(`/workspaces/${seg(ws)}/files/folders`, {
           name,

@@ -444,6 +444,13 @@ export const fr = {
   'files.search_heading': 'Fichiers et dossiers dont le nom contient « {query} »',
   'files.search_results': 'Résultats pour « {query} »',
   'files.search_none': 'Aucun fichier ni dossier de cet espace n’a « {query} » dans son nom.',
+  'files.favorites': 'Favoris',
+  'files.favorites_none':
+    'Aucun favori pour l’instant : ajoutez un fichier ou un dossier depuis ses détails.',
+  'files.favorites_close': 'Retour au dossier',
+  'files.favorite': 'Ajouter aux favoris',
+  'files.unfavorite': 'Retirer des favoris',
+  'files.unfavorite_named': 'Retirer {name} des favoris',
   'files.search_in': 'dans {folder}',
   'files.search_close': 'Revenir au dossier',
   'files.dav_title': 'Ouvrir ces fichiers depuis votre ordinateur (WebDAV)',

@@ -16,6 +16,7 @@ import { Breadcrumbs } from './Breadcrumbs';
 import { ConflictDialog } from './ConflictDialog';
 import { DetailsPane } from './DetailsPane';
 import { NodeList } from './NodeList';
+import { FavoritesView } from './FavoritesView';
 import { SearchResults } from './SearchResults';
 import { Toolbar, type ViewMode } from './Toolbar';
 
@@ -31,6 +32,7 @@ export function Browser({ folderId }: { folderId: string }) {
   const setOrder = (o: SortOrder) => setOrderText(formatOrder(o));
   const [selected, setSelected] = useState<string | null>(null);
   const [search, setSearch] = useState('');
+  const [favorites, setFavorites] = useState(false);
   const [dragging, setDragging] = useState(false);
   const [pending, setPending] = useState<{
     picked: Picked;
@@ -69,6 +71,7 @@ export function Browser({ folderId }: { folderId: string }) {
     setShownFolder(folderId);
     setSelected(null);
     setSearch('');
+    setFavorites(false);
   }
 
   /** Uploads into the folder shown (or `into` another), asking first when names are taken. */
@@ -126,7 +129,8 @@ export function Browser({ folderId }: { folderId: string }) {
 
   const folderName = listing.folder?.name || t('module.files.name');
   let body;
-  if (search) body = <SearchResults query={search} onClose={() => setSearch('')} />;
+  if (favorites) body = <FavoritesView onClose={() => setFavorites(false)} />;
+  else if (search) body = <SearchResults query={search} onClose={() => setSearch('')} />;
   else if (!current) body = <Spinner label={t('common.loading')} />;
   else if (listing.error) body = <Alert kind="error">{errorText(listing.error)}</Alert>;
   else if (items.length === 0)
@@ -178,7 +182,14 @@ export function Browser({ folderId }: { folderId: string }) {
         order={order}
         onOrder={setOrder}
         onPick={(list) => upload(fromFileList(list))}
-        onSearch={setSearch}
+        onSearch={(q) => {
+          setFavorites(false);
+          setSearch(q);
+        }}
+        onFavorites={() => {
+          setSearch('');
+          setFavorites(true);
+        }}
       />
       <Breadcrumbs />
       {!canWrite && current ? (

@@ -5,13 +5,16 @@ import { Button } from '../../../components/Button';
 import { Icon } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
 import { useFiles } from '../context';
+import { useFavorites } from '../favorites';
 import { formatBytes, previewKind } from '../logic/format';
 import { FileIcon } from './FileIcon';
 import { download, useOpenNode } from './NodeList';
 
 export function DetailsPane({ node, onClose }: { node: FileNode; onClose(): void }) {
   const { t, locale, dateTime } = useI18n();
-  const { canWrite, openDialog, trash, nameOf, me } = useFiles();
+  const { canWrite, openDialog, trash, nameOf, me, workspace } = useFiles();
+  const favorites = useFavorites(workspace.id);
+  const starred = favorites.ids.has(node.id);
   const open = useOpenNode();
   const file = node.kind === 'file';
   const lockedBy = node.lock
@@ -54,6 +57,13 @@ export function DetailsPane({ node, onClose }: { node: FileNode; onClose(): void
             {t('files.open_folder')}
           </Button>
         )}
+        <Button
+          icon="star"
+          aria-pressed={starred}
+          onClick={() => void favorites.store.toggle(node, !starred)}
+        >
+          {starred ? t('files.unfavorite') : t('files.favorite')}
+        </Button>
         {canWrite ? (
           <>
             <Button icon="link" onClick={() => openDialog({ kind: 'share', node })}>

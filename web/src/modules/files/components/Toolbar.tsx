@@ -22,6 +22,7 @@ export function Toolbar({
   onOrder,
   onPick,
   onSearch,
+  onFavorites,
 }: {
   view: ViewMode;
   onView(v: ViewMode): void;
@@ -30,6 +31,8 @@ export function Toolbar({
   onPick(files: File[]): void;
   /** A name to look for in the whole workspace ("" to stop). */
   onSearch(query: string): void;
+  /** Shows the person's favorites. */
+  onFavorites(): void;
 }) {
   const { t } = useI18n();
   const { canWrite, openDialog, openTrash } = useFiles();
@@ -149,6 +152,9 @@ export function Toolbar({
             <Icon name="grid" size={18} />
           </button>
         </div>
+        <Button icon="star" variant="ghost" onClick={onFavorites}>
+          {t('files.favorites')}
+        </Button>
         <Button icon="trash" variant="ghost" onClick={openTrash}>
           {t('files.trash')}
         </Button>

@@ -1,0 +1,65 @@
+// The person's favorite files and folders in the workspace: each leads to
+// the folder that holds it (or into it), and can be unstarred here.
+import { Button } from '../../../components/Button';
+import { Alert, Spinner } from '../../../components/Feedback';
+import { Icon } from '../../../components/Icon';
+import { useI18n } from '../../../i18n';
+import { useFiles, useFilesErrorText } from '../context';
+import { useFavorites } from '../favorites';
+import { parentPath } from '../logic/path';
+import { FileIcon } from './FileIcon';
+
+export function FavoritesView({ onClose }: { onClose(): void }) {
+  const { t } = useI18n();
+  const { workspace, openFolder } = useFiles();
+  const errorText = useFilesErrorText();
+  const { list, error, store } = useFavorites(workspace.id);
+
+  let body;
+  if (error && !list) body = <Alert kind="error">{errorText(error)}</Alert>;
+  else if (!list) body = <Spinner label={t('common.loading')} />;
+  else if (list.length === 0) body = <p className="muted">{t('files.favorites_none')}</p>;
+  else
+    body = (
+      <ul className="files-search__list" aria-label={t('files.favorites')}>
+        {list.map((n) => (
+          <li key={n.id} className="files-favorite">
+            <button
+              type="button"
+              className="files-search__hit"
+              onClick={() => {
+                onClose();
+                openFolder(n.kind === 'folder' ? n.id : (n.parent_id ?? ''));
+              }}
+            >
+              <FileIcon node={n} />
+              <span className="files-search__name">{n.name}</span>
+              <span className="files-search__where muted">
+                {t('files.search_in', { folder: parentPath(n.path || '/') })}
+              </span>
+            </button>
+            <button
+              type="button"
+              className="icon-btn"
+              aria-label={t('files.unfavorite_named', { name: n.name })}
+              title={t('files.unfavorite')}
+              onClick={() => void store.toggle(n, false)}
+            >
+              <Icon name="star" size={18} />
+            </button>
+          </li>
+        ))}
+      </ul>
+    );
+  return (
+    <section className="files-search" data-testid="files-favorites">
+      <div className="files-search__head">
+        <h2>{t('files.favorites')}</h2>
+        <Button variant="ghost" icon="close" onClick={onClose}>
+          {t('files.favorites_close')}
+        </Button>
+      </div>
+      {body}
+    </section>
+  );
+}

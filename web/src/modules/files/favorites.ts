@@ -1,0 +1,88 @@
+// The person's favorite files and folders in a workspace: loaded when asked,
+// changed from here (optimistic) and followed live (file.favorite from any
+// of their clients). One store per workspace, shared by the details pane
+// (the star) and the favorites view.
+import { useEffect, useSyncExternalStore } from 'react';
+import { api, type FileNode } from '../../api';
+import { liveEvents } from '../../events';
+
+export interface FavoritesState {
+  /** null until loaded. */
+  list: FileNode[] | null;
+  ids: ReadonlySet<string>;
+  error: unknown;
+}
+
+const EMPTY: FavoritesState = { list: null, ids: new Set(), error: null };
+
+export class FavoritesStore {
+  private state: FavoritesState = EMPTY;
+  private readonly listeners = new Set<() => void>();
+  private loading: Promise<void> | null = null;
+
+  constructor(private readonly workspaceId: string) {}
+
+  getState = (): FavoritesState => this.state;
+
+  subscribe = (l: () => void): (() => void) => {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  };
+
+  load(): Promise<void> {
+    this.loading ??= api.files
+      .favorites(this.workspaceId)
+      .then(
+        (list) => this.set({ list, ids: new Set(list.map((n) => n.id)), error: null }),
+        (error: unknown) => this.set({ ...this.state, error }),
+      )
+      .finally(() => {
+        this.loading = null;
+      });
+    return this.loading;
+  }
+
+  /** Stars or unstars `node`; the list is asked again once the server agrees. */
+  async toggle(node: FileNode, on: boolean): Promise<void> {
+    const ids = new Set(this.state.ids);
+    if (on) ids.add(node.id);
+    else ids.delete(node.id);
+    const list =
+      this.state.list && !on ? this.state.list.filter((n) => n.id !== node.id) : this.state.list;
+    this.set({ ...this.state, ids, list });
+    try {
+      await api.files.setFavorite(node.id, on);
+    } finally {
+      await this.load();
+    }
+  }
+
+  private set(s: FavoritesState) {
+    this.state = s;
+    for (const l of this.listeners) l();
+  }
+}
+
+const stores = new Map<string, FavoritesStore>();
+
+export function favoritesOf(workspaceId: string): FavoritesStore {
+  let s = stores.get(workspaceId);
+  if (!s) {
+    s = new FavoritesStore(workspaceId);
+    stores.set(workspaceId, s);
+  }
+  return s;
+}
+
+/** The favorites of `workspaceId`, loaded on first use and kept live. */
+export function useFavorites(workspaceId: string): FavoritesState & { store: FavoritesStore } {
+  const store = favoritesOf(workspaceId);
+  const state = useSyncExternalStore(store.subscribe, store.getState);
+  useEffect(() => {
+    void store.load();
+    return liveEvents().subscribe('file.favorite', (e) => {
+      if (e.workspace_id === workspaceId) void store.load();
+    });
+  }, [store, workspaceId]);
+  return { ...state, store };
+}
