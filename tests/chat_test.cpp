@@ -36,6 +36,22 @@ struct Chat {
     if (r.status != 200) throw std::runtime_error("messages: " + r.raw.body);
     return r.body.as_array();
   }
+  // Alice's workspace with Bob and Carol in it, and a channel of Alice's
+  // that Bob joined (Carol did not).
+  struct Room {
+    Account a, b, c;
+    std::string ws, cid;
+  };
+  Room room(std::string_view name) {
+    Room r{s.user("Alice"), s.user("Bob"), s.user("Carol"), "", ""};
+    r.ws = s.workspace(r.a, "W", {"chat"});
+    s.join(r.a, r.ws, r.b);
+    s.join(r.a, r.ws, r.c);
+    r.cid = channel(r.a, r.ws, name);
+    if (s.call("POST", "/api/v1/channels/" + r.cid + "/join", r.b.token).status != 204)
+      throw std::runtime_error("room: Bob could not join");
+    return r;
+  }
   json::object channel_in_list(const Account& a, const std::string& ws, const std::string& cid) {
     auto r = s.call("GET", "/api/v1/workspaces/" + ws + "/channels", a.token);
     for (const auto& c : r.body.as_array())
@@ -224,12 +240,7 @@ TEST(Chat, ReadStateAndUnreadCounts) {
 TEST(Chat, MarkAsUnreadMovesTheReadPositionBack) {
   TestServer s;
   Chat chat{s};
-  Account a = s.user("Alice"), b = s.user("Bob"), c = s.user("Carol");
-  std::string ws = s.workspace(a, "W", {"chat"});
-  s.join(a, ws, b);
-  s.join(a, ws, c);
-  std::string cid = chat.channel(a, ws, "suivi");
-  ASSERT_EQ(s.call("POST", "/api/v1/channels/" + cid + "/join", b.token).status, 204);
+  auto [a, b, c, ws, cid] = chat.room("suivi");
   std::vector<std::string> ids;
   for (int i = 0; i < 5; ++i) ids.push_back(chat.posted(a, cid, "point " + std::to_string(i)));
   chat.posted(a, cid, "<@" + b.id.str() + "> et toi ?");
@@ -272,12 +283,7 @@ TEST(Chat, MarkAsUnreadMovesTheReadPositionBack) {
 TEST(Chat, MutedChannelsLeaveTheTotalsAndIgnoreAtChannel) {
   TestServer s;
   Chat chat{s};
-  Account a = s.user("Alice"), b = s.user("Bob"), c = s.user("Carol");
-  std::string ws = s.workspace(a, "W", {"chat"});
-  s.join(a, ws, b);
-  s.join(a, ws, c);
-  std::string cid = chat.channel(a, ws, "bavardage");
-  ASSERT_EQ(s.call("POST", "/api/v1/channels/" + cid + "/join", b.token).status, 204);
+  auto [a, b, c, ws, cid] = chat.room("bavardage");
   auto ca = connect_events(s, a), cb = connect_events(s, b);
   ASSERT_FALSE(until(*ca, "hello").is_null());
   ASSERT_FALSE(until(*cb, "hello").is_null());
