@@ -4,7 +4,8 @@ import type { FileNode } from '../../../api';
 import { Button } from '../../../components/Button';
 import { Icon } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
-import { useFiles } from '../context';
+import { useToast } from '../../../notifications/toasts';
+import { useFiles, useFilesErrorText } from '../context';
 import { useFavorites } from '../favorites';
 import { formatBytes, previewKind } from '../logic/format';
 import { FileIcon } from './FileIcon';
@@ -14,6 +15,8 @@ export function DetailsPane({ node, onClose }: { node: FileNode; onClose(): void
   const { t, locale, dateTime } = useI18n();
   const { canWrite, openDialog, trash, nameOf, me, workspace } = useFiles();
   const favorites = useFavorites(workspace.id);
+  const { toast } = useToast();
+  const errorText = useFilesErrorText();
   const starred = favorites.ids.has(node.id);
   const open = useOpenNode();
   const file = node.kind === 'file';
@@ -60,7 +63,11 @@ export function DetailsPane({ node, onClose }: { node: FileNode; onClose(): void
         <Button
           icon="star"
           aria-pressed={starred}
-          onClick={() => void favorites.store.toggle(node, !starred)}
+          onClick={() =>
+            favorites.store
+              .toggle(node, !starred)
+              .catch((e: unknown) => toast({ kind: 'error', title: errorText(e) }))
+          }
         >
           {starred ? t('files.unfavorite') : t('files.favorite')}
         </Button>

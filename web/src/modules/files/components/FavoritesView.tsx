@@ -4,6 +4,7 @@ import { Button } from '../../../components/Button';
 import { Alert, Spinner } from '../../../components/Feedback';
 import { Icon } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
+import { useToast } from '../../../notifications/toasts';
 import { useFiles, useFilesErrorText } from '../context';
 import { useFavorites } from '../favorites';
 import { parentPath } from '../logic/path';
@@ -14,6 +15,7 @@ export function FavoritesView({ onClose }: { onClose(): void }) {
   const { workspace, openFolder } = useFiles();
   const errorText = useFilesErrorText();
   const { list, error, store } = useFavorites(workspace.id);
+  const { toast } = useToast();
 
   let body;
   if (error && !list) body = <Alert kind="error">{errorText(error)}</Alert>;
@@ -43,7 +45,11 @@ export function FavoritesView({ onClose }: { onClose(): void }) {
               className="icon-btn"
               aria-label={t('files.unfavorite_named', { name: n.name })}
               title={t('files.unfavorite')}
-              onClick={() => void store.toggle(n, false)}
+              onClick={() =>
+                store
+                  .toggle(n, false)
+                  .catch((e: unknown) => toast({ kind: 'error', title: errorText(e) }))
+              }
             >
               <Icon name="star" size={18} />
             </button>
