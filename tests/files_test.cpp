@@ -1042,6 +1042,35 @@ TEST(Files, FavoritesArePersonalAndFollowTheTrash) {
   Account out = s.user("Out");
   EXPECT_EQ(star(out, other, true), 404);
   EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + ws + "/files/favorites", out.token).status, 404);
+
+  // Nextcloud's clients star with PROPPATCH of oc:favorite and read it back
+  // by name: the same per-person favorites, never a property others see.
+  auto oc = [&](const Account& who, const std::string& verb) {
+    return f.dav(who, "PROPPATCH", ws, "/autre.txt",
+                 "<?xml version=\"1.0\"?><d:propertyupdate xmlns:d=\"DAV:\" xmlns:oc=\"http://owncloud.org/ns\">"
+                 "<d:" + verb + "><d:prop><oc:favorite>1</oc:favorite></d:prop></d:" + verb + "></d:propertyupdate>");
+  };
+  auto flag = [&](const Account& who) {
+    auto r = f.dav(who, "PROPFIND", ws, "/", "<?xml version=\"1.0\"?><d:propfind xmlns:d=\"DAV:\" "
+                   "xmlns:oc=\"http://owncloud.org/ns\"><d:prop><oc:favorite/><d:getetag/></d:prop></d:propfind>",
+                   {{"Depth", "1"}});
+    const auto at = r.body.find("/autre.txt</D:href>");
+    if (r.status != 207 || at == std::string::npos) return std::string("?");
+    const auto end = r.body.find("</D:response>", at);
+    const std::string one = r.body.substr(at, end - at);
+    if (one.find(">1</") != std::string::npos) return std::string("1");
+    if (one.find(">0</") != std::string::npos) return std::string("0");
+    return one;
+  };
+  ASSERT_EQ(oc(a, "set").status, 207);
+  EXPECT_EQ(names(a), std::vector<std::string>{"/autre.txt"});
+  EXPECT_EQ(flag(a), "1");
+  EXPECT_EQ(flag(b), "1");  // Bob starred it himself earlier
+  ASSERT_EQ(star(b, other, false), 204);
+  EXPECT_EQ(flag(b), "0");  // Alice's star is hers
+  ASSERT_EQ(oc(a, "remove").status, 207);
+  EXPECT_EQ(names(a), std::vector<std::string>{});
+  EXPECT_EQ(flag(a), "0");
 }
 
 // Dates clients give a file are checked: X-OC-Mtime is whole seconds (a

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <unordered_set>
 
 #include "dav/dav.hpp"
 #include "modules/files/routes.hpp"
@@ -247,6 +248,8 @@ struct Listing {
   const std::vector<dav::Lock>& locks;
   std::int64_t now = 0;
   const QuotaProps* quota = nullptr;  // asked for (asks_quota), else null
+  // The caller's favorites when oc:favorite is asked for by name, else null.
+  const std::unordered_set<std::string>* favorites = nullptr;
   std::string_view root_name;         // the root's displayname when listed from above
 };
 
@@ -332,6 +335,10 @@ void describe(dav::Multistatus& ms, const Listing& l, const Node& n, const std::
         continue;
       }
       if (append_quota(out, want, quota)) continue;
+      if (l.favorites && dav::is_favorite_prop(want)) {
+        append_prop(out, want.ns, want.name, l.favorites->contains(n.id.str()) ? "1" : "0", counter);
+        continue;
+      }
       auto it = std::find_if(dead.begin(), dead.end(),
                              [&](const auto& p) { return p.ns == want.ns && p.name == want.name; });
       if (it != dead.end()) append_prop(out, want.ns, want.name, it->value, counter);
@@ -341,7 +348,22 @@ void describe(dav::Multistatus& ms, const Listing& l, const Node& n, const std::
   close_response(out, missing);
 }
 
-http::Response propfind(Service& files, http::Request& req, const Target& t) {
+// The caller's favorites in the workspace when the PROPFIND names
+// oc:favorite (never in allprop, like Nextcloud), else nullopt.
+Result<std::optional<std::unordered_set<std::string>>> favorites_if_asked(Service& files, const Caller& caller,
+                                                                         const WorkspaceId& ws,
+                                                                         const dav::PropfindRequest& pf) {
+  using Ids = std::unordered_set<std::string>;
+  if (pf.kind != dav::PropfindRequest::prop ||
+      std::none_of(pf.props.begin(), pf.props.end(), [](const auto& p) { return dav::is_favorite_prop(p); }))
+    return std::optional<Ids>{};
+  RUCHE_TRY(auto list, files.favorites(caller, ws));
+  Ids ids;
+  for (const auto& n : list) ids.insert(n.id.str());
+  return std::optional<Ids>(std::move(ids));
+}
+
+http::Response propfind(Service& files, http::Request& req, const Caller& caller, const Target& t) {
   auto depth = dav::parse_depth(req.headers.get("Depth"), dav::Depth::one);
   if (!depth) return http::error_response(Errc::invalid, "bad Depth header", "bad_depth");
   if (*depth == dav::Depth::infinity) return dav_error(403, "propfind-finite-depth");
@@ -364,7 +386,9 @@ http::Response propfind(Service& files, http::Request& req, const Target& t) {
   if (!own) return http::error_response(own.error());
   auto quota = quota_if_asked(files, t.ws, *pf);
   if (!quota) return http::error_response(quota.error());
-  const Listing listing{t, *pf, *locks, now, *quota ? &**quota : nullptr, {}};
+  auto favorites = favorites_if_asked(files, caller, t.ws, *pf);
+  if (!favorites) return http::error_response(favorites.error());
+  const Listing listing{t, *pf, *locks, now, *quota ? &**quota : nullptr, *favorites ? &**favorites : nullptr, {}};
   describe(ms, listing, **node, *own);
   if (*depth == dav::Depth::one && (*node)->folder) {
     store::ListQuery q;
@@ -601,7 +625,7 @@ http::Response propfind_above(Service& files, http::Request& req, const Caller& 
     auto quota = quota_if_asked(files, w.id, *pf);
     if (!quota) return http::error_response(quota.error());
     // A workspace's root has no dead properties (Service::props).
-    describe(ms, Listing{t, *pf, *locks, now, *quota ? &**quota : nullptr, w.name}, **root, {});
+    describe(ms, Listing{t, *pf, *locks, now, *quota ? &**quota : nullptr, nullptr, w.name}, **root, {});
   }
   return xml_reply(207, ms.finish());
 }
@@ -662,8 +686,7 @@ void register_dav_routes(Api& api, Service& files) {
         },
         o);
   }
-  add(api, files, "PROPFIND", Access::read, false,
-      [](Service& f, http::Request& req, const Caller&, const Target& t) { return propfind(f, req, t); });
+  add(api, files, "PROPFIND", Access::read, false, propfind);
   add(api, files, "PROPPATCH", Access::write, false, proppatch);
   add(api, files, "MKCOL", Access::write, false,
       [](Service& f, http::Request& req, const Caller& caller, const Target& t) -> http::Response {

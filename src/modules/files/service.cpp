@@ -194,17 +194,18 @@ Result<Service::Resolved> Service::resolve(db::Conn& c, const WorkspaceId& ws, s
 }
 
 Result<void> Service::set_favorite(const Caller& caller, const Node& n, bool on) {
-  return p_.db.write([&](db::Conn& c) -> Result<void> {
-    RUCHE_TRY(bool changed, store::set_favorite(c, caller.user_id.str(), n, on, p_.clock.now_ms()));
-    if (!changed) return {};
-    json::object d;
-    d["node_id"] = n.id.str();
-    d["favorite"] = on;
-    // A person's own list: only their clients hear of it.
-    RUCHE_TRY([[maybe_unused]] auto seq,
-              p_.outbox.append(c, n.workspace_id, "file.favorite", "files", d, {caller.user_id.str()}));
-    return {};
-  });
+  return p_.db.write([&](db::Conn& c) { return favorite_in(c, caller.user_id.str(), n, on); });
+}
+
+Result<void> Service::favorite_in(db::Conn& c, const std::string& user, const Node& n, bool on) {
+  RUCHE_TRY(bool changed, store::set_favorite(c, user, n, on, p_.clock.now_ms()));
+  if (!changed) return {};
+  json::object d;
+  d["node_id"] = n.id.str();
+  d["favorite"] = on;
+  // A person's own list: only their clients hear of it.
+  RUCHE_TRY([[maybe_unused]] auto seq, p_.outbox.append(c, n.workspace_id, "file.favorite", "files", d, {user}));
+  return {};
 }
 
 Result<std::vector<Node>> Service::favorites(const Caller& caller, const WorkspaceId& ws) {
@@ -963,6 +964,12 @@ Result<std::vector<int>> Service::proppatch(const WorkspaceId& ws, const WriteCt
     RUCHE_CHECK(check_locks(c, ws, ctx, r.node->path, false, false));
     std::optional<std::int64_t> mtime;
     for (const auto& op : ops) {
+      if (dav::is_favorite_prop(op.prop)) {
+        // Nextcloud's clients star files this way: the person's own favorite,
+        // not a property everyone would see.
+        RUCHE_CHECK(favorite_in(c, ctx.user_id, *r.node, !op.remove && dav::trim(op.value_xml) == "1"));
+        continue;
+      }
       if (op.remove) {
         RUCHE_CHECK(store::remove_prop(c, r.node->id, op.prop.ns, op.prop.name));
       } else {

@@ -249,6 +249,8 @@ class Service {
   Result<std::string> path_of(db::Conn& c, const Node& n);
   Result<void> check_locks(db::Conn& c, const WorkspaceId& ws, const WriteCtx& ctx,
                            const std::string& path, bool descendants, bool parent);
+  // set_favorite() in the caller's transaction (PROPPATCH of oc:favorite too).
+  Result<void> favorite_in(db::Conn& c, const std::string& user, const Node& n, bool on);
   Result<void> emit(db::Conn& c, const WorkspaceId& ws, std::string_view type, const Node& n,
                     const std::string& old_path = {});
   Result<void> charge(db::Conn& c, const WorkspaceId& ws, std::int64_t bytes);
