@@ -144,6 +144,9 @@ std::optional<std::int64_t> parse_http_date(std::string_view text);
 // Whether an If-Match (strong comparison: a weak tag never matches) or
 // If-None-Match (`weak`: W/ ignored) list names `etag`; "*" names any.
 bool etag_listed(std::string_view list, std::string_view etag, bool weak);
+// Whether `mtime_ms` is later than an HTTP date `date_ms`, to the second
+// (what Last-Modified can tell): If-Modified-Since and If-Unmodified-Since.
+inline bool later_than(std::int64_t mtime_ms, std::int64_t date_ms) { return mtime_ms / 1000 > date_ms / 1000; }
 // The time of an If-Unmodified-Since header, or nullopt when it does not
 // apply: absent, not a date, or beside an If-Match, which wins (RFC 9110,
 // section 13.1.4).

@@ -26,7 +26,7 @@ Prepared prepare(const http::Request& req, const ContentHead& head) {
   if (auto h = req.headers.get("If-Match"); h && !dav::etag_listed(*h, etag, false))
     return {http::error_response(Errc::precondition_failed, "If-Match failed", "precondition_failed")};
   if (auto since = dav::unmodified_since(req.headers.get("If-Match"), req.headers.get("If-Unmodified-Since"));
-      since && head.mtime_ms && *head.mtime_ms / 1000 > *since / 1000)
+      since && head.mtime_ms && dav::later_than(*head.mtime_ms, *since))
     return {http::error_response(Errc::precondition_failed, "If-Unmodified-Since failed", "precondition_failed")};
   if (auto h = req.headers.get("If-None-Match")) {
     if (dav::etag_listed(*h, etag, true)) {
@@ -34,7 +34,7 @@ Prepared prepare(const http::Request& req, const ContentHead& head) {
       return {std::move(res)};
     }
   } else if (auto ims = req.headers.get("If-Modified-Since"); ims && head.mtime_ms) {
-    if (auto since = dav::parse_http_date(*ims); since && *head.mtime_ms / 1000 <= *since / 1000) {
+    if (auto since = dav::parse_http_date(*ims); since && !dav::later_than(*head.mtime_ms, *since)) {
       res.status = 304;
       return {std::move(res)};
     }

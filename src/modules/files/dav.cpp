@@ -357,9 +357,7 @@ Result<std::optional<std::unordered_set<std::string>>> favorites_if_asked(Servic
   if (pf.kind != dav::PropfindRequest::prop ||
       std::none_of(pf.props.begin(), pf.props.end(), [](const auto& p) { return dav::is_favorite_prop(p); }))
     return std::optional<Ids>{};
-  RUCHE_TRY(auto list, files.favorites(caller, ws));
-  Ids ids;
-  for (const auto& n : list) ids.insert(n.id.str());
+  RUCHE_TRY(Ids ids, files.favorite_ids(caller, ws));
   return std::optional<Ids>(std::move(ids));
 }
 

@@ -43,10 +43,16 @@ std::string join(const std::vector<std::string>& names, std::size_t n) {
   return out;
 }
 
-// Whether `n` changed after `since_ms` (If-Unmodified-Since), to the second
-// as Last-Modified tells it.
+// Whether `n` changed after `since_ms` (If-Unmodified-Since).
 bool changed_since(const Node& n, std::optional<std::int64_t> since_ms) {
-  return since_ms && n.mtime_ms / 1000 > *since_ms / 1000;
+  return since_ms && dav::later_than(n.mtime_ms, *since_ms);
+}
+
+// "/a/b" from a node's ancestry (the root: "/").
+std::string path_from(const std::vector<store::Ancestor>& chain) {
+  std::string out;
+  for (const auto& a : chain) out += "/" + a.name;
+  return out.empty() ? std::string("/") : out;
 }
 
 std::string new_lock_token() {
@@ -208,6 +214,15 @@ Result<void> Service::favorite_in(db::Conn& c, const std::string& user, const No
   return {};
 }
 
+Result<std::unordered_set<std::string>> Service::favorite_ids(const Caller& caller, const WorkspaceId& ws) {
+  return p_.db.read([&](db::Conn& c) -> Result<std::unordered_set<std::string>> {
+    RUCHE_TRY(auto list, store::favorites(c, ws, caller.user_id.str(), 500));
+    std::unordered_set<std::string> ids;
+    for (const auto& n : list) ids.insert(n.id.str());
+    return ids;
+  });
+}
+
 Result<std::vector<Node>> Service::favorites(const Caller& caller, const WorkspaceId& ws) {
   return p_.db.read([&](db::Conn& c) -> Result<std::vector<Node>> {
     RUCHE_TRY(auto list, store::favorites(c, ws, caller.user_id.str(), 500));
@@ -215,9 +230,7 @@ Result<std::vector<Node>> Service::favorites(const Caller& caller, const Workspa
     for (auto& n : list) {
       RUCHE_TRY(auto chain, store::ancestry(c, n.id));
       if (std::any_of(chain.begin(), chain.end(), [](const auto& a) { return a.trashed; })) continue;
-      std::string path;
-      for (const auto& a : chain) path += "/" + a.name;
-      n.path = path.empty() ? "/" : path;
+      n.path = path_from(chain);
       out.push_back(std::move(n));
     }
     return out;
@@ -227,9 +240,7 @@ Result<std::vector<Node>> Service::favorites(const Caller& caller, const Workspa
 Result<std::string> Service::path_of(db::Conn& c, const Node& n) {
   if (n.is_root()) return std::string("/");
   RUCHE_TRY(auto chain, store::ancestry(c, n.id));
-  std::string out;
-  for (const auto& a : chain) out += "/" + a.name;
-  return out.empty() ? std::string("/") : out;
+  return path_from(chain);
 }
 
 Result<std::optional<Node>> Service::lookup(const WorkspaceId& ws, std::string_view path) {

@@ -17,6 +17,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/blob/content.hpp"
@@ -117,6 +118,9 @@ class Service {
   // The caller's favorites in `ws` that are not in the trash, with their
   // paths, by name (at most 500).
   Result<std::vector<Node>> favorites(const platform::Caller& caller, const WorkspaceId& ws);
+  // Their ids only (no paths, no ancestry: what a listing marks), trashed
+  // folders' content included since a listing never shows it.
+  Result<std::unordered_set<std::string>> favorite_ids(const platform::Caller& caller, const WorkspaceId& ws);
   Result<Usage> usage(const WorkspaceId& ws);
   // The platform's search hook: files and folders whose name holds every
   // word of `query`, in `readable` workspaces, the newest first (as
