@@ -1,8 +1,13 @@
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -12,6 +17,7 @@
 #include "base/log.hpp"
 #include "base/result.hpp"
 #include "base/sendable_arena.hpp"
+#include "base/tar.hpp"
 #include "base/uninitialized.hpp"
 
 namespace ruche {
@@ -221,6 +227,75 @@ TEST(AlignedBuffer, StartsOnItsAlignmentWithTheSizeAskedFor) {
     AlignedBuffer moved = std::move(b);
     EXPECT_EQ(moved.view(), std::string(n, 'y'));
   }
+}
+
+// Archives are read by GNU tar, the way whoever gets an export opens it:
+// plain names, names only pax can hold (long, not ASCII), folders, empty
+// files, dates, and bytes across the block padding.
+TEST(Tar, GnuTarExtractsWhatWeWrite) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("ruche-tar-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "out");
+  const std::string long_name = "dossier/" + std::string(120, 'n') + "-\xc3\xa9t\xc3\xa9 \xf0\x9d\x84\x9e.txt";
+  struct File {
+    std::string path;
+    std::string bytes;
+    std::int64_t mtime_s;
+  };
+  const std::vector<File> files = {
+      {"a.txt", "hello", 1'700'000'000},
+      {"dossier/empty", "", 1'600'000'000},
+      {long_name, std::string(1000, 'x') + "end", 1'750'000'000},
+      {"dossier/block", std::string(tar::kBlock, 'b'), 86'400},
+  };
+  std::string archive;
+  auto add = [&](const tar::Entry& e, std::string_view bytes) {
+    auto h = tar::header(e);
+    ASSERT_TRUE(h) << e.path;
+    EXPECT_EQ(h->size() % tar::kBlock, 0u);
+    archive += *h;
+    archive += bytes;
+    archive.append(tar::padding(bytes.size()), '\0');
+  };
+  add({.path = "dossier", .folder = true, .mtime_s = 1'500'000'000}, "");
+  for (const auto& f : files) add({.path = f.path, .size = f.bytes.size(), .mtime_s = f.mtime_s}, f.bytes);
+  archive += tar::end();
+  ASSERT_EQ(archive.size() % tar::kBlock, 0u);
+  std::ofstream(dir / "a.tar", std::ios::binary) << archive;
+
+  const std::string cmd = "tar -x -f '" + (dir / "a.tar").string() + "' -C '" + (dir / "out").string() + "'";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  for (const auto& f : files) {
+    std::ifstream in(dir / "out" / f.path, std::ios::binary);
+    ASSERT_TRUE(in) << f.path;
+    std::stringstream got;
+    got << in.rdbuf();
+    EXPECT_EQ(got.str(), f.bytes) << f.path;
+    struct stat st {};
+    ASSERT_EQ(::stat((dir / "out" / f.path).c_str(), &st), 0);
+    EXPECT_EQ(st.st_mtime, f.mtime_s) << f.path;
+  }
+  EXPECT_TRUE(fs::is_directory(dir / "out" / "dossier"));
+  fs::remove_all(dir);
+}
+
+TEST(Tar, RefusesPathsThatEscapeAndSaysWhatUstarCannot) {
+  for (const char* bad : {"", "/etc/passwd", "../x", "a/../../x", "a//b", "./a", "a/.", "a/"})
+    EXPECT_FALSE(tar::header({.path = bad})) << bad;
+  EXPECT_FALSE(tar::header({.path = std::string("a\0b", 3)}));
+  // 8 GiB and more: the size goes in a pax record; ustar's field holds 11 octal digits.
+  auto big = tar::header({.path = "big", .size = 10ULL << 30, .mtime_s = 0});
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->size(), 3 * tar::kBlock);
+  EXPECT_NE(big->find(" size=10737418240\n"), std::string::npos);
+  auto small = tar::header({.path = "small", .size = 10, .mtime_s = 0});
+  ASSERT_TRUE(small);
+  EXPECT_EQ(small->size(), tar::kBlock);
+  EXPECT_EQ(small->substr(124, 12), std::string("00000000012") + '\0');
+  EXPECT_EQ(tar::padding(0), 0u);
+  EXPECT_EQ(tar::padding(1), 511u);
+  EXPECT_EQ(tar::padding(512), 0u);
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 namespace ruche::platform {
 
 class Api;
+class ExportWriter;
 class Platform;
 
 struct SearchHit {
@@ -37,8 +38,10 @@ struct ModuleDef {
   std::string write_means;
   // Registers the module's routes. Called once at start-up.
   std::function<void(Api& api, Platform& platform)> routes;
-  // Reversibility: writes the workspace's data for this module as JSON.
-  std::function<Result<json::value>(db::Conn& c, const WorkspaceId& ws)> export_data;
+  // Reversibility (SECURITY.md DATA-4): writes the module's part of a
+  // workspace export under "<name>/" (export.hpp), with a README.txt saying
+  // what is where; `now_ms` dates the documents it generates.
+  std::function<Result<void>(const WorkspaceId& ws, ExportWriter& out, std::int64_t now_ms)> export_to;
   // Activity figures for reports ({"messages": 12, ...}).
   std::function<Result<json::object>(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms)>
       metrics;

@@ -4,6 +4,7 @@
 #include "platform/routes.hpp"
 
 #include "base/log.hpp"
+#include "platform/export.hpp"
 
 namespace ruche::platform {
 
@@ -414,6 +415,12 @@ void register_platform_routes(Api& api, EventHub& hub) {
                          const WorkspaceAccess&) -> Result<http::Response> {
                       RUCHE_CHECK(p.workspaces.remove(caller, WorkspaceId(std::string(req.param("id")))));
                       return http::no_content();
+                    });
+
+  // Reversibility (DATA-4): the whole workspace as one tar archive, streamed.
+  api.add_workspace("GET", "/api/v1/workspaces/{id}/export", "", Access::read,
+                    [&p](http::Request&, const Caller& caller, const WorkspaceAccess& a) {
+                      return export_response(p, caller, a);
                     });
 
   for (bool archive : {true, false}) {

@@ -3,6 +3,7 @@
 // workspace, invites an external person who joins from a second browser
 // context, and so on. Screenshots: build/e2e/*.png.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import {
@@ -264,6 +265,28 @@ test('the owner changes a member’s module rights and the member’s view follo
   await guestPage.getByRole('heading', { name: 'Tâches arrive dans ce module' }).waitFor();
   await shot(guestPage, '11-module-placeholder');
   assertNoConsoleErrors(guest, 'guest');
+  assertNoConsoleErrors(admin, 'admin');
+});
+
+test('the owner downloads the workspace export, and tar opens it', async () => {
+  await adminPage.goto(`${env.url}/w/${workspaceId}/settings`);
+  const section = adminPage.locator('#export');
+  const [download] = await Promise.all([
+    adminPage.waitForEvent('download'),
+    section.getByRole('button', { name: 'Télécharger un export' }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /\.tar$/);
+  const file = await download.path();
+  const entries = execFileSync('tar', ['-tf', file], { encoding: 'utf8' }).split('\n');
+  for (const entry of ['README.txt', 'workspace.json', 'chat/channels.json', 'files/README.txt'])
+    assert.ok(entries.includes(entry), entry);
+  const manifest = JSON.parse(
+    execFileSync('tar', ['-xOf', file, 'workspace.json'], { encoding: 'utf8' }),
+  );
+  assert.equal(manifest.format, 'ruche.workspace-export');
+  assert.equal(manifest.workspace.id, workspaceId);
+  assert.ok(manifest.members.some((m) => m.email === GUEST.email));
+  await shot(adminPage, '11b-export', section);
   assertNoConsoleErrors(admin, 'admin');
 });
 

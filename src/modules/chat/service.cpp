@@ -6,6 +6,7 @@
 #include "base/log.hpp"
 #include "core/crypto/random.hpp"
 #include "modules/chat/image.hpp"
+#include "platform/export.hpp"
 #include "platform/file_names.hpp"
 #include "platform/maintenance.hpp"
 
@@ -782,6 +783,51 @@ Result<void> Service::discard_attachment(const Caller& caller, const AttachmentI
     if (found->a.message_id) return fail(Errc::conflict, "posted attachments go with their message", "posted");
     return drop_attachments(c, found->a.workspace_id, {*found});
   });
+}
+
+namespace {
+
+constexpr std::string_view kExportReadme =
+    "Chat\n"
+    "\n"
+    "channels.json                  every channel (public, private, direct), oldest\n"
+    "                               first, with its members, where each had read to\n"
+    "                               (last_read_seq) and whether they muted it\n"
+    "messages/<channel_id>/*.jsonl  the channel's messages in order (seq), thread\n"
+    "                               replies included (thread_id: their first message),\n"
+    "                               with reactions, mentions, attachments, edits and\n"
+    "                               deletions; bodies are Markdown, mentions written\n"
+    "                               <@USER_ID> and <!channel>\n"
+    "attachments/<id>/<name>        the bytes of each posted attachment\n";
+
+}  // namespace
+
+Result<void> Service::export_workspace(const WorkspaceId& ws, platform::ExportWriter& out, std::int64_t now_ms) {
+  constexpr int kPage = 500;
+  RUCHE_TRY(json::array channels, p_.db.read([&](db::Conn& c) { return store::export_channels(c, ws); }));
+  RUCHE_CHECK(out.add("chat/README.txt", kExportReadme, now_ms));
+  RUCHE_CHECK(out.add_json("chat/channels.json", channels, now_ms));
+  for (const auto& ch : channels) {
+    const ChannelId id(std::string(ch.at("id").as_string()));
+    platform::JsonLinesPages lines(out, "chat/messages/" + id.str(), now_ms);
+    for (std::int64_t after = 0;;) {
+      std::vector<Message> page;
+      std::vector<store::AttachmentRow> files;
+      RUCHE_CHECK(p_.db.read([&](db::Conn& c) -> Result<void> {
+        RUCHE_TRY(page, store::messages_after(c, id, after, kPage));
+        RUCHE_TRY(files, store::attachments_of(c, page));
+        return {};
+      }));
+      for (const auto& m : page) RUCHE_CHECK(lines.add(to_json(m)));
+      for (const auto& f : files)
+        RUCHE_CHECK(out.add_content("chat/attachments/" + f.a.id.str() + "/" + f.a.name, f.a.size_bytes,
+                                    f.a.created_at_ms, f.chunks));
+      if (page.size() < static_cast<std::size_t>(kPage)) break;
+      after = page.back().seq;
+    }
+    RUCHE_CHECK(lines.finish());
+  }
+  return {};
 }
 
 Result<std::int64_t> Service::maintain() {

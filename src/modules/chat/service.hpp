@@ -111,6 +111,9 @@ class Service {
   // Purges uploads not posted within kUnpostedTtlMs, then asks the platform
   // to collect unreferenced chunks. Returns how many uploads went.
   Result<std::int64_t> maintain();
+  // The workspace's chat in its export (platform/export.hpp): channels,
+  // messages page by page, posted attachments' bytes.
+  Result<void> export_workspace(const WorkspaceId& ws, platform::ExportWriter& out, std::int64_t now_ms);
   const Settings& settings() const { return settings_; }
   // The channel's timeline, newest first: the latest `limit` messages, or
   // those before `before`, or after `after`, or around `around` (half older,

@@ -610,35 +610,49 @@ Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t si
   return o;
 }
 
-Result<json::value> export_workspace(db::Conn& c, const WorkspaceId& ws) {
+Result<json::array> export_channels(db::Conn& c, const WorkspaceId& ws) {
   json::array channels;
   std::map<std::string, std::size_t> index;
   RUCHE_CHECK(c.each(std::string("SELECT ") + kChannelColumns +
-                         " FROM chat_channels c WHERE c.workspace_id = $1 ORDER BY c.created_at_ms",
+                         " FROM chat_channels c WHERE c.workspace_id = $1 ORDER BY c.created_at_ms, c.id",
                      {ws}, [&](const db::Row& r) {
                        Channel ch = channel_from(r);
                        json::object o = to_json(ch);
                        o["members"] = json::array{};
-                       o["messages"] = json::array{};
                        index[ch.id.str()] = channels.size();
                        channels.push_back(std::move(o));
                        return true;
                      }));
-  RUCHE_CHECK(c.each("SELECT m.channel_id, m.user_id FROM chat_members m JOIN chat_channels c ON "
-                     "c.id = m.channel_id WHERE c.workspace_id = $1 ORDER BY m.user_id",
+  RUCHE_CHECK(c.each("SELECT m.channel_id, m.user_id, m.joined_at_ms, m.last_read_seq, m.muted FROM chat_members m "
+                     "JOIN chat_channels c ON c.id = m.channel_id WHERE c.workspace_id = $1 ORDER BY m.user_id",
                      {ws}, [&](const db::Row& r) {
-                       channels[index[r.text(0)]].as_object()["members"].as_array().emplace_back(r.text(1));
+                       json::object m;
+                       m["user_id"] = r.text(1);
+                       m["joined_at"] = format_iso8601(r.i64(2));
+                       m["last_read_seq"] = r.i64(3);
+                       m["muted"] = r.i64(4) != 0;
+                       channels[index[r.text(0)]].as_object()["members"].as_array().push_back(std::move(m));
                        return true;
                      }));
-  RUCHE_TRY(auto msgs, messages_where(c, "WHERE m.workspace_id = $1 ORDER BY m.channel_id, m.seq", {ws}));
-  for (std::size_t start = 0; start < msgs.size(); start += 500) {
-    std::vector<Message> page(msgs.begin() + static_cast<std::ptrdiff_t>(start),
-                              msgs.begin() + static_cast<std::ptrdiff_t>(std::min(msgs.size(), start + 500)));
-    RUCHE_CHECK(decorate(c, page));
-    for (const auto& m : page)
-      channels[index[m.channel_id.str()]].as_object()["messages"].as_array().push_back(to_json(m));
-  }
-  return json::value(std::move(channels));
+  return channels;
+}
+
+Result<std::vector<Message>> messages_after(db::Conn& c, const ChannelId& channel, std::int64_t after_seq, int limit) {
+  RUCHE_TRY(auto page, messages_where(c, "WHERE m.channel_id = $1 AND m.seq > $2 ORDER BY m.seq LIMIT " +
+                                             std::to_string(limit),
+                                      {channel, after_seq}));
+  RUCHE_CHECK(decorate(c, page));
+  return page;
+}
+
+Result<std::vector<AttachmentRow>> attachments_of(db::Conn& c, const std::vector<Message>& messages) {
+  if (messages.empty()) return std::vector<AttachmentRow>{};
+  std::vector<db::Param> ids;
+  ids.reserve(messages.size());
+  for (const auto& m : messages) ids.emplace_back(m.id.str());
+  return attachments_where(c, "WHERE a.message_id IN (" + db::placeholders(1, ids.size()) +
+                                  ") ORDER BY a.message_id, a.position",
+                           ids);
 }
 
 }  // namespace ruche::chat::store

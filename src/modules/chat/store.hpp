@@ -129,7 +129,12 @@ Result<std::pair<std::int64_t, std::int64_t>> unread_totals(db::Conn& c, const W
 
 // Activity since a time (reports).
 Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms);
-// The whole chat of a workspace (reversibility).
-Result<json::value> export_workspace(db::Conn& c, const WorkspaceId& ws);
+// Exports (reversibility): the workspace's channels, oldest first, each with
+// `members` [{user_id, joined_at, last_read_seq, muted}]; up to `limit`
+// messages of a channel after `after_seq`, by seq, decorated; the posted
+// attachments of these messages, with their chunks.
+Result<json::array> export_channels(db::Conn& c, const WorkspaceId& ws);
+Result<std::vector<Message>> messages_after(db::Conn& c, const ChannelId& channel, std::int64_t after_seq, int limit);
+Result<std::vector<AttachmentRow>> attachments_of(db::Conn& c, const std::vector<Message>& messages);
 
 }  // namespace ruche::chat::store

@@ -8,6 +8,7 @@
 #include "core/crypto/hash.hpp"
 #include "core/crypto/password.hpp"
 #include "core/crypto/random.hpp"
+#include "platform/export.hpp"
 #include "platform/maintenance.hpp"
 
 namespace ruche::files {
@@ -374,6 +375,85 @@ Result<std::vector<Node>> Service::trash(const WorkspaceId& ws) {
     }
     return list;
   });
+}
+
+namespace {
+
+constexpr std::string_view kExportReadme =
+    "Files\n"
+    "\n"
+    "tree/<path>                       the live files and folders, each file as its\n"
+    "                                  current version, dated with its modification time\n"
+    "history/<node_id>/<number>/<name> every other version: older versions of live\n"
+    "                                  files, and every version of what is in the trash\n"
+    "nodes/*.jsonl                     one line per file or folder, live or trashed,\n"
+    "                                  parents before children: id, parent_id, name,\n"
+    "                                  path, dates and authors, trashed (itself or under a\n"
+    "                                  trashed folder), WebDAV properties, who starred it,\n"
+    "                                  and for files their versions (number, size,\n"
+    "                                  sha256, dates, author) with the archive entry\n"
+    "                                  holding each one's bytes (\"entry\")\n";
+
+}  // namespace
+
+Result<void> Service::export_workspace(const WorkspaceId& ws, platform::ExportWriter& out, std::int64_t now_ms) {
+  constexpr int kPage = 500;
+  RUCHE_CHECK(out.add("files/README.txt", kExportReadme, now_ms));
+  RUCHE_CHECK(out.add_folder("files/tree", now_ms));
+  platform::JsonLinesPages lines(out, "files/nodes", now_ms);
+  struct Pending {
+    std::string id, path;
+    bool trashed = false;
+  };
+  std::vector<Pending> folders{{"", "", false}};  // depth first: parents before children
+  while (!folders.empty()) {
+    const Pending folder = std::move(folders.back());
+    folders.pop_back();
+    for (std::string after;;) {
+      std::vector<Node> page;
+      std::map<std::string, store::NodeExtras> extras;
+      RUCHE_CHECK(p_.db.read([&](db::Conn& c) -> Result<void> {
+        RUCHE_TRY(page, store::children_after(c, ws, folder.id, after, kPage));
+        RUCHE_TRY(extras, store::extras_of(c, page));
+        return {};
+      }));
+      for (auto& n : page) {
+        n.path = folder.path + "/" + n.name;
+        const bool trashed = folder.trashed || n.trashed_at_ms.has_value();
+        const store::NodeExtras& x = extras[n.id.str()];
+        json::object o = to_json(n);
+        o["trashed"] = trashed;
+        json::array props;
+        for (const auto& pr : x.props) props.push_back(json::object{{"namespace", pr.ns}, {"name", pr.name}, {"value", pr.value}});
+        o["properties"] = std::move(props);
+        json::array stars;
+        for (const auto& u : x.favorite_of) stars.emplace_back(u);
+        o["favorite_of"] = std::move(stars);
+        if (n.folder) {
+          if (!trashed) RUCHE_CHECK(out.add_folder("files/tree" + n.path, n.mtime_ms));
+          folders.push_back({n.id.str(), n.path, trashed});
+        } else {
+          json::array versions;
+          for (const auto& v : x.versions) {
+            const bool current = v.number == n.version;
+            const std::string entry = current && !trashed ? "files/tree" + n.path
+                                                          : "files/history/" + n.id.str() + "/" +
+                                                                std::to_string(v.number) + "/" + n.name;
+            RUCHE_CHECK(out.add_content(entry, v.size_bytes, v.mtime_ms, v.chunks));
+            json::object vo = to_json(Version{v.number, v.size_bytes, v.sha256, v.created_at_ms, v.created_by,
+                                              v.mtime_ms, current});
+            vo["entry"] = entry;
+            versions.push_back(std::move(vo));
+          }
+          o["versions"] = std::move(versions);
+        }
+        RUCHE_CHECK(lines.add(o));
+      }
+      if (page.size() < static_cast<std::size_t>(kPage)) break;
+      after = page.back().id.str();
+    }
+  }
+  return lines.finish();
 }
 
 Result<Usage> Service::usage(const WorkspaceId& ws) {

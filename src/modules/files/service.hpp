@@ -122,6 +122,10 @@ class Service {
   // folders' content included since a listing never shows it.
   Result<std::unordered_set<std::string>> favorite_ids(const platform::Caller& caller, const WorkspaceId& ws);
   Result<Usage> usage(const WorkspaceId& ws);
+  // The workspace's files in its export (platform/export.hpp): the live tree
+  // with current contents, every other version and the trash apart, and
+  // every node's record, folder by folder.
+  Result<void> export_workspace(const WorkspaceId& ws, platform::ExportWriter& out, std::int64_t now_ms);
   // The platform's search hook: files and folders whose name holds every
   // word of `query`, in `readable` workspaces, the newest first (as
   // `type: "file"` hits with kind, name, path, parent_id, size,

@@ -735,35 +735,40 @@ Result<void> purge_workspace(db::Conn& c, const WorkspaceId& ws) {
   return {};
 }
 
-Result<json::value> export_workspace(db::Conn& c, const WorkspaceId& ws) {
-  json::array nodes;
-  RUCHE_CHECK(c.each(std::string("SELECT ") + kNodeColumns +
-                         " FROM files_nodes n WHERE n.workspace_id = $1 ORDER BY n.created_at_ms LIMIT 1000000",
-                     {ws}, [&](const db::Row& r) {
-                       Node n = node_from(r);
-                       json::object o = to_json(n);
-                       o["parent_id"] = n.parent_id.str();
-                       nodes.push_back(std::move(o));
+Result<std::vector<Node>> children_after(db::Conn& c, const WorkspaceId& ws, const std::string& parent,
+                                         const std::string& after_id, int limit) {
+  return nodes_where(c, "WHERE n.parent_id = $1 AND n.workspace_id = $2 AND n.id > $3 ORDER BY n.id LIMIT " +
+                            std::to_string(limit),
+                     {parent, ws, after_id});
+}
+
+Result<std::map<std::string, NodeExtras>> extras_of(db::Conn& c, const std::vector<Node>& nodes) {
+  std::map<std::string, NodeExtras> out;
+  if (nodes.empty()) return out;
+  std::vector<db::Param> ids;
+  std::vector<std::string> file_ids;
+  for (const auto& n : nodes) {
+    ids.emplace_back(n.id.str());
+    if (!n.folder) file_ids.push_back(n.id.str());
+  }
+  const std::string in = "(" + db::placeholders(1, ids.size()) + ")";
+  RUCHE_TRY(auto versions, versions_of(c, file_ids));
+  for (auto& v : versions) out[v.node_id.str()].versions.push_back(std::move(v));
+  for (auto& [id, e] : out)
+    std::sort(e.versions.begin(), e.versions.end(), [](const auto& a, const auto& b) { return a.number < b.number; });
+  RUCHE_CHECK(c.each("SELECT node_id, ns, name, value FROM files_props WHERE node_id IN " + in +
+                         " ORDER BY node_id, ns, name",
+                     ids, [&](const db::Row& r) {
+                       out[r.text(0)].props.push_back(Prop{r.text(1), r.text(2), r.text(3)});
                        return true;
                      }));
-  json::array versions;
-  RUCHE_CHECK(c.each("SELECT node_id, number, size, sha256, created_at_ms, created_by FROM files_versions "
-                     "WHERE workspace_id = $1 ORDER BY node_id, number LIMIT 10000000",
-                     {ws}, [&](const db::Row& r) {
-                       json::object o;
-                       o["node_id"] = r.text(0);
-                       o["number"] = r.i64(1);
-                       o["size"] = r.i64(2);
-                       o["sha256"] = r.text(3);
-                       o["created_at"] = format_iso8601(r.i64(4));
-                       o["created_by"] = r.text(5);
-                       versions.push_back(std::move(o));
+  RUCHE_CHECK(c.each("SELECT node_id, user_id FROM files_favorites WHERE node_id IN " + in +
+                         " ORDER BY node_id, user_id",
+                     ids, [&](const db::Row& r) {
+                       out[r.text(0)].favorite_of.push_back(r.text(1));
                        return true;
                      }));
-  json::object out;
-  out["nodes"] = std::move(nodes);
-  out["versions"] = std::move(versions);
-  return json::value(std::move(out));
+  return out;
 }
 
 Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms) {

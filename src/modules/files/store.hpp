@@ -200,7 +200,18 @@ Result<std::vector<UploadRow>> expired_uploads(db::Conn& c, std::int64_t now_ms,
 
 // Every workspace row of the module, for purge: the caller releases blobs.
 Result<void> purge_workspace(db::Conn& c, const WorkspaceId& ws);
-Result<json::value> export_workspace(db::Conn& c, const WorkspaceId& ws);
+// Exports (reversibility): up to `limit` children of `parent` ('' = the
+// root), trashed or not, with ids after `after_id`, by id; and for a page of
+// nodes, every version of its files (chunks included, by number), their
+// dead properties and who starred them.
+Result<std::vector<Node>> children_after(db::Conn& c, const WorkspaceId& ws, const std::string& parent,
+                                         const std::string& after_id, int limit);
+struct NodeExtras {
+  std::vector<VersionRow> versions;
+  std::vector<Prop> props;
+  std::vector<std::string> favorite_of;
+};
+Result<std::map<std::string, NodeExtras>> extras_of(db::Conn& c, const std::vector<Node>& nodes);
 Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms);
 
 }  // namespace ruche::files::store

@@ -283,6 +283,8 @@ export function createApi(options: ApiOptions) {
       remove: (id: string) => del(`/workspaces/${seg(id)}`),
       archive: (id: string) => post<Workspace>(`/workspaces/${seg(id)}/archive`),
       unarchive: (id: string) => post<Workspace>(`/workspaces/${seg(id)}/unarchive`),
+      /** Where a browser downloads the workspace's export (owners and admins; a tar archive). */
+      exportUrl: (id: string) => `${base}/api/v1/workspaces/${seg(id)}/export`,
       members: (id: string) => get<Member[]>(`/workspaces/${seg(id)}/members`),
       changeMember: (id: string, userId: string, b: MemberChange) =>
         patch<Member>(`/workspaces/${seg(id)}/members/${seg(userId)}`, b),

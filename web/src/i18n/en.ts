@@ -548,6 +548,10 @@ export const en: Record<MessageKey, Message> = {
   'invitations.revoke_named': 'Revoke the invitation for {email}',
   'invitations.revoked': 'Invitation for {email} revoked',
 
+  'export.title': 'Export',
+  'export.download': 'Download an export',
+  'export.lead':
+    'Everything the workspace holds, in one archive (.tar) of open formats that opens without Ruche: members, chat messages and attachments, files with every version and the trash.',
   'danger.title': 'Archive and delete',
   'danger.archive': 'Archive workspace',
   'danger.archive_lead': 'The workspace becomes read-only; you can unarchive it later.',

@@ -565,6 +565,10 @@ export const fr = {
   'invitations.revoke_named': 'Annuler l’invitation de {email}',
   'invitations.revoked': 'Invitation de {email} annulée',
 
+  'export.title': 'Export',
+  'export.download': 'Télécharger un export',
+  'export.lead':
+    'Tout le contenu de l’espace dans une archive (.tar) aux formats ouverts, lisible sans Ruche : membres, messages et pièces jointes du chat, fichiers avec toutes leurs versions et la corbeille.',
   'danger.title': 'Archivage et suppression',
   'danger.archive': 'Archiver l’espace',
   'danger.archive_lead': 'L’espace passe en lecture seule ; vous pourrez le désarchiver.',

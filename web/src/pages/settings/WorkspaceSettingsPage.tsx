@@ -1,5 +1,5 @@
 // /w/{id}/settings, for the workspace's owners and admins: general,
-// modules, members and their rights, invitations, archive and delete.
+// modules, members and their rights, invitations, export, archive and delete.
 import { useCallback } from 'react';
 import { api, type Member, type Workspace } from '../../api';
 import { Alert, Spinner } from '../../components/Feedback';
@@ -14,6 +14,7 @@ import { useWorkspaces } from '../../workspaces';
 import type { PageProps } from '../../app/routes';
 import NotFoundPage from '../NotFoundPage';
 import { DangerZone } from './DangerZone';
+import { ExportSection } from './ExportSection';
 import { GeneralSection } from './GeneralSection';
 import { InvitationsSection } from './InvitationsSection';
 import { MembersSection } from './MembersSection';
@@ -77,6 +78,7 @@ export default function WorkspaceSettingsPage({ params }: PageProps) {
       <GeneralSection w={w} onSaved={onWorkspace} />
       <MembersSection w={w} members={members} meId={me.id} onChange={onMembers} />
       <InvitationsSection w={w} />
+      <ExportSection w={w} />
       {w.role === 'owner' ? <DangerZone w={w} onSaved={onWorkspace} /> : null}
     </Page>
   );

@@ -12,9 +12,10 @@ import {
   type DragEvent,
   type KeyboardEvent,
 } from 'react';
-import type { FileNode } from '../../../api';
+import { api, type FileNode } from '../../../api';
 import { Icon } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
+import { startDownload } from '../../../util/download';
 import { useFiles } from '../context';
 import { formatBytes, previewKind } from '../logic/format';
 import { moveIndex } from '../logic/keys';
@@ -34,13 +35,7 @@ export function useOpenNode(): (n: FileNode) => void {
 
 /** Starts the browser's download of a file (an attachment). */
 export function download(n: FileNode, version?: number): void {
-  const a = document.createElement('a');
-  a.href = `/api/v1/files/${encodeURIComponent(n.id)}${version === undefined ? '' : `/versions/${version}`}/content`;
-  a.download = n.name;
-  a.rel = 'noopener';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
+  startDownload(api.files.contentUrl(n.id, version), n.name);
 }
 
 /** What a row does, the same functions for every row and render (rows are memoized). */
