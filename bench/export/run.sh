@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# bench/export: a workspace export (GET /api/v1/workspaces/{id}/export)
+# beside GNU tar archiving the same files from a plain folder, in one run.
+#
+#   bench/export/run.sh            (ROUNDS=3)
+#
+# The same tree in both: a 1 GiB file and 10,000 small files (~1 KiB) in a
+# folder. Ruche decrypts every chunk and writes records (JSON Lines) beside
+# the contents; tar reads the files from the page cache. Both on core 0, the
+# reader (curl, cat) on core 1; the tree is read once before the rounds.
+# Measured: seconds per archive, archive GiB/s, CPU-seconds of the archiver,
+# Ruche's RSS at the end. Prints a Markdown table; nothing is asserted.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROUNDS=${ROUNDS:-3}
+scripts/deps.sh bench
+RUCHE=${RUCHE_BIN:-build/ruche}
+[ -x "$RUCHE" ] || make server >/dev/null
+T=$(mktemp -d /tmp/ruche-bench-export-XXXXXX)
+RUCHE_PID=""
+cleanup() {
+  [ -n "$RUCHE_PID" ] && kill "$RUCHE_PID" 2>/dev/null || true
+  sleep 0.3; rm -rf "$T"
+}
+trap cleanup EXIT
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+randbytes() { { openssl enc -aes-128-ctr -pass pass:"$1" -nosalt -pbkdf2 < /dev/zero 2>/dev/null || true; } | head -c "$2"; }
+
+mkdir -p "$T/tree/many"
+randbytes ruche-bench-export $((1 << 30)) > "$T/tree/big.bin"
+for i in $(seq 1 10000); do head -c $((512 + i % 1024)) /dev/zero | tr '\0' 'x' > "$T/tree/many/f$i.txt"; done
+
+export RUCHE_PASSWORD_MEMORY_KIB=19456 RUCHE_PASSWORD_ITERATIONS=2 RUCHE_ACCESS_LOG=0
+printf '[security]\nwrites_per_second = 100000000\nwrite_burst = 100000000\n[files]\nmaintenance_minutes = 0\n' > "$T/ruche.toml"
+echo 'Bourdon-Velours-2026' | "$RUCHE" user add --data "$T/data" --email bench@example.org --name Bench >/dev/null
+RUCHE_IO_THREADS=1 taskset -c 0 "$RUCHE" serve --config "$T/ruche.toml" --data "$T/data" --listen 127.0.0.1:0 \
+  >"$T/ruche.out" 2>"$T/ruche.err" &
+RUCHE_PID=$!
+for _ in $(seq 1 100); do grep -qs "listening on" "$T/ruche.out" && break; sleep 0.05; done
+URL=$(grep -o 'http://[0-9.:]*' "$T/ruche.out" | head -1)
+TOKEN=$(curl -fsS -X POST "$URL/api/v1/auth/login" -d '{"email":"bench@example.org","password":"Bourdon-Velours-2026"}' \
+  | sed 's/.*"token":"\([^"]*\)".*/\1/')
+AUTH="Authorization: Bearer $TOKEN"
+WS=$(curl -fsS -X POST -H "$AUTH" "$URL/api/v1/workspaces" -d '{"name":"Bench","modules":["files"]}' \
+  | sed 's/.*"id":"\([^"]*\)".*/\1/')
+RDAV="$URL/dav/files/$WS"
+curl -fsS -X MKCOL -H "$AUTH" "$RDAV/many" >/dev/null
+curl -fsS -T "$T/tree/big.bin" -H "$AUTH" "$RDAV/big.bin" >/dev/null
+(cd "$T/tree/many" && ls | xargs -P 8 -I{} curl -fsS -o /dev/null -T {} -H "$AUTH" "$RDAV/many/{}")
+
+ticks() { awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+: > "$T/ruche.s"; : > "$T/ruche.cpu"; : > "$T/tar.s"; : > "$T/tar.cpu"; : > "$T/ruche.bytes"; : > "$T/tar.bytes"
+# Warm both: the plain tree in the page cache, Ruche's chunks too.
+tar -cf - -C "$T" tree | cat > /dev/null
+curl -fsS -H "$AUTH" -o /dev/null "$URL/api/v1/workspaces/$WS/export"
+for _ in $(seq 1 "$ROUNDS"); do
+  c0=$(ticks "$RUCHE_PID")
+  out=$(taskset -c 1 curl -fsS -H "$AUTH" -o /dev/null -w '%{time_total} %{size_download}' "$URL/api/v1/workspaces/$WS/export")
+  c1=$(ticks "$RUCHE_PID")
+  echo "$out" | awk '{printf "%.3f\n", $1}' >> "$T/ruche.s"
+  echo "$out" | awk '{print $2}' >> "$T/ruche.bytes"
+  echo "$((c1 - c0))" | awk -v hz="$hz" '{printf "%.2f\n", $1 / hz}' >> "$T/ruche.cpu"
+
+  s0=$(date +%s.%N)
+  taskset -c 0 bash -c "tar -cf - -C '$T' tree; cat /proc/\$\$/stat > '$T/tar.stat'" 2>/dev/null \
+    | taskset -c 1 wc -c >> "$T/tar.bytes" || true
+  s1=$(date +%s.%N)
+  echo "$s0 $s1" | awk '{printf "%.3f\n", $2 - $1}' >> "$T/tar.s"
+  # The shell's children (tar) CPU: fields 16 + 17 (cutime, cstime) of the wrapping shell.
+  awk -v hz="$hz" '{printf "%.2f\n", ($16 + $17) / hz}' "$T/tar.stat" >> "$T/tar.cpu"
+done
+
+RS=$(median < "$T/ruche.s"); TS=$(median < "$T/tar.s")
+RB=$(median < "$T/ruche.bytes"); TB=$(median < "$T/tar.bytes")
+gibs() { awk -v b="$1" -v s="$2" 'BEGIN {printf "%.2f", b / 2^30 / s}'; }
+echo
+echo "| what | GNU tar (plain files) | Ruche export | Ruche ÷ tar |"
+echo "| --- | ---: | ---: | ---: |"
+echo "| archive of 1 GiB + 10,000 small files, seconds | $TS | $RS | $(awk -v r="$RS" -v t="$TS" 'BEGIN {printf "%.2f", r / t}') |"
+echo "| archive GiB/s | $(gibs "$TB" "$TS") | $(gibs "$RB" "$RS") | |"
+echo "| archiver CPU-seconds | $(median < "$T/tar.cpu") | $(median < "$T/ruche.cpu") | |"
+echo "| archive bytes | $TB | $RB | |"
+echo
+echo "Per round, seconds: tar $(paste -sd/ "$T/tar.s"), Ruche $(paste -sd/ "$T/ruche.s"). Ruche RSS at the end: $(awk '/^VmRSS:/ {print int($2/1024)}' /proc/$RUCHE_PID/status) MiB."
