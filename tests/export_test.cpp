@@ -81,68 +81,90 @@ TEST(Export, OwnersAndAdminsOnlyAndAudited) {
   EXPECT_EQ(s.audit_count("workspace.exported"), 1);
 }
 
+// A workspace with some of everything: chat (a thread, a reaction, a pin, an
+// edit, a deletion, an attachment; a private channel; a direct
+// conversation) and files (two versions, a file larger than one write, the
+// trash, a folder in the trash, a star).
+struct Filled {
+  TestServer& s;
+  Account a, b;
+  std::string ws, general, secret, aid, first, reply, edited, gone, pdf, docs, note, big, big_id, old, archive, inner;
+
+  static void expect(int status, int wanted) {
+    if (status != wanted) throw std::runtime_error("set-up: " + std::to_string(status) + ", not " + std::to_string(wanted));
+  }
+
+  explicit Filled(TestServer& server) : s(server) {
+    a = s.user("Alice");
+    b = s.user("Bob");
+    ws = s.workspace(a, "Équipe projet");
+    s.join(a, ws, b);
+
+    // Chat: a channel with a thread, a reaction, a pin, an edit, a deletion and
+    // an attachment; a private channel; a direct conversation.
+    general = make_channel(s, a, ws, "général");
+    secret = make_channel(s, a, ws, "secret", true, {b.id.str()});
+    auto dm = s.call("POST", "/api/v1/workspaces/" + ws + "/direct", a.token,
+                     body(json::object{{"user_ids", json::array{b.id.str()}}}));
+    expect(dm.status, 200);
+    auto post = [&](const Account& who, const std::string& cid, json::object b) {
+      auto r = s.call("POST", "/api/v1/channels/" + cid + "/messages", who.token, body(b));
+      if (r.status != 201) throw std::runtime_error("post: " + r.raw.body);
+      return str(r.body, "id");
+    };
+    pdf.assign(300'000, '\0');
+    for (std::size_t i = 0; i < pdf.size(); ++i) pdf[i] = static_cast<char>(i * 7 + i / 251);
+    auto up = s.call("POST", "/api/v1/channels/" + general + "/attachments?name=" + http::percent_encode("rapport été.pdf"),
+                     a.token, pdf);
+    expect(up.status, 201);
+    aid = str(up.body, "id");
+    first = post(a, general, {{"body", "Bonjour <@" + b.id.str() + ">"}, {"attachment_ids", json::array{aid}}});
+    reply = post(b, general, {{"body", "Merci"}, {"thread_id", first}});
+    edited = post(b, general, {{"body", "brouillon"}});
+    gone = post(a, general, {{"body", "à effacer"}});
+    expect(s.call("PATCH", "/api/v1/messages/" + edited, b.token, body(json::object{{"body", "version finale"}})).status, 200);
+    expect(s.call("DELETE", "/api/v1/messages/" + gone, a.token).status, 204);
+    expect(s.call("POST", "/api/v1/messages/" + first + "/reactions", b.token, body(json::object{{"emoji", "👍"}})).status, 200);
+    expect(s.call("POST", "/api/v1/messages/" + first + "/pin", a.token).status, 200);
+    post(b, secret, {{"body", "entre nous"}});
+    post(a, str(dm.body, "id"), {{"body", "en direct"}});
+
+    // Files: a folder with a file in two versions, a file bigger than one
+    // write, a trashed file, a trashed folder with a file inside, a star.
+    auto put = [&](const std::string& where, const std::string& name, const std::string& bytes) {
+      s.clock().advance_ms(86'400'000);  // versions a day apart: retention keeps both
+      auto r = s.call("PUT", where + "/children/" + http::percent_encode(name), a.token, bytes);
+      if (r.status != 201 && r.status != 200) throw std::runtime_error("put: " + r.raw.body);
+      return str(r.body, "id");
+    };
+    auto folder = [&](const std::string& name) {
+      auto r = s.call("POST", "/api/v1/workspaces/" + ws + "/files/folders", a.token, body(json::object{{"name", name}}));
+      if (r.status != 201) throw std::runtime_error("folder: " + r.raw.body);
+      return str(r.body, "id");
+    };
+    const std::string root = "/api/v1/workspaces/" + ws + "/files";
+    docs = folder("Docs");
+    note = put("/api/v1/files/" + docs, "note.txt", "première");
+    put("/api/v1/files/" + docs, "note.txt", "seconde");
+    big.assign(2'500'000, '\0');
+    for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 2654435761u) >> 13);
+    big_id = put(root, "données.bin", big);
+    old = put(root, "vieux.txt", "à jeter");
+    archive = folder("Archive");
+    inner = put("/api/v1/files/" + archive, "dedans.txt", "rangé");
+    expect(s.call("DELETE", "/api/v1/files/" + old, a.token).status, 204);
+    expect(s.call("DELETE", "/api/v1/files/" + archive, a.token).status, 204);
+    expect(s.call("PUT", "/api/v1/files/" + big_id + "/favorite", b.token).status, 204);
+  }
+};
+
 TEST(Export, TarOpensItIntoTheWholeWorkspace) {
   TestServer s;
-  Account a = s.user("Alice"), b = s.user("Bob");
-  std::string ws = s.workspace(a, "Équipe projet");
-  s.join(a, ws, b);
-
-  // Chat: a channel with a thread, a reaction, a pin, an edit, a deletion and
-  // an attachment; a private channel; a direct conversation.
-  std::string general = make_channel(s, a, ws, "général");
-  std::string secret = make_channel(s, a, ws, "secret", true, {b.id.str()});
-  auto dm = s.call("POST", "/api/v1/workspaces/" + ws + "/direct", a.token,
-                   body(json::object{{"user_ids", json::array{b.id.str()}}}));
-  ASSERT_EQ(dm.status, 200) << dm.raw.body;
-  auto post = [&](const Account& who, const std::string& cid, json::object b) {
-    auto r = s.call("POST", "/api/v1/channels/" + cid + "/messages", who.token, body(b));
-    if (r.status != 201) throw std::runtime_error("post: " + r.raw.body);
-    return str(r.body, "id");
-  };
-  std::string pdf(300'000, '\0');
-  for (std::size_t i = 0; i < pdf.size(); ++i) pdf[i] = static_cast<char>(i * 7 + i / 251);
-  auto up = s.call("POST", "/api/v1/channels/" + general + "/attachments?name=" + http::percent_encode("rapport été.pdf"),
-                   a.token, pdf);
-  ASSERT_EQ(up.status, 201) << up.raw.body;
-  const std::string aid = str(up.body, "id");
-  std::string first = post(a, general, {{"body", "Bonjour <@" + b.id.str() + ">"}, {"attachment_ids", json::array{aid}}});
-  std::string reply = post(b, general, {{"body", "Merci"}, {"thread_id", first}});
-  std::string edited = post(b, general, {{"body", "brouillon"}});
-  std::string gone = post(a, general, {{"body", "à effacer"}});
-  ASSERT_EQ(s.call("PATCH", "/api/v1/messages/" + edited, b.token, body(json::object{{"body", "version finale"}})).status, 200);
-  ASSERT_EQ(s.call("DELETE", "/api/v1/messages/" + gone, a.token).status, 204);
-  ASSERT_EQ(s.call("POST", "/api/v1/messages/" + first + "/reactions", b.token, body(json::object{{"emoji", "👍"}})).status, 200);
-  ASSERT_EQ(s.call("POST", "/api/v1/messages/" + first + "/pin", a.token).status, 200);
-  post(b, secret, {{"body", "entre nous"}});
-  post(a, str(dm.body, "id"), {{"body", "en direct"}});
-
-  // Files: a folder with a file in two versions, a file bigger than one
-  // write, a trashed file, a trashed folder with a file inside, a star.
-  auto put = [&](const std::string& where, const std::string& name, const std::string& bytes) {
-    s.clock().advance_ms(86'400'000);  // versions a day apart: retention keeps both
-    auto r = s.call("PUT", where + "/children/" + http::percent_encode(name), a.token, bytes);
-    if (r.status != 201 && r.status != 200) throw std::runtime_error("put: " + r.raw.body);
-    return str(r.body, "id");
-  };
-  auto folder = [&](const std::string& name) {
-    auto r = s.call("POST", "/api/v1/workspaces/" + ws + "/files/folders", a.token, body(json::object{{"name", name}}));
-    if (r.status != 201) throw std::runtime_error("folder: " + r.raw.body);
-    return str(r.body, "id");
-  };
-  const std::string root = "/api/v1/workspaces/" + ws + "/files";
-  std::string docs = folder("Docs");
-  std::string note = put("/api/v1/files/" + docs, "note.txt", "première");
-  put("/api/v1/files/" + docs, "note.txt", "seconde");
-  std::string big(2'500'000, '\0');
-  for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 2654435761u) >> 13);
-  std::string big_id = put(root, "données.bin", big);
-  std::string old = put(root, "vieux.txt", "à jeter");
-  std::string archive = folder("Archive");
-  std::string inner = put("/api/v1/files/" + archive, "dedans.txt", "rangé");
-  ASSERT_EQ(s.call("DELETE", "/api/v1/files/" + old, a.token).status, 204);
-  ASSERT_EQ(s.call("DELETE", "/api/v1/files/" + archive, a.token).status, 204);
-  ASSERT_EQ(s.call("PUT", "/api/v1/files/" + big_id + "/favorite", b.token).status, 204);
-
+  Filled f(s);
+  const Account &a = f.a, &b = f.b;
+  const std::string &ws = f.ws, &general = f.general, &secret = f.secret, &aid = f.aid, &first = f.first,
+                    &reply = f.reply, &pdf = f.pdf, &docs = f.docs, &note = f.note,
+                    &big = f.big, &big_id = f.big_id, &old = f.old, &archive = f.archive, &inner = f.inner;
   auto r = s.call("GET", "/api/v1/workspaces/" + ws + "/export", a.token);
   ASSERT_EQ(r.status, 200) << r.raw.body;
   Extracted x(r.raw.body);
@@ -218,6 +240,159 @@ TEST(Export, TarOpensItIntoTheWholeWorkspace) {
   ASSERT_TRUE(parse_iso8601(str(nodes[at[big_id]], "mtime"), mtime_ms));
   EXPECT_EQ(fs::last_write_time(x.root / "files/tree/données.bin"),
             fs::file_time_type::clock::from_sys(std::chrono::sys_seconds(std::chrono::seconds(mtime_ms / 1000))));
+}
+
+// What an export's file records say, keyed by path, without the ids and
+// archive entries that differ from one workspace to the other.
+std::map<std::string, json::value> comparable_nodes(const std::string& archive) {
+  Extracted x(archive);
+  std::map<std::string, json::value> out;
+  for (auto& n : lines_of(x.root / "files/nodes")) {
+    json::object o = n.as_object();
+    for (const char* k : {"id", "workspace_id", "parent_id", "etag"}) o.erase(k);
+    if (o.contains("versions"))
+      for (auto& v : o["versions"].as_array()) v.as_object().erase("entry");
+    out[str(n, "path")] = json::value(std::move(o));
+  }
+  return out;
+}
+
+// What an export's chat says, keyed by channel (name, or the members of a
+// direct conversation) then by message number, without ids.
+std::map<std::string, json::value> comparable_chat(const std::string& archive) {
+  Extracted x(archive);
+  std::map<std::string, json::value> out;
+  auto channels = json::parse(slurp(x.root / "chat/channels.json"));
+  if (!channels) throw std::runtime_error("channels.json");
+  for (const auto& ch : channels->as_array()) {
+    json::object c = ch.as_object();
+    std::string key = str(ch, "name");
+    if (key.empty())
+      for (const auto& m : ch.at("members").as_array()) key += str(m, "user_id") + ",";
+    const std::string folder = str(ch, "id");
+    for (const char* k : {"id", "workspace_id", "member_ids"}) c.erase(k);
+    out["channel " + key] = json::value(std::move(c));
+    std::map<std::string, std::int64_t> seq_of;
+    for (auto& m : lines_of(x.root / "chat/messages" / folder)) {
+      seq_of[str(m, "id")] = m.at("seq").as_int64();
+      json::object o = m.as_object();
+      if (!o["thread_id"].is_null()) o["thread_id"] = seq_of.at(str(m, "thread_id"));
+      for (const char* k : {"id", "channel_id", "workspace_id"}) o.erase(k);
+      for (auto& a : o["attachments"].as_array()) a.as_object().erase("id");
+      out["message " + key + " " + std::to_string(m.at("seq").as_int64())] = json::value(std::move(o));
+    }
+  }
+  return out;
+}
+
+TEST(Export, ImportReadsItBackIntoANewWorkspace) {
+  TestServer s;
+  Filled f(s);
+  Account admin = s.user("Admin", platform::InstanceRole::admin);
+  auto exported = s.call("GET", "/api/v1/workspaces/" + f.ws + "/export", f.a.token);
+  ASSERT_EQ(exported.status, 200);
+  const std::string archive = exported.raw.body;
+
+  auto r = s.call("POST", "/api/v1/admin/workspaces/import?name=" + http::percent_encode("Équipe (copie)"), admin.token,
+                  archive);
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  const std::string copy = str(r.body.at("workspace"), "id");
+  EXPECT_NE(copy, f.ws);
+  EXPECT_EQ(str(r.body.at("workspace"), "name"), "Équipe (copie)");
+  const json::value& files = r.body.at("imported").at("files");
+  EXPECT_EQ(files.at("folders").as_int64(), 2);
+  EXPECT_EQ(files.at("files").as_int64(), 4);
+  EXPECT_EQ(files.at("versions").as_int64(), 5);
+  const json::value& chat = r.body.at("imported").at("chat");
+  EXPECT_EQ(chat.at("channels").as_int64(), 3);
+  EXPECT_EQ(chat.at("messages").as_int64(), 6);
+  EXPECT_EQ(chat.at("attachments").as_int64(), 1);
+  EXPECT_TRUE(r.body.at("unmatched_members").as_array().empty());
+  EXPECT_TRUE(r.body.at("not_imported").as_array().empty());
+  EXPECT_EQ(s.audit_count("workspace.imported"), 1);
+
+  // Chat: Bob sees the private channel and the conversation, and finds the
+  // edited message by a word of its new body.
+  auto channels = s.call("GET", "/api/v1/workspaces/" + copy + "/channels", f.b.token);
+  ASSERT_EQ(channels.status, 200);
+  EXPECT_EQ(channels.body.as_array().size(), 3u);
+  auto hits = s.call("GET", "/api/v1/search?q=finale", f.b.token);
+  ASSERT_EQ(hits.status, 200);
+  EXPECT_EQ(hits.body.at("results").as_array().size(), 2u);  // the original and the copy
+  // Posting goes on after the imported numbers.
+  std::string general;
+  for (const auto& ch : channels.body.as_array())
+    if (str(ch, "name") == "général") general = str(ch, "id");
+  auto posted = s.call("POST", "/api/v1/channels/" + general + "/messages", f.a.token,
+                       body(json::object{{"body", "après l'import"}}));
+  ASSERT_EQ(posted.status, 201) << posted.raw.body;
+  EXPECT_EQ(posted.body.at("seq").as_int64(), 5);
+  auto chat_before = comparable_chat(archive);
+
+  // The members came back with their roles; the contents with every version.
+  auto members = s.call("GET", "/api/v1/workspaces/" + copy + "/members", f.b.token);
+  ASSERT_EQ(members.status, 200) << members.raw.body;
+  EXPECT_EQ(members.body.as_array().size(), 3u);  // Alice, Bob, and the administrator who imported it
+  auto note = s.call("GET", "/api/v1/workspaces/" + copy + "/files/by-path?path=" + http::percent_encode("/Docs/note.txt"),
+                     f.b.token);
+  ASSERT_EQ(note.status, 200) << note.raw.body;
+  const std::string nid = str(note.body, "id");
+  EXPECT_EQ(s.call("GET", "/api/v1/files/" + nid + "/content", f.b.token).raw.body, "seconde");
+  EXPECT_EQ(s.call("GET", "/api/v1/files/" + nid + "/versions/1/content", f.b.token).raw.body, "première");
+  auto trash = s.call("GET", "/api/v1/workspaces/" + copy + "/files/trash", f.a.token);
+  ASSERT_EQ(trash.status, 200);
+  EXPECT_EQ(trash.body.as_array().size(), 2u);
+  auto stars = s.call("GET", "/api/v1/workspaces/" + copy + "/files/favorites", f.b.token);
+  ASSERT_EQ(stars.status, 200);
+  ASSERT_EQ(stars.body.as_array().size(), 1u);
+  EXPECT_EQ(str(stars.body.at(0), "name"), "données.bin");
+
+  // Exported again, the copy says the same of every file and folder.
+  auto again = s.call("GET", "/api/v1/workspaces/" + copy + "/export", admin.token);
+  ASSERT_EQ(again.status, 200);
+  auto before = comparable_nodes(archive), after = comparable_nodes(again.raw.body);
+  EXPECT_EQ(before.size(), 6u);
+  for (const auto& [path, node] : before) {
+    ASSERT_TRUE(after.count(path)) << path;
+    EXPECT_EQ(json::serialize(after[path]), json::serialize(node)) << path;
+  }
+  EXPECT_EQ(after.size(), before.size());
+  auto chat_after = comparable_chat(again.raw.body);
+  EXPECT_EQ(chat_before.size(), 9u);  // 3 channels, 6 messages
+  for (const auto& [key, value] : chat_before) {
+    if (key.starts_with("channel général")) continue;  // its last_seq moved with the new post
+    ASSERT_TRUE(chat_after.count(key)) << key;
+    EXPECT_EQ(json::serialize(chat_after[key]), json::serialize(value)) << key;
+  }
+}
+
+TEST(Export, ABadArchiveIsRefusedAndLeavesNothing) {
+  TestServer s;
+  Filled f(s);
+  Account admin = s.user("Admin", platform::InstanceRole::admin);
+  const std::string archive = s.call("GET", "/api/v1/workspaces/" + f.ws + "/export", f.a.token).raw.body;
+  const std::string path = "/api/v1/admin/workspaces/import";
+  auto workspaces = [&] { return s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size(); };
+  const std::size_t had = workspaces();
+
+  EXPECT_EQ(s.call("POST", path, f.a.token, archive).status, 404);  // administrators only
+  auto garbage = s.call("POST", path, admin.token, std::string(4096, 'x'));
+  EXPECT_EQ(garbage.status, 400);
+  EXPECT_EQ(garbage.error_code(), "not_an_export");
+  EXPECT_EQ(s.call("POST", path, admin.token, std::string()).error_code(), "not_an_export");
+  // Cut in the middle of the contents: the workspace made for it goes again.
+  EXPECT_EQ(s.call("POST", path, admin.token, archive.substr(0, archive.size() / 2)).status, 400);
+  // A content altered inside the archive (its header untouched): its SHA-256
+  // no longer matches the record.
+  std::string tampered = archive;
+  const std::size_t at = tampered.find("seconde");
+  ASSERT_NE(at, std::string::npos);
+  tampered[at] = 'S';
+  auto t = s.call("POST", path, admin.token, tampered);
+  EXPECT_EQ(t.status, 400);
+  EXPECT_EQ(t.error_code(), "bad_export");
+  EXPECT_EQ(workspaces(), had);
+  EXPECT_EQ(s.audit_count("workspace.imported"), 0);
 }
 
 }  // namespace

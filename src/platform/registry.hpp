@@ -15,6 +15,7 @@
 #include "base/json.hpp"
 #include "base/result.hpp"
 #include "core/db/database.hpp"
+#include "platform/import.hpp"
 #include "platform/types.hpp"
 
 namespace ruche::platform {
@@ -42,6 +43,8 @@ struct ModuleDef {
   // workspace export under "<name>/" (export.hpp), with a README.txt saying
   // what is where; `now_ms` dates the documents it generates.
   std::function<Result<void>(const WorkspaceId& ws, ExportWriter& out, std::int64_t now_ms)> export_to;
+  // Reads back what export_to wrote, into a new workspace (import.hpp).
+  std::function<Result<std::unique_ptr<ModuleImport>>(const ImportContext& ctx)> import_from;
   // Activity figures for reports ({"messages": 12, ...}).
   std::function<Result<json::object>(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms)>
       metrics;

@@ -5,6 +5,7 @@
 
 #include "base/log.hpp"
 #include "platform/export.hpp"
+#include "platform/import.hpp"
 
 namespace ruche::platform {
 
@@ -690,6 +691,14 @@ void register_platform_routes(Api& api, EventHub& hub) {
                  });
 
   // ---- administration --------------------------------------------------------
+  // Reversibility (DATA-4): an export read back into a new workspace.
+  ApiOptions archive_body;
+  archive_body.http.body = http::BodyMode::stream;
+  archive_body.http.max_body_bytes = 0;
+  api.add_admin(
+      "POST", "/api/v1/admin/workspaces/import",
+      [&p](http::Request& req, const Caller& caller) { return import_response(p, req, caller); }, archive_body);
+
   api.add_admin("GET", "/api/v1/admin/users",
                 [&p](http::Request&, const Caller&) -> Result<http::Response> {
                   RUCHE_TRY(auto users, p.accounts.list());

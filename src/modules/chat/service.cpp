@@ -800,6 +800,25 @@ constexpr std::string_view kExportReadme =
     "                               <@USER_ID> and <!channel>\n"
     "attachments/<id>/<name>        the bytes of each posted attachment\n";
 
+// A message as exported: what the API shows, and what an import needs to
+// restore it whole (when it was deleted and pinned, by whom; each
+// attachment's uploader, date and SHA-256).
+json::object export_json(const Message& m, const std::map<std::string, const Attachment*>& attachments) {
+  json::object o = to_json(m);
+  auto time = [](const std::optional<std::int64_t>& t) { return t ? json::value(format_iso8601(*t)) : nullptr; };
+  o["deleted_at"] = time(m.deleted_at_ms);
+  o["pinned_at"] = time(m.pinned_at_ms);
+  o["pinned_by"] = m.pinned_at_ms ? json::value(m.pinned_by) : nullptr;
+  for (auto& a : o["attachments"].as_array()) {
+    auto it = attachments.find(std::string(a.at("id").as_string()));
+    if (it == attachments.end()) continue;
+    a.as_object()["sha256"] = it->second->sha256;
+    a.as_object()["uploader_id"] = it->second->uploader_id;
+    a.as_object()["created_at"] = format_iso8601(it->second->created_at_ms);
+  }
+  return o;
+}
+
 }  // namespace
 
 Result<void> Service::export_workspace(const WorkspaceId& ws, platform::ExportWriter& out, std::int64_t now_ms) {
@@ -818,10 +837,14 @@ Result<void> Service::export_workspace(const WorkspaceId& ws, platform::ExportWr
         RUCHE_TRY(files, store::attachments_of(c, page));
         return {};
       }));
-      for (const auto& m : page) RUCHE_CHECK(lines.add(to_json(m)));
-      for (const auto& f : files)
+      // Contents before the records that name them (an import reads in one pass).
+      std::map<std::string, const Attachment*> by_id;
+      for (const auto& f : files) {
         RUCHE_CHECK(out.add_content("chat/attachments/" + f.a.id.str() + "/" + f.a.name, f.a.size_bytes,
                                     f.a.created_at_ms, f.chunks));
+        by_id[f.a.id.str()] = &f.a;
+      }
+      for (const auto& m : page) RUCHE_CHECK(lines.add(export_json(m, by_id)));
       if (page.size() < static_cast<std::size_t>(kPage)) break;
       after = page.back().seq;
     }

@@ -114,6 +114,8 @@ class Service {
   // The workspace's chat in its export (platform/export.hpp): channels,
   // messages page by page, posted attachments' bytes.
   Result<void> export_workspace(const WorkspaceId& ws, platform::ExportWriter& out, std::int64_t now_ms);
+  // Reads it back into a new workspace (import.cpp; platform/import.hpp).
+  Result<std::unique_ptr<platform::ModuleImport>> importer(const platform::ImportContext& ctx);
   const Settings& settings() const { return settings_; }
   // The channel's timeline, newest first: the latest `limit` messages, or
   // those before `before`, or after `after`, or around `around` (half older,

@@ -610,6 +610,27 @@ Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t si
   return o;
 }
 
+Result<void> import_message(db::Conn& c, const Message& m) {
+  std::optional<std::string> thread;
+  if (m.thread_id) thread = m.thread_id->str();
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("INSERT INTO chat_messages (id, channel_id, workspace_id, seq, author_id, thread_id, in_channel, "
+                   "body, created_at_ms, edited_at_ms, deleted_at_ms, reply_count, last_reply_at_ms, pinned_at_ms, "
+                   "pinned_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                   {m.id, m.channel_id, m.workspace_id, m.seq, m.author_id, thread, m.in_channel, m.body,
+                    m.created_at_ms, m.edited_at_ms, m.deleted_at_ms, m.reply_count, m.last_reply_at_ms,
+                    m.pinned_at_ms, m.pinned_at_ms ? db::Param(m.pinned_by) : db::Param(nullptr)}));
+  return {};
+}
+
+Result<void> set_counters(db::Conn& c, const ChannelId& id, std::int64_t last_seq,
+                          std::optional<std::int64_t> last_message_at_ms) {
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("UPDATE chat_channels SET last_seq = $2, last_message_at_ms = $3 WHERE id = $1",
+                   {id, last_seq, last_message_at_ms}));
+  return {};
+}
+
 Result<json::array> export_channels(db::Conn& c, const WorkspaceId& ws) {
   json::array channels;
   std::map<std::string, std::size_t> index;

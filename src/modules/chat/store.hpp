@@ -136,5 +136,10 @@ Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t si
 Result<json::array> export_channels(db::Conn& c, const WorkspaceId& ws);
 Result<std::vector<Message>> messages_after(db::Conn& c, const ChannelId& channel, std::int64_t after_seq, int limit);
 Result<std::vector<AttachmentRow>> attachments_of(db::Conn& c, const std::vector<Message>& messages);
+// Imports: a message with every stored field as exported (edits, deletion,
+// replies, pin); a channel's numbering and last activity.
+Result<void> import_message(db::Conn& c, const Message& m);
+Result<void> set_counters(db::Conn& c, const ChannelId& id, std::int64_t last_seq,
+                          std::optional<std::int64_t> last_message_at_ms);
 
 }  // namespace ruche::chat::store

@@ -40,6 +40,10 @@ platform::ModuleDef module() {
     if (!*service) return fail(Errc::unavailable, "files is stopping");
     return (*service)->export_workspace(ws, out, now_ms);
   };
+  def.import_from = [service](const platform::ImportContext& ctx) -> Result<std::unique_ptr<platform::ModuleImport>> {
+    if (!*service) return fail(Errc::unavailable, "files is stopping");
+    return (*service)->importer(ctx);
+  };
   return def;
 }
 

@@ -126,6 +126,8 @@ class Service {
   // with current contents, every other version and the trash apart, and
   // every node's record, folder by folder.
   Result<void> export_workspace(const WorkspaceId& ws, platform::ExportWriter& out, std::int64_t now_ms);
+  // Reads it back into a new workspace (import.cpp; platform/import.hpp).
+  Result<std::unique_ptr<platform::ModuleImport>> importer(const platform::ImportContext& ctx);
   // The platform's search hook: files and folders whose name holds every
   // word of `query`, in `readable` workspaces, the newest first (as
   // `type: "file"` hits with kind, name, path, parent_id, size,

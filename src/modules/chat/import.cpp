@@ -1,0 +1,275 @@
+// Chat's side of a workspace import (platform/import.hpp): reads back what
+// Service::export_workspace wrote. chat/channels.json comes first (channels
+// and their members' read state), then per channel its attachments' bytes
+// (stored as they come) and its pages of messages, each page one
+// transaction: messages with their threads, edits, deletions, pins,
+// reactions, mentions and attachments (checked against their records).
+#include <algorithm>
+#include <map>
+
+#include "core/crypto/random.hpp"
+#include "modules/chat/service.hpp"
+#include "platform/file_names.hpp"
+#include "platform/import.hpp"
+
+namespace ruche::chat {
+namespace {
+
+Result<void> bad(std::string message) { return fail(Errc::invalid, "chat: " + std::move(message), "bad_export"); }
+
+std::string text(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
+}
+
+std::optional<std::int64_t> time(const json::object& o, std::string_view key) {
+  std::int64_t t = 0;
+  if (!parse_iso8601(text(o, key), t)) return std::nullopt;
+  return t;
+}
+
+std::int64_t integer(const json::object& o, std::string_view key, std::int64_t fallback = 0) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_int64() ? it->value().as_int64() : fallback;
+}
+
+bool flag(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_bool() && it->value().as_bool();
+}
+
+const json::array& list(const json::object& o, std::string_view key) {
+  static const json::array none;
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_array() ? it->value().as_array() : none;
+}
+
+Result<std::vector<json::object>> lines_of(const std::string& page) {
+  std::vector<json::object> out;
+  for (std::size_t start = 0; start < page.size();) {
+    std::size_t end = page.find('\n', start);
+    if (end == std::string::npos) end = page.size();
+    if (end > start) {
+      auto v = json::parse(std::string_view(page).substr(start, end - start));
+      if (!v || !v->is_object()) return tl::unexpected(bad("a record is not a JSON object").error());
+      out.push_back(std::move(v->as_object()));
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+class ChatImport final : public platform::ModuleImport {
+ public:
+  ChatImport(Service& service, platform::Platform& p, const platform::ImportContext& ctx)
+      : service_(service), p_(p), ctx_(ctx) {}
+
+  Result<void> entry(platform::ImportEntry& e) override {
+    const std::string& path = e.entry().path;
+    if (e.entry().folder) return {};
+    if (path == "chat/channels.json") {
+      RUCHE_TRY(std::string doc, e.text());
+      return channels(doc);
+    }
+    if (path.starts_with("chat/attachments/")) {
+      const std::string rest = path.substr(std::string_view("chat/attachments/").size());
+      RUCHE_TRY(blob::BlobRef ref, e.content());
+      attachments_.insert_or_assign(rest.substr(0, rest.find('/')), std::move(ref));
+      return {};
+    }
+    if (path.starts_with("chat/messages/") && path.ends_with(".jsonl")) {
+      const std::string rest = path.substr(std::string_view("chat/messages/").size());
+      auto channel = channels_.find(rest.substr(0, rest.find('/')));
+      if (channel == channels_.end()) return bad("messages of a channel not in channels.json");
+      RUCHE_TRY(std::string page, e.text());
+      return messages(channel->second, page);
+    }
+    return {};  // README.txt
+  }
+
+  Result<json::object> finish() override {
+    RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
+      for (const auto& [old, ch] : channels_) RUCHE_CHECK(store::set_counters(c, ch.id, ch.last_seq, ch.last_message_at));
+      return {};
+    }));
+    RUCHE_CHECK(service_.flush_search_index());
+    json::object o;
+    o["channels"] = static_cast<std::int64_t>(channels_.size());
+    o["messages"] = messages_;
+    o["attachments"] = attachments_used_;
+    return o;
+  }
+
+ private:
+  struct Imported {
+    ChannelId id;
+    std::int64_t last_seq = 0;
+    std::optional<std::int64_t> last_message_at;
+  };
+
+  Result<void> channels(const std::string& doc) {
+    auto v = json::parse(doc);
+    if (!v || !v->is_array()) return bad("channels.json is not a list");
+    return p_.db.write([&](db::Conn& c) -> Result<void> {
+      for (const auto& cv : v->as_array()) {
+        if (!cv.is_object()) return bad("a channel is not an object");
+        const json::object& o = cv.as_object();
+        const std::string old_id = text(o, "id"), kind = text(o, "kind");
+        if (old_id.empty() || channels_.count(old_id)) return bad("a channel without an id, or twice the same");
+        Channel ch;
+        ch.id = crypto::new_id_of<ChannelId>();
+        ch.workspace_id = ctx_.workspace;
+        if (kind == "public") ch.kind = ChannelKind::public_channel;
+        else if (kind == "private") ch.kind = ChannelKind::private_channel;
+        else if (kind == "direct") ch.kind = ChannelKind::direct;
+        else return bad("a channel of an unknown kind");
+        ch.name = text(o, "name");
+        ch.topic = text(o, "topic");
+        ch.created_by = ctx_.user(text(o, "created_by"));
+        ch.created_at_ms = time(o, "created_at").value_or(ctx_.now_ms);
+        std::optional<std::string> key;
+        if (ch.kind == ChannelKind::direct) {
+          // Everyone who was in it, matched or not: two conversations stay two.
+          std::vector<std::string> ids;
+          for (const auto& m : list(o, "members"))
+            if (m.is_object()) ids.push_back(ctx_.user(text(m.as_object(), "user_id")));
+          std::sort(ids.begin(), ids.end());
+          std::string joined;
+          for (const auto& id : ids) joined += (joined.empty() ? "" : ",") + id;
+          key = joined;
+        }
+        RUCHE_CHECK(store::insert_channel(c, ch, key));
+        if (flag(o, "archived")) {
+          RUCHE_CHECK(store::update_channel(c, ch.id, std::nullopt, std::nullopt,
+                                            std::optional<std::optional<std::int64_t>>(ctx_.now_ms)));
+        }
+        for (const auto& mv : list(o, "members")) {
+          if (!mv.is_object()) return bad("a channel member is not an object");
+          const json::object& m = mv.as_object();
+          const std::string user = text(m, "user_id");
+          if (!ctx_.known_user(user)) continue;  // no account here: not a member
+          RUCHE_TRY([[maybe_unused]] bool added,
+                    store::add_member(c, ch.id, ctx_.user(user), time(m, "joined_at").value_or(ctx_.now_ms),
+                                      integer(m, "last_read_seq")));
+          if (flag(m, "muted")) {
+            RUCHE_TRY([[maybe_unused]] bool muted, store::set_muted(c, ch.id, UserId(ctx_.user(user)), true));
+          }
+        }
+        channels_[old_id] = Imported{ch.id, integer(o, "last_seq"), time(o, "last_message_at")};
+      }
+      return {};
+    });
+  }
+
+  Result<void> messages(Imported& ch, const std::string& page) {
+    RUCHE_TRY(auto lines, lines_of(page));
+    if (ch.id != current_) {  // threads stay in their channel: one channel's ids at a time
+      messages_ids_.clear();
+      current_ = ch.id;
+    }
+    return p_.db.write([&](db::Conn& c) -> Result<void> {
+      for (const auto& o : lines) {
+        const std::string old_id = text(o, "id");
+        auto created = time(o, "created_at");
+        if (old_id.empty() || messages_ids_.count(old_id) || !created) return bad("a message without an id or a date");
+        Message m;
+        m.id = crypto::new_ordered_id_of<MessageId>(*created);
+        m.channel_id = ch.id;
+        m.workspace_id = ctx_.workspace;
+        m.seq = integer(o, "seq");
+        if (m.seq < 1) return bad("a message without its number");
+        m.author_id = ctx_.user(text(o, "author_id"));
+        if (auto t = o.find("thread_id"); t != o.end() && !t->value().is_null()) {
+          auto root = t->value().is_string() ? messages_ids_.find(std::string(t->value().as_string())) : messages_ids_.end();
+          if (root == messages_ids_.end()) return bad("a reply before its thread's first message");
+          m.thread_id = MessageId(root->second);
+        }
+        m.in_channel = !o.contains("in_channel") || flag(o, "in_channel");
+        m.body = text(o, "body");
+        if (m.body.size() > kMaxBodyBytes) return bad("a message longer than " + std::to_string(kMaxBodyBytes) + " bytes");
+        m.created_at_ms = *created;
+        m.edited_at_ms = time(o, "edited_at");
+        if (flag(o, "deleted")) m.deleted_at_ms = time(o, "deleted_at").value_or(*created);
+        m.reply_count = integer(o, "reply_count");
+        m.last_reply_at_ms = time(o, "last_reply_at");
+        if (flag(o, "pinned")) {
+          m.pinned_at_ms = time(o, "pinned_at").value_or(*created);
+          m.pinned_by = ctx_.user(text(o, "pinned_by"));
+        }
+        messages_ids_[old_id] = m.id.str();
+        RUCHE_CHECK(store::import_message(c, m));
+        for (const auto& rv : list(o, "reactions")) {
+          if (!rv.is_object()) return bad("a reaction is not an object");
+          const std::string emoji = text(rv.as_object(), "emoji");
+          for (const auto& u : list(rv.as_object(), "user_ids"))
+            if (u.is_string()) {
+              RUCHE_TRY([[maybe_unused]] bool added,
+                        store::add_reaction(c, m.id, UserId(ctx_.user(std::string(u.as_string()))), emoji, *created));
+            }
+        }
+        std::vector<std::string> mentioned;
+        bool everyone = false;
+        for (const auto& u : list(o, "mentions")) {
+          if (!u.is_string()) continue;
+          if (u.as_string() == "channel") everyone = true;
+          else mentioned.push_back(ctx_.user(std::string(u.as_string())));
+        }
+        RUCHE_CHECK(store::insert_mentions(c, m, mentioned, everyone));
+        int position = 0;
+        for (const auto& av : list(o, "attachments")) {
+          if (!av.is_object()) return bad("an attachment is not an object");
+          RUCHE_CHECK(attachment(c, m, av.as_object(), position++));
+        }
+        ++messages_;
+      }
+      return {};
+    });
+  }
+
+  Result<void> attachment(db::Conn& c, const Message& m, const json::object& o, int position) {
+    auto content = attachments_.find(text(o, "id"));
+    if (content == attachments_.end()) return bad("an attachment whose bytes are not in the archive");
+    const blob::BlobRef& ref = content->second;
+    if (static_cast<std::int64_t>(ref.size_bytes) != integer(o, "size", -1) || ref.content_hash != text(o, "sha256"))
+      return bad("the bytes of attachment " + text(o, "name") + " differ from its record (size or SHA-256)");
+    store::AttachmentRow row;
+    Attachment& a = row.a;
+    a.id = crypto::new_id_of<AttachmentId>();
+    a.workspace_id = ctx_.workspace;
+    a.channel_id = m.channel_id;
+    a.uploader_id = ctx_.user(text(o, "uploader_id"));
+    if (a.uploader_id.empty()) a.uploader_id = m.author_id;
+    RUCHE_TRY(a.name, platform::normalize_file_name(text(o, "name")));
+    a.size_bytes = static_cast<std::int64_t>(ref.size_bytes);
+    a.content_type = text(o, "content_type");
+    a.sha256 = ref.content_hash;
+    if (auto w = o.find("width"); w != o.end() && w->value().is_int64()) a.width = w->value().as_int64();
+    if (auto h = o.find("height"); h != o.end() && h->value().is_int64()) a.height = h->value().as_int64();
+    a.created_at_ms = time(o, "created_at").value_or(m.created_at_ms);
+    row.chunks = ref.chunks;
+    RUCHE_CHECK(store::insert_attachment(c, row));
+    RUCHE_TRY(bool attached, store::attach(c, a.id, m.id, position, a.uploader_id, m.channel_id));
+    if (!attached) return bad("an attachment could not be attached");
+    RUCHE_TRY([[maybe_unused]] auto refs, p_.blobs.add_refs(c, ctx_.workspace, row.chunks));
+    attachments_.erase(content);
+    ++attachments_used_;
+    return {};
+  }
+
+  Service& service_;
+  platform::Platform& p_;
+  const platform::ImportContext& ctx_;
+  std::map<std::string, Imported> channels_;          // exported channel id -> new
+  ChannelId current_;                                 // the channel whose messages come now
+  std::map<std::string, std::string> messages_ids_;   // its exported message ids -> new
+  std::map<std::string, blob::BlobRef> attachments_;  // exported attachment id -> stored bytes
+  std::int64_t messages_ = 0, attachments_used_ = 0;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<platform::ModuleImport>> Service::importer(const platform::ImportContext& ctx) {
+  return std::make_unique<ChatImport>(*this, p_, ctx);
+}
+
+}  // namespace ruche::chat

@@ -1,0 +1,187 @@
+// Files' side of a workspace import (platform/import.hpp): reads back what
+// Service::export_workspace wrote. Contents (files/tree/..., files/history/...)
+// arrive first and are stored as they come; each page of records
+// (files/nodes/*.jsonl) then becomes nodes, versions, properties and stars
+// in one transaction, every version checked against the content it names.
+#include <map>
+
+#include "core/crypto/random.hpp"
+#include "modules/files/service.hpp"
+#include "platform/file_names.hpp"
+#include "platform/import.hpp"
+
+namespace ruche::files {
+namespace {
+
+Result<void> bad(std::string message) { return fail(Errc::invalid, "files: " + std::move(message), "bad_export"); }
+
+std::string text(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
+}
+
+std::optional<std::int64_t> time(const json::object& o, std::string_view key) {
+  std::int64_t t = 0;
+  if (!parse_iso8601(text(o, key), t)) return std::nullopt;
+  return t;
+}
+
+std::optional<std::int64_t> integer(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  if (it == o.end() || !it->value().is_int64()) return std::nullopt;
+  return it->value().as_int64();
+}
+
+class FilesImport final : public platform::ModuleImport {
+ public:
+  FilesImport(platform::Platform& p, const platform::ImportContext& ctx, std::int64_t default_quota)
+      : p_(p), ctx_(ctx), default_quota_(default_quota) {}
+
+  Result<void> entry(platform::ImportEntry& e) override {
+    const std::string& path = e.entry().path;
+    if (e.entry().folder) return {};
+    if (path.starts_with("files/tree/") || path.starts_with("files/history/")) {
+      RUCHE_TRY(blob::BlobRef ref, e.content());
+      contents_.insert_or_assign(path, std::move(ref));
+      return {};
+    }
+    if (path.starts_with("files/nodes/") && path.ends_with(".jsonl")) {
+      RUCHE_TRY(std::string page, e.text());
+      return records(page);
+    }
+    return {};  // README.txt
+  }
+
+  Result<json::object> finish() override {
+    json::object o;
+    o["folders"] = folders_;
+    o["files"] = files_;
+    o["versions"] = versions_;
+    o["bytes"] = bytes_;
+    return o;
+  }
+
+ private:
+  Result<void> records(const std::string& page) {
+    std::vector<json::object> lines;
+    for (std::size_t start = 0; start < page.size();) {
+      std::size_t end = page.find('\n', start);
+      if (end == std::string::npos) end = page.size();
+      if (end > start) {
+        auto v = json::parse(std::string_view(page).substr(start, end - start));
+        if (!v || !v->is_object()) return bad("a record is not a JSON object");
+        lines.push_back(std::move(v->as_object()));
+      }
+      start = end + 1;
+    }
+    return p_.db.write([&](db::Conn& c) -> Result<void> {
+      std::int64_t added = 0;
+      for (const auto& o : lines) RUCHE_CHECK(node(c, o, added));
+      RUCHE_TRY(bool ok, store::add_used(c, ctx_.workspace, added, default_quota_));
+      if (!ok) return fail(Errc::insufficient_storage, "the workspace's quota is exhausted", "quota_exceeded");
+      return {};
+    });
+  }
+
+  Result<void> node(db::Conn& c, const json::object& o, std::int64_t& added) {
+    const std::string old_id = text(o, "id");
+    if (old_id.empty() || ids_.count(old_id)) return bad("a record without an id, or twice the same");
+    Node n;
+    n.workspace_id = ctx_.workspace;
+    if (auto parent = o.find("parent_id"); parent != o.end() && !parent->value().is_null()) {
+      auto it = parent->value().is_string() ? ids_.find(std::string(parent->value().as_string())) : ids_.end();
+      if (it == ids_.end()) return bad("a record before its folder's");
+      n.parent_id = NodeId(it->second);
+    }
+    RUCHE_TRY(n.name, platform::normalize_file_name(text(o, "name")));
+    n.folder = text(o, "kind") == "folder";
+    auto created = time(o, "created_at"), updated = time(o, "updated_at"), mtime = time(o, "mtime");
+    if (!created || !updated || !mtime) return bad("a record without its dates");
+    n.id = crypto::new_ordered_id_of<NodeId>(*created);  // as if made then (creationdate)
+    n.created_at_ms = *created;
+    n.updated_at_ms = *updated;
+    n.mtime_ms = *mtime;
+    n.created_by = ctx_.user(text(o, "created_by"));
+    n.updated_by = ctx_.user(text(o, "updated_by"));
+    n.content_type = text(o, "content_type");
+    ids_[old_id] = n.id.str();
+
+    std::vector<store::VersionRow> versions;
+    std::string current_id;
+    if (!n.folder) {
+      auto list = o.find("versions");
+      if (list == o.end() || !list->value().is_array() || list->value().as_array().empty())
+        return bad("a file without versions");
+      for (const auto& vv : list->value().as_array()) {
+        if (!vv.is_object()) return bad("a version is not an object");
+        const json::object& v = vv.as_object();
+        auto number = integer(v, "number"), size = integer(v, "size");
+        auto at = time(v, "created_at"), vmtime = time(v, "mtime");
+        if (!number || *number < 1 || !size || !at || !vmtime) return bad("a version without its number, size or dates");
+        auto content = contents_.find(text(v, "entry"));
+        if (content == contents_.end()) return bad("a version whose content is not in the archive");
+        const blob::BlobRef& ref = content->second;
+        if (ref.size_bytes != static_cast<std::uint64_t>(*size) || ref.content_hash != text(v, "sha256"))
+          return bad("the content of " + text(o, "path") + " differs from its record (size or SHA-256)");
+        store::VersionRow row;
+        row.id = crypto::new_ordered_id(*at);
+        row.node_id = n.id;
+        row.workspace_id = ctx_.workspace;
+        row.number = *number;
+        row.size_bytes = *size;
+        row.sha256 = ref.content_hash;
+        row.chunks = ref.chunks;
+        row.created_at_ms = *at;
+        row.created_by = ctx_.user(text(v, "created_by"));
+        row.mtime_ms = *vmtime;
+        if (auto cur = v.find("current"); cur != v.end() && cur->value().is_bool() && cur->value().as_bool()) {
+          n.version = row.number;
+          n.size_bytes = row.size_bytes;
+          n.etag = "\"" + row.sha256 + "\"";
+          current_id = row.id;
+        }
+        versions.push_back(std::move(row));
+      }
+      if (current_id.empty()) return bad("a file without a current version");
+    }
+    RUCHE_CHECK(store::insert_node(c, n, current_id));
+    for (const auto& v : versions) {
+      RUCHE_CHECK(store::insert_version(c, v));
+      RUCHE_TRY([[maybe_unused]] auto refs, p_.blobs.add_refs(c, ctx_.workspace, v.chunks));
+      added += v.size_bytes;
+      bytes_ += v.size_bytes;
+      ++versions_;
+    }
+    ++(n.folder ? folders_ : files_);
+    if (auto trashed = time(o, "trashed_at"))
+      RUCHE_CHECK(store::set_trashed(c, n.id, *trashed, ctx_.user(text(o, "trashed_by")), text(o, "path")));
+    if (auto props = o.find("properties"); props != o.end() && props->value().is_array())
+      for (const auto& pv : props->value().as_array()) {
+        if (!pv.is_object()) return bad("a property is not an object");
+        const json::object& pr = pv.as_object();
+        RUCHE_CHECK(store::set_prop(c, n.id, store::Prop{text(pr, "namespace"), text(pr, "name"), text(pr, "value")}));
+      }
+    if (auto stars = o.find("favorite_of"); stars != o.end() && stars->value().is_array())
+      for (const auto& u : stars->value().as_array())
+        if (u.is_string() && ctx_.known_user(std::string(u.as_string()))) {
+          RUCHE_TRY([[maybe_unused]] bool on,
+                    store::set_favorite(c, ctx_.user(std::string(u.as_string())), n, true, ctx_.now_ms));
+        }
+    return {};
+  }
+
+  platform::Platform& p_;
+  const platform::ImportContext& ctx_;
+  std::int64_t default_quota_;
+  std::map<std::string, blob::BlobRef> contents_;  // archive entry -> stored content
+  std::map<std::string, std::string> ids_;         // exported node id -> new
+  std::int64_t folders_ = 0, files_ = 0, versions_ = 0, bytes_ = 0;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<platform::ModuleImport>> Service::importer(const platform::ImportContext& ctx) {
+  return std::make_unique<FilesImport>(p_, ctx, settings_.default_quota_bytes);
+}
+
+}  // namespace ruche::files

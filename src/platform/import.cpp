@@ -1,0 +1,190 @@
+#include "platform/import.hpp"
+
+#include <set>
+
+#include "base/clock.hpp"
+#include "base/log.hpp"
+#include "platform/blobs.hpp"
+#include "platform/export.hpp"
+#include "platform/platform.hpp"
+
+namespace ruche::platform {
+namespace {
+
+constexpr std::size_t kMaxManifestBytes = 16u << 20;
+
+Result<std::vector<std::string>> strings(const json::value& v) {
+  std::vector<std::string> out;
+  if (!v.is_array()) return fail(Errc::invalid, "workspace.json: a list was expected", "not_an_export");
+  for (const auto& s : v.as_array()) {
+    if (!s.is_string()) return fail(Errc::invalid, "workspace.json: a list of names was expected", "not_an_export");
+    out.emplace_back(s.as_string());
+  }
+  return out;
+}
+
+std::string text_or(const json::object& o, std::string_view key, std::string fallback = {}) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : fallback;
+}
+
+// The archive's members who have an active account here join with their
+// role and rights; the others are returned (their e-mails).
+Result<json::array> add_members(Platform& p, ImportContext& ctx, const json::value& members) {
+  json::array unmatched;
+  if (!members.is_array()) return fail(Errc::invalid, "workspace.json: members must be a list", "not_an_export");
+  for (const auto& mv : members.as_array()) {
+    if (!mv.is_object()) return fail(Errc::invalid, "workspace.json: a member must be an object", "not_an_export");
+    const json::object& m = mv.as_object();
+    const std::string email = text_or(m, "email"), old_id = text_or(m, "user_id");
+    auto user = p.accounts.find_by_email(email);
+    if (!user || !*user || (*user)->disabled) {
+      unmatched.emplace_back(email);
+      continue;
+    }
+    const User& u = **user;
+    ctx.users[old_id] = u.id.str();
+    if (u.id == ctx.caller.user_id) continue;  // already the owner
+    WorkspaceRole role = parse_workspace_role(text_or(m, "role")).value_or(WorkspaceRole::member);
+    if (u.role == InstanceRole::guest) role = WorkspaceRole::guest;  // external accounts stay guests
+    std::optional<std::int64_t> expires;
+    std::int64_t t = 0;
+    if (parse_iso8601(text_or(m, "expires_at"), t)) expires = t;
+    RUCHE_CHECK(p.db.write([&](db::Conn& c) {
+      return p.workspaces.add_member_in(c, ctx.workspace, u.id, role, expires,
+                                        AuditEntry::by(ctx.caller, "member.added"));
+    }));
+    MemberChange change;
+    if (auto it = m.find("rights"); it != m.end() && it->value().is_object())
+      for (const auto& [module, right] : it->value().as_object()) {
+        auto a = right.is_string() ? parse_access(right.as_string()) : std::nullopt;
+        if (a && *a != default_access(role) && p.registry.find(module))
+          change.rights.emplace_back(std::string(module), *a);
+      }
+    if (!change.rights.empty()) RUCHE_CHECK(p.workspaces.change_member(ctx.caller, ctx.workspace, u.id, change));
+  }
+  return unmatched;
+}
+
+}  // namespace
+
+std::string ImportContext::user(const std::string& exported) const {
+  auto it = users.find(exported);
+  return it == users.end() ? exported : it->second;
+}
+
+ImportEntry::ImportEntry(Platform& p, const WorkspaceId& ws, tar::Reader& in, const tar::Entry& e)
+    : p_(p), ws_(ws), in_(in), entry_(e) {}
+
+Result<std::string> ImportEntry::text(std::size_t max) { return in_.read_all(max); }
+
+Result<blob::BlobRef> ImportEntry::content() {
+  RUCHE_TRY(blob::KeysPtr keys, p_.blobs.keys(ws_));
+  blob::ContentWriter writer(p_.blobs.store(), keys, p_.blobs.pool(), [](std::uint64_t) -> Result<void> { return {}; });
+  std::string buf(1u << 20, '\0');
+  for (;;) {
+    RUCHE_TRY(std::size_t n, in_.read(buf.data(), buf.size()));
+    if (n == 0) break;
+    RUCHE_CHECK(writer.write(std::string_view(buf.data(), n)));
+  }
+  return writer.finish();
+}
+
+Result<http::Response> import_response(Platform& p, http::Request& req, const Caller& caller) {
+  if (!req.body_reader) return fail(Errc::invalid, "the archive is the request's body");
+  tar::Reader in([&req](char* buf, std::size_t size) { return req.body_reader->read(buf, size); });
+
+  // workspace.json comes first (after README.txt): nothing is created before it is read.
+  json::value manifest;
+  auto not_an_export = [](const Error& e) { return fail(Errc::invalid, "not a Ruche export: " + e.message, "not_an_export"); };
+  for (;;) {
+    auto e = in.next();
+    if (!e) return not_an_export(e.error());
+    if (!*e) return fail(Errc::invalid, "not a Ruche export: no workspace.json", "not_an_export");
+    if ((*e)->path == "README.txt") continue;
+    if ((*e)->path != "workspace.json")
+      return fail(Errc::invalid, "not a Ruche export: workspace.json must come first", "not_an_export");
+    auto read = in.read_all(kMaxManifestBytes);
+    if (!read) return not_an_export(read.error());
+    const std::string& text = *read;
+    auto parsed = json::parse(text);
+    if (!parsed || !parsed->is_object()) return fail(Errc::invalid, "workspace.json is not a JSON object", "not_an_export");
+    manifest = std::move(*parsed);
+    break;
+  }
+  const json::object& m = manifest.as_object();
+  auto version = m.find("version");
+  if (text_or(m, "format") != kExportFormat || version == m.end() || !version->value().is_int64())
+    return fail(Errc::invalid, "not a Ruche export", "not_an_export");
+  if (version->value().as_int64() > kExportVersion)
+    return fail(Errc::invalid, "this export is from a newer Ruche (format version " +
+                                   std::to_string(version->value().as_int64()) + ")",
+                "unsupported_version");
+  auto ws_it = m.find("workspace");
+  if (ws_it == m.end() || !ws_it->value().is_object())
+    return fail(Errc::invalid, "workspace.json has no workspace", "not_an_export");
+  const json::object& wj = ws_it->value().as_object();
+  std::vector<std::string> modules;
+  if (auto mods = wj.find("modules"); mods != wj.end()) {
+    RUCHE_TRY(auto listed, strings(mods->value()));
+    for (auto& name : listed)
+      if (p.registry.find(name)) modules.push_back(std::move(name));
+  }
+  const std::string name = req.query_param("name").value_or(text_or(wj, "name", "Import"));
+  RUCHE_TRY(Workspace w, p.workspaces.create(caller, name, text_or(wj, "description"), modules, false));
+
+  ImportContext ctx{w.id, caller, p.clock.now_ms(), {}};
+  std::map<std::string, std::unique_ptr<ModuleImport>> importers;
+  std::set<std::string> not_imported;
+  json::array unmatched;
+  json::object counts;
+  auto run = [&]() -> Result<void> {
+    RUCHE_TRY(unmatched, add_members(p, ctx, m.contains("members") ? m.at("members") : json::value(json::array{})));
+    for (;;) {
+      RUCHE_TRY(auto e, in.next());
+      if (!e) break;
+      const std::string top = e->path.substr(0, e->path.find('/'));
+      const ModuleDef* def = p.registry.find(top);
+      if (!def || !def->import_from) {
+        if (def || e->path.find('/') != std::string::npos) not_imported.insert(top);
+        continue;
+      }
+      auto& importer = importers[top];
+      if (!importer) {
+        RUCHE_TRY(importer, def->import_from(ctx));
+      }
+      ImportEntry entry(p, w.id, in, *e);
+      RUCHE_CHECK(importer->entry(entry));
+    }
+    for (auto& [module, importer] : importers) {
+      RUCHE_TRY(counts[module], importer->finish());
+    }
+    return {};
+  };
+  if (Result<void> r = run(); !r) {
+    log::warn("workspace.import_failed",
+              {{"workspace", w.id.str()}, {"request_id", caller.request_id}, {"error", r.error().message}});
+    importers.clear();
+    if (auto removed = p.workspaces.remove(caller, w.id); !removed)
+      log::error("workspace.import_undo_failed", {{"workspace", w.id.str()}, {"error", removed.error().message}});
+    return tl::unexpected(r.error());
+  }
+
+  AuditEntry e = AuditEntry::by(caller, "workspace.imported");
+  e.workspace_id = w.id.str();
+  e.object = w.id.str();
+  e.details["from"] = text_or(wj, "id");
+  e.details["counts"] = counts;
+  RUCHE_CHECK(p.audit.record(p.db, e));
+  RUCHE_TRY(Workspace fresh, p.workspaces.get(caller, w.id));
+  json::object out;
+  out["workspace"] = to_json(fresh);
+  out["imported"] = std::move(counts);
+  out["unmatched_members"] = std::move(unmatched);
+  json::array skipped;
+  for (const auto& s : not_imported) skipped.emplace_back(s);
+  out["not_imported"] = std::move(skipped);
+  return http::json_response(201, json::serialize(out));
+}
+
+}  // namespace ruche::platform

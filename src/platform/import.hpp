@@ -1,0 +1,75 @@
+// Workspace import (SECURITY.md DATA-4): an export (export.hpp) read back in
+// one pass into a new workspace, on this instance or another.
+//
+//   POST /api/v1/admin/workspaces/import[?name=NEW_NAME]   body: the archive
+//
+// The importing administrator owns the new workspace; the archive's members
+// whose e-mail matches an active account here join it with their role and
+// rights (the others are listed, not created). Every id is new; the
+// archive's user ids map to the matched accounts' (an unmatched author keeps
+// the exported id, shown as an unknown person). Contents are stored as they
+// arrive (each checked against its recorded size and SHA-256) and the
+// modules write their records page by page. Any error removes the new
+// workspace and everything stored for it: an import is whole or absent.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "base/json.hpp"
+#include "base/result.hpp"
+#include "base/tar.hpp"
+#include "core/blob/blob.hpp"
+#include "core/http/message.hpp"
+#include "platform/types.hpp"
+
+namespace ruche::platform {
+
+class Platform;
+
+struct ImportContext {
+  WorkspaceId workspace;   // the new workspace
+  Caller caller;           // the importing administrator
+  std::int64_t now_ms = 0;
+  // Exported user ids -> this instance's; user() keeps an id it does not map.
+  std::map<std::string, std::string> users;
+  std::string user(const std::string& exported) const;
+  bool known_user(const std::string& exported) const { return users.count(exported) > 0; }
+};
+
+// The entry a module is given, to read as a document or store as a content.
+class ImportEntry {
+ public:
+  ImportEntry(Platform& p, const WorkspaceId& ws, tar::Reader& in, const tar::Entry& e);
+  const tar::Entry& entry() const { return entry_; }
+  // The whole entry as text (JSON documents, pages of lines); invalid
+  // beyond `max` bytes.
+  Result<std::string> text(std::size_t max = 64u << 20);
+  // The entry's bytes stored as one of the workspace's contents (chunked,
+  // sealed, durable; not referenced yet: the module's rows add the
+  // references, else the chunks are collected after the grace period).
+  Result<blob::BlobRef> content();
+
+ private:
+  Platform& p_;
+  const WorkspaceId& ws_;
+  tar::Reader& in_;
+  const tar::Entry& entry_;
+};
+
+// One module's side of an import: every archive entry under "<name>/", in
+// archive order (contents come before the records that name them), then
+// finish() with the counts to report ({"files": 12, ...}).
+class ModuleImport {
+ public:
+  virtual ~ModuleImport() = default;
+  virtual Result<void> entry(ImportEntry& e) = 0;
+  virtual Result<json::object> finish() = 0;
+};
+
+// The request's body is the archive (streamed).
+Result<http::Response> import_response(Platform& p, http::Request& req, const Caller& caller);
+
+}  // namespace ruche::platform
