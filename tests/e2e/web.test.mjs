@@ -268,7 +268,7 @@ test('the owner changes a member’s module rights and the member’s view follo
   assertNoConsoleErrors(admin, 'admin');
 });
 
-test('the owner downloads the workspace export, and tar opens it', async () => {
+test('the owner downloads the workspace export, tar opens it, an administrator imports it back', async () => {
   await adminPage.goto(`${env.url}/w/${workspaceId}/settings`);
   const section = adminPage.locator('#export');
   const [download] = await Promise.all([
@@ -287,6 +287,19 @@ test('the owner downloads the workspace export, and tar opens it', async () => {
   assert.equal(manifest.workspace.id, workspaceId);
   assert.ok(manifest.members.some((m) => m.email === GUEST.email));
   await shot(adminPage, '11b-export', section);
+
+  // The administrator imports it back, from the administration page.
+  await adminPage.goto(`${env.url}/admin`);
+  await adminPage.getByRole('tab', { name: 'Import' }).click();
+  const panel = adminPage.locator('#import');
+  await panel.getByLabel('Archive d’export (.tar)').setInputFiles(file);
+  await panel.getByLabel('Nom du nouvel espace').fill('Copie importée');
+  await panel.getByRole('button', { name: 'Importer' }).click();
+  const done = panel.getByText('Espace « Copie importée » importé');
+  await done.waitFor();
+  await shot(adminPage, '11c-import', panel);
+  await panel.getByRole('link', { name: 'Ouvrir l’espace' }).click();
+  await adminPage.getByRole('heading', { level: 1, name: 'Copie importée' }).waitFor();
   assertNoConsoleErrors(admin, 'admin');
 });
 

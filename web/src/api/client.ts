@@ -24,6 +24,7 @@ import type {
   FileShare,
   FilesUsage,
   FileVersion,
+  ImportResult,
   Invitation,
   InvitationPreview,
   InvitationRequest,
@@ -515,6 +516,17 @@ export function createApi(options: ApiOptions) {
       settings: () => get<AdminSettings>('/admin/settings'),
       updateSettings: (b: AdminSettingsChange) => patch<AdminSettings>('/admin/settings', b),
       audit: (limit = 100) => get<AuditEntry[]>(`/admin/audit?limit=${limit}`),
+      /** Reads a workspace export back into a new workspace (the caller owns it). */
+      importWorkspace: (
+        archive: Blob,
+        name?: string,
+        onProgress?: (sent: number, total: number) => void,
+      ) =>
+        upload<ImportResult>(
+          `/admin/workspaces/import${name ? `?name=${encodeURIComponent(name)}` : ''}`,
+          archive,
+          onProgress,
+        ),
     },
   };
 }

@@ -436,3 +436,14 @@ export interface NewShare {
   expires_at?: string;
   max_downloads?: number;
 }
+
+/** POST /admin/workspaces/import: what came back from an export (docs/export.md). */
+export interface ImportResult {
+  workspace: Workspace;
+  /** Per module, its counts: {chat: {channels, messages, attachments}, files: {folders, files, versions, bytes}}. */
+  imported: Record<string, Record<string, number>>;
+  /** Members of the archive without an active account here (by e-mail): not added. */
+  unmatched_members: string[];
+  /** Parts of the archive this server has no module for. */
+  not_imported: string[];
+}

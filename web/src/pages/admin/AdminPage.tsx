@@ -1,4 +1,5 @@
-// /admin, instance administrators only: users, branding, security, audit.
+// /admin, instance administrators only: users, branding, security, audit,
+// workspace import.
 import { isApiError } from '../../api';
 import { Alert } from '../../components/Feedback';
 import { Tabs } from '../../components/Tabs';
@@ -8,6 +9,7 @@ import { Link } from '../../router/router';
 import { useMe } from '../../session';
 import { AuditTab } from './AuditTab';
 import { BrandingTab } from './BrandingTab';
+import { ImportTab } from './ImportTab';
 import { SecurityTab } from './SecurityTab';
 import { UsersTab } from './UsersTab';
 
@@ -36,6 +38,7 @@ export default function AdminPage() {
           { id: 'branding', label: t('admin.branding'), render: () => <BrandingTab /> },
           { id: 'security', label: t('admin.security'), render: () => <SecurityTab /> },
           { id: 'audit', label: t('admin.audit'), render: () => <AuditTab /> },
+          { id: 'import', label: t('admin.import'), render: () => <ImportTab /> },
         ]}
       />
     </Page>
