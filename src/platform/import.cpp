@@ -24,8 +24,8 @@ Result<std::vector<std::string>> strings(const json::value& v) {
 }
 
 std::string text_or(const json::object& o, std::string_view key, std::string fallback = {}) {
-  auto it = o.find(key);
-  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : fallback;
+  std::string t = record::text(o, key);
+  return t.empty() ? fallback : t;
 }
 
 // The archive's members who have an active account here join with their
@@ -77,6 +77,55 @@ ImportEntry::ImportEntry(Platform& p, const WorkspaceId& ws, tar::Reader& in, co
     : p_(p), ws_(ws), in_(in), entry_(e) {}
 
 Result<std::string> ImportEntry::text(std::size_t max) { return in_.read_all(max); }
+
+Result<std::vector<json::object>> ImportEntry::lines(std::size_t max) {
+  RUCHE_TRY(std::string page, in_.read_all(max));
+  std::vector<json::object> out;
+  for (std::size_t start = 0; start < page.size();) {
+    std::size_t end = page.find('\n', start);
+    if (end == std::string::npos) end = page.size();
+    if (end > start) {
+      auto v = json::parse(std::string_view(page).substr(start, end - start));
+      if (!v || !v->is_object())
+        return fail(Errc::invalid, entry_.path + ": a line is not a JSON object", "bad_export");
+      out.push_back(std::move(v->as_object()));
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+namespace record {
+
+std::string text(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
+}
+
+std::optional<std::int64_t> time(const json::object& o, std::string_view key) {
+  std::int64_t t = 0;
+  if (!parse_iso8601(text(o, key), t)) return std::nullopt;
+  return t;
+}
+
+std::optional<std::int64_t> integer(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  if (it == o.end() || !it->value().is_int64()) return std::nullopt;
+  return it->value().as_int64();
+}
+
+bool flag(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_bool() && it->value().as_bool();
+}
+
+const json::array& list(const json::object& o, std::string_view key) {
+  static const json::array none;
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_array() ? it->value().as_array() : none;
+}
+
+}  // namespace record
 
 Result<blob::BlobRef> ImportEntry::content() {
   RUCHE_TRY(blob::KeysPtr keys, p_.blobs.keys(ws_));

@@ -16,7 +16,10 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "base/json.hpp"
 #include "base/result.hpp"
@@ -47,6 +50,9 @@ class ImportEntry {
   // The whole entry as text (JSON documents, pages of lines); invalid
   // beyond `max` bytes.
   Result<std::string> text(std::size_t max = 64u << 20);
+  // The whole entry as JSON Lines, each line an object (else invalid
+  // "bad_export").
+  Result<std::vector<json::object>> lines(std::size_t max = 64u << 20);
   // The entry's bytes stored as one of the workspace's contents (chunked,
   // sealed, durable; not referenced yet: the module's rows add the
   // references, else the chunks are collected after the grace period).
@@ -58,6 +64,17 @@ class ImportEntry {
   tar::Reader& in_;
   const tar::Entry& entry_;
 };
+
+// Reading an exported record's fields: a string ("" when absent or not one),
+// an ISO 8601 time, an integer, a boolean (false when absent), a list
+// (empty when absent).
+namespace record {
+std::string text(const json::object& o, std::string_view key);
+std::optional<std::int64_t> time(const json::object& o, std::string_view key);
+std::optional<std::int64_t> integer(const json::object& o, std::string_view key);
+bool flag(const json::object& o, std::string_view key);
+const json::array& list(const json::object& o, std::string_view key);
+}  // namespace record
 
 // One module's side of an import: every archive entry under "<name>/", in
 // archive order (contents come before the records that name them), then

@@ -17,46 +17,13 @@ namespace {
 
 Result<void> bad(std::string message) { return fail(Errc::invalid, "chat: " + std::move(message), "bad_export"); }
 
-std::string text(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
-}
-
-std::optional<std::int64_t> time(const json::object& o, std::string_view key) {
-  std::int64_t t = 0;
-  if (!parse_iso8601(text(o, key), t)) return std::nullopt;
-  return t;
-}
+using platform::record::flag;
+using platform::record::list;
+using platform::record::text;
+using platform::record::time;
 
 std::int64_t integer(const json::object& o, std::string_view key, std::int64_t fallback = 0) {
-  auto it = o.find(key);
-  return it != o.end() && it->value().is_int64() ? it->value().as_int64() : fallback;
-}
-
-bool flag(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  return it != o.end() && it->value().is_bool() && it->value().as_bool();
-}
-
-const json::array& list(const json::object& o, std::string_view key) {
-  static const json::array none;
-  auto it = o.find(key);
-  return it != o.end() && it->value().is_array() ? it->value().as_array() : none;
-}
-
-Result<std::vector<json::object>> lines_of(const std::string& page) {
-  std::vector<json::object> out;
-  for (std::size_t start = 0; start < page.size();) {
-    std::size_t end = page.find('\n', start);
-    if (end == std::string::npos) end = page.size();
-    if (end > start) {
-      auto v = json::parse(std::string_view(page).substr(start, end - start));
-      if (!v || !v->is_object()) return tl::unexpected(bad("a record is not a JSON object").error());
-      out.push_back(std::move(v->as_object()));
-    }
-    start = end + 1;
-  }
-  return out;
+  return platform::record::integer(o, key).value_or(fallback);
 }
 
 class ChatImport final : public platform::ModuleImport {
@@ -81,8 +48,8 @@ class ChatImport final : public platform::ModuleImport {
       const std::string rest = path.substr(std::string_view("chat/messages/").size());
       auto channel = channels_.find(rest.substr(0, rest.find('/')));
       if (channel == channels_.end()) return bad("messages of a channel not in channels.json");
-      RUCHE_TRY(std::string page, e.text());
-      return messages(channel->second, page);
+      RUCHE_TRY(auto lines, e.lines());
+      return messages(channel->second, lines);
     }
     return {};  // README.txt
   }
@@ -161,8 +128,7 @@ class ChatImport final : public platform::ModuleImport {
     });
   }
 
-  Result<void> messages(Imported& ch, const std::string& page) {
-    RUCHE_TRY(auto lines, lines_of(page));
+  Result<void> messages(Imported& ch, const std::vector<json::object>& lines) {
     if (ch.id != current_) {  // threads stay in their channel: one channel's ids at a time
       messages_ids_.clear();
       current_ = ch.id;

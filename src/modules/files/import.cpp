@@ -4,6 +4,7 @@
 // (files/nodes/*.jsonl) then becomes nodes, versions, properties and stars
 // in one transaction, every version checked against the content it names.
 #include <map>
+#include <vector>
 
 #include "core/crypto/random.hpp"
 #include "modules/files/service.hpp"
@@ -15,22 +16,10 @@ namespace {
 
 Result<void> bad(std::string message) { return fail(Errc::invalid, "files: " + std::move(message), "bad_export"); }
 
-std::string text(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
-}
-
-std::optional<std::int64_t> time(const json::object& o, std::string_view key) {
-  std::int64_t t = 0;
-  if (!parse_iso8601(text(o, key), t)) return std::nullopt;
-  return t;
-}
-
-std::optional<std::int64_t> integer(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  if (it == o.end() || !it->value().is_int64()) return std::nullopt;
-  return it->value().as_int64();
-}
+using platform::record::integer;
+using platform::record::list;
+using platform::record::text;
+using platform::record::time;
 
 class FilesImport final : public platform::ModuleImport {
  public:
@@ -46,8 +35,8 @@ class FilesImport final : public platform::ModuleImport {
       return {};
     }
     if (path.starts_with("files/nodes/") && path.ends_with(".jsonl")) {
-      RUCHE_TRY(std::string page, e.text());
-      return records(page);
+      RUCHE_TRY(auto lines, e.lines());
+      return records(lines);
     }
     return {};  // README.txt
   }
@@ -62,18 +51,7 @@ class FilesImport final : public platform::ModuleImport {
   }
 
  private:
-  Result<void> records(const std::string& page) {
-    std::vector<json::object> lines;
-    for (std::size_t start = 0; start < page.size();) {
-      std::size_t end = page.find('\n', start);
-      if (end == std::string::npos) end = page.size();
-      if (end > start) {
-        auto v = json::parse(std::string_view(page).substr(start, end - start));
-        if (!v || !v->is_object()) return bad("a record is not a JSON object");
-        lines.push_back(std::move(v->as_object()));
-      }
-      start = end + 1;
-    }
+  Result<void> records(const std::vector<json::object>& lines) {
     return p_.db.write([&](db::Conn& c) -> Result<void> {
       std::int64_t added = 0;
       for (const auto& o : lines) RUCHE_CHECK(node(c, o, added));
@@ -109,10 +87,8 @@ class FilesImport final : public platform::ModuleImport {
     std::vector<store::VersionRow> versions;
     std::string current_id;
     if (!n.folder) {
-      auto list = o.find("versions");
-      if (list == o.end() || !list->value().is_array() || list->value().as_array().empty())
-        return bad("a file without versions");
-      for (const auto& vv : list->value().as_array()) {
+      if (list(o, "versions").empty()) return bad("a file without versions");
+      for (const auto& vv : list(o, "versions")) {
         if (!vv.is_object()) return bad("a version is not an object");
         const json::object& v = vv.as_object();
         auto number = integer(v, "number"), size = integer(v, "size");
@@ -155,18 +131,16 @@ class FilesImport final : public platform::ModuleImport {
     ++(n.folder ? folders_ : files_);
     if (auto trashed = time(o, "trashed_at"))
       RUCHE_CHECK(store::set_trashed(c, n.id, *trashed, ctx_.user(text(o, "trashed_by")), text(o, "path")));
-    if (auto props = o.find("properties"); props != o.end() && props->value().is_array())
-      for (const auto& pv : props->value().as_array()) {
-        if (!pv.is_object()) return bad("a property is not an object");
-        const json::object& pr = pv.as_object();
-        RUCHE_CHECK(store::set_prop(c, n.id, store::Prop{text(pr, "namespace"), text(pr, "name"), text(pr, "value")}));
+    for (const auto& pv : list(o, "properties")) {
+      if (!pv.is_object()) return bad("a property is not an object");
+      const json::object& pr = pv.as_object();
+      RUCHE_CHECK(store::set_prop(c, n.id, store::Prop{text(pr, "namespace"), text(pr, "name"), text(pr, "value")}));
+    }
+    for (const auto& u : list(o, "favorite_of"))
+      if (u.is_string() && ctx_.known_user(std::string(u.as_string()))) {
+        RUCHE_TRY([[maybe_unused]] bool on,
+                  store::set_favorite(c, ctx_.user(std::string(u.as_string())), n, true, ctx_.now_ms));
       }
-    if (auto stars = o.find("favorite_of"); stars != o.end() && stars->value().is_array())
-      for (const auto& u : stars->value().as_array())
-        if (u.is_string() && ctx_.known_user(std::string(u.as_string()))) {
-          RUCHE_TRY([[maybe_unused]] bool on,
-                    store::set_favorite(c, ctx_.user(std::string(u.as_string())), n, true, ctx_.now_ms));
-        }
     return {};
   }
 
