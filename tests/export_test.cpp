@@ -395,5 +395,38 @@ TEST(Export, ABadArchiveIsRefusedAndLeavesNothing) {
   EXPECT_EQ(s.audit_count("workspace.imported"), 0);
 }
 
+// An export unpacked, edited and packed again by GNU tar reads as well; a
+// record edited past the rules (a channel name of 200 bytes) is refused,
+// leaving nothing.
+TEST(Export, AnArchiveRepackedByGnuTarImports) {
+  TestServer s;
+  Filled f(s);
+  Account admin = s.user("Admin", platform::InstanceRole::admin);
+  Extracted x(s.call("GET", "/api/v1/workspaces/" + f.ws + "/export", f.a.token).raw.body);
+  auto repack = [&](const std::string& name) {
+    const fs::path out = x.root.parent_path() / name;
+    const std::string cmd = "tar --format=pax --sort=name -c -f '" + out.string() + "' -C '" + x.root.string() +
+                            "' README.txt workspace.json chat";
+    if (std::system(cmd.c_str()) != 0) throw std::runtime_error("tar failed");
+    return slurp(out);
+  };
+  const std::string path = "/api/v1/admin/workspaces/import";
+  auto r = s.call("POST", path, admin.token, repack("chat-only.tar"));
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  EXPECT_EQ(r.body.at("imported").at("chat").at("messages").as_int64(), 6);
+  EXPECT_FALSE(r.body.at("imported").as_object().contains("files"));
+
+  auto channels = json::parse(slurp(x.root / "chat/channels.json"));
+  ASSERT_TRUE(channels);
+  for (auto& ch : channels->as_array())
+    if (str(ch, "name") == "secret") ch.as_object()["name"] = std::string(200, 's');
+  std::ofstream(x.root / "chat/channels.json", std::ios::binary | std::ios::trunc) << json::serialize(*channels);
+  const auto before = s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size();
+  auto bad = s.call("POST", path, admin.token, repack("bad-name.tar"));
+  EXPECT_EQ(bad.status, 400) << bad.raw.body;
+  EXPECT_EQ(bad.error_code(), "invalid_name");
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size(), before);
+}
+
 }  // namespace
 }  // namespace ruche::testing

@@ -90,8 +90,11 @@ class ChatImport final : public platform::ModuleImport {
         else if (kind == "private") ch.kind = ChannelKind::private_channel;
         else if (kind == "direct") ch.kind = ChannelKind::direct;
         else return bad("a channel of an unknown kind");
-        ch.name = text(o, "name");
+        if (ch.kind != ChannelKind::direct) {
+          RUCHE_TRY(ch.name, check_channel_name(text(o, "name")));
+        }
         ch.topic = text(o, "topic");
+        if (!json::check_string(ch.topic, {.max = 500}).empty()) return bad("a channel topic longer than 500 bytes");
         ch.created_by = ctx_.user(text(o, "created_by"));
         ch.created_at_ms = time(o, "created_at").value_or(ctx_.now_ms);
         std::optional<std::string> key;
@@ -152,7 +155,8 @@ class ChatImport final : public platform::ModuleImport {
         }
         m.in_channel = !o.contains("in_channel") || flag(o, "in_channel");
         m.body = text(o, "body");
-        if (m.body.size() > kMaxBodyBytes) return bad("a message longer than " + std::to_string(kMaxBodyBytes) + " bytes");
+        if (!json::check_string(m.body, {.max = kMaxBodyBytes, .single_line = false}).empty())
+          return bad("a message longer than " + std::to_string(kMaxBodyBytes) + " bytes, or not text");
         m.created_at_ms = *created;
         m.edited_at_ms = time(o, "edited_at");
         if (flag(o, "deleted")) m.deleted_at_ms = time(o, "deleted_at").value_or(*created);
@@ -166,7 +170,7 @@ class ChatImport final : public platform::ModuleImport {
         RUCHE_CHECK(store::import_message(c, m));
         for (const auto& rv : list(o, "reactions")) {
           if (!rv.is_object()) return bad("a reaction is not an object");
-          const std::string emoji = text(rv.as_object(), "emoji");
+          RUCHE_TRY(const std::string emoji, check_emoji(text(rv.as_object(), "emoji")));
           for (const auto& u : list(rv.as_object(), "user_ids"))
             if (u.is_string()) {
               RUCHE_TRY([[maybe_unused]] bool added,

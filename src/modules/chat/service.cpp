@@ -20,14 +20,6 @@ namespace {
 
 constexpr std::int64_t kTypingEveryMs = 3000;
 
-Result<std::string> check_channel_name(std::string_view name) {
-  std::string why = json::check_string(name, {.min = 1, .max = kMaxNameBytes});
-  if (!why.empty()) return fail(Errc::invalid, "name " + why, "invalid_name");
-  if (name.find_first_not_of(" \t") == std::string_view::npos)
-    return fail(Errc::invalid, "name must not be blank", "invalid_name");
-  return std::string(name);
-}
-
 Result<std::string> check_body(std::string_view body) {
   std::string why = json::check_string(body, {.min = 1, .max = kMaxBodyBytes, .single_line = false});
   if (!why.empty()) return fail(Errc::invalid, "body " + why, "invalid_body");
@@ -47,14 +39,22 @@ std::int64_t json_int(const json::object& o, std::string_view key, std::int64_t 
   return fallback;
 }
 
+}  // namespace
+
+Result<std::string> check_channel_name(std::string_view name) {
+  std::string why = json::check_string(name, {.min = 1, .max = kMaxNameBytes});
+  if (!why.empty()) return fail(Errc::invalid, "name " + why, "invalid_name");
+  if (name.find_first_not_of(" \t") == std::string_view::npos)
+    return fail(Errc::invalid, "name must not be blank", "invalid_name");
+  return std::string(name);
+}
+
 Result<std::string> check_emoji(std::string_view e) {
   if (e.empty() || e.size() > 32) return fail(Errc::invalid, "emoji must be 1 to 32 bytes", "invalid_emoji");
   for (unsigned char c : e)
     if (c <= 0x20 || c == 0x7f) return fail(Errc::invalid, "emoji has spaces or control characters", "invalid_emoji");
   return std::string(e);
 }
-
-}  // namespace
 
 Settings settings_from(const platform::PlatformConfig& config) {
   Settings s;

@@ -53,6 +53,11 @@ struct Post {
   bool also_in_channel = false;  // a reply that also shows in the channel
 };
 
+// The rules every channel name (1-80 bytes, not blank) and reaction emoji
+// (1-32 bytes, no spaces or controls) follow, wherever they come from.
+Result<std::string> check_channel_name(std::string_view name);
+Result<std::string> check_emoji(std::string_view e);
+
 class Service {
  public:
   explicit Service(platform::Platform& p, Settings settings = {});
