@@ -9,7 +9,10 @@
 # the contents; tar reads the files from the page cache. Both on core 0, the
 # reader (curl, cat) on core 1; the tree is read once before the rounds.
 # Measured: seconds per archive, archive GiB/s, CPU-seconds of the archiver,
-# Ruche's RSS at the end. Prints a Markdown table; nothing is asserted.
+# Ruche's RSS at the end; then the import of that archive into a new
+# workspace (every content chunked, hashed, sealed and fsynced, records
+# written) beside GNU tar extracting it (no fsync). Prints a Markdown table;
+# nothing is asserted.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS=${ROUNDS:-3}
@@ -32,7 +35,7 @@ for i in $(seq 1 10000); do head -c $((512 + i % 1024)) /dev/zero | tr '\0' 'x' 
 
 export RUCHE_PASSWORD_MEMORY_KIB=19456 RUCHE_PASSWORD_ITERATIONS=2 RUCHE_ACCESS_LOG=0
 printf '[security]\nwrites_per_second = 100000000\nwrite_burst = 100000000\n[files]\nmaintenance_minutes = 0\n' > "$T/ruche.toml"
-echo 'Bourdon-Velours-2026' | "$RUCHE" user add --data "$T/data" --email bench@example.org --name Bench >/dev/null
+echo 'Bourdon-Velours-2026' | "$RUCHE" user add --data "$T/data" --email bench@example.org --name Bench --admin >/dev/null
 RUCHE_IO_THREADS=1 taskset -c 0 "$RUCHE" serve --config "$T/ruche.toml" --data "$T/data" --listen 127.0.0.1:0 \
   >"$T/ruche.out" 2>"$T/ruche.err" &
 RUCHE_PID=$!
@@ -71,6 +74,23 @@ for _ in $(seq 1 "$ROUNDS"); do
   awk -v hz="$hz" '{printf "%.2f\n", ($16 + $17) / hz}' "$T/tar.stat" >> "$T/tar.cpu"
 done
 
+# Import: the archive back into a new workspace, beside tar -x of it.
+curl -fsS -H "$AUTH" -o "$T/export.tar" "$URL/api/v1/workspaces/$WS/export"
+: > "$T/ruche.in.s"; : > "$T/ruche.in.cpu"; : > "$T/tar.x.s"
+for r in $(seq 1 "$ROUNDS"); do
+  c0=$(ticks "$RUCHE_PID")
+  taskset -c 1 curl -fsS -H "$AUTH" -o /dev/null -w '%{time_total}\n' -X POST -T "$T/export.tar" \
+    "$URL/api/v1/admin/workspaces/import?name=Import$r" | awk '{printf "%.3f\n", $1}' >> "$T/ruche.in.s"
+  c1=$(ticks "$RUCHE_PID")
+  echo "$((c1 - c0))" | awk -v hz="$hz" '{printf "%.2f\n", $1 / hz}' >> "$T/ruche.in.cpu"
+  rm -rf "$T/x"; mkdir -p "$T/x"
+  s0=$(date +%s.%N)
+  taskset -c 0 tar -x -f "$T/export.tar" -C "$T/x"
+  s1=$(date +%s.%N)
+  echo "$s0 $s1" | awk '{printf "%.3f\n", $2 - $1}' >> "$T/tar.x.s"
+done
+rm -rf "$T/x"
+
 RS=$(median < "$T/ruche.s"); TS=$(median < "$T/tar.s")
 RB=$(median < "$T/ruche.bytes"); TB=$(median < "$T/tar.bytes")
 gibs() { awk -v b="$1" -v s="$2" 'BEGIN {printf "%.2f", b / 2^30 / s}'; }
@@ -81,5 +101,8 @@ echo "| archive of 1 GiB + 10,000 small files, seconds | $TS | $RS | $(awk -v r=
 echo "| archive GiB/s | $(gibs "$TB" "$TS") | $(gibs "$RB" "$RS") | |"
 echo "| archiver CPU-seconds | $(median < "$T/tar.cpu") | $(median < "$T/ruche.cpu") | |"
 echo "| archive bytes | $TB | $RB | |"
+RI=$(median < "$T/ruche.in.s"); TX=$(median < "$T/tar.x.s")
+echo "| import of that archive, seconds (Ruche: into a new workspace; tar: -x, no fsync) | $TX | $RI | $(awk -v r="$RI" -v t="$TX" 'BEGIN {printf "%.2f", r / t}') |"
+echo "| import, Ruche CPU-seconds | | $(median < "$T/ruche.in.cpu") | |"
 echo
-echo "Per round, seconds: tar $(paste -sd/ "$T/tar.s"), Ruche $(paste -sd/ "$T/ruche.s"). Ruche RSS at the end: $(awk '/^VmRSS:/ {print int($2/1024)}' /proc/$RUCHE_PID/status) MiB."
+echo "Per round, seconds: tar $(paste -sd/ "$T/tar.s"), Ruche $(paste -sd/ "$T/ruche.s"); import: tar -x $(paste -sd/ "$T/tar.x.s"), Ruche $(paste -sd/ "$T/ruche.in.s"). Ruche RSS at the end: $(awk '/^VmRSS:/ {print int($2/1024)}' /proc/$RUCHE_PID/status) MiB."

@@ -73,13 +73,34 @@ std::string ImportContext::user(const std::string& exported) const {
   return it == users.end() ? exported : it->second;
 }
 
-ImportEntry::ImportEntry(Platform& p, const WorkspaceId& ws, tar::Reader& in, const tar::Entry& e)
-    : p_(p), ws_(ws), in_(in), entry_(e) {}
+Result<void> PendingChunks::add(std::vector<blob::ContentWriter::Sealed> chunks) {
+  for (auto& c : chunks) {
+    bytes_ += c.sealed.size();
+    chunks_.push_back(std::move(c));
+  }
+  if (bytes_ < (16u << 20) && chunks_.size() < 1000) return {};
+  return flush();
+}
 
-Result<std::string> ImportEntry::text(std::size_t max) { return in_.read_all(max); }
+Result<void> PendingChunks::flush() {
+  if (chunks_.empty()) return {};
+  RUCHE_CHECK(p_.db.write([&](db::Conn& c) { return p_.blobs.store_deferred(c, ws_, chunks_); }));
+  chunks_.clear();
+  bytes_ = 0;
+  return {};
+}
+
+ImportEntry::ImportEntry(Platform& p, const WorkspaceId& ws, tar::Reader& in, const tar::Entry& e,
+                         PendingChunks& pending)
+    : p_(p), ws_(ws), in_(in), entry_(e), pending_(pending) {}
+
+Result<std::string> ImportEntry::text(std::size_t max) {
+  RUCHE_CHECK(pending_.flush());  // records come after the contents they name
+  return in_.read_all(max);
+}
 
 Result<std::vector<json::object>> ImportEntry::lines(std::size_t max) {
-  RUCHE_TRY(std::string page, in_.read_all(max));
+  RUCHE_TRY(std::string page, text(max));
   std::vector<json::object> out;
   for (std::size_t start = 0; start < page.size();) {
     std::size_t end = page.find('\n', start);
@@ -130,13 +151,16 @@ const json::array& list(const json::object& o, std::string_view key) {
 Result<blob::BlobRef> ImportEntry::content() {
   RUCHE_TRY(blob::KeysPtr keys, p_.blobs.keys(ws_));
   blob::ContentWriter writer(p_.blobs.store(), keys, p_.blobs.pool(), [](std::uint64_t) -> Result<void> { return {}; });
+  writer.defer_chunks_up_to(p_.blobs.defer_max());
   std::string buf(1u << 20, '\0');
   for (;;) {
     RUCHE_TRY(std::size_t n, in_.read(buf.data(), buf.size()));
     if (n == 0) break;
     RUCHE_CHECK(writer.write(std::string_view(buf.data(), n)));
   }
-  return writer.finish();
+  RUCHE_TRY(blob::BlobRef ref, writer.finish());
+  RUCHE_CHECK(pending_.add(writer.take_deferred()));
+  return ref;
 }
 
 Result<http::Response> import_response(Platform& p, http::Request& req, const Caller& caller) {
@@ -183,6 +207,7 @@ Result<http::Response> import_response(Platform& p, http::Request& req, const Ca
   RUCHE_TRY(Workspace w, p.workspaces.create(caller, name, text_or(wj, "description"), modules, false));
 
   ImportContext ctx{w.id, caller, p.clock.now_ms(), {}};
+  PendingChunks pending(p, w.id);
   std::map<std::string, std::unique_ptr<ModuleImport>> importers;
   std::set<std::string> not_imported;
   json::array unmatched;
@@ -202,9 +227,10 @@ Result<http::Response> import_response(Platform& p, http::Request& req, const Ca
       if (!importer) {
         RUCHE_TRY(importer, def->import_from(ctx));
       }
-      ImportEntry entry(p, w.id, in, *e);
+      ImportEntry entry(p, w.id, in, *e, pending);
       RUCHE_CHECK(importer->entry(entry));
     }
+    RUCHE_CHECK(pending.flush());
     for (auto& [module, importer] : importers) {
       RUCHE_TRY(counts[module], importer->finish());
     }

@@ -25,6 +25,7 @@
 #include "base/result.hpp"
 #include "base/tar.hpp"
 #include "core/blob/blob.hpp"
+#include "core/blob/content.hpp"
 #include "core/http/message.hpp"
 #include "platform/types.hpp"
 
@@ -42,10 +43,26 @@ struct ImportContext {
   bool known_user(const std::string& exported) const { return users.count(exported) > 0; }
 };
 
+// Small chunks of imported contents, sealed but not stored yet: stored many
+// to a transaction (one commit for many small files rather than a chunk
+// file and its fsyncs each), always before a record can name them.
+class PendingChunks {
+ public:
+  PendingChunks(Platform& p, const WorkspaceId& ws) : p_(p), ws_(ws) {}
+  Result<void> add(std::vector<blob::ContentWriter::Sealed> chunks);
+  Result<void> flush();
+
+ private:
+  Platform& p_;
+  const WorkspaceId& ws_;
+  std::vector<blob::ContentWriter::Sealed> chunks_;
+  std::size_t bytes_ = 0;
+};
+
 // The entry a module is given, to read as a document or store as a content.
 class ImportEntry {
  public:
-  ImportEntry(Platform& p, const WorkspaceId& ws, tar::Reader& in, const tar::Entry& e);
+  ImportEntry(Platform& p, const WorkspaceId& ws, tar::Reader& in, const tar::Entry& e, PendingChunks& pending);
   const tar::Entry& entry() const { return entry_; }
   // The whole entry as text (JSON documents, pages of lines); invalid
   // beyond `max` bytes.
@@ -63,6 +80,7 @@ class ImportEntry {
   const WorkspaceId& ws_;
   tar::Reader& in_;
   const tar::Entry& entry_;
+  PendingChunks& pending_;
 };
 
 // Reading an exported record's fields: a string ("" when absent or not one),
