@@ -242,6 +242,13 @@ Result<http::Response> import_response(Platform& p, http::Request& req, const Ca
     importers.clear();
     if (auto removed = p.workspaces.remove(caller, w.id); !removed)
       log::error("workspace.import_undo_failed", {{"workspace", w.id.str()}, {"error", removed.error().message}});
+    AuditEntry failed = AuditEntry::by(caller, "workspace.imported");
+    failed.outcome = "failure";
+    failed.object = w.id.str();
+    failed.details["from"] = text_or(wj, "id");
+    failed.details["error"] = r.error().message;
+    if (auto recorded = p.audit.record(p.db, failed); !recorded)
+      log::error("audit.record_failed", {{"error", recorded.error().message}});
     return tl::unexpected(r.error());
   }
 
