@@ -3,7 +3,10 @@
 // members, chat channels and messages with their attachments' bytes, the
 // live file tree with current contents and dates, every older version, the
 // trash. Run on SQLite and PostgreSQL.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +16,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "support/test_server.hpp"
 
@@ -431,6 +435,109 @@ TEST(Export, AnArchiveRepackedByGnuTarImports) {
   EXPECT_EQ(bad.status, 400) << bad.raw.body;
   EXPECT_EQ(bad.error_code(), "invalid_name");
   EXPECT_EQ(s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size(), before);
+}
+
+// A GET of the export on a raw socket, read as slowly as the test likes.
+struct SlowDownload {
+  int fd = -1;
+  SlowDownload(std::uint16_t port, const std::string& path, const std::string& token) {
+    fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw std::runtime_error("connect");
+    const std::string req = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token +
+                            "\r\nConnection: close\r\n\r\n";
+    if (::send(fd, req.data(), req.size(), 0) != static_cast<ssize_t>(req.size())) throw std::runtime_error("send");
+  }
+  ~SlowDownload() { ::close(fd); }
+  std::string read_some(std::size_t n) {
+    std::string out(n, '\0');
+    const ssize_t k = ::recv(fd, out.data(), n, 0);
+    out.resize(k > 0 ? static_cast<std::size_t>(k) : 0);
+    return out;
+  }
+  std::string read_all() {
+    std::string out;
+    for (std::string piece; !(piece = read_some(1 << 16)).empty();) out += piece;
+    return out;
+  }
+};
+
+// The body of a chunked HTTP/1.1 response.
+std::string dechunk(const std::string& raw) {
+  std::size_t at = raw.find("\r\n\r\n");
+  if (at == std::string::npos) throw std::runtime_error("no head");
+  at += 4;
+  std::string body;
+  for (;;) {
+    const std::size_t eol = raw.find("\r\n", at);
+    if (eol == std::string::npos) throw std::runtime_error("truncated chunk size");
+    const std::size_t n = std::stoul(raw.substr(at, eol - at), nullptr, 16);
+    if (n == 0) return body;
+    body += raw.substr(eol + 2, n);
+    at = eol + 2 + n + 2;
+  }
+}
+
+// An export reads one snapshot: what people change while it downloads is not
+// in it, and it still imports. One export runs at a time on a node (each
+// holds a database reader while it downloads); the next waits its turn.
+TEST(Export, OneAtATimeFromOneSnapshot) {
+  TestServer s;
+  Filled f(s);
+  Account admin = s.user("Admin", platform::InstanceRole::admin);
+  // An attachment larger than the socket buffers hold, in the first channel:
+  // the download stalls there, before the other channels and the files are read.
+  std::string big(12u << 20, '\0');
+  for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 0x9E3779B1u) >> 11);
+  auto up = s.call("POST", "/api/v1/channels/" + f.general + "/attachments?name=gros.bin", f.a.token, big);
+  ASSERT_EQ(up.status, 201);
+  ASSERT_EQ(s.call("POST", "/api/v1/channels/" + f.general + "/messages", f.a.token,
+                   body(json::object{{"body", "le gros fichier"}, {"attachment_ids", json::array{str(up.body, "id")}}}))
+                .status,
+            201);
+  const std::string path = "/api/v1/workspaces/" + f.ws + "/export";
+
+  std::string raw;
+  {
+    SlowDownload slow(s.port(), path, f.a.token);
+    raw = slow.read_some(4096);
+    ASSERT_NE(raw.find("200 OK"), std::string::npos) << raw.substr(0, 200);
+    // While it waits: a second export is turned away, and people work on.
+    auto second = s.call("GET", path, f.a.token);
+    EXPECT_EQ(second.status, 503);
+    EXPECT_EQ(second.error_code(), "export_running");
+    ASSERT_EQ(s.call("PATCH", "/api/v1/files/" + f.note, f.a.token,
+                     body(json::object{{"name", "déplacée.txt"}, {"parent_id", nullptr}}))
+                  .status,
+              200);
+    ASSERT_EQ(s.call("DELETE", "/api/v1/files/" + f.docs, f.a.token).status, 204);
+    ASSERT_EQ(s.call("POST", "/api/v1/channels/" + f.secret + "/messages", f.b.token,
+                     body(json::object{{"body", "écrit pendant l'export"}}))
+                  .status,
+              201);
+    raw += slow.read_all();
+  }
+  const std::string archive = dechunk(raw);
+  auto nodes = comparable_nodes(archive);
+  EXPECT_TRUE(nodes.count("/Docs/note.txt"));  // where it was when the export began
+  EXPECT_FALSE(nodes.count("/déplacée.txt"));
+  EXPECT_FALSE(nodes.at("/Docs").at("trashed").as_bool());
+  EXPECT_EQ(comparable_chat(archive).count("message secret 2"), 0u);  // posted after it began
+  auto imported = s.call("POST", "/api/v1/admin/workspaces/import", admin.token, archive);
+  EXPECT_EQ(imported.status, 201) << imported.raw.body;
+
+  // Its turn over, the next export runs, and shows the changes.
+  Reply again;
+  for (int i = 0; i < 100 && (again = s.call("GET", path, f.a.token)).status == 503; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(again.status, 200);
+  auto now = comparable_nodes(again.raw.body);
+  EXPECT_TRUE(now.count("/déplacée.txt"));
+  EXPECT_TRUE(now.at("/Docs").at("trashed").as_bool());
+  EXPECT_EQ(comparable_chat(again.raw.body).count("message secret 2"), 1u);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "platform/export.hpp"
 
+#include <atomic>
 #include <cstdio>
+#include <memory>
 
 #include "base/clock.hpp"
 #include "base/log.hpp"
@@ -25,6 +27,19 @@ constexpr std::string_view kReadme =
     "workspace.json   the workspace, its members (id, name, e-mail, role, rights\n"
     "                 per module) and the modules exported\n"
     "<module>/        one folder per module, with its own README.txt\n";
+
+// Exports running on this node. Each holds a read transaction (one of the
+// database's reader connections) for as long as its client downloads: one
+// at a time, so they never starve the other requests.
+constexpr int kMaxRunningExports = 1;
+std::atomic<int> running_exports{0};
+
+struct ExportSlot {
+  ExportSlot(const ExportSlot&) = delete;
+  ExportSlot& operator=(const ExportSlot&) = delete;
+  ExportSlot() = default;
+  ~ExportSlot() { running_exports.fetch_sub(1); }
+};
 
 }  // namespace
 
@@ -118,6 +133,12 @@ Result<void> JsonLinesPages::finish() {
 
 Result<http::Response> export_response(Platform& p, const Caller& caller, const WorkspaceAccess& access) {
   if (!access.can_manage()) return fail(Errc::forbidden, "only owners and admins can export a workspace");
+  if (running_exports.fetch_add(1) >= kMaxRunningExports) {
+    running_exports.fetch_sub(1);
+    return fail(Errc::unavailable, "another export is running on this server; try again in a minute",
+                "export_running");
+  }
+  auto slot = std::make_shared<ExportSlot>();
   const WorkspaceId ws = access.workspace_id;
   RUCHE_TRY(Workspace w, p.workspaces.get(caller, ws));
   RUCHE_TRY(std::vector<Member> members, p.workspaces.members(caller, ws));
@@ -152,23 +173,25 @@ Result<http::Response> export_response(Platform& p, const Caller& caller, const 
                                              http::percent_encode(w.name + " " + date + ".tar"));
   res.headers.set("Cache-Control", "no-store");
   res.headers.set("X-Content-Type-Options", "nosniff");
-  res.stream = [&p, ws, caller, keys = std::move(keys), manifest = json::value(std::move(manifest)),
-                now](http::BodyWriter& body) -> Result<void> {
+  res.stream = [&p, ws, caller, keys = std::move(keys), manifest = json::value(std::move(manifest)), now,
+                slot = std::move(slot)](http::BodyWriter& body) -> Result<void> {
     ExportWriter out(
         [&p, &keys](const std::vector<blob::ChunkRef>& chunks, std::uint64_t size,
                     FunctionRef<Result<void>(std::string_view)> sink) { return p.blobs.read(keys, chunks, 0, size, sink); },
         body);
-    auto run = [&]() -> Result<void> {
+    // One read transaction: a snapshot, so records agree with each other
+    // however people work meanwhile (a node moved between two pages is
+    // still listed once). Contents are immutable and read apart.
+    Result<void> r = p.db.read([&](db::Conn& c) -> Result<void> {
       RUCHE_CHECK(out.add("README.txt", kReadme, now));
       RUCHE_CHECK(out.add_json("workspace.json", manifest, now));
       for (const auto& def : p.registry.modules()) {
         if (!def.export_to) continue;
         RUCHE_CHECK(out.add_folder(def.name, now));
-        RUCHE_CHECK(def.export_to(ws, out, now));
+        RUCHE_CHECK(def.export_to(c, ws, out, now));
       }
       return out.finish();
-    };
-    Result<void> r = run();
+    });
     if (!r)
       log::warn("workspace.export_failed",
                 {{"workspace", ws.str()}, {"request_id", caller.request_id}, {"error", r.error().message}});

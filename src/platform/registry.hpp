@@ -41,8 +41,11 @@ struct ModuleDef {
   std::function<void(Api& api, Platform& platform)> routes;
   // Reversibility (SECURITY.md DATA-4): writes the module's part of a
   // workspace export under "<name>/" (export.hpp), with a README.txt saying
-  // what is where; `now_ms` dates the documents it generates.
-  std::function<Result<void>(const WorkspaceId& ws, ExportWriter& out, std::int64_t now_ms)> export_to;
+  // what is where, reading through `c`: the export's one read transaction,
+  // so every module's part shows the same moment. `now_ms` dates the
+  // documents it generates.
+  std::function<Result<void>(db::Conn& c, const WorkspaceId& ws, ExportWriter& out, std::int64_t now_ms)>
+      export_to;
   // Reads back what export_to wrote, into a new workspace (import.hpp).
   std::function<Result<std::unique_ptr<ModuleImport>>(const ImportContext& ctx)> import_from;
   // Activity figures for reports ({"messages": 12, ...}).

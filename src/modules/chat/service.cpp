@@ -821,22 +821,18 @@ json::object export_json(const Message& m, const std::map<std::string, const Att
 
 }  // namespace
 
-Result<void> Service::export_workspace(const WorkspaceId& ws, platform::ExportWriter& out, std::int64_t now_ms) {
+Result<void> Service::export_workspace(db::Conn& c, const WorkspaceId& ws, platform::ExportWriter& out,
+                                       std::int64_t now_ms) {
   constexpr int kPage = 500;
-  RUCHE_TRY(json::array channels, p_.db.read([&](db::Conn& c) { return store::export_channels(c, ws); }));
+  RUCHE_TRY(json::array channels, store::export_channels(c, ws));
   RUCHE_CHECK(out.add("chat/README.txt", kExportReadme, now_ms));
   RUCHE_CHECK(out.add_json("chat/channels.json", channels, now_ms));
   for (const auto& ch : channels) {
     const ChannelId id(std::string(ch.at("id").as_string()));
     platform::JsonLinesPages lines(out, "chat/messages/" + id.str(), now_ms);
     for (std::int64_t after = 0;;) {
-      std::vector<Message> page;
-      std::vector<store::AttachmentRow> files;
-      RUCHE_CHECK(p_.db.read([&](db::Conn& c) -> Result<void> {
-        RUCHE_TRY(page, store::messages_after(c, id, after, kPage));
-        RUCHE_TRY(files, store::attachments_of(c, page));
-        return {};
-      }));
+      RUCHE_TRY(std::vector<Message> page, store::messages_after(c, id, after, kPage));
+      RUCHE_TRY(std::vector<store::AttachmentRow> files, store::attachments_of(c, page));
       // Contents before the records that name them (an import reads in one pass).
       std::map<std::string, const Attachment*> by_id;
       for (const auto& f : files) {

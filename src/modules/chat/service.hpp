@@ -116,9 +116,11 @@ class Service {
   // Purges uploads not posted within kUnpostedTtlMs, then asks the platform
   // to collect unreferenced chunks. Returns how many uploads went.
   Result<std::int64_t> maintain();
-  // The workspace's chat in its export (platform/export.hpp): channels,
-  // messages page by page, posted attachments' bytes.
-  Result<void> export_workspace(const WorkspaceId& ws, platform::ExportWriter& out, std::int64_t now_ms);
+  // The workspace's chat in its export (platform/export.hpp), read in the
+  // export's transaction `c`: channels, messages page by page, posted
+  // attachments' bytes.
+  Result<void> export_workspace(db::Conn& c, const WorkspaceId& ws, platform::ExportWriter& out,
+                                std::int64_t now_ms);
   // Reads it back into a new workspace (import.cpp; platform/import.hpp).
   Result<std::unique_ptr<platform::ModuleImport>> importer(const platform::ImportContext& ctx);
   const Settings& settings() const { return settings_; }

@@ -36,9 +36,10 @@ platform::ModuleDef module() {
   def.metrics = [](db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms) {
     return store::metrics(c, ws, since_ms);
   };
-  def.export_to = [service](const WorkspaceId& ws, platform::ExportWriter& out, std::int64_t now_ms) -> Result<void> {
+  def.export_to = [service](db::Conn& c, const WorkspaceId& ws, platform::ExportWriter& out,
+                            std::int64_t now_ms) -> Result<void> {
     if (!*service) return fail(Errc::unavailable, "files is stopping");
-    return (*service)->export_workspace(ws, out, now_ms);
+    return (*service)->export_workspace(c, ws, out, now_ms);
   };
   def.import_from = [service](const platform::ImportContext& ctx) -> Result<std::unique_ptr<platform::ModuleImport>> {
     if (!*service) return fail(Errc::unavailable, "files is stopping");

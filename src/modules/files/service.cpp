@@ -396,7 +396,8 @@ constexpr std::string_view kExportReadme =
 
 }  // namespace
 
-Result<void> Service::export_workspace(const WorkspaceId& ws, platform::ExportWriter& out, std::int64_t now_ms) {
+Result<void> Service::export_workspace(db::Conn& c, const WorkspaceId& ws, platform::ExportWriter& out,
+                                       std::int64_t now_ms) {
   constexpr int kPage = 500;
   RUCHE_CHECK(out.add("files/README.txt", kExportReadme, now_ms));
   RUCHE_CHECK(out.add_folder("files/tree", now_ms));
@@ -410,13 +411,8 @@ Result<void> Service::export_workspace(const WorkspaceId& ws, platform::ExportWr
     const Pending folder = std::move(folders.back());
     folders.pop_back();
     for (std::string after;;) {
-      std::vector<Node> page;
-      std::map<std::string, store::NodeExtras> extras;
-      RUCHE_CHECK(p_.db.read([&](db::Conn& c) -> Result<void> {
-        RUCHE_TRY(page, store::children_after(c, ws, folder.id, after, kPage));
-        RUCHE_TRY(extras, store::extras_of(c, page));
-        return {};
-      }));
+      RUCHE_TRY(std::vector<Node> page, store::children_after(c, ws, folder.id, after, kPage));
+      RUCHE_TRY(auto extras, store::extras_of(c, page));
       for (auto& n : page) {
         n.path = folder.path + "/" + n.name;
         const bool trashed = folder.trashed || n.trashed_at_ms.has_value();

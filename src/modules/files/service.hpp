@@ -122,10 +122,12 @@ class Service {
   // folders' content included since a listing never shows it.
   Result<std::unordered_set<std::string>> favorite_ids(const platform::Caller& caller, const WorkspaceId& ws);
   Result<Usage> usage(const WorkspaceId& ws);
-  // The workspace's files in its export (platform/export.hpp): the live tree
-  // with current contents, every other version and the trash apart, and
-  // every node's record, folder by folder.
-  Result<void> export_workspace(const WorkspaceId& ws, platform::ExportWriter& out, std::int64_t now_ms);
+  // The workspace's files in its export (platform/export.hpp), read in the
+  // export's transaction `c`: the live tree with current contents, every
+  // other version and the trash apart, and every node's record, folder by
+  // folder.
+  Result<void> export_workspace(db::Conn& c, const WorkspaceId& ws, platform::ExportWriter& out,
+                                std::int64_t now_ms);
   // Reads it back into a new workspace (import.cpp; platform/import.hpp).
   Result<std::unique_ptr<platform::ModuleImport>> importer(const platform::ImportContext& ctx);
   // The platform's search hook: files and folders whose name holds every
