@@ -1071,6 +1071,23 @@ TEST(Files, FavoritesArePersonalAndFollowTheTrash) {
   ASSERT_EQ(oc(a, "remove").status, 207);
   EXPECT_EQ(names(a), std::vector<std::string>{});
   EXPECT_EQ(flag(a), "0");
+
+  // A reader stars over WebDAV as on the web (a star is theirs alone), even
+  // on a file someone else locked; any other property still needs the write right.
+  ASSERT_EQ(s.call("PATCH", "/api/v1/workspaces/" + ws + "/members/" + b.id.str(), a.token,
+                   body(json::object{{"rights", json::object{{"files", "read"}}}}))
+                .status,
+            200);
+  ASSERT_EQ(s.call("POST", "/api/v1/files/" + other + "/lock", a.token, body(json::object{})).status, 201);
+  auto starred = oc(b, "set");
+  EXPECT_EQ(starred.status, 207);
+  EXPECT_NE(starred.body.find("200 OK"), std::string::npos) << starred.body;
+  EXPECT_EQ(names(b), std::vector<std::string>{"/autre.txt"});
+  auto other_prop = f.dav(b, "PROPPATCH", ws, "/autre.txt",
+                          "<?xml version=\"1.0\"?><d:propertyupdate xmlns:d=\"DAV:\" xmlns:x=\"urn:x\">"
+                          "<d:set><d:prop><x:note>1</x:note></d:prop></d:set></d:propertyupdate>");
+  EXPECT_EQ(other_prop.status, 403);
+  EXPECT_EQ(s.call("GET", "/api/v1/files/" + other, b.token).status, 200);
 }
 
 // Dates clients give a file are checked: X-OC-Mtime is whole seconds (a

@@ -24,6 +24,9 @@ struct Target {
   WorkspaceId ws;
   std::string base;  // "/dav/files/<ws>"
   std::string path;  // decoded "/a/b", "/" for the root
+  // Why the caller may not write here (read-only right, archived
+  // workspace), for methods whose route asks only for read.
+  std::optional<Error> write_denied;
 };
 
 // Decodes the still-encoded tail of a DAV URL into a normalized path.
@@ -418,6 +421,11 @@ http::Response proppatch(Service& files, http::Request& req, const Caller& calle
   if (!ctx) return http::error_response(ctx.error());
   auto ops = dav::parse_proppatch(req.body);
   if (!ops) return http::error_response(ops.error());
+  // Starring is the person's own (the REST route asks for the read right
+  // too); any other property changes the resource for everyone.
+  const bool only_favorites =
+      std::all_of(ops->begin(), ops->end(), [](const auto& op) { return dav::is_favorite_prop(op.prop); });
+  if (!only_favorites && t.write_denied) return http::error_response(*t.write_denied);
   auto status = files.proppatch(t.ws, *ctx, t.path, *ops);
   if (!status) return http::error_response(status.error());
   auto node = files.lookup(t.ws, t.path);
@@ -644,8 +652,9 @@ void add(Api& api, Service& files, std::string_view method, Access need, bool st
   }
   api.add_workspace(
       method, "/dav/files/{workspace_id}/{*path}", "files", need,
-      [&files, fn](http::Request& req, const Caller& caller, const WorkspaceAccess&) -> Result<http::Response> {
+      [&files, fn](http::Request& req, const Caller& caller, const WorkspaceAccess& a) -> Result<http::Response> {
         RUCHE_TRY(Target t, target_of(req));
+        if (auto w = platform::Authz::check(a, "files", Access::write); !w) t.write_denied = w.error();
         http::Response r = fn(files, req, caller, t);
         if (!r.headers.has("Cache-Control")) r.headers.set("Cache-Control", "no-cache");
         return r;
@@ -685,7 +694,9 @@ void register_dav_routes(Api& api, Service& files) {
         o);
   }
   add(api, files, "PROPFIND", Access::read, false, propfind);
-  add(api, files, "PROPPATCH", Access::write, false, proppatch);
+  // Read: a star (oc:favorite) is the person's own; proppatch() asks for
+  // write for anything else.
+  add(api, files, "PROPPATCH", Access::read, false, proppatch);
   add(api, files, "MKCOL", Access::write, false,
       [](Service& f, http::Request& req, const Caller& caller, const Target& t) -> http::Response {
         if (!req.body.empty()) return http::error_response(Errc::unsupported_media, "MKCOL takes no body");

@@ -1048,7 +1048,9 @@ Result<std::vector<int>> Service::proppatch(const WorkspaceId& ws, const WriteCt
     RUCHE_TRY(Resolved r, resolve(c, ws, path));
     if (!r.node) return fail(Errc::not_found, "no such file");
     if (r.node->is_root()) return fail(Errc::forbidden, "the root has no properties", "root");
-    RUCHE_CHECK(check_locks(c, ws, ctx, r.node->path, false, false));
+    // A star changes nothing of the resource: a lock does not stop it.
+    if (!std::all_of(ops.begin(), ops.end(), [](const auto& op) { return dav::is_favorite_prop(op.prop); }))
+      RUCHE_CHECK(check_locks(c, ws, ctx, r.node->path, false, false));
     std::optional<std::int64_t> mtime;
     for (const auto& op : ops) {
       if (dav::is_favorite_prop(op.prop)) {
