@@ -74,15 +74,21 @@ class ChatImport final : public platform::ModuleImport {
     std::optional<std::int64_t> last_message_at;
   };
 
+  // Each transaction keeps what it did apart until it commits: the database
+  // may run it again (a retry, or SQLite running a group of writes again),
+  // which must find the importer as it was.
   Result<void> channels(const std::string& doc) {
     auto v = json::parse(doc);
     if (!v || !v->is_array()) return bad("channels.json is not a list");
-    return p_.db.write([&](db::Conn& c) -> Result<void> {
+    std::map<std::string, Imported> made;
+    RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
+      made.clear();
       for (const auto& cv : v->as_array()) {
         if (!cv.is_object()) return bad("a channel is not an object");
         const json::object& o = cv.as_object();
         const std::string old_id = text(o, "id"), kind = text(o, "kind");
-        if (old_id.empty() || channels_.count(old_id)) return bad("a channel without an id, or twice the same");
+        if (old_id.empty() || channels_.count(old_id) || made.count(old_id))
+          return bad("a channel without an id, or twice the same");
         Channel ch;
         ch.id = crypto::new_id_of<ChannelId>();
         ch.workspace_id = ctx_.workspace;
@@ -125,10 +131,12 @@ class ChatImport final : public platform::ModuleImport {
             RUCHE_TRY([[maybe_unused]] bool muted, store::set_muted(c, ch.id, UserId(ctx_.user(user)), true));
           }
         }
-        channels_[old_id] = Imported{ch.id, integer(o, "last_seq"), time(o, "last_message_at")};
+        made[old_id] = Imported{ch.id, integer(o, "last_seq"), time(o, "last_message_at")};
       }
       return {};
-    });
+    }));
+    channels_.merge(made);
+    return {};
   }
 
   Result<void> messages(Imported& ch, const std::vector<json::object>& lines) {
@@ -136,11 +144,13 @@ class ChatImport final : public platform::ModuleImport {
       messages_ids_.clear();
       current_ = ch.id;
     }
-    return p_.db.write([&](db::Conn& c) -> Result<void> {
+    Page page;
+    RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
+      page = Page{};
       for (const auto& o : lines) {
         const std::string old_id = text(o, "id");
         auto created = time(o, "created_at");
-        if (old_id.empty() || messages_ids_.count(old_id) || !created) return bad("a message without an id or a date");
+        if (old_id.empty() || new_id(page, old_id) || !created) return bad("a message without an id or a date");
         Message m;
         m.id = crypto::new_ordered_id_of<MessageId>(*created);
         m.channel_id = ch.id;
@@ -149,9 +159,9 @@ class ChatImport final : public platform::ModuleImport {
         if (m.seq < 1) return bad("a message without its number");
         m.author_id = ctx_.user(text(o, "author_id"));
         if (auto t = o.find("thread_id"); t != o.end() && !t->value().is_null()) {
-          auto root = t->value().is_string() ? messages_ids_.find(std::string(t->value().as_string())) : messages_ids_.end();
-          if (root == messages_ids_.end()) return bad("a reply before its thread's first message");
-          m.thread_id = MessageId(root->second);
+          const std::string* root = t->value().is_string() ? new_id(page, std::string(t->value().as_string())) : nullptr;
+          if (!root) return bad("a reply before its thread's first message");
+          m.thread_id = MessageId(*root);
         }
         m.in_channel = !o.contains("in_channel") || flag(o, "in_channel");
         m.body = text(o, "body");
@@ -166,7 +176,7 @@ class ChatImport final : public platform::ModuleImport {
           m.pinned_at_ms = time(o, "pinned_at").value_or(*created);
           m.pinned_by = ctx_.user(text(o, "pinned_by"));
         }
-        messages_ids_[old_id] = m.id.str();
+        page.ids[old_id] = m.id.str();
         RUCHE_CHECK(store::import_message(c, m));
         for (const auto& rv : list(o, "reactions")) {
           if (!rv.is_object()) return bad("a reaction is not an object");
@@ -188,17 +198,36 @@ class ChatImport final : public platform::ModuleImport {
         int position = 0;
         for (const auto& av : list(o, "attachments")) {
           if (!av.is_object()) return bad("an attachment is not an object");
-          RUCHE_CHECK(attachment(c, m, av.as_object(), position++));
+          RUCHE_CHECK(attachment(c, m, av.as_object(), position++, page));
         }
-        ++messages_;
+        ++page.messages;
       }
       return {};
-    });
+    }));
+    messages_ids_.merge(page.ids);
+    for (const auto& id : page.used) attachments_.erase(id);
+    messages_ += page.messages;
+    attachments_used_ += static_cast<std::int64_t>(page.used.size());
+    return {};
   }
 
-  Result<void> attachment(db::Conn& c, const Message& m, const json::object& o, int position) {
-    auto content = attachments_.find(text(o, "id"));
-    if (content == attachments_.end()) return bad("an attachment whose bytes are not in the archive");
+  struct Page {
+    std::map<std::string, std::string> ids;  // exported message id -> new
+    std::vector<std::string> used;           // exported attachment ids posted again
+    std::int64_t messages = 0;
+  };
+
+  const std::string* new_id(const Page& page, const std::string& old) const {
+    if (auto it = messages_ids_.find(old); it != messages_ids_.end()) return &it->second;
+    if (auto it = page.ids.find(old); it != page.ids.end()) return &it->second;
+    return nullptr;
+  }
+
+  Result<void> attachment(db::Conn& c, const Message& m, const json::object& o, int position, Page& page) {
+    const std::string old_id = text(o, "id");
+    auto content = attachments_.find(old_id);
+    if (content == attachments_.end() || std::find(page.used.begin(), page.used.end(), old_id) != page.used.end())
+      return bad("an attachment whose bytes are not in the archive");
     const blob::BlobRef& ref = content->second;
     if (static_cast<std::int64_t>(ref.size_bytes) != integer(o, "size", -1) || ref.content_hash != text(o, "sha256"))
       return bad("the bytes of attachment " + text(o, "name") + " differ from its record (size or SHA-256)");
@@ -221,8 +250,7 @@ class ChatImport final : public platform::ModuleImport {
     RUCHE_TRY(bool attached, store::attach(c, a.id, m.id, position, a.uploader_id, m.channel_id));
     if (!attached) return bad("an attachment could not be attached");
     RUCHE_TRY([[maybe_unused]] auto refs, p_.blobs.add_refs(c, ctx_.workspace, row.chunks));
-    attachments_.erase(content);
-    ++attachments_used_;
+    page.used.push_back(old_id);
     return {};
   }
 

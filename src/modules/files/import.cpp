@@ -51,25 +51,48 @@ class FilesImport final : public platform::ModuleImport {
   }
 
  private:
+  // What a page's transaction did, kept apart until it commits: the
+  // database may run the transaction again (a retry, or SQLite running a
+  // group of writes again), which must find the importer as it was.
+  struct Page {
+    std::map<std::string, std::string> ids;
+    std::vector<std::string> used;  // archive entries the page's versions took
+    std::int64_t folders = 0, files = 0, versions = 0, bytes = 0;
+  };
+
   Result<void> records(const std::vector<json::object>& lines) {
-    return p_.db.write([&](db::Conn& c) -> Result<void> {
-      std::int64_t added = 0;
-      for (const auto& o : lines) RUCHE_CHECK(node(c, o, added));
-      RUCHE_TRY(bool ok, store::add_used(c, ctx_.workspace, added, default_quota_));
+    Page page;
+    RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
+      page = Page{};
+      for (const auto& o : lines) RUCHE_CHECK(node(c, o, page));
+      RUCHE_TRY(bool ok, store::add_used(c, ctx_.workspace, page.bytes, default_quota_));
       if (!ok) return fail(Errc::insufficient_storage, "the workspace's quota is exhausted", "quota_exceeded");
       return {};
-    });
+    }));
+    ids_.merge(page.ids);
+    for (const auto& entry : page.used) contents_.erase(entry);  // each content is one version's
+    folders_ += page.folders;
+    files_ += page.files;
+    versions_ += page.versions;
+    bytes_ += page.bytes;
+    return {};
   }
 
-  Result<void> node(db::Conn& c, const json::object& o, std::int64_t& added) {
+  const std::string* new_id(const Page& page, const std::string& old) const {
+    if (auto it = ids_.find(old); it != ids_.end()) return &it->second;
+    if (auto it = page.ids.find(old); it != page.ids.end()) return &it->second;
+    return nullptr;
+  }
+
+  Result<void> node(db::Conn& c, const json::object& o, Page& page) {
     const std::string old_id = text(o, "id");
-    if (old_id.empty() || ids_.count(old_id)) return bad("a record without an id, or twice the same");
+    if (old_id.empty() || new_id(page, old_id)) return bad("a record without an id, or twice the same");
     Node n;
     n.workspace_id = ctx_.workspace;
     if (auto parent = o.find("parent_id"); parent != o.end() && !parent->value().is_null()) {
-      auto it = parent->value().is_string() ? ids_.find(std::string(parent->value().as_string())) : ids_.end();
-      if (it == ids_.end()) return bad("a record before its folder's");
-      n.parent_id = NodeId(it->second);
+      const std::string* id = parent->value().is_string() ? new_id(page, std::string(parent->value().as_string())) : nullptr;
+      if (!id) return bad("a record before its folder's");
+      n.parent_id = NodeId(*id);
     }
     RUCHE_TRY(n.name, platform::normalize_file_name(text(o, "name")));
     n.folder = text(o, "kind") == "folder";
@@ -82,7 +105,7 @@ class FilesImport final : public platform::ModuleImport {
     n.created_by = ctx_.user(text(o, "created_by"));
     n.updated_by = ctx_.user(text(o, "updated_by"));
     n.content_type = text(o, "content_type");
-    ids_[old_id] = n.id.str();
+    page.ids[old_id] = n.id.str();
 
     std::vector<store::VersionRow> versions;
     std::string current_id;
@@ -94,8 +117,10 @@ class FilesImport final : public platform::ModuleImport {
         auto number = integer(v, "number"), size = integer(v, "size");
         auto at = time(v, "created_at"), vmtime = time(v, "mtime");
         if (!number || *number < 1 || !size || !at || !vmtime) return bad("a version without its number, size or dates");
-        auto content = contents_.find(text(v, "entry"));
+        const std::string entry = text(v, "entry");
+        auto content = contents_.find(entry);
         if (content == contents_.end()) return bad("a version whose content is not in the archive");
+        page.used.push_back(entry);
         const blob::BlobRef& ref = content->second;
         if (ref.size_bytes != static_cast<std::uint64_t>(*size) || ref.content_hash != text(v, "sha256"))
           return bad("the content of " + text(o, "path") + " differs from its record (size or SHA-256)");
@@ -124,11 +149,10 @@ class FilesImport final : public platform::ModuleImport {
     for (const auto& v : versions) {
       RUCHE_CHECK(store::insert_version(c, v));
       RUCHE_TRY([[maybe_unused]] auto refs, p_.blobs.add_refs(c, ctx_.workspace, v.chunks));
-      added += v.size_bytes;
-      bytes_ += v.size_bytes;
-      ++versions_;
+      page.bytes += v.size_bytes;
+      ++page.versions;
     }
-    ++(n.folder ? folders_ : files_);
+    ++(n.folder ? page.folders : page.files);
     if (auto trashed = time(o, "trashed_at"))
       RUCHE_CHECK(store::set_trashed(c, n.id, *trashed, ctx_.user(text(o, "trashed_by")), text(o, "path")));
     for (const auto& pv : list(o, "properties")) {
