@@ -131,8 +131,21 @@ Result<void> JsonLinesPages::finish() {
   return {};
 }
 
-Result<http::Response> export_response(Platform& p, const Caller& caller, const WorkspaceAccess& access) {
+Result<http::Response> export_response(Platform& p, const http::Request& req, const Caller& caller,
+                                       const WorkspaceAccess& access) {
   if (!access.can_manage()) return fail(Errc::forbidden, "only owners and admins can export a workspace");
+  auto headers = [](http::Response& res, const std::string& name, const std::string& date) {
+    res.headers.set("Content-Type", "application/x-tar");
+    res.headers.set("Content-Disposition", "attachment; filename=\"workspace-" + date +
+                                               ".tar\"; filename*=UTF-8''" + http::percent_encode(name + " " + date + ".tar"));
+    res.headers.set("Cache-Control", "no-store");
+    res.headers.set("X-Content-Type-Options", "nosniff");
+  };
+  if (req.method == "HEAD") {
+    http::Response res;
+    headers(res, access.workspace_name, format_iso8601(p.clock.now_ms()).substr(0, 10));
+    return res;
+  }
   if (running_exports.fetch_add(1) >= kMaxRunningExports) {
     running_exports.fetch_sub(1);
     return fail(Errc::unavailable, "another export is running on this server; try again in a minute",
@@ -167,12 +180,7 @@ Result<http::Response> export_response(Platform& p, const Caller& caller, const 
   RUCHE_CHECK(p.audit.record(p.db, e));
 
   http::Response res;
-  res.headers.set("Content-Type", "application/x-tar");
-  const std::string date = format_iso8601(now).substr(0, 10);
-  res.headers.set("Content-Disposition", "attachment; filename=\"workspace-" + date + ".tar\"; filename*=UTF-8''" +
-                                             http::percent_encode(w.name + " " + date + ".tar"));
-  res.headers.set("Cache-Control", "no-store");
-  res.headers.set("X-Content-Type-Options", "nosniff");
+  headers(res, w.name, format_iso8601(now).substr(0, 10));
   res.stream = [&p, ws, caller, keys = std::move(keys), manifest = json::value(std::move(manifest)), now,
                 slot = std::move(slot)](http::BodyWriter& body) -> Result<void> {
     ExportWriter out(

@@ -91,7 +91,9 @@ class JsonLinesPages {
 
 // GET /api/v1/workspaces/{id}/export: the archive for the workspace's
 // owners and admins (forbidden for others), audited as
-// "workspace.exported" before the first byte.
-Result<http::Response> export_response(Platform& p, const Caller& caller, const WorkspaceAccess& access);
+// "workspace.exported" before the first byte. HEAD: the headers only, not
+// audited.
+Result<http::Response> export_response(Platform& p, const http::Request& req, const Caller& caller,
+                                       const WorkspaceAccess& access);
 
 }  // namespace ruche::platform

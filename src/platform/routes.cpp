@@ -420,8 +420,8 @@ void register_platform_routes(Api& api, EventHub& hub) {
 
   // Reversibility (DATA-4): the whole workspace as one tar archive, streamed.
   api.add_workspace("GET", "/api/v1/workspaces/{id}/export", "", Access::read,
-                    [&p](http::Request&, const Caller& caller, const WorkspaceAccess& a) {
-                      return export_response(p, caller, a);
+                    [&p](http::Request& req, const Caller& caller, const WorkspaceAccess& a) {
+                      return export_response(p, req, caller, a);
                     });
 
   for (bool archive : {true, false}) {
