@@ -541,5 +541,70 @@ TEST(Export, OneAtATimeFromOneSnapshot) {
   EXPECT_EQ(comparable_chat(again.raw.body).count("message secret 2"), 1u);
 }
 
+// Moving to a new server, where nobody has an account yet: accounts=create
+// makes one per member, disabled until an administrator enables it, so what
+// each wrote stays theirs. Without it, they are listed and left out.
+TEST(Export, ImportCanCreateTheMembersAccounts) {
+  TestServer s;
+  Filled f(s);
+  Account admin = s.user("Admin", platform::InstanceRole::admin);
+  Extracted x(s.call("GET", "/api/v1/workspaces/" + f.ws + "/export", f.a.token).raw.body);
+  // Bob, as another server knows him: an address nobody has here.
+  auto manifest = json::parse(slurp(x.root / "workspace.json"));
+  ASSERT_TRUE(manifest);
+  for (auto& m : manifest->as_object()["members"].as_array())
+    if (str(m, "email") == f.b.email) m.as_object()["email"] = "bob.ailleurs@example.org";
+  std::ofstream(x.root / "workspace.json", std::ios::binary | std::ios::trunc) << json::serialize(*manifest);
+  const fs::path tar = x.root.parent_path() / "moved.tar";
+  const std::string cmd = "tar --format=pax --sort=name -c -f '" + tar.string() + "' -C '" + x.root.string() +
+                          "' README.txt workspace.json chat";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  const std::string archive = slurp(tar);
+  const std::string path = "/api/v1/admin/workspaces/import";
+
+  auto plain = s.call("POST", path, admin.token, archive);
+  ASSERT_EQ(plain.status, 201) << plain.raw.body;
+  EXPECT_EQ(plain.body.at("unmatched_members"), json::value(json::array{"bob.ailleurs@example.org"}));
+  EXPECT_TRUE(plain.body.at("created_accounts").as_array().empty());
+
+  auto r = s.call("POST", path + "?accounts=create", admin.token, archive);
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  EXPECT_TRUE(r.body.at("unmatched_members").as_array().empty());
+  EXPECT_EQ(r.body.at("created_accounts"), json::value(json::array{"bob.ailleurs@example.org"}));
+  const std::string copy = str(r.body.at("workspace"), "id");
+  std::string bob2;
+  const Reply users = s.call("GET", "/api/v1/admin/users", admin.token);
+  for (const auto& u : users.body.as_array())
+    if (str(u, "email") == "bob.ailleurs@example.org") {
+      bob2 = str(u, "id");
+      EXPECT_TRUE(u.at("disabled").as_bool());
+    }
+  ASSERT_FALSE(bob2.empty());
+  EXPECT_EQ(s.audit_count("admin.user_created"), 1);
+  // Nobody signs in to it until an administrator enables it and sets a password.
+  EXPECT_EQ(s.call("POST", "/api/v1/auth/login", {},
+                   body(json::object{{"email", "bob.ailleurs@example.org"}, {"password", TestServer::kPassword}}))
+                .status,
+            401);
+  ASSERT_EQ(s.call("PATCH", "/api/v1/admin/users/" + bob2, admin.token, body(json::object{{"disabled", false}})).status,
+            200);
+  ASSERT_EQ(s.call("POST", "/api/v1/admin/users/" + bob2 + "/reset-password", admin.token,
+                   body(json::object{{"password", TestServer::kPassword}}))
+                .status,
+            204);
+  Account moved = s.login("bob.ailleurs@example.org", TestServer::kPassword);
+  // What Bob wrote is the new account's, and it is in his private channel.
+  auto channels = s.call("GET", "/api/v1/workspaces/" + copy + "/channels", moved.token);
+  ASSERT_EQ(channels.status, 200) << channels.raw.body;
+  std::string secret;
+  for (const auto& ch : channels.body.as_array())
+    if (str(ch, "name") == "secret") secret = str(ch, "id");
+  ASSERT_FALSE(secret.empty());
+  auto messages = s.call("GET", "/api/v1/channels/" + secret + "/messages", moved.token);
+  ASSERT_EQ(messages.status, 200);
+  ASSERT_EQ(messages.body.as_array().size(), 1u);
+  EXPECT_EQ(str(messages.body.at(0), "author_id"), bob2);
+}
+
 }  // namespace
 }  // namespace ruche::testing

@@ -66,16 +66,28 @@ Result<std::string> Accounts::hash_new_password(std::string_view password, std::
 
 Result<User> Accounts::create_in(db::Conn& c, const std::string& email, const std::string& name,
                                  const std::string& password_hash, InstanceRole role) {
+  return insert_user(c, crypto::new_id_of<UserId>(), email, name, password_hash, role, false);
+}
+
+Result<User> Accounts::create_imported_in(db::Conn& c, const UserId& id, const std::string& email,
+                                          const std::string& name, const std::string& password_hash,
+                                          InstanceRole role) {
+  return insert_user(c, id, email, name, password_hash, role, true);
+}
+
+Result<User> Accounts::insert_user(db::Conn& c, const UserId& id, const std::string& email, const std::string& name,
+                                   const std::string& password_hash, InstanceRole role, bool disabled) {
   User u;
-  u.id = crypto::new_id_of<UserId>();
+  u.id = id;
   u.email = email;
   u.name = name;
   u.role = role;
+  u.disabled = disabled;
   u.created_at_ms = clock_.now_ms();
   auto n = c.exec(
       "INSERT INTO users (id, email, name, password_hash, instance_role, created_at_ms, "
-      "password_changed_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $6)",
-      {u.id, u.email, u.name, password_hash, to_string(role), u.created_at_ms});
+      "password_changed_at_ms, disabled) VALUES ($1, $2, $3, $4, $5, $6, $6, $7)",
+      {u.id, u.email, u.name, password_hash, to_string(role), u.created_at_ms, disabled});
   if (!n) {
     if (n.error().code == Errc::conflict)
       return fail(Errc::conflict, "an account with this email exists", "email_taken");

@@ -42,6 +42,11 @@ class Accounts {
   // is already checked and hashed.
   Result<User> create_in(db::Conn& c, const std::string& email, const std::string& name,
                          const std::string& password_hash, InstanceRole role);
+  // An account an import makes for an exported member with none here: `id`
+  // chosen beforehand (the imported records already name it), disabled until
+  // an administrator enables it and sets its password. Errors: conflict/"email_taken".
+  Result<User> create_imported_in(db::Conn& c, const UserId& id, const std::string& email, const std::string& name,
+                                  const std::string& password_hash, InstanceRole role);
   // Checks the policy and hashes. Errors: invalid/"weak_password".
   Result<std::string> hash_new_password(std::string_view password, std::string_view email,
                                         std::string_view name);
@@ -81,6 +86,8 @@ class Accounts {
   crypto::PasswordHasher& hasher() { return hasher_; }
 
  private:
+  Result<User> insert_user(db::Conn& c, const UserId& id, const std::string& email, const std::string& name,
+                           const std::string& password_hash, InstanceRole role, bool disabled);
   Result<std::vector<std::string>> store_recovery_codes(db::Conn& c, const UserId& id);
 
   db::Database& db_;

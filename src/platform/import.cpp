@@ -4,6 +4,8 @@
 
 #include "base/clock.hpp"
 #include "base/log.hpp"
+#include "core/crypto/random.hpp"
+#include "platform/accounts.hpp"
 #include "platform/blobs.hpp"
 #include "platform/export.hpp"
 #include "platform/platform.hpp"
@@ -28,42 +30,89 @@ std::string text_or(const json::object& o, std::string_view key, std::string fal
   return t.empty() ? fallback : t;
 }
 
-// The archive's members who have an active account here join with their
-// role and rights; the others are returned (their e-mails).
-Result<json::array> add_members(Platform& p, ImportContext& ctx, const json::value& members) {
+struct Joining {
+  UserId id;
+  WorkspaceRole role = WorkspaceRole::member;
+  std::optional<std::int64_t> expires_at_ms;
+  MemberChange rights;
+};
+
+struct NewAccount {
+  UserId id;
+  std::string email, name;
+  InstanceRole role = InstanceRole::member;
+};
+
+// Maps the archive's members to accounts here by e-mail (ctx.users) and
+// says who joins; with `create`, a member with no account at all gets a
+// new one, its id chosen now (records name it), made at the end. Returns
+// the e-mails left out (no account, or a disabled one).
+Result<json::array> match_members(Platform& p, ImportContext& ctx, const json::value& members, bool create,
+                                  std::vector<Joining>& joins, std::vector<NewAccount>& accounts) {
   json::array unmatched;
   if (!members.is_array()) return fail(Errc::invalid, "workspace.json: members must be a list", "not_an_export");
   for (const auto& mv : members.as_array()) {
     if (!mv.is_object()) return fail(Errc::invalid, "workspace.json: a member must be an object", "not_an_export");
     const json::object& m = mv.as_object();
     const std::string email = text_or(m, "email"), old_id = text_or(m, "user_id");
-    auto user = p.accounts.find_by_email(email);
-    if (!user || !*user || (*user)->disabled) {
+    RUCHE_TRY(auto user, p.accounts.find_by_email(email));
+    Joining j;
+    InstanceRole instance_role = InstanceRole::member;
+    if (user && !user->disabled) {
+      j.id = user->id;
+      instance_role = user->role;
+    } else if (!user && create) {
+      RUCHE_TRY(std::string normalized, normalize_email(email));
+      RUCHE_TRY(std::string name, check_name(text_or(m, "name", normalized)));
+      j.id = crypto::new_id_of<UserId>();
+      instance_role = record::flag(m, "external") ? InstanceRole::guest : InstanceRole::member;
+      accounts.push_back({j.id, normalized, name, instance_role});
+    } else {
       unmatched.emplace_back(email);
       continue;
     }
-    const User& u = **user;
-    ctx.users[old_id] = u.id.str();
-    if (u.id == ctx.caller.user_id) continue;  // already the owner
-    WorkspaceRole role = parse_workspace_role(text_or(m, "role")).value_or(WorkspaceRole::member);
-    if (u.role == InstanceRole::guest) role = WorkspaceRole::guest;  // external accounts stay guests
-    std::optional<std::int64_t> expires;
-    std::int64_t t = 0;
-    if (parse_iso8601(text_or(m, "expires_at"), t)) expires = t;
-    RUCHE_CHECK(p.db.write([&](db::Conn& c) {
-      return p.workspaces.add_member_in(c, ctx.workspace, u.id, role, expires,
-                                        AuditEntry::by(ctx.caller, "member.added"));
-    }));
-    MemberChange change;
-    if (auto it = m.find("rights"); it != m.end() && it->value().is_object())
-      for (const auto& [module, right] : it->value().as_object()) {
-        auto a = right.is_string() ? parse_access(right.as_string()) : std::nullopt;
-        if (a && *a != default_access(role) && p.registry.find(module))
-          change.rights.emplace_back(std::string(module), *a);
-      }
-    if (!change.rights.empty()) RUCHE_CHECK(p.workspaces.change_member(ctx.caller, ctx.workspace, u.id, change));
+    ctx.users[old_id] = j.id.str();
+    if (j.id == ctx.caller.user_id) continue;  // already the owner
+    j.role = parse_workspace_role(text_or(m, "role")).value_or(WorkspaceRole::member);
+    if (instance_role == InstanceRole::guest) j.role = WorkspaceRole::guest;  // external accounts stay guests
+    j.expires_at_ms = record::time(m, "expires_at");
+    for (const auto& [module, right] : record::object(m, "rights")) {
+      auto a = right.is_string() ? parse_access(right.as_string()) : std::nullopt;
+      if (a && *a != default_access(j.role) && p.registry.find(module)) j.rights.rights.emplace_back(std::string(module), *a);
+    }
+    joins.push_back(std::move(j));
   }
   return unmatched;
+}
+
+// After every record: the new accounts (disabled, an unknown random
+// password) and the memberships, in one transaction, then the rights.
+Result<void> join_members(Platform& p, const ImportContext& ctx, const std::vector<Joining>& joins,
+                          const std::vector<NewAccount>& accounts) {
+  std::vector<std::string> hashes;
+  for (const auto& a : accounts) {
+    RUCHE_TRY(std::string hash, p.accounts.hash_new_password(crypto::new_token(), a.email, a.name));
+    hashes.push_back(std::move(hash));
+  }
+  RUCHE_CHECK(p.db.write([&](db::Conn& c) -> Result<void> {
+    for (std::size_t i = 0; i < accounts.size(); ++i) {
+      const NewAccount& a = accounts[i];
+      RUCHE_TRY([[maybe_unused]] User u, p.accounts.create_imported_in(c, a.id, a.email, a.name, hashes[i], a.role));
+      AuditEntry e = AuditEntry::by(ctx.caller, "admin.user_created");
+      e.object = a.id.str();
+      e.details["role"] = to_string(a.role);
+      e.details["disabled"] = true;
+      e.details["import"] = ctx.workspace.str();
+      RUCHE_CHECK(p.audit.append(c, e));
+    }
+    for (const auto& j : joins)
+      RUCHE_CHECK(p.workspaces.add_member_in(c, ctx.workspace, j.id, j.role, j.expires_at_ms,
+                                             AuditEntry::by(ctx.caller, "member.added")));
+    return {};
+  }));
+  for (const auto& j : joins)
+    if (!j.rights.rights.empty()) RUCHE_CHECK(p.workspaces.change_member(ctx.caller, ctx.workspace, j.id, j.rights));
+  return {};
 }
 
 }  // namespace
@@ -146,6 +195,12 @@ const json::array& list(const json::object& o, std::string_view key) {
   return it != o.end() && it->value().is_array() ? it->value().as_array() : none;
 }
 
+const json::object& object(const json::object& o, std::string_view key) {
+  static const json::object none;
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_object() ? it->value().as_object() : none;
+}
+
 }  // namespace record
 
 Result<blob::BlobRef> ImportEntry::content() {
@@ -206,14 +261,18 @@ Result<http::Response> import_response(Platform& p, http::Request& req, const Ca
   const std::string name = req.query_param("name").value_or(text_or(wj, "name", "Import"));
   RUCHE_TRY(Workspace w, p.workspaces.create(caller, name, text_or(wj, "description"), modules, false));
 
+  const bool create_accounts = req.query_param("accounts").value_or("") == "create";
   ImportContext ctx{w.id, caller, p.clock.now_ms(), {}};
+  std::vector<Joining> joins;
+  std::vector<NewAccount> accounts;
   PendingChunks pending(p, w.id);
   std::map<std::string, std::unique_ptr<ModuleImport>> importers;
   std::set<std::string> not_imported;
   json::array unmatched;
   json::object counts;
   auto run = [&]() -> Result<void> {
-    RUCHE_TRY(unmatched, add_members(p, ctx, m.contains("members") ? m.at("members") : json::value(json::array{})));
+    RUCHE_TRY(unmatched, match_members(p, ctx, m.contains("members") ? m.at("members") : json::value(json::array{}),
+                                       create_accounts, joins, accounts));
     for (;;) {
       RUCHE_TRY(auto e, in.next());
       if (!e) break;
@@ -234,7 +293,7 @@ Result<http::Response> import_response(Platform& p, http::Request& req, const Ca
     for (auto& [module, importer] : importers) {
       RUCHE_TRY(counts[module], importer->finish());
     }
-    return {};
+    return join_members(p, ctx, joins, accounts);
   };
   if (Result<void> r = run(); !r) {
     log::warn("workspace.import_failed",
@@ -263,6 +322,9 @@ Result<http::Response> import_response(Platform& p, http::Request& req, const Ca
   out["workspace"] = to_json(fresh);
   out["imported"] = std::move(counts);
   out["unmatched_members"] = std::move(unmatched);
+  json::array created;
+  for (const auto& a : accounts) created.emplace_back(a.email);
+  out["created_accounts"] = std::move(created);
   json::array skipped;
   for (const auto& s : not_imported) skipped.emplace_back(s);
   out["not_imported"] = std::move(skipped);

@@ -1,13 +1,16 @@
 // Workspace import (SECURITY.md DATA-4): an export (export.hpp) read back in
 // one pass into a new workspace, on this instance or another.
 //
-//   POST /api/v1/admin/workspaces/import[?name=NEW_NAME]   body: the archive
+//   POST /api/v1/admin/workspaces/import[?name=NEW_NAME][&accounts=create]
+//   body: the archive
 //
 // The importing administrator owns the new workspace; the archive's members
 // whose e-mail matches an active account here join it with their role and
-// rights (the others are listed, not created). Every id is new; the
-// archive's user ids map to the matched accounts' (an unmatched author keeps
-// the exported id, shown as an unknown person). Contents are stored as they
+// rights; with accounts=create a member with no account here gets one,
+// disabled until an administrator enables it (moving to a new server keeps
+// who wrote what); the others are listed. Every id is new; the archive's
+// user ids map to the accounts' (an unmatched author keeps the exported id,
+// shown as an unknown person). Contents are stored as they
 // arrive (each checked against its recorded size and SHA-256) and the
 // modules write their records page by page. Any error removes the new
 // workspace and everything stored for it: an import is whole or absent.
@@ -92,6 +95,7 @@ std::optional<std::int64_t> time(const json::object& o, std::string_view key);
 std::optional<std::int64_t> integer(const json::object& o, std::string_view key);
 bool flag(const json::object& o, std::string_view key);
 const json::array& list(const json::object& o, std::string_view key);
+const json::object& object(const json::object& o, std::string_view key);
 }  // namespace record
 
 // One module's side of an import: every archive entry under "<name>/", in

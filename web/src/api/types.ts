@@ -444,6 +444,8 @@ export interface ImportResult {
   imported: Record<string, Record<string, number>>;
   /** Members of the archive without an active account here (by e-mail): not added. */
   unmatched_members: string[];
+  /** Accounts made, disabled, for members without one (with accounts=create). */
+  created_accounts: string[];
   /** Parts of the archive this server has no module for. */
   not_imported: string[];
 }
