@@ -71,7 +71,10 @@ export async function newContext(browser, options = {}) {
   ctx.errors = [];
   ctx.on('page', (page) => {
     page.on('console', (m) => {
-      if (m.type() === 'error') ctx.errors.push(`${page.url()}: console: ${m.text()}`);
+      // A failed request's message does not name it: its location does.
+      const where = m.location()?.url;
+      if (m.type() === 'error')
+        ctx.errors.push(`${page.url()}: console: ${m.text()}${where ? ` (${where})` : ''}`);
     });
     page.on('pageerror', (e) => ctx.errors.push(`${page.url()}: uncaught: ${e.message}`));
   });
