@@ -519,14 +519,19 @@ export function createApi(options: ApiOptions) {
       /** Reads a workspace export back into a new workspace (the caller owns it). */
       importWorkspace: (
         archive: Blob,
-        name?: string,
+        o: { name?: string; createAccounts?: boolean },
         onProgress?: (sent: number, total: number) => void,
-      ) =>
-        upload<ImportResult>(
-          `/admin/workspaces/import${name ? `?name=${encodeURIComponent(name)}` : ''}`,
+      ) => {
+        const q = new URLSearchParams();
+        if (o.name) q.set('name', o.name);
+        if (o.createAccounts) q.set('accounts', 'create');
+        const qs = q.toString();
+        return upload<ImportResult>(
+          `/admin/workspaces/import${qs ? `?${qs}` : ''}`,
           archive,
           onProgress,
-        ),
+        );
+      },
     },
   };
 }

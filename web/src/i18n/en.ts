@@ -634,6 +634,10 @@ export const en: Record<MessageKey, Message> = {
   'import.archive': 'Export archive (.tar)',
   'import.name': 'Name of the new workspace',
   'import.name_hint': 'Empty: the name in the archive.',
+  'import.create_accounts': 'Create the accounts members do not have here',
+  'import.create_accounts_hint':
+    'Disabled until you enable them and set a password (Users): what each wrote stays theirs.',
+  'import.created': 'Accounts created, disabled: {emails}.',
   'import.progress': 'Sending the archive',
   'import.submit': 'Import',
   'import.done': 'Workspace “{name}” imported',

@@ -654,6 +654,10 @@ export const fr = {
   'import.archive': 'Archive d’export (.tar)',
   'import.name': 'Nom du nouvel espace',
   'import.name_hint': 'Vide : le nom de l’archive.',
+  'import.create_accounts': 'Créer les comptes que les membres n’ont pas ici',
+  'import.create_accounts_hint':
+    'Désactivés jusqu’à ce que vous les activiez et leur donniez un mot de passe (Utilisateurs) : ce que chacun a écrit reste le sien.',
+  'import.created': 'Comptes créés, désactivés : {emails}.',
   'import.progress': 'Envoi de l’archive',
   'import.submit': 'Importer',
   'import.done': 'Espace « {name} » importé',

@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { api, type ImportResult } from '../../api';
 import { Button } from '../../components/Button';
 import { Alert } from '../../components/Feedback';
-import { TextField } from '../../components/Field';
+import { Checkbox, TextField } from '../../components/Field';
 import { useI18n } from '../../i18n';
 import { Section } from '../../layout/Page';
 import { Link } from '../../router/router';
@@ -19,6 +19,7 @@ export function ImportTab() {
   const [picker, setPicker] = useState(0); // a new key empties the file input
   const [file, setFile] = useState<File | null>(null);
   const [name, setName] = useState('');
+  const [createAccounts, setCreateAccounts] = useState(false);
   const [sent, setSent] = useState<number | null>(null);
   const [result, setResult] = useState<ImportResult | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -30,8 +31,11 @@ export function ImportTab() {
     setResult(null);
     setSent(0);
     try {
-      const r = await api.admin.importWorkspace(file, name.trim() || undefined, (n) => setSent(n))
-        .done;
+      const r = await api.admin.importWorkspace(
+        file,
+        { name: name.trim() || undefined, createAccounts },
+        (n) => setSent(n),
+      ).done;
       upsert(r.workspace);
       setResult(r);
       setFile(null);
@@ -64,6 +68,13 @@ export function ImportTab() {
           value={name}
           maxLength={100}
           onChange={(e) => setName(e.target.value)}
+          disabled={sent !== null}
+        />
+        <Checkbox
+          label={t('import.create_accounts')}
+          hint={t('import.create_accounts_hint')}
+          checked={createAccounts}
+          onChange={(e) => setCreateAccounts(e.target.checked)}
           disabled={sent !== null}
         />
         {sent !== null && file ? (
@@ -101,6 +112,9 @@ export function ImportTab() {
               ? t('import.files_counts', { files: files.files ?? 0, versions: files.versions ?? 0 })
               : null}
           </p>
+          {result.created_accounts.length ? (
+            <p>{t('import.created', { emails: result.created_accounts.join(', ') })}</p>
+          ) : null}
           {result.unmatched_members.length ? (
             <p>{t('import.unmatched', { emails: result.unmatched_members.join(', ') })}</p>
           ) : null}
