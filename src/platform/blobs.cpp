@@ -57,6 +57,12 @@ Result<std::uint64_t> Blobs::read(const blob::KeysPtr& keys, const std::vector<b
   return blob::read_content(*store_, keys, pool_, chunks, offset, length, sink, &cache_, config_.read_ahead);
 }
 
+Result<std::uint64_t> Blobs::read_uncached(const blob::KeysPtr& keys, const std::vector<blob::ChunkRef>& chunks,
+                                           std::uint64_t offset, std::uint64_t length,
+                                           FunctionRef<Result<void>(std::string_view)> sink) {
+  return blob::read_content(*store_, keys, pool_, chunks, offset, length, sink, nullptr, config_.read_ahead);
+}
+
 SharedBytes Blobs::cached(const blob::KeysPtr& keys, const std::vector<blob::ChunkRef>& chunks,
                           std::uint64_t offset, std::uint64_t length) {
   return blob::cached_range(cache_, keys->ns, chunks, offset, length);

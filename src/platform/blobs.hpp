@@ -73,6 +73,11 @@ class Blobs {
   Result<std::uint64_t> read(const blob::KeysPtr& keys, const std::vector<blob::ChunkRef>& chunks,
                              std::uint64_t offset, std::uint64_t length,
                              FunctionRef<Result<void>(std::string_view)> sink);
+  // The same without the cache of recently read chunks, for bulk reads
+  // (exports) that would flush what everyone else reads.
+  Result<std::uint64_t> read_uncached(const blob::KeysPtr& keys, const std::vector<blob::ChunkRef>& chunks,
+                                      std::uint64_t offset, std::uint64_t length,
+                                      FunctionRef<Result<void>(std::string_view)> sink);
   // The same bytes when the cache holds them in one chunk, shared rather than
   // copied (blob::cached_range); empty otherwise. Never blocks.
   SharedBytes cached(const blob::KeysPtr& keys, const std::vector<blob::ChunkRef>& chunks,

@@ -51,8 +51,8 @@ Prepared prepare(const http::Request& req, const ContentHead& head) {
   res.headers.set("Content-Type", as_stored ? head.content_type : "application/octet-stream");
   res.headers.set("Content-Security-Policy", "default-src 'none'; sandbox");
   if (!head.file_name.empty())
-    res.headers.set("Content-Disposition", std::string(head.inline_disposition ? "inline" : "attachment") +
-                                               "; filename*=UTF-8''" + http::percent_encode(head.file_name));
+    res.headers.set("Content-Disposition",
+                    http::content_disposition(head.inline_disposition ? "inline" : "attachment", head.file_name));
   res.content_length = part->length;
   if (part->length == 0 || req.method == "HEAD") return {std::move(res)};
   return {std::move(res), *part};

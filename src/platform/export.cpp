@@ -136,8 +136,8 @@ Result<http::Response> export_response(Platform& p, const http::Request& req, co
   if (!access.can_manage()) return fail(Errc::forbidden, "only owners and admins can export a workspace");
   auto headers = [](http::Response& res, const std::string& name, const std::string& date) {
     res.headers.set("Content-Type", "application/x-tar");
-    res.headers.set("Content-Disposition", "attachment; filename=\"workspace-" + date +
-                                               ".tar\"; filename*=UTF-8''" + http::percent_encode(name + " " + date + ".tar"));
+    res.headers.set("Content-Disposition",
+                    http::content_disposition("attachment", name + " " + date + ".tar", "workspace-" + date + ".tar"));
     res.headers.set("Cache-Control", "no-store");
     res.headers.set("X-Content-Type-Options", "nosniff");
   };
@@ -185,7 +185,9 @@ Result<http::Response> export_response(Platform& p, const http::Request& req, co
                 slot = std::move(slot)](http::BodyWriter& body) -> Result<void> {
     ExportWriter out(
         [&p, &keys](const std::vector<blob::ChunkRef>& chunks, std::uint64_t size,
-                    FunctionRef<Result<void>(std::string_view)> sink) { return p.blobs.read(keys, chunks, 0, size, sink); },
+                    FunctionRef<Result<void>(std::string_view)> sink) {
+          return p.blobs.read_uncached(keys, chunks, 0, size, sink);
+        },
         body);
     // One read transaction: a snapshot, so records agree with each other
     // however people work meanwhile (a node moved between two pages is

@@ -221,6 +221,13 @@ std::optional<std::string> percent_decode(std::string_view s, bool plus_as_space
   return out;
 }
 
+std::string content_disposition(std::string_view type, std::string_view file_name,
+                                std::string_view ascii_fallback) {
+  std::string out(type);
+  if (!ascii_fallback.empty()) out += "; filename=\"" + std::string(ascii_fallback) + "\"";
+  return out + "; filename*=UTF-8''" + percent_encode(file_name);
+}
+
 std::string percent_encode(std::string_view s, bool keep_slash) {
   static const char* hex = "0123456789ABCDEF";
   std::string out;

@@ -148,5 +148,10 @@ std::optional<std::string> percent_decode(std::string_view s, bool plus_as_space
 // Percent-encodes everything but RFC 3986 unreserved characters and, when
 // `keep_slash`, '/'.
 std::string percent_encode(std::string_view s, bool keep_slash = false);
+// Content-Disposition for a download: `type` ("attachment" or "inline") and
+// the file's name in UTF-8 (RFC 6266, RFC 5987), after an ASCII name for
+// older clients when `ascii_fallback` is given.
+std::string content_disposition(std::string_view type, std::string_view file_name,
+                                std::string_view ascii_fallback = {});
 
 }  // namespace ruche::http

@@ -358,12 +358,18 @@ SharedBytes Service::read_cached(const Opened& o, std::uint64_t offset, std::uin
   return p_.blobs.cached(o.keys, o.version.chunks, offset, length);
 }
 
+namespace {
+// A version row as the API shows it.
+Version version_of(const store::VersionRow& r, bool current) {
+  return Version{r.number, r.size_bytes, r.sha256, r.created_at_ms, r.created_by, r.mtime_ms, current};
+}
+}  // namespace
+
 Result<std::vector<Version>> Service::versions(const Node& node) {
   RUCHE_TRY(auto rows, p_.db.read([&](db::Conn& c) { return store::versions(c, node.id); }));
   std::vector<Version> out;
   for (const auto& r : rows)
-    out.push_back(Version{r.number, r.size_bytes, r.sha256, r.created_at_ms, r.created_by, r.mtime_ms,
-                          r.number == node.version});
+    out.push_back(version_of(r, r.number == node.version));
   return out;
 }
 
@@ -436,8 +442,7 @@ Result<void> Service::export_workspace(db::Conn& c, const WorkspaceId& ws, platf
                                                           : "files/history/" + n.id.str() + "/" +
                                                                 std::to_string(v.number) + "/" + n.name;
             RUCHE_CHECK(out.add_content(entry, v.size_bytes, v.mtime_ms, v.chunks));
-            json::object vo = to_json(Version{v.number, v.size_bytes, v.sha256, v.created_at_ms, v.created_by,
-                                              v.mtime_ms, current});
+            json::object vo = to_json(version_of(v, current));
             vo["entry"] = entry;
             versions.push_back(std::move(vo));
           }
