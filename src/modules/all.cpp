@@ -11,9 +11,12 @@ namespace ruche::modules {
 // and the web client shows its placeholder.
 void register_all(platform::ModuleRegistry& registry) {
   registry.add(chat::module());
+  // Calls keep no contents; their media is encrypted hop by hop (DTLS-SRTP),
+  // not end to end, as docs/armoured.md says.
   registry.add({.name = "calls",
                 .read_means = "join calls",
-                .write_means = "start calls and share the screen"});
+                .write_means = "start calls and share the screen",
+                .armoured = true});
   registry.add(files::module());
   registry.add({.name = "tasks",
                 .read_means = "see boards and tasks",

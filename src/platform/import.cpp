@@ -252,6 +252,10 @@ Result<http::Response> import_response(Platform& p, http::Request& req, const Ca
   if (ws_it == m.end() || !ws_it->value().is_object())
     return fail(Errc::invalid, "workspace.json has no workspace", "not_an_export");
   const json::object& wj = ws_it->value().as_object();
+  // Its messages are sealed to the origin's workspace and channel ids, which
+  // an import renews (docs/armoured.md).
+  if (auto armoured = wj.find("armoured"); armoured != wj.end() && armoured->value() == json::value(true))
+    return fail(Errc::invalid, "an armoured workspace's export cannot be imported yet", "armoured_unsupported");
   std::vector<std::string> modules;
   if (auto mods = wj.find("modules"); mods != wj.end()) {
     RUCHE_TRY(auto listed, strings(mods->value()));

@@ -49,6 +49,7 @@ Platform::Platform(db::Database& db_in, bus::Bus& bus_in, const Clock& clock_in,
       settings(db, outbox, config.defaults),
       mailer(make_smtp_mailer(config.smtp)),
       invitations(db, clock, authz, workspaces, accounts, sessions, audit, outbox, mailer.get(),
-                  invitation_config(config)) {}
+                  invitation_config(config)),
+      armour(db, clock, authz, audit, outbox) {}
 
 }  // namespace ruche::platform

@@ -11,6 +11,7 @@
 #include "core/crypto/password.hpp"
 #include "core/db/database.hpp"
 #include "platform/accounts.hpp"
+#include "platform/armour.hpp"
 #include "platform/audit.hpp"
 #include "platform/blobs.hpp"
 #include "platform/authz.hpp"
@@ -70,6 +71,7 @@ class Platform {
   Settings settings;
   std::unique_ptr<Mailer> mailer;
   Invitations invitations;
+  Armour armour;  // armoured workspaces' keys
 };
 
 }  // namespace ruche::platform

@@ -37,6 +37,11 @@ struct ModuleDef {
   std::string name;          // "chat": the name in workspace module lists and routes
   std::string read_means;    // what a read right allows, for the UI and docs
   std::string write_means;
+  // The module may be active in an armoured workspace (SECURITY.md DATA-3,
+  // docs/armoured.md): it keeps its contents there as ciphertext made in the
+  // browsers, or keeps no contents. Activating one that may not answers 400
+  // "armoured_unsupported".
+  bool armoured = false;
   // Registers the module's routes. Called once at start-up.
   std::function<void(Api& api, Platform& platform)> routes;
   // Reversibility (SECURITY.md DATA-4): writes the module's part of a

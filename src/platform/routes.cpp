@@ -411,6 +411,64 @@ void register_platform_routes(Api& api, EventHub& hub) {
                       return json_reply(to_json(w));
                     });
 
+  // ---- armoured workspaces' keys (docs/armoured.md) -------------------------
+  api.add_user("GET", "/api/v1/me/armour",
+               [&p](http::Request&, const Caller& caller) -> Result<http::Response> {
+                 RUCHE_TRY(ArmourIdentity id, p.armour.identity(caller));
+                 return json_reply(to_json(id, true));
+               });
+
+  api.add_user("PUT", "/api/v1/me/armour",
+               [&p](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                 RUCHE_TRY(json::In in, json::In::parse(req.body));
+                 NewIdentity id;
+                 id.box_public = in.string("box_public", {.min = 1, .max = 64});
+                 id.sign_public = in.string("sign_public", {.min = 1, .max = 64});
+                 id.sealed_secret = in.string("sealed_secret", {.min = 1, .max = kMaxSealedSecretChars});
+                 id.replace = in.boolean("replace", json::kOptional, false);
+                 if (!in.ok()) return tl::unexpected<Error>(in.error());
+                 RUCHE_TRY(ArmourIdentity out, p.armour.set_identity(caller, id));
+                 return json_reply(to_json(out, true));
+               });
+
+  api.add_workspace("GET", "/api/v1/workspaces/{id}/armour", "", Access::read,
+                    [&p](http::Request& req, const Caller& caller,
+                         const WorkspaceAccess&) -> Result<http::Response> {
+                      RUCHE_TRY(ArmourState s, p.armour.state(caller, WorkspaceId(std::string(req.param("id")))));
+                      return json_reply(to_json(s));
+                    });
+
+  api.add_workspace("POST", "/api/v1/workspaces/{id}/armour/envelopes", "", Access::read,
+                    [&p](http::Request& req, const Caller& caller,
+                         const WorkspaceAccess&) -> Result<http::Response> {
+                      RUCHE_TRY(json::In in, json::In::parse(req.body));
+                      std::int64_t generation = in.integer("generation", 1, 1'000'000'000'000LL);
+                      std::vector<ArmourEnvelope> envelopes;
+                      const json::value* list = in.raw("envelopes");
+                      if (!list || !list->is_array() || list->as_array().size() > kMaxEnvelopesPerRequest) {
+                        in.reject("envelopes", "a list of at most 1000 {user_id, sealed, signature}");
+                      } else {
+                        for (const auto& v : list->as_array()) {
+                          if (!v.is_object()) {
+                            in.reject("envelopes", "each envelope is an object");
+                            break;
+                          }
+                          json::In e(v.as_object());
+                          ArmourEnvelope x;
+                          x.user_id = e.string("user_id", {.min = 1, .max = 64});
+                          x.sealed = e.string("sealed", {.min = 1, .max = 200});
+                          x.signature = e.string("signature", {.min = 1, .max = 200});
+                          if (!e.ok()) return tl::unexpected<Error>(e.error());
+                          x.generation = generation;
+                          envelopes.push_back(std::move(x));
+                        }
+                      }
+                      if (!in.ok()) return tl::unexpected<Error>(in.error());
+                      RUCHE_TRY(ArmourState s, p.armour.add_envelopes(caller, WorkspaceId(std::string(req.param("id"))),
+                                                                      generation, envelopes));
+                      return json_reply(to_json(s));
+                    });
+
   api.add_workspace("DELETE", "/api/v1/workspaces/{id}", "", Access::read,
                     [&p](http::Request& req, const Caller& caller,
                          const WorkspaceAccess&) -> Result<http::Response> {
@@ -621,8 +679,10 @@ void register_platform_routes(Api& api, EventHub& hub) {
                    for (const auto& m : p.registry.modules()) {
                      if (!m.search) continue;
                      std::vector<WorkspaceId> readable;
+                     // An armoured workspace's contents are ciphertext here: its
+                     // members search them in their browsers (docs/armoured.md).
                      for (const auto& a : accesses)
-                       if (a.right(m.name) != Access::none) readable.push_back(a.workspace_id);
+                       if (!a.armoured && a.right(m.name) != Access::none) readable.push_back(a.workspace_id);
                      if (readable.empty()) continue;
                      RUCHE_TRY(auto hits, m.search(c, caller, readable, q, filters, limit));
                      for (auto& h : hits)

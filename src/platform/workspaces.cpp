@@ -5,6 +5,7 @@
 
 #include "base/log.hpp"
 #include "core/crypto/random.hpp"
+#include "platform/armour.hpp"
 
 namespace ruche::platform {
 
@@ -151,13 +152,18 @@ std::shared_ptr<const std::string> Workspaces::list_json_cached(const UserId& us
   return it->second.json;
 }
 
-Result<std::vector<std::string>> Workspaces::check_modules(std::vector<std::string> modules) const {
+Result<std::vector<std::string>> Workspaces::check_modules(std::vector<std::string> modules,
+                                                          bool armoured) const {
   if (modules.size() > 32) return fail(Errc::invalid, "too many modules", "invalid_modules");
   std::sort(modules.begin(), modules.end());
   modules.erase(std::unique(modules.begin(), modules.end()), modules.end());
-  for (const auto& m : modules)
-    if (!registry_.find(m))
-      return fail(Errc::invalid, "unknown module: " + m.substr(0, 40), "unknown_module");
+  for (const auto& m : modules) {
+    const ModuleDef* def = registry_.find(m);
+    if (!def) return fail(Errc::invalid, "unknown module: " + m.substr(0, 40), "unknown_module");
+    if (armoured && !def->armoured)
+      return fail(Errc::invalid, "the " + m + " module does not encrypt end to end yet: not in an armoured workspace",
+                  "armoured_unsupported");
+  }
   return modules;
 }
 
@@ -201,7 +207,7 @@ Result<Workspace> Workspaces::create(const Caller& caller, std::string_view name
     return fail(Errc::forbidden, "external accounts cannot create workspaces", "guest");
   RUCHE_TRY(std::string name, check_workspace_name(name_in));
   RUCHE_TRY(std::string description, check_description(description_in));
-  RUCHE_TRY(auto modules, check_modules(std::move(modules_in)));
+  RUCHE_TRY(auto modules, check_modules(std::move(modules_in), armoured));
   WorkspaceId id = crypto::new_id_of<WorkspaceId>();
   std::int64_t now = clock_.now_ms();
   return db_.write([&](db::Conn& c) -> Result<Workspace> {
@@ -295,13 +301,14 @@ Result<Workspace> Workspaces::update(const Caller& caller, const WorkspaceId& ws
     RUCHE_TRY(*description, check_description(*description));
   }
   if (modules) {
-    RUCHE_TRY(*modules, check_modules(std::move(*modules)));
+    RUCHE_TRY(*modules, check_modules(std::move(*modules), false));
   }
   std::int64_t now = clock_.now_ms();
   return db_.write([&](db::Conn& c) -> Result<Workspace> {
     RUCHE_TRY(WorkspaceAccess a, authz_.access_in(c, caller.user_id, ws));
     if (!a.can_manage()) return fail(Errc::forbidden, "only owners and admins can change this");
     if (a.archived) return fail(Errc::conflict, "the workspace is archived", "archived");
+    if (modules && a.armoured) RUCHE_CHECK(check_modules(*modules, true));
     if (name) {
       RUCHE_TRY([[maybe_unused]] auto n,
                 c.exec("UPDATE workspaces SET name = $2 WHERE id = $1", {ws, *name}));
@@ -538,6 +545,8 @@ Result<void> Workspaces::remove_member(const Caller& caller, const WorkspaceId& 
     json::object data;
     data["user_id"] = user.str();
     RUCHE_TRY([[maybe_unused]] auto seq, outbox_.append(c, ws, "member.removed", "", data));
+    // They held the workspace's key: its members' browsers make a new one.
+    if (a.armoured) RUCHE_CHECK(announce_armour(c, outbox_, ws, clock_.now_ms()));
     return {};
   });
 }

@@ -98,7 +98,9 @@ class Workspaces {
   static Result<std::vector<std::string>> managers(db::Conn& c, const WorkspaceId& ws);
 
  private:
-  Result<std::vector<std::string>> check_modules(std::vector<std::string> modules) const;
+  // Known modules, sorted and once each; in an armoured workspace, only
+  // those that keep their contents end-to-end encrypted.
+  Result<std::vector<std::string>> check_modules(std::vector<std::string> modules, bool armoured) const;
   Result<Workspace> load(db::Conn& c, const WorkspaceId& ws, WorkspaceRole role);
   Result<Member> load_member(db::Conn& c, const WorkspaceId& ws, const UserId& user);
 

@@ -14,6 +14,7 @@
 #include "core/crypto/hash.hpp"
 #include "core/crypto/password.hpp"
 #include "core/crypto/random.hpp"
+#include "core/crypto/sign.hpp"
 #include "core/crypto/totp.hpp"
 
 namespace ruche::crypto {
@@ -801,4 +802,26 @@ TEST(PasswordPolicy, AcceptsGoodPassphrases) {
 }
 
 }  // namespace
+TEST(Ed25519, VerifiesOnlyTheSignersSignatureOfTheSameMessage) {
+  SignKeyPair a = ed25519_keypair(), b = ed25519_keypair();
+  std::string sig = ed25519_sign(a.secret_key, "ruche-chat-v1\nws\nch");
+  EXPECT_TRUE(ed25519_verify(a.public_key, "ruche-chat-v1\nws\nch", sig));
+  EXPECT_FALSE(ed25519_verify(b.public_key, "ruche-chat-v1\nws\nch", sig));
+  EXPECT_FALSE(ed25519_verify(a.public_key, "ruche-chat-v1\nws\nci", sig));
+  std::string flipped = sig;
+  flipped[10] ^= 1;
+  EXPECT_FALSE(ed25519_verify(a.public_key, "ruche-chat-v1\nws\nch", flipped));
+  EXPECT_FALSE(ed25519_verify(a.public_key.substr(1), "ruche-chat-v1\nws\nch", sig));
+  EXPECT_FALSE(ed25519_verify(a.public_key, "ruche-chat-v1\nws\nch", sig.substr(1)));
+}
+
+TEST(Ed25519, MatchesRfc8032TestVector1) {
+  // RFC 8032 section 7.1, TEST 1 (empty message).
+  auto pk = hex_decode("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+  auto sig = hex_decode(
+      "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
+  ASSERT_TRUE(pk && sig);
+  EXPECT_TRUE(ed25519_verify(*pk, "", *sig));
+}
+
 }  // namespace ruche::crypto

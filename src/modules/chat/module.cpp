@@ -14,6 +14,7 @@ platform::ModuleDef module() {
   def.name = "chat";
   def.read_means = "read channels and messages";
   def.write_means = "post, react and create channels";
+  def.armoured = true;  // message bodies sealed in the browsers (docs/armoured.md)
   def.routes = [service](platform::Api& api, platform::Platform& p) {
     *service = std::make_unique<Service>(p, settings_from(p.config));
     register_routes(api, **service);

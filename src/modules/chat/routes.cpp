@@ -22,6 +22,15 @@ json::array channels_json(const std::vector<Channel>& list) {
   return a;
 }
 
+// `mentions` and `mention_channel`: who a sealed message mentions (armoured
+// workspaces; the service refuses them elsewhere).
+std::optional<SealedMentions> sealed_mentions(json::In& in) {
+  auto users = in.opt_string_list("mentions", {.max_items = 50, .item = {.max = 26}});
+  auto channel = in.opt_boolean("mention_channel");
+  if (!users && !channel) return std::nullopt;
+  return SealedMentions{users.value_or(std::vector<std::string>{}), channel.value_or(false)};
+}
+
 json::array messages_json(const std::vector<Message>& list) {
   json::array a;
   for (const auto& m : list) a.push_back(to_json(m));
@@ -168,7 +177,11 @@ void register_routes(Api& api, Service& chat) {
                  [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
                    RUCHE_TRY(json::In in, json::In::parse(req.body));
                    Post post;
-                   post.body = in.string("body", {.max = kMaxBodyBytes, .single_line = false}, json::kOptional);
+                   // Plain bodies are held to kMaxBodyBytes by the service; sealed
+                   // ones (armoured workspaces) are longer.
+                   post.body = in.string("body", {.max = platform::kMaxSealedTextBytes, .single_line = false},
+                                         json::kOptional);
+                   post.mentions = sealed_mentions(in);
                    auto thread = in.opt_string("thread_id", {.max = 26});
                    post.also_in_channel = in.boolean("also_in_channel", json::kOptional, false);
                    auto attachments = in.string_list("attachment_ids",
@@ -253,9 +266,11 @@ void register_routes(Api& api, Service& chat) {
   api.add_object("PATCH", "/api/v1/messages/{mid}", "chat", Access::write, "mid",
                  [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
                    RUCHE_TRY(json::In in, json::In::parse(req.body));
-                   std::string body = in.string("body", {.min = 1, .max = kMaxBodyBytes, .single_line = false});
+                   std::string body =
+                       in.string("body", {.min = 1, .max = platform::kMaxSealedTextBytes, .single_line = false});
+                   auto mentions = sealed_mentions(in);
                    if (!in.ok()) return tl::unexpected<Error>(in.error());
-                   RUCHE_TRY(Message m, chat.edit(caller, message_param(req), body));
+                   RUCHE_TRY(Message m, chat.edit(caller, message_param(req), body, mentions));
                    return json_reply(to_json(m));
                  });
 

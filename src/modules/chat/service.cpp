@@ -557,16 +557,37 @@ Result<std::pair<Message, Service::Access>> Service::reach_message(db::Conn& c, 
   return std::make_pair(std::move(m), std::move(*a));
 }
 
+Result<Service::Body> Service::check_text(db::Conn& c, const Access& a, const UserId& author,
+                                          const std::string& body,
+                                          const std::optional<SealedMentions>& sealed) {
+  Body out;
+  if (!a.workspace.armoured) {
+    if (sealed) return fail(Errc::invalid, "mentions are for armoured workspaces", "invalid_mentions");
+    RUCHE_TRY(out.text, check_body(body));
+    out.mentioned = parse_mentions(out.text, out.at_channel);
+    return out;
+  }
+  // Bound to the workspace, the channel and its author (docs/armoured.md).
+  std::string ad = "ruche-chat-v1\n";
+  ad += a.channel.workspace_id.str();
+  ad += '\n';
+  ad += a.channel.id.str();
+  ad += '\n';
+  ad += author.str();
+  RUCHE_CHECK(p_.armour.check_sealed(c, a.channel.workspace_id, author, ad, body));
+  out.text = body;
+  if (sealed) {
+    for (const auto& u : sealed->users)
+      if (!is_id(u)) return fail(Errc::invalid, "mentions are user ids", "invalid_mentions");
+    out.mentioned = sealed->users;
+    out.at_channel = sealed->channel;
+  }
+  return out;
+}
+
 Result<Message> Service::post(const Caller& caller, const ChannelId& id, const Post& post) {
   if (post.attachment_ids.size() > kMaxAttachments)
     return fail(Errc::invalid, "at most " + std::to_string(kMaxAttachments) + " attachments", "invalid_attachments");
-  std::string body;
-  // A message may be its attachments alone.
-  if (post.attachment_ids.empty() || post.body.find_first_not_of(" \t\r\n") != std::string::npos) {
-    RUCHE_TRY(body, check_body(post.body));
-  }
-  bool at_channel = false;
-  std::vector<std::string> mentioned = parse_mentions(body, at_channel);
   std::int64_t now = p_.clock.now_ms();
   // Everything that only reads (rights, the channel, the thread, who may be
   // mentioned) runs first on a reader connection, in parallel with other
@@ -574,6 +595,7 @@ Result<Message> Service::post(const Caller& caller, const ChannelId& id, const P
   // left with the writes alone.
   struct Prepared {
     Access access;
+    Body body;
     std::optional<MessageId> root;
     std::vector<std::string> mentions;
     std::vector<Attachment> attachments;
@@ -581,6 +603,23 @@ Result<Message> Service::post(const Caller& caller, const ChannelId& id, const P
   RUCHE_TRY(Prepared prep, p_.db.read([&](db::Conn& c) -> Result<Prepared> {
     Prepared out;
     RUCHE_TRY(out.access, reach(c, caller, id, platform::Access::write));
+    if (out.access.workspace.armoured) {
+      if (!post.attachment_ids.empty())
+        return fail(Errc::invalid, "attachments are not encrypted end to end yet: not in an armoured workspace",
+                    "armoured_unsupported");
+      // The sealed text is checked in the write transaction, against the
+      // workspace's key generation at that moment.
+      if (post.mentions) {
+        out.body.mentioned = post.mentions->users;
+        out.body.at_channel = post.mentions->channel;
+      }
+    } else if (!post.attachment_ids.empty() && post.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+      // A message may be its attachments alone.
+      if (post.mentions) return fail(Errc::invalid, "mentions are for armoured workspaces", "invalid_mentions");
+    } else {
+      RUCHE_TRY(out.body, check_text(c, out.access, caller.user_id, post.body, post.mentions));
+    }
+    const std::vector<std::string>& mentioned = out.body.mentioned;
     if (post.thread_id) {
       RUCHE_TRY(Message root, load_message(c, *post.thread_id));
       if (root.channel_id != id) return fail(Errc::not_found, "no such message");
@@ -619,13 +658,14 @@ Result<Message> Service::post(const Caller& caller, const ChannelId& id, const P
   draft.channel_id = id;
   draft.workspace_id = ch.workspace_id;
   draft.author_id = caller.user_id.str();
-  draft.body = body;
+  draft.body = prep.access.workspace.armoured ? post.body : prep.body.text;
   draft.created_at_ms = now;
   if (prep.root) {
     draft.thread_id = prep.root;
     draft.in_channel = post.also_in_channel;
   }
   draft.mentions = prep.mentions;
+  const bool at_channel = prep.body.at_channel;
   if (at_channel) draft.mentions.push_back("channel");
   for (auto& a : prep.attachments) {
     a.message_id = draft.id;
@@ -634,6 +674,9 @@ Result<Message> Service::post(const Caller& caller, const ChannelId& id, const P
   // A value, not an object: emit() takes a json::value (no copy per call).
   json::value event = to_json(draft);  // "seq" is set in the transaction
   return p_.db.write([&](db::Conn& c) -> Result<Message> {
+    if (prep.access.workspace.armoured) {
+      RUCHE_TRY([[maybe_unused]] Body sealed, check_text(c, prep.access, caller.user_id, post.body, post.mentions));
+    }
     if (!prep.access.member) {
       // Writing in a public channel joins it.
       RUCHE_TRY(bool added, store::add_member(c, id, caller.user_id.str(), now, ch.last_seq));
@@ -694,6 +737,9 @@ Result<Attachment> Service::upload(const Caller& caller, const ChannelId& id, st
   if (expected_bytes && *expected_bytes > limit) return too_large();
   RUCHE_TRY(Channel ch, p_.db.read([&](db::Conn& c) -> Result<Channel> {
     RUCHE_TRY(Access a, reach(c, caller, id, platform::Access::write));
+    if (a.workspace.armoured)
+      return fail(Errc::invalid, "attachments are not encrypted end to end yet: not in an armoured workspace",
+                  "armoured_unsupported");
     return std::move(a.channel);
   }));
   RUCHE_TRY(auto keys, p_.blobs.keys(ch.workspace_id));
@@ -928,10 +974,8 @@ Result<std::vector<Message>> Service::thread(const Caller& caller, const Message
   });
 }
 
-Result<Message> Service::edit(const Caller& caller, const MessageId& id, const std::string& body_in) {
-  RUCHE_TRY(std::string body, check_body(body_in));
-  bool at_channel = false;
-  std::vector<std::string> mentioned = parse_mentions(body, at_channel);
+Result<Message> Service::edit(const Caller& caller, const MessageId& id, const std::string& body_in,
+                             const std::optional<SealedMentions>& sealed) {
   std::int64_t now = p_.clock.now_ms();
   return p_.db.write([&](db::Conn& c) -> Result<Message> {
     RUCHE_TRY(auto found, reach_message(c, caller, id, platform::Access::write));
@@ -940,10 +984,12 @@ Result<Message> Service::edit(const Caller& caller, const MessageId& id, const s
     if (m.author_id != caller.user_id.str())
       return fail(Errc::forbidden, "only the author edits a message");
     if (m.deleted_at_ms) return fail(Errc::conflict, "the message was deleted", "deleted");
-    RUCHE_CHECK(store::set_body(c, id, body, now));
+    RUCHE_TRY(Body body, check_text(c, a, caller.user_id, body_in, sealed));
+    const bool at_channel = body.at_channel;
+    RUCHE_CHECK(store::set_body(c, id, body.text, now));
     RUCHE_CHECK(store::delete_mentions(c, id));
     std::vector<std::string> valid;
-    for (const auto& u : mentioned) {
+    for (const auto& u : body.mentioned) {
       auto theirs = p_.authz.access_in(c, UserId(u), a.channel.workspace_id);
       if (theirs && theirs->right("chat") != platform::Access::none) valid.push_back(u);
     }

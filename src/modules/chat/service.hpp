@@ -46,11 +46,21 @@ Settings settings_from(const platform::PlatformConfig& config);
 // Pulls an upload's body: fills `buf` with up to `size` bytes, 0 at the end.
 using Source = std::function<Result<std::size_t>(char* buf, std::size_t size)>;
 
+// Who a sealed message mentions, which the server cannot read in its body:
+// armoured workspaces only (docs/armoured.md); elsewhere the body says it.
+struct SealedMentions {
+  std::vector<std::string> users;
+  bool channel = false;  // @channel
+};
+
 struct Post {
-  std::string body;               // may be empty when there are attachments
+  // Markdown; may be empty when there are attachments. In an armoured
+  // workspace, a sealed text ("e2e1:…", platform/armour.hpp).
+  std::string body;
   std::vector<AttachmentId> attachment_ids;  // the poster's own unposted uploads in the channel
   std::optional<MessageId> thread_id;
   bool also_in_channel = false;  // a reply that also shows in the channel
+  std::optional<SealedMentions> mentions;
 };
 
 // The rules every channel name (1-80 bytes, not blank) and reaction emoji
@@ -138,7 +148,8 @@ class Service {
   Result<std::vector<Message>> thread(const platform::Caller& caller, const MessageId& root);
   Result<Message> message(const platform::Caller& caller, const MessageId& id);
   // The author edits; the author or a workspace owner/admin deletes.
-  Result<Message> edit(const platform::Caller& caller, const MessageId& id, const std::string& body);
+  Result<Message> edit(const platform::Caller& caller, const MessageId& id, const std::string& body,
+                       const std::optional<SealedMentions>& mentions = std::nullopt);
   Result<void> remove(const platform::Caller& caller, const MessageId& id);
   Result<Message> react(const platform::Caller& caller, const MessageId& id, const std::string& emoji,
                         bool add);
@@ -182,6 +193,17 @@ class Service {
   Result<Access> reach(db::Conn& c, const platform::Caller& caller, const ChannelId& id,
                        platform::Access need);
   Result<Message> load_message(db::Conn& c, const MessageId& id);
+  // A message's body and who it mentions, as stored: in a plain workspace
+  // the body checked and its mentions parsed (`sealed` must be empty); in an
+  // armoured one the sealed text checked in `c` (platform::Armour) and
+  // `sealed` taken as the mentions. Errors: invalid, conflict (keys).
+  struct Body {
+    std::string text;
+    std::vector<std::string> mentioned;
+    bool at_channel = false;
+  };
+  Result<Body> check_text(db::Conn& c, const Access& a, const UserId& author, const std::string& body,
+                          const std::optional<SealedMentions>& sealed);
   // The message and its channel as `caller` may reach them; a message in a
   // channel they may not see is "no such message", like a missing one.
   Result<std::pair<Message, Access>> reach_message(db::Conn& c, const platform::Caller& caller,

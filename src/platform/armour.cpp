@@ -1,0 +1,376 @@
+#include "platform/armour.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "base/id.hpp"
+#include "core/crypto/encoding.hpp"
+#include "core/crypto/sign.hpp"
+
+namespace ruche::platform {
+
+namespace {
+
+constexpr std::size_t kKeyBytes = 32;           // X25519 and Ed25519 public keys
+constexpr std::size_t kSealedKeyBytes = 32 + 48;  // crypto_box_seal of a 32-byte key
+constexpr std::size_t kNonceBytes = 24;          // XChaCha20-Poly1305
+constexpr std::size_t kTagBytes = 16;
+constexpr std::size_t kSaltBytes = 16;           // Argon2id
+constexpr std::size_t kSecretsBytes = 32 + 64;   // X25519 and Ed25519 secret keys
+
+// Decodes unpadded base64url of exactly `bytes` bytes (or of at least
+// `bytes` when `at_least`), else nullopt.
+std::optional<std::string> b64(std::string_view text, std::size_t bytes, bool at_least = false) {
+  auto raw = crypto::base64url_decode(text);
+  if (!raw || (at_least ? raw->size() < bytes : raw->size() != bytes)) return std::nullopt;
+  return raw;
+}
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  for (;;) {
+    auto i = s.find(sep);
+    out.push_back(s.substr(0, i));
+    if (i == std::string_view::npos) return out;
+    s.remove_prefix(i + 1);
+  }
+}
+
+std::optional<std::int64_t> number(std::string_view s, std::int64_t min, std::int64_t max) {
+  if (s.empty() || s.size() > 15 || (s.size() > 1 && s[0] == '0')) return std::nullopt;
+  std::int64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || v < min || v > max) return std::nullopt;
+  return v;
+}
+
+// "id1:<opslimit>:<memlimit>:<salt>:<nonce>:<sealed>" with libsodium's
+// bounds for Argon2id and the sizes of two secret keys.
+bool valid_sealed_secret(std::string_view s) {
+  if (s.size() > kMaxSealedSecretChars) return false;
+  auto p = split(s, ':');
+  return p.size() == 6 && p[0] == "id1" && number(p[1], 1, 10) &&
+         number(p[2], 8LL << 20, 1LL << 30) && b64(p[3], kSaltBytes) && b64(p[4], kNonceBytes) &&
+         b64(p[5], kSecretsBytes + kTagBytes);
+}
+
+std::string envelope_message(const WorkspaceId& ws, std::int64_t g, std::string_view recipient,
+                             std::string_view sealed) {
+  std::string m = "ruche-armour-envelope-v1\n";
+  m += ws.str();
+  m += '\n';
+  m += std::to_string(g);
+  m += '\n';
+  m += recipient;
+  m += '\n';
+  m += sealed;
+  return m;
+}
+
+Result<std::optional<ArmourIdentity>> load_identity(db::Conn& c, const UserId& user) {
+  RUCHE_TRY(auto row, c.query_one("SELECT box_public, sign_public, sealed_secret, created_at_ms, "
+                                  "updated_at_ms FROM armour_identities WHERE user_id = $1",
+                                  {user}));
+  if (!row) return std::optional<ArmourIdentity>();
+  ArmourIdentity id;
+  id.user_id = user.str();
+  id.box_public = row->text(0);
+  id.sign_public = row->text(1);
+  id.sealed_secret = row->text(2);
+  id.created_at_ms = row->i64(3);
+  id.updated_at_ms = row->i64(4);
+  return std::optional<ArmourIdentity>(std::move(id));
+}
+
+Result<std::int64_t> current_generation(db::Conn& c, const WorkspaceId& ws) {
+  RUCHE_TRY(auto row, c.query_one("SELECT armour_generation FROM workspaces WHERE id = $1", {ws}));
+  if (!row) return fail(Errc::not_found, "no such workspace");
+  return row->i64(0);
+}
+
+// Someone who holds generation `g` is no longer an active member.
+Result<bool> needs_rotation(db::Conn& c, const WorkspaceId& ws, std::int64_t g, std::int64_t now_ms) {
+  if (g == 0) return false;
+  RUCHE_TRY(auto row, c.query_one("SELECT 1 FROM armour_envelopes e WHERE e.workspace_id = $1 AND "
+                                  "e.generation = $2 AND NOT EXISTS (SELECT 1 FROM memberships m WHERE "
+                                  "m.workspace_id = e.workspace_id AND m.user_id = e.user_id AND "
+                                  "(m.expires_at_ms IS NULL OR m.expires_at_ms > $3)) LIMIT 1",
+                                  {ws, g, now_ms}));
+  return row.has_value();
+}
+
+}  // namespace
+
+Result<SealedText> parse_sealed_text(std::string_view text) {
+  auto bad = [] { return fail(Errc::invalid, "not a sealed text (e2e1:…, docs/armoured.md)", "invalid_sealed_text"); };
+  if (text.size() > kMaxSealedTextBytes) return bad();
+  auto p = split(text, ':');
+  if (p.size() != 5 || p[0] != "e2e1") return bad();
+  auto g = number(p[1], 1, 1'000'000'000'000LL);
+  if (!g || !b64(p[2], kNonceBytes) || !b64(p[3], kTagBytes, true) || !b64(p[4], crypto::kSignatureBytes))
+    return bad();
+  return SealedText{*g, p[2], p[3], p[4]};
+}
+
+json::object to_json(const ArmourIdentity& id, bool with_secret) {
+  json::object o;
+  o["user_id"] = id.user_id;
+  o["box_public"] = id.box_public;
+  o["sign_public"] = id.sign_public;
+  if (with_secret) {
+    o["sealed_secret"] = id.sealed_secret;
+    o["created_at"] = format_iso8601(id.created_at_ms);
+    o["updated_at"] = format_iso8601(id.updated_at_ms);
+  }
+  return o;
+}
+
+json::object to_json(const ArmourState& s) {
+  json::object o;
+  o["generation"] = s.generation;
+  o["rotation_required"] = s.rotation_required;
+  json::array members, missing, envelopes;
+  for (const auto& m : s.members) members.push_back(to_json(m, false));
+  for (const auto& u : s.missing) missing.emplace_back(u);
+  for (const auto& e : s.envelopes) {
+    json::object x;
+    x["generation"] = e.generation;
+    x["sealed"] = e.sealed;
+    x["signature"] = e.signature;
+    x["created_by"] = e.created_by;
+    envelopes.push_back(std::move(x));
+  }
+  o["members"] = std::move(members);
+  o["missing"] = std::move(missing);
+  o["envelopes"] = std::move(envelopes);
+  return o;
+}
+
+Result<void> announce_armour(db::Conn& c, Outbox& outbox, const WorkspaceId& ws, std::int64_t now_ms) {
+  RUCHE_TRY(std::int64_t g, current_generation(c, ws));
+  RUCHE_TRY(bool stale, needs_rotation(c, ws, g, now_ms));
+  json::object data;
+  data["workspace_id"] = ws.str();
+  data["generation"] = g;
+  data["rotation_required"] = stale;
+  RUCHE_TRY([[maybe_unused]] auto seq, outbox.append(c, ws, "armour.changed", "", data));
+  return {};
+}
+
+Result<ArmourIdentity> Armour::identity(const Caller& caller) {
+  return db_.read([&](db::Conn& c) -> Result<ArmourIdentity> {
+    RUCHE_TRY(auto id, load_identity(c, caller.user_id));
+    if (!id) return fail(Errc::not_found, "no armour identity yet", "no_identity");
+    return std::move(*id);
+  });
+}
+
+Result<ArmourIdentity> Armour::set_identity(const Caller& caller, const NewIdentity& in) {
+  if (!b64(in.box_public, kKeyBytes) || !b64(in.sign_public, kKeyBytes) || in.box_public == in.sign_public)
+    return fail(Errc::invalid, "box_public and sign_public are two 32-byte keys in base64url", "invalid_identity");
+  if (!valid_sealed_secret(in.sealed_secret))
+    return fail(Errc::invalid, "sealed_secret is not an id1 sealed secret (docs/armoured.md)", "invalid_identity");
+  std::int64_t now = clock_.now_ms();
+  return db_.write([&](db::Conn& c) -> Result<ArmourIdentity> {
+    RUCHE_TRY(auto old, load_identity(c, caller.user_id));
+    bool new_keys = !old || old->box_public != in.box_public || old->sign_public != in.sign_public;
+    if (old && new_keys && !in.replace)
+      return fail(Errc::conflict, "an identity exists: replacing it loses the keys it holds (replace: true)",
+                  "identity_exists");
+    if (!old) {
+      RUCHE_TRY([[maybe_unused]] auto n,
+                c.exec("INSERT INTO armour_identities (user_id, box_public, sign_public, sealed_secret, "
+                       "created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $5)",
+                       {caller.user_id, in.box_public, in.sign_public, in.sealed_secret, now}));
+    } else {
+      RUCHE_TRY([[maybe_unused]] auto n,
+                c.exec("UPDATE armour_identities SET box_public = $2, sign_public = $3, sealed_secret = $4, "
+                       "updated_at_ms = $5 WHERE user_id = $1",
+                       {caller.user_id, in.box_public, in.sign_public, in.sealed_secret, now}));
+    }
+    if (old && new_keys) {
+      // Sealed to keys that no longer exist: nobody can open them.
+      RUCHE_TRY([[maybe_unused]] auto n,
+                c.exec("DELETE FROM armour_envelopes WHERE user_id = $1", {caller.user_id}));
+    }
+    AuditEntry e = AuditEntry::by(caller, old && new_keys ? "armour.identity_replaced" : "armour.identity_set");
+    e.object = caller.user_id.str();
+    if (old && !new_keys) e.details["passphrase_only"] = true;
+    RUCHE_CHECK(audit_.append(c, e));
+    if (new_keys) {
+      // Members' browsers seal the workspaces' keys to the new identity.
+      std::vector<WorkspaceId> armoured;
+      RUCHE_CHECK(c.each("SELECT w.id FROM workspaces w JOIN memberships m ON m.workspace_id = w.id "
+                         "WHERE m.user_id = $1 AND w.armoured = $2",
+                         {caller.user_id, true}, [&](const db::Row& r) {
+                           armoured.emplace_back(r.text(0));
+                           return true;
+                         }));
+      for (const auto& ws : armoured) RUCHE_CHECK(announce_armour(c, outbox_, ws, now));
+    }
+    RUCHE_TRY(auto now_id, load_identity(c, caller.user_id));
+    return std::move(*now_id);
+  });
+}
+
+Result<ArmourState> Armour::load_state(db::Conn& c, const WorkspaceId& ws, const UserId& caller) {
+  std::int64_t now = clock_.now_ms();
+  ArmourState s;
+  RUCHE_TRY(s.generation, current_generation(c, ws));
+  RUCHE_TRY(s.rotation_required, needs_rotation(c, ws, s.generation, now));
+  RUCHE_CHECK(c.each("SELECT i.user_id, i.box_public, i.sign_public, i.created_at_ms, i.updated_at_ms, "
+                     "EXISTS (SELECT 1 FROM armour_envelopes e WHERE e.workspace_id = m.workspace_id AND "
+                     "e.generation = $3 AND e.user_id = m.user_id) FROM memberships m JOIN armour_identities i "
+                     "ON i.user_id = m.user_id WHERE m.workspace_id = $1 AND (m.expires_at_ms IS NULL OR "
+                     "m.expires_at_ms > $2) ORDER BY i.user_id",
+                     {ws, now, s.generation}, [&](const db::Row& r) {
+                       ArmourIdentity id;
+                       id.user_id = r.text(0);
+                       id.box_public = r.text(1);
+                       id.sign_public = r.text(2);
+                       id.created_at_ms = r.i64(3);
+                       id.updated_at_ms = r.i64(4);
+                       if (s.generation > 0 && !r.boolean(5)) s.missing.push_back(id.user_id);
+                       s.members.push_back(std::move(id));
+                       return true;
+                     }));
+  RUCHE_CHECK(c.each("SELECT generation, sealed, signature, created_by FROM armour_envelopes WHERE "
+                     "workspace_id = $1 AND user_id = $2 ORDER BY generation",
+                     {ws, caller}, [&](const db::Row& r) {
+                       ArmourEnvelope e;
+                       e.user_id = caller.str();
+                       e.generation = r.i64(0);
+                       e.sealed = r.text(1);
+                       e.signature = r.text(2);
+                       e.created_by = r.text(3);
+                       s.envelopes.push_back(std::move(e));
+                       return true;
+                     }));
+  return s;
+}
+
+Result<ArmourState> Armour::state(const Caller& caller, const WorkspaceId& ws) {
+  return db_.read([&](db::Conn& c) -> Result<ArmourState> {
+    RUCHE_TRY(WorkspaceAccess a, authz_.access_in(c, caller.user_id, ws));
+    if (!a.armoured) return fail(Errc::conflict, "this workspace is not armoured", "not_armoured");
+    return load_state(c, ws, caller.user_id);
+  });
+}
+
+Result<ArmourState> Armour::add_envelopes(const Caller& caller, const WorkspaceId& ws, std::int64_t generation,
+                                          const std::vector<ArmourEnvelope>& envelopes) {
+  if (envelopes.size() > kMaxEnvelopesPerRequest)
+    return fail(Errc::invalid, "at most " + std::to_string(kMaxEnvelopesPerRequest) + " envelopes",
+                "invalid_envelope");
+  std::set<std::string_view> seen;
+  for (const auto& e : envelopes) {
+    if (!is_id(e.user_id) || !seen.insert(e.user_id).second || !b64(e.sealed, kSealedKeyBytes) ||
+        !b64(e.signature, crypto::kSignatureBytes))
+      return fail(Errc::invalid, "an envelope is a user_id (once), a sealed 32-byte key and a signature",
+                  "invalid_envelope");
+  }
+  std::int64_t now = clock_.now_ms();
+  return db_.write([&](db::Conn& c) -> Result<ArmourState> {
+    RUCHE_TRY(WorkspaceAccess a, authz_.access_in(c, caller.user_id, ws));
+    if (!a.armoured) return fail(Errc::conflict, "this workspace is not armoured", "not_armoured");
+    RUCHE_TRY(auto mine, load_identity(c, caller.user_id));
+    if (!mine) return fail(Errc::forbidden, "set up your armour identity first", "no_identity");
+    RUCHE_TRY(ArmourState s, load_state(c, ws, caller.user_id));
+    auto sign_public = crypto::base64url_decode(mine->sign_public);
+    std::map<std::string_view, const ArmourIdentity*> members;
+    for (const auto& m : s.members) members[m.user_id] = &m;
+    for (const auto& e : envelopes) {
+      if (!members.contains(e.user_id))
+        return fail(Errc::invalid, "envelopes go to members with an identity: " + e.user_id, "invalid_envelope");
+      if (!crypto::ed25519_verify(*sign_public, envelope_message(ws, generation, e.user_id, e.sealed),
+                                  *crypto::base64url_decode(e.signature)))
+        return fail(Errc::invalid, "an envelope's signature does not check with your key", "bad_signature");
+    }
+    std::vector<const ArmourEnvelope*> added;
+    const char* action;
+    if (generation == s.generation + 1) {
+      std::string left_out;
+      for (const auto& m : s.members)
+        if (!seen.contains(m.user_id)) left_out += (left_out.empty() ? "" : ", ") + m.user_id;
+      if (!left_out.empty())
+        return fail(Errc::invalid, "a new generation is sealed for every member with an identity; missing: " +
+                                       left_out.substr(0, 400),
+                    "envelopes_incomplete");
+      RUCHE_TRY(auto n, c.exec("UPDATE workspaces SET armour_generation = $2 WHERE id = $1 AND "
+                               "armour_generation = $3",
+                               {ws, generation, s.generation}));
+      if (n != 1) return fail(Errc::conflict, "another generation was made first", "generation_conflict");
+      for (const auto& e : envelopes) added.push_back(&e);
+      action = "armour.generation_created";
+    } else if (generation == s.generation && generation > 0) {
+      bool held = std::any_of(s.envelopes.begin(), s.envelopes.end(),
+                              [&](const ArmourEnvelope& e) { return e.generation == generation; });
+      if (!held) return fail(Errc::forbidden, "you do not hold this generation", "key_not_held");
+      // Only for members who have none. An envelope for someone who has one
+      // means the browser is behind: another sealed for them first, or made
+      // this generation while this one thought it was making it.
+      for (const auto& e : envelopes) {
+        if (std::find(s.missing.begin(), s.missing.end(), e.user_id) == s.missing.end())
+          return fail(Errc::conflict, e.user_id + " already holds generation " + std::to_string(generation),
+                      "generation_conflict");
+        added.push_back(&e);
+      }
+      action = "armour.envelopes_added";
+    } else {
+      return fail(Errc::conflict, "the current generation is " + std::to_string(s.generation),
+                  "generation_conflict");
+    }
+    for (const auto* e : added) {
+      RUCHE_TRY([[maybe_unused]] auto n,
+                c.exec("INSERT INTO armour_envelopes (workspace_id, generation, user_id, sealed, signature, "
+                       "created_by, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                       {ws, generation, e->user_id, e->sealed, e->signature, caller.user_id, now}));
+    }
+    if (!added.empty()) {
+      AuditEntry audit = AuditEntry::by(caller, action);
+      audit.workspace_id = ws.str();
+      audit.object = ws.str();
+      audit.details["generation"] = generation;
+      json::array to;
+      for (const auto* e : added) to.emplace_back(e->user_id);
+      audit.details["recipients"] = std::move(to);
+      RUCHE_CHECK(audit_.append(c, audit));
+      RUCHE_CHECK(announce_armour(c, outbox_, ws, now));
+    }
+    return load_state(c, ws, caller.user_id);
+  });
+}
+
+Result<void> Armour::check_sealed(db::Conn& c, const WorkspaceId& ws, const UserId& author,
+                                  std::string_view ad_base, std::string_view text) {
+  RUCHE_TRY(SealedText t, parse_sealed_text(text));
+  RUCHE_TRY(std::int64_t g, current_generation(c, ws));
+  if (g == 0)
+    return fail(Errc::conflict, "the workspace has no key yet: open it to make one", "no_workspace_key");
+  if (t.generation != g)
+    return fail(Errc::conflict, "sealed with generation " + std::to_string(t.generation) + ", current is " +
+                                    std::to_string(g),
+                "stale_key");
+  RUCHE_TRY(bool stale, needs_rotation(c, ws, g, clock_.now_ms()));
+  if (stale)
+    return fail(Errc::conflict, "a member left: the workspace needs a new key generation first",
+                "key_rotation_required");
+  RUCHE_TRY(auto id, load_identity(c, author));
+  if (!id) return fail(Errc::forbidden, "set up your armour identity first", "no_identity");
+  std::string signed_text(ad_base);
+  signed_text += '\n';
+  signed_text += std::to_string(g);
+  signed_text += '\n';
+  signed_text += t.nonce;
+  signed_text += '\n';
+  signed_text += t.ciphertext;
+  if (!crypto::ed25519_verify(*crypto::base64url_decode(id->sign_public), signed_text,
+                              *crypto::base64url_decode(t.signature)))
+    return fail(Errc::invalid, "the text's signature does not check with its author's key", "bad_signature");
+  return {};
+}
+
+}  // namespace ruche::platform

@@ -1,0 +1,123 @@
+// Armoured workspaces (SECURITY.md DATA-3; docs/armoured.md): people's
+// identity keys and the workspaces' key generations, made and opened in the
+// members' browsers. The server keeps public keys, passphrase-sealed secrets
+// and sealed envelopes, checks every signature it is given, says when a
+// workspace needs a new generation (a member left since the current one was
+// made), and checks the sealed texts modules store (check_sealed()). Nothing
+// here can open a message.
+//
+// Thread-safe; every call blocks (database): worker threads only.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/clock.hpp"
+#include "base/json.hpp"
+#include "base/result.hpp"
+#include "core/db/database.hpp"
+#include "platform/audit.hpp"
+#include "platform/authz.hpp"
+#include "platform/outbox.hpp"
+#include "platform/types.hpp"
+
+namespace ruche::platform {
+
+inline constexpr std::size_t kMaxSealedSecretChars = 1024;
+inline constexpr std::size_t kMaxEnvelopesPerRequest = 1000;
+// A sealed text: the 16 KiB of text modules allow, sealed, in base64url,
+// with its nonce, signature and generation.
+inline constexpr std::size_t kMaxSealedTextBytes = 24 * 1024;
+
+struct ArmourIdentity {
+  std::string user_id;
+  std::string box_public;     // X25519, base64url
+  std::string sign_public;    // Ed25519, base64url
+  std::string sealed_secret;  // "id1:…"; only ever handed to its owner
+  std::int64_t created_at_ms = 0;
+  std::int64_t updated_at_ms = 0;
+};
+
+struct ArmourEnvelope {
+  std::string user_id;  // the recipient
+  std::int64_t generation = 0;
+  std::string sealed;
+  std::string signature;
+  std::string created_by;
+};
+
+// A workspace's keys as one member sees them.
+struct ArmourState {
+  std::int64_t generation = 0;
+  bool rotation_required = false;
+  std::vector<ArmourIdentity> members;   // members with an identity; no sealed_secret
+  std::vector<std::string> missing;      // of them, those without the current generation
+  std::vector<ArmourEnvelope> envelopes;  // the caller's own, every generation
+};
+
+struct NewIdentity {
+  std::string box_public, sign_public, sealed_secret;
+  bool replace = false;
+};
+
+// A sealed text as modules store it: "e2e1:<g>:<nonce>:<ciphertext>:<signature>".
+struct SealedText {
+  std::int64_t generation = 0;
+  std::string_view nonce, ciphertext, signature;  // base64url, into the parsed text
+};
+// Parses the form (sizes, alphabet); says nothing of keys or signatures.
+// Errors: invalid "invalid_sealed_text".
+Result<SealedText> parse_sealed_text(std::string_view text);
+
+json::object to_json(const ArmourIdentity& id, bool with_secret);
+// Tells the members of armoured workspace `ws` that its keys changed
+// (armour.changed: generation, rotation_required), in `c`'s transaction.
+Result<void> announce_armour(db::Conn& c, Outbox& outbox, const WorkspaceId& ws, std::int64_t now_ms);
+json::object to_json(const ArmourState& s);
+
+class Armour {
+ public:
+  Armour(db::Database& db, const Clock& clock, Authz& authz, AuditLog& audit, Outbox& outbox)
+      : db_(db), clock_(clock), authz_(authz), audit_(audit), outbox_(outbox) {}
+
+  // The caller's identity; not_found "no_identity".
+  Result<ArmourIdentity> identity(const Caller& caller);
+  // Sets it (see docs/armoured.md): the same public keys with a new sealed
+  // secret, or new keys with `replace` (conflict "identity_exists" without),
+  // which drops every envelope sealed to the old ones. Tells each armoured
+  // workspace of the caller (armour.changed).
+  Result<ArmourIdentity> set_identity(const Caller& caller, const NewIdentity& in);
+
+  // not_found for non-members; conflict "not_armoured".
+  Result<ArmourState> state(const Caller& caller, const WorkspaceId& ws);
+  // A new generation (current + 1, sealed for every member with an identity)
+  // or envelopes of the current one for members without it. Errors:
+  // conflict "generation_conflict"; invalid "envelopes_incomplete",
+  // "bad_signature", "invalid_envelope"; forbidden when the caller has no
+  // identity or does not hold the current generation.
+  Result<ArmourState> add_envelopes(const Caller& caller, const WorkspaceId& ws, std::int64_t generation,
+                                    const std::vector<ArmourEnvelope>& envelopes);
+
+  // For modules, in their transaction: a sealed text `text` written by
+  // `author` is well formed, signed by the author over
+  // `ad_base` "\n" g "\n" nonce "\n" ciphertext, and sealed with the current
+  // generation of a workspace that needs no new one. Errors: invalid
+  // "invalid_sealed_text", "bad_signature"; conflict "stale_key",
+  // "key_rotation_required", "no_workspace_key"; forbidden "no_identity".
+  Result<void> check_sealed(db::Conn& c, const WorkspaceId& ws, const UserId& author, std::string_view ad_base,
+                            std::string_view text);
+
+ private:
+  Result<ArmourState> load_state(db::Conn& c, const WorkspaceId& ws, const UserId& caller);
+  Result<void> announce(db::Conn& c, const WorkspaceId& ws);
+
+  db::Database& db_;
+  const Clock& clock_;
+  Authz& authz_;
+  AuditLog& audit_;
+  Outbox& outbox_;
+};
+
+}  // namespace ruche::platform
