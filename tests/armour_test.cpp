@@ -7,8 +7,10 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
+#include <cstring>
 #include <thread>
 
+#include "base/tar.hpp"
 #include "core/crypto/encoding.hpp"
 #include "support/test_server.hpp"
 
@@ -385,6 +387,43 @@ TEST(Armour, ChatKeepsSealedMessagesOnlyAndRotatesWhenAMemberLeaves) {
             }).value_or(-1),
             0);
   EXPECT_EQ(alice.open(ws, s.call("GET", "/api/v1/messages/" + mid, alice.who.token).body), "Bonjour secret 43");
+
+  // The export carries the ciphertext and what opens it for each member:
+  // Bob opens his envelopes from the archive alone (Carol's stay there too).
+  auto exported = s.call("GET", "/api/v1/workspaces/" + ws + "/export", alice.who.token);
+  ASSERT_EQ(exported.status, 200);
+  std::string_view rest = exported.raw.body;
+  tar::Reader reader([&](char* buf, std::size_t n) -> Result<std::size_t> {
+    n = std::min(n, rest.size());
+    std::memcpy(buf, rest.data(), n);
+    rest.remove_prefix(n);
+    return n;
+  });
+  std::optional<json::value> keys;
+  std::string pages;
+  for (;;) {
+    auto entry = reader.next();
+    ASSERT_TRUE(entry) << entry.error().message;
+    if (!*entry) break;
+    if ((*entry)->path == "armour.json") keys = *json::parse(*reader.read_all(1 << 20));
+    if ((*entry)->path.starts_with("chat/messages/")) pages += *reader.read_all(1 << 20);
+  }
+  ASSERT_TRUE(keys);
+  EXPECT_EQ(keys->at("generation").as_int64(), 2);
+  EXPECT_EQ(keys->at("identities").as_array().size(), 3u);  // Carol, who wrote nothing, held a key
+  Browser offline(s, bob.who);
+  offline.box_pk = bob.box_pk;
+  offline.box_sk = bob.box_sk;
+  for (const auto& e : keys->at("envelopes").as_array()) {
+    if (e.at("user_id").as_string() != bob.who.id.str()) continue;
+    auto sealed = base64url_decode(e.at("sealed").as_string());
+    std::string key(32, '\0');
+    ASSERT_EQ(crypto_box_seal_open(u8(key), u8(*sealed), sealed->size(), u8(offline.box_pk), u8(offline.box_sk)), 0);
+    offline.keys[e.at("generation").as_int64()] = key;
+  }
+  EXPECT_EQ(offline.keys, bob.keys);
+  EXPECT_NE(pages.find(std::string(after.body.at("body").as_string())), std::string::npos);
+  EXPECT_EQ(pages.find("nouvelle"), std::string::npos);
 }
 
 TEST(Armour, ModulesThatDoNotSealStayOut) {

@@ -344,6 +344,36 @@ Result<ArmourState> Armour::add_envelopes(const Caller& caller, const WorkspaceI
   });
 }
 
+Result<json::object> Armour::export_keys(db::Conn& c, const WorkspaceId& ws) {
+  json::object o;
+  RUCHE_TRY(std::int64_t g, current_generation(c, ws));
+  o["generation"] = g;
+  json::array identities, envelopes;
+  // Members, and whoever held a key here (authors who left): a reader checks
+  // every signature.
+  RUCHE_CHECK(c.each("SELECT user_id, box_public, sign_public FROM armour_identities WHERE user_id IN "
+                     "(SELECT user_id FROM memberships WHERE workspace_id = $1 UNION SELECT user_id FROM "
+                     "armour_envelopes WHERE workspace_id = $1) ORDER BY user_id",
+                     {ws}, [&](const db::Row& r) {
+                       identities.push_back(json::object{
+                           {"user_id", r.text(0)}, {"box_public", r.text(1)}, {"sign_public", r.text(2)}});
+                       return true;
+                     }));
+  RUCHE_CHECK(c.each("SELECT generation, user_id, sealed, signature, created_by FROM armour_envelopes WHERE "
+                     "workspace_id = $1 ORDER BY generation, user_id",
+                     {ws}, [&](const db::Row& r) {
+                       envelopes.push_back(json::object{{"generation", r.i64(0)},
+                                                        {"user_id", r.text(1)},
+                                                        {"sealed", r.text(2)},
+                                                        {"signature", r.text(3)},
+                                                        {"created_by", r.text(4)}});
+                       return true;
+                     }));
+  o["identities"] = std::move(identities);
+  o["envelopes"] = std::move(envelopes);
+  return o;
+}
+
 Result<void> Armour::check_sealed(db::Conn& c, const WorkspaceId& ws, const UserId& author,
                                   std::string_view ad_base, std::string_view text) {
   RUCHE_TRY(SealedText t, parse_sealed_text(text));

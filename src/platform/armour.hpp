@@ -106,6 +106,13 @@ class Armour {
   // generation of a workspace that needs no new one. Errors: invalid
   // "invalid_sealed_text", "bad_signature"; conflict "stale_key",
   // "key_rotation_required", "no_workspace_key"; forbidden "no_identity".
+  // armour.json of the workspace's export, read in the export's transaction:
+  // {generation, identities: [{user_id, box_public, sign_public}] of its
+  // members, envelopes: [{generation, user_id, sealed, signature,
+  // created_by}] of every generation}. No sealed secret: those are each
+  // person's, and each gets theirs with GET /me/armour.
+  Result<json::object> export_keys(db::Conn& c, const WorkspaceId& ws);
+
   Result<void> check_sealed(db::Conn& c, const WorkspaceId& ws, const UserId& author, std::string_view ad_base,
                             std::string_view text);
 

@@ -26,7 +26,11 @@ constexpr std::string_view kReadme =
     "\n"
     "workspace.json   the workspace, its members (id, name, e-mail, role, rights\n"
     "                 per module) and the modules exported\n"
-    "<module>/        one folder per module, with its own README.txt\n";
+    "<module>/        one folder per module, with its own README.txt\n"
+    "armour.json      armoured workspaces only: the members' public keys and the\n"
+    "                 workspace key envelopes sealed to them; a member opens\n"
+    "                 theirs with their identity keys, then the sealed texts\n"
+    "                 (formats in Ruche's docs/armoured.md)\n";
 
 // Exports running on this node. Each holds a read transaction (one of the
 // database's reader connections) for as long as its client downloads: one
@@ -182,6 +186,7 @@ Result<http::Response> export_response(Platform& p, const http::Request& req, co
   http::Response res;
   headers(res, w.name, format_iso8601(now).substr(0, 10));
   res.stream = [&p, ws, caller, keys = std::move(keys), manifest = json::value(std::move(manifest)), now,
+                armoured = w.armoured,
                 slot = std::move(slot)](http::BodyWriter& body) -> Result<void> {
     ExportWriter out(
         [&p, &keys](const std::vector<blob::ChunkRef>& chunks, std::uint64_t size,
@@ -195,6 +200,10 @@ Result<http::Response> export_response(Platform& p, const http::Request& req, co
     Result<void> r = p.db.read([&](db::Conn& c) -> Result<void> {
       RUCHE_CHECK(out.add("README.txt", kReadme, now));
       RUCHE_CHECK(out.add_json("workspace.json", manifest, now));
+      if (armoured) {
+        RUCHE_TRY(json::object keys_json, p.armour.export_keys(c, ws));
+        RUCHE_CHECK(out.add_json("armour.json", keys_json, now));
+      }
       for (const auto& def : p.registry.modules()) {
         if (!def.export_to) continue;
         RUCHE_CHECK(out.add_folder(def.name, now));
