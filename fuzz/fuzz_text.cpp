@@ -1,5 +1,6 @@
 // Small text parsers fed by users: ISO 8601 times, chat mentions, search
-// queries (which must never let FTS5 syntax through).
+// queries (which must never let FTS5 syntax through), armoured workspaces'
+// sealed texts and sealed secrets.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -7,6 +8,7 @@
 #include "base/clock.hpp"
 #include "modules/chat/chat.hpp"
 #include "modules/chat/query.hpp"
+#include "platform/sealed_text.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
@@ -23,5 +25,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     else if (!in_quote && c != ' ' && c != '*') __builtin_trap();
   }
   if (in_quote) __builtin_trap();
+  // A sealed text that parses has the sizes the spec gives, and its parts
+  // lie inside the input.
+  if (auto t = ruche::platform::parse_sealed_text(text)) {
+    if (t->generation < 1 || t->nonce.size() != 32 || t->signature.size() != 86 || t->ciphertext.size() < 22 ||
+        text.size() > ruche::platform::kMaxSealedTextBytes)
+      __builtin_trap();
+    for (std::string_view part : {t->nonce, t->ciphertext, t->signature})
+      if (part.data() < text.data() || part.data() + part.size() > text.data() + text.size()) __builtin_trap();
+    (void)ruche::platform::sealed_signed_text("ruche-chat-v1", *t);
+  }
+  if (ruche::platform::is_sealed_secret(text) && text.size() > ruche::platform::kMaxSealedSecretChars)
+    __builtin_trap();
   return 0;
 }

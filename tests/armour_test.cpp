@@ -369,6 +369,9 @@ TEST(Armour, ChatKeepsSealedMessagesOnlyAndRotatesWhenAMemberLeaves) {
   EXPECT_TRUE(st.body.at("rotation_required").as_bool());
   EXPECT_EQ(post(s, bob.who, cid, bob.seal(ws, cid, 1, "encore")).error_code(), "key_rotation_required");
   for (const auto& m : st.body.at("members").as_array()) EXPECT_NE(m.at("user_id").as_string(), carol.who.id.str());
+  // She is listed among those who held a key, so her signatures still check.
+  ASSERT_EQ(st.body.at("former").as_array().size(), 1u);
+  EXPECT_EQ(st.body.at("former").as_array()[0].at("sign_public").as_string(), base64url_encode(carol.sign_pk));
   ASSERT_EQ(bob.new_generation(ws, 2).status, 200);
   alice.open_envelopes(ws);
   EXPECT_EQ(alice.keys[2], bob.keys[2]);

@@ -16,14 +16,15 @@ export default defineConfig({
       output: {
         // One main chunk for the shell (React, session, i18n, layout, shared
         // components) instead of a dozen tiny shared ones; pages, modules
-        // (src/modules/<name>), Markdown and the QR code generator stay lazy.
+        // (src/modules/<name>), Markdown, the QR code generator and the armour
+        // (end-to-end encryption: libsodium and its screens) stay lazy.
         codeSplitting: {
           groups: [
             {
               name: 'app',
               // Everything but the entry (main.tsx), the pages, the modules (and
-              // their styles, src/styles/modules) and the Markdown renderer.
-              test: /node_modules[\\/](react|react-dom|scheduler)[\\/]|[\\/]src[\\/](?!pages[\\/]|modules[\\/]|styles[\\/]modules[\\/]|markdown[\\/]|main\.tsx)/,
+              // their styles, src/styles/modules), the Markdown renderer and the armour.
+              test: /node_modules[\\/](react|react-dom|scheduler)[\\/]|[\\/]src[\\/](?!pages[\\/]|modules[\\/]|styles[\\/]modules[\\/]|markdown[\\/]|armour[\\/]|main\.tsx)/,
             },
           ],
         },

@@ -1,7 +1,6 @@
 #include "platform/armour.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <map>
 #include <optional>
 #include <set>
@@ -13,62 +12,6 @@
 namespace ruche::platform {
 
 namespace {
-
-constexpr std::size_t kKeyBytes = 32;           // X25519 and Ed25519 public keys
-constexpr std::size_t kSealedKeyBytes = 32 + 48;  // crypto_box_seal of a 32-byte key
-constexpr std::size_t kNonceBytes = 24;          // XChaCha20-Poly1305
-constexpr std::size_t kTagBytes = 16;
-constexpr std::size_t kSaltBytes = 16;           // Argon2id
-constexpr std::size_t kSecretsBytes = 32 + 64;   // X25519 and Ed25519 secret keys
-
-// Decodes unpadded base64url of exactly `bytes` bytes (or of at least
-// `bytes` when `at_least`), else nullopt.
-std::optional<std::string> b64(std::string_view text, std::size_t bytes, bool at_least = false) {
-  auto raw = crypto::base64url_decode(text);
-  if (!raw || (at_least ? raw->size() < bytes : raw->size() != bytes)) return std::nullopt;
-  return raw;
-}
-
-std::vector<std::string_view> split(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
-  for (;;) {
-    auto i = s.find(sep);
-    out.push_back(s.substr(0, i));
-    if (i == std::string_view::npos) return out;
-    s.remove_prefix(i + 1);
-  }
-}
-
-std::optional<std::int64_t> number(std::string_view s, std::int64_t min, std::int64_t max) {
-  if (s.empty() || s.size() > 15 || (s.size() > 1 && s[0] == '0')) return std::nullopt;
-  std::int64_t v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size() || v < min || v > max) return std::nullopt;
-  return v;
-}
-
-// "id1:<opslimit>:<memlimit>:<salt>:<nonce>:<sealed>" with libsodium's
-// bounds for Argon2id and the sizes of two secret keys.
-bool valid_sealed_secret(std::string_view s) {
-  if (s.size() > kMaxSealedSecretChars) return false;
-  auto p = split(s, ':');
-  return p.size() == 6 && p[0] == "id1" && number(p[1], 1, 10) &&
-         number(p[2], 8LL << 20, 1LL << 30) && b64(p[3], kSaltBytes) && b64(p[4], kNonceBytes) &&
-         b64(p[5], kSecretsBytes + kTagBytes);
-}
-
-std::string envelope_message(const WorkspaceId& ws, std::int64_t g, std::string_view recipient,
-                             std::string_view sealed) {
-  std::string m = "ruche-armour-envelope-v1\n";
-  m += ws.str();
-  m += '\n';
-  m += std::to_string(g);
-  m += '\n';
-  m += recipient;
-  m += '\n';
-  m += sealed;
-  return m;
-}
 
 Result<std::optional<ArmourIdentity>> load_identity(db::Conn& c, const UserId& user) {
   RUCHE_TRY(auto row, c.query_one("SELECT box_public, sign_public, sealed_secret, created_at_ms, "
@@ -104,17 +47,6 @@ Result<bool> needs_rotation(db::Conn& c, const WorkspaceId& ws, std::int64_t g, 
 
 }  // namespace
 
-Result<SealedText> parse_sealed_text(std::string_view text) {
-  auto bad = [] { return fail(Errc::invalid, "not a sealed text (e2e1:…, docs/armoured.md)", "invalid_sealed_text"); };
-  if (text.size() > kMaxSealedTextBytes) return bad();
-  auto p = split(text, ':');
-  if (p.size() != 5 || p[0] != "e2e1") return bad();
-  auto g = number(p[1], 1, 1'000'000'000'000LL);
-  if (!g || !b64(p[2], kNonceBytes) || !b64(p[3], kTagBytes, true) || !b64(p[4], crypto::kSignatureBytes))
-    return bad();
-  return SealedText{*g, p[2], p[3], p[4]};
-}
-
 json::object to_json(const ArmourIdentity& id, bool with_secret) {
   json::object o;
   o["user_id"] = id.user_id;
@@ -134,6 +66,9 @@ json::object to_json(const ArmourState& s) {
   o["rotation_required"] = s.rotation_required;
   json::array members, missing, envelopes;
   for (const auto& m : s.members) members.push_back(to_json(m, false));
+  json::array former;
+  for (const auto& m : s.former) former.push_back(to_json(m, false));
+  o["former"] = std::move(former);
   for (const auto& u : s.missing) missing.emplace_back(u);
   for (const auto& e : s.envelopes) {
     json::object x;
@@ -169,9 +104,9 @@ Result<ArmourIdentity> Armour::identity(const Caller& caller) {
 }
 
 Result<ArmourIdentity> Armour::set_identity(const Caller& caller, const NewIdentity& in) {
-  if (!b64(in.box_public, kKeyBytes) || !b64(in.sign_public, kKeyBytes) || in.box_public == in.sign_public)
+  if (!armour_bytes(in.box_public, kArmourKeyBytes) || !armour_bytes(in.sign_public, kArmourKeyBytes) || in.box_public == in.sign_public)
     return fail(Errc::invalid, "box_public and sign_public are two 32-byte keys in base64url", "invalid_identity");
-  if (!valid_sealed_secret(in.sealed_secret))
+  if (!is_sealed_secret(in.sealed_secret))
     return fail(Errc::invalid, "sealed_secret is not an id1 sealed secret (docs/armoured.md)", "invalid_identity");
   std::int64_t now = clock_.now_ms();
   return db_.write([&](db::Conn& c) -> Result<ArmourIdentity> {
@@ -237,6 +172,18 @@ Result<ArmourState> Armour::load_state(db::Conn& c, const WorkspaceId& ws, const
                        s.members.push_back(std::move(id));
                        return true;
                      }));
+  RUCHE_CHECK(c.each("SELECT i.user_id, i.box_public, i.sign_public FROM armour_identities i WHERE i.user_id IN "
+                     "(SELECT user_id FROM armour_envelopes WHERE workspace_id = $1) AND NOT EXISTS (SELECT 1 "
+                     "FROM memberships m WHERE m.workspace_id = $1 AND m.user_id = i.user_id AND "
+                     "(m.expires_at_ms IS NULL OR m.expires_at_ms > $2)) ORDER BY i.user_id",
+                     {ws, now}, [&](const db::Row& r) {
+                       ArmourIdentity id;
+                       id.user_id = r.text(0);
+                       id.box_public = r.text(1);
+                       id.sign_public = r.text(2);
+                       s.former.push_back(std::move(id));
+                       return true;
+                     }));
   RUCHE_CHECK(c.each("SELECT generation, sealed, signature, created_by FROM armour_envelopes WHERE "
                      "workspace_id = $1 AND user_id = $2 ORDER BY generation",
                      {ws, caller}, [&](const db::Row& r) {
@@ -267,8 +214,8 @@ Result<ArmourState> Armour::add_envelopes(const Caller& caller, const WorkspaceI
                 "invalid_envelope");
   std::set<std::string_view> seen;
   for (const auto& e : envelopes) {
-    if (!is_id(e.user_id) || !seen.insert(e.user_id).second || !b64(e.sealed, kSealedKeyBytes) ||
-        !b64(e.signature, crypto::kSignatureBytes))
+    if (!is_id(e.user_id) || !seen.insert(e.user_id).second || !armour_bytes(e.sealed, kSealedKeyBytes) ||
+        !armour_bytes(e.signature, kArmourSignatureBytes))
       return fail(Errc::invalid, "an envelope is a user_id (once), a sealed 32-byte key and a signature",
                   "invalid_envelope");
   }
@@ -285,7 +232,7 @@ Result<ArmourState> Armour::add_envelopes(const Caller& caller, const WorkspaceI
     for (const auto& e : envelopes) {
       if (!members.contains(e.user_id))
         return fail(Errc::invalid, "envelopes go to members with an identity: " + e.user_id, "invalid_envelope");
-      if (!crypto::ed25519_verify(*sign_public, envelope_message(ws, generation, e.user_id, e.sealed),
+      if (!crypto::ed25519_verify(*sign_public, envelope_signed_text(ws.str(), generation, e.user_id, e.sealed),
                                   *crypto::base64url_decode(e.signature)))
         return fail(Errc::invalid, "an envelope's signature does not check with your key", "bad_signature");
     }
@@ -390,14 +337,7 @@ Result<void> Armour::check_sealed(db::Conn& c, const WorkspaceId& ws, const User
                 "key_rotation_required");
   RUCHE_TRY(auto id, load_identity(c, author));
   if (!id) return fail(Errc::forbidden, "set up your armour identity first", "no_identity");
-  std::string signed_text(ad_base);
-  signed_text += '\n';
-  signed_text += std::to_string(g);
-  signed_text += '\n';
-  signed_text += t.nonce;
-  signed_text += '\n';
-  signed_text += t.ciphertext;
-  if (!crypto::ed25519_verify(*crypto::base64url_decode(id->sign_public), signed_text,
+  if (!crypto::ed25519_verify(*crypto::base64url_decode(id->sign_public), sealed_signed_text(ad_base, t),
                               *crypto::base64url_decode(t.signature)))
     return fail(Errc::invalid, "the text's signature does not check with its author's key", "bad_signature");
   return {};

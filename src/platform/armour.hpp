@@ -21,15 +21,12 @@
 #include "platform/audit.hpp"
 #include "platform/authz.hpp"
 #include "platform/outbox.hpp"
+#include "platform/sealed_text.hpp"
 #include "platform/types.hpp"
 
 namespace ruche::platform {
 
-inline constexpr std::size_t kMaxSealedSecretChars = 1024;
 inline constexpr std::size_t kMaxEnvelopesPerRequest = 1000;
-// A sealed text: the 16 KiB of text modules allow, sealed, in base64url,
-// with its nonce, signature and generation.
-inline constexpr std::size_t kMaxSealedTextBytes = 24 * 1024;
 
 struct ArmourIdentity {
   std::string user_id;
@@ -53,6 +50,9 @@ struct ArmourState {
   std::int64_t generation = 0;
   bool rotation_required = false;
   std::vector<ArmourIdentity> members;   // members with an identity; no sealed_secret
+  // Others who held a key here (they left): their signatures on envelopes
+  // and messages still check.
+  std::vector<ArmourIdentity> former;
   std::vector<std::string> missing;      // of them, those without the current generation
   std::vector<ArmourEnvelope> envelopes;  // the caller's own, every generation
 };
@@ -61,15 +61,6 @@ struct NewIdentity {
   std::string box_public, sign_public, sealed_secret;
   bool replace = false;
 };
-
-// A sealed text as modules store it: "e2e1:<g>:<nonce>:<ciphertext>:<signature>".
-struct SealedText {
-  std::int64_t generation = 0;
-  std::string_view nonce, ciphertext, signature;  // base64url, into the parsed text
-};
-// Parses the form (sizes, alphabet); says nothing of keys or signatures.
-// Errors: invalid "invalid_sealed_text".
-Result<SealedText> parse_sealed_text(std::string_view text);
 
 json::object to_json(const ArmourIdentity& id, bool with_secret);
 // Tells the members of armoured workspace `ws` that its keys changed

@@ -32,7 +32,10 @@ std::string_view mime_type(std::string_view name) {
 }
 
 std::string_view StaticFiles::content_security_policy() {
-  return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+  // 'wasm-unsafe-eval' lets the app compile WebAssembly it serves itself
+  // (libsodium, for armoured workspaces: docs/armoured.md); it allows no
+  // JavaScript eval.
+  return "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; "
          "font-src 'self'; connect-src 'self'; media-src 'self' blob:; object-src 'none'; "
          "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 }

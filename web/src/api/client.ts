@@ -7,6 +7,8 @@
 import type {
   AcceptResponse,
   AdminSettings,
+  ArmourIdentity,
+  ArmourIdentityChange,
   AdminSettingsChange,
   Attachment,
   AuditEntry,
@@ -33,7 +35,9 @@ import type {
   Member,
   MemberChange,
   Message,
+  MessageChange,
   NewChannel,
+  NewEnvelope,
   NewMessage,
   NewShare,
   PublicSettings,
@@ -45,6 +49,7 @@ import type {
   TotpEnrollment,
   User,
   Workspace,
+  WorkspaceArmour,
 } from './types';
 
 /** A failed request: the server's `{"error":{code,message}}`, or a network failure (status 0). */
@@ -277,7 +282,7 @@ export function createApi(options: ApiOptions) {
     workspaces: {
       list: () => get<Workspace[]>('/workspaces'),
       get: (id: string) => get<Workspace>(`/workspaces/${seg(id)}`),
-      create: (b: { name: string; description?: string; modules: string[] }) =>
+      create: (b: { name: string; description?: string; modules: string[]; armoured?: boolean }) =>
         post<Workspace>('/workspaces', b),
       update: (id: string, b: { name?: string; description?: string; modules?: string[] }) =>
         patch<Workspace>(`/workspaces/${seg(id)}`, b),
@@ -354,7 +359,8 @@ export function createApi(options: ApiOptions) {
       message: (mid: string) => get<Message>(`/messages/${seg(mid)}`),
       /** The first message, then its replies in order. */
       thread: (mid: string) => get<Message[]>(`/messages/${seg(mid)}/thread`),
-      edit: (mid: string, body: string) => patch<Message>(`/messages/${seg(mid)}`, { body }),
+      /** Armoured workspaces: the ciphertext, with the mentions beside it. */
+      edit: (mid: string, change: MessageChange) => patch<Message>(`/messages/${seg(mid)}`, change),
       remove: (mid: string) => del(`/messages/${seg(mid)}`),
       react: (mid: string, emoji: string) =>
         post<Message>(`/messages/${seg(mid)}/reactions`, { emoji }),
@@ -375,6 +381,17 @@ export function createApi(options: ApiOptions) {
         `${base}/api/v1/attachments/${seg(aid)}${inline ? '?inline=1' : ''}`,
       pin: (mid: string) => post<Message>(`/messages/${seg(mid)}/pin`),
       unpin: (mid: string) => request<Message>('DELETE', `/messages/${seg(mid)}/pin`),
+    },
+
+    /** Armoured workspaces (docs/armoured.md): identities and key envelopes. */
+    armour: {
+      /** 404 no_identity until the person makes one. */
+      me: () => get<ArmourIdentity>('/me/armour'),
+      setMe: (b: ArmourIdentityChange) => request<ArmourIdentity>('PUT', '/me/armour', { body: b }),
+      workspace: (ws: string) => get<WorkspaceArmour>(`/workspaces/${seg(ws)}/armour`),
+      /** A new generation (current + 1), or envelopes of the current one for members without. */
+      addEnvelopes: (ws: string, b: { generation: number; envelopes: NewEnvelope[] }) =>
+        post<WorkspaceArmour>(`/workspaces/${seg(ws)}/armour/envelopes`, b),
     },
 
     files: {

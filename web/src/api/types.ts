@@ -247,6 +247,8 @@ export interface Message {
   mentions: string[];
   /** Files posted with the message, in order (absent from old events). */
   attachments?: Attachment[];
+  /** Armoured workspaces: `body` is "e2e1:…" ciphertext (docs/armoured.md). */
+  encrypted?: boolean;
 }
 
 /** A chat attachment; images (recognised by the server from their bytes) have a size. */
@@ -280,6 +282,16 @@ export interface NewMessage {
   attachment_ids?: string[];
   thread_id?: string;
   also_in_channel?: boolean;
+  /** Armoured workspaces only: who the (encrypted) body mentions. */
+  mentions?: string[];
+  mention_channel?: boolean;
+}
+
+/** PATCH /messages/{mid}: the new body (armoured workspaces: with its mentions). */
+export interface MessageChange {
+  body: string;
+  mentions?: string[];
+  mention_channel?: boolean;
 }
 
 /** GET /search: one hit; matches in `snippet` are between U+E000 and U+E001. */
@@ -309,6 +321,64 @@ export interface SearchQuery {
   from?: string;
   to?: string;
   limit?: number;
+}
+
+// ---- Armoured workspaces (docs/armoured.md) -------------------------------
+
+/** GET/PUT /me/armour: a person's public keys and their sealed secret keys. */
+export interface ArmourIdentity {
+  /** X25519, unpadded base64url. */
+  box_public: string;
+  /** Ed25519, unpadded base64url. */
+  sign_public: string;
+  /** "id1:opslimit:memlimit:salt:nonce:sealed". */
+  sealed_secret: string;
+  created_at?: string;
+  updated_at?: string;
+}
+
+export interface ArmourIdentityChange {
+  box_public: string;
+  sign_public: string;
+  sealed_secret: string;
+  /** New public keys: drops every envelope the person had. */
+  replace?: boolean;
+}
+
+/** A member with an identity: public keys only. */
+export interface ArmourMember {
+  user_id: string;
+  box_public: string;
+  sign_public: string;
+}
+
+/** One of the caller's envelopes: a workspace key generation sealed to them. */
+export interface ArmourEnvelope {
+  generation: number;
+  sealed: string;
+  signature: string;
+  created_by: string;
+}
+
+/** GET /workspaces/{id}/armour. */
+export interface WorkspaceArmour {
+  /** 0 until the first generation is made. */
+  generation: number;
+  /** A member left: new content waits for generation + 1. */
+  rotation_required: boolean;
+  members: ArmourMember[];
+  /** People who held a key here and left: their signatures still check. */
+  former: ArmourMember[];
+  /** Members without an envelope of the current generation. */
+  missing: string[];
+  envelopes: ArmourEnvelope[];
+}
+
+/** An envelope as its creator sends it. */
+export interface NewEnvelope {
+  user_id: string;
+  sealed: string;
+  signature: string;
 }
 
 // ---- Files (docs/api.md, "Files") -----------------------------------------

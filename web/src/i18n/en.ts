@@ -101,6 +101,7 @@ export const en: Record<MessageKey, Message> = {
   'ws.no_modules': 'No module is turned on.',
   'ws.no_modules_manage': 'Turn some on in the workspace settings.',
   'ws.archived_notice': 'This workspace is archived: it is read-only.',
+  'ws.armoured': 'Armoured workspace (end-to-end encrypted)',
 
   'module.chat.name': 'Chat',
   'module.chat.summary': 'Channels, direct messages and threads',
@@ -497,6 +498,7 @@ export const en: Record<MessageKey, Message> = {
   'activity.invitation_created': '{email} was invited',
   'activity.invitation_revoked': 'An invitation was revoked',
   'activity.module_event': 'New activity in {module}',
+  'activity.armour_changed': 'Workspace encryption keys updated',
   'activity.other': 'Activity: {type}',
 
   'settings.title': 'Workspace settings',
@@ -744,6 +746,7 @@ export const en: Record<MessageKey, Message> = {
   'error.invalid_body': 'The message is empty or too long (16 KiB at most).',
   'error.too_many_reactions': 'This message already has 50 different reactions.',
   'error.deleted': 'This message was deleted.',
+  'error.armoured_unsupported': 'This is not possible in an armoured workspace yet.',
   'error.channel_archived': 'This channel is archived: it is read-only.',
 
   'share.unavailable': 'This link cannot be opened',

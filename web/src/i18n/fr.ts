@@ -102,6 +102,7 @@ export const fr = {
   'ws.no_modules': 'Aucun module n’est activé.',
   'ws.no_modules_manage': 'Activez-en dans les paramètres de l’espace.',
   'ws.archived_notice': 'Cet espace est archivé : il est en lecture seule.',
+  'ws.armoured': 'Espace blindé (chiffré de bout en bout)',
 
   'module.chat.name': 'Discussion',
   'module.chat.summary': 'Canaux, messages directs et fils',
@@ -512,6 +513,7 @@ export const fr = {
   'activity.invitation_created': '{email} a été invité',
   'activity.invitation_revoked': 'Une invitation a été annulée',
   'activity.module_event': 'Nouvelle activité dans {module}',
+  'activity.armour_changed': 'Clés de chiffrement de l’espace mises à jour',
   'activity.other': 'Activité : {type}',
 
   'settings.title': 'Paramètres de l’espace',
@@ -767,6 +769,7 @@ export const fr = {
   'error.invalid_body': 'Le message est vide ou trop long (16 Kio au plus).',
   'error.too_many_reactions': 'Ce message a déjà 50 réactions différentes.',
   'error.deleted': 'Ce message a été supprimé.',
+  'error.armoured_unsupported': 'Ce n’est pas encore possible dans un espace blindé.',
   'error.channel_archived': 'Ce canal est archivé : il est en lecture seule.',
 
   'share.unavailable': 'Ce lien ne peut pas être ouvert',

@@ -118,6 +118,9 @@ function WorkspaceItem({
           {w.name.trim().charAt(0).toUpperCase() || '?'}
         </span>
         <span className="ws-item__name">{w.name}</span>
+        {w.armoured ? (
+          <Icon name="lock" size={14} className="ws-lock" label={t('ws.armoured')} />
+        ) : null}
         {!open ? (
           <Badge count={counts.total} label={t('nav.unread', { count: counts.total })} />
         ) : null}

@@ -33,6 +33,34 @@ export function setNameResolver(
   else nameResolvers.delete(workspace);
 }
 
+/** Armoured workspaces: an event's message as it reads here (undefined: it cannot be read). */
+type BodyDecoder = (m: {
+  id: string;
+  body: string;
+  channel_id: string;
+  author_id: string;
+}) => string | undefined;
+
+const bodyDecoders = new Map<string, BodyDecoder>();
+
+/** Set by an armoured workspace's key manager while it holds keys. */
+export function setBodyDecoder(workspace: string, decode: BodyDecoder | null): void {
+  if (decode) bodyDecoders.set(workspace, decode);
+  else bodyDecoders.delete(workspace);
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+/** The text of an event's message body: as it is, decrypted (armoured), or undefined. */
+export function readableBody(workspace: string, d: Record<string, unknown>): string | undefined {
+  const body = d.body;
+  if (typeof body !== 'string') return undefined;
+  if (!body.startsWith('e2e1:')) return body;
+  const decode = bodyDecoders.get(workspace);
+  const m = { id: str(d.id), body, channel_id: str(d.channel_id), author_id: str(d.author_id) };
+  return decode?.(m);
+}
+
 const EXCERPT_CHARS = 140;
 
 /** A message body as one line of plain text: mentions named, Markdown marks dropped. */
@@ -73,11 +101,12 @@ export function LiveNotifications({
     const title = t('toast.mention', { workspace: where });
     const d = e.data ?? {};
     let body: string | undefined;
-    if (typeof d.snippet === 'string') body = d.snippet;
-    else if (typeof d.body === 'string') {
+    const readable = readableBody(e.workspace_id, d);
+    if (typeof d.snippet === 'string' && !d.snippet.startsWith('e2e1:')) body = d.snippet;
+    else if (readable !== undefined) {
       const resolve = nameResolvers.get(e.workspace_id) ?? (() => undefined);
       const author = typeof d.author_id === 'string' ? resolve(d.author_id) : undefined;
-      const text = messageExcerpt(d.body, resolve);
+      const text = messageExcerpt(readable, resolve);
       body = author ? t('toast.mention_body', { author, text }) : text;
     }
     const channel = typeof d.channel_id === 'string' ? d.channel_id : '';

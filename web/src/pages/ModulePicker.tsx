@@ -1,4 +1,6 @@
-// The six modules as labelled checkboxes with what each one brings.
+// The six modules as labelled checkboxes with what each one brings; a
+// module that cannot be turned on (files in an armoured workspace) is
+// shown off, with why.
 import { MODULES, type ModuleName } from '../api';
 import { Checkbox } from '../components/Field';
 import { Icon } from '../components/Icon';
@@ -9,10 +11,13 @@ export function ModulePicker({
   value,
   onChange,
   disabled = false,
+  unavailable = {},
 }: {
   value: readonly string[];
   onChange(next: ModuleName[]): void;
   disabled?: boolean;
+  /** Modules that cannot be turned on here, with the reason shown instead of their summary. */
+  unavailable?: Partial<Record<ModuleName, string>>;
 }) {
   const { t } = useI18n();
   return (
@@ -25,10 +30,10 @@ export function ModulePicker({
             <Checkbox
               name="modules"
               value={m}
-              disabled={disabled}
+              disabled={disabled || (unavailable[m] !== undefined && !value.includes(m))}
               checked={value.includes(m)}
               label={t(`module.${m}.name` as MessageKey)}
-              hint={t(`module.${m}.summary` as MessageKey)}
+              hint={unavailable[m] ?? t(`module.${m}.summary` as MessageKey)}
               onChange={(e) => {
                 const set = new Set(
                   value.filter((x): x is ModuleName => (MODULES as readonly string[]).includes(x)),

@@ -1,10 +1,13 @@
-// Create a workspace: name, description, modules.
+// Create a workspace: name, description, modules, and whether it is
+// armoured (end-to-end encrypted chat, docs/armoured.md: no files module).
 import { useState, type FormEvent } from 'react';
 import { api, MODULES, type ModuleName } from '../api';
+import { ARMOURED_MODULES } from '../armour/format';
+import { unavailableInArmoured, useArmourText } from '../armour/i18n';
 import { Button } from '../components/Button';
 import { liveEvents } from '../events';
 import { Alert } from '../components/Feedback';
-import { TextArea, TextField } from '../components/Field';
+import { Checkbox, TextArea, TextField } from '../components/Field';
 import { useI18n } from '../i18n';
 import { Page } from '../layout/Page';
 import { navigate } from '../router/router';
@@ -15,12 +18,16 @@ import { ModulePicker } from './ModulePicker';
 
 export default function NewWorkspacePage() {
   const { t } = useI18n();
+  const ta = useArmourText();
   const me = useMe();
   const { upsert } = useWorkspaces();
   const errorText = useErrorText();
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [modules, setModules] = useState<ModuleName[]>(['chat', 'files', 'tasks', 'calendar']);
+  const [armoured, setArmoured] = useState(false);
+  // The server refuses modules that do not encrypt end to end (files…) in an armoured workspace.
+  const chosen = armoured ? modules.filter((m) => ARMOURED_MODULES.includes(m)) : modules;
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -40,7 +47,8 @@ export default function NewWorkspacePage() {
       const w = await api.workspaces.create({
         name: name.trim(),
         description: description.trim(),
-        modules: MODULES.filter((m) => modules.includes(m)),
+        modules: MODULES.filter((m) => chosen.includes(m)),
+        ...(armoured ? { armoured: true } : {}),
       });
       upsert(w);
       // The live connection learns about new workspaces when it (re)opens.
@@ -72,7 +80,17 @@ export default function NewWorkspacePage() {
           value={description}
           onChange={(e) => setDescription(e.target.value)}
         />
-        <ModulePicker value={modules} onChange={setModules} />
+        <Checkbox
+          label={ta('new.armoured')}
+          hint={ta('new.armoured_hint')}
+          checked={armoured}
+          onChange={(e) => setArmoured(e.target.checked)}
+        />
+        <ModulePicker
+          value={chosen}
+          onChange={setModules}
+          unavailable={armoured ? unavailableInArmoured(ta) : undefined}
+        />
         <div className="form__actions">
           <Button onClick={() => history.back()}>{t('common.cancel')}</Button>
           <Button type="submit" variant="primary" busy={busy} disabled={!name.trim()}>

@@ -91,6 +91,9 @@ function WorkspaceCard({ w }: { w: Workspace }) {
           {w.name.trim().charAt(0).toUpperCase() || '?'}
         </span>
         <span className="ws-card__name">{w.name}</span>
+        {w.armoured ? (
+          <Icon name="lock" size={16} className="ws-lock" label={t('ws.armoured')} />
+        ) : null}
         <Badge count={counts.total} label={t('nav.unread', { count: counts.total })} />
       </Link>
       {w.description ? <p className="ws-card__description">{w.description}</p> : null}

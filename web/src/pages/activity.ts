@@ -47,6 +47,8 @@ export function describeEvent(
       return { key: 'activity.invitation_created', vars: { email: str(d.email) } };
     case 'invitation.revoked':
       return { key: 'activity.invitation_revoked', vars: {} };
+    case 'armour.changed':
+      return { key: 'activity.armour_changed', vars: {} };
     default: {
       const m = moduleOfEvent(e.type, d);
       return m

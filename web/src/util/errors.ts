@@ -47,6 +47,7 @@ const KNOWN: Record<string, MessageKey> = {
   invalid_emoji: 'error.invalid',
   too_many_reactions: 'error.too_many_reactions',
   deleted: 'error.deleted',
+  armoured_unsupported: 'error.armoured_unsupported',
   nested_thread: 'error.invalid',
   direct: 'error.invalid',
 };

@@ -5,6 +5,8 @@ import '../../styles/modules/chat.css';
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { Channel, Me, Workspace } from '../../api';
 import type { PageProps } from '../../app/routes';
+import { ArmourGate } from '../../armour/ArmourGate';
+import { workspaceKeys } from '../../armour/keys';
 import { useBranding } from '../../branding';
 import { Button } from '../../components/Button';
 import { Alert, EmptyState, Spinner } from '../../components/Feedback';
@@ -52,7 +54,7 @@ export default function ChatPage({ params }: PageProps) {
     );
   }
   const search = /\/chat\/search\/?$/.test(pathname);
-  return (
+  const screen = (
     <ChatScreen
       key={w.id}
       workspace={w}
@@ -61,6 +63,15 @@ export default function ChatPage({ params }: PageProps) {
       search={search}
     />
   );
+  // Armoured: the person's keys are unlocked first (docs/armoured.md).
+  if (w.armoured) {
+    return (
+      <ArmourGate userId={me.id} subtitle={w.name}>
+        {screen}
+      </ArmourGate>
+    );
+  }
+  return screen;
 }
 
 const lastKey = (ws: string) => `ruche.chat.last.${ws}`;
@@ -87,7 +98,10 @@ function ChatScreen({
   const { t, locale } = useI18n();
   const { branding } = useBranding();
   const ws = workspace.id;
-  const [store] = useState(() => new ChatStore(ws, me.id));
+  const [store] = useState(
+    () => new ChatStore(ws, me.id, undefined, workspace.armoured ? workspaceKeys(ws, me.id) : null),
+  );
+  const armour = store.armour;
   // Only what this level shows: typing and timelines re-render their own parts.
   const channels = useSyncExternalStore(store.subscribe, () => store.getState().channels);
   const members = useSyncExternalStore(store.subscribe, () => store.getState().members);
@@ -226,6 +240,7 @@ function ChatScreen({
   const ctx: ChatContextValue = useMemo(
     () => ({
       store,
+      armour,
       workspace,
       me,
       people,
@@ -241,6 +256,7 @@ function ChatScreen({
     }),
     [
       store,
+      armour,
       workspace,
       me,
       people,

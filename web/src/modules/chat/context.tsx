@@ -3,6 +3,8 @@
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { Channel, Me, Member, Workspace } from '../../api';
 import { isApiError } from '../../api';
+import { armourErrorKey, useArmourText } from '../../armour/i18n';
+import type { WorkspaceKeys } from '../../armour/keys';
 import { useI18n } from '../../i18n';
 import type { MentionView } from '../../markdown/SafeHtml';
 import { useErrorText } from '../../util/errors';
@@ -12,6 +14,8 @@ export type Pane = { kind: 'thread'; root: string } | { kind: 'pins' } | { kind:
 
 export interface ChatContextValue {
   store: ChatStore;
+  /** Armoured workspaces: the key manager (decrypts what is shown); null otherwise. */
+  armour: WorkspaceKeys | null;
   workspace: Workspace;
   me: Me;
   /** Members who can use chat (mentions, direct messages, channel members). */
@@ -54,5 +58,10 @@ export function useChatState<T>(select: (s: ChatState) => T): T {
 export function useChatErrorText(): (e: unknown) => string {
   const text = useErrorText();
   const { t } = useI18n();
-  return (e) => (isApiError(e, 'archived') ? t('error.channel_archived') : text(e));
+  const ta = useArmourText();
+  return (e) => {
+    if (isApiError(e, 'archived')) return t('error.channel_archived');
+    const armour = armourErrorKey(e);
+    return armour ? ta(armour) : text(e);
+  };
 }

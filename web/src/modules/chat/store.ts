@@ -4,6 +4,7 @@
 // components read it with useChatState (useSyncExternalStore).
 import { api, isApiError } from '../../api';
 import type { Channel, ChannelChange, EventFrame, Member, Message, NewChannel } from '../../api';
+import type { WorkspaceKeys } from '../../armour/keys';
 import { liveEvents } from '../../events';
 import {
   EMPTY_CHANNELS,
@@ -16,6 +17,7 @@ import {
   upsertChannel,
   type ChannelsState,
 } from './logic/channels';
+import { wireMentions } from './logic/mentions';
 import {
   EMPTY_TIMELINE,
   applyEvent,
@@ -94,6 +96,8 @@ export class ChatStore {
     readonly workspaceId: string,
     readonly me: string,
     private readonly now: () => number = () => Date.now(),
+    /** Armoured workspaces: encrypts what is sent, and shows what is received. */
+    readonly armour: WorkspaceKeys | null = null,
   ) {}
 
   // ---- subscription ------------------------------------------------------
@@ -268,16 +272,55 @@ export class ChatStore {
     this.set({ timelines, threads, pins });
   }
 
+  /**
+   * The body as it goes to the server: in an armoured workspace, encrypted
+   * and signed, with who it mentions beside it (the server cannot read it).
+   */
+  private async wire(
+    cid: string,
+    body: string,
+  ): Promise<{ body: string; mentions?: string[]; mention_channel?: boolean }> {
+    if (!this.armour) return { body };
+    const { users, channel } = wireMentions(body);
+    return {
+      body: await this.armour.encrypt(cid, body),
+      mentions: users,
+      mention_channel: channel,
+    };
+  }
+
+  /**
+   * Runs a write; in an armoured workspace whose key moved on meanwhile
+   * (a member left, another browser made a generation), fetches the keys
+   * (making the next generation if needed) and encrypts again, once.
+   */
+  private async withFreshKeys<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (e) {
+      const stale =
+        isApiError(e, 'stale_key') ||
+        isApiError(e, 'key_rotation_required') ||
+        isApiError(e, 'no_workspace_key');
+      if (!this.armour || !stale) throw e;
+      await this.armour.sync();
+      return write();
+    }
+  }
+
   async post(
     cid: string,
     body: string,
     o: { threadId?: string; alsoInChannel?: boolean; attachmentIds?: string[] } = {},
   ): Promise<Message> {
-    const m = await api.chat.post(cid, {
-      body,
-      ...(o.threadId ? { thread_id: o.threadId, also_in_channel: !!o.alsoInChannel } : {}),
-      ...(o.attachmentIds?.length ? { attachment_ids: o.attachmentIds } : {}),
-    });
+    const m = await this.withFreshKeys(async () =>
+      api.chat.post(cid, {
+        ...(await this.wire(cid, body)),
+        ...(o.threadId ? { thread_id: o.threadId, also_in_channel: !!o.alsoInChannel } : {}),
+        ...(o.attachmentIds?.length ? { attachment_ids: o.attachmentIds } : {}),
+      }),
+    );
+    this.armour?.remember(m, body);
     this.throttle.reset(cid);
     this.applyAnswer(m);
     this.set({
@@ -290,8 +333,11 @@ export class ChatStore {
     return m;
   }
 
-  async edit(mid: string, body: string): Promise<Message> {
-    const m = await api.chat.edit(mid, body);
+  async edit(message: Message, body: string): Promise<Message> {
+    const m = await this.withFreshKeys(async () =>
+      api.chat.edit(message.id, await this.wire(message.channel_id, body)),
+    );
+    this.armour?.remember(m, body);
     this.applyAnswer(m);
     return m;
   }

@@ -1,6 +1,7 @@
 // Name, description and active modules.
 import { useState, type FormEvent } from 'react';
 import { api, type ModuleName, type Workspace } from '../../api';
+import { unavailableInArmoured, useArmourText } from '../../armour/i18n';
 import { Button } from '../../components/Button';
 import { Alert } from '../../components/Feedback';
 import { TextArea, TextField } from '../../components/Field';
@@ -12,6 +13,7 @@ import { ModulePicker } from '../ModulePicker';
 
 export function GeneralSection({ w, onSaved }: { w: Workspace; onSaved(w: Workspace): void }) {
   const { t } = useI18n();
+  const ta = useArmourText();
   const { toast } = useToast();
   const errorText = useErrorText();
   const [name, setName] = useState(w.name);
@@ -66,6 +68,7 @@ export function GeneralSection({ w, onSaved }: { w: Workspace; onSaved(w: Worksp
         <ModulePicker
           value={modules}
           disabled={w.archived}
+          unavailable={w.armoured ? unavailableInArmoured(ta) : undefined}
           onChange={(m: ModuleName[]) => setModules(m)}
         />
         {!sameModules && modules.length < w.modules.length ? (

@@ -7,6 +7,7 @@ import { ConfirmDialog, Modal } from '../../../components/Dialog';
 import { Alert } from '../../../components/Feedback';
 import { TextField } from '../../../components/Field';
 import { Icon } from '../../../components/Icon';
+import { useArmourText } from '../../../armour/i18n';
 import { useI18n } from '../../../i18n';
 import { Link } from '../../../router/router';
 import { useChat, useChatErrorText, useChatState } from '../context';
@@ -22,7 +23,9 @@ export function ChannelHeader({
 }) {
   const { t } = useI18n();
   const errorText = useChatErrorText();
-  const { store, me, canWrite, canManage, workspace, pane, setPane, openChannel } = useChat();
+  const ta = useArmourText();
+  const { store, me, canWrite, canManage, workspace, pane, setPane, openChannel, armour } =
+    useChat();
   const members = useChatState((s) => s.channelMembers[channel.id]);
   const [dialog, setDialog] = useState<'edit' | 'archive' | 'leave' | null>(null);
   const [busy, setBusy] = useState(false);
@@ -66,6 +69,12 @@ export function ChannelHeader({
           />
           <span className="chat-header__name">{direct ? title : channel.name}</span>
           {channel.archived ? <span className="tag">{t('chat.archived')}</span> : null}
+          {armour ? (
+            <span className="tag tag--success armour-badge" title={ta('badge_hint')}>
+              <Icon name="lock" size={12} />
+              {ta('badge')}
+            </span>
+          ) : null}
         </h1>
         {channel.topic ? (
           <p className="chat-header__topic">{channel.topic}</p>

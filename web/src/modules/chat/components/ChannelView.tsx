@@ -6,12 +6,13 @@ import type { Channel } from '../../../api';
 import { Button } from '../../../components/Button';
 import { Alert } from '../../../components/Feedback';
 import { liveEvents } from '../../../events';
-import { messageExcerpt } from '../../../notifications/live';
+import { messageExcerpt, readableBody } from '../../../notifications/live';
 import { useI18n } from '../../../i18n';
 import { useChat, useChatErrorText, useChatState } from '../context';
 import { channelTitle, typingText } from '../format';
 import { useFileDrop, useWindowFocused } from '../hooks';
 import { HeightCache } from '../logic/virtual';
+import { ArmourStatus } from './ArmourStatus';
 import { ChannelHeader } from './ChannelHeader';
 import { Composer } from './Composer';
 import type { MessagePermissions } from './MessageItem';
@@ -31,7 +32,7 @@ export function ChannelView({
 }) {
   const { t } = useI18n();
   const errorText = useChatErrorText();
-  const { store, labelOf, canWrite, canManage, setPane, displayName, me } = useChat();
+  const { store, labelOf, canWrite, canManage, setPane, displayName, me, armour } = useChat();
   const cid = channel.id;
   const title = channelTitle(channel.kind, labelOf(channel));
   const loaded = useChatState((s) => s.timelines[cid]?.loaded ?? false);
@@ -99,10 +100,12 @@ export function ChannelView({
         if (d.channel_id !== cid || d.author_id === me.id || typeof d.body !== 'string') return;
         if (d.thread_id && d.in_channel !== true) return;
         const name = displayName(String(d.author_id));
+        // Armoured: decrypted (nothing is read out when it cannot be).
+        const body = readableBody(e.workspace_id, d) ?? '';
         setAnnounce(
           t('chat.new_message_from', {
             name,
-            text: messageExcerpt(d.body, (id) => displayName(id)),
+            text: messageExcerpt(body, (id) => displayName(id)),
           }),
         );
       }),
@@ -125,7 +128,8 @@ export function ChannelView({
   const typingNames = Object.keys(typingMap ?? {}).map((u) => displayName(u));
   const missing = error instanceof Error && error.message === 'missing';
 
-  const dragging = useFileDrop(section, writable && channel.joined, (files) =>
+  // Attachments are not encrypted yet: none in armoured workspaces.
+  const dragging = useFileDrop(section, writable && channel.joined && !armour, (files) =>
     setDropped({ files }),
   );
 
@@ -137,6 +141,7 @@ export function ChannelView({
     >
       {dragging ? <DropHint title={title} /> : null}
       <ChannelHeader channel={channel} title={title} headingRef={heading} />
+      {armour ? <ArmourStatus keys={armour} /> : null}
       {channel.archived ? <Alert kind="info">{t('chat.archived_notice')}</Alert> : null}
       {loadError ? (
         <div className="chat-channel__notice">

@@ -4,6 +4,8 @@
 // last message, Escape cancels), "typing" signals, and attachments (the
 // attach button, a paste, or files dropped on the channel): each uploads at
 // once with a progress bar and can be cancelled; sending waits for them.
+// In an armoured workspace the store encrypts what is sent, edits start
+// from the decrypted text, and attachments are off (not encrypted yet).
 import {
   useEffect,
   useId,
@@ -25,6 +27,7 @@ import { Avatar } from '../../../components/Avatar';
 import { Alert } from '../../../components/Feedback';
 import { Checkbox } from '../../../components/Field';
 import { Icon } from '../../../components/Icon';
+import { useArmourText } from '../../../armour/i18n';
 import { useI18n } from '../../../i18n';
 import { useChat, useChatErrorText } from '../context';
 import {
@@ -88,7 +91,10 @@ export function Composer({
 }) {
   const { t, locale } = useI18n();
   const errorText = useChatErrorText();
-  const { store, people, nameOf, me } = useChat();
+  const ta = useArmourText();
+  const { store, people, nameOf, me, armour } = useChat();
+  /** Attachments are not encrypted yet: none in armoured workspaces. */
+  const canAttach = !armour;
   const draftKey = threadId ? `thread:${threadId}` : channel.id;
   const [text, setText] = useState(() => drafts.get(draftKey)?.text ?? '');
   const [names, setNames] = useState<Map<string, string>>(
@@ -123,6 +129,7 @@ export function Composer({
     setPending((list) => list.map((p) => (p.key === key ? { ...p, ...change } : p)));
 
   const addFiles = (files: File[]) => {
+    if (!canAttach) return;
     const room = MAX_ATTACHMENTS - pendingRef.current.length;
     if (files.length > room) setError(new Error('too_many_files'));
     const added: Pending[] = files.slice(0, Math.max(0, room)).map((file) => {
@@ -162,11 +169,14 @@ export function Composer({
     [],
   );
 
+  /** The text a message has now (decrypted in an armoured workspace; '' when unreadable). */
+  const editedText = (m: Message): string => (armour ? (armour.plaintext(m) ?? '') : m.body);
+
   // Entering edit mode (from a message's action or ↑): its text, mentions as names.
   if (editing && editing.id !== editingId) {
     setEditingId(editing.id);
     if (editingId === null) setBeforeEdit({ text, names });
-    const shown = toDisplay(editing.body, nameOf);
+    const shown = toDisplay(editedText(editing), nameOf);
     setText(shown.text);
     setNames(shown.names);
     setError(null);
@@ -240,7 +250,7 @@ export function Composer({
     setError(null);
     if (editing) {
       try {
-        if (body !== editing.body) await store.edit(editing.id, body);
+        if (body !== editedText(editing)) await store.edit(editing, body);
         onEditingChange(null);
         setBeforeEdit({ text: '', names: new Map() });
       } catch (e) {
@@ -461,7 +471,7 @@ export function Composer({
           onSelect={(e) => setCaret(e.currentTarget.selectionStart ?? 0)}
           onKeyDown={onKeyDown}
           onPaste={(e) => {
-            if (editing) return;
+            if (editing || !canAttach) return;
             const files = filesOf(e.clipboardData);
             if (files.length === 0) return;
             e.preventDefault();
@@ -487,11 +497,20 @@ export function Composer({
                 type="button"
                 className="icon-btn"
                 aria-label={t('chat.attach')}
-                title={t('chat.attach')}
-                onClick={() => fileInput.current?.click()}
+                title={canAttach ? t('chat.attach') : ta('attach_disabled')}
+                aria-disabled={canAttach ? undefined : true}
+                aria-describedby={canAttach ? undefined : `${ids}-noattach`}
+                onClick={() => {
+                  if (canAttach) fileInput.current?.click();
+                }}
               >
                 <Icon name="paperclip" size={18} />
               </button>
+              {canAttach ? null : (
+                <span id={`${ids}-noattach`} className="visually-hidden">
+                  {ta('attach_disabled')}
+                </span>
+              )}
             </>
           ) : null}
           <button

@@ -7,10 +7,10 @@ import { api, type Attachment, type Message } from '../../../api';
 import { Avatar } from '../../../components/Avatar';
 import { Icon, type IconName } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
-import { ChatMarkdown } from '../../../markdown/SafeHtml';
 import { useChat } from '../context';
 import { listOf, timeOf } from '../format';
 import { formatBytes, previewBox } from '../logic/attachments';
+import { MessageBody, readableText, useShown } from './MessageBody';
 
 /** What a message can do; one object per list, so rows stay memoized. */
 export interface MessageActions {
@@ -59,7 +59,10 @@ export const MessageItem = memo(function MessageItem({
   inThread = false,
 }: Props) {
   const { t, locale, relative } = useI18n();
-  const { me, displayName, mentionView } = useChat();
+  const { me, displayName } = useChat();
+  const shown = useShown(m);
+  // An armoured message that cannot be read here cannot be edited either.
+  const editable = readableText(shown) !== null;
   const ref = useRef<HTMLElement>(null);
   const author = displayName(m.author_id);
   const time = timeOf(m.created_at, locale);
@@ -132,7 +135,7 @@ export const MessageItem = memo(function MessageItem({
           <p className="msg__deleted-text">{t('chat.deleted')}</p>
         ) : (
           <div className="msg__body">
-            <ChatMarkdown source={m.body} mention={mentionView} />
+            <MessageBody message={m} shown={shown} />
             {m.edited_at ? (
               <span
                 className="msg__edited"
@@ -207,7 +210,7 @@ export const MessageItem = memo(function MessageItem({
               onClick={() => actions.markUnread(m)}
             />
           ) : null}
-          {mine && permissions.write ? (
+          {mine && permissions.write && editable ? (
             <ActionButton
               icon="edit"
               label={t('chat.edit')}

@@ -3,15 +3,15 @@ import { useEffect, useState } from 'react';
 import type { Channel } from '../../../api';
 import { Alert, Spinner } from '../../../components/Feedback';
 import { useI18n } from '../../../i18n';
-import { ChatMarkdown } from '../../../markdown/SafeHtml';
 import { useChat, useChatErrorText, useChatState } from '../context';
 import { timeOf } from '../format';
+import { MessageBody } from './MessageBody';
 import { PaneFrame } from './PaneFrame';
 
 export function PinsPane({ channel, title }: { channel: Channel; title: string }) {
   const { t, locale, date } = useI18n();
   const errorText = useChatErrorText();
-  const { store, setPane, displayName, mentionView, openChannel, canWrite } = useChat();
+  const { store, setPane, displayName, openChannel, canWrite } = useChat();
   const pins = useChatState((s) => s.pins[channel.id]);
   const [error, setError] = useState<unknown>(null);
 
@@ -36,7 +36,7 @@ export function PinsPane({ channel, title }: { channel: Channel; title: string }
                   {date(m.created_at)} {timeOf(m.created_at, locale)}
                 </time>
               </p>
-              <ChatMarkdown source={m.body} mention={mentionView} />
+              <MessageBody message={m} />
               <div className="pins__actions">
                 <button
                   type="button"

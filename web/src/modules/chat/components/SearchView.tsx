@@ -1,16 +1,20 @@
 // /w/:id/chat/search?q=…&channel=…&author=…&from=…&to=…: messages the
 // person may read, best first, with the matches highlighted; filters by
 // channel, author and date. The URL holds the query (links, back button).
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+// The server cannot read armoured workspaces: there the search runs in the
+// browser, over the messages already loaded (decrypted).
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { api, type Message, type SearchResult } from '../../../api';
 import { Button } from '../../../components/Button';
 import { Alert, EmptyState, Spinner } from '../../../components/Feedback';
 import { SelectField, TextField } from '../../../components/Field';
+import { useArmourText } from '../../../armour/i18n';
 import { useI18n } from '../../../i18n';
 import { SafeHighlight } from '../../../markdown/SafeHtml';
 import { navigate, useSearchParams } from '../../../router/router';
 import { useChat, useChatErrorText, useChatState } from '../context';
 import { channelTitle, timeOf } from '../format';
+import { searchLocal, type LocalCandidate } from '../logic/localsearch';
 import { highlightSnippet } from '../logic/snippet';
 
 interface Filters {
@@ -23,6 +27,20 @@ interface Filters {
 
 const LIMIT = 50;
 
+const noSubscribe = () => () => undefined;
+
+/** One result as the list shows it: the snippet, and the message when known. */
+interface Hit {
+  id: string;
+  channel_id?: string;
+  snippet: string;
+  message?: Message | null;
+}
+
+interface Loaded extends LocalCandidate {
+  message: Message;
+}
+
 /** A local calendar day ("2026-11-29") as the UTC instant it starts at. */
 export function dayStart(day: string, plusDays = 0): string | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
@@ -34,8 +52,15 @@ export function dayStart(day: string, plusDays = 0): string | undefined {
 export function SearchView() {
   const { t, locale, date } = useI18n();
   const errorText = useChatErrorText();
-  const { workspace, people, displayName, nameOf, openChannel, labelOf } = useChat();
+  const ta = useArmourText();
+  const { workspace, people, displayName, nameOf, openChannel, labelOf, armour } = useChat();
   const byId = useChatState((s) => s.channels.byId);
+  const timelines = useChatState((s) => s.timelines);
+  const threads = useChatState((s) => s.threads);
+  const keysVersion = useSyncExternalStore(
+    armour?.subscribe ?? noSubscribe,
+    () => armour?.getState().version ?? 0,
+  );
   const params = useSearchParams();
   const applied: Filters = {
     q: params.get('q') ?? '',
@@ -64,7 +89,7 @@ export function SearchView() {
 
   useEffect(() => {
     const f = JSON.parse(key) as Filters;
-    if (!f.q.trim()) return;
+    if (!f.q.trim() || armour) return;
     const ctl = new AbortController();
     api
       .search(
@@ -98,7 +123,52 @@ export function SearchView() {
         },
       );
     return () => ctl.abort();
-  }, [key, workspace.id]);
+  }, [key, workspace.id, armour]);
+
+  // Armoured: the loaded messages, decrypted, mentions named.
+  const loaded = useMemo(() => {
+    if (!armour) return [];
+    void keysVersion; // new keys: more messages can be read
+    const seen = new Map<string, Loaded>();
+    const lists = [...Object.values(timelines), ...Object.values(threads)];
+    for (const t of lists) {
+      for (const m of t.messages) {
+        if (m.deleted || seen.has(m.id)) continue;
+        const text = armour.plaintext(m);
+        if (text === null) continue;
+        seen.set(m.id, {
+          id: m.id,
+          channel_id: m.channel_id,
+          author_id: m.author_id,
+          created_at: m.created_at,
+          text: text
+            .replace(/<@([0-9A-Za-z]{26})>/g, (_, id: string) => `@${nameOf(id) ?? '…'}`)
+            .replace(/<!channel>/g, '@channel')
+            .replace(/[*_`~]+/g, ''), // Markdown marks, as in excerpts
+          message: m,
+        });
+      }
+    }
+    return [...seen.values()];
+  }, [armour, timelines, threads, keysVersion, nameOf]);
+  const localHits: Hit[] | null = useMemo(() => {
+    if (!armour) return null;
+    const f = JSON.parse(key) as Filters;
+    if (!f.q.trim()) return null;
+    return searchLocal(loaded, {
+      q: f.q,
+      channel: f.channel || undefined,
+      author: f.author || undefined,
+      from: dayStart(f.from),
+      to: dayStart(f.to, 1),
+      limit: LIMIT,
+    }).map((h) => ({
+      id: h.item.id,
+      channel_id: h.item.channel_id,
+      snippet: h.snippet,
+      message: h.item.message,
+    }));
+  }, [armour, key, loaded]);
 
   const channels = useMemo(
     () =>
@@ -120,8 +190,19 @@ export function SearchView() {
   };
 
   const set = (k: keyof Filters) => (v: string) => setForm((f) => ({ ...f, [k]: v }));
-  const searching = !!applied.q.trim() && results?.key !== key && !error;
-  const list = results?.key === key ? results.list : [];
+  const serverDone = results?.key === key;
+  const done = armour ? localHits !== null : serverDone;
+  const searching = !armour && !!applied.q.trim() && !serverDone && !error;
+  const list: Hit[] = armour
+    ? (localHits ?? [])
+    : serverDone
+      ? results.list.map((r) => ({
+          id: r.id,
+          channel_id: r.channel_id,
+          snippet: r.snippet,
+          message: details[r.id],
+        }))
+      : [];
 
   return (
     <section className="chat-search" aria-labelledby="chat-search-title">
@@ -188,19 +269,20 @@ export function SearchView() {
             </Button>
           </div>
         </form>
+        {armour ? <Alert kind="info">{ta('search.local', { count: loaded.length })}</Alert> : null}
         {error ? <Alert kind="error">{errorText(error)}</Alert> : null}
         {searching ? <Spinner label={t('common.loading')} /> : null}
-        {results?.key === key ? (
+        {done ? (
           <p className="chat-search__count" role="status">
             {t('chat.search_count', { count: list.length })}
           </p>
         ) : null}
-        {results?.key === key && list.length === 0 ? (
+        {done && list.length === 0 ? (
           <EmptyState icon="search" title={t('chat.search_none')} />
         ) : null}
         <ol className="search-results">
           {list.map((hit) => {
-            const m = details[hit.id];
+            const m = hit.message;
             const channel = hit.channel_id ? byId[hit.channel_id] : undefined;
             const where = channel ? channelTitle(channel.kind, labelOf(channel)) : '';
             const open = () => {

@@ -8,6 +8,7 @@ import {
   namesInText,
   toDisplay,
   toWire,
+  wireMentions,
 } from './mentions';
 
 const ALICE = '01HZALICE0000000000000000A';
@@ -91,5 +92,14 @@ describe('mentions', () => {
       ['Alice Martin', ALICE],
     ]);
     expect([...namesInText('only @Anne', names).keys()]).toEqual(['Anne']);
+  });
+
+  it('lists who a wire body mentions, for armoured messages', () => {
+    expect(wireMentions(`<@${ALICE}> et <@${ANNE}>, puis <@${ALICE}> encore`)).toEqual({
+      users: [ALICE, ANNE],
+      channel: false,
+    });
+    expect(wireMentions('<!channel> réunion')).toEqual({ users: [], channel: true });
+    expect(wireMentions('a@b.fr <@nope> rien')).toEqual({ users: [], channel: false });
   });
 });

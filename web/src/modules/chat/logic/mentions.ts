@@ -134,3 +134,18 @@ export function namesInText(text: string, names: ReadonlyMap<string, string>): M
   for (const [name, id] of names) if (text.includes(`@${name}`)) out.set(name, id);
   return out;
 }
+
+/**
+ * Who a wire body mentions: people's ids (once each, in order) and whether
+ * it says @channel. Armoured workspaces send these beside the ciphertext.
+ */
+export function wireMentions(body: string): { users: string[]; channel: boolean } {
+  const users: string[] = [];
+  let channel = false;
+  for (const m of body.matchAll(WIRE_MENTION)) {
+    const id = m[1];
+    if (!id) channel = true;
+    else if (!users.includes(id)) users.push(id);
+  }
+  return { users, channel };
+}

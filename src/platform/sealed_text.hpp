@@ -1,0 +1,51 @@
+// The texts armoured workspaces carry, read without keys (docs/armoured.md):
+// their form only, every size and alphabet checked, before anything else
+// looks at them. Pure functions: no database, safe from any thread; fuzzed
+// (fuzz/fuzz_text.cpp).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/result.hpp"
+
+namespace ruche::platform {
+
+inline constexpr std::size_t kMaxSealedSecretChars = 1024;
+// A sealed text: the 16 KiB of text modules allow, sealed, in base64url,
+// with its nonce, signature and generation.
+inline constexpr std::size_t kMaxSealedTextBytes = 24 * 1024;
+inline constexpr std::size_t kArmourKeyBytes = 32;              // X25519 and Ed25519 public keys
+inline constexpr std::size_t kSealedKeyBytes = 32 + 48;          // crypto_box_seal of a 32-byte key
+inline constexpr std::size_t kArmourSignatureBytes = 64;         // Ed25519
+
+// A sealed text as modules store it: "e2e1:<g>:<nonce>:<ciphertext>:<signature>".
+struct SealedText {
+  std::int64_t generation = 0;
+  std::string_view nonce, ciphertext, signature;  // base64url, into the parsed text
+};
+// Parses the form (sizes, alphabet); says nothing of keys or signatures.
+// Errors: invalid "invalid_sealed_text".
+Result<SealedText> parse_sealed_text(std::string_view text);
+
+// "id1:<opslimit>:<memlimit>:<salt>:<nonce>:<sealed>" with libsodium's
+// bounds for Argon2id and the size of two secret keys.
+bool is_sealed_secret(std::string_view text);
+
+// What the maker of an envelope signs: "ruche-armour-envelope-v1\n" ws "\n"
+// g "\n" recipient "\n" sealed.
+std::string envelope_signed_text(std::string_view workspace_id, std::int64_t generation,
+                                 std::string_view recipient_id, std::string_view sealed);
+// What the author of sealed text `t` signs: `ad_base` (the module's, e.g.
+// "ruche-chat-v1\n" ws "\n" channel "\n" author) "\n" g "\n" nonce "\n"
+// ciphertext.
+std::string sealed_signed_text(std::string_view ad_base, const SealedText& t);
+
+// Unpadded base64url of exactly `bytes` bytes (of at least `bytes` when
+// `at_least`), decoded; nullopt for anything else.
+std::optional<std::string> armour_bytes(std::string_view text, std::size_t bytes, bool at_least = false);
+
+}  // namespace ruche::platform

@@ -1,0 +1,106 @@
+// The forms of armoured workspaces' texts, and the strings signed over them,
+// checked against what the web client makes (web/src/armour/crypto.test.ts
+// prints the same vectors): the browser and the server must agree byte for
+// byte, or no signature would ever check.
+#include "platform/sealed_text.hpp"
+
+#include <gtest/gtest.h>
+#include <sodium.h>
+
+#include <string>
+
+#include "core/crypto/encoding.hpp"
+#include "core/crypto/sign.hpp"
+
+namespace ruche::platform {
+namespace {
+
+constexpr std::string_view kWs = "01HZWORKSPACE0000000000000";
+constexpr std::string_view kChannel = "01HZCHANNEL000000000000000";
+constexpr std::string_view kAlice = "01HZALICE0000000000000000A";
+constexpr std::string_view kBob = "01HZBOB000000000000000000B";
+
+// The browser's signing key of the vectors: seed 32 x 0x07.
+std::string vector_public_key() {
+  if (sodium_init() < 0) return {};
+  unsigned char seed[32], pk[32], sk[64];
+  std::fill(std::begin(seed), std::end(seed), 0x07);
+  crypto_sign_seed_keypair(pk, sk, seed);
+  return std::string(reinterpret_cast<char*>(pk), 32);
+}
+
+TEST(SealedText, BrowserEnvelopeSignatureChecksOnTheServer) {
+  std::string pk = vector_public_key();
+  EXPECT_EQ(crypto::base64url_encode(pk), "6kpsY-KcUgq-9VB7Ey7F-ZVHdq6-vnuSQh7qaRRG0iw");
+  auto sig = crypto::base64url_decode(
+      "k7hsh7AQqM7erZm0bAhoFLN_uH4EeVU0je8jxOKwTnGt091Cva_upmP_1YVMSfMGPHlBA7WRmb9BDcpMBZi-CA");
+  ASSERT_TRUE(sig);
+  EXPECT_TRUE(crypto::ed25519_verify(pk, envelope_signed_text(kWs, 1, kBob, "c2VhbGVk"), *sig));
+  EXPECT_FALSE(crypto::ed25519_verify(pk, envelope_signed_text(kWs, 2, kBob, "c2VhbGVk"), *sig));
+  EXPECT_FALSE(crypto::ed25519_verify(pk, envelope_signed_text(kWs, 1, kAlice, "c2VhbGVk"), *sig));
+}
+
+TEST(SealedText, BrowserMessageParsesOpensAndChecksOnTheServer) {
+  const std::string text =
+      "e2e1:1:CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJ:9WXBF1dDg-zBt0QdBMQteJTZzp4JSm8:"
+      "Sm-XNaXGZHP4nZEtsjeyZ8lwAFm8nJl6ep_ACQkgFO9BPmJKGYWjV4mnBJri3tfUtz2xv84UruHd3rHEyg2CCw";
+  auto t = parse_sealed_text(text);
+  ASSERT_TRUE(t) << t.error().message;
+  EXPECT_EQ(t->generation, 1);
+  std::string ad_base = "ruche-chat-v1\n" + std::string(kWs) + "\n" + std::string(kChannel) + "\n" + std::string(kAlice);
+  EXPECT_TRUE(crypto::ed25519_verify(vector_public_key(), sealed_signed_text(ad_base, *t),
+                                     *crypto::base64url_decode(t->signature)));
+  std::string moved = "ruche-chat-v1\n" + std::string(kWs) + "\n" + std::string(kAlice) + "\n" + std::string(kAlice);
+  EXPECT_FALSE(crypto::ed25519_verify(vector_public_key(), sealed_signed_text(moved, *t),
+                                      *crypto::base64url_decode(t->signature)));
+  // The ciphertext opens with the vector's key (32 x 0x2a) to "Bonjour"
+  // under the additional data the spec gives.
+  std::string ad = ad_base + "\n1";
+  auto nonce = crypto::base64url_decode(t->nonce), ct = crypto::base64url_decode(t->ciphertext);
+  unsigned char key[32];
+  std::fill(std::begin(key), std::end(key), 0x2a);
+  std::string plain(ct->size() - 16, '\0');
+  ASSERT_EQ(crypto_aead_xchacha20poly1305_ietf_decrypt(
+                reinterpret_cast<unsigned char*>(plain.data()), nullptr, nullptr,
+                reinterpret_cast<const unsigned char*>(ct->data()), ct->size(),
+                reinterpret_cast<const unsigned char*>(ad.data()), ad.size(),
+                reinterpret_cast<const unsigned char*>(nonce->data()), key),
+            0);
+  EXPECT_EQ(plain, "Bonjour");
+}
+
+TEST(SealedText, RefusesAnythingButTheForm) {
+  const std::string nonce(32, 'A'), tag(22, 'A'), sig = std::string(85, 'C') + "A";
+  EXPECT_TRUE(parse_sealed_text("e2e1:7:" + nonce + ":" + tag + ":" + sig));
+  for (const std::string& bad :
+       {std::string(), std::string("e2e1:"), "e2e2:7:" + nonce + ":" + tag + ":" + sig,
+        "e2e1:0:" + nonce + ":" + tag + ":" + sig, "e2e1:07:" + nonce + ":" + tag + ":" + sig,
+        "e2e1:-1:" + nonce + ":" + tag + ":" + sig, "e2e1:7:" + nonce + "A:" + tag + ":" + sig,
+        "e2e1:7:" + nonce + ":" + tag.substr(1) + ":" + sig,  // shorter than a tag
+        "e2e1:7:" + nonce + ":" + tag + ":" + sig + ":x", "e2e1:7:" + nonce + ":" + tag + "=:" + sig,
+        "e2e1:7:" + nonce + ":" + tag + "+/:" + sig, "e2e1:7:" + nonce + ":" + std::string(40000, 'A') + ":" + sig}) {
+    auto r = parse_sealed_text(bad);
+    EXPECT_FALSE(r) << bad.substr(0, 80);
+    if (!r) {
+      EXPECT_EQ(r.error().api_code(), "invalid_sealed_text");
+    }
+  }
+}
+
+TEST(SealedText, SealedSecretsHaveArgon2BoundsAndTheirSizes) {
+  const std::string salt(22, 'A'), nonce(32, 'A'), sealed = std::string(150, 'A') + "A";  // 112 bytes
+  auto secret = [&](std::string ops, std::string mem) {
+    return "id1:" + ops + ":" + mem + ":" + salt + ":" + nonce + ":" + sealed.substr(0, 150);
+  };
+  EXPECT_TRUE(is_sealed_secret(secret("2", "67108864")));
+  EXPECT_FALSE(is_sealed_secret(secret("0", "67108864")));
+  EXPECT_FALSE(is_sealed_secret(secret("11", "67108864")));
+  EXPECT_FALSE(is_sealed_secret(secret("2", "1024")));
+  EXPECT_FALSE(is_sealed_secret(secret("2", "2147483648")));
+  EXPECT_FALSE(is_sealed_secret("id2" + secret("2", "67108864").substr(3)));
+  EXPECT_FALSE(is_sealed_secret(secret("2", "67108864") + "AA"));
+  EXPECT_FALSE(is_sealed_secret(secret("2", "67108864") + ":"));
+}
+
+}  // namespace
+}  // namespace ruche::platform

@@ -1,0 +1,388 @@
+// Armoured workspaces end to end (docs/armoured.md), in Chromium against a
+// real server (started by run.sh). Three people in three browser contexts:
+// the owner, who creates the workspace in the new-workspace page, and two
+// members. Their browsers make and share the keys; the server only ever
+// sees ciphertext. The scenarios run in order and share state.
+// Screenshots: build/e2e/armour-*.png.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  assertNoConsoleErrors,
+  axe,
+  env,
+  launch,
+  metric,
+  newContext,
+  pageFetch,
+  pageOk,
+  shot,
+  signIn,
+} from './lib.mjs';
+
+const WS = 'Coffre blindé';
+const B = {
+  email: 'basile.armour@ruche.test',
+  name: 'Basile Fortin',
+  password: 'Pelican-Violet-3318',
+};
+const C = {
+  email: 'capucine.armour@ruche.test',
+  name: 'Capucine Roy',
+  password: 'Gazelle-Ocre-5521',
+};
+const PASS = {
+  a: 'ma phrase de passe du coffre',
+  b: 'la clé de Basile est longue',
+  c: 'Capucine garde un secret',
+};
+/**
+ * Answers the browsers get by design: 404 for GET /me/armour before one's
+ * first passphrase, 409 when two browsers make a key generation at once.
+ */
+const EXPECTED = [/status of 404.*\/api\/v1\/me\/armour\b/, /status of 409/];
+/** The owner also posts a plaintext body on purpose (400). */
+const EXPECTED_A = [...EXPECTED, /status of 400/];
+
+let browser;
+let a; // contexts
+let b;
+let c;
+let pageA;
+let pageB;
+let pageC;
+let wsId = '';
+let channelId = '';
+let idB = '';
+let idC = '';
+const cryptoRequests = [];
+
+const composer = (page) => page.locator('.chat-channel').getByRole('textbox', { name: /message/i });
+const message = (page, text) => page.locator('.chat-channel article.msg', { hasText: text });
+
+async function addUser(page, u) {
+  const r = await pageFetch(page, 'POST', '/admin/users', {
+    json: {
+      email: u.email,
+      name: u.name,
+      password: u.password,
+      role: 'member',
+    },
+  });
+  assert.ok([200, 201, 409].includes(r.status), JSON.stringify(r));
+}
+
+async function join(ctx, u) {
+  const invitation = await pageOk(pageA, 'POST', `/workspaces/${wsId}/invitations`, {
+    json: { email: u.email, role: 'member' },
+  });
+  const page = await ctx.newPage();
+  await signIn(page, u.email, u.password);
+  await pageOk(page, 'POST', `/invitations/${invitation.token}/accept`, {
+    json: {},
+  });
+  const id = (await pageOk(page, 'GET', '/me')).id;
+  // The live connection follows the new workspace.
+  await page.reload();
+  await page.locator('.topbar').waitFor();
+  return { page, id };
+}
+
+/** The gate of an armoured chat: a new passphrase (twice). */
+async function createPassphrase(page, passphrase) {
+  await page
+    .getByRole('heading', {
+      name: 'Choisissez votre phrase de passe de blindage',
+    })
+    .waitFor();
+  await page.getByLabel('Phrase de passe de blindage', { exact: true }).fill(passphrase);
+  await page.getByLabel('Confirmez la phrase de passe').fill(passphrase);
+  await page.getByRole('button', { name: 'Créer mes clés' }).click();
+}
+
+/** The server's view of the workspace's keys, as the owner. */
+const armourState = () => pageOk(pageA, 'GET', `/workspaces/${wsId}/armour`);
+
+async function until(what, f, timeout = 15_000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+before(async () => {
+  browser = await launch();
+  a = await newContext(browser);
+  pageA = await a.newPage();
+  pageA.on('request', (r) => {
+    if (/\/assets\/crypto-[^/]*\.js$/.test(r.url())) cryptoRequests.push(pageA.url());
+  });
+  await signIn(pageA, env.admin.email, env.admin.password);
+  await addUser(pageA, B);
+  await addUser(pageA, C);
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+test('the owner creates an armoured workspace: no files module, no crypto code loaded yet', async () => {
+  await pageA.goto(`${env.url}/new`);
+  await pageA.getByLabel('Nom de l’espace').fill(WS);
+  const files = pageA.getByLabel('Fichiers', { exact: true });
+  assert.equal(await files.isChecked(), true);
+  await pageA.getByLabel('Espace blindé (chiffré de bout en bout)').check();
+  assert.equal(await files.isChecked(), false);
+  assert.equal(await files.isDisabled(), true);
+  // Nor tasks, calendar or reports: only what encrypts end to end (chat, calls).
+  assert.equal(await pageA.getByLabel('Tâches', { exact: true }).isDisabled(), true);
+  await pageA
+    .getByText('Pas encore chiffré de bout en bout : indisponible dans un espace blindé.')
+    .first()
+    .waitFor();
+  await shot(pageA, 'armour-01-new-workspace');
+  await pageA.getByRole('button', { name: 'Créer l’espace' }).click();
+  await pageA.waitForURL(/\/w\/[0-9A-Za-z]{26}$/);
+  wsId = new URL(pageA.url()).pathname.split('/').pop();
+  const w = await pageOk(pageA, 'GET', `/workspaces/${wsId}`);
+  assert.equal(w.armoured, true);
+  assert.deepEqual(w.modules, ['chat']);
+  // The sidebar marks it.
+  await pageA
+    .locator('.sidebar')
+    .getByRole('img', { name: /Espace blindé/ })
+    .first()
+    .waitFor();
+  // libsodium is only fetched by an armoured workspace's chat.
+  assert.deepEqual(cryptoRequests, []);
+  assertNoConsoleErrors(a, 'owner', EXPECTED);
+});
+
+test('the owner chooses an armour passphrase; the first key generation is made', async () => {
+  const channel = await pageOk(pageA, 'POST', `/workspaces/${wsId}/channels`, {
+    json: { name: 'coffre' },
+  });
+  channelId = channel.id;
+  await pageA.goto(`${env.url}/w/${wsId}/chat/${channelId}`);
+  await pageA.getByRole('heading', { level: 1, name: 'Espace blindé' }).waitFor();
+  assert.ok(cryptoRequests.length > 0, 'the crypto chunk loads with the gate');
+  // Too short, then two different ones: refused in the page.
+  await pageA.getByLabel('Phrase de passe de blindage', { exact: true }).fill('court');
+  await pageA.getByText('La phrase de passe doit faire au moins 10 caractères.').waitFor();
+  await pageA.getByLabel('Phrase de passe de blindage', { exact: true }).fill(PASS.a);
+  await pageA.getByLabel('Confirmez la phrase de passe').fill(`${PASS.a}!`);
+  await pageA.getByRole('button', { name: 'Créer mes clés' }).click();
+  await pageA.getByText('Les deux phrases de passe ne sont pas identiques.').waitFor();
+  await shot(pageA, 'armour-02-create-passphrase');
+  await createPassphrase(pageA, PASS.a);
+  await pageA.getByRole('heading', { level: 1, name: /coffre/ }).waitFor();
+  await pageA.getByText('Chiffré de bout en bout').waitFor();
+
+  const me = await pageOk(pageA, 'GET', '/me/armour');
+  assert.match(me.sealed_secret, /^id1:2:67108864:/);
+  assert.ok(!me.sealed_secret.includes(PASS.a));
+  const s = await until('generation 1', async () => {
+    const x = await armourState();
+    return x.generation === 1 ? x : null;
+  });
+  assert.equal(s.rotation_required, false);
+  assert.equal(s.envelopes.length, 1);
+  // Attachments are off (not encrypted yet).
+  const attach = pageA
+    .locator('.chat-channel')
+    .getByRole('button', { name: 'Joindre des fichiers' });
+  assert.equal(await attach.getAttribute('aria-disabled'), 'true');
+  assertNoConsoleErrors(a, 'owner', EXPECTED);
+});
+
+test('a member sets a passphrase and receives the key from the owner’s browser', async () => {
+  b = await newContext(browser);
+  ({ page: pageB, id: idB } = await join(b, B));
+  await pageOk(pageA, 'POST', `/channels/${channelId}/members`, {
+    json: { user_id: idB },
+  });
+  await pageB.goto(`${env.url}/w/${wsId}/chat/${channelId}`);
+  await createPassphrase(pageB, PASS.b);
+  await pageB.getByRole('heading', { level: 1, name: /coffre/ }).waitFor();
+  // The owner's open chat sealed generation 1 for the new identity (armour.changed).
+  await until('an envelope for the member', async () => {
+    const x = await armourState();
+    return x.members.some((m) => m.user_id === idB) && x.missing.length === 0;
+  });
+  const theirs = await pageOk(pageB, 'GET', `/workspaces/${wsId}/armour`);
+  assert.deepEqual(
+    theirs.envelopes.map((e) => [e.generation, e.created_by]),
+    [[1, (await pageOk(pageA, 'GET', '/me')).id]],
+  );
+  assertNoConsoleErrors(a, 'owner', EXPECTED);
+  assertNoConsoleErrors(b, 'member', EXPECTED);
+});
+
+test('a message with a mention reaches the member decrypted; the server holds ciphertext', async () => {
+  const box = composer(pageA);
+  await box.click();
+  await box.pressSequentially('@Bas');
+  await pageA.getByRole('option', { name: new RegExp(B.name) }).waitFor();
+  await box.press('Enter');
+  await box.pressSequentially('Bonjour secret 42, **rendez-vous** à midi');
+  await box.press('Enter');
+  await message(pageA, 'Bonjour secret 42').waitFor();
+
+  const live = message(pageB, 'Bonjour secret 42');
+  await live.waitFor();
+  assert.equal(await live.locator('.mention').textContent(), `@${B.name}`);
+  assert.equal(await live.locator('strong').textContent(), 'rendez-vous');
+  const toast = pageB.locator('.toast', {
+    hasText: `Vous avez été mentionné dans ${WS}`,
+  });
+  await toast.waitFor();
+  assert.match(await toast.textContent(), /Bonjour secret 42/);
+  await shot(pageB, 'armour-03-received');
+
+  const list = await pageOk(pageA, 'GET', `/channels/${channelId}/messages?limit=5`);
+  const m = list[0];
+  assert.ok(m.body.startsWith('e2e1:1:'), m.body);
+  assert.ok(!m.body.includes('secret') && !m.body.includes('Bonjour'), m.body);
+  assert.deepEqual(m.mentions, [idB]);
+
+  // The server search does not see it (nor anything else of the workspace).
+  for (const q of [`q=secret&workspace=${wsId}`, 'q=secret', 'q=Bonjour']) {
+    const r = await pageOk(pageA, 'GET', `/search?${q}`);
+    assert.deepEqual(
+      r.results.filter((x) => x.workspace_id === wsId),
+      [],
+      `search ${q}: ${JSON.stringify(r.results)}`,
+    );
+  }
+  // A plaintext body is refused in an armoured workspace.
+  const plain = await pageFetch(pageA, 'POST', `/channels/${channelId}/messages`, {
+    json: { body: 'en clair' },
+  });
+  assert.equal(plain.status, 400, JSON.stringify(plain));
+  assertNoConsoleErrors(a, 'owner', EXPECTED_A);
+  assertNoConsoleErrors(b, 'member', EXPECTED);
+});
+
+test('edits are encrypted too; search runs in the browser', async () => {
+  const box = composer(pageA);
+  await box.click();
+  await box.press('ArrowUp');
+  await pageA.getByText('Modification du message').waitFor();
+  assert.match(await box.inputValue(), new RegExp(`^@${B.name} Bonjour secret 42`));
+  await box.fill(`@${B.name} Bonjour secret 42, rendez-vous à **14 h**`);
+  await box.press('Enter');
+  const edited = message(pageB, 'rendez-vous à');
+  await edited.getByText('(modifié)').waitFor();
+  assert.equal(await edited.locator('strong').textContent(), '14 h');
+  const [m] = await pageOk(pageA, 'GET', `/channels/${channelId}/messages?limit=1`);
+  assert.ok(m.body.startsWith('e2e1:1:') && !m.body.includes('14 h'), m.body);
+
+  // A reload locks the keys again (they live in the tab's memory only):
+  // unlock, with a wrong passphrase first.
+  await pageB.reload();
+  await pageB.getByRole('heading', { name: 'Déverrouillez vos clés' }).waitFor();
+  await pageB.getByLabel('Phrase de passe de blindage').fill('pas la bonne phrase');
+  await pageB.getByRole('button', { name: 'Déverrouiller' }).click();
+  await pageB.getByText('Phrase de passe incorrecte.').waitFor();
+  await shot(pageB, 'armour-04-unlock');
+  await pageB.getByLabel('Phrase de passe de blindage').fill(PASS.b);
+  await pageB.getByRole('button', { name: 'Déverrouiller' }).click();
+  await message(pageB, 'rendez-vous à').waitFor();
+  // The server cannot search it: the browser searches what it has loaded.
+  const search = pageB.getByRole('searchbox', {
+    name: 'Rechercher dans la discussion',
+  });
+  await search.fill('secrèt');
+  await search.press('Enter');
+  const result = pageB.locator('.search-result', { hasText: 'rendez-vous' });
+  await result.waitFor();
+  await pageB.getByText(/La recherche du serveur ne couvre pas les espaces blindés/).waitFor();
+  assert.equal(await result.locator('mark').first().textContent(), 'secret');
+  await pageB.getByText('1 résultat').waitFor();
+  await shot(pageB, 'armour-05-local-search');
+  await result.locator('.search-result__open').click();
+  await message(pageB, 'rendez-vous à').waitFor();
+  assertNoConsoleErrors(a, 'owner', EXPECTED_A);
+  assertNoConsoleErrors(b, 'member', EXPECTED);
+});
+
+test('a member is removed: the next generation is made, and writing still works', async () => {
+  // A third member, with a passphrase and the current key.
+  c = await newContext(browser, { bypassCSP: true }); // for axe below
+  ({ page: pageC, id: idC } = await join(c, C));
+  await pageC.goto(`${env.url}/w/${wsId}/chat`);
+  await pageC
+    .getByRole('heading', {
+      name: 'Choisissez votre phrase de passe de blindage',
+    })
+    .waitFor();
+  const gateAxe = await axe(pageC);
+  await createPassphrase(pageC, PASS.c);
+  await pageC.locator('.chat-nav').waitFor();
+  await until('an envelope for the third member', async () => {
+    const x = await armourState();
+    return x.members.some((m) => m.user_id === idC) && x.missing.length === 0;
+  });
+  await pageC.goto(`${env.url}/w/${wsId}/chat/${channelId}`);
+  await pageC.getByRole('heading', { name: 'Déverrouillez vos clés' }).waitFor();
+  const unlockAxe = await axe(pageC);
+  await pageC.getByLabel('Phrase de passe de blindage').fill(PASS.c);
+  await pageC.getByRole('button', { name: 'Déverrouiller' }).click();
+  await message(pageC, 'rendez-vous à').waitFor();
+  const chatAxe = await axe(pageC);
+
+  // A forgotten passphrase: new keys (replace). The others' browsers warn
+  // that her keys changed, and seal the current key for the new ones.
+  await pageC.reload();
+  await pageC.getByRole('button', { name: 'Phrase de passe oubliée ?' }).click();
+  const confirm = pageC.getByRole('dialog', { name: 'Créer de nouvelles clés ?' });
+  await confirm.getByText(/les messages plus anciens resteront illisibles/).waitFor();
+  await confirm.getByRole('button', { name: 'Créer de nouvelles clés' }).click();
+  await pageC.getByRole('heading', { name: 'Nouvelle phrase de passe de blindage' }).waitFor();
+  await pageC.getByLabel('Phrase de passe de blindage', { exact: true }).fill(`${PASS.c} bis`);
+  await pageC.getByLabel('Confirmez la phrase de passe').fill(`${PASS.c} bis`);
+  await pageC.getByRole('button', { name: 'Remplacer mes clés' }).click();
+  await pageC.locator('.chat-channel').waitFor();
+  const warning = pageA.getByText(/Les clés de Capucine Roy ont changé/);
+  await warning.waitFor();
+  await shot(pageA, 'armour-06-keys-changed');
+  await pageA.getByRole('button', { name: /C’est vérifié : faire confiance/ }).click();
+  await warning.waitFor({ state: 'detached' });
+  await until('an envelope for the new keys', async () => {
+    const x = await armourState();
+    return x.missing.length === 0;
+  });
+  await message(pageC, 'rendez-vous à').waitFor();
+  const report = { gate: gateAxe, unlock: unlockAxe, chat: chatAxe };
+  for (const [name, v] of Object.entries(report))
+    metric('axe_serious_or_critical', v.length, { screen: `armour-${name}` });
+  const bad = Object.entries(report).filter(([, v]) => v.length > 0);
+  assert.deepEqual(bad, [], `axe violations:\n${JSON.stringify(bad, null, 2)}`);
+
+  await pageOk(pageA, 'DELETE', `/workspaces/${wsId}/members/${idC}`);
+  // A browser still in the workspace makes generation 2 (armour.changed), for those who stay.
+  const s = await until('generation 2', async () => {
+    const x = await armourState();
+    return x.generation === 2 && !x.rotation_required ? x : null;
+  });
+  assert.deepEqual(
+    s.members.map((m) => m.user_id).sort(),
+    [idB, (await pageOk(pageA, 'GET', '/me')).id].sort(),
+  );
+
+  const box = composer(pageA);
+  await box.fill('Après le départ de Capucine');
+  await box.press('Enter');
+  await message(pageA, 'Après le départ').waitFor();
+  await message(pageB, 'Après le départ').waitFor();
+  // The history stays readable.
+  await message(pageB, 'rendez-vous à').waitFor();
+  const [m] = await pageOk(pageA, 'GET', `/channels/${channelId}/messages?limit=1`);
+  assert.ok(m.body.startsWith('e2e1:2:'), m.body);
+  assert.equal((await armourState()).generation, 2);
+  await shot(pageA, 'armour-07-after-rotation');
+  assertNoConsoleErrors(a, 'owner', EXPECTED_A);
+  assertNoConsoleErrors(b, 'member', EXPECTED);
+});

@@ -1,0 +1,432 @@
+import sodium from 'libsodium-wrappers-sumo';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ArmourMember } from '../api/types';
+import {
+  createIdentity,
+  decryptMessage,
+  encryptMessage,
+  newWorkspaceKey,
+  openEnvelope,
+  ready,
+  sealEnvelope,
+  unlockIdentity,
+  type CreatedIdentity,
+  type MessageContext,
+} from './crypto';
+import {
+  envelopeSigned,
+  identityAd,
+  isArmourError,
+  messageAd,
+  messageSigned,
+  parseBody,
+  parseSealedSecret,
+} from './format';
+
+const WS = '01HZWORKSPACE0000000000000';
+const CH = '01HZCHANNEL000000000000000';
+const OTHER_CH = '01HZCHANNEL000000000000001';
+const ALICE = '01HZALICE0000000000000000A';
+const BOB = '01HZBOB000000000000000000B';
+const MALLORY = '01HZMALLORY00000000000000M';
+
+const URLSAFE = () => sodium.base64_variants.URLSAFE_NO_PADDING;
+const b64 = (b: Uint8Array) => sodium.to_base64(b, URLSAFE());
+const unb64 = (s: string) => sodium.from_base64(s, URLSAFE());
+
+let alice: CreatedIdentity;
+let bob: CreatedIdentity;
+let mallory: CreatedIdentity;
+
+const member = (id: string, who: CreatedIdentity): ArmourMember => ({
+  user_id: id,
+  box_public: who.box_public,
+  sign_public: who.sign_public,
+});
+
+beforeAll(async () => {
+  await ready();
+  alice = createIdentity(ALICE, 'correct horse battery');
+  bob = createIdentity(BOB, 'another long passphrase');
+  mallory = createIdentity(MALLORY, 'mallory is in the middle');
+});
+
+/** Flips one character of an unpadded base64url string (keeps it valid base64url). */
+function flip(s: string, at = 5): string {
+  const c = s[at] === 'A' ? 'B' : 'A';
+  return s.slice(0, at) + c + s.slice(at + 1);
+}
+
+describe('the strings that are signed or authenticated (known answers)', () => {
+  it('are exactly those of docs/armoured.md', () => {
+    expect(identityAd('U1', 'BOXPUB', 'SIGNPUB')).toBe(
+      'ruche-armour-identity-v1\nU1\nBOXPUB\nSIGNPUB',
+    );
+    expect(envelopeSigned('W1', 3, 'U2', 'SEALED_b64-x')).toBe(
+      'ruche-armour-envelope-v1\nW1\n3\nU2\nSEALED_b64-x',
+    );
+    expect(messageAd('W1', 'C1', 'U3', 12)).toBe('ruche-chat-v1\nW1\nC1\nU3\n12');
+    expect(messageSigned('ruche-chat-v1\nW1\nC1\nU3\n12', 'NONCE', 'CT')).toBe(
+      'ruche-chat-v1\nW1\nC1\nU3\n12\nNONCE\nCT',
+    );
+  });
+
+  it('a fixed message vector (seeded keys, fixed nonce) opens and verifies', () => {
+    // The same vector can be checked by the server's C libsodium.
+    const seed = new Uint8Array(32).fill(7);
+    const signer = sodium.crypto_sign_seed_keypair(seed);
+    const key = new Uint8Array(32).fill(42);
+    const nonce = new Uint8Array(24).fill(9);
+    const ad = `ruche-chat-v1\n${WS}\n${CH}\n${ALICE}\n1`;
+    const ct = b64(
+      sodium.crypto_aead_xchacha20poly1305_ietf_encrypt('Bonjour', ad, null, nonce, key),
+    );
+    const signed = `${ad}\n${b64(nonce)}\n${ct}`;
+    const sig = b64(sodium.crypto_sign_detached(signed, signer.privateKey));
+    const body = `e2e1:1:${b64(nonce)}:${ct}:${sig}`;
+    expect(b64(signer.publicKey)).toBe('6kpsY-KcUgq-9VB7Ey7F-ZVHdq6-vnuSQh7qaRRG0iw');
+    expect(body).toBe(
+      'e2e1:1:CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJ:9WXBF1dDg-zBt0QdBMQteJTZzp4JSm8:' +
+        'Sm-XNaXGZHP4nZEtsjeyZ8lwAFm8nJl6ep_ACQkgFO9BPmJKGYWjV4mnBJri3tfUtz2xv84UruHd3rHEyg2CCw',
+    );
+    const r = decryptMessage(body, {
+      workspaceId: WS,
+      channelId: CH,
+      authorId: ALICE,
+      key: (g) => (g === 1 ? key : undefined),
+      authorKeys: [b64(signer.publicKey)],
+    });
+    expect(r).toEqual({ ok: true, text: 'Bonjour', verified: true });
+  });
+
+  it('a fixed envelope signature vector (seeded key)', () => {
+    const signer = sodium.crypto_sign_seed_keypair(new Uint8Array(32).fill(7));
+    const signed = envelopeSigned(WS, 1, BOB, 'c2VhbGVk');
+    const sig = b64(sodium.crypto_sign_detached(signed, signer.privateKey));
+    expect(sig).toBe(
+      'k7hsh7AQqM7erZm0bAhoFLN_uH4EeVU0je8jxOKwTnGt091Cva_upmP_1YVMSfMGPHlBA7WRmb9BDcpMBZi-CA',
+    );
+  });
+
+  it('seals the identity secret under the identity AD, with the interactive Argon2id limits', () => {
+    const p = parseSealedSecret(alice.sealed_secret);
+    expect(p).not.toBeNull();
+    if (!p) return;
+    expect(alice.sealed_secret.startsWith(`id1:2:${64 * 1024 * 1024}:`)).toBe(true);
+    expect(p.opslimit).toBe(sodium.crypto_pwhash_OPSLIMIT_INTERACTIVE);
+    expect(p.memlimit).toBe(sodium.crypto_pwhash_MEMLIMIT_INTERACTIVE);
+    const key = sodium.crypto_pwhash(
+      32,
+      'correct horse battery',
+      unb64(p.salt),
+      p.opslimit,
+      p.memlimit,
+      sodium.crypto_pwhash_ALG_ARGON2ID13,
+    );
+    const plain = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+      null,
+      unb64(p.sealed),
+      `ruche-armour-identity-v1\n${ALICE}\n${alice.box_public}\n${alice.sign_public}`,
+      unb64(p.nonce),
+      key,
+    );
+    expect(plain.length).toBe(32 + 64);
+    expect(b64(plain.slice(0, 32))).toBe(b64(alice.secrets.boxSecretKey));
+    expect(b64(plain.slice(32))).toBe(b64(alice.secrets.signSecretKey));
+    // Unpadded base64url everywhere.
+    for (const s of [alice.box_public, alice.sign_public, p.salt, p.nonce, p.sealed]) {
+      expect(s).toMatch(/^[A-Za-z0-9_-]+$/);
+    }
+    expect(unb64(alice.box_public)).toHaveLength(32);
+    expect(unb64(alice.sign_public)).toHaveLength(32);
+  });
+
+  it('signs an envelope over the envelope string', () => {
+    const key = newWorkspaceKey();
+    const env = sealEnvelope(key, WS, 4, member(BOB, bob), alice.secrets);
+    expect(env.user_id).toBe(BOB);
+    const signed = `ruche-armour-envelope-v1\n${WS}\n4\n${BOB}\n${env.sealed}`;
+    expect(
+      sodium.crypto_sign_verify_detached(unb64(env.signature), signed, unb64(alice.sign_public)),
+    ).toBe(true);
+    const opened = sodium.crypto_box_seal_open(
+      unb64(env.sealed),
+      unb64(bob.box_public),
+      bob.secrets.boxSecretKey,
+    );
+    expect(b64(opened)).toBe(b64(key));
+  });
+
+  it('encrypts a message under the message AD and signs AD, nonce and ciphertext', () => {
+    const key = newWorkspaceKey();
+    const body = encryptMessage(
+      key,
+      2,
+      WS,
+      CH,
+      ALICE,
+      'Bonjour secret 42',
+      alice.secrets.signSecretKey,
+    );
+    const p = parseBody(body);
+    expect(p).not.toBeNull();
+    if (!p) return;
+    expect(body.startsWith('e2e1:2:')).toBe(true);
+    expect(body).not.toContain('secret');
+    const ad = `ruche-chat-v1\n${WS}\n${CH}\n${ALICE}\n2`;
+    expect(
+      sodium.crypto_sign_verify_detached(
+        unb64(p.signature),
+        `${ad}\n${p.nonce}\n${p.ciphertext}`,
+        unb64(alice.sign_public),
+      ),
+    ).toBe(true);
+    expect(
+      sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+        null,
+        unb64(p.ciphertext),
+        ad,
+        unb64(p.nonce),
+        key,
+        'text',
+      ),
+    ).toBe('Bonjour secret 42');
+    expect(unb64(p.nonce)).toHaveLength(24);
+    expect(unb64(p.signature)).toHaveLength(64);
+  });
+});
+
+describe('identity', () => {
+  it('unlocks with the passphrase, on any device (from the record)', () => {
+    const record = {
+      box_public: alice.box_public,
+      sign_public: alice.sign_public,
+      sealed_secret: alice.sealed_secret,
+    };
+    const s = unlockIdentity(ALICE, record, 'correct horse battery');
+    expect(b64(s.boxSecretKey)).toBe(b64(alice.secrets.boxSecretKey));
+    expect(b64(s.signSecretKey)).toBe(b64(alice.secrets.signSecretKey));
+    expect(s.boxPublic).toBe(alice.box_public);
+    expect(s.signPublic).toBe(alice.sign_public);
+  });
+
+  it('refuses a wrong passphrase with a clear error', () => {
+    let error: unknown;
+    try {
+      unlockIdentity(ALICE, alice, 'correct horse battery!');
+    } catch (e) {
+      error = e;
+    }
+    expect(isArmourError(error, 'wrong_passphrase')).toBe(true);
+  });
+
+  it('refuses a record whose public keys or owner were swapped', () => {
+    const swapped = { ...alice, sign_public: bob.sign_public };
+    expect(() => unlockIdentity(ALICE, swapped, 'correct horse battery')).toThrow(
+      expect.objectContaining({ code: 'wrong_passphrase' }),
+    );
+    expect(() => unlockIdentity(BOB, alice, 'correct horse battery')).toThrow(
+      expect.objectContaining({ code: 'wrong_passphrase' }),
+    );
+  });
+
+  it('refuses malformed records and limits out of bounds', () => {
+    expect(() => unlockIdentity(ALICE, { ...alice, sealed_secret: 'nope' }, 'x')).toThrow(
+      expect.objectContaining({ code: 'malformed' }),
+    );
+    const huge = alice.sealed_secret.replace(/^id1:2:\d+:/, `id1:2:${4 * 1024 * 1024 * 1024}:`);
+    expect(() => unlockIdentity(ALICE, { ...alice, sealed_secret: huge }, 'x')).toThrow(
+      expect.objectContaining({ code: 'malformed' }),
+    );
+    const slow = alice.sealed_secret.replace(/^id1:2:/, 'id1:11:');
+    expect(() => unlockIdentity(ALICE, { ...alice, sealed_secret: slow }, 'x')).toThrow(
+      expect.objectContaining({ code: 'malformed' }),
+    );
+  });
+});
+
+describe('envelopes', () => {
+  const members = () => [member(ALICE, alice), member(BOB, bob)];
+
+  it('round trip: a member seals a generation for another', () => {
+    const key = newWorkspaceKey();
+    const env = sealEnvelope(key, WS, 1, member(BOB, bob), alice.secrets);
+    const opened = openEnvelope(
+      { generation: 1, sealed: env.sealed, signature: env.signature, created_by: ALICE },
+      WS,
+      bob.secrets,
+      members(),
+    );
+    expect(b64(opened)).toBe(b64(key));
+    // A Map of members works too.
+    const map = new Map(members().map((m) => [m.user_id, m]));
+    expect(
+      b64(
+        openEnvelope(
+          { generation: 1, sealed: env.sealed, signature: env.signature, created_by: ALICE },
+          WS,
+          bob.secrets,
+          map,
+        ),
+      ),
+    ).toBe(b64(key));
+  });
+
+  it('refuses an envelope from a non-member', () => {
+    const key = newWorkspaceKey();
+    const env = sealEnvelope(key, WS, 1, member(BOB, bob), mallory.secrets);
+    expect(() =>
+      openEnvelope({ generation: 1, ...env, created_by: MALLORY }, WS, bob.secrets, members()),
+    ).toThrow(expect.objectContaining({ code: 'not_member' }));
+  });
+
+  it('refuses an envelope attributed to a member who did not sign it', () => {
+    const key = newWorkspaceKey();
+    const env = sealEnvelope(key, WS, 1, member(BOB, bob), mallory.secrets);
+    expect(() =>
+      openEnvelope({ generation: 1, ...env, created_by: ALICE }, WS, bob.secrets, members()),
+    ).toThrow(expect.objectContaining({ code: 'bad_signature' }));
+  });
+
+  it('refuses an envelope moved to another generation, workspace or person', () => {
+    const key = newWorkspaceKey();
+    const env = sealEnvelope(key, WS, 1, member(BOB, bob), alice.secrets);
+    const e = { ...env, created_by: ALICE };
+    expect(() => openEnvelope({ ...e, generation: 2 }, WS, bob.secrets, members())).toThrow(
+      expect.objectContaining({ code: 'bad_signature' }),
+    );
+    expect(() =>
+      openEnvelope({ ...e, generation: 1 }, '01HZWORKSPACE0000000000001', bob.secrets, members()),
+    ).toThrow(expect.objectContaining({ code: 'bad_signature' }));
+    // Alice opening Bob's envelope: it names Bob.
+    expect(() => openEnvelope({ ...e, generation: 1 }, WS, alice.secrets, members())).toThrow(
+      expect.objectContaining({ code: 'bad_signature' }),
+    );
+  });
+
+  it('refuses a tampered sealed key or signature', () => {
+    const key = newWorkspaceKey();
+    const env = sealEnvelope(key, WS, 1, member(BOB, bob), alice.secrets);
+    expect(() =>
+      openEnvelope(
+        { generation: 1, ...env, sealed: flip(env.sealed), created_by: ALICE },
+        WS,
+        bob.secrets,
+        members(),
+      ),
+    ).toThrow(expect.objectContaining({ code: 'bad_signature' }));
+    expect(() =>
+      openEnvelope(
+        { generation: 1, ...env, signature: flip(env.signature), created_by: ALICE },
+        WS,
+        bob.secrets,
+        members(),
+      ),
+    ).toThrow(expect.objectContaining({ code: 'bad_signature' }));
+  });
+});
+
+describe('messages', () => {
+  const key1 = () => keys.get(1);
+  const keys = new Map<number, Uint8Array>();
+  beforeAll(() => {
+    keys.set(1, newWorkspaceKey());
+    keys.set(2, newWorkspaceKey());
+  });
+  const ctx = (o: Partial<MessageContext> = {}): MessageContext => ({
+    workspaceId: WS,
+    channelId: CH,
+    authorId: ALICE,
+    key: (g) => keys.get(g),
+    authorKeys: [alice.sign_public],
+    ...o,
+  });
+  const post = (text: string, g = 1, channel = CH, author = ALICE, by = alice) =>
+    encryptMessage(
+      keys.get(g) ?? new Uint8Array(32),
+      g,
+      WS,
+      channel,
+      author,
+      text,
+      by.secrets.signSecretKey,
+    );
+
+  it('round trip, Markdown and mentions included', () => {
+    const text = `<@${BOB}> **urgent** : ça marche ✓ 🎉`;
+    expect(decryptMessage(post(text), ctx())).toEqual({ ok: true, text, verified: true });
+    expect(decryptMessage(post('gen 2', 2), ctx())).toEqual({
+      ok: true,
+      text: 'gen 2',
+      verified: true,
+    });
+    expect(key1()).toBeDefined();
+  });
+
+  it('says when the key generation is not held', () => {
+    const body = post('later', 2);
+    expect(decryptMessage(body, ctx({ key: (g) => (g === 1 ? key1() : undefined) }))).toEqual({
+      ok: false,
+      reason: 'no_key',
+    });
+  });
+
+  it('refuses a tampered ciphertext, nonce or signature', () => {
+    const p = parseBody(post('Bonjour secret 42'));
+    if (!p) throw new Error('unparsed');
+    const body = (q: Partial<typeof p>) =>
+      `e2e1:${q.generation ?? p.generation}:${q.nonce ?? p.nonce}:${q.ciphertext ?? p.ciphertext}:${q.signature ?? p.signature}`;
+    for (const tampered of [
+      body({ ciphertext: flip(p.ciphertext) }),
+      body({ nonce: flip(p.nonce) }),
+      body({ signature: flip(p.signature) }),
+      body({ generation: 2 }),
+    ]) {
+      expect(decryptMessage(tampered, ctx())).toEqual({ ok: false, reason: 'bad_signature' });
+    }
+  });
+
+  it('refuses a message moved to another channel or attributed to another author', () => {
+    const body = post('Bonjour secret 42');
+    expect(decryptMessage(body, ctx({ channelId: OTHER_CH }))).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
+    expect(decryptMessage(body, ctx({ authorId: BOB, authorKeys: [bob.sign_public] }))).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
+  });
+
+  it('refuses a message a key holder forged in another member’s name', () => {
+    // Mallory holds the key and signs with her own key, as if Alice wrote it.
+    const forged = post('Je démissionne', 1, CH, ALICE, mallory);
+    expect(decryptMessage(forged, ctx())).toEqual({ ok: false, reason: 'bad_signature' });
+  });
+
+  it('checks an author against each of their known keys (a replaced identity)', () => {
+    const body = post('avant');
+    expect(decryptMessage(body, ctx({ authorKeys: [bob.sign_public, alice.sign_public] }))).toEqual(
+      { ok: true, text: 'avant', verified: true },
+    );
+  });
+
+  it('shows a message unverified when the author’s key is unknown', () => {
+    expect(decryptMessage(post('ancien'), ctx({ authorKeys: [] }))).toEqual({
+      ok: true,
+      text: 'ancien',
+      verified: false,
+    });
+  });
+
+  it('refuses what is not an armoured body', () => {
+    expect(decryptMessage('hello', ctx())).toEqual({ ok: false, reason: 'malformed' });
+    expect(decryptMessage('e2e1:0:a:b:c', ctx())).toEqual({ ok: false, reason: 'malformed' });
+    expect(decryptMessage('e2e1:1:a:b:c', ctx())).toEqual({ ok: false, reason: 'malformed' });
+  });
+
+  it('refuses a text over 16 KiB', () => {
+    expect(() => post('é'.repeat(8193))).toThrow(expect.objectContaining({ code: 'too_long' }));
+    expect(decryptMessage(post('a'.repeat(16 * 1024)), ctx())).toMatchObject({ ok: true });
+  });
+});

@@ -1,0 +1,339 @@
+// The cryptography of armoured workspaces (docs/armoured.md), on libsodium.
+// This module is only ever loaded through loadCrypto() (a dynamic import):
+// libsodium is a large chunk that non-armoured workspaces never fetch.
+// Call ready() once before the rest (loadCrypto does).
+import sodium from 'libsodium-wrappers-sumo';
+import type { ArmourEnvelope, ArmourMember, NewEnvelope } from '../api/types';
+import {
+  ArmourError,
+  MAX_PLAINTEXT_BYTES,
+  envelopeSigned,
+  formatBody,
+  formatSealedSecret,
+  identityAd,
+  messageAd,
+  messageSigned,
+  parseBody,
+  parseSealedSecret,
+  utf8Length,
+} from './format';
+
+export async function ready(): Promise<void> {
+  await sodium.ready;
+}
+
+const KEY_BYTES = 32;
+
+const b64 = (bytes: Uint8Array): string =>
+  sodium.to_base64(bytes, sodium.base64_variants.URLSAFE_NO_PADDING);
+
+/** Unpadded base64url to bytes; null when it is not that. */
+function unb64(s: string): Uint8Array | null {
+  try {
+    return sodium.from_base64(s, sodium.base64_variants.URLSAFE_NO_PADDING);
+  } catch {
+    return null;
+  }
+}
+
+function unb64Len(s: string, length: number): Uint8Array | null {
+  const bytes = unb64(s);
+  return bytes && bytes.length === length ? bytes : null;
+}
+
+/** An unlocked identity: the person's key pairs, in this tab's memory only. */
+export interface IdentitySecrets {
+  userId: string;
+  /** Unpadded base64url, as the server lists them. */
+  boxPublic: string;
+  signPublic: string;
+  boxPublicKey: Uint8Array;
+  boxSecretKey: Uint8Array;
+  signSecretKey: Uint8Array;
+}
+
+export interface CreatedIdentity {
+  box_public: string;
+  sign_public: string;
+  sealed_secret: string;
+  secrets: IdentitySecrets;
+}
+
+function seal(
+  userId: string,
+  passphrase: string,
+  box: { publicKey: Uint8Array; privateKey: Uint8Array },
+  sign: { publicKey: Uint8Array; privateKey: Uint8Array },
+): CreatedIdentity {
+  const opslimit = sodium.crypto_pwhash_OPSLIMIT_INTERACTIVE;
+  const memlimit = sodium.crypto_pwhash_MEMLIMIT_INTERACTIVE;
+  const salt = sodium.randombytes_buf(sodium.crypto_pwhash_SALTBYTES);
+  const nonce = sodium.randombytes_buf(sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+  const key = sodium.crypto_pwhash(
+    KEY_BYTES,
+    passphrase,
+    salt,
+    opslimit,
+    memlimit,
+    sodium.crypto_pwhash_ALG_ARGON2ID13,
+  );
+  const boxPublic = b64(box.publicKey);
+  const signPublic = b64(sign.publicKey);
+  const plain = new Uint8Array(box.privateKey.length + sign.privateKey.length);
+  plain.set(box.privateKey, 0);
+  plain.set(sign.privateKey, box.privateKey.length);
+  const sealed = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
+    plain,
+    identityAd(userId, boxPublic, signPublic),
+    null,
+    nonce,
+    key,
+  );
+  sodium.memzero(plain);
+  sodium.memzero(key);
+  return {
+    box_public: boxPublic,
+    sign_public: signPublic,
+    sealed_secret: formatSealedSecret({
+      opslimit,
+      memlimit,
+      salt: b64(salt),
+      nonce: b64(nonce),
+      sealed: b64(sealed),
+    }),
+    secrets: {
+      userId,
+      boxPublic,
+      signPublic,
+      boxPublicKey: box.publicKey,
+      boxSecretKey: box.privateKey,
+      signSecretKey: sign.privateKey,
+    },
+  };
+}
+
+/** New key pairs for `userId`, their secret halves sealed under the passphrase. */
+export function createIdentity(userId: string, passphrase: string): CreatedIdentity {
+  return seal(userId, passphrase, sodium.crypto_box_keypair(), sodium.crypto_sign_keypair());
+}
+
+/**
+ * Opens a sealed secret with the passphrase: ArmourError 'wrong_passphrase'
+ * when it does not open (or was not sealed for these public keys and this
+ * person), 'malformed' when it is not a sealed secret at all.
+ */
+export function unlockIdentity(
+  userId: string,
+  record: { box_public: string; sign_public: string; sealed_secret: string },
+  passphrase: string,
+): IdentitySecrets {
+  const p = parseSealedSecret(record.sealed_secret);
+  const boxPublicKey = unb64Len(record.box_public, sodium.crypto_box_PUBLICKEYBYTES);
+  const signPublicKey = unb64Len(record.sign_public, sodium.crypto_sign_PUBLICKEYBYTES);
+  const salt = p && unb64Len(p.salt, sodium.crypto_pwhash_SALTBYTES);
+  const nonce = p && unb64Len(p.nonce, sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+  const sealed = p && unb64(p.sealed);
+  if (!p || !boxPublicKey || !signPublicKey || !salt || !nonce || !sealed) {
+    throw new ArmourError('malformed', 'not a sealed identity');
+  }
+  const key = sodium.crypto_pwhash(
+    KEY_BYTES,
+    passphrase,
+    salt,
+    p.opslimit,
+    p.memlimit,
+    sodium.crypto_pwhash_ALG_ARGON2ID13,
+  );
+  let plain: Uint8Array;
+  try {
+    plain = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+      null,
+      sealed,
+      identityAd(userId, record.box_public, record.sign_public),
+      nonce,
+      key,
+    );
+  } catch {
+    throw new ArmourError('wrong_passphrase', 'the passphrase does not open this identity');
+  } finally {
+    sodium.memzero(key);
+  }
+  const boxBytes = sodium.crypto_box_SECRETKEYBYTES;
+  const signBytes = sodium.crypto_sign_SECRETKEYBYTES;
+  if (plain.length !== boxBytes + signBytes) {
+    sodium.memzero(plain);
+    throw new ArmourError('malformed', 'a sealed identity of the wrong size');
+  }
+  const boxSecretKey = plain.slice(0, boxBytes);
+  const signSecretKey = plain.slice(boxBytes);
+  sodium.memzero(plain);
+  // The secret halves must belong to the public keys they were sealed with.
+  const ok =
+    sodium.memcmp(sodium.crypto_scalarmult_base(boxSecretKey), boxPublicKey) &&
+    sodium.memcmp(sodium.crypto_sign_ed25519_sk_to_pk(signSecretKey), signPublicKey);
+  if (!ok) throw new ArmourError('malformed', 'secret keys that do not match the public keys');
+  return {
+    userId,
+    boxPublic: record.box_public,
+    signPublic: record.sign_public,
+    boxPublicKey,
+    boxSecretKey,
+    signSecretKey,
+  };
+}
+
+/** Wipes an identity's secret keys (sign-out, lock). */
+export function forgetIdentity(s: IdentitySecrets): void {
+  sodium.memzero(s.boxSecretKey);
+  sodium.memzero(s.signSecretKey);
+}
+
+/** Wipes a workspace key (sign-out). */
+export function forgetKey(key: Uint8Array): void {
+  sodium.memzero(key);
+}
+
+/** A new workspace key (one generation). */
+export function newWorkspaceKey(): Uint8Array {
+  return sodium.randombytes_buf(KEY_BYTES);
+}
+
+/** Key generation `generation` sealed to `recipient` and signed by `creator`. */
+export function sealEnvelope(
+  key: Uint8Array,
+  workspaceId: string,
+  generation: number,
+  recipient: ArmourMember,
+  creator: IdentitySecrets,
+): NewEnvelope {
+  const boxPublic = unb64Len(recipient.box_public, sodium.crypto_box_PUBLICKEYBYTES);
+  if (!boxPublic) throw new ArmourError('malformed', 'a recipient without a valid box key');
+  const sealed = b64(sodium.crypto_box_seal(key, boxPublic));
+  const signature = sodium.crypto_sign_detached(
+    envelopeSigned(workspaceId, generation, recipient.user_id, sealed),
+    creator.signSecretKey,
+  );
+  return { user_id: recipient.user_id, sealed, signature: b64(signature) };
+}
+
+/**
+ * Opens one of our envelopes: its creator must be a member (with an
+ * identity: `members`) and their signature must check; the key must open
+ * with our box key. ArmourError 'not_member', 'bad_signature' or
+ * 'bad_envelope' otherwise.
+ */
+export function openEnvelope(
+  envelope: ArmourEnvelope,
+  workspaceId: string,
+  me: IdentitySecrets,
+  members: ReadonlyMap<string, ArmourMember> | readonly ArmourMember[],
+): Uint8Array {
+  const creator = Array.isArray(members)
+    ? (members as readonly ArmourMember[]).find((m) => m.user_id === envelope.created_by)
+    : (members as ReadonlyMap<string, ArmourMember>).get(envelope.created_by);
+  if (!creator) throw new ArmourError('not_member', 'the envelope was made by a non-member');
+  const signPublic = unb64Len(creator.sign_public, sodium.crypto_sign_PUBLICKEYBYTES);
+  const signature = unb64Len(envelope.signature, sodium.crypto_sign_BYTES);
+  const sealed = unb64(envelope.sealed);
+  if (!signPublic || !signature || !sealed) throw new ArmourError('malformed', 'bad envelope');
+  const signed = envelopeSigned(workspaceId, envelope.generation, me.userId, envelope.sealed);
+  if (!sodium.crypto_sign_verify_detached(signature, signed, signPublic)) {
+    throw new ArmourError('bad_signature', 'the envelope signature does not check');
+  }
+  let key: Uint8Array;
+  try {
+    key = sodium.crypto_box_seal_open(sealed, me.boxPublicKey, me.boxSecretKey);
+  } catch {
+    throw new ArmourError('bad_envelope', 'the envelope does not open');
+  }
+  if (key.length !== KEY_BYTES) throw new ArmourError('bad_envelope', 'a key of the wrong size');
+  return key;
+}
+
+/** A message body for the server: "e2e1:g:nonce:ciphertext:signature". */
+export function encryptMessage(
+  key: Uint8Array,
+  generation: number,
+  workspaceId: string,
+  channelId: string,
+  authorId: string,
+  text: string,
+  signSecretKey: Uint8Array,
+): string {
+  if (utf8Length(text) > MAX_PLAINTEXT_BYTES) throw new ArmourError('too_long');
+  const ad = messageAd(workspaceId, channelId, authorId, generation);
+  const nonceBytes = sodium.randombytes_buf(sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+  const nonce = b64(nonceBytes);
+  const ciphertext = b64(
+    sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(text, ad, null, nonceBytes, key),
+  );
+  const signature = b64(
+    sodium.crypto_sign_detached(messageSigned(ad, nonce, ciphertext), signSecretKey),
+  );
+  return formatBody({ generation, nonce, ciphertext, signature });
+}
+
+export type Decrypted =
+  | {
+      ok: true;
+      text: string;
+      /** False when the author's public key is unknown here (not checked). */
+      verified: boolean;
+    }
+  | {
+      ok: false;
+      /**
+       * malformed: not an "e2e1:" body; no_key: we do not hold its key
+       * generation; bad_signature: its author did not sign it (or it was
+       * moved to another channel, or changed); undecryptable: signed, but
+       * the key does not open it.
+       */
+      reason: 'malformed' | 'no_key' | 'bad_signature' | 'undecryptable';
+    };
+
+export interface MessageContext {
+  workspaceId: string;
+  channelId: string;
+  authorId: string;
+  /** The workspace key of a generation, when we hold it. */
+  key(generation: number): Uint8Array | undefined;
+  /**
+   * The author's Ed25519 public keys (unpadded base64url), current first;
+   * empty when none is known (the text is shown unverified).
+   */
+  authorKeys: readonly string[];
+}
+
+/** Checks the author's signature, then decrypts. Never throws. */
+export function decryptMessage(body: string, c: MessageContext): Decrypted {
+  const p = parseBody(body);
+  const nonce = p && unb64Len(p.nonce, sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+  const ciphertext = p && unb64(p.ciphertext);
+  const signature = p && unb64Len(p.signature, sodium.crypto_sign_BYTES);
+  if (!p || !nonce || !ciphertext || !signature) return { ok: false, reason: 'malformed' };
+  const ad = messageAd(c.workspaceId, c.channelId, c.authorId, p.generation);
+  let verified = false;
+  if (c.authorKeys.length) {
+    const signed = messageSigned(ad, p.nonce, p.ciphertext);
+    verified = c.authorKeys.some((k) => {
+      const pk = unb64Len(k, sodium.crypto_sign_PUBLICKEYBYTES);
+      return !!pk && sodium.crypto_sign_verify_detached(signature, signed, pk);
+    });
+    if (!verified) return { ok: false, reason: 'bad_signature' };
+  }
+  const key = c.key(p.generation);
+  if (!key) return { ok: false, reason: 'no_key' };
+  try {
+    const text = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+      null,
+      ciphertext,
+      ad,
+      nonce,
+      key,
+      'text',
+    );
+    return { ok: true, text, verified };
+  } catch {
+    return { ok: false, reason: 'undecryptable' };
+  }
+}

@@ -1,0 +1,263 @@
+// The words of armoured workspaces. They live beside the armour code, not
+// in the app's catalogues (src/i18n/fr.ts, en.ts), so that they load with
+// the screens that use them and the main bundle does not grow; same rules:
+// French is the reference, English has exactly its keys (i18n.test.ts).
+import { useCallback } from 'react';
+import { isApiError } from '../api/client';
+import { MODULES, type ModuleName } from '../api/types';
+import { translate, type Message, type Vars } from '../i18n/core';
+import { useI18n } from '../i18n';
+import { useErrorText } from '../util/errors';
+import { ARMOURED_MODULES, isArmourError } from './format';
+
+export const armourFr = {
+  badge: 'Chiffré de bout en bout',
+  badge_hint:
+    'Les messages de cet espace sont chiffrés dans les navigateurs de ses membres : le serveur ne peut pas les lire.',
+
+  'gate.title': 'Espace blindé',
+  'gate.lead':
+    'Les messages de cet espace sont chiffrés de bout en bout : seuls ses membres les lisent, dans leur navigateur. Le serveur ne reçoit que du texte chiffré.',
+  'gate.loading': 'Chargement de vos clés…',
+  'gate.load_failed': 'Vos clés de blindage n’ont pas pu être chargées.',
+  'gate.retry': 'Réessayer',
+  'gate.working': 'Calcul des clés…',
+
+  passphrase: 'Phrase de passe de blindage',
+  passphrase_confirm: 'Confirmez la phrase de passe',
+  passphrase_hint:
+    'Au moins {count} caractères. Ce n’est pas votre mot de passe de connexion : choisissez-en une autre.',
+  passphrase_short: 'La phrase de passe doit faire au moins {count} caractères.',
+  passphrase_mismatch: 'Les deux phrases de passe ne sont pas identiques.',
+
+  'create.title': 'Choisissez votre phrase de passe de blindage',
+  'create.body':
+    'Elle protège vos clés de chiffrement et vous permet de les retrouver sur tous vos appareils. Elle ne quitte jamais votre navigateur.',
+  'create.warning':
+    'Personne ne peut la récupérer, pas même un administrateur. Si vous l’oubliez, vous devrez créer de nouvelles clés et les messages plus anciens deviendront illisibles pour vous.',
+  'create.submit': 'Créer mes clés',
+
+  'unlock.title': 'Déverrouillez vos clés',
+  'unlock.body':
+    'Saisissez votre phrase de passe de blindage pour lire et écrire dans cet espace. Elle reste dans ce navigateur : le serveur ne la reçoit jamais.',
+  'unlock.submit': 'Déverrouiller',
+  'unlock.wrong': 'Phrase de passe incorrecte.',
+  'unlock.forgot': 'Phrase de passe oubliée ?',
+
+  'forgot.title': 'Créer de nouvelles clés ?',
+  'forgot.body':
+    'Personne ne peut retrouver votre phrase de passe. Vous pouvez créer de nouvelles clés avec une nouvelle phrase de passe : les autres membres vous transmettront les clés actuelles des espaces blindés, mais les messages plus anciens resteront illisibles pour vous.',
+  'forgot.body_others': 'Les autres membres verront que vos clés ont changé.',
+  'forgot.confirm': 'Créer de nouvelles clés',
+  'replace.title': 'Nouvelle phrase de passe de blindage',
+  'replace.submit': 'Remplacer mes clés',
+
+  'msg.pending': 'Déchiffrement…',
+  'msg.unreadable': '🔒 Message illisible',
+  'msg.unreadable_hint':
+    'Vous n’avez pas la clé de ce message : il a été écrit avant que vous la receviez, ou vos clés ont changé depuis.',
+  'msg.bad_signature': '⚠ Signature invalide',
+  'msg.bad_signature_hint':
+    'Ce message n’est pas signé par son auteur : il a pu être modifié, déplacé ou fabriqué. Son contenu n’est pas affiché.',
+  'msg.unverified': 'auteur non vérifié',
+  'msg.unverified_hint':
+    'La clé de son auteur n’est pas connue de ce navigateur : sa signature n’a pas pu être vérifiée.',
+
+  'keys.waiting':
+    'Vous n’avez pas encore la clé actuelle de cet espace. Elle vous sera transmise dès qu’un autre membre ouvrira l’espace ; vous pourrez alors écrire.',
+  'keys.error': 'Les clés de l’espace n’ont pas pu être mises à jour.',
+  'keys.changed': {
+    one: 'Les clés de {names} ont changé depuis que ce navigateur les a vues. Si cette personne n’a pas recréé ses clés (phrase de passe oubliée), quelqu’un pourrait se faire passer pour elle : vérifiez auprès d’elle.',
+    other:
+      'Les clés de {names} ont changé depuis que ce navigateur les a vues. Si ces personnes n’ont pas recréé leurs clés (phrase de passe oubliée), quelqu’un pourrait se faire passer pour elles : vérifiez auprès d’elles.',
+  },
+  'keys.accept': 'C’est vérifié : faire confiance aux nouvelles clés',
+
+  attach_disabled:
+    'Pièces jointes indisponibles dans un espace blindé : elles ne sont pas encore chiffrées.',
+
+  'search.local': {
+    zero: 'La recherche du serveur ne couvre pas les espaces blindés : elle se fait ici, dans votre navigateur, parmi les messages déjà chargés. Ouvrez d’abord les canaux où chercher.',
+    one: 'La recherche du serveur ne couvre pas les espaces blindés : elle se fait ici, dans votre navigateur, parmi le message déjà chargé.',
+    other:
+      'La recherche du serveur ne couvre pas les espaces blindés : elle se fait ici, dans votre navigateur, parmi les {count} messages déjà chargés.',
+  },
+
+  'new.armoured': 'Espace blindé (chiffré de bout en bout)',
+  'new.armoured_hint':
+    'Les messages sont chiffrés dans les navigateurs des membres : le serveur ne peut pas les lire. Seuls la discussion et les appels sont disponibles (ni fichiers ni pièces jointes), et la recherche ne porte que sur les messages chargés.',
+  'new.module_unavailable':
+    'Pas encore chiffré de bout en bout : indisponible dans un espace blindé.',
+
+  'error.locked': 'Déverrouillez vos clés de blindage pour écrire.',
+  'error.no_key':
+    'La clé actuelle de l’espace ne vous a pas encore été transmise : réessayez quand un autre membre aura ouvert l’espace.',
+  'error.too_long': 'Le message est trop long (16 Kio au plus).',
+  'error.unavailable':
+    'Le chiffrement n’a pas pu démarrer dans ce navigateur (hors ligne, ou WebAssembly bloqué). Rechargez la page.',
+  'error.unsupported': 'Ce n’est pas encore possible dans un espace blindé.',
+  'error.identity_exists':
+    'Vous avez déjà des clés : déverrouillez-les avec votre phrase de passe.',
+  'error.keys': 'Les clés de l’espace n’ont pas pu être mises à jour. Réessayez dans un instant.',
+} as const;
+
+export type ArmourKey = keyof typeof armourFr;
+
+export const armourEn: Record<ArmourKey, Message> = {
+  badge: 'End-to-end encrypted',
+  badge_hint:
+    'The messages of this workspace are encrypted in its members’ browsers: the server cannot read them.',
+
+  'gate.title': 'Armoured workspace',
+  'gate.lead':
+    'The messages of this workspace are end-to-end encrypted: only its members read them, in their browsers. The server only receives ciphertext.',
+  'gate.loading': 'Loading your keys…',
+  'gate.load_failed': 'Your armour keys could not be loaded.',
+  'gate.retry': 'Try again',
+  'gate.working': 'Computing keys…',
+
+  passphrase: 'Armour passphrase',
+  passphrase_confirm: 'Confirm the passphrase',
+  passphrase_hint:
+    'At least {count} characters. It is not your sign-in password: choose another one.',
+  passphrase_short: 'The passphrase must be at least {count} characters long.',
+  passphrase_mismatch: 'The two passphrases are not the same.',
+
+  'create.title': 'Choose your armour passphrase',
+  'create.body':
+    'It protects your encryption keys and lets you find them on all your devices. It never leaves your browser.',
+  'create.warning':
+    'Nobody can recover it, not even an administrator. If you forget it, you will have to make new keys and older messages will become unreadable for you.',
+  'create.submit': 'Create my keys',
+
+  'unlock.title': 'Unlock your keys',
+  'unlock.body':
+    'Enter your armour passphrase to read and write in this workspace. It stays in this browser: the server never receives it.',
+  'unlock.submit': 'Unlock',
+  'unlock.wrong': 'Wrong passphrase.',
+  'unlock.forgot': 'Forgotten passphrase?',
+
+  'forgot.title': 'Make new keys?',
+  'forgot.body':
+    'Nobody can recover your passphrase. You can make new keys with a new passphrase: the other members will give you the current keys of the armoured workspaces, but older messages will stay unreadable for you.',
+  'forgot.body_others': 'The other members will see that your keys changed.',
+  'forgot.confirm': 'Make new keys',
+  'replace.title': 'New armour passphrase',
+  'replace.submit': 'Replace my keys',
+
+  'msg.pending': 'Decrypting…',
+  'msg.unreadable': '🔒 Unreadable message',
+  'msg.unreadable_hint':
+    'You do not have the key of this message: it was written before you received it, or your keys changed since.',
+  'msg.bad_signature': '⚠ Invalid signature',
+  'msg.bad_signature_hint':
+    'This message is not signed by its author: it may have been changed, moved or forged. Its content is not shown.',
+  'msg.unverified': 'author not verified',
+  'msg.unverified_hint':
+    'This browser does not know its author’s key: their signature could not be checked.',
+
+  'keys.waiting':
+    'You do not have the current key of this workspace yet. You will receive it as soon as another member opens the workspace; you can write then.',
+  'keys.error': 'The workspace keys could not be updated.',
+  'keys.changed': {
+    one: 'The keys of {names} changed since this browser saw them. Unless this person made new keys (a forgotten passphrase), someone could be impersonating them: check with them.',
+    other:
+      'The keys of {names} changed since this browser saw them. Unless these people made new keys (a forgotten passphrase), someone could be impersonating them: check with them.',
+  },
+  'keys.accept': 'Checked: trust the new keys',
+
+  attach_disabled:
+    'Attachments are not available in an armoured workspace: they are not encrypted yet.',
+
+  'search.local': {
+    zero: 'The server search does not cover armoured workspaces: this search runs here, in your browser, over the messages already loaded. Open the channels to search first.',
+    one: 'The server search does not cover armoured workspaces: this search runs here, in your browser, over the one message already loaded.',
+    other:
+      'The server search does not cover armoured workspaces: this search runs here, in your browser, over the {count} messages already loaded.',
+  },
+
+  'new.armoured': 'Armoured workspace (end-to-end encrypted)',
+  'new.armoured_hint':
+    'Messages are encrypted in the members’ browsers: the server cannot read them. Only chat and calls are available (no files nor attachments), and search only covers loaded messages.',
+  'new.module_unavailable': 'Not end-to-end encrypted yet: not available in an armoured workspace.',
+
+  'error.locked': 'Unlock your armour keys to write.',
+  'error.no_key':
+    'You have not received the current key of the workspace yet: try again once another member has opened the workspace.',
+  'error.too_long': 'The message is too long (16 KiB at most).',
+  'error.unavailable':
+    'Encryption could not start in this browser (offline, or WebAssembly blocked). Reload the page.',
+  'error.unsupported': 'This is not possible in an armoured workspace yet.',
+  'error.identity_exists': 'You already have keys: unlock them with your passphrase.',
+  'error.keys': 'The workspace keys could not be updated. Try again in a moment.',
+};
+
+export type ArmourText = (key: ArmourKey, vars?: Vars) => string;
+
+/** The modules an armoured workspace cannot have, each with why (for ModulePicker). */
+export function unavailableInArmoured(ta: ArmourText): Partial<Record<ModuleName, string>> {
+  const out: Partial<Record<ModuleName, string>> = {};
+  for (const m of MODULES) if (!ARMOURED_MODULES.includes(m)) out[m] = ta('new.module_unavailable');
+  return out;
+}
+
+/** `t` for the armour words, in the app's language. */
+export function useArmourText(): ArmourText {
+  const { locale } = useI18n();
+  return useCallback(
+    (key, vars) => translate(locale === 'en' ? armourEn : armourFr, armourFr, locale, key, vars),
+    [locale],
+  );
+}
+
+/** The armour words for an error, or null when it is not an armour one. */
+export function armourErrorKey(e: unknown): ArmourKey | null {
+  if (isArmourError(e)) {
+    switch (e.code) {
+      case 'locked':
+        return 'error.locked';
+      case 'no_key':
+        return 'error.no_key';
+      case 'too_long':
+        return 'error.too_long';
+      case 'wrong_passphrase':
+        return 'unlock.wrong';
+      case 'unavailable':
+        return 'error.unavailable';
+      default:
+        return 'error.keys';
+    }
+  }
+  if (!isApiError(e)) return null;
+  switch (e.code) {
+    case 'armoured_unsupported':
+      return 'error.unsupported';
+    case 'identity_exists':
+      return 'error.identity_exists';
+    case 'no_identity':
+      return 'error.locked';
+    case 'stale_key':
+    case 'key_rotation_required':
+    case 'no_workspace_key':
+    case 'key_not_held':
+    case 'invalid_sealed_text':
+    case 'generation_conflict':
+    case 'envelopes_incomplete':
+    case 'invalid_envelope':
+    case 'bad_signature':
+    case 'not_armoured':
+      return 'error.keys';
+    default:
+      return null;
+  }
+}
+
+/** Error text: armour words for armour errors, the app's for the rest. */
+export function useArmourErrorText(): (e: unknown) => string {
+  const ta = useArmourText();
+  const text = useErrorText();
+  return (e) => {
+    const key = armourErrorKey(e);
+    return key ? ta(key) : text(e);
+  };
+}

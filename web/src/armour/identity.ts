@@ -1,0 +1,162 @@
+// The signed-in person's armour identity in this tab: unknown until asked
+// (GET /me/armour), none, locked (the server's sealed record), or unlocked
+// (the secret keys, in memory only: never written anywhere). Every
+// armoured workspace of the tab shares it.
+import { api, isApiError, onUnauthorized } from '../api';
+import type { ArmourIdentity, ArmourIdentityChange } from '../api/types';
+import { liveEvents } from '../events';
+import type { IdentitySecrets } from './crypto';
+import { ArmourError, MIN_PASSPHRASE } from './format';
+import { loadCrypto } from './load';
+
+export type IdentityState =
+  | { status: 'unknown' }
+  | { status: 'loading' }
+  | { status: 'none' }
+  | { status: 'locked'; record: ArmourIdentity }
+  | { status: 'unlocked'; record: ArmourIdentity; secrets: IdentitySecrets }
+  | { status: 'error'; error: unknown };
+
+export interface IdentityApi {
+  me(): Promise<ArmourIdentity>;
+  setMe(b: ArmourIdentityChange): Promise<ArmourIdentity>;
+}
+
+export class IdentityStore {
+  private state: IdentityState = { status: 'unknown' };
+  private userId: string | null = null;
+  private readonly listeners = new Set<() => void>();
+  private loading: Promise<void> | null = null;
+
+  constructor(private readonly remote: IdentityApi = api.armour) {}
+
+  getState = (): IdentityState => this.state;
+
+  subscribe = (l: () => void): (() => void) => {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  };
+
+  private set(s: IdentityState) {
+    this.state = s;
+    this.listeners.forEach((l) => l());
+  }
+
+  /** The unlocked secrets of `userId`, or null. */
+  secrets(userId: string): IdentitySecrets | null {
+    return this.userId === userId && this.state.status === 'unlocked' ? this.state.secrets : null;
+  }
+
+  /** Asks the server again (after an error). */
+  retry(userId: string): Promise<void> {
+    if (this.state.status === 'error') this.set({ status: 'unknown' });
+    return this.load(userId);
+  }
+
+  /** Asks the server for the person's identity, once (again after an error or another person). */
+  load(userId: string): Promise<void> {
+    if (this.userId !== userId) {
+      this.forget();
+      this.userId = userId;
+    }
+    const s = this.state.status;
+    if (s !== 'unknown' && s !== 'error') return this.loading ?? Promise.resolve();
+    this.set({ status: 'loading' });
+    const run = this.remote.me().then(
+      (record) => {
+        if (this.userId === userId) this.set({ status: 'locked', record });
+      },
+      (e: unknown) => {
+        if (this.userId !== userId) return;
+        if (isApiError(e) && e.status === 404) this.set({ status: 'none' });
+        else this.set({ status: 'error', error: e });
+      },
+    );
+    this.loading = run.finally(() => {
+      this.loading = null;
+    });
+    return this.loading;
+  }
+
+  /**
+   * Makes new key pairs sealed under `passphrase` and gives the server their
+   * public halves. `replace` (a forgotten passphrase) drops the person's
+   * envelopes: the other members' browsers seal the workspaces' keys again.
+   */
+  async create(userId: string, passphrase: string, replace = false): Promise<void> {
+    if ([...passphrase].length < MIN_PASSPHRASE) {
+      throw new ArmourError('malformed', 'short passphrase');
+    }
+    const c = await loadCrypto();
+    const made = c.createIdentity(userId, passphrase);
+    let record: ArmourIdentity;
+    try {
+      record = await this.remote.setMe({
+        box_public: made.box_public,
+        sign_public: made.sign_public,
+        sealed_secret: made.sealed_secret,
+        ...(replace ? { replace: true } : {}),
+      });
+    } catch (e) {
+      c.forgetIdentity(made.secrets);
+      // Another tab made one meanwhile: unlock that one.
+      if (isApiError(e, 'identity_exists')) {
+        this.set({ status: 'unknown' });
+        void this.load(userId);
+      }
+      throw e;
+    }
+    this.replaceSecrets(userId, { status: 'unlocked', record, secrets: made.secrets });
+  }
+
+  /** Opens the sealed record with the passphrase (ArmourError 'wrong_passphrase' otherwise). */
+  async unlock(userId: string, passphrase: string): Promise<void> {
+    const s = this.state;
+    if (s.status !== 'locked' || this.userId !== userId) throw new ArmourError('locked');
+    const c = await loadCrypto();
+    const secrets = c.unlockIdentity(userId, s.record, passphrase);
+    this.replaceSecrets(userId, { status: 'unlocked', record: s.record, secrets });
+  }
+
+  private replaceSecrets(userId: string, next: IdentityState) {
+    const before = this.state;
+    this.userId = userId;
+    this.set(next);
+    if (before.status === 'unlocked')
+      void loadCrypto().then((c) => c.forgetIdentity(before.secrets));
+  }
+
+  /** Wipes the secrets and forgets everything (sign-out). */
+  forget(): void {
+    const before = this.state;
+    this.userId = null;
+    this.loading = null;
+    this.set({ status: 'unknown' });
+    if (before.status === 'unlocked')
+      void loadCrypto().then((c) => c.forgetIdentity(before.secrets));
+  }
+}
+
+/** The tab's identity. */
+export const identity = new IdentityStore();
+
+const forgetHooks = new Set<() => void>();
+let watching = false;
+
+/**
+ * Wipes the unlocked identity when the session ends (sign-out, expiry),
+ * and calls `also` then (the key managers wipe their keys).
+ */
+export function forgetOnSignOut(also?: () => void): void {
+  if (also) forgetHooks.add(also);
+  if (watching) return;
+  watching = true;
+  const wipe = () => {
+    identity.forget();
+    forgetHooks.forEach((h) => h());
+  };
+  onUnauthorized(wipe);
+  liveEvents().onStateChange((s) => {
+    if (s === 'stopped') wipe();
+  });
+}

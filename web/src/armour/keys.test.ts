@@ -1,0 +1,351 @@
+// The key manager against a fake server that follows docs/armoured.md:
+// generations, envelopes checked with their creator's signature, stale
+// workspaces after a departure, conflicts between browsers.
+import sodium from 'libsodium-wrappers-sumo';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ApiError } from '../api/client';
+import type { ArmourEnvelope, ArmourMember, NewEnvelope, WorkspaceArmour } from '../api/types';
+import { createIdentity, ready, type CreatedIdentity, type IdentitySecrets } from './crypto';
+import { envelopeSigned } from './format';
+import { WorkspaceKeys, type IdentitySource, type KeysApi } from './keys';
+import { TrustStore } from './trust';
+
+const WS = '01HZWORKSPACE0000000000000';
+const CH = '01HZCHANNEL000000000000000';
+const ALICE = '01HZALICE0000000000000000A';
+const BOB = '01HZBOB000000000000000000B';
+const CAROL = '01HZCAROL0000000000000000C';
+const MALLORY = '01HZMALLORY00000000000000M';
+
+const unb64 = (s: string) => sodium.from_base64(s, sodium.base64_variants.URLSAFE_NO_PADDING);
+
+class FakeServer {
+  generation = 0;
+  rotationRequired = false;
+  readonly identities = new Map<string, ArmourMember>();
+  readonly members = new Set<string>();
+  /** generation -> recipient -> envelope */
+  readonly envelopes = new Map<number, Map<string, ArmourEnvelope>>();
+  posts = 0;
+
+  join(id: string, who?: CreatedIdentity) {
+    this.members.add(id);
+    if (who) this.setIdentity(id, who);
+  }
+
+  setIdentity(id: string, who: CreatedIdentity) {
+    this.identities.set(id, {
+      user_id: id,
+      box_public: who.box_public,
+      sign_public: who.sign_public,
+    });
+    for (const g of this.envelopes.values()) g.delete(id);
+  }
+
+  leave(id: string) {
+    this.members.delete(id);
+    this.rotationRequired = true;
+  }
+
+  private withIdentity(): ArmourMember[] {
+    return [...this.identities.values()].filter((m) => this.members.has(m.user_id));
+  }
+
+  view(caller: string): WorkspaceArmour {
+    if (!this.members.has(caller)) throw new ApiError(404, 'not_found', '');
+    const members = this.withIdentity();
+    const current = this.envelopes.get(this.generation) ?? new Map();
+    const envelopes: ArmourEnvelope[] = [];
+    for (const g of this.envelopes.values()) {
+      const e = g.get(caller);
+      if (e) envelopes.push(e);
+    }
+    const holders = new Set<string>();
+    for (const g of this.envelopes.values()) for (const id of g.keys()) holders.add(id);
+    return {
+      generation: this.generation,
+      rotation_required: this.rotationRequired,
+      members,
+      former: [...this.identities.values()].filter(
+        (m) => holders.has(m.user_id) && !this.members.has(m.user_id),
+      ),
+      missing: this.generation
+        ? members.filter((m) => !current.has(m.user_id)).map((m) => m.user_id)
+        : [],
+      envelopes,
+    };
+  }
+
+  add(caller: string, b: { generation: number; envelopes: NewEnvelope[] }) {
+    this.posts++;
+    const creator = this.identities.get(caller);
+    if (!creator || !this.members.has(caller)) throw new ApiError(403, 'forbidden', '');
+    for (const e of b.envelopes) {
+      const ok = sodium.crypto_sign_verify_detached(
+        unb64(e.signature),
+        envelopeSigned(WS, b.generation, e.user_id, e.sealed),
+        unb64(creator.sign_public),
+      );
+      if (!ok) throw new ApiError(400, 'bad_signature', '');
+    }
+    const stored = (e: NewEnvelope): ArmourEnvelope => ({
+      generation: b.generation,
+      sealed: e.sealed,
+      signature: e.signature,
+      created_by: caller,
+    });
+    if (b.generation === this.generation + 1) {
+      const covered = new Set(b.envelopes.map((e) => e.user_id));
+      if (this.withIdentity().some((m) => !covered.has(m.user_id))) {
+        throw new ApiError(400, 'envelopes_incomplete', '');
+      }
+      this.envelopes.set(b.generation, new Map(b.envelopes.map((e) => [e.user_id, stored(e)])));
+      this.generation = b.generation;
+      this.rotationRequired = false;
+    } else if (b.generation === this.generation && b.generation > 0) {
+      const current = this.envelopes.get(b.generation) ?? new Map<string, ArmourEnvelope>();
+      if (!current.has(caller)) throw new ApiError(403, 'key_not_held', '');
+      for (const e of b.envelopes)
+        if (current.has(e.user_id)) throw new ApiError(409, 'generation_conflict', '');
+      for (const e of b.envelopes) current.set(e.user_id, stored(e));
+    } else {
+      throw new ApiError(409, 'generation_conflict', '');
+    }
+    return this.view(caller);
+  }
+
+  /** One person's API, answering after a turn of the event loop like a real server. */
+  api(caller: string): KeysApi {
+    const later = <T>(f: () => T) =>
+      new Promise<T>((resolve, reject) =>
+        setTimeout(() => {
+          try {
+            resolve(f());
+          } catch (e) {
+            reject(e);
+          }
+        }, 0),
+      );
+    return {
+      workspace: () => later(() => this.view(caller)),
+      addEnvelopes: (_ws, b) => later(() => this.add(caller, b)),
+    };
+  }
+}
+
+function unlocked(s: IdentitySecrets | null): IdentitySource {
+  return { secrets: () => s, subscribe: () => () => undefined };
+}
+
+let alice: CreatedIdentity;
+let bob: CreatedIdentity;
+let carol: CreatedIdentity;
+let mallory: CreatedIdentity;
+
+beforeAll(async () => {
+  await ready();
+  alice = createIdentity(ALICE, 'alice passphrase');
+  bob = createIdentity(BOB, 'bob passphrase!!');
+  carol = createIdentity(CAROL, 'carol passphrase');
+  mallory = createIdentity(MALLORY, 'mallory passphrase');
+});
+
+function manager(server: FakeServer, id: string, who: CreatedIdentity) {
+  return new WorkspaceKeys(WS, id, server.api(id), unlocked(who.secrets), new TrustStore(id, null));
+}
+
+const message = (id: string, body: string, author: string) => ({
+  id,
+  body,
+  channel_id: CH,
+  author_id: author,
+});
+
+describe('workspace keys', () => {
+  it('the first member makes generation 1; a newcomer gets it from a member', async () => {
+    const server = new FakeServer();
+    server.join(ALICE, alice);
+    const a = manager(server, ALICE, alice);
+    await a.sync();
+    expect(a.getState()).toMatchObject({ status: 'ready', generation: 1, held: [1] });
+    const body = await a.encrypt(CH, 'Bonjour secret 42');
+    expect(body).toMatch(/^e2e1:1:/);
+
+    // Bob joins: no envelope for him yet, he cannot write.
+    server.join(BOB, bob);
+    const b = manager(server, BOB, bob);
+    await b.sync();
+    expect(b.getState()).toMatchObject({ status: 'ready', generation: 1, held: [] });
+    await expect(b.encrypt(CH, 'x')).rejects.toMatchObject({ code: 'no_key' });
+    expect(b.show(message('m1', body, ALICE))).toEqual({ kind: 'unreadable' });
+
+    // Alice's browser (armour.changed) seals generation 1 for him.
+    await a.sync();
+    expect(server.view(BOB).missing).toEqual([]);
+    await b.sync();
+    expect(b.getState().held).toEqual([1]);
+    expect(b.show(message('m1', body, ALICE))).toEqual({
+      kind: 'text',
+      text: 'Bonjour secret 42',
+      verified: true,
+    });
+  });
+
+  it('after a departure, the next generation is sealed for those who stay', async () => {
+    const server = new FakeServer();
+    server.join(ALICE, alice);
+    server.join(BOB, bob);
+    server.join(CAROL, carol);
+    const a = manager(server, ALICE, alice);
+    const b = manager(server, BOB, bob);
+    await a.sync();
+    await b.sync();
+    const old = await b.encrypt(CH, 'avant le départ');
+
+    server.leave(CAROL);
+    // armour.changed: Alice's browser makes the next generation.
+    await a.sync();
+    const body = await a.encrypt(CH, 'après le départ');
+    expect(body).toMatch(/^e2e1:2:/);
+    expect(server.generation).toBe(2);
+    expect([...(server.envelopes.get(2)?.keys() ?? [])].sort()).toEqual([ALICE, BOB].sort());
+    await b.sync();
+    expect(b.getState().held).toEqual([1, 2]);
+    expect(b.show(message('m2', body, ALICE))).toMatchObject({ text: 'après le départ' });
+    // History stays readable.
+    expect(a.show(message('m1', old, BOB))).toMatchObject({ text: 'avant le départ' });
+  });
+
+  it('a fresh browser still opens what someone who left sealed and wrote', async () => {
+    const server = new FakeServer();
+    server.join(CAROL, carol);
+    const c = manager(server, CAROL, carol);
+    await c.sync(); // Carol makes generation 1
+    server.join(ALICE, alice);
+    await c.sync(); // and seals it for Alice
+    const body = await c.encrypt(CH, 'écrit par Carol');
+    server.leave(CAROL);
+    // A browser that never saw Carol as a member.
+    const a = manager(server, ALICE, alice);
+    await a.sync();
+    expect(a.getState()).toMatchObject({ held: [1, 2], rejected: 0 });
+    expect(a.show(message('m4', body, CAROL))).toEqual({
+      kind: 'text',
+      text: 'écrit par Carol',
+      verified: true,
+    });
+  });
+
+  it('two browsers rotating at once: one wins, the other takes its key', async () => {
+    const server = new FakeServer();
+    server.join(ALICE, alice);
+    server.join(BOB, bob);
+    server.join(CAROL, carol);
+    const a = manager(server, ALICE, alice);
+    const b = manager(server, BOB, bob);
+    await a.sync();
+    await b.sync();
+    server.leave(CAROL);
+    await Promise.all([a.sync(), b.sync()]);
+    expect(server.generation).toBe(2);
+    expect(a.getState()).toMatchObject({ generation: 2, held: [1, 2], rotationRequired: false });
+    expect(b.getState()).toMatchObject({ generation: 2, held: [1, 2], rotationRequired: false });
+    const body = await b.encrypt(CH, 'même clé');
+    expect(a.show(message('m3', body, BOB))).toMatchObject({ text: 'même clé' });
+  });
+
+  it('refuses an envelope made by a non-member', async () => {
+    const server = new FakeServer();
+    server.join(ALICE, alice);
+    const a = manager(server, ALICE, alice);
+    await a.sync();
+    // The server slips in a generation 2 "made" by Mallory, who is not a member.
+    server.identities.set(MALLORY, {
+      user_id: MALLORY,
+      box_public: mallory.box_public,
+      sign_public: mallory.sign_public,
+    });
+    const key = new Uint8Array(32).fill(1);
+    const sealed = sodium.to_base64(
+      sodium.crypto_box_seal(key, unb64(alice.box_public)),
+      sodium.base64_variants.URLSAFE_NO_PADDING,
+    );
+    const signature = sodium.to_base64(
+      sodium.crypto_sign_detached(
+        envelopeSigned(WS, 2, ALICE, sealed),
+        mallory.secrets.signSecretKey,
+      ),
+      sodium.base64_variants.URLSAFE_NO_PADDING,
+    );
+    server.envelopes.set(
+      2,
+      new Map([[ALICE, { generation: 2, sealed, signature, created_by: MALLORY }]]),
+    );
+    server.generation = 2;
+    await a.sync();
+    expect(a.getState()).toMatchObject({ held: [1], rejected: 1 });
+  });
+
+  it('warns when a member’s keys change, until the reader accepts them', async () => {
+    const server = new FakeServer();
+    server.join(ALICE, alice);
+    server.join(BOB, bob);
+    const a = manager(server, ALICE, alice);
+    await a.sync();
+    const b = manager(server, BOB, bob);
+    const before = await (async () => {
+      await a.sync();
+      await b.sync();
+      return b.encrypt(CH, 'avant');
+    })();
+    expect(a.getState().changed).toEqual([]);
+
+    // Bob forgot his passphrase: new keys, his envelopes dropped.
+    const bob2 = createIdentity(BOB, 'a new passphrase');
+    server.setIdentity(BOB, bob2);
+    await a.sync();
+    expect(a.getState().changed).toEqual([BOB]);
+    expect(server.view(BOB).envelopes).toHaveLength(1); // Alice sealed generation 1 again for him
+    a.acceptKeys(BOB);
+    expect(a.getState().changed).toEqual([]);
+    // His message signed with his old key still verifies here.
+    expect(a.show(message('m4', before, BOB))).toMatchObject({ text: 'avant', verified: true });
+  });
+
+  it('shows a forged or tampered message as a bad signature, not as text', async () => {
+    const server = new FakeServer();
+    server.join(ALICE, alice);
+    server.join(BOB, bob);
+    const a = manager(server, ALICE, alice);
+    await a.sync();
+    const b = manager(server, BOB, bob);
+    await a.sync();
+    await b.sync();
+    const body = await b.encrypt(CH, 'signé par Bob');
+    // Attributed to Alice by the server:
+    expect(a.show(message('m5', body, ALICE))).toEqual({ kind: 'bad_signature' });
+    // A plaintext body slipped into an armoured workspace:
+    expect(a.show(message('m6', 'Bonjour en clair', BOB))).toEqual({ kind: 'bad_signature' });
+    // Deleted: empty.
+    expect(a.show({ ...message('m7', '', BOB), deleted: true })).toEqual({
+      kind: 'plain',
+      text: '',
+    });
+  });
+
+  it('without an unlocked identity, does nothing and refuses to encrypt', async () => {
+    const server = new FakeServer();
+    server.join(ALICE, alice);
+    const a = new WorkspaceKeys(
+      WS,
+      ALICE,
+      server.api(ALICE),
+      unlocked(null),
+      new TrustStore(ALICE, null),
+    );
+    await a.sync();
+    expect(a.getState().status).toBe('idle');
+    expect(server.posts).toBe(0);
+    await expect(a.encrypt(CH, 'x')).rejects.toMatchObject({ code: 'locked' });
+  });
+});

@@ -1,0 +1,94 @@
+// What the chat store sends in an armoured workspace: the ciphertext with
+// its mentions beside it, and one more try with fresh keys when the key
+// moved on (409 stale_key / key_rotation_required).
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { api, ApiError, type Message } from '../../api';
+import type { WorkspaceKeys } from '../../armour/keys';
+import { msg } from './logic/fixtures.test-util';
+import { ChatStore } from './store';
+
+const BOB = '01HZBOB000000000000000000B';
+
+function fakeKeys() {
+  let generation = 1;
+  const keys = {
+    encrypt: vi.fn(
+      async (cid: string, text: string) => `e2e1:${generation}:${cid}:${text.length}:x`,
+    ),
+    sync: vi.fn(async () => {
+      generation += 1;
+    }),
+    remember: vi.fn(),
+  };
+  return { keys, store: new ChatStore('w1', 'me', undefined, keys as unknown as WorkspaceKeys) };
+}
+
+const answer = (body: string): Message => msg('me', '2026-11-29T10:00:00Z', { body });
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('chat store in an armoured workspace', () => {
+  it('sends the ciphertext, with who the text mentions', async () => {
+    const { keys, store } = fakeKeys();
+    const post = vi.spyOn(api.chat, 'post').mockImplementation(async (_cid, b) => answer(b.body));
+    const text = `<@${BOB}> bonjour <!channel>`;
+    await store.post('c1', text);
+    expect(post).toHaveBeenCalledWith('c1', {
+      body: `e2e1:1:c1:${text.length}:x`,
+      mentions: [BOB],
+      mention_channel: true,
+    });
+    expect(keys.remember).toHaveBeenCalledWith(
+      expect.objectContaining({ id: expect.any(String) }),
+      text,
+    );
+  });
+
+  it('fetches the keys and encrypts again once when the key moved on', async () => {
+    const { keys, store } = fakeKeys();
+    const post = vi
+      .spyOn(api.chat, 'post')
+      .mockRejectedValueOnce(new ApiError(409, 'key_rotation_required', ''))
+      .mockImplementation(async (_cid, b) => answer(b.body));
+    await store.post('c1', 'après');
+    expect(keys.sync).toHaveBeenCalledTimes(1);
+    expect(post).toHaveBeenCalledTimes(2);
+    expect(post.mock.calls[1]?.[1].body).toMatch(/^e2e1:2:/);
+  });
+
+  it('does not retry other errors, nor twice', async () => {
+    const { keys, store } = fakeKeys();
+    vi.spyOn(api.chat, 'post').mockRejectedValue(new ApiError(409, 'stale_key', ''));
+    await expect(store.post('c1', 'x')).rejects.toMatchObject({ code: 'stale_key' });
+    expect(keys.sync).toHaveBeenCalledTimes(1);
+    vi.spyOn(api.chat, 'post').mockRejectedValue(new ApiError(403, 'forbidden', ''));
+    await expect(store.post('c1', 'x')).rejects.toMatchObject({ code: 'forbidden' });
+    expect(keys.sync).toHaveBeenCalledTimes(1);
+  });
+
+  it('encrypts edits for the message’s channel', async () => {
+    const { store } = fakeKeys();
+    const edit = vi.spyOn(api.chat, 'edit').mockImplementation(async (_mid, b) => answer(b.body));
+    const m = msg('me', '2026-11-29T10:00:00Z', { channel_id: 'c9' });
+    await store.edit(m, 'corrigé');
+    expect(edit).toHaveBeenCalledWith(m.id, {
+      body: 'e2e1:1:c9:7:x',
+      mentions: [],
+      mention_channel: false,
+    });
+  });
+});
+
+describe('chat store elsewhere', () => {
+  it('sends the text as it is, without mention fields', async () => {
+    const store = new ChatStore('w1', 'me');
+    const post = vi.spyOn(api.chat, 'post').mockImplementation(async (_cid, b) => answer(b.body));
+    await store.post('c1', `<@${BOB}> salut`);
+    expect(post).toHaveBeenCalledWith('c1', { body: `<@${BOB}> salut` });
+    const edit = vi.spyOn(api.chat, 'edit').mockImplementation(async (_mid, b) => answer(b.body));
+    await store.edit(msg('me', '2026-11-29T10:00:00Z'), 'corrigé');
+    expect(edit).toHaveBeenCalledWith(expect.any(String), { body: 'corrigé' });
+  });
+});
