@@ -170,7 +170,7 @@ Reply post(TestServer& s, const Account& a, const std::string& cid, const std::s
 
 TEST(Armour, IdentityIsSetChangedAndReplacedOnlyOnPurpose) {
   TestServer s;
-  sodium_init();
+  ASSERT_GE(sodium_init(), 0);
   Browser alice(s, s.user("Alice"));
   EXPECT_EQ(s.call("GET", "/api/v1/me/armour", alice.who.token).error_code(), "no_identity");
   EXPECT_EQ(s.call("GET", "/api/v1/me/armour").status, 401);
@@ -213,7 +213,7 @@ TEST(Armour, IdentityIsSetChangedAndReplacedOnlyOnPurpose) {
 
 TEST(Armour, GenerationsAreSealedForEveryMemberAndSignedByTheirMaker) {
   TestServer s;
-  sodium_init();
+  ASSERT_GE(sodium_init(), 0);
   Browser alice(s, s.user("Alice")), bob(s, s.user("Bob")), carol(s, s.user("Carol"));
   Account outsider = s.user("Outsider");
   std::string ws = create_armoured(s, alice.who);
@@ -293,7 +293,7 @@ TEST(Armour, GenerationsAreSealedForEveryMemberAndSignedByTheirMaker) {
 
 TEST(Armour, ChatKeepsSealedMessagesOnlyAndRotatesWhenAMemberLeaves) {
   TestServer s;
-  sodium_init();
+  ASSERT_GE(sodium_init(), 0);
   Browser alice(s, s.user("Alice")), bob(s, s.user("Bob")), carol(s, s.user("Carol"));
   std::string ws = create_armoured(s, alice.who);
   s.join(alice.who, ws, bob.who);
@@ -327,7 +327,9 @@ TEST(Armour, ChatKeepsSealedMessagesOnlyAndRotatesWhenAMemberLeaves) {
   EXPECT_EQ(bob.open(ws, stored), text);
   auto unread = s.call("GET", "/api/v1/workspaces/" + ws + "/channels", bob.who.token);
   for (const auto& ch : unread.body.as_array())
-    if (ch.at("id").as_string() == cid) EXPECT_EQ(ch.at("mentions").as_int64(), 1) << ch;
+    if (ch.at("id").as_string() == cid) {
+      EXPECT_EQ(ch.at("mentions").as_int64(), 1) << ch;
+    }
 
   // Bound to its channel and author: Bob cannot pass Alice's text off as his,
   // nor can it be moved to another channel; a forged signature is refused.
@@ -431,7 +433,7 @@ TEST(Armour, ChatKeepsSealedMessagesOnlyAndRotatesWhenAMemberLeaves) {
 
 TEST(Armour, ModulesThatDoNotSealStayOut) {
   TestServer s;
-  sodium_init();
+  ASSERT_GE(sodium_init(), 0);
   Account alice = s.user("Alice");
   auto r = s.call("POST", "/api/v1/workspaces", alice.token,
                   body({{"name", "C"}, {"modules", json::array{"chat", "files"}}, {"armoured", true}}));
