@@ -273,8 +273,13 @@ test('a file starred from its details is in the favorites, which lead to its fol
   await option(ownerPage, 'Cahier des charges.txt').waitFor();
   // Unstarred from the favorites: none left.
   await ownerPage.getByRole('button', { name: 'Favoris' }).click();
+  // The list empties at once (optimistic); the server's answer comes after.
+  const unstarred = ownerPage.waitForResponse(
+    (r) => r.request().method() === 'DELETE' && /\/files\/[^/]+\/favorite$/.test(r.url()),
+  );
   await list.getByRole('button', { name: 'Retirer Cahier des charges.txt des favoris' }).click();
   await ownerPage.getByText('Aucun favori pour l’instant', { exact: false }).waitFor();
+  assert.equal((await unstarred).status(), 204);
   const left = await ok(ownerPage, 'GET', `/workspaces/${wsId}/files/favorites`);
   assert.equal(left.length, 0);
   await ownerPage.goto(`${env.url}/w/${wsId}/files`);
