@@ -364,6 +364,26 @@ TEST(Armour, ChatKeepsSealedMessagesOnlyAndRotatesWhenAMemberLeaves) {
     EXPECT_TRUE(found.body.at("results").as_array().empty()) << q << ": " << found.raw.body;
   }
 
+  // Ciphertext stays out of the full-text index (nothing to find, and its
+  // random words only bloat it); the searches above indexed every message.
+  auto indexed = s.platform().db.write([&](db::Conn& c) -> Result<std::int64_t> {
+    if (c.backend() == db::Backend::sqlite) {
+      RUCHE_CHECK(c.exec_script("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_terms USING "
+                                "fts5vocab(main, chat_messages_fts, 'instance')"));
+      auto row = c.query_one("SELECT COUNT(*) FROM temp.fts_terms WHERE doc IN (SELECT rowid FROM chat_messages "
+                             "WHERE workspace_id = $1)",
+                             {ws});
+      if (!row) return tl::unexpected(row.error());
+      return (*row)->i64(0);
+    }
+    auto row = c.query_one("SELECT COUNT(*) FROM chat_messages WHERE workspace_id = $1 AND search <> ''::tsvector",
+                           {ws});
+    if (!row) return tl::unexpected(row.error());
+    return (*row)->i64(0);
+  });
+  ASSERT_TRUE(indexed) << indexed.error().message;
+  EXPECT_EQ(*indexed, 0);
+
   // Carol is removed: nothing more under generation 1, the next generation
   // leaves her out and what was said before stays readable.
   ASSERT_EQ(s.call("DELETE", "/api/v1/workspaces/" + ws + "/members/" + carol.who.id.str(), alice.who.token).status, 204);

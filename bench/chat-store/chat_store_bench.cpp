@@ -4,6 +4,7 @@
 //   chat_store_bench DATA_DIR [MESSAGES] [POSTERS]
 //
 // Prints Markdown rows; asserts nothing.
+#include <sodium.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <random>
 #include <string>
@@ -22,7 +24,10 @@
 #include "app/app.hpp"
 #include "base/clock.hpp"
 #include "base/log.hpp"
+#include "core/crypto/encoding.hpp"
 #include "core/crypto/random.hpp"
+#include "core/crypto/sign.hpp"
+#include "platform/sealed_text.hpp"
 #include "modules/chat/service.hpp"
 #include "platform/api.hpp"
 
@@ -103,6 +108,66 @@ double percentile(std::vector<double> v, double p) {
   return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
 }
 
+const unsigned char* u8(const std::string& s) { return reinterpret_cast<const unsigned char*>(s.data()); }
+
+std::string random_string(std::size_t n) {
+  std::string out(n, '\0');
+  randombytes_buf(out.data(), n);
+  return out;
+}
+
+// An armoured workspace of `caller` with 20 channels, an identity and key
+// generation 1 sealed for them, and posters x per_thread bodies sealed and
+// signed as a browser does; then the same appends as the plain ones.
+// Returns the CPU per message (us), or 0 when the setting up failed.
+template <typename Appends>
+double armoured_appends(platform::Platform& p, const platform::Caller& caller, chat::Service& service, int posters,
+                        int per_thread, Appends& appends) {
+  if (sodium_init() < 0) return 0;
+  std::string box_pk(32, '\0'), box_sk(32, '\0'), sign_pk(32, '\0'), sign_sk(64, '\0');
+  crypto_box_keypair(reinterpret_cast<unsigned char*>(box_pk.data()), reinterpret_cast<unsigned char*>(box_sk.data()));
+  crypto_sign_keypair(reinterpret_cast<unsigned char*>(sign_pk.data()),
+                      reinterpret_cast<unsigned char*>(sign_sk.data()));
+  auto ws = p.workspaces.create(caller, "Armoured bench", "", {"chat"}, true);
+  if (!ws) return 0;
+  platform::NewIdentity id{crypto::base64url_encode(box_pk), crypto::base64url_encode(sign_pk),
+                           "id1:2:67108864:" + crypto::base64url_encode(random_string(16)) + ":" +
+                               crypto::base64url_encode(random_string(24)) + ":" +
+                               crypto::base64url_encode(random_string(112))};
+  if (auto r = p.armour.set_identity(caller, id); !r) return 0;
+  std::string key = random_string(32), sealed(80, '\0');
+  crypto_box_seal(reinterpret_cast<unsigned char*>(sealed.data()), u8(key), key.size(), u8(box_pk));
+  platform::ArmourEnvelope env;
+  env.user_id = caller.user_id.str();
+  env.generation = 1;
+  env.sealed = crypto::base64url_encode(sealed);
+  env.signature = crypto::base64url_encode(crypto::ed25519_sign(
+      sign_sk, platform::envelope_signed_text(ws->id.str(), 1, env.user_id, env.sealed)));
+  if (auto r = p.armour.add_envelopes(caller, ws->id, 1, {env}); !r) {
+    std::fprintf(stderr, "armour: %s\n", r.error().message.c_str());
+    return 0;
+  }
+  std::vector<chat::ChannelId> chs;
+  for (int i = 0; i < 20; ++i) chs.push_back(service.create_channel(caller, ws->id, {.name = "c" + std::to_string(i)})->id);
+  std::vector<std::vector<std::string>> bodies(static_cast<std::size_t>(posters));
+  std::mt19937_64 rng(99);
+  for (int t = 0; t < posters; ++t) {
+    for (int i = 0; i < per_thread; ++i) {
+      const auto& ch = chs[static_cast<std::size_t>((t + i) % 20)];
+      std::string ad = "ruche-chat-v1\n" + ws->id.str() + "\n" + ch.str() + "\n" + caller.user_id.str() + "\n1";
+      std::string text = sentence(rng), nonce = random_string(24), ct(text.size() + 16, '\0');
+      crypto_aead_xchacha20poly1305_ietf_encrypt(reinterpret_cast<unsigned char*>(ct.data()), nullptr, u8(text),
+                                                 text.size(), u8(ad), ad.size(), nullptr, u8(nonce), u8(key));
+      std::string n64 = crypto::base64url_encode(nonce), c64 = crypto::base64url_encode(ct);
+      std::string sig = crypto::ed25519_sign(sign_sk, ad + "\n" + n64 + "\n" + c64);
+      bodies[static_cast<std::size_t>(t)].push_back("e2e1:1:" + n64 + ":" + c64 + ":" + crypto::base64url_encode(sig));
+    }
+  }
+  return appends("armoured (sealed bodies)", chs, [&](int t, int i, std::mt19937_64&) {
+    return bodies[static_cast<std::size_t>(t)][static_cast<std::size_t>(i)];
+  });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -150,12 +215,16 @@ int main(int argc, char** argv) {
   }
 
   if (std::getenv("NO_FTS")) {
-    (void)p.db.write([](db::Conn& conn) { return conn.exec_script("DROP TRIGGER chat_messages_fts_insert"); });
+    (void)p.db.write([](db::Conn& conn) { return conn.exec_script("DROP TRIGGER chat_messages_fts_queue"); });
   }
-  // 1. Durable appends through the service, `posters` threads at once.
-  {
-    const int per_thread = 2000;
+  // Durable appends through the service, `posters` threads at once, 2,000
+  // each, of what `make` gives; prints a row and returns the CPU time per
+  // message (us).
+  const int per_thread = 2000;
+  auto appends = [&](const std::string& what, const std::vector<chat::ChannelId>& chs,
+                     const std::function<std::string(int t, int i, std::mt19937_64& rng)>& make) -> double {
     std::atomic<int> failures{0};
+    auto before = p.db.stats();
     const CpuUs cpu0 = cpu_now();
     auto start = Clock_::now();
     std::vector<std::thread> threads;
@@ -163,9 +232,8 @@ int main(int argc, char** argv) {
       threads.emplace_back([&, t] {
         std::mt19937_64 rng(static_cast<std::uint64_t>(t) + 1);
         for (int i = 0; i < per_thread; ++i) {
-          auto r = service.post(caller, channels[static_cast<std::size_t>((t + i) % 20)],
-                                {.body = sentence(rng)});
-          if (!r) ++failures;
+          auto r = service.post(caller, chs[static_cast<std::size_t>((t + i) % 20)], {.body = make(t, i, rng)});
+          if (!r && failures.fetch_add(1) == 0) std::fprintf(stderr, "%s: %s\n", what.c_str(), r.error().message.c_str());
         }
       });
     }
@@ -173,20 +241,24 @@ int main(int argc, char** argv) {
     double secs = std::chrono::duration<double>(Clock_::now() - start).count();
     const CpuUs cpu1 = cpu_now();
     const double n = posters * per_thread;
-    auto stats = p.db.stats();
+    auto after = p.db.stats();
     std::printf(
-        "| durable appends through the chat service (%d threads, synchronous=FULL) | %.0f "
+        "| durable appends through the chat service, %s (%d threads, synchronous=FULL) | %.0f "
         "messages/s | %lld commits for %lld writes | %d failures | CPU per message: %.1f us, "
         "writer thread %.1f us |\n",
-        posters, n / secs, static_cast<long long>(stats.commits),
-        static_cast<long long>(stats.writes), failures.load(), (cpu1.process - cpu0.process) / n,
+        what.c_str(), posters, n / secs, static_cast<long long>(after.commits - before.commits),
+        static_cast<long long>(after.writes - before.writes), failures.load(), (cpu1.process - cpu0.process) / n,
         (cpu1.writer - cpu0.writer) / n);
-  }
+    return (cpu1.process - cpu0.process) / n;
+  };
+  auto plain = [](int, int, std::mt19937_64& rng) { return sentence(rng); };
+
+  // 1. Durable appends through the service.
+  appends("plain text", channels, plain);
 
   // 1b. The durable append alone (what a post writes: the channel's next
   // number, the message, its outbox event), `posters` threads at once.
   {
-    const int per_thread = 2000;
     auto before = p.db.stats();
     const CpuUs cpu0 = cpu_now();
     auto start = Clock_::now();
@@ -298,5 +370,14 @@ int main(int argc, char** argv) {
     std::printf("| search over %ld messages (300 queries, 20 results, visibility joined) | p50 %.2f ms | p95 %.2f ms | max %.2f ms |\n",
                 have, percentile(ms, 0.5), percentile(ms, 0.95), percentile(ms, 1.0));
   }
+
+  // 4. What an armoured workspace costs the server (docs/armoured.md): each
+  // sealed body's form, key generation, rotation state and author signature
+  // checked in the write transaction. Plain posts again first, on the same
+  // history, as the peer; bodies sealed beforehand (the browsers' work).
+  const double plain_us = appends("plain text, after the history", channels, plain);
+  const double sealed_us = armoured_appends(p, caller, service, posters, per_thread, appends);
+  if (sealed_us > 0)
+    std::printf("| armoured ÷ plain, CPU per message | %.2f | | | |\n", sealed_us / plain_us);
   return 0;
 }

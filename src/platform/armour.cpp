@@ -321,26 +321,44 @@ Result<json::object> Armour::export_keys(db::Conn& c, const WorkspaceId& ws) {
   return o;
 }
 
-Result<void> Armour::check_sealed(db::Conn& c, const WorkspaceId& ws, const UserId& author,
-                                  std::string_view ad_base, std::string_view text) {
+Result<std::int64_t> Armour::verify_sealed(db::Conn& c, const UserId& author, std::string_view ad_base,
+                                           std::string_view text) {
   RUCHE_TRY(SealedText t, parse_sealed_text(text));
-  RUCHE_TRY(std::int64_t g, current_generation(c, ws));
-  if (g == 0)
-    return fail(Errc::conflict, "the workspace has no key yet: open it to make one", "no_workspace_key");
-  if (t.generation != g)
-    return fail(Errc::conflict, "sealed with generation " + std::to_string(t.generation) + ", current is " +
-                                    std::to_string(g),
-                "stale_key");
-  RUCHE_TRY(bool stale, needs_rotation(c, ws, g, clock_.now_ms()));
-  if (stale)
-    return fail(Errc::conflict, "a member left: the workspace needs a new key generation first",
-                "key_rotation_required");
   RUCHE_TRY(auto id, load_identity(c, author));
   if (!id) return fail(Errc::forbidden, "set up your armour identity first", "no_identity");
   if (!crypto::ed25519_verify(*crypto::base64url_decode(id->sign_public), sealed_signed_text(ad_base, t),
                               *crypto::base64url_decode(t.signature)))
     return fail(Errc::invalid, "the text's signature does not check with its author's key", "bad_signature");
+  return t.generation;
+}
+
+Result<void> Armour::require_current(db::Conn& c, const WorkspaceId& ws, std::int64_t generation) {
+  // The generation and whether a holder of it left, in one statement: it
+  // runs in the write transaction of every sealed post.
+  RUCHE_TRY(auto row, c.query_one("SELECT w.armour_generation, EXISTS (SELECT 1 FROM armour_envelopes e "
+                                  "WHERE e.workspace_id = w.id AND e.generation = w.armour_generation AND "
+                                  "NOT EXISTS (SELECT 1 FROM memberships m WHERE m.workspace_id = e.workspace_id "
+                                  "AND m.user_id = e.user_id AND (m.expires_at_ms IS NULL OR "
+                                  "m.expires_at_ms > $2))) FROM workspaces w WHERE w.id = $1",
+                                  {ws, clock_.now_ms()}));
+  if (!row) return fail(Errc::not_found, "no such workspace");
+  const std::int64_t g = row->i64(0);
+  if (g == 0)
+    return fail(Errc::conflict, "the workspace has no key yet: open it to make one", "no_workspace_key");
+  if (generation != g)
+    return fail(Errc::conflict,
+                "sealed with generation " + std::to_string(generation) + ", current is " + std::to_string(g),
+                "stale_key");
+  if (row->boolean(1))
+    return fail(Errc::conflict, "a member left: the workspace needs a new key generation first",
+                "key_rotation_required");
   return {};
+}
+
+Result<void> Armour::check_sealed(db::Conn& c, const WorkspaceId& ws, const UserId& author,
+                                  std::string_view ad_base, std::string_view text) {
+  RUCHE_TRY(std::int64_t g, verify_sealed(c, author, ad_base, text));
+  return require_current(c, ws, g);
 }
 
 }  // namespace ruche::platform

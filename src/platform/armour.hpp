@@ -91,12 +91,6 @@ class Armour {
   Result<ArmourState> add_envelopes(const Caller& caller, const WorkspaceId& ws, std::int64_t generation,
                                     const std::vector<ArmourEnvelope>& envelopes);
 
-  // For modules, in their transaction: a sealed text `text` written by
-  // `author` is well formed, signed by the author over
-  // `ad_base` "\n" g "\n" nonce "\n" ciphertext, and sealed with the current
-  // generation of a workspace that needs no new one. Errors: invalid
-  // "invalid_sealed_text", "bad_signature"; conflict "stale_key",
-  // "key_rotation_required", "no_workspace_key"; forbidden "no_identity".
   // armour.json of the workspace's export, read in the export's transaction:
   // {generation, identities: [{user_id, box_public, sign_public}] of its
   // members, envelopes: [{generation, user_id, sealed, signature,
@@ -104,12 +98,24 @@ class Armour {
   // person's, and each gets theirs with GET /me/armour.
   Result<json::object> export_keys(db::Conn& c, const WorkspaceId& ws);
 
+  // For modules. A sealed text `text` written by `author` is well formed and
+  // signed by the author over `ad_base` "\n" g "\n" nonce "\n" ciphertext;
+  // returns its generation g. Says nothing of the workspace's keys: one read
+  // and a signature check, which modules run before their write transaction
+  // (the writer is shared by every post). Errors: invalid
+  // "invalid_sealed_text", "bad_signature"; forbidden "no_identity".
+  Result<std::int64_t> verify_sealed(db::Conn& c, const UserId& author, std::string_view ad_base,
+                                     std::string_view text);
+  // In the module's write transaction: `generation` is the workspace's
+  // current one, and no holder of it has left. Errors: conflict "stale_key",
+  // "key_rotation_required", "no_workspace_key".
+  Result<void> require_current(db::Conn& c, const WorkspaceId& ws, std::int64_t generation);
+  // Both, in one transaction.
   Result<void> check_sealed(db::Conn& c, const WorkspaceId& ws, const UserId& author, std::string_view ad_base,
                             std::string_view text);
 
  private:
   Result<ArmourState> load_state(db::Conn& c, const WorkspaceId& ws, const UserId& caller);
-  Result<void> announce(db::Conn& c, const WorkspaceId& ws);
 
   db::Database& db_;
   const Clock& clock_;

@@ -574,7 +574,7 @@ Result<Service::Body> Service::check_text(db::Conn& c, const Access& a, const Us
   ad += a.channel.id.str();
   ad += '\n';
   ad += author.str();
-  RUCHE_CHECK(p_.armour.check_sealed(c, a.channel.workspace_id, author, ad, body));
+  RUCHE_TRY(out.generation, p_.armour.verify_sealed(c, author, ad, body));
   out.text = body;
   if (sealed) {
     for (const auto& u : sealed->users)
@@ -603,16 +603,9 @@ Result<Message> Service::post(const Caller& caller, const ChannelId& id, const P
   RUCHE_TRY(Prepared prep, p_.db.read([&](db::Conn& c) -> Result<Prepared> {
     Prepared out;
     RUCHE_TRY(out.access, reach(c, caller, id, platform::Access::write));
-    if (out.access.workspace.armoured) {
-      if (!post.attachment_ids.empty())
-        return fail(Errc::invalid, "attachments are not encrypted end to end yet: not in an armoured workspace",
-                    "armoured_unsupported");
-      // The sealed text is checked in the write transaction, against the
-      // workspace's key generation at that moment.
-      if (post.mentions) {
-        out.body.mentioned = post.mentions->users;
-        out.body.at_channel = post.mentions->channel;
-      }
+    if (out.access.workspace.armoured && !post.attachment_ids.empty()) {
+      return fail(Errc::invalid, "attachments are not encrypted end to end yet: not in an armoured workspace",
+                  "armoured_unsupported");
     } else if (!post.attachment_ids.empty() && post.body.find_first_not_of(" \t\r\n") == std::string::npos) {
       // A message may be its attachments alone.
       if (post.mentions) return fail(Errc::invalid, "mentions are for armoured workspaces", "invalid_mentions");
@@ -658,7 +651,7 @@ Result<Message> Service::post(const Caller& caller, const ChannelId& id, const P
   draft.channel_id = id;
   draft.workspace_id = ch.workspace_id;
   draft.author_id = caller.user_id.str();
-  draft.body = prep.access.workspace.armoured ? post.body : prep.body.text;
+  draft.body = prep.body.text;
   draft.created_at_ms = now;
   if (prep.root) {
     draft.thread_id = prep.root;
@@ -674,9 +667,9 @@ Result<Message> Service::post(const Caller& caller, const ChannelId& id, const P
   // A value, not an object: emit() takes a json::value (no copy per call).
   json::value event = to_json(draft);  // "seq" is set in the transaction
   return p_.db.write([&](db::Conn& c) -> Result<Message> {
-    if (prep.access.workspace.armoured) {
-      RUCHE_TRY([[maybe_unused]] Body sealed, check_text(c, prep.access, caller.user_id, post.body, post.mentions));
-    }
+    // The key generation a sealed text used is still the one to use.
+    if (prep.access.workspace.armoured)
+      RUCHE_CHECK(p_.armour.require_current(c, ch.workspace_id, prep.body.generation));
     if (!prep.access.member) {
       // Writing in a public channel joins it.
       RUCHE_TRY(bool added, store::add_member(c, id, caller.user_id.str(), now, ch.last_seq));
@@ -985,6 +978,7 @@ Result<Message> Service::edit(const Caller& caller, const MessageId& id, const s
       return fail(Errc::forbidden, "only the author edits a message");
     if (m.deleted_at_ms) return fail(Errc::conflict, "the message was deleted", "deleted");
     RUCHE_TRY(Body body, check_text(c, a, caller.user_id, body_in, sealed));
+    if (a.workspace.armoured) RUCHE_CHECK(p_.armour.require_current(c, a.channel.workspace_id, body.generation));
     const bool at_channel = body.at_channel;
     RUCHE_CHECK(store::set_body(c, id, body.text, now));
     RUCHE_CHECK(store::delete_mentions(c, id));

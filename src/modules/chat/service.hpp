@@ -195,12 +195,14 @@ class Service {
   Result<Message> load_message(db::Conn& c, const MessageId& id);
   // A message's body and who it mentions, as stored: in a plain workspace
   // the body checked and its mentions parsed (`sealed` must be empty); in an
-  // armoured one the sealed text checked in `c` (platform::Armour) and
-  // `sealed` taken as the mentions. Errors: invalid, conflict (keys).
+  // armoured one the sealed text's form and author signature checked
+  // (platform::Armour::verify_sealed; the key generation is the write
+  // transaction's to check) and `sealed` taken as the mentions.
   struct Body {
     std::string text;
     std::vector<std::string> mentioned;
     bool at_channel = false;
+    std::int64_t generation = 0;  // of a sealed text
   };
   Result<Body> check_text(db::Conn& c, const Access& a, const UserId& author, const std::string& body,
                           const std::optional<SealedMentions>& sealed);

@@ -584,11 +584,13 @@ Result<int> index_pending(db::Conn& c, int limit) {
                                {limit}));
   if (rows.empty()) return 0;
   std::int64_t first = rows.front().i64(0), last = rows.back().i64(0);
-  // Deleted messages are skipped; edited ones are indexed as they are now.
+  // Deleted messages are skipped, and sealed ones (the triggers' predicate,
+  // migration 0015); edited ones are indexed as they are now.
   RUCHE_TRY([[maybe_unused]] auto n,
             c.exec("INSERT INTO chat_messages_fts (rowid, body) SELECT m.rowid, m.body FROM "
                    "chat_messages m JOIN chat_fts_queue q ON q.message_rowid = m.rowid WHERE "
-                   "q.message_rowid BETWEEN $1 AND $2 AND m.deleted_at_ms IS NULL",
+                   "q.message_rowid BETWEEN $1 AND $2 AND m.deleted_at_ms IS NULL AND "
+                   "substr(m.body, 1, 5) <> 'e2e1:'",
                    {first, last}));
   RUCHE_TRY([[maybe_unused]] auto k,
             c.exec("DELETE FROM chat_fts_queue WHERE message_rowid BETWEEN $1 AND $2", {first, last}));
