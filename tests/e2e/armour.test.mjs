@@ -99,6 +99,32 @@ async function createPassphrase(page, passphrase) {
   await page.getByRole('button', { name: 'Créer mes clés' }).click();
 }
 
+/** The key verification screen, opened from the chat header's lock badge. */
+async function openVerify(page) {
+  await page
+    .locator('.chat-header')
+    .getByRole('button', { name: /^Chiffré de bout en bout.*Vérifier les clés$/ })
+    .click();
+  const dialog = page.getByRole('dialog', { name: 'Vérifier les clés' });
+  await dialog.locator('.safety-code').first().waitFor();
+  return dialog;
+}
+
+/** A member's entry in the verification screen. */
+const verifyRow = (dialog, name) => dialog.getByRole('listitem').filter({ hasText: name });
+
+/** A safety code as shown: 12 groups of 5 digits. */
+async function safetyCode(locator) {
+  const code = (await locator.locator('.safety-code').textContent()).trim();
+  assert.match(code, /^\d{5}( \d{5}){11}$/);
+  return code;
+}
+
+async function closeVerify(dialog) {
+  await dialog.getByRole('button', { name: 'Fermer', exact: true }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
 /** The server's view of the workspace's keys, as the owner. */
 const armourState = () => pageOk(pageA, 'GET', `/workspaces/${wsId}/armour`);
 
@@ -220,6 +246,55 @@ test('a member sets a passphrase and receives the key from the owner’s browser
   assertNoConsoleErrors(b, 'member', EXPECTED);
 });
 
+test('the owner and the member compare safety codes; the owner marks the member verified', async () => {
+  const badge = pageA.locator('.chat-header .armour-badge');
+  await badge.getByText('1 membre non vérifié').waitFor();
+  const dialogA = await openVerify(pageA);
+  const rowB = verifyRow(dialogA, B.name);
+  await rowB.getByText('non vérifié', { exact: true }).waitFor();
+  const codeB = await safetyCode(rowB);
+  const ownA = await safetyCode(dialogA.locator('.verify__own'));
+  assert.notEqual(ownA, codeB);
+
+  // The member reads their own code on their screen: the same digits.
+  const dialogB = await openVerify(pageB);
+  assert.equal(await safetyCode(dialogB.locator('.verify__own')), codeB);
+  assert.equal(await safetyCode(verifyRow(dialogB, env.admin.name)), ownA);
+  await closeVerify(dialogB);
+
+  await rowB.getByRole('button', { name: `Marquer comme vérifié : ${B.name}` }).click();
+  await rowB.getByText('vérifié', { exact: true }).waitFor();
+  await rowB.getByRole('button', { name: `Retirer la vérification : ${B.name}` }).waitFor();
+  await dialogA.getByRole('status').getByText(`${B.name} : vérifié.`).waitFor();
+  await shot(pageA, 'armour-08-verify-keys');
+  await closeVerify(dialogA);
+  await badge.getByText('· membre vérifié').waitFor();
+
+  // The mark is kept by this browser: after a reload (and unlocking), still verified.
+  await pageA.reload();
+  await pageA.getByLabel('Phrase de passe de blindage').fill(PASS.a);
+  await pageA.getByRole('button', { name: 'Déverrouiller' }).click();
+  await pageA.getByRole('heading', { level: 1, name: /coffre/ }).waitFor();
+  await badge.getByText('· membre vérifié').waitFor();
+  // The members pane marks the member verified, and opens the same screen.
+  await pageA.locator('.chat-header').getByRole('button', { name: '2 membres' }).click();
+  const pane = pageA.getByRole('complementary', { name: 'Membres' });
+  await pane
+    .getByRole('listitem')
+    .filter({ hasText: B.name })
+    .getByRole('img', { name: 'Clés vérifiées' })
+    .waitFor();
+  await pane.getByRole('button', { name: 'Vérifier les clés' }).click();
+  const again = pageA.getByRole('dialog', { name: 'Vérifier les clés' });
+  await verifyRow(again, B.name).getByText('vérifié', { exact: true }).waitFor();
+  assert.equal(await safetyCode(verifyRow(again, B.name)), codeB);
+  await closeVerify(again);
+  await pageA.locator('.chat-header').getByRole('button', { name: '2 membres' }).click();
+  await pane.waitFor({ state: 'detached' });
+  assertNoConsoleErrors(a, 'owner', EXPECTED);
+  assertNoConsoleErrors(b, 'member', EXPECTED);
+});
+
 test('a message with a mention reaches the member decrypted; the server holds ciphertext', async () => {
   const box = composer(pageA);
   await box.click();
@@ -332,6 +407,21 @@ test('a member is removed: the next generation is made, and writing still works'
   await pageC.getByRole('button', { name: 'Déverrouiller' }).click();
   await message(pageC, 'rendez-vous à').waitFor();
   const chatAxe = await axe(pageC);
+  // Her verification screen lists the others, not verified by her yet.
+  const dialogC = await openVerify(pageC);
+  await verifyRow(dialogC, env.admin.name).getByText('non vérifié', { exact: true }).waitFor();
+  const rowCB = verifyRow(dialogC, B.name);
+  await rowCB.getByText('non vérifié', { exact: true }).waitFor();
+  await rowCB.getByRole('button', { name: `Marquer comme vérifié : ${B.name}` }).click();
+  await rowCB.getByText('vérifié', { exact: true }).waitFor();
+  const verifyAxe = await axe(pageC);
+  await closeVerify(dialogC);
+  // The owner verifies her keys, before she has to make new ones.
+  const dialogA = await openVerify(pageA);
+  const rowC = verifyRow(dialogA, C.name);
+  await rowC.getByRole('button', { name: `Marquer comme vérifié : ${C.name}` }).click();
+  await rowC.getByText('vérifié', { exact: true }).waitFor();
+  await closeVerify(dialogA);
 
   // A forgotten passphrase: new keys (replace). The others' browsers warn
   // that her keys changed, and seal the current key for the new ones.
@@ -348,14 +438,25 @@ test('a member is removed: the next generation is made, and writing still works'
   const warning = pageA.getByText(/Les clés de Capucine Roy ont changé/);
   await warning.waitFor();
   await shot(pageA, 'armour-06-keys-changed');
+  // The verified mark went with her old keys.
+  await pageA.locator('.armour-status').getByRole('button', { name: 'Vérifier les clés' }).click();
+  const changed = pageA.getByRole('dialog', { name: 'Vérifier les clés' });
+  await verifyRow(changed, C.name).getByText('clés changées', { exact: true }).waitFor();
+  await verifyRow(changed, B.name).getByText('vérifié', { exact: true }).waitFor();
+  await closeVerify(changed);
   await pageA.getByRole('button', { name: /C’est vérifié : faire confiance/ }).click();
   await warning.waitFor({ state: 'detached' });
+  // Accepting the new keys trusts them, without verifying them.
+  const accepted = await openVerify(pageA);
+  await verifyRow(accepted, C.name).getByText('non vérifié', { exact: true }).waitFor();
+  await closeVerify(accepted);
+  await pageA.locator('.chat-header .armour-badge').getByText('1 membre non vérifié').waitFor();
   await until('an envelope for the new keys', async () => {
     const x = await armourState();
     return x.missing.length === 0;
   });
   await message(pageC, 'rendez-vous à').waitFor();
-  const report = { gate: gateAxe, unlock: unlockAxe, chat: chatAxe };
+  const report = { gate: gateAxe, unlock: unlockAxe, chat: chatAxe, verify: verifyAxe };
   for (const [name, v] of Object.entries(report))
     metric('axe_serious_or_critical', v.length, { screen: `armour-${name}` });
   const bad = Object.entries(report).filter(([, v]) => v.length > 0);

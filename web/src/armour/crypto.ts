@@ -17,6 +17,7 @@ import {
   parseSealedSecret,
   utf8Length,
 } from './format';
+import { SAFETY_HASH_BYTES, fingerprintInput, formatSafetyCode } from './fingerprint';
 
 export async function ready(): Promise<void> {
   await sodium.ready;
@@ -336,4 +337,19 @@ export function decryptMessage(body: string, c: MessageContext): Decrypted {
   } catch {
     return { ok: false, reason: 'undecryptable' };
   }
+}
+
+/**
+ * The safety code of an identity (fingerprint.ts: twelve groups of five
+ * digits from BLAKE2b-512 over "ruche-armour-fingerprint-v1\n" user_id "\n"
+ * box_public "\n" sign_public). The same on every browser for the same keys.
+ */
+export function safetyCode(userId: string, boxPublic: string, signPublic: string): string {
+  // A string is hashed as its UTF-8 bytes.
+  const hash = sodium.crypto_generichash(
+    SAFETY_HASH_BYTES,
+    fingerprintInput(userId, boxPublic, signPublic),
+    null,
+  );
+  return formatSafetyCode(hash);
 }

@@ -73,6 +73,34 @@ export const armourFr = {
   },
   'keys.accept': 'C’est vérifié : faire confiance aux nouvelles clés',
 
+  'badge.unverified': {
+    one: '{count} membre non vérifié',
+    other: '{count} membres non vérifiés',
+  },
+  'badge.changed': 'clés changées',
+  'badge.verified': { one: 'membre vérifié', other: 'membres vérifiés' },
+
+  'verify.open': 'Vérifier les clés',
+  'verify.lead':
+    'Comparez le code de sécurité de chaque personne avec celui qu’elle lit sur son propre écran, en personne ou par téléphone (pas par un message de cet espace). S’ils sont identiques, personne ne s’est glissé entre vous : marquez-la comme vérifiée.',
+  'verify.yours': 'Votre code de sécurité',
+  'verify.yours_hint': 'C’est ce code que les autres membres doivent lire pour vous.',
+  'verify.members': 'Membres',
+  'verify.none': 'Aucun autre membre de cet espace n’a encore de clés.',
+  'verify.loading': 'Calcul des codes de sécurité…',
+  'verify.state_verified': 'vérifié',
+  'verify.state_unverified': 'non vérifié',
+  'verify.state_changed': 'clés changées',
+  'verify.changed_hint':
+    'Ses clés ont changé depuis que ce navigateur les a vues. Comparez ce nouveau code avec cette personne avant de le marquer comme vérifié.',
+  'verify.mark': 'Marquer comme vérifié',
+  'verify.mark_named': 'Marquer comme vérifié : {name}',
+  'verify.unmark': 'Retirer la vérification',
+  'verify.unmark_named': 'Retirer la vérification : {name}',
+  'verify.done': '{name} : vérifié.',
+  'verify.undone': '{name} : non vérifié.',
+  'verify.members_verified': 'Clés vérifiées',
+
   attach_disabled:
     'Pièces jointes indisponibles dans un espace blindé : elles ne sont pas encore chiffrées.',
 
@@ -165,6 +193,34 @@ export const armourEn: Record<ArmourKey, Message> = {
       'The keys of {names} changed since this browser saw them. Unless these people made new keys (a forgotten passphrase), someone could be impersonating them: check with them.',
   },
   'keys.accept': 'Checked: trust the new keys',
+
+  'badge.unverified': {
+    one: '{count} member not verified',
+    other: '{count} members not verified',
+  },
+  'badge.changed': 'keys changed',
+  'badge.verified': { one: 'member verified', other: 'members verified' },
+
+  'verify.open': 'Verify keys',
+  'verify.lead':
+    'Compare each person’s safety code with the one they read on their own screen, in person or by phone (not through a message in this workspace). If they are the same, nobody stands between you: mark them as verified.',
+  'verify.yours': 'Your safety code',
+  'verify.yours_hint': 'This is the code the other members should read for you.',
+  'verify.members': 'Members',
+  'verify.none': 'No other member of this workspace has keys yet.',
+  'verify.loading': 'Computing safety codes…',
+  'verify.state_verified': 'verified',
+  'verify.state_unverified': 'not verified',
+  'verify.state_changed': 'keys changed',
+  'verify.changed_hint':
+    'Their keys changed since this browser saw them. Compare this new code with them before you mark it verified.',
+  'verify.mark': 'Mark as verified',
+  'verify.mark_named': 'Mark as verified: {name}',
+  'verify.unmark': 'Remove verification',
+  'verify.unmark_named': 'Remove verification: {name}',
+  'verify.done': '{name}: verified.',
+  'verify.undone': '{name}: not verified.',
+  'verify.members_verified': 'Keys verified',
 
   attach_disabled:
     'Attachments are not available in an armoured workspace: they are not encrypted yet.',

@@ -312,6 +312,44 @@ describe('workspace keys', () => {
     expect(a.show(message('m4', before, BOB))).toMatchObject({ text: 'avant', verified: true });
   });
 
+  it('keeps verified marks for the exact keys: a change drops them, accepting does not verify', async () => {
+    const server = new FakeServer();
+    server.join(ALICE, alice);
+    server.join(BOB, bob);
+    server.join(CAROL, carol);
+    const a = manager(server, ALICE, alice);
+    await a.sync();
+    expect(a.getState().verified).toEqual([]);
+    expect(a.ownKeys()).toEqual({ box_public: alice.box_public, sign_public: alice.sign_public });
+    a.verifyKeys(BOB);
+    a.verifyKeys(ALICE); // one's own keys are not for verifying
+    expect(a.getState().verified).toEqual([BOB]);
+    a.verifyKeys(CAROL);
+    a.unverifyKeys(CAROL);
+    expect(a.getState().verified).toEqual([BOB]);
+
+    // Bob makes new keys: the mark does not follow them.
+    const bob2 = createIdentity(BOB, 'a new passphrase');
+    server.setIdentity(BOB, bob2);
+    await a.sync();
+    expect(a.getState()).toMatchObject({ changed: [BOB], verified: [] });
+    a.acceptKeys(BOB);
+    expect(a.getState()).toMatchObject({ changed: [], verified: [] });
+    // Compared in person: verified.
+    a.verifyKeys(BOB);
+    expect(a.getState()).toMatchObject({ changed: [], verified: [BOB] });
+
+    // Verifying changed keys (compared in person) trusts them as well.
+    const carol2 = createIdentity(CAROL, 'carol has new keys');
+    server.setIdentity(CAROL, carol2);
+    await a.sync();
+    expect(a.getState().changed).toEqual([CAROL]);
+    a.verifyKeys(CAROL);
+    expect(a.getState()).toMatchObject({ changed: [], verified: [BOB, CAROL] });
+    await a.sync();
+    expect(a.getState()).toMatchObject({ changed: [], verified: [BOB, CAROL] });
+  });
+
   it('shows a forged or tampered message as a bad signature, not as text', async () => {
     const server = new FakeServer();
     server.join(ALICE, alice);

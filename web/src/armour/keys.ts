@@ -45,6 +45,8 @@ export interface KeysState {
   signers: ReadonlyMap<string, ArmourMember>;
   /** Members whose keys differ from the ones this browser trusted. */
   changed: readonly string[];
+  /** Members whose current keys the reader verified (compared safety codes). */
+  verified: readonly string[];
   /** Envelopes refused (made by a non-member, or a bad signature). */
   rejected: number;
   error: unknown;
@@ -95,6 +97,7 @@ export class WorkspaceKeys {
     members: EMPTY_MEMBERS,
     signers: EMPTY_MEMBERS,
     changed: [],
+    verified: [],
     rejected: 0,
     error: null,
     version: 0,
@@ -152,6 +155,14 @@ export class WorkspaceKeys {
         this.lastSecrets = s;
       }),
     );
+    if (typeof window !== 'undefined') {
+      // Another tab accepted or verified someone's keys.
+      const onStorage = (e: StorageEvent) => {
+        if (e.key === this.trust.key) this.retrust();
+      };
+      window.addEventListener('storage', onStorage);
+      this.unsubscribes.push(() => window.removeEventListener('storage', onStorage));
+    }
     setBodyDecoder(this.workspaceId, (d) => {
       const shown = this.show(d);
       return shown.kind === 'text' || shown.kind === 'plain' ? shown.text : undefined;
@@ -240,6 +251,7 @@ export class WorkspaceKeys {
       box: secrets.boxPublic,
       sign: secrets.signPublic,
     });
+    const verified = this.verifiedOf(info.members);
     const membersChanged =
       !sameMembers(this.state.members, members) || !sameMembers(this.state.signers, signers);
     this.set({
@@ -249,6 +261,7 @@ export class WorkspaceKeys {
       members,
       signers,
       changed: sameList(this.state.changed, changed) ? this.state.changed : changed,
+      verified: sameList(this.state.verified, verified) ? this.state.verified : verified,
       rejected,
       version: gained || membersChanged ? this.state.version + 1 : this.state.version,
     });
@@ -402,14 +415,63 @@ export class WorkspaceKeys {
     return s.kind === 'text' || s.kind === 'plain' ? s.text : null;
   }
 
-  /** Trusts a member's new keys (after the reader checked them). */
+  // ---- trust -------------------------------------------------------------
+
+  /** The reader's own public keys (unlocked in this tab), for their safety code. */
+  ownKeys(): { box_public: string; sign_public: string } | null {
+    const s = this.identity.secrets(this.me);
+    return s ? { box_public: s.boxPublic, sign_public: s.signPublic } : null;
+  }
+
+  /** Trusts a member's new keys (after the reader checked them); not a verification. */
   acceptKeys(userId: string): void {
     const m = this.state.members.get(userId);
     if (!m) return;
     this.trust.accept(m);
+    this.retrust();
+  }
+
+  /**
+   * Marks a member's keys, as listed now, verified: the reader compared
+   * their safety code with the person's own screen. Changed keys are
+   * trusted at the same time.
+   */
+  verifyKeys(userId: string): void {
+    const m = this.state.members.get(userId);
+    if (!m || userId === this.me) return;
+    this.trust.verify(m);
+    this.retrust();
+  }
+
+  /** Removes a member's verified mark; their keys stay trusted. */
+  unverifyKeys(userId: string): void {
+    this.trust.unverify(userId);
+    this.retrust();
+  }
+
+  private verifiedOf(members: Iterable<ArmourMember>): string[] {
+    const out: string[] = [];
+    for (const m of members) {
+      if (m.user_id !== this.me && this.trust.verification(m) === 'verified') out.push(m.user_id);
+    }
+    return out;
+  }
+
+  /** Changed and verified members again, from what the trust store holds now. */
+  private retrust(): void {
+    this.trust.reload();
+    const members = [...this.state.members.values()];
+    const changed = members
+      .filter((m) => m.user_id !== this.me && this.trust.verification(m) === 'changed')
+      .map((m) => m.user_id);
+    const verified = this.verifiedOf(members);
+    const changedMoved = !sameList(this.state.changed, changed);
+    if (!changedMoved && sameList(this.state.verified, verified)) return;
     this.set({
-      changed: this.state.changed.filter((u) => u !== userId),
-      version: this.state.version + 1,
+      changed: changedMoved ? changed : this.state.changed,
+      verified: sameList(this.state.verified, verified) ? this.state.verified : verified,
+      // Newly trusted signing keys: bodies shown unverified may verify now.
+      version: changedMoved ? this.state.version + 1 : this.state.version,
     });
   }
 }

@@ -4,6 +4,11 @@
 // server handing out substituted keys) until the reader accepts the new
 // keys. Older signing keys stay known, so messages signed before a change
 // still verify.
+//
+// Verified marks: the reader compared a person's safety code with the one
+// that person reads on their own screen (in person, by phone). A mark is
+// kept with the keys it was given for, and holds for those exact keys only:
+// when the keys change it is gone (accepting new keys does not verify them).
 import type { ArmourMember } from '../api/types';
 
 interface Known {
@@ -11,7 +16,18 @@ interface Known {
   sign: string;
   /** Earlier signing keys of the person (accepted changes), newest first. */
   previous: string[];
+  /** The keys the reader verified (compared safety codes), when they did. */
+  verified?: { box: string; sign: string };
 }
+
+/** Where a person's keys stand in this browser. */
+export type Verification =
+  /** The reader compared safety codes for these exact keys. */
+  | 'verified'
+  /** Trusted on first use (or accepted after a change), not compared. */
+  | 'unverified'
+  /** Not the keys this browser trusted: the changed-keys warning. */
+  | 'changed';
 
 interface Stored {
   v: 1;
@@ -31,6 +47,12 @@ function isKnown(v: unknown): v is Known {
   );
 }
 
+function isKeys(v: unknown): v is { box: string; sign: string } {
+  if (typeof v !== 'object' || v === null) return false;
+  const k = v as { box?: unknown; sign?: unknown };
+  return typeof k.box === 'string' && typeof k.sign === 'string';
+}
+
 function defaultStorage(): Storage | null {
   try {
     return typeof window !== 'undefined' ? window.localStorage : null;
@@ -41,7 +63,8 @@ function defaultStorage(): Storage | null {
 
 export class TrustStore {
   private users: Record<string, Known> = {};
-  private readonly key: string;
+  /** Its localStorage key (another tab's changes arrive as `storage` events for it). */
+  readonly key: string;
 
   constructor(
     readonly me: string,
@@ -59,7 +82,12 @@ export class TrustStore {
       if (!raw) return {};
       const parsed = JSON.parse(raw) as Partial<Stored>;
       const out: Record<string, Known> = {};
-      for (const [id, k] of Object.entries(parsed.users ?? {})) if (isKnown(k)) out[id] = k;
+      for (const [id, k] of Object.entries(parsed.users ?? {})) {
+        if (!isKnown(k)) continue;
+        // A malformed mark is no mark; the trusted keys stay.
+        const { verified, ...keys } = k;
+        out[id] = isKeys(verified) ? { ...keys, verified } : keys;
+      }
       return out;
     } catch {
       return {};
@@ -104,19 +132,64 @@ export class TrustStore {
     return changed;
   }
 
-  /** Trusts a person's new keys (the reader checked them); the old signing key stays known. */
+  /**
+   * Trusts a person's new keys (the reader checked them); the old signing
+   * key stays known. Not a verification: a mark for the old keys is gone.
+   */
   accept(member: ArmourMember): void {
     this.users = this.read();
     this.set(member.user_id, member.box_public, member.sign_public);
     this.write();
   }
 
+  /**
+   * Marks a person's keys, as the server lists them now, verified: the
+   * reader compared their safety code with the person. Keys that differ
+   * from the trusted ones are trusted too (comparing the code in person is
+   * a stronger check than accepting the change).
+   */
+  verify(member: ArmourMember): void {
+    this.users = this.read();
+    this.set(member.user_id, member.box_public, member.sign_public);
+    const k = this.users[member.user_id];
+    if (k) k.verified = { box: member.box_public, sign: member.sign_public };
+    this.write();
+  }
+
+  /** Removes a person's verified mark (their keys stay trusted). */
+  unverify(id: string): void {
+    this.users = this.read();
+    const k = this.users[id];
+    if (!k?.verified) return;
+    delete k.verified;
+    this.write();
+  }
+
+  /** Where the keys the server lists for a person stand here (as last read). */
+  verification(member: ArmourMember): Verification {
+    const k = this.users[member.user_id];
+    if (!k) return 'unverified'; // not seen yet: observe() trusts it first
+    if (k.box !== member.box_public || k.sign !== member.sign_public) return 'changed';
+    const v = k.verified;
+    return v && v.box === k.box && v.sign === k.sign ? 'verified' : 'unverified';
+  }
+
+  /** Reads again what another tab may have written (observe, accept and verify do). */
+  reload(): void {
+    this.users = this.read();
+  }
+
+  /** Trusts `box` and `sign` for `id`; a verified mark stays only if they are the same keys. */
   private set(id: string, box: string, sign: string): void {
     const k = this.users[id];
     const previous = k
       ? [k.sign, ...k.previous].filter((s) => s !== sign).slice(0, MAX_PREVIOUS)
       : [];
-    this.users[id] = { box, sign, previous };
+    const verified = k?.verified;
+    this.users[id] =
+      verified && verified.box === box && verified.sign === sign
+        ? { box, sign, previous, verified }
+        : { box, sign, previous };
   }
 
   /** The signing keys a message of `id` may carry: `current` (the server's) first, then those known here. */

@@ -7,10 +7,10 @@ import { ConfirmDialog, Modal } from '../../../components/Dialog';
 import { Alert } from '../../../components/Feedback';
 import { TextField } from '../../../components/Field';
 import { Icon } from '../../../components/Icon';
-import { useArmourText } from '../../../armour/i18n';
 import { useI18n } from '../../../i18n';
 import { Link } from '../../../router/router';
 import { useChat, useChatErrorText, useChatState } from '../context';
+import { ArmourBadge, VerifyKeys } from './ArmourStatus';
 
 export function ChannelHeader({
   channel,
@@ -23,11 +23,10 @@ export function ChannelHeader({
 }) {
   const { t } = useI18n();
   const errorText = useChatErrorText();
-  const ta = useArmourText();
   const { store, me, canWrite, canManage, workspace, pane, setPane, openChannel, armour } =
     useChat();
   const members = useChatState((s) => s.channelMembers[channel.id]);
-  const [dialog, setDialog] = useState<'edit' | 'archive' | 'leave' | null>(null);
+  const [dialog, setDialog] = useState<'edit' | 'archive' | 'leave' | 'verify' | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const direct = channel.kind === 'direct';
@@ -56,26 +55,23 @@ export function ChannelHeader({
   return (
     <header className="chat-header">
       <div className="chat-header__titles">
-        <h1
-          ref={headingRef}
-          id={`chat-title-${channel.id}`}
-          tabIndex={-1}
-          className="chat-header__title"
-        >
-          <Icon
-            name={direct ? 'users' : channel.kind === 'private' ? 'lock' : 'hash'}
-            size={18}
-            label={t(`chat.kind_${channel.kind}`)}
-          />
-          <span className="chat-header__name">{direct ? title : channel.name}</span>
-          {channel.archived ? <span className="tag">{t('chat.archived')}</span> : null}
-          {armour ? (
-            <span className="tag tag--success armour-badge" title={ta('badge_hint')}>
-              <Icon name="lock" size={12} />
-              {ta('badge')}
-            </span>
-          ) : null}
-        </h1>
+        <div className="chat-header__heading">
+          <h1
+            ref={headingRef}
+            id={`chat-title-${channel.id}`}
+            tabIndex={-1}
+            className="chat-header__title"
+          >
+            <Icon
+              name={direct ? 'users' : channel.kind === 'private' ? 'lock' : 'hash'}
+              size={18}
+              label={t(`chat.kind_${channel.kind}`)}
+            />
+            <span className="chat-header__name">{direct ? title : channel.name}</span>
+            {channel.archived ? <span className="tag">{t('chat.archived')}</span> : null}
+          </h1>
+          {armour ? <ArmourBadge keys={armour} onOpen={() => setDialog('verify')} /> : null}
+        </div>
         {channel.topic ? (
           <p className="chat-header__topic">{channel.topic}</p>
         ) : !direct && canWrite && channel.joined && !channel.archived ? (
@@ -175,6 +171,9 @@ export function ChannelHeader({
         ) : null}
       </div>
       {error && !dialog ? <Alert kind="error">{errorText(error)}</Alert> : null}
+      {dialog === 'verify' && armour ? (
+        <VerifyKeys keys={armour} onClose={() => setDialog(null)} />
+      ) : null}
       {dialog === 'edit' ? (
         <EditChannelDialog
           channel={channel}

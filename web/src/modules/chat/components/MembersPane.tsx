@@ -1,7 +1,11 @@
 // The channel's members: names, add a person (private channels: by their
-// members), remove (oneself, the channel's creator, workspace admins).
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+// members), remove (oneself, the channel's creator, workspace admins). In an
+// armoured workspace: whose keys the reader verified or saw change, and the
+// key verification screen.
+import { useEffect, useMemo, useState, useSyncExternalStore, type FormEvent } from 'react';
 import type { Channel } from '../../../api';
+import { useArmourText } from '../../../armour/i18n';
+import type { WorkspaceKeys } from '../../../armour/keys';
 import { Avatar } from '../../../components/Avatar';
 import { Button } from '../../../components/Button';
 import { Alert, Spinner } from '../../../components/Feedback';
@@ -10,12 +14,14 @@ import { Icon } from '../../../components/Icon';
 import { PresenceDot } from '../../../components/PresenceDot';
 import { useI18n } from '../../../i18n';
 import { useChat, useChatErrorText, useChatState } from '../context';
+import { VerifyKeys } from './ArmourStatus';
 import { PaneFrame } from './PaneFrame';
 
 export function MembersPane({ channel, title }: { channel: Channel; title: string }) {
   const { t, locale } = useI18n();
   const errorText = useChatErrorText();
-  const { store, setPane, displayName, people, me, canManage, canWrite, workspace } = useChat();
+  const { store, setPane, displayName, people, me, canManage, canWrite, workspace, armour } =
+    useChat();
   const loaded = useChatState((s) => s.channelMembers[channel.id]);
   const direct = channel.kind === 'direct';
   const ids = useMemo(
@@ -66,6 +72,7 @@ export function MembersPane({ channel, title }: { channel: Channel; title: strin
   return (
     <PaneFrame title={t('chat.members_title')} subtitle={title} onClose={() => setPane(null)}>
       {error ? <Alert kind="error">{errorText(error)}</Alert> : null}
+      {armour ? <VerifyKeysButton keys={armour} /> : null}
       {!ids && !error ? <Spinner label={t('common.loading')} /> : null}
       {mayAdd && addable.length > 0 ? (
         <form className="members-add" onSubmit={add}>
@@ -93,6 +100,7 @@ export function MembersPane({ channel, title }: { channel: Channel; title: strin
             <li key={u} className="members__item">
               <Avatar name={name} seed={u} size="sm" />
               <span className="members__name">{u === me.id ? t('chat.you', { name }) : name}</span>
+              {armour && u !== me.id ? <KeysState keys={armour} userId={u} /> : null}
               <PresenceDot workspaceId={workspace.id} userId={u} />
               {mayRemove(u) && u !== me.id ? (
                 <button
@@ -112,4 +120,37 @@ export function MembersPane({ channel, title }: { channel: Channel; title: strin
       </ul>
     </PaneFrame>
   );
+}
+
+function VerifyKeysButton({ keys }: { keys: WorkspaceKeys }) {
+  const ta = useArmourText();
+  const [open, setOpen] = useState(false);
+  return (
+    <div className="members-verify">
+      <Button size="sm" icon="key" aria-haspopup="dialog" onClick={() => setOpen(true)}>
+        {ta('verify.open')}
+      </Button>
+      {open ? <VerifyKeys keys={keys} onClose={() => setOpen(false)} /> : null}
+    </div>
+  );
+}
+
+/** A member's keys, when there is something to say: verified, or changed. */
+function KeysState({ keys, userId }: { keys: WorkspaceKeys; userId: string }) {
+  const ta = useArmourText();
+  const s = useSyncExternalStore(keys.subscribe, keys.getState);
+  if (s.changed.includes(userId)) {
+    return <span className="tag tag--warning">{ta('verify.state_changed')}</span>;
+  }
+  if (s.verified.includes(userId)) {
+    return (
+      <Icon
+        name="shield"
+        size={16}
+        label={ta('verify.members_verified')}
+        className="members__verified"
+      />
+    );
+  }
+  return null;
 }
