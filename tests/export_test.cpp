@@ -510,6 +510,8 @@ TEST(Export, OneAtATimeFromOneSnapshot) {
     auto second = s.call("GET", path, f.a.token);
     EXPECT_EQ(second.status, 503);
     EXPECT_EQ(second.error_code(), "export_running");
+    // HEAD says so too (the web client asks before it starts a download).
+    EXPECT_EQ(s.call("HEAD", path, f.a.token).status, 503);
     ASSERT_EQ(s.call("PATCH", "/api/v1/files/" + f.note, f.a.token,
                      body(json::object{{"name", "déplacée.txt"}, {"parent_id", nullptr}}))
                   .status,

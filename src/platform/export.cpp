@@ -146,6 +146,10 @@ Result<http::Response> export_response(Platform& p, const http::Request& req, co
     res.headers.set("X-Content-Type-Options", "nosniff");
   };
   if (req.method == "HEAD") {
+    // Whether a GET would start now (a client asks before it downloads).
+    if (running_exports.load() >= kMaxRunningExports)
+      return fail(Errc::unavailable, "another export is running on this server; try again in a minute",
+                  "export_running");
     http::Response res;
     headers(res, access.workspace_name, format_iso8601(p.clock.now_ms()).substr(0, 10));
     return res;

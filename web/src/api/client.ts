@@ -291,6 +291,8 @@ export function createApi(options: ApiOptions) {
       unarchive: (id: string) => post<Workspace>(`/workspaces/${seg(id)}/unarchive`),
       /** Where a browser downloads the workspace's export (owners and admins; a tar archive). */
       exportUrl: (id: string) => `${base}/api/v1/workspaces/${seg(id)}/export`,
+      /** Whether an export would start now: HEAD answers 503 while another runs on the server. */
+      exportReady: (id: string) => request<undefined>('HEAD', `/workspaces/${seg(id)}/export`),
       members: (id: string) => get<Member[]>(`/workspaces/${seg(id)}/members`),
       changeMember: (id: string, userId: string, b: MemberChange) =>
         patch<Member>(`/workspaces/${seg(id)}/members/${seg(userId)}`, b),

@@ -552,6 +552,8 @@ export const en: Record<MessageKey, Message> = {
 
   'export.title': 'Export',
   'export.download': 'Download an export',
+  'export.running':
+    'Another export is running on the server (one at a time): try again in a minute.',
   'export.lead':
     'Everything the workspace holds, in one archive (.tar) of open formats that opens without Ruche: members, chat messages and attachments, files with every version and the trash.',
   'danger.title': 'Archive and delete',

@@ -569,6 +569,8 @@ export const fr = {
 
   'export.title': 'Export',
   'export.download': 'Télécharger un export',
+  'export.running':
+    'Un autre export est en cours sur le serveur (un seul à la fois) : réessayez dans une minute.',
   'export.lead':
     'Tout le contenu de l’espace dans une archive (.tar) aux formats ouverts, lisible sans Ruche : membres, messages et pièces jointes du chat, fichiers avec toutes leurs versions et la corbeille.',
   'danger.title': 'Archivage et suppression',
