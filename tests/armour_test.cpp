@@ -250,9 +250,15 @@ TEST(Armour, GenerationsAreSealedForEveryMemberAndSignedByTheirMaker) {
   EXPECT_TRUE(bob_state.body.at("missing").as_array().empty());
 
   // Carol joins and makes her identity: she is missing; Bob, who holds
-  // generation 1, seals it for her.
+  // generation 1, seals it for her. His browser hears of it live.
+  auto bob_events = connect_events(s, bob.who);
   s.join(alice.who, ws, carol.who);
+  json::value joined = until(*bob_events, "armour.changed");
+  ASSERT_FALSE(joined.is_null());
   ASSERT_EQ(carol.set_identity().status, 200);
+  json::value identity = until(*bob_events, "armour.changed");
+  ASSERT_FALSE(identity.is_null());
+  EXPECT_EQ(identity.at("data").at("generation").as_int64(), 1);
   st = bob.state(ws);
   ASSERT_EQ(st.body.at("missing").as_array(), json::array{json::value(carol.who.id.str())});
   json::value carol_member;
@@ -277,8 +283,26 @@ TEST(Armour, GenerationsAreSealedForEveryMemberAndSignedByTheirMaker) {
                        body({{"generation", 1}, {"envelopes", json::array{bob.envelope(ws, 1, bob.keys[1], carol_member)}}}));
   ASSERT_EQ(sealed.status, 200) << sealed.raw.body;
   EXPECT_TRUE(sealed.body.at("missing").as_array().empty());
+  ASSERT_FALSE(until(*bob_events, "armour.changed").is_null());  // that envelope's
   carol.open_envelopes(ws);
   EXPECT_EQ(carol.keys[1], alice.keys[1]);
+
+  // Someone who already has keys joins: the members hear of it at once.
+  Browser dave(s, s.user("Dave"));
+  ASSERT_EQ(dave.set_identity().status, 200);
+  s.join(alice.who, ws, dave.who);
+  json::value dave_joined = until(*bob_events, "armour.changed");
+  ASSERT_FALSE(dave_joined.is_null());
+  EXPECT_EQ(bob.state(ws).body.at("missing"), json::array{json::value(dave.who.id.str())});
+  ASSERT_EQ(s.call("POST", url, bob.who.token,
+                   body({{"generation", 1}, {"envelopes", json::array{bob.envelope(ws, 1, bob.keys[1], [&] {
+                           auto st2 = bob.state(ws);
+                           for (const auto& m : st2.body.at("members").as_array())
+                             if (m.at("user_id").as_string() == dave.who.id.str()) return json::value(m);
+                           return json::value();
+                         }())}}}))
+                .status,
+            200);
 
   // Two browsers make generation 2 at once: one wins.
   Reply r1, r2;

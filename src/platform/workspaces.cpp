@@ -571,6 +571,11 @@ Result<void> Workspaces::add_member_in(db::Conn& c, const WorkspaceId& ws, const
   RUCHE_CHECK(audit_.append(c, e));
   RUCHE_TRY(Member m, load_member(c, ws, user));
   RUCHE_TRY([[maybe_unused]] auto seq, outbox_.append(c, ws, "member.added", "", to_json(m)));
+  // In an armoured workspace, someone who already has keys (from another
+  // armoured workspace) is now missing the current generation: the members'
+  // browsers seal it for them.
+  RUCHE_TRY(auto armoured, c.query_one("SELECT armoured FROM workspaces WHERE id = $1", {ws}));
+  if (armoured && armoured->boolean(0)) RUCHE_CHECK(announce_armour(c, outbox_, ws, clock_.now_ms()));
   return {};
 }
 
