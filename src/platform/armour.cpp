@@ -28,21 +28,22 @@ Result<std::optional<ArmourIdentity>> load_identity(db::Conn& c, const UserId& u
   return std::optional<ArmourIdentity>(std::move(id));
 }
 
-Result<std::int64_t> current_generation(db::Conn& c, const WorkspaceId& ws) {
-  RUCHE_TRY(auto row, c.query_one("SELECT armour_generation FROM workspaces WHERE id = $1", {ws}));
+// A workspace's current generation, and whether someone who holds it is no
+// longer an active member (it then needs the next one), in one statement:
+// it runs in the write transaction of every sealed post.
+struct KeyState {
+  std::int64_t generation = 0;
+  bool stale = false;
+};
+Result<KeyState> key_state(db::Conn& c, const WorkspaceId& ws, std::int64_t now_ms) {
+  RUCHE_TRY(auto row, c.query_one("SELECT w.armour_generation, EXISTS (SELECT 1 FROM armour_envelopes e "
+                                  "WHERE e.workspace_id = w.id AND e.generation = w.armour_generation AND "
+                                  "NOT EXISTS (SELECT 1 FROM memberships m WHERE m.workspace_id = e.workspace_id "
+                                  "AND m.user_id = e.user_id AND (m.expires_at_ms IS NULL OR "
+                                  "m.expires_at_ms > $2))) FROM workspaces w WHERE w.id = $1",
+                                  {ws, now_ms}));
   if (!row) return fail(Errc::not_found, "no such workspace");
-  return row->i64(0);
-}
-
-// Someone who holds generation `g` is no longer an active member.
-Result<bool> needs_rotation(db::Conn& c, const WorkspaceId& ws, std::int64_t g, std::int64_t now_ms) {
-  if (g == 0) return false;
-  RUCHE_TRY(auto row, c.query_one("SELECT 1 FROM armour_envelopes e WHERE e.workspace_id = $1 AND "
-                                  "e.generation = $2 AND NOT EXISTS (SELECT 1 FROM memberships m WHERE "
-                                  "m.workspace_id = e.workspace_id AND m.user_id = e.user_id AND "
-                                  "(m.expires_at_ms IS NULL OR m.expires_at_ms > $3)) LIMIT 1",
-                                  {ws, g, now_ms}));
-  return row.has_value();
+  return KeyState{row->i64(0), row->boolean(1)};
 }
 
 }  // namespace
@@ -85,12 +86,11 @@ json::object to_json(const ArmourState& s) {
 }
 
 Result<void> announce_armour(db::Conn& c, Outbox& outbox, const WorkspaceId& ws, std::int64_t now_ms) {
-  RUCHE_TRY(std::int64_t g, current_generation(c, ws));
-  RUCHE_TRY(bool stale, needs_rotation(c, ws, g, now_ms));
+  RUCHE_TRY(KeyState k, key_state(c, ws, now_ms));
   json::object data;
   data["workspace_id"] = ws.str();
-  data["generation"] = g;
-  data["rotation_required"] = stale;
+  data["generation"] = k.generation;
+  data["rotation_required"] = k.stale;
   RUCHE_TRY([[maybe_unused]] auto seq, outbox.append(c, ws, "armour.changed", "", data));
   return {};
 }
@@ -154,8 +154,9 @@ Result<ArmourIdentity> Armour::set_identity(const Caller& caller, const NewIdent
 Result<ArmourState> Armour::load_state(db::Conn& c, const WorkspaceId& ws, const UserId& caller) {
   std::int64_t now = clock_.now_ms();
   ArmourState s;
-  RUCHE_TRY(s.generation, current_generation(c, ws));
-  RUCHE_TRY(s.rotation_required, needs_rotation(c, ws, s.generation, now));
+  RUCHE_TRY(KeyState k, key_state(c, ws, now));
+  s.generation = k.generation;
+  s.rotation_required = k.stale;
   RUCHE_CHECK(c.each("SELECT i.user_id, i.box_public, i.sign_public, i.created_at_ms, i.updated_at_ms, "
                      "EXISTS (SELECT 1 FROM armour_envelopes e WHERE e.workspace_id = m.workspace_id AND "
                      "e.generation = $3 AND e.user_id = m.user_id) FROM memberships m JOIN armour_identities i "
@@ -293,8 +294,8 @@ Result<ArmourState> Armour::add_envelopes(const Caller& caller, const WorkspaceI
 
 Result<json::object> Armour::export_keys(db::Conn& c, const WorkspaceId& ws) {
   json::object o;
-  RUCHE_TRY(std::int64_t g, current_generation(c, ws));
-  o["generation"] = g;
+  RUCHE_TRY(KeyState k, key_state(c, ws, clock_.now_ms()));
+  o["generation"] = k.generation;
   json::array identities, envelopes;
   // Members, and whoever held a key here (authors who left): a reader checks
   // every signature.
@@ -333,23 +334,15 @@ Result<std::int64_t> Armour::verify_sealed(db::Conn& c, const UserId& author, st
 }
 
 Result<void> Armour::require_current(db::Conn& c, const WorkspaceId& ws, std::int64_t generation) {
-  // The generation and whether a holder of it left, in one statement: it
-  // runs in the write transaction of every sealed post.
-  RUCHE_TRY(auto row, c.query_one("SELECT w.armour_generation, EXISTS (SELECT 1 FROM armour_envelopes e "
-                                  "WHERE e.workspace_id = w.id AND e.generation = w.armour_generation AND "
-                                  "NOT EXISTS (SELECT 1 FROM memberships m WHERE m.workspace_id = e.workspace_id "
-                                  "AND m.user_id = e.user_id AND (m.expires_at_ms IS NULL OR "
-                                  "m.expires_at_ms > $2))) FROM workspaces w WHERE w.id = $1",
-                                  {ws, clock_.now_ms()}));
-  if (!row) return fail(Errc::not_found, "no such workspace");
-  const std::int64_t g = row->i64(0);
-  if (g == 0)
+  RUCHE_TRY(KeyState k, key_state(c, ws, clock_.now_ms()));
+  if (k.generation == 0)
     return fail(Errc::conflict, "the workspace has no key yet: open it to make one", "no_workspace_key");
-  if (generation != g)
+  if (generation != k.generation)
     return fail(Errc::conflict,
-                "sealed with generation " + std::to_string(generation) + ", current is " + std::to_string(g),
+                "sealed with generation " + std::to_string(generation) + ", current is " +
+                    std::to_string(k.generation),
                 "stale_key");
-  if (row->boolean(1))
+  if (k.stale)
     return fail(Errc::conflict, "a member left: the workspace needs a new key generation first",
                 "key_rotation_required");
   return {};
