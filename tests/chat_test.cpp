@@ -3,6 +3,7 @@
 // Run on SQLite (label integration) and PostgreSQL (label pg).
 #include <gtest/gtest.h>
 
+#include <set>
 #include <thread>
 
 #include "support/test_server.hpp"
@@ -59,6 +60,48 @@ struct Chat {
     return {};
   }
 };
+
+TEST(Chat, LeavingTheWorkspaceLeavesItsChannelsAndFavorites) {
+  TestServer s;
+  Chat chat{s};
+  Account a = s.user("Alice"), b = s.user("Bob");
+  std::string ws = s.workspace(a, "Équipe", {"chat", "files"});
+  s.join(a, ws, b);
+  std::string open = chat.channel(a, ws, "général");
+  std::string secret = chat.channel(a, ws, "direction", true, {b.id.str()});
+  ASSERT_EQ(s.call("POST", "/api/v1/channels/" + open + "/join", b.token).status, 204);
+  auto dm = s.call("POST", "/api/v1/workspaces/" + ws + "/direct", a.token,
+                   body({{"user_ids", json::array{b.id.str()}}}));
+  ASSERT_EQ(dm.status, 200) << dm.raw.body;
+  auto folder = s.call("POST", "/api/v1/workspaces/" + ws + "/files/folders", b.token, body({{"name", "Bob"}}));
+  ASSERT_EQ(folder.status, 201) << folder.raw.body;
+  std::string fid(folder.body.at("id").as_string());
+  ASSERT_EQ(s.call("PUT", "/api/v1/files/" + fid + "/favorite", b.token).status, 204);
+  auto events = connect_events(s, a);
+
+  ASSERT_EQ(s.call("DELETE", "/api/v1/workspaces/" + ws + "/members/" + b.id.str(), a.token).status, 204);
+  // The channels' other members hear he left each.
+  std::set<std::string> left;
+  for (int i = 0; i < 2; ++i) {
+    json::value e = until(*events, "channel.member_removed");
+    ASSERT_FALSE(e.is_null());
+    EXPECT_EQ(e.at("data").at("user_id").as_string(), b.id.str());
+    left.insert(std::string(e.at("data").at("channel_id").as_string()));
+  }
+  EXPECT_EQ(left, (std::set<std::string>{open, secret}));
+  auto members = s.call("GET", "/api/v1/channels/" + secret + "/members", a.token);
+  EXPECT_EQ(members.body.as_array(), json::array{json::value(a.id.str())});
+
+  // Invited again later: the private channel stays closed to him, his star is gone,
+  // the direct conversation is still his.
+  s.join(a, ws, b);
+  EXPECT_EQ(s.call("GET", "/api/v1/channels/" + secret, b.token).status, 404);
+  EXPECT_EQ(s.call("GET", "/api/v1/channels/" + secret + "/messages", b.token).status, 404);
+  EXPECT_TRUE(chat.channel_in_list(b, ws, secret).empty());
+  EXPECT_EQ(chat.channel_in_list(b, ws, open).at("joined").as_bool(), false);
+  EXPECT_TRUE(s.call("GET", "/api/v1/workspaces/" + ws + "/files/favorites", b.token).body.as_array().empty());
+  EXPECT_EQ(s.call("GET", "/api/v1/channels/" + std::string(dm.body.at("id").as_string()), b.token).status, 200);
+}
 
 TEST(Chat, PublicAndPrivateChannelVisibility) {
   TestServer s;

@@ -82,6 +82,12 @@ struct ModuleDef {
   // Called when the workspace is deleted, inside the deleting transaction,
   // to remove the module's rows (blobs are released after commit).
   std::function<Result<void>(db::Conn& c, const WorkspaceId& ws)> purge;
+  // Called when someone stops being a member of the workspace (removed, or
+  // leaving), inside that transaction: the module drops what only a member
+  // holds (channel memberships, favorites), so that being invited again
+  // later gives back nothing of it. Not called when a membership expires:
+  // it may be renewed.
+  std::function<Result<void>(db::Conn& c, const WorkspaceId& ws, const UserId& user)> member_left;
 };
 
 class ModuleRegistry {

@@ -538,6 +538,8 @@ Result<void> Workspaces::remove_member(const Caller& caller, const WorkspaceId& 
     }
     RUCHE_TRY([[maybe_unused]] auto n,
               c.exec("DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2", {ws, user}));
+    for (const auto& m : registry_.modules())
+      if (m.member_left) RUCHE_CHECK(m.member_left(c, ws, user));
     AuditEntry e = AuditEntry::by(caller, self ? "member.left" : "member.removed");
     e.workspace_id = ws.str();
     e.object = user.str();

@@ -20,6 +20,10 @@ platform::ModuleDef module() {
     register_routes(api, **service);
   };
   def.shutdown = [service] { service->reset(); };
+  def.member_left = [service](db::Conn& c, const WorkspaceId& ws, const UserId& user) -> Result<void> {
+    if (!*service) return {};
+    return (*service)->member_left(c, ws, user);
+  };
   def.scope_members = [service](const std::string& scope) -> std::shared_ptr<const std::vector<std::string>> {
     return *service ? (*service)->scope_members(scope) : nullptr;
   };

@@ -512,21 +512,38 @@ Result<void> Service::remove_member(const Caller& caller, const ChannelId& id, c
       return fail(Errc::invalid, "people leave direct conversations themselves", "direct");
     if (!self && !a.workspace.can_manage() && a.channel.created_by != caller.user_id.str())
       return fail(Errc::forbidden, "only the channel's creator or workspace admins remove members");
-    std::string cid = id.str();
-    RUCHE_TRY(auto before, store::member_ids(c, id));
-    RUCHE_TRY(bool removed, store::remove_member(c, id, user.str()));
+    RUCHE_TRY(bool removed, drop_member(c, a.channel.workspace_id, id, user));
     if (!removed) return fail(Errc::not_found, "not a member of this channel");
-    // Addressed to the members as they were, so that the removed person
-    // gets this last event about themself (the scope no longer has them).
-    json::object data;
-    data["channel_id"] = cid;
-    data["user_id"] = user.str();
-    RUCHE_TRY([[maybe_unused]] auto seq,
-              p_.outbox.append(c, a.channel.workspace_id, "channel.member_removed", "chat", data,
-                               std::move(before)));
-    c.on_commit([this, cid] { forget_members(cid); });
     return {};
   });
+}
+
+Result<bool> Service::drop_member(db::Conn& c, const WorkspaceId& ws, const ChannelId& id, const UserId& user) {
+  RUCHE_TRY(auto before, store::member_ids(c, id));
+  RUCHE_TRY(bool removed, store::remove_member(c, id, user.str()));
+  if (!removed) return false;
+  // Addressed to the members as they were, so that the removed person
+  // gets this last event about themself (the scope no longer has them).
+  json::object data;
+  data["channel_id"] = id.str();
+  data["user_id"] = user.str();
+  RUCHE_TRY([[maybe_unused]] auto seq,
+            p_.outbox.append(c, ws, "channel.member_removed", "chat", data, std::move(before)));
+  std::string cid = id.str();
+  c.on_commit([this, cid] { forget_members(cid); });
+  return true;
+}
+
+Result<void> Service::member_left(db::Conn& c, const WorkspaceId& ws, const UserId& user) {
+  std::vector<ChannelId> joined;
+  RUCHE_CHECK(c.each("SELECT c.id FROM chat_channels c JOIN chat_members m ON m.channel_id = c.id "
+                     "WHERE c.workspace_id = $1 AND m.user_id = $2 AND c.kind <> 'direct'",
+                     {ws, user}, [&](const db::Row& r) {
+                       joined.emplace_back(r.text(0));
+                       return true;
+                     }));
+  for (const auto& id : joined) RUCHE_CHECK(drop_member(c, ws, id, user).map([](bool) {}));
+  return {};
 }
 
 Result<std::vector<std::string>> Service::members(const Caller& caller, const ChannelId& id) {

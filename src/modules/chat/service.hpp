@@ -182,6 +182,12 @@ class Service {
 
   // Members of a channel (sorted), cached; null for unknown channels.
   std::shared_ptr<const std::vector<std::string>> scope_members(const std::string& channel_id);
+  // `user` is no longer a member of `ws` (platform::ModuleDef::member_left),
+  // in that transaction: they leave its public and private channels, as if
+  // they had left each (channel.member_removed), so that being invited
+  // again later does not reopen a private channel. Direct conversations are
+  // theirs and stay.
+  Result<void> member_left(db::Conn& c, const WorkspaceId& ws, const UserId& user);
 
  private:
   struct Access {
@@ -216,6 +222,9 @@ class Service {
   Result<void> read_moved(db::Conn& c, const platform::Caller& caller, const Channel& ch, std::int64_t seq,
                           bool back);
   void forget_members(const std::string& channel_id);
+  // Takes `user` out of channel `id` in `c`'s transaction, with its event;
+  // false when they were not in it.
+  Result<bool> drop_member(db::Conn& c, const WorkspaceId& ws, const ChannelId& id, const UserId& user);
 
   // Releases attachments' chunks and deletes their rows.
   Result<void> drop_attachments(db::Conn& c, const WorkspaceId& ws, const std::vector<store::AttachmentRow>& rows);

@@ -27,6 +27,9 @@ platform::ModuleDef module() {
   def.shutdown = [service] { service->reset(); };
   // Its rows; the platform destroys the workspace's contents (Blobs).
   def.purge = [](db::Conn& c, const WorkspaceId& ws) { return store::purge_workspace(c, ws); };
+  def.member_left = [](db::Conn& c, const WorkspaceId& ws, const UserId& user) {
+    return store::drop_favorites(c, ws, user.str());
+  };
   def.search = [service](db::Conn& c, const platform::Caller&, const std::vector<WorkspaceId>& readable,
                          std::string_view query, const std::map<std::string, std::string>& filters,
                          int limit) -> Result<std::vector<platform::SearchHit>> {

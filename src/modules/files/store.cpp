@@ -136,6 +136,12 @@ Result<bool> set_favorite(db::Conn& c, const std::string& user, const Node& n, b
   return added == 1;
 }
 
+Result<void> drop_favorites(db::Conn& c, const WorkspaceId& ws, const std::string& user) {
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("DELETE FROM files_favorites WHERE workspace_id = $1 AND user_id = $2", {ws, user}));
+  return {};
+}
+
 Result<std::vector<Node>> favorites(db::Conn& c, const WorkspaceId& ws, const std::string& user, int limit) {
   const std::int64_t n = limit;
   return nodes_where(c,

@@ -55,6 +55,8 @@ Result<std::vector<Node>> search_names(db::Conn& c, const std::vector<WorkspaceI
 // name.
 Result<bool> set_favorite(db::Conn& c, const std::string& user, const Node& n, bool on, std::int64_t now_ms);
 Result<std::vector<Node>> favorites(db::Conn& c, const WorkspaceId& ws, const std::string& user, int limit);
+// Forgets `user`'s favorites in `ws` (they are no longer a member).
+Result<void> drop_favorites(db::Conn& c, const WorkspaceId& ws, const std::string& user);
 
 struct Ancestor {
   std::string id;
