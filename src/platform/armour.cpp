@@ -61,25 +61,27 @@ json::object to_json(const ArmourIdentity& id, bool with_secret) {
   return o;
 }
 
+json::object to_json(const ArmourEnvelope& e, bool with_recipient) {
+  json::object o;
+  o["generation"] = e.generation;
+  if (with_recipient) o["user_id"] = e.user_id;
+  o["sealed"] = e.sealed;
+  o["signature"] = e.signature;
+  o["created_by"] = e.created_by;
+  return o;
+}
+
 json::object to_json(const ArmourState& s) {
   json::object o;
   o["generation"] = s.generation;
   o["rotation_required"] = s.rotation_required;
-  json::array members, missing, envelopes;
+  json::array members, former, missing, envelopes;
   for (const auto& m : s.members) members.push_back(to_json(m, false));
-  json::array former;
   for (const auto& m : s.former) former.push_back(to_json(m, false));
-  o["former"] = std::move(former);
   for (const auto& u : s.missing) missing.emplace_back(u);
-  for (const auto& e : s.envelopes) {
-    json::object x;
-    x["generation"] = e.generation;
-    x["sealed"] = e.sealed;
-    x["signature"] = e.signature;
-    x["created_by"] = e.created_by;
-    envelopes.push_back(std::move(x));
-  }
+  for (const auto& e : s.envelopes) envelopes.push_back(to_json(e, false));
   o["members"] = std::move(members);
+  o["former"] = std::move(former);
   o["missing"] = std::move(missing);
   o["envelopes"] = std::move(envelopes);
   return o;
@@ -310,11 +312,8 @@ Result<json::object> Armour::export_keys(db::Conn& c, const WorkspaceId& ws) {
   RUCHE_CHECK(c.each("SELECT generation, user_id, sealed, signature, created_by FROM armour_envelopes WHERE "
                      "workspace_id = $1 ORDER BY generation, user_id",
                      {ws}, [&](const db::Row& r) {
-                       envelopes.push_back(json::object{{"generation", r.i64(0)},
-                                                        {"user_id", r.text(1)},
-                                                        {"sealed", r.text(2)},
-                                                        {"signature", r.text(3)},
-                                                        {"created_by", r.text(4)}});
+                       envelopes.push_back(to_json(
+                           ArmourEnvelope{r.text(1), r.i64(0), r.text(2), r.text(3), r.text(4)}, true));
                        return true;
                      }));
   o["identities"] = std::move(identities);
@@ -346,12 +345,6 @@ Result<void> Armour::require_current(db::Conn& c, const WorkspaceId& ws, std::in
     return fail(Errc::conflict, "a member left: the workspace needs a new key generation first",
                 "key_rotation_required");
   return {};
-}
-
-Result<void> Armour::check_sealed(db::Conn& c, const WorkspaceId& ws, const UserId& author,
-                                  std::string_view ad_base, std::string_view text) {
-  RUCHE_TRY(std::int64_t g, verify_sealed(c, author, ad_base, text));
-  return require_current(c, ws, g);
 }
 
 }  // namespace ruche::platform

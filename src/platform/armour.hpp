@@ -3,7 +3,8 @@
 // members' browsers. The server keeps public keys, passphrase-sealed secrets
 // and sealed envelopes, checks every signature it is given, says when a
 // workspace needs a new generation (a member left since the current one was
-// made), and checks the sealed texts modules store (check_sealed()). Nothing
+// made), and checks the sealed texts modules store (verify_sealed() and
+// require_current()). Nothing
 // here can open a message.
 //
 // Thread-safe; every call blocks (database): worker threads only.
@@ -63,6 +64,7 @@ struct NewIdentity {
 };
 
 json::object to_json(const ArmourIdentity& id, bool with_secret);
+json::object to_json(const ArmourEnvelope& e, bool with_recipient);
 // Tells the members of armoured workspace `ws` that its keys changed
 // (armour.changed: generation, rotation_required), in `c`'s transaction.
 Result<void> announce_armour(db::Conn& c, Outbox& outbox, const WorkspaceId& ws, std::int64_t now_ms);
@@ -110,9 +112,6 @@ class Armour {
   // current one, and no holder of it has left. Errors: conflict "stale_key",
   // "key_rotation_required", "no_workspace_key".
   Result<void> require_current(db::Conn& c, const WorkspaceId& ws, std::int64_t generation);
-  // Both, in one transaction.
-  Result<void> check_sealed(db::Conn& c, const WorkspaceId& ws, const UserId& author, std::string_view ad_base,
-                            std::string_view text);
 
  private:
   Result<ArmourState> load_state(db::Conn& c, const WorkspaceId& ws, const UserId& caller);
