@@ -252,6 +252,7 @@ TEST(Armour, GenerationsAreSealedForEveryMemberAndSignedByTheirMaker) {
   // Carol joins and makes her identity: she is missing; Bob, who holds
   // generation 1, seals it for her. His browser hears of it live.
   auto bob_events = connect_events(s, bob.who);
+  ASSERT_FALSE(until(*bob_events, "hello").is_null());  // following the workspace before anything happens
   s.join(alice.who, ws, carol.who);
   json::value joined = until(*bob_events, "armour.changed");
   ASSERT_FALSE(joined.is_null());

@@ -78,6 +78,7 @@ TEST(Chat, LeavingTheWorkspaceLeavesItsChannelsAndFavorites) {
   std::string fid(folder.body.at("id").as_string());
   ASSERT_EQ(s.call("PUT", "/api/v1/files/" + fid + "/favorite", b.token).status, 204);
   auto events = connect_events(s, a);
+  ASSERT_FALSE(until(*events, "hello").is_null());  // following the workspace before anything happens
 
   ASSERT_EQ(s.call("DELETE", "/api/v1/workspaces/" + ws + "/members/" + b.id.str(), a.token).status, 204);
   // The channels' other members hear he left each.
