@@ -28,12 +28,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // A sealed text that parses has the sizes the spec gives, and its parts
   // lie inside the input.
   if (auto t = ruche::platform::parse_sealed_text(text)) {
-    if (t->generation < 1 || t->nonce.size() != 32 || t->signature.size() != 86 || t->ciphertext.size() < 22 ||
+    if ((t->version != 1 && t->version != 2) || t->generation < 1 || t->nonce.size() != 32 || t->signature.size() != 86 || t->ciphertext.size() < 22 ||
         text.size() > ruche::platform::kMaxSealedTextBytes)
       __builtin_trap();
     for (std::string_view part : {t->nonce, t->ciphertext, t->signature})
       if (part.data() < text.data() || part.data() + part.size() > text.data() + text.size()) __builtin_trap();
-    (void)ruche::platform::sealed_signed_text("ruche-chat-v1", *t);
+    (void)ruche::platform::sealed_signed_text("ruche-chat", "binding", *t);
   }
   if (ruche::platform::is_sealed_secret(text) && text.size() > ruche::platform::kMaxSealedSecretChars)
     __builtin_trap();

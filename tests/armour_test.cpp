@@ -115,11 +115,13 @@ struct Browser {
   }
 
   // "e2e1:…" of `text` in channel `cid` of `ws`, with generation g, signed
-  // with `signer`'s key (this person's unless a forger's is given).
+  // with `signer`'s key (this person's unless a forger's is given);
+  // "e2e2:…" for `version` 2 (`text` is then the JSON of text and files).
   std::string seal(const std::string& ws, const std::string& cid, std::int64_t g, std::string_view text,
-                   const std::string* signer = nullptr, std::string author = "") const {
+                   const std::string* signer = nullptr, std::string author = "", int version = 1) const {
     if (author.empty()) author = who.id.str();
-    std::string ad = "ruche-chat-v1\n" + ws + "\n" + cid + "\n" + author + "\n" + std::to_string(g);
+    std::string v = std::to_string(version);
+    std::string ad = "ruche-chat-v" + v + "\n" + ws + "\n" + cid + "\n" + author + "\n" + std::to_string(g);
     std::string nonce = random_bytes(24), ct(text.size() + 16, '\0');
     crypto_aead_xchacha20poly1305_ietf_encrypt(u8(ct), nullptr, reinterpret_cast<const unsigned char*>(text.data()),
                                                text.size(), u8(ad), ad.size(), nullptr, u8(nonce),
@@ -127,7 +129,7 @@ struct Browser {
     std::string to_sign = ad + "\n" + base64url_encode(nonce) + "\n" + base64url_encode(ct);
     std::string sig(crypto_sign_BYTES, '\0');
     crypto_sign_detached(u8(sig), nullptr, u8(to_sign), to_sign.size(), u8(signer ? *signer : sign_sk));
-    return "e2e1:" + std::to_string(g) + ":" + base64url_encode(nonce) + ":" + base64url_encode(ct) + ":" +
+    return "e2e" + v + ":" + std::to_string(g) + ":" + base64url_encode(nonce) + ":" + base64url_encode(ct) + ":" +
            base64url_encode(sig);
   }
 
@@ -140,10 +142,10 @@ struct Browser {
       p.push_back(b.substr(i, j == std::string::npos ? j : j - i));
       if (j == std::string::npos) break;
     }
-    if (p.size() != 5 || p[0] != "e2e1") return std::nullopt;
+    if (p.size() != 5 || (p[0] != "e2e1" && p[0] != "e2e2")) return std::nullopt;
     std::int64_t g = std::stoll(p[1]);
     if (!keys.contains(g)) return std::nullopt;
-    std::string ad = "ruche-chat-v1\n" + ws + "\n" + std::string(m.at("channel_id").as_string()) + "\n" +
+    std::string ad = "ruche-chat-v" + p[0].substr(3) + "\n" + ws + "\n" + std::string(m.at("channel_id").as_string()) + "\n" +
                      std::string(m.at("author_id").as_string()) + "\n" + p[1];
     auto nonce = base64url_decode(p[2]), ct = base64url_decode(p[3]);
     std::string plain(ct->size() - 16, '\0');
@@ -153,6 +155,51 @@ struct Browser {
     return plain;
   }
 };
+
+// A file sealed as the browser seals an attachment: header, then 64 KiB
+// pieces under crypto_secretstream_xchacha20poly1305, the last one FINAL.
+std::string seal_file(std::string_view plain, const std::string& key) {
+  constexpr std::size_t kPiece = 64 * 1024;
+  crypto_secretstream_xchacha20poly1305_state st;
+  std::string out(crypto_secretstream_xchacha20poly1305_HEADERBYTES, '\0');
+  crypto_secretstream_xchacha20poly1305_init_push(&st, u8(out), u8(key));
+  std::size_t at = 0;
+  do {
+    std::size_t n = std::min(kPiece, plain.size() - at);
+    bool last = at + n == plain.size();
+    std::string piece(n + crypto_secretstream_xchacha20poly1305_ABYTES, '\0');
+    crypto_secretstream_xchacha20poly1305_push(
+        &st, u8(piece), nullptr, reinterpret_cast<const unsigned char*>(plain.data() + at), n, nullptr, 0,
+        last ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
+    out += piece;
+    at += n;
+  } while (at < plain.size());
+  return out;
+}
+
+// The file back, or nullopt when a piece fails, the order is wrong or the
+// end is missing or followed by more.
+std::optional<std::string> open_file(const std::string& sealed, const std::string& key) {
+  constexpr std::size_t kPiece = 64 * 1024 + crypto_secretstream_xchacha20poly1305_ABYTES;
+  crypto_secretstream_xchacha20poly1305_state st;
+  if (sealed.size() < crypto_secretstream_xchacha20poly1305_HEADERBYTES ||
+      crypto_secretstream_xchacha20poly1305_init_pull(&st, u8(sealed), u8(key)) != 0)
+    return std::nullopt;
+  std::string out;
+  std::size_t at = crypto_secretstream_xchacha20poly1305_HEADERBYTES;
+  unsigned char tag = 0;
+  while (tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL) {
+    std::size_t n = std::min(kPiece, sealed.size() - at);
+    if (n < crypto_secretstream_xchacha20poly1305_ABYTES) return std::nullopt;
+    std::string piece(n - crypto_secretstream_xchacha20poly1305_ABYTES, '\0');
+    if (crypto_secretstream_xchacha20poly1305_pull(&st, u8(piece), nullptr, &tag, u8(sealed) + at, n, nullptr, 0) != 0)
+      return std::nullopt;
+    out += piece;
+    at += n;
+  }
+  if (at != sealed.size()) return std::nullopt;
+  return out;
+}
 
 std::string create_armoured(TestServer& s, const Account& owner, json::array modules = {"chat"}) {
   auto r = s.call("POST", "/api/v1/workspaces", owner.token,
@@ -363,13 +410,11 @@ TEST(Armour, ChatKeepsSealedMessagesOnlyAndRotatesWhenAMemberLeaves) {
   EXPECT_EQ(post(s, alice.who, other, alices).error_code(), "bad_signature");
   EXPECT_EQ(post(s, bob.who, cid, bob.seal(ws, cid, 1, "signé par Carol", &carol.sign_sk)).error_code(),
             "bad_signature");
-  // Mentions beside the text only in armoured workspaces; no attachments.
+  // Mentions beside the text only in armoured workspaces.
   std::string plain_ws = s.workspace(alice.who, "Plain", {"chat"});
   std::string plain_cid = make_channel(s, alice.who, plain_ws, "g");
   EXPECT_EQ(post(s, alice.who, plain_cid, "salut", json::array{bob.who.id.str()}).error_code(), "invalid_mentions");
   EXPECT_EQ(post(s, alice.who, cid, alice.seal(ws, cid, 1, "x"), json::array{"../etc"}).status, 400);
-  auto up = s.call("POST", "/api/v1/channels/" + cid + "/attachments?name=a.txt", alice.who.token, "abc");
-  EXPECT_EQ(up.error_code(), "armoured_unsupported") << up.raw.body;
 
   // Edits are sealed too.
   EXPECT_EQ(s.call("PATCH", "/api/v1/messages/" + mid, alice.who.token, body({{"body", "en clair"}})).error_code(),
@@ -474,6 +519,101 @@ TEST(Armour, ChatKeepsSealedMessagesOnlyAndRotatesWhenAMemberLeaves) {
   EXPECT_EQ(offline.keys, bob.keys);
   EXPECT_NE(pages.find(std::string(after.body.at("body").as_string())), std::string::npos);
   EXPECT_EQ(pages.find("nouvelle"), std::string::npos);
+}
+
+TEST(Armour, AttachmentsAreSealedInTheBrowserAndOpenedWithTheKeyTheirMessageCarries) {
+  TestServer s;
+  ASSERT_GE(sodium_init(), 0);
+  Browser alice(s, s.user("Alice")), bob(s, s.user("Bob"));
+  std::string ws = create_armoured(s, alice.who);
+  s.join(alice.who, ws, bob.who);
+  std::string cid = make_channel(s, alice.who, ws, "plans");
+  ASSERT_EQ(s.call("POST", "/api/v1/channels/" + cid + "/join", bob.who.token).status, 204);
+  ASSERT_EQ(alice.set_identity().status, 200);
+  ASSERT_EQ(bob.set_identity().status, 200);
+  ASSERT_EQ(alice.new_generation(ws, 1).status, 200);
+  bob.open_envelopes(ws);
+  auto upload = [&](const std::string& name, const std::string& bytes) {
+    return s.call("POST", "/api/v1/channels/" + cid + "/attachments?name=" + name, alice.who.token, bytes);
+  };
+
+  // The server tells nothing of what it stores: whatever name and bytes
+  // come (here a client that forgot to seal a PNG, under a name a plain
+  // workspace would refuse), it keeps "attachment", application/octet-stream,
+  // no image size.
+  std::string png("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x10\0\0\0\x08\x08\x02\0\0\0", 29);
+  auto careless = upload("plan%2Fsecret.png", png);
+  ASSERT_EQ(careless.status, 201) << careless.raw.body;
+  EXPECT_EQ(careless.body.at("name").as_string(), "attachment");
+  EXPECT_EQ(careless.body.at("content_type").as_string(), "application/octet-stream");
+  EXPECT_TRUE(careless.body.at("width").is_null()) << careless.raw.body;
+
+  // A sealed file of two pieces: 24 + 70,000 + 2 x 17 bytes on the server.
+  std::string plan(70000, '\0');
+  for (std::size_t i = 0; i < plan.size(); ++i) plan[i] = static_cast<char>(i % 251);
+  std::string key = random_bytes(32);
+  std::string sealed = seal_file(plan, key);
+  ASSERT_EQ(open_file(sealed, key), plan);
+  auto up = upload("attachment", sealed);
+  ASSERT_EQ(up.status, 201) << up.raw.body;
+  EXPECT_EQ(up.body.at("size").as_int64(), 24 + 70000 + 2 * 17);
+  std::string aid(up.body.at("id").as_string());
+
+  // Its key travels in the message, which must then be e2e2.
+  json::object payload{{"text", "Le plan, en pièce jointe"},
+                       {"files", json::array{json::object{{"id", aid},
+                                                          {"name", "plan-secret.bin"},
+                                                          {"type", "application/octet-stream"},
+                                                          {"size", plan.size()},
+                                                          {"key", base64url_encode(key)}}}}};
+  std::string text = json::serialize(payload);
+  auto with = [&](const std::string& sealed_body) {
+    return s.call("POST", "/api/v1/channels/" + cid + "/messages", alice.who.token,
+                  body({{"body", sealed_body}, {"attachment_ids", json::array{json::value(aid)}}}));
+  };
+  EXPECT_EQ(with(alice.seal(ws, cid, 1, text)).error_code(), "invalid_attachments");
+  // A version 1 text passed off as version 2 breaks its signature.
+  std::string v1 = alice.seal(ws, cid, 1, text);
+  EXPECT_EQ(with("e2e2" + v1.substr(4)).error_code(), "bad_signature");
+  std::string v2 = alice.seal(ws, cid, 1, text, nullptr, "", 2);
+  auto posted = with(v2);
+  ASSERT_EQ(posted.status, 201) << posted.raw.body;
+  std::string mid(posted.body.at("id").as_string());
+  // A refused post left the upload unposted: it went with the one that passed.
+  ASSERT_EQ(posted.body.at("attachments").as_array().size(), 1u);
+  EXPECT_EQ(posted.body.at("attachments").as_array()[0].at("name").as_string(), "attachment");
+
+  // Bob's browser: the message opens to the file's name and key, the bytes
+  // the server hands out are the sealed ones, and they open to the file.
+  auto list = s.call("GET", "/api/v1/channels/" + cid + "/messages", bob.who.token);
+  ASSERT_EQ(list.body.as_array().size(), 1u);
+  auto opened = bob.open(ws, list.body.as_array()[0]);
+  ASSERT_TRUE(opened);
+  json::value files = json::parse(*opened)->at("files");
+  EXPECT_EQ(files.at(0).at("name").as_string(), "plan-secret.bin");
+  auto got = s.call("GET", "/api/v1/attachments/" + aid, bob.who.token);
+  ASSERT_EQ(got.status, 200);
+  EXPECT_EQ(got.raw.body, sealed);
+  EXPECT_EQ(open_file(got.raw.body, *base64url_decode(files.at(0).at("key").as_string())), plan);
+  // Cut short, reordered or extended, the bytes no longer open.
+  EXPECT_FALSE(open_file(sealed.substr(0, sealed.size() - 17), key));
+  EXPECT_FALSE(open_file(sealed.substr(0, 24 + 65536 + 17), key));
+  EXPECT_FALSE(open_file(sealed.substr(0, 24) + sealed.substr(24 + 65536 + 17) + sealed.substr(24, 65536 + 17), key));
+  EXPECT_FALSE(open_file(sealed + sealed.substr(24, 17), key));
+
+  // Edits keep the files, so they stay version 2.
+  auto edit = [&](const std::string& b) {
+    return s.call("PATCH", "/api/v1/messages/" + mid, alice.who.token, body({{"body", b}}));
+  };
+  payload["text"] = "Le plan, corrigé";
+  EXPECT_EQ(edit(alice.seal(ws, cid, 1, "Le plan, corrigé")).error_code(), "invalid_attachments");
+  auto edited = edit(alice.seal(ws, cid, 1, json::serialize(payload), nullptr, "", 2));
+  ASSERT_EQ(edited.status, 200) << edited.raw.body;
+  EXPECT_EQ(json::parse(*bob.open(ws, edited.body))->at("text").as_string(), "Le plan, corrigé");
+  // Without attachments, either version is a message.
+  EXPECT_EQ(post(s, alice.who, cid, alice.seal(ws, cid, 1, R"({"text":"v2 sans fichier","files":[]})", nullptr,
+                                                  "", 2)).status,
+            201);
 }
 
 TEST(Armour, ModulesThatDoNotSealStayOut) {

@@ -321,15 +321,15 @@ Result<json::object> Armour::export_keys(db::Conn& c, const WorkspaceId& ws) {
   return o;
 }
 
-Result<std::int64_t> Armour::verify_sealed(db::Conn& c, const UserId& author, std::string_view ad_base,
-                                           std::string_view text) {
+Result<SealedText> Armour::verify_sealed(db::Conn& c, const UserId& author, std::string_view domain,
+                                         std::string_view binding, std::string_view text) {
   RUCHE_TRY(SealedText t, parse_sealed_text(text));
   RUCHE_TRY(auto id, load_identity(c, author));
   if (!id) return fail(Errc::forbidden, "set up your armour identity first", "no_identity");
-  if (!crypto::ed25519_verify(*crypto::base64url_decode(id->sign_public), sealed_signed_text(ad_base, t),
+  if (!crypto::ed25519_verify(*crypto::base64url_decode(id->sign_public), sealed_signed_text(domain, binding, t),
                               *crypto::base64url_decode(t.signature)))
     return fail(Errc::invalid, "the text's signature does not check with its author's key", "bad_signature");
-  return t.generation;
+  return t;
 }
 
 Result<void> Armour::require_current(db::Conn& c, const WorkspaceId& ws, std::int64_t generation) {

@@ -101,13 +101,15 @@ class Armour {
   Result<json::object> export_keys(db::Conn& c, const WorkspaceId& ws);
 
   // For modules. A sealed text `text` written by `author` is well formed and
-  // signed by the author over `ad_base` "\n" g "\n" nonce "\n" ciphertext;
-  // returns its generation g. Says nothing of the workspace's keys: one read
-  // and a signature check, which modules run before their write transaction
-  // (the writer is shared by every post). Errors: invalid
-  // "invalid_sealed_text", "bad_signature"; forbidden "no_identity".
-  Result<std::int64_t> verify_sealed(db::Conn& c, const UserId& author, std::string_view ad_base,
-                                     std::string_view text);
+  // signed by the author over its additional data (the module's `domain`,
+  // the text's version, the module's `binding` — sealed_signed_text());
+  // returns it parsed (version, generation), its views into `text`. Says
+  // nothing of the workspace's keys: one read and a signature check, which
+  // modules run before their write transaction (the writer is shared by
+  // every post). Errors: invalid "invalid_sealed_text", "bad_signature";
+  // forbidden "no_identity".
+  Result<SealedText> verify_sealed(db::Conn& c, const UserId& author, std::string_view domain,
+                                   std::string_view binding, std::string_view text);
   // In the module's write transaction: `generation` is the workspace's
   // current one, and no holder of it has left. Errors: conflict "stale_key",
   // "key_rotation_required", "no_workspace_key".

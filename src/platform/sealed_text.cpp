@@ -61,8 +61,12 @@ std::string envelope_signed_text(std::string_view workspace_id, std::int64_t gen
   return m;
 }
 
-std::string sealed_signed_text(std::string_view ad_base, const SealedText& t) {
-  std::string m(ad_base);
+std::string sealed_signed_text(std::string_view domain, std::string_view binding, const SealedText& t) {
+  std::string m(domain);
+  m += "-v";
+  m += std::to_string(t.version);
+  m += '\n';
+  m += binding;
   m += '\n';
   m += std::to_string(t.generation);
   m += '\n';
@@ -76,12 +80,12 @@ Result<SealedText> parse_sealed_text(std::string_view text) {
   auto bad = [] { return fail(Errc::invalid, "not a sealed text (e2e1:…, docs/armoured.md)", "invalid_sealed_text"); };
   if (text.size() > kMaxSealedTextBytes) return bad();
   auto p = split(text, ':');
-  if (p.size() != 5 || p[0] != "e2e1") return bad();
+  if (p.size() != 5 || (p[0] != "e2e1" && p[0] != "e2e2")) return bad();
   auto g = number(p[1], 1, 1'000'000'000'000LL);
   if (!g || !armour_bytes(p[2], kNonceBytes) || !armour_bytes(p[3], kTagBytes, true) ||
       !armour_bytes(p[4], kArmourSignatureBytes))
     return bad();
-  return SealedText{*g, p[2], p[3], p[4]};
+  return SealedText{p[0].back() - '0', *g, p[2], p[3], p[4]};
 }
 
 }  // namespace ruche::platform

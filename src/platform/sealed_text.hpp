@@ -16,14 +16,20 @@ namespace ruche::platform {
 
 inline constexpr std::size_t kMaxSealedSecretChars = 1024;
 // A sealed text: the 16 KiB of text modules allow, sealed, in base64url,
-// with its nonce, signature and generation.
-inline constexpr std::size_t kMaxSealedTextBytes = 24 * 1024;
+// with its nonce, signature and generation; version 2 also carries what
+// opens its attachments (names, types, sizes, keys of up to 10 files).
+inline constexpr std::size_t kMaxSealedTextBytes = 64 * 1024;
 inline constexpr std::size_t kArmourKeyBytes = 32;              // X25519 and Ed25519 public keys
 inline constexpr std::size_t kSealedKeyBytes = 32 + 48;          // crypto_box_seal of a 32-byte key
 inline constexpr std::size_t kArmourSignatureBytes = 64;         // Ed25519
 
-// A sealed text as modules store it: "e2e1:<g>:<nonce>:<ciphertext>:<signature>".
+// A sealed text as modules store it: "e2e<v>:<g>:<nonce>:<ciphertext>:<signature>",
+// v 1 (the module's plain text sealed) or 2 (its text and what opens its
+// attachments, as JSON). Each version has its own additional data (the
+// module's domain "-v" v), so a server that rewrites the prefix breaks the
+// tag and the signature.
 struct SealedText {
+  int version = 1;
   std::int64_t generation = 0;
   std::string_view nonce, ciphertext, signature;  // base64url, into the parsed text
 };
@@ -39,10 +45,10 @@ bool is_sealed_secret(std::string_view text);
 // g "\n" recipient "\n" sealed.
 std::string envelope_signed_text(std::string_view workspace_id, std::int64_t generation,
                                  std::string_view recipient_id, std::string_view sealed);
-// What the author of sealed text `t` signs: `ad_base` (the module's, e.g.
-// "ruche-chat-v1\n" ws "\n" channel "\n" author) "\n" g "\n" nonce "\n"
-// ciphertext.
-std::string sealed_signed_text(std::string_view ad_base, const SealedText& t);
+// What the author of sealed text `t` signs: its additional data — the
+// module's `domain` "-v" version "\n" `binding` (e.g. "ruche-chat-v1\n" ws
+// "\n" channel "\n" author) "\n" g — then "\n" nonce "\n" ciphertext.
+std::string sealed_signed_text(std::string_view domain, std::string_view binding, const SealedText& t);
 
 // Unpadded base64url of exactly `bytes` bytes (of at least `bytes` when
 // `at_least`), decoded; nullopt for anything else.

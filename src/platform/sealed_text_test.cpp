@@ -47,15 +47,23 @@ TEST(SealedText, BrowserMessageParsesOpensAndChecksOnTheServer) {
   auto t = parse_sealed_text(text);
   ASSERT_TRUE(t) << t.error().message;
   EXPECT_EQ(t->generation, 1);
-  std::string ad_base = "ruche-chat-v1\n" + std::string(kWs) + "\n" + std::string(kChannel) + "\n" + std::string(kAlice);
-  EXPECT_TRUE(crypto::ed25519_verify(vector_public_key(), sealed_signed_text(ad_base, *t),
+  EXPECT_EQ(t->version, 1);
+  std::string binding = std::string(kWs) + "\n" + std::string(kChannel) + "\n" + std::string(kAlice);
+  EXPECT_TRUE(crypto::ed25519_verify(vector_public_key(), sealed_signed_text("ruche-chat", binding, *t),
                                      *crypto::base64url_decode(t->signature)));
-  std::string moved = "ruche-chat-v1\n" + std::string(kWs) + "\n" + std::string(kAlice) + "\n" + std::string(kAlice);
-  EXPECT_FALSE(crypto::ed25519_verify(vector_public_key(), sealed_signed_text(moved, *t),
+  std::string moved = std::string(kWs) + "\n" + std::string(kAlice) + "\n" + std::string(kAlice);
+  EXPECT_FALSE(crypto::ed25519_verify(vector_public_key(), sealed_signed_text("ruche-chat", moved, *t),
+                                      *crypto::base64url_decode(t->signature)));
+  // Passed off as the other version, it no longer checks: each version
+  // signs its own domain.
+  auto as_v2 = parse_sealed_text("e2e2" + text.substr(4));
+  ASSERT_TRUE(as_v2);
+  EXPECT_EQ(as_v2->version, 2);
+  EXPECT_FALSE(crypto::ed25519_verify(vector_public_key(), sealed_signed_text("ruche-chat", binding, *as_v2),
                                       *crypto::base64url_decode(t->signature)));
   // The ciphertext opens with the vector's key (32 x 0x2a) to "Bonjour"
   // under the additional data the spec gives.
-  std::string ad = ad_base + "\n1";
+  std::string ad = "ruche-chat-v1\n" + binding + "\n1";
   auto nonce = crypto::base64url_decode(t->nonce), ct = crypto::base64url_decode(t->ciphertext);
   unsigned char key[32];
   std::fill(std::begin(key), std::end(key), 0x2a);
@@ -72,13 +80,15 @@ TEST(SealedText, BrowserMessageParsesOpensAndChecksOnTheServer) {
 TEST(SealedText, RefusesAnythingButTheForm) {
   const std::string nonce(32, 'A'), tag(22, 'A'), sig = std::string(85, 'C') + "A";
   EXPECT_TRUE(parse_sealed_text("e2e1:7:" + nonce + ":" + tag + ":" + sig));
+  EXPECT_TRUE(parse_sealed_text("e2e2:7:" + nonce + ":" + tag + ":" + sig));
   for (const std::string& bad :
-       {std::string(), std::string("e2e1:"), "e2e2:7:" + nonce + ":" + tag + ":" + sig,
+       {std::string(), std::string("e2e1:"), "e2e3:7:" + nonce + ":" + tag + ":" + sig,
+        "e2e0:7:" + nonce + ":" + tag + ":" + sig, "E2E1:7:" + nonce + ":" + tag + ":" + sig,
         "e2e1:0:" + nonce + ":" + tag + ":" + sig, "e2e1:07:" + nonce + ":" + tag + ":" + sig,
         "e2e1:-1:" + nonce + ":" + tag + ":" + sig, "e2e1:7:" + nonce + "A:" + tag + ":" + sig,
         "e2e1:7:" + nonce + ":" + tag.substr(1) + ":" + sig,  // shorter than a tag
         "e2e1:7:" + nonce + ":" + tag + ":" + sig + ":x", "e2e1:7:" + nonce + ":" + tag + "=:" + sig,
-        "e2e1:7:" + nonce + ":" + tag + "+/:" + sig, "e2e1:7:" + nonce + ":" + std::string(40000, 'A') + ":" + sig}) {
+        "e2e1:7:" + nonce + ":" + tag + "+/:" + sig, "e2e1:7:" + nonce + ":" + std::string(70000, 'A') + ":" + sig}) {
     auto r = parse_sealed_text(bad);
     EXPECT_FALSE(r) << bad.substr(0, 80);
     if (!r) {

@@ -585,13 +585,14 @@ Result<Service::Body> Service::check_text(db::Conn& c, const Access& a, const Us
     return out;
   }
   // Bound to the workspace, the channel and its author (docs/armoured.md).
-  std::string ad = "ruche-chat-v1\n";
-  ad += a.channel.workspace_id.str();
-  ad += '\n';
-  ad += a.channel.id.str();
-  ad += '\n';
-  ad += author.str();
-  RUCHE_TRY(out.generation, p_.armour.verify_sealed(c, author, ad, body));
+  std::string binding = a.channel.workspace_id.str();
+  binding += '\n';
+  binding += a.channel.id.str();
+  binding += '\n';
+  binding += author.str();
+  RUCHE_TRY(platform::SealedText t, p_.armour.verify_sealed(c, author, "ruche-chat", binding, body));
+  out.generation = t.generation;
+  out.version = t.version;
   out.text = body;
   if (sealed) {
     for (const auto& u : sealed->users)
@@ -600,6 +601,13 @@ Result<Service::Body> Service::check_text(db::Conn& c, const Access& a, const Us
     out.at_channel = sealed->channel;
   }
   return out;
+}
+
+Result<void> Service::opens_attachments(const Access& a, const Body& body) {
+  if (a.workspace.armoured && body.version != 2)
+    return fail(Errc::invalid, "a sealed message with attachments is e2e2: their keys travel in it",
+                "invalid_attachments");
+  return {};
 }
 
 Result<Message> Service::post(const Caller& caller, const ChannelId& id, const Post& post) {
@@ -620,14 +628,14 @@ Result<Message> Service::post(const Caller& caller, const ChannelId& id, const P
   RUCHE_TRY(Prepared prep, p_.db.read([&](db::Conn& c) -> Result<Prepared> {
     Prepared out;
     RUCHE_TRY(out.access, reach(c, caller, id, platform::Access::write));
-    if (out.access.workspace.armoured && !post.attachment_ids.empty()) {
-      return fail(Errc::invalid, "attachments are not encrypted end to end yet: not in an armoured workspace",
-                  "armoured_unsupported");
-    } else if (!post.attachment_ids.empty() && post.body.find_first_not_of(" \t\r\n") == std::string::npos) {
-      // A message may be its attachments alone.
+    if (!out.access.workspace.armoured && !post.attachment_ids.empty() &&
+        post.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+      // A message may be its attachments alone (sealed, it always has a
+      // text: their keys are in it).
       if (post.mentions) return fail(Errc::invalid, "mentions are for armoured workspaces", "invalid_mentions");
     } else {
       RUCHE_TRY(out.body, check_text(c, out.access, caller.user_id, post.body, post.mentions));
+      if (!post.attachment_ids.empty()) RUCHE_CHECK(opens_attachments(out.access, out.body));
     }
     const std::vector<std::string>& mentioned = out.body.mentioned;
     if (post.thread_id) {
@@ -738,20 +746,23 @@ Result<void> Service::drop_attachments(db::Conn& c, const WorkspaceId& ws,
 
 Result<Attachment> Service::upload(const Caller& caller, const ChannelId& id, std::string_view raw_name,
                                    const Source& body, std::optional<std::uint64_t> expected_bytes) {
-  RUCHE_TRY(std::string name, platform::normalize_file_name(raw_name));
   const auto limit = static_cast<std::uint64_t>(settings_.max_attachment_bytes);
   auto too_large = [&] {
     return fail(Errc::too_large, "attachments are limited to " + std::to_string(limit) + " bytes",
                 "attachment_too_large");
   };
   if (expected_bytes && *expected_bytes > limit) return too_large();
-  RUCHE_TRY(Channel ch, p_.db.read([&](db::Conn& c) -> Result<Channel> {
-    RUCHE_TRY(Access a, reach(c, caller, id, platform::Access::write));
-    if (a.workspace.armoured)
-      return fail(Errc::invalid, "attachments are not encrypted end to end yet: not in an armoured workspace",
-                  "armoured_unsupported");
-    return std::move(a.channel);
+  RUCHE_TRY(Access where, p_.db.read([&](db::Conn& c) -> Result<Access> {
+    return reach(c, caller, id, platform::Access::write);
   }));
+  const Channel& ch = where.channel;
+  // Sealed in the browser (docs/armoured.md): opaque bytes, whose name and
+  // type are inside the message; nothing here may tell them.
+  const bool sealed = where.workspace.armoured;
+  std::string name = "attachment";
+  if (!sealed) {
+    RUCHE_TRY(name, platform::normalize_file_name(raw_name));
+  }
   RUCHE_TRY(auto keys, p_.blobs.keys(ch.workspace_id));
   std::uint64_t total = 0;
   blob::ContentWriter writer(p_.blobs.store(), keys, p_.blobs.pool(), [&](std::uint64_t n) -> Result<void> {
@@ -765,7 +776,7 @@ Result<Attachment> Service::upload(const Caller& caller, const ChannelId& id, st
     RUCHE_TRY(std::size_t n, body(buf.data(), buf.size()));
     if (n == 0) break;
     std::string_view data(buf.data(), n);
-    if (head.size() < kImageSniffBytes) head.append(data.substr(0, kImageSniffBytes - head.size()));
+    if (!sealed && head.size() < kImageSniffBytes) head.append(data.substr(0, kImageSniffBytes - head.size()));
     RUCHE_CHECK(writer.write(data));
   }
   RUCHE_TRY(blob::BlobRef ref, writer.finish());
@@ -782,7 +793,9 @@ Result<Attachment> Service::upload(const Caller& caller, const ChannelId& id, st
   a.size_bytes = static_cast<std::int64_t>(ref.size_bytes);
   a.sha256 = ref.content_hash;
   a.created_at_ms = p_.clock.now_ms();
-  if (auto img = sniff_image(head)) {
+  if (sealed) {
+    a.content_type = "application/octet-stream";
+  } else if (auto img = sniff_image(head)) {
     a.content_type = std::string(img->content_type);
     a.width = img->width;
     a.height = img->height;
@@ -995,6 +1008,7 @@ Result<Message> Service::edit(const Caller& caller, const MessageId& id, const s
       return fail(Errc::forbidden, "only the author edits a message");
     if (m.deleted_at_ms) return fail(Errc::conflict, "the message was deleted", "deleted");
     RUCHE_TRY(Body body, check_text(c, a, caller.user_id, body_in, sealed));
+    if (!m.attachments.empty()) RUCHE_CHECK(opens_attachments(a, body));
     if (a.workspace.armoured) RUCHE_CHECK(p_.armour.require_current(c, a.channel.workspace_id, body.generation));
     const bool at_channel = body.at_channel;
     RUCHE_CHECK(store::set_body(c, id, body.text, now));

@@ -209,9 +209,13 @@ class Service {
     std::vector<std::string> mentioned;
     bool at_channel = false;
     std::int64_t generation = 0;  // of a sealed text
+    int version = 0;              // of a sealed text: 2 carries what opens attachments
   };
   Result<Body> check_text(db::Conn& c, const Access& a, const UserId& author, const std::string& body,
                           const std::optional<SealedMentions>& sealed);
+  // A message with attachments in an armoured workspace is sealed as
+  // version 2, which carries their keys. Errors: invalid "invalid_attachments".
+  static Result<void> opens_attachments(const Access& a, const Body& body);
   // The message and its channel as `caller` may reach them; a message in a
   // channel they may not see is "no such message", like a missing one.
   Result<std::pair<Message, Access>> reach_message(db::Conn& c, const platform::Caller& caller,
