@@ -158,11 +158,18 @@ struct Browser {
 
 // A file sealed as the browser seals an attachment: header, then 64 KiB
 // pieces under crypto_secretstream_xchacha20poly1305, the last one FINAL.
-std::string seal_file(std::string_view plain, const std::string& key) {
+// The header is random unless one is given (a push starts from the state a
+// pull of the same header starts from), for the browser's vector.
+std::string seal_file(std::string_view plain, const std::string& key, std::string header = "") {
   constexpr std::size_t kPiece = 64 * 1024;
   crypto_secretstream_xchacha20poly1305_state st;
   std::string out(crypto_secretstream_xchacha20poly1305_HEADERBYTES, '\0');
-  crypto_secretstream_xchacha20poly1305_init_push(&st, u8(out), u8(key));
+  if (header.empty()) {
+    crypto_secretstream_xchacha20poly1305_init_push(&st, u8(out), u8(key));
+  } else {
+    out = header;
+    EXPECT_EQ(crypto_secretstream_xchacha20poly1305_init_pull(&st, u8(header), u8(key)), 0);
+  }
   std::size_t at = 0;
   do {
     std::size_t n = std::min(kPiece, plain.size() - at);
@@ -595,6 +602,12 @@ TEST(Armour, AttachmentsAreSealedInTheBrowserAndOpenedWithTheKeyTheirMessageCarr
   ASSERT_EQ(got.status, 200);
   EXPECT_EQ(got.raw.body, sealed);
   EXPECT_EQ(open_file(got.raw.body, *base64url_decode(files.at(0).at("key").as_string())), plan);
+  // The browser seals the same way (web/src/armour/vectors.test.ts: key
+  // 32 x 0x05, header 24 x 0x03, the same 70,000 bytes).
+  std::string browsers = seal_file(plan, std::string(32, '\x05'), std::string(24, '\x03'));
+  std::string digest(32, '\0');
+  crypto_generichash(u8(digest), digest.size(), u8(browsers), browsers.size(), nullptr, 0);
+  EXPECT_EQ(base64url_encode(digest), "ke97nWKU_UB2knSDxlEG0t0Img9wCxQ3Z27ZxISwK3o");
   // Cut short, reordered or extended, the bytes no longer open.
   EXPECT_FALSE(open_file(sealed.substr(0, sealed.size() - 17), key));
   EXPECT_FALSE(open_file(sealed.substr(0, 24 + 65536 + 17), key));

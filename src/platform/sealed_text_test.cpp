@@ -77,6 +77,42 @@ TEST(SealedText, BrowserMessageParsesOpensAndChecksOnTheServer) {
   EXPECT_EQ(plain, "Bonjour");
 }
 
+TEST(SealedText, BrowserMessageWithAttachmentsChecksAsVersion2Only) {
+  // web/src/armour/vectors.test.ts: workspace key 32 x 0x2a, one file.
+  const std::string ws = "01J9ZQ3K4M5N6P7Q8R9S0T1V2W", channel = "01J9ZQ3K4M5N6P7Q8R9S0T1V2X",
+                    author = "01J9ZQ3K4M5N6P7Q8R9S0T1V2Y";
+  const std::string text =
+      "e2e2:1:CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJ:zCjbGEBC0wBlJK8qQF14sutVav-nLnU3o-IQRBE_motRc5jQRXWXNxKRddQ6lL1DTiE7"
+      "dSydIl8UZF2wmGdwQTWQN2CqOGOQLGFSdSVb3UurmlqXESI8OSmOPYEQmKhlO5DD3pWjIQf2WxK3Z-0yr7UBHuUJjJsnQ9E8UfhyNTWif-n"
+      "bC8jjdHUx8e49Ed2PTRkFM63dcBRB904KQ862_Wu068lTDrbmFi5corF9_cBuRly9fHQVOL0C1jlt1ragZExTJ58kJRsnGMXI7_kJtjQe6DL"
+      "hEt9kjA:Rbitlt3I3d0Y9XXnJwPxqNaAXOtZayO2IW018ozzsAdNN4a-XIDp4oO79jvTohVluP7N2fh96hEZCVes0eRRAQ";
+  auto t = parse_sealed_text(text);
+  ASSERT_TRUE(t) << t.error().message;
+  EXPECT_EQ(t->version, 2);
+  const std::string binding = ws + "\n" + channel + "\n" + author;
+  auto sig = crypto::base64url_decode(t->signature);
+  EXPECT_TRUE(crypto::ed25519_verify(vector_public_key(), sealed_signed_text("ruche-chat", binding, *t), *sig));
+  auto as_v1 = parse_sealed_text("e2e1" + text.substr(4));
+  ASSERT_TRUE(as_v1);
+  EXPECT_FALSE(crypto::ed25519_verify(vector_public_key(), sealed_signed_text("ruche-chat", binding, *as_v1), *sig));
+  // It opens, under version 2's additional data, to the JSON of text and files.
+  const std::string ad = "ruche-chat-v2\n" + binding + "\n1";
+  auto nonce = crypto::base64url_decode(t->nonce), ct = crypto::base64url_decode(t->ciphertext);
+  unsigned char key[32];
+  std::fill(std::begin(key), std::end(key), 0x2a);
+  std::string plain(ct->size() - 16, '\0');
+  ASSERT_EQ(crypto_aead_xchacha20poly1305_ietf_decrypt(
+                reinterpret_cast<unsigned char*>(plain.data()), nullptr, nullptr,
+                reinterpret_cast<const unsigned char*>(ct->data()), ct->size(),
+                reinterpret_cast<const unsigned char*>(ad.data()), ad.size(),
+                reinterpret_cast<const unsigned char*>(nonce->data()), key),
+            0);
+  EXPECT_EQ(plain,
+            "{\"text\":\"Le relev\u00e9 est joint \u2713\",\"files\":[{\"id\":\"01J9ZQ3K4M5N6P7Q8R9S0T1V2Z\","
+            "\"name\":\"relev\u00e9.bin\",\"type\":\"application/octet-stream\",\"size\":70000,"
+            "\"key\":\"BQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQU\"}]}");
+}
+
 TEST(SealedText, RefusesAnythingButTheForm) {
   const std::string nonce(32, 'A'), tag(22, 'A'), sig = std::string(85, 'C') + "A";
   EXPECT_TRUE(parse_sealed_text("e2e1:7:" + nonce + ":" + tag + ":" + sig));
