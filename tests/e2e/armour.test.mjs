@@ -2,9 +2,11 @@
 // real server (started by run.sh). Three people in three browser contexts:
 // the owner, who creates the workspace in the new-workspace page, and two
 // members. Their browsers make and share the keys; the server only ever
-// sees ciphertext. The scenarios run in order and share state.
+// sees ciphertext, attachments included. The scenarios run in order and
+// share state.
 // Screenshots: build/e2e/armour-*.png.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import {
   assertNoConsoleErrors,
@@ -215,11 +217,11 @@ test('the owner chooses an armour passphrase; the first key generation is made',
   });
   assert.equal(s.rotation_required, false);
   assert.equal(s.envelopes.length, 1);
-  // Attachments are off (not encrypted yet).
+  // Attachments are on: they are sealed in the browser (last test).
   const attach = pageA
     .locator('.chat-channel')
     .getByRole('button', { name: 'Joindre des fichiers' });
-  assert.equal(await attach.getAttribute('aria-disabled'), 'true');
+  assert.equal(await attach.getAttribute('aria-disabled'), null);
   assertNoConsoleErrors(a, 'owner', EXPECTED);
 });
 
@@ -484,6 +486,109 @@ test('a member is removed: the next generation is made, and writing still works'
   assert.ok(m.body.startsWith('e2e1:2:'), m.body);
   assert.equal((await armourState()).generation, 2);
   await shot(pageA, 'armour-07-after-rotation');
+  assertNoConsoleErrors(a, 'owner', EXPECTED_A);
+  assertNoConsoleErrors(b, 'member', EXPECTED);
+});
+
+test('attachments are sealed in the browser: the member sees the image and saves the file; the server holds ciphertext', async () => {
+  // A real PNG drawn on a canvas and a text file over one 64 KiB piece, in
+  // a DataTransfer as a drop from the desktop would carry them.
+  const report = 'Relevé du coffre, pile 7 : 42 caisses.\n'.repeat(3000);
+  const files = await pageA.evaluateHandle(async (text) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 64;
+    canvas.height = 48;
+    const g = canvas.getContext('2d');
+    g.fillStyle = '#1f6f8b';
+    g.fillRect(0, 0, 64, 48);
+    g.fillStyle = '#f2c14e';
+    g.fillRect(8, 8, 24, 16);
+    const png = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+    const dt = new DataTransfer();
+    dt.items.add(new File([png], 'plan-du-coffre.png', { type: 'image/png' }));
+    dt.items.add(new File([text], 'releve-coffre.txt', { type: 'text/plain' }));
+    return dt;
+  }, report);
+  const sizes = await files.evaluate((dt) => [...dt.files].map((f) => f.size));
+  const channel = pageA.locator('.chat-channel');
+  await channel.dispatchEvent('dragenter', { dataTransfer: files });
+  await channel.dispatchEvent('dragover', { dataTransfer: files });
+  await pageA.getByText('Déposez les fichiers pour les joindre à #coffre').waitFor();
+  await channel.dispatchEvent('drop', { dataTransfer: files });
+  const pending = pageA.getByRole('list', { name: 'Fichiers à envoyer' });
+  for (const name of ['plan-du-coffre.png', 'releve-coffre.txt']) {
+    await pending.getByRole('progressbar', { name: `Envoi de ${name}` }).waitFor();
+  }
+  await pending.getByText('Prêt').nth(1).waitFor();
+  await shot(pageA, 'armour-09-sealed-uploads');
+  const box = composer(pageA);
+  await box.fill('Le plan du coffre et le relevé');
+  await box.press('Enter');
+  await pending.waitFor({ state: 'detached' });
+
+  // Both browsers open the image (a decoded <img> from a blob: URL) and name the file.
+  for (const page of [pageA, pageB]) {
+    const msg = message(page, 'Le plan du coffre');
+    const img = msg.getByRole('img', { name: 'plan-du-coffre.png' });
+    await img.waitFor();
+    await page.waitForFunction(
+      (el) => el.complete && el.naturalWidth === 64 && el.naturalHeight === 48,
+      await img.elementHandle(),
+    );
+    assert.match(await img.getAttribute('src'), /^blob:/);
+    await msg.getByRole('button', { name: /^Télécharger releve-coffre\.txt/ }).waitFor();
+  }
+  await shot(pageB, 'armour-10-sealed-attachments');
+
+  // The server holds a version 2 body, and opaque bytes under a neutral name.
+  const [m] = await pageOk(pageB, 'GET', `/channels/${channelId}/messages?limit=1`);
+  assert.ok(m.body.startsWith('e2e2:2:'), m.body.slice(0, 40));
+  assert.ok(!m.body.includes('coffre') && !m.body.includes('releve'), m.body);
+  assert.equal(m.attachments.length, 2);
+  for (const [i, a] of m.attachments.entries()) {
+    assert.equal(a.name, 'attachment');
+    assert.equal(a.content_type, 'application/octet-stream');
+    assert.ok(!a.image && !a.width && !a.height, JSON.stringify(a));
+    // 24 bytes of header, then 17 more per 64 KiB piece.
+    const pieces = Math.max(1, Math.ceil(sizes[i] / 65536));
+    assert.equal(a.size, 24 + sizes[i] + 17 * pieces, JSON.stringify({ a, size: sizes[i] }));
+    const got = await pageB.evaluate(async (id) => {
+      const r = await fetch(`/api/v1/attachments/${id}`, { credentials: 'same-origin' });
+      const bytes = new Uint8Array(await r.arrayBuffer());
+      return {
+        status: r.status,
+        length: bytes.length,
+        png: bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47,
+        text: new TextDecoder().decode(bytes).includes('Relevé du coffre'),
+      };
+    }, a.id);
+    assert.deepEqual(got, { status: 200, length: a.size, png: false, text: false });
+  }
+
+  // The member saves the file: the original bytes, under its real name.
+  const msgB = message(pageB, 'Le plan du coffre');
+  const [download] = await Promise.all([
+    pageB.waitForEvent('download'),
+    msgB.getByRole('button', { name: /^Télécharger releve-coffre\.txt/ }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'releve-coffre.txt');
+  assert.equal(await readFile(await download.path(), 'utf8'), report);
+
+  // An edit keeps the files: sealed again as version 2.
+  await box.click();
+  await box.press('ArrowUp');
+  await pageA.getByText('Modification du message').waitFor();
+  await box.fill('Le plan du coffre et le relevé (corrigé)');
+  await box.press('Enter');
+  await msgB.getByText('(modifié)').waitFor();
+  await msgB.getByText('corrigé').waitFor();
+  await msgB.getByRole('img', { name: 'plan-du-coffre.png' }).waitFor();
+  const [edited] = await pageOk(pageB, 'GET', `/channels/${channelId}/messages?limit=1`);
+  assert.ok(edited.body.startsWith('e2e2:2:') && edited.body !== m.body);
+  assert.deepEqual(
+    edited.attachments.map((a) => a.id),
+    m.attachments.map((a) => a.id),
+  );
   assertNoConsoleErrors(a, 'owner', EXPECTED_A);
   assertNoConsoleErrors(b, 'member', EXPECTED);
 });

@@ -225,6 +225,35 @@ export function createApi(options: ApiOptions) {
     return { done, abort: () => xhr.abort() };
   }
 
+  /** GET of bytes under /api/v1 with the session cookie; an ApiError unless 2xx. */
+  async function fetchContent(
+    path: string,
+    headers: Record<string, string>,
+    signal: AbortSignal | undefined,
+  ): Promise<Response> {
+    let res: Response;
+    try {
+      res = await doFetch(`${base}/api/v1${path}`, {
+        headers,
+        credentials: 'same-origin',
+        signal,
+      });
+    } catch (e) {
+      if (e instanceof DOMException && e.name === 'AbortError') throw e;
+      throw new ApiError(0, 'network', e instanceof Error ? e.message : 'network error');
+    }
+    if (!res.ok) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(await res.text());
+      } catch {
+        parsed = undefined;
+      }
+      throw errorOf(res, parsed);
+    }
+    return res;
+  }
+
   const shareBase = (token: string) => `${base}/s/${seg(token)}`;
   const shareUrl = (token: string, path: readonly string[]) =>
     path.length ? `${shareBase(token)}/files/${path.map(seg).join('/')}` : shareBase(token);
@@ -378,6 +407,17 @@ export function createApi(options: ApiOptions) {
         upload<Attachment>(`/channels/${seg(cid)}/attachments?name=${seg(name)}`, file, onProgress),
       /** Drops one's own upload that was not posted. */
       discardAttachment: (aid: string) => del(`/attachments/${seg(aid)}`),
+      /**
+       * An attachment's bytes, with the session cookie (armoured workspaces:
+       * the ciphertext, opened in the browser).
+       */
+      attachmentBytes: async (
+        aid: string,
+        o: { signal?: AbortSignal } = {},
+      ): Promise<Uint8Array> => {
+        const res = await fetchContent(`/attachments/${seg(aid)}`, {}, o.signal);
+        return new Uint8Array(await res.arrayBuffer());
+      },
       /** Where an attachment is downloaded; `inline` shows an image in <img>. */
       attachmentUrl: (aid: string, inline = false) =>
         `${base}/api/v1/attachments/${seg(aid)}${inline ? '?inline=1' : ''}`,
@@ -448,26 +488,7 @@ export function createApi(options: ApiOptions) {
       blob: async (fid: string, o: { maxBytes?: number; signal?: AbortSignal } = {}) => {
         const headers: Record<string, string> = {};
         if (o.maxBytes) headers.Range = `bytes=0-${o.maxBytes - 1}`;
-        let res: Response;
-        try {
-          res = await doFetch(`${base}/api/v1/files/${seg(fid)}/content`, {
-            headers,
-            credentials: 'same-origin',
-            signal: o.signal,
-          });
-        } catch (e) {
-          if (e instanceof DOMException && e.name === 'AbortError') throw e;
-          throw new ApiError(0, 'network', e instanceof Error ? e.message : 'network error');
-        }
-        if (!res.ok) {
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(await res.text());
-          } catch {
-            parsed = undefined;
-          }
-          throw errorOf(res, parsed);
-        }
+        const res = await fetchContent(`/files/${seg(fid)}/content`, headers, o.signal);
         return { blob: await res.blob(), partial: res.status === 206 };
       },
     },

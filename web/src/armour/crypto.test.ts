@@ -3,7 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ArmourMember } from '../api/types';
 import {
   createIdentity,
+  decryptFile,
   decryptMessage,
+  encryptFile,
   encryptMessage,
   newWorkspaceKey,
   openEnvelope,
@@ -21,6 +23,8 @@ import {
   messageSigned,
   parseBody,
   parseSealedSecret,
+  sealedFileSize,
+  type SealedFile,
 } from './format';
 
 const WS = '01HZWORKSPACE0000000000000';
@@ -65,7 +69,8 @@ describe('the strings that are signed or authenticated (known answers)', () => {
     expect(envelopeSigned('W1', 3, 'U2', 'SEALED_b64-x')).toBe(
       'ruche-armour-envelope-v1\nW1\n3\nU2\nSEALED_b64-x',
     );
-    expect(messageAd('W1', 'C1', 'U3', 12)).toBe('ruche-chat-v1\nW1\nC1\nU3\n12');
+    expect(messageAd(1, 'W1', 'C1', 'U3', 12)).toBe('ruche-chat-v1\nW1\nC1\nU3\n12');
+    expect(messageAd(2, 'W1', 'C1', 'U3', 12)).toBe('ruche-chat-v2\nW1\nC1\nU3\n12');
     expect(messageSigned('ruche-chat-v1\nW1\nC1\nU3\n12', 'NONCE', 'CT')).toBe(
       'ruche-chat-v1\nW1\nC1\nU3\n12\nNONCE\nCT',
     );
@@ -428,5 +433,400 @@ describe('messages', () => {
   it('refuses a text over 16 KiB', () => {
     expect(() => post('é'.repeat(8193))).toThrow(expect.objectContaining({ code: 'too_long' }));
     expect(decryptMessage(post('a'.repeat(16 * 1024)), ctx())).toMatchObject({ ok: true });
+  });
+});
+
+describe('messages with attachments (version 2)', () => {
+  const key = new Uint8Array(32).fill(1);
+  const ctx = (o: Partial<MessageContext> = {}): MessageContext => ({
+    workspaceId: WS,
+    channelId: CH,
+    authorId: ALICE,
+    key: (g) => (g === 1 ? key : undefined),
+    authorKeys: [alice.sign_public],
+    ...o,
+  });
+  const file = (n: number, o: Partial<SealedFile> = {}): SealedFile => ({
+    id: `01HZATTACHMENT00000000000${n}`,
+    name: `plan ${n}.png`,
+    type: 'image/png',
+    size: 1000 * n,
+    key: new Uint8Array(32).fill(n),
+    ...o,
+  });
+  const post = (text: string, files: SealedFile[]) =>
+    encryptMessage(key, 1, WS, CH, ALICE, text, alice.secrets.signSecretKey, files);
+  /** A version 2 body around any plaintext, signed by Alice (what a broken browser could send). */
+  const sealRaw = (plaintext: string) => {
+    const ad = messageAd(2, WS, CH, ALICE, 1);
+    const nonce = sodium.randombytes_buf(24);
+    const ct = b64(
+      sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, ad, null, nonce, key),
+    );
+    const sig = b64(
+      sodium.crypto_sign_detached(messageSigned(ad, b64(nonce), ct), alice.secrets.signSecretKey),
+    );
+    return `e2e2:1:${b64(nonce)}:${ct}:${sig}`;
+  };
+  const entry = (o: Record<string, unknown> = {}) => ({
+    id: '01HZATTACHMENT000000000001',
+    name: 'a.txt',
+    type: 'text/plain',
+    size: 3,
+    key: b64(new Uint8Array(32).fill(3)),
+    ...o,
+  });
+
+  it('round trip: the text and the files, keys included', () => {
+    const files = [file(1), file(2, { name: 'compte rendu ✓.txt', type: '' })];
+    const body = post('Le **plan**', files);
+    expect(body.startsWith('e2e2:1:')).toBe(true);
+    expect(body).not.toContain('plan');
+    expect(decryptMessage(body, ctx())).toEqual({
+      ok: true,
+      text: 'Le **plan**',
+      verified: true,
+      files,
+    });
+    // Files without text, and an edit that keeps an empty list.
+    expect(decryptMessage(post('', [file(3)]), ctx())).toMatchObject({ ok: true, text: '' });
+    expect(decryptMessage(post('x', []), ctx())).toEqual({
+      ok: true,
+      text: 'x',
+      verified: true,
+      files: [],
+    });
+  });
+
+  it('seals the spec’s JSON under the version 2 AD, and signs it', () => {
+    const body = post('Bonjour', [file(1)]);
+    const p = parseBody(body);
+    if (!p) throw new Error('unparsed');
+    expect(p.version).toBe(2);
+    const ad = `ruche-chat-v2\n${WS}\n${CH}\n${ALICE}\n1`;
+    expect(
+      sodium.crypto_sign_verify_detached(
+        unb64(p.signature),
+        `${ad}\n${p.nonce}\n${p.ciphertext}`,
+        unb64(alice.sign_public),
+      ),
+    ).toBe(true);
+    const plain = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+      null,
+      unb64(p.ciphertext),
+      ad,
+      unb64(p.nonce),
+      key,
+      'text',
+    );
+    expect(JSON.parse(plain)).toEqual({
+      text: 'Bonjour',
+      files: [
+        {
+          id: '01HZATTACHMENT000000000001',
+          name: 'plan 1.png',
+          type: 'image/png',
+          size: 1000,
+          key: b64(new Uint8Array(32).fill(1)),
+        },
+      ],
+    });
+  });
+
+  it('a body whose version was rewritten does not open (tag and signature)', () => {
+    const v2 = post('deux', [file(1)]);
+    const v1 = encryptMessage(
+      key,
+      1,
+      WS,
+      CH,
+      ALICE,
+      '{"text":"un","files":[]}',
+      alice.secrets.signSecretKey,
+    );
+    const as1 = v2.replace(/^e2e2:/, 'e2e1:');
+    const as2 = v1.replace(/^e2e1:/, 'e2e2:');
+    expect(decryptMessage(as1, ctx())).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(decryptMessage(as2, ctx())).toEqual({ ok: false, reason: 'bad_signature' });
+    // Without the author's key (unverified), the AD still refuses it.
+    expect(decryptMessage(as1, ctx({ authorKeys: [] }))).toEqual({
+      ok: false,
+      reason: 'undecryptable',
+    });
+    expect(decryptMessage(as2, ctx({ authorKeys: [] }))).toEqual({
+      ok: false,
+      reason: 'undecryptable',
+    });
+  });
+
+  it('refuses a tampered version 2 body, or one moved to another channel', () => {
+    const body = post('deux', [file(1)]);
+    const p = parseBody(body);
+    if (!p) throw new Error('unparsed');
+    const at = (q: Partial<typeof p>) =>
+      `e2e2:${q.generation ?? p.generation}:${q.nonce ?? p.nonce}:${q.ciphertext ?? p.ciphertext}:${q.signature ?? p.signature}`;
+    for (const tampered of [
+      at({ ciphertext: flip(p.ciphertext) }),
+      at({ nonce: flip(p.nonce) }),
+      at({ signature: flip(p.signature) }),
+    ]) {
+      expect(decryptMessage(tampered, ctx())).toEqual({ ok: false, reason: 'bad_signature' });
+    }
+    expect(decryptMessage(body, ctx({ channelId: OTHER_CH }))).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
+  });
+
+  it('opens a well-formed payload sealed by hand, unknown fields ignored', () => {
+    const body = sealRaw(JSON.stringify({ text: 'ok', files: [entry({ extra: 1 })], v: 3 }));
+    expect(decryptMessage(body, ctx())).toEqual({
+      ok: true,
+      text: 'ok',
+      verified: true,
+      files: [
+        {
+          id: '01HZATTACHMENT000000000001',
+          name: 'a.txt',
+          type: 'text/plain',
+          size: 3,
+          key: new Uint8Array(32).fill(3),
+        },
+      ],
+    });
+  });
+
+  it('refuses a payload that is not the spec’s JSON, as a message that cannot be read', () => {
+    const files11 = Array.from({ length: 11 }, (_, i) =>
+      entry({ id: `01HZATTACHMENT0000000000${String(i).padStart(2, '0')}` }),
+    );
+    const bad: unknown[] = [
+      'not json',
+      '"a string"',
+      '[]',
+      'null',
+      { files: [] },
+      { text: 3, files: [] },
+      { text: 'a'.repeat(16 * 1024 + 1), files: [] },
+      { text: 'x' },
+      { text: 'x', files: {} },
+      { text: 'x', files: files11 },
+      { text: 'x', files: [null] },
+      { text: 'x', files: ['a'] },
+      { text: 'x', files: [entry({ id: undefined })] },
+      { text: 'x', files: [entry({ id: '' })] },
+      { text: 'x', files: [entry({ id: 7 })] },
+      { text: 'x', files: [entry(), entry()] },
+      { text: 'x', files: [entry({ name: '' })] },
+      { text: 'x', files: [entry({ name: ['a'] })] },
+      { text: 'x', files: [entry({ type: null })] },
+      { text: 'x', files: [entry({ size: -1 })] },
+      { text: 'x', files: [entry({ size: 1.5 })] },
+      { text: 'x', files: [entry({ size: '3' })] },
+      { text: 'x', files: [entry({ size: 2 ** 53 })] },
+      { text: 'x', files: [entry({ key: b64(new Uint8Array(31)) })] },
+      { text: 'x', files: [entry({ key: b64(new Uint8Array(33)) })] },
+      { text: 'x', files: [entry({ key: 'not base64url!' })] },
+      { text: 'x', files: [entry({ key: 12 })] },
+    ];
+    for (const payload of bad) {
+      const body = sealRaw(typeof payload === 'string' ? payload : JSON.stringify(payload));
+      expect(decryptMessage(body, ctx()), JSON.stringify(payload).slice(0, 80)).toEqual({
+        ok: false,
+        reason: 'malformed',
+      });
+    }
+    // The limits themselves are fine: 10 files, 16 KiB of text.
+    const ten = files11.slice(0, 10);
+    expect(
+      decryptMessage(sealRaw(JSON.stringify({ text: 'é'.repeat(8192), files: ten })), ctx()),
+    ).toMatchObject({ ok: true });
+  });
+
+  it('refuses to seal more than 10 files, a bad key, or more than 64 KiB', () => {
+    const eleven = Array.from({ length: 11 }, (_, i) => file(i));
+    expect(() => post('x', eleven)).toThrow(expect.objectContaining({ code: 'malformed' }));
+    expect(() => post('x', [file(1, { key: new Uint8Array(31) })])).toThrow(
+      expect.objectContaining({ code: 'malformed' }),
+    );
+    expect(() => post('é'.repeat(8193), [file(1)])).toThrow(
+      expect.objectContaining({ code: 'too_long' }),
+    );
+    // 16 KiB of control characters: JSON escapes each in six bytes.
+    expect(() => post('\u0001'.repeat(16 * 1024), [file(1)])).toThrow(
+      expect.objectContaining({ code: 'too_long' }),
+    );
+    expect(decryptMessage(post('a'.repeat(16 * 1024), [file(1)]), ctx())).toMatchObject({
+      ok: true,
+    });
+  });
+});
+
+describe('attachment contents', () => {
+  const bytes = (n: number, seed = 0) => new Uint8Array(n).map((_, i) => (i * 31 + seed) % 256);
+  const PIECE = 64 * 1024;
+  const { TAG_MESSAGE, TAG_FINAL } = {
+    TAG_MESSAGE: 0,
+    TAG_FINAL: 3,
+  };
+  /** A stream of chosen pieces and tags, with libsodium's own push. */
+  const stream = (key: Uint8Array, pieces: [Uint8Array, number][]) => {
+    const { state, header } = sodium.crypto_secretstream_xchacha20poly1305_init_push(key);
+    const parts = [
+      header,
+      ...pieces.map(([m, tag]) =>
+        sodium.crypto_secretstream_xchacha20poly1305_push(state, m, null, tag),
+      ),
+    ];
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  };
+  const refuses = (f: () => unknown) =>
+    expect(f).toThrow(expect.objectContaining({ code: 'bad_file' }));
+
+  it('takes 24 + s + 17 per 64 KiB piece (at least one)', () => {
+    expect(TAG_MESSAGE).toBe(sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
+    expect(TAG_FINAL).toBe(sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL);
+    expect(sealedFileSize(0)).toBe(41);
+    expect(sealedFileSize(1)).toBe(42);
+    expect(sealedFileSize(PIECE)).toBe(24 + PIECE + 17);
+    expect(sealedFileSize(PIECE + 1)).toBe(24 + PIECE + 1 + 34);
+    expect(sealedFileSize(70000)).toBe(70058);
+    expect(sealedFileSize(100 * 1024 * 1024)).toBe(24 + 100 * 1024 * 1024 + 17 * 1600);
+  });
+
+  it('round trip, at the piece boundaries', () => {
+    for (const n of [0, 1, PIECE - 1, PIECE, PIECE + 1, 2 * PIECE, 200_000]) {
+      const plain = bytes(n, n);
+      const { key, sealed } = encryptFile(plain);
+      expect(key).toHaveLength(32);
+      expect(sealed).toHaveLength(sealedFileSize(n));
+      expect(b64(decryptFile(sealed, key, n))).toBe(b64(plain));
+    }
+  });
+
+  it('a fresh key and header each time; pieces tagged MESSAGE then FINAL', () => {
+    const plain = bytes(PIECE + 10);
+    const a = encryptFile(plain);
+    const b = encryptFile(plain);
+    expect(b64(a.key)).not.toBe(b64(b.key));
+    expect(b64(a.sealed.subarray(0, 24))).not.toBe(b64(b.sealed.subarray(0, 24)));
+    const state = sodium.crypto_secretstream_xchacha20poly1305_init_pull(
+      a.sealed.subarray(0, 24),
+      a.key,
+    );
+    const first = sodium.crypto_secretstream_xchacha20poly1305_pull(
+      state,
+      a.sealed.subarray(24, 24 + PIECE + 17),
+      null,
+    );
+    const last = sodium.crypto_secretstream_xchacha20poly1305_pull(
+      state,
+      a.sealed.subarray(24 + PIECE + 17),
+      null,
+    );
+    expect(first && [first.message.length, first.tag]).toEqual([PIECE, TAG_MESSAGE]);
+    expect(last && [last.message.length, last.tag]).toEqual([10, TAG_FINAL]);
+  });
+
+  it('refuses a changed byte: header, piece, tag', () => {
+    const plain = bytes(PIECE + 100);
+    const { key, sealed } = encryptFile(plain);
+    for (const at of [
+      0,
+      23,
+      24,
+      24 + 500,
+      24 + PIECE + 16,
+      24 + PIECE + 17 + 1,
+      sealed.length - 1,
+    ]) {
+      const changed = sealed.slice();
+      changed[at] = (changed[at] ?? 0) ^ 1;
+      refuses(() => decryptFile(changed, key, plain.length));
+    }
+  });
+
+  it('refuses another key, and a key of the wrong size', () => {
+    const { sealed } = encryptFile(bytes(100));
+    refuses(() => decryptFile(sealed, new Uint8Array(32), 100));
+    refuses(() => decryptFile(sealed, new Uint8Array(31), 100));
+  });
+
+  it('refuses reordered pieces', () => {
+    const plain = bytes(2 * PIECE + 5);
+    const { key, sealed } = encryptFile(plain);
+    const p = PIECE + 17;
+    const swapped = sealed.slice();
+    swapped.set(sealed.subarray(24 + p, 24 + 2 * p), 24);
+    swapped.set(sealed.subarray(24, 24 + p), 24 + p);
+    refuses(() => decryptFile(swapped, key, plain.length));
+  });
+
+  it('refuses a stream cut short, even at a piece boundary with a matching size', () => {
+    const plain = bytes(2 * PIECE + 5);
+    const { key, sealed } = encryptFile(plain);
+    // The last piece dropped: what is left ends with a MESSAGE piece.
+    refuses(() => decryptFile(sealed.subarray(0, 24 + 2 * (PIECE + 17)), key, 2 * PIECE));
+    refuses(() => decryptFile(sealed.subarray(0, sealed.length - 1), key, plain.length));
+    refuses(() => decryptFile(sealed.subarray(0, sealed.length - 1), key, plain.length - 1));
+    // A stream that never says FINAL.
+    const k = new Uint8Array(32).fill(8);
+    refuses(() => decryptFile(stream(k, [[bytes(100), TAG_MESSAGE]]), k, 100));
+    refuses(() =>
+      decryptFile(
+        stream(k, [
+          [bytes(PIECE), TAG_MESSAGE],
+          [bytes(10), TAG_MESSAGE],
+        ]),
+        k,
+        PIECE + 10,
+      ),
+    );
+    // The same well made opens.
+    expect(
+      decryptFile(
+        stream(k, [
+          [bytes(PIECE), TAG_MESSAGE],
+          [bytes(10), TAG_FINAL],
+        ]),
+        k,
+        PIECE + 10,
+      ),
+    ).toHaveLength(PIECE + 10);
+  });
+
+  it('refuses bytes after the FINAL piece', () => {
+    const k = new Uint8Array(32).fill(9);
+    // A FINAL piece, then more (libsodium lets a stream go on after FINAL).
+    refuses(() =>
+      decryptFile(
+        stream(k, [
+          [bytes(PIECE), TAG_FINAL],
+          [bytes(10), TAG_FINAL],
+        ]),
+        k,
+        PIECE + 10,
+      ),
+    );
+    const { key, sealed } = encryptFile(bytes(100));
+    const longer = new Uint8Array(sealed.length + 17);
+    longer.set(sealed);
+    refuses(() => decryptFile(longer, key, 100));
+    refuses(() => decryptFile(longer, key, 117));
+  });
+
+  it('refuses an opened size other than the sealed one', () => {
+    const { key, sealed } = encryptFile(bytes(1000));
+    refuses(() => decryptFile(sealed, key, 999));
+    refuses(() => decryptFile(sealed, key, 1001));
+    refuses(() => decryptFile(sealed, key, -1));
+    refuses(() => decryptFile(sealed, key, 1000.5));
+    refuses(() => decryptFile(new Uint8Array(0), key, 0));
   });
 });

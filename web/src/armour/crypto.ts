@@ -6,7 +6,11 @@ import sodium from 'libsodium-wrappers-sumo';
 import type { ArmourEnvelope, ArmourMember, NewEnvelope } from '../api/types';
 import {
   ArmourError,
+  FILE_KEY_BYTES,
+  FILE_PIECE_BYTES,
   MAX_PLAINTEXT_BYTES,
+  MAX_SEALED_BODY_BYTES,
+  MAX_SEALED_FILES,
   envelopeSigned,
   formatBody,
   formatSealedSecret,
@@ -15,7 +19,9 @@ import {
   messageSigned,
   parseBody,
   parseSealedSecret,
+  sealedFileSize,
   utf8Length,
+  type SealedFile,
 } from './format';
 import { SAFETY_HASH_BYTES, fingerprintInput, formatSafetyCode } from './fingerprint';
 
@@ -251,7 +257,13 @@ export function openEnvelope(
   return key;
 }
 
-/** A message body for the server: "e2e1:g:nonce:ciphertext:signature". */
+/**
+ * A message body for the server: "e2e1:g:nonce:ciphertext:signature" for a
+ * text; "e2e2:…" when `files` is given (a message with attachments, or an
+ * edit of one): the text and the files' names, types, sizes and keys sealed
+ * together as JSON. ArmourError 'too_long' over 16 KiB of text or 64 KiB
+ * sealed, 'malformed' for more than 10 files or a key of the wrong size.
+ */
 export function encryptMessage(
   key: Uint8Array,
   generation: number,
@@ -260,18 +272,69 @@ export function encryptMessage(
   authorId: string,
   text: string,
   signSecretKey: Uint8Array,
+  files?: readonly SealedFile[],
 ): string {
   if (utf8Length(text) > MAX_PLAINTEXT_BYTES) throw new ArmourError('too_long');
-  const ad = messageAd(workspaceId, channelId, authorId, generation);
+  const version = files ? 2 : 1;
+  const plaintext = files ? formatPayload(text, files) : text;
+  const ad = messageAd(version, workspaceId, channelId, authorId, generation);
   const nonceBytes = sodium.randombytes_buf(sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
   const nonce = b64(nonceBytes);
   const ciphertext = b64(
-    sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(text, ad, null, nonceBytes, key),
+    sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, ad, null, nonceBytes, key),
   );
   const signature = b64(
     sodium.crypto_sign_detached(messageSigned(ad, nonce, ciphertext), signSecretKey),
   );
-  return formatBody({ generation, nonce, ciphertext, signature });
+  const body = formatBody({ version, generation, nonce, ciphertext, signature });
+  // Base64 and ASCII: one byte a character.
+  if (body.length > MAX_SEALED_BODY_BYTES) throw new ArmourError('too_long');
+  return body;
+}
+
+/** The plaintext of a version 2 message (docs/armoured.md), keys as unpadded base64url. */
+function formatPayload(text: string, files: readonly SealedFile[]): string {
+  if (files.length > MAX_SEALED_FILES) throw new ArmourError('malformed', 'too many files');
+  return JSON.stringify({
+    text,
+    files: files.map((f) => {
+      if (f.key.length !== FILE_KEY_BYTES) throw new ArmourError('malformed', 'a file key');
+      return { id: f.id, name: f.name, type: f.type, size: f.size, key: b64(f.key) };
+    }),
+  });
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A version 2 plaintext, or null unless it is exactly what the spec says:
+ * its author signed it, but their browser may be broken or hostile, and the
+ * screens trust these names, sizes and keys. Unknown fields are ignored.
+ */
+function parsePayload(json: string): { text: string; files: SealedFile[] } | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  if (!isRecord(v)) return null;
+  const { text, files } = v;
+  if (typeof text !== 'string' || utf8Length(text) > MAX_PLAINTEXT_BYTES) return null;
+  if (!Array.isArray(files) || files.length > MAX_SEALED_FILES) return null;
+  const out: SealedFile[] = [];
+  for (const f of files as unknown[]) {
+    if (!isRecord(f)) return null;
+    const { id, name, type, size, key } = f;
+    if (typeof id !== 'string' || !id || out.some((o) => o.id === id)) return null;
+    if (typeof name !== 'string' || !name || typeof type !== 'string') return null;
+    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) return null;
+    const keyBytes = typeof key === 'string' ? unb64Len(key, FILE_KEY_BYTES) : null;
+    if (!keyBytes) return null;
+    out.push({ id, name, type, size, key: keyBytes });
+  }
+  return { text, files: out };
 }
 
 export type Decrypted =
@@ -280,11 +343,14 @@ export type Decrypted =
       text: string;
       /** False when the author's public key is unknown here (not checked). */
       verified: boolean;
+      /** Version 2: the files it describes (absent from a version 1 body). */
+      files?: SealedFile[];
     }
   | {
       ok: false;
       /**
-       * malformed: not an "e2e1:" body; no_key: we do not hold its key
+       * malformed: not an "e2e1:"/"e2e2:" body, or a version 2 plaintext
+       * that is not the spec's JSON; no_key: we do not hold its key
        * generation; bad_signature: its author did not sign it (or it was
        * moved to another channel, or changed); undecryptable: signed, but
        * the key does not open it.
@@ -312,7 +378,7 @@ export function decryptMessage(body: string, c: MessageContext): Decrypted {
   const ciphertext = p && unb64(p.ciphertext);
   const signature = p && unb64Len(p.signature, sodium.crypto_sign_BYTES);
   if (!p || !nonce || !ciphertext || !signature) return { ok: false, reason: 'malformed' };
-  const ad = messageAd(c.workspaceId, c.channelId, c.authorId, p.generation);
+  const ad = messageAd(p.version, c.workspaceId, c.channelId, c.authorId, p.generation);
   let verified = false;
   if (c.authorKeys.length) {
     const signed = messageSigned(ad, p.nonce, p.ciphertext);
@@ -324,8 +390,9 @@ export function decryptMessage(body: string, c: MessageContext): Decrypted {
   }
   const key = c.key(p.generation);
   if (!key) return { ok: false, reason: 'no_key' };
+  let plaintext: string;
   try {
-    const text = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+    plaintext = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
       null,
       ciphertext,
       ad,
@@ -333,10 +400,84 @@ export function decryptMessage(body: string, c: MessageContext): Decrypted {
       key,
       'text',
     );
-    return { ok: true, text, verified };
   } catch {
     return { ok: false, reason: 'undecryptable' };
   }
+  if (p.version === 1) return { ok: true, text: plaintext, verified };
+  const payload = parsePayload(plaintext);
+  if (!payload) return { ok: false, reason: 'malformed' };
+  return { ok: true, text: payload.text, verified, files: payload.files };
+}
+
+const TAG_MESSAGE = () => sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
+const TAG_FINAL = () => sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL;
+
+/**
+ * An attachment's bytes sealed under a key of its own: secretstream's
+ * header, then pieces of 64 KiB of plaintext, the last (possibly empty)
+ * tagged FINAL (docs/armoured.md, "Attachment contents").
+ */
+export function encryptFile(bytes: Uint8Array): { key: Uint8Array; sealed: Uint8Array } {
+  const key = sodium.randombytes_buf(FILE_KEY_BYTES);
+  const { state, header } = sodium.crypto_secretstream_xchacha20poly1305_init_push(key);
+  const sealed = new Uint8Array(sealedFileSize(bytes.length));
+  sealed.set(header, 0);
+  let at = header.length;
+  const pieces = Math.max(1, Math.ceil(bytes.length / FILE_PIECE_BYTES));
+  for (let i = 0; i < pieces; i++) {
+    const piece = bytes.subarray(i * FILE_PIECE_BYTES, (i + 1) * FILE_PIECE_BYTES);
+    const tag = i === pieces - 1 ? TAG_FINAL() : TAG_MESSAGE();
+    const c = sodium.crypto_secretstream_xchacha20poly1305_push(state, piece, null, tag);
+    sealed.set(c, at);
+    at += c.length;
+  }
+  return { key, sealed };
+}
+
+/**
+ * Opens an attachment's bytes with its key, or ArmourError 'bad_file': not
+ * the size its message sealed, a piece changed or moved, pieces missing
+ * after any but the FINAL one, or bytes after it.
+ */
+export function decryptFile(sealed: Uint8Array, key: Uint8Array, expectedSize: number): Uint8Array {
+  const headerBytes = sodium.crypto_secretstream_xchacha20poly1305_HEADERBYTES;
+  const pieceBytes = FILE_PIECE_BYTES + sodium.crypto_secretstream_xchacha20poly1305_ABYTES;
+  if (
+    key.length !== FILE_KEY_BYTES ||
+    !Number.isSafeInteger(expectedSize) ||
+    expectedSize < 0 ||
+    sealed.length !== sealedFileSize(expectedSize)
+  ) {
+    throw new ArmourError('bad_file', 'not the sealed size');
+  }
+  const out = new Uint8Array(expectedSize);
+  let written = 0;
+  try {
+    const state = sodium.crypto_secretstream_xchacha20poly1305_init_pull(
+      sealed.subarray(0, headerBytes),
+      key,
+    );
+    for (let at = headerBytes; at < sealed.length;) {
+      const end = Math.min(sealed.length, at + pieceBytes);
+      const r = sodium.crypto_secretstream_xchacha20poly1305_pull(
+        state,
+        sealed.subarray(at, end),
+        null,
+      );
+      // The FINAL tag on the last piece only: the stream was not cut short.
+      const last = end === sealed.length;
+      if (!r || r.tag !== (last ? TAG_FINAL() : TAG_MESSAGE())) throw new Error('a bad piece');
+      if (written + r.message.length > expectedSize) throw new Error('too long');
+      out.set(r.message, written);
+      written += r.message.length;
+      at = end;
+    }
+  } catch {
+    sodium.memzero(out);
+    throw new ArmourError('bad_file', 'the attachment does not open');
+  }
+  if (written !== expectedSize) throw new ArmourError('bad_file', 'not the sealed size');
+  return out;
 }
 
 /**

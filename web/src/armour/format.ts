@@ -5,10 +5,41 @@
 // and message signatures with C libsodium: they must match byte for byte.
 
 export const IDENTITY_PREFIX = 'id1:';
-export const MESSAGE_PREFIX = 'e2e1:';
+/**
+ * Sealed message versions: 1 seals the Markdown text, 2 a JSON payload with
+ * the text and the message's attachments (their keys among them).
+ */
+export type MessageVersion = 1 | 2;
+export const MESSAGE_PREFIXES: Readonly<Record<MessageVersion, string>> = {
+  1: 'e2e1:',
+  2: 'e2e2:',
+};
 
 /** Plaintext limit of a message, in UTF-8 bytes (as for every chat message). */
 export const MAX_PLAINTEXT_BYTES = 16 * 1024;
+/** The whole sealed string, as the server accepts it. */
+export const MAX_SEALED_BODY_BYTES = 64 * 1024;
+/** The most files a version 2 message describes (the server's attachments per message). */
+export const MAX_SEALED_FILES = 10;
+/** The name every armoured upload goes under: the real one travels sealed. */
+export const SEALED_UPLOAD_NAME = 'attachment';
+/** An attachment's key, and the plaintext of each secretstream piece. */
+export const FILE_KEY_BYTES = 32;
+export const FILE_PIECE_BYTES = 64 * 1024;
+const FILE_HEADER_BYTES = 24;
+const FILE_PIECE_OVERHEAD = 17;
+/** The server's limit per upload (100 MiB, [chat] max_attachment_mb), on the sealed bytes. */
+export const MAX_SEALED_FILE_BYTES = 100 * 1024 * 1024;
+/**
+ * Media types shown as previews (decoded by the browser from a blob: URL).
+ * Not SVG: it is a document, with scripts.
+ */
+export const PREVIEW_TYPES: readonly string[] = [
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+];
 /** The limits the server accepts in a sealed secret (and a browser agrees to spend). */
 export const OPSLIMIT_MAX = 10;
 export const MEMLIMIT_MIN = 8 * 1024 * 1024;
@@ -38,8 +69,12 @@ export type ArmourErrorCode =
   | 'locked'
   /** The workspace key of the current generation is not ours (yet). */
   | 'no_key'
-  /** A message over 16 KiB. */
+  /** A message over 16 KiB (or a sealed body over 64 KiB). */
   | 'too_long'
+  /** An attachment that does not open: changed, reordered, cut or extended, or not its size. */
+  | 'bad_file'
+  /** A file whose sealed bytes would exceed the server's limit per upload. */
+  | 'file_too_large'
   /** The crypto code did not load or start (offline, or WebAssembly refused). */
   | 'unavailable';
 
@@ -72,14 +107,19 @@ export function envelopeSigned(
   return `ruche-armour-envelope-v1\n${workspaceId}\n${generation}\n${recipientId}\n${sealed}`;
 }
 
-/** Additional data of a message: binds it to its workspace, channel, author and key. */
+/**
+ * Additional data of a message: binds it to its workspace, channel, author
+ * and key, and to its version (a server that changes the prefix breaks the
+ * tag and the signature).
+ */
 export function messageAd(
+  version: MessageVersion,
   workspaceId: string,
   channelId: string,
   authorId: string,
   generation: number,
 ): string {
-  return `ruche-chat-v1\n${workspaceId}\n${channelId}\n${authorId}\n${generation}`;
+  return `ruche-chat-v${version}\n${workspaceId}\n${channelId}\n${authorId}\n${generation}`;
 }
 
 /** What the author of a message signs (nonce and ciphertext as unpadded base64url). */
@@ -89,35 +129,61 @@ export function messageSigned(ad: string, nonce: string, ciphertext: string): st
 
 const B64 = '[A-Za-z0-9_-]+';
 const GENERATION = '[1-9][0-9]{0,8}';
-const BODY = new RegExp(`^e2e1:(${GENERATION}):(${B64}):(${B64}):(${B64})$`);
+const BODY = new RegExp(`^e2e([12]):(${GENERATION}):(${B64}):(${B64}):(${B64})$`);
 const SEALED_SECRET = new RegExp(`^id1:([0-9]{1,2}):([0-9]{1,10}):(${B64}):(${B64}):(${B64})$`);
 
 export interface ParsedBody {
+  version: MessageVersion;
   generation: number;
   nonce: string;
   ciphertext: string;
   signature: string;
 }
 
-/** Whether a message body is an armoured one (whatever its validity). */
+/** Whether a message body is an armoured one, of either version (whatever its validity). */
 export function isEncryptedBody(body: string): boolean {
-  return body.startsWith(MESSAGE_PREFIX);
+  return Object.values(MESSAGE_PREFIXES).some((p) => body.startsWith(p));
 }
 
-/** "e2e1:g:nonce:ciphertext:signature", or null when it is not one. */
+/** "e2e1:g:nonce:ciphertext:signature" (or e2e2), or null when it is not one. */
 export function parseBody(body: string): ParsedBody | null {
   const m = BODY.exec(body);
   if (!m) return null;
   return {
-    generation: Number(m[1]),
-    nonce: m[2] ?? '',
-    ciphertext: m[3] ?? '',
-    signature: m[4] ?? '',
+    version: m[1] === '2' ? 2 : 1,
+    generation: Number(m[2]),
+    nonce: m[3] ?? '',
+    ciphertext: m[4] ?? '',
+    signature: m[5] ?? '',
   };
 }
 
 export function formatBody(p: ParsedBody): string {
-  return `${MESSAGE_PREFIX}${p.generation}:${p.nonce}:${p.ciphertext}:${p.signature}`;
+  return `${MESSAGE_PREFIXES[p.version]}${p.generation}:${p.nonce}:${p.ciphertext}:${p.signature}`;
+}
+
+/**
+ * A file as a version 2 message describes it: the attachment's id as the
+ * server lists it, and what only the members see (its name, media type,
+ * size in bytes and key).
+ */
+export interface SealedFile {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+  key: Uint8Array;
+}
+
+/** What a file of `size` bytes takes once sealed: header, pieces and their tags. */
+export function sealedFileSize(size: number): number {
+  const pieces = Math.max(1, Math.ceil(size / FILE_PIECE_BYTES));
+  return FILE_HEADER_BYTES + size + FILE_PIECE_OVERHEAD * pieces;
+}
+
+/** Whether the browser draws a preview of a file of this media type. */
+export function isPreviewType(type: string): boolean {
+  return PREVIEW_TYPES.includes(type);
 }
 
 export interface ParsedSecret {

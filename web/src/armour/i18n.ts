@@ -101,8 +101,11 @@ export const armourFr = {
   'verify.undone': '{name} : non vérifié.',
   'verify.members_verified': 'Clés vérifiées',
 
-  attach_disabled:
-    'Pièces jointes indisponibles dans un espace blindé : elles ne sont pas encore chiffrées.',
+  'file.sealing': 'Chiffrement…',
+  'file.opening': 'Déchiffrement…',
+  'file.bad':
+    'Pièce jointe illisible : elle a été modifiée, tronquée ou remplacée depuis son envoi.',
+  'file.failed': 'La pièce jointe n’a pas pu être récupérée. Réessayez.',
 
   'search.local': {
     zero: 'La recherche du serveur ne couvre pas les espaces blindés : elle se fait ici, dans votre navigateur, parmi les messages déjà chargés. Ouvrez d’abord les canaux où chercher.',
@@ -113,7 +116,7 @@ export const armourFr = {
 
   'new.armoured': 'Espace blindé (chiffré de bout en bout)',
   'new.armoured_hint':
-    'Les messages sont chiffrés dans les navigateurs des membres : le serveur ne peut pas les lire. Seuls la discussion et les appels sont disponibles (ni fichiers ni pièces jointes), et la recherche ne porte que sur les messages chargés.',
+    'Les messages et leurs pièces jointes sont chiffrés dans les navigateurs des membres : le serveur ne peut pas les lire. Seuls la discussion et les appels sont disponibles (pas le module Fichiers), et la recherche ne porte que sur les messages chargés.',
   'new.module_unavailable':
     'Pas encore chiffré de bout en bout : indisponible dans un espace blindé.',
 
@@ -121,6 +124,7 @@ export const armourFr = {
   'error.no_key':
     'La clé actuelle de l’espace ne vous a pas encore été transmise : réessayez quand un autre membre aura ouvert l’espace.',
   'error.too_long': 'Le message est trop long (16 Kio au plus).',
+  'error.file_too_large': 'Ce fichier est trop volumineux : 100 Mio au plus une fois chiffré.',
   'error.unavailable':
     'Le chiffrement n’a pas pu démarrer dans ce navigateur (hors ligne, ou WebAssembly bloqué). Rechargez la page.',
   'error.unsupported': 'Ce n’est pas encore possible dans un espace blindé.',
@@ -222,8 +226,10 @@ export const armourEn: Record<ArmourKey, Message> = {
   'verify.undone': '{name}: not verified.',
   'verify.members_verified': 'Keys verified',
 
-  attach_disabled:
-    'Attachments are not available in an armoured workspace: they are not encrypted yet.',
+  'file.sealing': 'Encrypting…',
+  'file.opening': 'Decrypting…',
+  'file.bad': 'Unreadable attachment: it was changed, cut short or replaced since it was sent.',
+  'file.failed': 'The attachment could not be fetched. Try again.',
 
   'search.local': {
     zero: 'The server search does not cover armoured workspaces: this search runs here, in your browser, over the messages already loaded. Open the channels to search first.',
@@ -234,13 +240,14 @@ export const armourEn: Record<ArmourKey, Message> = {
 
   'new.armoured': 'Armoured workspace (end-to-end encrypted)',
   'new.armoured_hint':
-    'Messages are encrypted in the members’ browsers: the server cannot read them. Only chat and calls are available (no files nor attachments), and search only covers loaded messages.',
+    'Messages and their attachments are encrypted in the members’ browsers: the server cannot read them. Only chat and calls are available (not the Files module), and search only covers loaded messages.',
   'new.module_unavailable': 'Not end-to-end encrypted yet: not available in an armoured workspace.',
 
   'error.locked': 'Unlock your armour keys to write.',
   'error.no_key':
     'You have not received the current key of the workspace yet: try again once another member has opened the workspace.',
   'error.too_long': 'The message is too long (16 KiB at most).',
+  'error.file_too_large': 'This file is too large: 100 MiB at most once encrypted.',
   'error.unavailable':
     'Encryption could not start in this browser (offline, or WebAssembly blocked). Reload the page.',
   'error.unsupported': 'This is not possible in an armoured workspace yet.',
@@ -276,6 +283,10 @@ export function armourErrorKey(e: unknown): ArmourKey | null {
         return 'error.no_key';
       case 'too_long':
         return 'error.too_long';
+      case 'file_too_large':
+        return 'error.file_too_large';
+      case 'bad_file':
+        return 'file.bad';
       case 'wrong_passphrase':
         return 'unlock.wrong';
       case 'unavailable':

@@ -191,6 +191,32 @@ describe('workspace keys', () => {
     });
   });
 
+  it('a message with files is sealed as version 2, and shows its files', async () => {
+    const server = new FakeServer();
+    server.join(ALICE, alice);
+    server.join(BOB, bob);
+    const a = manager(server, ALICE, alice);
+    await a.sync();
+    const b = manager(server, BOB, bob);
+    await b.sync();
+    const files = [
+      { id: 'A1', name: 'plan.png', type: 'image/png', size: 5, key: new Uint8Array(32).fill(4) },
+    ];
+    const body = await a.encrypt(CH, 'le plan', files);
+    expect(body).toMatch(/^e2e2:1:/);
+    expect(b.show(message('m9', body, ALICE))).toEqual({
+      kind: 'text',
+      text: 'le plan',
+      verified: true,
+      files,
+    });
+    // The author's own answer is remembered with its files.
+    a.remember(message('m9', body, ALICE), 'le plan', files);
+    expect(a.show(message('m9', body, ALICE))).toMatchObject({ files });
+    // A body sealed without files shows none.
+    expect(b.show(message('m10', await a.encrypt(CH, 'texte'), ALICE))).not.toHaveProperty('files');
+  });
+
   it('after a departure, the next generation is sealed for those who stay', async () => {
     const server = new FakeServer();
     server.join(ALICE, alice);

@@ -9,7 +9,7 @@ import type { ArmourMember, NewEnvelope, WorkspaceArmour } from '../api/types';
 import { liveEvents } from '../events';
 import { setBodyDecoder } from '../notifications/live';
 import type { IdentitySecrets } from './crypto';
-import { ArmourError, isEncryptedBody } from './format';
+import { ArmourError, isEncryptedBody, type SealedFile } from './format';
 import { forgetOnSignOut, identity as tabIdentity } from './identity';
 import { loadCrypto, type ArmourCrypto } from './load';
 import { TrustStore } from './trust';
@@ -58,8 +58,12 @@ export interface KeysState {
 export type Shown =
   /** Not armoured (or deleted): the body as it is. */
   | { kind: 'plain'; text: string }
-  /** Decrypted; `verified` false when the author's key is unknown here. */
-  | { kind: 'text'; text: string; verified: boolean }
+  /**
+   * Decrypted; `verified` false when the author's key is unknown here.
+   * `files`: what a version 2 body says of its attachments (absent from
+   * version 1); shown only for ids the server also lists on the message.
+   */
+  | { kind: 'text'; text: string; verified: boolean; files?: readonly SealedFile[] }
   /** The crypto or the keys are still loading. */
   | { kind: 'pending' }
   /** Its key generation is not ours, or it does not decrypt. */
@@ -331,10 +335,12 @@ export class WorkspaceKeys {
 
   /**
    * `text` encrypted and signed for `channelId` under the current
-   * generation, after making it if needed. ArmourError 'locked' without an
-   * unlocked identity, 'no_key' while no member gave us the current key.
+   * generation, after making it if needed; with `files`, as version 2 (a
+   * message with attachments, or an edit of one). ArmourError 'locked'
+   * without an unlocked identity, 'no_key' while no member gave us the
+   * current key.
    */
-  async encrypt(channelId: string, text: string): Promise<string> {
+  async encrypt(channelId: string, text: string, files?: readonly SealedFile[]): Promise<string> {
     const secrets = this.identity.secrets(this.me);
     if (!secrets) throw new ArmourError('locked');
     const usable = () =>
@@ -356,14 +362,15 @@ export class WorkspaceKeys {
       this.me,
       text,
       secrets.signSecretKey,
+      files,
     );
   }
 
-  /** Our own message as the server answered it: its text is known, no need to decrypt it. */
-  remember(m: BodyOf, text: string): void {
+  /** Our own message as the server answered it: its text (and files) are known, no need to decrypt it. */
+  remember(m: BodyOf, text: string, files?: readonly SealedFile[]): void {
     this.cache.set(m.id, {
       body: m.body,
-      shown: { kind: 'text', text, verified: true },
+      shown: { kind: 'text', text, verified: true, ...(files ? { files } : {}) },
       final: true,
       version: this.state.version,
     });
@@ -395,7 +402,12 @@ export class WorkspaceKeys {
         ),
       });
       if (r.ok) {
-        shown = { kind: 'text', text: r.text, verified: r.verified };
+        shown = {
+          kind: 'text',
+          text: r.text,
+          verified: r.verified,
+          ...(r.files ? { files: r.files } : {}),
+        };
         final = r.verified;
       } else if (r.reason === 'bad_signature') {
         shown = { kind: 'bad_signature' };

@@ -1,9 +1,11 @@
 // What the chat store sends in an armoured workspace: the ciphertext with
-// its mentions beside it, and one more try with fresh keys when the key
-// moved on (409 stale_key / key_rotation_required).
+// its mentions beside it (sealed with its files when it has attachments),
+// and one more try with fresh keys when the key moved on (409 stale_key /
+// key_rotation_required).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { api, ApiError, type Message } from '../../api';
-import type { WorkspaceKeys } from '../../armour/keys';
+import type { SealedFile } from '../../armour/format';
+import type { Shown, WorkspaceKeys } from '../../armour/keys';
 import { msg } from './logic/fixtures.test-util';
 import { ChatStore } from './store';
 
@@ -13,12 +15,14 @@ function fakeKeys() {
   let generation = 1;
   const keys = {
     encrypt: vi.fn(
-      async (cid: string, text: string) => `e2e1:${generation}:${cid}:${text.length}:x`,
+      async (cid: string, text: string, files?: readonly SealedFile[]) =>
+        `e2e${files ? 2 : 1}:${generation}:${cid}:${text.length}:x`,
     ),
     sync: vi.fn(async () => {
       generation += 1;
     }),
     remember: vi.fn(),
+    show: vi.fn((): Shown => ({ kind: 'text', text: 'avant', verified: true })),
   };
   return { keys, store: new ChatStore('w1', 'me', undefined, keys as unknown as WorkspaceKeys) };
 }
@@ -43,7 +47,9 @@ describe('chat store in an armoured workspace', () => {
     expect(keys.remember).toHaveBeenCalledWith(
       expect.objectContaining({ id: expect.any(String) }),
       text,
+      undefined,
     );
+    expect(keys.encrypt).toHaveBeenCalledWith('c1', text, undefined);
   });
 
   it('fetches the keys and encrypts again once when the key moved on', async () => {
@@ -78,6 +84,46 @@ describe('chat store in an armoured workspace', () => {
       mentions: [],
       mention_channel: false,
     });
+  });
+});
+
+describe('chat store: attachments in an armoured workspace', () => {
+  const file: SealedFile = {
+    id: 'a1',
+    name: 'plan.png',
+    type: 'image/png',
+    size: 12,
+    key: new Uint8Array(32).fill(1),
+  };
+
+  it('seals a message with attachments as version 2, with its files', async () => {
+    const { keys, store } = fakeKeys();
+    const post = vi.spyOn(api.chat, 'post').mockImplementation(async (_cid, b) => answer(b.body));
+    await store.post('c1', 'le plan', { attachmentIds: ['a1'], files: [file] });
+    expect(keys.encrypt).toHaveBeenCalledWith('c1', 'le plan', [file]);
+    expect(post).toHaveBeenCalledWith('c1', {
+      body: 'e2e2:1:c1:7:x',
+      mentions: [],
+      mention_channel: false,
+      attachment_ids: ['a1'],
+    });
+    expect(keys.remember).toHaveBeenCalledWith(expect.anything(), 'le plan', [file]);
+  });
+
+  it('edits of a version 2 message seal the same files again', async () => {
+    const { keys, store } = fakeKeys();
+    keys.show.mockReturnValue({ kind: 'text', text: 'avant', verified: true, files: [file] });
+    const edit = vi.spyOn(api.chat, 'edit').mockImplementation(async (_mid, b) => answer(b.body));
+    const m = msg('me', '2026-11-29T10:00:00Z', { channel_id: 'c9' });
+    await store.edit(m, 'après');
+    expect(keys.encrypt).toHaveBeenCalledWith('c9', 'après', [file]);
+    expect(edit.mock.calls[0]?.[1].body).toMatch(/^e2e2:/);
+    expect(keys.remember).toHaveBeenCalledWith(expect.anything(), 'après', [file]);
+    // A version 1 message stays version 1.
+    keys.show.mockReturnValue({ kind: 'text', text: 'avant', verified: true });
+    await store.edit(m, 'encore');
+    expect(keys.encrypt).toHaveBeenLastCalledWith('c9', 'encore', undefined);
+    expect(edit.mock.calls[1]?.[1].body).toMatch(/^e2e1:/);
   });
 });
 

@@ -4,6 +4,7 @@
 // components read it with useChatState (useSyncExternalStore).
 import { api, isApiError } from '../../api';
 import type { Channel, ChannelChange, EventFrame, Member, Message, NewChannel } from '../../api';
+import type { SealedFile } from '../../armour/format';
 import type { WorkspaceKeys } from '../../armour/keys';
 import { liveEvents } from '../../events';
 import {
@@ -274,16 +275,18 @@ export class ChatStore {
 
   /**
    * The body as it goes to the server: in an armoured workspace, encrypted
-   * and signed, with who it mentions beside it (the server cannot read it).
+   * and signed, with who it mentions beside it (the server cannot read it);
+   * with `files`, sealed with them (version 2).
    */
   private async wire(
     cid: string,
     body: string,
+    files?: readonly SealedFile[],
   ): Promise<{ body: string; mentions?: string[]; mention_channel?: boolean }> {
     if (!this.armour) return { body };
     const { users, channel } = wireMentions(body);
     return {
-      body: await this.armour.encrypt(cid, body),
+      body: await this.armour.encrypt(cid, body, files),
       mentions: users,
       mention_channel: channel,
     };
@@ -308,19 +311,29 @@ export class ChatStore {
     }
   }
 
+  /**
+   * Posts a message. In an armoured workspace, `files` says what the sealed
+   * message tells of its attachments (names, types, sizes, keys): given, the
+   * body is sealed as version 2.
+   */
   async post(
     cid: string,
     body: string,
-    o: { threadId?: string; alsoInChannel?: boolean; attachmentIds?: string[] } = {},
+    o: {
+      threadId?: string;
+      alsoInChannel?: boolean;
+      attachmentIds?: string[];
+      files?: readonly SealedFile[];
+    } = {},
   ): Promise<Message> {
     const m = await this.withFreshKeys(async () =>
       api.chat.post(cid, {
-        ...(await this.wire(cid, body)),
+        ...(await this.wire(cid, body, o.files)),
         ...(o.threadId ? { thread_id: o.threadId, also_in_channel: !!o.alsoInChannel } : {}),
         ...(o.attachmentIds?.length ? { attachment_ids: o.attachmentIds } : {}),
       }),
     );
-    this.armour?.remember(m, body);
+    this.armour?.remember(m, body, o.files);
     this.throttle.reset(cid);
     this.applyAnswer(m);
     this.set({
@@ -334,10 +347,13 @@ export class ChatStore {
   }
 
   async edit(message: Message, body: string): Promise<Message> {
+    // A version 2 message stays one: its files are sealed again with the new text.
+    const shown = this.armour?.show(message);
+    const files = shown?.kind === 'text' ? shown.files : undefined;
     const m = await this.withFreshKeys(async () =>
-      api.chat.edit(message.id, await this.wire(message.channel_id, body)),
+      api.chat.edit(message.id, await this.wire(message.channel_id, body, files)),
     );
-    this.armour?.remember(m, body);
+    this.armour?.remember(m, body, files);
     this.applyAnswer(m);
     return m;
   }

@@ -128,8 +128,7 @@ export function ChannelView({
   const typingNames = Object.keys(typingMap ?? {}).map((u) => displayName(u));
   const missing = error instanceof Error && error.message === 'missing';
 
-  // Attachments are not encrypted yet: none in armoured workspaces.
-  const dragging = useFileDrop(section, writable && channel.joined && !armour, (files) =>
+  const dragging = useFileDrop(section, writable && channel.joined, (files) =>
     setDropped({ files }),
   );
 

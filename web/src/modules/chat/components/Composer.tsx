@@ -5,7 +5,8 @@
 // attach button, a paste, or files dropped on the channel): each uploads at
 // once with a progress bar and can be cancelled; sending waits for them.
 // In an armoured workspace the store encrypts what is sent, edits start
-// from the decrypted text, and attachments are off (not encrypted yet).
+// from the decrypted text, and each file is sealed before it uploads (as
+// "attachment"): its name, type, size and key go into the sealed message.
 import {
   useEffect,
   useId,
@@ -15,18 +16,18 @@ import {
   useState,
   type KeyboardEvent,
 } from 'react';
-import {
-  api,
-  isApiError,
-  type Attachment,
-  type Channel,
-  type Message,
-  type Upload,
-} from '../../../api';
+import { api, isApiError, type Channel, type Message, type Upload } from '../../../api';
 import { Avatar } from '../../../components/Avatar';
 import { Alert } from '../../../components/Feedback';
 import { Checkbox } from '../../../components/Field';
 import { Icon } from '../../../components/Icon';
+import {
+  ArmourError,
+  MAX_SEALED_FILE_BYTES,
+  isPreviewType,
+  sealedFileSize,
+  type SealedFile,
+} from '../../../armour/format';
 import { useArmourText } from '../../../armour/i18n';
 import { useI18n } from '../../../i18n';
 import { useChat, useChatErrorText } from '../context';
@@ -43,6 +44,7 @@ import {
 } from '../logic/mentions';
 import { filesOf, formatBytes, MAX_ATTACHMENTS } from '../logic/attachments';
 import { lastOwnMessage } from '../logic/timeline';
+import { uploadSealed, type Uploaded } from '../sealedFiles';
 import { EmojiPicker } from './EmojiPicker';
 
 /** Unsent text per channel or thread, kept while the screen is open. */
@@ -53,11 +55,20 @@ interface Pending {
   key: string;
   name: string;
   size: number;
+  /** Bytes of the file sent so far. */
   sent: number;
-  state: 'uploading' | 'done' | 'failed';
-  upload: Upload<Attachment>;
-  attachment?: Attachment;
+  /** sealing: being encrypted (armoured workspaces), before it uploads. */
+  state: 'sealing' | 'uploading' | 'done' | 'failed';
+  upload: Upload<Uploaded>;
+  /** The server's attachment, and (armoured) what the sealed message says of it. */
+  uploaded?: Uploaded;
+  /** A blob: URL of the local file, for an image's thumbnail. */
+  preview?: string;
 }
+
+const dropPreview = (p: Pending) => {
+  if (p.preview) URL.revokeObjectURL(p.preview);
+};
 
 let pendingKeys = 0;
 
@@ -93,8 +104,6 @@ export function Composer({
   const errorText = useChatErrorText();
   const ta = useArmourText();
   const { store, people, nameOf, me, armour } = useChat();
-  /** Attachments are not encrypted yet: none in armoured workspaces. */
-  const canAttach = !armour;
   const draftKey = threadId ? `thread:${threadId}` : channel.id;
   const [text, setText] = useState(() => drafts.get(draftKey)?.text ?? '');
   const [names, setNames] = useState<Map<string, string>>(
@@ -128,35 +137,61 @@ export function Composer({
   const update = (key: string, change: Partial<Pending>) =>
     setPending((list) => list.map((p) => (p.key === key ? { ...p, ...change } : p)));
 
-  const addFiles = (files: File[]) => {
-    if (!canAttach) return;
+  /** Starts a file's upload: as it is, or sealed first in an armoured workspace. */
+  const startUpload = (key: string, file: File): Upload<Uploaded> => {
+    const progress = (sent: number) => update(key, { sent });
+    if (armour)
+      return uploadSealed(channel.id, file, progress, () => update(key, { state: 'uploading' }));
+    const upload = api.chat.upload(channel.id, file, file.name, progress);
+    return { done: upload.done.then((attachment) => ({ attachment })), abort: upload.abort };
+  };
+
+  const addFiles = (given: File[]) => {
+    // Sealed, a file must still fit the server's limit per upload: refused here.
+    const files = armour
+      ? given.filter((f) => sealedFileSize(f.size) <= MAX_SEALED_FILE_BYTES)
+      : given;
+    if (files.length < given.length) setError(new ArmourError('file_too_large'));
     const room = MAX_ATTACHMENTS - pendingRef.current.length;
     if (files.length > room) setError(new Error('too_many_files'));
     const added: Pending[] = files.slice(0, Math.max(0, room)).map((file) => {
       const key = `up-${++pendingKeys}`;
-      const upload = api.chat.upload(channel.id, file, file.name, (sent) => update(key, { sent }));
+      const upload = startUpload(key, file);
       upload.done.then(
-        (attachment) => update(key, { state: 'done', sent: file.size, attachment }),
+        (uploaded) => update(key, { state: 'done', sent: file.size, uploaded }),
         (e: unknown) => {
           if (e instanceof DOMException && e.name === 'AbortError') return;
           update(key, { state: 'failed' });
           setError(e);
         },
       );
-      return { key, name: file.name, size: file.size, sent: 0, state: 'uploading', upload };
+      return {
+        key,
+        name: file.name,
+        size: file.size,
+        sent: 0,
+        state: armour ? 'sealing' : 'uploading',
+        upload,
+        preview: isPreviewType(file.type) ? URL.createObjectURL(file) : undefined,
+      };
     });
     if (added.length) setPending((list) => [...list, ...added]);
   };
 
   const cancelUpload = (p: Pending) => {
     setPending((list) => list.filter((x) => x.key !== p.key));
-    if (p.state === 'uploading') p.upload.abort();
-    else if (p.attachment) void api.chat.discardAttachment(p.attachment.id).catch(() => undefined);
+    dropPreview(p);
+    if (p.state === 'uploading' || p.state === 'sealing') p.upload.abort();
+    else if (p.uploaded) {
+      void api.chat.discardAttachment(p.uploaded.attachment.id).catch(() => undefined);
+    }
     area.current?.focus();
   };
 
-  // Dropped on the channel view.
+  // Dropped on the channel view. Starting the uploads is the effect; the
+  // error it may set (files refused) comes from that same drop.
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     if (dropped?.files.length) addFiles(dropped.files);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [dropped]);
@@ -164,7 +199,10 @@ export function Composer({
   // Leaving the channel stops what is still uploading.
   useEffect(
     () => () => {
-      for (const p of pendingRef.current) if (p.state === 'uploading') p.upload.abort();
+      for (const p of pendingRef.current) {
+        if (p.state === 'uploading' || p.state === 'sealing') p.upload.abort();
+        dropPreview(p);
+      }
     },
     [],
   );
@@ -262,14 +300,20 @@ export function Composer({
       return;
     }
     // Sending waits for the uploads.
-    let attachmentIds: string[];
+    let uploaded: Uploaded[];
     try {
-      attachmentIds = (await Promise.all(files.map((p) => p.upload.done))).map((a) => a.id);
+      uploaded = await Promise.all(files.map((p) => p.upload.done));
     } catch (e) {
       setError(e);
       setBusy(false);
       return;
     }
+    const attachmentIds = uploaded.map((u) => u.attachment.id);
+    // Armoured: what the sealed message says of each file, its key among it.
+    const sealed: SealedFile[] | undefined =
+      armour && uploaded.length
+        ? uploaded.flatMap((u) => (u.seal ? [{ id: u.attachment.id, ...u.seal }] : []))
+        : undefined;
     // The composer empties at once; the text comes back if the message fails.
     const saved = { text, names, alsoInChannel, files };
     setText('');
@@ -282,7 +326,9 @@ export function Composer({
         threadId,
         alsoInChannel: saved.alsoInChannel,
         attachmentIds,
+        files: sealed,
       });
+      saved.files.forEach(dropPreview);
     } catch (e) {
       setError(e);
       setText((cur) => (cur ? cur : saved.text));
@@ -413,13 +459,24 @@ export function Composer({
         <ul className="composer__files" aria-label={t('chat.attachments_pending')}>
           {pending.map((p) => (
             <li key={p.key} className={`upload upload--${p.state}`}>
-              <Icon name="file" size={16} />
+              {p.preview ? (
+                <img className="upload__thumb" src={p.preview} alt="" width={24} height={24} />
+              ) : (
+                <Icon name="file" size={16} />
+              )}
               <span className="upload__name">{p.name}</span>
               <span className="upload__size">{formatBytes(p.size, locale)}</span>
               <progress
                 className="upload__bar"
                 max={Math.max(1, p.size)}
-                value={p.state === 'uploading' ? p.sent : Math.max(1, p.size)}
+                // No value while it is sealed: an indeterminate bar.
+                value={
+                  p.state === 'sealing'
+                    ? undefined
+                    : p.state === 'uploading'
+                      ? p.sent
+                      : Math.max(1, p.size)
+                }
                 aria-label={t('chat.upload_progress', { name: p.name })}
               />
               <span className="upload__state" aria-live="polite">
@@ -427,7 +484,9 @@ export function Composer({
                   ? t('chat.upload_done')
                   : p.state === 'failed'
                     ? t('chat.upload_failed')
-                    : `${Math.floor((100 * p.sent) / Math.max(1, p.size))} %`}
+                    : p.state === 'sealing'
+                      ? ta('file.sealing')
+                      : `${Math.floor((100 * p.sent) / Math.max(1, p.size))} %`}
               </span>
               <button
                 type="button"
@@ -471,7 +530,7 @@ export function Composer({
           onSelect={(e) => setCaret(e.currentTarget.selectionStart ?? 0)}
           onKeyDown={onKeyDown}
           onPaste={(e) => {
-            if (editing || !canAttach) return;
+            if (editing) return;
             const files = filesOf(e.clipboardData);
             if (files.length === 0) return;
             e.preventDefault();
@@ -497,20 +556,11 @@ export function Composer({
                 type="button"
                 className="icon-btn"
                 aria-label={t('chat.attach')}
-                title={canAttach ? t('chat.attach') : ta('attach_disabled')}
-                aria-disabled={canAttach ? undefined : true}
-                aria-describedby={canAttach ? undefined : `${ids}-noattach`}
-                onClick={() => {
-                  if (canAttach) fileInput.current?.click();
-                }}
+                title={t('chat.attach')}
+                onClick={() => fileInput.current?.click()}
               >
                 <Icon name="paperclip" size={18} />
               </button>
-              {canAttach ? null : (
-                <span id={`${ids}-noattach`} className="visually-hidden">
-                  {ta('attach_disabled')}
-                </span>
-              )}
             </>
           ) : null}
           <button

@@ -1,7 +1,8 @@
 // One message: author and time (unless it continues the previous one),
 // the sanitized Markdown body, edited/deleted states, reactions, the
-// thread's reply count, its attachments (image previews, download chips),
-// and its actions (shown on hover and focus).
+// thread's reply count, its attachments (image previews, download chips;
+// armoured, those its sealed body describes, opened in the browser), and
+// its actions (shown on hover and focus).
 import { memo, useEffect, useRef, type ReactNode } from 'react';
 import { api, type Attachment, type Message } from '../../../api';
 import { Avatar } from '../../../components/Avatar';
@@ -10,7 +11,9 @@ import { useI18n } from '../../../i18n';
 import { useChat } from '../context';
 import { listOf, timeOf } from '../format';
 import { formatBytes, previewBox } from '../logic/attachments';
+import { shownFiles } from '../sealedFiles';
 import { MessageBody, readableText, useShown } from './MessageBody';
+import { SealedAttachments } from './SealedAttachments';
 
 /** What a message can do; one object per list, so rows stay memoized. */
 export interface MessageActions {
@@ -59,8 +62,10 @@ export const MessageItem = memo(function MessageItem({
   inThread = false,
 }: Props) {
   const { t, locale, relative } = useI18n();
-  const { me, displayName } = useChat();
+  const { me, displayName, armour } = useChat();
   const shown = useShown(m);
+  // Armoured: the server's list names opaque uploads; the sealed body says what they are.
+  const sealedFiles = armour && !m.deleted ? shownFiles(shown, m.attachments) : [];
   // An armoured message that cannot be read here cannot be edited either.
   const editable = readableText(shown) !== null;
   const ref = useRef<HTMLElement>(null);
@@ -146,7 +151,11 @@ export const MessageItem = memo(function MessageItem({
             ) : null}
           </div>
         )}
-        {m.attachments?.length && !m.deleted ? (
+        {armour ? (
+          sealedFiles.length ? (
+            <SealedAttachments files={sealedFiles} tab={tab} />
+          ) : null
+        ) : m.attachments?.length && !m.deleted ? (
           <Attachments list={m.attachments} tab={tab} />
         ) : null}
         {m.reactions.length > 0 && !m.deleted ? (

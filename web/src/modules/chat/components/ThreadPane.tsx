@@ -30,7 +30,7 @@ export function ThreadPane({
 }) {
   const { t } = useI18n();
   const errorText = useChatErrorText();
-  const { store, setPane, armour } = useChat();
+  const { store, setPane } = useChat();
   const thread = useChatState((s) => s.threads[root]) ?? EMPTY_TIMELINE;
   const [active, setActive] = useState<string | null>(null);
   const { actions, error, setError, editing, setEditing, reactionPicker, deleteDialog } =
@@ -53,7 +53,7 @@ export function ThreadPane({
   const first = thread.messages[0];
   const current = active ?? thread.messages[thread.messages.length - 1]?.id ?? null;
   const replying = writable && first !== undefined && !first.deleted;
-  const dragging = useFileDrop(pane, replying && !armour, (files) => setDropped({ files }));
+  const dragging = useFileDrop(pane, replying, (files) => setDropped({ files }));
   return (
     <PaneFrame title={t('chat.thread_title')} subtitle={title} onClose={() => setPane(null)}>
       <div ref={pane} className={dragging ? 'thread thread--dragging' : 'thread'}>

@@ -1,0 +1,191 @@
+// Known answers of version 2 (docs/armoured.md, "Messages with attachments"
+// and "Attachment contents"), shared with the server's C++ test: the same
+// inputs and outputs, in base64url, are written out for it (see the report
+// of the change that added them). Nothing here is random.
+import sodium from 'libsodium-wrappers-sumo';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { decryptFile, decryptMessage, encryptMessage, ready } from './crypto';
+import { messageAd, messageSigned, sealedFileSize } from './format';
+
+const WS = '01J9ZQ3K4M5N6P7Q8R9S0T1V2W';
+const CH = '01J9ZQ3K4M5N6P7Q8R9S0T1V2X';
+const AUTHOR = '01J9ZQ3K4M5N6P7Q8R9S0T1V2Y';
+const AID = '01J9ZQ3K4M5N6P7Q8R9S0T1V2Z';
+
+/** The signing key pair comes from this seed (32 bytes of 7). */
+const SIGN_PUBLIC = '6kpsY-KcUgq-9VB7Ey7F-ZVHdq6-vnuSQh7qaRRG0iw';
+const WORKSPACE_KEY = 'KioqKioqKioqKioqKioqKioqKioqKioqKioqKioqKio';
+const NONCE = 'CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJ';
+const TEXT = 'Le relevé est joint ✓';
+const PLAINTEXT =
+  '{"text":"Le relevé est joint ✓","files":[{"id":"01J9ZQ3K4M5N6P7Q8R9S0T1V2Z","name":"relevé.bin",' +
+  '"type":"application/octet-stream","size":70000,"key":"BQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQU"}]}';
+const CIPHERTEXT =
+  'zCjbGEBC0wBlJK8qQF14sutVav-nLnU3o-IQRBE_motRc5jQRXWXNxKRddQ6lL1DTiE7dSydIl8UZF2wmGdwQTWQN2CqOGOQ' +
+  'LGFSdSVb3UurmlqXESI8OSmOPYEQmKhlO5DD3pWjIQf2WxK3Z-0yr7UBHuUJjJsnQ9E8UfhyNTWif-nbC8jjdHUx8e49Ed2P' +
+  'TRkFM63dcBRB904KQ862_Wu068lTDrbmFi5corF9_cBuRly9fHQVOL0C1jlt1ragZExTJ58kJRsnGMXI7_kJtjQe6DLhEt9kjA';
+const SIGNATURE =
+  'Rbitlt3I3d0Y9XXnJwPxqNaAXOtZayO2IW018ozzsAdNN4a-XIDp4oO79jvTohVluP7N2fh96hEZCVes0eRRAQ';
+const BODY = `e2e2:1:${NONCE}:${CIPHERTEXT}:${SIGNATURE}`;
+
+/** The attachment the message describes: 70,000 bytes (i % 251), two pieces. */
+const FILE_KEY = 'BQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQU';
+const FILE_SIZE = 70000;
+/** Chosen (libsodium draws it at random): 24 bytes of 3. */
+const FILE_HEADER = 'AwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMD';
+const SEALED_SIZE = 70058;
+/** BLAKE2b-256 of the sealed bytes (the server's test has them in full). */
+const SEALED_HASH = 'ke97nWKU_UB2knSDxlEG0t0Img9wCxQ3Z27ZxISwK3o';
+
+const URLSAFE = () => sodium.base64_variants.URLSAFE_NO_PADDING;
+const b64 = (b: Uint8Array) => sodium.to_base64(b, URLSAFE());
+const unb64 = (s: string) => sodium.from_base64(s, URLSAFE());
+
+const plainFile = () => new Uint8Array(FILE_SIZE).map((_, i) => i % 251);
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/**
+ * libsodium's crypto_secretstream_xchacha20poly1305 push, spelled out with
+ * its primitives so that the header can be chosen: the vector is then
+ * bytes anyone can rebuild. No additional data; never rekeys (the streams
+ * here end before they would).
+ */
+function sealWithHeader(key: Uint8Array, header: Uint8Array, pieces: [Uint8Array, number][]) {
+  const k = sodium.crypto_core_hchacha20(header.subarray(0, 16), key, null);
+  const nonce = new Uint8Array(12);
+  nonce[0] = 1; // the counter, little-endian, starts at 1
+  nonce.set(header.subarray(16, 24), 4);
+  const out: Uint8Array[] = [header];
+  for (const [m, tag] of pieces) {
+    const polyKey = sodium
+      .crypto_stream_chacha20_ietf_xor_ic(new Uint8Array(64), nonce, 0, k)
+      .subarray(0, 32);
+    const tagBlock = new Uint8Array(64);
+    tagBlock[0] = tag;
+    const sealedTag = sodium.crypto_stream_chacha20_ietf_xor_ic(tagBlock, nonce, 1, k);
+    const c = sodium.crypto_stream_chacha20_ietf_xor_ic(m, nonce, 2, k);
+    const lengths = new DataView(new ArrayBuffer(16));
+    lengths.setBigUint64(0, 0n, true);
+    lengths.setBigUint64(8, BigInt(64 + m.length), true);
+    const pad = new Uint8Array((16 - ((64 + m.length) % 16)) % 16);
+    const mac = sodium.crypto_onetimeauth(
+      concat(sealedTag, c, pad, new Uint8Array(lengths.buffer)),
+      polyKey,
+    );
+    for (let i = 0; i < 8; i++) nonce[4 + i] = (nonce[4 + i] ?? 0) ^ (mac[i] ?? 0);
+    for (let i = 0; i < 4; i++) {
+      nonce[i] = ((nonce[i] ?? 0) + 1) & 255;
+      if (nonce[i] !== 0) break;
+    }
+    out.push(sealedTag.subarray(0, 1), c, mac);
+  }
+  return concat(...out);
+}
+
+beforeAll(async () => {
+  await ready();
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('version 2 vectors (shared with the server)', () => {
+  const signer = () => sodium.crypto_sign_seed_keypair(new Uint8Array(32).fill(7));
+  const file = () => ({
+    id: AID,
+    name: 'relevé.bin',
+    type: 'application/octet-stream',
+    size: FILE_SIZE,
+    key: unb64(FILE_KEY),
+  });
+
+  it('the inputs are what the vector says', () => {
+    expect(b64(signer().publicKey)).toBe(SIGN_PUBLIC);
+    expect(WORKSPACE_KEY).toBe(b64(new Uint8Array(32).fill(42)));
+    expect(NONCE).toBe(b64(new Uint8Array(24).fill(9)));
+    expect(FILE_KEY).toBe(b64(new Uint8Array(32).fill(5)));
+    expect(FILE_HEADER).toBe(b64(new Uint8Array(24).fill(3)));
+    expect(messageAd(2, WS, CH, AUTHOR, 1)).toBe(
+      'ruche-chat-v2\n01J9ZQ3K4M5N6P7Q8R9S0T1V2W\n01J9ZQ3K4M5N6P7Q8R9S0T1V2X\n01J9ZQ3K4M5N6P7Q8R9S0T1V2Y\n1',
+    );
+  });
+
+  it('the message: the web code seals exactly these bytes (with the nonce fixed)', () => {
+    const nonce = unb64(NONCE);
+    // The nonce is the one random draw of encryptMessage.
+    const draw = (() => nonce.slice()) as unknown as typeof sodium.randombytes_buf;
+    vi.spyOn(sodium, 'randombytes_buf').mockImplementation(draw);
+    const body = encryptMessage(
+      unb64(WORKSPACE_KEY),
+      1,
+      WS,
+      CH,
+      AUTHOR,
+      TEXT,
+      signer().privateKey,
+      [file()],
+    );
+    expect(body).toBe(BODY);
+  });
+
+  it('the message: the plaintext, the signature, and the web code opens it', () => {
+    const ad = messageAd(2, WS, CH, AUTHOR, 1);
+    const plain = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+      null,
+      unb64(CIPHERTEXT),
+      ad,
+      unb64(NONCE),
+      unb64(WORKSPACE_KEY),
+      'text',
+    );
+    expect(plain).toBe(PLAINTEXT);
+    expect(
+      sodium.crypto_sign_verify_detached(
+        unb64(SIGNATURE),
+        messageSigned(ad, NONCE, CIPHERTEXT),
+        unb64(SIGN_PUBLIC),
+      ),
+    ).toBe(true);
+    const r = decryptMessage(BODY, {
+      workspaceId: WS,
+      channelId: CH,
+      authorId: AUTHOR,
+      key: (g) => (g === 1 ? unb64(WORKSPACE_KEY) : undefined),
+      authorKeys: [SIGN_PUBLIC],
+    });
+    expect(r).toEqual({ ok: true, text: TEXT, verified: true, files: [file()] });
+  });
+
+  it('the attachment: libsodium’s stream with the chosen header, opened by the web code', () => {
+    const plain = plainFile();
+    const sealed = sealWithHeader(unb64(FILE_KEY), unb64(FILE_HEADER), [
+      [plain.subarray(0, 65536), sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE],
+      [plain.subarray(65536), sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL],
+    ]);
+    expect(sealed.length).toBe(SEALED_SIZE);
+    expect(sealedFileSize(FILE_SIZE)).toBe(SEALED_SIZE);
+    expect(b64(sodium.crypto_generichash(32, sealed, null))).toBe(SEALED_HASH);
+    expect(b64(decryptFile(sealed, unb64(FILE_KEY), FILE_SIZE))).toBe(b64(plain));
+    // libsodium itself reads the same pieces and tags.
+    const state = sodium.crypto_secretstream_xchacha20poly1305_init_pull(
+      unb64(FILE_HEADER),
+      unb64(FILE_KEY),
+    );
+    const first = sodium.crypto_secretstream_xchacha20poly1305_pull(
+      state,
+      sealed.subarray(24, 24 + 65536 + 17),
+      null,
+    );
+    expect(first && first.tag).toBe(sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
+  });
+});
