@@ -215,6 +215,38 @@ std::string create_armoured(TestServer& s, const Account& owner, json::array mod
   return std::string(r.body.at("id").as_string());
 }
 
+// The files of `ws`'s export, by path.
+std::map<std::string, std::string> export_files(TestServer& s, const Account& a, const std::string& ws) {
+  std::map<std::string, std::string> out;
+  auto exported = s.call("GET", "/api/v1/workspaces/" + ws + "/export", a.token);
+  EXPECT_EQ(exported.status, 200);
+  std::string_view rest = exported.raw.body;
+  tar::Reader reader([&](char* buf, std::size_t n) -> Result<std::size_t> {
+    n = std::min(n, rest.size());
+    std::memcpy(buf, rest.data(), n);
+    rest.remove_prefix(n);
+    return n;
+  });
+  for (;;) {
+    auto entry = reader.next();
+    EXPECT_TRUE(entry) << entry.error().message;
+    if (!entry || !*entry) break;
+    std::string path = (*entry)->path;
+    auto bytes = reader.read_all(1 << 20);
+    EXPECT_TRUE(bytes) << path;
+    if (bytes) out[path] = std::move(*bytes);
+  }
+  return out;
+}
+
+// Whether `signer_pk` (raw) signed envelope `e` of `ws` for `to`.
+bool envelope_signed_by(const std::string& ws, const std::string& to, const json::value& e, const std::string& signer_pk) {
+  std::string msg = "ruche-armour-envelope-v1\n" + ws + "\n" + std::to_string(e.at("generation").as_int64()) + "\n" +
+                    to + "\n" + std::string(e.at("sealed").as_string());
+  auto sig = base64url_decode(e.at("signature").as_string());
+  return sig && crypto_sign_verify_detached(u8(*sig), u8(msg), msg.size(), u8(signer_pk)) == 0;
+}
+
 Reply post(TestServer& s, const Account& a, const std::string& cid, const std::string& text,
            std::optional<json::array> mentions = std::nullopt) {
   json::object b{{"body", text}};
@@ -492,23 +524,12 @@ TEST(Armour, ChatKeepsSealedMessagesOnlyAndRotatesWhenAMemberLeaves) {
 
   // The export carries the ciphertext and what opens it for each member:
   // Bob opens his envelopes from the archive alone (Carol's stay there too).
-  auto exported = s.call("GET", "/api/v1/workspaces/" + ws + "/export", alice.who.token);
-  ASSERT_EQ(exported.status, 200);
-  std::string_view rest = exported.raw.body;
-  tar::Reader reader([&](char* buf, std::size_t n) -> Result<std::size_t> {
-    n = std::min(n, rest.size());
-    std::memcpy(buf, rest.data(), n);
-    rest.remove_prefix(n);
-    return n;
-  });
+  auto archive = export_files(s, alice.who, ws);
   std::optional<json::value> keys;
   std::string pages;
-  for (;;) {
-    auto entry = reader.next();
-    ASSERT_TRUE(entry) << entry.error().message;
-    if (!*entry) break;
-    if ((*entry)->path == "armour.json") keys = *json::parse(*reader.read_all(1 << 20));
-    if ((*entry)->path.starts_with("chat/messages/")) pages += *reader.read_all(1 << 20);
+  for (const auto& [path, bytes] : archive) {
+    if (path == "armour.json") keys = *json::parse(bytes);
+    if (path.starts_with("chat/messages/")) pages += bytes;
   }
   ASSERT_TRUE(keys);
   EXPECT_EQ(keys->at("generation").as_int64(), 2);
@@ -526,6 +547,81 @@ TEST(Armour, ChatKeepsSealedMessagesOnlyAndRotatesWhenAMemberLeaves) {
   EXPECT_EQ(offline.keys, bob.keys);
   EXPECT_NE(pages.find(std::string(after.body.at("body").as_string())), std::string::npos);
   EXPECT_EQ(pages.find("nouvelle"), std::string::npos);
+}
+
+TEST(Armour, ReplacedKeysStillCheckWhatTheySignedAndRetireTheGenerationTheySealed) {
+  TestServer s;
+  ASSERT_GE(sodium_init(), 0);
+  Browser alice(s, s.user("Alice")), bob(s, s.user("Bob")), carol(s, s.user("Carol"));
+  std::string ws = create_armoured(s, alice.who);
+  s.join(alice.who, ws, bob.who);
+  s.join(alice.who, ws, carol.who);
+  std::string cid = make_channel(s, alice.who, ws, "suivi");
+  for (Browser* b : {&alice, &bob, &carol}) ASSERT_EQ(b->set_identity().status, 200);
+  for (Browser* b : {&bob, &carol})
+    ASSERT_EQ(s.call("POST", "/api/v1/channels/" + cid + "/join", b->who.token).status, 204);
+  // Bob makes generation 1 and writes under it.
+  ASSERT_EQ(bob.new_generation(ws, 1).status, 200);
+  alice.open_envelopes(ws);
+  ASSERT_EQ(post(s, bob.who, cid, bob.seal(ws, cid, 1, "avant")).status, 201);
+  EXPECT_TRUE(alice.state(ws).body.at("members").at(0).at("previous").as_array().empty());
+  const std::string old_sign = bob.sign_pk, old_box = bob.box_pk;
+
+  // He forgets his passphrase and makes new keys.
+  bob.fresh_keys();
+  ASSERT_EQ(bob.set_identity(true).status, 200);
+
+  // Carol's browser, opening the workspace afresh, still checks the
+  // envelope and the message he signed with the keys he had: the server
+  // lists them, oldest first, beside his current ones.
+  auto st = carol.state(ws);
+  json::value bobs;
+  for (const auto& m : st.body.at("members").as_array())
+    if (m.at("user_id").as_string() == bob.who.id.str()) bobs = m;
+  ASSERT_FALSE(bobs.is_null());
+  EXPECT_EQ(bobs.at("sign_public").as_string(), base64url_encode(bob.sign_pk));
+  ASSERT_EQ(bobs.at("previous").as_array().size(), 1u);
+  EXPECT_EQ(bobs.at("previous").at(0).at("sign_public").as_string(), base64url_encode(old_sign));
+  EXPECT_EQ(bobs.at("previous").at(0).at("box_public").as_string(), base64url_encode(old_box));
+  const json::value& env = st.body.at("envelopes").at(0);
+  EXPECT_EQ(env.at("created_by").as_string(), bob.who.id.str());
+  EXPECT_FALSE(envelope_signed_by(ws, carol.who.id.str(), env, bob.sign_pk));
+  EXPECT_TRUE(envelope_signed_by(ws, carol.who.id.str(), env, old_sign));
+  carol.open_envelopes(ws);
+  auto list = s.call("GET", "/api/v1/channels/" + cid + "/messages", carol.who.token);
+  ASSERT_EQ(list.body.as_array().size(), 1u);
+  EXPECT_EQ(carol.open(ws, list.body.as_array()[0]), "avant");
+
+  // A browser takes a key for writing only from a member's current keys:
+  // the generation his old keys sealed needs the next one.
+  EXPECT_TRUE(st.body.at("rotation_required").as_bool());
+  EXPECT_EQ(post(s, alice.who, cid, alice.seal(ws, cid, 1, "encore")).error_code(), "key_rotation_required");
+  ASSERT_EQ(alice.new_generation(ws, 2).status, 200);
+  EXPECT_FALSE(carol.state(ws).body.at("rotation_required").as_bool());
+  bob.open_envelopes(ws);
+  ASSERT_TRUE(bob.keys.contains(2));
+  ASSERT_EQ(post(s, bob.who, cid, bob.seal(ws, cid, 2, "après")).status, 201);
+
+  // A new passphrase for the same keys is not a replacement.
+  ASSERT_EQ(s.call("PUT", "/api/v1/me/armour", bob.who.token, body(bob.identity("une autre phrase"))).status, 200);
+  EXPECT_EQ(carol.state(ws).body.at("members").as_array().size(), 3u);
+  EXPECT_FALSE(carol.state(ws).body.at("rotation_required").as_bool());
+
+  // Once he left, he is among the former holders, old keys included; and
+  // the export carries them too.
+  ASSERT_EQ(s.call("DELETE", "/api/v1/workspaces/" + ws + "/members/" + bob.who.id.str(), alice.who.token).status,
+            204);
+  auto after = carol.state(ws);
+  ASSERT_EQ(after.body.at("former").as_array().size(), 1u);
+  EXPECT_EQ(after.body.at("former").at(0).at("previous").at(0).at("sign_public").as_string(),
+            base64url_encode(old_sign));
+  auto keys = json::parse(export_files(s, alice.who, ws)["armour.json"]);
+  ASSERT_TRUE(keys);
+  bool exported = false;
+  for (const auto& id : keys->at("identities").as_array())
+    if (id.at("user_id").as_string() == bob.who.id.str())
+      exported = id.at("previous").at(0).at("sign_public").as_string() == base64url_encode(old_sign);
+  EXPECT_TRUE(exported);
 }
 
 TEST(Armour, AttachmentsAreSealedInTheBrowserAndOpenedWithTheKeyTheirMessageCarries) {

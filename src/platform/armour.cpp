@@ -28,9 +28,11 @@ Result<std::optional<ArmourIdentity>> load_identity(db::Conn& c, const UserId& u
   return std::optional<ArmourIdentity>(std::move(id));
 }
 
-// A workspace's current generation, and whether someone who holds it is no
-// longer an active member (it then needs the next one), in one statement:
-// it runs in the write transaction of every sealed post.
+// A workspace's current generation, and whether it needs the next one —
+// someone who holds it is no longer an active member, or keys that sealed
+// it were replaced since (a browser takes a key for writing only from a
+// member's current keys) — in one statement: it runs in the write
+// transaction of every sealed post.
 struct KeyState {
   std::int64_t generation = 0;
   bool stale = false;
@@ -38,12 +40,32 @@ struct KeyState {
 Result<KeyState> key_state(db::Conn& c, const WorkspaceId& ws, std::int64_t now_ms) {
   RUCHE_TRY(auto row, c.query_one("SELECT w.armour_generation, EXISTS (SELECT 1 FROM armour_envelopes e "
                                   "WHERE e.workspace_id = w.id AND e.generation = w.armour_generation AND "
-                                  "NOT EXISTS (SELECT 1 FROM memberships m WHERE m.workspace_id = e.workspace_id "
+                                  "(NOT EXISTS (SELECT 1 FROM memberships m WHERE m.workspace_id = e.workspace_id "
                                   "AND m.user_id = e.user_id AND (m.expires_at_ms IS NULL OR "
-                                  "m.expires_at_ms > $2))) FROM workspaces w WHERE w.id = $1",
+                                  "m.expires_at_ms > $2)) OR EXISTS (SELECT 1 FROM armour_identity_history h "
+                                  "WHERE h.user_id = e.created_by AND h.replaced_at_ms >= e.created_at_ms))) "
+                                  "FROM workspaces w WHERE w.id = $1",
                                   {ws, now_ms}));
   if (!row) return fail(Errc::not_found, "no such workspace");
   return KeyState{row->i64(0), row->boolean(1)};
+}
+
+// Fills `previous` of each identity in `lists` with the keys its person
+// replaced, oldest first: one query.
+Result<void> add_previous(db::Conn& c, std::initializer_list<std::vector<ArmourIdentity>*> lists) {
+  std::map<std::string, ArmourIdentity*> by_user;
+  for (auto* l : lists)
+    for (auto& id : *l) by_user.emplace(id.user_id, &id);
+  if (by_user.empty()) return {};
+  std::vector<db::Param> args;
+  for (const auto& [user, _] : by_user) args.emplace_back(user);
+  return c.each("SELECT user_id, box_public, sign_public, created_at_ms, replaced_at_ms FROM "
+                "armour_identity_history WHERE user_id IN (" + db::placeholders(1, args.size()) +
+                    ") ORDER BY user_id, replaced_at_ms",
+                args, [&](const db::Row& r) {
+                  by_user.at(r.text(0))->previous.push_back({r.text(1), r.text(2), r.i64(3), r.i64(4)});
+                  return true;
+                });
 }
 
 }  // namespace
@@ -57,6 +79,14 @@ json::object to_json(const ArmourIdentity& id, bool with_secret) {
     o["sealed_secret"] = id.sealed_secret;
     o["created_at"] = format_iso8601(id.created_at_ms);
     o["updated_at"] = format_iso8601(id.updated_at_ms);
+  } else {
+    json::array previous;
+    for (const auto& k : id.previous)
+      previous.push_back(json::object{{"box_public", k.box_public},
+                                      {"sign_public", k.sign_public},
+                                      {"created_at", format_iso8601(k.created_at_ms)},
+                                      {"replaced_at", format_iso8601(k.replaced_at_ms)}});
+    o["previous"] = std::move(previous);
   }
   return o;
 }
@@ -125,13 +155,19 @@ Result<ArmourIdentity> Armour::set_identity(const Caller& caller, const NewIdent
     } else {
       RUCHE_TRY([[maybe_unused]] auto n,
                 c.exec("UPDATE armour_identities SET box_public = $2, sign_public = $3, sealed_secret = $4, "
-                       "updated_at_ms = $5 WHERE user_id = $1",
-                       {caller.user_id, in.box_public, in.sign_public, in.sealed_secret, now}));
+                       "created_at_ms = $6, updated_at_ms = $5 WHERE user_id = $1",
+                       {caller.user_id, in.box_public, in.sign_public, in.sealed_secret, now,
+                        new_keys ? now : old->created_at_ms}));
     }
     if (old && new_keys) {
-      // Sealed to keys that no longer exist: nobody can open them.
+      // Sealed to keys that no longer exist: nobody can open them. What the
+      // old keys signed still checks with them.
       RUCHE_TRY([[maybe_unused]] auto n,
                 c.exec("DELETE FROM armour_envelopes WHERE user_id = $1", {caller.user_id}));
+      RUCHE_TRY([[maybe_unused]] auto kept,
+                c.exec("INSERT INTO armour_identity_history (user_id, box_public, sign_public, created_at_ms, "
+                       "replaced_at_ms) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, sign_public) DO NOTHING",
+                       {caller.user_id, old->box_public, old->sign_public, old->created_at_ms, now}));
     }
     AuditEntry e = AuditEntry::by(caller, old && new_keys ? "armour.identity_replaced" : "armour.identity_set");
     e.object = caller.user_id.str();
@@ -176,7 +212,8 @@ Result<ArmourState> Armour::load_state(db::Conn& c, const WorkspaceId& ws, const
                        return true;
                      }));
   RUCHE_CHECK(c.each("SELECT i.user_id, i.box_public, i.sign_public FROM armour_identities i WHERE i.user_id IN "
-                     "(SELECT user_id FROM armour_envelopes WHERE workspace_id = $1) AND NOT EXISTS (SELECT 1 "
+                     "(SELECT user_id FROM armour_envelopes WHERE workspace_id = $1 UNION SELECT created_by FROM "
+                     "armour_envelopes WHERE workspace_id = $1) AND NOT EXISTS (SELECT 1 "
                      "FROM memberships m WHERE m.workspace_id = $1 AND m.user_id = i.user_id AND "
                      "(m.expires_at_ms IS NULL OR m.expires_at_ms > $2)) ORDER BY i.user_id",
                      {ws, now}, [&](const db::Row& r) {
@@ -187,6 +224,7 @@ Result<ArmourState> Armour::load_state(db::Conn& c, const WorkspaceId& ws, const
                        s.former.push_back(std::move(id));
                        return true;
                      }));
+  RUCHE_CHECK(add_previous(c, {&s.members, &s.former}));
   RUCHE_CHECK(c.each("SELECT generation, sealed, signature, created_by FROM armour_envelopes WHERE "
                      "workspace_id = $1 AND user_id = $2 ORDER BY generation",
                      {ws, caller}, [&](const db::Row& r) {
@@ -299,16 +337,23 @@ Result<json::object> Armour::export_keys(db::Conn& c, const WorkspaceId& ws) {
   RUCHE_TRY(KeyState k, key_state(c, ws, clock_.now_ms()));
   o["generation"] = k.generation;
   json::array identities, envelopes;
-  // Members, and whoever held a key here (authors who left): a reader checks
-  // every signature.
+  // Members, and whoever held or made a key here (authors who left), with
+  // the keys they replaced: a reader checks every signature.
+  std::vector<ArmourIdentity> ids;
   RUCHE_CHECK(c.each("SELECT user_id, box_public, sign_public FROM armour_identities WHERE user_id IN "
                      "(SELECT user_id FROM memberships WHERE workspace_id = $1 UNION SELECT user_id FROM "
-                     "armour_envelopes WHERE workspace_id = $1) ORDER BY user_id",
+                     "armour_envelopes WHERE workspace_id = $1 UNION SELECT created_by FROM armour_envelopes "
+                     "WHERE workspace_id = $1) ORDER BY user_id",
                      {ws}, [&](const db::Row& r) {
-                       identities.push_back(json::object{
-                           {"user_id", r.text(0)}, {"box_public", r.text(1)}, {"sign_public", r.text(2)}});
+                       ArmourIdentity id;
+                       id.user_id = r.text(0);
+                       id.box_public = r.text(1);
+                       id.sign_public = r.text(2);
+                       ids.push_back(std::move(id));
                        return true;
                      }));
+  RUCHE_CHECK(add_previous(c, {&ids}));
+  for (const auto& id : ids) identities.push_back(to_json(id, false));
   RUCHE_CHECK(c.each("SELECT generation, user_id, sealed, signature, created_by FROM armour_envelopes WHERE "
                      "workspace_id = $1 ORDER BY generation, user_id",
                      {ws}, [&](const db::Row& r) {

@@ -29,13 +29,22 @@ namespace ruche::platform {
 
 inline constexpr std::size_t kMaxEnvelopesPerRequest = 1000;
 
+// Public keys a person had before they replaced their identity.
+struct ArmourPreviousKeys {
+  std::string box_public, sign_public;
+  std::int64_t created_at_ms = 0, replaced_at_ms = 0;
+};
+
 struct ArmourIdentity {
   std::string user_id;
   std::string box_public;     // X25519, base64url
   std::string sign_public;    // Ed25519, base64url
   std::string sealed_secret;  // "id1:…"; only ever handed to its owner
-  std::int64_t created_at_ms = 0;
+  std::int64_t created_at_ms = 0;  // of these keys
   std::int64_t updated_at_ms = 0;
+  // In workspace states and exports: the keys they replaced, oldest first
+  // (what they signed before still checks with them).
+  std::vector<ArmourPreviousKeys> previous;
 };
 
 struct ArmourEnvelope {
@@ -51,8 +60,8 @@ struct ArmourState {
   std::int64_t generation = 0;
   bool rotation_required = false;
   std::vector<ArmourIdentity> members;   // members with an identity; no sealed_secret
-  // Others who held a key here (they left): their signatures on envelopes
-  // and messages still check.
+  // Others who held or made a key here (they left): their signatures on
+  // envelopes and messages still check.
   std::vector<ArmourIdentity> former;
   std::vector<std::string> missing;      // of them, those without the current generation
   std::vector<ArmourEnvelope> envelopes;  // the caller's own, every generation
@@ -79,7 +88,9 @@ class Armour {
   Result<ArmourIdentity> identity(const Caller& caller);
   // Sets it (see docs/armoured.md): the same public keys with a new sealed
   // secret, or new keys with `replace` (conflict "identity_exists" without),
-  // which drops every envelope sealed to the old ones. Tells each armoured
+  // which drops every envelope sealed to the old ones and keeps the old
+  // public keys (ArmourIdentity::previous); a workspace whose current
+  // generation the old keys sealed needs the next one. Tells each armoured
   // workspace of the caller (armour.changed).
   Result<ArmourIdentity> set_identity(const Caller& caller, const NewIdentity& in);
 

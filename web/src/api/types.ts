@@ -350,6 +350,16 @@ export interface ArmourMember {
   user_id: string;
   box_public: string;
   sign_public: string;
+  /** The keys they replaced, oldest first: what they signed before checks with these. */
+  previous?: ArmourPreviousKeys[];
+}
+
+/** Public keys a person had before they replaced their armour identity. */
+export interface ArmourPreviousKeys {
+  box_public: string;
+  sign_public: string;
+  created_at: string;
+  replaced_at: string;
 }
 
 /** One of the caller's envelopes: a workspace key generation sealed to them. */

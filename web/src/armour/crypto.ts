@@ -225,28 +225,34 @@ export function sealEnvelope(
 
 /**
  * Opens one of our envelopes: its creator must be a member (with an
- * identity: `members`) and their signature must check; the key must open
- * with our box key. ArmourError 'not_member', 'bad_signature' or
- * 'bad_envelope' otherwise.
+ * identity: `members`) and their signature must check with their current
+ * key — or, with `previousKeys`, with one they replaced (docs/armoured.md,
+ * "Replaced identities": such a key opens history, it is not for writing);
+ * the key must open with our box key. ArmourError 'not_member',
+ * 'bad_signature' or 'bad_envelope' otherwise.
  */
 export function openEnvelope(
   envelope: ArmourEnvelope,
   workspaceId: string,
   me: IdentitySecrets,
   members: ReadonlyMap<string, ArmourMember> | readonly ArmourMember[],
+  previousKeys = false,
 ): Uint8Array {
   const creator = Array.isArray(members)
     ? (members as readonly ArmourMember[]).find((m) => m.user_id === envelope.created_by)
     : (members as ReadonlyMap<string, ArmourMember>).get(envelope.created_by);
   if (!creator) throw new ArmourError('not_member', 'the envelope was made by a non-member');
-  const signPublic = unb64Len(creator.sign_public, sodium.crypto_sign_PUBLICKEYBYTES);
   const signature = unb64Len(envelope.signature, sodium.crypto_sign_BYTES);
   const sealed = unb64(envelope.sealed);
-  if (!signPublic || !signature || !sealed) throw new ArmourError('malformed', 'bad envelope');
+  if (!signature || !sealed) throw new ArmourError('malformed', 'bad envelope');
   const signed = envelopeSigned(workspaceId, envelope.generation, me.userId, envelope.sealed);
-  if (!sodium.crypto_sign_verify_detached(signature, signed, signPublic)) {
-    throw new ArmourError('bad_signature', 'the envelope signature does not check');
-  }
+  const keys = [creator.sign_public];
+  if (previousKeys) keys.push(...(creator.previous ?? []).map((p) => p.sign_public));
+  const checks = keys.some((k) => {
+    const pk = unb64Len(k, sodium.crypto_sign_PUBLICKEYBYTES);
+    return !!pk && sodium.crypto_sign_verify_detached(signature, signed, pk);
+  });
+  if (!checks) throw new ArmourError('bad_signature', 'the envelope signature does not check');
   let key: Uint8Array;
   try {
     key = sodium.crypto_box_seal_open(sealed, me.boxPublicKey, me.boxSecretKey);

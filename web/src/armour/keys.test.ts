@@ -24,22 +24,42 @@ class FakeServer {
   rotationRequired = false;
   readonly identities = new Map<string, ArmourMember>();
   readonly members = new Set<string>();
+  /** Everyone who was a member once: only they can have made an envelope here. */
+  readonly everMembers = new Set<string>();
   /** generation -> recipient -> envelope */
   readonly envelopes = new Map<number, Map<string, ArmourEnvelope>>();
   posts = 0;
 
   join(id: string, who?: CreatedIdentity) {
     this.members.add(id);
+    this.everMembers.add(id);
     if (who) this.setIdentity(id, who);
   }
 
   setIdentity(id: string, who: CreatedIdentity) {
+    const old = this.identities.get(id);
     this.identities.set(id, {
       user_id: id,
       box_public: who.box_public,
       sign_public: who.sign_public,
+      previous: old
+        ? [
+            ...(old.previous ?? []),
+            {
+              box_public: old.box_public,
+              sign_public: old.sign_public,
+              created_at: '2026-12-01T10:00:00.000Z',
+              replaced_at: '2026-12-01T11:00:00.000Z',
+            },
+          ]
+        : [],
     });
     for (const g of this.envelopes.values()) g.delete(id);
+    // Keys that sealed the current generation are gone: it needs the next one.
+    const current = this.envelopes.get(this.generation);
+    if (old && current && [...current.values()].some((e) => e.created_by === id)) {
+      this.rotationRequired = true;
+    }
   }
 
   leave(id: string) {
@@ -61,7 +81,12 @@ class FakeServer {
       if (e) envelopes.push(e);
     }
     const holders = new Set<string>();
-    for (const g of this.envelopes.values()) for (const id of g.keys()) holders.add(id);
+    for (const g of this.envelopes.values()) {
+      for (const [id, e] of g) {
+        holders.add(id);
+        if (this.everMembers.has(e.created_by)) holders.add(e.created_by);
+      }
+    }
     return {
       generation: this.generation,
       rotation_required: this.rotationRequired,
@@ -260,6 +285,42 @@ describe('workspace keys', () => {
       text: 'écrit par Carol',
       verified: true,
     });
+  });
+
+  it('what someone signed before they replaced their keys still reads, but is not written with', async () => {
+    const server = new FakeServer();
+    server.join(BOB, bob);
+    server.join(ALICE, alice);
+    server.join(CAROL, carol);
+    const b = manager(server, BOB, bob);
+    await b.sync(); // Bob makes generation 1, for the three of them
+    const body = await b.encrypt(CH, 'écrit avant');
+    // He forgets his passphrase: new keys; the server keeps the old public ones.
+    const bobAgain = createIdentity(BOB, 'bob new passphrase');
+    server.setIdentity(BOB, bobAgain);
+    expect(server.view(CAROL).rotation_required).toBe(true);
+
+    // A server that says so: Carol's fresh browser reads generation 1 with
+    // his previous key and makes generation 2 from current keys to write.
+    const c = manager(server, CAROL, carol);
+    await c.sync();
+    expect(c.getState()).toMatchObject({ held: [1, 2], rejected: 0, generation: 2 });
+    expect(c.show(message('m8', body, BOB))).toEqual({
+      kind: 'text',
+      text: 'écrit avant',
+      verified: true,
+    });
+    expect(await c.encrypt(CH, 'après')).toMatch(/^e2e1:2:/);
+
+    // A server that hides it: generation 1 still reads, but no one writes with it.
+    server.generation = 1;
+    server.envelopes.delete(2);
+    server.rotationRequired = false;
+    const a = manager(server, ALICE, alice);
+    await a.sync();
+    expect(a.getState()).toMatchObject({ held: [1], rejected: 0 });
+    expect(a.show(message('m8', body, BOB))).toMatchObject({ kind: 'text', verified: true });
+    await expect(a.encrypt(CH, 'x')).rejects.toMatchObject({ code: 'no_key' });
   });
 
   it('two browsers rotating at once: one wins, the other takes its key', async () => {

@@ -107,6 +107,8 @@ export class WorkspaceKeys {
     version: 0,
   };
   private readonly keys = new Map<number, Uint8Array>();
+  /** Generations whose envelope checks only with keys its maker replaced: for reading only. */
+  private readonly readOnly = new Set<number>();
   private readonly listeners = new Set<() => void>();
   private readonly cache = new Map<string, Cached>();
   /** "generation:user:box" already sealed from this tab (never twice: no ping-pong). */
@@ -189,6 +191,7 @@ export class WorkspaceKeys {
     const c = this.c;
     if (c) for (const k of this.keys.values()) c.forgetKey(k);
     this.keys.clear();
+    this.readOnly.clear();
     this.cache.clear();
     this.listeners.clear();
   }
@@ -243,9 +246,22 @@ export class WorkspaceKeys {
     let rejected = 0;
     let gained = false;
     for (const env of info.envelopes) {
-      if (this.keys.has(env.generation)) continue;
+      if (this.keys.has(env.generation) && !this.readOnly.has(env.generation)) continue;
       try {
         this.keys.set(env.generation, c.openEnvelope(env, this.workspaceId, secrets, signers));
+        this.readOnly.delete(env.generation);
+        gained = true;
+        continue;
+      } catch {
+        // Made by keys replaced since? History still reads with them.
+      }
+      if (this.keys.has(env.generation)) continue;
+      try {
+        this.keys.set(
+          env.generation,
+          c.openEnvelope(env, this.workspaceId, secrets, signers, true),
+        );
+        this.readOnly.add(env.generation);
         gained = true;
       } catch {
         rejected++;
@@ -346,7 +362,8 @@ export class WorkspaceKeys {
     const usable = () =>
       !this.state.rotationRequired &&
       this.state.generation > 0 &&
-      this.keys.has(this.state.generation);
+      this.keys.has(this.state.generation) &&
+      !this.readOnly.has(this.state.generation);
     if (!usable() || this.state.status !== 'ready') await this.sync();
     const key = this.keys.get(this.state.generation);
     if (!usable() || !key) {
@@ -376,6 +393,19 @@ export class WorkspaceKeys {
     });
   }
 
+  /**
+   * The keys an author's messages check with: their current one, those this
+   * browser trusted for them before, and those the server says they
+   * replaced (docs/armoured.md, "Replaced identities").
+   */
+  private authorKeys(authorId: string): string[] {
+    const signer = this.state.signers.get(authorId);
+    const keys = this.trust.signKeys(authorId, signer?.sign_public);
+    for (const p of signer?.previous ?? [])
+      if (!keys.includes(p.sign_public)) keys.push(p.sign_public);
+    return keys;
+  }
+
   /** What to show for a message (cached by id and body). */
   show(m: BodyOf): Shown {
     if (m.deleted || m.body === '') return { kind: 'plain', text: m.body };
@@ -396,10 +426,7 @@ export class WorkspaceKeys {
         channelId: m.channel_id,
         authorId: m.author_id,
         key: (g) => this.keys.get(g),
-        authorKeys: this.trust.signKeys(
-          m.author_id,
-          this.state.signers.get(m.author_id)?.sign_public,
-        ),
+        authorKeys: this.authorKeys(m.author_id),
       });
       if (r.ok) {
         shown = {
