@@ -608,5 +608,54 @@ TEST(Export, ImportCanCreateTheMembersAccounts) {
   EXPECT_EQ(str(messages.body.at(0), "author_id"), bob2);
 }
 
+TEST(Export, ShareLinksWorkAgainWhereTheArchiveIsImported) {
+  std::string archive, token, revoked_token;
+  const std::string password = "Gaufre-Sucrée-2040";
+  const Headers with_password{{"X-Share-Password", password}};
+  {
+    TestServer s;
+    Account a = s.user("Alice");
+    std::string ws = s.workspace(a, "Partages", {"files"});
+    auto up = s.call("PUT", "/api/v1/workspaces/" + ws + "/files/children/budget.txt", a.token, "budget 2027");
+    ASSERT_EQ(up.status, 201) << up.raw.body;
+    std::string id = str(up.body, "id");
+    auto made = s.call("POST", "/api/v1/files/" + id + "/shares", a.token,
+                       body(json::object{{"password", password}, {"max_downloads", 2},
+                                         {"expires_at", format_iso8601(s.clock().now_ms() + 30 * 86'400'000LL)}}));
+    ASSERT_EQ(made.status, 201) << made.raw.body;
+    token = str(made.body, "token");
+    ASSERT_EQ(s.call("GET", "/s/" + token, {}, std::nullopt, with_password).status, 200);  // one of two used
+    auto other = s.call("POST", "/api/v1/files/" + id + "/shares", a.token, "{}");
+    ASSERT_EQ(other.status, 201);
+    revoked_token = str(other.body, "token");
+    ASSERT_EQ(s.call("DELETE", "/api/v1/shares/" + str(other.body, "id"), a.token).status, 204);
+    auto exported = s.call("GET", "/api/v1/workspaces/" + ws + "/export", a.token);
+    ASSERT_EQ(exported.status, 200);
+    archive = exported.raw.body;
+    // The archive holds the links' hashes, never a token.
+    EXPECT_EQ(archive.find(token), std::string::npos);
+    EXPECT_EQ(archive.find(revoked_token), std::string::npos);
+    // Imported beside the workspace it came from, the links stay that one's.
+    Account admin = s.user("Admin", platform::InstanceRole::admin);
+    auto copy = s.call("POST", "/api/v1/admin/workspaces/import", admin.token, archive);
+    ASSERT_EQ(copy.status, 201) << copy.raw.body;
+    EXPECT_EQ(copy.body.at("imported").at("files").at("share_links").as_int64(), 0);
+    EXPECT_EQ(copy.body.at("imported").at("files").at("share_links_kept_by_origin").as_int64(), 2);
+  }
+  // Moved to a new server at the same address: the link works again, with
+  // its password, its limit and the download already made.
+  TestServer s;
+  Account admin = s.user("Admin", platform::InstanceRole::admin);
+  auto moved = s.call("POST", "/api/v1/admin/workspaces/import", admin.token, archive);
+  ASSERT_EQ(moved.status, 201) << moved.raw.body;
+  EXPECT_EQ(moved.body.at("imported").at("files").at("share_links").as_int64(), 2);
+  EXPECT_EQ(s.call("GET", "/s/" + token).error_code(), "password_required");
+  auto got = s.call("GET", "/s/" + token, {}, std::nullopt, with_password);
+  ASSERT_EQ(got.status, 200) << got.raw.body;
+  EXPECT_EQ(got.raw.body, "budget 2027");
+  EXPECT_EQ(s.call("GET", "/s/" + token, {}, std::nullopt, with_password).status, 410);  // the limit of two
+  EXPECT_EQ(s.call("GET", "/s/" + revoked_token).status, 404);  // revoked stays revoked
+}
+
 }  // namespace
 }  // namespace ruche::testing

@@ -1,8 +1,9 @@
 // Files' side of a workspace import (platform/import.hpp): reads back what
 // Service::export_workspace wrote. Contents (files/tree/..., files/history/...)
 // arrive first and are stored as they come; each page of records
-// (files/nodes/*.jsonl) then becomes nodes, versions, properties and stars
-// in one transaction, every version checked against the content it names.
+// (files/nodes/*.jsonl) then becomes nodes, versions, properties, stars and
+// share links in one transaction, every version checked against the content
+// it names.
 #include <map>
 #include <vector>
 
@@ -47,6 +48,8 @@ class FilesImport final : public platform::ModuleImport {
     o["files"] = files_;
     o["versions"] = versions_;
     o["bytes"] = bytes_;
+    o["share_links"] = shares_;
+    o["share_links_kept_by_origin"] = shares_kept_by_origin_;
     return o;
   }
 
@@ -57,7 +60,7 @@ class FilesImport final : public platform::ModuleImport {
   struct Page {
     std::map<std::string, std::string> ids;
     std::vector<std::string> used;  // archive entries the page's versions took
-    std::int64_t folders = 0, files = 0, versions = 0, bytes = 0;
+    std::int64_t folders = 0, files = 0, versions = 0, bytes = 0, shares = 0, shares_kept_by_origin = 0;
   };
 
   Result<void> records(const std::vector<json::object>& lines) {
@@ -75,6 +78,8 @@ class FilesImport final : public platform::ModuleImport {
     files_ += page.files;
     versions_ += page.versions;
     bytes_ += page.bytes;
+    shares_ += page.shares;
+    shares_kept_by_origin_ += page.shares_kept_by_origin;
     return {};
   }
 
@@ -160,6 +165,10 @@ class FilesImport final : public platform::ModuleImport {
       const json::object& pr = pv.as_object();
       RUCHE_CHECK(store::set_prop(c, n.id, store::Prop{text(pr, "namespace"), text(pr, "name"), text(pr, "value")}));
     }
+    for (const auto& sv : list(o, "shares")) {
+      if (!sv.is_object()) return bad("a share link is not an object");
+      RUCHE_CHECK(share(c, n, sv.as_object(), page));
+    }
     for (const auto& u : list(o, "favorite_of"))
       if (u.is_string() && ctx_.known_user(std::string(u.as_string()))) {
         RUCHE_TRY([[maybe_unused]] bool on,
@@ -168,12 +177,46 @@ class FilesImport final : public platform::ModuleImport {
     return {};
   }
 
+  // A share link as it was: the same token (its hash), password, limits and
+  // counts, so its URL works again — unless the workspace it came from is
+  // still here with it (then it stays that one's).
+  Result<void> share(db::Conn& c, const Node& n, const json::object& o, Page& page) {
+    store::ShareRow r;
+    Share& sh = r.share;
+    const std::string mode = text(o, "mode");
+    if (mode != "read" && mode != "upload") return bad("a share link's mode");
+    sh.mode = mode == "upload" ? ShareMode::upload : ShareMode::read;
+    r.token_hash = text(o, "token_sha256");
+    if (r.token_hash.size() != 64 || r.token_hash.find_first_not_of("0123456789abcdef") != std::string::npos)
+      return bad("a share link's token hash");
+    if (auto pw = o.find("password_hash"); pw != o.end() && !pw->value().is_null()) {
+      r.password_hash = text(o, "password_hash");
+      if (!r.password_hash.starts_with("$argon2id$") || r.password_hash.size() > 256)
+        return bad("a share link's password hash");
+    }
+    auto created = time(o, "created_at");
+    auto downloads = integer(o, "downloads");
+    if (!created || !downloads || *downloads < 0) return bad("a share link without its date or count");
+    sh.id = crypto::new_ordered_id_of<ShareId>(*created);
+    sh.workspace_id = ctx_.workspace;
+    sh.node_id = n.id;
+    sh.created_at_ms = *created;
+    sh.created_by = ctx_.user(text(o, "created_by"));
+    sh.downloads = *downloads;
+    sh.expires_at_ms = time(o, "expires_at");
+    sh.max_downloads = integer(o, "max_downloads");
+    sh.revoked_at_ms = time(o, "revoked_at");
+    RUCHE_TRY(bool restored, store::restore_share(c, r));
+    ++(restored ? page.shares : page.shares_kept_by_origin);
+    return {};
+  }
+
   platform::Platform& p_;
   const platform::ImportContext& ctx_;
   std::int64_t default_quota_;
   std::map<std::string, blob::BlobRef> contents_;  // archive entry -> stored content
   std::map<std::string, std::string> ids_;         // exported node id -> new
-  std::int64_t folders_ = 0, files_ = 0, versions_ = 0, bytes_ = 0;
+  std::int64_t folders_ = 0, files_ = 0, versions_ = 0, bytes_ = 0, shares_ = 0, shares_kept_by_origin_ = 0;
 };
 
 }  // namespace

@@ -398,7 +398,11 @@ constexpr std::string_view kExportReadme =
     "                                  trashed folder), WebDAV properties, who starred it,\n"
     "                                  and for files their versions (number, size,\n"
     "                                  sha256, dates, author) with the archive entry\n"
-    "                                  holding each one's bytes (\"entry\")\n";
+    "                                  holding each one's bytes (\"entry\"), and its\n"
+    "                                  share links (\"shares\": mode, limits, counts, the\n"
+    "                                  SHA-256 of the link's token and the Argon2id hash\n"
+    "                                  of its password, so that the same links work again\n"
+    "                                  where the archive is imported under the same address)\n";
 
 }  // namespace
 
@@ -431,6 +435,19 @@ Result<void> Service::export_workspace(db::Conn& c, const WorkspaceId& ws, platf
         json::array stars;
         for (const auto& u : x.favorite_of) stars.emplace_back(u);
         o["favorite_of"] = std::move(stars);
+        json::array shares;
+        for (const auto& sh : x.shares) {
+          json::object so = to_json(sh.share);
+          so.erase("id");
+          so.erase("node_id");
+          so.erase("has_password");
+          so["token_sha256"] = sh.token_hash;
+          so["password_hash"] = sh.password_hash.empty() ? json::value(nullptr) : json::value(sh.password_hash);
+          so["revoked_at"] = sh.share.revoked_at_ms ? json::value(format_iso8601(*sh.share.revoked_at_ms))
+                                                    : json::value(nullptr);
+          shares.push_back(std::move(so));
+        }
+        o["shares"] = std::move(shares);
         if (n.folder) {
           if (!trashed) RUCHE_CHECK(out.add_folder("files/tree" + n.path, n.mtime_ms));
           folders.push_back({n.id.str(), n.path, trashed});

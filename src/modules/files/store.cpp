@@ -612,6 +612,20 @@ Result<void> insert_share(db::Conn& c, const Share& s, const std::string& token_
   return {};
 }
 
+Result<bool> restore_share(db::Conn& c, const ShareRow& r) {
+  const Share& s = r.share;
+  std::optional<std::string> password;
+  if (!r.password_hash.empty()) password = r.password_hash;
+  RUCHE_TRY(auto n, c.exec("INSERT INTO files_shares (id, workspace_id, node_id, token_hash, mode, password_hash, "
+                           "expires_at_ms, max_downloads, downloads, created_by, created_at_ms, revoked_at_ms) "
+                           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+                           "ON CONFLICT (token_hash) DO NOTHING",
+                           {s.id, s.workspace_id, s.node_id, r.token_hash, to_string(s.mode), password,
+                            s.expires_at_ms, s.max_downloads, s.downloads, s.created_by, s.created_at_ms,
+                            s.revoked_at_ms}));
+  return n == 1;
+}
+
 Result<std::optional<ShareRow>> share_by_token(db::Conn& c, const std::string& token_hash) {
   RUCHE_TRY(auto row, c.query_one(std::string("SELECT ") + kShareColumns +
                                       " FROM files_shares WHERE token_hash = $1",
@@ -772,6 +786,14 @@ Result<std::map<std::string, NodeExtras>> extras_of(db::Conn& c, const std::vect
                          " ORDER BY node_id, user_id",
                      ids, [&](const db::Row& r) {
                        out[r.text(0)].favorite_of.push_back(r.text(1));
+                       return true;
+                     }));
+  RUCHE_CHECK(c.each(std::string("SELECT ") + kShareColumns + ", token_hash FROM files_shares WHERE node_id IN " +
+                         in + " ORDER BY node_id, created_at_ms, id",
+                     ids, [&](const db::Row& r) {
+                       ShareRow s = share_from(r);
+                       s.token_hash = r.text(11);
+                       out[s.share.node_id.str()].shares.push_back(std::move(s));
                        return true;
                      }));
   return out;

@@ -167,12 +167,17 @@ Result<RootState> root_state(db::Conn& c, const WorkspaceId& ws);
 struct ShareRow {
   Share share;
   std::string password_hash;
+  std::string token_hash;  // in exports only (extras_of)
 };
 Result<void> insert_share(db::Conn& c, const Share& s, const std::string& token_hash,
                           const std::optional<std::string>& password_hash);
 Result<std::optional<ShareRow>> share_by_token(db::Conn& c, const std::string& token_hash);
 Result<std::optional<ShareRow>> share(db::Conn& c, const ShareId& id);
 Result<std::vector<Share>> shares_of(db::Conn& c, const NodeId& node);
+// An exported share link back, under its token's hash (its URL works again);
+// false, and nothing written, when a link with that hash exists (the
+// workspace it came from is still here).
+Result<bool> restore_share(db::Conn& c, const ShareRow& s);
 Result<void> revoke_share(db::Conn& c, const ShareId& id, std::int64_t now_ms);
 // Counts one download unless the limit is reached; false then.
 Result<bool> count_download(db::Conn& c, const ShareId& id);
@@ -212,6 +217,7 @@ struct NodeExtras {
   std::vector<VersionRow> versions;
   std::vector<Prop> props;
   std::vector<std::string> favorite_of;
+  std::vector<ShareRow> shares;  // revoked ones included, oldest first
 };
 Result<std::map<std::string, NodeExtras>> extras_of(db::Conn& c, const std::vector<Node>& nodes);
 Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms);
