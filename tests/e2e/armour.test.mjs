@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import {
   assertNoConsoleErrors,
   axe,
+  dropImageAndText,
   env,
   launch,
   metric,
@@ -491,30 +492,14 @@ test('a member is removed: the next generation is made, and writing still works'
 });
 
 test('attachments are sealed in the browser: the member sees the image and saves the file; the server holds ciphertext', async () => {
-  // A real PNG drawn on a canvas and a text file over one 64 KiB piece, in
-  // a DataTransfer as a drop from the desktop would carry them.
+  // A real PNG and a text file over one 64 KiB piece, dropped from the desktop.
   const report = 'Relevé du coffre, pile 7 : 42 caisses.\n'.repeat(3000);
-  const files = await pageA.evaluateHandle(async (text) => {
-    const canvas = document.createElement('canvas');
-    canvas.width = 64;
-    canvas.height = 48;
-    const g = canvas.getContext('2d');
-    g.fillStyle = '#1f6f8b';
-    g.fillRect(0, 0, 64, 48);
-    g.fillStyle = '#f2c14e';
-    g.fillRect(8, 8, 24, 16);
-    const png = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
-    const dt = new DataTransfer();
-    dt.items.add(new File([png], 'plan-du-coffre.png', { type: 'image/png' }));
-    dt.items.add(new File([text], 'releve-coffre.txt', { type: 'text/plain' }));
-    return dt;
-  }, report);
+  const files = await dropImageAndText(pageA, pageA.locator('.chat-channel'), {
+    png: 'plan-du-coffre.png',
+    text: { name: 'releve-coffre.txt', body: report },
+    over: 'Déposez les fichiers pour les joindre à #coffre',
+  });
   const sizes = await files.evaluate((dt) => [...dt.files].map((f) => f.size));
-  const channel = pageA.locator('.chat-channel');
-  await channel.dispatchEvent('dragenter', { dataTransfer: files });
-  await channel.dispatchEvent('dragover', { dataTransfer: files });
-  await pageA.getByText('Déposez les fichiers pour les joindre à #coffre').waitFor();
-  await channel.dispatchEvent('drop', { dataTransfer: files });
   const pending = pageA.getByRole('list', { name: 'Fichiers à envoyer' });
   for (const name of ['plan-du-coffre.png', 'releve-coffre.txt']) {
     await pending.getByRole('progressbar', { name: `Envoi de ${name}` }).waitFor();

@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import {
   assertNoConsoleErrors,
   axe,
+  dropImageAndText,
   env,
   launch,
   metric,
@@ -683,8 +684,13 @@ test('virtualization: long histories keep a bounded DOM and load older pages on 
   const badge = navLink(memberPage, 'historique').locator('.chat-nav__unread');
   await badge.waitFor();
   await scroller.focus();
+  // The badge goes at once (optimistic); the server's answer comes after.
+  const marked = memberPage.waitForResponse(
+    (r) => r.request().method() === 'POST' && r.url().endsWith(`/channels/${history.id}/read`),
+  );
   await memberPage.keyboard.press('Escape');
   await badge.waitFor({ state: 'detached' });
+  assert.equal((await marked).status(), 200);
   const c = await ok(memberPage, 'GET', `/channels/${history.id}`);
   assert.equal(c.unread, 0);
   assert.equal(c.last_read_seq, c.last_seq);
@@ -831,30 +837,14 @@ test('attachments: dropped files upload with progress; the image previews on bot
   await memberPage.goto(`${env.url}/w/${wsId}/chat/${channelId}`);
   await composer(ownerPage).waitFor();
   await composer(memberPage).waitFor();
-  // A real PNG drawn on a canvas, and a text file, in a DataTransfer as a
-  // drop from the desktop would carry them.
+  // A real PNG and a text file, dropped from the desktop.
   const report = 'Compte rendu de chantier, semaine 48.\n'.repeat(30000);
-  const files = await ownerPage.evaluateHandle(async (text) => {
-    const canvas = document.createElement('canvas');
-    canvas.width = 64;
-    canvas.height = 48;
-    const g = canvas.getContext('2d');
-    g.fillStyle = '#1f6f8b';
-    g.fillRect(0, 0, 64, 48);
-    g.fillStyle = '#f2c14e';
-    g.fillRect(8, 8, 24, 16);
-    const png = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
-    const dt = new DataTransfer();
-    dt.items.add(new File([png], 'plan-rive-gauche.png', { type: 'image/png' }));
-    dt.items.add(new File([text], 'compte-rendu.txt', { type: 'text/plain' }));
-    return dt;
-  }, report);
-  const channel = ownerPage.locator('.chat-channel');
-  await channel.dispatchEvent('dragenter', { dataTransfer: files });
-  await channel.dispatchEvent('dragover', { dataTransfer: files });
-  await ownerPage.getByText('Déposez les fichiers pour les joindre à #projet-seine').waitFor();
-  await shot(ownerPage, 'chat-21-drop');
-  await channel.dispatchEvent('drop', { dataTransfer: files });
+  await dropImageAndText(ownerPage, ownerPage.locator('.chat-channel'), {
+    png: 'plan-rive-gauche.png',
+    text: { name: 'compte-rendu.txt', body: report },
+    over: 'Déposez les fichiers pour les joindre à #projet-seine',
+    beforeDrop: (page) => shot(page, 'chat-21-drop'),
+  });
   await ownerPage.getByText('Déposez les fichiers').waitFor({ state: 'detached' });
 
   const pending = ownerPage.getByRole('list', { name: 'Fichiers à envoyer' });

@@ -181,6 +181,39 @@ export function metric(name, value, extra = {}) {
 }
 
 /** A small valid PNG (a 16x16 square) for the logo upload. */
+/**
+ * A drop from the desktop onto `target` (a locator): a real PNG drawn on a
+ * canvas (64 × 48) named `png` and a text file `text.name` of `text.body`,
+ * in one DataTransfer. Waits for the drop zone to say `over` before dropping;
+ * `beforeDrop(page)` runs while it shows (a screenshot).
+ */
+export async function dropImageAndText(page, target, { png, text, over, beforeDrop }) {
+  const files = await page.evaluateHandle(
+    async ({ png, text }) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 64;
+      canvas.height = 48;
+      const g = canvas.getContext('2d');
+      g.fillStyle = '#1f6f8b';
+      g.fillRect(0, 0, 64, 48);
+      g.fillStyle = '#f2c14e';
+      g.fillRect(8, 8, 24, 16);
+      const image = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+      const dt = new DataTransfer();
+      dt.items.add(new File([image], png, { type: 'image/png' }));
+      dt.items.add(new File([text.body], text.name, { type: 'text/plain' }));
+      return dt;
+    },
+    { png, text },
+  );
+  await target.dispatchEvent('dragenter', { dataTransfer: files });
+  await target.dispatchEvent('dragover', { dataTransfer: files });
+  await page.getByText(over).waitFor();
+  if (beforeDrop) await beforeDrop(page);
+  await target.dispatchEvent('drop', { dataTransfer: files });
+  return files;
+}
+
 export const LOGO_PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAFklEQVR4nGPIkp5FEmIY1TCqYfhqAABkyR8QyrpgmgAAAABJRU5ErkJggg==',
   'base64',

@@ -78,28 +78,16 @@ function SealedImage({ file, tab }: { file: SealedFile; tab: number }) {
 
   if (state.error) {
     return (
-      <span
-        className="attachment__chip attachment__chip--failed"
-        role="group"
-        aria-label={file.name}
-      >
-        <Icon name="file" size={18} />
-        <span className="attachment__name">{file.name}</span>
+      <StatusChip file={file} status="failed">
         <span className="attachment__error">{errorText(state.error)}</span>
-      </span>
+      </StatusChip>
     );
   }
   if (!state.url) {
     return (
-      <span
-        className="attachment__chip attachment__chip--pending"
-        role="group"
-        aria-label={file.name}
-      >
-        <Icon name="file" size={18} />
-        <span className="attachment__name">{file.name}</span>
+      <StatusChip file={file} status="pending">
         <span className="attachment__size">{ta('file.opening')}</span>
-      </span>
+      </StatusChip>
     );
   }
   // Its box once it was drawn here before; the first time, CSS bounds it.
@@ -126,6 +114,29 @@ function SealedImage({ file, tab }: { file: SealedFile; tab: number }) {
         }
       />
     </a>
+  );
+}
+
+/** An image not shown (yet): its name and what is happening to it. */
+function StatusChip({
+  file,
+  status,
+  children,
+}: {
+  file: SealedFile;
+  status: 'failed' | 'pending';
+  children: ReactNode;
+}) {
+  return (
+    <span
+      className={`attachment__chip attachment__chip--${status}`}
+      role="group"
+      aria-label={file.name}
+    >
+      <Icon name="file" size={18} />
+      <span className="attachment__name">{file.name}</span>
+      {children}
+    </span>
   );
 }
 
