@@ -723,6 +723,17 @@ TEST(Armour, AttachmentsAreSealedInTheBrowserAndOpenedWithTheKeyTheirMessageCarr
   EXPECT_EQ(post(s, alice.who, cid, alice.seal(ws, cid, 1, R"({"text":"v2 sans fichier","files":[]})", nullptr,
                                                   "", 2)).status,
             201);
+
+  // The export carries the sealed bytes under the neutral name; the message
+  // beside them carries their key: a member opens the file from the archive.
+  auto archive = export_files(s, alice.who, ws);
+  ASSERT_TRUE(archive.contains("chat/attachments/" + aid + "/attachment"));
+  EXPECT_EQ(archive["chat/attachments/" + aid + "/attachment"], sealed);
+  std::string pages;
+  for (const auto& [path, bytes] : archive)
+    if (path.starts_with("chat/messages/")) pages += bytes;
+  EXPECT_NE(pages.find(std::string(edited.body.at("body").as_string())), std::string::npos);
+  EXPECT_EQ(pages.find("plan-secret"), std::string::npos);
 }
 
 TEST(Armour, ModulesThatDoNotSealStayOut) {
