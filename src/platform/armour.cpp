@@ -41,8 +41,7 @@ Result<KeyState> key_state(db::Conn& c, const WorkspaceId& ws, std::int64_t now_
   RUCHE_TRY(auto row, c.query_one("SELECT w.armour_generation, EXISTS (SELECT 1 FROM armour_envelopes e "
                                   "WHERE e.workspace_id = w.id AND e.generation = w.armour_generation AND "
                                   "(NOT EXISTS (SELECT 1 FROM memberships m WHERE m.workspace_id = e.workspace_id "
-                                  "AND m.user_id = e.user_id AND (m.expires_at_ms IS NULL OR "
-                                  "m.expires_at_ms > $2)) OR EXISTS (SELECT 1 FROM armour_identity_history h "
+                                  "AND m.user_id = e.user_id AND " RUCHE_ACTIVE_MEMBERSHIP("m") ") OR EXISTS (SELECT 1 FROM armour_identity_history h "
                                   "WHERE h.user_id = e.created_by AND h.replaced_at_ms >= e.created_at_ms))) "
                                   "FROM workspaces w WHERE w.id = $1",
                                   {ws, now_ms}));
@@ -198,8 +197,8 @@ Result<ArmourState> Armour::load_state(db::Conn& c, const WorkspaceId& ws, const
   RUCHE_CHECK(c.each("SELECT i.user_id, i.box_public, i.sign_public, i.created_at_ms, i.updated_at_ms, "
                      "EXISTS (SELECT 1 FROM armour_envelopes e WHERE e.workspace_id = m.workspace_id AND "
                      "e.generation = $3 AND e.user_id = m.user_id) FROM memberships m JOIN armour_identities i "
-                     "ON i.user_id = m.user_id WHERE m.workspace_id = $1 AND (m.expires_at_ms IS NULL OR "
-                     "m.expires_at_ms > $2) ORDER BY i.user_id",
+                     "ON i.user_id = m.user_id WHERE m.workspace_id = $1 AND " RUCHE_ACTIVE_MEMBERSHIP("m")
+                     " ORDER BY i.user_id",
                      {ws, now, s.generation}, [&](const db::Row& r) {
                        ArmourIdentity id;
                        id.user_id = r.text(0);
@@ -215,7 +214,7 @@ Result<ArmourState> Armour::load_state(db::Conn& c, const WorkspaceId& ws, const
                      "(SELECT user_id FROM armour_envelopes WHERE workspace_id = $1 UNION SELECT created_by FROM "
                      "armour_envelopes WHERE workspace_id = $1) AND NOT EXISTS (SELECT 1 "
                      "FROM memberships m WHERE m.workspace_id = $1 AND m.user_id = i.user_id AND "
-                     "(m.expires_at_ms IS NULL OR m.expires_at_ms > $2)) ORDER BY i.user_id",
+                     RUCHE_ACTIVE_MEMBERSHIP("m") ") ORDER BY i.user_id",
                      {ws, now}, [&](const db::Row& r) {
                        ArmourIdentity id;
                        id.user_id = r.text(0);

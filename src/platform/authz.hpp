@@ -30,6 +30,12 @@
 #include "core/db/database.hpp"
 #include "platform/types.hpp"
 
+// SQL: the membership row `m` (an alias or the table's name, a string
+// literal) is active — no expiry, or one still ahead of the time bound to
+// $2. Every query that asks who is a member of a workspace says it with
+// this, the current time as its second parameter.
+#define RUCHE_ACTIVE_MEMBERSHIP(m) "(" m ".expires_at_ms IS NULL OR " m ".expires_at_ms > $2)"
+
 namespace ruche::platform {
 
 class Authz {

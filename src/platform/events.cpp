@@ -6,6 +6,7 @@
 #include "base/log.hpp"
 #include "core/crypto/random.hpp"
 #include "core/http/websocket.hpp"
+#include "platform/authz.hpp"
 
 namespace ruche::platform {
 
@@ -409,7 +410,7 @@ class EventHub::Connection final : public http::WebSocketHandler,
     auto ids = p.db.read([&](db::Conn& c) -> Result<std::vector<std::string>> {
       std::vector<std::string> out;
       RUCHE_CHECK(c.each("SELECT workspace_id FROM memberships WHERE user_id = $1 AND "
-                         "(expires_at_ms IS NULL OR expires_at_ms > $2)",
+                         RUCHE_ACTIVE_MEMBERSHIP("memberships"),
                          {caller_.user_id, now}, [&](const db::Row& r) {
                            out.push_back(r.text(0));
                            return true;

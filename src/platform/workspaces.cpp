@@ -245,7 +245,7 @@ Result<std::vector<Workspace>> Workspaces::list(const Caller& caller) {
     RUCHE_CHECK(c.each(
         "SELECT w.id, w.name, w.description, w.armoured, w.archived_at_ms, w.created_at_ms, "
         "w.seq, m.role FROM memberships m JOIN workspaces w ON w.id = m.workspace_id "
-        "WHERE m.user_id = $1 AND (m.expires_at_ms IS NULL OR m.expires_at_ms > $2) "
+        "WHERE m.user_id = $1 AND " RUCHE_ACTIVE_MEMBERSHIP("m") " "
         "ORDER BY w.name, w.id",
         {caller.user_id, now}, [&](const db::Row& r) {
           Workspace w;
@@ -421,7 +421,7 @@ Result<std::vector<Member>> Workspaces::members(const Caller& caller, const Work
     RUCHE_CHECK(c.each(
         "SELECT m.user_id, u.name, u.email, m.role, u.instance_role, m.expires_at_ms "
         "FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 "
-        "AND (m.expires_at_ms IS NULL OR m.expires_at_ms > $2) ORDER BY u.name, u.id",
+        "AND " RUCHE_ACTIVE_MEMBERSHIP("m") " ORDER BY u.name, u.id",
         {ws, now}, [&](const db::Row& r) {
           Member m;
           m.user_id = UserId(r.text(0));
