@@ -662,6 +662,12 @@ describe('messages with attachments (version 2)', () => {
   });
 });
 
+/** A file sealed as the composer seals one, as bytes. */
+async function sealBytes(plain: Uint8Array): Promise<{ key: Uint8Array; sealed: Uint8Array }> {
+  const { key, sealed } = await encryptFile(new Blob([plain as Uint8Array<ArrayBuffer>]));
+  return { key, sealed: new Uint8Array(await sealed.arrayBuffer()) };
+}
+
 describe('attachment contents', () => {
   const bytes = (n: number, seed = 0) => new Uint8Array(n).map((_, i) => (i * 31 + seed) % 256);
   const PIECE = 64 * 1024;
@@ -700,20 +706,32 @@ describe('attachment contents', () => {
     expect(sealedFileSize(100 * 1024 * 1024)).toBe(24 + 100 * 1024 * 1024 + 17 * 1600);
   });
 
-  it('round trip, at the piece boundaries', () => {
-    for (const n of [0, 1, PIECE - 1, PIECE, PIECE + 1, 2 * PIECE, 200_000]) {
+  it('round trip, at the piece boundaries and at those of the 4 MiB reads', async () => {
+    const READ = 64 * PIECE;
+    for (const n of [
+      0,
+      1,
+      PIECE - 1,
+      PIECE,
+      PIECE + 1,
+      2 * PIECE,
+      200_000,
+      READ - 1,
+      READ,
+      READ + 1,
+    ]) {
       const plain = bytes(n, n);
-      const { key, sealed } = encryptFile(plain);
+      const { key, sealed } = await sealBytes(plain);
       expect(key).toHaveLength(32);
       expect(sealed).toHaveLength(sealedFileSize(n));
       expect(b64(decryptFile(sealed, key, n))).toBe(b64(plain));
     }
   });
 
-  it('a fresh key and header each time; pieces tagged MESSAGE then FINAL', () => {
+  it('a fresh key and header each time; pieces tagged MESSAGE then FINAL', async () => {
     const plain = bytes(PIECE + 10);
-    const a = encryptFile(plain);
-    const b = encryptFile(plain);
+    const a = await sealBytes(plain);
+    const b = await sealBytes(plain);
     expect(b64(a.key)).not.toBe(b64(b.key));
     expect(b64(a.sealed.subarray(0, 24))).not.toBe(b64(b.sealed.subarray(0, 24)));
     const state = sodium.crypto_secretstream_xchacha20poly1305_init_pull(
@@ -734,9 +752,9 @@ describe('attachment contents', () => {
     expect(last && [last.message.length, last.tag]).toEqual([10, TAG_FINAL]);
   });
 
-  it('refuses a changed byte: header, piece, tag', () => {
+  it('refuses a changed byte: header, piece, tag', async () => {
     const plain = bytes(PIECE + 100);
-    const { key, sealed } = encryptFile(plain);
+    const { key, sealed } = await sealBytes(plain);
     for (const at of [
       0,
       23,
@@ -752,15 +770,15 @@ describe('attachment contents', () => {
     }
   });
 
-  it('refuses another key, and a key of the wrong size', () => {
-    const { sealed } = encryptFile(bytes(100));
+  it('refuses another key, and a key of the wrong size', async () => {
+    const { sealed } = await sealBytes(bytes(100));
     refuses(() => decryptFile(sealed, new Uint8Array(32), 100));
     refuses(() => decryptFile(sealed, new Uint8Array(31), 100));
   });
 
-  it('refuses reordered pieces', () => {
+  it('refuses reordered pieces', async () => {
     const plain = bytes(2 * PIECE + 5);
-    const { key, sealed } = encryptFile(plain);
+    const { key, sealed } = await sealBytes(plain);
     const p = PIECE + 17;
     const swapped = sealed.slice();
     swapped.set(sealed.subarray(24 + p, 24 + 2 * p), 24);
@@ -768,9 +786,9 @@ describe('attachment contents', () => {
     refuses(() => decryptFile(swapped, key, plain.length));
   });
 
-  it('refuses a stream cut short, even at a piece boundary with a matching size', () => {
+  it('refuses a stream cut short, even at a piece boundary with a matching size', async () => {
     const plain = bytes(2 * PIECE + 5);
-    const { key, sealed } = encryptFile(plain);
+    const { key, sealed } = await sealBytes(plain);
     // The last piece dropped: what is left ends with a MESSAGE piece.
     refuses(() => decryptFile(sealed.subarray(0, 24 + 2 * (PIECE + 17)), key, 2 * PIECE));
     refuses(() => decryptFile(sealed.subarray(0, sealed.length - 1), key, plain.length));
@@ -801,7 +819,7 @@ describe('attachment contents', () => {
     ).toHaveLength(PIECE + 10);
   });
 
-  it('refuses bytes after the FINAL piece', () => {
+  it('refuses bytes after the FINAL piece', async () => {
     const k = new Uint8Array(32).fill(9);
     // A FINAL piece, then more (libsodium lets a stream go on after FINAL).
     refuses(() =>
@@ -814,15 +832,15 @@ describe('attachment contents', () => {
         PIECE + 10,
       ),
     );
-    const { key, sealed } = encryptFile(bytes(100));
+    const { key, sealed } = await sealBytes(bytes(100));
     const longer = new Uint8Array(sealed.length + 17);
     longer.set(sealed);
     refuses(() => decryptFile(longer, key, 100));
     refuses(() => decryptFile(longer, key, 117));
   });
 
-  it('refuses an opened size other than the sealed one', () => {
-    const { key, sealed } = encryptFile(bytes(1000));
+  it('refuses an opened size other than the sealed one', async () => {
+    const { key, sealed } = await sealBytes(bytes(1000));
     refuses(() => decryptFile(sealed, key, 999));
     refuses(() => decryptFile(sealed, key, 1001));
     refuses(() => decryptFile(sealed, key, -1));

@@ -418,26 +418,40 @@ export function decryptMessage(body: string, c: MessageContext): Decrypted {
 const TAG_MESSAGE = () => sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
 const TAG_FINAL = () => sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL;
 
+/** Pieces sealed per read of the file: 4 MiB read at a time, whatever its size. */
+const PIECES_PER_READ = 64;
+
 /**
  * An attachment's bytes sealed under a key of its own: secretstream's
  * header, then pieces of 64 KiB of plaintext, the last (possibly empty)
- * tagged FINAL (docs/armoured.md, "Attachment contents").
+ * tagged FINAL (docs/armoured.md, "Attachment contents"). The file is read
+ * 4 MiB at a time and the sealed pieces kept as the parts of a Blob, so a
+ * large file is not held twice in memory.
  */
-export function encryptFile(bytes: Uint8Array): { key: Uint8Array; sealed: Uint8Array } {
+export async function encryptFile(file: Blob): Promise<{ key: Uint8Array; sealed: Blob }> {
   const key = sodium.randombytes_buf(FILE_KEY_BYTES);
   const { state, header } = sodium.crypto_secretstream_xchacha20poly1305_init_push(key);
-  const sealed = new Uint8Array(sealedFileSize(bytes.length));
-  sealed.set(header, 0);
-  let at = header.length;
-  const pieces = Math.max(1, Math.ceil(bytes.length / FILE_PIECE_BYTES));
-  for (let i = 0; i < pieces; i++) {
-    const piece = bytes.subarray(i * FILE_PIECE_BYTES, (i + 1) * FILE_PIECE_BYTES);
-    const tag = i === pieces - 1 ? TAG_FINAL() : TAG_MESSAGE();
-    const c = sodium.crypto_secretstream_xchacha20poly1305_push(state, piece, null, tag);
-    sealed.set(c, at);
-    at += c.length;
+  const parts: Uint8Array[] = [header];
+  const pieces = Math.max(1, Math.ceil(file.size / FILE_PIECE_BYTES));
+  for (let first = 0; first < pieces; first += PIECES_PER_READ) {
+    const from = first * FILE_PIECE_BYTES;
+    const read = new Uint8Array(
+      await file.slice(from, from + PIECES_PER_READ * FILE_PIECE_BYTES).arrayBuffer(),
+    );
+    for (let i = first; i < Math.min(pieces, first + PIECES_PER_READ); i++) {
+      const at = (i - first) * FILE_PIECE_BYTES;
+      const tag = i === pieces - 1 ? TAG_FINAL() : TAG_MESSAGE();
+      parts.push(
+        sodium.crypto_secretstream_xchacha20poly1305_push(
+          state,
+          read.subarray(at, at + FILE_PIECE_BYTES),
+          null,
+          tag,
+        ),
+      );
+    }
   }
-  return { key, sealed };
+  return { key, sealed: new Blob(parts as Uint8Array<ArrayBuffer>[]) };
 }
 
 /**

@@ -36,15 +36,12 @@ export function uploadSealed(
   let upload: Upload<Attachment> | null = null;
   let aborted = false;
   const done = (async () => {
-    const [c, bytes] = await Promise.all([loadCrypto(), file.arrayBuffer()]);
+    const c = await loadCrypto();
     if (aborted) throw cancelled();
-    const { key, sealed } = c.encryptFile(new Uint8Array(bytes));
+    const { key, sealed } = await c.encryptFile(file);
     if (aborted) throw cancelled();
-    upload = api.chat.upload(
-      channelId,
-      new Blob([sealed as Uint8Array<ArrayBuffer>]),
-      SEALED_UPLOAD_NAME,
-      (sent, total) => onProgress(Math.round((file.size * sent) / Math.max(1, total))),
+    upload = api.chat.upload(channelId, sealed, SEALED_UPLOAD_NAME, (sent, total) =>
+      onProgress(Math.round((file.size * sent) / Math.max(1, total))),
     );
     onSealed();
     const attachment = await upload.done;

@@ -50,8 +50,10 @@ const listed = (...ids: string[]): Attachment[] =>
   }));
 
 /** A file sealed as the composer would, and the bytes the server would hold. */
-function sealed(id: string, bytes: Uint8Array, o: Partial<SealedFile> = {}) {
-  const { key, sealed } = c.encryptFile(bytes);
+async function sealed(id: string, bytes: Uint8Array, o: Partial<SealedFile> = {}) {
+  const made = await c.encryptFile(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+  const key = made.key;
+  const sealed = new Uint8Array(await made.sealed.arrayBuffer());
   const file: SealedFile = {
     id,
     name: `${id}.png`,
@@ -97,7 +99,7 @@ describe('shownFiles', () => {
 describe('SealedAttachments', () => {
   it('opens an image once, draws it from a blob: URL, and keeps it for the next time', async () => {
     const png = new Uint8Array([137, 80, 78, 71, 1, 2, 3]);
-    const { file, sealed: bytes } = sealed('01HZIMAGE00000000000000001', png);
+    const { file, sealed: bytes } = await sealed('01HZIMAGE00000000000000001', png);
     const fetch = vi.spyOn(api.chat, 'attachmentBytes').mockResolvedValue(bytes);
     await ui.render(<SealedAttachments files={[file]} tab={0} />);
     await settle();
@@ -120,7 +122,7 @@ describe('SealedAttachments', () => {
   });
 
   it('says when a file does not open (changed on the server)', async () => {
-    const { file, sealed: bytes } = sealed('01HZIMAGE00000000000000002', new Uint8Array(50));
+    const { file, sealed: bytes } = await sealed('01HZIMAGE00000000000000002', new Uint8Array(50));
     const changed = bytes.slice();
     changed[30] = (changed[30] ?? 0) ^ 1;
     vi.spyOn(api.chat, 'attachmentBytes').mockResolvedValue(changed);
@@ -133,7 +135,7 @@ describe('SealedAttachments', () => {
   it('downloads a file opened, under its sealed name, never typed as what it claims', async () => {
     // Copied: jsdom's TextEncoder answers in another realm's Uint8Array.
     const text = Uint8Array.from(new TextEncoder().encode('Compte rendu\n'));
-    const { file, sealed: bytes } = sealed('01HZFILE000000000000000001', text, {
+    const { file, sealed: bytes } = await sealed('01HZFILE000000000000000001', text, {
       name: 'compte-rendu.html',
       type: 'text/html',
     });
@@ -152,7 +154,7 @@ describe('SealedAttachments', () => {
   });
 
   it('a failed download says so, in the reader’s language', async () => {
-    const { file } = sealed('01HZFILE000000000000000002', new Uint8Array(10), {
+    const { file } = await sealed('01HZFILE000000000000000002', new Uint8Array(10), {
       type: 'text/plain',
     });
     vi.spyOn(api.chat, 'attachmentBytes').mockResolvedValue(new Uint8Array(3));
