@@ -411,12 +411,9 @@ export function createApi(options: ApiOptions) {
        * An attachment's bytes, with the session cookie (armoured workspaces:
        * the ciphertext, opened in the browser).
        */
-      attachmentBytes: async (
-        aid: string,
-        o: { signal?: AbortSignal } = {},
-      ): Promise<Uint8Array> => {
+      attachmentBlob: async (aid: string, o: { signal?: AbortSignal } = {}): Promise<Blob> => {
         const res = await fetchContent(`/attachments/${seg(aid)}`, {}, o.signal);
-        return new Uint8Array(await res.arrayBuffer());
+        return res.blob();
       },
       /** Where an attachment is downloaded; `inline` shows an image in <img>. */
       attachmentUrl: (aid: string, inline = false) =>

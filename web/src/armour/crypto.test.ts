@@ -3,9 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ArmourMember } from '../api/types';
 import {
   createIdentity,
-  decryptFile,
   decryptMessage,
-  encryptFile,
   encryptMessage,
   newWorkspaceKey,
   openEnvelope,
@@ -26,6 +24,7 @@ import {
   sealedFileSize,
   type SealedFile,
 } from './format';
+import { openBytes, sealBytes } from '../test/sealedBytes';
 
 const WS = '01HZWORKSPACE0000000000000';
 const CH = '01HZCHANNEL000000000000000';
@@ -662,12 +661,6 @@ describe('messages with attachments (version 2)', () => {
   });
 });
 
-/** A file sealed as the composer seals one, as bytes. */
-async function sealBytes(plain: Uint8Array): Promise<{ key: Uint8Array; sealed: Uint8Array }> {
-  const { key, sealed } = await encryptFile(new Blob([plain as Uint8Array<ArrayBuffer>]));
-  return { key, sealed: new Uint8Array(await sealed.arrayBuffer()) };
-}
-
 describe('attachment contents', () => {
   const bytes = (n: number, seed = 0) => new Uint8Array(n).map((_, i) => (i * 31 + seed) % 256);
   const PIECE = 64 * 1024;
@@ -692,8 +685,8 @@ describe('attachment contents', () => {
     }
     return out;
   };
-  const refuses = (f: () => unknown) =>
-    expect(f).toThrow(expect.objectContaining({ code: 'bad_file' }));
+  const refuses = (f: () => Promise<unknown>) =>
+    expect(f()).rejects.toMatchObject({ code: 'bad_file' });
 
   it('takes 24 + s + 17 per 64 KiB piece (at least one)', () => {
     expect(TAG_MESSAGE).toBe(sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
@@ -724,7 +717,7 @@ describe('attachment contents', () => {
       const { key, sealed } = await sealBytes(plain);
       expect(key).toHaveLength(32);
       expect(sealed).toHaveLength(sealedFileSize(n));
-      expect(b64(decryptFile(sealed, key, n))).toBe(b64(plain));
+      expect(b64(await openBytes(sealed, key, n))).toBe(b64(plain));
     }
   });
 
@@ -766,14 +759,14 @@ describe('attachment contents', () => {
     ]) {
       const changed = sealed.slice();
       changed[at] = (changed[at] ?? 0) ^ 1;
-      refuses(() => decryptFile(changed, key, plain.length));
+      await refuses(() => openBytes(changed, key, plain.length));
     }
   });
 
   it('refuses another key, and a key of the wrong size', async () => {
     const { sealed } = await sealBytes(bytes(100));
-    refuses(() => decryptFile(sealed, new Uint8Array(32), 100));
-    refuses(() => decryptFile(sealed, new Uint8Array(31), 100));
+    await refuses(() => openBytes(sealed, new Uint8Array(32), 100));
+    await refuses(() => openBytes(sealed, new Uint8Array(31), 100));
   });
 
   it('refuses reordered pieces', async () => {
@@ -783,21 +776,21 @@ describe('attachment contents', () => {
     const swapped = sealed.slice();
     swapped.set(sealed.subarray(24 + p, 24 + 2 * p), 24);
     swapped.set(sealed.subarray(24, 24 + p), 24 + p);
-    refuses(() => decryptFile(swapped, key, plain.length));
+    await refuses(() => openBytes(swapped, key, plain.length));
   });
 
   it('refuses a stream cut short, even at a piece boundary with a matching size', async () => {
     const plain = bytes(2 * PIECE + 5);
     const { key, sealed } = await sealBytes(plain);
     // The last piece dropped: what is left ends with a MESSAGE piece.
-    refuses(() => decryptFile(sealed.subarray(0, 24 + 2 * (PIECE + 17)), key, 2 * PIECE));
-    refuses(() => decryptFile(sealed.subarray(0, sealed.length - 1), key, plain.length));
-    refuses(() => decryptFile(sealed.subarray(0, sealed.length - 1), key, plain.length - 1));
+    await refuses(() => openBytes(sealed.subarray(0, 24 + 2 * (PIECE + 17)), key, 2 * PIECE));
+    await refuses(() => openBytes(sealed.subarray(0, sealed.length - 1), key, plain.length));
+    await refuses(() => openBytes(sealed.subarray(0, sealed.length - 1), key, plain.length - 1));
     // A stream that never says FINAL.
     const k = new Uint8Array(32).fill(8);
-    refuses(() => decryptFile(stream(k, [[bytes(100), TAG_MESSAGE]]), k, 100));
-    refuses(() =>
-      decryptFile(
+    await refuses(() => openBytes(stream(k, [[bytes(100), TAG_MESSAGE]]), k, 100));
+    await refuses(() =>
+      openBytes(
         stream(k, [
           [bytes(PIECE), TAG_MESSAGE],
           [bytes(10), TAG_MESSAGE],
@@ -808,7 +801,7 @@ describe('attachment contents', () => {
     );
     // The same well made opens.
     expect(
-      decryptFile(
+      await openBytes(
         stream(k, [
           [bytes(PIECE), TAG_MESSAGE],
           [bytes(10), TAG_FINAL],
@@ -822,8 +815,8 @@ describe('attachment contents', () => {
   it('refuses bytes after the FINAL piece', async () => {
     const k = new Uint8Array(32).fill(9);
     // A FINAL piece, then more (libsodium lets a stream go on after FINAL).
-    refuses(() =>
-      decryptFile(
+    await refuses(() =>
+      openBytes(
         stream(k, [
           [bytes(PIECE), TAG_FINAL],
           [bytes(10), TAG_FINAL],
@@ -835,16 +828,16 @@ describe('attachment contents', () => {
     const { key, sealed } = await sealBytes(bytes(100));
     const longer = new Uint8Array(sealed.length + 17);
     longer.set(sealed);
-    refuses(() => decryptFile(longer, key, 100));
-    refuses(() => decryptFile(longer, key, 117));
+    await refuses(() => openBytes(longer, key, 100));
+    await refuses(() => openBytes(longer, key, 117));
   });
 
   it('refuses an opened size other than the sealed one', async () => {
     const { key, sealed } = await sealBytes(bytes(1000));
-    refuses(() => decryptFile(sealed, key, 999));
-    refuses(() => decryptFile(sealed, key, 1001));
-    refuses(() => decryptFile(sealed, key, -1));
-    refuses(() => decryptFile(sealed, key, 1000.5));
-    refuses(() => decryptFile(new Uint8Array(0), key, 0));
+    await refuses(() => openBytes(sealed, key, 999));
+    await refuses(() => openBytes(sealed, key, 1001));
+    await refuses(() => openBytes(sealed, key, -1));
+    await refuses(() => openBytes(sealed, key, 1000.5));
+    await refuses(() => openBytes(new Uint8Array(0), key, 0));
   });
 });

@@ -455,49 +455,60 @@ export async function encryptFile(file: Blob): Promise<{ key: Uint8Array; sealed
 }
 
 /**
- * Opens an attachment's bytes with its key, or ArmourError 'bad_file': not
- * the size its message sealed, a piece changed or moved, pieces missing
- * after any but the FINAL one, or bytes after it.
+ * Opens an attachment's sealed bytes with its key, 4 MiB at a time into the
+ * parts of a Blob of `type`; or ArmourError 'bad_file': not the size its
+ * message sealed, a piece changed or moved, pieces missing after any but
+ * the FINAL one, or bytes after it.
  */
-export function decryptFile(sealed: Uint8Array, key: Uint8Array, expectedSize: number): Uint8Array {
+export async function decryptFile(
+  sealed: Blob,
+  key: Uint8Array,
+  expectedSize: number,
+  type = 'application/octet-stream',
+): Promise<Blob> {
   const headerBytes = sodium.crypto_secretstream_xchacha20poly1305_HEADERBYTES;
   const pieceBytes = FILE_PIECE_BYTES + sodium.crypto_secretstream_xchacha20poly1305_ABYTES;
+  const bad = (why: string) => new ArmourError('bad_file', why);
   if (
     key.length !== FILE_KEY_BYTES ||
     !Number.isSafeInteger(expectedSize) ||
     expectedSize < 0 ||
-    sealed.length !== sealedFileSize(expectedSize)
+    sealed.size !== sealedFileSize(expectedSize)
   ) {
-    throw new ArmourError('bad_file', 'not the sealed size');
+    throw bad('not the sealed size');
   }
-  const out = new Uint8Array(expectedSize);
+  const parts: Uint8Array[] = [];
+  const forget = () => parts.forEach((p) => sodium.memzero(p));
   let written = 0;
   try {
-    const state = sodium.crypto_secretstream_xchacha20poly1305_init_pull(
-      sealed.subarray(0, headerBytes),
-      key,
-    );
-    for (let at = headerBytes; at < sealed.length;) {
-      const end = Math.min(sealed.length, at + pieceBytes);
-      const r = sodium.crypto_secretstream_xchacha20poly1305_pull(
-        state,
-        sealed.subarray(at, end),
-        null,
+    const header = new Uint8Array(await sealed.slice(0, headerBytes).arrayBuffer());
+    const state = sodium.crypto_secretstream_xchacha20poly1305_init_pull(header, key);
+    for (let from = headerBytes; from < sealed.size; from += PIECES_PER_READ * pieceBytes) {
+      const read = new Uint8Array(
+        await sealed.slice(from, from + PIECES_PER_READ * pieceBytes).arrayBuffer(),
       );
-      // The FINAL tag on the last piece only: the stream was not cut short.
-      const last = end === sealed.length;
-      if (!r || r.tag !== (last ? TAG_FINAL() : TAG_MESSAGE())) throw new Error('a bad piece');
-      if (written + r.message.length > expectedSize) throw new Error('too long');
-      out.set(r.message, written);
-      written += r.message.length;
-      at = end;
+      for (let at = 0; at < read.length; at += pieceBytes) {
+        const r = sodium.crypto_secretstream_xchacha20poly1305_pull(
+          state,
+          read.subarray(at, at + pieceBytes),
+          null,
+        );
+        // The FINAL tag on the last piece only: the stream was not cut short.
+        const last = from + at + pieceBytes >= sealed.size;
+        if (!r || r.tag !== (last ? TAG_FINAL() : TAG_MESSAGE())) throw bad('a bad piece');
+        written += r.message.length;
+        parts.push(r.message);
+      }
     }
   } catch {
-    sodium.memzero(out);
-    throw new ArmourError('bad_file', 'the attachment does not open');
+    forget();
+    throw bad('the attachment does not open');
   }
-  if (written !== expectedSize) throw new ArmourError('bad_file', 'not the sealed size');
-  return out;
+  if (written !== expectedSize) {
+    forget();
+    throw bad('not the sealed size');
+  }
+  return new Blob(parts as Uint8Array<ArrayBuffer>[], { type });
 }
 
 /**

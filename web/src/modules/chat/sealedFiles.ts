@@ -72,22 +72,26 @@ export function shownFiles(shown: Shown, listed: readonly Attachment[] | undefin
   });
 }
 
-/** Fetches an attachment's sealed bytes and opens them (ArmourError 'bad_file', ApiError). */
-export async function openSealed(file: SealedFile, signal?: AbortSignal): Promise<Uint8Array> {
+/**
+ * Fetches an attachment's sealed bytes and opens them into a Blob of `type`
+ * (ArmourError 'bad_file', ApiError).
+ */
+export async function openSealed(
+  file: SealedFile,
+  type: string,
+  signal?: AbortSignal,
+): Promise<Blob> {
   const [c, sealed] = await Promise.all([
     loadCrypto(),
-    api.chat.attachmentBytes(file.id, { signal }),
+    api.chat.attachmentBlob(file.id, { signal }),
   ]);
-  return c.decryptFile(sealed, file.key, file.size);
+  return c.decryptFile(sealed, file.key, file.size, type);
 }
 
 /** Opens an attachment and has the browser save it under its sealed name. */
 export async function downloadSealed(file: SealedFile): Promise<void> {
-  const bytes = await openSealed(file);
   // Saved, never shown: a blob typed as HTML must not open in the app's origin.
-  const url = URL.createObjectURL(
-    new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }),
-  );
+  const url = URL.createObjectURL(await openSealed(file, 'application/octet-stream'));
   startDownload(url, file.name);
   // The download reads the blob once it starts; then the URL can go.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
@@ -168,11 +172,9 @@ export function acquirePreview(file: SealedFile): { url: Promise<string>; releas
     previews.set(k, p);
   } else {
     const entry: Preview = { url: null, refs: 0, size: file.size, promise: Promise.resolve('') };
-    entry.promise = openSealed(file).then(
-      (bytes) => {
-        const url = URL.createObjectURL(
-          new Blob([bytes as Uint8Array<ArrayBuffer>], { type: file.type }),
-        );
+    entry.promise = openSealed(file, file.type).then(
+      (image) => {
+        const url = URL.createObjectURL(image);
         if (previews.get(k) !== entry) {
           // Forgotten meanwhile (sign-out).
           URL.revokeObjectURL(url);

@@ -5,8 +5,9 @@ import { act } from 'react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { api, type Attachment } from '../../../api';
 import type { SealedFile } from '../../../armour/format';
-import { loadCrypto, type ArmourCrypto } from '../../../armour/load';
+import { loadCrypto } from '../../../armour/load';
 import { mountPoint } from '../../../test/mount';
+import { sealBytes } from '../../../test/sealedBytes';
 import { shownFiles } from '../sealedFiles';
 import { SealedAttachments } from './SealedAttachments';
 
@@ -14,12 +15,11 @@ const startDownload = vi.hoisted(() => vi.fn());
 vi.mock('../../../util/download', () => ({ startDownload }));
 
 const ui = mountPoint();
-let c: ArmourCrypto;
 const blobs = new Map<string, Blob>();
 let made = 0;
 
 beforeAll(async () => {
-  c = await loadCrypto();
+  await loadCrypto();
 });
 
 beforeEach(() => {
@@ -51,9 +51,7 @@ const listed = (...ids: string[]): Attachment[] =>
 
 /** A file sealed as the composer would, and the bytes the server would hold. */
 async function sealed(id: string, bytes: Uint8Array, o: Partial<SealedFile> = {}) {
-  const made = await c.encryptFile(new Blob([bytes as Uint8Array<ArrayBuffer>]));
-  const key = made.key;
-  const sealed = new Uint8Array(await made.sealed.arrayBuffer());
+  const { key, sealed } = await sealBytes(bytes);
   const file: SealedFile = {
     id,
     name: `${id}.png`,
@@ -100,7 +98,9 @@ describe('SealedAttachments', () => {
   it('opens an image once, draws it from a blob: URL, and keeps it for the next time', async () => {
     const png = new Uint8Array([137, 80, 78, 71, 1, 2, 3]);
     const { file, sealed: bytes } = await sealed('01HZIMAGE00000000000000001', png);
-    const fetch = vi.spyOn(api.chat, 'attachmentBytes').mockResolvedValue(bytes);
+    const fetch = vi
+      .spyOn(api.chat, 'attachmentBlob')
+      .mockResolvedValue(new Blob([bytes as Uint8Array<ArrayBuffer>]));
     await ui.render(<SealedAttachments files={[file]} tab={0} />);
     await settle();
     const img = ui.host.querySelector('img');
@@ -125,7 +125,9 @@ describe('SealedAttachments', () => {
     const { file, sealed: bytes } = await sealed('01HZIMAGE00000000000000002', new Uint8Array(50));
     const changed = bytes.slice();
     changed[30] = (changed[30] ?? 0) ^ 1;
-    vi.spyOn(api.chat, 'attachmentBytes').mockResolvedValue(changed);
+    vi.spyOn(api.chat, 'attachmentBlob').mockResolvedValue(
+      new Blob([changed as Uint8Array<ArrayBuffer>]),
+    );
     await ui.render(<SealedAttachments files={[file]} tab={0} />);
     await settle();
     expect(ui.host.querySelector('img')).toBeNull();
@@ -139,7 +141,9 @@ describe('SealedAttachments', () => {
       name: 'compte-rendu.html',
       type: 'text/html',
     });
-    vi.spyOn(api.chat, 'attachmentBytes').mockResolvedValue(bytes);
+    vi.spyOn(api.chat, 'attachmentBlob').mockResolvedValue(
+      new Blob([bytes as Uint8Array<ArrayBuffer>]),
+    );
     await ui.render(<SealedAttachments files={[file]} tab={0} />);
     const button = ui.host.querySelector('button');
     expect(button?.getAttribute('aria-label')).toMatch(/^Download compte-rendu\.html/);
@@ -157,7 +161,7 @@ describe('SealedAttachments', () => {
     const { file } = await sealed('01HZFILE000000000000000002', new Uint8Array(10), {
       type: 'text/plain',
     });
-    vi.spyOn(api.chat, 'attachmentBytes').mockResolvedValue(new Uint8Array(3));
+    vi.spyOn(api.chat, 'attachmentBlob').mockResolvedValue(new Blob([new Uint8Array(3)]));
     await ui.render(<SealedAttachments files={[file]} tab={0} />);
     await act(async () => ui.host.querySelector('button')?.click());
     await settle();
