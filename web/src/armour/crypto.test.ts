@@ -24,7 +24,7 @@ import {
   sealedFileSize,
   type SealedFile,
 } from './format';
-import { openBytes, sealBytes } from '../test/sealedBytes';
+import { concatBytes, openBytes, sealBytes } from '../test/sealedBytes';
 
 const WS = '01HZWORKSPACE0000000000000';
 const CH = '01HZCHANNEL000000000000000';
@@ -671,19 +671,12 @@ describe('attachment contents', () => {
   /** A stream of chosen pieces and tags, with libsodium's own push. */
   const stream = (key: Uint8Array, pieces: [Uint8Array, number][]) => {
     const { state, header } = sodium.crypto_secretstream_xchacha20poly1305_init_push(key);
-    const parts = [
+    return concatBytes(
       header,
       ...pieces.map(([m, tag]) =>
         sodium.crypto_secretstream_xchacha20poly1305_push(state, m, null, tag),
       ),
-    ];
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    );
   };
   const refuses = (f: () => Promise<unknown>) =>
     expect(f()).rejects.toMatchObject({ code: 'bad_file' });

@@ -6,7 +6,7 @@ import sodium from 'libsodium-wrappers-sumo';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decryptMessage, encryptMessage, ready } from './crypto';
 import { messageAd, messageSigned, sealedFileSize } from './format';
-import { openBytes } from '../test/sealedBytes';
+import { concatBytes, openBytes } from '../test/sealedBytes';
 
 const WS = '01J9ZQ3K4M5N6P7Q8R9S0T1V2W';
 const CH = '01J9ZQ3K4M5N6P7Q8R9S0T1V2X';
@@ -44,16 +44,6 @@ const unb64 = (s: string) => sodium.from_base64(s, URLSAFE());
 
 const plainFile = () => new Uint8Array(FILE_SIZE).map((_, i) => i % 251);
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /**
  * libsodium's crypto_secretstream_xchacha20poly1305 push, spelled out with
  * its primitives so that the header can be chosen: the vector is then
@@ -79,7 +69,7 @@ function sealWithHeader(key: Uint8Array, header: Uint8Array, pieces: [Uint8Array
     lengths.setBigUint64(8, BigInt(64 + m.length), true);
     const pad = new Uint8Array((16 - ((64 + m.length) % 16)) % 16);
     const mac = sodium.crypto_onetimeauth(
-      concat(sealedTag, c, pad, new Uint8Array(lengths.buffer)),
+      concatBytes(sealedTag, c, pad, new Uint8Array(lengths.buffer)),
       polyKey,
     );
     for (let i = 0; i < 8; i++) nonce[4 + i] = (nonce[4 + i] ?? 0) ^ (mac[i] ?? 0);
@@ -89,7 +79,7 @@ function sealWithHeader(key: Uint8Array, header: Uint8Array, pieces: [Uint8Array
     }
     out.push(sealedTag.subarray(0, 1), c, mac);
   }
-  return concat(...out);
+  return concatBytes(...out);
 }
 
 beforeAll(async () => {

@@ -20,3 +20,14 @@ export async function openBytes(
 ): Promise<Uint8Array> {
   return new Uint8Array(await (await decryptFile(blob(sealed), key, size)).arrayBuffer());
 }
+
+/** Byte arrays one after the other. */
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
