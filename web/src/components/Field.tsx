@@ -22,32 +22,53 @@ function describedBy(id: string, hint: unknown, error: unknown): string | undefi
   return ids.length ? ids.join(' ') : undefined;
 }
 
-function Chrome({
+/** What a labelled control carries: its id and what describes it. */
+interface ControlProps {
+  id: string;
+  'aria-invalid'?: true;
+  'aria-describedby'?: string;
+}
+
+type ChromeProps = FieldChrome & { id?: string };
+
+/** The chrome's props apart from the control's own. */
+function split<T extends ChromeProps>(p: T): [ChromeProps, Omit<T, keyof ChromeProps>] {
+  const { label, hint, error, hideLabel, className, id, ...control } = p;
+  return [{ label, hint, error, hideLabel, className, id }, control];
+}
+
+function Labelled({
   id,
   label,
   hint,
   error,
   hideLabel,
   className,
-  children,
-}: FieldChrome & { id: string; children: ReactNode }) {
+  control,
+}: ChromeProps & { control: (a: ControlProps) => ReactNode }) {
+  const auto = useId();
+  const fid = id ?? auto;
   return (
     <div
       className={['field', error ? 'field--invalid' : '', className ?? '']
         .filter(Boolean)
         .join(' ')}
     >
-      <label htmlFor={id} className={hideLabel ? 'visually-hidden' : 'field__label'}>
+      <label htmlFor={fid} className={hideLabel ? 'visually-hidden' : 'field__label'}>
         {label}
       </label>
-      {children}
+      {control({
+        id: fid,
+        'aria-invalid': error ? true : undefined,
+        'aria-describedby': describedBy(fid, hint, error),
+      })}
       {hint ? (
-        <p id={`${id}-hint`} className="field__hint">
+        <p id={`${fid}-hint`} className="field__hint">
           {hint}
         </p>
       ) : null}
       {error ? (
-        <p id={`${id}-error`} className="field__error">
+        <p id={`${fid}-error`} className="field__error">
           {error}
         </p>
       ) : null}
@@ -55,99 +76,25 @@ function Chrome({
   );
 }
 
-export function TextField({
-  label,
-  hint,
-  error,
-  hideLabel,
-  className,
-  id,
-  ...input
-}: FieldChrome & InputHTMLAttributes<HTMLInputElement>) {
-  const auto = useId();
-  const fid = id ?? auto;
+export function TextField(props: FieldChrome & InputHTMLAttributes<HTMLInputElement>) {
+  const [chrome, input] = split(props);
+  return <Labelled {...chrome} control={(a) => <input className="input" {...a} {...input} />} />;
+}
+
+export function TextArea(props: FieldChrome & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const [chrome, input] = split(props);
   return (
-    <Chrome
-      id={fid}
-      label={label}
-      hint={hint}
-      error={error}
-      hideLabel={hideLabel}
-      className={className}
-    >
-      <input
-        id={fid}
-        className="input"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(fid, hint, error)}
-        {...input}
-      />
-    </Chrome>
+    <Labelled
+      {...chrome}
+      control={(a) => <textarea className="input input--area" {...a} {...input} />}
+    />
   );
 }
 
-export function TextArea({
-  label,
-  hint,
-  error,
-  hideLabel,
-  className,
-  id,
-  ...input
-}: FieldChrome & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const auto = useId();
-  const fid = id ?? auto;
+export function SelectField(props: FieldChrome & SelectHTMLAttributes<HTMLSelectElement>) {
+  const [chrome, select] = split(props);
   return (
-    <Chrome
-      id={fid}
-      label={label}
-      hint={hint}
-      error={error}
-      hideLabel={hideLabel}
-      className={className}
-    >
-      <textarea
-        id={fid}
-        className="input input--area"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(fid, hint, error)}
-        {...input}
-      />
-    </Chrome>
-  );
-}
-
-export function SelectField({
-  label,
-  hint,
-  error,
-  hideLabel,
-  className,
-  id,
-  children,
-  ...select
-}: FieldChrome & SelectHTMLAttributes<HTMLSelectElement>) {
-  const auto = useId();
-  const fid = id ?? auto;
-  return (
-    <Chrome
-      id={fid}
-      label={label}
-      hint={hint}
-      error={error}
-      hideLabel={hideLabel}
-      className={className}
-    >
-      <select
-        id={fid}
-        className="input select"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(fid, hint, error)}
-        {...select}
-      >
-        {children}
-      </select>
-    </Chrome>
+    <Labelled {...chrome} control={(a) => <select className="input select" {...a} {...select} />} />
   );
 }
 
