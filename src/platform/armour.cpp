@@ -41,12 +41,23 @@ Result<KeyState> key_state(db::Conn& c, const WorkspaceId& ws, std::int64_t now_
   RUCHE_TRY(auto row, c.query_one("SELECT w.armour_generation, EXISTS (SELECT 1 FROM armour_envelopes e "
                                   "WHERE e.workspace_id = w.id AND e.generation = w.armour_generation AND "
                                   "(NOT EXISTS (SELECT 1 FROM memberships m WHERE m.workspace_id = e.workspace_id "
-                                  "AND m.user_id = e.user_id AND " RUCHE_ACTIVE_MEMBERSHIP("m") ") OR EXISTS (SELECT 1 FROM armour_identity_history h "
-                                  "WHERE h.user_id = e.created_by AND h.replaced_at_ms >= e.created_at_ms))) "
+                                  "AND m.user_id = e.user_id AND " RUCHE_ACTIVE_MEMBERSHIP("m") ") "
+                                  "OR EXISTS (SELECT 1 FROM armour_identity_history h WHERE h.user_id = e.created_by "
+                                  "AND h.replaced_at_ms >= e.created_at_ms))) "
                                   "FROM workspaces w WHERE w.id = $1",
                                   {ws, now_ms}));
   if (!row) return fail(Errc::not_found, "no such workspace");
   return KeyState{row->i64(0), row->boolean(1)};
+}
+
+// A person's public keys from a row that begins user_id, box_public,
+// sign_public.
+ArmourIdentity public_keys_of(const db::Row& r) {
+  ArmourIdentity id;
+  id.user_id = r.text(0);
+  id.box_public = r.text(1);
+  id.sign_public = r.text(2);
+  return id;
 }
 
 // Fills `previous` of each identity in `lists` with the keys its person
@@ -200,10 +211,7 @@ Result<ArmourState> Armour::load_state(db::Conn& c, const WorkspaceId& ws, const
                      "ON i.user_id = m.user_id WHERE m.workspace_id = $1 AND " RUCHE_ACTIVE_MEMBERSHIP("m")
                      " ORDER BY i.user_id",
                      {ws, now, s.generation}, [&](const db::Row& r) {
-                       ArmourIdentity id;
-                       id.user_id = r.text(0);
-                       id.box_public = r.text(1);
-                       id.sign_public = r.text(2);
+                       ArmourIdentity id = public_keys_of(r);
                        id.created_at_ms = r.i64(3);
                        id.updated_at_ms = r.i64(4);
                        if (s.generation > 0 && !r.boolean(5)) s.missing.push_back(id.user_id);
@@ -216,11 +224,7 @@ Result<ArmourState> Armour::load_state(db::Conn& c, const WorkspaceId& ws, const
                      "FROM memberships m WHERE m.workspace_id = $1 AND m.user_id = i.user_id AND "
                      RUCHE_ACTIVE_MEMBERSHIP("m") ") ORDER BY i.user_id",
                      {ws, now}, [&](const db::Row& r) {
-                       ArmourIdentity id;
-                       id.user_id = r.text(0);
-                       id.box_public = r.text(1);
-                       id.sign_public = r.text(2);
-                       s.former.push_back(std::move(id));
+                       s.former.push_back(public_keys_of(r));
                        return true;
                      }));
   RUCHE_CHECK(add_previous(c, {&s.members, &s.former}));
@@ -344,11 +348,7 @@ Result<json::object> Armour::export_keys(db::Conn& c, const WorkspaceId& ws) {
                      "armour_envelopes WHERE workspace_id = $1 UNION SELECT created_by FROM armour_envelopes "
                      "WHERE workspace_id = $1) ORDER BY user_id",
                      {ws}, [&](const db::Row& r) {
-                       ArmourIdentity id;
-                       id.user_id = r.text(0);
-                       id.box_public = r.text(1);
-                       id.sign_public = r.text(2);
-                       ids.push_back(std::move(id));
+                       ids.push_back(public_keys_of(r));
                        return true;
                      }));
   RUCHE_CHECK(add_previous(c, {&ids}));

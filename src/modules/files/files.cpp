@@ -33,6 +33,12 @@ bool safe_to_serve(std::string_view content_type) { return platform::safe_to_ser
 
 std::string_view to_string(ShareMode m) { return m == ShareMode::upload ? "upload" : "read"; }
 
+std::optional<ShareMode> share_mode_of(std::string_view s) {
+  if (s == "read") return ShareMode::read;
+  if (s == "upload") return ShareMode::upload;
+  return std::nullopt;
+}
+
 json::object to_json(const Node& n) {
   json::object o;
   o["id"] = n.id.str();

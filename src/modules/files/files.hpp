@@ -106,6 +106,8 @@ std::string_view content_type_for(std::string_view name);
 bool safe_to_serve(std::string_view content_type);
 
 std::string_view to_string(ShareMode m);
+// "read" or "upload"; nullopt for anything else.
+std::optional<ShareMode> share_mode_of(std::string_view s);
 json::object to_json(const Node& n);
 json::object to_json(const Version& v);
 json::object to_json(const Usage& u);

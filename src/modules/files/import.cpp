@@ -183,9 +183,9 @@ class FilesImport final : public platform::ModuleImport {
   Result<void> share(db::Conn& c, const Node& n, const json::object& o, Page& page) {
     store::ShareRow r;
     Share& sh = r.share;
-    const std::string mode = text(o, "mode");
-    if (mode != "read" && mode != "upload") return bad("a share link's mode");
-    sh.mode = mode == "upload" ? ShareMode::upload : ShareMode::read;
+    auto mode = share_mode_of(text(o, "mode"));
+    if (!mode) return bad("a share link's mode");
+    sh.mode = *mode;
     r.token_hash = text(o, "token_sha256");
     if (r.token_hash.size() != 64 || r.token_hash.find_first_not_of("0123456789abcdef") != std::string::npos)
       return bad("a share link's token hash");

@@ -516,9 +516,9 @@ void register_routes(Api& api, Service& files) {
                    auto expires = in.opt_string("expires_at", {.max = 40});
                    spec.max_downloads = in.opt_integer("max_downloads", 1, 1'000'000'000);
                    if (!in.ok()) return tl::unexpected<Error>(in.error());
-                   if (!mode.empty() && mode != "read" && mode != "upload")
-                     return fail(Errc::invalid, "mode must be read or upload", "invalid_field");
-                   spec.mode = mode == "upload" ? ShareMode::upload : ShareMode::read;
+                   auto parsed = mode.empty() ? std::optional(ShareMode::read) : share_mode_of(mode);
+                   if (!parsed) return fail(Errc::invalid, "mode must be read or upload", "invalid_field");
+                   spec.mode = *parsed;
                    if (expires) {
                      std::int64_t at = 0;
                      if (!parse_iso8601(*expires, at)) return fail(Errc::invalid, "expires_at must be ISO 8601", "invalid_field");

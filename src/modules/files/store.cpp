@@ -98,7 +98,6 @@ Result<void> ensure_usage(db::Conn& c, const WorkspaceId& ws) {
   return {};
 }
 
-ShareMode mode_of(const std::string& s) { return s == "upload" ? ShareMode::upload : ShareMode::read; }
 
 constexpr const char* kShareColumns =
     "id, workspace_id, node_id, mode, password_hash, expires_at_ms, max_downloads, downloads, "
@@ -109,7 +108,7 @@ ShareRow share_from(const db::Row& r) {
   s.share.id = ShareId(r.text(0));
   s.share.workspace_id = WorkspaceId(r.text(1));
   s.share.node_id = NodeId(r.text(2));
-  s.share.mode = mode_of(r.text(3));
+  s.share.mode = share_mode_of(r.text(3)).value_or(ShareMode::read);
   s.password_hash = r.opt_text(4).value_or("");
   s.share.has_password = !s.password_hash.empty();
   s.share.expires_at_ms = r.opt_i64(5);

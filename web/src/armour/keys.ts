@@ -246,16 +246,14 @@ export class WorkspaceKeys {
     let rejected = 0;
     let gained = false;
     for (const env of info.envelopes) {
-      if (this.keys.has(env.generation) && !this.readOnly.has(env.generation)) continue;
+      if (this.keys.has(env.generation)) continue;
       try {
         this.keys.set(env.generation, c.openEnvelope(env, this.workspaceId, secrets, signers));
-        this.readOnly.delete(env.generation);
         gained = true;
         continue;
       } catch {
         // Made by keys replaced since? History still reads with them.
       }
-      if (this.keys.has(env.generation)) continue;
       try {
         this.keys.set(
           env.generation,
