@@ -200,6 +200,8 @@ bool PasswordHasher::verify(std::string_view encoded, std::string_view password)
   return argon2_verify(z.c_str(), pwd_ptr(password), password.size(), phc->type) == ARGON2_OK;
 }
 
+const std::string& PasswordHasher::dummy_encoded() const { return state_->dummy_encoded; }
+
 void PasswordHasher::dummy_verify(std::string_view password) const {
   (void)verify(state_->dummy_encoded, password);
 }

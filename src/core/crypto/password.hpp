@@ -67,6 +67,9 @@ class PasswordHasher {
   // internal hash, and discards the result: call it when the account does not
   // exist, so unknown and known accounts answer in similar time (AUTH-6).
   void dummy_verify(std::string_view password) const;
+  // The hash dummy_verify() checks against: an argon2id PHC string at the
+  // current parameters, with a random salt and hash (for tests).
+  const std::string& dummy_encoded() const;
 
   // True when `encoded` should be replaced by hash() at the next successful
   // login: it is not an argon2id v=19 PHC string, or its memory, iterations or
