@@ -120,8 +120,13 @@ struct Browser {
   std::string seal(const std::string& ws, const std::string& cid, std::int64_t g, std::string_view text,
                    const std::string* signer = nullptr, std::string author = "", int version = 1) const {
     if (author.empty()) author = who.id.str();
+    return seal_in("ruche-chat", ws + "\n" + cid + "\n" + author, g, text, signer, version);
+  }
+  // Any module's sealed text: ad = `domain` "-v" version "\n" `binding` "\n" g.
+  std::string seal_in(std::string_view domain, const std::string& binding, std::int64_t g, std::string_view text,
+                      const std::string* signer = nullptr, int version = 1) const {
     std::string v = std::to_string(version);
-    std::string ad = "ruche-chat-v" + v + "\n" + ws + "\n" + cid + "\n" + author + "\n" + std::to_string(g);
+    std::string ad = std::string(domain) + "-v" + v + "\n" + binding + "\n" + std::to_string(g);
     std::string nonce = random_bytes(24), ct(text.size() + 16, '\0');
     crypto_aead_xchacha20poly1305_ietf_encrypt(u8(ct), nullptr, reinterpret_cast<const unsigned char*>(text.data()),
                                                text.size(), u8(ad), ad.size(), nullptr, u8(nonce),
@@ -136,7 +141,13 @@ struct Browser {
   // The text of a sealed message as this person's browser reads it, or
   // nullopt when it does not open.
   std::optional<std::string> open(const std::string& ws, const json::value& m) const {
-    std::string b(m.at("body").as_string());
+    return open_in("ruche-chat",
+                   ws + "\n" + std::string(m.at("channel_id").as_string()) + "\n" +
+                       std::string(m.at("author_id").as_string()),
+                   std::string(m.at("body").as_string()));
+  }
+  // Any module's sealed text `b` (seal_in()), or nullopt when it does not open.
+  std::optional<std::string> open_in(std::string_view domain, const std::string& binding, const std::string& b) const {
     std::vector<std::string> p;
     for (std::size_t i = 0, j; (j = b.find(':', i)), true; i = j + 1) {
       p.push_back(b.substr(i, j == std::string::npos ? j : j - i));
@@ -145,8 +156,7 @@ struct Browser {
     if (p.size() != 5 || (p[0] != "e2e1" && p[0] != "e2e2")) return std::nullopt;
     std::int64_t g = std::stoll(p[1]);
     if (!keys.contains(g)) return std::nullopt;
-    std::string ad = "ruche-chat-v" + p[0].substr(3) + "\n" + ws + "\n" + std::string(m.at("channel_id").as_string()) + "\n" +
-                     std::string(m.at("author_id").as_string()) + "\n" + p[1];
+    std::string ad = std::string(domain) + "-v" + p[0].substr(3) + "\n" + binding + "\n" + p[1];
     auto nonce = base64url_decode(p[2]), ct = base64url_decode(p[3]);
     std::string plain(ct->size() - 16, '\0');
     if (crypto_aead_xchacha20poly1305_ietf_decrypt(u8(plain), nullptr, nullptr, u8(*ct), ct->size(), u8(ad),
@@ -736,16 +746,214 @@ TEST(Armour, AttachmentsAreSealedInTheBrowserAndOpenedWithTheKeyTheirMessageCarr
   EXPECT_EQ(pages.find("plan-secret"), std::string::npos);
 }
 
+// A name token, as the browser makes one: 16 random bytes.
+std::string name_token() { return base64url_encode(random_bytes(16)); }
+
+// What the browser sends for an entry of an armoured workspace's files.
+struct SealedEntry {
+  std::string token, name_record, content_record, bytes, key;
+};
+
+TEST(Armour, FilesKeepSealedNamesAndContentsBoundToTheirFileAndVersion) {
+  TestServer s;
+  ASSERT_GE(sodium_init(), 0);
+  Browser alice(s, s.user("Alice")), bob(s, s.user("Bob")), carol(s, s.user("Carol"));
+  std::string ws = create_armoured(s, alice.who, {"chat", "files"});
+  s.join(alice.who, ws, bob.who);
+  s.join(alice.who, ws, carol.who);
+  ASSERT_EQ(alice.set_identity().status, 200);
+  ASSERT_EQ(bob.set_identity().status, 200);
+  ASSERT_EQ(carol.set_identity().status, 200);
+  ASSERT_EQ(alice.new_generation(ws, 1).status, 200);
+  bob.open_envelopes(ws);
+  carol.open_envelopes(ws);
+  auto name_record = [&](const Browser& b, const std::string& token, std::string_view name, std::int64_t g = 1) {
+    return b.seal_in("ruche-files-name", ws + "\n" + token + "\n" + b.who.id.str(), g, name);
+  };
+  auto content_record = [&](const Browser& b, const std::string& token, std::int64_t number, const std::string& key,
+                            std::size_t size) {
+    json::object o{{"key", base64url_encode(key)}, {"size", static_cast<std::int64_t>(size)}, {"type", "text/plain"}};
+    return b.seal_in("ruche-files-content", ws + "\n" + token + "\n" + std::to_string(number) + "\n" + b.who.id.str(),
+                     1, json::serialize(o));
+  };
+  auto folder = [&](const Browser& b, const std::string& name, const std::optional<std::string>& record) {
+    json::object o{{"name", name}};
+    if (record) o["sealed_name"] = *record;
+    return s.call("POST", "/api/v1/workspaces/" + ws + "/files/folders", b.who.token, body(o));
+  };
+
+  // Folders: a real name is refused (it would stay in clear), so is a token
+  // without its record, or a record someone else signed.
+  EXPECT_EQ(folder(alice, "Rapports", name_record(alice, "Rapports", "Rapports")).error_code(), "invalid_name");
+  std::string dir = name_token();
+  EXPECT_EQ(folder(alice, dir, std::nullopt).error_code(), "sealed_required");
+  std::string forged = alice.seal_in("ruche-files-name", ws + "\n" + dir + "\n" + alice.who.id.str(), 1, "Rapports",
+                                     &bob.sign_sk);
+  EXPECT_EQ(folder(alice, dir, forged).error_code(), "bad_signature");
+  EXPECT_EQ(folder(alice, dir, "Rapports").error_code(), "invalid_sealed_text");
+  auto made = folder(alice, dir, name_record(alice, dir, "Rapports"));
+  ASSERT_EQ(made.status, 201) << made.raw.body;
+  std::string dir_id(made.body.at("id").as_string());
+  EXPECT_EQ(made.body.at("name").as_string(), dir);
+  EXPECT_EQ(made.body.at("sealed_name_by").as_string(), alice.who.id.str());
+  EXPECT_FALSE(made.body.as_object().contains("sealed_content"));
+
+  // A file: sealed bytes, the content record of version 1, the name record.
+  SealedEntry f{name_token(), {}, {}, {}, random_bytes(32)};
+  const std::string plan = "Plan de continuité : salle B, code 4471.";
+  f.bytes = seal_file(plan, f.key);
+  f.name_record = name_record(alice, f.token, "plan secret.txt");
+  f.content_record = content_record(alice, f.token, 1, f.key, plan.size());
+  auto put = [&](const Browser& b, const std::string& path, const std::string& bytes, Headers h) {
+    return s.call("PUT", path, b.who.token, bytes, std::move(h));
+  };
+  const std::string into = "/api/v1/files/" + dir_id + "/children/" + f.token;
+  EXPECT_EQ(put(alice, into, f.bytes, {{"X-Sealed-Name", f.name_record}}).error_code(), "sealed_required");
+  EXPECT_EQ(put(alice, into, f.bytes, {{"X-Sealed-Content", f.content_record}}).error_code(), "sealed_required");
+  EXPECT_EQ(put(alice, "/api/v1/files/" + dir_id + "/children/plan.txt", f.bytes,
+                {{"X-Sealed-Name", f.name_record}, {"X-Sealed-Content", f.content_record}})
+                .error_code(),
+            "invalid_name");
+  // Bound to its token: a record made for another file does not pass.
+  std::string other = name_token();
+  EXPECT_EQ(put(alice, "/api/v1/files/" + dir_id + "/children/" + other, f.bytes,
+                {{"X-Sealed-Name", name_record(alice, other, "x")}, {"X-Sealed-Content", f.content_record}})
+                .error_code(),
+            "bad_signature");
+  auto created = put(alice, into, f.bytes, {{"X-Sealed-Name", f.name_record}, {"X-Sealed-Content", f.content_record}});
+  ASSERT_EQ(created.status, 201) << created.raw.body;
+  std::string fid(created.body.at("id").as_string());
+  EXPECT_EQ(created.body.at("content_type").as_string(), "application/octet-stream");
+  EXPECT_EQ(created.body.at("size").as_int64(), static_cast<std::int64_t>(f.bytes.size()));
+  EXPECT_EQ(created.body.at("sealed_content").as_string(), f.content_record);
+
+  // Bob's browser: the listing gives tokens and records; he opens the
+  // name, the record, and with its key the bytes.
+  auto listed = s.call("GET", "/api/v1/files/" + dir_id + "/children", bob.who.token);
+  ASSERT_EQ(listed.status, 200);
+  ASSERT_EQ(listed.body.at("items").as_array().size(), 1u);
+  const json::value& item = listed.body.at("items").as_array()[0];
+  EXPECT_EQ(item.at("name").as_string(), f.token);
+  EXPECT_EQ(bob.open_in("ruche-files-name", ws + "\n" + f.token + "\n" + alice.who.id.str(),
+                        std::string(item.at("sealed_name").as_string())),
+            "plan secret.txt");
+  auto opened = bob.open_in("ruche-files-content", ws + "\n" + f.token + "\n1\n" + alice.who.id.str(),
+                            std::string(item.at("sealed_content").as_string()));
+  ASSERT_TRUE(opened);
+  auto record = json::parse(*opened);
+  ASSERT_TRUE(record);
+  auto key = base64url_decode(record->at("key").as_string());
+  auto stored = s.call("GET", "/api/v1/files/" + fid + "/content", bob.who.token);
+  ASSERT_EQ(stored.status, 200);
+  EXPECT_EQ(stored.raw.body, f.bytes);
+  EXPECT_EQ(stored.raw.body.find("continuité"), std::string::npos);
+  EXPECT_EQ(open_file(stored.raw.body, *key), plan);
+  // The same record does not open as version 2's, nor as another file's.
+  EXPECT_FALSE(bob.open_in("ruche-files-content", ws + "\n" + f.token + "\n2\n" + alice.who.id.str(),
+                           std::string(item.at("sealed_content").as_string())));
+
+  // A new version by Bob (an hour later: kept beside the first), sealed
+  // for version 2, not 1.
+  s.clock().advance_ms(3'600'000);
+  const std::string plan2 = "Plan de continuité, version 2 : salle C.";
+  std::string key2 = random_bytes(32), bytes2 = seal_file(plan2, key2);
+  const std::string content = "/api/v1/files/" + fid + "/content";
+  EXPECT_EQ(put(bob, content, bytes2, {{"X-Sealed-Content", content_record(bob, f.token, 1, key2, plan2.size())}})
+                .error_code(),
+            "version_conflict");
+  EXPECT_EQ(put(bob, content, bytes2, {}).error_code(), "sealed_required");
+  auto v2 = put(bob, content, bytes2, {{"X-Sealed-Content", content_record(bob, f.token, 2, key2, plan2.size())}});
+  ASSERT_EQ(v2.status, 200) << v2.raw.body;
+  EXPECT_EQ(v2.body.at("version").as_int64(), 2);
+  EXPECT_EQ(v2.body.at("sealed_content_by").as_string(), bob.who.id.str());
+  EXPECT_EQ(v2.body.at("sealed_name_by").as_string(), alice.who.id.str());
+  auto versions = s.call("GET", "/api/v1/files/" + fid + "/versions", carol.who.token);
+  ASSERT_EQ(versions.body.as_array().size(), 2u);
+  EXPECT_EQ(versions.body.as_array()[1].at("sealed").as_string(), f.content_record);
+  EXPECT_EQ(versions.body.as_array()[0].at("created_by").as_string(), bob.who.id.str());
+
+  // Restoring version 1: its key, sealed again for version 3.
+  const std::string restore = "/api/v1/files/" + fid + "/versions/1/restore";
+  EXPECT_EQ(s.call("POST", restore, carol.who.token).error_code(), "sealed_required");
+  auto v3 = s.call("POST", restore, carol.who.token,
+                   body({{"sealed_content", content_record(carol, f.token, 3, f.key, plan.size())}}));
+  ASSERT_EQ(v3.status, 200) << v3.raw.body;
+  EXPECT_EQ(v3.body.at("version").as_int64(), 3);
+  auto back = s.call("GET", content, carol.who.token);
+  EXPECT_EQ(open_file(back.raw.body, f.key), plan);
+
+  // Renaming seals a new record; the token stays, and a new name is refused.
+  auto renamed = s.call("PATCH", "/api/v1/files/" + fid, bob.who.token,
+                        body({{"sealed_name", name_record(bob, f.token, "plan 2027.txt")}}));
+  ASSERT_EQ(renamed.status, 200) << renamed.raw.body;
+  EXPECT_EQ(renamed.body.at("name").as_string(), f.token);
+  EXPECT_EQ(bob.open_in("ruche-files-name", ws + "\n" + f.token + "\n" + bob.who.id.str(),
+                        std::string(renamed.body.at("sealed_name").as_string())),
+            "plan 2027.txt");
+  EXPECT_EQ(s.call("PATCH", "/api/v1/files/" + fid, bob.who.token, body({{"name", "plan.txt"}})).error_code(),
+            "invalid_name");
+  auto moved = s.call("PATCH", "/api/v1/files/" + fid, bob.who.token, body({{"parent_id", nullptr}}));
+  ASSERT_EQ(moved.status, 200) << moved.raw.body;
+  EXPECT_EQ(moved.body.at("path").as_string(), "/" + f.token);
+
+  // What would need the server to open or write contents is refused.
+  EXPECT_EQ(s.call("POST", "/api/v1/files/" + fid + "/copy", bob.who.token).error_code(), "armoured_unsupported");
+  EXPECT_EQ(s.call("POST", "/api/v1/files/" + fid + "/shares", bob.who.token, body({{"mode", "read"}})).error_code(),
+            "armoured_unsupported");
+  EXPECT_EQ(s.call("POST", "/api/v1/workspaces/" + ws + "/files/uploads", bob.who.token, std::string(),
+                   {{"Tus-Resumable", "1.0.0"}, {"Upload-Length", "10"},
+                    {"Upload-Metadata", "filename " + crypto::base64_encode(name_token())}})
+                .error_code(),
+            "armoured_unsupported");
+  EXPECT_EQ(s.call("PROPFIND", "/dav/files/" + ws + "/", bob.who.token, std::nullopt, {{"Depth", "1"}}).status, 403);
+  EXPECT_EQ(s.call("GET", "/dav/files/" + ws + "/" + f.token, bob.who.token).status, 403);
+  EXPECT_EQ(s.call("PUT", "/dav/files/" + ws + "/" + name_token(), bob.who.token, f.bytes).status, 403);
+  auto mounts = s.call("PROPFIND", "/dav/files/", bob.who.token, std::nullopt, {{"Depth", "1"}});
+  EXPECT_EQ(mounts.status, 207);
+  EXPECT_EQ(mounts.raw.body.find(ws), std::string::npos);
+  auto found = s.call("GET", "/api/v1/search?q=" + f.token.substr(0, 10) + "&type=file", bob.who.token);
+  ASSERT_EQ(found.status, 200) << found.raw.body;
+  EXPECT_TRUE(found.body.at("results").as_array().empty()) << found.raw.body;
+
+  // Records belong to armoured workspaces only.
+  std::string plain_ws = s.workspace(alice.who, "Plain", {"files"});
+  EXPECT_EQ(put(alice, "/api/v1/workspaces/" + plain_ws + "/files/children/a.txt", "abc",
+                {{"X-Sealed-Content", f.content_record}})
+                .error_code(),
+            "not_armoured");
+
+  // Carol leaves: nothing new is sealed under the key she held.
+  ASSERT_EQ(s.call("DELETE", "/api/v1/workspaces/" + ws + "/members/" + carol.who.id.str(), alice.who.token).status,
+            204);
+  EXPECT_EQ(put(bob, content, bytes2, {{"X-Sealed-Content", content_record(bob, f.token, 4, key2, plan2.size())}})
+                .error_code(),
+            "key_rotation_required");
+  ASSERT_EQ(bob.new_generation(ws, 2).status, 200);
+  std::string late = name_token();
+  EXPECT_EQ(folder(bob, late, name_record(bob, late, "Archives", 1)).error_code(), "stale_key");
+  EXPECT_EQ(folder(bob, late, name_record(bob, late, "Archives", 2)).status, 201);
+
+  // The export carries the records and the sealed bytes, under tokens.
+  auto files = export_files(s, alice.who, ws);
+  ASSERT_TRUE(files.contains("files/tree/" + f.token));
+  EXPECT_EQ(open_file(files["files/tree/" + f.token], f.key), plan);
+  bool found_record = false;
+  for (const auto& [path, text] : files)
+    if (path.starts_with("files/nodes") && text.find(f.content_record) != std::string::npos) found_record = true;
+  EXPECT_TRUE(found_record);
+  for (const auto& [path, text] : files) EXPECT_EQ(text.find("continuité"), std::string::npos) << path;
+}
+
 TEST(Armour, ModulesThatDoNotSealStayOut) {
   TestServer s;
   ASSERT_GE(sodium_init(), 0);
   Account alice = s.user("Alice");
   auto r = s.call("POST", "/api/v1/workspaces", alice.token,
-                  body({{"name", "C"}, {"modules", json::array{"chat", "files"}}, {"armoured", true}}));
+                  body({{"name", "C"}, {"modules", json::array{"chat", "tasks"}}, {"armoured", true}}));
   EXPECT_EQ(r.error_code(), "armoured_unsupported");
   std::string ws = create_armoured(s, alice, {"chat", "calls"});
   EXPECT_EQ(s.call("PATCH", "/api/v1/workspaces/" + ws, alice.token,
-                   body({{"modules", json::array{"chat", "files"}}}))
+                   body({{"modules", json::array{"chat", "reports"}}}))
                 .error_code(),
             "armoured_unsupported");
   auto w = s.call("GET", "/api/v1/workspaces/" + ws, alice.token);

@@ -621,7 +621,8 @@ http::Response propfind_above(Service& files, http::Request& req, const Caller& 
   const std::int64_t now = p.clock.now_ms();
   for (const auto& w : *mine) {
     auto access = p.authz.access(caller, w.id);
-    if (!access || access->right("files") == Access::none) continue;
+    // An armoured workspace's files open only in a browser (docs/armoured.md).
+    if (!access || access->right("files") == Access::none || access->armoured) continue;
     const Target t{w.id, std::string(kPrefix) + w.id.str(), "/"};
     auto root = files.lookup(w.id, "/");
     if (!root) return http::error_response(root.error());
@@ -643,7 +644,10 @@ void add(Api& api, Service& files, std::string_view method, Access need, bool st
   o.basic_auth = true;
   if (fast)
     o.workspace_fast = [&files, fast = std::move(fast)](http::Request& req, const Caller&,
-                                                        const WorkspaceAccess&) { return fast(files, req); };
+                                                        const WorkspaceAccess& a) -> std::optional<http::Response> {
+      if (a.armoured) return std::nullopt;
+      return fast(files, req);
+    };
   if (stream) {
     o.http.body = http::BodyMode::stream;
     o.http.max_body_bytes = 0;
@@ -653,6 +657,11 @@ void add(Api& api, Service& files, std::string_view method, Access need, bool st
   api.add_workspace(
       method, "/dav/files/{workspace_id}/{*path}", "files", need,
       [&files, fn](http::Request& req, const Caller& caller, const WorkspaceAccess& a) -> Result<http::Response> {
+        // Names are tokens and contents ciphertext there: only the browser,
+        // which holds the keys, can open them (docs/armoured.md, "Files").
+        if (a.armoured)
+          return fail(Errc::forbidden, "an armoured workspace's files open only in the web client",
+                      "armoured_unsupported");
         RUCHE_TRY(Target t, target_of(req));
         if (auto w = platform::Authz::check(a, "files", Access::write); !w) t.write_denied = w.error();
         http::Response r = fn(files, req, caller, t);

@@ -63,7 +63,17 @@ json::object to_json(const Node& n) {
     o["trashed_at"] = format_iso8601(*n.trashed_at_ms);
     o["trashed_by"] = n.trashed_by;
   }
+  add_sealed(o, n);
   return o;
+}
+
+void add_sealed(json::object& o, const Node& n) {
+  if (n.sealed_name.empty()) return;
+  o["sealed_name"] = n.sealed_name;
+  o["sealed_name_by"] = n.sealed_name_by;
+  if (n.folder) return;
+  o["sealed_content"] = n.sealed_content;
+  o["sealed_content_by"] = n.sealed_content_by;
 }
 
 json::object to_json(const Version& v) {
@@ -76,6 +86,7 @@ json::object to_json(const Version& v) {
   o["created_by"] = v.created_by;
   o["mtime"] = format_iso8601(v.mtime_ms);
   o["current"] = v.current;
+  if (!v.sealed.empty()) o["sealed"] = v.sealed;
   return o;
 }
 

@@ -49,6 +49,10 @@ struct Node {
   std::optional<std::int64_t> trashed_at_ms;
   std::string trashed_by;
   std::string sha256;        // files: hex SHA-256 of the content
+  // Armoured workspaces (docs/armoured.md, "Files"): the name record and,
+  // for files, the current version's content record, sealed and signed in a
+  // browser, with their authors. Empty elsewhere.
+  std::string sealed_name, sealed_name_by, sealed_content, sealed_content_by;
   bool is_root() const { return id.empty(); }
 };
 
@@ -60,6 +64,7 @@ struct Version {
   std::string created_by;
   std::int64_t mtime_ms = 0;
   bool current = false;
+  std::string sealed;        // armoured workspaces: its content record, by created_by
 };
 
 struct Usage {
@@ -109,6 +114,9 @@ std::string_view to_string(ShareMode m);
 // "read" or "upload"; nullopt for anything else.
 std::optional<ShareMode> share_mode_of(std::string_view s);
 json::object to_json(const Node& n);
+// Adds an armoured entry's records to `o` (sealed_name, sealed_name_by, and
+// for files sealed_content, sealed_content_by); nothing for a plain one.
+void add_sealed(json::object& o, const Node& n);
 json::object to_json(const Version& v);
 json::object to_json(const Usage& u);
 json::object to_json(const Share& s);

@@ -16,6 +16,7 @@ platform::ModuleDef module() {
   def.name = "files";
   def.read_means = "browse and download files";
   def.write_means = "upload, edit, move, delete and share files";
+  def.armoured = true;  // names and contents sealed in the browsers (docs/armoured.md, "Files")
   def.routes = [service](platform::Api& api, platform::Platform& p) {
     auto s = Service::create(p, settings_from(p.config));
     if (!s) throw std::runtime_error("files: " + s.error().message);  // start-up only

@@ -103,11 +103,28 @@ Result<http::Response> listing(Service& files, const http::Request& req, const N
   return json_reply(o);
 }
 
+// A sealed record from a header or a JSON field (armoured workspaces); the
+// service checks the rest.
+Result<std::string> bounded_record(std::optional<std::string_view> text) {
+  if (!text) return std::string();
+  if (text->empty() || text->size() > kMaxSealedRecordBytes)
+    return fail(Errc::invalid, "a sealed record is 1 to 4096 characters", "invalid_sealed_text");
+  return std::string(*text);
+}
+
+// The records an upload carries in an armoured workspace.
+Result<PutOptions> upload_options(const http::Request& req) {
+  PutOptions opt = write_conditions(req);
+  if (req.body_reader) opt.expected_bytes = req.body_reader->content_length();
+  RUCHE_TRY(opt.sealed.name, bounded_record(req.headers.get("X-Sealed-Name")));
+  RUCHE_TRY(opt.sealed.content, bounded_record(req.headers.get("X-Sealed-Content")));
+  return opt;
+}
+
 Result<http::Response> upload_into(Service& files, http::Request& req, const Caller& caller, const Node& folder) {
   if (!folder.folder) return fail(Errc::invalid, "not a folder", "not_a_folder");
   RUCHE_TRY(std::string name, normalize_name(req.param("name")));
-  PutOptions opt = write_conditions(req);
-  if (req.body_reader) opt.expected_bytes = req.body_reader->content_length();
+  RUCHE_TRY(PutOptions opt, upload_options(req));
   std::string path = (folder.path == "/" ? "" : folder.path) + "/" + name;
   auto r = files.put(folder.workspace_id, ctx_of(caller, req), path, body_source(req), opt);
   if (!r) {
@@ -293,7 +310,9 @@ void register_routes(Api& api, Service& files) {
                       RUCHE_TRY(json::In in, json::In::parse(req.body));
                       std::string name = in.string("name", {.min = 1, .max = kMaxNameBytes * 4});
                       auto parent = in.opt_string("parent_id", {.max = 26});
+                      auto sealed = in.opt_string("sealed_name", {.max = kMaxSealedRecordBytes});
                       if (!in.ok()) return tl::unexpected<Error>(in.error());
+                      RUCHE_TRY(std::string sealed_name, bounded_record(sealed));
                       Node folder = root_of(files, wsid(req));
                       if (parent) {
                         RUCHE_TRY(folder, files.reach(caller, NodeId(*parent), Access::write));
@@ -302,7 +321,7 @@ void register_routes(Api& api, Service& files) {
                       }
                       RUCHE_TRY(std::string clean, normalize_name(name));
                       std::string path = (folder.path == "/" ? "" : folder.path) + "/" + clean;
-                      auto n = files.mkcol(wsid(req), ctx_of(caller, req), path);
+                      auto n = files.mkcol(wsid(req), ctx_of(caller, req), path, sealed_name);
                       if (!n && n.error().code == Errc::method_not_allowed)
                         return fail(Errc::conflict, "something with this name is already there", "exists");
                       if (!n) return tl::unexpected(n.error());
@@ -342,8 +361,7 @@ void register_routes(Api& api, Service& files) {
                  [&files](http::Request& req, const Caller& caller) -> Result<http::Response> {
                    RUCHE_TRY(Node n, files.reach(caller, fid(req), Access::write));
                    if (n.folder) return fail(Errc::invalid, "a folder has no content", "is_a_folder");
-                   PutOptions opt = write_conditions(req);
-                   if (req.body_reader) opt.expected_bytes = req.body_reader->content_length();
+                   RUCHE_TRY(PutOptions opt, upload_options(req));
                    auto r = files.put(n.workspace_id, ctx_of(caller, req), n.path, body_source(req), opt);
                    if (!r) {
                      http::Response e = http::error_response(r.error());
@@ -362,7 +380,9 @@ void register_routes(Api& api, Service& files) {
                    auto name = in.opt_string("name", {.min = 1, .max = kMaxNameBytes * 4});
                    auto parent = in.opt_string("parent_id", {.max = 26});
                    bool to_root = in.is_null("parent_id");
+                   auto sealed = in.opt_string("sealed_name", {.max = kMaxSealedRecordBytes});
                    if (!in.ok()) return tl::unexpected<Error>(in.error());
+                   RUCHE_TRY(std::string sealed_name, bounded_record(sealed));
                    std::string parent_path = dav::parent_path(n.path);
                    if (parent) {
                      RUCHE_TRY(Node p, files.reach(caller, NodeId(*parent), Access::write));
@@ -374,6 +394,10 @@ void register_routes(Api& api, Service& files) {
                    std::string new_name = n.name;
                    if (name) {
                      RUCHE_TRY(new_name, normalize_name(*name));
+                   }
+                   // An armoured entry: a new name record first (its token stays).
+                   if (!sealed_name.empty()) {
+                     RUCHE_TRY(n, files.rename_sealed(n.workspace_id, ctx_of(caller, req), n, sealed_name));
                    }
                    std::string to = (parent_path == "/" ? "" : parent_path) + "/" + new_name;
                    if (to != n.path) {
@@ -467,7 +491,11 @@ void register_routes(Api& api, Service& files) {
                  [&files, version_number](http::Request& req, const Caller& caller) -> Result<http::Response> {
                    RUCHE_TRY(Node n, files.reach(caller, fid(req), Access::write));
                    RUCHE_TRY(std::int64_t number, version_number(req));
-                   RUCHE_TRY(Node r, files.restore_version(n.workspace_id, ctx_of(caller, req), n, number));
+                   RUCHE_TRY(json::In in, json::In::parse(req.body, true));
+                   auto sealed = in.opt_string("sealed_content", {.max = kMaxSealedRecordBytes});
+                   if (!in.ok()) return tl::unexpected<Error>(in.error());
+                   RUCHE_TRY(std::string sealed_content, bounded_record(sealed));
+                   RUCHE_TRY(Node r, files.restore_version(n.workspace_id, ctx_of(caller, req), n, number, sealed_content));
                    return json_reply(to_json(r));
                  });
 

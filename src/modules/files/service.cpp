@@ -10,6 +10,7 @@
 #include "core/crypto/random.hpp"
 #include "platform/export.hpp"
 #include "platform/maintenance.hpp"
+#include "platform/sealed_text.hpp"
 
 namespace ruche::files {
 
@@ -361,7 +362,7 @@ SharedBytes Service::read_cached(const Opened& o, std::uint64_t offset, std::uin
 namespace {
 // A version row as the API shows it.
 Version version_of(const store::VersionRow& r, bool current) {
-  return Version{r.number, r.size_bytes, r.sha256, r.created_at_ms, r.created_by, r.mtime_ms, current};
+  return Version{r.number, r.size_bytes, r.sha256, r.created_at_ms, r.created_by, r.mtime_ms, current, r.sealed};
 }
 }  // namespace
 
@@ -527,8 +528,15 @@ Result<std::vector<platform::SearchHit>> Service::search(db::Conn& c, const std:
     RUCHE_TRY(auto names, split_path(it->second));
     under = join(names, names.size());
   }
+  // Armoured workspaces' names are tokens: nothing there for the server to find.
+  std::vector<WorkspaceId> plain;
+  for (const auto& ws : readable) {
+    RUCHE_TRY(bool a, armoured(c, ws));
+    if (!a) plain.push_back(ws);
+  }
+  if (plain.empty()) return std::vector<platform::SearchHit>{};
   // Beneath a folder, hits elsewhere are dropped after the query: ask for more.
-  RUCHE_TRY(auto nodes, store::search_names(c, readable, words, under ? std::min(limit * 5, 500) : limit));
+  RUCHE_TRY(auto nodes, store::search_names(c, plain, words, under ? std::min(limit * 5, 500) : limit));
   std::vector<platform::SearchHit> hits;
   for (auto& n : nodes) {
     if (static_cast<int>(hits.size()) >= limit) break;
@@ -606,6 +614,66 @@ Result<void> Service::check_locks(db::Conn& c, const WorkspaceId& ws, const Writ
   return {};
 }
 
+Result<bool> Service::armoured(db::Conn& c, const WorkspaceId& ws) {
+  {
+    std::lock_guard lock(armoured_mu_);
+    if (auto it = armoured_.find(ws.str()); it != armoured_.end()) return it->second;
+  }
+  RUCHE_TRY(bool a, store::workspace_armoured(c, ws));
+  std::lock_guard lock(armoured_mu_);
+  if (armoured_.size() >= kMaxOpens) armoured_.clear();
+  armoured_.emplace(ws.str(), a);
+  return a;
+}
+
+Result<void> Service::refuse_if_armoured(db::Conn& c, const WorkspaceId& ws, std::string_view what) {
+  RUCHE_TRY(bool a, armoured(c, ws));
+  if (a)
+    return fail(Errc::invalid,
+                std::string(what) + " would need the server to read or write contents it cannot open: not in an "
+                                    "armoured workspace",
+                "armoured_unsupported");
+  return {};
+}
+
+Result<void> Service::check_sealing(db::Conn& c, const WorkspaceId& ws, const WriteCtx& ctx, std::string_view name,
+                                    bool needs_name, std::optional<std::int64_t> number, const Sealing& s) {
+  RUCHE_TRY(bool a, armoured(c, ws));
+  if (!a) {
+    if (!s.name.empty() || !s.content.empty())
+      return fail(Errc::invalid, "sealed records are for armoured workspaces", "not_armoured");
+    return {};
+  }
+  // A name token: 16 random bytes, so that no real name is ever left in clear.
+  if (name.size() != 22 || !platform::armour_bytes(name, 16))
+    return fail(Errc::invalid, "names in an armoured workspace are tokens of 16 random bytes (base64url)",
+                "invalid_name");
+  if ((needs_name && s.name.empty()) || (number && s.content.empty()))
+    return fail(Errc::invalid, "what the browser sealed for this entry is missing", "sealed_required");
+  const UserId author(ctx.user_id);
+  auto verify = [&](std::string_view domain, const std::string& binding,
+                    const std::string& text) -> Result<platform::SealedText> {
+    RUCHE_TRY(platform::SealedText t, p_.armour.verify_sealed(c, author, domain, binding, text));
+    if (t.version != 1) return fail(Errc::invalid, "files' records are version 1", "invalid_sealed_text");
+    RUCHE_CHECK(p_.armour.require_current(c, ws, t.generation));
+    return t;
+  };
+  const std::string bound = ws.str() + "\n" + std::string(name) + "\n";
+  if (needs_name) RUCHE_CHECK(verify("ruche-files-name", bound + ctx.user_id, s.name));
+  if (number) {
+    auto t = verify("ruche-files-content", bound + std::to_string(*number) + "\n" + ctx.user_id, s.content);
+    // Signed for another number: most likely sealed before another
+    // version came (the browser seals again for this one).
+    if (!t && t.error().reason == "bad_signature" && *number > 1)
+      return fail(Errc::conflict,
+                  "the content record does not check for version " + std::to_string(*number) +
+                      ", the next one: another version may have come first",
+                  "version_conflict");
+    if (!t) return tl::unexpected(t.error());
+  }
+  return {};
+}
+
 Result<void> Service::emit(db::Conn& c, const WorkspaceId& ws, std::string_view type, const Node& n,
                            const std::string& old_path) {
   json::object d;
@@ -619,6 +687,7 @@ Result<void> Service::emit(db::Conn& c, const WorkspaceId& ws, std::string_view 
   d["mtime"] = format_iso8601(n.mtime_ms);
   d["version"] = n.version;
   if (!old_path.empty()) d["old_path"] = old_path;
+  add_sealed(d, n);
   std::string full = std::string(n.folder ? "folder." : "file.") + std::string(type);
   RUCHE_TRY([[maybe_unused]] auto seq, p_.outbox.append(c, ws, full, "files", d));
   return {};
@@ -730,7 +799,7 @@ void Service::release(const WorkspaceId& ws, std::int64_t held) {
 Result<Node> Service::commit_content(db::Conn& c, const WorkspaceId& ws, const WriteCtx& ctx,
                                      const std::string& parent_id, const std::string& name,
                                      const std::optional<Node>& existing, const blob::BlobRef& ref,
-                                     std::int64_t mtime_ms, bool& created) {
+                                     std::int64_t mtime_ms, bool& created, const Sealing& sealed) {
   std::int64_t now = p_.clock.now_ms();
   std::string etag = "\"" + ref.content_hash + "\"";
   created = !existing;
@@ -762,6 +831,14 @@ Result<Node> Service::commit_content(db::Conn& c, const WorkspaceId& ws, const W
     n.created_at_ms = now;
     n.created_by = ctx.user_id;
     v.number = 1;
+    if (!sealed.name.empty()) {
+      n.sealed_name = sealed.name;
+      n.sealed_name_by = ctx.user_id;
+    }
+  }
+  if (!sealed.content.empty()) {
+    n.sealed_content = v.sealed = sealed.content;
+    n.sealed_content_by = ctx.user_id;
   }
   n.version = v.number;
   n.size_bytes = size;
@@ -783,7 +860,8 @@ Result<Node> Service::commit_content(db::Conn& c, const WorkspaceId& ws, const W
   v.mtime_ms = mtime_ms;
   RUCHE_CHECK(store::insert_version(c, v));
   if (existing) {
-    RUCHE_CHECK(store::set_content(c, n.id, v.id, v.number, size, etag, n.content_type, mtime_ms, now, ctx.user_id));
+    RUCHE_CHECK(store::set_content(c, n.id, v.id, v.number, size, etag, n.content_type, mtime_ms, now, ctx.user_id,
+                                   v.sealed));
     RUCHE_CHECK(retain(c, n));  // a new file has one version: nothing to thin
   }
   RUCHE_CHECK(store::touch_ancestors(c, ws, n.parent_id.str(), now));
@@ -826,6 +904,7 @@ Result<PutResult> Service::put(const WorkspaceId& ws, const WriteCtx& ctx, std::
       return fail(Errc::precondition_failed, "If-None-Match failed", "precondition_failed");
     if (r.node && changed_since(*r.node, opt.if_unmodified_since_ms))
       return fail(Errc::precondition_failed, "If-Unmodified-Since failed", "precondition_failed");
+    RUCHE_CHECK(check_sealing(c, ws, ctx, r.names.back(), !r.node, r.node ? r.node->version + 1 : 1, opt.sealed));
     return check_locks(c, ws, ctx, join(r.names, r.names.size()), false, !r.node);
   };
   // A body that ends in the database's own write (it fits in one stored
@@ -906,7 +985,7 @@ Result<PutResult> Service::put(const WorkspaceId& ws, const WriteCtx& ctx, std::
     // Small chunks are stored with the rows that reference them: one commit.
     RUCHE_CHECK(p_.blobs.store_deferred(c, ws, deferred));
     RUCHE_TRY(out.node, commit_content(c, ws, ctx, r.parent->id.str(), r.names.back(), r.node, ref, mtime,
-                                       out.created));
+                                       out.created, opt.sealed));
     out.node.path = join(r.names, r.names.size());
     if (ctx.user_id.rfind("share:", 0) == 0) {
       // A guest dropped a file through a share link.
@@ -925,11 +1004,13 @@ Result<PutResult> Service::put(const WorkspaceId& ws, const WriteCtx& ctx, std::
   });
 }
 
-Result<Node> Service::mkcol(const WorkspaceId& ws, const WriteCtx& ctx, std::string_view path) {
+Result<Node> Service::mkcol(const WorkspaceId& ws, const WriteCtx& ctx, std::string_view path,
+                            const std::string& sealed_name) {
   return p_.db.write([&](db::Conn& c) -> Result<Node> {
     RUCHE_TRY(Resolved r, resolve(c, ws, path));
     if (r.names.empty() || r.node) return fail(Errc::method_not_allowed, "something is already there", "exists");
     if (!r.parent) return fail(Errc::conflict, "the parent folder does not exist", "no_parent");
+    RUCHE_CHECK(check_sealing(c, ws, ctx, r.names.back(), true, std::nullopt, Sealing{sealed_name, {}}));
     std::string p = join(r.names, r.names.size());
     RUCHE_CHECK(check_locks(c, ws, ctx, p, false, true));
     std::int64_t now = p_.clock.now_ms();
@@ -941,12 +1022,37 @@ Result<Node> Service::mkcol(const WorkspaceId& ws, const WriteCtx& ctx, std::str
     n.folder = true;
     n.mtime_ms = n.created_at_ms = n.updated_at_ms = now;
     n.created_by = n.updated_by = ctx.user_id;
+    if (!sealed_name.empty()) {
+      n.sealed_name = sealed_name;
+      n.sealed_name_by = ctx.user_id;
+    }
     RUCHE_CHECK(store::insert_node(c, n));
     RUCHE_TRY(auto stored, store::node(c, n.id));
     n.etag = stored ? stored->etag : "";
     n.path = p;
     RUCHE_CHECK(store::touch_ancestors(c, ws, n.parent_id.str(), now));
     RUCHE_CHECK(emit(c, ws, "created", n));
+    return n;
+  });
+}
+
+Result<Node> Service::rename_sealed(const WorkspaceId& ws, const WriteCtx& ctx, const Node& node,
+                                    const std::string& sealed_name) {
+  return p_.db.write([&](db::Conn& c) -> Result<Node> {
+    RUCHE_TRY(bool a, armoured(c, ws));
+    if (!a) return fail(Errc::invalid, "sealed records are for armoured workspaces", "not_armoured");
+    RUCHE_TRY(Resolved r, resolve(c, ws, node.path));
+    if (!r.node || r.node->id != node.id) return fail(Errc::not_found, "no such file");
+    RUCHE_CHECK(check_sealing(c, ws, ctx, r.node->name, true, std::nullopt, Sealing{sealed_name, {}}));
+    RUCHE_CHECK(check_locks(c, ws, ctx, r.node->path, false, true));
+    std::int64_t now = p_.clock.now_ms();
+    RUCHE_CHECK(store::set_sealed_name(c, node.id, sealed_name, ctx.user_id, now));
+    RUCHE_CHECK(store::touch_ancestors(c, ws, r.node->parent_id.str(), now));
+    Node n = *r.node;
+    n.sealed_name = sealed_name;
+    n.sealed_name_by = n.updated_by = ctx.user_id;
+    n.updated_at_ms = now;
+    RUCHE_CHECK(emit(c, ws, "updated", n));
     return n;
   });
 }
@@ -1021,6 +1127,11 @@ Result<bool> Service::transfer(const WorkspaceId& ws, const WriteCtx& ctx, std::
     if (!dst.parent) return fail(Errc::conflict, "the destination folder does not exist", "no_parent");
     if (dst.node && !overwrite)
       return fail(Errc::precondition_failed, "the destination exists", "destination_exists");
+    RUCHE_TRY(bool sealed, armoured(c, ws));
+    if (sealed && !move) RUCHE_CHECK(refuse_if_armoured(c, ws, "a copy"));
+    if (sealed && dst.names.back() != src.node->name)
+      return fail(Errc::invalid, "an armoured entry keeps its name token: seal a new name record instead",
+                  "invalid_name");
     if (move) RUCHE_CHECK(check_locks(c, ws, ctx, from_path, true, true));
     RUCHE_CHECK(check_locks(c, ws, ctx, to_path, dst.node.has_value(), true));
     bool created = !dst.node;
@@ -1116,6 +1227,8 @@ Result<Service::Locked> Service::lock(const WorkspaceId& ws, const WriteCtx& ctx
       if (dav::conflicts(l, p, req.exclusive, infinite)) return fail(Errc::locked, "already locked", "locked");
     Locked out;
     if (!r.node) {
+      // An empty file would have no records to open it with.
+      RUCHE_CHECK(refuse_if_armoured(c, ws, "a lock that creates a file"));
       blob::BlobRef empty{{}, 0, kEmptySha};
       RUCHE_TRY([[maybe_unused]] Node n, commit_content(c, ws, ctx, r.parent->id.str(), r.names.back(),
                                                         std::nullopt, empty, now, out.created));
@@ -1232,16 +1345,19 @@ Result<void> Service::purge(const Caller& caller, const NodeId& id) {
 }
 
 Result<Node> Service::restore_version(const WorkspaceId& ws, const WriteCtx& ctx, const Node& node,
-                                      std::int64_t number) {
+                                      std::int64_t number, const std::string& sealed_content) {
   return p_.db.write([&](db::Conn& c) -> Result<Node> {
     RUCHE_TRY(auto v, store::version(c, node.id, number));
     if (!v) return fail(Errc::not_found, "no such version");
     RUCHE_TRY(auto cur, store::node(c, node.id));
     if (!cur || cur->trashed_at_ms) return fail(Errc::not_found, "no such file");
     RUCHE_CHECK(check_locks(c, ws, ctx, node.path, false, false));
+    const Sealing sealed{{}, sealed_content};
+    RUCHE_CHECK(check_sealing(c, ws, ctx, cur->name, false, cur->version + 1, sealed));
     blob::BlobRef ref{v->chunks, static_cast<std::uint64_t>(v->size_bytes), v->sha256};
     bool created = false;
-    RUCHE_TRY(Node n, commit_content(c, ws, ctx, cur->parent_id.str(), cur->name, cur, ref, v->mtime_ms, created));
+    RUCHE_TRY(Node n, commit_content(c, ws, ctx, cur->parent_id.str(), cur->name, cur, ref, v->mtime_ms, created,
+                                     sealed));
     n.path = node.path;
     return n;
   });
@@ -1267,6 +1383,8 @@ Result<std::pair<Share, std::string>> Service::create_share(const Caller& caller
   if (node.is_root()) return fail(Errc::invalid, "the root cannot be shared", "root");
   if (spec.mode == ShareMode::upload && !node.folder)
     return fail(Errc::invalid, "upload-only links are for folders", "not_a_folder");
+  // A guest has no key: the server would serve bytes nobody could open.
+  RUCHE_CHECK(p_.db.read([&](db::Conn& c) { return refuse_if_armoured(c, node.workspace_id, "a share link"); }));
   std::optional<std::string> hash;
   if (spec.password) {
     RUCHE_CHECK(crypto::check_password_policy(*spec.password));
@@ -1470,6 +1588,7 @@ Result<store::UploadRow> Service::begin_upload(const WorkspaceId& ws, const Writ
   RUCHE_TRY(std::string clean, normalize_name(name));
   if (length < 0) return fail(Errc::invalid, "Upload-Length is required", "invalid_length");
   return p_.db.write([&](db::Conn& c) -> Result<store::UploadRow> {
+    RUCHE_CHECK(refuse_if_armoured(c, ws, "a resumable upload"));
     RUCHE_TRY(Usage u, store::usage(c, ws, settings_.default_quota_bytes));
     if (u.quota_bytes && u.used_bytes + length > *u.quota_bytes)
       return fail(Errc::insufficient_storage, "the workspace's quota is exhausted", "quota_exceeded");

@@ -52,6 +52,16 @@ struct WriteCtx {
 using Source = std::function<Result<std::size_t>(char* buf, std::size_t size)>;
 using Sink = FunctionRef<Result<void>(std::string_view)>;
 
+// What a browser sealed for an armoured workspace (docs/armoured.md,
+// "Files"): an entry's name record, the content record of the version a
+// write makes. Empty: not given. In a plain workspace both must be empty.
+struct Sealing {
+  std::string name;
+  std::string content;
+};
+// A record longer than this is refused before it is parsed.
+inline constexpr std::size_t kMaxSealedRecordBytes = 4096;
+
 struct PutOptions {
   std::optional<std::string> if_match;       // an ETag, or "*"
   std::optional<std::string> if_none_match;  // an ETag, or "*"
@@ -59,6 +69,7 @@ struct PutOptions {
   std::optional<std::int64_t> mtime_ms;
   std::optional<std::uint64_t> expected_bytes;  // Content-Length
   bool rename_on_conflict = false;           // drop folders: "a (2).txt"
+  Sealing sealed;                            // armoured workspaces: name (to create), content
 };
 
 struct PutResult {
@@ -146,14 +157,21 @@ class Service {
   // --- Writing ---
   Result<PutResult> put(const WorkspaceId& ws, const WriteCtx& ctx, std::string_view path,
                         const Source& body, const PutOptions& opt);
-  Result<Node> mkcol(const WorkspaceId& ws, const WriteCtx& ctx, std::string_view path);
+  // `sealed_name`: the folder's name record, in armoured workspaces only.
+  Result<Node> mkcol(const WorkspaceId& ws, const WriteCtx& ctx, std::string_view path,
+                     const std::string& sealed_name = {});
+  // Renames an entry of an armoured workspace: a new name record (its token
+  // stays). Errors: not_armoured in a plain workspace, and check_sealing()'s.
+  Result<Node> rename_sealed(const WorkspaceId& ws, const WriteCtx& ctx, const Node& node,
+                             const std::string& sealed_name);
   // To the trash.
   Result<void> remove(const WorkspaceId& ws, const WriteCtx& ctx, std::string_view path,
                       const std::optional<std::string>& if_match = std::nullopt,
                       std::optional<std::int64_t> if_unmodified_since_ms = std::nullopt);
   // COPY/MOVE within the workspace. Returns true when the destination was
   // created (false: overwritten). Errors: precondition_failed (exists and no
-  // overwrite), conflict (no destination parent), forbidden (into itself).
+  // overwrite), conflict (no destination parent), forbidden (into itself);
+  // in an armoured workspace, a copy or a new name (invalid).
   Result<bool> transfer(const WorkspaceId& ws, const WriteCtx& ctx, std::string_view from,
                         std::string_view to, bool move, bool overwrite, dav::Depth depth);
   // PROPPATCH: all or nothing; the status of each operation.
@@ -174,8 +192,12 @@ class Service {
 
   Result<Node> restore(const platform::Caller& caller, const NodeId& id);
   Result<void> purge(const platform::Caller& caller, const NodeId& id);
+  // `sealed_content`: in an armoured workspace, version `number`'s key
+  // sealed for the version this makes.
   Result<Node> restore_version(const WorkspaceId& ws, const WriteCtx& ctx, const Node& node,
-                               std::int64_t number);
+                               std::int64_t number, const std::string& sealed_content = {});
+  // Whether `ws` is armoured (it never changes once made: remembered).
+  Result<bool> armoured(db::Conn& c, const WorkspaceId& ws);
   Result<void> set_quota(const platform::Caller& admin, const WorkspaceId& ws,
                          std::optional<std::int64_t> quota);
 
@@ -277,7 +299,20 @@ class Service {
   Result<Node> commit_content(db::Conn& c, const WorkspaceId& ws, const WriteCtx& ctx,
                               const std::string& parent_id, const std::string& name,
                               const std::optional<Node>& existing, const blob::BlobRef& ref,
-                              std::int64_t mtime_ms, bool& created);
+                              std::int64_t mtime_ms, bool& created, const Sealing& sealed = {});
+  // In a write to `ws`: in an armoured workspace, `name` is a name token and
+  // `s` carries, checked (form, the caller's signature, current generation),
+  // the name record when `needs_name` and the content record of version
+  // `number` when there is one; in a plain workspace, `s` is empty. Errors:
+  // invalid "not_armoured", "invalid_name", "sealed_required",
+  // "invalid_sealed_text", "bad_signature"; conflict "version_conflict"
+  // (a record that does not check for the next version of a file), and
+  // Armour::require_current()'s.
+  Result<void> check_sealing(db::Conn& c, const WorkspaceId& ws, const WriteCtx& ctx, std::string_view name,
+                             bool needs_name, std::optional<std::int64_t> number, const Sealing& s);
+  // A refusal of what an armoured workspace cannot have (copies, share
+  // links, resumable uploads, WebDAV): invalid "armoured_unsupported".
+  Result<void> refuse_if_armoured(db::Conn& c, const WorkspaceId& ws, std::string_view what);
   Result<blob::KeysPtr> keys(const WorkspaceId& ws);
   struct FoundShare {
     ShareAccess access;
@@ -313,6 +348,9 @@ class Service {
   std::unordered_map<std::string, Opens> opens_;  // by workspace id
   std::size_t opens_count_ = 0;
   std::uint64_t subscription_ = 0;
+
+  std::mutex armoured_mu_;
+  std::unordered_map<std::string, bool> armoured_;  // by workspace id; cleared past kMaxOpens
 
   std::mutex quota_mu_;
   std::unordered_map<std::string, std::int64_t> reserved_;

@@ -12,7 +12,7 @@ namespace {
 constexpr const char* kNodeColumns =
     "n.id, n.workspace_id, n.parent_id, n.name, n.is_folder, n.size, n.etag, n.content_type, "
     "n.last_version, n.mtime_ms, n.created_at_ms, n.created_by, n.updated_at_ms, n.updated_by, "
-    "n.trashed_at_ms, n.trashed_by";
+    "n.trashed_at_ms, n.trashed_by, n.sealed_name, n.sealed_name_by, n.sealed_content, n.sealed_content_by";
 
 Node node_from(const db::Row& r) {
   Node n;
@@ -33,6 +33,10 @@ Node node_from(const db::Row& r) {
   n.trashed_at_ms = r.opt_i64(14);
   n.trashed_by = r.opt_text(15).value_or("");
   if (!n.folder && n.etag.size() == 66) n.sha256 = n.etag.substr(1, 64);
+  n.sealed_name = r.opt_text(16).value_or("");
+  n.sealed_name_by = r.opt_text(17).value_or("");
+  n.sealed_content = r.opt_text(18).value_or("");
+  n.sealed_content_by = r.opt_text(19).value_or("");
   return n;
 }
 
@@ -48,7 +52,7 @@ Result<std::vector<Node>> nodes_where(db::Conn& c, const std::string& rest, db::
 
 constexpr const char* kVersionColumns =
     "v.id, v.node_id, v.workspace_id, v.number, v.size, v.sha256, v.created_at_ms, v.created_by, "
-    "v.mtime_ms";
+    "v.mtime_ms, v.sealed";
 
 Result<VersionRow> version_from(const db::Row& r, bool with_chunks) {
   VersionRow v;
@@ -61,8 +65,9 @@ Result<VersionRow> version_from(const db::Row& r, bool with_chunks) {
   v.created_at_ms = r.i64(6);
   v.created_by = r.text(7);
   v.mtime_ms = r.i64(8);
+  v.sealed = r.opt_text(9).value_or("");
   if (with_chunks) {
-    RUCHE_TRY(v.chunks, unpack_chunks(r.bytes(9).data));
+    RUCHE_TRY(v.chunks, unpack_chunks(r.bytes(10).data));
   }
   return v;
 }
@@ -85,6 +90,8 @@ Result<std::vector<VersionRow>> versions_where(db::Conn& c, const std::string& r
   if (err) return tl::unexpected(*err);
   return out;
 }
+
+db::Param text_or_null(const std::string& s) { return s.empty() ? db::Param(nullptr) : db::Param(s); }
 
 std::string new_folder_etag() {
   return "\"d" + crypto::hex_encode(crypto::random_bytes(12)) + "\"";
@@ -248,23 +255,36 @@ Result<void> insert_node(db::Conn& c, const Node& n, const std::string& version_
   RUCHE_TRY([[maybe_unused]] auto k,
             c.exec("INSERT INTO files_nodes (id, workspace_id, parent_id, name, is_folder, size, etag, "
                    "content_type, mtime_ms, created_at_ms, created_by, updated_at_ms, updated_by, "
-                   "version_id, last_version) "
-                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                   "version_id, last_version, sealed_name, sealed_name_by, sealed_content, sealed_content_by) "
+                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
                    {n.id, n.workspace_id, n.parent_id, n.name, n.folder, n.size_bytes,
                     n.folder ? new_folder_etag() : n.etag, n.content_type, n.mtime_ms,
                     n.created_at_ms, n.created_by, n.updated_at_ms, n.updated_by,
-                    n.folder ? db::Param(nullptr) : db::Param(version_id), n.folder ? 0 : n.version}));
+                    n.folder ? db::Param(nullptr) : db::Param(version_id), n.folder ? 0 : n.version,
+                    text_or_null(n.sealed_name), text_or_null(n.sealed_name_by), text_or_null(n.sealed_content),
+                    text_or_null(n.sealed_content_by)}));
   return {};
 }
 
 Result<void> set_content(db::Conn& c, const NodeId& id, const std::string& version_id,
                          std::int64_t number, std::int64_t size, const std::string& etag,
                          const std::string& content_type, std::int64_t mtime_ms, std::int64_t now_ms,
-                         const std::string& by) {
+                         const std::string& by, const std::string& sealed) {
   RUCHE_TRY([[maybe_unused]] auto k,
             c.exec("UPDATE files_nodes SET version_id = $2, last_version = $3, size = $4, etag = $5, "
-                   "content_type = $6, mtime_ms = $7, updated_at_ms = $8, updated_by = $9 WHERE id = $1",
-                   {id, version_id, number, size, etag, content_type, mtime_ms, now_ms, by}));
+                   "content_type = $6, mtime_ms = $7, updated_at_ms = $8, updated_by = $9, "
+                   "sealed_content = $10, sealed_content_by = $11 WHERE id = $1",
+                   {id, version_id, number, size, etag, content_type, mtime_ms, now_ms, by, text_or_null(sealed),
+                    sealed.empty() ? db::Param(nullptr) : db::Param(by)}));
+  return {};
+}
+
+Result<void> set_sealed_name(db::Conn& c, const NodeId& id, const std::string& sealed, const std::string& by,
+                             std::int64_t now_ms) {
+  RUCHE_TRY([[maybe_unused]] auto k,
+            c.exec("UPDATE files_nodes SET sealed_name = $2, sealed_name_by = $3, updated_at_ms = $4, "
+                   "updated_by = $3 WHERE id = $1",
+                   {id, sealed, by, now_ms}));
   return {};
 }
 
@@ -384,9 +404,10 @@ Result<void> insert_version(db::Conn& c, const VersionRow& v) {
   db::Bytes packed{pack_chunks(v.chunks)};
   RUCHE_TRY([[maybe_unused]] auto k,
             c.exec("INSERT INTO files_versions (id, node_id, workspace_id, number, size, sha256, chunks, "
-                   "created_at_ms, created_by, mtime_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                   "created_at_ms, created_by, mtime_ms, sealed) "
+                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                    {v.id, v.node_id, v.workspace_id, v.number, v.size_bytes, v.sha256, packed,
-                    v.created_at_ms, v.created_by, v.mtime_ms}));
+                    v.created_at_ms, v.created_by, v.mtime_ms, text_or_null(v.sealed)}));
   return {};
 }
 
@@ -752,6 +773,11 @@ Result<void> purge_workspace(db::Conn& c, const WorkspaceId& ws) {
     RUCHE_TRY([[maybe_unused]] auto k, c.exec(sql, {ws}));
   }
   return {};
+}
+
+Result<bool> workspace_armoured(db::Conn& c, const WorkspaceId& ws) {
+  RUCHE_TRY(auto row, c.query_one("SELECT armoured FROM workspaces WHERE id = $1", {ws}));
+  return row && row->boolean(0);
 }
 
 Result<std::vector<Node>> children_after(db::Conn& c, const WorkspaceId& ws, const std::string& parent,

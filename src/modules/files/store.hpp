@@ -72,7 +72,10 @@ Result<void> insert_node(db::Conn& c, const Node& n, const std::string& version_
 Result<void> set_content(db::Conn& c, const NodeId& id, const std::string& version_id,
                          std::int64_t number, std::int64_t size, const std::string& etag,
                          const std::string& content_type, std::int64_t mtime_ms,
-                         std::int64_t now_ms, const std::string& by);
+                         std::int64_t now_ms, const std::string& by, const std::string& sealed = {});
+// An armoured entry's new name record, by `by` (docs/armoured.md, "Files").
+Result<void> set_sealed_name(db::Conn& c, const NodeId& id, const std::string& sealed, const std::string& by,
+                             std::int64_t now_ms);
 // A file's modification time: its node's and its current version's (downloads
 // answer Last-Modified from the version).
 Result<void> set_mtime(db::Conn& c, const NodeId& id, std::int64_t mtime_ms);
@@ -105,6 +108,7 @@ struct VersionRow {
   std::int64_t created_at_ms = 0;
   std::string created_by;
   std::int64_t mtime_ms = 0;
+  std::string sealed;                  // armoured workspaces: its content record
 };
 
 // Takes the node's next version number.
@@ -207,6 +211,8 @@ Result<std::vector<UploadRow>> expired_uploads(db::Conn& c, std::int64_t now_ms,
 
 // Every workspace row of the module, for purge: the caller releases blobs.
 Result<void> purge_workspace(db::Conn& c, const WorkspaceId& ws);
+// Whether the workspace is armoured (false when there is none).
+Result<bool> workspace_armoured(db::Conn& c, const WorkspaceId& ws);
 // Exports (reversibility): up to `limit` children of `parent` ('' = the
 // root), trashed or not, with ids after `after_id`, by id; and for a page of
 // nodes, every version of its files (chunks included, by number), their
