@@ -799,6 +799,9 @@ TEST(Armour, FilesKeepSealedNamesAndContentsBoundToTheirFileAndVersion) {
   EXPECT_FALSE(made.body.as_object().contains("sealed_content"));
 
   // A file: sealed bytes, the content record of version 1, the name record.
+  // Bob's browser hears of it live, records included.
+  auto bob_events = connect_events(s, bob.who);
+  ASSERT_FALSE(until(*bob_events, "hello").is_null());
   SealedEntry f{name_token(), {}, {}, {}, random_bytes(32)};
   const std::string plan = "Plan de continuité : salle B, code 4471.";
   f.bytes = seal_file(plan, f.key);
@@ -826,6 +829,11 @@ TEST(Armour, FilesKeepSealedNamesAndContentsBoundToTheirFileAndVersion) {
   EXPECT_EQ(created.body.at("content_type").as_string(), "application/octet-stream");
   EXPECT_EQ(created.body.at("size").as_int64(), static_cast<std::int64_t>(f.bytes.size()));
   EXPECT_EQ(created.body.at("sealed_content").as_string(), f.content_record);
+  json::value heard = until(*bob_events, "file.created");
+  ASSERT_FALSE(heard.is_null());
+  EXPECT_EQ(heard.at("data").at("name").as_string(), f.token);
+  EXPECT_EQ(heard.at("data").at("sealed_name").as_string(), f.name_record);
+  EXPECT_EQ(heard.at("data").at("sealed_content").as_string(), f.content_record);
 
   // Bob's browser: the listing gives tokens and records; he opens the
   // name, the record, and with its key the bytes.
@@ -887,6 +895,13 @@ TEST(Armour, FilesKeepSealedNamesAndContentsBoundToTheirFileAndVersion) {
                         body({{"sealed_name", name_record(bob, f.token, "plan 2027.txt")}}));
   ASSERT_EQ(renamed.status, 200) << renamed.raw.body;
   EXPECT_EQ(renamed.body.at("name").as_string(), f.token);
+  // After the updates of versions 2 and 3, which carry the first name record.
+  const std::string new_record(renamed.body.at("sealed_name").as_string());
+  for (const std::string& record : {f.name_record, f.name_record, new_record}) {
+    json::value updated = until(*bob_events, "file.updated");
+    ASSERT_FALSE(updated.is_null());
+    EXPECT_EQ(updated.at("data").at("sealed_name").as_string(), record);
+  }
   EXPECT_EQ(bob.open_in("ruche-files-name", ws + "\n" + f.token + "\n" + bob.who.id.str(),
                         std::string(renamed.body.at("sealed_name").as_string())),
             "plan 2027.txt");
