@@ -114,6 +114,38 @@ TEST(SealedText, BrowserMessageWithAttachmentsChecksAsVersion2Only) {
             "\"key\":\"BQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQU\"}]}");
 }
 
+TEST(SealedText, BrowserFileRecordsCheckForTheirTokenAndVersionOnly) {
+  // web/src/armour/vectors.test.ts: workspace "ws1", token 16 zero bytes,
+  // author "u1", generation 1, version 1; the content record opens the
+  // 70,000-byte attachment vector's sealed bytes.
+  const std::string binding = "ws1\nAAAAAAAAAAAAAAAAAAAAAA\n";
+  const std::string name =
+      "e2e1:1:CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJ:xW_DGE71WBojHeppXV5ypfi4t6e2kGkh-0RNurw1KvhcEkwumw:291GoQv1xN_e0iiQpqMdE"
+      "N2SdVayzQbWza3Zx4GsLpwNJQ3f7rOjNFbqj7mINQ3xjybKYGBaPcA6h6__gWupAw";
+  const std::string content =
+      "e2e1:1:CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJ:zCjEGEEUyxgFOZ9McGlBkd_HlpmADFRRi9wsbCdOLVGAAOG0YU2uFCPiGskD54FhLkpMZz"
+      "H1aGw_MjS-4mIOR1WLRCyBcVWCQnJwIgcN3hmpml6cETQ8JjiLNZLxC7cwZMrUy4fjaEejSRjo_ZEKWl90NHbH2q96T_RTSA:YSdXApoTBAaQr"
+      "6QtHMNQ0WixODP2-zM-ptnaFfN54aaKfBI2JZlcNtNLEJ3WziSoal_8sRY2aJCyE1Fz_T97AA";
+  auto n = parse_sealed_text(name), c = parse_sealed_text(content);
+  ASSERT_TRUE(n && c);
+  auto checks = [](const SealedText& t, std::string_view domain, const std::string& b) {
+    return crypto::ed25519_verify(vector_public_key(), sealed_signed_text(domain, b, t),
+                                  *crypto::base64url_decode(t.signature));
+  };
+  // What Service::check_sealing() asks: the name for its token and author,
+  // the content for its token, version number and author.
+  EXPECT_TRUE(checks(*n, "ruche-files-name", binding + "u1"));
+  EXPECT_TRUE(checks(*c, "ruche-files-content", binding + "1\nu1"));
+  EXPECT_FALSE(checks(*c, "ruche-files-content", binding + "2\nu1"));  // another version
+  EXPECT_FALSE(checks(*n, "ruche-files-name", "ws1\nAAAAAAAAAAAAAAAAAAAAAQ\nu1"));  // another file
+  EXPECT_FALSE(checks(*n, "ruche-files-name", binding + "u2"));
+  EXPECT_FALSE(checks(*n, "ruche-files-content", binding + "u1"));  // one record for the other
+  EXPECT_EQ(open_vector(*n, "ruche-files-name-v1\n" + binding + "u1\n1"), "relev\u00e9 du coffre.txt");
+  EXPECT_EQ(open_vector(*c, "ruche-files-content-v1\n" + binding + "1\nu1\n1"),
+            "{\"key\":\"BQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQU\",\"size\":70000,\"type\":\"text/plain\","
+            "\"mtime\":1764590400000}");
+}
+
 TEST(SealedText, RefusesAnythingButTheForm) {
   const std::string nonce(32, 'A'), tag(22, 'A'), sig = std::string(85, 'C') + "A";
   EXPECT_TRUE(parse_sealed_text("e2e1:7:" + nonce + ":" + tag + ":" + sig));

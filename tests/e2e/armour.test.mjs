@@ -2,8 +2,8 @@
 // real server (started by run.sh). Three people in three browser contexts:
 // the owner, who creates the workspace in the new-workspace page, and two
 // members. Their browsers make and share the keys; the server only ever
-// sees ciphertext, attachments included. The scenarios run in order and
-// share state.
+// sees ciphertext, attachments and files (names and contents) included. The
+// scenarios run in order and share state.
 // Screenshots: build/e2e/armour-*.png.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -157,16 +157,19 @@ after(async () => {
   await browser?.close();
 });
 
-test('the owner creates an armoured workspace: no files module, no crypto code loaded yet', async () => {
+test('the owner creates an armoured workspace with chat and files: no crypto code loaded yet', async () => {
   await pageA.goto(`${env.url}/new`);
   await pageA.getByLabel('Nom de l’espace').fill(WS);
   const files = pageA.getByLabel('Fichiers', { exact: true });
   assert.equal(await files.isChecked(), true);
   await pageA.getByLabel('Espace blindé (chiffré de bout en bout)').check();
-  assert.equal(await files.isChecked(), false);
-  assert.equal(await files.isDisabled(), true);
-  // Nor tasks, calendar or reports: only what encrypts end to end (chat, calls).
-  assert.equal(await pageA.getByLabel('Tâches', { exact: true }).isDisabled(), true);
+  // Files seal their names and contents in the browser: they stay.
+  assert.equal(await files.isChecked(), true);
+  assert.equal(await files.isDisabled(), false);
+  // Not tasks, calendar or reports: only what encrypts end to end (chat, calls, files).
+  const tasks = pageA.getByLabel('Tâches', { exact: true });
+  assert.equal(await tasks.isChecked(), false);
+  assert.equal(await tasks.isDisabled(), true);
   await pageA
     .getByText('Pas encore chiffré de bout en bout : indisponible dans un espace blindé.')
     .first()
@@ -177,7 +180,7 @@ test('the owner creates an armoured workspace: no files module, no crypto code l
   wsId = new URL(pageA.url()).pathname.split('/').pop();
   const w = await pageOk(pageA, 'GET', `/workspaces/${wsId}`);
   assert.equal(w.armoured, true);
-  assert.deepEqual(w.modules, ['chat']);
+  assert.deepEqual(w.modules, ['chat', 'files']);
   // The sidebar marks it.
   await pageA
     .locator('.sidebar')
@@ -574,6 +577,115 @@ test('attachments are sealed in the browser: the member sees the image and saves
     edited.attachments.map((a) => a.id),
     m.attachments.map((a) => a.id),
   );
+  assertNoConsoleErrors(a, 'owner', EXPECTED_A);
+  assertNoConsoleErrors(b, 'member', EXPECTED);
+});
+
+/** The armour gate after a page load: the keys live in the tab's memory only. */
+async function unlock(page, passphrase) {
+  await page.getByRole('heading', { name: 'Déverrouillez vos clés' }).waitFor();
+  await page.getByLabel('Phrase de passe de blindage').fill(passphrase);
+  await page.getByRole('button', { name: 'Déverrouiller' }).click();
+}
+
+/** An entry of the folder shown, by the name the browser opened. */
+const fileEntry = (page, name) =>
+  page.getByRole('listbox', { name: /^Contenu de/ }).getByRole('option', {
+    name: new RegExp(`^${name.replace(/[.()]/g, '\\$&')}`),
+  });
+
+test('files are sealed in the browser: real names on screen, tokens and ciphertext on the server', async () => {
+  const report = 'Inventaire du coffre : 42 lingots, 7 diadèmes.\n'.repeat(50);
+  await pageA.goto(`${env.url}/w/${wsId}/files`);
+  await unlock(pageA, PASS.a);
+  await pageA.getByText('Fichiers chiffrés de bout en bout').waitFor();
+  // No WebDAV address for an armoured workspace.
+  assert.equal(await pageA.getByTestId('files-desktop').count(), 0);
+  await dropImageAndText(pageA, pageA.getByTestId('files-drop'), {
+    png: 'carte-du-coffre.png',
+    text: { name: 'inventaire.txt', body: report },
+    over: 'Déposez pour envoyer dans Fichiers',
+  });
+  await pageA
+    .locator('#files-uploads-title')
+    .filter({ hasText: /^2 fichiers envoyés$/ })
+    .waitFor({ timeout: 30_000 });
+  for (const name of ['carte-du-coffre.png', 'inventaire.txt'])
+    await fileEntry(pageA, name).waitFor();
+  await shot(pageA, 'armour-11-files');
+
+  // The server knows tokens, sealed records and sealed bytes only.
+  const listed = await pageOk(pageA, 'GET', `/workspaces/${wsId}/files`);
+  assert.equal(listed.items.length, 2);
+  for (const n of listed.items) {
+    assert.match(n.name, /^[A-Za-z0-9_-]{22}$/, JSON.stringify(n));
+    assert.ok(n.sealed_name.startsWith('e2e1:2:') && n.sealed_content.startsWith('e2e1:2:'));
+    assert.equal(n.content_type, 'application/octet-stream');
+    assert.ok(!JSON.stringify(n).includes('inventaire') && !JSON.stringify(n).includes('carte'));
+  }
+  const textBytes = Buffer.byteLength(report);
+  const sealedSize = 24 + textBytes + 17 * Math.max(1, Math.ceil(textBytes / 65536));
+  const text = listed.items.find((n) => n.size === sealedSize);
+  assert.ok(text, `no node of ${sealedSize} bytes: ${JSON.stringify(listed.items)}`);
+  const stored = await pageA.evaluate(async (id) => {
+    const r = await fetch(`/api/v1/files/${id}/content`, { credentials: 'same-origin' });
+    const bytes = new Uint8Array(await r.arrayBuffer());
+    return {
+      status: r.status,
+      length: bytes.length,
+      plain: new TextDecoder().decode(bytes).includes('Inventaire du coffre'),
+    };
+  }, text.id);
+  assert.deepEqual(stored, { status: 200, length: sealedSize, plain: false });
+  // The server refuses what it would have to read: no share links, no copies.
+  const share = await pageFetch(pageA, 'POST', `/files/${text.id}/shares`, { json: {} });
+  assert.equal(share.status, 400, JSON.stringify(share));
+
+  // The owner saves it back: the original bytes, under its real name.
+  await fileEntry(pageA, 'inventaire.txt').click();
+  const pane = pageA.getByRole('complementary', { name: 'Détails de inventaire.txt' });
+  await pane.waitFor();
+  for (const hidden of ['Partager', 'Copier'])
+    assert.equal(await pane.getByRole('button', { name: hidden, exact: true }).count(), 0);
+  const [download] = await Promise.all([
+    pageA.waitForEvent('download'),
+    pane.getByRole('button', { name: 'Télécharger' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'inventaire.txt');
+  assert.equal(await readFile(await download.path(), 'utf8'), report);
+
+  // The member opens the files: the real names, and the image previewed from a blob: URL.
+  await pageB.goto(`${env.url}/w/${wsId}/files`);
+  await unlock(pageB, PASS.b);
+  await fileEntry(pageB, 'inventaire.txt').waitFor();
+  await fileEntry(pageB, 'carte-du-coffre.png').dblclick();
+  const preview = pageB.getByRole('dialog', { name: 'carte-du-coffre.png' });
+  const img = preview.getByRole('img', { name: 'Aperçu de carte-du-coffre.png' });
+  await img.waitFor();
+  await pageB.waitForFunction(
+    (el) => el.complete && el.naturalWidth === 64 && el.naturalHeight === 48,
+    await img.elementHandle(),
+  );
+  assert.match(await img.getAttribute('src'), /^blob:/);
+  await preview.getByRole('button', { name: 'Fermer', exact: true }).click();
+  await preview.waitFor({ state: 'detached' });
+
+  // The owner renames it: a new name record, the same token; the member's list follows.
+  await pane.getByRole('button', { name: 'Renommer' }).click();
+  const rename = pageA.getByRole('dialog', { name: 'Renommer « inventaire.txt »' });
+  // A name already shown in the folder: refused by the browser (the server cannot tell).
+  await rename.getByLabel('Nouveau nom').fill('carte-du-coffre.png');
+  await rename.getByRole('button', { name: 'Renommer' }).click();
+  await rename.getByRole('alert').getByText('Un élément porte déjà ce nom ici.').waitFor();
+  await rename.getByLabel('Nouveau nom').fill('inventaire-décembre.txt');
+  await rename.getByRole('button', { name: 'Renommer' }).click();
+  await fileEntry(pageA, 'inventaire-décembre.txt').waitFor();
+  await fileEntry(pageB, 'inventaire-décembre.txt').waitFor();
+  assert.equal(await fileEntry(pageB, 'inventaire.txt').count(), 0);
+  const renamed = await pageOk(pageA, 'GET', `/files/${text.id}`);
+  assert.equal(renamed.name, text.name);
+  assert.notEqual(renamed.sealed_name, text.sealed_name);
+  await shot(pageB, 'armour-12-files-renamed');
   assertNoConsoleErrors(a, 'owner', EXPECTED_A);
   assertNoConsoleErrors(b, 'member', EXPECTED);
 });

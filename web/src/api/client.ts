@@ -453,14 +453,21 @@ export function createApi(options: ApiOptions) {
       favorites: (ws: string) => get<FileNode[]>(`/workspaces/${seg(ws)}/files/favorites`),
       setFavorite: (fid: string, on: boolean) =>
         request<undefined>(on ? 'PUT' : 'DELETE', `/files/${seg(fid)}/favorite`),
-      createFolder: (ws: string, name: string, parentId: string | null) =>
+      /** Armoured workspaces: `name` is a new name token, the real one in `sealedName`. */
+      createFolder: (ws: string, name: string, parentId: string | null, sealedName?: string) =>
         post<FileNode>(`/workspaces/${seg(ws)}/files/folders`, {
           name,
           ...(parentId ? { parent_id: parentId } : {}),
+          ...(sealedName ? { sealed_name: sealedName } : {}),
         }),
-      /** Renames and/or moves (`parent_id: null`: to the root). */
-      update: (fid: string, b: { name?: string; parent_id?: string | null }) =>
-        patch<FileNode>(`/files/${seg(fid)}`, b),
+      /**
+       * Renames and/or moves (`parent_id: null`: to the root); armoured
+       * workspaces rename with a new `sealed_name` (the token stays).
+       */
+      update: (
+        fid: string,
+        b: { name?: string; parent_id?: string | null; sealed_name?: string },
+      ) => patch<FileNode>(`/files/${seg(fid)}`, b),
       /** Beside the original ("… (copy)") unless `parent_id` names a folder (null: the root). */
       copy: (fid: string, b: { name?: string; parent_id?: string | null }) =>
         post<FileNode>(`/files/${seg(fid)}/copy`, b),
@@ -470,8 +477,12 @@ export function createApi(options: ApiOptions) {
       purge: (fid: string) => del(`/files/${seg(fid)}?purge=1`),
       restore: (fid: string) => post<FileNode>(`/files/${seg(fid)}/restore`),
       versions: (fid: string) => get<FileVersion[]>(`/files/${seg(fid)}/versions`),
-      restoreVersion: (fid: string, n: number) =>
-        post<FileNode>(`/files/${seg(fid)}/versions/${n}/restore`),
+      /** Armoured workspaces: with version `n`'s key sealed for the new number. */
+      restoreVersion: (fid: string, n: number, sealedContent?: string) =>
+        post<FileNode>(
+          `/files/${seg(fid)}/versions/${n}/restore`,
+          sealedContent ? { sealed_content: sealedContent } : undefined,
+        ),
       shares: (fid: string) => get<FileShare[]>(`/files/${seg(fid)}/shares`),
       share: (fid: string, b: NewShare) => post<CreatedShare>(`/files/${seg(fid)}/shares`, b),
       revokeShare: (sid: string) => del(`/shares/${seg(sid)}`),
@@ -479,13 +490,18 @@ export function createApi(options: ApiOptions) {
       contentUrl: (fid: string, version?: number) =>
         `${base}/api/v1/files/${seg(fid)}${version === undefined ? '' : `/versions/${version}`}/content`,
       /**
-       * A file's bytes as a Blob, for previews (the first `maxBytes` only
-       * when given, through a Range request).
+       * A file's bytes (or one version's) as a Blob, for previews (the first
+       * `maxBytes` only when given, through a Range request); armoured
+       * workspaces: the sealed bytes, opened in the browser.
        */
-      blob: async (fid: string, o: { maxBytes?: number; signal?: AbortSignal } = {}) => {
+      blob: async (
+        fid: string,
+        o: { maxBytes?: number; signal?: AbortSignal; version?: number } = {},
+      ) => {
         const headers: Record<string, string> = {};
         if (o.maxBytes) headers.Range = `bytes=0-${o.maxBytes - 1}`;
-        const res = await fetchContent(`/files/${seg(fid)}/content`, headers, o.signal);
+        const version = o.version === undefined ? '' : `/versions/${o.version}`;
+        const res = await fetchContent(`/files/${seg(fid)}${version}/content`, headers, o.signal);
         return { blob: await res.blob(), partial: res.status === 206 };
       },
     },

@@ -426,6 +426,16 @@ export interface FileNode {
   trashed_by?: string;
   /** Present while a lock covers the node. */
   lock?: NodeLock | null;
+  /**
+   * Armoured workspaces (docs/armoured.md, "Files"): `name` is the entry's
+   * name token; its real name is sealed in `sealed_name` by
+   * `sealed_name_by`, and a file's current version's key, size and type in
+   * `sealed_content` by `sealed_content_by`.
+   */
+  sealed_name?: string;
+  sealed_name_by?: string;
+  sealed_content?: string;
+  sealed_content_by?: string;
 }
 
 export interface FileListing {
@@ -446,6 +456,8 @@ export interface FileVersion {
   created_by: string;
   mtime: string;
   current: boolean;
+  /** Armoured workspaces: this version's content record, by `created_by`. */
+  sealed?: string;
 }
 
 export interface FilesUsage {

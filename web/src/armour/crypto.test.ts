@@ -5,23 +5,34 @@ import {
   createIdentity,
   decryptMessage,
   encryptMessage,
+  newNameToken,
   newWorkspaceKey,
   openEnvelope,
+  openFileContent,
+  openFileName,
   ready,
   sealEnvelope,
+  sealFileContent,
+  sealFileName,
   unlockIdentity,
   type CreatedIdentity,
   type MessageContext,
+  type RecordContext,
 } from './crypto';
 import {
   envelopeSigned,
+  fileContentAd,
+  fileNameAd,
   identityAd,
+  isNameToken,
+  isValidFileName,
   isArmourError,
   messageAd,
   messageSigned,
   parseBody,
   parseSealedSecret,
   sealedFileSize,
+  type ContentRecord,
   type SealedFile,
 } from './format';
 import { concatBytes, openBytes, sealBytes } from '../test/sealedBytes';
@@ -657,6 +668,348 @@ describe('messages with attachments (version 2)', () => {
     );
     expect(decryptMessage(post('a'.repeat(16 * 1024), [file(1)]), ctx())).toMatchObject({
       ok: true,
+    });
+  });
+});
+
+describe('files: name and content records', () => {
+  const TOKEN = 'q5e0VJk3n1Zr7aQmYyH9xA';
+  const OTHER_TOKEN = 'AAAAAAAAAAAAAAAAAAAAAA';
+  const keys = new Map<number, Uint8Array>([
+    [1, new Uint8Array(32).fill(11)],
+    [2, new Uint8Array(32).fill(12)],
+  ]);
+  const ctx = (o: Partial<RecordContext> = {}): RecordContext => ({
+    workspaceId: WS,
+    token: TOKEN,
+    authorId: ALICE,
+    key: (g) => keys.get(g),
+    authorKeys: [alice.sign_public],
+    ...o,
+  });
+  const name = (text: string, o: { g?: number; token?: string; by?: CreatedIdentity } = {}) =>
+    sealFileName(
+      keys.get(o.g ?? 1) ?? new Uint8Array(32),
+      o.g ?? 1,
+      WS,
+      o.token ?? TOKEN,
+      ALICE,
+      text,
+      (o.by ?? alice).secrets.signSecretKey,
+    );
+  const record = (o: Partial<ContentRecord> = {}): ContentRecord => ({
+    key: new Uint8Array(32).fill(5),
+    size: 70000,
+    type: 'text/plain; charset=utf-8',
+    mtime: 1764590400000,
+    ...o,
+  });
+  const content = (r: ContentRecord, number = 3, g = 1) =>
+    sealFileContent(
+      keys.get(g) ?? new Uint8Array(32),
+      g,
+      WS,
+      TOKEN,
+      number,
+      ALICE,
+      r,
+      alice.secrets.signSecretKey,
+    );
+  /** A version 1 text under the content AD, signed by Alice, around any plaintext. */
+  const sealRaw = (plaintext: string, number = 3) => {
+    const ad = fileContentAd(WS, TOKEN, number, ALICE, 1);
+    const nonce = sodium.randombytes_buf(24);
+    const ct = b64(
+      sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
+        plaintext,
+        ad,
+        null,
+        nonce,
+        keys.get(1) as Uint8Array,
+      ),
+    );
+    const sig = b64(
+      sodium.crypto_sign_detached(messageSigned(ad, b64(nonce), ct), alice.secrets.signSecretKey),
+    );
+    return `e2e1:1:${b64(nonce)}:${ct}:${sig}`;
+  };
+
+  it('the strings are those of docs/armoured.md', () => {
+    expect(fileNameAd('W1', TOKEN, 'U1', 3)).toBe(`ruche-files-name-v1\nW1\n${TOKEN}\nU1\n3`);
+    expect(fileContentAd('W1', TOKEN, 7, 'U1', 3)).toBe(
+      `ruche-files-content-v1\nW1\n${TOKEN}\n7\nU1\n3`,
+    );
+  });
+
+  it('name tokens: 16 random bytes, unpadded base64url', () => {
+    const a = newNameToken();
+    expect(a).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(unb64(a)).toHaveLength(16);
+    expect(isNameToken(a)).toBe(true);
+    expect(newNameToken()).not.toBe(a);
+    for (const bad of [
+      '',
+      'AAAAAAAAAAAAAAAAAAAAA',
+      'AAAAAAAAAAAAAAAAAAAAAAA',
+      'AAAAAAAAAAAAAAAAAAAAAB',
+      'AAAAAAAAAAAAAAAAAAAA+A',
+      'été.txt',
+    ])
+      expect(isNameToken(bad), bad).toBe(false);
+  });
+
+  it('a name: round trip, sealed as a version 1 text under its own AD', () => {
+    for (const text of ['Compte rendu ✓.txt', 'été', 'a'.repeat(255), '.config', 'é'.repeat(127)]) {
+      const sealed = name(text);
+      expect(sealed.startsWith('e2e1:1:')).toBe(true);
+      expect(openFileName(sealed, ctx())).toEqual({ ok: true, value: text, verified: true });
+    }
+    const p = parseBody(name('plan.pdf'));
+    if (!p) throw new Error('unparsed');
+    const ad = `ruche-files-name-v1\n${WS}\n${TOKEN}\n${ALICE}\n1`;
+    expect(
+      sodium.crypto_sign_verify_detached(
+        unb64(p.signature),
+        `${ad}\n${p.nonce}\n${p.ciphertext}`,
+        unb64(alice.sign_public),
+      ),
+    ).toBe(true);
+  });
+
+  it('a name moved to another entry, workspace, author or generation does not open', () => {
+    const sealed = name('Budget 2026.ods');
+    const bad = { ok: false, reason: 'bad_signature' };
+    expect(openFileName(sealed, ctx({ token: OTHER_TOKEN }))).toEqual(bad);
+    expect(openFileName(sealed, ctx({ workspaceId: OTHER_CH }))).toEqual(bad);
+    expect(openFileName(sealed, ctx({ authorId: BOB, authorKeys: [bob.sign_public] }))).toEqual(
+      bad,
+    );
+    // Forged by a key holder in Alice's name.
+    expect(openFileName(name('x', { by: mallory }), ctx())).toEqual(bad);
+    const p = parseBody(sealed);
+    if (!p) throw new Error('unparsed');
+    const body = (q: Partial<typeof p>) =>
+      `e2e1:${q.generation ?? p.generation}:${q.nonce ?? p.nonce}:${q.ciphertext ?? p.ciphertext}:${q.signature ?? p.signature}`;
+    for (const tampered of [
+      body({ generation: 2 }),
+      body({ ciphertext: flip(p.ciphertext) }),
+      body({ nonce: flip(p.nonce) }),
+      body({ signature: flip(p.signature) }),
+    ]) {
+      expect(openFileName(tampered, ctx())).toEqual(bad);
+    }
+    // Signed, but sealed under another key than the generation it names.
+    expect(openFileName(sealed, ctx({ key: () => new Uint8Array(32).fill(99) }))).toEqual({
+      ok: false,
+      reason: 'undecryptable',
+    });
+    expect(
+      openFileName(name('x', { g: 2 }), ctx({ key: (g) => (g === 1 ? keys.get(1) : undefined) })),
+    ).toEqual({
+      ok: false,
+      reason: 'no_key',
+    });
+    // Not a version 1 text.
+    expect(openFileName(sealed.replace(/^e2e1/, 'e2e2'), ctx())).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
+    expect(openFileName('Budget 2026.ods', ctx())).toEqual({ ok: false, reason: 'malformed' });
+  });
+
+  it('checks the author with each of their known keys, and unverified when none is known', () => {
+    const sealed = name('avant.txt');
+    expect(openFileName(sealed, ctx({ authorKeys: [bob.sign_public, alice.sign_public] }))).toEqual(
+      { ok: true, value: 'avant.txt', verified: true },
+    );
+    expect(openFileName(sealed, ctx({ authorKeys: [] }))).toEqual({
+      ok: true,
+      value: 'avant.txt',
+      verified: false,
+    });
+  });
+
+  it('refuses to seal, and to open, a name the Files rules refuse', () => {
+    const bad = [
+      '',
+      '.',
+      '..',
+      'a/b',
+      'a\\b',
+      'a\u0000b',
+      'a\nb',
+      '\u007f',
+      '\u0085',
+      'e\u0301t\u00e9',
+      'a'.repeat(256),
+      'é'.repeat(128),
+    ];
+    /** A name record around any bytes, signed by Alice (what a broken browser could send). */
+    const nameRaw = (plain: string | Uint8Array) => {
+      const ad = fileNameAd(WS, TOKEN, ALICE, 1);
+      const nonce = sodium.randombytes_buf(24);
+      const ct = b64(
+        sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
+          plain,
+          ad,
+          null,
+          nonce,
+          keys.get(1) as Uint8Array,
+        ),
+      );
+      const sig = b64(
+        sodium.crypto_sign_detached(messageSigned(ad, b64(nonce), ct), alice.secrets.signSecretKey),
+      );
+      return `e2e1:1:${b64(nonce)}:${ct}:${sig}`;
+    };
+    for (const text of [...bad, '\ud800x']) {
+      expect(isValidFileName(text), JSON.stringify(text)).toBe(false);
+      expect(() => name(text), JSON.stringify(text)).toThrow(
+        expect.objectContaining({ code: 'malformed' }),
+      );
+    }
+    // Sealed by a broken browser: not opened either.
+    for (const text of bad) {
+      expect(openFileName(nameRaw(text), ctx()), JSON.stringify(text)).toEqual({
+        ok: false,
+        reason: 'malformed',
+      });
+    }
+    // Bytes that are not UTF-8 are no name.
+    expect(openFileName(nameRaw(new Uint8Array([0x61, 0xff, 0x62])), ctx())).toMatchObject({
+      ok: false,
+    });
+    expect(openFileName(nameRaw('bon nom.txt'), ctx())).toMatchObject({ ok: true });
+    expect(() => name('ok.txt', { token: 'not-a-token' })).toThrow(
+      expect.objectContaining({ code: 'malformed' }),
+    );
+  });
+
+  it('a content record: round trip, the spec’s JSON in its order', () => {
+    const r = record();
+    const sealed = content(r);
+    expect(openFileContent(sealed, { ...ctx(), number: 3 })).toEqual({
+      ok: true,
+      value: r,
+      verified: true,
+    });
+    const p = parseBody(sealed);
+    if (!p) throw new Error('unparsed');
+    const plain = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+      null,
+      unb64(p.ciphertext),
+      `ruche-files-content-v1\n${WS}\n${TOKEN}\n3\n${ALICE}\n1`,
+      unb64(p.nonce),
+      keys.get(1) as Uint8Array,
+      'text',
+    );
+    expect(plain).toBe(
+      `{"key":"${b64(new Uint8Array(32).fill(5))}","size":70000,"type":"text/plain; charset=utf-8","mtime":1764590400000}`,
+    );
+    // mtime is optional.
+    const bare = record({ mtime: undefined });
+    delete bare.mtime;
+    expect(openFileContent(content(bare, 1), { ...ctx(), number: 1 })).toEqual({
+      ok: true,
+      value: bare,
+      verified: true,
+    });
+  });
+
+  it('a content record moved to another version, file, author or generation does not open', () => {
+    const sealed = content(record(), 3);
+    const bad = { ok: false, reason: 'bad_signature' };
+    expect(openFileContent(sealed, { ...ctx(), number: 4 })).toEqual(bad);
+    expect(openFileContent(sealed, { ...ctx(), number: 2 })).toEqual(bad);
+    expect(openFileContent(sealed, { ...ctx({ token: OTHER_TOKEN }), number: 3 })).toEqual(bad);
+    expect(openFileContent(sealed, { ...ctx({ workspaceId: OTHER_CH }), number: 3 })).toEqual(bad);
+    expect(
+      openFileContent(sealed, {
+        ...ctx({ authorId: BOB, authorKeys: [bob.sign_public] }),
+        number: 3,
+      }),
+    ).toEqual(bad);
+    // A name record is not a content record (another domain), nor the other way round.
+    expect(openFileContent(name('a.txt'), { ...ctx(), number: 3 })).toEqual(bad);
+    expect(openFileName(sealed, ctx())).toEqual(bad);
+    const p = parseBody(sealed);
+    if (!p) throw new Error('unparsed');
+    expect(
+      openFileContent(`e2e1:2:${p.nonce}:${p.ciphertext}:${p.signature}`, { ...ctx(), number: 3 }),
+    ).toEqual(bad);
+    expect(
+      openFileContent(`e2e1:1:${p.nonce}:${flip(p.ciphertext)}:${p.signature}`, {
+        ...ctx(),
+        number: 3,
+      }),
+    ).toEqual(bad);
+    expect(
+      openFileContent(`e2e1:1:${p.nonce}:${p.ciphertext}:${flip(p.signature, 9)}`, {
+        ...ctx(),
+        number: 3,
+      }),
+    ).toEqual(bad);
+  });
+
+  it('refuses to seal a record that is not one, and to open a plaintext that is not the spec’s JSON', () => {
+    for (const r of [
+      record({ key: new Uint8Array(31) }),
+      record({ size: -1 }),
+      record({ size: 1.5 }),
+      record({ type: '' }),
+      record({ type: 'text/plain\n' }),
+      record({ type: 'image/pngé' }),
+      record({ mtime: -3 }),
+    ]) {
+      expect(() => content(r)).toThrow(expect.objectContaining({ code: 'malformed' }));
+    }
+    expect(() => content(record(), 0)).toThrow(expect.objectContaining({ code: 'malformed' }));
+    const k = b64(new Uint8Array(32).fill(5));
+    const bad: unknown[] = [
+      'not json',
+      '[]',
+      'null',
+      { size: 1, type: 'a/b' },
+      { key: k, type: 'a/b' },
+      { key: k, size: 1 },
+      { key: k, size: 1, type: 'a/b', extra: true },
+      { key: k, size: '1', type: 'a/b' },
+      { key: k, size: 2 ** 53, type: 'a/b' },
+      { key: k, size: 1, type: 7 },
+      { key: k, size: 1, type: '' },
+      { key: k, size: 1, type: 'a/b', mtime: 'today' },
+      { key: k, size: 1, type: 'a/b', mtime: null },
+      { key: b64(new Uint8Array(33)), size: 1, type: 'a/b' },
+      { key: 'not base64url!', size: 1, type: 'a/b' },
+    ];
+    for (const payload of bad) {
+      const body = sealRaw(typeof payload === 'string' ? payload : JSON.stringify(payload));
+      expect(openFileContent(body, { ...ctx(), number: 3 }), JSON.stringify(payload)).toEqual({
+        ok: false,
+        reason: 'malformed',
+      });
+    }
+    expect(
+      openFileContent(sealRaw(JSON.stringify({ key: k, size: 0, type: 'a/b', mtime: 0 })), {
+        ...ctx(),
+        number: 3,
+      }),
+    ).toMatchObject({ ok: true });
+  });
+
+  it('a record by someone who replaced their keys since still opens with their previous key', () => {
+    const sealed = content(record(), 2);
+    // As the key manager lists them: current (new) keys first, then the replaced ones.
+    const authorKeys = [mallory.sign_public, alice.sign_public];
+    expect(openFileContent(sealed, { ...ctx({ authorKeys }), number: 2 })).toMatchObject({
+      ok: true,
+      verified: true,
+    });
+    expect(
+      openFileContent(sealed, { ...ctx({ authorKeys: [mallory.sign_public] }), number: 2 }),
+    ).toEqual({
+      ok: false,
+      reason: 'bad_signature',
     });
   });
 });

@@ -11,16 +11,25 @@ import {
   MAX_PLAINTEXT_BYTES,
   MAX_SEALED_BODY_BYTES,
   MAX_SEALED_FILES,
+  MESSAGE_PREFIXES,
+  NAME_TOKEN_BYTES,
   envelopeSigned,
+  fileContentAd,
+  fileNameAd,
   formatBody,
   formatSealedSecret,
   identityAd,
+  isMediaType,
+  isNameToken,
+  isValidFileName,
   messageAd,
   messageSigned,
   parseBody,
   parseSealedSecret,
   sealedFileSize,
   utf8Length,
+  type ContentRecord,
+  type MessageVersion,
   type SealedFile,
 } from './format';
 import { SAFETY_HASH_BYTES, fingerprintInput, formatSafetyCode } from './fingerprint';
@@ -264,6 +273,82 @@ export function openEnvelope(
 }
 
 /**
+ * A text sealed under the workspace key of `generation` and signed by its
+ * author (docs/armoured.md): "e2e{version}:g:nonce:ciphertext:signature",
+ * with `ad` as additional data, and in what the author signs. The nonce is
+ * the one random draw.
+ */
+function sealText(
+  key: Uint8Array,
+  generation: number,
+  version: MessageVersion,
+  ad: string,
+  plaintext: string,
+  signSecretKey: Uint8Array,
+): string {
+  const nonceBytes = sodium.randombytes_buf(sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+  const nonce = b64(nonceBytes);
+  const ciphertext = b64(
+    sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, ad, null, nonceBytes, key),
+  );
+  const signature = b64(
+    sodium.crypto_sign_detached(messageSigned(ad, nonce, ciphertext), signSecretKey),
+  );
+  return formatBody({ version, generation, nonce, ciphertext, signature });
+}
+
+/** Why a sealed text does not open: see Decrypted. */
+export type UnreadableReason = 'malformed' | 'no_key' | 'bad_signature' | 'undecryptable';
+
+type OpenedText =
+  | { ok: true; version: MessageVersion; plaintext: string; verified: boolean }
+  | { ok: false; reason: UnreadableReason };
+
+/**
+ * Checks a sealed text's signature with its author's keys (none known: not
+ * checked, and so not verified), then opens it (a plaintext that is not
+ * well-formed UTF-8 does not open). `ad` builds the additional data for the
+ * version and generation the text names. Never throws.
+ */
+function openText(
+  sealed: string,
+  ad: (version: MessageVersion, generation: number) => string,
+  key: (generation: number) => Uint8Array | undefined,
+  authorKeys: readonly string[],
+): OpenedText {
+  const p = parseBody(sealed);
+  const nonce = p && unb64Len(p.nonce, sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+  const ciphertext = p && unb64(p.ciphertext);
+  const signature = p && unb64Len(p.signature, sodium.crypto_sign_BYTES);
+  if (!p || !nonce || !ciphertext || !signature) return { ok: false, reason: 'malformed' };
+  const data = ad(p.version, p.generation);
+  let verified = false;
+  if (authorKeys.length) {
+    const signed = messageSigned(data, p.nonce, p.ciphertext);
+    verified = authorKeys.some((k) => {
+      const pk = unb64Len(k, sodium.crypto_sign_PUBLICKEYBYTES);
+      return !!pk && sodium.crypto_sign_verify_detached(signature, signed, pk);
+    });
+    if (!verified) return { ok: false, reason: 'bad_signature' };
+  }
+  const k = key(p.generation);
+  if (!k) return { ok: false, reason: 'no_key' };
+  try {
+    const plaintext = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+      null,
+      ciphertext,
+      data,
+      nonce,
+      k,
+      'text',
+    );
+    return { ok: true, version: p.version, plaintext, verified };
+  } catch {
+    return { ok: false, reason: 'undecryptable' };
+  }
+}
+
+/**
  * A message body for the server: "e2e1:g:nonce:ciphertext:signature" for a
  * text; "e2e2:…" when `files` is given (a message with attachments, or an
  * edit of one): the text and the files' names, types, sizes and keys sealed
@@ -284,15 +369,7 @@ export function encryptMessage(
   const version = files ? 2 : 1;
   const plaintext = files ? formatPayload(text, files) : text;
   const ad = messageAd(version, workspaceId, channelId, authorId, generation);
-  const nonceBytes = sodium.randombytes_buf(sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
-  const nonce = b64(nonceBytes);
-  const ciphertext = b64(
-    sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, ad, null, nonceBytes, key),
-  );
-  const signature = b64(
-    sodium.crypto_sign_detached(messageSigned(ad, nonce, ciphertext), signSecretKey),
-  );
-  const body = formatBody({ version, generation, nonce, ciphertext, signature });
+  const body = sealText(key, generation, version, ad, plaintext, signSecretKey);
   // Base64 and ASCII: one byte a character.
   if (body.length > MAX_SEALED_BODY_BYTES) throw new ArmourError('too_long');
   return body;
@@ -312,6 +389,9 @@ function formatPayload(text: string, files: readonly SealedFile[]): string {
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const isSize = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /**
  * A version 2 plaintext, or null unless it is exactly what the spec says:
@@ -335,7 +415,7 @@ function parsePayload(json: string): { text: string; files: SealedFile[] } | nul
     const { id, name, type, size, key } = f;
     if (typeof id !== 'string' || !id || out.some((o) => o.id === id)) return null;
     if (typeof name !== 'string' || !name || typeof type !== 'string') return null;
-    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) return null;
+    if (!isSize(size)) return null;
     const keyBytes = typeof key === 'string' ? unb64Len(key, FILE_KEY_BYTES) : null;
     if (!keyBytes) return null;
     out.push({ id, name, type, size, key: keyBytes });
@@ -361,7 +441,7 @@ export type Decrypted =
        * moved to another channel, or changed); undecryptable: signed, but
        * the key does not open it.
        */
-      reason: 'malformed' | 'no_key' | 'bad_signature' | 'undecryptable';
+      reason: UnreadableReason;
     };
 
 export interface MessageContext {
@@ -379,40 +459,157 @@ export interface MessageContext {
 
 /** Checks the author's signature, then decrypts. Never throws. */
 export function decryptMessage(body: string, c: MessageContext): Decrypted {
-  const p = parseBody(body);
-  const nonce = p && unb64Len(p.nonce, sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
-  const ciphertext = p && unb64(p.ciphertext);
-  const signature = p && unb64Len(p.signature, sodium.crypto_sign_BYTES);
-  if (!p || !nonce || !ciphertext || !signature) return { ok: false, reason: 'malformed' };
-  const ad = messageAd(p.version, c.workspaceId, c.channelId, c.authorId, p.generation);
-  let verified = false;
-  if (c.authorKeys.length) {
-    const signed = messageSigned(ad, p.nonce, p.ciphertext);
-    verified = c.authorKeys.some((k) => {
-      const pk = unb64Len(k, sodium.crypto_sign_PUBLICKEYBYTES);
-      return !!pk && sodium.crypto_sign_verify_detached(signature, signed, pk);
-    });
-    if (!verified) return { ok: false, reason: 'bad_signature' };
-  }
-  const key = c.key(p.generation);
-  if (!key) return { ok: false, reason: 'no_key' };
-  let plaintext: string;
-  try {
-    plaintext = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
-      null,
-      ciphertext,
-      ad,
-      nonce,
-      key,
-      'text',
-    );
-  } catch {
-    return { ok: false, reason: 'undecryptable' };
-  }
-  if (p.version === 1) return { ok: true, text: plaintext, verified };
-  const payload = parsePayload(plaintext);
+  const r = openText(
+    body,
+    (version, g) => messageAd(version, c.workspaceId, c.channelId, c.authorId, g),
+    c.key,
+    c.authorKeys,
+  );
+  if (!r.ok) return r;
+  if (r.version === 1) return { ok: true, text: r.plaintext, verified: r.verified };
+  const payload = parsePayload(r.plaintext);
   if (!payload) return { ok: false, reason: 'malformed' };
-  return { ok: true, text: payload.text, verified, files: payload.files };
+  return { ok: true, text: payload.text, verified: r.verified, files: payload.files };
+}
+
+// ---- files (docs/armoured.md, "Files") --------------------------------------
+
+/** A new name token: 16 random bytes, unpadded base64url. */
+export function newNameToken(): string {
+  return b64(sodium.randombytes_buf(NAME_TOKEN_BYTES));
+}
+
+/**
+ * A file's or folder's name sealed for its token by `authorId`: a sealed
+ * text of version 1 under the files' name domain. ArmourError 'malformed'
+ * for a name the Files rules refuse (the caller normalizes it to NFC
+ * first) or a token that is not one.
+ */
+export function sealFileName(
+  key: Uint8Array,
+  generation: number,
+  workspaceId: string,
+  token: string,
+  authorId: string,
+  name: string,
+  signSecretKey: Uint8Array,
+): string {
+  if (!isNameToken(token)) throw new ArmourError('malformed', 'not a name token');
+  if (!isValidFileName(name)) throw new ArmourError('malformed', 'not a valid file name');
+  const ad = fileNameAd(workspaceId, token, authorId, generation);
+  return sealText(key, generation, 1, ad, name, signSecretKey);
+}
+
+/** Where a file's record was sealed, and what checks it. */
+export interface RecordContext {
+  workspaceId: string;
+  /** The entry's name token. */
+  token: string;
+  /** Who sealed it (sealed_name_by, sealed_content_by, a version's created_by). */
+  authorId: string;
+  /** The workspace key of a generation, when we hold it. */
+  key(generation: number): Uint8Array | undefined;
+  /** The author's Ed25519 public keys, current first; empty: not checked. */
+  authorKeys: readonly string[];
+}
+
+export type OpenedRecord<T> =
+  { ok: true; value: T; verified: boolean } | { ok: false; reason: UnreadableReason };
+
+/**
+ * A name record opened: only a version 1 text whose name follows the Files
+ * rules ('malformed' otherwise; the other reasons as for messages). Never
+ * throws.
+ */
+export function openFileName(sealed: string, c: RecordContext): OpenedRecord<string> {
+  if (!sealed.startsWith(MESSAGE_PREFIXES[1])) return { ok: false, reason: 'malformed' };
+  const r = openText(
+    sealed,
+    (_, g) => fileNameAd(c.workspaceId, c.token, c.authorId, g),
+    c.key,
+    c.authorKeys,
+  );
+  if (!r.ok) return r;
+  if (!isValidFileName(r.plaintext)) return { ok: false, reason: 'malformed' };
+  return { ok: true, value: r.plaintext, verified: r.verified };
+}
+
+/**
+ * Version `number` of a file's content record, sealed by `authorId`: its
+ * key, size, media type and modification time as JSON ({key, size, type,
+ * mtime?}, in that order). ArmourError 'malformed' for a record that is not
+ * one (a key of the wrong size, a size or time that is not a whole number,
+ * a media type that is not printable ASCII).
+ */
+export function sealFileContent(
+  key: Uint8Array,
+  generation: number,
+  workspaceId: string,
+  token: string,
+  number: number,
+  authorId: string,
+  record: ContentRecord,
+  signSecretKey: Uint8Array,
+): string {
+  if (!isNameToken(token)) throw new ArmourError('malformed', 'not a name token');
+  if (!Number.isSafeInteger(number) || number < 1) throw new ArmourError('malformed', 'a version');
+  const plaintext = formatContent(record);
+  const ad = fileContentAd(workspaceId, token, number, authorId, generation);
+  return sealText(key, generation, 1, ad, plaintext, signSecretKey);
+}
+
+function formatContent(r: ContentRecord): string {
+  const ok =
+    r.key.length === FILE_KEY_BYTES &&
+    isSize(r.size) &&
+    isMediaType(r.type) &&
+    (r.mtime === undefined || isSize(r.mtime));
+  if (!ok) throw new ArmourError('malformed', 'not a content record');
+  return JSON.stringify({
+    key: b64(r.key),
+    size: r.size,
+    type: r.type,
+    ...(r.mtime === undefined ? {} : { mtime: r.mtime }),
+  });
+}
+
+const CONTENT_FIELDS = new Set(['key', 'size', 'type', 'mtime']);
+
+/** A content record's plaintext, or null unless it is exactly the spec's JSON (no other field). */
+function parseContent(json: string): ContentRecord | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  if (!isRecord(v) || Object.keys(v).some((k) => !CONTENT_FIELDS.has(k))) return null;
+  const { key, size, type, mtime } = v;
+  const keyBytes = typeof key === 'string' ? unb64Len(key, FILE_KEY_BYTES) : null;
+  if (!keyBytes || !isSize(size) || typeof type !== 'string' || !isMediaType(type)) return null;
+  if (mtime !== undefined && !isSize(mtime)) return null;
+  return { key: keyBytes, size, type, ...(mtime === undefined ? {} : { mtime }) };
+}
+
+/**
+ * Version `c.number`'s content record opened: only a version 1 text whose
+ * JSON is exactly the spec's ('malformed' otherwise). Never throws.
+ */
+export function openFileContent(
+  sealed: string,
+  c: RecordContext & { number: number },
+): OpenedRecord<ContentRecord> {
+  if (!sealed.startsWith(MESSAGE_PREFIXES[1])) return { ok: false, reason: 'malformed' };
+  const r = openText(
+    sealed,
+    (_, g) => fileContentAd(c.workspaceId, c.token, c.number, c.authorId, g),
+    c.key,
+    c.authorKeys,
+  );
+  if (!r.ok) return r;
+  const value = parseContent(r.plaintext);
+  if (!value) return { ok: false, reason: 'malformed' };
+  return { ok: true, value, verified: r.verified };
 }
 
 const TAG_MESSAGE = () => sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;

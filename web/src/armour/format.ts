@@ -3,6 +3,7 @@
 // that screens can recognise an armoured body or an error without loading
 // the crypto chunk. The server builds the same strings to check envelope
 // and message signatures with C libsodium: they must match byte for byte.
+import { isApiError } from '../api/client';
 
 export const IDENTITY_PREFIX = 'id1:';
 /**
@@ -46,10 +47,10 @@ export const MEMLIMIT_MIN = 8 * 1024 * 1024;
 export const MEMLIMIT_MAX = 1024 * 1024 * 1024;
 /**
  * The modules an armoured workspace may have: the others keep contents the
- * server could read (files) or do not encrypt them yet, and the server
- * refuses them (400 armoured_unsupported).
+ * server could read (tasks, calendar, reports) until they encrypt them, and
+ * the server refuses them (400 armoured_unsupported).
  */
-export const ARMOURED_MODULES: readonly string[] = ['chat', 'calls'];
+export const ARMOURED_MODULES: readonly string[] = ['chat', 'calls', 'files'];
 
 /** The shortest armour passphrase the web client lets a person choose. */
 export const MIN_PASSPHRASE = 10;
@@ -92,6 +93,20 @@ export function isArmourError(e: unknown, code?: ArmourErrorCode): e is ArmourEr
   return e instanceof ArmourError && (code === undefined || e.code === code);
 }
 
+/**
+ * Whether the server refused a sealed write because the workspace's key
+ * moved on (a member left, another browser made a generation, or none is
+ * held yet): the browser fetches the keys (making the next generation if
+ * needed) and seals again.
+ */
+export function isStaleKey(e: unknown): boolean {
+  return (
+    isApiError(e, 'stale_key') ||
+    isApiError(e, 'key_rotation_required') ||
+    isApiError(e, 'no_workspace_key')
+  );
+}
+
 /** Additional data of the sealed identity secret (public keys as unpadded base64url). */
 export function identityAd(userId: string, boxPublic: string, signPublic: string): string {
   return `ruche-armour-identity-v1\n${userId}\n${boxPublic}\n${signPublic}`;
@@ -122,9 +137,41 @@ export function messageAd(
   return `ruche-chat-v${version}\n${workspaceId}\n${channelId}\n${authorId}\n${generation}`;
 }
 
-/** What the author of a message signs (nonce and ciphertext as unpadded base64url). */
+/**
+ * What the author of a sealed text signs (nonce and ciphertext as unpadded
+ * base64url): a message, or a file's name or content record.
+ */
 export function messageSigned(ad: string, nonce: string, ciphertext: string): string {
   return `${ad}\n${nonce}\n${ciphertext}`;
+}
+
+/**
+ * Additional data of a file's or folder's name record (docs/armoured.md,
+ * "Files"): binds the name to its workspace, its entry's token, its author
+ * and key — not to a folder (moving changes the parent, not the record).
+ */
+export function fileNameAd(
+  workspaceId: string,
+  token: string,
+  authorId: string,
+  generation: number,
+): string {
+  return `ruche-files-name-v1\n${workspaceId}\n${token}\n${authorId}\n${generation}`;
+}
+
+/**
+ * Additional data of a file version's content record: binds the version's
+ * key to its file (the token) and its number, so that no other file's or
+ * version's bytes pass for these.
+ */
+export function fileContentAd(
+  workspaceId: string,
+  token: string,
+  number: number,
+  authorId: string,
+  generation: number,
+): string {
+  return `ruche-files-content-v1\n${workspaceId}\n${token}\n${number}\n${authorId}\n${generation}`;
 }
 
 const B64 = '[A-Za-z0-9_-]+';
@@ -173,6 +220,58 @@ export interface SealedFile {
   type: string;
   size: number;
   key: Uint8Array;
+}
+
+/**
+ * What opens one version of a file in an armoured workspace, as its content
+ * record seals it: the version's own key, and the plaintext's size, media
+ * type and modification time (ms since 1970) that the server does not see.
+ */
+export interface ContentRecord {
+  key: Uint8Array;
+  size: number;
+  type: string;
+  mtime?: number;
+}
+
+const MEDIA_TYPE = /^[\x20-\x7e]{1,255}$/;
+
+/** Whether a content record may carry `type`: printable ASCII, 1 to 255 characters. */
+export function isMediaType(type: string): boolean {
+  return MEDIA_TYPE.test(type);
+}
+
+/** The media type a content record gives a file: the browser's, or application/octet-stream. */
+export function mediaTypeOf(file: Blob): string {
+  return isMediaType(file.type) ? file.type : 'application/octet-stream';
+}
+
+/** A name token: 16 random bytes, unpadded base64url (22 characters). */
+export const NAME_TOKEN_BYTES = 16;
+// 128 bits in 22 characters: the last one carries 2 bits (its low 4 are zero).
+const NAME_TOKEN = /^[A-Za-z0-9_-]{21}[AQgw]$/;
+
+/** Whether `s` is a name token (a file's or folder's name on the server, armoured). */
+export function isNameToken(s: string): boolean {
+  return NAME_TOKEN.test(s);
+}
+
+/** The longest file or folder name, in UTF-8 bytes. */
+export const MAX_FILE_NAME_BYTES = 255;
+// C0 and C1 controls and DEL, the separators, and lone surrogates (no UTF-8 form).
+const NAME_REFUSED =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u001f\u007f-\u009f/\\]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Whether `name` follows the Files rules, as the server checks plain names:
+ * NFC, not empty, no `/`, `\`, NUL or control characters, not `.` or `..`,
+ * at most 255 bytes (and no lone surrogate: it has no UTF-8 form). A sealed
+ * name is checked when it is sealed and when it is opened.
+ */
+export function isValidFileName(name: string): boolean {
+  if (!name || name === '.' || name === '..' || NAME_REFUSED.test(name)) return false;
+  return name.normalize('NFC') === name && utf8Length(name) <= MAX_FILE_NAME_BYTES;
 }
 
 /** What a file of `size` bytes takes once sealed: header, pieces and their tags. */

@@ -17,7 +17,7 @@ export const armourFr = {
 
   'gate.title': 'Espace blindé',
   'gate.lead':
-    'Les messages de cet espace sont chiffrés de bout en bout : seuls ses membres les lisent, dans leur navigateur. Le serveur ne reçoit que du texte chiffré.',
+    'Les messages et les fichiers de cet espace sont chiffrés de bout en bout : seuls ses membres les lisent, dans leur navigateur. Le serveur ne reçoit que des données chiffrées.',
   'gate.loading': 'Chargement de vos clés…',
   'gate.load_failed': 'Vos clés de blindage n’ont pas pu être chargées.',
   'gate.retry': 'Réessayer',
@@ -107,6 +107,26 @@ export const armourFr = {
     'Pièce jointe illisible : elle a été modifiée, tronquée ou remplacée depuis son envoi.',
   'file.failed': 'La pièce jointe n’a pas pu être récupérée. Réessayez.',
 
+  'files.badge': 'Fichiers chiffrés de bout en bout',
+  'files.badge_hint':
+    'Les noms et les contenus de ces fichiers sont chiffrés dans les navigateurs des membres : le serveur ne peut pas les lire. Les liens de partage, les copies et l’accès WebDAV ne sont pas disponibles ici.',
+  'files.unreadable_name': 'Nom illisible',
+  'files.unreadable_name_hint':
+    'Ce nom n’a pas pu être déchiffré : il a été chiffré avec une clé que vous n’avez pas, ou il n’est pas signé par son auteur (il a pu être modifié ou déplacé).',
+  'files.unreadable_content':
+    'Le contenu de cette version est illisible : sa clé n’a pas pu être ouverte, ou les données ne correspondent pas à ce qu’elle décrit.',
+  'files.bad': 'Fichier illisible : il a été modifié, tronqué ou remplacé depuis son envoi.',
+  'files.version_unreadable': 'illisible',
+  'files.rolled_back': 'Le serveur présente une version antérieure de ce fichier',
+  'files.rolled_back_hint':
+    'Ce navigateur a déjà vu une version plus récente de ce fichier : le serveur le présente comme s’il avait été ramené en arrière.',
+  'files.unverified':
+    'La clé de son auteur n’est pas connue de ce navigateur : sa signature n’a pas pu être vérifiée.',
+  'files.download_only':
+    'Dans un espace blindé, seuls les images et les textes s’affichent ici : téléchargez ce fichier pour l’ouvrir.',
+  'files.search_local':
+    'La recherche du serveur ne couvre pas les espaces blindés : elle se fait ici, dans votre navigateur, parmi les noms du dossier affiché.',
+
   'search.local': {
     zero: 'La recherche du serveur ne couvre pas les espaces blindés : elle se fait ici, dans votre navigateur, parmi les messages déjà chargés. Ouvrez d’abord les canaux où chercher.',
     one: 'La recherche du serveur ne couvre pas les espaces blindés : elle se fait ici, dans votre navigateur, parmi le message déjà chargé.',
@@ -116,7 +136,7 @@ export const armourFr = {
 
   'new.armoured': 'Espace blindé (chiffré de bout en bout)',
   'new.armoured_hint':
-    'Les messages et leurs pièces jointes sont chiffrés dans les navigateurs des membres : le serveur ne peut pas les lire. Seuls la discussion et les appels sont disponibles (pas le module Fichiers), et la recherche ne porte que sur les messages chargés.',
+    'Les messages, leurs pièces jointes et les fichiers (noms et contenus) sont chiffrés dans les navigateurs des membres : le serveur ne peut pas les lire. Seuls la discussion, les appels et les fichiers sont disponibles (sans liens de partage ni accès WebDAV), et la recherche ne porte que sur ce que votre navigateur a chargé.',
   'new.module_unavailable':
     'Pas encore chiffré de bout en bout : indisponible dans un espace blindé.',
 
@@ -142,7 +162,7 @@ export const armourEn: Record<ArmourKey, Message> = {
 
   'gate.title': 'Armoured workspace',
   'gate.lead':
-    'The messages of this workspace are end-to-end encrypted: only its members read them, in their browsers. The server only receives ciphertext.',
+    'The messages and files of this workspace are end-to-end encrypted: only its members read them, in their browsers. The server only receives ciphertext.',
   'gate.loading': 'Loading your keys…',
   'gate.load_failed': 'Your armour keys could not be loaded.',
   'gate.retry': 'Try again',
@@ -231,6 +251,26 @@ export const armourEn: Record<ArmourKey, Message> = {
   'file.bad': 'Unreadable attachment: it was changed, cut short or replaced since it was sent.',
   'file.failed': 'The attachment could not be fetched. Try again.',
 
+  'files.badge': 'End-to-end encrypted files',
+  'files.badge_hint':
+    'The names and contents of these files are encrypted in the members’ browsers: the server cannot read them. Share links, copies and WebDAV access are not available here.',
+  'files.unreadable_name': 'Unreadable name',
+  'files.unreadable_name_hint':
+    'This name could not be decrypted: it was encrypted with a key you do not have, or it is not signed by its author (it may have been changed or moved).',
+  'files.unreadable_content':
+    'The content of this version is unreadable: its key could not be opened, or the data does not match what it describes.',
+  'files.bad': 'Unreadable file: it was changed, cut short or replaced since it was sent.',
+  'files.version_unreadable': 'unreadable',
+  'files.rolled_back': 'The server shows an earlier version of this file',
+  'files.rolled_back_hint':
+    'This browser has seen a newer version of this file: the server shows it as if it had been taken back.',
+  'files.unverified':
+    'This browser does not know its author’s key: their signature could not be checked.',
+  'files.download_only':
+    'In an armoured workspace only images and texts are shown here: download this file to open it.',
+  'files.search_local':
+    'The server search does not cover armoured workspaces: this search runs here, in your browser, over the names of the folder shown.',
+
   'search.local': {
     zero: 'The server search does not cover armoured workspaces: this search runs here, in your browser, over the messages already loaded. Open the channels to search first.',
     one: 'The server search does not cover armoured workspaces: this search runs here, in your browser, over the one message already loaded.',
@@ -240,7 +280,7 @@ export const armourEn: Record<ArmourKey, Message> = {
 
   'new.armoured': 'Armoured workspace (end-to-end encrypted)',
   'new.armoured_hint':
-    'Messages and their attachments are encrypted in the members’ browsers: the server cannot read them. Only chat and calls are available (not the Files module), and search only covers loaded messages.',
+    'Messages, their attachments and files (names and contents) are encrypted in the members’ browsers: the server cannot read them. Only chat, calls and files are available (without share links or WebDAV access), and search only covers what your browser has loaded.',
   'new.module_unavailable': 'Not end-to-end encrypted yet: not available in an armoured workspace.',
 
   'error.locked': 'Unlock your armour keys to write.',
@@ -273,50 +313,43 @@ export function useArmourText(): ArmourText {
   );
 }
 
+const CODE_KEYS: Readonly<Record<string, ArmourKey>> = {
+  // The armour layer's (ArmourError codes).
+  locked: 'error.locked',
+  no_key: 'error.no_key',
+  too_long: 'error.too_long',
+  file_too_large: 'error.file_too_large',
+  bad_file: 'file.bad',
+  wrong_passphrase: 'unlock.wrong',
+  unavailable: 'error.unavailable',
+  // The server's.
+  armoured_unsupported: 'error.unsupported',
+  identity_exists: 'error.identity_exists',
+  no_identity: 'error.locked',
+  stale_key: 'error.keys',
+  key_rotation_required: 'error.keys',
+  no_workspace_key: 'error.keys',
+  key_not_held: 'error.keys',
+  invalid_sealed_text: 'error.keys',
+  generation_conflict: 'error.keys',
+  envelopes_incomplete: 'error.keys',
+  invalid_envelope: 'error.keys',
+  bad_signature: 'error.keys',
+  not_armoured: 'error.keys',
+};
+
+/**
+ * The armour words for an error code, the armour layer's or the server's
+ * (kept as text, as the upload queue keeps them), or null.
+ */
+export function armourCodeKey(code: string): ArmourKey | null {
+  return Object.hasOwn(CODE_KEYS, code) ? (CODE_KEYS[code] ?? null) : null;
+}
+
 /** The armour words for an error, or null when it is not an armour one. */
 export function armourErrorKey(e: unknown): ArmourKey | null {
-  if (isArmourError(e)) {
-    switch (e.code) {
-      case 'locked':
-        return 'error.locked';
-      case 'no_key':
-        return 'error.no_key';
-      case 'too_long':
-        return 'error.too_long';
-      case 'file_too_large':
-        return 'error.file_too_large';
-      case 'bad_file':
-        return 'file.bad';
-      case 'wrong_passphrase':
-        return 'unlock.wrong';
-      case 'unavailable':
-        return 'error.unavailable';
-      default:
-        return 'error.keys';
-    }
-  }
-  if (!isApiError(e)) return null;
-  switch (e.code) {
-    case 'armoured_unsupported':
-      return 'error.unsupported';
-    case 'identity_exists':
-      return 'error.identity_exists';
-    case 'no_identity':
-      return 'error.locked';
-    case 'stale_key':
-    case 'key_rotation_required':
-    case 'no_workspace_key':
-    case 'key_not_held':
-    case 'invalid_sealed_text':
-    case 'generation_conflict':
-    case 'envelopes_incomplete':
-    case 'invalid_envelope':
-    case 'bad_signature':
-    case 'not_armoured':
-      return 'error.keys';
-    default:
-      return null;
-  }
+  if (isArmourError(e)) return armourCodeKey(e.code) ?? 'error.keys';
+  return isApiError(e) ? armourCodeKey(e.code) : null;
 }
 
 /** Error text: armour words for armour errors, the app's for the rest. */

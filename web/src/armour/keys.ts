@@ -3,13 +3,14 @@
 // generation when there is none or a member left, seals the current one for
 // members who have none, and follows `armour.changed`. It also turns
 // message bodies into what the screens show, once per message (a cache by
-// id and body: a list may hold 100,000 messages).
+// id and body: a list may hold 100,000 messages), and seals and opens the
+// records of files (their names, their versions' keys) the same way.
 import { api, isApiError } from '../api';
 import type { ArmourMember, NewEnvelope, WorkspaceArmour } from '../api/types';
 import { liveEvents } from '../events';
 import { setBodyDecoder } from '../notifications/live';
-import type { IdentitySecrets } from './crypto';
-import { ArmourError, isEncryptedBody, type SealedFile } from './format';
+import type { IdentitySecrets, OpenedRecord } from './crypto';
+import { ArmourError, isEncryptedBody, type ContentRecord, type SealedFile } from './format';
 import { forgetOnSignOut, identity as tabIdentity } from './identity';
 import { loadCrypto, type ArmourCrypto } from './load';
 import { TrustStore } from './trust';
@@ -87,6 +88,22 @@ interface Cached {
   version: number;
 }
 
+/**
+ * A file's record (its name, or a version's content) as the screens show
+ * it: opened (`verified` false when its author's key is unknown here);
+ * pending while the crypto or the keys load; unreadable (not our key
+ * generation, does not decrypt, or not the spec's form); bad_signature (not
+ * signed by its author, or moved to another entry or version).
+ */
+export type Opened<T> =
+  | { kind: 'open'; value: T; verified: boolean }
+  | { kind: 'pending' }
+  | { kind: 'unreadable' }
+  | { kind: 'bad_signature' };
+
+/** Records kept opened: a workspace's names and current versions, with room. */
+const MAX_RECORDS = 50_000;
+
 const MAX_ROUNDS = 5;
 
 const EMPTY_MEMBERS: ReadonlyMap<string, ArmourMember> = new Map();
@@ -111,6 +128,11 @@ export class WorkspaceKeys {
   private readonly readOnly = new Set<number>();
   private readonly listeners = new Set<() => void>();
   private readonly cache = new Map<string, Cached>();
+  /** Files' records by what they are and what binds them (openRecord). */
+  private readonly records = new Map<
+    string,
+    { shown: Opened<unknown>; final: boolean; version: number }
+  >();
   /** "generation:user:box" already sealed from this tab (never twice: no ping-pong). */
   private readonly sealedFor = new Set<string>();
   private readonly unsubscribes: (() => void)[] = [];
@@ -193,6 +215,7 @@ export class WorkspaceKeys {
     this.keys.clear();
     this.readOnly.clear();
     this.cache.clear();
+    this.records.clear();
     this.listeners.clear();
   }
 
@@ -348,13 +371,17 @@ export class WorkspaceKeys {
   // ---- messages ----------------------------------------------------------
 
   /**
-   * `text` encrypted and signed for `channelId` under the current
-   * generation, after making it if needed; with `files`, as version 2 (a
-   * message with attachments, or an edit of one). ArmourError 'locked'
-   * without an unlocked identity, 'no_key' while no member gave us the
-   * current key.
+   * What writing needs: the current generation's key (made first when there
+   * is none, or when a member left), the crypto and the unlocked identity.
+   * ArmourError 'locked' without an unlocked identity, 'no_key' while no
+   * member gave us the current key.
    */
-  async encrypt(channelId: string, text: string, files?: readonly SealedFile[]): Promise<string> {
+  private async writer(): Promise<{
+    c: ArmourCrypto;
+    key: Uint8Array;
+    generation: number;
+    secrets: IdentitySecrets;
+  }> {
     const secrets = this.identity.secrets(this.me);
     if (!secrets) throw new ArmourError('locked');
     const usable = () =>
@@ -368,15 +395,24 @@ export class WorkspaceKeys {
       if (this.state.status === 'error') throw this.state.error;
       throw new ArmourError('no_key');
     }
-    const c = await loadCrypto();
-    return c.encryptMessage(
-      key,
-      this.state.generation,
+    return { c: await loadCrypto(), key, generation: this.state.generation, secrets };
+  }
+
+  /**
+   * `text` encrypted and signed for `channelId` under the current
+   * generation; with `files`, as version 2 (a message with attachments, or
+   * an edit of one). ArmourError as writer().
+   */
+  async encrypt(channelId: string, text: string, files?: readonly SealedFile[]): Promise<string> {
+    const w = await this.writer();
+    return w.c.encryptMessage(
+      w.key,
+      w.generation,
       this.workspaceId,
       channelId,
       this.me,
       text,
-      secrets.signSecretKey,
+      w.secrets.signSecretKey,
       files,
     );
   }
@@ -450,6 +486,100 @@ export class WorkspaceKeys {
   plaintext(m: BodyOf): string | null {
     const s = this.show(m);
     return s.kind === 'text' || s.kind === 'plain' ? s.text : null;
+  }
+
+  // ---- files (docs/armoured.md, "Files") ---------------------------------
+
+  /** A new name token, for an entry this browser creates. */
+  async newToken(): Promise<string> {
+    return (await loadCrypto()).newNameToken();
+  }
+
+  /**
+   * The name record of the entry `token`: `name` sealed and signed by us
+   * under the current generation. ArmourError as writer(), 'malformed' for a
+   * name the Files rules refuse.
+   */
+  async sealName(token: string, name: string): Promise<string> {
+    const w = await this.writer();
+    return w.c.sealFileName(
+      w.key,
+      w.generation,
+      this.workspaceId,
+      token,
+      this.me,
+      name,
+      w.secrets.signSecretKey,
+    );
+  }
+
+  /** Version `number`'s content record of the file `token`, sealed by us. */
+  async sealContent(token: string, number: number, record: ContentRecord): Promise<string> {
+    const w = await this.writer();
+    return w.c.sealFileContent(
+      w.key,
+      w.generation,
+      this.workspaceId,
+      token,
+      number,
+      this.me,
+      record,
+      w.secrets.signSecretKey,
+    );
+  }
+
+  /** The name record of the entry `token`, by `authorId`, as the screens show it (cached). */
+  openName(token: string, sealed: string, authorId: string): Opened<string> {
+    return this.openRecord(`n\n${token}\n${authorId}\n${sealed}`, (c, ctx) =>
+      c.openFileName(sealed, { ...ctx, token, authorId, authorKeys: this.authorKeys(authorId) }),
+    );
+  }
+
+  /** Version `number`'s content record of the file `token`, by `authorId` (cached). */
+  openContent(
+    token: string,
+    number: number,
+    sealed: string,
+    authorId: string,
+  ): Opened<ContentRecord> {
+    return this.openRecord(`c\n${token}\n${number}\n${authorId}\n${sealed}`, (c, ctx) =>
+      c.openFileContent(sealed, {
+        ...ctx,
+        token,
+        number,
+        authorId,
+        authorKeys: this.authorKeys(authorId),
+      }),
+    );
+  }
+
+  private openRecord<T>(
+    cacheKey: string,
+    open: (
+      c: ArmourCrypto,
+      ctx: { workspaceId: string; key(g: number): Uint8Array | undefined },
+    ) => OpenedRecord<T>,
+  ): Opened<T> {
+    const hit = this.records.get(cacheKey);
+    if (hit && (hit.final || hit.version === this.state.version)) return hit.shown as Opened<T>;
+    if (!this.c) return { kind: 'pending' };
+    const r = open(this.c, { workspaceId: this.workspaceId, key: (g) => this.keys.get(g) });
+    let shown: Opened<T>;
+    if (r.ok) shown = { kind: 'open', value: r.value, verified: r.verified };
+    else if (r.reason === 'bad_signature') shown = { kind: 'bad_signature' };
+    else if (r.reason === 'no_key' && !this.state.synced) return { kind: 'pending' };
+    else shown = { kind: 'unreadable' };
+    if (this.records.size >= MAX_RECORDS) {
+      // The oldest first (insertion order): a folder shown again opens again.
+      const oldest = this.records.keys().next().value;
+      if (oldest !== undefined) this.records.delete(oldest);
+    }
+    this.records.set(cacheKey, {
+      shown,
+      final: r.ok && r.verified,
+      version: this.state.version,
+    });
+    return shown;
   }
 
   // ---- trust -------------------------------------------------------------

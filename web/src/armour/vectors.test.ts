@@ -1,11 +1,20 @@
 // Known answers of version 2 (docs/armoured.md, "Messages with attachments"
-// and "Attachment contents"), shared with the server's C++ test: the same
-// inputs and outputs, in base64url, are written out for it (see the report
-// of the change that added them). Nothing here is random.
+// and "Attachment contents") and of the files' records ("Files"), shared
+// with the server's C++ test: the same inputs and outputs, in base64url, are
+// written out for it (see the report of the change that added them).
+// Nothing here is random.
 import sodium from 'libsodium-wrappers-sumo';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { decryptMessage, encryptMessage, ready } from './crypto';
-import { messageAd, messageSigned, sealedFileSize } from './format';
+import {
+  decryptMessage,
+  encryptMessage,
+  openFileContent,
+  openFileName,
+  ready,
+  sealFileContent,
+  sealFileName,
+} from './crypto';
+import { fileContentAd, fileNameAd, messageAd, messageSigned, sealedFileSize } from './format';
 import { concatBytes, openBytes } from '../test/sealedBytes';
 
 const WS = '01J9ZQ3K4M5N6P7Q8R9S0T1V2W';
@@ -178,5 +187,108 @@ describe('version 2 vectors (shared with the server)', () => {
       null,
     );
     expect(first && first.tag).toBe(sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
+  });
+});
+
+describe('files vectors (shared with the server)', () => {
+  // The same signer, workspace key and nonce as above.
+  const signer = () => sodium.crypto_sign_seed_keypair(new Uint8Array(32).fill(7));
+  const FWS = 'ws1';
+  const TOKEN = 'AAAAAAAAAAAAAAAAAAAAAA';
+  const FAUTHOR = 'u1';
+  const NAME = 'relevé du coffre.txt';
+  const NAME_AD = 'ruche-files-name-v1\nws1\nAAAAAAAAAAAAAAAAAAAAAA\nu1\n1';
+  const NAME_RECORD =
+    'e2e1:1:CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJ:xW_DGE71WBojHeppXV5ypfi4t6e2kGkh-0RNurw1KvhcEkwumw:' +
+    '291GoQv1xN_e0iiQpqMdEN2SdVayzQbWza3Zx4GsLpwNJQ3f7rOjNFbqj7mINQ3xjybKYGBaPcA6h6__gWupAw';
+  const CONTENT_AD = 'ruche-files-content-v1\nws1\nAAAAAAAAAAAAAAAAAAAAAA\n1\nu1\n1';
+  const CONTENT_PLAINTEXT =
+    '{"key":"BQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQU","size":70000,"type":"text/plain","mtime":1764590400000}';
+  const CONTENT_RECORD =
+    'e2e1:1:CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJ:' +
+    'zCjEGEEUyxgFOZ9McGlBkd_HlpmADFRRi9wsbCdOLVGAAOG0YU2uFCPiGskD54FhLkpMZzH1aGw_MjS-4mIOR1WLRCyB' +
+    'cVWCQnJwIgcN3hmpml6cETQ8JjiLNZLxC7cwZMrUy4fjaEejSRjo_ZEKWl90NHbH2q96T_RTSA:' +
+    'YSdXApoTBAaQr6QtHMNQ0WixODP2-zM-ptnaFfN54aaKfBI2JZlcNtNLEJ3WziSoal_8sRY2aJCyE1Fz_T97AA';
+  const record = () => ({
+    key: unb64(FILE_KEY),
+    size: FILE_SIZE,
+    type: 'text/plain',
+    mtime: 1764590400000,
+  });
+  const ctx = (token = TOKEN) => ({
+    workspaceId: FWS,
+    token,
+    authorId: FAUTHOR,
+    key: (g: number) => (g === 1 ? unb64(WORKSPACE_KEY) : undefined),
+    authorKeys: [SIGN_PUBLIC],
+  });
+  const fixedNonce = () => {
+    const nonce = unb64(NONCE);
+    // The nonce is the one random draw of sealing a record.
+    const draw = (() => nonce.slice()) as unknown as typeof sodium.randombytes_buf;
+    vi.spyOn(sodium, 'randombytes_buf').mockImplementation(draw);
+  };
+  /** The record's parts, checked with libsodium alone: the plaintext it opens to, its signature. */
+  const opened = (sealed: string, ad: string) => {
+    const [, , nonce, ct, sig] = sealed.split(':') as [string, string, string, string, string];
+    expect(
+      sodium.crypto_sign_verify_detached(
+        unb64(sig),
+        messageSigned(ad, nonce, ct),
+        unb64(SIGN_PUBLIC),
+      ),
+    ).toBe(true);
+    return sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+      null,
+      unb64(ct),
+      ad,
+      unb64(nonce),
+      unb64(WORKSPACE_KEY),
+      'text',
+    );
+  };
+
+  it('the additional data is what the vector says', () => {
+    expect(fileNameAd(FWS, TOKEN, FAUTHOR, 1)).toBe(NAME_AD);
+    expect(fileContentAd(FWS, TOKEN, 1, FAUTHOR, 1)).toBe(CONTENT_AD);
+  });
+
+  it('the name record: the web code seals exactly these bytes, and opens them', () => {
+    fixedNonce();
+    expect(
+      sealFileName(unb64(WORKSPACE_KEY), 1, FWS, TOKEN, FAUTHOR, NAME, signer().privateKey),
+    ).toBe(NAME_RECORD);
+    expect(opened(NAME_RECORD, NAME_AD)).toBe(NAME);
+    expect(openFileName(NAME_RECORD, ctx())).toEqual({ ok: true, value: NAME, verified: true });
+    expect(openFileName(NAME_RECORD, ctx('AAAAAAAAAAAAAAAAAAAAAQ'))).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
+  });
+
+  it('the content record: the web code seals exactly these bytes, and opens them', () => {
+    fixedNonce();
+    expect(
+      sealFileContent(
+        unb64(WORKSPACE_KEY),
+        1,
+        FWS,
+        TOKEN,
+        1,
+        FAUTHOR,
+        record(),
+        signer().privateKey,
+      ),
+    ).toBe(CONTENT_RECORD);
+    expect(opened(CONTENT_RECORD, CONTENT_AD)).toBe(CONTENT_PLAINTEXT);
+    expect(openFileContent(CONTENT_RECORD, { ...ctx(), number: 1 })).toEqual({
+      ok: true,
+      value: record(),
+      verified: true,
+    });
+    expect(openFileContent(CONTENT_RECORD, { ...ctx(), number: 2 })).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
   });
 });

@@ -13,3 +13,16 @@ export function startDownload(url: string, name = ''): void {
   a.click();
   a.remove();
 }
+
+/**
+ * Has the browser save bytes opened in the page (armoured files and
+ * attachments) as `name`. The blob should be typed
+ * application/octet-stream: saved, never shown, so that a file typed as
+ * HTML cannot open in the app's origin.
+ */
+export function saveBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  startDownload(url, name);
+  // The download reads the blob once it starts; then the URL can go.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

@@ -9,7 +9,7 @@ import { SEALED_UPLOAD_NAME, isPreviewType, type SealedFile } from '../../armour
 import { forgetOnSignOut } from '../../armour/identity';
 import type { Shown } from '../../armour/keys';
 import { loadCrypto } from '../../armour/load';
-import { startDownload } from '../../util/download';
+import { saveBlob } from '../../util/download';
 
 /** What the sealed message will say of an upload (the id comes with the server's answer). */
 export type FileSeal = Omit<SealedFile, 'id'>;
@@ -90,11 +90,7 @@ export async function openSealed(
 
 /** Opens an attachment and has the browser save it under its sealed name. */
 export async function downloadSealed(file: SealedFile): Promise<void> {
-  // Saved, never shown: a blob typed as HTML must not open in the app's origin.
-  const url = URL.createObjectURL(await openSealed(file, 'application/octet-stream'));
-  startDownload(url, file.name);
-  // The download reads the blob once it starts; then the URL can go.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  saveBlob(await openSealed(file, 'application/octet-stream'), file.name);
 }
 
 // ---- previews ---------------------------------------------------------------

@@ -5,6 +5,7 @@
 import { api, isApiError } from '../../api';
 import type { Channel, ChannelChange, EventFrame, Member, Message, NewChannel } from '../../api';
 import type { SealedFile } from '../../armour/format';
+import { isStaleKey } from '../../armour/format';
 import type { WorkspaceKeys } from '../../armour/keys';
 import { liveEvents } from '../../events';
 import {
@@ -301,11 +302,7 @@ export class ChatStore {
     try {
       return await write();
     } catch (e) {
-      const stale =
-        isApiError(e, 'stale_key') ||
-        isApiError(e, 'key_rotation_required') ||
-        isApiError(e, 'no_workspace_key');
-      if (!this.armour || !stale) throw e;
+      if (!this.armour || !isStaleKey(e)) throw e;
       await this.armour.sync();
       return write();
     }

@@ -1,10 +1,13 @@
 // /w/:id/files, /w/:id/files/:fid and /w/:id/files/trash: the files of a
 // workspace. One FilesScreen stays mounted while the person moves between
 // folders (the route's stableKey), with its store and live subscriptions.
+// Armoured workspaces open behind the armour gate (the person's keys are
+// unlocked first); they have no WebDAV access.
 import '../../styles/modules/files.css';
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import type { FileNode, Me, Workspace } from '../../api';
+import type { Me, Workspace } from '../../api';
 import type { PageProps } from '../../app/routes';
+import { ArmourGate } from '../../armour/ArmourGate';
 import { useBranding } from '../../branding';
 import { EmptyState, Spinner } from '../../components/Feedback';
 import { useI18n } from '../../i18n';
@@ -17,6 +20,7 @@ import { useWorkspaces } from '../../workspaces';
 import { Browser } from './components/Browser';
 import { DesktopAccess } from './components/DesktopAccess';
 import { FilesDialogs } from './components/FilesDialogs';
+import { useNodeName } from './components/NodeName';
 import { QuotaGauge } from './components/QuotaGauge';
 import { TrashView } from './components/TrashView';
 import { UploadPanel } from './components/UploadPanel';
@@ -26,6 +30,7 @@ import {
   type FilesContextValue,
   type FilesDialog,
 } from './context';
+import type { ShownNode } from './sealed';
 import { storeFor } from './store';
 
 export default function FilesPage({ params }: PageProps) {
@@ -46,7 +51,7 @@ export default function FilesPage({ params }: PageProps) {
     );
   }
   const trash = /\/files\/trash\/?$/.test(pathname);
-  return (
+  const screen = (
     <FilesScreen
       key={w.id}
       workspace={w}
@@ -55,6 +60,14 @@ export default function FilesPage({ params }: PageProps) {
       trash={trash}
     />
   );
+  if (w.armoured) {
+    return (
+      <ArmourGate userId={me.id} subtitle={w.name}>
+        {screen}
+      </ArmourGate>
+    );
+  }
+  return screen;
 }
 
 function FilesScreen({
@@ -73,12 +86,13 @@ function FilesScreen({
   const { toast } = useToast();
   const errorText = useFilesErrorText();
   const ws = workspace.id;
-  const [store] = useState(() => storeFor(ws, me.id));
+  const [store] = useState(() => storeFor(ws, me.id, workspace.armoured));
   const right = useSyncExternalStore(store.subscribe, () => store.getState().right);
   const archived = useSyncExternalStore(store.subscribe, () => store.getState().archived);
   const members = useSyncExternalStore(store.subscribe, () => store.getState().members);
   const folder = useSyncExternalStore(store.subscribe, () => store.getState().listing.folder);
   const [dialog, setDialog] = useState<FilesDialog | null>(null);
+  const nodeName = useNodeName();
 
   useEffect(() => {
     store.start();
@@ -109,13 +123,13 @@ function FilesScreen({
   );
   const openTrash = useCallback(() => navigate(`/w/${ws}/files/trash`), [ws]);
   const trashNode = useCallback(
-    (n: FileNode) => {
+    (n: ShownNode) => {
       store.trashNode(n).then(
-        () => toast({ kind: 'success', title: t('files.trashed', { name: n.name }) }),
+        () => toast({ kind: 'success', title: t('files.trashed', { name: nodeName(n) }) }),
         (e: unknown) => toast({ kind: 'error', title: errorText(e) }),
       );
     },
-    [store, toast, t, errorText],
+    [store, toast, t, errorText, nodeName],
   );
 
   const ctx: FilesContextValue = useMemo(
@@ -137,7 +151,7 @@ function FilesScreen({
   const title = trash
     ? t('files.trash')
     : inFolder && folder
-      ? folder.name
+      ? nodeName(folder)
       : t('module.files.name');
   useEffect(() => {
     document.title = `${title} · ${t('module.files.name')} · ${branding.instance_name}`;
@@ -150,7 +164,7 @@ function FilesScreen({
           <UploadPanel />
           {trash ? <TrashView /> : <Browser folderId={folderId} />}
           <QuotaGauge />
-          {trash ? null : <DesktopAccess />}
+          {trash || workspace.armoured ? null : <DesktopAccess />}
         </Page>
         {dialog ? <FilesDialogs dialog={dialog} onClose={() => setDialog(null)} /> : null}
       </div>

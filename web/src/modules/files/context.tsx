@@ -1,21 +1,25 @@
 // What every files component needs: the store, the workspace, the caller's
 // right, people's names, and the screen's navigation.
 import { createContext, useContext, useSyncExternalStore } from 'react';
-import type { FileNode, Me, Workspace } from '../../api';
+import type { Me, Workspace } from '../../api';
 import { isApiError } from '../../api';
+import { isArmourError } from '../../armour/format';
+import { armourCodeKey, armourErrorKey, useArmourText } from '../../armour/i18n';
 import { useI18n, type MessageKey } from '../../i18n';
 import { useErrorText } from '../../util/errors';
+import { shownPath } from './logic/path';
+import type { ShownNode } from './sealed';
 import type { FilesState, FilesStore } from './store';
 
 /** A dialog opened on a node (or on the folder shown, for "new folder"). */
 export type FilesDialog =
   | { kind: 'new-folder' }
-  | { kind: 'rename'; node: FileNode }
-  | { kind: 'move'; node: FileNode }
-  | { kind: 'copy'; node: FileNode }
-  | { kind: 'preview'; node: FileNode }
-  | { kind: 'versions'; node: FileNode }
-  | { kind: 'share'; node: FileNode };
+  | { kind: 'rename'; node: ShownNode }
+  | { kind: 'move'; node: ShownNode }
+  | { kind: 'copy'; node: ShownNode }
+  | { kind: 'preview'; node: ShownNode }
+  | { kind: 'versions'; node: ShownNode }
+  | { kind: 'share'; node: ShownNode };
 
 export interface FilesContextValue {
   store: FilesStore;
@@ -30,7 +34,7 @@ export interface FilesContextValue {
   openTrash(): void;
   openDialog(d: FilesDialog): void;
   /** Moves a node to the trash, saying so. */
-  trash(n: FileNode): void;
+  trash(n: ShownNode): void;
 }
 
 const Ctx = createContext<FilesContextValue | null>(null);
@@ -49,6 +53,26 @@ export function useFilesState<T>(select: (s: FilesState) => T): T {
   return useSyncExternalStore(store.subscribe, () => select(store.getState()));
 }
 
+const never = () => () => undefined;
+
+/**
+ * The version of the armour's keys (0 in a plain workspace): nodes opened
+ * outside the store (favorites, versions) open again when it changes.
+ */
+export function useKeysVersion(): number {
+  const keys = useFiles().store.armour?.keys;
+  return useSyncExternalStore(keys ? keys.subscribe : never, () =>
+    keys ? keys.getState().version : 0,
+  );
+}
+
+/** A path as people read it (armoured: in the names this browser opened). */
+export function useShownPath(): (path: string) => string {
+  const { store } = useFiles();
+  const names = useFilesState((s) => s.names);
+  return (path) => shownPath(path, store.armour ? names : undefined);
+}
+
 const FILES_ERRORS: Record<string, MessageKey> = {
   quota_exceeded: 'files.error.quota',
   insufficient_storage: 'files.error.quota',
@@ -65,18 +89,31 @@ const FILES_ERRORS: Record<string, MessageKey> = {
   network: 'files.error.network',
 };
 
-/** Server error codes in files words (quota, name taken, lock...). */
+/**
+ * Server error codes in files words (quota, name taken, lock...); armoured
+ * workspaces: the armour's words for keys and sealed files.
+ */
 export function useFilesErrorText(): (e: unknown) => string {
   const text = useErrorText();
+  const ta = useArmourText();
   const { t } = useI18n();
   return (e) => {
     const key = isApiError(e) ? FILES_ERRORS[e.code] : undefined;
-    return key ? t(key) : text(e);
+    if (key) return t(key);
+    if (isArmourError(e, 'bad_file')) return ta('files.bad');
+    const armour = armourErrorKey(e);
+    return armour ? ta(armour) : text(e);
   };
 }
 
-/** The text of an error code kept in the upload queue. */
+/** The text of an error code kept in the upload queue (a server's, or the armour's). */
 export function useUploadErrorText(): (code: string) => string {
   const { t } = useI18n();
-  return (code) => t(FILES_ERRORS[code] ?? 'files.error.upload');
+  const ta = useArmourText();
+  return (code) => {
+    const key = FILES_ERRORS[code];
+    if (key) return t(key);
+    const armour = armourCodeKey(code);
+    return armour ? ta(armour) : t('files.error.upload');
+  };
 }

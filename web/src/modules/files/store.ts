@@ -6,8 +6,16 @@
 // One store per workspace for the page's lifetime (storeFor): uploads go on
 // while the person looks at another module, and the queue is there when
 // they come back.
-import { api, isApiError } from '../../api';
+//
+// In an armoured workspace (docs/armoured.md, "Files") the server's nodes
+// are opened as they arrive (sealed.ts): the state holds them with their
+// real names, the server's node kept inside each. A folder is read whole
+// and sorted in the browser; the names that must differ in a folder are
+// compared here, since the server cannot read them.
+import { api, ApiError, isApiError } from '../../api';
 import type { Access, EventFrame, FileNode, FilesUsage, Member } from '../../api';
+import { isArmourError, type ContentRecord } from '../../armour/format';
+import { workspaceKeys } from '../../armour/keys';
 import { liveEvents } from '../../events';
 import { applyNodeEvent, nodeEvent, touchesFolder } from './logic/events';
 import { freeName, joinPath, parentPath } from './logic/path';
@@ -24,10 +32,14 @@ import {
   progressed,
   resumable,
   retried,
+  sealing,
   started,
   type NewUpload,
+  type UploadItem,
   type UploadsState,
 } from './logic/uploads';
+import { RollbackMemory, rollbackKey } from './logic/rollback';
+import { FilesArmour, rawOf, sealableName, type ShownNode } from './sealed';
 import { TUS_THRESHOLD_BYTES, send, type Transfer } from './transport';
 
 /** Entries read per folder (the server's maximum page). */
@@ -44,8 +56,8 @@ export const PARALLEL_UPLOADS = 3;
 export interface Listing {
   /** "" for the root. */
   folderId: string;
-  folder: FileNode | null;
-  items: readonly FileNode[];
+  folder: ShownNode | null;
+  items: readonly ShownNode[];
   total: number;
   loaded: boolean;
   loadingMore: boolean;
@@ -53,7 +65,7 @@ export interface Listing {
 }
 
 export interface TrashState {
-  items: readonly FileNode[];
+  items: readonly ShownNode[];
   loaded: boolean;
   error: unknown;
 }
@@ -66,6 +78,8 @@ export interface FilesState {
   listing: Listing;
   /** Folder path -> id, for breadcrumbs. */
   known: ReadonlyMap<string, string>;
+  /** Armoured: name token -> the real name opened, for paths (breadcrumbs, the trash). */
+  names: ReadonlyMap<string, string>;
   usage: FilesUsage | null;
   members: readonly Member[];
   trash: TrashState;
@@ -91,6 +105,7 @@ const INITIAL: FilesState = {
   rightLoaded: false,
   listing: EMPTY_LISTING,
   known: new Map(),
+  names: new Map(),
   usage: null,
   members: [],
   trash: { items: [], loaded: false, error: undefined },
@@ -110,10 +125,16 @@ export class FilesStore {
   private usageTimer: ReturnType<typeof setTimeout> | null = null;
   private trashTimer: ReturnType<typeof setTimeout> | null = null;
   private started = false;
+  /** Armoured: folders this page made for dropped trees (nothing in them but what it sends). */
+  private readonly madeHere = new Set<string>();
+  /** Armoured: the key manager's version the shown nodes were opened with. */
+  private openedWith = -1;
 
   constructor(
     readonly workspaceId: string,
     readonly me: string,
+    /** Armoured workspaces: opens what is listed, seals what is written. */
+    readonly armour: FilesArmour | null = null,
   ) {}
 
   // ---- subscription ------------------------------------------------------
@@ -137,6 +158,21 @@ export class FilesStore {
     for (const type of FILES_EVENTS) {
       this.unsubscribes.push(conn.subscribe(type, (e) => this.handleEvent(e)));
     }
+    const armour = this.armour;
+    if (armour) {
+      // Keys arrived, or someone's keys were trusted: what did not open may now.
+      this.unsubscribes.push(
+        armour.keys.subscribe(() => {
+          if (armour.keys.getState().version !== this.openedWith) this.reopen();
+        }),
+      );
+      const flush = () => armour.memory.flush();
+      window.addEventListener('pagehide', flush);
+      this.unsubscribes.push(() => {
+        window.removeEventListener('pagehide', flush);
+        flush();
+      });
+    }
     void this.loadRight();
     void this.loadMembers();
     void this.loadUsage();
@@ -152,6 +188,62 @@ export class FilesStore {
 
   get canWrite(): boolean {
     return this.state.right === 'write' && !this.state.archived;
+  }
+
+  // ---- armoured: opened nodes ---------------------------------------------
+
+  /** Server nodes as the screens show them (armoured: opened). */
+  private shown(nodes: readonly FileNode[]): ShownNode[] {
+    const armour = this.armour;
+    return armour ? nodes.map((n) => armour.open(n)) : [...nodes];
+  }
+
+  private shownOne(n: FileNode): ShownNode {
+    return this.armour ? this.armour.open(n) : n;
+  }
+
+  /**
+   * A change made on the server's nodes of a list (events, answers), shown
+   * again; the same list when nothing changed.
+   */
+  private changed(
+    items: readonly ShownNode[],
+    change: (raw: readonly FileNode[]) => readonly FileNode[],
+  ): readonly ShownNode[] {
+    if (!this.armour) return change(items);
+    const raw = items.map(rawOf);
+    const next = change(raw);
+    return next === raw ? items : this.shown(next);
+  }
+
+  /** The names of opened entries, for paths: the same map when none is new. */
+  private learned(nodes: readonly ShownNode[]): ReadonlyMap<string, string> {
+    const names = this.state.names;
+    let out: Map<string, string> | null = null;
+    for (const n of nodes) {
+      const s = n.sealed;
+      if (!s || s.name !== 'open' || names.get(s.token) === n.name) continue;
+      out ??= new Map(names);
+      out.set(s.token, n.name);
+    }
+    return out ?? names;
+  }
+
+  /** Opens again what is shown (keys changed): what did not open may now. */
+  private reopen(): void {
+    const armour = this.armour;
+    if (!armour) return;
+    this.openedWith = armour.keys.getState().version;
+    const l = this.state.listing;
+    const again = (n: ShownNode) => armour.open(rawOf(n));
+    const folder = l.folder && again(l.folder);
+    const items = l.items.map(again);
+    const trash = this.state.trash.items.map(again);
+    this.set({
+      listing: { ...l, folder, items },
+      trash: { ...this.state.trash, items: trash },
+      names: this.learned(folder ? [folder, ...items, ...trash] : [...items, ...trash]),
+    });
   }
 
   // ---- loading -----------------------------------------------------------
@@ -190,28 +282,37 @@ export class FilesStore {
     }, 300);
   }
 
-  /** Shows a folder ("" the root): its first page, and the ids of its ancestors. */
+  /**
+   * Shows a folder ("" the root): its first page, and the ids of its
+   * ancestors. Armoured: all its pages (the server orders them by token).
+   */
   async open(folderId: string): Promise<void> {
     const g = ++this.generation;
     const same = this.state.listing.folderId === folderId && this.state.listing.loaded;
     if (!same) this.set({ listing: { ...EMPTY_LISTING, folderId } });
     try {
-      const page = await api.files.list(this.workspaceId, folderId, { limit: PAGE_SIZE });
+      if (this.armour) this.openedWith = this.armour.keys.getState().version;
+      const page = this.armour
+        ? await this.armour.listAll(folderId)
+        : await api.files.list(this.workspaceId, folderId, { limit: PAGE_SIZE });
       if (g !== this.generation) return;
       const known = new Map(this.state.known);
       if (folderId) known.set(page.folder.path, folderId);
       for (const n of page.items) if (n.kind === 'folder') known.set(n.path, n.id);
+      const folder = this.shownOne(page.folder);
+      const items = this.shown(page.items);
       this.set({
         listing: {
           folderId,
-          folder: page.folder,
-          items: page.items,
+          folder,
+          items,
           total: page.total,
           loaded: true,
           loadingMore: false,
           error: undefined,
         },
         known,
+        names: this.learned([folder, ...items]),
       });
       void this.resolveAncestors(page.folder.path);
     } catch (e) {
@@ -224,7 +325,7 @@ export class FilesStore {
     return this.open(this.state.listing.folderId);
   }
 
-  /** The next page of a folder with more than PAGE_SIZE entries. */
+  /** The next page of a folder with more than PAGE_SIZE entries (never armoured: read whole). */
   async loadMore(): Promise<void> {
     const l = this.state.listing;
     if (!l.loaded || l.loadingMore || l.items.length >= l.total) return;
@@ -260,20 +361,24 @@ export class FilesStore {
     const found = await Promise.all(
       missing.map((p) =>
         api.files.byPath(this.workspaceId, p).then(
-          (n) => [p, n.id] as const,
+          (n) => [p, this.shownOne(n)] as const,
           () => null,
         ),
       ),
     );
     const known = new Map(this.state.known);
-    for (const f of found) if (f) known.set(f[0], f[1]);
-    this.set({ known });
+    for (const f of found) if (f) known.set(f[0], f[1].id);
+    const names = this.learned(found.flatMap((f) => (f ? [f[1]] : [])));
+    this.set({ known, names });
   }
 
   async loadTrash(): Promise<void> {
     try {
-      const items = await api.files.trash(this.workspaceId);
-      this.set({ trash: { items, loaded: true, error: undefined } });
+      const items = this.shown(await api.files.trash(this.workspaceId));
+      this.set({
+        trash: { items, loaded: true, error: undefined },
+        names: this.learned(items),
+      });
     } catch (e) {
       this.set({ trash: { ...this.state.trash, loaded: true, error: e } });
     }
@@ -293,50 +398,90 @@ export class FilesStore {
   /** Applies a node the server answered with to the folder shown. */
   private applyNode(n: FileNode, action: 'created' | 'updated' | 'moved' | 'deleted') {
     const l = this.state.listing;
-    const items = applyNodeEvent(
-      l.items,
-      {
-        type: `${n.kind}.${action}`,
-        workspace_id: this.workspaceId,
-        seq: 0,
-        data: { ...n },
-      },
-      l.folderId,
-    );
+    const items = this.changed(l.items, (raw) => {
+      const next = applyNodeEvent(
+        raw,
+        {
+          type: `${n.kind}.${action}`,
+          workspace_id: this.workspaceId,
+          seq: 0,
+          data: { ...n },
+        },
+        l.folderId,
+      );
+      if (next === raw) return raw;
+      const i = next.findIndex((x) => x.id === n.id);
+      // The answer is complete: keep all of it (events carry fewer fields).
+      return i >= 0 && action !== 'deleted' ? next.map((x) => (x.id === n.id ? n : x)) : next;
+    });
     if (items === l.items) return;
-    const i = items.findIndex((x) => x.id === n.id);
-    // The answer is complete: keep all of it (events carry fewer fields).
-    const full = i >= 0 && action !== 'deleted' ? items.map((x) => (x.id === n.id ? n : x)) : items;
-    const total = l.total + (full.length - l.items.length);
-    this.set({ listing: { ...l, items: full, total } });
+    const total = l.total + (items.length - l.items.length);
+    this.set({ listing: { ...l, items, total }, names: this.learned(items) });
+  }
+
+  /**
+   * Armoured: the server cannot tell that two names of a folder are the
+   * same, so the browser refuses a name it shows there already (409 exists).
+   */
+  private refuseTaken(siblings: readonly ShownNode[], name: string, except?: string): void {
+    const clean = sealableName(name);
+    if (siblings.some((x) => x.id !== except && x.name === clean))
+      throw new ApiError(409, 'exists', 'a name taken in this folder');
+  }
+
+  /**
+   * Armoured: the opened entries of a folder, to compare names: the one
+   * shown as it is, a folder this page made for a dropped tree as nothing
+   * but what it sent, any other one read whole.
+   */
+  private async siblingsOf(folderId: string): Promise<readonly ShownNode[]> {
+    const l = this.state.listing;
+    if (l.loaded && !l.error && l.folderId === folderId) return l.items;
+    if (this.madeHere.has(folderId) || !this.armour) return [];
+    return this.armour.children(folderId);
   }
 
   async createFolder(name: string): Promise<FileNode> {
-    const n = await api.files.createFolder(
-      this.workspaceId,
-      name,
-      this.state.listing.folderId || null,
-    );
+    const parent = this.state.listing.folderId;
+    let n: FileNode;
+    if (this.armour) {
+      this.refuseTaken(this.state.listing.items, name);
+      n = await this.armour.createFolder(parent, name);
+    } else {
+      n = await api.files.createFolder(this.workspaceId, name, parent || null);
+    }
     this.applyNode(n, 'created');
     return n;
   }
 
-  async rename(n: FileNode, name: string): Promise<FileNode> {
-    const r = await api.files.update(n.id, { name });
+  async rename(n: ShownNode, name: string): Promise<ShownNode> {
+    let r: FileNode;
+    if (this.armour) {
+      this.refuseTaken(await this.siblingsOf(n.parent_id ?? ''), name, n.id);
+      r = await this.armour.rename(n, name);
+    } else {
+      r = await api.files.update(n.id, { name });
+    }
     this.applyNode(r, 'moved');
-    return r;
+    return this.shownOne(r);
   }
 
   /** Moves into a folder ("" the root). */
-  async move(n: FileNode, parentId: string): Promise<FileNode> {
+  async move(n: ShownNode, parentId: string): Promise<ShownNode> {
+    if (this.armour) this.refuseTaken(await this.siblingsOf(parentId), n.name, n.id);
     const r = await api.files.update(n.id, { parent_id: parentId || null });
     this.applyNode(r, 'moved');
     this.trashSoon();
-    return r;
+    return this.shownOne(r);
   }
 
-  /** Copies into a folder ("" the root); beside the original it is named "… (copy)". */
-  async copy(n: FileNode, parentId: string): Promise<FileNode> {
+  /**
+   * Copies into a folder ("" the root); beside the original it is named
+   * "… (copy)". Not in an armoured workspace (the server would have to
+   * seal the copy: 400 armoured_unsupported).
+   */
+  async copy(n: ShownNode, parentId: string): Promise<ShownNode> {
+    if (this.armour) throw new ApiError(400, 'armoured_unsupported', 'no copies here');
     const same = (n.parent_id ?? '') === parentId;
     const r = await api.files.copy(n.id, same ? {} : { parent_id: parentId || null });
     this.applyNode(r, 'created');
@@ -344,22 +489,22 @@ export class FilesStore {
     return r;
   }
 
-  async trashNode(n: FileNode): Promise<void> {
+  async trashNode(n: ShownNode): Promise<void> {
     await api.files.remove(n.id);
-    this.applyNode(n, 'deleted');
+    this.applyNode(rawOf(n), 'deleted');
     this.trashSoon();
   }
 
-  async restore(n: FileNode): Promise<FileNode> {
+  async restore(n: ShownNode): Promise<ShownNode> {
     const r = await api.files.restore(n.id);
     this.set({
       trash: { ...this.state.trash, items: this.state.trash.items.filter((x) => x.id !== n.id) },
     });
     this.applyNode(r, 'created');
-    return r;
+    return this.shownOne(r);
   }
 
-  async purge(n: FileNode): Promise<void> {
+  async purge(n: ShownNode): Promise<void> {
     await api.files.purge(n.id);
     this.set({
       trash: { ...this.state.trash, items: this.state.trash.items.filter((x) => x.id !== n.id) },
@@ -367,11 +512,21 @@ export class FilesStore {
     this.usageSoon();
   }
 
-  async restoreVersion(n: FileNode, version: number): Promise<FileNode> {
-    const r = await api.files.restoreVersion(n.id, version);
+  /**
+   * Makes version `version` the newest again. Armoured: `record` is that
+   * version's content record, opened (its key is sealed for the new number).
+   */
+  async restoreVersion(n: ShownNode, version: number, record?: ContentRecord): Promise<ShownNode> {
+    let r: FileNode;
+    if (this.armour) {
+      if (!record) throw new ApiError(400, 'sealed_required', 'the version does not open');
+      r = await this.armour.restoreVersion(n, version, record);
+    } else {
+      r = await api.files.restoreVersion(n.id, version);
+    }
     this.applyNode(r, 'updated');
     this.usageSoon();
-    return r;
+    return this.shownOne(r);
   }
 
   // ---- uploads -----------------------------------------------------------
@@ -438,7 +593,10 @@ export class FilesStore {
   }
 
   /** A folder of the listing something is dropped on, with the names in it. */
-  async dropTarget(folder: FileNode): Promise<DropTarget> {
+  async dropTarget(folder: ShownNode): Promise<DropTarget> {
+    if (this.armour) {
+      return { folder, names: (await this.armour.children(folder.id)).map((n) => n.name) };
+    }
     const names: string[] = [];
     for (let offset = 0; ;) {
       const page = await api.files.list(this.workspaceId, folder.id, { limit: PAGE_SIZE, offset });
@@ -450,7 +608,7 @@ export class FilesStore {
   }
 
   /** Uploads `file` as a new version of `n` (whatever its own name). */
-  uploadVersion(n: FileNode, file: File): void {
+  uploadVersion(n: ShownNode, file: File): void {
     const id = this.nextUploadId++;
     this.blobs.set(id, file);
     const upload: NewUpload = {
@@ -460,6 +618,7 @@ export class FilesStore {
       parentId: n.parent_id ?? '',
       target: n.path,
       replace: true,
+      versionOf: n.id,
     };
     this.set({ uploads: added(this.state.uploads, [upload], id) });
     this.pump();
@@ -486,7 +645,9 @@ export class FilesStore {
         continue;
       }
       try {
-        const made = await api.files.createFolder(this.workspaceId, name, parent || null);
+        const made = this.armour
+          ? await this.armourFolder(parent, name)
+          : await api.files.createFolder(this.workspaceId, name, parent || null);
         ids.set(rel, made.id);
         if (parent === this.state.listing.folderId) this.applyNode(made, 'created');
       } catch (e) {
@@ -514,6 +675,22 @@ export class FilesStore {
     }
   }
 
+  /**
+   * Armoured: the folder `name` of a dropped tree in `parent`: the one of
+   * that name there already (merged, as the person chose), else a new one.
+   * ApiError 'exists' when a file has the name.
+   */
+  private async armourFolder(parent: string, name: string): Promise<FileNode> {
+    const armour = this.armour as FilesArmour;
+    const clean = sealableName(name);
+    const there = (await this.siblingsOf(parent)).find((n) => n.name === clean);
+    if (there?.kind === 'folder') return rawOf(there);
+    if (there) throw new ApiError(409, 'exists', 'a file has this name');
+    const made = await armour.createFolder(parent, clean);
+    this.madeHere.add(made.id);
+    return made;
+  }
+
   private failMany(ids: readonly number[], code: string) {
     let s = this.state.uploads;
     for (const id of ids) s = failed(s, id, code);
@@ -527,32 +704,82 @@ export class FilesStore {
     }
   }
 
+  /**
+   * Armoured: the sealed upload of `u` (never tus), after the check the
+   * server cannot make: its name must not be taken in its folder, unless it
+   * replaces that file (a new version).
+   */
+  private async sealedTransfer(
+    armour: FilesArmour,
+    u: UploadItem & { parentId: string },
+    file: File,
+  ): Promise<Transfer | null> {
+    let existing: ShownNode | undefined;
+    if (u.versionOf) {
+      existing = armour.open(await api.files.node(u.versionOf));
+    } else {
+      const clean = sealableName(u.name);
+      const same = (await this.siblingsOf(u.parentId)).find((n) => n.name === clean);
+      if (same && (!u.replace || same.kind === 'folder')) {
+        this.set({
+          uploads: failed(
+            this.state.uploads,
+            u.id,
+            same.kind === 'folder' ? 'is_a_folder' : 'exists',
+          ),
+        });
+        return null;
+      }
+      existing = same;
+    }
+    if (this.state.uploads.items.find((x) => x.id === u.id)?.status !== 'uploading') return null;
+    this.set({ uploads: sealing(this.state.uploads, u.id, true) });
+    return armour.upload({
+      parentId: u.parentId,
+      name: u.name,
+      file,
+      existing,
+      onSealed: () => this.set({ uploads: sealing(this.state.uploads, u.id, false) }),
+      onProgress: (n) => this.set({ uploads: progressed(this.state.uploads, u.id, n) }),
+    });
+  }
+
+  /** The upload of `u` as it is: one PUT, or tus for a large file (which looks for its name first). */
+  private async plainTransfer(
+    u: UploadItem & { parentId: string },
+    file: File,
+  ): Promise<Transfer | null> {
+    // tus replaces an existing file: look first when the person did not choose to.
+    if (!u.replace && !u.resumeUrl && file.size >= TUS_THRESHOLD_BYTES) {
+      const siblings = await api.files.list(this.workspaceId, u.parentId, { limit: PAGE_SIZE });
+      if (siblings.items.some((n) => n.name === u.name)) {
+        this.set({ uploads: failed(this.state.uploads, u.id, 'exists') });
+        return null;
+      }
+    }
+    if (this.state.uploads.items.find((x) => x.id === u.id)?.status !== 'uploading') return null;
+    return send({
+      workspaceId: this.workspaceId,
+      parentId: u.parentId,
+      name: u.name,
+      file,
+      replace: u.replace,
+      resumeUrl: u.resumeUrl,
+      onProgress: (n) => this.set({ uploads: progressed(this.state.uploads, u.id, n) }),
+      onResumable: (url) => this.set({ uploads: resumable(this.state.uploads, u.id, url) }),
+    });
+  }
+
   private async transfer(id: number): Promise<void> {
     const u = this.state.uploads.items.find((x) => x.id === id);
     const file = this.blobs.get(id);
     if (!u || !file || u.parentId === null) return;
+    const to = { ...u, parentId: u.parentId };
     try {
-      // tus replaces an existing file: look first when the person did not choose to.
-      if (!u.replace && !u.resumeUrl && file.size >= TUS_THRESHOLD_BYTES) {
-        const siblings = await api.files.list(this.workspaceId, u.parentId, { limit: PAGE_SIZE });
-        const exists = siblings.items.some((n) => n.name === u.name);
-        if (exists) {
-          this.set({ uploads: failed(this.state.uploads, id, 'exists') });
-          return;
-        }
-      }
-      const current = this.state.uploads.items.find((x) => x.id === id);
-      if (current?.status !== 'uploading') return;
-      const t = send({
-        workspaceId: this.workspaceId,
-        parentId: u.parentId,
-        name: u.name,
-        file,
-        replace: u.replace,
-        resumeUrl: u.resumeUrl,
-        onProgress: (n) => this.set({ uploads: progressed(this.state.uploads, id, n) }),
-        onResumable: (url) => this.set({ uploads: resumable(this.state.uploads, id, url) }),
-      });
+      const t = this.armour
+        ? await this.sealedTransfer(this.armour, to, file)
+        : await this.plainTransfer(to, file);
+      if (!t) return;
       this.transfers.set(id, t);
       const fileId = await t.done;
       this.set({ uploads: finished(this.state.uploads, id, fileId) });
@@ -560,7 +787,7 @@ export class FilesStore {
       this.usageSoon();
     } catch (e) {
       if (!(isApiError(e) && e.code === 'aborted')) {
-        const code = isApiError(e) ? e.code : 'generic';
+        const code = isApiError(e) ? e.code : isArmourError(e) ? e.code : 'generic';
         this.set({ uploads: failed(this.state.uploads, id, code) });
         if (code === 'quota_exceeded') this.usageSoon();
       }
@@ -624,9 +851,12 @@ export class FilesStore {
     if (l.loaded && l.folder && touchesFolder(e, l.folderId, l.folder.path)) {
       void this.reload();
     } else if (l.loaded) {
-      const items = applyNodeEvent(l.items, e, l.folderId);
+      const items = this.changed(l.items, (raw) => applyNodeEvent(raw, e, l.folderId));
       if (items !== l.items) {
-        this.set({ listing: { ...l, items, total: l.total + (items.length - l.items.length) } });
+        this.set({
+          listing: { ...l, items, total: l.total + (items.length - l.items.length) },
+          names: this.learned(items),
+        });
       }
     }
     if (ev.data.kind === 'folder' && ev.action !== 'deleted' && ev.action !== 'purged') {
@@ -642,12 +872,24 @@ export class FilesStore {
 
 const stores = new Map<string, FilesStore>();
 
-/** The store of a workspace, made once per page (uploads outlive the screen). */
-export function storeFor(workspaceId: string, me: string): FilesStore {
+/**
+ * The store of a workspace, made once per page (uploads outlive the
+ * screen). Armoured: with the workspace's key manager, and made again when
+ * that one is (after a sign-out, keys and what they opened are gone).
+ */
+export function storeFor(workspaceId: string, me: string, armoured = false): FilesStore {
   const key = `${workspaceId}:${me}`;
+  const keys = armoured ? workspaceKeys(workspaceId, me) : null;
   let s = stores.get(key);
+  if (s && (s.armour?.keys ?? null) !== keys) {
+    s.stop();
+    s = undefined;
+  }
   if (!s) {
-    s = new FilesStore(workspaceId, me);
+    const armour = keys
+      ? new FilesArmour(workspaceId, keys, new RollbackMemory(rollbackKey(me, workspaceId)))
+      : null;
+    s = new FilesStore(workspaceId, me, armour);
     stores.set(key, s);
   }
   return s;

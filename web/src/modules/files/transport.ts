@@ -1,8 +1,9 @@
 // Sending a file's bytes with progress: one XMLHttpRequest PUT for small
 // files, tus 1.0 (POST, then PATCH chunks) for large ones, so a dropped
 // connection resumes from the last byte the server kept instead of
-// starting over. Writes carry the session's CSRF token like api.* does.
-import { ApiError, csrfStore } from '../../api';
+// starting over (never in an armoured workspace: one PUT of the sealed
+// bytes, sealed.ts). Writes carry the session's CSRF token like api.* does.
+import { ApiError, csrfStore, type FileNode } from '../../api';
 
 /** Files from this size go through tus. */
 export const TUS_THRESHOLD_BYTES = 8 * 1024 * 1024;
@@ -102,20 +103,47 @@ export function base64Utf8(s: string): string {
   return btoa(bin);
 }
 
-function putFile(o: SendOptions): Transfer {
-  const url = o.parentId
-    ? `/api/v1/files/${seg(o.parentId)}/children/${seg(o.name)}`
-    : `/api/v1/workspaces/${seg(o.workspaceId)}/files/children/${seg(o.name)}`;
-  const headers: Record<string, string> = { 'Content-Type': 'application/octet-stream' };
-  if (!o.replace) headers['If-None-Match'] = '*';
-  const req = xhrRequest({ method: 'PUT', url, headers, body: o.file, onProgress: o.onProgress });
+/** Where a PUT creates the file `name` (armoured: its token) in a folder ("" the root). */
+export function childUrl(workspaceId: string, parentId: string, name: string): string {
+  return parentId
+    ? `/api/v1/files/${seg(parentId)}/children/${seg(name)}`
+    : `/api/v1/workspaces/${seg(workspaceId)}/files/children/${seg(name)}`;
+}
+
+/**
+ * One PUT of a file's bytes in a single request (any size: the server
+ * streams it), with progress; resolves with the node answered, rejects
+ * with ApiError ('aborted' when cancelled).
+ */
+export function putBytes(o: {
+  url: string;
+  headers: Record<string, string>;
+  body: Blob;
+  onProgress(loaded: number): void;
+}): { done: Promise<FileNode>; abort(): void } {
+  const req = xhrRequest({
+    method: 'PUT',
+    url: o.url,
+    headers: { 'Content-Type': 'application/octet-stream', ...o.headers },
+    body: o.body,
+    onProgress: o.onProgress,
+  });
   const done = req.done.then((xhr) => {
     if (xhr.status !== 200 && xhr.status !== 201) throw errorOf(xhr);
-    const node = JSON.parse(xhr.responseText) as { id: string };
-    o.onProgress(o.file.size);
-    return node.id;
+    o.onProgress(o.body.size);
+    return JSON.parse(xhr.responseText) as FileNode;
   });
   return { done, abort: req.abort };
+}
+
+function putFile(o: SendOptions): Transfer {
+  const req = putBytes({
+    url: childUrl(o.workspaceId, o.parentId, o.name),
+    headers: o.replace ? {} : { 'If-None-Match': '*' },
+    body: o.file,
+    onProgress: o.onProgress,
+  });
+  return { done: req.done.then((node) => node.id), abort: req.abort };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -11,8 +11,8 @@ import { sealBytes } from '../../../test/sealedBytes';
 import { shownFiles } from '../sealedFiles';
 import { SealedAttachments } from './SealedAttachments';
 
-const startDownload = vi.hoisted(() => vi.fn());
-vi.mock('../../../util/download', () => ({ startDownload }));
+const saveBlob = vi.hoisted(() => vi.fn());
+vi.mock('../../../util/download', () => ({ saveBlob }));
 
 const ui = mountPoint();
 const blobs = new Map<string, Blob>();
@@ -36,7 +36,7 @@ beforeEach(() => {
 
 afterEach(() => {
   vi.restoreAllMocks();
-  startDownload.mockReset();
+  saveBlob.mockReset();
 });
 
 const listed = (...ids: string[]): Attachment[] =>
@@ -149,10 +149,9 @@ describe('SealedAttachments', () => {
     expect(button?.getAttribute('aria-label')).toMatch(/^Download compte-rendu\.html/);
     await act(async () => button?.click());
     await settle();
-    expect(startDownload).toHaveBeenCalledTimes(1);
-    const [url, name] = startDownload.mock.calls[0] as [string, string];
+    expect(saveBlob).toHaveBeenCalledTimes(1);
+    const [blob, name] = saveBlob.mock.calls[0] as [Blob, string];
     expect(name).toBe('compte-rendu.html');
-    const blob = blobs.get(url);
     expect(blob?.type).toBe('application/octet-stream');
     expect(new Uint8Array((await blob?.arrayBuffer()) ?? new ArrayBuffer(0))).toEqual(text);
   });
@@ -165,7 +164,7 @@ describe('SealedAttachments', () => {
     await ui.render(<SealedAttachments files={[file]} tab={0} />);
     await act(async () => ui.host.querySelector('button')?.click());
     await settle();
-    expect(startDownload).not.toHaveBeenCalled();
+    expect(saveBlob).not.toHaveBeenCalled();
     expect(ui.host.querySelector('[role="alert"]')?.textContent).toContain('Unreadable attachment');
   });
 });

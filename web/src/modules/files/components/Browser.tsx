@@ -1,17 +1,20 @@
 // A folder: breadcrumbs, the toolbar (upload, new folder, view, order), the
 // entries (list or grid) with a details pane for the selected one, and the
-// drop zone for files and folders.
+// drop zone for files and folders. Armoured: the names opened in the browser,
+// and a search among them (the server cannot read them).
 import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useArmourText } from '../../../armour/i18n';
 import { Alert, EmptyState, Spinner } from '../../../components/Feedback';
 import { Button } from '../../../components/Button';
+import { Icon } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
 import { useToast } from '../../../notifications/toasts';
 import { useFiles, useFilesErrorText, useFilesState } from '../context';
-import { formatOrder, parseOrder, sortNodes, type SortOrder } from '../logic/sort';
+import { filterByName, formatOrder, parseOrder, sortNodes, type SortOrder } from '../logic/sort';
 import { entriesOf, fromFileList, pickedFromDrop, type Picked } from '../logic/tree';
 import { usePreference } from '../hooks';
+import type { ShownNode } from '../sealed';
 import type { ConflictChoice, DropTarget } from '../store';
-import type { FileNode } from '../../../api';
 import { Breadcrumbs } from './Breadcrumbs';
 import { ConflictDialog } from './ConflictDialog';
 import { DetailsPane } from './DetailsPane';
@@ -22,7 +25,9 @@ import { Toolbar, type ViewMode } from './Toolbar';
 
 export function Browser({ folderId }: { folderId: string }) {
   const { t, locale } = useI18n();
+  const ta = useArmourText();
   const { store, canWrite, openDialog, openFolder } = useFiles();
+  const armoured = !!store.armour;
   const errorText = useFilesErrorText();
   const { toast } = useToast();
   const listing = useFilesState((s) => s.listing);
@@ -63,6 +68,11 @@ export function Browser({ folderId }: { folderId: string }) {
     () => (current ? sortNodes(listing.items, order, locale) : []),
     [current, listing.items, order, locale],
   );
+  // Armoured: the search runs here, over the names of the folder shown.
+  const found = useMemo(
+    () => (armoured && search ? filterByName(items, search) : null),
+    [armoured, search, items],
+  );
   const selectedNode = items.find((n) => n.id === selected) ?? null;
 
   // A new folder starts with nothing selected.
@@ -78,9 +88,10 @@ export function Browser({ folderId }: { folderId: string }) {
   const upload = (picked: Picked, into?: DropTarget) => {
     if (!picked.files.length && !picked.folders.length) return;
     const taken = new Set(into ? into.names : listing.items.map((n) => n.name));
+    // Names are compared as they are stored: NFC.
     const tops = new Set([
-      ...picked.files.map((f) => f.path.split('/')[0] ?? ''),
-      ...picked.folders.map((f) => f.split('/')[0] ?? ''),
+      ...picked.files.map((f) => (f.path.split('/')[0] ?? '').normalize('NFC')),
+      ...picked.folders.map((f) => (f.split('/')[0] ?? '').normalize('NFC')),
     ]);
     const clashes = [...tops].filter((n) => taken.has(n));
     if (clashes.length) setPending({ picked, clashes, into });
@@ -108,7 +119,7 @@ export function Browser({ folderId }: { folderId: string }) {
     if (depth.current === 0) setDragging(false);
   };
   /** Drops on the folder shown, or on one of its folders (`into`). */
-  const onDrop = (e: DragEvent, into?: FileNode) => {
+  const onDrop = (e: DragEvent, into?: ShownNode) => {
     depth.current = 0;
     setDragging(false);
     if (!canWrite) return;
@@ -127,9 +138,35 @@ export function Browser({ folderId }: { folderId: string }) {
     );
   };
 
-  const folderName = listing.folder?.name || t('module.files.name');
+  const folderName =
+    (listing.folder?.sealed && listing.folder.sealed.name !== 'open' ? '' : listing.folder?.name) ||
+    t('module.files.name');
   let body;
   if (favorites) body = <FavoritesView onClose={() => setFavorites(false)} />;
+  else if (found)
+    body = (
+      <section className="files-search" data-testid="files-search">
+        <div className="files-search__head">
+          <h2>{t('files.search_heading', { query: search })}</h2>
+          <Button variant="ghost" icon="close" onClick={() => setSearch('')}>
+            {t('files.search_close')}
+          </Button>
+        </div>
+        <p className="muted">{ta('files.search_local')}</p>
+        {found.length === 0 ? (
+          <p className="muted">{t('files.search_none', { query: search })}</p>
+        ) : (
+          <NodeList
+            items={found}
+            view={view}
+            selected={selected}
+            onSelect={setSelected}
+            label={t('files.search_results', { query: search })}
+            focusKey={`${folderId}?${search}`}
+          />
+        )}
+      </section>
+    );
   else if (search) body = <SearchResults query={search} onClose={() => setSearch('')} />;
   else if (!current) body = <Spinner label={t('common.loading')} />;
   else if (listing.error) body = <Alert kind="error">{errorText(listing.error)}</Alert>;
@@ -191,6 +228,14 @@ export function Browser({ folderId }: { folderId: string }) {
           setFavorites(true);
         }}
       />
+      {armoured ? (
+        <p className="files-armoured" title={ta('files.badge_hint')}>
+          <span className="tag tag--success">
+            <Icon name="lock" size={12} />
+            {ta('files.badge')}
+          </span>
+        </p>
+      ) : null}
       <Breadcrumbs />
       {!canWrite && current ? (
         <p className="files-readonly" role="note">

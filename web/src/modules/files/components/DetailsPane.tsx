@@ -1,35 +1,47 @@
 // The selected entry: what it is, who changed it, its lock, and what can be
-// done with it (only reading for a read-only member).
-import type { FileNode } from '../../../api';
+// done with it (only reading for a read-only member). In an armoured
+// workspace: no share links nor copies, and what the reader should know
+// about its sealed records (a name or a version that does not open, a file
+// taken back to an earlier version, an author whose keys are not known).
+import { useArmourText } from '../../../armour/i18n';
 import { Button } from '../../../components/Button';
+import { Alert } from '../../../components/Feedback';
 import { Icon } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
 import { useToast } from '../../../notifications/toasts';
 import { useFiles, useFilesErrorText } from '../context';
 import { useFavorites } from '../favorites';
-import { formatBytes, previewKind } from '../logic/format';
+import { formatBytes } from '../logic/format';
+import { previewOf, recordOf, type ShownNode } from '../sealed';
 import { FileIcon } from './FileIcon';
-import { download, useOpenNode } from './NodeList';
+import { useNodeName } from './NodeName';
+import { useDownload, useOpenNode } from './NodeList';
 
-export function DetailsPane({ node, onClose }: { node: FileNode; onClose(): void }) {
+export function DetailsPane({ node, onClose }: { node: ShownNode; onClose(): void }) {
   const { t, locale, dateTime } = useI18n();
+  const ta = useArmourText();
   const { canWrite, openDialog, trash, nameOf, me, workspace } = useFiles();
   const favorites = useFavorites(workspace.id);
   const { toast } = useToast();
   const errorText = useFilesErrorText();
   const starred = favorites.ids.has(node.id);
   const open = useOpenNode();
+  const download = useDownload();
+  const name = useNodeName()(node);
   const file = node.kind === 'file';
+  const sealed = node.sealed;
+  const unreadable = sealed && sealed.name !== 'open' && sealed.name !== 'pending';
+  const contentUnreadable = file && sealed && !recordOf(node) && sealed.content?.kind !== 'pending';
   const lockedBy = node.lock
     ? node.lock.user_id === me.id
       ? t('files.you')
       : nameOf(node.lock.user_id)
     : '';
   return (
-    <aside className="files-details" aria-label={t('files.details_of', { name: node.name })}>
+    <aside className="files-details" aria-label={t('files.details_of', { name })}>
       <div className="files-details__head">
         <FileIcon node={node} size={28} />
-        <h2 className="files-details__title">{node.name}</h2>
+        <h2 className="files-details__title">{name}</h2>
         <button
           type="button"
           className="icon-btn"
@@ -43,7 +55,7 @@ export function DetailsPane({ node, onClose }: { node: FileNode; onClose(): void
       <div className="files-details__actions">
         {file ? (
           <>
-            {previewKind(node) ? (
+            {previewOf(node) ? (
               <Button icon="eye" onClick={() => open(node)}>
                 {t('files.preview')}
               </Button>
@@ -73,24 +85,43 @@ export function DetailsPane({ node, onClose }: { node: FileNode; onClose(): void
         </Button>
         {canWrite ? (
           <>
-            <Button icon="link" onClick={() => openDialog({ kind: 'share', node })}>
-              {t('files.share')}
-            </Button>
+            {/* Armoured: the server would have to read what it shares or copies. */}
+            {sealed ? null : (
+              <Button icon="link" onClick={() => openDialog({ kind: 'share', node })}>
+                {t('files.share')}
+              </Button>
+            )}
             <Button icon="edit" onClick={() => openDialog({ kind: 'rename', node })}>
               {t('files.rename')}
             </Button>
             <Button icon="move" onClick={() => openDialog({ kind: 'move', node })}>
               {t('files.move')}
             </Button>
-            <Button icon="copy" onClick={() => openDialog({ kind: 'copy', node })}>
-              {t('files.copy')}
-            </Button>
+            {sealed ? null : (
+              <Button icon="copy" onClick={() => openDialog({ kind: 'copy', node })}>
+                {t('files.copy')}
+              </Button>
+            )}
             <Button icon="trash" variant="danger" onClick={() => trash(node)}>
               {t('files.delete')}
             </Button>
           </>
         ) : null}
       </div>
+      {unreadable ? <Alert kind="warning">{ta('files.unreadable_name_hint')}</Alert> : null}
+      {contentUnreadable ? <Alert kind="warning">{ta('files.unreadable_content')}</Alert> : null}
+      {sealed?.rolledBack ? (
+        <Alert kind="warning" title={ta('files.rolled_back')}>
+          {ta('files.rolled_back_hint')}
+        </Alert>
+      ) : null}
+      {sealed &&
+      sealed.name === 'open' &&
+      sealed.content?.kind !== 'pending' &&
+      !contentUnreadable &&
+      !sealed.verified ? (
+        <p className="muted">{ta('files.unverified')}</p>
+      ) : null}
       {node.lock ? (
         <p className="files-details__lock">
           <Icon name="lock" size={16} />

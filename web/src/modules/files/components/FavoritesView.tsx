@@ -1,21 +1,38 @@
 // The person's favorite files and folders in the workspace: each leads to
 // the folder that holds it (or into it), and can be unstarred here.
+// Armoured: opened as the folder's entries are.
+import { useMemo } from 'react';
 import { Button } from '../../../components/Button';
 import { Alert, Spinner } from '../../../components/Feedback';
 import { Icon } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
 import { useToast } from '../../../notifications/toasts';
-import { useFiles, useFilesErrorText } from '../context';
+import { useFiles, useFilesErrorText, useKeysVersion, useShownPath } from '../context';
 import { useFavorites } from '../favorites';
 import { parentPath } from '../logic/path';
+import { nameComparer } from '../logic/sort';
+import type { ShownNode } from '../sealed';
 import { FileIcon } from './FileIcon';
+import { NodeName, useNodeName } from './NodeName';
 
 export function FavoritesView({ onClose }: { onClose(): void }) {
-  const { t } = useI18n();
-  const { workspace, openFolder } = useFiles();
+  const { t, locale } = useI18n();
+  const { workspace, openFolder, store: files } = useFiles();
   const errorText = useFilesErrorText();
-  const { list, error, store } = useFavorites(workspace.id);
+  const { list: raw, error, store } = useFavorites(workspace.id);
   const { toast } = useToast();
+  const nodeName = useNodeName();
+  const shownPath = useShownPath();
+  const armour = files.armour;
+  const keysVersion = useKeysVersion();
+  const list = useMemo<ShownNode[] | null>(() => {
+    if (!raw || !armour) return raw;
+    // The server orders them by token: by the names opened here instead.
+    const byName = nameComparer(locale);
+    return raw.map((n) => armour.open(n)).sort((a, b) => byName(a.name, b.name));
+    // keysVersion: names that did not open may now.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [raw, armour, keysVersion, locale]);
 
   let body;
   if (error && !list) body = <Alert kind="error">{errorText(error)}</Alert>;
@@ -35,15 +52,17 @@ export function FavoritesView({ onClose }: { onClose(): void }) {
               }}
             >
               <FileIcon node={n} />
-              <span className="files-search__name">{n.name}</span>
+              <span className="files-search__name">
+                <NodeName node={n} />
+              </span>
               <span className="files-search__where muted">
-                {t('files.search_in', { folder: parentPath(n.path || '/') })}
+                {t('files.search_in', { folder: shownPath(parentPath(n.path || '/')) })}
               </span>
             </button>
             <button
               type="button"
               className="icon-btn"
-              aria-label={t('files.unfavorite_named', { name: n.name })}
+              aria-label={t('files.unfavorite_named', { name: nodeName(n) })}
               title={t('files.unfavorite')}
               onClick={() =>
                 store

@@ -1,7 +1,8 @@
 // Choosing a folder to move or copy an entry into: browse from the root,
 // then "Move here" / "Copy here". A folder cannot go into itself.
+// Armoured: folders are read whole and shown with the names opened here.
 import { useEffect, useState } from 'react';
-import { api, type FileNode } from '../../../api';
+import { api } from '../../../api';
 import { Button } from '../../../components/Button';
 import { Modal } from '../../../components/Dialog';
 import { Alert, Spinner } from '../../../components/Feedback';
@@ -11,6 +12,8 @@ import { useToast } from '../../../notifications/toasts';
 import { useFiles, useFilesErrorText } from '../context';
 import { isWithin } from '../logic/path';
 import { nameComparer } from '../logic/sort';
+import type { ShownNode } from '../sealed';
+import { NodeName, useNodeName } from './NodeName';
 
 interface Place {
   id: string;
@@ -23,32 +26,36 @@ export function FolderPickerDialog({
   mode,
   onClose,
 }: {
-  node: FileNode;
+  node: ShownNode;
   mode: 'move' | 'copy';
   onClose(): void;
 }) {
   const { t, locale } = useI18n();
   const { store, workspace } = useFiles();
+  const nodeName = useNodeName();
+  const name = nodeName(node);
   const { toast } = useToast();
   const errorText = useFilesErrorText();
   const root: Place = { id: '', name: t('module.files.name'), path: '/' };
   const [trail, setTrail] = useState<Place[]>([root]);
-  const [loaded, setLoaded] = useState<{ id: string; folders: FileNode[] } | null>(null);
+  const [loaded, setLoaded] = useState<{ id: string; folders: ShownNode[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const here = trail[trail.length - 1] ?? root;
 
   useEffect(() => {
     let live = true;
-    api.files.list(workspace.id, here.id, { limit: 1000 }).then(
-      (page) => {
+    const armour = store.armour;
+    const entries: Promise<ShownNode[]> = armour
+      ? armour.children(here.id)
+      : api.files.list(workspace.id, here.id, { limit: 1000 }).then((page) => page.items);
+    entries.then(
+      (items) => {
         if (!live) return;
         const cmp = nameComparer(locale);
         setLoaded({
           id: here.id,
-          folders: page.items
-            .filter((n) => n.kind === 'folder')
-            .sort((a, b) => cmp(a.name, b.name)),
+          folders: items.filter((n) => n.kind === 'folder').sort((a, b) => cmp(a.name, b.name)),
         });
       },
       (e: unknown) => live && setError(errorText(e)),
@@ -58,7 +65,7 @@ export function FolderPickerDialog({
     };
     // errorText is a new function each render; the folder is what matters.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [workspace.id, here.id, locale]);
+  }, [store, workspace.id, here.id, locale]);
 
   const folders = loaded?.id === here.id ? loaded.folders : null;
   const inside = node.kind === 'folder' && isWithin(here.path, node.path);
@@ -71,12 +78,12 @@ export function FolderPickerDialog({
     try {
       if (mode === 'move') {
         await store.move(node, here.id);
-        toast({ kind: 'success', title: t('files.moved', { name: node.name, folder: here.name }) });
+        toast({ kind: 'success', title: t('files.moved', { name, folder: here.name }) });
       } else {
         await store.copy(node, here.id);
         toast({
           kind: 'success',
-          title: t('files.copied', { name: node.name, folder: here.name }),
+          title: t('files.copied', { name, folder: here.name }),
         });
       }
       onClose();
@@ -86,10 +93,7 @@ export function FolderPickerDialog({
     }
   };
 
-  const title =
-    mode === 'move'
-      ? t('files.move_title', { name: node.name })
-      : t('files.copy_title', { name: node.name });
+  const title = mode === 'move' ? t('files.move_title', { name }) : t('files.copy_title', { name });
   return (
     <Modal title={title} onClose={onClose} className="files-picker">
       <div className="dialog__body">
@@ -135,10 +139,14 @@ export function FolderPickerDialog({
                     type="button"
                     className="files-picker__folder"
                     disabled={self}
-                    onClick={() => setTrail([...trail, { id: f.id, name: f.name, path: f.path }])}
+                    onClick={() =>
+                      setTrail([...trail, { id: f.id, name: nodeName(f), path: f.path }])
+                    }
                   >
                     <Icon name="files" size={18} />
-                    <span>{f.name}</span>
+                    <span>
+                      <NodeName node={f} />
+                    </span>
                     <Icon name="chevronRight" size={16} />
                   </button>
                 </li>

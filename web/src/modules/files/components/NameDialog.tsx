@@ -1,6 +1,6 @@
-// A new folder's name, or a new name for an entry.
+// A new folder's name, or a new name for an entry (armoured: one that did
+// not open starts empty: it is given a name again).
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import type { FileNode } from '../../../api';
 import { Button } from '../../../components/Button';
 import { Modal } from '../../../components/Dialog';
 import { Alert } from '../../../components/Feedback';
@@ -8,13 +8,17 @@ import { TextField } from '../../../components/Field';
 import { useI18n } from '../../../i18n';
 import { useToast } from '../../../notifications/toasts';
 import { useFiles, useFilesErrorText } from '../context';
+import type { ShownNode } from '../sealed';
+import { useNodeName } from './NodeName';
 
-export function NameDialog({ node, onClose }: { node?: FileNode; onClose(): void }) {
+export function NameDialog({ node, onClose }: { node?: ShownNode; onClose(): void }) {
   const { t } = useI18n();
   const { store } = useFiles();
   const { toast } = useToast();
   const errorText = useFilesErrorText();
-  const [name, setName] = useState(node?.name ?? '');
+  const nodeName = useNodeName();
+  const opened = !node?.sealed || node.sealed.name === 'open';
+  const [name, setName] = useState(node && opened ? node.name : '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const inputId = useId();
@@ -32,7 +36,7 @@ export function NameDialog({ node, onClose }: { node?: FileNode; onClose(): void
     e.preventDefault();
     const clean = name.trim();
     if (!clean) return;
-    if (node && clean === node.name) {
+    if (node && opened && clean === node.name) {
       onClose();
       return;
     }
@@ -55,7 +59,7 @@ export function NameDialog({ node, onClose }: { node?: FileNode; onClose(): void
 
   return (
     <Modal
-      title={node ? t('files.rename_title', { name: node.name }) : t('files.new_folder')}
+      title={node ? t('files.rename_title', { name: nodeName(node) }) : t('files.new_folder')}
       onClose={onClose}
     >
       <form onSubmit={submit} className="form">

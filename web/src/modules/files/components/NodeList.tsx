@@ -12,40 +12,74 @@ import {
   type DragEvent,
   type KeyboardEvent,
 } from 'react';
-import { api, type FileNode } from '../../../api';
+import { api } from '../../../api';
+import type { ContentRecord } from '../../../armour/format';
+import { useArmourText } from '../../../armour/i18n';
 import { Icon } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
+import { useToast } from '../../../notifications/toasts';
 import { startDownload } from '../../../util/download';
-import { useFiles } from '../context';
-import { formatBytes, previewKind } from '../logic/format';
+import { useFiles, useFilesErrorText } from '../context';
+import { formatBytes } from '../logic/format';
 import { moveIndex } from '../logic/keys';
+import { previewOf, recordOf, type ShownNode } from '../sealed';
 import { FileIcon } from './FileIcon';
+import { NodeName } from './NodeName';
 import { Thumbnail, hasThumbnail } from './Thumbnail';
 import type { ViewMode } from './Toolbar';
 
 /** Opens a node: a folder is entered, a file previewed (or downloaded). */
-export function useOpenNode(): (n: FileNode) => void {
+export function useOpenNode(): (n: ShownNode) => void {
   const { openFolder, openDialog } = useFiles();
+  const download = useDownload();
   return (n) => {
     if (n.kind === 'folder') openFolder(n.id);
-    else if (previewKind(n)) openDialog({ kind: 'preview', node: n });
+    else if (previewOf(n)) openDialog({ kind: 'preview', node: n });
     else download(n);
   };
 }
 
-/** Starts the browser's download of a file (an attachment). */
-export function download(n: FileNode, version?: number): void {
-  startDownload(api.files.contentUrl(n.id, version), n.name);
+/**
+ * Downloads a file, or one of its versions (with that version's record in
+ * an armoured workspace): the browser's own download of the bytes as they
+ * are, or, armoured, the bytes fetched, opened and saved under the real
+ * name. What fails says so.
+ */
+export function useDownload(): (
+  n: ShownNode,
+  version?: { number: number; record?: ContentRecord | null },
+) => void {
+  const { store } = useFiles();
+  const { toast } = useToast();
+  const errorText = useFilesErrorText();
+  const ta = useArmourText();
+  return (n, version) => {
+    const armour = store.armour;
+    if (!armour || !n.sealed) {
+      startDownload(api.files.contentUrl(n.id, version?.number), n.name);
+      return;
+    }
+    const record = version ? version.record : recordOf(n);
+    if (!record) {
+      toast({ kind: 'error', title: ta('files.unreadable_content') });
+      return;
+    }
+    // A name that did not open: saved under the token, not under a guess.
+    const name = n.sealed.name === 'open' ? n.name : n.sealed.token;
+    armour
+      .download(n.id, name, record, version?.number)
+      .catch((e: unknown) => toast({ kind: 'error', title: errorText(e) }));
+  };
 }
 
 /** What a row does, the same functions for every row and render (rows are memoized). */
 interface RowActions {
   select(id: string): void;
   focusFirst(id: string): void;
-  open(n: FileNode): void;
+  open(n: ShownNode): void;
   /** Files dragged over a folder's row: `over` is the row highlighted. */
   dragOver(id: string | null): void;
-  dropInto?: (folder: FileNode, e: DragEvent) => void;
+  dropInto?: (folder: ShownNode, e: DragEvent) => void;
 }
 
 // One entry. Memoized: a folder of thousands re-renders only the rows whose
@@ -61,7 +95,7 @@ const NodeRow = memo(function NodeRow({
   over,
   actions,
 }: {
-  node: FileNode;
+  node: ShownNode;
   view: ViewMode;
   selected: boolean;
   focusable: boolean;
@@ -115,7 +149,7 @@ const NodeRow = memo(function NodeRow({
         <FileIcon node={n} size={view === 'grid' ? 36 : 20} />
       )}
       <span className="files-item__name">
-        {n.name}
+        <NodeName node={n} />
         {locked ? (
           <span className="files-item__lock">
             <Icon name="lock" size={14} />
@@ -143,7 +177,7 @@ export function NodeList({
   onUp,
   onDropInto,
 }: {
-  items: readonly FileNode[];
+  items: readonly ShownNode[];
   view: ViewMode;
   selected: string | null;
   onSelect(id: string | null): void;
@@ -153,7 +187,7 @@ export function NodeList({
   /** Goes to the parent folder (Backspace, Alt+↑); absent at the root. */
   onUp?: () => void;
   /** Files dropped on a folder's entry go into that folder; absent: no such drops. */
-  onDropInto?: (folder: FileNode, e: DragEvent) => void;
+  onDropInto?: (folder: ShownNode, e: DragEvent) => void;
 }) {
   const { t } = useI18n();
   const { canWrite, openDialog, trash } = useFiles();

@@ -3,18 +3,25 @@
 // <img> (the CSP allows blob: images), text as escaped text in a <pre>
 // (the first 256 KiB), PDF in a sandboxed frame (/pdf-viewer.html: an
 // opaque origin with no access to the app, its cookies or its API) where
-// pdf.js paints the first pages on canvases.
+// pdf.js paints the first pages on canvases. In an armoured workspace the
+// bytes are opened in the page first: only images and texts are shown
+// (previewOf), everything else is downloaded.
 import { useEffect, useRef, useState } from 'react';
-import { api, type FileNode } from '../../../api';
+import { api } from '../../../api';
+import { useArmourText } from '../../../armour/i18n';
 import { Button } from '../../../components/Button';
 import { Modal } from '../../../components/Dialog';
 import { Alert, Spinner } from '../../../components/Feedback';
 import { useI18n } from '../../../i18n';
-import { useFilesErrorText } from '../context';
-import { decodeText, formatBytes, previewKind } from '../logic/format';
-import { download } from './NodeList';
+import { useFiles, useFilesErrorText } from '../context';
+import { decodeText, formatBytes } from '../logic/format';
+import { previewOf, recordOf, type ShownNode } from '../sealed';
+import { useNodeName } from './NodeName';
+import { useDownload } from './NodeList';
 
 export const TEXT_PREVIEW_BYTES = 256 * 1024;
+/** Armoured texts are opened whole before their first bytes show: not beyond this. */
+export const SEALED_TEXT_PREVIEW_BYTES = 4 * 1024 * 1024;
 export const IMAGE_PREVIEW_BYTES = 32 * 1024 * 1024;
 export const PDF_PREVIEW_BYTES = 32 * 1024 * 1024;
 export const PDF_PREVIEW_PAGES = 20;
@@ -27,23 +34,52 @@ type Shown =
   | { kind: 'none'; reason: 'large' | 'other' }
   | { kind: 'error'; error: unknown };
 
-export function PreviewDialog({ node, onClose }: { node: FileNode; onClose(): void }) {
+export function PreviewDialog({ node, onClose }: { node: ShownNode; onClose(): void }) {
   const { t, locale } = useI18n();
+  const ta = useArmourText();
+  const { store } = useFiles();
   const errorText = useFilesErrorText();
-  const kind = previewKind(node);
+  const download = useDownload();
+  const name = useNodeName()(node);
+  const kind = previewOf(node);
+  const armour = node.sealed ? store.armour : null;
+  const record = recordOf(node);
   const fetched =
     (kind === 'image' && node.size <= IMAGE_PREVIEW_BYTES) ||
     (kind === 'pdf' && node.size <= PDF_PREVIEW_BYTES) ||
-    kind === 'text';
+    (kind === 'text' && (!armour || node.size <= SEALED_TEXT_PREVIEW_BYTES));
   const [loaded, setShown] = useState<Shown>({ kind: 'loading' });
-  const shown: Shown = fetched
-    ? loaded
-    : { kind: 'none', reason: kind === 'image' || kind === 'pdf' ? 'large' : 'other' };
+  const shown: Shown = fetched ? loaded : { kind: 'none', reason: kind ? 'large' : 'other' };
 
   useEffect(() => {
     const ctl = new AbortController();
     let url = '';
-    if (kind === 'image' && node.size <= IMAGE_PREVIEW_BYTES) {
+    if (armour && record) {
+      // Opened whole (its pieces check only together): an image as a picture, a text as text.
+      const image = kind === 'image' && node.size <= IMAGE_PREVIEW_BYTES;
+      const text = kind === 'text' && node.size <= SEALED_TEXT_PREVIEW_BYTES;
+      if (image || text) {
+        armour
+          .openBlob(node.id, record, {
+            signal: ctl.signal,
+            type: image ? record.type : 'application/octet-stream',
+          })
+          .then(
+            async (blob) => {
+              if (ctl.signal.aborted) return;
+              if (image) {
+                url = URL.createObjectURL(blob);
+                setShown({ kind: 'image', url });
+                return;
+              }
+              const bytes = new Uint8Array(await blob.slice(0, TEXT_PREVIEW_BYTES).arrayBuffer());
+              const truncated = blob.size > TEXT_PREVIEW_BYTES;
+              setShown({ kind: 'text', text: decodeText(bytes, truncated), truncated });
+            },
+            (error: unknown) => !ctl.signal.aborted && setShown({ kind: 'error', error }),
+          );
+      }
+    } else if (kind === 'image' && node.size <= IMAGE_PREVIEW_BYTES) {
       api.files.blob(node.id, { signal: ctl.signal }).then(
         ({ blob }) => {
           url = URL.createObjectURL(blob);
@@ -72,7 +108,7 @@ export function PreviewDialog({ node, onClose }: { node: FileNode; onClose(): vo
       ctl.abort();
       if (url) URL.revokeObjectURL(url);
     };
-  }, [node.id, node.size, node.etag, kind]);
+  }, [node.id, node.size, node.etag, kind, armour, record]);
 
   let body;
   switch (shown.kind) {
@@ -82,7 +118,7 @@ export function PreviewDialog({ node, onClose }: { node: FileNode; onClose(): vo
     case 'image':
       body = (
         <div className="files-preview__image">
-          <img src={shown.url} alt={t('files.preview_image_alt', { name: node.name })} />
+          <img src={shown.url} alt={t('files.preview_image_alt', { name })} />
         </div>
       );
       break;
@@ -97,7 +133,7 @@ export function PreviewDialog({ node, onClose }: { node: FileNode; onClose(): vo
           <pre
             className="files-preview__text"
             tabIndex={0}
-            aria-label={t('files.preview_text_label', { name: node.name })}
+            aria-label={t('files.preview_text_label', { name })}
           >
             {shown.text}
           </pre>
@@ -105,12 +141,16 @@ export function PreviewDialog({ node, onClose }: { node: FileNode; onClose(): vo
       );
       break;
     case 'pdf':
-      body = <PdfFrame name={node.name} data={shown.data} />;
+      body = <PdfFrame name={name} data={shown.data} />;
       break;
     case 'none':
       body = (
         <Alert kind="info">
-          {shown.reason === 'large' ? t('files.preview_large') : t('files.preview_none')}
+          {shown.reason === 'large'
+            ? t('files.preview_large')
+            : armour
+              ? ta('files.download_only')
+              : t('files.preview_none')}
         </Alert>
       );
       break;
@@ -120,7 +160,7 @@ export function PreviewDialog({ node, onClose }: { node: FileNode; onClose(): vo
   }
 
   return (
-    <Modal title={node.name} onClose={onClose} className="files-dialog--wide files-preview">
+    <Modal title={name} onClose={onClose} className="files-dialog--wide files-preview">
       <div className="dialog__body">{body}</div>
       <div className="dialog__actions">
         <Button icon="download" onClick={() => download(node)}>

@@ -1,10 +1,11 @@
 // An image's thumbnail in a grid tile, in place of its icon once drawn.
 // Nothing is fetched before the tile comes near the view; the picture is
-// decoded in the browser from the file's bytes, scaled down on a canvas
-// (never shown at full size, never on an <img> pointing at the API) and
-// the full-size decode is released at once.
+// decoded in the browser from the file's bytes (armoured: opened first),
+// scaled down on a canvas (never shown at full size, never on an <img>
+// pointing at the API) and the full-size decode is released at once.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { api, type FileNode } from '../../../api';
+import { api } from '../../../api';
+import { useFiles } from '../context';
 import {
   THUMBNAIL_HEIGHT,
   THUMBNAIL_MAX_BYTES,
@@ -12,11 +13,13 @@ import {
   ThumbnailQueue,
   coverRect,
 } from '../logic/thumbnails';
-import { previewKind } from '../logic/format';
+import { previewOf, recordOf, type ShownNode } from '../sealed';
 
-async function makeThumbnail(id: string, signal: AbortSignal): Promise<ImageBitmap> {
-  const { blob } = await api.files.blob(id, { signal });
-  const full = await createImageBitmap(blob);
+/** How a thumbnail's picture is fetched. */
+type Bytes = (signal: AbortSignal) => Promise<Blob>;
+
+async function makeThumbnail(bytes: Bytes, signal: AbortSignal): Promise<ImageBitmap> {
+  const full = await createImageBitmap(await bytes(signal));
   try {
     const canvas = document.createElement('canvas');
     canvas.width = THUMBNAIL_WIDTH;
@@ -33,14 +36,17 @@ async function makeThumbnail(id: string, signal: AbortSignal): Promise<ImageBitm
 }
 
 // One queue for the page: two decodes at a time, the last 300 kept.
-const thumbnails = new ThumbnailQueue<ImageBitmap>(makeThumbnail, (b) => b.close());
+const thumbnails = new ThumbnailQueue<ImageBitmap, Bytes>(makeThumbnail, (b) => b.close());
 
 /** Whether a node gets a thumbnail in the grid. */
-export function hasThumbnail(n: FileNode): boolean {
-  return previewKind(n) === 'image' && n.size > 0 && n.size <= THUMBNAIL_MAX_BYTES;
+export function hasThumbnail(n: ShownNode): boolean {
+  return previewOf(n) === 'image' && n.size > 0 && n.size <= THUMBNAIL_MAX_BYTES;
 }
 
-export function Thumbnail({ node, children }: { node: FileNode; children: ReactNode }) {
+export function Thumbnail({ node, children }: { node: ShownNode; children: ReactNode }) {
+  const { store } = useFiles();
+  const armour = store.armour;
+  const record = recordOf(node);
   const box = useRef<HTMLSpanElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [drawn, setDrawn] = useState(false);
@@ -67,7 +73,11 @@ export function Thumbnail({ node, children }: { node: FileNode; children: ReactN
       (entries) => {
         if (!entries.some((e) => e.isIntersecting)) return;
         seen.disconnect();
-        void thumbnails.request(key, node.id, ctl.signal).then(draw);
+        const bytes: Bytes =
+          armour && record
+            ? (signal) => armour.openBlob(node.id, record, { signal, type: record.type })
+            : (signal) => api.files.blob(node.id, { signal }).then((r) => r.blob);
+        void thumbnails.request(key, bytes, ctl.signal).then(draw);
       },
       { rootMargin: '200px' },
     );
@@ -76,7 +86,7 @@ export function Thumbnail({ node, children }: { node: FileNode; children: ReactN
       seen.disconnect();
       ctl.abort();
     };
-  }, [node.id, node.etag]);
+  }, [node.id, node.etag, armour, record]);
 
   return (
     <span ref={box} className={drawn ? 'files-thumb files-thumb--drawn' : 'files-thumb'}>

@@ -1,7 +1,7 @@
 // The workspace's trash: where each entry was, when it was deleted and by
-// whom; restore it (back where it was), or delete it for good.
+// whom; restore it (back where it was), or delete it for good. Armoured:
+// names and places as this browser opened them.
 import { useState } from 'react';
-import type { FileNode } from '../../../api';
 import { Button } from '../../../components/Button';
 import { ConfirmDialog } from '../../../components/Dialog';
 import { Alert, EmptyState, Spinner } from '../../../components/Feedback';
@@ -9,9 +9,11 @@ import { Table } from '../../../components/Table';
 import { Link } from '../../../router/router';
 import { useI18n } from '../../../i18n';
 import { useToast } from '../../../notifications/toasts';
-import { useFiles, useFilesErrorText, useFilesState } from '../context';
+import { useFiles, useFilesErrorText, useFilesState, useShownPath } from '../context';
 import { formatBytes } from '../logic/format';
+import type { ShownNode } from '../sealed';
 import { FileIcon } from './FileIcon';
+import { NodeName, useNodeName } from './NodeName';
 
 export function TrashView() {
   const { t, locale, dateTime } = useI18n();
@@ -19,16 +21,21 @@ export function TrashView() {
   const { toast } = useToast();
   const errorText = useFilesErrorText();
   const trash = useFilesState((s) => s.trash);
-  const [purging, setPurging] = useState<FileNode | null>(null);
+  const nodeName = useNodeName();
+  const shownPath = useShownPath();
+  const [purging, setPurging] = useState<ShownNode | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const restore = async (n: FileNode) => {
+  const restore = async (n: ShownNode) => {
     setBusy(n.id);
     setError(null);
     try {
       const r = await store.restore(n);
-      toast({ kind: 'success', title: t('files.restored', { name: r.name, path: r.path }) });
+      toast({
+        kind: 'success',
+        title: t('files.restored', { name: nodeName(r), path: shownPath(r.path) }),
+      });
     } catch (e) {
       setError(errorText(e));
     } finally {
@@ -41,7 +48,7 @@ export function TrashView() {
     setBusy(n.id);
     try {
       await store.purge(n);
-      toast({ kind: 'success', title: t('files.purged', { name: n.name }) });
+      toast({ kind: 'success', title: t('files.purged', { name: nodeName(n) }) });
     } catch (e) {
       setError(errorText(e));
     } finally {
@@ -82,10 +89,10 @@ export function TrashView() {
               <th scope="row">
                 <span className="files-trash__name">
                   <FileIcon node={n} size={18} />
-                  {n.name}
+                  <NodeName node={n} />
                 </span>
               </th>
-              <td>{n.path}</td>
+              <td>{shownPath(n.path)}</td>
               <td>
                 {n.trashed_at ? dateTime(n.trashed_at) : ''}
                 {n.trashed_by ? ` · ${nameOf(n.trashed_by)}` : ''}
@@ -98,7 +105,7 @@ export function TrashView() {
                     icon="restore"
                     busy={busy === n.id}
                     onClick={() => void restore(n)}
-                    aria-label={t('files.restore_named', { name: n.name })}
+                    aria-label={t('files.restore_named', { name: nodeName(n) })}
                   >
                     {t('files.restore')}
                   </Button>
@@ -106,7 +113,7 @@ export function TrashView() {
                     size="sm"
                     variant="danger"
                     onClick={() => setPurging(n)}
-                    aria-label={t('files.purge_named', { name: n.name })}
+                    aria-label={t('files.purge_named', { name: nodeName(n) })}
                   >
                     {t('files.purge')}
                   </Button>
@@ -118,7 +125,7 @@ export function TrashView() {
       )}
       <ConfirmDialog
         open={purging !== null}
-        title={t('files.purge_title', { name: purging?.name ?? '' })}
+        title={t('files.purge_title', { name: purging ? nodeName(purging) : '' })}
         confirmLabel={t('files.purge')}
         cancelLabel={t('common.cancel')}
         danger

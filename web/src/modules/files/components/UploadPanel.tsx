@@ -1,6 +1,8 @@
 // The upload queue, bottom right: every file with its progress bar, the
-// total, cancel and retry; errors (quota, name taken, lock) in words.
+// total, cancel and retry; errors (quota, name taken, lock) in words; in an
+// armoured workspace, the time a file is being sealed before it leaves.
 import { useMemo, useState } from 'react';
+import { useArmourText } from '../../../armour/i18n';
 import { Button } from '../../../components/Button';
 import { Icon } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
@@ -88,6 +90,7 @@ export function UploadPanel() {
 
 function UploadRow({ u }: { u: UploadItem }) {
   const { t, locale } = useI18n();
+  const ta = useArmourText();
   const { store } = useFiles();
   const errorText = useUploadErrorText();
   const pct = u.status === 'done' ? 100 : percent(u.loaded, u.size);
@@ -100,7 +103,9 @@ function UploadRow({ u }: { u: UploadItem }) {
           ? t('files.upload_cancelled')
           : u.status === 'queued'
             ? t('files.upload_queued')
-            : `${pct} %`;
+            : u.sealing
+              ? ta('file.sealing')
+              : `${pct} %`;
   return (
     <li className={`files-upload files-upload--${u.status}`} data-status={u.status}>
       <div className="files-upload__line">

@@ -1,28 +1,55 @@
 // A file's versions, newest first: download any, restore an old one (it
-// becomes the newest), or upload a new one.
-import { useEffect, useRef, useState } from 'react';
-import { api, type FileNode, type FileVersion } from '../../../api';
+// becomes the newest), or upload a new one. In an armoured workspace each
+// version opens with its own content record (its author is the version's):
+// its size is the record's, it downloads with its key, and restoring it
+// seals that key for the next number; a list whose current version is
+// older than one this browser saw says so.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { api, type FileVersion } from '../../../api';
+import type { ContentRecord } from '../../../armour/format';
+import { useArmourText } from '../../../armour/i18n';
 import { Button } from '../../../components/Button';
 import { Modal } from '../../../components/Dialog';
 import { Alert, Spinner, Tag } from '../../../components/Feedback';
 import { Table } from '../../../components/Table';
 import { useI18n } from '../../../i18n';
 import { useToast } from '../../../notifications/toasts';
-import { useFiles, useFilesErrorText, useFilesState } from '../context';
+import { useFiles, useFilesErrorText, useFilesState, useKeysVersion } from '../context';
 import { formatBytes } from '../logic/format';
-import { download } from './NodeList';
+import type { ShownNode } from '../sealed';
+import { useNodeName } from './NodeName';
+import { useDownload } from './NodeList';
 
-export function VersionsDialog({ node, onClose }: { node: FileNode; onClose(): void }) {
+export function VersionsDialog({ node, onClose }: { node: ShownNode; onClose(): void }) {
   const { t, locale, dateTime } = useI18n();
+  const ta = useArmourText();
   const { store, canWrite, nameOf } = useFiles();
   const { toast } = useToast();
   const errorText = useFilesErrorText();
+  const download = useDownload();
   const live = useFilesState((s) => s.listing.items.find((n) => n.id === node.id));
   const current = live ?? node;
+  const name = useNodeName()(current);
   const [versions, setVersions] = useState<FileVersion[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<number | null>(null);
   const input = useRef<HTMLInputElement>(null);
+  const armour = current.sealed ? store.armour : null;
+  const keysVersion = useKeysVersion();
+
+  // Armoured: each version's record, opened; and whether the list goes back in time.
+  const opened = useMemo(() => {
+    if (!armour || !versions) return null;
+    const records = new Map<number, ContentRecord | null>();
+    for (const v of versions) {
+      const r = armour.openVersion(current, v);
+      records.set(v.number, r.kind === 'open' ? r.value : null);
+    }
+    return { records, rolledBack: armour.versionsRolledBack(current, versions) };
+    // keysVersion: keys that arrived may open what did not.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [armour, versions, current, keysVersion]);
+  const recordOf = (v: FileVersion) => opened?.records.get(v.number) ?? null;
 
   // Read again whenever the file changes (a new version here or elsewhere).
   useEffect(() => {
@@ -41,7 +68,7 @@ export function VersionsDialog({ node, onClose }: { node: FileNode; onClose(): v
     setBusy(v.number);
     setError(null);
     try {
-      await store.restoreVersion(current, v.number);
+      await store.restoreVersion(current, v.number, recordOf(v) ?? undefined);
       setVersions(await api.files.versions(node.id));
       toast({ kind: 'success', title: t('files.version_restored', { number: v.number }) });
     } catch (e) {
@@ -59,12 +86,17 @@ export function VersionsDialog({ node, onClose }: { node: FileNode; onClose(): v
 
   return (
     <Modal
-      title={t('files.versions_title', { name: current.name })}
+      title={t('files.versions_title', { name })}
       onClose={onClose}
       className="files-dialog--wide"
     >
       <div className="dialog__body">
         {error ? <Alert kind="error">{error}</Alert> : null}
+        {opened?.rolledBack ? (
+          <Alert kind="warning" title={ta('files.rolled_back')}>
+            {ta('files.rolled_back_hint')}
+          </Alert>
+        ) : null}
         {versions === null ? (
           <Spinner label={t('common.loading')} />
         ) : (
@@ -74,39 +106,52 @@ export function VersionsDialog({ node, onClose }: { node: FileNode; onClose(): v
             columns={[t('files.version'), t('files.col_modified'), t('files.col_size')]}
             actions="shown"
           >
-            {versions.map((v) => (
-              <tr key={v.number}>
-                <th scope="row">
-                  {t('files.version_n', { number: v.number })}{' '}
-                  {v.current ? <Tag tone="success">{t('files.current')}</Tag> : null}
-                </th>
-                <td>
-                  {dateTime(v.created_at)} · {nameOf(v.created_by)}
-                </td>
-                <td>{formatBytes(v.size, locale)}</td>
-                <td className="table__actions">
-                  <Button
-                    size="sm"
-                    icon="download"
-                    onClick={() => download(current, v.number)}
-                    aria-label={t('files.download_version', { number: v.number })}
-                  >
-                    {t('files.download')}
-                  </Button>
-                  {canWrite && !v.current ? (
+            {versions.map((v) => {
+              const record = recordOf(v);
+              // Armoured: a version whose record does not open can be neither read nor restored.
+              const readable = !armour || !!record;
+              return (
+                <tr key={v.number}>
+                  <th scope="row">
+                    {t('files.version_n', { number: v.number })}{' '}
+                    {v.current ? <Tag tone="success">{t('files.current')}</Tag> : null}
+                    {readable ? null : (
+                      <Tag tone="warning">
+                        <span title={ta('files.unreadable_content')}>
+                          ⚠ {ta('files.version_unreadable')}
+                        </span>
+                      </Tag>
+                    )}
+                  </th>
+                  <td>
+                    {dateTime(v.created_at)} · {nameOf(v.created_by)}
+                  </td>
+                  <td>{formatBytes(record ? record.size : v.size, locale)}</td>
+                  <td className="table__actions">
                     <Button
                       size="sm"
-                      icon="restore"
-                      busy={busy === v.number}
-                      onClick={() => void restore(v)}
-                      aria-label={t('files.restore_version', { number: v.number })}
+                      icon="download"
+                      disabled={!readable}
+                      onClick={() => download(current, { number: v.number, record })}
+                      aria-label={t('files.download_version', { number: v.number })}
                     >
-                      {t('files.restore')}
+                      {t('files.download')}
                     </Button>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
+                    {canWrite && !v.current && readable ? (
+                      <Button
+                        size="sm"
+                        icon="restore"
+                        busy={busy === v.number}
+                        onClick={() => void restore(v)}
+                        aria-label={t('files.restore_version', { number: v.number })}
+                      >
+                        {t('files.restore')}
+                      </Button>
+                    ) : null}
+                  </td>
+                </tr>
+              );
+            })}
           </Table>
         )}
       </div>

@@ -1,5 +1,7 @@
 // What a files event does to the folder on screen. Events carry
-// {id, kind, path, parent_id, name, etag, size, mtime, version, old_path?}.
+// {id, kind, path, parent_id, name, etag, size, mtime, version, old_path?},
+// and in an armoured workspace the entry's sealed records (sealed_name,
+// sealed_name_by; files: sealed_content, sealed_content_by).
 import type { EventFrame, FileNode } from '../../../api';
 import { isWithin } from './path';
 
@@ -14,7 +16,18 @@ export interface NodeEventData {
   mtime?: string;
   version?: number;
   old_path?: string;
+  sealed_name?: string;
+  sealed_name_by?: string;
+  sealed_content?: string;
+  sealed_content_by?: string;
 }
+
+const SEALED_FIELDS = [
+  'sealed_name',
+  'sealed_name_by',
+  'sealed_content',
+  'sealed_content_by',
+] as const;
 
 const NODE_EVENT = /^(file|folder)\.(created|updated|moved|deleted|restored|purged)$/;
 
@@ -59,6 +72,7 @@ function merged(old: FileNode | undefined, d: NodeEventData, workspaceId: string
   if (typeof d.size === 'number') next.size = d.size;
   if (typeof d.mtime === 'string') next.mtime = d.mtime;
   if (typeof d.version === 'number' && d.kind === 'file') next.version = d.version;
+  for (const k of SEALED_FIELDS) if (typeof d[k] === 'string') next[k] = d[k];
   return next;
 }
 

@@ -1,5 +1,6 @@
 // Test data for the files module's unit tests.
 import type { EventFrame, FileNode } from '../../../api';
+import type { ShownNode } from '../sealed';
 import type { DirectoryEntryLike, EntryLike, FileEntryLike } from './tree';
 
 export function node(name: string, extra: Partial<FileNode> = {}): FileNode {
@@ -28,6 +29,30 @@ export function folder(name: string, extra: Partial<FileNode> = {}): FileNode {
   delete n.content_type;
   delete n.version;
   return n;
+}
+
+/**
+ * An armoured entry as the store shows it: `name` opened (or, with `state`,
+ * not: its name is then the token), the server's node named by `token`.
+ */
+export function opened(
+  n: FileNode,
+  token: string,
+  state: 'open' | 'pending' | 'unreadable' | 'bad_signature' = 'open',
+): ShownNode {
+  const raw = { ...n, name: token };
+  return {
+    ...n,
+    name: state === 'open' ? n.name : token,
+    sealed: {
+      token,
+      name: state,
+      content: null,
+      verified: state === 'open',
+      rolledBack: false,
+      raw,
+    },
+  };
 }
 
 export function event(type: string, data: object, seq = 1): EventFrame {

@@ -7,6 +7,7 @@ import {
   joinPath,
   numberedName,
   parentPath,
+  shownPath,
   splitRelative,
 } from './path';
 
@@ -51,5 +52,18 @@ describe('breadcrumbs', () => {
       { name: '2026', path: '/Projets/2026', id: undefined },
       { name: 'Budget', path: '/Projets/2026/Budget', id: 'f3' },
     ]);
+  });
+
+  it('shows an armoured path in the names opened, an unknown one as …', () => {
+    const names = new Map([
+      ['AAAAAAAAAAAAAAAAAAAAAA', 'Projets'],
+      ['BBBBBBBBBBBBBBBBBBBBBA', 'été 2026'],
+    ]);
+    expect(shownPath('/AAAAAAAAAAAAAAAAAAAAAA/BBBBBBBBBBBBBBBBBBBBBA', names)).toBe(
+      '/Projets/été 2026',
+    );
+    expect(shownPath('/AAAAAAAAAAAAAAAAAAAAAA/CCCCCCCCCCCCCCCCCCCCCA', names)).toBe('/Projets/…');
+    expect(shownPath('/', names)).toBe('/');
+    expect(shownPath('/a/b', undefined)).toBe('/a/b');
   });
 });

@@ -20,6 +20,20 @@ export function isWithin(path: string, root: string): boolean {
   return path === root || path.startsWith(`${root}/`);
 }
 
+/** How a path shows a folder whose name this browser has not opened (armoured). */
+export const UNKNOWN_NAME = '…';
+
+/**
+ * A path in the names people read: in an armoured workspace (`names`: the
+ * name tokens this browser opened) each token as its name, one not opened
+ * as "…"; without `names`, the path as it is.
+ */
+export function shownPath(path: string, names?: ReadonlyMap<string, string>): string {
+  if (!names) return path;
+  const parts = path.split('/').filter(Boolean);
+  return parts.length ? `/${parts.map((p) => names.get(p) ?? UNKNOWN_NAME).join('/')}` : '/';
+}
+
 export interface Crumb {
   /** "" for the root. */
   name: string;

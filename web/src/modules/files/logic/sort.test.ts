@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { folder, node } from './fixtures.test-util';
-import { formatOrder, parseOrder, sortNodes } from './sort';
+import { folder, node, opened } from './fixtures.test-util';
+import { filterByName, formatOrder, parseOrder, sortNodes } from './sort';
 
 const names = (l: { name: string }[]) => l.map((n) => n.name);
 
@@ -61,5 +61,43 @@ describe('sorting a folder', () => {
     });
     expect(parseOrder('colour:up')).toEqual({ key: 'name', dir: 'asc' });
     expect(parseOrder(null)).toEqual({ key: 'name', dir: 'asc' });
+  });
+});
+
+describe('an armoured folder', () => {
+  // In the server's order: by token.
+  const listed = [
+    opened(node('zèbre.txt'), 'AAAAAAAAAAAAAAAAAAAAAA'),
+    opened(folder('Photos'), 'BBBBBBBBBBBBBBBBBBBBBA'),
+    opened(node('notes 10.md'), 'CCCCCCCCCCCCCCCCCCCCCA'),
+    opened(node('secret.pdf'), 'DDDDDDDDDDDDDDDDDDDDDA', 'unreadable'),
+    opened(folder('archives'), 'EEEEEEEEEEEEEEEEEEEEEA'),
+    opened(node('notes 9.md'), 'FFFFFFFFFFFFFFFFFFFFFA'),
+    opened(folder('x'), 'GGGGGGGGGGGGGGGGGGGGGA', 'bad_signature'),
+  ];
+
+  it('is sorted by the names opened, folders first, names that did not open last', () => {
+    expect(names(sortNodes(listed, { key: 'name', dir: 'asc' }, 'fr'))).toEqual([
+      'archives',
+      'Photos',
+      'GGGGGGGGGGGGGGGGGGGGGA',
+      'notes 9.md',
+      'notes 10.md',
+      'zèbre.txt',
+      'DDDDDDDDDDDDDDDDDDDDDA',
+    ]);
+    expect(names(sortNodes(listed, { key: 'name', dir: 'desc' }, 'fr')).slice(3)).toEqual([
+      'zèbre.txt',
+      'notes 10.md',
+      'notes 9.md',
+      'DDDDDDDDDDDDDDDDDDDDDA',
+    ]);
+  });
+
+  it('is searched in the browser, case and accents aside, never by token', () => {
+    expect(names(filterByName(listed, 'ZEBRE'))).toEqual(['zèbre.txt']);
+    expect(names(filterByName(listed, 'notes md'))).toEqual(['notes 10.md', 'notes 9.md']);
+    expect(filterByName(listed, 'DDDD')).toEqual([]);
+    expect(filterByName(listed, '  ')).toHaveLength(listed.length);
   });
 });

@@ -1,6 +1,8 @@
 // The order of a folder's entries: folders first, then by name, size or
-// modification date, ascending or descending; ties by name.
-import type { FileNode } from '../../../api';
+// modification date, ascending or descending; ties by name. In an armoured
+// workspace the names are those opened in the browser (the server orders
+// by token), entries whose name did not open after the others.
+import type { ShownNode } from '../sealed';
 
 export type SortKey = 'name' | 'size' | 'mtime';
 export type SortDir = 'asc' | 'desc';
@@ -19,17 +21,20 @@ export function nameComparer(locale: string): (a: string, b: string) => number {
   return (a, b) => collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-export function sortNodes(
-  items: readonly FileNode[],
+const unnamed = (n: ShownNode): boolean => !!n.sealed && n.sealed.name !== 'open';
+
+export function sortNodes<T extends ShownNode>(
+  items: readonly T[],
   order: SortOrder,
   locale: string,
-): FileNode[] {
+): T[] {
   const byName = nameComparer(locale);
   const sign = order.dir === 'desc' ? -1 : 1;
-  const value = (n: FileNode): number =>
+  const value = (n: ShownNode): number =>
     order.key === 'size' ? n.size : order.key === 'mtime' ? Date.parse(n.mtime) || 0 : 0;
   return [...items].sort((a, b) => {
     if (a.kind !== b.kind) return a.kind === 'folder' ? -1 : 1;
+    if (unnamed(a) !== unnamed(b)) return unnamed(a) ? 1 : -1;
     if (order.key !== 'name') {
       const d = value(a) - value(b);
       if (d !== 0) return sign * d;
@@ -48,4 +53,24 @@ export function parseOrder(s: string | null | undefined): SortOrder {
 
 export function formatOrder(o: SortOrder): string {
   return `${o.key}:${o.dir}`;
+}
+
+/** Text as a search compares it: without case nor accents. */
+function fold(s: string): string {
+  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/**
+ * The entries whose name holds every word of `query`, case and accents
+ * aside: a search in the browser, where the server cannot read the names
+ * (armoured workspaces). Entries whose name did not open never match.
+ */
+export function filterByName<T extends ShownNode>(items: readonly T[], query: string): T[] {
+  const words = fold(query).split(/\s+/).filter(Boolean);
+  if (!words.length) return [...items];
+  return items.filter((n) => {
+    if (unnamed(n)) return false;
+    const name = fold(n.name);
+    return words.every((w) => name.includes(w));
+  });
 }

@@ -3,7 +3,8 @@
 // decoded once per version (the key is id + etag), a few at a time, only
 // when its tile comes into view, and kept as a small bitmap for the last
 // entries shown: a folder of photos costs a tile's pixels each, not the
-// full-size pictures.
+// full-size pictures. In an armoured workspace the bytes are opened in the
+// browser first, and the opened picture is dropped as soon as it is drawn.
 
 /** Larger images keep their icon: their bytes would cost more than a tile is worth. */
 export const THUMBNAIL_MAX_BYTES = 8 * 1024 * 1024;
@@ -11,12 +12,15 @@ export const THUMBNAIL_MAX_BYTES = 8 * 1024 * 1024;
 export const THUMBNAIL_WIDTH = 240;
 export const THUMBNAIL_HEIGHT = 180;
 
-/** Fetches and decodes one thumbnail; rejects (or aborts) when it cannot. */
-export type ThumbnailLoader<T> = (id: string, signal: AbortSignal) => Promise<T>;
+/**
+ * Fetches and decodes one thumbnail from what its request names (a file's
+ * id, or how to fetch its bytes); rejects (or aborts) when it cannot.
+ */
+export type ThumbnailLoader<T, S = string> = (source: S, signal: AbortSignal) => Promise<T>;
 
-interface Job<T> {
+interface Job<T, S> {
   key: string;
-  id: string;
+  source: S;
   signal: AbortSignal;
   resolve(v: T | null): void;
 }
@@ -27,14 +31,14 @@ interface Job<T> {
  * that failed is not tried again for that key. Requests whose signal
  * aborted before their turn never load.
  */
-export class ThumbnailQueue<T> {
+export class ThumbnailQueue<T, S = string> {
   private readonly done = new Map<string, T>(); // insertion order: least recent first
   private readonly failed = new Set<string>();
-  private readonly waiting: Job<T>[] = [];
+  private readonly waiting: Job<T, S>[] = [];
   private running = 0;
 
   constructor(
-    private readonly load: ThumbnailLoader<T>,
+    private readonly load: ThumbnailLoader<T, S>,
     private readonly dispose: (value: T) => void,
     private readonly parallel = 2,
     private readonly keep = 300,
@@ -50,12 +54,12 @@ export class ThumbnailQueue<T> {
   }
 
   /** Resolves with the thumbnail, or null when it failed or `signal` aborted. */
-  request(key: string, id: string, signal: AbortSignal): Promise<T | null> {
+  request(key: string, source: S, signal: AbortSignal): Promise<T | null> {
     const hit = this.cached(key);
     if (hit !== undefined) return Promise.resolve(hit);
     if (this.failed.has(key) || signal.aborted) return Promise.resolve(null);
     return new Promise((resolve) => {
-      this.waiting.push({ key, id, signal, resolve });
+      this.waiting.push({ key, source, signal, resolve });
       this.pump();
     });
   }
@@ -67,7 +71,7 @@ export class ThumbnailQueue<T> {
 
   private pump(): void {
     while (this.running < this.parallel && this.waiting.length > 0) {
-      const job = this.waiting.shift() as Job<T>;
+      const job = this.waiting.shift() as Job<T, S>;
       if (job.signal.aborted) {
         job.resolve(null);
         continue;
@@ -78,7 +82,7 @@ export class ThumbnailQueue<T> {
         continue;
       }
       this.running++;
-      this.load(job.id, job.signal)
+      this.load(job.source, job.signal)
         .then(
           (value) => {
             this.store(job.key, value);

@@ -26,6 +26,10 @@ export interface UploadItem {
   fileId?: string;
   /** Resumable upload: its URL on the server, once created. */
   resumeUrl?: string;
+  /** A new version of this file (armoured: sent to it, whatever its name). */
+  versionOf?: string;
+  /** Armoured: being sealed in the browser, before its bytes leave. */
+  sealing?: boolean;
 }
 
 export interface UploadsState {
@@ -36,6 +40,7 @@ export const EMPTY_UPLOADS: UploadsState = { items: [] };
 
 export type NewUpload = Pick<UploadItem, 'name' | 'path' | 'size' | 'parentId' | 'target'> & {
   replace?: boolean;
+  versionOf?: string;
 };
 
 export function added(s: UploadsState, list: readonly NewUpload[], firstId: number): UploadsState {
@@ -77,18 +82,29 @@ export function progressed(s: UploadsState, id: number, loaded: number): Uploads
   });
 }
 
+/** Armoured: the file is being sealed (`on`), or its sealed bytes started to leave. */
+export function sealing(s: UploadsState, id: number, on: boolean): UploadsState {
+  return update(s, id, (u) =>
+    u.status !== 'uploading' || !!u.sealing === on ? u : { ...u, sealing: on },
+  );
+}
+
 export function resumable(s: UploadsState, id: number, url: string): UploadsState {
   return update(s, id, (u) => ({ ...u, resumeUrl: url }));
 }
 
 export function finished(s: UploadsState, id: number, fileId: string): UploadsState {
   return update(s, id, (u) =>
-    u.status === 'cancelled' ? u : { ...u, status: 'done', loaded: u.size, fileId },
+    u.status === 'cancelled'
+      ? u
+      : { ...u, status: 'done', loaded: u.size, fileId, sealing: undefined },
   );
 }
 
 export function failed(s: UploadsState, id: number, code: string): UploadsState {
-  return update(s, id, (u) => (settled(u) ? u : { ...u, status: 'error', error: code }));
+  return update(s, id, (u) =>
+    settled(u) ? u : { ...u, status: 'error', error: code, sealing: undefined },
+  );
 }
 
 export function cancelled(s: UploadsState, id: number): UploadsState {

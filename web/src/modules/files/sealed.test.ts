@@ -1,0 +1,269 @@
+// Files in an armoured workspace against a fake server: folders read whole,
+// nodes opened (names, sizes, what does not open, rollbacks), and sealed
+// uploads sent again when another version came first or the key moved on.
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { api, type FileNode, type FileVersion } from '../../api';
+import { createIdentity, type CreatedIdentity } from '../../armour/crypto';
+import { sealedFileSize } from '../../armour/format';
+import type { WorkspaceKeys } from '../../armour/keys';
+import { loadCrypto } from '../../armour/load';
+import { openBytes } from '../../test/sealedBytes';
+import { ALICE, WS, armouredFiles, record, sealedFile as sealedFileOf } from './armour.test-util';
+import { node } from './logic/fixtures.test-util';
+import { rawOf, recordOf, type FilesArmour } from './sealed';
+
+const TOKEN = 'q5e0VJk3n1Zr7aQmYyH9xA';
+
+type Reply = { status: number; body: unknown };
+
+/** A fake XMLHttpRequest answering PUTs from a script. */
+class FakeXhr {
+  static log: FakeXhr[] = [];
+  static replies: Reply[] = [];
+  method = '';
+  url = '';
+  headers: Record<string, string> = {};
+  body: Blob | null = null;
+  status = 0;
+  statusText = '';
+  responseText = '';
+  upload: { onprogress: ((e: { loaded: number }) => void) | null } = { onprogress: null };
+  onload: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  onabort: (() => void) | null = null;
+  ontimeout: (() => void) | null = null;
+  open(method: string, url: string) {
+    this.method = method;
+    this.url = url;
+  }
+  setRequestHeader(k: string, v: string) {
+    this.headers[k] = v;
+  }
+  getResponseHeader() {
+    return null;
+  }
+  send(body: Blob | null) {
+    this.body = body;
+    FakeXhr.log.push(this);
+    setTimeout(() => {
+      const r = FakeXhr.replies.shift() ?? { status: 500, body: {} };
+      this.upload.onprogress?.({ loaded: body?.size ?? 0 });
+      this.status = r.status;
+      this.responseText = JSON.stringify(r.body);
+      this.onload?.();
+    }, 0);
+  }
+  abort() {
+    this.onabort?.();
+  }
+}
+
+const conflict = (code: string): Reply => ({
+  status: 409,
+  body: { error: { code, message: code } },
+});
+
+let alice: CreatedIdentity;
+let keys: WorkspaceKeys;
+let server: Awaited<ReturnType<typeof armouredFiles>>['server'];
+let files: FilesArmour;
+
+beforeAll(async () => {
+  await loadCrypto();
+  alice = createIdentity(ALICE, 'alice passphrase');
+});
+
+beforeEach(async () => {
+  ({ server, keys, files } = await armouredFiles(alice));
+  FakeXhr.log = [];
+  FakeXhr.replies = [];
+  vi.stubGlobal('XMLHttpRequest', FakeXhr);
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllGlobals();
+});
+
+/** A file of Alice's as the server lists it. */
+const sealedFile = (name: string, version = 1, r = record(), token = TOKEN) =>
+  sealedFileOf(keys, name, token, version, r);
+
+describe('listing an armoured folder', () => {
+  it('reads every page, 1000 at a time (the server orders them by token)', async () => {
+    const all = Array.from({ length: 2345 }, (_, i) => node(`n${i}`));
+    const list = vi.spyOn(api.files, 'list').mockImplementation(async (_ws, _folder, o = {}) => ({
+      folder: node('', { id: '' }),
+      items: all.slice(o.offset ?? 0, (o.offset ?? 0) + (o.limit ?? 200)),
+      total: all.length,
+      offset: o.offset ?? 0,
+    }));
+    const page = await files.listAll('f1');
+    expect(page.items).toHaveLength(2345);
+    expect(page.total).toBe(2345);
+    expect(list.mock.calls.map((c) => [c[1], c[2]])).toEqual([
+      ['f1', { limit: 1000, offset: 0 }],
+      ['f1', { limit: 1000, offset: 1000 }],
+      ['f1', { limit: 1000, offset: 2000 }],
+    ]);
+  });
+
+  it('shows the names, sizes, types and dates the records seal', async () => {
+    const raw = await sealedFile('Plan du coffre.png', 2);
+    const shown = files.open(raw);
+    expect(shown).toMatchObject({
+      name: 'Plan du coffre.png',
+      size: 1234,
+      content_type: 'image/png',
+      mtime: '2026-01-02T03:04:05.000Z',
+      sealed: { token: TOKEN, name: 'open', verified: true, rolledBack: false },
+    });
+    expect(recordOf(shown)).toEqual(record());
+    expect(rawOf(shown)).toBe(raw);
+    // Opened once per node.
+    expect(files.open(raw)).toBe(shown);
+  });
+
+  it('a name or a content that does not open says so, and the token stands for the name', async () => {
+    const raw = await sealedFile('secret.txt');
+    // Moved onto another entry by the server: its records are bound to their token.
+    const moved = files.open({ ...raw, name: 'AAAAAAAAAAAAAAAAAAAAAA' });
+    expect(moved.name).toBe('AAAAAAAAAAAAAAAAAAAAAA');
+    expect(moved.sealed).toMatchObject({ name: 'bad_signature', verified: false });
+    expect(moved.sealed?.content).toEqual({ kind: 'bad_signature' });
+    // Bytes of another size than the record says: they would not open.
+    const cut = files.open({ ...raw, size: raw.size - 1 });
+    expect(cut.sealed?.content).toEqual({ kind: 'unreadable' });
+    expect(recordOf(cut)).toBeNull();
+    // No record at all (a plain name slipped into an armoured workspace).
+    const plain = files.open(node('en clair.txt'));
+    expect(plain.sealed).toMatchObject({ name: 'unreadable', content: { kind: 'unreadable' } });
+  });
+
+  it('warns when the server shows an older version than this browser saw', async () => {
+    expect(files.open(await sealedFile('a.txt', 3)).sealed?.rolledBack).toBe(false);
+    expect(files.open(await sealedFile('a.txt', 2)).sealed?.rolledBack).toBe(true);
+    expect(files.open(await sealedFile('a.txt', 4)).sealed?.rolledBack).toBe(false);
+    // The versions list: its current one is what counts.
+    const n = files.open(await sealedFile('a.txt', 4));
+    const version = async (number: number, current: boolean): Promise<FileVersion> => ({
+      number,
+      size: sealedFileSize(1234),
+      sha256: '',
+      etag: '',
+      created_at: '',
+      created_by: ALICE,
+      mtime: '',
+      current,
+      sealed: await keys.sealContent(TOKEN, number, record()),
+    });
+    expect(files.versionsRolledBack(n, [await version(4, true), await version(3, false)])).toBe(
+      false,
+    );
+    expect(files.versionsRolledBack(n, [await version(3, true)])).toBe(true);
+    // Each version opens with its own number only.
+    const v3 = await version(3, false);
+    expect(files.openVersion(n, v3)).toMatchObject({ kind: 'open' });
+    expect(files.openVersion(n, { ...v3, number: 2 })).toEqual({ kind: 'bad_signature' });
+  });
+});
+
+describe('sealed uploads', () => {
+  const bytes = new TextEncoder().encode('Relevé du coffre, pile 7 : 42 caisses.\n');
+  const file = () =>
+    new File([bytes], 'relevé.txt', { type: 'text/plain', lastModified: 1_700_000_000_000 });
+
+  it('a new file: one PUT under a new token, with its name and version 1 records', async () => {
+    FakeXhr.replies = [{ status: 201, body: node('x', { id: 'new-file' }) }];
+    const progress: number[] = [];
+    const t = files.upload({
+      parentId: 'folder-1',
+      name: 'releve\u0301.txt',
+      file: file(),
+      onProgress: (n) => progress.push(n),
+    });
+    expect(await t.done).toBe('new-file');
+    expect(FakeXhr.log).toHaveLength(1);
+    const x = FakeXhr.log[0] as FakeXhr;
+    const token = x.url.split('/').pop() ?? '';
+    expect(x.method).toBe('PUT');
+    expect(x.url).toBe(`/api/v1/files/folder-1/children/${token}`);
+    expect(token).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(x.headers['If-None-Match']).toBe('*');
+    expect(x.headers['Content-Type']).toBe('application/octet-stream');
+    const name = keys.openName(token, x.headers['X-Sealed-Name'] ?? '', ALICE);
+    // Sealed as NFC.
+    expect(name).toEqual({ kind: 'open', value: 'relevé.txt', verified: true });
+    const content = keys.openContent(token, 1, x.headers['X-Sealed-Content'] ?? '', ALICE);
+    if (content.kind !== 'open') throw new Error('the record does not open');
+    expect(content.value).toMatchObject({
+      size: bytes.length,
+      type: 'text/plain',
+      mtime: 1_700_000_000_000,
+    });
+    // The server gets ciphertext, which the record's key opens.
+    const sealed = new Uint8Array(await (x.body as Blob).arrayBuffer());
+    expect(sealed.length).toBe(sealedFileSize(bytes.length));
+    expect(new TextDecoder().decode(sealed)).not.toContain('Relevé');
+    expect(new TextDecoder().decode(await openBytes(sealed, content.value.key, bytes.length))).toBe(
+      'Relevé du coffre, pile 7 : 42 caisses.\n',
+    );
+    expect(progress.at(-1)).toBe(bytes.length);
+  });
+
+  it('another version came first: the record is sealed for the next number, the bytes sent as they were', async () => {
+    const existing = files.open(await sealedFile('relevé.txt', 2));
+    const newer: FileNode = { ...rawOf(existing), version: 3 };
+    const refetch = vi.spyOn(api.files, 'node').mockResolvedValue(newer);
+    FakeXhr.replies = [
+      conflict('version_conflict'),
+      { status: 200, body: { ...newer, version: 4 } },
+    ];
+    const t = files.upload({
+      parentId: '',
+      name: 'ignored',
+      file: file(),
+      existing,
+      onProgress: () => {},
+    });
+    expect(await t.done).toBe(existing.id);
+    expect(refetch).toHaveBeenCalledWith(existing.id);
+    const [first, second] = FakeXhr.log as [FakeXhr, FakeXhr];
+    for (const x of [first, second]) {
+      expect(x.url).toBe(`/api/v1/files/${existing.id}/content`);
+      expect(x.headers['X-Sealed-Name']).toBeUndefined();
+    }
+    expect(keys.openContent(TOKEN, 3, first.headers['X-Sealed-Content'] ?? '', ALICE).kind).toBe(
+      'open',
+    );
+    expect(keys.openContent(TOKEN, 4, second.headers['X-Sealed-Content'] ?? '', ALICE).kind).toBe(
+      'open',
+    );
+    // Sealed once: the same bytes both times.
+    expect(second.body).toBe(first.body);
+  });
+
+  it('a stale key: the keys are fetched again and the records sealed again, once', async () => {
+    FakeXhr.replies = [conflict('stale_key'), { status: 201, body: node('x', { id: 'f2' }) }];
+    const before = server.syncs;
+    const t = files.upload({ parentId: '', name: 'b.txt', file: file(), onProgress: () => {} });
+    expect(await t.done).toBe('f2');
+    expect(server.syncs).toBe(before + 1);
+    const [first, second] = FakeXhr.log as [FakeXhr, FakeXhr];
+    expect(first.url).toBe(second.url);
+    expect(first.url).toMatch(new RegExp(`^/api/v1/workspaces/${WS}/files/children/`));
+    expect(second.body).toBe(first.body);
+
+    FakeXhr.log = [];
+    FakeXhr.replies = [conflict('stale_key'), conflict('stale_key')];
+    const again = files.upload({ parentId: '', name: 'c.txt', file: file(), onProgress: () => {} });
+    await expect(again.done).rejects.toMatchObject({ code: 'stale_key' });
+    expect(FakeXhr.log).toHaveLength(2);
+  });
+
+  it('refuses a name the Files rules refuse, before anything leaves', async () => {
+    const t = files.upload({ parentId: '', name: 'a/b', file: file(), onProgress: () => {} });
+    await expect(t.done).rejects.toMatchObject({ code: 'invalid_name' });
+    expect(FakeXhr.log).toHaveLength(0);
+  });
+});

@@ -1,0 +1,357 @@
+// Files in an armoured workspace (docs/armoured.md, "Files"). The server
+// knows each entry by a name token and keeps its real name in a sealed name
+// record, and each version's key, size and type in a sealed content record;
+// the bytes it stores are sealed in the browser like chat attachments. Here
+// nodes are opened for the screens (their real names, sizes and types, or
+// why not), new names and versions sealed and sent, and contents fetched
+// and opened for downloads, previews and thumbnails.
+import { api, ApiError, type FileListing, type FileNode, type FileVersion } from '../../api';
+import {
+  isPreviewType,
+  isValidFileName,
+  mediaTypeOf,
+  sealedFileSize,
+  type ContentRecord,
+} from '../../armour/format';
+import type { Opened, WorkspaceKeys } from '../../armour/keys';
+import { loadCrypto } from '../../armour/load';
+import { saveBlob } from '../../util/download';
+import { previewKind, type PreviewKind } from './logic/format';
+import type { RollbackMemory } from './logic/rollback';
+import { retrySealed } from './logic/sealedWrite';
+import { childUrl, putBytes, type Transfer } from './transport';
+
+/** Entries read per request: the server's most (a folder is read whole, see listAll). */
+export const LIST_PAGE = 1000;
+
+/** What the browser opened of an armoured entry. */
+export interface SealedView {
+  /** The entry's name token: its name on the server. */
+  token: string;
+  /** Its name record: opened (the node's `name` is the real one), or why not. */
+  name: Opened<string>['kind'];
+  /**
+   * Files: the current version's content record (the node's size, type and
+   * date are its own when it opened); null for folders.
+   */
+  content: Opened<ContentRecord> | null;
+  /** Both records checked with their authors' keys (else: keys not known here). */
+  verified: boolean;
+  /** The server shows an older version as the current one than this browser saw. */
+  rolledBack: boolean;
+  /** The node as the server gave it. */
+  raw: FileNode;
+}
+
+/** A node as the screens show it; `sealed` in an armoured workspace. */
+export type ShownNode = FileNode & { sealed?: SealedView };
+
+/** The node as the server gave it. */
+export function rawOf(n: ShownNode): FileNode {
+  return n.sealed?.raw ?? n;
+}
+
+/** The content record that opens a shown file, or null. */
+export function recordOf(n: ShownNode): ContentRecord | null {
+  const c = n.sealed?.content;
+  return c?.kind === 'open' ? c.value : null;
+}
+
+/**
+ * What the browser shows of a file: as previewKind, but in an armoured
+ * workspace (bytes opened in the page, on the app's origin) only pictures
+ * it decodes as such and texts (shown as text), once the record opened;
+ * never a PDF, an SVG or an HTML document: those are downloaded.
+ */
+export function previewOf(n: ShownNode): PreviewKind | null {
+  if (!n.sealed) return previewKind(n);
+  const record = recordOf(n);
+  if (!record || n.kind !== 'file') return null;
+  if (isPreviewType(record.type)) return 'image';
+  return previewKind(n) === 'text' ? 'text' : null;
+}
+
+/** A name as sealed: NFC, or ApiError invalid_name when the Files rules refuse it. */
+export function sealableName(name: string): string {
+  const nfc = name.normalize('NFC');
+  if (!isValidFileName(nfc)) throw new ApiError(400, 'invalid_name', 'invalid name');
+  return nfc;
+}
+
+const cancelled = () => new ApiError(0, 'aborted', 'cancelled');
+const seg = encodeURIComponent;
+
+/** A file to upload sealed: into a folder as a new file, or as a new version of `existing`. */
+export interface SealedUpload {
+  /** "" for the root. */
+  parentId: string;
+  name: string;
+  file: Blob;
+  /** The file it replaces (a new version of it). */
+  existing?: ShownNode;
+  /** The file is sealed: its bytes start to leave. */
+  onSealed?: () => void;
+  /** In bytes of `file` (the sealed bytes are a little larger). */
+  onProgress(loaded: number): void;
+}
+
+export class FilesArmour {
+  /** Opened nodes by the server's node (the same node opens once per key change). */
+  private readonly opened = new WeakMap<
+    FileNode,
+    { shown: ShownNode; version: number; final: boolean }
+  >();
+
+  constructor(
+    readonly workspaceId: string,
+    readonly keys: WorkspaceKeys,
+    readonly memory: RollbackMemory,
+  ) {}
+
+  // ---- reading ------------------------------------------------------------
+
+  /** A node as the screens show it: its real name, size, type and date once they open. */
+  open(raw: FileNode): ShownNode {
+    const version = this.keys.getState().version;
+    const hit = this.opened.get(raw);
+    if (hit && (hit.final || hit.version === version)) return hit.shown;
+    const shown = this.make(raw);
+    // Verified records stay as they are; the others may open once keys arrive or are trusted.
+    const final = !shown.sealed || shown.sealed.verified;
+    this.opened.set(raw, { shown, version, final });
+    return shown;
+  }
+
+  private make(raw: FileNode): ShownNode {
+    // The root has no name of its own.
+    if (!raw.id) return raw;
+    const token = raw.name;
+    const name: Opened<string> =
+      raw.sealed_name && raw.sealed_name_by
+        ? this.keys.openName(token, raw.sealed_name, raw.sealed_name_by)
+        : { kind: 'unreadable' };
+    let content: Opened<ContentRecord> | null = null;
+    let rolledBack = false;
+    if (raw.kind === 'file') {
+      content =
+        raw.sealed_content && raw.sealed_content_by && raw.version
+          ? this.keys.openContent(token, raw.version, raw.sealed_content, raw.sealed_content_by)
+          : { kind: 'unreadable' };
+      // The bytes the server holds must be those the record describes.
+      if (content.kind === 'open' && sealedFileSize(content.value.size) !== raw.size)
+        content = { kind: 'unreadable' };
+      if (raw.version) rolledBack = this.memory.seen(raw.id, raw.version, content.kind === 'open');
+    }
+    const record = content?.kind === 'open' ? content.value : null;
+    const verified =
+      name.kind === 'open' &&
+      name.verified &&
+      (!content || (content.kind === 'open' && content.verified));
+    return {
+      ...raw,
+      name: name.kind === 'open' ? name.value : token,
+      ...(raw.kind === 'file'
+        ? {
+            size: record ? record.size : raw.size,
+            content_type: record ? record.type : 'application/octet-stream',
+          }
+        : {}),
+      ...(record?.mtime !== undefined ? { mtime: new Date(record.mtime).toISOString() } : {}),
+      sealed: { token, name: name.kind, content, verified, rolledBack, raw },
+    };
+  }
+
+  /**
+   * A folder's entries, every page of them: the server orders an armoured
+   * folder by tokens, so the browser sorts what it opened.
+   */
+  async listAll(folderId: string): Promise<FileListing> {
+    const items: FileNode[] = [];
+    for (;;) {
+      const page = await api.files.list(this.workspaceId, folderId, {
+        limit: LIST_PAGE,
+        offset: items.length,
+      });
+      const known = new Set(items.map((n) => n.id));
+      items.push(...page.items.filter((n) => !known.has(n.id)));
+      if (page.items.length === 0 || items.length >= page.total)
+        return { folder: page.folder, items, total: items.length, offset: 0 };
+    }
+  }
+
+  /** A folder's entries, opened. */
+  async children(folderId: string): Promise<ShownNode[]> {
+    return (await this.listAll(folderId)).items.map((n) => this.open(n));
+  }
+
+  /**
+   * Version `v` of file `n`'s content record, opened (its author is the
+   * version's); the bytes must be the size it says.
+   */
+  openVersion(n: ShownNode, v: FileVersion): Opened<ContentRecord> {
+    if (!n.sealed || !v.sealed) return { kind: 'unreadable' };
+    const r = this.keys.openContent(n.sealed.token, v.number, v.sealed, v.created_by);
+    return r.kind === 'open' && sealedFileSize(r.value.size) !== v.size
+      ? { kind: 'unreadable' }
+      : r;
+  }
+
+  /** Whether a file's versions, as the server lists them, go back before one this browser saw. */
+  versionsRolledBack(n: ShownNode, versions: readonly FileVersion[]): boolean {
+    const current = versions.find((v) => v.current) ?? versions[0];
+    if (!current) return false;
+    return this.memory.seen(n.id, current.number, this.openVersion(n, current).kind === 'open');
+  }
+
+  // ---- writing ------------------------------------------------------------
+
+  /** A new folder named `name` in `parentId` ("" the root). */
+  async createFolder(parentId: string, name: string): Promise<FileNode> {
+    const clean = sealableName(name);
+    const token = await this.keys.newToken();
+    return retrySealed({
+      send: async () =>
+        api.files.createFolder(
+          this.workspaceId,
+          token,
+          parentId || null,
+          await this.keys.sealName(token, clean),
+        ),
+      stale: () => this.keys.sync(),
+    });
+  }
+
+  /** Renames an entry: a new name record for its token. */
+  async rename(n: ShownNode, name: string): Promise<FileNode> {
+    const clean = sealableName(name);
+    const token = n.sealed?.token ?? n.name;
+    return retrySealed({
+      send: async () =>
+        api.files.update(n.id, { sealed_name: await this.keys.sealName(token, clean) }),
+      stale: () => this.keys.sync(),
+    });
+  }
+
+  /**
+   * Makes version `number` (opened as `record`) the newest again: its key
+   * sealed for the file's next version number.
+   */
+  async restoreVersion(n: ShownNode, number: number, record: ContentRecord): Promise<FileNode> {
+    const token = n.sealed?.token ?? n.name;
+    let current = rawOf(n);
+    return retrySealed({
+      send: async () =>
+        api.files.restoreVersion(
+          n.id,
+          number,
+          await this.keys.sealContent(token, (current.version ?? 0) + 1, record),
+        ),
+      behind: async () => {
+        current = await api.files.node(n.id);
+      },
+      stale: () => this.keys.sync(),
+    });
+  }
+
+  /**
+   * Seals a file under a key of its own and sends it in one PUT, with its
+   * content record (and, new, its name record under a new token). Resolves
+   * with the file's id; ApiError 'aborted' when cancelled.
+   */
+  upload(o: SealedUpload): Transfer {
+    let request: { abort(): void } | null = null;
+    let aborted = false;
+    const run = async (): Promise<string> => {
+      const c = await loadCrypto();
+      if (aborted) throw cancelled();
+      const name = o.existing ? '' : sealableName(o.name);
+      const { key, sealed } = await c.encryptFile(o.file);
+      if (aborted) throw cancelled();
+      const modified = o.file instanceof File ? o.file.lastModified : 0;
+      const record: ContentRecord = {
+        key,
+        size: o.file.size,
+        type: mediaTypeOf(o.file),
+        ...(Number.isSafeInteger(modified) && modified > 0 ? { mtime: modified } : {}),
+      };
+      let node = o.existing ? rawOf(o.existing) : null;
+      const token = o.existing?.sealed?.token ?? (await this.keys.newToken());
+      o.onSealed?.();
+      const answer = await retrySealed({
+        send: async () => {
+          const headers: Record<string, string> = {
+            'X-Sealed-Content': await this.keys.sealContent(
+              token,
+              node ? (node.version ?? 0) + 1 : 1,
+              record,
+            ),
+          };
+          if (!node) {
+            headers['X-Sealed-Name'] = await this.keys.sealName(token, name);
+            headers['If-None-Match'] = '*';
+          }
+          if (aborted) throw cancelled();
+          const put = putBytes({
+            url: node
+              ? `/api/v1/files/${seg(node.id)}/content`
+              : childUrl(this.workspaceId, o.parentId, token),
+            headers,
+            // The same sealed bytes whatever the version's number: only the record changes.
+            body: sealed,
+            onProgress: (n) =>
+              o.onProgress(Math.round((o.file.size * n) / Math.max(1, sealed.size))),
+          });
+          request = put;
+          try {
+            return await put.done;
+          } finally {
+            request = null;
+          }
+        },
+        behind: node
+          ? async () => {
+              node = await api.files.node((node as FileNode).id);
+            }
+          : undefined,
+        stale: () => this.keys.sync(),
+        cancelled: () => aborted,
+      });
+      return answer.id;
+    };
+    return {
+      done: run(),
+      abort: () => {
+        aborted = true;
+        request?.abort();
+      },
+    };
+  }
+
+  // ---- contents -----------------------------------------------------------
+
+  /**
+   * A file's bytes (or version `version`'s), fetched and opened with the
+   * key of its record, as a Blob of `type` (ArmourError 'bad_file', ApiError).
+   */
+  async openBlob(
+    fileId: string,
+    record: ContentRecord,
+    o: { version?: number; signal?: AbortSignal; type?: string } = {},
+  ): Promise<Blob> {
+    const [c, { blob }] = await Promise.all([
+      loadCrypto(),
+      api.files.blob(fileId, { signal: o.signal, version: o.version }),
+    ]);
+    return c.decryptFile(blob, record.key, record.size, o.type);
+  }
+
+  /** Opens a file (or one of its versions) and has the browser save it under `name`. */
+  async download(
+    fileId: string,
+    name: string,
+    record: ContentRecord,
+    version?: number,
+  ): Promise<void> {
+    saveBlob(await this.openBlob(fileId, record, { version }), name);
+  }
+}
