@@ -3,6 +3,7 @@
 // passphrase and their keys are made; with one they unlock it; a forgotten
 // passphrase makes new keys (replace), after a warning.
 import { useEffect, useState, useSyncExternalStore, type FormEvent, type ReactNode } from 'react';
+import type { Workspace } from '../api';
 import { Button } from '../components/Button';
 import { ConfirmDialog } from '../components/Dialog';
 import { Alert, Spinner } from '../components/Feedback';
@@ -87,6 +88,24 @@ export function ArmourGate({
         <p>{ta('forgot.body_others')}</p>
       </ConfirmDialog>
     </Page>
+  );
+}
+
+/** A workspace's screen: behind the gate when the workspace is armoured (docs/armoured.md). */
+export function GateIfArmoured({
+  workspace,
+  userId,
+  children,
+}: {
+  workspace: Workspace;
+  userId: string;
+  children: ReactNode;
+}) {
+  if (!workspace.armoured) return <>{children}</>;
+  return (
+    <ArmourGate userId={userId} subtitle={workspace.name}>
+      {children}
+    </ArmourGate>
   );
 }
 

@@ -71,6 +71,26 @@ function flip(s: string, at = 5): string {
   return s.slice(0, at) + c + s.slice(at + 1);
 }
 
+/**
+ * A sealed text (`e2e<version>:1:…`) around any plaintext, under `ad` and
+ * generation 1's `key`, signed by Alice: what a broken browser could send.
+ */
+function sealedByAlice(
+  version: 1 | 2,
+  key: Uint8Array,
+  ad: string,
+  plaintext: string | Uint8Array,
+): string {
+  const nonce = sodium.randombytes_buf(24);
+  const ct = b64(
+    sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, ad, null, nonce, key),
+  );
+  const sig = b64(
+    sodium.crypto_sign_detached(messageSigned(ad, b64(nonce), ct), alice.secrets.signSecretKey),
+  );
+  return `e2e${version}:1:${b64(nonce)}:${ct}:${sig}`;
+}
+
 describe('the strings that are signed or authenticated (known answers)', () => {
   it('are exactly those of docs/armoured.md', () => {
     expect(identityAd('U1', 'BOXPUB', 'SIGNPUB')).toBe(
@@ -467,17 +487,8 @@ describe('messages with attachments (version 2)', () => {
   const post = (text: string, files: SealedFile[]) =>
     encryptMessage(key, 1, WS, CH, ALICE, text, alice.secrets.signSecretKey, files);
   /** A version 2 body around any plaintext, signed by Alice (what a broken browser could send). */
-  const sealRaw = (plaintext: string) => {
-    const ad = messageAd(2, WS, CH, ALICE, 1);
-    const nonce = sodium.randombytes_buf(24);
-    const ct = b64(
-      sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, ad, null, nonce, key),
-    );
-    const sig = b64(
-      sodium.crypto_sign_detached(messageSigned(ad, b64(nonce), ct), alice.secrets.signSecretKey),
-    );
-    return `e2e2:1:${b64(nonce)}:${ct}:${sig}`;
-  };
+  const sealRaw = (plaintext: string) =>
+    sealedByAlice(2, key, messageAd(2, WS, CH, ALICE, 1), plaintext);
   const entry = (o: Record<string, unknown> = {}) => ({
     id: '01HZATTACHMENT000000000001',
     name: 'a.txt',
@@ -716,23 +727,13 @@ describe('files: name and content records', () => {
       alice.secrets.signSecretKey,
     );
   /** A version 1 text under the content AD, signed by Alice, around any plaintext. */
-  const sealRaw = (plaintext: string, number = 3) => {
-    const ad = fileContentAd(WS, TOKEN, number, ALICE, 1);
-    const nonce = sodium.randombytes_buf(24);
-    const ct = b64(
-      sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
-        plaintext,
-        ad,
-        null,
-        nonce,
-        keys.get(1) as Uint8Array,
-      ),
+  const sealRaw = (plaintext: string, number = 3) =>
+    sealedByAlice(
+      1,
+      keys.get(1) as Uint8Array,
+      fileContentAd(WS, TOKEN, number, ALICE, 1),
+      plaintext,
     );
-    const sig = b64(
-      sodium.crypto_sign_detached(messageSigned(ad, b64(nonce), ct), alice.secrets.signSecretKey),
-    );
-    return `e2e1:1:${b64(nonce)}:${ct}:${sig}`;
-  };
 
   it('the strings are those of docs/armoured.md', () => {
     expect(fileNameAd('W1', TOKEN, 'U1', 3)).toBe(`ruche-files-name-v1\nW1\n${TOKEN}\nU1\n3`);
@@ -845,23 +846,8 @@ describe('files: name and content records', () => {
       'é'.repeat(128),
     ];
     /** A name record around any bytes, signed by Alice (what a broken browser could send). */
-    const nameRaw = (plain: string | Uint8Array) => {
-      const ad = fileNameAd(WS, TOKEN, ALICE, 1);
-      const nonce = sodium.randombytes_buf(24);
-      const ct = b64(
-        sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
-          plain,
-          ad,
-          null,
-          nonce,
-          keys.get(1) as Uint8Array,
-        ),
-      );
-      const sig = b64(
-        sodium.crypto_sign_detached(messageSigned(ad, b64(nonce), ct), alice.secrets.signSecretKey),
-      );
-      return `e2e1:1:${b64(nonce)}:${ct}:${sig}`;
-    };
+    const nameRaw = (plain: string | Uint8Array) =>
+      sealedByAlice(1, keys.get(1) as Uint8Array, fileNameAd(WS, TOKEN, ALICE, 1), plain);
     for (const text of [...bad, '\ud800x']) {
       expect(isValidFileName(text), JSON.stringify(text)).toBe(false);
       expect(() => name(text), JSON.stringify(text)).toThrow(

@@ -5,7 +5,7 @@ import '../../styles/modules/chat.css';
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { Channel, Me, Workspace } from '../../api';
 import type { PageProps } from '../../app/routes';
-import { ArmourGate } from '../../armour/ArmourGate';
+import { GateIfArmoured } from '../../armour/ArmourGate';
 import { workspaceKeys } from '../../armour/keys';
 import { useBranding } from '../../branding';
 import { Button } from '../../components/Button';
@@ -54,24 +54,18 @@ export default function ChatPage({ params }: PageProps) {
     );
   }
   const search = /\/chat\/search\/?$/.test(pathname);
-  const screen = (
-    <ChatScreen
-      key={w.id}
-      workspace={w}
-      me={me}
-      channelId={search ? null : (params.cid ?? null)}
-      search={search}
-    />
-  );
   // Armoured: the person's keys are unlocked first (docs/armoured.md).
-  if (w.armoured) {
-    return (
-      <ArmourGate userId={me.id} subtitle={w.name}>
-        {screen}
-      </ArmourGate>
-    );
-  }
-  return screen;
+  return (
+    <GateIfArmoured workspace={w} userId={me.id}>
+      <ChatScreen
+        key={w.id}
+        workspace={w}
+        me={me}
+        channelId={search ? null : (params.cid ?? null)}
+        search={search}
+      />
+    </GateIfArmoured>
+  );
 }
 
 const lastKey = (ws: string) => `ruche.chat.last.${ws}`;

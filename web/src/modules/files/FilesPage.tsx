@@ -7,7 +7,7 @@ import '../../styles/modules/files.css';
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { Me, Workspace } from '../../api';
 import type { PageProps } from '../../app/routes';
-import { ArmourGate } from '../../armour/ArmourGate';
+import { GateIfArmoured } from '../../armour/ArmourGate';
 import { useBranding } from '../../branding';
 import { EmptyState, Spinner } from '../../components/Feedback';
 import { useI18n } from '../../i18n';
@@ -51,23 +51,17 @@ export default function FilesPage({ params }: PageProps) {
     );
   }
   const trash = /\/files\/trash\/?$/.test(pathname);
-  const screen = (
-    <FilesScreen
-      key={w.id}
-      workspace={w}
-      me={me}
-      folderId={trash ? '' : (params.fid ?? '')}
-      trash={trash}
-    />
+  return (
+    <GateIfArmoured workspace={w} userId={me.id}>
+      <FilesScreen
+        key={w.id}
+        workspace={w}
+        me={me}
+        folderId={trash ? '' : (params.fid ?? '')}
+        trash={trash}
+      />
+    </GateIfArmoured>
   );
-  if (w.armoured) {
-    return (
-      <ArmourGate userId={me.id} subtitle={w.name}>
-        {screen}
-      </ArmourGate>
-    );
-  }
-  return screen;
 }
 
 function FilesScreen({

@@ -7,6 +7,7 @@ import { createIdentity, type CreatedIdentity } from '../../armour/crypto';
 import { sealedFileSize } from '../../armour/format';
 import type { WorkspaceKeys } from '../../armour/keys';
 import { loadCrypto } from '../../armour/load';
+import { FakeXhr, inTurn, installFakeXhr, type XhrReply } from '../../test/fakeXhr';
 import { openBytes } from '../../test/sealedBytes';
 import { ALICE, WS, armouredFiles, record, sealedFile as sealedFileOf } from './armour.test-util';
 import { node } from './logic/fixtures.test-util';
@@ -14,54 +15,12 @@ import { rawOf, recordOf, type FilesArmour } from './sealed';
 
 const TOKEN = 'q5e0VJk3n1Zr7aQmYyH9xA';
 
-type Reply = { status: number; body: unknown };
+installFakeXhr();
 
-/** A fake XMLHttpRequest answering PUTs from a script. */
-class FakeXhr {
-  static log: FakeXhr[] = [];
-  static replies: Reply[] = [];
-  method = '';
-  url = '';
-  headers: Record<string, string> = {};
-  body: Blob | null = null;
-  status = 0;
-  statusText = '';
-  responseText = '';
-  upload: { onprogress: ((e: { loaded: number }) => void) | null } = { onprogress: null };
-  onload: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  onabort: (() => void) | null = null;
-  ontimeout: (() => void) | null = null;
-  open(method: string, url: string) {
-    this.method = method;
-    this.url = url;
-  }
-  setRequestHeader(k: string, v: string) {
-    this.headers[k] = v;
-  }
-  getResponseHeader() {
-    return null;
-  }
-  send(body: Blob | null) {
-    this.body = body;
-    FakeXhr.log.push(this);
-    setTimeout(() => {
-      const r = FakeXhr.replies.shift() ?? { status: 500, body: {} };
-      this.upload.onprogress?.({ loaded: body?.size ?? 0 });
-      this.status = r.status;
-      this.responseText = JSON.stringify(r.body);
-      this.onload?.();
-    }, 0);
-  }
-  abort() {
-    this.onabort?.();
-  }
-}
+/** A JSON answer, as the server gives them. */
+const json = (status: number, body: unknown): XhrReply => ({ status, body: JSON.stringify(body) });
 
-const conflict = (code: string): Reply => ({
-  status: 409,
-  body: { error: { code, message: code } },
-});
+const conflict = (code: string) => json(409, { error: { code, message: code } });
 
 let alice: CreatedIdentity;
 let keys: WorkspaceKeys;
@@ -75,15 +34,9 @@ beforeAll(async () => {
 
 beforeEach(async () => {
   ({ server, keys, files } = await armouredFiles(alice));
-  FakeXhr.log = [];
-  FakeXhr.replies = [];
-  vi.stubGlobal('XMLHttpRequest', FakeXhr);
 });
 
-afterEach(() => {
-  vi.restoreAllMocks();
-  vi.unstubAllGlobals();
-});
+afterEach(() => vi.restoreAllMocks());
 
 /** A file of Alice's as the server lists it. */
 const sealedFile = (name: string, version = 1, r = record(), token = TOKEN) =>
@@ -174,7 +127,7 @@ describe('sealed uploads', () => {
     new File([bytes], 'relevé.txt', { type: 'text/plain', lastModified: 1_700_000_000_000 });
 
   it('a new file: one PUT under a new token, with its name and version 1 records', async () => {
-    FakeXhr.replies = [{ status: 201, body: node('x', { id: 'new-file' }) }];
+    FakeXhr.reply = inTurn(json(201, node('x', { id: 'new-file' })));
     const progress: number[] = [];
     const t = files.upload({
       parentId: 'folder-1',
@@ -215,10 +168,7 @@ describe('sealed uploads', () => {
     const existing = files.open(await sealedFile('relevé.txt', 2));
     const newer: FileNode = { ...rawOf(existing), version: 3 };
     const refetch = vi.spyOn(api.files, 'node').mockResolvedValue(newer);
-    FakeXhr.replies = [
-      conflict('version_conflict'),
-      { status: 200, body: { ...newer, version: 4 } },
-    ];
+    FakeXhr.reply = inTurn(conflict('version_conflict'), json(200, { ...newer, version: 4 }));
     const t = files.upload({
       parentId: '',
       name: 'ignored',
@@ -244,7 +194,7 @@ describe('sealed uploads', () => {
   });
 
   it('a stale key: the keys are fetched again and the records sealed again, once', async () => {
-    FakeXhr.replies = [conflict('stale_key'), { status: 201, body: node('x', { id: 'f2' }) }];
+    FakeXhr.reply = inTurn(conflict('stale_key'), json(201, node('x', { id: 'f2' })));
     const before = server.syncs;
     const t = files.upload({ parentId: '', name: 'b.txt', file: file(), onProgress: () => {} });
     expect(await t.done).toBe('f2');
@@ -255,7 +205,7 @@ describe('sealed uploads', () => {
     expect(second.body).toBe(first.body);
 
     FakeXhr.log = [];
-    FakeXhr.replies = [conflict('stale_key'), conflict('stale_key')];
+    FakeXhr.reply = inTurn(conflict('stale_key'), conflict('stale_key'));
     const again = files.upload({ parentId: '', name: 'c.txt', file: file(), onProgress: () => {} });
     await expect(again.done).rejects.toMatchObject({ code: 'stale_key' });
     expect(FakeXhr.log).toHaveLength(2);

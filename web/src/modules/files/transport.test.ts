@@ -1,63 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../api';
+import { FakeXhr, installFakeXhr } from '../../test/fakeXhr';
 import { TUS_THRESHOLD_BYTES, base64Utf8, send } from './transport';
 
-type Reply =
-  { status: number; headers?: Record<string, string | undefined>; body?: string } | 'network';
-
-/** A fake XMLHttpRequest answering from a script, recording each request. */
-class FakeXhr {
-  static log: FakeXhr[] = [];
-  static reply: (x: FakeXhr) => Reply = () => ({ status: 500 });
-  method = '';
-  url = '';
-  headers: Record<string, string> = {};
-  body: Blob | null = null;
-  status = 0;
-  responseText = '';
-  statusText = '';
-  private replyHeaders: Record<string, string | undefined> = {};
-  upload: { onprogress: ((e: { loaded: number }) => void) | null } = { onprogress: null };
-  onload: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  onabort: (() => void) | null = null;
-  ontimeout: (() => void) | null = null;
-  open(method: string, url: string) {
-    this.method = method;
-    this.url = url;
-  }
-  setRequestHeader(k: string, v: string) {
-    this.headers[k] = v;
-  }
-  getResponseHeader(k: string) {
-    return this.replyHeaders[k] ?? null;
-  }
-  send(body: Blob | null) {
-    this.body = body;
-    FakeXhr.log.push(this);
-    setTimeout(() => {
-      const r = FakeXhr.reply(this);
-      if (r === 'network') {
-        this.onerror?.();
-        return;
-      }
-      this.upload.onprogress?.({ loaded: body?.size ?? 0 });
-      this.status = r.status;
-      this.replyHeaders = r.headers ?? {};
-      this.responseText = r.body ?? '';
-      this.onload?.();
-    }, 0);
-  }
-  abort() {
-    this.onabort?.();
-  }
-}
-
-beforeEach(() => {
-  FakeXhr.log = [];
-  vi.stubGlobal('XMLHttpRequest', FakeXhr);
-});
-afterEach(() => vi.unstubAllGlobals());
+installFakeXhr();
 
 const base = { workspaceId: 'w1', parentId: 'p1', name: 'été.bin', replace: false };
 
