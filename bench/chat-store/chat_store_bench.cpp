@@ -4,9 +4,6 @@
 //   chat_store_bench DATA_DIR [MESSAGES] [POSTERS]
 //
 // Prints Markdown rows; asserts nothing.
-#include <sodium.h>
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -21,18 +18,18 @@
 #include <thread>
 #include <vector>
 
-#include "app/app.hpp"
+#include "bench/common/bench_support.hpp"
 #include "base/clock.hpp"
 #include "base/log.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/random.hpp"
-#include "core/crypto/sign.hpp"
-#include "platform/sealed_text.hpp"
 #include "modules/chat/service.hpp"
 #include "platform/api.hpp"
 
 using namespace ruche;
 using Clock_ = std::chrono::steady_clock;
+using bench::cpu_now;
+using bench::CpuUs;
 
 namespace {
 
@@ -75,45 +72,10 @@ std::string sentence(std::mt19937_64& rng) {
   return s;
 }
 
-// CPU time, in microseconds, of the whole process and of the database's
-// writer thread (Linux: /proc/self/task/*/comm and schedstat; 0 when not
-// found). Per append, they compare builds on a machine whose other load
-// makes throughput noisy.
-struct CpuUs {
-  double process = 0;
-  double writer = 0;
-};
-
-CpuUs cpu_now() {
-  CpuUs out;
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  out.process = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
-                static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
-  std::error_code ec;
-  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", ec)) {
-    std::string comm;
-    std::getline(std::ifstream(task.path() / "comm"), comm);
-    if (comm != "ruche-db-writer") continue;
-    double run_ns = 0;
-    std::ifstream(task.path() / "schedstat") >> run_ns;
-    out.writer = run_ns / 1e3;
-  }
-  return out;
-}
-
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
   return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-}
-
-const unsigned char* u8(const std::string& s) { return reinterpret_cast<const unsigned char*>(s.data()); }
-
-std::string random_string(std::size_t n) {
-  std::string out(n, '\0');
-  randombytes_buf(out.data(), n);
-  return out;
 }
 
 // An armoured workspace of `caller` with 20 channels, an identity and key
@@ -123,44 +85,17 @@ std::string random_string(std::size_t n) {
 template <typename Appends>
 double armoured_appends(platform::Platform& p, const platform::Caller& caller, chat::Service& service, int posters,
                         int per_thread, Appends& appends) {
-  if (sodium_init() < 0) return 0;
-  std::string box_pk(32, '\0'), box_sk(32, '\0'), sign_pk(32, '\0'), sign_sk(64, '\0');
-  crypto_box_keypair(reinterpret_cast<unsigned char*>(box_pk.data()), reinterpret_cast<unsigned char*>(box_sk.data()));
-  crypto_sign_keypair(reinterpret_cast<unsigned char*>(sign_pk.data()),
-                      reinterpret_cast<unsigned char*>(sign_sk.data()));
-  auto ws = p.workspaces.create(caller, "Armoured bench", "", {"chat"}, true);
-  if (!ws) return 0;
-  platform::NewIdentity id{crypto::base64url_encode(box_pk), crypto::base64url_encode(sign_pk),
-                           "id1:2:67108864:" + crypto::base64url_encode(random_string(16)) + ":" +
-                               crypto::base64url_encode(random_string(24)) + ":" +
-                               crypto::base64url_encode(random_string(112))};
-  if (auto r = p.armour.set_identity(caller, id); !r) return 0;
-  std::string key = random_string(32), sealed(80, '\0');
-  crypto_box_seal(reinterpret_cast<unsigned char*>(sealed.data()), u8(key), key.size(), u8(box_pk));
-  platform::ArmourEnvelope env;
-  env.user_id = caller.user_id.str();
-  env.generation = 1;
-  env.sealed = crypto::base64url_encode(sealed);
-  env.signature = crypto::base64url_encode(crypto::ed25519_sign(
-      sign_sk, platform::envelope_signed_text(ws->id.str(), 1, env.user_id, env.sealed)));
-  if (auto r = p.armour.add_envelopes(caller, ws->id, 1, {env}); !r) {
-    std::fprintf(stderr, "armour: %s\n", r.error().message.c_str());
-    return 0;
-  }
+  auto a = bench::armoured_workspace(p, caller, {"chat"});
+  if (!a) return 0;
   std::vector<chat::ChannelId> chs;
-  for (int i = 0; i < 20; ++i) chs.push_back(service.create_channel(caller, ws->id, {.name = "c" + std::to_string(i)})->id);
+  for (int i = 0; i < 20; ++i) chs.push_back(service.create_channel(caller, a->ws, {.name = "c" + std::to_string(i)})->id);
   std::vector<std::vector<std::string>> bodies(static_cast<std::size_t>(posters));
   std::mt19937_64 rng(99);
   for (int t = 0; t < posters; ++t) {
     for (int i = 0; i < per_thread; ++i) {
       const auto& ch = chs[static_cast<std::size_t>((t + i) % 20)];
-      std::string ad = "ruche-chat-v1\n" + ws->id.str() + "\n" + ch.str() + "\n" + caller.user_id.str() + "\n1";
-      std::string text = sentence(rng), nonce = random_string(24), ct(text.size() + 16, '\0');
-      crypto_aead_xchacha20poly1305_ietf_encrypt(reinterpret_cast<unsigned char*>(ct.data()), nullptr, u8(text),
-                                                 text.size(), u8(ad), ad.size(), nullptr, u8(nonce), u8(key));
-      std::string n64 = crypto::base64url_encode(nonce), c64 = crypto::base64url_encode(ct);
-      std::string sig = crypto::ed25519_sign(sign_sk, ad + "\n" + n64 + "\n" + c64);
-      bodies[static_cast<std::size_t>(t)].push_back("e2e1:1:" + n64 + ":" + c64 + ":" + crypto::base64url_encode(sig));
+      bodies[static_cast<std::size_t>(t)].push_back(
+          a->seal("ruche-chat", a->ws.str() + "\n" + ch.str() + "\n" + a->user_id, sentence(rng)));
     }
   }
   return appends("armoured (sealed bodies)", chs, [&](int t, int i, std::mt19937_64&) {
@@ -179,33 +114,10 @@ int main(int argc, char** argv) {
   long total = argc > 2 ? std::atol(argv[2]) : 1'000'000;
   int posters = argc > 3 ? std::atoi(argv[3]) : 32;
 
-  app::Config c;
-  c.data_dir = argv[1];
-  c.port = 0;
-  c.access_log = false;
-  c.workers = posters + 4;
-  c.password_memory_kib = 19456;
-  c.password_iterations = 2;
-  c.password_parallelism = 1;
-  c.writes_per_second = 1e9;
-  c.write_burst = 1e9;
-  if (auto r = app::finish(c, "/proc/self/exe"); !r) return 1;
-  auto inst = app::Instance::create(c);
-  if (!inst) {
-    std::fprintf(stderr, "%s\n", inst.error().message.c_str());
-    return 1;
-  }
-  auto& p = (*inst)->platform();
-  auto user = p.accounts.create("bench@example.org", "Bench", "Bourdon-Velours-2026",
-                                platform::InstanceRole::member);
-  if (!user) {
-    std::fprintf(stderr, "%s\n", user.error().message.c_str());
-    return 1;
-  }
-  platform::Caller caller;
-  caller.user_id = user->id;
-  caller.email = user->email;
-  caller.name = user->name;
+  auto bi = bench::open_instance(argv[1], posters + 4);
+  if (!bi) return 1;
+  auto& p = bi->platform();
+  const platform::Caller& caller = bi->caller;
   auto ws = p.workspaces.create(caller, "Bench", "", {"chat"}, false);
   chat::Service service(p);
   std::vector<chat::ChannelId> channels;
@@ -282,7 +194,7 @@ int main(int argc, char** argv) {
                 [[maybe_unused]] auto n,
                 conn.exec("INSERT INTO chat_messages (id, channel_id, workspace_id, seq, "
                           "author_id, body, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                          {id, ch, ws->id, seq->i64(0), user->id, body, now}));
+                          {id, ch, ws->id, seq->i64(0), caller.user_id, body, now}));
             json::object data{{"id", id}, {"body", body}};
             RUCHE_TRY([[maybe_unused]] auto s, p.outbox.append(conn, ws->id, "message.created", "chat", data, {},
                                                                 ch.str()));
@@ -322,7 +234,7 @@ int main(int argc, char** argv) {
           RUCHE_TRY([[maybe_unused]] auto n,
                     conn.exec("INSERT INTO chat_messages (id, channel_id, workspace_id, seq, "
                               "author_id, body, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                              {"s" + std::to_string(have + i), ch, ws->id, seq->i64(0), user->id,
+                              {"s" + std::to_string(have + i), ch, ws->id, seq->i64(0), caller.user_id,
                                sentence(rng), SystemClock::instance().now_ms()}));
         }
         return {};

@@ -636,13 +636,21 @@ Result<void> Service::refuse_if_armoured(db::Conn& c, const WorkspaceId& ws, std
   return {};
 }
 
-Result<void> Service::check_sealing(db::Conn& c, const WorkspaceId& ws, const WriteCtx& ctx, std::string_view name,
-                                    bool needs_name, std::optional<std::int64_t> number, const Sealing& s) {
-  RUCHE_TRY(bool a, armoured(c, ws));
-  if (!a) {
+std::optional<bool> Service::armoured_known(const WorkspaceId& ws) {
+  std::lock_guard lock(armoured_mu_);
+  if (auto it = armoured_.find(ws.str()); it != armoured_.end()) return it->second;
+  return std::nullopt;
+}
+
+Result<Service::SealCheck> Service::verify_sealing(db::Conn& c, const WorkspaceId& ws, const WriteCtx& ctx,
+                                                   std::string_view name, bool needs_name,
+                                                   std::optional<std::int64_t> number, const Sealing& s) {
+  SealCheck k;
+  RUCHE_TRY(k.armoured, armoured(c, ws));
+  if (!k.armoured) {
     if (!s.name.empty() || !s.content.empty())
       return fail(Errc::invalid, "sealed records are for armoured workspaces", "not_armoured");
-    return {};
+    return k;
   }
   // A name token: 16 random bytes, so that no real name is ever left in clear.
   if (name.size() != 22 || !platform::armour_bytes(name, 16))
@@ -651,26 +659,41 @@ Result<void> Service::check_sealing(db::Conn& c, const WorkspaceId& ws, const Wr
   if ((needs_name && s.name.empty()) || (number && s.content.empty()))
     return fail(Errc::invalid, "what the browser sealed for this entry is missing", "sealed_required");
   const UserId author(ctx.user_id);
-  auto verify = [&](std::string_view domain, const std::string& binding,
-                    const std::string& text) -> Result<platform::SealedText> {
+  auto verify = [&](std::string_view domain, const std::string& binding, const std::string& text) -> Result<void> {
     RUCHE_TRY(platform::SealedText t, p_.armour.verify_sealed(c, author, domain, binding, text));
     if (t.version != 1) return fail(Errc::invalid, "files' records are version 1", "invalid_sealed_text");
-    RUCHE_CHECK(p_.armour.require_current(c, ws, t.generation));
-    return t;
+    k.generations.push_back(t.generation);
+    return {};
   };
   const std::string bound = ws.str() + "\n" + std::string(name) + "\n";
-  if (needs_name) RUCHE_CHECK(verify("ruche-files-name", bound + ctx.user_id, s.name));
+  if (needs_name) {
+    RUCHE_CHECK(verify("ruche-files-name", bound + ctx.user_id, s.name));
+    k.named = true;
+  }
   if (number) {
-    auto t = verify("ruche-files-content", bound + std::to_string(*number) + "\n" + ctx.user_id, s.content);
+    auto v = verify("ruche-files-content", bound + std::to_string(*number) + "\n" + ctx.user_id, s.content);
     // Signed for another number: most likely sealed before another
     // version came (the browser seals again for this one).
-    if (!t && t.error().reason == "bad_signature" && *number > 1)
+    if (!v && v.error().reason == "bad_signature" && *number > 1)
       return fail(Errc::conflict,
                   "the content record does not check for version " + std::to_string(*number) +
                       ", the next one: another version may have come first",
                   "version_conflict");
-    if (!t) return tl::unexpected(t.error());
+    if (!v) return tl::unexpected(v.error());
+    k.number = number;
   }
+  return k;
+}
+
+Result<void> Service::still_sealed(db::Conn& c, const WorkspaceId& ws, const SealCheck& k, bool needs_name,
+                                   std::optional<std::int64_t> number) {
+  if (!k.armoured) return {};
+  if (needs_name && !k.named)
+    return fail(Errc::invalid, "what the browser sealed for this entry is missing", "sealed_required");
+  if (number != k.number)
+    return fail(Errc::conflict, "another version came while this one arrived: seal its record again",
+                "version_conflict");
+  for (std::int64_t g : k.generations) RUCHE_CHECK(p_.armour.require_current(c, ws, g));
   return {};
 }
 
@@ -877,7 +900,10 @@ Result<PutResult> Service::put(const WorkspaceId& ws, const WriteCtx& ctx, std::
   // that would wrap around and pass the check made before the bytes come.
   if (opt.expected_bytes && *opt.expected_bytes > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
     return fail(Errc::too_large, "the announced size is beyond any storage", "too_large");
-  auto check = [&](db::Conn& c, Resolved& r) -> Result<void> {
+  // An armoured workspace's records, checked before the write (sealing),
+  // then again against what the write finds.
+  std::optional<SealCheck> sealing;
+  auto check = [&](db::Conn& c, Resolved& r, bool writing) -> Result<void> {
     if (r.names.empty()) return fail(Errc::method_not_allowed, "the root is a folder", "is_a_folder");
     if (!r.parent) return fail(Errc::conflict, "the parent folder does not exist", "no_parent");
     if (r.node && r.node->folder && !opt.rename_on_conflict)
@@ -904,24 +930,33 @@ Result<PutResult> Service::put(const WorkspaceId& ws, const WriteCtx& ctx, std::
       return fail(Errc::precondition_failed, "If-None-Match failed", "precondition_failed");
     if (r.node && changed_since(*r.node, opt.if_unmodified_since_ms))
       return fail(Errc::precondition_failed, "If-Unmodified-Since failed", "precondition_failed");
-    RUCHE_CHECK(check_sealing(c, ws, ctx, r.names.back(), !r.node, r.node ? r.node->version + 1 : 1, opt.sealed));
+    const std::int64_t number = r.node ? r.node->version + 1 : 1;
+    if (!writing) {
+      RUCHE_TRY(sealing, verify_sealing(c, ws, ctx, r.names.back(), !r.node, number, opt.sealed));
+    } else if (sealing) {
+      RUCHE_CHECK(still_sealed(c, ws, *sealing, !r.node, number));
+    } else if (!opt.sealed.name.empty() || !opt.sealed.content.empty()) {
+      return fail(Errc::invalid, "sealed records are for armoured workspaces", "not_armoured");
+    }
     return check_locks(c, ws, ctx, join(r.names, r.names.size()), false, !r.node);
   };
   // A body that ends in the database's own write (it fits in one stored
   // chunk) is checked there only: refusing it before reading it would save
   // nothing, and asking first cost two read transactions per small upload.
   // Larger bodies are checked before they are streamed, and again when they
-  // are committed (the tree may have changed meanwhile).
+  // are committed (the tree may have changed meanwhile); so are bodies of
+  // workspaces not known to be plain (an armoured one's records are
+  // verified before the write).
   const bool small = opt.expected_bytes && *opt.expected_bytes <= p_.blobs.defer_max();
   struct Checked {
     Resolved resolved;
     Usage usage;
   };
   std::optional<Checked> pre;
-  if (!small) {
+  if (!small || armoured_known(ws) != false) {
     RUCHE_TRY(pre, p_.db.read([&](db::Conn& c) -> Result<Checked> {
       RUCHE_TRY(Resolved r, resolve(c, ws, path));
-      RUCHE_CHECK(check(c, r));
+      RUCHE_CHECK(check(c, r, false));
       RUCHE_TRY(Usage u, store::usage(c, ws, settings_.default_quota_bytes));
       if (opt.expected_bytes && u.quota_bytes &&
           u.used_bytes + static_cast<std::int64_t>(*opt.expected_bytes) > *u.quota_bytes)
@@ -979,7 +1014,7 @@ Result<PutResult> Service::put(const WorkspaceId& ws, const WriteCtx& ctx, std::
       r.names = pre->resolved.names;
       RUCHE_TRY(r.node, store::child(c, ws, r.parent ? r.parent->id.str() : "", r.names.back()));
     }
-    RUCHE_CHECK(check(c, r));
+    RUCHE_CHECK(check(c, r, true));
     PutResult out;
     std::int64_t mtime = opt.mtime_ms.value_or(p_.clock.now_ms());
     // Small chunks are stored with the rows that reference them: one commit.
@@ -1006,11 +1041,20 @@ Result<PutResult> Service::put(const WorkspaceId& ws, const WriteCtx& ctx, std::
 
 Result<Node> Service::mkcol(const WorkspaceId& ws, const WriteCtx& ctx, std::string_view path,
                             const std::string& sealed_name) {
+  std::optional<SealCheck> sealing;
+  if (!sealed_name.empty() || armoured_known(ws) != false) {
+    RUCHE_TRY(auto names, split_path(path));
+    if (!names.empty()) {
+      RUCHE_TRY(sealing, p_.db.read([&](db::Conn& c) {
+        return verify_sealing(c, ws, ctx, names.back(), true, std::nullopt, Sealing{sealed_name, {}});
+      }));
+    }
+  }
   return p_.db.write([&](db::Conn& c) -> Result<Node> {
     RUCHE_TRY(Resolved r, resolve(c, ws, path));
     if (r.names.empty() || r.node) return fail(Errc::method_not_allowed, "something is already there", "exists");
     if (!r.parent) return fail(Errc::conflict, "the parent folder does not exist", "no_parent");
-    RUCHE_CHECK(check_sealing(c, ws, ctx, r.names.back(), true, std::nullopt, Sealing{sealed_name, {}}));
+    if (sealing) RUCHE_CHECK(still_sealed(c, ws, *sealing, true, std::nullopt));
     std::string p = join(r.names, r.names.size());
     RUCHE_CHECK(check_locks(c, ws, ctx, p, false, true));
     std::int64_t now = p_.clock.now_ms();
@@ -1038,12 +1082,14 @@ Result<Node> Service::mkcol(const WorkspaceId& ws, const WriteCtx& ctx, std::str
 
 Result<Node> Service::rename_sealed(const WorkspaceId& ws, const WriteCtx& ctx, const Node& node,
                                     const std::string& sealed_name) {
+  RUCHE_TRY(SealCheck sealing, p_.db.read([&](db::Conn& c) {
+    return verify_sealing(c, ws, ctx, node.name, true, std::nullopt, Sealing{sealed_name, {}});
+  }));
+  if (!sealing.armoured) return fail(Errc::invalid, "sealed records are for armoured workspaces", "not_armoured");
   return p_.db.write([&](db::Conn& c) -> Result<Node> {
-    RUCHE_TRY(bool a, armoured(c, ws));
-    if (!a) return fail(Errc::invalid, "sealed records are for armoured workspaces", "not_armoured");
     RUCHE_TRY(Resolved r, resolve(c, ws, node.path));
     if (!r.node || r.node->id != node.id) return fail(Errc::not_found, "no such file");
-    RUCHE_CHECK(check_sealing(c, ws, ctx, r.node->name, true, std::nullopt, Sealing{sealed_name, {}}));
+    RUCHE_CHECK(still_sealed(c, ws, sealing, true, std::nullopt));
     RUCHE_CHECK(check_locks(c, ws, ctx, r.node->path, false, true));
     std::int64_t now = p_.clock.now_ms();
     RUCHE_CHECK(store::set_sealed_name(c, node.id, sealed_name, ctx.user_id, now));
@@ -1346,14 +1392,19 @@ Result<void> Service::purge(const Caller& caller, const NodeId& id) {
 
 Result<Node> Service::restore_version(const WorkspaceId& ws, const WriteCtx& ctx, const Node& node,
                                       std::int64_t number, const std::string& sealed_content) {
+  const Sealing sealed{{}, sealed_content};
+  RUCHE_TRY(SealCheck sealing, p_.db.read([&](db::Conn& c) -> Result<SealCheck> {
+    RUCHE_TRY(auto cur, store::node(c, node.id));
+    if (!cur) return fail(Errc::not_found, "no such file");
+    return verify_sealing(c, ws, ctx, cur->name, false, cur->version + 1, sealed);
+  }));
   return p_.db.write([&](db::Conn& c) -> Result<Node> {
     RUCHE_TRY(auto v, store::version(c, node.id, number));
     if (!v) return fail(Errc::not_found, "no such version");
     RUCHE_TRY(auto cur, store::node(c, node.id));
     if (!cur || cur->trashed_at_ms) return fail(Errc::not_found, "no such file");
     RUCHE_CHECK(check_locks(c, ws, ctx, node.path, false, false));
-    const Sealing sealed{{}, sealed_content};
-    RUCHE_CHECK(check_sealing(c, ws, ctx, cur->name, false, cur->version + 1, sealed));
+    RUCHE_CHECK(still_sealed(c, ws, sealing, false, cur->version + 1));
     blob::BlobRef ref{v->chunks, static_cast<std::uint64_t>(v->size_bytes), v->sha256};
     bool created = false;
     RUCHE_TRY(Node n, commit_content(c, ws, ctx, cur->parent_id.str(), cur->name, cur, ref, v->mtime_ms, created,

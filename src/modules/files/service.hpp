@@ -161,7 +161,8 @@ class Service {
   Result<Node> mkcol(const WorkspaceId& ws, const WriteCtx& ctx, std::string_view path,
                      const std::string& sealed_name = {});
   // Renames an entry of an armoured workspace: a new name record (its token
-  // stays). Errors: not_armoured in a plain workspace, and check_sealing()'s.
+  // stays). Errors: not_armoured in a plain workspace, and verify_sealing()'s and
+  // still_sealed()'s.
   Result<Node> rename_sealed(const WorkspaceId& ws, const WriteCtx& ctx, const Node& node,
                              const std::string& sealed_name);
   // To the trash.
@@ -300,16 +301,32 @@ class Service {
                               const std::string& parent_id, const std::string& name,
                               const std::optional<Node>& existing, const blob::BlobRef& ref,
                               std::int64_t mtime_ms, bool& created, const Sealing& sealed = {});
-  // In a write to `ws`: in an armoured workspace, `name` is a name token and
-  // `s` carries, checked (form, the caller's signature, current generation),
-  // the name record when `needs_name` and the content record of version
-  // `number` when there is one; in a plain workspace, `s` is empty. Errors:
-  // invalid "not_armoured", "invalid_name", "sealed_required",
-  // "invalid_sealed_text", "bad_signature"; conflict "version_conflict"
-  // (a record that does not check for the next version of a file), and
-  // Armour::require_current()'s.
-  Result<void> check_sealing(db::Conn& c, const WorkspaceId& ws, const WriteCtx& ctx, std::string_view name,
-                             bool needs_name, std::optional<std::int64_t> number, const Sealing& s);
+  // What verify_sealing() checked of the records a write carries.
+  struct SealCheck {
+    bool armoured = false;
+    bool named = false;                  // a name record checked
+    std::optional<std::int64_t> number;  // the version the content record checked for
+    std::vector<std::int64_t> generations;
+  };
+  // Before a write to `ws`, in a read transaction (the signatures are the
+  // costly part: never on the writer thread, which every write shares): in
+  // an armoured workspace, `name` is a name token and `s` carries, well
+  // formed and signed by the caller, the name record when `needs_name` (a
+  // new entry; ignored otherwise) and the content record of version `number`
+  // when there is one; in a plain workspace, `s` is empty. Errors: invalid
+  // "not_armoured", "invalid_name", "sealed_required", "invalid_sealed_text",
+  // "bad_signature"; conflict "version_conflict" (a content record that does
+  // not check for the next version of an existing file).
+  Result<SealCheck> verify_sealing(db::Conn& c, const WorkspaceId& ws, const WriteCtx& ctx, std::string_view name,
+                                   bool needs_name, std::optional<std::int64_t> number, const Sealing& s);
+  // In the write: what `k` checked still fits what the write finds (a name
+  // record if it now creates the entry, the same next version: conflict
+  // "version_conflict" otherwise), under the current key generation
+  // (Armour::require_current()'s errors).
+  Result<void> still_sealed(db::Conn& c, const WorkspaceId& ws, const SealCheck& k, bool needs_name,
+                            std::optional<std::int64_t> number);
+  // Whether `ws` is armoured, when known already (memory only).
+  std::optional<bool> armoured_known(const WorkspaceId& ws);
   // A refusal of what an armoured workspace cannot have (copies, share
   // links, resumable uploads, WebDAV): invalid "armoured_unsupported".
   Result<void> refuse_if_armoured(db::Conn& c, const WorkspaceId& ws, std::string_view what);
