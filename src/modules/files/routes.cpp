@@ -112,12 +112,11 @@ Result<std::string> bounded_record(std::optional<std::string_view> text) {
   return std::string(*text);
 }
 
-// The records an upload carries in an armoured workspace.
+// An upload's conditions and, in an armoured workspace, its records.
 Result<PutOptions> upload_options(const http::Request& req) {
   PutOptions opt = write_conditions(req);
   if (req.body_reader) opt.expected_bytes = req.body_reader->content_length();
-  RUCHE_TRY(opt.sealed.name, bounded_record(req.headers.get("X-Sealed-Name")));
-  RUCHE_TRY(opt.sealed.content, bounded_record(req.headers.get("X-Sealed-Content")));
+  RUCHE_TRY(opt.sealed, sealed_records(req));
   return opt;
 }
 
@@ -224,6 +223,13 @@ PutOptions write_conditions(const http::Request& req) {
   if (auto h = req.headers.get("If-None-Match")) opt.if_none_match = std::string(*h);
   opt.if_unmodified_since_ms = dav::unmodified_since(req.headers.get("If-Match"), req.headers.get("If-Unmodified-Since"));
   return opt;
+}
+
+Result<Sealing> sealed_records(const http::Request& req) {
+  Sealing s;
+  RUCHE_TRY(s.name, bounded_record(req.headers.get("X-Sealed-Name")));
+  RUCHE_TRY(s.content, bounded_record(req.headers.get("X-Sealed-Content")));
+  return s;
 }
 
 Source body_source(http::Request& req) {

@@ -24,5 +24,9 @@ Source body_source(http::Request& req);
 // The conditions a write is made on (If-Match, If-None-Match,
 // If-Unmodified-Since), as PutOptions; DELETE uses the same fields.
 PutOptions write_conditions(const http::Request& req);
+// The records a write to an armoured workspace carries in X-Sealed-Name and
+// X-Sealed-Content (each 1 to kMaxSealedRecordBytes characters when given;
+// the service checks the rest).
+Result<Sealing> sealed_records(const http::Request& req);
 
 }  // namespace ruche::files

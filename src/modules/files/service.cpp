@@ -1639,7 +1639,9 @@ Result<store::UploadRow> Service::begin_upload(const WorkspaceId& ws, const Writ
   RUCHE_TRY(std::string clean, normalize_name(name));
   if (length < 0) return fail(Errc::invalid, "Upload-Length is required", "invalid_length");
   return p_.db.write([&](db::Conn& c) -> Result<store::UploadRow> {
-    RUCHE_CHECK(refuse_if_armoured(c, ws, "a resumable upload"));
+    // An armoured workspace's entry is named by its token; its records come
+    // with the PATCH that completes the upload.
+    RUCHE_TRY([[maybe_unused]] SealCheck named, verify_sealing(c, ws, ctx, clean, false, std::nullopt, {}));
     RUCHE_TRY(Usage u, store::usage(c, ws, settings_.default_quota_bytes));
     if (u.quota_bytes && u.used_bytes + length > *u.quota_bytes)
       return fail(Errc::insufficient_storage, "the workspace's quota is exhausted", "quota_exceeded");
@@ -1676,7 +1678,8 @@ Result<store::UploadRow> Service::reach_upload(const Caller& caller, const Uploa
 }
 
 Result<Service::Appended> Service::append_upload(const store::UploadRow& u, const WriteCtx& ctx,
-                                                 std::int64_t offset, const Source& body) {
+                                                 std::int64_t offset, const Source& body,
+                                                 const Sealing& sealed) {
   if (offset != u.offset) return fail(Errc::conflict, "Upload-Offset does not match", "offset_mismatch");
   const WorkspaceId& ws = u.workspace_id;
   RUCHE_TRY(auto k, keys(ws));
@@ -1725,6 +1728,11 @@ Result<Service::Appended> Service::append_upload(const store::UploadRow& u, cons
                            return {};
                          }));
   blob::BlobRef ref{all, static_cast<std::uint64_t>(u.length), sha.finish_hex()};
+  // Its records, checked for the file as it is now, before the write.
+  RUCHE_TRY(SealCheck sealing, p_.db.read([&](db::Conn& c) -> Result<SealCheck> {
+    RUCHE_TRY(auto existing, store::child(c, ws, u.parent_id, u.name));
+    return verify_sealing(c, ws, ctx, u.name, !existing, existing ? existing->version + 1 : 1, sealed);
+  }));
   RUCHE_TRY(Node n, p_.db.write([&](db::Conn& c) -> Result<Node> {
     RUCHE_TRY(auto cur, store::upload(c, u.id));
     if (!cur) return fail(Errc::not_found, "no such upload");
@@ -1742,8 +1750,10 @@ Result<Service::Appended> Service::append_upload(const store::UploadRow& u, cons
     if (existing && existing->folder) return fail(Errc::conflict, "a folder has this name", "is_a_folder");
     std::string p = (parent_path == "/" ? "" : parent_path) + "/" + u.name;
     RUCHE_CHECK(check_locks(c, ws, ctx, p, false, !existing));
+    RUCHE_CHECK(still_sealed(c, ws, sealing, !existing, existing ? existing->version + 1 : 1));
     bool created = false;
-    RUCHE_TRY(Node node, commit_content(c, ws, ctx, u.parent_id, u.name, existing, ref, p_.clock.now_ms(), created));
+    RUCHE_TRY(Node node, commit_content(c, ws, ctx, u.parent_id, u.name, existing, ref, p_.clock.now_ms(), created,
+                                        sealing.armoured ? sealed : Sealing{}));
     RUCHE_TRY([[maybe_unused]] auto freed, p_.blobs.release(c, ws, all));
     RUCHE_CHECK(store::delete_upload(c, u.id));
     node.path = p;

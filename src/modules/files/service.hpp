@@ -263,8 +263,13 @@ class Service {
     std::optional<Node> node;
     std::optional<Error> interrupted;
   };
+  // In an armoured workspace, the PATCH that completes the upload (or an
+  // empty one at its length, to try again) carries `sealed`: the content
+  // record for the version the file gets then, and the name record when it
+  // creates it (verify_sealing()'s errors leave the upload complete, for
+  // another try); other PATCHes' records are not looked at.
   Result<Appended> append_upload(const store::UploadRow& u, const WriteCtx& ctx, std::int64_t offset,
-                                 const Source& body);
+                                 const Source& body, const Sealing& sealed = {});
   Result<void> cancel_upload(const store::UploadRow& u);
 
   // --- Housekeeping ---

@@ -130,7 +130,9 @@ void register_tus_routes(Api& api, Service& files) {
                      auto offset = number(req.headers.get("Upload-Offset"));
                      if (!offset) return fail(Errc::invalid, "Upload-Offset required", "invalid_offset");
                      WriteCtx ctx{caller.user_id.str(), {}, caller.remote_addr, caller.request_id};
-                     RUCHE_TRY(auto a, files.append_upload(u, ctx, *offset, body_source(req)));
+                     // Armoured workspaces: the records, used by the PATCH that completes it.
+                     RUCHE_TRY(Sealing sealed, sealed_records(req));
+                     RUCHE_TRY(auto a, files.append_upload(u, ctx, *offset, body_source(req), sealed));
                      http::Response res;
                      res.status = 204;
                      res.headers.set("Upload-Offset", std::to_string(a.offset));
