@@ -689,3 +689,94 @@ test('files are sealed in the browser: real names on screen, tokens and cipherte
   assertNoConsoleErrors(a, 'owner', EXPECTED_A);
   assertNoConsoleErrors(b, 'member', EXPECTED);
 });
+
+test('a large file goes through resumable uploads, sealed: the records on the PATCH that completes it, the bytes back identical', async () => {
+  // Above the tus threshold (8 MiB), varied bytes.
+  const size = 9 * 1024 * 1024 + 123;
+  const big = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) big[i] = (i * 31 + (i >> 12)) & 255;
+  const sealedSize = 24 + size + 17 * Math.ceil(size / 65536);
+  const seen = [];
+  const onRequest = (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path === `/api/v1/workspaces/${wsId}/files/uploads` || path.startsWith('/api/v1/uploads/'))
+      seen.push({ method: r.method(), headers: r.headers() });
+  };
+  pageA.on('request', onRequest);
+  // The first chunk's connection drops: the upload asks where it is and goes on.
+  let dropped = 0;
+  const uploads = (u) => u.pathname.startsWith('/api/v1/uploads/');
+  await pageA.route(uploads, async (route) => {
+    if (route.request().method() === 'PATCH' && dropped === 0) {
+      dropped++;
+      await route.abort('connectionreset');
+    } else {
+      await route.continue();
+    }
+  });
+  const started = Date.now();
+  await pageA
+    .getByTestId('files-input')
+    .setInputFiles([
+      { name: 'coffre-archive.bin', mimeType: 'application/octet-stream', buffer: big },
+    ]);
+  const row = pageA.locator('.files-upload', { hasText: 'coffre-archive.bin' });
+  const status = await until(
+    'the large upload to end',
+    async () => {
+      const s = await row.getAttribute('data-status', { timeout: 1000 }).catch(() => null);
+      return s === 'done' || s === 'error' ? s : null;
+    },
+    90_000,
+  );
+  assert.equal(status, 'done', await row.textContent());
+  metric('armour_files_tus_upload_ms', Date.now() - started, { bytes: size });
+  await pageA.unroute(uploads);
+  pageA.off('request', onRequest);
+  assert.equal(dropped, 1);
+
+  // Created under a token, the sealed length; the records on the completing PATCH only.
+  const posts = seen.filter((r) => r.method === 'POST');
+  assert.equal(posts.length, 1, JSON.stringify(seen.map((r) => r.method)));
+  const meta = Object.fromEntries(
+    posts[0].headers['upload-metadata'].split(',').map((kv) => {
+      const [k, v] = kv.split(' ');
+      return [k, Buffer.from(v, 'base64').toString()];
+    }),
+  );
+  assert.match(meta.filename, /^[A-Za-z0-9_-]{22}$/);
+  assert.equal(posts[0].headers['upload-length'], String(sealedSize));
+  assert.ok(seen.some((r) => r.method === 'HEAD'), 'no HEAD after the dropped connection');
+  const patches = seen.filter((r) => r.method === 'PATCH');
+  assert.ok(patches.length >= 3, JSON.stringify(seen.map((r) => r.method)));
+  const completing = patches.at(-1);
+  assert.equal(completing.headers['upload-offset'], String(8 * 1024 * 1024));
+  assert.ok(completing.headers['x-sealed-content']?.startsWith('e2e1:'));
+  assert.ok(completing.headers['x-sealed-name']?.startsWith('e2e1:'));
+  for (const p of patches.slice(0, -1)) {
+    assert.equal(p.headers['x-sealed-content'], undefined);
+    assert.equal(p.headers['x-sealed-name'], undefined);
+  }
+
+  // The server holds the sealed bytes under the token, with the records.
+  const listed = await pageOk(pageA, 'GET', `/workspaces/${wsId}/files`);
+  const stored = listed.items.find((n) => n.name === meta.filename);
+  assert.ok(stored, JSON.stringify(listed.items.map((n) => n.name)));
+  assert.equal(stored.size, sealedSize);
+  assert.equal(stored.sealed_content, completing.headers['x-sealed-content']);
+
+  // Saved back through the page: the very bytes sent.
+  await fileEntry(pageA, 'coffre-archive.bin').click();
+  const pane = pageA.getByRole('complementary', { name: 'Détails de coffre-archive.bin' });
+  await pane.waitFor();
+  const [download] = await Promise.all([
+    pageA.waitForEvent('download'),
+    pane.getByRole('button', { name: 'Télécharger' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'coffre-archive.bin');
+  const back = await readFile(await download.path());
+  assert.equal(back.length, size);
+  assert.ok(back.equals(big), 'the downloaded bytes differ');
+  await shot(pageA, 'armour-13-files-large');
+  assertNoConsoleErrors(a, 'owner', [...EXPECTED_A, /ERR_CONNECTION_RESET|ERR_FAILED/]);
+});

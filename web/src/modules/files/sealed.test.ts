@@ -1,6 +1,7 @@
 // Files in an armoured workspace against a fake server: folders read whole,
 // nodes opened (names, sizes, what does not open, rollbacks), and sealed
-// uploads sent again when another version came first or the key moved on.
+// uploads (one PUT, or tus for large ones) sent again when another version
+// came first or the key moved on.
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { api, type FileNode, type FileVersion } from '../../api';
 import { createIdentity, type CreatedIdentity } from '../../armour/crypto';
@@ -11,7 +12,8 @@ import { FakeXhr, inTurn, installFakeXhr, type XhrReply } from '../../test/fakeX
 import { openBytes } from '../../test/sealedBytes';
 import { ALICE, WS, armouredFiles, record, sealedFile as sealedFileOf } from './armour.test-util';
 import { node } from './logic/fixtures.test-util';
-import { rawOf, recordOf, type FilesArmour } from './sealed';
+import { rawOf, recordOf, type FilesArmour, type SealedResume } from './sealed';
+import { TUS_CHUNK_BYTES, TUS_THRESHOLD_BYTES, base64Utf8 } from './transport';
 
 const TOKEN = 'q5e0VJk3n1Zr7aQmYyH9xA';
 
@@ -215,5 +217,161 @@ describe('sealed uploads', () => {
     const t = files.upload({ parentId: '', name: 'a/b', file: file(), onProgress: () => {} });
     await expect(t.done).rejects.toMatchObject({ code: 'invalid_name' });
     expect(FakeXhr.log).toHaveLength(0);
+  });
+});
+
+describe('large sealed uploads (tus)', () => {
+  const SIZE = TUS_THRESHOLD_BYTES + 1000;
+  const bigFile = () =>
+    new File([new Uint8Array(SIZE).fill(7)], 'archive.bin', { type: 'application/x-tar' });
+  const UPLOAD = '/api/v1/uploads/u1';
+
+  /** A tus server keeping what it is sent; `complete` answers each PATCH that reaches the length. */
+  function tusServer(complete: (x: FakeXhr) => XhrReply) {
+    let length = 0;
+    let kept = 0;
+    return (x: FakeXhr): XhrReply => {
+      if (x.method === 'POST') {
+        length = Number(x.headers['Upload-Length']);
+        return { status: 201, headers: { Location: UPLOAD } };
+      }
+      if (x.method === 'HEAD') return { status: 200, headers: { 'Upload-Offset': String(kept) } };
+      if (x.method !== 'PATCH') return { status: 204 };
+      kept = Number(x.headers['Upload-Offset']) + (x.body?.size ?? 0);
+      if (kept < length) return { status: 204, headers: { 'Upload-Offset': String(kept) } };
+      return complete(x);
+    };
+  }
+  const made = (id: string): XhrReply => ({ status: 204, headers: { 'Ruche-File-Id': id } });
+  const patches = () => FakeXhr.log.filter((x) => x.method === 'PATCH');
+  const contentOf = (x: FakeXhr | undefined, token: string, number: number) =>
+    keys.openContent(token, number, x?.headers['X-Sealed-Content'] ?? '', ALICE);
+
+  it('a new file: created under its token, the records on the PATCH that completes it', async () => {
+    FakeXhr.reply = tusServer(() => made('big-file'));
+    const progress: number[] = [];
+    const resumable: SealedResume[] = [];
+    const t = files.upload({
+      parentId: 'folder-1',
+      name: 'archive.bin',
+      file: bigFile(),
+      onProgress: (n) => progress.push(n),
+      onResumable: (r) => resumable.push(r),
+    });
+    expect(await t.done).toBe('big-file');
+    const post = FakeXhr.log[0] as FakeXhr;
+    expect(post.url).toBe(`/api/v1/workspaces/${WS}/files/uploads`);
+    expect(post.headers['Upload-Length']).toBe(String(sealedFileSize(SIZE)));
+    const token = resumable[0]?.token ?? '';
+    expect(token).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(post.headers['Upload-Metadata']).toBe(
+      `filename ${base64Utf8(token)},parent_id ${base64Utf8('folder-1')}`,
+    );
+    expect(resumable).toMatchObject([{ url: UPLOAD, parentId: 'folder-1', replaces: null }]);
+    const [first, last] = patches();
+    expect(first?.headers['X-Sealed-Content']).toBeUndefined();
+    expect(first?.headers['X-Sealed-Name']).toBeUndefined();
+    expect(last?.headers['If-None-Match']).toBeUndefined();
+    expect(keys.openName(token, last?.headers['X-Sealed-Name'] ?? '', ALICE)).toMatchObject({
+      value: 'archive.bin',
+    });
+    const content = contentOf(last, token, 1);
+    if (content.kind !== 'open') throw new Error('the record does not open');
+    expect(content.value).toMatchObject({ size: SIZE, type: 'application/x-tar' });
+    // The pieces sent are the file sealed under the record's key.
+    const sent = await new Blob(patches().map((x) => x.body as Blob)).arrayBuffer();
+    const opened = await openBytes(new Uint8Array(sent), content.value.key, SIZE);
+    expect(opened.every((b) => b === 7)).toBe(true);
+    expect(progress.at(-1)).toBe(SIZE);
+  });
+
+  it('another version came first: the record sealed again, and one empty PATCH at the end', async () => {
+    const existing = files.open({
+      ...(await sealedFile('archive.bin', 2)),
+      parent_id: 'folder-9',
+    });
+    const newer: FileNode = { ...rawOf(existing), version: 3 };
+    const refetch = vi.spyOn(api.files, 'node').mockResolvedValue(newer);
+    let completions = 0;
+    FakeXhr.reply = tusServer(() =>
+      ++completions === 1 ? conflict('version_conflict') : made(existing.id),
+    );
+    const t = files.upload({
+      parentId: 'ignored',
+      name: 'ignored',
+      file: bigFile(),
+      existing,
+      onProgress: () => {},
+    });
+    expect(await t.done).toBe(existing.id);
+    expect(refetch).toHaveBeenCalledWith(existing.id);
+    // A new version: the upload is named by the file's token, in its folder.
+    expect(FakeXhr.log[0]?.headers['Upload-Metadata']).toBe(
+      `filename ${base64Utf8(TOKEN)},parent_id ${base64Utf8('folder-9')}`,
+    );
+    const sealedSize = String(sealedFileSize(SIZE));
+    expect(FakeXhr.log.map((x) => [x.method, x.headers['Upload-Offset'], x.body?.size])).toEqual([
+      ['POST', undefined, undefined],
+      ['PATCH', '0', TUS_CHUNK_BYTES],
+      ['PATCH', String(TUS_CHUNK_BYTES), sealedFileSize(SIZE) - TUS_CHUNK_BYTES],
+      ['HEAD', undefined, undefined],
+      // The bytes stayed on the server: only the records go again.
+      ['PATCH', sealedSize, 0],
+    ]);
+    const [, completing, retried] = patches();
+    expect(contentOf(completing, TOKEN, 3).kind).toBe('open');
+    expect(contentOf(retried, TOKEN, 4).kind).toBe('open');
+    for (const x of [completing, retried]) expect(x?.headers['X-Sealed-Name']).toBeUndefined();
+  });
+
+  it('resumes within the page with the bytes sealed the first time; cancelling terminates', async () => {
+    // The completion refused twice for a stale key: the upload fails, kept on the server.
+    let completions = 0;
+    FakeXhr.reply = tusServer(() =>
+      ++completions <= 2 ? conflict('stale_key') : made('big-file'),
+    );
+    let resume: SealedResume | undefined;
+    const first = files.upload({
+      parentId: '',
+      name: 'archive.bin',
+      file: bigFile(),
+      onProgress: () => {},
+      onResumable: (r) => (resume = r),
+    });
+    await expect(first.done).rejects.toMatchObject({ code: 'stale_key' });
+    if (!resume) throw new Error('no resumable upload');
+    const firstKey = contentOf(patches().at(-1), resume.token, 1);
+
+    FakeXhr.log = [];
+    const again = files.upload({
+      parentId: '',
+      name: 'archive.bin',
+      file: bigFile(),
+      resume,
+      onProgress: () => {},
+    });
+    expect(await again.done).toBe('big-file');
+    expect(FakeXhr.log.map((x) => [x.method, x.url, x.body?.size])).toEqual([
+      ['HEAD', UPLOAD, undefined],
+      ['PATCH', UPLOAD, 0],
+    ]);
+    const record = contentOf(patches()[0], resume.token, 1);
+    if (record.kind !== 'open' || firstKey.kind !== 'open') throw new Error('no record');
+    // Not sealed again: the key of the bytes sent the first time.
+    expect(record.value.key).toEqual(firstKey.value.key);
+
+    FakeXhr.log = [];
+    FakeXhr.reply = tusServer(() => made('never'));
+    const cancelledOne = files.upload({
+      parentId: '',
+      name: 'annulé.bin',
+      file: bigFile(),
+      onProgress: () => {},
+      onResumable: () => cancelledOne.abort(),
+    });
+    await expect(cancelledOne.done).rejects.toMatchObject({ code: 'aborted' });
+    await new Promise((r) => setTimeout(r, 5));
+    expect(FakeXhr.log.filter((x) => x.method === 'DELETE').map((x) => x.url)).toEqual([UPLOAD]);
+    expect(patches()).toHaveLength(0);
   });
 });

@@ -19,7 +19,14 @@ import { saveBlob } from '../../util/download';
 import { previewKind, type PreviewKind } from './logic/format';
 import type { RollbackMemory } from './logic/rollback';
 import { retrySealed } from './logic/sealedWrite';
-import { childUrl, putBytes, type Transfer } from './transport';
+import {
+  TUS_THRESHOLD_BYTES,
+  childUrl,
+  putBytes,
+  terminate,
+  tusUpload,
+  type Transfer,
+} from './transport';
 
 /** Entries read per request: the server's most (a folder is read whole, see listAll). */
 export const LIST_PAGE = 1000;
@@ -81,6 +88,28 @@ export function sealableName(name: string): string {
 const cancelled = () => new ApiError(0, 'aborted', 'cancelled');
 const seg = encodeURIComponent;
 
+/**
+ * A sealed file on its way through tus, to resume (or cancel) within the
+ * page's life. Its sealed bytes are held in memory (Blob storage) for as
+ * long as this is kept: after a reload the file would be sealed again under
+ * another key, which the bytes already sent do not match, so a reloaded
+ * page cannot resume the upload (the server drops it when it expires).
+ */
+export interface SealedResume {
+  /** The upload's URL on the server. */
+  url: string;
+  /** The folder it lands in ("" the root). */
+  parentId: string;
+  /** The entry's token: a new one, or the token of the file it replaces. */
+  token: string;
+  /** The id of the file it makes a new version of; null for a new file. */
+  replaces: string | null;
+  /** The file sealed once: the bytes sent. */
+  sealed: Blob;
+  /** What opens them (its key), sealed for each try's version number. */
+  record: ContentRecord;
+}
+
 /** A file to upload sealed: into a folder as a new file, or as a new version of `existing`. */
 export interface SealedUpload {
   /** "" for the root. */
@@ -93,6 +122,13 @@ export interface SealedUpload {
   onSealed?: () => void;
   /** In bytes of `file` (the sealed bytes are a little larger). */
   onProgress(loaded: number): void;
+  /** A large file's resumable upload was created (keep it to resume or cancel it). */
+  onResumable?(r: SealedResume): void;
+  /**
+   * Continue this upload (its sealed bytes as sent) instead of sealing the
+   * file again; ignored, and terminated, when it lands elsewhere now.
+   */
+  resume?: SealedResume;
 }
 
 export class FilesArmour {
@@ -254,59 +290,83 @@ export class FilesArmour {
   }
 
   /**
-   * Seals a file under a key of its own and sends it in one PUT, with its
-   * content record (and, new, its name record under a new token). Resolves
-   * with the file's id; ApiError 'aborted' when cancelled.
+   * Seals a file under a key of its own and sends it with its content
+   * record (and, new, its name record under a new token): in one PUT, or,
+   * sealed from TUS_THRESHOLD_BYTES, through tus with the records on the
+   * PATCH that completes it. Either way a version_conflict or a stale key
+   * seals the records again and sends them with the same bytes (tus: an
+   * empty PATCH at the end, the bytes stay on the server). Resolves with
+   * the file's id; ApiError 'aborted' when cancelled (tus: the upload is
+   * terminated).
    */
   upload(o: SealedUpload): Transfer {
+    // The request in flight, or tus's last transfer (its abort also terminates the upload).
     let request: { abort(): void } | null = null;
     let aborted = false;
     const run = async (): Promise<string> => {
-      const c = await loadCrypto();
-      if (aborted) throw cancelled();
       const name = o.existing ? '' : sealableName(o.name);
-      const { key, sealed } = await c.encryptFile(o.file);
-      if (aborted) throw cancelled();
-      const modified = o.file instanceof File ? o.file.lastModified : 0;
-      const record: ContentRecord = {
-        key,
-        size: o.file.size,
-        type: mediaTypeOf(o.file),
-        ...(Number.isSafeInteger(modified) && modified > 0 ? { mtime: modified } : {}),
-      };
       let node = o.existing ? rawOf(o.existing) : null;
-      const token = o.existing?.sealed?.token ?? (await this.keys.newToken());
+      const parentId = node ? (node.parent_id ?? '') : o.parentId;
+      const replaces = node?.id ?? null;
+      const resume =
+        o.resume && o.resume.parentId === parentId && o.resume.replaces === replaces
+          ? o.resume
+          : null;
+      if (o.resume && !resume) terminate(o.resume.url);
+      const { sealed, record } = resume ?? (await this.seal(o.file));
+      if (aborted) throw cancelled();
+      const token = resume?.token ?? o.existing?.sealed?.token ?? (await this.keys.newToken());
       o.onSealed?.();
-      const answer = await retrySealed({
+      const records = async (): Promise<Record<string, string>> => {
+        const headers: Record<string, string> = {
+          'X-Sealed-Content': await this.keys.sealContent(
+            token,
+            node ? (node.version ?? 0) + 1 : 1,
+            record,
+          ),
+        };
+        if (!node) headers['X-Sealed-Name'] = await this.keys.sealName(token, name);
+        return headers;
+      };
+      const onProgress = (n: number) =>
+        o.onProgress(Math.round((o.file.size * n) / Math.max(1, sealed.size)));
+      let url = resume?.url ?? '';
+      const tus = resume !== null || sealed.size >= TUS_THRESHOLD_BYTES;
+      // The same sealed bytes whatever the version's number: only the records change.
+      return retrySealed({
         send: async () => {
-          const headers: Record<string, string> = {
-            'X-Sealed-Content': await this.keys.sealContent(
-              token,
-              node ? (node.version ?? 0) + 1 : 1,
-              record,
-            ),
-          };
-          if (!node) {
-            headers['X-Sealed-Name'] = await this.keys.sealName(token, name);
-            headers['If-None-Match'] = '*';
+          if (tus) {
+            if (aborted) throw cancelled();
+            const t = tusUpload({
+              workspaceId: this.workspaceId,
+              parentId,
+              name: token,
+              file: sealed,
+              replace: true,
+              resumeUrl: url || undefined,
+              onProgress,
+              onResumable: (u) => {
+                url = u;
+                o.onResumable?.({ url, parentId, token, replaces, sealed, record });
+              },
+              finalHeaders: records,
+            });
+            request = t;
+            return t.done;
           }
+          const headers = await records();
+          if (!node) headers['If-None-Match'] = '*';
           if (aborted) throw cancelled();
           const put = putBytes({
             url: node
               ? `/api/v1/files/${seg(node.id)}/content`
               : childUrl(this.workspaceId, o.parentId, token),
             headers,
-            // The same sealed bytes whatever the version's number: only the record changes.
             body: sealed,
-            onProgress: (n) =>
-              o.onProgress(Math.round((o.file.size * n) / Math.max(1, sealed.size))),
+            onProgress,
           });
           request = put;
-          try {
-            return await put.done;
-          } finally {
-            request = null;
-          }
+          return (await put.done).id;
         },
         behind: node
           ? async () => {
@@ -316,7 +376,6 @@ export class FilesArmour {
         stale: () => this.keys.sync(),
         cancelled: () => aborted,
       });
-      return answer.id;
     };
     return {
       done: run(),
@@ -325,6 +384,20 @@ export class FilesArmour {
         request?.abort();
       },
     };
+  }
+
+  /** A file sealed under a key of its own, and the content record that opens it. */
+  private async seal(file: Blob): Promise<{ sealed: Blob; record: ContentRecord }> {
+    const c = await loadCrypto();
+    const { key, sealed } = await c.encryptFile(file);
+    const modified = file instanceof File ? file.lastModified : 0;
+    const record: ContentRecord = {
+      key,
+      size: file.size,
+      type: mediaTypeOf(file),
+      ...(Number.isSafeInteger(modified) && modified > 0 ? { mtime: modified } : {}),
+    };
+    return { sealed, record };
   }
 
   // ---- contents -----------------------------------------------------------

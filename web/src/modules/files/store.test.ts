@@ -1,18 +1,23 @@
 // The files store of an armoured workspace: what it shows of the server's
-// tokens (the names opened, live events included), and the names it
-// refuses in a folder since the server cannot compare them.
+// tokens (the names opened, live events included), the names it refuses in
+// a folder since the server cannot compare them, and a large upload
+// resumed within the page.
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { api, type FileNode } from '../../api';
 import { createIdentity, type CreatedIdentity } from '../../armour/crypto';
 import type { WorkspaceKeys } from '../../armour/keys';
 import { loadCrypto } from '../../armour/load';
+import { FakeXhr, installFakeXhr, type XhrReply } from '../../test/fakeXhr';
 import { armouredFiles, sealedFile, sealedFolder, WS } from './armour.test-util';
 import { event, folder } from './logic/fixtures.test-util';
 import { FilesStore } from './store';
+import { TUS_THRESHOLD_BYTES } from './transport';
 
 const T1 = 'AAAAAAAAAAAAAAAAAAAAAA';
 const T2 = 'BBBBBBBBBBBBBBBBBBBBBA';
 const T3 = 'CCCCCCCCCCCCCCCCCCCCCA';
+
+installFakeXhr();
 
 let alice: CreatedIdentity;
 let keys: WorkspaceKeys;
@@ -38,6 +43,7 @@ beforeEach(async () => {
 });
 
 afterEach(() => {
+  store.stop();
   vi.restoreAllMocks();
 });
 
@@ -116,5 +122,41 @@ describe('an armoured folder in the store', () => {
     const zebra = store.getState().listing.items[0];
     if (!zebra) throw new Error('no entry');
     await expect(store.copy(zebra, '')).rejects.toMatchObject({ code: 'armoured_unsupported' });
+  });
+});
+
+describe('a large upload in an armoured workspace', () => {
+  it('failed, it resumes on retry where the server is, with the bytes sealed the first time', async () => {
+    await store.open('');
+    vi.spyOn(api.files, 'usage').mockResolvedValue({ used_bytes: 0, quota_bytes: null });
+    let length = 0;
+    let completions = 0;
+    FakeXhr.reply = (x): XhrReply => {
+      if (x.method === 'POST') {
+        length = Number(x.headers['Upload-Length']);
+        return { status: 201, headers: { Location: '/api/v1/uploads/u1' } };
+      }
+      if (x.method === 'HEAD') return { status: 200, headers: { 'Upload-Offset': String(length) } };
+      const end = Number(x.headers['Upload-Offset']) + (x.body?.size ?? 0);
+      if (end < length) return { status: 204, headers: { 'Upload-Offset': String(end) } };
+      // The completion: refused for a stale key (twice: the upload fails), then made.
+      return ++completions <= 2
+        ? { status: 409, body: '{"error":{"code":"stale_key","message":"stale"}}' }
+        : { status: 204, headers: { 'Ruche-File-Id': 'big' } };
+    };
+    const file = new File([new Uint8Array(TUS_THRESHOLD_BYTES)], 'archive.bin');
+    store.upload({ files: [{ file, path: 'archive.bin' }], folders: [], unreadable: [] });
+    const item = () => store.getState().uploads.items[0];
+    await vi.waitFor(() => expect(item()?.status).toBe('error'));
+    expect(item()).toMatchObject({ error: 'stale_key', resumeUrl: '/api/v1/uploads/u1' });
+
+    FakeXhr.log = [];
+    store.retryUpload(item()?.id ?? -1, false);
+    await vi.waitFor(() => expect(item()?.status).toBe('done'));
+    expect(item()?.fileId).toBe('big');
+    expect(FakeXhr.log.map((x) => [x.method, x.body?.size])).toEqual([
+      ['HEAD', undefined],
+      ['PATCH', 0],
+    ]);
   });
 });

@@ -39,7 +39,7 @@ import {
   type UploadsState,
 } from './logic/uploads';
 import { RollbackMemory, rollbackKey } from './logic/rollback';
-import { FilesArmour, rawOf, sealableName, type ShownNode } from './sealed';
+import { FilesArmour, rawOf, sealableName, type SealedResume, type ShownNode } from './sealed';
 import { TUS_THRESHOLD_BYTES, send, type Transfer } from './transport';
 
 /** Entries read per folder (the server's maximum page). */
@@ -120,6 +120,11 @@ export class FilesStore {
   private readonly unsubscribes: (() => void)[] = [];
   private readonly transfers = new Map<number, Transfer>();
   private readonly blobs = new Map<number, File>();
+  /**
+   * Armoured: the resumable uploads of large files, their sealed bytes
+   * held with them (kept, and dropped, with the file in `blobs`).
+   */
+  private readonly resumes = new Map<number, SealedResume>();
   private nextUploadId = 1;
   private generation = 0;
   private usageTimer: ReturnType<typeof setTimeout> | null = null;
@@ -705,9 +710,10 @@ export class FilesStore {
   }
 
   /**
-   * Armoured: the sealed upload of `u` (never tus), after the check the
-   * server cannot make: its name must not be taken in its folder, unless it
-   * replaces that file (a new version).
+   * Armoured: the sealed upload of `u` (tus for a large file: resumed, with
+   * the bytes sealed the first time, when it was created), after the check
+   * the server cannot make: its name must not be taken in its folder,
+   * unless it replaces that file (a new version).
    */
   private async sealedTransfer(
     armour: FilesArmour,
@@ -741,6 +747,11 @@ export class FilesStore {
       existing,
       onSealed: () => this.set({ uploads: sealing(this.state.uploads, u.id, false) }),
       onProgress: (n) => this.set({ uploads: progressed(this.state.uploads, u.id, n) }),
+      resume: this.resumes.get(u.id),
+      onResumable: (r) => {
+        this.resumes.set(u.id, r);
+        this.set({ uploads: resumable(this.state.uploads, u.id, r.url) });
+      },
     });
   }
 
@@ -783,7 +794,7 @@ export class FilesStore {
       this.transfers.set(id, t);
       const fileId = await t.done;
       this.set({ uploads: finished(this.state.uploads, id, fileId) });
-      this.blobs.delete(id);
+      this.forget(id);
       this.usageSoon();
     } catch (e) {
       if (!(isApiError(e) && e.code === 'aborted')) {
@@ -797,10 +808,16 @@ export class FilesStore {
     }
   }
 
+  /** Drops what the store kept to send file `id` (again). */
+  private forget(id: number): void {
+    this.blobs.delete(id);
+    this.resumes.delete(id);
+  }
+
   cancelUpload(id: number): void {
     this.set({ uploads: cancelled(this.state.uploads, id) });
     this.transfers.get(id)?.abort();
-    this.blobs.delete(id);
+    this.forget(id);
     this.pump();
   }
 
@@ -820,7 +837,7 @@ export class FilesStore {
   clearUploads(): void {
     const s = cleared(this.state.uploads, true);
     for (const u of this.state.uploads.items) {
-      if (!s.items.includes(u)) this.blobs.delete(u.id);
+      if (!s.items.includes(u)) this.forget(u.id);
     }
     this.set({ uploads: s });
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../api';
-import { FakeXhr, installFakeXhr } from '../../test/fakeXhr';
-import { TUS_THRESHOLD_BYTES, base64Utf8, send } from './transport';
+import { FakeXhr, installFakeXhr, type XhrReply } from '../../test/fakeXhr';
+import { TUS_CHUNK_BYTES, TUS_THRESHOLD_BYTES, base64Utf8, send, tusUpload } from './transport';
 
 installFakeXhr();
 
@@ -103,6 +103,140 @@ describe('sending a large file (tus)', () => {
     expect(FakeXhr.log.some((x) => x.method === 'DELETE' && x.url === '/api/v1/uploads/u2')).toBe(
       true,
     );
+  });
+});
+
+describe('headers for the PATCH that completes a tus upload', () => {
+  const size = 2 * TUS_CHUNK_BYTES + 10;
+  /** A server keeping what it is sent; the completing PATCH answers `completion()`. */
+  const server =
+    (completion: () => XhrReply) =>
+    (x: FakeXhr): XhrReply => {
+      if (x.method === 'POST') return { status: 201, headers: { Location: '/api/v1/uploads/u3' } };
+      if (x.method === 'HEAD') return { status: 200, headers: { 'Upload-Offset': String(size) } };
+      const offset = Number(x.headers['Upload-Offset']) + (x.body?.size ?? 0);
+      return offset < size
+        ? { status: 204, headers: { 'Upload-Offset': String(offset) } }
+        : completion();
+    };
+  const done: XhrReply = {
+    status: 204,
+    headers: { 'Upload-Offset': String(size), 'Ruche-File-Id': 'f3' },
+  };
+  const patches = () =>
+    FakeXhr.log
+      .filter((x) => x.method === 'PATCH')
+      .map((x) => [
+        x.headers['Upload-Offset'],
+        x.body?.size,
+        x.headers['X-Sealed-Content'] ?? null,
+      ]);
+
+  it('are asked for just before that PATCH, and sent on it only', async () => {
+    let asked = 0;
+    const sentBefore: number[] = [];
+    FakeXhr.reply = server(() => done);
+    const t = tusUpload({
+      ...base,
+      file: new Blob([new Uint8Array(size)]),
+      onProgress: () => {},
+      finalHeaders: async () => {
+        sentBefore.push(FakeXhr.log.length);
+        return { 'X-Sealed-Content': `record ${++asked}` };
+      },
+    });
+    expect(await t.done).toBe('f3');
+    // POST and the two full chunks went first.
+    expect(sentBefore).toEqual([3]);
+    expect(patches()).toEqual([
+      ['0', TUS_CHUNK_BYTES, null],
+      [String(TUS_CHUNK_BYTES), TUS_CHUNK_BYTES, null],
+      [String(2 * TUS_CHUNK_BYTES), 10, 'record 1'],
+    ]);
+  });
+
+  it('a refused completion rejects, the upload kept; resuming it is one empty PATCH at its length', async () => {
+    FakeXhr.reply = server(() => ({
+      status: 409,
+      body: '{"error":{"code":"version_conflict","message":"another version came first"}}',
+    }));
+    let n = 0;
+    const finalHeaders = async () => ({ 'X-Sealed-Content': `record ${++n}` });
+    const file = new Blob([new Uint8Array(size)]);
+    let url = '';
+    const first = tusUpload({
+      ...base,
+      file,
+      onProgress: () => {},
+      onResumable: (u) => (url = u),
+      finalHeaders,
+    });
+    await expect(first.done).rejects.toMatchObject({ status: 409, code: 'version_conflict' });
+    // Not taken for an offset mismatch: no HEAD, no second try.
+    expect(FakeXhr.log.map((x) => x.method)).toEqual(['POST', 'PATCH', 'PATCH', 'PATCH']);
+    expect(url).toBe('/api/v1/uploads/u3');
+
+    FakeXhr.log = [];
+    FakeXhr.reply = server(() => done);
+    const progress: number[] = [];
+    const again = tusUpload({
+      ...base,
+      file,
+      resumeUrl: url,
+      onProgress: (p) => progress.push(p),
+      finalHeaders,
+    });
+    expect(await again.done).toBe('f3');
+    expect(FakeXhr.log.map((x) => [x.method, x.url])).toEqual([
+      ['HEAD', '/api/v1/uploads/u3'],
+      ['PATCH', '/api/v1/uploads/u3'],
+    ]);
+    expect(patches()).toEqual([[String(size), 0, 'record 2']]);
+    expect(progress.at(-1)).toBe(size);
+  });
+
+  it('a dropped connection on the completing PATCH asks for them again', async () => {
+    let drops = 0;
+    FakeXhr.reply = (x) =>
+      x.method === 'HEAD'
+        ? { status: 200, headers: { 'Upload-Offset': String(2 * TUS_CHUNK_BYTES) } }
+        : drops++ === 0
+          ? 'network'
+          : done;
+    let n = 0;
+    const t = tusUpload({
+      ...base,
+      file: new Blob([new Uint8Array(size)]),
+      resumeUrl: '/api/v1/uploads/u3',
+      onProgress: () => {},
+      finalHeaders: async () => ({ 'X-Sealed-Content': `record ${++n}` }),
+    });
+    expect(await t.done).toBe('f3');
+    expect(FakeXhr.log.map((x) => x.method)).toEqual(['HEAD', 'PATCH', 'HEAD', 'PATCH']);
+    expect(patches()).toEqual([
+      [String(2 * TUS_CHUNK_BYTES), 10, 'record 1'],
+      [String(2 * TUS_CHUNK_BYTES), 10, 'record 2'],
+    ]);
+  });
+
+  it('an offset mismatch still asks the server where it is, then goes on', async () => {
+    const replies = [
+      { status: 409, body: '{"error":{"code":"offset_mismatch","message":"no"}}' },
+    ] as XhrReply[];
+    FakeXhr.reply = (x) =>
+      x.method === 'HEAD'
+        ? { status: 200, headers: { 'Upload-Offset': String(2 * TUS_CHUNK_BYTES) } }
+        : (replies.shift() ?? done);
+    const t = tusUpload({
+      ...base,
+      file: new Blob([new Uint8Array(size)]),
+      resumeUrl: '/api/v1/uploads/u3',
+      onProgress: () => {},
+    });
+    expect(await t.done).toBe('f3');
+    expect(FakeXhr.log.map((x) => x.method)).toEqual(['HEAD', 'PATCH', 'HEAD', 'PATCH']);
+    // Plain: no headers of the caller's.
+    expect(patches().map((p) => p[2])).toEqual([null, null]);
   });
 });
 

@@ -1,8 +1,9 @@
 // Sending a file's bytes with progress: one XMLHttpRequest PUT for small
 // files, tus 1.0 (POST, then PATCH chunks) for large ones, so a dropped
 // connection resumes from the last byte the server kept instead of
-// starting over (never in an armoured workspace: one PUT of the sealed
-// bytes, sealed.ts). Writes carry the session's CSRF token like api.* does.
+// starting over. An armoured workspace's large files take the same path
+// (sealed.ts): their records ride on the PATCH that completes the upload
+// (finalHeaders). Writes carry the session's CSRF token like api.* does.
 import { ApiError, csrfStore, type FileNode } from '../../api';
 
 /** Files from this size go through tus. */
@@ -11,6 +12,8 @@ export const TUS_THRESHOLD_BYTES = 8 * 1024 * 1024;
 export const TUS_CHUNK_BYTES = 8 * 1024 * 1024;
 /** Attempts without progress before a resumable upload gives up. */
 const TUS_RETRIES = 5;
+/** On every tus request. */
+const tusHeaders = { 'Tus-Resumable': '1.0.0' };
 
 export interface Transfer {
   /** Resolves with the new file's id; rejects with ApiError ('aborted' when cancelled). */
@@ -31,6 +34,13 @@ export interface SendOptions {
   onResumable?(url: string): void;
   /** Continue this resumable upload instead of creating one. */
   resumeUrl?: string;
+  /**
+   * tus: headers for the PATCH that completes the upload (its bytes reach
+   * the length, or an empty one at the length when resuming a complete
+   * upload), asked for just before each such PATCH is sent. Armoured: the
+   * sealed records, sealed for what is known then.
+   */
+  finalHeaders?(): Promise<Record<string, string>>;
 }
 
 const seg = encodeURIComponent;
@@ -148,11 +158,19 @@ function putFile(o: SendOptions): Transfer {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function tusUpload(o: SendOptions): Transfer {
+/**
+ * A resumable upload (tus), whatever the file's size: created under
+ * `o.name` in `o.parentId` (an existing name there gets a new version), or
+ * continued from `o.resumeUrl` at the offset the server kept (at the
+ * file's length: one empty PATCH completes it). A refusal of the
+ * completion (a 409 other than an offset mismatch, or any other error)
+ * rejects `done` and leaves the upload on the server, to resume; `abort`
+ * terminates it.
+ */
+export function tusUpload(o: SendOptions): Transfer {
   let current: { abort(): void } | null = null;
   let aborted = false;
   let url = o.resumeUrl ?? '';
-  const tusHeaders = { 'Tus-Resumable': '1.0.0' };
 
   const step = async <T>(r: { done: Promise<T>; abort(): void }): Promise<T> => {
     current = r;
@@ -195,11 +213,14 @@ function tusUpload(o: SendOptions): Transfer {
       const end = Math.min(o.file.size, offset + TUS_CHUNK_BYTES);
       const base = offset;
       try {
+        const final = end >= o.file.size && o.finalHeaders ? await o.finalHeaders() : {};
+        if (aborted) throw new ApiError(0, 'aborted', 'cancelled');
         const xhr = await step(
           xhrRequest({
             method: 'PATCH',
             url,
             headers: {
+              ...final,
               ...tusHeaders,
               'Content-Type': 'application/offset+octet-stream',
               'Upload-Offset': String(offset),
@@ -209,6 +230,11 @@ function tusUpload(o: SendOptions): Transfer {
           }),
         );
         if (xhr.status === 409) {
+          // Another conflict than the offset (version_conflict, is_a_folder...)
+          // refuses the completion: asking the offset again would send the
+          // same completion again, for ever.
+          const e = errorOf(xhr);
+          if (e.code !== 'offset_mismatch' && e.code !== 'http_409') throw e;
           offset = await offsetNow();
           continue;
         }
@@ -241,12 +267,14 @@ function tusUpload(o: SendOptions): Transfer {
     abort: () => {
       aborted = true;
       current?.abort();
-      if (url) {
-        // Termination: the server drops what it kept.
-        void xhrRequest({ method: 'DELETE', url, headers: tusHeaders }).done.catch(() => undefined);
-      }
+      if (url) terminate(url);
     },
   };
+}
+
+/** Terminates a resumable upload: the server drops what it kept (failures are ignored). */
+export function terminate(url: string): void {
+  void xhrRequest({ method: 'DELETE', url, headers: tusHeaders }).done.catch(() => undefined);
 }
 
 /** Sends a file: tus from TUS_THRESHOLD_BYTES (or when resuming), a single PUT below. */
