@@ -749,49 +749,87 @@ TEST(Armour, AttachmentsAreSealedInTheBrowserAndOpenedWithTheKeyTheirMessageCarr
 // A name token, as the browser makes one: 16 random bytes.
 std::string name_token() { return base64url_encode(random_bytes(16)); }
 
-// What the browser sends for an entry of an armoured workspace's files.
-struct SealedEntry {
-  std::string token, name_record, content_record, bytes, key;
-};
-
-TEST(Armour, FilesKeepSealedNamesAndContentsBoundToTheirFileAndVersion) {
+// An armoured workspace with files: Alice (its owner), Bob and Carol, each
+// with an identity and generation 1 opened, and what their browsers send.
+struct ArmouredFiles {
   TestServer s;
-  ASSERT_GE(sodium_init(), 0);
-  Browser alice(s, s.user("Alice")), bob(s, s.user("Bob")), carol(s, s.user("Carol"));
-  std::string ws = create_armoured(s, alice.who, {"chat", "files"});
-  s.join(alice.who, ws, bob.who);
-  s.join(alice.who, ws, carol.who);
-  ASSERT_EQ(alice.set_identity().status, 200);
-  ASSERT_EQ(bob.set_identity().status, 200);
-  ASSERT_EQ(carol.set_identity().status, 200);
-  ASSERT_EQ(alice.new_generation(ws, 1).status, 200);
-  bob.open_envelopes(ws);
-  carol.open_envelopes(ws);
-  auto name_record = [&](const Browser& b, const std::string& token, std::string_view name, std::int64_t g = 1) {
+  Browser alice{s, s.user("Alice")}, bob{s, s.user("Bob")}, carol{s, s.user("Carol")};
+  std::string ws;
+
+  ArmouredFiles() {
+    EXPECT_GE(sodium_init(), 0);
+    ws = create_armoured(s, alice.who, {"chat", "files"});
+    s.join(alice.who, ws, bob.who);
+    s.join(alice.who, ws, carol.who);
+    EXPECT_EQ(alice.set_identity().status, 200);
+    EXPECT_EQ(bob.set_identity().status, 200);
+    EXPECT_EQ(carol.set_identity().status, 200);
+    EXPECT_EQ(alice.new_generation(ws, 1).status, 200);
+    bob.open_envelopes(ws);
+    carol.open_envelopes(ws);
+  }
+
+  std::string name_record(const Browser& b, const std::string& token, std::string_view name, std::int64_t g = 1) const {
     return b.seal_in("ruche-files-name", ws + "\n" + token + "\n" + b.who.id.str(), g, name);
-  };
-  auto content_record = [&](const Browser& b, const std::string& token, std::int64_t number, const std::string& key,
-                            std::size_t size) {
+  }
+  std::string content_record(const Browser& b, const std::string& token, std::int64_t number, const std::string& key,
+                             std::size_t size) const {
     json::object o{{"key", base64url_encode(key)}, {"size", static_cast<std::int64_t>(size)}, {"type", "text/plain"}};
     return b.seal_in("ruche-files-content", ws + "\n" + token + "\n" + std::to_string(number) + "\n" + b.who.id.str(),
                      1, json::serialize(o));
-  };
-  auto folder = [&](const Browser& b, const std::string& name, const std::optional<std::string>& record) {
+  }
+  // What `reader` opens of a record `author` sealed: the name, or the
+  // content record of version `number` (its JSON).
+  std::optional<std::string> open_name(const Browser& reader, const std::string& token, const std::string& author,
+                                       const json::value& record) const {
+    return reader.open_in("ruche-files-name", ws + "\n" + token + "\n" + author, std::string(record.as_string()));
+  }
+  std::optional<std::string> open_content(const Browser& reader, const std::string& token, std::int64_t number,
+                                          const std::string& author, const json::value& record) const {
+    return reader.open_in("ruche-files-content", ws + "\n" + token + "\n" + std::to_string(number) + "\n" + author,
+                          std::string(record.as_string()));
+  }
+  Reply folder(const Browser& b, const std::string& name, const std::optional<std::string>& record) {
     json::object o{{"name", name}};
     if (record) o["sealed_name"] = *record;
     return s.call("POST", "/api/v1/workspaces/" + ws + "/files/folders", b.who.token, body(o));
+  }
+  Reply put(const Browser& b, const std::string& path, const std::string& bytes, Headers h) {
+    return s.call("PUT", path, b.who.token, bytes, std::move(h));
+  }
+
+  // A file `b` uploads at the root: `plain` sealed under a key of its own,
+  // its name record and the content record of version 1.
+  struct File {
+    std::string id, token, key, bytes, name_record, content_record;
   };
+  File upload(const Browser& b, std::string_view name, const std::string& plain) {
+    File f{{}, name_token(), random_bytes(32), {}, {}, {}};
+    f.bytes = seal_file(plain, f.key);
+    f.name_record = name_record(b, f.token, name);
+    f.content_record = content_record(b, f.token, 1, f.key, plain.size());
+    auto r = put(b, "/api/v1/workspaces/" + ws + "/files/children/" + f.token, f.bytes,
+                 {{"X-Sealed-Name", f.name_record}, {"X-Sealed-Content", f.content_record}});
+    EXPECT_EQ(r.status, 201) << r.raw.body;
+    if (r.status == 201) f.id = std::string(r.body.at("id").as_string());
+    return f;
+  }
+};
+
+TEST(Armour, FilesAreNamedByTokensAndOpenOnlyWithTheirSignedRecords) {
+  ArmouredFiles a;
+  auto& [s, alice, bob, carol, ws] = a;
 
   // Folders: a real name is refused (it would stay in clear), so is a token
   // without its record, or a record someone else signed.
-  EXPECT_EQ(folder(alice, "Rapports", name_record(alice, "Rapports", "Rapports")).error_code(), "invalid_name");
+  EXPECT_EQ(a.folder(alice, "Rapports", a.name_record(alice, "Rapports", "Rapports")).error_code(), "invalid_name");
   std::string dir = name_token();
-  EXPECT_EQ(folder(alice, dir, std::nullopt).error_code(), "sealed_required");
+  EXPECT_EQ(a.folder(alice, dir, std::nullopt).error_code(), "sealed_required");
   std::string forged = alice.seal_in("ruche-files-name", ws + "\n" + dir + "\n" + alice.who.id.str(), 1, "Rapports",
                                      &bob.sign_sk);
-  EXPECT_EQ(folder(alice, dir, forged).error_code(), "bad_signature");
-  EXPECT_EQ(folder(alice, dir, "Rapports").error_code(), "invalid_sealed_text");
-  auto made = folder(alice, dir, name_record(alice, dir, "Rapports"));
+  EXPECT_EQ(a.folder(alice, dir, forged).error_code(), "bad_signature");
+  EXPECT_EQ(a.folder(alice, dir, "Rapports").error_code(), "invalid_sealed_text");
+  auto made = a.folder(alice, dir, a.name_record(alice, dir, "Rapports"));
   ASSERT_EQ(made.status, 201) << made.raw.body;
   std::string dir_id(made.body.at("id").as_string());
   EXPECT_EQ(made.body.at("name").as_string(), dir);
@@ -802,38 +840,34 @@ TEST(Armour, FilesKeepSealedNamesAndContentsBoundToTheirFileAndVersion) {
   // Bob's browser hears of it live, records included.
   auto bob_events = connect_events(s, bob.who);
   ASSERT_FALSE(until(*bob_events, "hello").is_null());
-  SealedEntry f{name_token(), {}, {}, {}, random_bytes(32)};
   const std::string plan = "Plan de continuité : salle B, code 4471.";
-  f.bytes = seal_file(plan, f.key);
-  f.name_record = name_record(alice, f.token, "plan secret.txt");
-  f.content_record = content_record(alice, f.token, 1, f.key, plan.size());
-  auto put = [&](const Browser& b, const std::string& path, const std::string& bytes, Headers h) {
-    return s.call("PUT", path, b.who.token, bytes, std::move(h));
-  };
-  const std::string into = "/api/v1/files/" + dir_id + "/children/" + f.token;
-  EXPECT_EQ(put(alice, into, f.bytes, {{"X-Sealed-Name", f.name_record}}).error_code(), "sealed_required");
-  EXPECT_EQ(put(alice, into, f.bytes, {{"X-Sealed-Content", f.content_record}}).error_code(), "sealed_required");
-  EXPECT_EQ(put(alice, "/api/v1/files/" + dir_id + "/children/plan.txt", f.bytes,
-                {{"X-Sealed-Name", f.name_record}, {"X-Sealed-Content", f.content_record}})
+  const std::string token = name_token(), key = random_bytes(32), bytes = seal_file(plan, key);
+  const std::string name = a.name_record(alice, token, "plan secret.txt");
+  const std::string content = a.content_record(alice, token, 1, key, plan.size());
+  const std::string into = "/api/v1/files/" + dir_id + "/children/" + token;
+  EXPECT_EQ(a.put(alice, into, bytes, {{"X-Sealed-Name", name}}).error_code(), "sealed_required");
+  EXPECT_EQ(a.put(alice, into, bytes, {{"X-Sealed-Content", content}}).error_code(), "sealed_required");
+  EXPECT_EQ(a.put(alice, "/api/v1/files/" + dir_id + "/children/plan.txt", bytes,
+                  {{"X-Sealed-Name", name}, {"X-Sealed-Content", content}})
                 .error_code(),
             "invalid_name");
-  // Bound to its token: a record made for another file does not pass.
+  // Bound to its token: records made for another file do not pass.
   std::string other = name_token();
-  EXPECT_EQ(put(alice, "/api/v1/files/" + dir_id + "/children/" + other, f.bytes,
-                {{"X-Sealed-Name", name_record(alice, other, "x")}, {"X-Sealed-Content", f.content_record}})
+  EXPECT_EQ(a.put(alice, "/api/v1/files/" + dir_id + "/children/" + other, bytes,
+                  {{"X-Sealed-Name", a.name_record(alice, other, "x")}, {"X-Sealed-Content", content}})
                 .error_code(),
             "bad_signature");
-  auto created = put(alice, into, f.bytes, {{"X-Sealed-Name", f.name_record}, {"X-Sealed-Content", f.content_record}});
+  auto created = a.put(alice, into, bytes, {{"X-Sealed-Name", name}, {"X-Sealed-Content", content}});
   ASSERT_EQ(created.status, 201) << created.raw.body;
   std::string fid(created.body.at("id").as_string());
   EXPECT_EQ(created.body.at("content_type").as_string(), "application/octet-stream");
-  EXPECT_EQ(created.body.at("size").as_int64(), static_cast<std::int64_t>(f.bytes.size()));
-  EXPECT_EQ(created.body.at("sealed_content").as_string(), f.content_record);
+  EXPECT_EQ(created.body.at("size").as_int64(), static_cast<std::int64_t>(bytes.size()));
+  EXPECT_EQ(created.body.at("sealed_content").as_string(), content);
   json::value heard = until(*bob_events, "file.created");
   ASSERT_FALSE(heard.is_null());
-  EXPECT_EQ(heard.at("data").at("name").as_string(), f.token);
-  EXPECT_EQ(heard.at("data").at("sealed_name").as_string(), f.name_record);
-  EXPECT_EQ(heard.at("data").at("sealed_content").as_string(), f.content_record);
+  EXPECT_EQ(heard.at("data").at("name").as_string(), token);
+  EXPECT_EQ(heard.at("data").at("sealed_name").as_string(), name);
+  EXPECT_EQ(heard.at("data").at("sealed_content").as_string(), content);
 
   // Bob's browser: the listing gives tokens and records; he opens the
   // name, the record, and with its key the bytes.
@@ -841,79 +875,151 @@ TEST(Armour, FilesKeepSealedNamesAndContentsBoundToTheirFileAndVersion) {
   ASSERT_EQ(listed.status, 200);
   ASSERT_EQ(listed.body.at("items").as_array().size(), 1u);
   const json::value& item = listed.body.at("items").as_array()[0];
-  EXPECT_EQ(item.at("name").as_string(), f.token);
-  EXPECT_EQ(bob.open_in("ruche-files-name", ws + "\n" + f.token + "\n" + alice.who.id.str(),
-                        std::string(item.at("sealed_name").as_string())),
-            "plan secret.txt");
-  auto opened = bob.open_in("ruche-files-content", ws + "\n" + f.token + "\n1\n" + alice.who.id.str(),
-                            std::string(item.at("sealed_content").as_string()));
+  EXPECT_EQ(item.at("name").as_string(), token);
+  EXPECT_EQ(a.open_name(bob, token, alice.who.id.str(), item.at("sealed_name")), "plan secret.txt");
+  auto opened = a.open_content(bob, token, 1, alice.who.id.str(), item.at("sealed_content"));
   ASSERT_TRUE(opened);
   auto record = json::parse(*opened);
   ASSERT_TRUE(record);
-  auto key = base64url_decode(record->at("key").as_string());
   auto stored = s.call("GET", "/api/v1/files/" + fid + "/content", bob.who.token);
   ASSERT_EQ(stored.status, 200);
-  EXPECT_EQ(stored.raw.body, f.bytes);
+  EXPECT_EQ(stored.raw.body, bytes);
   EXPECT_EQ(stored.raw.body.find("continuité"), std::string::npos);
-  EXPECT_EQ(open_file(stored.raw.body, *key), plan);
-  // The same record does not open as version 2's, nor as another file's.
-  EXPECT_FALSE(bob.open_in("ruche-files-content", ws + "\n" + f.token + "\n2\n" + alice.who.id.str(),
-                           std::string(item.at("sealed_content").as_string())));
+  EXPECT_EQ(open_file(stored.raw.body, *base64url_decode(record->at("key").as_string())), plan);
+  // The same record does not open as version 2's.
+  EXPECT_FALSE(a.open_content(bob, token, 2, alice.who.id.str(), item.at("sealed_content")));
+
+  // Renaming seals a new record: the token stays, a new name is refused,
+  // and Bob's browser hears the new record.
+  auto renamed = s.call("PATCH", "/api/v1/files/" + fid, bob.who.token,
+                        body({{"sealed_name", a.name_record(bob, token, "plan 2027.txt")}}));
+  ASSERT_EQ(renamed.status, 200) << renamed.raw.body;
+  EXPECT_EQ(renamed.body.at("name").as_string(), token);
+  EXPECT_EQ(a.open_name(bob, token, bob.who.id.str(), renamed.body.at("sealed_name")), "plan 2027.txt");
+  json::value updated = until(*bob_events, "file.updated");
+  ASSERT_FALSE(updated.is_null());
+  EXPECT_EQ(updated.at("data").at("sealed_name"), renamed.body.at("sealed_name"));
+  EXPECT_EQ(s.call("PATCH", "/api/v1/files/" + fid, bob.who.token, body({{"name", "plan.txt"}})).error_code(),
+            "invalid_name");
+  auto moved = s.call("PATCH", "/api/v1/files/" + fid, bob.who.token, body({{"parent_id", nullptr}}));
+  ASSERT_EQ(moved.status, 200) << moved.raw.body;
+  EXPECT_EQ(moved.body.at("path").as_string(), "/" + token);
+
+  // Records belong to armoured workspaces only.
+  std::string plain_ws = s.workspace(alice.who, "Plain", {"files"});
+  EXPECT_EQ(a.put(alice, "/api/v1/workspaces/" + plain_ws + "/files/children/a.txt", "abc",
+                  {{"X-Sealed-Content", content}})
+                .error_code(),
+            "not_armoured");
+}
+
+TEST(Armour, FileVersionsAreSealedForTheirNumberAndRestoredWithTheirKey) {
+  ArmouredFiles a;
+  auto& [s, alice, bob, carol, ws] = a;
+  const std::string plan = "Plan de continuité : salle B.";
+  auto f = a.upload(alice, "plan.txt", plan);
+  ASSERT_FALSE(f.id.empty());
 
   // A new version by Bob (an hour later: kept beside the first), sealed
   // for version 2, not 1.
   s.clock().advance_ms(3'600'000);
   const std::string plan2 = "Plan de continuité, version 2 : salle C.";
   std::string key2 = random_bytes(32), bytes2 = seal_file(plan2, key2);
-  const std::string content = "/api/v1/files/" + fid + "/content";
-  EXPECT_EQ(put(bob, content, bytes2, {{"X-Sealed-Content", content_record(bob, f.token, 1, key2, plan2.size())}})
+  const std::string content = "/api/v1/files/" + f.id + "/content";
+  EXPECT_EQ(a.put(bob, content, bytes2, {{"X-Sealed-Content", a.content_record(bob, f.token, 1, key2, plan2.size())}})
                 .error_code(),
             "version_conflict");
-  EXPECT_EQ(put(bob, content, bytes2, {}).error_code(), "sealed_required");
-  auto v2 = put(bob, content, bytes2, {{"X-Sealed-Content", content_record(bob, f.token, 2, key2, plan2.size())}});
+  EXPECT_EQ(a.put(bob, content, bytes2, {}).error_code(), "sealed_required");
+  auto v2 = a.put(bob, content, bytes2, {{"X-Sealed-Content", a.content_record(bob, f.token, 2, key2, plan2.size())}});
   ASSERT_EQ(v2.status, 200) << v2.raw.body;
   EXPECT_EQ(v2.body.at("version").as_int64(), 2);
   EXPECT_EQ(v2.body.at("sealed_content_by").as_string(), bob.who.id.str());
   EXPECT_EQ(v2.body.at("sealed_name_by").as_string(), alice.who.id.str());
-  auto versions = s.call("GET", "/api/v1/files/" + fid + "/versions", carol.who.token);
+  auto versions = s.call("GET", "/api/v1/files/" + f.id + "/versions", carol.who.token);
   ASSERT_EQ(versions.body.as_array().size(), 2u);
   EXPECT_EQ(versions.body.as_array()[1].at("sealed").as_string(), f.content_record);
   EXPECT_EQ(versions.body.as_array()[0].at("created_by").as_string(), bob.who.id.str());
+  EXPECT_TRUE(a.open_content(carol, f.token, 2, bob.who.id.str(), versions.body.as_array()[0].at("sealed")));
 
   // Restoring version 1: its key, sealed again for version 3.
-  const std::string restore = "/api/v1/files/" + fid + "/versions/1/restore";
+  const std::string restore = "/api/v1/files/" + f.id + "/versions/1/restore";
   EXPECT_EQ(s.call("POST", restore, carol.who.token).error_code(), "sealed_required");
+  EXPECT_EQ(s.call("POST", restore, carol.who.token,
+                   body({{"sealed_content", a.content_record(carol, f.token, 2, f.key, plan.size())}}))
+                .error_code(),
+            "version_conflict");
   auto v3 = s.call("POST", restore, carol.who.token,
-                   body({{"sealed_content", content_record(carol, f.token, 3, f.key, plan.size())}}));
+                   body({{"sealed_content", a.content_record(carol, f.token, 3, f.key, plan.size())}}));
   ASSERT_EQ(v3.status, 200) << v3.raw.body;
   EXPECT_EQ(v3.body.at("version").as_int64(), 3);
-  auto back = s.call("GET", content, carol.who.token);
-  EXPECT_EQ(open_file(back.raw.body, f.key), plan);
+  EXPECT_EQ(open_file(s.call("GET", content, carol.who.token).raw.body, f.key), plan);
 
-  // Renaming seals a new record; the token stays, and a new name is refused.
-  auto renamed = s.call("PATCH", "/api/v1/files/" + fid, bob.who.token,
-                        body({{"sealed_name", name_record(bob, f.token, "plan 2027.txt")}}));
-  ASSERT_EQ(renamed.status, 200) << renamed.raw.body;
-  EXPECT_EQ(renamed.body.at("name").as_string(), f.token);
-  // After the updates of versions 2 and 3, which carry the first name record.
-  const std::string new_record(renamed.body.at("sealed_name").as_string());
-  for (const std::string& record : {f.name_record, f.name_record, new_record}) {
-    json::value updated = until(*bob_events, "file.updated");
-    ASSERT_FALSE(updated.is_null());
-    EXPECT_EQ(updated.at("data").at("sealed_name").as_string(), record);
-  }
-  EXPECT_EQ(bob.open_in("ruche-files-name", ws + "\n" + f.token + "\n" + bob.who.id.str(),
-                        std::string(renamed.body.at("sealed_name").as_string())),
-            "plan 2027.txt");
-  EXPECT_EQ(s.call("PATCH", "/api/v1/files/" + fid, bob.who.token, body({{"name", "plan.txt"}})).error_code(),
-            "invalid_name");
-  auto moved = s.call("PATCH", "/api/v1/files/" + fid, bob.who.token, body({{"parent_id", nullptr}}));
-  ASSERT_EQ(moved.status, 200) << moved.raw.body;
-  EXPECT_EQ(moved.body.at("path").as_string(), "/" + f.token);
+  // Carol leaves: nothing new is sealed under the key she held.
+  ASSERT_EQ(s.call("DELETE", "/api/v1/workspaces/" + ws + "/members/" + carol.who.id.str(), alice.who.token).status,
+            204);
+  EXPECT_EQ(a.put(bob, content, bytes2, {{"X-Sealed-Content", a.content_record(bob, f.token, 4, key2, plan2.size())}})
+                .error_code(),
+            "key_rotation_required");
+  ASSERT_EQ(bob.new_generation(ws, 2).status, 200);
+  std::string late = name_token();
+  EXPECT_EQ(a.folder(bob, late, a.name_record(bob, late, "Archives", 1)).error_code(), "stale_key");
+  EXPECT_EQ(a.folder(bob, late, a.name_record(bob, late, "Archives", 2)).status, 201);
+}
+
+TEST(Armour, ResumableUploadsTakeTheirRecordsWhenTheyComplete) {
+  ArmouredFiles a;
+  auto& [s, alice, bob, carol, ws] = a;
+  // Created under a token (a real name refused); the records come on the
+  // PATCH that completes it. Refused there, the bytes stay and an empty
+  // PATCH at the end brings the records again.
+  auto create = [&](const std::string& filename, std::size_t length) {
+    return s.call("POST", "/api/v1/workspaces/" + ws + "/files/uploads", bob.who.token, std::nullopt,
+                  {{"Tus-Resumable", "1.0.0"}, {"Upload-Length", std::to_string(length)},
+                   {"Upload-Metadata", "filename " + crypto::base64_encode(filename)}});
+  };
+  const std::string big(200'000, 'R');
+  const std::string key = random_bytes(32), sealed = seal_file(big, key);
+  EXPECT_EQ(create("rapport.pdf", sealed.size()).error_code(), "invalid_name");
+  const std::string token = name_token();
+  auto upload = create(token, sealed.size());
+  ASSERT_EQ(upload.status, 201) << upload.raw.body;
+  const std::string location = *upload.raw.header("Location");
+  const std::string at = location.substr(location.find("/api/"));
+  auto patch = [&](std::size_t offset, const std::string& bytes, Headers h) {
+    h.emplace_back("Tus-Resumable", "1.0.0");
+    h.emplace_back("Upload-Offset", std::to_string(offset));
+    h.emplace_back("Content-Type", "application/offset+octet-stream");
+    return s.call("PATCH", at, bob.who.token, bytes, std::move(h));
+  };
+  const std::string name = a.name_record(bob, token, "annexe.bin");
+  ASSERT_EQ(patch(0, sealed.substr(0, 100'000), {{"X-Sealed-Name", name}}).status, 204);
+  EXPECT_EQ(patch(100'000, sealed.substr(100'000), {}).error_code(), "sealed_required");
+  auto head = s.call("HEAD", at, bob.who.token, std::nullopt, {{"Tus-Resumable", "1.0.0"}});
+  EXPECT_EQ(head.raw.header("Upload-Offset"), std::to_string(sealed.size()));
+  EXPECT_EQ(patch(sealed.size(), "",
+                  {{"X-Sealed-Name", name}, {"X-Sealed-Content", a.content_record(bob, token, 2, key, big.size())}})
+                .error_code(),
+            "bad_signature");  // sealed for another version: a new file is version 1
+  auto completed = patch(sealed.size(), "",
+                         {{"X-Sealed-Name", name}, {"X-Sealed-Content", a.content_record(bob, token, 1, key, big.size())}});
+  ASSERT_EQ(completed.status, 204) << completed.raw.body;
+  const std::string id(*completed.raw.header("Ruche-File-Id"));
+  auto node = s.call("GET", "/api/v1/files/" + id, alice.who.token);
+  EXPECT_EQ(node.body.at("name").as_string(), token);
+  EXPECT_EQ(node.body.at("sealed_name").as_string(), name);
+  EXPECT_EQ(open_file(s.call("GET", "/api/v1/files/" + id + "/content", alice.who.token).raw.body, key), big);
+}
+
+TEST(Armour, FilesRefuseWhatTheServerWouldHaveToOpenAndLeaveAsCiphertext) {
+  ArmouredFiles a;
+  auto& [s, alice, bob, carol, ws] = a;
+  const std::string plan = "Plan de continuité : salle B, code 4471.";
+  auto f = a.upload(alice, "plan secret.txt", plan);
+  ASSERT_FALSE(f.id.empty());
 
   // What would need the server to open or write contents is refused.
-  EXPECT_EQ(s.call("POST", "/api/v1/files/" + fid + "/copy", bob.who.token).error_code(), "armoured_unsupported");
-  EXPECT_EQ(s.call("POST", "/api/v1/files/" + fid + "/shares", bob.who.token, body({{"mode", "read"}})).error_code(),
+  EXPECT_EQ(s.call("POST", "/api/v1/files/" + f.id + "/copy", bob.who.token).error_code(), "armoured_unsupported");
+  EXPECT_EQ(s.call("POST", "/api/v1/files/" + f.id + "/shares", bob.who.token, body({{"mode", "read"}})).error_code(),
             "armoured_unsupported");
   EXPECT_EQ(s.call("PROPFIND", "/dav/files/" + ws + "/", bob.who.token, std::nullopt, {{"Depth", "1"}}).status, 403);
   EXPECT_EQ(s.call("GET", "/dav/files/" + ws + "/" + f.token, bob.who.token).status, 403);
@@ -924,66 +1030,6 @@ TEST(Armour, FilesKeepSealedNamesAndContentsBoundToTheirFileAndVersion) {
   auto found = s.call("GET", "/api/v1/search?q=" + f.token.substr(0, 10) + "&type=file", bob.who.token);
   ASSERT_EQ(found.status, 200) << found.raw.body;
   EXPECT_TRUE(found.body.at("results").as_array().empty()) << found.raw.body;
-
-  // A resumable upload: created under a token (a real name refused), its
-  // records on the PATCH that completes it; refused there, the bytes stay
-  // and an empty PATCH at the end brings the records again.
-  auto tus_create = [&](const std::string& filename, std::size_t length) {
-    return s.call("POST", "/api/v1/workspaces/" + ws + "/files/uploads", bob.who.token, std::nullopt,
-                  {{"Tus-Resumable", "1.0.0"}, {"Upload-Length", std::to_string(length)},
-                   {"Upload-Metadata", "filename " + crypto::base64_encode(filename)}});
-  };
-  const std::string big(200'000, 'R');
-  const std::string big_key = random_bytes(32), big_sealed = seal_file(big, big_key);
-  EXPECT_EQ(tus_create("rapport.pdf", big_sealed.size()).error_code(), "invalid_name");
-  const std::string big_token = name_token();
-  auto upload = tus_create(big_token, big_sealed.size());
-  ASSERT_EQ(upload.status, 201) << upload.raw.body;
-  const std::string location = *upload.raw.header("Location");
-  const std::string at = location.substr(location.find("/api/"));
-  auto patch = [&](std::size_t offset, const std::string& bytes, Headers h) {
-    h.emplace_back("Tus-Resumable", "1.0.0");
-    h.emplace_back("Upload-Offset", std::to_string(offset));
-    h.emplace_back("Content-Type", "application/offset+octet-stream");
-    return s.call("PATCH", at, bob.who.token, bytes, std::move(h));
-  };
-  const std::string big_name = name_record(bob, big_token, "annexe.bin");
-  ASSERT_EQ(patch(0, big_sealed.substr(0, 100'000), {{"X-Sealed-Name", big_name}}).status, 204);
-  EXPECT_EQ(patch(100'000, big_sealed.substr(100'000), {}).error_code(), "sealed_required");
-  auto head = s.call("HEAD", at, bob.who.token, std::nullopt, {{"Tus-Resumable", "1.0.0"}});
-  EXPECT_EQ(head.raw.header("Upload-Offset"), std::to_string(big_sealed.size()));
-  EXPECT_EQ(patch(big_sealed.size(), "",
-                  {{"X-Sealed-Name", big_name},
-                   {"X-Sealed-Content", content_record(bob, big_token, 2, big_key, big.size())}})
-                .error_code(),
-            "bad_signature");  // sealed for another version: a new file is version 1
-  auto completed = patch(big_sealed.size(), "",
-                         {{"X-Sealed-Name", big_name},
-                          {"X-Sealed-Content", content_record(bob, big_token, 1, big_key, big.size())}});
-  ASSERT_EQ(completed.status, 204) << completed.raw.body;
-  const std::string big_id(*completed.raw.header("Ruche-File-Id"));
-  auto big_node = s.call("GET", "/api/v1/files/" + big_id, alice.who.token);
-  EXPECT_EQ(big_node.body.at("name").as_string(), big_token);
-  EXPECT_EQ(big_node.body.at("sealed_name").as_string(), big_name);
-  EXPECT_EQ(open_file(s.call("GET", "/api/v1/files/" + big_id + "/content", alice.who.token).raw.body, big_key), big);
-
-  // Records belong to armoured workspaces only.
-  std::string plain_ws = s.workspace(alice.who, "Plain", {"files"});
-  EXPECT_EQ(put(alice, "/api/v1/workspaces/" + plain_ws + "/files/children/a.txt", "abc",
-                {{"X-Sealed-Content", f.content_record}})
-                .error_code(),
-            "not_armoured");
-
-  // Carol leaves: nothing new is sealed under the key she held.
-  ASSERT_EQ(s.call("DELETE", "/api/v1/workspaces/" + ws + "/members/" + carol.who.id.str(), alice.who.token).status,
-            204);
-  EXPECT_EQ(put(bob, content, bytes2, {{"X-Sealed-Content", content_record(bob, f.token, 4, key2, plan2.size())}})
-                .error_code(),
-            "key_rotation_required");
-  ASSERT_EQ(bob.new_generation(ws, 2).status, 200);
-  std::string late = name_token();
-  EXPECT_EQ(folder(bob, late, name_record(bob, late, "Archives", 1)).error_code(), "stale_key");
-  EXPECT_EQ(folder(bob, late, name_record(bob, late, "Archives", 2)).status, 201);
 
   // The export carries the records and the sealed bytes, under tokens.
   auto files = export_files(s, alice.who, ws);
