@@ -606,7 +606,27 @@ TEST(Files, ResumableUploadCompletesAfterAnInterruption) {
   std::string id = done->header("Ruche-File-Id").value_or("");
   ASSERT_FALSE(id.empty());
   EXPECT_EQ(f.content(a, id), content);
-  EXPECT_EQ(s.call("HEAD", path, a.token).status, 404);  // finished uploads are gone
+  // A client whose last answer was lost asks again and learns the file,
+  // which it does not make twice.
+  auto asked = s.call("HEAD", path, a.token, std::nullopt, {{"Tus-Resumable", "1.0.0"}});
+  EXPECT_EQ(asked.status, 200);
+  EXPECT_EQ(asked.raw.header("Upload-Offset"), std::to_string(content.size()));
+  EXPECT_EQ(asked.raw.header("Ruche-File-Id"), id);
+  auto again_end = s.call("PATCH", path, a.token, std::string(),
+                          {{"Tus-Resumable", "1.0.0"}, {"Upload-Offset", std::to_string(content.size())},
+                           {"Content-Type", "application/offset+octet-stream"}});
+  EXPECT_EQ(again_end.status, 204) << again_end.raw.body;
+  EXPECT_EQ(again_end.raw.header("Ruche-File-Id"), id);
+  EXPECT_EQ(s.call("PATCH", path, a.token, std::string("x"),
+                   {{"Tus-Resumable", "1.0.0"}, {"Upload-Offset", std::to_string(content.size())},
+                    {"Content-Type", "application/offset+octet-stream"}})
+                .error_code(),
+            "too_long");
+  EXPECT_EQ(s.call("GET", "/api/v1/files/" + id + "/versions", a.token).body.as_array().size(), 1u);
+  // Terminating it then forgets the upload, not the file.
+  EXPECT_EQ(s.call("DELETE", path, a.token, std::nullopt, {{"Tus-Resumable", "1.0.0"}}).status, 204);
+  EXPECT_EQ(s.call("HEAD", path, a.token).status, 404);
+  EXPECT_EQ(f.content(a, id), content);
   // Termination.
   auto again = s.call("POST", "/api/v1/workspaces/" + ws + "/files/uploads", a.token, std::nullopt,
                       {{"Tus-Resumable", "1.0.0"}, {"Upload-Length", "10"},

@@ -1682,6 +1682,19 @@ Result<Service::Appended> Service::append_upload(const store::UploadRow& u, cons
                                                  const Sealing& sealed) {
   if (offset != u.offset) return fail(Errc::conflict, "Upload-Offset does not match", "offset_mismatch");
   const WorkspaceId& ws = u.workspace_id;
+  if (!u.node_id.empty()) {
+    // Complete already: a client whose answer was lost asks again, with no
+    // bytes (any would be past Upload-Length), and learns the file it made.
+    char probe = 0;
+    RUCHE_TRY(std::size_t extra, body(&probe, 1));
+    if (extra) return fail(Errc::invalid, "more bytes than Upload-Length", "too_long");
+    RUCHE_TRY(auto made, p_.db.read([&](db::Conn& c) { return store::node(c, NodeId(u.node_id)); }));
+    if (!made || made->trashed_at_ms) return fail(Errc::not_found, "the file this upload made is gone");
+    Appended out;
+    out.offset = u.offset;
+    out.node = std::move(*made);
+    return out;
+  }
   RUCHE_TRY(auto k, keys(ws));
   std::int64_t held = 0;
   struct Release {
@@ -1755,7 +1768,7 @@ Result<Service::Appended> Service::append_upload(const store::UploadRow& u, cons
     RUCHE_TRY(Node node, commit_content(c, ws, ctx, u.parent_id, u.name, existing, ref, p_.clock.now_ms(), created,
                                         sealing.armoured ? sealed : Sealing{}));
     RUCHE_TRY([[maybe_unused]] auto freed, p_.blobs.release(c, ws, all));
-    RUCHE_CHECK(store::delete_upload(c, u.id));
+    RUCHE_CHECK(store::complete_upload(c, u.id, node.id));
     node.path = p;
     return node;
   }));

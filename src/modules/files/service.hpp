@@ -258,6 +258,8 @@ class Service {
   Result<store::UploadRow> reach_upload(const platform::Caller& caller, const UploadId& id);
   // Appends the body at `offset`; keeps what arrived even when the client
   // goes away mid-way. Returns the new offset and, when complete, the file.
+  // A complete upload stays (without chunks) until it expires: an empty
+  // PATCH at its end answers the file it made again.
   struct Appended {
     std::int64_t offset = 0;
     std::optional<Node> node;

@@ -691,7 +691,7 @@ Result<bool> count_download(db::Conn& c, const ShareId& id) {
 
 namespace {
 constexpr const char* kUploadColumns =
-    "id, workspace_id, user_id, parent_id, name, length, offset_bytes, chunks, created_at_ms, expires_at_ms";
+    "id, workspace_id, user_id, parent_id, name, length, offset_bytes, chunks, created_at_ms, expires_at_ms, node_id";
 
 Result<UploadRow> upload_from(const db::Row& r) {
   UploadRow u;
@@ -705,6 +705,7 @@ Result<UploadRow> upload_from(const db::Row& r) {
   RUCHE_TRY(u.chunks, unpack_chunks(r.bytes(7).data));
   u.created_at_ms = r.i64(8);
   u.expires_at_ms = r.i64(9);
+  u.node_id = r.opt_text(10).value_or("");
   return u;
 }
 }  // namespace
@@ -734,6 +735,13 @@ Result<void> update_upload(db::Conn& c, const UploadId& id, std::int64_t offset,
   RUCHE_TRY([[maybe_unused]] auto k,
             c.exec("UPDATE files_uploads SET offset_bytes = $2, chunks = $3, expires_at_ms = $4 WHERE id = $1",
                    {id, offset, packed, expires_at_ms}));
+  return {};
+}
+
+Result<void> complete_upload(db::Conn& c, const UploadId& id, const NodeId& node_id) {
+  RUCHE_TRY([[maybe_unused]] auto k,
+            c.exec("UPDATE files_uploads SET node_id = $2, chunks = $3 WHERE id = $1",
+                   {id, node_id, db::Bytes{pack_chunks({})}}));
   return {};
 }
 

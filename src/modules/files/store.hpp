@@ -199,8 +199,11 @@ struct UploadRow {
   std::vector<blob::ChunkRef> chunks;
   std::int64_t created_at_ms = 0;
   std::int64_t expires_at_ms = 0;
+  std::string node_id;  // once complete: the file it made (the chunks are the file's then)
 };
 Result<void> insert_upload(db::Conn& c, const UploadRow& u);
+// Marks it complete: `node_id` made, its chunks handed over to the file.
+Result<void> complete_upload(db::Conn& c, const UploadId& id, const NodeId& node_id);
 Result<std::optional<UploadRow>> upload(db::Conn& c, const UploadId& id);
 Result<void> update_upload(db::Conn& c, const UploadId& id, std::int64_t offset,
                            const std::vector<blob::ChunkRef>& chunks, std::int64_t expires_at_ms);

@@ -1,7 +1,9 @@
 // Resumable uploads, tus 1.0 (core, creation, termination):
 //   POST   /api/v1/workspaces/{id}/files/uploads  Upload-Length, Upload-Metadata
 //          (filename, parent_id: base64) -> 201 Location: /api/v1/uploads/{uid}
-//   HEAD   /api/v1/uploads/{uid}                   -> Upload-Offset
+//   HEAD   /api/v1/uploads/{uid}                   -> Upload-Offset (and, once complete,
+//          Ruche-File-Id: a complete upload stays until it expires, so that a
+//          client whose last answer was lost learns the file it made)
 //   PATCH  /api/v1/uploads/{uid}                   application/offset+octet-stream
 //   DELETE /api/v1/uploads/{uid}
 #include "core/crypto/encoding.hpp"
@@ -113,6 +115,7 @@ void register_tus_routes(Api& api, Service& files) {
                      http::Response r;
                      r.headers.set("Upload-Offset", std::to_string(u.offset));
                      r.headers.set("Upload-Length", std::to_string(u.length));
+                     if (!u.node_id.empty()) r.headers.set("Ruche-File-Id", u.node_id);
                      r.headers.set("Cache-Control", "no-store");
                      return r;
                    }());
