@@ -267,6 +267,36 @@ TEST(ChatAttachments, ImagesHaveSizesAndOnlyRealOnesShowInline) {
   }
 }
 
+TEST(ChatAttachments, CountAgainstTheWorkspacesStorageQuota) {
+  TestServer s;
+  Attach at{s};
+  Account a = s.user("Alice"), admin = s.user("Admin", platform::InstanceRole::admin);
+  std::string ws = s.workspace(a, "W", {"chat", "files"});
+  std::string cid = at.channel(a, ws, "dev");
+  ASSERT_EQ(s.call("PUT", "/api/v1/admin/workspaces/" + ws + "/files-quota", admin.token,
+                   body({{"quota_bytes", 300'000}}))
+                .status,
+            200);
+  auto used = [&] {
+    return s.call("GET", "/api/v1/workspaces/" + ws + "/files/usage", a.token).body.at("used_bytes").as_int64();
+  };
+  std::string first = at.uploaded(a, cid, "a.bin", noise(200'000, 7));
+  EXPECT_EQ(used(), 200'000);
+  // Past the quota: refused, nothing counted; a file meets the same quota.
+  auto over = at.upload(a, cid, "b.bin", noise(150'000, 8));
+  EXPECT_EQ(over.status, 507);
+  EXPECT_EQ(over.error_code(), "quota_exceeded");
+  EXPECT_EQ(used(), 200'000);
+  EXPECT_EQ(s.call("PUT", "/api/v1/workspaces/" + ws + "/files/children/c.bin", a.token, noise(150'000, 9)).status,
+            507);
+  // Dropping the upload gives its room back.
+  ASSERT_EQ(s.call("DELETE", "/api/v1/attachments/" + first, a.token).status, 204);
+  EXPECT_EQ(used(), 0);
+  std::string second = at.uploaded(a, cid, "b.bin", noise(150'000, 8));
+  ASSERT_EQ(at.post(a, cid, "le devis", {second}).status, 201);
+  EXPECT_EQ(used(), 150'000);
+}
+
 TEST(ChatAttachments, DeletionReleasesChunksAndGarbageGoes) {
   TestServer s;
   Attach at{s};

@@ -18,6 +18,13 @@ const ModuleDef* ModuleRegistry::find(std::string_view name) const {
   return nullptr;
 }
 
+Result<void> ModuleRegistry::charge_storage(db::Conn& c, const WorkspaceId& ws, std::int64_t bytes) const {
+  if (bytes == 0) return {};
+  for (const auto& m : modules_)
+    if (m.storage) return m.storage(c, ws, bytes);
+  return {};
+}
+
 std::vector<std::string> ModuleRegistry::names() const {
   std::vector<std::string> out;
   for (const auto& m : modules_) out.push_back(m.name);

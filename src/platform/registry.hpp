@@ -88,6 +88,12 @@ struct ModuleDef {
   // later gives back nothing of it. Not called when a membership expires:
   // it may be renewed.
   std::function<Result<void>(db::Conn& c, const WorkspaceId& ws, const UserId& user)> member_left;
+  // The module that keeps the workspaces' storage quota (files: its usage
+  // and the administrators' quota, docs/files.md "Quota") takes the bytes
+  // other modules keep (chat attachments) into it, in their write
+  // transaction: `bytes` more (insufficient_storage "quota_exceeded" past the
+  // quota) or, negative, fewer. One module at most has it.
+  std::function<Result<void>(db::Conn& c, const WorkspaceId& ws, std::int64_t bytes)> storage;
 };
 
 class ModuleRegistry {
@@ -97,6 +103,9 @@ class ModuleRegistry {
   const ModuleDef* find(std::string_view name) const;
   const std::vector<ModuleDef>& modules() const { return modules_; }
   std::vector<std::string> names() const;
+  // ModuleDef::storage of the module that keeps the quota; nothing without
+  // one.
+  Result<void> charge_storage(db::Conn& c, const WorkspaceId& ws, std::int64_t bytes) const;
 
  private:
   std::vector<ModuleDef> modules_;

@@ -246,6 +246,7 @@ class ChatImport final : public platform::ModuleImport {
     if (auto h = o.find("height"); h != o.end() && h->value().is_int64()) a.height = h->value().as_int64();
     a.created_at_ms = time(o, "created_at").value_or(m.created_at_ms);
     row.chunks = ref.chunks;
+    RUCHE_CHECK(p_.registry.charge_storage(c, ctx_.workspace, a.size_bytes));
     RUCHE_CHECK(store::insert_attachment(c, row));
     RUCHE_TRY(bool attached, store::attach(c, a.id, m.id, position, a.uploader_id, m.channel_id));
     if (!attached) return bad("an attachment could not be attached");

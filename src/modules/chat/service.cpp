@@ -737,11 +737,13 @@ Result<Message> Service::post(const Caller& caller, const ChannelId& id, const P
 
 Result<void> Service::drop_attachments(db::Conn& c, const WorkspaceId& ws,
                                        const std::vector<store::AttachmentRow>& rows) {
+  std::int64_t bytes = 0;
   for (const auto& row : rows) {
     RUCHE_TRY([[maybe_unused]] auto freed, p_.blobs.release(c, ws, row.chunks));
     RUCHE_CHECK(store::delete_attachment(c, row.a.id));
+    bytes += row.a.size_bytes;
   }
-  return {};
+  return p_.registry.charge_storage(c, ws, -bytes);
 }
 
 Result<Attachment> Service::upload(const Caller& caller, const ChannelId& id, std::string_view raw_name,
@@ -807,6 +809,8 @@ Result<Attachment> Service::upload(const Caller& caller, const ChannelId& id, st
   RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
     // Rights may have changed while the bytes arrived.
     RUCHE_TRY([[maybe_unused]] Access again, reach(c, caller, id, platform::Access::write));
+    // Within the workspace's storage quota, like its files.
+    RUCHE_CHECK(p_.registry.charge_storage(c, ch.workspace_id, a.size_bytes));
     RUCHE_CHECK(store::insert_attachment(c, row));
     RUCHE_TRY([[maybe_unused]] auto added, p_.blobs.add_refs(c, ch.workspace_id, row.chunks));
     return {};

@@ -37,6 +37,11 @@ platform::ModuleDef module() {
     if (!*service) return std::vector<platform::SearchHit>{};
     return (*service)->search(c, readable, query, filters, limit);
   };
+  // The workspace's quota bounds what other modules keep too (chat attachments).
+  def.storage = [service](db::Conn& c, const WorkspaceId& ws, std::int64_t bytes) -> Result<void> {
+    if (!*service) return fail(Errc::unavailable, "files is stopping");
+    return (*service)->charge_storage(c, ws, bytes);
+  };
   def.metrics = [](db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms) {
     return store::metrics(c, ws, since_ms);
   };

@@ -730,6 +730,14 @@ Result<void> Service::drop_versions(db::Conn& c, const WorkspaceId& ws,
   return {};
 }
 
+Result<void> Service::charge_storage(db::Conn& c, const WorkspaceId& ws, std::int64_t bytes) {
+  if (bytes < 0) {
+    RUCHE_TRY([[maybe_unused]] bool ok, store::add_used(c, ws, bytes, settings_.default_quota_bytes));
+    return {};
+  }
+  return charge(c, ws, bytes);
+}
+
 Result<void> Service::charge(db::Conn& c, const WorkspaceId& ws, std::int64_t bytes) {
   RUCHE_TRY(bool ok, store::add_used(c, ws, bytes, settings_.default_quota_bytes));
   if (ok) return {};

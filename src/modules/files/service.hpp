@@ -133,6 +133,10 @@ class Service {
   // folders' content included since a listing never shows it.
   Result<std::unordered_set<std::string>> favorite_ids(const platform::Caller& caller, const WorkspaceId& ws);
   Result<Usage> usage(const WorkspaceId& ws);
+  // Bytes another module keeps in `ws` (chat attachments), in its write
+  // transaction: counted in the workspace's usage and bounded by its quota
+  // (old versions make room first, as for files), or, negative, released.
+  Result<void> charge_storage(db::Conn& c, const WorkspaceId& ws, std::int64_t bytes);
   // The workspace's files in its export (platform/export.hpp), read in the
   // export's transaction `c`: the live tree with current contents, every
   // other version and the trash apart, and every node's record, folder by

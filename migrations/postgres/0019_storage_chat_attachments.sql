@@ -1,0 +1,7 @@
+-- A workspace's storage quota bounds its chat attachments too (the chat
+-- charges them to the files module's usage, docs/files.md "Quota"): the
+-- attachments kept before this count from now on.
+INSERT INTO files_usage (workspace_id, used_bytes, root_etag)
+  SELECT workspace_id, SUM(size), '"d' || substr(md5(random()::text || workspace_id), 1, 24) || '"'
+  FROM chat_attachments GROUP BY workspace_id
+  ON CONFLICT (workspace_id) DO UPDATE SET used_bytes = files_usage.used_bytes + EXCLUDED.used_bytes;
