@@ -686,6 +686,55 @@ test('files are sealed in the browser: real names on screen, tokens and cipherte
   assert.equal(renamed.name, text.name);
   assert.notEqual(renamed.sealed_name, text.sealed_name);
   await shot(pageB, 'armour-12-files-renamed');
+
+  // Folders: a file two levels down. The member, sent straight to the deep
+  // folder, reads its ancestors' real names in the breadcrumbs (fetched and
+  // opened in the browser), and finds the file from the root by its real name.
+  const newFolder = async (name) => {
+    await pageA.getByRole('button', { name: 'Nouveau dossier', exact: true }).first().click();
+    const dialog = pageA.getByRole('dialog', { name: 'Nouveau dossier' });
+    await dialog.getByLabel('Nom du dossier').fill(name);
+    await dialog.getByRole('button', { name: 'Créer le dossier' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await fileEntry(pageA, name).dblclick();
+    await pageA
+      .getByRole('navigation', { name: 'Emplacement' })
+      .getByText(name, { exact: true })
+      .waitFor();
+  };
+  await newFolder('Archives du coffre');
+  await newFolder('2026');
+  await pageA
+    .getByTestId('files-input')
+    .setInputFiles([
+      { name: 'relevé-mars.txt', mimeType: 'text/plain', buffer: Buffer.from('Relevé de mars\n') },
+    ]);
+  await fileEntry(pageA, 'relevé-mars.txt').waitFor({ timeout: 30_000 });
+  await pageB.goto(`${env.url}${new URL(pageA.url()).pathname}`);
+  await unlock(pageB, PASS.b);
+  await fileEntry(pageB, 'relevé-mars.txt').waitFor();
+  const crumbs = pageB.getByRole('navigation', { name: 'Emplacement' });
+  await crumbs.getByRole('link', { name: 'Archives du coffre', exact: true }).waitFor();
+  assert.equal(await crumbs.getByText('…').count(), 0);
+  await crumbs.getByRole('link', { name: 'Fichiers', exact: true }).click();
+  await fileEntry(pageB, 'Archives du coffre').waitFor();
+  const search = pageB.getByRole('searchbox', {
+    name: 'Chercher des fichiers et dossiers par leur nom',
+  });
+  await search.fill('relevé');
+  await search.press('Enter');
+  const hit = pageB
+    .getByRole('list', { name: 'Résultats pour « relevé »' })
+    .getByRole('button', { name: /relevé-mars\.txt/ });
+  await hit.waitFor();
+  assert.match(await hit.textContent(), /dans \/Archives du coffre\/2026/);
+  await shot(pageB, 'armour-12b-files-search');
+  await hit.click();
+  await fileEntry(pageB, 'relevé-mars.txt').waitFor();
+  // Back at the root for what follows.
+  await pageA.goto(`${env.url}/w/${wsId}/files`);
+  await unlock(pageA, PASS.a);
+  await fileEntry(pageA, 'Archives du coffre').waitFor();
   assertNoConsoleErrors(a, 'owner', EXPECTED_A);
   assertNoConsoleErrors(b, 'member', EXPECTED);
 });

@@ -125,7 +125,18 @@ export const armourFr = {
   'files.download_only':
     'Dans un espace blindé, seuls les images et les textes s’affichent ici : téléchargez ce fichier pour l’ouvrir.',
   'files.search_local':
-    'La recherche du serveur ne couvre pas les espaces blindés : elle se fait ici, dans votre navigateur, parmi les noms du dossier affiché.',
+    'La recherche du serveur ne couvre pas les espaces blindés : elle se fait ici, dans votre navigateur, parmi les noms de tous les dossiers de l’espace.',
+  'files.search_walking': {
+    one: 'Recherche dans les dossiers… ({count} élément lu)',
+    other: 'Recherche dans les dossiers… ({count} éléments lus)',
+  },
+  'files.search_limited': {
+    one: 'Recherche limitée au premier élément.',
+    other: 'Recherche limitée aux {count} premiers éléments.',
+  },
+  'files.no_key':
+    'Envoi de fichiers et création de dossiers indisponibles : vous n’avez pas encore la clé actuelle de cet espace.',
+  'files.unknown_folder': 'Dossier introuvable',
 
   'search.local': {
     zero: 'La recherche du serveur ne couvre pas les espaces blindés : elle se fait ici, dans votre navigateur, parmi les messages déjà chargés. Ouvrez d’abord les canaux où chercher.',
@@ -269,7 +280,18 @@ export const armourEn: Record<ArmourKey, Message> = {
   'files.download_only':
     'In an armoured workspace only images and texts are shown here: download this file to open it.',
   'files.search_local':
-    'The server search does not cover armoured workspaces: this search runs here, in your browser, over the names of the folder shown.',
+    'The server search does not cover armoured workspaces: this search runs here, in your browser, over the names of all the workspace’s folders.',
+  'files.search_walking': {
+    one: 'Searching the folders… ({count} entry read)',
+    other: 'Searching the folders… ({count} entries read)',
+  },
+  'files.search_limited': {
+    one: 'Search limited to the first entry.',
+    other: 'Search limited to the first {count} entries.',
+  },
+  'files.no_key':
+    'Uploading files and creating folders are unavailable: you do not have the current key of this workspace yet.',
+  'files.unknown_folder': 'Folder not found',
 
   'search.local': {
     zero: 'The server search does not cover armoured workspaces: this search runs here, in your browser, over the messages already loaded. Open the channels to search first.',

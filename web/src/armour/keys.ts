@@ -89,6 +89,16 @@ interface Cached {
 }
 
 /**
+ * Whether this browser waits for the workspace's current key: the
+ * workspace has one (and needs no new one), but no member's browser sealed
+ * it for us yet, so nothing can be written. Known once a synchronisation
+ * completed; it stays so while the next one runs (no flicker).
+ */
+export function awaitingKey(s: KeysState): boolean {
+  return s.synced && !s.rotationRequired && s.generation > 0 && !s.held.includes(s.generation);
+}
+
+/**
  * A file's record (its name, or a version's content) as the screens show
  * it: opened (`verified` false when its author's key is unknown here);
  * pending while the crypto or the keys load; unreadable (not our key

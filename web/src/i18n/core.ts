@@ -48,6 +48,15 @@ export function translate(
   return interpolate(form, vars, locale);
 }
 
+/** Names joined by the locale's list format ("Alice, Bob et Chloé"). */
+export function listOf(names: readonly string[], locale: string): string {
+  try {
+    return new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' }).format(names);
+  } catch {
+    return names.join(', ');
+  }
+}
+
 export interface Formatters {
   date(iso: string | number | Date): string;
   dateTime(iso: string | number | Date): string;

@@ -42,15 +42,6 @@ export function typingText(names: readonly string[], t: T): string {
   return t('chat.typing_many');
 }
 
-/** "Alice, Bob et 3 autres" is more than a label needs: names joined by the locale's list format. */
-export function listOf(names: readonly string[], locale: string): string {
-  try {
-    return new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' }).format(names);
-  } catch {
-    return names.join(', ');
-  }
-}
-
 /** The prefix a channel's name is shown with ("#général"); direct conversations have none. */
 export function channelTitle(kind: string, label: string): string {
   return kind === 'direct' ? label : `#${label}`;

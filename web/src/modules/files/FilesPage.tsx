@@ -8,6 +8,8 @@ import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 
 import type { Me, Workspace } from '../../api';
 import type { PageProps } from '../../app/routes';
 import { GateIfArmoured } from '../../armour/ArmourGate';
+import { useArmourText } from '../../armour/i18n';
+import { KeysStatus, useAwaitingKey } from '../../armour/KeysStatus';
 import { useBranding } from '../../branding';
 import { EmptyState, Spinner } from '../../components/Feedback';
 import { useI18n } from '../../i18n';
@@ -87,6 +89,9 @@ function FilesScreen({
   const folder = useSyncExternalStore(store.subscribe, () => store.getState().listing.folder);
   const [dialog, setDialog] = useState<FilesDialog | null>(null);
   const nodeName = useNodeName();
+  const ta = useArmourText();
+  const keys = store.armour?.keys ?? null;
+  const sealBlocked = useAwaitingKey(keys) ? ta('files.no_key') : null;
 
   useEffect(() => {
     store.start();
@@ -132,13 +137,14 @@ function FilesScreen({
       workspace,
       me,
       canWrite,
+      sealBlocked,
       nameOf,
       openFolder,
       openTrash,
       openDialog: setDialog,
       trash: trashNode,
     }),
-    [store, workspace, me, canWrite, nameOf, openFolder, openTrash, trashNode],
+    [store, workspace, me, canWrite, sealBlocked, nameOf, openFolder, openTrash, trashNode],
   );
 
   const inFolder = !!folderId && folder?.id === folderId;
@@ -155,6 +161,7 @@ function FilesScreen({
     <FilesProvider value={ctx}>
       <div className="files">
         <Page title={title} subtitle={workspace.name}>
+          {keys ? <KeysStatus keys={keys} nameOf={nameOf} className="files-keys" /> : null}
           <UploadPanel />
           {trash ? <TrashView /> : <Browser folderId={folderId} />}
           <QuotaGauge />

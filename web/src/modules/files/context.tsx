@@ -27,6 +27,11 @@ export interface FilesContextValue {
   me: Me;
   /** The caller may change files (write right, workspace not archived). */
   canWrite: boolean;
+  /**
+   * Armoured: why nothing new can be sealed now (the workspace's current
+   * key not received yet: no upload, no new folder), else null.
+   */
+  sealBlocked: string | null;
   /** A person's name, or "someone". */
   nameOf(id: string): string;
   /** Goes to a folder ("" the root). */
@@ -71,6 +76,36 @@ export function useShownPath(): (path: string) => string {
   const { store } = useFiles();
   const names = useFilesState((s) => s.names);
   return (path) => shownPath(path, store.armour ? names : undefined);
+}
+
+/**
+ * Why a name token shows as "…" (armoured): its name does not open here,
+ * its folder was not found, or it is still being fetched; undefined when
+ * it shows as its name (or in a plain workspace).
+ */
+export function useUnnamedWhy(): (token: string) => string | undefined {
+  const { store } = useFiles();
+  const ta = useArmourText();
+  const names = useFilesState((s) => s.names);
+  const unnamed = useFilesState((s) => s.unnamed);
+  return (token) => {
+    if (!store.armour || names.has(token)) return undefined;
+    const why = unnamed.get(token);
+    if (why === 'unreadable') return ta('files.unreadable_name');
+    return why === 'missing' ? ta('files.unknown_folder') : ta('file.opening');
+  };
+}
+
+/** Why a path shows a "…" (its first folder that does not show as a name), or undefined. */
+export function usePathWhy(): (path: string) => string | undefined {
+  const why = useUnnamedWhy();
+  return (path) => {
+    for (const token of path.split('/')) {
+      const w = token ? why(token) : undefined;
+      if (w) return w;
+    }
+    return undefined;
+  };
 }
 
 const FILES_ERRORS: Record<string, MessageKey> = {

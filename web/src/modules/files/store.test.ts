@@ -3,13 +3,14 @@
 // a folder since the server cannot compare them, and a large upload
 // resumed within the page.
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { api, type FileNode } from '../../api';
+import { api, ApiError, type FileNode } from '../../api';
 import { createIdentity, type CreatedIdentity } from '../../armour/crypto';
 import type { WorkspaceKeys } from '../../armour/keys';
 import { loadCrypto } from '../../armour/load';
 import { FakeXhr, installFakeXhr, type XhrReply } from '../../test/fakeXhr';
 import { armouredFiles, sealedFile, sealedFolder, WS } from './armour.test-util';
 import { event, folder } from './logic/fixtures.test-util';
+import { shownPath } from './logic/path';
 import { FilesStore } from './store';
 import { TUS_THRESHOLD_BYTES } from './transport';
 
@@ -158,5 +159,87 @@ describe('a large upload in an armoured workspace', () => {
       ['HEAD', undefined],
       ['PATCH', 0],
     ]);
+  });
+});
+
+describe('the names of paths in an armoured workspace', () => {
+  const T4 = 'DDDDDDDDDDDDDDDDDDDDDA';
+  const T5 = 'EEEEEEEEEEEEEEEEEEEEEA';
+  const T6 = 'FFFFFFFFFFFFFFFFFFFFFA';
+  const T7 = 'GGGGGGGGGGGGGGGGGGGGGA';
+
+  it('fetches the ancestors of the folder shown, opens their names, and keeps them', async () => {
+    // /Archives/<a name sealed for another entry>/<gone>/Q1
+    const path = `/${T2}/${T4}/${T6}/${T5}`;
+    const q1 = { ...(await sealedFolder(keys, 'Q1', T5)), path };
+    vi.mocked(api.files.list).mockResolvedValue({ folder: q1, items: [], total: 0, offset: 0 });
+    const ancestors = new Map<string, FileNode>([
+      [`/${T2}`, { ...(await sealedFolder(keys, 'Archives', T2)), path: `/${T2}` }],
+      [
+        `/${T2}/${T4}`,
+        {
+          ...(await sealedFolder(keys, '2026', T4)),
+          path: `/${T2}/${T4}`,
+          // Moved from another entry: it does not open for this one.
+          sealed_name: await keys.sealName(T3, '2026'),
+        },
+      ],
+    ]);
+    const byPath = vi.spyOn(api.files, 'byPath').mockImplementation(async (_ws, p) => {
+      const n = ancestors.get(p);
+      if (!n) throw new ApiError(404, 'not_found', 'no such folder');
+      return n;
+    });
+    const byId = vi.spyOn(api.files, 'node');
+
+    await store.open('id-Q1');
+    await vi.waitFor(() => expect(store.getState().unnamed.get(T6)).toBe('missing'));
+    const s = store.getState();
+    expect(s.names.get(T2)).toBe('Archives');
+    expect(s.names.get(T5)).toBe('Q1');
+    expect(s.unnamed.get(T4)).toBe('unreadable');
+    expect(s.known.get(`/${T2}`)).toBe(`id-${T2}`);
+    expect(shownPath(path, s.names)).toBe('/Archives/…/…/Q1');
+    expect(byPath.mock.calls.map((c) => c[1]).sort()).toEqual(
+      [`/${T2}`, `/${T2}/${T4}`, `/${T2}/${T4}/${T6}`].sort(),
+    );
+
+    // Shown again: what opened, or will never open, is not asked again; what was not found is.
+    byPath.mockClear();
+    await store.open('id-Q1');
+    await vi.waitFor(() => expect(byPath).toHaveBeenCalledTimes(1));
+    expect(byPath.mock.calls[0]?.[1]).toBe(`/${T2}/${T4}/${T6}`);
+    expect(byId).not.toHaveBeenCalled();
+  });
+
+  it('names where trashed entries come from, asking their folder by id', async () => {
+    const archives = { ...(await sealedFolder(keys, 'Archives', T2)), path: `/${T2}` };
+    const old = {
+      ...(await sealedFolder(keys, 'Anciens', T7)),
+      path: `/${T2}/${T7}`,
+      parent_id: archives.id,
+    };
+    const trashed = {
+      ...(await sealedFile(keys, 'devis.pdf', T1)),
+      path: `/${T2}/${T7}/${T1}`,
+      parent_id: old.id,
+    };
+    vi.spyOn(api.files, 'trash').mockResolvedValue([trashed]);
+    const byId = vi
+      .spyOn(api.files, 'node')
+      .mockImplementation(async (id) => (id === old.id ? old : archives));
+    const byPath = vi.spyOn(api.files, 'byPath').mockResolvedValue(archives);
+    await store.loadTrash();
+    await vi.waitFor(() => expect(store.getState().names.get(T7)).toBe('Anciens'));
+    expect(shownPath(trashed.path, store.getState().names)).toBe('/Archives/Anciens/devis.pdf');
+    expect(byId.mock.calls.map((c) => c[0])).toEqual([old.id]);
+    expect(byPath.mock.calls.map((c) => c[1])).toEqual([`/${T2}`]);
+
+    // Read again: all known, nothing asked.
+    byId.mockClear();
+    byPath.mockClear();
+    await store.loadTrash();
+    expect(byId).not.toHaveBeenCalled();
+    expect(byPath).not.toHaveBeenCalled();
   });
 });

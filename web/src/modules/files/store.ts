@@ -18,7 +18,7 @@ import { isArmourError, type ContentRecord } from '../../armour/format';
 import { workspaceKeys } from '../../armour/keys';
 import { liveEvents } from '../../events';
 import { applyNodeEvent, nodeEvent, touchesFolder } from './logic/events';
-import { freeName, joinPath, parentPath } from './logic/path';
+import { baseName, freeName, joinPath, parentPath } from './logic/path';
 import type { Picked } from './logic/tree';
 import {
   EMPTY_UPLOADS,
@@ -80,11 +80,22 @@ export interface FilesState {
   known: ReadonlyMap<string, string>;
   /** Armoured: name token -> the real name opened, for paths (breadcrumbs, the trash). */
   names: ReadonlyMap<string, string>;
+  /**
+   * Armoured: name tokens of paths that will not show as names: the name
+   * record does not open here ('unreadable'), or the folder was not found.
+   */
+  unnamed: ReadonlyMap<string, Unnamed>;
   usage: FilesUsage | null;
   members: readonly Member[];
   trash: TrashState;
   uploads: UploadsState;
 }
+
+/** Why a folder of a path shows as "…" (armoured). */
+export type Unnamed = 'unreadable' | 'missing';
+
+/** Armoured: ancestors fetched for their names, kept to open again when keys change. */
+const MAX_ANCESTORS = 500;
 
 /** What to do when uploaded names already exist in the folder. */
 export type ConflictChoice = 'replace' | 'keep-both';
@@ -106,6 +117,7 @@ const INITIAL: FilesState = {
   listing: EMPTY_LISTING,
   known: new Map(),
   names: new Map(),
+  unnamed: new Map(),
   usage: null,
   members: [],
   trash: { items: [], loaded: false, error: undefined },
@@ -134,6 +146,10 @@ export class FilesStore {
   private readonly madeHere = new Set<string>();
   /** Armoured: the key manager's version the shown nodes were opened with. */
   private openedWith = -1;
+  /** Armoured: the ancestors fetched for their names (by path, oldest first). */
+  private readonly ancestors = new Map<string, FileNode>();
+  /** Paths being fetched (resolvePaths): asked once at a time. */
+  private readonly asking = new Set<string>();
 
   constructor(
     readonly workspaceId: string,
@@ -221,17 +237,25 @@ export class FilesStore {
     return next === raw ? items : this.shown(next);
   }
 
-  /** The names of opened entries, for paths: the same map when none is new. */
-  private learned(nodes: readonly ShownNode[]): ReadonlyMap<string, string> {
-    const names = this.state.names;
-    let out: Map<string, string> | null = null;
+  /**
+   * The names of opened entries, for paths, and the tokens whose name does
+   * not open: the same maps when nothing is new.
+   */
+  private learned(nodes: readonly ShownNode[]): Pick<FilesState, 'names' | 'unnamed'> {
+    const { names, unnamed } = this.state;
+    let outNames: Map<string, string> | null = null;
+    let outUnnamed: Map<string, Unnamed> | null = null;
     for (const n of nodes) {
       const s = n.sealed;
-      if (!s || s.name !== 'open' || names.get(s.token) === n.name) continue;
-      out ??= new Map(names);
-      out.set(s.token, n.name);
+      if (!s || s.name === 'pending') continue;
+      if (s.name === 'open') {
+        if (unnamed.has(s.token)) (outUnnamed ??= new Map(unnamed)).delete(s.token);
+        if (names.get(s.token) !== n.name) (outNames ??= new Map(names)).set(s.token, n.name);
+      } else if (unnamed.get(s.token) !== 'unreadable') {
+        (outUnnamed ??= new Map(unnamed)).set(s.token, 'unreadable');
+      }
     }
-    return out ?? names;
+    return { names: outNames ?? names, unnamed: outUnnamed ?? unnamed };
   }
 
   /** Opens again what is shown (keys changed): what did not open may now. */
@@ -244,10 +268,15 @@ export class FilesStore {
     const folder = l.folder && again(l.folder);
     const items = l.items.map(again);
     const trash = this.state.trash.items.map(again);
+    const ancestors = [...this.ancestors.values()].map((n) => armour.open(n));
+    // What did not open is learned again from what is opened now; a folder
+    // no longer at hand is asked again when a path needs it.
+    const missing = [...this.state.unnamed].filter(([, why]) => why === 'missing');
+    this.state = { ...this.state, unnamed: new Map(missing) };
     this.set({
       listing: { ...l, folder, items },
       trash: { ...this.state.trash, items: trash },
-      names: this.learned(folder ? [folder, ...items, ...trash] : [...items, ...trash]),
+      ...this.learned([...ancestors, ...(folder ? [folder] : []), ...items, ...trash]),
     });
   }
 
@@ -317,9 +346,9 @@ export class FilesStore {
           error: undefined,
         },
         known,
-        names: this.learned([folder, ...items]),
+        ...this.learned([folder, ...items]),
       });
-      void this.resolveAncestors(page.folder.path);
+      void this.resolvePaths([page.folder.path]);
     } catch (e) {
       if (g !== this.generation) return;
       this.set({ listing: { ...EMPTY_LISTING, folderId, loaded: true, error: e } });
@@ -356,25 +385,74 @@ export class FilesStore {
     }
   }
 
-  /** Finds the ids of the ancestors of `path` not met yet (a link into a deep folder). */
-  private async resolveAncestors(path: string): Promise<void> {
-    const missing: string[] = [];
-    for (let p = parentPath(path); p !== '/'; p = parentPath(p)) {
-      if (!this.state.known.has(p)) missing.push(p);
+  /**
+   * Fetches the folders on the way to `paths` that this page cannot show
+   * yet: their ids, for the breadcrumbs (a link into a deep folder), and,
+   * armoured, their names, opened (the server's paths are name tokens).
+   * By id when one is known (`hints`: path -> id, or met before), else by
+   * path. Each path is asked once at a time; a name that does not open, or
+   * a folder not found, is remembered (`unnamed`) for the paths to say why.
+   */
+  async resolvePaths(
+    paths: readonly string[],
+    hints: ReadonlyMap<string, string> = new Map(),
+  ): Promise<void> {
+    const { known, names, unnamed } = this.state;
+    const armour = this.armour;
+    const wanted = new Set<string>();
+    for (const path of paths) {
+      for (let p = parentPath(path); p !== '/'; p = parentPath(p)) {
+        if (wanted.has(p) || this.asking.has(p)) continue;
+        const token = baseName(p);
+        const named = !armour || names.has(token) || unnamed.get(token) === 'unreadable';
+        if (!named || !known.has(p)) wanted.add(p);
+      }
     }
-    if (!missing.length) return;
+    if (!wanted.size) return;
+    for (const p of wanted) this.asking.add(p);
     const found = await Promise.all(
-      missing.map((p) =>
-        api.files.byPath(this.workspaceId, p).then(
-          (n) => [p, this.shownOne(n)] as const,
-          () => null,
-        ),
-      ),
+      [...wanted].map(async (p) => {
+        const id = hints.get(p) ?? known.get(p);
+        try {
+          return {
+            p,
+            node: id ? await api.files.node(id) : await api.files.byPath(this.workspaceId, p),
+          };
+        } catch {
+          return { p, node: null };
+        } finally {
+          this.asking.delete(p);
+        }
+      }),
     );
-    const known = new Map(this.state.known);
-    for (const f of found) if (f) known.set(f[0], f[1].id);
-    const names = this.learned(found.flatMap((f) => (f ? [f[1]] : [])));
-    this.set({ known, names });
+    const nextKnown = new Map(this.state.known);
+    const missing: string[] = [];
+    const opened: ShownNode[] = [];
+    for (const { p, node } of found) {
+      // The node must be the one asked for (an id may have moved since).
+      if (!node || node.path !== p) {
+        missing.push(baseName(p));
+        continue;
+      }
+      nextKnown.set(p, node.id);
+      if (armour) {
+        this.ancestors.delete(p);
+        this.ancestors.set(p, node);
+        if (this.ancestors.size > MAX_ANCESTORS) {
+          const oldest = this.ancestors.keys().next().value;
+          if (oldest !== undefined) this.ancestors.delete(oldest);
+        }
+        opened.push(armour.open(node));
+      }
+    }
+    const learned = this.learned(opened);
+    let unnamedNext = learned.unnamed;
+    if (armour && missing.length) {
+      const m = new Map(unnamedNext);
+      for (const token of missing) if (!learned.names.has(token)) m.set(token, 'missing');
+      unnamedNext = m;
+    }
+    this.set({ known: nextKnown, names: learned.names, unnamed: unnamedNext });
   }
 
   async loadTrash(): Promise<void> {
@@ -382,8 +460,17 @@ export class FilesStore {
       const items = this.shown(await api.files.trash(this.workspaceId));
       this.set({
         trash: { items, loaded: true, error: undefined },
-        names: this.learned(items),
+        ...this.learned(items),
       });
+      if (this.armour) {
+        // Where each came from, in names: its folder is known by id.
+        const hints = new Map<string, string>();
+        for (const n of items) if (n.parent_id) hints.set(parentPath(n.path), n.parent_id);
+        void this.resolvePaths(
+          items.map((n) => n.path),
+          hints,
+        );
+      }
     } catch (e) {
       this.set({ trash: { ...this.state.trash, loaded: true, error: e } });
     }
@@ -421,7 +508,7 @@ export class FilesStore {
     });
     if (items === l.items) return;
     const total = l.total + (items.length - l.items.length);
-    this.set({ listing: { ...l, items, total }, names: this.learned(items) });
+    this.set({ listing: { ...l, items, total }, ...this.learned(items) });
   }
 
   /**
@@ -872,7 +959,7 @@ export class FilesStore {
       if (items !== l.items) {
         this.set({
           listing: { ...l, items, total: l.total + (items.length - l.items.length) },
-          names: this.learned(items),
+          ...this.learned(items),
         });
       }
     }

@@ -10,7 +10,8 @@ import { Icon } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
 import { Link } from '../../../router/router';
 import { useChat, useChatErrorText, useChatState } from '../context';
-import { ArmourBadge, VerifyKeys } from './ArmourStatus';
+import { ArmourBadge } from './ArmourBadge';
+import { VerifyKeys } from '../../../armour/KeysStatus';
 
 export function ChannelHeader({
   channel,
@@ -23,8 +24,18 @@ export function ChannelHeader({
 }) {
   const { t } = useI18n();
   const errorText = useChatErrorText();
-  const { store, me, canWrite, canManage, workspace, pane, setPane, openChannel, armour } =
-    useChat();
+  const {
+    store,
+    me,
+    canWrite,
+    canManage,
+    workspace,
+    pane,
+    setPane,
+    openChannel,
+    armour,
+    displayName,
+  } = useChat();
   const members = useChatState((s) => s.channelMembers[channel.id]);
   const [dialog, setDialog] = useState<'edit' | 'archive' | 'leave' | 'verify' | null>(null);
   const [busy, setBusy] = useState(false);
@@ -172,7 +183,7 @@ export function ChannelHeader({
       </div>
       {error && !dialog ? <Alert kind="error">{errorText(error)}</Alert> : null}
       {dialog === 'verify' && armour ? (
-        <VerifyKeys keys={armour} onClose={() => setDialog(null)} />
+        <VerifyKeys keys={armour} nameOf={displayName} onClose={() => setDialog(null)} />
       ) : null}
       {dialog === 'edit' ? (
         <EditChannelDialog

@@ -8,11 +8,11 @@ import { Alert } from '../../../components/Feedback';
 import { liveEvents } from '../../../events';
 import { messageExcerpt, readableBody } from '../../../notifications/live';
 import { useI18n } from '../../../i18n';
+import { KeysStatus } from '../../../armour/KeysStatus';
 import { useChat, useChatErrorText, useChatState } from '../context';
 import { channelTitle, typingText } from '../format';
 import { useFileDrop, useWindowFocused } from '../hooks';
 import { HeightCache } from '../logic/virtual';
-import { ArmourStatus } from './ArmourStatus';
 import { ChannelHeader } from './ChannelHeader';
 import { Composer } from './Composer';
 import type { MessagePermissions } from './MessageItem';
@@ -140,7 +140,9 @@ export function ChannelView({
     >
       {dragging ? <DropHint title={title} /> : null}
       <ChannelHeader channel={channel} title={title} headingRef={heading} />
-      {armour ? <ArmourStatus keys={armour} /> : null}
+      {armour ? (
+        <KeysStatus keys={armour} nameOf={displayName} className="chat-channel__notice" />
+      ) : null}
       {channel.archived ? <Alert kind="info">{t('chat.archived_notice')}</Alert> : null}
       {loadError ? (
         <div className="chat-channel__notice">

@@ -6,6 +6,7 @@ import { useEffect, useMemo, useState, useSyncExternalStore, type FormEvent } fr
 import type { Channel } from '../../../api';
 import { useArmourText } from '../../../armour/i18n';
 import type { WorkspaceKeys } from '../../../armour/keys';
+import { VerifyKeys } from '../../../armour/KeysStatus';
 import { Avatar } from '../../../components/Avatar';
 import { Button } from '../../../components/Button';
 import { Alert, Spinner } from '../../../components/Feedback';
@@ -14,7 +15,6 @@ import { Icon } from '../../../components/Icon';
 import { PresenceDot } from '../../../components/PresenceDot';
 import { useI18n } from '../../../i18n';
 import { useChat, useChatErrorText, useChatState } from '../context';
-import { VerifyKeys } from './ArmourStatus';
 import { PaneFrame } from './PaneFrame';
 
 export function MembersPane({ channel, title }: { channel: Channel; title: string }) {
@@ -124,13 +124,14 @@ export function MembersPane({ channel, title }: { channel: Channel; title: strin
 
 function VerifyKeysButton({ keys }: { keys: WorkspaceKeys }) {
   const ta = useArmourText();
+  const { displayName } = useChat();
   const [open, setOpen] = useState(false);
   return (
     <div className="members-verify">
       <Button size="sm" icon="key" aria-haspopup="dialog" onClick={() => setOpen(true)}>
         {ta('verify.open')}
       </Button>
-      {open ? <VerifyKeys keys={keys} onClose={() => setOpen(false)} /> : null}
+      {open ? <VerifyKeys keys={keys} nameOf={displayName} onClose={() => setOpen(false)} /> : null}
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { useMemo } from 'react';
 import { Icon } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
 import { Link } from '../../../router/router';
-import { useFiles, useFilesState } from '../context';
+import { useFiles, useFilesState, useUnnamedWhy } from '../context';
 import { UNKNOWN_NAME, crumbsOf } from '../logic/path';
 
 export function Breadcrumbs() {
@@ -15,6 +15,7 @@ export function Breadcrumbs() {
   const folder = useFilesState((s) => s.listing.folder);
   const folderId = useFilesState((s) => s.listing.folderId);
   const known = useFilesState((s) => s.known);
+  const why = useUnnamedWhy();
   const crumbs = useMemo(
     () => crumbsOf(folder?.path ?? '/', folderId, known),
     [folder?.path, folderId, known],
@@ -27,8 +28,10 @@ export function Breadcrumbs() {
           const last = i === crumbs.length - 1;
           const name = armoured && c.name ? (names.get(c.name) ?? UNKNOWN_NAME) : c.name;
           const label = name || t('module.files.name');
+          // Armoured: a folder whose name does not show says why on hover.
+          const hint = armoured && c.name ? why(c.name) : undefined;
           return (
-            <li key={c.path}>
+            <li key={c.path} title={hint}>
               {i > 0 ? <Icon name="chevronRight" size={14} className="files-crumbs__sep" /> : null}
               {last ? (
                 <span aria-current="page" className="files-crumbs__current">

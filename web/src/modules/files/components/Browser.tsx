@@ -1,7 +1,8 @@
 // A folder: breadcrumbs, the toolbar (upload, new folder, view, order), the
 // entries (list or grid) with a details pane for the selected one, and the
-// drop zone for files and folders. Armoured: the names opened in the browser,
-// and a search among them (the server cannot read them).
+// drop zone for files and folders. Armoured: the names opened in the browser
+// (the search walks the tree there: the server cannot read them); nothing
+// to upload or create while the workspace's current key is not held.
 import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useArmourText } from '../../../armour/i18n';
 import { Alert, EmptyState, Spinner } from '../../../components/Feedback';
@@ -10,7 +11,7 @@ import { Icon } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
 import { useToast } from '../../../notifications/toasts';
 import { useFiles, useFilesErrorText, useFilesState } from '../context';
-import { filterByName, formatOrder, parseOrder, sortNodes, type SortOrder } from '../logic/sort';
+import { formatOrder, parseOrder, sortNodes, type SortOrder } from '../logic/sort';
 import { entriesOf, fromFileList, pickedFromDrop, type Picked } from '../logic/tree';
 import { usePreference } from '../hooks';
 import type { ShownNode } from '../sealed';
@@ -26,7 +27,9 @@ import { Toolbar, type ViewMode } from './Toolbar';
 export function Browser({ folderId }: { folderId: string }) {
   const { t, locale } = useI18n();
   const ta = useArmourText();
-  const { store, canWrite, openDialog, openFolder } = useFiles();
+  const { store, canWrite, sealBlocked, openDialog, openFolder } = useFiles();
+  // Armoured, without the current key: nothing new can be sealed (the toolbar says why).
+  const canDrop = canWrite && !sealBlocked;
   const armoured = !!store.armour;
   const errorText = useFilesErrorText();
   const { toast } = useToast();
@@ -68,11 +71,6 @@ export function Browser({ folderId }: { folderId: string }) {
     () => (current ? sortNodes(listing.items, order, locale) : []),
     [current, listing.items, order, locale],
   );
-  // Armoured: the search runs here, over the names of the folder shown.
-  const found = useMemo(
-    () => (armoured && search ? filterByName(items, search) : null),
-    [armoured, search, items],
-  );
   const selectedNode = items.find((n) => n.id === selected) ?? null;
 
   // A new folder starts with nothing selected.
@@ -104,13 +102,13 @@ export function Browser({ folderId }: { folderId: string }) {
 
   const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer.types).includes('Files');
   const onDragEnter = (e: DragEvent) => {
-    if (!canWrite || !hasFiles(e)) return;
+    if (!canDrop || !hasFiles(e)) return;
     e.preventDefault();
     depth.current++;
     setDragging(true);
   };
   const onDragOver = (e: DragEvent) => {
-    if (!canWrite || !hasFiles(e)) return;
+    if (!canDrop || !hasFiles(e)) return;
     e.preventDefault();
     e.dataTransfer.dropEffect = 'copy';
   };
@@ -122,7 +120,7 @@ export function Browser({ folderId }: { folderId: string }) {
   const onDrop = (e: DragEvent, into?: ShownNode) => {
     depth.current = 0;
     setDragging(false);
-    if (!canWrite) return;
+    if (!canDrop) return;
     e.preventDefault();
     // The items are only readable during the event.
     const dropped = entriesOf(e.dataTransfer.items);
@@ -143,30 +141,6 @@ export function Browser({ folderId }: { folderId: string }) {
     t('module.files.name');
   let body;
   if (favorites) body = <FavoritesView onClose={() => setFavorites(false)} />;
-  else if (found)
-    body = (
-      <section className="files-search" data-testid="files-search">
-        <div className="files-search__head">
-          <h2>{t('files.search_heading', { query: search })}</h2>
-          <Button variant="ghost" icon="close" onClick={() => setSearch('')}>
-            {t('files.search_close')}
-          </Button>
-        </div>
-        <p className="muted">{ta('files.search_local')}</p>
-        {found.length === 0 ? (
-          <p className="muted">{t('files.search_none', { query: search })}</p>
-        ) : (
-          <NodeList
-            items={found}
-            view={view}
-            selected={selected}
-            onSelect={setSelected}
-            label={t('files.search_results', { query: search })}
-            focusKey={`${folderId}?${search}`}
-          />
-        )}
-      </section>
-    );
   else if (search) body = <SearchResults query={search} onClose={() => setSearch('')} />;
   else if (!current) body = <Spinner label={t('common.loading')} />;
   else if (listing.error) body = <Alert kind="error">{errorText(listing.error)}</Alert>;
@@ -180,6 +154,8 @@ export function Browser({ folderId }: { folderId: string }) {
             <Button
               variant="primary"
               icon="folderPlus"
+              disabled={!!sealBlocked}
+              title={sealBlocked ?? undefined}
               onClick={() => openDialog({ kind: 'new-folder' })}
             >
               {t('files.new_folder')}
@@ -200,7 +176,7 @@ export function Browser({ folderId }: { folderId: string }) {
         label={t('files.contents_of', { folder: folderName })}
         focusKey={folderId}
         onUp={folderId ? () => openFolder(listing.folder?.parent_id ?? '') : undefined}
-        onDropInto={canWrite ? (folder, e) => onDrop(e, folder) : undefined}
+        onDropInto={canDrop ? (folder, e) => onDrop(e, folder) : undefined}
       />
     );
 

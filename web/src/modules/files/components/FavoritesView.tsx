@@ -1,13 +1,13 @@
 // The person's favorite files and folders in the workspace: each leads to
 // the folder that holds it (or into it), and can be unstarred here.
 // Armoured: opened as the folder's entries are.
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { Button } from '../../../components/Button';
 import { Alert, Spinner } from '../../../components/Feedback';
 import { Icon } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
 import { useToast } from '../../../notifications/toasts';
-import { useFiles, useFilesErrorText, useKeysVersion, useShownPath } from '../context';
+import { useFiles, useFilesErrorText, useKeysVersion, usePathWhy, useShownPath } from '../context';
 import { useFavorites } from '../favorites';
 import { parentPath } from '../logic/path';
 import { nameComparer } from '../logic/sort';
@@ -23,6 +23,7 @@ export function FavoritesView({ onClose }: { onClose(): void }) {
   const { toast } = useToast();
   const nodeName = useNodeName();
   const shownPath = useShownPath();
+  const pathWhy = usePathWhy();
   const armour = files.armour;
   const keysVersion = useKeysVersion();
   const list = useMemo<ShownNode[] | null>(() => {
@@ -33,6 +34,17 @@ export function FavoritesView({ onClose }: { onClose(): void }) {
     // keysVersion: names that did not open may now.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [raw, armour, keysVersion, locale]);
+
+  // Armoured: the names of the folders they are in, fetched and opened.
+  useEffect(() => {
+    if (!raw || !armour) return;
+    const hints = new Map<string, string>();
+    for (const n of raw) if (n.parent_id) hints.set(parentPath(n.path), n.parent_id);
+    void files.resolvePaths(
+      raw.map((n) => n.path),
+      hints,
+    );
+  }, [raw, armour, files]);
 
   let body;
   if (error && !list) body = <Alert kind="error">{errorText(error)}</Alert>;
@@ -55,7 +67,10 @@ export function FavoritesView({ onClose }: { onClose(): void }) {
               <span className="files-search__name">
                 <NodeName node={n} />
               </span>
-              <span className="files-search__where muted">
+              <span
+                className="files-search__where muted"
+                title={pathWhy(parentPath(n.path || '/'))}
+              >
                 {t('files.search_in', { folder: shownPath(parentPath(n.path || '/')) })}
               </span>
             </button>

@@ -35,7 +35,8 @@ export function Toolbar({
   onFavorites(): void;
 }) {
   const { t } = useI18n();
-  const { canWrite, openDialog, openTrash } = useFiles();
+  const { canWrite, sealBlocked, openDialog, openTrash } = useFiles();
+  const blockedId = useId();
   const filesInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
   const sortId = useId();
@@ -56,7 +57,14 @@ export function Toolbar({
     <div className="files-toolbar">
       {canWrite ? (
         <div className="files-toolbar__group">
-          <Button variant="primary" icon="upload" onClick={() => filesInput.current?.click()}>
+          <Button
+            variant="primary"
+            icon="upload"
+            disabled={!!sealBlocked}
+            title={sealBlocked ?? undefined}
+            aria-describedby={sealBlocked ? blockedId : undefined}
+            onClick={() => filesInput.current?.click()}
+          >
             {t('files.upload')}
           </Button>
           <input
@@ -68,7 +76,13 @@ export function Toolbar({
             data-testid="files-input"
             onChange={(e) => picked(e.currentTarget)}
           />
-          <Button icon="upload" onClick={() => folderInput.current?.click()}>
+          <Button
+            icon="upload"
+            disabled={!!sealBlocked}
+            title={sealBlocked ?? undefined}
+            aria-describedby={sealBlocked ? blockedId : undefined}
+            onClick={() => folderInput.current?.click()}
+          >
             {t('files.upload_folder')}
           </Button>
           <input
@@ -79,9 +93,20 @@ export function Toolbar({
             data-testid="folder-input"
             onChange={(e) => picked(e.currentTarget)}
           />
-          <Button icon="folderPlus" onClick={() => openDialog({ kind: 'new-folder' })}>
+          <Button
+            icon="folderPlus"
+            disabled={!!sealBlocked}
+            title={sealBlocked ?? undefined}
+            aria-describedby={sealBlocked ? blockedId : undefined}
+            onClick={() => openDialog({ kind: 'new-folder' })}
+          >
             {t('files.new_folder')}
           </Button>
+          {sealBlocked ? (
+            <p id={blockedId} className="files-toolbar__blocked" role="note">
+              {sealBlocked}
+            </p>
+          ) : null}
         </div>
       ) : null}
       <div className="files-toolbar__group files-toolbar__group--end">

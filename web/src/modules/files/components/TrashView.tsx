@@ -9,7 +9,7 @@ import { Table } from '../../../components/Table';
 import { Link } from '../../../router/router';
 import { useI18n } from '../../../i18n';
 import { useToast } from '../../../notifications/toasts';
-import { useFiles, useFilesErrorText, useFilesState, useShownPath } from '../context';
+import { useFiles, useFilesErrorText, useFilesState, usePathWhy, useShownPath } from '../context';
 import { formatBytes } from '../logic/format';
 import type { ShownNode } from '../sealed';
 import { FileIcon } from './FileIcon';
@@ -23,6 +23,7 @@ export function TrashView() {
   const trash = useFilesState((s) => s.trash);
   const nodeName = useNodeName();
   const shownPath = useShownPath();
+  const pathWhy = usePathWhy();
   const [purging, setPurging] = useState<ShownNode | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -92,7 +93,7 @@ export function TrashView() {
                   <NodeName node={n} />
                 </span>
               </th>
-              <td>{shownPath(n.path)}</td>
+              <td title={pathWhy(n.path)}>{shownPath(n.path)}</td>
               <td>
                 {n.trashed_at ? dateTime(n.trashed_at) : ''}
                 {n.trashed_by ? ` · ${nameOf(n.trashed_by)}` : ''}

@@ -1,0 +1,94 @@
+// The keys' notices shared by the chat and the files of an armoured
+// workspace: which state shows what, and when this browser waits for the
+// current key.
+import { act } from 'react';
+import { describe, expect, it, vi } from 'vitest';
+import { mountPoint } from '../test/mount';
+import { awaitingKey, type KeysState, type WorkspaceKeys } from './keys';
+import { KeysStatus } from './KeysStatus';
+
+const ui = mountPoint();
+
+const READY: KeysState = {
+  status: 'ready',
+  synced: true,
+  generation: 2,
+  rotationRequired: false,
+  held: [1, 2],
+  members: new Map(),
+  signers: new Map(),
+  changed: [],
+  verified: [],
+  rejected: 0,
+  error: null,
+  version: 1,
+};
+
+/** A key manager whose state the test sets. */
+function fakeKeys(state: Partial<KeysState>) {
+  let s: KeysState = { ...READY, ...state };
+  const listeners = new Set<() => void>();
+  const keys = {
+    getState: () => s,
+    subscribe: (l: () => void) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    acceptKeys: vi.fn(),
+    sync: vi.fn(async () => undefined),
+    change(update: Partial<KeysState>) {
+      s = { ...s, ...update };
+      act(() => listeners.forEach((l) => l()));
+    },
+  };
+  return keys as unknown as typeof keys & WorkspaceKeys;
+}
+
+const nameOf = (id: string) => ({ bob: 'Bob', chloe: 'Chloé' })[id] ?? 'someone';
+const text = () => ui.host.textContent ?? '';
+const button = (label: string) =>
+  [...ui.host.querySelectorAll('button')].find((b) => b.textContent?.includes(label));
+
+describe('awaitingKey', () => {
+  it('is true only once synchronised, for a current key not held', () => {
+    expect(awaitingKey(READY)).toBe(false);
+    expect(awaitingKey({ ...READY, held: [1] })).toBe(true);
+    // While the next synchronisation runs it stays (no flicker).
+    expect(awaitingKey({ ...READY, held: [1], status: 'syncing' })).toBe(true);
+    expect(awaitingKey({ ...READY, held: [], synced: false, status: 'syncing' })).toBe(false);
+    // No key yet, or a member left: our browser makes the next one when it writes.
+    expect(awaitingKey({ ...READY, held: [], generation: 0 })).toBe(false);
+    expect(awaitingKey({ ...READY, held: [1], rotationRequired: true })).toBe(false);
+  });
+});
+
+describe('KeysStatus', () => {
+  it('shows nothing when all is well, and the wait for the current key when it is not held', async () => {
+    const keys = fakeKeys({});
+    await ui.render(<KeysStatus keys={keys} nameOf={nameOf} className="files-keys" />);
+    expect(ui.host.innerHTML).toBe('');
+    keys.change({ held: [1] });
+    expect(text()).toContain('You do not have the current key of this workspace yet');
+    expect(ui.host.querySelector('.armour-status.files-keys')).not.toBeNull();
+    // Another member's browser sealed it for us.
+    keys.change({ held: [1, 2] });
+    expect(ui.host.innerHTML).toBe('');
+  });
+
+  it('warns of changed keys, trusts them on request, and offers to verify them', async () => {
+    const keys = fakeKeys({ changed: ['bob', 'chloe'] });
+    await ui.render(<KeysStatus keys={keys} nameOf={nameOf} />);
+    expect(text()).toContain('The keys of Bob and Chloé changed');
+    act(() => button('(Chloé)')?.click());
+    expect(keys.acceptKeys).toHaveBeenCalledWith('chloe');
+    expect(button('Verify keys')?.getAttribute('aria-haspopup')).toBe('dialog');
+  });
+
+  it('says when the keys could not be updated, and tries again', async () => {
+    const keys = fakeKeys({ status: 'error', error: new Error('offline') });
+    await ui.render(<KeysStatus keys={keys} nameOf={nameOf} />);
+    expect(text()).toContain('The workspace keys could not be updated.');
+    act(() => button('Try again')?.click());
+    expect(keys.sync).toHaveBeenCalledTimes(1);
+  });
+});

@@ -1,0 +1,120 @@
+// What the reader of an armoured workspace should know about its keys, in
+// every module that seals (chat, files): a member whose keys changed since
+// this browser saw them (trust on first use), the current key not received
+// yet, a failed update. Also the key verification screen, loaded on first use.
+import '../styles/modules/armour.css';
+import { lazy, Suspense, useState, useSyncExternalStore } from 'react';
+import { Button } from '../components/Button';
+import { Alert } from '../components/Feedback';
+import { listOf } from '../i18n/core';
+import { useI18n } from '../i18n';
+import { useArmourErrorText, useArmourText } from './i18n';
+import { awaitingKey, type WorkspaceKeys } from './keys';
+
+const VerifyKeysDialog = lazy(() => import('./VerifyKeysDialog'));
+
+/** A person's name (or "someone") by user id. */
+type NameOf = (userId: string) => string;
+
+/** The key verification screen (a lazy chunk: fetched when first opened). */
+export function VerifyKeys({
+  keys,
+  nameOf,
+  onClose,
+}: {
+  keys: WorkspaceKeys;
+  nameOf: NameOf;
+  onClose(): void;
+}) {
+  return (
+    <Suspense fallback={null}>
+      <VerifyKeysDialog keys={keys} nameOf={nameOf} onClose={onClose} />
+    </Suspense>
+  );
+}
+
+/**
+ * Whether this browser waits for the workspace's current key (another
+ * member's browser must seal it for us): nothing can be sealed meanwhile.
+ * False in a plain workspace (`keys` null).
+ */
+export function useAwaitingKey(keys: WorkspaceKeys | null): boolean {
+  return useSyncExternalStore(keys ? keys.subscribe : never, () =>
+    keys ? awaitingKey(keys.getState()) : false,
+  );
+}
+
+const never = () => () => undefined;
+
+/**
+ * The keys' notices (nothing when all is well): changed keys, with
+ * "trust them" and the verification screen; the current key awaited; a
+ * failed update, with "try again". `className` places it in its screen.
+ */
+export function KeysStatus({
+  keys,
+  nameOf,
+  className,
+}: {
+  keys: WorkspaceKeys;
+  nameOf: NameOf;
+  className?: string;
+}) {
+  const ta = useArmourText();
+  const { locale } = useI18n();
+  const errorText = useArmourErrorText();
+  const s = useSyncExternalStore(keys.subscribe, keys.getState);
+  const [verifying, setVerifying] = useState(false);
+  const waiting = awaitingKey(s);
+  const notice = s.changed.length > 0 || waiting || s.status === 'error';
+  if (!notice && !verifying) return null;
+  // The screen stays open (same place in the tree) when the warning that
+  // opened it goes away: the keys were verified there.
+  return (
+    <>
+      {notice ? (
+        <div className={['armour-status', className].filter(Boolean).join(' ')}>
+          {s.changed.length ? (
+            <Alert kind="warning">
+              <p>
+                {ta('keys.changed', {
+                  names: listOf(s.changed.map(nameOf), locale),
+                  count: s.changed.length,
+                })}
+              </p>
+              <div className="button-row">
+                {s.changed.map((id) => (
+                  <Button key={id} size="sm" onClick={() => keys.acceptKeys(id)}>
+                    {s.changed.length > 1
+                      ? `${ta('keys.accept')} (${nameOf(id)})`
+                      : ta('keys.accept')}
+                  </Button>
+                ))}
+                <Button
+                  size="sm"
+                  icon="key"
+                  aria-haspopup="dialog"
+                  onClick={() => setVerifying(true)}
+                >
+                  {ta('verify.open')}
+                </Button>
+              </div>
+            </Alert>
+          ) : null}
+          {waiting ? <Alert kind="info">{ta('keys.waiting')}</Alert> : null}
+          {s.status === 'error' ? (
+            <Alert kind="warning" title={ta('keys.error')}>
+              <p>{errorText(s.error)}</p>
+              <Button size="sm" onClick={() => void keys.sync()}>
+                {ta('gate.retry')}
+              </Button>
+            </Alert>
+          ) : null}
+        </div>
+      ) : null}
+      {verifying ? (
+        <VerifyKeys keys={keys} nameOf={nameOf} onClose={() => setVerifying(false)} />
+      ) : null}
+    </>
+  );
+}
