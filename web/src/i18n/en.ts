@@ -200,6 +200,8 @@ export const en: Record<MessageKey, Message> = {
   'chat.upload_cancel': 'Remove {name}',
   'chat.too_many_files': 'A message takes at most {count} files.',
   'chat.file_too_large': 'This file is larger than the server accepts.',
+  'chat.quota_exceeded':
+    "This file does not fit in the workspace's storage quota (shared with its files): an administrator can raise it.",
   'chat.drop_files': 'Drop the files to attach them to {channel}',
   'chat.open_image': 'Open {name} full size',
   'chat.download_file': 'Download {name} ({size})',

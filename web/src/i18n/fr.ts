@@ -201,6 +201,8 @@ export const fr = {
   'chat.upload_cancel': 'Retirer {name}',
   'chat.too_many_files': 'Un message accepte au plus {count} fichiers.',
   'chat.file_too_large': 'Ce fichier dépasse la taille acceptée par le serveur.',
+  'chat.quota_exceeded':
+    "Ce fichier ne tient pas dans le quota de stockage de l'espace (partagé avec ses fichiers) : un administrateur peut l'augmenter.",
   'chat.drop_files': 'Déposez les fichiers pour les joindre à {channel}',
   'chat.open_image': 'Ouvrir {name} en taille réelle',
   'chat.download_file': 'Télécharger {name} ({size})',

@@ -452,7 +452,9 @@ export function Composer({
             ? t('chat.too_many_files', { count: MAX_ATTACHMENTS })
             : isApiError(error, 'attachment_too_large')
               ? t('chat.file_too_large')
-              : errorText(error)}
+              : isApiError(error, 'quota_exceeded')
+                ? t('chat.quota_exceeded')
+                : errorText(error)}
         </Alert>
       ) : null}
       {pending.length ? (
