@@ -38,6 +38,15 @@ constexpr std::size_t kMaxPropBytes = 64 * 1024;
 constexpr std::int64_t kShareOkMs = 60'000;
 const std::string kEmptySha = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
+// Armoured workspaces' records (docs/armoured.md, "Files"): given where
+// there is none to give, or missing where one must be.
+tl::unexpected<Error> not_armoured() {
+  return fail(Errc::invalid, "sealed records are for armoured workspaces", "not_armoured");
+}
+tl::unexpected<Error> sealed_required() {
+  return fail(Errc::invalid, "what the browser sealed for this entry is missing", "sealed_required");
+}
+
 std::string join(const std::vector<std::string>& names, std::size_t n) {
   if (n == 0) return "/";
   std::string out;
@@ -649,7 +658,7 @@ Result<Service::SealCheck> Service::verify_sealing(db::Conn& c, const WorkspaceI
   RUCHE_TRY(k.armoured, armoured(c, ws));
   if (!k.armoured) {
     if (!s.name.empty() || !s.content.empty())
-      return fail(Errc::invalid, "sealed records are for armoured workspaces", "not_armoured");
+      return not_armoured();
     return k;
   }
   // A name token: 16 random bytes, so that no real name is ever left in clear.
@@ -657,7 +666,7 @@ Result<Service::SealCheck> Service::verify_sealing(db::Conn& c, const WorkspaceI
     return fail(Errc::invalid, "names in an armoured workspace are tokens of 16 random bytes (base64url)",
                 "invalid_name");
   if ((needs_name && s.name.empty()) || (number && s.content.empty()))
-    return fail(Errc::invalid, "what the browser sealed for this entry is missing", "sealed_required");
+    return sealed_required();
   const UserId author(ctx.user_id);
   auto verify = [&](std::string_view domain, const std::string& binding, const std::string& text) -> Result<void> {
     RUCHE_TRY(platform::SealedText t, p_.armour.verify_sealed(c, author, domain, binding, text));
@@ -689,7 +698,7 @@ Result<void> Service::still_sealed(db::Conn& c, const WorkspaceId& ws, const Sea
                                    std::optional<std::int64_t> number) {
   if (!k.armoured) return {};
   if (needs_name && !k.named)
-    return fail(Errc::invalid, "what the browser sealed for this entry is missing", "sealed_required");
+    return sealed_required();
   if (number != k.number)
     return fail(Errc::conflict, "another version came while this one arrived: seal its record again",
                 "version_conflict");
@@ -944,7 +953,7 @@ Result<PutResult> Service::put(const WorkspaceId& ws, const WriteCtx& ctx, std::
     } else if (sealing) {
       RUCHE_CHECK(still_sealed(c, ws, *sealing, !r.node, number));
     } else if (!opt.sealed.name.empty() || !opt.sealed.content.empty()) {
-      return fail(Errc::invalid, "sealed records are for armoured workspaces", "not_armoured");
+      return not_armoured();
     }
     return check_locks(c, ws, ctx, join(r.names, r.names.size()), false, !r.node);
   };
@@ -1093,7 +1102,7 @@ Result<Node> Service::rename_sealed(const WorkspaceId& ws, const WriteCtx& ctx, 
   RUCHE_TRY(SealCheck sealing, p_.db.read([&](db::Conn& c) {
     return verify_sealing(c, ws, ctx, node.name, true, std::nullopt, Sealing{sealed_name, {}});
   }));
-  if (!sealing.armoured) return fail(Errc::invalid, "sealed records are for armoured workspaces", "not_armoured");
+  if (!sealing.armoured) return not_armoured();
   return p_.db.write([&](db::Conn& c) -> Result<Node> {
     RUCHE_TRY(Resolved r, resolve(c, ws, node.path));
     if (!r.node || r.node->id != node.id) return fail(Errc::not_found, "no such file");
@@ -1181,8 +1190,8 @@ Result<bool> Service::transfer(const WorkspaceId& ws, const WriteCtx& ctx, std::
     if (!dst.parent) return fail(Errc::conflict, "the destination folder does not exist", "no_parent");
     if (dst.node && !overwrite)
       return fail(Errc::precondition_failed, "the destination exists", "destination_exists");
+    if (!move) RUCHE_CHECK(refuse_if_armoured(c, ws, "a copy"));
     RUCHE_TRY(bool sealed, armoured(c, ws));
-    if (sealed && !move) RUCHE_CHECK(refuse_if_armoured(c, ws, "a copy"));
     if (sealed && dst.names.back() != src.node->name)
       return fail(Errc::invalid, "an armoured entry keeps its name token: seal a new name record instead",
                   "invalid_name");
