@@ -29,12 +29,27 @@ std::string random_bytes(std::size_t n) {
   return out;
 }
 
-// One person's browser: their identity, the workspace keys they opened.
+// One person's browser: their identity, the workspace keys they opened,
+// and channels' own keys. Every key call takes a scope: "" for the
+// workspace's key, a channel id for that channel's own.
 struct Browser {
   TestServer& s;
   Account who;
   std::string box_pk, box_sk, sign_pk, sign_sk;  // raw
   std::map<std::int64_t, std::string> keys;      // generation -> workspace key
+  std::map<std::string, std::map<std::int64_t, std::string>> channel_keys;  // channel -> generation -> key
+
+  std::map<std::int64_t, std::string>& ring(const std::string& channel) {
+    return channel.empty() ? keys : channel_keys[channel];
+  }
+  const std::string& key(const std::string& channel, std::int64_t g) const {
+    return channel.empty() ? keys.at(g) : channel_keys.at(channel).at(g);
+  }
+  bool holds(const std::string& channel, std::int64_t g) const {
+    if (channel.empty()) return keys.contains(g);
+    auto it = channel_keys.find(channel);
+    return it != channel_keys.end() && it->second.contains(g);
+  }
 
   explicit Browser(TestServer& server, Account a) : s(server), who(std::move(a)) { fresh_keys(); }
 
@@ -76,91 +91,111 @@ struct Browser {
     return s.call("PUT", "/api/v1/me/armour", who.token, body(identity("une phrase de passe", replace)));
   }
 
-  Reply state(const std::string& ws) { return s.call("GET", "/api/v1/workspaces/" + ws + "/armour", who.token); }
+  Reply state(const std::string& ws, const std::string& channel = "") {
+    return s.call("GET", channel.empty() ? "/api/v1/workspaces/" + ws + "/armour" : "/api/v1/channels/" + channel + "/armour",
+                  who.token);
+  }
 
-  json::object envelope(const std::string& ws, std::int64_t g, const std::string& key, const json::value& member) const {
+  json::object envelope(const std::string& ws, std::int64_t g, const std::string& key, const json::value& member,
+                        const std::string& channel = "") const {
     std::string to(std::string(member.at("user_id").as_string()));
     auto pk = base64url_decode(member.at("box_public").as_string());
     std::string sealed(key.size() + crypto_box_SEALBYTES, '\0');
     crypto_box_seal(u8(sealed), u8(key), key.size(), u8(*pk));
-    std::string msg = "ruche-armour-envelope-v1\n" + ws + "\n" + std::to_string(g) + "\n" + to + "\n" +
-                      base64url_encode(sealed);
+    std::string msg = channel.empty() ? "ruche-armour-envelope-v1\n" + ws + "\n"
+                                      : "ruche-armour-channel-envelope-v1\n" + ws + "\n" + channel + "\n";
+    msg += std::to_string(g) + "\n" + to + "\n" + base64url_encode(sealed);
     std::string sig(crypto_sign_BYTES, '\0');
     crypto_sign_detached(u8(sig), nullptr, u8(msg), msg.size(), u8(sign_sk));
     return {{"user_id", to}, {"sealed", base64url_encode(sealed)}, {"signature", base64url_encode(sig)}};
   }
 
-  // Makes generation g sealed for `members` (default: every member with an
-  // identity, as the server lists them).
-  Reply new_generation(const std::string& ws, std::int64_t g, std::optional<json::array> members = std::nullopt) {
-    if (!members) members = state(ws).body.at("members").as_array();
+  Reply add_envelopes(const std::string& ws, std::int64_t g, const json::array& envs, const std::string& channel = "") {
+    return s.call("POST",
+                  channel.empty() ? "/api/v1/workspaces/" + ws + "/armour/envelopes"
+                                  : "/api/v1/channels/" + channel + "/armour/envelopes",
+                  who.token, body({{"generation", g}, {"envelopes", envs}}));
+  }
+
+  // Makes generation g of the scope's key, sealed for `members` (default:
+  // every member with an identity, as the server lists them).
+  Reply new_generation(const std::string& ws, std::int64_t g, std::optional<json::array> members = std::nullopt,
+                       const std::string& channel = "") {
+    if (!members) members = state(ws, channel).body.at("members").as_array();
     std::string key = random_bytes(32);
     json::array envs;
-    for (const auto& m : *members) envs.push_back(envelope(ws, g, key, m));
-    auto r = s.call("POST", "/api/v1/workspaces/" + ws + "/armour/envelopes", who.token,
-                    body({{"generation", g}, {"envelopes", envs}}));
-    if (r.status == 200) keys[g] = key;
+    for (const auto& m : *members) envs.push_back(envelope(ws, g, key, m, channel));
+    auto r = add_envelopes(ws, g, envs, channel);
+    if (r.status == 200) ring(channel)[g] = key;
     return r;
   }
 
-  // Opens every envelope the server holds for this person.
-  void open_envelopes(const std::string& ws) {
-    auto st = state(ws);
+  // Opens every envelope the server holds for this person in the scope.
+  void open_envelopes(const std::string& ws, const std::string& channel = "") {
+    auto st = state(ws, channel);
     for (const auto& e : st.body.at("envelopes").as_array()) {
       auto sealed = base64url_decode(e.at("sealed").as_string());
       std::string key(32, '\0');
       ASSERT_EQ(crypto_box_seal_open(u8(key), u8(*sealed), sealed->size(), u8(box_pk), u8(box_sk)), 0);
-      keys[e.at("generation").as_int64()] = key;
+      ring(channel)[e.at("generation").as_int64()] = key;
     }
   }
 
   // "e2e1:…" of `text` in channel `cid` of `ws`, with generation g, signed
   // with `signer`'s key (this person's unless a forger's is given);
-  // "e2e2:…" for `version` 2 (`text` is then the JSON of text and files).
+  // "e2e2:…" for `version` 2 (`text` is then the JSON of text and files);
+  // with the channel's own key ("c<g>") when `own_key`.
   std::string seal(const std::string& ws, const std::string& cid, std::int64_t g, std::string_view text,
-                   const std::string* signer = nullptr, std::string author = "", int version = 1) const {
+                   const std::string* signer = nullptr, std::string author = "", int version = 1,
+                   bool own_key = false) const {
     if (author.empty()) author = who.id.str();
-    return seal_in("ruche-chat", ws + "\n" + cid + "\n" + author, g, text, signer, version);
+    return seal_in("ruche-chat", ws + "\n" + cid + "\n" + author, g, text, signer, version, own_key ? cid : "");
   }
-  // Any module's sealed text: ad = `domain` "-v" version "\n" `binding` "\n" g.
+  // Any module's sealed text: ad = `domain` "-v" version "\n" `binding` "\n"
+  // k, k the key reference: g, or "c" g with channel `own`'s key.
   std::string seal_in(std::string_view domain, const std::string& binding, std::int64_t g, std::string_view text,
-                      const std::string* signer = nullptr, int version = 1) const {
+                      const std::string* signer = nullptr, int version = 1, const std::string& own = "") const {
     std::string v = std::to_string(version);
-    std::string ad = std::string(domain) + "-v" + v + "\n" + binding + "\n" + std::to_string(g);
+    std::string k = (own.empty() ? "" : "c") + std::to_string(g);
+    std::string ad = std::string(domain) + "-v" + v + "\n" + binding + "\n" + k;
     std::string nonce = random_bytes(24), ct(text.size() + 16, '\0');
     crypto_aead_xchacha20poly1305_ietf_encrypt(u8(ct), nullptr, reinterpret_cast<const unsigned char*>(text.data()),
                                                text.size(), u8(ad), ad.size(), nullptr, u8(nonce),
-                                               u8(keys.at(g)));
+                                               u8(key(own, g)));
     std::string to_sign = ad + "\n" + base64url_encode(nonce) + "\n" + base64url_encode(ct);
     std::string sig(crypto_sign_BYTES, '\0');
     crypto_sign_detached(u8(sig), nullptr, u8(to_sign), to_sign.size(), u8(signer ? *signer : sign_sk));
-    return "e2e" + v + ":" + std::to_string(g) + ":" + base64url_encode(nonce) + ":" + base64url_encode(ct) + ":" +
+    return "e2e" + v + ":" + k + ":" + base64url_encode(nonce) + ":" + base64url_encode(ct) + ":" +
            base64url_encode(sig);
   }
 
   // The text of a sealed message as this person's browser reads it, or
   // nullopt when it does not open.
   std::optional<std::string> open(const std::string& ws, const json::value& m) const {
-    return open_in("ruche-chat",
-                   ws + "\n" + std::string(m.at("channel_id").as_string()) + "\n" +
-                       std::string(m.at("author_id").as_string()),
-                   std::string(m.at("body").as_string()));
+    std::string cid(m.at("channel_id").as_string());
+    return open_in("ruche-chat", ws + "\n" + cid + "\n" + std::string(m.at("author_id").as_string()),
+                   std::string(m.at("body").as_string()), cid);
   }
-  // Any module's sealed text `b` (seal_in()), or nullopt when it does not open.
-  std::optional<std::string> open_in(std::string_view domain, const std::string& binding, const std::string& b) const {
+  // Any module's sealed text `b` (seal_in()), or nullopt when it does not
+  // open; a "c" key reference opens with channel `cid`'s own key.
+  std::optional<std::string> open_in(std::string_view domain, const std::string& binding, const std::string& b,
+                                     const std::string& cid = "") const {
     std::vector<std::string> p;
     for (std::size_t i = 0, j; (j = b.find(':', i)), true; i = j + 1) {
       p.push_back(b.substr(i, j == std::string::npos ? j : j - i));
       if (j == std::string::npos) break;
     }
     if (p.size() != 5 || (p[0] != "e2e1" && p[0] != "e2e2")) return std::nullopt;
-    std::int64_t g = std::stoll(p[1]);
-    if (!keys.contains(g)) return std::nullopt;
+    const bool own = p[1].starts_with('c');
+    if (own && cid.empty()) return std::nullopt;
+    std::int64_t g = std::stoll(own ? p[1].substr(1) : p[1]);
+    const std::string scope = own ? cid : "";
+    if (!holds(scope, g)) return std::nullopt;
     std::string ad = std::string(domain) + "-v" + p[0].substr(3) + "\n" + binding + "\n" + p[1];
     auto nonce = base64url_decode(p[2]), ct = base64url_decode(p[3]);
     std::string plain(ct->size() - 16, '\0');
     if (crypto_aead_xchacha20poly1305_ietf_decrypt(u8(plain), nullptr, nullptr, u8(*ct), ct->size(), u8(ad),
-                                                   ad.size(), u8(*nonce), u8(keys.at(g))) != 0)
+                                                   ad.size(), u8(*nonce), u8(key(scope, g))) != 0)
       return std::nullopt;
     return plain;
   }
@@ -557,6 +592,169 @@ TEST(Armour, ChatKeepsSealedMessagesOnlyAndRotatesWhenAMemberLeaves) {
   EXPECT_EQ(offline.keys, bob.keys);
   EXPECT_NE(pages.find(std::string(after.body.at("body").as_string())), std::string::npos);
   EXPECT_EQ(pages.find("nouvelle"), std::string::npos);
+}
+
+// The member of `state` (a GET …/armour answer) whose id is `user`.
+json::value member_in(const Reply& state, const Account& user) {
+  for (const auto& m : state.body.at("members").as_array())
+    if (m.at("user_id").as_string() == user.id.str()) return m;
+  return nullptr;
+}
+
+TEST(Armour, PrivateChannelsAndDirectMessagesHaveKeysOfTheirOwn) {
+  TestServer s;
+  ASSERT_GE(sodium_init(), 0);
+  Browser alice(s, s.user("Alice")), bob(s, s.user("Bob")), carol(s, s.user("Carol"));
+  std::string ws = create_armoured(s, alice.who);
+  s.join(alice.who, ws, bob.who);
+  s.join(alice.who, ws, carol.who);
+  for (Browser* b : {&alice, &bob, &carol}) ASSERT_EQ(b->set_identity().status, 200);
+  ASSERT_EQ(alice.new_generation(ws, 1).status, 200);
+  bob.open_envelopes(ws);
+  carol.open_envelopes(ws);
+  std::string open_cid = make_channel(s, alice.who, ws, "général");
+  std::string cid = make_channel(s, alice.who, ws, "direction", true, {bob.who.id.str()});
+
+  // The channel's key is its members' business only.
+  auto st = alice.state(ws, cid);
+  ASSERT_EQ(st.status, 200) << st.raw.body;
+  EXPECT_EQ(st.body.at("generation").as_int64(), 0);
+  EXPECT_EQ(st.body.at("members").as_array().size(), 2u);
+  EXPECT_TRUE(member_in(st, carol.who).is_null());
+  EXPECT_EQ(carol.state(ws, cid).status, 404);
+  EXPECT_EQ(alice.state(ws, open_cid).error_code(), "workspace_key");
+  std::string plain_ws = s.workspace(alice.who, "Plain", {"chat"});
+  std::string plain_cid = make_channel(s, alice.who, plain_ws, "p", true);
+  EXPECT_EQ(alice.state(plain_ws, plain_cid).error_code(), "not_armoured");
+
+  // Its messages take its own key: not the workspace's, and not before it exists.
+  EXPECT_EQ(post(s, alice.who, cid, alice.seal(ws, cid, 1, "clé commune")).error_code(), "channel_key_required");
+  alice.channel_keys[cid][1] = random_bytes(32);
+  EXPECT_EQ(post(s, alice.who, cid, alice.seal(ws, cid, 1, "trop tôt", nullptr, "", 1, true)).error_code(),
+            "no_channel_key");
+  alice.channel_keys.erase(cid);
+
+  // Generation 1 goes to every member of the channel with an identity, and
+  // to them only, signed over the channel's own envelope text.
+  json::array members = st.body.at("members").as_array();
+  json::array alone{member_in(st, alice.who)};
+  EXPECT_EQ(alice.new_generation(ws, 1, alone, cid).error_code(), "envelopes_incomplete");
+  json::array with_carol = members;
+  with_carol.push_back(member_in(alice.state(ws), carol.who));
+  EXPECT_EQ(alice.new_generation(ws, 1, with_carol, cid).error_code(), "invalid_envelope");
+  std::string k = random_bytes(32);
+  json::array as_workspace;
+  for (const auto& m : members) as_workspace.push_back(alice.envelope(ws, 1, k, m));  // the workspace's text
+  EXPECT_EQ(alice.add_envelopes(ws, 1, as_workspace, cid).error_code(), "bad_signature");
+  ASSERT_EQ(alice.new_generation(ws, 1, std::nullopt, cid).status, 200);
+  bob.open_envelopes(ws, cid);
+  EXPECT_EQ(bob.channel_keys[cid], alice.channel_keys[cid]);
+  // A channel's envelopes do not pass for the workspace's either.
+  EXPECT_EQ(alice.state(ws).body.at("envelopes").as_array().size(), 1u);
+
+  std::string text = "Réorganisation confidentielle";
+  auto posted = post(s, alice.who, cid, alice.seal(ws, cid, 1, text, nullptr, "", 1, true));
+  ASSERT_EQ(posted.status, 201) << posted.raw.body;
+  EXPECT_TRUE(posted.body.at("body").as_string().starts_with("e2e1:c1:"));
+  EXPECT_EQ(bob.open(ws, posted.body), text);
+  // Handed over by the server, Carol's workspace key does not open it; nor can
+  // the server turn the reference into the workspace's (the tag binds it).
+  EXPECT_EQ(carol.open(ws, posted.body), std::nullopt);
+  json::value as_ws = posted.body;
+  std::string sealed(posted.body.at("body").as_string());
+  as_ws.as_object()["body"] = "e2e1:1:" + sealed.substr(8);
+  EXPECT_EQ(carol.open(ws, as_ws), std::nullopt);
+  EXPECT_EQ(post(s, alice.who, cid, std::string(as_ws.at("body").as_string())).error_code(), "channel_key_required");
+  // A channel's key is not for public channels, nor for files.
+  alice.channel_keys[open_cid] = alice.channel_keys[cid];
+  EXPECT_EQ(post(s, alice.who, open_cid, alice.seal(ws, open_cid, 1, "x", nullptr, "", 1, true)).error_code(),
+            "invalid_sealed_text");
+  // Edits take the channel's key too.
+  std::string mid(posted.body.at("id").as_string());
+  EXPECT_EQ(s.call("PATCH", "/api/v1/messages/" + mid, alice.who.token, body({{"body", alice.seal(ws, cid, 1, "y")}}))
+                .error_code(),
+            "channel_key_required");
+
+  // Carol is added: she is missing the channel's key, and the members hear
+  // of it; Bob seals it for her, and she reads what follows.
+  auto bob_events = connect_events(s, bob.who);
+  auto carol_events = connect_events(s, carol.who);
+  ASSERT_FALSE(until(*bob_events, "hello").is_null());
+  ASSERT_FALSE(until(*carol_events, "hello").is_null());
+  ASSERT_EQ(s.call("POST", "/api/v1/channels/" + cid + "/members", alice.who.token,
+                   body({{"user_id", carol.who.id.str()}}))
+                .status,
+            204);
+  json::value heard = until(*bob_events, "armour.changed");
+  ASSERT_FALSE(heard.is_null());
+  EXPECT_EQ(heard.at("data").at("channel_id").as_string(), cid);
+  st = bob.state(ws, cid);
+  ASSERT_EQ(st.body.at("missing").as_array(), json::array{json::value(carol.who.id.str())});
+  EXPECT_EQ(carol.add_envelopes(ws, 1, {carol.envelope(ws, 1, random_bytes(32), member_in(st, carol.who), cid)}, cid)
+                .error_code(),
+            "key_not_held");
+  ASSERT_EQ(bob.add_envelopes(ws, 1, {bob.envelope(ws, 1, bob.channel_keys[cid][1], member_in(st, carol.who), cid)},
+                              cid)
+                .status,
+            200);
+  carol.open_envelopes(ws, cid);
+  EXPECT_EQ(carol.channel_keys[cid], alice.channel_keys[cid]);
+  EXPECT_EQ(carol.open(ws, posted.body), text);
+  // The channel's events are its members': only now did Carol hear of its key.
+  json::value carols = until(*carol_events, "armour.changed");
+  ASSERT_FALSE(carols.is_null());
+  EXPECT_EQ(carols.at("data").at("channel_id").as_string(), cid);
+
+  // Bob is removed from the channel (not from the workspace): nothing more
+  // under its generation 1; the next leaves him out, and he cannot ask.
+  ASSERT_EQ(s.call("DELETE", "/api/v1/channels/" + cid + "/members/" + bob.who.id.str(), alice.who.token).status, 204);
+  st = alice.state(ws, cid);
+  EXPECT_TRUE(st.body.at("rotation_required").as_bool());
+  ASSERT_EQ(st.body.at("former").as_array().size(), 1u);
+  EXPECT_EQ(st.body.at("former").as_array()[0].at("user_id").as_string(), bob.who.id.str());
+  EXPECT_EQ(post(s, alice.who, cid, alice.seal(ws, cid, 1, "encore", nullptr, "", 1, true)).error_code(),
+            "key_rotation_required");
+  EXPECT_FALSE(alice.state(ws).body.at("rotation_required").as_bool());  // the workspace's key is not concerned
+  EXPECT_EQ(bob.state(ws, cid).status, 404);
+  ASSERT_EQ(carol.new_generation(ws, 2, std::nullopt, cid).status, 200);
+  alice.open_envelopes(ws, cid);
+  auto after = post(s, alice.who, cid, alice.seal(ws, cid, 2, "sans Bob", nullptr, "", 1, true));
+  ASSERT_EQ(after.status, 201) << after.raw.body;
+  EXPECT_EQ(carol.open(ws, after.body), "sans Bob");
+  EXPECT_EQ(bob.open(ws, after.body), std::nullopt);
+
+  // A direct conversation has its own key too; a member who leaves the
+  // workspace makes it stale.
+  auto dm = s.call("POST", "/api/v1/workspaces/" + ws + "/direct", bob.who.token,
+                   body({{"user_ids", json::array{carol.who.id.str()}}}));
+  ASSERT_EQ(dm.status, 200) << dm.raw.body;
+  std::string dm_id(dm.body.at("id").as_string());
+  EXPECT_EQ(post(s, bob.who, dm_id, bob.seal(ws, dm_id, 1, "salut")).error_code(), "channel_key_required");
+  ASSERT_EQ(bob.new_generation(ws, 1, std::nullopt, dm_id).status, 200);
+  auto said = post(s, bob.who, dm_id, bob.seal(ws, dm_id, 1, "entre nous", nullptr, "", 1, true));
+  ASSERT_EQ(said.status, 201) << said.raw.body;
+  carol.open_envelopes(ws, dm_id);
+  EXPECT_EQ(carol.open(ws, said.body), "entre nous");
+  EXPECT_EQ(alice.open(ws, said.body), std::nullopt);
+  ASSERT_EQ(s.call("DELETE", "/api/v1/workspaces/" + ws + "/members/" + bob.who.id.str(), alice.who.token).status, 204);
+  EXPECT_TRUE(carol.state(ws, dm_id).body.at("rotation_required").as_bool());
+
+  // The export carries each channel's envelopes beside the workspace's.
+  auto archive = export_files(s, alice.who, ws);
+  auto keys = json::parse(archive.at("armour.json"));
+  ASSERT_TRUE(keys);
+  std::map<std::string, std::int64_t> generations;
+  std::size_t channel_envelopes = 0;
+  for (const auto& c : keys->at("channels").as_array()) {
+    generations[std::string(c.at("channel_id").as_string())] = c.at("generation").as_int64();
+    for (const auto& e : c.at("envelopes").as_array()) {
+      EXPECT_EQ(e.at("generation").as_int64() <= c.at("generation").as_int64(), true);
+      ++channel_envelopes;
+    }
+  }
+  EXPECT_EQ(generations, (std::map<std::string, std::int64_t>{{cid, 2}, {dm_id, 1}}));
+  EXPECT_EQ(channel_envelopes, 2u + 1u + 2u + 2u);  // direction: g1 Alice, Bob, Carol; g2 Alice, Carol; the DM's two
+  EXPECT_EQ(keys->at("envelopes").as_array().size(), 3u);  // the workspace's generation 1
 }
 
 TEST(Armour, ReplacedKeysStillCheckWhatTheySignedAndRetireTheGenerationTheySealed) {

@@ -80,27 +80,39 @@ double percentile(std::vector<double> v, double p) {
 
 // An armoured workspace of `caller` with 20 channels, an identity and key
 // generation 1 sealed for them, and posters x per_thread bodies sealed and
-// signed as a browser does; then the same appends as the plain ones.
-// Returns the CPU per message (us), or 0 when the setting up failed.
+// signed as a browser does; then the same appends as the plain ones. With
+// `private_channels`, the channels are private, each with its own key
+// (docs/armoured.md, "Channel keys"). Returns the CPU per message (us), or
+// 0 when the setting up failed.
 template <typename Appends>
 double armoured_appends(platform::Platform& p, const platform::Caller& caller, chat::Service& service, int posters,
-                        int per_thread, Appends& appends) {
+                        int per_thread, Appends& appends, bool private_channels) {
   auto a = bench::armoured_workspace(p, caller, {"chat"});
   if (!a) return 0;
   std::vector<chat::ChannelId> chs;
-  for (int i = 0; i < 20; ++i) chs.push_back(service.create_channel(caller, a->ws, {.name = "c" + std::to_string(i)})->id);
+  std::vector<std::string> own_keys;
+  for (int i = 0; i < 20; ++i) {
+    chs.push_back(
+        service.create_channel(caller, a->ws, {.name = "c" + std::to_string(i), .is_private = private_channels})->id);
+    if (!private_channels) continue;
+    own_keys.push_back(bench::random_string(32));
+    auto made = service.add_channel_envelopes(caller, chs.back(), {1, {a->envelope(chs.back().str(), own_keys.back())}});
+    if (!made) {
+      std::fprintf(stderr, "channel key: %s\n", made.error().message.c_str());
+      return 0;
+    }
+  }
   std::vector<std::vector<std::string>> bodies(static_cast<std::size_t>(posters));
   std::mt19937_64 rng(99);
   for (int t = 0; t < posters; ++t) {
     for (int i = 0; i < per_thread; ++i) {
-      const auto& ch = chs[static_cast<std::size_t>((t + i) % 20)];
-      bodies[static_cast<std::size_t>(t)].push_back(
-          a->seal("ruche-chat", a->ws.str() + "\n" + ch.str() + "\n" + a->user_id, sentence(rng)));
+      const std::size_t c = static_cast<std::size_t>((t + i) % 20);
+      bodies[static_cast<std::size_t>(t)].push_back(a->seal("ruche-chat", a->ws.str() + "\n" + chs[c].str() + "\n" + a->user_id,
+                                                            sentence(rng), private_channels ? &own_keys[c] : nullptr));
     }
   }
-  return appends("armoured (sealed bodies)", chs, [&](int t, int i, std::mt19937_64&) {
-    return bodies[static_cast<std::size_t>(t)][static_cast<std::size_t>(i)];
-  });
+  return appends(private_channels ? "armoured, private channels (their own keys)" : "armoured (sealed bodies)", chs,
+                 [&](int t, int i, std::mt19937_64&) { return bodies[static_cast<std::size_t>(t)][static_cast<std::size_t>(i)]; });
 }
 
 }  // namespace
@@ -288,8 +300,13 @@ int main(int argc, char** argv) {
   // checked in the write transaction. Plain posts again first, on the same
   // history, as the peer; bodies sealed beforehand (the browsers' work).
   const double plain_us = appends("plain text, after the history", channels, plain);
-  const double sealed_us = armoured_appends(p, caller, service, posters, per_thread, appends);
+  const double sealed_us = armoured_appends(p, caller, service, posters, per_thread, appends, false);
   if (sealed_us > 0)
     std::printf("| armoured ÷ plain, CPU per message | %.2f | | | |\n", sealed_us / plain_us);
+  // Private channels seal with their own keys: the rotation check asks who
+  // holds the channel's key (its members still in the workspace).
+  const double own_us = armoured_appends(p, caller, service, posters, per_thread, appends, true);
+  if (own_us > 0)
+    std::printf("| armoured private ÷ plain, CPU per message | %.2f | | | |\n", own_us / plain_us);
   return 0;
 }

@@ -105,19 +105,38 @@ inline std::optional<BenchInstance> open_instance(const std::string& data_dir, i
 struct Armoured {
   WorkspaceId ws;
   std::string key;      // generation 1's workspace key
+  std::string box_pk;   // the caller's X25519 public key
   std::string sign_sk;  // the caller's Ed25519 secret key
   std::string user_id;
 
-  // A sealed text of version 1: ad = `domain` "-v1\n" `binding` "\n1",
-  // signed by the caller.
-  std::string seal(std::string_view domain, const std::string& binding, const std::string& text) const {
-    std::string ad = std::string(domain) + "-v1\n" + binding + "\n1";
+  // Generation 1 of `key` sealed for the caller and signed by them: the
+  // workspace's key, or channel `channel`'s own.
+  platform::ArmourEnvelope envelope(const std::string& channel, const std::string& k) const {
+    std::string sealed(80, '\0');
+    crypto_box_seal(reinterpret_cast<unsigned char*>(sealed.data()), u8(k), k.size(), u8(box_pk));
+    platform::ArmourEnvelope env;
+    env.user_id = user_id;
+    env.generation = 1;
+    env.sealed = crypto::base64url_encode(sealed);
+    env.signature = crypto::base64url_encode(
+        crypto::ed25519_sign(sign_sk, platform::envelope_signed_text(ws.str(), channel, 1, user_id, env.sealed)));
+    return env;
+  }
+
+  // A sealed text of version 1: ad = `domain` "-v1\n" `binding` "\n" k,
+  // signed by the caller; k is "1" (the workspace's key) or, with a
+  // channel's `own_key`, "c1".
+  std::string seal(std::string_view domain, const std::string& binding, const std::string& text,
+                   const std::string* own_key = nullptr) const {
+    const std::string ref = own_key ? "c1" : "1";
+    std::string ad = std::string(domain) + "-v1\n" + binding + "\n" + ref;
     std::string nonce = random_string(24), ct(text.size() + 16, '\0');
     crypto_aead_xchacha20poly1305_ietf_encrypt(reinterpret_cast<unsigned char*>(ct.data()), nullptr, u8(text),
-                                               text.size(), u8(ad), ad.size(), nullptr, u8(nonce), u8(key));
+                                               text.size(), u8(ad), ad.size(), nullptr, u8(nonce),
+                                               u8(own_key ? *own_key : key));
     std::string n64 = crypto::base64url_encode(nonce), c64 = crypto::base64url_encode(ct);
     std::string sig = crypto::ed25519_sign(sign_sk, ad + "\n" + n64 + "\n" + c64);
-    return "e2e1:1:" + n64 + ":" + c64 + ":" + crypto::base64url_encode(sig);
+    return "e2e1:" + ref + ":" + n64 + ":" + c64 + ":" + crypto::base64url_encode(sig);
   }
 };
 
@@ -133,21 +152,18 @@ inline std::optional<Armoured> armoured_workspace(platform::Platform& p, const p
   platform::NewIdentity id{crypto::base64url_encode(box_pk), crypto::base64url_encode(sign_pk),
                            "id1:2:67108864:" + crypto::base64url_encode(random_string(16)) + ":" +
                                crypto::base64url_encode(random_string(24)) + ":" +
-                               crypto::base64url_encode(random_string(112))};
-  if (auto r = p.armour.set_identity(caller, id); !r) return std::nullopt;
-  std::string key = random_string(32), sealed(80, '\0');
-  crypto_box_seal(reinterpret_cast<unsigned char*>(sealed.data()), u8(key), key.size(), u8(box_pk));
-  platform::ArmourEnvelope env;
-  env.user_id = caller.user_id.str();
-  env.generation = 1;
-  env.sealed = crypto::base64url_encode(sealed);
-  env.signature = crypto::base64url_encode(
-      crypto::ed25519_sign(sign_sk, platform::envelope_signed_text(ws->id.str(), 1, env.user_id, env.sealed)));
-  if (auto r = p.armour.add_envelopes(caller, ws->id, 1, {env}); !r) {
+                               crypto::base64url_encode(random_string(112)),
+                           /*replace=*/true};  // a bench may make several
+  if (auto r = p.armour.set_identity(caller, id); !r) {
+    std::fprintf(stderr, "armour identity: %s\n", r.error().message.c_str());
+    return std::nullopt;
+  }
+  Armoured a{ws->id, random_string(32), box_pk, sign_sk, caller.user_id.str()};
+  if (auto r = p.armour.add_envelopes(caller, ws->id, 1, {a.envelope("", a.key)}); !r) {
     std::fprintf(stderr, "armour: %s\n", r.error().message.c_str());
     return std::nullopt;
   }
-  return Armoured{ws->id, key, sign_sk, caller.user_id.str()};
+  return a;
 }
 
 }  // namespace ruche::bench

@@ -28,8 +28,8 @@ Result<std::optional<ArmourIdentity>> load_identity(db::Conn& c, const UserId& u
   return std::optional<ArmourIdentity>(std::move(id));
 }
 
-// A workspace's current generation, and whether it needs the next one —
-// someone who holds it is no longer an active member, or keys that sealed
+// A scope's current generation, and whether it needs the next one —
+// someone who holds it is no longer among its holders, or keys that sealed
 // it were replaced since (a browser takes a key for writing only from a
 // member's current keys) — in one statement: it runs in the write
 // transaction of every sealed post.
@@ -37,18 +37,22 @@ struct KeyState {
   std::int64_t generation = 0;
   bool stale = false;
 };
-Result<KeyState> key_state(db::Conn& c, const WorkspaceId& ws, std::int64_t now_ms) {
-  RUCHE_TRY(auto row, c.query_one("SELECT w.armour_generation, EXISTS (SELECT 1 FROM armour_envelopes e "
-                                  "WHERE e.workspace_id = w.id AND e.generation = w.armour_generation AND "
-                                  "(NOT EXISTS (SELECT 1 FROM memberships m WHERE m.workspace_id = e.workspace_id "
-                                  "AND m.user_id = e.user_id AND " RUCHE_ACTIVE_MEMBERSHIP("m") ") "
-                                  "OR EXISTS (SELECT 1 FROM armour_identity_history h WHERE h.user_id = e.created_by "
-                                  "AND h.replaced_at_ms >= e.created_at_ms))) "
-                                  "FROM workspaces w WHERE w.id = $1",
-                                  {ws, now_ms}));
-  if (!row) return fail(Errc::not_found, "no such workspace");
+Result<KeyState> key_state(db::Conn& c, const KeyScope& scope, std::int64_t now_ms) {
+  RUCHE_TRY(auto row, c.query_one("SELECT s.generation, EXISTS (SELECT 1 FROM armour_envelopes e "
+                                  "WHERE e.workspace_id = s.workspace_id AND e.scope = s.scope AND "
+                                  "e.generation = s.generation AND (e.user_id NOT IN (" +
+                                      std::string(scope.holders) +
+                                      ") OR EXISTS (SELECT 1 FROM armour_identity_history h WHERE h.user_id = "
+                                      "e.created_by AND h.replaced_at_ms >= e.created_at_ms))) "
+                                      "FROM armour_scopes s WHERE s.workspace_id = $1 AND s.scope = $3",
+                                  {scope.ws, now_ms, scope.channel}));
+  if (!row) return KeyState{};
   return KeyState{row->i64(0), row->boolean(1)};
 }
+
+// The workspace's key is held by its active members.
+constexpr std::string_view kWorkspaceHolders =
+    "SELECT m.user_id FROM memberships m WHERE m.workspace_id = $1 AND " RUCHE_ACTIVE_MEMBERSHIP("m");
 
 // A person's public keys from a row that begins user_id, box_public,
 // sign_public.
@@ -127,13 +131,44 @@ json::object to_json(const ArmourState& s) {
   return o;
 }
 
-Result<void> announce_armour(db::Conn& c, Outbox& outbox, const WorkspaceId& ws, std::int64_t now_ms) {
-  RUCHE_TRY(KeyState k, key_state(c, ws, now_ms));
+KeyScope KeyScope::of(const WorkspaceId& ws) { return KeyScope{ws, "", "", kWorkspaceHolders}; }
+
+Result<EnvelopesIn> parse_envelopes(std::string_view body) {
+  RUCHE_TRY(json::In in, json::In::parse(body));
+  EnvelopesIn out;
+  out.generation = in.integer("generation", 1, 1'000'000'000'000LL);
+  const json::value* list = in.raw("envelopes");
+  if (!list || !list->is_array() || list->as_array().size() > kMaxEnvelopesPerRequest) {
+    in.reject("envelopes", "a list of at most 1000 {user_id, sealed, signature}");
+  } else {
+    for (const auto& v : list->as_array()) {
+      if (!v.is_object()) {
+        in.reject("envelopes", "each envelope is an object");
+        break;
+      }
+      json::In e(v.as_object());
+      ArmourEnvelope x;
+      x.user_id = e.string("user_id", {.min = 1, .max = 64});
+      x.sealed = e.string("sealed", {.min = 1, .max = 200});
+      x.signature = e.string("signature", {.min = 1, .max = 200});
+      if (!e.ok()) return tl::unexpected<Error>(e.error());
+      x.generation = out.generation;
+      out.envelopes.push_back(std::move(x));
+    }
+  }
+  if (!in.ok()) return tl::unexpected<Error>(in.error());
+  return out;
+}
+
+Result<void> announce_armour(db::Conn& c, Outbox& outbox, const KeyScope& scope, std::int64_t now_ms) {
+  RUCHE_TRY(KeyState k, key_state(c, scope, now_ms));
   json::object data;
-  data["workspace_id"] = ws.str();
+  data["workspace_id"] = scope.ws.str();
+  if (!scope.channel.empty()) data["channel_id"] = scope.channel;
   data["generation"] = k.generation;
   data["rotation_required"] = k.stale;
-  RUCHE_TRY([[maybe_unused]] auto seq, outbox.append(c, ws, "armour.changed", "", data));
+  RUCHE_TRY([[maybe_unused]] auto seq,
+            outbox.append(c, scope.ws, "armour.changed", scope.module, data, {}, scope.channel));
   return {};
 }
 
@@ -192,25 +227,25 @@ Result<ArmourIdentity> Armour::set_identity(const Caller& caller, const NewIdent
                            armoured.emplace_back(r.text(0));
                            return true;
                          }));
-      for (const auto& ws : armoured) RUCHE_CHECK(announce_armour(c, outbox_, ws, now));
+      for (const auto& ws : armoured) RUCHE_CHECK(announce_armour(c, outbox_, KeyScope::of(ws), now));
     }
     RUCHE_TRY(auto now_id, load_identity(c, caller.user_id));
     return std::move(*now_id);
   });
 }
 
-Result<ArmourState> Armour::load_state(db::Conn& c, const WorkspaceId& ws, const UserId& caller) {
+Result<ArmourState> Armour::load_state(db::Conn& c, const KeyScope& scope, const UserId& caller) {
   std::int64_t now = clock_.now_ms();
   ArmourState s;
-  RUCHE_TRY(KeyState k, key_state(c, ws, now));
+  RUCHE_TRY(KeyState k, key_state(c, scope, now));
   s.generation = k.generation;
   s.rotation_required = k.stale;
+  const std::string holders(scope.holders);
   RUCHE_CHECK(c.each("SELECT i.user_id, i.box_public, i.sign_public, i.created_at_ms, i.updated_at_ms, "
-                     "EXISTS (SELECT 1 FROM armour_envelopes e WHERE e.workspace_id = m.workspace_id AND "
-                     "e.generation = $3 AND e.user_id = m.user_id) FROM memberships m JOIN armour_identities i "
-                     "ON i.user_id = m.user_id WHERE m.workspace_id = $1 AND " RUCHE_ACTIVE_MEMBERSHIP("m")
-                     " ORDER BY i.user_id",
-                     {ws, now, s.generation}, [&](const db::Row& r) {
+                     "EXISTS (SELECT 1 FROM armour_envelopes e WHERE e.workspace_id = $1 AND e.scope = $3 AND "
+                     "e.generation = $4 AND e.user_id = i.user_id) FROM armour_identities i WHERE i.user_id IN (" +
+                         holders + ") ORDER BY i.user_id",
+                     {scope.ws, now, scope.channel, s.generation}, [&](const db::Row& r) {
                        ArmourIdentity id = public_keys_of(r);
                        id.created_at_ms = r.i64(3);
                        id.updated_at_ms = r.i64(4);
@@ -219,18 +254,17 @@ Result<ArmourState> Armour::load_state(db::Conn& c, const WorkspaceId& ws, const
                        return true;
                      }));
   RUCHE_CHECK(c.each("SELECT i.user_id, i.box_public, i.sign_public FROM armour_identities i WHERE i.user_id IN "
-                     "(SELECT user_id FROM armour_envelopes WHERE workspace_id = $1 UNION SELECT created_by FROM "
-                     "armour_envelopes WHERE workspace_id = $1) AND NOT EXISTS (SELECT 1 "
-                     "FROM memberships m WHERE m.workspace_id = $1 AND m.user_id = i.user_id AND "
-                     RUCHE_ACTIVE_MEMBERSHIP("m") ") ORDER BY i.user_id",
-                     {ws, now}, [&](const db::Row& r) {
+                     "(SELECT user_id FROM armour_envelopes WHERE workspace_id = $1 AND scope = $3 UNION SELECT "
+                     "created_by FROM armour_envelopes WHERE workspace_id = $1 AND scope = $3) AND i.user_id NOT IN (" +
+                         holders + ") ORDER BY i.user_id",
+                     {scope.ws, now, scope.channel}, [&](const db::Row& r) {
                        s.former.push_back(public_keys_of(r));
                        return true;
                      }));
   RUCHE_CHECK(add_previous(c, {&s.members, &s.former}));
   RUCHE_CHECK(c.each("SELECT generation, sealed, signature, created_by FROM armour_envelopes WHERE "
-                     "workspace_id = $1 AND user_id = $2 ORDER BY generation",
-                     {ws, caller}, [&](const db::Row& r) {
+                     "workspace_id = $1 AND scope = $2 AND user_id = $3 ORDER BY generation",
+                     {scope.ws, scope.channel, caller}, [&](const db::Row& r) {
                        ArmourEnvelope e;
                        e.user_id = caller.str();
                        e.generation = r.i64(0);
@@ -247,12 +281,25 @@ Result<ArmourState> Armour::state(const Caller& caller, const WorkspaceId& ws) {
   return db_.read([&](db::Conn& c) -> Result<ArmourState> {
     RUCHE_TRY(WorkspaceAccess a, authz_.access_in(c, caller.user_id, ws));
     if (!a.armoured) return fail(Errc::conflict, "this workspace is not armoured", "not_armoured");
-    return load_state(c, ws, caller.user_id);
+    return load_state(c, KeyScope::of(ws), caller.user_id);
   });
+}
+
+Result<ArmourState> Armour::state_in(db::Conn& c, const KeyScope& scope, const UserId& caller) {
+  return load_state(c, scope, caller);
 }
 
 Result<ArmourState> Armour::add_envelopes(const Caller& caller, const WorkspaceId& ws, std::int64_t generation,
                                           const std::vector<ArmourEnvelope>& envelopes) {
+  return db_.write([&](db::Conn& c) -> Result<ArmourState> {
+    RUCHE_TRY(WorkspaceAccess a, authz_.access_in(c, caller.user_id, ws));
+    if (!a.armoured) return fail(Errc::conflict, "this workspace is not armoured", "not_armoured");
+    return add_envelopes_in(c, caller, KeyScope::of(ws), generation, envelopes);
+  });
+}
+
+Result<ArmourState> Armour::add_envelopes_in(db::Conn& c, const Caller& caller, const KeyScope& scope,
+                                             std::int64_t generation, const std::vector<ArmourEnvelope>& envelopes) {
   if (envelopes.size() > kMaxEnvelopesPerRequest)
     return fail(Errc::invalid, "at most " + std::to_string(kMaxEnvelopesPerRequest) + " envelopes",
                 "invalid_envelope");
@@ -264,82 +311,86 @@ Result<ArmourState> Armour::add_envelopes(const Caller& caller, const WorkspaceI
                   "invalid_envelope");
   }
   std::int64_t now = clock_.now_ms();
-  return db_.write([&](db::Conn& c) -> Result<ArmourState> {
-    RUCHE_TRY(WorkspaceAccess a, authz_.access_in(c, caller.user_id, ws));
-    if (!a.armoured) return fail(Errc::conflict, "this workspace is not armoured", "not_armoured");
-    RUCHE_TRY(auto mine, load_identity(c, caller.user_id));
-    if (!mine) return fail(Errc::forbidden, "set up your armour identity first", "no_identity");
-    RUCHE_TRY(ArmourState s, load_state(c, ws, caller.user_id));
-    auto sign_public = crypto::base64url_decode(mine->sign_public);
-    std::map<std::string_view, const ArmourIdentity*> members;
-    for (const auto& m : s.members) members[m.user_id] = &m;
+  RUCHE_TRY(auto mine, load_identity(c, caller.user_id));
+  if (!mine) return fail(Errc::forbidden, "set up your armour identity first", "no_identity");
+  RUCHE_TRY(ArmourState s, load_state(c, scope, caller.user_id));
+  auto sign_public = crypto::base64url_decode(mine->sign_public);
+  std::map<std::string_view, const ArmourIdentity*> members;
+  for (const auto& m : s.members) members[m.user_id] = &m;
+  for (const auto& e : envelopes) {
+    if (!members.contains(e.user_id))
+      return fail(Errc::invalid, "envelopes go to members with an identity: " + e.user_id, "invalid_envelope");
+    if (!crypto::ed25519_verify(*sign_public,
+                                envelope_signed_text(scope.ws.str(), scope.channel, generation, e.user_id, e.sealed),
+                                *crypto::base64url_decode(e.signature)))
+      return fail(Errc::invalid, "an envelope's signature does not check with your key", "bad_signature");
+  }
+  std::vector<const ArmourEnvelope*> added;
+  const char* action;
+  if (generation == s.generation + 1) {
+    std::string left_out;
+    for (const auto& m : s.members)
+      if (!seen.contains(m.user_id)) left_out += (left_out.empty() ? "" : ", ") + m.user_id;
+    if (!left_out.empty())
+      return fail(Errc::invalid, "a new generation is sealed for every member with an identity; missing: " +
+                                     left_out.substr(0, 400),
+                  "envelopes_incomplete");
+    // The first generation makes the scope's row; the others move it on,
+    // only from the generation this request saw.
+    RUCHE_TRY(auto n, generation == 1
+                          ? c.exec("INSERT INTO armour_scopes (workspace_id, scope, generation) VALUES ($1, $2, 1) "
+                                   "ON CONFLICT (workspace_id, scope) DO NOTHING",
+                                   {scope.ws, scope.channel})
+                          : c.exec("UPDATE armour_scopes SET generation = $3 WHERE workspace_id = $1 AND scope = $2 "
+                                   "AND generation = $4",
+                                   {scope.ws, scope.channel, generation, s.generation}));
+    if (n != 1) return fail(Errc::conflict, "another generation was made first", "generation_conflict");
+    for (const auto& e : envelopes) added.push_back(&e);
+    action = "armour.generation_created";
+  } else if (generation == s.generation && generation > 0) {
+    bool held = std::any_of(s.envelopes.begin(), s.envelopes.end(),
+                            [&](const ArmourEnvelope& e) { return e.generation == generation; });
+    if (!held) return fail(Errc::forbidden, "you do not hold this generation", "key_not_held");
+    // Only for members who have none. An envelope for someone who has one
+    // means the browser is behind: another sealed for them first, or made
+    // this generation while this one thought it was making it.
     for (const auto& e : envelopes) {
-      if (!members.contains(e.user_id))
-        return fail(Errc::invalid, "envelopes go to members with an identity: " + e.user_id, "invalid_envelope");
-      if (!crypto::ed25519_verify(*sign_public, envelope_signed_text(ws.str(), generation, e.user_id, e.sealed),
-                                  *crypto::base64url_decode(e.signature)))
-        return fail(Errc::invalid, "an envelope's signature does not check with your key", "bad_signature");
+      if (std::find(s.missing.begin(), s.missing.end(), e.user_id) == s.missing.end())
+        return fail(Errc::conflict, e.user_id + " already holds generation " + std::to_string(generation),
+                    "generation_conflict");
+      added.push_back(&e);
     }
-    std::vector<const ArmourEnvelope*> added;
-    const char* action;
-    if (generation == s.generation + 1) {
-      std::string left_out;
-      for (const auto& m : s.members)
-        if (!seen.contains(m.user_id)) left_out += (left_out.empty() ? "" : ", ") + m.user_id;
-      if (!left_out.empty())
-        return fail(Errc::invalid, "a new generation is sealed for every member with an identity; missing: " +
-                                       left_out.substr(0, 400),
-                    "envelopes_incomplete");
-      RUCHE_TRY(auto n, c.exec("UPDATE workspaces SET armour_generation = $2 WHERE id = $1 AND "
-                               "armour_generation = $3",
-                               {ws, generation, s.generation}));
-      if (n != 1) return fail(Errc::conflict, "another generation was made first", "generation_conflict");
-      for (const auto& e : envelopes) added.push_back(&e);
-      action = "armour.generation_created";
-    } else if (generation == s.generation && generation > 0) {
-      bool held = std::any_of(s.envelopes.begin(), s.envelopes.end(),
-                              [&](const ArmourEnvelope& e) { return e.generation == generation; });
-      if (!held) return fail(Errc::forbidden, "you do not hold this generation", "key_not_held");
-      // Only for members who have none. An envelope for someone who has one
-      // means the browser is behind: another sealed for them first, or made
-      // this generation while this one thought it was making it.
-      for (const auto& e : envelopes) {
-        if (std::find(s.missing.begin(), s.missing.end(), e.user_id) == s.missing.end())
-          return fail(Errc::conflict, e.user_id + " already holds generation " + std::to_string(generation),
-                      "generation_conflict");
-        added.push_back(&e);
-      }
-      action = "armour.envelopes_added";
-    } else {
-      return fail(Errc::conflict, "the current generation is " + std::to_string(s.generation),
-                  "generation_conflict");
-    }
-    for (const auto* e : added) {
-      RUCHE_TRY([[maybe_unused]] auto n,
-                c.exec("INSERT INTO armour_envelopes (workspace_id, generation, user_id, sealed, signature, "
-                       "created_by, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                       {ws, generation, e->user_id, e->sealed, e->signature, caller.user_id, now}));
-    }
-    if (!added.empty()) {
-      AuditEntry audit = AuditEntry::by(caller, action);
-      audit.workspace_id = ws.str();
-      audit.object = ws.str();
-      audit.details["generation"] = generation;
-      json::array to;
-      for (const auto* e : added) to.emplace_back(e->user_id);
-      audit.details["recipients"] = std::move(to);
-      RUCHE_CHECK(audit_.append(c, audit));
-      RUCHE_CHECK(announce_armour(c, outbox_, ws, now));
-    }
-    return load_state(c, ws, caller.user_id);
-  });
+    action = "armour.envelopes_added";
+  } else {
+    return fail(Errc::conflict, "the current generation is " + std::to_string(s.generation), "generation_conflict");
+  }
+  for (const auto* e : added) {
+    RUCHE_TRY([[maybe_unused]] auto n,
+              c.exec("INSERT INTO armour_envelopes (workspace_id, scope, generation, user_id, sealed, signature, "
+                     "created_by, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                     {scope.ws, scope.channel, generation, e->user_id, e->sealed, e->signature, caller.user_id,
+                      now}));
+  }
+  if (!added.empty()) {
+    AuditEntry audit = AuditEntry::by(caller, action);
+    audit.workspace_id = scope.ws.str();
+    audit.object = scope.channel.empty() ? scope.ws.str() : scope.channel;
+    audit.details["generation"] = generation;
+    if (!scope.channel.empty()) audit.details["channel_id"] = scope.channel;
+    json::array to;
+    for (const auto* e : added) to.emplace_back(e->user_id);
+    audit.details["recipients"] = std::move(to);
+    RUCHE_CHECK(audit_.append(c, audit));
+    RUCHE_CHECK(announce_armour(c, outbox_, scope, now));
+  }
+  return load_state(c, scope, caller.user_id);
 }
 
 Result<json::object> Armour::export_keys(db::Conn& c, const WorkspaceId& ws) {
   json::object o;
-  RUCHE_TRY(KeyState k, key_state(c, ws, clock_.now_ms()));
+  RUCHE_TRY(KeyState k, key_state(c, KeyScope::of(ws), clock_.now_ms()));
   o["generation"] = k.generation;
-  json::array identities, envelopes;
+  json::array identities, envelopes, channels;
   // Members, and whoever held or made a key here (authors who left), with
   // the keys they replaced: a reader checks every signature.
   std::vector<ArmourIdentity> ids;
@@ -353,21 +404,46 @@ Result<json::object> Armour::export_keys(db::Conn& c, const WorkspaceId& ws) {
                      }));
   RUCHE_CHECK(add_previous(c, {&ids}));
   for (const auto& id : ids) identities.push_back(to_json(id, false));
-  RUCHE_CHECK(c.each("SELECT generation, user_id, sealed, signature, created_by FROM armour_envelopes WHERE "
-                     "workspace_id = $1 ORDER BY generation, user_id",
+  RUCHE_CHECK(c.each("SELECT scope, generation FROM armour_scopes WHERE workspace_id = $1 AND scope <> '' "
+                     "ORDER BY scope",
                      {ws}, [&](const db::Row& r) {
-                       envelopes.push_back(to_json(
-                           ArmourEnvelope{r.text(1), r.i64(0), r.text(2), r.text(3), r.text(4)}, true));
+                       channels.push_back(json::object{{"channel_id", r.text(0)},
+                                                       {"generation", r.i64(1)},
+                                                       {"envelopes", json::array()}});
+                       return true;
+                     }));
+  std::size_t next_channel = 0;
+  RUCHE_CHECK(c.each("SELECT scope, generation, user_id, sealed, signature, created_by FROM armour_envelopes "
+                     "WHERE workspace_id = $1 ORDER BY scope, generation, user_id",
+                     {ws}, [&](const db::Row& r) {
+                       auto e = to_json(ArmourEnvelope{r.text(2), r.i64(1), r.text(3), r.text(4), r.text(5)}, true);
+                       std::string scope = r.text(0);
+                       if (scope.empty()) {
+                         envelopes.push_back(std::move(e));
+                         return true;
+                       }
+                       // Both lists in scope order: the channel is this one or a later one.
+                       while (next_channel < channels.size() &&
+                              channels[next_channel].at("channel_id").as_string() != scope)
+                         ++next_channel;
+                       if (next_channel < channels.size())
+                         channels[next_channel].as_object()["envelopes"].as_array().push_back(std::move(e));
                        return true;
                      }));
   o["identities"] = std::move(identities);
   o["envelopes"] = std::move(envelopes);
+  o["channels"] = std::move(channels);
   return o;
 }
 
 Result<SealedText> Armour::verify_sealed(db::Conn& c, const UserId& author, std::string_view domain,
-                                         std::string_view binding, std::string_view text) {
+                                         std::string_view binding, std::string_view text, bool channel_key) {
   RUCHE_TRY(SealedText t, parse_sealed_text(text));
+  if (t.channel_key && !channel_key)
+    return fail(Errc::invalid, "sealed with a channel's key where the workspace's is taken", "invalid_sealed_text");
+  if (!t.channel_key && channel_key)
+    return fail(Errc::conflict, "this channel has a key of its own: seal with it (c<generation>)",
+                "channel_key_required");
   RUCHE_TRY(auto id, load_identity(c, author));
   if (!id) return fail(Errc::forbidden, "set up your armour identity first", "no_identity");
   if (!crypto::ed25519_verify(*crypto::base64url_decode(id->sign_public), sealed_signed_text(domain, binding, t),
@@ -376,17 +452,21 @@ Result<SealedText> Armour::verify_sealed(db::Conn& c, const UserId& author, std:
   return t;
 }
 
-Result<void> Armour::require_current(db::Conn& c, const WorkspaceId& ws, std::int64_t generation) {
-  RUCHE_TRY(KeyState k, key_state(c, ws, clock_.now_ms()));
+Result<void> Armour::require_current(db::Conn& c, const KeyScope& scope, std::int64_t generation) {
+  RUCHE_TRY(KeyState k, key_state(c, scope, clock_.now_ms()));
+  const bool channel = !scope.channel.empty();
   if (k.generation == 0)
-    return fail(Errc::conflict, "the workspace has no key yet: open it to make one", "no_workspace_key");
+    return channel ? fail(Errc::conflict, "the channel has no key yet: open it to make one", "no_channel_key")
+                   : fail(Errc::conflict, "the workspace has no key yet: open it to make one", "no_workspace_key");
   if (generation != k.generation)
     return fail(Errc::conflict,
                 "sealed with generation " + std::to_string(generation) + ", current is " +
                     std::to_string(k.generation),
                 "stale_key");
   if (k.stale)
-    return fail(Errc::conflict, "a member left: the workspace needs a new key generation first",
+    return fail(Errc::conflict,
+                std::string("a member left: the ") + (channel ? "channel" : "workspace") +
+                    " needs a new key generation first",
                 "key_rotation_required");
   return {};
 }

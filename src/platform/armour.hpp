@@ -72,11 +72,34 @@ struct NewIdentity {
   bool replace = false;
 };
 
+// Whose key (docs/armoured.md): the workspace's, or a channel's own (a
+// private channel's, a direct conversation's), held by its members only.
+struct KeyScope {
+  WorkspaceId ws;
+  std::string channel;           // empty: the workspace's key
+  std::string_view module;       // whose read right its events need ("" for the workspace)
+  // SQL selecting the user ids who must hold the key — the scope's active
+  // members — with $1 the workspace, $2 now (ms), $3 `channel`.
+  std::string_view holders;
+
+  static KeyScope of(const WorkspaceId& ws);
+};
+
+// A POST …/armour/envelopes body: {generation, envelopes: [{user_id,
+// sealed, signature}]}, bounded. Errors: invalid.
+struct EnvelopesIn {
+  std::int64_t generation = 0;
+  std::vector<ArmourEnvelope> envelopes;
+};
+Result<EnvelopesIn> parse_envelopes(std::string_view body);
+
 json::object to_json(const ArmourIdentity& id, bool with_secret);
 json::object to_json(const ArmourEnvelope& e, bool with_recipient);
-// Tells the members of armoured workspace `ws` that its keys changed
-// (armour.changed: generation, rotation_required), in `c`'s transaction.
-Result<void> announce_armour(db::Conn& c, Outbox& outbox, const WorkspaceId& ws, std::int64_t now_ms);
+// Tells the holders of `scope`'s key that it changed (armour.changed:
+// workspace_id, channel_id for a channel, generation, rotation_required), in
+// `c`'s transaction: every member for the workspace's key, the channel's
+// members for a channel's.
+Result<void> announce_armour(db::Conn& c, Outbox& outbox, const KeyScope& scope, std::int64_t now_ms);
 json::object to_json(const ArmourState& s);
 
 class Armour {
@@ -94,7 +117,7 @@ class Armour {
   // workspace of the caller (armour.changed).
   Result<ArmourIdentity> set_identity(const Caller& caller, const NewIdentity& in);
 
-  // not_found for non-members; conflict "not_armoured".
+  // The workspace's key: not_found for non-members; conflict "not_armoured".
   Result<ArmourState> state(const Caller& caller, const WorkspaceId& ws);
   // A new generation (current + 1, sealed for every member with an identity)
   // or envelopes of the current one for members without it. Errors:
@@ -103,31 +126,40 @@ class Armour {
   // identity or does not hold the current generation.
   Result<ArmourState> add_envelopes(const Caller& caller, const WorkspaceId& ws, std::int64_t generation,
                                     const std::vector<ArmourEnvelope>& envelopes);
+  // The same for any scope, in the module's transaction `c` (a write one
+  // for add_envelopes_in), once the module has checked that the caller is
+  // among the scope's members.
+  Result<ArmourState> state_in(db::Conn& c, const KeyScope& scope, const UserId& caller);
+  Result<ArmourState> add_envelopes_in(db::Conn& c, const Caller& caller, const KeyScope& scope,
+                                       std::int64_t generation, const std::vector<ArmourEnvelope>& envelopes);
 
   // armour.json of the workspace's export, read in the export's transaction:
   // {generation, identities: [{user_id, box_public, sign_public}] of its
   // members, envelopes: [{generation, user_id, sealed, signature,
-  // created_by}] of every generation}. No sealed secret: those are each
-  // person's, and each gets theirs with GET /me/armour.
+  // created_by}] of every generation, channels: [{channel_id, generation,
+  // envelopes: […]}] of the channels' own keys}. No sealed secret: those are
+  // each person's, and each gets theirs with GET /me/armour.
   Result<json::object> export_keys(db::Conn& c, const WorkspaceId& ws);
 
-  // For modules. A sealed text `text` written by `author` is well formed and
-  // signed by the author over its additional data (the module's `domain`,
-  // the text's version, the module's `binding` — sealed_signed_text());
-  // returns it parsed (version, generation), its views into `text`. Says
-  // nothing of the workspace's keys: one read and a signature check, which
-  // modules run before their write transaction (the writer is shared by
-  // every post). Errors: invalid "invalid_sealed_text", "bad_signature";
-  // forbidden "no_identity".
+  // For modules. A sealed text `text` written by `author` is well formed,
+  // names a key of the kind the place takes (a channel's own when
+  // `channel_key`, the workspace's otherwise), and is signed by the author
+  // over its additional data (the module's `domain`, the text's version, the
+  // module's `binding` — sealed_signed_text()); returns it parsed (version,
+  // generation), its views into `text`. Says nothing of the keys' state: one
+  // read and a signature check, which modules run before their write
+  // transaction (the writer is shared by every post). Errors: invalid
+  // "invalid_sealed_text" (a channel's key where the workspace's is taken),
+  // "bad_signature"; conflict "channel_key_required"; forbidden "no_identity".
   Result<SealedText> verify_sealed(db::Conn& c, const UserId& author, std::string_view domain,
-                                   std::string_view binding, std::string_view text);
-  // In the module's write transaction: `generation` is the workspace's
-  // current one, and no holder of it has left. Errors: conflict "stale_key",
-  // "key_rotation_required", "no_workspace_key".
-  Result<void> require_current(db::Conn& c, const WorkspaceId& ws, std::int64_t generation);
+                                   std::string_view binding, std::string_view text, bool channel_key = false);
+  // In the module's write transaction: `generation` is the scope's current
+  // one, and no holder of it has left. Errors: conflict "stale_key",
+  // "key_rotation_required", "no_workspace_key" / "no_channel_key".
+  Result<void> require_current(db::Conn& c, const KeyScope& scope, std::int64_t generation);
 
  private:
-  Result<ArmourState> load_state(db::Conn& c, const WorkspaceId& ws, const UserId& caller);
+  Result<ArmourState> load_state(db::Conn& c, const KeyScope& scope, const UserId& caller);
 
   db::Database& db_;
   const Clock& clock_;

@@ -441,31 +441,9 @@ void register_platform_routes(Api& api, EventHub& hub) {
   api.add_workspace("POST", "/api/v1/workspaces/{id}/armour/envelopes", "", Access::read,
                     [&p](http::Request& req, const Caller& caller,
                          const WorkspaceAccess&) -> Result<http::Response> {
-                      RUCHE_TRY(json::In in, json::In::parse(req.body));
-                      std::int64_t generation = in.integer("generation", 1, 1'000'000'000'000LL);
-                      std::vector<ArmourEnvelope> envelopes;
-                      const json::value* list = in.raw("envelopes");
-                      if (!list || !list->is_array() || list->as_array().size() > kMaxEnvelopesPerRequest) {
-                        in.reject("envelopes", "a list of at most 1000 {user_id, sealed, signature}");
-                      } else {
-                        for (const auto& v : list->as_array()) {
-                          if (!v.is_object()) {
-                            in.reject("envelopes", "each envelope is an object");
-                            break;
-                          }
-                          json::In e(v.as_object());
-                          ArmourEnvelope x;
-                          x.user_id = e.string("user_id", {.min = 1, .max = 64});
-                          x.sealed = e.string("sealed", {.min = 1, .max = 200});
-                          x.signature = e.string("signature", {.min = 1, .max = 200});
-                          if (!e.ok()) return tl::unexpected<Error>(e.error());
-                          x.generation = generation;
-                          envelopes.push_back(std::move(x));
-                        }
-                      }
-                      if (!in.ok()) return tl::unexpected<Error>(in.error());
+                      RUCHE_TRY(EnvelopesIn in, parse_envelopes(req.body));
                       RUCHE_TRY(ArmourState s, p.armour.add_envelopes(caller, WorkspaceId(std::string(req.param("id"))),
-                                                                      generation, envelopes));
+                                                                      in.generation, in.envelopes));
                       return json_reply(to_json(s));
                     });
 

@@ -48,11 +48,16 @@ bool is_sealed_secret(std::string_view s) {
          armour_bytes(p[5], kSecretsBytes + kTagBytes);
 }
 
-std::string envelope_signed_text(std::string_view workspace_id, std::int64_t generation,
-                                 std::string_view recipient_id, std::string_view sealed) {
-  std::string m = "ruche-armour-envelope-v1\n";
+std::string envelope_signed_text(std::string_view workspace_id, std::string_view channel,
+                                 std::int64_t generation, std::string_view recipient_id,
+                                 std::string_view sealed) {
+  std::string m = channel.empty() ? "ruche-armour-envelope-v1\n" : "ruche-armour-channel-envelope-v1\n";
   m += workspace_id;
   m += '\n';
+  if (!channel.empty()) {
+    m += channel;
+    m += '\n';
+  }
   m += std::to_string(generation);
   m += '\n';
   m += recipient_id;
@@ -68,6 +73,7 @@ std::string sealed_signed_text(std::string_view domain, std::string_view binding
   m += '\n';
   m += binding;
   m += '\n';
+  if (t.channel_key) m += 'c';
   m += std::to_string(t.generation);
   m += '\n';
   m += t.nonce;
@@ -81,11 +87,12 @@ Result<SealedText> parse_sealed_text(std::string_view text) {
   if (text.size() > kMaxSealedTextBytes) return bad();
   auto p = split(text, ':');
   if (p.size() != 5 || (p[0] != "e2e1" && p[0] != "e2e2")) return bad();
-  auto g = number(p[1], 1, 1'000'000'000'000LL);
+  const bool channel_key = p[1].starts_with('c');
+  auto g = number(channel_key ? p[1].substr(1) : p[1], 1, 1'000'000'000'000LL);
   if (!g || !armour_bytes(p[2], kNonceBytes) || !armour_bytes(p[3], kTagBytes, true) ||
       !armour_bytes(p[4], kArmourSignatureBytes))
     return bad();
-  return SealedText{p[0].back() - '0', *g, p[2], p[3], p[4]};
+  return SealedText{p[0].back() - '0', *g, channel_key, p[2], p[3], p[4]};
 }
 
 }  // namespace ruche::platform

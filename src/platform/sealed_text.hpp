@@ -23,14 +23,17 @@ inline constexpr std::size_t kArmourKeyBytes = 32;              // X25519 and Ed
 inline constexpr std::size_t kSealedKeyBytes = 32 + 48;          // crypto_box_seal of a 32-byte key
 inline constexpr std::size_t kArmourSignatureBytes = 64;         // Ed25519
 
-// A sealed text as modules store it: "e2e<v>:<g>:<nonce>:<ciphertext>:<signature>",
+// A sealed text as modules store it: "e2e<v>:<k>:<nonce>:<ciphertext>:<signature>",
 // v 1 (the module's plain text sealed) or 2 (its text and what opens its
 // attachments, as JSON). Each version has its own additional data (the
 // module's domain "-v" v), so a server that rewrites the prefix breaks the
-// tag and the signature.
+// tag and the signature. The key reference k is "<g>", generation g of the
+// workspace's key, or "c<g>", generation g of the channel's own key; it ends
+// the additional data as written.
 struct SealedText {
   int version = 1;
   std::int64_t generation = 0;
+  bool channel_key = false;                       // "c<g>"
   std::string_view nonce, ciphertext, signature;  // base64url, into the parsed text
 };
 // Parses the form (sizes, alphabet); says nothing of keys or signatures.
@@ -41,13 +44,16 @@ Result<SealedText> parse_sealed_text(std::string_view text);
 // bounds for Argon2id and the size of two secret keys.
 bool is_sealed_secret(std::string_view text);
 
-// What the maker of an envelope signs: "ruche-armour-envelope-v1\n" ws "\n"
+// What the maker of an envelope signs: for the workspace's key (`channel`
+// empty) "ruche-armour-envelope-v1\n" ws "\n" g "\n" recipient "\n" sealed;
+// for a channel's, "ruche-armour-channel-envelope-v1\n" ws "\n" channel "\n"
 // g "\n" recipient "\n" sealed.
-std::string envelope_signed_text(std::string_view workspace_id, std::int64_t generation,
-                                 std::string_view recipient_id, std::string_view sealed);
+std::string envelope_signed_text(std::string_view workspace_id, std::string_view channel,
+                                 std::int64_t generation, std::string_view recipient_id,
+                                 std::string_view sealed);
 // What the author of sealed text `t` signs: its additional data — the
 // module's `domain` "-v" version "\n" `binding` (e.g. "ruche-chat-v1\n" ws
-// "\n" channel "\n" author) "\n" g — then "\n" nonce "\n" ciphertext.
+// "\n" channel "\n" author) "\n" k — then "\n" nonce "\n" ciphertext.
 std::string sealed_signed_text(std::string_view domain, std::string_view binding, const SealedText& t);
 
 // Unpadded base64url of exactly `bytes` bytes (of at least `bytes` when

@@ -30,12 +30,13 @@ std::string vector_public_key() {
   return std::string(reinterpret_cast<char*>(pk), 32);
 }
 
-// The text of a vector sealed with the vectors' workspace key (32 x 0x2a)
-// under additional data `ad`, or nullopt when it does not open.
-std::optional<std::string> open_vector(const SealedText& t, const std::string& ad) {
+// The text of a vector sealed with the vectors' workspace key (32 x 0x2a;
+// or 32 x `key_byte`) under additional data `ad`, or nullopt when it does
+// not open.
+std::optional<std::string> open_vector(const SealedText& t, const std::string& ad, unsigned char key_byte = 0x2a) {
   auto nonce = crypto::base64url_decode(t.nonce), ct = crypto::base64url_decode(t.ciphertext);
   unsigned char key[32];
-  std::fill(std::begin(key), std::end(key), 0x2a);
+  std::fill(std::begin(key), std::end(key), key_byte);
   std::string plain(ct->size() - 16, '\0');
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(
           reinterpret_cast<unsigned char*>(plain.data()), nullptr, nullptr,
@@ -52,9 +53,9 @@ TEST(SealedText, BrowserEnvelopeSignatureChecksOnTheServer) {
   auto sig = crypto::base64url_decode(
       "k7hsh7AQqM7erZm0bAhoFLN_uH4EeVU0je8jxOKwTnGt091Cva_upmP_1YVMSfMGPHlBA7WRmb9BDcpMBZi-CA");
   ASSERT_TRUE(sig);
-  EXPECT_TRUE(crypto::ed25519_verify(pk, envelope_signed_text(kWs, 1, kBob, "c2VhbGVk"), *sig));
-  EXPECT_FALSE(crypto::ed25519_verify(pk, envelope_signed_text(kWs, 2, kBob, "c2VhbGVk"), *sig));
-  EXPECT_FALSE(crypto::ed25519_verify(pk, envelope_signed_text(kWs, 1, kAlice, "c2VhbGVk"), *sig));
+  EXPECT_TRUE(crypto::ed25519_verify(pk, envelope_signed_text(kWs, "", 1, kBob, "c2VhbGVk"), *sig));
+  EXPECT_FALSE(crypto::ed25519_verify(pk, envelope_signed_text(kWs, "", 2, kBob, "c2VhbGVk"), *sig));
+  EXPECT_FALSE(crypto::ed25519_verify(pk, envelope_signed_text(kWs, "", 1, kAlice, "c2VhbGVk"), *sig));
 }
 
 TEST(SealedText, BrowserMessageParsesOpensAndChecksOnTheServer) {
@@ -146,15 +147,73 @@ TEST(SealedText, BrowserFileRecordsCheckForTheirTokenAndVersionOnly) {
             "\"mtime\":1764590400000}");
 }
 
+// web/src/armour/vectors.test.ts, "channel keys vectors": a channel's own
+// key (docs/armoured.md, "Channel keys"), its envelope and a message sealed
+// with it, made by the browser's code.
+TEST(SealedText, BrowserChannelKeysCheckInTheirOwnDomainOnly) {
+  constexpr std::string_view ws = "01J9ZQ3K4M5N6P7Q8R9S0T1V2W", channel = "01J9ZQ3K4M5N6P7Q8R9S0T1V2X",
+                             author = "01J9ZQ3K4M5N6P7Q8R9S0T1V2Y", recipient = "01J9ZQ3K4M5N6P7Q8R9S0T1V31";
+  const std::string pk = vector_public_key();
+  const std::string sealed =
+      "kOaL6HjHyuJgI08k-XRXlNFgXVoTwO7JcWleRFV7WADwVkqq0uzmFZJhlcaxZwr6nL9VSvjl9u_nBlsCKmmelNVIrZLA1lYUtORw455QWoo";
+  auto channel_sig = crypto::base64url_decode(
+      "DOg1QvyixkoxukC5oMAe-VwGex2UjfMqKtd0H_tnb9QyLk5jE0HTvsAO7onXlFYLOl7O7KzpFCrcONe-5-eLBA");
+  auto workspace_sig = crypto::base64url_decode(
+      "8b9h0ZXl2b1cYrSMuDLF_r8N5pdZxqLOuMPyugKk3nh0sviyTJHgg4xPp8OH_brKRsoEbFNjbgf_am_kNbZMCA");
+  ASSERT_TRUE(channel_sig && workspace_sig);
+  const std::string as_channel = envelope_signed_text(ws, channel, 2, recipient, sealed);
+  const std::string as_workspace = envelope_signed_text(ws, "", 2, recipient, sealed);
+  EXPECT_EQ(as_channel, "ruche-armour-channel-envelope-v1\n" + std::string(ws) + "\n" + std::string(channel) +
+                            "\n2\n" + std::string(recipient) + "\n" + sealed);
+  EXPECT_TRUE(crypto::ed25519_verify(pk, as_channel, *channel_sig));
+  EXPECT_TRUE(crypto::ed25519_verify(pk, as_workspace, *workspace_sig));
+  // Neither passes for the other kind, nor for another channel.
+  EXPECT_FALSE(crypto::ed25519_verify(pk, as_workspace, *channel_sig));
+  EXPECT_FALSE(crypto::ed25519_verify(pk, as_channel, *workspace_sig));
+  EXPECT_FALSE(crypto::ed25519_verify(pk, envelope_signed_text(ws, author, 2, recipient, sealed), *channel_sig));
+
+  const std::string text =
+      "e2e1:c2:CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJ:wLhCslUn7YfzEBM70QHeqD-sbTMP9hirce9YO-RJ:"
+      "qYuLHt_oBexRUgCI-Jh2PPIHXxWQSHbhhBFHWk8iW9T_s-8OamkQWFMLoqrwYYK5XnseGq0tJ4bervMO4GDwCA";
+  auto t = parse_sealed_text(text);
+  ASSERT_TRUE(t) << t.error().message;
+  EXPECT_TRUE(t->channel_key);
+  EXPECT_EQ(t->generation, 2);
+  const std::string binding = std::string(ws) + "\n" + std::string(channel) + "\n" + std::string(author);
+  EXPECT_TRUE(crypto::ed25519_verify(pk, sealed_signed_text("ruche-chat", binding, *t),
+                                     *crypto::base64url_decode(t->signature)));
+  // The reference rewritten to the workspace's generation 2: the signature
+  // no longer checks, and the channel's key no longer opens it.
+  auto as_ws = parse_sealed_text("e2e1:2:" + text.substr(8));
+  ASSERT_TRUE(as_ws);
+  EXPECT_FALSE(as_ws->channel_key);
+  EXPECT_FALSE(crypto::ed25519_verify(pk, sealed_signed_text("ruche-chat", binding, *as_ws),
+                                      *crypto::base64url_decode(t->signature)));
+  EXPECT_FALSE(open_vector(*t, "ruche-chat-v1\n" + binding + "\n2", 0x21));
+  std::optional<std::string> plain = open_vector(*t, "ruche-chat-v1\n" + binding + "\nc2", 0x21);
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(*plain, "Entre nous \u2713");
+}
+
 TEST(SealedText, RefusesAnythingButTheForm) {
   const std::string nonce(32, 'A'), tag(22, 'A'), sig = std::string(85, 'C') + "A";
   EXPECT_TRUE(parse_sealed_text("e2e1:7:" + nonce + ":" + tag + ":" + sig));
   EXPECT_TRUE(parse_sealed_text("e2e2:7:" + nonce + ":" + tag + ":" + sig));
+  // A channel's own key: "c" then the generation.
+  auto own = parse_sealed_text("e2e1:c12:" + nonce + ":" + tag + ":" + sig);
+  ASSERT_TRUE(own);
+  EXPECT_TRUE(own->channel_key);
+  EXPECT_EQ(own->generation, 12);
+  EXPECT_FALSE(parse_sealed_text("e2e1:12:" + nonce + ":" + tag + ":" + sig)->channel_key);
   for (const std::string& bad :
        {std::string(), std::string("e2e1:"), "e2e3:7:" + nonce + ":" + tag + ":" + sig,
         "e2e0:7:" + nonce + ":" + tag + ":" + sig, "E2E1:7:" + nonce + ":" + tag + ":" + sig,
         "e2e1:0:" + nonce + ":" + tag + ":" + sig, "e2e1:07:" + nonce + ":" + tag + ":" + sig,
         "e2e1:-1:" + nonce + ":" + tag + ":" + sig, "e2e1:7:" + nonce + "A:" + tag + ":" + sig,
+        "e2e1:c:" + nonce + ":" + tag + ":" + sig, "e2e1:c0:" + nonce + ":" + tag + ":" + sig,
+        "e2e1:c07:" + nonce + ":" + tag + ":" + sig, "e2e1:cc7:" + nonce + ":" + tag + ":" + sig,
+        "e2e1:C7:" + nonce + ":" + tag + ":" + sig, "e2e1:7c:" + nonce + ":" + tag + ":" + sig,
+        "e2e1:c-7:" + nonce + ":" + tag + ":" + sig,
         "e2e1:7:" + nonce + ":" + tag.substr(1) + ":" + sig,  // shorter than a tag
         "e2e1:7:" + nonce + ":" + tag + ":" + sig + ":x", "e2e1:7:" + nonce + ":" + tag + "=:" + sig,
         "e2e1:7:" + nonce + ":" + tag + "+/:" + sig, "e2e1:7:" + nonce + ":" + std::string(70000, 'A') + ":" + sig}) {

@@ -548,7 +548,7 @@ Result<void> Workspaces::remove_member(const Caller& caller, const WorkspaceId& 
     data["user_id"] = user.str();
     RUCHE_TRY([[maybe_unused]] auto seq, outbox_.append(c, ws, "member.removed", "", data));
     // They held the workspace's key: its members' browsers make a new one.
-    if (a.armoured) RUCHE_CHECK(announce_armour(c, outbox_, ws, clock_.now_ms()));
+    if (a.armoured) RUCHE_CHECK(announce_armour(c, outbox_, KeyScope::of(ws), clock_.now_ms()));
     return {};
   });
 }
@@ -577,7 +577,7 @@ Result<void> Workspaces::add_member_in(db::Conn& c, const WorkspaceId& ws, const
   // armoured workspace) is now missing the current generation: the members'
   // browsers seal it for them.
   RUCHE_TRY(auto armoured, c.query_one("SELECT armoured FROM workspaces WHERE id = $1", {ws}));
-  if (armoured && armoured->boolean(0)) RUCHE_CHECK(announce_armour(c, outbox_, ws, clock_.now_ms()));
+  if (armoured && armoured->boolean(0)) RUCHE_CHECK(announce_armour(c, outbox_, KeyScope::of(ws), clock_.now_ms()));
   return {};
 }
 

@@ -829,3 +829,90 @@ test('a large file goes through resumable uploads, sealed: the records on the PA
   await shot(pageA, 'armour-13-files-large');
   assertNoConsoleErrors(a, 'owner', [...EXPECTED_A, /ERR_CONNECTION_RESET|ERR_FAILED/]);
 });
+
+test('a private channel and a direct conversation have keys of their own: only their members open them', async () => {
+  const meA = (await pageOk(pageA, 'GET', '/me')).id;
+  // Capucine (removed above) comes back: in the workspace, not in the channel.
+  const invitation = await pageOk(pageA, 'POST', `/workspaces/${wsId}/invitations`, {
+    json: { email: C.email, role: 'member' },
+  });
+  await pageOk(pageC, 'POST', `/invitations/${invitation.token}/accept`, { json: {} });
+  const priv = await pageOk(pageA, 'POST', `/workspaces/${wsId}/channels`, {
+    json: { name: 'direction', private: true, member_ids: [idB] },
+  });
+  const channelState = (page, id) => pageOk(page, 'GET', `/channels/${id}/armour`);
+
+  // The owner writes there: her browser makes the channel's first key,
+  // sealed for its two members only, and seals the message with it.
+  await pageA.goto(`${env.url}/w/${wsId}/chat/${priv.id}`);
+  await pageA.getByLabel('Phrase de passe de blindage').fill(PASS.a);
+  await pageA.getByRole('button', { name: 'Déverrouiller' }).click();
+  await pageA.getByRole('heading', { level: 1, name: /direction/ }).waitFor();
+  let box = composer(pageA);
+  await box.fill('Plan confidentiel de la direction');
+  await box.press('Enter');
+  await message(pageA, 'Plan confidentiel').waitFor();
+  const [first] = await pageOk(pageA, 'GET', `/channels/${priv.id}/messages?limit=1`);
+  assert.ok(first.body.startsWith('e2e1:c1:'), first.body);
+  const s1 = await channelState(pageA, priv.id);
+  assert.equal(s1.generation, 1);
+  assert.deepEqual(s1.members.map((m) => m.user_id).sort(), [meA, idB].sort());
+  // The workspace's key does not open it: Capucine neither sees the channel nor holds its key.
+  assert.equal((await pageFetch(pageC, 'GET', `/channels/${priv.id}/messages`)).status, 404);
+  assert.equal((await pageFetch(pageC, 'GET', `/channels/${priv.id}/armour`)).status, 404);
+
+  // Basile reads it live, opened with the channel's key sealed for him.
+  await pageB.goto(`${env.url}/w/${wsId}/chat/${priv.id}`);
+  await pageB.getByLabel('Phrase de passe de blindage').fill(PASS.b);
+  await pageB.getByRole('button', { name: 'Déverrouiller' }).click();
+  await message(pageB, 'Plan confidentiel').waitFor();
+
+  // Capucine is added: a member's browser seals the channel's key for her.
+  await pageOk(pageA, 'POST', `/channels/${priv.id}/members`, { json: { user_id: idC } });
+  await until('the channel key for Capucine', async () => {
+    const x = await channelState(pageA, priv.id);
+    return x.members.some((m) => m.user_id === idC) && x.missing.length === 0;
+  });
+  await pageC.goto(`${env.url}/w/${wsId}/chat/${priv.id}`);
+  await pageC.getByLabel('Phrase de passe de blindage').fill(`${PASS.c} bis`);
+  await pageC.getByRole('button', { name: 'Déverrouiller' }).click();
+  await message(pageC, 'Plan confidentiel').waitFor();
+  await shot(pageC, 'armour-14-private-channel');
+
+  // Basile is taken out of the channel (not of the workspace): a remaining
+  // member's browser makes its next key, without him.
+  await pageOk(pageA, 'DELETE', `/channels/${priv.id}/members/${idB}`);
+  const s2 = await until('the channel key generation 2', async () => {
+    const x = await channelState(pageA, priv.id);
+    return x.generation === 2 && !x.rotation_required ? x : null;
+  });
+  assert.deepEqual(s2.members.map((m) => m.user_id).sort(), [meA, idC].sort());
+  box = composer(pageA);
+  await box.fill('Suite sans Basile');
+  await box.press('Enter');
+  await message(pageC, 'Suite sans Basile').waitFor();
+  const [second] = await pageOk(pageA, 'GET', `/channels/${priv.id}/messages?limit=1`);
+  assert.ok(second.body.startsWith('e2e1:c2:'), second.body);
+  assert.equal((await pageFetch(pageB, 'GET', `/channels/${priv.id}/messages`)).status, 404);
+  // The workspace's own key did not move.
+  assert.equal((await armourState()).generation, 2);
+
+  // A direct conversation between the owner and Basile: its own key too.
+  const dm = await pageOk(pageA, 'POST', `/workspaces/${wsId}/direct`, { json: { user_ids: [idB] } });
+  await pageA.goto(`${env.url}/w/${wsId}/chat/${dm.id}`);
+  await pageA.getByLabel('Phrase de passe de blindage').fill(PASS.a);
+  await pageA.getByRole('button', { name: 'Déverrouiller' }).click();
+  box = composer(pageA);
+  await box.fill('Entre nous deux');
+  await box.press('Enter');
+  await message(pageA, 'Entre nous deux').waitFor();
+  const [said] = await pageOk(pageA, 'GET', `/channels/${dm.id}/messages?limit=1`);
+  assert.ok(said.body.startsWith('e2e1:c1:'), said.body);
+  await pageB.goto(`${env.url}/w/${wsId}/chat/${dm.id}`);
+  await pageB.getByLabel('Phrase de passe de blindage').fill(PASS.b);
+  await pageB.getByRole('button', { name: 'Déverrouiller' }).click();
+  await message(pageB, 'Entre nous deux').waitFor();
+  assertNoConsoleErrors(a, 'owner', [...EXPECTED_A, /ERR_CONNECTION_RESET|ERR_FAILED/]);
+  // Basile asked for the channel he left, on purpose (404).
+  assertNoConsoleErrors(b, 'member', [...EXPECTED, /status of 404.*\/channels\/[0-9a-z]{26}\/messages\b/]);
+});

@@ -173,6 +173,21 @@ void register_routes(Api& api, Service& chat) {
                    return http::no_content();
                  });
 
+  // A private or direct channel's own key in an armoured workspace
+  // (docs/armoured.md, "Channel keys").
+  api.add_object("GET", "/api/v1/channels/{cid}/armour", "chat", Access::read, "cid",
+                 [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(platform::ArmourState s, chat.channel_keys(caller, channel_param(req)));
+                   return json_reply(to_json(s));
+                 });
+
+  api.add_object("POST", "/api/v1/channels/{cid}/armour/envelopes", "chat", Access::read, "cid",
+                 [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(platform::EnvelopesIn in, platform::parse_envelopes(req.body));
+                   RUCHE_TRY(platform::ArmourState s, chat.add_channel_envelopes(caller, channel_param(req), in));
+                   return json_reply(to_json(s));
+                 });
+
   api.add_object("POST", "/api/v1/channels/{cid}/messages", "chat", Access::write, "cid",
                  [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
                    RUCHE_TRY(json::In in, json::In::parse(req.body));

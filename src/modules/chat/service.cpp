@@ -286,6 +286,23 @@ Result<Service::Access> Service::reach(db::Conn& c, const Caller& caller, const 
 namespace {
 // A channel as its events carry it: nothing about whoever caused the event
 // (joined, unread), and the members of private and direct ones.
+// Who holds a channel's own key: its members who are active members of the
+// workspace (platform::KeyScope::holders).
+constexpr std::string_view kChannelKeyHolders =
+    "SELECT cm.user_id FROM chat_members cm JOIN memberships m ON m.workspace_id = $1 AND m.user_id = cm.user_id "
+    "AND " RUCHE_ACTIVE_MEMBERSHIP("m") " WHERE cm.channel_id = $3";
+
+// Whose key seals a channel's messages in an armoured workspace
+// (docs/armoured.md, "Channel keys"): the workspace's for a public channel,
+// the channel's own for a private or direct one.
+platform::KeyScope own_key_scope(const WorkspaceId& ws, const ChannelId& id) {
+  return platform::KeyScope{ws, id.str(), "chat", kChannelKeyHolders};
+}
+platform::KeyScope key_scope(const Channel& ch) {
+  if (ch.kind == ChannelKind::public_channel) return platform::KeyScope::of(ch.workspace_id);
+  return own_key_scope(ch.workspace_id, ch.id);
+}
+
 Result<json::object> channel_event(db::Conn& c, const Channel& ch) {
   json::object o = to_json(ch);
   for (const char* key : {"joined", "last_read_seq", "unread", "mentions", "muted"}) o.erase(key);
@@ -500,6 +517,9 @@ Result<void> Service::add_member(const Caller& caller, const ChannelId& id, cons
     data["user_id"] = user.str();
     data["by"] = caller.user_id.str();
     RUCHE_TRY([[maybe_unused]] auto seq, emit(c, a.channel, "channel.member_added", data));
+    // The channel's own key: its members' browsers seal it for the newcomer.
+    if (a.workspace.armoured)
+      RUCHE_CHECK(platform::announce_armour(c, p_.outbox, key_scope(a.channel), now));
     return {};
   });
 }
@@ -531,7 +551,35 @@ Result<bool> Service::drop_member(db::Conn& c, const WorkspaceId& ws, const Chan
             p_.outbox.append(c, ws, "channel.member_removed", "chat", data, std::move(before)));
   std::string cid = id.str();
   c.on_commit([this, cid] { forget_members(cid); });
+  // They held the channel's own key: its members' browsers make the next.
+  RUCHE_TRY(auto own_key, c.query_one("SELECT 1 FROM chat_channels c JOIN workspaces w ON w.id = c.workspace_id "
+                                      "WHERE c.id = $1 AND w.armoured = $2 AND c.kind <> 'public'",
+                                      {id, true}));
+  if (own_key) RUCHE_CHECK(platform::announce_armour(c, p_.outbox, own_key_scope(ws, id), p_.clock.now_ms()));
   return true;
+}
+
+Result<platform::ArmourState> Service::channel_keys(const Caller& caller, const ChannelId& id) {
+  return p_.db.read([&](db::Conn& c) -> Result<platform::ArmourState> {
+    RUCHE_TRY(Access a, reach_keys(c, caller, id));
+    return p_.armour.state_in(c, key_scope(a.channel), caller.user_id);
+  });
+}
+
+Result<platform::ArmourState> Service::add_channel_envelopes(const Caller& caller, const ChannelId& id,
+                                                             const platform::EnvelopesIn& in) {
+  return p_.db.write([&](db::Conn& c) -> Result<platform::ArmourState> {
+    RUCHE_TRY(Access a, reach_keys(c, caller, id));
+    return p_.armour.add_envelopes_in(c, caller, key_scope(a.channel), in.generation, in.envelopes);
+  });
+}
+
+Result<Service::Access> Service::reach_keys(db::Conn& c, const Caller& caller, const ChannelId& id) {
+  RUCHE_TRY(Access a, reach(c, caller, id, platform::Access::read));
+  if (!a.workspace.armoured) return fail(Errc::conflict, "this workspace is not armoured", "not_armoured");
+  if (a.channel.kind == ChannelKind::public_channel)
+    return fail(Errc::conflict, "a public channel is sealed with the workspace's key", "workspace_key");
+  return a;
 }
 
 Result<void> Service::member_left(db::Conn& c, const WorkspaceId& ws, const UserId& user) {
@@ -590,7 +638,8 @@ Result<Service::Body> Service::check_text(db::Conn& c, const Access& a, const Us
   binding += a.channel.id.str();
   binding += '\n';
   binding += author.str();
-  RUCHE_TRY(platform::SealedText t, p_.armour.verify_sealed(c, author, "ruche-chat", binding, body));
+  RUCHE_TRY(platform::SealedText t, p_.armour.verify_sealed(c, author, "ruche-chat", binding, body,
+                                                            a.channel.kind != ChannelKind::public_channel));
   out.generation = t.generation;
   out.version = t.version;
   out.text = body;
@@ -694,7 +743,7 @@ Result<Message> Service::post(const Caller& caller, const ChannelId& id, const P
   return p_.db.write([&](db::Conn& c) -> Result<Message> {
     // The key generation a sealed text used is still the one to use.
     if (prep.access.workspace.armoured)
-      RUCHE_CHECK(p_.armour.require_current(c, ch.workspace_id, prep.body.generation));
+      RUCHE_CHECK(p_.armour.require_current(c, key_scope(ch), prep.body.generation));
     if (!prep.access.member) {
       // Writing in a public channel joins it.
       RUCHE_TRY(bool added, store::add_member(c, id, caller.user_id.str(), now, ch.last_seq));
@@ -1013,7 +1062,7 @@ Result<Message> Service::edit(const Caller& caller, const MessageId& id, const s
     if (m.deleted_at_ms) return fail(Errc::conflict, "the message was deleted", "deleted");
     RUCHE_TRY(Body body, check_text(c, a, caller.user_id, body_in, sealed));
     if (!m.attachments.empty()) RUCHE_CHECK(opens_attachments(a, body));
-    if (a.workspace.armoured) RUCHE_CHECK(p_.armour.require_current(c, a.channel.workspace_id, body.generation));
+    if (a.workspace.armoured) RUCHE_CHECK(p_.armour.require_current(c, key_scope(a.channel), body.generation));
     const bool at_channel = body.at_channel;
     RUCHE_CHECK(store::set_body(c, id, body.text, now));
     RUCHE_CHECK(store::delete_mentions(c, id));

@@ -95,6 +95,14 @@ class Service {
   Result<void> add_member(const platform::Caller& caller, const ChannelId& id, const UserId& user);
   Result<void> remove_member(const platform::Caller& caller, const ChannelId& id, const UserId& user);
   Result<std::vector<std::string>> members(const platform::Caller& caller, const ChannelId& id);
+  // The own key of a private channel or direct conversation in an armoured
+  // workspace (docs/armoured.md, "Channel keys"), for its members: its
+  // state, and envelopes they add (platform::Armour). Errors: not_found for
+  // whoever may not see the channel; conflict "not_armoured",
+  // "workspace_key" (a public channel), and Armour's.
+  Result<platform::ArmourState> channel_keys(const platform::Caller& caller, const ChannelId& id);
+  Result<platform::ArmourState> add_channel_envelopes(const platform::Caller& caller, const ChannelId& id,
+                                                      const platform::EnvelopesIn& in);
 
   // A message, with up to kMaxAttachments of the caller's unposted uploads
   // in this channel (invalid "invalid_attachments" for anything else: an
@@ -198,6 +206,8 @@ class Service {
   // The channel as `caller` may reach it with `need`, or not_found/forbidden.
   Result<Access> reach(db::Conn& c, const platform::Caller& caller, const ChannelId& id,
                        platform::Access need);
+  // A private or direct channel of an armoured workspace, for its members.
+  Result<Access> reach_keys(db::Conn& c, const platform::Caller& caller, const ChannelId& id);
   Result<Message> load_message(db::Conn& c, const MessageId& id);
   // A message's body and who it mentions, as stored: in a plain workspace
   // the body checked and its mentions parsed (`sealed` must be empty); in an

@@ -702,7 +702,7 @@ Result<void> Service::still_sealed(db::Conn& c, const WorkspaceId& ws, const Sea
   if (number != k.number)
     return fail(Errc::conflict, "another version came while this one arrived: seal its record again",
                 "version_conflict");
-  for (std::int64_t g : k.generations) RUCHE_CHECK(p_.armour.require_current(c, ws, g));
+  for (std::int64_t g : k.generations) RUCHE_CHECK(p_.armour.require_current(c, platform::KeyScope::of(ws), g));
   return {};
 }
 

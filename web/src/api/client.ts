@@ -422,7 +422,7 @@ export function createApi(options: ApiOptions) {
       unpin: (mid: string) => request<Message>('DELETE', `/messages/${seg(mid)}/pin`),
     },
 
-    /** Armoured workspaces (docs/armoured.md): identities and key envelopes. */
+    /** Armoured workspaces (docs/armoured.md): identities and key envelopes (workspaces', channels'). */
     armour: {
       /** 404 no_identity until the person makes one. */
       me: () => get<ArmourIdentity>('/me/armour'),
@@ -431,6 +431,14 @@ export function createApi(options: ApiOptions) {
       /** A new generation (current + 1), or envelopes of the current one for members without. */
       addEnvelopes: (ws: string, b: { generation: number; envelopes: NewEnvelope[] }) =>
         post<WorkspaceArmour>(`/workspaces/${seg(ws)}/armour/envelopes`, b),
+      /**
+       * A private channel's or direct conversation's own keys, as a
+       * workspace's (409 workspace_key for a public channel).
+       */
+      channel: (cid: string) => get<WorkspaceArmour>(`/channels/${seg(cid)}/armour`),
+      /** As addEnvelopes, for a channel's own keys (its members only). */
+      addChannelEnvelopes: (cid: string, b: { generation: number; envelopes: NewEnvelope[] }) =>
+        post<WorkspaceArmour>(`/channels/${seg(cid)}/armour/envelopes`, b),
     },
 
     files: {

@@ -362,7 +362,7 @@ export interface ArmourPreviousKeys {
   replaced_at: string;
 }
 
-/** One of the caller's envelopes: a workspace key generation sealed to them. */
+/** One of the caller's envelopes: a key generation (a workspace's or a channel's) sealed to them. */
 export interface ArmourEnvelope {
   generation: number;
   sealed: string;
@@ -370,7 +370,10 @@ export interface ArmourEnvelope {
   created_by: string;
 }
 
-/** GET /workspaces/{id}/armour. */
+/**
+ * GET /workspaces/{id}/armour, and GET /channels/{cid}/armour for a private
+ * channel's or direct conversation's own keys (members: the channel's).
+ */
 export interface WorkspaceArmour {
   /** 0 until the first generation is made. */
   generation: number;

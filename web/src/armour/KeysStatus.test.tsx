@@ -4,7 +4,8 @@
 import { act } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { mountPoint } from '../test/mount';
-import { awaitingKey, type KeysState, type WorkspaceKeys } from './keys';
+import { awaitingKey, type KeysState } from './keyring';
+import type { WorkspaceKeys } from './keys';
 import { KeysStatus } from './KeysStatus';
 
 const ui = mountPoint();
@@ -17,6 +18,7 @@ const READY: KeysState = {
   held: [1, 2],
   members: new Map(),
   signers: new Map(),
+  missing: [],
   changed: [],
   verified: [],
   rejected: 0,
@@ -90,5 +92,20 @@ describe('KeysStatus', () => {
     expect(text()).toContain('The workspace keys could not be updated.');
     act(() => button('Try again')?.click());
     expect(keys.sync).toHaveBeenCalledTimes(1);
+  });
+
+  it('in a private channel: the wait for the channel’s own key, and its failed update', async () => {
+    const keys = fakeKeys({});
+    const channel = fakeKeys({ held: [] });
+    await ui.render(<KeysStatus keys={keys} channel={channel} nameOf={nameOf} />);
+    expect(text()).toContain('You do not have the current key of this conversation yet');
+    expect(text()).not.toContain('of this workspace');
+    channel.change({ held: [2] });
+    expect(ui.host.innerHTML).toBe('');
+    channel.change({ status: 'error', error: new Error('offline') });
+    expect(text()).toContain('The keys of this conversation could not be updated.');
+    act(() => button('Try again')?.click());
+    expect(channel.sync).toHaveBeenCalledTimes(1);
+    expect(keys.sync).not.toHaveBeenCalled();
   });
 });

@@ -1,7 +1,9 @@
 // What the reader of an armoured workspace should know about its keys, in
 // every module that seals (chat, files): a member whose keys changed since
 // this browser saw them (trust on first use), the current key not received
-// yet, a failed update. Also the key verification screen, loaded on first use.
+// yet (the workspace's, or in a private channel or a direct conversation
+// the channel's own), a failed update. Also the key verification screen,
+// loaded on first use.
 import '../styles/modules/armour.css';
 import { lazy, Suspense, useState, useSyncExternalStore } from 'react';
 import { Button } from '../components/Button';
@@ -9,7 +11,8 @@ import { Alert } from '../components/Feedback';
 import { listOf } from '../i18n/core';
 import { useI18n } from '../i18n';
 import { useArmourErrorText, useArmourText } from './i18n';
-import { awaitingKey, type WorkspaceKeys } from './keys';
+import { awaitingKey, type Keyring } from './keyring';
+import type { WorkspaceKeys } from './keys';
 
 const VerifyKeysDialog = lazy(() => import('./VerifyKeysDialog'));
 
@@ -34,11 +37,12 @@ export function VerifyKeys({
 }
 
 /**
- * Whether this browser waits for the workspace's current key (another
- * member's browser must seal it for us): nothing can be sealed meanwhile.
- * False in a plain workspace (`keys` null).
+ * Whether this browser waits for the current key of `keys` (the
+ * workspace's, or a channel's own: another member's browser must seal it
+ * for us): nothing can be sealed with them meanwhile. False in a plain
+ * workspace (`keys` null).
  */
-export function useAwaitingKey(keys: WorkspaceKeys | null): boolean {
+export function useAwaitingKey(keys: Keyring | null): boolean {
   return useSyncExternalStore(keys ? keys.subscribe : never, () =>
     keys ? awaitingKey(keys.getState()) : false,
   );
@@ -49,14 +53,19 @@ const never = () => () => undefined;
 /**
  * The keys' notices (nothing when all is well): changed keys, with
  * "trust them" and the verification screen; the current key awaited; a
- * failed update, with "try again". `className` places it in its screen.
+ * failed update, with "try again". `channel`: the own keys of the private
+ * channel or direct conversation shown, what is written there is sealed
+ * with (their key awaited, their update failed). `className` places it in
+ * its screen.
  */
 export function KeysStatus({
   keys,
+  channel,
   nameOf,
   className,
 }: {
   keys: WorkspaceKeys;
+  channel?: Keyring | null;
   nameOf: NameOf;
   className?: string;
 }) {
@@ -64,9 +73,13 @@ export function KeysStatus({
   const { locale } = useI18n();
   const errorText = useArmourErrorText();
   const s = useSyncExternalStore(keys.subscribe, keys.getState);
+  const sealing = channel ?? keys;
+  const cs = useSyncExternalStore(sealing.subscribe, sealing.getState);
   const [verifying, setVerifying] = useState(false);
-  const waiting = awaitingKey(s);
-  const notice = s.changed.length > 0 || waiting || s.status === 'error';
+  const waiting = awaitingKey(cs);
+  // The workspace's failure, or the channel's.
+  const failed = s.status === 'error' ? keys : cs.status === 'error' ? sealing : null;
+  const notice = s.changed.length > 0 || waiting || failed !== null;
   if (!notice && !verifying) return null;
   // The screen stays open (same place in the tree) when the warning that
   // opened it goes away: the keys were verified there.
@@ -101,11 +114,13 @@ export function KeysStatus({
               </div>
             </Alert>
           ) : null}
-          {waiting ? <Alert kind="info">{ta('keys.waiting')}</Alert> : null}
-          {s.status === 'error' ? (
-            <Alert kind="warning" title={ta('keys.error')}>
-              <p>{errorText(s.error)}</p>
-              <Button size="sm" onClick={() => void keys.sync()}>
+          {waiting ? (
+            <Alert kind="info">{ta(channel ? 'keys.waiting_channel' : 'keys.waiting')}</Alert>
+          ) : null}
+          {failed ? (
+            <Alert kind="warning" title={ta(failed === keys ? 'keys.error' : 'keys.error_channel')}>
+              <p>{errorText(failed.getState().error)}</p>
+              <Button size="sm" onClick={() => void failed.sync()}>
                 {ta('gate.retry')}
               </Button>
             </Alert>

@@ -6,7 +6,7 @@ import {
   decryptMessage,
   encryptMessage,
   newNameToken,
-  newWorkspaceKey,
+  newGenerationKey,
   openEnvelope,
   openFileContent,
   openFileName,
@@ -27,12 +27,15 @@ import {
   isNameToken,
   isValidFileName,
   isArmourError,
+  keyRef,
   messageAd,
   messageSigned,
   parseBody,
   parseSealedSecret,
   sealedFileSize,
+  splitKeyRef,
   type ContentRecord,
+  type KeyRef,
   type SealedFile,
 } from './format';
 import { concatBytes, openBytes, sealBytes } from '../test/sealedBytes';
@@ -43,6 +46,8 @@ const OTHER_CH = '01HZCHANNEL000000000000001';
 const ALICE = '01HZALICE0000000000000000A';
 const BOB = '01HZBOB000000000000000000B';
 const MALLORY = '01HZMALLORY00000000000000M';
+/** The workspace's keys (envelopes signed in the workspace's domain). */
+const IN_WS = { workspaceId: WS };
 
 const URLSAFE = () => sodium.base64_variants.URLSAFE_NO_PADDING;
 const b64 = (b: Uint8Array) => sodium.to_base64(b, URLSAFE());
@@ -96,7 +101,7 @@ describe('the strings that are signed or authenticated (known answers)', () => {
     expect(identityAd('U1', 'BOXPUB', 'SIGNPUB')).toBe(
       'ruche-armour-identity-v1\nU1\nBOXPUB\nSIGNPUB',
     );
-    expect(envelopeSigned('W1', 3, 'U2', 'SEALED_b64-x')).toBe(
+    expect(envelopeSigned({ workspaceId: 'W1' }, 3, 'U2', 'SEALED_b64-x')).toBe(
       'ruche-armour-envelope-v1\nW1\n3\nU2\nSEALED_b64-x',
     );
     expect(messageAd(1, 'W1', 'C1', 'U3', 12)).toBe('ruche-chat-v1\nW1\nC1\nU3\n12');
@@ -136,7 +141,7 @@ describe('the strings that are signed or authenticated (known answers)', () => {
 
   it('a fixed envelope signature vector (seeded key)', () => {
     const signer = sodium.crypto_sign_seed_keypair(new Uint8Array(32).fill(7));
-    const signed = envelopeSigned(WS, 1, BOB, 'c2VhbGVk');
+    const signed = envelopeSigned(IN_WS, 1, BOB, 'c2VhbGVk');
     const sig = b64(sodium.crypto_sign_detached(signed, signer.privateKey));
     expect(sig).toBe(
       'k7hsh7AQqM7erZm0bAhoFLN_uH4EeVU0je8jxOKwTnGt091Cva_upmP_1YVMSfMGPHlBA7WRmb9BDcpMBZi-CA',
@@ -177,8 +182,8 @@ describe('the strings that are signed or authenticated (known answers)', () => {
   });
 
   it('signs an envelope over the envelope string', () => {
-    const key = newWorkspaceKey();
-    const env = sealEnvelope(key, WS, 4, member(BOB, bob), alice.secrets);
+    const key = newGenerationKey();
+    const env = sealEnvelope(key, IN_WS, 4, member(BOB, bob), alice.secrets);
     expect(env.user_id).toBe(BOB);
     const signed = `ruche-armour-envelope-v1\n${WS}\n4\n${BOB}\n${env.sealed}`;
     expect(
@@ -193,7 +198,7 @@ describe('the strings that are signed or authenticated (known answers)', () => {
   });
 
   it('encrypts a message under the message AD and signs AD, nonce and ciphertext', () => {
-    const key = newWorkspaceKey();
+    const key = newGenerationKey();
     const body = encryptMessage(
       key,
       2,
@@ -284,11 +289,11 @@ describe('envelopes', () => {
   const members = () => [member(ALICE, alice), member(BOB, bob)];
 
   it('round trip: a member seals a generation for another', () => {
-    const key = newWorkspaceKey();
-    const env = sealEnvelope(key, WS, 1, member(BOB, bob), alice.secrets);
+    const key = newGenerationKey();
+    const env = sealEnvelope(key, IN_WS, 1, member(BOB, bob), alice.secrets);
     const opened = openEnvelope(
       { generation: 1, sealed: env.sealed, signature: env.signature, created_by: ALICE },
-      WS,
+      IN_WS,
       bob.secrets,
       members(),
     );
@@ -299,7 +304,7 @@ describe('envelopes', () => {
       b64(
         openEnvelope(
           { generation: 1, sealed: env.sealed, signature: env.signature, created_by: ALICE },
-          WS,
+          IN_WS,
           bob.secrets,
           map,
         ),
@@ -308,44 +313,49 @@ describe('envelopes', () => {
   });
 
   it('refuses an envelope from a non-member', () => {
-    const key = newWorkspaceKey();
-    const env = sealEnvelope(key, WS, 1, member(BOB, bob), mallory.secrets);
+    const key = newGenerationKey();
+    const env = sealEnvelope(key, IN_WS, 1, member(BOB, bob), mallory.secrets);
     expect(() =>
-      openEnvelope({ generation: 1, ...env, created_by: MALLORY }, WS, bob.secrets, members()),
+      openEnvelope({ generation: 1, ...env, created_by: MALLORY }, IN_WS, bob.secrets, members()),
     ).toThrow(expect.objectContaining({ code: 'not_member' }));
   });
 
   it('refuses an envelope attributed to a member who did not sign it', () => {
-    const key = newWorkspaceKey();
-    const env = sealEnvelope(key, WS, 1, member(BOB, bob), mallory.secrets);
+    const key = newGenerationKey();
+    const env = sealEnvelope(key, IN_WS, 1, member(BOB, bob), mallory.secrets);
     expect(() =>
-      openEnvelope({ generation: 1, ...env, created_by: ALICE }, WS, bob.secrets, members()),
+      openEnvelope({ generation: 1, ...env, created_by: ALICE }, IN_WS, bob.secrets, members()),
     ).toThrow(expect.objectContaining({ code: 'bad_signature' }));
   });
 
   it('refuses an envelope moved to another generation, workspace or person', () => {
-    const key = newWorkspaceKey();
-    const env = sealEnvelope(key, WS, 1, member(BOB, bob), alice.secrets);
+    const key = newGenerationKey();
+    const env = sealEnvelope(key, IN_WS, 1, member(BOB, bob), alice.secrets);
     const e = { ...env, created_by: ALICE };
-    expect(() => openEnvelope({ ...e, generation: 2 }, WS, bob.secrets, members())).toThrow(
+    expect(() => openEnvelope({ ...e, generation: 2 }, IN_WS, bob.secrets, members())).toThrow(
       expect.objectContaining({ code: 'bad_signature' }),
     );
     expect(() =>
-      openEnvelope({ ...e, generation: 1 }, '01HZWORKSPACE0000000000001', bob.secrets, members()),
+      openEnvelope(
+        { ...e, generation: 1 },
+        { workspaceId: '01HZWORKSPACE0000000000001' },
+        bob.secrets,
+        members(),
+      ),
     ).toThrow(expect.objectContaining({ code: 'bad_signature' }));
     // Alice opening Bob's envelope: it names Bob.
-    expect(() => openEnvelope({ ...e, generation: 1 }, WS, alice.secrets, members())).toThrow(
+    expect(() => openEnvelope({ ...e, generation: 1 }, IN_WS, alice.secrets, members())).toThrow(
       expect.objectContaining({ code: 'bad_signature' }),
     );
   });
 
   it('refuses a tampered sealed key or signature', () => {
-    const key = newWorkspaceKey();
-    const env = sealEnvelope(key, WS, 1, member(BOB, bob), alice.secrets);
+    const key = newGenerationKey();
+    const env = sealEnvelope(key, IN_WS, 1, member(BOB, bob), alice.secrets);
     expect(() =>
       openEnvelope(
         { generation: 1, ...env, sealed: flip(env.sealed), created_by: ALICE },
-        WS,
+        IN_WS,
         bob.secrets,
         members(),
       ),
@@ -353,7 +363,7 @@ describe('envelopes', () => {
     expect(() =>
       openEnvelope(
         { generation: 1, ...env, signature: flip(env.signature), created_by: ALICE },
-        WS,
+        IN_WS,
         bob.secrets,
         members(),
       ),
@@ -365,8 +375,8 @@ describe('messages', () => {
   const key1 = () => keys.get(1);
   const keys = new Map<number, Uint8Array>();
   beforeAll(() => {
-    keys.set(1, newWorkspaceKey());
-    keys.set(2, newWorkspaceKey());
+    keys.set(1, newGenerationKey());
+    keys.set(2, newGenerationKey());
   });
   const ctx = (o: Partial<MessageContext> = {}): MessageContext => ({
     workspaceId: WS,
@@ -410,12 +420,12 @@ describe('messages', () => {
     const p = parseBody(post('Bonjour secret 42'));
     if (!p) throw new Error('unparsed');
     const body = (q: Partial<typeof p>) =>
-      `e2e1:${q.generation ?? p.generation}:${q.nonce ?? p.nonce}:${q.ciphertext ?? p.ciphertext}:${q.signature ?? p.signature}`;
+      `e2e1:${q.key ?? p.key}:${q.nonce ?? p.nonce}:${q.ciphertext ?? p.ciphertext}:${q.signature ?? p.signature}`;
     for (const tampered of [
       body({ ciphertext: flip(p.ciphertext) }),
       body({ nonce: flip(p.nonce) }),
       body({ signature: flip(p.signature) }),
-      body({ generation: 2 }),
+      body({ key: 2 }),
     ]) {
       expect(decryptMessage(tampered, ctx())).toEqual({ ok: false, reason: 'bad_signature' });
     }
@@ -585,7 +595,7 @@ describe('messages with attachments (version 2)', () => {
     const p = parseBody(body);
     if (!p) throw new Error('unparsed');
     const at = (q: Partial<typeof p>) =>
-      `e2e2:${q.generation ?? p.generation}:${q.nonce ?? p.nonce}:${q.ciphertext ?? p.ciphertext}:${q.signature ?? p.signature}`;
+      `e2e2:${q.key ?? p.key}:${q.nonce ?? p.nonce}:${q.ciphertext ?? p.ciphertext}:${q.signature ?? p.signature}`;
     for (const tampered of [
       at({ ciphertext: flip(p.ciphertext) }),
       at({ nonce: flip(p.nonce) }),
@@ -790,9 +800,9 @@ describe('files: name and content records', () => {
     const p = parseBody(sealed);
     if (!p) throw new Error('unparsed');
     const body = (q: Partial<typeof p>) =>
-      `e2e1:${q.generation ?? p.generation}:${q.nonce ?? p.nonce}:${q.ciphertext ?? p.ciphertext}:${q.signature ?? p.signature}`;
+      `e2e1:${q.key ?? p.key}:${q.nonce ?? p.nonce}:${q.ciphertext ?? p.ciphertext}:${q.signature ?? p.signature}`;
     for (const tampered of [
-      body({ generation: 2 }),
+      body({ key: 2 }),
       body({ ciphertext: flip(p.ciphertext) }),
       body({ nonce: flip(p.nonce) }),
       body({ signature: flip(p.signature) }),
@@ -1171,5 +1181,198 @@ describe('attachment contents', () => {
     await refuses(() => openBytes(sealed, key, -1));
     await refuses(() => openBytes(sealed, key, 1000.5));
     await refuses(() => openBytes(new Uint8Array(0), key, 0));
+  });
+});
+
+describe('channel keys (docs/armoured.md, "Channel keys")', () => {
+  const PRIV = '01HZPRIVATE000000000000000';
+  const IN_PRIV = { workspaceId: WS, channelId: PRIV };
+  const members = () => [member(ALICE, alice), member(BOB, bob)];
+  const channelKey = new Uint8Array(32).fill(21);
+  const workspaceKey = new Uint8Array(32).fill(12);
+  /** Bob reading in the private channel: the workspace's generation 1, the channel's 2. */
+  const ctx = (o: Partial<MessageContext> = {}): MessageContext => ({
+    workspaceId: WS,
+    channelId: PRIV,
+    authorId: ALICE,
+    key: (g) => (g === 1 ? workspaceKey : undefined),
+    channelKey: (g) => (g === 2 ? channelKey : undefined),
+    authorKeys: [alice.sign_public],
+    ...o,
+  });
+  const post = (text: string, ref: KeyRef = 'c2', files?: SealedFile[]) =>
+    encryptMessage(
+      typeof ref === 'number' ? workspaceKey : channelKey,
+      ref,
+      WS,
+      PRIV,
+      ALICE,
+      text,
+      alice.secrets.signSecretKey,
+      files,
+    );
+
+  it('the strings: the channel envelope’s domain, the reference as written in the AD', () => {
+    expect(envelopeSigned({ workspaceId: 'W1', channelId: 'C9' }, 3, 'U2', 'SEALED_b64-x')).toBe(
+      'ruche-armour-channel-envelope-v1\nW1\nC9\n3\nU2\nSEALED_b64-x',
+    );
+    expect(messageAd(1, 'W1', 'C1', 'U3', 'c12')).toBe('ruche-chat-v1\nW1\nC1\nU3\nc12');
+    expect(messageAd(2, 'W1', 'C1', 'U3', 'c12')).toBe('ruche-chat-v2\nW1\nC1\nU3\nc12');
+    expect(keyRef(IN_PRIV, 4)).toBe('c4');
+    expect(keyRef(IN_WS, 4)).toBe(4);
+    expect(splitKeyRef('c40')).toEqual({ channel: true, generation: 40 });
+    expect(splitKeyRef(40)).toEqual({ channel: false, generation: 40 });
+  });
+
+  it('parses "c" references, and nothing else but digits', () => {
+    expect(parseBody('e2e1:c3:AA:BB:CC')).toMatchObject({ version: 1, key: 'c3', nonce: 'AA' });
+    expect(parseBody('e2e2:c123456789:AA:BB:CC')).toMatchObject({ version: 2, key: 'c123456789' });
+    expect(parseBody('e2e1:3:AA:BB:CC')).toMatchObject({ key: 3 });
+    for (const bad of [
+      'e2e1:c0:A:B:C',
+      'e2e1:C3:A:B:C',
+      'e2e1:cc3:A:B:C',
+      'e2e1:c:A:B:C',
+      'e2e1:3c:A:B:C',
+      'e2e1:c03:A:B:C',
+    ])
+      expect(parseBody(bad), bad).toBeNull();
+  });
+
+  it('envelopes: round trip in the channel’s domain', () => {
+    const env = sealEnvelope(channelKey, IN_PRIV, 2, member(BOB, bob), alice.secrets);
+    const signed = `ruche-armour-channel-envelope-v1\n${WS}\n${PRIV}\n2\n${BOB}\n${env.sealed}`;
+    expect(
+      sodium.crypto_sign_verify_detached(unb64(env.signature), signed, unb64(alice.sign_public)),
+    ).toBe(true);
+    const opened = openEnvelope(
+      { generation: 2, ...env, created_by: ALICE },
+      IN_PRIV,
+      bob.secrets,
+      members(),
+    );
+    expect(b64(opened)).toBe(b64(channelKey));
+  });
+
+  it('no envelope passes for the other kind, nor for another channel', () => {
+    const bad = expect.objectContaining({ code: 'bad_signature' });
+    const ws = sealEnvelope(workspaceKey, IN_WS, 1, member(BOB, bob), alice.secrets);
+    // A workspace envelope handed out as the channel's:
+    expect(() =>
+      openEnvelope({ generation: 1, ...ws, created_by: ALICE }, IN_PRIV, bob.secrets, members()),
+    ).toThrow(bad);
+    // A channel envelope handed out as the workspace's:
+    const ch = sealEnvelope(channelKey, IN_PRIV, 1, member(BOB, bob), alice.secrets);
+    expect(() =>
+      openEnvelope({ generation: 1, ...ch, created_by: ALICE }, IN_WS, bob.secrets, members()),
+    ).toThrow(bad);
+    // Another channel's:
+    expect(() =>
+      openEnvelope(
+        { generation: 1, ...ch, created_by: ALICE },
+        { workspaceId: WS, channelId: '01HZPRIVATE000000000000001' },
+        bob.secrets,
+        members(),
+      ),
+    ).toThrow(bad);
+    // Each opens where it belongs.
+    expect(
+      b64(openEnvelope({ generation: 1, ...ws, created_by: ALICE }, IN_WS, bob.secrets, members())),
+    ).toBe(b64(workspaceKey));
+  });
+
+  it('a message sealed with the channel’s key: "c" g, in the AD and the signature', () => {
+    const body = post('entre nous');
+    expect(body.startsWith('e2e1:c2:')).toBe(true);
+    const p = parseBody(body);
+    if (!p) throw new Error('unparsed');
+    const ad = `ruche-chat-v1\n${WS}\n${PRIV}\n${ALICE}\nc2`;
+    expect(
+      sodium.crypto_sign_verify_detached(
+        unb64(p.signature),
+        `${ad}\n${p.nonce}\n${p.ciphertext}`,
+        unb64(alice.sign_public),
+      ),
+    ).toBe(true);
+    expect(
+      sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+        null,
+        unb64(p.ciphertext),
+        ad,
+        unb64(p.nonce),
+        channelKey,
+        'text',
+      ),
+    ).toBe('entre nous');
+    expect(decryptMessage(body, ctx())).toEqual({ ok: true, text: 'entre nous', verified: true });
+    // Version 2 as well.
+    const files = [{ id: 'A1', name: 'a.txt', type: 'text/plain', size: 1, key: channelKey }];
+    const v2 = post('avec pièce jointe', 'c2', files);
+    expect(v2.startsWith('e2e2:c2:')).toBe(true);
+    expect(decryptMessage(v2, ctx())).toMatchObject({ ok: true, files });
+  });
+
+  it('opens the workspace’s messages of a private channel with the workspace’s key', () => {
+    const old = post('avant les clés de canal', 1);
+    expect(old.startsWith('e2e1:1:')).toBe(true);
+    expect(decryptMessage(old, ctx())).toEqual({
+      ok: true,
+      text: 'avant les clés de canal',
+      verified: true,
+    });
+  });
+
+  it('refuses a channel reference where the channel has no key of its own (public)', () => {
+    const body = post('dans un canal public ?');
+    const publicChannel: MessageContext = { ...ctx(), channelKey: undefined };
+    expect(decryptMessage(body, publicChannel)).toEqual({ ok: false, reason: 'malformed' });
+  });
+
+  it('a reference rewritten from one key to the other breaks the signature', () => {
+    const p = parseBody(post('réécrit'));
+    if (!p) throw new Error('unparsed');
+    const moved = `e2e1:2:${p.nonce}:${p.ciphertext}:${p.signature}`;
+    // The workspace's generation 2 (same bytes as the channel's here): still refused.
+    expect(decryptMessage(moved, ctx({ key: () => channelKey }))).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
+    const q = parseBody(post('réécrit', 1));
+    if (!q) throw new Error('unparsed');
+    const asChannel = `e2e1:c1:${q.nonce}:${q.ciphertext}:${q.signature}`;
+    expect(decryptMessage(asChannel, ctx({ channelKey: () => workspaceKey }))).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
+    // Unsigned check: the tag refuses it too.
+    expect(decryptMessage(moved, ctx({ key: () => channelKey, authorKeys: [] }))).toEqual({
+      ok: false,
+      reason: 'undecryptable',
+    });
+  });
+
+  it('a channel generation not held is no_key; a file record with a channel reference is malformed', () => {
+    expect(decryptMessage(post('g3', 'c3'), ctx())).toEqual({ ok: false, reason: 'no_key' });
+    const sealed = sealFileName(
+      channelKey,
+      1,
+      WS,
+      'AAAAAAAAAAAAAAAAAAAAAA',
+      ALICE,
+      'nom.txt',
+      alice.secrets.signSecretKey,
+    );
+    const p = parseBody(sealed);
+    if (!p) throw new Error('unparsed');
+    const asChannel = `e2e1:c1:${p.nonce}:${p.ciphertext}:${p.signature}`;
+    const rc: RecordContext = {
+      workspaceId: WS,
+      token: 'AAAAAAAAAAAAAAAAAAAAAA',
+      authorId: ALICE,
+      key: () => channelKey,
+      authorKeys: [alice.sign_public],
+    };
+    expect(openFileName(sealed, rc)).toMatchObject({ ok: true, value: 'nom.txt' });
+    expect(openFileName(asChannel, rc)).toEqual({ ok: false, reason: 'malformed' });
   });
 });

@@ -25,10 +25,13 @@ import {
   messageAd,
   messageSigned,
   parseBody,
+  splitKeyRef,
   parseSealedSecret,
   sealedFileSize,
   utf8Length,
   type ContentRecord,
+  type KeyRef,
+  type KeyScope,
   type MessageVersion,
   type SealedFile,
 } from './format';
@@ -204,20 +207,20 @@ export function forgetIdentity(s: IdentitySecrets): void {
   sodium.memzero(s.signSecretKey);
 }
 
-/** Wipes a workspace key (sign-out). */
+/** Wipes a key (a workspace's or a channel's generation; sign-out). */
 export function forgetKey(key: Uint8Array): void {
   sodium.memzero(key);
 }
 
-/** A new workspace key (one generation). */
-export function newWorkspaceKey(): Uint8Array {
+/** A new key: one generation of a workspace's key or of a channel's. */
+export function newGenerationKey(): Uint8Array {
   return sodium.randombytes_buf(KEY_BYTES);
 }
 
-/** Key generation `generation` sealed to `recipient` and signed by `creator`. */
+/** Generation `generation` of `scope`'s key sealed to `recipient` and signed by `creator`. */
 export function sealEnvelope(
   key: Uint8Array,
-  workspaceId: string,
+  scope: KeyScope,
   generation: number,
   recipient: ArmourMember,
   creator: IdentitySecrets,
@@ -226,23 +229,24 @@ export function sealEnvelope(
   if (!boxPublic) throw new ArmourError('malformed', 'a recipient without a valid box key');
   const sealed = b64(sodium.crypto_box_seal(key, boxPublic));
   const signature = sodium.crypto_sign_detached(
-    envelopeSigned(workspaceId, generation, recipient.user_id, sealed),
+    envelopeSigned(scope, generation, recipient.user_id, sealed),
     creator.signSecretKey,
   );
   return { user_id: recipient.user_id, sealed, signature: b64(signature) };
 }
 
 /**
- * Opens one of our envelopes: its creator must be a member (with an
- * identity: `members`) and their signature must check with their current
- * key — or, with `previousKeys`, with one they replaced (docs/armoured.md,
- * "Replaced identities": such a key opens history, it is not for writing);
- * the key must open with our box key. ArmourError 'not_member',
- * 'bad_signature' or 'bad_envelope' otherwise.
+ * Opens one of our envelopes of `scope`'s key (a workspace's or a
+ * channel's: each signs in a domain of its own): its creator must be a
+ * member (with an identity: `members`) and their signature must check with
+ * their current key — or, with `previousKeys`, with one they replaced
+ * (docs/armoured.md, "Replaced identities": such a key opens history, it is
+ * not for writing); the key must open with our box key. ArmourError
+ * 'not_member', 'bad_signature' or 'bad_envelope' otherwise.
  */
 export function openEnvelope(
   envelope: ArmourEnvelope,
-  workspaceId: string,
+  scope: KeyScope,
   me: IdentitySecrets,
   members: ReadonlyMap<string, ArmourMember> | readonly ArmourMember[],
   previousKeys = false,
@@ -254,7 +258,7 @@ export function openEnvelope(
   const signature = unb64Len(envelope.signature, sodium.crypto_sign_BYTES);
   const sealed = unb64(envelope.sealed);
   if (!signature || !sealed) throw new ArmourError('malformed', 'bad envelope');
-  const signed = envelopeSigned(workspaceId, envelope.generation, me.userId, envelope.sealed);
+  const signed = envelopeSigned(scope, envelope.generation, me.userId, envelope.sealed);
   const keys = [creator.sign_public];
   if (previousKeys) keys.push(...(creator.previous ?? []).map((p) => p.sign_public));
   const checks = keys.some((k) => {
@@ -273,14 +277,14 @@ export function openEnvelope(
 }
 
 /**
- * A text sealed under the workspace key of `generation` and signed by its
- * author (docs/armoured.md): "e2e{version}:g:nonce:ciphertext:signature",
- * with `ad` as additional data, and in what the author signs. The nonce is
- * the one random draw.
+ * A text sealed under the key `ref` names and signed by its author
+ * (docs/armoured.md): "e2e{version}:k:nonce:ciphertext:signature", with
+ * `ad` as additional data, and in what the author signs. The nonce is the
+ * one random draw.
  */
 function sealText(
   key: Uint8Array,
-  generation: number,
+  ref: KeyRef,
   version: MessageVersion,
   ad: string,
   plaintext: string,
@@ -294,7 +298,7 @@ function sealText(
   const signature = b64(
     sodium.crypto_sign_detached(messageSigned(ad, nonce, ciphertext), signSecretKey),
   );
-  return formatBody({ version, generation, nonce, ciphertext, signature });
+  return formatBody({ version, key: ref, nonce, ciphertext, signature });
 }
 
 /** Why a sealed text does not open: see Decrypted. */
@@ -304,16 +308,24 @@ type OpenedText =
   | { ok: true; version: MessageVersion; plaintext: string; verified: boolean }
   | { ok: false; reason: UnreadableReason };
 
+/** The keys a sealed text may name: the workspace's, and a channel's own where it has them. */
+interface TextKeys {
+  /** The workspace key of a generation, when we hold it. */
+  key(generation: number): Uint8Array | undefined;
+  /** The channel's own key of a generation; absent: a channel reference is malformed here. */
+  channelKey?(generation: number): Uint8Array | undefined;
+}
+
 /**
  * Checks a sealed text's signature with its author's keys (none known: not
  * checked, and so not verified), then opens it (a plaintext that is not
  * well-formed UTF-8 does not open). `ad` builds the additional data for the
- * version and generation the text names. Never throws.
+ * version and key reference the text names. Never throws.
  */
 function openText(
   sealed: string,
-  ad: (version: MessageVersion, generation: number) => string,
-  key: (generation: number) => Uint8Array | undefined,
+  ad: (version: MessageVersion, key: KeyRef) => string,
+  keys: TextKeys,
   authorKeys: readonly string[],
 ): OpenedText {
   const p = parseBody(sealed);
@@ -321,7 +333,9 @@ function openText(
   const ciphertext = p && unb64(p.ciphertext);
   const signature = p && unb64Len(p.signature, sodium.crypto_sign_BYTES);
   if (!p || !nonce || !ciphertext || !signature) return { ok: false, reason: 'malformed' };
-  const data = ad(p.version, p.generation);
+  const ref = splitKeyRef(p.key);
+  if (ref.channel && !keys.channelKey) return { ok: false, reason: 'malformed' };
+  const data = ad(p.version, p.key);
   let verified = false;
   if (authorKeys.length) {
     const signed = messageSigned(data, p.nonce, p.ciphertext);
@@ -331,7 +345,7 @@ function openText(
     });
     if (!verified) return { ok: false, reason: 'bad_signature' };
   }
-  const k = key(p.generation);
+  const k = ref.channel ? keys.channelKey?.(ref.generation) : keys.key(ref.generation);
   if (!k) return { ok: false, reason: 'no_key' };
   try {
     const plaintext = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
@@ -349,15 +363,17 @@ function openText(
 }
 
 /**
- * A message body for the server: "e2e1:g:nonce:ciphertext:signature" for a
+ * A message body for the server: "e2e1:k:nonce:ciphertext:signature" for a
  * text; "e2e2:…" when `files` is given (a message with attachments, or an
  * edit of one): the text and the files' names, types, sizes and keys sealed
- * together as JSON. ArmourError 'too_long' over 16 KiB of text or 64 KiB
+ * together as JSON. `ref` names `key`: a workspace generation (public
+ * channels), or "c" g, the channel's own (private channels, direct
+ * conversations). ArmourError 'too_long' over 16 KiB of text or 64 KiB
  * sealed, 'malformed' for more than 10 files or a key of the wrong size.
  */
 export function encryptMessage(
   key: Uint8Array,
-  generation: number,
+  ref: KeyRef,
   workspaceId: string,
   channelId: string,
   authorId: string,
@@ -368,8 +384,8 @@ export function encryptMessage(
   if (utf8Length(text) > MAX_PLAINTEXT_BYTES) throw new ArmourError('too_long');
   const version = files ? 2 : 1;
   const plaintext = files ? formatPayload(text, files) : text;
-  const ad = messageAd(version, workspaceId, channelId, authorId, generation);
-  const body = sealText(key, generation, version, ad, plaintext, signSecretKey);
+  const ad = messageAd(version, workspaceId, channelId, authorId, ref);
+  const body = sealText(key, ref, version, ad, plaintext, signSecretKey);
   // Base64 and ASCII: one byte a character.
   if (body.length > MAX_SEALED_BODY_BYTES) throw new ArmourError('too_long');
   return body;
@@ -436,7 +452,8 @@ export type Decrypted =
       ok: false;
       /**
        * malformed: not an "e2e1:"/"e2e2:" body, or a version 2 plaintext
-       * that is not the spec's JSON; no_key: we do not hold its key
+       * that is not the spec's JSON, or a channel's key reference where
+       * the channel has no key of its own; no_key: we do not hold its key
        * generation; bad_signature: its author did not sign it (or it was
        * moved to another channel, or changed); undecryptable: signed, but
        * the key does not open it.
@@ -451,6 +468,13 @@ export interface MessageContext {
   /** The workspace key of a generation, when we hold it. */
   key(generation: number): Uint8Array | undefined;
   /**
+   * The channel's own key of a generation, when we hold it (a private
+   * channel or a direct conversation: "c" g references). Absent where the
+   * channel has no key of its own (a public channel): a message there with
+   * a channel reference is malformed.
+   */
+  channelKey?(generation: number): Uint8Array | undefined;
+  /**
    * The author's Ed25519 public keys (unpadded base64url), current first;
    * empty when none is known (the text is shown unverified).
    */
@@ -461,8 +485,8 @@ export interface MessageContext {
 export function decryptMessage(body: string, c: MessageContext): Decrypted {
   const r = openText(
     body,
-    (version, g) => messageAd(version, c.workspaceId, c.channelId, c.authorId, g),
-    c.key,
+    (version, k) => messageAd(version, c.workspaceId, c.channelId, c.authorId, k),
+    c,
     c.authorKeys,
   );
   if (!r.ok) return r;
@@ -523,10 +547,11 @@ export type OpenedRecord<T> =
  */
 export function openFileName(sealed: string, c: RecordContext): OpenedRecord<string> {
   if (!sealed.startsWith(MESSAGE_PREFIXES[1])) return { ok: false, reason: 'malformed' };
+  // The workspace's key only: a channel reference is malformed here.
   const r = openText(
     sealed,
-    (_, g) => fileNameAd(c.workspaceId, c.token, c.authorId, g),
-    c.key,
+    (_, g) => fileNameAd(c.workspaceId, c.token, c.authorId, Number(g)),
+    { key: c.key },
     c.authorKeys,
   );
   if (!r.ok) return r;
@@ -602,8 +627,8 @@ export function openFileContent(
   if (!sealed.startsWith(MESSAGE_PREFIXES[1])) return { ok: false, reason: 'malformed' };
   const r = openText(
     sealed,
-    (_, g) => fileContentAd(c.workspaceId, c.token, c.number, c.authorId, g),
-    c.key,
+    (_, g) => fileContentAd(c.workspaceId, c.token, c.number, c.authorId, Number(g)),
+    { key: c.key },
     c.authorKeys,
   );
   if (!r.ok) return r;

@@ -70,6 +70,8 @@ export type ArmourErrorCode =
   | 'locked'
   /** The workspace key of the current generation is not ours (yet). */
   | 'no_key'
+  /** The current key of a private channel or direct conversation is not ours (yet). */
+  | 'no_channel_key'
   /** A message over 16 KiB (or a sealed body over 64 KiB). */
   | 'too_long'
   /** An attachment that does not open: changed, reordered, cut or extended, or not its size. */
@@ -94,17 +96,49 @@ export function isArmourError(e: unknown, code?: ArmourErrorCode): e is ArmourEr
 }
 
 /**
- * Whether the server refused a sealed write because the workspace's key
- * moved on (a member left, another browser made a generation, or none is
- * held yet): the browser fetches the keys (making the next generation if
- * needed) and seals again.
+ * Whether the server refused a sealed write because of its key: the key
+ * moved on (a member left, another browser made a generation), none was
+ * made yet (the workspace's or the channel's), or the text was sealed with
+ * the workspace's key where the channel's own is needed. The browser
+ * fetches the keys (making the next generation if needed) and seals again.
  */
 export function isStaleKey(e: unknown): boolean {
   return (
     isApiError(e, 'stale_key') ||
     isApiError(e, 'key_rotation_required') ||
-    isApiError(e, 'no_workspace_key')
+    isApiError(e, 'no_workspace_key') ||
+    isApiError(e, 'no_channel_key') ||
+    isApiError(e, 'channel_key_required')
   );
+}
+
+/**
+ * Whose key generations (docs/armoured.md): a workspace's, or, with
+ * `channelId`, the own keys of one of its private channels or direct
+ * conversations.
+ */
+export interface KeyScope {
+  workspaceId: string;
+  channelId?: string;
+}
+
+/**
+ * A key reference, `k` in a sealed text: generation g of the workspace's
+ * key (the number), or of the channel's own key ("c" g, as "c3"). It is in
+ * the additional data as written.
+ */
+export type KeyRef = number | `c${number}`;
+
+/** The key reference of generation `generation` of `scope`'s key. */
+export function keyRef(scope: KeyScope, generation: number): KeyRef {
+  return scope.channelId ? `c${generation}` : generation;
+}
+
+/** What a key reference names: a generation, of the workspace's key or (`channel`) the channel's. */
+export function splitKeyRef(key: KeyRef): { channel: boolean; generation: number } {
+  return typeof key === 'number'
+    ? { channel: false, generation: key }
+    : { channel: true, generation: Number(key.slice(1)) };
 }
 
 /** Additional data of the sealed identity secret (public keys as unpadded base64url). */
@@ -112,29 +146,37 @@ export function identityAd(userId: string, boxPublic: string, signPublic: string
   return `ruche-armour-identity-v1\n${userId}\n${boxPublic}\n${signPublic}`;
 }
 
-/** What the creator of an envelope signs (`sealed` as unpadded base64url). */
+/**
+ * What the creator of an envelope signs (`sealed` as unpadded base64url): a
+ * workspace's, or a channel's, each in a domain of its own so that no
+ * envelope passes for the other kind.
+ */
 export function envelopeSigned(
-  workspaceId: string,
+  scope: KeyScope,
   generation: number,
   recipientId: string,
   sealed: string,
 ): string {
-  return `ruche-armour-envelope-v1\n${workspaceId}\n${generation}\n${recipientId}\n${sealed}`;
+  const { workspaceId, channelId } = scope;
+  return channelId
+    ? `ruche-armour-channel-envelope-v1\n${workspaceId}\n${channelId}\n${generation}\n${recipientId}\n${sealed}`
+    : `ruche-armour-envelope-v1\n${workspaceId}\n${generation}\n${recipientId}\n${sealed}`;
 }
 
 /**
  * Additional data of a message: binds it to its workspace, channel, author
- * and key, and to its version (a server that changes the prefix breaks the
- * tag and the signature).
+ * and key (the reference as written: "3" or "c3"), and to its version (a
+ * server that changes the prefix or the reference breaks the tag and the
+ * signature).
  */
 export function messageAd(
   version: MessageVersion,
   workspaceId: string,
   channelId: string,
   authorId: string,
-  generation: number,
+  key: KeyRef,
 ): string {
-  return `ruche-chat-v${version}\n${workspaceId}\n${channelId}\n${authorId}\n${generation}`;
+  return `ruche-chat-v${version}\n${workspaceId}\n${channelId}\n${authorId}\n${key}`;
 }
 
 /**
@@ -176,12 +218,13 @@ export function fileContentAd(
 
 const B64 = '[A-Za-z0-9_-]+';
 const GENERATION = '[1-9][0-9]{0,8}';
-const BODY = new RegExp(`^e2e([12]):(${GENERATION}):(${B64}):(${B64}):(${B64})$`);
+const BODY = new RegExp(`^e2e([12]):(c?)(${GENERATION}):(${B64}):(${B64}):(${B64})$`);
 const SEALED_SECRET = new RegExp(`^id1:([0-9]{1,2}):([0-9]{1,10}):(${B64}):(${B64}):(${B64})$`);
 
 export interface ParsedBody {
   version: MessageVersion;
-  generation: number;
+  /** The key reference, as written. */
+  key: KeyRef;
   nonce: string;
   ciphertext: string;
   signature: string;
@@ -192,21 +235,22 @@ export function isEncryptedBody(body: string): boolean {
   return Object.values(MESSAGE_PREFIXES).some((p) => body.startsWith(p));
 }
 
-/** "e2e1:g:nonce:ciphertext:signature" (or e2e2), or null when it is not one. */
+/** "e2e1:k:nonce:ciphertext:signature" (or e2e2; k is g or "c" g), or null when it is not one. */
 export function parseBody(body: string): ParsedBody | null {
   const m = BODY.exec(body);
   if (!m) return null;
+  const generation = Number(m[3]);
   return {
     version: m[1] === '2' ? 2 : 1,
-    generation: Number(m[2]),
-    nonce: m[3] ?? '',
-    ciphertext: m[4] ?? '',
-    signature: m[5] ?? '',
+    key: m[2] ? `c${generation}` : generation,
+    nonce: m[4] ?? '',
+    ciphertext: m[5] ?? '',
+    signature: m[6] ?? '',
   };
 }
 
 export function formatBody(p: ParsedBody): string {
-  return `${MESSAGE_PREFIXES[p.version]}${p.generation}:${p.nonce}:${p.ciphertext}:${p.signature}`;
+  return `${MESSAGE_PREFIXES[p.version]}${p.key}:${p.nonce}:${p.ciphertext}:${p.signature}`;
 }
 
 /**

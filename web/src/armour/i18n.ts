@@ -66,6 +66,15 @@ export const armourFr = {
   'keys.waiting':
     'Vous n’avez pas encore la clé actuelle de cet espace. Elle vous sera transmise dès qu’un autre membre ouvrira l’espace ; vous pourrez alors écrire.',
   'keys.error': 'Les clés de l’espace n’ont pas pu être mises à jour.',
+  'keys.waiting_channel':
+    'Vous n’avez pas encore la clé actuelle de cette conversation : ses messages sont chiffrés avec une clé que seuls ses membres détiennent. Elle vous sera transmise dès qu’un autre de ses membres l’ouvrira ; vous pourrez alors écrire.',
+  'keys.error_channel': 'Les clés de cette conversation n’ont pas pu être mises à jour.',
+  'keys.send_blocked': 'Envoi indisponible : vous n’avez pas encore la clé actuelle de cet espace.',
+  'keys.send_blocked_channel':
+    'Envoi indisponible : vous n’avez pas encore la clé actuelle de cette conversation.',
+  'keys.member_waiting': 'en attente de la clé',
+  'keys.member_waiting_hint':
+    'Le navigateur d’un autre membre doit encore lui transmettre la clé actuelle de cette conversation.',
   'keys.changed': {
     one: 'Les clés de {names} ont changé depuis que ce navigateur les a vues. Si cette personne n’a pas recréé ses clés (phrase de passe oubliée), quelqu’un pourrait se faire passer pour elle : vérifiez auprès d’elle.',
     other:
@@ -154,6 +163,8 @@ export const armourFr = {
   'error.locked': 'Déverrouillez vos clés de blindage pour écrire.',
   'error.no_key':
     'La clé actuelle de l’espace ne vous a pas encore été transmise : réessayez quand un autre membre aura ouvert l’espace.',
+  'error.no_channel_key':
+    'La clé actuelle de cette conversation ne vous a pas encore été transmise : réessayez quand un autre de ses membres l’aura ouverte.',
   'error.too_long': 'Le message est trop long (16 Kio au plus).',
   'error.file_too_large': 'Ce fichier est trop volumineux : 100 Mio au plus une fois chiffré.',
   'error.unavailable':
@@ -222,6 +233,16 @@ export const armourEn: Record<ArmourKey, Message> = {
   'keys.waiting':
     'You do not have the current key of this workspace yet. You will receive it as soon as another member opens the workspace; you can write then.',
   'keys.error': 'The workspace keys could not be updated.',
+  'keys.waiting_channel':
+    'You do not have the current key of this conversation yet: its messages are encrypted with a key that only its members hold. You will receive it as soon as another of its members opens it; you can write then.',
+  'keys.error_channel': 'The keys of this conversation could not be updated.',
+  'keys.send_blocked':
+    'Sending is unavailable: you do not have the current key of this workspace yet.',
+  'keys.send_blocked_channel':
+    'Sending is unavailable: you do not have the current key of this conversation yet.',
+  'keys.member_waiting': 'waiting for the key',
+  'keys.member_waiting_hint':
+    'Another member’s browser has yet to give them the current key of this conversation.',
   'keys.changed': {
     one: 'The keys of {names} changed since this browser saw them. Unless this person made new keys (a forgotten passphrase), someone could be impersonating them: check with them.',
     other:
@@ -308,6 +329,8 @@ export const armourEn: Record<ArmourKey, Message> = {
   'error.locked': 'Unlock your armour keys to write.',
   'error.no_key':
     'You have not received the current key of the workspace yet: try again once another member has opened the workspace.',
+  'error.no_channel_key':
+    'You have not received the current key of this conversation yet: try again once another of its members has opened it.',
   'error.too_long': 'The message is too long (16 KiB at most).',
   'error.file_too_large': 'This file is too large: 100 MiB at most once encrypted.',
   'error.unavailable':
@@ -339,6 +362,7 @@ const CODE_KEYS: Readonly<Record<string, ArmourKey>> = {
   // The armour layer's (ArmourError codes).
   locked: 'error.locked',
   no_key: 'error.no_key',
+  no_channel_key: 'error.no_channel_key',
   too_long: 'error.too_long',
   file_too_large: 'error.file_too_large',
   bad_file: 'file.bad',
@@ -351,6 +375,8 @@ const CODE_KEYS: Readonly<Record<string, ArmourKey>> = {
   stale_key: 'error.keys',
   key_rotation_required: 'error.keys',
   no_workspace_key: 'error.keys',
+  channel_key_required: 'error.keys',
+  workspace_key: 'error.keys',
   key_not_held: 'error.keys',
   invalid_sealed_text: 'error.keys',
   generation_conflict: 'error.keys',

@@ -2,12 +2,26 @@
 // generations, envelopes checked with their creator's signature, stale
 // workspaces after a departure, conflicts between browsers.
 import sodium from 'libsodium-wrappers-sumo';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../api/client';
-import type { ArmourEnvelope, ArmourMember, NewEnvelope, WorkspaceArmour } from '../api/types';
-import { createIdentity, ready, type CreatedIdentity, type IdentitySecrets } from './crypto';
-import { envelopeSigned } from './format';
-import { WorkspaceKeys, type IdentitySource, type KeysApi } from './keys';
+import type {
+  ArmourEnvelope,
+  ArmourMember,
+  EventFrame,
+  NewEnvelope,
+  WorkspaceArmour,
+} from '../api/types';
+import { liveEvents } from '../events';
+import {
+  createIdentity,
+  encryptMessage,
+  ready,
+  type CreatedIdentity,
+  type IdentitySecrets,
+} from './crypto';
+import { envelopeSigned, type KeyScope } from './format';
+import type { IdentitySource, KeysApi } from './keyring';
+import { MAX_CHANNEL_KEYRINGS, WorkspaceKeys } from './keys';
 import { TrustStore } from './trust';
 
 const WS = '01HZWORKSPACE0000000000000';
@@ -19,7 +33,9 @@ const MALLORY = '01HZMALLORY00000000000000M';
 
 const unb64 = (s: string) => sodium.from_base64(s, sodium.base64_variants.URLSAFE_NO_PADDING);
 
+/** The keys of one scope (docs/armoured.md): a workspace's, or a channel's own (`channels`). */
 class FakeServer {
+  constructor(readonly scope: KeyScope = { workspaceId: WS }) {}
   generation = 0;
   rotationRequired = false;
   readonly identities = new Map<string, ArmourMember>();
@@ -29,6 +45,25 @@ class FakeServer {
   /** generation -> recipient -> envelope */
   readonly envelopes = new Map<number, Map<string, ArmourEnvelope>>();
   posts = 0;
+  gets = 0;
+  /** Reads of channels' keys through this workspace's API (public ones included). */
+  channelGets = 0;
+  /** The workspace's private channels and direct conversations; any other channel is public. */
+  readonly channels = new Map<string, FakeServer>();
+
+  /** A channel with keys of its own, and its members (with their identities). */
+  channel(cid: string, ...members: [string, CreatedIdentity][]): FakeServer {
+    const c = new FakeServer({ workspaceId: WS, channelId: cid });
+    for (const [id, who] of members) c.join(id, who);
+    this.channels.set(cid, c);
+    return c;
+  }
+
+  private channelOf(cid: string): FakeServer {
+    const c = this.channels.get(cid);
+    if (!c) throw new ApiError(409, 'workspace_key', '');
+    return c;
+  }
 
   join(id: string, who?: CreatedIdentity) {
     this.members.add(id);
@@ -72,6 +107,7 @@ class FakeServer {
   }
 
   view(caller: string): WorkspaceArmour {
+    this.gets++;
     if (!this.members.has(caller)) throw new ApiError(404, 'not_found', '');
     const members = this.withIdentity();
     const current = this.envelopes.get(this.generation) ?? new Map();
@@ -108,7 +144,7 @@ class FakeServer {
     for (const e of b.envelopes) {
       const ok = sodium.crypto_sign_verify_detached(
         unb64(e.signature),
-        envelopeSigned(WS, b.generation, e.user_id, e.sealed),
+        envelopeSigned(this.scope, b.generation, e.user_id, e.sealed),
         unb64(creator.sign_public),
       );
       if (!ok) throw new ApiError(400, 'bad_signature', '');
@@ -154,6 +190,12 @@ class FakeServer {
     return {
       workspace: () => later(() => this.view(caller)),
       addEnvelopes: (_ws, b) => later(() => this.add(caller, b)),
+      channel: (cid) =>
+        later(() => {
+          this.channelGets++;
+          return this.channelOf(cid).view(caller);
+        }),
+      addChannelEnvelopes: (cid, b) => later(() => this.channelOf(cid).add(caller, b)),
     };
   }
 }
@@ -173,6 +215,10 @@ beforeAll(async () => {
   bob = createIdentity(BOB, 'bob passphrase!!');
   carol = createIdentity(CAROL, 'carol passphrase');
   mallory = createIdentity(MALLORY, 'mallory passphrase');
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
 });
 
 function manager(server: FakeServer, id: string, who: CreatedIdentity) {
@@ -359,7 +405,7 @@ describe('workspace keys', () => {
     );
     const signature = sodium.to_base64(
       sodium.crypto_sign_detached(
-        envelopeSigned(WS, 2, ALICE, sealed),
+        envelopeSigned({ workspaceId: WS }, 2, ALICE, sealed),
         mallory.secrets.signSecretKey,
       ),
       sodium.base64_variants.URLSAFE_NO_PADDING,
@@ -472,5 +518,209 @@ describe('workspace keys', () => {
     expect(a.getState().status).toBe('idle');
     expect(server.posts).toBe(0);
     await expect(a.encrypt(CH, 'x')).rejects.toMatchObject({ code: 'locked' });
+  });
+});
+
+describe('channel keys', () => {
+  const PRIV = '01HZPRIVATE000000000000000';
+  const PUB = '01HZPUBLIC0000000000000000';
+  const kinds = (cid: string) => (cid === PRIV ? 'private' : cid === PUB ? 'public' : undefined);
+  const inPriv = (id: string, body: string, author: string) => ({
+    ...message(id, body, author),
+    channel_id: PRIV,
+  });
+
+  /** Alice, Bob and Carol in the workspace (generation 1 made); Alice and Bob in PRIV. */
+  async function setUp() {
+    const server = new FakeServer();
+    server.join(ALICE, alice);
+    server.join(BOB, bob);
+    server.join(CAROL, carol);
+    const channel = server.channel(PRIV, [ALICE, alice], [BOB, bob]);
+    const a = manager(server, ALICE, alice);
+    const b = manager(server, BOB, bob);
+    a.followChannels(kinds);
+    b.followChannels(kinds);
+    await a.sync();
+    await b.sync();
+    return { server, channel, a, b };
+  }
+
+  it('the first member to write makes generation 1, for the channel’s members only', async () => {
+    const { server, channel, a, b } = await setUp();
+    expect(channel.generation).toBe(0);
+    const body = await a.encrypt(PRIV, 'entre nous');
+    expect(body).toMatch(/^e2e1:c1:/);
+    expect(channel.generation).toBe(1);
+    expect([...(channel.envelopes.get(1)?.keys() ?? [])].sort()).toEqual([ALICE, BOB].sort());
+    // Bob's browser: pending while his channel keys load, then the text.
+    expect(b.show(inPriv('m1', body, ALICE))).toEqual({ kind: 'pending' });
+    await b.channelKeys(PRIV).sync();
+    expect(b.show(inPriv('m1', body, ALICE))).toEqual({
+      kind: 'text',
+      text: 'entre nous',
+      verified: true,
+    });
+    // Carol, a member of the workspace but not of the channel, holds the workspace's key only.
+    const c = manager(server, CAROL, carol);
+    c.followChannels(kinds);
+    await c.sync();
+    expect(c.getState().held).toEqual([1]);
+    await c.channelKeys(PRIV).sync(); // not hers: the server keeps them (404)
+    expect(c.show(inPriv('m1', body, ALICE))).toEqual({ kind: 'unreadable' });
+    // The public channels still use the workspace's key.
+    expect(await a.encrypt(PUB, 'pour tous')).toMatch(/^e2e1:1:/);
+  });
+
+  it('opens what the channel held before it had keys of its own with the workspace’s', async () => {
+    const { a, b } = await setUp();
+    const wsKey = a.key(1);
+    if (!wsKey) throw new Error('no workspace key');
+    const old = encryptMessage(wsKey, 1, WS, PRIV, ALICE, 'avant', alice.secrets.signSecretKey);
+    expect(b.show(inPriv('m0', old, ALICE))).toEqual({
+      kind: 'text',
+      text: 'avant',
+      verified: true,
+    });
+  });
+
+  it('a "c" reference in a public channel does not open, and asks the server nothing', async () => {
+    const { server, a, b } = await setUp();
+    await a.encrypt(PRIV, 'x');
+    const channelKey = a.channelKeys(PRIV).key(1);
+    if (!channelKey) throw new Error('no channel key');
+    const moved = encryptMessage(
+      channelKey,
+      'c1',
+      WS,
+      PUB,
+      ALICE,
+      'x',
+      alice.secrets.signSecretKey,
+    );
+    const gets = server.channelGets;
+    expect(b.show({ ...message('m2', moved, ALICE), channel_id: PUB })).toEqual({
+      kind: 'unreadable',
+    });
+    await new Promise((r) => setTimeout(r, 20)); // what a new channel's keys would fetch
+    expect(server.channelGets).toBe(gets);
+  });
+
+  it('seals the current generation for a member added, and rotates after a departure', async () => {
+    const { server, channel, a } = await setUp();
+    await a.encrypt(PRIV, 'g1');
+    channel.join(CAROL, carol);
+    const ring = a.channelKeys(PRIV);
+    await ring.sync(); // armour.changed of the channel
+    expect(ring.getState()).toMatchObject({ generation: 1, missing: [] });
+    expect(channel.envelopes.get(1)?.has(CAROL)).toBe(true);
+    const c = manager(server, CAROL, carol);
+    c.followChannels(kinds);
+    await c.channelKeys(PRIV).sync();
+    expect(c.channelKeys(PRIV).getState().held).toEqual([1]);
+
+    // Bob leaves the channel: the next generation, without him.
+    channel.leave(BOB);
+    await ring.sync();
+    expect(channel.generation).toBe(2);
+    expect([...(channel.envelopes.get(2)?.keys() ?? [])].sort()).toEqual([ALICE, CAROL].sort());
+    expect(await a.encrypt(PRIV, 'sans Bob')).toMatch(/^e2e1:c2:/);
+  });
+
+  it('after no_channel_key, key_rotation_required or stale_key, refresh brings the channel’s keys', async () => {
+    const { channel, a } = await setUp();
+    await a.refresh(PRIV, new ApiError(409, 'no_channel_key', ''));
+    expect(channel.generation).toBe(1);
+    channel.leave(BOB);
+    await a.refresh(PRIV, new ApiError(409, 'key_rotation_required', ''));
+    expect(channel.generation).toBe(2);
+    expect(a.getState().generation).toBe(1); // the workspace's did not move
+    expect(await a.encrypt(PRIV, 'x')).toMatch(/^e2e1:c2:/);
+  });
+
+  it('channel_key_required: the channel’s own key from then on, whatever the list said', async () => {
+    const { server, a } = await setUp();
+    a.followChannels(() => 'public'); // a list that is wrong
+    expect(await a.encrypt(PRIV, 'x')).toMatch(/^e2e1:1:/);
+    await a.refresh(PRIV, new ApiError(409, 'channel_key_required', ''));
+    expect(await a.encrypt(PRIV, 'y')).toMatch(/^e2e1:c1:/);
+    expect(server.channels.get(PRIV)?.generation).toBe(1);
+  });
+
+  it('without the channel’s kind, asks the server (409 workspace_key: a public channel)', async () => {
+    const { server, a } = await setUp();
+    a.followChannels(() => undefined);
+    expect(await a.encrypt(PUB, 'public')).toMatch(/^e2e1:1:/);
+    expect(server.channelGets).toBe(1); // 409 workspace_key
+    expect(await a.encrypt(PRIV, 'privé')).toMatch(/^e2e1:c1:/);
+    const gets = server.channelGets;
+    expect(await a.encrypt(PUB, 'encore')).toMatch(/^e2e1:1:/); // known now
+    expect(server.channelGets).toBe(gets);
+  });
+
+  it('follows armour.changed: a channel’s for its keys, the workspace’s for all', async () => {
+    const handlers = new Map<string, (e: EventFrame) => void>();
+    vi.spyOn(liveEvents(), 'subscribe').mockImplementation((type, h) => {
+      handlers.set(type, h);
+      return () => undefined;
+    });
+    const { server, channel, a } = await setUp();
+    a.start();
+    await a.sync();
+    await a.encrypt(PRIV, 'g1');
+    const fire = (data: Record<string, unknown>) =>
+      handlers.get('armour.changed')?.({
+        type: 'armour.changed',
+        workspace_id: WS,
+        seq: 1,
+        data,
+      });
+    // A channel's event: its keys only.
+    channel.join(CAROL, carol);
+    const wsGets = server.gets;
+    fire({ channel_id: PRIV, generation: 1, rotation_required: false });
+    await vi.waitFor(() => expect(channel.envelopes.get(1)?.has(CAROL)).toBe(true));
+    expect(server.gets).toBe(wsGets);
+
+    // Bob makes a new identity: announced once, on the workspace; Alice's
+    // browser seals him the workspace's key and the channel's again.
+    const bob2 = createIdentity(BOB, 'bob has new keys');
+    server.setIdentity(BOB, bob2);
+    channel.setIdentity(BOB, bob2);
+    expect(channel.envelopes.get(1)?.has(BOB)).toBe(false);
+    fire({ generation: 1, rotation_required: false });
+    await vi.waitFor(() => {
+      expect(server.envelopes.get(1)?.has(BOB)).toBe(true);
+      expect(channel.envelopes.get(1)?.has(BOB)).toBe(true);
+    });
+    a.dispose();
+  });
+
+  it('keeps a bounded number of channels’ keys; showing a message never lets one go', async () => {
+    const { server, a } = await setUp();
+    const ids = Array.from(
+      { length: MAX_CHANNEL_KEYRINGS },
+      (_, i) => `01HZMANY00000000000000${String(i).padStart(4, '0')}`,
+    );
+    const rings = ids.map((id) => a.channelKeys(id));
+    await Promise.all(rings.map((r) => r.sync()));
+    const gets = server.channelGets;
+    // A channel message of another channel: no room, nothing fetched, not readable here.
+    const other = encryptMessage(
+      new Uint8Array(32),
+      'c1',
+      WS,
+      PRIV,
+      ALICE,
+      'x',
+      alice.secrets.signSecretKey,
+    );
+    expect(a.show(inPriv('m9', other, ALICE))).toEqual({ kind: 'unreadable' });
+    await new Promise((r) => setTimeout(r, 20)); // what a new channel's keys would fetch
+    expect(server.channelGets).toBe(gets);
+    // Opening that channel lets the least recently used go (its keys wiped).
+    a.channelKeys(PRIV);
+    expect(a.channelKeys(ids[MAX_CHANNEL_KEYRINGS - 1] ?? '')).toBe(rings.at(-1));
+    expect(a.channelKeys(ids[0] ?? '')).not.toBe(rings[0]);
   });
 });

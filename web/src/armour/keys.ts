@@ -1,59 +1,22 @@
-// The key manager of one armoured workspace, for the tab's life: opens the
-// person's envelopes (generation -> workspace key), makes the next
-// generation when there is none or a member left, seals the current one for
-// members who have none, and follows `armour.changed`. It also turns
-// message bodies into what the screens show, once per message (a cache by
-// id and body: a list may hold 100,000 messages), and seals and opens the
-// records of files (their names, their versions' keys) the same way.
+// The key manager of one armoured workspace, for the tab's life: the
+// workspace's keys (a Keyring, keyring.ts), and the own keys of the private
+// channels and direct conversations the tab shows or writes in (Keyrings
+// too, made on first use, a bounded number); it follows `armour.changed`
+// for all of them. It also turns message bodies into what the screens show,
+// once per message (a cache by id and body: a list may hold 100,000
+// messages), each opened with the keys its reference names, and seals and
+// opens the records of files (their names, their versions' keys), which use
+// the workspace's keys only.
 import { api, isApiError } from '../api';
-import type { ArmourMember, NewEnvelope, WorkspaceArmour } from '../api/types';
+import type { ChannelKind } from '../api/types';
 import { liveEvents } from '../events';
 import { setBodyDecoder } from '../notifications/live';
 import type { IdentitySecrets, OpenedRecord } from './crypto';
-import { ArmourError, isEncryptedBody, type ContentRecord, type SealedFile } from './format';
+import { isEncryptedBody, type ContentRecord, type SealedFile } from './format';
 import { forgetOnSignOut, identity as tabIdentity } from './identity';
+import { Keyring, type IdentitySource, type KeysApi } from './keyring';
 import { loadCrypto, type ArmourCrypto } from './load';
 import { TrustStore } from './trust';
-
-export interface KeysApi {
-  workspace(ws: string): Promise<WorkspaceArmour>;
-  addEnvelopes(
-    ws: string,
-    b: { generation: number; envelopes: NewEnvelope[] },
-  ): Promise<WorkspaceArmour>;
-}
-
-/** What the key manager needs of the identity: the unlocked secrets, and when they change. */
-export interface IdentitySource {
-  secrets(userId: string): IdentitySecrets | null;
-  subscribe(l: () => void): () => void;
-}
-
-export interface KeysState {
-  /** idle: no unlocked identity yet; error: the last synchronisation failed. */
-  status: 'idle' | 'syncing' | 'ready' | 'error';
-  /** Whether a synchronisation ever completed. */
-  synced: boolean;
-  /** The workspace's current generation (0: none yet). */
-  generation: number;
-  rotationRequired: boolean;
-  /** The generations whose key this tab holds, ascending. */
-  held: readonly number[];
-  /** Members with an identity (public keys only). */
-  members: ReadonlyMap<string, ArmourMember>;
-  /** Members and those who held a key here before they left: whose
-   * signatures (envelopes, messages) this browser checks. */
-  signers: ReadonlyMap<string, ArmourMember>;
-  /** Members whose keys differ from the ones this browser trusted. */
-  changed: readonly string[];
-  /** Members whose current keys the reader verified (compared safety codes). */
-  verified: readonly string[];
-  /** Envelopes refused (made by a non-member, or a bad signature). */
-  rejected: number;
-  error: unknown;
-  /** Changes when keys or members do: shown bodies may change. */
-  version: number;
-}
 
 /** A message body as the screens show it. */
 export type Shown =
@@ -89,16 +52,6 @@ interface Cached {
 }
 
 /**
- * Whether this browser waits for the workspace's current key: the
- * workspace has one (and needs no new one), but no member's browser sealed
- * it for us yet, so nothing can be written. Known once a synchronisation
- * completed; it stays so while the next one runs (no flicker).
- */
-export function awaitingKey(s: KeysState): boolean {
-  return s.synced && !s.rotationRequired && s.generation > 0 && !s.held.includes(s.generation);
-}
-
-/**
  * A file's record (its name, or a version's content) as the screens show
  * it: opened (`verified` false when its author's key is unknown here);
  * pending while the crypto or the keys load; unreadable (not our key
@@ -114,89 +67,75 @@ export type Opened<T> =
 /** Records kept opened: a workspace's names and current versions, with room. */
 const MAX_RECORDS = 50_000;
 
-const MAX_ROUNDS = 5;
+/**
+ * The tab keeps the keys of this many channels (the last shown or written
+ * to): each is one request when first needed, and they are never all
+ * fetched.
+ */
+export const MAX_CHANNEL_KEYRINGS = 50;
 
-const EMPTY_MEMBERS: ReadonlyMap<string, ArmourMember> = new Map();
+const NO_KINDS = (): ChannelKind | undefined => undefined;
 
-export class WorkspaceKeys {
-  private state: KeysState = {
-    status: 'idle',
-    synced: false,
-    generation: 0,
-    rotationRequired: false,
-    held: [],
-    members: EMPTY_MEMBERS,
-    signers: EMPTY_MEMBERS,
-    changed: [],
-    verified: [],
-    rejected: 0,
-    error: null,
-    version: 0,
-  };
-  private readonly keys = new Map<number, Uint8Array>();
-  /** Generations whose envelope checks only with keys its maker replaced: for reading only. */
-  private readonly readOnly = new Set<number>();
-  private readonly listeners = new Set<() => void>();
+export class WorkspaceKeys extends Keyring {
+  readonly workspaceId: string;
   private readonly cache = new Map<string, Cached>();
   /** Files' records by what they are and what binds them (openRecord). */
   private readonly records = new Map<
     string,
     { shown: Opened<unknown>; final: boolean; version: number }
   >();
-  /** "generation:user:box" already sealed from this tab (never twice: no ping-pong). */
-  private readonly sealedFor = new Set<string>();
+  /** The channels' own keys this tab holds, the least recently used first. */
+  private readonly channels = new Map<string, { ring: Keyring; off: () => void }>();
+  /** A channel's kind, as the chat lists it (followChannels). */
+  private kindOf: (channelId: string) => ChannelKind | undefined = NO_KINDS;
+  /** Channels where the server asked for the channel's own key (409 channel_key_required). */
+  private readonly channelKeyRequired = new Set<string>();
   private readonly unsubscribes: (() => void)[] = [];
-  private running: Promise<void> | null = null;
-  private again = false;
-  private c: ArmourCrypto | null = null;
   private lastSecrets: IdentitySecrets | null = null;
-  readonly trust: TrustStore;
 
   constructor(
-    readonly workspaceId: string,
-    readonly me: string,
-    private readonly remote: KeysApi = api.armour,
-    private readonly identity: IdentitySource = tabIdentity,
+    workspaceId: string,
+    me: string,
+    remote: KeysApi = api.armour,
+    identity: IdentitySource = tabIdentity,
     trust?: TrustStore,
   ) {
-    this.trust = trust ?? new TrustStore(me);
+    super({ workspaceId }, me, remote, identity, trust ?? new TrustStore(me));
+    this.workspaceId = workspaceId;
   }
 
-  // ---- subscription ------------------------------------------------------
-
-  getState = (): KeysState => this.state;
-
-  subscribe = (l: () => void): (() => void) => {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
-  };
-
-  private set(update: Partial<KeysState>) {
-    this.state = { ...this.state, ...update };
-    this.listeners.forEach((l) => l());
-  }
-
-  /** Follows armour events and the identity; synchronises when it is unlocked. */
+  /**
+   * Follows armour events and the identity; synchronises when it is
+   * unlocked. A channel's `armour.changed` concerns its keys only; the
+   * workspace's concerns the channels' too (a member's new identity is
+   * announced once, on the workspace).
+   */
   start(): void {
     const conn = liveEvents();
     this.unsubscribes.push(
       conn.subscribe('armour.changed', (e) => {
-        if (e.workspace_id === this.workspaceId) void this.sync();
+        if (e.workspace_id !== this.workspaceId) return;
+        const channelId = e.data?.channel_id;
+        if (typeof channelId === 'string' && channelId) {
+          void this.channels.get(channelId)?.ring.sync();
+        } else {
+          this.syncAll();
+        }
       }),
       // Back after a drop: what changed meanwhile.
       conn.subscribe('hello', () => {
-        if (this.state.synced) void this.sync();
+        if (this.state.synced) this.syncAll();
       }),
       this.identity.subscribe(() => {
         const s = this.identity.secrets(this.me);
-        if (s && s !== this.lastSecrets) void this.sync();
+        if (s && s !== this.lastSecrets) this.syncAll();
         this.lastSecrets = s;
       }),
     );
     if (typeof window !== 'undefined') {
       // Another tab accepted or verified someone's keys.
       const onStorage = (e: StorageEvent) => {
-        if (e.key === this.trust.key) this.retrust();
+        if (e.key === this.trust.key) this.retrustAll();
       };
       window.addEventListener('storage', onStorage);
       this.unsubscribes.push(() => window.removeEventListener('storage', onStorage));
@@ -216,208 +155,145 @@ export class WorkspaceKeys {
     if (this.lastSecrets) void this.sync();
   }
 
-  /** Stops following, wipes the keys (sign-out). */
-  dispose(): void {
+  /** Stops following, wipes the keys, the workspace's and the channels' (sign-out). */
+  override dispose(): void {
     this.unsubscribes.splice(0).forEach((u) => u());
     setBodyDecoder(this.workspaceId, null);
-    const c = this.c;
-    if (c) for (const k of this.keys.values()) c.forgetKey(k);
-    this.keys.clear();
-    this.readOnly.clear();
+    for (const { ring, off } of this.channels.values()) {
+      off();
+      ring.dispose();
+    }
+    this.channels.clear();
     this.cache.clear();
     this.records.clear();
-    this.listeners.clear();
-  }
-
-  // ---- synchronisation ---------------------------------------------------
-
-  /** Brings the keys up to date (one run at a time; a call during a run runs it again). */
-  sync(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        await this.syncOnce();
-      } while (this.again);
-    })().finally(() => {
-      this.running = null;
-    });
-    return this.running;
-  }
-
-  private async syncOnce(): Promise<void> {
-    const secrets = this.identity.secrets(this.me);
-    if (!secrets) {
-      this.set({ status: 'idle' });
-      return;
-    }
-    this.set({ status: 'syncing' });
-    try {
-      const c = await loadCrypto();
-      this.c = c;
-      let info = await this.remote.workspace(this.workspaceId);
-      for (let round = 0; round < MAX_ROUNDS; round++) {
-        this.absorb(info, c, secrets);
-        const next = await this.act(info, c, secrets);
-        if (!next) break;
-        info = next;
-      }
-      this.absorb(info, c, secrets);
-      this.set({ status: 'ready', synced: true, error: null });
-    } catch (e) {
-      this.set({ status: 'error', synced: true, error: e });
-    }
-  }
-
-  /** Opens our envelopes and records the members' keys. */
-  private absorb(info: WorkspaceArmour, c: ArmourCrypto, secrets: IdentitySecrets) {
-    const members = new Map(info.members.map((m) => [m.user_id, m]));
-    const signers = new Map([...(info.former ?? []), ...info.members].map((m) => [m.user_id, m]));
-    let rejected = 0;
-    let gained = false;
-    for (const env of info.envelopes) {
-      if (this.keys.has(env.generation)) continue;
-      try {
-        this.keys.set(env.generation, c.openEnvelope(env, this.workspaceId, secrets, signers));
-        gained = true;
-        continue;
-      } catch {
-        // Made by keys replaced since? History still reads with them.
-      }
-      try {
-        this.keys.set(
-          env.generation,
-          c.openEnvelope(env, this.workspaceId, secrets, signers, true),
-        );
-        this.readOnly.add(env.generation);
-        gained = true;
-      } catch {
-        rejected++;
-      }
-    }
-    const changed = this.trust.observe(info.members, {
-      box: secrets.boxPublic,
-      sign: secrets.signPublic,
-    });
-    const verified = this.verifiedOf(info.members);
-    const membersChanged =
-      !sameMembers(this.state.members, members) || !sameMembers(this.state.signers, signers);
-    this.set({
-      generation: info.generation,
-      rotationRequired: info.rotation_required,
-      held: [...this.keys.keys()].sort((a, b) => a - b),
-      members,
-      signers,
-      changed: sameList(this.state.changed, changed) ? this.state.changed : changed,
-      verified: sameList(this.state.verified, verified) ? this.state.verified : verified,
-      rejected,
-      version: gained || membersChanged ? this.state.version + 1 : this.state.version,
-    });
+    super.dispose();
   }
 
   /**
-   * What the workspace needs from us: the next generation (none yet, or a
-   * member left), or envelopes of the current one for members without.
-   * Returns the server's new state, or null when there is nothing to do.
+   * The workspace's keys and the channels' this tab holds: not those found
+   * public, nor those the person is no longer in (404; their channel's own
+   * event brings them back if they are added again).
    */
-  private async act(
-    info: WorkspaceArmour,
-    c: ArmourCrypto,
-    secrets: IdentitySecrets,
-  ): Promise<WorkspaceArmour | null> {
-    const members = info.members;
-    if (!members.some((m) => m.user_id === this.me && m.box_public === secrets.boxPublic)) {
-      // The server does not list this identity (replaced in another tab): nothing to seal with.
-      return null;
-    }
-    try {
-      if (info.generation === 0 || info.rotation_required) {
-        const g = info.generation + 1;
-        const key = c.newWorkspaceKey();
-        const envelopes = members.map((m) => c.sealEnvelope(key, this.workspaceId, g, m, secrets));
-        try {
-          // The key is taken from our own envelope in the answer: if another
-          // browser made generation g first, the server may have kept its
-          // envelopes and not ours.
-          return await this.remote.addEnvelopes(this.workspaceId, { generation: g, envelopes });
-        } finally {
-          c.forgetKey(key);
-        }
+  private syncAll(): void {
+    void this.sync();
+    for (const { ring } of this.channels.values()) {
+      const e = ring.getState().error;
+      if (!isApiError(e, 'workspace_key') && !(isApiError(e) && e.status === 404)) {
+        void ring.sync();
       }
-      const key = this.keys.get(info.generation);
-      if (!key) return null;
-      const need = members.filter(
-        (m) =>
-          info.missing.includes(m.user_id) &&
-          !this.sealedFor.has(`${info.generation}:${m.user_id}:${m.box_public}`),
-      );
-      if (need.length === 0) return null;
-      const envelopes = need.map((m) =>
-        c.sealEnvelope(key, this.workspaceId, info.generation, m, secrets),
-      );
-      for (const m of need) this.sealedFor.add(`${info.generation}:${m.user_id}:${m.box_public}`);
-      return await this.remote.addEnvelopes(this.workspaceId, {
-        generation: info.generation,
-        envelopes,
-      });
-    } catch (e) {
-      // Another browser was first, or someone made an identity meanwhile: look again.
-      // (key_not_held: our envelope was dropped, a new identity elsewhere.)
-      if (
-        isApiError(e, 'generation_conflict') ||
-        isApiError(e, 'envelopes_incomplete') ||
-        isApiError(e, 'invalid_envelope') ||
-        isApiError(e, 'key_not_held')
-      ) {
-        return this.remote.workspace(this.workspaceId);
-      }
-      throw e;
     }
+  }
+
+  // ---- channels (docs/armoured.md, "Channel keys") -----------------------
+
+  /**
+   * Tells the manager the kind of the workspace's channels (the chat's
+   * list): which seal with their own keys. Returns what stops it.
+   */
+  followChannels(kindOf: (channelId: string) => ChannelKind | undefined): () => void {
+    this.kindOf = kindOf;
+    return () => {
+      if (this.kindOf === kindOf) this.kindOf = NO_KINDS;
+    };
+  }
+
+  /**
+   * The own keys of the private channel or direct conversation `channelId`:
+   * made (and synchronised) on first use, most recently used afterwards.
+   * Past MAX_CHANNEL_KEYRINGS the least recently used are let go (wiped).
+   */
+  channelKeys(channelId: string): Keyring {
+    const held = this.channels.get(channelId);
+    if (held) {
+      this.channels.delete(channelId);
+      this.channels.set(channelId, held);
+      return held.ring;
+    }
+    for (const [id, old] of this.channels) {
+      if (this.channels.size < MAX_CHANNEL_KEYRINGS) break;
+      old.off();
+      old.ring.dispose();
+      this.channels.delete(id);
+    }
+    const ring = new Keyring(
+      { workspaceId: this.workspaceId, channelId },
+      this.me,
+      this.remote,
+      this.identity,
+      this.trust,
+    );
+    let seen = ring.getState().version;
+    // New keys or members of a channel change what its messages show.
+    const off = ring.subscribe(() => {
+      const v = ring.getState().version;
+      if (v === seen) return;
+      seen = v;
+      this.set({ version: this.state.version + 1 });
+    });
+    this.channels.set(channelId, { ring, off });
+    // Not now: this may run while a screen renders (and not twice: a writer may have started it).
+    queueMicrotask(() => {
+      if (ring.getState().status === 'idle') void ring.sync();
+    });
+    return ring;
+  }
+
+  /**
+   * Whether `channelId` seals with keys of its own: true for a private
+   * channel or a direct conversation (or where the server asked for them),
+   * false for a public channel (or where the server answered that the
+   * workspace's key is the one), undefined while unknown here.
+   */
+  private hasOwnKeys(channelId: string): boolean | undefined {
+    if (this.channelKeyRequired.has(channelId)) return true;
+    const kind = this.kindOf(channelId);
+    if (kind) return kind !== 'public';
+    const s = this.channels.get(channelId)?.ring.getState();
+    return s?.synced ? !isApiError(s.error, 'workspace_key') : undefined;
+  }
+
+  /**
+   * The keys messages of `channelId` are sealed with: the channel's own in
+   * a private channel or a direct conversation, the workspace's in a public
+   * one; when the channel's kind is unknown here, the server says (409
+   * workspace_key: a public channel).
+   */
+  private async sealingKeys(channelId: string): Promise<Keyring> {
+    const own = this.hasOwnKeys(channelId);
+    if (own === false) return this;
+    const ring = this.channelKeys(channelId);
+    if (own === undefined) {
+      await ring.sync();
+      if (isApiError(ring.getState().error, 'workspace_key')) return this;
+    }
+    return ring;
+  }
+
+  /**
+   * After the server refused a sealed write in `channelId` for its key
+   * (isStaleKey: a new generation, none yet, a member left, or the
+   * workspace's key where the channel's is needed): brings the keys that
+   * channel seals with up to date, making the next generation if needed.
+   */
+  async refresh(channelId: string, e: unknown): Promise<void> {
+    if (isApiError(e, 'channel_key_required')) this.channelKeyRequired.add(channelId);
+    await (await this.sealingKeys(channelId)).sync();
   }
 
   // ---- messages ----------------------------------------------------------
 
   /**
-   * What writing needs: the current generation's key (made first when there
-   * is none, or when a member left), the crypto and the unlocked identity.
-   * ArmourError 'locked' without an unlocked identity, 'no_key' while no
-   * member gave us the current key.
-   */
-  private async writer(): Promise<{
-    c: ArmourCrypto;
-    key: Uint8Array;
-    generation: number;
-    secrets: IdentitySecrets;
-  }> {
-    const secrets = this.identity.secrets(this.me);
-    if (!secrets) throw new ArmourError('locked');
-    const usable = () =>
-      !this.state.rotationRequired &&
-      this.state.generation > 0 &&
-      this.keys.has(this.state.generation) &&
-      !this.readOnly.has(this.state.generation);
-    if (!usable() || this.state.status !== 'ready') await this.sync();
-    const key = this.keys.get(this.state.generation);
-    if (!usable() || !key) {
-      if (this.state.status === 'error') throw this.state.error;
-      throw new ArmourError('no_key');
-    }
-    return { c: await loadCrypto(), key, generation: this.state.generation, secrets };
-  }
-
-  /**
    * `text` encrypted and signed for `channelId` under the current
-   * generation; with `files`, as version 2 (a message with attachments, or
-   * an edit of one). ArmourError as writer().
+   * generation of the keys it seals with (the channel's own in a private
+   * channel or a direct conversation, made first when there is none); with
+   * `files`, as version 2 (a message with attachments, or an edit of one).
+   * ArmourError as Keyring.writer().
    */
   async encrypt(channelId: string, text: string, files?: readonly SealedFile[]): Promise<string> {
-    const w = await this.writer();
+    const w = await (await this.sealingKeys(channelId)).writer();
     return w.c.encryptMessage(
       w.key,
-      w.generation,
+      w.ref,
       this.workspaceId,
       channelId,
       this.me,
@@ -440,17 +316,36 @@ export class WorkspaceKeys {
   /**
    * The keys an author's messages check with: their current one, those this
    * browser trusted for them before, and those the server says they
-   * replaced (docs/armoured.md, "Replaced identities").
+   * replaced (docs/armoured.md, "Replaced identities"). The workspace's
+   * signers first, else the channel's.
    */
-  private authorKeys(authorId: string): string[] {
-    const signer = this.state.signers.get(authorId);
+  private authorKeys(authorId: string, channelId?: string): string[] {
+    const signer =
+      this.state.signers.get(authorId) ??
+      (channelId ? this.channels.get(channelId)?.ring.getState().signers.get(authorId) : undefined);
     const keys = this.trust.signKeys(authorId, signer?.sign_public);
     for (const p of signer?.previous ?? [])
       if (!keys.includes(p.sign_public)) keys.push(p.sign_public);
     return keys;
   }
 
-  /** What to show for a message (cached by id and body). */
+  /**
+   * The channel keys a message shown in `channelId` opens with: those held,
+   * or made now while there is room (showing never lets another channel's
+   * keys go: only opening or writing in a channel does).
+   */
+  private readingKeys(channelId: string): Keyring | undefined {
+    const held = this.channels.get(channelId)?.ring;
+    if (held || this.channels.size >= MAX_CHANNEL_KEYRINGS) return held;
+    return this.channelKeys(channelId);
+  }
+
+  /**
+   * What to show for a message (cached by id and body). Its key reference
+   * says which keys open it: the workspace's (public channels, and what
+   * private ones held before they had keys of their own), or the channel's
+   * ("c" g: never in a public channel).
+   */
   show(m: BodyOf): Shown {
     if (m.deleted || m.body === '') return { kind: 'plain', text: m.body };
     const hit = this.cache.get(m.id);
@@ -465,13 +360,25 @@ export class WorkspaceKeys {
     } else if (!this.c) {
       return { kind: 'pending' };
     } else {
+      /** The channel's keys, when the body named them. */
+      const asked: { ring?: Keyring; channel: boolean } = { channel: false };
       const r = this.c.decryptMessage(m.body, {
         workspaceId: this.workspaceId,
         channelId: m.channel_id,
         authorId: m.author_id,
-        key: (g) => this.keys.get(g),
-        authorKeys: this.authorKeys(m.author_id),
+        key: (g) => this.key(g),
+        ...(this.hasOwnKeys(m.channel_id) === false
+          ? {}
+          : {
+              channelKey: (g: number) => {
+                asked.channel = true;
+                asked.ring = this.readingKeys(m.channel_id);
+                return asked.ring?.key(g);
+              },
+            }),
+        authorKeys: this.authorKeys(m.author_id, m.channel_id),
       });
+      const synced = asked.channel ? (asked.ring?.getState().synced ?? true) : this.state.synced;
       if (r.ok) {
         shown = {
           kind: 'text',
@@ -482,7 +389,7 @@ export class WorkspaceKeys {
         final = r.verified;
       } else if (r.reason === 'bad_signature') {
         shown = { kind: 'bad_signature' };
-      } else if (r.reason === 'no_key' && !this.state.synced) {
+      } else if (r.reason === 'no_key' && !synced) {
         return { kind: 'pending' };
       } else {
         shown = { kind: 'unreadable' };
@@ -498,7 +405,7 @@ export class WorkspaceKeys {
     return s.kind === 'text' || s.kind === 'plain' ? s.text : null;
   }
 
-  // ---- files (docs/armoured.md, "Files") ---------------------------------
+  // ---- files (docs/armoured.md, "Files": the workspace's key only) -------
 
   /** A new name token, for an entry this browser creates. */
   async newToken(): Promise<string> {
@@ -573,7 +480,7 @@ export class WorkspaceKeys {
     const hit = this.records.get(cacheKey);
     if (hit && (hit.final || hit.version === this.state.version)) return hit.shown as Opened<T>;
     if (!this.c) return { kind: 'pending' };
-    const r = open(this.c, { workspaceId: this.workspaceId, key: (g) => this.keys.get(g) });
+    const r = open(this.c, { workspaceId: this.workspaceId, key: (g) => this.key(g) });
     let shown: Opened<T>;
     if (r.ok) shown = { kind: 'open', value: r.value, verified: r.verified };
     else if (r.reason === 'bad_signature') shown = { kind: 'bad_signature' };
@@ -605,7 +512,7 @@ export class WorkspaceKeys {
     const m = this.state.members.get(userId);
     if (!m) return;
     this.trust.accept(m);
-    this.retrust();
+    this.retrustAll();
   }
 
   /**
@@ -617,56 +524,20 @@ export class WorkspaceKeys {
     const m = this.state.members.get(userId);
     if (!m || userId === this.me) return;
     this.trust.verify(m);
-    this.retrust();
+    this.retrustAll();
   }
 
   /** Removes a member's verified mark; their keys stay trusted. */
   unverifyKeys(userId: string): void {
     this.trust.unverify(userId);
+    this.retrustAll();
+  }
+
+  /** Where the members' keys stand, here and in the channels' keys (one trust store). */
+  private retrustAll(): void {
     this.retrust();
+    for (const { ring } of this.channels.values()) ring.retrust();
   }
-
-  private verifiedOf(members: Iterable<ArmourMember>): string[] {
-    const out: string[] = [];
-    for (const m of members) {
-      if (m.user_id !== this.me && this.trust.verification(m) === 'verified') out.push(m.user_id);
-    }
-    return out;
-  }
-
-  /** Changed and verified members again, from what the trust store holds now. */
-  private retrust(): void {
-    this.trust.reload();
-    const members = [...this.state.members.values()];
-    const changed = members
-      .filter((m) => m.user_id !== this.me && this.trust.verification(m) === 'changed')
-      .map((m) => m.user_id);
-    const verified = this.verifiedOf(members);
-    const changedMoved = !sameList(this.state.changed, changed);
-    if (!changedMoved && sameList(this.state.verified, verified)) return;
-    this.set({
-      changed: changedMoved ? changed : this.state.changed,
-      verified: sameList(this.state.verified, verified) ? this.state.verified : verified,
-      // Newly trusted signing keys: bodies shown unverified may verify now.
-      version: changedMoved ? this.state.version + 1 : this.state.version,
-    });
-  }
-}
-
-function sameMembers(
-  a: ReadonlyMap<string, ArmourMember>,
-  b: ReadonlyMap<string, ArmourMember>,
-): boolean {
-  if (a.size !== b.size) return false;
-  for (const [id, m] of a) {
-    const o = b.get(id);
-    if (!o || o.box_public !== m.box_public || o.sign_public !== m.sign_public) return false;
-  }
-  return true;
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 // ---- the tab's managers ----------------------------------------------------

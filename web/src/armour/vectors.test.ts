@@ -1,5 +1,6 @@
 // Known answers of version 2 (docs/armoured.md, "Messages with attachments"
-// and "Attachment contents") and of the files' records ("Files"), shared
+// and "Attachment contents"), of the files' records ("Files") and of
+// channel keys ("Channel keys": an envelope, a message under "c2"), shared
 // with the server's C++ test: the same inputs and outputs, in base64url, are
 // written out for it (see the report of the change that added them).
 // Nothing here is random.
@@ -8,13 +9,22 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   decryptMessage,
   encryptMessage,
+  openEnvelope,
   openFileContent,
   openFileName,
   ready,
   sealFileContent,
   sealFileName,
+  type IdentitySecrets,
 } from './crypto';
-import { fileContentAd, fileNameAd, messageAd, messageSigned, sealedFileSize } from './format';
+import {
+  envelopeSigned,
+  fileContentAd,
+  fileNameAd,
+  messageAd,
+  messageSigned,
+  sealedFileSize,
+} from './format';
 import { concatBytes, openBytes } from '../test/sealedBytes';
 
 const WS = '01J9ZQ3K4M5N6P7Q8R9S0T1V2W';
@@ -289,6 +299,141 @@ describe('files vectors (shared with the server)', () => {
     expect(openFileContent(CONTENT_RECORD, { ...ctx(), number: 2 })).toEqual({
       ok: false,
       reason: 'bad_signature',
+    });
+  });
+});
+
+describe('channel keys vectors (shared with the server)', () => {
+  // The workspace, the author (who also makes the envelope) and the signer
+  // of the vectors above; the channel is CH.
+  const signer = () => sodium.crypto_sign_seed_keypair(new Uint8Array(32).fill(7));
+  const RECIPIENT = '01J9ZQ3K4M5N6P7Q8R9S0T1V31';
+  /** The recipient's X25519 pair comes from this seed (32 bytes of 8). */
+  const RECIPIENT_BOX_PUBLIC = 'iZq8th4gOowDYTyfdSTU789gnbDIDY6ND7q9k0MMUyM';
+  /** crypto_box_seal's ephemeral pair, chosen (libsodium draws it): from 32 bytes of 6. */
+  const EPHEMERAL_PUBLIC = 'kOaL6HjHyuJgI08k-XRXlNFgXVoTwO7JcWleRFV7WAA';
+  /** Generation 2 of the channel's key: 32 bytes of 33. */
+  const CHANNEL_KEY = 'ISEhISEhISEhISEhISEhISEhISEhISEhISEhISEhISE';
+  const SEALED =
+    'kOaL6HjHyuJgI08k-XRXlNFgXVoTwO7JcWleRFV7WADwVkqq0uzmFZJhlcaxZwr6nL9VSvjl9u_nBlsCKmmelNVIrZLA1lYUtORw455QWoo';
+  const ENVELOPE_SIGNED =
+    'ruche-armour-channel-envelope-v1\n01J9ZQ3K4M5N6P7Q8R9S0T1V2W\n01J9ZQ3K4M5N6P7Q8R9S0T1V2X\n2\n' +
+    `01J9ZQ3K4M5N6P7Q8R9S0T1V31\n${SEALED}`;
+  const ENVELOPE_SIGNATURE =
+    'DOg1QvyixkoxukC5oMAe-VwGex2UjfMqKtd0H_tnb9QyLk5jE0HTvsAO7onXlFYLOl7O7KzpFCrcONe-5-eLBA';
+  /** The same sealed key signed as the workspace's generation 2: must not pass as the channel's. */
+  const WORKSPACE_SIGNED = `ruche-armour-envelope-v1\n01J9ZQ3K4M5N6P7Q8R9S0T1V2W\n2\n01J9ZQ3K4M5N6P7Q8R9S0T1V31\n${SEALED}`;
+  const WORKSPACE_SIGNATURE =
+    '8b9h0ZXl2b1cYrSMuDLF_r8N5pdZxqLOuMPyugKk3nh0sviyTJHgg4xPp8OH_brKRsoEbFNjbgf_am_kNbZMCA';
+
+  const C_TEXT = 'Entre nous ✓';
+  const C_AD =
+    'ruche-chat-v1\n01J9ZQ3K4M5N6P7Q8R9S0T1V2W\n01J9ZQ3K4M5N6P7Q8R9S0T1V2X\n01J9ZQ3K4M5N6P7Q8R9S0T1V2Y\nc2';
+  const C_CIPHERTEXT = 'wLhCslUn7YfzEBM70QHeqD-sbTMP9hirce9YO-RJ';
+  const C_SIGNATURE =
+    'qYuLHt_oBexRUgCI-Jh2PPIHXxWQSHbhhBFHWk8iW9T_s-8OamkQWFMLoqrwYYK5XnseGq0tJ4bervMO4GDwCA';
+  const C_BODY = `e2e1:c2:${NONCE}:${C_CIPHERTEXT}:${C_SIGNATURE}`;
+
+  const IN_CH = { workspaceId: WS, channelId: CH };
+  const creator = () => [
+    { user_id: AUTHOR, box_public: EPHEMERAL_PUBLIC, sign_public: SIGN_PUBLIC },
+  ];
+  const recipient = (): IdentitySecrets => {
+    const pair = sodium.crypto_box_seed_keypair(new Uint8Array(32).fill(8));
+    return {
+      userId: RECIPIENT,
+      boxPublic: b64(pair.publicKey),
+      signPublic: '',
+      boxPublicKey: pair.publicKey,
+      boxSecretKey: pair.privateKey,
+      signSecretKey: new Uint8Array(64),
+    };
+  };
+
+  it('the inputs and the signed text are what the vector says', () => {
+    expect(CHANNEL_KEY).toBe(b64(new Uint8Array(32).fill(33)));
+    expect(RECIPIENT_BOX_PUBLIC).toBe(recipient().boxPublic);
+    expect(EPHEMERAL_PUBLIC).toBe(
+      b64(sodium.crypto_box_seed_keypair(new Uint8Array(32).fill(6)).publicKey),
+    );
+    expect(envelopeSigned(IN_CH, 2, RECIPIENT, SEALED)).toBe(ENVELOPE_SIGNED);
+    expect(envelopeSigned({ workspaceId: WS }, 2, RECIPIENT, SEALED)).toBe(WORKSPACE_SIGNED);
+    expect(messageAd(1, WS, CH, AUTHOR, 'c2')).toBe(C_AD);
+  });
+
+  it('the envelope: crypto_box_seal with the chosen ephemeral pair, signed in the channel’s domain', () => {
+    // crypto_box_seal = ephemeral public ‖ crypto_box(m, BLAKE2b-192(epk ‖ rpk), rpk, esk).
+    const eph = sodium.crypto_box_seed_keypair(new Uint8Array(32).fill(6));
+    const rpk = unb64(RECIPIENT_BOX_PUBLIC);
+    const nonce = sodium.crypto_generichash(24, concatBytes(eph.publicKey, rpk), null);
+    const boxed = sodium.crypto_box_easy(unb64(CHANNEL_KEY), nonce, rpk, eph.privateKey);
+    expect(b64(concatBytes(eph.publicKey, boxed))).toBe(SEALED);
+    const me = recipient();
+    expect(b64(sodium.crypto_box_seal_open(unb64(SEALED), me.boxPublicKey, me.boxSecretKey))).toBe(
+      CHANNEL_KEY,
+    );
+    expect(b64(sodium.crypto_sign_detached(ENVELOPE_SIGNED, signer().privateKey))).toBe(
+      ENVELOPE_SIGNATURE,
+    );
+    expect(b64(sodium.crypto_sign_detached(WORKSPACE_SIGNED, signer().privateKey))).toBe(
+      WORKSPACE_SIGNATURE,
+    );
+  });
+
+  it('the envelope: the web code opens it as the channel’s, and refuses the other domain', () => {
+    const env = {
+      generation: 2,
+      sealed: SEALED,
+      signature: ENVELOPE_SIGNATURE,
+      created_by: AUTHOR,
+    };
+    expect(b64(openEnvelope(env, IN_CH, recipient(), creator()))).toBe(CHANNEL_KEY);
+    const bad = expect.objectContaining({ code: 'bad_signature' });
+    expect(() => openEnvelope(env, { workspaceId: WS }, recipient(), creator())).toThrow(bad);
+    const asWorkspace = { ...env, signature: WORKSPACE_SIGNATURE };
+    expect(b64(openEnvelope(asWorkspace, { workspaceId: WS }, recipient(), creator()))).toBe(
+      CHANNEL_KEY,
+    );
+    expect(() => openEnvelope(asWorkspace, IN_CH, recipient(), creator())).toThrow(bad);
+  });
+
+  it('the message under "c2": the web code seals exactly these bytes, and opens them', () => {
+    const nonce = unb64(NONCE);
+    const draw = (() => nonce.slice()) as unknown as typeof sodium.randombytes_buf;
+    vi.spyOn(sodium, 'randombytes_buf').mockImplementation(draw);
+    expect(
+      encryptMessage(unb64(CHANNEL_KEY), 'c2', WS, CH, AUTHOR, C_TEXT, signer().privateKey),
+    ).toBe(C_BODY);
+    expect(
+      sodium.crypto_sign_verify_detached(
+        unb64(C_SIGNATURE),
+        messageSigned(C_AD, NONCE, C_CIPHERTEXT),
+        unb64(SIGN_PUBLIC),
+      ),
+    ).toBe(true);
+    expect(
+      sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+        null,
+        unb64(C_CIPHERTEXT),
+        C_AD,
+        unb64(NONCE),
+        unb64(CHANNEL_KEY),
+        'text',
+      ),
+    ).toBe(C_TEXT);
+    const ctx = {
+      workspaceId: WS,
+      channelId: CH,
+      authorId: AUTHOR,
+      key: () => undefined,
+      channelKey: (g: number) => (g === 2 ? unb64(CHANNEL_KEY) : undefined),
+      authorKeys: [SIGN_PUBLIC],
+    };
+    expect(decryptMessage(C_BODY, ctx)).toEqual({ ok: true, text: C_TEXT, verified: true });
+    // In a public channel (no key of its own): malformed.
+    expect(decryptMessage(C_BODY, { ...ctx, channelKey: undefined })).toEqual({
+      ok: false,
+      reason: 'malformed',
     });
   });
 });

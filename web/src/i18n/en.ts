@@ -501,6 +501,7 @@ export const en: Record<MessageKey, Message> = {
   'activity.invitation_revoked': 'An invitation was revoked',
   'activity.module_event': 'New activity in {module}',
   'activity.armour_changed': 'Workspace encryption keys updated',
+  'activity.armour_changed_channel': 'Encryption keys of a conversation updated',
   'activity.other': 'Activity: {type}',
 
   'settings.title': 'Workspace settings',

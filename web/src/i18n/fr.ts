@@ -516,6 +516,7 @@ export const fr = {
   'activity.invitation_revoked': 'Une invitation a été annulée',
   'activity.module_event': 'Nouvelle activité dans {module}',
   'activity.armour_changed': 'Clés de chiffrement de l’espace mises à jour',
+  'activity.armour_changed_channel': 'Clés de chiffrement d’une conversation mises à jour',
   'activity.other': 'Activité : {type}',
 
   'settings.title': 'Paramètres de l’espace',

@@ -48,7 +48,11 @@ export function describeEvent(
     case 'invitation.revoked':
       return { key: 'activity.invitation_revoked', vars: {} };
     case 'armour.changed':
-      return { key: 'activity.armour_changed', vars: {} };
+      // A private channel's or direct conversation's own keys, or the workspace's.
+      return {
+        key: d.channel_id ? 'activity.armour_changed_channel' : 'activity.armour_changed',
+        vars: {},
+      };
     default: {
       const m = moduleOfEvent(e.type, d);
       return m

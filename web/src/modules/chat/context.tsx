@@ -1,9 +1,10 @@
 // What every chat component needs: the store, the workspace, the reader,
 // people's names, and the screen's navigation (channel, side panel).
-import { createContext, useContext, useSyncExternalStore } from 'react';
+import { createContext, useContext, useMemo, useSyncExternalStore } from 'react';
 import type { Channel, Me, Member, Workspace } from '../../api';
 import { isApiError } from '../../api';
 import { armourErrorKey, useArmourText } from '../../armour/i18n';
+import type { Keyring } from '../../armour/keyring';
 import type { WorkspaceKeys } from '../../armour/keys';
 import { useI18n } from '../../i18n';
 import type { MentionView } from '../../markdown/SafeHtml';
@@ -52,6 +53,19 @@ export function useChat(): ChatContextValue {
 export function useChatState<T>(select: (s: ChatState) => T): T {
   const { store } = useChat();
   return useSyncExternalStore(store.subscribe, () => select(store.getState()));
+}
+
+/**
+ * Armoured: the own keys of a private channel or direct conversation (made
+ * and fetched the first time it is shown), what is written there is sealed
+ * with; null in a public channel (the workspace's keys) or a plain workspace.
+ */
+export function useChannelKeys(channel: Channel): Keyring | null {
+  const { armour } = useChat();
+  return useMemo(
+    () => (armour && channel.kind !== 'public' ? armour.channelKeys(channel.id) : null),
+    [armour, channel.id, channel.kind],
+  );
 }
 
 /** Server error codes in chat words (archived means the channel here). */

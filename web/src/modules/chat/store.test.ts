@@ -1,12 +1,13 @@
 // What the chat store sends in an armoured workspace: the ciphertext with
 // its mentions beside it (sealed with its files when it has attachments),
-// and one more try with fresh keys when the key moved on (409 stale_key /
-// key_rotation_required).
+// and one more try with fresh keys when the server refused its key (409
+// stale_key / key_rotation_required, and for a private channel's or direct
+// conversation's own key no_channel_key / channel_key_required).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { api, ApiError, type Message } from '../../api';
 import type { SealedFile } from '../../armour/format';
 import type { Shown, WorkspaceKeys } from '../../armour/keys';
-import { msg } from './logic/fixtures.test-util';
+import { channel, msg } from './logic/fixtures.test-util';
 import { ChatStore } from './store';
 
 const BOB = '01HZBOB000000000000000000B';
@@ -18,9 +19,12 @@ function fakeKeys() {
       async (cid: string, text: string, files?: readonly SealedFile[]) =>
         `e2e${files ? 2 : 1}:${generation}:${cid}:${text.length}:x`,
     ),
-    sync: vi.fn(async () => {
+    refresh: vi.fn<(cid: string, e: unknown) => Promise<void>>(async () => {
       generation += 1;
     }),
+    followChannels: vi.fn<(kindOf: (cid: string) => string | undefined) => () => void>(
+      () => () => undefined,
+    ),
     remember: vi.fn(),
     show: vi.fn((): Shown => ({ kind: 'text', text: 'avant', verified: true })),
   };
@@ -52,26 +56,69 @@ describe('chat store in an armoured workspace', () => {
     expect(keys.encrypt).toHaveBeenCalledWith('c1', text, undefined);
   });
 
-  it('fetches the keys and encrypts again once when the key moved on', async () => {
+  for (const code of [
+    'stale_key',
+    'key_rotation_required',
+    'no_channel_key',
+    'channel_key_required',
+  ]) {
+    it(`fetches the channel's keys and encrypts again once after ${code}`, async () => {
+      const { keys, store } = fakeKeys();
+      const refused = new ApiError(409, code, '');
+      const post = vi
+        .spyOn(api.chat, 'post')
+        .mockRejectedValueOnce(refused)
+        .mockImplementation(async (_cid, b) => answer(b.body));
+      await store.post('c1', 'après');
+      // The keys the channel seals with, told why (channel_key_required: the channel's own).
+      expect(keys.refresh).toHaveBeenCalledExactlyOnceWith('c1', refused);
+      expect(post).toHaveBeenCalledTimes(2);
+      expect(post.mock.calls[1]?.[1].body).toMatch(/^e2e1:2:/);
+    });
+  }
+
+  it('an edit refused for its key is sealed again for the message’s channel', async () => {
     const { keys, store } = fakeKeys();
-    const post = vi
-      .spyOn(api.chat, 'post')
-      .mockRejectedValueOnce(new ApiError(409, 'key_rotation_required', ''))
-      .mockImplementation(async (_cid, b) => answer(b.body));
-    await store.post('c1', 'après');
-    expect(keys.sync).toHaveBeenCalledTimes(1);
-    expect(post).toHaveBeenCalledTimes(2);
-    expect(post.mock.calls[1]?.[1].body).toMatch(/^e2e1:2:/);
+    const edit = vi
+      .spyOn(api.chat, 'edit')
+      .mockRejectedValueOnce(new ApiError(409, 'channel_key_required', ''))
+      .mockImplementation(async (_mid, b) => answer(b.body));
+    await store.edit(msg('me', '2026-11-29T10:00:00Z', { channel_id: 'c9' }), 'corrigé');
+    expect(keys.refresh).toHaveBeenCalledWith(
+      'c9',
+      expect.objectContaining({ code: 'channel_key_required' }),
+    );
+    expect(edit.mock.calls[1]?.[1].body).toMatch(/^e2e1:2:c9:/);
   });
 
   it('does not retry other errors, nor twice', async () => {
     const { keys, store } = fakeKeys();
     vi.spyOn(api.chat, 'post').mockRejectedValue(new ApiError(409, 'stale_key', ''));
     await expect(store.post('c1', 'x')).rejects.toMatchObject({ code: 'stale_key' });
-    expect(keys.sync).toHaveBeenCalledTimes(1);
+    expect(keys.refresh).toHaveBeenCalledTimes(1);
     vi.spyOn(api.chat, 'post').mockRejectedValue(new ApiError(403, 'forbidden', ''));
     await expect(store.post('c1', 'x')).rejects.toMatchObject({ code: 'forbidden' });
-    expect(keys.sync).toHaveBeenCalledTimes(1);
+    expect(keys.refresh).toHaveBeenCalledTimes(1);
+  });
+
+  it('tells the key manager which channels seal with keys of their own', async () => {
+    const { keys, store } = fakeKeys();
+    vi.spyOn(api.chat, 'channels').mockResolvedValue([
+      channel('c1'),
+      channel('p1', { kind: 'private' }),
+      channel('d1', { kind: 'direct' }),
+    ]);
+    vi.spyOn(api.workspaces, 'members').mockResolvedValue([]);
+    store.start();
+    await store.loadChannels();
+    const kindOf = keys.followChannels.mock.calls[0]?.[0];
+    expect(['c1', 'p1', 'd1', 'x'].map((id) => kindOf?.(id))).toEqual([
+      'public',
+      'private',
+      'direct',
+      undefined,
+    ]);
+    store.stop();
   });
 
   it('encrypts edits for the message’s channel', async () => {

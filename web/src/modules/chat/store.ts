@@ -123,6 +123,12 @@ export class ChatStore {
     for (const type of CHAT_EVENTS) {
       this.unsubscribes.push(conn.subscribe(type, (e) => this.handleEvent(e)));
     }
+    // Armoured: which channels seal with keys of their own (private, direct).
+    if (this.armour) {
+      this.unsubscribes.push(
+        this.armour.followChannels((cid) => this.state.channels.byId[cid]?.kind),
+      );
+    }
     void this.loadChannels();
     void this.loadMembers();
   }
@@ -294,16 +300,17 @@ export class ChatStore {
   }
 
   /**
-   * Runs a write; in an armoured workspace whose key moved on meanwhile
-   * (a member left, another browser made a generation), fetches the keys
-   * (making the next generation if needed) and encrypts again, once.
+   * Runs a write in `cid`; in an armoured workspace whose key the server
+   * refused (isStaleKey: it moved on, none was made yet, or the channel's
+   * own key is needed), fetches the keys that channel seals with (making
+   * the next generation if needed) and encrypts again, once.
    */
-  private async withFreshKeys<T>(write: () => Promise<T>): Promise<T> {
+  private async withFreshKeys<T>(cid: string, write: () => Promise<T>): Promise<T> {
     try {
       return await write();
     } catch (e) {
       if (!this.armour || !isStaleKey(e)) throw e;
-      await this.armour.sync();
+      await this.armour.refresh(cid, e);
       return write();
     }
   }
@@ -323,7 +330,7 @@ export class ChatStore {
       files?: readonly SealedFile[];
     } = {},
   ): Promise<Message> {
-    const m = await this.withFreshKeys(async () =>
+    const m = await this.withFreshKeys(cid, async () =>
       api.chat.post(cid, {
         ...(await this.wire(cid, body, o.files)),
         ...(o.threadId ? { thread_id: o.threadId, also_in_channel: !!o.alsoInChannel } : {}),
@@ -347,7 +354,7 @@ export class ChatStore {
     // A version 2 message stays one: its files are sealed again with the new text.
     const shown = this.armour?.show(message);
     const files = shown?.kind === 'text' ? shown.files : undefined;
-    const m = await this.withFreshKeys(async () =>
+    const m = await this.withFreshKeys(message.channel_id, async () =>
       api.chat.edit(message.id, await this.wire(message.channel_id, body, files)),
     );
     this.armour?.remember(m, body, files);

@@ -1,6 +1,7 @@
 // Test helpers for files in an armoured workspace: a workspace with one
 // member whose browser makes and holds the key, and entries as the server
 // lists them (named by their tokens, their records sealed by her).
+import { ApiError } from '../../api/client';
 import type { ArmourEnvelope, ArmourMember, NewEnvelope, WorkspaceArmour } from '../../api/types';
 import type { CreatedIdentity } from '../../armour/crypto';
 import { sealedFileSize, type ContentRecord } from '../../armour/format';
@@ -41,6 +42,9 @@ export function soloServer(who: CreatedIdentity) {
       envelopes = b.envelopes.map((e) => ({ ...e, generation: b.generation, created_by: ALICE }));
       return view();
     },
+    // Files use the workspace's key only.
+    channel: () => Promise.reject(new ApiError(409, 'workspace_key', '')),
+    addChannelEnvelopes: () => Promise.reject(new ApiError(409, 'workspace_key', '')),
   };
   return server;
 }

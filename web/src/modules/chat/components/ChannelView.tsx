@@ -9,7 +9,7 @@ import { liveEvents } from '../../../events';
 import { messageExcerpt, readableBody } from '../../../notifications/live';
 import { useI18n } from '../../../i18n';
 import { KeysStatus } from '../../../armour/KeysStatus';
-import { useChat, useChatErrorText, useChatState } from '../context';
+import { useChannelKeys, useChat, useChatErrorText, useChatState } from '../context';
 import { channelTitle, typingText } from '../format';
 import { useFileDrop, useWindowFocused } from '../hooks';
 import { HeightCache } from '../logic/virtual';
@@ -34,6 +34,7 @@ export function ChannelView({
   const errorText = useChatErrorText();
   const { store, labelOf, canWrite, canManage, setPane, displayName, me, armour } = useChat();
   const cid = channel.id;
+  const channelKeys = useChannelKeys(channel);
   const title = channelTitle(channel.kind, labelOf(channel));
   const loaded = useChatState((s) => s.timelines[cid]?.loaded ?? false);
   const typingMap = useChatState((s) => s.typing[cid]);
@@ -141,7 +142,12 @@ export function ChannelView({
       {dragging ? <DropHint title={title} /> : null}
       <ChannelHeader channel={channel} title={title} headingRef={heading} />
       {armour ? (
-        <KeysStatus keys={armour} nameOf={displayName} className="chat-channel__notice" />
+        <KeysStatus
+          keys={armour}
+          channel={channelKeys}
+          nameOf={displayName}
+          className="chat-channel__notice"
+        />
       ) : null}
       {channel.archived ? <Alert kind="info">{t('chat.archived_notice')}</Alert> : null}
       {loadError ? (

@@ -30,7 +30,8 @@ import {
 } from '../../../armour/format';
 import { useArmourText } from '../../../armour/i18n';
 import { useI18n } from '../../../i18n';
-import { useChat, useChatErrorText } from '../context';
+import { useAwaitingKey } from '../../../armour/KeysStatus';
+import { useChannelKeys, useChat, useChatErrorText } from '../context';
 import {
   CHANNEL_MENTION,
   insertMention,
@@ -104,6 +105,11 @@ export function Composer({
   const errorText = useChatErrorText();
   const ta = useArmourText();
   const { store, people, nameOf, me, armour } = useChat();
+  // Armoured: nothing is sent while the key it would be sealed with is awaited.
+  const channelKeys = useChannelKeys(channel);
+  const sealBlocked = useAwaitingKey(channelKeys ?? armour)
+    ? ta(channelKeys ? 'keys.send_blocked_channel' : 'keys.send_blocked')
+    : null;
   const draftKey = threadId ? `thread:${threadId}` : channel.id;
   const [text, setText] = useState(() => drafts.get(draftKey)?.text ?? '');
   const [names, setNames] = useState<Map<string, string>>(
@@ -283,7 +289,7 @@ export function Composer({
   const send = async () => {
     const body = toWire(text, namesInText(text, names)).trim();
     const files = editing ? [] : pendingRef.current;
-    if ((!body && files.length === 0) || busy) return;
+    if ((!body && files.length === 0) || busy || sealBlocked) return;
     setBusy(true);
     setError(null);
     if (editing) {
@@ -580,8 +586,11 @@ export function Composer({
             type="button"
             className="icon-btn composer__send"
             aria-label={editing ? t('common.save') : t('chat.send')}
-            title={editing ? t('common.save') : t('chat.send')}
-            disabled={busy || (!text.trim() && (editing !== null || pending.length === 0))}
+            title={sealBlocked ?? (editing ? t('common.save') : t('chat.send'))}
+            aria-describedby={sealBlocked ? `${ids}-hint` : undefined}
+            disabled={
+              busy || !!sealBlocked || (!text.trim() && (editing !== null || pending.length === 0))
+            }
             onClick={() => void send()}
           >
             <Icon name={editing ? 'check' : 'send'} size={18} />
@@ -597,7 +606,7 @@ export function Composer({
           />
         ) : null}
         <p className="composer__hint" id={`${ids}-hint`}>
-          {t('chat.composer_hint')}
+          {sealBlocked ?? t('chat.composer_hint')}
         </p>
       </div>
     </div>

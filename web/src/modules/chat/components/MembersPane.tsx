@@ -1,10 +1,12 @@
 // The channel's members: names, add a person (private channels: by their
 // members), remove (oneself, the channel's creator, workspace admins). In an
-// armoured workspace: whose keys the reader verified or saw change, and the
-// key verification screen.
+// armoured workspace: whose keys the reader verified or saw change, the
+// key verification screen, and, in a private channel or a direct
+// conversation, who still waits for the channel's current key.
 import { useEffect, useMemo, useState, useSyncExternalStore, type FormEvent } from 'react';
 import type { Channel } from '../../../api';
 import { useArmourText } from '../../../armour/i18n';
+import type { Keyring } from '../../../armour/keyring';
 import type { WorkspaceKeys } from '../../../armour/keys';
 import { VerifyKeys } from '../../../armour/KeysStatus';
 import { Avatar } from '../../../components/Avatar';
@@ -14,7 +16,7 @@ import { SelectField } from '../../../components/Field';
 import { Icon } from '../../../components/Icon';
 import { PresenceDot } from '../../../components/PresenceDot';
 import { useI18n } from '../../../i18n';
-import { useChat, useChatErrorText, useChatState } from '../context';
+import { useChannelKeys, useChat, useChatErrorText, useChatState } from '../context';
 import { PaneFrame } from './PaneFrame';
 
 export function MembersPane({ channel, title }: { channel: Channel; title: string }) {
@@ -23,6 +25,7 @@ export function MembersPane({ channel, title }: { channel: Channel; title: strin
   const { store, setPane, displayName, people, me, canManage, canWrite, workspace, armour } =
     useChat();
   const loaded = useChatState((s) => s.channelMembers[channel.id]);
+  const channelKeys = useChannelKeys(channel);
   const direct = channel.kind === 'direct';
   const ids = useMemo(
     () => (direct ? (channel.member_ids ?? []) : loaded),
@@ -101,6 +104,7 @@ export function MembersPane({ channel, title }: { channel: Channel; title: strin
               <Avatar name={name} seed={u} size="sm" />
               <span className="members__name">{u === me.id ? t('chat.you', { name }) : name}</span>
               {armour && u !== me.id ? <KeysState keys={armour} userId={u} /> : null}
+              {channelKeys ? <KeyWaiting keys={channelKeys} userId={u} /> : null}
               <PresenceDot workspaceId={workspace.id} userId={u} />
               {mayRemove(u) && u !== me.id ? (
                 <button
@@ -154,4 +158,17 @@ function KeysState({ keys, userId }: { keys: WorkspaceKeys; userId: string }) {
     );
   }
   return null;
+}
+
+/** A member of a channel with keys of its own whose browser has not received the current one yet. */
+function KeyWaiting({ keys, userId }: { keys: Keyring; userId: string }) {
+  const ta = useArmourText();
+  const s = useSyncExternalStore(keys.subscribe, keys.getState);
+  if (!s.missing.includes(userId)) return null;
+  return (
+    <span className="tag" title={ta('keys.member_waiting_hint')}>
+      {ta('keys.member_waiting')}
+      <span className="visually-hidden"> {ta('keys.member_waiting_hint')}</span>
+    </span>
+  );
 }

@@ -2,7 +2,8 @@
 // browser does not hold yet: nothing to upload or create, and why.
 import { act } from 'react';
 import { describe, expect, it, vi } from 'vitest';
-import type { KeysState, WorkspaceKeys } from '../../../armour/keys';
+import type { KeysState } from '../../../armour/keyring';
+import type { WorkspaceKeys } from '../../../armour/keys';
 import { useAwaitingKey } from '../../../armour/KeysStatus';
 import { mountPoint } from '../../../test/mount';
 import { FilesProvider, type FilesContextValue } from '../context';

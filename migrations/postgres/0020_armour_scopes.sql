@@ -1,0 +1,19 @@
+-- Keys of their own for parts of an armoured workspace (docs/armoured.md,
+-- "Channel keys"): a private channel or a direct conversation has key
+-- generations held by its members only. A key's *scope* is '' for the
+-- workspace's key, a channel's id for that channel's. The workspace's current
+-- generation moves here from workspaces.armour_generation, and envelopes say
+-- which scope's key they seal.
+CREATE TABLE armour_scopes (
+  workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+  scope TEXT NOT NULL,
+  generation BIGINT NOT NULL,    -- the current one; no row: none made yet
+  PRIMARY KEY (workspace_id, scope)
+);
+INSERT INTO armour_scopes (workspace_id, scope, generation)
+  SELECT id, '', armour_generation FROM workspaces WHERE armour_generation > 0;
+ALTER TABLE workspaces DROP COLUMN armour_generation;
+
+ALTER TABLE armour_envelopes ADD COLUMN scope TEXT NOT NULL DEFAULT '';
+ALTER TABLE armour_envelopes DROP CONSTRAINT armour_envelopes_pkey;
+ALTER TABLE armour_envelopes ADD PRIMARY KEY (workspace_id, scope, generation, user_id);

@@ -1,0 +1,383 @@
+// The key generations of one scope of an armoured workspace, for the tab's
+// life (docs/armoured.md, "Workspace keys" and "Channel keys"): the
+// workspace's own, or a private channel's or direct conversation's. The
+// same machinery for both: it opens the person's envelopes (generation ->
+// key), makes the next generation when there is none or a member left,
+// seals the current one for members who have none, and says where the
+// members' keys stand (trust on first use). Who follows the events and
+// what is sealed with which keys is the workspace's manager's (keys.ts).
+import { isApiError } from '../api/client';
+import type { ArmourMember, NewEnvelope, WorkspaceArmour } from '../api/types';
+import type { IdentitySecrets } from './crypto';
+import { ArmourError, keyRef, type KeyRef, type KeyScope } from './format';
+import { loadCrypto, type ArmourCrypto } from './load';
+import type { TrustStore } from './trust';
+
+/** The server's routes of a scope's keys (api.armour). */
+export interface KeysApi {
+  workspace(ws: string): Promise<WorkspaceArmour>;
+  addEnvelopes(
+    ws: string,
+    b: { generation: number; envelopes: NewEnvelope[] },
+  ): Promise<WorkspaceArmour>;
+  channel(cid: string): Promise<WorkspaceArmour>;
+  addChannelEnvelopes(
+    cid: string,
+    b: { generation: number; envelopes: NewEnvelope[] },
+  ): Promise<WorkspaceArmour>;
+}
+
+/** What the key manager needs of the identity: the unlocked secrets, and when they change. */
+export interface IdentitySource {
+  secrets(userId: string): IdentitySecrets | null;
+  subscribe(l: () => void): () => void;
+}
+
+export interface KeysState {
+  /** idle: no unlocked identity yet; error: the last synchronisation failed. */
+  status: 'idle' | 'syncing' | 'ready' | 'error';
+  /** Whether a synchronisation ever completed. */
+  synced: boolean;
+  /** The scope's current generation (0: none yet). */
+  generation: number;
+  rotationRequired: boolean;
+  /** The generations whose key this tab holds, ascending. */
+  held: readonly number[];
+  /** Members with an identity (public keys only): the workspace's, or the channel's. */
+  members: ReadonlyMap<string, ArmourMember>;
+  /** Members and those who held a key here before they left: whose
+   * signatures (envelopes, messages) this browser checks. */
+  signers: ReadonlyMap<string, ArmourMember>;
+  /** Members without an envelope of the current generation (waiting for a member's browser). */
+  missing: readonly string[];
+  /** Members whose keys differ from the ones this browser trusted. */
+  changed: readonly string[];
+  /** Members whose current keys the reader verified (compared safety codes). */
+  verified: readonly string[];
+  /** Envelopes refused (made by a non-member, or a bad signature). */
+  rejected: number;
+  error: unknown;
+  /** Changes when keys or members do (and when the first synchronisation ends): shown bodies may change. */
+  version: number;
+}
+
+/**
+ * Whether this browser waits for the scope's current key: it has one (and
+ * needs no new one), but no member's browser sealed it for us yet, so
+ * nothing can be written with it. Known once a synchronisation completed;
+ * it stays so while the next one runs (no flicker).
+ */
+export function awaitingKey(s: KeysState): boolean {
+  return s.synced && !s.rotationRequired && s.generation > 0 && !s.held.includes(s.generation);
+}
+
+/** What sealing needs: the current generation's key and its reference, the crypto, the identity. */
+export interface Writer {
+  c: ArmourCrypto;
+  key: Uint8Array;
+  generation: number;
+  /** How a sealed text names the key: the generation, or "c" g for a channel's. */
+  ref: KeyRef;
+  secrets: IdentitySecrets;
+}
+
+const MAX_ROUNDS = 5;
+
+const EMPTY_MEMBERS: ReadonlyMap<string, ArmourMember> = new Map();
+
+export class Keyring {
+  protected state: KeysState = {
+    status: 'idle',
+    synced: false,
+    generation: 0,
+    rotationRequired: false,
+    held: [],
+    members: EMPTY_MEMBERS,
+    signers: EMPTY_MEMBERS,
+    missing: [],
+    changed: [],
+    verified: [],
+    rejected: 0,
+    error: null,
+    version: 0,
+  };
+  private readonly keys = new Map<number, Uint8Array>();
+  /** Generations whose envelope checks only with keys its maker replaced: for reading only. */
+  private readonly readOnly = new Set<number>();
+  private readonly listeners = new Set<() => void>();
+  /** "generation:user:box" already sealed from this tab (never twice: no ping-pong). */
+  private readonly sealedFor = new Set<string>();
+  private running: Promise<void> | null = null;
+  private again = false;
+  /** Let go: a synchronisation still running keeps no key. */
+  private disposed = false;
+  protected c: ArmourCrypto | null = null;
+
+  constructor(
+    readonly scope: KeyScope,
+    readonly me: string,
+    protected readonly remote: KeysApi,
+    protected readonly identity: IdentitySource,
+    readonly trust: TrustStore,
+  ) {}
+
+  // ---- subscription ------------------------------------------------------
+
+  getState = (): KeysState => this.state;
+
+  subscribe = (l: () => void): (() => void) => {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  };
+
+  protected set(update: Partial<KeysState>) {
+    this.state = { ...this.state, ...update };
+    this.listeners.forEach((l) => l());
+  }
+
+  /** Stops notifying, wipes the keys (sign-out, or a channel's keys the tab lets go). */
+  dispose(): void {
+    this.disposed = true;
+    const c = this.c;
+    if (c) for (const k of this.keys.values()) c.forgetKey(k);
+    this.keys.clear();
+    this.readOnly.clear();
+    this.listeners.clear();
+  }
+
+  // ---- synchronisation ---------------------------------------------------
+
+  private fetch(): Promise<WorkspaceArmour> {
+    const { workspaceId, channelId } = this.scope;
+    return channelId ? this.remote.channel(channelId) : this.remote.workspace(workspaceId);
+  }
+
+  private post(b: { generation: number; envelopes: NewEnvelope[] }): Promise<WorkspaceArmour> {
+    const { workspaceId, channelId } = this.scope;
+    return channelId
+      ? this.remote.addChannelEnvelopes(channelId, b)
+      : this.remote.addEnvelopes(workspaceId, b);
+  }
+
+  /** Brings the keys up to date (one run at a time; a call during a run runs it again). */
+  sync(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.syncOnce();
+      } while (this.again);
+    })().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async syncOnce(): Promise<void> {
+    const secrets = this.identity.secrets(this.me);
+    if (!secrets || this.disposed) {
+      this.set({ status: 'idle' });
+      return;
+    }
+    this.set({ status: 'syncing' });
+    // The first synchronisation's end changes what is shown (pending -> unreadable).
+    const version = () => (this.state.synced ? this.state.version : this.state.version + 1);
+    try {
+      const c = await loadCrypto();
+      this.c = c;
+      let info = await this.fetch();
+      for (let round = 0; round < MAX_ROUNDS; round++) {
+        this.absorb(info, c, secrets);
+        const next = await this.act(info, c, secrets);
+        if (!next) break;
+        info = next;
+      }
+      this.absorb(info, c, secrets);
+      this.set({ status: 'ready', synced: true, error: null, version: version() });
+    } catch (e) {
+      this.set({ status: 'error', synced: true, error: e, version: version() });
+    }
+  }
+
+  /** Opens our envelopes and records the members' keys. */
+  private absorb(info: WorkspaceArmour, c: ArmourCrypto, secrets: IdentitySecrets) {
+    if (this.disposed) return;
+    const members = new Map(info.members.map((m) => [m.user_id, m]));
+    const signers = new Map([...(info.former ?? []), ...info.members].map((m) => [m.user_id, m]));
+    let rejected = 0;
+    let gained = false;
+    for (const env of info.envelopes) {
+      if (this.keys.has(env.generation)) continue;
+      try {
+        this.keys.set(env.generation, c.openEnvelope(env, this.scope, secrets, signers));
+        gained = true;
+        continue;
+      } catch {
+        // Made by keys replaced since? History still reads with them.
+      }
+      try {
+        this.keys.set(env.generation, c.openEnvelope(env, this.scope, secrets, signers, true));
+        this.readOnly.add(env.generation);
+        gained = true;
+      } catch {
+        rejected++;
+      }
+    }
+    const changed = this.trust.observe(info.members, {
+      box: secrets.boxPublic,
+      sign: secrets.signPublic,
+    });
+    const verified = this.verifiedOf(info.members);
+    const missing = info.missing ?? [];
+    const membersChanged =
+      !sameMembers(this.state.members, members) || !sameMembers(this.state.signers, signers);
+    this.set({
+      generation: info.generation,
+      rotationRequired: info.rotation_required,
+      held: [...this.keys.keys()].sort((a, b) => a - b),
+      members,
+      signers,
+      missing: sameList(this.state.missing, missing) ? this.state.missing : missing,
+      changed: sameList(this.state.changed, changed) ? this.state.changed : changed,
+      verified: sameList(this.state.verified, verified) ? this.state.verified : verified,
+      rejected,
+      version: gained || membersChanged ? this.state.version + 1 : this.state.version,
+    });
+  }
+
+  /**
+   * What the scope needs from us: the next generation (none yet, or a
+   * member left), or envelopes of the current one for members without.
+   * Returns the server's new state, or null when there is nothing to do.
+   */
+  private async act(
+    info: WorkspaceArmour,
+    c: ArmourCrypto,
+    secrets: IdentitySecrets,
+  ): Promise<WorkspaceArmour | null> {
+    const members = info.members;
+    if (this.disposed) return null;
+    if (!members.some((m) => m.user_id === this.me && m.box_public === secrets.boxPublic)) {
+      // The server does not list this identity (replaced in another tab): nothing to seal with.
+      return null;
+    }
+    try {
+      if (info.generation === 0 || info.rotation_required) {
+        const g = info.generation + 1;
+        const key = c.newGenerationKey();
+        const envelopes = members.map((m) => c.sealEnvelope(key, this.scope, g, m, secrets));
+        try {
+          // The key is taken from our own envelope in the answer: if another
+          // browser made generation g first, the server may have kept its
+          // envelopes and not ours.
+          return await this.post({ generation: g, envelopes });
+        } finally {
+          c.forgetKey(key);
+        }
+      }
+      const key = this.keys.get(info.generation);
+      if (!key) return null;
+      const need = members.filter(
+        (m) =>
+          info.missing.includes(m.user_id) &&
+          !this.sealedFor.has(`${info.generation}:${m.user_id}:${m.box_public}`),
+      );
+      if (need.length === 0) return null;
+      const envelopes = need.map((m) =>
+        c.sealEnvelope(key, this.scope, info.generation, m, secrets),
+      );
+      for (const m of need) this.sealedFor.add(`${info.generation}:${m.user_id}:${m.box_public}`);
+      return await this.post({ generation: info.generation, envelopes });
+    } catch (e) {
+      // Another browser was first, or someone made an identity meanwhile: look again.
+      // (key_not_held: our envelope was dropped, a new identity elsewhere.)
+      if (
+        isApiError(e, 'generation_conflict') ||
+        isApiError(e, 'envelopes_incomplete') ||
+        isApiError(e, 'invalid_envelope') ||
+        isApiError(e, 'key_not_held')
+      ) {
+        return this.fetch();
+      }
+      throw e;
+    }
+  }
+
+  // ---- keys --------------------------------------------------------------
+
+  /** The key of a generation, when this tab holds it (for reading). */
+  key(generation: number): Uint8Array | undefined {
+    return this.keys.get(generation);
+  }
+
+  /**
+   * What sealing needs: the current generation's key (made first when there
+   * is none, or when a member left), the crypto and the unlocked identity.
+   * ArmourError 'locked' without an unlocked identity; 'no_key' (a
+   * channel's: 'no_channel_key') while no member gave us the current key.
+   */
+  async writer(): Promise<Writer> {
+    const secrets = this.identity.secrets(this.me);
+    if (!secrets) throw new ArmourError('locked');
+    const usable = () =>
+      !this.state.rotationRequired &&
+      this.state.generation > 0 &&
+      this.keys.has(this.state.generation) &&
+      !this.readOnly.has(this.state.generation);
+    if (!usable() || this.state.status !== 'ready') await this.sync();
+    const generation = this.state.generation;
+    const key = this.keys.get(generation);
+    if (!usable() || !key) {
+      if (this.state.status === 'error') throw this.state.error;
+      throw new ArmourError(this.scope.channelId ? 'no_channel_key' : 'no_key');
+    }
+    return { c: await loadCrypto(), key, generation, ref: keyRef(this.scope, generation), secrets };
+  }
+
+  // ---- trust -------------------------------------------------------------
+
+  protected verifiedOf(members: Iterable<ArmourMember>): string[] {
+    const out: string[] = [];
+    for (const m of members) {
+      if (m.user_id !== this.me && this.trust.verification(m) === 'verified') out.push(m.user_id);
+    }
+    return out;
+  }
+
+  /** Changed and verified members again, from what the trust store holds now. */
+  retrust(): void {
+    this.trust.reload();
+    const members = [...this.state.members.values()];
+    const changed = members
+      .filter((m) => m.user_id !== this.me && this.trust.verification(m) === 'changed')
+      .map((m) => m.user_id);
+    const verified = this.verifiedOf(members);
+    const changedMoved = !sameList(this.state.changed, changed);
+    if (!changedMoved && sameList(this.state.verified, verified)) return;
+    this.set({
+      changed: changedMoved ? changed : this.state.changed,
+      verified: sameList(this.state.verified, verified) ? this.state.verified : verified,
+      // Newly trusted signing keys: bodies shown unverified may verify now.
+      version: changedMoved ? this.state.version + 1 : this.state.version,
+    });
+  }
+}
+
+function sameMembers(
+  a: ReadonlyMap<string, ArmourMember>,
+  b: ReadonlyMap<string, ArmourMember>,
+): boolean {
+  if (a.size !== b.size) return false;
+  for (const [id, m] of a) {
+    const o = b.get(id);
+    if (!o || o.box_public !== m.box_public || o.sign_public !== m.sign_public) return false;
+  }
+  return true;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
