@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventFrame } from '../api/types';
-import { mentionsUser, messageExcerpt } from './live';
+import { mentionsUser, messageExcerpt, readableBody, setBodyDecoder } from './live';
 
 const ev = (type: string, data: Record<string, unknown>): EventFrame => ({
   type,
@@ -46,5 +46,30 @@ describe('mention notifications', () => {
     );
     expect(messageExcerpt(`<@${id}>`, () => undefined)).toBe('@…');
     expect(messageExcerpt('a'.repeat(300), () => undefined)).toHaveLength(140);
+  });
+});
+
+describe('readable bodies of armoured messages', () => {
+  const sealed = (v: 1 | 2, k: string) => `e2e${v}:${k}:bm9uY2U:Y2lwaGVy:c2ln`;
+
+  it('never shows a sealed body, of any version or key, without its key manager', () => {
+    for (const body of [sealed(1, '3'), sealed(2, '3'), sealed(1, 'c2'), sealed(2, 'c2')])
+      expect(readableBody('w-none', { body })).toBeUndefined();
+    expect(readableBody('w-none', { body: 'en clair' })).toBe('en clair');
+  });
+
+  it('asks the workspace’s decoder for every sealed version', () => {
+    const seen: string[] = [];
+    setBodyDecoder('w-armoured', (m) => {
+      seen.push(m.body);
+      return 'ouvert';
+    });
+    try {
+      expect(readableBody('w-armoured', { body: sealed(2, 'c2'), channel_id: 'c' })).toBe('ouvert');
+      expect(readableBody('w-armoured', { body: sealed(1, '1') })).toBe('ouvert');
+      expect(seen).toEqual([sealed(2, 'c2'), sealed(1, '1')]);
+    } finally {
+      setBodyDecoder('w-armoured', null);
+    }
   });
 });

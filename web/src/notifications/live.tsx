@@ -2,6 +2,7 @@
 // notifications. Mounted once inside the signed-in shell.
 import { useEffect } from 'react';
 import type { EventFrame } from '../api/types';
+import { isEncryptedBody } from '../armour/format';
 import { useEvent } from '../events';
 import { useI18n } from '../i18n';
 import { useMe } from '../session';
@@ -55,7 +56,7 @@ const str = (v: unknown) => (typeof v === 'string' ? v : '');
 export function readableBody(workspace: string, d: Record<string, unknown>): string | undefined {
   const body = d.body;
   if (typeof body !== 'string') return undefined;
-  if (!body.startsWith('e2e1:')) return body;
+  if (!isEncryptedBody(body)) return body;
   const decode = bodyDecoders.get(workspace);
   const m = { id: str(d.id), body, channel_id: str(d.channel_id), author_id: str(d.author_id) };
   return decode?.(m);
@@ -102,7 +103,7 @@ export function LiveNotifications({
     const d = e.data ?? {};
     let body: string | undefined;
     const readable = readableBody(e.workspace_id, d);
-    if (typeof d.snippet === 'string' && !d.snippet.startsWith('e2e1:')) body = d.snippet;
+    if (typeof d.snippet === 'string' && !isEncryptedBody(d.snippet)) body = d.snippet;
     else if (readable !== undefined) {
       const resolve = nameResolvers.get(e.workspace_id) ?? (() => undefined);
       const author = typeof d.author_id === 'string' ? resolve(d.author_id) : undefined;
