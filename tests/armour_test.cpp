@@ -1103,6 +1103,20 @@ TEST(Armour, FilesAreNamedByTokensAndOpenOnlyWithTheirSignedRecords) {
   ASSERT_EQ(moved.status, 200) << moved.raw.body;
   EXPECT_EQ(moved.body.at("path").as_string(), "/" + token);
 
+  // A token is never renamed "token (2)" (its records are bound to it): a
+  // restore from the trash onto an entry that reused its token is refused,
+  // and the file stays in the trash.
+  ASSERT_EQ(s.call("DELETE", "/api/v1/files/" + fid, bob.who.token).status, 204);
+  auto reused = a.put(alice, "/api/v1/workspaces/" + ws + "/files/children/" + token, bytes,
+                      {{"X-Sealed-Name", name}, {"X-Sealed-Content", content}});
+  ASSERT_EQ(reused.status, 201) << reused.raw.body;
+  EXPECT_EQ(s.call("POST", "/api/v1/files/" + fid + "/restore", bob.who.token).error_code(), "destination_exists");
+  ASSERT_EQ(s.call("DELETE", "/api/v1/files/" + std::string(reused.body.at("id").as_string()), alice.who.token).status,
+            204);
+  auto restored = s.call("POST", "/api/v1/files/" + fid + "/restore", bob.who.token);
+  ASSERT_EQ(restored.status, 200) << restored.raw.body;
+  EXPECT_EQ(restored.body.at("name").as_string(), token);
+
   // Records belong to armoured workspaces only.
   std::string plain_ws = s.workspace(alice.who, "Plain", {"files"});
   EXPECT_EQ(a.put(alice, "/api/v1/workspaces/" + plain_ws + "/files/children/a.txt", "abc",

@@ -1372,6 +1372,15 @@ Result<Node> Service::restore(const Caller& caller, const NodeId& id) {
     }
     std::string name = n->name;
     RUCHE_TRY(auto clash, store::child(c, ws, parent, name));
+    // A name token (armoured) cannot become "token (2)": its name record is
+    // bound to it. Two entries of one folder share a token only when a
+    // client reused one.
+    if (clash) {
+      RUCHE_TRY(bool sealed, armoured(c, ws));
+      if (sealed)
+        return fail(Errc::conflict, "an entry of the destination folder has the same name token",
+                    "destination_exists");
+    }
     for (int i = 2; clash && i < 1000; ++i) {
       std::string base = n->name, ext;
       auto dot = base.rfind('.');
