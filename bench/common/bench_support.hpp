@@ -159,7 +159,7 @@ inline std::optional<Armoured> armoured_workspace(platform::Platform& p, const p
     return std::nullopt;
   }
   Armoured a{ws->id, random_string(32), box_pk, sign_sk, caller.user_id.str()};
-  if (auto r = p.armour.add_envelopes(caller, ws->id, 1, {a.envelope("", a.key)}); !r) {
+  if (auto r = p.armour.add_envelopes(caller, ws->id, {1, {a.envelope("", a.key)}}); !r) {
     std::fprintf(stderr, "armour: %s\n", r.error().message.c_str());
     return std::nullopt;
   }

@@ -289,42 +289,64 @@ Result<ArmourState> Armour::state_in(db::Conn& c, const KeyScope& scope, const U
   return load_state(c, scope, caller);
 }
 
-Result<ArmourState> Armour::add_envelopes(const Caller& caller, const WorkspaceId& ws, std::int64_t generation,
-                                          const std::vector<ArmourEnvelope>& envelopes) {
-  return db_.write([&](db::Conn& c) -> Result<ArmourState> {
+Result<ArmourState> Armour::add_envelopes(const Caller& caller, const WorkspaceId& ws, const EnvelopesIn& in) {
+  auto reach = [&](db::Conn& c) -> Result<void> {
     RUCHE_TRY(WorkspaceAccess a, authz_.access_in(c, caller.user_id, ws));
     if (!a.armoured) return fail(Errc::conflict, "this workspace is not armoured", "not_armoured");
-    return add_envelopes_in(c, caller, KeyScope::of(ws), generation, envelopes);
+    return {};
+  };
+  const KeyScope scope = KeyScope::of(ws);
+  RUCHE_TRY(CheckedEnvelopes checked, db_.read([&](db::Conn& c) -> Result<CheckedEnvelopes> {
+    RUCHE_CHECK(reach(c));
+    return check_envelopes(c, caller, scope, in);
+  }));
+  return db_.write([&](db::Conn& c) -> Result<ArmourState> {
+    RUCHE_CHECK(reach(c));
+    return add_envelopes_in(c, caller, scope, checked);
   });
 }
 
-Result<ArmourState> Armour::add_envelopes_in(db::Conn& c, const Caller& caller, const KeyScope& scope,
-                                             std::int64_t generation, const std::vector<ArmourEnvelope>& envelopes) {
-  if (envelopes.size() > kMaxEnvelopesPerRequest)
+Result<CheckedEnvelopes> Armour::check_envelopes(db::Conn& c, const Caller& caller, const KeyScope& scope,
+                                                 const EnvelopesIn& in) {
+  if (in.envelopes.size() > kMaxEnvelopesPerRequest)
     return fail(Errc::invalid, "at most " + std::to_string(kMaxEnvelopesPerRequest) + " envelopes",
                 "invalid_envelope");
   std::set<std::string_view> seen;
-  for (const auto& e : envelopes) {
+  for (const auto& e : in.envelopes) {
     if (!is_id(e.user_id) || !seen.insert(e.user_id).second || !armour_bytes(e.sealed, kSealedKeyBytes) ||
         !armour_bytes(e.signature, kArmourSignatureBytes))
       return fail(Errc::invalid, "an envelope is a user_id (once), a sealed 32-byte key and a signature",
                   "invalid_envelope");
   }
-  std::int64_t now = clock_.now_ms();
   RUCHE_TRY(auto mine, load_identity(c, caller.user_id));
   if (!mine) return fail(Errc::forbidden, "set up your armour identity first", "no_identity");
-  RUCHE_TRY(ArmourState s, load_state(c, scope, caller.user_id));
   auto sign_public = crypto::base64url_decode(mine->sign_public);
-  std::map<std::string_view, const ArmourIdentity*> members;
-  for (const auto& m : s.members) members[m.user_id] = &m;
-  for (const auto& e : envelopes) {
-    if (!members.contains(e.user_id))
-      return fail(Errc::invalid, "envelopes go to members with an identity: " + e.user_id, "invalid_envelope");
+  for (const auto& e : in.envelopes) {
     if (!crypto::ed25519_verify(*sign_public,
-                                envelope_signed_text(scope.ws.str(), scope.channel, generation, e.user_id, e.sealed),
+                                envelope_signed_text(scope.ws.str(), scope.channel, in.generation, e.user_id, e.sealed),
                                 *crypto::base64url_decode(e.signature)))
       return fail(Errc::invalid, "an envelope's signature does not check with your key", "bad_signature");
   }
+  return CheckedEnvelopes{in, mine->sign_public};
+}
+
+Result<ArmourState> Armour::add_envelopes_in(db::Conn& c, const Caller& caller, const KeyScope& scope,
+                                             const CheckedEnvelopes& checked) {
+  const std::int64_t generation = checked.in.generation;
+  const auto& envelopes = checked.in.envelopes;
+  std::int64_t now = clock_.now_ms();
+  RUCHE_TRY(auto mine, load_identity(c, caller.user_id));
+  if (!mine) return fail(Errc::forbidden, "set up your armour identity first", "no_identity");
+  if (mine->sign_public != checked.sign_public)
+    return fail(Errc::conflict, "your keys changed while the envelopes were checked", "generation_conflict");
+  RUCHE_TRY(ArmourState s, load_state(c, scope, caller.user_id));
+  std::set<std::string_view> seen;
+  for (const auto& e : envelopes) seen.insert(e.user_id);
+  std::set<std::string_view> members;
+  for (const auto& m : s.members) members.insert(m.user_id);
+  for (const auto& e : envelopes)
+    if (!members.contains(e.user_id))
+      return fail(Errc::invalid, "envelopes go to members with an identity: " + e.user_id, "invalid_envelope");
   std::vector<const ArmourEnvelope*> added;
   const char* action;
   if (generation == s.generation + 1) {

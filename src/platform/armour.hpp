@@ -93,6 +93,14 @@ struct EnvelopesIn {
 };
 Result<EnvelopesIn> parse_envelopes(std::string_view body);
 
+// Envelopes whose form and signatures were checked with their maker's
+// signing key (Armour::check_envelopes), on a reader: a thousand Ed25519
+// checks stay off the writer every write shares.
+struct CheckedEnvelopes {
+  EnvelopesIn in;
+  std::string sign_public;  // the maker's key they were checked with
+};
+
 json::object to_json(const ArmourIdentity& id, bool with_secret);
 json::object to_json(const ArmourEnvelope& e, bool with_recipient);
 // Tells the holders of `scope`'s key that it changed (armour.changed:
@@ -124,14 +132,18 @@ class Armour {
   // conflict "generation_conflict"; invalid "envelopes_incomplete",
   // "bad_signature", "invalid_envelope"; forbidden when the caller has no
   // identity or does not hold the current generation.
-  Result<ArmourState> add_envelopes(const Caller& caller, const WorkspaceId& ws, std::int64_t generation,
-                                    const std::vector<ArmourEnvelope>& envelopes);
-  // The same for any scope, in the module's transaction `c` (a write one
-  // for add_envelopes_in), once the module has checked that the caller is
-  // among the scope's members.
+  Result<ArmourState> add_envelopes(const Caller& caller, const WorkspaceId& ws, const EnvelopesIn& in);
+  // The same for any scope, in the module's transactions `c`, once the
+  // module has checked that the caller is among the scope's members: the
+  // state; the envelopes' form and signatures checked in a read transaction
+  // (errors: invalid "invalid_envelope", "bad_signature"; forbidden
+  // "no_identity"), then added in a write one (the caller's keys unchanged
+  // since, else conflict "generation_conflict": the browser tries again).
   Result<ArmourState> state_in(db::Conn& c, const KeyScope& scope, const UserId& caller);
+  Result<CheckedEnvelopes> check_envelopes(db::Conn& c, const Caller& caller, const KeyScope& scope,
+                                           const EnvelopesIn& in);
   Result<ArmourState> add_envelopes_in(db::Conn& c, const Caller& caller, const KeyScope& scope,
-                                       std::int64_t generation, const std::vector<ArmourEnvelope>& envelopes);
+                                       const CheckedEnvelopes& checked);
 
   // armour.json of the workspace's export, read in the export's transaction:
   // {generation, identities: [{user_id, box_public, sign_public}] of its

@@ -442,8 +442,7 @@ void register_platform_routes(Api& api, EventHub& hub) {
                     [&p](http::Request& req, const Caller& caller,
                          const WorkspaceAccess&) -> Result<http::Response> {
                       RUCHE_TRY(EnvelopesIn in, parse_envelopes(req.body));
-                      RUCHE_TRY(ArmourState s, p.armour.add_envelopes(caller, WorkspaceId(std::string(req.param("id"))),
-                                                                      in.generation, in.envelopes));
+                      RUCHE_TRY(ArmourState s, p.armour.add_envelopes(caller, WorkspaceId(std::string(req.param("id"))), in));
                       return json_reply(to_json(s));
                     });
 

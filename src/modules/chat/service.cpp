@@ -568,9 +568,14 @@ Result<platform::ArmourState> Service::channel_keys(const Caller& caller, const 
 
 Result<platform::ArmourState> Service::add_channel_envelopes(const Caller& caller, const ChannelId& id,
                                                              const platform::EnvelopesIn& in) {
+  // Signatures checked on a reader, the envelopes added on the writer.
+  RUCHE_TRY(platform::CheckedEnvelopes checked, p_.db.read([&](db::Conn& c) -> Result<platform::CheckedEnvelopes> {
+    RUCHE_TRY(Access a, reach_keys(c, caller, id));
+    return p_.armour.check_envelopes(c, caller, key_scope(a.channel), in);
+  }));
   return p_.db.write([&](db::Conn& c) -> Result<platform::ArmourState> {
     RUCHE_TRY(Access a, reach_keys(c, caller, id));
-    return p_.armour.add_envelopes_in(c, caller, key_scope(a.channel), in.generation, in.envelopes);
+    return p_.armour.add_envelopes_in(c, caller, key_scope(a.channel), checked);
   });
 }
 
