@@ -4,17 +4,10 @@
 // the crypto chunk. The server builds the same strings to check envelope
 // and message signatures with C libsodium: they must match byte for byte.
 import { isApiError } from '../api/client';
+import { MESSAGE_PREFIXES, type MessageVersion } from './body';
 
+export { MESSAGE_PREFIXES, isEncryptedBody, type MessageVersion } from './body';
 export const IDENTITY_PREFIX = 'id1:';
-/**
- * Sealed message versions: 1 seals the Markdown text, 2 a JSON payload with
- * the text and the message's attachments (their keys among them).
- */
-export type MessageVersion = 1 | 2;
-export const MESSAGE_PREFIXES: Readonly<Record<MessageVersion, string>> = {
-  1: 'e2e1:',
-  2: 'e2e2:',
-};
 
 /** Plaintext limit of a message, in UTF-8 bytes (as for every chat message). */
 export const MAX_PLAINTEXT_BYTES = 16 * 1024;
@@ -228,11 +221,6 @@ export interface ParsedBody {
   nonce: string;
   ciphertext: string;
   signature: string;
-}
-
-/** Whether a message body is an armoured one, of either version (whatever its validity). */
-export function isEncryptedBody(body: string): boolean {
-  return Object.values(MESSAGE_PREFIXES).some((p) => body.startsWith(p));
 }
 
 /** "e2e1:k:nonce:ciphertext:signature" (or e2e2; k is g or "c" g), or null when it is not one. */

@@ -144,7 +144,7 @@ export const armourFr = {
     other: 'Recherche limitée aux {count} premiers éléments.',
   },
   'files.no_key':
-    'Envoi de fichiers et création de dossiers indisponibles : vous n’avez pas encore la clé actuelle de cet espace.',
+    'Envoi de fichiers, création de dossiers, renommage et restauration de versions indisponibles : vous n’avez pas encore la clé actuelle de cet espace.',
   'files.unknown_folder': 'Dossier introuvable',
 
   'search.local': {
@@ -311,7 +311,7 @@ export const armourEn: Record<ArmourKey, Message> = {
     other: 'Search limited to the first {count} entries.',
   },
   'files.no_key':
-    'Uploading files and creating folders are unavailable: you do not have the current key of this workspace yet.',
+    'Uploading files, creating folders, renaming and restoring versions are unavailable: you do not have the current key of this workspace yet.',
   'files.unknown_folder': 'Folder not found',
 
   'search.local': {

@@ -2,7 +2,7 @@
 // notifications. Mounted once inside the signed-in shell.
 import { useEffect } from 'react';
 import type { EventFrame } from '../api/types';
-import { isEncryptedBody } from '../armour/format';
+import { isEncryptedBody } from '../armour/body';
 import { useEvent } from '../events';
 import { useI18n } from '../i18n';
 import { useMe } from '../session';

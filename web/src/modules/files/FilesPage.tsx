@@ -8,8 +8,7 @@ import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 
 import type { Me, Workspace } from '../../api';
 import type { PageProps } from '../../app/routes';
 import { GateIfArmoured } from '../../armour/ArmourGate';
-import { useArmourText } from '../../armour/i18n';
-import { KeysStatus, useAwaitingKey } from '../../armour/KeysStatus';
+import { KeysStatus } from '../../armour/KeysStatus';
 import { useBranding } from '../../branding';
 import { EmptyState, Spinner } from '../../components/Feedback';
 import { useI18n } from '../../i18n';
@@ -29,6 +28,7 @@ import { UploadPanel } from './components/UploadPanel';
 import {
   FilesProvider,
   useFilesErrorText,
+  useSealBlocked,
   type FilesContextValue,
   type FilesDialog,
 } from './context';
@@ -89,9 +89,8 @@ function FilesScreen({
   const folder = useSyncExternalStore(store.subscribe, () => store.getState().listing.folder);
   const [dialog, setDialog] = useState<FilesDialog | null>(null);
   const nodeName = useNodeName();
-  const ta = useArmourText();
   const keys = store.armour?.keys ?? null;
-  const sealBlocked = useAwaitingKey(keys) ? ta('files.no_key') : null;
+  const sealBlocked = useSealBlocked(keys);
 
   useEffect(() => {
     store.start();

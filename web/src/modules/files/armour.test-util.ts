@@ -1,10 +1,12 @@
 // Test helpers for files in an armoured workspace: a workspace with one
 // member whose browser makes and holds the key, and entries as the server
 // lists them (named by their tokens, their records sealed by her).
+import { act } from 'react';
 import { ApiError } from '../../api/client';
 import type { ArmourEnvelope, ArmourMember, NewEnvelope, WorkspaceArmour } from '../../api/types';
 import type { CreatedIdentity } from '../../armour/crypto';
 import { sealedFileSize, type ContentRecord } from '../../armour/format';
+import type { KeysState } from '../../armour/keyring';
 import { WorkspaceKeys } from '../../armour/keys';
 import { TrustStore } from '../../armour/trust';
 import { folder, node } from './logic/fixtures.test-util';
@@ -107,4 +109,26 @@ export async function sealedFolder(keys: WorkspaceKeys, name: string, token: str
     sealed_name: await keys.sealName(token, name),
     sealed_name_by: ALICE,
   });
+}
+
+/**
+ * Just what useAwaitingKey reads of a key manager: the workspace is at
+ * generation 2, this browser holds `held` (without 2: it awaits the
+ * current key); `hold(2)` brings it, as a synchronisation would.
+ */
+export function awaitedKeys(held: number[]) {
+  let s = { synced: true, rotationRequired: false, generation: 2, held } as unknown as KeysState;
+  const listeners = new Set<() => void>();
+  const keys = {
+    getState: () => s,
+    subscribe: (l: () => void) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    hold(g: number) {
+      s = { ...s, held: [...s.held, g] };
+      act(() => listeners.forEach((l) => l()));
+    },
+  };
+  return keys as unknown as typeof keys & WorkspaceKeys;
 }

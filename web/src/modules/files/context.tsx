@@ -5,6 +5,8 @@ import type { Me, Workspace } from '../../api';
 import { isApiError } from '../../api';
 import { isArmourError } from '../../armour/format';
 import { armourCodeKey, armourErrorKey, useArmourText } from '../../armour/i18n';
+import type { Keyring } from '../../armour/keyring';
+import { useAwaitingKey } from '../../armour/KeysStatus';
 import { useI18n, type MessageKey } from '../../i18n';
 import { useErrorText } from '../../util/errors';
 import { shownPath } from './logic/path';
@@ -29,7 +31,8 @@ export interface FilesContextValue {
   canWrite: boolean;
   /**
    * Armoured: why nothing new can be sealed now (the workspace's current
-   * key not received yet: no upload, no new folder), else null.
+   * key not received yet: no upload, no new folder, no rename, no version
+   * restored or uploaded), else null. From useSealBlocked.
    */
   sealBlocked: string | null;
   /** A person's name, or "someone". */
@@ -59,6 +62,28 @@ export function useFilesState<T>(select: (s: FilesState) => T): T {
 }
 
 const never = () => () => undefined;
+
+/**
+ * Armoured: why nothing can be sealed with `keys` now (their current key
+ * not held yet), else null (and in a plain workspace, `keys` null): the
+ * files screen's `sealBlocked`.
+ */
+export function useSealBlocked(keys: Keyring | null): string | null {
+  const ta = useArmourText();
+  return useAwaitingKey(keys) ? ta('files.no_key') : null;
+}
+
+/**
+ * What a button that seals gets while `sealBlocked` (useFiles): disabled,
+ * the reason on hover, and described by the note `noteId` that says it
+ * (shown beside, for screen readers and touch screens); nothing otherwise.
+ */
+export function sealBlockedProps(
+  sealBlocked: string | null,
+  noteId: string,
+): { disabled?: boolean; title?: string; 'aria-describedby'?: string } {
+  return sealBlocked ? { disabled: true, title: sealBlocked, 'aria-describedby': noteId } : {};
+}
 
 /**
  * The version of the armour's keys (0 in a plain workspace): nodes opened

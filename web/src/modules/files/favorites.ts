@@ -1,10 +1,12 @@
 // The person's favorite files and folders in a workspace: loaded when asked,
 // changed from here (optimistic) and followed live (file.favorite from any
-// of their clients). One store per workspace, shared by the details pane
-// (the star) and the favorites view.
+// of their clients), their entries as they change (renamed, moved: file.*
+// and folder.* events; armoured, with their new name records). One store
+// per workspace, shared by the details pane (the star) and the favorites view.
 import { useEffect, useSyncExternalStore } from 'react';
-import { api, type FileNode } from '../../api';
+import { api, type EventFrame, type FileNode } from '../../api';
 import { liveEvents } from '../../events';
+import { mergedNode, nodeEvent } from './logic/events';
 
 export interface FavoritesState {
   /** null until loaded. */
@@ -57,6 +59,18 @@ export class FavoritesStore {
     }
   }
 
+  /** An entry changed (renamed, moved, a new version): the list shows it as it is now. */
+  heard(e: EventFrame): void {
+    const ev = nodeEvent(e);
+    const list = this.state.list;
+    if (!ev || !list || ev.action === 'deleted' || ev.action === 'purged') return;
+    if (!this.state.ids.has(ev.data.id)) return;
+    const next = list.map((n) =>
+      n.id === ev.data.id ? mergedNode(n, ev.data, e.workspace_id) : n,
+    );
+    this.set({ ...this.state, list: next });
+  }
+
   private set(s: FavoritesState) {
     this.state = s;
     for (const l of this.listeners) l();
@@ -68,8 +82,15 @@ const stores = new Map<string, FavoritesStore>();
 export function favoritesOf(workspaceId: string): FavoritesStore {
   let s = stores.get(workspaceId);
   if (!s) {
-    s = new FavoritesStore(workspaceId);
-    stores.set(workspaceId, s);
+    const store = new FavoritesStore(workspaceId);
+    // For the page's life, as the store.
+    const follow = (e: EventFrame) => {
+      if (e.workspace_id === workspaceId) store.heard(e);
+    };
+    liveEvents().subscribe('file.*', follow);
+    liveEvents().subscribe('folder.*', follow);
+    stores.set(workspaceId, store);
+    s = store;
   }
   return s;
 }

@@ -243,3 +243,74 @@ describe('the names of paths in an armoured workspace', () => {
     expect(byPath).not.toHaveBeenCalled();
   });
 });
+
+describe('live events about folders elsewhere in an armoured workspace', () => {
+  const T4 = 'DDDDDDDDDDDDDDDDDDDDDA';
+  const T5 = 'EEEEEEEEEEEEEEEEEEEEEA';
+  const Q1_PATH = `/${T2}/${T5}`;
+
+  /** Shows /Archives/Q1: Archives is fetched for its name (the breadcrumbs), and kept. */
+  async function showQ1() {
+    const q1 = { ...(await sealedFolder(keys, 'Q1', T5)), path: Q1_PATH, parent_id: `id-${T2}` };
+    const archives = { ...(await sealedFolder(keys, 'Archives', T2)), path: `/${T2}` };
+    vi.mocked(api.files.list).mockResolvedValue({ folder: q1, items: [], total: 0, offset: 0 });
+    vi.spyOn(api.files, 'byPath').mockResolvedValue(archives);
+    await store.open('id-Q1');
+    await vi.waitFor(() => expect(store.getState().names.get(T2)).toBe('Archives'));
+    return { q1, archives };
+  }
+
+  /** The key manager's version moves (keys arrived, someone's trusted): the store opens all again. */
+  function keysChanged() {
+    vi.spyOn(api.workspaces, 'get').mockReturnValue(new Promise(() => undefined));
+    vi.spyOn(api.workspaces, 'members').mockReturnValue(new Promise(() => undefined));
+    vi.spyOn(api.files, 'usage').mockReturnValue(new Promise(() => undefined));
+    store.start();
+    const k = keys as unknown as { set(u: object): void };
+    k.set({ version: keys.getState().version + 1 });
+  }
+
+  it('renames an ancestor of the folder shown in its paths, and keeps the new name', async () => {
+    const { archives } = await showQ1();
+    const renamed = { ...archives, sealed_name: await keys.sealName(T2, 'Archives 2025') };
+    store.handleEvent({ ...event('folder.updated', renamed), workspace_id: WS });
+    expect(store.getState().names.get(T2)).toBe('Archives 2025');
+    expect(shownPath(`${Q1_PATH}/${T1}`, store.getState().names)).toBe('/Archives 2025/Q1/…');
+    // Opened again (keys changed): the folder fetched for its name is the renamed one.
+    keysChanged();
+    expect(store.getState().names.get(T2)).toBe('Archives 2025');
+  });
+
+  it('renames a folder seen in another listing, and the folder shown (its title)', async () => {
+    await store.open('');
+    expect(store.getState().names.get(T2)).toBe('Archives');
+    const { q1 } = await showQ1();
+    const other = { ...listed[1], sealed_name: await keys.sealName(T2, 'Old') } as FileNode;
+    store.handleEvent({ ...event('folder.updated', other), workspace_id: WS });
+    expect(store.getState().names.get(T2)).toBe('Old');
+
+    const q2 = { ...q1, sealed_name: await keys.sealName(T5, 'Q2') };
+    store.handleEvent({ ...event('folder.updated', q2), workspace_id: WS });
+    expect(store.getState().names.get(T5)).toBe('Q2');
+    expect(store.getState().listing.folder?.name).toBe('Q2');
+  });
+
+  it('shows a new name that does not open as such, not the old one', async () => {
+    const { archives } = await showQ1();
+    // A record sealed for another entry: it does not open for this one.
+    const foreign = { ...archives, sealed_name: await keys.sealName(T4, 'Elsewhere') };
+    store.handleEvent({ ...event('folder.updated', foreign), workspace_id: WS });
+    expect(store.getState().names.has(T2)).toBe(false);
+    expect(store.getState().unnamed.get(T2)).toBe('unreadable');
+  });
+
+  it('learns nothing of a folder no path shows', async () => {
+    await store.open('');
+    const made = await sealedFolder(keys, 'Ailleurs', T4);
+    store.handleEvent({
+      ...event('folder.created', { ...made, parent_id: 'id-x', path: `/x/${T4}` }),
+      workspace_id: WS,
+    });
+    expect(store.getState().names.has(T4)).toBe(false);
+  });
+});

@@ -17,7 +17,13 @@ import type { Access, EventFrame, FileNode, FilesUsage, Member } from '../../api
 import { isArmourError, type ContentRecord } from '../../armour/format';
 import { workspaceKeys } from '../../armour/keys';
 import { liveEvents } from '../../events';
-import { applyNodeEvent, nodeEvent, touchesFolder } from './logic/events';
+import {
+  applyNodeEvent,
+  mergedNode,
+  nodeEvent,
+  touchesFolder,
+  type NodeEventData,
+} from './logic/events';
 import { baseName, freeName, joinPath, parentPath } from './logic/path';
 import type { Picked } from './logic/tree';
 import {
@@ -251,8 +257,11 @@ export class FilesStore {
       if (s.name === 'open') {
         if (unnamed.has(s.token)) (outUnnamed ??= new Map(unnamed)).delete(s.token);
         if (names.get(s.token) !== n.name) (outNames ??= new Map(names)).set(s.token, n.name);
-      } else if (unnamed.get(s.token) !== 'unreadable') {
-        (outUnnamed ??= new Map(unnamed)).set(s.token, 'unreadable');
+      } else {
+        // A name that opened before (an older record) is not shown for this one.
+        if (names.has(s.token)) (outNames ??= new Map(names)).delete(s.token);
+        if (unnamed.get(s.token) !== 'unreadable')
+          (outUnnamed ??= new Map(unnamed)).set(s.token, 'unreadable');
       }
     }
     return { names: outNames ?? names, unnamed: outUnnamed ?? unnamed };
@@ -436,12 +445,7 @@ export class FilesStore {
       }
       nextKnown.set(p, node.id);
       if (armour) {
-        this.ancestors.delete(p);
-        this.ancestors.set(p, node);
-        if (this.ancestors.size > MAX_ANCESTORS) {
-          const oldest = this.ancestors.keys().next().value;
-          if (oldest !== undefined) this.ancestors.delete(oldest);
-        }
+        this.keepAncestor(p, node);
         opened.push(armour.open(node));
       }
     }
@@ -453,6 +457,52 @@ export class FilesStore {
       unnamedNext = m;
     }
     this.set({ known: nextKnown, names: learned.names, unnamed: unnamedNext });
+  }
+
+  /** Armoured: keeps a folder fetched (or heard of) for its name, the most recent last. */
+  private keepAncestor(path: string, node: FileNode): void {
+    this.ancestors.delete(path);
+    this.ancestors.set(path, node);
+    if (this.ancestors.size > MAX_ANCESTORS) {
+      const oldest = this.ancestors.keys().next().value;
+      if (oldest !== undefined) this.ancestors.delete(oldest);
+    }
+  }
+
+  /**
+   * Armoured: a folder's name record as a live event brings it (renamed,
+   * moved, made or restored, anywhere): the name its token shows in paths
+   * (breadcrumbs, the trash's origins, favourites' folders) and the folder
+   * shown (its title) take it, and the folder is kept to open again when
+   * keys change. Only for a folder this page shows a name for (or why
+   * not), or keeps: another is fetched when a path needs it.
+   */
+  private heardFolder(d: NodeEventData): void {
+    const armour = this.armour;
+    if (!armour || d.kind !== 'folder' || !d.id || typeof d.sealed_name !== 'string') return;
+    const { names, unnamed, listing } = this.state;
+    let keptAt: string | undefined;
+    for (const [p, n] of this.ancestors) {
+      if (n.id === d.id) {
+        keptAt = p;
+        break;
+      }
+    }
+    const shown = listing.folder?.id === d.id ? listing.folder : null;
+    if (keptAt === undefined && !shown && !names.has(d.name) && !unnamed.has(d.name)) return;
+    const kept = keptAt === undefined ? undefined : this.ancestors.get(keptAt);
+    const raw = mergedNode(kept ?? (shown ? rawOf(shown) : undefined), d, this.workspaceId);
+    if (keptAt !== undefined) this.ancestors.delete(keptAt);
+    this.keepAncestor(d.path, raw);
+    const opened = armour.open(raw);
+    const update: Partial<FilesState> = this.learned([opened]);
+    if (shown) {
+      update.listing = {
+        ...listing,
+        folder: armour.open(mergedNode(rawOf(shown), d, this.workspaceId)),
+      };
+    }
+    this.set(update);
   }
 
   async loadTrash(): Promise<void> {
@@ -967,6 +1017,7 @@ export class FilesStore {
       const known = new Map(this.state.known);
       known.set(ev.data.path, ev.data.id);
       this.set({ known });
+      this.heardFolder(ev.data);
     }
     if (ev.action === 'deleted' || ev.action === 'restored' || ev.action === 'purged')
       this.trashSoon();

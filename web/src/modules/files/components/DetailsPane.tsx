@@ -2,14 +2,16 @@
 // done with it (only reading for a read-only member). In an armoured
 // workspace: no share links nor copies, and what the reader should know
 // about its sealed records (a name or a version that does not open, a file
-// taken back to an earlier version, an author whose keys are not known).
+// taken back to an earlier version, an author whose keys are not known);
+// no rename while the workspace's current key is not held (the reason beside).
+import { useId } from 'react';
 import { useArmourText } from '../../../armour/i18n';
 import { Button } from '../../../components/Button';
 import { Alert } from '../../../components/Feedback';
 import { Icon } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
 import { useToast } from '../../../notifications/toasts';
-import { useFiles, useFilesErrorText } from '../context';
+import { sealBlockedProps, useFiles, useFilesErrorText } from '../context';
 import { useFavorites } from '../favorites';
 import { formatBytes } from '../logic/format';
 import { previewOf, recordOf, type ShownNode } from '../sealed';
@@ -20,7 +22,8 @@ import { useDownload, useOpenNode } from './NodeList';
 export function DetailsPane({ node, onClose }: { node: ShownNode; onClose(): void }) {
   const { t, locale, dateTime } = useI18n();
   const ta = useArmourText();
-  const { canWrite, openDialog, trash, nameOf, me, workspace } = useFiles();
+  const { canWrite, sealBlocked, openDialog, trash, nameOf, me, workspace } = useFiles();
+  const blockedId = useId();
   const favorites = useFavorites(workspace.id);
   const { toast } = useToast();
   const errorText = useFilesErrorText();
@@ -91,7 +94,11 @@ export function DetailsPane({ node, onClose }: { node: ShownNode; onClose(): voi
                 {t('files.share')}
               </Button>
             )}
-            <Button icon="edit" onClick={() => openDialog({ kind: 'rename', node })}>
+            <Button
+              icon="edit"
+              {...sealBlockedProps(sealBlocked, blockedId)}
+              onClick={() => openDialog({ kind: 'rename', node })}
+            >
               {t('files.rename')}
             </Button>
             <Button icon="move" onClick={() => openDialog({ kind: 'move', node })}>
@@ -108,6 +115,11 @@ export function DetailsPane({ node, onClose }: { node: ShownNode; onClose(): voi
           </>
         ) : null}
       </div>
+      {canWrite && sealBlocked ? (
+        <p id={blockedId} className="files-details__blocked" role="note">
+          {sealBlocked}
+        </p>
+      ) : null}
       {unreadable ? <Alert kind="warning">{ta('files.unreadable_name_hint')}</Alert> : null}
       {contentUnreadable ? <Alert kind="warning">{ta('files.unreadable_content')}</Alert> : null}
       {sealed?.rolledBack ? (

@@ -1,7 +1,8 @@
 // A folder's entries as a listbox, in rows (list) or tiles (grid). One
 // entry is selected and holds the focus (roving tabindex): arrow keys,
-// Home/End move; Enter opens; Delete moves to the trash; F2 renames;
-// Backspace or Alt+↑ goes up to the parent folder.
+// Home/End move; Enter opens; Delete moves to the trash; F2 renames (or,
+// armoured without the current key, says why it cannot); Backspace or
+// Alt+↑ goes up to the parent folder.
 import {
   memo,
   useEffect,
@@ -190,7 +191,8 @@ export function NodeList({
   onDropInto?: (folder: ShownNode, e: DragEvent) => void;
 }) {
   const { t } = useI18n();
-  const { canWrite, openDialog, trash } = useFiles();
+  const { canWrite, sealBlocked, openDialog, trash } = useFiles();
+  const { toast } = useToast();
   const open = useOpenNode();
   const list = useRef<HTMLUListElement>(null);
   // The folder entry files are dragged over (highlighted as the target).
@@ -261,7 +263,9 @@ export function NodeList({
     }
     if (e.key === 'F2' && node && canWrite) {
       e.preventDefault();
-      openDialog({ kind: 'rename', node });
+      // As the rename button: disabled, with the reason (announced here).
+      if (sealBlocked) toast({ kind: 'info', title: sealBlocked });
+      else openDialog({ kind: 'rename', node });
       return;
     }
     if (e.key === 'Escape' && node) {

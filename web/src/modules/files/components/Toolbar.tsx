@@ -4,7 +4,7 @@ import { useEffect, useId, useRef } from 'react';
 import { Button } from '../../../components/Button';
 import { Icon } from '../../../components/Icon';
 import { useI18n, type MessageKey } from '../../../i18n';
-import { useFiles } from '../context';
+import { sealBlockedProps, useFiles } from '../context';
 import { SORT_KEYS, type SortKey, type SortOrder } from '../logic/sort';
 
 export type ViewMode = 'list' | 'grid';
@@ -60,9 +60,7 @@ export function Toolbar({
           <Button
             variant="primary"
             icon="upload"
-            disabled={!!sealBlocked}
-            title={sealBlocked ?? undefined}
-            aria-describedby={sealBlocked ? blockedId : undefined}
+            {...sealBlockedProps(sealBlocked, blockedId)}
             onClick={() => filesInput.current?.click()}
           >
             {t('files.upload')}
@@ -78,9 +76,7 @@ export function Toolbar({
           />
           <Button
             icon="upload"
-            disabled={!!sealBlocked}
-            title={sealBlocked ?? undefined}
-            aria-describedby={sealBlocked ? blockedId : undefined}
+            {...sealBlockedProps(sealBlocked, blockedId)}
             onClick={() => folderInput.current?.click()}
           >
             {t('files.upload_folder')}
@@ -95,9 +91,7 @@ export function Toolbar({
           />
           <Button
             icon="folderPlus"
-            disabled={!!sealBlocked}
-            title={sealBlocked ?? undefined}
-            aria-describedby={sealBlocked ? blockedId : undefined}
+            {...sealBlockedProps(sealBlocked, blockedId)}
             onClick={() => openDialog({ kind: 'new-folder' })}
           >
             {t('files.new_folder')}

@@ -3,8 +3,9 @@
 // version opens with its own content record (its author is the version's):
 // its size is the record's, it downloads with its key, and restoring it
 // seals that key for the next number; a list whose current version is
-// older than one this browser saw says so.
-import { useEffect, useMemo, useRef, useState } from 'react';
+// older than one this browser saw says so. Neither restore nor upload while
+// the workspace's current key is not held (the reason above the list).
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { api, type FileVersion } from '../../../api';
 import type { ContentRecord } from '../../../armour/format';
 import { useArmourText } from '../../../armour/i18n';
@@ -14,7 +15,13 @@ import { Alert, Spinner, Tag } from '../../../components/Feedback';
 import { Table } from '../../../components/Table';
 import { useI18n } from '../../../i18n';
 import { useToast } from '../../../notifications/toasts';
-import { useFiles, useFilesErrorText, useFilesState, useKeysVersion } from '../context';
+import {
+  sealBlockedProps,
+  useFiles,
+  useFilesErrorText,
+  useFilesState,
+  useKeysVersion,
+} from '../context';
 import { formatBytes } from '../logic/format';
 import type { ShownNode } from '../sealed';
 import { useNodeName } from './NodeName';
@@ -23,7 +30,9 @@ import { useDownload } from './NodeList';
 export function VersionsDialog({ node, onClose }: { node: ShownNode; onClose(): void }) {
   const { t, locale, dateTime } = useI18n();
   const ta = useArmourText();
-  const { store, canWrite, nameOf } = useFiles();
+  const { store, canWrite, sealBlocked, nameOf } = useFiles();
+  const blockedId = useId();
+  const blocked = sealBlockedProps(sealBlocked, blockedId);
   const { toast } = useToast();
   const errorText = useFilesErrorText();
   const download = useDownload();
@@ -92,6 +101,11 @@ export function VersionsDialog({ node, onClose }: { node: ShownNode; onClose(): 
     >
       <div className="dialog__body">
         {error ? <Alert kind="error">{error}</Alert> : null}
+        {canWrite && sealBlocked ? (
+          <p id={blockedId} className="files-dialog__blocked" role="note">
+            {sealBlocked}
+          </p>
+        ) : null}
         {opened?.rolledBack ? (
           <Alert kind="warning" title={ta('files.rolled_back')}>
             {ta('files.rolled_back_hint')}
@@ -142,6 +156,7 @@ export function VersionsDialog({ node, onClose }: { node: ShownNode; onClose(): 
                         size="sm"
                         icon="restore"
                         busy={busy === v.number}
+                        {...blocked}
                         onClick={() => void restore(v)}
                         aria-label={t('files.restore_version', { number: v.number })}
                       >
@@ -158,7 +173,7 @@ export function VersionsDialog({ node, onClose }: { node: ShownNode; onClose(): 
       <div className="dialog__actions">
         {canWrite ? (
           <>
-            <Button icon="upload" onClick={() => input.current?.click()}>
+            <Button icon="upload" {...blocked} onClick={() => input.current?.click()}>
               {t('files.upload_version')}
             </Button>
             <input

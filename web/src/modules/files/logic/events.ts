@@ -51,7 +51,12 @@ export function nodeEvent(e: EventFrame): { action: string; data: NodeEventData 
   };
 }
 
-function merged(old: FileNode | undefined, d: NodeEventData, workspaceId: string): FileNode {
+/** The node an event describes: `old` (what was known of it) with the event's fields. */
+export function mergedNode(
+  old: FileNode | undefined,
+  d: NodeEventData,
+  workspaceId: string,
+): FileNode {
   const base: FileNode = old ?? {
     id: d.id,
     workspace_id: workspaceId,
@@ -121,7 +126,7 @@ export function applyNodeEvent(
   if (gone) {
     next = i >= 0 ? items.filter((n) => n.id !== data.id) : items;
   } else {
-    const node = merged(items[i], data, e.workspace_id);
+    const node = mergedNode(items[i], data, e.workspace_id);
     const copy = [...items];
     if (i < 0) copy.push(node);
     else copy[i] = node;
