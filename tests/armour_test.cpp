@@ -601,17 +601,30 @@ json::value member_in(const Reply& state, const Account& user) {
   return nullptr;
 }
 
-TEST(Armour, PrivateChannelsAndDirectMessagesHaveKeysOfTheirOwn) {
+// Three people of an armoured workspace with `modules`, each with an
+// identity, all holding the workspace's key generation 1 (made by Alice).
+struct ArmouredTrio {
   TestServer s;
-  ASSERT_GE(sodium_init(), 0);
-  Browser alice(s, s.user("Alice")), bob(s, s.user("Bob")), carol(s, s.user("Carol"));
-  std::string ws = create_armoured(s, alice.who);
-  s.join(alice.who, ws, bob.who);
-  s.join(alice.who, ws, carol.who);
-  for (Browser* b : {&alice, &bob, &carol}) ASSERT_EQ(b->set_identity().status, 200);
-  ASSERT_EQ(alice.new_generation(ws, 1).status, 200);
-  bob.open_envelopes(ws);
-  carol.open_envelopes(ws);
+  Browser alice{s, s.user("Alice")}, bob{s, s.user("Bob")}, carol{s, s.user("Carol")};
+  std::string ws;
+
+  explicit ArmouredTrio(json::array modules = {"chat"}) {
+    EXPECT_GE(sodium_init(), 0);
+    ws = create_armoured(s, alice.who, std::move(modules));
+    s.join(alice.who, ws, bob.who);
+    s.join(alice.who, ws, carol.who);
+    EXPECT_EQ(alice.set_identity().status, 200);
+    EXPECT_EQ(bob.set_identity().status, 200);
+    EXPECT_EQ(carol.set_identity().status, 200);
+    EXPECT_EQ(alice.new_generation(ws, 1).status, 200);
+    bob.open_envelopes(ws);
+    carol.open_envelopes(ws);
+  }
+};
+
+TEST(Armour, PrivateChannelsAndDirectMessagesHaveKeysOfTheirOwn) {
+  ArmouredTrio trio;
+  auto& [s, alice, bob, carol, ws] = trio;
   std::string open_cid = make_channel(s, alice.who, ws, "général");
   std::string cid = make_channel(s, alice.who, ws, "direction", true, {bob.who.id.str()});
 
@@ -949,23 +962,8 @@ std::string name_token() { return base64url_encode(random_bytes(16)); }
 
 // An armoured workspace with files: Alice (its owner), Bob and Carol, each
 // with an identity and generation 1 opened, and what their browsers send.
-struct ArmouredFiles {
-  TestServer s;
-  Browser alice{s, s.user("Alice")}, bob{s, s.user("Bob")}, carol{s, s.user("Carol")};
-  std::string ws;
-
-  ArmouredFiles() {
-    EXPECT_GE(sodium_init(), 0);
-    ws = create_armoured(s, alice.who, {"chat", "files"});
-    s.join(alice.who, ws, bob.who);
-    s.join(alice.who, ws, carol.who);
-    EXPECT_EQ(alice.set_identity().status, 200);
-    EXPECT_EQ(bob.set_identity().status, 200);
-    EXPECT_EQ(carol.set_identity().status, 200);
-    EXPECT_EQ(alice.new_generation(ws, 1).status, 200);
-    bob.open_envelopes(ws);
-    carol.open_envelopes(ws);
-  }
+struct ArmouredFiles : ArmouredTrio {
+  ArmouredFiles() : ArmouredTrio({"chat", "files"}) {}
 
   std::string name_record(const Browser& b, const std::string& token, std::string_view name, std::int64_t g = 1) const {
     return b.seal_in("ruche-files-name", ws + "\n" + token + "\n" + b.who.id.str(), g, name);

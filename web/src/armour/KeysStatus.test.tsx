@@ -3,9 +3,9 @@
 // current key.
 import { act } from 'react';
 import { describe, expect, it, vi } from 'vitest';
+import { fakeKeys } from '../test/fakeKeys';
 import { mountPoint } from '../test/mount';
 import { awaitingKey, type KeysState } from './keyring';
-import type { WorkspaceKeys } from './keys';
 import { KeysStatus } from './KeysStatus';
 
 const ui = mountPoint();
@@ -27,24 +27,8 @@ const READY: KeysState = {
 };
 
 /** A key manager whose state the test sets. */
-function fakeKeys(state: Partial<KeysState>) {
-  let s: KeysState = { ...READY, ...state };
-  const listeners = new Set<() => void>();
-  const keys = {
-    getState: () => s,
-    subscribe: (l: () => void) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    acceptKeys: vi.fn(),
-    sync: vi.fn(async () => undefined),
-    change(update: Partial<KeysState>) {
-      s = { ...s, ...update };
-      act(() => listeners.forEach((l) => l()));
-    },
-  };
-  return keys as unknown as typeof keys & WorkspaceKeys;
-}
+const keysAt = (state: Partial<KeysState>) =>
+  fakeKeys({ ...READY, ...state }, { acceptKeys: vi.fn(), sync: vi.fn(async () => undefined) });
 
 const nameOf = (id: string) => ({ bob: 'Bob', chloe: 'Chloé' })[id] ?? 'someone';
 const text = () => ui.host.textContent ?? '';
@@ -66,7 +50,7 @@ describe('awaitingKey', () => {
 
 describe('KeysStatus', () => {
   it('shows nothing when all is well, and the wait for the current key when it is not held', async () => {
-    const keys = fakeKeys({});
+    const keys = keysAt({});
     await ui.render(<KeysStatus keys={keys} nameOf={nameOf} className="files-keys" />);
     expect(ui.host.innerHTML).toBe('');
     keys.change({ held: [1] });
@@ -78,7 +62,7 @@ describe('KeysStatus', () => {
   });
 
   it('warns of changed keys, trusts them on request, and offers to verify them', async () => {
-    const keys = fakeKeys({ changed: ['bob', 'chloe'] });
+    const keys = keysAt({ changed: ['bob', 'chloe'] });
     await ui.render(<KeysStatus keys={keys} nameOf={nameOf} />);
     expect(text()).toContain('The keys of Bob and Chloé changed');
     act(() => button('(Chloé)')?.click());
@@ -87,7 +71,7 @@ describe('KeysStatus', () => {
   });
 
   it('says when the keys could not be updated, and tries again', async () => {
-    const keys = fakeKeys({ status: 'error', error: new Error('offline') });
+    const keys = keysAt({ status: 'error', error: new Error('offline') });
     await ui.render(<KeysStatus keys={keys} nameOf={nameOf} />);
     expect(text()).toContain('The workspace keys could not be updated.');
     act(() => button('Try again')?.click());
@@ -95,8 +79,8 @@ describe('KeysStatus', () => {
   });
 
   it('in a private channel: the wait for the channel’s own key, and its failed update', async () => {
-    const keys = fakeKeys({});
-    const channel = fakeKeys({ held: [] });
+    const keys = keysAt({});
+    const channel = keysAt({ held: [] });
     await ui.render(<KeysStatus keys={keys} channel={channel} nameOf={nameOf} />);
     expect(text()).toContain('You do not have the current key of this conversation yet');
     expect(text()).not.toContain('of this workspace');

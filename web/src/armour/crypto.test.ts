@@ -77,6 +77,36 @@ function flip(s: string, at = 5): string {
 }
 
 /**
+ * A sealed text (`e2e<version>:k:nonce:ciphertext:signature`) opened by hand,
+ * as docs/armoured.md describes it, apart from the code under test: a 24-byte
+ * nonce, a 64-byte Ed25519 signature by `signPublic` over
+ * `${ad}\n${nonce}\n${ciphertext}` that verifies, and a ciphertext that opens
+ * under `key` with `ad` as additional data. Returns the plaintext.
+ */
+function openChecked(body: string, ad: string, key: Uint8Array, signPublic: string): string {
+  const p = parseBody(body);
+  expect(p).not.toBeNull();
+  if (!p) throw new Error('unparsed');
+  expect(unb64(p.nonce)).toHaveLength(24);
+  expect(unb64(p.signature)).toHaveLength(64);
+  expect(
+    sodium.crypto_sign_verify_detached(
+      unb64(p.signature),
+      `${ad}\n${p.nonce}\n${p.ciphertext}`,
+      unb64(signPublic),
+    ),
+  ).toBe(true);
+  return sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+    null,
+    unb64(p.ciphertext),
+    ad,
+    unb64(p.nonce),
+    key,
+    'text',
+  );
+}
+
+/**
  * A sealed text (`e2e<version>:1:…`) around any plaintext, under `ad` and
  * generation 1's `key`, signed by Alice: what a broken browser could send.
  */
@@ -208,31 +238,10 @@ describe('the strings that are signed or authenticated (known answers)', () => {
       'Bonjour secret 42',
       alice.secrets.signSecretKey,
     );
-    const p = parseBody(body);
-    expect(p).not.toBeNull();
-    if (!p) return;
     expect(body.startsWith('e2e1:2:')).toBe(true);
     expect(body).not.toContain('secret');
     const ad = `ruche-chat-v1\n${WS}\n${CH}\n${ALICE}\n2`;
-    expect(
-      sodium.crypto_sign_verify_detached(
-        unb64(p.signature),
-        `${ad}\n${p.nonce}\n${p.ciphertext}`,
-        unb64(alice.sign_public),
-      ),
-    ).toBe(true);
-    expect(
-      sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
-        null,
-        unb64(p.ciphertext),
-        ad,
-        unb64(p.nonce),
-        key,
-        'text',
-      ),
-    ).toBe('Bonjour secret 42');
-    expect(unb64(p.nonce)).toHaveLength(24);
-    expect(unb64(p.signature)).toHaveLength(64);
+    expect(openChecked(body, ad, key, alice.sign_public)).toBe('Bonjour secret 42');
   });
 });
 
@@ -531,25 +540,9 @@ describe('messages with attachments (version 2)', () => {
 
   it('seals the spec’s JSON under the version 2 AD, and signs it', () => {
     const body = post('Bonjour', [file(1)]);
-    const p = parseBody(body);
-    if (!p) throw new Error('unparsed');
-    expect(p.version).toBe(2);
+    expect(parseBody(body)?.version).toBe(2);
     const ad = `ruche-chat-v2\n${WS}\n${CH}\n${ALICE}\n1`;
-    expect(
-      sodium.crypto_sign_verify_detached(
-        unb64(p.signature),
-        `${ad}\n${p.nonce}\n${p.ciphertext}`,
-        unb64(alice.sign_public),
-      ),
-    ).toBe(true);
-    const plain = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
-      null,
-      unb64(p.ciphertext),
-      ad,
-      unb64(p.nonce),
-      key,
-      'text',
-    );
+    const plain = openChecked(body, ad, key, alice.sign_public);
     expect(JSON.parse(plain)).toEqual({
       text: 'Bonjour',
       files: [
@@ -775,16 +768,10 @@ describe('files: name and content records', () => {
       expect(sealed.startsWith('e2e1:1:')).toBe(true);
       expect(openFileName(sealed, ctx())).toEqual({ ok: true, value: text, verified: true });
     }
-    const p = parseBody(name('plan.pdf'));
-    if (!p) throw new Error('unparsed');
     const ad = `ruche-files-name-v1\n${WS}\n${TOKEN}\n${ALICE}\n1`;
-    expect(
-      sodium.crypto_sign_verify_detached(
-        unb64(p.signature),
-        `${ad}\n${p.nonce}\n${p.ciphertext}`,
-        unb64(alice.sign_public),
-      ),
-    ).toBe(true);
+    expect(openChecked(name('plan.pdf'), ad, keys.get(1) as Uint8Array, alice.sign_public)).toBe(
+      'plan.pdf',
+    );
   });
 
   it('a name moved to another entry, workspace, author or generation does not open', () => {
@@ -889,15 +876,11 @@ describe('files: name and content records', () => {
       value: r,
       verified: true,
     });
-    const p = parseBody(sealed);
-    if (!p) throw new Error('unparsed');
-    const plain = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
-      null,
-      unb64(p.ciphertext),
+    const plain = openChecked(
+      sealed,
       `ruche-files-content-v1\n${WS}\n${TOKEN}\n3\n${ALICE}\n1`,
-      unb64(p.nonce),
       keys.get(1) as Uint8Array,
-      'text',
+      alice.sign_public,
     );
     expect(plain).toBe(
       `{"key":"${b64(new Uint8Array(32).fill(5))}","size":70000,"type":"text/plain; charset=utf-8","mtime":1764590400000}`,
@@ -1284,26 +1267,8 @@ describe('channel keys (docs/armoured.md, "Channel keys")', () => {
   it('a message sealed with the channel’s key: "c" g, in the AD and the signature', () => {
     const body = post('entre nous');
     expect(body.startsWith('e2e1:c2:')).toBe(true);
-    const p = parseBody(body);
-    if (!p) throw new Error('unparsed');
     const ad = `ruche-chat-v1\n${WS}\n${PRIV}\n${ALICE}\nc2`;
-    expect(
-      sodium.crypto_sign_verify_detached(
-        unb64(p.signature),
-        `${ad}\n${p.nonce}\n${p.ciphertext}`,
-        unb64(alice.sign_public),
-      ),
-    ).toBe(true);
-    expect(
-      sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
-        null,
-        unb64(p.ciphertext),
-        ad,
-        unb64(p.nonce),
-        channelKey,
-        'text',
-      ),
-    ).toBe('entre nous');
+    expect(openChecked(body, ad, channelKey, alice.sign_public)).toBe('entre nous');
     expect(decryptMessage(body, ctx())).toEqual({ ok: true, text: 'entre nous', verified: true });
     // Version 2 as well.
     const files = [{ id: 'A1', name: 'a.txt', type: 'text/plain', size: 1, key: channelKey }];

@@ -1,7 +1,6 @@
 // Test helpers for files in an armoured workspace: a workspace with one
 // member whose browser makes and holds the key, and entries as the server
 // lists them (named by their tokens, their records sealed by her).
-import { act } from 'react';
 import { ApiError } from '../../api/client';
 import type { ArmourEnvelope, ArmourMember, NewEnvelope, WorkspaceArmour } from '../../api/types';
 import type { CreatedIdentity } from '../../armour/crypto';
@@ -9,6 +8,7 @@ import { sealedFileSize, type ContentRecord } from '../../armour/format';
 import type { KeysState } from '../../armour/keyring';
 import { WorkspaceKeys } from '../../armour/keys';
 import { TrustStore } from '../../armour/trust';
+import { fakeKeys } from '../../test/fakeKeys';
 import { folder, node } from './logic/fixtures.test-util';
 import { RollbackMemory } from './logic/rollback';
 import { FilesArmour } from './sealed';
@@ -117,18 +117,12 @@ export async function sealedFolder(keys: WorkspaceKeys, name: string, token: str
  * current key); `hold(2)` brings it, as a synchronisation would.
  */
 export function awaitedKeys(held: number[]) {
-  let s = { synced: true, rotationRequired: false, generation: 2, held } as unknown as KeysState;
-  const listeners = new Set<() => void>();
-  const keys = {
-    getState: () => s,
-    subscribe: (l: () => void) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    hold(g: number) {
-      s = { ...s, held: [...s.held, g] };
-      act(() => listeners.forEach((l) => l()));
-    },
-  };
-  return keys as unknown as typeof keys & WorkspaceKeys;
+  const keys = fakeKeys({
+    synced: true,
+    rotationRequired: false,
+    generation: 2,
+    held,
+  } as unknown as KeysState);
+  const hold = (g: number) => keys.change({ held: [...keys.getState().held, g] });
+  return Object.assign(keys, { hold });
 }
