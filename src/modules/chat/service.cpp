@@ -284,8 +284,6 @@ Result<Service::Access> Service::reach(db::Conn& c, const Caller& caller, const 
 }
 
 namespace {
-// A channel as its events carry it: nothing about whoever caused the event
-// (joined, unread), and the members of private and direct ones.
 // Who holds a channel's own key: its members who are active members of the
 // workspace (platform::KeyScope::holders).
 constexpr std::string_view kChannelKeyHolders =
@@ -303,6 +301,8 @@ platform::KeyScope key_scope(const Channel& ch) {
   return own_key_scope(ch.workspace_id, ch.id);
 }
 
+// A channel as its events carry it: nothing about whoever caused the event
+// (joined, unread), and the members of private and direct ones.
 Result<json::object> channel_event(db::Conn& c, const Channel& ch) {
   json::object o = to_json(ch);
   for (const char* key : {"joined", "last_read_seq", "unread", "mentions", "muted"}) o.erase(key);
@@ -518,8 +518,8 @@ Result<void> Service::add_member(const Caller& caller, const ChannelId& id, cons
     data["by"] = caller.user_id.str();
     RUCHE_TRY([[maybe_unused]] auto seq, emit(c, a.channel, "channel.member_added", data));
     // The channel's own key: its members' browsers seal it for the newcomer.
-    if (a.workspace.armoured)
-      RUCHE_CHECK(platform::announce_armour(c, p_.outbox, key_scope(a.channel), now));
+    if (a.workspace.armoured && a.channel.kind != ChannelKind::public_channel)
+      RUCHE_CHECK(platform::announce_armour(c, p_.outbox, own_key_scope(a.channel.workspace_id, id), now));
     return {};
   });
 }
