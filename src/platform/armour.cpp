@@ -460,15 +460,25 @@ Result<json::object> Armour::export_keys(db::Conn& c, const WorkspaceId& ws) {
 
 Result<SealedText> Armour::verify_sealed(db::Conn& c, const UserId& author, std::string_view domain,
                                          std::string_view binding, std::string_view text, bool channel_key) {
+  RUCHE_TRY(std::string key, signing_key(c, author));
+  return verify_sealed_with(key, domain, binding, text, channel_key);
+}
+
+Result<std::string> Armour::signing_key(db::Conn& c, const UserId& author) {
+  RUCHE_TRY(auto id, load_identity(c, author));
+  if (!id) return fail(Errc::forbidden, "set up your armour identity first", "no_identity");
+  return std::move(id->sign_public);
+}
+
+Result<SealedText> Armour::verify_sealed_with(std::string_view sign_public, std::string_view domain,
+                                              std::string_view binding, std::string_view text, bool channel_key) {
   RUCHE_TRY(SealedText t, parse_sealed_text(text));
   if (t.channel_key && !channel_key)
     return fail(Errc::invalid, "sealed with a channel's key where the workspace's is taken", "invalid_sealed_text");
   if (!t.channel_key && channel_key)
     return fail(Errc::conflict, "this channel has a key of its own: seal with it (c<generation>)",
                 "channel_key_required");
-  RUCHE_TRY(auto id, load_identity(c, author));
-  if (!id) return fail(Errc::forbidden, "set up your armour identity first", "no_identity");
-  if (!crypto::ed25519_verify(*crypto::base64url_decode(id->sign_public), sealed_signed_text(domain, binding, t),
+  if (!crypto::ed25519_verify(*crypto::base64url_decode(sign_public), sealed_signed_text(domain, binding, t),
                               *crypto::base64url_decode(t.signature)))
     return fail(Errc::invalid, "the text's signature does not check with its author's key", "bad_signature");
   return t;

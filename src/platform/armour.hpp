@@ -165,6 +165,13 @@ class Armour {
   // "bad_signature"; conflict "channel_key_required"; forbidden "no_identity".
   Result<SealedText> verify_sealed(db::Conn& c, const UserId& author, std::string_view domain,
                                    std::string_view binding, std::string_view text, bool channel_key = false);
+  // The same in two steps, for a module that checks several texts of one
+  // author: their signing key (one read; forbidden "no_identity"), then
+  // each text with it (no read).
+  Result<std::string> signing_key(db::Conn& c, const UserId& author);
+  static Result<SealedText> verify_sealed_with(std::string_view sign_public, std::string_view domain,
+                                               std::string_view binding, std::string_view text,
+                                               bool channel_key = false);
   // In the module's write transaction: `generation` is the scope's current
   // one, and no holder of it has left. Errors: conflict "stale_key",
   // "key_rotation_required", "no_workspace_key" / "no_channel_key".

@@ -667,9 +667,11 @@ Result<Service::SealCheck> Service::verify_sealing(db::Conn& c, const WorkspaceI
                 "invalid_name");
   if ((needs_name && s.name.empty()) || (number && s.content.empty()))
     return sealed_required();
-  const UserId author(ctx.user_id);
+  if (!needs_name && !number) return k;
+  // The author's key, read once for both records.
+  RUCHE_TRY(const std::string sign_public, p_.armour.signing_key(c, UserId(ctx.user_id)));
   auto verify = [&](std::string_view domain, const std::string& binding, const std::string& text) -> Result<void> {
-    RUCHE_TRY(platform::SealedText t, p_.armour.verify_sealed(c, author, domain, binding, text));
+    RUCHE_TRY(platform::SealedText t, platform::Armour::verify_sealed_with(sign_public, domain, binding, text));
     if (t.version != 1) return fail(Errc::invalid, "files' records are version 1", "invalid_sealed_text");
     k.generations.push_back(t.generation);
     return {};
