@@ -234,7 +234,7 @@ Result<ArmourIdentity> Armour::set_identity(const Caller& caller, const NewIdent
   });
 }
 
-Result<ArmourState> Armour::load_state(db::Conn& c, const KeyScope& scope, const UserId& caller) {
+Result<ArmourState> Armour::state_in(db::Conn& c, const KeyScope& scope, const UserId& caller) {
   std::int64_t now = clock_.now_ms();
   ArmourState s;
   RUCHE_TRY(KeyState k, key_state(c, scope, now));
@@ -277,31 +277,31 @@ Result<ArmourState> Armour::load_state(db::Conn& c, const KeyScope& scope, const
   return s;
 }
 
+Result<void> require_armoured(const WorkspaceAccess& a) {
+  if (!a.armoured) return fail(Errc::conflict, "this workspace is not armoured", "not_armoured");
+  return {};
+}
+
+Result<void> Armour::reach(db::Conn& c, const Caller& caller, const WorkspaceId& ws) {
+  RUCHE_TRY(WorkspaceAccess a, authz_.access_in(c, caller.user_id, ws));
+  return require_armoured(a);
+}
+
 Result<ArmourState> Armour::state(const Caller& caller, const WorkspaceId& ws) {
   return db_.read([&](db::Conn& c) -> Result<ArmourState> {
-    RUCHE_TRY(WorkspaceAccess a, authz_.access_in(c, caller.user_id, ws));
-    if (!a.armoured) return fail(Errc::conflict, "this workspace is not armoured", "not_armoured");
-    return load_state(c, KeyScope::of(ws), caller.user_id);
+    RUCHE_CHECK(reach(c, caller, ws));
+    return state_in(c, KeyScope::of(ws), caller.user_id);
   });
 }
 
-Result<ArmourState> Armour::state_in(db::Conn& c, const KeyScope& scope, const UserId& caller) {
-  return load_state(c, scope, caller);
-}
-
 Result<ArmourState> Armour::add_envelopes(const Caller& caller, const WorkspaceId& ws, const EnvelopesIn& in) {
-  auto reach = [&](db::Conn& c) -> Result<void> {
-    RUCHE_TRY(WorkspaceAccess a, authz_.access_in(c, caller.user_id, ws));
-    if (!a.armoured) return fail(Errc::conflict, "this workspace is not armoured", "not_armoured");
-    return {};
-  };
   const KeyScope scope = KeyScope::of(ws);
   RUCHE_TRY(CheckedEnvelopes checked, db_.read([&](db::Conn& c) -> Result<CheckedEnvelopes> {
-    RUCHE_CHECK(reach(c));
+    RUCHE_CHECK(reach(c, caller, ws));
     return check_envelopes(c, caller, scope, in);
   }));
   return db_.write([&](db::Conn& c) -> Result<ArmourState> {
-    RUCHE_CHECK(reach(c));
+    RUCHE_CHECK(reach(c, caller, ws));
     return add_envelopes_in(c, caller, scope, checked);
   });
 }
@@ -339,7 +339,7 @@ Result<ArmourState> Armour::add_envelopes_in(db::Conn& c, const Caller& caller, 
   if (!mine) return fail(Errc::forbidden, "set up your armour identity first", "no_identity");
   if (mine->sign_public != checked.sign_public)
     return fail(Errc::conflict, "your keys changed while the envelopes were checked", "generation_conflict");
-  RUCHE_TRY(ArmourState s, load_state(c, scope, caller.user_id));
+  RUCHE_TRY(ArmourState s, state_in(c, scope, caller.user_id));
   std::set<std::string_view> seen;
   for (const auto& e : envelopes) seen.insert(e.user_id);
   std::set<std::string_view> members;
@@ -405,7 +405,7 @@ Result<ArmourState> Armour::add_envelopes_in(db::Conn& c, const Caller& caller, 
     RUCHE_CHECK(audit_.append(c, audit));
     RUCHE_CHECK(announce_armour(c, outbox_, scope, now));
   }
-  return load_state(c, scope, caller.user_id);
+  return state_in(c, scope, caller.user_id);
 }
 
 Result<json::object> Armour::export_keys(db::Conn& c, const WorkspaceId& ws) {

@@ -101,6 +101,9 @@ struct CheckedEnvelopes {
   std::string sign_public;  // the maker's key they were checked with
 };
 
+// Conflict "not_armoured" unless the workspace `a` reaches is armoured.
+Result<void> require_armoured(const WorkspaceAccess& a);
+
 json::object to_json(const ArmourIdentity& id, bool with_secret);
 json::object to_json(const ArmourEnvelope& e, bool with_recipient);
 // Tells the holders of `scope`'s key that it changed (armour.changed:
@@ -178,7 +181,8 @@ class Armour {
   Result<void> require_current(db::Conn& c, const KeyScope& scope, std::int64_t generation);
 
  private:
-  Result<ArmourState> load_state(db::Conn& c, const KeyScope& scope, const UserId& caller);
+  // The caller is a member of `ws`, which is armoured (not_found, conflict "not_armoured").
+  Result<void> reach(db::Conn& c, const Caller& caller, const WorkspaceId& ws);
 
   db::Database& db_;
   const Clock& clock_;

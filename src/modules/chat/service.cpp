@@ -581,7 +581,7 @@ Result<platform::ArmourState> Service::add_channel_envelopes(const Caller& calle
 
 Result<Service::Access> Service::reach_keys(db::Conn& c, const Caller& caller, const ChannelId& id) {
   RUCHE_TRY(Access a, reach(c, caller, id, platform::Access::read));
-  if (!a.workspace.armoured) return fail(Errc::conflict, "this workspace is not armoured", "not_armoured");
+  RUCHE_CHECK(platform::require_armoured(a.workspace));
   if (a.channel.kind == ChannelKind::public_channel)
     return fail(Errc::conflict, "a public channel is sealed with the workspace's key", "workspace_key");
   return a;
