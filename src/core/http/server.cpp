@@ -1,8 +1,10 @@
 #include "core/http/server.hpp"
 
+#include <poll.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -212,6 +214,17 @@ class MemoryBodyReader final : public BodyReader {
 };
 
 // Streams a request body to a handler on a worker thread.
+//
+// The first reads go through the I/O thread (it sends a pending 100 Continue
+// and drains what the head's read left in the buffer). Then a body of known
+// length whose bytes are all still in the socket is read by the worker
+// itself, straight into the handler's buffer: the connection's coroutine is
+// suspended until the handler returns, so nothing else touches the socket.
+// Through the I/O thread, each read of up to 64 KiB cost two thread
+// hand-offs and a copy (a 1 GiB PUT: ~55,000 context switches). Meanwhile the
+// socket is taken out of the I/O thread's epoll set (released, then assigned
+// back when the body ends or the handler returns), or every arrival of bytes
+// would wake that thread for nothing (~6,000 wake-ups per GiB).
 class StreamBodyReader final : public BodyReader {
  public:
   StreamBodyReader(tcp::socket& stream, ConnState& state, beast::flat_buffer& buf,
@@ -231,6 +244,7 @@ class StreamBodyReader final : public BodyReader {
   Result<std::size_t> read(char* out, std::size_t size) override {
     if (error_) return tl::unexpected<Error>(*error_);
     if (parser_.is_done() || size == 0) return std::size_t{0};
+    if (direct_ || can_read_directly()) return read_directly(out, size);
     Waiter waiter;
     std::size_t got = 0;
     beast::error_code ec;
@@ -242,7 +256,7 @@ class StreamBodyReader final : public BodyReader {
       else if (ec == bhttp::error::bad_chunk || ec == bhttp::error::bad_chunk_extension)
         error_ = Error{Errc::invalid, "malformed chunked body", ""};
       else
-        error_ = Error{Errc::unavailable, "client stopped sending the body", ""};
+        return fail_body();
       return tl::unexpected<Error>(*error_);
     }
     bytes_ += got;
@@ -257,8 +271,82 @@ class StreamBodyReader final : public BodyReader {
 
   std::uint64_t bytes() const { return bytes_; }
   bool failed() const { return error_.has_value(); }
+  // The whole body was read (the parser does not see the bytes read directly).
+  bool complete() const { return parser_.is_done() || (direct_ && direct_left_ == 0 && !error_); }
+
+  // On the I/O thread: the socket back in its reactor after direct reads
+  // (when the handler returns without reading the body to its end). If that
+  // fails the socket is closed, and so is the connection.
+  void reattach() {
+    if (released_ < 0) return;
+    beast::error_code ec;
+    stream_.assign(protocol_, released_, ec);
+    if (ec) ::close(released_);
+    released_ = -1;
+    state_.non_blocking = false;  // the stream's own flags start afresh
+  }
 
  private:
+  bool can_read_directly() const {
+    return !expect_continue_ && !parser_.chunked() && buf_.size() == 0 &&
+           parser_.content_length_remaining().has_value();
+  }
+
+  // On the worker thread, from the first direct read on.
+  Result<std::size_t> read_directly(char* out, std::size_t size) {
+    if (!direct_) {
+      direct_ = true;
+      direct_left_ = *parser_.content_length_remaining();
+      // The connection's deadline belongs to the I/O thread's sweep, which
+      // would close the socket under this thread: the poll below times out
+      // instead.
+      on_io_thread([this] {
+        state_.disarm();
+        beast::error_code ec;
+        protocol_ = stream_.local_endpoint(ec).protocol();
+        if (!ec) released_ = stream_.release(ec);
+        if (ec) released_ = -1;
+      });
+      if (released_ < 0) return fail_body();
+    }
+    if (direct_left_ == 0) return std::size_t{0};
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(size, direct_left_));
+    while (true) {
+      ssize_t n = ::recv(released_, out, want, MSG_DONTWAIT);
+      if (n > 0) {
+        direct_left_ -= static_cast<std::uint64_t>(n);
+        bytes_ += static_cast<std::uint64_t>(n);
+        if (direct_left_ == 0) on_io_thread([this] { reattach(); });
+        return static_cast<std::size_t>(n);
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        pollfd p{released_, POLLIN, 0};
+        int r = ::poll(&p, 1, timeout_ms_);
+        if (r > 0 || (r < 0 && errno == EINTR)) continue;
+      }
+      // 0: the client closed before the end; a poll timeout; a reset.
+      on_io_thread([this] { reattach(); });
+      return fail_body();
+    }
+  }
+
+  template <class F>
+  void on_io_thread(F fn) {
+    Waiter waiter;
+    net::post(stream_.get_executor(), [&] {
+      fn();
+      waiter.notify();
+    });
+    waiter.wait();
+  }
+
+  // The client went away or stalled past the timeout.
+  tl::unexpected<Error> fail_body() {
+    error_ = Error{Errc::unavailable, "client stopped sending the body", ""};
+    return tl::unexpected<Error>(*error_);
+  }
+
   // On the I/O thread.
   void start(char* out, std::size_t size, std::size_t& got, beast::error_code& ec,
              Waiter& waiter) {
@@ -306,6 +394,10 @@ class StreamBodyReader final : public BodyReader {
   int timeout_ms_;
   bool expect_continue_;
   std::uint64_t bytes_ = 0;
+  bool direct_ = false;
+  std::uint64_t direct_left_ = 0;
+  int released_ = -1;  // the socket, out of the reactor while read directly
+  tcp protocol_ = tcp::v4();
   std::optional<Error> error_;
 };
 
@@ -850,9 +942,14 @@ awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
         }
       });
     }
-    if (reader) bytes_in = reader->bytes();
+    if (reader) {
+      reader->reattach();
+      bytes_in = reader->bytes();
+    }
     bool keep_alive = req.keep_alive && !res.close && !loop.draining;
-    if (!parser.is_done()) keep_alive = false;  // unread body: cannot find the next request
+    // An unread body: the next request cannot be found.
+    const bool body_read = parser.is_done() || (reader && reader->complete());
+    if (!body_read) keep_alive = false;
 
     auto record = [&](int status, std::uint64_t bytes_out) {
       if (!observer) return;
@@ -965,7 +1062,7 @@ awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
     }
     record(res.status, bytes_out);
     if (!ok || !keep_alive) {
-      linger = ok && !parser.is_done();
+      linger = ok && !body_read;
       break;
     }
   }

@@ -72,7 +72,10 @@ class ServerTest : public ::testing::Test {
       std::uint64_t total = 0, sum = 0;
       while (true) {
         auto n = req.body_reader->read(buf.data(), buf.size());
-        if (!n) return error_response(n.error());
+        if (!n) {
+          body_failures++;
+          return error_response(n.error());
+        }
         if (*n == 0) break;
         for (std::size_t i = 0; i < *n; ++i) sum += static_cast<unsigned char>(buf[i]);
         total += *n;
@@ -94,6 +97,18 @@ class ServerTest : public ::testing::Test {
       r.body = std::to_string(total);
       return r;
     }, RouteOptions{.body = BodyMode::stream, .max_body_bytes = 1000});
+    router_.add("PUT", "/read-some", [](Request& req) {
+      std::vector<char> buf(100 * 1024);
+      std::size_t got = 0;
+      while (got < buf.size()) {
+        auto n = req.body_reader->read(buf.data() + got, buf.size() - got);
+        if (!n || *n == 0) return error_response(Errc::invalid, "short");
+        got += *n;
+      }
+      Response r;
+      r.body = "read " + std::to_string(got);
+      return r;
+    }, RouteOptions{.body = BodyMode::stream, .max_body_bytes = 0});
     router_.add("PUT", "/refuse-stream", [](Request&) { return error_response(Errc::forbidden, "no"); },
                 RouteOptions{.body = BodyMode::stream, .max_body_bytes = 0});
     router_.add("GET", "/download/{mib}", [](Request& req) {
@@ -152,6 +167,7 @@ class ServerTest : public ::testing::Test {
     cfg.io_threads = 2;
     cfg.max_header_bytes = 4096;
     cfg.header_timeout_ms = 1000;
+    cfg.body_timeout_ms = 1000;
     cfg.ws_max_queued_bytes = 8 << 20;
     server_ = std::make_unique<Server>(cfg, router_, workers_);
     ASSERT_TRUE(server_->listen());
@@ -169,6 +185,7 @@ class ServerTest : public ::testing::Test {
   WorkerPool workers_{4};
   std::unique_ptr<Server> server_;
   std::thread thread_;
+  static inline std::atomic<int> body_failures{0};
 };
 
 TEST_F(ServerTest, ServesKeepAliveRequests) {
@@ -326,6 +343,70 @@ TEST_F(ServerTest, SmallStreamedBodiesAreReadAheadLargeOnesAreNot) {
   auto r = c.request("PUT", "/upload", {}, std::string(4096, '\x02'));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->body, "4096:8192");
+}
+
+// Past what the head's read brought, a large body of known length is read
+// by the handler's thread straight from the socket: exactly the body (the
+// request pipelined behind it is still there for the connection), and the
+// socket back with the I/O thread afterwards, whether the handler read the
+// body to its end or not.
+TEST_F(ServerTest, LargeBodiesReadStraightFromTheSocketLeaveTheConnectionWhole) {
+  std::string body(8 << 20, '\0');
+  std::uint64_t sum = 0;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    body[i] = static_cast<char>(i * 17 % 239);
+    sum += static_cast<unsigned char>(body[i]);
+  }
+  const std::string next = "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  HttpClient c("127.0.0.1", server_->port());
+  auto raw = c.raw("PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
+                   "\r\n\r\n" + body + next);
+  ASSERT_TRUE(raw);
+  EXPECT_NE(raw->find("\r\n\r\n" + std::to_string(body.size()) + ":" + std::to_string(sum)), std::string::npos)
+      << *raw;
+  EXPECT_NE(raw->find("\r\n\r\nhello"), std::string::npos) << *raw;
+
+  // A handler that stops reading early: its answer arrives, then the
+  // connection closes (the rest of the body cannot be told from a request).
+  raw = c.raw("PUT /read-some HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
+              "\r\n\r\n" + body + next);
+  ASSERT_TRUE(raw);
+  EXPECT_NE(raw->find("200 OK"), std::string::npos) << raw->substr(0, 200);
+  EXPECT_NE(raw->find("read 102400"), std::string::npos) << raw->substr(0, 200);
+  EXPECT_EQ(raw->find("hello"), std::string::npos);
+
+  // The same body twice on one keep-alive connection.
+  for (int i = 0; i < 2; ++i) {
+    auto r = c.request("PUT", "/upload", {}, body);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->body, std::to_string(body.size()) + ":" + std::to_string(sum));
+  }
+}
+
+// A client that stalls in the middle of a large body gets 503 after the body
+// timeout; one that goes away makes the handler's read fail. The server goes
+// on.
+TEST_F(ServerTest, AStalledOrAbandonedBodyEndsItsRequest) {
+  const std::string head = "PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 4194304\r\n\r\n";
+  const std::string part(1 << 20, 'p');
+  HttpClient c("127.0.0.1", server_->port());
+  auto start = std::chrono::steady_clock::now();
+  auto raw = c.raw(head + part, 5000);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 4s);
+  ASSERT_TRUE(raw);
+  EXPECT_NE(raw->find("503"), std::string::npos) << *raw;
+
+  int before = body_failures.load();
+  raw = c.raw(head + part, 200);  // the client closes after 200 ms
+  ASSERT_TRUE(raw);
+  EXPECT_EQ(*raw, "");
+  start = std::chrono::steady_clock::now();
+  while (body_failures.load() == before && std::chrono::steady_clock::now() - start < 5s)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(body_failures.load(), before + 1);
+  auto r = c.request("GET", "/hello");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "hello");
 }
 
 TEST_F(ServerTest, AnswersExpectContinueBeforeTheBody) {
