@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The ruche command as an operator uses it: user management, serve with the
-# "listening on" line, graceful stop on SIGTERM (exit 0), audit verify.
+# "listening on" line, one server per data folder, graceful stop on SIGTERM
+# (exit 0), a workspace exported and imported from the command line, audit
+# verify.
 set -euo pipefail
 RUCHE=${1:?usage: cli_test.sh path/to/ruche}
 T=$(mktemp -d /tmp/ruche-cli-XXXXXX)
@@ -33,6 +35,8 @@ printf '[bus]\nnats_url = "nats://127.0.0.1:1"\n' > "$T/nats.toml"
 if err=$("$RUCHE" serve --config "$T/nats.toml" --data "$T/data" 2>&1); then fail "nats with sqlite accepted"; fi
 echo "$err" | grep -q 'database = postgres' || fail "nats with sqlite message: $err"
 
+echo 'Libellule-Bleue-2027' | "$RUCHE" user add --data "$T/data" --email bob@example.org --name 'Bob Member' >/dev/null
+
 # serve: the listening line, a request, SIGTERM -> exit 0.
 "$RUCHE" serve --data "$T/data" --listen 127.0.0.1:0 >"$T/out" 2>"$T/err" &
 PID=$!
@@ -44,11 +48,70 @@ curl -fsS "$url/api/v1/health" | grep -q '"ok"' || fail "health"
 token=$(curl -fsS -X POST "$url/api/v1/auth/login" -d '{"email":"admin@example.org","password":"Libellule-Dorée-2027"}' \
   | sed 's/.*"token":"\([^"]*\)".*/\1/')
 curl -fsS -H "Authorization: Bearer $token" "$url/api/v1/me" | grep -q 'Ada Admin' || fail "me"
+
+# A second server on the same data folder is refused (it would not hear the first's changes).
+if err=$("$RUCHE" serve --data "$T/data" --listen 127.0.0.1:0 2>&1); then fail "second server accepted"; fi
+echo "$err" | grep -q 'one server per data folder' || fail "second server message: $err"
+
+# A workspace with a file and a message, exported from the command line while the server runs.
+auth="Authorization: Bearer $token"
+ws=$(curl -fsS -X POST -H "$auth" "$url/api/v1/workspaces" -d '{"name":"Archives","modules":["files","chat"]}' \
+  | sed 's/.*"id":"\([^"]*\)".*/\1/')
+head -c 300000 /dev/urandom > "$T/report.bin"
+curl -fsS -T "$T/report.bin" -H "$auth" "$url/dav/files/$ws/report.bin" >/dev/null || fail "dav put"
+cid=$(curl -fsS -X POST -H "$auth" "$url/api/v1/workspaces/$ws/channels" -d '{"name":"minutes"}' \
+  | sed 's/.*"id":"\([^"]*\)".*/\1/')
+curl -fsS -X POST -H "$auth" "$url/api/v1/channels/$cid/messages" -d '{"body":"the minutes of March"}' >/dev/null || fail "post"
+"$RUCHE" workspace list --data "$T/data" --as admin@example.org | grep -q "^$ws	owner	Archives" || fail "workspace list"
+"$RUCHE" workspace export --data "$T/data" --as admin@example.org --id "$ws" --out "$T/archive.tar" 2>"$T/export.err" \
+  || fail "export: $(cat "$T/export.err")"
+[ "$(stat -c %a "$T/archive.tar")" = 600 ] || fail "archive mode $(stat -c %a "$T/archive.tar")"
+tar -tf "$T/archive.tar" | grep -qx 'workspace.json' || fail "archive: no workspace.json"
+tar -xOf "$T/archive.tar" files/tree/report.bin | cmp - "$T/report.bin" || fail "archive: report.bin differs"
+tar -xOf "$T/archive.tar" workspace.json | grep -q '"name":"Archives"' || fail "archive: workspace.json"
+# Never over an existing file; never as someone who is not a member; never to a terminal-less void.
+if "$RUCHE" workspace export --data "$T/data" --as admin@example.org --id "$ws" --out "$T/archive.tar" 2>/dev/null; then
+  fail "export over an existing file"
+fi
+if err=$("$RUCHE" workspace export --data "$T/data" --as bob@example.org --id "$ws" 2>&1 >/dev/null); then
+  fail "export by a non-member"
+fi
+echo "$err" | grep -q 'no such workspace' || fail "non-member export message: $err"
+if err=$("$RUCHE" workspace export --data "$T/data" --id "$ws" 2>&1 >/dev/null); then fail "export without --as"; fi
+echo "$err" | grep -q 'needs --as' || fail "export without --as message: $err"
+# An import writes: refused while the server runs.
+if err=$("$RUCHE" workspace import --data "$T/data" --as bob@example.org --in "$T/archive.tar" 2>&1); then
+  fail "import while the server runs"
+fi
+echo "$err" | grep -q 'Stop it first' || fail "import while running message: $err"
 kill -TERM "$PID"
 code=0; wait "$PID" || code=$?
 PID=""
 [ "$code" -eq 0 ] || fail "serve exited $code after SIGTERM"
 grep -q '"server.stopped"' "$T/err" || fail "no server.stopped log"
+
+# The server stopped: an administrator imports the archive (not Bob: he is
+# not one); served again, it is there with its file and message.
+if err=$("$RUCHE" workspace import --data "$T/data" --as bob@example.org --in "$T/archive.tar" 2>&1); then
+  fail "import by a non-administrator"
+fi
+echo "$err" | grep -q 'only an instance administrator' || fail "non-administrator import message: $err"
+out=$("$RUCHE" workspace import --data "$T/data" --as admin@example.org --name 'Archives (copy)' < "$T/archive.tar") \
+  || fail "import: $out"
+echo "$out" | grep -q '"name":"Archives (copy)"' || fail "import answer: $out"
+ws2=$(echo "$out" | sed 's/.*"workspace":{"id":"\([^"]*\)".*/\1/')
+[ -n "$ws2" ] && [ "$ws2" != "$ws" ] || fail "imported workspace id: $out"
+"$RUCHE" workspace list --data "$T/data" --as admin@example.org | grep -q "^$ws2	owner	Archives (copy)" || fail "list after import"
+"$RUCHE" serve --data "$T/data" --listen 127.0.0.1:0 >"$T/out" 2>"$T/err" &
+PID=$!
+for _ in $(seq 1 100); do grep -q 'listening on http://' "$T/out" && break; sleep 0.05; done
+url=$(grep -o 'listening on http://[0-9.:]*' "$T/out" | sed 's/listening on //')
+token2=$(curl -fsS -X POST "$url/api/v1/auth/login" -d '{"email":"admin@example.org","password":"Libellule-Dorée-2027"}' \
+  | sed 's/.*"token":"\([^"]*\)".*/\1/')
+curl -fsS -H "Authorization: Bearer $token2" "$url/dav/files/$ws2/report.bin" | cmp - "$T/report.bin" || fail "imported file"
+curl -fsS -H "Authorization: Bearer $token2" "$url/api/v1/search?q=minutes&workspace=$ws2" | grep -q 'March' \
+  || fail "imported message not found"
+kill -TERM "$PID"; wait "$PID" || true; PID=""
 
 # disable, reset-password, audit verify.
 "$RUCHE" user disable --data "$T/data" --email admin@example.org | grep -q disabled || fail "disable"

@@ -1,6 +1,7 @@
 #include "app/app.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -83,6 +84,25 @@ Result<std::string> load_instance_key(const Config& config) {
     return fail(Errc::unavailable, "cannot write the instance key " + path);
   log::info("instance_key.created", {{"path", path}});
   return key;
+}
+
+Result<NodeLock> NodeLock::acquire(const Config& config) {
+  if (!config.nats_url.empty()) return NodeLock(-1);
+  std::error_code ec;
+  fs::create_directories(config.data_dir, ec);
+  const std::string path = (fs::path(config.data_dir) / "ruche.lock").string();
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return fail(Errc::unavailable, "cannot open " + path);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return fail(Errc::conflict, "a Ruche server uses the data folder " + config.data_dir + " (" + path +
+                                    " is locked): one server per data folder, or several nodes with a NATS bus");
+  }
+  return NodeLock(fd);
+}
+
+NodeLock::~NodeLock() {
+  if (fd_ >= 0) ::close(fd_);
 }
 
 namespace {
@@ -353,6 +373,11 @@ Result<std::unique_ptr<Instance>> Instance::create(Config config, const Clock& c
 int serve(Config config) {
   log::set_level(parse_level(config.log_level));
   std::string data_dir = config.data_dir;
+  auto lock = NodeLock::acquire(config);
+  if (!lock) {
+    std::fprintf(stderr, "ruche: %s\n", lock.error().message.c_str());
+    return 1;
+  }
   auto inst = Instance::create(std::move(config));
   if (!inst) {
     std::fprintf(stderr, "ruche: %s\n", inst.error().message.c_str());

@@ -25,6 +25,24 @@ Result<std::unique_ptr<db::Database>> open_database(const Config& config);
 // (created on first use, mode 0600).
 Result<std::string> load_instance_key(const Config& config);
 
+// A node without a NATS bus keeps what it knows in memory (sessions,
+// rights, listings), told of changes by its own process only: a second
+// process writing the same data would go unseen by it. `ruche serve` holds
+// this lock on DATA/ruche.lock for its lifetime, so does any command that
+// writes contents; with a bus (several nodes) every process hears the others
+// and no lock is taken. Errors: conflict when another process holds it.
+class NodeLock {
+ public:
+  static Result<NodeLock> acquire(const Config& config);
+  NodeLock(NodeLock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  NodeLock& operator=(NodeLock&&) = delete;
+  ~NodeLock();
+
+ private:
+  explicit NodeLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
 // One running Ruche: every part built from a Config. `ruche serve` runs one;
 // whole-server tests run one in-process on port 0.
 class Instance {

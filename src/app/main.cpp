@@ -1,5 +1,7 @@
 // ruche: the server and its administration commands.
+#include <fcntl.h>
 #include <malloc.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -7,6 +9,7 @@
 #include <cstring>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,10 +18,15 @@
 #include "base/log.hpp"
 #include "core/bus/bus.hpp"
 #include "core/crypto/password.hpp"
+#include "core/crypto/encoding.hpp"
 #include "core/crypto/random.hpp"
+#include "core/http/message.hpp"
 #include "platform/accounts.hpp"
 #include "platform/audit.hpp"
+#include "platform/export.hpp"
+#include "platform/import.hpp"
 #include "platform/outbox.hpp"
+#include "platform/platform.hpp"
 #include "platform/sessions.hpp"
 
 namespace {
@@ -36,6 +44,14 @@ constexpr const char* kUsage = R"(usage:
   ruche user reset-password --email EMAIL [--config FILE] [--data DIR]
                  (reads the new password from standard input, one line)
   ruche audit verify [--config FILE] [--data DIR]
+  ruche workspace list --as EMAIL [--config FILE] [--data DIR]
+  ruche workspace export --as EMAIL --id WORKSPACE [--out FILE] [--config FILE] [--data DIR]
+                 (the archive of docs/export.md; to standard output without --out)
+  ruche workspace import --as EMAIL [--in FILE] [--name NAME] [--create-accounts]
+                 [--config FILE] [--data DIR]
+                 (reads the archive from standard input without --in; EMAIL an
+                 instance administrator; the server stopped, unless a NATS bus)
+                 EMAIL: the account acting, with its rights; audited as its own
   ruche version
 )";
 
@@ -57,7 +73,8 @@ struct Args {
 
 // Options that take a value; everything else starting with -- is a flag.
 bool takes_value(const std::string& name) {
-  return name == "config" || name == "data" || name == "listen" || name == "email" || name == "name";
+  return name == "config" || name == "data" || name == "listen" || name == "email" || name == "name" ||
+         name == "as" || name == "id" || name == "out" || name == "in";
 }
 
 bool parse_args(int argc, char** argv, Args& out, std::string& why) {
@@ -214,6 +231,155 @@ int user_command(const Args& args, const app::Config& c) {
   return usage_error("unknown user subcommand: " + sub);
 }
 
+
+// Pushes an export's bytes to a file descriptor.
+class FdBodyWriter final : public http::BodyWriter {
+ public:
+  explicit FdBodyWriter(int fd) : fd_(fd) {}
+  Result<void> write(std::string_view data) override {
+    while (!data.empty()) {
+      ssize_t n = ::write(fd_, data.data(), data.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return fail(Errc::unavailable, std::string("cannot write the archive: ") + std::strerror(errno));
+      data.remove_prefix(static_cast<std::size_t>(n));
+      bytes_ += static_cast<std::uint64_t>(n);
+    }
+    return {};
+  }
+  std::uint64_t bytes() const { return bytes_; }
+
+ private:
+  int fd_;
+  std::uint64_t bytes_ = 0;
+};
+
+// Pulls an archive to import from a file descriptor.
+class FdBodyReader final : public http::BodyReader {
+ public:
+  explicit FdBodyReader(int fd) : fd_(fd) {
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) size_ = static_cast<std::uint64_t>(st.st_size);
+  }
+  Result<std::size_t> read(char* buf, std::size_t size) override {
+    while (true) {
+      ssize_t n = ::read(fd_, buf, size);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return fail(Errc::unavailable, std::string("cannot read the archive: ") + std::strerror(errno));
+      return static_cast<std::size_t>(n);
+    }
+  }
+  std::optional<std::uint64_t> content_length() const override { return size_; }
+
+ private:
+  int fd_;
+  std::optional<std::uint64_t> size_;
+};
+
+// The account an operator's command acts as: its rights apply, and the audit
+// log records the action as its own, from "cli".
+ruche::Result<platform::Caller> cli_caller(platform::Platform& p, const Args& args) {
+  auto as = args.options.find("as");
+  RUCHE_TRY(auto found, p.accounts.find_by_email(as->second));
+  if (!found) return fail(Errc::not_found, "no account with email " + as->second);
+  if (found->disabled) return fail(Errc::forbidden, "the account " + as->second + " is disabled");
+  platform::Caller c;
+  c.user_id = found->id;
+  c.email = found->email;
+  c.name = found->name;
+  c.role = found->role;
+  c.remote_addr = "cli";
+  c.request_id = "cli-" + crypto::hex_encode(crypto::random_bytes(6));
+  return c;
+}
+
+int workspace_command(const Args& args, app::Config c) {
+  if (args.words.size() < 2) return usage_error("workspace needs a subcommand");
+  const std::string& sub = args.words[1];
+  if (sub != "list" && sub != "export" && sub != "import") return usage_error("unknown workspace subcommand: " + sub);
+  if (sub == "export" && !args.options.count("id")) return usage_error("workspace export needs --id");
+  if (sub == "export" && !args.options.count("out") && ::isatty(STDOUT_FILENO))
+    return usage_error("workspace export writes an archive: give --out FILE or redirect standard output");
+  if (!args.options.count("as")) return usage_error("workspace " + sub + " needs --as EMAIL: the account it acts as");
+  // An import writes: a running server (alone, no bus) would not hear of it.
+  std::optional<app::NodeLock> lock;
+  if (sub == "import") {
+    auto l = app::NodeLock::acquire(c);
+    if (!l)
+      return error(l.error().message + ". Stop it first, or import from the web client (POST /api/v1/workspaces/import)");
+    lock.emplace(std::move(*l));
+  }
+  // Logs go to standard error; the archive or the listing to standard output.
+  log::set_level(log::Level::warn);
+  auto inst = app::Instance::create(std::move(c));
+  if (!inst) return error(inst.error().message);
+  platform::Platform& p = (*inst)->platform();
+  auto caller = cli_caller(p, args);
+  if (!caller) return error(caller.error().message);
+
+  if (sub == "list") {
+    auto list = p.workspaces.list(*caller);
+    if (!list) return error(list.error().message);
+    for (const auto& w : *list)
+      std::printf("%s\t%s\t%s%s%s\n", w.id.str().c_str(), std::string(platform::to_string(w.role)).c_str(),
+                  w.name.c_str(), w.armoured ? "\t(armoured)" : "", w.archived ? "\t(archived)" : "");
+    return 0;
+  }
+
+  if (sub == "export") {
+    const std::string& raw_id = args.options.at("id");
+    if (!is_id(raw_id)) return error("not a workspace id: " + raw_id);
+    const WorkspaceId id(raw_id);
+    auto access = p.authz.access(*caller, id);
+    if (!access) return error(access.error().message);
+    http::Request req;
+    req.method = "GET";
+    req.request_id = caller->request_id;
+    auto res = platform::export_response(p, req, *caller, *access);
+    if (!res) return error(res.error().message);
+    std::string out_path;
+    int fd = STDOUT_FILENO;
+    if (auto o = args.options.find("out"); o != args.options.end()) {
+      out_path = o->second;
+      // A new file only, readable by its owner: the archive holds everything.
+      fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      if (fd < 0) return error("cannot create " + out_path + ": " + std::strerror(errno));
+    }
+    FdBodyWriter writer(fd);
+    Result<void> written = res->stream(writer);
+    if (written && !out_path.empty() && ::fsync(fd) != 0)
+      written = fail(Errc::unavailable, std::string("cannot write the archive: ") + std::strerror(errno));
+    if (!out_path.empty()) ::close(fd);
+    if (!written) {
+      if (!out_path.empty()) ::unlink(out_path.c_str());
+      return error(written.error().message);
+    }
+    std::fprintf(stderr, "exported %s: %llu bytes%s%s\n", id.str().c_str(),
+                 static_cast<unsigned long long>(writer.bytes()), out_path.empty() ? "" : " to ", out_path.c_str());
+    return 0;
+  }
+
+  // import: as through the API, an instance administrator's.
+  if (!caller->is_admin()) return error("only an instance administrator imports a workspace; " + caller->email + " is not");
+  int fd = STDIN_FILENO;
+  if (auto i = args.options.find("in"); i != args.options.end()) {
+    fd = ::open(i->second.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return error("cannot open " + i->second + ": " + std::strerror(errno));
+  } else if (::isatty(STDIN_FILENO)) {
+    return usage_error("workspace import reads an archive: give --in FILE or redirect standard input");
+  }
+  FdBodyReader reader(fd);
+  http::Request req;
+  req.method = "POST";
+  req.request_id = caller->request_id;
+  req.body_reader = &reader;
+  if (auto n = args.options.find("name"); n != args.options.end()) req.query = "name=" + http::percent_encode(n->second);
+  if (args.flags.count("create-accounts")) req.query += std::string(req.query.empty() ? "" : "&") + "accounts=create";
+  auto res = platform::import_response(p, req, *caller);
+  if (fd != STDIN_FILENO) ::close(fd);
+  if (!res) return error(res.error().message);
+  std::printf("%s\n", res->body.c_str());
+  return 0;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -248,6 +414,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cmd == "user") return user_command(args, *config);
+  if (cmd == "workspace") return workspace_command(args, std::move(*config));
   if (cmd == "audit") {
     if (args.words.size() < 2 || args.words[1] != "verify") return usage_error("audit verify");
     auto database = app::open_database(*config);
