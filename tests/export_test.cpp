@@ -438,6 +438,69 @@ TEST(Export, AnArchiveRepackedByGnuTarImports) {
   EXPECT_EQ(s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size(), before);
 }
 
+// Records the import does not remember (messages that start no thread,
+// files) are still checked: a message twice or out of its order, a reply
+// whose first message says it has none, an entry under a file: each refused
+// (400 bad_export), leaving nothing.
+TEST(Export, RecordsOutOfOrderOrUnderWhatCannotHoldThemAreRefused) {
+  TestServer s;
+  Filled f(s);
+  Account admin = s.user("Admin", platform::InstanceRole::admin);
+  const std::string archive = s.call("GET", "/api/v1/workspaces/" + f.ws + "/export", f.a.token).raw.body;
+  const std::string path = "/api/v1/admin/workspaces/import";
+  const auto had = s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size();
+  // Each case edits a fresh copy of the archive's JSON Lines page, packs it
+  // again, and expects the import to fail with `why` in the message.
+  auto refused = [&](const std::string& page_glob, const std::function<void(std::vector<json::object>&)>& edit,
+                     const std::string& why) {
+    Extracted x(archive);
+    fs::path page;
+    for (const auto& e : fs::recursive_directory_iterator(x.root))
+      if (e.path().string().find(page_glob) != std::string::npos && e.path().filename() == "000001.jsonl" &&
+          page.empty())
+        page = e.path();
+    ASSERT_FALSE(page.empty()) << page_glob;
+    std::vector<json::object> lines;
+    {
+      std::ifstream in(page);
+      for (std::string line; std::getline(in, line);)
+        if (auto v = json::parse(line); v && v->is_object()) lines.push_back(v->as_object());
+    }
+    edit(lines);
+    {
+      std::ofstream out(page, std::ios::binary | std::ios::trunc);
+      for (const auto& o : lines) out << json::serialize(o) << "\n";
+    }
+    const fs::path tar = x.root.parent_path() / "edited.tar";
+    const std::string cmd = "tar --format=pax -c -f '" + tar.string() + "' -C '" + x.root.string() +
+                            "' README.txt workspace.json chat files";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+    auto r = s.call("POST", path, admin.token, slurp(tar));
+    EXPECT_EQ(r.status, 400) << why << ": " << r.raw.body;
+    EXPECT_EQ(r.error_code(), "bad_export") << why;
+    EXPECT_NE(r.raw.body.find(why), std::string::npos) << r.raw.body;
+  };
+  const std::string general_page = "chat/messages/" + f.general;
+  // général: the thread's first message, its reply, then two more.
+  refused(general_page, [](auto& lines) { lines.push_back(lines.at(2)); }, "twice the same");
+  refused(general_page, [](auto& lines) { std::swap(lines.at(2), lines.at(3)); }, "out of order");
+  refused(general_page, [&](auto& lines) {
+    for (auto& o : lines)
+      if (str(o, "id") == f.first) o["reply_count"] = 0;
+  }, "a reply before its thread's first message");
+  refused("files/nodes", [](auto& lines) {
+    std::string file_id;
+    for (const auto& o : lines)
+      if (str(o, "kind") == "file" && file_id.empty()) file_id = str(o, "id");
+    for (auto& o : lines)
+      if (str(o, "kind") == "folder") {
+        o["parent_id"] = file_id;
+        break;
+      }
+  }, "a record before its folder's");
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size(), had);
+}
+
 // A GET of the export on a raw socket, read as slowly as the test likes.
 struct SlowDownload {
   int fd = -1;

@@ -142,11 +142,13 @@ class ChatImport final : public platform::ModuleImport {
   Result<void> messages(Imported& ch, const std::vector<json::object>& lines) {
     if (ch.id != current_) {  // threads stay in their channel: one channel's ids at a time
       messages_ids_.clear();
+      last_seq_ = 0;
       current_ = ch.id;
     }
     Page page;
     RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
       page = Page{};
+      page.last_seq = last_seq_;
       for (const auto& o : lines) {
         const std::string old_id = text(o, "id");
         auto created = time(o, "created_at");
@@ -157,6 +159,9 @@ class ChatImport final : public platform::ModuleImport {
         m.workspace_id = ctx_.workspace;
         m.seq = integer(o, "seq");
         if (m.seq < 1) return bad("a message without its number");
+        // In their order, each once (the export writes them so).
+        if (m.seq <= page.last_seq) return bad("messages out of order, or twice the same");
+        page.last_seq = m.seq;
         m.author_id = ctx_.user(text(o, "author_id"));
         if (auto t = o.find("thread_id"); t != o.end() && !t->value().is_null()) {
           const std::string* root = t->value().is_string() ? new_id(page, std::string(t->value().as_string())) : nullptr;
@@ -176,7 +181,10 @@ class ChatImport final : public platform::ModuleImport {
           m.pinned_at_ms = time(o, "pinned_at").value_or(*created);
           m.pinned_by = ctx_.user(text(o, "pinned_by"));
         }
-        page.ids[old_id] = m.id.str();
+        // Only a thread's first message is looked up again (by its replies,
+        // which come after it): the others are not remembered, so that a
+        // channel of millions of messages does not hold them all in memory.
+        if (m.reply_count > 0) page.ids[old_id] = m.id.str();
         RUCHE_CHECK(store::import_message(c, m));
         for (const auto& rv : list(o, "reactions")) {
           if (!rv.is_object()) return bad("a reaction is not an object");
@@ -205,6 +213,7 @@ class ChatImport final : public platform::ModuleImport {
       return {};
     }));
     messages_ids_.merge(page.ids);
+    last_seq_ = page.last_seq;
     for (const auto& id : page.used) attachments_.erase(id);
     messages_ += page.messages;
     attachments_used_ += static_cast<std::int64_t>(page.used.size());
@@ -212,9 +221,10 @@ class ChatImport final : public platform::ModuleImport {
   }
 
   struct Page {
-    std::map<std::string, std::string> ids;  // exported message id -> new
+    std::map<std::string, std::string> ids;  // exported thread root id -> new
     std::vector<std::string> used;           // exported attachment ids posted again
     std::int64_t messages = 0;
+    std::int64_t last_seq = 0;               // the number of its last message
   };
 
   const std::string* new_id(const Page& page, const std::string& old) const {
@@ -260,7 +270,8 @@ class ChatImport final : public platform::ModuleImport {
   const platform::ImportContext& ctx_;
   std::map<std::string, Imported> channels_;          // exported channel id -> new
   ChannelId current_;                                 // the channel whose messages come now
-  std::map<std::string, std::string> messages_ids_;   // its exported message ids -> new
+  std::map<std::string, std::string> messages_ids_;   // its threads' exported first message ids -> new
+  std::int64_t last_seq_ = 0;                         // its last message's number
   std::map<std::string, blob::BlobRef> attachments_;  // exported attachment id -> stored bytes
   std::int64_t messages_ = 0, attachments_used_ = 0;
 };

@@ -110,7 +110,10 @@ class FilesImport final : public platform::ModuleImport {
     n.created_by = ctx_.user(text(o, "created_by"));
     n.updated_by = ctx_.user(text(o, "updated_by"));
     n.content_type = text(o, "content_type");
-    page.ids[old_id] = n.id.str();
+    // Only folders are looked up again (by their entries, which come after
+    // them): files are not remembered, so that millions of them do not all
+    // stay in memory.
+    if (n.folder) page.ids[old_id] = n.id.str();
 
     std::vector<store::VersionRow> versions;
     std::string current_id;
@@ -215,7 +218,7 @@ class FilesImport final : public platform::ModuleImport {
   const platform::ImportContext& ctx_;
   std::int64_t default_quota_;
   std::map<std::string, blob::BlobRef> contents_;  // archive entry -> stored content
-  std::map<std::string, std::string> ids_;         // exported node id -> new
+  std::map<std::string, std::string> ids_;         // exported folder id -> new
   std::int64_t folders_ = 0, files_ = 0, versions_ = 0, bytes_ = 0, shares_ = 0, shares_kept_by_origin_ = 0;
 };
 
