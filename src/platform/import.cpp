@@ -122,21 +122,47 @@ std::string ImportContext::user(const std::string& exported) const {
   return it == users.end() ? exported : it->second;
 }
 
-Result<void> PendingChunks::add(std::vector<blob::ContentWriter::Sealed> chunks) {
+Result<void> PendingChunks::add(std::vector<blob::ContentWriter::Sealed> chunks, std::string key,
+                                blob::BlobRef ref) {
   for (auto& c : chunks) {
     bytes_ += c.sealed.size();
     chunks_.push_back(std::move(c));
   }
-  if (bytes_ < (16u << 20) && chunks_.size() < 1000) return {};
+  contents_.emplace_back(std::move(key), std::move(ref));
+  if (bytes_ < (16u << 20) && chunks_.size() < 1000 && contents_.size() < 1000) return {};
   return flush();
 }
 
 Result<void> PendingChunks::flush() {
-  if (chunks_.empty()) return {};
-  RUCHE_CHECK(p_.db.write([&](db::Conn& c) { return p_.blobs.store_deferred(c, ws_, chunks_); }));
+  if (chunks_.empty() && contents_.empty()) return {};
+  RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
+    RUCHE_CHECK(p_.blobs.store_deferred(c, ws_, chunks_));
+    for (const auto& [key, ref] : contents_) {
+      RUCHE_TRY([[maybe_unused]] auto n,
+                c.exec("INSERT INTO import_contents (workspace_id, content_key, size, sha256, chunks) "
+                       "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (workspace_id, content_key) DO UPDATE SET "
+                       "size = excluded.size, sha256 = excluded.sha256, chunks = excluded.chunks",
+                       {ws_, key, static_cast<std::int64_t>(ref.size_bytes), ref.content_hash,
+                        db::Bytes{blob::pack_chunks(ref.chunks)}}));
+    }
+    return {};
+  }));
   chunks_.clear();
+  contents_.clear();
   bytes_ = 0;
   return {};
+}
+
+Result<std::optional<blob::BlobRef>> take_content(db::Conn& c, const WorkspaceId& ws, std::string_view key) {
+  RUCHE_TRY(auto row, c.query_one("DELETE FROM import_contents WHERE workspace_id = $1 AND content_key = $2 "
+                                  "RETURNING size, sha256, chunks",
+                                  {ws, std::string(key)}));
+  if (!row) return std::optional<blob::BlobRef>{};
+  blob::BlobRef ref;
+  ref.size_bytes = static_cast<std::uint64_t>(row->i64(0));
+  ref.content_hash = row->text(1);
+  RUCHE_TRY(ref.chunks, blob::unpack_chunks(row->bytes(2).data));
+  return std::optional<blob::BlobRef>(std::move(ref));
 }
 
 ImportEntry::ImportEntry(Platform& p, const WorkspaceId& ws, tar::Reader& in, const tar::Entry& e,
@@ -203,7 +229,7 @@ const json::object& object(const json::object& o, std::string_view key) {
 
 }  // namespace record
 
-Result<blob::BlobRef> ImportEntry::content() {
+Result<void> ImportEntry::store_content(std::string key) {
   RUCHE_TRY(blob::KeysPtr keys, p_.blobs.keys(ws_));
   blob::ContentWriter writer(p_.blobs.store(), keys, p_.blobs.pool(), [](std::uint64_t) -> Result<void> { return {}; });
   writer.defer_chunks_up_to(p_.blobs.defer_max());
@@ -214,8 +240,7 @@ Result<blob::BlobRef> ImportEntry::content() {
     RUCHE_CHECK(writer.write(std::string_view(buf.data(), n)));
   }
   RUCHE_TRY(blob::BlobRef ref, writer.finish());
-  RUCHE_CHECK(pending_.add(writer.take_deferred()));
-  return ref;
+  return pending_.add(writer.take_deferred(), std::move(key), std::move(ref));
 }
 
 Result<http::Response> import_response(Platform& p, http::Request& req, const Caller& caller) {
@@ -297,6 +322,12 @@ Result<http::Response> import_response(Platform& p, http::Request& req, const Ca
     for (auto& [module, importer] : importers) {
       RUCHE_TRY(counts[module], importer->finish());
     }
+    // Contents no record named: their rows go (their chunks, never
+    // referenced, are collected like any unreferenced chunk).
+    RUCHE_CHECK(p.db.write([&](db::Conn& c) -> Result<void> {
+      RUCHE_TRY([[maybe_unused]] auto n, c.exec("DELETE FROM import_contents WHERE workspace_id = $1", {w.id}));
+      return {};
+    }));
     return join_members(p, ctx, joins, accounts);
   };
   if (Result<void> r = run(); !r) {

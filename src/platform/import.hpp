@@ -46,21 +46,29 @@ struct ImportContext {
   bool known_user(const std::string& exported) const { return users.count(exported) > 0; }
 };
 
-// Small chunks of imported contents, sealed but not stored yet: stored many
-// to a transaction (one commit for many small files rather than a chunk
-// file and its fsyncs each), always before a record can name them.
+// Imported contents not written yet: their small chunks, sealed, and the
+// rows that remember each content under its key (table import_contents)
+// until a record takes it. Written many to a transaction (one commit for many
+// small files rather than a chunk file and its fsyncs each), always before a
+// record can name them.
 class PendingChunks {
  public:
   PendingChunks(Platform& p, const WorkspaceId& ws) : p_(p), ws_(ws) {}
-  Result<void> add(std::vector<blob::ContentWriter::Sealed> chunks);
+  Result<void> add(std::vector<blob::ContentWriter::Sealed> chunks, std::string key, blob::BlobRef ref);
   Result<void> flush();
 
  private:
   Platform& p_;
   const WorkspaceId& ws_;
   std::vector<blob::ContentWriter::Sealed> chunks_;
+  std::vector<std::pair<std::string, blob::BlobRef>> contents_;
   std::size_t bytes_ = 0;
 };
+
+// In a record's write transaction: the content stored under `key`
+// (ImportEntry::store_content), which no other record can then take; nullopt
+// when there is none (never stored, or taken already).
+Result<std::optional<blob::BlobRef>> take_content(db::Conn& c, const WorkspaceId& ws, std::string_view key);
 
 // The entry a module is given, to read as a document or store as a content.
 class ImportEntry {
@@ -75,8 +83,10 @@ class ImportEntry {
   Result<std::vector<json::object>> lines(std::size_t max = 64u << 20);
   // The entry's bytes stored as one of the workspace's contents (chunked,
   // sealed, durable; not referenced yet: the module's rows add the
-  // references, else the chunks are collected after the grace period).
-  Result<blob::BlobRef> content();
+  // references, else the chunks are collected after the grace period), kept
+  // under `key` for take_content(). Keys are the module's (its name first);
+  // the same key again replaces the content kept.
+  Result<void> store_content(std::string key);
 
  private:
   Platform& p_;

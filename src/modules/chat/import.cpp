@@ -40,9 +40,7 @@ class ChatImport final : public platform::ModuleImport {
     }
     if (path.starts_with("chat/attachments/")) {
       const std::string rest = path.substr(std::string_view("chat/attachments/").size());
-      RUCHE_TRY(blob::BlobRef ref, e.content());
-      attachments_.insert_or_assign(rest.substr(0, rest.find('/')), std::move(ref));
-      return {};
+      return e.store_content(content_key(rest.substr(0, rest.find('/'))));
     }
     if (path.starts_with("chat/messages/") && path.ends_with(".jsonl")) {
       const std::string rest = path.substr(std::string_view("chat/messages/").size());
@@ -214,15 +212,14 @@ class ChatImport final : public platform::ModuleImport {
     }));
     messages_ids_.merge(page.ids);
     last_seq_ = page.last_seq;
-    for (const auto& id : page.used) attachments_.erase(id);
     messages_ += page.messages;
-    attachments_used_ += static_cast<std::int64_t>(page.used.size());
+    attachments_used_ += page.attachments;
     return {};
   }
 
   struct Page {
     std::map<std::string, std::string> ids;  // exported thread root id -> new
-    std::vector<std::string> used;           // exported attachment ids posted again
+    std::int64_t attachments = 0;            // exported attachments posted again
     std::int64_t messages = 0;
     std::int64_t last_seq = 0;               // the number of its last message
   };
@@ -233,12 +230,14 @@ class ChatImport final : public platform::ModuleImport {
     return nullptr;
   }
 
+  // An exported attachment's content, as kept until its message comes.
+  static std::string content_key(std::string_view attachment_id) { return "chat:" + std::string(attachment_id); }
+
   Result<void> attachment(db::Conn& c, const Message& m, const json::object& o, int position, Page& page) {
-    const std::string old_id = text(o, "id");
-    auto content = attachments_.find(old_id);
-    if (content == attachments_.end() || std::find(page.used.begin(), page.used.end(), old_id) != page.used.end())
-      return bad("an attachment whose bytes are not in the archive");
-    const blob::BlobRef& ref = content->second;
+    // Each attachment is one message's: taken, no other message finds it.
+    RUCHE_TRY(auto content, platform::take_content(c, ctx_.workspace, content_key(text(o, "id"))));
+    if (!content) return bad("an attachment whose bytes are not in the archive, or another message's");
+    const blob::BlobRef& ref = *content;
     if (static_cast<std::int64_t>(ref.size_bytes) != integer(o, "size", -1) || ref.content_hash != text(o, "sha256"))
       return bad("the bytes of attachment " + text(o, "name") + " differ from its record (size or SHA-256)");
     store::AttachmentRow row;
@@ -261,7 +260,7 @@ class ChatImport final : public platform::ModuleImport {
     RUCHE_TRY(bool attached, store::attach(c, a.id, m.id, position, a.uploader_id, m.channel_id));
     if (!attached) return bad("an attachment could not be attached");
     RUCHE_TRY([[maybe_unused]] auto refs, p_.blobs.add_refs(c, ctx_.workspace, row.chunks));
-    page.used.push_back(old_id);
+    ++page.attachments;
     return {};
   }
 
@@ -272,7 +271,6 @@ class ChatImport final : public platform::ModuleImport {
   ChannelId current_;                                 // the channel whose messages come now
   std::map<std::string, std::string> messages_ids_;   // its threads' exported first message ids -> new
   std::int64_t last_seq_ = 0;                         // its last message's number
-  std::map<std::string, blob::BlobRef> attachments_;  // exported attachment id -> stored bytes
   std::int64_t messages_ = 0, attachments_used_ = 0;
 };
 

@@ -30,11 +30,7 @@ class FilesImport final : public platform::ModuleImport {
   Result<void> entry(platform::ImportEntry& e) override {
     const std::string& path = e.entry().path;
     if (e.entry().folder) return {};
-    if (path.starts_with("files/tree/") || path.starts_with("files/history/")) {
-      RUCHE_TRY(blob::BlobRef ref, e.content());
-      contents_.insert_or_assign(path, std::move(ref));
-      return {};
-    }
+    if (path.starts_with("files/tree/") || path.starts_with("files/history/")) return e.store_content(path);
     if (path.starts_with("files/nodes/") && path.ends_with(".jsonl")) {
       RUCHE_TRY(auto lines, e.lines());
       return records(lines);
@@ -59,7 +55,6 @@ class FilesImport final : public platform::ModuleImport {
   // group of writes again), which must find the importer as it was.
   struct Page {
     std::map<std::string, std::string> ids;
-    std::vector<std::string> used;  // archive entries the page's versions took
     std::int64_t folders = 0, files = 0, versions = 0, bytes = 0, shares = 0, shares_kept_by_origin = 0;
   };
 
@@ -73,7 +68,6 @@ class FilesImport final : public platform::ModuleImport {
       return {};
     }));
     ids_.merge(page.ids);
-    for (const auto& entry : page.used) contents_.erase(entry);  // each content is one version's
     folders_ += page.folders;
     files_ += page.files;
     versions_ += page.versions;
@@ -125,11 +119,10 @@ class FilesImport final : public platform::ModuleImport {
         auto number = integer(v, "number"), size = integer(v, "size");
         auto at = time(v, "created_at"), vmtime = time(v, "mtime");
         if (!number || *number < 1 || !size || !at || !vmtime) return bad("a version without its number, size or dates");
-        const std::string entry = text(v, "entry");
-        auto content = contents_.find(entry);
-        if (content == contents_.end()) return bad("a version whose content is not in the archive");
-        page.used.push_back(entry);
-        const blob::BlobRef& ref = content->second;
+        // Each content is one version's: taken, no other version finds it.
+        RUCHE_TRY(auto content, platform::take_content(c, ctx_.workspace, text(v, "entry")));
+        if (!content) return bad("a version whose content is not in the archive, or another's");
+        const blob::BlobRef& ref = *content;
         if (ref.size_bytes != static_cast<std::uint64_t>(*size) || ref.content_hash != text(v, "sha256"))
           return bad("the content of " + text(o, "path") + " differs from its record (size or SHA-256)");
         store::VersionRow row;
@@ -217,7 +210,6 @@ class FilesImport final : public platform::ModuleImport {
   platform::Platform& p_;
   const platform::ImportContext& ctx_;
   std::int64_t default_quota_;
-  std::map<std::string, blob::BlobRef> contents_;  // archive entry -> stored content
   std::map<std::string, std::string> ids_;         // exported folder id -> new
   std::int64_t folders_ = 0, files_ = 0, versions_ = 0, bytes_ = 0, shares_ = 0, shares_kept_by_origin_ = 0;
 };
