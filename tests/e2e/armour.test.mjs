@@ -18,8 +18,10 @@ import {
   newContext,
   pageFetch,
   pageOk,
+  rememberedUpload,
   shot,
   signIn,
+  unfinishedUploads,
 } from './lib.mjs';
 
 const WS = 'Coffre blindé';
@@ -828,6 +830,93 @@ test('a large file goes through resumable uploads, sealed: the records on the PA
   assert.ok(back.equals(big), 'the downloaded bytes differ');
   await shot(pageA, 'armour-13-files-large');
   assertNoConsoleErrors(a, 'owner', [...EXPECTED_A, /ERR_CONNECTION_RESET|ERR_FAILED/]);
+});
+
+test('a large sealed upload interrupted by a reload goes on after unlock, its file not picked again', async () => {
+  // Past one chunk once sealed; what the browser keeps is sealed, then gone.
+  const size = 8 * 1024 * 1024 + 100_000;
+  const big = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) big[i] = (i * 13 + (i >> 11)) & 255;
+  const sealedSize = 24 + size + 17 * Math.ceil(size / 65536);
+  const uploads = (u) => u.pathname.startsWith('/api/v1/uploads/');
+  const later = (r) => r.method() === 'PATCH' && r.headers()['upload-offset'] !== '0';
+  // The first chunk reaches the server; the second never does: the page is reloaded meanwhile.
+  let held = null;
+  await pageA.route(uploads, async (route) => {
+    if (later(route.request())) held = route;
+    else await route.continue();
+  });
+  const firstChunk = pageA.waitForResponse(
+    (r) => r.request().method() === 'PATCH' && uploads(new URL(r.url())),
+  );
+  const secondChunk = pageA.waitForRequest((r) => uploads(new URL(r.url())) && later(r));
+  await pageA
+    .getByTestId('files-input')
+    .setInputFiles([{ name: 'coffre-reprise.bin', mimeType: 'application/octet-stream', buffer: big }]);
+  assert.equal((await firstChunk).status(), 204);
+  await secondChunk;
+  // Kept in this browser: the sealed bytes, and what finishes them sealed (no name, no key).
+  const kept = await rememberedUpload(pageA, (u) => u.kind === 'sealed');
+  assert.deepEqual(kept.sealed, { size: sealedSize });
+  assert.equal(kept.size, size);
+  assert.match(kept.box, /^e2e1:2:/);
+  assert.ok(!JSON.stringify(kept).includes('coffre-reprise'), JSON.stringify(kept));
+  assert.deepEqual(
+    Object.keys(kept).sort(),
+    ['box', 'createdAt', 'kind', 'sealed', 'size', 'url', 'userId', 'workspaceId'],
+  );
+  const url = kept.url;
+
+  // Uploads in flight ask before the page goes: it goes.
+  const accept = (d) => d.accept().catch(() => undefined);
+  pageA.on('dialog', accept);
+  await pageA.reload();
+  pageA.off('dialog', accept);
+  await held?.abort().catch(() => undefined);
+  await pageA.unroute(uploads);
+  const sent = [];
+  const onRequest = (r) => {
+    const p = new URL(r.url()).pathname;
+    if (uploads(new URL(r.url())) || p === `/api/v1/workspaces/${wsId}/files/uploads`)
+      sent.push({ method: r.method(), path: p, offset: r.headers()['upload-offset'] });
+  };
+  pageA.on('request', onRequest);
+  // The keys unlocked, it goes on by itself from the server's offset, the file not picked again.
+  await unlock(pageA, PASS.a);
+  const row = pageA.locator('.files-upload', { hasText: 'coffre-reprise.bin' });
+  const status = await until(
+    'the interrupted upload to end',
+    async () => {
+      const s = await row.getAttribute('data-status', { timeout: 1000 }).catch(() => null);
+      return s === 'done' || s === 'error' ? s : null;
+    },
+    60_000,
+  );
+  assert.equal(status, 'done', await row.textContent());
+  pageA.off('request', onRequest);
+  assert.deepEqual(sent.slice(0, 2), [
+    { method: 'HEAD', path: url, offset: undefined },
+    { method: 'PATCH', path: url, offset: String(8 * 1024 * 1024) },
+  ]);
+  assert.ok(
+    sent.every((r) => r.path === url),
+    JSON.stringify(sent),
+  );
+  assert.deepEqual(await unfinishedUploads(pageA), []);
+
+  // Where it was going, under its real name, the very bytes.
+  await fileEntry(pageA, 'coffre-reprise.bin').click();
+  const pane = pageA.getByRole('complementary', { name: 'Détails de coffre-reprise.bin' });
+  await pane.waitFor();
+  const [download] = await Promise.all([
+    pageA.waitForEvent('download'),
+    pane.getByRole('button', { name: 'Télécharger' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'coffre-reprise.bin');
+  const back = await readFile(await download.path());
+  assert.ok(back.equals(big), 'the downloaded bytes differ');
+  await shot(pageA, 'armour-13b-files-resumed');
+  assertNoConsoleErrors(a, 'owner', [...EXPECTED_A, /ERR_CONNECTION_RESET|ERR_FAILED|ERR_ABORTED/]);
 });
 
 test('a private channel and a direct conversation have keys of their own: only their members open them', async () => {

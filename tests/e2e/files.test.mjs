@@ -3,7 +3,7 @@
 // workspace, a member with the write right and a read-only member. The
 // scenarios run in order and share state. Screenshots: build/e2e/files-*.png.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -17,8 +17,10 @@ import {
   newContext,
   pageFetch,
   pageOk,
+  rememberedUpload,
   shot,
   signIn,
+  unfinishedUploads,
 } from './lib.mjs';
 
 const WS = 'Dossiers Loire';
@@ -674,6 +676,99 @@ test('files dropped on a folder go into it; a taken name there asks first', asyn
     .waitFor();
   assert.deepEqual(await inside(), ['bon-de-livraison (2).txt', 'bon-de-livraison.txt']);
   assertNoConsoleErrors(owner, 'owner');
+});
+
+test('a large upload interrupted by a reload shows as interrupted and goes on with its file picked again', async () => {
+  // On disk: picked again, it has the same name, size and modification time.
+  // Past one chunk (8 MiB), smaller than archive.bin (the grid sorts by size).
+  const size = 8 * 1024 * 1024 + 65_536;
+  const bytes = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) bytes[i] = (i * 7 + (i >> 13)) & 255;
+  const path = join(tmp, 'reprise.bin');
+  writeFileSync(path, bytes);
+  mkdirSync(join(tmp, 'autre'));
+  const other = join(tmp, 'autre', 'reprise.bin');
+  writeFileSync(other, bytes.subarray(0, size - 1));
+
+  // The first chunk reaches the server; the second never does: the page is reloaded meanwhile.
+  const uploads = (u) => u.pathname.startsWith('/api/v1/uploads/');
+  const later = (r) => r.method() === 'PATCH' && r.headers()['upload-offset'] !== '0';
+  let held = null;
+  await ownerPage.route(uploads, async (route) => {
+    if (later(route.request())) held = route;
+    else await route.continue();
+  });
+  const firstChunk = ownerPage.waitForResponse(
+    (r) => r.request().method() === 'PATCH' && uploads(new URL(r.url())),
+  );
+  const secondChunk = ownerPage.waitForRequest((r) => uploads(new URL(r.url())) && later(r));
+  await ownerPage.getByTestId('files-input').setInputFiles(path);
+  assert.equal((await firstChunk).status(), 204);
+  await secondChunk;
+  // Remembered by this browser (IndexedDB): where it lands and how to know the file, no bytes.
+  const kept = await rememberedUpload(ownerPage, (u) => u.name === 'reprise.bin');
+  assert.equal(kept.kind, 'plain');
+  assert.equal(kept.size, size);
+  assert.equal(kept.target, '/reprise.bin');
+  assert.equal(kept.fileName, 'reprise.bin');
+  assert.equal(kept.sealed, undefined);
+  assert.match(kept.url, /^\/api\/v1\/uploads\/[0-9A-Za-z]+$/);
+  const url = kept.url;
+  assert.equal(
+    await ownerPage.locator('.files-upload', { hasText: 'reprise.bin' }).getAttribute('data-status'),
+    'uploading',
+  );
+
+  // Uploads in flight ask before the page goes: it goes.
+  const accept = (d) => d.accept().catch(() => undefined);
+  ownerPage.on('dialog', accept);
+  await ownerPage.reload();
+  ownerPage.off('dialog', accept);
+  await held?.abort().catch(() => undefined);
+  await ownerPage.unroute(uploads);
+  const sent = [];
+  const onRequest = (r) => {
+    const p = new URL(r.url()).pathname;
+    if (uploads(new URL(r.url())) || p === `/api/v1/workspaces/${wsId}/files/uploads`)
+      sent.push({ method: r.method(), path: p, offset: r.headers()['upload-offset'] });
+  };
+  ownerPage.on('request', onRequest);
+  const row = ownerPage.locator('.files-upload', { hasText: 'reprise.bin' });
+  await ownerPage.locator('.files-upload[data-status="interrupted"]', { hasText: 'reprise.bin' }).waitFor();
+  await row.getByText('Interrompu : choisissez de nouveau le fichier pour reprendre l’envoi.').waitFor();
+  await ownerPage.locator('#files-uploads-title').filter({ hasText: /^1 envoi interrompu$/ }).waitFor();
+  await shot(ownerPage, 'files-13a-interrupted');
+
+  // Another file of that name (one byte shorter): refused, said, nothing sent.
+  const input = row.getByLabel('Fichier à reprendre : reprise.bin');
+  await input.setInputFiles(other);
+  await row
+    .getByRole('alert')
+    .getByText('« reprise.bin » n’est pas le fichier interrompu', { exact: false })
+    .waitFor();
+  assert.equal(await row.getAttribute('data-status'), 'interrupted');
+  assert.deepEqual(sent, []);
+
+  // The same file: it goes on at the same URL, from the server's offset.
+  await input.setInputFiles(path);
+  await ownerPage.locator('.files-upload[data-status="done"]', { hasText: 'reprise.bin' }).waitFor({ timeout: 30_000 });
+  ownerPage.off('request', onRequest);
+  assert.deepEqual(sent, [
+    { method: 'HEAD', path: url, offset: undefined },
+    { method: 'PATCH', path: url, offset: String(8 * 1024 * 1024) },
+  ]);
+  assert.equal((await unfinishedUploads(ownerPage)).length, 0);
+
+  // The file is whole: downloaded, the very bytes.
+  await select(ownerPage, 'reprise.bin');
+  const [download] = await Promise.all([
+    ownerPage.waitForEvent('download'),
+    details(ownerPage, 'reprise.bin').getByRole('button', { name: 'Télécharger' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'reprise.bin');
+  assert.ok(readFileSync(await download.path()).equals(bytes), 'the downloaded bytes differ');
+  assertNoConsoleErrors(owner, 'owner', [/ERR_FAILED|ERR_ABORTED/]);
+  owner.errors.length = 0;
 });
 
 test('a full quota is said clearly; a lock shows who holds it', async () => {

@@ -172,6 +172,48 @@ export async function axe(page) {
   return violations.filter((v) => v.impact === 'critical' || v.impact === 'serious');
 }
 
+/**
+ * The uploads a page's browser remembers to resume after a reload (the
+ * web client's IndexedDB, web/src/modules/files/logic/unfinished.ts), as
+ * stored: plain fields as they are, an armoured upload's sealed bytes by
+ * their size. [] before the app made its database (never made here).
+ */
+export async function unfinishedUploads(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const r = indexedDB.open('ruche.files');
+        // Not there yet: leave it to the app to make.
+        r.onupgradeneeded = () => r.transaction.abort();
+        r.onerror = () => resolve([]);
+        r.onsuccess = () => {
+          const db = r.result;
+          const q = db.transaction('uploads').objectStore('uploads').getAll();
+          q.onsuccess = () => {
+            db.close();
+            resolve(
+              q.result.map((u) => ({
+                ...u,
+                sealed: u.sealed instanceof Blob ? { size: u.sealed.size } : u.sealed,
+              })),
+            );
+          };
+        };
+      }),
+  );
+}
+
+/** Waits until the page's browser remembers an upload `match` accepts (unfinishedUploads); returns it. */
+export async function rememberedUpload(page, match, timeout = 15_000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const found = (await unfinishedUploads(page)).find(match);
+    if (found) return found;
+    if (Date.now() > end) throw new Error('the upload is not remembered');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** A JSON metric line, in build/e2e/metrics.jsonl; run.sh prints them at the end. */
 export function metric(name, value, extra = {}) {
   appendFileSync(

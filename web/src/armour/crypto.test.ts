@@ -10,14 +10,17 @@ import {
   openEnvelope,
   openFileContent,
   openFileName,
+  openUploadResume,
   ready,
   sealEnvelope,
   sealFileContent,
   sealFileName,
+  sealUploadResume,
   unlockIdentity,
   type CreatedIdentity,
   type MessageContext,
   type RecordContext,
+  type ResumeContext,
 } from './crypto';
 import {
   envelopeSigned,
@@ -34,9 +37,11 @@ import {
   parseSealedSecret,
   sealedFileSize,
   splitKeyRef,
+  uploadResumeAd,
   type ContentRecord,
   type KeyRef,
   type SealedFile,
+  type UploadResume,
 } from './format';
 import { concatBytes, openBytes, sealBytes } from '../test/sealedBytes';
 
@@ -990,6 +995,170 @@ describe('files: name and content records', () => {
       ok: false,
       reason: 'bad_signature',
     });
+  });
+});
+
+describe('resumable uploads kept in the browser (docs/armoured.md, "Large files")', () => {
+  const URL = '/api/v1/uploads/01HZUPLOAD00000000000000001';
+  const OTHER_URL = '/api/v1/uploads/01HZUPLOAD00000000000000002';
+  const TOKEN = 'q5e0VJk3n1Zr7aQmYyH9xA';
+  const keys = new Map<number, Uint8Array>([
+    [1, new Uint8Array(32).fill(21)],
+    [2, new Uint8Array(32).fill(22)],
+  ]);
+  const kept = (o: Partial<UploadResume> = {}): UploadResume => ({
+    name: 'Relevé de comptes.pdf',
+    path: 'banque/Relevé de comptes.pdf',
+    parentId: '01HZFOLDER0000000000000001',
+    token: TOKEN,
+    replaces: null,
+    replace: false,
+    content: {
+      key: new Uint8Array(32).fill(5),
+      size: 9_437_307,
+      type: 'application/pdf',
+      mtime: 1764590400000,
+    },
+    ...o,
+  });
+  const seal = (r = kept(), o: { url?: string; g?: number; ws?: string; by?: string } = {}) =>
+    sealUploadResume(
+      keys.get(o.g ?? 2) as Uint8Array,
+      o.g ?? 2,
+      o.ws ?? WS,
+      o.by ?? ALICE,
+      o.url ?? URL,
+      r,
+      alice.secrets.signSecretKey,
+    );
+  const ctx = (o: Partial<ResumeContext> = {}): ResumeContext => ({
+    workspaceId: WS,
+    authorId: ALICE,
+    url: URL,
+    key: (g) => keys.get(g),
+    authorKeys: [alice.sign_public],
+    ...o,
+  });
+
+  it('the additional data names the purpose, the workspace, the person and the URL', () => {
+    expect(uploadResumeAd('W1', 'U1', '/api/v1/uploads/X', 3)).toBe(
+      'ruche-upload-resume-v1\nW1\nU1\n/api/v1/uploads/X\n3',
+    );
+  });
+
+  it('seals the record, content key included, never in clear; opens it for that upload only', () => {
+    const r = kept({ replaces: 'f9', replace: true, versionOf: 'f9' });
+    const sealed = seal(r);
+    expect(sealed.startsWith('e2e1:2:')).toBe(true);
+    for (const clear of ['Relevé', 'banque', TOKEN, b64(r.content.key), 'application/pdf'])
+      expect(sealed.includes(clear), clear).toBe(false);
+    // As the spec says: a sealed text under that AD, signed by its author.
+    const json = JSON.parse(
+      openChecked(
+        sealed,
+        uploadResumeAd(WS, ALICE, URL, 2),
+        keys.get(2) as Uint8Array,
+        alice.sign_public,
+      ),
+    ) as Record<string, unknown>;
+    expect(Object.keys(json)).toEqual([
+      'name',
+      'path',
+      'parent_id',
+      'token',
+      'replaces',
+      'replace',
+      'version_of',
+      'content',
+    ]);
+    expect(openUploadResume(sealed, ctx())).toEqual({ ok: true, value: r, verified: true });
+    // A new file, without version_of.
+    expect(openUploadResume(seal(), ctx())).toEqual({ ok: true, value: kept(), verified: true });
+  });
+
+  it('does not open for another workspace, person or upload URL, nor changed', () => {
+    const sealed = seal();
+    // Both bind it: the signature (over the additional data) and the tag, checked alone.
+    const refused = (c: ResumeContext) => [
+      openUploadResume(sealed, c),
+      openUploadResume(sealed, { ...c, authorKeys: [] }),
+    ];
+    const both = [
+      { ok: false, reason: 'bad_signature' },
+      { ok: false, reason: 'undecryptable' },
+    ];
+    expect(refused(ctx({ workspaceId: OTHER_CH }))).toEqual(both);
+    expect(refused(ctx({ url: OTHER_URL }))).toEqual(both);
+    expect(refused(ctx({ authorId: BOB }))).toEqual(both);
+    // Swapped between two records: each opens for its own URL only.
+    const other = seal(kept(), { url: OTHER_URL });
+    expect(openUploadResume(other, ctx())).toEqual(both[0]);
+    expect(openUploadResume(other, ctx({ authorKeys: [] }))).toEqual(both[1]);
+    expect(openUploadResume(other, ctx({ url: OTHER_URL })).ok).toBe(true);
+    // Signed by someone else's key: not ours.
+    expect(openUploadResume(sealed, ctx({ authorKeys: [mallory.sign_public] }))).toEqual(both[0]);
+    const p = parseBody(sealed);
+    if (!p) throw new Error('unparsed');
+    expect(
+      openUploadResume(
+        `e2e1:2:${p.nonce}:${flip(p.ciphertext)}:${p.signature}`,
+        ctx({ authorKeys: [] }),
+      ),
+    ).toEqual(both[1]);
+    // Under another generation than the one it names.
+    expect(openUploadResume(`e2e1:1:${p.nonce}:${p.ciphertext}:${p.signature}`, ctx())).toEqual(
+      both[0],
+    );
+    // The keys gone (a new identity): it does not open.
+    expect(openUploadResume(sealed, ctx({ key: () => undefined }))).toEqual({
+      ok: false,
+      reason: 'no_key',
+    });
+    expect(openUploadResume(`e2e2:2:${p.nonce}:${p.ciphertext}:${p.signature}`, ctx())).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
+  });
+
+  it('refuses what is not exactly a kept record, sealing and opening', () => {
+    expect(() => seal(kept({ name: 'a/b' }))).toThrow(/not a valid file name/);
+    expect(() => seal(kept({ token: 'not a token' }))).toThrow(/not a name token/);
+    expect(() => seal(kept({ content: { key: new Uint8Array(3), size: 1, type: 'a/b' } }))).toThrow(
+      /not a content record/,
+    );
+    const key = keys.get(2) as Uint8Array;
+    const ad = uploadResumeAd(WS, ALICE, URL, 2);
+    const good = JSON.parse(openChecked(seal(), ad, key, alice.sign_public)) as Record<
+      string,
+      unknown
+    >;
+    for (const payload of [
+      { ...good, extra: 1 },
+      { ...good, name: '..' },
+      { ...good, token: 'short' },
+      { ...good, replaces: 7 },
+      { ...good, replace: 'no' },
+      { ...good, content: { ...(good.content as object), key: 'AAAA' } },
+      { ...good, content: { ...(good.content as object), secret: 1 } },
+    ]) {
+      const nonce = sodium.randombytes_buf(24);
+      const ct = b64(
+        sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
+          JSON.stringify(payload),
+          ad,
+          null,
+          nonce,
+          key,
+        ),
+      );
+      const sig = b64(
+        sodium.crypto_sign_detached(messageSigned(ad, b64(nonce), ct), alice.secrets.signSecretKey),
+      );
+      expect(
+        openUploadResume(`e2e1:2:${b64(nonce)}:${ct}:${sig}`, ctx()),
+        JSON.stringify(payload),
+      ).toEqual({ ok: false, reason: 'malformed' });
+    }
   });
 });
 

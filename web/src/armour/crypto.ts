@@ -28,12 +28,14 @@ import {
   splitKeyRef,
   parseSealedSecret,
   sealedFileSize,
+  uploadResumeAd,
   utf8Length,
   type ContentRecord,
   type KeyRef,
   type KeyScope,
   type MessageVersion,
   type SealedFile,
+  type UploadResume,
 } from './format';
 import { SAFETY_HASH_BYTES, fingerprintInput, formatSafetyCode } from './fingerprint';
 
@@ -584,30 +586,42 @@ export function sealFileContent(
 }
 
 function formatContent(r: ContentRecord): string {
+  return JSON.stringify(contentJson(r));
+}
+
+/** A content record as its JSON object ({key, size, type, mtime?}, in that order). */
+function contentJson(r: ContentRecord): Record<string, unknown> {
   const ok =
     r.key.length === FILE_KEY_BYTES &&
     isSize(r.size) &&
     isMediaType(r.type) &&
     (r.mtime === undefined || isSize(r.mtime));
   if (!ok) throw new ArmourError('malformed', 'not a content record');
-  return JSON.stringify({
+  return {
     key: b64(r.key),
     size: r.size,
     type: r.type,
     ...(r.mtime === undefined ? {} : { mtime: r.mtime }),
-  });
+  };
 }
 
 const CONTENT_FIELDS = new Set(['key', 'size', 'type', 'mtime']);
 
-/** A content record's plaintext, or null unless it is exactly the spec's JSON (no other field). */
-function parseContent(json: string): ContentRecord | null {
-  let v: unknown;
+function parseJson(json: string): unknown {
   try {
-    v = JSON.parse(json);
+    return JSON.parse(json) as unknown;
   } catch {
     return null;
   }
+}
+
+/** A content record's plaintext, or null unless it is exactly the spec's JSON (no other field). */
+function parseContent(json: string): ContentRecord | null {
+  return contentOf(parseJson(json));
+}
+
+/** A content record's JSON object, or null unless it is exactly the spec's (no other field). */
+function contentOf(v: unknown): ContentRecord | null {
   if (!isRecord(v) || Object.keys(v).some((k) => !CONTENT_FIELDS.has(k))) return null;
   const { key, size, type, mtime } = v;
   const keyBytes = typeof key === 'string' ? unb64Len(key, FILE_KEY_BYTES) : null;
@@ -633,6 +647,115 @@ export function openFileContent(
   );
   if (!r.ok) return r;
   const value = parseContent(r.plaintext);
+  if (!value) return { ok: false, reason: 'malformed' };
+  return { ok: true, value, verified: r.verified };
+}
+
+// ---- resumable uploads kept in the browser (docs/armoured.md, "Large files") --
+
+/** Where a kept upload's record was sealed, and what checks it. */
+export interface ResumeContext {
+  workspaceId: string;
+  /** The person uploading: who sealed it. */
+  authorId: string;
+  /** The upload's URL on the server. */
+  url: string;
+  /** The workspace key of a generation, when we hold it. */
+  key(generation: number): Uint8Array | undefined;
+  /** The author's Ed25519 public keys, current first; empty: not checked. */
+  authorKeys: readonly string[];
+}
+
+/** The longest relative path a kept upload shows (UTF-8 bytes): a deep tree's. */
+const MAX_RESUME_PATH_BYTES = 4096;
+
+const RESUME_FIELDS = new Set([
+  'name',
+  'path',
+  'parent_id',
+  'token',
+  'replaces',
+  'replace',
+  'version_of',
+  'content',
+]);
+
+/**
+ * What finishes a large sealed upload after a reload (its folder, token,
+ * name and content record: the key of the bytes sent), sealed to be kept
+ * in this browser: a sealed text of version 1 under the workspace's key,
+ * signed by the person uploading, its additional data naming the purpose,
+ * the workspace, that person and the upload's URL (uploadResumeAd), so that
+ * it opens for that upload only. ArmourError 'malformed' for a name the
+ * Files rules refuse, a token that is not one or a record that is not one.
+ */
+export function sealUploadResume(
+  key: Uint8Array,
+  generation: number,
+  workspaceId: string,
+  authorId: string,
+  url: string,
+  r: UploadResume,
+  signSecretKey: Uint8Array,
+): string {
+  if (!isValidFileName(r.name)) throw new ArmourError('malformed', 'not a valid file name');
+  if (!isNameToken(r.token)) throw new ArmourError('malformed', 'not a name token');
+  if (utf8Length(r.path) > MAX_RESUME_PATH_BYTES) throw new ArmourError('malformed', 'a path');
+  const plaintext = JSON.stringify({
+    name: r.name,
+    path: r.path,
+    parent_id: r.parentId,
+    token: r.token,
+    replaces: r.replaces,
+    replace: r.replace,
+    ...(r.versionOf === undefined ? {} : { version_of: r.versionOf }),
+    content: contentJson(r.content),
+  });
+  const ad = uploadResumeAd(workspaceId, authorId, url, generation);
+  return sealText(key, generation, 1, ad, plaintext, signSecretKey);
+}
+
+/** A kept upload's plaintext, or null unless it is exactly what sealUploadResume writes. */
+function parseResume(json: string): UploadResume | null {
+  const v = parseJson(json);
+  if (!isRecord(v) || Object.keys(v).some((k) => !RESUME_FIELDS.has(k))) return null;
+  const { name, path, parent_id, token, replaces, replace, version_of } = v;
+  const content = contentOf(v.content);
+  if (typeof name !== 'string' || !isValidFileName(name)) return null;
+  if (typeof path !== 'string' || utf8Length(path) > MAX_RESUME_PATH_BYTES) return null;
+  if (typeof parent_id !== 'string' || typeof token !== 'string' || !isNameToken(token))
+    return null;
+  if (replaces !== null && (typeof replaces !== 'string' || !replaces)) return null;
+  if (typeof replace !== 'boolean' || !content) return null;
+  if (version_of !== undefined && (typeof version_of !== 'string' || !version_of)) return null;
+  return {
+    name,
+    path,
+    parentId: parent_id,
+    token,
+    replaces,
+    replace,
+    ...(version_of === undefined ? {} : { versionOf: version_of }),
+    content,
+  };
+}
+
+/**
+ * A kept upload's record opened: only a version 1 text whose JSON is
+ * exactly what sealUploadResume writes, sealed for this workspace, this
+ * person and this URL ('malformed', 'no_key', 'bad_signature' or
+ * 'undecryptable' otherwise). Never throws.
+ */
+export function openUploadResume(sealed: string, c: ResumeContext): OpenedRecord<UploadResume> {
+  if (!sealed.startsWith(MESSAGE_PREFIXES[1])) return { ok: false, reason: 'malformed' };
+  const r = openText(
+    sealed,
+    (_, g) => uploadResumeAd(c.workspaceId, c.authorId, c.url, Number(g)),
+    { key: c.key },
+    c.authorKeys,
+  );
+  if (!r.ok) return r;
+  const value = parseResume(r.plaintext);
   if (!value) return { ok: false, reason: 'malformed' };
   return { ok: true, value, verified: r.verified };
 }

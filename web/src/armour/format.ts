@@ -209,6 +209,21 @@ export function fileContentAd(
   return `ruche-files-content-v1\n${workspaceId}\n${token}\n${number}\n${authorId}\n${generation}`;
 }
 
+/**
+ * Additional data of what finishes a sealed upload after a reload, kept in
+ * this browser (docs/armoured.md, "Large files"): binds it to its
+ * workspace, the person uploading and the upload's URL, so that no kept
+ * record passes for another upload's.
+ */
+export function uploadResumeAd(
+  workspaceId: string,
+  authorId: string,
+  url: string,
+  generation: number,
+): string {
+  return `ruche-upload-resume-v1\n${workspaceId}\n${authorId}\n${url}\n${generation}`;
+}
+
 const B64 = '[A-Za-z0-9_-]+';
 const GENERATION = '[1-9][0-9]{0,8}';
 const BODY = new RegExp(`^e2e([12]):(c?)(${GENERATION}):(${B64}):(${B64}):(${B64})$`);
@@ -264,6 +279,28 @@ export interface ContentRecord {
   size: number;
   type: string;
   mtime?: number;
+}
+
+/**
+ * What finishes a large sealed upload after a reload, kept in the browser
+ * sealed (uploadResumeAd): where it lands (its folder, its token, the file
+ * it replaces, as checked when it started), what the queue shows (its name
+ * and relative path) and the content record of the bytes sent.
+ */
+export interface UploadResume {
+  name: string;
+  /** Relative path shown in the queue ("photos/a.jpg"). */
+  path: string;
+  /** "" for the root. */
+  parentId: string;
+  token: string;
+  /** The id of the file it makes a new version of; null for a new file. */
+  replaces: string | null;
+  /** The person chose to replace a file of that name. */
+  replace: boolean;
+  /** A new version of this file, whatever its name (the versions dialog). */
+  versionOf?: string;
+  content: ContentRecord;
 }
 
 const MEDIA_TYPE = /^[\x20-\x7e]{1,255}$/;

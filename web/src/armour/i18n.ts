@@ -146,6 +146,13 @@ export const armourFr = {
   'files.no_key':
     'Envoi de fichiers, création de dossiers, renommage et restauration de versions indisponibles : vous n’avez pas encore la clé actuelle de cet espace.',
   'files.unknown_folder': 'Dossier introuvable',
+  'files.upload_sealed': 'Fichier chiffré',
+  'files.upload_waiting_keys':
+    'Interrompu : l’envoi reprendra dès que les clés de l’espace seront là.',
+  'files.upload_unreadable':
+    'Cet envoi ne peut pas reprendre : vos clés n’ouvrent plus ce que ce navigateur en a gardé. Abandonnez-le.',
+  'files.destination_changed':
+    'Cet envoi ne peut plus arriver là où il allait (le dossier ou le fichier a changé depuis) : abandonnez-le.',
 
   'search.local': {
     zero: 'La recherche du serveur ne couvre pas les espaces blindés : elle se fait ici, dans votre navigateur, parmi les messages déjà chargés. Ouvrez d’abord les canaux où chercher.',
@@ -313,6 +320,13 @@ export const armourEn: Record<ArmourKey, Message> = {
   'files.no_key':
     'Uploading files, creating folders, renaming and restoring versions are unavailable: you do not have the current key of this workspace yet.',
   'files.unknown_folder': 'Folder not found',
+  'files.upload_sealed': 'Encrypted file',
+  'files.upload_waiting_keys':
+    'Interrupted: the upload resumes as soon as the workspace’s keys are here.',
+  'files.upload_unreadable':
+    'This upload cannot resume: your keys no longer open what this browser kept of it. Discard it.',
+  'files.destination_changed':
+    'This upload can no longer land where it was going (the folder or the file changed since): discard it.',
 
   'search.local': {
     zero: 'The server search does not cover armoured workspaces: this search runs here, in your browser, over the messages already loaded. Open the channels to search first.',
@@ -366,6 +380,7 @@ const CODE_KEYS: Readonly<Record<string, ArmourKey>> = {
   too_long: 'error.too_long',
   file_too_large: 'error.file_too_large',
   bad_file: 'file.bad',
+  destination_changed: 'files.destination_changed',
   wrong_passphrase: 'unlock.wrong',
   unavailable: 'error.unavailable',
   // The server's.

@@ -12,7 +12,7 @@ import type { ChannelKind } from '../api/types';
 import { liveEvents } from '../events';
 import { setBodyDecoder } from '../notifications/live';
 import type { IdentitySecrets, OpenedRecord } from './crypto';
-import { isEncryptedBody, type ContentRecord, type SealedFile } from './format';
+import { isEncryptedBody, type ContentRecord, type SealedFile, type UploadResume } from './format';
 import { forgetOnSignOut, identity as tabIdentity } from './identity';
 import { Keyring, type IdentitySource, type KeysApi } from './keyring';
 import { loadCrypto, type ArmourCrypto } from './load';
@@ -466,6 +466,37 @@ export class WorkspaceKeys extends Keyring {
         number,
         authorId,
         authorKeys: this.authorKeys(authorId),
+      }),
+    );
+  }
+
+  /**
+   * What finishes the large upload at `url` after a reload, sealed by us
+   * under the current generation to be kept in this browser (never in
+   * clear: it holds the content key). ArmourError as writer(), 'malformed'
+   * as sealUploadResume.
+   */
+  async sealUploadResume(url: string, r: UploadResume): Promise<string> {
+    const w = await this.writer();
+    return w.c.sealUploadResume(
+      w.key,
+      w.generation,
+      this.workspaceId,
+      this.me,
+      url,
+      r,
+      w.secrets.signSecretKey,
+    );
+  }
+
+  /** A kept upload's record for `url`, sealed by us, opened (cached; pending while keys load). */
+  openUploadResume(url: string, sealed: string): Opened<UploadResume> {
+    return this.openRecord(`u\n${url}\n${sealed}`, (c, ctx) =>
+      c.openUploadResume(sealed, {
+        ...ctx,
+        authorId: this.me,
+        url,
+        authorKeys: this.authorKeys(this.me),
       }),
     );
   }

@@ -428,6 +428,22 @@ export const en: Record<MessageKey, Message> = {
   'files.upload_done': 'Uploaded',
   'files.upload_queued': 'Waiting',
   'files.upload_cancelled': 'Cancelled',
+  'files.upload_interrupted': 'Interrupted: choose the file again to resume the upload.',
+  'files.uploads_interrupted': {
+    one: '{count} upload interrupted',
+    other: '{count} uploads interrupted',
+  },
+  'files.choose_again': 'Choose the file again',
+  'files.choose_again_named': 'Choose the file {name} again',
+  'files.choose_again_input': 'File to resume: {name}',
+  'files.not_same_file':
+    '“{file}” is not the interrupted file (its name, size or modification date differ): nothing was sent.',
+  'files.discard': 'Discard',
+  'files.discard_named': 'Discard the upload of {name}',
+  'files.start_over': 'Start over',
+  'files.start_over_named': 'Start the upload of {name} over from the beginning',
+  'files.forget': 'Forget',
+  'files.forget_named': 'Forget the upload of {name}',
   'files.usage_label': 'Storage used',
   'files.usage_of': '{used} used of {quota} ({percent}%)',
   'files.usage_unlimited': '{used} used (no limit)',
@@ -477,6 +493,8 @@ export const en: Record<MessageKey, Message> = {
   'files.error.forbidden': 'This cannot be done here.',
   'files.error.network': 'The connection dropped.',
   'files.error.upload': 'The upload failed.',
+  'files.error.upload_expired':
+    'The server no longer has this upload (it expired): start it over from the beginning, or forget it.',
 
   'role.owner': 'Owner',
   'role.admin': 'Admin',

@@ -439,6 +439,23 @@ export const fr = {
   'files.upload_done': 'Envoyé',
   'files.upload_queued': 'En attente',
   'files.upload_cancelled': 'Annulé',
+  'files.upload_interrupted':
+    'Interrompu : choisissez de nouveau le fichier pour reprendre l’envoi.',
+  'files.uploads_interrupted': {
+    one: '{count} envoi interrompu',
+    other: '{count} envois interrompus',
+  },
+  'files.choose_again': 'Choisir de nouveau le fichier',
+  'files.choose_again_named': 'Choisir de nouveau le fichier {name}',
+  'files.choose_again_input': 'Fichier à reprendre : {name}',
+  'files.not_same_file':
+    '« {file} » n’est pas le fichier interrompu (nom, taille ou date de modification différents) : rien n’a été envoyé.',
+  'files.discard': 'Abandonner',
+  'files.discard_named': 'Abandonner l’envoi de {name}',
+  'files.start_over': 'Recommencer',
+  'files.start_over_named': 'Recommencer l’envoi de {name} depuis le début',
+  'files.forget': 'Oublier',
+  'files.forget_named': 'Oublier l’envoi de {name}',
   'files.usage_label': 'Espace de stockage utilisé',
   'files.usage_of': '{used} utilisés sur {quota} ({percent} %)',
   'files.usage_unlimited': '{used} utilisés (sans limite)',
@@ -492,6 +509,8 @@ export const fr = {
   'files.error.forbidden': 'Opération impossible à cet endroit.',
   'files.error.network': 'Connexion interrompue.',
   'files.error.upload': 'L’envoi a échoué.',
+  'files.error.upload_expired':
+    'Le serveur n’a plus cet envoi (il a expiré) : recommencez-le depuis le début, ou oubliez-le.',
 
   'role.owner': 'Propriétaire',
   'role.admin': 'Administrateur',

@@ -147,6 +147,7 @@ const FILES_ERRORS: Record<string, MessageKey> = {
   forbidden: 'files.error.forbidden',
   offset_mismatch: 'files.error.network',
   network: 'files.error.network',
+  upload_expired: 'files.error.upload_expired',
 };
 
 /**

@@ -12,6 +12,7 @@ import {
   mediaTypeOf,
   sealedFileSize,
   type ContentRecord,
+  type UploadResume,
 } from '../../armour/format';
 import type { Opened, WorkspaceKeys } from '../../armour/keys';
 import { loadCrypto } from '../../armour/load';
@@ -89,14 +90,15 @@ const cancelled = () => new ApiError(0, 'aborted', 'cancelled');
 const seg = encodeURIComponent;
 
 /**
- * A sealed file on its way through tus, to resume (or cancel) within the
- * page's life. Its sealed bytes are held in memory (Blob storage) for as
- * long as this is kept: after a reload the file would be sealed again under
- * another key, which the bytes already sent do not match, so a reloaded
- * page cannot resume the upload (the server drops it when it expires).
+ * A sealed file on its way through tus, to resume (or cancel). Its sealed
+ * bytes are held in memory (Blob storage) for as long as this is kept: the
+ * file sealed again would be under another key, which the bytes already
+ * sent do not match. To outlive a reload it is kept in the browser
+ * (logic/unfinished.ts): its bytes as they are, the rest sealed
+ * (sealResume), opened again with the workspace's keys (openResume).
  */
 export interface SealedResume {
-  /** The upload's URL on the server. */
+  /** The upload's URL on the server ("" once it expired: it starts over, the same bytes). */
   url: string;
   /** The folder it lands in ("" the root). */
   parentId: string;
@@ -110,12 +112,30 @@ export interface SealedResume {
   record: ContentRecord;
 }
 
+/** What the queue shows of an interrupted upload, kept with it (sealed). */
+export interface ResumeShown {
+  name: string;
+  /** Relative path shown ("photos/a.jpg"). */
+  path: string;
+  replace: boolean;
+  versionOf?: string;
+}
+
+/** An interrupted upload's record opened: what goes on, and what the queue shows. */
+export interface OpenedResume extends ResumeShown {
+  resume: SealedResume;
+}
+
 /** A file to upload sealed: into a folder as a new file, or as a new version of `existing`. */
 export interface SealedUpload {
   /** "" for the root. */
   parentId: string;
   name: string;
-  file: Blob;
+  /**
+   * The file; null when it is not at hand (a page reloaded): `resume` then
+   * goes on with the bytes it kept, and only where it was going.
+   */
+  file: Blob | null;
   /** The file it replaces (a new version of it). */
   existing?: ShownNode;
   /** The file is sealed: its bytes start to leave. */
@@ -126,7 +146,9 @@ export interface SealedUpload {
   onResumable?(r: SealedResume): void;
   /**
    * Continue this upload (its sealed bytes as sent) instead of sealing the
-   * file again; ignored, and terminated, when it lands elsewhere now.
+   * file again; ignored, and terminated, when it lands elsewhere now (the
+   * file sealed anew). Without the file, that is ApiError
+   * 'destination_changed' instead, and nothing is sent or terminated.
    */
   resume?: SealedResume;
 }
@@ -297,7 +319,8 @@ export class FilesArmour {
    * seals the records again and sends them with the same bytes (tus: an
    * empty PATCH at the end, the bytes stay on the server). Resolves with
    * the file's id; ApiError 'aborted' when cancelled (tus: the upload is
-   * terminated).
+   * terminated), 'destination_changed' when a resume without its file
+   * would land elsewhere than it was going.
    */
   upload(o: SealedUpload): Transfer {
     // The request in flight, or tus's last transfer (its abort also terminates the upload).
@@ -312,9 +335,12 @@ export class FilesArmour {
         o.resume && o.resume.parentId === parentId && o.resume.replaces === replaces
           ? o.resume
           : null;
-      if (o.resume && !resume) terminate(o.resume.url);
-      const { sealed, record } = resume ?? (await this.seal(o.file));
+      if (!resume && !o.file)
+        throw new ApiError(409, 'destination_changed', 'the upload would land elsewhere');
+      if (o.resume?.url && !resume) terminate(o.resume.url);
+      const { sealed, record } = resume ?? (await this.seal(o.file as Blob));
       if (aborted) throw cancelled();
+      const plainSize = o.file?.size ?? record.size;
       const token = resume?.token ?? o.existing?.sealed?.token ?? (await this.keys.newToken());
       o.onSealed?.();
       const records = async (): Promise<Record<string, string>> => {
@@ -329,7 +355,7 @@ export class FilesArmour {
         return headers;
       };
       const onProgress = (n: number) =>
-        o.onProgress(Math.round((o.file.size * n) / Math.max(1, sealed.size)));
+        o.onProgress(Math.round((plainSize * n) / Math.max(1, sealed.size)));
       let url = resume?.url ?? '';
       const tus = resume !== null || sealed.size >= TUS_THRESHOLD_BYTES;
       // The same sealed bytes whatever the version's number: only the records change.
@@ -382,6 +408,56 @@ export class FilesArmour {
       abort: () => {
         aborted = true;
         request?.abort();
+      },
+    };
+  }
+
+  /**
+   * What finishes the resumable upload `r` after a reload, with what the
+   * queue shows of it, sealed under the workspace's current key to be
+   * kept in this browser (bound to the upload's URL). ArmourError as
+   * WorkspaceKeys.writer().
+   */
+  sealResume(r: SealedResume, shown: ResumeShown): Promise<string> {
+    const kept: UploadResume = {
+      name: shown.name,
+      path: shown.path,
+      parentId: r.parentId,
+      token: r.token,
+      replaces: r.replaces,
+      replace: shown.replace,
+      ...(shown.versionOf ? { versionOf: shown.versionOf } : {}),
+      content: r.record,
+    };
+    return this.keys.sealUploadResume(r.url, kept);
+  }
+
+  /**
+   * An interrupted upload kept in this browser, opened: its record (sealed
+   * for `url` by sealResume) and its sealed bytes, which must be the size
+   * the record says (else it is unreadable); pending while the keys load.
+   */
+  openResume(url: string, box: string, sealed: Blob): Opened<OpenedResume> {
+    const r = this.keys.openUploadResume(url, box);
+    if (r.kind !== 'open') return r;
+    const k = r.value;
+    if (sealedFileSize(k.content.size) !== sealed.size) return { kind: 'unreadable' };
+    return {
+      kind: 'open',
+      verified: r.verified,
+      value: {
+        name: k.name,
+        path: k.path,
+        replace: k.replace,
+        ...(k.versionOf ? { versionOf: k.versionOf } : {}),
+        resume: {
+          url,
+          parentId: k.parentId,
+          token: k.token,
+          replaces: k.replaces,
+          sealed,
+          record: k.content,
+        },
       },
     };
   }

@@ -12,9 +12,16 @@
 // real names, the server's node kept inside each. A folder is read whole
 // and sorted in the browser; the names that must differ in a folder are
 // compared here, since the server cannot read them.
+//
+// Large uploads outlive a reload: once resumable they are remembered in
+// this browser (logic/unfinished.ts) and, on the next page, shown as
+// interrupted: a plain one goes on when the person picks its file again
+// (or drops it in the same place), an armoured one by itself once the
+// workspace's keys open what finishes it (its sealed bytes are kept).
 import { api, ApiError, isApiError } from '../../api';
 import type { Access, EventFrame, FileNode, FilesUsage, Member } from '../../api';
 import { isArmourError, type ContentRecord } from '../../armour/format';
+import { awaitingKey } from '../../armour/keyring';
 import { workspaceKeys } from '../../armour/keys';
 import { liveEvents } from '../../events';
 import {
@@ -31,22 +38,36 @@ import {
   added,
   cancelled,
   cleared,
+  described,
   failed,
   finished,
+  interruptedFor,
+  isFileOf,
   nextToStart,
   placed,
   progressed,
+  removed,
+  restarted,
+  restored,
   resumable,
+  resumed,
   retried,
   sealing,
   started,
+  waiting,
+  type KeptUpload,
   type NewUpload,
   type UploadItem,
   type UploadsState,
 } from './logic/uploads';
 import { RollbackMemory, rollbackKey } from './logic/rollback';
+import {
+  UnfinishedUploads,
+  type UnfinishedSealed,
+  type UnfinishedUpload,
+} from './logic/unfinished';
 import { FilesArmour, rawOf, sealableName, type SealedResume, type ShownNode } from './sealed';
-import { TUS_THRESHOLD_BYTES, send, type Transfer } from './transport';
+import { TUS_THRESHOLD_BYTES, send, terminate, type Transfer } from './transport';
 
 /** Entries read per folder (the server's maximum page). */
 export const PAGE_SIZE = 1000;
@@ -103,6 +124,13 @@ export type Unnamed = 'unreadable' | 'missing';
 /** Armoured: ancestors fetched for their names, kept to open again when keys change. */
 const MAX_ANCESTORS = 500;
 
+/**
+ * Failures after which an upload cannot go on as it is: the server no
+ * longer has it, or (armoured, its file not at hand) it would land
+ * elsewhere than it was going.
+ */
+const PERMANENT_FAILURES: ReadonlySet<string> = new Set(['upload_expired', 'destination_changed']);
+
 /** What to do when uploaded names already exist in the folder. */
 export type ConflictChoice = 'replace' | 'keep-both';
 
@@ -143,6 +171,12 @@ export class FilesStore {
    * held with them (kept, and dropped, with the file in `blobs`).
    */
   private readonly resumes = new Map<number, SealedResume>();
+  /** Armoured: interrupted uploads as kept, until their record opens. */
+  private readonly kept = new Map<number, UnfinishedSealed>();
+  /** This tab's claims on the uploads it sends or shows, by URL (released when forgotten). */
+  private readonly claims = new Map<string, () => void>();
+  /** The interrupted uploads read back, once per page. */
+  private restoring: Promise<void> | null = null;
   private nextUploadId = 1;
   private generation = 0;
   private usageTimer: ReturnType<typeof setTimeout> | null = null;
@@ -162,6 +196,8 @@ export class FilesStore {
     readonly me: string,
     /** Armoured workspaces: opens what is listed, seals what is written. */
     readonly armour: FilesArmour | null = null,
+    /** The resumable uploads this browser remembers for the person. */
+    readonly unfinished: UnfinishedUploads = new UnfinishedUploads(me),
   ) {}
 
   // ---- subscription ------------------------------------------------------
@@ -191,6 +227,8 @@ export class FilesStore {
       this.unsubscribes.push(
         armour.keys.subscribe(() => {
           if (armour.keys.getState().version !== this.openedWith) this.reopen();
+          // Interrupted uploads go on once the keys open them, and allow writing.
+          this.openKept();
         }),
       );
       const flush = () => armour.memory.flush();
@@ -203,6 +241,7 @@ export class FilesStore {
     void this.loadRight();
     void this.loadMembers();
     void this.loadUsage();
+    void this.restoreUploads();
   }
 
   stop(): void {
@@ -709,12 +748,16 @@ export class FilesStore {
     for (const f of picked.files) {
       const rel = renamed(f.path);
       const dir = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
+      const target = joinPath(base, rel);
+      // The file of an interrupted upload, to the same place: that upload goes on.
+      const again = this.armour ? undefined : interruptedFor(this.state.uploads, f.file, target);
+      if (again && this.resumeWith(again.id, f.file)) continue;
       list.push({
         name: rel.slice(rel.lastIndexOf('/') + 1),
         path: rel,
         size: f.file.size,
         parentId: dir ? null : folderId,
-        target: joinPath(base, rel),
+        target,
         replace: choice === 'replace',
       });
       blobs.push(f.file);
@@ -855,15 +898,19 @@ export class FilesStore {
   private async sealedTransfer(
     armour: FilesArmour,
     u: UploadItem & { parentId: string },
-    file: File,
+    file: File | null,
   ): Promise<Transfer | null> {
+    const resume = this.resumes.get(u.id);
     let existing: ShownNode | undefined;
     if (u.versionOf) {
       existing = armour.open(await api.files.node(u.versionOf));
     } else {
       const clean = sealableName(u.name);
       const same = (await this.siblingsOf(u.parentId)).find((n) => n.name === clean);
-      if (same && (!u.replace || same.kind === 'folder')) {
+      // The new file this very upload made, its answer lost (a reload): it finishes.
+      const ours =
+        !!resume?.url && resume.replaces === null && same?.sealed?.token === resume.token;
+      if (same && !ours && (!u.replace || same.kind === 'folder')) {
         this.set({
           uploads: failed(
             this.state.uploads,
@@ -873,7 +920,7 @@ export class FilesStore {
         });
         return null;
       }
-      existing = same;
+      existing = ours ? undefined : same;
     }
     if (this.state.uploads.items.find((x) => x.id === u.id)?.status !== 'uploading') return null;
     this.set({ uploads: sealing(this.state.uploads, u.id, true) });
@@ -884,10 +931,10 @@ export class FilesStore {
       existing,
       onSealed: () => this.set({ uploads: sealing(this.state.uploads, u.id, false) }),
       onProgress: (n) => this.set({ uploads: progressed(this.state.uploads, u.id, n) }),
-      resume: this.resumes.get(u.id),
+      resume,
       onResumable: (r) => {
         this.resumes.set(u.id, r);
-        this.set({ uploads: resumable(this.state.uploads, u.id, r.url) });
+        this.becameResumable(u.id, r.url);
       },
     });
   }
@@ -914,19 +961,20 @@ export class FilesStore {
       replace: u.replace,
       resumeUrl: u.resumeUrl,
       onProgress: (n) => this.set({ uploads: progressed(this.state.uploads, u.id, n) }),
-      onResumable: (url) => this.set({ uploads: resumable(this.state.uploads, u.id, url) }),
+      onResumable: (url) => this.becameResumable(u.id, url),
     });
   }
 
   private async transfer(id: number): Promise<void> {
     const u = this.state.uploads.items.find((x) => x.id === id);
-    const file = this.blobs.get(id);
-    if (!u || !file || u.parentId === null) return;
+    const file = this.blobs.get(id) ?? null;
+    // Armoured, after a reload: no file, the sealed bytes kept with its resume.
+    if (!u || u.parentId === null || (!file && !this.resumes.has(id))) return;
     const to = { ...u, parentId: u.parentId };
     try {
       const t = this.armour
         ? await this.sealedTransfer(this.armour, to, file)
-        : await this.plainTransfer(to, file);
+        : file && (await this.plainTransfer(to, file));
       if (!t) return;
       this.transfers.set(id, t);
       const fileId = await t.done;
@@ -938,6 +986,10 @@ export class FilesStore {
         const code = isApiError(e) ? e.code : isArmourError(e) ? e.code : 'generic';
         this.set({ uploads: failed(this.state.uploads, id, code) });
         if (code === 'quota_exceeded') this.usageSoon();
+        // For good (the server no longer has it; it would land elsewhere): this browser
+        // forgets it too; it starts over, or is discarded, on request only.
+        const url = this.state.uploads.items.find((x) => x.id === id)?.resumeUrl;
+        if (PERMANENT_FAILURES.has(code) && url) this.unremember(url);
       }
     } finally {
       this.transfers.delete(id);
@@ -945,10 +997,245 @@ export class FilesStore {
     }
   }
 
-  /** Drops what the store kept to send file `id` (again). */
+  // ---- uploads that outlive the page ------------------------------------
+
+  /** Upload `id` has a resumable upload on the server, at `url`: remembered. */
+  private becameResumable(id: number, url: string): void {
+    const before = this.state.uploads.items.find((x) => x.id === id)?.resumeUrl;
+    this.set({ uploads: resumable(this.state.uploads, id, url) });
+    // Sealed again elsewhere, or started over: the old one is not to resume.
+    if (before && before !== url) this.unremember(before);
+    void this.remember(id);
+  }
+
+  /**
+   * Remembers upload `id` in this browser now that it is resumable, for a
+   * reload to show it interrupted: plain, where it lands and how to know
+   * its file again; armoured, its sealed bytes and, sealed under the
+   * workspace's key, what finishes it. Storage failing changes nothing: the
+   * upload goes on, unremembered.
+   */
+  private async remember(id: number): Promise<void> {
+    const u = this.state.uploads.items.find((x) => x.id === id);
+    const url = u?.resumeUrl;
+    if (!u || !url || u.parentId === null) return;
+    const common = {
+      userId: this.me,
+      workspaceId: this.workspaceId,
+      url,
+      size: u.size,
+      createdAt: Date.now(),
+    };
+    let record: UnfinishedUpload;
+    if (this.armour) {
+      const resume = this.resumes.get(id);
+      if (!resume) return;
+      try {
+        const box = await this.armour.sealResume(resume, u);
+        record = { ...common, kind: 'sealed', sealed: resume.sealed, box };
+      } catch {
+        return; // No key to seal it with now: not remembered.
+      }
+    } else {
+      const file = this.blobs.get(id);
+      if (!file) return;
+      record = {
+        ...common,
+        kind: 'plain',
+        parentId: u.parentId,
+        target: u.target,
+        name: u.name,
+        path: u.path,
+        fileName: file.name,
+        lastModified: file.lastModified,
+        replace: u.replace,
+        ...(u.versionOf ? { versionOf: u.versionOf } : {}),
+      };
+    }
+    if (!this.claims.has(url)) {
+      const release = await this.unfinished.claim(url);
+      if (release) this.claims.set(url, release);
+    }
+    const { dropped } = await this.unfinished.put(record);
+    for (const old of dropped) void this.letGo(old);
+    // Over meanwhile (sent, cancelled, started over, failed for good): not to remember after all.
+    const now = this.state.uploads.items.find((x) => x.id === id);
+    const over =
+      now?.resumeUrl !== url ||
+      now.status === 'done' ||
+      now.status === 'cancelled' ||
+      PERMANENT_FAILURES.has(now.error ?? '');
+    if (over) this.unremember(url);
+  }
+
+  /** Forgets the upload at `url` in this browser, and this tab's claim on it. */
+  private unremember(url: string): void {
+    void this.unfinished.remove(url);
+    this.claims.get(url)?.();
+    this.claims.delete(url);
+  }
+
+  /**
+   * An upload no longer remembered (past MAX_UNFINISHED): the server lets
+   * it go (best-effort), unless a tab is sending it, this one or another.
+   */
+  private async letGo(url: string): Promise<void> {
+    if (this.claims.has(url)) return;
+    const release = await this.unfinished.claim(url);
+    if (!release) return;
+    terminate(url);
+    release();
+  }
+
+  /**
+   * Shows the uploads a reload interrupted, as this browser remembers them
+   * for the workspace (once per page; start() asks): a plain one waits for
+   * its file, an armoured one goes on by itself once the keys open it
+   * (openKept). Those another tab sends or shows are that tab's.
+   */
+  restoreUploads(): Promise<void> {
+    this.restoring ??= (async () => {
+      const known = new Set(this.state.uploads.items.map((u) => u.resumeUrl));
+      const list: KeptUpload[] = [];
+      const sealed: (UnfinishedSealed | null)[] = [];
+      for (const k of await this.unfinished.list(this.workspaceId)) {
+        if (known.has(k.url) || (k.kind === 'sealed') !== !!this.armour) continue;
+        const release = await this.unfinished.claim(k.url);
+        if (!release) continue;
+        this.claims.set(k.url, release);
+        if (k.kind === 'plain') {
+          list.push({
+            name: k.name,
+            path: k.path,
+            size: k.size,
+            parentId: k.parentId,
+            target: k.target,
+            replace: k.replace,
+            ...(k.versionOf ? { versionOf: k.versionOf } : {}),
+            fileName: k.fileName,
+            lastModified: k.lastModified,
+            resumeUrl: k.url,
+            interrupted: 'file',
+          });
+          sealed.push(null);
+        } else {
+          // Its name, place and key are sealed: known once opened.
+          list.push({
+            name: '',
+            path: '',
+            size: k.size,
+            parentId: '',
+            target: '',
+            replace: false,
+            resumeUrl: k.url,
+            interrupted: 'keys',
+          });
+          sealed.push(k);
+        }
+      }
+      if (!list.length) return;
+      const first = this.nextUploadId;
+      this.nextUploadId += list.length;
+      sealed.forEach((k, i) => {
+        if (k) this.kept.set(first + i, k);
+      });
+      this.set({ uploads: restored(this.state.uploads, list, first) });
+      this.openKept();
+    })();
+    return this.restoring;
+  }
+
+  /**
+   * Armoured: opens what finishes the interrupted uploads (sealed under the
+   * workspace's key) and sends them on with their sealed bytes as kept,
+   * once this browser holds the current key (their records are sealed for
+   * the server at the end). Opened, they show their names; what does not
+   * open here ('unreadable': the keys are gone) can only be discarded.
+   */
+  private openKept(): void {
+    const armour = this.armour;
+    if (!armour || !this.kept.size) return;
+    const blocked = awaitingKey(armour.keys.getState());
+    let s = this.state.uploads;
+    for (const [id, k] of this.kept) {
+      if (s.items.find((x) => x.id === id)?.status !== 'interrupted') {
+        this.kept.delete(id);
+        continue;
+      }
+      if (!this.resumes.has(id)) {
+        const opened = armour.openResume(k.url, k.box, k.sealed);
+        if (opened.kind === 'pending') continue;
+        if (opened.kind !== 'open') {
+          s = waiting(s, id, 'unreadable');
+          continue;
+        }
+        const { resume, ...shown } = opened.value;
+        this.resumes.set(id, resume);
+        s = described(s, id, {
+          ...shown,
+          parentId: resume.parentId,
+          size: resume.record.size,
+          interrupted: 'keys',
+        });
+      }
+      if (blocked) continue;
+      this.kept.delete(id);
+      s = resumed(s, id);
+    }
+    if (s === this.state.uploads) return;
+    this.set({ uploads: s });
+    this.pump();
+  }
+
+  /**
+   * Continues the interrupted upload `id` (plain) with `file`, picked
+   * again, from where the server is: only the same file (name, size,
+   * modification time) — else nothing is sent, and false.
+   */
+  resumeWith(id: number, file: File): boolean {
+    const u = this.state.uploads.items.find((x) => x.id === id);
+    if (u?.status !== 'interrupted' || u.interrupted !== 'file' || !isFileOf(u, file)) return false;
+    this.blobs.set(id, file);
+    this.set({ uploads: resumed(this.state.uploads, id) });
+    this.pump();
+    return true;
+  }
+
+  /**
+   * Sends again, as a new upload from the first byte, one the server no
+   * longer has (upload_expired): only when the person asks. Armoured: the
+   * same sealed bytes, to the same place.
+   */
+  startOver(id: number): void {
+    const u = this.state.uploads.items.find((x) => x.id === id);
+    const resume = this.resumes.get(id);
+    if (u?.status !== 'error' || u.error !== 'upload_expired') return;
+    if (!this.blobs.has(id) && !resume) return;
+    if (u.resumeUrl) this.unremember(u.resumeUrl);
+    if (resume) this.resumes.set(id, { ...resume, url: '' });
+    this.set({ uploads: restarted(this.state.uploads, id) });
+    this.pump();
+  }
+
+  /**
+   * Drops an interrupted or failed upload: the server lets it go
+   * (best-effort) and this browser forgets it.
+   */
+  discardUpload(id: number): void {
+    const u = this.state.uploads.items.find((x) => x.id === id);
+    if (!u || (u.status !== 'interrupted' && u.status !== 'error')) return;
+    if (u.resumeUrl && u.error !== 'upload_expired') terminate(u.resumeUrl);
+    this.forget(id);
+    this.set({ uploads: removed(this.state.uploads, id) });
+  }
+
+  /** Drops what the store kept to send file `id` (again), here and in this browser. */
   private forget(id: number): void {
     this.blobs.delete(id);
     this.resumes.delete(id);
+    this.kept.delete(id);
+    const url = this.state.uploads.items.find((x) => x.id === id)?.resumeUrl;
+    if (url) this.unremember(url);
   }
 
   cancelUpload(id: number): void {
@@ -966,15 +1253,21 @@ export class FilesStore {
 
   /** Sends a failed file again; `replace` makes it a new version of the existing one. */
   retryUpload(id: number, replace: boolean): void {
-    if (!this.blobs.has(id)) return;
+    if (!this.blobs.has(id) && !this.resumes.has(id)) return;
     this.set({ uploads: retried(this.state.uploads, id, replace) });
     this.pump();
   }
 
+  /**
+   * Closes what is over: done, cancelled and failed uploads (a failed one
+   * still on the server is let go there); interrupted ones stay.
+   */
   clearUploads(): void {
     const s = cleared(this.state.uploads, true);
     for (const u of this.state.uploads.items) {
-      if (!s.items.includes(u)) this.forget(u.id);
+      if (s.items.includes(u)) continue;
+      if (u.status === 'error' && u.resumeUrl) terminate(u.resumeUrl);
+      this.forget(u.id);
     }
     this.set({ uploads: s });
   }

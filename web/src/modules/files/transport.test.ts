@@ -240,6 +240,42 @@ describe('headers for the PATCH that completes a tus upload', () => {
   });
 });
 
+describe('an upload the server no longer has', () => {
+  const notFound: XhrReply = {
+    status: 404,
+    body: '{"error":{"code":"not_found","message":"no such upload"}}',
+  };
+  const resume = () =>
+    tusUpload({
+      ...base,
+      file: new Blob([new Uint8Array(10)]),
+      resumeUrl: '/api/v1/uploads/gone',
+      onProgress: () => {},
+    });
+
+  it('is told apart (upload_expired) when its URL answers 404 or 410, asked or sent to', async () => {
+    FakeXhr.reply = () => notFound;
+    await expect(resume().done).rejects.toMatchObject({ status: 404, code: 'upload_expired' });
+    expect(FakeXhr.log.map((x) => x.method)).toEqual(['HEAD']);
+
+    FakeXhr.log = [];
+    FakeXhr.reply = (x) =>
+      x.method === 'HEAD' && FakeXhr.log.length === 1
+        ? { status: 200, headers: { 'Upload-Offset': '0' } }
+        : { status: 410 };
+    await expect(resume().done).rejects.toMatchObject({ status: 410, code: 'upload_expired' });
+    expect(FakeXhr.log.map((x) => x.method)).toEqual(['HEAD', 'PATCH', 'HEAD']);
+  });
+
+  it('is not what a 404 about something else means, while the upload is there', async () => {
+    FakeXhr.reply = (x) =>
+      x.method === 'HEAD'
+        ? { status: 200, headers: { 'Upload-Offset': '0' } }
+        : { status: 404, body: '{"error":{"code":"not_found","message":"no such folder"}}' };
+    await expect(resume().done).rejects.toMatchObject({ status: 404, code: 'not_found' });
+  });
+});
+
 describe('tus metadata', () => {
   it('encodes UTF-8 names in base64', () => {
     expect(base64Utf8('é')).toBe('w6k=');

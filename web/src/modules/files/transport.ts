@@ -165,7 +165,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * file's length: one empty PATCH completes it). A refusal of the
  * completion (a 409 other than an offset mismatch, or any other error)
  * rejects `done` and leaves the upload on the server, to resume; `abort`
- * terminates it.
+ * terminates it. An upload the server no longer has (expired, cancelled
+ * elsewhere: 404 or 410 for its URL) rejects with ApiError
+ * 'upload_expired': it can only start over, as a new one.
  */
 export function tusUpload(o: SendOptions): Transfer {
   let current: { abort(): void } | null = null;
@@ -183,6 +185,8 @@ export function tusUpload(o: SendOptions): Transfer {
 
   const offsetNow = async (): Promise<number> => {
     const xhr = await step(xhrRequest({ method: 'HEAD', url, headers: tusHeaders }));
+    if (xhr.status === 404 || xhr.status === 410)
+      throw new ApiError(xhr.status, 'upload_expired', 'the server no longer has this upload');
     if (xhr.status !== 200) throw errorOf(xhr);
     return Number(xhr.getResponseHeader('Upload-Offset') ?? '0');
   };
@@ -237,6 +241,11 @@ export function tusUpload(o: SendOptions): Transfer {
           if (e.code !== 'offset_mismatch' && e.code !== 'http_409') throw e;
           offset = await offsetNow();
           continue;
+        }
+        if (xhr.status === 404 || xhr.status === 410) {
+          // The upload gone (HEAD says so: upload_expired), or what it lands in.
+          await offsetNow();
+          throw errorOf(xhr);
         }
         if (xhr.status !== 204) throw errorOf(xhr);
         offset = Number(xhr.getResponseHeader('Upload-Offset') ?? String(end));

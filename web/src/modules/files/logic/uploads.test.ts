@@ -7,11 +7,19 @@ import {
   failed,
   finished,
   nextToStart,
+  described,
+  interruptedFor,
   placed,
   progressed,
+  removed,
+  restarted,
+  restored,
+  resumed,
   retried,
   started,
   totals,
+  waiting,
+  type KeptUpload,
   type NewUpload,
 } from './uploads';
 
@@ -87,5 +95,117 @@ describe('upload queue', () => {
     s = cancelled(s, 3);
     expect(cleared(s).items.map((u) => u.name)).toEqual(['b', 'd']);
     expect(cleared(s, true).items.map((u) => u.name)).toEqual(['d']);
+  });
+});
+
+describe('uploads a reload interrupted', () => {
+  const MODIFIED = 1_700_000_000_000;
+  const kept = (name: string, o: Partial<KeptUpload> = {}): KeptUpload => ({
+    name,
+    path: name,
+    size: 100,
+    parentId: 'folder-1',
+    target: `/Archives/${name}`,
+    replace: false,
+    fileName: name,
+    lastModified: MODIFIED,
+    resumeUrl: `/api/v1/uploads/${name}`,
+    interrupted: 'file',
+    ...o,
+  });
+  const picked = (name: string, o: { size?: number; lastModified?: number } = {}) => ({
+    name,
+    size: 100,
+    lastModified: MODIFIED,
+    ...o,
+  });
+
+  it('show as interrupted, apart from what is sent, and stay when the list is closed', () => {
+    let s = added(EMPTY_UPLOADS, [file('a', 10)], 1);
+    s = restored(s, [kept('big.bin'), kept('other.bin', { interrupted: 'keys' })], 2);
+    expect(s.items.map((u) => [u.id, u.status, u.interrupted])).toEqual([
+      [1, 'queued', undefined],
+      [2, 'interrupted', 'file'],
+      [3, 'interrupted', 'keys'],
+    ]);
+    expect(s.items[1]).toMatchObject({ resumeUrl: '/api/v1/uploads/big.bin', loaded: 0 });
+    // Neither waiting nor sent: counted apart, no bytes in the total.
+    expect(totals(s)).toMatchObject({ count: 1, active: 1, interrupted: 2, size: 10 });
+    expect(nextToStart(s, 3).map((u) => u.id)).toEqual([1]);
+    s = finished(started(s, 1), 1, 'f');
+    expect(cleared(s, true).items.map((u) => u.id)).toEqual([2, 3]);
+    expect(restored(EMPTY_UPLOADS, [], 1)).toBe(EMPTY_UPLOADS);
+  });
+
+  it('know their file again by its name, size and modification time, put in the same place', () => {
+    const s = restored(
+      EMPTY_UPLOADS,
+      [kept('big.bin'), kept('sealed', { interrupted: 'keys' })],
+      1,
+    );
+    const target = '/Archives/big.bin';
+    expect(interruptedFor(s, picked('big.bin'), target)?.id).toBe(1);
+    expect(interruptedFor(s, picked('big.bin'), '/Elsewhere/big.bin')).toBeUndefined();
+    expect(interruptedFor(s, picked('big.bin', { size: 101 }), target)).toBeUndefined();
+    expect(
+      interruptedFor(s, picked('big.bin', { lastModified: MODIFIED + 1 }), target),
+    ).toBeUndefined();
+    expect(interruptedFor(s, picked('Big.bin'), target)).toBeUndefined();
+    // Kept both: its name in the folder is not the file's own.
+    const renamed = restored(
+      EMPTY_UPLOADS,
+      [kept('big (2).bin', { fileName: 'big.bin', target: '/Archives/big (2).bin' })],
+      1,
+    );
+    expect(interruptedFor(renamed, picked('big.bin'), '/Archives/big (2).bin')?.id).toBe(1);
+    // Armoured ones are not picked again: they go on with their sealed bytes.
+    expect(interruptedFor(s, picked('sealed'), '/Archives/sealed')).toBeUndefined();
+    // Once going on, it is no longer waiting for its file.
+    expect(interruptedFor(resumed(s, 1), picked('big.bin'), target)).toBeUndefined();
+  });
+
+  it('go on (queued, from the server’s offset), or start over only from an error', () => {
+    let s = restored(EMPTY_UPLOADS, [kept('big.bin')], 1);
+    s = resumed(s, 1);
+    expect(s.items[0]).toMatchObject({ status: 'queued', resumeUrl: '/api/v1/uploads/big.bin' });
+    expect(s.items[0]?.interrupted).toBeUndefined();
+    expect(restarted(s, 1)).toBe(s);
+    s = failed(started(s, 1), 1, 'upload_expired');
+    s = restarted(s, 1);
+    expect(s.items[0]).toMatchObject({ status: 'queued', loaded: 0 });
+    expect(s.items[0]?.resumeUrl).toBeUndefined();
+    expect(s.items[0]?.error).toBeUndefined();
+  });
+
+  it('armoured: wait for keys, show what their record opened to, or cannot go on', () => {
+    let s = restored(
+      EMPTY_UPLOADS,
+      [kept('', { path: '', interrupted: 'keys', fileName: undefined })],
+      1,
+    );
+    s = waiting(s, 1, 'unreadable');
+    expect(s.items[0]?.interrupted).toBe('unreadable');
+    s = described(s, 1, {
+      name: 'plan.pdf',
+      path: 'docs/plan.pdf',
+      parentId: 'folder-2',
+      size: 42,
+      replace: true,
+      versionOf: 'f1',
+      interrupted: 'keys',
+    });
+    expect(s.items[0]).toMatchObject({
+      status: 'interrupted',
+      interrupted: 'keys',
+      name: 'plan.pdf',
+      path: 'docs/plan.pdf',
+      parentId: 'folder-2',
+      size: 42,
+    });
+    // Waiting applies to interrupted uploads only.
+    const going = resumed(s, 1);
+    expect(waiting(going, 1, 'unreadable')).toBe(going);
+    expect(removed(s, 1).items).toEqual([]);
+    expect(removed(s, 9)).toBe(s);
   });
 });

@@ -1,8 +1,18 @@
-// The upload queue: what is waiting, sending, done or failed, and the
-// progress of each transfer and of all of them. Pure: the store applies
-// these functions as transfers report.
+// The upload queue: what is waiting, sending, done or failed (or was
+// interrupted by a reload, logic/unfinished.ts), and the progress of each
+// transfer and of all of them. Pure: the store applies these functions as
+// transfers report.
+import { sameFile, type PickedFile } from './unfinished';
 
-export type UploadStatus = 'queued' | 'uploading' | 'done' | 'error' | 'cancelled';
+export type UploadStatus = 'queued' | 'uploading' | 'done' | 'error' | 'cancelled' | 'interrupted';
+
+/**
+ * What an interrupted upload (a page reloaded while it was sent) waits for:
+ * the person to pick its file again (plain workspaces), the workspace's
+ * keys to open what finishes it (armoured), or nothing: that does not open
+ * with the keys held here, it can only be discarded.
+ */
+export type Interruption = 'file' | 'keys' | 'unreadable';
 
 export interface UploadItem {
   id: number;
@@ -30,6 +40,11 @@ export interface UploadItem {
   versionOf?: string;
   /** Armoured: being sealed in the browser, before its bytes leave. */
   sealing?: boolean;
+  /** Status "interrupted": what it waits for. */
+  interrupted?: Interruption;
+  /** Plain: the file picked (its own name and modification time), to know it again. */
+  fileName?: string;
+  lastModified?: number;
 }
 
 export interface UploadsState {
@@ -43,6 +58,12 @@ export type NewUpload = Pick<UploadItem, 'name' | 'path' | 'size' | 'parentId' |
   versionOf?: string;
 };
 
+/** An upload a reload interrupted, remembered by this browser: its server URL and what is known. */
+export type KeptUpload = Pick<
+  UploadItem,
+  'name' | 'path' | 'size' | 'target' | 'replace' | 'versionOf' | 'fileName' | 'lastModified'
+> & { parentId: string; resumeUrl: string; interrupted: Interruption };
+
 export function added(s: UploadsState, list: readonly NewUpload[], firstId: number): UploadsState {
   const items = list.map((u, i): UploadItem => ({
     ...u,
@@ -52,6 +73,21 @@ export function added(s: UploadsState, list: readonly NewUpload[], firstId: numb
     status: 'queued',
   }));
   return { items: [...s.items, ...items] };
+}
+
+/** Interrupted uploads, shown as such (ids from `firstId`). */
+export function restored(
+  s: UploadsState,
+  list: readonly KeptUpload[],
+  firstId: number,
+): UploadsState {
+  const items = list.map((u, i): UploadItem => ({
+    ...u,
+    id: firstId + i,
+    loaded: 0,
+    status: 'interrupted',
+  }));
+  return items.length ? { items: [...s.items, ...items] } : s;
 }
 
 function update(s: UploadsState, id: number, f: (u: UploadItem) => UploadItem): UploadsState {
@@ -113,6 +149,76 @@ export function cancelled(s: UploadsState, id: number): UploadsState {
   );
 }
 
+/** Armoured: an interrupted upload waits for something else (keys, or nothing: `unreadable`). */
+export function waiting(s: UploadsState, id: number, why: Interruption): UploadsState {
+  return update(s, id, (u) =>
+    u.status !== 'interrupted' || u.interrupted === why ? u : { ...u, interrupted: why },
+  );
+}
+
+/** Armoured: what an interrupted upload's record opened to (its real name, path, place). */
+export function described(
+  s: UploadsState,
+  id: number,
+  d: Pick<
+    UploadItem,
+    'name' | 'path' | 'parentId' | 'size' | 'replace' | 'versionOf' | 'interrupted'
+  >,
+): UploadsState {
+  return update(s, id, (u) => ({ ...u, ...d }));
+}
+
+/** An interrupted upload goes on (its file is at hand again, or its keys opened it). */
+export function resumed(s: UploadsState, id: number): UploadsState {
+  return update(s, id, (u) =>
+    u.status === 'interrupted'
+      ? { ...u, status: 'queued', interrupted: undefined, error: undefined }
+      : u,
+  );
+}
+
+/** A failed upload starts over as a new one: the server no longer has the old one. */
+export function restarted(s: UploadsState, id: number): UploadsState {
+  return update(s, id, (u) =>
+    u.status === 'error'
+      ? { ...u, status: 'queued', error: undefined, loaded: 0, resumeUrl: undefined }
+      : u,
+  );
+}
+
+/** An upload taken out of the queue (discarded). */
+export function removed(s: UploadsState, id: number): UploadsState {
+  const items = s.items.filter((u) => u.id !== id);
+  return items.length === s.items.length ? s : { items };
+}
+
+/**
+ * The interrupted upload (plain: waiting for its file) that `file`, put into
+ * `target`, continues: same name, size and modification time, same place.
+ */
+export function interruptedFor(
+  s: UploadsState,
+  file: PickedFile,
+  target: string,
+): UploadItem | undefined {
+  return s.items.find(
+    (u) =>
+      u.status === 'interrupted' &&
+      u.interrupted === 'file' &&
+      u.target === target &&
+      isFileOf(u, file),
+  );
+}
+
+/** Whether `file` is the one the plain upload `u` was sending (its name, size and date). */
+export function isFileOf(u: UploadItem, file: PickedFile): boolean {
+  return (
+    u.fileName !== undefined &&
+    u.lastModified !== undefined &&
+    sameFile({ name: u.fileName, size: u.size, lastModified: u.lastModified }, file)
+  );
+}
+
 /** The folder of waiting files under a folder just created (relative dir -> id). */
 export function placed(s: UploadsState, ids: readonly number[], parentId: string): UploadsState {
   const set = new Set(ids);
@@ -134,7 +240,7 @@ export function retried(s: UploadsState, id: number, replace: boolean): UploadsS
   );
 }
 
-/** Forgets what is over (done, cancelled); keeps errors unless `all`. */
+/** Forgets what is over (done, cancelled); keeps errors unless `all`, and interrupted ones. */
 export function cleared(s: UploadsState, all = false): UploadsState {
   const items = s.items.filter(
     (u) => !(u.status === 'done' || u.status === 'cancelled' || (all && u.status === 'error')),
@@ -151,12 +257,14 @@ export function nextToStart(s: UploadsState, parallel: number): UploadItem[] {
 }
 
 export interface UploadTotals {
-  /** Files counted (cancelled ones are not). */
+  /** Files counted (cancelled and interrupted ones are not). */
   count: number;
   done: number;
   failed: number;
   /** Waiting or sending. */
   active: number;
+  /** Interrupted by a reload, waiting for their file or keys. */
+  interrupted: number;
   loaded: number;
   size: number;
   /** 0..100, by bytes (by files when every file is empty). */
@@ -168,10 +276,15 @@ export function totals(s: UploadsState): UploadTotals {
   let done = 0;
   let failedCount = 0;
   let active = 0;
+  let interrupted = 0;
   let loaded = 0;
   let size = 0;
   for (const u of s.items) {
     if (u.status === 'cancelled') continue;
+    if (u.status === 'interrupted') {
+      interrupted++;
+      continue;
+    }
     count++;
     if (u.status === 'done') done++;
     else if (u.status === 'error') failedCount++;
@@ -193,6 +306,7 @@ export function totals(s: UploadsState): UploadTotals {
     done,
     failed: failedCount,
     active,
+    interrupted,
     loaded,
     size,
     percent: Math.min(100, pct),

@@ -1,0 +1,33 @@
+// A memory of unfinished uploads for tests of what uses one (the store,
+// the upload panel): a Map with UnfinishedUploads' contract. The real one's
+// IndexedDB is tested in unfinished.test.ts (fake-indexeddb, under Node:
+// jsdom's Blob does not survive the structured clone IndexedDB makes).
+import { MAX_UNFINISHED, UnfinishedUploads, type UnfinishedUpload } from './unfinished';
+
+/** What UnfinishedUploads keeps, in a Map: the oldest go past `bound`; `full` refuses writes. */
+export class MemoryUnfinished extends UnfinishedUploads {
+  readonly records = new Map<string, UnfinishedUpload>();
+  full = false;
+  constructor(
+    userId: string,
+    private readonly bound = MAX_UNFINISHED,
+  ) {
+    super(userId, null, null);
+  }
+  override async list(workspaceId: string): Promise<UnfinishedUpload[]> {
+    return [...this.records.values()]
+      .filter((u) => u.workspaceId === workspaceId)
+      .sort((a, b) => a.createdAt - b.createdAt);
+  }
+  override async put(u: UnfinishedUpload): Promise<{ kept: boolean; dropped: string[] }> {
+    if (this.full) return { kept: false, dropped: [] };
+    this.records.set(u.url, u);
+    const oldest = [...this.records.values()].sort((a, b) => a.createdAt - b.createdAt);
+    const dropped = oldest.slice(0, Math.max(0, oldest.length - this.bound)).map((x) => x.url);
+    for (const url of dropped) this.records.delete(url);
+    return { kept: true, dropped };
+  }
+  override async remove(url: string): Promise<void> {
+    this.records.delete(url);
+  }
+}
