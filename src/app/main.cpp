@@ -231,7 +231,6 @@ int user_command(const Args& args, const app::Config& c) {
   return usage_error("unknown user subcommand: " + sub);
 }
 
-
 // Pushes an export's bytes to a file descriptor.
 class FdBodyWriter final : public http::BodyWriter {
  public:
@@ -305,7 +304,7 @@ int workspace_command(const Args& args, app::Config c) {
   if (sub == "import") {
     auto l = app::NodeLock::acquire(c);
     if (!l)
-      return error(l.error().message + ". Stop it first, or import from the web client (POST /api/v1/workspaces/import)");
+      return error(l.error().message + ". Stop it first, or import through the API (POST /api/v1/admin/workspaces/import)");
     lock.emplace(std::move(*l));
   }
   // Logs go to standard error; the archive or the listing to standard output.
@@ -380,6 +379,7 @@ int workspace_command(const Args& args, app::Config c) {
   std::printf("%s\n", res->body.c_str());
   return 0;
 }
+
 }  // namespace
 
 int main(int argc, char** argv) {

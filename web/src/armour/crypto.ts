@@ -548,17 +548,31 @@ export type OpenedRecord<T> =
  * throws.
  */
 export function openFileName(sealed: string, c: RecordContext): OpenedRecord<string> {
-  if (!sealed.startsWith(MESSAGE_PREFIXES[1])) return { ok: false, reason: 'malformed' };
-  // The workspace's key only: a channel reference is malformed here.
-  const r = openText(
+  return openRecordText(
     sealed,
-    (_, g) => fileNameAd(c.workspaceId, c.token, c.authorId, Number(g)),
-    { key: c.key },
-    c.authorKeys,
+    (g) => fileNameAd(c.workspaceId, c.token, c.authorId, g),
+    c,
+    (name) => (isValidFileName(name) ? name : null),
   );
+}
+
+/**
+ * A record sealed as a version 1 text under the workspace's key (a channel
+ * reference is malformed here), its additional data `adOf(generation)`,
+ * opened and read by `parse` ('malformed' when that gives null).
+ */
+function openRecordText<T>(
+  sealed: string,
+  adOf: (generation: number) => string,
+  c: Pick<RecordContext, 'key' | 'authorKeys'>,
+  parse: (plaintext: string) => T | null,
+): OpenedRecord<T> {
+  if (!sealed.startsWith(MESSAGE_PREFIXES[1])) return { ok: false, reason: 'malformed' };
+  const r = openText(sealed, (_, g) => adOf(Number(g)), { key: c.key }, c.authorKeys);
   if (!r.ok) return r;
-  if (!isValidFileName(r.plaintext)) return { ok: false, reason: 'malformed' };
-  return { ok: true, value: r.plaintext, verified: r.verified };
+  const value = parse(r.plaintext);
+  if (value === null) return { ok: false, reason: 'malformed' };
+  return { ok: true, value, verified: r.verified };
 }
 
 /**
@@ -638,17 +652,12 @@ export function openFileContent(
   sealed: string,
   c: RecordContext & { number: number },
 ): OpenedRecord<ContentRecord> {
-  if (!sealed.startsWith(MESSAGE_PREFIXES[1])) return { ok: false, reason: 'malformed' };
-  const r = openText(
+  return openRecordText(
     sealed,
-    (_, g) => fileContentAd(c.workspaceId, c.token, c.number, c.authorId, Number(g)),
-    { key: c.key },
-    c.authorKeys,
+    (g) => fileContentAd(c.workspaceId, c.token, c.number, c.authorId, g),
+    c,
+    parseContent,
   );
-  if (!r.ok) return r;
-  const value = parseContent(r.plaintext);
-  if (!value) return { ok: false, reason: 'malformed' };
-  return { ok: true, value, verified: r.verified };
 }
 
 // ---- resumable uploads kept in the browser (docs/armoured.md, "Large files") --
@@ -747,17 +756,12 @@ function parseResume(json: string): UploadResume | null {
  * 'undecryptable' otherwise). Never throws.
  */
 export function openUploadResume(sealed: string, c: ResumeContext): OpenedRecord<UploadResume> {
-  if (!sealed.startsWith(MESSAGE_PREFIXES[1])) return { ok: false, reason: 'malformed' };
-  const r = openText(
+  return openRecordText(
     sealed,
-    (_, g) => uploadResumeAd(c.workspaceId, c.authorId, c.url, Number(g)),
-    { key: c.key },
-    c.authorKeys,
+    (g) => uploadResumeAd(c.workspaceId, c.authorId, c.url, g),
+    c,
+    parseResume,
   );
-  if (!r.ok) return r;
-  const value = parseResume(r.plaintext);
-  if (!value) return { ok: false, reason: 'malformed' };
-  return { ok: true, value, verified: r.verified };
 }
 
 const TAG_MESSAGE = () => sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
