@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include <cstring>
+#include <set>
 #include <thread>
 
 #include "base/tar.hpp"
@@ -292,6 +293,28 @@ bool envelope_signed_by(const std::string& ws, const std::string& to, const json
   return sig && crypto_sign_verify_detached(u8(*sig), u8(msg), msg.size(), u8(signer_pk)) == 0;
 }
 
+// How many full-text index terms the messages of `ws` have (a search
+// indexes what is queued first); -1 when it cannot be read.
+std::int64_t indexed_terms(TestServer& s, const std::string& ws) {
+  auto indexed = s.platform().db.write([&](db::Conn& c) -> Result<std::int64_t> {
+    if (c.backend() == db::Backend::sqlite) {
+      RUCHE_CHECK(c.exec_script("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_terms USING "
+                                "fts5vocab(main, chat_messages_fts, 'instance')"));
+      auto row = c.query_one("SELECT COUNT(*) FROM temp.fts_terms WHERE doc IN (SELECT rowid FROM chat_messages "
+                             "WHERE workspace_id = $1)",
+                             {ws});
+      if (!row) return tl::unexpected(row.error());
+      return (*row)->i64(0);
+    }
+    auto row = c.query_one("SELECT COUNT(*) FROM chat_messages WHERE workspace_id = $1 AND search <> ''::tsvector",
+                           {ws});
+    if (!row) return tl::unexpected(row.error());
+    return (*row)->i64(0);
+  });
+  EXPECT_TRUE(indexed) << indexed.error().message;
+  return indexed ? *indexed : -1;
+}
+
 Reply post(TestServer& s, const Account& a, const std::string& cid, const std::string& text,
            std::optional<json::array> mentions = std::nullopt) {
   json::object b{{"body", text}};
@@ -332,6 +355,7 @@ TEST(Armour, IdentityIsSetChangedAndReplacedOnlyOnPurpose) {
   // New keys only on purpose.
   std::string ws = create_armoured(s, alice.who);
   ASSERT_EQ(alice.new_generation(ws, 1).status, 200);
+  Browser kept = alice;  // her keys, saved to a file
   alice.fresh_keys();
   EXPECT_EQ(alice.set_identity().error_code(), "identity_exists");
   ASSERT_EQ(alice.set_identity(true).status, 200);
@@ -340,6 +364,18 @@ TEST(Armour, IdentityIsSetChangedAndReplacedOnlyOnPurpose) {
   EXPECT_EQ(st.body.at("missing").as_array(), json::array{json::value(alice.who.id.str())});
   EXPECT_EQ(s.audit_count("armour.identity_set"), 2);
   EXPECT_EQ(s.audit_count("armour.identity_replaced"), 1);
+
+  // She finds her saved keys and brings them back: what was sealed to them
+  // is hers again, and opens with them.
+  ASSERT_EQ(kept.set_identity(true).status, 200);
+  auto back = kept.state(ws);
+  ASSERT_EQ(back.body.at("envelopes").as_array().size(), 1u) << back.raw.body;
+  EXPECT_TRUE(back.body.at("missing").as_array().empty());
+  Browser reopened = kept;
+  reopened.keys.clear();
+  reopened.open_envelopes(ws);
+  EXPECT_EQ(reopened.keys, kept.keys);
+  EXPECT_EQ(s.audit_count("armour.identity_replaced"), 2);
 }
 
 TEST(Armour, GenerationsAreSealedForEveryMemberAndSignedByTheirMaker) {
@@ -520,23 +556,7 @@ TEST(Armour, ChatKeepsSealedMessagesOnlyAndRotatesWhenAMemberLeaves) {
 
   // Ciphertext stays out of the full-text index (nothing to find, and its
   // random words only bloat it); the searches above indexed every message.
-  auto indexed = s.platform().db.write([&](db::Conn& c) -> Result<std::int64_t> {
-    if (c.backend() == db::Backend::sqlite) {
-      RUCHE_CHECK(c.exec_script("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_terms USING "
-                                "fts5vocab(main, chat_messages_fts, 'instance')"));
-      auto row = c.query_one("SELECT COUNT(*) FROM temp.fts_terms WHERE doc IN (SELECT rowid FROM chat_messages "
-                             "WHERE workspace_id = $1)",
-                             {ws});
-      if (!row) return tl::unexpected(row.error());
-      return (*row)->i64(0);
-    }
-    auto row = c.query_one("SELECT COUNT(*) FROM chat_messages WHERE workspace_id = $1 AND search <> ''::tsvector",
-                           {ws});
-    if (!row) return tl::unexpected(row.error());
-    return (*row)->i64(0);
-  });
-  ASSERT_TRUE(indexed) << indexed.error().message;
-  EXPECT_EQ(*indexed, 0);
+  EXPECT_EQ(indexed_terms(s, ws), 0);
 
   // Carol is removed: nothing more under generation 1, the next generation
   // leaves her out and what was said before stays readable.
@@ -944,6 +964,9 @@ TEST(Armour, AttachmentsAreSealedInTheBrowserAndOpenedWithTheKeyTheirMessageCarr
   EXPECT_EQ(post(s, alice.who, cid, alice.seal(ws, cid, 1, R"({"text":"v2 sans fichier","files":[]})", nullptr,
                                                   "", 2)).status,
             201);
+  // Version 2 is ciphertext too: out of the full-text index, as version 1.
+  ASSERT_EQ(s.call("GET", "/api/v1/search?q=fichier", alice.who.token).status, 200);
+  EXPECT_EQ(indexed_terms(s, ws), 0);
 
   // The export carries the sealed bytes under the neutral name; the message
   // beside them carries their key: a member opens the file from the archive.
@@ -1267,12 +1290,219 @@ TEST(Armour, ModulesThatDoNotSealStayOut) {
   auto w = s.call("GET", "/api/v1/workspaces/" + ws, alice.token);
   EXPECT_EQ(w.body.at("modules"), (json::array{"calls", "chat"}));
   EXPECT_TRUE(w.body.at("armoured").as_bool());
-  // Its export leaves (the ciphertext it holds) but does not import back yet.
+  // Its archive imports back into an armoured workspace with the same modules.
   auto exported = s.call("GET", "/api/v1/workspaces/" + ws + "/export", alice.token);
   ASSERT_EQ(exported.status, 200);
   Account admin = s.user("Admin", platform::InstanceRole::admin);
   auto imported = s.call("POST", "/api/v1/admin/workspaces/import", admin.token, exported.raw.body);
-  EXPECT_EQ(imported.error_code(), "armoured_unsupported") << imported.raw.body;
+  ASSERT_EQ(imported.status, 201) << imported.raw.body;
+  EXPECT_TRUE(imported.body.at("workspace").at("armoured").as_bool());
+  EXPECT_EQ(imported.body.at("workspace").at("modules"), (json::array{"calls", "chat"}));
+}
+
+// The first `items` entry of a folder listing (GET …/files) whose name is `token`.
+json::value entry_named(const Reply& listing, const std::string& token) {
+  for (const auto& n : listing.body.at("items").as_array())
+    if (n.at("name").as_string() == token) return n;
+  return nullptr;
+}
+
+TEST(Armour, AnImportedArchiveKeepsItsTextsBoundToWhereTheyWereSealed) {
+  ArmouredFiles f;
+  TestServer& s = f.s;
+  const std::string pub = make_channel(s, f.alice.who, f.ws, "général");
+  const std::string priv = make_channel(s, f.alice.who, f.ws, "direction", true, {f.bob.who.id.str()});
+  ASSERT_EQ(f.alice.new_generation(f.ws, 1, std::nullopt, priv).status, 200);
+  f.bob.open_envelopes(f.ws, priv);
+  ASSERT_EQ(post(s, f.bob.who, pub, f.bob.seal(f.ws, pub, 1, "bonjour")).status, 201);
+  // A sealed attachment: its message names it by its id (here, there).
+  const std::string plan_key = random_bytes(32), plan_bytes = seal_file("le plan", plan_key);
+  auto plan = s.call("POST", "/api/v1/channels/" + pub + "/attachments?name=x", f.bob.who.token, plan_bytes);
+  ASSERT_EQ(plan.status, 201) << plan.raw.body;
+  const std::string plan_id(plan.body.at("id").as_string());
+  json::object plan_text{{"text", "le plan"},
+                         {"files", json::array{json::object{{"id", plan_id}, {"name", "plan.txt"},
+                                                            {"type", "text/plain"}, {"size", 7},
+                                                            {"key", base64url_encode(plan_key)}}}}};
+  auto with_plan = s.call("POST", "/api/v1/channels/" + pub + "/messages", f.bob.who.token,
+                          body({{"body", f.bob.seal(f.ws, pub, 1, json::serialize(plan_text), nullptr, "", 2)},
+                                {"attachment_ids", json::array{plan_id}}}));
+  ASSERT_EQ(with_plan.status, 201) << with_plan.raw.body;
+  ASSERT_EQ(post(s, f.alice.who, priv, f.alice.seal(f.ws, priv, 1, "entre nous", nullptr, "", 1, true)).status, 201);
+  auto file = f.upload(f.carol, "rapport.txt", "le contenu du rapport");
+  ASSERT_EQ(f.alice.new_generation(f.ws, 2).status, 200);
+  f.bob.open_envelopes(f.ws);
+  f.carol.open_envelopes(f.ws);
+  ASSERT_EQ(post(s, f.bob.who, pub, f.bob.seal(f.ws, pub, 2, "encore")).status, 201);
+
+  Account admin = s.user("Admin", platform::InstanceRole::admin);
+  const std::string archive = s.call("GET", "/api/v1/workspaces/" + f.ws + "/export", f.alice.who.token).raw.body;
+
+  // An archive whose keys or texts were tampered with is refused, and
+  // leaves nothing (tar does not check contents: the bytes are changed in
+  // place).
+  auto tampered = [&](const std::string& before, std::size_t offset, char to) {
+    std::string edited = archive;
+    const auto at = edited.find(before);
+    EXPECT_NE(at, std::string::npos) << before;
+    if (at == std::string::npos) return std::string();
+    char& c = edited[at + before.size() + offset];
+    c = c == to ? 'B' : to;
+    auto r = s.call("POST", "/api/v1/admin/workspaces/import", admin.token, edited);
+    return r.error_code() + ": " + std::string(r.body.at("error").at("message").as_string());
+  };
+  EXPECT_EQ(tampered("\"signature\":\"", 3, 'A'),  // an envelope's signature
+            "bad_export: armour.json: an envelope's signature does not check with its maker's keys");
+  EXPECT_EQ(tampered("\"body\":\"e2e1:", 0, '9'),
+            "bad_export: a sealed text of the archive is under a key generation it does not have");
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size(), 0u);
+
+  auto imported = s.call("POST", "/api/v1/admin/workspaces/import", admin.token, archive);
+  ASSERT_EQ(imported.status, 201) << imported.raw.body;
+  const std::string copy(imported.body.at("workspace").at("id").as_string());
+  EXPECT_TRUE(imported.body.at("workspace").at("armoured").as_bool());
+  std::string pub_here, priv_here;
+  const Reply copied = s.call("GET", "/api/v1/workspaces/" + copy + "/channels", f.bob.who.token);
+  for (const auto& ch : copied.body.as_array())
+    (ch.at("name").as_string() == "général" ? pub_here : priv_here) = std::string(ch.at("id").as_string());
+  ASSERT_FALSE(pub_here.empty());
+  ASSERT_FALSE(priv_here.empty());
+
+  // One era: the ids there, every channel with its id there, the people
+  // with the keys they had there; the current generation is the era's last,
+  // never written under again.
+  auto st = f.bob.state(copy);
+  ASSERT_EQ(st.status, 200) << st.raw.body;
+  EXPECT_EQ(st.body.at("generation").as_int64(), 2);
+  EXPECT_TRUE(st.body.at("rotation_required").as_bool());
+  ASSERT_EQ(st.body.at("eras").as_array().size(), 1u);
+  const json::value& era = st.body.at("eras").as_array()[0];
+  EXPECT_EQ(era.at("workspace_id").as_string(), f.ws);
+  EXPECT_EQ(era.at("generation").as_int64(), 2);
+  std::map<std::string, std::pair<std::string, std::int64_t>> channels;
+  for (const auto& c : era.at("channels").as_array())
+    channels[std::string(c.at("channel_id").as_string())] = {std::string(c.at("origin_channel_id").as_string()),
+                                                             c.at("generation").as_int64()};
+  EXPECT_EQ(channels[pub_here], std::make_pair(pub, std::int64_t{0}));
+  EXPECT_EQ(channels[priv_here], std::make_pair(priv, std::int64_t{1}));
+  ASSERT_EQ(era.at("people").as_array().size(), 3u);
+  for (const auto& p : era.at("people").as_array()) {
+    EXPECT_EQ(p.at("origin_user_id"), p.at("user_id"));  // the same instance: the same accounts
+    if (p.at("user_id").as_string() == f.bob.who.id.str()) {
+      EXPECT_EQ(p.at("sign_public").as_string(), base64url_encode(f.bob.sign_pk));
+    }
+  }
+  // Carol does not see the private channel: the era does not name it for her.
+  auto carols = f.carol.state(copy);
+  ASSERT_EQ(carols.body.at("eras").as_array().size(), 1u);
+  EXPECT_EQ(carols.body.at("eras").as_array()[0].at("channels").as_array().size(), 1u);
+
+  // The envelopes, opened with the keys people have: the same keys as there.
+  Browser bob2{s, f.bob.who};
+  bob2.box_pk = f.bob.box_pk;
+  bob2.box_sk = f.bob.box_sk;
+  bob2.open_envelopes(copy);
+  EXPECT_EQ(bob2.keys, f.bob.keys);
+  bob2.open_envelopes(copy, priv_here);
+  EXPECT_EQ(bob2.channel_keys[priv_here], f.bob.channel_keys[priv]);
+  auto channel_state = f.bob.state(copy, priv_here);
+  ASSERT_EQ(channel_state.body.at("eras").as_array().size(), 1u);
+  EXPECT_EQ(channel_state.body.at("eras").as_array()[0].at("channel_id").as_string(), priv);
+  EXPECT_EQ(channel_state.body.at("eras").as_array()[0].at("generation").as_int64(), 1);
+  EXPECT_TRUE(channel_state.body.at("rotation_required").as_bool());
+
+  // The texts as they were, opened with the ids they were sealed with.
+  auto in_pub = s.call("GET", "/api/v1/channels/" + pub_here + "/messages", f.bob.who.token).body.as_array();
+  ASSERT_EQ(in_pub.size(), 3u);
+  std::set<std::string> read;
+  for (const auto& m : in_pub) {
+    if (!m.at("attachments").as_array().empty()) {
+      // Listed under its id here with the id its sealed message names.
+      const json::value& a = m.at("attachments").as_array()[0];
+      EXPECT_NE(a.at("id").as_string(), plan_id);
+      EXPECT_EQ(a.at("origin_id").as_string(), plan_id);
+      auto bytes = s.call("GET", "/api/v1/attachments/" + std::string(a.at("id").as_string()), f.bob.who.token);
+      EXPECT_EQ(open_file(bytes.raw.body, plan_key), "le plan");
+      continue;
+    }
+    const std::string author(m.at("author_id").as_string());
+    EXPECT_FALSE(bob2.open_in("ruche-chat", copy + "\n" + pub_here + "\n" + author, std::string(m.at("body").as_string())));
+    auto text = bob2.open_in("ruche-chat", f.ws + "\n" + pub + "\n" + author, std::string(m.at("body").as_string()));
+    ASSERT_TRUE(text);
+    read.insert(*text);
+  }
+  EXPECT_EQ(read, (std::set<std::string>{"bonjour", "encore"}));
+  auto in_priv = s.call("GET", "/api/v1/channels/" + priv_here + "/messages", f.bob.who.token).body.as_array();
+  ASSERT_EQ(in_priv.size(), 1u);
+  EXPECT_EQ(bob2.open_in("ruche-chat", f.ws + "\n" + priv + "\n" + f.alice.who.id.str(),
+                         std::string(in_priv[0].at("body").as_string()), priv_here),
+            "entre nous");
+  auto node = entry_named(s.call("GET", "/api/v1/workspaces/" + copy + "/files", f.bob.who.token), file.token);
+  ASSERT_TRUE(node.is_object());
+  EXPECT_EQ(node.at("sealed_name_by").as_string(), f.carol.who.id.str());
+  EXPECT_EQ(node.at("sealed_name").as_string(), file.name_record);
+  EXPECT_EQ(node.at("sealed_content").as_string(), file.content_record);
+  EXPECT_EQ(f.open_name(f.bob, file.token, f.carol.who.id.str(), node.at("sealed_name")), "rapport.txt");
+  const std::string fid(node.at("id").as_string());
+  EXPECT_EQ(open_file(s.call("GET", "/api/v1/files/" + fid + "/content", f.bob.who.token).raw.body, file.key),
+            "le contenu du rapport");
+
+  // Nothing new under an era's key: the next generation, with the ids here.
+  EXPECT_EQ(post(s, f.bob.who, pub_here, f.bob.seal(copy, pub_here, 2, "sous l'ancienne clé")).error_code(),
+            "key_rotation_required");
+  EXPECT_EQ(f.bob.add_envelopes(copy, 2, json::array{f.bob.envelope(copy, 2, f.bob.keys.at(2), member_in(st, f.bob.who))})
+                .error_code(),
+            "key_not_held");
+  ASSERT_EQ(f.bob.new_generation(copy, 3).status, 200);
+  auto fresh = post(s, f.bob.who, pub_here, f.bob.seal(copy, pub_here, 3, "ici"));
+  ASSERT_EQ(fresh.status, 201) << fresh.raw.body;
+  EXPECT_FALSE(f.bob.state(copy).body.at("rotation_required").as_bool());
+  ASSERT_EQ(f.alice.new_generation(copy, 2, std::nullopt, priv_here).status, 200);
+  EXPECT_FALSE(f.bob.state(copy, priv_here).body.at("rotation_required").as_bool());
+
+  // The archive of the copy brings its era along: imported again, two eras,
+  // oldest first, each with the ids of its own workspace.
+  auto again = s.call("POST", "/api/v1/admin/workspaces/import", admin.token,
+                      s.call("GET", "/api/v1/workspaces/" + copy + "/export", admin.token).raw.body);
+  ASSERT_EQ(again.status, 201) << again.raw.body;
+  const std::string third(again.body.at("workspace").at("id").as_string());
+  auto eras = f.bob.state(third).body.at("eras").as_array();
+  ASSERT_EQ(eras.size(), 2u);
+  EXPECT_EQ(eras[0].at("workspace_id").as_string(), f.ws);
+  EXPECT_EQ(eras[0].at("generation").as_int64(), 2);
+  EXPECT_EQ(eras[1].at("workspace_id").as_string(), copy);
+  EXPECT_EQ(eras[1].at("generation").as_int64(), 3);
+  std::string pub_third;
+  const Reply thirds = s.call("GET", "/api/v1/workspaces/" + third + "/channels", f.bob.who.token);
+  for (const auto& ch : thirds.body.as_array())
+    if (ch.at("name").as_string() == "général") pub_third = std::string(ch.at("id").as_string());
+  for (const auto& e : eras) {
+    bool named = false;
+    for (const auto& c : e.at("channels").as_array()) {
+      if (c.at("channel_id").as_string() == pub_third)
+        named = c.at("origin_channel_id").as_string() == (&e == &eras[0] ? pub : pub_here);
+    }
+    EXPECT_TRUE(named) << json::serialize(e);
+  }
+  Browser bob3{s, f.bob.who};
+  bob3.box_pk = f.bob.box_pk;
+  bob3.box_sk = f.bob.box_sk;
+  bob3.open_envelopes(third);
+  EXPECT_EQ(bob3.keys.size(), 3u);
+  EXPECT_EQ(bob3.keys, f.bob.keys);
+
+  // Someone who replaced their keys since no longer gets the era's envelopes.
+  auto era_envelopes = [&] {
+    std::vector<std::int64_t> out;
+    const Reply st = f.carol.state(copy);
+    for (const auto& e : st.body.at("envelopes").as_array())
+      if (e.at("generation").as_int64() <= 2) out.push_back(e.at("generation").as_int64());
+    return out;
+  };
+  EXPECT_EQ(era_envelopes(), (std::vector<std::int64_t>{1, 2}));
+  f.carol.fresh_keys();
+  ASSERT_EQ(f.carol.set_identity(true).status, 200);
+  EXPECT_TRUE(era_envelopes().empty());
 }
 
 }  // namespace

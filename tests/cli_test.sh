@@ -11,29 +11,32 @@ cleanup() { [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$T"; }
 trap cleanup EXIT
 export RUCHE_PASSWORD_MEMORY_KIB=19456 RUCHE_PASSWORD_ITERATIONS=2 RUCHE_PASSWORD_PARALLELISM=1
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# grep for a pipeline's output, read whole: `grep -q` stops at the first
+# match, and the writer, still writing, dies of SIGPIPE (pipefail: a failure).
+has() { grep "$@" >/dev/null; }
 
 # user add: a good password, then a duplicate and a weak one.
 out=$(echo 'Libellule-Dorée-2027' | "$RUCHE" user add --data "$T/data" --email Admin@Example.org --name 'Ada Admin' --admin)
-echo "$out" | grep -q 'created admin admin@example.org' || fail "user add: $out"
+echo "$out" | has 'created admin admin@example.org' || fail "user add: $out"
 if err=$(echo 'Libellule-Dorée-2027' | "$RUCHE" user add --data "$T/data" --email admin@example.org --name Other 2>&1); then
   fail "duplicate email accepted"
 fi
-echo "$err" | grep -qi 'exists' || fail "duplicate message: $err"
+echo "$err" | has -i 'exists' || fail "duplicate message: $err"
 if err=$(echo 'password' | "$RUCHE" user add --data "$T/data" --email weak@example.org --name Weak 2>&1); then
   fail "weak password accepted"
 fi
-echo "$err" | grep -qi 'password' || fail "weak password message: $err"
-"$RUCHE" user list --data "$T/data" | grep -q 'admin@example.org' || fail "user list"
+echo "$err" | has -i 'password' || fail "weak password message: $err"
+"$RUCHE" user list --data "$T/data" | has 'admin@example.org' || fail "user list"
 "$RUCHE" user add --data "$T/data" 2>/dev/null && fail "user add without --email accepted"
 
 # A bad config file is refused with its line.
 printf '[server]\nlisten = "127.0.0.1:0"\nbogus = 1\n' > "$T/bad.toml"
 if err=$("$RUCHE" serve --config "$T/bad.toml" --data "$T/data" 2>&1); then fail "bad config accepted"; fi
-echo "$err" | grep -q 'unknown key server.bogus' || fail "bad config message: $err"
+echo "$err" | has 'unknown key server.bogus' || fail "bad config message: $err"
 # Several nodes (a NATS bus) on one SQLite file are refused.
 printf '[bus]\nnats_url = "nats://127.0.0.1:1"\n' > "$T/nats.toml"
 if err=$("$RUCHE" serve --config "$T/nats.toml" --data "$T/data" 2>&1); then fail "nats with sqlite accepted"; fi
-echo "$err" | grep -q 'database = postgres' || fail "nats with sqlite message: $err"
+echo "$err" | has 'database = postgres' || fail "nats with sqlite message: $err"
 
 echo 'Libellule-Bleue-2027' | "$RUCHE" user add --data "$T/data" --email bob@example.org --name 'Bob Member' >/dev/null
 
@@ -44,14 +47,14 @@ for _ in $(seq 1 100); do grep -q 'listening on http://' "$T/out" && break; slee
 url=$(grep -o 'listening on http://[0-9.:]*' "$T/out" | sed 's/listening on //')
 [ -n "$url" ] || fail "no listening line: $(cat "$T/out" "$T/err")"
 grep -q 'setup' "$T/out" && fail "setup link printed although an admin exists"
-curl -fsS "$url/api/v1/health" | grep -q '"ok"' || fail "health"
+curl -fsS "$url/api/v1/health" | has '"ok"' || fail "health"
 token=$(curl -fsS -X POST "$url/api/v1/auth/login" -d '{"email":"admin@example.org","password":"Libellule-Dorée-2027"}' \
   | sed 's/.*"token":"\([^"]*\)".*/\1/')
-curl -fsS -H "Authorization: Bearer $token" "$url/api/v1/me" | grep -q 'Ada Admin' || fail "me"
+curl -fsS -H "Authorization: Bearer $token" "$url/api/v1/me" | has 'Ada Admin' || fail "me"
 
 # A second server on the same data folder is refused (it would not hear the first's changes).
 if err=$("$RUCHE" serve --data "$T/data" --listen 127.0.0.1:0 2>&1); then fail "second server accepted"; fi
-echo "$err" | grep -q 'one server per data folder' || fail "second server message: $err"
+echo "$err" | has 'one server per data folder' || fail "second server message: $err"
 
 # A workspace with a file and a message, exported from the command line while the server runs.
 auth="Authorization: Bearer $token"
@@ -62,13 +65,13 @@ curl -fsS -T "$T/report.bin" -H "$auth" "$url/dav/files/$ws/report.bin" >/dev/nu
 cid=$(curl -fsS -X POST -H "$auth" "$url/api/v1/workspaces/$ws/channels" -d '{"name":"minutes"}' \
   | sed 's/.*"id":"\([^"]*\)".*/\1/')
 curl -fsS -X POST -H "$auth" "$url/api/v1/channels/$cid/messages" -d '{"body":"the minutes of March"}' >/dev/null || fail "post"
-"$RUCHE" workspace list --data "$T/data" --as admin@example.org | grep -q "^$ws	owner	Archives" || fail "workspace list"
+"$RUCHE" workspace list --data "$T/data" --as admin@example.org | has "^$ws	owner	Archives" || fail "workspace list"
 "$RUCHE" workspace export --data "$T/data" --as admin@example.org --id "$ws" --out "$T/archive.tar" 2>"$T/export.err" \
   || fail "export: $(cat "$T/export.err")"
 [ "$(stat -c %a "$T/archive.tar")" = 600 ] || fail "archive mode $(stat -c %a "$T/archive.tar")"
-tar -tf "$T/archive.tar" | grep -qx 'workspace.json' || fail "archive: no workspace.json"
+tar -tf "$T/archive.tar" | has -x 'workspace.json' || fail "archive: no workspace.json"
 tar -xOf "$T/archive.tar" files/tree/report.bin | cmp - "$T/report.bin" || fail "archive: report.bin differs"
-tar -xOf "$T/archive.tar" workspace.json | grep -q '"name":"Archives"' || fail "archive: workspace.json"
+tar -xOf "$T/archive.tar" workspace.json | has '"name":"Archives"' || fail "archive: workspace.json"
 # Never over an existing file; never as someone who is not a member; never to a terminal-less void.
 if "$RUCHE" workspace export --data "$T/data" --as admin@example.org --id "$ws" --out "$T/archive.tar" 2>/dev/null; then
   fail "export over an existing file"
@@ -76,14 +79,14 @@ fi
 if err=$("$RUCHE" workspace export --data "$T/data" --as bob@example.org --id "$ws" 2>&1 >/dev/null); then
   fail "export by a non-member"
 fi
-echo "$err" | grep -q 'no such workspace' || fail "non-member export message: $err"
+echo "$err" | has 'no such workspace' || fail "non-member export message: $err"
 if err=$("$RUCHE" workspace export --data "$T/data" --id "$ws" 2>&1 >/dev/null); then fail "export without --as"; fi
-echo "$err" | grep -q 'needs --as' || fail "export without --as message: $err"
+echo "$err" | has 'needs --as' || fail "export without --as message: $err"
 # An import writes: refused while the server runs.
 if err=$("$RUCHE" workspace import --data "$T/data" --as bob@example.org --in "$T/archive.tar" 2>&1); then
   fail "import while the server runs"
 fi
-echo "$err" | grep -q 'Stop it first' || fail "import while running message: $err"
+echo "$err" | has 'Stop it first' || fail "import while running message: $err"
 kill -TERM "$PID"
 code=0; wait "$PID" || code=$?
 PID=""
@@ -95,13 +98,13 @@ grep -q '"server.stopped"' "$T/err" || fail "no server.stopped log"
 if err=$("$RUCHE" workspace import --data "$T/data" --as bob@example.org --in "$T/archive.tar" 2>&1); then
   fail "import by a non-administrator"
 fi
-echo "$err" | grep -q 'only an instance administrator' || fail "non-administrator import message: $err"
+echo "$err" | has 'only an instance administrator' || fail "non-administrator import message: $err"
 out=$("$RUCHE" workspace import --data "$T/data" --as admin@example.org --name 'Archives (copy)' < "$T/archive.tar") \
   || fail "import: $out"
-echo "$out" | grep -q '"name":"Archives (copy)"' || fail "import answer: $out"
+echo "$out" | has '"name":"Archives (copy)"' || fail "import answer: $out"
 ws2=$(echo "$out" | sed 's/.*"workspace":{"id":"\([^"]*\)".*/\1/')
 [ -n "$ws2" ] && [ "$ws2" != "$ws" ] || fail "imported workspace id: $out"
-"$RUCHE" workspace list --data "$T/data" --as admin@example.org | grep -q "^$ws2	owner	Archives (copy)" || fail "list after import"
+"$RUCHE" workspace list --data "$T/data" --as admin@example.org | has "^$ws2	owner	Archives (copy)" || fail "list after import"
 "$RUCHE" serve --data "$T/data" --listen 127.0.0.1:0 >"$T/out" 2>"$T/err" &
 PID=$!
 for _ in $(seq 1 100); do grep -q 'listening on http://' "$T/out" && break; sleep 0.05; done
@@ -109,13 +112,13 @@ url=$(grep -o 'listening on http://[0-9.:]*' "$T/out" | sed 's/listening on //')
 token2=$(curl -fsS -X POST "$url/api/v1/auth/login" -d '{"email":"admin@example.org","password":"Libellule-Dorée-2027"}' \
   | sed 's/.*"token":"\([^"]*\)".*/\1/')
 curl -fsS -H "Authorization: Bearer $token2" "$url/dav/files/$ws2/report.bin" | cmp - "$T/report.bin" || fail "imported file"
-curl -fsS -H "Authorization: Bearer $token2" "$url/api/v1/search?q=minutes&workspace=$ws2" | grep -q 'March' \
+curl -fsS -H "Authorization: Bearer $token2" "$url/api/v1/search?q=minutes&workspace=$ws2" | has 'March' \
   || fail "imported message not found"
 kill -TERM "$PID"; wait "$PID" || true; PID=""
 
 # disable, reset-password, audit verify.
-"$RUCHE" user disable --data "$T/data" --email admin@example.org | grep -q disabled || fail "disable"
-echo 'Libellule-Argentée-2028' | "$RUCHE" user reset-password --data "$T/data" --email admin@example.org | grep -q 'password reset' || fail "reset"
-"$RUCHE" audit verify --data "$T/data" | grep -q 'audit log intact' || fail "audit verify"
-"$RUCHE" migrate --data "$T/data" | grep -q 'up to date' || fail "migrate"
+"$RUCHE" user disable --data "$T/data" --email admin@example.org | has disabled || fail "disable"
+echo 'Libellule-Argentée-2028' | "$RUCHE" user reset-password --data "$T/data" --email admin@example.org | has 'password reset' || fail "reset"
+"$RUCHE" audit verify --data "$T/data" | has 'audit log intact' || fail "audit verify"
+"$RUCHE" migrate --data "$T/data" | has 'up to date' || fail "migrate"
 echo "cli_test: ok"

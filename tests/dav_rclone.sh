@@ -38,7 +38,7 @@ used=$(rclone about "$REMOTE" --json | sed -n 's/.*"used": *\([0-9]*\).*/\1/p')
 [ "$used" = "$src_bytes" ] || fail "rclone about: used '$used', uploaded $src_bytes"
 # One remote for every workspace: /dav/files/ lists them, by id.
 ALL=":webdav,url='$URL/dav/files/',user='$EMAIL',pass='$OBSCURED':"
-rclone lsf "$ALL" | grep -qx "$WS/" || fail "/dav/files/ does not list the workspace: $(rclone lsf "$ALL" 2>&1)"
+rclone lsf "$ALL" | grep -x "$WS/" >/dev/null || fail "/dav/files/ does not list the workspace: $(rclone lsf "$ALL" 2>&1)"
 rclone cat "${ALL}$WS/rc/small/a/file-1.bin" | cmp - "$T/src/small/a/file-1.bin" || fail "read through /dav/files/"
 # With vendor owncloud, rclone keeps modification times (X-OC-Mtime), and a
 # second copy finds nothing to do.

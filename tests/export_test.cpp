@@ -587,6 +587,14 @@ TEST(Export, OneAtATimeFromOneSnapshot) {
     SlowDownload slow(s.port(), path, f.a.token);
     raw = slow.read_some(4096);
     ASSERT_NE(raw.find("200 OK"), std::string::npos) << raw.substr(0, 200);
+    // The head and README.txt may leave before the snapshot's first read:
+    // wait for the attachment's entry, which chat's records came before.
+    while (raw.find("chat/attachments/") == std::string::npos && raw.size() < (4u << 20)) {
+      std::string more = slow.read_some(4096);
+      if (more.empty()) break;
+      raw += more;
+    }
+    ASSERT_NE(raw.find("chat/attachments/"), std::string::npos);
     // While it waits: a second export is turned away, and people work on.
     auto second = s.call("GET", path, f.a.token);
     EXPECT_EQ(second.status, 503);

@@ -29,10 +29,11 @@ Result<std::optional<ArmourIdentity>> load_identity(db::Conn& c, const UserId& u
 }
 
 // A scope's current generation, and whether it needs the next one —
-// someone who holds it is no longer among its holders, or keys that sealed
+// someone who holds it is no longer among its holders, keys that sealed
 // it were replaced since (a browser takes a key for writing only from a
-// member's current keys) — in one statement: it runs in the write
-// transaction of every sealed post.
+// member's current keys), or it came from an imported archive (an era's
+// generations are bound to the ids there: never written under again) — in
+// one statement: it runs in the write transaction of every sealed post.
 struct KeyState {
   std::int64_t generation = 0;
   bool stale = false;
@@ -43,7 +44,9 @@ Result<KeyState> key_state(db::Conn& c, const KeyScope& scope, std::int64_t now_
                                   "e.generation = s.generation AND (e.user_id NOT IN (" +
                                       std::string(scope.holders) +
                                       ") OR EXISTS (SELECT 1 FROM armour_identity_history h WHERE h.user_id = "
-                                      "e.created_by AND h.replaced_at_ms >= e.created_at_ms))) "
+                                      "e.created_by AND h.replaced_at_ms >= e.created_at_ms))) OR EXISTS "
+                                      "(SELECT 1 FROM armour_era_scopes r WHERE r.workspace_id = s.workspace_id "
+                                      "AND r.scope = s.scope AND r.generation >= s.generation) "
                                       "FROM armour_scopes s WHERE s.workspace_id = $1 AND s.scope = $3",
                                   {scope.ws, now_ms, scope.channel}));
   if (!row) return KeyState{};
@@ -82,6 +85,106 @@ Result<void> add_previous(db::Conn& c, std::initializer_list<std::vector<ArmourI
                 });
 }
 
+json::array previous_json(const std::vector<ArmourPreviousKeys>& previous) {
+  json::array out;
+  for (const auto& k : previous)
+    out.push_back(json::object{{"box_public", k.box_public},
+                               {"sign_public", k.sign_public},
+                               {"created_at", format_iso8601(k.created_at_ms)},
+                               {"replaced_at", format_iso8601(k.replaced_at_ms)}});
+  return out;
+}
+
+// An era person's previous keys as stored (previous_json()); never fails:
+// the server wrote them.
+std::vector<ArmourPreviousKeys> previous_of(std::string_view stored) {
+  std::vector<ArmourPreviousKeys> out;
+  auto v = json::parse(stored);
+  if (!v || !v->is_array()) return out;
+  for (const auto& k : v->as_array()) {
+    if (!k.is_object()) continue;
+    const json::object& o = k.as_object();
+    ArmourPreviousKeys p;
+    auto text = [&](std::string_view key) {
+      auto it = o.find(key);
+      return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
+    };
+    p.box_public = text("box_public");
+    p.sign_public = text("sign_public");
+    parse_iso8601(text("created_at"), p.created_at_ms);
+    parse_iso8601(text("replaced_at"), p.replaced_at_ms);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+// What to read of a workspace's eras.
+struct EraParts {
+  bool people = false;
+  bool envelopes = false;
+  // The channels `viewer` may see (Armour::set_visible_scopes' SQL), or
+  // every one when empty and `all_scopes`.
+  std::string_view visible_sql;
+  const UserId* viewer = nullptr;
+  bool all_scopes = false;
+};
+
+// The eras of `ws`, oldest first, their workspace scope ('') first.
+Result<std::vector<ArmourEra>> load_eras(db::Conn& c, const WorkspaceId& ws, const EraParts& parts) {
+  std::vector<ArmourEra> eras;
+  std::map<std::string, std::size_t> index;
+  RUCHE_CHECK(c.each("SELECT origin_workspace_id FROM armour_eras WHERE workspace_id = $1 ORDER BY position", {ws},
+                     [&](const db::Row& r) {
+                       index[r.text(0)] = eras.size();
+                       eras.push_back(ArmourEra{r.text(0), {}, {}});
+                       return true;
+                     }));
+  if (eras.empty()) return eras;
+  std::string scopes_sql =
+      "SELECT origin_workspace_id, scope, origin_scope, generation FROM armour_era_scopes WHERE workspace_id = $1";
+  std::vector<db::Param> args{ws};
+  if (!parts.all_scopes) {
+    if (parts.visible_sql.empty() || !parts.viewer) {
+      scopes_sql += " AND scope = ''";
+    } else {
+      scopes_sql += " AND (scope = '' OR scope IN (" + std::string(parts.visible_sql) + "))";
+      args.emplace_back(*parts.viewer);
+    }
+  }
+  RUCHE_CHECK(c.each(scopes_sql + " ORDER BY scope", args, [&](const db::Row& r) {
+    eras[index.at(r.text(0))].scopes.push_back(ArmourEraScope{r.text(1), r.text(2), r.i64(3), {}});
+    return true;
+  }));
+  if (parts.people) {
+    RUCHE_CHECK(c.each("SELECT origin_workspace_id, origin_user_id, user_id, box_public, sign_public, previous FROM "
+                       "armour_era_people WHERE workspace_id = $1 ORDER BY origin_user_id",
+                       {ws}, [&](const db::Row& r) {
+                         ArmourEraPerson p;
+                         p.origin_user_id = r.text(1);
+                         p.keys.user_id = r.text(2);
+                         p.keys.box_public = r.text(3);
+                         p.keys.sign_public = r.text(4);
+                         p.keys.previous = previous_of(r.text(5));
+                         eras[index.at(r.text(0))].people.push_back(std::move(p));
+                         return true;
+                       }));
+  }
+  if (parts.envelopes) {
+    RUCHE_CHECK(c.each("SELECT origin_workspace_id, scope, generation, user_id, sealed, signature, created_by FROM "
+                       "armour_era_envelopes WHERE workspace_id = $1 ORDER BY scope, generation, user_id",
+                       {ws}, [&](const db::Row& r) {
+                         ArmourEra& era = eras[index.at(r.text(0))];
+                         const std::string scope = r.text(1);
+                         auto it = std::find_if(era.scopes.begin(), era.scopes.end(),
+                                                [&](const ArmourEraScope& x) { return x.scope == scope; });
+                         if (it != era.scopes.end())
+                           it->envelopes.push_back(ArmourEnvelope{r.text(3), r.i64(2), r.text(4), r.text(5), r.text(6)});
+                         return true;
+                       }));
+  }
+  return eras;
+}
+
 }  // namespace
 
 json::object to_json(const ArmourIdentity& id, bool with_secret) {
@@ -94,13 +197,7 @@ json::object to_json(const ArmourIdentity& id, bool with_secret) {
     o["created_at"] = format_iso8601(id.created_at_ms);
     o["updated_at"] = format_iso8601(id.updated_at_ms);
   } else {
-    json::array previous;
-    for (const auto& k : id.previous)
-      previous.push_back(json::object{{"box_public", k.box_public},
-                                      {"sign_public", k.sign_public},
-                                      {"created_at", format_iso8601(k.created_at_ms)},
-                                      {"replaced_at", format_iso8601(k.replaced_at_ms)}});
-    o["previous"] = std::move(previous);
+    o["previous"] = previous_json(id.previous);
   }
   return o;
 }
@@ -123,11 +220,57 @@ json::object to_json(const ArmourState& s) {
   for (const auto& m : s.members) members.push_back(to_json(m, false));
   for (const auto& m : s.former) former.push_back(to_json(m, false));
   for (const auto& u : s.missing) missing.emplace_back(u);
+  for (const auto& e : s.era_envelopes) envelopes.push_back(to_json(e, false));
   for (const auto& e : s.envelopes) envelopes.push_back(to_json(e, false));
   o["members"] = std::move(members);
   o["former"] = std::move(former);
   o["missing"] = std::move(missing);
   o["envelopes"] = std::move(envelopes);
+  json::array eras;
+  for (const auto& era : s.eras) {
+    if (!s.channel) {
+      eras.push_back(to_json(era, false));
+      continue;
+    }
+    for (const auto& scope : era.scopes)  // the channel's own, when the era had it
+      eras.push_back(json::object{{"workspace_id", era.workspace_id},
+                                  {"channel_id", scope.origin_scope},
+                                  {"generation", scope.generation}});
+  }
+  o["eras"] = std::move(eras);
+  return o;
+}
+
+json::object to_json(const ArmourEra& era, bool with_envelopes) {
+  json::object o;
+  o["workspace_id"] = era.workspace_id;
+  o["generation"] = 0;
+  json::array channels, people;
+  auto envelopes_of = [](const ArmourEraScope& scope) {
+    json::array out;
+    for (const auto& e : scope.envelopes) out.push_back(to_json(e, true));
+    return out;
+  };
+  for (const auto& scope : era.scopes) {
+    if (scope.scope.empty()) {
+      o["generation"] = scope.generation;
+      if (with_envelopes) o["envelopes"] = envelopes_of(scope);
+      continue;
+    }
+    json::object ch{{"channel_id", scope.scope},
+                    {"origin_channel_id", scope.origin_scope},
+                    {"generation", scope.generation}};
+    if (with_envelopes) ch["envelopes"] = envelopes_of(scope);
+    channels.push_back(std::move(ch));
+  }
+  if (with_envelopes && !o.contains("envelopes")) o["envelopes"] = json::array();
+  for (const auto& p : era.people) {
+    json::object po = to_json(p.keys, false);
+    po["origin_user_id"] = p.origin_user_id;
+    people.push_back(std::move(po));
+  }
+  o["channels"] = std::move(channels);
+  o["people"] = std::move(people);
   return o;
 }
 
@@ -205,8 +348,15 @@ Result<ArmourIdentity> Armour::set_identity(const Caller& caller, const NewIdent
                         new_keys ? now : old->created_at_ms}));
     }
     if (old && new_keys) {
-      // Sealed to keys that no longer exist: nobody can open them. What the
-      // old keys signed still checks with them.
+      // Sealed to keys the person no longer has: set aside, theirs again if
+      // they bring those keys back (a saved keys file). What the old keys
+      // signed still checks with them.
+      RUCHE_TRY([[maybe_unused]] auto set_aside,
+                c.exec("INSERT INTO armour_retired_envelopes (workspace_id, scope, generation, user_id, box_public, "
+                       "sealed, signature, created_by, created_at_ms) SELECT workspace_id, scope, generation, "
+                       "user_id, $2, sealed, signature, created_by, created_at_ms FROM armour_envelopes WHERE "
+                       "user_id = $1 ON CONFLICT DO NOTHING",
+                       {caller.user_id, old->box_public}));
       RUCHE_TRY([[maybe_unused]] auto n,
                 c.exec("DELETE FROM armour_envelopes WHERE user_id = $1", {caller.user_id}));
       RUCHE_TRY([[maybe_unused]] auto kept,
@@ -214,7 +364,22 @@ Result<ArmourIdentity> Armour::set_identity(const Caller& caller, const NewIdent
                        "replaced_at_ms) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, sign_public) DO NOTHING",
                        {caller.user_id, old->box_public, old->sign_public, old->created_at_ms, now}));
     }
+    std::int64_t restored = 0;
+    if (new_keys) {
+      // Keys brought back: what was sealed to them is theirs again (where
+      // they hold nothing newer of the same generation).
+      RUCHE_TRY(restored,
+                c.exec("INSERT INTO armour_envelopes (workspace_id, scope, generation, user_id, sealed, signature, "
+                       "created_by, created_at_ms) SELECT workspace_id, scope, generation, user_id, sealed, "
+                       "signature, created_by, created_at_ms FROM armour_retired_envelopes WHERE user_id = $1 AND "
+                       "box_public = $2 ON CONFLICT DO NOTHING",
+                       {caller.user_id, in.box_public}));
+      RUCHE_TRY([[maybe_unused]] auto gone,
+                c.exec("DELETE FROM armour_retired_envelopes WHERE user_id = $1 AND box_public = $2",
+                       {caller.user_id, in.box_public}));
+    }
     AuditEntry e = AuditEntry::by(caller, old && new_keys ? "armour.identity_replaced" : "armour.identity_set");
+    if (restored > 0) e.details["envelopes_restored"] = restored;
     e.object = caller.user_id.str();
     if (old && !new_keys) e.details["passphrase_only"] = true;
     RUCHE_CHECK(audit_.append(c, e));
@@ -272,6 +437,31 @@ Result<ArmourState> Armour::state_in(db::Conn& c, const KeyScope& scope, const U
                        e.signature = r.text(2);
                        e.created_by = r.text(3);
                        s.envelopes.push_back(std::move(e));
+                       return true;
+                     }));
+  s.channel = !scope.channel.empty();
+  if (s.channel) {
+    RUCHE_CHECK(c.each("SELECT r.origin_workspace_id, r.origin_scope, r.generation FROM armour_era_scopes r JOIN "
+                       "armour_eras e ON e.workspace_id = r.workspace_id AND e.origin_workspace_id = "
+                       "r.origin_workspace_id WHERE r.workspace_id = $1 AND r.scope = $2 AND r.generation > 0 "
+                       "ORDER BY e.position",
+                       {scope.ws, scope.channel}, [&](const db::Row& r) {
+                         s.eras.push_back(ArmourEra{r.text(0), {ArmourEraScope{scope.channel, r.text(1), r.i64(2), {}}}, {}});
+                         return true;
+                       }));
+  } else {
+    RUCHE_TRY(s.eras, load_eras(c, scope.ws, EraParts{.people = true, .visible_sql = visible_scopes_, .viewer = &caller}));
+  }
+  if (s.eras.empty()) return s;
+  // The era's envelopes sealed to the keys the caller has now: the keys
+  // the era lists for them.
+  RUCHE_CHECK(c.each("SELECT e.generation, e.sealed, e.signature, e.created_by FROM armour_era_envelopes e JOIN "
+                     "armour_era_people p ON p.workspace_id = e.workspace_id AND p.origin_workspace_id = "
+                     "e.origin_workspace_id AND p.user_id = e.user_id JOIN armour_identities i ON i.user_id = "
+                     "e.user_id AND i.box_public = p.box_public WHERE e.workspace_id = $1 AND e.scope = $2 AND "
+                     "e.user_id = $3 ORDER BY e.generation",
+                     {scope.ws, scope.channel, caller}, [&](const db::Row& r) {
+                       s.era_envelopes.push_back(ArmourEnvelope{caller.str(), r.i64(0), r.text(1), r.text(2), r.text(3)});
                        return true;
                      }));
   return s;
@@ -455,7 +645,56 @@ Result<json::object> Armour::export_keys(db::Conn& c, const WorkspaceId& ws) {
   o["identities"] = std::move(identities);
   o["envelopes"] = std::move(envelopes);
   o["channels"] = std::move(channels);
+  RUCHE_TRY(auto eras, load_eras(c, ws, EraParts{.people = true, .envelopes = true, .all_scopes = true}));
+  json::array eras_json;
+  for (const auto& era : eras) eras_json.push_back(to_json(era, true));
+  o["eras"] = std::move(eras_json);
   return o;
+}
+
+Result<void> Armour::import_eras(db::Conn& c, const WorkspaceId& ws, const std::vector<ArmourEra>& eras) {
+  std::map<std::string, std::int64_t> current;  // scope -> the last generation any era had
+  for (std::size_t i = 0; i < eras.size(); ++i) {
+    const ArmourEra& era = eras[i];
+    RUCHE_TRY([[maybe_unused]] auto n,
+              c.exec("INSERT INTO armour_eras (workspace_id, origin_workspace_id, position) VALUES ($1, $2, $3)",
+                     {ws, era.workspace_id, static_cast<std::int64_t>(i)}));
+    for (const auto& scope : era.scopes) {
+      RUCHE_TRY([[maybe_unused]] auto k,
+                c.exec("INSERT INTO armour_era_scopes (workspace_id, origin_workspace_id, scope, origin_scope, "
+                       "generation) VALUES ($1, $2, $3, $4, $5)",
+                       {ws, era.workspace_id, scope.scope, scope.origin_scope, scope.generation}));
+      std::int64_t& last = current[scope.scope];
+      last = std::max(last, scope.generation);
+      for (const auto& e : scope.envelopes) {
+        RUCHE_TRY([[maybe_unused]] auto m,
+                  c.exec("INSERT INTO armour_era_envelopes (workspace_id, origin_workspace_id, scope, generation, "
+                         "user_id, sealed, signature, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                         {ws, era.workspace_id, scope.scope, e.generation, e.user_id, e.sealed, e.signature,
+                          e.created_by}));
+      }
+    }
+    for (const auto& p : era.people) {
+      RUCHE_TRY([[maybe_unused]] auto n2,
+                c.exec("INSERT INTO armour_era_people (workspace_id, origin_workspace_id, origin_user_id, user_id, "
+                       "box_public, sign_public, previous) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                       {ws, era.workspace_id, p.origin_user_id, p.keys.user_id, p.keys.box_public,
+                        p.keys.sign_public, json::serialize(previous_json(p.keys.previous))}));
+    }
+  }
+  // Each key goes on from the last generation the archive had: stale (it
+  // is an era's), so the next is made here, with the ids here. A key
+  // somebody made meanwhile (an import takes a while) would share numbers
+  // with the era's: the import fails rather than mix them.
+  for (const auto& [scope, generation] : current) {
+    if (generation == 0) continue;
+    RUCHE_TRY(auto n, c.exec("INSERT INTO armour_scopes (workspace_id, scope, generation) VALUES ($1, $2, $3) "
+                             "ON CONFLICT (workspace_id, scope) DO NOTHING",
+                             {ws, scope, generation}));
+    if (n != 1)
+      return fail(Errc::conflict, "a key of the workspace was made while it was being imported", "import_conflict");
+  }
+  return {};
 }
 
 Result<SealedText> Armour::verify_sealed(db::Conn& c, const UserId& author, std::string_view domain,

@@ -55,6 +55,25 @@ struct ArmourEnvelope {
   std::string created_by;
 };
 
+// An imported workspace's era (docs/armoured.md, "Importing an armoured
+// archive"): what came from one workspace, whose texts and envelopes stay
+// bound to its ids and to the keys people had there.
+struct ArmourEraScope {
+  std::string scope;         // '' for the workspace's key, else a channel here
+  std::string origin_scope;  // '' or the channel's id there
+  std::int64_t generation = 0;  // the last of that key from the era (0: none)
+  std::vector<ArmourEnvelope> envelopes;  // in imports and exports only
+};
+struct ArmourEraPerson {
+  std::string origin_user_id;
+  ArmourIdentity keys;  // user_id: who they are here; their keys there
+};
+struct ArmourEra {
+  std::string workspace_id;             // there
+  std::vector<ArmourEraScope> scopes;   // '' first, then channels
+  std::vector<ArmourEraPerson> people;
+};
+
 // A workspace's keys as one member sees them.
 struct ArmourState {
   std::int64_t generation = 0;
@@ -65,6 +84,13 @@ struct ArmourState {
   std::vector<ArmourIdentity> former;
   std::vector<std::string> missing;      // of them, those without the current generation
   std::vector<ArmourEnvelope> envelopes;  // the caller's own, every generation
+  // Imported workspaces: the eras, oldest first; for a channel's key only
+  // its own scope of each era that had one, and no people.
+  std::vector<ArmourEra> eras;
+  bool channel = false;                   // a channel's key: eras shown as such
+  // The caller's envelopes of the eras' generations, sealed to the keys
+  // they have now (listed after `envelopes`' older generations by to_json).
+  std::vector<ArmourEnvelope> era_envelopes;
 };
 
 struct NewIdentity {
@@ -112,6 +138,11 @@ json::object to_json(const ArmourEnvelope& e, bool with_recipient);
 // members for a channel's.
 Result<void> announce_armour(db::Conn& c, Outbox& outbox, const KeyScope& scope, std::int64_t now_ms);
 json::object to_json(const ArmourState& s);
+// An era as armour.json carries it: {workspace_id, generation, envelopes,
+// channels: [{channel_id, origin_channel_id, generation, envelopes}],
+// people: [{user_id, origin_user_id, box_public, sign_public, previous}]};
+// without envelopes in a workspace's state.
+json::object to_json(const ArmourEra& era, bool with_envelopes);
 
 class Armour {
  public:
@@ -154,7 +185,16 @@ class Armour {
   // created_by}] of every generation, channels: [{channel_id, generation,
   // envelopes: […]}] of the channels' own keys}. No sealed secret: those are
   // each person's, and each gets theirs with GET /me/armour.
+  // An imported workspace's eras go with it (`eras`, to_json(ArmourEra)).
   Result<json::object> export_keys(db::Conn& c, const WorkspaceId& ws);
+  // An armoured archive's keys, its ids already mapped to this instance's
+  // (platform/import.cpp), in the import's transaction `c`: the eras, and
+  // each key's current generation — the last an era had, stale from then on.
+  Result<void> import_eras(db::Conn& c, const WorkspaceId& ws, const std::vector<ArmourEra>& eras);
+  // SQL selecting the key scopes (channel ids) of workspace $1 that user $2
+  // may see, set once by the module whose scopes they are (chat): a
+  // workspace's eras name only those. Unset, none.
+  void set_visible_scopes(std::string sql) { visible_scopes_ = std::move(sql); }
 
   // For modules. A sealed text `text` written by `author` is well formed,
   // names a key of the kind the place takes (a channel's own when
@@ -189,6 +229,7 @@ class Armour {
   Authz& authz_;
   AuditLog& audit_;
   Outbox& outbox_;
+  std::string visible_scopes_;
 };
 
 }  // namespace ruche::platform

@@ -3,8 +3,11 @@
 #include <set>
 
 #include "base/clock.hpp"
+#include "base/id.hpp"
 #include "base/log.hpp"
+#include "core/crypto/encoding.hpp"
 #include "core/crypto/random.hpp"
+#include "core/crypto/sign.hpp"
 #include "platform/accounts.hpp"
 #include "platform/blobs.hpp"
 #include "platform/export.hpp"
@@ -115,7 +118,198 @@ Result<void> join_members(Platform& p, const ImportContext& ctx, const std::vect
   return {};
 }
 
+Result<void> bad_keys(std::string message) { return fail(Errc::invalid, "armour.json: " + message, "bad_export"); }
+
+Result<ArmourIdentity> identity_of(const json::value& v) {
+  if (!v.is_object()) return tl::unexpected(bad_keys("a person is not an object").error());
+  const json::object& o = v.as_object();
+  ArmourIdentity id;
+  id.user_id = record::text(o, "user_id");
+  id.box_public = record::text(o, "box_public");
+  id.sign_public = record::text(o, "sign_public");
+  auto keys_ok = [](const std::string& box, const std::string& sign) {
+    return armour_bytes(box, kArmourKeyBytes) && armour_bytes(sign, kArmourKeyBytes);
+  };
+  if (!is_id(id.user_id) || !keys_ok(id.box_public, id.sign_public))
+    return tl::unexpected(bad_keys("a person without an id or two 32-byte public keys").error());
+  for (const auto& pv : record::list(o, "previous")) {
+    if (!pv.is_object()) return tl::unexpected(bad_keys("previous keys are objects").error());
+    const json::object& po = pv.as_object();
+    ArmourPreviousKeys k{record::text(po, "box_public"), record::text(po, "sign_public"),
+                         record::time(po, "created_at").value_or(0), record::time(po, "replaced_at").value_or(0)};
+    if (!keys_ok(k.box_public, k.sign_public)) return tl::unexpected(bad_keys("previous keys are two 32-byte keys").error());
+    id.previous.push_back(std::move(k));
+  }
+  return id;
+}
+
+Result<std::vector<ArmourEnvelope>> envelopes_of(const json::object& o) {
+  std::vector<ArmourEnvelope> out;
+  for (const auto& ev : record::list(o, "envelopes")) {
+    if (!ev.is_object()) return tl::unexpected(bad_keys("an envelope is not an object").error());
+    const json::object& e = ev.as_object();
+    ArmourEnvelope x{record::text(e, "user_id"), record::integer(e, "generation").value_or(0), record::text(e, "sealed"),
+                     record::text(e, "signature"), record::text(e, "created_by")};
+    if (!is_id(x.user_id) || !is_id(x.created_by) || x.generation < 1 || !armour_bytes(x.sealed, kSealedKeyBytes) ||
+        !armour_bytes(x.signature, kArmourSignatureBytes))
+      return tl::unexpected(bad_keys("an envelope is a recipient, a generation, a sealed key, a signature and its maker").error());
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
+// One era of the archive's "eras" (to_json(ArmourEra, true)), in the
+// archive's ids.
+Result<ArmourEra> era_of(const json::value& v) {
+  if (!v.is_object()) return tl::unexpected(bad_keys("an era is not an object").error());
+  const json::object& o = v.as_object();
+  ArmourEra era;
+  era.workspace_id = record::text(o, "workspace_id");
+  if (!is_id(era.workspace_id)) return tl::unexpected(bad_keys("an era without its workspace").error());
+  ArmourEraScope own{"", "", record::integer(o, "generation").value_or(0), {}};
+  RUCHE_TRY(own.envelopes, envelopes_of(o));
+  era.scopes.push_back(std::move(own));
+  for (const auto& cv : record::list(o, "channels")) {
+    if (!cv.is_object()) return tl::unexpected(bad_keys("an era's channel is not an object").error());
+    const json::object& co = cv.as_object();
+    ArmourEraScope scope{record::text(co, "channel_id"), record::text(co, "origin_channel_id"),
+                         record::integer(co, "generation").value_or(0), {}};
+    if (!is_id(scope.scope) || !is_id(scope.origin_scope))
+      return tl::unexpected(bad_keys("an era's channel without its ids").error());
+    RUCHE_TRY(scope.envelopes, envelopes_of(co));
+    era.scopes.push_back(std::move(scope));
+  }
+  for (const auto& pv : record::list(o, "people")) {
+    RUCHE_TRY(ArmourIdentity keys, identity_of(pv));
+    std::string origin = record::text(pv.as_object(), "origin_user_id");
+    if (!is_id(origin)) return tl::unexpected(bad_keys("an era's person without their id there").error());
+    era.people.push_back(ArmourEraPerson{std::move(origin), std::move(keys)});
+  }
+  return era;
+}
+
+// Every envelope of `era` under a generation of its own (past the eras
+// before it), signed by its maker with the keys the era lists, over the
+// ids there.
+Result<void> check_era(const ArmourEra& era, std::map<std::string, std::int64_t>& bounds) {
+  std::map<std::string_view, const ArmourEraPerson*> people;
+  std::set<std::string_view> origins;
+  for (const auto& p : era.people)
+    if (!people.emplace(p.keys.user_id, &p).second || !origins.insert(p.origin_user_id).second)
+      return bad_keys("a person twice in an era");
+  std::set<std::string_view> scopes;
+  for (const auto& scope : era.scopes) {
+    if (!scopes.insert(scope.scope).second) return bad_keys("a channel twice in an era");
+    std::int64_t& bound = bounds[scope.scope];
+    if (scope.generation < bound) return bad_keys("an era's key generations go back");
+    for (const auto& e : scope.envelopes) {
+      if (e.generation <= bound || e.generation > scope.generation)
+        return bad_keys("an envelope of a generation its era does not have");
+      auto to = people.find(e.user_id), by = people.find(e.created_by);
+      if (to == people.end() || by == people.end()) return bad_keys("an envelope to or from someone without keys");
+      const std::string signed_text = envelope_signed_text(era.workspace_id, scope.origin_scope, e.generation,
+                                                           to->second->origin_user_id, e.sealed);
+      auto signature = crypto::base64url_decode(e.signature);
+      bool ok = crypto::ed25519_verify(*crypto::base64url_decode(by->second->keys.sign_public), signed_text, *signature);
+      for (const auto& k : by->second->keys.previous)
+        ok = ok || crypto::ed25519_verify(*crypto::base64url_decode(k.sign_public), signed_text, *signature);
+      if (!ok) return bad_keys("an envelope's signature does not check with its maker's keys");
+    }
+    bound = scope.generation;
+  }
+  return {};
+}
+
 }  // namespace
+
+Result<ImportedArmour> ImportedArmour::parse(std::string_view doc, const std::string& archive_workspace) {
+  auto v = json::parse(doc);
+  if (!v || !v->is_object()) return tl::unexpected(bad_keys("not a JSON object").error());
+  const json::object& o = v->as_object();
+  ImportedArmour out;
+  if (!is_id(archive_workspace)) return tl::unexpected(bad_keys("workspace.json names no workspace id").error());
+  for (const auto& ev : record::list(o, "eras")) {
+    RUCHE_TRY(ArmourEra era, era_of(ev));
+    out.eras_.push_back(std::move(era));
+  }
+  // The archive's own era: its ids are the archive's.
+  ArmourEra own;
+  own.workspace_id = archive_workspace;
+  ArmourEraScope ws{"", "", record::integer(o, "generation").value_or(0), {}};
+  RUCHE_TRY(ws.envelopes, envelopes_of(o));
+  own.scopes.push_back(std::move(ws));
+  for (const auto& cv : record::list(o, "channels")) {
+    if (!cv.is_object()) return tl::unexpected(bad_keys("a channel is not an object").error());
+    const json::object& co = cv.as_object();
+    const std::string id = record::text(co, "channel_id");
+    if (!is_id(id)) return tl::unexpected(bad_keys("a channel without its id").error());
+    ArmourEraScope scope{id, id, record::integer(co, "generation").value_or(0), {}};
+    RUCHE_TRY(scope.envelopes, envelopes_of(co));
+    own.scopes.push_back(std::move(scope));
+  }
+  for (const auto& iv : record::list(o, "identities")) {
+    RUCHE_TRY(ArmourIdentity keys, identity_of(iv));
+    std::string origin = keys.user_id;
+    own.people.push_back(ArmourEraPerson{std::move(origin), std::move(keys)});
+  }
+  out.eras_.push_back(std::move(own));
+  std::set<std::string_view> workspaces;
+  std::map<std::string, std::int64_t> bounds;
+  for (const auto& era : out.eras_) {
+    if (!workspaces.insert(era.workspace_id).second) return tl::unexpected(bad_keys("a workspace's era twice").error());
+    RUCHE_CHECK(check_era(era, bounds));
+  }
+  return out;
+}
+
+Result<SealedText> ImportedArmour::check(std::string_view text, std::string_view archive_channel) const {
+  auto t = parse_sealed_text(text);
+  if (!t) return fail(Errc::invalid, "a sealed text of the archive is not one: " + t.error().message, "bad_export");
+  std::int64_t bound = 0;
+  const std::string_view scope = t->channel_key ? archive_channel : std::string_view();
+  for (const auto& era : eras_)
+    for (const auto& s : era.scopes)
+      if (s.scope == scope) bound = std::max(bound, s.generation);
+  if (t->generation < 1 || t->generation > bound)
+    return fail(Errc::invalid, "a sealed text of the archive is under a key generation it does not have", "bad_export");
+  return t;
+}
+
+std::vector<ArmourEra> ImportedArmour::eras(const ImportContext& ctx) const {
+  std::vector<ArmourEra> out;
+  for (std::size_t i = 0; i < eras_.size(); ++i) {
+    const ArmourEra& era = eras_[i];
+    ArmourEra mapped{era.workspace_id, {}, {}};
+    for (const auto& scope : era.scopes) {
+      std::string here;
+      if (!scope.scope.empty()) {
+        auto it = scopes_.find(scope.scope);
+        if (it == scopes_.end()) continue;  // a channel not imported
+        here = it->second;
+      }
+      ArmourEraScope s{std::move(here), scope.origin_scope, scope.generation, {}};
+      for (const auto& e : scope.envelopes)
+        if (ctx.known_user(e.user_id))
+          s.envelopes.push_back(ArmourEnvelope{ctx.user(e.user_id), e.generation, e.sealed, e.signature,
+                                               ctx.user(e.created_by)});
+      mapped.scopes.push_back(std::move(s));
+    }
+    // The archive's own era names every channel it had: messages sealed
+    // under the workspace's key name their channel too.
+    if (i + 1 == eras_.size())
+      for (const auto& [archive, here] : scopes_)
+        if (std::none_of(mapped.scopes.begin(), mapped.scopes.end(),
+                         [&](const ArmourEraScope& s) { return s.scope == here; }))
+          mapped.scopes.push_back(ArmourEraScope{here, archive, 0, {}});
+    for (const auto& p : era.people) {
+      ArmourEraPerson person = p;
+      person.keys.user_id = ctx.user(p.keys.user_id);
+      mapped.people.push_back(std::move(person));
+    }
+    out.push_back(std::move(mapped));
+  }
+  return out;
+}
 
 std::string ImportContext::user(const std::string& exported) const {
   auto it = users.find(exported);
@@ -277,10 +471,18 @@ Result<http::Response> import_response(Platform& p, http::Request& req, const Ca
   if (ws_it == m.end() || !ws_it->value().is_object())
     return fail(Errc::invalid, "workspace.json has no workspace", "not_an_export");
   const json::object& wj = ws_it->value().as_object();
-  // Its messages are sealed to the origin's workspace and channel ids, which
-  // an import renews (docs/armoured.md).
-  if (auto armoured = wj.find("armoured"); armoured != wj.end() && armoured->value() == json::value(true))
-    return fail(Errc::invalid, "an armoured workspace's export cannot be imported yet", "armoured_unsupported");
+  // An armoured archive's keys come next: its texts are sealed to its ids,
+  // which an import renews (docs/armoured.md, "Importing an armoured archive").
+  std::optional<ImportedArmour> armour;
+  if (auto armoured = wj.find("armoured"); armoured != wj.end() && armoured->value() == json::value(true)) {
+    auto e = in.next();
+    if (!e) return not_an_export(e.error());
+    if (!*e || (*e)->path != "armour.json")
+      return fail(Errc::invalid, "an armoured workspace's archive has armour.json after workspace.json", "bad_export");
+    auto read = in.read_all(kMaxManifestBytes);
+    if (!read) return not_an_export(read.error());
+    RUCHE_TRY(armour, ImportedArmour::parse(*read, text_or(wj, "id")));
+  }
   std::vector<std::string> modules;
   if (auto mods = wj.find("modules"); mods != wj.end()) {
     RUCHE_TRY(auto listed, strings(mods->value()));
@@ -288,10 +490,10 @@ Result<http::Response> import_response(Platform& p, http::Request& req, const Ca
       if (p.registry.find(name)) modules.push_back(std::move(name));
   }
   const std::string name = req.query_param("name").value_or(text_or(wj, "name", "Import"));
-  RUCHE_TRY(Workspace w, p.workspaces.create(caller, name, text_or(wj, "description"), modules, false));
+  RUCHE_TRY(Workspace w, p.workspaces.create(caller, name, text_or(wj, "description"), modules, armour.has_value()));
 
   const bool create_accounts = req.query_param("accounts").value_or("") == "create";
-  ImportContext ctx{w.id, caller, p.clock.now_ms(), {}};
+  ImportContext ctx{w.id, caller, p.clock.now_ms(), {}, armour ? &*armour : nullptr};
   std::vector<Joining> joins;
   std::vector<NewAccount> accounts;
   PendingChunks pending(p, w.id);
@@ -321,6 +523,10 @@ Result<http::Response> import_response(Platform& p, http::Request& req, const Ca
     RUCHE_CHECK(pending.flush());
     for (auto& [module, importer] : importers) {
       RUCHE_TRY(counts[module], importer->finish());
+    }
+    if (armour) {
+      const std::vector<ArmourEra> eras = armour->eras(ctx);
+      RUCHE_CHECK(p.db.write([&](db::Conn& c) { return p.armour.import_eras(c, w.id, eras); }));
     }
     // Contents no record named: their rows go (their chunks, never
     // referenced, are collected like any unreferenced chunk).

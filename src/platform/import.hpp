@@ -30,11 +30,14 @@
 #include "core/blob/blob.hpp"
 #include "core/blob/content.hpp"
 #include "core/http/message.hpp"
+#include "platform/armour.hpp"
+#include "platform/sealed_text.hpp"
 #include "platform/types.hpp"
 
 namespace ruche::platform {
 
 class Platform;
+class ImportedArmour;
 
 struct ImportContext {
   WorkspaceId workspace;   // the new workspace
@@ -44,6 +47,33 @@ struct ImportContext {
   std::map<std::string, std::string> users;
   std::string user(const std::string& exported) const;
   bool known_user(const std::string& exported) const { return users.count(exported) > 0; }
+  // An armoured archive's keys; null for a plain one.
+  ImportedArmour* armour = nullptr;
+};
+
+// An armoured archive's keys (armour.json), read before any module's records
+// (docs/armoured.md, "Importing an armoured archive"): its eras — those it
+// brought, then its own — in the archive's ids, every envelope's signature
+// checked with the keys its era lists. Modules check their sealed texts with
+// check() and say which of their key scopes (chat channels) became which
+// (add_scope); eras() then maps the ids to this instance's.
+class ImportedArmour {
+ public:
+  // `archive_workspace`: the id workspace.json gives. Errors: invalid "bad_export".
+  static Result<ImportedArmour> parse(std::string_view doc, const std::string& archive_workspace);
+  // A sealed text of the archive, under the workspace's key or the key of
+  // `archive_channel` (its id in the archive): well formed, under a
+  // generation that key had. Errors: invalid "bad_export".
+  Result<SealedText> check(std::string_view text, std::string_view archive_channel = {}) const;
+  void add_scope(const std::string& archive_channel, const std::string& here) { scopes_[archive_channel] = here; }
+  // The eras to write, oldest first, ids mapped (people by ctx.users, key
+  // scopes by add_scope(): a channel not imported is left out, and so are
+  // envelopes whose recipients have no account here).
+  std::vector<ArmourEra> eras(const ImportContext& ctx) const;
+
+ private:
+  std::vector<ArmourEra> eras_;
+  std::map<std::string, std::string> scopes_;  // archive channel id -> here
 };
 
 // Imported contents not written yet: their small chunks, sealed, and the

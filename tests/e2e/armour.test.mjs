@@ -1005,3 +1005,265 @@ test('a private channel and a direct conversation have keys of their own: only t
   // Basile asked for the channel he left, on purpose (404).
   assertNoConsoleErrors(b, 'member', [...EXPECTED, /status of 404.*\/channels\/[0-9a-z]{26}\/messages\b/]);
 });
+
+test('an armoured workspace exported and imported: its texts read with the ids they were sealed with, and new ones with the ids here', async () => {
+  const meA = (await pageOk(pageA, 'GET', '/me')).id;
+  const channelsOf = async (ws) =>
+    new Map(
+      (await pageOk(pageA, 'GET', `/workspaces/${ws}/channels`)).map((ch) => [ch.name, ch.id]),
+    );
+  const privId = (await channelsOf(wsId)).get('direction');
+  assert.ok(privId, 'the private channel of the scenario above');
+  // Bytes over one 64 KiB piece, varied.
+  const bytes = Buffer.alloc(100_000);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7 + (i >> 9)) & 255;
+
+  // Before the export: a message in a public channel, one in a private
+  // channel (its own key), a file.
+  await pageA.goto(`${env.url}/w/${wsId}/chat/${channelId}`);
+  await unlock(pageA, PASS.a);
+  let box = composer(pageA);
+  await box.fill('Avant l’export : le code est 7731');
+  await box.press('Enter');
+  await message(pageA, 'Avant l’export').waitFor();
+  await pageA.goto(`${env.url}/w/${wsId}/chat/${privId}`);
+  await unlock(pageA, PASS.a);
+  box = composer(pageA);
+  await box.fill('Direction, avant l’export');
+  await box.press('Enter');
+  await message(pageA, 'Direction, avant l’export').waitFor();
+  await pageA.goto(`${env.url}/w/${wsId}/files`);
+  await unlock(pageA, PASS.a);
+  await pageA.getByText('Fichiers chiffrés de bout en bout').waitFor();
+  await pageA.getByTestId('files-input').setInputFiles([
+    {
+      name: 'avant-export.bin',
+      mimeType: 'application/octet-stream',
+      buffer: bytes,
+    },
+  ]);
+  await fileEntry(pageA, 'avant-export.bin').waitFor({ timeout: 30_000 });
+  const [sealedPub] = await pageOk(pageA, 'GET', `/channels/${channelId}/messages?limit=1`);
+  const [sealedPriv] = await pageOk(pageA, 'GET', `/channels/${privId}/messages?limit=1`);
+  const generation = (await armourState()).generation;
+  assert.ok(sealedPub.body.startsWith(`e2e1:${generation}:`), sealedPub.body);
+  assert.match(sealedPriv.body, /^e2e1:c\d+:/);
+
+  // The owner, an administrator, exports it and imports the archive (in the page: its bytes stay there).
+  const imported = await pageA.evaluate(
+    async ({ ws, name }) => {
+      const csrf = JSON.parse(sessionStorage.getItem('ruche.csrf') ?? 'null');
+      const exported = await fetch(`/api/v1/workspaces/${ws}/export`, {
+        credentials: 'same-origin',
+      });
+      if (!exported.ok) return { status: exported.status, body: await exported.text() };
+      const r = await fetch(`/api/v1/admin/workspaces/import?name=${encodeURIComponent(name)}`, {
+        method: 'POST',
+        headers: {
+          [csrf.header]: csrf.token,
+          'Content-Type': 'application/octet-stream',
+        },
+        body: await exported.blob(),
+        credentials: 'same-origin',
+      });
+      return { status: r.status, body: await r.json() };
+    },
+    { ws: wsId, name: 'Coffre importé' },
+  );
+  assert.equal(imported.status, 201, JSON.stringify(imported.body));
+  const copy = imported.body.workspace.id;
+  assert.equal(imported.body.workspace.armoured, true);
+  assert.deepEqual(imported.body.unmatched_members, []);
+  const here = await channelsOf(copy);
+  const pubCopy = here.get('coffre');
+  const privCopy = here.get('direction');
+  assert.ok(pubCopy && privCopy, JSON.stringify([...here]));
+
+  // One era: the ids there; the imported generation is stale until a browser makes the next one.
+  const before = await pageOk(pageA, 'GET', `/workspaces/${copy}/armour`);
+  assert.equal(before.generation, generation);
+  assert.equal(before.rotation_required, true);
+  assert.equal(before.eras.length, 1);
+  assert.equal(before.eras[0].workspace_id, wsId);
+  assert.equal(before.eras[0].generation, generation);
+  const mapped = new Map(before.eras[0].channels.map((c) => [c.channel_id, c.origin_channel_id]));
+  assert.equal(mapped.get(pubCopy), channelId);
+  assert.equal(mapped.get(privCopy), privId);
+  const privState = await pageOk(pageA, 'GET', `/channels/${privCopy}/armour`);
+  assert.equal(privState.rotation_required, true);
+  assert.deepEqual(
+    privState.eras.map((e) => e.channel_id),
+    [privId],
+  );
+  // The texts as they were sealed.
+  const [copiedPub] = await pageOk(pageA, 'GET', `/channels/${pubCopy}/messages?limit=1`);
+  assert.equal(copiedPub.body, sealedPub.body);
+  assert.equal(copiedPub.author_id, meA);
+
+  // The owner opens the copy: what was sealed there reads, verified; her
+  // browser makes the next generation, with the ids here.
+  await pageA.goto(`${env.url}/w/${copy}/chat/${pubCopy}`);
+  await unlock(pageA, PASS.a);
+  await message(pageA, 'Avant l’export : le code est 7731').waitFor();
+  await message(pageA, 'Le plan du coffre')
+    .getByRole('img', { name: 'plan-du-coffre.png' })
+    .waitFor();
+  assert.equal(await pageA.getByText('Signature invalide').count(), 0);
+  assert.equal(await pageA.getByText('Message illisible').count(), 0);
+  const after = await until('the next generation in the copy', async () => {
+    const x = await pageOk(pageA, 'GET', `/workspaces/${copy}/armour`);
+    return x.generation === generation + 1 && !x.rotation_required ? x : null;
+  });
+  assert.equal(after.eras.length, 1);
+  await shot(pageA, 'armour-15-imported');
+  box = composer(pageA);
+  await box.fill('Après l’import, au même endroit');
+  await box.press('Enter');
+  await message(pageA, 'Après l’import').waitFor();
+  const [fresh] = await pageOk(pageA, 'GET', `/channels/${pubCopy}/messages?limit=1`);
+  assert.ok(fresh.body.startsWith(`e2e1:${generation + 1}:`), fresh.body);
+
+  // The member reads both: the old with the era, the new with the ids here.
+  await pageB.goto(`${env.url}/w/${copy}/chat/${pubCopy}`);
+  await unlock(pageB, PASS.b);
+  await message(pageB, 'Avant l’export : le code est 7731').waitFor();
+  await message(pageB, 'Après l’import, au même endroit').waitFor();
+  assert.equal(await pageB.getByText('Signature invalide').count(), 0);
+
+  // The private channel: its key's era, then its next generation, made here.
+  await pageA.goto(`${env.url}/w/${copy}/chat/${privCopy}`);
+  await unlock(pageA, PASS.a);
+  await message(pageA, 'Direction, avant l’export').waitFor();
+  await message(pageA, 'Plan confidentiel de la direction').waitFor();
+  box = composer(pageA);
+  await box.fill('Direction, après l’import');
+  await box.press('Enter');
+  await message(pageA, 'Direction, après l’import').waitFor();
+  const [freshPriv] = await pageOk(pageA, 'GET', `/channels/${privCopy}/messages?limit=1`);
+  const privGeneration = Number(/^e2e1:c(\d+):/.exec(sealedPriv.body)[1]);
+  assert.ok(freshPriv.body.startsWith(`e2e1:c${privGeneration + 1}:`), freshPriv.body);
+
+  // The file: its name opened, its bytes back identical.
+  await pageA.goto(`${env.url}/w/${copy}/files`);
+  await unlock(pageA, PASS.a);
+  await fileEntry(pageA, 'avant-export.bin').click();
+  const pane = pageA.getByRole('complementary', {
+    name: 'Détails de avant-export.bin',
+  });
+  await pane.waitFor();
+  const [download] = await Promise.all([
+    pageA.waitForEvent('download'),
+    pane.getByRole('button', { name: 'Télécharger' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'avant-export.bin');
+  assert.ok(bytes.equals(await readFile(await download.path())), 'the same bytes');
+  await shot(pageA, 'armour-16-imported-files');
+  assertNoConsoleErrors(a, 'owner', [...EXPECTED_A, /ERR_CONNECTION_RESET|ERR_FAILED/]);
+  assertNoConsoleErrors(b, 'member', [
+    ...EXPECTED,
+    /status of 404.*\/channels\/[0-9a-z]{26}\/messages\b/,
+  ]);
+});
+
+test('a member saves his keys to a file, makes new keys, and brings the saved ones back: the imported history reads again', async () => {
+  const copy = (await pageOk(pageB, 'GET', '/workspaces')).find((w) => w.name === 'Coffre importé');
+  assert.ok(copy, 'the workspace the import scenario made');
+  const pubCopy = (await pageOk(pageB, 'GET', `/workspaces/${copy.id}/channels`)).find(
+    (ch) => ch.name === 'coffre',
+  )?.id;
+  assert.ok(pubCopy);
+  const before = await pageOk(pageB, 'GET', '/me/armour');
+
+  // Basile reads the imported history (his keys are the era's), and saves his keys.
+  await pageB.goto(`${env.url}/w/${copy.id}/chat/${pubCopy}`);
+  await unlock(pageB, PASS.b);
+  await message(pageB, 'Avant l’export : le code est 7731').waitFor();
+  const dialog = await openVerify(pageB);
+  const [download] = await Promise.all([
+    pageB.waitForEvent('download'),
+    dialog.getByRole('button', { name: 'Enregistrer mes clés' }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^ruche-cles-\d{4}-\d{2}-\d{2}\.json$/);
+  const keysFile = await download.path();
+  const saved = JSON.parse(await readFile(keysFile, 'utf8'));
+  assert.deepEqual(
+    { ...saved, saved_at: typeof saved.saved_at },
+    {
+      format: 'ruche-armour-identity',
+      version: 1,
+      user_id: idB,
+      box_public: before.box_public,
+      sign_public: before.sign_public,
+      sealed_secret: before.sealed_secret,
+      saved_at: 'string',
+      origin: new URL(env.url).origin,
+    },
+  );
+  await dialog.getByText(/^Clés enregistrées dans le fichier ruche-cles-/).waitFor();
+  await dialog.getByText(/peut essayer des phrases de passe sans limite, hors ligne/).waitFor();
+  await shot(pageB, 'armour-17-keys-saved');
+  await closeVerify(dialog);
+
+  // He forgets his passphrase and makes new keys (the screen offers the
+  // saved file first; he does not have it at hand).
+  await pageB.reload();
+  await pageB.getByRole('button', { name: 'Phrase de passe oubliée ?' }).click();
+  await pageB
+    .getByRole('dialog', { name: 'Créer de nouvelles clés ?' })
+    .getByRole('button', { name: 'Créer de nouvelles clés' })
+    .click();
+  await pageB.getByRole('heading', { name: 'Nouvelle phrase de passe de blindage' }).waitFor();
+  await pageB.getByText('Vous avez enregistré vos clés dans un fichier ?').waitFor();
+  await shot(pageB, 'armour-18-forgot-offers-saved-keys');
+  await pageB.getByLabel('Phrase de passe de blindage', { exact: true }).fill(`${PASS.b} bis`);
+  await pageB.getByLabel('Confirmez la phrase de passe').fill(`${PASS.b} bis`);
+  await pageB.getByRole('button', { name: 'Remplacer mes clés' }).click();
+  // The owner's browser seals the current key to his new keys: what was
+  // written after the import reads; what was sealed before it does not.
+  await message(pageB, 'Après l’import, au même endroit').waitFor({ timeout: 30_000 });
+  await pageB.getByText('Message illisible').first().waitFor();
+  assert.equal(await message(pageB, 'Avant l’export').count(), 0);
+  const replaced = await pageOk(pageB, 'GET', '/me/armour');
+  assert.notEqual(replaced.box_public, before.box_public);
+
+  // He finds the file: "Utiliser des clés enregistrées", the file's passphrase.
+  const mine = await openVerify(pageB);
+  await mine.getByRole('button', { name: 'Utiliser des clés enregistrées' }).click();
+  await mine.getByLabel('Fichier de clés').setInputFiles(keysFile);
+  await mine.getByText(/Ces clés ne sont pas celles que vous avez ici/).waitFor();
+  await mine.getByLabel('Phrase de passe de ces clés').fill('pas la bonne phrase');
+  await mine.getByRole('button', { name: 'Remplacer mes clés' }).click();
+  const confirm = pageB.getByRole('dialog', { name: 'Remplacer vos clés ?' });
+  await confirm.getByRole('button', { name: 'Remplacer mes clés' }).click();
+  await mine.getByText('Cette phrase de passe n’ouvre pas les clés de ce fichier.').waitFor();
+  assert.equal((await pageOk(pageB, 'GET', '/me/armour')).box_public, replaced.box_public);
+  await mine.getByLabel('Phrase de passe de ces clés').fill(PASS.b);
+  await shot(pageB, 'armour-19-keys-from-file');
+  await mine.getByRole('button', { name: 'Remplacer mes clés' }).click();
+  await confirm.getByRole('button', { name: 'Remplacer mes clés' }).click();
+  await mine.getByText('Vos clés sont maintenant celles du fichier.').waitFor({ timeout: 30_000 });
+  await closeVerify(mine);
+
+  // His keys are the era's again: the imported history reads, signed.
+  await message(pageB, 'Avant l’export : le code est 7731').waitFor({ timeout: 30_000 });
+  await message(pageB, 'Après l’import, au même endroit').waitFor();
+  assert.equal(await pageB.getByText('Signature invalide').count(), 0);
+  const restored = await pageOk(pageB, 'GET', '/me/armour');
+  assert.equal(restored.box_public, before.box_public);
+  assert.equal(restored.sign_public, before.sign_public);
+  assert.notEqual(
+    restored.sealed_secret,
+    before.sealed_secret,
+    'sealed again: a new salt and nonce',
+  );
+  // The passphrase of the file opens them after a reload.
+  await pageB.reload();
+  await unlock(pageB, PASS.b);
+  await message(pageB, 'Avant l’export : le code est 7731').waitFor();
+  await shot(pageB, 'armour-20-history-back');
+  assertNoConsoleErrors(a, 'owner', [...EXPECTED_A, /ERR_CONNECTION_RESET|ERR_FAILED/]);
+  assertNoConsoleErrors(b, 'member', [
+    ...EXPECTED,
+    /status of 404.*\/channels\/[0-9a-z]{26}\/messages\b/,
+  ]);
+});

@@ -771,6 +771,59 @@ test('a large upload interrupted by a reload shows as interrupted and goes on wi
   owner.errors.length = 0;
 });
 
+test('signing out forgets the uploads this browser kept, here and on the server', async () => {
+  const size = 8 * 1024 * 1024 + 4096;
+  const path = join(tmp, 'depart.bin');
+  writeFileSync(path, Buffer.alloc(size, 7));
+  await writerPage.goto(`${env.url}/w/${wsId}/files`);
+  // The first chunk reaches the server; the second waits: interrupted by the sign-out.
+  const uploads = (u) => u.pathname.startsWith('/api/v1/uploads/');
+  const later = (r) => r.method() === 'PATCH' && r.headers()['upload-offset'] !== '0';
+  let held = null;
+  await writerPage.route(uploads, async (route) => {
+    if (later(route.request())) held = route;
+    else await route.continue();
+  });
+  const secondChunk = writerPage.waitForRequest((r) => uploads(new URL(r.url())) && later(r));
+  await writerPage.getByTestId('files-input').setInputFiles(path);
+  await secondChunk;
+  const kept = await rememberedUpload(writerPage, (u) => u.name === 'depart.bin');
+  const tusHead = (url) =>
+    writerPage.evaluate(
+      async (u) =>
+        (await fetch(u, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0' } })).status,
+      url,
+    );
+  assert.equal(await tusHead(kept.url), 200);
+
+  const terminated = writerPage.waitForResponse(
+    (r) => r.request().method() === 'DELETE' && new URL(r.url()).pathname === kept.url,
+  );
+  const accept = (d) => d.accept().catch(() => undefined);
+  writerPage.on('dialog', accept);
+  await writerPage.getByRole('button', { name: /Menu du compte/ }).click();
+  await writerPage.getByRole('button', { name: 'Se déconnecter' }).click();
+  assert.equal((await terminated).status(), 204);
+  await writerPage.waitForURL(/\/login/);
+  writerPage.off('dialog', accept);
+  await held?.abort().catch(() => undefined);
+  await writerPage.unroute(uploads);
+  // Nothing of it stays in this browser (its name, its folder).
+  assert.deepEqual(
+    (await unfinishedUploads(writerPage)).filter((u) => u.userId === kept.userId),
+    [],
+  );
+
+  // Back in: no interrupted upload to show, and the server let it go.
+  await signIn(writerPage, WRITER.email, WRITER.password);
+  await writerPage.goto(`${env.url}/w/${wsId}/files`);
+  await writerPage.getByTestId('files-input').waitFor({ state: 'attached' });
+  assert.equal(await writerPage.locator('.files-upload', { hasText: 'depart.bin' }).count(), 0);
+  assert.equal(await tusHead(kept.url), 404);
+  assertNoConsoleErrors(writer, 'writer', [/status of 404/, /ERR_FAILED|ERR_ABORTED/]);
+  writer.errors.length = 0;
+});
+
 test('a full quota is said clearly; a lock shows who holds it', async () => {
   const usage = await ok(ownerPage, 'GET', `/workspaces/${wsId}/files/usage`);
   await ok(ownerPage, 'PUT', `/admin/workspaces/${wsId}/files-quota`, {

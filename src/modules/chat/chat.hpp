@@ -70,6 +70,9 @@ struct Attachment {
   std::string sha256;                   // hex, of the content
   std::optional<std::int64_t> width, height;
   std::int64_t created_at_ms = 0;
+  // Imported into an armoured workspace: the id its sealed message names it
+  // by, its id where it was sealed (docs/armoured.md); empty otherwise.
+  std::string origin_id;
   bool is_image() const { return width.has_value(); }
 };
 

@@ -47,7 +47,7 @@ class ChatImport final : public platform::ModuleImport {
       auto channel = channels_.find(rest.substr(0, rest.find('/')));
       if (channel == channels_.end()) return bad("messages of a channel not in channels.json");
       RUCHE_TRY(auto lines, e.lines());
-      return messages(channel->second, lines);
+      return messages(channel->first, channel->second, lines);
     }
     return {};  // README.txt
   }
@@ -133,12 +133,15 @@ class ChatImport final : public platform::ModuleImport {
       }
       return {};
     }));
+    if (ctx_.armour)
+      for (const auto& [old_id, ch] : made) ctx_.armour->add_scope(old_id, ch.id.str());
     channels_.merge(made);
     return {};
   }
 
-  Result<void> messages(Imported& ch, const std::vector<json::object>& lines) {
+  Result<void> messages(const std::string& old_id, Imported& ch, const std::vector<json::object>& lines) {
     if (ch.id != current_) {  // threads stay in their channel: one channel's ids at a time
+      current_old_ = old_id;
       messages_ids_.clear();
       last_seq_ = 0;
       current_ = ch.id;
@@ -168,8 +171,12 @@ class ChatImport final : public platform::ModuleImport {
         }
         m.in_channel = !o.contains("in_channel") || flag(o, "in_channel");
         m.body = text(o, "body");
-        if (!json::check_string(m.body, {.max = kMaxBodyBytes, .single_line = false}).empty())
-          return bad("a message longer than " + std::to_string(kMaxBodyBytes) + " bytes, or not text");
+        // An armoured workspace's bodies are the sealed texts, bound to the
+        // archive's ids (docs/armoured.md, "Importing an armoured archive").
+        const std::size_t max = ctx_.armour ? platform::kMaxSealedTextBytes : kMaxBodyBytes;
+        if (!json::check_string(m.body, {.max = max, .single_line = false}).empty())
+          return bad("a message longer than " + std::to_string(max) + " bytes, or not text");
+        if (ctx_.armour && !m.body.empty()) RUCHE_CHECK(ctx_.armour->check(m.body, current_old_));
         m.created_at_ms = *created;
         m.edited_at_ms = time(o, "edited_at");
         if (flag(o, "deleted")) m.deleted_at_ms = time(o, "deleted_at").value_or(*created);
@@ -254,6 +261,8 @@ class ChatImport final : public platform::ModuleImport {
     if (auto w = o.find("width"); w != o.end() && w->value().is_int64()) a.width = w->value().as_int64();
     if (auto h = o.find("height"); h != o.end() && h->value().is_int64()) a.height = h->value().as_int64();
     a.created_at_ms = time(o, "created_at").value_or(m.created_at_ms);
+    // Its sealed message names it by its id where it was sealed (docs/armoured.md).
+    if (ctx_.armour) a.origin_id = text(o, "origin_id").empty() ? text(o, "id") : text(o, "origin_id");
     row.chunks = ref.chunks;
     RUCHE_CHECK(p_.registry.charge_storage(c, ctx_.workspace, a.size_bytes));
     RUCHE_CHECK(store::insert_attachment(c, row));
@@ -269,6 +278,7 @@ class ChatImport final : public platform::ModuleImport {
   const platform::ImportContext& ctx_;
   std::map<std::string, Imported> channels_;          // exported channel id -> new
   ChannelId current_;                                 // the channel whose messages come now
+  std::string current_old_;                           // its id in the archive
   std::map<std::string, std::string> messages_ids_;   // its threads' exported first message ids -> new
   std::int64_t last_seq_ = 0;                         // its last message's number
   std::int64_t messages_ = 0, attachments_used_ = 0;

@@ -18,6 +18,11 @@ platform::ModuleDef module() {
   def.routes = [service](platform::Api& api, platform::Platform& p) {
     *service = std::make_unique<Service>(p, settings_from(p.config));
     register_routes(api, **service);
+    // An imported armoured workspace's eras name the channels a member may
+    // see: its public ones and those they are in (docs/armoured.md).
+    p.armour.set_visible_scopes(
+        "SELECT c.id FROM chat_channels c WHERE c.workspace_id = $1 AND (c.kind = 'public' OR c.id IN "
+        "(SELECT cm.channel_id FROM chat_members cm WHERE cm.user_id = $2))");
   };
   def.shutdown = [service] { service->reset(); };
   def.member_left = [service](db::Conn& c, const WorkspaceId& ws, const UserId& user) -> Result<void> {

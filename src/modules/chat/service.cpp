@@ -145,6 +145,7 @@ json::object to_json(const Attachment& a) {
   o["width"] = a.width ? json::value(*a.width) : nullptr;
   o["height"] = a.height ? json::value(*a.height) : nullptr;
   if (a.is_image()) o["image"] = json::object{{"width", *a.width}, {"height", a.height.value_or(0)}};
+  if (!a.origin_id.empty()) o["origin_id"] = a.origin_id;
   return o;
 }
 

@@ -61,7 +61,7 @@ Message message_from(const db::Row& r) {
 
 constexpr const char* kAttachmentColumns =
     "a.id, a.workspace_id, a.channel_id, a.message_id, a.uploader_id, a.name, a.size, a.content_type, "
-    "a.sha256, a.width, a.height, a.created_at_ms";
+    "a.sha256, a.width, a.height, a.created_at_ms, a.origin_id";
 
 Result<AttachmentRow> attachment_from(const db::Row& r, bool with_chunks) {
   AttachmentRow row;
@@ -78,8 +78,9 @@ Result<AttachmentRow> attachment_from(const db::Row& r, bool with_chunks) {
   a.width = r.opt_i64(9);
   a.height = r.opt_i64(10);
   a.created_at_ms = r.i64(11);
+  a.origin_id = r.opt_text(12).value_or("");
   if (with_chunks) {
-    RUCHE_TRY(row.chunks, blob::unpack_chunks(r.bytes(12).data));
+    RUCHE_TRY(row.chunks, blob::unpack_chunks(r.bytes(13).data));
   }
   return row;
 }
@@ -382,10 +383,11 @@ Result<void> insert_attachment(db::Conn& c, const AttachmentRow& row) {
   db::Bytes packed{blob::pack_chunks(row.chunks)};
   RUCHE_TRY([[maybe_unused]] auto n,
             c.exec("INSERT INTO chat_attachments (id, workspace_id, channel_id, message_id, uploader_id, name, "
-                   "size, content_type, sha256, chunks, width, height, created_at_ms) "
-                   "VALUES ($1, $2, $3, NULL, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                   "size, content_type, sha256, chunks, width, height, created_at_ms, origin_id) "
+                   "VALUES ($1, $2, $3, NULL, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
                    {a.id, a.workspace_id, a.channel_id, a.uploader_id, a.name, a.size_bytes, a.content_type,
-                    a.sha256, packed, a.width, a.height, a.created_at_ms}));
+                    a.sha256, packed, a.width, a.height, a.created_at_ms,
+                    a.origin_id.empty() ? db::Param(nullptr) : db::Param(a.origin_id)}));
   return {};
 }
 
@@ -585,12 +587,12 @@ Result<int> index_pending(db::Conn& c, int limit) {
   if (rows.empty()) return 0;
   std::int64_t first = rows.front().i64(0), last = rows.back().i64(0);
   // Deleted messages are skipped, and sealed ones (the triggers' predicate,
-  // migration 0015); edited ones are indexed as they are now.
+  // migration 0023); edited ones are indexed as they are now.
   RUCHE_TRY([[maybe_unused]] auto n,
             c.exec("INSERT INTO chat_messages_fts (rowid, body) SELECT m.rowid, m.body FROM "
                    "chat_messages m JOIN chat_fts_queue q ON q.message_rowid = m.rowid WHERE "
                    "q.message_rowid BETWEEN $1 AND $2 AND m.deleted_at_ms IS NULL AND "
-                   "substr(m.body, 1, 5) <> 'e2e1:'",
+                   "substr(m.body, 1, 5) NOT IN ('e2e1:', 'e2e2:')",
                    {first, last}));
   RUCHE_TRY([[maybe_unused]] auto k,
             c.exec("DELETE FROM chat_fts_queue WHERE message_rowid BETWEEN $1 AND $2", {first, last}));

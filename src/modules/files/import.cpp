@@ -94,6 +94,7 @@ class FilesImport final : public platform::ModuleImport {
       n.parent_id = NodeId(*id);
     }
     RUCHE_TRY(n.name, platform::normalize_file_name(text(o, "name")));
+    if (ctx_.armour) RUCHE_CHECK(sealed_name(o, n));
     n.folder = text(o, "kind") == "folder";
     auto created = time(o, "created_at"), updated = time(o, "updated_at"), mtime = time(o, "mtime");
     if (!created || !updated || !mtime) return bad("a record without its dates");
@@ -136,11 +137,18 @@ class FilesImport final : public platform::ModuleImport {
         row.created_at_ms = *at;
         row.created_by = ctx_.user(text(v, "created_by"));
         row.mtime_ms = *vmtime;
+        if (ctx_.armour) {
+          row.sealed = text(v, "sealed");
+          if (row.sealed.empty()) return bad("an armoured file's version without its content record");
+          RUCHE_CHECK(sealed_record(row.sealed));
+        }
         if (auto cur = v.find("current"); cur != v.end() && cur->value().is_bool() && cur->value().as_bool()) {
           n.version = row.number;
           n.size_bytes = row.size_bytes;
           n.etag = "\"" + row.sha256 + "\"";
           current_id = row.id;
+          n.sealed_content = row.sealed;
+          if (!row.sealed.empty()) n.sealed_content_by = row.created_by;
         }
         versions.push_back(std::move(row));
       }
@@ -170,6 +178,23 @@ class FilesImport final : public platform::ModuleImport {
         RUCHE_TRY([[maybe_unused]] bool on,
                   store::set_favorite(c, ctx_.user(std::string(u.as_string())), n, true, ctx_.now_ms));
       }
+    return {};
+  }
+
+  // An armoured workspace's entry (docs/armoured.md, "Files"): its name
+  // is its token, and its name record, sealed, comes with it — bound to
+  // the archive's ids ("Importing an armoured archive").
+  Result<void> sealed_name(const json::object& o, Node& n) {
+    if (n.name.size() != 22 || !platform::armour_bytes(n.name, 16))
+      return bad("an armoured workspace's entry is named by a token of 16 bytes");
+    n.sealed_name = text(o, "sealed_name");
+    n.sealed_name_by = ctx_.user(text(o, "sealed_name_by"));
+    if (n.sealed_name.empty() || n.sealed_name_by.empty()) return bad("an armoured entry without its name record");
+    return sealed_record(n.sealed_name);
+  }
+  Result<void> sealed_record(const std::string& record) {
+    RUCHE_TRY(platform::SealedText t, ctx_.armour->check(record));
+    if (t.version != 1) return bad("files' records are version 1");
     return {};
   }
 

@@ -13,6 +13,7 @@ import type {
   Attachment,
   AuditEntry,
   Channel,
+  ChannelArmour,
   ChannelChange,
   CreatedAppToken,
   CreatedInvitation,
@@ -435,10 +436,10 @@ export function createApi(options: ApiOptions) {
        * A private channel's or direct conversation's own keys, as a
        * workspace's (409 workspace_key for a public channel).
        */
-      channel: (cid: string) => get<WorkspaceArmour>(`/channels/${seg(cid)}/armour`),
+      channel: (cid: string) => get<ChannelArmour>(`/channels/${seg(cid)}/armour`),
       /** As addEnvelopes, for a channel's own keys (its members only). */
       addChannelEnvelopes: (cid: string, b: { generation: number; envelopes: NewEnvelope[] }) =>
-        post<WorkspaceArmour>(`/channels/${seg(cid)}/armour/envelopes`, b),
+        post<ChannelArmour>(`/channels/${seg(cid)}/armour/envelopes`, b),
     },
 
     files: {

@@ -260,6 +260,8 @@ export interface Attachment {
   width: number | null;
   height: number | null;
   image?: { width: number; height: number };
+  /** Imported into an armoured workspace: the id its sealed message names it by. */
+  origin_id?: string;
 }
 
 export interface NewChannel {
@@ -370,21 +372,79 @@ export interface ArmourEnvelope {
   created_by: string;
 }
 
-/**
- * GET /workspaces/{id}/armour, and GET /channels/{cid}/armour for a private
- * channel's or direct conversation's own keys (members: the channel's).
- */
-export interface WorkspaceArmour {
+/** What GET /workspaces/{id}/armour and GET /channels/{cid}/armour have in common: a key's state. */
+export interface ArmourKeys {
   /** 0 until the first generation is made. */
   generation: number;
-  /** A member left: new content waits for generation + 1. */
+  /** A member left (or the generation came from an import): new content waits for generation + 1. */
   rotation_required: boolean;
   members: ArmourMember[];
   /** People who held a key here and left: their signatures still check. */
   former: ArmourMember[];
   /** Members without an envelope of the current generation. */
   missing: string[];
+  /** The caller's, the eras' included (those sealed to the caller's keys here). */
   envelopes: ArmourEnvelope[];
+}
+
+/** GET /workspaces/{id}/armour: the workspace's own key. */
+export interface WorkspaceArmour extends ArmourKeys {
+  /** An imported workspace's eras, oldest first; empty or absent otherwise. */
+  eras?: ArmourEra[];
+}
+
+/**
+ * GET /channels/{cid}/armour: a private channel's or direct conversation's
+ * own keys (members: the channel's).
+ */
+export interface ChannelArmour extends ArmourKeys {
+  /** The channel's key in each era that had one, oldest first (the people: the workspace's eras'). */
+  eras?: ChannelArmourEra[];
+}
+
+/**
+ * What an imported workspace kept of one workspace its archive came from
+ * (docs/armoured.md, "Importing an armoured archive"): the texts and
+ * envelopes under its generations stay bound to its ids and people's keys there.
+ */
+export interface ArmourEra {
+  /** The workspace's id there. */
+  workspace_id: string;
+  /** The last generation of the workspace's key from the era. */
+  generation: number;
+  /** The channels the caller may see, with their ids there. */
+  channels: ArmourEraChannel[];
+  people: ArmourEraPerson[];
+}
+
+export interface ArmourEraChannel {
+  /** Here. */
+  channel_id: string;
+  /** There. */
+  origin_channel_id: string;
+  /** The last generation of the channel's own key from the era (0: none). */
+  generation: number;
+}
+
+/** A person of an era: who they are here, who they were there, and their keys there. */
+export interface ArmourEraPerson {
+  /** Here: the author's, creator's or recipient's id as the server gives it. */
+  user_id: string;
+  /** There: the id the era's texts and envelopes name. */
+  origin_user_id: string;
+  box_public: string;
+  sign_public: string;
+  previous?: ArmourPreviousKeys[];
+}
+
+/** A channel's key in one era (GET /channels/{cid}/armour). */
+export interface ChannelArmourEra {
+  /** The workspace's id there (its people: the workspace's era with that id). */
+  workspace_id: string;
+  /** The channel's id there. */
+  channel_id: string;
+  /** The last generation of the channel's own key from the era. */
+  generation: number;
 }
 
 /** An envelope as its creator sends it. */

@@ -1,7 +1,8 @@
 // Before an armoured workspace opens: the person's armour identity must be
 // unlocked in this tab. Without one (GET /me/armour: 404) they choose a
 // passphrase and their keys are made; with one they unlock it; a forgotten
-// passphrase makes new keys (replace), after a warning.
+// passphrase makes new keys (replace), after a warning. Instead of making
+// keys, a person may use keys saved to a file (SavedKeys.tsx).
 import { useEffect, useState, useSyncExternalStore, type FormEvent, type ReactNode } from 'react';
 import type { Workspace } from '../api';
 import { Button } from '../components/Button';
@@ -13,10 +14,8 @@ import { Page } from '../layout/Page';
 import { MIN_PASSPHRASE } from './format';
 import { useArmourErrorText, useArmourText } from './i18n';
 import { forgetOnSignOut, identity } from './identity';
-import { loadCrypto } from './load';
-
-/** Lets the browser paint the busy state before a passphrase is hashed (it blocks ~0.5 s). */
-const nextFrame = () => new Promise<void>((resolve) => setTimeout(resolve, 30));
+import { loadCrypto, nextFrame } from './load';
+import { UseSavedKeys } from './SavedKeys';
 
 export function ArmourGate({
   userId,
@@ -32,6 +31,7 @@ export function ArmourGate({
   const state = useSyncExternalStore(identity.subscribe, identity.getState);
   const [replacing, setReplacing] = useState(false);
   const [confirmForgot, setConfirmForgot] = useState(false);
+  const [fromFile, setFromFile] = useState(false);
 
   useEffect(() => {
     forgetOnSignOut();
@@ -53,12 +53,27 @@ export function ArmourGate({
         </Button>
       </Alert>
     );
+  } else if ((state.status === 'none' || replacing) && fromFile) {
+    body = (
+      <UseSavedKeys
+        userId={userId}
+        title={<h2 className="armour-gate__title">{ta('saved.use')}</h2>}
+        // A forgotten passphrase: the person agreed to replace their keys.
+        confirmReplace={false}
+        onCancel={() => setFromFile(false)}
+        onDone={() => {
+          setFromFile(false);
+          setReplacing(false);
+        }}
+      />
+    );
   } else if (state.status === 'none' || replacing) {
     body = (
       <CreateForm
         userId={userId}
         replace={replacing}
         onCancel={replacing ? () => setReplacing(false) : undefined}
+        onUseSaved={() => setFromFile(true)}
         onDone={() => setReplacing(false)}
       />
     );
@@ -81,6 +96,7 @@ export function ArmourGate({
         onCancel={() => setConfirmForgot(false)}
         onConfirm={() => {
           setConfirmForgot(false);
+          setFromFile(false);
           setReplacing(true);
         }}
       >
@@ -113,11 +129,14 @@ function CreateForm({
   userId,
   replace,
   onCancel,
+  onUseSaved,
   onDone,
 }: {
   userId: string;
   replace: boolean;
   onCancel?: () => void;
+  /** Keys saved to a file instead. */
+  onUseSaved(): void;
   onDone(): void;
 }) {
   const ta = useArmourText();
@@ -151,6 +170,14 @@ function CreateForm({
   return (
     <form className="form armour-gate__form" onSubmit={submit} noValidate>
       <h2 className="armour-gate__title">{replace ? ta('replace.title') : ta('create.title')}</h2>
+      {replace ? (
+        <Alert kind="info">
+          <p>{ta('saved.offer_forgot')}</p>
+          <Button size="sm" icon="upload" onClick={onUseSaved}>
+            {ta('saved.use')}
+          </Button>
+        </Alert>
+      ) : null}
       <p>{ta('create.body')}</p>
       <Alert kind="warning">{ta('create.warning')}</Alert>
       {error ? <Alert kind="error">{errorText(error)}</Alert> : null}
@@ -184,6 +211,14 @@ function CreateForm({
           {busy ? ta('gate.working') : replace ? ta('replace.submit') : ta('create.submit')}
         </Button>
       </div>
+      {replace ? null : (
+        <p className="armour-gate__saved">
+          {ta('saved.offer_create')}{' '}
+          <button type="button" className="link-btn" onClick={onUseSaved}>
+            {ta('saved.use')}
+          </button>
+        </p>
+      )}
     </form>
   );
 }

@@ -5,6 +5,7 @@ import { act } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { fakeKeys } from '../test/fakeKeys';
 import { mountPoint } from '../test/mount';
+import { NO_ERAS } from './eras';
 import { awaitingKey, type KeysState } from './keyring';
 import { KeysStatus } from './KeysStatus';
 
@@ -22,6 +23,7 @@ const READY: KeysState = {
   changed: [],
   verified: [],
   rejected: 0,
+  eras: NO_ERAS,
   error: null,
   version: 1,
 };

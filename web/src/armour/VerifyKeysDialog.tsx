@@ -2,8 +2,9 @@
 // safety code, and each member's with where their keys stand here
 // (verified, trusted on first use, changed). Two people compare codes on
 // their own screens, in person or by phone; a verified mark is kept by
-// trust.ts for those exact keys. The chat loads this screen lazily, with
-// the armour chunk: other screens never fetch it.
+// trust.ts for those exact keys. Also where the reader saves their own
+// keys to a file, or uses saved ones (SavedKeys.tsx). The chat loads this
+// screen lazily, with the armour chunk: other screens never fetch it.
 import { useEffect, useId, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { ArmourMember } from '../api/types';
 import { Avatar } from '../components/Avatar';
@@ -14,6 +15,7 @@ import { useI18n } from '../i18n';
 import { useArmourErrorText, useArmourText } from './i18n';
 import type { WorkspaceKeys } from './keys';
 import { loadCrypto, type ArmourCrypto } from './load';
+import { OwnKeys } from './SavedKeys';
 import type { Verification } from './trust';
 
 const TAG: Record<Verification, string> = {
@@ -82,6 +84,7 @@ export default function VerifyKeysDialog({
             <p className="verify__hint">{ta('verify.yours_hint')}</p>
           </section>
         ) : null}
+        <OwnKeys userId={keys.me} headingId={`${ids}-saved`} />
         <section aria-labelledby={`${ids}-members`}>
           <h3 id={`${ids}-members`} className="verify__heading">
             {ta('verify.members')}

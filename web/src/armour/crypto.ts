@@ -19,6 +19,7 @@ import {
   formatBody,
   formatSealedSecret,
   identityAd,
+  isArmourError,
   isMediaType,
   isNameToken,
   isValidFileName,
@@ -37,6 +38,7 @@ import {
   type SealedFile,
   type UploadResume,
 } from './format';
+import { NO_ERAS, bindingOf, type Eras } from './eras';
 import { SAFETY_HASH_BYTES, fingerprintInput, formatSafetyCode } from './fingerprint';
 
 export async function ready(): Promise<void> {
@@ -203,6 +205,40 @@ export function unlockIdentity(
   };
 }
 
+/**
+ * Brings a saved identity to `userId` (docs/armoured.md, "Saving and
+ * bringing your keys"): opens its sealed secret with the passphrase, under
+ * the AD of the user id it was sealed for (`saved.user_id`, another
+ * instance's maybe), checks the secrets are its public keys', and seals
+ * the same key pairs again for `userId` under the same passphrase (a fresh
+ * salt and nonce, today's Argon2id cost). ArmourError 'wrong_passphrase'
+ * when the passphrase does not open it (or its keys or user id were
+ * changed), 'bad_identity_file' when it is not a sealed identity or its
+ * secrets are not its keys'.
+ */
+export function adoptIdentity(
+  saved: { user_id: string; box_public: string; sign_public: string; sealed_secret: string },
+  userId: string,
+  passphrase: string,
+): CreatedIdentity {
+  let opened: IdentitySecrets;
+  try {
+    opened = unlockIdentity(saved.user_id, saved, passphrase);
+  } catch (e) {
+    if (isArmourError(e, 'malformed')) throw new ArmourError('bad_identity_file', e.message);
+    throw e;
+  }
+  return seal(
+    userId,
+    passphrase,
+    { publicKey: opened.boxPublicKey, privateKey: opened.boxSecretKey },
+    {
+      publicKey: sodium.crypto_sign_ed25519_sk_to_pk(opened.signSecretKey),
+      privateKey: opened.signSecretKey,
+    },
+  );
+}
+
 /** Wipes an identity's secret keys (sign-out, lock). */
 export function forgetIdentity(s: IdentitySecrets): void {
   sodium.memzero(s.boxSecretKey);
@@ -243,8 +279,11 @@ export function sealEnvelope(
  * member (with an identity: `members`) and their signature must check with
  * their current key — or, with `previousKeys`, with one they replaced
  * (docs/armoured.md, "Replaced identities": such a key opens history, it is
- * not for writing); the key must open with our box key. ArmourError
- * 'not_member', 'bad_signature' or 'bad_envelope' otherwise.
+ * not for writing); the key must open with our box key. An envelope of an
+ * era's generation (`eras`: an imported workspace's) is checked with the
+ * ids and the keys the era lists (its creator must be one of its people,
+ * any of their keys there). ArmourError 'not_member', 'bad_signature' or
+ * 'bad_envelope' otherwise.
  */
 export function openEnvelope(
   envelope: ArmourEnvelope,
@@ -252,17 +291,27 @@ export function openEnvelope(
   me: IdentitySecrets,
   members: ReadonlyMap<string, ArmourMember> | readonly ArmourMember[],
   previousKeys = false,
+  eras: Eras = NO_ERAS,
 ): Uint8Array {
+  const bound = bindingOf(eras, scope, envelope.generation);
   const creator = Array.isArray(members)
     ? (members as readonly ArmourMember[]).find((m) => m.user_id === envelope.created_by)
     : (members as ReadonlyMap<string, ArmourMember>).get(envelope.created_by);
-  if (!creator) throw new ArmourError('not_member', 'the envelope was made by a non-member');
+  const hereKeys = creator && [
+    creator.sign_public,
+    ...(previousKeys ? (creator.previous ?? []).map((p) => p.sign_public) : []),
+  ];
+  const keys = bound.person(envelope.created_by).signKeys ?? hereKeys;
+  if (!keys?.length) throw new ArmourError('not_member', 'the envelope was made by a non-member');
   const signature = unb64Len(envelope.signature, sodium.crypto_sign_BYTES);
   const sealed = unb64(envelope.sealed);
   if (!signature || !sealed) throw new ArmourError('malformed', 'bad envelope');
-  const signed = envelopeSigned(scope, envelope.generation, me.userId, envelope.sealed);
-  const keys = [creator.sign_public];
-  if (previousKeys) keys.push(...(creator.previous ?? []).map((p) => p.sign_public));
+  const signed = envelopeSigned(
+    bound.scope,
+    envelope.generation,
+    bound.person(me.userId).id,
+    envelope.sealed,
+  );
   const checks = keys.some((k) => {
     const pk = unb64Len(k, sodium.crypto_sign_PUBLICKEYBYTES);
     return !!pk && sodium.crypto_sign_verify_detached(signature, signed, pk);
@@ -318,17 +367,57 @@ interface TextKeys {
   channelKey?(generation: number): Uint8Array | undefined;
 }
 
+/** Who sealed a text, as the reader's context gives them: ids here, keys here. */
+interface TextAuthor {
+  workspaceId: string;
+  authorId: string;
+  /** The author's Ed25519 public keys here, current first; empty: not checked. */
+  authorKeys: readonly string[];
+  /** An imported workspace's eras (absent: none): see eras.ts. */
+  eras?: Eras;
+}
+
+/** A text's ids and its author's keys, as the generation its key reference names binds them. */
+interface BoundText {
+  workspaceId: string;
+  /** The channel's id as bound (messages). */
+  channelId: string;
+  authorId: string;
+  authorKeys: readonly string[];
+}
+
+/**
+ * The ids and keys a text under `key` is checked with (bindingOf): those
+ * of the era its generation came from, or those here. `channelId`: where a
+ * message is shown ("" for files' records, which name no channel).
+ */
+function boundText(c: TextAuthor, key: KeyRef, channelId = ''): BoundText {
+  const { channel, generation } = splitKeyRef(key);
+  const b = bindingOf(
+    c.eras ?? NO_ERAS,
+    channel ? { workspaceId: c.workspaceId, channelId } : { workspaceId: c.workspaceId },
+    generation,
+  );
+  const author = b.person(c.authorId);
+  return {
+    workspaceId: b.scope.workspaceId,
+    channelId: channelId && b.channelId(channelId),
+    authorId: author.id,
+    authorKeys: author.signKeys ?? c.authorKeys,
+  };
+}
+
 /**
  * Checks a sealed text's signature with its author's keys (none known: not
  * checked, and so not verified), then opens it (a plaintext that is not
- * well-formed UTF-8 does not open). `ad` builds the additional data for the
- * version and key reference the text names. Never throws.
+ * well-formed UTF-8 does not open). `check` gives the additional data and
+ * the author's keys for the version and key reference the text names.
+ * Never throws.
  */
 function openText(
   sealed: string,
-  ad: (version: MessageVersion, key: KeyRef) => string,
+  check: (version: MessageVersion, key: KeyRef) => { ad: string; authorKeys: readonly string[] },
   keys: TextKeys,
-  authorKeys: readonly string[],
 ): OpenedText {
   const p = parseBody(sealed);
   const nonce = p && unb64Len(p.nonce, sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
@@ -337,7 +426,7 @@ function openText(
   if (!p || !nonce || !ciphertext || !signature) return { ok: false, reason: 'malformed' };
   const ref = splitKeyRef(p.key);
   if (ref.channel && !keys.channelKey) return { ok: false, reason: 'malformed' };
-  const data = ad(p.version, p.key);
+  const { ad: data, authorKeys } = check(p.version, p.key);
   let verified = false;
   if (authorKeys.length) {
     const signed = messageSigned(data, p.nonce, p.ciphertext);
@@ -463,10 +552,9 @@ export type Decrypted =
       reason: UnreadableReason;
     };
 
-export interface MessageContext {
-  workspaceId: string;
+/** Where a message is shown (ids here), and what opens and checks it. */
+export interface MessageContext extends TextAuthor {
   channelId: string;
-  authorId: string;
   /** The workspace key of a generation, when we hold it. */
   key(generation: number): Uint8Array | undefined;
   /**
@@ -476,20 +564,23 @@ export interface MessageContext {
    * a channel reference is malformed.
    */
   channelKey?(generation: number): Uint8Array | undefined;
-  /**
-   * The author's Ed25519 public keys (unpadded base64url), current first;
-   * empty when none is known (the text is shown unverified).
-   */
-  authorKeys: readonly string[];
 }
 
-/** Checks the author's signature, then decrypts. Never throws. */
+/**
+ * Checks the author's signature, then decrypts (with the ids and keys of
+ * the era its generation came from, if any). Never throws.
+ */
 export function decryptMessage(body: string, c: MessageContext): Decrypted {
   const r = openText(
     body,
-    (version, k) => messageAd(version, c.workspaceId, c.channelId, c.authorId, k),
+    (version, k) => {
+      const b = boundText(c, k, c.channelId);
+      return {
+        ad: messageAd(version, b.workspaceId, b.channelId, b.authorId, k),
+        authorKeys: b.authorKeys,
+      };
+    },
     c,
-    c.authorKeys,
   );
   if (!r.ok) return r;
   if (r.version === 1) return { ok: true, text: r.plaintext, verified: r.verified };
@@ -526,17 +617,16 @@ export function sealFileName(
   return sealText(key, generation, 1, ad, name, signSecretKey);
 }
 
-/** Where a file's record was sealed, and what checks it. */
-export interface RecordContext {
-  workspaceId: string;
+/**
+ * Where a file's record was sealed (ids here), and what checks it; its
+ * author: who sealed it (sealed_name_by, sealed_content_by, a version's
+ * created_by).
+ */
+export interface RecordContext extends TextAuthor {
   /** The entry's name token. */
   token: string;
-  /** Who sealed it (sealed_name_by, sealed_content_by, a version's created_by). */
-  authorId: string;
   /** The workspace key of a generation, when we hold it. */
   key(generation: number): Uint8Array | undefined;
-  /** The author's Ed25519 public keys, current first; empty: not checked. */
-  authorKeys: readonly string[];
 }
 
 export type OpenedRecord<T> =
@@ -550,7 +640,7 @@ export type OpenedRecord<T> =
 export function openFileName(sealed: string, c: RecordContext): OpenedRecord<string> {
   return openRecordText(
     sealed,
-    (g) => fileNameAd(c.workspaceId, c.token, c.authorId, g),
+    (b, g) => fileNameAd(b.workspaceId, c.token, b.authorId, g),
     c,
     (name) => (isValidFileName(name) ? name : null),
   );
@@ -558,17 +648,25 @@ export function openFileName(sealed: string, c: RecordContext): OpenedRecord<str
 
 /**
  * A record sealed as a version 1 text under the workspace's key (a channel
- * reference is malformed here), its additional data `adOf(generation)`,
- * opened and read by `parse` ('malformed' when that gives null).
+ * reference is malformed here), its additional data `adOf(ids, generation)`
+ * (the ids as the generation binds them), opened and read by `parse`
+ * ('malformed' when that gives null).
  */
 function openRecordText<T>(
   sealed: string,
-  adOf: (generation: number) => string,
-  c: Pick<RecordContext, 'key' | 'authorKeys'>,
+  adOf: (ids: BoundText, generation: number) => string,
+  c: TextAuthor & Pick<RecordContext, 'key'>,
   parse: (plaintext: string) => T | null,
 ): OpenedRecord<T> {
   if (!sealed.startsWith(MESSAGE_PREFIXES[1])) return { ok: false, reason: 'malformed' };
-  const r = openText(sealed, (_, g) => adOf(Number(g)), { key: c.key }, c.authorKeys);
+  const r = openText(
+    sealed,
+    (_, g) => {
+      const b = boundText(c, g);
+      return { ad: adOf(b, Number(g)), authorKeys: b.authorKeys };
+    },
+    { key: c.key },
+  );
   if (!r.ok) return r;
   const value = parse(r.plaintext);
   if (value === null) return { ok: false, reason: 'malformed' };
@@ -654,7 +752,7 @@ export function openFileContent(
 ): OpenedRecord<ContentRecord> {
   return openRecordText(
     sealed,
-    (g) => fileContentAd(c.workspaceId, c.token, c.number, c.authorId, g),
+    (b, g) => fileContentAd(b.workspaceId, c.token, c.number, b.authorId, g),
     c,
     parseContent,
   );
@@ -662,17 +760,12 @@ export function openFileContent(
 
 // ---- resumable uploads kept in the browser (docs/armoured.md, "Large files") --
 
-/** Where a kept upload's record was sealed, and what checks it. */
-export interface ResumeContext {
-  workspaceId: string;
-  /** The person uploading: who sealed it. */
-  authorId: string;
+/** Where a kept upload's record was sealed, and what checks it; its author: the person uploading. */
+export interface ResumeContext extends TextAuthor {
   /** The upload's URL on the server. */
   url: string;
   /** The workspace key of a generation, when we hold it. */
   key(generation: number): Uint8Array | undefined;
-  /** The author's Ed25519 public keys, current first; empty: not checked. */
-  authorKeys: readonly string[];
 }
 
 /** The longest relative path a kept upload shows (UTF-8 bytes): a deep tree's. */
@@ -758,7 +851,7 @@ function parseResume(json: string): UploadResume | null {
 export function openUploadResume(sealed: string, c: ResumeContext): OpenedRecord<UploadResume> {
   return openRecordText(
     sealed,
-    (g) => uploadResumeAd(c.workspaceId, c.authorId, c.url, g),
+    (b, g) => uploadResumeAd(b.workspaceId, b.authorId, c.url, g),
     c,
     parseResume,
   );

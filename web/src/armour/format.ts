@@ -71,6 +71,8 @@ export type ArmourErrorCode =
   | 'bad_file'
   /** A file whose sealed bytes would exceed the server's limit per upload. */
   | 'file_too_large'
+  /** A saved identity file that is not one (format, size, keys), or whose secrets are not its keys'. */
+  | 'bad_identity_file'
   /** The crypto code did not load or start (offline, or WebAssembly refused). */
   | 'unavailable';
 
@@ -384,4 +386,111 @@ export function formatSealedSecret(p: ParsedSecret): string {
 /** UTF-8 length of a text. */
 export function utf8Length(s: string): number {
   return new TextEncoder().encode(s).length;
+}
+
+/**
+ * A saved identity (docs/armoured.md, "Saving and bringing your keys"): the
+ * server's record of a person's identity, as `GET /me/armour` gives it, with
+ * the user id its secret was sealed for (the identity AD binds it) and
+ * where and when it was saved. Nothing in it is secret but under the
+ * passphrase.
+ */
+export interface IdentityFile {
+  format: typeof IDENTITY_FILE_FORMAT;
+  version: typeof IDENTITY_FILE_VERSION;
+  user_id: string;
+  box_public: string;
+  sign_public: string;
+  sealed_secret: string;
+  /** ISO 8601; shown to help pick the right file. */
+  saved_at: string;
+  /** The address of the instance it was saved on (`location.origin`). */
+  origin: string;
+}
+
+export const IDENTITY_FILE_FORMAT = 'ruche-armour-identity';
+export const IDENTITY_FILE_VERSION = 1;
+/** A saved identity is under 2 KiB: anything much larger is not one. */
+export const MAX_IDENTITY_FILE_BYTES = 16 * 1024;
+/** A 32-byte key as unpadded base64url: 43 characters, the last one carrying 2 bits. */
+const KEY_32 = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
+const USER_ID = /^[A-Za-z0-9_-]{1,128}$/;
+/** As the server accepts a sealed secret. */
+const MAX_SEALED_SECRET_CHARS = 1024;
+
+/** The file that saves `userId`'s identity `record`, as written to disk. */
+export function formatIdentityFile(
+  userId: string,
+  record: { box_public: string; sign_public: string; sealed_secret: string },
+  savedAt: Date,
+  origin: string,
+): string {
+  const file: IdentityFile = {
+    format: IDENTITY_FILE_FORMAT,
+    version: IDENTITY_FILE_VERSION,
+    user_id: userId,
+    box_public: record.box_public,
+    sign_public: record.sign_public,
+    sealed_secret: record.sealed_secret,
+    saved_at: savedAt.toISOString(),
+    origin,
+  };
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
+
+/** "ruche-cles-<yyyy-mm-dd>.json", the day it is saved (the person's calendar). */
+export function identityFileName(savedAt: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  const day = `${savedAt.getFullYear()}-${two(savedAt.getMonth() + 1)}-${two(savedAt.getDate())}`;
+  return `ruche-cles-${day}.json`;
+}
+
+/**
+ * Reads a saved identity: its size, format and version, a user id, two
+ * 32-byte public keys and a sealed secret within the server's bounds.
+ * ArmourError 'bad_identity_file' otherwise. Whether the passphrase opens
+ * it, and whether its secrets are its keys', is the crypto's to say.
+ */
+export function parseIdentityFile(text: string): IdentityFile {
+  const bad = (why: string) => new ArmourError('bad_identity_file', why);
+  if (utf8Length(text) > MAX_IDENTITY_FILE_BYTES) throw bad('too large for a saved identity');
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw bad('not JSON');
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw bad('not an object');
+  const o = v as Record<string, unknown>;
+  if (o.format !== IDENTITY_FILE_FORMAT) throw bad('not a saved Ruche identity');
+  if (o.version !== IDENTITY_FILE_VERSION) throw bad('a version this browser does not read');
+  const str = (k: string) => {
+    const x = o[k];
+    return typeof x === 'string' ? x : '';
+  };
+  const userId = str('user_id');
+  const boxPublic = str('box_public');
+  const signPublic = str('sign_public');
+  const sealedSecret = str('sealed_secret');
+  if (!USER_ID.test(userId)) throw bad('no user id');
+  if (!KEY_32.test(boxPublic) || !KEY_32.test(signPublic) || boxPublic === signPublic) {
+    throw bad('public keys that are not two 32-byte keys');
+  }
+  if (sealedSecret.length > MAX_SEALED_SECRET_CHARS || !parseSealedSecret(sealedSecret)) {
+    throw bad('not a sealed secret');
+  }
+  for (const k of ['saved_at', 'origin']) {
+    const x = o[k];
+    if (x !== undefined && typeof x !== 'string') throw bad(`${k} is not a string`);
+  }
+  return {
+    format: IDENTITY_FILE_FORMAT,
+    version: IDENTITY_FILE_VERSION,
+    user_id: userId,
+    box_public: boxPublic,
+    sign_public: signPublic,
+    sealed_secret: sealedSecret,
+    saved_at: str('saved_at'),
+    origin: str('origin'),
+  };
 }

@@ -52,6 +52,38 @@ export const armourFr = {
   'replace.title': 'Nouvelle phrase de passe de blindage',
   'replace.submit': 'Remplacer mes clés',
 
+  'saved.heading': 'Vos clés dans un fichier',
+  'saved.lead':
+    'Enregistrez vos clés dans un fichier : vous les retrouverez si vous oubliez votre phrase de passe, et vous pourrez les utiliser sur une autre instance Ruche (pour lire l’historique d’un espace blindé importé). Le fichier s’ouvre avec votre phrase de passe actuelle.',
+  'saved.caution':
+    'Vos clés y restent chiffrées par votre phrase de passe, mais qui a ce fichier peut essayer des phrases de passe sans limite, hors ligne : rangez-le comme l’export d’un gestionnaire de mots de passe, pas dans un espace partagé ni dans vos messages.',
+  'saved.save': 'Enregistrer mes clés',
+  'saved.saved': 'Clés enregistrées dans le fichier {name}.',
+  'saved.changed':
+    'Vos clés ont changé dans un autre onglet depuis que vous les avez déverrouillées ici : rechargez la page.',
+  'saved.use': 'Utiliser des clés enregistrées',
+  'saved.offer_create':
+    'Vous avez enregistré vos clés dans un fichier, ici ou sur une autre instance Ruche ? Utilisez-les plutôt que d’en créer : vous lirez ce qui leur a été transmis.',
+  'saved.offer_forgot':
+    'Vous avez enregistré vos clés dans un fichier ? Utilisez-le plutôt que d’en créer de nouvelles : avec vos clés, vous gardez ce que vous lisiez.',
+  'saved.body':
+    'Choisissez le fichier où vous avez enregistré vos clés (« ruche-cles-….json ») et saisissez la phrase de passe qui les ouvrait alors : elle les ouvrira aussi ici désormais.',
+  'saved.file': 'Fichier de clés',
+  'saved.file_from': 'Clés enregistrées le {date} sur {origin}.',
+  'saved.file_needed': 'Choisissez le fichier de vos clés.',
+  'saved.passphrase': 'Phrase de passe de ces clés',
+  'saved.same_keys':
+    'Ce sont vos clés actuelles : elles ne changent pas, seule leur phrase de passe devient celle de ce fichier.',
+  'saved.other_keys':
+    'Ces clés ne sont pas celles que vous avez ici : elles vont les remplacer, et les autres membres verront que vos clés ont changé.',
+  'saved.submit': 'Utiliser ces clés',
+  'saved.confirm_title': 'Remplacer vos clés ?',
+  'saved.confirm_body':
+    'Les clés de ce fichier remplaceront celles que vous avez maintenant. Ce que seules vos clés actuelles ouvrent deviendra illisible pour vous, à moins que vous ne les ayez aussi enregistrées ; les autres membres vous transmettront les clés actuelles des espaces blindés.',
+  'saved.done': 'Vos clés sont maintenant celles du fichier.',
+  'saved.wrong_passphrase': 'Cette phrase de passe n’ouvre pas les clés de ce fichier.',
+  'saved.bad_file': 'Ce n’est pas un fichier de clés Ruche, ou il a été modifié.',
+
   'msg.pending': 'Déchiffrement…',
   'msg.unreadable': '🔒 Message illisible',
   'msg.unreadable_hint':
@@ -226,6 +258,38 @@ export const armourEn: Record<ArmourKey, Message> = {
   'replace.title': 'New armour passphrase',
   'replace.submit': 'Replace my keys',
 
+  'saved.heading': 'Your keys in a file',
+  'saved.lead':
+    'Save your keys to a file: you will get them back if you forget your passphrase, and you can use them on another Ruche instance (to read the history of an imported armoured workspace). The file opens with your current passphrase.',
+  'saved.caution':
+    'Your keys stay encrypted there under your passphrase, but whoever has this file can try passphrases without limit, offline: keep it as you would a password manager’s export, not in a shared workspace or in your messages.',
+  'saved.save': 'Save my keys',
+  'saved.saved': 'Keys saved to the file {name}.',
+  'saved.changed':
+    'Your keys changed in another tab since you unlocked them here: reload the page.',
+  'saved.use': 'Use saved keys',
+  'saved.offer_create':
+    'Did you save your keys to a file, here or on another Ruche instance? Use them instead of making new ones: you will read what was given to them.',
+  'saved.offer_forgot':
+    'Did you save your keys to a file? Use it instead of making new ones: with your keys, you keep what you could read.',
+  'saved.body':
+    'Choose the file where you saved your keys (“ruche-cles-….json”) and enter the passphrase that opened them then: from now on it opens them here too.',
+  'saved.file': 'Keys file',
+  'saved.file_from': 'Keys saved on {date} at {origin}.',
+  'saved.file_needed': 'Choose the file of your keys.',
+  'saved.passphrase': 'Passphrase of these keys',
+  'saved.same_keys':
+    'These are your current keys: they do not change, only their passphrase becomes this file’s.',
+  'saved.other_keys':
+    'These are not the keys you have here: they will replace them, and the other members will see that your keys changed.',
+  'saved.submit': 'Use these keys',
+  'saved.confirm_title': 'Replace your keys?',
+  'saved.confirm_body':
+    'The keys of this file will replace the ones you have now. What only your current keys open will become unreadable for you, unless you saved them too; the other members will give you the current keys of the armoured workspaces.',
+  'saved.done': 'Your keys are now the file’s.',
+  'saved.wrong_passphrase': 'This passphrase does not open the keys of this file.',
+  'saved.bad_file': 'This is not a Ruche keys file, or it was changed.',
+
   'msg.pending': 'Decrypting…',
   'msg.unreadable': '🔒 Unreadable message',
   'msg.unreadable_hint':
@@ -382,6 +446,7 @@ const CODE_KEYS: Readonly<Record<string, ArmourKey>> = {
   bad_file: 'file.bad',
   destination_changed: 'files.destination_changed',
   wrong_passphrase: 'unlock.wrong',
+  bad_identity_file: 'saved.bad_file',
   unavailable: 'error.unavailable',
   // The server's.
   armoured_unsupported: 'error.unsupported',

@@ -5,8 +5,14 @@
 import { api, isApiError, onUnauthorized } from '../api';
 import type { ArmourIdentity, ArmourIdentityChange } from '../api/types';
 import { liveEvents } from '../events';
-import type { IdentitySecrets } from './crypto';
-import { ArmourError, MIN_PASSPHRASE } from './format';
+import type { CreatedIdentity, IdentitySecrets } from './crypto';
+import {
+  ArmourError,
+  MIN_PASSPHRASE,
+  formatIdentityFile,
+  identityFileName,
+  type IdentityFile,
+} from './format';
 import { loadCrypto } from './load';
 
 export type IdentityState =
@@ -89,17 +95,33 @@ export class IdentityStore {
     }
     const c = await loadCrypto();
     const made = c.createIdentity(userId, passphrase);
+    await this.publish(userId, made, async () => replace);
+  }
+
+  /**
+   * Gives the server the public halves of `made` (`replace()` says, once
+   * asked, whether they replace the person's keys), then unlocks it. On a
+   * failure its secrets are wiped; another tab that set keys meanwhile
+   * (identity_exists) has them looked at again.
+   */
+  private async publish(
+    userId: string,
+    made: CreatedIdentity,
+    replace: () => Promise<boolean>,
+  ): Promise<boolean> {
+    const c = await loadCrypto();
     let record: ArmourIdentity;
+    let replacing: boolean;
     try {
+      replacing = await replace();
       record = await this.remote.setMe({
         box_public: made.box_public,
         sign_public: made.sign_public,
         sealed_secret: made.sealed_secret,
-        ...(replace ? { replace: true } : {}),
+        ...(replacing ? { replace: true } : {}),
       });
     } catch (e) {
       c.forgetIdentity(made.secrets);
-      // Another tab made one meanwhile: unlock that one.
       if (isApiError(e, 'identity_exists')) {
         this.set({ status: 'unknown' });
         void this.load(userId);
@@ -107,6 +129,7 @@ export class IdentityStore {
       throw e;
     }
     this.replaceSecrets(userId, { status: 'unlocked', record, secrets: made.secrets });
+    return replacing;
   }
 
   /** Opens the sealed record with the passphrase (ArmourError 'wrong_passphrase' otherwise). */
@@ -116,6 +139,54 @@ export class IdentityStore {
     const c = await loadCrypto();
     const secrets = c.unlockIdentity(userId, s.record, passphrase);
     this.replaceSecrets(userId, { status: 'unlocked', record: s.record, secrets });
+  }
+
+  /**
+   * The file that saves the person's identity (docs/armoured.md, "Saving
+   * and bringing your keys"): the server's record as it is now, once the
+   * keys are unlocked in this tab, so that the person knows the passphrase
+   * that opens it. ArmourError 'locked' when they are not, or when the
+   * server holds other keys (replaced in another tab).
+   */
+  async savedFile(
+    userId: string,
+    now: Date = new Date(),
+    origin: string = window.location.origin,
+  ): Promise<{ name: string; text: string }> {
+    const secrets = this.secrets(userId);
+    if (!secrets) throw new ArmourError('locked');
+    const record = await this.remote.me();
+    if (record.box_public !== secrets.boxPublic || record.sign_public !== secrets.signPublic) {
+      throw new ArmourError('locked', 'the server holds other keys');
+    }
+    return { name: identityFileName(now), text: formatIdentityFile(userId, record, now, origin) };
+  }
+
+  /**
+   * Makes the identity of a saved file the person's here, under the file's
+   * passphrase (sealed again for `userId`), and unlocks it. With no
+   * identity here it is set; with the same keys only the sealed secret
+   * changes (the passphrase is the file's from then on); with other keys
+   * they are replaced (`replace`: the person's envelopes are dropped, the
+   * other members' browsers seal the workspaces' keys to these). Nothing is
+   * sent when the passphrase does not open the file (ArmourError
+   * 'wrong_passphrase') or the file is broken ('bad_identity_file').
+   * Returns whether keys were replaced.
+   */
+  async adopt(userId: string, file: IdentityFile, passphrase: string): Promise<boolean> {
+    const c = await loadCrypto();
+    const made = c.adoptIdentity(file, userId, passphrase);
+    // Replaced only when the keys here are others.
+    return this.publish(userId, made, async () => {
+      const current = await this.remote.me().catch((e: unknown) => {
+        if (isApiError(e) && e.status === 404) return null;
+        throw e;
+      });
+      return (
+        current !== null &&
+        (current.box_public !== made.box_public || current.sign_public !== made.sign_public)
+      );
+    });
   }
 
   private replaceSecrets(userId: string, next: IdentityState) {

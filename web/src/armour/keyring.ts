@@ -6,9 +6,19 @@
 // seals the current one for members who have none, and says where the
 // members' keys stand (trust on first use). Who follows the events and
 // what is sealed with which keys is the workspace's manager's (keys.ts).
+// An imported workspace's eras (eras.ts) bind the envelopes of their
+// generations; those generations are for reading only.
 import { isApiError } from '../api/client';
-import type { ArmourMember, NewEnvelope, WorkspaceArmour } from '../api/types';
+import type {
+  ArmourEra,
+  ArmourKeys,
+  ArmourMember,
+  ChannelArmour,
+  NewEnvelope,
+  WorkspaceArmour,
+} from '../api/types';
 import type { IdentitySecrets } from './crypto';
+import { NO_ERAS, bindingOf, type Eras } from './eras';
 import { ArmourError, keyRef, type KeyRef, type KeyScope } from './format';
 import { loadCrypto, type ArmourCrypto } from './load';
 import type { TrustStore } from './trust';
@@ -20,12 +30,15 @@ export interface KeysApi {
     ws: string,
     b: { generation: number; envelopes: NewEnvelope[] },
   ): Promise<WorkspaceArmour>;
-  channel(cid: string): Promise<WorkspaceArmour>;
+  channel(cid: string): Promise<ChannelArmour>;
   addChannelEnvelopes(
     cid: string,
     b: { generation: number; envelopes: NewEnvelope[] },
-  ): Promise<WorkspaceArmour>;
+  ): Promise<ChannelArmour>;
 }
+
+/** A scope's keys as the server says, with its eras (a channel's: and the workspace's people). */
+type ScopeArmour = ArmourKeys & { eras: Eras };
 
 /** What the key manager needs of the identity: the unlocked secrets, and when they change. */
 export interface IdentitySource {
@@ -56,6 +69,12 @@ export interface KeysState {
   verified: readonly string[];
   /** Envelopes refused (made by a non-member, or a bad signature). */
   rejected: number;
+  /**
+   * An imported workspace's eras (the workspace's; a channel's, with the
+   * workspace's for its people): what binds the texts and envelopes of
+   * their generations.
+   */
+  eras: Eras;
   error: unknown;
   /** Changes when keys or members do (and when the first synchronisation ends): shown bodies may change. */
   version: number;
@@ -98,6 +117,7 @@ export class Keyring {
     changed: [],
     verified: [],
     rejected: 0,
+    eras: NO_ERAS,
     error: null,
     version: 0,
   };
@@ -113,12 +133,18 @@ export class Keyring {
   private disposed = false;
   protected c: ArmourCrypto | null = null;
 
+  /**
+   * `workspaceEras`: a channel's keyring's source of the workspace's eras
+   * (their people check the channel's envelopes and texts), asked only
+   * when the channel has eras.
+   */
   constructor(
     readonly scope: KeyScope,
     readonly me: string,
     protected readonly remote: KeysApi,
     protected readonly identity: IdentitySource,
     readonly trust: TrustStore,
+    private readonly workspaceEras: () => Promise<readonly ArmourEra[]> = async () => [],
   ) {}
 
   // ---- subscription ------------------------------------------------------
@@ -147,16 +173,29 @@ export class Keyring {
 
   // ---- synchronisation ---------------------------------------------------
 
-  private fetch(): Promise<WorkspaceArmour> {
-    const { workspaceId, channelId } = this.scope;
-    return channelId ? this.remote.channel(channelId) : this.remote.workspace(workspaceId);
-  }
-
-  private post(b: { generation: number; envelopes: NewEnvelope[] }): Promise<WorkspaceArmour> {
+  private async fetch(): Promise<ScopeArmour> {
     const { workspaceId, channelId } = this.scope;
     return channelId
-      ? this.remote.addChannelEnvelopes(channelId, b)
-      : this.remote.addEnvelopes(workspaceId, b);
+      ? this.channelView(await this.remote.channel(channelId))
+      : workspaceView(await this.remote.workspace(workspaceId));
+  }
+
+  private async post(b: { generation: number; envelopes: NewEnvelope[] }): Promise<ScopeArmour> {
+    const { workspaceId, channelId } = this.scope;
+    return channelId
+      ? this.channelView(await this.remote.addChannelEnvelopes(channelId, b))
+      : workspaceView(await this.remote.addEnvelopes(workspaceId, b));
+  }
+
+  private async channelView({ eras, ...info }: ChannelArmour): Promise<ScopeArmour> {
+    const channel = eras ?? [];
+    const workspace = channel.length ? await this.workspaceEras() : [];
+    return { ...info, eras: { workspace, channel } };
+  }
+
+  /** Resolves once a synchronisation that ran or runs now ended (runs one if none ever did). */
+  protected settled(): Promise<void> {
+    return this.running ?? (this.state.synced ? Promise.resolve() : this.sync());
   }
 
   /** Brings the keys up to date (one run at a time; a call during a run runs it again). */
@@ -202,24 +241,32 @@ export class Keyring {
     }
   }
 
-  /** Opens our envelopes and records the members' keys. */
-  private absorb(info: WorkspaceArmour, c: ArmourCrypto, secrets: IdentitySecrets) {
+  /**
+   * Opens our envelopes and records the members' keys. An era's envelope
+   * checks with the era's ids and keys (its creator trusted as one of the
+   * era's people) and its key is for reading only.
+   */
+  private absorb(info: ScopeArmour, c: ArmourCrypto, secrets: IdentitySecrets) {
     if (this.disposed) return;
     const members = new Map(info.members.map((m) => [m.user_id, m]));
     const signers = new Map([...(info.former ?? []), ...info.members].map((m) => [m.user_id, m]));
+    const eras = sameEras(this.state.eras, info.eras) ? this.state.eras : info.eras;
     let rejected = 0;
     let gained = false;
     for (const env of info.envelopes) {
       if (this.keys.has(env.generation)) continue;
+      const open = (previousKeys: boolean) =>
+        c.openEnvelope(env, this.scope, secrets, signers, previousKeys, eras);
       try {
-        this.keys.set(env.generation, c.openEnvelope(env, this.scope, secrets, signers));
+        this.keys.set(env.generation, open(false));
+        if (bindingOf(eras, this.scope, env.generation).era) this.readOnly.add(env.generation);
         gained = true;
         continue;
       } catch {
         // Made by keys replaced since? History still reads with them.
       }
       try {
-        this.keys.set(env.generation, c.openEnvelope(env, this.scope, secrets, signers, true));
+        this.keys.set(env.generation, open(true));
         this.readOnly.add(env.generation);
         gained = true;
       } catch {
@@ -244,7 +291,11 @@ export class Keyring {
       changed: sameList(this.state.changed, changed) ? this.state.changed : changed,
       verified: sameList(this.state.verified, verified) ? this.state.verified : verified,
       rejected,
-      version: gained || membersChanged ? this.state.version + 1 : this.state.version,
+      eras,
+      version:
+        gained || membersChanged || eras !== this.state.eras
+          ? this.state.version + 1
+          : this.state.version,
     });
   }
 
@@ -254,10 +305,10 @@ export class Keyring {
    * Returns the server's new state, or null when there is nothing to do.
    */
   private async act(
-    info: WorkspaceArmour,
+    info: ScopeArmour,
     c: ArmourCrypto,
     secrets: IdentitySecrets,
-  ): Promise<WorkspaceArmour | null> {
+  ): Promise<ScopeArmour | null> {
     const members = info.members;
     if (this.disposed) return null;
     if (!members.some((m) => m.user_id === this.me && m.box_public === secrets.boxPublic)) {
@@ -265,7 +316,9 @@ export class Keyring {
       return null;
     }
     try {
-      if (info.generation === 0 || info.rotation_required) {
+      // An imported generation is never written under: the next one is made here.
+      const imported = bindingOf(info.eras, this.scope, info.generation).era;
+      if (info.generation === 0 || info.rotation_required || imported) {
         const g = info.generation + 1;
         const key = c.newGenerationKey();
         const envelopes = members.map((m) => c.sealEnvelope(key, this.scope, g, m, secrets));
@@ -364,6 +417,15 @@ export class Keyring {
       version: changedMoved ? this.state.version + 1 : this.state.version,
     });
   }
+}
+
+function workspaceView({ eras, ...info }: WorkspaceArmour): ScopeArmour {
+  return { ...info, eras: { workspace: eras ?? [] } };
+}
+
+/** Whether two states' eras say the same (the server sends them again with every state). */
+function sameEras(a: Eras, b: Eras): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function sameMembers(

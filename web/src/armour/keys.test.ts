@@ -6,16 +6,21 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../api/client';
 import type {
   ArmourEnvelope,
+  ArmourEra,
+  ArmourKeys,
   ArmourMember,
+  ChannelArmourEra,
   EventFrame,
   NewEnvelope,
-  WorkspaceArmour,
 } from '../api/types';
 import { liveEvents } from '../events';
 import {
   createIdentity,
   encryptMessage,
   ready,
+  sealEnvelope,
+  sealFileContent,
+  sealFileName,
   type CreatedIdentity,
   type IdentitySecrets,
 } from './crypto';
@@ -50,6 +55,10 @@ class FakeServer {
   channelGets = 0;
   /** The workspace's private channels and direct conversations; any other channel is public. */
   readonly channels = new Map<string, FakeServer>();
+  /** An imported workspace's eras (GET /workspaces/{id}/armour's). */
+  eras: ArmourEra[] = [];
+  /** A channel's key in each era (GET /channels/{cid}/armour's). */
+  channelEras: ChannelArmourEra[] = [];
 
   /** A channel with keys of its own, and its members (with their identities). */
   channel(cid: string, ...members: [string, CreatedIdentity][]): FakeServer {
@@ -106,7 +115,7 @@ class FakeServer {
     return [...this.identities.values()].filter((m) => this.members.has(m.user_id));
   }
 
-  view(caller: string): WorkspaceArmour {
+  view(caller: string): ArmourKeys {
     this.gets++;
     if (!this.members.has(caller)) throw new ApiError(404, 'not_found', '');
     const members = this.withIdentity();
@@ -187,15 +196,19 @@ class FakeServer {
           }
         }, 0),
       );
+    const inChannel = (cid: string, f: (c: FakeServer) => ArmourKeys) => {
+      const c = this.channelOf(cid);
+      return { ...f(c), eras: c.channelEras };
+    };
     return {
-      workspace: () => later(() => this.view(caller)),
-      addEnvelopes: (_ws, b) => later(() => this.add(caller, b)),
+      workspace: () => later(() => ({ ...this.view(caller), eras: this.eras })),
+      addEnvelopes: (_ws, b) => later(() => ({ ...this.add(caller, b), eras: this.eras })),
       channel: (cid) =>
         later(() => {
           this.channelGets++;
-          return this.channelOf(cid).view(caller);
+          return inChannel(cid, (c) => c.view(caller));
         }),
-      addChannelEnvelopes: (cid, b) => later(() => this.channelOf(cid).add(caller, b)),
+      addChannelEnvelopes: (cid, b) => later(() => inChannel(cid, (c) => c.add(caller, b))),
     };
   }
 }
@@ -722,5 +735,168 @@ describe('channel keys', () => {
     a.channelKeys(PRIV);
     expect(a.channelKeys(ids[MAX_CHANNEL_KEYRINGS - 1] ?? '')).toBe(rings.at(-1));
     expect(a.channelKeys(ids[0] ?? '')).not.toBe(rings[0]);
+  });
+});
+
+describe('an imported workspace (docs/armoured.md, "Importing an armoured archive")', () => {
+  // The archive's ids; Alice has other keys here than there, Bob the same.
+  const WS_THERE = '01HZTHEREWS000000000000000';
+  const CH_THERE = '01HZTHERECH000000000000000';
+  const PRIV = '01HZPRIVATE000000000000000';
+  const PRIV_THERE = '01HZTHEREPRIV0000000000000';
+  const ALICE_THERE = '01HZTHEREALICE000000000000';
+  const BOB_THERE = '01HZTHEREBOB00000000000000';
+  const TOKEN = 'q5e0VJk3n1Zr7aQmYyH9xA';
+  const kinds = (cid: string) => (cid === PRIV ? 'private' : 'public');
+  let aliceThere: CreatedIdentity;
+  const there = (id: string, who: CreatedIdentity): ArmourMember => ({
+    user_id: id,
+    box_public: who.box_public,
+    sign_public: who.sign_public,
+  });
+  const wsKey = new Uint8Array(32).fill(11);
+  const privKey = new Uint8Array(32).fill(12);
+
+  beforeAll(() => {
+    aliceThere = createIdentity(ALICE_THERE, 'alice passphrase there');
+  });
+
+  /**
+   * What an import leaves: generation 1 of the workspace's key and of PRIV's
+   * from the archive (sealed there by Alice for Bob, stale here), the era,
+   * and texts sealed there.
+   */
+  function imported() {
+    const server = new FakeServer();
+    server.join(ALICE, alice);
+    server.join(BOB, bob);
+    const channel = server.channel(PRIV, [ALICE, alice], [BOB, bob]);
+    server.eras = [
+      {
+        workspace_id: WS_THERE,
+        generation: 1,
+        channels: [
+          { channel_id: CH, origin_channel_id: CH_THERE, generation: 0 },
+          { channel_id: PRIV, origin_channel_id: PRIV_THERE, generation: 1 },
+        ],
+        people: [
+          { ...there(ALICE, aliceThere), origin_user_id: ALICE_THERE },
+          { ...there(BOB, bob), origin_user_id: BOB_THERE },
+        ],
+      },
+    ];
+    channel.channelEras = [{ workspace_id: WS_THERE, channel_id: PRIV_THERE, generation: 1 }];
+    const envelope = (key: Uint8Array, scope: KeyScope): ArmourEnvelope => ({
+      generation: 1,
+      ...sealEnvelope(key, scope, 1, there(BOB_THERE, bob), aliceThere.secrets),
+      created_by: ALICE,
+    });
+    for (const [s, key, scope] of [
+      [server, wsKey, { workspaceId: WS_THERE }],
+      [channel, privKey, { workspaceId: WS_THERE, channelId: PRIV_THERE }],
+    ] as const) {
+      s.envelopes.set(1, new Map([[BOB, envelope(key, scope)]]));
+      s.generation = 1;
+      s.rotationRequired = true;
+    }
+    const sign = aliceThere.secrets.signSecretKey;
+    const texts = {
+      message: encryptMessage(wsKey, 1, WS_THERE, CH_THERE, ALICE_THERE, 'là-bas', sign),
+      private: encryptMessage(privKey, 'c1', WS_THERE, PRIV_THERE, ALICE_THERE, 'entre nous', sign),
+      name: sealFileName(wsKey, 1, WS_THERE, TOKEN, ALICE_THERE, 'Plan.pdf', sign),
+      content: sealFileContent(wsKey, 1, WS_THERE, TOKEN, 2, ALICE_THERE, record, sign),
+    };
+    const b = manager(server, BOB, bob);
+    b.followChannels(kinds);
+    return { server, channel, b, texts };
+  }
+  const record = { key: new Uint8Array(32).fill(3), size: 7, type: 'application/pdf' };
+
+  it('opens what was sealed there with the era, then makes the next generation here', async () => {
+    const { server, b, texts } = imported();
+    await b.sync();
+    // Generation 1 held for reading; generation 2 made by Bob's browser, for both.
+    expect(b.getState()).toMatchObject({ held: [1, 2], generation: 2, rejected: 0 });
+    expect(server.generation).toBe(2);
+    expect([...(server.envelopes.get(2)?.keys() ?? [])].sort()).toEqual([ALICE, BOB].sort());
+    expect(b.show(message('m1', texts.message, ALICE))).toEqual({
+      kind: 'text',
+      text: 'là-bas',
+      verified: true,
+    });
+    expect(b.openName(TOKEN, texts.name, ALICE)).toEqual({
+      kind: 'open',
+      value: 'Plan.pdf',
+      verified: true,
+    });
+    expect(b.openContent(TOKEN, 2, texts.content, ALICE)).toEqual({
+      kind: 'open',
+      value: record,
+      verified: true,
+    });
+    // Attributed to Bob here, it was not his there.
+    expect(b.show(message('m2', texts.message, BOB))).toEqual({ kind: 'bad_signature' });
+    // What is new is sealed under generation 2, with the ids here, and reads for Alice.
+    const body = await b.encrypt(CH, 'ici');
+    expect(body).toMatch(/^e2e1:2:/);
+    const a = manager(server, ALICE, alice);
+    await a.sync();
+    expect(a.getState().held).toEqual([2]);
+    expect(a.show(message('m3', body, BOB))).toEqual({ kind: 'text', text: 'ici', verified: true });
+    expect(await b.sealName(TOKEN, 'Plan v2.pdf')).toMatch(/^e2e1:2:/);
+  });
+
+  it('a channel’s own key: its era’s envelope and texts, then the next generation here', async () => {
+    const { channel, b, texts } = imported();
+    await b.sync();
+    const ring = b.channelKeys(PRIV);
+    await ring.sync();
+    expect(ring.getState()).toMatchObject({ held: [1, 2], generation: 2, rejected: 0 });
+    expect(channel.generation).toBe(2);
+    const inPriv = (id: string, body: string) => ({
+      ...message(id, body, ALICE),
+      channel_id: PRIV,
+    });
+    expect(b.show(inPriv('p1', texts.private))).toEqual({
+      kind: 'text',
+      text: 'entre nous',
+      verified: true,
+    });
+    expect(await b.encrypt(PRIV, 'ici')).toMatch(/^e2e1:c2:/);
+  });
+
+  it('a channel synchronised before the workspace waits for the workspace’s eras', async () => {
+    const { b, texts } = imported();
+    const ring = b.channelKeys(PRIV);
+    await ring.sync();
+    expect(ring.getState()).toMatchObject({ held: [1, 2], rejected: 0 });
+    expect(b.show({ ...message('p1', texts.private, ALICE), channel_id: PRIV })).toMatchObject({
+      kind: 'text',
+      verified: true,
+    });
+  });
+
+  it('era keys are not trusted as a member’s keys here, and raise no changed-keys warning', async () => {
+    const { b } = imported();
+    await b.sync();
+    expect(b.getState().changed).toEqual([]);
+    expect(b.trust.signKeys(ALICE)).toEqual([alice.sign_public]);
+    expect(b.trust.verification(there(ALICE, alice))).toBe('unverified');
+  });
+
+  it('refuses an era envelope the era does not vouch for; never writes under an imported generation', async () => {
+    const { server, b } = imported();
+    // The server says Bob was someone else there: the envelope names Bob there.
+    const people = server.eras[0]?.people ?? [];
+    server.eras = [
+      {
+        ...(server.eras[0] as ArmourEra),
+        people: people.map((p) => (p.user_id === BOB ? { ...p, origin_user_id: ALICE_THERE } : p)),
+      },
+    ];
+    // And does not say that the imported generation is stale.
+    server.rotationRequired = false;
+    await b.sync();
+    expect(b.getState()).toMatchObject({ rejected: 1, held: [2], generation: 2 });
   });
 });

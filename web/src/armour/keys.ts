@@ -6,13 +6,22 @@
 // once per message (a cache by id and body: a list may hold 100,000
 // messages), each opened with the keys its reference names, and seals and
 // opens the records of files (their names, their versions' keys), which use
-// the workspace's keys only.
+// the workspace's keys only. What an imported workspace's eras sealed opens
+// with their ids and keys (eras.ts), which the keyrings hold.
 import { api, isApiError } from '../api';
 import type { ChannelKind } from '../api/types';
 import { liveEvents } from '../events';
 import { setBodyDecoder } from '../notifications/live';
 import type { IdentitySecrets, OpenedRecord } from './crypto';
-import { isEncryptedBody, type ContentRecord, type SealedFile, type UploadResume } from './format';
+import type { Eras } from './eras';
+import {
+  isEncryptedBody,
+  parseBody,
+  splitKeyRef,
+  type ContentRecord,
+  type SealedFile,
+  type UploadResume,
+} from './format';
 import { forgetOnSignOut, identity as tabIdentity } from './identity';
 import { Keyring, type IdentitySource, type KeysApi } from './keyring';
 import { loadCrypto, type ArmourCrypto } from './load';
@@ -221,6 +230,11 @@ export class WorkspaceKeys extends Keyring {
       this.remote,
       this.identity,
       this.trust,
+      // The people of the channel's eras are the workspace's eras'.
+      async () => {
+        await this.settled();
+        return this.state.eras.workspace;
+      },
     );
     let seen = ring.getState().version;
     // New keys or members of a channel change what its messages show.
@@ -360,25 +374,24 @@ export class WorkspaceKeys extends Keyring {
     } else if (!this.c) {
       return { kind: 'pending' };
     } else {
-      /** The channel's keys, when the body named them. */
-      const asked: { ring?: Keyring; channel: boolean } = { channel: false };
+      const own = this.hasOwnKeys(m.channel_id) !== false;
+      const ref = parseBody(m.body);
+      // The channel's keys, when the body names them (its eras with them).
+      const channel = own && !!ref && splitKeyRef(ref.key).channel;
+      const ring = channel ? this.readingKeys(m.channel_id) : undefined;
       const r = this.c.decryptMessage(m.body, {
         workspaceId: this.workspaceId,
         channelId: m.channel_id,
         authorId: m.author_id,
         key: (g) => this.key(g),
-        ...(this.hasOwnKeys(m.channel_id) === false
-          ? {}
-          : {
-              channelKey: (g: number) => {
-                asked.channel = true;
-                asked.ring = this.readingKeys(m.channel_id);
-                return asked.ring?.key(g);
-              },
-            }),
+        ...(own ? { channelKey: (g: number) => ring?.key(g) } : {}),
         authorKeys: this.authorKeys(m.author_id, m.channel_id),
+        eras: this.erasOf(ring),
       });
-      const synced = asked.channel ? (asked.ring?.getState().synced ?? true) : this.state.synced;
+      // Not synchronised yet: the keys, or the eras that bind what they sealed, may come.
+      const synced = channel
+        ? (ring?.getState().synced ?? true) && this.state.synced
+        : this.state.synced;
       if (r.ok) {
         shown = {
           kind: 'text',
@@ -387,16 +400,22 @@ export class WorkspaceKeys extends Keyring {
           ...(r.files ? { files: r.files } : {}),
         };
         final = r.verified;
+      } else if ((r.reason === 'no_key' || r.reason === 'bad_signature') && !synced) {
+        return { kind: 'pending' };
       } else if (r.reason === 'bad_signature') {
         shown = { kind: 'bad_signature' };
-      } else if (r.reason === 'no_key' && !synced) {
-        return { kind: 'pending' };
       } else {
         shown = { kind: 'unreadable' };
       }
     }
     this.cache.set(m.id, { body: m.body, shown, final, version: this.state.version });
     return shown;
+  }
+
+  /** The eras that bind the workspace's texts, and with `ring` a channel's own key's. */
+  private erasOf(ring?: Keyring): Eras {
+    const { workspace } = this.state.eras;
+    return ring ? { workspace, channel: ring.getState().eras.channel ?? [] } : { workspace };
   }
 
   /** The plaintext of a message when it can be shown, else null. */
@@ -505,17 +524,23 @@ export class WorkspaceKeys extends Keyring {
     cacheKey: string,
     open: (
       c: ArmourCrypto,
-      ctx: { workspaceId: string; key(g: number): Uint8Array | undefined },
+      ctx: { workspaceId: string; key(g: number): Uint8Array | undefined; eras: Eras },
     ) => OpenedRecord<T>,
   ): Opened<T> {
     const hit = this.records.get(cacheKey);
     if (hit && (hit.final || hit.version === this.state.version)) return hit.shown as Opened<T>;
     if (!this.c) return { kind: 'pending' };
-    const r = open(this.c, { workspaceId: this.workspaceId, key: (g) => this.key(g) });
+    const r = open(this.c, {
+      workspaceId: this.workspaceId,
+      key: (g) => this.key(g),
+      eras: this.erasOf(),
+    });
     let shown: Opened<T>;
     if (r.ok) shown = { kind: 'open', value: r.value, verified: r.verified };
+    // Not synchronised yet: the keys, or the eras that bind what they sealed, may come.
+    else if ((r.reason === 'no_key' || r.reason === 'bad_signature') && !this.state.synced)
+      return { kind: 'pending' };
     else if (r.reason === 'bad_signature') shown = { kind: 'bad_signature' };
-    else if (r.reason === 'no_key' && !this.state.synced) return { kind: 'pending' };
     else shown = { kind: 'unreadable' };
     if (this.records.size >= MAX_RECORDS) {
       // The oldest first (insertion order): a folder shown again opens again.

@@ -33,3 +33,6 @@ export function loadCrypto(): Promise<ArmourCrypto> {
   });
   return loading;
 }
+
+/** Lets the browser paint the busy state before a passphrase is hashed (it blocks ~0.5 s). */
+export const nextFrame = () => new Promise<void>((resolve) => setTimeout(resolve, 30));

@@ -164,13 +164,25 @@ export function SessionProvider({
   );
 
   const signOut = useCallback(async () => {
+    // Uploads this browser kept to resume (their names and paths, armoured
+    // ones' sealed copies) do not outlive an explicit sign-out: forgotten
+    // here, let go on the server while the session still lets us. Loaded
+    // only now: the files module's code stays out of the main bundle.
+    if (me) {
+      try {
+        const { forgetUploads } = await import('../modules/files/forget');
+        await forgetUploads(me.id);
+      } catch {
+        // Storage or network failing does not keep anyone signed in.
+      }
+    }
     try {
       await api.auth.logout();
     } catch {
       // Signed out locally whatever the server said.
     }
     becomeAnonymous('signed_out');
-  }, [becomeAnonymous]);
+  }, [becomeAnonymous, me]);
 
   const refreshMe = useCallback(async () => {
     setMeState(await api.me.get());

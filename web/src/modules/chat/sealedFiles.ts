@@ -61,14 +61,17 @@ export function uploadSealed(
  * The files of an armoured message as the screens show them: those its
  * sealed body describes and the server also lists on it, in the server's
  * order. A file only one side names is not shown: the server cannot add a
- * file to a message, nor show one the author did not send with it.
+ * file to a message, nor show one the author did not send with it. An
+ * attachment imported into an armoured workspace is named in its sealed
+ * message by its id where it was sealed (`origin_id`), and fetched by its
+ * id here.
  */
 export function shownFiles(shown: Shown, listed: readonly Attachment[] | undefined): SealedFile[] {
   if (shown.kind !== 'text' || !shown.files || !listed?.length) return [];
   const sealed = new Map(shown.files.map((f) => [f.id, f]));
   return listed.flatMap((a) => {
-    const f = sealed.get(a.id);
-    return f ? [f] : [];
+    const f = sealed.get(a.origin_id ?? a.id);
+    return f ? [{ ...f, id: a.id }] : [];
   });
 }
 

@@ -283,7 +283,12 @@ export function tusUpload(o: SendOptions): Transfer {
 
 /** Terminates a resumable upload: the server drops what it kept (failures are ignored). */
 export function terminate(url: string): void {
-  void xhrRequest({ method: 'DELETE', url, headers: tusHeaders }).done.catch(() => undefined);
+  void terminated(url);
+}
+
+/** terminate(), resolved once the server answered (or failed to). */
+export async function terminated(url: string): Promise<void> {
+  await xhrRequest({ method: 'DELETE', url, headers: tusHeaders }).done.catch(() => undefined);
 }
 
 /** Sends a file: tus from TUS_THRESHOLD_BYTES (or when resuming), a single PUT below. */

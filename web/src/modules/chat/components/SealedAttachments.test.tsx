@@ -86,6 +86,17 @@ describe('shownFiles', () => {
     expect(shownFiles(shown, undefined)).toEqual([]);
   });
 
+  it('matches an imported attachment by the id its sealed message names, and fetches it by its id here', () => {
+    const shown = { kind: 'text' as const, text: '', verified: true, files: [f('there')] };
+    const imported = listed('here');
+    expect(shownFiles(shown, imported)).toEqual([]);
+    const files = shownFiles(
+      shown,
+      imported.map((a) => ({ ...a, origin_id: 'there' })),
+    );
+    expect(files.map((x) => [x.id, x.name])).toEqual([['here', 'there']]);
+  });
+
   it('shows none for a version 1 body, or one that cannot be read', () => {
     expect(shownFiles({ kind: 'text', text: '', verified: true }, listed('a'))).toEqual([]);
     expect(shownFiles({ kind: 'unreadable' }, listed('a'))).toEqual([]);

@@ -2,7 +2,14 @@
 // the upload panel): a Map with UnfinishedUploads' contract. The real one's
 // IndexedDB is tested in unfinished.test.ts (fake-indexeddb, under Node:
 // jsdom's Blob does not survive the structured clone IndexedDB makes).
-import { MAX_UNFINISHED, UnfinishedUploads, type UnfinishedUpload } from './unfinished';
+// Records to keep, for both.
+import {
+  MAX_UNFINISHED,
+  UnfinishedUploads,
+  type UnfinishedPlain,
+  type UnfinishedSealed,
+  type UnfinishedUpload,
+} from './unfinished';
 
 /** What UnfinishedUploads keeps, in a Map: the oldest go past `bound`; `full` refuses writes. */
 export class MemoryUnfinished extends UnfinishedUploads {
@@ -30,4 +37,37 @@ export class MemoryUnfinished extends UnfinishedUploads {
   override async remove(url: string): Promise<void> {
     this.records.delete(url);
   }
+  override async forgetAll(): Promise<string[]> {
+    const urls = [...this.records.keys()];
+    this.records.clear();
+    return urls;
+  }
 }
+
+export const plain = (url: string, o: Partial<UnfinishedPlain> = {}): UnfinishedPlain => ({
+  kind: 'plain',
+  userId: 'u1',
+  workspaceId: 'ws1',
+  url,
+  size: 9_000_000,
+  createdAt: 1000,
+  parentId: 'folder-1',
+  target: '/Archives/big.bin',
+  name: 'big.bin',
+  path: 'big.bin',
+  fileName: 'big.bin',
+  lastModified: 1_700_000_000_000,
+  replace: false,
+  ...o,
+});
+
+export const sealed = (url: string, bytes: Uint8Array): UnfinishedSealed => ({
+  kind: 'sealed',
+  userId: 'u1',
+  workspaceId: 'ws1',
+  url,
+  size: 3,
+  createdAt: 2000,
+  sealed: new Blob([bytes as Uint8Array<ArrayBuffer>]),
+  box: 'e2e1:1:nonce:ciphertext:signature',
+});

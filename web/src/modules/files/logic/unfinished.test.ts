@@ -6,43 +6,10 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  MAX_UNFINISHED,
-  UnfinishedUploads,
-  sameFile,
-  type UnfinishedPlain,
-  type UnfinishedSealed,
-} from './unfinished';
+import { MAX_UNFINISHED, UnfinishedUploads, sameFile, type UnfinishedPlain } from './unfinished';
+import { plain, sealed } from './unfinished.test-util';
 
 afterEach(() => vi.restoreAllMocks());
-
-const plain = (url: string, o: Partial<UnfinishedPlain> = {}): UnfinishedPlain => ({
-  kind: 'plain',
-  userId: 'u1',
-  workspaceId: 'ws1',
-  url,
-  size: 9_000_000,
-  createdAt: 1000,
-  parentId: 'folder-1',
-  target: '/Archives/big.bin',
-  name: 'big.bin',
-  path: 'big.bin',
-  fileName: 'big.bin',
-  lastModified: 1_700_000_000_000,
-  replace: false,
-  ...o,
-});
-
-const sealed = (url: string, bytes: Uint8Array): UnfinishedSealed => ({
-  kind: 'sealed',
-  userId: 'u1',
-  workspaceId: 'ws1',
-  url,
-  size: 3,
-  createdAt: 2000,
-  sealed: new Blob([bytes as Uint8Array<ArrayBuffer>]),
-  box: 'e2e1:1:nonce:ciphertext:signature',
-});
 
 /** A fake Web Locks manager: one holder per name, `ifAvailable` only. */
 function fakeLocks(): LockManager {

@@ -253,6 +253,35 @@ export class UnfinishedUploads {
   }
 
   /**
+   * Forgets every upload of the person, in every workspace (an explicit
+   * sign-out: their names, paths and sealed copies do not stay on this
+   * browser): resolves with the URLs forgotten, for the caller to let go
+   * on the server.
+   */
+  async forgetAll(): Promise<string[]> {
+    const db = await this.open();
+    if (!db) return [];
+    try {
+      const tx = db.transaction(STORE, 'readwrite');
+      const done = committed(tx);
+      const store = tx.objectStore(STORE);
+      const mine = IDBKeyRange.bound([this.userId, -Infinity], [this.userId, Infinity]);
+      const keys = store.index(BY_AGE).getAllKeys(mine);
+      const urls: string[] = [];
+      keys.onsuccess = () => {
+        for (const key of keys.result as [string, string][]) {
+          store.delete(key);
+          urls.push(key[1]);
+        }
+      };
+      await done;
+      return urls;
+    } catch {
+      return [];
+    }
+  }
+
+  /**
    * Claims the upload at `url` for this tab: resolves with what releases
    * it, or null when another tab holds it (it is that tab's to show and
    * send). Without Web Locks, every claim succeeds.
