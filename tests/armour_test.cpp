@@ -1355,6 +1355,10 @@ TEST(Armour, AnImportedArchiveKeepsItsTextsBoundToWhereTheyWereSealed) {
             "bad_export: armour.json: an envelope's signature does not check with its maker's keys");
   EXPECT_EQ(tampered("\"body\":\"e2e1:", 0, '9'),
             "bad_export: a sealed text of the archive is under a key generation it does not have");
+  EXPECT_EQ(tampered("\"body\":\"e2e1:1:", 3, 'A'),  // its nonce: the author's signature no longer checks
+            "bad_export: a sealed text of the archive is not signed by its author's keys");
+  EXPECT_EQ(tampered("\"sealed_name\":\"e2e1:1:", 3, 'A'),  // a file's name record
+            "bad_export: a sealed text of the archive is not signed by its author's keys");
   EXPECT_EQ(s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size(), 0u);
 
   auto imported = s.call("POST", "/api/v1/admin/workspaces/import", admin.token, archive);

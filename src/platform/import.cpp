@@ -262,17 +262,33 @@ Result<ImportedArmour> ImportedArmour::parse(std::string_view doc, const std::st
   return out;
 }
 
-Result<SealedText> ImportedArmour::check(std::string_view text, std::string_view archive_channel) const {
+Result<SealedText> ImportedArmour::check(std::string_view text, std::string_view archive_channel,
+                                         std::string_view domain, const std::string& author,
+                                         FunctionRef<std::string(const Bound&)> bind) const {
+  auto bad = [](std::string why) { return fail(Errc::invalid, "a sealed text of the archive " + why, "bad_export"); };
   auto t = parse_sealed_text(text);
-  if (!t) return fail(Errc::invalid, "a sealed text of the archive is not one: " + t.error().message, "bad_export");
-  std::int64_t bound = 0;
+  if (!t) return bad("is not one: " + t.error().message);
+  // Its era: the first whose last generation of its key is as high.
   const std::string_view scope = t->channel_key ? archive_channel : std::string_view();
-  for (const auto& era : eras_)
-    for (const auto& s : era.scopes)
-      if (s.scope == scope) bound = std::max(bound, s.generation);
-  if (t->generation < 1 || t->generation > bound)
-    return fail(Errc::invalid, "a sealed text of the archive is under a key generation it does not have", "bad_export");
-  return t;
+  const ArmourEra* era = nullptr;
+  for (const auto& e : eras_) {
+    for (const auto& s : e.scopes)
+      if (s.scope == scope && s.generation >= t->generation) era = &e;
+    if (era) break;
+  }
+  if (t->generation < 1 || !era) return bad("is under a key generation it does not have");
+  std::string_view channel = archive_channel;
+  for (const auto& s : era->scopes)
+    if (!archive_channel.empty() && s.scope == archive_channel) channel = s.origin_scope;
+  auto person = std::find_if(era->people.begin(), era->people.end(),
+                             [&](const ArmourEraPerson& p) { return p.keys.user_id == author; });
+  if (person == era->people.end()) return bad("is by someone whose keys it does not list");
+  const std::string binding = bind(Bound{era->workspace_id, channel, person->origin_user_id});
+  std::vector<std::string_view> keys{person->keys.sign_public};
+  for (const auto& k : person->keys.previous) keys.push_back(k.sign_public);
+  for (const auto& key : keys)
+    if (Armour::verify_sealed_with(key, domain, binding, text, t->channel_key)) return t;
+  return bad("is not signed by its author's keys");
 }
 
 std::vector<ArmourEra> ImportedArmour::eras(const ImportContext& ctx) const {

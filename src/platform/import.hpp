@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/function_ref.hpp"
 #include "base/json.hpp"
 #include "base/result.hpp"
 #include "base/tar.hpp"
@@ -61,10 +62,19 @@ class ImportedArmour {
  public:
   // `archive_workspace`: the id workspace.json gives. Errors: invalid "bad_export".
   static Result<ImportedArmour> parse(std::string_view doc, const std::string& archive_workspace);
+  // The ids a sealed text was bound to, there: its workspace, its channel
+  // (messages) and its author.
+  struct Bound {
+    std::string_view workspace, channel, author;
+  };
   // A sealed text of the archive, under the workspace's key or the key of
-  // `archive_channel` (its id in the archive): well formed, under a
-  // generation that key had. Errors: invalid "bad_export".
-  Result<SealedText> check(std::string_view text, std::string_view archive_channel = {}) const;
+  // `archive_channel` (its id in the archive; "" for files): well formed,
+  // under a generation that key had, and signed by `author` (their id in
+  // the archive) over the module's `domain` and the binding `bind` makes
+  // of the ids there of the era its generation belongs to, with a key that
+  // era lists for them. Errors: invalid "bad_export".
+  Result<SealedText> check(std::string_view text, std::string_view archive_channel, std::string_view domain,
+                           const std::string& author, FunctionRef<std::string(const Bound&)> bind) const;
   void add_scope(const std::string& archive_channel, const std::string& here) { scopes_[archive_channel] = here; }
   // The eras to write, oldest first, ids mapped (people by ctx.users, key
   // scopes by add_scope(): a channel not imported is left out, and so are

@@ -176,7 +176,11 @@ class ChatImport final : public platform::ModuleImport {
         const std::size_t max = ctx_.armour ? platform::kMaxSealedTextBytes : kMaxBodyBytes;
         if (!json::check_string(m.body, {.max = max, .single_line = false}).empty())
           return bad("a message longer than " + std::to_string(max) + " bytes, or not text");
-        if (ctx_.armour && !m.body.empty()) RUCHE_CHECK(ctx_.armour->check(m.body, current_old_));
+        if (ctx_.armour && !m.body.empty()) {
+          RUCHE_CHECK(ctx_.armour->check(m.body, current_old_, "ruche-chat", text(o, "author_id"), [](const auto& b) {
+            return std::string(b.workspace) + "\n" + std::string(b.channel) + "\n" + std::string(b.author);
+          }));
+        }
         m.created_at_ms = *created;
         m.edited_at_ms = time(o, "edited_at");
         if (flag(o, "deleted")) m.deleted_at_ms = time(o, "deleted_at").value_or(*created);

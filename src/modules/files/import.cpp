@@ -140,7 +140,8 @@ class FilesImport final : public platform::ModuleImport {
         if (ctx_.armour) {
           row.sealed = text(v, "sealed");
           if (row.sealed.empty()) return bad("an armoured file's version without its content record");
-          RUCHE_CHECK(sealed_record(row.sealed));
+          RUCHE_CHECK(sealed_record(row.sealed, "ruche-files-content", text(v, "created_by"),
+                                    n.name + "\n" + std::to_string(row.number) + "\n"));
         }
         if (auto cur = v.find("current"); cur != v.end() && cur->value().is_bool() && cur->value().as_bool()) {
           n.version = row.number;
@@ -190,10 +191,16 @@ class FilesImport final : public platform::ModuleImport {
     n.sealed_name = text(o, "sealed_name");
     n.sealed_name_by = ctx_.user(text(o, "sealed_name_by"));
     if (n.sealed_name.empty() || n.sealed_name_by.empty()) return bad("an armoured entry without its name record");
-    return sealed_record(n.sealed_name);
+    return sealed_record(n.sealed_name, "ruche-files-name", text(o, "sealed_name_by"), n.name + "\n");
   }
-  Result<void> sealed_record(const std::string& record) {
-    RUCHE_TRY(platform::SealedText t, ctx_.armour->check(record));
+  // A name or content record, by `author` (their id in the archive):
+  // bound to the workspace there, then `bound` (the token, and for a
+  // content record its version's number), then the author there.
+  Result<void> sealed_record(const std::string& record, std::string_view domain, const std::string& author,
+                             const std::string& bound) {
+    RUCHE_TRY(platform::SealedText t, ctx_.armour->check(record, "", domain, author, [&](const auto& b) {
+      return std::string(b.workspace) + "\n" + bound + std::string(b.author);
+    }));
     if (t.version != 1) return bad("files' records are version 1");
     return {};
   }
