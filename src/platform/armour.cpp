@@ -95,27 +95,13 @@ json::array previous_json(const std::vector<ArmourPreviousKeys>& previous) {
   return out;
 }
 
-// An era person's previous keys as stored (previous_json()); never fails:
-// the server wrote them.
+// An era person's previous keys as stored (previous_json()): the server
+// wrote them.
 std::vector<ArmourPreviousKeys> previous_of(std::string_view stored) {
-  std::vector<ArmourPreviousKeys> out;
   auto v = json::parse(stored);
-  if (!v || !v->is_array()) return out;
-  for (const auto& k : v->as_array()) {
-    if (!k.is_object()) continue;
-    const json::object& o = k.as_object();
-    ArmourPreviousKeys p;
-    auto text = [&](std::string_view key) {
-      auto it = o.find(key);
-      return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
-    };
-    p.box_public = text("box_public");
-    p.sign_public = text("sign_public");
-    parse_iso8601(text("created_at"), p.created_at_ms);
-    parse_iso8601(text("replaced_at"), p.replaced_at_ms);
-    out.push_back(std::move(p));
-  }
-  return out;
+  if (!v) return {};
+  auto keys = previous_keys_from_json(*v);
+  return keys ? std::move(*keys) : std::vector<ArmourPreviousKeys>();
 }
 
 // What to read of a workspace's eras.
@@ -170,15 +156,16 @@ Result<std::vector<ArmourEra>> load_eras(db::Conn& c, const WorkspaceId& ws, con
                        }));
   }
   if (parts.envelopes) {
+    std::map<std::pair<std::string, std::string>, ArmourEraScope*> scopes;  // (era, scope)
+    for (auto& era : eras)
+      for (auto& scope : era.scopes) scopes[{era.workspace_id, scope.scope}] = &scope;
     RUCHE_CHECK(c.each("SELECT origin_workspace_id, scope, generation, user_id, sealed, signature, created_by FROM "
                        "armour_era_envelopes WHERE workspace_id = $1 ORDER BY scope, generation, user_id",
                        {ws}, [&](const db::Row& r) {
-                         ArmourEra& era = eras[index.at(r.text(0))];
-                         const std::string scope = r.text(1);
-                         auto it = std::find_if(era.scopes.begin(), era.scopes.end(),
-                                                [&](const ArmourEraScope& x) { return x.scope == scope; });
-                         if (it != era.scopes.end())
-                           it->envelopes.push_back(ArmourEnvelope{r.text(3), r.i64(2), r.text(4), r.text(5), r.text(6)});
+                         auto it = scopes.find({r.text(0), r.text(1)});
+                         if (it != scopes.end())
+                           it->second->envelopes.push_back(
+                               ArmourEnvelope{r.text(3), r.i64(2), r.text(4), r.text(5), r.text(6)});
                          return true;
                        }));
   }
@@ -239,6 +226,26 @@ json::object to_json(const ArmourState& s) {
   }
   o["eras"] = std::move(eras);
   return o;
+}
+
+Result<std::vector<ArmourPreviousKeys>> previous_keys_from_json(const json::value& list) {
+  std::vector<ArmourPreviousKeys> out;
+  auto bad = [] { return fail(Errc::invalid, "previous keys are objects of two 32-byte keys"); };
+  if (!list.is_array()) return bad();
+  for (const auto& k : list.as_array()) {
+    if (!k.is_object()) return bad();
+    const json::object& o = k.as_object();
+    auto field = [&](std::string_view key) {
+      auto it = o.find(key);
+      return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
+    };
+    ArmourPreviousKeys p{field("box_public"), field("sign_public"), 0, 0};
+    if (!armour_bytes(p.box_public, kArmourKeyBytes) || !armour_bytes(p.sign_public, kArmourKeyBytes)) return bad();
+    parse_iso8601(field("created_at"), p.created_at_ms);
+    parse_iso8601(field("replaced_at"), p.replaced_at_ms);
+    out.push_back(std::move(p));
+  }
+  return out;
 }
 
 json::object to_json(const ArmourEra& era, bool with_envelopes) {

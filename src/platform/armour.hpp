@@ -138,6 +138,10 @@ json::object to_json(const ArmourEnvelope& e, bool with_recipient);
 // members for a channel's.
 Result<void> announce_armour(db::Conn& c, Outbox& outbox, const KeyScope& scope, std::int64_t now_ms);
 json::object to_json(const ArmourState& s);
+// The keys a person replaced as to_json lists them ([{box_public,
+// sign_public, created_at, replaced_at}]): each two 32-byte keys, times
+// optional. Errors: invalid.
+Result<std::vector<ArmourPreviousKeys>> previous_keys_from_json(const json::value& list);
 // An era as armour.json carries it: {workspace_id, generation, envelopes,
 // channels: [{channel_id, origin_channel_id, generation, envelopes}],
 // people: [{user_id, origin_user_id, box_public, sign_public, previous}]};

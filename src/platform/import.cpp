@@ -127,19 +127,12 @@ Result<ArmourIdentity> identity_of(const json::value& v) {
   id.user_id = record::text(o, "user_id");
   id.box_public = record::text(o, "box_public");
   id.sign_public = record::text(o, "sign_public");
-  auto keys_ok = [](const std::string& box, const std::string& sign) {
-    return armour_bytes(box, kArmourKeyBytes) && armour_bytes(sign, kArmourKeyBytes);
-  };
-  if (!is_id(id.user_id) || !keys_ok(id.box_public, id.sign_public))
+  if (!is_id(id.user_id) || !armour_bytes(id.box_public, kArmourKeyBytes) ||
+      !armour_bytes(id.sign_public, kArmourKeyBytes))
     return tl::unexpected(bad_keys("a person without an id or two 32-byte public keys").error());
-  for (const auto& pv : record::list(o, "previous")) {
-    if (!pv.is_object()) return tl::unexpected(bad_keys("previous keys are objects").error());
-    const json::object& po = pv.as_object();
-    ArmourPreviousKeys k{record::text(po, "box_public"), record::text(po, "sign_public"),
-                         record::time(po, "created_at").value_or(0), record::time(po, "replaced_at").value_or(0)};
-    if (!keys_ok(k.box_public, k.sign_public)) return tl::unexpected(bad_keys("previous keys are two 32-byte keys").error());
-    id.previous.push_back(std::move(k));
-  }
+  auto previous = previous_keys_from_json(json::value(record::list(o, "previous")));
+  if (!previous) return tl::unexpected(bad_keys(previous.error().message).error());
+  id.previous = std::move(*previous);
   return id;
 }
 
@@ -158,6 +151,20 @@ Result<std::vector<ArmourEnvelope>> envelopes_of(const json::object& o) {
   return out;
 }
 
+// A channel's key in armour.json, {channel_id, generation, envelopes}, in
+// an era also with its id there (`origin_key`); without one, the archive's
+// own channel: its id there is its id.
+Result<ArmourEraScope> channel_scope_of(const json::value& v, std::string_view origin_key) {
+  if (!v.is_object()) return tl::unexpected(bad_keys("a channel is not an object").error());
+  const json::object& o = v.as_object();
+  ArmourEraScope scope{record::text(o, "channel_id"), {}, record::integer(o, "generation").value_or(0), {}};
+  scope.origin_scope = origin_key.empty() ? scope.scope : record::text(o, origin_key);
+  if (!is_id(scope.scope) || !is_id(scope.origin_scope))
+    return tl::unexpected(bad_keys("a channel without its ids").error());
+  RUCHE_TRY(scope.envelopes, envelopes_of(o));
+  return scope;
+}
+
 // One era of the archive's "eras" (to_json(ArmourEra, true)), in the
 // archive's ids.
 Result<ArmourEra> era_of(const json::value& v) {
@@ -170,13 +177,7 @@ Result<ArmourEra> era_of(const json::value& v) {
   RUCHE_TRY(own.envelopes, envelopes_of(o));
   era.scopes.push_back(std::move(own));
   for (const auto& cv : record::list(o, "channels")) {
-    if (!cv.is_object()) return tl::unexpected(bad_keys("an era's channel is not an object").error());
-    const json::object& co = cv.as_object();
-    ArmourEraScope scope{record::text(co, "channel_id"), record::text(co, "origin_channel_id"),
-                         record::integer(co, "generation").value_or(0), {}};
-    if (!is_id(scope.scope) || !is_id(scope.origin_scope))
-      return tl::unexpected(bad_keys("an era's channel without its ids").error());
-    RUCHE_TRY(scope.envelopes, envelopes_of(co));
+    RUCHE_TRY(ArmourEraScope scope, channel_scope_of(cv, "origin_channel_id"));
     era.scopes.push_back(std::move(scope));
   }
   for (const auto& pv : record::list(o, "people")) {
@@ -188,36 +189,11 @@ Result<ArmourEra> era_of(const json::value& v) {
   return era;
 }
 
-// Every envelope of `era` under a generation of its own (past the eras
-// before it), signed by its maker with the keys the era lists, over the
-// ids there.
-Result<void> check_era(const ArmourEra& era, std::map<std::string, std::int64_t>& bounds) {
-  std::map<std::string_view, const ArmourEraPerson*> people;
-  std::set<std::string_view> origins;
-  for (const auto& p : era.people)
-    if (!people.emplace(p.keys.user_id, &p).second || !origins.insert(p.origin_user_id).second)
-      return bad_keys("a person twice in an era");
-  std::set<std::string_view> scopes;
-  for (const auto& scope : era.scopes) {
-    if (!scopes.insert(scope.scope).second) return bad_keys("a channel twice in an era");
-    std::int64_t& bound = bounds[scope.scope];
-    if (scope.generation < bound) return bad_keys("an era's key generations go back");
-    for (const auto& e : scope.envelopes) {
-      if (e.generation <= bound || e.generation > scope.generation)
-        return bad_keys("an envelope of a generation its era does not have");
-      auto to = people.find(e.user_id), by = people.find(e.created_by);
-      if (to == people.end() || by == people.end()) return bad_keys("an envelope to or from someone without keys");
-      const std::string signed_text = envelope_signed_text(era.workspace_id, scope.origin_scope, e.generation,
-                                                           to->second->origin_user_id, e.sealed);
-      auto signature = crypto::base64url_decode(e.signature);
-      bool ok = crypto::ed25519_verify(*crypto::base64url_decode(by->second->keys.sign_public), signed_text, *signature);
-      for (const auto& k : by->second->keys.previous)
-        ok = ok || crypto::ed25519_verify(*crypto::base64url_decode(k.sign_public), signed_text, *signature);
-      if (!ok) return bad_keys("an envelope's signature does not check with its maker's keys");
-    }
-    bound = scope.generation;
-  }
-  return {};
+// Whose keys sign as `p`: the era's, and the ones they had replaced then.
+std::vector<std::string_view> signing_keys(const ArmourEraPerson& p) {
+  std::vector<std::string_view> keys{p.keys.sign_public};
+  for (const auto& k : p.keys.previous) keys.push_back(k.sign_public);
+  return keys;
 }
 
 }  // namespace
@@ -239,12 +215,7 @@ Result<ImportedArmour> ImportedArmour::parse(std::string_view doc, const std::st
   RUCHE_TRY(ws.envelopes, envelopes_of(o));
   own.scopes.push_back(std::move(ws));
   for (const auto& cv : record::list(o, "channels")) {
-    if (!cv.is_object()) return tl::unexpected(bad_keys("a channel is not an object").error());
-    const json::object& co = cv.as_object();
-    const std::string id = record::text(co, "channel_id");
-    if (!is_id(id)) return tl::unexpected(bad_keys("a channel without its id").error());
-    ArmourEraScope scope{id, id, record::integer(co, "generation").value_or(0), {}};
-    RUCHE_TRY(scope.envelopes, envelopes_of(co));
+    RUCHE_TRY(ArmourEraScope scope, channel_scope_of(cv, ""));
     own.scopes.push_back(std::move(scope));
   }
   for (const auto& iv : record::list(o, "identities")) {
@@ -257,9 +228,52 @@ Result<ImportedArmour> ImportedArmour::parse(std::string_view doc, const std::st
   std::map<std::string, std::int64_t> bounds;
   for (const auto& era : out.eras_) {
     if (!workspaces.insert(era.workspace_id).second) return tl::unexpected(bad_keys("a workspace's era twice").error());
-    RUCHE_CHECK(check_era(era, bounds));
+    RUCHE_TRY(EraIndex index, index_of(era));
+    RUCHE_CHECK(check_envelopes(era, index, bounds));
+    out.index_.push_back(std::move(index));
   }
   return out;
+}
+
+Result<ImportedArmour::EraIndex> ImportedArmour::index_of(const ArmourEra& era) {
+  EraIndex index;
+  std::set<std::string_view> origins;
+  for (std::size_t i = 0; i < era.people.size(); ++i)
+    if (!index.people.emplace(era.people[i].keys.user_id, i).second ||
+        !origins.insert(era.people[i].origin_user_id).second)
+      return tl::unexpected(bad_keys("a person twice in an era").error());
+  for (std::size_t i = 0; i < era.scopes.size(); ++i)
+    if (!index.scopes.emplace(era.scopes[i].scope, i).second)
+      return tl::unexpected(bad_keys("a channel twice in an era").error());
+  return index;
+}
+
+// Every envelope of `era` under a generation of its own (past the eras
+// before it: `bounds`, per key), signed by its maker with the keys the era
+// lists, over the ids there.
+Result<void> ImportedArmour::check_envelopes(const ArmourEra& era, const EraIndex& index,
+                                             std::map<std::string, std::int64_t>& bounds) {
+  for (const auto& scope : era.scopes) {
+    std::int64_t& bound = bounds[scope.scope];
+    if (scope.generation < bound) return bad_keys("an era's key generations go back");
+    for (const auto& e : scope.envelopes) {
+      if (e.generation <= bound || e.generation > scope.generation)
+        return bad_keys("an envelope of a generation its era does not have");
+      auto to = index.people.find(e.user_id), by = index.people.find(e.created_by);
+      if (to == index.people.end() || by == index.people.end())
+        return bad_keys("an envelope to or from someone without keys");
+      const std::string signed_text = envelope_signed_text(era.workspace_id, scope.origin_scope, e.generation,
+                                                           era.people[to->second].origin_user_id, e.sealed);
+      auto signature = crypto::base64url_decode(e.signature);
+      const auto keys = signing_keys(era.people[by->second]);
+      if (std::none_of(keys.begin(), keys.end(), [&](std::string_view k) {
+            return crypto::ed25519_verify(*crypto::base64url_decode(k), signed_text, *signature);
+          }))
+        return bad_keys("an envelope's signature does not check with its maker's keys");
+    }
+    bound = scope.generation;
+  }
+  return {};
 }
 
 Result<SealedText> ImportedArmour::check(std::string_view text, std::string_view archive_channel,
@@ -270,23 +284,21 @@ Result<SealedText> ImportedArmour::check(std::string_view text, std::string_view
   if (!t) return bad("is not one: " + t.error().message);
   // Its era: the first whose last generation of its key is as high.
   const std::string_view scope = t->channel_key ? archive_channel : std::string_view();
-  const ArmourEra* era = nullptr;
-  for (const auto& e : eras_) {
-    for (const auto& s : e.scopes)
-      if (s.scope == scope && s.generation >= t->generation) era = &e;
-    if (era) break;
+  std::size_t e = 0;
+  for (; e < eras_.size(); ++e) {
+    auto s = index_[e].scopes.find(scope);
+    if (s != index_[e].scopes.end() && eras_[e].scopes[s->second].generation >= t->generation) break;
   }
-  if (t->generation < 1 || !era) return bad("is under a key generation it does not have");
+  if (t->generation < 1 || e == eras_.size()) return bad("is under a key generation it does not have");
+  const ArmourEra& era = eras_[e];
   std::string_view channel = archive_channel;
-  for (const auto& s : era->scopes)
-    if (!archive_channel.empty() && s.scope == archive_channel) channel = s.origin_scope;
-  auto person = std::find_if(era->people.begin(), era->people.end(),
-                             [&](const ArmourEraPerson& p) { return p.keys.user_id == author; });
-  if (person == era->people.end()) return bad("is by someone whose keys it does not list");
-  const std::string binding = bind(Bound{era->workspace_id, channel, person->origin_user_id});
-  std::vector<std::string_view> keys{person->keys.sign_public};
-  for (const auto& k : person->keys.previous) keys.push_back(k.sign_public);
-  for (const auto& key : keys)
+  if (auto s = index_[e].scopes.find(archive_channel); !archive_channel.empty() && s != index_[e].scopes.end())
+    channel = era.scopes[s->second].origin_scope;
+  auto person = index_[e].people.find(author);
+  if (person == index_[e].people.end()) return bad("is by someone whose keys it does not list");
+  const ArmourEraPerson& p = era.people[person->second];
+  const std::string binding = bind(Bound{era.workspace_id, channel, p.origin_user_id});
+  for (const auto& key : signing_keys(p))
     if (Armour::verify_sealed_with(key, domain, binding, text, t->channel_key)) return t;
   return bad("is not signed by its author's keys");
 }

@@ -82,7 +82,17 @@ class ImportedArmour {
   std::vector<ArmourEra> eras(const ImportContext& ctx) const;
 
  private:
+  // Per era (eras_'s order): its key scopes and its people by their ids in
+  // the archive, as positions in the era's lists — what every text looks up.
+  struct EraIndex {
+    std::map<std::string, std::size_t, std::less<>> scopes, people;
+  };
+  static Result<EraIndex> index_of(const ArmourEra& era);
+  static Result<void> check_envelopes(const ArmourEra& era, const EraIndex& index,
+                                      std::map<std::string, std::int64_t>& bounds);
+
   std::vector<ArmourEra> eras_;
+  std::vector<EraIndex> index_;
   std::map<std::string, std::string> scopes_;  // archive channel id -> here
 };
 

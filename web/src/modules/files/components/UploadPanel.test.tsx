@@ -14,8 +14,7 @@ import { mountPoint } from '../../../test/mount';
 import { ALICE, WS, memoryStorage, soloServer } from '../armour.test-util';
 import { FilesProvider, type FilesContextValue } from '../context';
 import { RollbackMemory } from '../logic/rollback';
-import { MemoryUnfinished } from '../logic/unfinished.test-util';
-import type { UnfinishedPlain } from '../logic/unfinished';
+import { MemoryUnfinished, plain } from '../logic/unfinished.test-util';
 import { FilesArmour } from '../sealed';
 import { FilesStore } from '../store';
 import { UploadPanel } from './UploadPanel';
@@ -25,21 +24,13 @@ const ui = mountPoint();
 
 const MODIFIED = 1_700_000_000_000;
 const URL = '/api/v1/uploads/u1';
-const kept: UnfinishedPlain = {
-  kind: 'plain',
-  userId: 'u1',
-  workspaceId: 'ws1',
-  url: URL,
+const kept = plain(URL, {
   size: 5,
   createdAt: 1,
   parentId: '',
   target: '/big.bin',
-  name: 'big.bin',
-  path: 'big.bin',
-  fileName: 'big.bin',
   lastModified: MODIFIED,
-  replace: false,
-};
+});
 
 beforeAll(async () => {
   await loadCrypto();
