@@ -1359,6 +1359,8 @@ TEST(Armour, AnImportedArchiveKeepsItsTextsBoundToWhereTheyWereSealed) {
             "bad_export: a sealed text of the archive is not signed by its author's keys");
   EXPECT_EQ(tampered("\"sealed_name\":\"e2e1:1:", 3, 'A'),  // a file's name record
             "bad_export: a sealed text of the archive is not signed by its author's keys");
+  EXPECT_EQ(tampered("\"sealed\":\"e2e1:1:", 3, 'A'),  // a version's content record
+            "bad_export: a sealed text of the archive is not signed by its author's keys");
   EXPECT_EQ(s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size(), 0u);
 
   auto imported = s.call("POST", "/api/v1/admin/workspaces/import", admin.token, archive);

@@ -5,14 +5,12 @@
 #   bench/chat-store/run.sh [MESSAGES] [POSTERS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-scripts/deps.sh build
-BUILD=${BUILD:-build}
-cmake --preset release >/dev/null
-cmake --build "$BUILD" --target chat_store_bench >/dev/null
+. bench/common/in_process.sh
+in_process_bench chat_store_bench
 T=$(mktemp -d /tmp/ruche-chatstore-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 echo "bench/chat-store — $(date -u +%Y-%m-%d), SQLite, $(nproc) cores"
 echo
 echo "| what | figure | | | |"
 echo "| --- | ---: | ---: | ---: | ---: |"
-"$BUILD/bench/chat-store/chat_store_bench" "$T/data" "${1:-1000000}" "${2:-32}"
+"$BENCH_BIN" "$T/data" "${1:-1000000}" "${2:-32}"

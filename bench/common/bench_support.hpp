@@ -69,9 +69,15 @@ struct BenchInstance {
   platform::Platform& platform() { return instance->platform(); }
 };
 
-inline std::optional<BenchInstance> open_instance(const std::string& data_dir, int workers) {
+// With `postgres_dsn`, its database is PostgreSQL there.
+inline std::optional<BenchInstance> open_instance(const std::string& data_dir, int workers,
+                                                  const std::string& postgres_dsn = {}) {
   app::Config c;
   c.data_dir = data_dir;
+  if (!postgres_dsn.empty()) {
+    c.database = "postgres";
+    c.postgres_dsn = postgres_dsn;
+  }
   c.port = 0;
   c.access_log = false;
   c.workers = workers;

@@ -5,12 +5,10 @@
 #   bench/files-store/run.sh [UPLOADERS] [UPLOADS_PER_UPLOADER] [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-scripts/deps.sh build
-BUILD=${BUILD:-build}
-cmake --preset release >/dev/null
-cmake --build "$BUILD" --target files_store_bench >/dev/null
+. bench/common/in_process.sh
+in_process_bench files_store_bench
 T=$(mktemp -d /tmp/ruche-filesstore-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 echo "bench/files-store — $(date -u +%Y-%m-%d), SQLite, $(nproc) cores"
 echo
-"$BUILD/bench/files-store/files_store_bench" "$T/data" "${1:-16}" "${2:-500}" "${3:-3}"
+"$BENCH_BIN" "$T/data" "${1:-16}" "${2:-500}" "${3:-3}"

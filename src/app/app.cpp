@@ -51,6 +51,7 @@ Result<std::unique_ptr<db::Database>> open_database(const Config& config) {
     dc.sqlite_path = (fs::path(config.data_dir) / "ruche.db").string();
     dc.readers = config.sqlite_readers;
     dc.synchronous_full = config.sqlite_synchronous_full;
+    dc.run_writes_twice = config.sqlite_run_writes_twice;
   }
   RUCHE_TRY(auto database, db::open(dc));
   RUCHE_TRY(int applied, db::migrate(*database, db::embedded_migrations(dc.backend)));

@@ -34,6 +34,7 @@ struct Config {
   int postgres_pool = 16;
   int sqlite_readers = 4;
   bool sqlite_synchronous_full = true;
+  bool sqlite_run_writes_twice = false;  // tests only (db::Config::run_writes_twice); not in the file
   // Contents larger than 64 KiB go to an S3-compatible bucket instead of
   // DATA/blobs when s3_endpoint is set (several nodes share it).
   std::string s3_endpoint;

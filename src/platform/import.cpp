@@ -1,6 +1,11 @@
 #include "platform/import.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <mutex>
 #include <set>
+#include <system_error>
+#include <thread>
 
 #include "base/clock.hpp"
 #include "base/id.hpp"
@@ -301,6 +306,44 @@ Result<SealedText> ImportedArmour::check(std::string_view text, std::string_view
   for (const auto& key : signing_keys(p))
     if (Armour::verify_sealed_with(key, domain, binding, text, t->channel_key)) return t;
   return bad("is not signed by its author's keys");
+}
+
+Result<void> ImportedArmour::check_each(std::size_t n, FunctionRef<Result<void>(std::size_t)> check_one) const {
+  constexpr std::size_t kPerTake = 16;  // records a thread takes at a time
+  const std::size_t threads =
+      std::min<std::size_t>({std::max(1u, std::thread::hardware_concurrency()), (n + kPerTake - 1) / kPerTake, 8});
+  if (threads <= 1) {
+    for (std::size_t i = 0; i < n; ++i) RUCHE_CHECK(check_one(i));
+    return {};
+  }
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::mutex mu;
+  std::optional<std::pair<std::size_t, Error>> first;  // under mu
+  auto work = [&] {
+    while (!failed.load(std::memory_order_relaxed)) {
+      const std::size_t from = next.fetch_add(kPerTake);
+      if (from >= n) return;
+      for (std::size_t i = from; i < std::min(n, from + kPerTake); ++i) {
+        auto r = check_one(i);
+        if (r) continue;
+        failed = true;
+        std::lock_guard lock(mu);
+        if (!first || i < first->first) first.emplace(i, std::move(r.error()));
+        return;
+      }
+    }
+  };
+  std::vector<std::thread> helpers;
+  try {
+    for (std::size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
+  } catch (const std::system_error&) {
+    // No thread to be had: the ones made, and this one, do the work.
+  }
+  work();
+  for (auto& h : helpers) h.join();
+  if (first) return tl::unexpected(std::move(first->second));
+  return {};
 }
 
 std::vector<ArmourEra> ImportedArmour::eras(const ImportContext& ctx) const {

@@ -77,6 +77,11 @@ TestServer::TestServer(std::function<void(app::Config&)> tweak,
   c.password_iterations = 2;
   c.password_parallelism = 1;
   c.password_concurrency = 4;
+  // RUCHE_TEST_RUN_WRITES_TWICE=1: every write body runs twice on SQLite,
+  // as after a neighbour's failure (a body with effects outside its
+  // transaction then shows).
+  if (const char* twice = std::getenv("RUCHE_TEST_RUN_WRITES_TWICE"); twice && std::string_view(twice) == "1")
+    c.sqlite_run_writes_twice = true;
   if (db::testing::test_backend() == db::Backend::postgres) {
     store_ = std::make_unique<db::testing::TestStore>(db::Backend::postgres);
     c.database = "postgres";

@@ -167,6 +167,10 @@ struct Config {
   bool synchronous_full = true;         // SQLite synchronous=FULL (see docs/storage.md)
   int max_group = 256;                  // SQLite: most writes sharing one commit
   int checkpoint_pages = 8000;          // SQLite: WAL pages (4 KiB) that start a checkpoint
+  // SQLite, tests only: every group of writes runs, is rolled back and runs
+  // again before its commit — the path a failing neighbour takes — so that
+  // a write body with an effect outside its transaction shows.
+  bool run_writes_twice = false;
 };
 
 struct Stats {

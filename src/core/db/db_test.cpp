@@ -845,6 +845,35 @@ TEST_F(DbTest, AFailingBodyRunsTheOnesBeforeItAgainOnceAndTheRestInSavepoints) {
   }
 }
 
+// Config::run_writes_twice (tests of whole servers): on SQLite every body of
+// a group runs, is rolled back, runs again; one commit keeps the second
+// run, and only its on_commit callbacks run. A failing body fails once.
+// PostgreSQL has no group to run again: the setting changes nothing there.
+TEST_F(DbTest, RunWritesTwiceRunsEveryBodyAgainBeforeItsCommit) {
+  const int twice = on_sqlite() ? 2 : 1;
+  Config c = store_->config();
+  c.run_writes_twice = true;
+  auto db = store_->open(c);
+  ASSERT_OK(db->write([](Conn& conn) { return conn.exec_script("CREATE TABLE twice (id BIGINT PRIMARY KEY)"); }));
+  int runs = 0, callbacks = 0;
+  ASSERT_OK(db->write([&](Conn& conn) -> Result<void> {
+    ++runs;
+    conn.on_commit([&] { ++callbacks; });
+    RUCHE_CHECK(conn.exec("INSERT INTO twice (id) VALUES (1)"));  // a second insert would be a conflict
+    return {};
+  }));
+  EXPECT_EQ(runs, twice);
+  EXPECT_EQ(callbacks, 1);
+  EXPECT_EQ(count(*db, "twice"), 1);
+  runs = 0;
+  auto refused = db->write([&](Conn&) -> Result<void> {
+    ++runs;
+    return fail(Errc::invalid, "no");
+  });
+  EXPECT_FALSE(refused);
+  EXPECT_EQ(runs, 1);
+}
+
 // A counter taken in the write, as chat's channel numbers and the outbox's
 // are: with bodies failing after taking a number, wherever they fall in
 // their group, the numbers kept are 1..N without a gap, in commit order.

@@ -146,6 +146,20 @@ class ChatImport final : public platform::ModuleImport {
       last_seq_ = 0;
       current_ = ch.id;
     }
+    // An armoured workspace's bodies are the sealed texts, bound to the
+    // archive's ids (docs/armoured.md, "Importing an armoured archive"):
+    // checked before the page's transaction, on every core.
+    if (ctx_.armour)
+      RUCHE_CHECK(ctx_.armour->check_each(lines.size(), [&](std::size_t i) -> Result<void> {
+        const json::object& o = lines[i];
+        const std::string body = text(o, "body");
+        if (body.empty() || body.size() > platform::kMaxSealedTextBytes) return {};  // refused below
+        RUCHE_TRY([[maybe_unused]] auto t,
+                  ctx_.armour->check(body, current_old_, "ruche-chat", text(o, "author_id"), [](const auto& b) {
+                    return std::string(b.workspace) + "\n" + std::string(b.channel) + "\n" + std::string(b.author);
+                  }));
+        return {};
+      }));
     Page page;
     RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
       page = Page{};
@@ -170,17 +184,10 @@ class ChatImport final : public platform::ModuleImport {
           m.thread_id = MessageId(*root);
         }
         m.in_channel = !o.contains("in_channel") || flag(o, "in_channel");
-        m.body = text(o, "body");
-        // An armoured workspace's bodies are the sealed texts, bound to the
-        // archive's ids (docs/armoured.md, "Importing an armoured archive").
+        m.body = text(o, "body");  // sealed: checked above
         const std::size_t max = ctx_.armour ? platform::kMaxSealedTextBytes : kMaxBodyBytes;
         if (!json::check_string(m.body, {.max = max, .single_line = false}).empty())
           return bad("a message longer than " + std::to_string(max) + " bytes, or not text");
-        if (ctx_.armour && !m.body.empty()) {
-          RUCHE_CHECK(ctx_.armour->check(m.body, current_old_, "ruche-chat", text(o, "author_id"), [](const auto& b) {
-            return std::string(b.workspace) + "\n" + std::string(b.channel) + "\n" + std::string(b.author);
-          }));
-        }
         m.created_at_ms = *created;
         m.edited_at_ms = time(o, "edited_at");
         if (flag(o, "deleted")) m.deleted_at_ms = time(o, "deleted_at").value_or(*created);

@@ -59,6 +59,10 @@ class FilesImport final : public platform::ModuleImport {
   };
 
   Result<void> records(const std::vector<json::object>& lines) {
+    // An armoured workspace's name and content records: checked before the
+    // page's transaction, on every core.
+    if (ctx_.armour)
+      RUCHE_CHECK(ctx_.armour->check_each(lines.size(), [&](std::size_t i) { return sealed_records(lines[i]); }));
     Page page;
     RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
       page = Page{};
@@ -140,8 +144,6 @@ class FilesImport final : public platform::ModuleImport {
         if (ctx_.armour) {
           row.sealed = text(v, "sealed");
           if (row.sealed.empty()) return bad("an armoured file's version without its content record");
-          RUCHE_CHECK(sealed_record(row.sealed, "ruche-files-content", text(v, "created_by"),
-                                    n.name + "\n" + std::to_string(row.number) + "\n"));
         }
         if (auto cur = v.find("current"); cur != v.end() && cur->value().is_bool() && cur->value().as_bool()) {
           n.version = row.number;
@@ -191,13 +193,31 @@ class FilesImport final : public platform::ModuleImport {
     n.sealed_name = text(o, "sealed_name");
     n.sealed_name_by = ctx_.user(text(o, "sealed_name_by"));
     if (n.sealed_name.empty() || n.sealed_name_by.empty()) return bad("an armoured entry without its name record");
-    return sealed_record(n.sealed_name, "ruche-files-name", text(o, "sealed_name_by"), n.name + "\n");
+    return {};  // the record itself: sealed_records()
+  }
+  // An entry's name record and its versions' content records, checked
+  // (any missing is refused with the entry: node()).
+  Result<void> sealed_records(const json::object& o) const {
+    auto name = platform::normalize_file_name(text(o, "name"));
+    if (!name) return {};  // refused with the entry
+    if (const std::string record = text(o, "sealed_name"); !record.empty())
+      RUCHE_CHECK(sealed_record(record, "ruche-files-name", text(o, "sealed_name_by"), *name + "\n"));
+    for (const auto& vv : list(o, "versions")) {
+      if (!vv.is_object()) continue;
+      const json::object& v = vv.as_object();
+      auto number = integer(v, "number");
+      const std::string record = text(v, "sealed");
+      if (record.empty() || !number) continue;
+      RUCHE_CHECK(sealed_record(record, "ruche-files-content", text(v, "created_by"),
+                                *name + "\n" + std::to_string(*number) + "\n"));
+    }
+    return {};
   }
   // A name or content record, by `author` (their id in the archive):
   // bound to the workspace there, then `bound` (the token, and for a
   // content record its version's number), then the author there.
   Result<void> sealed_record(const std::string& record, std::string_view domain, const std::string& author,
-                             const std::string& bound) {
+                             const std::string& bound) const {
     RUCHE_TRY(platform::SealedText t, ctx_.armour->check(record, "", domain, author, [&](const auto& b) {
       return std::string(b.workspace) + "\n" + bound + std::string(b.author);
     }));

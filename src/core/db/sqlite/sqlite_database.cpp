@@ -609,6 +609,7 @@ class SqliteDatabase final : public Database {
   void run_group(const std::vector<WriteRequest*>& batch) {
     std::deque<WriteRequest*> todo(batch.begin(), batch.end());
     bool savepoints = false;
+    bool ran_twice = !config_.run_writes_twice;
     while (!todo.empty()) {
       if (auto begun = writer_->simple("BEGIN IMMEDIATE"); !begun) {
         for (WriteRequest* r : todo) r->result = begun;
@@ -653,6 +654,18 @@ class SqliteDatabase final : public Database {
           break;
         }
         if (r->result) ok.push_back(r);
+      }
+      if (!lost && !ran_twice && !ok.empty()) {
+        // Config::run_writes_twice: the bodies run again, as after a
+        // failing neighbour's rollback.
+        ran_twice = true;
+        (void)writer_->simple("ROLLBACK");
+        for (auto it = ok.rbegin(); it != ok.rend(); ++it) {
+          (*it)->callbacks.clear();
+          --(*it)->attempts;
+          todo.push_front(*it);
+        }
+        continue;
       }
       if (lost) continue;
       if (ok.empty()) {
