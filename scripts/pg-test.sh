@@ -73,6 +73,16 @@ start() {
     rm -rf "$DIR"
     exit 1
   fi
+  # Extensions the migrations use, made once as an administrator would
+  # (docs/storage.md): test schemas come and go, dropped with CASCADE, and
+  # tests migrate at the same time; each migration finds them made.
+  if ! as_pg "$PGBIN/psql" -q -h "$DIR" -p "$port" -U postgres -d postgres \
+      -c 'CREATE EXTENSION IF NOT EXISTS pg_trgm' >/dev/null 2>"$DIR/extensions.log"; then
+    cat "$DIR/extensions.log" >&2
+    as_pg "$PGBIN/pg_ctl" -D "$DIR/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$DIR"
+    exit 1
+  fi
   echo "export RUCHE_TEST_PG_DSN='host=$DIR port=$port user=postgres dbname=postgres'"
   echo "export RUCHE_PG_DIR='$DIR'"
 }

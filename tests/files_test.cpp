@@ -1273,6 +1273,8 @@ TEST(Files, SearchFindsNamesInReadableWorkspacesOnly) {
   EXPECT_EQ(str(first, "path"), "/RAPPORT commun.pdf");
   EXPECT_EQ(str(first, "snippet"), "\xee\x80\x80RAPPORT\xee\x80\x81 commun.pdf");
   EXPECT_EQ(str(r.body.at("results").as_array().at(2), "path"), "/Archives/rapport-2025.odt");
+  EXPECT_EQ(search("q=rapport&limit=2").first,
+            (std::vector<std::string>{"RAPPORT commun.pdf", "Rapport annuel 2026.pdf"}));
   EXPECT_EQ(search("q=rapport%202025").first, std::vector<std::string>{"rapport-2025.odt"});
   EXPECT_EQ(search("q=rapport&path=%2FArchives").first, std::vector<std::string>{"rapport-2025.odt"});
   EXPECT_EQ(search("q=rapport&workspace=" + shared).first, std::vector<std::string>{"RAPPORT commun.pdf"});
@@ -1282,6 +1284,23 @@ TEST(Files, SearchFindsNamesInReadableWorkspacesOnly) {
   EXPECT_TRUE(search("q=secret").first.empty());
   EXPECT_TRUE(search("q=jet%C3%A9").first.empty());
   EXPECT_EQ(s.call("GET", "/api/v1/search?type=file&q=a+b+c+d+e+f+g+h+i", a.token).status, 400);
+
+  // Words under 3 characters (no trigram for PostgreSQL's index to look
+  // up), alone or beside a longer one; multibyte characters.
+  EXPECT_EQ(search("q=xb").first, std::vector<std::string>{"axb.txt"});
+  EXPECT_EQ(search("q=ra+nnu").first, std::vector<std::string>{"Rapport annuel 2026.pdf"});
+  EXPECT_EQ(search("q=0%25+s%C3%BB").first, std::vector<std::string>{"100% sûr.txt"});
+  // A rename, a purge and a workspace's deletion change what is found.
+  const std::string notes = str(search("q=notes").second.body.at("results").as_array().at(0), "id");
+  ASSERT_EQ(s.call("PATCH", "/api/v1/files/" + notes, a.token, body(json::object{{"name", "compte-rendu.txt"}})).status,
+            200);
+  EXPECT_TRUE(search("q=notes").first.empty());
+  EXPECT_EQ(search("q=compte-rendu").first, std::vector<std::string>{"compte-rendu.txt"});
+  ASSERT_EQ(s.call("DELETE", "/api/v1/files/" + notes, a.token).status, 204);
+  ASSERT_EQ(s.call("DELETE", "/api/v1/files/" + notes + "?purge=1", a.token).status, 204);
+  EXPECT_TRUE(search("q=compte").first.empty());
+  ASSERT_EQ(s.call("DELETE", "/api/v1/workspaces/" + shared, b.token).status, 204);
+  EXPECT_EQ(search("q=rapport").first, (std::vector<std::string>{"Rapport annuel 2026.pdf", "rapport-2025.odt"}));
 }
 
 }  // namespace

@@ -201,29 +201,59 @@ Result<void> each_child(db::Conn& c, const WorkspaceId& ws, const std::string& p
   });
 }
 
+// A search looks first among the instance's newest live names, this many:
+// a word many names hold is found there, without reading the others. When
+// fewer than the results asked for hold it there, every name of the
+// searcher's workspaces is read — or, on PostgreSQL, its trigram index.
+constexpr std::int64_t kRecentNames = 5000;
+
 Result<std::vector<Node>> search_names(db::Conn& c, const std::vector<WorkspaceId>& workspaces,
                                        const std::vector<std::string>& words, int limit) {
   if (workspaces.empty() || words.empty()) return std::vector<Node>{};
+  const bool sqlite = c.backend() == db::Backend::sqlite;
   std::vector<db::Param> params;
-  std::string where = "WHERE n.trashed_at_ms IS NULL AND n.workspace_id IN (" +
-                      db::placeholders(1, workspaces.size()) + ")";
+  const std::string in_workspaces = "n.workspace_id IN (" + db::placeholders(1, workspaces.size()) + ")";
   for (const auto& w : workspaces) params.emplace_back(w);
-  // SQLite's LIKE ignores the case of ASCII letters; PostgreSQL's ILIKE of all.
-  const char* like = c.backend() == db::Backend::sqlite ? " LIKE $" : " ILIKE $";
+  // SQLite's LIKE ignores the case of ASCII letters; PostgreSQL's ILIKE of
+  // all, and answers it from a trigram index of the names (pg_trgm,
+  // migration 0025) when its planner finds that faster than reading them.
+  std::string holds = " AND n.trashed_at_ms IS NULL";
   std::vector<std::string> patterns;  // the parameters view them: they live until the query ran
   patterns.reserve(words.size());
   for (const auto& word : words) {
-    const std::string& pattern = patterns.emplace_back("%" + db::like_escape(word) + "%");
-    params.emplace_back(pattern);
-    where += " AND n.name" + std::string(like) + std::to_string(params.size()) + " ESCAPE '\\'";
+    params.emplace_back(patterns.emplace_back("%" + db::like_escape(word) + "%"));
+    holds += std::string(" AND n.name ") + (sqlite ? "LIKE $" : "ILIKE $") + std::to_string(params.size()) +
+             " ESCAPE '\\'";
   }
   params.emplace_back(static_cast<std::int64_t>(limit));
-  // The newest first. On SQLite in rowid (insertion) order: sorting by a
-  // column put every match through a temporary b-tree, 136 ms for a word in
-  // a fifth of 300,000 names against 45 ms so.
-  const char* order = c.backend() == db::Backend::sqlite ? " ORDER BY n.rowid DESC LIMIT $"
-                                                         : " ORDER BY n.created_at_ms DESC LIMIT $";
-  return nodes_where(c, where + order + std::to_string(params.size()), params);
+  const std::string limit_at = " LIMIT $" + std::to_string(params.size());
+  params.emplace_back(kRecentNames);
+  const std::string recent_at = "$" + std::to_string(params.size());
+  // The newest first: on SQLite by rowid (insertion order), read backwards
+  // from the end (`+` keeps SQLite off the workspaces' index, which would
+  // read all their names); on PostgreSQL by creation time, from an index of
+  // live nodes' times (migration 0025).
+  const std::string recent =
+      sqlite ? "WHERE n.rowid > COALESCE((SELECT rowid FROM files_nodes ORDER BY rowid DESC LIMIT 1 OFFSET " +
+                   recent_at + "), 0) AND +" + in_workspaces + holds + " ORDER BY n.rowid DESC"
+             : "FROM (SELECT * FROM files_nodes WHERE trashed_at_ms IS NULL ORDER BY created_at_ms DESC LIMIT " +
+                   recent_at + ") n WHERE " + in_workspaces + holds + " ORDER BY n.created_at_ms DESC";
+  std::vector<Node> out;
+  RUCHE_CHECK(c.each(std::string("SELECT ") + kNodeColumns + (sqlite ? " FROM files_nodes n " : " ") + recent + limit_at,
+                     params, [&](const db::Row& r) {
+                       out.push_back(node_from(r));
+                       return true;
+                     }));
+  if (static_cast<int>(out.size()) == limit) return out;
+  // Then every name of the workspaces. PostgreSQL, given the index of times
+  // for the order, would read names by it until enough hold the words: all
+  // of them when few do (1.3 s at 1,000,000 names); `+ 0` keeps it to its
+  // trigram index, or to reading the workspaces' names.
+  params.pop_back();
+  return nodes_where(c,
+                     "WHERE " + in_workspaces + holds +
+                         (sqlite ? " ORDER BY n.rowid DESC" : " ORDER BY n.created_at_ms + 0 DESC") + limit_at,
+                     params);
 }
 
 Result<std::int64_t> count_children(db::Conn& c, const WorkspaceId& ws, const std::string& parent) {

@@ -1,0 +1,7 @@
+-- Nothing on SQLite: PostgreSQL's 0025 indexes file names by trigram and
+-- live nodes by creation time. Here a search reads the newest names by
+-- rowid, then the searcher's workspaces' names (store.cpp search_names).
+-- A trigram index here (FTS5, tokenize = 'trigram', detail = 'none', its
+-- content files_nodes, kept by triggers) made searches 10-26x faster at
+-- 200,000 names but cost the writer thread ~25 us per new name (~15 % of a
+-- small upload's): docs/benchmarks.md, "File search by name".
