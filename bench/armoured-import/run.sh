@@ -9,8 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 . bench/common/in_process.sh
 in_process_bench armoured_import_bench
-T=$(mktemp -d /tmp/ruche-armoured-import-XXXXXX)
-trap 'rm -rf "$T"' EXIT
+bench_workdir armoured-import
 echo "bench/armoured-import — $(date -u +%Y-%m-%d), SQLite, $(nproc) cores"
 echo
 "$BENCH_BIN" "$T/data" "${1:-100000}" "${2:-3}"

@@ -12,3 +12,18 @@ in_process_bench() {
   cmake --build "$BUILD" --target "$1" >/dev/null
   BENCH_BIN="$BUILD/bench/$(basename "$(dirname "$0")")/$1"  # beside its run.sh's folder name
 }
+
+#   bench_workdir NAME         a temporary folder in $T, removed at exit, with
+#                              the PostgreSQL server bench_postgres started
+bench_workdir() {
+  T=$(mktemp -d "/tmp/ruche-$1-XXXXXX")
+  BENCH_PG_DIR=""
+  trap 'if [ -n "$BENCH_PG_DIR" ]; then scripts/pg-test.sh stop "$BENCH_PG_DIR" >/dev/null 2>&1; fi; rm -rf "$T"' EXIT
+}
+
+#   bench_postgres             a private PostgreSQL on loopback (scripts/pg-test.sh),
+#                              stopped at exit; sets RUCHE_TEST_PG_DSN
+bench_postgres() {
+  eval "$(scripts/pg-test.sh start)"
+  BENCH_PG_DIR=$RUCHE_PG_DIR
+}

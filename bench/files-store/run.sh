@@ -7,8 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 . bench/common/in_process.sh
 in_process_bench files_store_bench
-T=$(mktemp -d /tmp/ruche-filesstore-XXXXXX)
-trap 'rm -rf "$T"' EXIT
+bench_workdir filesstore
 echo "bench/files-store — $(date -u +%Y-%m-%d), SQLite, $(nproc) cores"
 echo
 "$BENCH_BIN" "$T/data" "${1:-16}" "${2:-500}" "${3:-3}"

@@ -1,0 +1,2 @@
+-- Nothing on SQLite: FTS5 walks its index from the newest row and stops at
+-- the limit. PostgreSQL's 0026 indexes live messages by time for its search.
