@@ -5,6 +5,7 @@
 #   ctest --test-dir build -L pg
 #   scripts/pg-test.sh stop "$RUCHE_PG_DIR"
 #   scripts/pg-test.sh run ctest --test-dir build -L pg   # start, run, stop
+#   scripts/pg-test.sh restart "$RUCHE_PG_DIR" huge_pages=on  # other settings
 #
 # The cluster lives in a new temporary directory (unix socket there too),
 # listens on 127.0.0.1 at a free port, trusts local connections as user
@@ -102,9 +103,28 @@ stop() {
   rm -rf "$DIR"
 }
 
+# Sets server settings (ALTER SYSTEM) and restarts the server with them;
+# fails, with the server stopped, when it cannot start so (huge_pages=on
+# without the pages reserved).
+restart() {
+  DIR=${1:-}
+  [ -n "$DIR" ] && [ -f "$DIR/.ruche-pg" ] || { echo "usage: $0 restart DIR [NAME=VALUE...]" >&2; exit 2; }
+  shift
+  PGBIN=$(find_pgbin)
+  local port setting
+  port=$(sed -n 4p "$DIR/data/postmaster.pid")
+  for setting in "$@"; do
+    [[ "$setting" =~ ^[a-z_]+=[A-Za-z0-9_.]+$ ]] || { echo "pg-test: bad setting '$setting'" >&2; exit 2; }
+    as_pg "$PGBIN/psql" -q -h "$DIR" -p "$port" -U postgres -d postgres \
+      -c "ALTER SYSTEM SET ${setting%%=*} = '${setting#*=}'" >/dev/null
+  done
+  as_pg "$PGBIN/pg_ctl" -D "$DIR/data" -l "$DIR/log" -m fast -w -t 30 restart >/dev/null
+}
+
 case "${1:-}" in
   start) start ;;
   stop) shift; stop "${1:-}" ;;
+  restart) shift; restart "$@" ;;
   run)
     shift
     [ $# -gt 0 ] || { echo "usage: $0 run COMMAND..." >&2; exit 2; }
@@ -114,7 +134,7 @@ case "${1:-}" in
     "$@"
     ;;
   *)
-    echo "usage: $0 start | stop DIR | run COMMAND..." >&2
+    echo "usage: $0 start | stop DIR | restart DIR [NAME=VALUE...] | run COMMAND..." >&2
     exit 2
     ;;
 esac

@@ -436,6 +436,72 @@ TEST(Chat, SearchFindsStemsAndOnlyWhatTheCallerMaySee) {
   EXPECT_TRUE(search(b, "\"unbalanced (query").empty());  // syntax never leaks through
   Account out = s.user("Out");
   EXPECT_TRUE(search(out, "marché").empty());
+
+  // Alice's other workspace, which Bob is not in: her search reads both
+  // (their newest messages merged), Bob's still only his; `workspace` keeps
+  // one — the small one, which the full-text index narrows to (a part of
+  // the instance's messages under a quarter). The words match bodies only,
+  // never the workspace a message is in.
+  chat.posted(a, pub, "Deux messages de plus");
+  chat.posted(a, pub, "dans le premier espace");
+  std::string ws2 = s.workspace(a, "W2", {"chat"});
+  s.clock().advance_ms(1000);
+  const std::string covered = chat.posted(a, chat.channel(a, ws2, "halles"), "Le marché couvert ouvre");
+  auto both_spaces = [&] {
+    auto all = search(a, "marché");
+    ASSERT_EQ(all.size(), 3u);
+    EXPECT_EQ(all[0].at("workspace_id").as_string(), ws2);  // newest first, across workspaces
+    EXPECT_EQ(all[1].at("channel_id").as_string(), priv);
+    EXPECT_EQ(search(b, "marché").size(), 1u);
+    auto only = s.call("GET", "/api/v1/search?q=march%C3%A9&workspace=" + ws2, a.token);
+    ASSERT_EQ(only.body.at("results").as_array().size(), 1u);
+    EXPECT_EQ(only.body.at("results").as_array()[0].at("workspace_id").as_string(), ws2);
+    EXPECT_TRUE(search(a, ws).empty());
+    EXPECT_TRUE(search(a, ws2 + " marché").empty());
+  };
+  both_spaces();
+  // PostgreSQL narrows its full-text index to the searcher's workspaces
+  // unless they hold most of the instance's messages, which it knows once
+  // the table is analysed: the same answers either way.
+  if (s.platform().db.backend() == db::Backend::postgres) {
+    ASSERT_TRUE(s.platform().db.write([](db::Conn& c) -> Result<void> {
+      RUCHE_TRY([[maybe_unused]] auto n, c.exec("ANALYZE chat_messages", {}));
+      return {};
+    }));
+    both_spaces();
+  }
+  // Edited and deleted, in the index as in the message: on SQLite, the
+  // message's terms in the index, by column (an edit leaves its workspace's
+  // as they were; a deletion leaves none).
+  const bool sqlite = s.platform().db.backend() == db::Backend::sqlite;
+  auto terms = [&](const std::string& column) {
+    auto n = s.platform().db.write([&](db::Conn& c) -> Result<std::int64_t> {
+      RUCHE_CHECK(c.exec_script("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_terms USING "
+                                "fts5vocab(main, chat_messages_fts, 'instance')"));
+      RUCHE_TRY(auto row, c.query_one("SELECT COUNT(*) FROM temp.fts_terms WHERE col = $1 AND doc = "
+                                      "(SELECT rowid FROM chat_messages WHERE id = $2)",
+                                      {column, covered}));
+      return row ? row->i64(0) : 0;
+    });
+    return n ? *n : -1;
+  };
+  const std::int64_t workspace_terms = sqlite ? terms("workspace_id") : 0;
+  if (sqlite) {
+    EXPECT_GT(workspace_terms, 0);
+  }
+  ASSERT_EQ(s.call("PATCH", "/api/v1/messages/" + covered, a.token,
+                   body(json::object{{"body", "Le marché fermé pour travaux"}})).status, 200);
+  EXPECT_TRUE(search(a, "couvert").empty());
+  EXPECT_EQ(search(a, "travaux").size(), 1u);
+  if (sqlite) {
+    EXPECT_EQ(terms("workspace_id"), workspace_terms);
+  }
+  ASSERT_EQ(s.call("DELETE", "/api/v1/messages/" + covered, a.token).status, 204);
+  EXPECT_TRUE(search(a, "travaux").empty());
+  EXPECT_EQ(search(a, "marché").size(), 2u);
+  if (sqlite) {
+    EXPECT_EQ(terms("workspace_id") + terms("body"), 0);
+  }
 }
 
 TEST(Chat, LiveMessagesReachOnlyChannelMembersAndResumeWithoutGaps) {

@@ -1,11 +1,13 @@
 // bench/chat-store: durable message appends through the chat service (group
 // commit on SQLite) and search latency over a generated history.
 //
-//   chat_store_bench DATA_DIR [MESSAGES] [POSTERS] [POSTGRES_DSN]
+//   chat_store_bench DATA_DIR [MESSAGES] [POSTERS] [POSTGRES_DSN [search-only]]
 //
 // With POSTGRES_DSN, on PostgreSQL and only the history and its search
 // (the durable appends measure SQLite's group commit; a test cluster runs
-// with fsync off).
+// with fsync off); with `search-only` too, only the search, over the history
+// an earlier run left in that database (run.sh: the same server restarted
+// with other settings).
 //
 // Prints Markdown rows; asserts nothing.
 #include <algorithm>
@@ -82,6 +84,31 @@ double percentile(std::vector<double> v, double p) {
   return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
 }
 
+// Search latency through the service's search (visibility included) in
+// `ws`: 300 searches (a third of them of two words), prints a row about
+// `what`; false when a search fails.
+bool search_latency(platform::Platform& p, chat::Service& service, const platform::Caller& caller,
+                    const WorkspaceId& ws, const std::string& what) {
+  std::mt19937_64 rng(7);
+  const auto& w = words();
+  std::vector<double> ms;
+  std::vector<WorkspaceId> readable{ws};
+  for (int i = 0; i < 300; ++i) {
+    std::string q = w[rng() % 200];
+    if (i % 3 == 0) q += " " + w[rng() % w.size()];
+    auto start = Clock_::now();
+    auto hits = p.db.read([&](db::Conn& conn) { return service.search(conn, caller, readable, q, {}, 20); });
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock_::now() - start).count());
+    if (!hits) {
+      std::fprintf(stderr, "search: %s\n", hits.error().message.c_str());
+      return false;
+    }
+  }
+  std::printf("| search %s (300 queries, 20 results, visibility joined) | p50 %.2f ms | p95 %.2f ms | max %.2f ms |\n",
+              what.c_str(), percentile(ms, 0.5), percentile(ms, 0.95), percentile(ms, 1.0));
+  return true;
+}
+
 // An armoured workspace of `caller` with 20 channels, an identity and key
 // generation 1 sealed for them, and posters x per_thread bodies sealed and
 // signed as a browser does; then the same appends as the plain ones. With
@@ -131,13 +158,38 @@ int main(int argc, char** argv) {
   int posters = argc > 3 ? std::atoi(argv[3]) : 32;
   const std::string dsn = argc > 4 ? argv[4] : "";
   const bool appends_too = dsn.empty();
+  const bool search_only = !dsn.empty() && argc > 5 && std::string(argv[5]) == "search-only";
 
   auto bi = bench::open_instance(argv[1], posters + 4, dsn);
   if (!bi) return 1;
   auto& p = bi->platform();
   const platform::Caller& caller = bi->caller;
-  auto ws = p.workspaces.create(caller, "Bench", "", {"chat"}, false);
   chat::Service service(p);
+  // The history's two workspaces, the big one first, and their messages.
+  std::vector<std::pair<WorkspaceId, long>> spaces;
+  auto both_searches = [&] {
+    const long all = spaces[0].second + spaces[1].second;
+    return search_latency(p, service, caller, spaces[0].first, "over " + std::to_string(all) + " messages") &&
+           // Among an instance's many workspaces: what the search reads
+           // should be the searcher's, not the instance's.
+           search_latency(p, service, caller, spaces[1].first,
+                          "in a workspace of " + std::to_string(spaces[1].second) + " of them");
+  };
+  if (search_only) {
+    auto r = p.db.read([&](db::Conn& conn) {
+      return conn.each("SELECT workspace_id, COUNT(*) FROM chat_messages GROUP BY workspace_id ORDER BY 2 DESC", {},
+                       [&](const db::Row& row) {
+                         spaces.emplace_back(WorkspaceId(row.text(0)), static_cast<long>(row.i64(1)));
+                         return true;
+                       });
+    });
+    if (!r || spaces.size() != 2) {
+      std::fprintf(stderr, "search-only: not the history of an earlier run in that database\n");
+      return 1;
+    }
+    return both_searches() ? 0 : 1;
+  }
+  auto ws = p.workspaces.create(caller, "Bench", "", {"chat"}, false);
   std::vector<chat::ChannelId> channels;
   for (int i = 0; i < 20; ++i) {
     auto ch = service.create_channel(caller, ws->id, {.name = "canal-" + std::to_string(i)});
@@ -236,23 +288,30 @@ int main(int argc, char** argv) {
         (cpu1.process - cpu0.process) / n, (cpu1.writer - cpu0.writer) / n);
   }
 
-  // 2. A large history, written in big transactions (seeding, not measured).
+  // 2. A large history, written in big transactions (seeding, not measured);
+  // one message in 500 in a second, small workspace's channel.
   long have = appends_too ? static_cast<long>(posters) * 4000 : 0;
+  auto small = p.workspaces.create(caller, "Voisin", "", {"chat"}, false);
+  const chat::ChannelId small_channel = service.create_channel(caller, small->id, {.name = "voisin"})->id;
+  long in_small = 0;
   {
     auto start = Clock_::now();
     std::mt19937_64 rng(42);
     while (have < total) {
-      long batch = std::min<long>(20'000, total - have);
+      long batch = std::min<long>(20'000, total - have), batch_small = 0;
       auto r = p.db.write([&](db::Conn& conn) -> Result<void> {
+        batch_small = 0;
         for (long i = 0; i < batch; ++i) {
-          const auto& ch = channels[static_cast<std::size_t>((have + i) % 20)];
+          const bool to_small = (have + i) % 500 == 499;
+          const auto& ch = to_small ? small_channel : channels[static_cast<std::size_t>((have + i) % 20)];
+          batch_small += to_small;
           RUCHE_TRY(auto seq, conn.query_one("UPDATE chat_channels SET last_seq = last_seq + 1 "
                                              "WHERE id = $1 RETURNING last_seq",
                                              {ch}));
           RUCHE_TRY([[maybe_unused]] auto n,
                     conn.exec("INSERT INTO chat_messages (id, channel_id, workspace_id, seq, "
                               "author_id, body, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                              {"s" + std::to_string(have + i), ch, ws->id, seq->i64(0), caller.user_id,
+                              {"s" + std::to_string(have + i), ch, to_small ? small->id : ws->id, seq->i64(0), caller.user_id,
                                sentence(rng), SystemClock::instance().now_ms()}));
         }
         return {};
@@ -262,6 +321,7 @@ int main(int argc, char** argv) {
         return 1;
       }
       have += batch;
+      in_small += batch_small;
     }
     double secs = std::chrono::duration<double>(Clock_::now() - start).count();
     std::fprintf(stderr, "seeded %ld messages in %.0f s\n", have, secs);
@@ -280,27 +340,8 @@ int main(int argc, char** argv) {
                   static_cast<double>(have) / secs);
   }
   // 3. Search latency through the service's search (visibility included).
-  {
-    std::mt19937_64 rng(7);
-    const auto& w = words();
-    std::vector<double> ms;
-    std::vector<WorkspaceId> readable{ws->id};
-    for (int i = 0; i < 300; ++i) {
-      std::string q = w[rng() % 200];
-      if (i % 3 == 0) q += " " + w[rng() % w.size()];
-      auto start = Clock_::now();
-      auto hits = p.db.read([&](db::Conn& conn) {
-        return service.search(conn, caller, readable, q, {}, 20);
-      });
-      ms.push_back(std::chrono::duration<double, std::milli>(Clock_::now() - start).count());
-      if (!hits) {
-        std::fprintf(stderr, "search: %s\n", hits.error().message.c_str());
-        return 1;
-      }
-    }
-    std::printf("| search over %ld messages (300 queries, 20 results, visibility joined) | p50 %.2f ms | p95 %.2f ms | max %.2f ms |\n",
-                have, percentile(ms, 0.5), percentile(ms, 0.95), percentile(ms, 1.0));
-  }
+  spaces = {{ws->id, have - in_small}, {small->id, in_small}};
+  if (!both_searches()) return 1;
 
   if (!appends_too) return 0;
   // 4. What an armoured workspace costs the server (docs/armoured.md): each

@@ -503,8 +503,8 @@ Result<std::int64_t> distinct_emoji(db::Conn& c, const MessageId& id) {
 
 namespace {
 
-// A search looks first among this many of the instance's newest messages
-// (PostgreSQL: see search()).
+// A search looks first among this many of the newest messages of the
+// searcher's workspaces (PostgreSQL: see search()).
 constexpr std::int64_t kRecentMessages = 5000;
 
 SearchRow search_row(const db::Row& r) {
@@ -525,6 +525,25 @@ SearchRow search_row(const db::Row& r) {
   return row;
 }
 
+// Whether a search's full-text step should narrow to the searcher's
+// workspaces: when they hold a small part of the instance's messages, the
+// matches elsewhere are most of the index's; when they hold most, asking
+// for them too costs the index scan 2-4x (docs/benchmarks.md "Chat store").
+// Their messages: their channels' last numbers; the instance's: the table's
+// last rowid on SQLite, its estimated rows on PostgreSQL (unknown, -1, on a
+// table never analysed: narrow).
+Result<bool> narrow_to_workspaces(db::Conn& c, const std::vector<std::string>& workspaces) {
+  const std::string instance = c.backend() == db::Backend::sqlite
+                                   ? "SELECT MAX(rowid) FROM chat_messages"
+                                   : "SELECT reltuples::bigint FROM pg_class WHERE oid = 'chat_messages'::regclass";
+  const std::string sql = "SELECT (SELECT COALESCE(SUM(last_seq), 0) FROM chat_channels WHERE workspace_id IN (" +
+                          db::placeholders(1, workspaces.size()) + ")), (" + instance + ")";
+  RUCHE_TRY(auto sizes, c.query_one(sql, std::vector<db::Param>(workspaces.begin(), workspaces.end())));
+  if (!sizes || sizes->is_null(1)) return true;
+  const std::int64_t mine = sizes->i64(0), all = sizes->i64(1);
+  return all < 0 || mine * 4 < all;
+}
+
 }  // namespace
 
 Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const SearchQuery& q) {
@@ -534,6 +553,18 @@ Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const Sea
   bool sqlite = c.backend() == db::Backend::sqlite;
   std::string match = sqlite ? fts5_query(q.text) : q.text;
   if (match.empty()) return out;
+  if (sqlite) {
+    // The user's words match the body alone. Narrowed, the index itself
+    // keeps the searcher's workspaces' messages (migration 0027): FTS5 walks
+    // the workspaces' lists and the words' together.
+    match = "body : (" + match + ")";
+    RUCHE_TRY(const bool narrow, narrow_to_workspaces(c, q.workspaces));
+    if (narrow) {
+      std::string spaces;
+      for (const auto& w : q.workspaces) spaces += (spaces.empty() ? "\"" : " OR \"") + w + "\"";
+      match = "workspace_id : (" + spaces + ") AND " + match;
+    }
+  }
   // Highlights between U+E000 and U+E001 (private use: never in real text).
   static const std::string kOpen = "\xee\x80\x80", kClose = "\xee\x80\x81";
   std::string headline_options = "StartSel=" + kOpen + ", StopSel=" + kClose +
@@ -543,6 +574,7 @@ Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const Sea
   params.emplace_back(q.limit);          // $3
   if (!sqlite) params.emplace_back(headline_options);  // $4
   std::size_t next = params.size() + 1;
+  const std::size_t first_workspace = next;
   std::string ws_in = db::placeholders(next, q.workspaces.size());
   for (const auto& w : q.workspaces) params.emplace_back(w);
   next += q.workspaces.size();
@@ -579,8 +611,9 @@ Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const Sea
           // order and stops at the limit, whatever the number of matches.
           " ORDER BY chat_messages_fts.rowid DESC LIMIT $3";
   } else {
-    // PostgreSQL looks first among the instance's newest messages (an index
-    // of live messages' times, migration 0026), where a common word is found
+    // PostgreSQL looks first among the newest messages of the searcher's
+    // workspaces (an index of live messages by workspace and time, migration
+    // 0027; several workspaces' newest merged), where a common word is found
     // at once: its planner, given that index for the order, would otherwise
     // read every message by it when few match (1.2 s for a word found nowhere
     // at 1,000,000), and without it sort every match (0.6 s for a common
@@ -592,8 +625,15 @@ Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const Sea
         "m.thread_id, m.in_channel, ts_headline('french', m.body, q.query, $4) FROM q, ";
     params.emplace_back(kRecentMessages);
     const std::string recent = "$" + std::to_string(params.size());
-    sql = select + "(SELECT * FROM chat_messages WHERE deleted_at_ms IS NULL ORDER BY created_at_ms DESC LIMIT " +
-          recent + ") m" + visible + " AND m.search @@ q.query" + filters + " ORDER BY m.created_at_ms DESC LIMIT $3";
+    std::string newest_of;
+    for (std::size_t i = 0; i < q.workspaces.size(); ++i)
+      newest_of += std::string(i ? " UNION ALL " : "") +
+                   "(SELECT * FROM chat_messages WHERE workspace_id = $" + std::to_string(first_workspace + i) +
+                   " AND deleted_at_ms IS NULL ORDER BY created_at_ms DESC LIMIT " + recent + ")";
+    if (q.workspaces.size() > 1)
+      newest_of = "(SELECT * FROM (" + newest_of + ") u ORDER BY created_at_ms DESC LIMIT " + recent + ")";
+    sql = select + newest_of + " m" + visible + " AND m.search @@ q.query" + filters +
+          " ORDER BY m.created_at_ms DESC LIMIT $3";
     std::vector<SearchRow> newest;
     RUCHE_CHECK(c.each(sql, params, [&](const db::Row& r) {
       newest.push_back(search_row(r));
@@ -601,7 +641,11 @@ Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const Sea
     }));
     if (static_cast<int>(newest.size()) == q.limit) return newest;
     params.pop_back();
-    sql = select + "chat_messages m" + visible + " AND m.search @@ q.query" + filters +
+    // Narrowed, the full-text index keeps the searcher's workspaces'
+    // messages (its second column, migration 0027).
+    RUCHE_TRY(const bool narrow, narrow_to_workspaces(c, q.workspaces));
+    sql = select + "chat_messages m" + visible + " AND m.search @@ q.query" +
+          (narrow ? " AND ARRAY[m.workspace_id] && ARRAY[" + ws_in + "]::text[]" : std::string()) + filters +
           " ORDER BY m.created_at_ms + 0 DESC LIMIT $3";
   }
   RUCHE_CHECK(c.each(sql, params, [&](const db::Row& r) {
@@ -620,7 +664,7 @@ Result<int> index_pending(db::Conn& c, int limit) {
   // Deleted messages are skipped, and sealed ones (the triggers' predicate,
   // migration 0023); edited ones are indexed as they are now.
   RUCHE_TRY([[maybe_unused]] auto n,
-            c.exec("INSERT INTO chat_messages_fts (rowid, body) SELECT m.rowid, m.body FROM "
+            c.exec("INSERT INTO chat_messages_fts (rowid, body, workspace_id) SELECT m.rowid, m.body, m.workspace_id FROM "
                    "chat_messages m JOIN chat_fts_queue q ON q.message_rowid = m.rowid WHERE "
                    "q.message_rowid BETWEEN $1 AND $2 AND m.deleted_at_ms IS NULL AND "
                    "substr(m.body, 1, 5) NOT IN ('e2e1:', 'e2e2:')",
