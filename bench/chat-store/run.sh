@@ -26,7 +26,13 @@ echo "| what | figure | | | |"
 echo "| --- | ---: | ---: | ---: | ---: |"
 scripts/pg-test.sh restart "$BENCH_PG_DIR" huge_pages=off
 "$BENCH_BIN" "$T/postgres" "${1:-1000000}" "${2:-32}" "$RUCHE_TEST_PG_DSN"
+# Just written, the history is not yet what a running instance has: its
+# rows' hint bits unset, its full-text index's last entries pending, and
+# autovacuum busy with it during the searches. Vacuumed, as autovacuum does:
+psql "$RUCHE_TEST_PG_DSN" -qc 'VACUUM (ANALYZE) chat_messages'
+"$BENCH_BIN" "$T/postgres" "${1:-1000000}" "${2:-32}" "$RUCHE_TEST_PG_DSN" search-only |
+  sed 's/^| search/| vacuumed: search/'
 if bench_huge_pages && scripts/pg-test.sh restart "$BENCH_PG_DIR" huge_pages=on; then
   "$BENCH_BIN" "$T/postgres" "${1:-1000000}" "${2:-32}" "$RUCHE_TEST_PG_DSN" search-only |
-    sed 's/^| search/| huge pages: search/'
+    sed 's/^| search/| vacuumed, huge pages: search/'
 fi

@@ -13,5 +13,11 @@ DROP INDEX chat_messages_recent;
 -- message's workspace (a one-element array: GIN's core array operator class,
 -- no extension). A search of a workspace that holds most messages does not
 -- ask for it (narrowing to it cost the index scan 2-4x there).
-CREATE INDEX chat_messages_search_workspace ON chat_messages USING GIN (search, (ARRAY[workspace_id]));
+--
+-- New entries wait in the index's pending list, which every search reads
+-- whole, until it is merged: 512 kB of it at most, not the default 4 MB
+-- (4,500 pending messages cost each search ~3 ms; 40,000 inserted messages
+-- took 5 % longer with the smaller list, and 2.2x without a list at all).
+CREATE INDEX chat_messages_search_workspace ON chat_messages USING GIN (search, (ARRAY[workspace_id]))
+  WITH (gin_pending_list_limit = 512);
 DROP INDEX chat_messages_search;

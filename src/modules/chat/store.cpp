@@ -561,7 +561,11 @@ Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const Sea
     RUCHE_TRY(const bool narrow, narrow_to_workspaces(c, q.workspaces));
     if (narrow) {
       std::string spaces;
-      for (const auto& w : q.workspaces) spaces += (spaces.empty() ? "\"" : " OR \"") + w + "\"";
+      for (const auto& w : q.workspaces) {
+        spaces += spaces.empty() ? "\"" : " OR \"";
+        for (char ch : w) spaces += ch == '"' ? std::string("\"\"") : std::string(1, ch);  // an FTS5 string
+        spaces += '"';
+      }
       match = "workspace_id : (" + spaces + ") AND " + match;
     }
   }
