@@ -61,8 +61,8 @@ inline CpuUs cpu_now() {
 }
 
 // An instance on `data_dir` with `workers` worker threads, no request rate
-// limit, and its bench account (made, or found) signed in as `caller`; null (after a message
-// on stderr) when it cannot start.
+// limit, and its bench account (made, or found) signed in as `caller`; null
+// (after a message on stderr) when it cannot start.
 struct BenchInstance {
   std::unique_ptr<app::Instance> instance;
   platform::Caller caller;

@@ -529,15 +529,18 @@ SearchRow search_row(const db::Row& r) {
 // workspaces: when they hold a small part of the instance's messages, the
 // matches elsewhere are most of the index's; when they hold most, asking
 // for them too costs the index scan 2-4x (docs/benchmarks.md "Chat store").
-// Their messages: their channels' last numbers; the instance's: the table's
-// last rowid on SQLite, its estimated rows on PostgreSQL (unknown, -1, on a
-// table never analysed: narrow).
+// Their messages: their channels' last numbers (summed by kind: each kind's
+// channels have their own index by workspace, partial, which a sum over all
+// kinds could not use, scanning the instance's channels); the instance's:
+// the table's last rowid on SQLite, its estimated rows on PostgreSQL
+// (unknown, -1, on a table never analysed: narrow).
 Result<bool> narrow_to_workspaces(db::Conn& c, const std::vector<std::string>& workspaces) {
   const std::string instance = c.backend() == db::Backend::sqlite
                                    ? "SELECT MAX(rowid) FROM chat_messages"
                                    : "SELECT reltuples::bigint FROM pg_class WHERE oid = 'chat_messages'::regclass";
-  const std::string sql = "SELECT (SELECT COALESCE(SUM(last_seq), 0) FROM chat_channels WHERE workspace_id IN (" +
-                          db::placeholders(1, workspaces.size()) + ")), (" + instance + ")";
+  const std::string channels = "SELECT COALESCE(SUM(last_seq), 0) FROM chat_channels WHERE workspace_id IN (" +
+                               db::placeholders(1, workspaces.size()) + ") AND kind ";
+  const std::string sql = "SELECT (" + channels + "<> 'direct') + (" + channels + "= 'direct'), (" + instance + ")";
   RUCHE_TRY(auto sizes, c.query_one(sql, std::vector<db::Param>(workspaces.begin(), workspaces.end())));
   if (!sizes || sizes->is_null(1)) return true;
   const std::int64_t mine = sizes->i64(0), all = sizes->i64(1);
