@@ -8,7 +8,9 @@
 #include <thread>
 
 #include "core/crypto/encoding.hpp"
+#include "core/crypto/random.hpp"
 #include "dav/dav.hpp"
+#include "modules/files/store.hpp"
 #include "support/test_server.hpp"
 
 namespace ruche::testing {
@@ -1301,6 +1303,103 @@ TEST(Files, SearchFindsNamesInReadableWorkspacesOnly) {
   EXPECT_TRUE(search("q=compte").first.empty());
   ASSERT_EQ(s.call("DELETE", "/api/v1/workspaces/" + shared, b.token).status, 204);
   EXPECT_EQ(search("q=rapport").first, (std::vector<std::string>{"Rapport annuel 2026.pdf", "rapport-2025.odt"}));
+}
+
+// A search reads the newest names first (5,000: the instance's on SQLite,
+// the searcher's workspaces' on PostgreSQL), then every name of the
+// workspaces that holds the words (SQLite: one by one; PostgreSQL: the
+// trigram index, asked for the workspaces' names only) unless the first
+// look found enough, or, on PostgreSQL, read every name of workspaces that
+// hold fewer. Names are written by the thousand through the store (as an
+// import would): each way is taken, and finds what reading every name would.
+TEST(Files, SearchReadsTheNewestNamesThenEveryName) {
+  TestServer s;
+  Account a = s.user("Alice"), b = s.user("Bob");
+  const std::string big = s.workspace(a, "Big", {"files"});
+  const std::string small = s.workspace(a, "Small", {"files"});
+  const std::string theirs = s.workspace(b, "Theirs", {"files"});
+  struct Named {
+    std::string workspace, name;
+  };
+  std::vector<Named> written;  // oldest first: creation time and rowid agree
+  // Theirs first (6,000 names, "secret" in each, "commun" in every tenth),
+  // then Big (6,000: "ancien" in its 3 oldest, "commun" in every tenth),
+  // Small's 30 ("commun" in every other) and 30 more of Theirs among Big's
+  // last 300.
+  for (int i = 0; i < 6000; ++i)
+    written.push_back({theirs, "secret " + std::string(i % 10 == 0 ? "commun " : "") + std::to_string(i) + ".txt"});
+  for (int i = 0; i < 6000; ++i) {
+    written.push_back({big, std::string(i < 3 ? "ancien " : "") + (i % 10 == 0 ? "commun " : "") + "grand " +
+                                std::to_string(i) + ".txt"});
+    if (i >= 5700 && i % 10 == 0)
+      written.push_back({small, std::string(i % 20 == 0 ? "commun " : "") + "petit " + std::to_string(i) + ".txt"});
+    if (i >= 5700 && i % 10 == 5) written.push_back({theirs, "secret commun " + std::to_string(i) + ".txt"});
+  }
+  ASSERT_TRUE(s.platform().db.write([&](db::Conn& c) -> Result<void> {
+    std::int64_t at = s.clock().now_ms();
+    for (const auto& w : written) {
+      files::Node n;
+      n.id = crypto::new_id_of<files::NodeId>();
+      n.workspace_id = WorkspaceId(w.workspace);
+      n.name = w.name;
+      n.size_bytes = 1;
+      n.etag = "\"" + std::string(64, 'a') + "\"";
+      n.content_type = "text/plain";
+      n.version = 1;
+      n.mtime_ms = n.created_at_ms = n.updated_at_ms = ++at;
+      n.created_by = n.updated_by = (w.workspace == theirs ? b.id : a.id).str();
+      RUCHE_CHECK(files::store::insert_node(c, n, "v-" + n.id.str()));
+    }
+    // Big's newest "commun" name goes to the trash: found by neither way.
+    RUCHE_TRY([[maybe_unused]] auto k, c.exec("UPDATE files_nodes SET trashed_at_ms = $1 WHERE name = $2",
+                                              {at, std::string("commun grand 5990.txt")}));
+    return {};
+  }));
+  if (s.platform().db.backend() == db::Backend::postgres) {
+    ASSERT_TRUE(s.platform().db.write([](db::Conn& c) -> Result<void> {
+      RUCHE_TRY([[maybe_unused]] auto n, c.exec("ANALYZE files_nodes", {}));
+      return {};
+    }));
+  }
+  // What reading every name finds: live names of the workspaces asked for
+  // that hold every word, the newest first.
+  auto expected = [&](const std::vector<std::string>& in, const std::vector<std::string>& words, std::size_t limit) {
+    std::vector<std::string> out;
+    for (auto w = written.rbegin(); w != written.rend() && out.size() < limit; ++w) {
+      if (std::find(in.begin(), in.end(), w->workspace) == in.end() || w->name == "commun grand 5990.txt") continue;
+      if (std::all_of(words.begin(), words.end(), [&](const auto& x) { return w->name.find(x) != std::string::npos; }))
+        out.push_back(w->name);
+    }
+    return out;
+  };
+  auto search = [&](const std::string& query) {
+    auto r = s.call("GET", "/api/v1/search?type=file&" + query, a.token);
+    EXPECT_EQ(r.status, 200) << r.raw.body;
+    std::vector<std::string> names;
+    for (const auto& h : r.body.at("results").as_array()) names.push_back(str(h, "name"));
+    return names;
+  };
+  // Among the newest: Big's and Small's merged.
+  const auto commun = expected({big, small}, {"commun"}, 20);
+  ASSERT_EQ(commun.size(), 20u);
+  EXPECT_NE(std::find(commun.begin(), commun.end(), "commun petit 5980.txt"), commun.end());
+  EXPECT_EQ(search("q=commun"), commun);
+  EXPECT_EQ(search("q=commun&limit=50"), expected({big, small}, {"commun"}, 50));
+  // Past the newest 5,000 (Big's 3 oldest), and a word found nowhere the
+  // searcher may read (6,000 names of Theirs hold it).
+  EXPECT_EQ(search("q=ancien"), (std::vector<std::string>{"ancien grand 2.txt", "ancien grand 1.txt",
+                                                           "ancien commun grand 0.txt"}));
+  EXPECT_EQ(search("q=ancien+commun"), std::vector<std::string>{"ancien commun grand 0.txt"});
+  EXPECT_TRUE(search("q=secret").empty());
+  EXPECT_EQ(search("q=grand+59"), expected({big}, {"grand", "59"}, 20));
+  EXPECT_EQ(search("q=petit+commun"), expected({big, small}, {"petit", "commun"}, 20));
+  // As many as the newest hold (15), and one more asked for: PostgreSQL's
+  // first look hands the 5,000th newest name too, which is not a result.
+  EXPECT_EQ(search("q=petit+commun&limit=16"), expected({big, small}, {"petit", "commun"}, 16));
+  // A workspace of fewer than 5,000 names, alone.
+  EXPECT_EQ(search("q=commun&workspace=" + small), expected({small}, {"commun"}, 20));
+  EXPECT_EQ(search("q=petit&workspace=" + small + "&limit=100"), expected({small}, {"petit"}, 100));
+  EXPECT_TRUE(search("q=grand&workspace=" + small).empty());
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # bench/files-search: file search by name over generated names (default
-# 1,000,000 in 10 workspaces): the search as it is beside, in the same run,
-# the search as it was (every name of the workspaces read), on SQLite then
-# on PostgreSQL (a private server on loopback, scripts/pg-test.sh); then
-# what PostgreSQL's two indexes cost (size, an insert).
+# 1,000,000 in 10 workspaces and a small 11th): the search as it is beside,
+# in the same run, every name of the workspaces read, on SQLite then on
+# PostgreSQL (a private server on loopback, scripts/pg-test.sh); then what
+# PostgreSQL's two indexes cost (size, an insert).
 #
 #   bench/files-search/run.sh [NAMES]
 set -euo pipefail

@@ -150,6 +150,16 @@ std::string placeholders(std::size_t first, std::size_t n) {
   return s;
 }
 
+std::string newest_of_each(std::string_view table, std::string_view key, std::size_t first, std::size_t n,
+                           std::string_view live, std::string_view order, std::string_view limit) {
+  const std::string newest = " ORDER BY " + std::string(order) + " DESC LIMIT " + std::string(limit);
+  std::string each;
+  for (std::size_t i = 0; i < n; ++i)
+    each += std::string(i ? " UNION ALL " : "") + "(SELECT * FROM " + std::string(table) + " WHERE " +
+            std::string(key) + " = $" + std::to_string(first + i) + " AND " + std::string(live) + newest + ")";
+  return n < 2 ? each : "(SELECT * FROM (" + each + ") u" + newest + ")";
+}
+
 std::string like_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size());

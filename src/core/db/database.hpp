@@ -91,6 +91,16 @@ class Params {
 // built at run time (the values go in Params, never in the text).
 std::string placeholders(std::size_t first, std::size_t n);
 
+// A subquery: the newest `limit` rows of `table` among several values of
+// `key` (placeholders $first ... $first+n-1), newest by `order`, of those
+// `live` keeps. Each value's newest are read through an index on
+// (key, order) with `live` as its predicate, and merged: PostgreSQL plans a
+// Merge Append, which reads each only as far as the merge needs. Searches
+// look here first (chat messages, file names: a word many hold is found
+// without the full-text or trigram index).
+std::string newest_of_each(std::string_view table, std::string_view key, std::size_t first, std::size_t n,
+                           std::string_view live, std::string_view order, std::string_view limit);
+
 // `text` for a LIKE pattern written with ESCAPE '\': `%`, `_` and `\`
 // stand for themselves.
 std::string like_escape(std::string_view text);

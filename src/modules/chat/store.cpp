@@ -631,14 +631,9 @@ Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const Sea
         "$1) AS query) SELECT m.id, m.workspace_id, m.channel_id, m.author_id, m.created_at_ms, "
         "m.thread_id, m.in_channel, ts_headline('french', m.body, q.query, $4) FROM q, ";
     params.emplace_back(kRecentMessages);
-    const std::string recent = "$" + std::to_string(params.size());
-    std::string newest_of;
-    for (std::size_t i = 0; i < q.workspaces.size(); ++i)
-      newest_of += std::string(i ? " UNION ALL " : "") +
-                   "(SELECT * FROM chat_messages WHERE workspace_id = $" + std::to_string(first_workspace + i) +
-                   " AND deleted_at_ms IS NULL ORDER BY created_at_ms DESC LIMIT " + recent + ")";
-    if (q.workspaces.size() > 1)
-      newest_of = "(SELECT * FROM (" + newest_of + ") u ORDER BY created_at_ms DESC LIMIT " + recent + ")";
+    const std::string newest_of = db::newest_of_each("chat_messages", "workspace_id", first_workspace,
+                                                     q.workspaces.size(), "deleted_at_ms IS NULL", "created_at_ms",
+                                                     "$" + std::to_string(params.size()));
     sql = select + newest_of + " m" + visible + " AND m.search @@ q.query" + filters +
           " ORDER BY m.created_at_ms DESC LIMIT $3";
     std::vector<SearchRow> newest;

@@ -201,10 +201,8 @@ Result<void> each_child(db::Conn& c, const WorkspaceId& ws, const std::string& p
   });
 }
 
-// A search looks first among the instance's newest live names, this many:
-// a word many names hold is found there, without reading the others. When
-// fewer than the results asked for hold it there, every name of the
-// searcher's workspaces is read — or, on PostgreSQL, its trigram index.
+// A search looks first among the newest live names, this many: a word many
+// names hold is found there, without reading the others.
 constexpr std::int64_t kRecentNames = 5000;
 
 Result<std::vector<Node>> search_names(db::Conn& c, const std::vector<WorkspaceId>& workspaces,
@@ -216,8 +214,9 @@ Result<std::vector<Node>> search_names(db::Conn& c, const std::vector<WorkspaceI
   for (const auto& w : workspaces) params.emplace_back(w);
   // SQLite's LIKE ignores the case of ASCII letters; PostgreSQL's ILIKE of
   // all, and answers it from a trigram index of the names (pg_trgm,
-  // migration 0025) when its planner finds that faster than reading them.
-  std::string holds = " AND n.trashed_at_ms IS NULL";
+  // migrations 0025 and 0028) when its planner finds that faster than
+  // reading them.
+  std::string holds = "n.trashed_at_ms IS NULL";
   std::vector<std::string> patterns;  // the parameters view them: they live until the query ran
   patterns.reserve(words.size());
   for (const auto& word : words) {
@@ -227,33 +226,51 @@ Result<std::vector<Node>> search_names(db::Conn& c, const std::vector<WorkspaceI
   }
   params.emplace_back(static_cast<std::int64_t>(limit));
   const std::string limit_at = " LIMIT $" + std::to_string(params.size());
+  // Every name of the workspaces that holds the words, the newest first.
+  // PostgreSQL, given an index of times for the order, would read names by
+  // it until enough hold the words: all of them when few do (1.3 s at
+  // 1,000,000 names); `+ 0` keeps it to its trigram index, or to reading
+  // the workspaces' names. That index keeps each name's workspace: asked
+  // for them, it leaves the others' names in the index (a word 50,000 names
+  // of other workspaces hold: 430 ms when they were read and dropped).
+  const std::string every =
+      "WHERE " + in_workspaces + " AND " + holds +
+      (sqlite ? " ORDER BY n.rowid DESC"
+              : " AND ARRAY[n.workspace_id] && ARRAY[" + db::placeholders(1, workspaces.size()) +
+                    "]::text[] ORDER BY n.created_at_ms + 0 DESC") +
+      limit_at;
+  // The newest first. SQLite: the instance's, by rowid (insertion order),
+  // read backwards from the end (`+` keeps SQLite off the workspaces'
+  // index, which would read all their names): a bounded read whatever the
+  // instance holds, then the workspaces' names one by one. PostgreSQL: the
+  // workspaces' own, by creation time, from an index of live nodes by
+  // workspace and time (migration 0028), several workspaces' merged; the
+  // last of them (numbered by row_number() as they stream in order, nothing
+  // sorted) comes too, a result or not: when it does not come, the
+  // workspaces hold fewer names, and every one was read.
   params.emplace_back(kRecentNames);
   const std::string recent_at = "$" + std::to_string(params.size());
-  // The newest first: on SQLite by rowid (insertion order), read backwards
-  // from the end (`+` keeps SQLite off the workspaces' index, which would
-  // read all their names); on PostgreSQL by creation time, from an index of
-  // live nodes' times (migration 0025).
   const std::string recent =
-      sqlite ? "WHERE n.rowid > COALESCE((SELECT rowid FROM files_nodes ORDER BY rowid DESC LIMIT 1 OFFSET " +
-                   recent_at + "), 0) AND +" + in_workspaces + holds + " ORDER BY n.rowid DESC"
-             : "FROM (SELECT * FROM files_nodes WHERE trashed_at_ms IS NULL ORDER BY created_at_ms DESC LIMIT " +
-                   recent_at + ") n WHERE " + in_workspaces + holds + " ORDER BY n.created_at_ms DESC";
+      sqlite ? " FROM files_nodes n WHERE n.rowid > COALESCE((SELECT rowid FROM files_nodes ORDER BY rowid DESC "
+               "LIMIT 1 OFFSET " + recent_at + "), 0) AND +" + in_workspaces + " AND " + holds +
+                   " ORDER BY n.rowid DESC"
+             : ", n.nth, " + holds + " FROM (SELECT *, row_number() OVER (ORDER BY created_at_ms DESC) AS nth FROM " +
+                   db::newest_of_each("files_nodes", "workspace_id", 1, workspaces.size(), "trashed_at_ms IS NULL",
+                                      "created_at_ms", recent_at) +
+                   " w) n WHERE (" + holds + ") OR n.nth = " + recent_at + " ORDER BY n.created_at_ms DESC";
   std::vector<Node> out;
-  RUCHE_CHECK(c.each(std::string("SELECT ") + kNodeColumns + (sqlite ? " FROM files_nodes n " : " ") + recent + limit_at,
-                     params, [&](const db::Row& r) {
-                       out.push_back(node_from(r));
-                       return true;
-                     }));
-  if (static_cast<int>(out.size()) == limit) return out;
-  // Then every name of the workspaces. PostgreSQL, given the index of times
-  // for the order, would read names by it until enough hold the words: all
-  // of them when few do (1.3 s at 1,000,000 names); `+ 0` keeps it to its
-  // trigram index, or to reading the workspaces' names.
+  bool every_read = !sqlite;
+  RUCHE_CHECK(c.each(std::string("SELECT ") + kNodeColumns + recent + limit_at, params, [&](const db::Row& r) {
+    if (!sqlite) {
+      if (r.i64(r.size() - 2) == kRecentNames) every_read = false;
+      if (!r.boolean(r.size() - 1)) return true;
+    }
+    out.push_back(node_from(r));
+    return true;
+  }));
+  if (static_cast<int>(out.size()) == limit || every_read) return out;
   params.pop_back();
-  return nodes_where(c,
-                     "WHERE " + in_workspaces + holds +
-                         (sqlite ? " ORDER BY n.rowid DESC" : " ORDER BY n.created_at_ms + 0 DESC") + limit_at,
-                     params);
+  return nodes_where(c, every, params);
 }
 
 Result<std::int64_t> count_children(db::Conn& c, const WorkspaceId& ws, const std::string& parent) {

@@ -1,0 +1,4 @@
+-- Nothing on SQLite: PostgreSQL's 0028 indexes live file names by workspace
+-- and time, and adds each name's workspace to its trigram index. Here a
+-- search reads the instance's newest names by rowid (a bounded read), then
+-- the searcher's workspaces' names (store.cpp search_names).
