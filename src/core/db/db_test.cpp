@@ -443,6 +443,44 @@ TEST_F(DbTest, EachStreamsAndStopsEarly) {
   }));
 }
 
+// The newest live rows among several keys, merged newest first; one key's
+// alone on SQLite too (several keys' union is PostgreSQL's syntax: the
+// searches that use it run there).
+TEST_F(DbTest, NewestOfEachMergesTheKeysNewestLiveRows) {
+  script("CREATE TABLE t (k TEXT NOT NULL, at BIGINT NOT NULL, gone BIGINT)");
+  ASSERT_OK(db_->write([](Conn& c) -> Result<void> {
+    // a: 1, 4, 7, 10 (10 gone); b: 2, 5, 8; c: 3, 6, 9.
+    for (int i = 1; i <= 10; ++i)
+      RUCHE_CHECK(c.exec("INSERT INTO t (k, at, gone) VALUES ($1, $2, $3)",
+                         {std::string(1, static_cast<char>('a' + (i - 1) % 3)), i,
+                          i == 10 ? Param(std::int64_t{1}) : Param(nullptr)}));
+    return {};
+  }));
+  auto newest = [&](std::vector<std::string> keys, std::int64_t limit) {
+    std::vector<Param> params(keys.begin(), keys.end());
+    params.emplace_back(limit);
+    std::vector<std::int64_t> at;
+    auto r = db_->read([&](Conn& c) -> Result<void> {
+      return c.each("SELECT n.k, n.at FROM " +
+                        newest_of_each("t", "k", 1, keys.size(), "gone IS NULL", "at",
+                                       "$" + std::to_string(params.size())) +
+                        " n ORDER BY n.at DESC",
+                    params, [&](const Row& row) {
+                      at.push_back(row.i64(1));
+                      return true;
+                    });
+    });
+    EXPECT_TRUE(r) << r.error().message;
+    return at;
+  };
+  EXPECT_EQ(newest({"a"}, 2), (std::vector<std::int64_t>{7, 4}));
+  EXPECT_EQ(newest({"a"}, 10), (std::vector<std::int64_t>{7, 4, 1}));
+  if (on_sqlite()) return;
+  EXPECT_EQ(newest({"a", "b"}, 4), (std::vector<std::int64_t>{8, 7, 5, 4}));
+  EXPECT_EQ(newest({"c", "a", "b"}, 5), (std::vector<std::int64_t>{9, 8, 7, 6, 5}));
+  EXPECT_EQ(newest({"a", "b", "c"}, 20), (std::vector<std::int64_t>{9, 8, 7, 6, 5, 4, 3, 2, 1}));
+}
+
 // --- concurrency ------------------------------------------------------------
 
 TEST_F(DbTest, ReadSeesOneSnapshot) {
