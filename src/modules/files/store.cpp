@@ -210,7 +210,8 @@ Result<std::vector<Node>> search_names(db::Conn& c, const std::vector<WorkspaceI
   if (workspaces.empty() || words.empty()) return std::vector<Node>{};
   const bool sqlite = c.backend() == db::Backend::sqlite;
   std::vector<db::Param> params;
-  const std::string in_workspaces = "n.workspace_id IN (" + db::placeholders(1, workspaces.size()) + ")";
+  const std::string workspace_list = db::placeholders(1, workspaces.size());
+  const std::string in_workspaces = "n.workspace_id IN (" + workspace_list + ")";
   for (const auto& w : workspaces) params.emplace_back(w);
   // SQLite's LIKE ignores the case of ASCII letters; PostgreSQL's ILIKE of
   // all, and answers it from a trigram index of the names (pg_trgm,
@@ -236,7 +237,7 @@ Result<std::vector<Node>> search_names(db::Conn& c, const std::vector<WorkspaceI
   const std::string every =
       "WHERE " + in_workspaces + " AND " + holds +
       (sqlite ? " ORDER BY n.rowid DESC"
-              : " AND ARRAY[n.workspace_id] && ARRAY[" + db::placeholders(1, workspaces.size()) +
+              : " AND ARRAY[n.workspace_id] && ARRAY[" + workspace_list +
                     "]::text[] ORDER BY n.created_at_ms + 0 DESC") +
       limit_at;
   // The newest first. SQLite: the instance's, by rowid (insertion order),
