@@ -442,6 +442,37 @@ TEST(Export, AnArchiveRepackedByGnuTarImports) {
   EXPECT_EQ(s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size(), before);
 }
 
+// A channel's last number is the archive's word, but never below its
+// messages' (an archive another tool wrote, or edited by hand, may say
+// less): the next post takes the number after the last imported message's
+// instead of colliding with it (every post in the channel failed, 409).
+TEST(Export, ImportedChannelsNumberPostsAfterTheirMessages) {
+  TestServer s;
+  Filled f(s);
+  Account admin = s.user("Admin", platform::InstanceRole::admin);
+  Extracted x(s.call("GET", "/api/v1/workspaces/" + f.ws + "/export", f.a.token).raw.body);
+  auto channels = json::parse(slurp(x.root / "chat/channels.json"));
+  ASSERT_TRUE(channels);
+  for (auto& ch : channels->as_array())
+    if (str(ch, "name") == "général") ch.as_object()["last_seq"] = 1;
+  std::ofstream(x.root / "chat/channels.json", std::ios::binary | std::ios::trunc) << json::serialize(*channels);
+  const fs::path tar = x.root.parent_path() / "low-last-seq.tar";
+  const std::string cmd = "tar --format=pax -c -f '" + tar.string() + "' -C '" + x.root.string() +
+                          "' README.txt workspace.json chat files";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  auto r = s.call("POST", "/api/v1/admin/workspaces/import", admin.token, slurp(tar));
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  const std::string copy = str(r.body.at("workspace"), "id");
+  std::string general;
+  const auto listed = s.call("GET", "/api/v1/workspaces/" + copy + "/channels", f.a.token);
+  for (const auto& ch : listed.body.as_array())
+    if (str(ch, "name") == "général") general = str(ch, "id");
+  ASSERT_FALSE(general.empty());
+  auto next = s.call("POST", "/api/v1/channels/" + general + "/messages", f.a.token, body(json::object{{"body", "suite"}}));
+  ASSERT_EQ(next.status, 201) << next.raw.body;
+  EXPECT_EQ(next.body.at("seq").as_int64(), 5);  // général's 4 (one deleted), then this one
+}
+
 // Records the import does not remember (messages that start no thread,
 // files) are still checked: a message twice or out of its order, a reply
 // whose first message says it has none, an entry under a file: each refused
@@ -512,6 +543,21 @@ TEST(Export, RecordsOutOfOrderOrUnderWhatCannotHoldThemAreRefused) {
       }
     }
   }, "or another's");
+  // A file's versions in their order, each once, the current one last (its
+  // next version takes the number after the current one's).
+  auto versions_of_note = [&](const std::function<void(json::array&)>& edit) {
+    return [&f, edit](std::vector<json::object>& lines) {
+      for (auto& o : lines)
+        if (str(o, "id") == f.note) edit(o["versions"].as_array());
+    };
+  };
+  refused("files/nodes", versions_of_note([](json::array& v) { std::swap(v.at(0), v.at(1)); }), "out of order");
+  refused("files/nodes", versions_of_note([](json::array& v) { v.at(1).as_object()["number"] = 1; }),
+          "twice the same number");
+  refused("files/nodes", versions_of_note([](json::array& v) {
+    v.at(0).as_object()["current"] = true;
+    v.at(1).as_object()["current"] = false;
+  }), "a version after the current one");
   EXPECT_EQ(s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size(), had);
   // What the imports kept of the contents until their records came is gone with them.
   auto kept = s.platform().db.read([](db::Conn& c) { return c.query_one("SELECT COUNT(*) FROM import_contents", {}); });

@@ -230,6 +230,10 @@ class ChatImport final : public platform::ModuleImport {
     }));
     messages_ids_.merge(page.ids);
     last_seq_ = page.last_seq;
+    // The channel's last number is the archive's, but never below its
+    // messages': the next post takes the one after (a lower one would make
+    // every post in the channel collide with an imported message).
+    ch.last_seq = std::max(ch.last_seq, last_seq_);
     messages_ += page.messages;
     attachments_used_ += page.attachments;
     return {};

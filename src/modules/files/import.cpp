@@ -124,6 +124,11 @@ class FilesImport final : public platform::ModuleImport {
         auto number = integer(v, "number"), size = integer(v, "size");
         auto at = time(v, "created_at"), vmtime = time(v, "mtime");
         if (!number || *number < 1 || !size || !at || !vmtime) return bad("a version without its number, size or dates");
+        // In their order, each once, the current one last (the export writes
+        // them so): a file's next version takes the number after its current.
+        if (!versions.empty() && *number <= versions.back().number)
+          return bad("versions out of order, or twice the same number");
+        if (!current_id.empty()) return bad("a version after the current one");
         // Each content is one version's: taken, no other version finds it.
         RUCHE_TRY(auto content, platform::take_content(c, ctx_.workspace, text(v, "entry")));
         if (!content) return bad("a version whose content is not in the archive, or another's");
