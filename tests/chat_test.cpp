@@ -6,6 +6,8 @@
 #include <set>
 #include <thread>
 
+#include "core/crypto/random.hpp"
+#include "modules/chat/store.hpp"
 #include "support/test_server.hpp"
 
 namespace ruche::testing {
@@ -502,6 +504,115 @@ TEST(Chat, SearchFindsStemsAndOnlyWhatTheCallerMaySee) {
   if (sqlite) {
     EXPECT_EQ(terms("workspace_id") + terms("body"), 0);
   }
+}
+
+// PostgreSQL's search looks among the newest 5,000 messages of the
+// searcher's workspaces first, then asks its full-text index — unless the
+// workspaces hold fewer (their channels' last numbers say so): then the
+// search ends there. Both databases answer the same.
+TEST(Chat, SearchReadsTheNewestMessagesThenTheIndex) {
+  TestServer s;
+  Chat chat{s};
+  Account a = s.user("Alice"), b = s.user("Bob");
+  const std::string big = s.workspace(a, "Big", {"chat"});
+  const std::string small = s.workspace(a, "Small", {"chat"});
+  const std::string theirs = s.workspace(b, "Theirs", {"chat"});
+  s.join(a, small, b);
+  const std::string big_general = chat.channel(a, big, "général");
+  const std::string small_general = chat.channel(a, small, "général");
+  const std::string small_bob = chat.channel(b, small, "bob", true);  // Bob's alone: not Alice's to find
+  const std::string their_general = chat.channel(b, theirs, "général");
+  struct Written {
+    std::string workspace, channel, body, id;
+  };
+  std::vector<Written> written;  // oldest first
+  // Theirs first (6,000: "secret" in each, "commun" in every tenth), then
+  // Big (6,000: "ancien" in its 3 oldest, "commun" in every tenth), with
+  // Small's 60 (every other in Bob's private channel, "commun" in every
+  // other pair) and 30 more of Theirs among Big's last 300.
+  for (int i = 0; i < 6000; ++i)
+    written.push_back({theirs, their_general, "secret " + std::string(i % 10 == 0 ? "commun " : "") + std::to_string(i), ""});
+  for (int i = 0; i < 6000; ++i) {
+    written.push_back({big, big_general,
+                       std::string(i < 3 ? "ancien " : "") + (i % 10 == 0 ? "commun " : "") + "grand " + std::to_string(i),
+                       ""});
+    if (i >= 5700 && i % 5 == 0)
+      written.push_back({small, i % 10 == 0 ? small_general : small_bob,
+                         std::string(i % 20 < 10 ? "commun " : "") + "petit " + std::to_string(i), ""});
+    if (i >= 5700 && i % 10 == 5) written.push_back({theirs, their_general, "secret commun " + std::to_string(i), ""});
+  }
+  ASSERT_TRUE(s.platform().db.write([&](db::Conn& c) -> Result<void> {
+    std::int64_t at = s.clock().now_ms();
+    for (auto& w : written) {
+      chat::Message m;
+      m.id = crypto::new_ordered_id_of<chat::MessageId>(++at);
+      m.channel_id = chat::ChannelId(w.channel);
+      m.workspace_id = WorkspaceId(w.workspace);
+      RUCHE_TRY(m.seq, chat::store::next_seq(c, m.channel_id, at));
+      m.author_id = (w.workspace == big ? a.id : b.id).str();
+      m.body = w.body;
+      m.created_at_ms = at;
+      RUCHE_CHECK(chat::store::insert_message(c, m));
+      w.id = m.id.str();
+    }
+    // Written past the service: SQLite's full-text index takes them now.
+    for (int n = 2000; n == 2000;) {
+      RUCHE_TRY(n, chat::store::index_pending(c, 2000));
+    }
+    return {};
+  }));
+  // Big's newest "commun" message is deleted: found by neither way.
+  const std::string gone = std::find_if(written.rbegin(), written.rend(), [&](const Written& w) {
+                             return w.workspace == big && w.body.starts_with("commun ");
+                           })->id;
+  ASSERT_EQ(s.call("DELETE", "/api/v1/messages/" + gone, a.token).status, 204);
+  if (s.platform().db.backend() == db::Backend::postgres) {
+    ASSERT_TRUE(s.platform().db.write([](db::Conn& c) -> Result<void> {
+      RUCHE_TRY([[maybe_unused]] auto n, c.exec("ANALYZE chat_messages", {}));
+      return {};
+    }));
+  }
+  // What reading every message finds: Alice's to see, in the workspaces
+  // asked for, holding every word, the newest first.
+  auto expected = [&](const std::vector<std::string>& in, const std::vector<std::string>& words, std::size_t limit) {
+    std::vector<std::string> out;
+    for (auto w = written.rbegin(); w != written.rend() && out.size() < limit; ++w) {
+      if (std::find(in.begin(), in.end(), w->workspace) == in.end() || w->channel == small_bob || w->id == gone)
+        continue;
+      if (std::all_of(words.begin(), words.end(), [&](const auto& x) { return (" " + w->body + " ").find(" " + x + " ") != std::string::npos; }))
+        out.push_back(w->id);
+    }
+    return out;
+  };
+  auto search = [&](const std::string& query) {
+    auto r = s.call("GET", "/api/v1/search?" + query, a.token);
+    EXPECT_EQ(r.status, 200) << r.raw.body;
+    std::vector<std::string> ids;
+    for (const auto& h : r.body.at("results").as_array()) ids.push_back(std::string(h.at("id").as_string()));
+    return ids;
+  };
+  // Among the newest: Big's and Small's merged.
+  const auto commun = expected({big, small}, {"commun"}, 20);
+  ASSERT_EQ(commun.size(), 20u);
+  EXPECT_EQ(search("q=commun"), commun);
+  EXPECT_EQ(search("q=commun&limit=50"), expected({big, small}, {"commun"}, 50));
+  EXPECT_EQ(search("q=commun&channel=" + big_general), expected({big}, {"commun"}, 20));
+  // Past the newest 5,000 (Big's 3 oldest), and a word only messages the
+  // searcher may not read hold (6,030 of Theirs).
+  const auto ancien = search("q=ancien");
+  ASSERT_EQ(ancien.size(), 3u);
+  EXPECT_EQ(ancien, expected({big}, {"ancien"}, 20));
+  EXPECT_EQ(search("q=ancien+commun"), expected({big}, {"ancien", "commun"}, 20));
+  EXPECT_TRUE(search("q=secret").empty());
+  // As many as the newest hold, and one more asked for.
+  const auto few = expected({big, small}, {"petit", "commun"}, 100);
+  ASSERT_EQ(few.size(), 15u);
+  EXPECT_EQ(search("q=petit+commun&limit=" + std::to_string(few.size() + 1)), few);
+  // A workspace of fewer than 5,000 messages, alone: every one is among the
+  // newest; its private channel's messages stay Bob's.
+  EXPECT_EQ(search("q=commun&workspace=" + small), expected({small}, {"commun"}, 20));
+  EXPECT_EQ(search("q=petit&workspace=" + small + "&limit=100"), expected({small}, {"petit"}, 100));
+  EXPECT_TRUE(search("q=grand&workspace=" + small).empty());
 }
 
 TEST(Chat, LiveMessagesReachOnlyChannelMembersAndResumeWithoutGaps) {

@@ -525,16 +525,23 @@ SearchRow search_row(const db::Row& r) {
   return row;
 }
 
-// Whether a search's full-text step should narrow to the searcher's
-// workspaces: when they hold a small part of the instance's messages, the
-// matches elsewhere are most of the index's; when they hold most, asking
-// for them too costs the index scan 2-4x (docs/benchmarks.md "Chat store").
-// Their messages: their channels' last numbers (summed by kind: each kind's
-// channels have their own index by workspace, partial, which a sum over all
-// kinds could not use, scanning the instance's channels); the instance's:
-// the table's last rowid on SQLite, its estimated rows on PostgreSQL
-// (unknown, -1, on a table never analysed: narrow).
-Result<bool> narrow_to_workspaces(db::Conn& c, const std::vector<std::string>& workspaces) {
+// How many messages the searcher's workspaces hold, at most, and the
+// instance: their channels' last numbers (each message has its own number
+// in its channel, so a channel holds no more than its last; summed by kind:
+// each kind's channels have their own index by workspace, partial, which a
+// sum over all kinds could not use, scanning the instance's channels); the
+// table's last rowid on SQLite, its estimated rows on PostgreSQL (unknown,
+// -1, on a table never analysed).
+struct Sizes {
+  std::int64_t mine = 0, all = -1;
+  // Whether a search's full-text step should narrow to the searcher's
+  // workspaces: when they hold a small part of the instance's messages, the
+  // matches elsewhere are most of the index's; when they hold most, asking
+  // for them too costs the index scan 2-4x (docs/benchmarks.md "Chat store").
+  bool narrow() const { return all < 0 || mine * 4 < all; }
+};
+
+Result<Sizes> workspace_sizes(db::Conn& c, const std::vector<std::string>& workspaces) {
   const std::string instance = c.backend() == db::Backend::sqlite
                                    ? "SELECT MAX(rowid) FROM chat_messages"
                                    : "SELECT reltuples::bigint FROM pg_class WHERE oid = 'chat_messages'::regclass";
@@ -542,9 +549,11 @@ Result<bool> narrow_to_workspaces(db::Conn& c, const std::vector<std::string>& w
                                db::placeholders(1, workspaces.size()) + ") AND kind ";
   const std::string sql = "SELECT (" + channels + "<> 'direct') + (" + channels + "= 'direct'), (" + instance + ")";
   RUCHE_TRY(auto sizes, c.query_one(sql, std::vector<db::Param>(workspaces.begin(), workspaces.end())));
-  if (!sizes || sizes->is_null(1)) return true;
-  const std::int64_t mine = sizes->i64(0), all = sizes->i64(1);
-  return all < 0 || mine * 4 < all;
+  Sizes out;
+  if (!sizes) return out;
+  out.mine = sizes->i64(0);
+  if (!sizes->is_null(1)) out.all = sizes->i64(1);
+  return out;
 }
 
 }  // namespace
@@ -561,8 +570,8 @@ Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const Sea
     // keeps the searcher's workspaces' messages (migration 0027): FTS5 walks
     // the workspaces' lists and the words' together.
     match = "body : (" + match + ")";
-    RUCHE_TRY(const bool narrow, narrow_to_workspaces(c, q.workspaces));
-    if (narrow) {
+    RUCHE_TRY(const Sizes sizes, workspace_sizes(c, q.workspaces));
+    if (sizes.narrow()) {
       std::string spaces;
       for (const auto& w : q.workspaces) {
         spaces += spaces.empty() ? "\"" : " OR \"";
@@ -625,7 +634,8 @@ Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const Sea
     // read every message by it when few match (1.2 s for a word found nowhere
     // at 1,000,000), and without it sort every match (0.6 s for a common
     // one). When fewer than the limit match there, its full-text index
-    // answers (`+ 0`: not that index for the order).
+    // answers (`+ 0`: not that index for the order) — unless the workspaces
+    // hold fewer messages than were read: then every one was.
     const std::string select =
         "WITH q AS (SELECT websearch_to_tsquery('french', $1) || websearch_to_tsquery('english', "
         "$1) AS query) SELECT m.id, m.workspace_id, m.channel_id, m.author_id, m.created_at_ms, "
@@ -642,12 +652,13 @@ Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const Sea
       return true;
     }));
     if (static_cast<int>(newest.size()) == q.limit) return newest;
+    RUCHE_TRY(const Sizes sizes, workspace_sizes(c, q.workspaces));
+    if (sizes.mine < kRecentMessages) return newest;  // a small workspace's search ends here
     params.pop_back();
     // Narrowed, the full-text index keeps the searcher's workspaces'
     // messages (its second column, migration 0027).
-    RUCHE_TRY(const bool narrow, narrow_to_workspaces(c, q.workspaces));
     sql = select + "chat_messages m" + visible + " AND m.search @@ q.query" +
-          (narrow ? " AND ARRAY[m.workspace_id] && ARRAY[" + ws_in + "]::text[]" : std::string()) + filters +
+          (sizes.narrow() ? " AND ARRAY[m.workspace_id] && ARRAY[" + ws_in + "]::text[]" : std::string()) + filters +
           " ORDER BY m.created_at_ms + 0 DESC LIMIT $3";
   }
   RUCHE_CHECK(c.each(sql, params, [&](const db::Row& r) {
