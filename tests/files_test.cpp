@@ -1393,10 +1393,10 @@ TEST(Files, SearchReadsTheNewestNamesThenEveryName) {
   EXPECT_TRUE(search("q=secret").empty());
   EXPECT_EQ(search("q=grand+59"), expected({big}, {"grand", "59"}, 20));
   EXPECT_EQ(search("q=petit+commun"), expected({big, small}, {"petit", "commun"}, 20));
-  // As many as the newest hold (15), and one more asked for: PostgreSQL's
-  // first look hands the 5,000th newest name too, which is not a result.
+  // As many as the newest hold (15), and one more asked for.
   EXPECT_EQ(search("q=petit+commun&limit=16"), expected({big, small}, {"petit", "commun"}, 16));
-  // A workspace of fewer than 5,000 names, alone.
+  // A workspace of fewer than 5,000 names, alone: every one is among the
+  // newest (PostgreSQL counts them, and ends there).
   EXPECT_EQ(search("q=commun&workspace=" + small), expected({small}, {"commun"}, 20));
   EXPECT_EQ(search("q=petit&workspace=" + small + "&limit=100"), expected({small}, {"petit"}, 100));
   EXPECT_TRUE(search("q=grand&workspace=" + small).empty());
