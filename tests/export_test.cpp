@@ -64,6 +64,16 @@ struct Extracted {
     root /= "out";
   }
   ~Extracted() { fs::remove_all(root.parent_path()); }
+  // The tree packed again by GNU tar (pax), `entries` from its top in the
+  // order given, or every name sorted (`--sort=name`), as archive bytes.
+  std::string packed(const std::string& name, const std::string& entries = "README.txt workspace.json chat files",
+                     bool sorted = false) const {
+    const fs::path out = root.parent_path() / name;
+    const std::string cmd = std::string("tar --format=pax ") + (sorted ? "--sort=name " : "") + "-c -f '" +
+                            out.string() + "' -C '" + root.string() + "' " + entries;
+    if (std::system(cmd.c_str()) != 0) throw std::runtime_error("tar failed");
+    return slurp(out);
+  }
 };
 
 TEST(Export, OwnersAndAdminsOnlyAndAudited) {
@@ -417,13 +427,7 @@ TEST(Export, AnArchiveRepackedByGnuTarImports) {
   Filled f(s);
   Account admin = s.user("Admin", platform::InstanceRole::admin);
   Extracted x(s.call("GET", "/api/v1/workspaces/" + f.ws + "/export", f.a.token).raw.body);
-  auto repack = [&](const std::string& name) {
-    const fs::path out = x.root.parent_path() / name;
-    const std::string cmd = "tar --format=pax --sort=name -c -f '" + out.string() + "' -C '" + x.root.string() +
-                            "' README.txt workspace.json chat";
-    if (std::system(cmd.c_str()) != 0) throw std::runtime_error("tar failed");
-    return slurp(out);
-  };
+  auto repack = [&](const std::string& name) { return x.packed(name, "README.txt workspace.json chat", true); };
   const std::string path = "/api/v1/admin/workspaces/import";
   auto r = s.call("POST", path, admin.token, repack("chat-only.tar"));
   ASSERT_EQ(r.status, 201) << r.raw.body;
@@ -456,11 +460,7 @@ TEST(Export, ImportedChannelsNumberPostsAfterTheirMessages) {
   for (auto& ch : channels->as_array())
     if (str(ch, "name") == "général") ch.as_object()["last_seq"] = 1;
   std::ofstream(x.root / "chat/channels.json", std::ios::binary | std::ios::trunc) << json::serialize(*channels);
-  const fs::path tar = x.root.parent_path() / "low-last-seq.tar";
-  const std::string cmd = "tar --format=pax -c -f '" + tar.string() + "' -C '" + x.root.string() +
-                          "' README.txt workspace.json chat files";
-  ASSERT_EQ(std::system(cmd.c_str()), 0);
-  auto r = s.call("POST", "/api/v1/admin/workspaces/import", admin.token, slurp(tar));
+  auto r = s.call("POST", "/api/v1/admin/workspaces/import", admin.token, x.packed("low-last-seq.tar"));
   ASSERT_EQ(r.status, 201) << r.raw.body;
   const std::string copy = str(r.body.at("workspace"), "id");
   std::string general;
@@ -506,11 +506,7 @@ TEST(Export, RecordsOutOfOrderOrUnderWhatCannotHoldThemAreRefused) {
       std::ofstream out(page, std::ios::binary | std::ios::trunc);
       for (const auto& o : lines) out << json::serialize(o) << "\n";
     }
-    const fs::path tar = x.root.parent_path() / "edited.tar";
-    const std::string cmd = "tar --format=pax -c -f '" + tar.string() + "' -C '" + x.root.string() +
-                            "' README.txt workspace.json chat files";
-    ASSERT_EQ(std::system(cmd.c_str()), 0);
-    auto r = s.call("POST", path, admin.token, slurp(tar));
+    auto r = s.call("POST", path, admin.token, x.packed("edited.tar"));
     EXPECT_EQ(r.status, 400) << why << ": " << r.raw.body;
     EXPECT_EQ(r.error_code(), "bad_export") << why;
     EXPECT_NE(r.raw.body.find(why), std::string::npos) << r.raw.body;
@@ -692,11 +688,7 @@ TEST(Export, ImportCanCreateTheMembersAccounts) {
   for (auto& m : manifest->as_object()["members"].as_array())
     if (str(m, "email") == f.b.email) m.as_object()["email"] = "bob.ailleurs@example.org";
   std::ofstream(x.root / "workspace.json", std::ios::binary | std::ios::trunc) << json::serialize(*manifest);
-  const fs::path tar = x.root.parent_path() / "moved.tar";
-  const std::string cmd = "tar --format=pax --sort=name -c -f '" + tar.string() + "' -C '" + x.root.string() +
-                          "' README.txt workspace.json chat";
-  ASSERT_EQ(std::system(cmd.c_str()), 0);
-  const std::string archive = slurp(tar);
+  const std::string archive = x.packed("moved.tar", "README.txt workspace.json chat", true);
   const std::string path = "/api/v1/admin/workspaces/import";
 
   auto plain = s.call("POST", path, admin.token, archive);
