@@ -549,8 +549,10 @@ Result<Sizes> workspace_sizes(db::Conn& c, const std::vector<std::string>& works
                                db::placeholders(1, workspaces.size()) + ") AND kind ";
   const std::string sql = "SELECT (" + channels + "<> 'direct') + (" + channels + "= 'direct'), (" + instance + ")";
   RUCHE_TRY(auto sizes, c.query_one(sql, std::vector<db::Param>(workspaces.begin(), workspaces.end())));
+  // A SELECT without FROM answers one row; without it, "none" would end a
+  // search among the newest.
+  if (!sizes) return fail(Errc::internal, "no workspace sizes");
   Sizes out;
-  if (!sizes) return out;
   out.mine = sizes->i64(0);
   if (!sizes->is_null(1)) out.all = sizes->i64(1);
   return out;
