@@ -2,7 +2,7 @@
 # bench/export: a workspace export (GET /api/v1/workspaces/{id}/export)
 # beside GNU tar archiving the same files from a plain folder, in one run.
 #
-#   bench/export/run.sh            (ROUNDS=3)
+#   bench/export/run.sh            (ROUNDS=3; KEEP=1 leaves its work folder)
 #
 # The same tree in both: a 1 GiB file and 10,000 small files (~1 KiB) in a
 # folder. Ruche decrypts every chunk and writes records (JSON Lines) beside
@@ -23,7 +23,7 @@ T=$(mktemp -d /tmp/ruche-bench-export-XXXXXX)
 RUCHE_PID=""
 cleanup() {
   [ -n "$RUCHE_PID" ] && kill "$RUCHE_PID" 2>/dev/null || true
-  sleep 0.3; rm -rf "$T"
+  sleep 0.3; [ -n "${KEEP:-}" ] || rm -rf "$T"
 }
 trap cleanup EXIT
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -74,6 +74,24 @@ for _ in $(seq 1 "$ROUNDS"); do
   awk -v hz="$hz" '{printf "%.2f\n", ($16 + $17) / hz}' "$T/tar.stat" >> "$T/tar.cpu"
 done
 
+# A slow client: the export read at 64 MiB/s while 2,000 small files are
+# written beside it. How long the export's database snapshot lasted (the
+# server's log; an export held it for its whole download before it spooled
+# its records) and what SQLite's write-ahead log weighs at the end (it
+# cannot start over while a snapshot older than its start is read).
+wal_size() { stat -c %s "$T/data/ruche.db-wal" 2>/dev/null || echo 0; }
+WAL0=$(wal_size)
+taskset -c 1 curl -fsS -H "$AUTH" --limit-rate 64M -o /dev/null -w '%{time_total}\n' \
+  "$URL/api/v1/workspaces/$WS/export" > "$T/slow.s" &
+SLOW_PID=$!
+sleep 0.5
+curl -fsS -X MKCOL -H "$AUTH" "$RDAV/during" >/dev/null
+(cd "$T/tree/many" && seq 1 2000 | xargs -P 4 -I{} curl -fsS -o /dev/null -T f{}.txt -H "$AUTH" "$RDAV/during/f{}.txt")
+wait "$SLOW_PID"
+WAL1=$(wal_size)
+SNAPSHOT_MS=$(cat "$T/ruche.out" "$T/ruche.err" | grep '"workspace.exported"' | tail -n 1 |
+  grep -o '"snapshot_ms":[0-9]*' | cut -d: -f2 || true)
+
 # Import: the archive back into a new workspace, beside tar -x of it.
 curl -fsS -H "$AUTH" -o "$T/export.tar" "$URL/api/v1/workspaces/$WS/export"
 : > "$T/ruche.in.s"; : > "$T/ruche.in.cpu"; : > "$T/tar.x.s"
@@ -104,5 +122,8 @@ echo "| archive bytes | $TB | $RB | |"
 RI=$(median < "$T/ruche.in.s"); TX=$(median < "$T/tar.x.s")
 echo "| import of that archive, seconds (Ruche: into a new workspace; tar: -x, no fsync) | $TX | $RI | $(awk -v r="$RI" -v t="$TX" 'BEGIN {printf "%.2f", r / t}') |"
 echo "| import, Ruche CPU-seconds | | $(median < "$T/ruche.in.cpu") | |"
+echo "| slow client (64 MiB/s) while 2,000 files are written: download seconds | | $(cat "$T/slow.s") | |"
+echo "| the same: the export's database snapshot, seconds | | $(awk -v ms="${SNAPSHOT_MS:-}" 'BEGIN {print ms == "" ? "whole download" : sprintf("%.3f", ms / 1000)}') | |"
+echo "| the same: SQLite write-ahead log before / after, MiB | | $(awk -v a="$WAL0" -v b="$WAL1" 'BEGIN {printf "%.1f / %.1f", a / 2^20, b / 2^20}') | |"
 echo
 echo "Per round, seconds: tar $(paste -sd/ "$T/tar.s"), Ruche $(paste -sd/ "$T/ruche.s"); import: tar -x $(paste -sd/ "$T/tar.x.s"), Ruche $(paste -sd/ "$T/ruche.in.s"). Ruche RSS at the end: $(awk '/^VmRSS:/ {print int($2/1024)}' /proc/$RUCHE_PID/status) MiB."

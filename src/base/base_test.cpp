@@ -21,6 +21,7 @@
 #include "base/log.hpp"
 #include "base/result.hpp"
 #include "base/sendable_arena.hpp"
+#include "base/spool.hpp"
 #include "base/tar.hpp"
 #include "base/uninitialized.hpp"
 
@@ -441,6 +442,46 @@ TEST(Tar, RefusesEscapingPathsBadChecksumsAndTruncation) {
   tar::Reader r = tar_reading::reader_of(good);
   ASSERT_TRUE(r.next());
   EXPECT_FALSE(r.read_all(2));
+}
+
+
+// A spool hands back what it was given, in order and in any pieces: from
+// memory while small, from a file without a name once it outgrew its limit.
+TEST(Spool, HandsBackItsBytesFromMemoryThenFromAFileWithoutAName) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("ruche-spool-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::string expected;
+  for (int i = 0; expected.size() < (3u << 20); ++i) expected += "ligne " + std::to_string(i * 7919) + "\n";
+
+  for (const std::size_t limit : {std::size_t{64} << 20, std::size_t{1000}}) {
+    Spool spool(dir.string(), limit);
+    for (std::size_t at = 0, piece = 1; at < expected.size(); at += piece, piece = piece * 3 % 70'001 + 1)
+      ASSERT_TRUE(spool.write(std::string_view(expected).substr(at, piece)));
+    EXPECT_EQ(spool.on_disk(), limit < expected.size());
+    EXPECT_EQ(spool.size(), expected.size());
+    EXPECT_TRUE(fs::is_empty(dir));  // on disk or not, nothing has a name
+    std::string got, piece;
+    EXPECT_FALSE(spool.read(1, piece));  // not rewound yet
+    ASSERT_TRUE(spool.rewind());
+    EXPECT_FALSE(spool.write("late"));
+    for (std::size_t n = 1; spool.left() > 0; n = n * 5 % 300'007 + 1) {
+      ASSERT_TRUE(spool.read(std::min<std::uint64_t>(n, spool.left()), piece));
+      got += piece;
+    }
+    EXPECT_EQ(got, expected);
+    EXPECT_FALSE(spool.read(1, piece));  // past its end
+  }
+  EXPECT_TRUE(fs::is_empty(dir));
+  fs::remove_all(dir);
+
+  // No folder to spill into: the write that outgrows memory says so.
+  Spool nowhere((dir / "absent").string(), 10);
+  EXPECT_TRUE(nowhere.write("0123456789"));
+  auto r = nowhere.write("x");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::unavailable);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "platform/export.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <memory>
 
@@ -32,9 +34,9 @@ constexpr std::string_view kReadme =
     "                 theirs with their identity keys, then the sealed texts\n"
     "                 (formats in Ruche's docs/armoured.md)\n";
 
-// Exports running on this node. Each holds a read transaction (one of the
-// database's reader connections) for as long as its client downloads: one
-// at a time, so they never starve the other requests.
+// Exports running on this node: one at a time, so that they never take
+// more than a core, a reader connection while their records are read, and
+// one spool.
 constexpr int kMaxRunningExports = 1;
 std::atomic<int> running_exports{0};
 
@@ -45,27 +47,49 @@ struct ExportSlot {
   ~ExportSlot() { running_exports.fetch_sub(1); }
 };
 
-}  // namespace
+// The spool holds the archive as segments: 'B', a length (8 bytes, little
+// endian) and that many bytes of the archive; or 'C', a content to read:
+// its size, its path (for errors) and its chunks, each an id and a size.
+constexpr char kBytes = 'B', kContent = 'C';
 
-ExportWriter::ExportWriter(ContentSource contents, http::BodyWriter& out)
-    : contents_(std::move(contents)), out_(out) {
-  buf_.reserve(kFlushBytes + tar::kBlock * 3);
+void append_u64(std::string& out, std::uint64_t v) {
+  for (int i = 0; i < 8; ++i) out += static_cast<char>((v >> (8 * i)) & 0xff);
 }
 
-Result<void> ExportWriter::put(std::string_view bytes) {
-  if (buf_.size() + bytes.size() > kFlushBytes) {
-    RUCHE_CHECK(flush());
-    if (bytes.size() >= kFlushBytes) return out_.write(bytes);
-  }
-  buf_ += bytes;
+std::uint64_t u64_at(std::string_view b) {
+  std::uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(b[static_cast<std::size_t>(i)]);
+  return v;
+}
+
+// The next length-prefixed text of the spool.
+Result<void> read_text(Spool& spool, std::string& out) {
+  RUCHE_CHECK(spool.read(8, out));
+  return spool.read(static_cast<std::size_t>(u64_at(out)), out);
+}
+
+}  // namespace
+
+ExportWriter::ExportWriter(ContentSource contents, std::string spool_folder, std::size_t spool_memory)
+    : contents_(std::move(contents)), spool_(std::move(spool_folder), spool_memory) {
+  pending_.reserve(kFlushBytes + tar::kBlock * 3);
+}
+
+Result<void> ExportWriter::keep(std::string_view bytes) {
+  if (finished_) return fail(Errc::internal, "export: added to after finish()");
+  pending_ += bytes;
+  if (pending_.size() >= kFlushBytes) return keep_pending();
   return {};
 }
 
-Result<void> ExportWriter::flush() {
-  if (buf_.empty()) return {};
-  auto r = out_.write(buf_);
-  buf_.clear();
-  return r;
+Result<void> ExportWriter::keep_pending() {
+  if (pending_.empty()) return {};
+  std::string head(1, kBytes);
+  append_u64(head, pending_.size());
+  RUCHE_CHECK(spool_.write(head));
+  RUCHE_CHECK(spool_.write(pending_));
+  pending_.clear();
+  return {};
 }
 
 Result<void> ExportWriter::header(std::string_view path, bool folder, std::uint64_t size, std::int64_t mtime_ms) {
@@ -74,13 +98,13 @@ Result<void> ExportWriter::header(std::string_view path, bool folder, std::uint6
                                         .size = size,
                                         .mtime_s = mtime_ms / 1000 - (mtime_ms % 1000 < 0 ? 1 : 0)}));
   ++entries_;
-  return put(h);
+  return keep(h);
 }
 
 Result<void> ExportWriter::add(std::string_view path, std::string_view bytes, std::int64_t mtime_ms) {
   RUCHE_CHECK(header(path, false, bytes.size(), mtime_ms));
-  RUCHE_CHECK(put(bytes));
-  return put(tar::end().substr(0, tar::padding(bytes.size())));
+  RUCHE_CHECK(keep(bytes));
+  return keep(tar::end().substr(0, tar::padding(bytes.size())));
 }
 
 Result<void> ExportWriter::add_json(std::string_view path, const json::value& v, std::int64_t mtime_ms) {
@@ -98,21 +122,86 @@ Result<void> ExportWriter::add_content(std::string_view path, std::int64_t size,
   if (size < 0) return fail(Errc::internal, "export: negative content size");
   const auto expected = static_cast<std::uint64_t>(size);
   RUCHE_CHECK(header(path, false, expected, mtime_ms));
+  RUCHE_CHECK(keep_pending());
+  std::string c(1, kContent);
+  append_u64(c, expected);
+  append_u64(c, path.size());
+  c += path;
+  append_u64(c, chunks.size());
+  for (const auto& chunk : chunks) {
+    append_u64(c, chunk.id.size());
+    c += chunk.id;
+    append_u64(c, chunk.size_bytes);
+  }
+  RUCHE_CHECK(spool_.write(c));
+  content_bytes_ += expected;
+  return keep(tar::end().substr(0, tar::padding(expected)));
+}
+
+Result<void> ExportWriter::finish() {
+  RUCHE_CHECK(keep(tar::end()));
+  RUCHE_CHECK(keep_pending());
+  finished_ = true;
+  return spool_.rewind();
+}
+
+Result<void> ExportWriter::put(http::BodyWriter& out, std::string_view bytes) {
+  if (buf_.size() + bytes.size() > kFlushBytes) {
+    if (!buf_.empty()) RUCHE_CHECK(out.write(buf_));
+    buf_.clear();
+    if (bytes.size() >= kFlushBytes) return out.write(bytes);
+  }
+  buf_ += bytes;
+  return {};
+}
+
+Result<void> ExportWriter::send_content(http::BodyWriter& out) {
+  std::string field, path;
+  RUCHE_CHECK(spool_.read(8, field));
+  const std::uint64_t expected = u64_at(field);
+  RUCHE_CHECK(read_text(spool_, path));
+  RUCHE_CHECK(spool_.read(8, field));
+  const std::uint64_t count = u64_at(field);
+  if (count > spool_.left()) return fail(Errc::internal, "export: the spool is corrupt");
+  std::vector<blob::ChunkRef> chunks(static_cast<std::size_t>(count));
+  for (auto& chunk : chunks) {
+    RUCHE_CHECK(read_text(spool_, chunk.id));
+    RUCHE_CHECK(spool_.read(8, field));
+    chunk.size_bytes = u64_at(field);
+  }
   std::uint64_t written = 0;
   RUCHE_TRY(std::uint64_t n, contents_(chunks, expected, [&](std::string_view d) -> Result<void> {
               if (d.size() > expected - written) return fail(Errc::internal, "export: content longer than recorded");
               written += d.size();
-              return put(d);
+              return put(out, d);
             }));
   if (n != expected || written != expected)
-    return fail(Errc::internal, "export: content shorter than recorded: " + std::string(path));
-  content_bytes_ += expected;
-  return put(tar::end().substr(0, tar::padding(expected)));
+    return fail(Errc::internal, "export: content shorter than recorded: " + path);
+  return {};
 }
 
-Result<void> ExportWriter::finish() {
-  RUCHE_CHECK(put(tar::end()));
-  return flush();
+Result<void> ExportWriter::send(http::BodyWriter& out) {
+  if (!finished_) return fail(Errc::internal, "export: sent before finish()");
+  std::string kind, piece;
+  while (spool_.left() > 0) {
+    RUCHE_CHECK(spool_.read(1, kind));
+    if (kind[0] == kContent) {
+      RUCHE_CHECK(send_content(out));
+      continue;
+    }
+    if (kind[0] != kBytes) return fail(Errc::internal, "export: the spool is corrupt");
+    RUCHE_CHECK(spool_.read(8, piece));
+    for (std::uint64_t left = u64_at(piece); left > 0;) {
+      const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(left, kFlushBytes));
+      RUCHE_CHECK(spool_.read(n, piece));
+      RUCHE_CHECK(put(out, piece));
+      left -= n;
+    }
+  }
+  if (buf_.empty()) return {};
+  auto r = out.write(buf_);
+  buf_.clear();
+  return r;
 }
 
 JsonLinesPages::JsonLinesPages(ExportWriter& out, std::string prefix, std::int64_t mtime_ms)
@@ -197,10 +286,14 @@ Result<http::Response> export_response(Platform& p, const http::Request& req, co
                     FunctionRef<Result<void>(std::string_view)> sink) {
           return p.blobs.read_uncached(keys, chunks, 0, size, sink);
         },
-        body);
+        p.config.data_folder());
     // One read transaction: a snapshot, so records agree with each other
     // however people work meanwhile (a node moved between two pages is
-    // still listed once). Contents are immutable and read apart.
+    // still listed once). It ends once the records are spooled, whatever
+    // the client's pace: a long one would keep SQLite's write-ahead log
+    // growing and PostgreSQL's vacuum from removing what was deleted since.
+    // Contents never change once stored: they are read afterwards.
+    const auto began = std::chrono::steady_clock::now();
     Result<void> r = p.db.read([&](db::Conn& c) -> Result<void> {
       RUCHE_CHECK(out.add("README.txt", kReadme, now));
       RUCHE_CHECK(out.add_json("workspace.json", manifest, now));
@@ -215,6 +308,9 @@ Result<http::Response> export_response(Platform& p, const http::Request& req, co
       }
       return out.finish();
     });
+    const std::int64_t snapshot_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began).count();
+    if (r) r = out.send(body);
     if (!r)
       log::warn("workspace.export_failed",
                 {{"workspace", ws.str()}, {"request_id", caller.request_id}, {"error", r.error().message}});
@@ -222,7 +318,9 @@ Result<http::Response> export_response(Platform& p, const http::Request& req, co
       log::info("workspace.exported", {{"workspace", ws.str()},
                                        {"request_id", caller.request_id},
                                        {"entries", out.entries()},
-                                       {"content_bytes", out.content_bytes()}});
+                                       {"content_bytes", out.content_bytes()},
+                                       {"snapshot_ms", snapshot_ms},
+                                       {"spooled_bytes", out.spooled_bytes()}});
     return r;
   };
   return res;

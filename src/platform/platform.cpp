@@ -15,7 +15,7 @@ InvitationsConfig invitation_config(const PlatformConfig& c) {
 
 BlobsConfig blobs_config(const PlatformConfig& c) {
   BlobsConfig b;
-  b.root = (std::filesystem::path(c.data_dir.empty() ? "./data" : c.data_dir) / "blobs").string();
+  b.root = (std::filesystem::path(c.data_folder()) / "blobs").string();
   b.s3 = c.s3;
   if (!c.s3.endpoint.empty()) b.read_ahead = c.s3_read_ahead;
   // Historically a Files setting: the pool now serves every module.
