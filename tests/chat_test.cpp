@@ -3,10 +3,13 @@
 // Run on SQLite (label integration) and PostgreSQL (label pg).
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 #include <thread>
 
 #include "core/crypto/random.hpp"
+#include "core/db/migrate.hpp"
+#include "core/db/testing.hpp"
 #include "modules/chat/store.hpp"
 #include "support/test_server.hpp"
 
@@ -689,6 +692,42 @@ TEST(Chat, TypingIndicatorsAreEphemeralAndScoped) {
   // Not stored: a resume does not replay it.
   auto events = s.call("GET", "/api/v1/workspaces/" + ws + "/events?since=0&limit=500", b.token);
   EXPECT_EQ(events.raw.body.find("chat.typing"), std::string::npos);
+}
+
+// Channels imported before imports raised their counters (migration 0029):
+// one whose last number was below its last message's is raised to it, the
+// others are left as they are.
+TEST(Chat, MigrationRaisesChannelCountersBelowTheirMessages) {
+  auto db = db::testing::open_test_database();
+  const std::vector<db::Migration>& all = db::embedded_migrations(db->backend());
+  std::vector<db::Migration> before;
+  for (const auto& m : all)
+    if (m.version < 29) before.push_back(m);
+  ASSERT_TRUE(db::migrate(*db, before));
+  ASSERT_TRUE(db->write([](db::Conn& c) -> Result<void> {
+    RUCHE_CHECK(c.exec_script(
+        "INSERT INTO workspaces (id, name, created_by, created_at_ms) VALUES ('w1', 'W', 'u1', 0);"
+        "INSERT INTO chat_channels (id, workspace_id, kind, name, created_by, created_at_ms, last_seq) VALUES "
+        "('low', 'w1', 'public', 'low', 'u1', 0, 2), ('high', 'w1', 'public', 'high', 'u1', 0, 9), "
+        "('empty', 'w1', 'public', 'empty', 'u1', 0, 0);"));
+    for (const auto& [channel, n] : {std::pair<std::string, int>{"low", 5}, {"high", 3}})
+      for (int seq = 1; seq <= n; ++seq) {
+        RUCHE_TRY([[maybe_unused]] auto k,
+                  c.exec("INSERT INTO chat_messages (id, channel_id, workspace_id, seq, author_id, body, "
+                         "created_at_ms) VALUES ($1, $2, 'w1', $3, 'u1', 'x', 0)",
+                         {channel + std::to_string(seq), channel, seq}));
+      }
+    return {};
+  }));
+  ASSERT_EQ(db::migrate(*db, all).value_or(-1), static_cast<int>(all.size() - before.size()));
+  std::map<std::string, std::int64_t> last;
+  ASSERT_TRUE(db->read([&](db::Conn& c) {
+    return c.each("SELECT id, last_seq FROM chat_channels", {}, [&](const db::Row& r) {
+      last[r.text(0)] = r.i64(1);
+      return true;
+    });
+  }));
+  EXPECT_EQ(last, (std::map<std::string, std::int64_t>{{"low", 5}, {"high", 9}, {"empty", 0}}));
 }
 
 }  // namespace
