@@ -42,8 +42,27 @@ describe('mention notifications', () => {
   it('turns a message into one line of plain text', () => {
     const id = '01HZALICE0000000000000000A';
     expect(messageExcerpt(`Hi <@${id}>, **look**:\n\n- <!channel> \`x\``, () => 'Alice')).toBe(
-      'Hi @Alice, look: - @channel x',
+      'Hi @Alice, look: @channel x',
     );
+    // As the message reads: a link's text, not its address; characters
+    // that mark nothing stay; what the channel would not show is not read.
+    expect(
+      messageExcerpt(
+        'voir [le plan](https://plan.example.org)\nC# > Java, snake_case_name, 2 * 3 * 4\nMerci <script>window.pwned=1</script>',
+        () => undefined,
+      ),
+    ).toBe('voir le plan C# > Java, snake_case_name, 2 * 3 * 4 Merci');
+    expect(messageExcerpt('> cité\n\n# Titre\n\n~~barré~~ _penché_', () => undefined)).toBe(
+      'cité Titre barré penché',
+    );
+    expect(
+      messageExcerpt(
+        '```sh\nmake test\n```\n1. `a*b*c` ![schéma](https://x.example/s.png) [doc](https://d.example "Doc")',
+        () => undefined,
+      ),
+    ).toBe('make test a*b*c schéma doc');
+    // Marks that never close, a long body of them: only its start is read.
+    expect(messageExcerpt('**_~~`['.repeat(8000), () => undefined).length).toBeLessThanOrEqual(140);
     expect(messageExcerpt(`<@${id}>`, () => undefined)).toBe('@…');
     expect(messageExcerpt('a'.repeat(300), () => undefined)).toHaveLength(140);
   });
