@@ -178,6 +178,9 @@ struct Config {
   bool synchronous_full = true;         // SQLite synchronous=FULL (see docs/storage.md)
   int max_group = 256;                  // SQLite: most writes sharing one commit
   int checkpoint_pages = 8000;          // SQLite: WAL pages (4 KiB) that start a checkpoint
+  // SQLite: once the WAL starts over, its file is cut back to this size
+  // (journal_size_limit): what a burst made it grow to is given back.
+  std::int64_t wal_size_limit_bytes = 64 << 20;
   // SQLite, tests only: every group of writes runs, is rolled back and runs
   // again before its commit — the path a failing neighbour takes — so that
   // a write body with an effect outside its transaction shows.

@@ -387,6 +387,8 @@ Result<std::unique_ptr<SqliteConn>> open_connection(const Config& config, bool w
     }
     RUCHE_CHECK(conn->pragma(config.synchronous_full ? "PRAGMA synchronous = FULL"
                                                      : "PRAGMA synchronous = NORMAL"));
+    // The writer starts the WAL over, and then cuts its file back to this.
+    RUCHE_CHECK(conn->pragma("PRAGMA journal_size_limit = " + std::to_string(config.wal_size_limit_bytes)));
   } else {
     RUCHE_CHECK(conn->pragma("PRAGMA query_only = 1"));
   }
@@ -783,9 +785,10 @@ Result<std::unique_ptr<Database>> open_sqlite(const Config& config) {
       config.sqlite_path.rfind("file:", 0) == 0) {
     return fail(Errc::invalid, "sqlite: sqlite_path must be a file path");
   }
-  if (config.readers < 1 || config.max_group < 1 || config.checkpoint_pages < 1 ||
+  if (config.readers < 1 || config.max_group < 1 || config.checkpoint_pages < 1 || config.wal_size_limit_bytes < 0 ||
       config.busy_timeout_ms < 0) {
-    return fail(Errc::invalid, "sqlite: readers, max_group and checkpoint_pages must be >= 1");
+    return fail(Errc::invalid,
+                "sqlite: readers, max_group and checkpoint_pages must be >= 1, wal_size_limit_bytes >= 0");
   }
   const std::filesystem::path parent = std::filesystem::path(config.sqlite_path).parent_path();
   if (!parent.empty()) {
