@@ -43,6 +43,7 @@ struct PlatformConfig {
   // S3-compatible bucket that holds them instead (endpoint set).
   std::string data_dir;
   blob::S3Config s3;
+  // data_dir, or its default when unset (contents, export spools).
   std::string data_folder() const { return data_dir.empty() ? "./data" : data_dir; }
   std::size_t s3_read_ahead = 4;  // chunks requested ahead per download from the bucket
   // Per-module settings from the configuration file (["files"] = {...}).
