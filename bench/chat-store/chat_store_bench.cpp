@@ -1,5 +1,6 @@
 // bench/chat-store: durable message appends through the chat service (group
-// commit on SQLite) and search latency over a generated history.
+// commit on SQLite) and search latency over a generated history: from its
+// big workspace, from a small one, and from 200 small ones at once.
 //
 //   chat_store_bench DATA_DIR [MESSAGES] [POSTERS] [POSTGRES_DSN [search-only]]
 //
@@ -78,6 +79,10 @@ std::string sentence(std::mt19937_64& rng) {
   return s;
 }
 
+// A searcher in many small workspaces (all_searches()).
+constexpr int kManySpaces = 200;
+constexpr int kManyMessages = 25;
+
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -85,14 +90,13 @@ double percentile(std::vector<double> v, double p) {
 }
 
 // Search latency through the service's search (visibility included) in
-// `ws`: 300 searches (a third of them of two words), prints a row about
+// the workspaces `readable`: 300 searches (a third of them of two words), prints a row about
 // `what`; false when a search fails.
 bool search_latency(platform::Platform& p, chat::Service& service, const platform::Caller& caller,
-                    const WorkspaceId& ws, const std::string& what) {
+                    const std::vector<WorkspaceId>& readable, const std::string& what) {
   std::mt19937_64 rng(7);
   const auto& w = words();
   std::vector<double> ms;
-  std::vector<WorkspaceId> readable{ws};
   for (int i = 0; i < 300; ++i) {
     std::string q = w[rng() % 200];
     if (i % 3 == 0) q += " " + w[rng() % w.size()];
@@ -165,15 +169,24 @@ int main(int argc, char** argv) {
   auto& p = bi->platform();
   const platform::Caller& caller = bi->caller;
   chat::Service service(p);
-  // The history's two workspaces, the big one first, and their messages.
+  // The history's workspaces, the big one first, and their messages: the
+  // big one, a small one, then kManySpaces of kManyMessages each.
   std::vector<std::pair<WorkspaceId, long>> spaces;
-  auto both_searches = [&] {
-    const long all = spaces[0].second + spaces[1].second;
-    return search_latency(p, service, caller, spaces[0].first, "over " + std::to_string(all) + " messages") &&
+  auto all_searches = [&] {
+    long all = 0;
+    for (const auto& [id, n] : spaces) all += n;
+    std::vector<WorkspaceId> many;
+    for (std::size_t i = 2; i < spaces.size(); ++i) many.push_back(spaces[i].first);
+    return search_latency(p, service, caller, {spaces[0].first}, "over " + std::to_string(all) + " messages") &&
            // Among an instance's many workspaces: what the search reads
            // should be the searcher's, not the instance's.
-           search_latency(p, service, caller, spaces[1].first,
-                          "in a workspace of " + std::to_string(spaces[1].second) + " of them");
+           search_latency(p, service, caller, {spaces[1].first},
+                          "in a workspace of " + std::to_string(spaces[1].second) + " of them") &&
+           // A searcher in many workspaces (PostgreSQL's first look has one
+           // arm per workspace; SQLite's index is asked for each).
+           search_latency(p, service, caller, many,
+                          "from " + std::to_string(many.size()) + " workspaces of " +
+                              std::to_string(kManyMessages) + " messages");
   };
   if (search_only) {
     auto r = p.db.read([&](db::Conn& conn) {
@@ -183,11 +196,11 @@ int main(int argc, char** argv) {
                          return true;
                        });
     });
-    if (!r || spaces.size() != 2) {
+    if (!r || spaces.size() != 2 + kManySpaces) {
       std::fprintf(stderr, "search-only: not the history of an earlier run in that database\n");
       return 1;
     }
-    return both_searches() ? 0 : 1;
+    return all_searches() ? 0 : 1;
   }
   auto ws = p.workspaces.create(caller, "Bench", "", {"chat"}, false);
   std::vector<chat::ChannelId> channels;
@@ -326,6 +339,41 @@ int main(int argc, char** argv) {
     double secs = std::chrono::duration<double>(Clock_::now() - start).count();
     std::fprintf(stderr, "seeded %ld messages in %.0f s\n", have, secs);
   }
+  // kManySpaces more workspaces of kManyMessages messages each, all the
+  // searcher's, written after the history (the newest).
+  std::vector<WorkspaceId> many;
+  {
+    std::mt19937_64 rng(43);
+    for (int i = 0; i < kManySpaces; ++i) {
+      auto w = p.workspaces.create(caller, "Équipe " + std::to_string(i), "", {"chat"}, false);
+      if (!w) {
+        std::fprintf(stderr, "seed: %s\n", w.error().message.c_str());
+        return 1;
+      }
+      auto ch = service.create_channel(caller, w->id, {.name = "equipe"});
+      if (!ch) {
+        std::fprintf(stderr, "seed: %s\n", ch.error().message.c_str());
+        return 1;
+      }
+      many.push_back(w->id);
+      auto r = p.db.write([&](db::Conn& conn) -> Result<void> {
+        for (int k = 1; k <= kManyMessages; ++k) {
+          RUCHE_TRY([[maybe_unused]] auto n,
+                    conn.exec("INSERT INTO chat_messages (id, channel_id, workspace_id, seq, author_id, body, "
+                              "created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                              {"m" + std::to_string(i) + "-" + std::to_string(k), ch->id, w->id, k, caller.user_id,
+                               sentence(rng), SystemClock::instance().now_ms()}));
+        }
+        RUCHE_TRY([[maybe_unused]] auto n,
+                  conn.exec("UPDATE chat_channels SET last_seq = $2 WHERE id = $1", {ch->id, kManyMessages}));
+        return {};
+      });
+      if (!r) {
+        std::fprintf(stderr, "seed: %s\n", r.error().message.c_str());
+        return 1;
+      }
+    }
+  }
 
   // The history waits in the search index's queue: index it all, timed.
   {
@@ -341,7 +389,8 @@ int main(int argc, char** argv) {
   }
   // 3. Search latency through the service's search (visibility included).
   spaces = {{ws->id, have - in_small}, {small->id, in_small}};
-  if (!both_searches()) return 1;
+  for (const auto& id : many) spaces.emplace_back(id, kManyMessages);
+  if (!all_searches()) return 1;
 
   if (!appends_too) return 0;
   // 4. What an armoured workspace costs the server (docs/armoured.md): each
