@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 #include <thread>
@@ -64,6 +65,15 @@ struct Extracted {
     root /= "out";
   }
   ~Extracted() { fs::remove_all(root.parent_path()); }
+  // The JSON document `file` of the tree, rewritten as `edit` leaves it;
+  // false when it is not JSON.
+  bool edit_json(const std::string& file, const std::function<void(json::value&)>& edit) const {
+    auto v = json::parse(slurp(root / file));
+    if (!v) return false;
+    edit(*v);
+    std::ofstream(root / file, std::ios::binary | std::ios::trunc) << json::serialize(*v);
+    return true;
+  }
   // The tree packed again by GNU tar (pax), `entries` from its top in the
   // order given, or every name sorted (`--sort=name`), as archive bytes.
   std::string packed(const std::string& name, const std::string& entries = "README.txt workspace.json chat files",
@@ -434,11 +444,10 @@ TEST(Export, AnArchiveRepackedByGnuTarImports) {
   EXPECT_EQ(r.body.at("imported").at("chat").at("messages").as_int64(), 6);
   EXPECT_FALSE(r.body.at("imported").as_object().contains("files"));
 
-  auto channels = json::parse(slurp(x.root / "chat/channels.json"));
-  ASSERT_TRUE(channels);
-  for (auto& ch : channels->as_array())
-    if (str(ch, "name") == "secret") ch.as_object()["name"] = std::string(200, 's');
-  std::ofstream(x.root / "chat/channels.json", std::ios::binary | std::ios::trunc) << json::serialize(*channels);
+  ASSERT_TRUE(x.edit_json("chat/channels.json", [](json::value& channels) {
+    for (auto& ch : channels.as_array())
+      if (str(ch, "name") == "secret") ch.as_object()["name"] = std::string(200, 's');
+  }));
   const auto before = s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size();
   auto bad = s.call("POST", path, admin.token, repack("bad-name.tar"));
   EXPECT_EQ(bad.status, 400) << bad.raw.body;
@@ -455,11 +464,10 @@ TEST(Export, ImportedChannelsNumberPostsAfterTheirMessages) {
   Filled f(s);
   Account admin = s.user("Admin", platform::InstanceRole::admin);
   Extracted x(s.call("GET", "/api/v1/workspaces/" + f.ws + "/export", f.a.token).raw.body);
-  auto channels = json::parse(slurp(x.root / "chat/channels.json"));
-  ASSERT_TRUE(channels);
-  for (auto& ch : channels->as_array())
-    if (str(ch, "name") == "général") ch.as_object()["last_seq"] = 1;
-  std::ofstream(x.root / "chat/channels.json", std::ios::binary | std::ios::trunc) << json::serialize(*channels);
+  ASSERT_TRUE(x.edit_json("chat/channels.json", [](json::value& channels) {
+    for (auto& ch : channels.as_array())
+      if (str(ch, "name") == "général") ch.as_object()["last_seq"] = 1;
+  }));
   auto r = s.call("POST", "/api/v1/admin/workspaces/import", admin.token, x.packed("low-last-seq.tar"));
   ASSERT_EQ(r.status, 201) << r.raw.body;
   const std::string copy = str(r.body.at("workspace"), "id");
@@ -691,11 +699,10 @@ TEST(Export, ImportCanCreateTheMembersAccounts) {
   Account admin = s.user("Admin", platform::InstanceRole::admin);
   Extracted x(s.call("GET", "/api/v1/workspaces/" + f.ws + "/export", f.a.token).raw.body);
   // Bob, as another server knows him: an address nobody has here.
-  auto manifest = json::parse(slurp(x.root / "workspace.json"));
-  ASSERT_TRUE(manifest);
-  for (auto& m : manifest->as_object()["members"].as_array())
-    if (str(m, "email") == f.b.email) m.as_object()["email"] = "bob.ailleurs@example.org";
-  std::ofstream(x.root / "workspace.json", std::ios::binary | std::ios::trunc) << json::serialize(*manifest);
+  ASSERT_TRUE(x.edit_json("workspace.json", [&](json::value& manifest) {
+    for (auto& m : manifest.as_object()["members"].as_array())
+      if (str(m, "email") == f.b.email) m.as_object()["email"] = "bob.ailleurs@example.org";
+  }));
   const std::string archive = x.packed("moved.tar", "README.txt workspace.json chat", true);
   const std::string path = "/api/v1/admin/workspaces/import";
 
