@@ -509,6 +509,88 @@ TEST(Chat, SearchFindsStemsAndOnlyWhatTheCallerMaySee) {
   }
 }
 
+// A history written past the service (fast: thousands of messages), oldest
+// first, and what reading every message of it finds: the searches' answers
+// to compare with.
+struct History {
+  struct Written {
+    std::string workspace, channel, body, id;
+    std::string author;  // a user id
+  };
+  std::vector<Written> written;  // oldest first
+  std::set<std::string> hidden;  // channels the searcher may not read
+
+  void add(const std::string& workspace, const std::string& channel, const std::string& body,
+           const Account& author) {
+    written.push_back({workspace, channel, body, "", author.id.str()});
+  }
+
+  // Writes what was added and not yet written, then indexes it (SQLite's
+  // full-text index takes messages written past the service now).
+  void write(TestServer& s) {
+    std::vector<std::string> ids;  // of the body's last run (it may run twice)
+    ASSERT_TRUE(s.platform().db.write([&](db::Conn& c) -> Result<void> {
+      ids.clear();
+      std::int64_t at = s.clock().now_ms();
+      for (const auto& w : written) {
+        if (!w.id.empty()) continue;
+        chat::Message m;
+        m.id = crypto::new_ordered_id_of<chat::MessageId>(++at);
+        m.channel_id = chat::ChannelId(w.channel);
+        m.workspace_id = WorkspaceId(w.workspace);
+        RUCHE_TRY(m.seq, chat::store::next_seq(c, m.channel_id, at));
+        m.author_id = w.author;
+        m.body = w.body;
+        m.created_at_ms = at;
+        RUCHE_CHECK(chat::store::insert_message(c, m));
+        ids.push_back(m.id.str());
+      }
+      for (int n = 2000; n == 2000;) {
+        RUCHE_TRY(n, chat::store::index_pending(c, 2000));
+      }
+      return {};
+    }));
+    auto id = ids.begin();
+    for (auto& w : written)
+      if (w.id.empty()) w.id = *id++;
+    s.clock().advance_ms(static_cast<std::int64_t>(ids.size()) + 1);
+  }
+
+  // The newest `limit` messages in `in`, not hidden nor `gone`, holding
+  // every one of `words`.
+  std::vector<std::string> expected(const std::vector<std::string>& in, const std::vector<std::string>& words,
+                                    std::size_t limit, const std::set<std::string>& gone = {}) const {
+    std::vector<std::string> out;
+    for (auto w = written.rbegin(); w != written.rend() && out.size() < limit; ++w) {
+      if (std::find(in.begin(), in.end(), w->workspace) == in.end() || hidden.contains(w->channel) ||
+          gone.contains(w->id))
+        continue;
+      if (std::all_of(words.begin(), words.end(),
+                      [&](const auto& x) { return (" " + w->body + " ").find(" " + x + " ") != std::string::npos; }))
+        out.push_back(w->id);
+    }
+    return out;
+  }
+};
+
+// The ids `who`'s search with `query` (a query string) answers, in order.
+std::vector<std::string> searched(TestServer& s, const Account& who, const std::string& query) {
+  auto r = s.call("GET", "/api/v1/search?" + query, who.token);
+  EXPECT_EQ(r.status, 200) << r.raw.body;
+  std::vector<std::string> ids;
+  if (r.status != 200) return ids;
+  for (const auto& h : r.body.at("results").as_array()) ids.push_back(std::string(h.at("id").as_string()));
+  return ids;
+}
+
+void analyze_on_postgres(TestServer& s) {
+  if (s.platform().db.backend() != db::Backend::postgres) return;
+  ASSERT_TRUE(s.platform().db.write([](db::Conn& c) -> Result<void> {
+    RUCHE_TRY([[maybe_unused]] auto n, c.exec("ANALYZE chat_messages", {}));
+    return {};
+  }));
+}
+
 // PostgreSQL's search looks among the newest 5,000 messages of the
 // searcher's workspaces first, then asks its full-text index — unless the
 // workspaces hold fewer (their channels' last numbers say so): then the
@@ -525,75 +607,33 @@ TEST(Chat, SearchReadsTheNewestMessagesThenTheIndex) {
   const std::string small_general = chat.channel(a, small, "général");
   const std::string small_bob = chat.channel(b, small, "bob", true);  // Bob's alone: not Alice's to find
   const std::string their_general = chat.channel(b, theirs, "général");
-  struct Written {
-    std::string workspace, channel, body, id;
-  };
-  std::vector<Written> written;  // oldest first
+  History h;
+  h.hidden = {small_bob};
   // Theirs first (6,000: "secret" in each, "commun" in every tenth), then
   // Big (6,000: "ancien" in its 3 oldest, "commun" in every tenth), with
   // Small's 60 (every other in Bob's private channel, "commun" in every
   // other pair) and 30 more of Theirs among Big's last 300.
   for (int i = 0; i < 6000; ++i)
-    written.push_back({theirs, their_general, "secret " + std::string(i % 10 == 0 ? "commun " : "") + std::to_string(i), ""});
+    h.add(theirs, their_general, "secret " + std::string(i % 10 == 0 ? "commun " : "") + std::to_string(i), b);
   for (int i = 0; i < 6000; ++i) {
-    written.push_back({big, big_general,
-                       std::string(i < 3 ? "ancien " : "") + (i % 10 == 0 ? "commun " : "") + "grand " + std::to_string(i),
-                       ""});
+    h.add(big, big_general,
+          std::string(i < 3 ? "ancien " : "") + (i % 10 == 0 ? "commun " : "") + "grand " + std::to_string(i), a);
     if (i >= 5700 && i % 5 == 0)
-      written.push_back({small, i % 10 == 0 ? small_general : small_bob,
-                         std::string(i % 20 < 10 ? "commun " : "") + "petit " + std::to_string(i), ""});
-    if (i >= 5700 && i % 10 == 5) written.push_back({theirs, their_general, "secret commun " + std::to_string(i), ""});
+      h.add(small, i % 10 == 0 ? small_general : small_bob,
+            std::string(i % 20 < 10 ? "commun " : "") + "petit " + std::to_string(i), b);
+    if (i >= 5700 && i % 10 == 5) h.add(theirs, their_general, "secret commun " + std::to_string(i), b);
   }
-  ASSERT_TRUE(s.platform().db.write([&](db::Conn& c) -> Result<void> {
-    std::int64_t at = s.clock().now_ms();
-    for (auto& w : written) {
-      chat::Message m;
-      m.id = crypto::new_ordered_id_of<chat::MessageId>(++at);
-      m.channel_id = chat::ChannelId(w.channel);
-      m.workspace_id = WorkspaceId(w.workspace);
-      RUCHE_TRY(m.seq, chat::store::next_seq(c, m.channel_id, at));
-      m.author_id = (w.workspace == big ? a.id : b.id).str();
-      m.body = w.body;
-      m.created_at_ms = at;
-      RUCHE_CHECK(chat::store::insert_message(c, m));
-      w.id = m.id.str();
-    }
-    // Written past the service: SQLite's full-text index takes them now.
-    for (int n = 2000; n == 2000;) {
-      RUCHE_TRY(n, chat::store::index_pending(c, 2000));
-    }
-    return {};
-  }));
+  h.write(s);
   // Big's newest "commun" message is deleted: found by neither way.
-  const std::string gone = std::find_if(written.rbegin(), written.rend(), [&](const Written& w) {
+  const std::string gone = std::find_if(h.written.rbegin(), h.written.rend(), [&](const History::Written& w) {
                              return w.workspace == big && w.body.starts_with("commun ");
                            })->id;
   ASSERT_EQ(s.call("DELETE", "/api/v1/messages/" + gone, a.token).status, 204);
-  if (s.platform().db.backend() == db::Backend::postgres) {
-    ASSERT_TRUE(s.platform().db.write([](db::Conn& c) -> Result<void> {
-      RUCHE_TRY([[maybe_unused]] auto n, c.exec("ANALYZE chat_messages", {}));
-      return {};
-    }));
-  }
-  // What reading every message finds: Alice's to see, in the workspaces
-  // asked for, holding every word, the newest first.
+  analyze_on_postgres(s);
   auto expected = [&](const std::vector<std::string>& in, const std::vector<std::string>& words, std::size_t limit) {
-    std::vector<std::string> out;
-    for (auto w = written.rbegin(); w != written.rend() && out.size() < limit; ++w) {
-      if (std::find(in.begin(), in.end(), w->workspace) == in.end() || w->channel == small_bob || w->id == gone)
-        continue;
-      if (std::all_of(words.begin(), words.end(), [&](const auto& x) { return (" " + w->body + " ").find(" " + x + " ") != std::string::npos; }))
-        out.push_back(w->id);
-    }
-    return out;
+    return h.expected(in, words, limit, {gone});
   };
-  auto search = [&](const std::string& query) {
-    auto r = s.call("GET", "/api/v1/search?" + query, a.token);
-    EXPECT_EQ(r.status, 200) << r.raw.body;
-    std::vector<std::string> ids;
-    for (const auto& h : r.body.at("results").as_array()) ids.push_back(std::string(h.at("id").as_string()));
-    return ids;
-  };
+  auto search = [&](const std::string& query) { return searched(s, a, query); };
   // Among the newest: Big's and Small's merged.
   const auto commun = expected({big, small}, {"commun"}, 20);
   ASSERT_EQ(commun.size(), 20u);
@@ -616,6 +656,66 @@ TEST(Chat, SearchReadsTheNewestMessagesThenTheIndex) {
   EXPECT_EQ(search("q=commun&workspace=" + small), expected({small}, {"commun"}, 20));
   EXPECT_EQ(search("q=petit&workspace=" + small + "&limit=100"), expected({small}, {"petit"}, 100));
   EXPECT_TRUE(search("q=grand&workspace=" + small).empty());
+}
+
+// From many workspaces (more than 8) that hold few messages, PostgreSQL asks
+// its full-text index at once, narrowed to them, rather than merging their
+// newest: the same answers as reading every message, on both databases.
+TEST(Chat, SearchFromManyWorkspacesFindsTheirNewestMatches) {
+  TestServer s;
+  Chat chat{s};
+  Account a = s.user("Alice"), b = s.user("Bob");
+  const std::string theirs = s.workspace(b, "Theirs", {"chat"});
+  const std::string their_general = chat.channel(b, theirs, "général");
+  std::vector<std::string> mine, generals;
+  History h;
+  for (int i = 0; i < 10; ++i) {
+    mine.push_back(s.workspace(b, "Équipe " + std::to_string(i), {"chat"}));
+    s.join(b, mine.back(), a);
+    generals.push_back(chat.channel(b, mine.back(), "général"));
+    h.hidden.insert(chat.channel(b, mine.back(), "bureau", true));  // Bob's alone
+  }
+  const std::vector<std::string> bureaus(h.hidden.begin(), h.hidden.end());
+  // 3,000 of Theirs ("commun" in every third, "secret" in each), and among
+  // them 400 of the ten workspaces' ("commun" in every third, "ancien" in
+  // the 3 oldest, one in four in Bob's private channels).
+  for (int i = 0, j = 0; i < 3000; ++i) {
+    h.add(theirs, their_general, std::string(i % 3 == 0 ? "commun " : "") + "secret " + std::to_string(i), b);
+    if (i % 15 != 7 && i % 15 != 14) continue;
+    const auto k = static_cast<std::size_t>(j % 10);
+    h.add(mine[k], j % 4 == 0 ? bureaus[k] : generals[k],
+          std::string(j < 4 ? "ancien " : "") + (j % 3 == 1 ? "commun " : "") + "équipe " + std::to_string(i),
+          j % 2 ? a : b);
+    ++j;
+  }
+  h.write(s);
+  const auto commun = h.expected(mine, {"commun"}, 100);
+  ASSERT_EQ(commun.size(), 100u);
+  const std::string gone = commun[1];
+  const bool alices = std::find_if(h.written.begin(), h.written.end(), [&](const History::Written& w) {
+                        return w.id == gone;
+                      })->author == a.id.str();
+  ASSERT_EQ(s.call("DELETE", "/api/v1/messages/" + gone, (alices ? a : b).token).status, 204);
+  auto checks = [&] {
+    EXPECT_EQ(searched(s, a, "q=commun"), h.expected(mine, {"commun"}, 20, {gone}));
+    EXPECT_EQ(searched(s, a, "q=commun&limit=50"), h.expected(mine, {"commun"}, 50, {gone}));
+    EXPECT_EQ(searched(s, a, "q=commun&channel=" + generals[3]), h.expected({mine[3]}, {"commun"}, 20, {gone}));
+    EXPECT_EQ(searched(s, a, "q=commun&workspace=" + mine[5]), h.expected({mine[5]}, {"commun"}, 20, {gone}));
+    const auto ancien = h.expected(mine, {"ancien"}, 100, {gone});
+    ASSERT_EQ(ancien.size(), 3u);  // the 4 oldest, one in Bob's private channel
+    EXPECT_EQ(searched(s, a, "q=ancien"), ancien);
+    EXPECT_EQ(searched(s, a, "q=ancien+commun"), h.expected(mine, {"ancien", "commun"}, 20, {gone}));
+    EXPECT_TRUE(searched(s, a, "q=secret").empty());  // Theirs' alone
+    // Bob reads his private channels and Theirs too.
+    std::vector<std::string> all = mine;
+    all.push_back(theirs);
+    History bobs = h;
+    bobs.hidden.clear();
+    EXPECT_EQ(searched(s, b, "q=commun+%C3%A9quipe"), bobs.expected(all, {"commun", "équipe"}, 20, {gone}));
+  };
+  checks();
+  analyze_on_postgres(s);  // PostgreSQL now knows how many messages the instance holds
+  checks();
 }
 
 TEST(Chat, LiveMessagesReachOnlyChannelMembersAndResumeWithoutGaps) {

@@ -8,7 +8,7 @@
 // (the durable appends measure SQLite's group commit; a test cluster runs
 // with fsync off); with `search-only` too, only the search, over the history
 // an earlier run left in that database (run.sh: the same server restarted
-// with other settings).
+// with other settings) — or, the DSN empty (""), in DATA_DIR's SQLite one.
 //
 // Prints Markdown rows; asserts nothing.
 #include <algorithm>
@@ -154,15 +154,15 @@ double armoured_appends(platform::Platform& p, const platform::Caller& caller, c
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: chat_store_bench DATA_DIR [MESSAGES] [POSTERS] [POSTGRES_DSN]\n");
+    std::fprintf(stderr, "usage: chat_store_bench DATA_DIR [MESSAGES] [POSTERS] [POSTGRES_DSN [search-only]]\n");
     return 2;
   }
   log::set_level(log::Level::warn);
   long total = argc > 2 ? std::atol(argv[2]) : 1'000'000;
   int posters = argc > 3 ? std::atoi(argv[3]) : 32;
   const std::string dsn = argc > 4 ? argv[4] : "";
-  const bool appends_too = dsn.empty();
-  const bool search_only = !dsn.empty() && argc > 5 && std::string(argv[5]) == "search-only";
+  const bool search_only = argc > 5 && std::string(argv[5]) == "search-only";
+  const bool appends_too = dsn.empty() && !search_only;
 
   auto bi = bench::open_instance(argv[1], posters + 4, dsn);
   if (!bi) return 1;
@@ -190,7 +190,10 @@ int main(int argc, char** argv) {
   };
   if (search_only) {
     auto r = p.db.read([&](db::Conn& conn) {
-      return conn.each("SELECT workspace_id, COUNT(*) FROM chat_messages GROUP BY workspace_id ORDER BY 2 DESC", {},
+      // Not the armoured workspaces a SQLite run adds after its searches.
+      return conn.each("SELECT m.workspace_id, COUNT(*) FROM chat_messages m JOIN workspaces w ON w.id = "
+                       "m.workspace_id WHERE w.armoured = 0 GROUP BY m.workspace_id ORDER BY 2 DESC",
+                       {},
                        [&](const db::Row& row) {
                          spaces.emplace_back(WorkspaceId(row.text(0)), static_cast<long>(row.i64(1)));
                          return true;
@@ -302,30 +305,66 @@ int main(int argc, char** argv) {
   }
 
   // 2. A large history, written in big transactions (seeding, not measured);
-  // one message in 500 in a second, small workspace's channel.
+  // one message in 500 in a second, small workspace's channel, and spread
+  // through it, kManySpaces workspaces' kManyMessages each (all the
+  // searcher's, as a consultant's or an administrator's: their messages
+  // among the instance's, not after them).
   long have = appends_too ? static_cast<long>(posters) * 4000 : 0;
   auto small = p.workspaces.create(caller, "Voisin", "", {"chat"}, false);
   const chat::ChannelId small_channel = service.create_channel(caller, small->id, {.name = "voisin"})->id;
-  long in_small = 0;
+  std::vector<WorkspaceId> many;
+  std::vector<chat::ChannelId> many_channels;
+  for (int i = 0; i < kManySpaces; ++i) {
+    auto w = p.workspaces.create(caller, "Équipe " + std::to_string(i), "", {"chat"}, false);
+    if (!w) {
+      std::fprintf(stderr, "seed: %s\n", w.error().message.c_str());
+      return 1;
+    }
+    auto ch = service.create_channel(caller, w->id, {.name = "equipe"});
+    if (!ch) {
+      std::fprintf(stderr, "seed: %s\n", ch.error().message.c_str());
+      return 1;
+    }
+    many.push_back(w->id);
+    many_channels.push_back(ch->id);
+  }
+  constexpr long kInMany = static_cast<long>(kManySpaces) * kManyMessages;
+  const long many_every = std::max(2L, (total - have) / kInMany);
+  long in_small = 0, in_many = 0;
   {
     auto start = Clock_::now();
     std::mt19937_64 rng(42);
-    while (have < total) {
-      long batch = std::min<long>(20'000, total - have), batch_small = 0;
+    // One message: its channel's next number, in one statement.
+    auto post = [&](db::Conn& conn, const std::string& id, const chat::ChannelId& ch,
+                    const WorkspaceId& w) -> Result<void> {
+      RUCHE_TRY(auto seq, conn.query_one("UPDATE chat_channels SET last_seq = last_seq + 1 "
+                                         "WHERE id = $1 RETURNING last_seq",
+                                         {ch}));
+      RUCHE_TRY([[maybe_unused]] auto n,
+                conn.exec("INSERT INTO chat_messages (id, channel_id, workspace_id, seq, "
+                          "author_id, body, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                          {id, ch, w, seq->i64(0), caller.user_id, sentence(rng), SystemClock::instance().now_ms()}));
+      return {};
+    };
+    // Whatever the history's length left unplaced of the many workspaces'
+    // messages comes after it.
+    while (have < total || in_many < kInMany) {
+      long batch = have < total ? std::min<long>(20'000, total - have) : kInMany - in_many;
+      long batch_small = 0, batch_many = 0;
       auto r = p.db.write([&](db::Conn& conn) -> Result<void> {
-        batch_small = 0;
+        batch_small = batch_many = 0;
         for (long i = 0; i < batch; ++i) {
-          const bool to_small = (have + i) % 500 == 499;
-          const auto& ch = to_small ? small_channel : channels[static_cast<std::size_t>((have + i) % 20)];
-          batch_small += to_small;
-          RUCHE_TRY(auto seq, conn.query_one("UPDATE chat_channels SET last_seq = last_seq + 1 "
-                                             "WHERE id = $1 RETURNING last_seq",
-                                             {ch}));
-          RUCHE_TRY([[maybe_unused]] auto n,
-                    conn.exec("INSERT INTO chat_messages (id, channel_id, workspace_id, seq, "
-                              "author_id, body, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                              {"s" + std::to_string(have + i), ch, to_small ? small->id : ws->id, seq->i64(0), caller.user_id,
-                               sentence(rng), SystemClock::instance().now_ms()}));
+          const long n = have + i;
+          const std::string id = "s" + std::to_string(n);
+          if (n % 500 == 499 && have < total) {
+            ++batch_small;
+            RUCHE_CHECK(post(conn, id, small_channel, small->id));
+          } else if (in_many + batch_many < kInMany && (n % many_every == many_every / 2 || have >= total)) {
+            const auto k = static_cast<std::size_t>((in_many + batch_many++) % kManySpaces);
+            RUCHE_CHECK(post(conn, id, many_channels[k], many[k]));
+          } else {
+            RUCHE_CHECK(post(conn, id, channels[static_cast<std::size_t>(n % 20)], ws->id));
+          }
         }
         return {};
       });
@@ -335,44 +374,10 @@ int main(int argc, char** argv) {
       }
       have += batch;
       in_small += batch_small;
+      in_many += batch_many;
     }
     double secs = std::chrono::duration<double>(Clock_::now() - start).count();
     std::fprintf(stderr, "seeded %ld messages in %.0f s\n", have, secs);
-  }
-  // kManySpaces more workspaces of kManyMessages messages each, all the
-  // searcher's, written after the history (the newest).
-  std::vector<WorkspaceId> many;
-  {
-    std::mt19937_64 rng(43);
-    for (int i = 0; i < kManySpaces; ++i) {
-      auto w = p.workspaces.create(caller, "Équipe " + std::to_string(i), "", {"chat"}, false);
-      if (!w) {
-        std::fprintf(stderr, "seed: %s\n", w.error().message.c_str());
-        return 1;
-      }
-      auto ch = service.create_channel(caller, w->id, {.name = "equipe"});
-      if (!ch) {
-        std::fprintf(stderr, "seed: %s\n", ch.error().message.c_str());
-        return 1;
-      }
-      many.push_back(w->id);
-      auto r = p.db.write([&](db::Conn& conn) -> Result<void> {
-        for (int k = 1; k <= kManyMessages; ++k) {
-          RUCHE_TRY([[maybe_unused]] auto n,
-                    conn.exec("INSERT INTO chat_messages (id, channel_id, workspace_id, seq, author_id, body, "
-                              "created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                              {"m" + std::to_string(i) + "-" + std::to_string(k), ch->id, w->id, k, caller.user_id,
-                               sentence(rng), SystemClock::instance().now_ms()}));
-        }
-        RUCHE_TRY([[maybe_unused]] auto n,
-                  conn.exec("UPDATE chat_channels SET last_seq = $2 WHERE id = $1", {ch->id, kManyMessages}));
-        return {};
-      });
-      if (!r) {
-        std::fprintf(stderr, "seed: %s\n", r.error().message.c_str());
-        return 1;
-      }
-    }
   }
 
   // The history waits in the search index's queue: index it all, timed.
@@ -388,7 +393,7 @@ int main(int argc, char** argv) {
                   static_cast<double>(have) / secs);
   }
   // 3. Search latency through the service's search (visibility included).
-  spaces = {{ws->id, have - in_small}, {small->id, in_small}};
+  spaces = {{ws->id, have - in_small - in_many}, {small->id, in_small}};
   for (const auto& id : many) spaces.emplace_back(id, kManyMessages);
   if (!all_searches()) return 1;
 

@@ -504,8 +504,10 @@ Result<std::int64_t> distinct_emoji(db::Conn& c, const MessageId& id) {
 namespace {
 
 // A search looks first among this many of the newest messages of the
-// searcher's workspaces (PostgreSQL: see search()).
+// searcher's workspaces (PostgreSQL: see search()) — from this many
+// workspaces at most, unless they hold more messages.
 constexpr std::int64_t kRecentMessages = 5000;
+constexpr std::size_t kFewWorkspaces = 8;
 
 SearchRow search_row(const db::Row& r) {
   SearchRow row;
@@ -637,30 +639,44 @@ Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const Sea
     // at 1,000,000), and without it sort every match (0.6 s for a common
     // one). When fewer than the limit match there, its full-text index
     // answers (`+ 0`: not that index for the order) — unless the workspaces
-    // hold fewer messages than were read: then every one was.
+    // hold no more messages than were read: then every one was.
+    //
+    // From many workspaces, that first look costs planning one arm each
+    // (~0.15 ms an arm) and reads every message it merges, matching or not;
+    // when they hold no more messages than it would read, the full-text
+    // index, narrowed, reads only the matches (docs/benchmarks.md, "Chat
+    // store": 200 workspaces of 25 messages).
     const std::string select =
         "WITH q AS (SELECT websearch_to_tsquery('french', $1) || websearch_to_tsquery('english', "
         "$1) AS query) SELECT m.id, m.workspace_id, m.channel_id, m.author_id, m.created_at_ms, "
         "m.thread_id, m.in_channel, ts_headline('french', m.body, q.query, $4) FROM q, ";
-    params.emplace_back(kRecentMessages);
-    const std::string newest_of = db::newest_of_each("chat_messages", "workspace_id", first_workspace,
-                                                     q.workspaces.size(), "deleted_at_ms IS NULL", "created_at_ms",
-                                                     "$" + std::to_string(params.size()));
-    sql = select + newest_of + " m" + visible + " AND m.search @@ q.query" + filters +
-          " ORDER BY m.created_at_ms DESC LIMIT $3";
-    std::vector<SearchRow> newest;
-    RUCHE_CHECK(c.each(sql, params, [&](const db::Row& r) {
-      newest.push_back(search_row(r));
-      return true;
-    }));
-    if (static_cast<int>(newest.size()) == q.limit) return newest;
-    RUCHE_TRY(const Sizes sizes, workspace_sizes(c, q.workspaces));
-    if (sizes.mine < kRecentMessages) return newest;  // a small workspace's search ends here
-    params.pop_back();
+    std::optional<Sizes> sizes;
+    if (q.workspaces.size() > kFewWorkspaces) {
+      RUCHE_TRY(sizes, workspace_sizes(c, q.workspaces));
+    }
+    if (!sizes || sizes->mine > kRecentMessages) {
+      params.emplace_back(kRecentMessages);
+      const std::string newest_of = db::newest_of_each("chat_messages", "workspace_id", first_workspace,
+                                                       q.workspaces.size(), "deleted_at_ms IS NULL", "created_at_ms",
+                                                       "$" + std::to_string(params.size()));
+      sql = select + newest_of + " m" + visible + " AND m.search @@ q.query" + filters +
+            " ORDER BY m.created_at_ms DESC LIMIT $3";
+      std::vector<SearchRow> newest;
+      RUCHE_CHECK(c.each(sql, params, [&](const db::Row& r) {
+        newest.push_back(search_row(r));
+        return true;
+      }));
+      if (static_cast<int>(newest.size()) == q.limit) return newest;
+      if (!sizes) {
+        RUCHE_TRY(sizes, workspace_sizes(c, q.workspaces));
+      }
+      if (sizes->mine <= kRecentMessages) return newest;  // a small workspace's search ends here
+      params.pop_back();
+    }
     // Narrowed, the full-text index keeps the searcher's workspaces'
     // messages (its second column, migration 0027).
     sql = select + "chat_messages m" + visible + " AND m.search @@ q.query" +
-          (sizes.narrow() ? " AND ARRAY[m.workspace_id] && ARRAY[" + ws_in + "]::text[]" : std::string()) + filters +
+          (sizes->narrow() ? " AND ARRAY[m.workspace_id] && ARRAY[" + ws_in + "]::text[]" : std::string()) + filters +
           " ORDER BY m.created_at_ms + 0 DESC LIMIT $3";
   }
   RUCHE_CHECK(c.each(sql, params, [&](const db::Row& r) {
