@@ -1335,9 +1335,10 @@ TEST(Files, SearchReadsTheNewestNamesThenEveryName) {
       written.push_back({small, std::string(i % 20 == 0 ? "commun " : "") + "petit " + std::to_string(i) + ".txt"});
     if (i >= 5700 && i % 10 == 5) written.push_back({theirs, "secret commun " + std::to_string(i) + ".txt"});
   }
-  ASSERT_TRUE(s.platform().db.write([&](db::Conn& c) -> Result<void> {
-    std::int64_t at = s.clock().now_ms();
-    for (const auto& w : written) {
+  // Names written past the service, each a millisecond after the last.
+  std::int64_t at = s.clock().now_ms();
+  auto put = [&](db::Conn& c, const std::vector<Named>& names, std::int64_t& t) -> Result<void> {
+    for (const auto& w : names) {
       files::Node n;
       n.id = crypto::new_id_of<files::NodeId>();
       n.workspace_id = WorkspaceId(w.workspace);
@@ -1346,15 +1347,21 @@ TEST(Files, SearchReadsTheNewestNamesThenEveryName) {
       n.etag = "\"" + std::string(64, 'a') + "\"";
       n.content_type = "text/plain";
       n.version = 1;
-      n.mtime_ms = n.created_at_ms = n.updated_at_ms = ++at;
+      n.mtime_ms = n.created_at_ms = n.updated_at_ms = ++t;
       n.created_by = n.updated_by = (w.workspace == theirs ? b.id : a.id).str();
       RUCHE_CHECK(files::store::insert_node(c, n, "v-" + n.id.str()));
     }
+    return {};
+  };
+  ASSERT_TRUE(s.platform().db.write([&](db::Conn& c) -> Result<void> {
+    std::int64_t t = at;
+    RUCHE_CHECK(put(c, written, t));
     // Big's newest "commun" name goes to the trash: found by neither way.
     RUCHE_TRY([[maybe_unused]] auto k, c.exec("UPDATE files_nodes SET trashed_at_ms = $1 WHERE name = $2",
-                                              {at, std::string("commun grand 5990.txt")}));
+                                              {t, std::string("commun grand 5990.txt")}));
     return {};
   }));
+  at += static_cast<std::int64_t>(written.size());
   if (s.platform().db.backend() == db::Backend::postgres) {
     ASSERT_TRUE(s.platform().db.write([](db::Conn& c) -> Result<void> {
       RUCHE_TRY([[maybe_unused]] auto n, c.exec("ANALYZE files_nodes", {}));
@@ -1372,8 +1379,8 @@ TEST(Files, SearchReadsTheNewestNamesThenEveryName) {
     }
     return out;
   };
-  auto search = [&](const std::string& query) {
-    auto r = s.call("GET", "/api/v1/search?type=file&" + query, a.token);
+  auto search = [&](const Account& who, const std::string& query) {
+    auto r = s.call("GET", "/api/v1/search?type=file&" + query, who.token);
     EXPECT_EQ(r.status, 200) << r.raw.body;
     std::vector<std::string> names;
     for (const auto& h : r.body.at("results").as_array()) names.push_back(str(h, "name"));
@@ -1383,23 +1390,50 @@ TEST(Files, SearchReadsTheNewestNamesThenEveryName) {
   const auto commun = expected({big, small}, {"commun"}, 20);
   ASSERT_EQ(commun.size(), 20u);
   EXPECT_NE(std::find(commun.begin(), commun.end(), "commun petit 5980.txt"), commun.end());
-  EXPECT_EQ(search("q=commun"), commun);
-  EXPECT_EQ(search("q=commun&limit=50"), expected({big, small}, {"commun"}, 50));
+  EXPECT_EQ(search(a, "q=commun"), commun);
+  EXPECT_EQ(search(a, "q=commun&limit=50"), expected({big, small}, {"commun"}, 50));
   // Past the newest 5,000 (Big's 3 oldest), and a word found nowhere the
   // searcher may read (6,000 names of Theirs hold it).
-  EXPECT_EQ(search("q=ancien"), (std::vector<std::string>{"ancien grand 2.txt", "ancien grand 1.txt",
+  EXPECT_EQ(search(a, "q=ancien"), (std::vector<std::string>{"ancien grand 2.txt", "ancien grand 1.txt",
                                                            "ancien commun grand 0.txt"}));
-  EXPECT_EQ(search("q=ancien+commun"), std::vector<std::string>{"ancien commun grand 0.txt"});
-  EXPECT_TRUE(search("q=secret").empty());
-  EXPECT_EQ(search("q=grand+59"), expected({big}, {"grand", "59"}, 20));
-  EXPECT_EQ(search("q=petit+commun"), expected({big, small}, {"petit", "commun"}, 20));
+  EXPECT_EQ(search(a, "q=ancien+commun"), std::vector<std::string>{"ancien commun grand 0.txt"});
+  EXPECT_TRUE(search(a, "q=secret").empty());
+  EXPECT_EQ(search(a, "q=grand+59"), expected({big}, {"grand", "59"}, 20));
+  EXPECT_EQ(search(a, "q=petit+commun"), expected({big, small}, {"petit", "commun"}, 20));
   // As many as the newest hold (15), and one more asked for.
-  EXPECT_EQ(search("q=petit+commun&limit=16"), expected({big, small}, {"petit", "commun"}, 16));
+  EXPECT_EQ(search(a, "q=petit+commun&limit=16"), expected({big, small}, {"petit", "commun"}, 16));
   // A workspace of fewer than 5,000 names, alone: every one is among the
   // newest (PostgreSQL counts them, and ends there).
-  EXPECT_EQ(search("q=commun&workspace=" + small), expected({small}, {"commun"}, 20));
-  EXPECT_EQ(search("q=petit&workspace=" + small + "&limit=100"), expected({small}, {"petit"}, 100));
-  EXPECT_TRUE(search("q=grand&workspace=" + small).empty());
+  EXPECT_EQ(search(a, "q=commun&workspace=" + small), expected({small}, {"commun"}, 20));
+  EXPECT_EQ(search(a, "q=petit&workspace=" + small + "&limit=100"), expected({small}, {"petit"}, 100));
+  EXPECT_TRUE(search(a, "q=grand&workspace=" + small).empty());
+
+  // Carol's 10 workspaces (Small, and 9 of 20 names each, the newest): more
+  // than db::kFewArms, holding fewer than 5,000 names — PostgreSQL asks its
+  // trigram index at once. The same answers.
+  Account carol = s.user("Carol");
+  s.join(a, small, carol);
+  std::vector<std::string> carols{small};
+  for (int i = 0; i < 9; ++i) {
+    carols.push_back(s.workspace(b, "Équipe " + std::to_string(i), {"files"}));
+    s.join(b, carols.back(), carol);
+  }
+  std::vector<Named> more;
+  for (int i = 0; i < 180; ++i)
+    more.push_back({carols[1 + static_cast<std::size_t>(i % 9)],
+                    std::string(i % 3 == 0 ? "commun " : "") + "équipe " + std::to_string(i) + ".txt"});
+  ASSERT_TRUE(s.platform().db.write([&](db::Conn& c) -> Result<void> {
+    std::int64_t t = at;
+    return put(c, more, t);
+  }));
+  written.insert(written.end(), more.begin(), more.end());
+  EXPECT_EQ(search(carol, "q=commun"), expected(carols, {"commun"}, 20));
+  EXPECT_EQ(search(carol, "q=commun&limit=100"), expected(carols, {"commun"}, 100));
+  EXPECT_EQ(search(carol, "q=petit"), expected(carols, {"petit"}, 20));  // Small's, older
+  EXPECT_EQ(search(carol, "q=%C3%A9quipe+17"), expected(carols, {"équipe", "17"}, 20));
+  EXPECT_EQ(search(carol, "q=17"), expected(carols, {"17"}, 20));  // no trigram: the newest first
+  EXPECT_TRUE(search(carol, "q=secret").empty());
+  EXPECT_TRUE(search(carol, "q=grand").empty());
 }
 
 }  // namespace

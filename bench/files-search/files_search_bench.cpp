@@ -1,9 +1,9 @@
 // bench/files-search: file search by name over generated names (default
 // 1,000,000 in 10 workspaces, the searches looking in 3 of them, then in an
-// 11th that holds one name in 500): the search as it is (the newest names
-// first; then, on PostgreSQL, its trigram index) beside, in the same run,
-// the search as it was before migration 0025 (every name of the workspaces
-// read). On PostgreSQL, then, what its indexes cost: their size, and an
+// 11th that holds one name in 500, then in 200 more of 25 names each): the
+// search as it is (the newest names first; then, on PostgreSQL, its trigram
+// index) beside, in the same run, the search as it was before migration
+// 0025 (every name of the workspaces read). On PostgreSQL, then, what its indexes cost: their size, and an
 // insert with and without them.
 //
 //   files_search_bench DATA_DIR [NAMES] [POSTGRES_DSN]
@@ -35,6 +35,10 @@ constexpr int kWorkspaces = 10;
 constexpr int kReadable = 3;  // the searches look in the first 3: 30 % of the names
 constexpr int kSmallEvery = 500;  // then in an 11th, small, workspace: one name in 500
 constexpr int kBatch = 5000;
+// A searcher in many small workspaces: 200 of 25 names, spread through
+// the history.
+constexpr int kManySpaces = 200;
+constexpr int kManyNames = 25;
 
 // Office words, French and English, then ~1,900 rarer made-up ones: the
 // common words are in a few percent of the names, each rare one in ~0.05 %.
@@ -73,11 +77,12 @@ std::string pick_word(std::mt19937_64& rng) {
 }
 
 // "Rapport budget 2024 v3.pdf"-like, unique by its number. Half the names
-// of the 10th workspace hold a word no other has ("préfecture": 5 % of all).
-std::string file_name(std::mt19937_64& rng, std::int64_t n) {
+// of the 10th workspace hold a word no other has ("préfecture": 5 % of all;
+// `tenth`: the name goes there).
+std::string file_name(std::mt19937_64& rng, std::int64_t n, bool tenth) {
   std::uniform_int_distribution<int> words(1, 3), year(2000, 2026), v(1, 9), ext(0, 9), coin(0, 1);
   std::string name;
-  if (n % kWorkspaces == kWorkspaces - 1 && coin(rng) == 1) name = "préfecture ";
+  if (n % kWorkspaces == kWorkspaces - 1 && coin(rng) == 1 && tenth) name = "préfecture ";
   for (int i = words(rng); i > 0; --i) name += pick_word(rng) + " ";
   name += std::to_string(year(rng)) + " v" + std::to_string(v(rng)) + " #" + std::to_string(n) + kExtensions[ext(rng)];
   name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
@@ -95,19 +100,26 @@ double ms_since(Clock_::time_point t0) {
 }
 
 // `count` names inserted into `workspaces` (round robin; one in kSmallEvery,
-// of those that would have gone to the first, into the last, small, one),
-// kBatch per transaction; the time per insert, in µs.
+// of those that would have gone to the first, into the last, small, one;
+// one in `many_every`, from name `first`, into `many`, round robin, until
+// each holds kManyNames), kBatch per transaction; the time per insert, in µs.
 double insert_names(platform::Platform& p, const std::vector<WorkspaceId>& workspaces, const std::string& by,
-                    std::mt19937_64& rng, std::int64_t first, std::int64_t count) {
+                    std::mt19937_64& rng, std::int64_t first, std::int64_t count,
+                    const std::vector<WorkspaceId>& many = {}, std::int64_t many_every = 0) {
   const auto t0 = Clock_::now();
+  const std::int64_t in_many = static_cast<std::int64_t>(many.size()) * kManyNames;
   for (std::int64_t at = 0; at < count; at += kBatch) {
     auto r = p.db.write([&](db::Conn& c) -> Result<void> {
       for (std::int64_t i = at; i < std::min(count, at + kBatch); ++i) {
         files::Node n;
         n.id = crypto::new_id_of<files::NodeId>();
-        n.workspace_id = (first + i) % kSmallEvery == 0 ? workspaces.back()
-                                                        : workspaces[static_cast<std::size_t>((first + i) % kWorkspaces)];
-        n.name = file_name(rng, first + i);
+        const std::int64_t k = many_every ? i / many_every : 0;
+        n.workspace_id = many_every && i % many_every == many_every / 2 && k < in_many
+                             ? many[static_cast<std::size_t>(k % kManySpaces)]
+                         : (first + i) % kSmallEvery == 0
+                             ? workspaces.back()
+                             : workspaces[static_cast<std::size_t>((first + i) % kWorkspaces)];
+        n.name = file_name(rng, first + i, n.workspace_id == workspaces[kWorkspaces - 1]);
         n.size_bytes = 4096;
         n.etag = "\"" + std::string(64, 'a') + "\"";
         n.content_type = "application/octet-stream";
@@ -192,9 +204,17 @@ int main(int argc, char** argv) {
     workspaces.push_back(ws->id);
   }
 
+  std::vector<WorkspaceId> many;
+  for (int i = 0; i < kManySpaces; ++i) {
+    auto ws = p.workspaces.create(caller, "Équipe " + std::to_string(i), "", {"files"}, false);
+    if (!ws) return 1;
+    many.push_back(ws->id);
+  }
+
   std::mt19937_64 rng(20261202);
   const std::int64_t tail = std::min<std::int64_t>(100000, names / 10);
-  insert_names(p, workspaces, caller.user_id.str(), rng, 0, names - tail);
+  const std::int64_t many_every = std::max<std::int64_t>(2, (names - tail) / (kManySpaces * kManyNames));
+  insert_names(p, workspaces, caller.user_id.str(), rng, 0, names - tail, many, many_every);
   const double with_index_us = insert_names(p, workspaces, caller.user_id.str(), rng, names - tail, tail);
 
   // The queries: a common word, a rare one, one found nowhere, one found
@@ -215,16 +235,18 @@ int main(int argc, char** argv) {
     queries.push_back({"a common and a rare word", {c, r}});
     queries.push_back({"a word of 2 characters", {"v" + std::to_string(digit(rng))}});
   }
-  // Each query from two searchers: one reading 3 of the 10 big workspaces,
+  // Each query from three searchers: one reading 3 of the 10 big workspaces,
   // one reading only the small one (the flaw of looking among the
-  // instance's newest names: few of them are its own).
+  // instance's newest names: few of them are its own), one reading the 200
+  // small ones.
   struct Searcher {
     const char* who;
     std::vector<WorkspaceId> reads;
   };
   const std::vector<Searcher> searchers = {
       {"3 of 10 workspaces (30 % of the names)", readable},
-      {"one workspace of 1 name in 500", {workspaces.back()}}};
+      {"one workspace of 1 name in 500", {workspaces.back()}},
+      {"200 workspaces of 25 names", many}};
   const char* const kinds[] = {"a common word", "a rare word", "a word found nowhere",
                                "a word in 5 % of the names, none readable", "a common and a rare word",
                                "a word of 2 characters"};

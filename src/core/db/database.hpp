@@ -102,6 +102,12 @@ std::string placeholders(std::size_t first, std::size_t n);
 std::string newest_of_each(std::string_view table, std::string_view key, std::size_t first, std::size_t n,
                            std::string_view live, std::string_view order, std::string_view limit);
 
+// Past this many values, newest_of_each's arms cost a search more than they
+// save when the values' rows are few (PostgreSQL plans each, ~0.15 ms, and
+// fetches every row the merge reads, matching or not): the searches then
+// ask their index at once (docs/benchmarks.md, "Chat store").
+inline constexpr std::size_t kFewArms = 8;
+
 // `text` for a LIKE pattern written with ESCAPE '\': `%`, `_` and `\`
 // stand for themselves.
 std::string like_escape(std::string_view text);

@@ -504,10 +504,8 @@ Result<std::int64_t> distinct_emoji(db::Conn& c, const MessageId& id) {
 namespace {
 
 // A search looks first among this many of the newest messages of the
-// searcher's workspaces (PostgreSQL: see search()) — from this many
-// workspaces at most, unless they hold more messages.
+// searcher's workspaces (PostgreSQL: see search()).
 constexpr std::int64_t kRecentMessages = 5000;
-constexpr std::size_t kFewWorkspaces = 8;
 
 SearchRow search_row(const db::Row& r) {
   SearchRow row;
@@ -651,7 +649,7 @@ Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const Sea
         "$1) AS query) SELECT m.id, m.workspace_id, m.channel_id, m.author_id, m.created_at_ms, "
         "m.thread_id, m.in_channel, ts_headline('french', m.body, q.query, $4) FROM q, ";
     std::optional<Sizes> sizes;
-    if (q.workspaces.size() > kFewWorkspaces) {
+    if (q.workspaces.size() > db::kFewArms) {
       RUCHE_TRY(sizes, workspace_sizes(c, q.workspaces));
     }
     if (!sizes || sizes->mine > kRecentMessages) {

@@ -240,6 +240,33 @@ Result<std::vector<Node>> search_names(db::Conn& c, const std::vector<WorkspaceI
               : " AND ARRAY[n.workspace_id] && ARRAY[" + workspace_list +
                     "]::text[] ORDER BY n.created_at_ms + 0 DESC") +
       limit_at;
+  // PostgreSQL: whether the workspaces hold no more live names than the
+  // first look reads — then it read every one. Counted only that far (a
+  // row number on the newest, to see whether the last came, cost more:
+  // PostgreSQL's window copies every row it numbers, 5 -> 10 ms to read
+  // 5,000 names).
+  auto within_first_look = [&]() -> Result<bool> {
+    std::vector<db::Param> held_params(params.begin(), params.begin() + static_cast<std::ptrdiff_t>(workspaces.size()));
+    held_params.emplace_back(kRecentNames + 1);
+    RUCHE_TRY(auto held, c.query_one("SELECT COUNT(*) FROM (SELECT 1 FROM files_nodes n WHERE " + in_workspaces +
+                                         " AND n.trashed_at_ms IS NULL LIMIT $" +
+                                         std::to_string(held_params.size()) + ") h",
+                                     held_params));
+    return held && held->i64(0) <= kRecentNames;
+  };
+  // From many workspaces that hold few names, the first look's arms cost
+  // more than the trigram index, which reads only the names that hold the
+  // words (db::kFewArms): asked at once — when every word has 3 characters
+  // or more (a shorter one has no trigram to look up: the index would read
+  // every name, where the newest hold a short word at once).
+  const bool trigrams = std::all_of(words.begin(), words.end(), [](const std::string& w) {
+    return std::count_if(w.begin(), w.end(), [](char ch) { return (ch & 0xC0) != 0x80; }) >= 3;  // UTF-8 characters
+  });
+  std::optional<bool> few;
+  if (!sqlite && trigrams && workspaces.size() > db::kFewArms) {
+    RUCHE_TRY(few, within_first_look());
+    if (*few) return nodes_where(c, every, params);
+  }
   // The newest first. SQLite: the instance's, by rowid (insertion order),
   // read backwards from the end (`+` keeps SQLite off the workspaces'
   // index, which would read all their names): a bounded read whatever the
@@ -263,18 +290,13 @@ Result<std::vector<Node>> search_names(db::Conn& c, const std::vector<WorkspaceI
   }));
   if (static_cast<int>(out.size()) == limit) return out;
   if (!sqlite) {
-    // Workspaces that hold fewer live names than were read had every one
-    // read: the search ends there. Counted only now, and only that far (a
-    // row number on the newest, to see whether the last came, cost more:
-    // PostgreSQL's window copies every row it numbers, 5 -> 10 ms to read
-    // 5,000 names).
-    std::vector<db::Param> held_params(params.begin(), params.begin() + static_cast<std::ptrdiff_t>(workspaces.size()));
-    held_params.emplace_back(kRecentNames);
-    RUCHE_TRY(auto held, c.query_one("SELECT COUNT(*) FROM (SELECT 1 FROM files_nodes n WHERE " + in_workspaces +
-                                         " AND n.trashed_at_ms IS NULL LIMIT $" +
-                                         std::to_string(held_params.size()) + ") h",
-                                     held_params));
-    if (held && held->i64(0) < kRecentNames) return out;
+    // Workspaces that hold no more live names than were read had every
+    // one read: the search ends there (counted only now, for a few
+    // workspaces).
+    if (!few) {
+      RUCHE_TRY(few, within_first_look());
+    }
+    if (*few) return out;
   }
   params.pop_back();
   return nodes_where(c, every, params);
