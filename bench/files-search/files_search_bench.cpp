@@ -3,8 +3,8 @@
 // 11th that holds one name in 500, then in 200 more of 25 names each): the
 // search as it is (the newest names first; then, on PostgreSQL, its trigram
 // index) beside, in the same run, the search as it was before migration
-// 0025 (every name of the workspaces read). On PostgreSQL, then, what its indexes cost: their size, and an
-// insert with and without them.
+// 0025 (every name of the workspaces read). On PostgreSQL, then, what its
+// indexes cost: their size, and an insert with and without them.
 //
 //   files_search_bench DATA_DIR [NAMES] [POSTGRES_DSN]
 //
