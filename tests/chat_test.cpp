@@ -439,6 +439,8 @@ TEST(Chat, SearchFindsStemsAndOnlyWhatTheCallerMaySee) {
   EXPECT_EQ(filtered.body.at("results").as_array().size(), 1u);
   EXPECT_EQ(s.call("GET", "/api/v1/search?q=", a.token).status, 400);
   EXPECT_TRUE(search(b, "\"unbalanced (query").empty());  // syntax never leaks through
+  EXPECT_TRUE(search(b, "on").empty());  // a stop word alone (French and English) finds nothing
+  EXPECT_EQ(search(b, "le marché").size(), 1u);  // beside a word, they are dropped
   Account out = s.user("Out");
   EXPECT_TRUE(search(out, "marché").empty());
 

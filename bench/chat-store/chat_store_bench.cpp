@@ -1,6 +1,7 @@
 // bench/chat-store: durable message appends through the chat service (group
 // commit on SQLite) and search latency over a generated history: from its
-// big workspace, from a small one, and from 200 small ones at once.
+// big workspace, from a small one, from 200 small ones at once and from 40
+// of 1,000 messages at once.
 //
 //   chat_store_bench DATA_DIR [MESSAGES] [POSTERS] [POSTGRES_DSN [search-only]]
 //
@@ -79,9 +80,15 @@ std::string sentence(std::mt19937_64& rng) {
   return s;
 }
 
-// A searcher in many small workspaces (all_searches()).
-constexpr int kManySpaces = 200;
-constexpr int kManyMessages = 25;
+// A searcher in many workspaces (all_searches()): 200 small ones, as a
+// consultant's or an administrator's, and 40 of 1,000 messages, as a
+// department head's. Their names tell them apart in a search-only run.
+struct Group {
+  const char* name;
+  int spaces;
+  long messages;
+};
+constexpr Group kGroups[] = {{"Équipe", 200, 25}, {"Service", 40, 1000}};
 
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
@@ -169,37 +176,47 @@ int main(int argc, char** argv) {
   auto& p = bi->platform();
   const platform::Caller& caller = bi->caller;
   chat::Service service(p);
-  // The history's workspaces, the big one first, and their messages: the
-  // big one, a small one, then kManySpaces of kManyMessages each.
-  std::vector<std::pair<WorkspaceId, long>> spaces;
+  // The history's workspaces and their messages: the big one, a small one,
+  // then each group's.
+  std::pair<WorkspaceId, long> big, small;
+  std::vector<WorkspaceId> groups[std::size(kGroups)];
   auto all_searches = [&] {
-    long all = 0;
-    for (const auto& [id, n] : spaces) all += n;
-    std::vector<WorkspaceId> many;
-    for (std::size_t i = 2; i < spaces.size(); ++i) many.push_back(spaces[i].first);
-    return search_latency(p, service, caller, {spaces[0].first}, "over " + std::to_string(all) + " messages") &&
-           // Among an instance's many workspaces: what the search reads
-           // should be the searcher's, not the instance's.
-           search_latency(p, service, caller, {spaces[1].first},
-                          "in a workspace of " + std::to_string(spaces[1].second) + " of them") &&
-           // A searcher in many workspaces (PostgreSQL's first look has one
-           // arm per workspace; SQLite's index is asked for each).
-           search_latency(p, service, caller, many,
-                          "from " + std::to_string(many.size()) + " workspaces of " +
-                              std::to_string(kManyMessages) + " messages");
+    long all = big.second + small.second;
+    for (std::size_t g = 0; g < std::size(kGroups); ++g)
+      all += static_cast<long>(groups[g].size()) * kGroups[g].messages;
+    bool ok = search_latency(p, service, caller, {big.first}, "over " + std::to_string(all) + " messages") &&
+              // Among an instance's many workspaces: what the search reads
+              // should be the searcher's, not the instance's.
+              search_latency(p, service, caller, {small.first},
+                             "in a workspace of " + std::to_string(small.second) + " of them");
+    // A searcher in many workspaces (PostgreSQL's first look has one arm
+    // per workspace; SQLite's index is asked for each).
+    for (std::size_t g = 0; ok && g < std::size(kGroups); ++g)
+      ok = search_latency(p, service, caller, groups[g],
+                          "from " + std::to_string(groups[g].size()) + " workspaces of " +
+                              std::to_string(kGroups[g].messages) + " messages");
+    return ok;
   };
   if (search_only) {
     auto r = p.db.read([&](db::Conn& conn) {
       // Not the armoured workspaces a SQLite run adds after its searches.
-      return conn.each("SELECT m.workspace_id, COUNT(*) FROM chat_messages m JOIN workspaces w ON w.id = "
-                       "m.workspace_id WHERE w.armoured = 0 GROUP BY m.workspace_id ORDER BY 2 DESC",
+      return conn.each("SELECT m.workspace_id, w.name, COUNT(*) FROM chat_messages m JOIN workspaces w ON w.id = "
+                       "m.workspace_id WHERE w.armoured = 0 GROUP BY m.workspace_id, w.name",
                        {},
                        [&](const db::Row& row) {
-                         spaces.emplace_back(WorkspaceId(row.text(0)), static_cast<long>(row.i64(1)));
+                         std::pair<WorkspaceId, long> space{WorkspaceId(row.text(0)), static_cast<long>(row.i64(2))};
+                         const std::string name = row.text(1);
+                         if (name == "Bench") big = space;
+                         if (name == "Voisin") small = space;
+                         for (std::size_t g = 0; g < std::size(kGroups); ++g)
+                           if (name.starts_with(std::string(kGroups[g].name) + " ")) groups[g].push_back(space.first);
                          return true;
                        });
     });
-    if (!r || spaces.size() != 2 + kManySpaces) {
+    bool whole = r && big.second > 0 && small.second > 0;
+    for (std::size_t g = 0; g < std::size(kGroups); ++g)
+      whole = whole && groups[g].size() == static_cast<std::size_t>(kGroups[g].spaces);
+    if (!whole) {
       std::fprintf(stderr, "search-only: not the history of an earlier run in that database\n");
       return 1;
     }
@@ -306,29 +323,35 @@ int main(int argc, char** argv) {
 
   // 2. A large history, written in big transactions (seeding, not measured);
   // one message in 500 in a second, small workspace's channel, and spread
-  // through it, kManySpaces workspaces' kManyMessages each (all the
-  // searcher's, as a consultant's or an administrator's: their messages
-  // among the instance's, not after them).
+  // through it, the groups' workspaces' messages (all the searcher's: their
+  // messages among the instance's, not after them), in a shuffled order.
   long have = appends_too ? static_cast<long>(posters) * 4000 : 0;
-  auto small = p.workspaces.create(caller, "Voisin", "", {"chat"}, false);
-  const chat::ChannelId small_channel = service.create_channel(caller, small->id, {.name = "voisin"})->id;
+  auto small_ws = p.workspaces.create(caller, "Voisin", "", {"chat"}, false);
+  const chat::ChannelId small_channel = service.create_channel(caller, small_ws->id, {.name = "voisin"})->id;
   std::vector<WorkspaceId> many;
   std::vector<chat::ChannelId> many_channels;
-  for (int i = 0; i < kManySpaces; ++i) {
-    auto w = p.workspaces.create(caller, "Équipe " + std::to_string(i), "", {"chat"}, false);
-    if (!w) {
-      std::fprintf(stderr, "seed: %s\n", w.error().message.c_str());
-      return 1;
+  std::vector<std::size_t> slots;  // the workspace (in `many`) of each of the groups' messages
+  for (std::size_t g = 0; g < std::size(kGroups); ++g) {
+    for (int i = 0; i < kGroups[g].spaces; ++i) {
+      auto w = p.workspaces.create(caller, std::string(kGroups[g].name) + " " + std::to_string(i), "", {"chat"},
+                                   false);
+      if (!w) {
+        std::fprintf(stderr, "seed: %s\n", w.error().message.c_str());
+        return 1;
+      }
+      auto ch = service.create_channel(caller, w->id, {.name = "equipe"});
+      if (!ch) {
+        std::fprintf(stderr, "seed: %s\n", ch.error().message.c_str());
+        return 1;
+      }
+      groups[g].push_back(w->id);
+      slots.insert(slots.end(), static_cast<std::size_t>(kGroups[g].messages), many.size());
+      many.push_back(w->id);
+      many_channels.push_back(ch->id);
     }
-    auto ch = service.create_channel(caller, w->id, {.name = "equipe"});
-    if (!ch) {
-      std::fprintf(stderr, "seed: %s\n", ch.error().message.c_str());
-      return 1;
-    }
-    many.push_back(w->id);
-    many_channels.push_back(ch->id);
   }
-  constexpr long kInMany = static_cast<long>(kManySpaces) * kManyMessages;
+  std::shuffle(slots.begin(), slots.end(), std::mt19937_64(7));
+  const long kInMany = static_cast<long>(slots.size());
   const long many_every = std::max(2L, (total - have) / kInMany);
   long in_small = 0, in_many = 0;
   {
@@ -358,9 +381,9 @@ int main(int argc, char** argv) {
           const std::string id = "s" + std::to_string(n);
           if (n % 500 == 499 && have < total) {
             ++batch_small;
-            RUCHE_CHECK(post(conn, id, small_channel, small->id));
+            RUCHE_CHECK(post(conn, id, small_channel, small_ws->id));
           } else if (in_many + batch_many < kInMany && (n % many_every == many_every / 2 || have >= total)) {
-            const auto k = static_cast<std::size_t>((in_many + batch_many++) % kManySpaces);
+            const std::size_t k = slots[static_cast<std::size_t>(in_many + batch_many++)];
             RUCHE_CHECK(post(conn, id, many_channels[k], many[k]));
           } else {
             RUCHE_CHECK(post(conn, id, channels[static_cast<std::size_t>(n % 20)], ws->id));
@@ -393,8 +416,8 @@ int main(int argc, char** argv) {
                   static_cast<double>(have) / secs);
   }
   // 3. Search latency through the service's search (visibility included).
-  spaces = {{ws->id, have - in_small - in_many}, {small->id, in_small}};
-  for (const auto& id : many) spaces.emplace_back(id, kManyMessages);
+  big = {ws->id, have - in_small - in_many};
+  small = {small_ws->id, in_small};
   if (!all_searches()) return 1;
 
   if (!appends_too) return 0;

@@ -565,8 +565,19 @@ Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const Sea
   if (q.workspaces.empty()) return out;
   std::vector<db::Param> params;
   bool sqlite = c.backend() == db::Backend::sqlite;
-  std::string match = sqlite ? fts5_query(q.text) : q.text;
-  if (match.empty()) return out;
+  std::string match;
+  if (sqlite) {
+    match = fts5_query(q.text);
+  } else {
+    // The words parsed once, here, and given to the search as a tsquery:
+    // inside it, parsed from text, a cached generic plan parsed them again
+    // for every message it read (docs/benchmarks.md, "Chat store").
+    RUCHE_TRY(auto parsed, c.query_one("SELECT (websearch_to_tsquery('french', $1) || "
+                                       "websearch_to_tsquery('english', $1))::text",
+                                       {q.text}));
+    if (parsed) match = parsed->text(0);
+  }
+  if (match.empty()) return out;  // nothing but stop words or punctuation
   if (sqlite) {
     // The user's words match the body alone. Narrowed, the index itself
     // keeps the searcher's workspaces' messages (migration 0027): FTS5 walks
@@ -645,9 +656,8 @@ Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const Sea
     // index, narrowed, reads only the matches (docs/benchmarks.md, "Chat
     // store": 200 workspaces of 25 messages).
     const std::string select =
-        "WITH q AS (SELECT websearch_to_tsquery('french', $1) || websearch_to_tsquery('english', "
-        "$1) AS query) SELECT m.id, m.workspace_id, m.channel_id, m.author_id, m.created_at_ms, "
-        "m.thread_id, m.in_channel, ts_headline('french', m.body, q.query, $4) FROM q, ";
+        "SELECT m.id, m.workspace_id, m.channel_id, m.author_id, m.created_at_ms, m.thread_id, m.in_channel, "
+        "ts_headline('french', m.body, $1::tsquery, $4) FROM ";
     std::optional<Sizes> sizes;
     if (q.workspaces.size() > db::kFewArms) {
       RUCHE_TRY(sizes, workspace_sizes(c, q.workspaces));
@@ -657,7 +667,7 @@ Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const Sea
       const std::string newest_of = db::newest_of_each("chat_messages", "workspace_id", first_workspace,
                                                        q.workspaces.size(), "deleted_at_ms IS NULL", "created_at_ms",
                                                        "$" + std::to_string(params.size()));
-      sql = select + newest_of + " m" + visible + " AND m.search @@ q.query" + filters +
+      sql = select + newest_of + " m" + visible + " AND m.search @@ $1::tsquery" + filters +
             " ORDER BY m.created_at_ms DESC LIMIT $3";
       std::vector<SearchRow> newest;
       RUCHE_CHECK(c.each(sql, params, [&](const db::Row& r) {
@@ -673,7 +683,7 @@ Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const Sea
     }
     // Narrowed, the full-text index keeps the searcher's workspaces'
     // messages (its second column, migration 0027).
-    sql = select + "chat_messages m" + visible + " AND m.search @@ q.query" +
+    sql = select + "chat_messages m" + visible + " AND m.search @@ $1::tsquery" +
           (sizes->narrow() ? " AND ARRAY[m.workspace_id] && ARRAY[" + ws_in + "]::text[]" : std::string()) + filters +
           " ORDER BY m.created_at_ms + 0 DESC LIMIT $3";
   }
