@@ -660,6 +660,60 @@ TEST(Chat, SearchReadsTheNewestMessagesThenTheIndex) {
   EXPECT_TRUE(search("q=grand&workspace=" + small).empty());
 }
 
+// SQLite's full-text index gains a segment (an FTS5 b-tree) with each
+// indexing transaction, and a search looks its words up in each; once idle,
+// the indexer merges them into one: the same answers before and after.
+// PostgreSQL's index has none.
+TEST(Chat, SearchIndexSegmentsAreMergedWhenIdle) {
+  TestServer s;
+  Chat chat{s};
+  Account a = s.user("Alice");
+  const std::string ws = s.workspace(a, "W", {"chat"});
+  const std::string general = chat.channel(a, ws, "général");
+  auto segments = [&] {
+    auto n = s.platform().db.read([](db::Conn& c) { return chat::store::search_segments(c); });
+    EXPECT_TRUE(n) << n.error().message;
+    return n ? *n : -1;
+  };
+  History h;
+  for (int batch = 0; batch < 7; ++batch) {  // seven indexing transactions
+    for (int i = 0; i < 30; ++i)
+      h.add(ws, general, (i % 3 == 0 ? "budget " : "") + std::string("lot ") + std::to_string(batch), a);
+    h.write(s);
+  }
+  auto search = [&](const std::string& query) { return searched(s, a, query); };
+  const auto budget = h.expected({ws}, {"budget"}, 20), lot3 = h.expected({ws}, {"lot", "3"}, 50);
+  ASSERT_EQ(budget.size(), 20u);
+  ASSERT_EQ(lot3.size(), 30u);
+  EXPECT_EQ(search("q=budget"), budget);
+  EXPECT_EQ(search("q=lot+3&limit=50"), lot3);
+  if (s.platform().db.backend() != db::Backend::sqlite) {
+    EXPECT_EQ(segments(), 0);
+    return;
+  }
+  ASSERT_GE(segments(), 4);
+  // A post wakes the indexer, which indexes it, finds the index idle and
+  // worth merging (at least 4 segments, and its first run), and merges it.
+  const std::string posted = chat.posted(a, general, "budget du dernier lot");
+  for (int i = 0; i < 1000 && segments() != 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(segments(), 1);
+  auto after = search("q=budget");
+  ASSERT_FALSE(after.empty());
+  EXPECT_EQ(after.front(), posted);
+  EXPECT_EQ(std::vector<std::string>(after.begin() + 1, after.end()),
+            std::vector<std::string>(budget.begin(), budget.end() - 1));
+  EXPECT_EQ(search("q=lot+3&limit=50"), lot3);
+  // At most once an hour (`[chat] search_tidy_minutes`): more batches and a
+  // post leave the segments be.
+  for (int batch = 0; batch < 7; ++batch) {
+    h.add(ws, general, "encore " + std::to_string(batch), a);
+    h.write(s);
+  }
+  chat.posted(a, general, "encore un");
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the indexer's turn came (~100 ms)
+  EXPECT_GE(segments(), 4);
+}
+
 // From many workspaces (more than 8) that hold few messages, PostgreSQL asks
 // its full-text index at once, narrowed to them, rather than merging their
 // newest: the same answers as reading every message, on both databases.

@@ -63,6 +63,7 @@ Settings settings_from(const platform::PlatformConfig& config) {
     std::int64_t mb = json_int(o, "max_attachment_mb", 0);
     if (mb > 0) s.max_attachment_bytes = mb << 20;
     s.maintenance_every_ms = json_int(o, "maintenance_minutes", 10) * 60'000;
+    s.search_tidy_every_ms = json_int(o, "search_tidy_minutes", 60) * 60'000;
   }
   return s;
 }
@@ -210,7 +211,56 @@ void Service::index_loop() {
     }
     if (auto r = index_queued(); !r)
       log::warn("chat.index_failed", {{"error", r.error().message}});
+    else if (auto t = tidy_when_due(); !t)
+      log::warn("chat.search_tidy_failed", {{"error", t.error().message}});
   }
+}
+
+namespace {
+// A segment count worth merging (FTS5 itself merges 4 of a size), and the
+// pages each step writes (10-15 ms of the writer from 200,000 to 1,000,000
+// messages: docs/benchmarks.md, "Chat store").
+constexpr int kTidySegments = 4;
+constexpr int kTidyPages = 100;
+// Steps of one run at most (a run over 1,000,000 messages took 202): past
+// it, the next run goes on where this one stopped.
+constexpr int kTidySteps = 5000;
+}  // namespace
+
+Result<void> Service::tidy_when_due() {
+  if (settings_.search_tidy_every_ms <= 0) return {};
+  const auto now = std::chrono::steady_clock::now();
+  if (tidied_at_ && now - *tidied_at_ < std::chrono::milliseconds(settings_.search_tidy_every_ms)) return {};
+  RUCHE_TRY(auto state, p_.db.read([](db::Conn& c) -> Result<std::pair<int, std::int64_t>> {
+    RUCHE_TRY(int segments, store::search_segments(c));
+    RUCHE_TRY(auto last, c.query_one("SELECT COALESCE(MAX(rowid), 0) FROM chat_messages"));
+    return std::make_pair(segments, last ? last->i64(0) : 0);
+  }));
+  const auto [segments, last] = state;
+  if (segments < kTidySegments || (last - tidied_rowid_) * 100 < last) return {};
+  tidied_at_ = now;  // a failing run too waits for the next period
+  RUCHE_CHECK(tidy_search_index());
+  tidied_rowid_ = last;
+  return {};
+}
+
+Result<void> Service::tidy_search_index() {
+  if (p_.db.backend() != db::Backend::sqlite) return {};
+  for (int step = 0; step < kTidySteps; ++step) {
+    bool queued = false;
+    {
+      std::lock_guard lock(index_mu_);
+      if (stopping_) return {};
+      queued = std::exchange(index_wanted_, false);
+    }
+    if (queued) RUCHE_CHECK(index_queued());  // posts first
+    const auto start = std::chrono::steady_clock::now();
+    RUCHE_TRY(int left, p_.db.write([](db::Conn& c) { return store::tidy_search_index(c, kTidyPages); }));
+    if (left <= 1) return {};
+    std::unique_lock lock(index_mu_);
+    index_cv_.wait_for(lock, 4 * (std::chrono::steady_clock::now() - start), [&] { return stopping_; });
+  }
+  return {};
 }
 
 Result<void> Service::flush_search_index() {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <condition_variable>
@@ -38,6 +39,9 @@ struct ChannelChange {
 struct Settings {
   std::int64_t max_attachment_bytes = kDefaultMaxAttachmentBytes;  // per upload; 413 beyond
   std::int64_t maintenance_every_ms = 600'000;  // unposted uploads purged; 0: only maintain()
+  // SQLite: the search index's segments merged into one when the indexer is
+  // idle, at most this often (tidy_search_index()); 0: never.
+  std::int64_t search_tidy_every_ms = 3'600'000;
 };
 
 // Reads the module's settings from the platform configuration ("chat").
@@ -187,6 +191,15 @@ class Service {
   // Indexes what posts have queued, unless known done (cheap then): a search
   // calls it first, so one finds what one just posted.
   Result<void> index_queued();
+  // Merges the search index's segments into one (SQLite; PostgreSQL's needs
+  // nothing), in steps of 10-15 ms on the writer, each followed by four times
+  // its length of pause, and what posts queue meanwhile indexed first.
+  // FTS5 leaves about ten segments as the index grows, and a search looks
+  // each of its words (and workspaces) up in every one (docs/benchmarks.md,
+  // "Chat store"). The indexer runs it when idle, at most every
+  // settings_.search_tidy_every_ms, once at least 4 segments and 1 % more
+  // messages than at the last run make it worth rewriting the index.
+  Result<void> tidy_search_index();
 
   // Members of a channel (sorted), cached; null for unknown channels.
   std::shared_ptr<const std::vector<std::string>> scope_members(const std::string& channel_id);
@@ -266,6 +279,11 @@ class Service {
   // indexes what is still queued, so one finds what one just posted.
   std::atomic<std::uint64_t> posts_queued_{1};  // 1: what a previous run queued
   std::atomic<std::uint64_t> posts_indexed_{0};
+  // The indexer's last tidy_search_index(): when, and the messages' last
+  // rowid then.
+  Result<void> tidy_when_due();
+  std::optional<std::chrono::steady_clock::time_point> tidied_at_;
+  std::int64_t tidied_rowid_ = 0;
 
   // Maintenance (unposted uploads), every settings_.maintenance_every_ms;
   // stopped with stopping_ under index_mu_.

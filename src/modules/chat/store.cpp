@@ -713,6 +713,40 @@ Result<int> index_pending(db::Conn& c, int limit) {
   return static_cast<int>(rows.size());
 }
 
+Result<int> search_segments(db::Conn& c) {
+  if (c.backend() != db::Backend::sqlite) return 0;
+  // FTS5's structure record (its row 10): a 4-byte cookie, then, from SQLite
+  // 3.45 on, a 4-byte marker of its second version, then SQLite varints:
+  // levels, segments, ... (fts5_index.c, "structure record").
+  RUCHE_TRY(auto row, c.query_one("SELECT block FROM chat_messages_fts_data WHERE id = 10"));
+  if (!row) return 0;
+  const std::string& b = row->bytes(0).data;
+  std::size_t i = 4;
+  if (b.size() >= 8 && b.compare(4, 4, std::string("\xff\x00\x00\x01", 4)) == 0) i = 8;
+  auto varint = [&]() -> std::optional<std::uint64_t> {
+    std::uint64_t v = 0;
+    for (int k = 0; k < 9; ++k) {
+      if (i >= b.size()) return std::nullopt;
+      const auto byte = static_cast<unsigned char>(b[i++]);
+      if (k == 8) return (v << 8) | byte;
+      v = (v << 7) | (byte & 0x7f);
+      if ((byte & 0x80) == 0) return v;
+    }
+    return std::nullopt;
+  };
+  const auto levels = varint(), segments = varint();
+  if (!levels || !segments || *segments > 1'000'000) return fail(Errc::internal, "fts5: unreadable structure record");
+  return static_cast<int>(*segments);
+}
+
+Result<int> tidy_search_index(db::Conn& c, int pages) {
+  if (c.backend() != db::Backend::sqlite) return 0;
+  // A negative count merges every segment, an incremental 'optimize'.
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("INSERT INTO chat_messages_fts (chat_messages_fts, rank) VALUES ('merge', $1)", {-pages}));
+  return search_segments(c);
+}
+
 Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms) {
   json::object o;
   RUCHE_TRY(auto row, c.query_one("SELECT COUNT(*), COUNT(DISTINCT author_id) FROM chat_messages "

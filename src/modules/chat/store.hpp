@@ -122,6 +122,16 @@ Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const Sea
 // Returns how many queued messages were handled.
 Result<int> index_pending(db::Conn& c, int limit);
 
+// The full-text index's segments (SQLite's FTS5 b-trees, which a search
+// looks each word up in; 0 on PostgreSQL). Each indexing transaction adds
+// one, and FTS5 merges them by size, leaving about ten as the index grows.
+Result<int> search_segments(db::Conn& c);
+
+// One step of merging the full-text index's segments into one (SQLite):
+// about `pages` pages of it written (FTS5's incremental 'merge'). Returns the
+// segments left.
+Result<int> tidy_search_index(db::Conn& c, int pages);
+
 // Unread messages and mentions over the channels `user` has joined in `ws`
 // (each channel capped at 100, like channels_for()).
 Result<std::pair<std::int64_t, std::int64_t>> unread_totals(db::Conn& c, const WorkspaceId& ws,
