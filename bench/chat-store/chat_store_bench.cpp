@@ -214,7 +214,7 @@ int main(int argc, char** argv) {
     }
     const double secs = std::chrono::duration<double>(Clock_::now() - start).count();
     const CpuUs cpu1 = cpu_now();
-    std::printf("| full-text index: %d segments merged into one, as when idle | %.1f s (pauses included) | %lld steps "
+    std::printf("| full-text index merged when idle, from %d segments to one | %.1f s (pauses included) | %lld steps "
                 "| writer thread %.0f ms |\n",
                 *segments, secs, static_cast<long long>(p.db.stats().commits - before.commits),
                 (cpu1.writer - cpu0.writer) / 1000);
