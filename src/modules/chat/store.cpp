@@ -507,6 +507,10 @@ namespace {
 // searcher's workspaces (PostgreSQL: see search()).
 constexpr std::int64_t kRecentMessages = 5000;
 
+// SQLite: words that match no more messages in the whole instance are
+// looked for among all of them, not narrowed to the searcher's workspaces.
+constexpr std::int64_t kFewMatches = 500;
+
 SearchRow search_row(const db::Row& r) {
   SearchRow row;
   row.message_id = r.text(0);
@@ -584,7 +588,20 @@ Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const Sea
     // the workspaces' lists and the words' together.
     match = "body : (" + match + ")";
     RUCHE_TRY(const Sizes sizes, workspace_sizes(c, q.workspaces));
-    if (sizes.narrow()) {
+    // Narrowed, FTS5 walks the workspaces' lists beside the words' (each
+    // workspace's at each match, and every entry of theirs): from many
+    // workspaces holding many messages, when the words match few messages in
+    // the whole instance, reading all of those costs less (from 40 workspaces
+    // of 1,000 messages among 1,000,000: p95 23-26 -> 14-17 ms). Counted only
+    // that far, newest first.
+    bool rare = false;
+    if (sizes.narrow() && q.workspaces.size() > db::kFewArms && sizes.mine > kRecentMessages) {
+      RUCHE_TRY(auto past, c.query_one("SELECT rowid FROM chat_messages_fts WHERE chat_messages_fts MATCH $1 "
+                                       "ORDER BY rowid DESC LIMIT 1 OFFSET $2",
+                                       {match, kFewMatches - 1}));
+      rare = !past;
+    }
+    if (sizes.narrow() && !rare) {
       std::string spaces;
       for (const auto& w : q.workspaces) {
         spaces += spaces.empty() ? "\"" : " OR \"";
