@@ -674,26 +674,36 @@ TEST(Chat, SearchReadsTheNewestMessagesThenTheIndex) {
   EXPECT_TRUE(search("q=grand&workspace=" + small).empty());
 }
 
+// Bob's workspace "Theirs", and ten more of his that Alice joined, each with
+// a public channel and a private one of Bob's alone (hidden from Alice in
+// `h`), for searches from many workspaces.
+struct TenWorkspaces {
+  explicit TenWorkspaces(const std::string& name) {
+    for (int i = 0; i < 10; ++i) {
+      mine.push_back(s.workspace(b, name + " " + std::to_string(i), {"chat"}));
+      s.join(b, mine.back(), a);
+      generals.push_back(chat.channel(b, mine.back(), "général"));
+      bureaus.push_back(chat.channel(b, mine.back(), "bureau", true));
+      h.hidden.insert(bureaus.back());
+    }
+  }
+  TestServer s;
+  Chat chat{s};
+  Account a = s.user("Alice"), b = s.user("Bob");
+  std::string theirs = s.workspace(b, "Theirs", {"chat"});
+  std::string their_general = chat.channel(b, theirs, "général");
+  std::vector<std::string> mine, generals, bureaus;
+  History h;
+};
+
 // From many workspaces that hold many messages, SQLite asks its index for
 // words few messages of the whole instance hold without narrowing it to the
 // workspaces (walking the workspaces' lists beside the words' costs more),
 // and narrows it for the others: the same answers either way, on both
 // databases.
 TEST(Chat, SearchFromManyBigWorkspacesFindsRareAndCommonWords) {
-  TestServer s;
-  Chat chat{s};
-  Account a = s.user("Alice"), b = s.user("Bob");
-  const std::string theirs = s.workspace(b, "Theirs", {"chat"});
-  const std::string their_general = chat.channel(b, theirs, "général");
-  std::vector<std::string> mine, generals;
-  History h;
-  for (int i = 0; i < 10; ++i) {
-    mine.push_back(s.workspace(b, "Service " + std::to_string(i), {"chat"}));
-    s.join(b, mine.back(), a);
-    generals.push_back(chat.channel(b, mine.back(), "général"));
-    h.hidden.insert(chat.channel(b, mine.back(), "bureau", true));  // Bob's alone
-  }
-  const std::vector<std::string> bureaus(h.hidden.begin(), h.hidden.end());
+  TenWorkspaces t("Service");
+  auto& [s, chat, a, b, theirs, their_general, mine, generals, bureaus, h] = t;
   // 16,000 of Theirs ("commun" in every third, "rare" in every 200th), and
   // among them 5,200 of the ten workspaces' ("commun" in every third, "rare"
   // in 2 of every 100, one in four in Bob's private channels): a quarter of
@@ -786,20 +796,8 @@ TEST(Chat, SearchIndexSegmentsAreMergedWhenIdle) {
 // its full-text index at once, narrowed to them, rather than merging their
 // newest: the same answers as reading every message, on both databases.
 TEST(Chat, SearchFromManyWorkspacesFindsTheirNewestMatches) {
-  TestServer s;
-  Chat chat{s};
-  Account a = s.user("Alice"), b = s.user("Bob");
-  const std::string theirs = s.workspace(b, "Theirs", {"chat"});
-  const std::string their_general = chat.channel(b, theirs, "général");
-  std::vector<std::string> mine, generals;
-  History h;
-  for (int i = 0; i < 10; ++i) {
-    mine.push_back(s.workspace(b, "Équipe " + std::to_string(i), {"chat"}));
-    s.join(b, mine.back(), a);
-    generals.push_back(chat.channel(b, mine.back(), "général"));
-    h.hidden.insert(chat.channel(b, mine.back(), "bureau", true));  // Bob's alone
-  }
-  const std::vector<std::string> bureaus(h.hidden.begin(), h.hidden.end());
+  TenWorkspaces t("Équipe");
+  auto& [s, chat, a, b, theirs, their_general, mine, generals, bureaus, h] = t;
   // 3,000 of Theirs ("commun" in every third, "secret" in each), and among
   // them 400 of the ten workspaces' ("commun" in every third, "ancien" in
   // the 3 oldest, one in four in Bob's private channels).
