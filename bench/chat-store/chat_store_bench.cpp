@@ -12,7 +12,9 @@
 // an earlier run left in that database (run.sh: the same server restarted
 // with other settings) — or, the DSN empty (""), in DATA_DIR's SQLite one.
 //
-// Prints Markdown rows; asserts nothing.
+// Prints Markdown rows; asserts nothing. BENCH_SLOWEST=N in the environment
+// also prints each searcher's N slowest searches (their words, their time
+// and how many they found) to stderr.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -105,16 +107,24 @@ bool search_latency(platform::Platform& p, chat::Service& service, const platfor
   std::mt19937_64 rng(7);
   const auto& w = words();
   std::vector<double> ms;
+  std::vector<std::pair<double, std::string>> slowest;  // ms, the words
   for (int i = 0; i < 300; ++i) {
     std::string q = w[rng() % 200];
     if (i % 3 == 0) q += " " + w[rng() % w.size()];
     auto start = Clock_::now();
     auto hits = p.db.read([&](db::Conn& conn) { return service.search(conn, caller, readable, q, {}, 20); });
     ms.push_back(std::chrono::duration<double, std::milli>(Clock_::now() - start).count());
+    slowest.emplace_back(ms.back(), q + " (" + std::to_string(hits ? hits->size() : 0) + " hits)");
     if (!hits) {
       std::fprintf(stderr, "search: %s\n", hits.error().message.c_str());
       return false;
     }
+  }
+  if (const char* n = std::getenv("BENCH_SLOWEST")) {
+    std::sort(slowest.rbegin(), slowest.rend());
+    for (std::size_t i = 0; i < slowest.size() && i < static_cast<std::size_t>(std::atoi(n)); ++i)
+      std::fprintf(stderr, "  %s: %.2f ms %s\n", what.c_str(), slowest[i].first,
+                   slowest[i].second.c_str());
   }
   std::printf("| search %s (300 queries, 20 results, visibility joined) | p50 %.2f ms | p95 %.2f ms | max %.2f ms |\n",
               what.c_str(), percentile(ms, 0.5), percentile(ms, 0.95), percentile(ms, 1.0));

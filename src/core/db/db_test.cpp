@@ -21,6 +21,7 @@
 #include "core/db/database.hpp"
 #include "core/db/migrate.hpp"
 #include "core/db/sql_text.hpp"
+#include "core/db/sqlite/stem_tokenizer.hpp"
 #include "core/db/testing.hpp"
 
 namespace ruche::db {
@@ -1319,12 +1320,16 @@ TEST(TestDatabase, OpensAFreshDatabaseAndCleansUp) {
 }
 
 #ifndef RUCHE_TEST_BACKEND_POSTGRES
+// 65 letters: past what the tokenizer stems.
+constexpr const char* kLongWord =
+    "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz";
+
 TEST(DbFullText, StemsFrenchAndEnglishAndIgnoresAccents) {
   auto db = testing::open_test_database();
   ASSERT_TRUE(db->write([](Conn& c) -> Result<void> {
     RUCHE_CHECK(c.exec_script("CREATE VIRTUAL TABLE docs USING fts5(body, tokenize = 'ruche')"));
     for (const char* body : {"Les marchés de Noël ouvrent demain", "He runs every morning",
-                             "Réunion budgétaire à l'Élysée", "Nothing relevant here"}) {
+                             "Réunion budgétaire à l'Élysée", "Nothing relevant here", kLongWord}) {
       RUCHE_TRY([[maybe_unused]] auto n, c.exec("INSERT INTO docs (body) VALUES ($1)", {body}));
     }
     return {};
@@ -1342,6 +1347,56 @@ TEST(DbFullText, StemsFrenchAndEnglishAndIgnoresAccents) {
   EXPECT_EQ(count("elysee"), 1);
   EXPECT_EQ(count("budget*"), 1);    // prefixes on words
   EXPECT_EQ(count("vélo"), 0);
+  EXPECT_EQ(count(kLongWord), 1);  // too long to be stemmed: as it is
+}
+
+// The terms the tokenizer gives FTS5 for `text` (`flags`: FTS5_TOKENIZE_*),
+// a "+" before those at the same position as the one before, stems' mark
+// (\x01) shown as "~".
+std::vector<std::string> ruche_terms(const std::string& text, int flags) {
+  std::vector<std::string> out;
+  sqlite3* raw = nullptr;
+  fts5_api* api = nullptr;
+  if (sqlite3_open(":memory:", &raw) == SQLITE_OK &&
+      sqlite::register_stem_tokenizer(raw) == SQLITE_OK)
+    api = sqlite::fts5_api_of(raw);
+  void* ctx = nullptr;
+  fts5_tokenizer tokenizer{};
+  Fts5Tokenizer* instance = nullptr;
+  if (api && api->xFindTokenizer(api, "ruche", &ctx, &tokenizer) == SQLITE_OK &&
+      tokenizer.xCreate(ctx, nullptr, 0, &instance) == SQLITE_OK) {
+    auto collect = [](void* p, int how, const char* term, int len, int, int) {
+      std::string shown = how & FTS5_TOKEN_COLOCATED ? "+" : "";
+      for (char ch : std::string_view(term, static_cast<std::size_t>(len)))
+        shown += ch == '\x01' ? '~' : ch;
+      static_cast<std::vector<std::string>*>(p)->push_back(shown);
+      return SQLITE_OK;
+    };
+    EXPECT_EQ(tokenizer.xTokenize(instance, &out, flags, text.data(), static_cast<int>(text.size()),
+                                  collect),
+              SQLITE_OK);
+    tokenizer.xDelete(instance);
+  } else {
+    ADD_FAILURE() << "no ruche tokenizer";
+  }
+  sqlite3_close(raw);
+  return out;
+}
+
+// A document's words are indexed with their stems beside them; a query's
+// words are looked up by their stems alone (which every indexed word has),
+// a prefix and a word too long to stem as they are.
+TEST(DbFullText, QueriesLookWordsUpByTheirStems) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(ruche_terms("Réunions, running", FTS5_TOKENIZE_DOCUMENT),
+            (V{"reunions", "+~reunion", "running", "+~running", "+~run"}));
+  EXPECT_EQ(ruche_terms("Réunions, running", FTS5_TOKENIZE_AUX),
+            ruche_terms("Réunions, running", FTS5_TOKENIZE_DOCUMENT));
+  EXPECT_EQ(ruche_terms("Réunions, running", FTS5_TOKENIZE_QUERY),
+            (V{"~reunion", "~running", "+~run"}));
+  EXPECT_EQ(ruche_terms("budg", FTS5_TOKENIZE_QUERY | FTS5_TOKENIZE_PREFIX), (V{"budg", "+~budg"}));
+  EXPECT_EQ(ruche_terms(kLongWord, FTS5_TOKENIZE_QUERY), (V{kLongWord}));
+  EXPECT_EQ(ruche_terms(kLongWord, FTS5_TOKENIZE_DOCUMENT), (V{kLongWord}));
 }
 
 // The tokenizer remembers the stems of words it has seen (up to 20,000, then

@@ -11,8 +11,6 @@
 
 namespace ruche::db::sqlite {
 
-namespace {
-
 fts5_api* fts5_api_of(sqlite3* db) {
   fts5_api* api = nullptr;
   sqlite3_stmt* stmt = nullptr;
@@ -24,6 +22,8 @@ fts5_api* fts5_api_of(sqlite3* db) {
   return api;
 }
 
+namespace {
+
 // A word's stems as emitted: "\x01" + the French stem, and "\x01" + the
 // English one unless it is the same (then empty).
 struct Stems {
@@ -33,6 +33,8 @@ struct Stems {
 
 // Words remembered per instance; past this the memory starts over (a few MB).
 constexpr std::size_t kMaxCachedWords = 20'000;
+// Longer words (bytes) are indexed without stems.
+constexpr int kMaxStemmed = 64;
 
 // One instance per FTS5 table: the parent unicode61 tokenizer and a stemmer
 // per language (Snowball stemmers are not thread-safe: one per instance, and
@@ -54,6 +56,7 @@ struct Tokenizer {
 
 struct Context {
   Tokenizer* tok;
+  bool stems_only;  // a query's words, not prefixes
   void* user_ctx;
   int (*emit)(void*, int, const char*, int, int, int);
 };
@@ -103,17 +106,35 @@ const Stems* stems_of(Tokenizer& tok, std::string_view word) {
   return &tok.cache.emplace(std::move(key), std::move(out)).first->second;
 }
 
+// A document's words are indexed each with its stems beside it (the words
+// for prefix queries). A query's word is looked up by its stems alone: every
+// indexed word has them, so the word itself would find nothing more, and
+// each extra term is one more of the index's lists merged at every step (two
+// words from 40 workspaces: 12.8 -> 5.4 ms, docs/benchmarks.md "Chat
+// store"). Prefixes, and words too long to be stemmed, are looked up as
+// they are.
 int on_token(void* ctx_ptr, int flags, const char* token, int len, int start, int end) {
   auto* ctx = static_cast<Context*>(ctx_ptr);
-  int rc = ctx->emit(ctx->user_ctx, flags, token, len, start, end);
-  if (rc != SQLITE_OK || (flags & FTS5_TOKEN_COLOCATED) || len > 64) return rc;
-  const Stems* stems = stems_of(*ctx->tok, std::string_view(token, static_cast<std::size_t>(len)));
-  if (!stems) return SQLITE_NOMEM;
+  if (flags & FTS5_TOKEN_COLOCATED) return ctx->emit(ctx->user_ctx, flags, token, len, start, end);
+  const Stems* stems = nullptr;
+  if (len <= kMaxStemmed) {
+    stems = stems_of(*ctx->tok, std::string_view(token, static_cast<std::size_t>(len)));
+    if (!stems) return SQLITE_NOMEM;
+  }
+  const bool word_too = !ctx->stems_only || !stems;
+  if (word_too) {
+    if (int rc = ctx->emit(ctx->user_ctx, flags, token, len, start, end); rc != SQLITE_OK)
+      return rc;
+  }
+  if (!stems) return SQLITE_OK;
   for (const std::string* stem : {&stems->first, &stems->second}) {
     if (stem->empty()) continue;
-    rc = ctx->emit(ctx->user_ctx, FTS5_TOKEN_COLOCATED, stem->data(),
-                   static_cast<int>(stem->size()), start, end);
-    if (rc != SQLITE_OK) return rc;
+    // The first term of a position is emitted plain, the others beside it.
+    const int how = word_too || stem != &stems->first ? FTS5_TOKEN_COLOCATED : 0;
+    if (int rc =
+            ctx->emit(ctx->user_ctx, how, stem->data(), static_cast<int>(stem->size()), start, end);
+        rc != SQLITE_OK)
+      return rc;
   }
   return SQLITE_OK;
 }
@@ -121,7 +142,8 @@ int on_token(void* ctx_ptr, int flags, const char* token, int len, int start, in
 int tokenize(Fts5Tokenizer* t, void* user_ctx, int flags, const char* text, int len,
              int (*emit)(void*, int, const char*, int, int, int)) {
   auto* tok = reinterpret_cast<Tokenizer*>(t);
-  Context ctx{tok, user_ctx, emit};
+  const bool stems_only = (flags & FTS5_TOKENIZE_QUERY) && !(flags & FTS5_TOKENIZE_PREFIX);
+  Context ctx{tok, stems_only, user_ctx, emit};
   return tok->parent.xTokenize(tok->parent_instance, &ctx, flags, text, len, on_token);
 }
 
