@@ -2,6 +2,7 @@
 
 #include "modules/chat/chat.hpp"
 #include "modules/chat/image.hpp"
+#include "modules/chat/query.hpp"
 #include "modules/chat/store.hpp"
 
 namespace ruche::chat {
@@ -24,6 +25,31 @@ TEST(Chat, Fts5QueriesQuoteEveryWord) {
   EXPECT_EQ(store::fts5_query("budg* OR body:x \"quoted\" (NEAR)"),
             "\"budg\"* \"OR\" \"body\" \"x\" \"quoted\" \"NEAR\"");
   EXPECT_EQ(store::fts5_query("  --  "), "");
+}
+
+// PostgreSQL's parsed words (both languages), read against what ANALYZE
+// keeps: AND multiplies, either language adds, words it does not list count
+// as its rarest; anything but ANDed words is not estimated.
+TEST(Chat, EstimatesTheShareOfMessagesAQueryMatches) {
+  store::WordShares s;
+  EXPECT_FALSE(store::estimated_share(s, "'budget'", "'budget'"));  // never analysed
+  s.common = {{"budget", 0.5}, {"reunion", 0.2}, {"réunion", 0.1}, {"l'école", 0.25}};
+  s.rarer = 0.001;
+  s.rows = 1000;
+  EXPECT_DOUBLE_EQ(*store::estimated_share(s, "'budget'", "'budget'"), 0.5);
+  EXPECT_DOUBLE_EQ(*store::estimated_share(s, "'budget' & 'réunion'", "'budget' & 'reunion'"),
+                   0.05 + 0.1);
+  EXPECT_DOUBLE_EQ(*store::estimated_share(s, "'budget' & 'mot747'", "'budget' & 'mot747'"),
+                   0.0005);
+  EXPECT_DOUBLE_EQ(*store::estimated_share(s, "'l''école'", "'l''école'"), 0.25);  // quotes doubled
+  EXPECT_DOUBLE_EQ(*store::estimated_share(s, "'budget'", "'budget' & 'budget' & 'budget'"),
+                   0.5 + 0.125);
+  EXPECT_DOUBLE_EQ(*store::estimated_share(s, "'réunion' & 'reunion'", "'réunion' & 'reunion'"),
+                   0.02);
+  for (const char* not_and : {"'budget' | 'mot747'", "!'budget'", "'budget' <-> 'reunion'",
+                              "'budg':*", "( 'budget' & 'reunion' )", "'budget' &", "'budget", ""})
+    EXPECT_FALSE(store::estimated_share(s, not_and, "'budget'")) << not_and;
+  EXPECT_FALSE(store::estimated_share(s, "'budget'", "'budget' | 'reunion'"));
 }
 
 std::string bytes(std::initializer_list<int> b) {

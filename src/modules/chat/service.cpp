@@ -1279,6 +1279,20 @@ Result<void> Service::set_muted(const Caller& caller, const ChannelId& id, bool 
   });
 }
 
+Result<std::shared_ptr<const store::WordShares>> Service::word_shares(db::Conn& c) {
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mu_);
+    if (shares_ && now - shares_at_ < std::chrono::minutes(10)) return shares_;
+  }
+  RUCHE_TRY(auto read, store::word_shares(c));
+  auto fresh = std::make_shared<const store::WordShares>(std::move(read));
+  std::lock_guard lock(mu_);
+  shares_ = fresh;
+  shares_at_ = now;
+  return fresh;
+}
+
 Result<std::vector<platform::SearchHit>> Service::search(
     db::Conn& c, const Caller& caller, const std::vector<WorkspaceId>& readable,
     std::string_view query, const std::map<std::string, std::string>& filters, int limit) {
@@ -1301,6 +1315,9 @@ Result<std::vector<platform::SearchHit>> Service::search(
     std::int64_t t;
     if (!parse_iso8601(*f, t)) return fail(Errc::invalid, "to must be an ISO 8601 date", "invalid_field");
     q.to_ms = t;
+  }
+  if (c.backend() == db::Backend::postgres) {
+    RUCHE_TRY(q.shares, word_shares(c));
   }
   RUCHE_TRY(auto rows, store::search(c, caller.user_id, q));
   std::vector<platform::SearchHit> hits;

@@ -267,6 +267,11 @@ class Service {
   std::uint64_t members_generation_ = 0;  // bumped by every forget_members()
   // Typing indicators: at most one per user and channel every 3 s.
   std::unordered_map<std::string, std::int64_t> typing_at_;
+  // PostgreSQL's statistics of the messages' words (store::word_shares()),
+  // read again every 10 minutes; ANALYZE changes them that slowly at most.
+  Result<std::shared_ptr<const store::WordShares>> word_shares(db::Conn& c);
+  std::shared_ptr<const store::WordShares> shares_;
+  std::chrono::steady_clock::time_point shares_at_{};
 
   // The search indexer: woken after posts, indexes in batches.
   void index_loop();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -112,10 +113,16 @@ struct SearchQuery {
   std::optional<std::int64_t> from_ms;
   std::optional<std::int64_t> to_ms;
   int limit = 20;
+  // PostgreSQL: its statistics of the words (word_shares()), when known.
+  std::shared_ptr<const WordShares> shares;
 };
 
 // Messages matching `q` in channels `user` may see.
 Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const SearchQuery& q);
+
+// PostgreSQL's statistics of the messages' words, as its last ANALYZE left
+// them (empty before any, and on SQLite).
+Result<WordShares> word_shares(db::Conn& c);
 
 // Indexes up to `limit` queued messages for full-text search (SQLite; a
 // no-op on PostgreSQL, whose index is maintained by the row itself).
