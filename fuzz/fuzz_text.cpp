@@ -1,6 +1,7 @@
 // Small text parsers fed by users: ISO 8601 times, chat mentions, search
-// queries (which must never let FTS5 syntax through), armoured workspaces'
-// sealed texts and sealed secrets.
+// queries (which must never let FTS5 syntax through; PostgreSQL's parse of
+// them read back for an estimate), armoured workspaces' sealed texts and
+// sealed secrets.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -25,6 +26,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     else if (!in_quote && c != ' ' && c != '*') __builtin_trap();
   }
   if (in_quote) __builtin_trap();
+  // An estimated share of the messages, when there is one, is a share.
+  static const ruche::chat::store::WordShares shares{{{"budget", 0.5}, {"reunion", 0.25}}, 0.001, 1000};
+  if (auto share = ruche::chat::store::estimated_share(shares, text, "'budget'"); share && !(*share >= 0 && *share <= 1))
+    __builtin_trap();
+  if (auto share = ruche::chat::store::estimated_share(shares, text, text); share && !(*share >= 0 && *share <= 1))
+    __builtin_trap();
   // A sealed text that parses has the sizes the spec gives, and its parts
   // lie inside the input.
   if (auto t = ruche::platform::parse_sealed_text(text)) {
