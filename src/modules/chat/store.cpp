@@ -699,9 +699,8 @@ Result<std::vector<SearchRow>> search(db::Conn& c, const UserId& user, const Sea
     bool first_look = !sizes || sizes->mine > kRecentMessages;
     if (share) {
       const double fetched = *share * q.shares->rows;
-      const double read = *share > 0
-                              ? std::min(static_cast<double>(kRecentMessages), q.limit / *share)
-                              : static_cast<double>(kRecentMessages);
+      const double read =
+          std::min(static_cast<double>(kRecentMessages), q.limit / *share);  // a share of 0: all
       if (fetched <= static_cast<double>(kRareMatches) && fetched < read) {
         if (!sizes) {
           RUCHE_TRY(sizes, workspace_sizes(c, q.workspaces));
