@@ -11,6 +11,9 @@ cleanup() { [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$T"; }
 trap cleanup EXIT
 export RUCHE_PASSWORD_MEMORY_KIB=19456 RUCHE_PASSWORD_ITERATIONS=2 RUCHE_PASSWORD_PARALLELISM=1
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# A step that fails outside `fail` (set -e: a command substitution whose
+# curl got an error status) says which, with the server's last words.
+trap 'echo "FAIL: line $LINENO: $BASH_COMMAND" >&2; tail -n 20 "$T/out" "$T/err" >&2 2>/dev/null || true' ERR
 # grep for a pipeline's output, read whole: `grep -q` stops at the first
 # match, and the writer, still writing, dies of SIGPIPE (pipefail: a failure).
 has() { grep "$@" >/dev/null; }
