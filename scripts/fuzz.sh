@@ -15,7 +15,7 @@ command -v "$CXX" >/dev/null || { echo "fuzz: $CXX not found (apt-get install cl
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_CXX_FLAGS="-O1 -g" -DRUCHE_FUZZ=ON -DRUCHE_BUILD_TESTS=OFF >/dev/null
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_json fuzz_router fuzz_ws_frame fuzz_text fuzz_image fuzz_dav fuzz_tar)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_json fuzz_router fuzz_ws_frame fuzz_text fuzz_image fuzz_dav fuzz_tar fuzz_http)
 mkdir -p build-fuzz/crashes
 for t in "${targets[@]}"; do
   cmake --build build-fuzz --target "${t}_fuzz" >/dev/null
@@ -23,7 +23,7 @@ for t in "${targets[@]}"; do
   echo "fuzz: $t for ${SECONDS_PER}s"
   build-fuzz/fuzz/"${t}_fuzz" -max_total_time="$SECONDS_PER" -max_len=4096 -print_final_stats=1 \
     -artifact_prefix="build-fuzz/crashes/${t}-" "build-fuzz/work/$t" "fuzz/corpus/$t" 2>&1 \
-    | grep -E '^(stat::number_of_executed_runs|stat::new_units_added|==.*ERROR|SUMMARY)' || true
+    | grep -E '^(stat::number_of_executed_units|stat::new_units_added|==.*ERROR|SUMMARY)' || true
   # Keep the corpus small: only inputs that add coverage.
   mkdir -p "build-fuzz/merged/$t"
   build-fuzz/fuzz/"${t}_fuzz" -merge=1 "build-fuzz/merged/$t" "fuzz/corpus/$t" "build-fuzz/work/$t" >/dev/null 2>&1

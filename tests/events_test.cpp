@@ -22,6 +22,18 @@ TEST(Events, AnonymousAndForeignOriginsAreRefused) {
   EXPECT_EQ(http::WsClient::last_refusal_status(), 403);
   auto ok = http::WsClient::connect("127.0.0.1", s.port(), "/api/v1/events?token=" + a.token);
   EXPECT_TRUE(ok);
+  // A token in the URL does not let another site's page in either (CSRF-1),
+  // by its Origin or by Sec-Fetch-Site; this server's own page comes in.
+  const std::string path = "/api/v1/events?token=" + a.token;
+  EXPECT_FALSE(
+      http::WsClient::connect("127.0.0.1", s.port(), path, {{"Origin", "https://evil.example"}}));
+  EXPECT_EQ(http::WsClient::last_refusal_status(), 403);
+  EXPECT_FALSE(
+      http::WsClient::connect("127.0.0.1", s.port(), path, {{"Sec-Fetch-Site", "cross-site"}}));
+  EXPECT_EQ(http::WsClient::last_refusal_status(), 403);
+  EXPECT_TRUE(http::WsClient::connect("127.0.0.1", s.port(), path,
+                                      {{"Origin", "http://127.0.0.1:" + std::to_string(s.port())},
+                                       {"Sec-Fetch-Site", "same-origin"}}));
 }
 
 TEST(Events, HelloThenLiveEventsInOrder) {

@@ -499,6 +499,17 @@ TEST(Files, ShareUnlockCookie) {
                    with(with(kJson, "Cookie", cookie), "Sec-Fetch-Site", "cross-site"))
                 .error_code(),
             "password_required");
+  // Without Sec-Fetch-Site (older browsers), by the Origin: another site's
+  // is refused, this server's honoured (the session cookie's rule, CSRF-1).
+  EXPECT_EQ(s.call("GET", "/s/" + t1, {}, std::nullopt,
+                   with(with(kJson, "Cookie", cookie), "Origin", "https://evil.example"))
+                .error_code(),
+            "password_required");
+  EXPECT_EQ(s.call("GET", "/s/" + t1, {}, std::nullopt,
+                   with(with(kJson, "Cookie", cookie), "Origin",
+                        "http://127.0.0.1:" + std::to_string(s.port())))
+                .status,
+            200);
   std::string tampered = cookie;
   tampered.back() = tampered.back() == 'A' ? 'B' : 'A';
   std::string later = cookie;

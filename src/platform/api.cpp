@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "base/log.hpp"
-#include "core/crypto/encoding.hpp"
 #include "core/crypto/hash.hpp"
+#include "platform/request_checks.hpp"
 
 namespace ruche::platform {
 
@@ -19,26 +19,6 @@ std::optional<http::Response> finish_fast(std::optional<http::Response> r) {
 
 bool is_safe_method(std::string_view m) {
   return m == "GET" || m == "HEAD" || m == "OPTIONS" || m == "PROPFIND" || m == "REPORT";
-}
-
-std::optional<std::string_view> cookie_value(std::string_view header, std::string_view name) {
-  while (!header.empty()) {
-    auto semi = header.find(';');
-    std::string_view part = header.substr(0, semi);
-    header = semi == std::string_view::npos ? std::string_view{} : header.substr(semi + 1);
-    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-    auto eq = part.find('=');
-    if (eq != std::string_view::npos && part.substr(0, eq) == name) return part.substr(eq + 1);
-  }
-  return std::nullopt;
-}
-
-// "https://host:port" of a URL, without path.
-std::string origin_of(std::string_view url) {
-  auto scheme = url.find("://");
-  if (scheme == std::string_view::npos) return std::string(url);
-  auto slash = url.find('/', scheme + 3);
-  return std::string(url.substr(0, slash));
 }
 
 }  // namespace
@@ -122,14 +102,12 @@ struct BasicCredential {
   std::string cache_key() const { return crypto::sha256(email + '\0' + secret); }
 };
 
-std::optional<BasicCredential> parse_basic(std::string_view encoded) {
-  auto decoded = crypto::base64_decode(encoded);
-  if (!decoded || decoded->size() > 1100) return std::nullopt;
-  auto colon = decoded->find(':');
-  if (colon == std::string::npos) return std::nullopt;
-  auto email = normalize_email(decoded->substr(0, colon));
+std::optional<BasicCredential> parse_basic(std::string_view authorization) {
+  auto sent = basic_credentials(authorization);
+  if (!sent) return std::nullopt;
+  auto email = normalize_email(sent->user);
   if (!email) return std::nullopt;
-  BasicCredential b{std::move(*email), decoded->substr(colon + 1)};
+  BasicCredential b{std::move(*email), std::move(sent->password)};
   b.app_token = b.secret.size() == 43 &&
                 b.secret.find_first_not_of(
                     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == std::string::npos;
@@ -138,8 +116,8 @@ std::optional<BasicCredential> parse_basic(std::string_view encoded) {
 
 }  // namespace
 
-std::optional<Caller> Api::basic_cached(std::string_view encoded) {
-  auto b = parse_basic(encoded);
+std::optional<Caller> Api::basic_cached(std::string_view authorization) {
+  auto b = parse_basic(authorization);
   if (!b) return std::nullopt;
   if (b->app_token) {
     auto resolved = platform_.sessions.resolve_cached(b->secret);
@@ -148,8 +126,9 @@ std::optional<Caller> Api::basic_cached(std::string_view encoded) {
   return platform_.sessions.password_check_cached(b->cache_key());
 }
 
-Result<std::optional<Caller>> Api::basic_auth(const http::Request& req, std::string_view encoded) {
-  auto b = parse_basic(encoded);
+Result<std::optional<Caller>> Api::basic_auth(const http::Request& req,
+                                              std::string_view authorization) {
+  auto b = parse_basic(authorization);
   if (!b) return fail(Errc::unauthenticated, "bad credentials");
   const std::optional<std::string> email = b->email;
   const std::string& secret = b->secret;
@@ -206,7 +185,7 @@ Result<std::optional<Caller>> Api::authenticate(http::Request& req, bool basic) 
       if (!resolved) return fail(Errc::unauthenticated, "invalid or expired token", "invalid_token");
       caller = resolved->caller;
     } else if (basic && v.size() > 6 && http::iequals(v.substr(0, 6), "Basic ")) {
-      RUCHE_TRY(caller, basic_auth(req, v.substr(6)));
+      RUCHE_TRY(caller, basic_auth(req, v));
     } else {
       return fail(Errc::unauthenticated, "unsupported authorization scheme");
     }
@@ -216,30 +195,18 @@ Result<std::optional<Caller>> Api::authenticate(http::Request& req, bool basic) 
     RUCHE_TRY(auto resolved, platform_.sessions.resolve(*req.query_param("token")));
     if (!resolved) return fail(Errc::unauthenticated, "invalid or expired token", "invalid_token");
     caller = resolved->caller;
-  } else if (auto cookies = req.headers.get("Cookie")) {
-    if (auto token = cookie_value(*cookies, kSessionCookie)) {
-      RUCHE_TRY(auto resolved, platform_.sessions.resolve(*token));
-      if (!resolved) return fail(Errc::unauthenticated, "session expired", "invalid_token");
-      caller = resolved->caller;
-      caller->via_cookie = true;
-      csrf = resolved->csrf_token;
-    }
+  } else if (auto token = http::cookie(req.headers, kSessionCookie)) {
+    RUCHE_TRY(auto resolved, platform_.sessions.resolve(*token));
+    if (!resolved) return fail(Errc::unauthenticated, "session expired", "invalid_token");
+    caller = resolved->caller;
+    caller->via_cookie = true;
+    csrf = resolved->csrf_token;
   }
   if (!caller) return std::optional<Caller>{};
 
   if (caller->via_cookie) {
     // Cross-site requests never act with the cookie (CSRF-1).
-    if (auto site = req.headers.get("Sec-Fetch-Site");
-        site && *site != "same-origin" && *site != "none")
-      return fail(Errc::forbidden, "cross-site request refused", "cross_site");
-    if (auto origin = req.headers.get("Origin")) {
-      std::string expected = origin_of(platform_.config.public_url);
-      auto host = req.headers.get("Host");
-      bool ok = *origin == expected ||
-                (host && (*origin == "http://" + std::string(*host) ||
-                          *origin == "https://" + std::string(*host)));
-      if (!ok) return fail(Errc::forbidden, "cross-origin request refused", "cross_origin");
-    }
+    RUCHE_CHECK(check_same_origin(req.headers, platform_.config.public_url));
     bool is_ws = req.headers.has("Upgrade");
     if (!is_safe_method(req.method) && !is_ws) {
       auto sent = req.headers.get(kCsrfHeader);
@@ -259,7 +226,7 @@ std::optional<Caller> Api::authenticate_cached(const http::Request& req, bool ba
   if (auto auth = req.headers.get("Authorization")) {
     std::string_view v = *auth;
     if (basic && v.size() > 6 && http::iequals(v.substr(0, 6), "Basic ")) {
-      auto c = basic_cached(v.substr(6));
+      auto c = basic_cached(v);
       if (!c) return std::nullopt;
       c->remote_addr = client_address(req);
       c->request_id = req.request_id;
@@ -267,9 +234,7 @@ std::optional<Caller> Api::authenticate_cached(const http::Request& req, bool ba
     }
     if (v.size() <= 7 || !http::iequals(v.substr(0, 7), "Bearer ")) return std::nullopt;
     resolved = platform_.sessions.resolve_cached(v.substr(7));
-  } else if (auto cookies = req.headers.get("Cookie")) {
-    auto token = cookie_value(*cookies, kSessionCookie);
-    if (!token) return std::nullopt;
+  } else if (auto token = http::cookie(req.headers, kSessionCookie)) {
     // Cross-site checks stay on the regular path.
     if (req.headers.has("Origin") || req.headers.has("Sec-Fetch-Site")) return std::nullopt;
     resolved = platform_.sessions.resolve_cached(*token);

@@ -7,6 +7,7 @@
 #include "core/crypto/random.hpp"
 #include "core/http/websocket.hpp"
 #include "platform/authz.hpp"
+#include "platform/request_checks.hpp"
 
 namespace ruche::platform {
 
@@ -664,18 +665,9 @@ http::Response EventHub::accept(const http::Request& req, const Caller& caller) 
   if (!upgrade || !http::iequals(*upgrade, "websocket"))
     return http::error_response(Errc::invalid, "this endpoint is a WebSocket", "upgrade_required");
   // A browser page from another site must not open a connection with the
-  // user's credentials (CSRF-1): the Origin, when sent, must be ours.
-  if (auto origin = req.headers.get("Origin")) {
-    std::string_view url = platform_.config.public_url;
-    auto scheme = url.find("://");
-    auto slash = scheme == std::string_view::npos ? std::string_view::npos : url.find('/', scheme + 3);
-    std::string_view ours = url.substr(0, slash);
-    auto host = req.headers.get("Host");
-    bool same = *origin == ours ||
-                (host && (*origin == "http://" + std::string(*host) ||
-                          *origin == "https://" + std::string(*host)));
-    if (!same) return http::error_response(Errc::forbidden, "cross-origin WebSocket refused", "cross_origin");
-  }
+  // user's credentials (CSRF-1).
+  if (auto same = check_same_origin(req.headers, platform_.config.public_url); !same)
+    return http::error_response(same.error());
   http::Response r;
   r.status = 101;
   r.websocket = std::make_shared<Connection>(*this, caller);

@@ -59,6 +59,29 @@ void each_weighted(std::string_view list, FunctionRef<void(std::string_view, dou
   }
 }
 
+void each_cookie(const Headers& headers, FunctionRef<bool(std::string_view, std::string_view)> fn) {
+  for (const auto& [name, value] : headers.items()) {
+    if (!iequals(name, "Cookie")) continue;
+    for (std::string_view rest = value; !rest.empty();) {
+      auto semi = rest.find(';');
+      std::string_view pair = trim_blanks(rest.substr(0, semi));
+      rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
+      auto eq = pair.find('=');
+      if (eq == std::string_view::npos) continue;
+      if (!fn(trim_blanks(pair.substr(0, eq)), trim_blanks(pair.substr(eq + 1)))) return;
+    }
+  }
+}
+
+std::optional<std::string_view> cookie(const Headers& headers, std::string_view name) {
+  std::optional<std::string_view> found;
+  each_cookie(headers, [&](std::string_view n, std::string_view v) {
+    if (n == name) found = v;
+    return !found;
+  });
+  return found;
+}
+
 std::optional<std::string_view> Headers::get(std::string_view name) const {
   for (const auto& [k, v] : items_)
     if (iequals(k, name)) return std::string_view(v);
@@ -224,7 +247,13 @@ std::optional<std::string> percent_decode(std::string_view s, bool plus_as_space
 std::string content_disposition(std::string_view type, std::string_view file_name,
                                 std::string_view ascii_fallback) {
   std::string out(type);
-  if (!ascii_fallback.empty()) out += "; filename=\"" + std::string(ascii_fallback) + "\"";
+  if (!ascii_fallback.empty()) {
+    // A quoted string of printable ASCII: anything else, quotes and
+    // backslashes included, becomes '_' (never a way out of the header).
+    out += "; filename=\"";
+    for (char c : ascii_fallback) out += c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? c : '_';
+    out += '"';
+  }
   return out + "; filename*=UTF-8''" + percent_encode(file_name);
 }
 

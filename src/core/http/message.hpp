@@ -44,6 +44,14 @@ bool iequals(std::string_view a, std::string_view b);
 // quality: 1 when absent, 0 when malformed.
 void each_weighted(std::string_view list, FunctionRef<void(std::string_view element, double q)> fn);
 
+// Each "name=value" pair of the Cookie header fields in `headers` (RFC 6265
+// section 5.4: pairs separated by ';', blanks around them ignored), in
+// order; names compare exactly. `fn` returns false to stop.
+void each_cookie(const Headers& headers,
+                 FunctionRef<bool(std::string_view name, std::string_view value)> fn);
+// The first value of the cookie `name`, or nullopt.
+std::optional<std::string_view> cookie(const Headers& headers, std::string_view name);
+
 // Pulls a request body that is too large to hold in memory.
 // read() blocks (call it from the handler's worker thread).
 class BodyReader {
@@ -150,7 +158,8 @@ std::optional<std::string> percent_decode(std::string_view s, bool plus_as_space
 std::string percent_encode(std::string_view s, bool keep_slash = false);
 // Content-Disposition for a download: `type` ("attachment" or "inline") and
 // the file's name in UTF-8 (RFC 6266, RFC 5987), after an ASCII name for
-// older clients when `ascii_fallback` is given.
+// older clients when `ascii_fallback` is given (its bytes other than
+// printable ASCII, quotes and backslashes replaced by '_').
 std::string content_disposition(std::string_view type, std::string_view file_name,
                                 std::string_view ascii_fallback = {});
 

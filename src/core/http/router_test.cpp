@@ -133,5 +133,39 @@ TEST(Message, ByteRanges) {
   EXPECT_TRUE(is(byte_range(std::nullopt, 100), 0, 100, false));
 }
 
+// RFC 6265's "name=value; name=value" in every Cookie field, blanks around
+// pairs ignored, pairs without '=' skipped.
+TEST(Message, CookiesOfEveryCookieField) {
+  Headers h;
+  h.add("Cookie", "a=1; ruche_share=x ;b=2;broken; ruche_share=y");
+  h.add("cookie", " ruche_share=z;=empty-name");
+  std::vector<std::string> shares, names;
+  each_cookie(h, [&](std::string_view name, std::string_view value) {
+    names.emplace_back(name);
+    if (name == "ruche_share") shares.emplace_back(value);
+    return true;
+  });
+  EXPECT_EQ(shares, (std::vector<std::string>{"x", "y", "z"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"a", "ruche_share", "b", "ruche_share", "ruche_share", ""}));
+  EXPECT_EQ(cookie(h, "b"), "2");
+  EXPECT_EQ(cookie(h, "ruche_share"), "x");
+  EXPECT_FALSE(cookie(h, "broken"));
+  EXPECT_FALSE(cookie(h, "A"));  // names compare exactly
+  int seen = 0;
+  each_cookie(h, [&](std::string_view, std::string_view) { return ++seen < 2; });
+  EXPECT_EQ(seen, 2);  // false stops
+  EXPECT_FALSE(cookie(Headers{}, "a"));
+}
+
+// The ASCII fallback name is a quoted string that nothing in it can end
+// early or leave the header by.
+TEST(Message, ContentDispositionKeepsItsNamesInside) {
+  EXPECT_EQ(content_disposition("attachment", "été.txt", "ete.txt"),
+            "attachment; filename=\"ete.txt\"; filename*=UTF-8''%C3%A9t%C3%A9.txt");
+  EXPECT_EQ(content_disposition("inline", "a\"b\r\nSet-Cookie: x", "a\"b\\\r\nX: y\x80"),
+            "inline; filename=\"a_b___X: y_\"; filename*=UTF-8''a%22b%0D%0ASet-Cookie%3A%20x");
+}
+
 }  // namespace
 }  // namespace ruche::http

@@ -2,9 +2,9 @@
 // bytes out. Nothing else.
 #include "modules/files/routes.hpp"
 
-#include "core/crypto/encoding.hpp"
 #include "dav/dav.hpp"
 #include "platform/content_response.hpp"
+#include "platform/request_checks.hpp"
 
 namespace ruche::files {
 
@@ -140,41 +140,22 @@ constexpr std::string_view kShareCookie = "ruche_share";
 
 std::optional<std::string> share_password(const http::Request& req) {
   if (auto h = req.headers.get("X-Share-Password")) return std::string(*h);
-  if (auto a = req.headers.get("Authorization"); a && a->size() > 6 && http::iequals(a->substr(0, 6), "Basic ")) {
-    auto d = crypto::base64_decode(a->substr(6));
-    if (d) {
-      auto colon = d->find(':');
-      if (colon != std::string::npos) return d->substr(colon + 1);
-    }
-  }
+  if (auto a = req.headers.get("Authorization"))
+    if (auto sent = platform::basic_credentials(*a)) return std::move(sent->password);
   return std::nullopt;
 }
 
 // The password and the grant cookies a guest sent. Cookies only count on
-// same-origin requests (or typed URLs), never on cross-site ones (CSRF-1),
-// by Sec-Fetch-Site or else Origin; SameSite=Strict already keeps them off
-// those in current browsers.
-Service::ShareKey share_key(const http::Request& req) {
+// same-origin requests (or typed URLs), never on cross-site ones (CSRF-1,
+// the session cookie's rule); SameSite=Strict already keeps them off those
+// in current browsers.
+Service::ShareKey share_key(const http::Request& req, std::string_view public_url) {
   Service::ShareKey key{share_password(req), {}};
-  if (auto site = req.headers.get("Sec-Fetch-Site")) {
-    if (*site != "same-origin" && *site != "none") return key;
-  } else if (auto origin = req.headers.get("Origin")) {
-    auto host = req.headers.get("Host");
-    if (!host ||
-        (*origin != "http://" + std::string(*host) && *origin != "https://" + std::string(*host)))
-      return key;
-  }
-  for (std::string_view header : req.headers.get_all("Cookie")) {
-    while (!header.empty() && key.grants.size() < Service::kMaxShareGrants) {
-      auto semi = header.find(';');
-      std::string_view part = header.substr(0, semi);
-      header = semi == std::string_view::npos ? std::string_view{} : header.substr(semi + 1);
-      while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-      auto eq = part.find('=');
-      if (eq != std::string_view::npos && part.substr(0, eq) == kShareCookie)
-        key.grants.emplace_back(part.substr(eq + 1));
-    }
-  }
+  if (!platform::check_same_origin(req.headers, public_url)) return key;
+  http::each_cookie(req.headers, [&](std::string_view name, std::string_view value) {
+    if (name == kShareCookie) key.grants.emplace_back(value);
+    return key.grants.size() < Service::kMaxShareGrants;
+  });
   return key;
 }
 
@@ -597,8 +578,9 @@ void register_routes(Api& api, Service& files) {
   auto share_get = [&files, &api](http::Request& req) -> Result<http::Response> {
     bool explicit_download = req.query_param("download").has_value();
     if (!explicit_download && platform::wants_page(req)) return share_page(api, req);
-    RUCHE_TRY(auto a, files.open_share(req.param("token"), share_key(req), api.client_address(req),
-                                       req.request_id));
+    RUCHE_TRY(auto a,
+              files.open_share(req.param("token"), share_key(req, api.platform().config.public_url),
+                               api.client_address(req), req.request_id));
     if (a.share.mode == ShareMode::upload) {
       json::object o;
       o["mode"] = "upload";
@@ -646,8 +628,9 @@ void register_routes(Api& api, Service& files) {
   // limit is reached. Same checks as the link itself; a drop folder tells
   // nothing about a path.
   auto share_info = [&files, &api](http::Request& req) -> Result<http::Response> {
-    RUCHE_TRY(auto a, files.open_share(req.param("token"), share_key(req), api.client_address(req),
-                                       req.request_id));
+    RUCHE_TRY(auto a,
+              files.open_share(req.param("token"), share_key(req, api.platform().config.public_url),
+                               api.client_address(req), req.request_id));
     if (a.share.mode == ShareMode::upload && !req.param("path").empty())
       return fail(Errc::not_found, "no such file");
     RUCHE_TRY(InShare in, resolve_in_share(files, a, req.param("path")));
@@ -706,7 +689,8 @@ void register_routes(Api& api, Service& files) {
   api.add_public(
       "PUT", "/s/{token}/files/{*path}",
       [&files, &api](http::Request& req) -> Result<http::Response> {
-        RUCHE_TRY(auto a, files.open_share(req.param("token"), share_key(req),
+        RUCHE_TRY(auto a, files.open_share(req.param("token"),
+                                           share_key(req, api.platform().config.public_url),
                                            api.client_address(req), req.request_id));
         if (a.share.mode != ShareMode::upload)
           return fail(Errc::method_not_allowed, "this link is read-only", "read_only");

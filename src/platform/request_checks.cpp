@@ -1,0 +1,44 @@
+#include "platform/request_checks.hpp"
+
+#include "core/crypto/encoding.hpp"
+
+namespace ruche::platform {
+
+std::optional<BasicCredentials> basic_credentials(std::string_view authorization) {
+  constexpr std::string_view kScheme = "Basic ";
+  if (authorization.size() <= kScheme.size() ||
+      !http::iequals(authorization.substr(0, kScheme.size()), kScheme))
+    return std::nullopt;
+  std::string_view encoded = authorization.substr(kScheme.size());
+  // Base64 of the bound, padding included: no decoding of anything longer.
+  if (encoded.size() > (kMaxBasicCredentialBytes + 2) / 3 * 4) return std::nullopt;
+  auto decoded = crypto::base64_decode(encoded);
+  if (!decoded || decoded->size() > kMaxBasicCredentialBytes) return std::nullopt;
+  auto colon = decoded->find(':');
+  if (colon == std::string::npos) return std::nullopt;
+  return BasicCredentials{decoded->substr(0, colon), decoded->substr(colon + 1)};
+}
+
+std::string_view origin_of(std::string_view url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string_view::npos) return url;
+  return url.substr(0, url.find('/', scheme + 3));
+}
+
+Result<void> check_same_origin(const http::Headers& headers, std::string_view public_url) {
+  if (auto site = headers.get("Sec-Fetch-Site"); site && *site != "same-origin" && *site != "none")
+    return fail(Errc::forbidden, "cross-site request refused", "cross_site");
+  if (auto origin = headers.get("Origin")) {
+    if (*origin == origin_of(public_url)) return {};
+    auto host = headers.get("Host");
+    auto is_host = [&](std::string_view scheme) {
+      return host && origin->size() == scheme.size() + host->size() &&
+             origin->starts_with(scheme) && origin->substr(scheme.size()) == *host;
+    };
+    if (!is_host("http://") && !is_host("https://"))
+      return fail(Errc::forbidden, "cross-origin request refused", "cross_origin");
+  }
+  return {};
+}
+
+}  // namespace ruche::platform

@@ -1,0 +1,76 @@
+#include "platform/request_checks.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/crypto/encoding.hpp"
+
+namespace ruche::platform {
+namespace {
+
+std::string basic(std::string_view user_password) {
+  return "Basic " + crypto::base64_encode(user_password);
+}
+
+TEST(RequestChecks, BasicCredentialsSplitAtTheFirstColon) {
+  auto c = basic_credentials(basic("ana@example.org:pass:word"));
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->user, "ana@example.org");
+  EXPECT_EQ(c->password, "pass:word");
+  // The scheme in any case; an empty password is a password.
+  c = basic_credentials("bAsIc " + crypto::base64_encode("ana:"));
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->user, "ana");
+  EXPECT_EQ(c->password, "");
+}
+
+TEST(RequestChecks, BasicCredentialsRefuseWhatIsNotThem) {
+  for (std::string h :
+       {std::string("Bearer abc"), std::string("Basic "), std::string("Basic"),
+        std::string("Basic !!!!"), basic("no colon here"), std::string("Basicx ") + "YTpi"})
+    EXPECT_FALSE(basic_credentials(h)) << h;
+  // At the bound and past it.
+  std::string user_password = "u:" + std::string(kMaxBasicCredentialBytes - 2, 'p');
+  EXPECT_TRUE(basic_credentials(basic(user_password)));
+  EXPECT_FALSE(basic_credentials(basic(user_password + "p")));
+  EXPECT_FALSE(basic_credentials("Basic " + std::string(100'000, 'A')));
+}
+
+http::Headers headers(std::initializer_list<std::pair<const char*, const char*>> items) {
+  http::Headers h;
+  for (const auto& [name, value] : items) h.add(name, value);
+  return h;
+}
+
+TEST(RequestChecks, SameOriginByFetchSiteThenOrigin) {
+  const std::string url = "https://ruche.example.org/base/";
+  EXPECT_EQ(origin_of(url), "https://ruche.example.org");
+  EXPECT_EQ(origin_of("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
+  EXPECT_EQ(origin_of("no-scheme"), "no-scheme");
+  auto reason = [&](const http::Headers& h) -> std::string {
+    auto r = check_same_origin(h, url);
+    return r ? "ok" : r.error().reason;
+  };
+  EXPECT_EQ(reason(headers({})), "ok");  // a typed URL, a non-browser client
+  EXPECT_EQ(reason(headers({{"Sec-Fetch-Site", "same-origin"}})), "ok");
+  EXPECT_EQ(reason(headers({{"Sec-Fetch-Site", "none"}})), "ok");
+  EXPECT_EQ(reason(headers({{"Sec-Fetch-Site", "same-site"}})), "cross_site");
+  EXPECT_EQ(
+      reason(headers({{"Sec-Fetch-Site", "cross-site"}, {"Origin", "https://ruche.example.org"}})),
+      "cross_site");
+  EXPECT_EQ(reason(headers({{"Origin", "https://ruche.example.org"}})), "ok");
+  EXPECT_EQ(reason(headers({{"Origin", "http://127.0.0.1:8080"}, {"Host", "127.0.0.1:8080"}})),
+            "ok");
+  EXPECT_EQ(reason(headers({{"Origin", "https://127.0.0.1:8080"}, {"Host", "127.0.0.1:8080"}})),
+            "ok");
+  EXPECT_EQ(reason(headers({{"Origin", "https://evil.example"}, {"Host", "127.0.0.1:8080"}})),
+            "cross_origin");
+  EXPECT_EQ(reason(headers({{"Origin", "https://ruche.example.org.evil"}})), "cross_origin");
+  EXPECT_EQ(reason(headers({{"Origin", "null"}})), "cross_origin");
+  EXPECT_EQ(reason(headers({{"Origin", "ftp://127.0.0.1:8080"}, {"Host", "127.0.0.1:8080"}})),
+            "cross_origin");
+  EXPECT_EQ(reason(headers({{"Origin", "http://127.0.0.1:8080x"}, {"Host", "127.0.0.1:8080"}})),
+            "cross_origin");
+}
+
+}  // namespace
+}  // namespace ruche::platform
