@@ -14,7 +14,10 @@
 //
 // Prints Markdown rows; asserts nothing. BENCH_SLOWEST=N in the environment
 // also prints each searcher's N slowest searches (their words, their time
-// and how many they found) to stderr.
+// and how many they found) to stderr. BENCH_POSTS=N sets the appends per
+// thread (2,000) and BENCH_APPENDS_ONLY=1 stops after them: what
+// instructions.sh needs to count a post's instructions under callgrind, a
+// measure of its CPU work that a busy host does not blur.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -269,7 +272,8 @@ int main(int argc, char** argv) {
   // Durable appends through the service, `posters` threads at once, 2,000
   // each, of what `make` gives; prints a row and returns the CPU time per
   // message (us).
-  const int per_thread = 2000;
+  const int per_thread =
+      std::getenv("BENCH_POSTS") ? std::max(1, std::atoi(std::getenv("BENCH_POSTS"))) : 2000;
   auto appends = [&](const std::string& what, const std::vector<chat::ChannelId>& chs,
                      const std::function<std::string(int t, int i, std::mt19937_64& rng)>& make) -> double {
     std::atomic<int> failures{0};
@@ -355,11 +359,13 @@ int main(int argc, char** argv) {
         (cpu1.process - cpu0.process) / n, (cpu1.writer - cpu0.writer) / n);
   }
 
+  if (std::getenv("BENCH_APPENDS_ONLY")) return 0;
+
   // 2. A large history, written in big transactions (seeding, not measured);
   // one message in 500 in a second, small workspace's channel, and spread
   // through it, the groups' workspaces' messages (all the searcher's: their
   // messages among the instance's, not after them), in a shuffled order.
-  long have = appends_too ? static_cast<long>(posters) * 4000 : 0;
+  long have = appends_too ? static_cast<long>(posters) * per_thread * 2 : 0;
   auto small_ws = p.workspaces.create(caller, "Voisin", "", {"chat"}, false);
   const chat::ChannelId small_channel = service.create_channel(caller, small_ws->id, {.name = "voisin"})->id;
   std::vector<WorkspaceId> many;
