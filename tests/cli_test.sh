@@ -17,6 +17,21 @@ trap 'echo "FAIL: line $LINENO: $BASH_COMMAND" >&2; tail -n 20 "$T/out" "$T/err"
 # grep for a pipeline's output, read whole: `grep -q` stops at the first
 # match, and the writer, still writing, dies of SIGPIPE (pipefail: a failure).
 has() { grep "$@" >/dev/null; }
+# `ruche serve` on the data folder, in the background (PID), and its address
+# from the "listening on" line (url). Up to 30 s: beside the fsync-heavy
+# tests ctest runs in parallel, a start took over the 5 s this once allowed
+# (CI, twice). A server that exits first says so, with its output.
+serve() {
+  "$RUCHE" serve --data "$T/data" --listen 127.0.0.1:0 >"$T/out" 2>"$T/err" &
+  PID=$!
+  for _ in $(seq 1 600); do
+    grep -q 'listening on http://' "$T/out" && break
+    kill -0 "$PID" 2>/dev/null || fail "serve exited before listening: $(cat "$T/out" "$T/err")"
+    sleep 0.05
+  done
+  url=$(grep -o 'listening on http://[0-9.:]*' "$T/out" | sed 's/listening on //') ||
+    fail "no listening line within 30 s: $(cat "$T/out" "$T/err")"
+}
 
 # user add: a good password, then a duplicate and a weak one.
 out=$(echo 'Libellule-Dorée-2027' | "$RUCHE" user add --data "$T/data" --email Admin@Example.org --name 'Ada Admin' --admin)
@@ -44,11 +59,7 @@ echo "$err" | has 'database = postgres' || fail "nats with sqlite message: $err"
 echo 'Libellule-Bleue-2027' | "$RUCHE" user add --data "$T/data" --email bob@example.org --name 'Bob Member' >/dev/null
 
 # serve: the listening line, a request, SIGTERM -> exit 0.
-"$RUCHE" serve --data "$T/data" --listen 127.0.0.1:0 >"$T/out" 2>"$T/err" &
-PID=$!
-for _ in $(seq 1 100); do grep -q 'listening on http://' "$T/out" && break; sleep 0.05; done
-url=$(grep -o 'listening on http://[0-9.:]*' "$T/out" | sed 's/listening on //')
-[ -n "$url" ] || fail "no listening line: $(cat "$T/out" "$T/err")"
+serve
 grep -q 'setup' "$T/out" && fail "setup link printed although an admin exists"
 curl -fsS "$url/api/v1/health" | has '"ok"' || fail "health"
 token=$(curl -fsS -X POST "$url/api/v1/auth/login" -d '{"email":"admin@example.org","password":"Libellule-Dorée-2027"}' \
@@ -108,10 +119,7 @@ echo "$out" | has '"name":"Archives (copy)"' || fail "import answer: $out"
 ws2=$(echo "$out" | sed 's/.*"workspace":{"id":"\([^"]*\)".*/\1/')
 [ -n "$ws2" ] && [ "$ws2" != "$ws" ] || fail "imported workspace id: $out"
 "$RUCHE" workspace list --data "$T/data" --as admin@example.org | has "^$ws2	owner	Archives (copy)" || fail "list after import"
-"$RUCHE" serve --data "$T/data" --listen 127.0.0.1:0 >"$T/out" 2>"$T/err" &
-PID=$!
-for _ in $(seq 1 100); do grep -q 'listening on http://' "$T/out" && break; sleep 0.05; done
-url=$(grep -o 'listening on http://[0-9.:]*' "$T/out" | sed 's/listening on //')
+serve
 token2=$(curl -fsS -X POST "$url/api/v1/auth/login" -d '{"email":"admin@example.org","password":"Libellule-Dorée-2027"}' \
   | sed 's/.*"token":"\([^"]*\)".*/\1/')
 curl -fsS -H "Authorization: Bearer $token2" "$url/dav/files/$ws2/report.bin" | cmp - "$T/report.bin" || fail "imported file"
