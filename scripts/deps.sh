@@ -20,7 +20,7 @@ TEST_PKGS=(
 BENCH_PKGS=(
   wrk nginx-light util-linux procps
   apache2 libnginx-mod-http-dav-ext
-  ejabberd
+  ejabberd rsync
 )
 
 want=("${BUILD_PKGS[@]}")

@@ -14,11 +14,12 @@
 #include <vector>
 
 #include "app/app.hpp"
+#include "app/backup.hpp"
 #include "app/config.hpp"
 #include "base/log.hpp"
 #include "core/bus/bus.hpp"
-#include "core/crypto/password.hpp"
 #include "core/crypto/encoding.hpp"
+#include "core/crypto/password.hpp"
 #include "core/crypto/random.hpp"
 #include "core/http/message.hpp"
 #include "platform/accounts.hpp"
@@ -44,6 +45,10 @@ constexpr const char* kUsage = R"(usage:
   ruche user reset-password --email EMAIL [--config FILE] [--data DIR]
                  (reads the new password from standard input, one line)
   ruche audit verify [--config FILE] [--data DIR]
+  ruche backup --to FOLDER [--config FILE] [--data DIR]
+                 (while the server runs; FOLDER new, or a previous backup to update)
+  ruche restore --from FOLDER [--config FILE] [--data DIR]
+                 (into an empty data folder, the server stopped; checks what it restored)
   ruche workspace list --as EMAIL [--config FILE] [--data DIR]
   ruche workspace export --as EMAIL --id WORKSPACE [--out FILE] [--config FILE] [--data DIR]
                  (the archive of docs/export.md; to standard output without --out)
@@ -73,8 +78,9 @@ struct Args {
 
 // Options that take a value; everything else starting with -- is a flag.
 bool takes_value(const std::string& name) {
-  return name == "config" || name == "data" || name == "listen" || name == "email" || name == "name" ||
-         name == "as" || name == "id" || name == "out" || name == "in";
+  return name == "config" || name == "data" || name == "listen" || name == "email" ||
+         name == "name" || name == "as" || name == "id" || name == "out" || name == "in" ||
+         name == "to" || name == "from";
 }
 
 bool parse_args(int argc, char** argv, Args& out, std::string& why) {
@@ -415,6 +421,43 @@ int main(int argc, char** argv) {
   }
   if (cmd == "user") return user_command(args, *config);
   if (cmd == "workspace") return workspace_command(args, std::move(*config));
+  if (cmd == "backup") {
+    auto to = args.options.find("to");
+    if (to == args.options.end()) return usage_error("backup needs --to FOLDER");
+    log::set_level(log::Level::warn);
+    auto r = app::backup(*config, to->second);
+    if (!r) return error(r.error().message);
+    std::printf(
+        "backed up to %s: database %llu bytes, %llu chunk files (%llu copied, %llu MiB; %llu "
+        "removed), "
+        "%llu workspace keys checked; instance key %s\n",
+        to->second.c_str(), static_cast<unsigned long long>(r->database_bytes),
+        static_cast<unsigned long long>(r->chunks),
+        static_cast<unsigned long long>(r->chunks_copied),
+        static_cast<unsigned long long>(r->bytes_copied >> 20),
+        static_cast<unsigned long long>(r->chunks_removed),
+        static_cast<unsigned long long>(r->keys),
+        r->key_in_backup
+            ? "in the backup (instance.key): keep the backup as secret as the data folder"
+            : "from the configuration: NOT in the backup, keep it apart");
+    return 0;
+  }
+  if (cmd == "restore") {
+    auto from = args.options.find("from");
+    if (from == args.options.end()) return usage_error("restore needs --from FOLDER");
+    log::set_level(log::Level::warn);
+    auto r = app::restore(from->second, *config);
+    if (!r) return error(r.error().message);
+    std::printf(
+        "restored %s into %s: database %llu bytes, %llu chunk files (%llu MiB); every referenced "
+        "chunk "
+        "present, %llu workspace keys open, audit log intact (%lld entries)\n",
+        from->second.c_str(), config->data_dir.c_str(),
+        static_cast<unsigned long long>(r->database_bytes),
+        static_cast<unsigned long long>(r->chunks), static_cast<unsigned long long>(r->bytes >> 20),
+        static_cast<unsigned long long>(r->keys), static_cast<long long>(r->audit_entries));
+    return 0;
+  }
   if (cmd == "audit") {
     if (args.words.size() < 2 || args.words[1] != "verify") return usage_error("audit verify");
     auto database = app::open_database(*config);

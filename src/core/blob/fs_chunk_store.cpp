@@ -1,6 +1,11 @@
 #include "core/blob/fs_chunk_store.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 
 #include "core/blob/chunker.hpp"
 #include "core/crypto/aead.hpp"
@@ -12,6 +17,8 @@ namespace {
 
 constexpr std::string_view kTempPrefix = ".tmp-";
 constexpr std::string_view kTombPrefix = ".gc-";
+// Beside the root, not in it: nothing in the root but chunks and their temporaries.
+constexpr std::string_view kBackupLockSuffix = ".backup-lock";
 // The largest object a chunk can be: a maximal chunk, sealed.
 constexpr std::uint64_t kMaxStoredBytes = kMaxChunkSizeCeiling + crypto::kSealOverhead;
 
@@ -47,8 +54,54 @@ bool is_valid_chunk_id(std::string_view id) {
   return id.size() >= kMinChunkIdChars && id.size() <= kMaxChunkIdChars && all_name_chars(id);
 }
 
+int open_lock(const std::string& root) {
+  const std::string path = root + std::string(kBackupLockSuffix);
+  int fd;
+  do {
+    fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  } while (fd < 0 && errno == EINTR);
+  return fd;
+}
+
 FsChunkStore::FsChunkStore(std::string root, FileSystem& fs, const Clock& clock)
-    : root_(std::move(root)), fs_(fs), clock_(clock) {}
+    : root_(std::move(root)), fs_(fs), clock_(clock), lock_fd_(open_lock(root_)) {}
+
+FsChunkStore::~FsChunkStore() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+FsChunkStore::BackupHold::~BackupHold() {
+  if (fd_ >= 0) ::close(fd_);  // drops the lock
+}
+
+Result<FsChunkStore::BackupHold> FsChunkStore::hold_for_backup(const std::string& root) {
+  const int fd = open_lock(root);
+  if (fd < 0)
+    return fail(Errc::unavailable, "cannot open " + root + std::string(kBackupLockSuffix));
+  BackupHold hold(fd);
+  int rc;
+  do {
+    rc = ::flock(fd, LOCK_EX);
+  } while (rc != 0 && errno == EINTR);
+  if (rc != 0)
+    return fail(Errc::unavailable, "cannot lock " + root + std::string(kBackupLockSuffix));
+  return hold;
+}
+
+bool FsChunkStore::begin_removal() {
+  if (lock_fd_ < 0) return true;
+  std::lock_guard lock(removals_mu_);
+  // One lock per open file: this process's removals share it.
+  if (removals_ == 0 && ::flock(lock_fd_, LOCK_SH | LOCK_NB) != 0) return false;
+  ++removals_;
+  return true;
+}
+
+void FsChunkStore::end_removal() {
+  if (lock_fd_ < 0) return;
+  std::lock_guard lock(removals_mu_);
+  if (--removals_ == 0) (void)::flock(lock_fd_, LOCK_UN);
+}
 
 Result<std::unique_ptr<FsChunkStore>> FsChunkStore::open(std::string root, FileSystem& fs,
                                                          const Clock& clock) {
@@ -138,9 +191,17 @@ Result<bool> FsChunkStore::touch(std::string_view ns, std::string_view id) {
   return tl::unexpected(r.error());
 }
 
+namespace {
+const Error kBackupRunning{
+    Errc::unavailable, "a backup is copying the chunks: try again when it ends", {}};
+}  // namespace
+
 Result<bool> FsChunkStore::remove(std::string_view ns, std::string_view id) {
   RUCHE_CHECK(check_names(ns, id));
-  return fs_.remove(chunk_path(ns, id));
+  if (!begin_removal()) return tl::unexpected(kBackupRunning);
+  auto removed = fs_.remove(chunk_path(ns, id));
+  end_removal();
+  return removed;
 }
 
 Result<Removal> FsChunkStore::remove_if_older(std::string_view ns, std::string_view id,
@@ -150,6 +211,11 @@ Result<Removal> FsChunkStore::remove_if_older(std::string_view ns, std::string_v
   const std::string tomb = root_ + '/' + std::string(ns) + '/' +
                            std::string(id.substr(0, kShardChars)) + '/' + std::string(kTombPrefix) +
                            std::string(id) + '-' + random_suffix();
+  if (!begin_removal()) return Removal::too_recent;
+  struct End {
+    FsChunkStore* store;
+    ~End() { store->end_removal(); }
+  } end{this};
   // After this rename no touch() can reach the file: the age read below is
   // final, and a writer touching from now on stores the chunk again.
   if (auto moved = fs_.rename(path, tomb); !moved) {
@@ -254,6 +320,11 @@ Result<std::uint64_t> FsChunkStore::remove_stale_temporaries(std::string_view ns
 
 Result<void> FsChunkStore::remove_namespace(std::string_view ns) {
   if (!is_valid_namespace(ns)) return fail(Errc::invalid, "invalid blob namespace");
+  if (!begin_removal()) return tl::unexpected(kBackupRunning);
+  struct End {
+    FsChunkStore* store;
+    ~End() { store->end_removal(); }
+  } end{this};
   const std::string ns_dir = root_ + '/' + std::string(ns);
   auto shards = fs_.list_dir(ns_dir);
   if (!shards) {

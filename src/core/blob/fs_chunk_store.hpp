@@ -12,11 +12,20 @@
 // a touch() after it finds no file. A .gc- file left by a crash is put back
 // under its id by remove_stale_temporaries(), never deleted.
 //
+// Backups (app/backup.hpp) copy ROOT while a server runs: every chunk the
+// database they copied references must still be here when they copy it. A
+// backup holds ROOT.backup-lock (beside ROOT) exclusively (hold_for_backup) from before
+// its database snapshot to the end of its copy; removals here take it shared
+// and never wait for it: while a backup holds it, remove_if_older() keeps
+// the chunk (too_recent: the next collection decides), remove() and
+// remove_namespace() fail with Errc::unavailable.
+//
 // Thread-safety: safe from several threads and processes at once (atomicity
 // comes from rename(2)). Blocking: worker threads only.
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "base/clock.hpp"
@@ -32,6 +41,26 @@ class FsChunkStore final : public ChunkStore {
   static Result<std::unique_ptr<FsChunkStore>> open(std::string root,
                                                     FileSystem& fs = posix_file_system(),
                                                     const Clock& clock = SystemClock::instance());
+
+  ~FsChunkStore() override;
+
+  // What a backup holds while it copies a store's root (above): released
+  // when destroyed.
+  class BackupHold {
+   public:
+    BackupHold(BackupHold&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+    BackupHold& operator=(BackupHold&&) = delete;
+    ~BackupHold();
+
+   private:
+    friend class FsChunkStore;
+    explicit BackupHold(int fd) : fd_(fd) {}
+    int fd_;
+  };
+  // Waits for the removals in progress under `root` (an existing store's
+  // root, in any process) to end, then keeps any other from starting.
+  // Errors: unavailable (the lock file cannot be opened).
+  static Result<BackupHold> hold_for_backup(const std::string& root);
 
   const std::string& root() const { return root_; }
   // The path a chunk has (or would have); both names must be valid.
@@ -54,10 +83,18 @@ class FsChunkStore final : public ChunkStore {
   FsChunkStore(std::string root, FileSystem& fs, const Clock& clock);
 
   Result<void> ensure_dir(const std::string& path, const std::string& parent);
+  // Takes the backup lock shared for one removal; false while a backup holds
+  // it. end_removal() after each true.
+  bool begin_removal();
+  void end_removal();
 
   std::string root_;
   FileSystem& fs_;
   const Clock& clock_;
+  int lock_fd_ = -1;  // ROOT.backup-lock; -1: none could be opened (no backup can hold it either)
+  std::mutex removals_mu_;
+  int removals_ =
+      0;  // removals in progress in this process: the first takes the lock, the last drops it
 };
 
 }  // namespace ruche::blob

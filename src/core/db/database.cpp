@@ -141,6 +141,10 @@ Result<std::unique_ptr<Database>> open(const Config& config) {
   return fail(Errc::invalid, "unknown database backend");
 }
 
+Result<std::uint64_t> snapshot_sqlite(const std::string& source, const std::string& dest) {
+  return sqlite::snapshot(source, dest);
+}
+
 std::string placeholders(std::size_t first, std::size_t n) {
   std::string s;
   for (std::size_t i = 0; i < n; ++i) {

@@ -260,4 +260,14 @@ class Database {
 // Opens the database and checks it answers. Migrations are separate (migrate.hpp).
 Result<std::unique_ptr<Database>> open(const Config& config);
 
+// SQLite only: copies the database file `source` into a new file `dest`, as
+// one read transaction sees it, while other connections and processes go on
+// reading and writing it (sqlite3_backup, one step: a WAL database's writers
+// are never blocked). `dest` is a self-contained file (rollback journal, no
+// WAL beside it), synced, and checked (PRAGMA quick_check) before this
+// returns its size in bytes. Errors: not_found (no `source`), conflict
+// (`dest` exists), unavailable (I/O, disk full), internal (the copy does not
+// check out); on error no `dest` is left.
+Result<std::uint64_t> snapshot_sqlite(const std::string& source, const std::string& dest);
+
 }  // namespace ruche::db

@@ -1004,6 +1004,57 @@ TEST_F(DbTest, SqliteWriteSurvivesKill9) {
 }
 #endif
 
+// A snapshot taken while writes commit holds whole transactions only (each
+// writes two rows), opens as a database of its own with no WAL beside it,
+// and never goes over an existing file.
+#ifndef RUCHE_TEST_BACKEND_POSTGRES
+TEST_F(DbTest, SqliteSnapshotWhileWritingHoldsWholeTransactions) {
+  script("CREATE TABLE pairs (id BIGINT PRIMARY KEY, half BIGINT NOT NULL)");
+  std::atomic<bool> stop{false};
+  std::atomic<std::int64_t> committed{0};
+  std::thread writer([&] {
+    for (std::int64_t i = 0; !stop || committed < 50; ++i) {
+      auto r = db_->write([&](Conn& c) -> Result<void> {
+        RUCHE_CHECK(c.exec("INSERT INTO pairs (id, half) VALUES ($1, 0)", {2 * i}));
+        RUCHE_CHECK(c.exec("INSERT INTO pairs (id, half) VALUES ($1, 1)", {2 * i + 1}));
+        return {};
+      });
+      ASSERT_OK(r);
+      committed++;
+    }
+  });
+  while (committed < 20) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const std::string source = store_->config().sqlite_path;
+  const std::string copy = source + ".snapshot";
+  auto size = snapshot_sqlite(source, copy);
+  stop = true;
+  writer.join();
+  ASSERT_OK(size);
+  script(
+      "INSERT INTO pairs (id, half) VALUES (-2, 0); INSERT INTO pairs (id, half) VALUES (-1, 1)");
+  EXPECT_EQ(*size, std::filesystem::file_size(copy));
+  EXPECT_FALSE(std::filesystem::exists(copy + "-wal"));
+
+  Config config = store_->config();
+  config.sqlite_path = copy;
+  auto snap = open(config);
+  ASSERT_OK(snap);
+  const std::int64_t rows = count(**snap, "pairs");
+  EXPECT_GE(rows, 40);
+  EXPECT_EQ(rows % 2, 0);
+  EXPECT_LT(rows, count("pairs"));  // the writes after it are not in it
+  snap->reset();
+
+  auto again = snapshot_sqlite(source, copy);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, Errc::conflict);
+  auto none = snapshot_sqlite(source + ".absent", copy + ".2");
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().code, Errc::not_found);
+  EXPECT_FALSE(std::filesystem::exists(copy + ".2"));
+}
+#endif
+
 #ifndef RUCHE_TEST_BACKEND_POSTGRES
 TEST_F(DbTest, SqliteCheckpointsOffTheWriterAndKeepsTheWalBounded) {
   script("CREATE TABLE big (id BIGINT PRIMARY KEY, data BLOB NOT NULL)");

@@ -1,8 +1,11 @@
 #include "core/db/sqlite/sqlite_database.hpp"
 #include "core/db/sqlite/stem_tokenizer.hpp"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
@@ -778,6 +781,75 @@ void configure_sqlite_once() {
 }
 
 }  // namespace
+
+Result<std::uint64_t> snapshot(const std::string& source, const std::string& dest) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_regular_file(source, ec)) return fail(Errc::not_found, "no database at " + source);
+  if (fs::exists(dest, ec)) return fail(Errc::conflict, dest + " exists");
+  struct Handle {
+    sqlite3* db = nullptr;
+    ~Handle() { sqlite3_close_v2(db); }
+  } src, out;
+  auto failed = [&](sqlite3* db, int rc, std::string_view what) {
+    Error e = map_error(db, rc, {});
+    e.message = "snapshot of " + source + ": " + std::string(what) + ": " + e.message;
+    if (e.code == Errc::internal && (rc & 0xff) != SQLITE_CORRUPT && (rc & 0xff) != SQLITE_NOTADB)
+      e.code = Errc::unavailable;
+    sqlite3_close_v2(out.db);
+    out.db = nullptr;
+    fs::remove(dest, ec);
+    return tl::unexpected<Error>(std::move(e));
+  };
+  // Read-write without CREATE: a WAL database's readers use its -shm file.
+  int rc = sqlite3_open_v2(source.c_str(), &src.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  if (rc != SQLITE_OK) return failed(src.db, rc, "open");
+  sqlite3_busy_timeout(src.db, 30'000);
+  sqlite3_exec(src.db, "PRAGMA query_only = 1", nullptr, nullptr, nullptr);
+  rc = sqlite3_open_v2(dest.c_str(), &out.db,
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) return failed(out.db, rc, "create the copy");
+  ::chmod(dest.c_str(), 0600);
+  sqlite3_backup* b = sqlite3_backup_init(out.db, "main", src.db, "main");
+  if (b == nullptr) return failed(out.db, sqlite3_errcode(out.db), "start");
+  // Every page in one step: one read transaction of the source, so writers
+  // on it never restart the copy.
+  rc = sqlite3_backup_step(b, -1);
+  const int finished = sqlite3_backup_finish(b);
+  if (rc != SQLITE_DONE) return failed(out.db, rc, "copy");
+  if (finished != SQLITE_OK) return failed(out.db, finished, "copy");
+  // The copy took the source's header (WAL mode): one file, synced when its
+  // journal mode changes, and once more below.
+  rc = sqlite3_exec(out.db, "PRAGMA journal_mode = DELETE", nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return failed(out.db, rc, "journal mode");
+  sqlite3_stmt* check = nullptr;
+  rc = sqlite3_prepare_v2(out.db, "PRAGMA quick_check", -1, &check, nullptr);
+  if (rc != SQLITE_OK) return failed(out.db, rc, "check");
+  std::string verdict;
+  if (sqlite3_step(check) == SQLITE_ROW) {
+    const unsigned char* t = sqlite3_column_text(check, 0);
+    verdict = t ? reinterpret_cast<const char*>(t) : "";
+  }
+  sqlite3_finalize(check);
+  if (verdict != "ok") {
+    sqlite3_close_v2(out.db);
+    out.db = nullptr;
+    fs::remove(dest, ec);
+    return fail(Errc::internal, "snapshot of " + source + " does not check out: " + verdict);
+  }
+  sqlite3_close_v2(out.db);
+  out.db = nullptr;
+  const int fd = ::open(dest.c_str(), O_RDONLY | O_CLOEXEC);
+  const bool synced = fd >= 0 && ::fsync(fd) == 0;
+  if (fd >= 0) ::close(fd);
+  const auto size = fs::file_size(dest, ec);
+  if (!synced || ec) {
+    fs::remove(dest, ec);
+    return fail(Errc::unavailable, "snapshot of " + source + ": cannot sync " + dest);
+  }
+  return static_cast<std::uint64_t>(size);
+}
 
 Result<std::unique_ptr<Database>> open_sqlite(const Config& config) {
   configure_sqlite_once();

@@ -21,4 +21,7 @@ namespace ruche::db::sqlite {
 // config, Errc::internal or Errc::unavailable when the file cannot be opened.
 Result<std::unique_ptr<Database>> open_sqlite(const Config& config);
 
+// db::snapshot_sqlite().
+Result<std::uint64_t> snapshot(const std::string& source, const std::string& dest);
+
 }  // namespace ruche::db::sqlite

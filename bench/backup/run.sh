@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# bench/backup: `ruche backup` of a running instance beside rsync copying
+# the same data folder, in one run.
+#
+#   bench/backup/run.sh            (ROUNDS=3; KEEP=1 leaves its work folder)
+#
+# The instance holds a 1 GiB file and 10,000 small files (~1 KiB: rows of
+# the database, not chunk files). Full: into an empty folder, `ruche backup`
+# (snapshot of the database in one read transaction, every chunk file
+# copied, the copy checked, one syncfs) beside `rsync -a` of the data folder
+# then `sync` (no consistency: a copy of files being written). Update: after
+# 64 MiB of new content and 500 new small files, the same backup folder
+# again, beside `rsync -a --delete` onto its earlier copy. Both read a warm
+# page cache; wall and CPU seconds (the command and its children). Prints a
+# Markdown table; nothing is asserted.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROUNDS=${ROUNDS:-3}
+scripts/deps.sh bench
+RUCHE=${RUCHE_BIN:-build/ruche}
+[ -x "$RUCHE" ] || make server >/dev/null
+T=$(mktemp -d /tmp/ruche-bench-backup-XXXXXX)
+RUCHE_PID=""
+cleanup() {
+  [ -n "$RUCHE_PID" ] && kill "$RUCHE_PID" 2>/dev/null || true
+  sleep 0.3; [ -n "${KEEP:-}" ] || rm -rf "$T"
+}
+trap cleanup EXIT
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+randbytes() { { openssl enc -aes-128-ctr -pass pass:"$1" -nosalt -pbkdf2 < /dev/zero 2>/dev/null || true; } | head -c "$2"; }
+
+export RUCHE_PASSWORD_MEMORY_KIB=19456 RUCHE_PASSWORD_ITERATIONS=2 RUCHE_ACCESS_LOG=0
+printf '[security]\nwrites_per_second = 100000000\nwrite_burst = 100000000\n[files]\nmaintenance_minutes = 0\n' > "$T/ruche.toml"
+echo 'Bourdon-Velours-2026' | "$RUCHE" user add --data "$T/data" --email bench@example.org --name Bench --admin >/dev/null
+"$RUCHE" serve --config "$T/ruche.toml" --data "$T/data" --listen 127.0.0.1:0 >"$T/ruche.out" 2>"$T/ruche.err" &
+RUCHE_PID=$!
+for _ in $(seq 1 100); do grep -qs "listening on" "$T/ruche.out" && break; sleep 0.05; done
+URL=$(grep -o 'http://[0-9.:]*' "$T/ruche.out" | head -1)
+TOKEN=$(curl -fsS -X POST "$URL/api/v1/auth/login" -d '{"email":"bench@example.org","password":"Bourdon-Velours-2026"}' \
+  | sed 's/.*"token":"\([^"]*\)".*/\1/')
+AUTH="Authorization: Bearer $TOKEN"
+WS=$(curl -fsS -X POST -H "$AUTH" "$URL/api/v1/workspaces" -d '{"name":"Bench","modules":["files"]}' \
+  | sed 's/.*"id":"\([^"]*\)".*/\1/')
+RDAV="$URL/dav/files/$WS"
+mkdir -p "$T/many"
+for i in $(seq 1 10500); do printf 'file %05d %0*d\n' "$i" $((500 + i % 1000)) 0 > "$T/many/f$i.txt"; done
+curl -fsS -X MKCOL -H "$AUTH" "$RDAV/many" >/dev/null
+randbytes ruche-bench-backup $((1 << 30)) | curl -fsS -T - -H "$AUTH" "$RDAV/big.bin" >/dev/null
+(cd "$T/many" && ls | head -10000 | xargs -P 8 -I{} curl -fsS -o /dev/null -T {} -H "$AUTH" "$RDAV/many/{}")
+# Warm: the data folder in the page cache.
+tar -cf - -C "$T" data | cat > /dev/null
+
+# `timed FILE command...`: appends "wall cpu" seconds of the command and its children.
+timed() {
+  local out=$1; shift
+  local t0 c0 t1 c1
+  t0=$(date +%s.%N); c0=$(awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat)
+  ( "$@" ) >/dev/null
+  t1=$(date +%s.%N); c1=$(awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat)
+  awk -v a="$t0" -v b="$t1" -v c="$c0" -v d="$c1" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN {printf "%.2f %.2f\n", b - a, (d - c) / hz}' >> "$out"
+}
+rsync_full() { rsync -a "$T/data/" "$1/" && sync; }
+rsync_update() { rsync -a --delete "$T/data/" "$1/" && sync; }
+for f in ruche.full rsync.full ruche.update rsync.update; do : > "$T/$f"; done
+for round in $(seq 1 "$ROUNDS"); do
+  rm -rf "$T/b.ruche" "$T/b.rsync"; sync
+  timed "$T/ruche.full" "$RUCHE" backup --config "$T/ruche.toml" --data "$T/data" --to "$T/b.ruche"
+  timed "$T/rsync.full" rsync_full "$T/b.rsync"
+  # New contents: 64 MiB and 500 small files.
+  randbytes "ruche-bench-backup-$round" $((64 << 20)) | curl -fsS -T - -H "$AUTH" "$RDAV/new$round.bin" >/dev/null
+  (cd "$T/many" && ls | tail -500 | xargs -P 8 -I{} curl -fsS -o /dev/null -T {} -H "$AUTH" "$RDAV/many/r$round-{}")
+  timed "$T/ruche.update" "$RUCHE" backup --config "$T/ruche.toml" --data "$T/data" --to "$T/b.ruche"
+  timed "$T/rsync.update" rsync_update "$T/b.rsync"
+done
+col() { awk -v k="$1" '{print $k}' "$2" | median; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+echo
+echo "| what (medians of $ROUNDS rounds) | Ruche: wall s | CPU s | rsync: wall s | CPU s | Ruche ÷ rsync, wall |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+for k in full update; do
+  rw=$(col 1 "$T/ruche.$k"); rc=$(col 2 "$T/ruche.$k"); sw=$(col 1 "$T/rsync.$k"); sc=$(col 2 "$T/rsync.$k")
+  echo "| $k | $rw | $rc | $sw | $sc | $(ratio "$rw" "$sw") |"
+done
+echo
+echo "Per round, wall s: Ruche full $(awk '{print $1}' "$T/ruche.full" | paste -sd/), update $(awk '{print $1}' "$T/ruche.update" | paste -sd/); rsync full $(awk '{print $1}' "$T/rsync.full" | paste -sd/), update $(awk '{print $1}' "$T/rsync.update" | paste -sd/)."
+echo "Data folder: $(du -sm "$T/data" | cut -f1) MiB, $(find "$T/data/blobs" -type f | wc -l) chunk files; the backup: $(du -sm "$T/b.ruche" | cut -f1) MiB."
