@@ -15,10 +15,10 @@ BUILD_PKGS=(
 )
 TEST_PKGS=(
   postgresql-15 nats-server python3-aiosmtpd curl openssl chromium
-  litmus rclone valgrind
+  litmus rclone valgrind nginx-light systemd
 )
 BENCH_PKGS=(
-  wrk nginx-light util-linux procps
+  wrk util-linux procps
   apache2 libnginx-mod-http-dav-ext
   ejabberd rsync
 )

@@ -798,6 +798,36 @@ TEST(Files, HotReadsFollowEveryChange) {
   EXPECT_EQ(twice(a, "/other.bin").status, 404);
 }
 
+// Behind a reverse proxy that passes its own Host to the server, a client
+// names the destination of a MOVE or COPY as it knows the server: by the
+// public URL. That origin is this server; another host, or the public
+// host under another scheme or port, is not.
+TEST(Files, DavDestinationsByThePublicUrl) {
+  TestServer s([](app::Config& c) { c.public_url = "https://ruche.example.org"; });
+  Files f{s};
+  Account a = s.user("Alice");
+  std::string ws = s.workspace(a, "Mine", {"files"});
+  ASSERT_EQ(f.dav(a, "PUT", ws, "/a.txt", "a").status, 201);
+  // The request's Host is 127.0.0.1:<port>, as a proxy's would be.
+  auto dest = [&](const std::string& origin, const std::string& name) {
+    return Headers{{"Destination", origin + "/dav/files/" + ws + "/" + name}};
+  };
+  EXPECT_EQ(f.dav(a, "MOVE", ws, "/a.txt", "", dest("https://ruche.example.org", "b.txt")).status,
+            201);
+  EXPECT_EQ(f.dav(a, "COPY", ws, "/b.txt", "", dest("HTTPS://Ruche.Example.org", "c.txt")).status,
+            201);
+  EXPECT_EQ(f.dav(a, "COPY", ws, "/b.txt", "",
+                  dest("http://127.0.0.1:" + std::to_string(s.port()), "d.txt"))
+                .status,
+            201);  // the Host
+  for (const std::string origin :
+       {"http://ruche.example.org", "https://ruche.example.org:8443", "https://evil.example.org",
+        "https://ruche.example.org.evil.example"})
+    EXPECT_EQ(f.dav(a, "COPY", ws, "/b.txt", "", dest(origin, "e.txt")).status, 403) << origin;
+  EXPECT_EQ(f.dav(a, "GET", ws, "/e.txt").status, 404);
+  EXPECT_EQ(f.dav(a, "GET", ws, "/c.txt").body, "a");
+}
+
 TEST(Files, DavTraversalAttemptsNeverEscape) {
   TestServer s;
   Files f{s};

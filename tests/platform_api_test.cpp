@@ -28,6 +28,30 @@ TEST(Platform, HealthAndUnknownRoutes) {
   EXPECT_EQ(r.status, 405);
 }
 
+// /metrics: a client on the machine itself, not one a local reverse proxy
+// relays (nginx on loopback says whose request it is); with a token set,
+// whoever sends it, and nobody else.
+TEST(Platform, MetricsAreForLocalClientsOrTheToken) {
+  {
+    TestServer s;
+    auto local = s.call("GET", "/metrics");
+    EXPECT_EQ(local.status, 200);
+    EXPECT_NE(local.raw.body.find("ruche_http_connections_open"), std::string::npos);
+    EXPECT_EQ(
+        s.call("GET", "/metrics", {}, std::nullopt, {{"X-Forwarded-For", "203.0.113.9"}}).status,
+        404);
+    EXPECT_EQ(
+        s.call("GET", "/metrics", {}, std::nullopt, {{"Forwarded", "for=203.0.113.9"}}).status,
+        404);
+  }
+  TestServer s([](app::Config& c) { c.metrics_token = "m3tr1cs-t0ken-for-tests"; });
+  EXPECT_EQ(s.call("GET", "/metrics").status, 404);
+  EXPECT_EQ(s.call("GET", "/metrics", "wrong-token").status, 404);
+  auto relayed = s.call("GET", "/metrics", "m3tr1cs-t0ken-for-tests", std::nullopt,
+                        {{"X-Forwarded-For", "203.0.113.9"}});
+  EXPECT_EQ(relayed.status, 200);
+}
+
 TEST(Platform, LoginAnswersUnknownAndKnownAccountsAlike) {
   TestServer s;
   Account a = s.user("Alice");

@@ -279,9 +279,12 @@ Result<std::unique_ptr<Instance>> Instance::create(Config config, const Clock& c
   Parts* parts = &p;
   p.router.add("GET", "/metrics", [parts](http::Request& req) -> http::Response {
     const Config& c = parts->config;
-    bool allowed = c.metrics_token.empty()
-                       ? is_loopback(req.remote_addr)
-                       : req.headers.get("Authorization").value_or("") == "Bearer " + c.metrics_token;
+    bool allowed =
+        c.metrics_token.empty()
+            // A local client, not one a local proxy relays (it says whose it is).
+            ? is_loopback(req.remote_addr) && !req.headers.get("X-Forwarded-For") &&
+                  !req.headers.get("Forwarded")
+            : req.headers.get("Authorization").value_or("") == "Bearer " + c.metrics_token;
     if (!allowed) return http::error_response(Errc::not_found, "no such route");
     std::string out;
     parts->metrics->render(out);

@@ -7,6 +7,7 @@
 
 #include "dav/dav.hpp"
 #include "modules/files/routes.hpp"
+#include "platform/request_checks.hpp"
 
 namespace ruche::files {
 
@@ -92,7 +93,11 @@ std::string href(const Target& t, const std::string& path, bool folder) {
 // The path inside this workspace that an absolute URI or path names, or an
 // error: forbidden outside the workspace's tree (another workspace, another
 // host, another space), invalid when malformed.
-Result<std::string> path_of_url(const Target& t, const http::Request& req, std::string_view url) {
+// A URL naming this server: its host is the request's Host, or its origin
+// the public URL's (behind a proxy that passes another Host, a client names
+// the server as it knows it, https://ruche.example.org/...).
+Result<std::string> path_of_url(const Target& t, const http::Request& req,
+                                std::string_view public_url, std::string_view url) {
   std::string_view rest = url;
   auto scheme = rest.find("://");
   if (scheme != std::string_view::npos) {
@@ -100,7 +105,9 @@ Result<std::string> path_of_url(const Target& t, const http::Request& req, std::
     auto slash = authority.find('/');
     std::string_view host = authority.substr(0, slash);
     auto req_host = req.headers.get("Host");
-    if (!req_host || !http::iequals(host, *req_host))
+    const std::string_view origin = url.substr(0, scheme + 3 + host.size());
+    if (!(req_host && http::iequals(host, *req_host)) &&
+        !(!public_url.empty() && http::iequals(origin, platform::origin_of(public_url))))
       return fail(Errc::forbidden, "the destination is on another server", "foreign_destination");
     rest = slash == std::string_view::npos ? std::string_view("/") : authority.substr(slash);
   }
@@ -131,7 +138,7 @@ Result<WriteCtx> write_ctx(Service& files, const Caller& caller, const Target& t
   auto state = [&](const std::string& tag) -> dav::ResourceState {
     std::string path = t.path;
     if (!tag.empty()) {
-      auto p = path_of_url(t, req, tag);
+      auto p = path_of_url(t, req, files.platform().config.public_url, tag);
       if (!p) return {};
       path = *p;
     }
@@ -484,7 +491,7 @@ http::Response unlock(Service& files, http::Request& req, const Caller& caller, 
 http::Response transfer(Service& files, http::Request& req, const Caller& caller, const Target& t, bool move) {
   auto dest = req.headers.get("Destination");
   if (!dest) return http::error_response(Errc::invalid, "Destination header required", "no_destination");
-  auto to = path_of_url(t, req, *dest);
+  auto to = path_of_url(t, req, files.platform().config.public_url, *dest);
   if (!to) return http::error_response(to.error());
   auto depth = dav::parse_depth(req.headers.get("Depth"), dav::Depth::infinity);
   if (!depth || *depth == dav::Depth::one || (move && *depth != dav::Depth::infinity))
