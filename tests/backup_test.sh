@@ -9,31 +9,9 @@
 # chunk it lacks (the previous backup stays as it was).
 set -euo pipefail
 RUCHE=${1:?usage: backup_test.sh path/to/ruche}
-T=$(mktemp -d /tmp/ruche-backup-XXXXXX)
-PID="" LOADER=""
-cleanup() {
-  [ -n "$LOADER" ] && kill "$LOADER" 2>/dev/null
-  [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null
-  rm -rf "$T"
-}
-trap cleanup EXIT
-export RUCHE_PASSWORD_MEMORY_KIB=19456 RUCHE_PASSWORD_ITERATIONS=2 RUCHE_PASSWORD_PARALLELISM=1
-fail() { echo "FAIL: $*" >&2; exit 1; }
-trap 'echo "FAIL: line $LINENO: $BASH_COMMAND" >&2; tail -n 20 "$T/out" "$T/err" >&2 2>/dev/null || true' ERR
-has() { grep "$@" >/dev/null; }
-# `ruche serve` on data folder $1 in the background (PID), its address in url.
-serve() {
-  "$RUCHE" serve --data "$1" --listen 127.0.0.1:0 >"$T/out" 2>"$T/err" &
-  PID=$!
-  for _ in $(seq 1 600); do
-    grep -q 'listening on http://' "$T/out" && break
-    kill -0 "$PID" 2>/dev/null || fail "serve exited before listening: $(cat "$T/out" "$T/err")"
-    sleep 0.05
-  done
-  url=$(grep -o 'listening on http://[0-9.:]*' "$T/out" | sed 's/listening on //') ||
-    fail "no listening line within 30 s: $(cat "$T/out" "$T/err")"
-}
-stop() { kill -TERM "$PID"; wait "$PID" || true; PID=""; }
+. "$(dirname "$0")/serve_lib.sh"
+LOADER=""
+extra_cleanup() { [ -n "$LOADER" ] && kill "$LOADER" 2>/dev/null; }
 login() {
   curl -fsS -X POST "$url/api/v1/auth/login" -d '{"email":"admin@example.org","password":"Libellule-Dorée-2027"}' \
     | sed 's/.*"token":"\([^"]*\)".*/\1/'

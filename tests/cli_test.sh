@@ -5,33 +5,7 @@
 # verify.
 set -euo pipefail
 RUCHE=${1:?usage: cli_test.sh path/to/ruche}
-T=$(mktemp -d /tmp/ruche-cli-XXXXXX)
-PID=""
-cleanup() { [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$T"; }
-trap cleanup EXIT
-export RUCHE_PASSWORD_MEMORY_KIB=19456 RUCHE_PASSWORD_ITERATIONS=2 RUCHE_PASSWORD_PARALLELISM=1
-fail() { echo "FAIL: $*" >&2; exit 1; }
-# A step that fails outside `fail` (set -e: a command substitution whose
-# curl got an error status) says which, with the server's last words.
-trap 'echo "FAIL: line $LINENO: $BASH_COMMAND" >&2; tail -n 20 "$T/out" "$T/err" >&2 2>/dev/null || true' ERR
-# grep for a pipeline's output, read whole: `grep -q` stops at the first
-# match, and the writer, still writing, dies of SIGPIPE (pipefail: a failure).
-has() { grep "$@" >/dev/null; }
-# `ruche serve` on the data folder, in the background (PID), and its address
-# from the "listening on" line (url). Up to 30 s: beside the fsync-heavy
-# tests ctest runs in parallel, a start took over the 5 s this once allowed
-# (CI, twice). A server that exits first says so, with its output.
-serve() {
-  "$RUCHE" serve --data "$T/data" --listen 127.0.0.1:0 >"$T/out" 2>"$T/err" &
-  PID=$!
-  for _ in $(seq 1 600); do
-    grep -q 'listening on http://' "$T/out" && break
-    kill -0 "$PID" 2>/dev/null || fail "serve exited before listening: $(cat "$T/out" "$T/err")"
-    sleep 0.05
-  done
-  url=$(grep -o 'listening on http://[0-9.:]*' "$T/out" | sed 's/listening on //') ||
-    fail "no listening line within 30 s: $(cat "$T/out" "$T/err")"
-}
+. "$(dirname "$0")/serve_lib.sh"
 
 # user add: a good password, then a duplicate and a weak one.
 out=$(echo 'Libellule-Dorée-2027' | "$RUCHE" user add --data "$T/data" --email Admin@Example.org --name 'Ada Admin' --admin)
@@ -59,7 +33,7 @@ echo "$err" | has 'database = postgres' || fail "nats with sqlite message: $err"
 echo 'Libellule-Bleue-2027' | "$RUCHE" user add --data "$T/data" --email bob@example.org --name 'Bob Member' >/dev/null
 
 # serve: the listening line, a request, SIGTERM -> exit 0.
-serve
+serve "$T/data"
 grep -q 'setup' "$T/out" && fail "setup link printed although an admin exists"
 curl -fsS "$url/api/v1/health" | has '"ok"' || fail "health"
 token=$(curl -fsS -X POST "$url/api/v1/auth/login" -d '{"email":"admin@example.org","password":"Libellule-Dorée-2027"}' \
@@ -119,7 +93,7 @@ echo "$out" | has '"name":"Archives (copy)"' || fail "import answer: $out"
 ws2=$(echo "$out" | sed 's/.*"workspace":{"id":"\([^"]*\)".*/\1/')
 [ -n "$ws2" ] && [ "$ws2" != "$ws" ] || fail "imported workspace id: $out"
 "$RUCHE" workspace list --data "$T/data" --as admin@example.org | has "^$ws2	owner	Archives (copy)" || fail "list after import"
-serve
+serve "$T/data"
 token2=$(curl -fsS -X POST "$url/api/v1/auth/login" -d '{"email":"admin@example.org","password":"Libellule-Dorée-2027"}' \
   | sed 's/.*"token":"\([^"]*\)".*/\1/')
 curl -fsS -H "Authorization: Bearer $token2" "$url/dav/files/$ws2/report.bin" | cmp - "$T/report.bin" || fail "imported file"

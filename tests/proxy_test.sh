@@ -10,21 +10,10 @@
 # served to the proxy's clients. Also checks
 # deploy/systemd/ruche.service with systemd-analyze.
 set -euo pipefail
-RUCHE=${1:?usage: proxy_test.sh path/to/ruche}
-RUCHE=$(realpath "$RUCHE")
+RUCHE=$(realpath "${1:?usage: proxy_test.sh path/to/ruche}")
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-T=$(mktemp -d /tmp/ruche-proxy-XXXXXX)
-PID=""
-cleanup() {
-  [ -f "$T/nginx.pid" ] && kill -QUIT "$(cat "$T/nginx.pid")" 2>/dev/null
-  [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null
-  rm -rf "$T"
-}
-trap cleanup EXIT
-export RUCHE_PASSWORD_MEMORY_KIB=19456 RUCHE_PASSWORD_ITERATIONS=2 RUCHE_PASSWORD_PARALLELISM=1
-fail() { echo "FAIL: $*" >&2; exit 1; }
-trap 'echo "FAIL: line $LINENO: $BASH_COMMAND" >&2; tail -n 20 "$T/err" "$T/nginx-error.log" >&2 2>/dev/null || true' ERR
-has() { grep "$@" >/dev/null; }
+. "$ROOT/tests/serve_lib.sh"
+extra_cleanup() { [ -f "$T/nginx.pid" ] && kill -QUIT "$(cat "$T/nginx.pid")" 2>/dev/null; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 HOST=ruche.example.org
 HTTP_PORT=$(free_port)
@@ -39,14 +28,8 @@ c() { curl -sS --cacert "$T/fullchain.pem" --resolve "$HOST:$TLS_PORT:127.0.0.1"
 # Ruche on loopback, told how it is reached.
 printf '[server]\npublic_url = "%s"\ntrusted_proxies = ["127.0.0.1"]\n' "$PUBLIC" > "$T/ruche.toml"
 echo 'Libellule-Dorée-2027' | "$RUCHE" user add --data "$T/data" --email admin@example.org --name Ada --admin >/dev/null 2>&1
-"$RUCHE" serve --config "$T/ruche.toml" --data "$T/data" --listen 127.0.0.1:0 >"$T/out" 2>"$T/err" &
-PID=$!
-for _ in $(seq 1 600); do
-  grep -q 'listening on http://' "$T/out" && break
-  kill -0 "$PID" 2>/dev/null || fail "serve exited: $(cat "$T/out" "$T/err")"
-  sleep 0.05
-done
-upstream=$(grep -o 'listening on http://[0-9.:]*' "$T/out" | sed 's|listening on http://||') || fail "no listening line"
+serve "$T/data" --config "$T/ruche.toml"
+upstream=${url#http://}
 
 # nginx with the committed site file.
 mkdir -p "$T/tmp"
@@ -145,5 +128,6 @@ PY
 sed "s|/usr/local/bin/ruche|$RUCHE|" "$ROOT/deploy/systemd/ruche.service" > "$T/ruche.service"
 systemd-analyze verify "$T/ruche.service" 2>"$T/unit.log" || fail "systemd-analyze verify: $(cat "$T/unit.log")"
 [ ! -s "$T/unit.log" ] || fail "systemd-analyze says: $(cat "$T/unit.log")"
-kill -TERM "$PID"; wait "$PID" || fail "ruche serve did not stop cleanly"; PID=""
+kill -TERM "$PID"; wait "$PID" || fail "ruche serve did not stop cleanly"
+PID=""
 echo "proxy_test: ok"

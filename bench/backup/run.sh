@@ -16,32 +16,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS=${ROUNDS:-3}
-scripts/deps.sh bench
-RUCHE=${RUCHE_BIN:-build/ruche}
-[ -x "$RUCHE" ] || make server >/dev/null
-T=$(mktemp -d /tmp/ruche-bench-backup-XXXXXX)
-RUCHE_PID=""
-cleanup() {
-  [ -n "$RUCHE_PID" ] && kill "$RUCHE_PID" 2>/dev/null || true
-  sleep 0.3; [ -n "${KEEP:-}" ] || rm -rf "$T"
-}
-trap cleanup EXIT
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-randbytes() { { openssl enc -aes-128-ctr -pass pass:"$1" -nosalt -pbkdf2 < /dev/zero 2>/dev/null || true; } | head -c "$2"; }
-
-export RUCHE_PASSWORD_MEMORY_KIB=19456 RUCHE_PASSWORD_ITERATIONS=2 RUCHE_ACCESS_LOG=0
-printf '[security]\nwrites_per_second = 100000000\nwrite_burst = 100000000\n[files]\nmaintenance_minutes = 0\n' > "$T/ruche.toml"
-echo 'Bourdon-Velours-2026' | "$RUCHE" user add --data "$T/data" --email bench@example.org --name Bench --admin >/dev/null
-"$RUCHE" serve --config "$T/ruche.toml" --data "$T/data" --listen 127.0.0.1:0 >"$T/ruche.out" 2>"$T/ruche.err" &
-RUCHE_PID=$!
-for _ in $(seq 1 100); do grep -qs "listening on" "$T/ruche.out" && break; sleep 0.05; done
-URL=$(grep -o 'http://[0-9.:]*' "$T/ruche.out" | head -1)
-TOKEN=$(curl -fsS -X POST "$URL/api/v1/auth/login" -d '{"email":"bench@example.org","password":"Bourdon-Velours-2026"}' \
-  | sed 's/.*"token":"\([^"]*\)".*/\1/')
-AUTH="Authorization: Bearer $TOKEN"
-WS=$(curl -fsS -X POST -H "$AUTH" "$URL/api/v1/workspaces" -d '{"name":"Bench","modules":["files"]}' \
-  | sed 's/.*"id":"\([^"]*\)".*/\1/')
-RDAV="$URL/dav/files/$WS"
+. bench/common/server.sh
+bench_server backup
+bench_ruche_start
 mkdir -p "$T/many"
 for i in $(seq 1 10500); do printf 'file %05d %0*d\n' "$i" $((500 + i % 1000)) 0 > "$T/many/f$i.txt"; done
 curl -fsS -X MKCOL -H "$AUTH" "$RDAV/many" >/dev/null

@@ -16,37 +16,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS=${ROUNDS:-3}
-scripts/deps.sh bench
-RUCHE=${RUCHE_BIN:-build/ruche}
-[ -x "$RUCHE" ] || make server >/dev/null
-T=$(mktemp -d /tmp/ruche-bench-export-XXXXXX)
-RUCHE_PID=""
-cleanup() {
-  [ -n "$RUCHE_PID" ] && kill "$RUCHE_PID" 2>/dev/null || true
-  sleep 0.3; [ -n "${KEEP:-}" ] || rm -rf "$T"
-}
-trap cleanup EXIT
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-randbytes() { { openssl enc -aes-128-ctr -pass pass:"$1" -nosalt -pbkdf2 < /dev/zero 2>/dev/null || true; } | head -c "$2"; }
-
+. bench/common/server.sh
+bench_server export
 mkdir -p "$T/tree/many"
 randbytes ruche-bench-export $((1 << 30)) > "$T/tree/big.bin"
 for i in $(seq 1 10000); do head -c $((512 + i % 1024)) /dev/zero | tr '\0' 'x' > "$T/tree/many/f$i.txt"; done
 
-export RUCHE_PASSWORD_MEMORY_KIB=19456 RUCHE_PASSWORD_ITERATIONS=2 RUCHE_ACCESS_LOG=0
-printf '[security]\nwrites_per_second = 100000000\nwrite_burst = 100000000\n[files]\nmaintenance_minutes = 0\n' > "$T/ruche.toml"
-echo 'Bourdon-Velours-2026' | "$RUCHE" user add --data "$T/data" --email bench@example.org --name Bench --admin >/dev/null
-RUCHE_IO_THREADS=1 taskset -c 0 "$RUCHE" serve --config "$T/ruche.toml" --data "$T/data" --listen 127.0.0.1:0 \
-  >"$T/ruche.out" 2>"$T/ruche.err" &
-RUCHE_PID=$!
-for _ in $(seq 1 100); do grep -qs "listening on" "$T/ruche.out" && break; sleep 0.05; done
-URL=$(grep -o 'http://[0-9.:]*' "$T/ruche.out" | head -1)
-TOKEN=$(curl -fsS -X POST "$URL/api/v1/auth/login" -d '{"email":"bench@example.org","password":"Bourdon-Velours-2026"}' \
-  | sed 's/.*"token":"\([^"]*\)".*/\1/')
-AUTH="Authorization: Bearer $TOKEN"
-WS=$(curl -fsS -X POST -H "$AUTH" "$URL/api/v1/workspaces" -d '{"name":"Bench","modules":["files"]}' \
-  | sed 's/.*"id":"\([^"]*\)".*/\1/')
-RDAV="$URL/dav/files/$WS"
+bench_ruche_start env RUCHE_IO_THREADS=1 taskset -c 0
 curl -fsS -X MKCOL -H "$AUTH" "$RDAV/many" >/dev/null
 curl -fsS -T "$T/tree/big.bin" -H "$AUTH" "$RDAV/big.bin" >/dev/null
 (cd "$T/tree/many" && ls | xargs -P 8 -I{} curl -fsS -o /dev/null -T {} -H "$AUTH" "$RDAV/many/{}")
