@@ -13,6 +13,7 @@
 
 #include "app/app.hpp"
 #include "base/clock.hpp"
+#include "base/function_ref.hpp"
 #include "base/json.hpp"
 #include "core/blob/chunk_store.hpp"
 #include "core/blob/fs_chunk_store.hpp"
@@ -75,25 +76,16 @@ Result<void> make_dir(const fs::path& dir) {
   return {};
 }
 
-Result<void> sync_path(const fs::path& p, int flags = O_RDONLY) {
-  const int fd = ::open(p.c_str(), flags | O_CLOEXEC);
+// Makes a folder's entries, or everything written on a file system
+// (one syncfs instead of an fsync per chunk file) durable.
+enum class Sync { folder, file_system };
+Result<void> sync_path(const fs::path& p, Sync how) {
+  const int fd = ::open(p.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return tl::unexpected(io_error("open " + p.string(), errno));
-  const int rc = ::fsync(fd);
+  const int rc = how == Sync::folder ? ::fsync(fd) : ::syncfs(fd);
   const int err = errno;
   ::close(fd);
   if (rc != 0) return tl::unexpected(io_error("sync " + p.string(), err));
-  return {};
-}
-
-// Everything written under `dir`'s file system, durable (one call instead of
-// an fsync per chunk file).
-Result<void> sync_file_system(const fs::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return tl::unexpected(io_error("open " + dir.string(), errno));
-  const int rc = ::syncfs(fd);
-  const int err = errno;
-  ::close(fd);
-  if (rc != 0) return tl::unexpected(io_error("sync " + dir.string(), err));
   return {};
 }
 
@@ -172,7 +164,7 @@ Result<void> write_file(const fs::path& to, std::string_view bytes) {
     ::unlink(tmp.c_str());
     return tl::unexpected(io_error("write " + to.string(), err));
   }
-  return sync_path(to.parent_path(), O_RDONLY | O_DIRECTORY);
+  return sync_path(to.parent_path(), Sync::folder);
 }
 
 Result<std::optional<std::string>> read_small_file(const fs::path& p) {
@@ -193,50 +185,64 @@ struct Mirror {
   std::uint64_t files = 0, copied = 0, bytes = 0;
 };
 
+// Calls `fn` with each shard folder of chunk store root `root` (its
+// namespace and shard names) and the names in it, sorted.
+Result<void> each_shard(const fs::path& root,
+                        FunctionRef<Result<void>(const std::string& ns, const std::string& shard,
+                                                 const std::vector<std::string>& names)>
+                            fn) {
+  RUCHE_TRY(auto spaces, names_in(root));
+  for (const std::string& ns : spaces) {
+    if (!blob::is_valid_namespace(ns)) continue;
+    RUCHE_TRY(auto shards, names_in(root / ns));
+    for (const std::string& shard : shards) {
+      if (!is_shard(shard)) continue;
+      RUCHE_TRY(auto names, names_in(root / ns / shard));
+      RUCHE_CHECK(fn(ns, shard, names));
+    }
+  }
+  return {};
+}
+
 // Copies every chunk file of chunk store root `from` that `to` lacks (the
 // same name and size: chunk files never change), shard by shard.
 Result<Mirror> copy_chunks(const fs::path& from, const fs::path& to) {
   Mirror m;
   RUCHE_CHECK(make_dir(to));
-  RUCHE_TRY(auto spaces, names_in(from));
-  for (const std::string& ns : spaces) {
-    if (!blob::is_valid_namespace(ns)) continue;
-    RUCHE_TRY(auto shards, names_in(from / ns));
-    for (const std::string& shard : shards) {
-      if (!is_shard(shard)) continue;
-      RUCHE_TRY(auto ids, names_in(from / ns / shard));
-      bool made = false;
-      for (const std::string& id : ids) {
-        if (!blob::is_valid_chunk_id(id) || !id.starts_with(shard)) continue;
-        ++m.files;
-        const fs::path dest = to / ns / shard / id;
-        struct stat have {
-        }, want{};
-        if (::stat((from / ns / shard / id).c_str(), &want) != 0) {
-          if (errno == ENOENT) {  // not while the backup lock is held; a store used without it
-            --m.files;
-            continue;
-          }
-          return tl::unexpected(io_error("stat " + (from / ns / shard / id).string(), errno));
-        }
-        if (::stat(dest.c_str(), &have) == 0 && have.st_size == want.st_size) continue;
-        if (!made) {
-          RUCHE_CHECK(make_dir(to / ns));
-          RUCHE_CHECK(make_dir(to / ns / shard));
-          made = true;
-        }
-        const fs::path tmp = to / ns / shard / tmp_name();
-        RUCHE_TRY(std::uint64_t n, copy_file_as_is(from / ns / shard / id, tmp));
-        if (::rename(tmp.c_str(), dest.c_str()) != 0) {
-          const int err = errno;
-          ::unlink(tmp.c_str());
-          return tl::unexpected(io_error("rename " + tmp.string(), err));
-        }
-        ++m.copied;
-        m.bytes += n;
-      }
-    }
-  }
+  RUCHE_CHECK(
+      each_shard(from,
+                 [&](const std::string& ns, const std::string& shard,
+                     const std::vector<std::string>& ids) -> Result<void> {
+                   bool made = false;
+                   for (const std::string& id : ids) {
+                     if (!blob::is_valid_chunk_id(id) || !id.starts_with(shard)) continue;
+                     const fs::path source = from / ns / shard / id, dest = to / ns / shard / id;
+                     struct stat have {
+                     }, want{};
+                     if (::stat(source.c_str(), &want) != 0) {
+                       if (errno == ENOENT)
+                         continue;  // not while the backup lock is held; a store used without it
+                       return tl::unexpected(io_error("stat " + source.string(), errno));
+                     }
+                     ++m.files;
+                     if (::stat(dest.c_str(), &have) == 0 && have.st_size == want.st_size) continue;
+                     if (!made) {
+                       RUCHE_CHECK(make_dir(to / ns));
+                       RUCHE_CHECK(make_dir(to / ns / shard));
+                       made = true;
+                     }
+                     const fs::path tmp = to / ns / shard / tmp_name();
+                     RUCHE_TRY(std::uint64_t n, copy_file_as_is(source, tmp));
+                     if (::rename(tmp.c_str(), dest.c_str()) != 0) {
+                       const int err = errno;
+                       ::unlink(tmp.c_str());
+                       return tl::unexpected(io_error("rename " + tmp.string(), err));
+                     }
+                     ++m.copied;
+                     m.bytes += n;
+                   }
+                   return {};
+                 }));
   return m;
 }
 
@@ -248,27 +254,24 @@ Result<std::vector<fs::path>> extra_chunks(const fs::path& from, const fs::path&
                                            db::Database& db) {
   std::vector<fs::path> out;
   std::error_code ec;
-  RUCHE_TRY(auto spaces, names_in(to));
-  for (const std::string& ns : spaces) {
-    if (!blob::is_valid_namespace(ns)) continue;
-    RUCHE_TRY(auto shards, names_in(to / ns));
-    for (const std::string& shard : shards) {
-      if (!is_shard(shard)) continue;
-      RUCHE_TRY(auto names, names_in(to / ns / shard));
-      for (const std::string& name : names) {
-        if (name.starts_with(".tmp-")) {
-          out.push_back(to / ns / shard / name);
-          continue;
+  RUCHE_CHECK(each_shard(
+      to,
+      [&](const std::string& ns, const std::string& shard,
+          const std::vector<std::string>& names) -> Result<void> {
+        for (const std::string& name : names) {
+          if (name.starts_with(".tmp-")) {
+            out.push_back(to / ns / shard / name);
+            continue;
+          }
+          if (!blob::is_valid_chunk_id(name) || fs::exists(from / ns / shard / name, ec)) continue;
+          RUCHE_TRY(auto row, db.read([&](db::Conn& c) {
+            return c.query_one("SELECT 1 FROM blob_chunks WHERE namespace = $1 AND id = $2",
+                               {ns, name});
+          }));
+          if (!row) out.push_back(to / ns / shard / name);
         }
-        if (!blob::is_valid_chunk_id(name) || fs::exists(from / ns / shard / name, ec)) continue;
-        RUCHE_TRY(auto row, db.read([&](db::Conn& c) {
-          return c.query_one("SELECT 1 FROM blob_chunks WHERE namespace = $1 AND id = $2",
-                             {ns, name});
-        }));
-        if (!row) out.push_back(to / ns / shard / name);
-      }
-    }
-  }
+        return {};
+      }));
   return out;
 }
 
@@ -409,7 +412,7 @@ Result<BackupReport> backup(const Config& c, const std::string& to_arg) {
     } else {
       fs::remove(to / kKey, ec);  // not this instance's key any more
     }
-    RUCHE_CHECK(sync_file_system(to));
+    RUCHE_CHECK(sync_path(to, Sync::file_system));
     // The copy checks out before it replaces the previous backup's database.
     RUCHE_TRY(auto copy, open_copy(next_db));
     RUCHE_TRY(report.keys, check_contents(*copy, to / kBlobs, key));
@@ -428,7 +431,7 @@ Result<BackupReport> backup(const Config& c, const std::string& to_arg) {
   for (const char* suffix : {"-wal", "-shm"}) fs::remove(next_db.string() + suffix, ec);
   if (::rename(next_db.c_str(), (to / kDatabase).c_str()) != 0)
     return tl::unexpected(io_error("rename " + next_db.string(), errno));
-  RUCHE_CHECK(sync_path(to, O_RDONLY | O_DIRECTORY));
+  RUCHE_CHECK(sync_path(to, Sync::folder));
   {
     auto released = std::move(hold);  // removals may go on while the old chunks leave the backup
   }
@@ -495,10 +498,10 @@ Result<RestoreReport> restore(const std::string& from_arg, const Config& c) {
   RUCHE_TRY(Mirror m, copy_chunks(from / kBlobs, data / kBlobs));
   report.chunks = m.files;
   report.bytes = m.bytes;
-  RUCHE_CHECK(sync_file_system(data));
+  RUCHE_CHECK(sync_path(data, Sync::file_system));
   if (::rename(tmp_db.c_str(), (data / kDatabase).c_str()) != 0)
     return tl::unexpected(io_error("rename " + tmp_db.string(), errno));
-  RUCHE_CHECK(sync_path(data, O_RDONLY | O_DIRECTORY));
+  RUCHE_CHECK(sync_path(data, Sync::folder));
 
   // What the server will find: migrated by this version, then checked.
   RUCHE_TRY(auto database, open_database(c));
