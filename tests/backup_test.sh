@@ -6,7 +6,8 @@
 # chain checks out. Refused: a restore over an instance, under another
 # instance key or from an incomplete backup; a backup into the data folder
 # or a folder that is not a backup; a copy whose database references a
-# chunk it lacks (the previous backup stays as it was).
+# chunk it lacks (the previous backup stays as it was). A flipped bit in a
+# backup is found by --deep.
 set -euo pipefail
 RUCHE=${1:?usage: backup_test.sh path/to/ruche}
 . "$(dirname "$0")/serve_lib.sh"
@@ -59,7 +60,8 @@ copied1=$(echo "$out" | sed 's/.*chunk files (\([0-9]*\) copied.*/\1/')
 for _ in $(seq 1 200); do [ "$(wc -l < "$T/acked")" -ge $(($(wc -l < "$T/acked.before1") + 3)) ] && break; sleep 0.05; done
 curl -fsS -X DELETE -H "$auth" "$url/dav/files/$ws/note.txt" >/dev/null
 cp "$T/acked" "$T/acked.before2"
-out=$("$RUCHE" backup --data "$T/data" --to "$T/backup") || fail "second backup: $out"
+out=$("$RUCHE" backup --data "$T/data" --to "$T/backup" --deep) || fail "second backup: $out"
+echo "$out" | has "every chunk opened" || fail "second backup, --deep: $out"
 copied2=$(echo "$out" | sed 's/.*chunk files (\([0-9]*\) copied.*/\1/')
 total2=$(echo "$out" | sed 's/.*database [0-9]* bytes, \([0-9]*\) chunk files.*/\1/')
 [ "$copied2" -lt "$total2" ] && [ "$copied2" -ge 3 ] || fail "second backup copied $copied2 of $total2: $out"
@@ -104,9 +106,21 @@ if err=$(RUCHE_INSTANCE_KEY=$other_key "$RUCHE" restore --from "$T/backup" --dat
 fi
 echo "$err" | has "not the backup's" || fail "other key message: $err"
 
+# A flipped bit in the backup: the same size, so only --deep, which opens
+# every chunk, finds it (a restore drill into a scratch folder).
+flipped=$(find "$T/backup/blobs" -type f -size +1000k | head -1)
+cp "$flipped" "$T/flipped.orig"
+printf '\x5a' | dd of="$flipped" bs=1 seek=4096 count=1 conv=notrunc 2>/dev/null
+cmp -s "$flipped" "$T/flipped.orig" && fail "the byte did not change"
+"$RUCHE" restore --from "$T/backup" --data "$T/drill1" >/dev/null || fail "a restore without --deep checks sizes only"
+if err=$("$RUCHE" restore --from "$T/backup" --data "$T/drill2" --deep 2>&1); then fail "--deep missed a flipped bit"; fi
+echo "$err" | has "chunk .*$(basename "$flipped").*does not authenticate" || fail "flipped bit message: $err"
+cp "$T/flipped.orig" "$flipped"
+
 # The restore, checked as it is made, then served.
-out=$("$RUCHE" restore --from "$T/backup" --data "$T/restored") || fail "restore: $out"
-echo "$out" | has 'every referenced chunk present, 1 workspace keys open, audit log intact' || fail "restore output: $out"
+out=$("$RUCHE" restore --from "$T/backup" --data "$T/restored" --deep) || fail "restore: $out"
+echo "$out" | has 'every referenced chunk present and opened ([0-9]* MiB), 1 workspace keys open, audit log intact' \
+  || fail "restore output: $out"
 "$RUCHE" audit verify --data "$T/restored" | has 'audit log intact' || fail "audit verify"
 serve "$T/restored"
 auth="Authorization: Bearer $(login)"

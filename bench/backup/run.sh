@@ -10,7 +10,8 @@
 # copied, the copy checked, one syncfs) beside `rsync -a` of the data folder
 # then `sync` (no consistency: a copy of files being written). Update: after
 # 64 MiB of new content and 500 new small files, the same backup folder
-# again, beside `rsync -a --delete` onto its earlier copy. Both read a warm
+# again, beside `rsync -a --delete` onto its earlier copy; and a full
+# backup with --deep (its check opens every chunk). Both read a warm
 # page cache; wall and CPU seconds (the command and its children). Prints a
 # Markdown table; nothing is asserted.
 set -euo pipefail
@@ -39,7 +40,7 @@ timed() {
 }
 rsync_full() { rsync -a "$T/data/" "$1/" && sync; }
 rsync_update() { rsync -a --delete "$T/data/" "$1/" && sync; }
-for f in ruche.full rsync.full ruche.update rsync.update; do : > "$T/$f"; done
+for f in ruche.full rsync.full ruche.update rsync.update ruche.deep; do : > "$T/$f"; done
 for round in $(seq 1 "$ROUNDS"); do
   rm -rf "$T/b.ruche" "$T/b.rsync"; sync
   timed "$T/ruche.full" "$RUCHE" backup --config "$T/ruche.toml" --data "$T/data" --to "$T/b.ruche"
@@ -49,6 +50,10 @@ for round in $(seq 1 "$ROUNDS"); do
   (cd "$T/many" && ls | tail -500 | xargs -P 8 -I{} curl -fsS -o /dev/null -T {} -H "$AUTH" "$RDAV/many/r$round-{}")
   timed "$T/ruche.update" "$RUCHE" backup --config "$T/ruche.toml" --data "$T/data" --to "$T/b.ruche"
   timed "$T/rsync.update" rsync_update "$T/b.rsync"
+  # The same full backup, its check opening every chunk (--deep).
+  rm -rf "$T/b.deep"; sync
+  timed "$T/ruche.deep" "$RUCHE" backup --deep --config "$T/ruche.toml" --data "$T/data" --to "$T/b.deep"
+  rm -rf "$T/b.deep"
 done
 col() { awk -v k="$1" '{print $k}' "$2" | median; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
@@ -59,6 +64,7 @@ for k in full update; do
   rw=$(col 1 "$T/ruche.$k"); rc=$(col 2 "$T/ruche.$k"); sw=$(col 1 "$T/rsync.$k"); sc=$(col 2 "$T/rsync.$k")
   echo "| $k | $rw | $rc | $sw | $sc | $(ratio "$rw" "$sw") |"
 done
+echo "| full, --deep (every chunk opened) | $(col 1 "$T/ruche.deep") | $(col 2 "$T/ruche.deep") | | | |"
 echo
 echo "Per round, wall s: Ruche full $(awk '{print $1}' "$T/ruche.full" | paste -sd/), update $(awk '{print $1}' "$T/ruche.update" | paste -sd/); rsync full $(awk '{print $1}' "$T/rsync.full" | paste -sd/), update $(awk '{print $1}' "$T/rsync.update" | paste -sd/)."
 echo "Data folder: $(du -sm "$T/data" | cut -f1) MiB, $(find "$T/data/blobs" -type f | wc -l) chunk files; the backup: $(du -sm "$T/b.ruche" | cut -f1) MiB."

@@ -15,7 +15,9 @@
 #include "base/clock.hpp"
 #include "base/function_ref.hpp"
 #include "base/json.hpp"
+#include "core/blob/blob.hpp"
 #include "core/blob/chunk_store.hpp"
+#include "core/blob/db_chunk_store.hpp"
 #include "core/blob/fs_chunk_store.hpp"
 #include "core/blob/key_ring.hpp"
 #include "core/crypto/aead.hpp"
@@ -289,10 +291,51 @@ Result<void> remove_files(const std::vector<fs::path>& files) {
 
 // What a database references is all there, and opens: every chunk it
 // references with refs > 0 is a row of blob_small_chunks or a file under
-// `blobs` of its sealed size; every workspace key unwraps under `key`.
-// Returns the number of keys.
+// `blobs` of its sealed size; every workspace key unwraps under `key`; with
+// `opened_bytes`, every chunk opens (open_every_chunk: their plaintext size
+// there). Returns the number of keys.
+// Opens every chunk the database references (files and rows) under its
+// workspace's key: a flipped bit anywhere is found. Returns the plaintext
+// bytes opened.
+Result<std::uint64_t> open_every_chunk(db::Database& db, const fs::path& blobs,
+                                       blob::KeyRing& ring) {
+  RUCHE_TRY(auto files, blob::FsChunkStore::open(blobs.string()));
+  blob::TieredChunkStore store(std::make_unique<blob::DbChunkStore>(db), std::move(files), 0);
+  std::uint64_t opened = 0;
+  std::string after_ns, after_id;
+  std::string ns_of_keys;
+  blob::KeysPtr keys;
+  // Pages of rows, so that no read transaction stays open while chunks are read.
+  for (bool more = true; more;) {
+    RUCHE_TRY(db::Rows rows, db.read([&](db::Conn& c) {
+      return c.query(
+          "SELECT namespace, id, size FROM blob_chunks WHERE refs > 0 AND (namespace > $1 OR "
+          "(namespace = $1 AND id > $2)) ORDER BY namespace, id LIMIT 1000",
+          {after_ns, after_id});
+    }));
+    more = rows.size() == 1000;
+    for (const auto& r : rows) {
+      after_ns = r.text(0);
+      after_id = r.text(1);
+      if (!keys || ns_of_keys != after_ns) {
+        auto got = ring.get(after_ns);
+        if (!got) return fail(Errc::internal, "workspace " + after_ns + ": " + got.error().message);
+        keys = std::move(*got);
+        ns_of_keys = after_ns;
+      }
+      const blob::ChunkRef ref{after_id, static_cast<std::uint64_t>(r.i64(2))};
+      auto plain = blob::BlobReader(store, keys).read_chunk(ref);
+      if (!plain)
+        return fail(Errc::internal,
+                    "chunk " + after_ns + "/" + after_id + ": " + plain.error().message);
+      opened += ref.size_bytes;
+    }
+  }
+  return opened;
+}
+
 Result<std::uint64_t> check_contents(db::Database& db, const fs::path& blobs,
-                                     const std::string& key) {
+                                     const std::string& key, std::uint64_t* opened_bytes) {
   std::uint64_t missing = 0;
   std::string named;
   RUCHE_CHECK(db.read([&](db::Conn& c) -> Result<void> {
@@ -328,6 +371,9 @@ Result<std::uint64_t> check_contents(db::Database& db, const fs::path& blobs,
     if (!keys)
       return fail(Errc::internal, "the key of workspace " + row.text(0) +
                                       " does not unwrap under this instance key");
+  }
+  if (opened_bytes) {
+    RUCHE_TRY(*opened_bytes, open_every_chunk(db, blobs, ring));
   }
   return static_cast<std::uint64_t>(spaces.size());
 }
@@ -366,7 +412,7 @@ bool within(const fs::path& inner, const fs::path& outer) {
 
 }  // namespace
 
-Result<BackupReport> backup(const Config& c, const std::string& to_arg) {
+Result<BackupReport> backup(const Config& c, const std::string& to_arg, bool deep) {
   RUCHE_CHECK(embedded_only(c, "ruche backup"));
   const fs::path data = c.data_dir, to = to_arg;
   const fs::path source_db = data / kDatabase;
@@ -415,7 +461,8 @@ Result<BackupReport> backup(const Config& c, const std::string& to_arg) {
     RUCHE_CHECK(sync_path(to, Sync::file_system));
     // The copy checks out before it replaces the previous backup's database.
     RUCHE_TRY(auto copy, open_copy(next_db));
-    RUCHE_TRY(report.keys, check_contents(*copy, to / kBlobs, key));
+    RUCHE_TRY(report.keys,
+              check_contents(*copy, to / kBlobs, key, deep ? &report.bytes_opened : nullptr));
     RUCHE_TRY(extra, extra_chunks(blobs, to / kBlobs, *copy));
     return {};
   }();
@@ -451,7 +498,7 @@ Result<BackupReport> backup(const Config& c, const std::string& to_arg) {
   return report;
 }
 
-Result<RestoreReport> restore(const std::string& from_arg, const Config& c) {
+Result<RestoreReport> restore(const std::string& from_arg, const Config& c, bool deep) {
   RUCHE_CHECK(embedded_only(c, "ruche restore"));
   const fs::path from = from_arg, data = c.data_dir;
   std::error_code ec;
@@ -506,7 +553,8 @@ Result<RestoreReport> restore(const std::string& from_arg, const Config& c) {
   // What the server will find: migrated by this version, then checked.
   RUCHE_TRY(auto database, open_database(c));
   RUCHE_TRY(std::string key, load_instance_key(c));
-  RUCHE_TRY(report.keys, check_contents(*database, data / kBlobs, key));
+  RUCHE_TRY(report.keys,
+            check_contents(*database, data / kBlobs, key, deep ? &report.bytes_opened : nullptr));
   platform::AuditLog audit(SystemClock::instance());
   RUCHE_TRY(auto verified, audit.verify(*database));
   if (verified.first_broken_seq)

@@ -32,6 +32,7 @@ struct BackupReport {
   std::uint64_t bytes_copied = 0;
   std::uint64_t chunks_removed = 0;  // the previous backup's chunks the instance no longer has
   std::uint64_t keys = 0;            // workspace keys checked
+  std::uint64_t bytes_opened = 0;    // with `deep`: plaintext bytes of every chunk opened
   bool key_in_backup = false;        // false: the key is the configuration's (not copied)
 };
 
@@ -39,13 +40,16 @@ struct BackupReport {
 // backup folder, updated). Errors: invalid (not an embedded instance, `to`
 // inside the data folder or not a backup folder), not_found (no database),
 // unavailable (I/O), internal (the copy does not check out: nothing replaced).
-Result<BackupReport> backup(const Config& config, const std::string& to);
+// `deep`: the check also opens every chunk of the copy (a flipped bit
+// anywhere fails it), at the cipher's speed.
+Result<BackupReport> backup(const Config& config, const std::string& to, bool deep = false);
 
 struct RestoreReport {
   std::uint64_t database_bytes = 0;
   std::uint64_t chunks = 0;
   std::uint64_t bytes = 0;
   std::uint64_t keys = 0;  // workspace keys checked
+  std::uint64_t bytes_opened = 0;  // with `deep`
   std::int64_t audit_entries = 0;
 };
 
@@ -53,7 +57,8 @@ struct RestoreReport {
 // hold no instance and no running server. Errors: invalid (not a complete
 // backup, a data folder in use, no instance key or another one), conflict
 // (a server runs there), unavailable (I/O), internal (what was restored does
-// not check out: the data folder keeps it, for a look).
-Result<RestoreReport> restore(const std::string& from, const Config& config);
+// not check out: the data folder keeps it, for a look). `deep`: as for
+// backup(); a restore into a scratch folder with it is a restore drill.
+Result<RestoreReport> restore(const std::string& from, const Config& config, bool deep = false);
 
 }  // namespace ruche::app

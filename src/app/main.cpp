@@ -45,10 +45,11 @@ constexpr const char* kUsage = R"(usage:
   ruche user reset-password --email EMAIL [--config FILE] [--data DIR]
                  (reads the new password from standard input, one line)
   ruche audit verify [--config FILE] [--data DIR]
-  ruche backup --to FOLDER [--config FILE] [--data DIR]
+  ruche backup --to FOLDER [--deep] [--config FILE] [--data DIR]
                  (while the server runs; FOLDER new, or a previous backup to update)
-  ruche restore --from FOLDER [--config FILE] [--data DIR]
+  ruche restore --from FOLDER [--deep] [--config FILE] [--data DIR]
                  (into an empty data folder, the server stopped; checks what it restored)
+                 --deep: the check opens every chunk under its key
   ruche workspace list --as EMAIL [--config FILE] [--data DIR]
   ruche workspace export --as EMAIL --id WORKSPACE [--out FILE] [--config FILE] [--data DIR]
                  (the archive of docs/export.md; to standard output without --out)
@@ -425,18 +426,21 @@ int main(int argc, char** argv) {
     auto to = args.options.find("to");
     if (to == args.options.end()) return usage_error("backup needs --to FOLDER");
     log::set_level(log::Level::warn);
-    auto r = app::backup(*config, to->second);
+    auto r = app::backup(*config, to->second, args.flags.count("deep") > 0);
     if (!r) return error(r.error().message);
+    const bool deep = args.flags.count("deep") > 0;
     std::printf(
         "backed up to %s: database %llu bytes, %llu chunk files (%llu copied, %llu MiB; %llu "
         "removed), "
-        "%llu workspace keys checked; instance key %s\n",
+        "%llu workspace keys checked%s; instance key %s\n",
         to->second.c_str(), static_cast<unsigned long long>(r->database_bytes),
         static_cast<unsigned long long>(r->chunks),
         static_cast<unsigned long long>(r->chunks_copied),
         static_cast<unsigned long long>(r->bytes_copied >> 20),
         static_cast<unsigned long long>(r->chunks_removed),
         static_cast<unsigned long long>(r->keys),
+        deep ? (", every chunk opened (" + std::to_string(r->bytes_opened >> 20) + " MiB)").c_str()
+             : "",
         r->key_in_backup
             ? "in the backup (instance.key): keep the backup as secret as the data folder"
             : "from the configuration: NOT in the backup, keep it apart");
@@ -446,15 +450,17 @@ int main(int argc, char** argv) {
     auto from = args.options.find("from");
     if (from == args.options.end()) return usage_error("restore needs --from FOLDER");
     log::set_level(log::Level::warn);
-    auto r = app::restore(from->second, *config);
+    auto r = app::restore(from->second, *config, args.flags.count("deep") > 0);
     if (!r) return error(r.error().message);
+    const bool deep = args.flags.count("deep") > 0;
     std::printf(
         "restored %s into %s: database %llu bytes, %llu chunk files (%llu MiB); every referenced "
         "chunk "
-        "present, %llu workspace keys open, audit log intact (%lld entries)\n",
+        "present%s, %llu workspace keys open, audit log intact (%lld entries)\n",
         from->second.c_str(), config->data_dir.c_str(),
         static_cast<unsigned long long>(r->database_bytes),
         static_cast<unsigned long long>(r->chunks), static_cast<unsigned long long>(r->bytes >> 20),
+        deep ? (" and opened (" + std::to_string(r->bytes_opened >> 20) + " MiB)").c_str() : "",
         static_cast<unsigned long long>(r->keys), static_cast<long long>(r->audit_entries));
     return 0;
   }
