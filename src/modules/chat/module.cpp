@@ -44,7 +44,8 @@ platform::ModuleDef module() {
     return (*service)->search(c, caller, readable, query, filters, limit);
   };
   def.search_sync = [service]() -> Result<void> {
-    return *service ? (*service)->index_queued() : Result<void>{};
+    if (!*service) return {};
+    return (*service)->index_queued().map([](std::int64_t) {});
   };
   def.metrics = [](db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms) {
     return store::metrics(c, ws, since_ms);

@@ -209,8 +209,12 @@ void Service::index_loop() {
       std::lock_guard lock(index_mu_);
       index_wanted_ = false;
     }
+    // The index is tidied when idle after indexing: not after a pass that
+    // found nothing (the one at start, when no previous run left a queue).
     if (auto r = index_queued(); !r)
       log::warn("chat.index_failed", {{"error", r.error().message}});
+    else if (*r == 0)
+      continue;
     else if (auto t = tidy_when_due(); !t)
       log::warn("chat.search_tidy_failed", {{"error", t.error().message}});
   }
@@ -253,7 +257,9 @@ Result<void> Service::tidy_search_index() {
       if (stopping_) return {};
       queued = std::exchange(index_wanted_, false);
     }
-    if (queued) RUCHE_CHECK(index_queued());  // posts first
+    if (queued) {  // posts first
+      RUCHE_TRY([[maybe_unused]] std::int64_t n, index_queued());
+    }
     const auto start = std::chrono::steady_clock::now();
     RUCHE_TRY(int left, p_.db.write([](db::Conn& c) { return store::tidy_search_index(c, kTidyPages); }));
     if (left <= 1) return {};
@@ -263,22 +269,24 @@ Result<void> Service::tidy_search_index() {
   return {};
 }
 
-Result<void> Service::flush_search_index() {
-  if (p_.db.backend() != db::Backend::sqlite) return {};
+Result<std::int64_t> Service::flush_search_index() {
+  std::int64_t total = 0;
+  if (p_.db.backend() != db::Backend::sqlite) return total;
   while (true) {
     RUCHE_TRY(int n, p_.db.write([](db::Conn& c) { return store::index_pending(c, 2000); }));
-    if (n < 2000) return {};
+    total += n;
+    if (n < 2000) return total;
   }
 }
 
-Result<void> Service::index_queued() {
+Result<std::int64_t> Service::index_queued() {
   std::uint64_t queued = posts_queued_.load();
-  if (posts_indexed_.load() >= queued) return {};
-  RUCHE_CHECK(flush_search_index());
+  if (posts_indexed_.load() >= queued) return std::int64_t{0};
+  RUCHE_TRY(std::int64_t indexed, flush_search_index());
   std::uint64_t seen = posts_indexed_.load();
   while (seen < queued && !posts_indexed_.compare_exchange_weak(seen, queued)) {
   }
-  return {};
+  return indexed;
 }
 
 void Service::forget_members(const std::string& channel_id) {

@@ -186,11 +186,12 @@ class Service {
   void client_message(const platform::Caller& caller, const platform::WorkspaceAccess& access,
                       std::string_view type, const json::object& message);
   // Indexes every message still waiting for full-text search (tests, and
-  // the background indexer, which runs it ~100 ms after posts).
-  Result<void> flush_search_index();
+  // the background indexer, which runs it ~100 ms after posts); returns how
+  // many it indexed.
+  Result<std::int64_t> flush_search_index();
   // Indexes what posts have queued, unless known done (cheap then): a search
-  // calls it first, so one finds what one just posted.
-  Result<void> index_queued();
+  // calls it first, so one finds what one just posted. Returns how many.
+  Result<std::int64_t> index_queued();
   // Merges the search index's segments into one (SQLite; PostgreSQL's needs
   // nothing), in steps of 10-15 ms on the writer, each followed by four times
   // its length of pause, and what posts queue meanwhile indexed first.
