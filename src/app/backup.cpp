@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -37,65 +38,43 @@ constexpr const char* kKey = "instance.key";
 constexpr const char* kBlobs = "blobs";
 constexpr std::size_t kMissingNamed = 5;  // missing chunks named in an error
 
-Error io_error(const std::string& what, int err) {
-  return Error{err == ENOSPC || err == EDQUOT ? Errc::insufficient_storage : Errc::unavailable,
-               what + ": " + std::strerror(err),
-               {}};
+using blob::errno_error;
+using blob::FsChunkStore;
+
+// The file system calls, as the chunk store makes them (errors mapped alike).
+blob::FileSystem& files() {
+  return blob::posix_file_system();
 }
 
 std::string tmp_name() {
   return ".tmp-" + crypto::hex_encode(crypto::random_bytes(8));
 }
 
-// Shard folders are the first two characters of their chunks' ids.
-bool is_shard(const std::string& s) {
-  return s.size() == 2 && std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z');
-         });
-}
-
-// The names in a folder, sorted; none when it does not exist.
+// The names in a folder; none when it does not exist.
 Result<std::vector<std::string>> names_in(const fs::path& dir) {
-  std::vector<std::string> out;
-  std::error_code ec;
-  fs::directory_iterator it(dir, ec);
-  if (ec) {
-    if (ec == std::errc::no_such_file_or_directory) return out;
-    return tl::unexpected(io_error("list " + dir.string(), ec.value()));
-  }
-  for (; it != fs::directory_iterator(); it.increment(ec)) {
-    if (ec) return tl::unexpected(io_error("list " + dir.string(), ec.value()));
-    out.push_back(it->path().filename().string());
-  }
-  if (ec) return tl::unexpected(io_error("list " + dir.string(), ec.value()));
-  std::sort(out.begin(), out.end());
-  return out;
+  auto names = files().list_dir(dir.string());
+  if (!names && names.error().code == Errc::not_found) return std::vector<std::string>();
+  return names;
 }
 
-Result<void> make_dir(const fs::path& dir) {
-  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
-    return tl::unexpected(io_error("create " + dir.string(), errno));
-  return {};
-}
-
-// Makes a folder's entries, or everything written on a file system
-// (one syncfs instead of an fsync per chunk file) durable.
-enum class Sync { folder, file_system };
-Result<void> sync_path(const fs::path& p, Sync how) {
-  const int fd = ::open(p.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return tl::unexpected(io_error("open " + p.string(), errno));
-  const int rc = how == Sync::folder ? ::fsync(fd) : ::syncfs(fd);
+// Everything written on the file system of `dir`, durable: one syncfs
+// instead of an fsync per chunk file.
+Result<void> sync_file_system(const fs::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return tl::unexpected(errno_error(errno, "open " + dir.string()));
+  const int rc = ::syncfs(fd);
   const int err = errno;
   ::close(fd);
-  if (rc != 0) return tl::unexpected(io_error("sync " + p.string(), err));
+  if (rc != 0) return tl::unexpected(errno_error(err, "sync " + dir.string()));
   return {};
 }
 
 // Copies file `from` to `to` (a new file, mode 0600) with its modification
-// time (a chunk's age). Not synced: the caller syncs the file system.
+// time (a chunk's age), in the kernel where it can (copy_file_range). Not
+// synced: the caller syncs the file system.
 Result<std::uint64_t> copy_file_as_is(const fs::path& from, const fs::path& to) {
   const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) return tl::unexpected(io_error("open " + from.string(), errno));
+  if (in < 0) return tl::unexpected(errno_error(errno, "open " + from.string()));
   struct Closer {
     int fd;
     ~Closer() {
@@ -103,13 +82,13 @@ Result<std::uint64_t> copy_file_as_is(const fs::path& from, const fs::path& to) 
     }
   } in_closer{in};
   struct stat st {};
-  if (::fstat(in, &st) != 0) return tl::unexpected(io_error("stat " + from.string(), errno));
+  if (::fstat(in, &st) != 0) return tl::unexpected(errno_error(errno, "stat " + from.string()));
   const int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (out < 0) return tl::unexpected(io_error("create " + to.string(), errno));
+  if (out < 0) return tl::unexpected(errno_error(errno, "create " + to.string()));
   Closer out_closer{out};
   auto failed = [&](int err) {
     ::unlink(to.c_str());
-    return tl::unexpected(io_error("copy " + from.string() + " to " + to.string(), err));
+    return tl::unexpected(errno_error(err, "copy " + from.string() + " to " + to.string()));
   };
   std::uint64_t done = 0;
   const auto size = static_cast<std::uint64_t>(st.st_size);
@@ -143,164 +122,124 @@ Result<std::uint64_t> copy_file_as_is(const fs::path& from, const fs::path& to) 
   return done;
 }
 
-// Writes `bytes` as file `to` (mode 0600), atomically and durably.
+// Writes `bytes` as file `to` (mode 0600), atomically and durably, as the
+// chunk store writes a chunk.
 Result<void> write_file(const fs::path& to, std::string_view bytes) {
-  const fs::path tmp = to.parent_path() / tmp_name();
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return tl::unexpected(io_error("create " + tmp.string(), errno));
-  std::size_t done = 0;
-  int err = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      err = n < 0 ? errno : EIO;
-      break;
-    }
-    done += static_cast<std::size_t>(n);
+  const std::string tmp = (to.parent_path() / tmp_name()).string();
+  RUCHE_TRY(auto file, files().create_new(tmp));
+  auto written = [&]() -> Result<void> {
+    RUCHE_CHECK(file->append(bytes));
+    RUCHE_CHECK(file->sync());
+    RUCHE_CHECK(file->close());
+    return files().rename(tmp, to.string());
+  }();
+  if (!written) {
+    (void)files().remove(tmp);
+    return written;
   }
-  if (err == 0 && ::fsync(fd) != 0) err = errno;
-  ::close(fd);
-  if (err == 0 && ::rename(tmp.c_str(), to.c_str()) != 0) err = errno;
-  if (err != 0) {
-    ::unlink(tmp.c_str());
-    return tl::unexpected(io_error("write " + to.string(), err));
-  }
-  return sync_path(to.parent_path(), Sync::folder);
+  return files().sync_dir(to.parent_path().string());
 }
 
+// A small file's bytes (the instance key); none when it does not exist.
 Result<std::optional<std::string>> read_small_file(const fs::path& p) {
-  std::error_code ec;
-  if (!fs::exists(p, ec)) return std::optional<std::string>();
-  const auto size = fs::file_size(p, ec);
-  if (ec || size > 4096) return fail(Errc::invalid, p.string() + " is not what it should be");
-  const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return tl::unexpected(io_error("open " + p.string(), errno));
-  std::string out(size, '\0');
-  const ssize_t n = ::read(fd, out.data(), out.size());
-  ::close(fd);
-  if (n != static_cast<ssize_t>(size)) return tl::unexpected(io_error("read " + p.string(), EIO));
-  return std::optional<std::string>(std::move(out));
+  auto bytes = files().read_file(p.string(), 4096);
+  if (!bytes && bytes.error().code == Errc::not_found) return std::optional<std::string>();
+  if (!bytes) return tl::unexpected(bytes.error());
+  return std::optional<std::string>(std::move(*bytes));
 }
 
 struct Mirror {
   std::uint64_t files = 0, copied = 0, bytes = 0;
 };
 
-// Calls `fn` with each shard folder of chunk store root `root` (its
-// namespace and shard names) and the names in it, sorted.
-Result<void> each_shard(const fs::path& root,
-                        FunctionRef<Result<void>(const std::string& ns, const std::string& shard,
-                                                 const std::vector<std::string>& names)>
-                            fn) {
-  RUCHE_TRY(auto spaces, names_in(root));
+// Calls `fn` with every chunk of every namespace of `store`, stopping at
+// its first error.
+Result<void> each_chunk(FsChunkStore& store,
+                        FunctionRef<Result<void>(const std::string& ns, std::string_view id)> fn) {
+  RUCHE_TRY(auto spaces, store.list_namespaces());
   for (const std::string& ns : spaces) {
-    if (!blob::is_valid_namespace(ns)) continue;
-    RUCHE_TRY(auto shards, names_in(root / ns));
-    for (const std::string& shard : shards) {
-      if (!is_shard(shard)) continue;
-      RUCHE_TRY(auto names, names_in(root / ns / shard));
-      RUCHE_CHECK(fn(ns, shard, names));
-    }
+    std::optional<Error> failed;
+    RUCHE_CHECK(store.list(ns, [&](std::string_view id) {
+      if (auto r = fn(ns, id); !r) failed = r.error();
+      return !failed;
+    }));
+    if (failed) return tl::unexpected(*failed);
   }
   return {};
 }
 
-// Copies every chunk file of chunk store root `from` that `to` lacks (the
-// same name and size: chunk files never change), shard by shard.
-Result<Mirror> copy_chunks(const fs::path& from, const fs::path& to) {
+// Copies every chunk file of `from` that `to` lacks (the same name and
+// size: chunk files never change).
+Result<Mirror> copy_chunks(FsChunkStore& from, FsChunkStore& to) {
   Mirror m;
-  RUCHE_CHECK(make_dir(to));
-  RUCHE_CHECK(
-      each_shard(from,
-                 [&](const std::string& ns, const std::string& shard,
-                     const std::vector<std::string>& ids) -> Result<void> {
-                   bool made = false;
-                   for (const std::string& id : ids) {
-                     if (!blob::is_valid_chunk_id(id) || !id.starts_with(shard)) continue;
-                     const fs::path source = from / ns / shard / id, dest = to / ns / shard / id;
-                     struct stat have {
-                     }, want{};
-                     if (::stat(source.c_str(), &want) != 0) {
-                       if (errno == ENOENT)
-                         continue;  // not while the backup lock is held; a store used without it
-                       return tl::unexpected(io_error("stat " + source.string(), errno));
-                     }
-                     ++m.files;
-                     if (::stat(dest.c_str(), &have) == 0 && have.st_size == want.st_size) continue;
-                     if (!made) {
-                       RUCHE_CHECK(make_dir(to / ns));
-                       RUCHE_CHECK(make_dir(to / ns / shard));
-                       made = true;
-                     }
-                     const fs::path tmp = to / ns / shard / tmp_name();
-                     RUCHE_TRY(std::uint64_t n, copy_file_as_is(source, tmp));
-                     if (::rename(tmp.c_str(), dest.c_str()) != 0) {
-                       const int err = errno;
-                       ::unlink(tmp.c_str());
-                       return tl::unexpected(io_error("rename " + tmp.string(), err));
-                     }
-                     ++m.copied;
-                     m.bytes += n;
-                   }
-                   return {};
-                 }));
+  RUCHE_CHECK(each_chunk(from, [&](const std::string& ns, std::string_view id) -> Result<void> {
+    const fs::path source = from.chunk_path(ns, id), dest = to.chunk_path(ns, id);
+    struct stat have {
+    }, want{};
+    if (::stat(source.c_str(), &want) != 0) {
+      if (errno == ENOENT) return {};  // not while the backup lock is held; a store used without it
+      return tl::unexpected(errno_error(errno, "stat " + source.string()));
+    }
+    ++m.files;
+    if (::stat(dest.c_str(), &have) == 0 && have.st_size == want.st_size) return {};
+    RUCHE_TRY([[maybe_unused]] bool made_ns,
+              files().make_dir(dest.parent_path().parent_path().string()));
+    RUCHE_TRY([[maybe_unused]] bool made_shard, files().make_dir(dest.parent_path().string()));
+    const fs::path tmp = dest.parent_path() / tmp_name();
+    RUCHE_TRY(std::uint64_t n, copy_file_as_is(source, tmp));
+    if (auto moved = files().rename(tmp.string(), dest.string()); !moved) {
+      (void)files().remove(tmp.string());
+      return moved;
+    }
+    ++m.copied;
+    m.bytes += n;
+    return {};
+  }));
   return m;
 }
 
-// The chunk files of chunk store root `to` that neither `from` has nor
-// `db` (the database copied into `to`) has a row for: the chunks the
-// instance collected since the last backup, and leftovers of an interrupted
-// copy. A chunk the instance lost but the database references stays.
-Result<std::vector<fs::path>> extra_chunks(const fs::path& from, const fs::path& to,
-                                           db::Database& db) {
+// The chunk files of `to` that neither `from` has nor `db` (the database
+// copied into `to`) has a row for: the chunks the instance collected since
+// the last backup. A chunk the instance lost but the database references stays.
+Result<std::vector<fs::path>> extra_chunks(FsChunkStore& from, FsChunkStore& to, db::Database& db) {
   std::vector<fs::path> out;
-  std::error_code ec;
-  RUCHE_CHECK(each_shard(
-      to,
-      [&](const std::string& ns, const std::string& shard,
-          const std::vector<std::string>& names) -> Result<void> {
-        for (const std::string& name : names) {
-          if (name.starts_with(".tmp-")) {
-            out.push_back(to / ns / shard / name);
-            continue;
-          }
-          if (!blob::is_valid_chunk_id(name) || fs::exists(from / ns / shard / name, ec)) continue;
-          RUCHE_TRY(auto row, db.read([&](db::Conn& c) {
-            return c.query_one("SELECT 1 FROM blob_chunks WHERE namespace = $1 AND id = $2",
-                               {ns, name});
-          }));
-          if (!row) out.push_back(to / ns / shard / name);
-        }
-        return {};
-      }));
+  RUCHE_CHECK(each_chunk(to, [&](const std::string& ns, std::string_view id) -> Result<void> {
+    RUCHE_TRY(bool kept, from.exists(ns, id));
+    if (kept) return {};
+    RUCHE_TRY(auto row, db.read([&](db::Conn& c) {
+      return c.query_one("SELECT 1 FROM blob_chunks WHERE namespace = $1 AND id = $2", {ns, id});
+    }));
+    if (!row) out.push_back(to.chunk_path(ns, id));
+    return {};
+  }));
   return out;
 }
 
-// Removes `files`, then the shard and namespace folders they leave empty.
-Result<void> remove_files(const std::vector<fs::path>& files) {
-  for (const auto& f : files)
-    if (::unlink(f.c_str()) != 0 && errno != ENOENT)
-      return tl::unexpected(io_error("remove " + f.string(), errno));
-  for (const auto& f : files) {
-    ::rmdir(f.parent_path().c_str());  // fails, as it should, unless empty
-    ::rmdir(f.parent_path().parent_path().c_str());
+// Removes `chunks` of `store`, then the folders they leave empty, and what an
+// interrupted copy left (temporaries).
+Result<void> remove_chunks(FsChunkStore& store, const std::vector<fs::path>& chunks) {
+  for (const auto& f : chunks) {
+    RUCHE_TRY([[maybe_unused]] bool removed, files().remove(f.string()));
+  }
+  for (const auto& f : chunks) {  // refused, as it should be, unless empty
+    (void)files().remove_dir(f.parent_path().string());
+    (void)files().remove_dir(f.parent_path().parent_path().string());
+  }
+  RUCHE_TRY(auto spaces, store.list_namespaces());
+  for (const std::string& ns : spaces) {
+    RUCHE_TRY([[maybe_unused]] auto n,
+              store.remove_stale_temporaries(ns, std::numeric_limits<std::int64_t>::max()));
   }
   return {};
 }
 
-// What a database references is all there, and opens: every chunk it
-// references with refs > 0 is a row of blob_small_chunks or a file under
-// `blobs` of its sealed size; every workspace key unwraps under `key`; with
-// `opened_bytes`, every chunk opens (open_every_chunk: their plaintext size
-// there). Returns the number of keys.
 // Opens every chunk the database references (files and rows) under its
 // workspace's key: a flipped bit anywhere is found. Returns the plaintext
 // bytes opened.
-Result<std::uint64_t> open_every_chunk(db::Database& db, const fs::path& blobs,
+Result<std::uint64_t> open_every_chunk(db::Database& db, const FsChunkStore& blobs,
                                        blob::KeyRing& ring) {
-  RUCHE_TRY(auto files, blob::FsChunkStore::open(blobs.string()));
-  blob::TieredChunkStore store(std::make_unique<blob::DbChunkStore>(db), std::move(files), 0);
+  RUCHE_TRY(auto on_disk, FsChunkStore::open(blobs.root()));
+  blob::TieredChunkStore store(std::make_unique<blob::DbChunkStore>(db), std::move(on_disk), 0);
   std::uint64_t opened = 0;
   std::string after_ns, after_id;
   std::string ns_of_keys;
@@ -334,8 +273,13 @@ Result<std::uint64_t> open_every_chunk(db::Database& db, const fs::path& blobs,
   return opened;
 }
 
-Result<std::uint64_t> check_contents(db::Database& db, const fs::path& blobs,
-                                     const std::string& key, std::uint64_t* opened_bytes) {
+// What a database references is all there, and opens: every chunk it
+// references with refs > 0 is a row of blob_small_chunks or a file under
+// `blobs` of its sealed size; every workspace key unwraps under `key`; with
+// `opened_bytes`, every chunk opens (open_every_chunk: their plaintext size
+// there). Returns the number of keys.
+Result<std::uint64_t> check_contents(db::Database& db, FsChunkStore& blobs, const std::string& key,
+                                     std::uint64_t* opened_bytes) {
   std::uint64_t missing = 0;
   std::string named;
   RUCHE_CHECK(db.read([&](db::Conn& c) -> Result<void> {
@@ -350,7 +294,7 @@ Result<std::uint64_t> check_contents(db::Database& db, const fs::path& blobs,
           struct stat st {};
           const auto sealed = static_cast<std::uint64_t>(r.i64(2)) + crypto::kSealOverhead;
           const bool ok = blob::is_valid_namespace(ns) && blob::is_valid_chunk_id(id) &&
-                          ::stat((blobs / ns / id.substr(0, 2) / id).c_str(), &st) == 0 &&
+                          ::stat(blobs.chunk_path(ns, id).c_str(), &st) == 0 &&
                           static_cast<std::uint64_t>(st.st_size) == sealed;
           if (!ok && ++missing <= kMissingNamed)
             named += (named.empty() ? "" : ", ") + ns + "/" + id;
@@ -360,7 +304,7 @@ Result<std::uint64_t> check_contents(db::Database& db, const fs::path& blobs,
   if (missing > 0)
     return fail(Errc::internal, std::to_string(missing) +
                                     " chunks the database references are missing from " +
-                                    blobs.string() + " or have another size: " + named +
+                                    blobs.root() + " or have another size: " + named +
                                     (missing > kMissingNamed ? ", …" : ""));
   RUCHE_TRY(db::Rows spaces, db.read([](db::Conn& c) {
     return c.query("SELECT namespace FROM blob_keys ORDER BY namespace");
@@ -423,7 +367,7 @@ Result<BackupReport> backup(const Config& c, const std::string& to_arg, bool dee
     return fail(Errc::invalid, "the backup folder " + to.string() + " and the data folder " +
                                    data.string() + " must be apart");
   fs::create_directories(to, ec);
-  if (ec) return tl::unexpected(io_error("create " + to.string(), ec.value()));
+  if (ec) return tl::unexpected(errno_error(ec.value(), "create " + to.string()));
   ::chmod(to.c_str(), 0700);
   RUCHE_TRY(auto present, names_in(to));
   if (!present.empty() && !fs::exists(to / kManifest, ec))
@@ -438,17 +382,19 @@ Result<BackupReport> backup(const Config& c, const std::string& to_arg, bool dee
     return fail(Errc::not_found, "no instance key at " + c.instance_key_file +
                                      ": without it the backup could never be read");
   RUCHE_TRY(std::string key, load_instance_key(c));
-  const fs::path blobs = data / kBlobs;
-  RUCHE_CHECK(make_dir(blobs));
+  RUCHE_TRY(auto source, FsChunkStore::open((data / kBlobs).string()));
   // From before the snapshot to the end of the copy, no chunk leaves.
-  RUCHE_TRY(auto hold, blob::FsChunkStore::hold_for_backup(blobs.string()));
+  RUCHE_TRY(auto hold, FsChunkStore::hold_for_backup(source->root()));
 
   const fs::path next_db = to / (std::string(kDatabase) + ".next");
   fs::remove(next_db, ec);  // an interrupted run's
   RUCHE_TRY(report.database_bytes, db::snapshot_sqlite(source_db.string(), next_db.string()));
   std::vector<fs::path> extra;
+  std::unique_ptr<FsChunkStore> target;
   auto copied = [&]() -> Result<void> {
-    RUCHE_TRY(Mirror m, copy_chunks(blobs, to / kBlobs));
+    RUCHE_TRY(auto copied_to, FsChunkStore::open((to / kBlobs).string()));
+    target = std::move(copied_to);
+    RUCHE_TRY(Mirror m, copy_chunks(*source, *target));
     report.chunks = m.files;
     report.chunks_copied = m.copied;
     report.bytes_copied = m.bytes;
@@ -458,35 +404,33 @@ Result<BackupReport> backup(const Config& c, const std::string& to_arg, bool dee
     } else {
       fs::remove(to / kKey, ec);  // not this instance's key any more
     }
-    RUCHE_CHECK(sync_path(to, Sync::file_system));
+    RUCHE_CHECK(sync_file_system(to));
     // The copy checks out before it replaces the previous backup's database.
     RUCHE_TRY(auto copy, open_copy(next_db));
     RUCHE_TRY(report.keys,
-              check_contents(*copy, to / kBlobs, key, deep ? &report.bytes_opened : nullptr));
-    RUCHE_TRY(extra, extra_chunks(blobs, to / kBlobs, *copy));
+              check_contents(*copy, *target, key, deep ? &report.bytes_opened : nullptr));
+    RUCHE_TRY(extra, extra_chunks(*source, *target, *copy));
     return {};
   }();
   if (!copied) {
     fs::remove(next_db, ec);
     if (first) {  // a folder that is no backup is left as it was found: empty
+      target.reset();
       fs::remove_all(to / kBlobs, ec);
+      fs::remove(to / (std::string(kBlobs) + ".backup-lock"), ec);
       fs::remove(to / kKey, ec);
     }
     return tl::unexpected(copied.error());
   }
   // open_copy's connections are closed: their -wal and -shm are gone or empty.
   for (const char* suffix : {"-wal", "-shm"}) fs::remove(next_db.string() + suffix, ec);
-  if (::rename(next_db.c_str(), (to / kDatabase).c_str()) != 0)
-    return tl::unexpected(io_error("rename " + next_db.string(), errno));
-  RUCHE_CHECK(sync_path(to, Sync::folder));
+  RUCHE_CHECK(files().rename(next_db.string(), (to / kDatabase).string()));
+  RUCHE_CHECK(files().sync_dir(to.string()));
   {
     auto released = std::move(hold);  // removals may go on while the old chunks leave the backup
   }
-  RUCHE_CHECK(remove_files(extra));
-  report.chunks_removed =
-      static_cast<std::uint64_t>(std::count_if(extra.begin(), extra.end(), [](const fs::path& p) {
-        return !p.filename().string().starts_with(".");
-      }));
+  RUCHE_CHECK(remove_chunks(*target, extra));
+  report.chunks_removed = extra.size();
 
   json::object manifest{{"format", 1},
                         {"created_at", format_iso8601(SystemClock::instance().now_ms())},
@@ -509,10 +453,9 @@ Result<RestoreReport> restore(const std::string& from_arg, const Config& c, bool
     return fail(Errc::invalid, "the backup folder " + from.string() + " and the data folder " +
                                    data.string() + " must be apart");
   RUCHE_TRY(NodeLock lock, NodeLock::acquire(c));
-  RUCHE_TRY(auto held, names_in(data / kBlobs));
-  const bool blobs_empty = std::none_of(
-      held.begin(), held.end(), [](const std::string& n) { return blob::is_valid_namespace(n); });
-  if (fs::exists(data / kDatabase, ec) || !blobs_empty)
+  RUCHE_TRY(auto target, FsChunkStore::open((data / kBlobs).string()));
+  RUCHE_TRY(auto held, target->list_namespaces());
+  if (fs::exists(data / kDatabase, ec) || !held.empty())
     return fail(Errc::invalid,
                 "the data folder " + data.string() +
                     " already holds an instance: restore into an empty one (move this one aside)");
@@ -542,19 +485,19 @@ Result<RestoreReport> restore(const std::string& from_arg, const Config& c, bool
   const fs::path tmp_db = data / (std::string(kDatabase) + ".restoring");
   fs::remove(tmp_db, ec);
   RUCHE_TRY(report.database_bytes, copy_file_as_is(from / kDatabase, tmp_db));
-  RUCHE_TRY(Mirror m, copy_chunks(from / kBlobs, data / kBlobs));
+  RUCHE_TRY(auto source, FsChunkStore::open((from / kBlobs).string()));
+  RUCHE_TRY(Mirror m, copy_chunks(*source, *target));
   report.chunks = m.files;
   report.bytes = m.bytes;
-  RUCHE_CHECK(sync_path(data, Sync::file_system));
-  if (::rename(tmp_db.c_str(), (data / kDatabase).c_str()) != 0)
-    return tl::unexpected(io_error("rename " + tmp_db.string(), errno));
-  RUCHE_CHECK(sync_path(data, Sync::folder));
+  RUCHE_CHECK(sync_file_system(data));
+  RUCHE_CHECK(files().rename(tmp_db.string(), (data / kDatabase).string()));
+  RUCHE_CHECK(files().sync_dir(data.string()));
 
   // What the server will find: migrated by this version, then checked.
   RUCHE_TRY(auto database, open_database(c));
   RUCHE_TRY(std::string key, load_instance_key(c));
   RUCHE_TRY(report.keys,
-            check_contents(*database, data / kBlobs, key, deep ? &report.bytes_opened : nullptr));
+            check_contents(*database, *target, key, deep ? &report.bytes_opened : nullptr));
   platform::AuditLog audit(SystemClock::instance());
   RUCHE_TRY(auto verified, audit.verify(*database));
   if (verified.first_broken_seq)

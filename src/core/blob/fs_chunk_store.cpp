@@ -88,19 +88,18 @@ Result<FsChunkStore::BackupHold> FsChunkStore::hold_for_backup(const std::string
   return hold;
 }
 
-bool FsChunkStore::begin_removal() {
-  if (lock_fd_ < 0) return true;
+FsChunkStore::Removing FsChunkStore::begin_removal() {
   std::lock_guard lock(removals_mu_);
   // One lock per open file: this process's removals share it.
-  if (removals_ == 0 && ::flock(lock_fd_, LOCK_SH | LOCK_NB) != 0) return false;
+  if (lock_fd_ >= 0 && removals_ == 0 && ::flock(lock_fd_, LOCK_SH | LOCK_NB) != 0)
+    return Removing(nullptr);
   ++removals_;
-  return true;
+  return Removing(this);
 }
 
 void FsChunkStore::end_removal() {
-  if (lock_fd_ < 0) return;
   std::lock_guard lock(removals_mu_);
-  if (--removals_ == 0) (void)::flock(lock_fd_, LOCK_UN);
+  if (--removals_ == 0 && lock_fd_ >= 0) (void)::flock(lock_fd_, LOCK_UN);
 }
 
 Result<std::unique_ptr<FsChunkStore>> FsChunkStore::open(std::string root, FileSystem& fs,
@@ -198,10 +197,9 @@ const Error kBackupRunning{
 
 Result<bool> FsChunkStore::remove(std::string_view ns, std::string_view id) {
   RUCHE_CHECK(check_names(ns, id));
-  if (!begin_removal()) return tl::unexpected(kBackupRunning);
-  auto removed = fs_.remove(chunk_path(ns, id));
-  end_removal();
-  return removed;
+  const Removing turn = begin_removal();
+  if (!turn) return tl::unexpected(kBackupRunning);
+  return fs_.remove(chunk_path(ns, id));
 }
 
 Result<Removal> FsChunkStore::remove_if_older(std::string_view ns, std::string_view id,
@@ -211,11 +209,8 @@ Result<Removal> FsChunkStore::remove_if_older(std::string_view ns, std::string_v
   const std::string tomb = root_ + '/' + std::string(ns) + '/' +
                            std::string(id.substr(0, kShardChars)) + '/' + std::string(kTombPrefix) +
                            std::string(id) + '-' + random_suffix();
-  if (!begin_removal()) return Removal::too_recent;
-  struct End {
-    FsChunkStore* store;
-    ~End() { store->end_removal(); }
-  } end{this};
+  const Removing turn = begin_removal();
+  if (!turn) return Removal::too_recent;
   // After this rename no touch() can reach the file: the age read below is
   // final, and a writer touching from now on stores the chunk again.
   if (auto moved = fs_.rename(path, tomb); !moved) {
@@ -320,11 +315,8 @@ Result<std::uint64_t> FsChunkStore::remove_stale_temporaries(std::string_view ns
 
 Result<void> FsChunkStore::remove_namespace(std::string_view ns) {
   if (!is_valid_namespace(ns)) return fail(Errc::invalid, "invalid blob namespace");
-  if (!begin_removal()) return tl::unexpected(kBackupRunning);
-  struct End {
-    FsChunkStore* store;
-    ~End() { store->end_removal(); }
-  } end{this};
+  const Removing turn = begin_removal();
+  if (!turn) return tl::unexpected(kBackupRunning);
   const std::string ns_dir = root_ + '/' + std::string(ns);
   auto shards = fs_.list_dir(ns_dir);
   if (!shards) {

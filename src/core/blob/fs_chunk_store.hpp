@@ -83,9 +83,22 @@ class FsChunkStore final : public ChunkStore {
   FsChunkStore(std::string root, FileSystem& fs, const Clock& clock);
 
   Result<void> ensure_dir(const std::string& path, const std::string& parent);
-  // Takes the backup lock shared for one removal; false while a backup holds
-  // it. end_removal() after each true.
-  bool begin_removal();
+  // One removal's share of the backup lock, released when destroyed; false
+  // (nothing held) while a backup holds the lock.
+  class Removing {
+   public:
+    explicit Removing(FsChunkStore* store) : store_(store) {}
+    Removing(const Removing&) = delete;
+    Removing& operator=(const Removing&) = delete;
+    ~Removing() {
+      if (store_) store_->end_removal();
+    }
+    explicit operator bool() const { return store_ != nullptr; }
+
+   private:
+    FsChunkStore* store_;
+  };
+  Removing begin_removal();
   void end_removal();
 
   std::string root_;
