@@ -23,6 +23,7 @@ start_server() {
   if [ ! -e "$T/data/ruche.db" ]; then
     echo "$PASSWORD" | "$ruche" user add --data "$T/data" --email "$EMAIL" --name 'Dav Tester' >/dev/null
   fi
+  : >"$T/out"  # before the start: a restart's grep must not read the last server's line
   RUCHE_ACCESS_LOG=0 "$ruche" serve --data "$T/data" --listen "${LISTEN:-127.0.0.1:0}" "$@" >"$T/out" 2>"$T/err" &
   PID=$!
   for _ in $(seq 1 200); do grep -qs "listening on http://" "$T/out" && break; sleep 0.05; done

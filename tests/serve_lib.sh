@@ -29,6 +29,11 @@ has() { grep "$@" >/dev/null; }
 serve() {
   local data=$1
   shift
+  # Emptied here, before the server starts: the redirection below truncates
+  # only once the child runs, and a grep before that would read the previous
+  # server's line (CI, once).
+  : >"$T/out"
+  : >"$T/err"
   "$RUCHE" serve --data "$data" --listen 127.0.0.1:0 "$@" >"$T/out" 2>"$T/err" &
   PID=$!
   for _ in $(seq 1 600); do

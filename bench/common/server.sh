@@ -29,6 +29,7 @@ randbytes() { { openssl enc -aes-128-ctr -pass pass:"$1" -nosalt -pbkdf2 < /dev/
 bench_ruche_start() {
   echo 'Bourdon-Velours-2026' | "$RUCHE" user add --data "$T/data" --email bench@example.org --name Bench --admin \
     >/dev/null 2>&1
+  : >"$T/ruche.out"  # before the start: a restart's grep must not read the last server's line
   "$@" "$RUCHE" serve --config "$T/ruche.toml" --data "$T/data" --listen 127.0.0.1:0 >"$T/ruche.out" 2>"$T/ruche.err" &
   RUCHE_PID=$!
   for _ in $(seq 1 100); do grep -qs "listening on" "$T/ruche.out" && break; sleep 0.05; done
