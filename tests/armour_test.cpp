@@ -111,6 +111,36 @@ struct Browser {
     return {{"user_id", to}, {"sealed", base64url_encode(sealed)}, {"signature", base64url_encode(sig)}};
   }
 
+  // This person's approval of `member`'s keys as the server lists them
+  // (docs/armoured.md, "Approvals"), signed with `signer` (theirs unless
+  // another secret key is given).
+  json::object approval(const std::string& ws, const json::value& member,
+                        const std::string* signer = nullptr) const {
+    std::string to(member.at("user_id").as_string());
+    std::string box(member.at("box_public").as_string()),
+        sign(member.at("sign_public").as_string());
+    std::string msg = "ruche-armour-approval-v1\n" + ws + "\n" + to + "\n" + box + "\n" + sign;
+    std::string sig(crypto_sign_BYTES, '\0');
+    crypto_sign_detached(u8(sig), nullptr, u8(msg), msg.size(), u8(signer ? *signer : sign_sk));
+    return {{"user_id", to},
+            {"box_public", box},
+            {"sign_public", sign},
+            {"signature", base64url_encode(sig)}};
+  }
+  Reply approve(const std::string& ws, const json::array& approvals) {
+    return s.call("POST", "/api/v1/workspaces/" + ws + "/armour/approvals", who.token,
+                  body({{"approvals", approvals}}));
+  }
+  // Approves `people` by their keys as the server lists them now.
+  Reply approve_people(const std::string& ws, std::initializer_list<const Account*> people) {
+    auto st = state(ws);
+    json::array list;
+    for (const auto* a : people)
+      for (const auto& m : st.body.at("members").as_array())
+        if (m.at("user_id").as_string() == a->id.str()) list.push_back(approval(ws, m));
+    return approve(ws, list);
+  }
+
   Reply add_envelopes(const std::string& ws, std::int64_t g, const json::array& envs, const std::string& channel = "") {
     return s.call("POST",
                   channel.empty() ? "/api/v1/workspaces/" + ws + "/armour/envelopes"
@@ -641,6 +671,157 @@ struct ArmouredTrio {
     carol.open_envelopes(ws);
   }
 };
+
+json::array ids_of(const Reply& state, std::string_view field) {
+  json::array out;
+  for (const auto& v : state.body.at(field).as_array()) out.push_back(v);
+  return out;
+}
+
+// Once a member anchors the workspace (approves their own keys), its keys
+// go to members whose keys an approved member approved, and to them only:
+// an account the server adds, or new keys the server says someone has,
+// wait for a member's approval.
+TEST(Armour, ApprovedMembersOnlyReceiveTheKeysOnceTheWorkspaceIsAnchored) {
+  ArmouredTrio trio;
+  auto& [s, alice, bob, carol, ws] = trio;
+  const std::string url = "/api/v1/workspaces/" + ws + "/armour/approvals";
+  auto st = alice.state(ws);
+  EXPECT_TRUE(st.body.at("approvals").as_array().empty());
+  EXPECT_TRUE(st.body.at("pending").as_array().empty());  // not anchored: as before
+
+  // The first approval is someone's of their own keys; then theirs only.
+  EXPECT_EQ(bob.approve_people(ws, {&alice.who}).error_code(), "not_approved");
+  json::object forged = alice.approval(ws, member_in(st, alice.who), &bob.sign_sk);
+  EXPECT_EQ(alice.approve(ws, json::array{forged}).error_code(), "bad_signature");
+  json::value stranger = json::object{{"user_id", s.user("Stranger").id.str()},
+                                      {"box_public", base64url_encode(bob.box_pk)},
+                                      {"sign_public", base64url_encode(bob.sign_pk)}};
+  EXPECT_EQ(alice
+                .approve(ws, json::array{alice.approval(ws, member_in(st, alice.who)),
+                                         alice.approval(ws, stranger)})
+                .error_code(),
+            "invalid_approval");
+  json::value bob_other_keys = member_in(st, bob.who);
+  bob_other_keys.as_object()["sign_public"] = base64url_encode(carol.sign_pk);
+  EXPECT_EQ(alice
+                .approve(ws, json::array{alice.approval(ws, member_in(st, alice.who)),
+                                         alice.approval(ws, bob_other_keys)})
+                .error_code(),
+            "keys_changed");
+  EXPECT_EQ(s.call("POST", url, alice.who.token, body({{"approvals", json::array{}}})).status, 400);
+  EXPECT_EQ(s.call("POST", url, alice.who.token, body({{"approvals", "x"}})).status, 400);
+  EXPECT_EQ(s.audit_count("armour.keys_approved"), 0);
+
+  auto bob_events = connect_events(s, bob.who);
+  ASSERT_FALSE(until(*bob_events, "hello").is_null());
+  auto anchored = alice.approve_people(ws, {&alice.who, &bob.who});
+  ASSERT_EQ(anchored.status, 200) << anchored.raw.body;
+  ASSERT_FALSE(until(*bob_events, "armour.changed").is_null());
+  auto approvals = anchored.body.at("approvals").as_array();
+  ASSERT_EQ(approvals.size(), 2u);
+  for (const auto& a : approvals) EXPECT_EQ(a.at("approved_by").as_string(), alice.who.id.str());
+  // Carol holds generation 1 from before, but her keys are not approved.
+  EXPECT_EQ(ids_of(anchored, "pending"), json::array{json::value(carol.who.id.str())});
+  EXPECT_TRUE(anchored.body.at("missing").as_array().empty());
+  EXPECT_EQ(s.audit_count("armour.keys_approved"), 1);
+  // Again: nothing new, nothing written.
+  EXPECT_EQ(alice.approve_people(ws, {&bob.who}).status, 200);
+  EXPECT_EQ(s.audit_count("armour.keys_approved"), 1);
+  // Carol may not approve anyone, herself included, now that approved members exist.
+  EXPECT_EQ(carol.approve_people(ws, {&carol.who}).error_code(), "not_approved");
+
+  // Dave joins with keys: pending, not missing; no member may seal him a key,
+  // and a new generation leaves him (and Carol) out.
+  Browser dave(s, s.user("Dave"));
+  ASSERT_EQ(dave.set_identity().status, 200);
+  s.join(alice.who, ws, dave.who);
+  st = bob.state(ws);
+  EXPECT_EQ(st.body.at("pending").as_array().size(), 2u);
+  EXPECT_TRUE(st.body.at("missing").as_array().empty());
+  auto to_dave = bob.add_envelopes(
+      ws, 1, json::array{bob.envelope(ws, 1, bob.keys[1], member_in(st, dave.who))});
+  EXPECT_EQ(to_dave.error_code(), "not_approved");
+  EXPECT_EQ(bob.new_generation(ws, 2).error_code(), "not_approved");  // every member, Dave included
+  json::array approved_only{member_in(st, alice.who), member_in(st, bob.who)};
+  ASSERT_EQ(bob.new_generation(ws, 2, approved_only).status, 200);
+  alice.open_envelopes(ws);
+  EXPECT_EQ(alice.keys[2], bob.keys[2]);
+
+  // Bob, approved by Alice, approves Dave: Dave is missing now, and sealed for.
+  auto approved = bob.approve_people(ws, {&dave.who});
+  ASSERT_EQ(approved.status, 200) << approved.raw.body;
+  EXPECT_EQ(ids_of(approved, "pending"), json::array{json::value(carol.who.id.str())});
+  EXPECT_EQ(ids_of(approved, "missing"), json::array{json::value(dave.who.id.str())});
+  st = bob.state(ws);
+  ASSERT_EQ(bob.add_envelopes(
+                   ws, 2, json::array{bob.envelope(ws, 2, bob.keys[2], member_in(st, dave.who))})
+                .status,
+            200);
+  dave.open_envelopes(ws);
+  EXPECT_EQ(dave.keys[2], alice.keys[2]);
+
+  // New keys for Dave (the server's word) are pending again until approved.
+  dave.fresh_keys();
+  ASSERT_EQ(dave.set_identity(true).status, 200);
+  st = alice.state(ws);
+  EXPECT_EQ(st.body.at("pending").as_array().size(), 2u);
+  EXPECT_EQ(st.body.at("approvals").as_array().size(),
+            3u);  // the old keys' approval stays: it chains
+
+  // A private channel's key follows the workspace's approvals.
+  std::string cid =
+      make_channel(s, alice.who, ws, "direction", true, {dave.who.id.str(), bob.who.id.str()});
+  auto ch = alice.state(ws, cid);
+  ASSERT_EQ(ch.status, 200) << ch.raw.body;
+  EXPECT_EQ(ids_of(ch, "pending"), json::array{json::value(dave.who.id.str())});
+  EXPECT_FALSE(ch.body.as_object().contains("approvals"));
+  EXPECT_EQ(alice.new_generation(ws, 1, std::nullopt, cid).error_code(), "not_approved");
+  ASSERT_EQ(
+      alice
+          .new_generation(ws, 1, json::array{member_in(ch, alice.who), member_in(ch, bob.who)}, cid)
+          .status,
+      200);
+  ASSERT_EQ(alice.approve_people(ws, {&dave.who}).status, 200);
+  EXPECT_EQ(ids_of(alice.state(ws, cid), "missing"), json::array{json::value(dave.who.id.str())});
+
+  // The export carries the approvals, and the approvers' keys.
+  auto files = export_files(s, alice.who, ws);
+  auto keys = json::parse(files.at("armour.json"));
+  ASSERT_TRUE(keys);
+  EXPECT_EQ(keys->at("approvals").as_array().size(), 4u);
+}
+
+// Where no member's keys are approved any more, someone anchors anew.
+TEST(Armour, AWorkspaceWhoseApprovedKeysAreAllGoneIsAnchoredAgain) {
+  TestServer s;
+  ASSERT_GE(sodium_init(), 0);
+  Browser alice(s, s.user("Alice")), bob(s, s.user("Bob"));
+  std::string ws = create_armoured(s, alice.who);
+  s.join(alice.who, ws, bob.who);
+  ASSERT_EQ(alice.set_identity().status, 200);
+  ASSERT_EQ(bob.set_identity().status, 200);
+  // Both anchor at once: one does, the other's keys wait for approval.
+  Reply r1, r2;
+  std::thread t1([&] { r1 = alice.approve_people(ws, {&alice.who}); });
+  std::thread t2([&] { r2 = bob.approve_people(ws, {&bob.who}); });
+  t1.join();
+  t2.join();
+  ASSERT_EQ((r1.status == 200) + (r2.status == 200), 1) << r1.raw.body << r2.raw.body;
+  EXPECT_EQ(r1.status == 200 ? r2.error_code() : r1.error_code(), "not_approved");
+  Browser& first = r1.status == 200 ? alice : bob;
+  Browser& second = r1.status == 200 ? bob : alice;
+  EXPECT_EQ(ids_of(first.state(ws), "pending"), json::array{json::value(second.who.id.str())});
+  // The anchor forgets their passphrase: nobody's current keys are approved.
+  first.fresh_keys();
+  ASSERT_EQ(first.set_identity(true).status, 200);
+  EXPECT_EQ(first.state(ws).body.at("pending").as_array().size(), 2u);
+  auto again = second.approve_people(ws, {&second.who, &first.who});
+  ASSERT_EQ(again.status, 200) << again.raw.body;
+  EXPECT_TRUE(again.body.at("pending").as_array().empty());
+  EXPECT_EQ(again.body.at("approvals").as_array().size(), 3u);
+  EXPECT_EQ(s.audit_count("armour.keys_approved"), 2);
+}
 
 TEST(Armour, PrivateChannelsAndDirectMessagesHaveKeysOfTheirOwn) {
   ArmouredTrio trio;

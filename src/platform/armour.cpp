@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 
 #include "base/id.hpp"
 #include "core/crypto/encoding.hpp"
@@ -102,6 +103,27 @@ std::vector<ArmourPreviousKeys> previous_of(std::string_view stored) {
   if (!v) return {};
   auto keys = previous_keys_from_json(*v);
   return keys ? std::move(*keys) : std::vector<ArmourPreviousKeys>();
+}
+
+// Every approval of `ws`, oldest first (docs/armoured.md, "Approvals").
+Result<std::vector<ArmourApproval>> load_approvals(db::Conn& c, const WorkspaceId& ws) {
+  std::vector<ArmourApproval> out;
+  RUCHE_CHECK(
+      c.each("SELECT user_id, box_public, sign_public, approved_by, signature, created_at_ms FROM "
+             "armour_approvals WHERE workspace_id = $1 ORDER BY created_at_ms, user_id",
+             {ws}, [&](const db::Row& r) {
+               out.push_back(
+                   ArmourApproval{r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), r.i64(5)});
+               return true;
+             }));
+  return out;
+}
+
+json::object approval_json(const ArmourApproval& a) {
+  return json::object{
+      {"user_id", a.user_id},         {"box_public", a.box_public},
+      {"sign_public", a.sign_public}, {"approved_by", a.approved_by},
+      {"signature", a.signature},     {"created_at", format_iso8601(a.created_at_ms)}};
 }
 
 // What to read of a workspace's eras.
@@ -203,15 +225,22 @@ json::object to_json(const ArmourState& s) {
   json::object o;
   o["generation"] = s.generation;
   o["rotation_required"] = s.rotation_required;
-  json::array members, former, missing, envelopes;
+  json::array members, former, missing, pending, envelopes;
   for (const auto& m : s.members) members.push_back(to_json(m, false));
   for (const auto& m : s.former) former.push_back(to_json(m, false));
   for (const auto& u : s.missing) missing.emplace_back(u);
+  for (const auto& u : s.pending) pending.emplace_back(u);
   for (const auto& e : s.era_envelopes) envelopes.push_back(to_json(e, false));
   for (const auto& e : s.envelopes) envelopes.push_back(to_json(e, false));
   o["members"] = std::move(members);
   o["former"] = std::move(former);
   o["missing"] = std::move(missing);
+  o["pending"] = std::move(pending);
+  if (!s.channel) {  // a channel's holders are approved by the workspace's
+    json::array approvals;
+    for (const auto& a : s.approvals) approvals.push_back(approval_json(a));
+    o["approvals"] = std::move(approvals);
+  }
   o["envelopes"] = std::move(envelopes);
   json::array eras;
   for (const auto& era : s.eras) {
@@ -304,6 +333,33 @@ Result<EnvelopesIn> parse_envelopes(std::string_view body) {
       if (!e.ok()) return tl::unexpected<Error>(e.error());
       x.generation = out.generation;
       out.envelopes.push_back(std::move(x));
+    }
+  }
+  if (!in.ok()) return tl::unexpected<Error>(in.error());
+  return out;
+}
+
+Result<std::vector<ArmourApproval>> parse_approvals(std::string_view body) {
+  RUCHE_TRY(json::In in, json::In::parse(body));
+  std::vector<ArmourApproval> out;
+  const json::value* list = in.raw("approvals");
+  if (!list || !list->is_array() || list->as_array().empty() ||
+      list->as_array().size() > kMaxEnvelopesPerRequest) {
+    in.reject("approvals", "a list of 1 to 1000 {user_id, box_public, sign_public, signature}");
+  } else {
+    for (const auto& v : list->as_array()) {
+      if (!v.is_object()) {
+        in.reject("approvals", "each approval is an object");
+        break;
+      }
+      json::In a(v.as_object());
+      ArmourApproval x;
+      x.user_id = a.string("user_id", {.min = 1, .max = 64});
+      x.box_public = a.string("box_public", {.min = 1, .max = 64});
+      x.sign_public = a.string("sign_public", {.min = 1, .max = 64});
+      x.signature = a.string("signature", {.min = 1, .max = 200});
+      if (!a.ok()) return tl::unexpected<Error>(a.error());
+      out.push_back(std::move(x));
     }
   }
   if (!in.ok()) return tl::unexpected<Error>(in.error());
@@ -413,6 +469,12 @@ Result<ArmourState> Armour::state_in(db::Conn& c, const KeyScope& scope, const U
   s.generation = k.generation;
   s.rotation_required = k.stale;
   const std::string holders(scope.holders);
+  // Once the workspace is anchored, only approved keys receive its keys and
+  // its channels'.
+  RUCHE_TRY(s.approvals, load_approvals(c, scope.ws));
+  std::set<std::tuple<std::string_view, std::string_view, std::string_view>> approved;
+  for (const auto& a : s.approvals) approved.emplace(a.user_id, a.box_public, a.sign_public);
+  const bool anchored = !s.approvals.empty();
   RUCHE_CHECK(c.each("SELECT i.user_id, i.box_public, i.sign_public, i.created_at_ms, i.updated_at_ms, "
                      "EXISTS (SELECT 1 FROM armour_envelopes e WHERE e.workspace_id = $1 AND e.scope = $3 AND "
                      "e.generation = $4 AND e.user_id = i.user_id) FROM armour_identities i WHERE i.user_id IN (" +
@@ -421,18 +483,25 @@ Result<ArmourState> Armour::state_in(db::Conn& c, const KeyScope& scope, const U
                        ArmourIdentity id = public_keys_of(r);
                        id.created_at_ms = r.i64(3);
                        id.updated_at_ms = r.i64(4);
-                       if (s.generation > 0 && !r.boolean(5)) s.missing.push_back(id.user_id);
+                       if (anchored &&
+                           !approved.contains({id.user_id, id.box_public, id.sign_public}))
+                         s.pending.push_back(id.user_id);
+                       else if (s.generation > 0 && !r.boolean(5))
+                         s.missing.push_back(id.user_id);
                        s.members.push_back(std::move(id));
                        return true;
                      }));
-  RUCHE_CHECK(c.each("SELECT i.user_id, i.box_public, i.sign_public FROM armour_identities i WHERE i.user_id IN "
-                     "(SELECT user_id FROM armour_envelopes WHERE workspace_id = $1 AND scope = $3 UNION SELECT "
-                     "created_by FROM armour_envelopes WHERE workspace_id = $1 AND scope = $3) AND i.user_id NOT IN (" +
-                         holders + ") ORDER BY i.user_id",
-                     {scope.ws, now, scope.channel}, [&](const db::Row& r) {
-                       s.former.push_back(public_keys_of(r));
-                       return true;
-                     }));
+  RUCHE_CHECK(c.each(
+      "SELECT i.user_id, i.box_public, i.sign_public FROM armour_identities i WHERE i.user_id IN "
+      "(SELECT user_id FROM armour_envelopes WHERE workspace_id = $1 AND scope = $3 UNION SELECT "
+      "created_by FROM armour_envelopes WHERE workspace_id = $1 AND scope = $3 UNION SELECT "
+      "approved_by "
+      "FROM armour_approvals WHERE workspace_id = $1 AND $3 = '') AND i.user_id NOT IN (" +
+          holders + ") ORDER BY i.user_id",
+      {scope.ws, now, scope.channel}, [&](const db::Row& r) {
+        s.former.push_back(public_keys_of(r));
+        return true;
+      }));
   RUCHE_CHECK(add_previous(c, {&s.members, &s.former}));
   RUCHE_CHECK(c.each("SELECT generation, sealed, signature, created_by FROM armour_envelopes WHERE "
                      "workspace_id = $1 AND scope = $2 AND user_id = $3 ORDER BY generation",
@@ -544,16 +613,24 @@ Result<ArmourState> Armour::add_envelopes_in(db::Conn& c, const Caller& caller, 
   for (const auto& e : envelopes)
     if (!members.contains(e.user_id))
       return fail(Errc::invalid, "envelopes go to members with an identity: " + e.user_id, "invalid_envelope");
+  const std::set<std::string_view> pending(s.pending.begin(), s.pending.end());
+  for (const auto& e : envelopes)
+    if (pending.contains(e.user_id))
+      return fail(Errc::conflict, "no member approved the keys of " + e.user_id + " yet",
+                  "not_approved");
   std::vector<const ArmourEnvelope*> added;
   const char* action;
   if (generation == s.generation + 1) {
     std::string left_out;
     for (const auto& m : s.members)
-      if (!seen.contains(m.user_id)) left_out += (left_out.empty() ? "" : ", ") + m.user_id;
+      if (!seen.contains(m.user_id) && !pending.contains(m.user_id))
+        left_out += (left_out.empty() ? "" : ", ") + m.user_id;
     if (!left_out.empty())
-      return fail(Errc::invalid, "a new generation is sealed for every member with an identity; missing: " +
-                                     left_out.substr(0, 400),
-                  "envelopes_incomplete");
+      return fail(
+          Errc::invalid,
+          "a new generation is sealed for every approved member with an identity; missing: " +
+              left_out.substr(0, 400),
+          "envelopes_incomplete");
     // The first generation makes the scope's row; the others move it on,
     // only from the generation this request saw.
     RUCHE_TRY(auto n, generation == 1
@@ -605,6 +682,109 @@ Result<ArmourState> Armour::add_envelopes_in(db::Conn& c, const Caller& caller, 
   return state_in(c, scope, caller.user_id);
 }
 
+Result<ArmourState> Armour::approve(const Caller& caller, const WorkspaceId& ws,
+                                    const std::vector<ArmourApproval>& in) {
+  const KeyScope scope = KeyScope::of(ws);
+  if (in.empty() || in.size() > kMaxEnvelopesPerRequest)
+    return fail(Errc::invalid, "1 to " + std::to_string(kMaxEnvelopesPerRequest) + " approvals",
+                "invalid_approval");
+  std::set<std::string_view> seen;
+  for (const auto& a : in) {
+    if (!is_id(a.user_id) || !seen.insert(a.user_id).second ||
+        !armour_bytes(a.box_public, kArmourKeyBytes) ||
+        !armour_bytes(a.sign_public, kArmourKeyBytes) ||
+        !armour_bytes(a.signature, kArmourSignatureBytes))
+      return fail(Errc::invalid,
+                  "an approval is a user_id (once), their two 32-byte public keys and a signature",
+                  "invalid_approval");
+  }
+  // The signatures on a reader (up to a thousand Ed25519 checks), the
+  // rules in the write transaction.
+  RUCHE_TRY(std::string signer, db_.read([&](db::Conn& c) -> Result<std::string> {
+    RUCHE_CHECK(reach(c, caller, ws));
+    RUCHE_TRY(auto mine, load_identity(c, caller.user_id));
+    if (!mine) return fail(Errc::forbidden, "set up your armour identity first", "no_identity");
+    auto sign_public = crypto::base64url_decode(mine->sign_public);
+    for (const auto& a : in) {
+      if (!crypto::ed25519_verify(
+              *sign_public, approval_signed_text(ws.str(), a.user_id, a.box_public, a.sign_public),
+              *crypto::base64url_decode(a.signature)))
+        return fail(Errc::invalid, "an approval's signature does not check with your key",
+                    "bad_signature");
+    }
+    return std::move(mine->sign_public);
+  }));
+  const std::int64_t now = clock_.now_ms();
+  return db_.write([&](db::Conn& c) -> Result<ArmourState> {
+    RUCHE_CHECK(reach(c, caller, ws));
+    // Two members anchoring at once would both find no approval: on
+    // PostgreSQL the workspace's row orders them (SQLite has one writer).
+    if (c.backend() == db::Backend::postgres) {
+      RUCHE_TRY([[maybe_unused]] auto row,
+                c.query_one("SELECT id FROM workspaces WHERE id = $1 FOR UPDATE", {ws}));
+    }
+    RUCHE_TRY(auto mine, load_identity(c, caller.user_id));
+    if (!mine || mine->sign_public != signer)
+      return fail(Errc::conflict, "your keys changed while the approvals were checked",
+                  "keys_changed");
+    RUCHE_TRY(ArmourState s, state_in(c, scope, caller.user_id));
+    std::map<std::string_view, const ArmourIdentity*> members;
+    for (const auto& m : s.members) members.emplace(m.user_id, &m);
+    const std::set<std::string_view> pending(s.pending.begin(), s.pending.end());
+    const std::string me = caller.user_id.str();
+    const bool anchored = !s.approvals.empty();
+    const bool i_am_approved = anchored && members.contains(me) && !pending.contains(me);
+    bool anchoring = false;
+    if (!i_am_approved) {
+      // Only where no member's current keys are approved (a new workspace,
+      // one from before approvals, or one whose approved members all
+      // replaced their keys or left) does someone approve their own: the
+      // anchor, which browsers that knew another one show as such.
+      if (anchored && members.size() > pending.size())
+        return fail(
+            Errc::forbidden,
+            "your keys are not approved here yet: a member whose keys are approved approves them",
+            "not_approved");
+      anchoring = std::any_of(in.begin(), in.end(), [&](const ArmourApproval& a) {
+        return a.user_id == me && a.box_public == mine->box_public &&
+               a.sign_public == mine->sign_public;
+      });
+      if (!anchoring)
+        return fail(Errc::forbidden,
+                    "no member's keys are approved here: the first approval is of your own keys",
+                    "not_approved");
+    }
+    for (const auto& a : in) {
+      auto it = members.find(a.user_id);
+      if (it == members.end())
+        return fail(Errc::invalid, "approvals go to members with an identity: " + a.user_id,
+                    "invalid_approval");
+      if (it->second->box_public != a.box_public || it->second->sign_public != a.sign_public)
+        return fail(Errc::conflict, a.user_id + "'s keys are no longer those", "keys_changed");
+    }
+    json::array approved;
+    for (const auto& a : in) {
+      RUCHE_TRY(
+          auto n,
+          c.exec("INSERT INTO armour_approvals (workspace_id, user_id, box_public, sign_public, "
+                 "approved_by, signature, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+                 "ON CONFLICT DO NOTHING",
+                 {ws, a.user_id, a.box_public, a.sign_public, caller.user_id, a.signature, now}));
+      if (n == 1) approved.emplace_back(a.user_id);
+    }
+    if (approved.empty()) return s;
+    AuditEntry audit = AuditEntry::by(caller, "armour.keys_approved");
+    audit.workspace_id = ws.str();
+    audit.object = ws.str();
+    audit.details["approved"] = std::move(approved);
+    if (anchoring) audit.details["anchor"] = true;
+    RUCHE_CHECK(audit_.append(c, audit));
+    // Members' browsers seal the keys for those now approved.
+    RUCHE_CHECK(announce_armour(c, outbox_, scope, now));
+    return state_in(c, scope, caller.user_id);
+  });
+}
+
 Result<json::object> Armour::export_keys(db::Conn& c, const WorkspaceId& ws) {
   json::object o;
   RUCHE_TRY(KeyState k, key_state(c, KeyScope::of(ws), clock_.now_ms()));
@@ -613,14 +793,17 @@ Result<json::object> Armour::export_keys(db::Conn& c, const WorkspaceId& ws) {
   // Members, and whoever held or made a key here (authors who left), with
   // the keys they replaced: a reader checks every signature.
   std::vector<ArmourIdentity> ids;
-  RUCHE_CHECK(c.each("SELECT user_id, box_public, sign_public FROM armour_identities WHERE user_id IN "
-                     "(SELECT user_id FROM memberships WHERE workspace_id = $1 UNION SELECT user_id FROM "
-                     "armour_envelopes WHERE workspace_id = $1 UNION SELECT created_by FROM armour_envelopes "
-                     "WHERE workspace_id = $1) ORDER BY user_id",
-                     {ws}, [&](const db::Row& r) {
-                       ids.push_back(public_keys_of(r));
-                       return true;
-                     }));
+  RUCHE_CHECK(c.each(
+      "SELECT user_id, box_public, sign_public FROM armour_identities WHERE user_id IN "
+      "(SELECT user_id FROM memberships WHERE workspace_id = $1 UNION SELECT user_id FROM "
+      "armour_envelopes WHERE workspace_id = $1 UNION SELECT created_by FROM armour_envelopes "
+      "WHERE workspace_id = $1 UNION SELECT approved_by FROM armour_approvals WHERE workspace_id = "
+      "$1) "
+      "ORDER BY user_id",
+      {ws}, [&](const db::Row& r) {
+        ids.push_back(public_keys_of(r));
+        return true;
+      }));
   RUCHE_CHECK(add_previous(c, {&ids}));
   for (const auto& id : ids) identities.push_back(to_json(id, false));
   RUCHE_CHECK(c.each("SELECT scope, generation FROM armour_scopes WHERE workspace_id = $1 AND scope <> '' "
@@ -652,6 +835,10 @@ Result<json::object> Armour::export_keys(db::Conn& c, const WorkspaceId& ws) {
   o["identities"] = std::move(identities);
   o["envelopes"] = std::move(envelopes);
   o["channels"] = std::move(channels);
+  RUCHE_TRY(auto approvals, load_approvals(c, ws));
+  json::array approvals_json;
+  for (const auto& a : approvals) approvals_json.push_back(approval_json(a));
+  o["approvals"] = std::move(approvals_json);
   RUCHE_TRY(auto eras, load_eras(c, ws, EraParts{.people = true, .envelopes = true, .all_scopes = true}));
   json::array eras_json;
   for (const auto& era : eras) eras_json.push_back(to_json(era, true));

@@ -55,6 +55,16 @@ struct ArmourEnvelope {
   std::string created_by;
 };
 
+// A member's keys approved by another member (docs/armoured.md,
+// "Approvals"): approval_signed_text() signed with the approver's signing
+// key. The workspace's anchor approved their own keys.
+struct ArmourApproval {
+  std::string user_id, box_public, sign_public;  // the approved person and keys
+  std::string approved_by;
+  std::string signature;
+  std::int64_t created_at_ms = 0;
+};
+
 // An imported workspace's era (docs/armoured.md, "Importing an armoured
 // archive"): what came from one workspace, whose texts and envelopes stay
 // bound to its ids and to the keys people had there.
@@ -82,7 +92,15 @@ struct ArmourState {
   // Others who held or made a key here (they left): their signatures on
   // envelopes and messages still check.
   std::vector<ArmourIdentity> former;
-  std::vector<std::string> missing;      // of them, those without the current generation
+  // Of them, those without the current generation: once the workspace is
+  // anchored, approved ones only.
+  std::vector<std::string> missing;
+  // Of them, once the workspace is anchored, those whose current keys no
+  // member approved yet: no key is sealed for them.
+  std::vector<std::string> pending;
+  // Every approval of the workspace, oldest first: the chains a browser
+  // checks from the anchor.
+  std::vector<ArmourApproval> approvals;
   std::vector<ArmourEnvelope> envelopes;  // the caller's own, every generation
   // Imported workspaces: the eras, oldest first; for a channel's key only
   // its own scope of each era that had one, and no people.
@@ -118,6 +136,10 @@ struct EnvelopesIn {
   std::vector<ArmourEnvelope> envelopes;
 };
 Result<EnvelopesIn> parse_envelopes(std::string_view body);
+
+// A POST …/armour/approvals body: {approvals: [{user_id, box_public,
+// sign_public, signature}]}, bounded. Errors: invalid.
+Result<std::vector<ArmourApproval>> parse_approvals(std::string_view body);
 
 // Envelopes whose form and signatures were checked with their maker's
 // signing key (Armour::check_envelopes), on a reader: a thousand Ed25519
@@ -171,12 +193,23 @@ class Armour {
   // "bad_signature", "invalid_envelope"; forbidden when the caller has no
   // identity or does not hold the current generation.
   Result<ArmourState> add_envelopes(const Caller& caller, const WorkspaceId& ws, const EnvelopesIn& in);
+  // Approvals of members' current keys signed by the caller (docs/armoured.md,
+  // "Approvals"): by a member whose own keys are approved, or, in a
+  // workspace no active member's approved keys hold, starting with the
+  // caller's approval of their own (the anchor). Approving keys already
+  // approved changes nothing. Errors: invalid "invalid_approval",
+  // "bad_signature"; forbidden "no_identity", "not_approved"; conflict
+  // "keys_changed" (the person's keys are no longer those).
+  Result<ArmourState> approve(const Caller& caller, const WorkspaceId& ws,
+                              const std::vector<ArmourApproval>& in);
   // The same for any scope, in the module's transactions `c`, once the
   // module has checked that the caller is among the scope's members: the
   // state; the envelopes' form and signatures checked in a read transaction
   // (errors: invalid "invalid_envelope", "bad_signature"; forbidden
   // "no_identity"), then added in a write one (the caller's keys unchanged
   // since, else conflict "generation_conflict": the browser tries again).
+  // Once the workspace is anchored, envelopes go to approved members only
+  // (conflict "not_approved").
   Result<ArmourState> state_in(db::Conn& c, const KeyScope& scope, const UserId& caller);
   Result<CheckedEnvelopes> check_envelopes(db::Conn& c, const Caller& caller, const KeyScope& scope,
                                            const EnvelopesIn& in);

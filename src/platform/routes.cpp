@@ -446,6 +446,16 @@ void register_platform_routes(Api& api, EventHub& hub) {
                       return json_reply(to_json(s));
                     });
 
+  api.add_workspace("POST", "/api/v1/workspaces/{id}/armour/approvals", "", Access::read,
+                    [&p](http::Request& req, const Caller& caller,
+                         const WorkspaceAccess&) -> Result<http::Response> {
+                      RUCHE_TRY(auto in, parse_approvals(req.body));
+                      RUCHE_TRY(
+                          ArmourState s,
+                          p.armour.approve(caller, WorkspaceId(std::string(req.param("id"))), in));
+                      return json_reply(to_json(s));
+                    });
+
   api.add_workspace("DELETE", "/api/v1/workspaces/{id}", "", Access::read,
                     [&p](http::Request& req, const Caller& caller,
                          const WorkspaceAccess&) -> Result<http::Response> {

@@ -66,6 +66,17 @@ std::string envelope_signed_text(std::string_view workspace_id, std::string_view
   return m;
 }
 
+std::string approval_signed_text(std::string_view workspace_id, std::string_view user_id,
+                                 std::string_view box_public, std::string_view sign_public) {
+  std::string m = "ruche-armour-approval-v1\n";
+  for (std::string_view part : {workspace_id, user_id, box_public}) {
+    m += part;
+    m += '\n';
+  }
+  m += sign_public;
+  return m;
+}
+
 std::string sealed_signed_text(std::string_view domain, std::string_view binding, const SealedText& t) {
   std::string m(domain);
   m += "-v";

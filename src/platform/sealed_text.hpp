@@ -51,6 +51,11 @@ bool is_sealed_secret(std::string_view text);
 std::string envelope_signed_text(std::string_view workspace_id, std::string_view channel,
                                  std::int64_t generation, std::string_view recipient_id,
                                  std::string_view sealed);
+// What an approver signs (docs/armoured.md, "Approvals"):
+// "ruche-armour-approval-v1\n" ws "\n" user "\n" box_public "\n" sign_public,
+// the approved person's public keys as the server lists them.
+std::string approval_signed_text(std::string_view workspace_id, std::string_view user_id,
+                                 std::string_view box_public, std::string_view sign_public);
 // What the author of sealed text `t` signs: its additional data — the
 // module's `domain` "-v" version "\n" `binding` (e.g. "ruche-chat-v1\n" ws
 // "\n" channel "\n" author) "\n" k — then "\n" nonce "\n" ciphertext.

@@ -381,14 +381,36 @@ export interface ArmourKeys {
   members: ArmourMember[];
   /** People who held a key here and left: their signatures still check. */
   former: ArmourMember[];
-  /** Members without an envelope of the current generation. */
+  /** Members without an envelope of the current generation (once anchored: approved ones). */
   missing: string[];
+  /** Once the workspace is anchored, members whose current keys no member approved (docs/armoured.md, "Approvals"). */
+  pending?: string[];
   /** The caller's, the eras' included (those sealed to the caller's keys here). */
   envelopes: ArmourEnvelope[];
 }
 
+/** A member's keys approved by another member (the anchor: by themselves). */
+export interface ArmourApproval {
+  user_id: string;
+  box_public: string;
+  sign_public: string;
+  approved_by: string;
+  signature: string;
+  created_at: string;
+}
+
+/** POST /workspaces/{id}/armour/approvals: one approval signed by the caller. */
+export interface NewApproval {
+  user_id: string;
+  box_public: string;
+  sign_public: string;
+  signature: string;
+}
+
 /** GET /workspaces/{id}/armour: the workspace's own key. */
 export interface WorkspaceArmour extends ArmourKeys {
+  /** Every approval of the workspace, oldest first (absent before approvals existed). */
+  approvals?: ArmourApproval[];
   /** An imported workspace's eras, oldest first; empty or absent otherwise. */
   eras?: ArmourEra[];
 }

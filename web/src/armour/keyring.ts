@@ -321,7 +321,10 @@ export class Keyring {
       if (info.generation === 0 || info.rotation_required || imported) {
         const g = info.generation + 1;
         const key = c.newGenerationKey();
-        const envelopes = members.map((m) => c.sealEnvelope(key, this.scope, g, m, secrets));
+        const pending = info.pending ?? [];
+        const envelopes = members
+          .filter((m) => !pending.includes(m.user_id))
+          .map((m) => c.sealEnvelope(key, this.scope, g, m, secrets));
         try {
           // The key is taken from our own envelope in the answer: if another
           // browser made generation g first, the server may have kept its
