@@ -58,6 +58,29 @@ TEST(SealedText, BrowserEnvelopeSignatureChecksOnTheServer) {
   EXPECT_FALSE(crypto::ed25519_verify(pk, envelope_signed_text(kWs, "", 1, kAlice, "c2VhbGVk"), *sig));
 }
 
+// web/src/armour/vectors.test.ts, "approval vector": the browser's signer
+// (seed 7) approves keys from seeds 8 (X25519) and 9 (Ed25519).
+TEST(SealedText, BrowserApprovalSignatureChecksOnTheServer) {
+  constexpr std::string_view kWsV = "01J9ZQ3K4M5N6P7Q8R9S0T1V2W",
+                             kRecipient = "01J9ZQ3K4M5N6P7Q8R9S0T1V31";
+  constexpr std::string_view kBox = "iZq8th4gOowDYTyfdSTU789gnbDIDY6ND7q9k0MMUyM";
+  constexpr std::string_view kSign = "_RckOFqgx1tk-3jNYC-h2ZH96_drE8WO1wLqyDXp9hg";
+  std::string pk = vector_public_key();
+  auto sig = crypto::base64url_decode(
+      "DmdhsvKcnmSkxrlXoiQgcknMuXe5NDGEdOsQ-dsR6Ee1bZ9696V9lTxPQ6V78cC1VTiCbvZd8dBaJCMAGV31Aw");
+  ASSERT_TRUE(sig);
+  EXPECT_EQ(
+      approval_signed_text(kWsV, kRecipient, kBox, kSign),
+      "ruche-armour-approval-v1\n01J9ZQ3K4M5N6P7Q8R9S0T1V2W\n01J9ZQ3K4M5N6P7Q8R9S0T1V31\n"
+      "iZq8th4gOowDYTyfdSTU789gnbDIDY6ND7q9k0MMUyM\n_RckOFqgx1tk-3jNYC-h2ZH96_drE8WO1wLqyDXp9hg");
+  EXPECT_TRUE(
+      crypto::ed25519_verify(pk, approval_signed_text(kWsV, kRecipient, kBox, kSign), *sig));
+  EXPECT_FALSE(
+      crypto::ed25519_verify(pk, approval_signed_text(kWs, kRecipient, kBox, kSign), *sig));
+  EXPECT_FALSE(
+      crypto::ed25519_verify(pk, approval_signed_text(kWsV, kRecipient, kSign, kBox), *sig));
+}
+
 TEST(SealedText, BrowserMessageParsesOpensAndChecksOnTheServer) {
   const std::string text =
       "e2e1:1:CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJ:9WXBF1dDg-zBt0QdBMQteJTZzp4JSm8:"

@@ -130,6 +130,27 @@ async function closeVerify(dialog) {
   await dialog.waitFor({ state: 'detached' });
 }
 
+/**
+ * From the notice of the armoured workspace open in `page`, approves the
+ * keys of `name` (docs/armoured.md, "Approvals") once the codes were
+ * compared.
+ */
+async function approveFromNotice(page, name) {
+  await page
+    .locator('.armour-status')
+    .getByRole('button', { name: 'Vérifier et approuver' })
+    .click();
+  const dialog = page.getByRole('dialog', { name: 'Vérifier les clés' });
+  const row = verifyRow(dialog, name);
+  await row.getByText('à approuver', { exact: true }).waitFor();
+  await row
+    .getByRole('button', { name: `Codes identiques : approuver les clés de ${name}` })
+    .click();
+  await dialog.getByRole('status').getByText(`${name} : clés approuvées.`).waitFor();
+  await row.getByText('à approuver', { exact: true }).waitFor({ state: 'detached' });
+  await closeVerify(dialog);
+}
+
 /** The server's view of the workspace's keys, as the owner. */
 const armourState = () => pageOk(pageA, 'GET', `/workspaces/${wsId}/armour`);
 
@@ -223,6 +244,12 @@ test('the owner chooses an armour passphrase; the first key generation is made',
   });
   assert.equal(s.rotation_required, false);
   assert.equal(s.envelopes.length, 1);
+  // Her browser anchored the workspace: her own keys, approved by herself.
+  const meA = (await pageOk(pageA, 'GET', '/me')).id;
+  assert.deepEqual(
+    s.approvals.map((x) => [x.user_id, x.approved_by, x.sign_public]),
+    [[meA, meA, me.sign_public]],
+  );
   // Attachments are on: they are sealed in the browser (last test).
   const attach = pageA
     .locator('.chat-channel')
@@ -231,7 +258,7 @@ test('the owner chooses an armour passphrase; the first key generation is made',
   assertNoConsoleErrors(a, 'owner', EXPECTED);
 });
 
-test('a member sets a passphrase and receives the key from the owner’s browser', async () => {
+test('a member sets a passphrase: no key comes to her keys until a member approves them', async () => {
   b = await newContext(browser);
   ({ page: pageB, id: idB } = await join(b, B));
   await pageOk(pageA, 'POST', `/channels/${channelId}/members`, {
@@ -240,26 +267,31 @@ test('a member sets a passphrase and receives the key from the owner’s browser
   await pageB.goto(`${env.url}/w/${wsId}/chat/${channelId}`);
   await createPassphrase(pageB, PASS.b);
   await pageB.getByRole('heading', { level: 1, name: /coffre/ }).waitFor();
-  // The owner's open chat sealed generation 1 for the new identity (armour.changed).
-  await until('an envelope for the member', async () => {
-    const x = await armourState();
-    return x.members.some((m) => m.user_id === idB) && x.missing.length === 0;
-  });
-  const theirs = await pageOk(pageB, 'GET', `/workspaces/${wsId}/armour`);
-  assert.deepEqual(
-    theirs.envelopes.map((e) => [e.generation, e.created_by]),
-    [[1, (await pageOk(pageA, 'GET', '/me')).id]],
-  );
+  // Her browser says why: her keys wait for a member's approval.
+  await pageB.getByText(/Vos clés attendent l’approbation d’un membre de l’espace/).waitFor();
+  // The owner's browser, told of her keys (armour.changed), seals nothing
+  // for them and asks the owner to approve them.
+  await pageA.getByText(`${B.name} attend qu’un membre approuve ses clés`).waitFor();
+  await shot(pageA, 'armour-07-approval-asked');
+  const x = await armourState();
+  assert.deepEqual(x.pending, [idB]);
+  assert.deepEqual(x.missing, []);
+  assert.deepEqual((await pageOk(pageB, 'GET', `/workspaces/${wsId}/armour`)).envelopes, []);
   assertNoConsoleErrors(a, 'owner', EXPECTED);
   assertNoConsoleErrors(b, 'member', EXPECTED);
 });
 
-test('the owner and the member compare safety codes; the owner marks the member verified', async () => {
+test('the owner and the member compare safety codes; the owner approves her keys, and her browser gets the key', async () => {
   const badge = pageA.locator('.chat-header .armour-badge');
   await badge.getByText('1 membre non vérifié').waitFor();
-  const dialogA = await openVerify(pageA);
+  await pageA
+    .locator('.armour-status')
+    .getByRole('button', { name: 'Vérifier et approuver' })
+    .click();
+  const dialogA = pageA.getByRole('dialog', { name: 'Vérifier les clés' });
   const rowB = verifyRow(dialogA, B.name);
   await rowB.getByText('non vérifié', { exact: true }).waitFor();
+  await rowB.getByText('à approuver', { exact: true }).waitFor();
   const codeB = await safetyCode(rowB);
   const ownA = await safetyCode(dialogA.locator('.verify__own'));
   assert.notEqual(ownA, codeB);
@@ -270,13 +302,36 @@ test('the owner and the member compare safety codes; the owner marks the member 
   assert.equal(await safetyCode(verifyRow(dialogB, env.admin.name)), ownA);
   await closeVerify(dialogB);
 
-  await rowB.getByRole('button', { name: `Marquer comme vérifié : ${B.name}` }).click();
-  await rowB.getByText('vérifié', { exact: true }).waitFor();
-  await rowB.getByRole('button', { name: `Retirer la vérification : ${B.name}` }).waitFor();
-  await dialogA.getByRole('status').getByText(`${B.name} : vérifié.`).waitFor();
   await shot(pageA, 'armour-08-verify-keys');
+  await rowB
+    .getByRole('button', { name: `Codes identiques : approuver les clés de ${B.name}` })
+    .click();
+  await dialogA.getByRole('status').getByText(`${B.name} : clés approuvées.`).waitFor();
+  // Approved once the codes matched: verified too.
+  await rowB.getByText('vérifié', { exact: true }).waitFor();
+  await rowB.getByText('à approuver', { exact: true }).waitFor({ state: 'detached' });
+  await rowB.getByRole('button', { name: `Retirer la vérification : ${B.name}` }).waitFor();
   await closeVerify(dialogA);
   await badge.getByText('· membre vérifié').waitFor();
+  // The owner's browser sealed generation 1 for the approved keys.
+  const approved = await until('an envelope for the member', async () => {
+    const y = await armourState();
+    return y.pending.length === 0 && y.missing.length === 0 ? y : null;
+  });
+  const meA = (await pageOk(pageA, 'GET', '/me')).id;
+  assert.deepEqual(
+    approved.approvals.map((x) => [x.user_id, x.approved_by]),
+    [
+      [meA, meA],
+      [idB, meA],
+    ],
+  );
+  const theirs = await pageOk(pageB, 'GET', `/workspaces/${wsId}/armour`);
+  assert.deepEqual(
+    theirs.envelopes.map((e) => [e.generation, e.created_by]),
+    [[1, meA]],
+  );
+  await pageB.getByText(/Vos clés attendent l’approbation/).waitFor({ state: 'detached' });
 
   // The mark is kept by this browser: after a reload (and unlocking), still verified.
   await pageA.reload();
@@ -404,9 +459,13 @@ test('a member is removed: the next generation is made, and writing still works'
   const gateAxe = await axe(pageC);
   await createPassphrase(pageC, PASS.c);
   await pageC.locator('.chat-nav').waitFor();
+  // The owner approves her keys (codes compared), before she has to make new ones.
+  await approveFromNotice(pageA, C.name);
   await until('an envelope for the third member', async () => {
     const x = await armourState();
-    return x.members.some((m) => m.user_id === idC) && x.missing.length === 0;
+    return (
+      x.members.some((m) => m.user_id === idC) && x.missing.length === 0 && x.pending.length === 0
+    );
   });
   await pageC.goto(`${env.url}/w/${wsId}/chat/${channelId}`);
   await pageC.getByRole('heading', { name: 'Déverrouillez vos clés' }).waitFor();
@@ -424,15 +483,10 @@ test('a member is removed: the next generation is made, and writing still works'
   await rowCB.getByText('vérifié', { exact: true }).waitFor();
   const verifyAxe = await axe(pageC);
   await closeVerify(dialogC);
-  // The owner verifies her keys, before she has to make new ones.
-  const dialogA = await openVerify(pageA);
-  const rowC = verifyRow(dialogA, C.name);
-  await rowC.getByRole('button', { name: `Marquer comme vérifié : ${C.name}` }).click();
-  await rowC.getByText('vérifié', { exact: true }).waitFor();
-  await closeVerify(dialogA);
 
   // A forgotten passphrase: new keys (replace). The others' browsers warn
-  // that her keys changed, and seal the current key for the new ones.
+  // that her keys changed; the current key goes to the new ones once a
+  // member approves them.
   await pageC.reload();
   await pageC.getByRole('button', { name: 'Phrase de passe oubliée ?' }).click();
   const confirm = pageC.getByRole('dialog', { name: 'Créer de nouvelles clés ?' });
@@ -459,9 +513,11 @@ test('a member is removed: the next generation is made, and writing still works'
   await verifyRow(accepted, C.name).getByText('non vérifié', { exact: true }).waitFor();
   await closeVerify(accepted);
   await pageA.locator('.chat-header .armour-badge').getByText('1 membre non vérifié').waitFor();
+  assert.deepEqual((await armourState()).pending, [idC]);
+  await approveFromNotice(pageA, C.name);
   await until('an envelope for the new keys', async () => {
     const x = await armourState();
-    return x.missing.length === 0;
+    return x.missing.length === 0 && x.pending.length === 0;
   });
   await message(pageC, 'rendez-vous à').waitFor();
   const report = { gate: gateAxe, unlock: unlockAxe, chat: chatAxe, verify: verifyAxe };
@@ -1123,6 +1179,9 @@ test('an armoured workspace exported and imported: its texts read with the ids t
   const [fresh] = await pageOk(pageA, 'GET', `/channels/${pubCopy}/messages?limit=1`);
   assert.ok(fresh.body.startsWith(`e2e1:${generation + 1}:`), fresh.body);
 
+  // The copy is anchored anew by the owner's browser (its approvals named
+  // the other workspace): the member's keys are approved here too.
+  await approveFromNotice(pageA, B.name);
   // The member reads both: the old with the era, the new with the ids here.
   await pageB.goto(`${env.url}/w/${copy}/chat/${pubCopy}`);
   await unlock(pageB, PASS.b);
@@ -1218,8 +1277,13 @@ test('a member saves his keys to a file, makes new keys, and brings the saved on
   await pageB.getByLabel('Phrase de passe de blindage', { exact: true }).fill(`${PASS.b} bis`);
   await pageB.getByLabel('Confirmez la phrase de passe').fill(`${PASS.b} bis`);
   await pageB.getByRole('button', { name: 'Remplacer mes clés' }).click();
-  // The owner's browser seals the current key to his new keys: what was
-  // written after the import reads; what was sealed before it does not.
+  // Once the owner approves his new keys, her browser seals them the
+  // current key: what was written after the import reads; what was sealed
+  // before it does not.
+  await pageB.getByText(/Vos clés attendent l’approbation/).waitFor();
+  await pageA.goto(`${env.url}/w/${copy.id}/chat/${pubCopy}`);
+  await unlock(pageA, PASS.a);
+  await approveFromNotice(pageA, B.name);
   await message(pageB, 'Après l’import, au même endroit').waitFor({ timeout: 30_000 });
   await pageB.getByText('Message illisible').first().waitFor();
   assert.equal(await message(pageB, 'Avant l’export').count(), 0);

@@ -38,6 +38,7 @@ import type {
   Message,
   MessageChange,
   NewChannel,
+  NewApproval,
   NewEnvelope,
   NewMessage,
   NewShare,
@@ -432,6 +433,9 @@ export function createApi(options: ApiOptions) {
       /** A new generation (current + 1), or envelopes of the current one for members without. */
       addEnvelopes: (ws: string, b: { generation: number; envelopes: NewEnvelope[] }) =>
         post<WorkspaceArmour>(`/workspaces/${seg(ws)}/armour/envelopes`, b),
+      /** Members' current keys approved by the caller (docs/armoured.md, "Approvals"). */
+      approve: (ws: string, b: { approvals: NewApproval[] }) =>
+        post<WorkspaceArmour>(`/workspaces/${seg(ws)}/armour/approvals`, b),
       /**
        * A private channel's or direct conversation's own keys, as a
        * workspace's (409 workspace_key for a public channel).

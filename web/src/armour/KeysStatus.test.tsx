@@ -20,6 +20,9 @@ const READY: KeysState = {
   members: new Map(),
   signers: new Map(),
   missing: [],
+  anchored: false,
+  pending: [],
+  newAnchors: [],
   changed: [],
   verified: [],
   rejected: 0,
@@ -30,7 +33,15 @@ const READY: KeysState = {
 
 /** A key manager whose state the test sets. */
 const keysAt = (state: Partial<KeysState>) =>
-  fakeKeys({ ...READY, ...state }, { acceptKeys: vi.fn(), sync: vi.fn(async () => undefined) });
+  fakeKeys(
+    { ...READY, ...state },
+    {
+      me: 'ada',
+      acceptKeys: vi.fn(),
+      acceptAnchors: vi.fn(async () => undefined),
+      sync: vi.fn(async () => undefined),
+    },
+  );
 
 const nameOf = (id: string) => ({ bob: 'Bob', chloe: 'Chloé' })[id] ?? 'someone';
 const text = () => ui.host.textContent ?? '';
@@ -93,5 +104,24 @@ describe('KeysStatus', () => {
     act(() => button('Try again')?.click());
     expect(channel.sync).toHaveBeenCalledTimes(1);
     expect(keys.sync).not.toHaveBeenCalled();
+  });
+
+  it('approvals: members to approve, the reader’s own keys waiting, a new anchor', async () => {
+    const keys = keysAt({ anchored: true, pending: ['bob', 'chloe'] });
+    await ui.render(<KeysStatus keys={keys} nameOf={nameOf} />);
+    expect(text()).toContain('Bob and Chloé are waiting for a member to approve their keys');
+    expect(button('Verify and approve')?.getAttribute('aria-haspopup')).toBe('dialog');
+    // The reader's own keys wait: they approve nobody, and are told why no key comes.
+    keys.change({ pending: [keys.me, 'bob'], held: [1] });
+    expect(text()).toContain('Your keys are waiting for a member of the workspace to approve them');
+    expect(text()).not.toContain('Bob is waiting');
+    expect(text()).not.toContain('You do not have the current key of this workspace yet');
+    // Not anchored: pending means nothing.
+    keys.change({ anchored: false, held: [1, 2] });
+    expect(ui.host.innerHTML).toBe('');
+    keys.change({ anchored: true, pending: [], newAnchors: ['chloe\nSIGNKEY'] });
+    expect(text()).toContain('new anchor of this workspace’s keys, by Chloé');
+    act(() => button('follow this new anchor')?.click());
+    expect(keys.acceptAnchors).toHaveBeenCalledTimes(1);
   });
 });

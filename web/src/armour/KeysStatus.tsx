@@ -1,6 +1,8 @@
 // What the reader of an armoured workspace should know about its keys, in
 // every module that seals (chat, files): a member whose keys changed since
-// this browser saw them (trust on first use), the current key not received
+// this browser saw them (trust on first use), members whose keys wait for
+// an approval (the reader's own, or others' the reader may approve), a new
+// anchor this browser does not follow, the current key not received
 // yet (the workspace's, or in a private channel or a direct conversation
 // the channel's own), a failed update. Also the key verification screen,
 // loaded on first use.
@@ -79,7 +81,17 @@ export function KeysStatus({
   const waiting = awaitingKey(cs);
   // The workspace's failure, or the channel's.
   const failed = s.status === 'error' ? keys : cs.status === 'error' ? sealing : null;
-  const notice = s.changed.length > 0 || waiting || failed !== null;
+  // Approvals (docs/armoured.md): the workspace's decide, here as in its channels.
+  const selfPending = s.anchored && s.pending.includes(keys.me);
+  const toApprove = s.anchored && !selfPending ? s.pending.filter((id) => id !== keys.me) : [];
+  const anchorers = [...new Set(s.newAnchors.map((a) => a.split('\n')[0] ?? ''))];
+  const notice =
+    s.changed.length > 0 ||
+    waiting ||
+    failed !== null ||
+    selfPending ||
+    toApprove.length > 0 ||
+    anchorers.length > 0;
   if (!notice && !verifying) return null;
   // The screen stays open (same place in the tree) when the warning that
   // opened it goes away: the keys were verified there.
@@ -114,7 +126,51 @@ export function KeysStatus({
               </div>
             </Alert>
           ) : null}
-          {waiting ? (
+          {anchorers.length ? (
+            <Alert kind="warning">
+              <p>{ta('approve.anchor', { names: listOf(anchorers.map(nameOf), locale) })}</p>
+              <div className="button-row">
+                <Button size="sm" onClick={() => void keys.acceptAnchors()}>
+                  {ta('approve.accept_anchor')}
+                </Button>
+              </div>
+            </Alert>
+          ) : null}
+          {toApprove.length ? (
+            <Alert kind="info">
+              <p>
+                {ta('approve.waiting', {
+                  names: listOf(toApprove.map(nameOf), locale),
+                  count: toApprove.length,
+                })}
+              </p>
+              <div className="button-row">
+                <Button
+                  size="sm"
+                  icon="key"
+                  aria-haspopup="dialog"
+                  onClick={() => setVerifying(true)}
+                >
+                  {ta('approve.open')}
+                </Button>
+              </div>
+            </Alert>
+          ) : null}
+          {selfPending ? (
+            <Alert kind="info">
+              <p>{ta('approve.self')}</p>
+              <div className="button-row">
+                <Button
+                  size="sm"
+                  icon="key"
+                  aria-haspopup="dialog"
+                  onClick={() => setVerifying(true)}
+                >
+                  {ta('verify.open')}
+                </Button>
+              </div>
+            </Alert>
+          ) : waiting ? (
             <Alert kind="info">{ta(channel ? 'keys.waiting_channel' : 'keys.waiting')}</Alert>
           ) : null}
           {failed ? (

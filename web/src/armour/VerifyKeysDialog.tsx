@@ -1,6 +1,6 @@
 // The key verification screen (docs/armoured.md, "Keys"): the reader's own
 // safety code, and each member's with where their keys stand here
-// (verified, trusted on first use, changed). Two people compare codes on
+// (verified, trusted on first use, changed, to approve). Two people compare codes on
 // their own screens, in person or by phone; a verified mark is kept by
 // trust.ts for those exact keys. Also where the reader saves their own
 // keys to a file, or uses saved ones (SavedKeys.tsx). The chat loads this
@@ -66,6 +66,16 @@ export default function VerifyKeysDialog({
 
   const stateOf = (id: string): Verification =>
     s.changed.includes(id) ? 'changed' : s.verified.includes(id) ? 'verified' : 'unverified';
+  // Approvals (docs/armoured.md): a reader whose keys are approved approves others'.
+  const canApprove = s.anchored && !s.pending.includes(keys.me);
+  const approve = async (id: string) => {
+    try {
+      await keys.approve(id);
+      setSaid(ta('approve.done', { name: nameOf(id) }));
+    } catch (e) {
+      setSaid(errorText(e));
+    }
+  };
 
   let body: ReactNode;
   if (error) {
@@ -99,6 +109,8 @@ export default function VerifyKeysDialog({
                   member={m}
                   name={nameOf(m.user_id)}
                   state={stateOf(m.user_id)}
+                  pending={s.anchored && s.pending.includes(m.user_id)}
+                  onApprove={canApprove ? () => approve(m.user_id) : undefined}
                   code={c.safetyCode(m.user_id, m.box_public, m.sign_public)}
                   onMark={(verified) => {
                     const name = nameOf(m.user_id);
@@ -137,27 +149,51 @@ function MemberRow({
   member,
   name,
   state,
+  pending,
+  onApprove,
   code,
   onMark,
 }: {
   member: ArmourMember;
   name: string;
   state: Verification;
+  /** No member approved their current keys yet (the workspace is anchored). */
+  pending: boolean;
+  /** Approves their keys (when the reader's own are approved). */
+  onApprove?: () => Promise<void>;
   code: string;
   onMark(verified: boolean): void;
 }) {
   const ta = useArmourText();
   const verified = state === 'verified';
+  const [approving, setApproving] = useState(false);
   return (
     <li className={`verify__member verify__member--${state}`}>
       <div className="verify__who">
         <Avatar name={name} seed={member.user_id} size="sm" />
         <span className="verify__name">{name}</span>
         <span className={TAG[state]}>{ta(`verify.state_${state}`)}</span>
+        {pending ? <span className="tag tag--warning">{ta('verify.state_pending')}</span> : null}
       </div>
       {state === 'changed' ? <p className="verify__hint">{ta('verify.changed_hint')}</p> : null}
+      {pending ? <p className="verify__hint">{ta('verify.pending_hint')}</p> : null}
       <SafetyCode code={code} />
       <div className="verify__actions">
+        {pending && onApprove ? (
+          <Button
+            size="sm"
+            variant="primary"
+            icon="check"
+            disabled={approving}
+            aria-label={ta('approve.mark_named', { name })}
+            onClick={() => {
+              setApproving(true);
+              void onApprove().finally(() => setApproving(false));
+            }}
+          >
+            {ta('approve.mark')}
+          </Button>
+        ) : null}
         {/* One button that changes its words: focus stays on it. */}
         <Button
           size="sm"

@@ -3,7 +3,13 @@
 // libsodium is a large chunk that non-armoured workspaces never fetch.
 // Call ready() once before the rest (loadCrypto does).
 import sodium from 'libsodium-wrappers-sumo';
-import type { ArmourEnvelope, ArmourMember, NewEnvelope } from '../api/types';
+import type {
+  ArmourApproval,
+  ArmourEnvelope,
+  ArmourMember,
+  NewApproval,
+  NewEnvelope,
+} from '../api/types';
 import {
   ArmourError,
   FILE_KEY_BYTES,
@@ -13,6 +19,7 @@ import {
   MAX_SEALED_FILES,
   MESSAGE_PREFIXES,
   NAME_TOKEN_BYTES,
+  approvalSigned,
   envelopeSigned,
   fileContentAd,
   fileNameAd,
@@ -23,6 +30,7 @@ import {
   isMediaType,
   isNameToken,
   isValidFileName,
+  keySetId,
   messageAd,
   messageSigned,
   parseBody,
@@ -325,6 +333,90 @@ export function openEnvelope(
   }
   if (key.length !== KEY_BYTES) throw new ArmourError('bad_envelope', 'a key of the wrong size');
   return key;
+}
+
+/** `member`'s keys, as the server lists them, approved by `approver` in `workspaceId`. */
+export function signApproval(
+  workspaceId: string,
+  member: ArmourMember,
+  approver: IdentitySecrets,
+): NewApproval {
+  const { user_id, box_public, sign_public } = member;
+  const signature = sodium.crypto_sign_detached(
+    approvalSigned(workspaceId, user_id, box_public, sign_public),
+    approver.signSecretKey,
+  );
+  return { user_id, box_public, sign_public, signature: b64(signature) };
+}
+
+/** Which keys a workspace's approvals admit, as this browser checked them. */
+export interface ApprovalView {
+  /** The key sets (keySetId) approved through a chain from an accepted anchor. */
+  approved: ReadonlySet<string>;
+  /** Every anchor the approvals list whose signature checks: "user\nsign". */
+  anchors: readonly string[];
+}
+
+/** An anchor as the trust store keeps it. */
+export const anchorId = (a: { user_id: string; sign_public: string }): string =>
+  `${a.user_id}\n${a.sign_public}`;
+
+/**
+ * The key sets a workspace's `approvals` admit (docs/armoured.md,
+ * "Approvals"): those of the anchors `accepted` here (every listed one when
+ * null: the first sight), then, as far as it goes, each key set approved
+ * with the signing key of a key set already admitted — the approver's
+ * current keys or keys they replaced since, as long as those were approved.
+ * Each approval is checked at most once per admitted key set of its
+ * approver; one that checks with none admits nothing.
+ */
+export function checkApprovals(
+  workspaceId: string,
+  approvals: readonly ArmourApproval[],
+  accepted: ReadonlySet<string> | null,
+): ApprovalView {
+  const checks = (a: ArmourApproval, signPublic: string): boolean => {
+    const pk = unb64Len(signPublic, sodium.crypto_sign_PUBLICKEYBYTES);
+    const sig = unb64Len(a.signature, sodium.crypto_sign_BYTES);
+    return (
+      !!pk &&
+      !!sig &&
+      sodium.crypto_sign_verify_detached(
+        sig,
+        approvalSigned(workspaceId, a.user_id, a.box_public, a.sign_public),
+        pk,
+      )
+    );
+  };
+  const anchors: string[] = [];
+  const approved = new Set<string>();
+  /** Newly admitted key sets whose approvals of others are still to check. */
+  const queue: { user: string; sign: string }[] = [];
+  const admit = (a: ArmourApproval) => {
+    const id = keySetId(a);
+    if (approved.has(id)) return;
+    approved.add(id);
+    queue.push({ user: a.user_id, sign: a.sign_public });
+  };
+  for (const a of approvals) {
+    if (a.approved_by !== a.user_id || !checks(a, a.sign_public)) continue;
+    const id = anchorId(a);
+    if (!anchors.includes(id)) anchors.push(id);
+    if (!accepted || accepted.has(id)) admit(a);
+  }
+  const byApprover = new Map<string, ArmourApproval[]>();
+  for (const a of approvals) {
+    if (a.approved_by === a.user_id) continue;
+    const list = byApprover.get(a.approved_by);
+    if (list) list.push(a);
+    else byApprover.set(a.approved_by, [a]);
+  }
+  for (let next = queue.shift(); next; next = queue.shift()) {
+    for (const a of byApprover.get(next.user) ?? []) {
+      if (!approved.has(keySetId(a)) && checks(a, next.sign)) admit(a);
+    }
+  }
+  return { approved, anchors };
 }
 
 /**

@@ -159,6 +159,24 @@ export function envelopeSigned(
 }
 
 /**
+ * What an approver signs (docs/armoured.md, "Approvals"): the approved
+ * person's public keys, bound to the workspace.
+ */
+export function approvalSigned(
+  workspaceId: string,
+  userId: string,
+  boxPublic: string,
+  signPublic: string,
+): string {
+  return `ruche-armour-approval-v1\n${workspaceId}\n${userId}\n${boxPublic}\n${signPublic}`;
+}
+
+/** A person's key set as approvals name it: "user\nbox\nsign". */
+export function keySetId(m: { user_id: string; box_public: string; sign_public: string }): string {
+  return `${m.user_id}\n${m.box_public}\n${m.sign_public}`;
+}
+
+/**
  * Additional data of a message: binds it to its workspace, channel, author
  * and key (the reference as written: "3" or "c3"), and to its version (a
  * server that changes the prefix or the reference breaks the tag and the

@@ -141,6 +141,24 @@ export const armourFr = {
   'verify.done': '{name} : vérifié.',
   'verify.undone': '{name} : non vérifié.',
   'verify.members_verified': 'Clés vérifiées',
+  'verify.state_pending': 'à approuver',
+  'verify.pending_hint':
+    'Ses clés n’ont encore été approuvées par aucun membre : elle ne reçoit pas les clés de l’espace. Comparez ce code avec cette personne avant de les approuver.',
+
+  'approve.waiting': {
+    one: '{names} attend qu’un membre approuve ses clés pour recevoir celles de l’espace. Comparez d’abord son code de sécurité avec cette personne.',
+    other:
+      '{names} attendent qu’un membre approuve leurs clés pour recevoir celles de l’espace. Comparez d’abord leur code de sécurité avec ces personnes.',
+  },
+  'approve.open': 'Vérifier et approuver',
+  'approve.self':
+    'Vos clés attendent l’approbation d’un membre de l’espace : montrez-lui votre code de sécurité (« Vérifier les clés »). Vous recevrez ensuite les clés de l’espace.',
+  'approve.anchor':
+    'Le serveur présente un nouvel ancrage des clés de cet espace, par {names}. Cela arrive quand plus aucun membre approuvé n’a ses clés ; sinon, quelqu’un pourrait chercher à se glisser dans l’espace. Vérifiez auprès de cette personne avant de le suivre.',
+  'approve.accept_anchor': 'C’est vérifié : suivre ce nouvel ancrage',
+  'approve.mark': 'Codes identiques : approuver',
+  'approve.mark_named': 'Codes identiques : approuver les clés de {name}',
+  'approve.done': '{name} : clés approuvées.',
 
   'file.sealing': 'Chiffrement…',
   'file.opening': 'Déchiffrement…',
@@ -348,6 +366,24 @@ export const armourEn: Record<ArmourKey, Message> = {
   'verify.done': '{name}: verified.',
   'verify.undone': '{name}: not verified.',
   'verify.members_verified': 'Keys verified',
+  'verify.state_pending': 'to approve',
+  'verify.pending_hint':
+    'No member has approved their keys yet: they do not receive the workspace’s keys. Compare this code with this person before approving them.',
+
+  'approve.waiting': {
+    one: '{names} is waiting for a member to approve their keys to receive the workspace’s. Compare their safety code with this person first.',
+    other:
+      '{names} are waiting for a member to approve their keys to receive the workspace’s. Compare their safety codes with these people first.',
+  },
+  'approve.open': 'Verify and approve',
+  'approve.self':
+    'Your keys are waiting for a member of the workspace to approve them: show them your safety code (“Verify keys”). You will then receive the workspace’s keys.',
+  'approve.anchor':
+    'The server shows a new anchor of this workspace’s keys, by {names}. This happens when no approved member has their keys any more; otherwise someone could be trying to slip into the workspace. Check with this person before following it.',
+  'approve.accept_anchor': 'Checked: follow this new anchor',
+  'approve.mark': 'Codes match: approve',
+  'approve.mark_named': 'Codes match: approve the keys of {name}',
+  'approve.done': '{name}: keys approved.',
 
   'file.sealing': 'Encrypting…',
   'file.opening': 'Decrypting…',

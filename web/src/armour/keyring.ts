@@ -7,19 +7,25 @@
 // members' keys stand (trust on first use). Who follows the events and
 // what is sealed with which keys is the workspace's manager's (keys.ts).
 // An imported workspace's eras (eras.ts) bind the envelopes of their
-// generations; those generations are for reading only.
+// generations; those generations are for reading only. Once the workspace
+// is anchored, keys go to members whose keys this browser finds approved
+// (docs/armoured.md, "Approvals"); a workspace nobody anchored yet is
+// anchored by the first browser that holds its current key (or makes the
+// first), approving its own keys and those of the members who hold it.
 import { isApiError } from '../api/client';
 import type {
+  ArmourApproval,
   ArmourEra,
   ArmourKeys,
   ArmourMember,
   ChannelArmour,
+  NewApproval,
   NewEnvelope,
   WorkspaceArmour,
 } from '../api/types';
-import type { IdentitySecrets } from './crypto';
+import type { ApprovalView, IdentitySecrets } from './crypto';
 import { NO_ERAS, bindingOf, type Eras } from './eras';
-import { ArmourError, keyRef, type KeyRef, type KeyScope } from './format';
+import { ArmourError, keyRef, keySetId, type KeyRef, type KeyScope } from './format';
 import { loadCrypto, type ArmourCrypto } from './load';
 import type { TrustStore } from './trust';
 
@@ -30,6 +36,7 @@ export interface KeysApi {
     ws: string,
     b: { generation: number; envelopes: NewEnvelope[] },
   ): Promise<WorkspaceArmour>;
+  approve(ws: string, b: { approvals: NewApproval[] }): Promise<WorkspaceArmour>;
   channel(cid: string): Promise<ChannelArmour>;
   addChannelEnvelopes(
     cid: string,
@@ -38,7 +45,14 @@ export interface KeysApi {
 }
 
 /** A scope's keys as the server says, with its eras (a channel's: and the workspace's people). */
-type ScopeArmour = ArmourKeys & { eras: Eras };
+type ScopeArmour = ArmourKeys & { eras: Eras; approvals?: ArmourApproval[] };
+
+/**
+ * The workspace's approvals as this browser checked them: null while it is
+ * not anchored; undefined while unknown (a channel's keyring before the
+ * workspace's first synchronisation): nothing is sealed for anyone then.
+ */
+export type Approvals = ApprovalView | null | undefined;
 
 /** What the key manager needs of the identity: the unlocked secrets, and when they change. */
 export interface IdentitySource {
@@ -63,6 +77,12 @@ export interface KeysState {
   signers: ReadonlyMap<string, ArmourMember>;
   /** Members without an envelope of the current generation (waiting for a member's browser). */
   missing: readonly string[];
+  /** Whether the workspace is anchored (docs/armoured.md, "Approvals"). */
+  anchored: boolean;
+  /** Once it is, members whose current keys this browser does not find approved (no key is sealed for them). */
+  pending: readonly string[];
+  /** Anchors the server lists that this browser does not follow ("user\nsign"): a warning. */
+  newAnchors: readonly string[];
   /** Members whose keys differ from the ones this browser trusted. */
   changed: readonly string[];
   /** Members whose current keys the reader verified (compared safety codes). */
@@ -114,6 +134,9 @@ export class Keyring {
     members: EMPTY_MEMBERS,
     signers: EMPTY_MEMBERS,
     missing: [],
+    anchored: false,
+    pending: [],
+    newAnchors: [],
     changed: [],
     verified: [],
     rejected: 0,
@@ -128,6 +151,9 @@ export class Keyring {
   /** "generation:user:box" already sealed from this tab (never twice: no ping-pong). */
   private readonly sealedFor = new Set<string>();
   private running: Promise<void> | null = null;
+  /** The workspace's approvals as last checked (the workspace's keyring), and what they were checked from. */
+  protected approvals: Approvals = undefined;
+  private approvalsFrom = '';
   private again = false;
   /** Let go: a synchronisation still running keeps no key. */
   private disposed = false;
@@ -145,6 +171,8 @@ export class Keyring {
     protected readonly identity: IdentitySource,
     readonly trust: TrustStore,
     private readonly workspaceEras: () => Promise<readonly ArmourEra[]> = async () => [],
+    /** A channel's keyring's source of the workspace's approvals. */
+    private readonly workspaceApprovals: () => Promise<Approvals> = async () => undefined,
   ) {}
 
   // ---- subscription ------------------------------------------------------
@@ -229,12 +257,13 @@ export class Keyring {
       this.c = c;
       let info = await this.fetch();
       for (let round = 0; round < MAX_ROUNDS; round++) {
-        this.absorb(info, c, secrets);
-        const next = await this.act(info, c, secrets);
+        const approvals = await this.approvalsOf(info, c);
+        this.absorb(info, c, secrets, approvals);
+        const next = await this.act(info, c, secrets, approvals);
         if (!next) break;
         info = next;
       }
-      this.absorb(info, c, secrets);
+      this.absorb(info, c, secrets, await this.approvalsOf(info, c));
       this.set({ status: 'ready', synced: true, error: null, version: version() });
     } catch (e) {
       this.set({ status: 'error', synced: true, error: e, version: version() });
@@ -242,11 +271,40 @@ export class Keyring {
   }
 
   /**
+   * Which keys the workspace's approvals admit: checked here from the
+   * workspace's state (again only when they or the anchors followed
+   * changed), the workspace's keyring's for a channel. On first sight of
+   * the workspace anchored, its anchors are followed from then on.
+   */
+  private async approvalsOf(info: ScopeArmour, c: ArmourCrypto): Promise<Approvals> {
+    if (this.scope.channelId) return this.workspaceApprovals();
+    const list = info.approvals ?? [];
+    if (list.length === 0) return (this.approvals = null);
+    const ws = this.scope.workspaceId;
+    let followed = this.trust.anchors(ws);
+    if (!followed) {
+      this.trust.followAnchors(ws, c.checkApprovals(ws, list, null).anchors);
+      followed = this.trust.anchors(ws) ?? [];
+    }
+    const from = JSON.stringify([list, followed]);
+    if (from !== this.approvalsFrom || !this.approvals) {
+      this.approvals = c.checkApprovals(ws, list, new Set(followed));
+      this.approvalsFrom = from;
+    }
+    return this.approvals;
+  }
+
+  /**
    * Opens our envelopes and records the members' keys. An era's envelope
    * checks with the era's ids and keys (its creator trusted as one of the
    * era's people) and its key is for reading only.
    */
-  private absorb(info: ScopeArmour, c: ArmourCrypto, secrets: IdentitySecrets) {
+  private absorb(
+    info: ScopeArmour,
+    c: ArmourCrypto,
+    secrets: IdentitySecrets,
+    approvals: Approvals,
+  ) {
     if (this.disposed) return;
     const members = new Map(info.members.map((m) => [m.user_id, m]));
     const signers = new Map([...(info.former ?? []), ...info.members].map((m) => [m.user_id, m]));
@@ -279,6 +337,12 @@ export class Keyring {
     });
     const verified = this.verifiedOf(info.members);
     const missing = info.missing ?? [];
+    const pending = approvals
+      ? info.members.filter((m) => !approvals.approved.has(keySetId(m))).map((m) => m.user_id)
+      : [];
+    const followed = this.scope.channelId ? null : this.trust.anchors(this.scope.workspaceId);
+    const newAnchors =
+      approvals && followed ? approvals.anchors.filter((a) => !followed.includes(a)) : [];
     const membersChanged =
       !sameMembers(this.state.members, members) || !sameMembers(this.state.signers, signers);
     this.set({
@@ -288,6 +352,9 @@ export class Keyring {
       members,
       signers,
       missing: sameList(this.state.missing, missing) ? this.state.missing : missing,
+      anchored: !!approvals,
+      pending: sameList(this.state.pending, pending) ? this.state.pending : pending,
+      newAnchors: sameList(this.state.newAnchors, newAnchors) ? this.state.newAnchors : newAnchors,
       changed: sameList(this.state.changed, changed) ? this.state.changed : changed,
       verified: sameList(this.state.verified, verified) ? this.state.verified : verified,
       rejected,
@@ -300,31 +367,43 @@ export class Keyring {
   }
 
   /**
-   * What the scope needs from us: the next generation (none yet, or a
-   * member left), or envelopes of the current one for members without.
-   * Returns the server's new state, or null when there is nothing to do.
+   * What the scope needs from us: its anchor (a workspace nobody anchored),
+   * the next generation (none yet, or a member left), or envelopes of the
+   * current one for members without — approved members only, once the
+   * workspace is anchored. Returns the server's new state, or null when
+   * there is nothing to do.
    */
   private async act(
     info: ScopeArmour,
     c: ArmourCrypto,
     secrets: IdentitySecrets,
+    approvals: Approvals,
   ): Promise<ScopeArmour | null> {
-    const members = info.members;
-    if (this.disposed) return null;
-    if (!members.some((m) => m.user_id === this.me && m.box_public === secrets.boxPublic)) {
+    if (this.disposed || approvals === undefined) return null;
+    const self = info.members.find(
+      (m) =>
+        m.user_id === this.me &&
+        m.box_public === secrets.boxPublic &&
+        m.sign_public === secrets.signPublic,
+    );
+    if (!self) {
       // The server does not list this identity (replaced in another tab): nothing to seal with.
       return null;
     }
+    const members = approvals
+      ? info.members.filter((m) => approvals.approved.has(keySetId(m)))
+      : info.members;
     try {
+      if (!approvals && !this.scope.channelId) {
+        const anchored = await this.anchor(info, c, secrets, self);
+        if (anchored) return anchored;
+      }
       // An imported generation is never written under: the next one is made here.
       const imported = bindingOf(info.eras, this.scope, info.generation).era;
       if (info.generation === 0 || info.rotation_required || imported) {
         const g = info.generation + 1;
         const key = c.newGenerationKey();
-        const pending = info.pending ?? [];
-        const envelopes = members
-          .filter((m) => !pending.includes(m.user_id))
-          .map((m) => c.sealEnvelope(key, this.scope, g, m, secrets));
+        const envelopes = members.map((m) => c.sealEnvelope(key, this.scope, g, m, secrets));
         try {
           // The key is taken from our own envelope in the answer: if another
           // browser made generation g first, the server may have kept its
@@ -354,12 +433,39 @@ export class Keyring {
         isApiError(e, 'generation_conflict') ||
         isApiError(e, 'envelopes_incomplete') ||
         isApiError(e, 'invalid_envelope') ||
-        isApiError(e, 'key_not_held')
+        isApiError(e, 'key_not_held') ||
+        isApiError(e, 'not_approved') ||
+        isApiError(e, 'keys_changed')
       ) {
         return this.fetch();
       }
       throw e;
     }
+  }
+
+  /**
+   * Anchors a workspace nobody anchored (docs/armoured.md, "Approvals"),
+   * from a browser that makes its first key or holds its current one: our
+   * own keys, and those of the members who hold the current key already
+   * (they have what approving would give them). Another browser may be
+   * first (403 not_approved): we look again, and follow its anchor.
+   */
+  private async anchor(
+    info: ScopeArmour,
+    c: ArmourCrypto,
+    secrets: IdentitySecrets,
+    self: ArmourMember,
+  ): Promise<ScopeArmour | null> {
+    if (info.generation !== 0 && !this.keys.has(info.generation)) return null;
+    const holders =
+      info.generation === 0
+        ? []
+        : info.members.filter((m) => m.user_id !== this.me && !info.missing.includes(m.user_id));
+    const ws = this.scope.workspaceId;
+    const approvals = [self, ...holders].map((m) => c.signApproval(ws, m, secrets));
+    const answer = workspaceView(await this.remote.approve(ws, { approvals }));
+    this.trust.followAnchors(ws, [c.anchorId(self)]);
+    return answer;
   }
 
   // ---- keys --------------------------------------------------------------

@@ -5,26 +5,30 @@ import sodium from 'libsodium-wrappers-sumo';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../api/client';
 import type {
+  ArmourApproval,
   ArmourEnvelope,
   ArmourEra,
   ArmourKeys,
   ArmourMember,
   ChannelArmourEra,
   EventFrame,
+  NewApproval,
   NewEnvelope,
 } from '../api/types';
 import { liveEvents } from '../events';
 import {
+  checkApprovals,
   createIdentity,
   encryptMessage,
   ready,
+  signApproval,
   sealEnvelope,
   sealFileContent,
   sealFileName,
   type CreatedIdentity,
   type IdentitySecrets,
 } from './crypto';
-import { envelopeSigned, type KeyScope } from './format';
+import { approvalSigned, envelopeSigned, keySetId, type KeyScope } from './format';
 import type { IdentitySource, KeysApi } from './keyring';
 import { MAX_CHANNEL_KEYRINGS, WorkspaceKeys } from './keys';
 import { TrustStore } from './trust';
@@ -59,10 +63,15 @@ class FakeServer {
   eras: ArmourEra[] = [];
   /** A channel's key in each era (GET /channels/{cid}/armour's). */
   channelEras: ChannelArmourEra[] = [];
+  /** The workspace's approvals (docs/armoured.md, "Approvals"); a channel reads its workspace's. */
+  approvals: ArmourApproval[] = [];
+  /** A channel's workspace (its approvals apply). */
+  workspace: FakeServer | null = null;
 
   /** A channel with keys of its own, and its members (with their identities). */
   channel(cid: string, ...members: [string, CreatedIdentity][]): FakeServer {
     const c = new FakeServer({ workspaceId: WS, channelId: cid });
+    c.workspace = this;
     for (const [id, who] of members) c.join(id, who);
     this.channels.set(cid, c);
     return c;
@@ -115,6 +124,44 @@ class FakeServer {
     return [...this.identities.values()].filter((m) => this.members.has(m.user_id));
   }
 
+  /** Once anchored, whether `m`'s current keys are approved (as the real server keeps them). */
+  private admitted(m: ArmourMember): boolean {
+    const list = (this.workspace ?? this).approvals;
+    return list.length === 0 || list.some((a) => keySetId(a) === keySetId(m));
+  }
+
+  /** POST …/armour/approvals, with the real server's rules. */
+  approve(caller: string, list: NewApproval[]) {
+    this.posts++;
+    const me = this.identities.get(caller);
+    if (!me || !this.members.has(caller)) throw new ApiError(403, 'no_identity', '');
+    for (const a of list) {
+      const ok = sodium.crypto_sign_verify_detached(
+        unb64(a.signature),
+        approvalSigned(WS, a.user_id, a.box_public, a.sign_public),
+        unb64(me.sign_public),
+      );
+      if (!ok) throw new ApiError(400, 'bad_signature', '');
+    }
+    const members = this.withIdentity();
+    const approved = members.filter((m) => this.approvals.length > 0 && this.admitted(m));
+    if (!approved.some((m) => m.user_id === caller)) {
+      if (approved.length > 0 || !list.some((a) => keySetId(a) === keySetId(me))) {
+        throw new ApiError(403, 'not_approved', '');
+      }
+    }
+    for (const a of list) {
+      const m = members.find((x) => x.user_id === a.user_id);
+      if (!m) throw new ApiError(400, 'invalid_approval', '');
+      if (keySetId(m) !== keySetId(a)) throw new ApiError(409, 'keys_changed', '');
+    }
+    for (const a of list) {
+      if (this.approvals.some((x) => keySetId(x) === keySetId(a))) continue;
+      this.approvals.push({ ...a, approved_by: caller, created_at: '2026-12-03T10:00:00.000Z' });
+    }
+    return this.view(caller);
+  }
+
   view(caller: string): ArmourKeys {
     this.gets++;
     if (!this.members.has(caller)) throw new ApiError(404, 'not_found', '');
@@ -132,15 +179,18 @@ class FakeServer {
         if (this.everMembers.has(e.created_by)) holders.add(e.created_by);
       }
     }
+    const anchored = (this.workspace ?? this).approvals.length > 0;
     return {
       generation: this.generation,
       rotation_required: this.rotationRequired,
+      pending: anchored ? members.filter((m) => !this.admitted(m)).map((m) => m.user_id) : [],
+      ...(this.workspace ? {} : { approvals: [...this.approvals] }),
       members,
       former: [...this.identities.values()].filter(
         (m) => holders.has(m.user_id) && !this.members.has(m.user_id),
       ),
       missing: this.generation
-        ? members.filter((m) => !current.has(m.user_id)).map((m) => m.user_id)
+        ? members.filter((m) => !current.has(m.user_id) && this.admitted(m)).map((m) => m.user_id)
         : [],
       envelopes,
     };
@@ -158,6 +208,10 @@ class FakeServer {
       );
       if (!ok) throw new ApiError(400, 'bad_signature', '');
     }
+    for (const e of b.envelopes) {
+      const m = this.identities.get(e.user_id);
+      if (m && !this.admitted(m)) throw new ApiError(409, 'not_approved', '');
+    }
     const stored = (e: NewEnvelope): ArmourEnvelope => ({
       generation: b.generation,
       sealed: e.sealed,
@@ -166,7 +220,7 @@ class FakeServer {
     });
     if (b.generation === this.generation + 1) {
       const covered = new Set(b.envelopes.map((e) => e.user_id));
-      if (this.withIdentity().some((m) => !covered.has(m.user_id))) {
+      if (this.withIdentity().some((m) => !covered.has(m.user_id) && this.admitted(m))) {
         throw new ApiError(400, 'envelopes_incomplete', '');
       }
       this.envelopes.set(b.generation, new Map(b.envelopes.map((e) => [e.user_id, stored(e)])));
@@ -203,6 +257,7 @@ class FakeServer {
     return {
       workspace: () => later(() => ({ ...this.view(caller), eras: this.eras })),
       addEnvelopes: (_ws, b) => later(() => ({ ...this.add(caller, b), eras: this.eras })),
+      approve: (_ws, b) => later(() => ({ ...this.approve(caller, b.approvals), eras: this.eras })),
       channel: (cid) =>
         later(() => {
           this.channelGets++;
@@ -255,18 +310,32 @@ describe('workspace keys', () => {
     const body = await a.encrypt(CH, 'Bonjour secret 42');
     expect(body).toMatch(/^e2e1:1:/);
 
+    // Her browser anchored the workspace: her own keys, approved by herself.
+    expect(server.approvals).toMatchObject([{ user_id: ALICE, approved_by: ALICE }]);
+    expect(a.getState()).toMatchObject({ anchored: true, pending: [], newAnchors: [] });
+
     // Bob joins: no envelope for him yet, he cannot write.
     server.join(BOB, bob);
     const b = manager(server, BOB, bob);
     await b.sync();
-    expect(b.getState()).toMatchObject({ status: 'ready', generation: 1, held: [] });
+    expect(b.getState()).toMatchObject({
+      status: 'ready',
+      generation: 1,
+      held: [],
+      pending: [BOB],
+    });
     await expect(b.encrypt(CH, 'x')).rejects.toMatchObject({ code: 'no_key' });
     expect(b.show(message('m1', body, ALICE))).toEqual({ kind: 'unreadable' });
 
-    // Alice's browser (armour.changed) seals generation 1 for him.
+    // Alice's browser (armour.changed) gives him nothing until she approves his keys.
     await a.sync();
+    expect(a.getState().pending).toEqual([BOB]);
+    expect(server.envelopes.get(1)?.has(BOB)).toBe(false);
+    await a.approve(BOB);
+    expect(a.getState()).toMatchObject({ pending: [], verified: [BOB] });
     expect(server.view(BOB).missing).toEqual([]);
     await b.sync();
+    expect(b.getState().pending).toEqual([]);
     expect(b.getState().held).toEqual([1]);
     expect(b.show(message('m1', body, ALICE))).toEqual({
       kind: 'text',
@@ -281,6 +350,7 @@ describe('workspace keys', () => {
     server.join(BOB, bob);
     const a = manager(server, ALICE, alice);
     await a.sync();
+    await a.approve(BOB);
     const b = manager(server, BOB, bob);
     await b.sync();
     const files = [
@@ -309,6 +379,8 @@ describe('workspace keys', () => {
     const a = manager(server, ALICE, alice);
     const b = manager(server, BOB, bob);
     await a.sync();
+    await a.approve(BOB);
+    await a.approve(CAROL);
     await b.sync();
     const old = await b.encrypt(CH, 'avant le départ');
 
@@ -332,7 +404,7 @@ describe('workspace keys', () => {
     const c = manager(server, CAROL, carol);
     await c.sync(); // Carol makes generation 1
     server.join(ALICE, alice);
-    await c.sync(); // and seals it for Alice
+    await c.approve(ALICE); // and seals it for Alice
     const body = await c.encrypt(CH, 'écrit par Carol');
     server.leave(CAROL);
     // A browser that never saw Carol as a member.
@@ -352,7 +424,9 @@ describe('workspace keys', () => {
     server.join(ALICE, alice);
     server.join(CAROL, carol);
     const b = manager(server, BOB, bob);
-    await b.sync(); // Bob makes generation 1, for the three of them
+    await b.sync(); // Bob makes generation 1
+    await b.approve(ALICE); // and seals it for the others
+    await b.approve(CAROL);
     const body = await b.encrypt(CH, 'écrit avant');
     // He forgets his passphrase: new keys; the server keeps the old public ones.
     const bobAgain = createIdentity(BOB, 'bob new passphrase');
@@ -390,6 +464,8 @@ describe('workspace keys', () => {
     const a = manager(server, ALICE, alice);
     const b = manager(server, BOB, bob);
     await a.sync();
+    await a.approve(BOB);
+    await a.approve(CAROL);
     await b.sync();
     server.leave(CAROL);
     await Promise.all([a.sync(), b.sync()]);
@@ -438,6 +514,7 @@ describe('workspace keys', () => {
     server.join(BOB, bob);
     const a = manager(server, ALICE, alice);
     await a.sync();
+    await a.approve(BOB);
     const b = manager(server, BOB, bob);
     const before = await (async () => {
       await a.sync();
@@ -450,10 +527,12 @@ describe('workspace keys', () => {
     const bob2 = createIdentity(BOB, 'a new passphrase');
     server.setIdentity(BOB, bob2);
     await a.sync();
-    expect(a.getState().changed).toEqual([BOB]);
-    expect(server.view(BOB).envelopes).toHaveLength(1); // Alice sealed generation 1 again for him
+    expect(a.getState()).toMatchObject({ changed: [BOB], pending: [BOB] });
+    expect(server.view(BOB).envelopes).toHaveLength(0); // new keys wait for an approval
     a.acceptKeys(BOB);
     expect(a.getState().changed).toEqual([]);
+    await a.approve(BOB);
+    expect(server.view(BOB).envelopes).toHaveLength(1); // Alice sealed generation 1 again for him
     // His message signed with his old key still verifies here.
     expect(a.show(message('m4', before, BOB))).toMatchObject({ text: 'avant', verified: true });
   });
@@ -502,8 +581,8 @@ describe('workspace keys', () => {
     server.join(BOB, bob);
     const a = manager(server, ALICE, alice);
     await a.sync();
+    await a.approve(BOB);
     const b = manager(server, BOB, bob);
-    await a.sync();
     await b.sync();
     const body = await b.encrypt(CH, 'signé par Bob');
     // Attributed to Alice by the server:
@@ -534,6 +613,128 @@ describe('workspace keys', () => {
   });
 });
 
+describe('approvals (docs/armoured.md, "Approvals")', () => {
+  /** An approval of `m`'s keys signed by `signer`, as the server would list it. */
+  const approval = (m: ArmourMember, by: string, signer: CreatedIdentity): ArmourApproval => ({
+    ...signApproval(WS, m, signer.secrets),
+    approved_by: by,
+    created_at: '2026-12-03T10:00:00.000Z',
+  });
+
+  it('an account the server adds, or approves itself, gets no key', async () => {
+    const server = new FakeServer();
+    server.join(ALICE, alice);
+    const a = manager(server, ALICE, alice);
+    await a.sync();
+    // Mallory, listed by the server, with an "approval by Alice" he signed himself.
+    server.join(MALLORY, mallory);
+    const m = server.identities.get(MALLORY);
+    if (!m) throw new Error('no identity');
+    server.approvals.push(approval(m, ALICE, mallory));
+    expect(server.view(ALICE).missing).toEqual([MALLORY]); // the server's word
+    await a.sync();
+    expect(a.getState()).toMatchObject({ pending: [MALLORY], newAnchors: [] });
+    expect(server.envelopes.get(1)?.has(MALLORY)).toBe(false);
+    // Nor does a new generation include him.
+    server.rotationRequired = true;
+    await a.sync();
+    expect(server.generation).toBe(1); // refused by a server that counts him: not sealed for him
+    expect(server.envelopes.get(1)?.has(MALLORY)).toBe(false);
+  });
+
+  it('a new anchor is not followed until the reader accepts it; a fresh browser follows what it first sees', async () => {
+    const server = new FakeServer();
+    server.join(ALICE, alice);
+    server.join(BOB, bob);
+    const a = manager(server, ALICE, alice);
+    await a.sync();
+    await a.approve(BOB);
+    const b = manager(server, BOB, bob);
+    await b.sync();
+    // The server lists Mallory anchoring the workspace too (his own keys, signed by him).
+    server.join(MALLORY, mallory);
+    const m = server.identities.get(MALLORY);
+    if (!m) throw new Error('no identity');
+    server.approvals.push(approval(m, MALLORY, mallory));
+    await a.sync();
+    expect(a.getState()).toMatchObject({
+      pending: [MALLORY],
+      newAnchors: [`${MALLORY}\n${m.sign_public}`],
+    });
+    expect(server.envelopes.get(1)?.has(MALLORY)).toBe(false);
+    // Bob's browser saw the workspace anchored by Alice first: it does not follow Mallory either.
+    await b.sync();
+    expect(b.getState().pending).toEqual([MALLORY]);
+    // A browser that first sees both follows both (trust on first use).
+    const fresh = new TrustStore(BOB, null);
+    const b2 = new WorkspaceKeys(WS, BOB, server.api(BOB), unlocked(bob.secrets), fresh);
+    await b2.sync();
+    expect(b2.getState()).toMatchObject({ pending: [], newAnchors: [] });
+    // Alice checked with Mallory: she follows his anchor, and her browser seals him the key.
+    await a.acceptAnchors();
+    expect(server.envelopes.get(1)?.has(MALLORY)).toBe(true);
+    expect(a.getState()).toMatchObject({ pending: [], newAnchors: [] });
+  });
+
+  it('approvals chain through keys replaced since; new keys wait for a member', async () => {
+    const server = new FakeServer();
+    server.join(ALICE, alice);
+    server.join(BOB, bob);
+    const a = manager(server, ALICE, alice);
+    await a.sync();
+    await a.approve(BOB);
+    // Alice makes new keys: pending until Bob approves them.
+    const alice2 = createIdentity(ALICE, 'alice new passphrase');
+    server.setIdentity(ALICE, alice2);
+    const b = manager(server, BOB, bob);
+    await b.sync();
+    expect(b.getState().pending).toEqual([ALICE]);
+    await b.approve(ALICE);
+    // Carol, approved by Alice's new keys: a chain anchor -> Bob -> Alice (new) -> Carol.
+    server.join(CAROL, carol);
+    const a2 = new WorkspaceKeys(
+      WS,
+      ALICE,
+      server.api(ALICE),
+      unlocked(alice2.secrets),
+      new TrustStore(ALICE, null),
+    );
+    await a2.sync();
+    await a2.approve(CAROL);
+    const c = manager(server, CAROL, carol);
+    await c.sync();
+    expect(c.getState()).toMatchObject({ pending: [], held: [2] });
+    // An approval signed with keys nobody approved admits no one.
+    const approvals = [...server.approvals];
+    const fake = approvals.map((x) =>
+      x.user_id === CAROL
+        ? approval(server.identities.get(CAROL) as ArmourMember, ALICE, mallory)
+        : x,
+    );
+    const view = checkApprovals(WS, fake, null);
+    expect(view.approved.has(keySetId(server.identities.get(CAROL) as ArmourMember))).toBe(false);
+    expect(view.approved.has(keySetId(server.identities.get(BOB) as ArmourMember))).toBe(true);
+  });
+
+  it('a private channel’s key goes to members the workspace approved', async () => {
+    const server = new FakeServer();
+    server.join(ALICE, alice);
+    server.join(BOB, bob);
+    const channel = server.channel('01HZPRIVATE000000000000000', [ALICE, alice], [BOB, bob]);
+    const a = manager(server, ALICE, alice);
+    a.followChannels(() => 'private');
+    await a.sync();
+    const ring = a.channelKeys('01HZPRIVATE000000000000000');
+    await ring.sync();
+    expect(ring.getState().pending).toEqual([BOB]);
+    expect([...(channel.envelopes.get(1)?.keys() ?? [])]).toEqual([ALICE]);
+    await a.approve(BOB);
+    await ring.sync();
+    expect(ring.getState().pending).toEqual([]);
+    expect([...(channel.envelopes.get(1)?.keys() ?? [])].sort()).toEqual([ALICE, BOB].sort());
+  });
+});
+
 describe('channel keys', () => {
   const PRIV = '01HZPRIVATE000000000000000';
   const PUB = '01HZPUBLIC0000000000000000';
@@ -555,6 +756,8 @@ describe('channel keys', () => {
     a.followChannels(kinds);
     b.followChannels(kinds);
     await a.sync();
+    await a.approve(BOB);
+    await a.approve(CAROL);
     await b.sync();
     return { server, channel, a, b };
   }
@@ -695,13 +898,17 @@ describe('channel keys', () => {
     await vi.waitFor(() => expect(channel.envelopes.get(1)?.has(CAROL)).toBe(true));
     expect(server.gets).toBe(wsGets);
 
-    // Bob makes a new identity: announced once, on the workspace; Alice's
-    // browser seals him the workspace's key and the channel's again.
+    // Bob makes a new identity: announced once, on the workspace; once
+    // Alice approves it, her browser seals him the workspace's key and the
+    // channel's again.
     const bob2 = createIdentity(BOB, 'bob has new keys');
     server.setIdentity(BOB, bob2);
     channel.setIdentity(BOB, bob2);
     expect(channel.envelopes.get(1)?.has(BOB)).toBe(false);
     fire({ generation: 1, rotation_required: false });
+    await vi.waitFor(() => expect(a.getState().pending).toEqual([BOB]));
+    expect(server.envelopes.get(1)?.has(BOB)).toBe(false);
+    await a.approve(BOB);
     await vi.waitFor(() => {
       expect(server.envelopes.get(1)?.has(BOB)).toBe(true);
       expect(channel.envelopes.get(1)?.has(BOB)).toBe(true);
@@ -815,9 +1022,18 @@ describe('an imported workspace (docs/armoured.md, "Importing an armoured archiv
   it('opens what was sealed there with the era, then makes the next generation here', async () => {
     const { server, b, texts } = imported();
     await b.sync();
-    // Generation 1 held for reading; generation 2 made by Bob's browser, for both.
-    expect(b.getState()).toMatchObject({ held: [1, 2], generation: 2, rejected: 0 });
+    // Generation 1 held for reading; generation 2 made by Bob's browser,
+    // which anchored the workspace here: for him, then for Alice once he
+    // approves her keys here (her envelope there was for other keys).
+    expect(b.getState()).toMatchObject({
+      held: [1, 2],
+      generation: 2,
+      rejected: 0,
+      pending: [ALICE],
+    });
     expect(server.generation).toBe(2);
+    expect([...(server.envelopes.get(2)?.keys() ?? [])]).toEqual([BOB]);
+    await b.approve(ALICE);
     expect([...(server.envelopes.get(2)?.keys() ?? [])].sort()).toEqual([ALICE, BOB].sort());
     expect(b.show(message('m1', texts.message, ALICE))).toEqual({
       kind: 'text',

@@ -15,6 +15,7 @@ import { setBodyDecoder } from '../notifications/live';
 import type { IdentitySecrets, OpenedRecord } from './crypto';
 import type { Eras } from './eras';
 import {
+  ArmourError,
   isEncryptedBody,
   parseBody,
   splitKeyRef,
@@ -234,6 +235,12 @@ export class WorkspaceKeys extends Keyring {
       async () => {
         await this.settled();
         return this.state.eras.workspace;
+      },
+      // Its keys go to members the workspace's approvals admit (unknown
+      // until the workspace's keys synchronised once: nobody then).
+      async () => {
+        await this.settled();
+        return this.state.status === 'ready' ? this.approvals : undefined;
       },
     );
     let seen = ring.getState().version;
@@ -581,6 +588,41 @@ export class WorkspaceKeys extends Keyring {
     if (!m || userId === this.me) return;
     this.trust.verify(m);
     this.retrustAll();
+  }
+
+  /**
+   * Approves a member's keys, as listed now (docs/armoured.md,
+   * "Approvals"): the reader compared their safety code, so they are
+   * marked verified too. The keys are then sealed for them. ArmourError
+   * 'locked' without an unlocked identity.
+   */
+  async approve(userId: string): Promise<void> {
+    const secrets = this.identity.secrets(this.me);
+    if (!secrets) throw new ArmourError('locked');
+    if (!this.state.members.has(userId)) await this.sync(); // listed since the last look?
+    const m = this.state.members.get(userId);
+    if (!m || userId === this.me) return;
+    const c = await loadCrypto();
+    await this.remote.approve(this.workspaceId, {
+      approvals: [c.signApproval(this.workspaceId, m, secrets)],
+    });
+    this.trust.verify(m);
+    this.retrustAll();
+    this.syncAll();
+    await this.settled();
+  }
+
+  /**
+   * Follows the anchors the server lists that this browser did not (a
+   * member anchored the workspace again: docs/armoured.md, "Approvals");
+   * the reader checked with that member.
+   */
+  acceptAnchors(): Promise<void> {
+    const a = this.approvals;
+    if (!a) return Promise.resolve();
+    this.trust.followAnchors(this.workspaceId, a.anchors);
+    this.syncAll();
+    return this.settled();
   }
 
   /** Removes a member's verified mark; their keys stay trusted. */

@@ -9,6 +9,11 @@
 // that person reads on their own screen (in person, by phone). A mark is
 // kept with the keys it was given for, and holds for those exact keys only:
 // when the keys change it is gone (accepting new keys does not verify them).
+//
+// Anchors (docs/armoured.md, "Approvals"): per workspace, the anchors this
+// browser follows, taken on first sight of the workspace anchored (or when
+// it anchors it); an anchor that appears later is not followed until the
+// reader accepts it.
 import type { ArmourMember } from '../api/types';
 
 interface Known {
@@ -32,6 +37,8 @@ export type Verification =
 interface Stored {
   v: 1;
   users: Record<string, Known>;
+  /** Workspace id -> the anchors followed there ("user\nsign"). */
+  anchors?: Record<string, string[]>;
 }
 
 const MAX_PREVIOUS = 8;
@@ -63,6 +70,7 @@ function defaultStorage(): Storage | null {
 
 export class TrustStore {
   private users: Record<string, Known> = {};
+  private anchorsBy: Record<string, string[]> = {};
   /** Its localStorage key (another tab's changes arrive as `storage` events for it). */
   readonly key: string;
 
@@ -71,32 +79,36 @@ export class TrustStore {
     private readonly storage: Storage | null = defaultStorage(),
   ) {
     this.key = `ruche.armour.trust.${me}`;
-    this.users = this.read();
+    this.load();
   }
 
-  /** What the storage holds (another tab may have written); without storage, what we hold. */
-  private read(): Record<string, Known> {
-    if (!this.storage) return this.users;
+  /** Takes what the storage holds (another tab may have written); without storage, keeps what we hold. */
+  private load(): void {
+    if (!this.storage) return;
+    this.users = {};
+    this.anchorsBy = {};
     try {
       const raw = this.storage.getItem(this.key);
-      if (!raw) return {};
+      if (!raw) return;
       const parsed = JSON.parse(raw) as Partial<Stored>;
-      const out: Record<string, Known> = {};
       for (const [id, k] of Object.entries(parsed.users ?? {})) {
         if (!isKnown(k)) continue;
         // A malformed mark is no mark; the trusted keys stay.
         const { verified, ...keys } = k;
-        out[id] = isKeys(verified) ? { ...keys, verified } : keys;
+        this.users[id] = isKeys(verified) ? { ...keys, verified } : keys;
       }
-      return out;
+      for (const [ws, list] of Object.entries(parsed.anchors ?? {})) {
+        if (Array.isArray(list) && list.every((a) => typeof a === 'string'))
+          this.anchorsBy[ws] = list;
+      }
     } catch {
-      return {};
+      // Unreadable: nothing trusted yet.
     }
   }
 
   private write(): void {
     try {
-      const value: Stored = { v: 1, users: this.users };
+      const value: Stored = { v: 1, users: this.users, anchors: this.anchorsBy };
       this.storage?.setItem(this.key, JSON.stringify(value));
     } catch {
       // Private mode or full: trust lasts for this tab.
@@ -109,7 +121,7 @@ export class TrustStore {
    * reader's own identity, which they just unlocked) is trusted as is.
    */
   observe(members: readonly ArmourMember[], self?: { box: string; sign: string }): string[] {
-    this.users = this.read(); // another tab may have accepted a change
+    this.load(); // another tab may have accepted a change
     const changed: string[] = [];
     let dirty = false;
     for (const m of members) {
@@ -137,7 +149,7 @@ export class TrustStore {
    * key stays known. Not a verification: a mark for the old keys is gone.
    */
   accept(member: ArmourMember): void {
-    this.users = this.read();
+    this.load();
     this.set(member.user_id, member.box_public, member.sign_public);
     this.write();
   }
@@ -149,7 +161,7 @@ export class TrustStore {
    * a stronger check than accepting the change).
    */
   verify(member: ArmourMember): void {
-    this.users = this.read();
+    this.load();
     this.set(member.user_id, member.box_public, member.sign_public);
     const k = this.users[member.user_id];
     if (k) k.verified = { box: member.box_public, sign: member.sign_public };
@@ -158,7 +170,7 @@ export class TrustStore {
 
   /** Removes a person's verified mark (their keys stay trusted). */
   unverify(id: string): void {
-    this.users = this.read();
+    this.load();
     const k = this.users[id];
     if (!k?.verified) return;
     delete k.verified;
@@ -176,7 +188,22 @@ export class TrustStore {
 
   /** Reads again what another tab may have written (observe, accept and verify do). */
   reload(): void {
-    this.users = this.read();
+    this.load();
+  }
+
+  /** The anchors followed in workspace `ws` ("user\nsign"), null before its first sight anchored. */
+  anchors(ws: string): readonly string[] | null {
+    return this.anchorsBy[ws] ?? null;
+  }
+
+  /** Follows `anchors` in workspace `ws` too (first sight, our own, or accepted by the reader). */
+  followAnchors(ws: string, anchors: readonly string[]): void {
+    this.load();
+    const known = this.anchorsBy[ws] ?? [];
+    const added = anchors.filter((a) => !known.includes(a));
+    if (added.length === 0 && this.anchorsBy[ws]) return;
+    this.anchorsBy[ws] = [...known, ...added];
+    this.write();
   }
 
   /** Trusts `box` and `sign` for `id`; a verified mark stays only if they are the same keys. */

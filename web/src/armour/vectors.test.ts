@@ -7,6 +7,7 @@
 import sodium from 'libsodium-wrappers-sumo';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  checkApprovals,
   decryptMessage,
   encryptMessage,
   openEnvelope,
@@ -15,9 +16,11 @@ import {
   ready,
   sealFileContent,
   sealFileName,
+  signApproval,
   type IdentitySecrets,
 } from './crypto';
 import {
+  approvalSigned,
   envelopeSigned,
   fileContentAd,
   fileNameAd,
@@ -435,5 +438,46 @@ describe('channel keys vectors (shared with the server)', () => {
       ok: false,
       reason: 'malformed',
     });
+  });
+});
+
+describe('approval vector (shared with the server)', () => {
+  // The signer of the vectors above (seed 7) approves the recipient's keys:
+  // X25519 from 32 bytes of 8, Ed25519 from 32 bytes of 9.
+  const RECIPIENT = '01J9ZQ3K4M5N6P7Q8R9S0T1V31';
+  const BOX = 'iZq8th4gOowDYTyfdSTU789gnbDIDY6ND7q9k0MMUyM';
+  const SIGN = '_RckOFqgx1tk-3jNYC-h2ZH96_drE8WO1wLqyDXp9hg';
+  const SIGNED = `ruche-armour-approval-v1\n${WS}\n${RECIPIENT}\n${BOX}\n${SIGN}`;
+  const APPROVAL_SIGNATURE =
+    'DmdhsvKcnmSkxrlXoiQgcknMuXe5NDGEdOsQ-dsR6Ee1bZ9696V9lTxPQ6V78cC1VTiCbvZd8dBaJCMAGV31Aw';
+
+  it('signs the approved keys bound to the workspace, and admits them through the signer’s anchor', () => {
+    expect(BOX).toBe(b64(sodium.crypto_box_seed_keypair(new Uint8Array(32).fill(8)).publicKey));
+    expect(SIGN).toBe(b64(sodium.crypto_sign_seed_keypair(new Uint8Array(32).fill(9)).publicKey));
+    expect(approvalSigned(WS, RECIPIENT, BOX, SIGN)).toBe(SIGNED);
+    const pair = sodium.crypto_sign_seed_keypair(new Uint8Array(32).fill(7));
+    const approver = {
+      userId: AUTHOR,
+      boxPublic: BOX,
+      signPublic: SIGN_PUBLIC,
+      boxPublicKey: new Uint8Array(32),
+      boxSecretKey: new Uint8Array(32),
+      signSecretKey: pair.privateKey,
+    };
+    const member = { user_id: RECIPIENT, box_public: BOX, sign_public: SIGN };
+    expect(signApproval(WS, member, approver).signature).toBe(APPROVAL_SIGNATURE);
+    // The signer's anchor (their own keys, which they sign), then the vector.
+    const anchorKeys = { user_id: AUTHOR, box_public: BOX, sign_public: SIGN_PUBLIC };
+    const at = '2026-12-03T10:00:00.000Z';
+    const list = [
+      { ...signApproval(WS, anchorKeys, approver), approved_by: AUTHOR, created_at: at },
+      { ...member, signature: APPROVAL_SIGNATURE, approved_by: AUTHOR, created_at: at },
+    ];
+    const view = checkApprovals(WS, list, null);
+    expect(view.anchors).toEqual([`${AUTHOR}\n${SIGN_PUBLIC}`]);
+    expect(view.approved.has(`${RECIPIENT}\n${BOX}\n${SIGN}`)).toBe(true);
+    // In another workspace the same signature admits nobody but the anchor.
+    const elsewhere = checkApprovals(CH, list, null);
+    expect(elsewhere.approved.size).toBe(0);
   });
 });

@@ -2,7 +2,14 @@
 // member whose browser makes and holds the key, and entries as the server
 // lists them (named by their tokens, their records sealed by her).
 import { ApiError } from '../../api/client';
-import type { ArmourEnvelope, ArmourMember, NewEnvelope, WorkspaceArmour } from '../../api/types';
+import type {
+  ArmourApproval,
+  ArmourEnvelope,
+  ArmourMember,
+  NewApproval,
+  NewEnvelope,
+  WorkspaceArmour,
+} from '../../api/types';
 import type { CreatedIdentity } from '../../armour/crypto';
 import { sealedFileSize, type ContentRecord } from '../../armour/format';
 import type { KeysState } from '../../armour/keyring';
@@ -25,12 +32,15 @@ export function soloServer(who: CreatedIdentity) {
   };
   let generation = 0;
   let envelopes: ArmourEnvelope[] = [];
+  let approvals: ArmourApproval[] = [];
   const view = (): WorkspaceArmour => ({
     generation,
     rotation_required: false,
     members: [member],
     former: [],
     missing: [],
+    pending: [],
+    approvals,
     envelopes,
   });
   const server = {
@@ -42,6 +52,15 @@ export function soloServer(who: CreatedIdentity) {
     addEnvelopes: async (_ws: string, b: { generation: number; envelopes: NewEnvelope[] }) => {
       generation = b.generation;
       envelopes = b.envelopes.map((e) => ({ ...e, generation: b.generation, created_by: ALICE }));
+      return view();
+    },
+    // Her browser anchors the workspace (her own keys).
+    approve: async (_ws: string, b: { approvals: NewApproval[] }) => {
+      approvals = b.approvals.map((a) => ({
+        ...a,
+        approved_by: ALICE,
+        created_at: '2026-12-03T10:00:00.000Z',
+      }));
       return view();
     },
     // Files use the workspace's key only.
