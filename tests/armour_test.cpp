@@ -811,11 +811,16 @@ TEST(Armour, AWorkspaceWhoseApprovedKeysAreAllGoneIsAnchoredAgain) {
   EXPECT_EQ(r1.status == 200 ? r2.error_code() : r1.error_code(), "not_approved");
   Browser& first = r1.status == 200 ? alice : bob;
   Browser& second = r1.status == 200 ? bob : alice;
-  EXPECT_EQ(ids_of(first.state(ws), "pending"), json::array{json::value(second.who.id.str())});
-  // The anchor forgets their passphrase: nobody's current keys are approved.
+  auto anchored = first.state(ws);
+  EXPECT_EQ(ids_of(anchored, "pending"), json::array{json::value(second.who.id.str())});
+  ASSERT_EQ(first.new_generation(ws, 1, json::array{member_in(anchored, first.who)}).status, 200);
+  // The anchor forgets their passphrase: nobody's current keys are approved,
+  // and nobody holds generation 1 any more: the next one is due.
   first.fresh_keys();
   ASSERT_EQ(first.set_identity(true).status, 200);
-  EXPECT_EQ(first.state(ws).body.at("pending").as_array().size(), 2u);
+  auto orphaned = first.state(ws);
+  EXPECT_EQ(orphaned.body.at("pending").as_array().size(), 2u);
+  EXPECT_TRUE(orphaned.body.at("rotation_required").as_bool());
   auto again = second.approve_people(ws, {&second.who, &first.who});
   ASSERT_EQ(again.status, 200) << again.raw.body;
   EXPECT_TRUE(again.body.at("pending").as_array().empty());

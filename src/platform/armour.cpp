@@ -32,24 +32,32 @@ Result<std::optional<ArmourIdentity>> load_identity(db::Conn& c, const UserId& u
 // A scope's current generation, and whether it needs the next one —
 // someone who holds it is no longer among its holders, keys that sealed
 // it were replaced since (a browser takes a key for writing only from a
-// member's current keys), or it came from an imported archive (an era's
-// generations are bound to the ids there: never written under again) — in
-// one statement: it runs in the write transaction of every sealed post.
+// member's current keys), none of its holders holds it any more (their
+// keys were replaced: nobody could seal it again), or it came from an
+// imported archive (an era's generations are bound to the ids there: never
+// written under again) — in one statement: it runs in the write
+// transaction of every sealed post.
 struct KeyState {
   std::int64_t generation = 0;
   bool stale = false;
 };
 Result<KeyState> key_state(db::Conn& c, const KeyScope& scope, std::int64_t now_ms) {
-  RUCHE_TRY(auto row, c.query_one("SELECT s.generation, EXISTS (SELECT 1 FROM armour_envelopes e "
-                                  "WHERE e.workspace_id = s.workspace_id AND e.scope = s.scope AND "
-                                  "e.generation = s.generation AND (e.user_id NOT IN (" +
-                                      std::string(scope.holders) +
-                                      ") OR EXISTS (SELECT 1 FROM armour_identity_history h WHERE h.user_id = "
-                                      "e.created_by AND h.replaced_at_ms >= e.created_at_ms))) OR EXISTS "
-                                      "(SELECT 1 FROM armour_era_scopes r WHERE r.workspace_id = s.workspace_id "
-                                      "AND r.scope = s.scope AND r.generation >= s.generation) "
-                                      "FROM armour_scopes s WHERE s.workspace_id = $1 AND s.scope = $3",
-                                  {scope.ws, now_ms, scope.channel}));
+  RUCHE_TRY(
+      auto row,
+      c.query_one("SELECT s.generation, EXISTS (SELECT 1 FROM armour_envelopes e "
+                  "WHERE e.workspace_id = s.workspace_id AND e.scope = s.scope AND "
+                  "e.generation = s.generation AND (e.user_id NOT IN (" +
+                      std::string(scope.holders) +
+                      ") OR EXISTS (SELECT 1 FROM armour_identity_history h WHERE h.user_id = "
+                      "e.created_by AND h.replaced_at_ms >= e.created_at_ms))) OR NOT EXISTS "
+                      "(SELECT 1 FROM armour_envelopes e WHERE e.workspace_id = s.workspace_id AND "
+                      "e.scope = s.scope AND e.generation = s.generation AND e.user_id IN (" +
+                      std::string(scope.holders) +
+                      ")) OR EXISTS "
+                      "(SELECT 1 FROM armour_era_scopes r WHERE r.workspace_id = s.workspace_id "
+                      "AND r.scope = s.scope AND r.generation >= s.generation) "
+                      "FROM armour_scopes s WHERE s.workspace_id = $1 AND s.scope = $3",
+                  {scope.ws, now_ms, scope.channel}));
   if (!row) return KeyState{};
   return KeyState{row->i64(0), row->boolean(1)};
 }

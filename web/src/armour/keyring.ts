@@ -154,6 +154,8 @@ export class Keyring {
   /** The workspace's approvals as last checked (the workspace's keyring), and what they were checked from. */
   protected approvals: Approvals = undefined;
   private approvalsFrom = '';
+  /** The approvals (approvalsFrom) under which this tab last anchored the workspace again. */
+  private reanchored = '';
   private again = false;
   /** Let go: a synchronisation still running keeps no key. */
   private disposed = false;
@@ -394,8 +396,8 @@ export class Keyring {
       ? info.members.filter((m) => approvals.approved.has(keySetId(m)))
       : info.members;
     try {
-      if (!approvals && !this.scope.channelId) {
-        const anchored = await this.anchor(info, c, secrets, self);
+      if (!this.scope.channelId) {
+        const anchored = await this.anchor(info, c, secrets, self, approvals);
         if (anchored) return anchored;
       }
       // An imported generation is never written under: the next one is made here.
@@ -444,10 +446,13 @@ export class Keyring {
   }
 
   /**
-   * Anchors a workspace nobody anchored (docs/armoured.md, "Approvals"),
+   * Anchors the workspace (docs/armoured.md, "Approvals") when nobody did,
    * from a browser that makes its first key or holds its current one: our
    * own keys, and those of the members who hold the current key already
-   * (they have what approving would give them). Another browser may be
+   * (they have what approving would give them). Anchors it again, our own
+   * keys only, when no member's current keys are approved any more (the
+   * approved ones were all replaced, or left) and no anchor waits for the
+   * reader's word — once per state of the approvals. Another browser may be
    * first (403 not_approved): we look again, and follow its anchor.
    */
   private async anchor(
@@ -455,15 +460,28 @@ export class Keyring {
     c: ArmourCrypto,
     secrets: IdentitySecrets,
     self: ArmourMember,
+    approvals: ApprovalView | null,
   ): Promise<ScopeArmour | null> {
-    if (info.generation !== 0 && !this.keys.has(info.generation)) return null;
-    const holders =
-      info.generation === 0
-        ? []
-        : info.members.filter((m) => m.user_id !== this.me && !info.missing.includes(m.user_id));
     const ws = this.scope.workspaceId;
-    const approvals = [self, ...holders].map((m) => c.signApproval(ws, m, secrets));
-    const answer = workspaceView(await this.remote.approve(ws, { approvals }));
+    let approve: ArmourMember[];
+    if (!approvals) {
+      if (info.generation !== 0 && !this.keys.has(info.generation)) return null;
+      const holders =
+        info.generation === 0
+          ? []
+          : info.members.filter((m) => m.user_id !== this.me && !info.missing.includes(m.user_id));
+      approve = [self, ...holders];
+    } else {
+      const followed = this.trust.anchors(ws) ?? [];
+      const orphaned =
+        !info.members.some((m) => approvals.approved.has(keySetId(m))) &&
+        approvals.anchors.every((a) => followed.includes(a));
+      if (!orphaned || this.reanchored === this.approvalsFrom) return null;
+      this.reanchored = this.approvalsFrom;
+      approve = [self];
+    }
+    const list = approve.map((m) => c.signApproval(ws, m, secrets));
+    const answer = workspaceView(await this.remote.approve(ws, { approvals: list }));
     this.trust.followAnchors(ws, [c.anchorId(self)]);
     return answer;
   }

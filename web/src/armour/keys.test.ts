@@ -108,9 +108,14 @@ class FakeServer {
         : [],
     });
     for (const g of this.envelopes.values()) g.delete(id);
-    // Keys that sealed the current generation are gone: it needs the next one.
+    // Keys that sealed the current generation are gone, or nobody holds it
+    // any more: it needs the next one.
     const current = this.envelopes.get(this.generation);
-    if (old && current && [...current.values()].some((e) => e.created_by === id)) {
+    if (
+      old &&
+      current &&
+      ([...current.values()].some((e) => e.created_by === id) || current.size === 0)
+    ) {
       this.rotationRequired = true;
     }
   }
@@ -714,6 +719,39 @@ describe('approvals (docs/armoured.md, "Approvals")', () => {
     const view = checkApprovals(WS, fake, null);
     expect(view.approved.has(keySetId(server.identities.get(CAROL) as ArmourMember))).toBe(false);
     expect(view.approved.has(keySetId(server.identities.get(BOB) as ArmourMember))).toBe(true);
+  });
+
+  it('a member alone whose approved keys are gone anchors the workspace again, once', async () => {
+    const server = new FakeServer();
+    server.join(ALICE, alice);
+    server.join(BOB, bob);
+    const trust = new TrustStore(ALICE, null); // her browser's, kept across her new keys
+    const a = new WorkspaceKeys(WS, ALICE, server.api(ALICE), unlocked(alice.secrets), trust);
+    await a.sync();
+    // She forgets her passphrase; Bob's keys were never approved.
+    const alice2 = createIdentity(ALICE, 'alice new passphrase');
+    server.setIdentity(ALICE, alice2);
+    const a2 = new WorkspaceKeys(WS, ALICE, server.api(ALICE), unlocked(alice2.secrets), trust);
+    await a2.sync();
+    expect(server.approvals.map((x) => [x.user_id, x.approved_by, x.sign_public])).toEqual([
+      [ALICE, ALICE, alice.sign_public],
+      [ALICE, ALICE, alice2.sign_public],
+    ]);
+    expect(a2.getState()).toMatchObject({
+      pending: [BOB],
+      newAnchors: [],
+      generation: 2,
+      held: [2],
+    });
+    // Bob's browser, which knew neither, follows both; his keys wait.
+    const b = manager(server, BOB, bob);
+    await b.sync();
+    expect(b.getState()).toMatchObject({ pending: [BOB], newAnchors: [] });
+    // Once anchored again, nothing more: Bob's browser cannot anchor (his keys wait for hers).
+    const posts = server.posts;
+    await a2.sync();
+    await b.sync();
+    expect(server.posts).toBe(posts);
   });
 
   it('a private channel’s key goes to members the workspace approved', async () => {
