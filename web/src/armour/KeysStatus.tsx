@@ -78,6 +78,12 @@ export function KeysStatus({
   const sealing = channel ?? keys;
   const cs = useSyncExternalStore(sealing.subscribe, sealing.getState);
   const [verifying, setVerifying] = useState(false);
+  /** The button that opens the key verification screen. */
+  const openVerify = (label: string) => (
+    <Button size="sm" icon="key" aria-haspopup="dialog" onClick={() => setVerifying(true)}>
+      {label}
+    </Button>
+  );
   const waiting = awaitingKey(cs);
   // The workspace's failure, or the channel's.
   const failed = s.status === 'error' ? keys : cs.status === 'error' ? sealing : null;
@@ -115,14 +121,7 @@ export function KeysStatus({
                       : ta('keys.accept')}
                   </Button>
                 ))}
-                <Button
-                  size="sm"
-                  icon="key"
-                  aria-haspopup="dialog"
-                  onClick={() => setVerifying(true)}
-                >
-                  {ta('verify.open')}
-                </Button>
+                {openVerify(ta('verify.open'))}
               </div>
             </Alert>
           ) : null}
@@ -144,31 +143,13 @@ export function KeysStatus({
                   count: toApprove.length,
                 })}
               </p>
-              <div className="button-row">
-                <Button
-                  size="sm"
-                  icon="key"
-                  aria-haspopup="dialog"
-                  onClick={() => setVerifying(true)}
-                >
-                  {ta('approve.open')}
-                </Button>
-              </div>
+              <div className="button-row">{openVerify(ta('approve.open'))}</div>
             </Alert>
           ) : null}
           {selfPending ? (
             <Alert kind="info">
               <p>{ta('approve.self')}</p>
-              <div className="button-row">
-                <Button
-                  size="sm"
-                  icon="key"
-                  aria-haspopup="dialog"
-                  onClick={() => setVerifying(true)}
-                >
-                  {ta('verify.open')}
-                </Button>
-              </div>
+              <div className="button-row">{openVerify(ta('verify.open'))}</div>
             </Alert>
           ) : waiting ? (
             <Alert kind="info">{ta(channel ? 'keys.waiting_channel' : 'keys.waiting')}</Alert>

@@ -298,6 +298,22 @@ function manager(server: FakeServer, id: string, who: CreatedIdentity) {
   return new WorkspaceKeys(WS, id, server.api(id), unlocked(who.secrets), new TrustStore(id, null));
 }
 
+/**
+ * Alice and Bob in a workspace: Alice's browser made generation 1,
+ * anchored the workspace and approved Bob's keys; Bob's synchronised.
+ */
+async function aliceAndBob() {
+  const server = new FakeServer();
+  server.join(ALICE, alice);
+  server.join(BOB, bob);
+  const a = manager(server, ALICE, alice);
+  await a.sync();
+  await a.approve(BOB);
+  const b = manager(server, BOB, bob);
+  await b.sync();
+  return { server, a, b };
+}
+
 const message = (id: string, body: string, author: string) => ({
   id,
   body,
@@ -350,14 +366,7 @@ describe('workspace keys', () => {
   });
 
   it('a message with files is sealed as version 2, and shows its files', async () => {
-    const server = new FakeServer();
-    server.join(ALICE, alice);
-    server.join(BOB, bob);
-    const a = manager(server, ALICE, alice);
-    await a.sync();
-    await a.approve(BOB);
-    const b = manager(server, BOB, bob);
-    await b.sync();
+    const { a, b } = await aliceAndBob();
     const files = [
       { id: 'A1', name: 'plan.png', type: 'image/png', size: 5, key: new Uint8Array(32).fill(4) },
     ];
@@ -581,14 +590,7 @@ describe('workspace keys', () => {
   });
 
   it('shows a forged or tampered message as a bad signature, not as text', async () => {
-    const server = new FakeServer();
-    server.join(ALICE, alice);
-    server.join(BOB, bob);
-    const a = manager(server, ALICE, alice);
-    await a.sync();
-    await a.approve(BOB);
-    const b = manager(server, BOB, bob);
-    await b.sync();
+    const { a, b } = await aliceAndBob();
     const body = await b.encrypt(CH, 'signé par Bob');
     // Attributed to Alice by the server:
     expect(a.show(message('m5', body, ALICE))).toEqual({ kind: 'bad_signature' });
@@ -648,14 +650,7 @@ describe('approvals (docs/armoured.md, "Approvals")', () => {
   });
 
   it('a new anchor is not followed until the reader accepts it; a fresh browser follows what it first sees', async () => {
-    const server = new FakeServer();
-    server.join(ALICE, alice);
-    server.join(BOB, bob);
-    const a = manager(server, ALICE, alice);
-    await a.sync();
-    await a.approve(BOB);
-    const b = manager(server, BOB, bob);
-    await b.sync();
+    const { server, a, b } = await aliceAndBob();
     // The server lists Mallory anchoring the workspace too (his own keys, signed by him).
     server.join(MALLORY, mallory);
     const m = server.identities.get(MALLORY);
