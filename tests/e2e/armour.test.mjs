@@ -273,6 +273,16 @@ test('a member sets a passphrase: no key comes to her keys until a member approv
   // for them and asks the owner to approve them.
   await pageA.getByText(`${B.name} attend qu’un membre approuve ses clés`).waitFor();
   await shot(pageA, 'armour-07-approval-asked');
+  // The members pane says so too.
+  await pageA.locator('.chat-header').getByRole('button', { name: '2 membres' }).click();
+  const pane = pageA.getByRole('complementary', { name: 'Membres' });
+  await pane
+    .getByRole('listitem')
+    .filter({ hasText: B.name })
+    .getByText(/^à approuver/)
+    .waitFor();
+  await pageA.locator('.chat-header').getByRole('button', { name: '2 membres' }).click();
+  await pane.waitFor({ state: 'detached' });
   const x = await armourState();
   assert.deepEqual(x.pending, [idB]);
   assert.deepEqual(x.missing, []);

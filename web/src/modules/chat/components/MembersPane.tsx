@@ -140,12 +140,20 @@ function VerifyKeysButton({ keys }: { keys: WorkspaceKeys }) {
   );
 }
 
-/** A member's keys, when there is something to say: verified, or changed. */
+/** A member's keys, when there is something to say: changed, waiting for an approval, or verified. */
 function KeysState({ keys, userId }: { keys: WorkspaceKeys; userId: string }) {
   const ta = useArmourText();
   const s = useSyncExternalStore(keys.subscribe, keys.getState);
   if (s.changed.includes(userId)) {
     return <span className="tag tag--warning">{ta('verify.state_changed')}</span>;
+  }
+  if (s.anchored && s.pending.includes(userId)) {
+    return (
+      <span className="tag tag--warning" title={ta('verify.pending_hint')}>
+        {ta('verify.state_pending')}
+        <span className="visually-hidden"> {ta('verify.pending_hint')}</span>
+      </span>
+    );
   }
   if (s.verified.includes(userId)) {
     return (
