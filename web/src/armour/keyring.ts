@@ -154,6 +154,8 @@ export class Keyring {
   /** The workspace's approvals as last checked (the workspace's keyring), and what they were checked from. */
   protected approvals: Approvals = undefined;
   private approvalsFrom = '';
+  /** Approval signatures checked (crypto.checkApprovals), bounded. */
+  private readonly approvalChecks = new Map<string, boolean>();
   /** The approvals (approvalsFrom) under which this tab last anchored the workspace again. */
   private reanchored = '';
   private again = false;
@@ -284,13 +286,14 @@ export class Keyring {
     if (list.length === 0) return (this.approvals = null);
     const ws = this.scope.workspaceId;
     let followed = this.trust.anchors(ws);
+    if (this.approvalChecks.size > 4 * list.length + 1000) this.approvalChecks.clear();
     if (!followed) {
-      this.trust.followAnchors(ws, c.checkApprovals(ws, list, null).anchors);
+      this.trust.followAnchors(ws, c.checkApprovals(ws, list, null, this.approvalChecks).anchors);
       followed = this.trust.anchors(ws) ?? [];
     }
     const from = JSON.stringify([list, followed]);
     if (from !== this.approvalsFrom || !this.approvals) {
-      this.approvals = c.checkApprovals(ws, list, new Set(followed));
+      this.approvals = c.checkApprovals(ws, list, new Set(followed), this.approvalChecks);
       this.approvalsFrom = from;
     }
     return this.approvals;

@@ -479,5 +479,15 @@ describe('approval vector (shared with the server)', () => {
     // In another workspace the same signature admits nobody but the anchor.
     const elsewhere = checkApprovals(CH, list, null);
     expect(elsewhere.approved.size).toBe(0);
+    // Answers kept across calls: the same view, and no answer passes to another approval.
+    const known = new Map<string, boolean>();
+    expect(checkApprovals(WS, list, null, known)).toEqual(view);
+    expect(known.size).toBe(2);
+    expect(checkApprovals(WS, list, null, known)).toEqual(view);
+    expect(known.size).toBe(2);
+    const moved = [list[0], { ...list[1], user_id: AUTHOR }] as typeof list;
+    expect(checkApprovals(WS, moved, null, known).approved.has(`${AUTHOR}\n${BOX}\n${SIGN}`)).toBe(
+      false,
+    );
   });
 });
