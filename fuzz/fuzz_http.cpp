@@ -1,7 +1,8 @@
 // Request header values, as any client may send them: Range, weighted lists
-// (Accept), cookies, HTTP Basic credentials and the CSRF-1 site check; and
-// what the server writes back from user text (Content-Disposition,
-// percent-encoding). Each with the invariant its callers rely on.
+// (Accept), cookies, HTTP Basic credentials, tus Upload-Metadata and the
+// CSRF-1 site check; and what the server writes back from user text
+// (Content-Disposition, percent-encoding). Each with the invariant its
+// callers rely on.
 #include <cctype>
 #include <cstdint>
 #include <cstring>
@@ -91,6 +92,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                                crypto::base64_encode(c->user + ":" + c->password));
       if (!again || again->user != c->user || again->password != c->password) __builtin_trap();
     }
+  }
+
+  // tus Upload-Metadata: a value found is a key's, decoded from base64, so
+  // never longer than the header; a header made of a key and any bytes
+  // gives those bytes back.
+  for (std::string_view key : {std::string_view("filename"), p.b}) {
+    if (auto v = platform::upload_metadata(p.a, key); v && v->size() > p.a.size()) __builtin_trap();
+  }
+  if (!p.b.empty() && p.b.find_first_of(" ,") == std::string_view::npos) {
+    const std::string header = std::string(p.b) + " " + crypto::base64_encode(p.c) + ",other x";
+    if (platform::upload_metadata(header, p.b) != std::string(p.c)) __builtin_trap();
   }
 
   // The site check: what passes sent no Origin, or ours, or the Host's.

@@ -19,6 +19,20 @@ std::optional<BasicCredentials> basic_credentials(std::string_view authorization
   return BasicCredentials{decoded->substr(0, colon), decoded->substr(colon + 1)};
 }
 
+std::optional<std::string> upload_metadata(std::string_view header, std::string_view key) {
+  while (!header.empty()) {
+    auto comma = header.find(',');
+    std::string_view item = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    auto space = item.find(' ');
+    if (item.substr(0, space) != key) continue;
+    if (space == std::string_view::npos) return std::string();
+    return crypto::base64_decode(item.substr(space + 1));
+  }
+  return std::nullopt;
+}
+
 std::string_view origin_of(std::string_view url) {
   auto scheme = url.find("://");
   if (scheme == std::string_view::npos) return url;

@@ -1,7 +1,8 @@
 // What the platform reads from a request's headers before anything acts on
-// it, each in one place: HTTP Basic credentials (RFC 7617) and where a
-// browser says a request comes from (CSRF-1). Pure functions of the
-// headers, fuzzed in fuzz/fuzz_http.cpp.
+// it, each in one place: HTTP Basic credentials (RFC 7617), where a
+// browser says a request comes from (CSRF-1), and a resumable upload's
+// metadata (tus). Pure functions of the headers, fuzzed in
+// fuzz/fuzz_http.cpp.
 #pragma once
 
 #include <optional>
@@ -34,6 +35,12 @@ std::optional<BasicCredentials> basic_credentials(std::string_view authorization
 // non-browser client) passes. What a session cookie, a share link's cookie
 // or a WebSocket acts for.
 Result<void> check_same_origin(const http::Headers& headers, std::string_view public_url);
+
+// The value of `key` in a tus Upload-Metadata header ("key base64,key2
+// base64,key3": pairs separated by commas, the value base64 of any bytes,
+// absent for an empty one): decoded, "" for a key without a value; nullopt
+// when the key is not there or its value is not base64.
+std::optional<std::string> upload_metadata(std::string_view header, std::string_view key);
 
 // "scheme://host[:port]" of a URL, without its path; the URL itself when it
 // has no scheme.

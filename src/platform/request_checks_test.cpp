@@ -41,6 +41,24 @@ http::Headers headers(std::initializer_list<std::pair<const char*, const char*>>
   return h;
 }
 
+TEST(RequestChecks, UploadMetadataIsReadByKey) {
+  const std::string header = "filename " + crypto::base64_encode("Rapport été 2026.pdf") +
+                             ", is_confidential,parent_id " +
+                             crypto::base64_encode("01J9ZQ3K4M5N6P7Q8R9S0T1V2W");
+  EXPECT_EQ(upload_metadata(header, "filename"), "Rapport été 2026.pdf");
+  EXPECT_EQ(upload_metadata(header, "parent_id"), "01J9ZQ3K4M5N6P7Q8R9S0T1V2W");
+  EXPECT_EQ(upload_metadata(header, "is_confidential"), "");  // a key without a value
+  EXPECT_EQ(upload_metadata(header, "file"), std::nullopt);   // keys match whole
+  EXPECT_EQ(upload_metadata(header, "name"), std::nullopt);
+  EXPECT_EQ(upload_metadata("", "filename"), std::nullopt);
+  EXPECT_EQ(upload_metadata("filename not*base64", "filename"), std::nullopt);
+  // The first of a key given twice.
+  EXPECT_EQ(upload_metadata("filename " + crypto::base64_encode("a") + ",filename " +
+                                crypto::base64_encode("b"),
+                            "filename"),
+            "a");
+}
+
 TEST(RequestChecks, SameOriginByFetchSiteThenOrigin) {
   const std::string url = "https://ruche.example.org/base/";
   EXPECT_EQ(origin_of(url), "https://ruche.example.org");

@@ -6,8 +6,8 @@
 //          client whose last answer was lost learns the file it made)
 //   PATCH  /api/v1/uploads/{uid}                   application/offset+octet-stream
 //   DELETE /api/v1/uploads/{uid}
-#include "core/crypto/encoding.hpp"
 #include "modules/files/routes.hpp"
+#include "platform/request_checks.hpp"
 
 namespace ruche::files {
 
@@ -49,20 +49,6 @@ std::optional<std::int64_t> number(std::optional<std::string_view> h) {
   return std::stoll(std::string(*h));
 }
 
-std::optional<std::string> metadata(std::string_view header, std::string_view key) {
-  while (!header.empty()) {
-    auto comma = header.find(',');
-    std::string_view item = header.substr(0, comma);
-    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    auto space = item.find(' ');
-    if (item.substr(0, space) != key) continue;
-    if (space == std::string_view::npos) return std::string();
-    return crypto::base64_decode(item.substr(space + 1));
-  }
-  return std::nullopt;
-}
-
 UploadId uid(const http::Request& req) { return UploadId(std::string(req.param("uid"))); }
 
 }  // namespace
@@ -85,9 +71,9 @@ void register_tus_routes(Api& api, Service& files) {
           auto length = number(req.headers.get("Upload-Length"));
           if (!length) return fail(Errc::invalid, "Upload-Length required", "invalid_length");
           std::string meta(req.headers.get("Upload-Metadata").value_or(""));
-          auto name = metadata(meta, "filename");
+          auto name = platform::upload_metadata(meta, "filename");
           if (!name || name->empty()) return fail(Errc::invalid, "Upload-Metadata needs a filename", "invalid_name");
-          auto parent_id = metadata(meta, "parent_id");
+          auto parent_id = platform::upload_metadata(meta, "parent_id");
           Node parent;
           if (parent_id && !parent_id->empty()) {
             RUCHE_TRY(parent, files.reach(caller, NodeId(*parent_id), Access::write));
