@@ -523,18 +523,8 @@ describe('workspace keys', () => {
   });
 
   it('warns when a member’s keys change, until the reader accepts them', async () => {
-    const server = new FakeServer();
-    server.join(ALICE, alice);
-    server.join(BOB, bob);
-    const a = manager(server, ALICE, alice);
-    await a.sync();
-    await a.approve(BOB);
-    const b = manager(server, BOB, bob);
-    const before = await (async () => {
-      await a.sync();
-      await b.sync();
-      return b.encrypt(CH, 'avant');
-    })();
+    const { server, a, b } = await aliceAndBob();
+    const before = await b.encrypt(CH, 'avant');
     expect(a.getState().changed).toEqual([]);
 
     // Bob forgot his passphrase: new keys, his envelopes dropped.
