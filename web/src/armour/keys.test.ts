@@ -667,16 +667,10 @@ describe('approvals (docs/armoured.md, "Approvals")', () => {
   });
 
   it('approvals chain through keys replaced since; new keys wait for a member', async () => {
-    const server = new FakeServer();
-    server.join(ALICE, alice);
-    server.join(BOB, bob);
-    const a = manager(server, ALICE, alice);
-    await a.sync();
-    await a.approve(BOB);
+    const { server, b } = await aliceAndBob();
     // Alice makes new keys: pending until Bob approves them.
     const alice2 = createIdentity(ALICE, 'alice new passphrase');
     server.setIdentity(ALICE, alice2);
-    const b = manager(server, BOB, bob);
     await b.sync();
     expect(b.getState().pending).toEqual([ALICE]);
     await b.approve(ALICE);
