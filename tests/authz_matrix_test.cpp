@@ -73,6 +73,9 @@ TEST(AuthzMatrix, EveryRouteAsEveryPersona) {
                        {{"Tus-Resumable", "1.0.0"}, {"Upload-Length", "1"}, {"Upload-Metadata", "filename eQ=="}});
   ASSERT_EQ(upload.status, 201) << upload.raw.body;
   std::string location = upload.raw.header("Location").value_or("");
+  auto task = s.call("POST", "/api/v1/workspaces/" + ws + "/tasks", owner.token,
+                     body(json::object{{"title", "t"}}));
+  ASSERT_EQ(task.status, 201) << task.raw.body;
   std::map<std::string, std::string> values = {
       {"id", ws},
       {"workspace_id", ws},
@@ -88,6 +91,7 @@ TEST(AuthzMatrix, EveryRouteAsEveryPersona) {
       {"uid", location.substr(location.rfind('/') + 1)},
       {"number", "1"},
       {"name", "y.txt"},
+      {"tid", std::string(task.body.at("id").as_string())},
   };
 
   const auto& routes = s.instance().api().routes();

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "dav/dav.hpp"
+#include "dav/ical.hpp"
 #include "dav/xml.hpp"
 
 namespace ruche::dav {
@@ -146,4 +147,36 @@ TEST(Dav, Bodies) {
 }
 
 }  // namespace
+TEST(Ical, EscapesTextAndFoldsLongLinesBetweenCharacters) {
+  EXPECT_EQ(ical_escape("a;b,c\\d\r\ne\nf\x01g"), "a\\;b\\,c\\\\d\\ne\\nfg");
+  EXPECT_EQ(ical_utc(1'800'000'000'123), "20270115T080000Z");
+  IcalWriter w;
+  w.begin("VTODO");
+  // 70 bytes of "é" (2 bytes each) after "SUMMARY:": folding must not cut one.
+  std::string summary;
+  for (int i = 0; i < 70; ++i) summary += "\xc3\xa9";
+  w.text("SUMMARY", summary);
+  w.texts("CATEGORIES", {"a,b", "c"});
+  w.end("VTODO");
+  const std::string& out = w.str();
+  std::string unfolded;
+  std::size_t start = 0;
+  while (start < out.size()) {
+    std::size_t eol = out.find("\r\n", start);
+    ASSERT_NE(eol, std::string::npos);
+    std::string line = out.substr(start, eol - start);
+    EXPECT_LE(line.size(), 75u) << line;
+    // A continuation line never starts inside a character.
+    if (line[0] == ' ') {
+      EXPECT_NE(static_cast<unsigned char>(line[1]) & 0xC0, 0x80);
+      unfolded += line.substr(1);
+    } else {
+      if (!unfolded.empty()) unfolded += "\n";
+      unfolded += line;
+    }
+    start = eol + 2;
+  }
+  EXPECT_EQ(unfolded, "BEGIN:VTODO\nSUMMARY:" + summary + "\nCATEGORIES:a\\,b,c\nEND:VTODO");
+}
+
 }  // namespace ruche::dav

@@ -2,6 +2,7 @@
 
 #include "modules/chat/chat.hpp"
 #include "modules/files/files.hpp"
+#include "modules/tasks/tasks.hpp"
 
 namespace ruche::modules {
 
@@ -18,9 +19,7 @@ void register_all(platform::ModuleRegistry& registry) {
                 .write_means = "start calls and share the screen",
                 .armoured = true});
   registry.add(files::module());
-  registry.add({.name = "tasks",
-                .read_means = "see boards and tasks",
-                .write_means = "create, assign and update tasks"});
+  registry.add(tasks::module());
   registry.add({.name = "calendar",
                 .read_means = "see the workspace calendar",
                 .write_means = "create and change events"});

@@ -1,5 +1,6 @@
 #include "platform/registry.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace ruche::platform {
@@ -28,6 +29,31 @@ Result<void> ModuleRegistry::charge_storage(db::Conn& c, const WorkspaceId& ws, 
 std::vector<std::string> ModuleRegistry::names() const {
   std::vector<std::string> out;
   for (const auto& m : modules_) out.push_back(m.name);
+  return out;
+}
+
+std::string mark_matches(const std::string& text, const std::vector<std::string>& words) {
+  auto lower = [](char ch) {
+    return ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch - 'A' + 'a') : ch;
+  };
+  std::vector<bool> marked(text.size(), false);
+  for (const auto& w : words) {
+    if (w.empty() || w.size() > text.size()) continue;
+    for (std::size_t at = 0; at + w.size() <= text.size(); ++at) {
+      std::size_t k = 0;
+      while (k < w.size() && lower(text[at + k]) == lower(w[k])) ++k;
+      if (k == w.size())
+        std::fill(marked.begin() + static_cast<std::ptrdiff_t>(at),
+                  marked.begin() + static_cast<std::ptrdiff_t>(at + k), true);
+    }
+  }
+  static const std::string kOpen = "\xee\x80\x80", kClose = "\xee\x80\x81";
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (marked[i] && (i == 0 || !marked[i - 1])) out += kOpen;
+    out += text[i];
+    if (marked[i] && (i + 1 == text.size() || !marked[i + 1])) out += kClose;
+  }
   return out;
 }
 

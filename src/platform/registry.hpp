@@ -33,6 +33,10 @@ struct SearchHit {
   json::object extra;        // module-specific fields (channel_id, path, ...)
 };
 
+// `text` with every occurrence of `words` (ASCII case ignored) between
+// U+E000 and U+E001, as search snippets mark matches.
+std::string mark_matches(const std::string& text, const std::vector<std::string>& words);
+
 struct ModuleDef {
   std::string name;          // "chat": the name in workspace module lists and routes
   std::string read_means;    // what a read right allows, for the UI and docs

@@ -1,5 +1,7 @@
 #include "platform/request_checks.hpp"
 
+#include <charconv>
+
 #include "core/crypto/encoding.hpp"
 
 namespace ruche::platform {
@@ -53,6 +55,20 @@ Result<void> check_same_origin(const http::Headers& headers, std::string_view pu
       return fail(Errc::forbidden, "cross-origin request refused", "cross_origin");
   }
   return {};
+}
+
+Result<std::optional<std::int64_t>> query_integer(const http::Request& req, std::string_view key,
+                                                  std::int64_t lo, std::int64_t hi) {
+  auto v = req.query_param(key);
+  if (!v) return std::optional<std::int64_t>{};
+  std::int64_t n = 0;
+  auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (ec != std::errc{} || end != v->data() + v->size() || n < lo || n > hi)
+    return fail(Errc::invalid,
+                std::string(key) + " must be a whole number from " + std::to_string(lo) + " to " +
+                    std::to_string(hi),
+                "invalid_field");
+  return std::optional<std::int64_t>(n);
 }
 
 }  // namespace ruche::platform

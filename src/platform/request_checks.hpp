@@ -46,4 +46,9 @@ std::optional<std::string> upload_metadata(std::string_view header, std::string_
 // has no scheme.
 std::string_view origin_of(std::string_view url);
 
+// The query parameter `key` as a whole decimal integer within [lo, hi]:
+// nullopt when absent. Errors: invalid "invalid_field" naming the key.
+Result<std::optional<std::int64_t>> query_integer(const http::Request& req, std::string_view key,
+                                                  std::int64_t lo, std::int64_t hi);
+
 }  // namespace ruche::platform

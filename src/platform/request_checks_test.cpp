@@ -90,5 +90,23 @@ TEST(RequestChecks, SameOriginByFetchSiteThenOrigin) {
             "cross_origin");
 }
 
+TEST(RequestChecks, QueryIntegersAreWholeAndInRange) {
+  http::Request req;
+  req.query = "limit=20&offset=-1&big=99999999999999999999&junk=12x&empty=&sign=%2B5";
+  auto limit = query_integer(req, "limit", 1, 100);
+  ASSERT_TRUE(limit);
+  EXPECT_EQ(*limit, std::optional<std::int64_t>(20));
+  auto absent = query_integer(req, "missing", 1, 100);
+  ASSERT_TRUE(absent);
+  EXPECT_FALSE(absent->has_value());
+  for (const char* key : {"offset", "big", "junk", "empty", "sign"}) {
+    auto r = query_integer(req, key, 0, 1000);
+    ASSERT_FALSE(r) << key;
+    EXPECT_EQ(r.error().reason, "invalid_field");
+    EXPECT_NE(r.error().message.find(key), std::string::npos);
+  }
+  EXPECT_FALSE(query_integer(req, "limit", 1, 19));
+}
+
 }  // namespace
 }  // namespace ruche::platform

@@ -6,6 +6,7 @@
 #include "base/log.hpp"
 #include "platform/export.hpp"
 #include "platform/import.hpp"
+#include "platform/request_checks.hpp"
 
 namespace ruche::platform {
 
@@ -571,23 +572,10 @@ void register_platform_routes(Api& api, EventHub& hub) {
   api.add_workspace("GET", "/api/v1/workspaces/{id}/events", "", Access::read,
                     [&p](http::Request& req, const Caller& caller,
                          const WorkspaceAccess& a) -> Result<http::Response> {
-                      std::int64_t since = 0;
-                      int limit = 100;
-                      if (auto s = req.query_param("since")) {
-                        try {
-                          since = std::stoll(*s);
-                        } catch (...) {
-                          return fail(Errc::invalid, "since must be a number", "invalid_field");
-                        }
-                      }
-                      if (auto l = req.query_param("limit")) {
-                        try {
-                          limit = std::stoi(*l);
-                        } catch (...) {
-                          return fail(Errc::invalid, "limit must be a number", "invalid_field");
-                        }
-                      }
-                      if (limit < 1 || limit > 500) return fail(Errc::invalid, "limit must be 1..500", "invalid_field");
+                      RUCHE_TRY(auto since_param, query_integer(req, "since", 0, INT64_MAX));
+                      RUCHE_TRY(auto limit_param, query_integer(req, "limit", 1, 500));
+                      const std::int64_t since = since_param.value_or(0);
+                      const int limit = static_cast<int>(limit_param.value_or(100));
                       RUCHE_TRY(auto events, p.outbox.since(p.db, a.workspace_id, since, limit));
                       std::string body = "[";
                       bool first = true;
@@ -630,15 +618,8 @@ void register_platform_routes(Api& api, EventHub& hub) {
                  std::string q = req.query_param("q").value_or("");
                  std::string why = json::check_string(q, {.min = 1, .max = 200});
                  if (!why.empty()) return fail(Errc::invalid, "q " + why, "invalid_field");
-                 int limit = 20;
-                 if (auto l = req.query_param("limit")) {
-                   try {
-                     limit = std::stoi(*l);
-                   } catch (...) {
-                     return fail(Errc::invalid, "limit must be a number", "invalid_field");
-                   }
-                 }
-                 if (limit < 1 || limit > 100) return fail(Errc::invalid, "limit must be 1..100", "invalid_field");
+                 RUCHE_TRY(auto limit_param, query_integer(req, "limit", 1, 100));
+                 const int limit = static_cast<int>(limit_param.value_or(20));
                  std::optional<std::string> only_ws = req.query_param("workspace");
                  std::optional<std::string> only_type = req.query_param("type");
                  std::map<std::string, std::string> filters;
@@ -837,15 +818,8 @@ void register_platform_routes(Api& api, EventHub& hub) {
 
   api.add_admin("GET", "/api/v1/admin/audit",
                 [&p](http::Request& req, const Caller&) -> Result<http::Response> {
-                  int limit = 100;
-                  if (auto l = req.query_param("limit")) {
-                    try {
-                      limit = std::stoi(*l);
-                    } catch (...) {
-                      return fail(Errc::invalid, "limit must be a number", "invalid_field");
-                    }
-                  }
-                  if (limit < 1 || limit > 1000) return fail(Errc::invalid, "limit must be 1..1000", "invalid_field");
+                  RUCHE_TRY(auto limit_param, query_integer(req, "limit", 1, 1000));
+                  const int limit = static_cast<int>(limit_param.value_or(100));
                   RUCHE_TRY(auto rows, p.db.read([&](db::Conn& c) -> Result<json::array> {
                     json::array a;
                     RUCHE_CHECK(c.each("SELECT seq, at_ms, actor_id, action, outcome, workspace_id, object, "

@@ -4,6 +4,7 @@
 #include "platform/api.hpp"
 #include "platform/content_response.hpp"
 #include "platform/file_names.hpp"
+#include "platform/request_checks.hpp"
 
 namespace ruche::chat {
 
@@ -211,14 +212,9 @@ void register_routes(Api& api, Service& chat) {
 
   api.add_object("GET", "/api/v1/channels/{cid}/messages", "chat", Access::read, "cid",
                  [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
-                   int limit = 50;
-                   if (auto l = req.query_param("limit")) {
-                     try {
-                       limit = std::stoi(*l);
-                     } catch (...) {
-                       return fail(Errc::invalid, "limit must be a number", "invalid_field");
-                     }
-                   }
+                   RUCHE_TRY(auto limit_param,
+                             platform::query_integer(req, "limit", INT32_MIN, INT32_MAX));
+                   const int limit = static_cast<int>(limit_param.value_or(50));
                    Service::Page page;
                    if (auto b = req.query_param("before")) page.before = MessageId(*b);
                    if (auto b = req.query_param("after")) page.after = MessageId(*b);

@@ -48,23 +48,10 @@ WriteCtx ctx_of(const Caller& caller, const http::Request& req) {
 Result<store::ListQuery> list_query(const http::Request& req) {
   store::ListQuery q;
   q.limit = 200;
-  auto num = [&](std::string_view key, std::int64_t lo, std::int64_t hi, std::int64_t& out) -> Result<void> {
-    auto v = req.query_param(key);
-    if (!v) return {};
-    try {
-      std::size_t used = 0;
-      long long n = std::stoll(*v, &used);
-      if (used != v->size() || n < lo || n > hi) throw std::out_of_range("");
-      out = n;
-    } catch (...) {
-      return fail(Errc::invalid, std::string(key) + " must be a number in range", "invalid_field");
-    }
-    return {};
-  };
-  std::int64_t limit = q.limit;
-  RUCHE_CHECK(num("limit", 1, kMaxPageSize, limit));
-  q.limit = static_cast<int>(limit);
-  RUCHE_CHECK(num("offset", 0, INT64_MAX / 2, q.offset));
+  RUCHE_TRY(auto limit, platform::query_integer(req, "limit", 1, kMaxPageSize));
+  q.limit = static_cast<int>(limit.value_or(q.limit));
+  RUCHE_TRY(auto offset, platform::query_integer(req, "offset", 0, INT64_MAX / 2));
+  q.offset = offset.value_or(0);
   if (auto s = req.query_param("sort")) {
     if (*s != "name" && *s != "size" && *s != "mtime")
       return fail(Errc::invalid, "sort must be name, size or mtime", "invalid_field");

@@ -488,32 +488,6 @@ Result<Usage> Service::usage(const WorkspaceId& ws) {
   return p_.db.read([&](db::Conn& c) { return store::usage(c, ws, settings_.default_quota_bytes); });
 }
 
-namespace {
-// `name` with every occurrence of `words` (ASCII case ignored) between
-// U+E000 and U+E001, as search snippets mark matches.
-std::string mark_matches(const std::string& name, const std::vector<std::string>& words) {
-  auto lower = [](char ch) { return ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch - 'A' + 'a') : ch; };
-  std::vector<bool> marked(name.size(), false);
-  for (const auto& w : words) {
-    if (w.empty() || w.size() > name.size()) continue;
-    for (std::size_t at = 0; at + w.size() <= name.size(); ++at) {
-      std::size_t k = 0;
-      while (k < w.size() && lower(name[at + k]) == lower(w[k])) ++k;
-      if (k == w.size()) std::fill(marked.begin() + static_cast<std::ptrdiff_t>(at),
-                                   marked.begin() + static_cast<std::ptrdiff_t>(at + k), true);
-    }
-  }
-  static const std::string kOpen = "\xee\x80\x80", kClose = "\xee\x80\x81";
-  std::string out;
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    if (marked[i] && (i == 0 || !marked[i - 1])) out += kOpen;
-    out += name[i];
-    if (marked[i] && (i + 1 == name.size() || !marked[i + 1])) out += kClose;
-  }
-  return out;
-}
-}  // namespace
-
 Result<std::vector<platform::SearchHit>> Service::search(db::Conn& c, const std::vector<WorkspaceId>& readable,
                                                          std::string_view query,
                                                          const std::map<std::string, std::string>& filters,
@@ -555,7 +529,7 @@ Result<std::vector<platform::SearchHit>> Service::search(db::Conn& c, const std:
     h.type = "file";
     h.id = n.id.str();
     h.workspace_id = n.workspace_id;
-    h.snippet = mark_matches(n.name, words);
+    h.snippet = platform::mark_matches(n.name, words);
     h.rank = -static_cast<double>(n.created_at_ms);  // newest first, like messages
     h.extra["kind"] = n.folder ? "folder" : "file";
     h.extra["name"] = n.name;

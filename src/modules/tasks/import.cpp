@@ -1,0 +1,115 @@
+// Tasks' side of a workspace import (platform/import.hpp): reads back what
+// Service::export_workspace wrote. Each page of tasks/tasks/*.jsonl is one
+// transaction (new ids, people mapped, fields checked as the API checks
+// them); the dependencies, which may name tasks of later pages, are written
+// at the end, once every task has its new id. The .ics pages are a view of
+// the same tasks and are not read.
+#include <algorithm>
+#include <map>
+
+#include "core/crypto/random.hpp"
+#include "modules/tasks/service.hpp"
+
+namespace ruche::tasks {
+namespace {
+
+Result<void> bad(std::string message) {
+  return fail(Errc::invalid, "tasks: " + std::move(message), "bad_export");
+}
+
+using platform::record::text;
+using platform::record::time;
+
+class TasksImport final : public platform::ModuleImport {
+ public:
+  TasksImport(platform::Platform& p, const platform::ImportContext& ctx) : p_(p), ctx_(ctx) {}
+
+  Result<void> entry(platform::ImportEntry& e) override {
+    const std::string& path = e.entry().path;
+    if (e.entry().folder || !path.starts_with("tasks/tasks/") || !path.ends_with(".jsonl"))
+      return {};
+    RUCHE_TRY(auto lines, e.lines());
+    std::vector<Task> page;
+    std::map<std::string, std::string> ids;  // this page's: archive -> new
+    std::vector<std::pair<std::string, std::vector<std::string>>> waits;  // new id -> archive ids
+    for (const json::object& o : lines) {
+      auto in = parse_input(o);
+      if (!in) return bad(in.error().message);
+      Task t;
+      const std::string old = text(o, "id");
+      if (!is_id(old) || ids_.count(old) || ids.count(old))
+        return bad("a task without an id, or twice");
+      t.id = crypto::new_id_of<TaskId>();
+      t.workspace_id = ctx_.workspace;
+      auto checked = check_fields(*in, t, true);
+      if (!checked) return bad(checked.error().message);
+      t.created_by = ctx_.user(text(o, "created_by"));
+      t.created_at_ms = time(o, "created_at").value_or(ctx_.now_ms);
+      t.updated_at_ms = time(o, "updated_at").value_or(t.created_at_ms);
+      if (t.status == Status::done)
+        t.completed_at_ms = time(o, "completed_at").value_or(t.updated_at_ms);
+      // People with no account here are left off (their tasks stay).
+      for (const auto& u : in->assignee_ids.value_or(std::vector<std::string>{}))
+        if (ctx_.known_user(u)) t.assignee_ids.push_back(ctx_.user(u));
+      std::sort(t.assignee_ids.begin(), t.assignee_ids.end());
+      t.assignee_ids.erase(std::unique(t.assignee_ids.begin(), t.assignee_ids.end()),
+                           t.assignee_ids.end());
+      if (t.assignee_ids.size() > kMaxAssignees ||
+          in->blocked_by.value_or(std::vector<std::string>{}).size() > kMaxBlockers)
+        return bad("too many assignees or dependencies");
+      ids[old] = t.id.str();
+      if (in->blocked_by && !in->blocked_by->empty())
+        waits.emplace_back(t.id.str(), *in->blocked_by);
+      page.push_back(std::move(t));
+    }
+    RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
+      for (const auto& t : page) {
+        RUCHE_CHECK(store::insert(c, t));
+        RUCHE_CHECK(store::set_assignees(c, t));
+        RUCHE_CHECK(store::set_labels(c, t));
+      }
+      return {};
+    }));
+    // Kept once committed (a write may run twice: it must find these as they were).
+    ids_.insert(ids.begin(), ids.end());
+    for (auto& w : waits) waits_.push_back(std::move(w));
+    return {};
+  }
+
+  Result<json::object> finish() override {
+    // Dependencies on tasks the archive does not hold are dropped.
+    RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
+      for (const auto& [id, olds] : waits_) {
+        Task t;
+        t.id = TaskId(id);
+        for (const auto& old : olds) {
+          auto it = ids_.find(old);
+          if (it != ids_.end() && it->second != id) t.blocked_by.push_back(it->second);
+        }
+        std::sort(t.blocked_by.begin(), t.blocked_by.end());
+        t.blocked_by.erase(std::unique(t.blocked_by.begin(), t.blocked_by.end()),
+                           t.blocked_by.end());
+        RUCHE_CHECK(store::set_blockers(c, t));
+      }
+      return {};
+    }));
+    json::object o;
+    o["tasks"] = static_cast<std::int64_t>(ids_.size());
+    return o;
+  }
+
+ private:
+  platform::Platform& p_;
+  const platform::ImportContext& ctx_;
+  std::map<std::string, std::string> ids_;  // archive id -> new id
+  std::vector<std::pair<std::string, std::vector<std::string>>> waits_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<platform::ModuleImport>> Service::importer(
+    const platform::ImportContext& ctx) {
+  return std::make_unique<TasksImport>(p_, ctx);
+}
+
+}  // namespace ruche::tasks

@@ -1,0 +1,51 @@
+// Tasks' declaration for the module registry: name, rights, routes, hooks.
+#include "modules/tasks/routes.hpp"
+#include "modules/tasks/service.hpp"
+#include "modules/tasks/store.hpp"
+#include "modules/tasks/tasks.hpp"
+
+namespace ruche::tasks {
+
+platform::ModuleDef module() {
+  // The service exists once the platform does (routes are registered then);
+  // the other hooks reach it through this shared slot.
+  auto service = std::make_shared<std::unique_ptr<Service>>();
+  platform::ModuleDef def;
+  def.name = "tasks";
+  def.read_means = "see boards and tasks";
+  def.write_means = "create, assign and update tasks";
+  def.routes = [service](platform::Api& api, platform::Platform& p) {
+    *service = std::make_unique<Service>(p);
+    register_routes(api, **service);
+  };
+  def.shutdown = [service] { service->reset(); };
+  def.member_left = [service](db::Conn& c, const WorkspaceId& ws,
+                              const UserId& user) -> Result<void> {
+    if (!*service) return {};
+    return (*service)->member_left(c, ws, user);
+  };
+  def.search = [service](db::Conn& c, const platform::Caller&,
+                         const std::vector<WorkspaceId>& readable, std::string_view query,
+                         const std::map<std::string, std::string>&,
+                         int limit) -> Result<std::vector<platform::SearchHit>> {
+    if (!*service) return std::vector<platform::SearchHit>{};
+    return (*service)->search(c, readable, query, limit);
+  };
+  def.metrics = [](db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms) {
+    return store::metrics(c, ws, since_ms);
+  };
+  def.export_to = [service](db::Conn& c, const WorkspaceId& ws, platform::ExportWriter& out,
+                            std::int64_t now_ms) -> Result<void> {
+    if (!*service) return fail(Errc::unavailable, "tasks is stopping");
+    return (*service)->export_workspace(c, ws, out, now_ms);
+  };
+  def.import_from =
+      [service](
+          const platform::ImportContext& ctx) -> Result<std::unique_ptr<platform::ModuleImport>> {
+    if (!*service) return fail(Errc::unavailable, "tasks is stopping");
+    return (*service)->importer(ctx);
+  };
+  return def;
+}
+
+}  // namespace ruche::tasks

@@ -1,0 +1,111 @@
+// Tasks' HTTP routes: JSON in, Service call, JSON out. Nothing else.
+#include "modules/tasks/routes.hpp"
+
+#include "platform/api.hpp"
+#include "platform/request_checks.hpp"
+
+namespace ruche::tasks {
+
+using platform::Access;
+using platform::Api;
+using platform::Caller;
+using platform::json_reply;
+using platform::WorkspaceAccess;
+
+namespace {
+
+TaskId task_param(const http::Request& req) {
+  return TaskId(std::string(req.param("tid")));
+}
+WorkspaceId workspace_param(const http::Request& req) {
+  return WorkspaceId(std::string(req.param("id")));
+}
+
+Result<TaskInput> input_of(const http::Request& req) {
+  RUCHE_TRY(json::In in, json::In::parse(req.body));
+  return parse_input(in.object_value());
+}
+
+std::optional<std::string> if_match(const http::Request& req) {
+  if (auto h = req.headers.get("If-Match")) return std::string(*h);
+  return std::nullopt;
+}
+
+Result<std::optional<Status>> status_param(const http::Request& req) {
+  auto s = req.query_param("status");
+  if (!s) return std::optional<Status>{};
+  auto status = status_of(*s);
+  if (!status) return fail(Errc::invalid, "status is todo, doing or done", "invalid_status");
+  return status;
+}
+
+http::Response task_reply(const Task& t, int status = 200) {
+  http::Response r = json_reply(to_json(t), status);
+  r.headers.set("ETag", etag_of(t));
+  return r;
+}
+
+json::array tasks_json(const std::vector<Task>& list) {
+  json::array a;
+  for (const auto& t : list) a.push_back(to_json(t));
+  return a;
+}
+
+}  // namespace
+
+void register_routes(Api& api, Service& tasks) {
+  api.add_workspace("POST", "/api/v1/workspaces/{id}/tasks", "tasks", Access::write,
+                    [&tasks](http::Request& req, const Caller& caller,
+                             const WorkspaceAccess&) -> Result<http::Response> {
+                      RUCHE_TRY(TaskInput in, input_of(req));
+                      RUCHE_TRY(Task t, tasks.create(caller, workspace_param(req), in));
+                      return task_reply(t, 201);
+                    });
+
+  api.add_workspace("GET", "/api/v1/workspaces/{id}/tasks", "tasks", Access::read,
+                    [&tasks](http::Request& req, const Caller& caller,
+                             const WorkspaceAccess&) -> Result<http::Response> {
+                      store::ListQuery q;
+                      RUCHE_TRY(q.status, status_param(req));
+                      if (auto a = req.query_param("assignee"))
+                        q.assignee = *a == "me" ? caller.user_id.str() : *a;
+                      q.label = req.query_param("label");
+                      RUCHE_TRY(auto limit, platform::query_integer(req, "limit", 1, kMaxPage));
+                      q.limit = static_cast<int>(limit.value_or(kDefaultPage));
+                      RUCHE_TRY(auto offset,
+                                platform::query_integer(req, "offset", 0, INT64_MAX / 2));
+                      q.offset = offset.value_or(0);
+                      RUCHE_TRY(auto list, tasks.list(caller, workspace_param(req), q));
+                      return json_reply(tasks_json(list));
+                    });
+
+  api.add_object("GET", "/api/v1/tasks/{tid}", "tasks", Access::read, "tid",
+                 [&tasks](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(Task t, tasks.get(caller, task_param(req)));
+                   return task_reply(t);
+                 });
+
+  api.add_object("PATCH", "/api/v1/tasks/{tid}", "tasks", Access::write, "tid",
+                 [&tasks](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(TaskInput in, input_of(req));
+                   RUCHE_TRY(Task t, tasks.change(caller, task_param(req), in, if_match(req)));
+                   return task_reply(t);
+                 });
+
+  api.add_object("DELETE", "/api/v1/tasks/{tid}", "tasks", Access::write, "tid",
+                 [&tasks](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_CHECK(tasks.remove(caller, task_param(req), if_match(req)));
+                   return http::no_content();
+                 });
+
+  api.add_user("GET", "/api/v1/me/tasks",
+               [&tasks](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                 RUCHE_TRY(auto status, status_param(req));
+                 RUCHE_TRY(auto limit, platform::query_integer(req, "limit", 1, kMaxPage));
+                 RUCHE_TRY(auto list, tasks.mine(caller, status,
+                                                 static_cast<int>(limit.value_or(kDefaultPage))));
+                 return json_reply(tasks_json(list));
+               });
+}
+
+}  // namespace ruche::tasks

@@ -1,0 +1,457 @@
+#include "modules/tasks/service.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "base/clock.hpp"
+#include "core/crypto/random.hpp"
+#include "dav/ical.hpp"
+
+namespace ruche::tasks {
+
+using platform::Access;
+using platform::AuditEntry;
+using platform::Caller;
+
+namespace {
+
+constexpr std::string_view kExportReadme =
+    "Tasks of this workspace (docs/tasks.md).\n"
+    "\n"
+    "tasks/NNNNNN.jsonl     every task, one JSON object per line, in pages of 1,000:\n"
+    "                       id, title, description (Markdown), status (todo, doing, done),\n"
+    "                       position in its column, assignee_ids, labels, due (ISO 8601 date\n"
+    "                       or date and time), blocked_by (ids of the tasks it waits for),\n"
+    "                       created_by, created_at, updated_at, completed_at.\n"
+    "calendar/NNNNNN.ics    the same tasks as iCalendar VTODOs (RFC 5545), in pages of\n"
+    "                       1,000, for calendar and task applications; dependencies as\n"
+    "                       RELATED-TO;RELTYPE=DEPENDS-ON (RFC 9253).\n";
+
+std::string trimmed(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t");
+  return std::string(s.substr(first, last - first + 1));
+}
+
+Result<std::string> check_title(std::string_view raw) {
+  std::string title = trimmed(raw);
+  std::string why = json::check_string(title, {.min = 1, .max = kMaxTitleBytes});
+  if (!why.empty())
+    return fail(Errc::invalid, "title " + why + " (1 to 300 bytes, one line, not blank)",
+                "invalid_title");
+  return title;
+}
+
+// Distinct ids of the right shape, at most `max`, sorted.
+Result<std::vector<std::string>> check_ids(const std::vector<std::string>& ids, std::size_t max,
+                                           std::string_view field, std::string_view code) {
+  std::set<std::string> set;
+  for (const auto& id : ids) {
+    if (!is_id(id))
+      return fail(Errc::invalid, std::string(field) + " must be ids", std::string(code));
+    set.insert(id);
+  }
+  if (set.size() > max)
+    return fail(Errc::invalid, std::string(field) + ": at most " + std::to_string(max),
+                std::string(code));
+  return std::vector<std::string>(set.begin(), set.end());
+}
+
+Result<std::vector<std::string>> check_labels(const std::vector<std::string>& raw) {
+  std::set<std::string> set;
+  for (const auto& l : raw) {
+    std::string label = trimmed(l);
+    std::string why = json::check_string(label, {.min = 1, .max = kMaxLabelBytes});
+    if (!why.empty())
+      return fail(Errc::invalid, "a label " + why + " (1 to 40 bytes, one line, not blank)",
+                  "invalid_labels");
+    set.insert(std::move(label));
+  }
+  if (set.size() > kMaxLabels) return fail(Errc::invalid, "at most 20 labels", "invalid_labels");
+  return std::vector<std::string>(set.begin(), set.end());
+}
+
+bool matches(const std::string& if_match, const std::string& etag) {
+  std::string_view rest = if_match;
+  while (!rest.empty()) {
+    auto comma = rest.find(',');
+    std::string one = trimmed(rest.substr(0, comma));
+    if (one == "*" || one == etag) return true;
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+// Every element of `a` not in `b` (both sorted).
+std::vector<std::string> minus(const std::vector<std::string>& a,
+                               const std::vector<std::string>& b) {
+  std::vector<std::string> out;
+  std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  return out;
+}
+
+void add_all(std::set<std::string>& to, const std::vector<std::string>& from) {
+  to.insert(from.begin(), from.end());
+}
+
+// One task as a VTODO.
+void write_vtodo(dav::IcalWriter& w, const Task& t, std::int64_t now_ms) {
+  w.begin("VTODO");
+  w.raw("UID", t.id.str() + "@ruche");
+  w.time("DTSTAMP", now_ms);
+  w.time("CREATED", t.created_at_ms);
+  w.time("LAST-MODIFIED", t.updated_at_ms);
+  w.text("SUMMARY", t.title);
+  if (!t.description.empty()) w.text("DESCRIPTION", t.description);
+  w.raw("STATUS", t.status == Status::done    ? "COMPLETED"
+                  : t.status == Status::doing ? "IN-PROCESS"
+                                              : "NEEDS-ACTION");
+  if (t.completed_at_ms) w.time("COMPLETED", *t.completed_at_ms);
+  if (t.due && t.due_ms) {
+    if (t.due->size() == 10) {
+      std::string date;
+      for (char ch : *t.due)
+        if (ch != '-') date += ch;
+      w.raw("DUE;VALUE=DATE", date);
+    } else {
+      w.time("DUE", *t.due_ms);
+    }
+  }
+  if (!t.labels.empty()) w.texts("CATEGORIES", t.labels);
+  for (const auto& b : t.blocked_by) w.raw("RELATED-TO;RELTYPE=DEPENDS-ON", b + "@ruche");
+  w.end("VTODO");
+}
+
+}  // namespace
+
+Result<void> check_fields(const TaskInput& in, Task& t, bool is_new) {
+  if (in.title) {
+    RUCHE_TRY(t.title, check_title(*in.title));
+  } else if (is_new) {
+    return fail(Errc::invalid, "title is required", "invalid_title");
+  }
+  if (in.description) {
+    std::string why =
+        json::check_string(*in.description, {.max = kMaxDescriptionBytes, .single_line = false});
+    if (!why.empty()) return fail(Errc::invalid, "description " + why, "invalid_description");
+    t.description = *in.description;
+  }
+  if (in.status) {
+    auto s = status_of(*in.status);
+    if (!s) return fail(Errc::invalid, "status is todo, doing or done", "invalid_status");
+    t.status = *s;
+  }
+  if (in.clear_due) {
+    t.due.reset();
+    t.due_ms.reset();
+  } else if (in.due) {
+    std::int64_t ms = 0;
+    if (in.due->size() > 40 || !parse_iso8601(*in.due, ms))
+      return fail(Errc::invalid, "due is an ISO 8601 date or date and time", "invalid_due");
+    t.due = *in.due;
+    t.due_ms = ms;
+  }
+  if (in.position) {
+    if (!std::isfinite(*in.position) || std::fabs(*in.position) > 1e15)
+      return fail(Errc::invalid, "position is a number within ±1e15", "invalid_position");
+    t.position = *in.position;
+  }
+  if (in.labels) {
+    RUCHE_TRY(t.labels, check_labels(*in.labels));
+  }
+  return {};
+}
+
+Result<TaskInput> parse_input(const json::object& o) {
+  json::In in{o};
+  TaskInput t;
+  // Types here, contents in Service::apply (with their own error codes);
+  // the request's size bounds every field.
+  constexpr json::StringBounds kAny{.max = 1 << 20, .single_line = false};
+  constexpr json::ListBounds kList{.max_items = 1000, .item = kAny};
+  t.title = in.opt_string("title", kAny);
+  t.description = in.opt_string("description", kAny);
+  t.status = in.opt_string("status", kAny);
+  if (in.is_null("due")) {
+    t.clear_due = true;
+  } else {
+    t.due = in.opt_string("due", kAny);
+  }
+  if (const json::value* p = in.raw("position"); p && !p->is_null()) {
+    if (!p->is_number()) {
+      in.reject("position", "must be a number");
+    } else {
+      t.position = p->to_number<double>();
+    }
+  }
+  t.assignee_ids = in.opt_string_list("assignee_ids", kList);
+  t.labels = in.opt_string_list("labels", kList);
+  t.blocked_by = in.opt_string_list("blocked_by", kList);
+  if (!in.ok()) return tl::unexpected<Error>(in.error());
+  return t;
+}
+
+Result<std::pair<Task, platform::WorkspaceAccess>> Service::reach(db::Conn& c, const Caller& caller,
+                                                                  const TaskId& id, Access need) {
+  if (!is_id(id.str())) return fail(Errc::not_found, "no such task");
+  RUCHE_TRY(auto t, store::task(c, id));
+  if (!t) return fail(Errc::not_found, "no such task");
+  auto access = p_.authz.access_in(c, caller.user_id, t->workspace_id);
+  if (!access || access->right("tasks") == Access::none)
+    return fail(Errc::not_found, "no such task");
+  RUCHE_CHECK(platform::Authz::check(*access, "tasks", need));
+  return std::make_pair(std::move(*t), std::move(*access));
+}
+
+Result<std::vector<std::string>> Service::apply(db::Conn& c, Task& t, const Task* before,
+                                                const TaskInput& in, std::int64_t now_ms) {
+  RUCHE_CHECK(check_fields(in, t, before == nullptr));
+  const bool moved = !before || before->status != t.status;
+  if (!in.position && moved) {
+    RUCHE_TRY(t.position, store::end_of_column(c, t.workspace_id, t.status));
+  }
+  if (in.assignee_ids) {
+    RUCHE_TRY(auto ids,
+              check_ids(*in.assignee_ids, kMaxAssignees, "assignee_ids", "invalid_assignees"));
+    for (const auto& u : minus(ids, before ? before->assignee_ids : std::vector<std::string>{})) {
+      auto theirs = p_.authz.access_in(c, UserId(u), t.workspace_id);
+      if (!theirs || theirs->right("tasks") == Access::none)
+        return fail(Errc::invalid, "assignees must be people who can see this workspace's tasks",
+                    "invalid_assignees");
+    }
+    t.assignee_ids = std::move(ids);
+  }
+  std::vector<std::string> added_blockers;
+  if (in.blocked_by) {
+    RUCHE_TRY(auto ids,
+              check_ids(*in.blocked_by, kMaxBlockers, "blocked_by", "invalid_blocked_by"));
+    if (std::binary_search(ids.begin(), ids.end(), t.id.str()))
+      return fail(Errc::conflict, "a task cannot wait for itself", "dependency_cycle");
+    RUCHE_TRY(auto found, store::tasks_in(c, t.workspace_id, ids));
+    if (found.size() != ids.size())
+      return fail(Errc::invalid, "blocked_by must be tasks of this workspace",
+                  "invalid_blocked_by");
+    added_blockers = minus(ids, before ? before->blocked_by : std::vector<std::string>{});
+    // A new task waits for nothing that waits for it: nothing does yet.
+    if (before && !added_blockers.empty()) {
+      // Two changes at once could each close half of a cycle.
+      RUCHE_CHECK(store::order_dependency_changes(c, t.workspace_id));
+      RUCHE_TRY(bool cycle, store::waits_for(c, added_blockers, t.id));
+      if (cycle)
+        return fail(Errc::conflict, "that task already waits for this one", "dependency_cycle");
+    }
+    t.blocked_by = std::move(ids);
+  }
+  const bool was_done = before && before->status == Status::done;
+  if (t.status == Status::done) {
+    // Becoming done: every task it waits for must be; staying done: the new ones.
+    RUCHE_TRY(std::int64_t open, store::open_among(c, was_done ? added_blockers : t.blocked_by));
+    if (open > 0)
+      return fail(Errc::conflict, "this task waits for a task that is not done", "blocked");
+    if (!was_done) t.completed_at_ms = now_ms;
+  } else {
+    t.completed_at_ms.reset();
+  }
+  t.updated_at_ms = now_ms;
+  t.version = before ? before->version + 1 : 1;
+
+  if (before) {
+    RUCHE_CHECK(store::update(c, t));
+  } else {
+    RUCHE_CHECK(store::insert(c, t));
+  }
+  if (in.assignee_ids && (!before || before->assignee_ids != t.assignee_ids))
+    RUCHE_CHECK(store::set_assignees(c, t));
+  if (in.labels && (!before || before->labels != t.labels)) RUCHE_CHECK(store::set_labels(c, t));
+  std::set<std::string> others;
+  if (in.blocked_by && (!before || before->blocked_by != t.blocked_by)) {
+    RUCHE_CHECK(store::set_blockers(c, t));
+    // Their `blocks` changed.
+    add_all(others, added_blockers);
+    if (before) add_all(others, minus(before->blocked_by, t.blocked_by));
+  }
+  // The tasks waiting for it: their `blocked` follows its being done.
+  if (before && was_done != (t.status == Status::done)) add_all(others, before->blocks);
+  std::vector<std::string> list(others.begin(), others.end());
+  RUCHE_CHECK(store::bump(c, list));
+  return list;
+}
+
+Result<void> Service::emit(db::Conn& c, const WorkspaceId& ws, std::string_view type,
+                           const TaskId& id, const std::vector<std::string>& others) {
+  if (!id.empty()) {
+    RUCHE_TRY(auto t, store::task(c, id));
+    if (t) {
+      RUCHE_TRY([[maybe_unused]] auto seq,
+                p_.outbox.append(c, ws, type, "tasks", to_json(*t), {}, ""));
+    }
+  }
+  for (const auto& other : others) {
+    RUCHE_TRY(auto t, store::task(c, TaskId(other)));
+    if (t) {
+      RUCHE_TRY([[maybe_unused]] auto seq,
+                p_.outbox.append(c, ws, "task.updated", "tasks", to_json(*t), {}, ""));
+    }
+  }
+  return {};
+}
+
+Result<Task> Service::create(const Caller& caller, const WorkspaceId& ws, const TaskInput& in) {
+  const std::int64_t now = p_.clock.now_ms();
+  return p_.db.write([&](db::Conn& c) -> Result<Task> {
+    auto access = p_.authz.access_in(c, caller.user_id, ws);
+    if (!access) return fail(Errc::not_found, "no such workspace");
+    RUCHE_CHECK(platform::Authz::check(*access, "tasks", Access::write));
+    Task t;
+    t.id = crypto::new_id_of<TaskId>();
+    t.workspace_id = ws;
+    t.created_by = caller.user_id.str();
+    t.created_at_ms = now;
+    RUCHE_TRY(auto others, apply(c, t, nullptr, in, now));
+    RUCHE_CHECK(emit(c, ws, "task.created", t.id, others));
+    RUCHE_TRY(auto stored, store::task(c, t.id));
+    return std::move(*stored);
+  });
+}
+
+Result<std::vector<Task>> Service::list(const Caller& caller, const WorkspaceId& ws,
+                                        store::ListQuery q) {
+  return p_.db.read([&](db::Conn& c) -> Result<std::vector<Task>> {
+    auto access = p_.authz.access_in(c, caller.user_id, ws);
+    if (!access) return fail(Errc::not_found, "no such workspace");
+    RUCHE_CHECK(platform::Authz::check(*access, "tasks", Access::read));
+    return store::tasks(c, ws, q);
+  });
+}
+
+Result<Task> Service::get(const Caller& caller, const TaskId& id) {
+  return p_.db.read([&](db::Conn& c) -> Result<Task> {
+    RUCHE_TRY(auto found, reach(c, caller, id, Access::read));
+    return std::move(found.first);
+  });
+}
+
+Result<Task> Service::change(const Caller& caller, const TaskId& id, const TaskInput& in,
+                             const std::optional<std::string>& if_match) {
+  const std::int64_t now = p_.clock.now_ms();
+  return p_.db.write([&](db::Conn& c) -> Result<Task> {
+    RUCHE_TRY(auto found, reach(c, caller, id, Access::write));
+    const Task& before = found.first;
+    if (if_match && !matches(*if_match, etag_of(before)))
+      return fail(Errc::precondition_failed, "the task changed since", "precondition_failed");
+    Task t = before;
+    RUCHE_TRY(auto others, apply(c, t, &before, in, now));
+    RUCHE_CHECK(emit(c, t.workspace_id, "task.updated", t.id, others));
+    RUCHE_TRY(auto stored, store::task(c, t.id));
+    return std::move(*stored);
+  });
+}
+
+Result<void> Service::remove(const Caller& caller, const TaskId& id,
+                             const std::optional<std::string>& if_match) {
+  return p_.db.write([&](db::Conn& c) -> Result<void> {
+    RUCHE_TRY(auto found, reach(c, caller, id, Access::write));
+    const Task& t = found.first;
+    if (if_match && !matches(*if_match, etag_of(t)))
+      return fail(Errc::precondition_failed, "the task changed since", "precondition_failed");
+    std::set<std::string> others;
+    add_all(others, t.blocked_by);
+    add_all(others, t.blocks);
+    std::vector<std::string> list(others.begin(), others.end());
+    RUCHE_CHECK(store::remove(c, id));
+    RUCHE_CHECK(store::bump(c, list));
+    AuditEntry e = AuditEntry::by(caller, "tasks.task_deleted");
+    e.workspace_id = t.workspace_id.str();
+    e.object = id.str();
+    e.details["created_by"] = t.created_by;
+    RUCHE_CHECK(p_.audit.append(c, e));
+    json::object data;
+    data["id"] = id.str();
+    RUCHE_TRY([[maybe_unused]] auto seq,
+              p_.outbox.append(c, t.workspace_id, "task.deleted", "tasks", data, {}, ""));
+    return emit(c, t.workspace_id, "task.updated", TaskId(), list);
+  });
+}
+
+Result<std::vector<Task>> Service::mine(const Caller& caller, std::optional<Status> status,
+                                        int limit) {
+  return p_.db.read([&](db::Conn& c) -> Result<std::vector<Task>> {
+    std::vector<std::string> ids;
+    RUCHE_CHECK(c.each("SELECT workspace_id FROM memberships WHERE user_id = $1", {caller.user_id},
+                       [&](const db::Row& r) {
+                         ids.push_back(r.text(0));
+                         return true;
+                       }));
+    std::vector<WorkspaceId> readable;
+    for (const auto& id : ids) {
+      auto a = p_.authz.access_in(c, caller.user_id, WorkspaceId(id));
+      if (a && a->right("tasks") != Access::none) readable.push_back(a->workspace_id);
+    }
+    return store::assigned(c, caller.user_id.str(), readable, status, limit);
+  });
+}
+
+Result<std::vector<platform::SearchHit>> Service::search(db::Conn& c,
+                                                         const std::vector<WorkspaceId>& readable,
+                                                         std::string_view query, int limit) {
+  std::vector<std::string> words;
+  for (std::size_t at = 0; at < query.size();) {
+    std::size_t end = query.find_first_of(" \t", at);
+    if (end == std::string_view::npos) end = query.size();
+    if (end > at) words.emplace_back(query.substr(at, end - at));
+    at = end + 1;
+  }
+  if (words.empty()) return std::vector<platform::SearchHit>{};
+  if (words.size() > 8) return fail(Errc::invalid, "at most 8 words", "invalid_query");
+  RUCHE_TRY(auto found, store::search(c, readable, words, limit));
+  std::vector<platform::SearchHit> hits;
+  for (const auto& t : found) {
+    platform::SearchHit h;
+    h.type = "task";
+    h.id = t.id.str();
+    h.workspace_id = t.workspace_id;
+    h.snippet = platform::mark_matches(t.title, words);
+    h.rank = -static_cast<double>(t.updated_at_ms);  // the latest first, like messages and files
+    h.extra["title"] = t.title;
+    h.extra["status"] = status_name(t.status);
+    h.extra["due"] = t.due ? json::value(*t.due) : nullptr;
+    h.extra["updated_at"] = format_iso8601(t.updated_at_ms);
+    hits.push_back(std::move(h));
+  }
+  return hits;
+}
+
+Result<void> Service::member_left(db::Conn& c, const WorkspaceId& ws, const UserId& user) {
+  RUCHE_TRY(auto ids, store::unassign(c, ws, user.str()));
+  RUCHE_CHECK(store::bump(c, ids));
+  return emit(c, ws, "task.updated", TaskId(), ids);
+}
+
+Result<void> Service::export_workspace(db::Conn& c, const WorkspaceId& ws,
+                                       platform::ExportWriter& out, std::int64_t now_ms) {
+  RUCHE_CHECK(out.add("tasks/README.txt", kExportReadme, now_ms));
+  platform::JsonLinesPages lines(out, "tasks/tasks", now_ms);
+  int page = 0;
+  RUCHE_CHECK(store::each_task(c, ws, [&](std::vector<Task>& part) -> Result<void> {
+    dav::IcalWriter w;
+    w.begin("VCALENDAR");
+    w.raw("VERSION", "2.0");
+    w.raw("PRODID", "-//Ruche//Tasks//EN");
+    for (const auto& t : part) {
+      json::object o = to_json(t);
+      for (const char* derived : {"workspace_id", "blocks", "blocked", "version"}) o.erase(derived);
+      RUCHE_CHECK(lines.add(o));
+      write_vtodo(w, t, now_ms);
+    }
+    w.end("VCALENDAR");
+    char name[32];
+    std::snprintf(name, sizeof name, "tasks/calendar/%06d.ics", ++page);
+    return out.add(name, w.str(), now_ms);
+  }));
+  return lines.finish();
+}
+
+}  // namespace ruche::tasks

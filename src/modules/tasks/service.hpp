@@ -1,0 +1,84 @@
+// Tasks' rules: who may see and do what, validation, dependencies, events.
+// No HTTP (routes.cpp), no SQL (store.hpp). Thread-safe; every call blocks
+// (database): worker threads only.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "modules/tasks/store.hpp"
+#include "modules/tasks/tasks.hpp"
+#include "platform/export.hpp"
+#include "platform/import.hpp"
+#include "platform/platform.hpp"
+
+namespace ruche::tasks {
+
+// A task's fields as a request gives them: what is absent stays as it is
+// (a new task's defaults); `clear_due` is `"due": null`.
+struct TaskInput {
+  std::optional<std::string> title, description, status, due;
+  bool clear_due = false;
+  std::optional<double> position;
+  std::optional<std::vector<std::string>> assignee_ids, labels, blocked_by;
+};
+
+// A task's fields from a request's or an export's JSON object: their types
+// (invalid "invalid_field"); their contents are checked when applied.
+Result<TaskInput> parse_input(const json::object& o);
+
+// Checks the fields of `in` that need no database (title, description,
+// status, due, position, labels) and sets them on `t`; a new task needs a
+// title. Errors: invalid with the field's code (docs/api.md, "Tasks").
+Result<void> check_fields(const TaskInput& in, Task& t, bool is_new);
+
+class Service {
+ public:
+  explicit Service(platform::Platform& p) : p_(p) {}
+
+  // Errors everywhere: not_found for what the caller may not see (a task of
+  // a workspace where they cannot read tasks), forbidden "read_only" for
+  // writes without the write right, invalid for bad fields, conflict
+  // "blocked" and "dependency_cycle" (docs/tasks.md), precondition_failed
+  // when `if_match` is not the task's ETag.
+  Result<Task> create(const platform::Caller& caller, const WorkspaceId& ws, const TaskInput& in);
+  Result<std::vector<Task>> list(const platform::Caller& caller, const WorkspaceId& ws,
+                                 store::ListQuery q);
+  Result<Task> get(const platform::Caller& caller, const TaskId& id);
+  Result<Task> change(const platform::Caller& caller, const TaskId& id, const TaskInput& in,
+                      const std::optional<std::string>& if_match);
+  Result<void> remove(const platform::Caller& caller, const TaskId& id,
+                      const std::optional<std::string>& if_match);
+  // Tasks assigned to the caller wherever they may read tasks.
+  Result<std::vector<Task>> mine(const platform::Caller& caller, std::optional<Status> status,
+                                 int limit);
+
+  // Registry hooks (platform/registry.hpp).
+  Result<std::vector<platform::SearchHit>> search(db::Conn& c,
+                                                  const std::vector<WorkspaceId>& readable,
+                                                  std::string_view query, int limit);
+  Result<void> member_left(db::Conn& c, const WorkspaceId& ws, const UserId& user);
+  Result<void> export_workspace(db::Conn& c, const WorkspaceId& ws, platform::ExportWriter& out,
+                                std::int64_t now_ms);
+  Result<std::unique_ptr<platform::ModuleImport>> importer(const platform::ImportContext& ctx);
+
+ private:
+  // The task and the caller's access to its workspace with `need`.
+  Result<std::pair<Task, platform::WorkspaceAccess>> reach(db::Conn& c,
+                                                           const platform::Caller& caller,
+                                                           const TaskId& id, platform::Access need);
+  // Checks `in` and applies it to `t` in `c` (the write transaction):
+  // fields, lists, the dependency rules. `before`: the task as it was (null
+  // for a new one). Returns the other tasks whose shown state changed.
+  Result<std::vector<std::string>> apply(db::Conn& c, Task& t, const Task* before,
+                                         const TaskInput& in, std::int64_t now_ms);
+  // task.created / task.updated with the task as it is now, and
+  // task.updated for each of `others` still there.
+  Result<void> emit(db::Conn& c, const WorkspaceId& ws, std::string_view type, const TaskId& id,
+                    const std::vector<std::string>& others);
+
+  platform::Platform& p_;
+};
+
+}  // namespace ruche::tasks

@@ -1,0 +1,360 @@
+#include "modules/tasks/store.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace ruche::tasks::store {
+
+namespace {
+
+constexpr const char* kColumns =
+    "t.id, t.workspace_id, t.title, t.description, t.status, t.position, t.due, t.due_ms, "
+    "t.created_by, "
+    "t.created_at_ms, t.updated_at_ms, t.completed_at_ms, t.version";
+
+// A board's order: the columns left to right, then down each.
+constexpr const char* kBoardOrder =
+    " ORDER BY CASE t.status WHEN 'todo' THEN 0 WHEN 'doing' THEN 1 ELSE 2 END, t.position, "
+    "t.created_at_ms, t.id";
+
+Task task_from(const db::Row& r) {
+  Task t;
+  t.id = TaskId(r.text(0));
+  t.workspace_id = WorkspaceId(r.text(1));
+  t.title = r.text(2);
+  t.description = r.text(3);
+  t.status = status_of(r.text(4)).value_or(Status::todo);
+  t.position = r.f64(5);
+  t.due = r.opt_text(6);
+  t.due_ms = r.opt_i64(7);
+  t.created_by = r.text(8);
+  t.created_at_ms = r.i64(9);
+  t.updated_at_ms = r.i64(10);
+  t.completed_at_ms = r.opt_i64(11);
+  t.version = r.i64(12);
+  return t;
+}
+
+std::vector<db::Param> params_of(const std::vector<std::string>& ids) {
+  return {ids.begin(), ids.end()};
+}
+
+// Fills the tasks' lists and `blocked`, a query per list for the whole page.
+Result<void> fill(db::Conn& c, std::vector<Task>& page) {
+  if (page.empty()) return {};
+  std::map<std::string, Task*, std::less<>> by_id;
+  std::vector<db::Param> ids;
+  ids.reserve(page.size());
+  for (auto& t : page) {
+    by_id[t.id.str()] = &t;
+    ids.emplace_back(t.id.str());
+  }
+  const std::string in = "(" + db::placeholders(1, ids.size()) + ")";
+  RUCHE_CHECK(c.each("SELECT task_id, user_id FROM tasks_assignees WHERE task_id IN " + in +
+                         " ORDER BY task_id, user_id",
+                     ids, [&](const db::Row& r) {
+                       by_id.find(r.text(0))->second->assignee_ids.push_back(r.text(1));
+                       return true;
+                     }));
+  RUCHE_CHECK(c.each(
+      "SELECT task_id, label FROM tasks_labels WHERE task_id IN " + in + " ORDER BY task_id, label",
+      ids, [&](const db::Row& r) {
+        by_id.find(r.text(0))->second->labels.push_back(r.text(1));
+        return true;
+      }));
+  RUCHE_CHECK(c.each(
+      "SELECT b.task_id, b.blocker_id, o.status FROM tasks_blockers b JOIN tasks_items o ON o.id = "
+      "b.blocker_id WHERE b.task_id IN " +
+          in + " ORDER BY b.task_id, b.blocker_id",
+      ids, [&](const db::Row& r) {
+        Task& t = *by_id.find(r.text(0))->second;
+        t.blocked_by.push_back(r.text(1));
+        if (r.text(2) != "done") t.blocked = true;
+        return true;
+      }));
+  RUCHE_CHECK(c.each("SELECT blocker_id, task_id FROM tasks_blockers WHERE blocker_id IN " + in +
+                         " ORDER BY blocker_id, task_id",
+                     ids, [&](const db::Row& r) {
+                       by_id.find(r.text(0))->second->blocks.push_back(r.text(1));
+                       return true;
+                     }));
+  return {};
+}
+
+Result<std::vector<Task>> query_tasks(db::Conn& c, const std::string& sql,
+                                      const std::vector<db::Param>& params) {
+  std::vector<Task> out;
+  RUCHE_CHECK(c.each(sql, params, [&](const db::Row& r) {
+    out.push_back(task_from(r));
+    return true;
+  }));
+  RUCHE_CHECK(fill(c, out));
+  return out;
+}
+
+// Deletes a task's list and inserts `values` (one column besides task_id).
+Result<void> replace_list(db::Conn& c, std::string_view table, std::string_view column,
+                          const TaskId& id, const std::vector<std::string>& values,
+                          const std::string* workspace = nullptr) {
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("DELETE FROM " + std::string(table) + " WHERE task_id = $1", {id}));
+  std::string sql = "INSERT INTO " + std::string(table) + " (task_id, " + std::string(column) +
+                    (workspace ? ", workspace_id) VALUES ($1, $2, $3)" : ") VALUES ($1, $2)");
+  for (const auto& v : values) {
+    if (workspace) {
+      RUCHE_TRY([[maybe_unused]] auto m, c.exec(sql, {id, v, *workspace}));
+    } else {
+      RUCHE_TRY([[maybe_unused]] auto m, c.exec(sql, {id, v}));
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::optional<Task>> task(db::Conn& c, const TaskId& id) {
+  RUCHE_TRY(
+      auto page,
+      query_tasks(c, std::string("SELECT ") + kColumns + " FROM tasks_items t WHERE t.id = $1",
+                  {db::Param(id)}));
+  if (page.empty()) return std::optional<Task>{};
+  return std::optional<Task>(std::move(page.front()));
+}
+
+Result<std::vector<Task>> tasks(db::Conn& c, const WorkspaceId& ws, const ListQuery& q) {
+  std::string sql =
+      std::string("SELECT ") + kColumns + " FROM tasks_items t WHERE t.workspace_id = $1";
+  std::vector<db::Param> params{ws};
+  const std::string status(q.status ? status_name(*q.status) : "");
+  if (q.status) {
+    params.emplace_back(status);
+    sql += " AND t.status = $" + std::to_string(params.size());
+  }
+  if (q.assignee) {
+    params.emplace_back(*q.assignee);
+    sql += " AND EXISTS (SELECT 1 FROM tasks_assignees a WHERE a.task_id = t.id AND a.user_id = $" +
+           std::to_string(params.size()) + ")";
+  }
+  if (q.label) {
+    params.emplace_back(*q.label);
+    sql += " AND EXISTS (SELECT 1 FROM tasks_labels l WHERE l.task_id = t.id AND l.label = $" +
+           std::to_string(params.size()) + ")";
+  }
+  sql += kBoardOrder;
+  params.emplace_back(static_cast<std::int64_t>(q.limit));
+  sql += " LIMIT $" + std::to_string(params.size());
+  params.emplace_back(q.offset);
+  sql += " OFFSET $" + std::to_string(params.size());
+  return query_tasks(c, sql, params);
+}
+
+Result<std::vector<Task>> assigned(db::Conn& c, const std::string& user,
+                                   const std::vector<WorkspaceId>& workspaces,
+                                   std::optional<Status> status, int limit) {
+  if (workspaces.empty()) return std::vector<Task>{};
+  std::vector<db::Param> params{user};
+  for (const auto& w : workspaces) params.emplace_back(w);
+  std::string sql =
+      std::string("SELECT ") + kColumns +
+      " FROM tasks_assignees a JOIN tasks_items t ON t.id = a.task_id WHERE a.user_id = $1 AND "
+      "a.workspace_id IN (" +
+      db::placeholders(2, workspaces.size()) + ")";
+  const std::string s(status ? status_name(*status) : "");
+  if (status) {
+    params.emplace_back(s);
+    sql += " AND t.status = $" + std::to_string(params.size());
+  }
+  params.emplace_back(static_cast<std::int64_t>(limit));
+  sql +=
+      " ORDER BY CASE WHEN t.due_ms IS NULL THEN 1 ELSE 0 END, t.due_ms, t.updated_at_ms DESC, "
+      "t.id LIMIT $" +
+      std::to_string(params.size());
+  return query_tasks(c, sql, params);
+}
+
+Result<std::vector<Task>> search(db::Conn& c, const std::vector<WorkspaceId>& workspaces,
+                                 const std::vector<std::string>& words, int limit) {
+  if (workspaces.empty() || words.empty()) return std::vector<Task>{};
+  const char* like = c.backend() == db::Backend::sqlite ? " LIKE $" : " ILIKE $";
+  std::vector<db::Param> params(workspaces.begin(), workspaces.end());
+  std::string sql = std::string("SELECT ") + kColumns +
+                    " FROM tasks_items t WHERE t.workspace_id IN (" +
+                    db::placeholders(1, workspaces.size()) + ")";
+  std::vector<std::string> patterns;  // the parameters view them
+  patterns.reserve(words.size());
+  for (const auto& w : words) {
+    params.emplace_back(patterns.emplace_back("%" + db::like_escape(w) + "%"));
+    const std::string at = std::to_string(params.size());
+    sql += " AND (t.title" + std::string(like) + at + " ESCAPE '\\' OR t.description" + like + at +
+           " ESCAPE '\\')";
+  }
+  params.emplace_back(static_cast<std::int64_t>(limit));
+  sql += " ORDER BY t.updated_at_ms DESC, t.id LIMIT $" + std::to_string(params.size());
+  return query_tasks(c, sql, params);
+}
+
+Result<void> each_task(db::Conn& c, const WorkspaceId& ws,
+                       FunctionRef<Result<void>(std::vector<Task>&)> page) {
+  std::string after;
+  for (;;) {
+    RUCHE_TRY(auto part,
+              query_tasks(c,
+                          std::string("SELECT ") + kColumns +
+                              " FROM tasks_items t WHERE t.workspace_id = $1 AND t.id > $2 "
+                              "ORDER BY t.id LIMIT 1000",
+                          {db::Param(ws), db::Param(after)}));
+    if (part.empty()) return {};
+    after = part.back().id.str();
+    RUCHE_CHECK(page(part));
+    if (part.size() < 1000) return {};
+  }
+}
+
+Result<double> end_of_column(db::Conn& c, const WorkspaceId& ws, Status status) {
+  RUCHE_TRY(
+      auto row,
+      c.query_one("SELECT MAX(position) FROM tasks_items WHERE workspace_id = $1 AND status = $2",
+                  {ws, status_name(status)}));
+  if (!row || row->is_null(0)) return kPositionStep;
+  return row->f64(0) + kPositionStep;
+}
+
+Result<std::vector<std::string>> tasks_in(db::Conn& c, const WorkspaceId& ws,
+                                          const std::vector<std::string>& ids) {
+  std::vector<std::string> out;
+  if (ids.empty()) return out;
+  std::vector<db::Param> params = params_of(ids);
+  params.emplace_back(ws);
+  RUCHE_CHECK(c.each("SELECT id FROM tasks_items WHERE id IN (" + db::placeholders(1, ids.size()) +
+                         ") AND workspace_id = $" + std::to_string(params.size()) + " ORDER BY id",
+                     params, [&](const db::Row& r) {
+                       out.push_back(r.text(0));
+                       return true;
+                     }));
+  return out;
+}
+
+Result<std::int64_t> open_among(db::Conn& c, const std::vector<std::string>& ids) {
+  if (ids.empty()) return 0;
+  RUCHE_TRY(auto row, c.query_one("SELECT COUNT(*) FROM tasks_items WHERE id IN (" +
+                                      db::placeholders(1, ids.size()) + ") AND status <> 'done'",
+                                  params_of(ids)));
+  return row ? row->i64(0) : 0;
+}
+
+Result<bool> waits_for(db::Conn& c, const std::vector<std::string>& ids, const TaskId& task) {
+  if (ids.empty()) return false;
+  std::vector<db::Param> params = params_of(ids);
+  params.emplace_back(task);
+  // UNION (not UNION ALL) ends on cycles: a task reached twice is not walked again.
+  RUCHE_TRY(
+      auto row,
+      c.query_one(
+          "WITH RECURSIVE up(id) AS (SELECT id FROM tasks_items WHERE id IN (" +
+              db::placeholders(1, ids.size()) +
+              ") UNION SELECT b.blocker_id FROM tasks_blockers b JOIN up ON b.task_id = up.id) "
+              "SELECT 1 FROM up WHERE id = $" +
+              std::to_string(params.size()) + " LIMIT 1",
+          params));
+  return row.has_value();
+}
+
+Result<void> order_dependency_changes(db::Conn& c, const WorkspaceId& ws) {
+  if (c.backend() != db::Backend::postgres) return {};
+  RUCHE_TRY([[maybe_unused]] auto row,
+            c.query_one("SELECT id FROM workspaces WHERE id = $1 FOR NO KEY UPDATE", {ws}));
+  return {};
+}
+
+Result<std::vector<std::string>> waiting_for(db::Conn& c, const TaskId& id) {
+  std::vector<std::string> out;
+  RUCHE_CHECK(c.each("SELECT task_id FROM tasks_blockers WHERE blocker_id = $1 ORDER BY task_id",
+                     {id}, [&](const db::Row& r) {
+                       out.push_back(r.text(0));
+                       return true;
+                     }));
+  return out;
+}
+
+Result<void> insert(db::Conn& c, const Task& t) {
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("INSERT INTO tasks_items (id, workspace_id, title, description, status, "
+                   "position, due, due_ms, "
+                   "created_by, created_at_ms, updated_at_ms, completed_at_ms, version) "
+                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                   {t.id, t.workspace_id, t.title, t.description, status_name(t.status), t.position,
+                    t.due, t.due_ms, t.created_by, t.created_at_ms, t.updated_at_ms,
+                    t.completed_at_ms, t.version}));
+  return {};
+}
+
+Result<void> update(db::Conn& c, const Task& t) {
+  RUCHE_TRY(
+      [[maybe_unused]] auto n,
+      c.exec("UPDATE tasks_items SET title = $2, description = $3, status = $4, position = $5, due "
+             "= $6, "
+             "due_ms = $7, updated_at_ms = $8, completed_at_ms = $9, version = $10 WHERE id = $1",
+             {t.id, t.title, t.description, status_name(t.status), t.position, t.due, t.due_ms,
+              t.updated_at_ms, t.completed_at_ms, t.version}));
+  return {};
+}
+
+Result<void> set_assignees(db::Conn& c, const Task& t) {
+  return replace_list(c, "tasks_assignees", "user_id", t.id, t.assignee_ids, &t.workspace_id.str());
+}
+
+Result<void> set_labels(db::Conn& c, const Task& t) {
+  return replace_list(c, "tasks_labels", "label", t.id, t.labels);
+}
+
+Result<void> set_blockers(db::Conn& c, const Task& t) {
+  return replace_list(c, "tasks_blockers", "blocker_id", t.id, t.blocked_by);
+}
+
+Result<void> bump(db::Conn& c, const std::vector<std::string>& ids) {
+  if (ids.empty()) return {};
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("UPDATE tasks_items SET version = version + 1 WHERE id IN (" +
+                       db::placeholders(1, ids.size()) + ")",
+                   params_of(ids)));
+  return {};
+}
+
+Result<void> remove(db::Conn& c, const TaskId& id) {
+  RUCHE_TRY([[maybe_unused]] auto n, c.exec("DELETE FROM tasks_items WHERE id = $1", {id}));
+  return {};
+}
+
+Result<std::vector<std::string>> unassign(db::Conn& c, const WorkspaceId& ws,
+                                          const std::string& user) {
+  std::vector<std::string> out;
+  RUCHE_CHECK(
+      c.each("SELECT task_id FROM tasks_assignees WHERE user_id = $1 AND workspace_id = $2 ORDER "
+             "BY task_id",
+             {user, ws}, [&](const db::Row& r) {
+               out.push_back(r.text(0));
+               return true;
+             }));
+  if (!out.empty()) {
+    RUCHE_TRY(
+        [[maybe_unused]] auto n,
+        c.exec("DELETE FROM tasks_assignees WHERE user_id = $1 AND workspace_id = $2", {user, ws}));
+  }
+  return out;
+}
+
+Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms) {
+  RUCHE_TRY(auto row,
+            c.query_one("SELECT COALESCE(SUM(CASE WHEN created_at_ms >= $2 THEN 1 ELSE 0 END), 0), "
+                        "COALESCE(SUM(CASE WHEN completed_at_ms >= $2 THEN 1 ELSE 0 END), 0), "
+                        "COALESCE(SUM(CASE WHEN status <> 'done' THEN 1 ELSE 0 END), 0) "
+                        "FROM tasks_items WHERE workspace_id = $1",
+                        {ws, since_ms}));
+  json::object o;
+  o["tasks_created"] = row ? row->i64(0) : 0;
+  o["tasks_completed"] = row ? row->i64(1) : 0;
+  o["tasks_open"] = row ? row->i64(2) : 0;
+  return o;
+}
+
+}  // namespace ruche::tasks::store

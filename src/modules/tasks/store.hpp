@@ -1,0 +1,77 @@
+// Tasks' SQL: the only file that knows the tasks_* tables. Every function
+// runs inside the caller's read() or write() transaction.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/function_ref.hpp"
+#include "base/result.hpp"
+#include "core/db/database.hpp"
+#include "modules/tasks/tasks.hpp"
+
+namespace ruche::tasks::store {
+
+// One task with its assignees, labels, dependencies both ways and `blocked`.
+Result<std::optional<Task>> task(db::Conn& c, const TaskId& id);
+
+struct ListQuery {
+  std::optional<Status> status;
+  std::optional<std::string> assignee;
+  std::optional<std::string> label;
+  int limit = kDefaultPage;
+  std::int64_t offset = 0;
+};
+// A workspace's tasks, by status (todo, doing, done), position, creation.
+Result<std::vector<Task>> tasks(db::Conn& c, const WorkspaceId& ws, const ListQuery& q);
+// Tasks assigned to `user` in `workspaces`: the soonest due first (none
+// last), then the latest changed.
+Result<std::vector<Task>> assigned(db::Conn& c, const std::string& user,
+                                   const std::vector<WorkspaceId>& workspaces,
+                                   std::optional<Status> status, int limit);
+// Tasks of `workspaces` whose title or description holds every one of
+// `words` (case-insensitive: Unicode on PostgreSQL, ASCII letters on
+// SQLite), the latest changed first.
+Result<std::vector<Task>> search(db::Conn& c, const std::vector<WorkspaceId>& workspaces,
+                                 const std::vector<std::string>& words, int limit);
+// Every task of a workspace, page by page in id order (exports).
+Result<void> each_task(db::Conn& c, const WorkspaceId& ws,
+                       FunctionRef<Result<void>(std::vector<Task>&)> page);
+
+// The position after the last task of a column, or kPositionStep when empty.
+Result<double> end_of_column(db::Conn& c, const WorkspaceId& ws, Status status);
+// Of `ids`, those that are tasks of `ws` (sorted).
+Result<std::vector<std::string>> tasks_in(db::Conn& c, const WorkspaceId& ws,
+                                          const std::vector<std::string>& ids);
+// Of `ids`, how many are not done.
+Result<std::int64_t> open_among(db::Conn& c, const std::vector<std::string>& ids);
+// Whether `task` is among `ids` or what they wait for, directly or not.
+Result<bool> waits_for(db::Conn& c, const std::vector<std::string>& ids, const TaskId& task);
+// Makes the workspace's dependency changes wait for each other until this
+// transaction ends: on PostgreSQL a lock on the workspace's row (NO KEY:
+// new rows that reference the workspace do not wait); SQLite has one writer.
+Result<void> order_dependency_changes(db::Conn& c, const WorkspaceId& ws);
+// The tasks waiting for `id`.
+Result<std::vector<std::string>> waiting_for(db::Conn& c, const TaskId& id);
+
+// The task's own row (not its lists).
+Result<void> insert(db::Conn& c, const Task& t);
+Result<void> update(db::Conn& c, const Task& t);
+// Replaces a list.
+Result<void> set_assignees(db::Conn& c, const Task& t);
+Result<void> set_labels(db::Conn& c, const Task& t);
+Result<void> set_blockers(db::Conn& c, const Task& t);
+// Raises the version of tasks whose shown state changed through another's.
+Result<void> bump(db::Conn& c, const std::vector<std::string>& ids);
+Result<void> remove(db::Conn& c, const TaskId& id);
+
+// Takes `user` off the tasks of `ws`; returns those tasks' ids.
+Result<std::vector<std::string>> unassign(db::Conn& c, const WorkspaceId& ws,
+                                          const std::string& user);
+
+// Activity since `since_ms`: {tasks_created, tasks_completed, tasks_open}.
+Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms);
+
+}  // namespace ruche::tasks::store

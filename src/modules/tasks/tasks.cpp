@@ -1,0 +1,60 @@
+#include "modules/tasks/tasks.hpp"
+
+#include "base/clock.hpp"
+
+namespace ruche::tasks {
+
+std::string_view status_name(Status s) {
+  switch (s) {
+    case Status::todo:
+      return "todo";
+    case Status::doing:
+      return "doing";
+    case Status::done:
+      return "done";
+  }
+  return "todo";
+}
+
+std::optional<Status> status_of(std::string_view name) {
+  if (name == "todo") return Status::todo;
+  if (name == "doing") return Status::doing;
+  if (name == "done") return Status::done;
+  return std::nullopt;
+}
+
+namespace {
+json::array strings(const std::vector<std::string>& list) {
+  json::array a;
+  for (const auto& s : list) a.emplace_back(s);
+  return a;
+}
+}  // namespace
+
+json::object to_json(const Task& t) {
+  json::object o;
+  o["id"] = t.id.str();
+  o["workspace_id"] = t.workspace_id.str();
+  o["title"] = t.title;
+  o["description"] = t.description;
+  o["status"] = status_name(t.status);
+  o["position"] = t.position;
+  o["assignee_ids"] = strings(t.assignee_ids);
+  o["labels"] = strings(t.labels);
+  o["due"] = t.due ? json::value(*t.due) : nullptr;
+  o["blocked_by"] = strings(t.blocked_by);
+  o["blocks"] = strings(t.blocks);
+  o["blocked"] = t.blocked;
+  o["created_by"] = t.created_by;
+  o["created_at"] = format_iso8601(t.created_at_ms);
+  o["updated_at"] = format_iso8601(t.updated_at_ms);
+  o["completed_at"] = t.completed_at_ms ? json::value(format_iso8601(*t.completed_at_ms)) : nullptr;
+  o["version"] = t.version;
+  return o;
+}
+
+std::string etag_of(const Task& t) {
+  return "\"v" + std::to_string(t.version) + "\"";
+}
+
+}  // namespace ruche::tasks

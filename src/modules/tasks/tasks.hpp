@@ -1,0 +1,64 @@
+// Tasks: a workspace's board of tasks (docs/tasks.md). The public face of
+// the module: its types, their JSON, and its registry declaration.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/id.hpp"
+#include "base/json.hpp"
+#include "platform/registry.hpp"
+#include "platform/types.hpp"
+
+namespace ruche::tasks {
+
+using TaskId = Id<struct TaskIdTag>;
+
+enum class Status { todo, doing, done };
+std::string_view status_name(Status s);
+std::optional<Status> status_of(std::string_view name);
+
+inline constexpr std::size_t kMaxTitleBytes = 300;
+inline constexpr std::size_t kMaxDescriptionBytes = 20'000;
+inline constexpr std::size_t kMaxLabels = 20;
+inline constexpr std::size_t kMaxLabelBytes = 40;
+inline constexpr std::size_t kMaxAssignees = 20;
+inline constexpr std::size_t kMaxBlockers = 50;
+inline constexpr int kMaxPage = 1000;
+inline constexpr int kDefaultPage = 500;
+// A new task goes this far after the last of its column.
+inline constexpr double kPositionStep = 1024;
+
+struct Task {
+  TaskId id;
+  WorkspaceId workspace_id;
+  std::string title;
+  std::string description;  // Markdown
+  Status status = Status::todo;
+  double position = 0;
+  std::optional<std::string> due;  // as given: "2026-12-10" or a date and time
+  std::optional<std::int64_t> due_ms;
+  std::vector<std::string> assignee_ids;  // sorted
+  std::vector<std::string> labels;        // sorted
+  std::vector<std::string> blocked_by;    // sorted
+  std::vector<std::string> blocks;        // sorted: the tasks waiting for this one
+  bool blocked = false;                   // one of blocked_by is not done
+  std::string created_by;
+  std::int64_t created_at_ms = 0;
+  std::int64_t updated_at_ms = 0;
+  std::optional<std::int64_t> completed_at_ms;
+  std::int64_t version = 1;
+};
+
+// As the API answers it (docs/api.md, "Tasks").
+json::object to_json(const Task& t);
+// `"v<version>"`: the task's ETag.
+std::string etag_of(const Task& t);
+
+// The module's declaration for the registry (modules/all.cpp).
+platform::ModuleDef module();
+
+}  // namespace ruche::tasks

@@ -1,0 +1,389 @@
+// The tasks module through the real server (docs/tasks.md): fields and
+// their checks, the board's order and filters, dependencies, rights,
+// assignees across workspaces, concurrent edits, live events, export and
+// import. Run on SQLite (label integration) and PostgreSQL (label pg).
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "support/test_server.hpp"
+
+namespace ruche::testing {
+namespace {
+
+std::string str(const json::value& v, std::string_view key) {
+  return std::string(v.at(key).as_string());
+}
+
+std::vector<std::string> strings(const json::value& v, std::string_view key) {
+  std::vector<std::string> out;
+  for (const auto& x : v.at(key).as_array()) out.emplace_back(x.as_string());
+  return out;
+}
+
+struct Board {
+  TestServer& s;
+  Account a = s.user("Alice"), b = s.user("Bob");
+  std::string ws = s.workspace(a, "Équipe", {"tasks"});
+  Board(TestServer& server) : s(server) { s.join(a, ws, b); }
+
+  Reply create(const Account& who, json::object fields, const std::string& in = {}) {
+    return s.call("POST", "/api/v1/workspaces/" + (in.empty() ? ws : in) + "/tasks", who.token,
+                  body(fields));
+  }
+  std::string created(json::object fields) {
+    auto r = create(a, std::move(fields));
+    if (r.status != 201) throw std::runtime_error("create: " + r.raw.body);
+    return str(r.body, "id");
+  }
+  Reply patch(const Account& who, const std::string& id, json::object fields, Headers h = {}) {
+    return s.call("PATCH", "/api/v1/tasks/" + id, who.token, body(fields), std::move(h));
+  }
+  json::value get(const std::string& id) {
+    auto r = s.call("GET", "/api/v1/tasks/" + id, a.token);
+    if (r.status != 200) throw std::runtime_error("get: " + r.raw.body);
+    return r.body;
+  }
+  std::vector<std::string> titles(const std::string& query = "", const Account* who = nullptr) {
+    auto r = s.call("GET", "/api/v1/workspaces/" + ws + "/tasks" + query, (who ? *who : a).token);
+    if (r.status != 200) throw std::runtime_error("list: " + r.raw.body);
+    std::vector<std::string> out;
+    for (const auto& t : r.body.as_array()) out.push_back(str(t, "title"));
+    return out;
+  }
+};
+
+TEST(Tasks, CreatedListedChangedAndDeleted) {
+  TestServer s;
+  Board k(s);
+  auto r = k.create(k.a, {{"title", "  Écrire le plan  "},
+                          {"description", "**Markdown**\nsur deux lignes"},
+                          {"assignee_ids", json::array{k.b.id.str(), k.a.id.str(), k.b.id.str()}},
+                          {"labels", json::array{"urgent", "doc", "urgent"}},
+                          {"due", "2026-12-10"}});
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  const std::string id = str(r.body, "id");
+  EXPECT_EQ(str(r.body, "title"), "Écrire le plan");
+  EXPECT_EQ(str(r.body, "status"), "todo");
+  EXPECT_EQ(str(r.body, "due"), "2026-12-10");
+  EXPECT_EQ(strings(r.body, "labels"), (std::vector<std::string>{"doc", "urgent"}));
+  std::vector<std::string> both{k.a.id.str(), k.b.id.str()};
+  std::sort(both.begin(), both.end());
+  EXPECT_EQ(strings(r.body, "assignee_ids"), both);
+  EXPECT_EQ(str(r.body, "created_by"), k.a.id.str());
+  EXPECT_TRUE(r.body.at("completed_at").is_null());
+  EXPECT_EQ(r.body.at("version").as_int64(), 1);
+  EXPECT_EQ(r.raw.header("ETag").value_or(""), "\"v1\"");
+
+  // Bob changes it; what is not sent stays.
+  auto p = k.patch(k.b, id, {{"status", "done"}, {"due", nullptr}, {"labels", json::array{}}});
+  ASSERT_EQ(p.status, 200) << p.raw.body;
+  EXPECT_EQ(str(p.body, "status"), "done");
+  EXPECT_TRUE(p.body.at("due").is_null());
+  EXPECT_TRUE(p.body.at("labels").as_array().empty());
+  EXPECT_FALSE(p.body.at("completed_at").is_null());
+  EXPECT_EQ(str(p.body, "description"), "**Markdown**\nsur deux lignes");
+  EXPECT_EQ(p.body.at("version").as_int64(), 2);
+  EXPECT_EQ(p.raw.header("ETag").value_or(""), "\"v2\"");
+  // Reopened, it is no longer completed.
+  p = k.patch(k.a, id, {{"status", "doing"}});
+  ASSERT_EQ(p.status, 200);
+  EXPECT_TRUE(p.body.at("completed_at").is_null());
+  EXPECT_EQ(k.get(id).at("version").as_int64(), 3);
+
+  // Bad input changes nothing.
+  for (const auto& [fields, code] : std::vector<std::pair<json::object, std::string>>{
+           {{{"title", ""}}, "invalid_title"},
+           {{{"status", "finished"}}, "invalid_status"},
+           {{{"due", "demain"}}, "invalid_due"},
+           {{{"assignee_ids", json::array{"0000000000000000000000000z"}}}, "invalid_assignees"},
+           {{{"blocked_by", json::array{"not an id"}}}, "invalid_blocked_by"},
+           {{{"labels", "urgent"}}, "invalid_field"}}) {
+    auto bad = k.patch(k.a, id, fields);
+    EXPECT_EQ(bad.status, 400) << json::serialize(fields);
+    EXPECT_EQ(bad.error_code(), code) << bad.raw.body;
+  }
+  EXPECT_EQ(s.call("PATCH", "/api/v1/tasks/" + id, k.a.token, std::string("{\"title\":")).status,
+            400);
+  EXPECT_EQ(k.get(id).at("version").as_int64(), 3);
+  EXPECT_EQ(k.create(k.a, {{"description", "no title"}}).error_code(), "invalid_title");
+
+  ASSERT_EQ(s.call("DELETE", "/api/v1/tasks/" + id, k.b.token).status, 204);
+  EXPECT_EQ(s.call("GET", "/api/v1/tasks/" + id, k.a.token).status, 404);
+  EXPECT_EQ(s.call("DELETE", "/api/v1/tasks/" + id, k.a.token).status, 404);
+  EXPECT_EQ(s.audit_count("tasks.task_deleted"), 1);
+}
+
+TEST(Tasks, TheBoardIsOrderedAndFiltered) {
+  TestServer s;
+  Board k(s);
+  k.created({{"title", "t1"}});
+  k.created({{"title", "t2"}, {"labels", json::array{"x"}}});
+  k.created({{"title", "d1"}, {"status", "done"}});
+  k.created({{"title", "g1"}, {"status", "doing"}, {"assignee_ids", json::array{k.b.id.str()}}});
+  const std::string t0 = k.created({{"title", "t0"}, {"position", -5}});
+  // Columns left to right (todo, doing, done), then by position: new ones at the end.
+  EXPECT_EQ(k.titles(), (std::vector<std::string>{"t0", "t1", "t2", "g1", "d1"}));
+  // Moved to another column without a position: at its end.
+  ASSERT_EQ(k.patch(k.a, t0, {{"status", "doing"}}).status, 200);
+  EXPECT_EQ(k.titles("?status=doing"), (std::vector<std::string>{"g1", "t0"}));
+  EXPECT_EQ(k.titles("?label=x"), std::vector<std::string>{"t2"});
+  EXPECT_EQ(k.titles("?assignee=me", &k.b), std::vector<std::string>{"g1"});
+  EXPECT_EQ(k.titles("?assignee=" + k.b.id.str()), std::vector<std::string>{"g1"});
+  EXPECT_EQ(k.titles("?limit=2&offset=1"), (std::vector<std::string>{"t2", "g1"}));
+  for (const char* bad : {"?limit=0", "?limit=1001", "?limit=2x", "?offset=-1", "?status=late"}) {
+    EXPECT_EQ(
+        s.call("GET", "/api/v1/workspaces/" + k.ws + "/tasks" + std::string(bad), k.a.token).status,
+        400)
+        << bad;
+  }
+}
+
+TEST(Tasks, ATaskIsNotDoneBeforeWhatItWaitsFor) {
+  TestServer s;
+  Board k(s);
+  const std::string spec = k.created({{"title", "spec"}});
+  const std::string build = k.created({{"title", "build"}, {"blocked_by", json::array{spec}}});
+  json::value b = k.get(build);
+  EXPECT_EQ(strings(b, "blocked_by"), std::vector<std::string>{spec});
+  EXPECT_TRUE(b.at("blocked").as_bool());
+  EXPECT_EQ(strings(k.get(spec), "blocks"), std::vector<std::string>{build});
+
+  auto r = k.patch(k.a, build, {{"status", "done"}});
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(r.error_code(), "blocked");
+  EXPECT_EQ(str(k.get(build), "status"), "todo");
+  EXPECT_EQ(k.create(k.a, {{"title", "x"}, {"status", "done"}, {"blocked_by", json::array{spec}}})
+                .error_code(),
+            "blocked");
+  // No cycles, however long.
+  const std::string test = k.created({{"title", "test"}, {"blocked_by", json::array{build}}});
+  r = k.patch(k.a, spec, {{"blocked_by", json::array{test}}});
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(r.error_code(), "dependency_cycle");
+  EXPECT_EQ(k.patch(k.a, spec, {{"blocked_by", json::array{spec}}}).error_code(),
+            "dependency_cycle");
+  // Another workspace's task is not one to wait for.
+  std::string other_ws = s.workspace(k.a, "Autre", {"tasks"});
+  auto other = k.create(k.a, {{"title", "elsewhere"}}, other_ws);
+  ASSERT_EQ(other.status, 201);
+  EXPECT_EQ(
+      k.patch(k.a, build, {{"blocked_by", json::array{spec, str(other.body, "id")}}}).error_code(),
+      "invalid_blocked_by");
+
+  ASSERT_EQ(k.patch(k.a, spec, {{"status", "done"}}).status, 200);
+  EXPECT_FALSE(k.get(build).at("blocked").as_bool());
+  ASSERT_EQ(k.patch(k.a, build, {{"status", "done"}}).status, 200);
+  // A done task gets no new unfinished dependency.
+  const std::string late = k.created({{"title", "late"}});
+  EXPECT_EQ(k.patch(k.a, build, {{"blocked_by", json::array{spec, late}}}).error_code(), "blocked");
+  // Reopening what it waited for leaves it done, shown blocked.
+  ASSERT_EQ(k.patch(k.a, spec, {{"status", "todo"}}).status, 200);
+  b = k.get(build);
+  EXPECT_EQ(str(b, "status"), "done");
+  EXPECT_TRUE(b.at("blocked").as_bool());
+  // Deleting it takes it out of the lists.
+  ASSERT_EQ(s.call("DELETE", "/api/v1/tasks/" + spec, k.a.token).status, 204);
+  b = k.get(build);
+  EXPECT_TRUE(b.at("blocked_by").as_array().empty());
+  EXPECT_FALSE(b.at("blocked").as_bool());
+}
+
+TEST(Tasks, ReadersReadWritersWriteOthersSeeNothing) {
+  TestServer s;
+  Board k(s);
+  Account c = s.user("Carol"), outsider = s.user("Dan");
+  s.join(k.a, k.ws, c);
+  ASSERT_EQ(s.call("PATCH", "/api/v1/workspaces/" + k.ws + "/members/" + c.id.str(), k.a.token,
+                   body(json::object{{"rights", json::object{{"tasks", "read"}}}}))
+                .status,
+            200);
+  const std::string id = k.created({{"title", "plan"}});
+  EXPECT_EQ(s.call("GET", "/api/v1/tasks/" + id, c.token).status, 200);
+  EXPECT_EQ(k.titles("", &c), std::vector<std::string>{"plan"});
+  for (auto r : {k.create(c, {{"title", "mine"}}), k.patch(c, id, {{"title", "hers"}}),
+                 s.call("DELETE", "/api/v1/tasks/" + id, c.token)}) {
+    EXPECT_EQ(r.status, 403) << r.raw.body;
+    EXPECT_EQ(r.error_code(), "read_only");
+  }
+  // A reader may be assigned; someone outside may not.
+  EXPECT_EQ(k.patch(k.a, id, {{"assignee_ids", json::array{c.id.str()}}}).status, 200);
+  EXPECT_EQ(k.patch(k.a, id, {{"assignee_ids", json::array{outsider.id.str()}}}).error_code(),
+            "invalid_assignees");
+  for (auto r : {s.call("GET", "/api/v1/tasks/" + id, outsider.token),
+                 k.patch(outsider, id, {{"title", "x"}}),
+                 s.call("DELETE", "/api/v1/tasks/" + id, outsider.token),
+                 k.create(outsider, {{"title", "x"}}),
+                 s.call("GET", "/api/v1/workspaces/" + k.ws + "/tasks", outsider.token)}) {
+    EXPECT_EQ(r.status, 404) << r.raw.body;
+  }
+  // Without the module, its tasks are not there.
+  ASSERT_EQ(s.call("PATCH", "/api/v1/workspaces/" + k.ws, k.a.token,
+                   body(json::object{{"modules", json::array{"chat"}}}))
+                .status,
+            200);
+  EXPECT_EQ(s.call("GET", "/api/v1/tasks/" + id, k.a.token).status, 404);
+  EXPECT_TRUE(s.call("GET", "/api/v1/me/tasks", c.token).body.as_array().empty());
+}
+
+TEST(Tasks, MyTasksAcrossWorkspacesSoonestFirstUntilILeave) {
+  TestServer s;
+  Board k(s);
+  std::string second = s.workspace(k.a, "Second", {"tasks"});
+  s.join(k.a, second, k.b);
+  auto mine = [&](const std::string& q = "") {
+    auto r = s.call("GET", "/api/v1/me/tasks" + q, k.b.token);
+    if (r.status != 200) throw std::runtime_error("me/tasks: " + r.raw.body);
+    std::vector<std::string> out;
+    for (const auto& t : r.body.as_array()) out.push_back(str(t, "title"));
+    return out;
+  };
+  json::array bob{k.b.id.str()};
+  k.created({{"title", "later"}, {"assignee_ids", bob}, {"due", "2027-03-01T09:00:00+01:00"}});
+  k.created({{"title", "undated"}, {"assignee_ids", bob}});
+  ASSERT_EQ(k.create(k.a, {{"title", "soon"}, {"assignee_ids", bob}, {"due", "2027-01-05"}}, second)
+                .status,
+            201);
+  k.created({{"title", "not bob's"}});
+  s.clock().advance_ms(1000);
+  const std::string done =
+      k.created({{"title", "finished"}, {"assignee_ids", bob}, {"status", "done"}});
+  // Undated last, the latest changed first among them.
+  EXPECT_EQ(mine(), (std::vector<std::string>{"soon", "later", "finished", "undated"}));
+  EXPECT_EQ(mine("?status=done"), std::vector<std::string>{"finished"});
+  // Leaving a workspace takes him off its tasks.
+  ASSERT_EQ(
+      s.call("DELETE", "/api/v1/workspaces/" + k.ws + "/members/" + k.b.id.str(), k.a.token).status,
+      204);
+  EXPECT_EQ(mine(), std::vector<std::string>{"soon"});
+  EXPECT_TRUE(k.get(done).at("assignee_ids").as_array().empty());
+}
+
+TEST(Tasks, AStaleEditIsRefused) {
+  TestServer s;
+  Board k(s);
+  auto r = k.create(k.a, {{"title", "v1"}});
+  const std::string id = str(r.body, "id"), etag = r.raw.header("ETag").value_or("");
+  ASSERT_EQ(k.patch(k.b, id, {{"title", "Bob's"}}, {{"If-Match", etag}}).status, 200);
+  auto stale = k.patch(k.a, id, {{"title", "Alice's"}}, {{"If-Match", etag}});
+  EXPECT_EQ(stale.status, 412);
+  EXPECT_EQ(
+      s.call("DELETE", "/api/v1/tasks/" + id, k.a.token, std::nullopt, {{"If-Match", etag}}).status,
+      412);
+  EXPECT_EQ(str(k.get(id), "title"), "Bob's");
+  EXPECT_EQ(k.patch(k.a, id, {{"title", "Alice's"}}, {{"If-Match", "\"v9\", \"v2\""}}).status, 200);
+}
+
+TEST(Tasks, MembersSeeChangesLive) {
+  TestServer s;
+  Board k(s);
+  Account outsider = s.user("Eve");
+  std::string elsewhere = s.workspace(outsider, "Eve's", {"tasks"});
+  auto events = connect_events(s, k.b);
+  ASSERT_FALSE(until(*events, "hello").is_null());
+  const std::string spec = k.created({{"title", "spec"}});
+  json::value e = until(*events, "task.created");
+  ASSERT_FALSE(e.is_null());
+  EXPECT_EQ(str(e, "workspace_id"), k.ws);
+  EXPECT_EQ(str(e.at("data"), "title"), "spec");
+  const std::string build = k.created({{"title", "build"}, {"blocked_by", json::array{spec}}});
+  // The new task, then the one it waits for (its `blocks` changed).
+  e = until(*events, "task.created");
+  EXPECT_EQ(str(e.at("data"), "id"), build);
+  e = until(*events, "task.updated");
+  EXPECT_EQ(str(e.at("data"), "id"), spec);
+  EXPECT_EQ(strings(e.at("data"), "blocks"), std::vector<std::string>{build});
+  // Done: the one waiting for it is no longer blocked.
+  ASSERT_EQ(k.patch(k.a, spec, {{"status", "done"}}).status, 200);
+  std::map<std::string, json::value> updated;
+  for (int i = 0; i < 2; ++i) {
+    e = until(*events, "task.updated");
+    ASSERT_FALSE(e.is_null());
+    updated[str(e.at("data"), "id")] = e.at("data");
+  }
+  EXPECT_EQ(str(updated.at(spec), "status"), "done");
+  EXPECT_FALSE(updated.at(build).at("blocked").as_bool());
+  // Someone else's workspace is not heard.
+  ASSERT_EQ(k.create(outsider, {{"title", "secret"}}, elsewhere).status, 201);
+  ASSERT_EQ(s.call("DELETE", "/api/v1/tasks/" + build, k.a.token).status, 204);
+  e = until(*events, "task.deleted");
+  ASSERT_FALSE(e.is_null());
+  EXPECT_EQ(str(e.at("data"), "id"), build);
+  EXPECT_EQ(str(e, "workspace_id"), k.ws);
+}
+
+TEST(Tasks, SearchFindsOnlyTasksTheCallerMaySee) {
+  TestServer s;
+  Board k(s);
+  Account outsider = s.user("Eve");
+  std::string elsewhere = s.workspace(outsider, "Eve's", {"tasks"});
+  k.created({{"title", "Budget 2027"}, {"description", "le tableur des dépenses"}});
+  k.created({{"title", "Compte rendu"}, {"description", "voir le BUDGET"}});
+  k.created({{"title", "Sans rapport"}});
+  ASSERT_EQ(k.create(outsider, {{"title", "Budget secret"}}, elsewhere).status, 201);
+  auto search = [&](const Account& who, const std::string& q) {
+    auto r = s.call("GET", "/api/v1/search?type=task&q=" + http::percent_encode(q), who.token);
+    if (r.status != 200) throw std::runtime_error("search: " + r.raw.body);
+    std::set<std::string> found;
+    for (const auto& h : r.body.at("results").as_array()) {
+      EXPECT_EQ(str(h, "type"), "task");
+      found.insert(str(h, "title"));
+    }
+    return found;
+  };
+  EXPECT_EQ(search(k.b, "budget"), (std::set<std::string>{"Budget 2027", "Compte rendu"}));
+  EXPECT_EQ(search(k.b, "budget tableur"), std::set<std::string>{"Budget 2027"});
+  EXPECT_EQ(search(outsider, "budget"), std::set<std::string>{"Budget secret"});
+  auto r = s.call("GET", "/api/v1/search?type=task&q=2027", k.a.token);
+  ASSERT_EQ(r.status, 200);
+  ASSERT_EQ(r.body.at("results").as_array().size(), 1u);
+  EXPECT_EQ(str(r.body.at("results").as_array()[0], "snippet"),
+            "Budget \xee\x80\x80"
+            "2027\xee\x80\x81");
+}
+
+TEST(Tasks, ExportedAsJsonAndICalendarAndImportedBack) {
+  TestServer s;
+  Board k(s);
+  Account admin = s.user("Admin", platform::InstanceRole::admin);
+  const std::string spec =
+      k.created({{"title", "spec, v2; final"}, {"status", "done"}, {"labels", json::array{"doc"}}});
+  k.created({{"title", "build"},
+             {"description", "line 1\nline 2"},
+             {"blocked_by", json::array{spec}},
+             {"assignee_ids", json::array{k.b.id.str()}},
+             {"due", "2027-01-05"}});
+  auto exported = s.call("GET", "/api/v1/workspaces/" + k.ws + "/export", k.a.token);
+  ASSERT_EQ(exported.status, 200);
+  const std::string& tar = exported.raw.body;
+  EXPECT_NE(tar.find("tasks/tasks/000001.jsonl"), std::string::npos);
+  EXPECT_NE(tar.find("tasks/calendar/000001.ics"), std::string::npos);
+  EXPECT_NE(tar.find("SUMMARY:spec\\, v2\\; final"), std::string::npos);
+  EXPECT_NE(tar.find("DESCRIPTION:line 1\\nline 2"), std::string::npos);
+  EXPECT_NE(tar.find("DUE;VALUE=DATE:20270105"), std::string::npos);
+  EXPECT_NE(tar.find("RELATED-TO;RELTYPE=DEPENDS-ON:" + spec + "@ruche"), std::string::npos);
+  EXPECT_NE(tar.find("STATUS:COMPLETED"), std::string::npos);
+
+  auto r = s.call("POST", "/api/v1/admin/workspaces/import", admin.token, tar);
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  EXPECT_EQ(r.body.at("imported").at("tasks").at("tasks").as_int64(), 2);
+  const std::string copy = str(r.body.at("workspace"), "id");
+  auto list = s.call("GET", "/api/v1/workspaces/" + copy + "/tasks", admin.token);
+  ASSERT_EQ(list.status, 200) << list.raw.body;
+  ASSERT_EQ(list.body.as_array().size(), 2u);
+  const json::value& build = list.body.as_array()[0];
+  const json::value& done = list.body.as_array()[1];
+  EXPECT_EQ(str(build, "title"), "build");
+  EXPECT_EQ(str(build, "description"), "line 1\nline 2");
+  EXPECT_EQ(str(build, "due"), "2027-01-05");
+  EXPECT_EQ(strings(build, "assignee_ids"), std::vector<std::string>{k.b.id.str()});
+  // New ids, the dependency between them kept.
+  EXPECT_NE(str(done, "id"), spec);
+  EXPECT_EQ(strings(build, "blocked_by"), std::vector<std::string>{str(done, "id")});
+  EXPECT_EQ(str(done, "status"), "done");
+  EXPECT_FALSE(done.at("completed_at").is_null());
+  EXPECT_EQ(strings(done, "labels"), std::vector<std::string>{"doc"});
+}
+
+}  // namespace
+}  // namespace ruche::testing
