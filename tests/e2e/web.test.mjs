@@ -261,8 +261,8 @@ test('the owner changes a member’s module rights and the member’s view follo
     .getByText('Vous avez un accès en lecture seule aux fichiers de cet espace.')
     .waitFor();
   assert.equal(await guestPage.getByRole('button', { name: 'Envoyer des fichiers' }).count(), 0);
-  await guestPage.goto(`${env.url}/w/${workspaceId}/tasks`);
-  await guestPage.getByRole('heading', { name: 'Tâches arrive dans ce module' }).waitFor();
+  await guestPage.goto(`${env.url}/w/${workspaceId}/reports`);
+  await guestPage.getByRole('heading', { name: 'Rapports arrive dans ce module' }).waitFor();
   await shot(guestPage, '11-module-placeholder');
   assertNoConsoleErrors(guest, 'guest');
   assertNoConsoleErrors(admin, 'admin');

@@ -150,4 +150,30 @@ describe('api client', () => {
     await api.invitations.accept('tok', { name: 'N', password: 'p' });
     expect(JSON.parse(String(f.calls[1]?.init.body))).toEqual({ name: 'N', password: 'p' });
   });
+
+  it('pages tasks with their filters, and changes one only at a version (If-Match)', async () => {
+    const f = fakeFetch([
+      json(200, []),
+      json(200, { id: 't1', version: 4 }),
+      json(412, { error: { code: 'precondition_failed', message: 'changed' } }),
+      new Response(null, { status: 204 }),
+    ]);
+    const api = createApi({ csrf: memoryCsrfStore(), fetch: f.fetch });
+    await api.tasks.list('w 1', { status: 'doing', assignee: 'me', limit: 1000, offset: 1000 });
+    expect(f.calls[0]?.url).toBe(
+      '/api/v1/workspaces/w%201/tasks?status=doing&assignee=me&limit=1000&offset=1000',
+    );
+    await api.tasks.update('t1', { status: 'done', due: null }, 3);
+    expect(f.calls[1]?.url).toBe('/api/v1/tasks/t1');
+    expect(f.calls[1]?.init.method).toBe('PATCH');
+    expect((f.calls[1]?.init.headers as Record<string, string>)['If-Match']).toBe('"v3"');
+    expect(JSON.parse(String(f.calls[1]?.init.body))).toEqual({ status: 'done', due: null });
+    await expect(api.tasks.update('t1', { title: 'x' }, 3)).rejects.toMatchObject({
+      status: 412,
+      code: 'precondition_failed',
+    });
+    await api.tasks.remove('t1');
+    expect(f.calls[3]?.init.method).toBe('DELETE');
+    expect((f.calls[3]?.init.headers as Record<string, string>)['If-Match']).toBeUndefined();
+  });
 });

@@ -48,6 +48,10 @@ import type {
   SetupResponse,
   ShareInfo,
   ShareListing,
+  Task,
+  TaskChange,
+  TaskStatus,
+  NewTask,
   TotpEnrollment,
   User,
   Workspace,
@@ -112,6 +116,8 @@ interface RequestOptions {
   /** 401 is an expected answer (login, setup): do not report the session as ended. */
   anonymous?: boolean;
   signal?: AbortSignal;
+  /** More request headers (If-Match). */
+  headers?: Record<string, string>;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -133,7 +139,7 @@ export function createApi(options: ApiOptions) {
     o: RequestOptions,
     session: boolean,
   ): Promise<T> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
+    const headers: Record<string, string> = { ...o.headers, Accept: 'application/json' };
     let body: string | undefined;
     if (o.body !== undefined) {
       headers['Content-Type'] = 'application/json';
@@ -265,6 +271,9 @@ export function createApi(options: ApiOptions) {
     request<T>('POST', path, { ...o, body: body ?? {} });
   const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, { body });
   const del = (path: string) => request<undefined>('DELETE', path);
+  /** If-Match for a version of a task ("v<version>"): 412 precondition_failed when it changed since. */
+  const ifVersion = (version?: number) =>
+    version === undefined ? undefined : { 'If-Match': `"v${version}"` };
 
   return {
     request,
@@ -516,6 +525,49 @@ export function createApi(options: ApiOptions) {
         const version = o.version === undefined ? '' : `/versions/${o.version}`;
         const res = await fetchContent(`/files/${seg(fid)}${version}/content`, headers, o.signal);
         return { blob: await res.blob(), partial: res.status === 206 };
+      },
+    },
+
+    /** A workspace's tasks (docs/tasks.md). */
+    tasks: {
+      /** By status (todo, doing, done), then position; `limit` ≤ 1000 (default 500). */
+      list: (
+        ws: string,
+        o: {
+          status?: TaskStatus;
+          /** A user id, or "me". */
+          assignee?: string;
+          label?: string;
+          limit?: number;
+          offset?: number;
+          signal?: AbortSignal;
+        } = {},
+      ) => {
+        const q = new URLSearchParams();
+        if (o.status) q.set('status', o.status);
+        if (o.assignee) q.set('assignee', o.assignee);
+        if (o.label) q.set('label', o.label);
+        if (o.limit) q.set('limit', String(o.limit));
+        if (o.offset) q.set('offset', String(o.offset));
+        const qs = q.toString();
+        return get<Task[]>(`/workspaces/${seg(ws)}/tasks${qs ? `?${qs}` : ''}`, {
+          signal: o.signal,
+        });
+      },
+      get: (tid: string) => get<Task>(`/tasks/${seg(tid)}`),
+      create: (ws: string, b: NewTask) => post<Task>(`/workspaces/${seg(ws)}/tasks`, b),
+      /** With `version`, only if the task is still at it (412 precondition_failed otherwise). */
+      update: (tid: string, b: TaskChange, version?: number) =>
+        request<Task>('PATCH', `/tasks/${seg(tid)}`, { body: b, headers: ifVersion(version) }),
+      remove: (tid: string, version?: number) =>
+        request<undefined>('DELETE', `/tasks/${seg(tid)}`, { headers: ifVersion(version) }),
+      /** The caller's tasks in every workspace: the soonest due first (none last). */
+      mine: (o: { status?: TaskStatus; limit?: number } = {}) => {
+        const q = new URLSearchParams();
+        if (o.status) q.set('status', o.status);
+        if (o.limit) q.set('limit', String(o.limit));
+        const qs = q.toString();
+        return get<Task[]>(`/me/tasks${qs ? `?${qs}` : ''}`);
       },
     },
 

@@ -626,3 +626,52 @@ export interface ImportResult {
   /** Parts of the archive this server has no module for. */
   not_imported: string[];
 }
+
+// ---- Tasks (docs/api.md, "Tasks"; docs/tasks.md) ---------------------------
+
+export type TaskStatus = 'todo' | 'doing' | 'done';
+/** The board's columns, in order. */
+export const TASK_STATUSES: readonly TaskStatus[] = ['todo', 'doing', 'done'];
+
+export interface Task {
+  id: string;
+  workspace_id: string;
+  title: string;
+  /** Markdown. */
+  description: string;
+  status: TaskStatus;
+  /** Orders a column (lower first): any number. */
+  position: number;
+  assignee_ids: string[];
+  labels: string[];
+  /** An ISO 8601 date ("2026-12-10") or date and time, as it was given; null: none. */
+  due: string | null;
+  /** The tasks (of the same workspace) this one waits for. */
+  blocked_by: string[];
+  /** Read only: the tasks that wait for this one. */
+  blocks: string[];
+  /** One of the tasks it waits for is not done. */
+  blocked: boolean;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  /** Set while the task is done. */
+  completed_at: string | null;
+  /** Raised by every change; the ETag is "v<version>". */
+  version: number;
+}
+
+/** POST /workspaces/{id}/tasks. */
+export interface NewTask {
+  title: string;
+  description?: string;
+  status?: TaskStatus;
+  assignee_ids?: string[];
+  due?: string;
+  labels?: string[];
+  blocked_by?: string[];
+  position?: number;
+}
+
+/** PATCH /tasks/{tid}: any field of NewTask; `due: null` clears it. */
+export type TaskChange = Partial<Omit<NewTask, 'due'>> & { due?: string | null };

@@ -56,6 +56,7 @@ const WorkspaceSettingsPage = page(() => import('../pages/settings/WorkspaceSett
 const ModulePage = page(() => import('../pages/ModulePage'));
 const ChatPage = page(() => import('../modules/chat/ChatPage'));
 const FilesPage = page(() => import('../modules/files/FilesPage'));
+const TasksPage = page(() => import('../modules/tasks/TasksPage'));
 const ProfilePage = page(() => import('../pages/profile/ProfilePage'));
 const AdminPage = page(() => import('../pages/admin/AdminPage'));
 const NotFoundPage = page(() => import('../pages/NotFoundPage'));
@@ -67,6 +68,10 @@ function chatKey(p: Params): string {
 
 function filesKey(p: Params): string {
   return `files:${p.id ?? ''}`;
+}
+
+function tasksKey(p: Params): string {
+  return `tasks:${p.id ?? ''}`;
 }
 
 /** One share page per link: moving inside a shared folder keeps it mounted. */
@@ -92,6 +97,8 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/w/:id/files', access: 'user', page: FilesPage, stableKey: filesKey },
   { pattern: '/w/:id/files/trash', access: 'user', page: FilesPage, stableKey: filesKey },
   { pattern: '/w/:id/files/:fid', access: 'user', page: FilesPage, stableKey: filesKey },
+  { pattern: '/w/:id/tasks', access: 'user', page: TasksPage, stableKey: tasksKey },
+  { pattern: '/w/:id/tasks/:tid', access: 'user', page: TasksPage, stableKey: tasksKey },
   { pattern: '/w/:id/:module', access: 'user', page: ModulePage },
 ];
 

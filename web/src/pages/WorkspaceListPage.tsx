@@ -1,5 +1,5 @@
-// "/": the instance's home page (Markdown from the administrators) and the
-// person's workspaces.
+// "/": the instance's home page (Markdown from the administrators), the
+// person's workspaces and their open tasks.
 import { lazy, Suspense } from 'react';
 import type { Workspace } from '../api';
 import { useBranding } from '../branding';
@@ -14,6 +14,8 @@ import { useMe } from '../session';
 import { useWorkspaces } from '../workspaces';
 
 const Markdown = lazy(() => import('../markdown/SafeHtml'));
+// The caller's open tasks, where a workspace has tasks (a chunk of the tasks module).
+const MyTasks = lazy(() => import('../modules/tasks/components/MyTasks'));
 
 export default function WorkspaceListPage() {
   const { t } = useI18n();
@@ -66,6 +68,11 @@ export default function WorkspaceListPage() {
             <WorkspaceCard key={w.id} w={w} />
           ))}
         </ul>
+      ) : null}
+      {active.some((w) => w.modules.includes('tasks')) ? (
+        <Suspense fallback={null}>
+          <MyTasks />
+        </Suspense>
       ) : null}
       {archived.length > 0 ? (
         <>

@@ -1,0 +1,298 @@
+// /w/:id/tasks and /w/:id/tasks/:tid: a workspace's task board, a task's
+// details beside it. One TasksScreen stays mounted while the person opens
+// tasks (the route's stableKey), with its store and live subscriptions.
+import '../../styles/modules/tasks.css';
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import {
+  TASK_STATUSES,
+  isApiError,
+  type Me,
+  type Task,
+  type TaskStatus,
+  type Workspace,
+} from '../../api';
+import type { PageProps } from '../../app/routes';
+import { useBranding } from '../../branding';
+import { Button } from '../../components/Button';
+import { Alert, EmptyState, Spinner } from '../../components/Feedback';
+import { useI18n } from '../../i18n';
+import { Page } from '../../layout/Page';
+import { useToast } from '../../notifications/toasts';
+import NotFoundPage from '../../pages/NotFoundPage';
+import { Link, navigate } from '../../router/router';
+import { useMe } from '../../session';
+import { useWorkspaces } from '../../workspaces';
+import { Board } from './components/Board';
+import { Filters } from './components/Filters';
+import { NewTaskDialog } from './components/NewTaskDialog';
+import { TaskPane } from './components/TaskPane';
+import {
+  TasksProvider,
+  useTasksErrorText,
+  type MoveDirection,
+  type TasksContextValue,
+} from './context';
+import {
+  NO_FILTER,
+  filtered,
+  isFiltered,
+  labelsOf,
+  type Place,
+  type TaskFilter,
+} from './logic/board';
+import { TasksStore, taskPeople } from './store';
+
+export default function TasksPage({ params }: PageProps) {
+  const { t } = useI18n();
+  const { byId, loading } = useWorkspaces();
+  const me = useMe();
+  const w = byId(params.id ?? '');
+  if (!w && loading) return <Spinner label={t('common.loading')} />;
+  if (!w) return <NotFoundPage />;
+  if (!w.modules.includes('tasks')) {
+    return (
+      <Page title={t('module.tasks.name')} subtitle={w.name}>
+        <EmptyState icon="lock" title={t('module.not_enabled')}>
+          <Link to={`/w/${w.id}`}>{t('module.back_home', { workspace: w.name })}</Link>
+        </EmptyState>
+      </Page>
+    );
+  }
+  return <TasksScreen key={w.id} workspace={w} me={me} taskId={params.tid ?? null} />;
+}
+
+/**
+ * The card of a task gets the focus back on one of its controls (or its
+ * title): a keyboard move re-renders it, closing its details leaves it.
+ */
+function refocus(id: string, control: string | null) {
+  requestAnimationFrame(() => {
+    const card = document.querySelector(`[data-task-id="${CSS.escape(id)}"]`);
+    const again = control
+      ? card?.querySelector<HTMLButtonElement>(`[data-control="${control}"]`)
+      : null;
+    (again && !again.disabled
+      ? again
+      : card?.querySelector<HTMLElement>('.task-card__open')
+    )?.focus();
+  });
+}
+
+export function TasksScreen({
+  workspace,
+  me,
+  taskId,
+}: {
+  workspace: Workspace;
+  me: Me;
+  taskId: string | null;
+}) {
+  const { t, locale } = useI18n();
+  const { branding } = useBranding();
+  const { toast } = useToast();
+  const errorText = useTasksErrorText();
+  const ws = workspace.id;
+  const [store] = useState(() => new TasksStore(ws, me.id));
+  const board = useSyncExternalStore(store.subscribe, () => store.getState().board);
+  const loaded = useSyncExternalStore(store.subscribe, () => store.getState().loaded);
+  const failed = useSyncExternalStore(store.subscribe, () => store.getState().failed);
+  const right = useSyncExternalStore(store.subscribe, () => store.getState().right);
+  const archived = useSyncExternalStore(store.subscribe, () => store.getState().archived);
+  const rightLoaded = useSyncExternalStore(store.subscribe, () => store.getState().rightLoaded);
+  const members = useSyncExternalStore(store.subscribe, () => store.getState().members);
+  const [filter, setFilter] = useState<TaskFilter>(NO_FILTER);
+  const [creating, setCreating] = useState<TaskStatus | null>(null);
+  const [announced, setAnnounced] = useState('');
+
+  useEffect(() => {
+    store.start();
+    return () => store.stop();
+  }, [store]);
+
+  const columns = useMemo(
+    () => ({
+      todo: filtered(board.columns.todo, filter),
+      doing: filtered(board.columns.doing, filter),
+      done: filtered(board.columns.done, filter),
+    }),
+    [board.columns, filter],
+  );
+  const labels = useMemo(() => labelsOf(board, locale), [board, locale]);
+  const people = useMemo(() => taskPeople(members), [members]);
+  const names = useMemo(() => new Map(members.map((m) => [m.user_id, m.name])), [members]);
+  const formerMember = t('tasks.former_member');
+  const nameOf = useCallback((id: string) => names.get(id) ?? formerMember, [names, formerMember]);
+  const canWrite = right === 'write' && !archived && !workspace.archived;
+
+  const openTask = useCallback(
+    (id: string | null) =>
+      navigate(id ? `/w/${ws}/tasks/${encodeURIComponent(id)}` : `/w/${ws}/tasks`),
+    [ws],
+  );
+
+  /** Says where a task landed, for screen readers. */
+  const announce = useCallback(
+    (id: string) => {
+      const task = store.getState().board.byId[id];
+      if (!task) return;
+      const list = filtered(store.getState().board.columns[task.status], filter);
+      setAnnounced(
+        t('tasks.moved', {
+          title: task.title,
+          column: t(`tasks.status.${task.status}`),
+          position: list.findIndex((x) => x.id === id) + 1,
+          count: list.length,
+        }),
+      );
+    },
+    [store, filter, t],
+  );
+
+  const moveTo = useCallback(
+    async (id: string, status: TaskStatus, place: Place, control: string | null) => {
+      const p = store.move(id, status, place);
+      if (control !== null) refocus(id, control);
+      try {
+        await p;
+        announce(id);
+      } catch (e) {
+        toast({ kind: 'error', title: errorText(e) });
+        if (control !== null) refocus(id, control);
+      }
+    },
+    [store, announce, toast, errorText],
+  );
+
+  const move = useCallback(
+    async (task: Task, dir: MoveDirection) => {
+      const active = document.activeElement;
+      const onCard = active?.closest('[data-task-id]')?.getAttribute('data-task-id') === task.id;
+      const control = onCard ? (active?.getAttribute('data-control') ?? '') : null;
+      const list = columns[task.status];
+      const i = list.findIndex((x) => x.id === task.id);
+      if (dir === 'up' || dir === 'down') {
+        const neighbour = list[dir === 'up' ? i - 1 : i + 1];
+        if (i < 0 || !neighbour) return;
+        const place = dir === 'up' ? { before: neighbour.id } : { after: neighbour.id };
+        await moveTo(task.id, task.status, place, control);
+      } else {
+        const status =
+          TASK_STATUSES[TASK_STATUSES.indexOf(task.status) + (dir === 'left' ? -1 : 1)];
+        if (!status) return;
+        await moveTo(task.id, status, {}, control);
+      }
+    },
+    [columns, moveTo],
+  );
+
+  const drop = useCallback(
+    (id: string, status: TaskStatus, before: string | null) =>
+      void moveTo(id, status, { before }, null),
+    [moveTo],
+  );
+
+  const ctx: TasksContextValue = useMemo(
+    () => ({
+      store,
+      workspace,
+      me,
+      canWrite,
+      people,
+      nameOf,
+      openTask,
+      newTask: setCreating,
+      columns,
+      move,
+    }),
+    [store, workspace, me, canWrite, people, nameOf, openTask, columns, move],
+  );
+
+  const task = taskId ? board.byId[taskId] : undefined;
+  const title = task ? task.title : t('module.tasks.name');
+  useEffect(() => {
+    document.title = `${title} · ${t('module.tasks.name')} · ${branding.instance_name}`;
+  }, [title, t, branding.instance_name]);
+
+  const total = Object.keys(board.byId).length;
+  let body;
+  if (failed && isApiError(failed) && failed.status === 404) {
+    body = (
+      <EmptyState icon="lock" title={t('module.not_enabled')}>
+        <Link to={`/w/${ws}`}>{t('module.back_home', { workspace: workspace.name })}</Link>
+      </EmptyState>
+    );
+  } else if (failed && total === 0) {
+    body = (
+      <Alert kind="error" title={t('tasks.load_failed')}>
+        <Button size="sm" onClick={() => void store.load()}>
+          {t('conn.retry')}
+        </Button>
+      </Alert>
+    );
+  } else if (!loaded) {
+    body = <Spinner label={t('common.loading')} />;
+  } else if (total === 0 && !taskId) {
+    body = (
+      <EmptyState
+        icon="tasks"
+        title={t('tasks.empty_title')}
+        action={
+          canWrite ? (
+            <Button variant="primary" icon="plus" onClick={() => setCreating('todo')}>
+              {t('tasks.new')}
+            </Button>
+          ) : null
+        }
+      >
+        {canWrite ? t('tasks.empty_body') : t('tasks.empty_read')}
+      </EmptyState>
+    );
+  } else {
+    body = (
+      <>
+        <Filters filter={filter} onChange={setFilter} labels={labels} me={me.id} />
+        <div className={taskId ? 'tasks-body tasks-body--with-pane' : 'tasks-body'}>
+          <Board selected={taskId} filtered={isFiltered(filter)} onDrop={drop} />
+          {taskId ? (
+            <TaskPane
+              id={taskId}
+              onClose={() => {
+                openTask(null);
+                refocus(taskId, null);
+              }}
+            />
+          ) : null}
+        </div>
+      </>
+    );
+  }
+
+  return (
+    <TasksProvider value={ctx}>
+      <div className="tasks">
+        <Page
+          title={t('module.tasks.name')}
+          subtitle={workspace.name}
+          actions={
+            canWrite && total > 0 ? (
+              <Button variant="primary" icon="plus" onClick={() => setCreating('todo')}>
+                {t('tasks.new')}
+              </Button>
+            ) : null
+          }
+        >
+          {rightLoaded && loaded && !failed && !canWrite ? (
+            <p className="tasks-readonly">
+              {archived || workspace.archived ? t('error.archived') : t('tasks.read_only')}
+            </p>
+          ) : null}
+          {body}
+          <p className="visually-hidden" aria-live="polite">
+            {announced}
+          </p>
+        </Page>
+        {creating ? <NewTaskDialog status={creating} onClose={() => setCreating(null)} /> : null}
+      </div>
+    </TasksProvider>
+  );
+}

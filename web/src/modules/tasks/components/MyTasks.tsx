@@ -1,0 +1,83 @@
+// "Mes tâches" on the workspaces page: the caller's open tasks in every
+// workspace (GET /me/tasks, to do and doing), the soonest due first, each a
+// link to its board; kept fresh by the live task events. Shown by the
+// workspaces page where a workspace has tasks; nothing if they cannot be read.
+import '../../../styles/modules/tasks.css';
+import { useEffect, useRef } from 'react';
+import { api } from '../../../api';
+import { Tag } from '../../../components/Feedback';
+import { useEvent } from '../../../events';
+import { useI18n } from '../../../i18n';
+import { Section } from '../../../layout/Page';
+import { Link } from '../../../router/router';
+import { useAsync } from '../../../util/useAsync';
+import { useWorkspaces } from '../../../workspaces';
+import { useNow } from '../hooks';
+import { bySoonestDue } from '../logic/due';
+import { DueDate } from './DueDate';
+
+/** Tasks listed; the rest are counted. */
+export const MY_TASKS_SHOWN = 8;
+const LIMIT = 200;
+
+async function openTasks() {
+  const [todo, doing] = await Promise.all([
+    api.tasks.mine({ status: 'todo', limit: LIMIT }),
+    api.tasks.mine({ status: 'doing', limit: LIMIT }),
+  ]);
+  return [...todo, ...doing].sort(bySoonestDue);
+}
+
+export default function MyTasks() {
+  const { t } = useI18n();
+  const { workspaces } = useWorkspaces();
+  const now = useNow();
+  const { data: tasks, reload } = useAsync(openTasks, []);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
+  // Bursts of changes cause one reading.
+  useEvent('task.*', () => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = setTimeout(() => {
+      timer.current = null;
+      void reload();
+    }, 300);
+  });
+
+  if (!tasks) return null;
+  const names = new Map(workspaces.map((w) => [w.id, w.name]));
+  const shown = tasks.filter((x) => names.has(x.workspace_id));
+  const more = shown.length - MY_TASKS_SHOWN;
+  return (
+    <Section title={t('tasks.mine_title')} id="my-tasks">
+      {shown.length === 0 ? (
+        <p className="muted">{t('tasks.mine_empty')}</p>
+      ) : (
+        <ul className="my-tasks">
+          {shown.slice(0, MY_TASKS_SHOWN).map((x) => (
+            <li key={x.id} className="my-tasks__item">
+              <Link
+                to={`/w/${x.workspace_id}/tasks/${encodeURIComponent(x.id)}`}
+                className="my-tasks__title"
+              >
+                {x.title}
+              </Link>
+              <span className="my-tasks__meta">
+                <span className="muted">{names.get(x.workspace_id)}</span>
+                <Tag>{t(`tasks.status.${x.status}`)}</Tag>
+                <DueDate due={x.due} done={false} now={now} />
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {more > 0 ? <p className="muted">{t('tasks.mine_more', { count: more })}</p> : null}
+    </Section>
+  );
+}

@@ -1,0 +1,52 @@
+// "Nouvelle tâche": every field of a task, in a column given by the button
+// that opened it.
+import { useState, type FormEvent } from 'react';
+import type { TaskStatus } from '../../../api';
+import { Button } from '../../../components/Button';
+import { Modal } from '../../../components/Dialog';
+import { Alert } from '../../../components/Feedback';
+import { useI18n } from '../../../i18n';
+import { useToast } from '../../../notifications/toasts';
+import { useTasks, useTasksErrorText } from '../context';
+import { emptyDraft, newTaskOf } from '../logic/draft';
+import { TaskForm } from './TaskForm';
+
+export function NewTaskDialog({ status, onClose }: { status: TaskStatus; onClose(): void }) {
+  const { t } = useI18n();
+  const { store } = useTasks();
+  const { toast } = useToast();
+  const errorText = useTasksErrorText();
+  const [draft, setDraft] = useState(() => emptyDraft(status));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!draft.title.trim()) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await store.create(newTaskOf(draft));
+      toast({ kind: 'success', title: t('tasks.created', { title: created.title }) });
+      onClose();
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal title={t('tasks.new')} onClose={onClose} wide className="tasks-dialog">
+      <form className="form" onSubmit={(e) => void submit(e)}>
+        <TaskForm draft={draft} onChange={setDraft} autoFocus />
+        {error ? <Alert kind="error">{errorText(error)}</Alert> : null}
+        <div className="dialog__actions">
+          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button type="submit" variant="primary" busy={busy} disabled={!draft.title.trim()}>
+            {t('tasks.create_submit')}
+          </Button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,138 @@
+// One task on the board: its title (opens its details), labels, assignees,
+// due date and whether it waits for an unfinished task. Writers drag it, or
+// move it from the keyboard (Alt+arrows on the card, or its up and down
+// buttons).
+import { useId, type DragEvent, type KeyboardEvent } from 'react';
+import type { Task } from '../../../api';
+import { Tag } from '../../../components/Feedback';
+import { Icon } from '../../../components/Icon';
+import { useI18n } from '../../../i18n';
+import { useTasks, type MoveDirection } from '../context';
+import { Assignees } from './Assignees';
+import { DueDate } from './DueDate';
+
+/** What a drag carries: the task's id. */
+export const TASK_DRAG_TYPE = 'application/x-ruche-task';
+
+const KEY_MOVES: Record<string, MoveDirection> = {
+  ArrowUp: 'up',
+  ArrowDown: 'down',
+  ArrowLeft: 'left',
+  ArrowRight: 'right',
+};
+
+export function TaskCard({
+  task,
+  blocked,
+  now,
+  selected,
+  first,
+  last,
+  dragging,
+  dropBefore,
+  onDragStart,
+  onDragEnd,
+}: {
+  task: Task;
+  blocked: boolean;
+  now: Date;
+  selected: boolean;
+  /** First or last of its column as shown: it cannot move up (or down). */
+  first: boolean;
+  last: boolean;
+  dragging: boolean;
+  /** A dragged task would land just before this one. */
+  dropBefore: boolean;
+  onDragStart(id: string): void;
+  onDragEnd(): void;
+}) {
+  const { t } = useI18n();
+  const { canWrite, openTask, move } = useTasks();
+  const metaId = useId();
+  const done = task.status === 'done';
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    const dir = KEY_MOVES[e.key];
+    if (!canWrite || !dir || !e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    e.preventDefault();
+    void move(task, dir);
+  };
+
+  const startDrag = (e: DragEvent) => {
+    e.dataTransfer.setData(TASK_DRAG_TYPE, task.id);
+    e.dataTransfer.setData('text/plain', task.title);
+    e.dataTransfer.effectAllowed = 'move';
+    onDragStart(task.id);
+  };
+
+  const cls = [
+    'task-card',
+    selected ? 'task-card--selected' : '',
+    dragging ? 'task-card--dragging' : '',
+    dropBefore ? 'task-card--drop-before' : '',
+    done ? 'task-card--done' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <li
+      className={cls}
+      data-task-id={task.id}
+      draggable={canWrite}
+      onDragStart={canWrite ? startDrag : undefined}
+      onDragEnd={canWrite ? onDragEnd : undefined}
+    >
+      <button
+        type="button"
+        className="task-card__open"
+        data-control="open"
+        aria-describedby={metaId}
+        aria-current={selected || undefined}
+        onClick={() => openTask(task.id)}
+        onKeyDown={onKeyDown}
+      >
+        {task.title}
+      </button>
+      <div className="task-card__meta" id={metaId}>
+        {blocked ? (
+          <span className="task-blocked" title={t('tasks.blocked_hint')}>
+            <Icon name="lock" size={14} />
+            {t('tasks.blocked')}
+            <span className="visually-hidden">: {t('tasks.blocked_hint')}</span>
+          </span>
+        ) : null}
+        {task.labels.map((l) => (
+          <Tag key={l}>{l}</Tag>
+        ))}
+        <DueDate due={task.due} done={done} now={now} />
+        <Assignees ids={task.assignee_ids} />
+      </div>
+      {canWrite ? (
+        <div className="task-card__moves">
+          <button
+            type="button"
+            className="icon-btn"
+            data-control="up"
+            disabled={first}
+            aria-label={t('tasks.move_up_named', { title: task.title })}
+            title={t('tasks.move_up')}
+            onClick={() => void move(task, 'up')}
+          >
+            <Icon name="arrowUp" size={16} />
+          </button>
+          <button
+            type="button"
+            className="icon-btn"
+            data-control="down"
+            disabled={last}
+            aria-label={t('tasks.move_down_named', { title: task.title })}
+            title={t('tasks.move_down')}
+            onClick={() => void move(task, 'down')}
+          >
+            <Icon name="arrowDown" size={16} />
+          </button>
+        </div>
+      ) : null}
+    </li>
+  );
+}

@@ -1,0 +1,76 @@
+// What every tasks component needs: the store, the workspace, the caller's
+// right, the people who can be assigned, names, and the screen's navigation.
+import { createContext, useContext, useSyncExternalStore } from 'react';
+import type { Me, Member, Task, TaskStatus, Workspace } from '../../api';
+import { isApiError } from '../../api';
+import { useI18n, type MessageKey } from '../../i18n';
+import { useErrorText } from '../../util/errors';
+import type { TasksState, TasksStore } from './store';
+
+/** A move from the keyboard: within the column shown, or to the next column. */
+export type MoveDirection = 'up' | 'down' | 'left' | 'right';
+
+export interface TasksContextValue {
+  store: TasksStore;
+  workspace: Workspace;
+  me: Me;
+  /** The caller may create, change, move and delete tasks (write right, not archived). */
+  canWrite: boolean;
+  /** Members who see the workspace's tasks: who can be assigned one. */
+  people: readonly Member[];
+  /** A person's name, or "Former member". */
+  nameOf(id: string): string;
+  /** Opens a task's details (null closes them). */
+  openTask(id: string | null): void;
+  /** Opens the new task dialog, for a column. */
+  newTask(status: TaskStatus): void;
+  /** The columns as shown (the filters applied). */
+  columns: Readonly<Record<TaskStatus, readonly Task[]>>;
+  /**
+   * Moves a task one place up or down its column as shown, or to the end
+   * of the column before or after; a refusal is said (toast), and the
+   * move announced to screen readers.
+   */
+  move(task: Task, dir: MoveDirection): Promise<void>;
+}
+
+const Ctx = createContext<TasksContextValue | null>(null);
+
+export const TasksProvider = Ctx.Provider;
+
+export function useTasks(): TasksContextValue {
+  const v = useContext(Ctx);
+  if (!v) throw new Error('useTasks outside the tasks screen');
+  return v;
+}
+
+/** A slice of the tasks state; `select` must return a part of the state, not a new object. */
+export function useTasksState<T>(select: (s: TasksState) => T): T {
+  const { store } = useTasks();
+  return useSyncExternalStore(store.subscribe, () => select(store.getState()));
+}
+
+const TASKS_ERRORS: Record<string, MessageKey> = {
+  blocked: 'tasks.error.blocked',
+  dependency_cycle: 'tasks.error.dependency_cycle',
+  precondition_failed: 'tasks.error.precondition_failed',
+  invalid_title: 'tasks.error.invalid_title',
+  invalid_description: 'tasks.error.invalid_description',
+  invalid_due: 'tasks.error.invalid_due',
+  invalid_labels: 'tasks.error.invalid_labels',
+  invalid_assignees: 'tasks.error.invalid_assignees',
+  invalid_blocked_by: 'tasks.error.invalid_blocked_by',
+  invalid_status: 'error.invalid',
+  invalid_position: 'error.invalid',
+  read_only: 'tasks.read_only',
+};
+
+/** Server error codes in tasks words (a task that waits, a cycle, a change made meanwhile...). */
+export function useTasksErrorText(): (e: unknown) => string {
+  const text = useErrorText();
+  const { t } = useI18n();
+  return (e) => {
+    const key = isApiError(e) ? TASKS_ERRORS[e.code] : undefined;
+    return key ? t(key) : text(e);
+  };
+}
