@@ -55,6 +55,19 @@ export interface Workspace {
   rights?: Record<string, Access>;
 }
 
+/**
+ * A member's right on a module, from their `rights` (a workspace's, or a
+ * member's): what the server says, else the default of their role (guests
+ * read, others write).
+ */
+export function moduleRight(
+  rights: Partial<Record<string, Access>> | undefined,
+  role: WorkspaceRole,
+  module: ModuleName,
+): Access {
+  return rights?.[module] ?? (role === 'guest' ? 'read' : 'write');
+}
+
 export interface Member {
   user_id: string;
   name: string;

@@ -3,7 +3,7 @@
 // channels (the route's stableKey), with its store and live subscriptions.
 import '../../styles/modules/chat.css';
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import type { Channel, Me, Workspace } from '../../api';
+import { moduleRight, type Channel, type Me, type Workspace } from '../../api';
 import type { PageProps } from '../../app/routes';
 import { GateIfArmoured } from '../../armour/ArmourGate';
 import { workspaceKeys } from '../../armour/keys';
@@ -142,7 +142,7 @@ function ChatScreen({
   );
   const people = useMemo(() => chatPeople(members), [members]);
   const mine = members.find((m) => m.user_id === me.id);
-  const right = mine?.rights?.chat ?? (workspace.role === 'guest' ? 'read' : 'write');
+  const right = moduleRight(mine?.rights, workspace.role, 'chat');
   const canWrite = right === 'write' && !workspace.archived;
   const canManage = workspace.role === 'owner' || workspace.role === 'admin';
 

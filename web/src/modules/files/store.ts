@@ -18,7 +18,7 @@
 // interrupted: a plain one goes on when the person picks its file again
 // (or drops it in the same place), an armoured one by itself once the
 // workspace's keys open what finishes it (its sealed bytes are kept).
-import { api, ApiError, isApiError } from '../../api';
+import { api, ApiError, isApiError, moduleRight } from '../../api';
 import type { Access, EventFrame, FileNode, FilesUsage, Member } from '../../api';
 import { isArmourError, type ContentRecord } from '../../armour/format';
 import { awaitingKey } from '../../armour/keyring';
@@ -333,7 +333,7 @@ export class FilesStore {
   async loadRight(): Promise<void> {
     try {
       const w = await api.workspaces.get(this.workspaceId);
-      const right = w.rights?.files ?? (w.role === 'guest' ? 'read' : 'write');
+      const right = moduleRight(w.rights, w.role, 'files');
       this.set({ right, archived: w.archived, rightLoaded: true });
     } catch {
       this.set({ rightLoaded: true });
