@@ -9,6 +9,7 @@ import {
   assertNoConsoleErrors,
   axe,
   dropImageAndText,
+  enrol,
   env,
   launch,
   metric,
@@ -126,22 +127,9 @@ before(async () => {
   await signIn(ownerPage, env.admin.email, env.admin.password);
   ownerId = (await ok(ownerPage, 'GET', '/me')).id;
   wsId = (await ok(ownerPage, 'POST', '/workspaces', { name: WS, modules: ['chat'] })).id;
-  const created = await apiFetch(ownerPage, 'POST', '/admin/users', {
-    email: MEMBER.email,
-    name: MEMBER.name,
-    password: MEMBER.password,
-    role: 'member',
-  });
-  assert.ok([201, 200, 409].includes(created.status), JSON.stringify(created));
-  const invitation = await ok(ownerPage, 'POST', `/workspaces/${wsId}/invitations`, {
-    email: MEMBER.email,
-    role: 'member',
-  });
   member = await newContext(browser);
   memberPage = await member.newPage();
-  await signIn(memberPage, MEMBER.email, MEMBER.password);
-  await ok(memberPage, 'POST', `/invitations/${invitation.token}/accept`, {});
-  memberId = (await ok(memberPage, 'GET', '/me')).id;
+  memberId = await enrol(ownerPage, wsId, memberPage, MEMBER);
   // The live connection follows the new workspace.
   await memberPage.reload();
   await ownerPage.reload();

@@ -11,6 +11,7 @@ import {
   LOGO_PNG,
   assertNoConsoleErrors,
   axe,
+  enrol,
   env,
   launch,
   metric,
@@ -132,21 +133,6 @@ async function uploadsDone(page, count) {
   );
 }
 
-async function enrol(page, who, role = 'member') {
-  const created = await apiFetch(ownerPage, 'POST', '/admin/users', {
-    ...who,
-    role: 'member',
-  });
-  assert.ok([200, 201, 409].includes(created.status), JSON.stringify(created));
-  const invitation = await ok(ownerPage, 'POST', `/workspaces/${wsId}/invitations`, {
-    email: who.email,
-    role,
-  });
-  await signIn(page, who.email, who.password);
-  await ok(page, 'POST', `/invitations/${invitation.token}/accept`, {});
-  return (await ok(page, 'GET', '/me')).id;
-}
-
 before(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'ruche-e2e-files.'));
   browser = await launch();
@@ -161,10 +147,10 @@ before(async () => {
   ).id;
   writer = await newContext(browser);
   writerPage = await writer.newPage();
-  await enrol(writerPage, WRITER);
+  await enrol(ownerPage, wsId, writerPage, WRITER);
   reader = await newContext(browser);
   readerPage = await reader.newPage();
-  const readerId = await enrol(readerPage, READER);
+  const readerId = await enrol(ownerPage, wsId, readerPage, READER);
   await ok(ownerPage, 'PATCH', `/workspaces/${wsId}/members/${readerId}`, {
     rights: { files: 'read' },
   });

@@ -138,6 +138,26 @@ export async function pageOk(page, method, path, o = {}, status) {
   return r.body;
 }
 
+/**
+ * `who` ({email, name, password}) made a member of workspace `wsId` with
+ * `role`: their account created by the administrator signed in on
+ * `adminPage` (kept when it exists), an invitation, accepted from `page`
+ * once signed in there. Returns their user id.
+ */
+export async function enrol(adminPage, wsId, page, who, role = 'member') {
+  const { email, name, password } = who;
+  const created = await pageFetch(adminPage, 'POST', '/admin/users', {
+    json: { email, name, password, role: 'member' },
+  });
+  assert.ok([200, 201, 409].includes(created.status), JSON.stringify(created));
+  const invitation = await pageOk(adminPage, 'POST', `/workspaces/${wsId}/invitations`, {
+    json: { email, role },
+  });
+  await signIn(page, email, password);
+  await pageOk(page, 'POST', `/invitations/${invitation.token}/accept`, { json: {} });
+  return (await pageOk(page, 'GET', '/me')).id;
+}
+
 /** No console errors in a context, but those matching one of `expected` (provoked on purpose). */
 export function assertNoConsoleErrors(ctx, who, expected = []) {
   const left = ctx.errors.filter((e) => !expected.some((re) => re.test(e)));

@@ -7,10 +7,10 @@ import { after, before, test } from 'node:test';
 import {
   assertNoConsoleErrors,
   axe,
+  enrol,
   env,
   launch,
   newContext,
-  pageFetch,
   pageOk,
   shot,
   signIn,
@@ -33,7 +33,6 @@ let member;
 let memberPage;
 let wsId = '';
 
-const apiFetch = (page, method, path, body) => pageFetch(page, method, path, { json: body });
 const ok = (page, method, path, body, status = [200, 201, 204]) =>
   pageOk(page, method, path, { json: body }, status);
 
@@ -62,21 +61,9 @@ before(async () => {
   ownerPage = await owner.newPage();
   await signIn(ownerPage, env.admin.email, env.admin.password);
   wsId = (await ok(ownerPage, 'POST', '/workspaces', { name: WS, modules: ['tasks'] })).id;
-  const created = await apiFetch(ownerPage, 'POST', '/admin/users', {
-    email: MEMBER.email,
-    name: MEMBER.name,
-    password: MEMBER.password,
-    role: 'member',
-  });
-  assert.ok([201, 200, 409].includes(created.status), JSON.stringify(created));
-  const invitation = await ok(ownerPage, 'POST', `/workspaces/${wsId}/invitations`, {
-    email: MEMBER.email,
-    role: 'member',
-  });
   member = await newContext(browser);
   memberPage = await member.newPage();
-  await signIn(memberPage, MEMBER.email, MEMBER.password);
-  await ok(memberPage, 'POST', `/invitations/${invitation.token}/accept`, {});
+  await enrol(ownerPage, wsId, memberPage, MEMBER);
   // The live connection follows the new workspace.
   await memberPage.reload();
   await ownerPage.reload();
