@@ -7,6 +7,9 @@ CREATE TABLE tasks_items (
   title TEXT NOT NULL,
   description TEXT NOT NULL DEFAULT '',
   status TEXT NOT NULL CHECK (status IN ('todo', 'doing', 'done')),
+  -- The column's place on the board, for the index that orders it (a page
+  -- of a board read without sorting the whole workspace's tasks).
+  board_rank INTEGER GENERATED ALWAYS AS (CASE status WHEN 'todo' THEN 0 WHEN 'doing' THEN 1 ELSE 2 END) STORED,
   position DOUBLE PRECISION NOT NULL,
   due TEXT,                             -- as given: a date or a date and time
   due_ms BIGINT,                        -- the same instant, for ordering
@@ -16,7 +19,7 @@ CREATE TABLE tasks_items (
   completed_at_ms BIGINT,
   version BIGINT NOT NULL DEFAULT 1
 );
-CREATE INDEX tasks_items_board ON tasks_items (workspace_id, status, position);
+CREATE INDEX tasks_items_board ON tasks_items (workspace_id, board_rank, position, created_at_ms, id);
 
 CREATE TABLE tasks_assignees (
   task_id TEXT NOT NULL REFERENCES tasks_items (id) ON DELETE CASCADE,

@@ -12,10 +12,12 @@ constexpr const char* kColumns =
     "t.created_by, "
     "t.created_at_ms, t.updated_at_ms, t.completed_at_ms, t.version";
 
-// A board's order: the columns left to right, then down each.
-constexpr const char* kBoardOrder =
-    " ORDER BY CASE t.status WHEN 'todo' THEN 0 WHEN 'doing' THEN 1 ELSE 2 END, t.position, "
-    "t.created_at_ms, t.id";
+// A board's order: the columns left to right, then down each (the order of
+// the index tasks_items_board: a page is read from it, nothing sorted).
+constexpr const char* kBoardOrder = " ORDER BY t.board_rank, t.position, t.created_at_ms, t.id";
+
+// A status's board_rank (migration 0031): its column, left to right.
+int rank_of(Status s) { return static_cast<int>(s); }
 
 Task task_from(const db::Row& r) {
   Task t;
@@ -125,10 +127,9 @@ Result<std::vector<Task>> tasks(db::Conn& c, const WorkspaceId& ws, const ListQu
   std::string sql =
       std::string("SELECT ") + kColumns + " FROM tasks_items t WHERE t.workspace_id = $1";
   std::vector<db::Param> params{ws};
-  const std::string status(q.status ? status_name(*q.status) : "");
   if (q.status) {
-    params.emplace_back(status);
-    sql += " AND t.status = $" + std::to_string(params.size());
+    params.emplace_back(rank_of(*q.status));
+    sql += " AND t.board_rank = $" + std::to_string(params.size());
   }
   if (q.assignee) {
     params.emplace_back(*q.assignee);
@@ -213,8 +214,8 @@ Result<void> each_task(db::Conn& c, const WorkspaceId& ws,
 Result<double> end_of_column(db::Conn& c, const WorkspaceId& ws, Status status) {
   RUCHE_TRY(
       auto row,
-      c.query_one("SELECT MAX(position) FROM tasks_items WHERE workspace_id = $1 AND status = $2",
-                  {ws, status_name(status)}));
+      c.query_one("SELECT MAX(position) FROM tasks_items WHERE workspace_id = $1 AND board_rank = $2",
+                  {ws, rank_of(status)}));
   if (!row || row->is_null(0)) return kPositionStep;
   return row->f64(0) + kPositionStep;
 }
