@@ -128,10 +128,12 @@ TEST(Tasks, TheBoardIsOrderedAndFiltered) {
   ASSERT_EQ(k.patch(k.a, t0, {{"status", "doing"}}).status, 200);
   EXPECT_EQ(k.titles("?status=doing"), (std::vector<std::string>{"g1", "t0"}));
   EXPECT_EQ(k.titles("?label=x"), std::vector<std::string>{"t2"});
+  EXPECT_EQ(k.titles("?status=doing,todo"), (std::vector<std::string>{"t1", "t2", "g1", "t0"}));
   EXPECT_EQ(k.titles("?assignee=me", &k.b), std::vector<std::string>{"g1"});
   EXPECT_EQ(k.titles("?assignee=" + k.b.id.str()), std::vector<std::string>{"g1"});
   EXPECT_EQ(k.titles("?limit=2&offset=1"), (std::vector<std::string>{"t2", "g1"}));
-  for (const char* bad : {"?limit=0", "?limit=1001", "?limit=2x", "?offset=-1", "?status=late"}) {
+  for (const char* bad : {"?limit=0", "?limit=1001", "?limit=2x", "?offset=-1", "?status=late",
+                          "?status=todo,", "?status=todo,late"}) {
     EXPECT_EQ(
         s.call("GET", "/api/v1/workspaces/" + k.ws + "/tasks" + std::string(bad), k.a.token).status,
         400)
@@ -251,6 +253,7 @@ TEST(Tasks, MyTasksAcrossWorkspacesSoonestFirstUntilILeave) {
   // Undated last, the latest changed first among them.
   EXPECT_EQ(mine(), (std::vector<std::string>{"soon", "later", "finished", "undated"}));
   EXPECT_EQ(mine("?status=done"), std::vector<std::string>{"finished"});
+  EXPECT_EQ(mine("?status=todo,doing"), (std::vector<std::string>{"soon", "later", "undated"}));
   // Leaving a workspace takes him off its tasks.
   ASSERT_EQ(
       s.call("DELETE", "/api/v1/workspaces/" + k.ws + "/members/" + k.b.id.str(), k.a.token).status,

@@ -1,6 +1,8 @@
 // Tasks' HTTP routes: JSON in, Service call, JSON out. Nothing else.
 #include "modules/tasks/routes.hpp"
 
+#include <algorithm>
+
 #include "platform/api.hpp"
 #include "platform/request_checks.hpp"
 
@@ -31,12 +33,22 @@ std::optional<std::string> if_match(const http::Request& req) {
   return std::nullopt;
 }
 
-Result<std::optional<Status>> status_param(const http::Request& req) {
+// `status=S[,S...]`: the statuses asked for (none: every one).
+Result<std::vector<Status>> status_param(const http::Request& req) {
+  std::vector<Status> out;
   auto s = req.query_param("status");
-  if (!s) return std::optional<Status>{};
-  auto status = status_of(*s);
-  if (!status) return fail(Errc::invalid, "status is todo, doing or done", "invalid_status");
-  return status;
+  if (!s) return out;
+  std::string_view rest = *s;
+  for (;;) {
+    auto comma = rest.find(',');
+    auto status = status_of(rest.substr(0, comma));
+    if (!status)
+      return fail(Errc::invalid, "status is todo, doing or done, or a list of them",
+                  "invalid_status");
+    if (std::find(out.begin(), out.end(), *status) == out.end()) out.push_back(*status);
+    if (comma == std::string_view::npos) return out;
+    rest.remove_prefix(comma + 1);
+  }
 }
 
 http::Response task_reply(const Task& t, int status = 200) {
@@ -66,7 +78,7 @@ void register_routes(Api& api, Service& tasks) {
                     [&tasks](http::Request& req, const Caller& caller,
                              const WorkspaceAccess&) -> Result<http::Response> {
                       store::ListQuery q;
-                      RUCHE_TRY(q.status, status_param(req));
+                      RUCHE_TRY(q.statuses, status_param(req));
                       if (auto a = req.query_param("assignee"))
                         q.assignee = *a == "me" ? caller.user_id.str() : *a;
                       q.label = req.query_param("label");
@@ -100,9 +112,9 @@ void register_routes(Api& api, Service& tasks) {
 
   api.add_user("GET", "/api/v1/me/tasks",
                [&tasks](http::Request& req, const Caller& caller) -> Result<http::Response> {
-                 RUCHE_TRY(auto status, status_param(req));
+                 RUCHE_TRY(auto statuses, status_param(req));
                  RUCHE_TRY(auto limit, platform::query_integer(req, "limit", 1, kMaxPage));
-                 RUCHE_TRY(auto list, tasks.mine(caller, status,
+                 RUCHE_TRY(auto list, tasks.mine(caller, statuses,
                                                  static_cast<int>(limit.value_or(kDefaultPage))));
                  return json_reply(tasks_json(list));
                });

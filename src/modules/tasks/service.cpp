@@ -376,7 +376,7 @@ Result<void> Service::remove(const Caller& caller, const TaskId& id,
   });
 }
 
-Result<std::vector<Task>> Service::mine(const Caller& caller, std::optional<Status> status,
+Result<std::vector<Task>> Service::mine(const Caller& caller, const std::vector<Status>& statuses,
                                         int limit) {
   return p_.db.read([&](db::Conn& c) -> Result<std::vector<Task>> {
     std::vector<std::string> ids;
@@ -390,7 +390,7 @@ Result<std::vector<Task>> Service::mine(const Caller& caller, std::optional<Stat
       auto a = p_.authz.access_in(c, caller.user_id, WorkspaceId(id));
       if (a && a->right("tasks") != Access::none) readable.push_back(a->workspace_id);
     }
-    return store::assigned(c, caller.user_id.str(), readable, status, limit);
+    return store::assigned(c, caller.user_id.str(), readable, statuses, limit);
   });
 }
 

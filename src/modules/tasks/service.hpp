@@ -51,8 +51,8 @@ class Service {
   Result<void> remove(const platform::Caller& caller, const TaskId& id,
                       const std::optional<std::string>& if_match);
   // Tasks assigned to the caller wherever they may read tasks.
-  Result<std::vector<Task>> mine(const platform::Caller& caller, std::optional<Status> status,
-                                 int limit);
+  Result<std::vector<Task>> mine(const platform::Caller& caller,
+                                 const std::vector<Status>& statuses, int limit);
 
   // Registry hooks (platform/registry.hpp).
   Result<std::vector<platform::SearchHit>> search(db::Conn& c,

@@ -19,6 +19,15 @@ constexpr const char* kBoardOrder = " ORDER BY t.board_rank, t.position, t.creat
 // A status's board_rank (migration 0031): its column, left to right.
 int rank_of(Status s) { return static_cast<int>(s); }
 
+// " AND t.board_rank IN (...)" for `statuses` (their values added to
+// `params`); nothing when empty (every status).
+std::string among_statuses(const std::vector<Status>& statuses, std::vector<db::Param>& params) {
+  if (statuses.empty()) return {};
+  const std::size_t first = params.size() + 1;
+  for (Status s : statuses) params.emplace_back(rank_of(s));
+  return " AND t.board_rank IN (" + db::placeholders(first, statuses.size()) + ")";
+}
+
 Task task_from(const db::Row& r) {
   Task t;
   t.id = TaskId(r.text(0));
@@ -127,10 +136,7 @@ Result<std::vector<Task>> tasks(db::Conn& c, const WorkspaceId& ws, const ListQu
   std::string sql =
       std::string("SELECT ") + kColumns + " FROM tasks_items t WHERE t.workspace_id = $1";
   std::vector<db::Param> params{ws};
-  if (q.status) {
-    params.emplace_back(rank_of(*q.status));
-    sql += " AND t.board_rank = $" + std::to_string(params.size());
-  }
+  sql += among_statuses(q.statuses, params);
   if (q.assignee) {
     params.emplace_back(*q.assignee);
     sql += " AND EXISTS (SELECT 1 FROM tasks_assignees a WHERE a.task_id = t.id AND a.user_id = $" +
@@ -151,7 +157,7 @@ Result<std::vector<Task>> tasks(db::Conn& c, const WorkspaceId& ws, const ListQu
 
 Result<std::vector<Task>> assigned(db::Conn& c, const std::string& user,
                                    const std::vector<WorkspaceId>& workspaces,
-                                   std::optional<Status> status, int limit) {
+                                   const std::vector<Status>& statuses, int limit) {
   if (workspaces.empty()) return std::vector<Task>{};
   std::vector<db::Param> params{user};
   for (const auto& w : workspaces) params.emplace_back(w);
@@ -160,11 +166,7 @@ Result<std::vector<Task>> assigned(db::Conn& c, const std::string& user,
       " FROM tasks_assignees a JOIN tasks_items t ON t.id = a.task_id WHERE a.user_id = $1 AND "
       "a.workspace_id IN (" +
       db::placeholders(2, workspaces.size()) + ")";
-  const std::string s(status ? status_name(*status) : "");
-  if (status) {
-    params.emplace_back(s);
-    sql += " AND t.status = $" + std::to_string(params.size());
-  }
+  sql += among_statuses(statuses, params);
   params.emplace_back(static_cast<std::int64_t>(limit));
   sql +=
       " ORDER BY CASE WHEN t.due_ms IS NULL THEN 1 ELSE 0 END, t.due_ms, t.updated_at_ms DESC, "

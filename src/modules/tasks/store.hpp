@@ -18,7 +18,7 @@ namespace ruche::tasks::store {
 Result<std::optional<Task>> task(db::Conn& c, const TaskId& id);
 
 struct ListQuery {
-  std::optional<Status> status;
+  std::vector<Status> statuses;  // empty: every status
   std::optional<std::string> assignee;
   std::optional<std::string> label;
   int limit = kDefaultPage;
@@ -30,7 +30,7 @@ Result<std::vector<Task>> tasks(db::Conn& c, const WorkspaceId& ws, const ListQu
 // last), then the latest changed.
 Result<std::vector<Task>> assigned(db::Conn& c, const std::string& user,
                                    const std::vector<WorkspaceId>& workspaces,
-                                   std::optional<Status> status, int limit);
+                                   const std::vector<Status>& statuses, int limit);
 // Tasks of `workspaces` whose title or description holds every one of
 // `words` (case-insensitive: Unicode on PostgreSQL, ASCII letters on
 // SQLite), the latest changed first.

@@ -157,6 +157,7 @@ describe('api client', () => {
       json(200, { id: 't1', version: 4 }),
       json(412, { error: { code: 'precondition_failed', message: 'changed' } }),
       new Response(null, { status: 204 }),
+      json(200, []),
     ]);
     const api = createApi({ csrf: memoryCsrfStore(), fetch: f.fetch });
     await api.tasks.list('w 1', { status: 'doing', assignee: 'me', limit: 1000, offset: 1000 });
@@ -175,5 +176,7 @@ describe('api client', () => {
     await api.tasks.remove('t1');
     expect(f.calls[3]?.init.method).toBe('DELETE');
     expect((f.calls[3]?.init.headers as Record<string, string>)['If-Match']).toBeUndefined();
+    await api.tasks.mine({ status: ['todo', 'doing'], limit: 200 });
+    expect(f.calls[4]?.url).toBe('/api/v1/me/tasks?status=todo%2Cdoing&limit=200');
   });
 });

@@ -562,9 +562,10 @@ export function createApi(options: ApiOptions) {
       remove: (tid: string, version?: number) =>
         request<undefined>('DELETE', `/tasks/${seg(tid)}`, { headers: ifVersion(version) }),
       /** The caller's tasks in every workspace: the soonest due first (none last). */
-      mine: (o: { status?: TaskStatus; limit?: number } = {}) => {
+      mine: (o: { status?: TaskStatus | readonly TaskStatus[]; limit?: number } = {}) => {
         const q = new URLSearchParams();
-        if (o.status) q.set('status', o.status);
+        if (o.status?.length)
+          q.set('status', typeof o.status === 'string' ? o.status : o.status.join(','));
         if (o.limit) q.set('limit', String(o.limit));
         const qs = q.toString();
         return get<Task[]>(`/me/tasks${qs ? `?${qs}` : ''}`);
