@@ -6,6 +6,10 @@
 #                           removed at exit (KEEP=1 leaves it), ruche.toml
 #                           without write limits or maintenance; median,
 #                           randbytes SEED BYTES (fast pseudo-random bytes)
+#   bench_nginx_static PORT TYPE
+#                           nginx, one worker on core 0, serving T/nginx/root
+#                           (fill it first) on 127.0.0.1:PORT as TYPE, no
+#                           access log: the static reference; stopped at exit
 #   bench_ruche_start [CMD-PREFIX...]
 #                           an administrator account and `ruche serve` on
 #                           T/data (the prefix runs it: taskset -c 0, env
@@ -18,13 +22,40 @@ bench_server() {
   [ -x "$RUCHE" ] || make server >/dev/null
   T=$(mktemp -d "/tmp/ruche-bench-$1-XXXXXX")
   RUCHE_PID=""
-  trap '[ -n "$RUCHE_PID" ] && kill "$RUCHE_PID" 2>/dev/null; sleep 0.3; [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
+  trap '[ -n "$RUCHE_PID" ] && kill "$RUCHE_PID" 2>/dev/null; [ -f "$T/nginx/nginx.pid" ] && kill -QUIT "$(cat "$T/nginx/nginx.pid")" 2>/dev/null; sleep 0.3; [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
   export RUCHE_PASSWORD_MEMORY_KIB=19456 RUCHE_PASSWORD_ITERATIONS=2 RUCHE_ACCESS_LOG=0
   printf '[security]\nwrites_per_second = 100000000\nwrite_burst = 100000000\n[files]\nmaintenance_minutes = 0\n' \
     > "$T/ruche.toml"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 randbytes() { { openssl enc -aes-128-ctr -pass pass:"$1" -nosalt -pbkdf2 < /dev/zero 2>/dev/null || true; } | head -c "$2"; }
+
+bench_nginx_static() {
+  local port=$1 type=$2
+  mkdir -p "$T/nginx/root" "$T/nginx/tmp" "$T/nginx/logs"
+  cat > "$T/nginx/nginx.conf" <<NGX
+worker_processes 1;
+worker_cpu_affinity 01;
+pid $T/nginx/nginx.pid;
+error_log $T/nginx/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $T/nginx/tmp;
+  proxy_temp_path $T/nginx/tmp; fastcgi_temp_path $T/nginx/tmp;
+  uwsgi_temp_path $T/nginx/tmp; scgi_temp_path $T/nginx/tmp;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$port;
+    root $T/nginx/root;
+    location / { default_type $type; }
+  }
+}
+NGX
+  # nginx's workers run as another user: they must reach the files.
+  chmod a+x "$T"; chmod -R a+rX "$T/nginx"
+  taskset -c 0 nginx -c "$T/nginx/nginx.conf" -p "$T/nginx/"
+}
 
 bench_ruche_start() {
   echo 'Bourdon-Velours-2026' | "$RUCHE" user add --data "$T/data" --email bench@example.org --name Bench --admin \

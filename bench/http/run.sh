@@ -10,6 +10,7 @@
 # with the ratios; nothing is asserted.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/common/server.sh  # bench_nginx_static
 DURATION=${1:-5}
 CONNS=${CONNS:-64}
 ROUNDS=${ROUNDS:-5}
@@ -26,30 +27,10 @@ cleanup() {
 trap cleanup EXIT
 
 # --- nginx: one worker on core 0, a 1 KiB file -----------------------------------
-mkdir -p "$T/nginx/root" "$T/nginx/tmp" "$T/nginx/logs"
+mkdir -p "$T/nginx/root"
 head -c 1024 /dev/urandom | base64 -w0 | head -c 1024 > "$T/nginx/root/file.txt"
 NGINX_PORT=18181
-cat > "$T/nginx/nginx.conf" <<NGX
-worker_processes 1;
-worker_cpu_affinity 01;
-pid $T/nginx/nginx.pid;
-error_log $T/nginx/logs/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $T/nginx/tmp;
-  proxy_temp_path $T/nginx/tmp; fastcgi_temp_path $T/nginx/tmp;
-  uwsgi_temp_path $T/nginx/tmp; scgi_temp_path $T/nginx/tmp;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    root $T/nginx/root;
-    location / { default_type text/plain; }
-  }
-}
-NGX
-chmod -R a+rX "$T"
-taskset -c 0 nginx -c "$T/nginx/nginx.conf" -p "$T/nginx/"
+bench_nginx_static "$NGINX_PORT" text/plain
 
 # --- Ruche: one I/O thread on core 0 -------------------------------------------
 export RUCHE_PASSWORD_MEMORY_KIB=19456 RUCHE_PASSWORD_ITERATIONS=2 RUCHE_ACCESS_LOG=0
@@ -71,7 +52,6 @@ rps() {  # wrk on core 1; prints requests/s
   taskset -c 1 wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency "$@" 2>&1 | tee -a "$T/wrk.log" \
     | awk '/Requests\/sec/ {print $2}'
 }
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 # Rounds interleave the three measurements so that a noisy neighbour hits
 # them alike; the medians are reported.

@@ -25,7 +25,6 @@ N=${N:-10000}
 CONNS=${CONNS:-8}
 bench_server tasks
 NGINX_PORT=18183
-trap '[ -n "$RUCHE_PID" ] && kill "$RUCHE_PID" 2>/dev/null; [ -f "$T/nginx/nginx.pid" ] && kill -QUIT "$(cat "$T/nginx/nginx.pid")" 2>/dev/null; sleep 0.3; [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
 
 RUCHE_IO_THREADS=1 RUCHE_WORKERS=4 bench_ruche_start taskset -c 0
 TOKEN=${AUTH#Authorization: Bearer }
@@ -35,33 +34,13 @@ CREATE_RATE=$(taskset -c 1 python3 bench/tasks/seed.py "$URL" "$TOKEN" "$BOARD" 
 PAGES=$(((N + 999) / 1000))
 
 # The same pages, as files nginx serves.
-mkdir -p "$T/nginx/root/pages" "$T/nginx/tmp" "$T/nginx/logs"
+mkdir -p "$T/nginx/root/pages"
 for p in $(seq 0 $((PAGES - 1))); do
   curl -fsS -H "$AUTH" "$URL/api/v1/workspaces/$BOARD/tasks?limit=1000&offset=$((p * 1000))" \
     > "$T/nginx/root/pages/$((p * 1000)).json"
 done
 PAGE_BYTES=$(stat -c %s "$T/nginx/root/pages/0.json")
-cat > "$T/nginx/nginx.conf" <<NGX
-worker_processes 1;
-worker_cpu_affinity 01;
-pid $T/nginx/nginx.pid;
-error_log $T/nginx/logs/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $T/nginx/tmp;
-  proxy_temp_path $T/nginx/tmp; fastcgi_temp_path $T/nginx/tmp;
-  uwsgi_temp_path $T/nginx/tmp; scgi_temp_path $T/nginx/tmp;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    root $T/nginx/root;
-    location / { default_type application/json; }
-  }
-}
-NGX
-chmod a+x "$T"; chmod -R a+rX "$T/nginx"
-taskset -c 0 nginx -c "$T/nginx/nginx.conf" -p "$T/nginx/"
+bench_nginx_static "$NGINX_PORT" application/json
 
 cpu_ms() { awk '{print ($14 + $15) * 10}' "/proc/$RUCHE_PID/stat"; }  # utime + stime, 100 Hz ticks
 wrk_run() {  # SCRIPT URL -> "requests/s p50_ms p99_ms non2xx"

@@ -67,6 +67,21 @@ std::optional<WorkspaceAccess> Authz::access_cached(const UserId& user, const Wo
   return it->second.access;
 }
 
+Result<std::vector<WorkspaceAccess>> Authz::accesses_in(db::Conn& c, const UserId& user) {
+  std::vector<std::string> ids;
+  RUCHE_CHECK(c.each("SELECT workspace_id FROM memberships WHERE user_id = $1", {user},
+                     [&](const db::Row& r) {
+                       ids.push_back(r.text(0));
+                       return true;
+                     }));
+  std::vector<WorkspaceAccess> out;
+  for (const auto& id : ids) {
+    auto a = access_in(c, user, WorkspaceId(id));
+    if (a) out.push_back(std::move(*a));
+  }
+  return out;
+}
+
 Result<WorkspaceAccess> Authz::access_in(db::Conn& c, const UserId& user, const WorkspaceId& ws) {
   return read_access(c, user, ws, nullptr);
 }

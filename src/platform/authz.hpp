@@ -51,6 +51,10 @@ class Authz {
   // not exist, the caller is not a member, or their membership expired.
   Result<WorkspaceAccess> access(const Caller& caller, const WorkspaceId& ws);
   Result<WorkspaceAccess> access_in(db::Conn& c, const UserId& user, const WorkspaceId& ws);
+  // access_in() of every workspace `user` is a member of (expired
+  // memberships left out): what cross-workspace reads (search, the
+  // caller's tasks) filter by.
+  Result<std::vector<WorkspaceAccess>> accesses_in(db::Conn& c, const UserId& user);
 
   // access(), then: `module` must be active and the member's right on it at
   // least `need`; for writes, the workspace must not be archived. Pass an

@@ -631,18 +631,11 @@ void register_platform_routes(Api& api, EventHub& hub) {
                  for (const auto& m : p.registry.modules())
                    if (m.search_sync) RUCHE_CHECK(m.search_sync());
                  RUCHE_TRY(auto hits, p.db.read([&](db::Conn& c) -> Result<std::vector<SearchHit>> {
-                   std::vector<WorkspaceAccess> accesses;
-                   std::vector<std::string> ids;
-                   RUCHE_CHECK(c.each("SELECT workspace_id FROM memberships WHERE user_id = $1",
-                                      {caller.user_id}, [&](const db::Row& r) {
-                                        ids.push_back(r.text(0));
-                                        return true;
-                                      }));
-                   for (const auto& id : ids) {
-                     if (only_ws && *only_ws != id) continue;
-                     auto a = p.authz.access_in(c, caller.user_id, WorkspaceId(id));
-                     if (a) accesses.push_back(std::move(*a));
-                   }
+                   RUCHE_TRY(auto accesses, p.authz.accesses_in(c, caller.user_id));
+                   if (only_ws)
+                     std::erase_if(accesses, [&](const WorkspaceAccess& a) {
+                       return a.workspace_id.str() != *only_ws;
+                     });
                    std::vector<SearchHit> all;
                    for (const auto& m : p.registry.modules()) {
                      if (!m.search) continue;
@@ -650,7 +643,8 @@ void register_platform_routes(Api& api, EventHub& hub) {
                      // An armoured workspace's contents are ciphertext here: its
                      // members search them in their browsers (docs/armoured.md).
                      for (const auto& a : accesses)
-                       if (!a.armoured && a.right(m.name) != Access::none) readable.push_back(a.workspace_id);
+                       if (!a.armoured && a.right(m.name) != Access::none)
+                         readable.push_back(a.workspace_id);
                      if (readable.empty()) continue;
                      RUCHE_TRY(auto hits, m.search(c, caller, readable, q, filters, limit));
                      for (auto& h : hits)
@@ -658,7 +652,8 @@ void register_platform_routes(Api& api, EventHub& hub) {
                    }
                    std::stable_sort(all.begin(), all.end(),
                                     [](const SearchHit& a, const SearchHit& b) { return a.rank < b.rank; });
-                   if (all.size() > static_cast<std::size_t>(limit)) all.resize(static_cast<std::size_t>(limit));
+                   if (all.size() > static_cast<std::size_t>(limit))
+                     all.resize(static_cast<std::size_t>(limit));
                    return all;
                  }));
                  json::array results;

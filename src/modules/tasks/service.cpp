@@ -280,23 +280,26 @@ Result<std::vector<std::string>> Service::apply(db::Conn& c, Task& t, const Task
   return list;
 }
 
-Result<void> Service::emit(db::Conn& c, const WorkspaceId& ws, std::string_view type,
-                           const TaskId& id, const std::vector<std::string>& others) {
-  if (!id.empty()) {
-    RUCHE_TRY(auto t, store::task(c, id));
-    if (t) {
-      RUCHE_TRY([[maybe_unused]] auto seq,
-                p_.outbox.append(c, ws, type, "tasks", to_json(*t), {}, ""));
-    }
+Result<std::optional<Task>> Service::emit(db::Conn& c, const WorkspaceId& ws, std::string_view type,
+                                          const TaskId& id,
+                                          const std::vector<std::string>& others) {
+  std::vector<std::string> ids = others;
+  if (!id.empty()) ids.push_back(id.str());
+  RUCHE_TRY(auto found, store::tasks_by_id(c, ids));
+  // The task's own event first, then those it changed.
+  std::optional<Task> own;
+  for (auto& t : found)
+    if (t.id == id) own = t;
+  if (own) {
+    RUCHE_TRY([[maybe_unused]] auto seq,
+              p_.outbox.append(c, ws, type, "tasks", to_json(*own), {}, ""));
   }
-  for (const auto& other : others) {
-    RUCHE_TRY(auto t, store::task(c, TaskId(other)));
-    if (t) {
-      RUCHE_TRY([[maybe_unused]] auto seq,
-                p_.outbox.append(c, ws, "task.updated", "tasks", to_json(*t), {}, ""));
-    }
+  for (const auto& t : found) {
+    if (t.id == id) continue;
+    RUCHE_TRY([[maybe_unused]] auto seq,
+              p_.outbox.append(c, ws, "task.updated", "tasks", to_json(t), {}, ""));
   }
-  return {};
+  return own;
 }
 
 Result<Task> Service::create(const Caller& caller, const WorkspaceId& ws, const TaskInput& in) {
@@ -311,8 +314,7 @@ Result<Task> Service::create(const Caller& caller, const WorkspaceId& ws, const 
     t.created_by = caller.user_id.str();
     t.created_at_ms = now;
     RUCHE_TRY(auto others, apply(c, t, nullptr, in, now));
-    RUCHE_CHECK(emit(c, ws, "task.created", t.id, others));
-    RUCHE_TRY(auto stored, store::task(c, t.id));
+    RUCHE_TRY(auto stored, emit(c, ws, "task.created", t.id, others));
     return std::move(*stored);
   });
 }
@@ -344,8 +346,7 @@ Result<Task> Service::change(const Caller& caller, const TaskId& id, const TaskI
       return fail(Errc::precondition_failed, "the task changed since", "precondition_failed");
     Task t = before;
     RUCHE_TRY(auto others, apply(c, t, &before, in, now));
-    RUCHE_CHECK(emit(c, t.workspace_id, "task.updated", t.id, others));
-    RUCHE_TRY(auto stored, store::task(c, t.id));
+    RUCHE_TRY(auto stored, emit(c, t.workspace_id, "task.updated", t.id, others));
     return std::move(*stored);
   });
 }
@@ -372,24 +373,17 @@ Result<void> Service::remove(const Caller& caller, const TaskId& id,
     data["id"] = id.str();
     RUCHE_TRY([[maybe_unused]] auto seq,
               p_.outbox.append(c, t.workspace_id, "task.deleted", "tasks", data, {}, ""));
-    return emit(c, t.workspace_id, "task.updated", TaskId(), list);
+    return emit(c, t.workspace_id, "task.updated", TaskId(), list).map([](auto&&) {});
   });
 }
 
 Result<std::vector<Task>> Service::mine(const Caller& caller, const std::vector<Status>& statuses,
                                         int limit) {
   return p_.db.read([&](db::Conn& c) -> Result<std::vector<Task>> {
-    std::vector<std::string> ids;
-    RUCHE_CHECK(c.each("SELECT workspace_id FROM memberships WHERE user_id = $1", {caller.user_id},
-                       [&](const db::Row& r) {
-                         ids.push_back(r.text(0));
-                         return true;
-                       }));
+    RUCHE_TRY(auto accesses, p_.authz.accesses_in(c, caller.user_id));
     std::vector<WorkspaceId> readable;
-    for (const auto& id : ids) {
-      auto a = p_.authz.access_in(c, caller.user_id, WorkspaceId(id));
-      if (a && a->right("tasks") != Access::none) readable.push_back(a->workspace_id);
-    }
+    for (const auto& a : accesses)
+      if (a.right("tasks") != Access::none) readable.push_back(a.workspace_id);
     return store::assigned(c, caller.user_id.str(), readable, statuses, limit);
   });
 }
@@ -427,7 +421,7 @@ Result<std::vector<platform::SearchHit>> Service::search(db::Conn& c,
 Result<void> Service::member_left(db::Conn& c, const WorkspaceId& ws, const UserId& user) {
   RUCHE_TRY(auto ids, store::unassign(c, ws, user.str()));
   RUCHE_CHECK(store::bump(c, ids));
-  return emit(c, ws, "task.updated", TaskId(), ids);
+  return emit(c, ws, "task.updated", TaskId(), ids).map([](auto&&) {});
 }
 
 Result<void> Service::export_workspace(db::Conn& c, const WorkspaceId& ws,

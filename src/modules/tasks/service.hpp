@@ -73,10 +73,11 @@ class Service {
   // for a new one). Returns the other tasks whose shown state changed.
   Result<std::vector<std::string>> apply(db::Conn& c, Task& t, const Task* before,
                                          const TaskInput& in, std::int64_t now_ms);
-  // task.created / task.updated with the task as it is now, and
-  // task.updated for each of `others` still there.
-  Result<void> emit(db::Conn& c, const WorkspaceId& ws, std::string_view type, const TaskId& id,
-                    const std::vector<std::string>& others);
+  // `type` (task.created, task.updated) for `id` with the task as it is
+  // now, which it returns (none for an empty id), and task.updated for each
+  // of `others` still there; the tasks read at once.
+  Result<std::optional<Task>> emit(db::Conn& c, const WorkspaceId& ws, std::string_view type,
+                                   const TaskId& id, const std::vector<std::string>& others);
 
   platform::Platform& p_;
 };

@@ -132,6 +132,14 @@ Result<std::optional<Task>> task(db::Conn& c, const TaskId& id) {
   return std::optional<Task>(std::move(page.front()));
 }
 
+Result<std::vector<Task>> tasks_by_id(db::Conn& c, const std::vector<std::string>& ids) {
+  if (ids.empty()) return std::vector<Task>{};
+  return query_tasks(c,
+                     std::string("SELECT ") + kColumns + " FROM tasks_items t WHERE t.id IN (" +
+                         db::placeholders(1, ids.size()) + ")",
+                     params_of(ids));
+}
+
 Result<std::vector<Task>> tasks(db::Conn& c, const WorkspaceId& ws, const ListQuery& q) {
   std::string sql =
       std::string("SELECT ") + kColumns + " FROM tasks_items t WHERE t.workspace_id = $1";

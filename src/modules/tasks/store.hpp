@@ -17,6 +17,9 @@ namespace ruche::tasks::store {
 // One task with its assignees, labels, dependencies both ways and `blocked`.
 Result<std::optional<Task>> task(db::Conn& c, const TaskId& id);
 
+// The tasks of `ids` that exist, as task() reads each, in one read per list.
+Result<std::vector<Task>> tasks_by_id(db::Conn& c, const std::vector<std::string>& ids);
+
 struct ListQuery {
   std::vector<Status> statuses;  // empty: every status
   std::optional<std::string> assignee;

@@ -10,7 +10,7 @@ import {
   useState,
 } from 'react';
 import type { ReactNode } from 'react';
-import { api, type Workspace } from '../api';
+import { api, moduleRight, type Access, type ModuleName, type Workspace } from '../api';
 import { useEvent } from '../events';
 
 interface WorkspacesValue {
@@ -25,6 +25,23 @@ interface WorkspacesValue {
 }
 
 const Ctx = createContext<WorkspacesValue | null>(null);
+
+/**
+ * The caller's right on `module` in a workspace (moduleRight) and whether
+ * the workspace is archived, from GET /workspaces/{id}; null when it cannot
+ * be read. What module stores show their write controls by.
+ */
+export async function moduleAccess(
+  workspaceId: string,
+  module: ModuleName,
+): Promise<{ right: Access; archived: boolean } | null> {
+  try {
+    const w = await api.workspaces.get(workspaceId);
+    return { right: moduleRight(w.rights, w.role, module), archived: w.archived };
+  } catch {
+    return null;
+  }
+}
 
 export function WorkspacesProvider({ userId, children }: { userId: string; children: ReactNode }) {
   const [workspaces, setWorkspaces] = useState<Workspace[]>([]);

@@ -18,12 +18,13 @@
 // interrupted: a plain one goes on when the person picks its file again
 // (or drops it in the same place), an armoured one by itself once the
 // workspace's keys open what finishes it (its sealed bytes are kept).
-import { api, ApiError, isApiError, moduleRight } from '../../api';
+import { api, ApiError, isApiError } from '../../api';
 import type { Access, EventFrame, FileNode, FilesUsage, Member } from '../../api';
 import { isArmourError, type ContentRecord } from '../../armour/format';
 import { awaitingKey } from '../../armour/keyring';
 import { workspaceKeys } from '../../armour/keys';
 import { liveEvents } from '../../events';
+import { moduleAccess } from '../../workspaces';
 import {
   applyNodeEvent,
   mergedNode,
@@ -331,13 +332,8 @@ export class FilesStore {
   // ---- loading -----------------------------------------------------------
 
   async loadRight(): Promise<void> {
-    try {
-      const w = await api.workspaces.get(this.workspaceId);
-      const right = moduleRight(w.rights, w.role, 'files');
-      this.set({ right, archived: w.archived, rightLoaded: true });
-    } catch {
-      this.set({ rightLoaded: true });
-    }
+    const access = await moduleAccess(this.workspaceId, 'files');
+    this.set({ ...access, rightLoaded: true });
   }
 
   async loadMembers(): Promise<void> {

@@ -8,10 +8,11 @@
 // blocked: the task waits for one that is not done). Back after a drop of
 // the live connection (its `hello`), the board is read again: what was
 // missed while away (a task deleted, say) is not left behind.
-import { api, ApiError, isApiError, moduleRight } from '../../api';
+import { api, ApiError, isApiError } from '../../api';
 import type { Access, EventFrame, Member, NewTask, Task, TaskChange, TaskStatus } from '../../api';
 import { TASK_STATUSES } from '../../api';
 import { liveEvents } from '../../events';
+import { moduleAccess } from '../../workspaces';
 import {
   EMPTY_BOARD,
   boardOf,
@@ -130,13 +131,8 @@ export class TasksStore {
   // ---- loading -----------------------------------------------------------
 
   async loadRight(): Promise<void> {
-    try {
-      const w = await api.workspaces.get(this.workspaceId);
-      const right = moduleRight(w.rights, w.role, 'tasks');
-      this.set({ right, archived: w.archived, rightLoaded: true });
-    } catch {
-      this.set({ rightLoaded: true });
-    }
+    const access = await moduleAccess(this.workspaceId, 'tasks');
+    this.set({ ...access, rightLoaded: true });
   }
 
   async loadMembers(): Promise<void> {
