@@ -206,7 +206,8 @@ TEST(Export, TarOpensItIntoTheWholeWorkspace) {
   std::vector<std::string> expected_emails{a.email, b.email};
   std::sort(expected_emails.begin(), expected_emails.end());
   EXPECT_EQ(emails, expected_emails);
-  EXPECT_EQ(manifest->at("modules"), json::value(json::array{"chat", "files", "tasks"}));
+  EXPECT_EQ(manifest->at("modules"),
+            json::value(json::array{"chat", "files", "tasks", "calendar"}));
 
   // Chat.
   EXPECT_TRUE(fs::exists(x.root / "chat/README.txt"));

@@ -490,8 +490,12 @@ void append_escaped(std::string& out, std::string_view s) {
   out.append(s.substr(start));
 }
 
-Multistatus::Multistatus() {
-  out_ = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<D:multistatus xmlns:D=\"DAV:\">";
+Multistatus::Multistatus() : Multistatus("") {}
+
+Multistatus::Multistatus(std::string_view xmlns) {
+  out_ = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<D:multistatus xmlns:D=\"DAV:\"";
+  out_ += xmlns;
+  out_ += '>';
 }
 
 void Multistatus::response(std::string_view href,
@@ -526,6 +530,11 @@ std::string Multistatus::finish() {
 std::string error_xml(std::string_view condition) {
   return "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<D:error xmlns:D=\"DAV:\"><D:" +
          std::string(condition) + "/></D:error>\n";
+}
+
+std::string error_xml(std::string_view ns, std::string_view condition) {
+  return "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<D:error xmlns:D=\"DAV:\"><X:" +
+         std::string(condition) + " xmlns:X=\"" + xml_escape(ns) + "\"/></D:error>\n";
 }
 
 }  // namespace ruche::dav

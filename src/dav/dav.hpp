@@ -170,6 +170,9 @@ std::string_view supportedlock_xml();
 class Multistatus {
  public:
   Multistatus();
+  // `xmlns`: more namespace declarations for the root element
+  // (` xmlns:C="urn:ietf:params:xml:ns:caldav"`).
+  explicit Multistatus(std::string_view xmlns);
   // One <D:response> with propstats: (status, serialized props) pairs, empty
   // groups skipped.
   void response(std::string_view href, const std::vector<std::pair<int, std::string>>& propstats);
@@ -187,5 +190,7 @@ class Multistatus {
 
 // <D:error><D:name/></D:error>, for 403/409/412/423 answers with a precondition code.
 std::string error_xml(std::string_view condition);
+// The same for a condition of another namespace (CalDAV's).
+std::string error_xml(std::string_view ns, std::string_view condition);
 
 }  // namespace ruche::dav

@@ -1,5 +1,6 @@
 #include "modules/all.hpp"
 
+#include "modules/calendar/calendar.hpp"
 #include "modules/chat/chat.hpp"
 #include "modules/files/files.hpp"
 #include "modules/tasks/tasks.hpp"
@@ -20,9 +21,7 @@ void register_all(platform::ModuleRegistry& registry) {
                 .armoured = true});
   registry.add(files::module());
   registry.add(tasks::module());
-  registry.add({.name = "calendar",
-                .read_means = "see the workspace calendar",
-                .write_means = "create and change events"});
+  registry.add(calendar::module());
   registry.add({.name = "reports",
                 .read_means = "see dashboards",
                 .write_means = "create dashboards and exports"});

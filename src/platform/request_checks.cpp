@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "core/crypto/encoding.hpp"
+#include "core/http/ws_frame.hpp"
 
 namespace ruche::platform {
 
@@ -18,7 +19,23 @@ std::optional<BasicCredentials> basic_credentials(std::string_view authorization
   if (!decoded || decoded->size() > kMaxBasicCredentialBytes) return std::nullopt;
   auto colon = decoded->find(':');
   if (colon == std::string::npos) return std::nullopt;
-  return BasicCredentials{decoded->substr(0, colon), decoded->substr(colon + 1)};
+  // RFC 7617 asks for UTF-8 (our challenge says so), but some clients
+  // (aiohttp, hence vdirsyncer) encode ISO-8859-1: bytes that are not UTF-8
+  // are read as that.
+  auto utf8 = [](std::string s) {
+    if (http::ws::valid_utf8(s)) return s;
+    std::string out;
+    for (unsigned char ch : s) {
+      if (ch < 0x80) {
+        out += static_cast<char>(ch);
+      } else {
+        out += static_cast<char>(0xC0 | (ch >> 6));
+        out += static_cast<char>(0x80 | (ch & 0x3F));
+      }
+    }
+    return out;
+  };
+  return BasicCredentials{utf8(decoded->substr(0, colon)), utf8(decoded->substr(colon + 1))};
 }
 
 std::optional<std::string> upload_metadata(std::string_view header, std::string_view key) {

@@ -25,7 +25,8 @@ struct BasicCredentials {
 
 // The credentials of an Authorization header's value ("Basic " in any case,
 // then base64 of "user:password"). nullopt for another scheme, malformed
-// base64, no colon, or more than kMaxBasicCredentialBytes decoded.
+// base64, no colon, or more than kMaxBasicCredentialBytes decoded. Both parts
+// are UTF-8: what is not is read as ISO-8859-1 (aiohttp's encoding).
 std::optional<BasicCredentials> basic_credentials(std::string_view authorization);
 
 // CSRF-1, the one check of a browser's request's site: refused (forbidden,

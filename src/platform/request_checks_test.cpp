@@ -23,6 +23,15 @@ TEST(RequestChecks, BasicCredentialsSplitAtTheFirstColon) {
   EXPECT_EQ(c->password, "");
 }
 
+TEST(RequestChecks, BasicCredentialsAreUtf8OrReadAsLatin1) {
+  auto c = basic_credentials(basic("ana@example.org:H\xc3\xa9risson"));  // UTF-8, as RFC 7617 asks
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->password, "H\xc3\xa9risson");
+  c = basic_credentials(basic("ana@example.org:H\xe9risson"));  // ISO-8859-1 (aiohttp)
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->password, "H\xc3\xa9risson");
+}
+
 TEST(RequestChecks, BasicCredentialsRefuseWhatIsNotThem) {
   for (std::string h :
        {std::string("Bearer abc"), std::string("Basic "), std::string("Basic"),

@@ -1,0 +1,883 @@
+#include "dav/ical_object.hpp"
+
+#include <libical/ical.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <set>
+
+namespace ruche::dav {
+
+namespace {
+
+constexpr std::int64_t kDayMs = 86'400'000;
+constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::min();
+
+struct CompFree {
+  void operator()(icalcomponent* c) const { icalcomponent_free(c); }
+};
+using CompPtr = std::unique_ptr<icalcomponent, CompFree>;
+
+struct IterFree {
+  void operator()(icalrecur_iterator* i) const { icalrecur_iterator_free(i); }
+};
+using IterPtr = std::unique_ptr<icalrecur_iterator, IterFree>;
+
+std::string take_string(char* s) {
+  std::string out = s ? s : "";
+  if (s) icalmemory_free_buffer(s);
+  return out;
+}
+
+// The component's properties of `kind`, collected first: libical keeps one
+// iterator per component, which any nested lookup would move.
+std::vector<icalproperty*> all_props(icalcomponent* c, icalproperty_kind kind) {
+  std::vector<icalproperty*> out;
+  for (icalproperty* p = icalcomponent_get_first_property(c, kind); p;
+       p = icalcomponent_get_next_property(c, kind))
+    out.push_back(p);
+  return out;
+}
+
+bool starts_with_ci(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i)
+    if (std::toupper(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
+  return true;
+}
+
+// Parses `ics` into a VCALENDAR, or null.
+CompPtr parse(std::string_view ics) {
+  if (ics.size() > kMaxObjectBytes) return nullptr;
+  std::string_view body = ics;
+  if (body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);
+  while (!body.empty() && (body.front() == '\r' || body.front() == '\n')) body.remove_prefix(1);
+  if (!starts_with_ci(body, "BEGIN:VCALENDAR")) return nullptr;
+  if (body.find('\0') != std::string_view::npos) return nullptr;
+  const std::string text(body);
+  CompPtr root(icalparser_parse_string(text.c_str()));
+  if (!root || icalcomponent_isa(root.get()) != ICAL_VCALENDAR_COMPONENT) return nullptr;
+  return root;
+}
+
+bool is_kind(icalcomponent* c) {
+  const auto k = icalcomponent_isa(c);
+  return k == ICAL_VEVENT_COMPONENT || k == ICAL_VTODO_COMPONENT || k == ICAL_VJOURNAL_COMPONENT;
+}
+
+bool has_recurrence_id(icalcomponent* c) {
+  return icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY) != nullptr;
+}
+
+// The components of the object's kind, the main one (without RECURRENCE-ID)
+// first when there is one.
+std::vector<icalcomponent*> parts(icalcomponent* root) {
+  std::vector<icalcomponent*> out;
+  for (icalcomponent* c = icalcomponent_get_first_component(root, ICAL_ANY_COMPONENT); c;
+       c = icalcomponent_get_next_component(root, ICAL_ANY_COMPONENT))
+    if (is_kind(c)) out.push_back(c);
+  std::stable_partition(out.begin(), out.end(),
+                        [](icalcomponent* c) { return !has_recurrence_id(c); });
+  return out;
+}
+
+bool valid_fields(const icaltimetype& t) {
+  if (t.year < 1 || t.year > 9999 || t.month < 1 || t.month > 12 || t.day < 1 ||
+      t.day > icaltime_days_in_month(t.month, t.year))
+    return false;
+  return t.is_date || (t.hour >= 0 && t.hour < 24 && t.minute >= 0 && t.minute < 60 &&
+                       t.second >= 0 && t.second <= 60);
+}
+
+// An instant from a libical time: its zone when it has one, UTC for
+// floating times and dates.
+std::optional<std::int64_t> ms_of(const icaltimetype& t) {
+  if (icaltime_is_null_time(t) || !valid_fields(t)) return std::nullopt;
+  icaltimetype copy = t;
+  if (copy.is_date) {
+    copy.hour = copy.minute = copy.second = 0;
+    copy.is_date = 0;
+  }
+  const icaltimezone* zone = copy.zone ? copy.zone : icaltimezone_get_utc_timezone();
+  return static_cast<std::int64_t>(icaltime_as_timet_with_zone(copy, zone)) * 1000;
+}
+
+std::optional<std::int64_t> prop_ms(icalcomponent* c, icalproperty_kind kind) {
+  icalproperty* p = icalcomponent_get_first_property(c, kind);
+  if (!p) return std::nullopt;
+  switch (kind) {
+    case ICAL_DTSTART_PROPERTY:
+      return ms_of(icalcomponent_get_dtstart(c));
+    case ICAL_DTEND_PROPERTY:
+      return ms_of(icalcomponent_get_dtend(c));
+    case ICAL_DUE_PROPERTY:
+      return ms_of(icalcomponent_get_due(c));
+    case ICAL_RECURRENCEID_PROPERTY:
+      return ms_of(icalcomponent_get_recurrenceid(c));
+    default:
+      return std::nullopt;
+  }
+}
+
+bool is_date_start(icalcomponent* c) {
+  icalproperty* p = icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY);
+  return p && icalcomponent_get_dtstart(c).is_date;
+}
+
+// The component's length: DTEND (DUE) minus DTSTART, or DURATION, or a day
+// for a date, or none.
+std::int64_t length_ms(icalcomponent* c, std::int64_t start) {
+  const bool todo = icalcomponent_isa(c) == ICAL_VTODO_COMPONENT;
+  if (auto end = prop_ms(c, todo ? ICAL_DUE_PROPERTY : ICAL_DTEND_PROPERTY))
+    return std::max<std::int64_t>(0, *end - start);
+  if (icalproperty* d = icalcomponent_get_first_property(c, ICAL_DURATION_PROPERTY)) {
+    const int seconds = icaldurationtype_as_int(icalproperty_get_duration(d));
+    return std::max<std::int64_t>(0, static_cast<std::int64_t>(seconds) * 1000);
+  }
+  return is_date_start(c) ? kDayMs : 0;
+}
+
+// The span of one component standing alone (its own times, no rule): a
+// VTODO with only DUE is that instant; no dates at all covers all time.
+std::pair<std::int64_t, std::int64_t> own_span(icalcomponent* c) {
+  if (auto start = prop_ms(c, ICAL_DTSTART_PROPERTY))
+    return {*start, *start + length_ms(c, *start)};
+  if (auto due = prop_ms(c, ICAL_DUE_PROPERTY)) return {*due, *due};
+  return {kNever, kForever};
+}
+
+std::string text_of(icalcomponent* c, icalproperty_kind kind) {
+  icalproperty* p = icalcomponent_get_first_property(c, kind);
+  if (!p) return {};
+  const char* v = icalvalue_get_text(icalproperty_get_value(p));
+  return v ? v : "";
+}
+
+// Walks the starts of the main component's rules and dates, in no set
+// order, each at most once, until `visit` returns false or a bound: starts
+// at or past `until` (when the rule allows skipping ahead, nothing before
+// `from`), kMaxRecurrenceSteps steps per rule. Returns false when a rule was
+// cut short by the step bound.
+template <typename Visit>
+bool each_start(icalcomponent* main, std::int64_t from, std::int64_t until, Visit visit) {
+  const icaltimetype dtstart = icalcomponent_get_dtstart(main);
+  const auto start_ms = ms_of(dtstart);
+  if (!start_ms) return true;
+  const std::int64_t length = length_ms(main, *start_ms);
+  std::set<std::int64_t> excluded;
+  for (icalproperty* p : all_props(main, ICAL_EXDATE_PROPERTY)) {
+    icaltimetype t = icalproperty_get_exdate(p);
+    if (!t.zone && !icaltime_is_utc(t) && dtstart.zone && !t.is_date) t.zone = dtstart.zone;
+    if (auto ms = ms_of(t)) excluded.insert(*ms);
+  }
+  std::set<std::int64_t> seen;
+  auto offer = [&](std::int64_t s) {
+    if (excluded.count(s) || !seen.insert(s).second) return true;
+    return visit(s, length);
+  };
+  bool complete = true;
+  bool any_rule = false;
+  for (icalproperty* p : all_props(main, ICAL_RRULE_PROPERTY)) {
+    any_rule = true;
+    struct icalrecurrencetype rule = icalproperty_get_rrule(p);
+    IterPtr it(icalrecur_iterator_new(rule, dtstart));
+    if (!it) continue;
+    // Skip ahead to the range when the rule counts nothing (COUNT numbers
+    // instances from DTSTART).
+    if (rule.count == 0 && from - length > *start_ms && from != kNever) {
+      icaltimetype at =
+          icaltime_from_timet_with_zone(static_cast<time_t>((from - length) / 1000),
+                                        dtstart.is_date, icaltimezone_get_utc_timezone());
+      if (dtstart.zone)
+        at = icaltime_convert_to_zone(at, const_cast<icaltimezone*>(dtstart.zone));
+      else if (!icaltime_is_utc(dtstart))
+        at.zone = nullptr;
+      if (dtstart.is_date) at.is_date = 1;
+      icalrecur_iterator_set_start(it.get(), at);
+    }
+    int steps = 0;
+    for (;;) {
+      if (++steps > kMaxRecurrenceSteps) {
+        complete = false;
+        break;
+      }
+      icaltimetype next = icalrecur_iterator_next(it.get());
+      if (icaltime_is_null_time(next)) break;
+      if (dtstart.zone && !next.zone) next.zone = dtstart.zone;
+      auto ms = ms_of(next);
+      if (!ms || *ms >= until) break;
+      if (!offer(*ms)) return complete;
+    }
+  }
+  if (!any_rule && !offer(*start_ms)) return complete;
+  for (icalproperty* p : all_props(main, ICAL_RDATE_PROPERTY)) {
+    struct icaldatetimeperiodtype d = icalproperty_get_rdate(p);
+    icaltimetype t = icaltime_is_null_time(d.time) ? d.period.start : d.time;
+    if (!t.zone && !icaltime_is_utc(t) && dtstart.zone && !t.is_date) t.zone = dtstart.zone;
+    if (auto ms = ms_of(t); ms && *ms < until && !offer(*ms)) return complete;
+  }
+  return complete;
+}
+
+bool recurs(icalcomponent* main) {
+  return icalcomponent_get_first_property(main, ICAL_RRULE_PROPERTY) ||
+         icalcomponent_get_first_property(main, ICAL_RDATE_PROPERTY);
+}
+
+Error bad(std::string_view condition, std::string message) {
+  return Error{Errc::invalid, std::move(message), std::string(condition)};
+}
+
+}  // namespace
+
+std::string_view component_name(ComponentKind k) {
+  switch (k) {
+    case ComponentKind::vevent:
+      return "VEVENT";
+    case ComponentKind::vtodo:
+      return "VTODO";
+    case ComponentKind::vjournal:
+      return "VJOURNAL";
+  }
+  return "VEVENT";
+}
+
+Result<ObjectInfo> inspect(std::string_view ics) {
+  if (ics.size() > kMaxObjectBytes)
+    return tl::unexpected(bad("valid-calendar-data", "a calendar object is at most 256 KiB"));
+  CompPtr root = parse(ics);
+  if (!root) return tl::unexpected(bad("valid-calendar-data", "not one iCalendar object"));
+  if (icalcomponent_count_errors(root.get()) > 0)
+    return tl::unexpected(bad("valid-calendar-data", "the iCalendar object does not parse"));
+  if (icalcomponent_get_first_property(root.get(), ICAL_METHOD_PROPERTY))
+    return tl::unexpected(
+        bad("valid-calendar-object-resource", "a stored calendar object has no METHOD"));
+  for (icalcomponent* c = icalcomponent_get_first_component(root.get(), ICAL_ANY_COMPONENT); c;
+       c = icalcomponent_get_next_component(root.get(), ICAL_ANY_COMPONENT)) {
+    const auto k = icalcomponent_isa(c);
+    if (!is_kind(c) && k != ICAL_VTIMEZONE_COMPONENT && k != ICAL_X_COMPONENT)
+      return tl::unexpected(
+          bad("supported-calendar-component", "only VEVENT, VTODO and VJOURNAL are stored"));
+  }
+  const auto all = parts(root.get());
+  if (all.empty())
+    return tl::unexpected(bad("valid-calendar-object-resource", "no VEVENT, VTODO or VJOURNAL"));
+  ObjectInfo info;
+  const auto kind = icalcomponent_isa(all.front());
+  info.kind = kind == ICAL_VTODO_COMPONENT      ? ComponentKind::vtodo
+              : kind == ICAL_VJOURNAL_COMPONENT ? ComponentKind::vjournal
+                                                : ComponentKind::vevent;
+  const char* uid = icalcomponent_get_uid(all.front());
+  info.uid = uid ? uid : "";
+  if (info.uid.empty() || info.uid.size() > 255)
+    return tl::unexpected(
+        bad("valid-calendar-object-resource", "a UID of 1 to 255 bytes is required"));
+  std::set<std::int64_t> overrides;
+  for (icalcomponent* c : all) {
+    if (icalcomponent_isa(c) != kind)
+      return tl::unexpected(
+          bad("valid-calendar-object-resource", "one kind of component per object"));
+    const char* u = icalcomponent_get_uid(c);
+    if (!u || info.uid != u)
+      return tl::unexpected(bad("valid-calendar-object-resource", "one UID per object"));
+    for (icalproperty_kind pk : {ICAL_DTSTART_PROPERTY, ICAL_DTEND_PROPERTY, ICAL_DUE_PROPERTY,
+                                 ICAL_RECURRENCEID_PROPERTY})
+      if (icalcomponent_get_first_property(c, pk) && !prop_ms(c, pk))
+        return tl::unexpected(bad("valid-calendar-data", "a date that does not exist"));
+    if (has_recurrence_id(c)) {
+      if (!overrides.insert(*prop_ms(c, ICAL_RECURRENCEID_PROPERTY)).second)
+        return tl::unexpected(bad("valid-calendar-object-resource", "one override per instance"));
+    }
+    for (icalproperty* p : all_props(c, ICAL_RRULE_PROPERTY))
+      if (icalproperty_get_rrule(p).freq == ICAL_NO_RECURRENCE)
+        return tl::unexpected(bad("valid-calendar-data", "a recurrence rule without FREQ"));
+  }
+  icalcomponent* main = has_recurrence_id(all.front()) ? nullptr : all.front();
+  info.summary = text_of(all.front(), ICAL_SUMMARY_PROPERTY);
+  info.description = text_of(all.front(), ICAL_DESCRIPTION_PROPERTY);
+  info.location = text_of(all.front(), ICAL_LOCATION_PROPERTY);
+  info.all_day = is_date_start(all.front());
+  if (auto [s, e] = own_span(all.front()); s != kNever) {
+    info.own_start_ms = s;
+    info.own_end_ms = e;
+  }
+  info.start_ms = kForever;
+  info.end_ms = kNever;
+  auto widen = [&](std::int64_t s, std::int64_t e) {
+    info.start_ms = std::min(info.start_ms, s);
+    info.end_ms = std::max(info.end_ms, e);
+  };
+  for (icalcomponent* c : all) {
+    if (c != main) {
+      auto [s, e] = own_span(c);
+      widen(s, e);
+    }
+  }
+  if (main) {
+    info.recurring = recurs(main);
+    auto [s, e] = own_span(main);
+    if (s == kNever) {
+      widen(s, e);
+    } else if (!info.recurring) {
+      widen(s, e);
+    } else {
+      widen(s, e);
+      // The last instance: UNTIL bounds it at once; a COUNT is walked; a
+      // rule with neither, or one the step bound cuts, runs forever.
+      bool forever = false;
+      bool counted = false;
+      std::int64_t last_end = e;
+      for (icalproperty* p : all_props(main, ICAL_RRULE_PROPERTY)) {
+        struct icalrecurrencetype rule = icalproperty_get_rrule(p);
+        if (!icaltime_is_null_time(rule.until)) {
+          auto until = ms_of(rule.until);
+          if (!until)
+            return tl::unexpected(bad("valid-calendar-data", "a rule's UNTIL does not exist"));
+          last_end = std::max(last_end, *until + length_ms(main, s) + kDayMs);
+        } else if (rule.count > 0) {
+          counted = true;
+        } else {
+          forever = true;
+        }
+      }
+      // COUNTs and RDATEs are walked; UNTIL bounds its rule at once.
+      if (!forever) {
+        const bool complete =
+            each_start(main, kNever, kForever, [&](std::int64_t st, std::int64_t len) {
+              widen(st, st + len);
+              return true;
+            });
+        if (!complete && counted) forever = true;
+      }
+      widen(s, forever ? kForever : last_end);
+    }
+  }
+  return info;
+}
+
+std::vector<Instance> expand(std::string_view ics, std::int64_t from_ms, std::int64_t to_ms,
+                             std::size_t max) {
+  std::vector<Instance> out;
+  CompPtr root = parse(ics);
+  if (!root || max == 0) return out;
+  const auto all = parts(root.get());
+  if (all.empty()) return out;
+  auto overlaps = [&](std::int64_t s, std::int64_t e) {
+    return s < to_ms && (e > from_ms || (s == e && s >= from_ms));
+  };
+  icalcomponent* main = has_recurrence_id(all.front()) ? nullptr : all.front();
+  std::set<std::int64_t> overridden;
+  for (icalcomponent* c : all) {
+    if (c == main) continue;
+    const auto rid = prop_ms(c, ICAL_RECURRENCEID_PROPERTY);
+    if (rid) overridden.insert(*rid);
+    auto [s, e] = own_span(c);
+    if (s == kNever || !overlaps(s, e)) continue;
+    out.push_back({s, e, rid, text_of(c, ICAL_SUMMARY_PROPERTY), text_of(c, ICAL_LOCATION_PROPERTY),
+                   is_date_start(c)});
+  }
+  if (main) {
+    const bool recurring = recurs(main);
+    const std::string summary = text_of(main, ICAL_SUMMARY_PROPERTY);
+    const std::string location = text_of(main, ICAL_LOCATION_PROPERTY);
+    const bool all_day = is_date_start(main);
+    auto [s, e] = own_span(main);
+    if (s == kNever) {
+      out.push_back({s, e, std::nullopt, summary, location, all_day});
+    } else if (!recurring) {
+      if (overlaps(s, e)) out.push_back({s, e, std::nullopt, summary, location, all_day});
+    } else {
+      // Instances found past the bound are kept until the walk ends: a
+      // rule's starts come in order, but RDATEs may come before them.
+      each_start(main, from_ms, to_ms, [&](std::int64_t st, std::int64_t len) {
+        if (!overridden.count(st) && overlaps(st, st + len))
+          out.push_back({st, st + len, st, summary, location, all_day});
+        return out.size() < max * 2 + 16;
+      });
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const Instance& a, const Instance& b) {
+    return a.start_ms != b.start_ms ? a.start_ms < b.start_ms : a.end_ms < b.end_ms;
+  });
+  if (out.size() > max) out.resize(max);
+  return out;
+}
+
+namespace {
+
+void remove_all_of(icalcomponent* c, icalproperty_kind kind) {
+  for (icalproperty* p : all_props(c, kind)) {
+    icalcomponent_remove_property(c, p);
+    icalproperty_free(p);
+  }
+}
+
+// `kind` set to the instant `ms` in UTC, or the date when `date`.
+void set_instant(icalcomponent* c, icalproperty_kind kind, std::int64_t ms, bool date) {
+  remove_all_of(c, kind);
+  icaltimetype t = icaltime_from_timet_with_zone(static_cast<time_t>(ms / 1000), date ? 1 : 0,
+                                                 icaltimezone_get_utc_timezone());
+  icalproperty* p = icalproperty_new(kind);
+  icalproperty_set_value(p, date ? icalvalue_new_date(t) : icalvalue_new_datetime(t));
+  if (date) icalproperty_add_parameter(p, icalparameter_new_value(ICAL_VALUE_DATE));
+  icalcomponent_add_property(c, p);
+}
+
+}  // namespace
+
+std::string expand_object(std::string_view ics, std::int64_t from_ms, std::int64_t to_ms) {
+  CompPtr root = parse(ics);
+  if (!root) return std::string(ics);
+  const auto all = parts(root.get());
+  if (all.empty()) return std::string(ics);
+  CompPtr out(icalcomponent_new(ICAL_VCALENDAR_COMPONENT));
+  for (icalproperty* p : all_props(root.get(), ICAL_ANY_PROPERTY))
+    icalcomponent_add_property(out.get(), icalproperty_new_clone(p));
+  icalcomponent* main = has_recurrence_id(all.front()) ? nullptr : all.front();
+  const bool todo = icalcomponent_isa(all.front()) == ICAL_VTODO_COMPONENT;
+  for (const Instance& i :
+       expand(ics, from_ms, to_ms, static_cast<std::size_t>(kMaxRecurrenceSteps))) {
+    icalcomponent* source = main;
+    if (i.recurrence_ms) {
+      for (icalcomponent* c : all)
+        if (c != main && prop_ms(c, ICAL_RECURRENCEID_PROPERTY) == i.recurrence_ms) source = c;
+    }
+    if (!source) continue;
+    icalcomponent* copy = icalcomponent_new_clone(source);
+    const bool recurring = main && recurs(main);
+    if (source == main && recurring) {
+      for (icalproperty_kind k :
+           {ICAL_RRULE_PROPERTY, ICAL_RDATE_PROPERTY, ICAL_EXDATE_PROPERTY, ICAL_EXRULE_PROPERTY})
+        remove_all_of(copy, k);
+      set_instant(copy, ICAL_RECURRENCEID_PROPERTY, *i.recurrence_ms, i.all_day);
+    } else if (i.recurrence_ms) {
+      set_instant(copy, ICAL_RECURRENCEID_PROPERTY, *i.recurrence_ms, i.all_day);
+    }
+    if (i.start_ms > INT64_MIN / 2) {
+      if (icalcomponent_get_first_property(copy, ICAL_DTSTART_PROPERTY))
+        set_instant(copy, ICAL_DTSTART_PROPERTY, i.start_ms, i.all_day);
+      const icalproperty_kind end = todo ? ICAL_DUE_PROPERTY : ICAL_DTEND_PROPERTY;
+      if (icalcomponent_get_first_property(copy, end) ||
+          icalcomponent_get_first_property(copy, ICAL_DURATION_PROPERTY)) {
+        remove_all_of(copy, ICAL_DURATION_PROPERTY);
+        set_instant(copy, end, i.end_ms, i.all_day);
+      }
+    }
+    icalcomponent_add_component(out.get(), copy);
+  }
+  return take_string(icalcomponent_as_ical_string_r(out.get()));
+}
+
+std::optional<std::int64_t> parse_ical_utc(std::string_view text) {
+  if (text.size() != 16 || text[8] != 'T' || text[15] != 'Z') return std::nullopt;
+  for (std::size_t i = 0; i < 15; ++i)
+    if (i != 8 && (text[i] < '0' || text[i] > '9')) return std::nullopt;
+  const std::string s(text);
+  icaltimetype t = icaltime_from_string(s.c_str());
+  if (!icaltime_is_utc(t)) return std::nullopt;
+  return ms_of(t);
+}
+
+// --- filters -------------------------------------------------------------------
+
+namespace {
+
+Result<TimeRange> parse_time_range(const XmlElement& e) {
+  TimeRange r;
+  bool any = false;
+  for (const auto& [name, value] : e.attrs) {
+    if (name != "start" && name != "end") continue;
+    auto ms = parse_ical_utc(value);
+    if (!ms)
+      return tl::unexpected(bad("valid-filter", "time-range takes UTC times (20261201T000000Z)"));
+    (name == "start" ? r.start_ms : r.end_ms) = *ms;
+    any = true;
+  }
+  if (!any || r.end_ms <= r.start_ms)
+    return tl::unexpected(bad("valid-filter", "a time-range needs a start or an end, in order"));
+  return r;
+}
+
+std::optional<std::string> attr(const XmlElement& e, std::string_view name) {
+  for (const auto& [n, v] : e.attrs)
+    if (n == name) return v;
+  return std::nullopt;
+}
+
+std::string upper(std::string s) {
+  for (char& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+Result<TextMatch> parse_text_match(const XmlElement& e) {
+  TextMatch m;
+  m.text = e.text;
+  m.negate = attr(e, "negate-condition").value_or("no") == "yes";
+  const std::string collation = attr(e, "collation").value_or("i;ascii-casemap");
+  if (collation == "i;octet")
+    m.ascii_casemap = false;
+  else if (collation != "i;ascii-casemap" && collation != "i;unicode-casemap")
+    return fail(Errc::forbidden, "collation " + collation + " is not supported",
+                "supported-collation");
+  return m;
+}
+
+Result<PropFilter> parse_prop_filter(const XmlElement& e) {
+  PropFilter f;
+  auto name = attr(e, "name");
+  if (!name || name->empty())
+    return tl::unexpected(bad("valid-filter", "prop-filter needs a name"));
+  f.name = upper(*name);
+  for (const auto& c : e.children) {
+    if (c.ns != kCalDavNs) continue;
+    if (c.name == "is-not-defined")
+      f.is_not_defined = true;
+    else if (c.name == "time-range") {
+      RUCHE_TRY(f.time_range, parse_time_range(c));
+    } else if (c.name == "text-match") {
+      RUCHE_TRY(f.text_match, parse_text_match(c));
+    } else if (c.name == "param-filter") {
+      return fail(Errc::forbidden, "param-filter is not supported", "supported-filter");
+    }
+  }
+  return f;
+}
+
+Result<CompFilter> parse_comp_filter(const XmlElement& e, int depth) {
+  if (depth > 4) return tl::unexpected(bad("valid-filter", "comp-filters nest at most 4 deep"));
+  CompFilter f;
+  auto name = attr(e, "name");
+  if (!name || name->empty())
+    return tl::unexpected(bad("valid-filter", "comp-filter needs a name"));
+  f.name = upper(*name);
+  for (const auto& c : e.children) {
+    if (c.ns != kCalDavNs) continue;
+    if (c.name == "is-not-defined") {
+      f.is_not_defined = true;
+    } else if (c.name == "time-range") {
+      if (f.name != "VEVENT" && f.name != "VTODO" && f.name != "VJOURNAL")
+        return fail(Errc::forbidden, "a time-range applies to VEVENT, VTODO and VJOURNAL here",
+                    "supported-filter");
+      RUCHE_TRY(f.time_range, parse_time_range(c));
+    } else if (c.name == "prop-filter") {
+      RUCHE_TRY(auto p, parse_prop_filter(c));
+      f.props.push_back(std::move(p));
+    } else if (c.name == "comp-filter") {
+      RUCHE_TRY(auto sub, parse_comp_filter(c, depth + 1));
+      f.comps.push_back(std::move(sub));
+    }
+  }
+  return f;
+}
+
+bool text_matches(const std::string& value, const TextMatch& m) {
+  bool found;
+  if (m.ascii_casemap) {
+    auto lower = [](std::string s) {
+      for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      return s;
+    };
+    found = lower(value).find(lower(m.text)) != std::string::npos;
+  } else {
+    found = value.find(m.text) != std::string::npos;
+  }
+  return found != m.negate;
+}
+
+std::string value_text(icalproperty* p) {
+  icalvalue* v = icalproperty_get_value(p);
+  if (v && icalvalue_isa(v) == ICAL_TEXT_VALUE) {
+    const char* t = icalvalue_get_text(v);
+    return t ? t : "";
+  }
+  return take_string(icalproperty_get_value_as_string_r(p));
+}
+
+bool prop_matches(icalcomponent* c, const PropFilter& f) {
+  const icalproperty_kind kind = icalproperty_string_to_kind(f.name.c_str());
+  auto each = [&](auto fn) {
+    for (icalproperty* p : all_props(c, ICAL_ANY_PROPERTY)) {
+      const bool same = kind != ICAL_X_PROPERTY && kind != ICAL_NO_PROPERTY
+                            ? icalproperty_isa(p) == kind
+                            : icalproperty_get_property_name(p) &&
+                                  upper(icalproperty_get_property_name(p)) == f.name;
+      if (same && fn(p)) return true;
+    }
+    return false;
+  };
+  const bool defined = each([](icalproperty*) { return true; });
+  if (f.is_not_defined) return !defined;
+  if (!defined) return false;
+  return each([&](icalproperty* p) {
+    if (f.text_match && !text_matches(value_text(p), *f.text_match)) return false;
+    if (f.time_range) {
+      icalvalue* v = icalproperty_get_value(p);
+      if (!v || (icalvalue_isa(v) != ICAL_DATETIME_VALUE && icalvalue_isa(v) != ICAL_DATE_VALUE))
+        return false;
+      auto ms = ms_of(icalvalue_get_datetime(v));
+      if (!ms || *ms < f.time_range->start_ms || *ms >= f.time_range->end_ms) return false;
+    }
+    return true;
+  });
+}
+
+bool comp_matches(std::string_view ics, icalcomponent* c, const CompFilter& f);
+
+bool children_match(std::string_view ics, icalcomponent* parent, const CompFilter& f) {
+  bool any = false;
+  for (icalcomponent* c = icalcomponent_get_first_component(parent, ICAL_ANY_COMPONENT); c;
+       c = icalcomponent_get_next_component(parent, ICAL_ANY_COMPONENT)) {
+    const char* name = icalcomponent_kind_to_string(icalcomponent_isa(c));
+    if (!name || f.name != name) continue;
+    any = true;
+    if (!f.is_not_defined && comp_matches(ics, c, f)) return true;
+  }
+  return f.is_not_defined ? !any : false;
+}
+
+bool comp_matches(std::string_view ics, icalcomponent* c, const CompFilter& f) {
+  if (f.time_range) {
+    // Recurrence counts: the object matches when an instance overlaps.
+    if (expand(ics, f.time_range->start_ms, f.time_range->end_ms, 1).empty()) return false;
+  }
+  for (const auto& p : f.props)
+    if (!prop_matches(c, p)) return false;
+  for (const auto& sub : f.comps)
+    if (!children_match(ics, c, sub)) return false;
+  return true;
+}
+
+}  // namespace
+
+Result<CompFilter> parse_filter(const XmlElement& filter) {
+  const XmlElement* top = nullptr;
+  for (const auto& c : filter.children) {
+    if (!c.is(kCalDavNs, "comp-filter")) continue;
+    if (top) return tl::unexpected(bad("valid-filter", "a filter has one comp-filter"));
+    top = &c;
+  }
+  if (!top) return tl::unexpected(bad("valid-filter", "a filter needs a comp-filter"));
+  RUCHE_TRY(CompFilter f, parse_comp_filter(*top, 0));
+  if (f.name != "VCALENDAR")
+    return tl::unexpected(bad("valid-filter", "the top comp-filter names VCALENDAR"));
+  return f;
+}
+
+bool matches(std::string_view ics, const CompFilter& filter) {
+  CompPtr root = parse(ics);
+  if (!root) return false;
+  if (filter.is_not_defined) return false;
+  return comp_matches(ics, root.get(), filter);
+}
+
+std::string merge_objects(const std::vector<std::string>& objects, std::string_view prodid) {
+  CompPtr out(icalcomponent_new(ICAL_VCALENDAR_COMPONENT));
+  icalcomponent_add_property(out.get(), icalproperty_new_version("2.0"));
+  icalcomponent_add_property(out.get(), icalproperty_new_prodid(std::string(prodid).c_str()));
+  std::set<std::string> zones;
+  for (const auto& ics : objects) {
+    CompPtr root = parse(ics);
+    if (!root) continue;
+    std::vector<icalcomponent*> moving;
+    for (icalcomponent* c = icalcomponent_get_first_component(root.get(), ICAL_ANY_COMPONENT); c;
+         c = icalcomponent_get_next_component(root.get(), ICAL_ANY_COMPONENT))
+      moving.push_back(c);
+    for (icalcomponent* c : moving) {
+      if (icalcomponent_isa(c) == ICAL_VTIMEZONE_COMPONENT) {
+        icalproperty* tz = icalcomponent_get_first_property(c, ICAL_TZID_PROPERTY);
+        const char* id = tz ? icalproperty_get_tzid(tz) : nullptr;
+        if (!id || !zones.insert(id).second) continue;
+      }
+      icalcomponent_remove_component(root.get(), c);
+      icalcomponent_add_component(out.get(), c);
+    }
+  }
+  return take_string(icalcomponent_as_ical_string_r(out.get()));
+}
+
+// --- editing events --------------------------------------------------------------
+
+namespace {
+
+icaltimetype date_of(std::int64_t ms) {
+  icaltimetype t = icaltime_from_timet_with_zone(static_cast<time_t>(ms / 1000), 1,
+                                                 icaltimezone_get_utc_timezone());
+  t.is_date = 1;
+  t.zone = nullptr;
+  return t;
+}
+
+// The local wall time of `ms` in `zone` (floating: the TZID parameter names
+// the zone), or UTC when null.
+icaltimetype wall_time(std::int64_t ms, icaltimezone* zone) {
+  icaltimetype utc = icaltime_from_timet_with_zone(static_cast<time_t>(ms / 1000), 0,
+                                                   icaltimezone_get_utc_timezone());
+  if (!zone) return utc;
+  icaltimetype local = icaltime_convert_to_zone(utc, zone);
+  local.zone = nullptr;
+  return local;
+}
+
+void replace_time(icalcomponent* c, icalproperty_kind kind, const icaltimetype& t,
+                  const std::string& tzid) {
+  while (icalproperty* p = icalcomponent_get_first_property(c, kind)) {
+    icalcomponent_remove_property(c, p);
+    icalproperty_free(p);
+  }
+  icalproperty* p =
+      kind == ICAL_DTSTART_PROPERTY ? icalproperty_new_dtstart(t) : icalproperty_new_dtend(t);
+  if (t.is_date)
+    icalproperty_add_parameter(p, icalparameter_new_value(ICAL_VALUE_DATE));
+  else if (!tzid.empty())
+    icalproperty_add_parameter(p, icalparameter_new_tzid(tzid.c_str()));
+  icalcomponent_add_property(c, p);
+}
+
+void remove_all(icalcomponent* c, icalproperty_kind kind) {
+  while (icalproperty* p = icalcomponent_get_first_property(c, kind)) {
+    icalcomponent_remove_property(c, p);
+    icalproperty_free(p);
+  }
+}
+
+void set_text(icalcomponent* c, icalproperty_kind kind, const std::string& value) {
+  remove_all(c, kind);
+  if (value.empty()) return;
+  icalproperty* p = icalproperty_new(kind);
+  icalproperty_set_value(p, icalvalue_new_text(value.c_str()));
+  icalcomponent_add_property(c, p);
+}
+
+void set_utc(icalcomponent* c, icalproperty_kind kind, std::int64_t ms) {
+  remove_all(c, kind);
+  icalproperty* p = icalproperty_new(kind);
+  icalproperty_set_value(p, icalvalue_new_datetime(wall_time(ms, nullptr)));
+  icalcomponent_add_property(c, p);
+}
+
+std::string tzid_of(icalcomponent* main) {
+  icalproperty* p = icalcomponent_get_first_property(main, ICAL_DTSTART_PROPERTY);
+  if (!p) return {};
+  icalparameter* tz = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+  const char* v = tz ? icalparameter_get_tzid(tz) : nullptr;
+  return v ? v : "";
+}
+
+}  // namespace
+
+EventExtras event_extras(std::string_view ics) {
+  EventExtras out;
+  CompPtr root = parse(ics);
+  if (!root) return out;
+  const auto all = parts(root.get());
+  if (all.empty() || has_recurrence_id(all.front())) return out;
+  if (icalproperty* p = icalcomponent_get_first_property(all.front(), ICAL_RRULE_PROPERTY)) {
+    struct icalrecurrencetype r = icalproperty_get_rrule(p);
+    out.rrule = take_string(icalrecurrencetype_as_string_r(&r));
+  }
+  out.timezone = tzid_of(all.front());
+  return out;
+}
+
+Result<std::string> write_event(const std::optional<std::string>& existing, const std::string& uid,
+                                const EventEdit& edit, std::int64_t now_ms) {
+  CompPtr root;
+  icalcomponent* ev = nullptr;
+  if (existing) {
+    root = parse(*existing);
+    const auto all = root ? parts(root.get()) : std::vector<icalcomponent*>{};
+    if (all.empty() || has_recurrence_id(all.front()) ||
+        icalcomponent_isa(all.front()) != ICAL_VEVENT_COMPONENT)
+      return fail(Errc::invalid, "this calendar object is not an event", "invalid_event");
+    ev = all.front();
+  } else {
+    if (!edit.title || !edit.start_ms || !edit.end_ms)
+      return fail(Errc::invalid, "a new event needs a title, a start and an end", "invalid_event");
+    root.reset(icalcomponent_new(ICAL_VCALENDAR_COMPONENT));
+    icalcomponent_add_property(root.get(), icalproperty_new_version("2.0"));
+    icalcomponent_add_property(root.get(), icalproperty_new_prodid("-//Ruche//Ruche//EN"));
+    ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+    icalcomponent_add_component(root.get(), ev);
+    icalcomponent_add_property(ev, icalproperty_new_uid(uid.c_str()));
+    set_utc(ev, ICAL_CREATED_PROPERTY, now_ms);
+  }
+  if (edit.title) set_text(ev, ICAL_SUMMARY_PROPERTY, *edit.title);
+  if (edit.description) set_text(ev, ICAL_DESCRIPTION_PROPERTY, *edit.description);
+  if (edit.location) set_text(ev, ICAL_LOCATION_PROPERTY, *edit.location);
+
+  const bool times = edit.start_ms || edit.end_ms || edit.all_day || edit.timezone;
+  if (times) {
+    auto start = edit.start_ms ? edit.start_ms : prop_ms(ev, ICAL_DTSTART_PROPERTY);
+    std::optional<std::int64_t> end = edit.end_ms;
+    if (!end && start) {
+      auto old_start = prop_ms(ev, ICAL_DTSTART_PROPERTY);
+      end = *start + (old_start ? length_ms(ev, *old_start) : 0);
+    }
+    if (!start || !end)
+      return fail(Errc::invalid, "an event needs a start and an end", "invalid_time");
+    const bool all_day = edit.all_day.value_or(is_date_start(ev));
+    std::string tzid = edit.timezone.value_or(tzid_of(ev));
+    icaltimezone* zone = nullptr;
+    if (all_day) {
+      if (*start % kDayMs != 0 || *end % kDayMs != 0)
+        return fail(Errc::invalid, "an all-day event starts and ends on dates", "invalid_time");
+      if (*end <= *start)
+        return fail(Errc::invalid, "an all-day event lasts a day or more", "invalid_time");
+      tzid.clear();
+    } else {
+      if (*end < *start)
+        return fail(Errc::invalid, "an event ends after it starts", "invalid_time");
+      if (!tzid.empty()) {
+        zone = icaltimezone_get_builtin_timezone(tzid.c_str());
+        if (!zone) return fail(Errc::invalid, "unknown time zone " + tzid, "invalid_timezone");
+      }
+    }
+    remove_all(ev, ICAL_DURATION_PROPERTY);
+    replace_time(ev, ICAL_DTSTART_PROPERTY, all_day ? date_of(*start) : wall_time(*start, zone),
+                 tzid);
+    replace_time(ev, ICAL_DTEND_PROPERTY, all_day ? date_of(*end) : wall_time(*end, zone), tzid);
+    // The zone's definition goes with the object (RFC 5545 section 3.6.5),
+    // from the event's start on; a zone no longer used leaves.
+    std::vector<icalcomponent*> zones;
+    for (icalcomponent* c = icalcomponent_get_first_component(root.get(), ICAL_VTIMEZONE_COMPONENT);
+         c; c = icalcomponent_get_next_component(root.get(), ICAL_VTIMEZONE_COMPONENT))
+      zones.push_back(c);
+    for (icalcomponent* c : zones) {
+      icalcomponent_remove_component(root.get(), c);
+      icalcomponent_free(c);
+    }
+    if (zone) {
+      icalcomponent* vtz = icalcomponent_new_clone(icaltimezone_get_component(zone));
+      icaltimezone_truncate_vtimezone(vtz, wall_time(*start, nullptr), icaltime_null_time(), 0);
+      remove_all(vtz, ICAL_TZID_PROPERTY);
+      icalcomponent_add_property(vtz, icalproperty_new_tzid(tzid.c_str()));
+      icalcomponent_add_component(root.get(), vtz);
+    }
+  }
+  if (edit.rrule) {
+    remove_all(ev, ICAL_RRULE_PROPERTY);
+    if (!edit.rrule->empty()) {
+      if (edit.rrule->size() > 500 || edit.rrule->find_first_of("\r\n") != std::string::npos)
+        return fail(Errc::invalid, "a recurrence rule is one line of at most 500 bytes",
+                    "invalid_rrule");
+      icalerror_clear_errno();
+      struct icalrecurrencetype r = icalrecurrencetype_from_string(edit.rrule->c_str());
+      if (r.freq == ICAL_NO_RECURRENCE || icalerrno != ICAL_NO_ERROR)
+        return fail(Errc::invalid, "not a recurrence rule (RFC 5545 RRULE)", "invalid_rrule");
+      icalcomponent_add_property(ev, icalproperty_new_rrule(r));
+    }
+  }
+  set_utc(ev, ICAL_DTSTAMP_PROPERTY, now_ms);
+  set_utc(ev, ICAL_LASTMODIFIED_PROPERTY, now_ms);
+  icalproperty* seq = icalcomponent_get_first_property(ev, ICAL_SEQUENCE_PROPERTY);
+  const int next_seq = seq ? icalproperty_get_sequence(seq) + 1 : 0;
+  remove_all(ev, ICAL_SEQUENCE_PROPERTY);
+  icalcomponent_add_property(ev, icalproperty_new_sequence(next_seq));
+  std::string out = take_string(icalcomponent_as_ical_string_r(root.get()));
+  if (out.size() > kMaxObjectBytes)
+    return fail(Errc::invalid, "the event is too large", "invalid_event");
+  return out;
+}
+
+}  // namespace ruche::dav

@@ -1,0 +1,160 @@
+// Reading and editing calendar object resources (RFC 4791 section 4.1: one
+// VCALENDAR whose components share one UID), with libical: checks, the
+// index a store keeps (the span of time an object covers), bounded
+// recurrence expansion (SECURITY.md IO-2), CalDAV calendar-query filters
+// (RFC 4791 section 9.7), and the edits the JSON API makes to an event.
+//
+// Instants are Unix milliseconds, UTC. Floating times and dates are read as
+// UTC (a calendar without its own time zone, as RFC 4791 section 7.3 allows).
+//
+// Thread-safety: pure functions; libical is used without shared state.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.hpp"
+#include "dav/xml.hpp"
+
+namespace ruche::dav {
+
+inline constexpr std::string_view kCalDavNs = "urn:ietf:params:xml:ns:caldav";
+
+// An object's text, at most.
+inline constexpr std::size_t kMaxObjectBytes = 256 * 1024;
+// Recurrence steps taken for one object by one expansion, at most: a rule
+// that would need more (FREQ=SECONDLY over a year) yields what those steps
+// reach.
+inline constexpr int kMaxRecurrenceSteps = 20'000;
+// Where "forever" ends for an index: the last instant an index keeps.
+inline constexpr std::int64_t kForever = std::numeric_limits<std::int64_t>::max();
+
+enum class ComponentKind { vevent, vtodo, vjournal };
+std::string_view component_name(ComponentKind k);
+
+// What a store keeps beside an object's text.
+struct ObjectInfo {
+  ComponentKind kind = ComponentKind::vevent;
+  std::string uid;
+  std::string summary, description, location;
+  // The first instant any instance covers and the last (kForever for a rule
+  // without end); a VTODO or VJOURNAL without dates covers all time.
+  std::int64_t start_ms = 0;
+  std::int64_t end_ms = 0;
+  bool recurring = false;
+  bool all_day = false;
+  // The main component's own times (DTSTART and DTEND, DURATION or DUE):
+  // a recurring object's first instance. None without DTSTART or DUE.
+  std::optional<std::int64_t> own_start_ms, own_end_ms;
+};
+
+// Checks a calendar object resource and reads its index. Errors (invalid,
+// with the CalDAV precondition as code): "valid-calendar-data" (not one
+// VCALENDAR, parse errors, a date that does not exist, a bad rule, too
+// large), "valid-calendar-object-resource" (no component, several UIDs or
+// kinds, a METHOD property, an override without its instant),
+// "supported-calendar-component" (not VEVENT, VTODO or VJOURNAL).
+Result<ObjectInfo> inspect(std::string_view ics);
+
+struct Instance {
+  std::int64_t start_ms = 0;
+  std::int64_t end_ms = 0;
+  // The instance's original start (RECURRENCE-ID), for recurring objects.
+  std::optional<std::int64_t> recurrence_ms;
+  std::string summary, location;  // an override may change them
+  bool all_day = false;
+};
+
+// The instances of a checked object that overlap [from_ms, to_ms) (an
+// instant of zero length at from_ms counts), in start order, at most
+// `max`; overrides (RECURRENCE-ID) replace the instances they name and
+// EXDATE removes them.
+std::vector<Instance> expand(std::string_view ics, std::int64_t from_ms, std::int64_t to_ms,
+                             std::size_t max);
+
+// The object with its instances in [from_ms, to_ms) written out one by one
+// (RFC 4791 section 9.6.5, CALDAV:expand): each a component with its
+// RECURRENCE-ID and no rule, times in UTC, no VTIMEZONE. An object that
+// does not recur keeps its components, times in UTC.
+std::string expand_object(std::string_view ics, std::int64_t from_ms, std::int64_t to_ms);
+
+// --- calendar-query filters (RFC 4791 section 9.7) ---------------------------
+
+struct TimeRange {
+  std::int64_t start_ms = std::numeric_limits<std::int64_t>::min();
+  std::int64_t end_ms = kForever;
+};
+
+struct TextMatch {
+  std::string text;
+  bool negate = false;
+  bool ascii_casemap = true;  // i;ascii-casemap (default) or i;octet
+};
+
+struct PropFilter {
+  std::string name;  // upper case: "SUMMARY"
+  bool is_not_defined = false;
+  std::optional<TimeRange> time_range;
+  std::optional<TextMatch> text_match;
+};
+
+struct CompFilter {
+  std::string name;  // "VCALENDAR", "VEVENT", ...
+  bool is_not_defined = false;
+  std::optional<TimeRange> time_range;
+  std::vector<PropFilter> props;
+  std::vector<CompFilter> comps;
+};
+
+// The <C:filter> element's one comp-filter. Errors: invalid
+// "valid-filter" (malformed), forbidden "supported-filter" (param-filter,
+// an unknown collation).
+Result<CompFilter> parse_filter(const XmlElement& filter);
+
+// Whether a checked object passes `filter`.
+bool matches(std::string_view ics, const CompFilter& filter);
+
+// "20261129T170945Z" (UTC) to Unix milliseconds; nullopt otherwise.
+std::optional<std::int64_t> parse_ical_utc(std::string_view text);
+
+// One VCALENDAR holding the components of every checked object of
+// `objects` (each time zone once, by TZID), for applications that import a
+// whole calendar from one file.
+std::string merge_objects(const std::vector<std::string>& objects, std::string_view prodid);
+
+// --- the JSON API's events ----------------------------------------------------
+
+// The fields of an event as the API edits them; what is absent stays.
+struct EventEdit {
+  std::optional<std::string> title, description, location;
+  // Instants, or dates when `all_day` (end exclusive).
+  std::optional<std::int64_t> start_ms, end_ms;
+  std::optional<bool> all_day;
+  // An IANA zone ("Europe/Paris") the times are kept in, so that a weekly
+  // rule keeps its local hour across daylight saving; "" for UTC.
+  std::optional<std::string> timezone;
+  // An RRULE value ("FREQ=WEEKLY;COUNT=10"); "" removes it.
+  std::optional<std::string> rrule;
+};
+
+// A new VEVENT with `uid` made of `edit`, which needs a title, a start and an
+// end, or `existing` (a checked object) with the edit applied to its main
+// component, every other property kept. Errors: invalid with the field's
+// code: "invalid_title", "invalid_time" (end not after start, dates and
+// instants mixed), "invalid_timezone", "invalid_rrule", "invalid_event"
+// (not an event).
+Result<std::string> write_event(const std::optional<std::string>& existing, const std::string& uid,
+                                const EventEdit& edit, std::int64_t now_ms);
+
+// The main component's RRULE value and TZID ("" when none).
+struct EventExtras {
+  std::string rrule;
+  std::string timezone;
+};
+EventExtras event_extras(std::string_view ics);
+
+}  // namespace ruche::dav

@@ -1,0 +1,306 @@
+#include "dav/ical_object.hpp"
+
+#include <gtest/gtest.h>
+
+#include "base/clock.hpp"
+
+namespace ruche::dav {
+namespace {
+
+std::int64_t at(std::string_view iso) {
+  std::int64_t ms = 0;
+  EXPECT_TRUE(parse_iso8601(iso, ms)) << iso;
+  return ms;
+}
+
+// A VCALENDAR around `body` (CRLF lines).
+std::string cal(std::string_view body) {
+  std::string out = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n";
+  std::string_view rest = body;
+  while (!rest.empty()) {
+    auto nl = rest.find('\n');
+    out += rest.substr(0, nl);
+    out += "\r\n";
+    if (nl == std::string_view::npos) break;
+    rest.remove_prefix(nl + 1);
+  }
+  return out + "END:VCALENDAR\r\n";
+}
+
+std::string event(std::string_view uid, std::string_view lines) {
+  return "BEGIN:VEVENT\nUID:" + std::string(uid) + "\nDTSTAMP:20260101T000000Z\n" +
+         std::string(lines) + "\nEND:VEVENT";
+}
+
+constexpr std::int64_t kHour = 3'600'000;
+
+TEST(IcalObject, InspectReadsTheIndexOfASimpleEvent) {
+  auto info = inspect(
+      cal(event("a", "DTSTART:20261201T100000Z\nDTEND:20261201T113000Z\nSUMMARY:Revue\\, budget")));
+  ASSERT_TRUE(info) << info.error().message;
+  EXPECT_EQ(info->kind, ComponentKind::vevent);
+  EXPECT_EQ(info->uid, "a");
+  EXPECT_EQ(info->summary, "Revue, budget");
+  EXPECT_EQ(info->start_ms, at("2026-12-01T10:00:00Z"));
+  EXPECT_EQ(info->end_ms, at("2026-12-01T11:30:00Z"));
+  EXPECT_FALSE(info->recurring);
+  EXPECT_FALSE(info->all_day);
+  EXPECT_EQ(info->own_start_ms, info->start_ms);
+}
+
+TEST(IcalObject, ZonedDatesAllDayAndDurations) {
+  // Paris is UTC+1 in December: 10:00 there is 09:00Z.
+  auto paris = inspect(cal(event("p", "DTSTART;TZID=Europe/Paris:20261201T100000\nDURATION:PT2H")));
+  ASSERT_TRUE(paris);
+  EXPECT_EQ(paris->start_ms, at("2026-12-01T09:00:00Z"));
+  EXPECT_EQ(paris->end_ms, at("2026-12-01T11:00:00Z"));
+  auto day = inspect(cal(event("d", "DTSTART;VALUE=DATE:20261224")));
+  ASSERT_TRUE(day);
+  EXPECT_TRUE(day->all_day);
+  EXPECT_EQ(day->start_ms, at("2026-12-24"));
+  EXPECT_EQ(day->end_ms, at("2026-12-25"));
+}
+
+TEST(IcalObject, RecurrenceBoundsTheSpan) {
+  auto counted = inspect(cal(
+      event("c", "DTSTART:20261201T100000Z\nDTEND:20261201T110000Z\nRRULE:FREQ=DAILY;COUNT=3")));
+  ASSERT_TRUE(counted);
+  EXPECT_TRUE(counted->recurring);
+  EXPECT_EQ(counted->end_ms, at("2026-12-03T11:00:00Z"));
+  auto forever = inspect(cal(event("f", "DTSTART:20261201T100000Z\nRRULE:FREQ=WEEKLY")));
+  ASSERT_TRUE(forever);
+  EXPECT_EQ(forever->end_ms, kForever);
+  auto until =
+      inspect(cal(event("u", "DTSTART:20261201T100000Z\nRRULE:FREQ=DAILY;UNTIL=20261210T100000Z")));
+  ASSERT_TRUE(until);
+  EXPECT_GE(until->end_ms, at("2026-12-10T10:00:00Z"));
+  EXPECT_LT(until->end_ms, kForever);
+  // A to-do without dates covers all time.
+  auto todo = inspect(cal("BEGIN:VTODO\nUID:t\nDTSTAMP:20260101T000000Z\nSUMMARY:x\nEND:VTODO"));
+  ASSERT_TRUE(todo);
+  EXPECT_EQ(todo->kind, ComponentKind::vtodo);
+  EXPECT_LT(todo->start_ms, 0);
+  EXPECT_EQ(todo->end_ms, kForever);
+}
+
+TEST(IcalObject, InspectRefusesWhatIsNotOneCalendarObject) {
+  auto code = [](std::string_view text) {
+    auto r = inspect(text);
+    return r ? std::string("ok") : r.error().reason;
+  };
+  EXPECT_EQ(code("hello"), "valid-calendar-data");
+  EXPECT_EQ(code(""), "valid-calendar-data");
+  EXPECT_EQ(code(cal(event("a", "DTSTART:20261345T100000Z"))), "valid-calendar-data");
+  EXPECT_EQ(code(cal(event("a", "DTSTART:20261201T100000Z\nRRULE:COUNT=3"))),
+            "valid-calendar-data");
+  EXPECT_EQ(code(cal("METHOD:REQUEST\n" + event("a", "DTSTART:20261201T100000Z"))),
+            "valid-calendar-object-resource");
+  EXPECT_EQ(code(cal(event("a", "DTSTART:20261201T100000Z") + "\n" +
+                     event("b", "DTSTART:20261201T100000Z"))),
+            "valid-calendar-object-resource");
+  EXPECT_EQ(code(cal("BEGIN:VEVENT\nDTSTART:20261201T100000Z\nEND:VEVENT")),
+            "valid-calendar-object-resource");
+  EXPECT_EQ(code(cal("BEGIN:VFREEBUSY\nUID:a\nDTSTAMP:20260101T000000Z\nEND:VFREEBUSY")),
+            "supported-calendar-component");
+  EXPECT_EQ(code(cal(event("a", "DESCRIPTION:" + std::string(kMaxObjectBytes, 'x')))),
+            "valid-calendar-data");
+  EXPECT_EQ(code(cal(event("a", "DTSTART:20261201T100000Z"))), "ok");
+}
+
+TEST(IcalObject, ExpandHonoursExdatesAndOverrides) {
+  const std::string ics =
+      cal(event("w",
+                "DTSTART:20261201T100000Z\nDTEND:20261201T110000Z\nSUMMARY:Point\n"
+                "RRULE:FREQ=WEEKLY;COUNT=4\nEXDATE:20261208T100000Z") +
+          "\n" +
+          event("w",
+                "RECURRENCE-ID:20261215T100000Z\nDTSTART:20261215T140000Z\n"
+                "DTEND:20261215T150000Z\nSUMMARY:Point (moved)"));
+  ASSERT_TRUE(inspect(ics));
+  auto all = expand(ics, at("2026-11-01"), at("2027-01-01"), 100);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].start_ms, at("2026-12-01T10:00:00Z"));
+  EXPECT_EQ(all[1].start_ms, at("2026-12-15T14:00:00Z"));
+  EXPECT_EQ(all[1].summary, "Point (moved)");
+  EXPECT_EQ(all[1].recurrence_ms, at("2026-12-15T10:00:00Z"));
+  EXPECT_EQ(all[2].start_ms, at("2026-12-22T10:00:00Z"));
+  // A range holding only the excluded instance holds nothing.
+  EXPECT_TRUE(expand(ics, at("2026-12-08"), at("2026-12-09"), 100).empty());
+  EXPECT_EQ(expand(ics, at("2026-11-01"), at("2027-01-01"), 2).size(), 2u);
+}
+
+TEST(IcalObject, ExpandKeepsTheLocalHourAcrossDaylightSaving) {
+  const std::string ics = cal(event("z",
+                                    "DTSTART;TZID=Europe/Paris:20260302T100000\nDURATION:PT1H\n"
+                                    "RRULE:FREQ=WEEKLY;BYDAY=MO"));
+  auto weeks = expand(ics, at("2026-03-20"), at("2026-04-07"), 10);
+  ASSERT_EQ(weeks.size(), 3u);
+  EXPECT_EQ(weeks[0].start_ms, at("2026-03-23T09:00:00Z"));  // winter: UTC+1
+  EXPECT_EQ(weeks[1].start_ms, at("2026-03-30T08:00:00Z"));  // summer: UTC+2
+  EXPECT_EQ(weeks[2].end_ms - weeks[2].start_ms, kHour);
+}
+
+TEST(IcalObject, ExpandSkipsAheadAndIsBounded) {
+  const std::string daily = cal(event("d", "DTSTART:20000101T080000Z\nRRULE:FREQ=DAILY"));
+  auto far = expand(daily, at("2090-06-01"), at("2090-06-04"), 10);
+  ASSERT_EQ(far.size(), 3u);
+  EXPECT_EQ(far[0].start_ms, at("2090-06-01T08:00:00Z"));
+  // Every second from 2026 on, asked for a year from its start: at most
+  // kMaxRecurrenceSteps instances are walked, and the call returns.
+  const std::string secondly =
+      cal(event("s", "DTSTART:20260101T000000Z\nRRULE:FREQ=SECONDLY;COUNT=100000000"));
+  auto info = inspect(secondly);
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->end_ms, kForever);  // the walk was cut: counted as endless
+  auto some = expand(secondly, at("2026-01-01"), at("2027-01-01"), 1'000'000);
+  EXPECT_LE(some.size(), static_cast<std::size_t>(kMaxRecurrenceSteps));
+  EXPECT_GT(some.size(), 1000u);
+}
+
+Result<CompFilter> filter(std::string_view inner) {
+  auto doc = parse_xml("<C:filter xmlns:C=\"urn:ietf:params:xml:ns:caldav\">" + std::string(inner) +
+                       "</C:filter>");
+  if (!doc) return tl::unexpected(doc.error());
+  return parse_filter(*doc);
+}
+
+TEST(IcalObject, FiltersMatchTimeRangesPropertiesAndText) {
+  const std::string weekly = cal(event("w",
+                                       "DTSTART:20261201T100000Z\nDTEND:20261201T110000Z\n"
+                                       "SUMMARY:Comité de Pilotage\nRRULE:FREQ=WEEKLY;COUNT=3"));
+  const std::string todo =
+      cal("BEGIN:VTODO\nUID:t\nDTSTAMP:20260101T000000Z\nSUMMARY:Relire\nEND:VTODO");
+  auto in_range = filter(
+      "<C:comp-filter name=\"VCALENDAR\"><C:comp-filter name=\"VEVENT\">"
+      "<C:time-range start=\"20261215T000000Z\" "
+      "end=\"20261216T000000Z\"/></C:comp-filter></C:comp-filter>");
+  ASSERT_TRUE(in_range) << in_range.error().message;
+  EXPECT_TRUE(matches(weekly, *in_range));  // the third instance
+  EXPECT_FALSE(matches(todo, *in_range));
+  auto later = filter(
+      "<C:comp-filter name=\"VCALENDAR\"><C:comp-filter name=\"VEVENT\">"
+      "<C:time-range start=\"20261216T000000Z\"/></C:comp-filter></C:comp-filter>");
+  ASSERT_TRUE(later);
+  EXPECT_FALSE(matches(weekly, *later));
+  auto open_todos = filter(
+      "<C:comp-filter name=\"VCALENDAR\"><C:comp-filter name=\"VTODO\">"
+      "<C:prop-filter "
+      "name=\"COMPLETED\"><C:is-not-defined/></C:prop-filter></C:comp-filter></C:comp-filter>");
+  ASSERT_TRUE(open_todos);
+  EXPECT_TRUE(matches(todo, *open_todos));
+  EXPECT_FALSE(matches(weekly, *open_todos));
+  auto text = filter(
+      "<C:comp-filter name=\"VCALENDAR\"><C:comp-filter name=\"VEVENT\"><C:prop-filter "
+      "name=\"SUMMARY\">"
+      "<C:text-match>comité DE</C:text-match></C:prop-filter></C:comp-filter></C:comp-filter>");
+  ASSERT_TRUE(text);
+  EXPECT_TRUE(matches(weekly, *text));  // ASCII letters fold; "é" matches itself
+  auto negated = filter(
+      "<C:comp-filter name=\"VCALENDAR\"><C:comp-filter name=\"VEVENT\"><C:prop-filter "
+      "name=\"SUMMARY\">"
+      "<C:text-match "
+      "negate-condition=\"yes\">pilotage</C:text-match></C:prop-filter></C:comp-filter></"
+      "C:comp-filter>");
+  ASSERT_TRUE(negated);
+  EXPECT_FALSE(matches(weekly, *negated));
+
+  EXPECT_EQ(filter("<C:comp-filter name=\"VEVENT\"/>").error().reason, "valid-filter");
+  EXPECT_EQ(filter("<C:comp-filter name=\"VCALENDAR\"><C:comp-filter name=\"VEVENT\"><C:time-range "
+                   "start=\"2026\"/>"
+                   "</C:comp-filter></C:comp-filter>")
+                .error()
+                .reason,
+            "valid-filter");
+  EXPECT_EQ(filter("<C:comp-filter name=\"VCALENDAR\"><C:comp-filter "
+                   "name=\"VEVENT\"><C:prop-filter name=\"X\">"
+                   "<C:param-filter name=\"Y\"/></C:prop-filter></C:comp-filter></C:comp-filter>")
+                .error()
+                .reason,
+            "supported-filter");
+}
+
+TEST(IcalObject, WriteEventMakesAndEditsEvents) {
+  EventEdit make;
+  make.title = "Réunion; d'équipe";
+  make.start_ms = at("2026-12-07T09:00:00Z");
+  make.end_ms = at("2026-12-07T10:00:00Z");
+  make.timezone = "Europe/Paris";
+  make.rrule = "FREQ=WEEKLY;COUNT=5";
+  auto made = write_event(std::nullopt, "uid-1", make, at("2026-12-01T00:00:00Z"));
+  ASSERT_TRUE(made) << made.error().message;
+  EXPECT_NE(made->find("DTSTART;TZID=Europe/Paris:20261207T100000"), std::string::npos) << *made;
+  EXPECT_NE(made->find("BEGIN:VTIMEZONE"), std::string::npos);
+  auto info = inspect(*made);
+  ASSERT_TRUE(info) << info.error().message;
+  EXPECT_EQ(info->summary, "Réunion; d'équipe");
+  EXPECT_EQ(info->own_start_ms, make.start_ms);
+  EXPECT_TRUE(info->recurring);
+  EXPECT_EQ(event_extras(*made).rrule, "FREQ=WEEKLY;COUNT=5");
+  EXPECT_EQ(event_extras(*made).timezone, "Europe/Paris");
+
+  // An edit keeps what it does not name: a client's alarm, its own property.
+  std::string theirs = cal(event("x",
+                                 "DTSTART:20261201T100000Z\nDTEND:20261201T110000Z\nSUMMARY:a\n"
+                                 "X-CLIENT-THING:kept\nSEQUENCE:4\nBEGIN:VALARM\nACTION:DISPLAY\n"
+                                 "DESCRIPTION:r\nTRIGGER:-PT15M\nEND:VALARM"));
+  EventEdit rename;
+  rename.title = "b";
+  rename.start_ms = at("2026-12-02T10:00:00Z");  // the length (1 h) stays
+  auto edited = write_event(theirs, "x", rename, at("2026-12-01T00:00:00Z"));
+  ASSERT_TRUE(edited) << edited.error().message;
+  EXPECT_NE(edited->find("X-CLIENT-THING:kept"), std::string::npos);
+  EXPECT_NE(edited->find("BEGIN:VALARM"), std::string::npos);
+  EXPECT_NE(edited->find("SEQUENCE:5"), std::string::npos);
+  auto after = inspect(*edited);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->summary, "b");
+  EXPECT_EQ(after->own_end_ms, at("2026-12-02T11:00:00Z"));
+
+  auto code = [&](EventEdit e) {
+    auto r = write_event(std::nullopt, "u", e, 0);
+    return r ? std::string("ok") : r.error().reason;
+  };
+  EventEdit bad = make;
+  bad.rrule = "FREQ=SOMETIMES";
+  EXPECT_EQ(code(bad), "invalid_rrule");
+  bad = make;
+  bad.timezone = "Mars/Olympus";
+  EXPECT_EQ(code(bad), "invalid_timezone");
+  bad = make;
+  bad.end_ms = *make.start_ms - 1;
+  EXPECT_EQ(code(bad), "invalid_time");
+  bad = make;
+  bad.all_day = true;  // instants, not dates
+  EXPECT_EQ(code(bad), "invalid_time");
+  bad = make;
+  bad.title.reset();
+  EXPECT_EQ(code(bad), "invalid_event");
+  EXPECT_EQ(
+      write_event(cal("BEGIN:VTODO\nUID:t\nDTSTAMP:20260101T000000Z\nEND:VTODO"), "t", rename, 0)
+          .error()
+          .reason,
+      "invalid_event");
+}
+
+TEST(IcalObject, MergeKeepsEachZoneOnce) {
+  EventEdit e;
+  e.title = "a";
+  e.start_ms = at("2026-12-07T09:00:00Z");
+  e.end_ms = at("2026-12-07T10:00:00Z");
+  e.timezone = "Europe/Paris";
+  auto one = write_event(std::nullopt, "1", e, 0);
+  auto two = write_event(std::nullopt, "2", e, 0);
+  ASSERT_TRUE(one && two);
+  const std::string merged = merge_objects({*one, *two, "not a calendar"}, "-//t//EN");
+  auto count = [&](std::string_view what) {
+    std::size_t n = 0;
+    for (auto at = merged.find(what); at != std::string::npos; at = merged.find(what, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count("BEGIN:VEVENT"), 2u);
+  EXPECT_EQ(count("BEGIN:VTIMEZONE"), 1u);
+  EXPECT_EQ(count("BEGIN:VCALENDAR"), 1u);
+}
+
+}  // namespace
+}  // namespace ruche::dav

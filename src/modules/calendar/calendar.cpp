@@ -1,0 +1,94 @@
+#include "modules/calendar/calendar.hpp"
+
+#include "base/clock.hpp"
+
+namespace ruche::calendar {
+
+std::string etag_of(const Object& o) {
+  return "\"" + std::to_string(o.seq) + "\"";
+}
+
+std::optional<WorkspaceId> workspace_of(std::string_view collection_id) {
+  if (collection_id.substr(0, 2) != "w:") return std::nullopt;
+  return WorkspaceId(std::string(collection_id.substr(2)));
+}
+
+json::value time_json(std::int64_t ms, bool all_day) {
+  std::string iso = format_iso8601(ms);
+  if (all_day) iso.resize(10);
+  return json::value(iso);
+}
+
+namespace {
+
+std::string_view kind_json(dav::ComponentKind k) {
+  switch (k) {
+    case dav::ComponentKind::vtodo:
+      return "todo";
+    case dav::ComponentKind::vjournal:
+      return "journal";
+    case dav::ComponentKind::vevent:
+      break;
+  }
+  return "event";
+}
+
+json::value bounded_time(std::int64_t ms, bool all_day) {
+  // Objects without dates cover all time: no time to show.
+  if (ms <= INT64_MIN / 2 || ms == dav::kForever) return nullptr;
+  return time_json(ms, all_day);
+}
+
+json::value nullable(std::string s) {
+  return s.empty() ? json::value(nullptr) : json::value(std::move(s));
+}
+
+}  // namespace
+
+json::object to_json(const Object& o) {
+  json::object j;
+  j["id"] = o.id.str();
+  auto ws = workspace_of(o.collection_id);
+  j["workspace_id"] = ws ? json::value(ws->str()) : json::value(nullptr);
+  j["uid"] = o.info.uid;
+  j["kind"] = kind_json(o.info.kind);
+  j["title"] = o.info.summary;
+  j["description"] = o.info.description;
+  j["location"] = o.info.location;
+  auto extras = dav::event_extras(o.ics);
+  // The stored index keeps the span of every instance; the event's own
+  // times are read from its text.
+  auto full = dav::inspect(o.ics);
+  const dav::ObjectInfo& info = full ? *full : o.info;
+  j["start"] =
+      info.own_start_ms ? time_json(*info.own_start_ms, info.all_day) : json::value(nullptr);
+  j["end"] = info.own_end_ms ? time_json(*info.own_end_ms, info.all_day) : json::value(nullptr);
+  j["all_day"] = o.info.all_day;
+  j["timezone"] = nullable(extras.timezone);
+  j["rrule"] = nullable(extras.rrule);
+  j["recurring"] = o.info.recurring;
+  j["created_by"] = o.created_by;
+  j["created_at"] = format_iso8601(o.created_at_ms);
+  j["updated_at"] = format_iso8601(o.updated_at_ms);
+  j["version"] = o.seq;
+  return j;
+}
+
+json::object occurrence_json(const Object& o, const dav::Instance& i) {
+  json::object j;
+  j["event_id"] = o.id.str();
+  auto ws = workspace_of(o.collection_id);
+  j["workspace_id"] = ws ? json::value(ws->str()) : json::value(nullptr);
+  j["kind"] = kind_json(o.info.kind);
+  j["title"] = i.summary;
+  j["location"] = i.location;
+  j["start"] = bounded_time(i.start_ms, i.all_day);
+  j["end"] = bounded_time(i.end_ms, i.all_day);
+  j["all_day"] = i.all_day;
+  j["recurring"] = o.info.recurring;
+  j["recurrence_id"] =
+      i.recurrence_ms ? json::value(format_iso8601(*i.recurrence_ms)) : json::value(nullptr);
+  return j;
+}
+
+}  // namespace ruche::calendar

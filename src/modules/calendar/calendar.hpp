@@ -1,0 +1,69 @@
+// Calendar: a workspace's shared calendar and each person's own, as
+// iCalendar objects (docs/calendar.md). The public face of the module: its
+// types, their JSON, and its registry declaration.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/id.hpp"
+#include "base/json.hpp"
+#include "dav/ical_object.hpp"
+#include "platform/registry.hpp"
+#include "platform/types.hpp"
+
+namespace ruche::calendar {
+
+using EventId = Id<struct EventIdTag>;
+
+inline constexpr std::size_t kMaxTitleBytes = 300;
+inline constexpr std::size_t kMaxDescriptionBytes = 20'000;
+inline constexpr std::size_t kMaxLocationBytes = 300;
+inline constexpr std::int64_t kMaxObjects = 50'000;
+inline constexpr std::int64_t kMaxRangeMs = 400LL * 86'400'000;
+inline constexpr std::size_t kMaxOccurrences = 2'000;
+// A resource name in a collection ("<uid>.ics" for the JSON API's events).
+inline constexpr std::size_t kMaxNameBytes = 255;
+
+// A calendar: a workspace's, or a person's own.
+struct Collection {
+  std::string id;                        // "w:<workspace>" or "u:<user>"
+  std::optional<WorkspaceId> workspace;  // none for a personal calendar
+  std::string owner;                     // the person, for a personal calendar
+  static Collection of_workspace(const WorkspaceId& ws) { return {"w:" + ws.str(), ws, {}}; }
+  static Collection personal(const UserId& user) {
+    return {"u:" + user.str(), std::nullopt, user.str()};
+  }
+};
+
+// One stored object with its index.
+struct Object {
+  EventId id;
+  std::string collection_id;
+  std::string name;
+  std::string ics;        // empty when read without its text
+  std::int64_t size = 0;  // the text's length in bytes
+  dav::ObjectInfo info;
+  std::int64_t seq = 0;
+  std::string created_by;
+  std::int64_t created_at_ms = 0;
+  std::int64_t updated_at_ms = 0;
+};
+
+// `"<seq>"`.
+std::string etag_of(const Object& o);
+// The workspace of a collection id, or none (personal).
+std::optional<WorkspaceId> workspace_of(std::string_view collection_id);
+
+// As the JSON API answers it (docs/calendar.md).
+json::object to_json(const Object& o);
+json::object occurrence_json(const Object& o, const dav::Instance& i);
+// An instant as the API writes it: a date for all-day times.
+json::value time_json(std::int64_t ms, bool all_day);
+
+// The module's declaration for the registry (modules/all.cpp).
+platform::ModuleDef module();
+
+}  // namespace ruche::calendar

@@ -1,0 +1,147 @@
+// Calendar's side of a workspace export and import (platform/export.hpp,
+// platform/import.hpp). The export writes calendar/records/*.jsonl (each
+// object's name and who made it when), then every object as it is stored,
+// calendar/objects/<name>, then the same objects as pages of one VCALENDAR
+// each (calendar/calendar-NNNNNN.ics) for calendar applications. The import
+// reads the records, then each object, checked as a CalDAV PUT is, written
+// in batches.
+#include <map>
+
+#include "base/clock.hpp"
+#include "core/crypto/random.hpp"
+
+#include "modules/calendar/service.hpp"
+
+namespace ruche::calendar {
+
+namespace {
+
+constexpr std::string_view kExportReadme =
+    "The workspace's calendar (docs/calendar.md).\n"
+    "\n"
+    "records/NNNNNN.jsonl     one JSON object per stored calendar object: name, uid,\n"
+    "                         created_by, created_at, updated_at; 1,000 to a page.\n"
+    "objects/<name>           each calendar object as stored (iCalendar, RFC 5545).\n"
+    "calendar-NNNNNN.ics      the same objects, 1,000 to a file, each file one\n"
+    "                         VCALENDAR to import into any calendar application.\n";
+
+constexpr std::string_view kObjects = "calendar/objects/";
+constexpr std::size_t kBatch = 200;
+
+Result<void> bad(std::string message) {
+  return fail(Errc::invalid, "calendar: " + std::move(message), "bad_export");
+}
+
+using platform::record::text;
+using platform::record::time;
+
+class CalendarImport final : public platform::ModuleImport {
+ public:
+  CalendarImport(platform::Platform& p, const platform::ImportContext& ctx) : p_(p), ctx_(ctx) {}
+
+  Result<void> entry(platform::ImportEntry& e) override {
+    const std::string& path = e.entry().path;
+    if (e.entry().folder) return {};
+    if (path.starts_with("calendar/records/") && path.ends_with(".jsonl")) {
+      RUCHE_TRY(auto lines, e.lines());
+      for (const auto& o : lines) records_[text(o, "name")] = o;
+      return {};
+    }
+    if (!path.starts_with(kObjects)) return {};
+    const std::string name = path.substr(kObjects.size());
+    if (!valid_name(name)) return bad("an object's name is not one");
+    RUCHE_TRY(std::string ics, e.text(dav::kMaxObjectBytes + 1));
+    Object o;
+    o.name = name;
+    auto info = dav::inspect(ics);
+    if (!info) return bad(name + ": " + info.error().message);
+    o.info = std::move(*info);
+    o.ics = std::move(ics);
+    auto r = records_.find(name);
+    const json::object none;
+    const json::object& rec = r == records_.end() ? none : r->second;
+    o.created_by = ctx_.user(text(rec, "created_by"));
+    if (o.created_by.empty()) o.created_by = ctx_.caller.user_id.str();
+    o.created_at_ms = time(rec, "created_at").value_or(ctx_.now_ms);
+    o.updated_at_ms = time(rec, "updated_at").value_or(o.created_at_ms);
+    batch_.push_back(std::move(o));
+    if (batch_.size() >= kBatch) return flush();
+    return {};
+  }
+
+  Result<json::object> finish() override {
+    RUCHE_CHECK(flush());
+    json::object o;
+    o["events"] = count_;
+    return o;
+  }
+
+ private:
+  Result<void> flush() {
+    if (batch_.empty()) return {};
+    const Collection col = Collection::of_workspace(ctx_.workspace);
+    RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
+      for (auto& o : batch_) {
+        RUCHE_TRY(auto same, store::object_with_uid(c, col.id, o.info.uid));
+        if (same) return bad("two objects with UID " + o.info.uid);
+        RUCHE_TRY(o.seq, store::next_seq(c, col));
+        o.id = crypto::new_id_of<EventId>();
+        o.collection_id = col.id;
+        RUCHE_CHECK(store::insert(c, o));
+      }
+      return {};
+    }));
+    count_ += static_cast<std::int64_t>(batch_.size());
+    batch_.clear();
+    return {};
+  }
+
+  platform::Platform& p_;
+  const platform::ImportContext& ctx_;
+  std::map<std::string, json::object> records_;  // by name
+  std::vector<Object> batch_;
+  std::int64_t count_ = 0;
+};
+
+}  // namespace
+
+Result<void> Service::export_workspace(db::Conn& c, const WorkspaceId& ws,
+                                       platform::ExportWriter& out, std::int64_t now_ms) {
+  const std::string col = Collection::of_workspace(ws).id;
+  RUCHE_CHECK(out.add("calendar/README.txt", kExportReadme, now_ms));
+  platform::JsonLinesPages lines(out, "calendar/records", now_ms);
+  RUCHE_CHECK(store::each_object(c, col, std::nullopt, false, [&](Object& o) -> Result<void> {
+    json::object r;
+    r["name"] = o.name;
+    r["uid"] = o.info.uid;
+    r["created_by"] = o.created_by;
+    r["created_at"] = format_iso8601(o.created_at_ms);
+    r["updated_at"] = format_iso8601(o.updated_at_ms);
+    return lines.add(r);
+  }));
+  RUCHE_CHECK(lines.finish());
+  std::vector<std::string> page;
+  int pages = 0;
+  auto write_page = [&]() -> Result<void> {
+    if (page.empty()) return {};
+    char name[40];
+    std::snprintf(name, sizeof name, "calendar/calendar-%06d.ics", ++pages);
+    RUCHE_CHECK(out.add(name, dav::merge_objects(page, "-//Ruche//Calendar//EN"), now_ms));
+    page.clear();
+    return {};
+  };
+  RUCHE_CHECK(store::each_object(c, col, std::nullopt, true, [&](Object& o) -> Result<void> {
+    RUCHE_CHECK(out.add(std::string(kObjects) + o.name, o.ics, o.updated_at_ms));
+    page.push_back(std::move(o.ics));
+    if (page.size() == 1000) return write_page();
+    return {};
+  }));
+  return write_page();
+}
+
+Result<std::unique_ptr<platform::ModuleImport>> Service::importer(
+    const platform::ImportContext& ctx) {
+  return std::make_unique<CalendarImport>(p_, ctx);
+}
+
+}  // namespace ruche::calendar

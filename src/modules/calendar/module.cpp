@@ -1,0 +1,48 @@
+// Calendar's declaration for the module registry: name, rights, routes, hooks.
+#include "modules/calendar/calendar.hpp"
+#include "modules/calendar/routes.hpp"
+#include "modules/calendar/service.hpp"
+
+namespace ruche::calendar {
+
+platform::ModuleDef module() {
+  // The service exists once the platform does (routes are registered then);
+  // the other hooks reach it through this shared slot.
+  auto service = std::make_shared<std::unique_ptr<Service>>();
+  platform::ModuleDef def;
+  def.name = "calendar";
+  def.read_means = "see the workspace calendar";
+  def.write_means = "create and change events";
+  def.routes = [service](platform::Api& api, platform::Platform& p) {
+    *service = std::make_unique<Service>(p);
+    register_routes(api, **service);
+    register_dav_routes(api, **service);
+  };
+  def.shutdown = [service] { service->reset(); };
+  def.search = [service](db::Conn& c, const platform::Caller&,
+                         const std::vector<WorkspaceId>& readable, std::string_view query,
+                         const std::map<std::string, std::string>&,
+                         int limit) -> Result<std::vector<platform::SearchHit>> {
+    if (!*service) return std::vector<platform::SearchHit>{};
+    return (*service)->search(c, readable, query, limit);
+  };
+  def.metrics = [service](db::Conn& c, const WorkspaceId& ws,
+                          std::int64_t since_ms) -> Result<json::object> {
+    if (!*service) return fail(Errc::unavailable, "calendar is stopping");
+    return (*service)->metrics(c, ws, since_ms);
+  };
+  def.export_to = [service](db::Conn& c, const WorkspaceId& ws, platform::ExportWriter& out,
+                            std::int64_t now_ms) -> Result<void> {
+    if (!*service) return fail(Errc::unavailable, "calendar is stopping");
+    return (*service)->export_workspace(c, ws, out, now_ms);
+  };
+  def.import_from =
+      [service](
+          const platform::ImportContext& ctx) -> Result<std::unique_ptr<platform::ModuleImport>> {
+    if (!*service) return fail(Errc::unavailable, "calendar is stopping");
+    return (*service)->importer(ctx);
+  };
+  return def;
+}
+
+}  // namespace ruche::calendar

@@ -1,0 +1,104 @@
+// Calendar's JSON routes: JSON in, Service call, JSON out. Nothing else.
+#include "modules/calendar/routes.hpp"
+
+#include "base/clock.hpp"
+#include "platform/api.hpp"
+
+namespace ruche::calendar {
+
+using platform::Access;
+using platform::Api;
+using platform::Caller;
+using platform::json_reply;
+using platform::WorkspaceAccess;
+
+namespace {
+
+EventId event_param(const http::Request& req) {
+  return EventId(std::string(req.param("eid")));
+}
+
+Result<dav::EventEdit> edit_of(const http::Request& req) {
+  RUCHE_TRY(json::In in, json::In::parse(req.body));
+  return parse_edit(in.object_value());
+}
+
+std::optional<std::string> if_match(const http::Request& req) {
+  if (auto h = req.headers.get("If-Match")) return std::string(*h);
+  return std::nullopt;
+}
+
+// ?from=T&to=T: instants or dates.
+Result<std::pair<std::int64_t, std::int64_t>> range_of(const http::Request& req) {
+  std::int64_t from = 0, to = 0;
+  auto f = req.query_param("from");
+  auto t = req.query_param("to");
+  if (!f || !t || f->size() > 40 || t->size() > 40 || !parse_iso8601(*f, from) ||
+      !parse_iso8601(*t, to))
+    return fail(Errc::invalid, "from and to are ISO 8601 instants or dates", "invalid_range");
+  return std::make_pair(from, to);
+}
+
+http::Response event_reply(const Object& o, int status = 200) {
+  http::Response r = json_reply(to_json(o), status);
+  r.headers.set("ETag", etag_of(o));
+  return r;
+}
+
+}  // namespace
+
+void register_routes(Api& api, Service& calendar) {
+  api.add_workspace("GET", "/api/v1/workspaces/{id}/calendar/events", "calendar", Access::read,
+                    [&calendar](http::Request& req, const Caller& caller,
+                                const WorkspaceAccess& a) -> Result<http::Response> {
+                      RUCHE_TRY(auto range, range_of(req));
+                      RUCHE_TRY(auto list, calendar.occurrences(caller, a.workspace_id, range.first,
+                                                                range.second));
+                      return json_reply(list);
+                    });
+
+  api.add_workspace("POST", "/api/v1/workspaces/{id}/calendar/events", "calendar", Access::write,
+                    [&calendar](http::Request& req, const Caller& caller,
+                                const WorkspaceAccess& a) -> Result<http::Response> {
+                      RUCHE_TRY(auto edit, edit_of(req));
+                      RUCHE_TRY(Object o, calendar.create(caller, a.workspace_id, edit));
+                      return event_reply(o, 201);
+                    });
+
+  api.add_user("GET", "/api/v1/me/calendar/events",
+               [&calendar](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                 RUCHE_TRY(auto range, range_of(req));
+                 RUCHE_TRY(auto list,
+                           calendar.occurrences(caller, std::nullopt, range.first, range.second));
+                 return json_reply(list);
+               });
+
+  api.add_user("POST", "/api/v1/me/calendar/events",
+               [&calendar](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                 RUCHE_TRY(auto edit, edit_of(req));
+                 RUCHE_TRY(Object o, calendar.create(caller, std::nullopt, edit));
+                 return event_reply(o, 201);
+               });
+
+  api.add_object("GET", "/api/v1/calendar/events/{eid}", "calendar", Access::read, "eid",
+                 [&calendar](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(Object o, calendar.get(caller, event_param(req)));
+                   return event_reply(o);
+                 });
+
+  api.add_object("PATCH", "/api/v1/calendar/events/{eid}", "calendar", Access::write, "eid",
+                 [&calendar](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(auto edit, edit_of(req));
+                   RUCHE_TRY(Object o,
+                             calendar.change(caller, event_param(req), edit, if_match(req)));
+                   return event_reply(o);
+                 });
+
+  api.add_object("DELETE", "/api/v1/calendar/events/{eid}", "calendar", Access::write, "eid",
+                 [&calendar](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_CHECK(calendar.remove(caller, event_param(req), if_match(req)));
+                   return http::no_content();
+                 });
+}
+
+}  // namespace ruche::calendar

@@ -1,0 +1,424 @@
+#include "modules/calendar/service.hpp"
+
+#include <algorithm>
+
+#include "base/clock.hpp"
+#include "core/crypto/random.hpp"
+
+namespace ruche::calendar {
+
+using platform::Access;
+using platform::AuditEntry;
+using platform::Caller;
+
+namespace {
+
+bool matches(const std::string& if_match, const std::string& etag) {
+  std::string_view rest = if_match;
+  while (!rest.empty()) {
+    auto comma = rest.find(',');
+    std::string_view one = rest.substr(0, comma);
+    while (!one.empty() && (one.front() == ' ' || one.front() == '\t')) one.remove_prefix(1);
+    while (!one.empty() && (one.back() == ' ' || one.back() == '\t')) one.remove_suffix(1);
+    if (one == "*" || one == etag) return true;
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+Result<std::optional<std::string>> text_field(json::In& in, const char* name, std::size_t max,
+                                              bool single_line, bool required_non_blank,
+                                              const char* code) {
+  constexpr json::StringBounds kAny{.max = 1 << 20, .single_line = false};
+  auto v = in.opt_string(name, kAny);
+  if (!v) return std::optional<std::string>{};
+  std::string s = *v;
+  const auto first = s.find_first_not_of(" \t");
+  s = first == std::string::npos ? std::string()
+                                 : s.substr(first, s.find_last_not_of(" \t") - first + 1);
+  std::string why = json::check_string(
+      s, {.min = required_non_blank ? 1u : 0u, .max = max, .single_line = single_line});
+  if (!why.empty()) return fail(Errc::invalid, std::string(name) + " " + why, code);
+  return std::optional<std::string>(std::move(s));
+}
+
+}  // namespace
+
+Result<dav::EventEdit> parse_edit(const json::object& o) {
+  json::In in{o};
+  dav::EventEdit e;
+  RUCHE_TRY(e.title, text_field(in, "title", kMaxTitleBytes, true, true, "invalid_title"));
+  RUCHE_TRY(e.description, text_field(in, "description", kMaxDescriptionBytes, false, false,
+                                      "invalid_description"));
+  RUCHE_TRY(e.location,
+            text_field(in, "location", kMaxLocationBytes, true, false, "invalid_location"));
+  constexpr json::StringBounds kShort{.max = 64};
+  e.all_day = in.opt_boolean("all_day");
+  for (const char* name : {"start", "end"}) {
+    auto s = in.opt_string(name, kShort);
+    if (!s) continue;
+    std::int64_t ms = 0;
+    if (!parse_iso8601(*s, ms))
+      return fail(Errc::invalid, std::string(name) + " is an ISO 8601 instant or date",
+                  "invalid_time");
+    // A date alone makes an all-day time.
+    const bool date = s->size() == 10;
+    if (e.all_day && *e.all_day != date)
+      return fail(Errc::invalid, "all-day events take dates, others instants", "invalid_time");
+    if (date) e.all_day = true;
+    (std::string_view(name) == "start" ? e.start_ms : e.end_ms) = ms;
+  }
+  if (in.is_null("timezone")) {
+    e.timezone = "";
+  } else if (auto tz = in.opt_string("timezone", kShort)) {
+    if (tz->empty() || tz->find_first_of(" \t\r\n") != std::string::npos)
+      return fail(Errc::invalid, "timezone is an IANA name such as Europe/Paris",
+                  "invalid_timezone");
+    e.timezone = *tz;
+  }
+  if (in.is_null("rrule")) {
+    e.rrule = "";
+  } else if (auto r = in.opt_string("rrule", {.max = 500})) {
+    e.rrule = *r;
+  }
+  if (!in.ok()) return tl::unexpected<Error>(in.error());
+  return e;
+}
+
+bool valid_name(std::string_view name) {
+  if (name.empty() || name.size() > kMaxNameBytes || name == "." || name == "..") return false;
+  for (unsigned char ch : name)
+    if (ch < 0x20 || ch == 0x7f || ch == '/' || ch == '\\') return false;
+  return true;
+}
+
+// --- reaching calendars -------------------------------------------------------------
+
+Result<Calendar> Service::reach(db::Conn& c, const UserId& user, const Collection& col,
+                                Access need) {
+  Calendar cal;
+  cal.col = col;
+  if (!col.workspace) {
+    if (col.owner != user.str()) return fail(Errc::not_found, "no such calendar");
+    cal.segment = "personal";
+    cal.display_name = "Personal";
+    cal.writable = true;
+  } else {
+    auto access = p_.authz.access_in(c, user, *col.workspace);
+    if (!access || access->right("calendar") == Access::none)
+      return fail(Errc::not_found, "no such calendar");
+    RUCHE_CHECK(platform::Authz::check(*access, "calendar", need));
+    cal.segment = col.workspace->str();
+    cal.display_name = access->workspace_name;
+    cal.writable = platform::Authz::check(*access, "calendar", Access::write).has_value();
+  }
+  RUCHE_TRY(cal.seq, store::seq(c, col));
+  return cal;
+}
+
+Result<Calendar> Service::reach_segment(db::Conn& c, const UserId& user, std::string_view segment,
+                                        Access need) {
+  if (segment == "personal") return reach(c, user, Collection::personal(user), need);
+  if (!is_id(std::string(segment))) return fail(Errc::not_found, "no such calendar");
+  return reach(c, user, Collection::of_workspace(WorkspaceId(std::string(segment))), need);
+}
+
+Result<std::vector<Calendar>> Service::calendars(const Caller& caller) {
+  return p_.db.read([&](db::Conn& c) -> Result<std::vector<Calendar>> {
+    std::vector<Calendar> out;
+    RUCHE_TRY(auto own,
+              reach(c, caller.user_id, Collection::personal(caller.user_id), Access::read));
+    out.push_back(std::move(own));
+    RUCHE_TRY(auto accesses, p_.authz.accesses_in(c, caller.user_id));
+    std::sort(accesses.begin(), accesses.end(),
+              [](const auto& a, const auto& b) { return a.workspace_name < b.workspace_name; });
+    for (const auto& a : accesses) {
+      if (a.right("calendar") == Access::none) continue;
+      RUCHE_TRY(auto cal,
+                reach(c, caller.user_id, Collection::of_workspace(a.workspace_id), Access::read));
+      out.push_back(std::move(cal));
+    }
+    return out;
+  });
+}
+
+Result<Calendar> Service::calendar(const Caller& caller, std::string_view segment) {
+  return p_.db.read(
+      [&](db::Conn& c) { return reach_segment(c, caller.user_id, segment, Access::read); });
+}
+
+Result<void> Service::each_object(const Calendar& cal,
+                                  std::optional<std::pair<std::int64_t, std::int64_t>> range,
+                                  bool with_text, FunctionRef<Result<void>(Object&)> fn) {
+  return p_.db.read(
+      [&](db::Conn& c) { return store::each_object(c, cal.col.id, range, with_text, fn); });
+}
+
+Result<std::vector<Object>> Service::objects_named(const Calendar& cal,
+                                                   const std::vector<std::string>& names) {
+  return p_.db.read([&](db::Conn& c) { return store::objects_named(c, cal.col.id, names); });
+}
+
+Result<std::optional<Object>> Service::object_named(const Calendar& cal, const std::string& name) {
+  return p_.db.read([&](db::Conn& c) { return store::object_named(c, cal.col.id, name); });
+}
+
+Result<std::pair<std::vector<store::Change>, std::int64_t>> Service::changes(const Calendar& cal,
+                                                                             std::int64_t since,
+                                                                             int limit) {
+  return p_.db.read(
+      [&](db::Conn& c) -> Result<std::pair<std::vector<store::Change>, std::int64_t>> {
+        RUCHE_TRY(std::int64_t now, store::seq(c, cal.col));
+        if (since < 0 || since > now)
+          return fail(Errc::invalid, "this sync token was not given here", "valid-sync-token");
+        RUCHE_TRY(auto list, store::changes_since(c, cal.col.id, since, limit));
+        return std::make_pair(std::move(list), now);
+      });
+}
+
+// --- writing ------------------------------------------------------------------------
+
+Result<Object> Service::store_object(db::Conn& c, const Caller& caller, const Calendar& cal,
+                                     Object o, const Object* before) {
+  RUCHE_TRY(o.info, dav::inspect(o.ics));
+  if (auto same = store::object_with_uid(c, cal.col.id, o.info.uid); !same) {
+    return tl::unexpected(same.error());
+  } else if (*same && (!before || (*same)->id != before->id)) {
+    return fail(Errc::conflict, "another object of this calendar has this UID", "no-uid-conflict");
+  }
+  if (!before) {
+    RUCHE_TRY(std::int64_t n, store::count(c, cal.col.id));
+    if (n >= kMaxObjects)
+      return fail(Errc::conflict, "this calendar is full (50,000 objects)", "calendar_full");
+  }
+  const std::int64_t now = p_.clock.now_ms();
+  RUCHE_TRY(o.seq, store::next_seq(c, cal.col));
+  o.collection_id = cal.col.id;
+  o.updated_at_ms = now;
+  if (before) {
+    o.id = before->id;
+    o.created_by = before->created_by;
+    o.created_at_ms = before->created_at_ms;
+    RUCHE_CHECK(store::update(c, o));
+  } else {
+    o.id = crypto::new_id_of<EventId>();
+    o.created_by = caller.user_id.str();
+    o.created_at_ms = now;
+    RUCHE_CHECK(store::insert(c, o));
+  }
+  if (cal.col.workspace) {
+    RUCHE_TRY([[maybe_unused]] auto seq,
+              p_.outbox.append(c, *cal.col.workspace,
+                               before ? "calendar.event_updated" : "calendar.event_created",
+                               "calendar", to_json(o), {}, ""));
+  }
+  return o;
+}
+
+Result<void> Service::delete_object(db::Conn& c, const Caller& caller, const Calendar& cal,
+                                    const Object& o) {
+  RUCHE_TRY(std::int64_t seq, store::next_seq(c, cal.col));
+  RUCHE_CHECK(store::remove(c, o, seq));
+  if (cal.col.workspace) {
+    AuditEntry e = AuditEntry::by(caller, "calendar.event_deleted");
+    e.workspace_id = cal.col.workspace->str();
+    e.object = o.id.str();
+    e.details["created_by"] = o.created_by;
+    e.details["title"] = o.info.summary;
+    RUCHE_CHECK(p_.audit.append(c, e));
+    json::object data;
+    data["id"] = o.id.str();
+    RUCHE_TRY([[maybe_unused]] auto n,
+              p_.outbox.append(c, *cal.col.workspace, "calendar.event_deleted", "calendar", data,
+                               {}, ""));
+  }
+  return {};
+}
+
+Result<Service::Put> Service::put(const Caller& caller, const std::string& segment,
+                                  const std::string& name, std::string ics,
+                                  const std::optional<std::string>& if_match,
+                                  bool if_none_match_any) {
+  if (!valid_name(name)) return fail(Errc::invalid, "not a resource name", "bad_path");
+  return p_.db.write([&](db::Conn& c) -> Result<Put> {
+    RUCHE_TRY(Calendar cal, reach_segment(c, caller.user_id, segment, Access::write));
+    RUCHE_TRY(auto before, store::object_named(c, cal.col.id, name));
+    if (if_none_match_any && before)
+      return fail(Errc::precondition_failed, "this name is taken", "precondition_failed");
+    if (if_match && (!before || !matches(*if_match, etag_of(*before))))
+      return fail(Errc::precondition_failed, "the object changed since", "precondition_failed");
+    Object o;
+    o.name = name;
+    o.ics = ics;  // a copy: a write may run twice
+    RUCHE_TRY(Object stored,
+              store_object(c, caller, cal, std::move(o), before ? &*before : nullptr));
+    return Put{std::move(stored), !before};
+  });
+}
+
+Result<void> Service::remove_named(const Caller& caller, const std::string& segment,
+                                   const std::string& name,
+                                   const std::optional<std::string>& if_match) {
+  return p_.db.write([&](db::Conn& c) -> Result<void> {
+    RUCHE_TRY(Calendar cal, reach_segment(c, caller.user_id, segment, Access::write));
+    RUCHE_TRY(auto o, store::object_named(c, cal.col.id, name));
+    if (!o) return fail(Errc::not_found, "no such object");
+    if (if_match && !matches(*if_match, etag_of(*o)))
+      return fail(Errc::precondition_failed, "the object changed since", "precondition_failed");
+    return delete_object(c, caller, cal, *o);
+  });
+}
+
+// --- the JSON API ---------------------------------------------------------------------
+
+Result<json::array> Service::occurrences(const Caller& caller, const std::optional<WorkspaceId>& ws,
+                                         std::int64_t from_ms, std::int64_t to_ms) {
+  if (to_ms <= from_ms || to_ms - from_ms > kMaxRangeMs)
+    return fail(Errc::invalid, "from comes before to, at most 400 days apart", "invalid_range");
+  return p_.db.read([&](db::Conn& c) -> Result<json::array> {
+    std::vector<Collection> cols;
+    if (ws) {
+      RUCHE_TRY([[maybe_unused]] auto cal,
+                reach(c, caller.user_id, Collection::of_workspace(*ws), Access::read));
+      cols.push_back(Collection::of_workspace(*ws));
+    } else {
+      cols.push_back(Collection::personal(caller.user_id));
+      RUCHE_TRY(auto accesses, p_.authz.accesses_in(c, caller.user_id));
+      for (const auto& a : accesses)
+        if (a.right("calendar") != Access::none)
+          cols.push_back(Collection::of_workspace(a.workspace_id));
+    }
+    std::vector<std::pair<dav::Instance, json::object>> found;
+    for (const auto& col : cols) {
+      RUCHE_CHECK(store::each_object(
+          c, col.id, std::make_pair(from_ms, to_ms), true, [&](Object& o) -> Result<void> {
+            for (const auto& i : dav::expand(o.ics, from_ms, to_ms, kMaxOccurrences)) {
+              // A to-do without dates has no place in time.
+              if (i.start_ms <= INT64_MIN / 2) continue;
+              found.emplace_back(i, occurrence_json(o, i));
+            }
+            return {};
+          }));
+    }
+    std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+      return a.first.start_ms != b.first.start_ms ? a.first.start_ms < b.first.start_ms
+                                                  : a.first.end_ms < b.first.end_ms;
+    });
+    json::array out;
+    for (auto& f : found) {
+      if (out.size() == kMaxOccurrences) break;
+      out.push_back(std::move(f.second));
+    }
+    return out;
+  });
+}
+
+Result<Object> Service::create(const Caller& caller, const std::optional<WorkspaceId>& ws,
+                               const dav::EventEdit& edit) {
+  const std::string id = crypto::new_id_of<EventId>().str();
+  RUCHE_TRY(std::string ics, dav::write_event(std::nullopt, id, edit, p_.clock.now_ms()));
+  return p_.db.write([&](db::Conn& c) -> Result<Object> {
+    const Collection col =
+        ws ? Collection::of_workspace(*ws) : Collection::personal(caller.user_id);
+    RUCHE_TRY(Calendar cal, reach(c, caller.user_id, col, Access::write));
+    Object o;
+    o.name = id + ".ics";
+    o.ics = ics;
+    return store_object(c, caller, cal, std::move(o), nullptr);
+  });
+}
+
+Result<Object> Service::get(const Caller& caller, const EventId& id) {
+  return p_.db.read([&](db::Conn& c) -> Result<Object> {
+    if (!is_id(id.str())) return fail(Errc::not_found, "no such event");
+    RUCHE_TRY(auto o, store::object(c, id));
+    if (!o) return fail(Errc::not_found, "no such event");
+    // A personal event is its owner's: another's calendar is not reached.
+    auto ws = workspace_of(o->collection_id);
+    const Collection col =
+        ws ? Collection::of_workspace(*ws) : Collection::personal(caller.user_id);
+    if (col.id != o->collection_id) return fail(Errc::not_found, "no such event");
+    RUCHE_TRY([[maybe_unused]] auto cal, reach(c, caller.user_id, col, Access::read));
+    return std::move(*o);
+  });
+}
+
+Result<Object> Service::change(const Caller& caller, const EventId& id, const dav::EventEdit& edit,
+                               const std::optional<std::string>& if_match) {
+  return p_.db.write([&](db::Conn& c) -> Result<Object> {
+    if (!is_id(id.str())) return fail(Errc::not_found, "no such event");
+    RUCHE_TRY(auto o, store::object(c, id));
+    if (!o) return fail(Errc::not_found, "no such event");
+    auto ws = workspace_of(o->collection_id);
+    const Collection col =
+        ws ? Collection::of_workspace(*ws) : Collection::personal(caller.user_id);
+    if (col.id != o->collection_id) return fail(Errc::not_found, "no such event");
+    RUCHE_TRY(Calendar cal, reach(c, caller.user_id, col, Access::write));
+    if (if_match && !matches(*if_match, etag_of(*o)))
+      return fail(Errc::precondition_failed, "the event changed since", "precondition_failed");
+    RUCHE_TRY(std::string ics, dav::write_event(o->ics, o->info.uid, edit, p_.clock.now_ms()));
+    Object next = *o;
+    next.ics = std::move(ics);
+    return store_object(c, caller, cal, std::move(next), &*o);
+  });
+}
+
+Result<void> Service::remove(const Caller& caller, const EventId& id,
+                             const std::optional<std::string>& if_match) {
+  return p_.db.write([&](db::Conn& c) -> Result<void> {
+    if (!is_id(id.str())) return fail(Errc::not_found, "no such event");
+    RUCHE_TRY(auto o, store::object(c, id));
+    if (!o) return fail(Errc::not_found, "no such event");
+    auto ws = workspace_of(o->collection_id);
+    const Collection col =
+        ws ? Collection::of_workspace(*ws) : Collection::personal(caller.user_id);
+    if (col.id != o->collection_id) return fail(Errc::not_found, "no such event");
+    RUCHE_TRY(Calendar cal, reach(c, caller.user_id, col, Access::write));
+    if (if_match && !matches(*if_match, etag_of(*o)))
+      return fail(Errc::precondition_failed, "the event changed since", "precondition_failed");
+    return delete_object(c, caller, cal, *o);
+  });
+}
+
+// --- hooks ------------------------------------------------------------------------------
+
+Result<std::vector<platform::SearchHit>> Service::search(db::Conn& c,
+                                                         const std::vector<WorkspaceId>& readable,
+                                                         std::string_view query, int limit) {
+  std::vector<std::string> words;
+  for (std::size_t at = 0; at < query.size();) {
+    std::size_t end = query.find_first_of(" \t", at);
+    if (end == std::string_view::npos) end = query.size();
+    if (end > at) words.emplace_back(query.substr(at, end - at));
+    at = end + 1;
+  }
+  if (words.empty()) return std::vector<platform::SearchHit>{};
+  if (words.size() > 8) return fail(Errc::invalid, "at most 8 words", "invalid_query");
+  // The workspaces' calendars (a hit names its workspace: personal
+  // calendars are not searched).
+  std::vector<std::string> cols;
+  for (const auto& ws : readable) cols.push_back(Collection::of_workspace(ws).id);
+  RUCHE_TRY(auto found, store::search(c, cols, words, limit));
+  std::vector<platform::SearchHit> hits;
+  for (const auto& o : found) {
+    platform::SearchHit h;
+    h.type = "event";
+    h.id = o.id.str();
+    h.workspace_id = *workspace_of(o.collection_id);
+    h.snippet = platform::mark_matches(o.info.summary, words);
+    h.rank = -static_cast<double>(o.updated_at_ms);
+    h.extra["title"] = o.info.summary;
+    h.extra["start"] = o.info.start_ms > INT64_MIN / 2 ? time_json(o.info.start_ms, o.info.all_day)
+                                                       : json::value(nullptr);
+    h.extra["updated_at"] = format_iso8601(o.updated_at_ms);
+    hits.push_back(std::move(h));
+  }
+  return hits;
+}
+
+Result<json::object> Service::metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms) {
+  return store::metrics(c, ws, since_ms, p_.clock.now_ms());
+}
+
+}  // namespace ruche::calendar

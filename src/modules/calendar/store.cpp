@@ -1,0 +1,233 @@
+#include "modules/calendar/store.hpp"
+
+namespace ruche::calendar::store {
+
+namespace {
+
+constexpr const char* kColumns =
+    "o.id, o.collection_id, o.name, o.uid, o.kind, o.summary, o.description, o.location, "
+    "o.start_ms, o.end_ms, o.recurring, o.all_day, o.seq, o.created_by, o.created_at_ms, "
+    "o.updated_at_ms, o.size";
+constexpr const char* kColumnsWithText =
+    "o.id, o.collection_id, o.name, o.uid, o.kind, o.summary, o.description, o.location, "
+    "o.start_ms, o.end_ms, o.recurring, o.all_day, o.seq, o.created_by, o.created_at_ms, "
+    "o.updated_at_ms, o.size, o.ics";
+
+dav::ComponentKind kind_of(std::string_view k) {
+  if (k == "VTODO") return dav::ComponentKind::vtodo;
+  if (k == "VJOURNAL") return dav::ComponentKind::vjournal;
+  return dav::ComponentKind::vevent;
+}
+
+Object object_from(const db::Row& r) {
+  Object o;
+  o.id = EventId(r.text(0));
+  o.collection_id = r.text(1);
+  o.name = r.text(2);
+  o.info.uid = r.text(3);
+  o.info.kind = kind_of(r.text(4));
+  o.info.summary = r.text(5);
+  o.info.description = r.text(6);
+  o.info.location = r.text(7);
+  o.info.start_ms = r.i64(8);
+  o.info.end_ms = r.i64(9);
+  o.info.recurring = r.boolean(10);
+  o.info.all_day = r.boolean(11);
+  o.seq = r.i64(12);
+  o.created_by = r.text(13);
+  o.created_at_ms = r.i64(14);
+  o.updated_at_ms = r.i64(15);
+  o.size = r.i64(16);
+  if (r.size() > 17) o.ics = r.text(17);
+  return o;
+}
+
+Result<std::optional<Object>> one(db::Conn& c, const std::string& where, db::Params params) {
+  RUCHE_TRY(auto row, c.query_one(std::string("SELECT ") + kColumnsWithText +
+                                      " FROM calendar_objects o WHERE " + where,
+                                  params));
+  if (!row) return std::optional<Object>{};
+  return std::optional<Object>(object_from(*row));
+}
+
+}  // namespace
+
+Result<std::int64_t> seq(db::Conn& c, const Collection& col) {
+  RUCHE_TRY(auto row, c.query_one("SELECT seq FROM calendar_collections WHERE id = $1", {col.id}));
+  return row ? row->i64(0) : 0;
+}
+
+Result<std::int64_t> next_seq(db::Conn& c, const Collection& col) {
+  // UPDATE then SELECT: SQLite buffers a RETURNING's rows, and both
+  // backends lock the row from the UPDATE on.
+  RUCHE_TRY(std::int64_t changed,
+            c.exec("UPDATE calendar_collections SET seq = seq + 1 WHERE id = $1", {col.id}));
+  if (changed == 0) {
+    RUCHE_TRY([[maybe_unused]] auto n,
+              c.exec("INSERT INTO calendar_collections (id, workspace_id, owner_id, seq) "
+                     "VALUES ($1, $2, $3, 1) ON CONFLICT (id) DO UPDATE SET seq = "
+                     "calendar_collections.seq + 1",
+                     {col.id, col.workspace ? db::Param(col.workspace->str()) : db::Param(nullptr),
+                      col.owner.empty() ? db::Param(nullptr) : db::Param(col.owner)}));
+  }
+  return seq(c, col);
+}
+
+Result<std::optional<Object>> object(db::Conn& c, const EventId& id) {
+  return one(c, "o.id = $1", {id});
+}
+
+Result<std::optional<Object>> object_named(db::Conn& c, const std::string& collection_id,
+                                           const std::string& name) {
+  return one(c, "o.collection_id = $1 AND o.name = $2", {collection_id, name});
+}
+
+Result<std::optional<Object>> object_with_uid(db::Conn& c, const std::string& collection_id,
+                                              const std::string& uid) {
+  return one(c, "o.collection_id = $1 AND o.uid = $2", {collection_id, uid});
+}
+
+Result<std::vector<Object>> objects_named(db::Conn& c, const std::string& collection_id,
+                                          const std::vector<std::string>& names) {
+  std::vector<Object> out;
+  if (names.empty()) return out;
+  std::vector<db::Param> params;
+  params.emplace_back(collection_id);
+  for (const auto& n : names) params.emplace_back(n);
+  RUCHE_CHECK(c.each(std::string("SELECT ") + kColumnsWithText +
+                         " FROM calendar_objects o WHERE o.collection_id = $1 AND o.name IN (" +
+                         db::placeholders(2, names.size()) + ") ORDER BY o.name",
+                     params, [&](const db::Row& r) {
+                       out.push_back(object_from(r));
+                       return true;
+                     }));
+  return out;
+}
+
+Result<void> each_object(db::Conn& c, const std::string& collection_id,
+                         std::optional<std::pair<std::int64_t, std::int64_t>> range, bool with_text,
+                         FunctionRef<Result<void>(Object&)> fn) {
+  std::string sql = std::string("SELECT ") + (with_text ? kColumnsWithText : kColumns) +
+                    " FROM calendar_objects o WHERE o.collection_id = $1";
+  std::vector<db::Param> params{collection_id};
+  if (range) {
+    params.emplace_back(range->second);
+    params.emplace_back(range->first);
+    // An instant at the range's start counts (zero-length events).
+    sql +=
+        " AND o.start_ms < $2 AND (o.end_ms > $3 OR (o.end_ms = o.start_ms AND o.start_ms >= $3))";
+  }
+  sql += " ORDER BY o.name";
+  std::optional<Error> failed;
+  RUCHE_CHECK(c.each(sql, params, [&](const db::Row& r) {
+    Object o = object_from(r);
+    if (auto done = fn(o); !done) {
+      failed = done.error();
+      return false;
+    }
+    return true;
+  }));
+  if (failed) return tl::unexpected(*failed);
+  return {};
+}
+
+Result<std::int64_t> count(db::Conn& c, const std::string& collection_id) {
+  RUCHE_TRY(auto row, c.query_one("SELECT COUNT(*) FROM calendar_objects WHERE collection_id = $1",
+                                  {collection_id}));
+  return row ? row->i64(0) : 0;
+}
+
+Result<std::vector<Change>> changes_since(db::Conn& c, const std::string& collection_id,
+                                          std::int64_t since, int limit) {
+  std::vector<Change> out;
+  RUCHE_CHECK(
+      c.each("SELECT name, seq, 0 FROM calendar_objects WHERE collection_id = $1 AND seq > $2 "
+             "UNION ALL SELECT name, seq, 1 FROM calendar_tombstones WHERE collection_id = $1 AND "
+             "seq > $2 "
+             "ORDER BY 2 LIMIT $3",
+             {collection_id, since, static_cast<std::int64_t>(limit)}, [&](const db::Row& r) {
+               out.push_back({r.text(0), r.i64(1), r.boolean(2)});
+               return true;
+             }));
+  return out;
+}
+
+Result<void> insert(db::Conn& c, const Object& o) {
+  RUCHE_TRY([[maybe_unused]] auto gone,
+            c.exec("DELETE FROM calendar_tombstones WHERE collection_id = $1 AND name = $2",
+                   {o.collection_id, o.name}));
+  RUCHE_TRY(
+      [[maybe_unused]] auto n,
+      c.exec("INSERT INTO calendar_objects (id, collection_id, name, uid, kind, ics, summary, "
+             "description, location, start_ms, end_ms, recurring, all_day, seq, created_by, "
+             "created_at_ms, updated_at_ms, size) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+             "$10, $11, $12, $13, $14, $15, $16, $17, $18)",
+             {o.id, o.collection_id, o.name, o.info.uid, dav::component_name(o.info.kind), o.ics,
+              o.info.summary, o.info.description, o.info.location, o.info.start_ms, o.info.end_ms,
+              o.info.recurring, o.info.all_day, o.seq, o.created_by, o.created_at_ms,
+              o.updated_at_ms, static_cast<std::int64_t>(o.ics.size())}));
+  return {};
+}
+
+Result<void> update(db::Conn& c, const Object& o) {
+  RUCHE_TRY(
+      [[maybe_unused]] auto n,
+      c.exec("UPDATE calendar_objects SET uid = $2, kind = $3, ics = $4, summary = $5, "
+             "description = $6, location = $7, start_ms = $8, end_ms = $9, recurring = $10, "
+             "all_day = $11, seq = $12, updated_at_ms = $13, size = $14 WHERE id = $1",
+             {o.id, o.info.uid, dav::component_name(o.info.kind), o.ics, o.info.summary,
+              o.info.description, o.info.location, o.info.start_ms, o.info.end_ms, o.info.recurring,
+              o.info.all_day, o.seq, o.updated_at_ms, static_cast<std::int64_t>(o.ics.size())}));
+  return {};
+}
+
+Result<void> remove(db::Conn& c, const Object& o, std::int64_t seq) {
+  RUCHE_TRY([[maybe_unused]] auto n, c.exec("DELETE FROM calendar_objects WHERE id = $1", {o.id}));
+  RUCHE_TRY([[maybe_unused]] auto t,
+            c.exec("INSERT INTO calendar_tombstones (collection_id, name, seq) VALUES ($1, $2, $3) "
+                   "ON CONFLICT (collection_id, name) DO UPDATE SET seq = excluded.seq",
+                   {o.collection_id, o.name, seq}));
+  return {};
+}
+
+Result<std::vector<Object>> search(db::Conn& c, const std::vector<std::string>& collection_ids,
+                                   const std::vector<std::string>& words, int limit) {
+  std::vector<Object> out;
+  if (collection_ids.empty() || words.empty()) return out;
+  const char* like = c.backend() == db::Backend::sqlite ? " LIKE $" : " ILIKE $";
+  std::vector<db::Param> params(collection_ids.begin(), collection_ids.end());
+  std::string sql = std::string("SELECT ") + kColumns +
+                    " FROM calendar_objects o WHERE o.collection_id IN (" +
+                    db::placeholders(1, collection_ids.size()) + ")";
+  std::vector<std::string> patterns;  // the parameters view them
+  patterns.reserve(words.size());
+  for (const auto& w : words) {
+    params.emplace_back(patterns.emplace_back("%" + db::like_escape(w) + "%"));
+    const std::string at = std::to_string(params.size());
+    sql += " AND (o.summary" + std::string(like) + at + " ESCAPE '\\' OR o.description" + like +
+           at + " ESCAPE '\\' OR o.location" + like + at + " ESCAPE '\\')";
+  }
+  params.emplace_back(static_cast<std::int64_t>(limit));
+  sql += " ORDER BY o.updated_at_ms DESC, o.id LIMIT $" + std::to_string(params.size());
+  RUCHE_CHECK(c.each(sql, params, [&](const db::Row& r) {
+    out.push_back(object_from(r));
+    return true;
+  }));
+  return out;
+}
+
+Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms,
+                             std::int64_t now_ms) {
+  RUCHE_TRY(
+      auto row,
+      c.query_one("SELECT COALESCE(SUM(CASE WHEN created_at_ms >= $2 THEN 1 ELSE 0 END), 0), "
+                  "COALESCE(SUM(CASE WHEN end_ms > $3 AND kind = 'VEVENT' THEN 1 ELSE 0 END), 0) "
+                  "FROM calendar_objects WHERE collection_id = $1",
+                  {Collection::of_workspace(ws).id, since_ms, now_ms}));
+  json::object o;
+  o["events_created"] = row ? row->i64(0) : 0;
+  o["events_upcoming"] = row ? row->i64(1) : 0;
+  return o;
+}
+
+}  // namespace ruche::calendar::store
