@@ -1,0 +1,37 @@
+// iCalendar objects (SECURITY.md IO-2, REL-3): the checks a CalDAV PUT runs,
+// bounded recurrence expansion, CALDAV:expand and the JSON API's edit of an
+// object that passed them. Invariants: no crash and no endless loop (the
+// replay has a time limit), instances in start order within the bound and
+// the range, an edited event still passes the checks with its new title.
+#include <cstdint>
+#include <string_view>
+
+#include "dav/ical_object.hpp"
+
+using namespace ruche::dav;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::string_view in(reinterpret_cast<const char*>(data), size);
+  auto info = inspect(in);
+  if (!info) return 0;
+  constexpr std::int64_t kFrom = 1'767'225'600'000;  // 2026-01-01
+  constexpr std::int64_t kTo = kFrom + 400LL * 86'400'000;
+  auto all = expand(in, kFrom, kTo, 500);
+  if (all.size() > 500) __builtin_trap();
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (all[i].start_ms >= kTo) __builtin_trap();
+    if (i > 0 && all[i].start_ms < all[i - 1].start_ms) __builtin_trap();
+  }
+  (void)expand_object(in, kFrom, kTo);
+  (void)event_extras(in);
+  if (info->kind == ComponentKind::vevent) {
+    EventEdit e;
+    e.title = "fuzzed";
+    auto edited = write_event(std::string(in), info->uid, e, kFrom);
+    if (edited) {
+      auto again = inspect(*edited);
+      if (again && again->summary != "fuzzed") __builtin_trap();
+    }
+  }
+  return 0;
+}
