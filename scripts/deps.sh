@@ -20,7 +20,7 @@ TEST_PKGS=(
 BENCH_PKGS=(
   wrk util-linux procps
   apache2 libnginx-mod-http-dav-ext
-  ejabberd rsync
+  ejabberd rsync radicale bc
 )
 
 want=("${BUILD_PKGS[@]}")
