@@ -459,3 +459,105 @@ TEST(Calendar, ExportedAsICalendarAndImportedBack) {
 
 }  // namespace
 }  // namespace ruche::testing
+
+namespace ruche::testing {
+namespace {
+
+TEST(Calendar, TasksAreVtodoResourcesReadOnly) {
+  TestServer s;
+  Account a = s.user("Alice"), b = s.user("Bob");
+  const std::string ws = s.workspace(a, "Projet", {"tasks"});  // no calendar: the tasks still show
+  s.join(a, ws, b);
+  auto made = s.call(
+      "POST", "/api/v1/workspaces/" + ws + "/tasks", a.token,
+      body(json::object{
+          {"title", "Écrire, relire"}, {"due", "2027-02-10"}, {"labels", json::array{"doc"}}}));
+  ASSERT_EQ(made.status, 201) << made.raw.body;
+  const std::string tid = str(made.body, "id");
+  const std::string home = "/dav/calendars/" + b.id.str() + "/";
+  const std::string feed = home + ws + ".tasks/";
+  auto listed = s.call(
+      "PROPFIND", home, b.token,
+      std::string("<D:propfind xmlns:D=\"DAV:\" xmlns:CS=\"http://calendarserver.org/ns/\"><D:prop>"
+                  "<D:displayname/><CS:getctag/></D:prop></D:propfind>"),
+      {{"Depth", "1"}});
+  ASSERT_EQ(listed.status, 207);
+  EXPECT_NE(listed.raw.body.find("<D:href>" + feed + "</D:href>"), std::string::npos)
+      << listed.raw.body;
+  EXPECT_EQ(listed.raw.body.find("<D:href>" + home + ws + "/</D:href>"),
+            std::string::npos);  // no calendar module
+  auto ctag = [&]() {
+    auto r = s.call(
+        "PROPFIND", feed, b.token,
+        std::string(
+            "<D:propfind xmlns:D=\"DAV:\" xmlns:CS=\"http://calendarserver.org/ns/\"><D:prop>"
+            "<CS:getctag/></D:prop></D:propfind>"));
+    const auto at = r.raw.body.find("<CS:getctag>") + 12;
+    return r.raw.body.substr(at, r.raw.body.find("</CS:getctag>", at) - at);
+  };
+  const std::string before = ctag();
+
+  auto got = s.call("GET", feed + tid + ".ics", b.token);
+  ASSERT_EQ(got.status, 200) << got.raw.body;
+  EXPECT_NE(got.raw.body.find("BEGIN:VTODO"), std::string::npos);
+  EXPECT_NE(got.raw.body.find("SUMMARY:Écrire\\, relire"), std::string::npos) << got.raw.body;
+  EXPECT_NE(got.raw.body.find("DUE;VALUE=DATE:20270210"), std::string::npos);
+  EXPECT_EQ(got.raw.header("ETag").value_or(""), "\"v1\"");
+  // The same bytes while the task does not change.
+  EXPECT_EQ(s.call("GET", feed + tid + ".ics", b.token).raw.body, got.raw.body);
+
+  auto open = s.call(
+      "REPORT", feed, b.token,
+      std::string(
+          "<C:calendar-query xmlns:D=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:caldav\">"
+          "<D:prop><D:getetag/></D:prop><C:filter><C:comp-filter name=\"VCALENDAR\">"
+          "<C:comp-filter name=\"VTODO\"><C:prop-filter name=\"COMPLETED\"><C:is-not-defined/>"
+          "</C:prop-filter></C:comp-filter></C:comp-filter></C:filter></C:calendar-query>"),
+      {{"Depth", "1"}});
+  ASSERT_EQ(open.status, 207);
+  EXPECT_EQ(responses(open.raw.body), std::vector<std::string>{tid + ".ics 200"});
+
+  // Done in Ruche: the object follows, and the collection's CTag moves.
+  ASSERT_EQ(s.call("PATCH", "/api/v1/tasks/" + tid, a.token, body(json::object{{"status", "done"}}))
+                .status,
+            200);
+  got = s.call("GET", feed + tid + ".ics", b.token);
+  EXPECT_NE(got.raw.body.find("STATUS:COMPLETED"), std::string::npos);
+  EXPECT_EQ(got.raw.header("ETag").value_or(""), "\"v2\"");
+  EXPECT_NE(ctag(), before);
+  open = s.call(
+      "REPORT", feed, b.token,
+      std::string(
+          "<C:calendar-query xmlns:D=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:caldav\">"
+          "<D:prop><D:getetag/></D:prop><C:filter><C:comp-filter name=\"VCALENDAR\">"
+          "<C:comp-filter name=\"VTODO\"><C:prop-filter name=\"COMPLETED\"><C:is-not-defined/>"
+          "</C:prop-filter></C:comp-filter></C:comp-filter></C:filter></C:calendar-query>"),
+      {{"Depth", "1"}});
+  EXPECT_TRUE(responses(open.raw.body).empty()) << open.raw.body;
+
+  // Read only through CalDAV, even for a writer; no sync tokens; nothing
+  // for an outsider.
+  const std::string hers = "/dav/calendars/" + a.id.str() + "/" + ws + ".tasks/";
+  EXPECT_EQ(s.call("PUT", hers + tid + ".ics", a.token, got.raw.body).status, 403);
+  EXPECT_EQ(s.call("DELETE", hers + tid + ".ics", a.token).status, 403);
+  EXPECT_EQ(
+      s.call("REPORT", hers, a.token,
+             std::string(
+                 "<D:sync-collection xmlns:D=\"DAV:\"><D:sync-token/><D:sync-level>1</D:sync-level>"
+                 "<D:prop><D:getetag/></D:prop></D:sync-collection>"))
+          .status,
+      403);
+  EXPECT_EQ(s.call("GET", "/api/v1/tasks/" + tid, a.token).status, 200);
+  Account outsider = s.user("Eve");
+  EXPECT_EQ(s.call("PROPFIND", "/dav/calendars/" + outsider.id.str() + "/" + ws + ".tasks/",
+                   outsider.token)
+                .status,
+            404);
+  EXPECT_EQ(s.call("PROPFIND", "/dav/calendars/" + outsider.id.str() + "/" + ws + ".chat/",
+                   outsider.token)
+                .status,
+            404);
+}
+
+}  // namespace
+}  // namespace ruche::testing

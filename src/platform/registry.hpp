@@ -37,6 +37,15 @@ struct SearchHit {
 // U+E000 and U+E001, as search snippets mark matches.
 std::string mark_matches(const std::string& text, const std::vector<std::string>& words);
 
+// One of a module's contents as an iCalendar object (CalDAV), for
+// ModuleDef::calendar_items.
+struct CalendarItem {
+  std::string name;  // "<id>.ics": its name in the collection
+  std::string etag;  // with quotes
+  std::string ics;   // one VCALENDAR
+  std::int64_t updated_at_ms = 0;
+};
+
 struct ModuleDef {
   std::string name;          // "chat": the name in workspace module lists and routes
   std::string read_means;    // what a read right allows, for the UI and docs
@@ -92,6 +101,12 @@ struct ModuleDef {
   // later gives back nothing of it. Not called when a membership expires:
   // it may be renewed.
   std::function<Result<void>(db::Conn& c, const WorkspaceId& ws, const UserId& user)> member_left;
+  // The module's contents as calendar objects (tasks as VTODOs), which
+  // CalDAV serves, read only, as a collection of their own beside the
+  // workspace's calendar to those who may read this module: every one of
+  // `ws`, read through `c`, in name order.
+  std::function<Result<std::vector<CalendarItem>>(db::Conn& c, const WorkspaceId& ws)>
+      calendar_items;
   // The module that keeps the workspaces' storage quota (files: its usage
   // and the administrators' quota, docs/files.md "Quota") takes the bytes
   // other modules keep (chat attachments) into it, in their write

@@ -5,7 +5,7 @@
 namespace ruche::calendar {
 
 std::string etag_of(const Object& o) {
-  return "\"" + std::to_string(o.seq) + "\"";
+  return o.etag ? *o.etag : "\"" + std::to_string(o.seq) + "\"";
 }
 
 std::optional<WorkspaceId> workspace_of(std::string_view collection_id) {

@@ -50,9 +50,11 @@ struct Object {
   std::string created_by;
   std::int64_t created_at_ms = 0;
   std::int64_t updated_at_ms = 0;
+  // Another module's item (ModuleDef::calendar_items): its own ETag.
+  std::optional<std::string> etag;
 };
 
-// `"<seq>"`.
+// `"<seq>"`, or the item's own ETag.
 std::string etag_of(const Object& o);
 // The workspace of a collection id, or none (personal).
 std::optional<WorkspaceId> workspace_of(std::string_view collection_id);

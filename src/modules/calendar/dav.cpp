@@ -47,6 +47,7 @@ http::Response dav_error(const Error& e) {
                                                  "supported-collation",
                                                  "calendar-collection-location-ok"};
   static constexpr std::string_view kDav[] = {"valid-sync-token", "propfind-finite-depth",
+                                              "supported-report",
                                               "cannot-modify-protected-property"};
   for (auto c : kCalDav)
     if (e.reason == c)
@@ -224,16 +225,23 @@ Props calendar_props(const Caller& caller, const Calendar& cal) {
   p.add(dav::kDavNs, "displayname", dav::xml_escape(cal.display_name));
   common_props(p, caller);
   p.add(kCsNs, "getctag", std::to_string(cal.seq));
-  p.add(dav::kDavNs, "sync-token", sync_token(cal.seq));
+  // Another module's items: VTODOs (tasks), without sync tokens.
+  const bool feed = !cal.feed.empty();
+  if (!feed) p.add(dav::kDavNs, "sync-token", sync_token(cal.seq));
   p.add(dav::kCalDavNs, "supported-calendar-component-set",
-        "<C:comp name=\"VEVENT\"/><C:comp name=\"VTODO\"/><C:comp name=\"VJOURNAL\"/>");
+        feed ? "<C:comp name=\"VTODO\"/>"
+             : "<C:comp name=\"VEVENT\"/><C:comp name=\"VTODO\"/><C:comp name=\"VJOURNAL\"/>");
   p.add(dav::kCalDavNs, "supported-calendar-data",
         "<C:calendar-data content-type=\"text/calendar\" version=\"2.0\"/>");
   p.add(dav::kCalDavNs, "max-resource-size", std::to_string(dav::kMaxObjectBytes));
-  p.add(dav::kDavNs, "supported-report-set",
-        "<D:supported-report><D:report><C:calendar-query/></D:report></D:supported-report>"
-        "<D:supported-report><D:report><C:calendar-multiget/></D:report></D:supported-report>"
-        "<D:supported-report><D:report><D:sync-collection/></D:report></D:supported-report>");
+  p.add(
+      dav::kDavNs, "supported-report-set",
+      std::string(
+          "<D:supported-report><D:report><C:calendar-query/></D:report></D:supported-report>"
+          "<D:supported-report><D:report><C:calendar-multiget/></D:report></D:supported-report>") +
+          (feed ? ""
+                : "<D:supported-report><D:report><D:sync-collection/></D:report></"
+                  "D:supported-report>"));
   std::string privileges =
       "<D:privilege><D:read/></D:privilege><D:privilege><D:read-current-user-privilege-set/></"
       "D:privilege>"

@@ -117,9 +117,57 @@ Result<Calendar> Service::reach(db::Conn& c, const UserId& user, const Collectio
   return cal;
 }
 
+Result<std::vector<Object>> Service::feed_objects(db::Conn& c, const Calendar& cal) {
+  const platform::ModuleDef* def = p_.registry.find(cal.feed);
+  std::vector<Object> out;
+  if (!def || !def->calendar_items) return out;
+  RUCHE_TRY(auto items, def->calendar_items(c, *cal.col.workspace));
+  for (auto& item : items) {
+    auto info = dav::inspect(item.ics);
+    if (!info) continue;  // the module wrote what it should not have: left out
+    Object o;
+    o.id = EventId(item.name.substr(0, item.name.size() - 4));
+    o.collection_id = cal.col.id;
+    o.name = std::move(item.name);
+    o.size = static_cast<std::int64_t>(item.ics.size());
+    o.ics = std::move(item.ics);
+    o.info = std::move(*info);
+    o.etag = std::move(item.etag);
+    o.created_at_ms = o.updated_at_ms = item.updated_at_ms;
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
 Result<Calendar> Service::reach_segment(db::Conn& c, const UserId& user, std::string_view segment,
                                         Access need) {
   if (segment == "personal") return reach(c, user, Collection::personal(user), need);
+  if (auto dot = segment.find('.'); dot != std::string_view::npos) {
+    // Another module's items, read only.
+    const std::string ws(segment.substr(0, dot));
+    const std::string module(segment.substr(dot + 1));
+    const platform::ModuleDef* def = p_.registry.find(module);
+    if (!is_id(ws) || !def || !def->calendar_items)
+      return fail(Errc::not_found, "no such calendar");
+    auto access = p_.authz.access_in(c, user, WorkspaceId(ws));
+    if (!access || access->right(module) == Access::none)
+      return fail(Errc::not_found, "no such calendar");
+    if (need == Access::write)
+      return fail(Errc::forbidden, "this collection is read only: change " + module + " in Ruche",
+                  "read_only");
+    Calendar cal;
+    cal.col = {"m:" + ws + "." + module, WorkspaceId(ws), {}};
+    cal.segment = std::string(segment);
+    cal.display_name = access->workspace_name + " (" + module + ")";
+    cal.feed = module;
+    RUCHE_TRY(auto objects, feed_objects(c, cal));
+    std::uint64_t digest = 1469598103934665603ull;  // FNV-1a over names and ETags
+    for (const auto& o : objects)
+      for (std::string_view part : {std::string_view(o.name), std::string_view(*o.etag)})
+        for (unsigned char ch : part) digest = (digest ^ ch) * 1099511628211ull;
+    cal.seq = static_cast<std::int64_t>(digest >> 1);
+    return cal;
+  }
   if (!is_id(std::string(segment))) return fail(Errc::not_found, "no such calendar");
   return reach(c, user, Collection::of_workspace(WorkspaceId(std::string(segment))), need);
 }
@@ -134,10 +182,18 @@ Result<std::vector<Calendar>> Service::calendars(const Caller& caller) {
     std::sort(accesses.begin(), accesses.end(),
               [](const auto& a, const auto& b) { return a.workspace_name < b.workspace_name; });
     for (const auto& a : accesses) {
-      if (a.right("calendar") == Access::none) continue;
-      RUCHE_TRY(auto cal,
-                reach(c, caller.user_id, Collection::of_workspace(a.workspace_id), Access::read));
-      out.push_back(std::move(cal));
+      if (a.right("calendar") != Access::none) {
+        RUCHE_TRY(auto cal,
+                  reach(c, caller.user_id, Collection::of_workspace(a.workspace_id), Access::read));
+        out.push_back(std::move(cal));
+      }
+      // Other modules' items (tasks as VTODOs), each a collection of its own.
+      for (const auto& def : p_.registry.modules()) {
+        if (!def.calendar_items || a.right(def.name) == Access::none) continue;
+        RUCHE_TRY(auto feed, reach_segment(c, caller.user_id, a.workspace_id.str() + "." + def.name,
+                                           Access::read));
+        out.push_back(std::move(feed));
+      }
     }
     return out;
   });
@@ -151,22 +207,44 @@ Result<Calendar> Service::calendar(const Caller& caller, std::string_view segmen
 Result<void> Service::each_object(const Calendar& cal,
                                   std::optional<std::pair<std::int64_t, std::int64_t>> range,
                                   bool with_text, FunctionRef<Result<void>(Object&)> fn) {
-  return p_.db.read(
-      [&](db::Conn& c) { return store::each_object(c, cal.col.id, range, with_text, fn); });
+  return p_.db.read([&](db::Conn& c) -> Result<void> {
+    if (cal.feed.empty()) return store::each_object(c, cal.col.id, range, with_text, fn);
+    RUCHE_TRY(auto objects, feed_objects(c, cal));
+    for (auto& o : objects) {
+      // The span test of store::each_object.
+      if (range && !(o.info.start_ms < range->second &&
+                     (o.info.end_ms > range->first ||
+                      (o.info.end_ms == o.info.start_ms && o.info.start_ms >= range->first))))
+        continue;
+      RUCHE_CHECK(fn(o));
+    }
+    return {};
+  });
 }
 
 Result<std::vector<Object>> Service::objects_named(const Calendar& cal,
                                                    const std::vector<std::string>& names) {
-  return p_.db.read([&](db::Conn& c) { return store::objects_named(c, cal.col.id, names); });
+  return p_.db.read([&](db::Conn& c) -> Result<std::vector<Object>> {
+    if (cal.feed.empty()) return store::objects_named(c, cal.col.id, names);
+    RUCHE_TRY(auto objects, feed_objects(c, cal));
+    std::vector<Object> out;
+    for (auto& o : objects)
+      if (std::find(names.begin(), names.end(), o.name) != names.end()) out.push_back(std::move(o));
+    return out;
+  });
 }
 
 Result<std::optional<Object>> Service::object_named(const Calendar& cal, const std::string& name) {
-  return p_.db.read([&](db::Conn& c) { return store::object_named(c, cal.col.id, name); });
+  RUCHE_TRY(auto found, objects_named(cal, {name}));
+  if (found.empty()) return std::optional<Object>{};
+  return std::optional<Object>(std::move(found.front()));
 }
 
 Result<std::pair<std::vector<store::Change>, std::int64_t>> Service::changes(const Calendar& cal,
                                                                              std::int64_t since,
                                                                              int limit) {
+  if (!cal.feed.empty())
+    return fail(Errc::forbidden, "this collection has no sync tokens", "supported-report");
   return p_.db.read(
       [&](db::Conn& c) -> Result<std::pair<std::vector<store::Change>, std::int64_t>> {
         RUCHE_TRY(std::int64_t now, store::seq(c, cal.col));

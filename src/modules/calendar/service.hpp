@@ -26,12 +26,16 @@ bool valid_name(std::string_view name);
 // A calendar as the caller reaches it.
 struct Calendar {
   Collection col;
-  std::string segment;       // its URL segment: "personal" or the workspace id
+  // Its URL segment: "personal", the workspace id, or for another module's
+  // items (ModuleDef::calendar_items) "<workspace id>.<module>".
+  std::string segment;
   std::string display_name;  // "Personal", the workspace's name
   bool writable = false;
-  std::int64_t seq = 0;  // its last change number
+  // Its last change number; for another module's items, a digest of their
+  // names and ETags (a CTag: it changes when they do).
+  std::int64_t seq = 0;
+  std::string feed;  // the module whose items it shows, read only; "" for a calendar
 };
-
 class Service {
  public:
   explicit Service(platform::Platform& p) : p_(p) {}
@@ -101,6 +105,8 @@ class Service {
                          platform::Access need);
   Result<Calendar> reach_segment(db::Conn& c, const UserId& user, std::string_view segment,
                                  platform::Access need);
+  // The items of `cal` (a feed), as objects.
+  Result<std::vector<Object>> feed_objects(db::Conn& c, const Calendar& cal);
   // Writes `o` (new when `before` is null) as the collection's next change;
   // its events after.
   Result<Object> store_object(db::Conn& c, const platform::Caller& caller, const Calendar& cal,

@@ -34,6 +34,11 @@ platform::ModuleDef module() {
   def.metrics = [](db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms) {
     return store::metrics(c, ws, since_ms);
   };
+  def.calendar_items =
+      [service](db::Conn& c, const WorkspaceId& ws) -> Result<std::vector<platform::CalendarItem>> {
+    if (!*service) return fail(Errc::unavailable, "tasks is stopping");
+    return (*service)->calendar_items(c, ws);
+  };
   def.export_to = [service](db::Conn& c, const WorkspaceId& ws, platform::ExportWriter& out,
                             std::int64_t now_ms) -> Result<void> {
     if (!*service) return fail(Errc::unavailable, "tasks is stopping");

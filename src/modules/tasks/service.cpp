@@ -424,6 +424,25 @@ Result<void> Service::member_left(db::Conn& c, const WorkspaceId& ws, const User
   return emit(c, ws, "task.updated", TaskId(), ids).map([](auto&&) {});
 }
 
+Result<std::vector<platform::CalendarItem>> Service::calendar_items(db::Conn& c,
+                                                                    const WorkspaceId& ws) {
+  std::vector<platform::CalendarItem> out;
+  RUCHE_CHECK(store::each_task(c, ws, [&](std::vector<Task>& part) -> Result<void> {
+    for (const auto& t : part) {
+      dav::IcalWriter w;
+      w.begin("VCALENDAR");
+      w.raw("VERSION", "2.0");
+      w.raw("PRODID", "-//Ruche//Tasks//EN");
+      // Stamped with its last change: the same version, the same bytes.
+      write_vtodo(w, t, t.updated_at_ms);
+      w.end("VCALENDAR");
+      out.push_back({t.id.str() + ".ics", etag_of(t), w.take(), t.updated_at_ms});
+    }
+    return {};
+  }));
+  return out;
+}
+
 Result<void> Service::export_workspace(db::Conn& c, const WorkspaceId& ws,
                                        platform::ExportWriter& out, std::int64_t now_ms) {
   RUCHE_CHECK(out.add("tasks/README.txt", kExportReadme, now_ms));

@@ -62,6 +62,8 @@ class Service {
   Result<void> export_workspace(db::Conn& c, const WorkspaceId& ws, platform::ExportWriter& out,
                                 std::int64_t now_ms);
   Result<std::unique_ptr<platform::ModuleImport>> importer(const platform::ImportContext& ctx);
+  // The workspace's tasks as VTODOs, "<id>.ics", ETag "v<version>" (CalDAV).
+  Result<std::vector<platform::CalendarItem>> calendar_items(db::Conn& c, const WorkspaceId& ws);
 
  private:
   // The task and the caller's access to its workspace with `need`.
