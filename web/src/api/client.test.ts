@@ -179,4 +179,33 @@ describe('api client', () => {
     await api.tasks.mine({ status: ['todo', 'doing'], limit: 200 });
     expect(f.calls[4]?.url).toBe('/api/v1/me/tasks?status=todo%2Cdoing&limit=200');
   });
+  it('reads a calendar range as ISO instants, and changes an event only at its version ("<n>")', async () => {
+    const f = fakeFetch([
+      json(200, []),
+      json(200, []),
+      json(200, { id: 'e1', version: 13 }),
+      json(412, { error: { code: 'precondition_failed', message: 'changed' } }),
+      new Response(null, { status: 204 }),
+    ]);
+    const api = createApi({ csrf: memoryCsrfStore(), fetch: f.fetch });
+    await api.calendar.occurrences('w 1', '2026-11-29T23:00:00.000Z', '2027-01-10T23:00:00.000Z');
+    expect(f.calls[0]?.url).toBe(
+      '/api/v1/workspaces/w%201/calendar/events?from=2026-11-29T23%3A00%3A00.000Z&to=2027-01-10T23%3A00%3A00.000Z',
+    );
+    await api.calendar.mine('2026-12-01T00:00:00Z', '2026-12-08T00:00:00Z');
+    expect(f.calls[1]?.url).toBe(
+      '/api/v1/me/calendar/events?from=2026-12-01T00%3A00%3A00Z&to=2026-12-08T00%3A00%3A00Z',
+    );
+    await api.calendar.update('e1', { title: 'Réunion' }, 12);
+    expect(f.calls[2]?.url).toBe('/api/v1/calendar/events/e1');
+    expect(f.calls[2]?.init.method).toBe('PATCH');
+    expect((f.calls[2]?.init.headers as Record<string, string>)['If-Match']).toBe('"12"');
+    await expect(api.calendar.update('e1', { title: 'x' }, 12)).rejects.toMatchObject({
+      status: 412,
+      code: 'precondition_failed',
+    });
+    await api.calendar.remove('e1', 13);
+    expect(f.calls[4]?.init.method).toBe('DELETE');
+    expect((f.calls[4]?.init.headers as Record<string, string>)['If-Match']).toBe('"13"');
+  });
 });

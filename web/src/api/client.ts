@@ -12,6 +12,9 @@ import type {
   AdminSettingsChange,
   Attachment,
   AuditEntry,
+  CalendarEvent,
+  CalendarEventChange,
+  CalendarOccurrence,
   Channel,
   ChannelArmour,
   ChannelChange,
@@ -37,6 +40,7 @@ import type {
   MemberChange,
   Message,
   MessageChange,
+  NewCalendarEvent,
   NewChannel,
   NewApproval,
   NewEnvelope,
@@ -274,6 +278,10 @@ export function createApi(options: ApiOptions) {
   /** If-Match for a version of a task ("v<version>"): 412 precondition_failed when it changed since. */
   const ifVersion = (version?: number) =>
     version === undefined ? undefined : { 'If-Match': `"v${version}"` };
+  /** If-Match for a calendar object: its ETag is the calendar's change number, "<version>". */
+  const ifCalendarVersion = (version?: number) =>
+    version === undefined ? undefined : { 'If-Match': `"${version}"` };
+  const range = (from: string, to: string) => `from=${seg(from)}&to=${seg(to)}`;
 
   return {
     request,
@@ -570,6 +578,29 @@ export function createApi(options: ApiOptions) {
         const qs = q.toString();
         return get<Task[]>(`/me/tasks${qs ? `?${qs}` : ''}`);
       },
+    },
+
+    /** Workspace calendars and the person's own (docs/calendar.md). */
+    calendar: {
+      /** A workspace calendar's occurrences overlapping [from, to) (ISO instants), in start order. */
+      occurrences: (ws: string, from: string, to: string, o: { signal?: AbortSignal } = {}) =>
+        get<CalendarOccurrence[]>(`/workspaces/${seg(ws)}/calendar/events?${range(from, to)}`, o),
+      /** The personal calendar's and every readable workspace calendar's occurrences. */
+      mine: (from: string, to: string) =>
+        get<CalendarOccurrence[]>(`/me/calendar/events?${range(from, to)}`),
+      get: (eid: string) => get<CalendarEvent>(`/calendar/events/${seg(eid)}`),
+      create: (ws: string, b: NewCalendarEvent) =>
+        post<CalendarEvent>(`/workspaces/${seg(ws)}/calendar/events`, b),
+      /** With `version`, only if the event is still at it (412 precondition_failed otherwise). */
+      update: (eid: string, b: CalendarEventChange, version?: number) =>
+        request<CalendarEvent>('PATCH', `/calendar/events/${seg(eid)}`, {
+          body: b,
+          headers: ifCalendarVersion(version),
+        }),
+      remove: (eid: string, version?: number) =>
+        request<undefined>('DELETE', `/calendar/events/${seg(eid)}`, {
+          headers: ifCalendarVersion(version),
+        }),
     },
 
     /**

@@ -688,3 +688,66 @@ export interface NewTask {
 
 /** PATCH /tasks/{tid}: any field of NewTask; `due: null` clears it. */
 export type TaskChange = Partial<Omit<NewTask, 'due'>> & { due?: string | null };
+
+// ---- Calendar (docs/calendar.md) ---------------------------------------------
+
+/** What an iCalendar object holds: events (the JSON API edits these), to-dos and journal entries (from CalDAV apps). */
+export type CalendarKind = 'event' | 'todo' | 'journal';
+
+/**
+ * GET/POST/PATCH answers. Times are instants (UTC, ISO 8601) or, all day,
+ * dates ("2026-12-10") with an exclusive end; null for an object without.
+ */
+export interface CalendarEvent {
+  id: string;
+  /** Null: the person's own calendar. */
+  workspace_id: string | null;
+  uid: string;
+  kind: CalendarKind;
+  title: string;
+  description: string;
+  location: string;
+  start: string | null;
+  end: string | null;
+  all_day: boolean;
+  /** The IANA zone the event keeps its local times in; null: UTC. */
+  timezone: string | null;
+  /** An RRULE value ("FREQ=WEEKLY;COUNT=10"), or null. */
+  rrule: string | null;
+  recurring: boolean;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  /** The calendar's change number that wrote it; the ETag is "<version>". */
+  version: number;
+}
+
+/** One instance of an event in a time range (a recurring event has one per date). */
+export interface CalendarOccurrence {
+  event_id: string;
+  workspace_id: string | null;
+  kind: CalendarKind;
+  title: string;
+  location: string;
+  start: string | null;
+  end: string | null;
+  all_day: boolean;
+  recurring: boolean;
+  /** The instance's original start (ISO) for recurring events, else null. */
+  recurrence_id: string | null;
+}
+
+/** POST /workspaces/{id}/calendar/events. */
+export interface NewCalendarEvent {
+  title: string;
+  description?: string;
+  location?: string;
+  start: string;
+  end: string;
+  all_day?: boolean;
+  timezone?: string | null;
+  rrule?: string | null;
+}
+
+/** PATCH /calendar/events/{eid}: any of the fields. */
+export type CalendarEventChange = Partial<NewCalendarEvent>;

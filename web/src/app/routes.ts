@@ -57,6 +57,7 @@ const ModulePage = page(() => import('../pages/ModulePage'));
 const ChatPage = page(() => import('../modules/chat/ChatPage'));
 const FilesPage = page(() => import('../modules/files/FilesPage'));
 const TasksPage = page(() => import('../modules/tasks/TasksPage'));
+const CalendarPage = page(() => import('../modules/calendar/CalendarPage'));
 const ProfilePage = page(() => import('../pages/profile/ProfilePage'));
 const AdminPage = page(() => import('../pages/admin/AdminPage'));
 const NotFoundPage = page(() => import('../pages/NotFoundPage'));
@@ -72,6 +73,10 @@ function filesKey(p: Params): string {
 
 function tasksKey(p: Params): string {
   return `tasks:${p.id ?? ''}`;
+}
+
+function calendarKey(p: Params): string {
+  return `calendar:${p.id ?? ''}`;
 }
 
 /** One share page per link: moving inside a shared folder keeps it mounted. */
@@ -99,6 +104,8 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/w/:id/files/:fid', access: 'user', page: FilesPage, stableKey: filesKey },
   { pattern: '/w/:id/tasks', access: 'user', page: TasksPage, stableKey: tasksKey },
   { pattern: '/w/:id/tasks/:tid', access: 'user', page: TasksPage, stableKey: tasksKey },
+  { pattern: '/w/:id/calendar', access: 'user', page: CalendarPage, stableKey: calendarKey },
+  { pattern: '/w/:id/calendar/:eid', access: 'user', page: CalendarPage, stableKey: calendarKey },
   { pattern: '/w/:id/:module', access: 'user', page: ModulePage },
 ];
 

@@ -1,5 +1,5 @@
 // "/": the instance's home page (Markdown from the administrators), the
-// person's workspaces and their open tasks.
+// person's workspaces, their open tasks and their next days' agenda.
 import { lazy, Suspense } from 'react';
 import type { Workspace } from '../api';
 import { useBranding } from '../branding';
@@ -16,6 +16,8 @@ import { useWorkspaces } from '../workspaces';
 const Markdown = lazy(() => import('../markdown/SafeHtml'));
 // The caller's open tasks, where a workspace has tasks (a chunk of the tasks module).
 const MyTasks = lazy(() => import('../modules/tasks/components/MyTasks'));
+// The next 7 days of the calendars the person reads (a chunk of the calendar module).
+const Agenda = lazy(() => import('../modules/calendar/components/Agenda'));
 
 export default function WorkspaceListPage() {
   const { t } = useI18n();
@@ -69,10 +71,13 @@ export default function WorkspaceListPage() {
           ))}
         </ul>
       ) : null}
-      {active.some((w) => w.modules.includes('tasks')) ? (
-        <Suspense fallback={null}>
-          <MyTasks />
-        </Suspense>
+      {active.length > 0 ? (
+        <div className="home-cards">
+          <Suspense fallback={null}>
+            {active.some((w) => w.modules.includes('tasks')) ? <MyTasks /> : null}
+            {active.some((w) => w.modules.includes('calendar')) ? <Agenda /> : null}
+          </Suspense>
+        </div>
       ) : null}
       {archived.length > 0 ? (
         <>

@@ -1,0 +1,416 @@
+// The shared calendar end to end, in Chromium (Paris time, French),
+// against a real server (started by run.sh). Three people in three browser
+// contexts: the owner of a workspace, a member invited into it, and a
+// member whose calendar right is read. The scenarios run in order and
+// share state. Screenshots: build/e2e/calendar-*.png.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  assertNoConsoleErrors,
+  axe,
+  enrol,
+  env,
+  launch,
+  newContext,
+  pageFetch,
+  pageOk,
+  shot,
+  signIn,
+} from './lib.mjs';
+
+const WS = 'Chantier Saint-Cyprien';
+const MEMBER = {
+  email: 'jules@ruche.test',
+  name: 'Jules Marty',
+  password: 'Grenadier-Pourpre-3141',
+};
+const READER = {
+  email: 'ines@ruche.test',
+  name: 'Inès Caussade',
+  password: 'Palombe-Turquoise-2718',
+};
+const MEETING = 'Réunion de chantier';
+const MEETING_2 = 'Réunion de chantier, lots 2 et 3';
+const DELIVERY = 'Livraison des tuiles';
+const WEEKLY = 'Point hebdomadaire';
+
+let browser;
+let owner;
+let ownerPage;
+let member;
+let memberPage;
+let reader;
+let readerPage;
+let wsId = '';
+
+const ok = (page, method, path, body, status = [200, 201, 204]) =>
+  pageOk(page, method, path, { json: body }, status);
+
+// Days of the Paris calendar: "today", and days of the current month.
+const parisDay = (d) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(d);
+const TODAY = parisDay(new Date());
+const addDays = (day, n) => {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+};
+// The 8th of this month: it and the three weeks after it are in the month's grid.
+const D = `${TODAY.slice(0, 7)}-08`;
+const parisTime = (iso) =>
+  new Intl.DateTimeFormat('fr-FR', {
+    timeZone: 'Europe/Paris',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(new Date(iso));
+
+const calendarUrl = (q = '') => `${env.url}/w/${wsId}/calendar${q}`;
+const cell = (page, day) => page.locator(`[role="gridcell"][data-day="${day}"]`);
+/** A day's own button: the grid's roving tab stop. */
+const dayButton = (page, day) => page.locator(`button[data-focus-day="${day}"]`);
+const chip = (page, day, title) =>
+  cell(page, day).locator('.cal-chip, .cal-block', {
+    has: page.locator('.cal-chip__title, .cal-block__title', { hasText: title }),
+  });
+
+/** The workspace calendar's occurrences around this month, from the API. */
+async function occurrences(page) {
+  const from = new Date(Date.parse(`${TODAY.slice(0, 7)}-01T00:00:00Z`) - 7 * 86_400_000);
+  const to = new Date(from.getTime() + 60 * 86_400_000);
+  return ok(
+    page,
+    'GET',
+    `/workspaces/${wsId}/calendar/events?from=${from.toISOString()}&to=${to.toISOString()}`,
+  );
+}
+
+async function eventByTitle(page, title) {
+  const o = (await occurrences(page)).find((x) => x.title === title);
+  assert.ok(o, `no occurrence “${title}”`);
+  return ok(page, 'GET', `/calendar/events/${o.event_id}`);
+}
+
+before(async () => {
+  browser = await launch();
+  owner = await newContext(browser, { bypassCSP: true });
+  ownerPage = await owner.newPage();
+  await signIn(ownerPage, env.admin.email, env.admin.password);
+  wsId = (await ok(ownerPage, 'POST', '/workspaces', { name: WS, modules: ['calendar', 'tasks'] }))
+    .id;
+  member = await newContext(browser);
+  memberPage = await member.newPage();
+  await enrol(ownerPage, wsId, memberPage, MEMBER);
+  reader = await newContext(browser, { bypassCSP: true });
+  readerPage = await reader.newPage();
+  const readerId = await enrol(ownerPage, wsId, readerPage, READER);
+  await ok(ownerPage, 'PATCH', `/workspaces/${wsId}/members/${readerId}`, {
+    rights: { calendar: 'read' },
+  });
+  // The live connections follow the new workspace.
+  await memberPage.reload();
+  await ownerPage.reload();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+test('the owner creates events from the month; the member sees them appear live', async () => {
+  await memberPage.goto(calendarUrl(`?date=${D}`));
+  await cell(memberPage, D).waitFor();
+  await ownerPage.goto(calendarUrl(`?date=${D}`));
+  await cell(ownerPage, D).waitFor();
+  const grid = ownerPage.getByRole('grid');
+  assert.equal(await grid.getByRole('row').count(), 7, 'a header and 6 weeks');
+  assert.equal(await grid.getByRole('gridcell').count(), 42);
+  assert.equal(
+    await grid.getByRole('columnheader').first().textContent(),
+    'lun.lundi',
+    'Monday first',
+  );
+
+  // A timed event, from the page's button.
+  await ownerPage.getByRole('button', { name: 'Nouvel événement', exact: true }).click();
+  let dialog = ownerPage.getByRole('dialog', { name: 'Nouvel événement' });
+  await dialog.getByLabel('Titre', { exact: true }).fill(MEETING);
+  await dialog.getByLabel('Date de début', { exact: true }).fill(D);
+  await dialog.getByLabel('Heure de début', { exact: true }).fill('09:00');
+  await dialog.getByLabel('Heure de fin', { exact: true }).fill('10:30');
+  await dialog.getByLabel('Lieu', { exact: true }).fill('Cabane de chantier');
+  await dialog.getByText('Heures locales (Europe/Paris).').waitFor();
+  await shot(ownerPage, 'calendar-01-new-event');
+  let violations = await axe(ownerPage);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  await dialog.getByRole('button', { name: 'Créer l’événement' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await chip(ownerPage, D, MEETING).waitFor();
+  // The member's calendar picks it up without a reload.
+  await chip(memberPage, D, MEETING).waitFor();
+
+  const meeting = await eventByTitle(ownerPage, MEETING);
+  assert.equal(meeting.all_day, false);
+  assert.equal(meeting.timezone, 'Europe/Paris');
+  assert.equal(meeting.location, 'Cabane de chantier');
+  assert.equal(parisDay(new Date(meeting.start)), D);
+  assert.equal(parisTime(meeting.start), '09:00');
+  assert.equal(parisTime(meeting.end), '10:30');
+  assert.match(meeting.start, /Z$/, 'sent as a UTC instant');
+
+  // An all-day event over two days, from a click on a free day.
+  const day = addDays(D, 2);
+  await cell(ownerPage, day).click({ position: { x: 12, y: 80 } });
+  dialog = ownerPage.getByRole('dialog', { name: 'Nouvel événement' });
+  assert.equal(await dialog.getByLabel('Toute la journée').isChecked(), true);
+  await dialog.getByLabel('Titre', { exact: true }).fill(DELIVERY);
+  assert.equal(await dialog.getByLabel('Dernier jour', { exact: true }).inputValue(), day);
+  await dialog.getByLabel('Dernier jour', { exact: true }).fill(addDays(day, 1));
+  await dialog.getByRole('button', { name: 'Créer l’événement' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await chip(memberPage, day, DELIVERY).waitFor();
+  await chip(memberPage, addDays(day, 1), DELIVERY).waitFor();
+  assert.equal(await chip(memberPage, addDays(day, 2), DELIVERY).count(), 0);
+  const delivery = await eventByTitle(ownerPage, DELIVERY);
+  assert.deepEqual(
+    [delivery.start, delivery.end, delivery.all_day],
+    [day, addDays(day, 2), true],
+    'the end is exclusive: the day after the last',
+  );
+  await shot(ownerPage, 'calendar-02-month-owner');
+  await shot(memberPage, 'calendar-03-month-member');
+  violations = await axe(ownerPage);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  assertNoConsoleErrors(owner, 'owner');
+  assertNoConsoleErrors(member, 'member');
+});
+
+test('the owner edits the title; a change made meanwhile is not overwritten', async () => {
+  await chip(ownerPage, D, MEETING).click();
+  await ownerPage.waitForURL(/\/calendar\/[0-9A-Za-z]{26}\?/);
+  let details = ownerPage.getByRole('dialog', { name: MEETING });
+  await details.getByText('Cabane de chantier').waitFor();
+  await shot(ownerPage, 'calendar-04-details');
+  await details.getByRole('button', { name: 'Modifier' }).click();
+  await details.getByLabel('Titre', { exact: true }).fill(MEETING_2);
+  await details.getByRole('button', { name: 'Enregistrer' }).click();
+  await ownerPage.getByText('Événement enregistré').waitFor();
+  details = ownerPage.getByRole('dialog', { name: MEETING_2 });
+  await details.waitFor();
+  // The member's chip follows.
+  await chip(memberPage, D, MEETING_2).waitFor();
+
+  // Changed by the member (their own tab) while the owner edits: the save
+  // comes too late (412), the owner sees the event as it is now.
+  await details.getByRole('button', { name: 'Modifier' }).click();
+  await details.getByLabel('Lieu', { exact: true }).fill('Bureau d’études');
+  const now = await eventByTitle(memberPage, MEETING_2);
+  const r = await pageFetch(memberPage, 'PATCH', `/calendar/events/${now.id}`, {
+    json: { location: 'Base vie' },
+  });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  await details.getByRole('button', { name: 'Enregistrer' }).click();
+  await details.getByText('modifié par ailleurs entre-temps').waitFor();
+  await details.getByText('Base vie').waitFor();
+  await shot(ownerPage, 'calendar-05-changed-meanwhile');
+  assert.equal((await eventByTitle(ownerPage, MEETING_2)).location, 'Base vie');
+  await details.getByRole('button', { name: 'Fermer' }).click();
+  await details.waitFor({ state: 'detached' });
+  assertNoConsoleErrors(owner, 'owner', [/status of 412/]);
+  assertNoConsoleErrors(member, 'member');
+});
+
+test('a weekly event shows on each week, in the month and in the week', async () => {
+  const start = addDays(D, 1);
+  await ownerPage.getByRole('button', { name: 'Nouvel événement', exact: true }).click();
+  const dialog = ownerPage.getByRole('dialog', { name: 'Nouvel événement' });
+  await dialog.getByLabel('Titre', { exact: true }).fill(WEEKLY);
+  await dialog.getByLabel('Date de début', { exact: true }).fill(start);
+  await dialog.getByLabel('Heure de début', { exact: true }).fill('14:00');
+  await dialog.getByLabel('Répétition', { exact: true }).selectOption({ label: 'Toutes les semaines' });
+  await dialog.getByLabel('Fin de la répétition').selectOption({ label: 'Après un nombre de fois' });
+  await dialog.getByLabel('Nombre de fois').fill('4');
+  await dialog.getByRole('button', { name: 'Créer l’événement' }).click();
+  await dialog.waitFor({ state: 'detached' });
+
+  const weeks = [0, 7, 14, 21].map((n) => addDays(start, n));
+  for (const day of weeks) {
+    await chip(ownerPage, day, WEEKLY).waitFor();
+    await chip(memberPage, day, WEEKLY).waitFor();
+  }
+  assert.equal(await chip(ownerPage, addDays(start, 28), WEEKLY).count(), 0, 'four times');
+  const weekly = await eventByTitle(ownerPage, WEEKLY);
+  assert.equal(weekly.rrule, 'FREQ=WEEKLY;COUNT=4');
+  assert.equal(weekly.recurring, true);
+  const list = (await occurrences(ownerPage)).filter((o) => o.title === WEEKLY);
+  assert.deepEqual(
+    list.map((o) => parisDay(new Date(o.start))),
+    weeks,
+  );
+  assert.ok(list.every((o) => o.recurrence_id));
+  await shot(ownerPage, 'calendar-06-month-weekly');
+
+  // The week of its first date (the focus on that day first: the week is
+  // the focused day's): a column per day, the block at 14:00.
+  await dayButton(ownerPage, start).focus();
+  await ownerPage.waitForURL(new RegExp(`date=${start}`));
+  await ownerPage.getByRole('button', { name: 'Semaine', exact: true }).click();
+  await ownerPage.waitForURL(/view=week/);
+  await chip(ownerPage, start, WEEKLY).waitFor();
+  assert.equal(await ownerPage.getByRole('grid').getByRole('columnheader').count(), 8);
+  const block = chip(ownerPage, start, WEEKLY);
+  assert.match(await block.textContent(), /14:00/);
+  const top = await block.evaluate((b) => b.style.top);
+  assert.ok(Math.abs(parseFloat(top) - (14 / 24) * 100) < 0.01, top);
+  await shot(ownerPage, 'calendar-07-week');
+  // The next week, from the toolbar: the next date.
+  await ownerPage.getByRole('button', { name: 'Semaine suivante' }).click();
+  await chip(ownerPage, weeks[1], WEEKLY).waitFor();
+  // And from the keyboard: Page Up goes back a week.
+  await dayButton(ownerPage, weeks[1]).focus();
+  await ownerPage.keyboard.press('PageUp');
+  await chip(ownerPage, start, WEEKLY).waitFor();
+  await ownerPage.waitForFunction((d) => document.activeElement?.dataset.focusDay === d, start);
+  // Arrows go day by day, the focus with them.
+  await ownerPage.keyboard.press('ArrowRight');
+  await ownerPage.waitForFunction(
+    (d) => document.activeElement?.dataset.focusDay === d,
+    addDays(start, 1),
+  );
+
+  const violations = await axe(ownerPage);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  await ownerPage.getByRole('button', { name: 'Mois', exact: true }).click();
+  await chip(ownerPage, D, MEETING_2).waitFor();
+  assertNoConsoleErrors(owner, 'owner', [/status of 412/]);
+  assertNoConsoleErrors(member, 'member');
+});
+
+test('a busy day: "+N" in the month, overlapping events side by side in the week', async () => {
+  const day = addDays(D, 4);
+  const at = (hm) => new Date(`${day}T${hm}:00+01:00`).toISOString();
+  const made = [
+    { title: 'Réception béton', start: day, end: addDays(day, 1), all_day: true },
+    { title: 'Coulage dalle', start: at('08:00'), end: at('11:00') },
+    { title: 'Contrôle BET', start: at('09:30'), end: at('10:30') },
+    { title: 'Appel architecte', start: at('10:30'), end: at('11:00') },
+  ];
+  for (const e of made) {
+    await ok(ownerPage, 'POST', `/workspaces/${wsId}/calendar/events`, {
+      timezone: e.all_day ? undefined : 'Europe/Paris',
+      all_day: false,
+      ...e,
+    });
+  }
+  await chip(ownerPage, day, 'Réception béton').waitFor();
+  const more = cell(ownerPage, day).getByRole('button', { name: /^\+2 autres/ });
+  await more.waitFor();
+  assert.deepEqual(
+    await cell(ownerPage, day).locator('.cal-chip__title').allTextContents(),
+    ['Réception béton', 'Coulage dalle'],
+  );
+  await shot(ownerPage, 'calendar-08-busy-month');
+  await more.click();
+  const [y, m, d] = day.split('-').map(Number);
+  const long = new Intl.DateTimeFormat('fr-FR', {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(Date.UTC(y, m - 1, d));
+  const list = ownerPage.getByRole('dialog', { name: long[0].toUpperCase() + long.slice(1) });
+  await list.locator('.cal-day-list__title').first().waitFor();
+  assert.deepEqual(await list.locator('.cal-day-list__title').allTextContents(), [
+    'Réception béton',
+    'Coulage dalle',
+    'Contrôle BET',
+    'Appel architecte',
+  ]);
+  await list.getByRole('button', { name: 'Fermer' }).click();
+
+  await dayButton(ownerPage, day).focus();
+  await ownerPage.getByRole('button', { name: 'Semaine', exact: true }).click();
+  const blocks = cell(ownerPage, day).locator('.cal-block');
+  await blocks.nth(2).waitFor();
+  const boxes = await blocks.evaluateAll((bs) =>
+    bs.map((b) => [b.querySelector('.cal-block__title').textContent, b.style.left, b.style.width]),
+  );
+  // 08:00–11:00 beside 09:30–10:30 then 10:30–11:00 (which takes the freed lane).
+  assert.deepEqual(boxes, [
+    ['Coulage dalle', '0%', '50%'],
+    ['Contrôle BET', '50%', '50%'],
+    ['Appel architecte', '50%', '50%'],
+  ]);
+  await shot(ownerPage, 'calendar-09-busy-week');
+  await ownerPage.getByRole('button', { name: 'Mois', exact: true }).click();
+  await chip(ownerPage, D, MEETING_2).waitFor();
+  assertNoConsoleErrors(owner, 'owner', [/status of 412/]);
+});
+
+test('the owner deletes an event, after a confirmation; it goes for the member too', async () => {
+  const day = addDays(D, 2);
+  await chip(ownerPage, day, DELIVERY).click();
+  const details = ownerPage.getByRole('dialog', { name: DELIVERY });
+  await details.getByRole('button', { name: 'Supprimer' }).click();
+  const confirm = ownerPage.getByRole('dialog', { name: 'Supprimer l’événement ?' });
+  await confirm.waitFor();
+  const violations = await axe(ownerPage);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  await shot(ownerPage, 'calendar-10-delete');
+  await confirm.getByRole('button', { name: 'Supprimer' }).click();
+  await ownerPage.getByText(`Événement « ${DELIVERY} » supprimé`).waitFor();
+  await details.waitFor({ state: 'detached' });
+  await chip(ownerPage, day, DELIVERY).waitFor({ state: 'detached' });
+  await chip(memberPage, day, DELIVERY).waitFor({ state: 'detached' });
+  await chip(memberPage, addDays(day, 1), DELIVERY).waitFor({ state: 'detached' });
+  assert.equal((await occurrences(ownerPage)).filter((o) => o.title === DELIVERY).length, 0);
+  assertNoConsoleErrors(owner, 'owner', [/status of 412/]);
+  assertNoConsoleErrors(member, 'member');
+});
+
+test('a read-only member sees the calendar, and no control to change it', async () => {
+  await readerPage.goto(calendarUrl(`?date=${D}`));
+  await chip(readerPage, D, MEETING_2).waitFor();
+  await readerPage.getByText('Vous avez un accès en lecture seule à l’agenda.').waitFor();
+  assert.equal(
+    await readerPage.getByRole('button', { name: 'Nouvel événement', exact: true }).count(),
+    0,
+  );
+  // A click on a free day creates nothing.
+  await cell(readerPage, addDays(D, 3)).click({ position: { x: 12, y: 80 } });
+  assert.equal(await readerPage.getByRole('dialog').count(), 0);
+  await chip(readerPage, D, MEETING_2).click();
+  const details = readerPage.getByRole('dialog', { name: MEETING_2 });
+  await details.getByText('Base vie').waitFor();
+  assert.equal(await details.getByRole('button', { name: 'Modifier' }).count(), 0);
+  assert.equal(await details.getByRole('button', { name: 'Supprimer' }).count(), 0);
+  await shot(readerPage, 'calendar-11-read-only');
+  const violations = await axe(readerPage);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  // The server refuses it anyway.
+  const r = await pageFetch(readerPage, 'POST', `/workspaces/${wsId}/calendar/events`, {
+    json: { title: 'Non', start: D, end: addDays(D, 1), all_day: true },
+  });
+  assert.equal(r.status, 403);
+  assertNoConsoleErrors(reader, 'reader', [/status of 403/]);
+});
+
+test('the member’s home page lists the next days, each opening its calendar', async () => {
+  const title = 'Visite du maître d’ouvrage';
+  const tomorrow = addDays(TODAY, 1);
+  await ok(ownerPage, 'POST', `/workspaces/${wsId}/calendar/events`, {
+    title,
+    start: new Date(`${tomorrow}T09:00:00Z`).toISOString(),
+    end: new Date(`${tomorrow}T10:00:00Z`).toISOString(),
+    all_day: false,
+    timezone: 'Europe/Paris',
+  });
+  await memberPage.goto(`${env.url}/`);
+  const agenda = memberPage.getByRole('region', { name: 'Agenda' });
+  await agenda.getByRole('link', { name: title }).waitFor();
+  await agenda.getByText('Demain').waitFor();
+  await memberPage.getByRole('region', { name: 'Mes tâches' }).waitFor();
+  await shot(memberPage, 'calendar-12-home-agenda', agenda);
+  await agenda.getByRole('link', { name: title }).click();
+  await memberPage.waitForURL(/\/calendar\/[0-9A-Za-z]{26}\?date=/);
+  await memberPage.getByRole('dialog', { name: title }).waitFor();
+  await chip(memberPage, tomorrow, title).waitFor();
+  assertNoConsoleErrors(member, 'member');
+});

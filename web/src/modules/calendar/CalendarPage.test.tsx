@@ -1,0 +1,450 @@
+// The calendar as people use it (Paris time, English): the month and week
+// grids and what they show, moving around from the toolbar and the
+// keyboard, creating from the button and from a day, an event's details,
+// its edit at the version read (and a change made meanwhile), deletion,
+// and what a read-only member does not get.
+import { act } from 'react';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  api,
+  ApiError,
+  type CalendarEvent,
+  type CalendarOccurrence,
+  type Me,
+  type Workspace,
+} from '../../api';
+import { BrandingProvider } from '../../branding';
+import { ToastProvider } from '../../notifications/toasts';
+import { matchPath, usePathname } from '../../router/router';
+import { mountPoint } from '../../test/mount';
+import { CalendarScreen } from './CalendarPage';
+import { allDay, calendarEvent, occurrence, WS } from './logic/fixtures.test-util';
+
+const ui = mountPoint();
+const ME = { id: 'me', name: 'Camille Durand' } as Me;
+const WORKSPACE = { id: WS, name: 'Chantier', modules: ['calendar'], archived: false } as Workspace;
+
+let occurrences: CalendarOccurrence[];
+
+beforeAll(() => {
+  process.env.TZ = 'Europe/Paris';
+});
+
+function serve(right: 'read' | 'write') {
+  vi.spyOn(api.settings, 'public').mockRejectedValue(new Error('offline'));
+  vi.spyOn(api.workspaces, 'get').mockResolvedValue({
+    ...WORKSPACE,
+    role: 'member',
+    rights: { calendar: right },
+  });
+  return vi.spyOn(api.calendar, 'occurrences').mockImplementation(async () => occurrences);
+}
+
+/** The screen as the router mounts it: the event open comes from the address. */
+function Routed() {
+  const eventId = matchPath('/w/:id/calendar/:eid', usePathname())?.eid ?? null;
+  return <CalendarScreen workspace={WORKSPACE} me={ME} eventId={eventId} />;
+}
+
+async function show(right: 'read' | 'write', o: { url?: string; eventId?: string } = {}) {
+  const path = o.eventId ? `/w/${WS}/calendar/${o.eventId}` : `/w/${WS}/calendar`;
+  window.history.replaceState(null, '', o.url ?? `${path}?date=2026-12-10`);
+  const list = serve(right);
+  await ui.render(
+    <BrandingProvider>
+      <ToastProvider>
+        <Routed />
+      </ToastProvider>
+    </BrandingProvider>,
+  );
+  await vi.waitFor(() => expect(ui.host.querySelector('[role="grid"]')).not.toBeNull());
+  return list;
+}
+
+const button = (label: string, within: ParentNode = document) =>
+  [...within.querySelectorAll<HTMLButtonElement>('button')].find(
+    (b) => b.textContent === label || b.getAttribute('aria-label') === label,
+  );
+const cell = (day: string) => ui.host.querySelector<HTMLElement>(`[data-day="${day}"]`);
+/** A day's own button (the grid's roving tab stop). */
+const dayButton = (day: string) =>
+  ui.host.querySelector<HTMLButtonElement>(`[data-focus-day="${day}"]`);
+const chips = (day: string) =>
+  [...(cell(day)?.querySelectorAll('.cal-chip__title') ?? [])].map((c) => c.textContent);
+/** The dialog on top (the last open one). */
+const dialog = () => [...document.querySelectorAll<HTMLDialogElement>('dialog[open]')].pop();
+// Intl separates some parts with narrow or thin spaces: compared as plain spaces.
+const plain = (s: string | null | undefined) => (s ?? '').replace(/[\u202f\u2009\u00a0]/g, ' ');
+const field = (label: string, within: ParentNode = document) => {
+  const l = [...within.querySelectorAll('label')].find((x) => x.textContent === label);
+  const input = l ? document.getElementById(l.htmlFor) : null;
+  if (!input) throw new Error(`no field ${label}`);
+  return input as HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+};
+const toasts = () => document.querySelector('.toasts')?.textContent ?? '';
+
+function type(input: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement, value: string) {
+  const proto = Object.getPrototypeOf(input) as object;
+  const setter = Object.getOwnPropertyDescriptor(proto, 'value')?.set;
+  act(() => {
+    setter?.call(input, value);
+    input.dispatchEvent(
+      new Event(input instanceof HTMLSelectElement ? 'change' : 'input', { bubbles: true }),
+    );
+  });
+}
+
+function key(target: Element | null, k: string) {
+  act(() => {
+    target?.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true }));
+  });
+}
+
+beforeEach(() => {
+  occurrences = [
+    occurrence('standup', '2026-12-10T08:00:00Z', '2026-12-10T08:30:00Z', { title: 'Standup' }),
+    allDay('visit', '2026-12-10', '2026-12-11', { title: 'Site visit' }),
+    occurrence('review', '2026-12-10T13:00:00Z', '2026-12-10T14:00:00Z', {
+      title: 'Review',
+      location: 'Room 2',
+    }),
+    occurrence('late', '2026-12-10T17:00:00Z', '2026-12-10T18:00:00Z', { title: 'Late call' }),
+    ...['2026-12-01', '2026-12-08', '2026-12-15'].map((d) =>
+      occurrence('weekly', `${d}T09:00:00Z`, `${d}T10:00:00Z`, {
+        title: 'Weekly',
+        recurring: true,
+        recurrence_id: `${d}T09:00:00.000Z`,
+      }),
+    ),
+  ];
+  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
+    this.open = true;
+  };
+  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
+    this.open = false;
+  };
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  document.querySelectorAll('dialog').forEach((d) => d.remove());
+});
+
+describe('the month', () => {
+  it('reads its 6 weeks and shows each occurrence on its day, all day first, "+N" beyond room', async () => {
+    const list = await show('write');
+    expect(list).toHaveBeenCalledWith(WS, '2026-11-29T23:00:00.000Z', '2027-01-10T23:00:00.000Z');
+    const grid = ui.host.querySelector('[role="grid"]');
+    expect(grid?.getAttribute('aria-label')).toBe('December 2026');
+    expect(grid?.querySelectorAll('[role="row"]')).toHaveLength(7);
+    expect(grid?.querySelectorAll('[role="columnheader"]')).toHaveLength(7);
+    expect(grid?.querySelectorAll('[role="gridcell"]')).toHaveLength(42);
+    expect(grid?.querySelector('[role="gridcell"]')?.getAttribute('data-day')).toBe('2026-11-30');
+    // Four on the 10th: room for two, and "+2".
+    expect(chips('2026-12-10')).toEqual(['Site visit', 'Standup']);
+    const more = cell('2026-12-10')?.querySelector('.cal-day__more');
+    // Named by what it shows, then the day (for screen readers).
+    expect(more?.textContent).toBe('+2 more on Thursday, December 10, 2026');
+    expect(more?.querySelector('.visually-hidden')?.textContent).toBe(
+      ' on Thursday, December 10, 2026',
+    );
+    // A weekly event on each of its dates.
+    expect(chips('2026-12-01')).toEqual(['Weekly']);
+    expect(chips('2026-12-08')).toEqual(['Weekly']);
+    expect(chips('2026-12-15')).toEqual(['Weekly']);
+    // What a chip shows, then when it is, for screen readers.
+    expect(plain(cell('2026-12-15')?.querySelector('.cal-chip')?.textContent)).toBe(
+      '10:00 AM Weekly, Tuesday, December 15, 2026, 10:00 – 11:00 AM',
+    );
+    expect(dayButton('2026-12-10')?.textContent).toBe('10');
+    expect(dayButton('2026-12-10')?.getAttribute('aria-label')).toBe(
+      'Thursday, December 10, 2026, 4 events',
+    );
+    // The one focusable day is the one asked for.
+    expect(dayButton('2026-12-10')?.tabIndex).toBe(0);
+    expect(dayButton('2026-12-11')?.tabIndex).toBe(-1);
+  });
+
+  it('lists a full day in a dialog from "+N"', async () => {
+    await show('write');
+    act(() => (cell('2026-12-10')?.querySelector('.cal-day__more') as HTMLElement).click());
+    const d = dialog();
+    expect(d?.querySelector('.dialog__title')?.textContent).toBe('Thursday, December 10, 2026');
+    expect(
+      [...(d?.querySelectorAll('.cal-day-list__title') ?? [])].map((x) => x.textContent),
+    ).toEqual(['Site visit', 'Standup', 'Review', 'Late call']);
+  });
+
+  it('moves by month from the toolbar, and switches to the week', async () => {
+    const list = await show('write');
+    await act(async () => button('Next month', ui.host)?.click());
+    expect(window.location.search).toBe('?date=2027-01-10');
+    expect(ui.host.querySelector('.cal-toolbar__title')?.textContent).toBe('January 2027');
+    await vi.waitFor(() =>
+      expect(list).toHaveBeenLastCalledWith(
+        WS,
+        '2026-12-27T23:00:00.000Z',
+        '2027-02-07T23:00:00.000Z',
+      ),
+    );
+    await act(async () => button('Week', ui.host)?.click());
+    expect(window.location.search).toBe('?view=week&date=2027-01-10');
+    expect(button('Week', ui.host)?.getAttribute('aria-pressed')).toBe('true');
+    await act(async () => button('Today', ui.host)?.click());
+    expect(window.location.search).toMatch(/^\?view=week&date=\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('moves between days with the arrows, into the next month', async () => {
+    const list = await show('write', { url: `/w/${WS}/calendar?date=2026-12-31` });
+    act(() => dayButton('2026-12-31')?.focus());
+    key(dayButton('2026-12-31'), 'ArrowLeft');
+    expect(document.activeElement?.getAttribute('data-focus-day')).toBe('2026-12-30');
+    key(document.activeElement, 'ArrowDown');
+    // January's range is read.
+    await act(async () => undefined);
+    // 6 January: the grid is January's now, the focus on that day.
+    expect(ui.host.querySelector('.cal-toolbar__title')?.textContent).toBe('January 2027');
+    expect(document.activeElement?.getAttribute('data-focus-day')).toBe('2027-01-06');
+    expect(dayButton('2027-01-06')?.tabIndex).toBe(0);
+    expect(list).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('the week', () => {
+  it('has a column per day, the all-day row on top, timed blocks by time', async () => {
+    await show('read', { url: `/w/${WS}/calendar?view=week&date=2026-12-10` });
+    const grid = ui.host.querySelector('[role="grid"]');
+    expect(plain(grid?.getAttribute('aria-label'))).toBe('December 7 – 13, 2026');
+    const rows = grid?.querySelectorAll('[role="row"]') ?? [];
+    expect(rows).toHaveLength(3);
+    expect(rows[1]?.querySelector('[role="rowheader"]')?.textContent).toBe('All day');
+    expect(rows[1]?.querySelectorAll('[role="gridcell"]')).toHaveLength(7);
+    expect(rows[1]?.textContent).toContain('Site visit');
+    const thursday = cell('2026-12-10');
+    const blocks = [...(thursday?.querySelectorAll<HTMLElement>('.cal-block') ?? [])];
+    expect(blocks.map((b) => b.querySelector('.cal-block__title')?.textContent)).toEqual([
+      'Standup',
+      'Review',
+      'Late call',
+    ]);
+    // 09:00 Paris is 37.5 % of the day; 14:00–15:00 from 58.33 %, 1/24 high.
+    expect(blocks[0]?.style.top).toBe('37.5%');
+    expect(parseFloat(blocks[1]?.style.top ?? '')).toBeCloseTo((14 / 24) * 100, 3);
+    expect(parseFloat(blocks[1]?.style.height ?? '')).toBeCloseTo(100 / 24, 3);
+    expect(blocks[1]?.textContent).toContain('Room 2');
+    // Tuesday's weekly occurrence.
+    expect(cell('2026-12-08')?.querySelector('.cal-block__title')?.textContent).toBe('Weekly');
+  });
+
+  it('creates at the slot clicked', async () => {
+    await show('write', { url: `/w/${WS}/calendar?view=week&date=2026-12-10` });
+    const day = cell('2026-12-11');
+    if (!day) throw new Error('no Friday');
+    vi.spyOn(day, 'getBoundingClientRect').mockReturnValue({
+      top: 0,
+      height: 2400,
+      left: 0,
+      width: 100,
+      bottom: 2400,
+      right: 100,
+      x: 0,
+      y: 0,
+      toJSON: () => ({}),
+    });
+    // 1475 / 2400 of the day: 14:45, the half hour under it is 14:30.
+    act(() => day.dispatchEvent(new MouseEvent('click', { bubbles: true, clientY: 1475 })));
+    const d = dialog();
+    expect(d?.querySelector('.dialog__title')?.textContent).toBe('New event');
+    expect((field('Start date', d ?? document) as HTMLInputElement).value).toBe('2026-12-11');
+    expect((field('Start time', d ?? document) as HTMLInputElement).value).toBe('14:30');
+    expect((field('End time', d ?? document) as HTMLInputElement).value).toBe('15:30');
+  });
+});
+
+describe('creating', () => {
+  it('sends an all-day event as dates, the end the day after', async () => {
+    await show('write');
+    // A click on the 17th's free space: an all-day event that day.
+    act(() => cell('2026-12-17')?.click());
+    const d = dialog();
+    if (!d) throw new Error('no dialog');
+    expect((field('All day', d) as HTMLInputElement).checked).toBe(true);
+    expect((field('Last day', d) as HTMLInputElement).value).toBe('2026-12-17');
+    const create = vi
+      .spyOn(api.calendar, 'create')
+      .mockResolvedValue(calendarEvent('new', { title: 'Delivery' }));
+    const submit = button('Create the event', d);
+    expect(submit?.disabled).toBe(true);
+    type(field('Title', d) as HTMLInputElement, 'Delivery');
+    type(field('Last day', d) as HTMLInputElement, '2026-12-18');
+    await act(async () => submit?.click());
+    expect(create).toHaveBeenCalledWith(WS, {
+      title: 'Delivery',
+      start: '2026-12-17',
+      end: '2026-12-19',
+      all_day: true,
+    });
+    expect(toasts()).toContain('Event “Delivery” created');
+  });
+
+  it('sends a timed event as UTC instants with the browser’s zone, and its repeat', async () => {
+    await show('write');
+    await act(async () => button('New event', ui.host)?.click());
+    const d = dialog();
+    if (!d) throw new Error('no dialog');
+    expect((field('All day', d) as HTMLInputElement).checked).toBe(false);
+    type(field('Title', d) as HTMLInputElement, 'Site meeting');
+    type(field('Start date', d) as HTMLInputElement, '2026-12-14');
+    type(field('Start time', d) as HTMLInputElement, '10:00');
+    // The end followed the start: an hour later.
+    expect((field('End time', d) as HTMLInputElement).value).toBe('11:00');
+    type(field('Repeat', d), 'weekly');
+    type(field('Ends', d), 'count');
+    type(field('Number of times', d) as HTMLInputElement, '6');
+    type(field('Location', d) as HTMLInputElement, 'Hut');
+    expect(d.textContent).toContain('Local times (Europe/Paris).');
+    const create = vi.spyOn(api.calendar, 'create').mockResolvedValue(calendarEvent('new'));
+    await act(async () => button('Create the event', d)?.click());
+    expect(create).toHaveBeenCalledWith(WS, {
+      title: 'Site meeting',
+      start: '2026-12-14T09:00:00.000Z',
+      end: '2026-12-14T10:00:00.000Z',
+      all_day: false,
+      timezone: 'Europe/Paris',
+      location: 'Hut',
+      rrule: 'FREQ=WEEKLY;COUNT=6',
+    });
+  });
+
+  it('says what is wrong before sending, and what the server refused', async () => {
+    await show('write');
+    await act(async () => button('New event', ui.host)?.click());
+    const d = dialog();
+    if (!d) throw new Error('no dialog');
+    type(field('Title', d) as HTMLInputElement, 'Oops');
+    type(field('End time', d) as HTMLInputElement, '08:00');
+    expect(d.textContent).toContain('The end cannot come before the start.');
+    expect(button('Create the event', d)?.disabled).toBe(true);
+    type(field('End time', d) as HTMLInputElement, '11:00');
+    vi.spyOn(api.calendar, 'create').mockRejectedValue(new ApiError(400, 'invalid_rrule', 'x'));
+    await act(async () => button('Create the event', d)?.click());
+    expect(d.querySelector('[role="alert"]')?.textContent).toBe('This repeat is not valid.');
+  });
+});
+
+describe('an event’s details', () => {
+  const EVENT: CalendarEvent = calendarEvent('review', {
+    title: 'Review',
+    location: 'Room 2',
+    description: 'Bring the plans.',
+    start: '2026-12-10T13:00:00.000Z',
+    end: '2026-12-10T14:00:00.000Z',
+    version: 12,
+  });
+
+  it('shows the event, and saves only what changed at the version read', async () => {
+    const get = vi.spyOn(api.calendar, 'get').mockResolvedValue(EVENT);
+    await show('write', { eventId: 'review' });
+    await vi.waitFor(() => expect(dialog()?.textContent).toContain('Bring the plans.'));
+    expect(get).toHaveBeenCalledWith('review');
+    const d = dialog();
+    if (!d) throw new Error('no dialog');
+    expect(d.querySelector('.dialog__title')?.textContent).toBe('Review');
+    expect(plain(d.textContent)).toContain('Thursday, December 10, 2026, 2:00 – 3:00 PM');
+    expect(d.textContent).toContain('Room 2');
+    await act(async () => button('Edit', d)?.click());
+    type(field('Title', d) as HTMLInputElement, 'Design review');
+    const update = vi
+      .spyOn(api.calendar, 'update')
+      .mockResolvedValue({ ...EVENT, title: 'Design review', version: 13 });
+    await act(async () => button('Save', d)?.click());
+    expect(update).toHaveBeenCalledWith('review', { title: 'Design review' }, 12);
+    expect(d.querySelector('.dialog__title')?.textContent).toBe('Design review');
+    expect(toasts()).toContain('Event saved');
+  });
+
+  it('brings back the event changed meanwhile (412) and says so', async () => {
+    const get = vi
+      .spyOn(api.calendar, 'get')
+      .mockResolvedValueOnce(EVENT)
+      .mockResolvedValueOnce({ ...EVENT, title: 'Review (moved)', version: 14 });
+    await show('write', { eventId: 'review' });
+    await vi.waitFor(() => expect(button('Edit', dialog() ?? document)).toBeDefined());
+    const d = dialog();
+    if (!d) throw new Error('no dialog');
+    await act(async () => button('Edit', d)?.click());
+    type(field('Location', d) as HTMLInputElement, 'Room 3');
+    vi.spyOn(api.calendar, 'update').mockRejectedValue(
+      new ApiError(412, 'precondition_failed', 'changed'),
+    );
+    await act(async () => button('Save', d)?.click());
+    await vi.waitFor(() => expect(get).toHaveBeenCalledTimes(2));
+    await vi.waitFor(() =>
+      expect(d.querySelector('.dialog__title')?.textContent).toBe('Review (moved)'),
+    );
+    expect(d.querySelector('[role="status"]')?.textContent).toContain(
+      'This event was changed elsewhere meanwhile',
+    );
+    // The form is closed: nothing of the older version goes out by a second click.
+    expect(d.querySelector('form')).toBeNull();
+  });
+
+  it('deletes after asking, at the version read', async () => {
+    vi.spyOn(api.calendar, 'get').mockResolvedValue({
+      ...EVENT,
+      recurring: true,
+      rrule: 'FREQ=WEEKLY',
+    });
+    await show('write', { eventId: 'review' });
+    await vi.waitFor(() => expect(button('Delete', dialog() ?? document)).toBeDefined());
+    const remove = vi.spyOn(api.calendar, 'remove').mockResolvedValue(undefined);
+    await act(async () => button('Delete')?.click());
+    const confirm = dialog();
+    expect(confirm?.querySelector('.dialog__title')?.textContent).toBe('Delete the event?');
+    expect(confirm?.textContent).toContain('with all its occurrences');
+    expect(remove).not.toHaveBeenCalled();
+    await act(async () => button('Delete', confirm)?.click());
+    expect(remove).toHaveBeenCalledWith('review', 12);
+    expect(toasts()).toContain('Event “Review” deleted');
+    // Closed: back to the calendar, the focus on the day it was at.
+    expect(window.location.pathname).toBe(`/w/${WS}/calendar`);
+    expect(document.querySelector('dialog[open]')).toBeNull();
+  });
+
+  it('shows a calendar application’s to-do read-only, deletable by writers', async () => {
+    vi.spyOn(api.calendar, 'get').mockResolvedValue({ ...EVENT, kind: 'todo', title: 'Call back' });
+    await show('write', { eventId: 'review' });
+    await vi.waitFor(() =>
+      expect(dialog()?.textContent).toContain('To-do from a calendar application'),
+    );
+    const d = dialog() ?? document;
+    expect(button('Edit', d)).toBeUndefined();
+    expect(button('Delete', d)).toBeDefined();
+  });
+});
+
+describe('a read-only member', () => {
+  it('gets no control to change anything', async () => {
+    vi.spyOn(api.calendar, 'get').mockResolvedValue(calendarEvent('review', { title: 'Review' }));
+    await show('read', { eventId: 'review' });
+    await vi.waitFor(() =>
+      expect(ui.host.querySelector('.cal-readonly')?.textContent).toBe(
+        'You have read-only access to the calendar.',
+      ),
+    );
+    expect(button('New event', ui.host)).toBeUndefined();
+    await vi.waitFor(() => expect(dialog()?.querySelector('.cal-facts')).not.toBeNull());
+    const d = dialog() ?? document;
+    expect(button('Edit', d)).toBeUndefined();
+    expect(button('Delete', d)).toBeUndefined();
+    // A click on a day creates nothing; its button lists the day's events.
+    await act(async () => button('Close', d)?.click());
+    act(() => cell('2026-12-17')?.click());
+    expect(document.querySelector('dialog[open]')).toBeNull();
+    act(() => dayButton('2026-12-10')?.click());
+    expect(dialog()?.querySelector('.dialog__title')?.textContent).toBe(
+      'Thursday, December 10, 2026',
+    );
+    expect(button('New event', dialog() ?? document)).toBeUndefined();
+  });
+});

@@ -1,0 +1,276 @@
+// /w/:id/calendar and /w/:id/calendar/:eid: a workspace's shared calendar,
+// by month or week (?view=week&date=2026-12-10 keeps the place across a
+// reload), an event's details over it. One CalendarScreen stays mounted
+// while events open and close (the route's stableKey), with its store and
+// live subscriptions.
+import '../../styles/modules/calendar.css';
+import {
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type KeyboardEvent,
+} from 'react';
+import { isApiError, type CalendarOccurrence, type Me, type Workspace } from '../../api';
+import type { PageProps } from '../../app/routes';
+import { Button } from '../../components/Button';
+import { Alert, EmptyState, Spinner } from '../../components/Feedback';
+import { useI18n } from '../../i18n';
+import { Page } from '../../layout/Page';
+import NotFoundPage from '../../pages/NotFoundPage';
+import { Link, navigate, useSearchParams } from '../../router/router';
+import { useMe } from '../../session';
+import { useWorkspaces } from '../../workspaces';
+import { DayDialog } from './components/DayDialog';
+import { EventDialog } from './components/EventDialog';
+import { MonthView, type GridProps } from './components/MonthView';
+import { NewEventDialog } from './components/NewEventDialog';
+import { Toolbar } from './components/Toolbar';
+import { WeekView } from './components/WeekView';
+import { useNow } from './hooks';
+import {
+  dayKey,
+  isDayKey,
+  rangeOf,
+  samePeriod,
+  shiftPeriod,
+  visibleDays,
+  type DayKey,
+  type View,
+} from './logic/dates';
+import { emptyDraft, type EventDraft } from './logic/draft';
+import { periodTitle } from './logic/format';
+import { movedDay } from './logic/keys';
+import { byDay } from './logic/layout';
+import { calendarPath } from './paths';
+import { CalendarStore } from './store';
+
+export default function CalendarPage({ params }: PageProps) {
+  const { t } = useI18n();
+  const { byId, loading } = useWorkspaces();
+  const me = useMe();
+  const w = byId(params.id ?? '');
+  if (!w && loading) return <Spinner label={t('common.loading')} />;
+  if (!w) return <NotFoundPage />;
+  if (!w.modules.includes('calendar')) {
+    return (
+      <Page title={t('module.calendar.name')} subtitle={w.name}>
+        <EmptyState icon="lock" title={t('module.not_enabled')}>
+          <Link to={`/w/${w.id}`}>{t('module.back_home', { workspace: w.name })}</Link>
+        </EmptyState>
+      </Page>
+    );
+  }
+  return <CalendarScreen key={w.id} workspace={w} me={me} eventId={params.eid ?? null} />;
+}
+
+export function CalendarScreen({
+  workspace,
+  me,
+  eventId,
+}: {
+  workspace: Workspace;
+  me: Me;
+  eventId: string | null;
+}) {
+  const { t, locale } = useI18n();
+  const ws = workspace.id;
+  const [store] = useState(() => new CalendarStore(ws, me.id));
+  const occurrences = useSyncExternalStore(store.subscribe, () => store.getState().occurrences);
+  const shown = useSyncExternalStore(store.subscribe, () => store.getState().shown);
+  const loaded = useSyncExternalStore(store.subscribe, () => store.getState().loaded);
+  const failed = useSyncExternalStore(store.subscribe, () => store.getState().failed);
+  const right = useSyncExternalStore(store.subscribe, () => store.getState().right);
+  const archived = useSyncExternalStore(store.subscribe, () => store.getState().archived);
+  const rightLoaded = useSyncExternalStore(store.subscribe, () => store.getState().rightLoaded);
+  const canWrite = right === 'write' && !archived && !workspace.archived;
+
+  const search = useSearchParams();
+  const view: View = search.get('view') === 'week' ? 'week' : 'month';
+  const asked = search.get('date') ?? '';
+  const today = dayKey(useNow());
+  const cursor = isDayKey(asked) ? asked : today;
+
+  const [creating, setCreating] = useState<EventDraft | null>(null);
+  const [dayShown, setDayShown] = useState<DayKey | null>(null);
+  const [picked, setPicked] = useState<CalendarOccurrence | null>(null);
+  /** A day to put the focus on once it is shown (keyboard moves, after a deletion). */
+  const wantFocus = useRef<DayKey | null>(null);
+  const gridArea = useRef<HTMLDivElement>(null);
+  const hintId = useId();
+
+  useEffect(() => {
+    store.start();
+    return () => store.stop();
+  }, [store]);
+
+  const range = rangeOf(view, cursor);
+  useEffect(() => {
+    void store.show({ from: range.from, to: range.to });
+  }, [store, range.from, range.to]);
+
+  const days = useMemo(() => visibleDays(view, cursor), [view, cursor]);
+  const perDay = useMemo(() => byDay(occurrences, days), [occurrences, days]);
+  const title = periodTitle(view, cursor, locale);
+
+  /** Moves to a day (and view); `focus` puts the focus on it once shown. */
+  const go = (day: DayKey, v: View = view, focus = false) => {
+    if (focus) wantFocus.current = day;
+    navigate(calendarPath(ws, { eventId, view: v, day }), { replace: true });
+  };
+
+  // After every render: the day asked for gets the focus once it is there.
+  useEffect(() => {
+    const day = wantFocus.current;
+    const cell = day && gridArea.current?.querySelector<HTMLElement>(`[data-focus-day="${day}"]`);
+    if (!cell) return;
+    wantFocus.current = null;
+    cell.focus();
+  });
+
+  const openEvent = (o: CalendarOccurrence | null, id: string | null) => {
+    setPicked(o);
+    navigate(calendarPath(ws, { eventId: id, view, day: asked ? cursor : null }));
+  };
+
+  const newEvent = (day: DayKey, minutes?: number) => {
+    setDayShown(null);
+    setCreating(
+      minutes === undefined ? emptyDraft(day, { allDay: true }) : emptyDraft(day, { minutes }),
+    );
+  };
+
+  // Arrows on a day's button move the focus to another day (its period shown).
+  const onKeyDown = (e: KeyboardEvent<HTMLElement>) => {
+    const day = (e.target as HTMLElement).getAttribute('data-focus-day');
+    if (!day || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    const moved = movedDay(e.key, day, view);
+    if (!moved) return;
+    e.preventDefault();
+    go(moved, view, true);
+  };
+
+  const grid: GridProps = {
+    days,
+    byDay: perDay,
+    cursor,
+    today,
+    canWrite,
+    label: title,
+    hintId,
+    onKeyDown,
+    onFocusDay: (day) => {
+      if (day !== cursor && samePeriod(view, day, cursor)) go(day);
+    },
+    onOpen: (o) => openEvent(o, o.event_id),
+    onCreate: newEvent,
+    onShowDay: setDayShown,
+    onPickDay: (day) => {
+      if (canWrite) newEvent(day, view === 'week' ? 9 * 60 : undefined);
+      else setDayShown(day);
+    },
+  };
+
+  const inView = shown?.from === range.from && shown.to === range.to;
+  const none = inView && [...perDay.values()].every((l) => l.length === 0);
+  const denied = isApiError(failed) && failed.status === 404;
+
+  let body;
+  if (denied) {
+    body = (
+      <EmptyState icon="lock" title={t('module.not_enabled')}>
+        <Link to={`/w/${ws}`}>{t('module.back_home', { workspace: workspace.name })}</Link>
+      </EmptyState>
+    );
+  } else if (!loaded) {
+    body = <Spinner label={t('common.loading')} />;
+  } else {
+    body = (
+      <>
+        <Toolbar
+          view={view}
+          title={title}
+          onPrevious={() => go(shiftPeriod(view, cursor, -1))}
+          onToday={() => go(today)}
+          onNext={() => go(shiftPeriod(view, cursor, 1))}
+          onView={(v) => go(cursor, v)}
+        />
+        {failed ? (
+          <Alert kind="error" title={t('calendar.load_failed')}>
+            <Button size="sm" onClick={() => void store.load()}>
+              {t('conn.retry')}
+            </Button>
+          </Alert>
+        ) : null}
+        <div ref={gridArea} className="cal-area">
+          {view === 'month' ? <MonthView {...grid} /> : <WeekView {...grid} />}
+        </div>
+        <p className="cal-status muted" role="status">
+          {none ? t(view === 'month' ? 'calendar.none.month' : 'calendar.none.week') : ''}
+        </p>
+        <p id={hintId} className="cal-hint muted">
+          {t(canWrite ? 'calendar.grid_hint' : 'calendar.grid_hint_read')}
+        </p>
+      </>
+    );
+  }
+
+  return (
+    <div className="calendar">
+      <Page
+        title={t('module.calendar.name')}
+        subtitle={workspace.name}
+        actions={
+          canWrite && !denied ? (
+            <Button
+              variant="primary"
+              icon="plus"
+              onClick={() => newEvent(samePeriod(view, today, cursor) ? today : cursor, 9 * 60)}
+            >
+              {t('calendar.new')}
+            </Button>
+          ) : null
+        }
+      >
+        {rightLoaded && loaded && !denied && !canWrite ? (
+          <p className="cal-readonly">
+            {archived || workspace.archived ? t('error.archived') : t('calendar.read_only')}
+          </p>
+        ) : null}
+        {body}
+      </Page>
+      {creating ? (
+        <NewEventDialog store={store} initial={creating} onClose={() => setCreating(null)} />
+      ) : null}
+      {dayShown ? (
+        <DayDialog
+          day={dayShown}
+          occurrences={perDay.get(dayShown) ?? []}
+          canWrite={canWrite}
+          onOpen={(o) => {
+            setDayShown(null);
+            openEvent(o, o.event_id);
+          }}
+          onCreate={() => newEvent(dayShown)}
+          onClose={() => setDayShown(null)}
+        />
+      ) : null}
+      {eventId ? (
+        <EventDialog
+          key={eventId}
+          store={store}
+          id={eventId}
+          occurrence={picked}
+          canWrite={canWrite}
+          onClose={() => openEvent(null, null)}
+          onDeleted={() => {
+            wantFocus.current = cursor;
+            openEvent(null, null);
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}

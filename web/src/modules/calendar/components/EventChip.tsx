@@ -1,0 +1,77 @@
+// One occurrence as a button: its start time (timed) and title, with, for
+// screen readers, when it is and where (hidden text after the visible one:
+// its accessible name starts with what is seen, WCAG 2.5.3). Opens its
+// details.
+import type { CalendarOccurrence } from '../../../api';
+import { useI18n } from '../../../i18n';
+import { formatTime, whenText } from '../logic/format';
+import { continuesFrom, inAllDayRow } from '../logic/layout';
+
+/** An occurrence in words: "Réunion, jeudi 10 décembre 2026, 09:00 – 10:00, Salle 2" (tooltips). */
+export function useOccurrenceLabel(): (o: CalendarOccurrence) => string {
+  const { t, locale } = useI18n();
+  return (o) => {
+    const title = o.title.trim() || t('calendar.untitled');
+    const when = o.start ? whenText(o, locale) : t('calendar.no_date');
+    return o.location.trim()
+      ? t('calendar.chip_where', { title, when, location: o.location.trim() })
+      : t('calendar.chip', { title, when });
+  };
+}
+
+/** What screen readers hear after an occurrence's visible text: ", jeudi 10 décembre 2026, 09:00 – 10:00, Salle 2". */
+export function OccurrenceDetail({ occurrence: o }: { occurrence: CalendarOccurrence }) {
+  const { t, locale } = useI18n();
+  const when = o.start ? whenText(o, locale) : t('calendar.no_date');
+  return (
+    <span className="visually-hidden">
+      {o.location.trim()
+        ? t('calendar.chip_detail_where', { when, location: o.location.trim() })
+        : t('calendar.chip_detail', { when })}
+    </span>
+  );
+}
+
+export function EventChip({
+  occurrence: o,
+  day,
+  onOpen,
+  showTime = true,
+}: {
+  occurrence: CalendarOccurrence;
+  /** The day the chip is shown on (a chip after the first day says it goes on). */
+  day: string;
+  onOpen(o: CalendarOccurrence): void;
+  showTime?: boolean;
+}) {
+  const { t, locale } = useI18n();
+  const label = useOccurrenceLabel();
+  const wide = inAllDayRow(o);
+  const goesOn = continuesFrom(o, day);
+  const cls = [
+    'cal-chip',
+    wide ? 'cal-chip--all-day' : '',
+    o.kind !== 'event' ? 'cal-chip--item' : '',
+    goesOn ? 'cal-chip--continued' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <button
+      type="button"
+      className={cls}
+      title={label(o)}
+      data-event-id={o.event_id}
+      onClick={() => onOpen(o)}
+    >
+      {showTime && !wide && o.start && !goesOn ? (
+        <>
+          <span className="cal-chip__time">{formatTime(o.start, locale)}</span>{' '}
+        </>
+      ) : null}
+      <span className="cal-chip__title">{o.title.trim() || t('calendar.untitled')}</span>
+      {goesOn ? <span className="cal-chip__more"> ({t('calendar.continued')})</span> : null}
+      <OccurrenceDetail occurrence={o} />
+    </button>
+  );
+}

@@ -1,0 +1,68 @@
+// "Nouvel événement": the form, filled with the day (and slot) it was
+// opened from; times go as UTC instants with the browser's zone.
+import { useState, type FormEvent } from 'react';
+import { Button } from '../../../components/Button';
+import { Modal } from '../../../components/Dialog';
+import { Alert } from '../../../components/Feedback';
+import { useI18n } from '../../../i18n';
+import { useToast } from '../../../notifications/toasts';
+import { useCalendarErrorText } from '../errors';
+import { browserTimeZone } from '../logic/dates';
+import { newEventOf, problemOf, type EventDraft } from '../logic/draft';
+import type { CalendarStore } from '../store';
+import { EventForm } from './EventForm';
+
+export function NewEventDialog({
+  store,
+  initial,
+  onClose,
+}: {
+  store: CalendarStore;
+  initial: EventDraft;
+  onClose(): void;
+}) {
+  const { t } = useI18n();
+  const { toast } = useToast();
+  const errorText = useCalendarErrorText();
+  const [draft, setDraft] = useState(initial);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const timeZone = browserTimeZone();
+  const problem = problemOf(draft);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (problem) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await store.create(newEventOf(draft, timeZone));
+      toast({ kind: 'success', title: t('calendar.created', { title: created.title }) });
+      onClose();
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal title={t('calendar.new')} onClose={onClose} className="cal-dialog">
+      <form className="form" onSubmit={(e) => void submit(e)} noValidate>
+        <EventForm
+          draft={draft}
+          onChange={setDraft}
+          problem={problem}
+          timeZone={timeZone}
+          autoFocus
+        />
+        {error ? <Alert kind="error">{errorText(error)}</Alert> : null}
+        <div className="dialog__actions">
+          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button type="submit" variant="primary" busy={busy} disabled={problem !== null}>
+            {t('calendar.create_submit')}
+          </Button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

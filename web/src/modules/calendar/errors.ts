@@ -1,0 +1,26 @@
+// Server error codes in calendar words.
+import { isApiError } from '../../api';
+import { useI18n, type MessageKey } from '../../i18n';
+import { useErrorText } from '../../util/errors';
+
+const CALENDAR_ERRORS: Record<string, MessageKey> = {
+  invalid_title: 'calendar.error.invalid_title',
+  invalid_description: 'calendar.error.invalid_description',
+  invalid_location: 'calendar.error.invalid_location',
+  invalid_time: 'calendar.error.invalid_time',
+  invalid_timezone: 'calendar.error.invalid_timezone',
+  invalid_rrule: 'calendar.error.invalid_rrule',
+  invalid_event: 'calendar.error.invalid_event',
+  calendar_full: 'calendar.error.calendar_full',
+  precondition_failed: 'calendar.changed',
+  read_only: 'calendar.read_only',
+};
+
+export function useCalendarErrorText(): (e: unknown) => string {
+  const text = useErrorText();
+  const { t } = useI18n();
+  return (e) => {
+    const key = isApiError(e) ? CALENDAR_ERRORS[e.code] : undefined;
+    return key ? t(key) : text(e);
+  };
+}

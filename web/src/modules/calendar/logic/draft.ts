@@ -1,0 +1,239 @@
+// The event form: what it holds (local dates and times as the inputs give
+// them; an all-day event's last day, inclusive), what it sends (UTC
+// instants, or dates with the exclusive end the server wants), and, for an
+// edit, only the fields that changed. Pure: the browser's zone is given.
+import type { CalendarEvent, CalendarEventChange, NewCalendarEvent } from '../../../api';
+import {
+  addDays,
+  dayKey,
+  dayStart,
+  daysBetween,
+  exclusiveEnd,
+  inclusiveEnd,
+  isDayKey,
+  isoToLocal,
+  localToIso,
+  timeOfDay,
+  type DayKey,
+} from './dates';
+import { MAX_COUNT, repeatOf, rruleOf, type Repeat } from './rrule';
+
+export interface EventDraft {
+  title: string;
+  allDay: boolean;
+  startDate: string;
+  /** "HH:MM", local; unused all day. */
+  startTime: string;
+  /** All day: the last day (inclusive). */
+  endDate: string;
+  endTime: string;
+  location: string;
+  description: string;
+  repeat: Repeat | 'custom';
+  repeatEnd: 'never' | 'until' | 'count';
+  /** The last day of the repetition (repeatEnd "until"). */
+  until: string;
+  /** How many times (repeatEnd "count"), as typed. */
+  count: string;
+  /** The rule as read: kept as it is while `repeat` stays "custom". */
+  rrule: string | null;
+}
+
+/** What the form refuses before asking the server. */
+export type DraftProblem = 'title' | 'time' | 'end_before_start' | 'count' | 'until';
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** A new event on `day`: all day, or an hour from `minutes` after midnight (default 9:00). */
+export function emptyDraft(
+  day: DayKey,
+  o: { allDay?: boolean; minutes?: number } = {},
+): EventDraft {
+  const minutes = Math.max(0, Math.min(23 * 60, o.minutes ?? 9 * 60));
+  const start = `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
+  const end = minutes + 60;
+  return {
+    title: '',
+    allDay: o.allDay ?? false,
+    startDate: day,
+    startTime: start,
+    endDate: end >= 24 * 60 ? addDays(day, 1) : day,
+    endTime: `${pad(Math.floor((end % (24 * 60)) / 60))}:${pad(end % 60)}`,
+    location: '',
+    description: '',
+    repeat: 'none',
+    repeatEnd: 'never',
+    until: '',
+    count: '10',
+    rrule: null,
+  };
+}
+
+/** The form filled from an event. */
+export function draftOf(e: CalendarEvent): EventDraft {
+  const base = emptyDraft(e.start?.slice(0, 10) ?? '');
+  const rule = repeatOf(e.rrule);
+  const d: EventDraft = {
+    ...base,
+    title: e.title,
+    allDay: e.all_day,
+    location: e.location,
+    description: e.description,
+    repeat: rule.repeat,
+    repeatEnd: rule.end.kind,
+    until: rule.end.kind === 'until' ? rule.end.date : '',
+    count: rule.end.kind === 'count' ? String(rule.end.count) : base.count,
+    rrule: e.rrule,
+  };
+  if (e.all_day) {
+    const first = e.start?.slice(0, 10) ?? '';
+    const end = e.end?.slice(0, 10);
+    d.startDate = first;
+    d.endDate = end && end > first ? inclusiveEnd(end) : first;
+    return d;
+  }
+  const s = e.start ? isoToLocal(e.start) : null;
+  const f = e.end ? isoToLocal(e.end) : s;
+  if (s) {
+    d.startDate = s.date;
+    d.startTime = s.time;
+  }
+  if (f) {
+    d.endDate = f.date;
+    d.endTime = f.time;
+  }
+  return d;
+}
+
+function startOf(d: EventDraft): number {
+  return d.allDay
+    ? dayStart(d.startDate).getTime()
+    : new Date(localToIso(d.startDate, d.startTime) ?? NaN).getTime();
+}
+
+function endOf(d: EventDraft): number {
+  return d.allDay
+    ? dayStart(d.endDate).getTime()
+    : new Date(localToIso(d.endDate, d.endTime) ?? NaN).getTime();
+}
+
+/** The start moved: the end moves with it, so that the event keeps its length. */
+export function withStart(d: EventDraft, date: string, time: string = d.startTime): EventDraft {
+  const next = { ...d, startDate: date, startTime: time };
+  if (!isDayKey(date) || !isDayKey(d.startDate) || !isDayKey(d.endDate)) return next;
+  if (d.allDay)
+    return { ...next, endDate: addDays(date, Math.max(0, daysBetween(d.startDate, d.endDate))) };
+  const length = endOf(d) - startOf(d);
+  const start = startOf(next);
+  if (Number.isNaN(length) || Number.isNaN(start) || length < 0) return next;
+  const end = new Date(start + length);
+  return { ...next, endDate: dayKey(end), endTime: timeOfDay(end) };
+}
+
+/** All day on or off: the days stay; times come back as an hour from 9:00 (or as they were). */
+export function withAllDay(d: EventDraft, allDay: boolean): EventDraft {
+  if (d.allDay === allDay) return d;
+  const next = { ...d, allDay };
+  if (!allDay && d.startDate === d.endDate && d.endTime <= d.startTime) {
+    return { ...next, startTime: '09:00', endTime: '10:00' };
+  }
+  return next;
+}
+
+/** What stops the form from being sent, the first found; null when it may go. */
+export function problemOf(d: EventDraft): DraftProblem | null {
+  if (!d.title.trim()) return 'title';
+  const [s, e] = [startOf(d), endOf(d)];
+  if (Number.isNaN(s) || Number.isNaN(e)) return 'time';
+  if (e < s) return 'end_before_start';
+  if (d.repeat !== 'none' && d.repeat !== 'custom') {
+    if (d.repeatEnd === 'count') {
+      const n = Number(d.count);
+      if (!/^\d+$/.test(d.count.trim()) || n < 1 || n > MAX_COUNT) return 'count';
+    }
+    if (d.repeatEnd === 'until' && (!isDayKey(d.until) || d.until < d.startDate)) return 'until';
+  }
+  return null;
+}
+
+/** The times as the server takes them; `timeZone` for timed events (their local hour kept). */
+export function timesOf(
+  d: EventDraft,
+  timeZone: string | null,
+): Pick<NewCalendarEvent, 'start' | 'end' | 'all_day' | 'timezone'> {
+  if (d.allDay) {
+    return { start: d.startDate, end: exclusiveEnd(d.endDate), all_day: true };
+  }
+  return {
+    start: localToIso(d.startDate, d.startTime) ?? '',
+    end: localToIso(d.endDate, d.endTime) ?? '',
+    all_day: false,
+    timezone: timeZone,
+  };
+}
+
+/** The RRULE the form stands for (the one read, while "custom"). */
+export function ruleOf(d: EventDraft): string | null {
+  if (d.repeat === 'custom') return d.rrule;
+  const end =
+    d.repeatEnd === 'count'
+      ? { kind: 'count' as const, count: Number(d.count) }
+      : d.repeatEnd === 'until'
+        ? { kind: 'until' as const, date: d.until }
+        : { kind: 'never' as const };
+  return rruleOf(d.repeat, end, d.allDay);
+}
+
+/** POST body of a new event. */
+export function newEventOf(d: EventDraft, timeZone: string | null): NewCalendarEvent {
+  const body: NewCalendarEvent = {
+    title: d.title.trim(),
+    ...timesOf(d, timeZone),
+  };
+  if (d.location.trim()) body.location = d.location.trim();
+  if (d.description.trim()) body.description = d.description;
+  const rule = ruleOf(d);
+  if (rule) body.rrule = rule;
+  return body;
+}
+
+const sameTimes = (a: EventDraft, b: EventDraft) =>
+  a.allDay === b.allDay &&
+  a.startDate === b.startDate &&
+  a.endDate === b.endDate &&
+  (a.allDay || (a.startTime === b.startTime && a.endTime === b.endTime));
+
+const sameRepeat = (a: EventDraft, b: EventDraft) =>
+  a.repeat === b.repeat &&
+  (a.repeat === 'none' ||
+    a.repeat === 'custom' ||
+    (a.repeatEnd === b.repeatEnd &&
+      (a.repeatEnd !== 'until' || a.until === b.until) &&
+      (a.repeatEnd !== 'count' || a.count.trim() === b.count.trim())));
+
+/**
+ * PATCH body: the fields the form changed from `event`. New times keep
+ * the event's own zone (the browser's when it has none); a rule that ends
+ * on a day is sent again with them, its UNTIL following the start's type.
+ */
+export function changesOf(
+  event: CalendarEvent,
+  d: EventDraft,
+  timeZone: string | null,
+): CalendarEventChange {
+  const base = draftOf(event);
+  const change: CalendarEventChange = {};
+  if (d.title.trim() !== base.title.trim()) change.title = d.title.trim();
+  if (d.location.trim() !== base.location.trim()) change.location = d.location.trim();
+  if (d.description !== base.description) change.description = d.description;
+  const timesChanged = !sameTimes(d, base);
+  if (timesChanged) Object.assign(change, timesOf(d, event.timezone ?? timeZone));
+  const untilFollows =
+    timesChanged && d.repeat !== 'custom' && d.repeat !== 'none' && d.repeatEnd === 'until';
+  if (!sameRepeat(d, base) || untilFollows) change.rrule = ruleOf(d);
+  return change;
+}
+
+export function isChanged(event: CalendarEvent, d: EventDraft, timeZone: string | null): boolean {
+  return Object.keys(changesOf(event, d, timeZone)).length > 0;
+}

@@ -1,0 +1,62 @@
+// Test data for the calendar module's unit tests.
+import type { CalendarEvent, CalendarOccurrence, EventFrame } from '../../../api';
+
+export const WS = 'w1';
+
+/** A timed occurrence (instants), unless `all_day` and dates are given. */
+export function occurrence(
+  id: string,
+  start: string,
+  end: string,
+  extra: Partial<CalendarOccurrence> = {},
+): CalendarOccurrence {
+  return {
+    event_id: id,
+    workspace_id: WS,
+    kind: 'event',
+    title: `Évènement ${id}`,
+    location: '',
+    start,
+    end,
+    all_day: false,
+    recurring: false,
+    recurrence_id: null,
+    ...extra,
+  };
+}
+
+export function allDay(
+  id: string,
+  start: string,
+  end: string,
+  extra: Partial<CalendarOccurrence> = {},
+): CalendarOccurrence {
+  return occurrence(id, start, end, { all_day: true, ...extra });
+}
+
+export function calendarEvent(id: string, extra: Partial<CalendarEvent> = {}): CalendarEvent {
+  return {
+    id,
+    workspace_id: WS,
+    uid: `${id}@ruche`,
+    kind: 'event',
+    title: `Évènement ${id}`,
+    description: '',
+    location: '',
+    start: '2026-12-10T08:00:00.000Z',
+    end: '2026-12-10T09:00:00.000Z',
+    all_day: false,
+    timezone: 'Europe/Paris',
+    rrule: null,
+    recurring: false,
+    created_by: 'me',
+    created_at: '2026-12-01T10:00:00.000Z',
+    updated_at: '2026-12-01T10:00:00.000Z',
+    version: 7,
+    ...extra,
+  };
+}
+
+export function calendarFrame(type: string, data: object, workspace = WS): EventFrame {
+  return { type, workspace_id: workspace, seq: 1, module: 'calendar', data: { ...data } };
+}

@@ -1,0 +1,199 @@
+// The calendar store: the range shown read (the last asked kept), live
+// events and reconnections reading it again once per burst, and changes
+// made meanwhile by someone else (412) brought back instead of overwritten.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { api, ApiError, type CalendarOccurrence } from '../../api';
+import { calendarEvent, calendarFrame, occurrence, WS } from './logic/fixtures.test-util';
+import { CalendarStore, EventChangedError, REFETCH_DELAY_MS } from './store';
+
+const WEEK = { from: '2026-12-06T23:00:00.000Z', to: '2026-12-13T23:00:00.000Z' };
+const NEXT = { from: '2026-12-13T23:00:00.000Z', to: '2026-12-20T23:00:00.000Z' };
+const meeting = occurrence('m', '2026-12-10T08:00:00Z', '2026-12-10T09:00:00Z');
+
+const titles = (s: CalendarStore) => s.getState().occurrences.map((o) => o.title);
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe('reading a range', () => {
+  it('reads the range shown, once', async () => {
+    const list = vi.spyOn(api.calendar, 'occurrences').mockResolvedValue([meeting]);
+    const s = new CalendarStore(WS, 'me');
+    await s.show(WEEK);
+    expect(list).toHaveBeenCalledWith(WS, WEEK.from, WEEK.to);
+    expect(s.getState()).toMatchObject({ loaded: true, shown: WEEK, failed: undefined });
+    expect(titles(s)).toEqual([meeting.title]);
+    await s.show({ ...WEEK });
+    expect(list).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps the answer of the last range asked, whatever the order answers come in', async () => {
+    let first: (l: CalendarOccurrence[]) => void = () => undefined;
+    vi.spyOn(api.calendar, 'occurrences')
+      .mockImplementationOnce(() => new Promise((r) => (first = r)))
+      .mockResolvedValueOnce([occurrence('n', '2026-12-15T08:00:00Z', '2026-12-15T09:00:00Z')]);
+    const s = new CalendarStore(WS, 'me');
+    const a = s.show(WEEK);
+    await s.show(NEXT);
+    first([meeting]);
+    await a;
+    expect(s.getState().shown).toEqual(NEXT);
+    expect(titles(s)).toEqual(['Évènement n']);
+  });
+
+  it('says when the calendar cannot be read', async () => {
+    vi.spyOn(api.calendar, 'occurrences').mockRejectedValue(new ApiError(404, 'not_found', 'x'));
+    const s = new CalendarStore(WS, 'me');
+    await s.show(WEEK);
+    expect(s.getState()).toMatchObject({ loaded: true, failed: { status: 404 } });
+  });
+
+  it('takes the right from the workspace: read-only, archived', async () => {
+    vi.spyOn(api.workspaces, 'get')
+      .mockResolvedValueOnce({ role: 'guest', rights: {}, archived: false } as never)
+      .mockResolvedValueOnce({
+        role: 'member',
+        rights: { calendar: 'write' },
+        archived: true,
+      } as never)
+      .mockResolvedValueOnce({
+        role: 'member',
+        rights: { calendar: 'write' },
+        archived: false,
+      } as never);
+    const s = new CalendarStore(WS, 'me');
+    await s.loadRight();
+    expect(s.getState().right).toBe('read');
+    expect(s.canWrite).toBe(false);
+    await s.loadRight();
+    expect(s.canWrite).toBe(false);
+    await s.loadRight();
+    expect(s.canWrite).toBe(true);
+  });
+});
+
+describe('live', () => {
+  async function shown() {
+    const list = vi.spyOn(api.calendar, 'occurrences').mockResolvedValue([]);
+    const s = new CalendarStore(WS, 'me');
+    await s.show(WEEK);
+    list.mockResolvedValue([meeting]);
+    return { s, list };
+  }
+
+  it('reads the range again after a burst of changes, once', async () => {
+    const { s, list } = await shown();
+    s.handleEvent(calendarFrame('calendar.event_created', calendarEvent('m')));
+    s.handleEvent(calendarFrame('calendar.event_updated', calendarEvent('m')));
+    s.handleEvent(calendarFrame('calendar.event_deleted', { id: 'x' }));
+    expect(list).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(REFETCH_DELAY_MS);
+    expect(list).toHaveBeenCalledTimes(2);
+    expect(list).toHaveBeenLastCalledWith(WS, WEEK.from, WEEK.to);
+    expect(titles(s)).toEqual([meeting.title]);
+  });
+
+  it("leaves other workspaces' calendars and other events alone", async () => {
+    const { s, list } = await shown();
+    s.handleEvent(calendarFrame('calendar.event_created', calendarEvent('m'), 'other'));
+    s.handleEvent(calendarFrame('task.created', { id: 't' }));
+    await vi.advanceTimersByTimeAsync(REFETCH_DELAY_MS * 2);
+    expect(list).toHaveBeenCalledTimes(1);
+  });
+
+  it('reads the range again when the connection comes back', async () => {
+    const { s, list } = await shown();
+    s.handleEvent({ type: 'hello', workspace_id: '', seq: 0, data: {} });
+    await vi.advanceTimersByTimeAsync(REFETCH_DELAY_MS);
+    expect(list).toHaveBeenCalledTimes(2);
+    expect(titles(s)).toEqual([meeting.title]);
+  });
+
+  it('follows the right: a member made read-only', async () => {
+    const get = vi
+      .spyOn(api.workspaces, 'get')
+      .mockResolvedValueOnce({ role: 'member', rights: {}, archived: false } as never)
+      .mockResolvedValueOnce({
+        role: 'member',
+        rights: { calendar: 'read' },
+        archived: false,
+      } as never);
+    const s = new CalendarStore(WS, 'me');
+    await s.loadRight();
+    expect(s.canWrite).toBe(true);
+    s.handleEvent(calendarFrame('member.updated', { user_id: 'someone else' }));
+    expect(get).toHaveBeenCalledTimes(1);
+    s.handleEvent(calendarFrame('member.updated', { user_id: 'me' }));
+    await vi.waitFor(() => expect(s.canWrite).toBe(false));
+  });
+});
+
+describe('changes', () => {
+  it('creates, then reads the range at once', async () => {
+    const list = vi.spyOn(api.calendar, 'occurrences').mockResolvedValue([]);
+    const s = new CalendarStore(WS, 'me');
+    await s.show(WEEK);
+    const create = vi.spyOn(api.calendar, 'create').mockResolvedValue(calendarEvent('m'));
+    list.mockResolvedValue([meeting]);
+    const body = { title: 'Réunion', start: '2026-12-10', end: '2026-12-11', all_day: true };
+    await s.create(body);
+    expect(create).toHaveBeenCalledWith(WS, body);
+    await vi.waitFor(() => expect(titles(s)).toEqual([meeting.title]));
+  });
+
+  it('changes and deletes at the version seen', async () => {
+    vi.spyOn(api.calendar, 'occurrences').mockResolvedValue([]);
+    const s = new CalendarStore(WS, 'me');
+    const update = vi
+      .spyOn(api.calendar, 'update')
+      .mockResolvedValue(calendarEvent('m', { title: 'B', version: 8 }));
+    expect((await s.update('m', { title: 'B' }, 7)).version).toBe(8);
+    expect(update).toHaveBeenCalledWith('m', { title: 'B' }, 7);
+    const remove = vi.spyOn(api.calendar, 'remove').mockResolvedValue(undefined);
+    await s.remove('m', 8);
+    expect(remove).toHaveBeenCalledWith('m', 8);
+    // Already gone: done all the same.
+    remove.mockRejectedValue(new ApiError(404, 'not_found', 'x'));
+    await expect(s.remove('m', 8)).resolves.toBeUndefined();
+  });
+
+  it('brings back the event as it is now when it changed meanwhile (412)', async () => {
+    const list = vi.spyOn(api.calendar, 'occurrences').mockResolvedValue([]);
+    const s = new CalendarStore(WS, 'me');
+    await s.show(WEEK);
+    vi.spyOn(api.calendar, 'update').mockRejectedValue(
+      new ApiError(412, 'precondition_failed', 'changed'),
+    );
+    const now = calendarEvent('m', { title: 'Par Bob', version: 9 });
+    const get = vi.spyOn(api.calendar, 'get').mockResolvedValue(now);
+    const err = await s.update('m', { title: 'Moi' }, 7).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EventChangedError);
+    expect((err as EventChangedError).latest).toEqual(now);
+    expect(get).toHaveBeenCalledWith('m');
+    // The range is read again too (it may have moved).
+    expect(list).toHaveBeenCalledTimes(2);
+
+    // Deleted meanwhile: said so.
+    get.mockRejectedValue(new ApiError(404, 'not_found', 'gone'));
+    vi.spyOn(api.calendar, 'remove').mockRejectedValue(
+      new ApiError(412, 'precondition_failed', 'changed'),
+    );
+    const gone = await s.remove('m', 7).catch((e: unknown) => e);
+    expect(gone).toBeInstanceOf(EventChangedError);
+    expect((gone as EventChangedError).latest).toBeNull();
+  });
+
+  it('passes other refusals on as they are', async () => {
+    const s = new CalendarStore(WS, 'me');
+    vi.spyOn(api.calendar, 'update').mockRejectedValue(new ApiError(400, 'invalid_rrule', 'x'));
+    await expect(s.update('m', { rrule: 'FREQ=NEVER' }, 7)).rejects.toMatchObject({
+      code: 'invalid_rrule',
+    });
+  });
+});
