@@ -4,6 +4,7 @@
 
 #include "base/clock.hpp"
 #include "core/crypto/random.hpp"
+#include "dav/dav.hpp"
 
 namespace ruche::calendar {
 
@@ -12,20 +13,6 @@ using platform::AuditEntry;
 using platform::Caller;
 
 namespace {
-
-bool matches(const std::string& if_match, const std::string& etag) {
-  std::string_view rest = if_match;
-  while (!rest.empty()) {
-    auto comma = rest.find(',');
-    std::string_view one = rest.substr(0, comma);
-    while (!one.empty() && (one.front() == ' ' || one.front() == '\t')) one.remove_prefix(1);
-    while (!one.empty() && (one.back() == ' ' || one.back() == '\t')) one.remove_suffix(1);
-    if (one == "*" || one == etag) return true;
-    if (comma == std::string_view::npos) break;
-    rest.remove_prefix(comma + 1);
-  }
-  return false;
-}
 
 Result<std::optional<std::string>> text_field(json::In& in, const char* name, std::size_t max,
                                               bool single_line, bool required_non_blank,
@@ -324,7 +311,7 @@ Result<Service::Put> Service::put(const Caller& caller, const std::string& segme
     RUCHE_TRY(auto before, store::object_named(c, cal.col.id, name));
     if (if_none_match_any && before)
       return fail(Errc::precondition_failed, "this name is taken", "precondition_failed");
-    if (if_match && (!before || !matches(*if_match, etag_of(*before))))
+    if (if_match && (!before || !dav::etag_listed(*if_match, etag_of(*before), false)))
       return fail(Errc::precondition_failed, "the object changed since", "precondition_failed");
     Object o;
     o.name = name;
@@ -342,7 +329,7 @@ Result<void> Service::remove_named(const Caller& caller, const std::string& segm
     RUCHE_TRY(Calendar cal, reach_segment(c, caller.user_id, segment, Access::write));
     RUCHE_TRY(auto o, store::object_named(c, cal.col.id, name));
     if (!o) return fail(Errc::not_found, "no such object");
-    if (if_match && !matches(*if_match, etag_of(*o)))
+    if (if_match && !dav::etag_listed(*if_match, etag_of(*o), false))
       return fail(Errc::precondition_failed, "the object changed since", "precondition_failed");
     return delete_object(c, caller, cal, *o);
   });
@@ -407,55 +394,47 @@ Result<Object> Service::create(const Caller& caller, const std::optional<Workspa
   });
 }
 
+Result<std::pair<Object, Calendar>> Service::reach_event(
+    db::Conn& c, const Caller& caller, const EventId& id, Access need,
+    const std::optional<std::string>& if_match) {
+  if (!is_id(id.str())) return fail(Errc::not_found, "no such event");
+  RUCHE_TRY(auto o, store::object(c, id));
+  if (!o) return fail(Errc::not_found, "no such event");
+  // A personal event is its owner's: another's calendar is not reached.
+  auto ws = workspace_of(o->collection_id);
+  const Collection col = ws ? Collection::of_workspace(*ws) : Collection::personal(caller.user_id);
+  if (col.id != o->collection_id) return fail(Errc::not_found, "no such event");
+  RUCHE_TRY(Calendar cal, reach(c, caller.user_id, col, need));
+  if (if_match && !dav::etag_listed(*if_match, etag_of(*o), false))
+    return fail(Errc::precondition_failed, "the event changed since", "precondition_failed");
+  return std::make_pair(std::move(*o), std::move(cal));
+}
+
 Result<Object> Service::get(const Caller& caller, const EventId& id) {
   return p_.db.read([&](db::Conn& c) -> Result<Object> {
-    if (!is_id(id.str())) return fail(Errc::not_found, "no such event");
-    RUCHE_TRY(auto o, store::object(c, id));
-    if (!o) return fail(Errc::not_found, "no such event");
-    // A personal event is its owner's: another's calendar is not reached.
-    auto ws = workspace_of(o->collection_id);
-    const Collection col =
-        ws ? Collection::of_workspace(*ws) : Collection::personal(caller.user_id);
-    if (col.id != o->collection_id) return fail(Errc::not_found, "no such event");
-    RUCHE_TRY([[maybe_unused]] auto cal, reach(c, caller.user_id, col, Access::read));
-    return std::move(*o);
+    RUCHE_TRY(auto found, reach_event(c, caller, id, Access::read, std::nullopt));
+    return std::move(found.first);
   });
 }
 
 Result<Object> Service::change(const Caller& caller, const EventId& id, const dav::EventEdit& edit,
                                const std::optional<std::string>& if_match) {
   return p_.db.write([&](db::Conn& c) -> Result<Object> {
-    if (!is_id(id.str())) return fail(Errc::not_found, "no such event");
-    RUCHE_TRY(auto o, store::object(c, id));
-    if (!o) return fail(Errc::not_found, "no such event");
-    auto ws = workspace_of(o->collection_id);
-    const Collection col =
-        ws ? Collection::of_workspace(*ws) : Collection::personal(caller.user_id);
-    if (col.id != o->collection_id) return fail(Errc::not_found, "no such event");
-    RUCHE_TRY(Calendar cal, reach(c, caller.user_id, col, Access::write));
-    if (if_match && !matches(*if_match, etag_of(*o)))
-      return fail(Errc::precondition_failed, "the event changed since", "precondition_failed");
-    RUCHE_TRY(std::string ics, dav::write_event(o->ics, o->info.uid, edit, p_.clock.now_ms()));
-    Object next = *o;
+    RUCHE_TRY(auto found, reach_event(c, caller, id, Access::write, if_match));
+    const Object& before = found.first;
+    RUCHE_TRY(std::string ics,
+              dav::write_event(before.ics, before.info.uid, edit, p_.clock.now_ms()));
+    Object next = before;
     next.ics = std::move(ics);
-    return store_object(c, caller, cal, std::move(next), &*o);
+    return store_object(c, caller, found.second, std::move(next), &before);
   });
 }
 
 Result<void> Service::remove(const Caller& caller, const EventId& id,
                              const std::optional<std::string>& if_match) {
   return p_.db.write([&](db::Conn& c) -> Result<void> {
-    if (!is_id(id.str())) return fail(Errc::not_found, "no such event");
-    RUCHE_TRY(auto o, store::object(c, id));
-    if (!o) return fail(Errc::not_found, "no such event");
-    auto ws = workspace_of(o->collection_id);
-    const Collection col =
-        ws ? Collection::of_workspace(*ws) : Collection::personal(caller.user_id);
-    if (col.id != o->collection_id) return fail(Errc::not_found, "no such event");
-    RUCHE_TRY(Calendar cal, reach(c, caller.user_id, col, Access::write));
-    if (if_match && !matches(*if_match, etag_of(*o)))
-      return fail(Errc::precondition_failed, "the event changed since", "precondition_failed");
-    return delete_object(c, caller, cal, *o);
+    RUCHE_TRY(auto found, reach_event(c, caller, id, Access::write, if_match));
+    return delete_object(c, caller, found.second, found.first);
   });
 }
 

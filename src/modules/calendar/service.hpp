@@ -106,6 +106,11 @@ class Service {
   Result<Calendar> reach_segment(db::Conn& c, const UserId& user, std::string_view segment,
                                  platform::Access need);
   // The items of `cal` (a feed), as objects.
+  // The event `id` and its calendar, as `caller` reaches it with `need`;
+  // precondition_failed when `if_match` does not name its ETag.
+  Result<std::pair<Object, Calendar>> reach_event(db::Conn& c, const platform::Caller& caller,
+                                                  const EventId& id, platform::Access need,
+                                                  const std::optional<std::string>& if_match);
   Result<std::vector<Object>> feed_objects(db::Conn& c, const Calendar& cal);
   // Writes `o` (new when `before` is null) as the collection's next change;
   // its events after.
