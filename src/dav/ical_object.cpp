@@ -225,6 +225,14 @@ bool recurs(icalcomponent* main) {
          icalcomponent_get_first_property(main, ICAL_RDATE_PROPERTY);
 }
 
+std::string tzid_of(icalcomponent* main) {
+  icalproperty* p = icalcomponent_get_first_property(main, ICAL_DTSTART_PROPERTY);
+  if (!p) return {};
+  icalparameter* tz = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+  const char* v = tz ? icalparameter_get_tzid(tz) : nullptr;
+  return v ? v : "";
+}
+
 Error bad(std::string_view condition, std::string message) {
   return Error{Errc::invalid, std::move(message), std::string(condition)};
 }
@@ -294,6 +302,13 @@ Result<ObjectInfo> inspect(std::string_view ics) {
         return tl::unexpected(bad("valid-calendar-data", "a recurrence rule without FREQ"));
   }
   icalcomponent* main = has_recurrence_id(all.front()) ? nullptr : all.front();
+  if (main) {
+    if (icalproperty* p = icalcomponent_get_first_property(main, ICAL_RRULE_PROPERTY)) {
+      struct icalrecurrencetype r = icalproperty_get_rrule(p);
+      info.rrule = take_string(icalrecurrencetype_as_string_r(&r));
+    }
+    info.timezone = tzid_of(main);
+  }
   info.summary = text_of(all.front(), ICAL_SUMMARY_PROPERTY);
   info.description = text_of(all.front(), ICAL_DESCRIPTION_PROPERTY);
   info.location = text_of(all.front(), ICAL_LOCATION_PROPERTY);
@@ -756,28 +771,12 @@ void set_utc(icalcomponent* c, icalproperty_kind kind, std::int64_t ms) {
   icalcomponent_add_property(c, p);
 }
 
-std::string tzid_of(icalcomponent* main) {
-  icalproperty* p = icalcomponent_get_first_property(main, ICAL_DTSTART_PROPERTY);
-  if (!p) return {};
-  icalparameter* tz = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
-  const char* v = tz ? icalparameter_get_tzid(tz) : nullptr;
-  return v ? v : "";
-}
-
 }  // namespace
 
 EventExtras event_extras(std::string_view ics) {
-  EventExtras out;
-  CompPtr root = parse(ics);
-  if (!root) return out;
-  const auto all = parts(root.get());
-  if (all.empty() || has_recurrence_id(all.front())) return out;
-  if (icalproperty* p = icalcomponent_get_first_property(all.front(), ICAL_RRULE_PROPERTY)) {
-    struct icalrecurrencetype r = icalproperty_get_rrule(p);
-    out.rrule = take_string(icalrecurrencetype_as_string_r(&r));
-  }
-  out.timezone = tzid_of(all.front());
-  return out;
+  auto info = inspect(ics);
+  if (!info) return {};
+  return {info->rrule, info->timezone};
 }
 
 Result<std::string> write_event(const std::optional<std::string>& existing, const std::string& uid,

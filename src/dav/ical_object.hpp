@@ -50,6 +50,8 @@ struct ObjectInfo {
   // The main component's own times (DTSTART and DTEND, DURATION or DUE):
   // a recurring object's first instance. None without DTSTART or DUE.
   std::optional<std::int64_t> own_start_ms, own_end_ms;
+  // The main component's RRULE value and DTSTART's TZID ("" when none).
+  std::string rrule, timezone;
 };
 
 // Checks a calendar object resource and reads its index. Errors (invalid,

@@ -32,6 +32,18 @@ std::vector<std::string> ModuleRegistry::names() const {
   return out;
 }
 
+Result<std::vector<std::string>> search_words(std::string_view query) {
+  std::vector<std::string> words;
+  for (std::size_t at = 0; at < query.size();) {
+    std::size_t end = query.find_first_of(" \t", at);
+    if (end == std::string_view::npos) end = query.size();
+    if (end > at) words.emplace_back(query.substr(at, end - at));
+    at = end + 1;
+  }
+  if (words.size() > 8) return fail(Errc::invalid, "at most 8 words", "invalid_query");
+  return words;
+}
+
 std::string mark_matches(const std::string& text, const std::vector<std::string>& words) {
   auto lower = [](char ch) {
     return ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch - 'A' + 'a') : ch;

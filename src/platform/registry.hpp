@@ -33,6 +33,10 @@ struct SearchHit {
   json::object extra;        // module-specific fields (channel_id, path, ...)
 };
 
+// The words of a search query (split at spaces and tabs), at most 8
+// (invalid "invalid_query" beyond).
+Result<std::vector<std::string>> search_words(std::string_view query);
+
 // `text` with every occurrence of `words` (ASCII case ignored) between
 // U+E000 and U+E001, as search snippets mark matches.
 std::string mark_matches(const std::string& text, const std::vector<std::string>& words);

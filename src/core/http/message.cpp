@@ -192,6 +192,14 @@ Response json_response(int status, std::string body) {
   return r;
 }
 
+Response xml_response(int status, std::string body) {
+  Response r;
+  r.status = status;
+  r.headers.set("Content-Type", "application/xml; charset=utf-8");
+  r.body = std::move(body);
+  return r;
+}
+
 Response no_content() {
   Response r;
   r.status = 204;

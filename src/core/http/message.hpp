@@ -127,6 +127,8 @@ Response error_response(const Error& e);
 Response error_response(Errc code, std::string_view message, std::string_view reason = {});
 // A JSON body (already serialized) with the JSON content type.
 Response json_response(int status, std::string body);
+// An XML body (WebDAV, CalDAV) with its content type.
+Response xml_response(int status, std::string body);
 // 204 No Content.
 Response no_content();
 // The HTTP status for an error kind (one table for the whole server).

@@ -55,17 +55,16 @@ json::object to_json(const Object& o) {
   j["title"] = o.info.summary;
   j["description"] = o.info.description;
   j["location"] = o.info.location;
-  auto extras = dav::event_extras(o.ics);
   // The stored index keeps the span of every instance; the event's own
-  // times are read from its text.
+  // times, rule and zone are read from its text, once.
   auto full = dav::inspect(o.ics);
   const dav::ObjectInfo& info = full ? *full : o.info;
   j["start"] =
       info.own_start_ms ? time_json(*info.own_start_ms, info.all_day) : json::value(nullptr);
   j["end"] = info.own_end_ms ? time_json(*info.own_end_ms, info.all_day) : json::value(nullptr);
   j["all_day"] = o.info.all_day;
-  j["timezone"] = nullable(extras.timezone);
-  j["rrule"] = nullable(extras.rrule);
+  j["timezone"] = nullable(info.timezone);
+  j["rrule"] = nullable(info.rrule);
   j["recurring"] = o.info.recurring;
   j["created_by"] = o.created_by;
   j["created_at"] = format_iso8601(o.created_at_ms);

@@ -28,14 +28,6 @@ constexpr std::string_view kAllow = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, 
 
 // --- answers ---------------------------------------------------------------------
 
-http::Response xml_reply(int status, std::string body) {
-  http::Response r;
-  r.status = status;
-  r.headers.set("Content-Type", "application/xml; charset=utf-8");
-  r.body = std::move(body);
-  return r;
-}
-
 // An error: a CalDAV or WebDAV precondition as XML, any other as the API's JSON.
 http::Response dav_error(const Error& e) {
   static constexpr std::string_view kCalDav[] = {"valid-calendar-data",
@@ -51,9 +43,10 @@ http::Response dav_error(const Error& e) {
                                               "cannot-modify-protected-property"};
   for (auto c : kCalDav)
     if (e.reason == c)
-      return xml_reply(e.code == Errc::conflict ? 409 : 403, dav::error_xml(dav::kCalDavNs, c));
+      return http::xml_response(e.code == Errc::conflict ? 409 : 403,
+                                dav::error_xml(dav::kCalDavNs, c));
   for (auto c : kDav)
-    if (e.reason == c) return xml_reply(403, dav::error_xml(c));
+    if (e.reason == c) return http::xml_response(403, dav::error_xml(c));
   return http::error_response(e);
 }
 
@@ -326,7 +319,7 @@ Result<http::Response> propfind_root(Service& cal, const http::Request& req, con
   respond(ms, kCalendars, root_props(caller), pf);
   if (depth == dav::Depth::one) respond(ms, home_href(caller), home_props(caller), pf);
   (void)cal;
-  return xml_reply(207, ms.finish());
+  return http::xml_response(207, ms.finish());
 }
 
 Result<http::Response> propfind_principal(const http::Request& req, const Caller& caller) {
@@ -337,7 +330,7 @@ Result<http::Response> propfind_principal(const http::Request& req, const Caller
   RUCHE_TRY(auto pf, dav::parse_propfind(req.body));
   dav::Multistatus ms(kXmlns);
   respond(ms, principal_href(caller), principal_props(caller), pf);
-  return xml_reply(207, ms.finish());
+  return http::xml_response(207, ms.finish());
 }
 
 Result<http::Response> propfind(Service& svc, const http::Request& req, const Caller& caller,
@@ -352,16 +345,17 @@ Result<http::Response> propfind(Service& svc, const http::Request& req, const Ca
       for (const auto& c : cals)
         respond(ms, calendar_href(caller, c), calendar_props(caller, c), pf);
     }
-    return xml_reply(207, ms.finish());
+    return http::xml_response(207, ms.finish());
   }
-  RUCHE_TRY(Calendar cal, svc.calendar(caller, t.segment));
+  // The CTag only for the collection's own properties.
+  RUCHE_TRY(Calendar cal, svc.calendar(caller, t.segment, t.kind == Target::calendar));
   const std::string href = calendar_href(caller, cal);
   const bool data = wants_data(pf);
   if (t.kind == Target::object) {
     RUCHE_TRY(auto o, svc.object_named(cal, t.name));
     if (!o) return fail(Errc::not_found, "no such object");
     respond(ms, object_href(href, o->name), object_props(*o, data), pf);
-    return xml_reply(207, ms.finish());
+    return http::xml_response(207, ms.finish());
   }
   respond(ms, href, calendar_props(caller, cal), pf);
   if (depth == dav::Depth::one) {
@@ -370,7 +364,7 @@ Result<http::Response> propfind(Service& svc, const http::Request& req, const Ca
       return {};
     }));
   }
-  return xml_reply(207, ms.finish());
+  return http::xml_response(207, ms.finish());
 }
 
 // The object name an href names in `cal_href`, or nullopt.
@@ -392,7 +386,7 @@ Result<http::Response> report(Service& svc, const http::Request& req, const Call
   RUCHE_TRY(auto body, dav::parse_xml(req.body));
   if (t.kind != Target::calendar)
     return fail(Errc::forbidden, "reports are run on a calendar", "supported-report");
-  RUCHE_TRY(Calendar cal, svc.calendar(caller, t.segment));
+  RUCHE_TRY(Calendar cal, svc.calendar(caller, t.segment, false));
   const std::string href = calendar_href(caller, cal);
   const dav::PropfindRequest pf = report_props(body);
   const bool data = wants_data(pf);
@@ -421,7 +415,7 @@ Result<http::Response> report(Service& svc, const http::Request& req, const Call
         respond(ms, object_href(href, n), object_props(*it, data, expand), pf);
     }
     for (const auto& u : unknown) ms.status(u, 404);
-    return xml_reply(207, ms.finish());
+    return http::xml_response(207, ms.finish());
   }
 
   if (body.is(dav::kCalDavNs, "calendar-query")) {
@@ -443,7 +437,7 @@ Result<http::Response> report(Service& svc, const http::Request& req, const Call
       respond(ms, object_href(href, o.name), object_props(o, data, expand), pf);
       return {};
     }));
-    return xml_reply(207, ms.finish());
+    return http::xml_response(207, ms.finish());
   }
 
   if (body.is(dav::kDavNs, "sync-collection")) {
@@ -489,7 +483,7 @@ Result<http::Response> report(Service& svc, const http::Request& req, const Call
       for (const auto& ch : list)
         if (ch.deleted) ms.status(object_href(href, ch.name), 404);
     ms.buffer() += "<D:sync-token>" + sync_token(now) + "</D:sync-token>";
-    return xml_reply(207, ms.finish());
+    return http::xml_response(207, ms.finish());
   }
   return fail(Errc::forbidden, "this report is not supported", "supported-report");
 }
@@ -497,7 +491,7 @@ Result<http::Response> report(Service& svc, const http::Request& req, const Call
 Result<http::Response> get(Service& svc, const http::Request& req, const Caller& caller,
                            const Target& t) {
   if (t.kind == Target::home) return fail(Errc::not_found, "a calendar home has no content");
-  RUCHE_TRY(Calendar cal, svc.calendar(caller, t.segment));
+  RUCHE_TRY(Calendar cal, svc.calendar(caller, t.segment, t.kind == Target::calendar));
   http::Response r;
   r.headers.set("Content-Type", "text/calendar; charset=utf-8");
   if (t.kind == Target::calendar) {
@@ -562,7 +556,7 @@ Result<http::Response> proppatch(Service& svc, const http::Request& req, const C
                                  const Target& t) {
   RUCHE_TRY(auto ops, dav::parse_proppatch(req.body));
   const std::string href = t.kind == Target::home ? home_href(caller) : [&]() -> std::string {
-    auto cal = svc.calendar(caller, t.segment);
+    auto cal = svc.calendar(caller, t.segment, false);
     return cal ? calendar_href(caller, *cal) : std::string();
   }();
   if (href.empty()) return fail(Errc::not_found, "no such calendar");
@@ -571,7 +565,7 @@ Result<http::Response> proppatch(Service& svc, const http::Request& req, const C
   for (const auto& op : ops) props += el(op.prop.ns, op.prop.name, "");
   dav::Multistatus ms(kXmlns);
   ms.response(href, {{403, props}});
-  return xml_reply(207, ms.finish());
+  return http::xml_response(207, ms.finish());
 }
 
 using Handler = Result<http::Response> (*)(Service&, http::Request&, const Caller&, const Target&);

@@ -126,6 +126,16 @@ Result<std::vector<Object>> Service::feed_objects(db::Conn& c, const Calendar& c
   return out;
 }
 
+Result<void> Service::feed_ctag(db::Conn& c, Calendar& cal) {
+  RUCHE_TRY(auto objects, feed_objects(c, cal));
+  std::uint64_t digest = 1469598103934665603ull;  // FNV-1a over names and ETags
+  for (const auto& o : objects)
+    for (std::string_view part : {std::string_view(o.name), std::string_view(*o.etag)})
+      for (unsigned char ch : part) digest = (digest ^ ch) * 1099511628211ull;
+  cal.seq = static_cast<std::int64_t>(digest >> 1);
+  return {};
+}
+
 Result<Calendar> Service::reach_segment(db::Conn& c, const UserId& user, std::string_view segment,
                                         Access need) {
   if (segment == "personal") return reach(c, user, Collection::personal(user), need);
@@ -147,12 +157,6 @@ Result<Calendar> Service::reach_segment(db::Conn& c, const UserId& user, std::st
     cal.segment = std::string(segment);
     cal.display_name = access->workspace_name + " (" + module + ")";
     cal.feed = module;
-    RUCHE_TRY(auto objects, feed_objects(c, cal));
-    std::uint64_t digest = 1469598103934665603ull;  // FNV-1a over names and ETags
-    for (const auto& o : objects)
-      for (std::string_view part : {std::string_view(o.name), std::string_view(*o.etag)})
-        for (unsigned char ch : part) digest = (digest ^ ch) * 1099511628211ull;
-    cal.seq = static_cast<std::int64_t>(digest >> 1);
     return cal;
   }
   if (!is_id(std::string(segment))) return fail(Errc::not_found, "no such calendar");
@@ -179,6 +183,7 @@ Result<std::vector<Calendar>> Service::calendars(const Caller& caller) {
         if (!def.calendar_items || a.right(def.name) == Access::none) continue;
         RUCHE_TRY(auto feed, reach_segment(c, caller.user_id, a.workspace_id.str() + "." + def.name,
                                            Access::read));
+        RUCHE_CHECK(feed_ctag(c, feed));
         out.push_back(std::move(feed));
       }
     }
@@ -186,9 +191,12 @@ Result<std::vector<Calendar>> Service::calendars(const Caller& caller) {
   });
 }
 
-Result<Calendar> Service::calendar(const Caller& caller, std::string_view segment) {
-  return p_.db.read(
-      [&](db::Conn& c) { return reach_segment(c, caller.user_id, segment, Access::read); });
+Result<Calendar> Service::calendar(const Caller& caller, std::string_view segment, bool with_ctag) {
+  return p_.db.read([&](db::Conn& c) -> Result<Calendar> {
+    RUCHE_TRY(Calendar cal, reach_segment(c, caller.user_id, segment, Access::read));
+    if (with_ctag && !cal.feed.empty()) RUCHE_CHECK(feed_ctag(c, cal));
+    return cal;
+  });
 }
 
 Result<void> Service::each_object(const Calendar& cal,
@@ -443,15 +451,8 @@ Result<void> Service::remove(const Caller& caller, const EventId& id,
 Result<std::vector<platform::SearchHit>> Service::search(db::Conn& c,
                                                          const std::vector<WorkspaceId>& readable,
                                                          std::string_view query, int limit) {
-  std::vector<std::string> words;
-  for (std::size_t at = 0; at < query.size();) {
-    std::size_t end = query.find_first_of(" \t", at);
-    if (end == std::string_view::npos) end = query.size();
-    if (end > at) words.emplace_back(query.substr(at, end - at));
-    at = end + 1;
-  }
+  RUCHE_TRY(auto words, platform::search_words(query));
   if (words.empty()) return std::vector<platform::SearchHit>{};
-  if (words.size() > 8) return fail(Errc::invalid, "at most 8 words", "invalid_query");
   // The workspaces' calendars (a hit names its workspace: personal
   // calendars are not searched).
   std::vector<std::string> cols;

@@ -32,7 +32,7 @@ struct Calendar {
   std::string display_name;  // "Personal", the workspace's name
   bool writable = false;
   // Its last change number; for another module's items, a digest of their
-  // names and ETags (a CTag: it changes when they do).
+  // names and ETags (a CTag: it changes when they do), only where asked.
   std::int64_t seq = 0;
   std::string feed;  // the module whose items it shows, read only; "" for a calendar
 };
@@ -63,8 +63,10 @@ class Service {
   // The caller's calendars: their own first, then each workspace calendar
   // they may read, by name.
   Result<std::vector<Calendar>> calendars(const platform::Caller& caller);
-  // One of them by URL segment. Errors: not_found.
-  Result<Calendar> calendar(const platform::Caller& caller, std::string_view segment);
+  // One of them by URL segment; `with_ctag`: with its `seq` (reading every
+  // item of another module's collection), for what shows it. Errors: not_found.
+  Result<Calendar> calendar(const platform::Caller& caller, std::string_view segment,
+                            bool with_ctag);
   Result<void> each_object(const Calendar& cal,
                            std::optional<std::pair<std::int64_t, std::int64_t>> range,
                            bool with_text, FunctionRef<Result<void>(Object&)> fn);
@@ -105,6 +107,8 @@ class Service {
                          platform::Access need);
   Result<Calendar> reach_segment(db::Conn& c, const UserId& user, std::string_view segment,
                                  platform::Access need);
+  // The digest of another module's items into `cal.seq` (its CTag).
+  Result<void> feed_ctag(db::Conn& c, Calendar& cal);
   // The items of `cal` (a feed), as objects.
   // The event `id` and its calendar, as `caller` reaches it with `need`;
   // precondition_failed when `if_match` does not name its ETag.

@@ -155,16 +155,8 @@ Result<WriteCtx> write_ctx(Service& files, const Caller& caller, const Target& t
   return ctx;
 }
 
-http::Response xml_reply(int status, std::string body) {
-  http::Response r;
-  r.status = status;
-  r.headers.set("Content-Type", "application/xml; charset=utf-8");
-  r.body = std::move(body);
-  return r;
-}
-
 http::Response dav_error(int status, std::string_view condition) {
-  return xml_reply(status, dav::error_xml(condition));
+  return http::xml_response(status, dav::error_xml(condition));
 }
 
 std::string prop_open(const std::string& ns, const std::string& name, int& counter, std::string& close) {
@@ -420,7 +412,7 @@ http::Response propfind(Service& files, http::Request& req, const Caller& caller
         });
     if (!listed) return http::error_response(listed.error());
   }
-  return xml_reply(207, ms.finish());
+  return http::xml_response(207, ms.finish());
 }
 
 http::Response proppatch(Service& files, http::Request& req, const Caller& caller, const Target& t) {
@@ -443,7 +435,7 @@ http::Response proppatch(Service& files, http::Request& req, const Caller& calle
     groups[(*status)[i]] += empty_prop((*ops)[i].prop.ns, (*ops)[i].prop.name, counter);
   dav::Multistatus ms;
   ms.response(href(t, t.path, folder), std::vector<std::pair<int, std::string>>(groups.begin(), groups.end()));
-  return xml_reply(207, ms.finish());
+  return http::xml_response(207, ms.finish());
 }
 
 http::Response lock(Service& files, http::Request& req, const Caller& caller, const Target& t) {
@@ -455,10 +447,11 @@ http::Response lock(Service& files, http::Request& req, const Caller& caller, co
   std::int64_t timeout = dav::parse_timeout_s(req.headers.get("Timeout"), s.lock_default_s, s.lock_max_s);
   std::int64_t now = files.platform().clock.now_ms();
   auto reply = [&](const dav::Lock& l, int status) {
-    http::Response r = xml_reply(status, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<D:prop xmlns:D=\"DAV:\">"
-                                         "<D:lockdiscovery>" +
-                                             dav::activelock_xml(l, href(t, l.root, false), now) +
-                                             "</D:lockdiscovery></D:prop>\n");
+    http::Response r = http::xml_response(
+        status,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<D:prop xmlns:D=\"DAV:\">"
+        "<D:lockdiscovery>" +
+            dav::activelock_xml(l, href(t, l.root, false), now) + "</D:lockdiscovery></D:prop>\n");
     r.headers.set("Lock-Token", "<" + l.token + ">");
     return r;
   };
@@ -617,10 +610,10 @@ http::Response propfind_above(Service& files, http::Request& req, const Caller& 
   if (!pf) return http::error_response(pf.error());
   dav::Multistatus ms;
   describe_parent(ms, dav_root ? "/dav/" : kPrefix, *pf);
-  if (*depth == dav::Depth::zero) return xml_reply(207, ms.finish());
+  if (*depth == dav::Depth::zero) return http::xml_response(207, ms.finish());
   if (dav_root) {
     describe_parent(ms, kPrefix, *pf);
-    return xml_reply(207, ms.finish());
+    return http::xml_response(207, ms.finish());
   }
   platform::Platform& p = files.platform();
   auto mine = p.workspaces.list(caller);
@@ -641,7 +634,7 @@ http::Response propfind_above(Service& files, http::Request& req, const Caller& 
     // A workspace's root has no dead properties (Service::props).
     describe(ms, Listing{t, *pf, *locks, now, *quota ? &**quota : nullptr, nullptr, w.name}, **root, {});
   }
-  return xml_reply(207, ms.finish());
+  return http::xml_response(207, ms.finish());
 }
 
 void add(Api& api, Service& files, std::string_view method, Access need, bool stream,

@@ -492,20 +492,11 @@ Result<std::vector<platform::SearchHit>> Service::search(db::Conn& c, const std:
                                                          std::string_view query,
                                                          const std::map<std::string, std::string>& filters,
                                                          int limit) {
-  std::vector<std::string> words;
-  for (std::size_t at = 0; at < query.size();) {
-    std::size_t end = query.find_first_of(" \t", at);
-    if (end == std::string_view::npos) end = query.size();
-    if (end > at) {
-      std::string_view w = query.substr(at, end - at);
-      // Names are NFC: so is what is looked for (macOS types NFD).
-      auto nfc = normalize_name(w);
-      words.push_back(nfc ? std::move(*nfc) : std::string(w));
-    }
-    at = end + 1;
-  }
+  RUCHE_TRY(auto words, platform::search_words(query));
+  // Names are NFC: so is what is looked for (macOS types NFD).
+  for (auto& w : words)
+    if (auto nfc = normalize_name(w)) w = std::move(*nfc);
   if (words.empty()) return std::vector<platform::SearchHit>{};
-  if (words.size() > 8) return fail(Errc::invalid, "at most 8 words", "invalid_query");
   std::optional<std::string> under;
   if (auto it = filters.find("path"); it != filters.end()) {
     RUCHE_TRY(auto names, split_path(it->second));

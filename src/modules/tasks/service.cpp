@@ -6,6 +6,7 @@
 
 #include "base/clock.hpp"
 #include "core/crypto/random.hpp"
+#include "dav/dav.hpp"
 #include "dav/ical.hpp"
 
 namespace ruche::tasks {
@@ -71,18 +72,6 @@ Result<std::vector<std::string>> check_labels(const std::vector<std::string>& ra
   }
   if (set.size() > kMaxLabels) return fail(Errc::invalid, "at most 20 labels", "invalid_labels");
   return std::vector<std::string>(set.begin(), set.end());
-}
-
-bool matches(const std::string& if_match, const std::string& etag) {
-  std::string_view rest = if_match;
-  while (!rest.empty()) {
-    auto comma = rest.find(',');
-    std::string one = trimmed(rest.substr(0, comma));
-    if (one == "*" || one == etag) return true;
-    if (comma == std::string_view::npos) break;
-    rest.remove_prefix(comma + 1);
-  }
-  return false;
 }
 
 // Every element of `a` not in `b` (both sorted).
@@ -342,7 +331,7 @@ Result<Task> Service::change(const Caller& caller, const TaskId& id, const TaskI
   return p_.db.write([&](db::Conn& c) -> Result<Task> {
     RUCHE_TRY(auto found, reach(c, caller, id, Access::write));
     const Task& before = found.first;
-    if (if_match && !matches(*if_match, etag_of(before)))
+    if (if_match && !dav::etag_listed(*if_match, etag_of(before), false))
       return fail(Errc::precondition_failed, "the task changed since", "precondition_failed");
     Task t = before;
     RUCHE_TRY(auto others, apply(c, t, &before, in, now));
@@ -356,7 +345,7 @@ Result<void> Service::remove(const Caller& caller, const TaskId& id,
   return p_.db.write([&](db::Conn& c) -> Result<void> {
     RUCHE_TRY(auto found, reach(c, caller, id, Access::write));
     const Task& t = found.first;
-    if (if_match && !matches(*if_match, etag_of(t)))
+    if (if_match && !dav::etag_listed(*if_match, etag_of(t), false))
       return fail(Errc::precondition_failed, "the task changed since", "precondition_failed");
     std::set<std::string> others;
     add_all(others, t.blocked_by);
@@ -391,15 +380,8 @@ Result<std::vector<Task>> Service::mine(const Caller& caller, const std::vector<
 Result<std::vector<platform::SearchHit>> Service::search(db::Conn& c,
                                                          const std::vector<WorkspaceId>& readable,
                                                          std::string_view query, int limit) {
-  std::vector<std::string> words;
-  for (std::size_t at = 0; at < query.size();) {
-    std::size_t end = query.find_first_of(" \t", at);
-    if (end == std::string_view::npos) end = query.size();
-    if (end > at) words.emplace_back(query.substr(at, end - at));
-    at = end + 1;
-  }
+  RUCHE_TRY(auto words, platform::search_words(query));
   if (words.empty()) return std::vector<platform::SearchHit>{};
-  if (words.size() > 8) return fail(Errc::invalid, "at most 8 words", "invalid_query");
   RUCHE_TRY(auto found, store::search(c, readable, words, limit));
   std::vector<platform::SearchHit> hits;
   for (const auto& t : found) {
