@@ -1180,6 +1180,22 @@ TEST(Files, ModificationTimesFromClientsAreRealDates) {
     EXPECT_EQ(put("/ok.txt", bad).status, 400) << bad;
   }
   EXPECT_EQ(f.dav(a, "GET", ws, "/ok.txt").header("Last-Modified").value_or(""), "Wed, 06 May 2020 07:08:10 GMT");
+  // The JSON API's uploads take it too (ruche-sync keeps local times so).
+  auto rest = s.call("PUT", "/api/v1/workspaces/" + ws + "/files/children/rest.txt", a.token,
+                     std::string("r"), {{"X-OC-Mtime", "1588748889"}});
+  ASSERT_EQ(rest.status, 201);
+  EXPECT_EQ(str(rest.body, "mtime"), "2020-05-06T07:08:09.000Z");
+  auto again = s.call("PUT", "/api/v1/files/" + str(rest.body, "id") + "/content", a.token,
+                      std::string("r2"), {{"X-OC-Mtime", "1588748899"}});
+  ASSERT_EQ(again.status, 200);
+  EXPECT_EQ(str(again.body, "mtime"), "2020-05-06T07:08:19.000Z");
+  for (const std::string bad : {"abc", "-5", "253402300800"}) {
+    auto r = s.call("PUT", "/api/v1/workspaces/" + ws + "/files/children/rest-bad.txt", a.token,
+                    std::string("x"), {{"X-OC-Mtime", bad}});
+    EXPECT_EQ(r.status, 400) << bad;
+    EXPECT_EQ(r.error_code(), "bad_mtime") << bad;
+  }
+  EXPECT_EQ(f.dav(a, "GET", ws, "/rest-bad.txt").status, 404);
   for (const std::string bad : {"Sat, 30 Feb 2024 10:00:00 GMT", "Fri, 31 Dec 99999 23:59:59 GMT",
                                 "Sun, 06 Nov 1994 -1:49:37 GMT"}) {
     auto r = f.dav(a, "PROPPATCH", ws, "/ok.txt",

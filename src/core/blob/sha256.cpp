@@ -8,8 +8,6 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "core/crypto/encoding.hpp"
-
 namespace ruche::blob::detail {
 namespace {
 
@@ -18,15 +16,6 @@ namespace {
 [[noreturn]] void openssl_failure(const char* what) {
   std::fprintf(stderr, "core/blob: OpenSSL %s failed\n", what);
   std::abort();
-}
-
-// OpenSSL 3 looks the algorithm up among its providers on every implicit
-// fetch (EVP_sha256(), HMAC()): about a third of the time of an HMAC of a
-// 4 KiB chunk. Each is fetched once here.
-const EVP_MD* sha256_md() {
-  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  if (md == nullptr) openssl_failure("SHA-256 fetch");
-  return md;
 }
 
 // One HMAC context per thread, its digest set once; each call only rekeys it.
@@ -62,36 +51,6 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
 
 void wipe(std::string& s) {
   if (!s.empty()) OPENSSL_cleanse(s.data(), s.size());
-}
-
-struct Sha256::Ctx {
-  EVP_MD_CTX* md = nullptr;
-  ~Ctx() { EVP_MD_CTX_free(md); }
-};
-
-Sha256::Sha256() : ctx_(std::make_unique<Ctx>()) {
-  ctx_->md = EVP_MD_CTX_new();
-  if (ctx_->md == nullptr || EVP_DigestInit_ex(ctx_->md, sha256_md(), nullptr) != 1) {
-    openssl_failure("SHA-256 init");
-  }
-}
-
-Sha256::~Sha256() = default;
-Sha256::Sha256(Sha256&&) noexcept = default;
-Sha256& Sha256::operator=(Sha256&&) noexcept = default;
-
-void Sha256::update(std::string_view data) {
-  if (EVP_DigestUpdate(ctx_->md, data.data(), data.size()) != 1) openssl_failure("SHA-256 update");
-}
-
-std::string Sha256::finish_hex() {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_DigestFinal_ex(ctx_->md, digest, &len) != 1 ||
-      EVP_DigestInit_ex(ctx_->md, sha256_md(), nullptr) != 1) {
-    openssl_failure("SHA-256 final");
-  }
-  return crypto::hex_encode(std::string_view(reinterpret_cast<const char*>(digest), len));
 }
 
 }  // namespace ruche::blob::detail

@@ -227,6 +227,19 @@ TEST(Hash, Sha256MatchesFips180Vectors) {
             unhex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
 }
 
+TEST(Hash, StreamingSha256MatchesTheOneShotAndResets) {
+  Sha256 h;
+  h.update("a");
+  h.update("");
+  h.update("bc");
+  EXPECT_EQ(h.finish_hex(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(h.finish_hex(), sha256_hex("")) << "finish_hex starts a new message";
+  std::string big(3 << 20, 'x');
+  for (std::size_t i = 0; i < big.size(); i += 65537)
+    h.update(std::string_view(big).substr(i, 65537));
+  EXPECT_EQ(h.finish_hex(), sha256_hex(big));
+}
+
 TEST(Hash, HmacSha256MatchesRfc4231Vectors) {
   EXPECT_EQ(hex_encode(hmac_sha256(std::string(20, '\x0b'), "Hi There")),
             "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");

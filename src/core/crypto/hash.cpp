@@ -14,17 +14,22 @@ const unsigned char* bytes_of(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
 }
 
+// Fetched once: OpenSSL 3 looks providers up on every implicit fetch.
+const EVP_MD* sha256_md() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  if (md == nullptr) detail::contract_violation("EVP_MD_fetch(SHA-256) failed");
+  return md;
+}
+
 }  // namespace
 
 std::string sha256(std::string_view data) {
   // OpenSSL uses the CPU's SHA extensions where present (several times
   // libsodium's portable code on large inputs).
-  // Fetched once: OpenSSL 3 looks providers up on every implicit fetch.
-  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  const EVP_MD* md = sha256_md();
   std::string out(32, '\0');
   unsigned int len = 0;
-  if (!md ||
-      EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &len, md,
+  if (EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &len, md,
                  nullptr) != 1 ||
       len != 32)
     detail::contract_violation("EVP_Digest(SHA-256) failed");
@@ -33,6 +38,35 @@ std::string sha256(std::string_view data) {
 
 std::string sha256_hex(std::string_view data) {
   return hex_encode(sha256(data));
+}
+
+struct Sha256::Ctx {
+  EVP_MD_CTX* md = nullptr;
+  ~Ctx() { EVP_MD_CTX_free(md); }
+};
+
+Sha256::Sha256() : ctx_(std::make_unique<Ctx>()) {
+  ctx_->md = EVP_MD_CTX_new();
+  if (ctx_->md == nullptr || EVP_DigestInit_ex(ctx_->md, sha256_md(), nullptr) != 1)
+    detail::contract_violation("SHA-256 init failed");
+}
+
+Sha256::~Sha256() = default;
+Sha256::Sha256(Sha256&&) noexcept = default;
+Sha256& Sha256::operator=(Sha256&&) noexcept = default;
+
+void Sha256::update(std::string_view data) {
+  if (EVP_DigestUpdate(ctx_->md, data.data(), data.size()) != 1)
+    detail::contract_violation("SHA-256 update failed");
+}
+
+std::string Sha256::finish_hex() {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(ctx_->md, digest, &len) != 1 ||
+      EVP_DigestInit_ex(ctx_->md, sha256_md(), nullptr) != 1)
+    detail::contract_violation("SHA-256 final failed");
+  return hex_encode(std::string_view(reinterpret_cast<const char*>(digest), len));
 }
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -13,6 +14,25 @@ namespace ruche::crypto {
 // SHA-256 of `data`: 32 raw bytes, or 64 lowercase hex characters.
 std::string sha256(std::string_view data);
 std::string sha256_hex(std::string_view data);
+
+// Streaming SHA-256 (OpenSSL; the CPU's SHA extensions where present): the
+// content hash of data of any size, fed piece by piece. One thread at a time.
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(Sha256&&) noexcept;
+  Sha256& operator=(Sha256&&) noexcept;
+
+  void update(std::string_view data);
+  // The digest of everything given to update(), as 64 lowercase hex
+  // characters; then resets for a new message.
+  std::string finish_hex();
+
+ private:
+  struct Ctx;
+  std::unique_ptr<Ctx> ctx_;
+};
 
 // HMAC-SHA-256 (RFC 2104) of `data` under `key` of any length: 32 raw bytes.
 std::string hmac_sha256(std::string_view key, std::string_view data);

@@ -32,21 +32,6 @@ struct Target {
 
 // Decodes the still-encoded tail of a DAV URL into a normalized path.
 // Every segment is decoded on its own: an encoded '/' never splits a name.
-// X-OC-Mtime (ownCloud and Nextcloud clients, rclone): seconds since 1970,
-// a fraction ignored, up to the last second an HTTP date can tell (year
-// 9999). In milliseconds; nullopt for anything else.
-std::optional<std::int64_t> parse_oc_mtime(std::string_view v) {
-  std::int64_t seconds = -1;
-  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
-  if (ec != std::errc() || seconds < 0 || seconds > dav::kLastHttpDateMs / 1000) return std::nullopt;
-  std::string_view rest(end, static_cast<std::size_t>(v.data() + v.size() - end));
-  if (!rest.empty()) {
-    if (rest.size() < 2 || rest.front() != '.') return std::nullopt;
-    for (char c : rest.substr(1))
-      if (c < '0' || c > '9') return std::nullopt;
-  }
-  return seconds * 1000;
-}
 
 Result<std::string> decode_tail(std::string_view tail) {
   std::string out;

@@ -3,13 +3,29 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 
 #include "base/clock.hpp"
+#include "dav/dav.hpp"
 #include "platform/file_names.hpp"
 
 namespace ruche::files {
 
 Result<std::string> normalize_name(std::string_view name) { return platform::normalize_file_name(name); }
+
+std::optional<std::int64_t> parse_oc_mtime(std::string_view v) {
+  std::int64_t seconds = -1;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
+  if (ec != std::errc() || seconds < 0 || seconds > dav::kLastHttpDateMs / 1000)
+    return std::nullopt;
+  std::string_view rest(end, static_cast<std::size_t>(v.data() + v.size() - end));
+  if (!rest.empty()) {
+    if (rest.size() < 2 || rest.front() != '.') return std::nullopt;
+    for (char c : rest.substr(1))
+      if (c < '0' || c > '9') return std::nullopt;
+  }
+  return seconds * 1000;
+}
 
 Result<std::vector<std::string>> split_path(std::string_view path) {
   if (path.size() > kMaxPathBytes) return fail(Errc::invalid, "path too long", "invalid_name");

@@ -99,6 +99,11 @@ inline constexpr int kMaxPropfindEntries = 100'000;
 // control characters, malformed or overlong UTF-8, more than kMaxNameBytes.
 Result<std::string> normalize_name(std::string_view name);
 
+// X-OC-Mtime (ownCloud and Nextcloud clients, rclone, ruche-sync): seconds
+// since 1970, a fraction ignored, up to the last second an HTTP date can
+// tell (year 9999). In milliseconds; nullopt for anything else.
+std::optional<std::int64_t> parse_oc_mtime(std::string_view v);
+
 // Splits a decoded path ("/a/b", "a/b/", "/") into normalized names.
 // Errors as normalize_name; empty segments ("a//b") are invalid.
 Result<std::vector<std::string>> split_path(std::string_view path);

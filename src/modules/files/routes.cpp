@@ -104,6 +104,12 @@ Result<PutOptions> upload_options(const http::Request& req) {
   PutOptions opt = write_conditions(req);
   if (req.body_reader) opt.expected_bytes = req.body_reader->content_length();
   RUCHE_TRY(opt.sealed, sealed_records(req));
+  if (auto h = req.headers.get("X-OC-Mtime")) {
+    opt.mtime_ms = parse_oc_mtime(*h);
+    if (!opt.mtime_ms)
+      return fail(Errc::invalid, "X-OC-Mtime must be whole seconds since 1970, up to the year 9999",
+                  "bad_mtime");
+  }
   return opt;
 }
 

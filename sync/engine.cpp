@@ -1,0 +1,766 @@
+#include "sync/engine.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <vector>
+
+#include "base/clock.hpp"
+#include "core/crypto/random.hpp"
+
+namespace ruche::sync {
+
+namespace {
+
+std::string errno_text() {
+  return std::strerror(errno);
+}
+
+std::int64_t ms_of_ns(std::int64_t ns) {
+  return ns / 1'000'000;
+}
+
+// The local file's metadata now matches what the scan saw (so it can be
+// replaced or deleted without losing a change made meanwhile).
+bool still_as_seen(const std::string& full, const std::optional<LocalEntry>& seen) {
+  auto now = stat_entry(full);
+  if (!seen) return !now.has_value() && errno == ENOENT;
+  return now && *now == *seen;
+}
+
+// Empties the folder `full` of what is never synced (lock files, desktop
+// litter), if that is all it holds, so that a folder deleted on the server
+// can go here too. Whether it did.
+bool remove_ignored(const std::string& full) {
+  DIR* dir = ::opendir(full.c_str());
+  if (dir == nullptr) return false;
+  std::vector<std::string> names;
+  bool only_ignored = true;
+  while (dirent* d = ::readdir(dir)) {
+    std::string_view name = d->d_name;
+    if (name == "." || name == "..") continue;
+    if (!ignored_name(name, false) || d->d_type == DT_DIR) {
+      only_ignored = false;
+      break;
+    }
+    names.emplace_back(name);
+  }
+  ::closedir(dir);
+  if (!only_ignored) return false;
+  for (const auto& n : names) ::unlink((full + "/" + n).c_str());
+  return true;
+}
+
+}  // namespace
+
+std::string conflict_name(std::string_view name, std::string_view device, std::int64_t now_ms) {
+  std::time_t t = static_cast<std::time_t>(now_ms / 1000);
+  std::tm tm{};
+  ::localtime_r(&t, &tm);
+  char when[32];
+  std::strftime(when, sizeof when, "%Y-%m-%d %H%M%S", &tm);
+  std::size_t dot = name.rfind('.');
+  if (dot == 0 || dot == std::string_view::npos || name.size() - dot > 10) dot = name.size();
+  std::string out = std::string(name.substr(0, dot)) + " (conflict " + std::string(device) + " " +
+                    when + ")" + std::string(name.substr(dot));
+  return out;
+}
+
+Engine::Engine(Remote& remote, const FolderPair& pair, Journal& journal, EngineOptions options)
+    : remote_(remote), pair_(pair), journal_(journal), options_(std::move(options)) {}
+
+void Engine::error(const std::string& path, std::string message) {
+  summary_.errors.push_back({path, std::move(message)});
+}
+
+void Engine::warn(const std::string& path, std::string message) {
+  summary_.warnings.push_back({path, std::move(message)});
+}
+
+// ---- The remote side -------------------------------------------------------
+
+Result<void> Engine::scan_remote() {
+  RUCHE_TRY(Listing root, remote_.list(pair_.workspace_id, ""));
+  root_etag_ = root.folder.etag;
+  if (!root_etag_.empty() && root_etag_ == journal_.root_etag) {
+    // Nothing changed on the server since the last complete pass.
+    for (const auto& [path, b] : journal_.entries)
+      remote_tree_.emplace(
+          path, RemoteEntry{b.folder, b.node_id, b.etag, b.sha256, b.size, b.remote_mtime_ms});
+    return {};
+  }
+  return list_into(root, "");
+}
+
+Result<void> Engine::list_into(const Listing& listing, const std::string& prefix) {
+  for (const RemoteNode& n : listing.items) {
+    if (ignored_name(n.name, prefix.empty())) continue;
+    std::string path = prefix + n.name;
+    if (std::string why = name_problem(n.name); !why.empty()) {
+      warn(path, "on the server, " + why);
+      continue;
+    }
+    remote_tree_[path] = RemoteEntry{n.folder, n.id, n.etag, n.sha256, n.size, n.mtime_ms};
+    if (!n.folder) continue;
+    auto b = journal_.entries.find(path);
+    if (b != journal_.entries.end() && b->second.folder && b->second.node_id == n.id &&
+        !n.etag.empty() && b->second.etag == n.etag) {
+      // Unchanged beneath: the journal knows its contents.
+      for (auto it = std::next(b); it != journal_.entries.end() && within(it->first, path); ++it)
+        remote_tree_[it->first] =
+            RemoteEntry{it->second.folder, it->second.node_id, it->second.etag,
+                        it->second.sha256, it->second.size,    it->second.remote_mtime_ms};
+      continue;
+    }
+    if (stopping()) return fail(Errc::unavailable, "stopped");
+    RUCHE_TRY(Listing sub, remote_.list(pair_.workspace_id, n.id));
+    RUCHE_CHECK(list_into(sub, path + "/"));
+  }
+  return {};
+}
+
+bool Engine::remote_changed(const RemoteEntry& r, const JournalEntry& b) const {
+  if (r.folder != b.folder || r.node_id != b.node_id) return true;
+  return !r.folder && r.sha256 != b.sha256;
+}
+
+bool Engine::remote_subtree_changed(const std::string& path) const {
+  for (auto it = remote_tree_.lower_bound(path);
+       it != remote_tree_.end() && within(it->first, path); ++it) {
+    auto b = journal_.entries.find(it->first);
+    if (b == journal_.entries.end() || remote_changed(it->second, b->second)) return true;
+  }
+  return false;
+}
+
+std::optional<std::string> Engine::remote_parent_id(const std::string& path) {
+  std::string_view parent = parent_of(path);
+  if (parent.empty()) return std::string();
+  auto it = remote_tree_.find(std::string(parent));
+  if (it == remote_tree_.end() || !it->second.folder) return std::nullopt;
+  return it->second.node_id;
+}
+
+// ---- The local side --------------------------------------------------------
+
+std::optional<std::string> Engine::local_sha(const std::string& path, const LocalEntry& l) {
+  if (auto h = hashes_.find(path); h != hashes_.end()) return h->second;
+  auto b = journal_.entries.find(path);
+  if (b != journal_.entries.end() && !b->second.folder && b->second.size == l.size &&
+      b->second.mtime_ns == l.mtime_ns && b->second.inode == l.inode)
+    return b->second.sha256;
+  auto h = hash_file(join(pair_.local_dir, path));
+  if (!h) {
+    error(path, "cannot read the local file: " + h.error().message);
+    return std::nullopt;
+  }
+  if (!(h->entry == l)) {
+    error(path, "the local file is changing: it is synced once it stops");
+    return std::nullopt;
+  }
+  hashes_[path] = h->sha256;
+  return h->sha256;
+}
+
+std::optional<bool> Engine::local_changed(const std::string& path, const LocalEntry& l,
+                                          const JournalEntry& b) {
+  if (l.folder != b.folder) return true;
+  if (l.folder) return false;
+  if (l.size == b.size && l.mtime_ns == b.mtime_ns && l.inode == b.inode) return false;
+  auto sha = local_sha(path, l);
+  if (!sha) return std::nullopt;
+  return *sha != b.sha256;
+}
+
+bool Engine::local_subtree_changed(const std::string& path) {
+  for (auto it = local_.entries.lower_bound(path);
+       it != local_.entries.end() && within(it->first, path); ++it) {
+    auto b = journal_.entries.find(it->first);
+    if (b == journal_.entries.end()) return true;
+    if (it->second.folder != b->second.folder) return true;
+    if (!it->second.folder &&
+        !(it->second.size == b->second.size && it->second.mtime_ns == b->second.mtime_ns &&
+          it->second.inode == b->second.inode))
+      return true;  // possibly changed: kept (its hash is not worth the risk)
+  }
+  return false;
+}
+
+// ---- Moves -----------------------------------------------------------------
+
+void Engine::rekey(const std::string& from, const std::string& to) {
+  auto move_keys = [&](auto& m) {
+    std::vector<std::pair<std::string, typename std::decay_t<decltype(m)>::mapped_type>> moved;
+    for (auto it = m.lower_bound(from); it != m.end() && within(it->first, from);) {
+      moved.emplace_back(to + it->first.substr(from.size()), std::move(it->second));
+      it = m.erase(it);
+    }
+    for (auto& [k, v] : moved) m[k] = std::move(v);
+  };
+  move_keys(journal_.entries);
+  move_keys(remote_tree_);
+  move_keys(local_.entries);
+  move_keys(hashes_);
+}
+
+void Engine::detect_moves() {
+  // Local entries the journal does not know, by inode; remote ones by node id.
+  std::map<std::uint64_t, std::string> new_local;
+  for (const auto& [path, l] : local_.entries)
+    if (!journal_.entries.contains(path)) new_local.emplace(l.inode, path);
+  std::map<std::string, std::string> remote_by_id;
+  for (const auto& [path, r] : remote_tree_) remote_by_id.emplace(r.node_id, path);
+
+  // A folder's move renames what it holds: those are looked at again, at
+  // their new paths (a file moved out of a folder that moved too).
+  for (int round = 0; round < 16; ++round) {
+    bool folder_moved = false;
+    std::vector<std::string> candidates;
+    for (const auto& [path, b] : journal_.entries) candidates.push_back(path);
+    for (const std::string& from : candidates) {
+      if (stopping()) return;
+      auto bi = journal_.entries.find(from);
+      if (bi == journal_.entries.end()) continue;  // moved along with its folder
+      const JournalEntry b = bi->second;
+      auto l = local_.entries.find(from);
+      auto r = remote_tree_.find(from);
+      bool local_here = l != local_.entries.end();
+      bool remote_here = r != remote_tree_.end() && r->second.node_id == b.node_id;
+
+      // Moved on the server: the same node elsewhere, the local item as it was.
+      if (!remote_here && local_here) {
+        auto moved = remote_by_id.find(b.node_id);
+        if (moved == remote_by_id.end() || moved->second == from) continue;
+        const std::string to = moved->second;
+        if (local_.entries.contains(to) || journal_.entries.contains(to)) continue;
+        const RemoteEntry& rt = remote_tree_.at(to);
+        if (rt.folder != b.folder || l->second.folder != b.folder || l->second.inode != b.inode)
+          continue;
+        if (!b.folder && !(l->second.size == b.size && l->second.mtime_ns == b.mtime_ns)) continue;
+        if (!ensure_local_parents(to)) continue;
+        std::string src = join(pair_.local_dir, from), dst = join(pair_.local_dir, to);
+        if (::renameat2(AT_FDCWD, src.c_str(), AT_FDCWD, dst.c_str(), RENAME_NOREPLACE) != 0) {
+          error(from, "cannot rename it as on the server (" + to + "): " + errno_text());
+          continue;
+        }
+        rekey(from, to);
+        new_local.erase(b.inode);
+        folder_moved = folder_moved || b.folder;
+        ++summary_.moved;
+        if (options_.say) options_.say("moved here: " + from + " -> " + to);
+        if (options_.checkpoint) options_.checkpoint();
+        continue;
+      }
+
+      // Moved here: the same inode elsewhere, the server's node as it was.
+      if (!local_here && remote_here && options_.can_write) {
+        auto moved = new_local.find(b.inode);
+        if (moved == new_local.end()) continue;
+        const std::string to = moved->second;
+        const LocalEntry& lt = local_.entries.at(to);
+        if (lt.folder != b.folder || remote_tree_.contains(to)) continue;
+        if (!b.folder &&
+            (lt.size != b.size || lt.mtime_ns != b.mtime_ns || remote_changed(r->second, b)))
+          continue;
+        // Its new folder may be new too: create it first.
+        std::string_view parent = parent_of(to);
+        if (!parent.empty() && !remote_tree_.contains(std::string(parent))) {
+          std::vector<std::string> chain;
+          for (std::string p(parent); !p.empty() && !remote_tree_.contains(p);
+               p = std::string(parent_of(p)))
+            chain.push_back(p);
+          bool ok = true;
+          for (auto it = chain.rbegin(); it != chain.rend() && ok; ++it) {
+            auto li = local_.entries.find(*it);
+            ok = li != local_.entries.end() && li->second.folder &&
+                 make_remote_folder(*it, li->second);
+          }
+          if (!ok) continue;
+        }
+        auto parent_id = remote_parent_id(to);
+        if (!parent_id) continue;
+        auto n = remote_.move(b.node_id, *parent_id, name_of(to));
+        if (!n) {
+          error(to, "cannot move it on the server: " + n.error().message);
+          continue;
+        }
+        rekey(from, to);
+        RemoteEntry& re = remote_tree_[to];
+        re.etag = n->etag;
+        new_local.erase(moved);
+        folder_moved = folder_moved || b.folder;
+        ++summary_.moved;
+        if (options_.say) options_.say("moved there: " + from + " -> " + to);
+        if (options_.checkpoint) options_.checkpoint();
+      }
+    }
+    if (!folder_moved) break;
+    remote_by_id.clear();
+    for (const auto& [path, r] : remote_tree_) remote_by_id.emplace(r.node_id, path);
+  }
+}
+
+// ---- Operations ------------------------------------------------------------
+
+bool Engine::ensure_local_parents(const std::string& path) {
+  std::string_view parent = parent_of(path);
+  if (parent.empty()) return true;
+  std::string full = join(pair_.local_dir, parent);
+  auto st = stat_entry(full);
+  if (st && st->folder) return true;
+  if (!ensure_local_parents(std::string(parent))) return false;
+  if (::mkdir(full.c_str(), 0755) != 0 && errno != EEXIST) {
+    error(std::string(parent), "cannot create the local folder: " + errno_text());
+    return false;
+  }
+  return true;
+}
+
+bool Engine::make_local_folder(const std::string& path, const RemoteEntry& r) {
+  if (!ensure_local_parents(path)) return false;
+  std::string full = join(pair_.local_dir, path);
+  if (::mkdir(full.c_str(), 0755) != 0 && errno != EEXIST) {
+    error(path, "cannot create the local folder: " + errno_text());
+    return false;
+  }
+  auto st = stat_entry(full);
+  if (!st || !st->folder) {
+    error(path, "a file took the folder's place locally");
+    return false;
+  }
+  local_.entries[path] = *st;
+  // The folder's ETag is recorded only once its contents are synced (below,
+  // at the end of the pass): a failure inside lists it again next time.
+  record(path,
+         JournalEntry{.folder = true, .node_id = r.node_id, .etag = r.etag, .inode = st->inode});
+  if (options_.say) options_.say("folder here: " + path);
+  return true;
+}
+
+bool Engine::make_remote_folder(const std::string& path, const LocalEntry& l) {
+  auto parent_id = remote_parent_id(path);
+  if (!parent_id) {
+    error(path, "its folder is not on the server");
+    return false;
+  }
+  auto n = remote_.make_folder(pair_.workspace_id, *parent_id, name_of(path));
+  if (!n) {
+    error(path, "cannot create the folder on the server: " + n.error().message);
+    return false;
+  }
+  remote_tree_[path] = RemoteEntry{true, n->id, n->etag, {}, 0, n->mtime_ms};
+  record(path, JournalEntry{.folder = true, .node_id = n->id, .etag = {}, .inode = l.inode});
+  if (options_.say) options_.say("folder there: " + path);
+  return true;
+}
+
+bool Engine::download(const std::string& path, const RemoteEntry& r,
+                      const std::optional<LocalEntry>& seen) {
+  if (!ensure_local_parents(path)) return false;
+  std::string work = join(pair_.local_dir, kWorkDir);
+  if (::mkdir(work.c_str(), 0700) != 0 && errno != EEXIST) {
+    error(path, "cannot create " + work + ": " + errno_text());
+    return false;
+  }
+  std::string tmp = work + "/download-" + crypto::new_id();
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    error(path, "cannot create " + tmp + ": " + errno_text());
+    return false;
+  }
+  auto fail_with = [&](std::string message) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    error(path, std::move(message));
+    return false;
+  };
+  auto sha = remote_.download(r.node_id, r.etag, fd);
+  if (!sha) {
+    if (sha.error().code == Errc::precondition_failed || sha.error().code == Errc::not_found)
+      return fail_with("it changed on the server during the sync: fetched next time");
+    return fail_with("cannot download it: " + sha.error().message);
+  }
+  if (!r.sha256.empty() && *sha != r.sha256)
+    return fail_with("the downloaded bytes do not match the server's SHA-256: fetched next time");
+  timespec times[2];
+  times[0].tv_sec = 0;
+  times[0].tv_nsec = UTIME_OMIT;
+  times[1].tv_sec = r.mtime_ms / 1000;
+  times[1].tv_nsec = (r.mtime_ms % 1000) * 1'000'000;
+  ::futimens(fd, times);
+  if (::fsync(fd) != 0) return fail_with("cannot sync the downloaded file: " + errno_text());
+  struct stat st {};
+  ::fstat(fd, &st);
+  ::close(fd);
+  std::string full = join(pair_.local_dir, path);
+  // The local file must be as the scan saw it (absent, or unchanged): a
+  // change made meanwhile is never overwritten.
+  int rc;
+  if (!seen) {
+    rc = ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, full.c_str(), RENAME_NOREPLACE);
+  } else if (!still_as_seen(full, seen)) {
+    ::unlink(tmp.c_str());
+    error(path, "it changed locally during the sync: compared again next time");
+    return false;
+  } else {
+    rc = ::rename(tmp.c_str(), full.c_str());
+  }
+  if (rc != 0) {
+    ::unlink(tmp.c_str());
+    error(path, errno == EEXIST ? "it appeared locally during the sync: compared again next time"
+                                : "cannot put it in place: " + errno_text());
+    return false;
+  }
+  int dfd =
+      ::open(join(pair_.local_dir, parent_of(path)).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  auto now = stat_entry(full);
+  LocalEntry le = now ? *now : LocalEntry{};
+  local_.entries[path] = le;
+  hashes_[path] = *sha;
+  record(path, JournalEntry{.folder = false,
+                            .node_id = r.node_id,
+                            .etag = r.etag,
+                            .sha256 = *sha,
+                            .size = static_cast<std::int64_t>(st.st_size),
+                            .mtime_ns = le.mtime_ns,
+                            .inode = le.inode,
+                            .remote_mtime_ms = r.mtime_ms});
+  ++summary_.downloaded;
+  if (options_.say) options_.say("down: " + path);
+  if (options_.checkpoint) options_.checkpoint();
+  return true;
+}
+
+bool Engine::upload(const std::string& path, const LocalEntry& l, const RemoteEntry* replacing) {
+  auto parent_id = remote_parent_id(path);
+  if (!parent_id) {
+    error(path, "its folder is not on the server");
+    return false;
+  }
+  std::string full = join(pair_.local_dir, path);
+  int fd = ::open(full.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    error(path, "cannot open the local file: " + errno_text());
+    return false;
+  }
+  struct stat st {};
+  ::fstat(fd, &st);
+  auto before = stat_entry(full);
+  if (!before || !(*before == l)) {
+    ::close(fd);
+    error(path, "the local file is changing: it is synced once it stops");
+    return false;
+  }
+  auto n = remote_.upload(pair_.workspace_id, *parent_id, name_of(path), fd, l.size,
+                          ms_of_ns(l.mtime_ns), replacing ? replacing->etag : "");
+  ::close(fd);
+  if (!n) {
+    if (n.error().code == Errc::precondition_failed)
+      error(path, "it changed on the server during the sync: compared again next time");
+    else
+      error(path, "cannot upload it: " + n.error().message);
+    return false;
+  }
+  remote_tree_[path] = RemoteEntry{false, n->id, n->etag, n->sha256, n->size, n->mtime_ms};
+  // The metadata as it was before the upload: a change made during it shows
+  // next time (the content then differs from the server's).
+  record(path, JournalEntry{.folder = false,
+                            .node_id = n->id,
+                            .etag = n->etag,
+                            .sha256 = n->sha256,
+                            .size = l.size,
+                            .mtime_ns = l.mtime_ns,
+                            .inode = l.inode,
+                            .remote_mtime_ms = n->mtime_ms});
+  ++summary_.uploaded;
+  if (options_.say) options_.say("up: " + path);
+  if (options_.checkpoint) options_.checkpoint();
+  return true;
+}
+
+void Engine::resolve_conflict(const std::string& path, const LocalEntry& l, const RemoteEntry& r) {
+  std::string name =
+      conflict_name(name_of(path), options_.device, SystemClock::instance().now_ms());
+  std::string_view parent = parent_of(path);
+  std::string copy = parent.empty() ? name : std::string(parent) + "/" + name;
+  std::string src = join(pair_.local_dir, path), dst = join(pair_.local_dir, copy);
+  if (!still_as_seen(src, l)) {
+    error(path, "it changed locally during the sync: compared again next time");
+    return;
+  }
+  if (::renameat2(AT_FDCWD, src.c_str(), AT_FDCWD, dst.c_str(), RENAME_NOREPLACE) != 0) {
+    error(path, "cannot keep the local version aside as " + copy + ": " + errno_text());
+    return;
+  }
+  ++summary_.conflicts;
+  warn(path, "changed on both sides: the local version is kept as " + copy);
+  if (options_.say) options_.say("conflict: " + path + " (the local version is now " + copy + ")");
+  local_.entries.erase(path);
+  auto moved = stat_entry(dst);
+  if (moved) local_.entries[copy] = *moved;
+  journal_.entries.erase(path);
+  download(path, r, std::nullopt);
+  if (moved && options_.can_write) upload(copy, *moved, nullptr);
+}
+
+void Engine::delete_remote_tree(const std::string& path, const RemoteEntry& r) {
+  auto done = remote_.remove(r.node_id, r.etag);
+  if (!done && done.error().code != Errc::not_found) {
+    error(path, done.error().code == Errc::precondition_failed
+                    ? "it changed on the server during the sync: compared again next time"
+                    : "cannot delete it on the server: " + done.error().message);
+    return;
+  }
+  for (auto it = journal_.entries.lower_bound(path);
+       it != journal_.entries.end() && within(it->first, path);)
+    it = journal_.entries.erase(it);
+  done_.insert(path);
+  ++summary_.deleted_remote;
+  if (options_.say) options_.say("deleted there: " + path);
+  if (options_.checkpoint) options_.checkpoint();
+}
+
+void Engine::delete_local_tree(const std::string& path) {
+  // Deepest first; each file only if it is still as the scan saw it.
+  std::vector<std::string> paths;
+  for (auto it = local_.entries.lower_bound(path);
+       it != local_.entries.end() && within(it->first, path); ++it)
+    paths.push_back(it->first);
+  for (auto it = paths.rbegin(); it != paths.rend(); ++it) {
+    const LocalEntry l = local_.entries.at(*it);
+    std::string full = join(pair_.local_dir, *it);
+    if (l.folder) {
+      if (::rmdir(full.c_str()) != 0 && errno == ENOTEMPTY && remove_ignored(full))
+        ::rmdir(full.c_str());
+      if (stat_entry(full)) {
+        // Something appeared in it meanwhile (or an ignored file is there).
+        warn(*it, "deleted on the server, but kept here: it holds files that are not synced");
+        continue;
+      }
+    } else {
+      if (!still_as_seen(full, l)) {
+        error(*it, "it changed locally during the sync: compared again next time");
+        continue;
+      }
+      if (::unlink(full.c_str()) != 0 && errno != ENOENT) {
+        error(*it, "cannot delete the local file: " + errno_text());
+        continue;
+      }
+    }
+    local_.entries.erase(*it);
+    journal_.entries.erase(*it);
+  }
+  // What could not go is reported and compared again next time.
+  done_.insert(path);
+  ++summary_.deleted_local;
+  if (options_.say) options_.say("deleted here: " + path);
+  if (options_.checkpoint) options_.checkpoint();
+}
+
+// ---- The three-way comparison ---------------------------------------------
+
+void Engine::reconcile_path(const std::string& path) {
+  auto bi = journal_.entries.find(path);
+  auto li = local_.entries.find(path);
+  auto ri = remote_tree_.find(path);
+  const JournalEntry* b = bi == journal_.entries.end() ? nullptr : &bi->second;
+  const LocalEntry* l = li == local_.entries.end() ? nullptr : &li->second;
+  const RemoteEntry* r = ri == remote_tree_.end() ? nullptr : &ri->second;
+  if (!l && !r) {  // gone from both sides
+    if (b) journal_.entries.erase(bi);
+    return;
+  }
+  const bool write = options_.can_write;
+
+  if (l && r && l->folder != r->folder) {
+    error(path, "a file on one side and a folder on the other: rename one of them");
+    done_.insert(path);
+    return;
+  }
+
+  // Folders.
+  if ((l && l->folder) || (r && r->folder)) {
+    if (l && r) {
+      record(path, JournalEntry{
+                       .folder = true, .node_id = r->node_id, .etag = r->etag, .inode = l->inode});
+      return;
+    }
+    if (l && !r) {
+      if (b && b->folder && !local_subtree_changed(path)) {  // deleted on the server
+        delete_local_tree(path);
+        return;
+      }
+      if (!write) {
+        warn(path, "read only: this local folder is not sent");
+        done_.insert(path);
+        return;
+      }
+      if (!make_remote_folder(path, *l)) done_.insert(path);
+      return;
+    }
+    // r && !l
+    if (b && b->folder && write && !remote_subtree_changed(path)) {  // deleted here
+      delete_remote_tree(path, *r);
+      return;
+    }
+    if (!make_local_folder(path, *r)) done_.insert(path);
+    return;
+  }
+
+  // Files.
+  if (l && r) {
+    if (b && !b->folder) {
+      auto changed = local_changed(path, *l, *b);
+      if (!changed) return;  // cannot be read now: next time
+      const bool lc = *changed;
+      bool rc = remote_changed(*r, *b);
+      if (!lc && !rc) {
+        JournalEntry e = *b;
+        e.etag = r->etag;
+        e.remote_mtime_ms = r->mtime_ms;
+        e.size = l->size;
+        e.mtime_ns = l->mtime_ns;
+        e.inode = l->inode;
+        record(path, e);
+        return;
+      }
+      if (!lc && rc) {
+        download(path, *r, *l);
+        return;
+      }
+      if (lc && !rc) {
+        if (write) {
+          upload(path, *l, r);
+        } else {
+          warn(path, "read only: this local change is not sent");
+        }
+        return;
+      }
+    }
+    // Both changed, or both new: the same content is no conflict.
+    auto sha = local_sha(path, *l);
+    if (!sha) return;
+    if (*sha == r->sha256) {
+      record(path, JournalEntry{.folder = false,
+                                .node_id = r->node_id,
+                                .etag = r->etag,
+                                .sha256 = *sha,
+                                .size = l->size,
+                                .mtime_ns = l->mtime_ns,
+                                .inode = l->inode,
+                                .remote_mtime_ms = r->mtime_ms});
+      return;
+    }
+    resolve_conflict(path, *l, *r);
+    return;
+  }
+  if (l && !r) {
+    if (b && !b->folder) {
+      // Deleted on the server: deleted here too, unless changed here.
+      auto changed = local_changed(path, *l, *b);
+      if (!changed) return;  // cannot be read now: next time
+      if (!*changed) {
+        delete_local_tree(path);
+        return;
+      }
+      journal_.entries.erase(path);
+    }
+    if (!write) {
+      warn(path, "read only: this local file is not sent");
+      return;
+    }
+    upload(path, *l, nullptr);
+    return;
+  }
+  // r && !l
+  if (b && !b->folder && !remote_changed(*r, *b)) {
+    if (write) {
+      delete_remote_tree(path, *r);
+      return;
+    }
+    warn(path, "read only: restored from the server");
+  }
+  if (b) journal_.entries.erase(path);
+  download(path, *r, std::nullopt);
+}
+
+void Engine::reconcile() {
+  std::set<std::string> paths;
+  for (const auto& [p, _] : journal_.entries) paths.insert(p);
+  for (const auto& [p, _] : local_.entries) paths.insert(p);
+  for (const auto& [p, _] : remote_tree_) paths.insert(p);
+  std::string skipped;  // the last subtree handled whole
+  for (const std::string& path : paths) {
+    if (stopping()) return;
+    if (!done_.empty()) {
+      if (!skipped.empty() && within(path, skipped)) continue;
+      bool in_done = false;
+      for (std::string_view p = parent_of(path); !p.empty(); p = parent_of(p))
+        if (done_.contains(std::string(p))) {
+          skipped = std::string(p);
+          in_done = true;
+          break;
+        }
+      if (in_done) continue;
+    }
+    reconcile_path(path);
+  }
+}
+
+Result<PassSummary> Engine::pass() {
+  summary_ = {};
+  const std::int64_t up0 = remote_.bytes_up(), down0 = remote_.bytes_down();
+  RUCHE_CHECK(scan_remote());
+  RUCHE_TRY(local_, scan_local(pair_.local_dir));
+  summary_.warnings.insert(summary_.warnings.end(), local_.warnings.begin(), local_.warnings.end());
+
+  // An empty side that was not empty: a disk not mounted, a wrong folder, a
+  // workspace emptied by mistake. Deleting everything on the other side
+  // takes an explicit yes.
+  if (!options_.allow_delete_all && !journal_.entries.empty()) {
+    if (local_.entries.empty() && !remote_tree_.empty())
+      return fail(Errc::conflict,
+                  "the local folder " + pair_.local_dir +
+                      " is empty but held synced files: is it the right folder (a disk not "
+                      "mounted?). To delete every file on the server too, run `ruche-sync once "
+                      "--allow-delete-all`.");
+    if (remote_tree_.empty() && !local_.entries.empty())
+      return fail(Errc::conflict,
+                  "the workspace's files are all gone from the server but were synced here. To "
+                  "delete every local file too, run `ruche-sync once --allow-delete-all`.");
+  }
+
+  detect_moves();
+  reconcile();
+
+  // Folders' ETags tell the next pass what it need not list again: only
+  // where everything beneath was synced.
+  if (summary_.errors.empty() && !stopping()) {
+    journal_.root_etag = root_etag_;
+  } else {
+    journal_.root_etag.clear();
+    for (const Problem& p : summary_.errors)
+      for (std::string_view d = parent_of(p.path); !d.empty(); d = parent_of(d))
+        if (auto it = journal_.entries.find(std::string(d)); it != journal_.entries.end())
+          it->second.etag.clear();
+  }
+  summary_.converged = summary_.errors.empty() && !stopping();
+  summary_.finished_at_ms = SystemClock::instance().now_ms();
+  summary_.bytes_up = remote_.bytes_up() - up0;
+  summary_.bytes_down = remote_.bytes_down() - down0;
+  journal_.last = summary_;
+  if (stopping()) return fail(Errc::unavailable, "stopped");
+  return summary_;
+}
+
+}  // namespace ruche::sync

@@ -1,0 +1,121 @@
+// One sync pass between a local folder and a workspace's files: a
+// three-way comparison of what each side holds now against the journal
+// (what both held after the last pass), then the changes applied.
+//
+//   - Changed on one side only: sent to the other (uploads say which ETag
+//     they replace, downloads which one they fetch: a change made meanwhile
+//     fails the operation, which the next pass sees).
+//   - Changed on both to the same content: nothing to send.
+//   - Changed on both otherwise: a conflict. The local version is renamed
+//     "name (conflict DEVICE YYYY-MM-DD HHMMSS).ext" and uploaded as a new
+//     file, the server's takes the name: both sides keep both.
+//   - Deleted on one side, unchanged on the other: deleted there too (the
+//     server keeps it in the workspace's trash). Deleted on one side and
+//     changed on the other: the change wins and comes back.
+//   - Renamed or moved on one side: renamed there too (the server's node ids
+//     and the local inodes tell), nothing sent again.
+//   - Folders: created and deleted like files; a folder deleted on one side
+//     whose contents changed on the other comes back with those changes.
+//
+// Downloads go to kWorkDir, are checked against the server's SHA-256,
+// synced and renamed into place only if the local file did not change
+// meanwhile; a local file is deleted only if it is still as it was seen.
+// Folders whose ETag did not change since the last pass are not listed.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "base/result.hpp"
+#include "sync/local_tree.hpp"
+#include "sync/remote.hpp"
+#include "sync/state.hpp"
+
+namespace ruche::sync {
+
+struct RemoteEntry {
+  bool folder = false;
+  std::string node_id;
+  std::string etag;
+  std::string sha256;
+  std::int64_t size = 0;
+  std::int64_t mtime_ms = 0;
+};
+
+// "report.pdf" -> "report (conflict laptop 2026-12-03 101500).pdf".
+std::string conflict_name(std::string_view name, std::string_view device, std::int64_t now_ms);
+
+struct EngineOptions {
+  std::string device = "ruche-sync";  // named in conflict copies
+  bool can_write = true;              // the files right: write, or read only
+  bool allow_delete_all = false;      // see below
+  const std::atomic<bool>* stop = nullptr;
+  std::function<void(std::string_view)> say;  // one line per change made
+  std::function<void()>
+      checkpoint;  // after each change (the caller saves the journal now and then)
+};
+
+class Engine {
+ public:
+  Engine(Remote& remote, const FolderPair& pair, Journal& journal, EngineOptions options);
+
+  // One pass. Errors (nothing was changed): the server or the local folder
+  // cannot be read; or, unless allow_delete_all, one side is empty while
+  // the journal says both held files (an unmounted disk, a wrong folder):
+  // deleting everything on the other side is refused. Otherwise the
+  // summary: converged when nothing failed; failed items are retried on the
+  // next pass.
+  Result<PassSummary> pass();
+
+ private:
+  Result<void> scan_remote();
+  Result<void> list_into(const Listing& listing, const std::string& prefix);
+  void detect_moves();
+  void reconcile();
+  void reconcile_path(const std::string& path);
+
+  // Operations; each records its outcome in the journal and the summary.
+  bool download(const std::string& path, const RemoteEntry& r,
+                const std::optional<LocalEntry>& seen);
+  bool upload(const std::string& path, const LocalEntry& l, const RemoteEntry* replacing);
+  bool make_remote_folder(const std::string& path, const LocalEntry& l);
+  bool make_local_folder(const std::string& path, const RemoteEntry& r);
+  bool ensure_local_parents(const std::string& path);
+  void resolve_conflict(const std::string& path, const LocalEntry& l, const RemoteEntry& r);
+  void delete_remote_tree(const std::string& path, const RemoteEntry& r);
+  void delete_local_tree(const std::string& path);
+
+  // The local file's content hash, from the journal when its metadata did
+  // not change; nullopt (and an error recorded) when it cannot be read.
+  std::optional<std::string> local_sha(const std::string& path, const LocalEntry& l);
+  // Whether the local file differs from the journal's; nullopt when it
+  // cannot be told (it cannot be read now: an error is recorded).
+  std::optional<bool> local_changed(const std::string& path, const LocalEntry& l,
+                                    const JournalEntry& b);
+  bool remote_changed(const RemoteEntry& r, const JournalEntry& b) const;
+  bool remote_subtree_changed(const std::string& path) const;
+  bool local_subtree_changed(const std::string& path);
+  std::optional<std::string> remote_parent_id(const std::string& path);
+  void record(const std::string& path, JournalEntry e) { journal_.entries[path] = std::move(e); }
+  void rekey(const std::string& from, const std::string& to);
+  void error(const std::string& path, std::string message);
+  void warn(const std::string& path, std::string message);
+  bool stopping() const { return options_.stop && options_.stop->load(); }
+
+  Remote& remote_;
+  FolderPair pair_;
+  Journal& journal_;
+  EngineOptions options_;
+  std::string root_etag_;
+  std::map<std::string, RemoteEntry> remote_tree_;
+  LocalScan local_;
+  std::map<std::string, std::string> hashes_;  // local content hashes computed in this pass
+  std::set<std::string> done_;                 // subtrees handled whole (deleted): skipped
+  PassSummary summary_;
+};
+
+}  // namespace ruche::sync

@@ -1,0 +1,77 @@
+// The local side: a folder's tree as ruche-sync sees it (what it syncs,
+// what it leaves alone), and content hashes.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.hpp"
+#include "sync/state.hpp"
+
+namespace ruche::sync {
+
+// The folder inside each synced folder where downloads are written before
+// they are renamed into place; never synced.
+inline constexpr std::string_view kWorkDir = ".ruche-sync";
+
+struct LocalEntry {
+  bool folder = false;
+  std::int64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::uint64_t inode = 0;
+  friend bool operator==(const LocalEntry&, const LocalEntry&) = default;
+};
+
+struct LocalScan {
+  std::map<std::string, LocalEntry> entries;  // relative paths, as the journal's
+  std::vector<Problem> warnings;  // left out: links, special files, names the server refuses
+};
+
+// Files that are never synced, either way: editors' and office suites' lock
+// and swap files, desktop litter (.DS_Store, Thumbs.db, desktop.ini), and
+// kWorkDir at the top. docs/sync.md lists them.
+bool ignored_name(std::string_view name, bool at_top);
+
+// Whether a name can be synced as it is: the server's rule (NFC, no '/',
+// '\\', control characters, ≤ 255 bytes) and not ignored. An empty
+// string when it can; why not otherwise.
+std::string name_problem(std::string_view name);
+
+// Walks `root` without following links. Errors: unavailable when `root`
+// cannot be read (a missing folder is not an empty one).
+Result<LocalScan> scan_local(const std::string& root);
+
+// `path`'s SHA-256 (hex) and its metadata as it was hashed. Errors:
+// not_found (gone), conflict (it changed while it was read: retry later).
+struct Hashed {
+  std::string sha256;
+  LocalEntry entry;
+};
+Result<Hashed> hash_file(const std::string& path);
+
+// stat(2) as a LocalEntry; nullopt when nothing is there.
+std::optional<LocalEntry> stat_entry(const std::string& path);
+
+// Joins the synced folder and a relative path.
+inline std::string join(const std::string& root, std::string_view rel) {
+  return rel.empty() ? root : root + "/" + std::string(rel);
+}
+// "a/b/c" -> "a/b"; "c" -> "".
+inline std::string_view parent_of(std::string_view rel) {
+  auto i = rel.rfind('/');
+  return i == std::string_view::npos ? std::string_view() : rel.substr(0, i);
+}
+inline std::string_view name_of(std::string_view rel) {
+  auto i = rel.rfind('/');
+  return i == std::string_view::npos ? rel : rel.substr(i + 1);
+}
+// Whether `path` is `dir` or beneath it.
+inline bool within(std::string_view path, std::string_view dir) {
+  return path == dir ||
+         (path.size() > dir.size() && path.starts_with(dir) && path[dir.size()] == '/');
+}
+
+}  // namespace ruche::sync

@@ -1,0 +1,630 @@
+// ruche-sync: the desktop sync client (API.md, "Commands"; docs/sync.md).
+//
+//   ruche-sync [--state DIR] login URL --email E [--code TOTP] [--ca-file PEM] [--allow-http]
+//   ruche-sync [--state DIR] add WORKSPACE_ID LOCAL_DIR
+//   ruche-sync [--state DIR] remove WORKSPACE_ID
+//   ruche-sync [--state DIR] once [--allow-delete-all]
+//   ruche-sync [--state DIR] run [--interval SECONDS]
+//   ruche-sync [--state DIR] status
+//   ruche-sync [--state DIR] logout
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.hpp"
+#include "sync/engine.hpp"
+#include "sync/local_tree.hpp"
+#include "sync/remote.hpp"
+#include "sync/state.hpp"
+
+namespace rs = ruche::sync;
+using ruche::Errc;
+using ruche::Result;
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+int g_wake[2] = {-1, -1};
+
+void on_signal(int) {
+  g_stop = true;
+  if (g_wake[1] >= 0) {
+    char c = 1;
+    [[maybe_unused]] auto n = ::write(g_wake[1], &c, 1);
+  }
+}
+
+constexpr const char* kUsage =
+    "usage: ruche-sync [--state DIR] [-q] COMMAND ...\n"
+    "  login URL --email E [--code TOTP] [--ca-file PEM] [--allow-http]\n"
+    "                         the password is read from standard input (one line);\n"
+    "                         an app token is stored, never the password\n"
+    "  add WORKSPACE_ID LOCAL_DIR   sync a workspace's files with a local folder\n"
+    "  remove WORKSPACE_ID          stop syncing it (no file is deleted)\n"
+    "  once [--allow-delete-all]    one full pass both ways; exit 0 when converged\n"
+    "  run [--interval SECONDS]     keep syncing until SIGTERM\n"
+    "  status                       what is synced, and how the last pass went\n"
+    "  logout                       revoke the app token and forget it\n"
+    "DIR defaults to $XDG_CONFIG_HOME/ruche-sync (~/.config/ruche-sync).\n";
+
+int usage(const std::string& why = {}) {
+  if (!why.empty()) std::cerr << "ruche-sync: " << why << "\n";
+  std::cerr << kUsage;
+  return 2;
+}
+
+int failed(const ruche::Error& e, std::string_view context = {}) {
+  std::cerr << "ruche-sync: " << context << (context.empty() ? "" : ": ") << e.message << "\n";
+  return 1;
+}
+
+std::string device_name() {
+  char host[HOST_NAME_MAX + 1] = {};
+  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') return "ruche-sync";
+  std::string out;
+  for (char c : std::string(host))
+    if (c != '/' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) out.push_back(c);
+  return out.empty() ? "ruche-sync" : out.substr(0, 64);
+}
+
+std::string read_password() {
+  std::string line;
+  bool tty = ::isatty(STDIN_FILENO);
+  termios old{};
+  if (tty) {
+    std::cerr << "Password: " << std::flush;
+    ::tcgetattr(STDIN_FILENO, &old);
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::getline(std::cin, line);
+  if (tty) {
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    std::cerr << "\n";
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+std::unique_ptr<rs::Remote> remote_for(const rs::Account& a) {
+  rs::Remote::Options o;
+  o.ca_file = a.ca_file;
+  o.stop = &g_stop;
+  return std::make_unique<rs::Remote>(a.url, a.token, o);
+}
+
+Result<rs::Account> need_account(const rs::StateDir& state) {
+  RUCHE_TRY(auto a, state.account());
+  if (!a)
+    return ruche::fail(Errc::unauthenticated,
+                       "not logged in: run `ruche-sync login URL --email E` first");
+  return *a;
+}
+
+// The absolute form of `dir`, created if missing.
+Result<std::string> absolute_dir(const std::string& dir) {
+  std::string path = dir;
+  if (path.empty()) return ruche::fail(Errc::invalid, "the local folder's path is empty");
+  for (std::size_t i = 1; i <= path.size(); ++i) {
+    if (i < path.size() && path[i] != '/') continue;
+    std::string part = path.substr(0, i);
+    if (::mkdir(part.c_str(), 0755) != 0 && errno != EEXIST)
+      return ruche::fail(Errc::unavailable, "cannot create " + part + ": " + std::strerror(errno));
+  }
+  char real[PATH_MAX];
+  if (::realpath(path.c_str(), real) == nullptr)
+    return ruche::fail(Errc::unavailable, "cannot resolve " + path + ": " + std::strerror(errno));
+  struct stat st {};
+  if (::stat(real, &st) != 0 || !S_ISDIR(st.st_mode))
+    return ruche::fail(Errc::invalid, dir + " is not a folder");
+  return std::string(real);
+}
+
+// ---- login / logout ---------------------------------------------------------
+
+int cmd_login(rs::StateDir& state, const std::vector<std::string>& args) {
+  std::string url, email, ca_file;
+  std::optional<std::string> code;
+  bool allow_http = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&]() -> std::optional<std::string> {
+      if (i + 1 >= args.size()) return std::nullopt;
+      return args[++i];
+    };
+    if (a == "--email") {
+      auto v = value();
+      if (!v) return usage("--email needs a value");
+      email = *v;
+    } else if (a == "--code") {
+      code = value();
+      if (!code) return usage("--code needs a value");
+    } else if (a == "--ca-file") {
+      auto v = value();
+      if (!v) return usage("--ca-file needs a value");
+      ca_file = *v;
+    } else if (a == "--allow-http") {
+      allow_http = true;
+    } else if (url.empty() && !a.starts_with("-")) {
+      url = a;
+    } else {
+      return usage("unexpected argument " + a);
+    }
+  }
+  if (url.empty() || email.empty()) return usage("login needs URL and --email");
+  auto normalized = rs::normalize_server_url(url, allow_http);
+  if (!normalized) return failed(normalized.error());
+  if (auto l = state.lock(); !l) return failed(l.error());
+  auto previous = state.account();
+  if (!previous) return failed(previous.error());
+  auto folders = state.folders();
+  if (!folders) return failed(folders.error());
+  if (*previous && (*previous)->url != *normalized && !folders->empty())
+    return failed(ruche::make_error(Errc::conflict,
+                                    "this state folder syncs folders with " + (*previous)->url +
+                                        ": use another --state for " + *normalized));
+  std::string password = read_password();
+  if (password.empty())
+    return failed(ruche::make_error(Errc::invalid, "no password on standard input"));
+
+  rs::Account account{*normalized, email, {}, {}, {}, ca_file};
+  auto remote = remote_for(account);
+  auto session = remote->login(email, password, code);
+  std::fill(password.begin(), password.end(), '\0');
+  if (!session) {
+    if (session.error().reason == "mfa_required")
+      return failed(ruche::make_error(
+          Errc::unauthenticated,
+          "this account has two-step verification: add --code with the current code"));
+    return failed(session.error(), "login");
+  }
+  remote->set_token(*session);
+  auto app = remote->create_app_token("ruche-sync on " + device_name());
+  if (!app) return failed(app.error(), "creating the app token");
+  (void)remote->logout();  // the session was only needed for that
+  remote->set_token(app->token);
+  auto me = remote->me();
+  if (!me) return failed(me.error(), "checking the app token");
+  account.token = app->token;
+  account.token_id = app->id;
+  if (auto* id = me->if_contains("id"); id && id->is_string())
+    account.user_id = std::string(id->get_string());
+  if (*previous && (*previous)->url == account.url) {
+    // The token it replaces goes.
+    (void)remote->revoke_session((*previous)->token_id);
+  }
+  if (auto s = state.save_account(account); !s) return failed(s.error());
+  std::cout << "logged in to " << account.url << " as " << email << " (app token \"ruche-sync on "
+            << device_name() << "\")\n";
+  return 0;
+}
+
+int cmd_logout(rs::StateDir& state) {
+  if (auto l = state.lock(); !l) return failed(l.error());
+  auto a = state.account();
+  if (!a) return failed(a.error());
+  if (!*a) {
+    std::cout << "not logged in\n";
+    return 0;
+  }
+  auto remote = remote_for(**a);
+  auto r = remote->revoke_session((*a)->token_id);
+  if (!r && r.error().code != Errc::unauthenticated && r.error().code != Errc::not_found)
+    std::cerr << "ruche-sync: the server did not revoke the app token (" << r.error().message
+              << "); it is forgotten here anyway\n";
+  if (auto f = state.forget_account(); !f) return failed(f.error());
+  std::cout << "logged out\n";
+  return 0;
+}
+
+// ---- add / remove -----------------------------------------------------------
+
+int cmd_add(rs::StateDir& state, const std::vector<std::string>& args) {
+  if (args.size() != 2) return usage("add needs WORKSPACE_ID LOCAL_DIR");
+  if (auto l = state.lock(); !l) return failed(l.error());
+  auto account = need_account(state);
+  if (!account) return failed(account.error());
+  auto remote = remote_for(*account);
+  auto ws = remote->workspace(args[0]);
+  if (!ws) {
+    if (ws.error().code == Errc::not_found)
+      return failed(ruche::make_error(Errc::not_found, "no workspace " + args[0] + " among yours"));
+    return failed(ws.error());
+  }
+  if (ws->armoured)
+    return failed(ruche::make_error(Errc::invalid,
+                                    "\"" + ws->name +
+                                        "\" is armoured (end-to-end encrypted): ruche-sync cannot "
+                                        "sync it yet; use the web client"));
+  if (ws->files_right == "none")
+    return failed(ruche::make_error(Errc::forbidden,
+                                    "\"" + ws->name + "\" has no files module you can open"));
+  auto dir = absolute_dir(args[1]);
+  if (!dir) return failed(dir.error());
+  auto folders = state.folders();
+  if (!folders) return failed(folders.error());
+  for (const auto& f : *folders) {
+    if (f.workspace_id == ws->id)
+      return failed(ruche::make_error(
+          Errc::conflict, "\"" + ws->name + "\" is already synced with " + f.local_dir));
+    if (rs::within(*dir, f.local_dir) || rs::within(f.local_dir, *dir))
+      return failed(ruche::make_error(Errc::conflict,
+                                      *dir + " overlaps " + f.local_dir + ", already synced"));
+  }
+  if (rs::within(state.path(), *dir))
+    return failed(
+        ruche::make_error(Errc::conflict, *dir + " holds the state folder " + state.path()));
+  folders->push_back({ws->id, ws->name, *dir});
+  if (auto s = state.save_folders(*folders); !s) return failed(s.error());
+  if (auto j = state.forget_journal(ws->id); !j) return failed(j.error());
+  std::cout << "added: \"" << ws->name << "\" <-> " << *dir
+            << (ws->files_right == "read"
+                    ? " (read only: server changes come down, local ones stay here)"
+                    : "")
+            << "\n";
+  return 0;
+}
+
+int cmd_remove(rs::StateDir& state, const std::vector<std::string>& args) {
+  if (args.size() != 1) return usage("remove needs WORKSPACE_ID");
+  if (auto l = state.lock(); !l) return failed(l.error());
+  auto folders = state.folders();
+  if (!folders) return failed(folders.error());
+  auto it = std::find_if(folders->begin(), folders->end(), [&](const rs::FolderPair& f) {
+    return f.workspace_id == args[0] || f.local_dir == args[0];
+  });
+  if (it == folders->end())
+    return failed(ruche::make_error(Errc::not_found, args[0] + " is not synced"));
+  std::string ws = it->workspace_id, dir = it->local_dir;
+  folders->erase(it);
+  if (auto s = state.save_folders(*folders); !s) return failed(s.error());
+  if (auto j = state.forget_journal(ws); !j) return failed(j.error());
+  std::cout << "removed: " << ws << " (the files in " << dir << " stay)\n";
+  return 0;
+}
+
+// ---- once / run -------------------------------------------------------------
+
+struct Runner {
+  rs::StateDir& state;
+  rs::Account account;
+  std::vector<rs::FolderPair> folders;
+  std::unique_ptr<rs::Remote> remote;
+  bool quiet = false;
+  bool allow_delete_all = false;
+
+  static std::string summary_line(const rs::PassSummary& s) {
+    std::string out;
+    auto add = [&](std::int64_t n, const char* what) {
+      if (n == 0) return;
+      if (!out.empty()) out += ", ";
+      out += std::to_string(n) + " " + what;
+    };
+    add(s.uploaded, "up");
+    add(s.downloaded, "down");
+    add(s.deleted_local, "deleted here");
+    add(s.deleted_remote, "deleted on the server");
+    add(s.moved, "moved");
+    add(s.conflicts, "conflicts");
+    return out.empty() ? "nothing to do" : out;
+  }
+
+  // One pass over one pair; its journal saved. Errors: the pass could not
+  // run (nothing changed), or the token no longer works.
+  Result<rs::PassSummary> sync_one(const rs::FolderPair& pair) {
+    RUCHE_TRY(auto ws, remote->workspace(pair.workspace_id));
+    if (ws.armoured)
+      return ruche::fail(Errc::invalid, "the workspace is now armoured: ruche-sync cannot sync it");
+    if (ws.files_right == "none")
+      return ruche::fail(Errc::forbidden, "the files module is off or closed to you");
+    RUCHE_TRY(auto journal, state.journal(pair.workspace_id));
+    auto last_save = std::chrono::steady_clock::now();
+    rs::EngineOptions o;
+    o.device = device_name();
+    o.can_write = ws.files_right == "write";
+    o.allow_delete_all = allow_delete_all;
+    o.stop = &g_stop;
+    if (!quiet)
+      o.say = [&](std::string_view line) { std::cout << "  " << line << "\n" << std::flush; };
+    o.checkpoint = [&] {
+      auto now = std::chrono::steady_clock::now();
+      if (now - last_save < std::chrono::seconds(2)) return;
+      last_save = now;
+      (void)state.save_journal(pair.workspace_id, journal);
+    };
+    rs::Engine engine(*remote, pair, journal, o);
+    auto result = engine.pass();
+    RUCHE_CHECK(state.save_journal(pair.workspace_id, journal));
+    return result;
+  }
+
+  // Passes until converged or no progress (at most 3). Returns whether every
+  // pair converged; `fatal` when the token no longer works.
+  bool sync_all(bool& fatal) {
+    bool all = true;
+    for (const auto& pair : folders) {
+      if (g_stop) return false;
+      bool ok = false;
+      for (int attempt = 0; attempt < 3 && !g_stop; ++attempt) {
+        auto s = sync_one(pair);
+        if (!s) {
+          std::cerr << "ruche-sync: \"" << pair.workspace_name << "\": " << s.error().message
+                    << "\n";
+          if (s.error().code == Errc::unauthenticated) {
+            std::cerr << "ruche-sync: the app token no longer works: log in again\n";
+            fatal = true;
+            return false;
+          }
+          break;
+        }
+        if (!quiet || !s->converged)
+          std::cout << "\"" << pair.workspace_name << "\" <-> " << pair.local_dir << ": "
+                    << summary_line(*s) << (s->converged ? "" : "; not converged") << "\n";
+        for (const auto& e : s->errors)
+          std::cerr << "  error: " << e.path << ": " << e.message << "\n";
+        if (s->converged) {
+          ok = true;
+          break;
+        }
+        if (summary_line(*s) == "nothing to do") break;  // no progress: retrying would not help
+      }
+      all = all && ok;
+    }
+    std::cout << std::flush;
+    return all;
+  }
+};
+
+Result<Runner> make_runner(rs::StateDir& state, bool quiet) {
+  RUCHE_CHECK(state.lock());
+  RUCHE_TRY(auto account, need_account(state));
+  RUCHE_TRY(auto folders, state.folders());
+  if (folders.empty())
+    return ruche::fail(Errc::invalid, "nothing to sync: add a folder with `ruche-sync add`");
+  Runner r{state, account, folders, remote_for(account), quiet};
+  return r;
+}
+
+int cmd_once(rs::StateDir& state, const std::vector<std::string>& args, bool quiet) {
+  bool allow_delete_all = false;
+  for (const auto& a : args) {
+    if (a == "--allow-delete-all") {
+      allow_delete_all = true;
+    } else {
+      return usage("unexpected argument " + a);
+    }
+  }
+  auto runner = make_runner(state, quiet);
+  if (!runner) return failed(runner.error());
+  runner->allow_delete_all = allow_delete_all;
+  bool fatal = false;
+  bool converged = runner->sync_all(fatal);
+  return converged ? 0 : 1;
+}
+
+// Watches every folder of the synced trees (inotify); re-armed after each pass.
+struct Watcher {
+  int fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  std::map<int, std::string> watched;
+  ~Watcher() {
+    if (fd >= 0) ::close(fd);
+  }
+  void arm(const std::vector<rs::FolderPair>& folders) {
+    if (fd < 0) return;
+    for (const auto& [wd, _] : watched) ::inotify_rm_watch(fd, wd);
+    watched.clear();
+    constexpr std::uint32_t kMask = IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE |
+                                    IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB | IN_DELETE_SELF |
+                                    IN_MOVE_SELF | IN_ONLYDIR;
+    for (const auto& f : folders) {
+      auto scan = rs::scan_local(f.local_dir);
+      std::vector<std::string> dirs{f.local_dir};
+      if (scan)
+        for (const auto& [p, e] : scan->entries)
+          if (e.folder) dirs.push_back(rs::join(f.local_dir, p));
+      for (const auto& d : dirs) {
+        int wd = ::inotify_add_watch(fd, d.c_str(), kMask);
+        if (wd >= 0) watched[wd] = d;
+      }
+    }
+  }
+  // Reads what is queued; whether anything was (a change, or an overflow).
+  bool drain() {
+    if (fd < 0) return false;
+    alignas(inotify_event) char buf[64 * 1024];
+    bool any = false;
+    for (;;) {
+      ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n <= 0) break;
+      for (char* p = buf; p < buf + n;) {
+        auto* ev = reinterpret_cast<inotify_event*>(p);
+        std::string_view name = ev->len ? std::string_view(ev->name) : std::string_view();
+        // Downloads land in the work folder first: not a change of the user's.
+        if (name != rs::kWorkDir) any = true;
+        p += sizeof(inotify_event) + ev->len;
+      }
+    }
+    return any;
+  }
+};
+
+int cmd_run(rs::StateDir& state, const std::vector<std::string>& args, bool quiet) {
+  int interval_s = 10;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--interval" && i + 1 < args.size()) {
+      interval_s = std::atoi(args[++i].c_str());
+      if (interval_s < 1 || interval_s > 3600) return usage("--interval takes 1 to 3600 seconds");
+    } else {
+      return usage("unexpected argument " + args[i]);
+    }
+  }
+  auto runner = make_runner(state, quiet);
+  if (!runner) return failed(runner.error());
+  if (::pipe2(g_wake, O_CLOEXEC | O_NONBLOCK) != 0)
+    return failed(ruche::make_error(Errc::internal, "pipe"));
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  ::sigaction(SIGTERM, &sa, nullptr);
+  ::sigaction(SIGINT, &sa, nullptr);
+  std::cout << "ruche-sync: syncing " << runner->folders.size() << " folder(s) with "
+            << runner->account.url << " until stopped\n"
+            << std::flush;
+
+  Watcher watcher;
+  int backoff_s = 0;
+  auto last_full = std::chrono::steady_clock::now();
+  bool due = true;
+  while (!g_stop) {
+    if (due) {
+      watcher.arm(runner->folders);
+      bool fatal = false;
+      bool ok = runner->sync_all(fatal);
+      if (fatal) return 1;
+      last_full = std::chrono::steady_clock::now();
+      backoff_s = ok ? 0 : std::min(backoff_s == 0 ? 5 : backoff_s * 2, 300);
+      due = false;
+    }
+    // Wait: a local change (then a quiet second), the server's root ETag
+    // moving (every interval), a retry after failures, or the periodic pass.
+    int wait_ms = (backoff_s > 0 ? std::min(backoff_s, interval_s) : interval_s) * 1000;
+    pollfd fds[2] = {{watcher.fd, POLLIN, 0}, {g_wake[0], POLLIN, 0}};
+    int n = ::poll(fds, 2, wait_ms);
+    if (g_stop) break;
+    if (n > 0 && (fds[0].revents & POLLIN)) {
+      if (!watcher.drain()) continue;
+      // Let a burst of writes settle (a copy of many files, an editor's save).
+      for (int settle = 0; settle < 10 && !g_stop; ++settle) {
+        pollfd w{watcher.fd, POLLIN, 0};
+        if (::poll(&w, 1, 500) <= 0) break;
+        watcher.drain();
+      }
+      due = true;
+      continue;
+    }
+    if (backoff_s > 0) {
+      due = true;
+      continue;
+    }
+    if (std::chrono::steady_clock::now() - last_full > std::chrono::minutes(5)) {
+      due = true;
+      continue;
+    }
+    for (const auto& pair : runner->folders) {
+      auto etag = runner->remote->root_etag(pair.workspace_id);
+      auto journal = state.journal(pair.workspace_id);
+      if (!etag || !journal || *etag != journal->root_etag) {
+        due = true;
+        break;
+      }
+    }
+  }
+  std::cout << "ruche-sync: stopped\n" << std::flush;
+  return 0;
+}
+
+// ---- status -------------------------------------------------------------------
+
+int cmd_status(rs::StateDir& state) {
+  auto account = state.account();
+  if (!account) return failed(account.error());
+  if (!*account) {
+    std::cout << "not logged in (state folder " << state.path() << ")\n";
+    return 0;
+  }
+  std::cout << "server: " << (*account)->url << " as " << (*account)->email << "\n";
+  std::cout << "state folder: " << state.path()
+            << (state.locked_by_other() ? " (in use: a ruche-sync run is syncing)" : "") << "\n";
+  auto folders = state.folders();
+  if (!folders) return failed(folders.error());
+  if (folders->empty()) std::cout << "no folder synced: `ruche-sync add WORKSPACE_ID LOCAL_DIR`\n";
+  for (const auto& f : *folders) {
+    std::cout << "\"" << f.workspace_name << "\" (" << f.workspace_id << ") <-> " << f.local_dir
+              << "\n";
+    auto j = state.journal(f.workspace_id);
+    if (!j) {
+      std::cout << "  journal: " << j.error().message << "\n";
+      continue;
+    }
+    std::int64_t files = 0, dirs = 0, bytes = 0;
+    for (const auto& [_, e] : j->entries) {
+      if (e.folder) {
+        ++dirs;
+      } else {
+        ++files;
+        bytes += e.size;
+      }
+    }
+    if (j->last.finished_at_ms == 0) {
+      std::cout << "  never synced yet\n";
+      continue;
+    }
+    std::cout << "  last pass: " << ruche::format_iso8601(j->last.finished_at_ms) << ", "
+              << (j->last.converged ? "in sync" : "not in sync") << " ("
+              << Runner::summary_line(j->last) << ")\n";
+    std::cout << "  synced: " << files << " files (" << bytes << " bytes), " << dirs
+              << " folders\n";
+    for (const auto& e : j->last.errors)
+      std::cout << "  error: " << e.path << ": " << e.message << "\n";
+    for (const auto& w : j->last.warnings)
+      std::cout << "  warning: " << w.path << ": " << w.message << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string state_path;
+  bool quiet = false;
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (args.empty() && a == "--state") {
+      if (i + 1 >= argc) return usage("--state needs a folder");
+      state_path = argv[++i];
+    } else if (args.empty() && a.starts_with("--state=")) {
+      state_path = a.substr(8);
+    } else if (args.empty() && (a == "-q" || a == "--quiet")) {
+      quiet = true;
+    } else if (args.empty() && (a == "-h" || a == "--help")) {
+      std::cout << kUsage;
+      return 0;
+    } else {
+      args.push_back(std::move(a));
+    }
+  }
+  if (args.empty()) return usage();
+  ::signal(SIGPIPE, SIG_IGN);
+  if (state_path.empty()) state_path = rs::StateDir::default_path();
+  ::umask(022);
+  auto state = rs::StateDir::open(state_path);
+  if (!state) return failed(state.error());
+  std::string cmd = args.front();
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (cmd == "login") return cmd_login(*state, rest);
+  if (cmd == "logout") return rest.empty() ? cmd_logout(*state) : usage("logout takes no argument");
+  if (cmd == "add") return cmd_add(*state, rest);
+  if (cmd == "remove") return cmd_remove(*state, rest);
+  if (cmd == "once") return cmd_once(*state, rest, quiet);
+  if (cmd == "run") return cmd_run(*state, rest, quiet);
+  if (cmd == "status") return rest.empty() ? cmd_status(*state) : usage("status takes no argument");
+  return usage("unknown command " + cmd);
+}

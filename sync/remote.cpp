@@ -1,0 +1,509 @@
+#include "sync/remote.hpp"
+
+#include <curl/curl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+
+#include "base/clock.hpp"
+#include "core/crypto/hash.hpp"
+
+namespace ruche::sync {
+
+namespace {
+
+void curl_init_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+// localhost, [::1] or an IPv4 literal 127.x.y.z (not a name that merely
+// begins with "127.").
+bool loopback_host(std::string_view host) {
+  if (host == "localhost" || host == "[::1]") return true;
+  if (!host.starts_with("127.")) return false;
+  int dots = 0;
+  for (char c : host) {
+    if (c == '.') {
+      ++dots;
+    } else if (c < '0' || c > '9') {
+      return false;
+    }
+  }
+  return dots == 3;
+}
+
+Errc errc_of_status(long status) {
+  switch (status) {
+    case 400:
+      return Errc::invalid;
+    case 401:
+      return Errc::unauthenticated;
+    case 403:
+      return Errc::forbidden;
+    case 404:
+      return Errc::not_found;
+    case 405:
+      return Errc::method_not_allowed;
+    case 409:
+      return Errc::conflict;
+    case 410:
+      return Errc::gone;
+    case 412:
+      return Errc::precondition_failed;
+    case 413:
+      return Errc::too_large;
+    case 415:
+      return Errc::unsupported_media;
+    case 423:
+      return Errc::locked;
+    case 429:
+      return Errc::rate_limited;
+    case 507:
+      return Errc::insufficient_storage;
+    default:
+      return status >= 500 ? Errc::unavailable : Errc::internal;
+  }
+}
+
+std::string str(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  if (it == o.end() || !it->value().is_string()) return {};
+  return std::string(it->value().get_string());
+}
+
+std::int64_t num(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  if (it == o.end() || !it->value().is_int64()) return 0;
+  return it->value().get_int64();
+}
+
+}  // namespace
+
+Result<std::string> normalize_server_url(std::string_view url, bool allow_http) {
+  std::string u(url);
+  while (!u.empty() && u.back() == '/') u.pop_back();
+  bool https = u.starts_with("https://");
+  if (!https && !u.starts_with("http://"))
+    return fail(Errc::invalid,
+                "the server's address must start with https:// (or http:// on this machine)");
+  std::string_view rest = std::string_view(u).substr(https ? 8 : 7);
+  std::string_view host = rest.substr(0, rest.find('/'));
+  if (host.empty() || host.find('@') != std::string_view::npos ||
+      host.find('?') != std::string_view::npos || host.find('#') != std::string_view::npos)
+    return fail(Errc::invalid, "the server's address has no host, or credentials in it");
+  for (char c : u)
+    if (static_cast<unsigned char>(c) <= 0x20 || c == '?' || c == '#' || c == 0x7f)
+      return fail(Errc::invalid, "the server's address has spaces, a query or a fragment");
+  std::string_view hostname = host;
+  if (hostname.starts_with("[")) {
+    hostname = hostname.substr(0, hostname.find(']') + 1);
+  } else {
+    hostname = hostname.substr(0, hostname.find(':'));
+  }
+  if (!https && !allow_http && !loopback_host(hostname))
+    return fail(Errc::invalid,
+                "plain http would send the password and the files in clear: use https:// (or "
+                "--allow-http)");
+  return u;
+}
+
+std::string encode_segment(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size() * 3);
+  for (unsigned char c : s) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '.' || c == '_' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+RemoteNode node_from_json(const json::object& o) {
+  RemoteNode n;
+  n.id = str(o, "id");
+  n.parent_id = str(o, "parent_id");
+  n.name = str(o, "name");
+  n.path = str(o, "path");
+  n.folder = str(o, "kind") == "folder";
+  n.etag = str(o, "etag");
+  n.sha256 = str(o, "sha256");
+  n.size = num(o, "size");
+  std::string mtime = str(o, "mtime");
+  if (!mtime.empty()) parse_iso8601(mtime, n.mtime_ms);
+  return n;
+}
+
+struct Remote::Handle {
+  CURL* curl = nullptr;
+  Handle() {
+    curl_init_once();
+    curl = curl_easy_init();
+  }
+  ~Handle() {
+    if (curl) curl_easy_cleanup(curl);
+  }
+};
+
+// One request: what to send, where the answer goes.
+struct Remote::Call {
+  std::string method;
+  std::string path;  // after the server's address: "/api/v1/..."
+  std::vector<std::string> headers;
+  std::string body;    // a small body
+  int upload_fd = -1;  // or a file's bytes
+  std::int64_t upload_size = 0;
+  int download_fd = -1;  // a 2xx answer's bytes go there
+  crypto::Sha256* download_hash = nullptr;
+  // Filled in:
+  long status = 0;
+  std::string answer;  // the body when not downloaded (bounded)
+  Error io_error{};
+  bool io_failed = false;
+  std::int64_t up = 0;
+  std::int64_t down = 0;
+  const std::atomic<bool>* stop = nullptr;
+  void* curl = nullptr;
+};
+
+namespace {
+
+constexpr std::size_t kMaxAnswer = 64 << 20;  // a listing page of 1,000 nodes is ~600 KiB
+
+std::size_t on_read(char* out, std::size_t size, std::size_t n, void* p) {
+  auto* c = static_cast<Remote::Call*>(p);
+  for (;;) {
+    ssize_t got = ::read(c->upload_fd, out, size * n);
+    if (got >= 0) {
+      c->up += got;
+      return static_cast<std::size_t>(got);
+    }
+    if (errno == EINTR) continue;
+    c->io_failed = true;
+    c->io_error = make_error(Errc::unavailable,
+                             std::string("reading the local file: ") + std::strerror(errno));
+    return CURL_READFUNC_ABORT;
+  }
+}
+
+std::size_t on_write(char* in, std::size_t size, std::size_t n, void* p) {
+  auto* c = static_cast<Remote::Call*>(p);
+  const std::size_t len = size * n;
+  c->down += static_cast<std::int64_t>(len);
+  if (c->download_fd >= 0) {
+    long status = 0;
+    curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
+    if (status >= 200 && status < 300) {
+      if (c->download_hash) c->download_hash->update(std::string_view(in, len));
+      std::size_t done = 0;
+      while (done < len) {
+        ssize_t w = ::write(c->download_fd, in + done, len - done);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+          c->io_failed = true;
+          c->io_error = make_error(errno == ENOSPC ? Errc::insufficient_storage : Errc::unavailable,
+                                   std::string("writing the local file: ") + std::strerror(errno));
+          return 0;  // aborts the transfer
+        }
+        done += static_cast<std::size_t>(w);
+      }
+      return len;
+    }
+  }
+  if (c->answer.size() + len > kMaxAnswer) return 0;
+  c->answer.append(in, len);
+  return len;
+}
+
+int on_progress(void* p, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* c = static_cast<Remote::Call*>(p);
+  return c->stop && c->stop->load() ? 1 : 0;
+}
+
+}  // namespace
+
+Remote::Remote(std::string base_url, std::string token, Options options)
+    : base_(std::move(base_url)),
+      token_(std::move(token)),
+      options_(std::move(options)),
+      handle_(std::make_unique<Handle>()) {}
+
+Remote::~Remote() = default;
+
+Result<json::value> Remote::perform(Call& c) {
+  CURL* curl = handle_->curl;
+  if (curl == nullptr) return fail(Errc::internal, "curl_easy_init failed");
+  curl_easy_reset(curl);
+  c.curl = curl;
+  c.stop = options_.stop;
+  std::string url = base_ + c.path;
+  curl_slist* headers = nullptr;
+  std::vector<std::string> all = c.headers;
+  if (!token_.empty()) all.push_back("Authorization: Bearer " + token_);
+  all.emplace_back("Accept: application/json");
+  all.emplace_back("Expect:");  // no 100-continue round trip
+  for (const auto& h : all) headers = curl_slist_append(headers, h.c_str());
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, "ruche-sync/0.1");
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout_ms));
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options_.stall_timeout_s));
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_write);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &c);
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &c);
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  if (!options_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_file.c_str());
+  if (c.upload_fd >= 0) {
+    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(curl, CURLOPT_READFUNCTION, on_read);
+    curl_easy_setopt(curl, CURLOPT_READDATA, &c);
+    curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(c.upload_size));
+    if (c.method != "PUT") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, c.method.c_str());
+  } else if (c.method == "GET") {
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  } else {
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, c.method.c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, c.body.c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(c.body.size()));
+  }
+  const CURLcode rc = curl_easy_perform(curl);
+  curl_slist_free_all(headers);
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &c.status);
+  bytes_up_ += c.up;
+  bytes_down_ += c.down;
+  if (c.io_failed) return tl::unexpected(c.io_error);
+  if (rc == CURLE_ABORTED_BY_CALLBACK) return fail(Errc::unavailable, "stopped");
+  if (rc != CURLE_OK)
+    return fail(Errc::unavailable,
+                std::string("cannot reach ") + base_ + ": " + curl_easy_strerror(rc));
+  json::value v;
+  if (!c.answer.empty()) {
+    auto parsed = json::parse(c.answer);
+    if (parsed) v = std::move(*parsed);
+  }
+  if (c.status >= 200 && c.status < 300) return v;
+  std::string code;
+  std::string message = "the server answered " + std::to_string(c.status);
+  if (v.is_object()) {
+    if (auto* e = v.as_object().if_contains("error"); e && e->is_object()) {
+      code = str(e->as_object(), "code");
+      std::string m = str(e->as_object(), "message");
+      if (!m.empty()) message = m;
+    }
+  }
+  return fail(errc_of_status(c.status), message, code);
+}
+
+Result<json::value> Remote::json_call(std::string_view method, const std::string& path,
+                                      const json::value* body, std::vector<std::string> headers) {
+  Call c;
+  c.method = std::string(method);
+  c.path = path;
+  c.headers = std::move(headers);
+  if (body) {
+    c.body = json::serialize(*body);
+    c.headers.emplace_back("Content-Type: application/json");
+  }
+  return perform(c);
+}
+
+Result<std::string> Remote::login(std::string_view email, std::string_view password,
+                                  std::optional<std::string> totp_code) {
+  json::object in;
+  in["email"] = email;
+  in["password"] = password;
+  if (totp_code) in["totp_code"] = *totp_code;
+  json::value body(std::move(in));
+  std::string saved = std::exchange(token_, {});
+  auto r = json_call("POST", "/api/v1/auth/login", &body);
+  token_ = std::move(saved);
+  if (!r) return tl::unexpected(r.error());
+  if (!r->is_object()) return fail(Errc::unavailable, "the server's login answer is not JSON");
+  std::string token = str(r->as_object(), "token");
+  if (token.empty()) return fail(Errc::unavailable, "the server's login answer has no token");
+  return token;
+}
+
+Result<Remote::AppToken> Remote::create_app_token(std::string_view name) {
+  json::object in;
+  in["name"] = name;
+  json::value body(std::move(in));
+  RUCHE_TRY(auto v, json_call("POST", "/api/v1/me/app-tokens", &body));
+  if (!v.is_object()) return fail(Errc::unavailable, "the server's app token answer is not JSON");
+  AppToken t{str(v.as_object(), "id"), str(v.as_object(), "token")};
+  if (t.token.empty()) return fail(Errc::unavailable, "the server's app token answer has no token");
+  return t;
+}
+
+Result<void> Remote::revoke_session(std::string_view id) {
+  RUCHE_CHECK(json_call("DELETE", "/api/v1/me/sessions/" + encode_segment(id), nullptr));
+  return {};
+}
+
+Result<void> Remote::logout() {
+  RUCHE_CHECK(json_call("POST", "/api/v1/auth/logout", nullptr));
+  return {};
+}
+
+Result<json::object> Remote::me() {
+  RUCHE_TRY(auto v, json_call("GET", "/api/v1/me", nullptr));
+  if (!v.is_object()) return fail(Errc::unavailable, "the server's answer is not JSON");
+  return std::move(v.as_object());
+}
+
+Result<WorkspaceInfo> Remote::workspace(std::string_view workspace_id) {
+  RUCHE_TRY(auto v,
+            json_call("GET", "/api/v1/workspaces/" + encode_segment(workspace_id), nullptr));
+  if (!v.is_object()) return fail(Errc::unavailable, "the server's answer is not JSON");
+  const auto& o = v.as_object();
+  WorkspaceInfo w;
+  w.id = str(o, "id");
+  w.name = str(o, "name");
+  if (auto* a = o.if_contains("armoured"); a && a->is_bool()) w.armoured = a->get_bool();
+  w.files_right = "none";
+  if (auto* r = o.if_contains("rights"); r && r->is_object()) {
+    std::string right = str(r->as_object(), "files");
+    if (!right.empty()) w.files_right = right;
+  }
+  return w;
+}
+
+Result<Listing> Remote::list(std::string_view workspace_id, std::string_view folder_id) {
+  const std::string base = folder_id.empty()
+                               ? "/api/v1/workspaces/" + encode_segment(workspace_id) + "/files"
+                               : "/api/v1/files/" + encode_segment(folder_id) + "/children";
+  constexpr int kPage = 1000;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    Listing out;
+    std::string first_etag;
+    std::int64_t total = 0;
+    bool moved = false;
+    for (std::int64_t offset = 0;; offset += kPage) {
+      RUCHE_TRY(auto v, json_call("GET",
+                                  base + "?sort=name&limit=" + std::to_string(kPage) +
+                                      "&offset=" + std::to_string(offset),
+                                  nullptr));
+      if (!v.is_object()) return fail(Errc::unavailable, "the server's listing is not JSON");
+      const auto& o = v.as_object();
+      auto* folder = o.if_contains("folder");
+      auto* items = o.if_contains("items");
+      if (!folder || !folder->is_object() || !items || !items->is_array())
+        return fail(Errc::unavailable, "the server's listing lacks its folder or items");
+      out.folder = node_from_json(folder->as_object());
+      if (offset == 0) {
+        first_etag = out.folder.etag;
+      } else if (out.folder.etag != first_etag) {
+        moved = true;  // it changed between pages: read it again
+        break;
+      }
+      total = num(o, "total");
+      for (const auto& item : items->as_array())
+        if (item.is_object()) out.items.push_back(node_from_json(item.as_object()));
+      if (items->as_array().size() < static_cast<std::size_t>(kPage) || offset + kPage >= total)
+        break;
+    }
+    if (!moved) return out;
+  }
+  return fail(Errc::unavailable, "a folder kept changing while it was listed");
+}
+
+Result<std::string> Remote::root_etag(std::string_view workspace_id) {
+  RUCHE_TRY(
+      auto v,
+      json_call("GET", "/api/v1/workspaces/" + encode_segment(workspace_id) + "/files?limit=1",
+                nullptr));
+  if (!v.is_object()) return fail(Errc::unavailable, "the server's listing is not JSON");
+  auto* folder = v.as_object().if_contains("folder");
+  if (!folder || !folder->is_object())
+    return fail(Errc::unavailable, "the server's listing lacks its folder");
+  return str(folder->as_object(), "etag");
+}
+
+Result<RemoteNode> Remote::make_folder(std::string_view workspace_id, std::string_view parent_id,
+                                       std::string_view name) {
+  json::object in;
+  in["name"] = name;
+  if (!parent_id.empty()) in["parent_id"] = parent_id;
+  json::value body(std::move(in));
+  RUCHE_TRY(
+      auto v,
+      json_call("POST", "/api/v1/workspaces/" + encode_segment(workspace_id) + "/files/folders",
+                &body));
+  if (!v.is_object()) return fail(Errc::unavailable, "the server's answer is not JSON");
+  return node_from_json(v.as_object());
+}
+
+Result<RemoteNode> Remote::upload(std::string_view workspace_id, std::string_view parent_id,
+                                  std::string_view name, int fd, std::int64_t size,
+                                  std::int64_t mtime_ms, std::string_view if_match) {
+  Call c;
+  c.method = "PUT";
+  c.path =
+      (parent_id.empty() ? "/api/v1/workspaces/" + encode_segment(workspace_id) + "/files/children/"
+                         : "/api/v1/files/" + encode_segment(parent_id) + "/children/") +
+      encode_segment(name);
+  c.upload_fd = fd;
+  c.upload_size = size;
+  c.headers.emplace_back("Content-Type: application/octet-stream");
+  c.headers.push_back("X-OC-Mtime: " + std::to_string(mtime_ms < 0 ? 0 : mtime_ms / 1000));
+  if (if_match.empty()) {
+    c.headers.emplace_back("If-None-Match: *");
+  } else {
+    c.headers.push_back("If-Match: " + std::string(if_match));
+  }
+  if (::lseek(fd, 0, SEEK_SET) < 0) return fail(Errc::unavailable, "cannot rewind the local file");
+  RUCHE_TRY(auto v, perform(c));
+  if (c.up != size) return fail(Errc::unavailable, "the local file changed size while it was sent");
+  if (!v.is_object()) return fail(Errc::unavailable, "the server's answer is not JSON");
+  return node_from_json(v.as_object());
+}
+
+Result<std::string> Remote::download(std::string_view file_id, std::string_view etag, int fd) {
+  Call c;
+  c.method = "GET";
+  c.path = "/api/v1/files/" + encode_segment(file_id) + "/content";
+  if (!etag.empty()) c.headers.push_back("If-Match: " + std::string(etag));
+  crypto::Sha256 hash;
+  c.download_fd = fd;
+  c.download_hash = &hash;
+  RUCHE_CHECK(perform(c));
+  return hash.finish_hex();
+}
+
+Result<RemoteNode> Remote::move(std::string_view node_id, std::string_view parent_id,
+                                std::string_view name) {
+  json::object in;
+  in["name"] = name;
+  if (parent_id.empty()) {
+    in["parent_id"] = nullptr;
+  } else {
+    in["parent_id"] = parent_id;
+  }
+  json::value body(std::move(in));
+  RUCHE_TRY(auto v, json_call("PATCH", "/api/v1/files/" + encode_segment(node_id), &body));
+  if (!v.is_object()) return fail(Errc::unavailable, "the server's answer is not JSON");
+  return node_from_json(v.as_object());
+}
+
+Result<void> Remote::remove(std::string_view node_id, std::string_view etag) {
+  std::vector<std::string> headers;
+  if (!etag.empty()) headers.push_back("If-Match: " + std::string(etag));
+  RUCHE_CHECK(
+      json_call("DELETE", "/api/v1/files/" + encode_segment(node_id), nullptr, std::move(headers)));
+  return {};
+}
+
+}  // namespace ruche::sync

@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# ruche-sync (the desktop sync client) against the real server: two
+# "machines" (two state folders, two local folders) and the REST API as a
+# third party, through every kind of change: creations, edits, deletions,
+# renames and moves both ways, conflicts, delete-versus-edit, the guard
+# against an emptied folder, a read-only member, a large file in bounded
+# memory, `run` following changes on both sides until SIGTERM, status and
+# logout. docs/sync.md describes the rules this checks.
+set -euo pipefail
+RUCHE=${1:?usage: sync_client.sh path/to/ruche path/to/ruche-sync}
+SYNC=${2:?usage: sync_client.sh path/to/ruche path/to/ruche-sync}
+. "$(dirname "$0")/dav_lib.sh"
+start_server "$RUCHE"
+
+api() { curl -fsS -H "Authorization: Bearer $TOKEN" "$@"; }
+jq_() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
+node() { api "$URL/api/v1/workspaces/$WS/files/by-path" -G --data-urlencode "path=$1"; }
+node_field() { node "$1" | jq_ "d['$2']"; }
+gone_remote() { ! curl -fs -o /dev/null -H "Authorization: Bearer $TOKEN" -G \
+  "$URL/api/v1/workspaces/$WS/files/by-path" --data-urlencode "path=$1"; }
+A="$T/machine-a" B="$T/machine-b"
+SA="$T/state-a" SB="$T/state-b"
+sa() { "$SYNC" --state "$SA" "$@"; }
+sb() { "$SYNC" --state "$SB" "$@"; }
+same_trees() {
+  diff -r --exclude=.ruche-sync "$1" "$2" >/dev/null || { diff -r --exclude=.ruche-sync "$1" "$2" || true; fail "$3"; }
+}
+
+# --- Login: an app token is stored, never the password ------------------------
+echo "$PASSWORD" | sa login "$URL" --email "$EMAIL" >/dev/null
+echo "$PASSWORD" | sb login "$URL/" --email "$EMAIL" >/dev/null
+grep -q "$PASSWORD" "$SA/account.json" && fail "the password is stored"
+[ "$(stat -c %a "$SA/account.json")" = 600 ] || fail "account.json is not 0600"
+APP=$(python3 -c "import json; print(json.load(open('$SA/account.json'))['token'])")
+curl -fsS -o /dev/null -H "Authorization: Bearer $APP" "$URL/api/v1/me" || fail "the stored app token does not work"
+api "$URL/api/v1/me/sessions" | grep -q '"name":"ruche-sync on ' || fail "the app token is not named after the device"
+if echo wrong-password | "$SYNC" --state "$T/state-x" login "$URL" --email "$EMAIL" 2>"$T/x.err"; then
+  fail "a wrong password logged in"
+fi
+grep -q -i "credentials\|password" "$T/x.err" || fail "a wrong password's message: $(cat "$T/x.err")"
+if echo "$PASSWORD" | "$SYNC" --state "$T/state-x" login http://ruche.example.org --email "$EMAIL" 2>/dev/null; then
+  fail "plain http to a remote host was accepted"
+fi
+"$SYNC" --state "$T/state-x" once 2>/dev/null && fail "once without login succeeded"
+
+# --- Add: one workspace per local folder; armoured and unknown ones refused -----
+sa add "$WS" "$A" >/dev/null
+sb add "$WS" "$B" >/dev/null
+sa add "$WS" "$T/elsewhere" 2>/dev/null && fail "the same workspace was added twice"
+sa add nope "$T/nope" 2>/dev/null && fail "an unknown workspace was added"
+AWS=$(api -X POST "$URL/api/v1/workspaces" -d '{"name":"Blindé","modules":["files"],"armoured":true}' | jq_ "d['id']")
+sa add "$AWS" "$T/armoured" 2>"$T/x.err" && fail "an armoured workspace was added"
+grep -q armoured "$T/x.err" || fail "the armoured refusal does not say why: $(cat "$T/x.err")"
+
+# --- First sync up: folders, Unicode names, an empty file, binary data ----------
+mkdir -p "$A/Projets/Été 2027/plans" "$A/vide"
+printf 'bonjour\n' >"$A/Projets/lisez-moi.txt"
+: >"$A/Projets/Été 2027/vide.txt"
+head -c 3000000 /dev/urandom >"$A/Projets/Été 2027/plans/plan.bin"
+printf 'racine\n' >"$A/racine.txt"
+printf 'lock\n' >"$A/.~lock.racine.txt#"
+ln -s /etc/passwd "$A/lien"
+sa once >"$T/once.out" || { cat "$T/once.out"; fail "first once"; }
+[ "$(node_field "/Projets/Été 2027/plans/plan.bin" sha256)" = "$(sha256sum "$A/Projets/Été 2027/plans/plan.bin" | cut -d' ' -f1)" ] ||
+  fail "the binary file's content on the server"
+[ "$(node_field "/Projets/Été 2027/vide.txt" size)" = 0 ] || fail "the empty file"
+node_field /vide kind | grep -q folder || fail "the empty folder"
+gone_remote "/.~lock.racine.txt#" || fail "an office lock file was uploaded"
+gone_remote "/lien" || fail "a symbolic link was uploaded"
+MT_LOCAL=$(stat -c %Y "$A/racine.txt")
+MT_REMOTE=$(node_field /racine.txt mtime)
+python3 -c "import datetime,sys; t=datetime.datetime.fromisoformat('$MT_REMOTE'.replace('Z','+00:00')).timestamp(); sys.exit(0 if int(t)==$MT_LOCAL else 1)" ||
+  fail "the modification time was not kept ($MT_REMOTE vs $MT_LOCAL)"
+sa status | grep -q "lien: a symbolic link" || fail "status does not report the link"
+
+# --- The second machine gets it all; a second pass has nothing to do -----------
+sb once >/dev/null || fail "second machine's first once"
+rm -f "$A/.~lock.racine.txt#" "$A/lien"
+same_trees "$A" "$B" "the second machine's tree differs"
+[ "$(stat -c %Y "$B/racine.txt")" = "$MT_LOCAL" ] || fail "the download did not keep the modification time"
+sa once >"$T/once.out" && sb once >>"$T/once.out" || fail "once again"
+[ "$(grep -c 'nothing to do' "$T/once.out")" = 2 ] || { cat "$T/once.out"; fail "a pass with nothing to do did something"; }
+
+# --- Edits, deletions, renames and moves on B go up, then down to A --------------
+PLAN_ID=$(node_field "/Projets/Été 2027/plans/plan.bin" id)
+ETE_ID=$(node_field "/Projets/Été 2027" id)
+printf 'bonjour, modifié\n' >"$B/Projets/lisez-moi.txt"
+rm "$B/racine.txt"
+mv "$B/Projets/Été 2027" "$B/Projets/Été 2028"
+mkdir -p "$B/Archives"
+mv "$B/Projets/Été 2028/plans/plan.bin" "$B/Archives/plan final.bin"
+sb once >"$T/once.out" || { cat "$T/once.out"; fail "B's changes"; }
+[ "$(node_field "/Projets/Été 2028" id)" = "$ETE_ID" ] || fail "the folder's rename was not a move on the server"
+[ "$(node_field "/Archives/plan final.bin" id)" = "$PLAN_ID" ] || fail "the file's move was uploaded again"
+gone_remote /racine.txt || fail "the deletion did not go up"
+api "$URL/api/v1/workspaces/$WS/files/trash" | grep -q racine.txt || fail "the deleted file is not in the trash"
+sa once >"$T/once.out" || { cat "$T/once.out"; fail "A takes B's changes"; }
+grep -q "moved here" "$T/once.out" || { cat "$T/once.out"; fail "A did not rename locally"; }
+same_trees "$A" "$B" "A and B differ after B's changes"
+
+# --- Changes made through the API come down -------------------------------------
+api -X PUT --data-binary 'depuis le web' "$URL/api/v1/workspaces/$WS/files/children/web.txt" >/dev/null
+api -X PATCH "$URL/api/v1/files/$ETE_ID" -d '{"name":"Été 2029"}' >/dev/null
+api -X DELETE "$URL/api/v1/files/$(node_field /Projets/lisez-moi.txt id)" >/dev/null
+sa once >/dev/null || fail "A takes the API's changes"
+[ "$(cat "$A/web.txt")" = "depuis le web" ] || fail "the new file did not come down"
+[ -d "$A/Projets/Été 2029" ] && [ ! -e "$A/Projets/Été 2028" ] || fail "the folder's rename did not come down"
+[ ! -e "$A/Projets/lisez-moi.txt" ] || fail "the deletion did not come down"
+
+# --- A conflict keeps both versions on both sides -------------------------------
+sb once >/dev/null
+printf 'version A\n' >"$A/web.txt"
+printf 'version B\n' >"$B/web.txt"
+sa once >/dev/null || fail "A's edit"
+sb once >"$T/once.out" || { cat "$T/once.out"; fail "B's conflicting edit"; }
+[ "$(cat "$B/web.txt")" = "version A" ] || fail "the server's version does not keep the name"
+COPY=$(ls "$B" | grep '^web (conflict ' || true)
+[ -n "$COPY" ] && [ "$(cat "$B/$COPY")" = "version B" ] || fail "the local version was not kept aside ($COPY)"
+sa once >/dev/null
+[ "$(cat "$A/$COPY")" = "version B" ] || fail "the conflict copy did not reach A"
+same_trees "$A" "$B" "A and B differ after the conflict"
+
+# --- Deleted on one side, edited on the other: the edit wins --------------------
+rm "$A/web.txt"
+printf 'edited on B\n' >"$B/web.txt"
+sb once >/dev/null && sa once >/dev/null || fail "delete versus edit"
+[ "$(cat "$A/web.txt")" = "edited on B" ] || fail "the edit did not win over the deletion"
+
+# --- A folder deleted on one side whose contents changed on the other ------------
+mkdir -p "$A/Partagé" && printf 'un\n' >"$A/Partagé/un.txt" && printf 'deux\n' >"$A/Partagé/deux.txt"
+sa once >/dev/null && sb once >/dev/null
+rm -r "$B/Partagé"
+printf 'un, modifié\n' >"$A/Partagé/un.txt"
+sa once >/dev/null && sb once >/dev/null && sa once >/dev/null || fail "folder delete versus edit"
+[ "$(cat "$B/Partagé/un.txt")" = "un, modifié" ] || fail "the edited file did not come back"
+[ ! -e "$A/Partagé/deux.txt" ] || fail "the unchanged file was not deleted"
+same_trees "$A" "$B" "A and B differ after the folder's deletion"
+
+# --- An emptied folder does not empty the server (a disk not mounted) ------------
+mv "$A" "$A.away" && mkdir "$A"
+if sa once 2>"$T/x.err"; then fail "an empty local folder deleted the server's files"; fi
+grep -q "allow-delete-all" "$T/x.err" || fail "the guard does not say how to go on: $(cat "$T/x.err")"
+node_field /web.txt kind >/dev/null || fail "the server lost files to an empty folder"
+rmdir "$A" && mv "$A.away" "$A"
+sa once >"$T/once.out" || fail "once after the folder came back"
+grep -q "nothing to do" "$T/once.out" || { cat "$T/once.out"; fail "the folder's return changed something"; }
+
+# --- A large file goes up and down in bounded memory ----------------------------
+head -c $((160 << 20)) /dev/urandom >"$A/grand.bin"
+peak() {  # peak RSS (KiB) of the command, sampled while it runs
+  "$@" >/dev/null & local pid=$! hwm=0 v
+  while kill -0 $pid 2>/dev/null; do
+    v=$(awk '/^VmHWM:/ {print $2}' /proc/$pid/status 2>/dev/null || echo 0); [ "${v:-0}" -gt "$hwm" ] && hwm=$v
+    sleep 0.05
+  done
+  wait $pid || return 1
+  echo "$hwm"
+}
+UP=$(peak "$SYNC" --state "$SA" once) || fail "the large upload"
+DOWN=$(peak "$SYNC" --state "$SB" once) || fail "the large download"
+cmp "$A/grand.bin" "$B/grand.bin" || fail "the large file differs after the round trip"
+echo "large file: 160 MiB, peak RSS up ${UP} KiB, down ${DOWN} KiB"
+[ "$UP" -lt 65536 ] && [ "$DOWN" -lt 65536 ] || fail "ruche-sync held the file in memory (${UP}/${DOWN} KiB)"
+[ -z "$(ls -A "$B/.ruche-sync" 2>/dev/null)" ] || fail "a download left a temporary file"
+rm "$A/grand.bin" && sa once >/dev/null && sb once >/dev/null
+
+# --- A read-only member: changes come down, local ones stay local ---------------
+READER=reader@example.org
+echo "$PASSWORD" | "$RUCHE" user add --data "$T/data" --email "$READER" --name Reader >/dev/null
+INVITE=$(api -X POST "$URL/api/v1/workspaces/$WS/invitations" -d "{\"email\":\"$READER\",\"role\":\"member\"}" | jq_ "d['token']")
+RTOKEN=$(curl -fsS -X POST "$URL/api/v1/auth/login" -d "{\"email\":\"$READER\",\"password\":\"$PASSWORD\"}" | jq_ "d['token']")
+RID=$(curl -fsS -X POST "$URL/api/v1/invitations/$INVITE/accept" -H "Authorization: Bearer $RTOKEN" | jq_ "d['user']['id']")
+api -X PATCH "$URL/api/v1/workspaces/$WS/members/$RID" -d '{"rights":{"files":"read"}}' >/dev/null
+R="$T/reader" SR="$T/state-r"
+echo "$PASSWORD" | "$SYNC" --state "$SR" login "$URL" --email "$READER" >/dev/null
+"$SYNC" --state "$SR" add "$WS" "$R" | grep -q "read only" || fail "add does not say read only"
+"$SYNC" --state "$SR" once >/dev/null || fail "the reader's first once"
+same_trees "$A" "$R" "the reader's tree differs"
+printf 'local only\n' >"$R/mine.txt"
+"$SYNC" --state "$SR" once >/dev/null || fail "a read-only pass with a local file"
+gone_remote /mine.txt || fail "a reader's file went up"
+"$SYNC" --state "$SR" status | grep -q "mine.txt: read only" || fail "status does not say the file stays local"
+
+# --- run: follows both sides until SIGTERM -------------------------------------
+"$SYNC" --state "$SB" --quiet run --interval 1 >"$T/run.out" 2>&1 &
+RUNPID=$!
+wait_for() { for _ in $(seq 1 150); do eval "$1" && return 0; sleep 0.2; done; fail "$2"; }
+wait_for 'grep -q "until stopped" "$T/run.out"' "run did not start: $(cat "$T/run.out")"
+sb once 2>/dev/null && fail "once ran beside run on the same state"
+printf 'en direct\n' >"$B/direct.txt"
+wait_for 'node /direct.txt >/dev/null 2>&1' "run did not send a local change"
+api -X PUT --data-binary 'du serveur' "$URL/api/v1/workspaces/$WS/files/children/serveur.txt" >/dev/null
+wait_for '[ "$(cat "$B/serveur.txt" 2>/dev/null)" = "du serveur" ]' "run did not fetch a server change"
+sb status | grep -q "in use" || fail "status does not see run"
+kill -TERM $RUNPID
+for _ in $(seq 1 100); do kill -0 $RUNPID 2>/dev/null || break; sleep 0.1; done
+kill -0 $RUNPID 2>/dev/null && fail "run did not stop on SIGTERM"
+wait $RUNPID || fail "run exited non-zero: $(cat "$T/run.out")"
+
+# --- status and logout --------------------------------------------------------
+sa once >/dev/null
+sa status | grep -q "in sync" || fail "status after a converged pass: $(sa status)"
+APPA=$(python3 -c "import json; print(json.load(open('$SA/account.json'))['token'])")
+sa logout >/dev/null
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $APPA" "$URL/api/v1/me")
+[ "$code" = 401 ] || fail "the app token still works after logout ($code)"
+sa once 2>/dev/null && fail "once after logout succeeded"
+echo "ruche-sync: every scenario passed"
