@@ -194,7 +194,7 @@ bool Engine::local_subtree_changed(const std::string& path) {
 
 // ---- Moves -----------------------------------------------------------------
 
-void Engine::rekey(const std::string& from, const std::string& to) {
+void Engine::rekey(const std::string& from, const std::string& to, Moved where) {
   auto move_keys = [&](auto& m) {
     std::vector<std::pair<std::string, typename std::decay_t<decltype(m)>::mapped_type>> moved;
     for (auto it = m.lower_bound(from); it != m.end() && within(it->first, from);) {
@@ -204,9 +204,14 @@ void Engine::rekey(const std::string& from, const std::string& to) {
     for (auto& [k, v] : moved) m[k] = std::move(v);
   };
   move_keys(journal_.entries);
-  move_keys(remote_tree_);
-  move_keys(local_.entries);
-  move_keys(hashes_);
+  // The side that moved is already at `to`; what may be at `from` there now
+  // is something else.
+  if (where == Moved::on_server) {
+    move_keys(local_.entries);
+    move_keys(hashes_);
+  } else {
+    move_keys(remote_tree_);
+  }
 }
 
 void Engine::detect_moves() {
@@ -249,7 +254,7 @@ void Engine::detect_moves() {
           error(from, "cannot rename it as on the server (" + to + "): " + errno_text());
           continue;
         }
-        rekey(from, to);
+        rekey(from, to, Moved::on_server);
         new_local.erase(b.inode);
         folder_moved = folder_moved || b.folder;
         ++summary_.moved;
@@ -290,7 +295,7 @@ void Engine::detect_moves() {
           error(to, "cannot move it on the server: " + n.error().message);
           continue;
         }
-        rekey(from, to);
+        rekey(from, to, Moved::here);
         RemoteEntry& re = remote_tree_[to];
         re.etag = n->etag;
         new_local.erase(moved);
@@ -567,6 +572,19 @@ void Engine::delete_local_tree(const std::string& path) {
   if (options_.checkpoint) options_.checkpoint();
 }
 
+void Engine::remove_leftovers() {
+  // Downloads a process killed midway left (the state folder's lock says no
+  // other process is writing here).
+  std::string work = join(pair_.local_dir, kWorkDir);
+  DIR* dir = ::opendir(work.c_str());
+  if (dir == nullptr) return;
+  std::vector<std::string> names;
+  while (dirent* d = ::readdir(dir))
+    if (std::string_view(d->d_name).starts_with("download-")) names.emplace_back(d->d_name);
+  ::closedir(dir);
+  for (const auto& n : names) ::unlink((work + "/" + n).c_str());
+}
+
 // ---- The three-way comparison ---------------------------------------------
 
 void Engine::reconcile_path(const std::string& path) {
@@ -719,6 +737,7 @@ void Engine::reconcile() {
 
 Result<PassSummary> Engine::pass() {
   summary_ = {};
+  remove_leftovers();
   const std::int64_t up0 = remote_.bytes_up(), down0 = remote_.bytes_down();
   RUCHE_CHECK(scan_remote());
   RUCHE_TRY(local_, scan_local(pair_.local_dir));

@@ -72,6 +72,7 @@ class Engine {
   Result<PassSummary> pass();
 
  private:
+  void remove_leftovers();
   Result<void> scan_remote();
   Result<void> list_into(const Listing& listing, const std::string& prefix);
   void detect_moves();
@@ -101,7 +102,10 @@ class Engine {
   bool local_subtree_changed(const std::string& path);
   std::optional<std::string> remote_parent_id(const std::string& path);
   void record(const std::string& path, JournalEntry e) { journal_.entries[path] = std::move(e); }
-  void rekey(const std::string& from, const std::string& to);
+  // After a move: the journal's paths (and the other side's) from `from`
+  // to `to`, along with everything beneath.
+  enum class Moved { on_server, here };
+  void rekey(const std::string& from, const std::string& to, Moved where);
   void error(const std::string& path, std::string message);
   void warn(const std::string& path, std::string message);
   bool stopping() const { return options_.stop && options_.stop->load(); }

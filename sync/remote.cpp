@@ -9,6 +9,7 @@
 
 #include "base/clock.hpp"
 #include "core/crypto/hash.hpp"
+#include "core/http/message.hpp"
 
 namespace ruche::sync {
 
@@ -111,20 +112,7 @@ Result<std::string> normalize_server_url(std::string_view url, bool allow_http) 
 }
 
 std::string encode_segment(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size() * 3);
-  for (unsigned char c : s) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
+  return http::percent_encode(s);
 }
 
 RemoteNode node_from_json(const json::object& o) {

@@ -54,7 +54,8 @@ struct WorkspaceInfo {
 // unless `allow_http` (a password must not cross a network in clear).
 Result<std::string> normalize_server_url(std::string_view url, bool allow_http);
 
-// Percent-encodes one path segment (RFC 3986 unreserved characters stay).
+// One path segment percent-encoded (http::percent_encode: RFC 3986
+// unreserved characters stay).
 std::string encode_segment(std::string_view s);
 
 class Remote {

@@ -107,6 +107,19 @@ sa once >/dev/null || fail "A takes the API's changes"
 [ -d "$A/Projets/Été 2029" ] && [ ! -e "$A/Projets/Été 2028" ] || fail "the folder's rename did not come down"
 [ ! -e "$A/Projets/lisez-moi.txt" ] || fail "the deletion did not come down"
 
+# --- Renamed on the server, and a new file under the old name -------------------
+api -X PATCH "$URL/api/v1/files/$(node_field /web.txt id)" -d '{"name":"web-renommé.txt"}' >/dev/null
+api -X PUT --data-binary 'un autre' "$URL/api/v1/workspaces/$WS/files/children/web.txt" >/dev/null
+INODE=$(stat -c %i "$A/web.txt")
+sa once >/dev/null || fail "rename and a new file at the old name"
+[ "$(cat "$A/web-renommé.txt")" = "depuis le web" ] && [ "$(stat -c %i "$A/web-renommé.txt")" = "$INODE" ] ||
+  fail "the renamed file was not renamed locally"
+[ "$(cat "$A/web.txt")" = "un autre" ] || fail "the new file under the old name did not come down"
+api -X DELETE "$URL/api/v1/files/$(node_field /web-renommé.txt id)" >/dev/null
+api -X PUT --data-binary 'depuis le web' "$URL/api/v1/workspaces/$WS/files/children/web.txt" >/dev/null
+sa once >/dev/null && [ "$(cat "$A/web.txt")" = "depuis le web" ] && [ ! -e "$A/web-renommé.txt" ] ||
+  fail "back to one web.txt"
+
 # --- A conflict keeps both versions on both sides -------------------------------
 sb once >/dev/null
 printf 'version A\n' >"$A/web.txt"
@@ -162,7 +175,22 @@ cmp "$A/grand.bin" "$B/grand.bin" || fail "the large file differs after the roun
 echo "large file: 160 MiB, peak RSS up ${UP} KiB, down ${DOWN} KiB"
 [ "$UP" -lt 65536 ] && [ "$DOWN" -lt 65536 ] || fail "ruche-sync held the file in memory (${UP}/${DOWN} KiB)"
 [ -z "$(ls -A "$B/.ruche-sync" 2>/dev/null)" ] || fail "a download left a temporary file"
-rm "$A/grand.bin" && sa once >/dev/null && sb once >/dev/null
+# Killed in the middle of a download: no partial file shows, and the next
+# pass completes it and clears what the killed one left.
+head -c $((128 << 20)) /dev/urandom >"$A/grand2.bin"
+sa once >/dev/null
+"$SYNC" --state "$SB" once >/dev/null &
+KPID=$!
+SEEN=""
+for _ in $(seq 1 1000); do [ -n "$(ls -A "$B/.ruche-sync" 2>/dev/null)" ] && SEEN=1 && break; sleep 0.005; done
+kill -9 $KPID 2>/dev/null || true
+[ -n "$SEEN" ] || fail "the download was never seen in progress: the kill tested nothing"
+wait $KPID 2>/dev/null || true
+if [ -e "$B/grand2.bin" ]; then cmp -s "$A/grand2.bin" "$B/grand2.bin" || fail "a partial download is visible"; fi
+sb once >/dev/null || fail "the pass after a killed one"
+cmp "$A/grand2.bin" "$B/grand2.bin" || fail "the download after a kill differs"
+[ -z "$(ls -A "$B/.ruche-sync" 2>/dev/null)" ] || fail "the killed download's temporary file stayed"
+rm "$A/grand.bin" "$A/grand2.bin" && sa once >/dev/null && sb once >/dev/null
 
 # --- A read-only member: changes come down, local ones stay local ---------------
 READER=reader@example.org
