@@ -5,10 +5,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <thread>
 #include <vector>
 
 #include "base/clock.hpp"
@@ -365,7 +367,7 @@ bool Engine::make_remote_folder(const std::string& path, const LocalEntry& l) {
   return true;
 }
 
-bool Engine::download(const std::string& path, const RemoteEntry& r,
+bool Engine::download(Remote& net, Lock& lock, const std::string& path, const RemoteEntry& r,
                       const std::optional<LocalEntry>& seen) {
   if (!ensure_local_parents(path)) return false;
   std::string work = join(pair_.local_dir, kWorkDir);
@@ -379,30 +381,35 @@ bool Engine::download(const std::string& path, const RemoteEntry& r,
     error(path, "cannot create " + tmp + ": " + errno_text());
     return false;
   }
-  auto fail_with = [&](std::string message) {
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    error(path, std::move(message));
-    return false;
-  };
-  auto sha = remote_.download(r.node_id, r.etag, fd);
-  if (!sha) {
-    if (sha.error().code == Errc::precondition_failed || sha.error().code == Errc::not_found)
-      return fail_with("it changed on the server during the sync: fetched next time");
-    return fail_with("cannot download it: " + sha.error().message);
-  }
-  if (!r.sha256.empty() && *sha != r.sha256)
-    return fail_with("the downloaded bytes do not match the server's SHA-256: fetched next time");
-  timespec times[2];
-  times[0].tv_sec = 0;
-  times[0].tv_nsec = UTIME_OMIT;
-  times[1].tv_sec = r.mtime_ms / 1000;
-  times[1].tv_nsec = (r.mtime_ms % 1000) * 1'000'000;
-  ::futimens(fd, times);
-  if (::fsync(fd) != 0) return fail_with("cannot sync the downloaded file: " + errno_text());
+  // The transfer, the checks and the sync to disk run unlocked: other
+  // transfers go on meanwhile.
+  lock.unlock();
+  std::string failure;
+  auto sha = net.download(r.node_id, r.etag, fd);
   struct stat st {};
-  ::fstat(fd, &st);
+  if (!sha) {
+    failure = sha.error().code == Errc::precondition_failed || sha.error().code == Errc::not_found
+                  ? "it changed on the server during the sync: fetched next time"
+                  : "cannot download it: " + sha.error().message;
+  } else if (!r.sha256.empty() && *sha != r.sha256) {
+    failure = "the downloaded bytes do not match the server's SHA-256: fetched next time";
+  } else {
+    timespec times[2];
+    times[0].tv_sec = 0;
+    times[0].tv_nsec = UTIME_OMIT;
+    times[1].tv_sec = r.mtime_ms / 1000;
+    times[1].tv_nsec = (r.mtime_ms % 1000) * 1'000'000;
+    ::futimens(fd, times);
+    if (::fsync(fd) != 0) failure = "cannot sync the downloaded file: " + errno_text();
+    ::fstat(fd, &st);
+  }
   ::close(fd);
+  lock.lock();
+  if (!failure.empty()) {
+    ::unlink(tmp.c_str());
+    error(path, std::move(failure));
+    return false;
+  }
   std::string full = join(pair_.local_dir, path);
   // The local file must be as the scan saw it (absent, or unchanged): a
   // change made meanwhile is never overwritten.
@@ -422,12 +429,16 @@ bool Engine::download(const std::string& path, const RemoteEntry& r,
                                 : "cannot put it in place: " + errno_text());
     return false;
   }
+  // The rename is durable before the journal says the file is here: a
+  // crash must not leave a journal that counts a lost file as deleted.
+  lock.unlock();
   int dfd =
       ::open(join(pair_.local_dir, parent_of(path)).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
     ::fsync(dfd);
     ::close(dfd);
   }
+  lock.lock();
   auto now = stat_entry(full);
   LocalEntry le = now ? *now : LocalEntry{};
   local_.entries[path] = le;
@@ -446,7 +457,8 @@ bool Engine::download(const std::string& path, const RemoteEntry& r,
   return true;
 }
 
-bool Engine::upload(const std::string& path, const LocalEntry& l, const RemoteEntry* replacing) {
+bool Engine::upload(Remote& net, Lock& lock, const std::string& path, const LocalEntry& l,
+                    std::optional<std::string> replacing_etag) {
   auto parent_id = remote_parent_id(path);
   if (!parent_id) {
     error(path, "its folder is not on the server");
@@ -466,8 +478,10 @@ bool Engine::upload(const std::string& path, const LocalEntry& l, const RemoteEn
     error(path, "the local file is changing: it is synced once it stops");
     return false;
   }
-  auto n = remote_.upload(pair_.workspace_id, *parent_id, name_of(path), fd, l.size,
-                          ms_of_ns(l.mtime_ns), replacing ? replacing->etag : "");
+  lock.unlock();
+  auto n = net.upload(pair_.workspace_id, *parent_id, name_of(path), fd, l.size,
+                      ms_of_ns(l.mtime_ns), replacing_etag.value_or(""));
+  lock.lock();
   ::close(fd);
   if (!n) {
     if (n.error().code == Errc::precondition_failed)
@@ -493,7 +507,8 @@ bool Engine::upload(const std::string& path, const LocalEntry& l, const RemoteEn
   return true;
 }
 
-void Engine::resolve_conflict(const std::string& path, const LocalEntry& l, const RemoteEntry& r) {
+void Engine::resolve_conflict(Remote& net, Lock& lock, const std::string& path, const LocalEntry& l,
+                              const RemoteEntry& r) {
   std::string name =
       conflict_name(name_of(path), options_.device, SystemClock::instance().now_ms());
   std::string_view parent = parent_of(path);
@@ -514,8 +529,8 @@ void Engine::resolve_conflict(const std::string& path, const LocalEntry& l, cons
   auto moved = stat_entry(dst);
   if (moved) local_.entries[copy] = *moved;
   journal_.entries.erase(path);
-  download(path, r, std::nullopt);
-  if (moved && options_.can_write) upload(copy, *moved, nullptr);
+  download(net, lock, path, r, std::nullopt);
+  if (moved && options_.can_write) upload(net, lock, copy, *moved, std::nullopt);
 }
 
 void Engine::delete_remote_tree(const std::string& path, const RemoteEntry& r) {
@@ -570,6 +585,51 @@ void Engine::delete_local_tree(const std::string& path) {
   ++summary_.deleted_local;
   if (options_.say) options_.say("deleted here: " + path);
   if (options_.checkpoint) options_.checkpoint();
+}
+
+void Engine::run_transfer(Remote& net, Lock& lock, const Transfer& t) {
+  switch (t.kind) {
+    case Transfer::download:
+      download(net, lock, t.path, t.remote, t.local);
+      break;
+    case Transfer::download_new:
+      download(net, lock, t.path, t.remote, std::nullopt);
+      break;
+    case Transfer::upload:
+      upload(net, lock, t.path, t.local, t.remote.etag);
+      break;
+    case Transfer::upload_new:
+      upload(net, lock, t.path, t.local, std::nullopt);
+      break;
+    case Transfer::conflict:
+      resolve_conflict(net, lock, t.path, t.local, t.remote);
+      break;
+  }
+}
+
+void Engine::run_queue() {
+  std::size_t next = 0;
+  auto work = [&](Remote& net) {
+    Lock lock(mu_);
+    while (next < queue_.size() && !stopping()) {
+      const Transfer& t = queue_[next++];
+      run_transfer(net, lock, t);
+    }
+  };
+  const std::size_t extra =
+      std::min<std::size_t>(queue_.size() > 0 ? queue_.size() - 1 : 0,
+                            static_cast<std::size_t>(std::max(options_.transfers, 1) - 1));
+  std::vector<std::unique_ptr<Remote>> nets;
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < extra; ++i) nets.push_back(remote_.clone());
+  for (auto& n : nets) threads.emplace_back([&work, net = n.get()] { work(*net); });
+  work(remote_);
+  for (auto& th : threads) th.join();
+  for (auto& n : nets) {
+    bytes_up_ += n->bytes_up();
+    bytes_down_ += n->bytes_down();
+  }
+  queue_.clear();
 }
 
 void Engine::remove_leftovers() {
@@ -653,12 +713,12 @@ void Engine::reconcile_path(const std::string& path) {
         return;
       }
       if (!lc && rc) {
-        download(path, *r, *l);
+        enqueue(Transfer{Transfer::download, path, *r, *l});
         return;
       }
       if (lc && !rc) {
         if (write) {
-          upload(path, *l, r);
+          enqueue(Transfer{Transfer::upload, path, *r, *l});
         } else {
           warn(path, "read only: this local change is not sent");
         }
@@ -679,7 +739,7 @@ void Engine::reconcile_path(const std::string& path) {
                                 .remote_mtime_ms = r->mtime_ms});
       return;
     }
-    resolve_conflict(path, *l, *r);
+    enqueue(Transfer{Transfer::conflict, path, *r, *l});
     return;
   }
   if (l && !r) {
@@ -697,7 +757,7 @@ void Engine::reconcile_path(const std::string& path) {
       warn(path, "read only: this local file is not sent");
       return;
     }
-    upload(path, *l, nullptr);
+    enqueue(Transfer{Transfer::upload_new, path, {}, *l});
     return;
   }
   // r && !l
@@ -709,7 +769,7 @@ void Engine::reconcile_path(const std::string& path) {
     warn(path, "read only: restored from the server");
   }
   if (b) journal_.entries.erase(path);
-  download(path, *r, std::nullopt);
+  enqueue(Transfer{Transfer::download_new, path, *r, {}});
 }
 
 void Engine::reconcile() {
@@ -737,6 +797,8 @@ void Engine::reconcile() {
 
 Result<PassSummary> Engine::pass() {
   summary_ = {};
+  bytes_up_ = bytes_down_ = 0;
+  queue_.clear();
   remove_leftovers();
   const std::int64_t up0 = remote_.bytes_up(), down0 = remote_.bytes_down();
   RUCHE_CHECK(scan_remote());
@@ -761,6 +823,7 @@ Result<PassSummary> Engine::pass() {
 
   detect_moves();
   reconcile();
+  run_queue();
 
   // Folders' ETags tell the next pass what it need not list again: only
   // where everything beneath was synced.
@@ -775,8 +838,8 @@ Result<PassSummary> Engine::pass() {
   }
   summary_.converged = summary_.errors.empty() && !stopping();
   summary_.finished_at_ms = SystemClock::instance().now_ms();
-  summary_.bytes_up = remote_.bytes_up() - up0;
-  summary_.bytes_down = remote_.bytes_down() - down0;
+  summary_.bytes_up = remote_.bytes_up() - up0 + bytes_up_;
+  summary_.bytes_down = remote_.bytes_down() - down0 + bytes_down_;
   journal_.last = summary_;
   if (stopping()) return fail(Errc::unavailable, "stopped");
   return summary_;

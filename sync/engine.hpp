@@ -26,9 +26,11 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "base/result.hpp"
 #include "sync/local_tree.hpp"
@@ -53,6 +55,7 @@ struct EngineOptions {
   std::string device = "ruche-sync";  // named in conflict copies
   bool can_write = true;              // the files right: write, or read only
   bool allow_delete_all = false;      // see below
+  int transfers = 4;                  // files sent or fetched at once, each on its own connection
   const std::atomic<bool>* stop = nullptr;
   std::function<void(std::string_view)> say;  // one line per change made
   std::function<void()>
@@ -79,14 +82,30 @@ class Engine {
   void reconcile();
   void reconcile_path(const std::string& path);
 
+  // Transfers are decided in path order, then run `transfers` at a time
+  // once every folder they go into exists on both sides. Each runs holding
+  // `mu_` but for its network exchange.
+  using Lock = std::unique_lock<std::mutex>;
+  struct Transfer {
+    enum Kind { download, download_new, upload, upload_new, conflict } kind;
+    std::string path;
+    RemoteEntry remote;  // what is fetched, or replaced
+    LocalEntry local;    // what is sent, or replaced
+  };
+  void enqueue(Transfer t) { queue_.push_back(std::move(t)); }
+  void run_queue();
+  void run_transfer(Remote& net, Lock& lock, const Transfer& t);
+
   // Operations; each records its outcome in the journal and the summary.
-  bool download(const std::string& path, const RemoteEntry& r,
+  bool download(Remote& net, Lock& lock, const std::string& path, const RemoteEntry& r,
                 const std::optional<LocalEntry>& seen);
-  bool upload(const std::string& path, const LocalEntry& l, const RemoteEntry* replacing);
+  bool upload(Remote& net, Lock& lock, const std::string& path, const LocalEntry& l,
+              std::optional<std::string> replacing_etag);
   bool make_remote_folder(const std::string& path, const LocalEntry& l);
   bool make_local_folder(const std::string& path, const RemoteEntry& r);
   bool ensure_local_parents(const std::string& path);
-  void resolve_conflict(const std::string& path, const LocalEntry& l, const RemoteEntry& r);
+  void resolve_conflict(Remote& net, Lock& lock, const std::string& path, const LocalEntry& l,
+                        const RemoteEntry& r);
   void delete_remote_tree(const std::string& path, const RemoteEntry& r);
   void delete_local_tree(const std::string& path);
 
@@ -120,6 +139,10 @@ class Engine {
   std::map<std::string, std::string> hashes_;  // local content hashes computed in this pass
   std::set<std::string> done_;                 // subtrees handled whole (deleted): skipped
   PassSummary summary_;
+  std::vector<Transfer> queue_;
+  std::mutex mu_;
+  std::int64_t bytes_up_ = 0;  // by the extra connections
+  std::int64_t bytes_down_ = 0;
 };
 
 }  // namespace ruche::sync

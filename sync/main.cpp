@@ -3,8 +3,8 @@
 //   ruche-sync [--state DIR] login URL --email E [--code TOTP] [--ca-file PEM] [--allow-http]
 //   ruche-sync [--state DIR] add WORKSPACE_ID LOCAL_DIR
 //   ruche-sync [--state DIR] remove WORKSPACE_ID
-//   ruche-sync [--state DIR] once [--allow-delete-all]
-//   ruche-sync [--state DIR] run [--interval SECONDS]
+//   ruche-sync [--state DIR] once [--allow-delete-all] [--transfers N]
+//   ruche-sync [--state DIR] run [--interval SECONDS] [--transfers N]
 //   ruche-sync [--state DIR] status
 //   ruche-sync [--state DIR] logout
 #include <fcntl.h>
@@ -58,8 +58,10 @@ constexpr const char* kUsage =
     "                         an app token is stored, never the password\n"
     "  add WORKSPACE_ID LOCAL_DIR   sync a workspace's files with a local folder\n"
     "  remove WORKSPACE_ID          stop syncing it (no file is deleted)\n"
-    "  once [--allow-delete-all]    one full pass both ways; exit 0 when converged\n"
-    "  run [--interval SECONDS]     keep syncing until SIGTERM\n"
+    "  once [--allow-delete-all] [--transfers N]\n"
+    "                               one full pass both ways; exit 0 when converged\n"
+    "  run [--interval SECONDS] [--transfers N]\n"
+    "                               keep syncing until SIGTERM\n"
     "  status                       what is synced, and how the last pass went\n"
     "  logout                       revoke the app token and forget it\n"
     "DIR defaults to $XDG_CONFIG_HOME/ruche-sync (~/.config/ruche-sync).\n";
@@ -310,6 +312,7 @@ struct Runner {
   std::unique_ptr<rs::Remote> remote;
   bool quiet = false;
   bool allow_delete_all = false;
+  int transfers = 4;
 
   static std::string summary_line(const rs::PassSummary& s) {
     std::string out;
@@ -341,6 +344,7 @@ struct Runner {
     o.device = device_name();
     o.can_write = ws.files_right == "write";
     o.allow_delete_all = allow_delete_all;
+    o.transfers = transfers;
     o.stop = &g_stop;
     if (!quiet)
       o.say = [&](std::string_view line) { std::cout << "  " << line << "\n" << std::flush; };
@@ -403,18 +407,30 @@ Result<Runner> make_runner(rs::StateDir& state, bool quiet) {
   return r;
 }
 
+// --transfers N (1 to 16) at args[i]; advances i. nullopt: not that option.
+std::optional<int> transfers_option(const std::vector<std::string>& args, std::size_t& i) {
+  if (args[i] != "--transfers" || i + 1 >= args.size()) return std::nullopt;
+  int n = std::atoi(args[++i].c_str());
+  return n >= 1 && n <= 16 ? n : 0;
+}
+
 int cmd_once(rs::StateDir& state, const std::vector<std::string>& args, bool quiet) {
   bool allow_delete_all = false;
-  for (const auto& a : args) {
-    if (a == "--allow-delete-all") {
+  int transfers = 4;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--allow-delete-all") {
       allow_delete_all = true;
+    } else if (auto n = transfers_option(args, i)) {
+      if (*n == 0) return usage("--transfers takes 1 to 16");
+      transfers = *n;
     } else {
-      return usage("unexpected argument " + a);
+      return usage("unexpected argument " + args[i]);
     }
   }
   auto runner = make_runner(state, quiet);
   if (!runner) return failed(runner.error());
   runner->allow_delete_all = allow_delete_all;
+  runner->transfers = transfers;
   bool fatal = false;
   bool converged = runner->sync_all(fatal);
   return converged ? 0 : 1;
@@ -468,16 +484,21 @@ struct Watcher {
 
 int cmd_run(rs::StateDir& state, const std::vector<std::string>& args, bool quiet) {
   int interval_s = 10;
+  int transfers = 4;
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--interval" && i + 1 < args.size()) {
       interval_s = std::atoi(args[++i].c_str());
       if (interval_s < 1 || interval_s > 3600) return usage("--interval takes 1 to 3600 seconds");
+    } else if (auto n = transfers_option(args, i)) {
+      if (*n == 0) return usage("--transfers takes 1 to 16");
+      transfers = *n;
     } else {
       return usage("unexpected argument " + args[i]);
     }
   }
   auto runner = make_runner(state, quiet);
   if (!runner) return failed(runner.error());
+  runner->transfers = transfers;
   if (::pipe2(g_wake, O_CLOEXEC | O_NONBLOCK) != 0)
     return failed(ruche::make_error(Errc::internal, "pipe"));
   struct sigaction sa {};

@@ -3,7 +3,9 @@
 #include <curl/curl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <mutex>
 
@@ -158,6 +160,7 @@ struct Remote::Call {
   bool io_failed = false;
   std::int64_t up = 0;
   std::int64_t down = 0;
+  int retry_after_s = -1;
   const std::atomic<bool>* stop = nullptr;
   void* curl = nullptr;
 };
@@ -211,6 +214,20 @@ std::size_t on_write(char* in, std::size_t size, std::size_t n, void* p) {
   return len;
 }
 
+std::size_t on_header(char* in, std::size_t size, std::size_t n, void* p) {
+  auto* c = static_cast<Remote::Call*>(p);
+  std::string_view line(in, size * n);
+  constexpr std::string_view kName = "retry-after:";
+  if (line.size() > kName.size() && http::iequals(line.substr(0, kName.size()), kName)) {
+    int seconds = 0;
+    std::string_view v = line.substr(kName.size());
+    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
+    if (ec == std::errc() && end != v.data()) c->retry_after_s = seconds;
+  }
+  return size * n;
+}
+
 int on_progress(void* p, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   auto* c = static_cast<Remote::Call*>(p);
   return c->stop && c->stop->load() ? 1 : 0;
@@ -227,6 +244,28 @@ Remote::Remote(std::string base_url, std::string token, Options options)
 Remote::~Remote() = default;
 
 Result<json::value> Remote::perform(Call& c) {
+  // The server's write limit (429) and a dependency down for a moment (503
+  // with Retry-After) are waited out, as the server asks, then tried again.
+  constexpr int kMaxRetries = 30;
+  for (int tries = 0;; ++tries) {
+    c.status = 0;
+    c.answer.clear();
+    c.retry_after_s = -1;
+    c.up = c.down = 0;
+    if (c.upload_fd >= 0 && ::lseek(c.upload_fd, 0, SEEK_SET) < 0)
+      return fail(Errc::unavailable, "cannot rewind the local file");
+    auto r = attempt(c);
+    const bool busy = c.status == 429 || (c.status == 503 && c.retry_after_s >= 0);
+    if (!busy || tries >= kMaxRetries) return r;
+    const int wait_ms = std::clamp(c.retry_after_s < 0 ? 1 : c.retry_after_s, 1, 60) * 1000;
+    for (int waited = 0; waited < wait_ms; waited += 100) {
+      if (options_.stop && options_.stop->load()) return r;
+      ::usleep(100'000);
+    }
+  }
+}
+
+Result<json::value> Remote::attempt(Call& c) {
   CURL* curl = handle_->curl;
   if (curl == nullptr) return fail(Errc::internal, "curl_easy_init failed");
   curl_easy_reset(curl);
@@ -250,6 +289,8 @@ Result<json::value> Remote::perform(Call& c) {
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options_.stall_timeout_s));
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_write);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &c);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &c);
   curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
   curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &c);
   curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
@@ -452,7 +493,6 @@ Result<RemoteNode> Remote::upload(std::string_view workspace_id, std::string_vie
   } else {
     c.headers.push_back("If-Match: " + std::string(if_match));
   }
-  if (::lseek(fd, 0, SEEK_SET) < 0) return fail(Errc::unavailable, "cannot rewind the local file");
   RUCHE_TRY(auto v, perform(c));
   if (c.up != size) return fail(Errc::unavailable, "the local file changed size while it was sent");
   if (!v.is_object()) return fail(Errc::unavailable, "the server's answer is not JSON");

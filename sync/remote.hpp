@@ -75,6 +75,11 @@ class Remote {
   Remote& operator=(const Remote&) = delete;
 
   void set_token(std::string token) { token_ = std::move(token); }
+  // Another client with the same server, token and options (its own
+  // connection: one per thread).
+  std::unique_ptr<Remote> clone() const {
+    return std::make_unique<Remote>(base_, token_, options_);
+  }
 
   // POST /auth/login: a session token. Errors: unauthenticated with reason
   // bad_credentials, mfa_required or bad_code; rate_limited.
@@ -133,6 +138,7 @@ class Remote {
  private:
   struct Handle;
   Result<json::value> perform(Call& call);
+  Result<json::value> attempt(Call& call);
   Result<json::value> json_call(std::string_view method, const std::string& path,
                                 const json::value* body, std::vector<std::string> headers = {});
 

@@ -542,7 +542,12 @@ TEST(Platform, OneUsersFloodOfWritesIsLimitedAlone) {
   for (int i = 0; i < 4; ++i) {
     auto r = s.call("PATCH", "/api/v1/workspaces/" + ws, a.token,
                     body(json::object{{"name", "N" + std::to_string(i)}}));
-    if (r.status == 429) ++limited;
+    if (r.status == 429) {
+      ++limited;
+      EXPECT_EQ(r.error_code(), "rate_limited");
+      EXPECT_EQ(r.raw.header("Retry-After").value_or(""), "1")
+          << "a client learns how long to wait";
+    }
   }
   EXPECT_EQ(limited, 2);
   EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + ws, a.token).status, 200);  // reads stay free

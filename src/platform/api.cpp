@@ -85,6 +85,10 @@ http::Response Api::finish(Result<http::Response> r, const http::Request& req, b
                                         {"request_id", req.request_id},
                                         {"error", r.error().message}});
     out = http::error_response(r.error());
+    // The write limit refills every second at the least: a client that
+    // waits that long gets through (RFC 6585: Retry-After with a 429).
+    if (r.error().code == Errc::rate_limited && !out.headers.has("Retry-After"))
+      out.headers.set("Retry-After", "1");
     if (r.error().code == Errc::unauthenticated && !out.headers.has("WWW-Authenticate"))
       out.headers.set("WWW-Authenticate",
                       basic ? "Basic realm=\"Ruche\", charset=\"UTF-8\"" : "Bearer");
