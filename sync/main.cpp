@@ -106,6 +106,15 @@ std::string read_password() {
   return line;
 }
 
+// The first `max` problems, then how many more.
+void print_problems(std::ostream& out, std::string_view kind, const std::vector<rs::Problem>& ps,
+                    std::size_t max, std::string_view where_the_rest_are) {
+  for (std::size_t i = 0; i < ps.size() && i < max; ++i)
+    out << "  " << kind << ": " << ps[i].path << ": " << ps[i].message << "\n";
+  if (ps.size() > max)
+    out << "  ... and " << ps.size() - max << " more (" << where_the_rest_are << ")\n";
+}
+
 std::unique_ptr<rs::Remote> remote_for(const rs::Account& a) {
   rs::Remote::Options o;
   o.ca_file = a.ca_file;
@@ -382,8 +391,7 @@ struct Runner {
         if (!quiet || !s->converged)
           std::cout << "\"" << pair.workspace_name << "\" <-> " << pair.local_dir << ": "
                     << summary_line(*s) << (s->converged ? "" : "; not converged") << "\n";
-        for (const auto& e : s->errors)
-          std::cerr << "  error: " << e.path << ": " << e.message << "\n";
+        print_problems(std::cerr, "error", s->errors, 20, "`ruche-sync status` lists them");
         if (s->converged) {
           ok = true;
           break;
@@ -602,10 +610,8 @@ int cmd_status(rs::StateDir& state) {
               << Runner::summary_line(j->last) << ")\n";
     std::cout << "  synced: " << files << " files (" << bytes << " bytes), " << dirs
               << " folders\n";
-    for (const auto& e : j->last.errors)
-      std::cout << "  error: " << e.path << ": " << e.message << "\n";
-    for (const auto& w : j->last.warnings)
-      std::cout << "  warning: " << w.path << ": " << w.message << "\n";
+    print_problems(std::cout, "error", j->last.errors, 200, "the journal holds them all");
+    print_problems(std::cout, "warning", j->last.warnings, 200, "the journal holds them all");
   }
   return 0;
 }

@@ -128,6 +128,13 @@ PY
 sed "s|/usr/local/bin/ruche|$RUCHE|" "$ROOT/deploy/systemd/ruche.service" > "$T/ruche.service"
 systemd-analyze verify "$T/ruche.service" 2>"$T/unit.log" || fail "systemd-analyze verify: $(cat "$T/unit.log")"
 [ ! -s "$T/unit.log" ] || fail "systemd-analyze says: $(cat "$T/unit.log")"
+# The sync client's user unit, with the binary beside the server's.
+sed "s|/usr/local/bin/ruche-sync|$(dirname "$RUCHE")/ruche-sync|" "$ROOT/deploy/systemd/ruche-sync.service" \
+  > "$T/ruche-sync.service"
+# (system mode: --user needs a user session's runtime folder)
+systemd-analyze verify "$T/ruche-sync.service" 2>"$T/unit.log" ||
+  fail "systemd-analyze verify ruche-sync: $(cat "$T/unit.log")"
+[ ! -s "$T/unit.log" ] || fail "systemd-analyze says of ruche-sync: $(cat "$T/unit.log")"
 kill -TERM "$PID"; wait "$PID" || fail "ruche serve did not stop cleanly"
 PID=""
 echo "proxy_test: ok"
