@@ -220,6 +220,13 @@ wait_for 'node /direct.txt >/dev/null 2>&1' "run did not send a local change"
 api -X PUT --data-binary 'du serveur' "$URL/api/v1/workspaces/$WS/files/children/serveur.txt" >/dev/null
 wait_for '[ "$(cat "$B/serveur.txt" 2>/dev/null)" = "du serveur" ]' "run did not fetch a server change"
 sb status | grep -q "in use" || fail "status does not see run"
+# The server goes away and comes back (same address): run waits and catches up.
+stop_server
+printf 'hors ligne\n' >"$B/hors-ligne.txt"
+sleep 2
+kill -0 $RUNPID 2>/dev/null || fail "run ended when the server went away: $(cat "$T/run.out")"
+LISTEN=${URL#http://} start_server "$RUCHE"
+wait_for 'node /hors-ligne.txt >/dev/null 2>&1' "run did not catch up once the server was back"
 kill -TERM $RUNPID
 for _ in $(seq 1 100); do kill -0 $RUNPID 2>/dev/null || break; sleep 0.1; done
 kill -0 $RUNPID 2>/dev/null && fail "run did not stop on SIGTERM"
