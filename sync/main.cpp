@@ -322,6 +322,9 @@ struct Runner {
   bool quiet = false;
   bool allow_delete_all = false;
   int transfers = 4;
+  // The server's root ETag after each folder's last complete pass (run
+  // compares it with the server's now and then).
+  std::map<std::string, std::string> root_etags;
 
   static std::string summary_line(const rs::PassSummary& s) {
     std::string out;
@@ -365,6 +368,7 @@ struct Runner {
     };
     rs::Engine engine(*remote, pair, journal, o);
     auto result = engine.pass();
+    root_etags[pair.workspace_id] = journal.root_etag;  // empty unless complete: run looks again
     RUCHE_CHECK(state.save_journal(pair.workspace_id, journal));
     return result;
   }
@@ -558,8 +562,7 @@ int cmd_run(rs::StateDir& state, const std::vector<std::string>& args, bool quie
     }
     for (const auto& pair : runner->folders) {
       auto etag = runner->remote->root_etag(pair.workspace_id);
-      auto journal = state.journal(pair.workspace_id);
-      if (!etag || !journal || *etag != journal->root_etag) {
+      if (!etag || *etag != runner->root_etags[pair.workspace_id]) {
         due = true;
         break;
       }
