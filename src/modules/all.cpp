@@ -3,6 +3,7 @@
 #include "modules/calendar/calendar.hpp"
 #include "modules/chat/chat.hpp"
 #include "modules/files/files.hpp"
+#include "modules/reports/reports.hpp"
 #include "modules/tasks/tasks.hpp"
 
 namespace ruche::modules {
@@ -22,9 +23,7 @@ void register_all(platform::ModuleRegistry& registry) {
   registry.add(files::module());
   registry.add(tasks::module());
   registry.add(calendar::module());
-  registry.add({.name = "reports",
-                .read_means = "see dashboards",
-                .write_means = "create dashboards and exports"});
+  registry.add(reports::module());
 }
 
 }  // namespace ruche::modules

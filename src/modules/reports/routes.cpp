@@ -1,0 +1,48 @@
+// Reports' routes: query in, Service call, JSON or CSV out. Nothing else.
+#include "modules/reports/routes.hpp"
+
+#include "modules/reports/reports.hpp"
+#include "modules/reports/service.hpp"
+#include "platform/request_checks.hpp"
+
+namespace ruche::reports {
+
+using platform::Access;
+using platform::Caller;
+using platform::WorkspaceAccess;
+
+namespace {
+
+Result<std::int64_t> days_param(const http::Request& req) {
+  RUCHE_TRY(auto days, platform::query_integer(req, "days", 1, kMaxDays));
+  return days.value_or(kDefaultDays);
+}
+
+}  // namespace
+
+void register_routes(platform::Api& api, Service& reports) {
+  api.add_workspace("GET", "/api/v1/workspaces/{id}/reports/summary", "reports", Access::read,
+                    [&reports](http::Request& req, const Caller&,
+                               const WorkspaceAccess& access) -> Result<http::Response> {
+                      RUCHE_TRY(auto days, days_param(req));
+                      RUCHE_TRY(auto summary, reports.summary(access, days));
+                      return platform::json_reply(summary);
+                    });
+  api.add_workspace("GET", "/api/v1/workspaces/{id}/reports/activity.csv", "reports", Access::read,
+                    [&reports](http::Request& req, const Caller&,
+                               const WorkspaceAccess& access) -> Result<http::Response> {
+                      RUCHE_TRY(auto days, days_param(req));
+                      RUCHE_TRY(auto csv, reports.activity_csv(access, days));
+                      http::Response res;
+                      res.body = std::move(csv);
+                      res.headers.set("Content-Type", "text/csv; charset=utf-8");
+                      res.headers.set("X-Content-Type-Options", "nosniff");
+                      res.headers.set(
+                          "Content-Disposition",
+                          http::content_disposition(
+                              "attachment", "activity-" + std::to_string(days) + "-days.csv"));
+                      return res;
+                    });
+}
+
+}  // namespace ruche::reports

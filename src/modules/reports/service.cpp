@@ -1,0 +1,101 @@
+#include "modules/reports/service.hpp"
+
+#include <set>
+
+#include "base/clock.hpp"
+#include "modules/reports/reports.hpp"
+#include "modules/reports/store.hpp"
+
+namespace ruche::reports {
+
+namespace {
+
+// The modules whose figures and events the caller may see: active, with at
+// least the read right; the reports module itself has none.
+std::set<std::string> readable_modules(const platform::WorkspaceAccess& access) {
+  std::set<std::string> out;
+  for (const auto& [name, right] : access.modules)
+    if (name != "reports" && right != platform::Access::none) out.insert(name);
+  return out;
+}
+
+// The name events are reported under: a module's, or "workspace" for the
+// platform's own (membership, settings); empty when the caller may not see it.
+std::string reported_as(const std::string& module, const std::set<std::string>& readable) {
+  if (module.empty()) return "workspace";
+  return readable.contains(module) ? module : std::string();
+}
+
+std::string day_text(std::int64_t day) {
+  return format_iso8601(day * kDayMs).substr(0, 10);
+}
+
+}  // namespace
+
+std::int64_t Service::period_start(std::int64_t days) const {
+  return (p_.clock.now_ms() / kDayMs - days) * kDayMs;
+}
+
+Result<json::object> Service::summary(const platform::WorkspaceAccess& access, std::int64_t days) {
+  const std::int64_t now = p_.clock.now_ms();
+  const std::int64_t since = period_start(days);
+  const auto readable = readable_modules(access);
+  return p_.db.read([&](db::Conn& c) -> Result<json::object> {
+    json::object out;
+    out["workspace_id"] = access.workspace_id.str();
+    out["days"] = days;
+    out["since"] = format_iso8601(since);
+    out["until"] = format_iso8601(now);
+    RUCHE_TRY(auto m, store::members(c, access.workspace_id, now));
+    out["members"] = json::object{{"total", m.total}, {"guests", m.guests}};
+    json::object modules;
+    for (const std::string& name : readable) {
+      const platform::ModuleDef* def = p_.registry.find(name);
+      if (def == nullptr || !def->metrics) continue;
+      RUCHE_TRY(auto figures, def->metrics(c, access.workspace_id, since));
+      modules[name] = std::move(figures);
+    }
+    out["modules"] = std::move(modules);
+    RUCHE_TRY(auto counts, store::events_by_day(c, access.workspace_id, since));
+    json::array activity;
+    for (std::int64_t day = since / kDayMs; day <= now / kDayMs; ++day) {
+      json::object by_module;
+      std::int64_t total = 0;
+      if (auto it = counts.find(day); it != counts.end()) {
+        for (const auto& [module, n] : it->second) {
+          std::string as = reported_as(module, readable);
+          if (as.empty()) continue;
+          by_module[as] = (by_module.contains(as) ? by_module[as].as_int64() : 0) + n;
+          total += n;
+        }
+      }
+      activity.push_back(json::object{
+          {"day", day_text(day)}, {"total", total}, {"by_module", std::move(by_module)}});
+    }
+    out["activity"] = std::move(activity);
+    return out;
+  });
+}
+
+Result<std::string> Service::activity_csv(const platform::WorkspaceAccess& access,
+                                          std::int64_t days) {
+  const std::int64_t since = period_start(days);
+  const auto readable = readable_modules(access);
+  RUCHE_TRY(auto counts, p_.db.read([&](db::Conn& c) {
+    return store::events_by_day(c, access.workspace_id, since);
+  }));
+  std::string csv = "day,module,events\r\n";
+  for (const auto& [day, modules] : counts) {
+    std::map<std::string, std::int64_t> merged;
+    for (const auto& [module, n] : modules) {
+      std::string as = reported_as(module, readable);
+      if (!as.empty()) merged[as] += n;
+    }
+    // Module names are [a-z]+ (the registry's rule): nothing to quote.
+    for (const auto& [module, n] : merged)
+      csv += day_text(day) + "," + module + "," + std::to_string(n) + "\r\n";
+  }
+  return csv;
+}
+
+}  // namespace ruche::reports

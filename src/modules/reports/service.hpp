@@ -1,0 +1,35 @@
+// Reports' rules: what a reader of the workspace's reports sees, through
+// the other modules' metrics hooks and the outbox (docs/reports.md).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "base/json.hpp"
+#include "base/result.hpp"
+#include "platform/platform.hpp"
+#include "platform/types.hpp"
+
+namespace ruche::reports {
+
+class Service {
+ public:
+  explicit Service(platform::Platform& p) : p_(p) {}
+
+  // The summary of the last `days` days (the period starts at midnight UTC
+  // `days` days ago and ends now): members, each readable module's figures,
+  // and the events by day and module of the modules the caller may read
+  // (platform events under "workspace"). One read transaction: every
+  // figure shows the same moment.
+  Result<json::object> summary(const platform::WorkspaceAccess& access, std::int64_t days);
+  // The same events by day as CSV: "day,module,events", one row per day
+  // and module with events, days in order.
+  Result<std::string> activity_csv(const platform::WorkspaceAccess& access, std::int64_t days);
+
+ private:
+  std::int64_t period_start(std::int64_t days) const;
+
+  platform::Platform& p_;
+};
+
+}  // namespace ruche::reports

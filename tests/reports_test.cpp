@@ -1,0 +1,205 @@
+// The reports module through the real server (docs/reports.md): each
+// module's figures and the events by day, only what the caller may read;
+// the period's edges; the CSV export; rights. Run on SQLite (label
+// integration) and PostgreSQL (label pg).
+#include <gtest/gtest.h>
+
+#include "support/test_server.hpp"
+
+namespace ruche::testing {
+namespace {
+
+constexpr std::int64_t kDay = 86'400'000;
+
+std::string str(const json::value& v, std::string_view key) {
+  return std::string(v.at(key).as_string());
+}
+std::int64_t num(const json::value& v, std::string_view key) {
+  return v.at(key).as_int64();
+}
+
+struct Team {
+  TestServer& s;
+  Account a = s.user("Alice"), b = s.user("Bob");
+  std::string ws = s.workspace(a, "Équipe", {"chat", "files", "tasks", "calendar", "reports"});
+  std::string channel;
+  Team(TestServer& server) : s(server) {
+    s.join(a, ws, b);
+    auto c = s.call("POST", "/api/v1/workspaces/" + ws + "/channels", a.token,
+                    body(json::object{{"name", "général"}}));
+    if (c.status != 201) throw std::runtime_error("channel: " + c.raw.body);
+    channel = str(c.body, "id");
+  }
+  void post(const std::string& text) {
+    auto r = s.call("POST", "/api/v1/channels/" + channel + "/messages", a.token,
+                    body(json::object{{"body", text}}));
+    if (r.status != 201) throw std::runtime_error("post: " + r.raw.body);
+  }
+  Reply summary(const Account& who, const std::string& query = "") {
+    return s.call("GET", "/api/v1/workspaces/" + ws + "/reports/summary" + query, who.token);
+  }
+};
+
+std::int64_t total_of(const json::value& summary, std::string_view module) {
+  std::int64_t n = 0;
+  for (const auto& day : summary.at("activity").as_array())
+    if (const auto* m = day.at("by_module").as_object().if_contains(module)) n += m->as_int64();
+  return n;
+}
+
+TEST(Reports, FiguresOfEveryReadableModuleAndEventsByDay) {
+  TestServer s;
+  Team t(s);
+  for (int i = 0; i < 3; ++i) t.post("message " + std::to_string(i));
+  auto task = s.call("POST", "/api/v1/workspaces/" + t.ws + "/tasks", t.a.token,
+                     body(json::object{{"title", "Relire"}}));
+  ASSERT_EQ(task.status, 201);
+  ASSERT_EQ(s.call("PATCH", "/api/v1/tasks/" + str(task.body, "id"), t.a.token,
+                   body(json::object{{"status", "done"}}))
+                .status,
+            200);
+  ASSERT_EQ(s.call("PUT", "/api/v1/workspaces/" + t.ws + "/files/children/plan.txt", t.a.token,
+                   std::string("plan"))
+                .status,
+            201);
+  ASSERT_EQ(s.call("POST", "/api/v1/workspaces/" + t.ws + "/calendar/events", t.a.token,
+                   body(json::object{{"title", "Revue"},
+                                     {"start", "2027-02-01T09:00:00Z"},
+                                     {"end", "2027-02-01T10:00:00Z"}}))
+                .status,
+            201);
+
+  auto r = t.summary(t.a);
+  ASSERT_EQ(r.status, 200) << r.raw.body;
+  EXPECT_EQ(str(r.body, "workspace_id"), t.ws);
+  EXPECT_EQ(num(r.body, "days"), 30);
+  const auto& m = r.body.at("modules");
+  EXPECT_EQ(num(m.at("chat"), "messages"), 3);
+  EXPECT_EQ(num(m.at("chat"), "channels"), 1);
+  EXPECT_EQ(num(m.at("tasks"), "tasks_created"), 1);
+  EXPECT_EQ(num(m.at("tasks"), "tasks_completed"), 1);
+  EXPECT_EQ(num(m.at("tasks"), "tasks_open"), 0);
+  EXPECT_EQ(num(m.at("files"), "files"), 1);
+  EXPECT_EQ(num(m.at("files"), "bytes"), 4);
+  EXPECT_EQ(num(m.at("calendar"), "events_created"), 1);
+  EXPECT_FALSE(m.as_object().contains("reports")) << "the module reports nothing of itself";
+  EXPECT_EQ(num(r.body.at("members"), "total"), 2);
+  EXPECT_EQ(num(r.body.at("members"), "guests"), 0);
+
+  // One entry per day from midnight 30 days ago to today, zeros included.
+  const auto& days = r.body.at("activity").as_array();
+  ASSERT_EQ(days.size(), 31u);
+  std::string today = format_iso8601(s.clock().now_ms()).substr(0, 10);
+  EXPECT_EQ(str(days.back(), "day"), today);
+  EXPECT_EQ(str(days.front(), "day"), format_iso8601(s.clock().now_ms() - 30 * kDay).substr(0, 10));
+  EXPECT_EQ(str(r.body, "since"), str(days.front(), "day") + "T00:00:00.000Z");
+  std::int64_t totals = 0;
+  for (const auto& d : days) totals += num(d, "total");
+  EXPECT_EQ(totals, num(days.back(), "total")) << "everything happened today";
+  EXPECT_GE(total_of(r.body, "chat"), 4) << "the channel and its three messages";
+  EXPECT_GE(total_of(r.body, "tasks"), 2);
+  EXPECT_GE(total_of(r.body, "files"), 1);
+  EXPECT_GE(total_of(r.body, "calendar"), 1);
+  EXPECT_GE(total_of(r.body, "workspace"), 2) << "the workspace's creation and Bob's arrival";
+
+  // Bob may not read the chat: neither its figures nor its events show.
+  ASSERT_EQ(s.call("PATCH", "/api/v1/workspaces/" + t.ws + "/members/" + t.b.id.str(), t.a.token,
+                   body(json::object{{"rights", json::object{{"chat", "none"}}}}))
+                .status,
+            200);
+  auto rb = t.summary(t.b);
+  ASSERT_EQ(rb.status, 200) << rb.raw.body;
+  EXPECT_FALSE(rb.body.at("modules").as_object().contains("chat"));
+  EXPECT_TRUE(rb.body.at("modules").as_object().contains("tasks"));
+  EXPECT_EQ(total_of(rb.body, "chat"), 0);
+  EXPECT_EQ(total_of(rb.body, "tasks"), total_of(r.body, "tasks"));
+  auto csv = s.call("GET", "/api/v1/workspaces/" + t.ws + "/reports/activity.csv", t.b.token);
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.raw.body.find(",chat,"), std::string::npos) << csv.raw.body;
+}
+
+TEST(Reports, ThePeriodStartsAtMidnightDaysAgo) {
+  TestServer s;
+  Team t(s);
+  // Three days of activity: 1 message, then 2, then 4.
+  t.post("j-2");
+  s.clock().advance_ms(kDay);
+  t.post("j-1");
+  t.post("j-1 encore");
+  s.clock().advance_ms(kDay);
+  for (int i = 0; i < 4; ++i) t.post("j " + std::to_string(i));
+  auto messages_by_day = [&](const std::string& query) {
+    auto r = t.summary(t.a, query);
+    if (r.status != 200) throw std::runtime_error("summary: " + r.raw.body);
+    std::vector<std::int64_t> out;
+    for (const auto& d : r.body.at("activity").as_array()) {
+      const auto* c = d.at("by_module").as_object().if_contains("chat");
+      out.push_back(c ? c->as_int64() : 0);
+    }
+    return std::make_pair(out, num(r.body.at("modules").at("chat"), "messages"));
+  };
+  auto [all, count] = messages_by_day("?days=2");
+  EXPECT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0], 2) << "the channel's creation and a message, two days ago";
+  EXPECT_EQ(all[1], 2);
+  EXPECT_EQ(all[2], 4);
+  EXPECT_EQ(count, 7);
+  auto [recent, recent_count] = messages_by_day("?days=1");
+  EXPECT_EQ(recent, (std::vector<std::int64_t>{2, 4}))
+      << "the binary search finds the period's first event";
+  EXPECT_EQ(recent_count, 6);
+
+  // Forty days later the last 30 are empty, and the figures since then too.
+  s.clock().advance_ms(40 * kDay);
+  t.a = s.login(t.a.email, t.a.password);  // the session has expired meanwhile
+  auto quiet = t.summary(t.a);
+  ASSERT_EQ(quiet.status, 200);
+  for (const auto& d : quiet.body.at("activity").as_array())
+    EXPECT_EQ(num(d, "total"), 0) << str(d, "day");
+  EXPECT_EQ(num(quiet.body.at("modules").at("chat"), "messages"), 0);
+  EXPECT_EQ(num(quiet.body.at("modules").at("chat"), "channels"), 1)
+      << "what exists, whatever the period";
+  auto year = t.summary(t.a, "?days=366");
+  ASSERT_EQ(year.status, 200);
+  EXPECT_EQ(year.body.at("activity").as_array().size(), 367u);
+  EXPECT_EQ(total_of(year.body, "chat"), 8);
+
+  auto csv =
+      s.call("GET", "/api/v1/workspaces/" + t.ws + "/reports/activity.csv?days=366", t.a.token);
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.raw.header("Content-Type").value_or(""), "text/csv; charset=utf-8");
+  EXPECT_NE(csv.raw.header("Content-Disposition").value_or("").find("attachment"),
+            std::string::npos);
+  const std::int64_t now = s.clock().now_ms();
+  auto day = [&](int back) { return format_iso8601(now - (40 + back) * kDay).substr(0, 10); };
+  EXPECT_TRUE(csv.raw.body.starts_with("day,module,events\r\n")) << csv.raw.body;
+  EXPECT_NE(csv.raw.body.find(day(2) + ",chat,2\r\n"), std::string::npos) << csv.raw.body;
+  EXPECT_NE(csv.raw.body.find(day(1) + ",chat,2\r\n"), std::string::npos) << csv.raw.body;
+  EXPECT_NE(csv.raw.body.find(day(0) + ",chat,4\r\n"), std::string::npos) << csv.raw.body;
+}
+
+TEST(Reports, BadPeriodsAndOutsidersAreRefused) {
+  TestServer s;
+  Team t(s);
+  Account out = s.user("Outsider");
+  for (const std::string q : {"?days=0", "?days=367", "?days=abc", "?days=-1", "?days="}) {
+    auto r = t.summary(t.a, q);
+    EXPECT_EQ(r.status, 400) << q;
+  }
+  EXPECT_EQ(t.summary(out).status, 404);
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + t.ws + "/reports/activity.csv", out.token).status,
+            404);
+  // Without the module, or with it closed to a member: 404.
+  std::string plain = s.workspace(t.a, "Sans rapports", {"chat"});
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + plain + "/reports/summary", t.a.token).status,
+            404);
+  ASSERT_EQ(s.call("PATCH", "/api/v1/workspaces/" + t.ws + "/members/" + t.b.id.str(), t.a.token,
+                   body(json::object{{"rights", json::object{{"reports", "none"}}}}))
+                .status,
+            200);
+  EXPECT_EQ(t.summary(t.b).status, 404);
+  EXPECT_EQ(t.summary(t.a).status, 200);
+}
+
+}  // namespace
+}  // namespace ruche::testing
