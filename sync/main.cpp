@@ -419,26 +419,40 @@ Result<Runner> make_runner(rs::StateDir& state, bool quiet) {
   return r;
 }
 
-// --transfers N (1 to 16) at args[i]; advances i. nullopt: not that option.
-std::optional<int> transfers_option(const std::vector<std::string>& args, std::size_t& i) {
-  if (args[i] != "--transfers" || i + 1 >= args.size()) return std::nullopt;
-  int n = std::atoi(args[++i].c_str());
-  return n >= 1 && n <= 16 ? n : 0;
+// The options of once and run. Errors: the usage message.
+struct PassOptions {
+  bool allow_delete_all = false;  // once
+  int interval_s = 10;            // run
+  int transfers = 4;
+};
+Result<PassOptions> pass_options(const std::vector<std::string>& args, bool run) {
+  PassOptions o;
+  auto number = [&](std::size_t& i, int lo, int hi, int& out) {
+    if (i + 1 >= args.size()) return false;
+    out = std::atoi(args[++i].c_str());
+    return out >= lo && out <= hi;
+  };
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (!run && args[i] == "--allow-delete-all") {
+      o.allow_delete_all = true;
+    } else if (args[i] == "--transfers") {
+      if (!number(i, 1, 16, o.transfers))
+        return ruche::fail(Errc::invalid, "--transfers takes 1 to 16");
+    } else if (run && args[i] == "--interval") {
+      if (!number(i, 1, 3600, o.interval_s))
+        return ruche::fail(Errc::invalid, "--interval takes 1 to 3600 seconds");
+    } else {
+      return ruche::fail(Errc::invalid, "unexpected argument " + args[i]);
+    }
+  }
+  return o;
 }
 
 int cmd_once(rs::StateDir& state, const std::vector<std::string>& args, bool quiet) {
-  bool allow_delete_all = false;
-  int transfers = 4;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--allow-delete-all") {
-      allow_delete_all = true;
-    } else if (auto n = transfers_option(args, i)) {
-      if (*n == 0) return usage("--transfers takes 1 to 16");
-      transfers = *n;
-    } else {
-      return usage("unexpected argument " + args[i]);
-    }
-  }
+  auto options = pass_options(args, false);
+  if (!options) return usage(options.error().message);
+  const bool allow_delete_all = options->allow_delete_all;
+  const int transfers = options->transfers;
   auto runner = make_runner(state, quiet);
   if (!runner) return failed(runner.error());
   runner->allow_delete_all = allow_delete_all;
@@ -495,19 +509,10 @@ struct Watcher {
 };
 
 int cmd_run(rs::StateDir& state, const std::vector<std::string>& args, bool quiet) {
-  int interval_s = 10;
-  int transfers = 4;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--interval" && i + 1 < args.size()) {
-      interval_s = std::atoi(args[++i].c_str());
-      if (interval_s < 1 || interval_s > 3600) return usage("--interval takes 1 to 3600 seconds");
-    } else if (auto n = transfers_option(args, i)) {
-      if (*n == 0) return usage("--transfers takes 1 to 16");
-      transfers = *n;
-    } else {
-      return usage("unexpected argument " + args[i]);
-    }
-  }
+  auto options = pass_options(args, true);
+  if (!options) return usage(options.error().message);
+  const int interval_s = options->interval_s;
+  const int transfers = options->transfers;
   auto runner = make_runner(state, quiet);
   if (!runner) return failed(runner.error());
   runner->transfers = transfers;
