@@ -6,6 +6,8 @@
 
 #include <toml++/toml.h>
 
+#include "modules/calls/calls.hpp"
+
 namespace ruche::app {
 
 namespace fs = std::filesystem;
@@ -64,22 +66,26 @@ Result<void> take(const toml::table& t, std::string_view section, std::string_vi
 
 const std::map<std::string, std::set<std::string>>& known_keys() {
   static const std::map<std::string, std::set<std::string>> keys = {
-      {"server", {"listen", "public_url", "io_threads", "workers", "web_root", "trusted_proxies",
-                  "access_log", "metrics_token", "max_json_bytes"}},
-      {"storage", {"data_dir", "database", "postgres_dsn", "postgres_schema", "postgres_pool", "sqlite_readers",
-                   "sqlite_synchronous", "s3_endpoint", "s3_bucket", "s3_region", "s3_access_key",
-                   "s3_secret_key", "s3_prefix", "s3_ca_file", "s3_read_ahead"}},
+      {"server",
+       {"listen", "public_url", "io_threads", "workers", "web_root", "trusted_proxies",
+        "access_log", "metrics_token", "max_json_bytes"}},
+      {"storage",
+       {"data_dir", "database", "postgres_dsn", "postgres_schema", "postgres_pool",
+        "sqlite_readers", "sqlite_synchronous", "s3_endpoint", "s3_bucket", "s3_region",
+        "s3_access_key", "s3_secret_key", "s3_prefix", "s3_ca_file", "s3_read_ahead"}},
       {"bus", {"nats_url", "nats_subject"}},
-      {"security", {"password_memory_kib", "password_iterations", "password_parallelism",
-                    "password_concurrency", "session_idle_hours", "session_absolute_days",
-                    "instance_key_file", "instance_key", "invitation_days", "writes_per_second",
-                    "write_burst"}},
+      {"security",
+       {"password_memory_kib", "password_iterations", "password_parallelism",
+        "password_concurrency", "session_idle_hours", "session_absolute_days", "instance_key_file",
+        "instance_key", "invitation_days", "writes_per_second", "write_burst"}},
       {"smtp", {"url", "from", "username", "password", "starttls"}},
       {"instance", {"name", "default_locale"}},
       {"log", {"level"}},
-      {"files", {"default_quota_mb", "versions_max", "trash_days", "upload_days", "maintenance_minutes",
-                 "chunk_threads", "chunk_cache_mb"}},
+      {"files",
+       {"default_quota_mb", "versions_max", "trash_days", "upload_days", "maintenance_minutes",
+        "chunk_threads", "chunk_cache_mb"}},
       {"chat", {"max_attachment_mb", "maintenance_minutes"}},
+      {"calls", {"stun_urls", "turn_urls", "turn_secret", "turn_ttl_s", "max_participants"}},
   };
   return keys;
 }
@@ -175,6 +181,29 @@ Result<void> load_file(Config& c, const std::string& path) {
     }
     c.module_settings[module] = std::move(o);
   }
+  if (const auto* calls = t["calls"].as_table()) {
+    json::object o;
+    for (const auto& [key, v] : *calls) {
+      const std::string name(key.str());
+      if (auto n = v.value<std::int64_t>()) {
+        o[name] = *n;
+      } else if (auto str = v.value<std::string>()) {
+        o[name] = *str;
+      } else if (const auto* list = v.as_array()) {
+        json::array a;
+        for (const auto& item : *list) {
+          auto text = item.value<std::string>();
+          if (!text)
+            return fail(Errc::invalid, "config: calls." + name + " must be a list of strings");
+          a.emplace_back(*text);
+        }
+        o[name] = std::move(a);
+      } else {
+        return fail(Errc::invalid, "config: calls." + name + " has the wrong type");
+      }
+    }
+    c.module_settings["calls"] = std::move(o);
+  }
   return {};
 }
 
@@ -222,6 +251,13 @@ Result<void> load_env(Config& c) {
   if (auto v = env("RUCHE_SMTP_PASSWORD")) c.smtp_password = v;
   if (auto v = env("RUCHE_INSTANCE_NAME")) c.instance_name = v;
   if (auto v = env("RUCHE_LOG_LEVEL")) c.log_level = v;
+  if (auto v = env("RUCHE_CALLS_TURN_SECRET")) {
+    json::object o;
+    if (auto* prev = c.module_settings.if_contains("calls"); prev && prev->is_object())
+      o = prev->as_object();
+    o["turn_secret"] = std::string(v);
+    c.module_settings["calls"] = std::move(o);
+  }
   return {};
 }
 
@@ -237,6 +273,7 @@ Result<void> finish(Config& c, const std::string& exe_path) {
   if (c.io_threads < 0 || c.io_threads > 256) return fail(Errc::invalid, "io_threads must be 0..256");
   if (c.default_locale != "fr" && c.default_locale != "en")
     return fail(Errc::invalid, "instance.default_locale must be fr or en");
+  RUCHE_CHECK(calls::settings_from(c.module_settings));
   if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" &&
       c.log_level != "error")
     return fail(Errc::invalid, "log.level must be debug, info, warn or error");

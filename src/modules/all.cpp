@@ -1,6 +1,7 @@
 #include "modules/all.hpp"
 
 #include "modules/calendar/calendar.hpp"
+#include "modules/calls/calls.hpp"
 #include "modules/chat/chat.hpp"
 #include "modules/files/files.hpp"
 #include "modules/reports/reports.hpp"
@@ -14,12 +15,7 @@ namespace ruche::modules {
 // and the web client shows its placeholder.
 void register_all(platform::ModuleRegistry& registry) {
   registry.add(chat::module());
-  // Calls keep no contents; their media is encrypted hop by hop (DTLS-SRTP),
-  // not end to end, as docs/armoured.md says.
-  registry.add({.name = "calls",
-                .read_means = "join calls",
-                .write_means = "start calls and share the screen",
-                .armoured = true});
+  registry.add(calls::module());
   registry.add(files::module());
   registry.add(tasks::module());
   registry.add(calendar::module());

@@ -240,6 +240,13 @@ TEST(Hash, StreamingSha256MatchesTheOneShotAndResets) {
   EXPECT_EQ(h.finish_hex(), sha256_hex(big));
 }
 
+TEST(Hash, HmacSha1MatchesRfc2202Vectors) {
+  EXPECT_EQ(hex_encode(hmac_sha1(std::string(20, '\x0b'), "Hi There")),
+            "b617318655057264e28bc0b6fb378c8ef146be00");
+  EXPECT_EQ(hex_encode(hmac_sha1("Jefe", "what do ya want for nothing?")),
+            "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+}
+
 TEST(Hash, HmacSha256MatchesRfc4231Vectors) {
   EXPECT_EQ(hex_encode(hmac_sha256(std::string(20, '\x0b'), "Hi There")),
             "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");

@@ -1,6 +1,7 @@
 #include "core/crypto/hash.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <sodium.h>
 
@@ -38,6 +39,16 @@ std::string sha256(std::string_view data) {
 
 std::string sha256_hex(std::string_view data) {
   return hex_encode(sha256(data));
+}
+
+std::string hmac_sha1(std::string_view key, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()), bytes_of(data), data.size(), out,
+           &len) == nullptr ||
+      len != 20)
+    detail::contract_violation("HMAC-SHA-1 failed");
+  return std::string(reinterpret_cast<const char*>(out), len);
 }
 
 struct Sha256::Ctx {

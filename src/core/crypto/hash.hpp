@@ -37,6 +37,11 @@ class Sha256 {
 // HMAC-SHA-256 (RFC 2104) of `data` under `key` of any length: 32 raw bytes.
 std::string hmac_sha256(std::string_view key, std::string_view data);
 
+// HMAC-SHA-1 of `data` under `key`: 20 raw bytes. Only for protocols that
+// fix it (coturn's REST API credentials for TURN); SHA-1 is not used for
+// anything new.
+std::string hmac_sha1(std::string_view key, std::string_view data);
+
 // Unkeyed BLAKE2b (libsodium crypto_generichash) of `data`: `out_len` raw
 // bytes. `out_len` must be within [16, 64]; anything else is a bug in the
 // caller and aborts.

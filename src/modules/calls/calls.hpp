@@ -1,0 +1,67 @@
+// Calls: audio and video meetings in a workspace, peer to peer between the
+// participants' browsers (WebRTC, DTLS-SRTP), the server relaying their
+// signalling (docs/calls.md). The public face of the module: its types,
+// their JSON, and its registry declaration.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/id.hpp"
+#include "base/json.hpp"
+#include "platform/registry.hpp"
+
+namespace ruche::calls {
+
+using CallId = Id<struct CallIdTag>;
+using ParticipantId = Id<struct ParticipantIdTag>;
+
+inline constexpr std::size_t kMaxTitleBytes = 200;
+// A participant that has not said it is there for this long has left (a
+// closed tab, a lost network): browsers say so every 10 s.
+inline constexpr std::int64_t kParticipantTtlMs = 30'000;
+// One signalling message (an SDP offer or answer, an ICE candidate).
+inline constexpr std::size_t kMaxSignalBytes = 64 * 1024;
+inline constexpr std::size_t kMaxLiveCallsPerWorkspace = 50;
+
+struct Participant {
+  ParticipantId id;
+  CallId call_id;
+  std::string user_id;
+  std::int64_t joined_at_ms = 0;
+  std::int64_t seen_at_ms = 0;
+};
+
+struct Call {
+  CallId id;
+  WorkspaceId workspace_id;
+  std::string title;
+  std::string started_by;
+  std::int64_t started_at_ms = 0;
+  std::optional<std::int64_t> ended_at_ms;
+  std::vector<Participant> participants;  // the live ones
+};
+
+json::object to_json(const Participant& p);
+json::object to_json(const Call& c);
+
+// What the configuration's [calls] section says (docs/configuration.md).
+struct Settings {
+  std::vector<std::string> stun_urls;  // "stun:turn.example.org:3478"
+  std::vector<std::string> turn_urls;  // "turn:turn.example.org:3478?transport=udp", "turns:..."
+  std::string turn_secret;             // coturn's static-auth-secret (REST API credentials)
+  std::int64_t turn_ttl_s = 12 * 3600;
+  std::int64_t max_participants = 8;  // peer to peer: every pair is a connection
+};
+Result<Settings> settings_from(const json::object& module_settings);
+
+// The ICE servers a participant gets: the STUN ones, and the TURN ones with
+// time-limited credentials (coturn's REST API: username "<expiry>:<user>",
+// credential base64(HMAC-SHA-1(secret, username))).
+json::array ice_servers(const Settings& s, const std::string& user_id, std::int64_t now_ms);
+
+platform::ModuleDef module();
+
+}  // namespace ruche::calls

@@ -1,0 +1,33 @@
+// Calls' SQL: calls and participants (migrations/*/0033_calls_core.sql).
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "core/db/database.hpp"
+#include "modules/calls/calls.hpp"
+
+namespace ruche::calls::store {
+
+Result<void> insert_call(db::Conn& c, const Call& call);
+// The call with its participants seen at or after `alive_since_ms`.
+Result<std::optional<Call>> call(db::Conn& c, const CallId& id, std::int64_t alive_since_ms);
+// The workspace's calls not ended, oldest first, with their live participants.
+Result<std::vector<Call>> live_calls(db::Conn& c, const WorkspaceId& ws,
+                                     std::int64_t alive_since_ms);
+Result<void> insert_participant(db::Conn& c, const Participant& p, const WorkspaceId& ws);
+// Whether the participant is live in that call and the caller's.
+Result<std::optional<Participant>> participant(db::Conn& c, const CallId& call,
+                                               const ParticipantId& id,
+                                               std::int64_t alive_since_ms);
+Result<void> touch(db::Conn& c, const ParticipantId& id, std::int64_t now_ms);
+Result<void> leave(db::Conn& c, const ParticipantId& id, std::int64_t now_ms);
+// Participants of the workspace's live calls not seen since `alive_since_ms`.
+Result<std::vector<Participant>> stale(db::Conn& c, const WorkspaceId& ws,
+                                       std::int64_t alive_since_ms);
+Result<void> end_call(db::Conn& c, const CallId& id, std::int64_t now_ms);
+// Every live participant of `user` in `ws` (when they leave the workspace).
+Result<std::vector<Participant>> of_user(db::Conn& c, const WorkspaceId& ws, const UserId& user);
+Result<void> purge(db::Conn& c, const WorkspaceId& ws);
+
+}  // namespace ruche::calls::store

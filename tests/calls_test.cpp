@@ -1,0 +1,238 @@
+// The calls module through the real server (docs/calls.md): calls started,
+// joined, left; participants who stop saying they are there; signalling
+// relayed to its one recipient over the live events; rights; TURN
+// credentials. Run on SQLite (label integration) and PostgreSQL (label pg).
+// The browsers' side (WebRTC between two Chromium): tests/e2e/calls.test.mjs.
+#include <gtest/gtest.h>
+
+#include "core/crypto/encoding.hpp"
+#include "core/crypto/hash.hpp"
+#include "modules/calls/calls.hpp"
+#include "support/test_server.hpp"
+
+namespace ruche::testing {
+namespace {
+
+std::string str(const json::value& v, std::string_view key) {
+  return std::string(v.at(key).as_string());
+}
+
+struct Room {
+  TestServer& s;
+  Account a = s.user("Alice"), b = s.user("Bob"), c = s.user("Chloé");
+  std::string ws = s.workspace(a, "Équipe", {"calls", "chat"});
+  Room(TestServer& server) : s(server) {
+    s.join(a, ws, b);
+    s.join(a, ws, c);
+  }
+  std::string start(const std::string& title = "Point") {
+    auto r = s.call("POST", "/api/v1/workspaces/" + ws + "/calls", a.token,
+                    body(json::object{{"title", title}}));
+    if (r.status != 201) throw std::runtime_error("start: " + r.raw.body);
+    return str(r.body, "id");
+  }
+  Reply join(const Account& who, const std::string& call) {
+    return s.call("POST", "/api/v1/calls/" + call + "/participants", who.token, std::string());
+  }
+  std::string joined(const Account& who, const std::string& call) {
+    auto r = join(who, call);
+    if (r.status != 201) throw std::runtime_error("join: " + r.raw.body);
+    return str(r.body.at("participant"), "id");
+  }
+  Reply signal(const Account& who, const std::string& call, const std::string& from,
+               const std::string& to, const std::string& kind, json::value data) {
+    return s.call(
+        "POST", "/api/v1/calls/" + call + "/signals", who.token,
+        body(json::object{{"from", from}, {"to", to}, {"kind", kind}, {"data", std::move(data)}}));
+  }
+  std::size_t participants(const std::string& call) {
+    auto r = s.call("GET", "/api/v1/calls/" + call, a.token);
+    if (r.status != 200) throw std::runtime_error("get: " + r.raw.body);
+    return r.body.at("participants").as_array().size();
+  }
+};
+
+TEST(Calls, StartedJoinedSignalledAndLeft) {
+  TestServer s;
+  Room r(s);
+  auto wb = connect_events(s, r.b), wc = connect_events(s, r.c);
+  for (auto* w : {wb.get(), wc.get()}) ASSERT_FALSE(until(*w, "hello").is_null());
+
+  std::string call = r.start("Point du lundi");
+  json::value started = until(*wc, "call.started");
+  ASSERT_FALSE(started.is_null()) << "every member sees a call start";
+  EXPECT_EQ(str(started.at("data"), "title"), "Point du lundi");
+  auto list = s.call("GET", "/api/v1/workspaces/" + r.ws + "/calls", r.c.token);
+  ASSERT_EQ(list.status, 200);
+  ASSERT_EQ(list.body.as_array().size(), 1u);
+  EXPECT_EQ(list.body.as_array()[0].at("participants").as_array().size(), 0u);
+
+  auto ja = r.join(r.a, call);
+  ASSERT_EQ(ja.status, 201) << ja.raw.body;
+  EXPECT_TRUE(ja.body.at("ice_servers").as_array().empty())
+      << "no STUN or TURN unless configured: no third party";
+  EXPECT_EQ(ja.body.at("heartbeat_seconds").as_int64(), 10);
+  std::string pa = str(ja.body.at("participant"), "id");
+  std::string pb = r.joined(r.b, call);
+  json::value joined = until(*wc, "call.participant_joined");
+  ASSERT_FALSE(joined.is_null());
+  EXPECT_EQ(r.participants(call), 2u);
+
+  // An offer goes to Bob's connections, and to nobody else's.
+  auto sent =
+      r.signal(r.a, call, pa, pb, "offer", json::object{{"type", "offer"}, {"sdp", "v=0\r\n"}});
+  ASSERT_EQ(sent.status, 202) << sent.raw.body;
+  json::value got = until(*wb, "call.signal");
+  ASSERT_FALSE(got.is_null());
+  EXPECT_EQ(got.at("seq").as_int64(), 0) << "ephemeral: never stored, never replayed";
+  EXPECT_EQ(str(got.at("data"), "from"), pa);
+  EXPECT_EQ(str(got.at("data"), "to"), pb);
+  EXPECT_EQ(str(got.at("data"), "kind"), "offer");
+  EXPECT_EQ(str(got.at("data").at("data"), "sdp"), "v=0\r\n");
+  EXPECT_TRUE(until(*wc, "call.signal", 400).is_null()) << "Chloé is not the recipient";
+  auto events =
+      s.call("GET", "/api/v1/workspaces/" + r.ws + "/events?since=0&limit=500", r.b.token);
+  EXPECT_EQ(events.raw.body.find("call.signal"), std::string::npos);
+
+  // Bad signals change nothing and reach nobody.
+  EXPECT_EQ(r.signal(r.a, call, pa, pb, "shout", nullptr).status, 400);
+  EXPECT_EQ(r.signal(r.a, call, pa, pa, "offer", nullptr).status, 400);
+  EXPECT_EQ(r.signal(r.a, call, pb, pa, "answer", nullptr).status, 404)
+      << "Bob's participant is not Alice's";
+  EXPECT_EQ(r.signal(r.a, call, pa, "01hzzzzzzzzzzzzzzzzzzzzzzz", "offer", nullptr).status, 404);
+  EXPECT_EQ(
+      r.signal(r.a, call, pa, pb, "offer", json::object{{"sdp", std::string(70'000, 'x')}}).status,
+      413);
+  EXPECT_EQ(r.signal(r.c, call, pa, pb, "offer", nullptr).status, 404)
+      << "Chloé is not in the call";
+  EXPECT_EQ(
+      s.call("POST", "/api/v1/calls/" + call + "/signals", r.a.token, std::string("{")).status,
+      400);
+  EXPECT_TRUE(until(*wb, "call.signal", 400).is_null());
+
+  // Bob's tab goes away without a word: after 30 s he has left.
+  s.clock().advance_ms(20'000);
+  ASSERT_EQ(s.call("POST", "/api/v1/calls/" + call + "/participants/" + pa + "/heartbeat",
+                   r.a.token, std::string())
+                .status,
+            204);
+  EXPECT_EQ(s.call("POST", "/api/v1/calls/" + call + "/participants/" + pa + "/heartbeat",
+                   r.b.token, std::string())
+                .status,
+            404)
+      << "one's own participant only";
+  s.clock().advance_ms(15'000);
+  auto after = s.call("GET", "/api/v1/workspaces/" + r.ws + "/calls", r.c.token);
+  ASSERT_EQ(after.status, 200);
+  ASSERT_EQ(after.body.as_array().size(), 1u);
+  ASSERT_EQ(after.body.as_array()[0].at("participants").as_array().size(), 1u);
+  json::value gone = until(*wc, "call.participant_left");
+  ASSERT_FALSE(gone.is_null()) << "the others learn he left";
+  EXPECT_EQ(str(gone.at("data"), "participant_id"), pb);
+  EXPECT_EQ(s.call("POST", "/api/v1/calls/" + call + "/participants/" + pb + "/heartbeat",
+                   r.b.token, std::string())
+                .status,
+            404)
+      << "he joins again";
+  EXPECT_EQ(r.signal(r.a, call, pa, pb, "offer", nullptr).status, 404);
+
+  // The last one out ends the call.
+  ASSERT_EQ(s.call("DELETE", "/api/v1/calls/" + call + "/participants/" + pa, r.a.token).status,
+            204);
+  ASSERT_FALSE(until(*wc, "call.ended").is_null());
+  EXPECT_TRUE(
+      s.call("GET", "/api/v1/workspaces/" + r.ws + "/calls", r.a.token).body.as_array().empty());
+  auto late = r.join(r.b, call);
+  EXPECT_EQ(late.status, 410);
+  EXPECT_EQ(late.error_code(), "call_ended");
+}
+
+TEST(Calls, RightsAndLimits) {
+  TestServer s([](app::Config& c) {
+    c.module_settings["calls"] = json::object{{"max_participants", 2}};
+  });
+  Room r(s);
+  Account out = s.user("Outsider");
+  std::string call = r.start();
+  // Outsiders see nothing; a reader joins but does not start calls.
+  EXPECT_EQ(s.call("GET", "/api/v1/calls/" + call, out.token).status, 404);
+  EXPECT_EQ(r.join(out, call).status, 404);
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + r.ws + "/calls", out.token).status, 404);
+  ASSERT_EQ(s.call("PATCH", "/api/v1/workspaces/" + r.ws + "/members/" + r.c.id.str(), r.a.token,
+                   body(json::object{{"rights", json::object{{"calls", "read"}}}}))
+                .status,
+            200);
+  auto refused =
+      s.call("POST", "/api/v1/workspaces/" + r.ws + "/calls", r.c.token, body(json::object{}));
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(refused.error_code(), "read_only");
+  std::string pc = r.joined(r.c, call);
+  std::string pb = r.joined(r.b, call);
+  auto full = r.join(r.a, call);
+  EXPECT_EQ(full.status, 409);
+  EXPECT_EQ(full.error_code(), "call_full");
+  // Closed to Bob: his call is out of reach; removed from the workspace:
+  // he leaves the call at once.
+  ASSERT_EQ(
+      s.call("DELETE", "/api/v1/workspaces/" + r.ws + "/members/" + r.b.id.str(), r.a.token).status,
+      204);
+  EXPECT_EQ(r.participants(call), 1u);
+  EXPECT_EQ(r.signal(r.b, call, pb, pc, "offer", nullptr).status, 404);
+  // Bad titles.
+  EXPECT_EQ(s.call("POST", "/api/v1/workspaces/" + r.ws + "/calls", r.a.token,
+                   body(json::object{{"title", std::string(201, 'x')}}))
+                .status,
+            400);
+  EXPECT_EQ(s.call("POST", "/api/v1/workspaces/" + r.ws + "/calls", r.a.token,
+                   body(json::object{{"title", "a\nb"}}))
+                .status,
+            400);
+  // A call nobody joins ends by itself.
+  std::string empty = r.start("Personne");
+  s.clock().advance_ms(31'000);
+  auto list = s.call("GET", "/api/v1/workspaces/" + r.ws + "/calls", r.a.token);
+  for (const auto& c : list.body.as_array()) EXPECT_NE(str(c, "id"), empty);
+}
+
+TEST(Calls, TurnCredentialsFollowCoturnsRestApi) {
+  const std::string secret = "un-secret-partagé-avec-coturn";
+  TestServer s([&](app::Config& c) {
+    c.module_settings["calls"] = json::object{
+        {"stun_urls", json::array{"stun:turn.example.org:3478"}},
+        {"turn_urls",
+         json::array{"turn:turn.example.org:3478?transport=udp", "turns:turn.example.org:5349"}},
+        {"turn_secret", secret},
+        {"turn_ttl_s", 3600}};
+  });
+  Room r(s);
+  std::string call = r.start();
+  auto j = r.join(r.b, call);
+  ASSERT_EQ(j.status, 201) << j.raw.body;
+  const auto& servers = j.body.at("ice_servers").as_array();
+  ASSERT_EQ(servers.size(), 2u);
+  EXPECT_EQ(servers[0].at("urls").as_array()[0].as_string(), "stun:turn.example.org:3478");
+  const auto& turn = servers[1];
+  EXPECT_EQ(turn.at("urls").as_array().size(), 2u);
+  std::string username = str(turn, "username");
+  EXPECT_EQ(username, std::to_string(s.clock().now_ms() / 1000 + 3600) + ":" + r.b.id.str());
+  EXPECT_EQ(str(turn, "credential"), crypto::base64_encode(crypto::hmac_sha1(secret, username)));
+  EXPECT_EQ(j.raw.body.find(secret), std::string::npos) << "the secret itself never leaves";
+}
+
+TEST(Calls, SettingsAreChecked) {
+  auto with = [](json::object o) {
+    return calls::settings_from(json::object{{"calls", std::move(o)}});
+  };
+  EXPECT_TRUE(with({}));
+  EXPECT_FALSE(with({{"turn_urls", json::array{"turn:x:3478"}}})) << "TURN needs its secret";
+  EXPECT_FALSE(with({{"turn_urls", json::array{"turn:x:3478"}}, {"turn_secret", "short"}}));
+  EXPECT_FALSE(with({{"stun_urls", json::array{"http://x"}}}));
+  EXPECT_FALSE(with({{"stun_urls", "stun:x"}})) << "a list";
+  EXPECT_FALSE(with({{"max_participants", 1}}));
+  EXPECT_FALSE(with({{"max_participants", 50}}));
+  EXPECT_FALSE(with({{"turn_ttl_s", 10}}));
+  EXPECT_TRUE(with({{"stun_urls", json::array{"stun:x:3478"}}, {"max_participants", 4}}));
+}
+
+}  // namespace
+}  // namespace ruche::testing
