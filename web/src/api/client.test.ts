@@ -208,4 +208,21 @@ describe('api client', () => {
     expect(f.calls[4]?.init.method).toBe('DELETE');
     expect((f.calls[4]?.init.headers as Record<string, string>)['If-Match']).toBe('"13"');
   });
+  it('reads a report for a number of days, and gives the CSV download address', async () => {
+    const f = fakeFetch([
+      json(200, { workspace_id: 'w 1', days: 7 }),
+      json(400, { error: { code: 'invalid_field', message: 'days' } }),
+    ]);
+    const api = createApi({ csrf: memoryCsrfStore(), fetch: f.fetch });
+    expect(await api.reports.summary('w 1', 7)).toMatchObject({ days: 7 });
+    expect(f.calls[0]?.url).toBe('/api/v1/workspaces/w%201/reports/summary?days=7');
+    expect(f.calls[0]?.init.credentials).toBe('same-origin');
+    await expect(api.reports.summary('w 1', 0)).rejects.toMatchObject({
+      status: 400,
+      code: 'invalid_field',
+    });
+    expect(api.reports.activityCsvUrl('w 1', 90)).toBe(
+      '/api/v1/workspaces/w%201/reports/activity.csv?days=90',
+    );
+  });
 });

@@ -15,6 +15,9 @@ import type {
   CalendarEvent,
   CalendarEventChange,
   CalendarOccurrence,
+  Call,
+  CallJoin,
+  CallSignalKind,
   Channel,
   ChannelArmour,
   ChannelChange,
@@ -47,6 +50,7 @@ import type {
   NewMessage,
   NewShare,
   PublicSettings,
+  ReportSummary,
   SearchQuery,
   SearchResult,
   SetupResponse,
@@ -122,6 +126,8 @@ interface RequestOptions {
   signal?: AbortSignal;
   /** More request headers (If-Match). */
   headers?: Record<string, string>;
+  /** Outlives the page (fetch keepalive): a call left as the tab closes. */
+  keepalive?: boolean;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -160,6 +166,7 @@ export function createApi(options: ApiOptions) {
         body,
         credentials: 'same-origin',
         signal: o.signal,
+        ...(o.keepalive ? { keepalive: true } : {}),
       });
     } catch (e) {
       if (e instanceof DOMException && e.name === 'AbortError') throw e;
@@ -463,6 +470,27 @@ export function createApi(options: ApiOptions) {
         post<ChannelArmour>(`/channels/${seg(cid)}/armour/envelopes`, b),
     },
 
+    /** A workspace's audio and video calls, peer to peer (docs/calls.md). */
+    calls: {
+      /** The calls going on, with who is in them. */
+      list: (ws: string) => get<Call[]>(`/workspaces/${seg(ws)}/calls`),
+      /** Starts a call (write right; 409 too_many_calls); the caller is not in it until it joins. */
+      start: (ws: string, title?: string) =>
+        post<Call>(`/workspaces/${seg(ws)}/calls`, title ? { title } : {}),
+      get: (cid: string) => get<Call>(`/calls/${seg(cid)}`),
+      /** This tab joins: 409 call_full, 410 call_ended. */
+      join: (cid: string) => post<CallJoin>(`/calls/${seg(cid)}/participants`),
+      /** Every heartbeat_seconds; 404 not_in_call once the server counted the tab gone. */
+      heartbeat: (cid: string, pid: string) =>
+        post<undefined>(`/calls/${seg(cid)}/participants/${seg(pid)}/heartbeat`),
+      /** Leaves (the last one out ends the call); `keepalive` as the page goes away. */
+      leave: (cid: string, pid: string, o: { keepalive?: boolean } = {}) =>
+        request<undefined>('DELETE', `/calls/${seg(cid)}/participants/${seg(pid)}`, o),
+      /** To one other participant: an offer, an answer, an ICE candidate, or bye. */
+      signal: (cid: string, b: { from: string; to: string; kind: CallSignalKind; data: object }) =>
+        request<undefined>('POST', `/calls/${seg(cid)}/signals`, { body: b }),
+    },
+
     files: {
       /** A folder's children (the root's when `folder` is empty), folders first. */
       list: (ws: string, folder: string, o: { limit?: number; offset?: number } = {}) => {
@@ -601,6 +629,15 @@ export function createApi(options: ApiOptions) {
         request<undefined>('DELETE', `/calendar/events/${seg(eid)}`, {
           headers: ifCalendarVersion(version),
         }),
+    },
+
+    /** A workspace's activity report (docs/reports.md): the last `days` days (1..366). */
+    reports: {
+      summary: (ws: string, days: number, o: { signal?: AbortSignal } = {}) =>
+        get<ReportSummary>(`/workspaces/${seg(ws)}/reports/summary?days=${days}`, o),
+      /** Where a browser downloads the activity as CSV (`day,module,events`), with the session cookie. */
+      activityCsvUrl: (ws: string, days: number) =>
+        `${base}/api/v1/workspaces/${seg(ws)}/reports/activity.csv?days=${days}`,
     },
 
     /**

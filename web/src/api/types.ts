@@ -489,6 +489,48 @@ export interface NewEnvelope {
   signature: string;
 }
 
+// ---- Calls (docs/calls.md) ----------------------------------------------------
+
+/** A browser tab in a call. */
+export interface CallParticipant {
+  id: string;
+  call_id: string;
+  user_id: string;
+  joined_at: string;
+}
+
+/** A call: `participants` are the ones in it now; `ended_at` null while it goes on. */
+export interface Call {
+  id: string;
+  workspace_id: string;
+  title: string;
+  started_by: string;
+  started_at: string;
+  ended_at: string | null;
+  participants: CallParticipant[];
+}
+
+/** POST /calls/{cid}/participants: this tab is in. */
+export interface CallJoin {
+  participant: CallParticipant;
+  call: Call;
+  /** As RTCPeerConnection takes them (empty unless the server has STUN/TURN configured). */
+  ice_servers: RTCIceServer[];
+  heartbeat_seconds: number;
+}
+
+export type CallSignalKind = 'offer' | 'answer' | 'candidate' | 'bye';
+
+/** The ephemeral `call.signal` event's data: for participant `to` only. */
+export interface CallSignal {
+  call_id: string;
+  from: string;
+  from_user_id: string;
+  to: string;
+  kind: CallSignalKind;
+  data: Record<string, unknown> | null;
+}
+
 // ---- Files (docs/api.md, "Files") -----------------------------------------
 
 export type NodeKind = 'file' | 'folder';
@@ -751,3 +793,32 @@ export interface NewCalendarEvent {
 
 /** PATCH /calendar/events/{eid}: any of the fields. */
 export type CalendarEventChange = Partial<NewCalendarEvent>;
+
+// ---- Reports (docs/reports.md) -------------------------------------------------
+
+/** One UTC day of a report's activity: the workspace's events, by module ("workspace": members, settings). */
+export interface ReportDay {
+  /** YYYY-MM-DD (UTC). */
+  day: string;
+  total: number;
+  by_module: Record<string, number>;
+}
+
+/**
+ * GET /workspaces/{id}/reports/summary?days=N: the last N days, from midnight
+ * UTC N days ago until now. `modules` holds the modules active in the
+ * workspace that the caller may read, each with the figures it reports
+ * (chat: messages, authors, channels; files: files, bytes, versions_since;
+ * tasks: tasks_created, tasks_completed, tasks_open; calendar: events…).
+ */
+export interface ReportSummary {
+  workspace_id: string;
+  days: number;
+  /** ISO instants. */
+  since: string;
+  until: string;
+  members: { total: number; guests: number };
+  modules: Record<string, Record<string, number>>;
+  /** One entry per UTC day from `since` to today, zeros included, oldest first. */
+  activity: ReportDay[];
+}

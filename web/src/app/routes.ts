@@ -58,6 +58,7 @@ const ChatPage = page(() => import('../modules/chat/ChatPage'));
 const FilesPage = page(() => import('../modules/files/FilesPage'));
 const TasksPage = page(() => import('../modules/tasks/TasksPage'));
 const CalendarPage = page(() => import('../modules/calendar/CalendarPage'));
+const ReportsPage = page(() => import('../modules/reports/ReportsPage'));
 const ProfilePage = page(() => import('../pages/profile/ProfilePage'));
 const AdminPage = page(() => import('../pages/admin/AdminPage'));
 const NotFoundPage = page(() => import('../pages/NotFoundPage'));
@@ -106,6 +107,7 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/w/:id/tasks/:tid', access: 'user', page: TasksPage, stableKey: tasksKey },
   { pattern: '/w/:id/calendar', access: 'user', page: CalendarPage, stableKey: calendarKey },
   { pattern: '/w/:id/calendar/:eid', access: 'user', page: CalendarPage, stableKey: calendarKey },
+  { pattern: '/w/:id/reports', access: 'user', page: ReportsPage },
   { pattern: '/w/:id/:module', access: 'user', page: ModulePage },
 ];
 

@@ -1,0 +1,139 @@
+// /w/:id/reports[?days=N]: a workspace's activity report — the members,
+// each readable module's figures and the activity by day over the last 7,
+// 30, 90 or 365 days (the period in the address), read again as the
+// workspace changes, and the activity as CSV.
+import '../../styles/modules/reports.css';
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { api, isApiError, type Workspace } from '../../api';
+import type { PageProps } from '../../app/routes';
+import { Button } from '../../components/Button';
+import { Alert, EmptyState, Spinner } from '../../components/Feedback';
+import { Icon } from '../../components/Icon';
+import { useI18n } from '../../i18n';
+import { Page } from '../../layout/Page';
+import NotFoundPage from '../../pages/NotFoundPage';
+import { Link, navigate, useSearchParams } from '../../router/router';
+import { useWorkspaces } from '../../workspaces';
+import { ActivityChart } from './components/ActivityChart';
+import { MembersCard, ModuleCard } from './components/FigureCard';
+import { PeriodSelector } from './components/PeriodSelector';
+import { byModuleOrder, dayLabel } from './logic/format';
+import { parseDays } from './logic/period';
+import { reportsPath } from './paths';
+import { ReportsStore } from './store';
+
+export default function ReportsPage({ params }: PageProps) {
+  const { t } = useI18n();
+  const { byId, loading } = useWorkspaces();
+  const w = byId(params.id ?? '');
+  if (!w && loading) return <Spinner label={t('common.loading')} />;
+  if (!w) return <NotFoundPage />;
+  if (!w.modules.includes('reports')) {
+    return (
+      <Page title={t('module.reports.name')} subtitle={w.name}>
+        <EmptyState icon="lock" title={t('module.not_enabled')}>
+          <Link to={`/w/${w.id}`}>{t('module.back_home', { workspace: w.name })}</Link>
+        </EmptyState>
+      </Page>
+    );
+  }
+  return <ReportsScreen key={w.id} workspace={w} />;
+}
+
+export function ReportsScreen({ workspace }: { workspace: Workspace }) {
+  const { t, locale, dateTime } = useI18n();
+  const ws = workspace.id;
+  const [store] = useState(() => new ReportsStore(ws));
+  const { summary, loading, failed } = useSyncExternalStore(store.subscribe, store.getState);
+  const days = parseDays(useSearchParams().get('days'));
+
+  useEffect(() => {
+    store.start();
+    return () => store.stop();
+  }, [store]);
+
+  useEffect(() => {
+    void store.show(days);
+  }, [store, days]);
+
+  const denied = isApiError(failed) && failed.status === 404;
+  /** What is shown is of another period while the one asked is read. */
+  const stale = !summary || summary.days !== days;
+
+  let body;
+  if (denied) {
+    body = (
+      <EmptyState icon="lock" title={t('module.not_enabled')}>
+        <Link to={`/w/${ws}`}>{t('module.back_home', { workspace: workspace.name })}</Link>
+      </EmptyState>
+    );
+  } else if (!summary && !failed) {
+    body = <Spinner label={t('common.loading')} />;
+  } else {
+    body = (
+      <>
+        {failed ? (
+          <Alert kind="error" title={t('reports.load_failed')}>
+            <Button size="sm" onClick={() => void store.load()}>
+              {t('conn.retry')}
+            </Button>
+          </Alert>
+        ) : null}
+        {summary ? (
+          <div className={stale ? 'rep-body rep-body--stale' : 'rep-body'} aria-busy={loading}>
+            <p className="rep-range muted">
+              {t('reports.range', {
+                from: dayLabel(summary.since, locale),
+                to: dayLabel(
+                  summary.activity[summary.activity.length - 1]?.day ?? summary.until,
+                  locale,
+                ),
+                at: dateTime(summary.until),
+              })}
+            </p>
+            <div className="rep-cards">
+              <MembersCard total={summary.members.total} guests={summary.members.guests} />
+              {byModuleOrder(Object.keys(summary.modules)).map((m) => (
+                <ModuleCard key={m} module={m} figures={summary.modules[m] ?? {}} />
+              ))}
+            </div>
+            <ActivityChart activity={summary.activity} />
+          </div>
+        ) : null}
+      </>
+    );
+  }
+
+  return (
+    <div className="reports">
+      <Page
+        title={t('module.reports.name')}
+        subtitle={workspace.name}
+        actions={
+          denied ? null : (
+            <div className="rep-actions">
+              <PeriodSelector
+                days={days}
+                onChange={(n) => navigate(reportsPath(ws, n), { replace: true })}
+              />
+              <a
+                className="btn btn--secondary btn--sm"
+                href={api.reports.activityCsvUrl(ws, days)}
+                download
+                title={t('reports.download_csv_title')}
+              >
+                <Icon name="download" size={16} />
+                {t('reports.download_csv')}
+              </a>
+            </div>
+          )
+        }
+      >
+        <p className="visually-hidden" role="status">
+          {loading && stale && summary ? t('reports.updating') : ''}
+        </p>
+        {body}
+      </Page>
+    </div>
+  );
+}

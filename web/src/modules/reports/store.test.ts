@@ -1,0 +1,123 @@
+// The reports store: the period asked read (the last one kept), and live
+// changes reading it again once per burst, at most every 5 seconds.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { api, ApiError, type EventFrame, type ReportSummary } from '../../api';
+import { summary, WS } from './logic/fixtures.test-util';
+import { REFRESH_DELAY_MS, REFRESH_INTERVAL_MS, ReportsStore } from './store';
+
+const frame = (type: string, o: Partial<EventFrame> = {}): EventFrame => ({
+  type,
+  workspace_id: WS,
+  seq: 12,
+  data: {},
+  ...o,
+});
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe('reading a period', () => {
+  it('reads the period shown, once', async () => {
+    const read = vi.spyOn(api.reports, 'summary').mockResolvedValue(summary());
+    const s = new ReportsStore(WS);
+    await s.show(30);
+    expect(read).toHaveBeenCalledWith(WS, 30);
+    expect(s.getState()).toMatchObject({ days: 30, loading: false, failed: undefined });
+    expect(s.getState().summary?.members.total).toBe(7);
+    await s.show(30);
+    expect(read).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps the answer of the last period asked, whatever the order answers come in', async () => {
+    let first: (r: ReportSummary) => void = () => undefined;
+    vi.spyOn(api.reports, 'summary')
+      .mockImplementationOnce(() => new Promise((r) => (first = r)))
+      .mockResolvedValueOnce(summary({ days: 7 }));
+    const s = new ReportsStore(WS);
+    const a = s.show(30);
+    await s.show(7);
+    first(summary({ days: 30 }));
+    await a;
+    expect(s.getState().summary?.days).toBe(7);
+    expect(s.getState().loading).toBe(false);
+  });
+
+  it('says when the report cannot be read, and keeps what it had', async () => {
+    const read = vi.spyOn(api.reports, 'summary').mockResolvedValueOnce(summary());
+    const s = new ReportsStore(WS);
+    await s.show(30);
+    read.mockRejectedValueOnce(new ApiError(404, 'not_found', 'x'));
+    await s.show(7);
+    expect(s.getState()).toMatchObject({ days: 7, loading: false, failed: { status: 404 } });
+    expect(s.getState().summary?.days).toBe(30);
+  });
+});
+
+describe('live', () => {
+  async function started() {
+    const read = vi.spyOn(api.reports, 'summary').mockResolvedValue(summary());
+    const s = new ReportsStore(WS);
+    s.start();
+    await s.show(30);
+    return { s, read };
+  }
+
+  it('reads again after a burst of the workspace’s changes, once, 5 s after the last reading at most', async () => {
+    const { s, read } = await started();
+    s.handleEvent(frame('message.created'));
+    s.handleEvent(frame('task.updated'));
+    s.handleEvent(frame('member.added'));
+    await vi.advanceTimersByTimeAsync(REFRESH_INTERVAL_MS - 1);
+    expect(read).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(read).toHaveBeenCalledTimes(2);
+    expect(read).toHaveBeenLastCalledWith(WS, 30);
+    // Long after: one burst waits REFRESH_DELAY_MS only.
+    await vi.advanceTimersByTimeAsync(REFRESH_INTERVAL_MS * 3);
+    s.handleEvent(frame('file.created'));
+    await vi.advanceTimersByTimeAsync(REFRESH_DELAY_MS);
+    expect(read).toHaveBeenCalledTimes(3);
+    s.stop();
+  });
+
+  it('leaves other workspaces, typing and presence alone', async () => {
+    const { s, read } = await started();
+    s.handleEvent(frame('message.created', { workspace_id: 'other' }));
+    s.handleEvent(frame('chat.typing', { seq: 0 }));
+    await vi.advanceTimersByTimeAsync(REFRESH_INTERVAL_MS * 2);
+    expect(read).toHaveBeenCalledTimes(1);
+    s.stop();
+  });
+
+  it('reads again when the connection comes back', async () => {
+    const { s, read } = await started();
+    s.handleEvent({ type: 'hello', workspace_id: '', seq: 0, data: {} });
+    await vi.advanceTimersByTimeAsync(REFRESH_INTERVAL_MS);
+    expect(read).toHaveBeenCalledTimes(2);
+    s.stop();
+  });
+
+  it('a period asked meanwhile is read at once, and the pending reading dropped', async () => {
+    const { s, read } = await started();
+    s.handleEvent(frame('message.created'));
+    await s.show(90);
+    expect(read).toHaveBeenLastCalledWith(WS, 90);
+    await vi.advanceTimersByTimeAsync(REFRESH_INTERVAL_MS * 2);
+    expect(read).toHaveBeenCalledTimes(2);
+    s.stop();
+  });
+
+  it('stops listening when stopped', async () => {
+    const { s, read } = await started();
+    s.handleEvent(frame('message.created'));
+    s.stop();
+    await vi.advanceTimersByTimeAsync(REFRESH_INTERVAL_MS * 2);
+    expect(read).toHaveBeenCalledTimes(1);
+  });
+});
