@@ -41,7 +41,8 @@ const axePath = require.resolve('axe-core/axe.min.js');
 
 mkdirSync(env.out, { recursive: true });
 
-export function launch() {
+/** The browser; `args`: more Chromium flags (the calls' fake camera and microphone). */
+export function launch({ args = [] } = {}) {
   return chromium.launch({
     executablePath: env.chromium,
     headless: true,
@@ -53,6 +54,7 @@ export function launch() {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...args,
     ],
   });
 }

@@ -70,7 +70,7 @@ export RUCHE_E2E_BIN="$BIN" RUCHE_E2E_DATA="$TMP/data" RUCHE_E2E_PIDFILE="$PIDFI
 status=0
 node "$REPO/tests/e2e/bundle-size.mjs" "$DIST" || status=1
 # RUCHE_E2E_TESTS="files share" runs only those suites.
-for suite in ${RUCHE_E2E_TESTS:-web chat files share armour tasks calendar reports}; do
+for suite in ${RUCHE_E2E_TESTS:-web chat files share armour tasks calendar reports calls}; do
   node --test --test-concurrency=1 "$REPO/tests/e2e/$suite.test.mjs" || status=1
 done
 [[ -f "$OUT/metrics.jsonl" ]] && cat "$OUT/metrics.jsonl"

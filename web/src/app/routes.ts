@@ -59,6 +59,7 @@ const FilesPage = page(() => import('../modules/files/FilesPage'));
 const TasksPage = page(() => import('../modules/tasks/TasksPage'));
 const CalendarPage = page(() => import('../modules/calendar/CalendarPage'));
 const ReportsPage = page(() => import('../modules/reports/ReportsPage'));
+const CallsPage = page(() => import('../modules/calls/CallsPage'));
 const ProfilePage = page(() => import('../pages/profile/ProfilePage'));
 const AdminPage = page(() => import('../pages/admin/AdminPage'));
 const NotFoundPage = page(() => import('../pages/NotFoundPage'));
@@ -108,6 +109,7 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/w/:id/calendar', access: 'user', page: CalendarPage, stableKey: calendarKey },
   { pattern: '/w/:id/calendar/:eid', access: 'user', page: CalendarPage, stableKey: calendarKey },
   { pattern: '/w/:id/reports', access: 'user', page: ReportsPage },
+  { pattern: '/w/:id/calls', access: 'user', page: CallsPage },
   { pattern: '/w/:id/:module', access: 'user', page: ModulePage },
 ];
 

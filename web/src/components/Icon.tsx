@@ -66,6 +66,13 @@ const PATHS = {
   mapPin:
     'M12 21s-7-6.2-7-11.5a7 7 0 0 1 14 0C19 14.8 12 21 12 21Zm0-9a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5Z',
   repeat: 'M4 11V9a3 3 0 0 1 3-3h12M16 3l3 3-3 3M20 13v2a3 3 0 0 1-3 3H5M8 21l-3-3 3-3',
+  mic: 'M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3ZM5 11a7 7 0 0 0 14 0M12 18v3',
+  micOff:
+    'M3 3l18 18M9 9v3a3 3 0 0 0 5 2.2M15 10V6a3 3 0 0 0-5.7-1.3M5 11a7 7 0 0 0 11.5 5.4M19 11a7 7 0 0 1-.5 2.5M12 18v3',
+  video: 'M15 10l5-3v10l-5-3M3 7h12v10H3z',
+  videoOff: 'M3 3l18 18M15 10l5-3v10l-2-1.2M10.5 7H15v4.5M3 7h2v10h10v-2',
+  screen: 'M3 4h18v12H3zM8 20h8M12 16v4M12 13V7M9 10l3-3 3 3',
+  phoneOff: 'M4 15.5c5-4 11-4 16 0l-1.5 3-3.5-1v-2.5c-2-.7-4-.7-6 0V17.5l-3.5 1L4 15.5Z',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -1,0 +1,289 @@
+// The calls page as people use it (English), with fake WebRTC and a fake
+// call server: the list with who is in each call, starting a call and
+// being in it, the controls, someone joining and leaving, leaving with the
+// button, another page or the tab closing, a full call, a read-only member.
+import { act } from 'react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { api, ApiError, type Call, type Me, type Member, type Workspace } from '../../api';
+import { BrandingProvider } from '../../branding';
+import { mountPoint } from '../../test/mount';
+import { CallsScreen } from './CallsPage';
+import { FakeCallServer, FakeMedia, settle } from './fakes.test-util';
+import { CallSession } from './session';
+
+const ui = mountPoint();
+const WS = 'w1';
+const ME = { id: 'me', name: 'Camille Durand' } as Me;
+const WORKSPACE = { id: WS, name: 'Chantier', modules: ['calls'], archived: false } as Workspace;
+const MEMBERS = [
+  { user_id: 'me', name: 'Camille Durand', email: 'c@x', rights: {} },
+  { user_id: 'bob', name: 'Bob Martin', email: 'b@x', rights: {} },
+  { user_id: 'eve', name: 'Eve Noir', email: 'e@x', rights: {} },
+] as unknown as Member[];
+
+let server: FakeCallServer;
+let media: FakeMedia;
+let calls: Call[];
+
+function serve(right: 'read' | 'write') {
+  vi.spyOn(api.settings, 'public').mockRejectedValue(new Error('offline'));
+  vi.spyOn(api.workspaces, 'get').mockResolvedValue({
+    ...WORKSPACE,
+    role: 'member',
+    rights: { calls: right },
+  });
+  vi.spyOn(api.workspaces, 'members').mockResolvedValue(MEMBERS);
+  vi.spyOn(api.calls, 'list').mockImplementation(async () => calls);
+}
+
+async function show(right: 'read' | 'write' = 'write') {
+  serve(right);
+  await ui.render(
+    <BrandingProvider>
+      <CallsScreen workspace={WORKSPACE} me={ME} callDeps={() => server.deps('me', media)} />
+    </BrandingProvider>,
+  );
+  await vi.waitFor(() => expect(ui.host.querySelector('.calls-list, .empty')).not.toBeNull());
+}
+
+const button = (label: string, within: ParentNode = ui.host) =>
+  [...within.querySelectorAll<HTMLButtonElement>('button')].find(
+    (b) => b.textContent === label || b.getAttribute('aria-label') === label,
+  );
+const heading = () => ui.host.querySelector('h1')?.textContent;
+const tiles = () =>
+  [...ui.host.querySelectorAll('.call-tile')].map(
+    (t) => t.querySelector('.call-tile__name')?.textContent,
+  );
+const live = () => ui.host.querySelector('[aria-live="polite"]')?.textContent ?? '';
+
+async function click(b: HTMLButtonElement | undefined) {
+  expect(b).toBeDefined();
+  await act(async () => b?.click());
+  await act(() => settle());
+}
+
+/** Another person's tab in the call (Bob's). */
+async function bobJoins() {
+  const s = new CallSession(server.callId, server.deps('bob', new FakeMedia()));
+  await act(async () => {
+    await s.join();
+    await settle();
+  });
+  return s;
+}
+
+beforeEach(() => {
+  server = new FakeCallServer();
+  media = new FakeMedia();
+  calls = [
+    {
+      ...server.call(),
+      title: 'Point du lundi',
+      started_by: 'bob',
+      participants: [
+        { id: 'p00', call_id: 'c1', user_id: 'bob', joined_at: '' },
+        { id: 'p00b', call_id: 'c1', user_id: 'eve', joined_at: '' },
+      ],
+    },
+  ];
+  vi.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
+  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
+    this.open = true;
+  };
+  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
+    this.open = false;
+  };
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  document.querySelectorAll('dialog').forEach((d) => d.remove());
+});
+
+describe('the list', () => {
+  it('shows the calls going on, who is in each, and a button to join', async () => {
+    await show();
+    const item = ui.host.querySelector('.calls-item');
+    expect(item?.querySelector('h2')?.textContent).toBe('Point du lundi');
+    expect(item?.querySelector('.calls-item__meta')?.textContent).toMatch(
+      /^Started .* by Bob Martin$/,
+    );
+    expect(item?.querySelector('.calls-item__people > span:last-child')?.textContent).toBe(
+      '2 people in the call: Bob Martin and Eve Noir',
+    );
+    expect(button('Join Point du lundi')?.textContent).toBe('Join');
+    expect(button('Start a call')).toBeDefined();
+    expect(ui.host.querySelector('.calls-readonly')).toBeNull();
+  });
+
+  it('names an untitled call after who started it', async () => {
+    calls = [{ ...server.call(), title: '', started_by: 'eve', participants: [] }];
+    await show();
+    expect(ui.host.querySelector('.calls-item h2')?.textContent).toBe('Eve Noir’s call');
+    expect(ui.host.querySelector('.calls-item__people')?.textContent).toBe(
+      'Nobody in the call yet',
+    );
+  });
+
+  it('says when no call is going on', async () => {
+    calls = [];
+    await show();
+    expect(ui.host.querySelector('.empty__title')?.textContent).toBe('No call going on');
+    expect(button('Start a call')).toBeDefined();
+  });
+
+  it('a read-only member joins calls but starts none', async () => {
+    await show('read');
+    await vi.waitFor(() => expect(ui.host.querySelector('.calls-readonly')).not.toBeNull());
+    expect(ui.host.querySelector('.calls-readonly')?.textContent).toBe(
+      'You can join calls, but not start them.',
+    );
+    expect(button('Start a call')).toBeUndefined();
+    expect(button('Join Point du lundi')).toBeDefined();
+  });
+
+  it('says when calls are off for the person', async () => {
+    serve('write');
+    vi.spyOn(api.calls, 'list').mockRejectedValue(new ApiError(404, 'not_found', 'x'));
+    await ui.render(
+      <BrandingProvider>
+        <CallsScreen workspace={WORKSPACE} me={ME} callDeps={() => server.deps('me', media)} />
+      </BrandingProvider>,
+    );
+    await vi.waitFor(() =>
+      expect(ui.host.querySelector('.empty__title')?.textContent).toBe(
+        'This module is not turned on in this workspace.',
+      ),
+    );
+  });
+});
+
+describe('in a call', () => {
+  it('starts a call with a title and is in it: self view, controls', async () => {
+    calls = [];
+    await show();
+    const start = vi
+      .spyOn(api.calls, 'start')
+      .mockResolvedValue({ ...server.call(), title: 'Revue de chantier' });
+    await click(button('Start a call'));
+    const dialog = document.querySelector('dialog');
+    const input = dialog?.querySelector('input');
+    expect(dialog?.querySelector('.dialog__title')?.textContent).toBe('Start a call');
+    act(() => {
+      const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set;
+      setter?.call(input, 'Revue de chantier');
+      input?.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await click(button('Start and join', dialog ?? document));
+    expect(start).toHaveBeenCalledWith(WS, 'Revue de chantier');
+    await vi.waitFor(() => expect(heading()).toBe('Revue de chantier'));
+    expect(document.querySelector('dialog')).toBeNull();
+    expect(server.participants.map((p) => p.user_id)).toEqual(['me']);
+    expect(tiles()).toEqual(['Camille Durand (you)']);
+    const self = ui.host.querySelector<HTMLVideoElement>('.call-tile--self video');
+    expect(self?.muted).toBe(true);
+    expect(self?.classList.contains('call-tile__video--mirrored')).toBe(true);
+    expect(ui.host.querySelector('.call-stage__alone')?.textContent).toMatch(/^Nobody else/);
+    const group = ui.host.querySelector('[role="group"]');
+    expect(group?.getAttribute('aria-label')).toBe('Call controls');
+    expect([...(group?.querySelectorAll('button') ?? [])].map((b) => b.textContent)).toEqual([
+      'Mute',
+      'Turn camera off',
+      'Share screen',
+      'Leave the call',
+    ]);
+    // Mute: the button says what it does next, and that the microphone is off.
+    await click(button('Mute'));
+    expect(button('Unmute')).toBeDefined();
+    expect(ui.host.querySelector('.call-tile--self [aria-label="Muted"]')).not.toBeNull();
+    await click(button('Turn camera off'));
+    expect(button('Turn camera on')).toBeDefined();
+    expect(ui.host.querySelector('.call-tile--self .avatar')).not.toBeNull();
+    await click(button('Share screen'));
+    expect(button('Stop sharing')).toBeDefined();
+    expect(
+      ui.host.querySelector('.call-tile--self [aria-label="Sharing the screen"]'),
+    ).not.toBeNull();
+    // The screen is shown as it is, not mirrored.
+    expect(self?.classList.contains('call-tile__video--mirrored')).toBe(false);
+    await click(button('Stop sharing'));
+    expect(button('Share screen')).toBeDefined();
+  });
+
+  it('joins from the list; someone joining and leaving shows, and is said', async () => {
+    calls = [{ ...server.call(), title: 'Point du lundi' }];
+    await show();
+    await click(button('Join Point du lundi'));
+    await vi.waitFor(() => expect(heading()).toBe('Point du lundi'));
+    const bob = await bobJoins();
+    await act(() => settle());
+    expect(tiles()).toEqual(['Camille Durand (you)', 'Bob Martin']);
+    expect(live()).toBe('Bob Martin joined the call');
+    // Connecting until the connection is up.
+    expect(
+      ui.host.querySelector('.call-tile:not(.call-tile--self) .call-tile__status')?.textContent,
+    ).toBe('Connecting…');
+    await act(async () => {
+      await bob.leave();
+      await settle();
+    });
+    expect(tiles()).toEqual(['Camille Durand (you)']);
+    expect(live()).toBe('Bob Martin left the call');
+  });
+
+  it('leaves with the button: back to the list, out of the call, the camera off', async () => {
+    calls = [{ ...server.call(), title: 'Point du lundi' }];
+    await show();
+    await click(button('Join Point du lundi'));
+    await vi.waitFor(() => expect(button('Leave the call')).toBeDefined());
+    await click(button('Leave the call'));
+    expect(heading()).toBe('Calls');
+    expect(server.left).toEqual([{ pid: 'p01', keepalive: false }]);
+    expect(media.tracks.every((t) => t.readyState === 'ended')).toBe(true);
+  });
+
+  it('leaves when the page goes (another route), and as the tab closes', async () => {
+    calls = [{ ...server.call(), title: 'Point du lundi' }];
+    await show();
+    await click(button('Join Point du lundi'));
+    await vi.waitFor(() => expect(button('Leave the call')).toBeDefined());
+    act(() => {
+      window.dispatchEvent(new Event('pagehide'));
+    });
+    expect(server.left).toEqual([{ pid: 'p01', keepalive: true }]);
+
+    server = new FakeCallServer();
+    await show();
+    await click(button('Join Point du lundi'));
+    await vi.waitFor(() => expect(button('Leave the call')).toBeDefined());
+    await act(async () => ui.render(<p>elsewhere</p>));
+    await act(() => settle());
+    expect(server.left).toEqual([{ pid: 'p01', keepalive: false }]);
+  });
+
+  it('says when the call is full, and goes back to the list', async () => {
+    server.full = true;
+    await show();
+    await click(button('Join Point du lundi'));
+    await vi.waitFor(() =>
+      expect(ui.host.querySelector('[role="alert"]')?.textContent).toMatch(
+        /^This call is full: it takes nobody else\./,
+      ),
+    );
+    expect(heading()).toBe('Calls');
+    await click(button('Dismiss'));
+    expect(ui.host.querySelector('[role="alert"]')).toBeNull();
+  });
+
+  it('says when it joins without camera or microphone', async () => {
+    media = new FakeMedia({ audio: false, video: false });
+    await show();
+    await click(button('Join Point du lundi'));
+    await vi.waitFor(() => expect(button('Unmute')).toBeDefined());
+    expect(ui.host.querySelector('.alert--warning')?.textContent).toMatch(
+      /^No microphone or camera \(missing, or not allowed by the browser\): you see and hear the others/,
+    );
+    expect(button('Turn camera on')).toBeDefined();
+  });
+});
