@@ -5,6 +5,7 @@
 import { api, isApiError, onUnauthorized } from '../api';
 import type { ArmourIdentity, ArmourIdentityChange } from '../api/types';
 import { liveEvents } from '../events';
+import { Store } from '../util/store';
 import type { CreatedIdentity, IdentitySecrets } from './crypto';
 import {
   ArmourError,
@@ -28,24 +29,12 @@ export interface IdentityApi {
   setMe(b: ArmourIdentityChange): Promise<ArmourIdentity>;
 }
 
-export class IdentityStore {
-  private state: IdentityState = { status: 'unknown' };
+export class IdentityStore extends Store<IdentityState> {
   private userId: string | null = null;
-  private readonly listeners = new Set<() => void>();
   private loading: Promise<void> | null = null;
 
-  constructor(private readonly remote: IdentityApi = api.armour) {}
-
-  getState = (): IdentityState => this.state;
-
-  subscribe = (l: () => void): (() => void) => {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
-  };
-
-  private set(s: IdentityState) {
-    this.state = s;
-    this.listeners.forEach((l) => l());
+  constructor(private readonly remote: IdentityApi = api.armour) {
+    super({ status: 'unknown' });
   }
 
   /** The unlocked secrets of `userId`, or null. */
@@ -55,7 +44,7 @@ export class IdentityStore {
 
   /** Asks the server again (after an error). */
   retry(userId: string): Promise<void> {
-    if (this.state.status === 'error') this.set({ status: 'unknown' });
+    if (this.state.status === 'error') this.replace({ status: 'unknown' });
     return this.load(userId);
   }
 
@@ -67,15 +56,15 @@ export class IdentityStore {
     }
     const s = this.state.status;
     if (s !== 'unknown' && s !== 'error') return this.loading ?? Promise.resolve();
-    this.set({ status: 'loading' });
+    this.replace({ status: 'loading' });
     const run = this.remote.me().then(
       (record) => {
-        if (this.userId === userId) this.set({ status: 'locked', record });
+        if (this.userId === userId) this.replace({ status: 'locked', record });
       },
       (e: unknown) => {
         if (this.userId !== userId) return;
-        if (isApiError(e) && e.status === 404) this.set({ status: 'none' });
-        else this.set({ status: 'error', error: e });
+        if (isApiError(e) && e.status === 404) this.replace({ status: 'none' });
+        else this.replace({ status: 'error', error: e });
       },
     );
     this.loading = run.finally(() => {
@@ -123,7 +112,7 @@ export class IdentityStore {
     } catch (e) {
       c.forgetIdentity(made.secrets);
       if (isApiError(e, 'identity_exists')) {
-        this.set({ status: 'unknown' });
+        this.replace({ status: 'unknown' });
         void this.load(userId);
       }
       throw e;
@@ -192,7 +181,7 @@ export class IdentityStore {
   private replaceSecrets(userId: string, next: IdentityState) {
     const before = this.state;
     this.userId = userId;
-    this.set(next);
+    this.replace(next);
     if (before.status === 'unlocked')
       void loadCrypto().then((c) => c.forgetIdentity(before.secrets));
   }
@@ -202,7 +191,7 @@ export class IdentityStore {
     const before = this.state;
     this.userId = null;
     this.loading = null;
-    this.set({ status: 'unknown' });
+    this.replace({ status: 'unknown' });
     if (before.status === 'unlocked')
       void loadCrypto().then((c) => c.forgetIdentity(before.secrets));
   }

@@ -23,6 +23,7 @@ import type {
   NewEnvelope,
   WorkspaceArmour,
 } from '../api/types';
+import { Store } from '../util/store';
 import type { ApprovalView, IdentitySecrets } from './crypto';
 import { NO_ERAS, bindingOf, type Eras } from './eras';
 import { ArmourError, keyRef, keySetId, type KeyRef, type KeyScope } from './format';
@@ -124,30 +125,30 @@ const MAX_ROUNDS = 5;
 
 const EMPTY_MEMBERS: ReadonlyMap<string, ArmourMember> = new Map();
 
-export class Keyring {
-  protected state: KeysState = {
-    status: 'idle',
-    synced: false,
-    generation: 0,
-    rotationRequired: false,
-    held: [],
-    members: EMPTY_MEMBERS,
-    signers: EMPTY_MEMBERS,
-    missing: [],
-    anchored: false,
-    pending: [],
-    newAnchors: [],
-    changed: [],
-    verified: [],
-    rejected: 0,
-    eras: NO_ERAS,
-    error: null,
-    version: 0,
-  };
+const INITIAL: KeysState = {
+  status: 'idle',
+  synced: false,
+  generation: 0,
+  rotationRequired: false,
+  held: [],
+  members: EMPTY_MEMBERS,
+  signers: EMPTY_MEMBERS,
+  missing: [],
+  anchored: false,
+  pending: [],
+  newAnchors: [],
+  changed: [],
+  verified: [],
+  rejected: 0,
+  eras: NO_ERAS,
+  error: null,
+  version: 0,
+};
+
+export class Keyring extends Store<KeysState> {
   private readonly keys = new Map<number, Uint8Array>();
   /** Generations whose envelope checks only with keys its maker replaced: for reading only. */
   private readonly readOnly = new Set<number>();
-  private readonly listeners = new Set<() => void>();
   /** "generation:user:box" already sealed from this tab (never twice: no ping-pong). */
   private readonly sealedFor = new Set<string>();
   private running: Promise<void> | null = null;
@@ -177,20 +178,8 @@ export class Keyring {
     private readonly workspaceEras: () => Promise<readonly ArmourEra[]> = async () => [],
     /** A channel's keyring's source of the workspace's approvals. */
     private readonly workspaceApprovals: () => Promise<Approvals> = async () => undefined,
-  ) {}
-
-  // ---- subscription ------------------------------------------------------
-
-  getState = (): KeysState => this.state;
-
-  subscribe = (l: () => void): (() => void) => {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
-  };
-
-  protected set(update: Partial<KeysState>) {
-    this.state = { ...this.state, ...update };
-    this.listeners.forEach((l) => l());
+  ) {
+    super(INITIAL);
   }
 
   /** Stops notifying, wipes the keys (sign-out, or a channel's keys the tab lets go). */
@@ -200,7 +189,7 @@ export class Keyring {
     if (c) for (const k of this.keys.values()) c.forgetKey(k);
     this.keys.clear();
     this.readOnly.clear();
-    this.listeners.clear();
+    this.unsubscribeAll();
   }
 
   // ---- synchronisation ---------------------------------------------------

@@ -16,13 +16,12 @@ import {
 import { isApiError, type CalendarOccurrence, type Me, type Workspace } from '../../api';
 import type { PageProps } from '../../app/routes';
 import { Button } from '../../components/Button';
-import { Alert, EmptyState, Spinner } from '../../components/Feedback';
+import { Alert, Spinner } from '../../components/Feedback';
 import { useI18n } from '../../i18n';
 import { Page } from '../../layout/Page';
-import NotFoundPage from '../../pages/NotFoundPage';
-import { Link, navigate, useSearchParams } from '../../router/router';
+import { ModuleGate, ModuleOff } from '../../pages/ModuleGate';
+import { navigate, useSearchParams } from '../../router/router';
 import { useMe } from '../../session';
-import { useWorkspaces } from '../../workspaces';
 import { DayDialog } from './components/DayDialog';
 import { EventDialog } from './components/EventDialog';
 import { MonthView, type GridProps } from './components/MonthView';
@@ -48,22 +47,12 @@ import { calendarPath } from './paths';
 import { CalendarStore } from './store';
 
 export default function CalendarPage({ params }: PageProps) {
-  const { t } = useI18n();
-  const { byId, loading } = useWorkspaces();
   const me = useMe();
-  const w = byId(params.id ?? '');
-  if (!w && loading) return <Spinner label={t('common.loading')} />;
-  if (!w) return <NotFoundPage />;
-  if (!w.modules.includes('calendar')) {
-    return (
-      <Page title={t('module.calendar.name')} subtitle={w.name}>
-        <EmptyState icon="lock" title={t('module.not_enabled')}>
-          <Link to={`/w/${w.id}`}>{t('module.back_home', { workspace: w.name })}</Link>
-        </EmptyState>
-      </Page>
-    );
-  }
-  return <CalendarScreen key={w.id} workspace={w} me={me} eventId={params.eid ?? null} />;
+  return (
+    <ModuleGate workspaceId={params.id ?? ''} module="calendar">
+      {(w) => <CalendarScreen key={w.id} workspace={w} me={me} eventId={params.eid ?? null} />}
+    </ModuleGate>
+  );
 }
 
 export function CalendarScreen({
@@ -179,11 +168,7 @@ export function CalendarScreen({
 
   let body;
   if (denied) {
-    body = (
-      <EmptyState icon="lock" title={t('module.not_enabled')}>
-        <Link to={`/w/${ws}`}>{t('module.back_home', { workspace: workspace.name })}</Link>
-      </EmptyState>
-    );
+    body = <ModuleOff workspace={workspace} />;
   } else if (!loaded) {
     body = <Spinner label={t('common.loading')} />;
   } else {

@@ -18,6 +18,7 @@ import type {
   NewCalendarEvent,
 } from '../../api';
 import { liveEvents } from '../../events';
+import { Store } from '../../util/store';
 import { moduleAccess } from '../../workspaces';
 
 export interface CalendarRange {
@@ -67,9 +68,7 @@ export class EventChangedError extends Error {
   }
 }
 
-export class CalendarStore {
-  private state: CalendarState = INITIAL;
-  private readonly listeners = new Set<() => void>();
+export class CalendarStore extends Store<CalendarState> {
   private readonly unsubscribes: (() => void)[] = [];
   private started = false;
   private generation = 0;
@@ -79,20 +78,8 @@ export class CalendarStore {
     readonly workspaceId: string,
     readonly me: string,
     private readonly refetchDelayMs = REFETCH_DELAY_MS,
-  ) {}
-
-  // ---- subscription ------------------------------------------------------
-
-  getState = (): CalendarState => this.state;
-
-  subscribe = (l: () => void): (() => void) => {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
-  };
-
-  private set(update: Partial<CalendarState>) {
-    this.state = { ...this.state, ...update };
-    this.listeners.forEach((l) => l());
+  ) {
+    super(INITIAL);
   }
 
   start(): void {

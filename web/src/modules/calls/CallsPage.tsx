@@ -10,10 +10,8 @@ import { Button } from '../../components/Button';
 import { Alert, EmptyState, Spinner } from '../../components/Feedback';
 import { useI18n } from '../../i18n';
 import { Page } from '../../layout/Page';
-import NotFoundPage from '../../pages/NotFoundPage';
-import { Link } from '../../router/router';
+import { ModuleGate, ModuleOff } from '../../pages/ModuleGate';
 import { useMe } from '../../session';
-import { useWorkspaces } from '../../workspaces';
 import { CallList, callTitle } from './components/CallList';
 import { CallView } from './components/CallView';
 import { StartCallDialog } from './components/StartCallDialog';
@@ -23,22 +21,12 @@ import type { CallDeps } from './session';
 import { CallsStore } from './store';
 
 export default function CallsPage({ params }: PageProps) {
-  const { t } = useI18n();
-  const { byId, loading } = useWorkspaces();
   const me = useMe();
-  const w = byId(params.id ?? '');
-  if (!w && loading) return <Spinner label={t('common.loading')} />;
-  if (!w) return <NotFoundPage />;
-  if (!w.modules.includes('calls')) {
-    return (
-      <Page title={t('module.calls.name')} subtitle={w.name}>
-        <EmptyState icon="lock" title={t('module.not_enabled')}>
-          <Link to={`/w/${w.id}`}>{t('module.back_home', { workspace: w.name })}</Link>
-        </EmptyState>
-      </Page>
-    );
-  }
-  return <CallsScreen key={w.id} workspace={w} me={me} />;
+  return (
+    <ModuleGate workspaceId={params.id ?? ''} module="calls">
+      {(w) => <CallsScreen key={w.id} workspace={w} me={me} />}
+    </ModuleGate>
+  );
 }
 
 export function CallsScreen({
@@ -104,11 +92,7 @@ export function CallsScreen({
 
   let body;
   if (denied) {
-    body = (
-      <EmptyState icon="lock" title={t('module.not_enabled')}>
-        <Link to={`/w/${ws}`}>{t('module.back_home', { workspace: workspace.name })}</Link>
-      </EmptyState>
-    );
+    body = <ModuleOff workspace={workspace} />;
   } else if (failed && calls.length === 0) {
     body = (
       <Alert kind="error" title={t('calls.load_failed')}>

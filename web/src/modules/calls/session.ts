@@ -36,6 +36,7 @@ import {
   type Call,
   type EventFrame,
 } from '../../api';
+import { Store } from '../../util/store';
 import {
   AUDIO_CONSTRAINTS,
   MEDIA_ATTEMPTS,
@@ -206,9 +207,7 @@ function warn(what: string, e: unknown) {
   console.warn(`call: ${what}`, e);
 }
 
-export class CallSession {
-  private state: CallState = INITIAL;
-  private readonly listeners = new Set<() => void>();
+export class CallSession extends Store<CallState> {
   private readonly peers = new Map<string, Peer>();
   /** Participants who left: a late signal of theirs does not bring them back. */
   private readonly gone = new Set<string>();
@@ -234,20 +233,8 @@ export class CallSession {
   constructor(
     readonly callId: string,
     private readonly deps: CallDeps,
-  ) {}
-
-  // ---- subscription --------------------------------------------------------
-
-  getState = (): CallState => this.state;
-
-  subscribe = (l: () => void): (() => void) => {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
-  };
-
-  private set(update: Partial<CallState>) {
-    this.state = { ...this.state, ...update };
-    this.listeners.forEach((l) => l());
+  ) {
+    super(INITIAL);
   }
 
   /** Whether the browser can share a screen. */

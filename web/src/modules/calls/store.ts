@@ -6,6 +6,7 @@
 import { api } from '../../api';
 import type { Access, Call, CallParticipant, EventFrame, Member } from '../../api';
 import { liveEvents } from '../../events';
+import { Store } from '../../util/store';
 import { moduleAccess } from '../../workspaces';
 
 export interface CallsState {
@@ -53,9 +54,7 @@ function newestFirst(calls: readonly Call[]): Call[] {
   return [...calls].sort((a, b) => (a.started_at < b.started_at ? 1 : -1));
 }
 
-export class CallsStore {
-  private state: CallsState = INITIAL;
-  private readonly listeners = new Set<() => void>();
+export class CallsStore extends Store<CallsState> {
   private readonly unsubscribes: (() => void)[] = [];
   private started = false;
   private generation = 0;
@@ -67,18 +66,8 @@ export class CallsStore {
     readonly workspaceId: string,
     readonly me: string,
     private readonly refetchDelayMs = REFETCH_DELAY_MS,
-  ) {}
-
-  getState = (): CallsState => this.state;
-
-  subscribe = (l: () => void): (() => void) => {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
-  };
-
-  private set(update: Partial<CallsState>) {
-    this.state = { ...this.state, ...update };
-    this.listeners.forEach((l) => l());
+  ) {
+    super(INITIAL);
   }
 
   start(): void {

@@ -11,13 +11,12 @@ import { useBranding } from '../../branding';
 import { Button } from '../../components/Button';
 import { Alert, EmptyState, Spinner } from '../../components/Feedback';
 import { useI18n } from '../../i18n';
-import { Page, markPageShown } from '../../layout/Page';
+import { markPageShown } from '../../layout/Page';
 import { setNameResolver } from '../../notifications/live';
 import { unread } from '../../notifications/unread';
-import NotFoundPage from '../../pages/NotFoundPage';
-import { Link, navigate, usePathname, useSearchParams } from '../../router/router';
+import { ModuleGate } from '../../pages/ModuleGate';
+import { navigate, usePathname, useSearchParams } from '../../router/router';
 import { useMe } from '../../session';
-import { useWorkspaces } from '../../workspaces';
 import { ChannelNav } from './components/ChannelNav';
 import { BrowseDialog, CreateChannelDialog, SwitcherDialog } from './components/ChannelDialogs';
 import { ChannelView } from './components/ChannelView';
@@ -37,34 +36,24 @@ import {
 import { ChatStore } from './store';
 
 export default function ChatPage({ params }: PageProps) {
-  const { t } = useI18n();
-  const { byId, loading } = useWorkspaces();
   const me = useMe();
   const pathname = usePathname();
-  const w = byId(params.id ?? '');
-  if (!w && loading) return <Spinner label={t('common.loading')} />;
-  if (!w) return <NotFoundPage />;
-  if (!w.modules.includes('chat')) {
-    return (
-      <Page title={t('module.chat.name')} subtitle={w.name}>
-        <EmptyState icon="lock" title={t('module.not_enabled')}>
-          <Link to={`/w/${w.id}`}>{t('module.back_home', { workspace: w.name })}</Link>
-        </EmptyState>
-      </Page>
-    );
-  }
   const search = /\/chat\/search\/?$/.test(pathname);
   // Armoured: the person's keys are unlocked first (docs/armoured.md).
   return (
-    <GateIfArmoured workspace={w} userId={me.id}>
-      <ChatScreen
-        key={w.id}
-        workspace={w}
-        me={me}
-        channelId={search ? null : (params.cid ?? null)}
-        search={search}
-      />
-    </GateIfArmoured>
+    <ModuleGate workspaceId={params.id ?? ''} module="chat">
+      {(w) => (
+        <GateIfArmoured workspace={w} userId={me.id}>
+          <ChatScreen
+            key={w.id}
+            workspace={w}
+            me={me}
+            channelId={search ? null : (params.cid ?? null)}
+            search={search}
+          />
+        </GateIfArmoured>
+      )}
+    </ModuleGate>
   );
 }
 

@@ -8,6 +8,7 @@ import type { SealedFile } from '../../armour/format';
 import { isStaleKey } from '../../armour/format';
 import type { WorkspaceKeys } from '../../armour/keys';
 import { liveEvents } from '../../events';
+import { Store } from '../../util/store';
 import {
   EMPTY_CHANNELS,
   applyChannelEvent,
@@ -77,9 +78,7 @@ const INITIAL: ChatState = {
 
 const CHAT_EVENTS = ['message.*', 'reaction.*', 'channel.*', 'chat.typing', 'member.*', 'hello'];
 
-export class ChatStore {
-  private state: ChatState = INITIAL;
-  private readonly listeners = new Set<() => void>();
+export class ChatStore extends Store<ChatState> {
   private readonly unsubscribes: (() => void)[] = [];
   private readonly throttle = new TypingThrottle();
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
@@ -100,20 +99,8 @@ export class ChatStore {
     private readonly now: () => number = () => Date.now(),
     /** Armoured workspaces: encrypts what is sent, and shows what is received. */
     readonly armour: WorkspaceKeys | null = null,
-  ) {}
-
-  // ---- subscription ------------------------------------------------------
-
-  getState = (): ChatState => this.state;
-
-  subscribe = (l: () => void): (() => void) => {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
-  };
-
-  private set(update: Partial<ChatState>) {
-    this.state = { ...this.state, ...update };
-    this.listeners.forEach((l) => l());
+  ) {
+    super(INITIAL);
   }
 
   start(): void {

@@ -10,14 +10,12 @@ import type { PageProps } from '../../app/routes';
 import { GateIfArmoured } from '../../armour/ArmourGate';
 import { KeysStatus } from '../../armour/KeysStatus';
 import { useBranding } from '../../branding';
-import { EmptyState, Spinner } from '../../components/Feedback';
 import { useI18n } from '../../i18n';
 import { Page } from '../../layout/Page';
 import { useToast } from '../../notifications/toasts';
-import NotFoundPage from '../../pages/NotFoundPage';
-import { Link, navigate, usePathname } from '../../router/router';
+import { ModuleGate } from '../../pages/ModuleGate';
+import { navigate, usePathname } from '../../router/router';
 import { useMe } from '../../session';
-import { useWorkspaces } from '../../workspaces';
 import { Browser } from './components/Browser';
 import { DesktopAccess } from './components/DesktopAccess';
 import { FilesDialogs } from './components/FilesDialogs';
@@ -36,33 +34,23 @@ import type { ShownNode } from './sealed';
 import { storeFor } from './store';
 
 export default function FilesPage({ params }: PageProps) {
-  const { t } = useI18n();
-  const { byId, loading } = useWorkspaces();
   const me = useMe();
   const pathname = usePathname();
-  const w = byId(params.id ?? '');
-  if (!w && loading) return <Spinner label={t('common.loading')} />;
-  if (!w) return <NotFoundPage />;
-  if (!w.modules.includes('files')) {
-    return (
-      <Page title={t('module.files.name')} subtitle={w.name}>
-        <EmptyState icon="lock" title={t('module.not_enabled')}>
-          <Link to={`/w/${w.id}`}>{t('module.back_home', { workspace: w.name })}</Link>
-        </EmptyState>
-      </Page>
-    );
-  }
   const trash = /\/files\/trash\/?$/.test(pathname);
   return (
-    <GateIfArmoured workspace={w} userId={me.id}>
-      <FilesScreen
-        key={w.id}
-        workspace={w}
-        me={me}
-        folderId={trash ? '' : (params.fid ?? '')}
-        trash={trash}
-      />
-    </GateIfArmoured>
+    <ModuleGate workspaceId={params.id ?? ''} module="files">
+      {(w) => (
+        <GateIfArmoured workspace={w} userId={me.id}>
+          <FilesScreen
+            key={w.id}
+            workspace={w}
+            me={me}
+            folderId={trash ? '' : (params.fid ?? '')}
+            trash={trash}
+          />
+        </GateIfArmoured>
+      )}
+    </ModuleGate>
   );
 }
 

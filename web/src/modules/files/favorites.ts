@@ -6,6 +6,7 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import { api, type EventFrame, type FileNode } from '../../api';
 import { liveEvents } from '../../events';
+import { Store } from '../../util/store';
 import { mergedNode, nodeEvent } from './logic/events';
 
 export interface FavoritesState {
@@ -17,26 +18,19 @@ export interface FavoritesState {
 
 const EMPTY: FavoritesState = { list: null, ids: new Set(), error: null };
 
-export class FavoritesStore {
-  private state: FavoritesState = EMPTY;
-  private readonly listeners = new Set<() => void>();
+export class FavoritesStore extends Store<FavoritesState> {
   private loading: Promise<void> | null = null;
 
-  constructor(private readonly workspaceId: string) {}
-
-  getState = (): FavoritesState => this.state;
-
-  subscribe = (l: () => void): (() => void) => {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
-  };
+  constructor(private readonly workspaceId: string) {
+    super(EMPTY);
+  }
 
   load(): Promise<void> {
     this.loading ??= api.files
       .favorites(this.workspaceId)
       .then(
         (list) => this.set({ list, ids: new Set(list.map((n) => n.id)), error: null }),
-        (error: unknown) => this.set({ ...this.state, error }),
+        (error: unknown) => this.set({ error }),
       )
       .finally(() => {
         this.loading = null;
@@ -51,7 +45,7 @@ export class FavoritesStore {
     else ids.delete(node.id);
     const list =
       this.state.list && !on ? this.state.list.filter((n) => n.id !== node.id) : this.state.list;
-    this.set({ ...this.state, ids, list });
+    this.set({ ids, list });
     try {
       await api.files.setFavorite(node.id, on);
     } finally {
@@ -68,12 +62,7 @@ export class FavoritesStore {
     const next = list.map((n) =>
       n.id === ev.data.id ? mergedNode(n, ev.data, e.workspace_id) : n,
     );
-    this.set({ ...this.state, list: next });
-  }
-
-  private set(s: FavoritesState) {
-    this.state = s;
-    for (const l of this.listeners) l();
+    this.set({ list: next });
   }
 }
 

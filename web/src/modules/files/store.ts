@@ -24,6 +24,7 @@ import { isArmourError, type ContentRecord } from '../../armour/format';
 import { awaitingKey } from '../../armour/keyring';
 import { workspaceKeys } from '../../armour/keys';
 import { liveEvents } from '../../events';
+import { Store } from '../../util/store';
 import { moduleAccess } from '../../workspaces';
 import {
   applyNodeEvent,
@@ -161,9 +162,7 @@ const INITIAL: FilesState = {
 
 const FILES_EVENTS = ['file.*', 'folder.*', 'member.*', 'workspace.updated', 'hello'];
 
-export class FilesStore {
-  private state: FilesState = INITIAL;
-  private readonly listeners = new Set<() => void>();
+export class FilesStore extends Store<FilesState> {
   private readonly unsubscribes: (() => void)[] = [];
   private readonly transfers = new Map<number, Transfer>();
   private readonly blobs = new Map<number, File>();
@@ -199,20 +198,8 @@ export class FilesStore {
     readonly armour: FilesArmour | null = null,
     /** The resumable uploads this browser remembers for the person. */
     readonly unfinished: UnfinishedUploads = new UnfinishedUploads(me),
-  ) {}
-
-  // ---- subscription ------------------------------------------------------
-
-  getState = (): FilesState => this.state;
-
-  subscribe = (l: () => void): (() => void) => {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
-  };
-
-  private set(update: Partial<FilesState>) {
-    this.state = { ...this.state, ...update };
-    this.listeners.forEach((l) => l());
+  ) {
+    super(INITIAL);
   }
 
   start(): void {

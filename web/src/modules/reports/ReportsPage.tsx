@@ -7,13 +7,12 @@ import { useEffect, useState, useSyncExternalStore } from 'react';
 import { api, isApiError, type Workspace } from '../../api';
 import type { PageProps } from '../../app/routes';
 import { Button } from '../../components/Button';
-import { Alert, EmptyState, Spinner } from '../../components/Feedback';
+import { Alert, Spinner } from '../../components/Feedback';
 import { Icon } from '../../components/Icon';
 import { useI18n } from '../../i18n';
 import { Page } from '../../layout/Page';
-import NotFoundPage from '../../pages/NotFoundPage';
-import { Link, navigate, useSearchParams } from '../../router/router';
-import { useWorkspaces } from '../../workspaces';
+import { ModuleGate, ModuleOff } from '../../pages/ModuleGate';
+import { navigate, useSearchParams } from '../../router/router';
 import { ActivityChart } from './components/ActivityChart';
 import { MembersCard, ModuleCard } from './components/FigureCard';
 import { PeriodSelector } from './components/PeriodSelector';
@@ -23,21 +22,11 @@ import { reportsPath } from './paths';
 import { ReportsStore } from './store';
 
 export default function ReportsPage({ params }: PageProps) {
-  const { t } = useI18n();
-  const { byId, loading } = useWorkspaces();
-  const w = byId(params.id ?? '');
-  if (!w && loading) return <Spinner label={t('common.loading')} />;
-  if (!w) return <NotFoundPage />;
-  if (!w.modules.includes('reports')) {
-    return (
-      <Page title={t('module.reports.name')} subtitle={w.name}>
-        <EmptyState icon="lock" title={t('module.not_enabled')}>
-          <Link to={`/w/${w.id}`}>{t('module.back_home', { workspace: w.name })}</Link>
-        </EmptyState>
-      </Page>
-    );
-  }
-  return <ReportsScreen key={w.id} workspace={w} />;
+  return (
+    <ModuleGate workspaceId={params.id ?? ''} module="reports">
+      {(w) => <ReportsScreen key={w.id} workspace={w} />}
+    </ModuleGate>
+  );
 }
 
 export function ReportsScreen({ workspace }: { workspace: Workspace }) {
@@ -62,11 +51,7 @@ export function ReportsScreen({ workspace }: { workspace: Workspace }) {
 
   let body;
   if (denied) {
-    body = (
-      <EmptyState icon="lock" title={t('module.not_enabled')}>
-        <Link to={`/w/${ws}`}>{t('module.back_home', { workspace: workspace.name })}</Link>
-      </EmptyState>
-    );
+    body = <ModuleOff workspace={workspace} />;
   } else if (!summary && !failed) {
     body = <Spinner label={t('common.loading')} />;
   } else {

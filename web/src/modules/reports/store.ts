@@ -6,6 +6,7 @@
 // useSyncExternalStore.
 import { api, type EventFrame, type ReportSummary } from '../../api';
 import { liveEvents } from '../../events';
+import { Store } from '../../util/store';
 
 export interface ReportsState {
   /** The period asked for, in days. */
@@ -25,9 +26,7 @@ export const REFRESH_INTERVAL_MS = 5_000;
 /** A burst of changes within this time causes one reading. */
 export const REFRESH_DELAY_MS = 1_000;
 
-export class ReportsStore {
-  private state: ReportsState = INITIAL;
-  private readonly listeners = new Set<() => void>();
+export class ReportsStore extends Store<ReportsState> {
   private readonly unsubscribes: (() => void)[] = [];
   private started = false;
   private generation = 0;
@@ -39,20 +38,8 @@ export class ReportsStore {
     readonly workspaceId: string,
     private readonly intervalMs = REFRESH_INTERVAL_MS,
     private readonly delayMs = REFRESH_DELAY_MS,
-  ) {}
-
-  // ---- subscription ------------------------------------------------------
-
-  getState = (): ReportsState => this.state;
-
-  subscribe = (l: () => void): (() => void) => {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
-  };
-
-  private set(update: Partial<ReportsState>) {
-    this.state = { ...this.state, ...update };
-    this.listeners.forEach((l) => l());
+  ) {
+    super(INITIAL);
   }
 
   start(): void {

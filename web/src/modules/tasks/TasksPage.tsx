@@ -18,10 +18,9 @@ import { Alert, EmptyState, Spinner } from '../../components/Feedback';
 import { useI18n } from '../../i18n';
 import { Page } from '../../layout/Page';
 import { useToast } from '../../notifications/toasts';
-import NotFoundPage from '../../pages/NotFoundPage';
-import { Link, navigate } from '../../router/router';
+import { ModuleGate, ModuleOff } from '../../pages/ModuleGate';
+import { navigate } from '../../router/router';
 import { useMe } from '../../session';
-import { useWorkspaces } from '../../workspaces';
 import { Board } from './components/Board';
 import { Filters } from './components/Filters';
 import { NewTaskDialog } from './components/NewTaskDialog';
@@ -43,22 +42,12 @@ import {
 import { TasksStore, taskPeople } from './store';
 
 export default function TasksPage({ params }: PageProps) {
-  const { t } = useI18n();
-  const { byId, loading } = useWorkspaces();
   const me = useMe();
-  const w = byId(params.id ?? '');
-  if (!w && loading) return <Spinner label={t('common.loading')} />;
-  if (!w) return <NotFoundPage />;
-  if (!w.modules.includes('tasks')) {
-    return (
-      <Page title={t('module.tasks.name')} subtitle={w.name}>
-        <EmptyState icon="lock" title={t('module.not_enabled')}>
-          <Link to={`/w/${w.id}`}>{t('module.back_home', { workspace: w.name })}</Link>
-        </EmptyState>
-      </Page>
-    );
-  }
-  return <TasksScreen key={w.id} workspace={w} me={me} taskId={params.tid ?? null} />;
+  return (
+    <ModuleGate workspaceId={params.id ?? ''} module="tasks">
+      {(w) => <TasksScreen key={w.id} workspace={w} me={me} taskId={params.tid ?? null} />}
+    </ModuleGate>
+  );
 }
 
 /**
@@ -216,11 +205,7 @@ export function TasksScreen({
   const total = Object.keys(board.byId).length;
   let body;
   if (failed && isApiError(failed) && failed.status === 404) {
-    body = (
-      <EmptyState icon="lock" title={t('module.not_enabled')}>
-        <Link to={`/w/${ws}`}>{t('module.back_home', { workspace: workspace.name })}</Link>
-      </EmptyState>
-    );
+    body = <ModuleOff workspace={workspace} />;
   } else if (failed && total === 0) {
     body = (
       <Alert kind="error" title={t('tasks.load_failed')}>

@@ -12,6 +12,7 @@ import { api, ApiError, isApiError } from '../../api';
 import type { Access, EventFrame, Member, NewTask, Task, TaskChange, TaskStatus } from '../../api';
 import { TASK_STATUSES } from '../../api';
 import { liveEvents } from '../../events';
+import { Store } from '../../util/store';
 import { moduleAccess } from '../../workspaces';
 import {
   EMPTY_BOARD,
@@ -73,9 +74,7 @@ function isTask(v: unknown): v is Task {
   );
 }
 
-export class TasksStore {
-  private state: TasksState = INITIAL;
-  private readonly listeners = new Set<() => void>();
+export class TasksStore extends Store<TasksState> {
   private readonly unsubscribes: (() => void)[] = [];
   private started = false;
   private generation = 0;
@@ -90,20 +89,8 @@ export class TasksStore {
     readonly workspaceId: string,
     readonly me: string,
     private readonly now: () => Date = () => new Date(),
-  ) {}
-
-  // ---- subscription ------------------------------------------------------
-
-  getState = (): TasksState => this.state;
-
-  subscribe = (l: () => void): (() => void) => {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
-  };
-
-  private set(update: Partial<TasksState>) {
-    this.state = { ...this.state, ...update };
-    this.listeners.forEach((l) => l());
+  ) {
+    super(INITIAL);
   }
 
   start(): void {
