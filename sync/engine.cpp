@@ -106,6 +106,7 @@ Result<void> Engine::list_into(const Listing& listing, const std::string& prefix
     std::string path = prefix + n.name;
     if (std::string why = name_problem(n.name); !why.empty()) {
       warn(path, "on the server, " + why);
+      remote_warned_.insert(path);
       continue;
     }
     remote_tree_[path] = RemoteEntry{n.folder, n.id, n.etag, n.sha256, n.size, n.mtime_ms};
@@ -125,6 +126,57 @@ Result<void> Engine::list_into(const Listing& listing, const std::string& prefix
     RUCHE_CHECK(list_into(sub, path + "/"));
   }
   return {};
+}
+
+Result<bool> Engine::confirm_into(const Listing& listing, const std::string& prefix,
+                                  std::map<std::string, std::string>& confirmed) {
+  std::size_t seen = 0;
+  for (const RemoteNode& n : listing.items) {
+    if (ignored_name(n.name, prefix.empty())) continue;
+    const std::string path = prefix + n.name;
+    if (!name_problem(n.name).empty()) {
+      // Never synced; but one this pass did not report is new.
+      if (!remote_warned_.contains(path)) return false;
+      continue;
+    }
+    auto b = journal_.entries.find(path);
+    if (b == journal_.entries.end() || b->second.folder != n.folder || b->second.node_id != n.id)
+      return false;
+    ++seen;
+    if (!n.folder) {
+      if (b->second.etag != n.etag || b->second.sha256 != n.sha256) return false;
+      continue;
+    }
+    // Its ETag as this pass found it: nothing changed beneath since.
+    if (!n.etag.empty() && b->second.etag == n.etag) continue;
+    if (stopping()) return fail(Errc::unavailable, "stopped");
+    RUCHE_TRY(Listing sub, remote_.list(pair_.workspace_id, n.id));
+    RUCHE_TRY(bool same, confirm_into(sub, path + "/", confirmed));
+    if (!same) return false;
+    // Read before the listing that matched: any change since moved it.
+    if (!n.etag.empty()) confirmed[path] = n.etag;
+  }
+  // Nothing the journal holds here is missing on the server.
+  std::size_t held = 0;
+  for (auto it = journal_.entries.lower_bound(prefix);
+       it != journal_.entries.end() && it->first.starts_with(prefix); ++it)
+    if (it->first.find('/', prefix.size()) == std::string::npos) ++held;
+  return held == seen;
+}
+
+void Engine::confirm_remote() {
+  std::map<std::string, std::string> confirmed;
+  bool same = false;
+  std::string root_etag;
+  if (auto root = remote_.list(pair_.workspace_id, "")) {
+    root_etag = root->folder.etag;  // read before the listing
+    auto r = confirm_into(*root, "", confirmed);
+    same = r && *r;
+  }
+  for (const auto& [path, etag] : confirmed)
+    if (auto it = journal_.entries.find(path); it != journal_.entries.end()) it->second.etag = etag;
+  // Otherwise the root is listed again next time, and whatever differs.
+  journal_.root_etag = same ? root_etag : std::string();
 }
 
 bool Engine::remote_changed(const RemoteEntry& r, const JournalEntry& b) const {
@@ -292,6 +344,7 @@ void Engine::detect_moves() {
         }
         auto parent_id = remote_parent_id(to);
         if (!parent_id) continue;
+        server_changed_ = true;
         auto n = remote_.move(b.node_id, *parent_id, name_of(to));
         if (!n) {
           error(to, "cannot move it on the server: " + n.error().message);
@@ -299,7 +352,11 @@ void Engine::detect_moves() {
         }
         rekey(from, to, Moved::here);
         RemoteEntry& re = remote_tree_[to];
-        re.etag = n->etag;
+        // A file's ETag is its content's (its SHA-256, kept from the listing,
+        // is what is compared). A folder's new ETag would cover whatever
+        // someone else put in it since it was listed: not recorded, so that
+        // it is listed again.
+        re.etag = b.folder ? std::string() : n->etag;
         new_local.erase(moved);
         folder_moved = folder_moved || b.folder;
         ++summary_.moved;
@@ -356,6 +413,7 @@ bool Engine::make_remote_folder(const std::string& path, const LocalEntry& l) {
     error(path, "its folder is not on the server");
     return false;
   }
+  server_changed_ = true;
   auto n = remote_.make_folder(pair_.workspace_id, *parent_id, name_of(path));
   if (!n) {
     error(path, "cannot create the folder on the server: " + n.error().message);
@@ -478,6 +536,7 @@ bool Engine::upload(Remote& net, Lock& lock, const std::string& path, const Loca
     error(path, "the local file is changing: it is synced once it stops");
     return false;
   }
+  server_changed_ = true;
   lock.unlock();
   auto n = net.upload(pair_.workspace_id, *parent_id, name_of(path), fd, l.size,
                       ms_of_ns(l.mtime_ns), replacing_etag.value_or(""));
@@ -534,6 +593,7 @@ void Engine::resolve_conflict(Remote& net, Lock& lock, const std::string& path, 
 }
 
 void Engine::delete_remote_tree(const std::string& path, const RemoteEntry& r) {
+  server_changed_ = true;
   auto done = remote_.remove(r.node_id, r.etag);
   if (!done && done.error().code != Errc::not_found) {
     error(path, done.error().code == Errc::precondition_failed
@@ -799,6 +859,8 @@ Result<PassSummary> Engine::pass() {
   summary_ = {};
   bytes_up_ = bytes_down_ = 0;
   queue_.clear();
+  remote_warned_.clear();
+  server_changed_ = false;
   remove_leftovers();
   const std::int64_t up0 = remote_.bytes_up(), down0 = remote_.bytes_down();
   RUCHE_CHECK(scan_remote());
@@ -829,6 +891,7 @@ Result<PassSummary> Engine::pass() {
   // where everything beneath was synced.
   if (summary_.errors.empty() && !stopping()) {
     journal_.root_etag = root_etag_;
+    if (server_changed_) confirm_remote();
   } else {
     journal_.root_etag.clear();
     for (const Problem& p : summary_.errors)

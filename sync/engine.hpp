@@ -21,6 +21,16 @@
 // synced and renamed into place only if the local file did not change
 // meanwhile; a local file is deleted only if it is still as it was seen.
 // Folders whose ETag did not change since the last pass are not listed.
+//
+// The ETags the journal keeps are only ever ones read before a listing that
+// showed what the journal holds: a folder's ETag changes with anything
+// beneath it (a new random one each time, whoever made the change), so an
+// ETag recorded that way moves as soon as anything changes after it. A pass
+// that changed the server itself reads the changed folders again at its end
+// (confirm_remote): where they hold exactly what the journal says, their
+// new ETags are recorded and the next pass lists nothing; where anything
+// else is there (someone else's change, made during the pass), they are
+// left to be listed again by the next pass.
 #pragma once
 
 #include <atomic>
@@ -78,6 +88,13 @@ class Engine {
   void remove_leftovers();
   Result<void> scan_remote();
   Result<void> list_into(const Listing& listing, const std::string& prefix);
+  // After changing the server: see above. Records the ETags confirmed.
+  void confirm_remote();
+  // Whether the folder `listing` (at `prefix`) and everything beneath it
+  // hold what the journal says; the ETags of the folders beneath that do
+  // go to `confirmed` (path -> ETag, read before their listing).
+  Result<bool> confirm_into(const Listing& listing, const std::string& prefix,
+                            std::map<std::string, std::string>& confirmed);
   void detect_moves();
   void reconcile();
   void reconcile_path(const std::string& path);
@@ -138,6 +155,8 @@ class Engine {
   LocalScan local_;
   std::map<std::string, std::string> hashes_;  // local content hashes computed in this pass
   std::set<std::string> done_;                 // subtrees handled whole (deleted): skipped
+  std::set<std::string> remote_warned_;        // server names never synced, reported this pass
+  bool server_changed_ = false;                // this pass wrote to the server
   PassSummary summary_;
   std::vector<Transfer> queue_;
   std::mutex mu_;

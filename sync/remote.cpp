@@ -1,6 +1,7 @@
 #include "sync/remote.hpp"
 
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -153,6 +154,10 @@ struct Remote::Call {
   std::int64_t upload_size = 0;
   int download_fd = -1;  // a 2xx answer's bytes go there
   crypto::Sha256* download_hash = nullptr;
+  std::string pending;              // received, hashed, not yet written to download_fd
+  off_t download_offset = 0;        // download_fd's offset when the download began
+  std::int64_t written = 0;         // bytes written to download_fd
+  std::int64_t written_behind = 0;  // of which the kernel was told to write back
   // Filled in:
   long status = 0;
   std::string answer;  // the body when not downloaded (bounded)
@@ -168,6 +173,15 @@ struct Remote::Call {
 namespace {
 
 constexpr std::size_t kMaxAnswer = 64 << 20;  // a listing page of 1,000 nodes is ~600 KiB
+// Downloads: libcurl's receive buffer (its default, 16 KiB, costs a
+// recvfrom, a poll and a write per 16 KiB: 65,000 of each per GiB); the
+// writes to the local file, 1 MiB each (larger ones were slower here: the
+// data no longer stays in the CPU's cache); and every 8 MiB written, the
+// kernel told to start writing them to disk, so that the fsync at the end
+// has little left to wait for (docs/benchmarks.md, "Desktop sync").
+constexpr long kReceiveBuffer = 512 << 10;
+constexpr std::size_t kDownloadWrite = 1 << 20;
+constexpr std::int64_t kWriteBehind = 8 << 20;
 
 std::size_t on_read(char* out, std::size_t size, std::size_t n, void* p) {
   auto* c = static_cast<Remote::Call*>(p);
@@ -185,6 +199,33 @@ std::size_t on_read(char* out, std::size_t size, std::size_t n, void* p) {
   }
 }
 
+// Writes what the download holds back to its file. False (the error kept)
+// when the disk refuses.
+bool flush_download(Remote::Call* c) {
+  std::size_t done = 0;
+  while (done < c->pending.size()) {
+    ssize_t w = ::write(c->download_fd, c->pending.data() + done, c->pending.size() - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      c->io_failed = true;
+      c->io_error = make_error(errno == ENOSPC ? Errc::insufficient_storage : Errc::unavailable,
+                               std::string("writing the local file: ") + std::strerror(errno));
+      return false;
+    }
+    done += static_cast<std::size_t>(w);
+  }
+  c->written += static_cast<std::int64_t>(c->pending.size());
+  c->pending.clear();
+  if (c->written - c->written_behind >= kWriteBehind) {
+    // Only starts the writing (no wait, nothing promised): the fsync is
+    // the caller's. Offsets are the file's from where the download began.
+    ::sync_file_range(c->download_fd, c->download_offset + c->written_behind,
+                      c->written - c->written_behind, SYNC_FILE_RANGE_WRITE);
+    c->written_behind = c->written;
+  }
+  return true;
+}
+
 std::size_t on_write(char* in, std::size_t size, std::size_t n, void* p) {
   auto* c = static_cast<Remote::Call*>(p);
   const std::size_t len = size * n;
@@ -193,19 +234,14 @@ std::size_t on_write(char* in, std::size_t size, std::size_t n, void* p) {
     long status = 0;
     curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
     if (status >= 200 && status < 300) {
+      // Hashed as it arrives (still in the CPU's cache), written in large
+      // pieces: one write per kDownloadWrite bytes, not one per packet.
       if (c->download_hash) c->download_hash->update(std::string_view(in, len));
-      std::size_t done = 0;
-      while (done < len) {
-        ssize_t w = ::write(c->download_fd, in + done, len - done);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) {
-          c->io_failed = true;
-          c->io_error = make_error(errno == ENOSPC ? Errc::insufficient_storage : Errc::unavailable,
-                                   std::string("writing the local file: ") + std::strerror(errno));
-          return 0;  // aborts the transfer
-        }
-        done += static_cast<std::size_t>(w);
-      }
+      // Room for the most it holds, once (a small file touches a page of it).
+      if (c->pending.capacity() < kDownloadWrite + kReceiveBuffer)
+        c->pending.reserve(kDownloadWrite + kReceiveBuffer);
+      c->pending.append(in, len);
+      if (c->pending.size() >= kDownloadWrite && !flush_download(c)) return 0;  // aborts
       return len;
     }
   }
@@ -252,6 +288,10 @@ Result<json::value> Remote::perform(Call& c) {
     c.answer.clear();
     c.retry_after_s = -1;
     c.up = c.down = 0;
+    c.pending.clear();
+    c.written = c.written_behind = 0;
+    if (c.download_fd >= 0)
+      c.download_offset = std::max<off_t>(::lseek(c.download_fd, 0, SEEK_CUR), 0);
     if (c.upload_fd >= 0 && ::lseek(c.upload_fd, 0, SEEK_SET) < 0)
       return fail(Errc::unavailable, "cannot rewind the local file");
     auto r = attempt(c);
@@ -294,6 +334,9 @@ Result<json::value> Remote::attempt(Call& c) {
   curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
   curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &c);
   curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  // Every request, not only downloads: a listing's pages are large too, and
+  // a handle keeps one buffer rather than one per size.
+  curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, kReceiveBuffer);
   if (!options_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_file.c_str());
   if (c.upload_fd >= 0) {
     curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
@@ -311,6 +354,8 @@ Result<json::value> Remote::attempt(Call& c) {
   const CURLcode rc = curl_easy_perform(curl);
   curl_slist_free_all(headers);
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &c.status);
+  if (rc == CURLE_OK && !c.pending.empty()) flush_download(&c);  // the last piece
+  c.pending = std::string();
   bytes_up_ += c.up;
   bytes_down_ += c.down;
   if (c.io_failed) return tl::unexpected(c.io_error);

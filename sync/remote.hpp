@@ -119,7 +119,8 @@ class Remote {
                             std::string_view if_match);
   // GET /files/{id}/content into `fd` (written from its current offset),
   // only while the file still has `etag`. Returns the SHA-256 (hex) of the
-  // bytes written.
+  // bytes written, hashed as they arrive; they are written 1 MiB at a time
+  // and handed to the disk every 8 MiB (the caller's fsync is still needed).
   Result<std::string> download(std::string_view file_id, std::string_view etag, int fd);
   // PATCH /files/{id} {name, parent_id} (parent empty: the root).
   Result<RemoteNode> move(std::string_view node_id, std::string_view parent_id,

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -84,14 +85,72 @@ std::vector<Problem> problems_of(const json::object& o, std::string_view k) {
   return out;
 }
 
-std::string journal_name(const std::string& ws) {
-  // Workspace ids are the server's; only keep characters a file name takes.
+// Workspace ids are the server's; only the characters a file name takes.
+std::string safe_id(const std::string& ws) {
   std::string safe;
   for (char c : ws)
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
         c == '_')
       safe.push_back(c);
-  return "journal-" + safe + ".json";
+  return safe;
+}
+std::string journal_name(const std::string& ws) {
+  return "journal-" + safe_id(ws) + ".json";
+}
+std::string passed_name(const std::string& ws) {
+  return "passed-" + safe_id(ws);
+}
+
+// The journal as written.
+std::string journal_text(const Journal& j) {
+  json::object entries;
+  for (const auto& [path, e] : j.entries) {
+    json::object o{{"id", e.node_id}, {"etag", e.etag}};
+    if (e.folder) {
+      o["folder"] = true;
+    } else {
+      o["sha256"] = e.sha256;
+      o["size"] = e.size;
+      o["mtime_ns"] = e.mtime_ns;
+      o["inode"] = e.inode;
+      o["remote_mtime_ms"] = e.remote_mtime_ms;
+    }
+    if (e.folder) o["inode"] = e.inode;
+    entries[path] = std::move(o);
+  }
+  const PassSummary& s = j.last;
+  json::object last{{"finished_at_ms", s.finished_at_ms},
+                    {"converged", s.converged},
+                    {"uploaded", s.uploaded},
+                    {"downloaded", s.downloaded},
+                    {"deleted_local", s.deleted_local},
+                    {"deleted_remote", s.deleted_remote},
+                    {"moved", s.moved},
+                    {"conflicts", s.conflicts},
+                    {"bytes_up", s.bytes_up},
+                    {"bytes_down", s.bytes_down},
+                    {"errors", problems_json(s.errors)},
+                    {"warnings", problems_json(s.warnings)}};
+  json::object o{{"version", 1},
+                 {"root_etag", j.root_etag},
+                 {"entries", std::move(entries)},
+                 {"last", std::move(last)}};
+  return json::serialize(o);
+}
+
+// Whether `a` and `b` hold the same, the time of their last pass aside.
+bool same_but_time(const Journal& a, const Journal& b) {
+  if (a.root_etag != b.root_etag || a.entries != b.entries) return false;
+  PassSummary last = a.last;
+  last.finished_at_ms = b.last.finished_at_ms;
+  return last == b.last;
+}
+
+// A file's modification time in ms since 1970; 0 when it does not exist.
+std::int64_t mtime_ms_of(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return 0;
+  return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1'000'000;
 }
 
 }  // namespace
@@ -223,9 +282,15 @@ Result<void> StateDir::save_folders(const std::vector<FolderPair>& folders) cons
 }
 
 Result<Journal> StateDir::journal(const std::string& workspace_id) const {
-  RUCHE_TRY(auto o, read_json(path_ + "/" + journal_name(workspace_id)));
+  const std::string path = path_ + "/" + journal_name(workspace_id);
+  RUCHE_TRY(auto text, read_file(path));
+  saved_.erase(workspace_id);
   Journal j;
-  if (!o) return j;
+  if (!text) return j;
+  auto v = json::parse(*text, 8);
+  if (!v || !v->is_object())
+    return fail(Errc::internal, path + " is damaged: remove it (or the state folder)");
+  const json::object* o = &v->as_object();
   j.root_etag = str(*o, "root_etag");
   if (auto* es = o->if_contains("entries"); es && es->is_object()) {
     for (const auto& [path, v] : es->as_object()) {
@@ -258,49 +323,34 @@ Result<Journal> StateDir::journal(const std::string& workspace_id) const {
     j.last.errors = problems_of(p, "errors");
     j.last.warnings = problems_of(p, "warnings");
   }
+  saved_[workspace_id] = j;
+  j.last.finished_at_ms =
+      std::max(j.last.finished_at_ms, mtime_ms_of(path_ + "/" + passed_name(workspace_id)));
   return j;
 }
 
 Result<void> StateDir::save_journal(const std::string& workspace_id, const Journal& j) const {
-  json::object entries;
-  for (const auto& [path, e] : j.entries) {
-    json::object o{{"id", e.node_id}, {"etag", e.etag}};
-    if (e.folder) {
-      o["folder"] = true;
-    } else {
-      o["sha256"] = e.sha256;
-      o["size"] = e.size;
-      o["mtime_ns"] = e.mtime_ns;
-      o["inode"] = e.inode;
-      o["remote_mtime_ms"] = e.remote_mtime_ms;
+  if (auto it = saved_.find(workspace_id); it != saved_.end() && same_but_time(j, it->second)) {
+    // Nothing changed but the time: the file stays as it is (no write, no
+    // fsync), the time goes to passed-<ws>.
+    const std::string p = path_ + "/" + passed_name(workspace_id);
+    if (::utimensat(AT_FDCWD, p.c_str(), nullptr, 0) != 0) {
+      int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+      if (fd >= 0) ::close(fd);
     }
-    if (e.folder) o["inode"] = e.inode;
-    entries[path] = std::move(o);
+    return {};
   }
-  const PassSummary& s = j.last;
-  json::object last{{"finished_at_ms", s.finished_at_ms},
-                    {"converged", s.converged},
-                    {"uploaded", s.uploaded},
-                    {"downloaded", s.downloaded},
-                    {"deleted_local", s.deleted_local},
-                    {"deleted_remote", s.deleted_remote},
-                    {"moved", s.moved},
-                    {"conflicts", s.conflicts},
-                    {"bytes_up", s.bytes_up},
-                    {"bytes_down", s.bytes_down},
-                    {"errors", problems_json(s.errors)},
-                    {"warnings", problems_json(s.warnings)}};
-  json::object o{{"version", 1},
-                 {"root_etag", j.root_etag},
-                 {"entries", std::move(entries)},
-                 {"last", std::move(last)}};
-  return write_file_atomic(path_ + "/" + journal_name(workspace_id), json::serialize(o));
+  RUCHE_CHECK(write_file_atomic(path_ + "/" + journal_name(workspace_id), journal_text(j)));
+  saved_[workspace_id] = j;
+  return {};
 }
 
 Result<void> StateDir::forget_journal(const std::string& workspace_id) const {
+  saved_.erase(workspace_id);
   std::string p = path_ + "/" + journal_name(workspace_id);
   if (::unlink(p.c_str()) != 0 && errno != ENOENT)
     return tl::unexpected(io_error("cannot remove", p));
+  ::unlink((path_ + "/" + passed_name(workspace_id)).c_str());
   return {};
 }
 

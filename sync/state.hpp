@@ -4,9 +4,12 @@
 //   folders.json      the synced pairs: workspace id, local folder
 //   journal-<ws>.json per pair, what both sides held after the last sync:
 //                     the base of the three-way comparison (engine.hpp)
+//   passed-<ws>       empty; its modification time is when the last pass
+//                     ended, for a pass that left the journal as it was
 //   lock              held (flock) by the one process using the folder
 // Every file is written whole to a temporary file, synced and renamed: a
-// crash leaves the old or the new version, never a torn one.
+// crash leaves the old or the new version, never a torn one. A journal is
+// only written when its content changed (the pass's time aside).
 #pragma once
 
 #include <cstdint>
@@ -51,6 +54,7 @@ struct JournalEntry {
 struct Problem {
   std::string path;
   std::string message;
+  friend bool operator==(const Problem&, const Problem&) = default;
 };
 
 struct PassSummary {
@@ -66,8 +70,10 @@ struct PassSummary {
   std::int64_t bytes_down = 0;
   std::vector<Problem> errors;    // not synced: retried next pass
   std::vector<Problem> warnings;  // never synced as they are (names, links, rights)
+  friend bool operator==(const PassSummary&, const PassSummary&) = default;
 };
 
+// (A member added here must be compared in state.cpp's same_but_time too.)
 struct Journal {
   std::string root_etag;
   // Relative paths ("a/b.txt"), NFC, sorted: a folder comes before what is in it.
@@ -97,7 +103,13 @@ class StateDir {
   Result<std::vector<FolderPair>> folders() const;
   Result<void> save_folders(const std::vector<FolderPair>& f) const;
 
+  // The journal; `last.finished_at_ms` is the latest of the journal's and
+  // passed-<ws>'s time.
   Result<Journal> journal(const std::string& workspace_id) const;
+  // Writes the journal (atomically, synced), unless it holds what this
+  // object last read from or wrote to the file, the time of the pass aside:
+  // then only passed-<ws> is touched (not synced: a crash can only make
+  // `status` show an older pass).
   Result<void> save_journal(const std::string& workspace_id, const Journal& j) const;
   Result<void> forget_journal(const std::string& workspace_id) const;
 
@@ -105,6 +117,8 @@ class StateDir {
   explicit StateDir(std::string path) : path_(std::move(path)) {}
   std::string path_;
   int lock_fd_ = -1;
+  // Per workspace: the journal as last read from or written to its file.
+  mutable std::map<std::string, Journal> saved_;
 };
 
 // Writes `data` to `path` through a temporary file beside it: synced,

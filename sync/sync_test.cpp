@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/clock.hpp"
 #include "core/crypto/hash.hpp"
 #include "sync/engine.hpp"
 #include "sync/local_tree.hpp"
@@ -136,6 +137,82 @@ TEST(SyncState, AccountFoldersJournalAndLock) {
   // A damaged file is reported, not read as empty.
   { std::ofstream(state->path() + "/folders.json") << "{\"folders\": [tru"; }
   EXPECT_FALSE(state->folders());
+}
+
+TEST(SyncState, AJournalIsOnlyWrittenWhenItChanged) {
+  TempDir t;
+  auto state = StateDir::open(t.path());
+  ASSERT_TRUE(state);
+  const std::string file = state->path() + "/journal-ws1.json";
+  auto stat_of = [&](const std::string& p) {
+    struct stat st {};
+    EXPECT_EQ(::stat(p.c_str(), &st), 0) << p;
+    return st;
+  };
+  Journal j;
+  j.root_etag = "\"r1\"";
+  j.entries["a.txt"] = JournalEntry{.node_id = "n1", .etag = "\"s\"", .sha256 = "s", .size = 1};
+  j.last.converged = true;
+  j.last.finished_at_ms = 1'000;
+  j.last.warnings.push_back({"b", "a symbolic link"});
+  ASSERT_TRUE(state->save_journal("ws1", j));
+  const struct stat first = stat_of(file);
+
+  // A pass that changed nothing but its time: the file is left alone (no
+  // rename, no write), and the time is still the latest pass's.
+  for (int pass = 0; pass < 2; ++pass) {
+    auto loaded = state->journal("ws1");
+    ASSERT_TRUE(loaded);
+    loaded->last.finished_at_ms = SystemClock::instance().now_ms();
+    ASSERT_TRUE(state->save_journal("ws1", *loaded));
+    const struct stat now = stat_of(file);
+    EXPECT_EQ(now.st_ino, first.st_ino) << "the journal was replaced";
+    EXPECT_EQ(now.st_mtim.tv_sec, first.st_mtim.tv_sec);
+    EXPECT_EQ(now.st_mtim.tv_nsec, first.st_mtim.tv_nsec) << "the journal was written";
+    auto again = state->journal("ws1");
+    ASSERT_TRUE(again);
+    EXPECT_GE(again->last.finished_at_ms, loaded->last.finished_at_ms - 1'000)
+        << "status shows the pass's time";
+    EXPECT_GT(again->last.finished_at_ms, 1'000);
+    EXPECT_EQ(again->entries, j.entries);
+  }
+
+  // Any change is written: an entry, the root's ETag, the summary.
+  auto change = [&](auto&& edit) {
+    auto loaded = state->journal("ws1");
+    EXPECT_TRUE(loaded);
+    edit(*loaded);
+    const struct stat before = stat_of(file);
+    EXPECT_TRUE(state->save_journal("ws1", *loaded));
+    EXPECT_NE(stat_of(file).st_ino, before.st_ino) << "a change was not written";
+    auto back = state->journal("ws1");
+    EXPECT_TRUE(back);
+    EXPECT_EQ(back->entries, loaded->entries);
+    EXPECT_EQ(back->root_etag, loaded->root_etag);
+  };
+  change([](Journal& x) { x.entries["a.txt"].etag = "\"t\""; });
+  change([](Journal& x) { x.entries["a.txt"].mtime_ns += 1; });
+  change([](Journal& x) { x.entries["c"] = JournalEntry{.folder = true, .node_id = "n3"}; });
+  change([](Journal& x) { x.entries.erase("c"); });
+  change([](Journal& x) { x.root_etag.clear(); });
+  change([](Journal& x) { x.last.converged = false; });
+  change([](Journal& x) { x.last.errors.push_back({"a.txt", "cannot read it"}); });
+  change([](Journal& x) { x.last.warnings.clear(); });
+
+  // A StateDir that has not read the journal writes it.
+  auto fresh = StateDir::open(t.path());
+  ASSERT_TRUE(fresh);
+  auto loaded = state->journal("ws1");
+  ASSERT_TRUE(loaded);
+  const struct stat before = stat_of(file);
+  ASSERT_TRUE(fresh->save_journal("ws1", *loaded));
+  EXPECT_NE(stat_of(file).st_ino, before.st_ino);
+
+  // Forgotten: the journal and the time go.
+  ASSERT_TRUE(state->forget_journal("ws1"));
+  EXPECT_TRUE(state->journal("ws1")->entries.empty());
+  EXPECT_EQ(state->journal("ws1")->last.finished_at_ms, 0);
+  EXPECT_NE(::access((state->path() + "/passed-ws1").c_str(), F_OK), 0);
 }
 
 TEST(SyncLocal, ScanSkipsWhatIsNotSynced) {

@@ -5,7 +5,10 @@
 # renames and moves both ways, conflicts, delete-versus-edit, the guard
 # against an emptied folder, a read-only member, a large file in bounded
 # memory, `run` following changes on both sides until SIGTERM, status and
-# logout. docs/sync.md describes the rules this checks.
+# logout; and what passes cost: a no-op pass leaves the journal file alone,
+# the pass after the client's own changes makes 2 requests (the server's
+# /metrics), while someone else's change made during a pass is still taken
+# by the next. docs/sync.md describes the rules this checks.
 set -euo pipefail
 RUCHE=${1:?usage: sync_client.sh path/to/ruche path/to/ruche-sync}
 SYNC=${2:?usage: sync_client.sh path/to/ruche path/to/ruche-sync}
@@ -80,6 +83,80 @@ same_trees "$A" "$B" "the second machine's tree differs"
 [ "$(stat -c %Y "$B/racine.txt")" = "$MT_LOCAL" ] || fail "the download did not keep the modification time"
 sa once >"$T/once.out" && sb once >>"$T/once.out" || fail "once again"
 [ "$(grep -c 'nothing to do' "$T/once.out")" = 2 ] || { cat "$T/once.out"; fail "a pass with nothing to do did something"; }
+
+# --- A pass with nothing to do leaves the journal alone --------------------------
+JOURNAL=$(ls "$SA"/journal-*.json)
+J0=$(stat -c '%i %y' "$JOURNAL")
+LAST0=$(sa status | grep 'last pass')
+sleep 0.01
+sa once >/dev/null || fail "a no-op once"
+[ "$(stat -c '%i %y' "$JOURNAL")" = "$J0" ] || fail "a pass with nothing to do wrote the journal again"
+[ "$(sa status | grep 'last pass')" != "$LAST0" ] || fail "status does not show the no-op pass's time"
+
+# --- After its own changes, the next pass lists nothing; anyone else's change
+# made meanwhile is still seen -------------------------------------------------
+# The requests the server counted (every route but /metrics).
+reqs() { curl -fsS "$URL/metrics" | awk '/^ruche_http_requests_total/ && !/route="\/metrics"/ {s += $NF} END {print s + 0}'; }
+counted() {  # counted VAR CMD...: runs CMD, VAR gets the requests it made
+  local r0 r1 v=$1; shift
+  r0=$(reqs); "$@" >/dev/null || fail "$* failed"; r1=$(reqs)
+  printf -v "$v" "%s" $((r1 - r0))
+}
+for d in 1 2 3 4 5; do
+  mkdir -p "$A/Neuf/d$d/sous" && printf '%s\n' "$d" >"$A/Neuf/d$d/f.txt" && printf 's%s\n' "$d" >"$A/Neuf/d$d/sous/g.txt"
+done
+mkdir -p "$A/Existant" && printf 'ici\n' >"$A/Existant/e.txt"
+sa once >/dev/null || fail "the upload of new folders"
+counted N sa once
+[ "$N" = 2 ] || fail "the pass after our own upload made $N requests, not 2 (the rights, the root)"
+printf 'modifié\n' >"$A/Neuf/d3/sous/g.txt"
+sa once >/dev/null || fail "an edit deep down"
+counted N sa once
+[ "$N" = 2 ] || fail "the pass after our own edit made $N requests, not 2"
+sb once >/dev/null
+rm -r "$B/Neuf/d5"
+mv "$B/Neuf/d4" "$B/Neuf/d4bis"
+sb once >/dev/null || fail "a deletion and a move"
+counted N sb once
+[ "$N" = 2 ] || fail "the pass after our own deletion and move made $N requests, not 2"
+sa once >/dev/null && same_trees "$A" "$B" "A and B differ after the deletion and move"
+
+# Someone else changes a folder this pass creates, and one it does not touch,
+# while the pass uploads a large file: the pass cannot have seen either, and
+# must not record an ETag that hides them.
+mkdir -p "$A/Pendant"
+head -c $((256 << 20)) /dev/urandom >"$A/Pendant/a-grand.bin"
+printf 'après\n' >"$A/Pendant/z.txt"
+EXISTANT=$(node_field /Existant id)
+"$SYNC" --state "$SA" once --transfers 1 >"$T/during.out" 2>&1 &
+DPID=$!
+PENDANT=""
+for _ in $(seq 1 2000); do
+  PENDANT=$(curl -fs -H "Authorization: Bearer $TOKEN" "$URL/api/v1/workspaces/$WS/files/by-path?path=/Pendant" |
+    sed -n 's/^{"id":"\([^"]*\)".*/\1/p') && [ -n "$PENDANT" ] && break
+  sleep 0.002
+done
+api -X PUT --data-binary 'pendant' "$URL/api/v1/files/$PENDANT/children/autre.txt" >/dev/null
+api -X PUT --data-binary 'à côté' "$URL/api/v1/files/$EXISTANT/children/voisin.txt" >/dev/null
+kill -0 $DPID 2>/dev/null || fail "the pass ended before the other changes: they tested nothing"
+wait $DPID || { cat "$T/during.out"; fail "the pass with changes made meanwhile"; }
+[ ! -e "$A/Pendant/autre.txt" ] && [ ! -e "$A/Existant/voisin.txt" ] ||
+  fail "the pass saw changes made after its listing: they tested nothing"
+sa once >"$T/once.out" || fail "the pass after changes made meanwhile"
+[ "$(cat "$A/Pendant/autre.txt" 2>/dev/null)" = pendant ] ||
+  { cat "$T/once.out"; fail "a file added during our pass, in a folder it created, was missed"; }
+[ "$(cat "$A/Existant/voisin.txt" 2>/dev/null)" = "à côté" ] ||
+  { cat "$T/once.out"; fail "a file added during our pass, in a folder it did not touch, was missed"; }
+# And just after a pass: changed right after our upload.
+printf 'encore\n' >"$A/Neuf/d1/f.txt"
+sa once >/dev/null
+api -X PUT --data-binary 'juste après' "$URL/api/v1/files/$(node_field /Neuf/d1/sous id)/children/tard.txt" >/dev/null
+sa once >/dev/null && [ "$(cat "$A/Neuf/d1/sous/tard.txt" 2>/dev/null)" = "juste après" ] ||
+  fail "a file added just after our pass was missed"
+counted N sa once
+[ "$N" = 2 ] || fail "a pass after a download made $N requests, not 2"
+rm -r "$A/Pendant" "$A/Neuf" "$A/Existant"
+sa once >/dev/null && sb once >/dev/null && same_trees "$A" "$B" "A and B differ after the ETag checks"
 
 # --- Edits, deletions, renames and moves on B go up, then down to A --------------
 PLAN_ID=$(node_field "/Projets/Été 2027/plans/plan.bin" id)
