@@ -85,7 +85,9 @@ const std::map<std::string, std::set<std::string>>& known_keys() {
        {"default_quota_mb", "versions_max", "trash_days", "upload_days", "maintenance_minutes",
         "chunk_threads", "chunk_cache_mb"}},
       {"chat", {"max_attachment_mb", "maintenance_minutes"}},
-      {"calls", {"stun_urls", "turn_urls", "turn_secret", "turn_ttl_s", "max_participants"}},
+      {"calls",
+       {"stun_urls", "turn_urls", "turn_secret", "turn_ttl_s", "max_participants", "janus_url",
+        "janus_admin_key", "p2p_max_participants"}},
   };
   return keys;
 }
@@ -251,11 +253,15 @@ Result<void> load_env(Config& c) {
   if (auto v = env("RUCHE_SMTP_PASSWORD")) c.smtp_password = v;
   if (auto v = env("RUCHE_INSTANCE_NAME")) c.instance_name = v;
   if (auto v = env("RUCHE_LOG_LEVEL")) c.log_level = v;
-  if (auto v = env("RUCHE_CALLS_TURN_SECRET")) {
+  for (auto [name, key] : {std::pair{"RUCHE_CALLS_TURN_SECRET", "turn_secret"},
+                           std::pair{"RUCHE_CALLS_JANUS_URL", "janus_url"},
+                           std::pair{"RUCHE_CALLS_JANUS_ADMIN_KEY", "janus_admin_key"}}) {
+    auto v = env(name);
+    if (!v) continue;
     json::object o;
     if (auto* prev = c.module_settings.if_contains("calls"); prev && prev->is_object())
       o = prev->as_object();
-    o["turn_secret"] = std::string(v);
+    o[key] = std::string(v);
     c.module_settings["calls"] = std::move(o);
   }
   return {};

@@ -1,7 +1,5 @@
 #include "core/blob/s3_client.hpp"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -75,11 +73,6 @@ std::string error_code(std::string_view body) {
   return code;
 }
 
-void curl_init_once() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 }  // namespace
 
 std::string s3_uri_encode(std::string_view s, bool keep_slash) {
@@ -145,13 +138,6 @@ std::string sigv4_authorization(const SigV4Request& r, std::string_view region,
 
 // --- S3Client -----------------------------------------------------------------
 
-struct S3Client::Handle {
-  CURL* curl = curl_easy_init();
-  ~Handle() {
-    if (curl) curl_easy_cleanup(curl);
-  }
-};
-
 S3Client::S3Client(S3Config config) : config_(std::move(config)) {}
 
 S3Client::~S3Client() = default;
@@ -178,64 +164,12 @@ Result<std::unique_ptr<S3Client>> S3Client::create(S3Config config) {
   if (config.region.empty() || !key_chars_ok(config.region))
     return fail(Errc::invalid, "s3 region must be [a-z0-9-]");
   if (config.timeout_ms <= 0) return fail(Errc::invalid, "s3 timeout must be positive");
-  curl_init_once();
   const std::string host(rest);
   config.endpoint = std::string(ep);
   auto client = std::unique_ptr<S3Client>(new S3Client(std::move(config)));
   client->host_ = host;
   return client;
 }
-
-std::unique_ptr<S3Client::Handle> S3Client::take() {
-  {
-    std::lock_guard lock(mu_);
-    if (!idle_.empty()) {
-      auto h = std::move(idle_.back());
-      idle_.pop_back();
-      return h;
-    }
-  }
-  return std::make_unique<Handle>();
-}
-
-void S3Client::give_back(std::unique_ptr<Handle> h) {
-  std::lock_guard lock(mu_);
-  idle_.push_back(std::move(h));
-}
-
-namespace {
-
-struct Upload {
-  std::string_view data;
-  std::size_t at = 0;
-};
-
-std::size_t read_cb(char* out, std::size_t size, std::size_t n, void* p) {
-  auto* up = static_cast<Upload*>(p);
-  const std::size_t k = std::min(size * n, up->data.size() - up->at);
-  std::copy_n(up->data.data() + up->at, k, out);
-  up->at += k;
-  return k;
-}
-
-struct Download {
-  std::string* body;
-  std::size_t max;
-  bool too_large = false;
-};
-
-std::size_t write_cb(char* in, std::size_t size, std::size_t n, void* p) {
-  auto* down = static_cast<Download*>(p);
-  const std::size_t k = size * n;
-  if (down->body->size() + k > down->max) {
-    down->too_large = true;
-    return 0;  // aborts the transfer
-  }
-  down->body->append(in, k);
-  return k;
-}
-
-}  // namespace
 
 Result<S3Client::Response> S3Client::attempt(std::string_view method, std::string_view key,
                                              std::string_view body, std::size_t max_body) {
@@ -255,52 +189,26 @@ Result<S3Client::Response> S3Client::attempt(std::string_view method, std::strin
       sigv4_authorization(sig, config_.region, config_.access_key, config_.secret_key);
 
   requests_.fetch_add(1, std::memory_order_relaxed);
-  auto handle = take();
-  CURL* curl = handle->curl;
-  if (curl == nullptr) return fail(Errc::internal, "s3: curl_easy_init failed");
-  curl_easy_reset(curl);
-  curl_slist* headers = nullptr;
-  for (const std::string& h : {"Host: " + host_, "x-amz-date: " + date,
-                               "x-amz-content-sha256: " + std::string(kUnsignedPayload),
-                               "Authorization: " + auth, std::string("Expect:")}) {
-    headers = curl_slist_append(headers, h.c_str());
+  http::OutboundRequest req;
+  req.method = std::string(method);
+  req.url = config_.endpoint + uri;
+  req.headers = {"Host: " + host_, "x-amz-date: " + date,
+                 "x-amz-content-sha256: " + std::string(kUnsignedPayload),
+                 "Authorization: " + auth};
+  if (method == "PUT") req.body = body;
+  req.timeout_ms = config_.timeout_ms;
+  req.max_body = max_body;
+  req.ca_file = config_.ca_file;
+  auto sent = outbound_.send(req);
+  if (!sent) {
+    const Error& e = sent.error();
+    if (e.code == Errc::too_large)
+      return fail(Errc::internal, "s3: object larger than any chunk can be");
+    if (e.code == Errc::internal)
+      return fail(Errc::internal, "s3: " + e.message + " (s3_ca_file?)");
+    return fail(e.code, "s3: " + e.message);
   }
-  const std::string url = config_.endpoint + uri;
-  Response response;
-  Download down{&response.body, max_body};
-  Upload up{body};
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);  // the signed path is the path sent
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(config_.timeout_ms));
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(std::min(config_.timeout_ms, 10'000)));
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_cb);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &down);
-  if (!config_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, config_.ca_file.c_str());
-  if (method == "PUT") {
-    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_cb);
-    curl_easy_setopt(curl, CURLOPT_READDATA, &up);
-    curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(body.size()));
-  } else if (method == "HEAD") {
-    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
-  } else if (method != "GET") {
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, std::string(method).c_str());
-  }
-  const CURLcode rc = curl_easy_perform(curl);
-  curl_slist_free_all(headers);
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
-  give_back(std::move(handle));
-  if (down.too_large) return fail(Errc::internal, "s3: object larger than any chunk can be");
-  if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_CERTPROBLEM)
-    return fail(Errc::internal, std::string("s3: the endpoint's certificate is not trusted (s3_ca_file?): ") +
-                                    curl_easy_strerror(rc));
-  if (rc != CURLE_OK) return fail(Errc::unavailable, std::string("s3: ") + curl_easy_strerror(rc));
-  return response;
+  return Response{sent->status, std::move(sent->body)};
 }
 
 Result<S3Client::Response> S3Client::counted(Result<Response> r) {

@@ -19,13 +19,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "base/result.hpp"
+#include "core/http/outbound.hpp"
 
 namespace ruche::blob {
 
@@ -104,20 +104,16 @@ class S3Client {
     long status = 0;
     std::string body;
   };
-  struct Handle;
   Result<Response> request(std::string_view method, std::string_view key, std::string_view body,
                            std::size_t max_body);
   // Counts a call that failed in the end (network, 5xx after retries).
   Result<Response> counted(Result<Response> r);
   Result<Response> attempt(std::string_view method, std::string_view key, std::string_view body,
                            std::size_t max_body);
-  std::unique_ptr<Handle> take();
-  void give_back(std::unique_ptr<Handle> h);
 
   S3Config config_;
   std::string host_;  // host[:port] as sent in the Host header
-  std::mutex mu_;
-  std::vector<std::unique_ptr<Handle>> idle_;
+  http::OutboundClient outbound_;
   std::atomic<std::uint64_t> requests_{0}, retries_{0}, errors_{0}, bytes_sent_{0}, bytes_received_{0};
 };
 

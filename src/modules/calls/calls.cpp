@@ -10,7 +10,8 @@ json::object to_json(const Participant& p) {
   return json::object{{"id", p.id.str()},
                       {"call_id", p.call_id.str()},
                       {"user_id", p.user_id},
-                      {"joined_at", format_iso8601(p.joined_at_ms)}};
+                      {"joined_at", format_iso8601(p.joined_at_ms)},
+                      {"sending", p.sfu.feed.has_value()}};
 }
 
 json::object to_json(const Call& c) {
@@ -21,6 +22,7 @@ json::object to_json(const Call& c) {
                  {"title", c.title},
                  {"started_by", c.started_by},
                  {"started_at", format_iso8601(c.started_at_ms)},
+                 {"mode", c.mode == Mode::sfu ? "sfu" : "p2p"},
                  {"participants", std::move(ps)}};
   o["ended_at"] =
       c.ended_at_ms ? json::value(format_iso8601(*c.ended_at_ms)) : json::value(nullptr);
@@ -62,15 +64,39 @@ Result<Settings> settings_from(const json::object& module_settings) {
   if (auto* v = o.if_contains("turn_secret"); v && v->is_string())
     s.turn_secret = std::string(v->as_string());
   if (auto* v = o.if_contains("turn_ttl_s"); v && v->is_int64()) s.turn_ttl_s = v->as_int64();
+  if (auto* v = o.if_contains("janus_url"); v && v->is_string())
+    s.janus_url = std::string(v->as_string());
+  while (!s.janus_url.empty() && s.janus_url.back() == '/') s.janus_url.pop_back();
+  if (auto* v = o.if_contains("janus_admin_key"); v && v->is_string())
+    s.janus_admin_key = std::string(v->as_string());
+  s.max_participants = s.janus_url.empty() ? 8 : 50;
   if (auto* v = o.if_contains("max_participants"); v && v->is_int64())
     s.max_participants = v->as_int64();
+  if (auto* v = o.if_contains("p2p_max_participants"); v && v->is_int64())
+    s.p2p_max_participants = v->as_int64();
+  if (!s.janus_url.empty()) {
+    std::string_view u = s.janus_url;
+    const bool scheme = u.starts_with("http://") || u.starts_with("https://");
+    const std::string_view rest = u.substr(u.find("//") + 2);
+    if (!scheme || rest.empty() || rest.front() == '/' || u.size() > 300 ||
+        u.find_first_of("?#@ \"\\") != std::string_view::npos)
+      return fail(Errc::invalid,
+                  "calls.janus_url must be the http(s) URL of Janus's HTTP API "
+                  "(\"http://127.0.0.1:8088/janus\")");
+    if (s.max_participants < 2 || s.max_participants > 200)
+      return fail(Errc::invalid, "calls.max_participants must be between 2 and 200 with Janus");
+    if (s.p2p_max_participants < 1 || s.p2p_max_participants > 16)
+      return fail(Errc::invalid, "calls.p2p_max_participants must be between 1 and 16");
+  } else if (s.max_participants < 2 || s.max_participants > 16) {
+    return fail(Errc::invalid,
+                "calls.max_participants must be between 2 and 16 (peer to peer; more with "
+                "janus_url)");
+  }
   if (!s.turn_urls.empty() && s.turn_secret.size() < 16)
     return fail(Errc::invalid,
                 "calls.turn_secret must be set (16 characters or more) with turn_urls");
   if (s.turn_ttl_s < 60 || s.turn_ttl_s > 7 * 86400)
     return fail(Errc::invalid, "calls.turn_ttl_s must be between 60 and 604800");
-  if (s.max_participants < 2 || s.max_participants > 16)
-    return fail(Errc::invalid, "calls.max_participants must be between 2 and 16");
   return s;
 }
 

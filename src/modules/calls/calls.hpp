@@ -1,7 +1,8 @@
-// Calls: audio and video meetings in a workspace, peer to peer between the
-// participants' browsers (WebRTC, DTLS-SRTP), the server relaying their
-// signalling (docs/calls.md). The public face of the module: its types,
-// their JSON, and its registry declaration.
+// Calls: audio and video meetings in a workspace over WebRTC (DTLS-SRTP):
+// peer to peer between the participants' browsers, the server relaying their
+// signalling; through a Janus SFU once a call grows past what peer to peer
+// carries (docs/calls.md). The public face of the module: its types, their
+// JSON, and its registry declaration.
 #pragma once
 
 #include <cstdint>
@@ -26,12 +27,30 @@ inline constexpr std::int64_t kParticipantTtlMs = 30'000;
 inline constexpr std::size_t kMaxSignalBytes = 64 * 1024;
 inline constexpr std::size_t kMaxLiveCallsPerWorkspace = 50;
 
+// A participant's part in the call's SFU room: its Janus session, the handle
+// that publishes its media, and its feed id once it sends.
+struct SfuPart {
+  std::optional<std::int64_t> session;
+  std::optional<std::int64_t> publisher;
+  std::optional<std::int64_t> feed;
+};
+
 struct Participant {
   ParticipantId id;
   CallId call_id;
   std::string user_id;
   std::int64_t joined_at_ms = 0;
   std::int64_t seen_at_ms = 0;
+  SfuPart sfu;  // never in JSON but "sending"
+};
+
+enum class Mode { p2p, sfu };
+
+// The call's Janus VideoRoom: made when the call switches to the SFU.
+struct SfuRoom {
+  std::int64_t room = 0;
+  std::string pin;     // to join it
+  std::string secret;  // to destroy it
 };
 
 struct Call {
@@ -41,6 +60,8 @@ struct Call {
   std::string started_by;
   std::int64_t started_at_ms = 0;
   std::optional<std::int64_t> ended_at_ms;
+  Mode mode = Mode::p2p;
+  std::optional<SfuRoom> sfu;             // never in JSON
   std::vector<Participant> participants;  // the live ones
 };
 
@@ -53,7 +74,13 @@ struct Settings {
   std::vector<std::string> turn_urls;  // "turn:turn.example.org:3478?transport=udp", "turns:..."
   std::string turn_secret;             // coturn's static-auth-secret (REST API credentials)
   std::int64_t turn_ttl_s = 12 * 3600;
-  std::int64_t max_participants = 8;  // peer to peer: every pair is a connection
+  // Per call. Without Janus every pair is a connection: 8 by default, up to
+  // 16. With it, 50 by default, up to 200.
+  std::int64_t max_participants = 8;
+  std::string janus_url;        // "http://127.0.0.1:8088/janus"; empty: peer to peer only
+  std::string janus_admin_key;  // the VideoRoom's admin_key, if it has one
+  // A call with more participants than this goes through Janus (when set).
+  std::int64_t p2p_max_participants = 4;
 };
 Result<Settings> settings_from(const json::object& module_settings);
 

@@ -1,5 +1,6 @@
 #include "modules/calls/service.hpp"
 
+#include "base/log.hpp"
 #include "core/crypto/random.hpp"
 #include "modules/calls/store.hpp"
 #include "platform/authz.hpp"
@@ -16,7 +17,49 @@ std::string signal_scope(const CallId& call, const std::string& user) {
   return call.str() + ":" + user;
 }
 
+// A Janus room or feed id: 53 random bits (exact in every JSON reader).
+std::int64_t random_janus_id() {
+  std::int64_t v = 0;
+  for (unsigned char b : crypto::random_bytes(7)) v = (v << 8) | b;
+  return (v & ((std::int64_t{1} << 53) - 1)) | 1;
+}
+
+// "12345": a handle id the browser gives back (digits only, no sign).
+std::optional<std::int64_t> parse_id(const std::string& s) {
+  if (s.empty() || s.size() > 16) return std::nullopt;
+  std::int64_t v = 0;
+  for (char ch : s) {
+    if (ch < '0' || ch > '9') return std::nullopt;
+    v = v * 10 + (ch - '0');
+  }
+  return v == 0 ? std::nullopt : std::optional<std::int64_t>(v);
+}
+
 }  // namespace
+
+Service::Service(platform::Platform& p, Settings settings)
+    : p_(p), settings_(std::move(settings)) {
+  if (!settings_.janus_url.empty())
+    janus_ = std::make_shared<Janus>(JanusConfig{settings_.janus_url, settings_.janus_admin_key});
+}
+
+void Service::release_after_commit(db::Conn& c, std::optional<std::int64_t> session,
+                                   std::optional<SfuRoom> room) {
+  if (!janus_ || (!session && !room)) return;
+  c.on_commit([janus = janus_, &workers = p_.workers, session, room = std::move(room)] {
+    workers.submit([janus, session, room] {
+      // Best effort: Janus drops a session not kept alive within a minute.
+      if (session) {
+        if (auto r = janus->destroy_session(*session); !r)
+          log::warn("calls.sfu_release", {{"error", r.error().message}});
+      }
+      if (room) {
+        if (auto r = janus->destroy_room(room->room, room->secret); !r)
+          log::warn("calls.sfu_release", {{"error", r.error().message}});
+      }
+    });
+  });
+}
 
 Result<std::pair<Call, platform::WorkspaceAccess>> Service::reach(db::Conn& c, const Caller& caller,
                                                                   const CallId& id, Access need) {
@@ -37,6 +80,18 @@ Result<void> Service::left(db::Conn& c, const WorkspaceId& ws, const Participant
                                                         json::object{{"call_id", p.call_id.str()},
                                                                      {"participant_id", p.id.str()},
                                                                      {"user_id", p.user_id}}));
+  // Its media leaves the SFU room at once.
+  release_after_commit(c, p.sfu.session, std::nullopt);
+  return {};
+}
+
+Result<void> Service::end(db::Conn& c, const WorkspaceId& ws, const Call& call,
+                          std::int64_t now_ms) {
+  RUCHE_CHECK(store::end_call(c, call.id, now_ms));
+  RUCHE_TRY(
+      [[maybe_unused]] auto seq,
+      p_.outbox.append(c, ws, "call.ended", "calls", json::object{{"call_id", call.id.str()}}));
+  release_after_commit(c, std::nullopt, call.sfu);
   return {};
 }
 
@@ -46,10 +101,7 @@ Result<void> Service::sweep(db::Conn& c, const WorkspaceId& ws, std::int64_t now
   RUCHE_TRY(auto calls, store::live_calls(c, ws, alive_since(now_ms)));
   for (const auto& call : calls) {
     if (!call.participants.empty() || call.started_at_ms >= alive_since(now_ms)) continue;
-    RUCHE_CHECK(store::end_call(c, call.id, now_ms));
-    RUCHE_TRY(
-        [[maybe_unused]] auto seq,
-        p_.outbox.append(c, ws, "call.ended", "calls", json::object{{"call_id", call.id.str()}}));
+    RUCHE_CHECK(end(c, ws, call, now_ms));
   }
   return {};
 }
@@ -112,9 +164,22 @@ Result<Service::Joined> Service::join(const Caller& caller, const CallId& id) {
     if (!call || call->ended_at_ms) return fail(Errc::gone, "this call has ended", "call_ended");
     if (static_cast<std::int64_t>(call->participants.size()) >= settings_.max_participants)
       return fail(Errc::conflict, "this call is full", "call_full");
-    Participant me{crypto::new_id_of<ParticipantId>(), id, caller.user_id.str(), now, now};
+    Participant me{crypto::new_id_of<ParticipantId>(), id, caller.user_id.str(), now, now, {}};
     RUCHE_CHECK(store::insert_participant(c, me, ws));
     call->participants.push_back(me);
+    // Past what peer to peer carries, through the SFU from now on.
+    if (janus_ && call->mode == Mode::p2p &&
+        static_cast<std::int64_t>(call->participants.size()) > settings_.p2p_max_participants) {
+      SfuRoom room{random_janus_id(), crypto::new_token(), crypto::new_token()};
+      RUCHE_TRY(bool switched, store::switch_to_sfu(c, id, room));
+      if (switched) {
+        call->mode = Mode::sfu;
+        call->sfu = std::move(room);
+        RUCHE_TRY([[maybe_unused]] auto seq,
+                  p_.outbox.append(c, ws, "call.updated", "calls",
+                                   json::object{{"call_id", id.str()}, {"mode", "sfu"}}));
+      }
+    }
     RUCHE_TRY([[maybe_unused]] auto seq,
               p_.outbox.append(c, ws, "call.participant_joined", "calls",
                                json::object{{"call_id", id.str()}, {"participant", to_json(me)}}));
@@ -124,13 +189,28 @@ Result<Service::Joined> Service::join(const Caller& caller, const CallId& id) {
 
 Result<void> Service::heartbeat(const Caller& caller, const CallId& id, const ParticipantId& me) {
   const std::int64_t now = p_.clock.now_ms();
-  return p_.db.write([&](db::Conn& c) -> Result<void> {
+  RUCHE_TRY(auto session, p_.db.write([&](db::Conn& c) -> Result<std::optional<std::int64_t>> {
     RUCHE_TRY([[maybe_unused]] auto found, reach(c, caller, id, Access::read));
     RUCHE_TRY(auto p, store::participant(c, id, me, alive_since(now)));
     if (!p || p->user_id != caller.user_id.str())
       return fail(Errc::not_found, "not in this call (any more): join again", "not_in_call");
-    return store::touch(c, me, now);
-  });
+    RUCHE_CHECK(store::touch(c, me, now));
+    return p->sfu.session;
+  }));
+  // Keeps its Janus session alive too. One Janus forgot (it restarted) is
+  // forgotten here as well: the browser publishes again when its media
+  // stops. Janus unreachable is not the heartbeat's failure.
+  if (session && janus_) {
+    auto kept = janus_->keepalive(*session);
+    if (!kept && kept.error().reason == "sfu_session_gone") {
+      RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
+        RUCHE_TRY(auto p, store::participant(c, id, me, alive_since(now)));
+        if (!p || p->sfu.session != session) return {};
+        return store::set_sfu(c, me, SfuPart{});
+      }));
+    }
+  }
+  return {};
 }
 
 Result<void> Service::leave(const Caller& caller, const CallId& id, const ParticipantId& me) {
@@ -144,11 +224,8 @@ Result<void> Service::leave(const Caller& caller, const CallId& id, const Partic
     RUCHE_CHECK(left(c, ws, *p, now));
     // The last one out ends the call.
     RUCHE_TRY(auto call, store::call(c, id, alive_since(now)));
-    if (call && call->participants.empty() && !call->ended_at_ms) {
-      RUCHE_CHECK(store::end_call(c, id, now));
-      RUCHE_TRY([[maybe_unused]] auto seq, p_.outbox.append(c, ws, "call.ended", "calls",
-                                                            json::object{{"call_id", id.str()}}));
-    }
+    if (call && call->participants.empty() && !call->ended_at_ms)
+      RUCHE_CHECK(end(c, ws, *call, now));
     return {};
   });
 }
@@ -185,6 +262,161 @@ Result<void> Service::signal(const Caller& caller, const CallId& id, const Parti
                                            {"data", data}},
                               signal_scope(id, target.second));
   return {};
+}
+
+// --- The SFU -------------------------------------------------------------------
+
+Result<std::pair<Call, Participant>> Service::sfu_reach(const Caller& caller, const CallId& id,
+                                                        const ParticipantId& me) {
+  const std::int64_t now = p_.clock.now_ms();
+  RUCHE_TRY(auto found,
+            p_.db.read([&](db::Conn& c) -> Result<std::pair<Call, Participant>> {
+              RUCHE_TRY(auto reached, reach(c, caller, id, Access::read));
+              RUCHE_TRY(auto p, store::participant(c, id, me, alive_since(now)));
+              if (!p || p->user_id != caller.user_id.str())
+                return fail(Errc::not_found, "not in this call (any more): join again",
+                            "not_in_call");
+              return std::make_pair(std::move(reached.first), std::move(*p));
+            }));
+  const Call& call = found.first;
+  if (call.ended_at_ms) return fail(Errc::gone, "this call has ended", "call_ended");
+  if (call.mode != Mode::sfu || !call.sfu)
+    return fail(Errc::conflict, "this call is peer to peer", "not_sfu");
+  if (!janus_)
+    return fail(Errc::unavailable, "this server has no SFU configured (calls.janus_url)",
+                "sfu_unavailable");
+  return found;
+}
+
+Result<std::int64_t> Service::session_of(Participant& me) {
+  if (me.sfu.session) return *me.sfu.session;
+  RUCHE_TRY(std::int64_t session, janus_->create_session());
+  me.sfu = SfuPart{session, std::nullopt, std::nullopt};
+  // Recorded at once, so that leaving or being swept destroys it.
+  RUCHE_CHECK(p_.db.write([&](db::Conn& c) { return store::set_sfu(c, me.id, me.sfu); }));
+  return session;
+}
+
+Result<std::int64_t> Service::subscription_handle(const Participant& me,
+                                                  const std::string& id) const {
+  auto handle = parse_id(id);
+  if (!handle || !me.sfu.session || handle == me.sfu.publisher)
+    return fail(Errc::not_found, "no such subscription", "no_subscription");
+  return *handle;
+}
+
+Result<json::object> Service::publish(const Caller& caller, const CallId& id,
+                                      const ParticipantId& me_id, json::object offer) {
+  RUCHE_TRY(auto found, sfu_reach(caller, id, me_id));
+  auto& [call, me] = found;
+  const SfuRoom& room = *call.sfu;
+  RUCHE_TRY(std::int64_t session, session_of(me));
+  if (!me.sfu.publisher) {
+    RUCHE_TRY(me.sfu.publisher, janus_->attach(session));
+    RUCHE_CHECK(p_.db.write([&](db::Conn& c) { return store::set_sfu(c, me.id, me.sfu); }));
+  }
+  const std::int64_t handle = *me.sfu.publisher;
+  // Made by the first to send; the others find it there.
+  RUCHE_CHECK(janus_->create_room(session, handle, room.room, room.pin, room.secret,
+                                  settings_.max_participants));
+  Janus::Event ev;
+  if (me.sfu.feed) {
+    RUCHE_TRY(ev, janus_->message(session, handle,
+                                  json::object{{"request", "configure"},
+                                               {"audio", true},
+                                               {"video", true}},
+                                  std::move(offer)));
+  } else {
+    const std::int64_t feed = random_janus_id();
+    RUCHE_TRY(ev, janus_->message(session, handle,
+                                  json::object{{"request", "joinandconfigure"},
+                                               {"ptype", "publisher"},
+                                               {"room", room.room},
+                                               {"pin", room.pin},
+                                               {"id", feed},
+                                               {"display", me.id.str()}},
+                                  std::move(offer)));
+    me.sfu.feed = feed;
+  }
+  if (!ev.jsep) return fail(Errc::internal, "the SFU gave no SDP answer");
+  const std::int64_t now = p_.clock.now_ms();
+  RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
+    RUCHE_TRY(auto still, store::participant(c, id, me.id, alive_since(now)));
+    if (!still) {
+      release_after_commit(c, session, std::nullopt);
+      return fail(Errc::not_found, "not in this call (any more): join again", "not_in_call");
+    }
+    return store::set_sfu(c, me.id, me.sfu);
+  }));
+  p_.outbox.publish_ephemeral(call.workspace_id, "call.sending", "calls",
+                              json::object{{"call_id", id.str()}, {"participant_id", me.id.str()}});
+  return std::move(*ev.jsep);
+}
+
+Result<Service::Subscription> Service::subscribe(const Caller& caller, const CallId& id,
+                                                 const ParticipantId& me_id,
+                                                 const ParticipantId& whom) {
+  RUCHE_TRY(auto found, sfu_reach(caller, id, me_id));
+  auto& [call, me] = found;
+  if (whom == me.id)
+    return fail(Errc::invalid, "a participant does not receive itself", "invalid_field");
+  const Participant* peer = nullptr;
+  for (const auto& p : call.participants)
+    if (p.id == whom) peer = &p;
+  if (peer == nullptr)
+    return fail(Errc::not_found, "no such participant in this call", "no_participant");
+  if (!peer->sfu.feed)
+    return fail(Errc::conflict, "that participant is not sending yet: try again shortly",
+                "feed_not_ready");
+  RUCHE_TRY(std::int64_t session, session_of(me));
+  RUCHE_TRY(std::int64_t handle, janus_->attach(session));
+  auto ev = janus_->message(
+      session, handle,
+      json::object{{"request", "join"},
+                   {"ptype", "subscriber"},
+                   {"room", call.sfu->room},
+                   {"pin", call.sfu->pin},
+                   {"streams", json::array{json::object{{"feed", *peer->sfu.feed}}}}});
+  if (!ev || !ev->jsep) {
+    (void)janus_->detach(session, handle);
+    if (!ev) return tl::unexpected(ev.error());
+    return fail(Errc::internal, "the SFU gave no SDP offer");
+  }
+  return Subscription{std::to_string(handle), std::move(*ev->jsep)};
+}
+
+Result<void> Service::answer(const Caller& caller, const CallId& id, const ParticipantId& me_id,
+                             const std::string& subscription, json::object answer) {
+  RUCHE_TRY(auto found, sfu_reach(caller, id, me_id));
+  const Participant& me = found.second;
+  RUCHE_TRY(std::int64_t handle, subscription_handle(me, subscription));
+  RUCHE_TRY([[maybe_unused]] auto ev,
+            janus_->message(*me.sfu.session, handle, json::object{{"request", "start"}},
+                            std::move(answer)));
+  return {};
+}
+
+Result<void> Service::unsubscribe(const Caller& caller, const CallId& id,
+                                  const ParticipantId& me_id, const std::string& subscription) {
+  RUCHE_TRY(auto found, sfu_reach(caller, id, me_id));
+  const Participant& me = found.second;
+  RUCHE_TRY(std::int64_t handle, subscription_handle(me, subscription));
+  return janus_->detach(*me.sfu.session, handle);
+}
+
+Result<void> Service::trickle(const Caller& caller, const CallId& id, const ParticipantId& me_id,
+                              const std::string& target, const json::array& candidates) {
+  RUCHE_TRY(auto found, sfu_reach(caller, id, me_id));
+  const Participant& me = found.second;
+  std::int64_t handle = 0;
+  if (target == "publisher") {
+    if (!me.sfu.publisher)
+      return fail(Errc::not_found, "not sending through the SFU", "no_subscription");
+    handle = *me.sfu.publisher;
+  } else {
+    RUCHE_TRY(handle, subscription_handle(me, target));
+  }
+  return janus_->trickle(*me.sfu.session, handle, candidates);
 }
 
 std::shared_ptr<const std::vector<std::string>> Service::scope_members(

@@ -1,6 +1,7 @@
 // Calls' rules: who may start, join and signal; liveness of participants;
-// events. No HTTP (routes.cpp), no SQL (store.hpp). Thread-safe; every call
-// blocks (database): worker threads only.
+// the move to the SFU and each participant's part in it; events. No HTTP
+// (routes.cpp), no SQL (store.hpp). Thread-safe; every call blocks
+// (database, Janus): worker threads only.
 #pragma once
 
 #include <memory>
@@ -8,13 +9,14 @@
 #include <vector>
 
 #include "modules/calls/calls.hpp"
+#include "modules/calls/janus.hpp"
 #include "platform/platform.hpp"
 
 namespace ruche::calls {
 
 class Service {
  public:
-  Service(platform::Platform& p, Settings settings) : p_(p), settings_(std::move(settings)) {}
+  Service(platform::Platform& p, Settings settings);
 
   // Errors everywhere: not_found for what the caller may not see (a call of
   // a workspace where calls are closed to them), forbidden "read_only" to
@@ -30,7 +32,9 @@ class Service {
     json::array ice_servers;
   };
   // The read right joins. Errors also: gone "call_ended", conflict
-  // "call_full" (Settings::max_participants).
+  // "call_full" (Settings::max_participants). The join that takes a call
+  // past Settings::p2p_max_participants moves it to the SFU (with Janus
+  // configured): "call.updated" tells everyone in it to switch.
   Result<Joined> join(const platform::Caller& caller, const CallId& id);
   // The caller's own live participant says it is still there; not_found
   // once it left or expired (the client joins again).
@@ -41,6 +45,33 @@ class Service {
   // event to `to`'s person only. `kind`: offer, answer, candidate or bye.
   Result<void> signal(const platform::Caller& caller, const CallId& id, const ParticipantId& from,
                       const ParticipantId& to, const std::string& kind, const json::value& data);
+
+  // The SFU (a call in mode sfu; the caller's own live participant `me`).
+  // Errors also: conflict "not_sfu" (the call is peer to peer), unavailable
+  // "sfu_unavailable" (Janus unreachable or slow), not_found
+  // "sfu_session_gone" (Janus forgot the participant: publish again).
+  //
+  // Sends `me`'s media: an SDP offer in, Janus's answer out. Again to
+  // renegotiate. Others are told ("call.sending", ephemeral).
+  Result<json::object> publish(const platform::Caller& caller, const CallId& id,
+                               const ParticipantId& me, json::object offer);
+  struct Subscription {
+    std::string id;      // names it in answer(), trickle() and unsubscribe()
+    json::object offer;  // Janus's SDP offer, for the browser to answer
+  };
+  // Receives `whom`'s media. Errors also: conflict "feed_not_ready" (not
+  // sending yet: try again), not_found "no_participant".
+  Result<Subscription> subscribe(const platform::Caller& caller, const CallId& id,
+                                 const ParticipantId& me, const ParticipantId& whom);
+  // The browser's SDP answer to a subscription's offer.
+  Result<void> answer(const platform::Caller& caller, const CallId& id, const ParticipantId& me,
+                      const std::string& subscription, json::object answer);
+  Result<void> unsubscribe(const platform::Caller& caller, const CallId& id,
+                           const ParticipantId& me, const std::string& subscription);
+  // ICE candidates for the publishing connection ("publisher") or a
+  // subscription; none: the end of them.
+  Result<void> trickle(const platform::Caller& caller, const CallId& id, const ParticipantId& me,
+                       const std::string& target, const json::array& candidates);
 
   // Registry hooks.
   std::shared_ptr<const std::vector<std::string>> scope_members(const std::string& scope) const;
@@ -55,10 +86,24 @@ class Service {
   // in any more (and none joined for as long) end. Events for each.
   Result<void> sweep(db::Conn& c, const WorkspaceId& ws, std::int64_t now_ms);
   Result<void> left(db::Conn& c, const WorkspaceId& ws, const Participant& p, std::int64_t now_ms);
+  Result<void> end(db::Conn& c, const WorkspaceId& ws, const Call& call, std::int64_t now_ms);
+  // After the transaction of `c` commits: the Janus sessions and rooms of
+  // participants who left and calls that ended go, off the request.
+  void release_after_commit(db::Conn& c, std::optional<std::int64_t> session,
+                            std::optional<SfuRoom> room);
+  // `me`, live, the caller's, in call `id` in mode sfu; with the call.
+  Result<std::pair<Call, Participant>> sfu_reach(const platform::Caller& caller, const CallId& id,
+                                                 const ParticipantId& me);
+  // `me`'s Janus session, made (and recorded) when it has none.
+  Result<std::int64_t> session_of(Participant& me);
+  // A subscription id as the browser gives it back: a handle of `me`'s
+  // session other than its publishing one.
+  Result<std::int64_t> subscription_handle(const Participant& me, const std::string& id) const;
   std::int64_t alive_since(std::int64_t now_ms) const { return now_ms - kParticipantTtlMs; }
 
   platform::Platform& p_;
   Settings settings_;
+  std::shared_ptr<Janus> janus_;  // null without calls.janus_url
 };
 
 }  // namespace ruche::calls

@@ -4,10 +4,16 @@ namespace ruche::calls::store {
 
 namespace {
 
-constexpr std::string_view kParticipantColumns = "id, call_id, user_id, joined_at_ms, seen_at_ms";
+constexpr std::string_view kParticipantColumns =
+    "id, call_id, user_id, joined_at_ms, seen_at_ms, sfu_session, sfu_publisher, sfu_feed";
 
 Participant participant_of(const db::Row& r) {
-  return Participant{ParticipantId(r.text(0)), CallId(r.text(1)), r.text(2), r.i64(3), r.i64(4)};
+  return Participant{ParticipantId(r.text(0)),
+                     CallId(r.text(1)),
+                     r.text(2),
+                     r.i64(3),
+                     r.i64(4),
+                     SfuPart{r.opt_i64(5), r.opt_i64(6), r.opt_i64(7)}};
 }
 
 Call call_of(const db::Row& r) {
@@ -18,11 +24,14 @@ Call call_of(const db::Row& r) {
   c.started_by = r.text(3);
   c.started_at_ms = r.i64(4);
   c.ended_at_ms = r.opt_i64(5);
+  c.mode = r.text(6) == "sfu" ? Mode::sfu : Mode::p2p;
+  if (auto room = r.opt_i64(7)) c.sfu = SfuRoom{*room, r.text(8), r.text(9)};
   return c;
 }
 
 constexpr std::string_view kCallColumns =
-    "id, workspace_id, title, started_by, started_at_ms, ended_at_ms";
+    "id, workspace_id, title, started_by, started_at_ms, ended_at_ms, mode, sfu_room, sfu_pin, "
+    "sfu_secret";
 
 Result<void> fill_participants(db::Conn& c, Call& call, std::int64_t alive_since_ms) {
   RUCHE_TRY(auto rows,
@@ -108,8 +117,8 @@ Result<void> leave(db::Conn& c, const ParticipantId& id, std::int64_t now_ms) {
 Result<std::vector<Participant>> stale(db::Conn& c, const WorkspaceId& ws,
                                        std::int64_t alive_since_ms) {
   RUCHE_TRY(auto rows,
-            c.query("SELECT p.id, p.call_id, p.user_id, p.joined_at_ms, p.seen_at_ms "
-                    "FROM calls_participants p JOIN calls_calls k ON k.id = p.call_id "
+            c.query("SELECT p.id, p.call_id, p.user_id, p.joined_at_ms, p.seen_at_ms, "
+                    "p.sfu_session, p.sfu_publisher, p.sfu_feed FROM calls_participants p JOIN calls_calls k ON k.id = p.call_id "
                     "WHERE k.workspace_id = $1 AND k.ended_at_ms IS NULL AND p.left_at_ms IS NULL "
                     "AND p.seen_at_ms < $2 LIMIT 500",
                     {ws, alive_since_ms}));
@@ -122,6 +131,21 @@ Result<void> end_call(db::Conn& c, const CallId& id, std::int64_t now_ms) {
   RUCHE_TRY([[maybe_unused]] auto n,
             c.exec("UPDATE calls_calls SET ended_at_ms = $2 WHERE id = $1 AND ended_at_ms IS NULL",
                    {id, now_ms}));
+  return {};
+}
+
+Result<bool> switch_to_sfu(db::Conn& c, const CallId& id, const SfuRoom& room) {
+  RUCHE_TRY(auto n, c.exec("UPDATE calls_calls SET mode = 'sfu', sfu_room = $2, sfu_pin = $3, "
+                           "sfu_secret = $4 WHERE id = $1 AND mode = 'p2p'",
+                           {id, room.room, room.pin, room.secret}));
+  return n == 1;
+}
+
+Result<void> set_sfu(db::Conn& c, const ParticipantId& id, const SfuPart& sfu) {
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("UPDATE calls_participants SET sfu_session = $2, sfu_publisher = $3, "
+                   "sfu_feed = $4 WHERE id = $1",
+                   {id, sfu.session, sfu.publisher, sfu.feed}));
   return {};
 }
 

@@ -1,4 +1,5 @@
-// Calls' SQL: calls and participants (migrations/*/0033_calls_core.sql).
+// Calls' SQL: calls and participants (migrations/*/0033_calls_core.sql,
+// 0034_calls_sfu.sql).
 #pragma once
 
 #include <optional>
@@ -26,6 +27,9 @@ Result<void> leave(db::Conn& c, const ParticipantId& id, std::int64_t now_ms);
 Result<std::vector<Participant>> stale(db::Conn& c, const WorkspaceId& ws,
                                        std::int64_t alive_since_ms);
 Result<void> end_call(db::Conn& c, const CallId& id, std::int64_t now_ms);
+// Moves a peer-to-peer call to the SFU with `room`; false when it already was.
+Result<bool> switch_to_sfu(db::Conn& c, const CallId& id, const SfuRoom& room);
+Result<void> set_sfu(db::Conn& c, const ParticipantId& id, const SfuPart& sfu);
 // Every live participant of `user` in `ws` (when they leave the workspace).
 Result<std::vector<Participant>> of_user(db::Conn& c, const WorkspaceId& ws, const UserId& user);
 Result<void> purge(db::Conn& c, const WorkspaceId& ws);
