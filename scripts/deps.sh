@@ -15,7 +15,7 @@ BUILD_PKGS=(
 )
 TEST_PKGS=(
   postgresql-15 nats-server python3-aiosmtpd curl openssl chromium
-  litmus rclone valgrind nginx-light systemd python3-caldav vdirsyncer
+  litmus rclone valgrind nginx-light systemd python3-caldav vdirsyncer janus
 )
 BENCH_PKGS=(
   wrk util-linux procps

@@ -232,6 +232,95 @@ TEST(Calls, SettingsAreChecked) {
   EXPECT_FALSE(with({{"max_participants", 50}}));
   EXPECT_FALSE(with({{"turn_ttl_s", 10}}));
   EXPECT_TRUE(with({{"stun_urls", json::array{"stun:x:3478"}}, {"max_participants", 4}}));
+  // With Janus: larger calls, its URL checked.
+  auto sfu = with({{"janus_url", "http://127.0.0.1:8088/janus/"}});
+  ASSERT_TRUE(sfu);
+  EXPECT_EQ(sfu->janus_url, "http://127.0.0.1:8088/janus");
+  EXPECT_EQ(sfu->max_participants, 50);
+  EXPECT_EQ(sfu->p2p_max_participants, 4);
+  EXPECT_TRUE(with({{"janus_url", "https://sfu.example.org/janus"}, {"max_participants", 200}}));
+  EXPECT_FALSE(with({{"janus_url", "http://x/janus"}, {"max_participants", 201}}));
+  EXPECT_FALSE(with({{"janus_url", "http://x/janus"}, {"p2p_max_participants", 0}}));
+  EXPECT_FALSE(with({{"janus_url", "ws://127.0.0.1:8188/"}}));
+  EXPECT_FALSE(with({{"janus_url", "http://user:pw@x/janus"}}));
+  EXPECT_FALSE(with({{"janus_url", "http:///janus"}}));
+}
+
+// A call grows past peer to peer into the SFU; its routes' rules hold
+// without a Janus to reach (one on a closed port): the real Janus is
+// exercised by tests/calls_sfu.sh and the browsers' e2e suite.
+TEST(Calls, GrowsIntoTheSfu) {
+  TestServer s([](app::Config& c) {
+    c.module_settings["calls"] = json::object{{"janus_url", "http://127.0.0.1:1/janus"},
+                                              {"p2p_max_participants", 2}};
+  });
+  Room r(s);
+  auto wc = connect_events(s, r.c);
+  ASSERT_FALSE(until(*wc, "hello").is_null());
+  std::string call = r.start();
+  auto ja = r.join(r.a, call);
+  ASSERT_EQ(ja.status, 201) << ja.raw.body;
+  EXPECT_EQ(str(ja.body.at("call"), "mode"), "p2p");
+  std::string pa = str(ja.body.at("participant"), "id");
+  EXPECT_FALSE(ja.body.at("participant").at("sending").as_bool());
+  const std::string sfu_a = "/api/v1/calls/" + call + "/participants/" + pa + "/sfu";
+  auto p2p = s.call("POST", sfu_a + "/publish", r.a.token, body(json::object{{"sdp", "v=0"}}));
+  EXPECT_EQ(p2p.status, 409) << p2p.raw.body;
+  EXPECT_NE(p2p.raw.body.find("not_sfu"), std::string::npos);
+
+  std::string pb = r.joined(r.b, call);
+  EXPECT_EQ(str(s.call("GET", "/api/v1/calls/" + call, r.a.token).body, "mode"), "p2p")
+      << "two: still peer to peer";
+  auto jc = r.join(r.c, call);
+  ASSERT_EQ(jc.status, 201) << jc.raw.body;
+  EXPECT_EQ(str(jc.body.at("call"), "mode"), "sfu") << "the third takes it to the SFU";
+  json::value updated = until(*wc, "call.updated");
+  ASSERT_FALSE(updated.is_null()) << "everyone is told to switch";
+  EXPECT_EQ(str(updated.at("data"), "mode"), "sfu");
+  EXPECT_EQ(json::serialize(updated).find("secret"), std::string::npos);
+  EXPECT_EQ(str(s.call("GET", "/api/v1/calls/" + call, r.b.token).body, "mode"), "sfu");
+
+  // Bad bodies: 400 and nothing sent.
+  for (const std::string& bad :
+       {std::string("{}"), std::string(R"({"sdp":""})"), std::string(R"({"sdp":42})"),
+        R"({"sdp":")" + std::string(70'000, 'x') + R"("})"}) {
+    auto b = s.call("POST", sfu_a + "/publish", r.a.token, bad);
+    EXPECT_EQ(b.status, 400) << bad.substr(0, 40) << " " << b.raw.body;
+  }
+  // Janus unreachable: 503, the call goes on.
+  auto down = s.call("POST", sfu_a + "/publish", r.a.token, body(json::object{{"sdp", "v=0"}}));
+  EXPECT_EQ(down.status, 503) << down.raw.body;
+  EXPECT_NE(down.raw.body.find("sfu_unavailable"), std::string::npos);
+  EXPECT_EQ(s.call("POST", sfu_a.substr(0, sfu_a.size() - 4) + "/heartbeat", r.a.token,
+                   std::string())
+                .status,
+            204)
+      << "the heartbeat does not fail for Janus";
+  // Nobody sends yet: receiving waits.
+  auto early = s.call("POST", sfu_a + "/subscriptions", r.a.token,
+                      body(json::object{{"participant_id", pb}}));
+  EXPECT_EQ(early.status, 409) << early.raw.body;
+  EXPECT_NE(early.raw.body.find("feed_not_ready"), std::string::npos);
+  auto self = s.call("POST", sfu_a + "/subscriptions", r.a.token,
+                     body(json::object{{"participant_id", pa}}));
+  EXPECT_EQ(self.status, 400) << self.raw.body;
+  // Subscription ids are the caller's handles: anything else is not found.
+  for (const std::string& sid : {"abc", "-1", "0", "12345678901234567"}) {
+    auto a = s.call("POST", sfu_a + "/subscriptions/" + sid + "/answer", r.a.token,
+                    body(json::object{{"sdp", "v=0"}}));
+    EXPECT_EQ(a.status, 404) << sid << " " << a.raw.body;
+  }
+  // Someone else's participant, an outsider: 404.
+  EXPECT_EQ(
+      s.call("POST", sfu_a + "/publish", r.b.token, body(json::object{{"sdp", "v=0"}})).status,
+      404);
+  Account eve = s.user("Ève");
+  EXPECT_EQ(
+      s.call("POST", sfu_a + "/publish", eve.token, body(json::object{{"sdp", "v=0"}})).status,
+      404);
+  auto trickle = s.call("POST", sfu_a + "/trickle", r.a.token,
+                        body(json::object{{"target", "publisher"}, {"candidates", "x"}}));
+  EXPECT_EQ(trickle.status, 400) << trickle.raw.body;
 }
 
 }  // namespace
