@@ -305,8 +305,8 @@ TEST(Calls, GrowsIntoTheSfu) {
                      body(json::object{{"participant_id", pa}}));
   EXPECT_EQ(self.status, 400) << self.raw.body;
   // Subscription ids are the caller's handles: anything else is not found.
-  for (const std::string& sid : {"abc", "-1", "0", "12345678901234567"}) {
-    auto a = s.call("POST", sfu_a + "/subscriptions/" + sid + "/answer", r.a.token,
+  for (const char* sid : {"abc", "-1", "0", "12345678901234567"}) {
+    auto a = s.call("POST", sfu_a + "/subscriptions/" + std::string(sid) + "/answer", r.a.token,
                     body(json::object{{"sdp", "v=0"}}));
     EXPECT_EQ(a.status, 404) << sid << " " << a.raw.body;
   }

@@ -5,6 +5,8 @@
 #   tests/e2e/run.sh build/ruche
 #   RUCHE_E2E_TESTS=share tests/e2e/run.sh build/ruche   # one suite
 #
+#   RUCHE_E2E_CONFIG=FILE tests/e2e/run.sh build/ruche     # the server with --config FILE
+#
 # Needs: web/dist built (cd web && npm ci && npm run build), chromium at
 # /usr/bin/chromium (or CHROMIUM=...). Screenshots go to build/e2e/.
 # Prints JSON metric lines; exits non-zero on any failure.
@@ -24,6 +26,9 @@ CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 [[ -f "$DIST/index.html" ]] || { echo "e2e: $DIST is not built (cd web && npm ci && npm run build)" >&2; exit 2; }
 [[ -d "$REPO/web/node_modules/playwright-core" ]] || { echo "e2e: run npm ci in web/ first" >&2; exit 2; }
 [[ -x "$CHROMIUM" ]] || { echo "e2e: $CHROMIUM not found (apt-get install chromium)" >&2; exit 2; }
+
+CONFIG=()
+[[ -n "${RUCHE_E2E_CONFIG:-}" ]] && CONFIG=(--config "$RUCHE_E2E_CONFIG")
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ruche-e2e.XXXXXX")
 PIDFILE="$TMP/server.pid"
@@ -47,11 +52,11 @@ export RUCHE_E2E_ADMIN_EMAIL="admin@ruche.test"
 export RUCHE_E2E_ADMIN_NAME="Ada Lovelace"
 export RUCHE_E2E_ADMIN_PASSWORD="Ornithorynque-Bleu-47"
 
-echo "$RUCHE_E2E_ADMIN_PASSWORD" | "$BIN" user add --data "$TMP/data" \
+echo "$RUCHE_E2E_ADMIN_PASSWORD" | "$BIN" user add "${CONFIG[@]}" --data "$TMP/data" \
   --email "$RUCHE_E2E_ADMIN_EMAIL" --name "$RUCHE_E2E_ADMIN_NAME" --admin >/dev/null
 
 export RUCHE_PASSWORD_MEMORY_KIB=19456 RUCHE_PASSWORD_ITERATIONS=2 RUCHE_WEB_ROOT="$DIST"
-"$BIN" serve --data "$TMP/data" --listen 127.0.0.1:0 >"$TMP/stdout" 2>"$TMP/stderr" &
+"$BIN" serve "${CONFIG[@]}" --data "$TMP/data" --listen 127.0.0.1:0 >"$TMP/stdout" 2>"$TMP/stderr" &
 SERVER_PID=$!
 echo "$SERVER_PID" >"$PIDFILE"
 

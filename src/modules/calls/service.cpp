@@ -200,17 +200,21 @@ Result<void> Service::heartbeat(const Caller& caller, const CallId& id, const Pa
   // Keeps its Janus session alive too. One Janus forgot (it restarted) is
   // forgotten here as well: the browser publishes again when its media
   // stops. Janus unreachable is not the heartbeat's failure.
-  if (session && janus_) {
-    auto kept = janus_->keepalive(*session);
-    if (!kept && kept.error().reason == "sfu_session_gone") {
-      RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
-        RUCHE_TRY(auto p, store::participant(c, id, me, alive_since(now)));
-        if (!p || p->sfu.session != session) return {};
-        return store::set_sfu(c, me, SfuPart{});
-      }));
-    }
-  }
+  if (session && janus_) (void)forgetting_gone(id, me, *session, janus_->keepalive(*session));
   return {};
+}
+
+template <class T>
+Result<T> Service::forgetting_gone(const CallId& id, const ParticipantId& me, std::int64_t session,
+                                   Result<T> r) {
+  if (r || r.error().reason != "sfu_session_gone") return r;
+  const std::int64_t now = p_.clock.now_ms();
+  (void)p_.db.write([&](db::Conn& c) -> Result<void> {
+    RUCHE_TRY(auto p, store::participant(c, id, me, alive_since(now)));
+    if (!p || p->sfu.session != session) return {};
+    return store::set_sfu(c, me, SfuPart{});
+  });
+  return r;
 }
 
 Result<void> Service::leave(const Caller& caller, const CallId& id, const ParticipantId& me) {
@@ -312,30 +316,33 @@ Result<json::object> Service::publish(const Caller& caller, const CallId& id,
   const SfuRoom& room = *call.sfu;
   RUCHE_TRY(std::int64_t session, session_of(me));
   if (!me.sfu.publisher) {
-    RUCHE_TRY(me.sfu.publisher, janus_->attach(session));
+    RUCHE_TRY(me.sfu.publisher, forgetting_gone(id, me.id, session, janus_->attach(session)));
     RUCHE_CHECK(p_.db.write([&](db::Conn& c) { return store::set_sfu(c, me.id, me.sfu); }));
   }
   const std::int64_t handle = *me.sfu.publisher;
   // Made by the first to send; the others find it there.
-  RUCHE_CHECK(janus_->create_room(session, handle, room.room, room.pin, room.secret,
-                                  settings_.max_participants));
+  RUCHE_CHECK(forgetting_gone(id, me.id, session,
+                              janus_->create_room(session, handle, room.room, room.pin, room.secret,
+                                                  settings_.max_participants)));
   Janus::Event ev;
   if (me.sfu.feed) {
-    RUCHE_TRY(ev, janus_->message(session, handle,
-                                  json::object{{"request", "configure"},
-                                               {"audio", true},
-                                               {"video", true}},
-                                  std::move(offer)));
+    RUCHE_TRY(ev, forgetting_gone(
+                      id, me.id, session,
+                      janus_->message(
+                          session, handle,
+                          json::object{{"request", "configure"}, {"audio", true}, {"video", true}},
+                          std::move(offer))));
   } else {
     const std::int64_t feed = random_janus_id();
-    RUCHE_TRY(ev, janus_->message(session, handle,
-                                  json::object{{"request", "joinandconfigure"},
-                                               {"ptype", "publisher"},
-                                               {"room", room.room},
-                                               {"pin", room.pin},
-                                               {"id", feed},
-                                               {"display", me.id.str()}},
-                                  std::move(offer)));
+    RUCHE_TRY(ev, forgetting_gone(id, me.id, session,
+                                  janus_->message(session, handle,
+                                                  json::object{{"request", "joinandconfigure"},
+                                                               {"ptype", "publisher"},
+                                                               {"room", room.room},
+                                                               {"pin", room.pin},
+                                                               {"id", feed},
+                                                               {"display", me.id.str()}},
+                                                  std::move(offer))));
     me.sfu.feed = feed;
   }
   if (!ev.jsep) return fail(Errc::internal, "the SFU gave no SDP answer");
@@ -369,7 +376,7 @@ Result<Service::Subscription> Service::subscribe(const Caller& caller, const Cal
     return fail(Errc::conflict, "that participant is not sending yet: try again shortly",
                 "feed_not_ready");
   RUCHE_TRY(std::int64_t session, session_of(me));
-  RUCHE_TRY(std::int64_t handle, janus_->attach(session));
+  RUCHE_TRY(std::int64_t handle, forgetting_gone(id, me.id, session, janus_->attach(session)));
   auto ev = janus_->message(
       session, handle,
       json::object{{"request", "join"},
@@ -379,7 +386,8 @@ Result<Service::Subscription> Service::subscribe(const Caller& caller, const Cal
                    {"streams", json::array{json::object{{"feed", *peer->sfu.feed}}}}});
   if (!ev || !ev->jsep) {
     (void)janus_->detach(session, handle);
-    if (!ev) return tl::unexpected(ev.error());
+    if (!ev)
+      return forgetting_gone(id, me.id, session, Result<Subscription>(tl::unexpected(ev.error())));
     return fail(Errc::internal, "the SFU gave no SDP offer");
   }
   return Subscription{std::to_string(handle), std::move(*ev->jsep)};
@@ -390,9 +398,11 @@ Result<void> Service::answer(const Caller& caller, const CallId& id, const Parti
   RUCHE_TRY(auto found, sfu_reach(caller, id, me_id));
   const Participant& me = found.second;
   RUCHE_TRY(std::int64_t handle, subscription_handle(me, subscription));
-  RUCHE_TRY([[maybe_unused]] auto ev,
-            janus_->message(*me.sfu.session, handle, json::object{{"request", "start"}},
-                            std::move(answer)));
+  RUCHE_TRY(
+      [[maybe_unused]] auto ev,
+      forgetting_gone(id, me.id, *me.sfu.session,
+                      janus_->message(*me.sfu.session, handle, json::object{{"request", "start"}},
+                                      std::move(answer))));
   return {};
 }
 
@@ -401,7 +411,7 @@ Result<void> Service::unsubscribe(const Caller& caller, const CallId& id,
   RUCHE_TRY(auto found, sfu_reach(caller, id, me_id));
   const Participant& me = found.second;
   RUCHE_TRY(std::int64_t handle, subscription_handle(me, subscription));
-  return janus_->detach(*me.sfu.session, handle);
+  return forgetting_gone(id, me.id, *me.sfu.session, janus_->detach(*me.sfu.session, handle));
 }
 
 Result<void> Service::trickle(const Caller& caller, const CallId& id, const ParticipantId& me_id,
@@ -416,7 +426,8 @@ Result<void> Service::trickle(const Caller& caller, const CallId& id, const Part
   } else {
     RUCHE_TRY(handle, subscription_handle(me, target));
   }
-  return janus_->trickle(*me.sfu.session, handle, candidates);
+  return forgetting_gone(id, me.id, *me.sfu.session,
+                         janus_->trickle(*me.sfu.session, handle, candidates));
 }
 
 std::shared_ptr<const std::vector<std::string>> Service::scope_members(

@@ -94,6 +94,12 @@ class Service {
   // `me`, live, the caller's, in call `id` in mode sfu; with the call.
   Result<std::pair<Call, Participant>> sfu_reach(const platform::Caller& caller, const CallId& id,
                                                  const ParticipantId& me);
+  // `r`, a Janus call's result for `me`'s `session`. When Janus forgot the
+  // session (it restarted, or timed it out), `me` forgets it too: the
+  // browser publishes again on that error, and gets a new one.
+  template <class T>
+  Result<T> forgetting_gone(const CallId& id, const ParticipantId& me, std::int64_t session,
+                            Result<T> r);
   // `me`'s Janus session, made (and recorded) when it has none.
   Result<std::int64_t> session_of(Participant& me);
   // A subscription id as the browser gives it back: a handle of `me`'s
