@@ -244,6 +244,38 @@ TEST(Calls, SettingsAreChecked) {
   EXPECT_FALSE(with({{"janus_url", "ws://127.0.0.1:8188/"}}));
   EXPECT_FALSE(with({{"janus_url", "http://user:pw@x/janus"}}));
   EXPECT_FALSE(with({{"janus_url", "http:///janus"}}));
+  EXPECT_EQ(with({{"sweep_seconds", 5}})->sweep_ms, 5000);
+  EXPECT_FALSE(with({{"sweep_seconds", 0}}));
+  EXPECT_FALSE(with({{"sweep_seconds", 61}}));
+}
+
+// Nobody needs to open the calls page for the others to learn that someone
+// went quiet (a closed laptop): a timer looks every sweep_seconds.
+TEST(Calls, QuietParticipantsLeaveOnTheTimer) {
+  TestServer s([](app::Config& c) {
+    c.module_settings["calls"] = json::object{{"sweep_seconds", 1}};
+  });
+  Room r(s);
+  auto wc = connect_events(s, r.c);
+  ASSERT_FALSE(until(*wc, "hello").is_null());
+  std::string call = r.start();
+  std::string pa = r.joined(r.a, call);
+  std::string pb = r.joined(r.b, call);
+  s.clock().advance_ms(20'000);
+  ASSERT_EQ(s.call("POST", "/api/v1/calls/" + call + "/participants/" + pa + "/heartbeat",
+                   r.a.token, std::string())
+                .status,
+            204);
+  s.clock().advance_ms(11'000);  // Bob: 31 s without a word; Alice: 11 s
+  json::value left = until(*wc, "call.participant_left", 10'000);
+  ASSERT_FALSE(left.is_null()) << "the timer did not tell";
+  EXPECT_EQ(str(left.at("data"), "participant_id"), pb);
+  EXPECT_EQ(r.participants(call), 1u);
+  s.clock().advance_ms(31'000);
+  left = until(*wc, "call.participant_left", 10'000);
+  ASSERT_FALSE(left.is_null());
+  EXPECT_EQ(str(left.at("data"), "participant_id"), pa);
+  EXPECT_FALSE(until(*wc, "call.ended", 10'000).is_null()) << "the last one gone ends the call";
 }
 
 // A call grows past peer to peer into the SFU; its routes' rules hold

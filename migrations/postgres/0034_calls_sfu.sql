@@ -10,3 +10,5 @@ ALTER TABLE calls_calls ADD COLUMN sfu_secret TEXT;
 ALTER TABLE calls_participants ADD COLUMN sfu_session BIGINT;
 ALTER TABLE calls_participants ADD COLUMN sfu_publisher BIGINT;
 ALTER TABLE calls_participants ADD COLUMN sfu_feed BIGINT;
+-- The calls going on, for the timer that looks for participants gone quiet.
+CREATE INDEX calls_calls_open ON calls_calls (workspace_id) WHERE ended_at_ms IS NULL;

@@ -1,5 +1,7 @@
 #include "platform/maintenance.hpp"
 
+#include "base/log.hpp"
+
 namespace ruche::platform {
 
 Result<bool> claim_run(db::Database& db, std::string_view task, std::int64_t interval_ms,
@@ -23,6 +25,44 @@ Result<bool> run_claimed(db::Database& db, const Clock& clock, std::string_view 
   if (!claimed) return false;
   RUCHE_CHECK(run());
   return true;
+}
+
+PeriodicTask::PeriodicTask(db::Database& db, const Clock& clock, std::string task,
+                           std::int64_t period_ms, std::function<Result<void>()> run,
+                           std::function<Result<bool>()> needed)
+    : db_(db),
+      clock_(clock),
+      task_(std::move(task)),
+      period_ms_(period_ms),
+      run_(std::move(run)),
+      needed_(std::move(needed)),
+      thread_([this] { loop(); }) {}
+
+PeriodicTask::~PeriodicTask() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void PeriodicTask::loop() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    cv_.wait_for(lock, std::chrono::milliseconds(period_ms_), [&] { return stopping_; });
+    if (stopping_) return;
+    lock.unlock();
+    auto r = [&]() -> Result<bool> {
+      if (needed_) {
+        RUCHE_TRY(bool needed, needed_());
+        if (!needed) return false;
+      }
+      return run_claimed(db_, clock_, task_, period_ms_, [&] { return run_(); });
+    }();
+    if (!r) log::warn(task_ + "_failed", {{"error", r.error().message}});
+    lock.lock();
+  }
 }
 
 }  // namespace ruche::platform

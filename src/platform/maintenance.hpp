@@ -8,8 +8,13 @@
 // maintenance threads only.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
 #include <string_view>
+#include <thread>
 
 #include "base/clock.hpp"
 #include "base/function_ref.hpp"
@@ -38,5 +43,36 @@ inline std::int64_t claim_interval(std::int64_t period_ms) {
 // the claim's or the run's.
 Result<bool> run_claimed(db::Database& db, const Clock& clock, std::string_view task,
                          std::int64_t period_ms, FunctionRef<Result<void>()> run);
+
+// A module's periodic task on a thread of its own: every `period_ms` (real
+// time), if `needed` says so (cheap reads: no claim, so no write, when
+// there is nothing to do), the node that claims the period (run_claimed)
+// runs `run`. A failure is logged as "<task>_failed" and the next period
+// tries again. Destroying it stops the thread (a run under way finishes
+// first): own it by unique_ptr, made last in the module's constructor and
+// reset first in its destructor, so that `run` never sees a half-built or
+// half-destroyed module.
+class PeriodicTask {
+ public:
+  PeriodicTask(db::Database& db, const Clock& clock, std::string task, std::int64_t period_ms,
+               std::function<Result<void>()> run, std::function<Result<bool>()> needed = {});
+  ~PeriodicTask();
+  PeriodicTask(const PeriodicTask&) = delete;
+  PeriodicTask& operator=(const PeriodicTask&) = delete;
+
+ private:
+  void loop();
+
+  db::Database& db_;
+  const Clock& clock_;
+  const std::string task_;
+  const std::int64_t period_ms_;
+  const std::function<Result<void>()> run_;
+  const std::function<Result<bool>()> needed_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
 
 }  // namespace ruche::platform

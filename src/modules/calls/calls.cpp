@@ -74,6 +74,11 @@ Result<Settings> settings_from(const json::object& module_settings) {
     s.max_participants = v->as_int64();
   if (auto* v = o.if_contains("p2p_max_participants"); v && v->is_int64())
     s.p2p_max_participants = v->as_int64();
+  if (auto* v = o.if_contains("sweep_seconds"); v && v->is_int64()) {
+    if (v->as_int64() < 1 || v->as_int64() > 60)
+      return fail(Errc::invalid, "calls.sweep_seconds must be between 1 and 60");
+    s.sweep_ms = v->as_int64() * 1000;
+  }
   if (!s.janus_url.empty()) {
     std::string_view u = s.janus_url;
     const bool scheme = u.starts_with("http://") || u.starts_with("https://");

@@ -81,6 +81,9 @@ struct Settings {
   std::string janus_admin_key;  // the VideoRoom's admin_key, if it has one
   // A call with more participants than this goes through Janus (when set).
   std::int64_t p2p_max_participants = 4;
+  // How often participants gone quiet (a closed laptop) are looked for, so
+  // that the others are told within kParticipantTtlMs and this.
+  std::int64_t sweep_ms = 10'000;
 };
 Result<Settings> settings_from(const json::object& module_settings);
 

@@ -1,5 +1,7 @@
 #include "modules/calls/service.hpp"
 
+#include <limits>
+
 #include "base/log.hpp"
 #include "core/crypto/random.hpp"
 #include "modules/calls/store.hpp"
@@ -41,6 +43,30 @@ Service::Service(platform::Platform& p, Settings settings)
     : p_(p), settings_(std::move(settings)) {
   if (!settings_.janus_url.empty())
     janus_ = std::make_shared<Janus>(JanusConfig{settings_.janus_url, settings_.janus_admin_key});
+  // Nothing read but an index while no call goes on: no claim, no write.
+  sweeper_ = std::make_unique<platform::PeriodicTask>(
+      p_.db, p_.clock, "calls.sweep", settings_.sweep_ms, [this] { return sweep_all(); },
+      [this]() -> Result<bool> {
+        return p_.db.read([](db::Conn& c) -> Result<bool> {
+          RUCHE_TRY(auto open, store::open_call_workspaces(c, 1));
+          return !open.empty();
+        });
+      });
+}
+
+Service::~Service() {
+  sweeper_.reset();
+}
+
+Result<void> Service::sweep_all() {
+  const std::int64_t now = p_.clock.now_ms();
+  RUCHE_TRY(auto open, p_.db.read([](db::Conn& c) {
+    return store::open_call_workspaces(c, std::numeric_limits<std::int64_t>::max());
+  }));
+  // A transaction per workspace: one busy workspace holds no other back.
+  for (const auto& ws : open)
+    RUCHE_CHECK(p_.db.write([&](db::Conn& c) { return sweep(c, ws, now); }));
+  return {};
 }
 
 void Service::release_after_commit(db::Conn& c, std::optional<std::int64_t> session,

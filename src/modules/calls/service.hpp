@@ -10,6 +10,7 @@
 
 #include "modules/calls/calls.hpp"
 #include "modules/calls/janus.hpp"
+#include "platform/maintenance.hpp"
 #include "platform/platform.hpp"
 
 namespace ruche::calls {
@@ -17,6 +18,7 @@ namespace ruche::calls {
 class Service {
  public:
   Service(platform::Platform& p, Settings settings);
+  ~Service();
 
   // Errors everywhere: not_found for what the caller may not see (a call of
   // a workspace where calls are closed to them), forbidden "read_only" to
@@ -73,6 +75,12 @@ class Service {
   Result<void> trickle(const platform::Caller& caller, const CallId& id, const ParticipantId& me,
                        const std::string& target, const json::array& candidates);
 
+  // Every call going on: participants not heard for kParticipantTtlMs
+  // leave, calls left empty end (events for each). Run every
+  // Settings::sweep_ms by one node; the requests that read a workspace's
+  // calls sweep it too.
+  Result<void> sweep_all();
+
   // Registry hooks.
   std::shared_ptr<const std::vector<std::string>> scope_members(const std::string& scope) const;
   Result<void> member_left(db::Conn& c, const WorkspaceId& ws, const UserId& user);
@@ -110,6 +118,7 @@ class Service {
   platform::Platform& p_;
   Settings settings_;
   std::shared_ptr<Janus> janus_;  // null without calls.janus_url
+  std::unique_ptr<platform::PeriodicTask> sweeper_;  // sweep_all()
 };
 
 }  // namespace ruche::calls

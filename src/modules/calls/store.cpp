@@ -127,6 +127,15 @@ Result<std::vector<Participant>> stale(db::Conn& c, const WorkspaceId& ws,
   return out;
 }
 
+Result<std::vector<WorkspaceId>> open_call_workspaces(db::Conn& c, std::int64_t limit) {
+  RUCHE_TRY(auto rows, c.query("SELECT DISTINCT workspace_id FROM calls_calls "
+                               "WHERE ended_at_ms IS NULL LIMIT $1",
+                               {limit}));
+  std::vector<WorkspaceId> out;
+  for (const auto& r : rows) out.emplace_back(r.text(0));
+  return out;
+}
+
 Result<void> end_call(db::Conn& c, const CallId& id, std::int64_t now_ms) {
   RUCHE_TRY([[maybe_unused]] auto n,
             c.exec("UPDATE calls_calls SET ended_at_ms = $2 WHERE id = $1 AND ended_at_ms IS NULL",

@@ -26,6 +26,8 @@ Result<void> leave(db::Conn& c, const ParticipantId& id, std::int64_t now_ms);
 // Participants of the workspace's live calls not seen since `alive_since_ms`.
 Result<std::vector<Participant>> stale(db::Conn& c, const WorkspaceId& ws,
                                        std::int64_t alive_since_ms);
+// The workspaces with calls going on (at most `limit`).
+Result<std::vector<WorkspaceId>> open_call_workspaces(db::Conn& c, std::int64_t limit);
 Result<void> end_call(db::Conn& c, const CallId& id, std::int64_t now_ms);
 // Moves a peer-to-peer call to the SFU with `room`; false when it already was.
 Result<bool> switch_to_sfu(db::Conn& c, const CallId& id, const SfuRoom& room);

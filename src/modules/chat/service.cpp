@@ -152,22 +152,6 @@ json::object to_json(const Attachment& a) {
 
 Service::Service(platform::Platform& p, Settings settings) : p_(p), settings_(settings), bus_(p.bus) {
   if (p_.db.backend() == db::Backend::sqlite) indexer_ = std::thread([this] { index_loop(); });
-  if (settings_.maintenance_every_ms > 0) {
-    maintenance_ = std::thread([this] {
-      std::unique_lock lock(index_mu_);
-      while (true) {
-        maintenance_cv_.wait_for(lock, std::chrono::milliseconds(settings_.maintenance_every_ms),
-                           [&] { return stopping_; });
-        if (stopping_) return;
-        lock.unlock();
-        // One node per period runs it (the others' timers find it claimed).
-        auto r = platform::run_claimed(p_.db, p_.clock, "chat.maintenance", settings_.maintenance_every_ms,
-                                       [&]() -> Result<void> { return maintain().map([](std::int64_t) {}); });
-        if (!r) log::warn("chat.maintenance_failed", {{"error", r.error().message}});
-        lock.lock();
-      }
-    });
-  }
   // Membership caches follow member events from every node.
   subscription_ = bus_.subscribe([this](const bus::Event& e) {
     if (e.type == bus::kReset) {
@@ -182,18 +166,22 @@ Service::Service(platform::Platform& p, Settings settings) : p_(p), settings_(se
           forget_members(std::string(ch->as_string()));
     }
   });
+  // One node per period runs it (the others' timers find it claimed).
+  if (settings_.maintenance_every_ms > 0)
+    maintenance_ = std::make_unique<platform::PeriodicTask>(
+        p_.db, p_.clock, "chat.maintenance", settings_.maintenance_every_ms,
+        [this]() -> Result<void> { return maintain().map([](std::int64_t) {}); });
 }
 
 Service::~Service() {
+  maintenance_.reset();
   bus_.unsubscribe(subscription_);
   {
     std::lock_guard lock(index_mu_);
     stopping_ = true;
   }
   index_cv_.notify_all();
-  maintenance_cv_.notify_all();
   if (indexer_.joinable()) indexer_.join();
-  if (maintenance_.joinable()) maintenance_.join();
 }
 
 void Service::index_loop() {

@@ -19,6 +19,7 @@
 #include "base/function_ref.hpp"
 #include "modules/chat/chat.hpp"
 #include "modules/chat/store.hpp"
+#include "platform/maintenance.hpp"
 #include "platform/platform.hpp"
 
 namespace ruche::chat {
@@ -291,11 +292,8 @@ class Service {
   std::optional<std::chrono::steady_clock::time_point> tidied_at_;
   std::int64_t tidied_rowid_ = 0;
 
-  // Maintenance (unposted uploads), every settings_.maintenance_every_ms;
-  // stopped with stopping_ under index_mu_.
-  std::condition_variable maintenance_cv_;
-  std::thread maintenance_;
-
+  // Maintenance (unposted uploads), every settings_.maintenance_every_ms.
+  std::unique_ptr<platform::PeriodicTask> maintenance_;
 };
 
 }  // namespace ruche::chat

@@ -116,30 +116,15 @@ Service::Service(platform::Platform& p, Settings s)
       settings_(std::move(s)),
       grant_key_(crypto::hmac_sha256(p.config.instance_key, "ruche/files/share-grant/v1")) {
   subscription_ = p_.bus.subscribe([this](const bus::Event& e) { forget_opens(e); });
-  if (settings_.maintenance_every_ms > 0) {
-    maintenance_ = std::thread([this] {
-      std::unique_lock lock(stop_mu_);
-      while (!stopping_) {
-        stop_cv_.wait_for(lock, std::chrono::milliseconds(settings_.maintenance_every_ms));
-        if (stopping_) break;
-        lock.unlock();
-        // One node per period runs it (the others' timers find it claimed).
-        auto r = platform::run_claimed(p_.db, p_.clock, "files.maintenance", settings_.maintenance_every_ms,
-                                       [&] { return maintain(); });
-        if (!r) log::warn("files.maintenance_failed", {{"error", r.error().message}});
-        lock.lock();
-      }
-    });
-  }
+  // One node per period runs it (the others' timers find it claimed).
+  if (settings_.maintenance_every_ms > 0)
+    maintenance_ = std::make_unique<platform::PeriodicTask>(p_.db, p_.clock, "files.maintenance",
+                                                            settings_.maintenance_every_ms,
+                                                            [this] { return maintain(); });
 }
 
 Service::~Service() {
-  {
-    std::lock_guard lock(stop_mu_);
-    stopping_ = true;
-  }
-  stop_cv_.notify_all();
-  if (maintenance_.joinable()) maintenance_.join();
+  maintenance_.reset();
   p_.bus.unsubscribe(subscription_);
 }
 

@@ -24,6 +24,7 @@
 #include "dav/dav.hpp"
 #include "modules/files/files.hpp"
 #include "modules/files/store.hpp"
+#include "platform/maintenance.hpp"
 #include "platform/platform.hpp"
 #include "platform/registry.hpp"
 
@@ -387,10 +388,7 @@ class Service {
   std::mutex share_mu_;
   std::unordered_map<std::string, std::int64_t> share_ok_;  // sha256(token, password) -> verified at
 
-  std::atomic<bool> stopping_{false};
-  std::mutex stop_mu_;
-  std::condition_variable stop_cv_;
-  std::thread maintenance_;
+  std::unique_ptr<platform::PeriodicTask> maintenance_;  // every settings_.maintenance_every_ms
 };
 
 }  // namespace ruche::files
