@@ -249,6 +249,63 @@ TEST(Calls, SettingsAreChecked) {
   EXPECT_FALSE(with({{"sweep_seconds", 61}}));
 }
 
+// Someone in a call rings others in; they decline or join.
+TEST(Calls, RingingAndDeclining) {
+  TestServer s;
+  Room r(s);
+  Account eve = s.user("Ève");
+  auto wa = connect_events(s, r.a);
+  auto wb = connect_events(s, r.b);
+  auto wc = connect_events(s, r.c);
+  for (auto* w : {wa.get(), wb.get(), wc.get()}) ASSERT_FALSE(until(*w, "hello").is_null());
+  std::string call = r.start("Point du lundi");
+  std::string pa = r.joined(r.a, call);
+  const std::string ring = "/api/v1/calls/" + call + "/participants/" + pa + "/ring";
+  auto to = [](std::initializer_list<std::string> ids) {
+    return body(json::object{{"user_ids", json::array(ids.begin(), ids.end())}});
+  };
+  ASSERT_EQ(s.call("POST", ring, r.a.token, to({r.b.id.str()})).status, 202);
+  json::value rung = until(*wb, "call.ringing");
+  ASSERT_FALSE(rung.is_null()) << "Bob's phone rings";
+  EXPECT_EQ(str(rung.at("data"), "call_id"), call);
+  EXPECT_EQ(str(rung.at("data"), "title"), "Point du lundi");
+  EXPECT_EQ(str(rung.at("data"), "from_user_id"), r.a.id.str());
+  EXPECT_EQ(rung.at("data").at("ring_seconds").as_int64(), 30);
+  EXPECT_TRUE(until(*wc, "call.ringing", 300).is_null()) << "nobody else's does";
+
+  // Who may be rung, by whom.
+  for (const std::string& bad :
+       {to({eve.id.str()}), to({r.a.id.str()}), to({}), to({"x"}), std::string("{}"),
+        std::string(R"({"user_ids":[42]})"), std::string(R"({"user_ids":"abc"})")}) {
+    auto b = s.call("POST", ring, r.a.token, bad);
+    EXPECT_EQ(b.status, 400) << bad << " " << b.raw.body;
+  }
+  json::array many;
+  for (int i = 0; i < 51; ++i) many.push_back(json::value(r.b.id.str()));
+  EXPECT_EQ(s.call("POST", ring, r.a.token, body(json::object{{"user_ids", many}})).status, 400);
+  EXPECT_EQ(s.call("POST", ring, r.b.token, to({r.c.id.str()})).status, 404)
+      << "someone else's participant";
+  EXPECT_EQ(s.call("POST", ring, eve.token, to({r.c.id.str()})).status, 404);
+  EXPECT_TRUE(until(*wc, "call.ringing", 300).is_null()) << "no refused ring rang";
+
+  // Bob joins; ringing both again rings only Chloé.
+  r.joined(r.b, call);
+  ASSERT_EQ(s.call("POST", ring, r.a.token, to({r.b.id.str(), r.c.id.str()})).status, 202);
+  EXPECT_FALSE(until(*wc, "call.ringing").is_null());
+  EXPECT_TRUE(until(*wb, "call.ringing", 300).is_null()) << "Bob is in the call already";
+
+  // Chloé declines: those in the call, and her own tabs, are told.
+  ASSERT_EQ(s.call("POST", "/api/v1/calls/" + call + "/decline", r.c.token, std::string()).status,
+            204);
+  for (auto* w : {wa.get(), wb.get(), wc.get()}) {
+    json::value d = until(*w, "call.declined");
+    ASSERT_FALSE(d.is_null());
+    EXPECT_EQ(str(d.at("data"), "user_id"), r.c.id.str());
+  }
+  EXPECT_EQ(s.call("POST", "/api/v1/calls/" + call + "/decline", eve.token, std::string()).status,
+            404);
+}
+
 // Nobody needs to open the calls page for the others to learn that someone
 // went quiet (a closed laptop): a timer looks every sweep_seconds.
 TEST(Calls, QuietParticipantsLeaveOnTheTimer) {

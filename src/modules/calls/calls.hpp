@@ -26,6 +26,10 @@ inline constexpr std::int64_t kParticipantTtlMs = 30'000;
 // One signalling message (an SDP offer or answer, an ICE candidate).
 inline constexpr std::size_t kMaxSignalBytes = 64 * 1024;
 inline constexpr std::size_t kMaxLiveCallsPerWorkspace = 50;
+// People rung at once; how long a browser rings (the call.ringing event
+// says so).
+inline constexpr std::size_t kMaxRing = 50;
+inline constexpr std::int64_t kRingSeconds = 30;
 
 // A participant's part in the call's SFU room: its Janus session, the handle
 // that publishes its media, and its feed id once it sends.

@@ -100,6 +100,28 @@ void register_routes(platform::Api& api, Service& calls) {
                    RUCHE_CHECK(calls.leave(caller, call_param(req), participant_param(req)));
                    return http::no_content();
                  });
+  api.add_object("POST", "/api/v1/calls/{cid}/participants/{pid}/ring", "calls", Access::read,
+                 "cid",
+                 [&calls](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(json::In in, json::In::parse(req.body));
+                   std::vector<std::string> people;
+                   const json::value* ids = in.raw("user_ids");
+                   if (ids == nullptr || !ids->is_array() || ids->as_array().size() > kMaxRing)
+                     return fail(Errc::invalid, "user_ids must be a list of 1 to 50 user ids",
+                                 "invalid_field");
+                   for (const auto& v : ids->as_array()) {
+                     if (!v.is_string() || v.as_string().size() > 64)
+                       return fail(Errc::invalid, "user_ids must be user ids", "invalid_field");
+                     people.emplace_back(v.as_string());
+                   }
+                   RUCHE_CHECK(calls.ring(caller, call_param(req), participant_param(req), people));
+                   return http::Response{.status = 202};
+                 });
+  api.add_object("POST", "/api/v1/calls/{cid}/decline", "calls", Access::read, "cid",
+                 [&calls](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_CHECK(calls.decline(caller, call_param(req)));
+                   return http::no_content();
+                 });
   // The SFU: one participant's media through Janus (docs/calls.md).
   const std::string sfu = "/api/v1/calls/{cid}/participants/{pid}/sfu";
   api.add_object("POST", sfu + "/publish", "calls", Access::read, "cid",

@@ -1,5 +1,6 @@
 #include "modules/calls/service.hpp"
 
+#include <algorithm>
 #include <limits>
 
 #include "base/log.hpp"
@@ -454,6 +455,59 @@ Result<void> Service::trickle(const Caller& caller, const CallId& id, const Part
   }
   return forgetting_gone(id, me.id, *me.sfu.session,
                          janus_->trickle(*me.sfu.session, handle, candidates));
+}
+
+Result<void> Service::ring(const Caller& caller, const CallId& id, const ParticipantId& me_id,
+                           const std::vector<std::string>& people) {
+  if (people.empty() || people.size() > kMaxRing)
+    return fail(Errc::invalid, "user_ids: 1 to 50 people", "invalid_field");
+  const std::int64_t now = p_.clock.now_ms();
+  std::vector<std::string> targets;
+  RUCHE_TRY(auto call, p_.db.read([&](db::Conn& c) -> Result<Call> {
+    RUCHE_TRY(auto found, reach(c, caller, id, Access::read));
+    Call& call = found.first;
+    RUCHE_TRY(auto me, store::participant(c, id, me_id, alive_since(now)));
+    if (!me || me->user_id != caller.user_id.str())
+      return fail(Errc::not_found, "not in this call (any more): join again", "not_in_call");
+    for (const auto& person : people) {
+      if (person == caller.user_id.str() || !is_id(person))
+        return fail(Errc::invalid, "cannot ring " + person, "invalid_field");
+      auto access = p_.authz.access_in(c, UserId(person), call.workspace_id);
+      if (!access || access->right("calls") == Access::none)
+        return fail(Errc::invalid, person + " may not join this call", "invalid_field");
+      const bool in_call = std::any_of(call.participants.begin(), call.participants.end(),
+                                       [&](const Participant& p) { return p.user_id == person; });
+      if (!in_call && std::find(targets.begin(), targets.end(), person) == targets.end())
+        targets.push_back(person);
+    }
+    return std::move(call);
+  }));
+  for (const auto& person : targets)
+    p_.outbox.publish_ephemeral(call.workspace_id, "call.ringing", "calls",
+                                json::object{{"call_id", id.str()},
+                                             {"workspace_id", call.workspace_id.str()},
+                                             {"title", call.title},
+                                             {"from_user_id", caller.user_id.str()},
+                                             {"ring_seconds", kRingSeconds}},
+                                signal_scope(id, person));
+  return {};
+}
+
+Result<void> Service::decline(const Caller& caller, const CallId& id) {
+  RUCHE_TRY(auto call, p_.db.read([&](db::Conn& c) -> Result<Call> {
+    RUCHE_TRY(auto found, reach(c, caller, id, Access::read));
+    return std::move(found.first);
+  }));
+  if (call.ended_at_ms) return fail(Errc::gone, "this call has ended", "call_ended");
+  std::vector<std::string> told{caller.user_id.str()};
+  for (const auto& p : call.participants)
+    if (std::find(told.begin(), told.end(), p.user_id) == told.end()) told.push_back(p.user_id);
+  for (const auto& person : told)
+    p_.outbox.publish_ephemeral(
+        call.workspace_id, "call.declined", "calls",
+        json::object{{"call_id", id.str()}, {"user_id", caller.user_id.str()}},
+        signal_scope(id, person));
+  return {};
 }
 
 std::shared_ptr<const std::vector<std::string>> Service::scope_members(

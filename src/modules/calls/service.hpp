@@ -48,6 +48,17 @@ class Service {
   Result<void> signal(const platform::Caller& caller, const CallId& id, const ParticipantId& from,
                       const ParticipantId& to, const std::string& kind, const json::value& data);
 
+  // Rings `people` (user ids, at most kMaxRing) into the call, from the
+  // caller's live participant `me`: each gets "call.ringing", ephemeral,
+  // on their own live events only; those already in the call are skipped.
+  // Errors also: invalid "invalid_field" for someone who may not join it
+  // (not a member, calls closed to them, oneself).
+  Result<void> ring(const platform::Caller& caller, const CallId& id, const ParticipantId& me,
+                    const std::vector<std::string>& people);
+  // The caller does not answer the ringing: the people in the call, and the
+  // caller's own other tabs (which stop ringing), get "call.declined".
+  Result<void> decline(const platform::Caller& caller, const CallId& id);
+
   // The SFU (a call in mode sfu; the caller's own live participant `me`).
   // Errors also: conflict "not_sfu" (the call is peer to peer), unavailable
   // "sfu_unavailable" (Janus unreachable or slow), not_found
