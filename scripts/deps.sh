@@ -16,7 +16,7 @@ BUILD_PKGS=(
 TEST_PKGS=(
   postgresql-15 nats-server python3-aiosmtpd curl openssl chromium
   litmus rclone valgrind nginx-light systemd python3-caldav vdirsyncer
-  janus iproute2 procps util-linux
+  janus iproute2 procps util-linux strace
 )
 BENCH_PKGS=(
   wrk util-linux procps
