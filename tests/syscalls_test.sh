@@ -1,25 +1,31 @@
 #!/usr/bin/env bash
 # The system calls `ruche serve` makes stay within what its systemd unit
-# allows (deploy/systemd/ruche.service: SystemCallFilter=@system-service).
+# allows (deploy/systemd/ruche.service: SystemCallFilter=@system-service);
+# those of ruche-sync within its own unit's (deploy/systemd/ruche-sync.service).
 # The server runs under strace through a workload that touches every kind of
 # work it does: start-up and migrations, password hashing, every module's
 # writes (chunked and encrypted file contents, fsyncs, the chat's search
 # index), WebDAV and CalDAV, downloads by range, the live events WebSocket,
 # an export streamed, maintenance and chunk collection, outbound HTTP (a
-# Janus that does not answer), the timers, and a SIGTERM shutdown. Every
+# Janus that does not answer), the timers, and a SIGTERM shutdown; then
+# ruche-sync logs in, adds a folder, syncs both ways and runs until SIGTERM.
+# Every
 # system call seen must be in the set systemd-analyze gives for the filter:
 # a new one (io_uring, a mount, ptrace…) fails here, not on a production
 # server where it would get EPERM.
 set -euo pipefail
-RUCHE=$(realpath "${1:?usage: syscalls_test.sh path/to/ruche}")
+RUCHE=$(realpath "${1:?usage: syscalls_test.sh path/to/ruche path/to/ruche-sync}")
+SYNC=$(realpath "${2:?usage: syscalls_test.sh path/to/ruche path/to/ruche-sync}")
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/tests/serve_lib.sh"
 command -v strace >/dev/null || fail "strace is not installed (scripts/deps.sh test)"
 command -v systemd-analyze >/dev/null || fail "systemd-analyze is not installed (scripts/deps.sh test)"
 
-# The filter of the unit, as committed.
+# The filter of the units, as committed.
 FILTER=$(sed -n 's/^SystemCallFilter=//p' "$ROOT/deploy/systemd/ruche.service")
 [ "$FILTER" = "@system-service" ] || fail "the unit's SystemCallFilter is '$FILTER', this test checks @system-service"
+SYNC_FILTER=$(sed -n 's/^SystemCallFilter=//p' "$ROOT/deploy/systemd/ruche-sync.service")
+[ "$SYNC_FILTER" = "$FILTER" ] || fail "ruche-sync.service's SystemCallFilter is '$SYNC_FILTER', this test checks $FILTER"
 expand() {
   systemd-analyze syscall-filter "$1" | sed -E 's/#.*//; s/^ +//' | tail -n +2 | grep . |
     while read -r name; do
@@ -109,6 +115,30 @@ assert data.startswith(b"HTTP/1.1 101"), data[:80]
 s.close()
 PY
 
+# ruche-sync: login, a folder added, both ways, then `run` until SIGTERM.
+mkdir -p "$T/sync"
+echo "local" >"$T/sync/local.txt"
+echo "$PASSWORD" | strace -f -qq -o "$T/sync-trace.1" "$SYNC" --state "$T/state" login "$url" \
+  --email admin@example.org >/dev/null
+strace -f -qq -o "$T/sync-trace.2" "$SYNC" --state "$T/state" add "$WS" "$T/sync" >/dev/null
+strace -f -qq -o "$T/sync-trace.3" "$SYNC" --state "$T/state" once >/dev/null 2>&1 ||
+  fail "ruche-sync once under strace"
+[ -f "$T/sync/note2.txt" ] || fail "ruche-sync did not download note2.txt"
+api -G "$url/api/v1/workspaces/$WS/files/by-path" --data-urlencode "path=/local.txt" >/dev/null ||
+  fail "ruche-sync did not upload local.txt"
+strace -f -qq -o "$T/sync-trace.4" "$SYNC" --state "$T/state" --quiet run --interval 1 &
+SYNC_RUN=$!
+echo "later" >"$T/sync/later.txt"
+up=""
+for _ in $(seq 1 200); do
+  api -G "$url/api/v1/workspaces/$WS/files/by-path" --data-urlencode "path=/later.txt" >/dev/null 2>&1 &&
+    up=1 && break
+  sleep 0.1
+done
+[ -n "$up" ] || fail "ruche-sync run did not upload later.txt"
+kill -TERM "$(pgrep -P "$SYNC_RUN")"
+wait "$SYNC_RUN" || fail "ruche-sync run under strace did not stop cleanly"
+
 # An export streamed; maintenance and chunk collection; the timers run.
 api "$url/api/v1/workspaces/$WS/export" -o "$T/export.tar"
 tar -tf "$T/export.tar" >/dev/null
@@ -122,5 +152,10 @@ sed -nE 's/^[0-9]+ +([a-z_0-9]+)\(.*/\1/p; s/^[0-9]+ +<\.\.\. ([a-z_0-9]+) resum
   sort -u >"$T/used"
 [ "$(wc -l <"$T/used")" -gt 40 ] || fail "strace recorded too few system calls ($(wc -l <"$T/used")): $(head -5 "$T/trace")"
 outside=$(comm -23 "$T/used" "$T/allowed" | tr '\n' ' ')
-[ -z "$outside" ] || fail "system calls outside $FILTER: $outside"
-echo "syscalls_test: $(wc -l <"$T/used") system calls, all in $FILTER"
+[ -z "$outside" ] || fail "system calls of ruche serve outside $FILTER: $outside"
+sed -nE 's/^[0-9]+ +([a-z_0-9]+)\(.*/\1/p; s/^[0-9]+ +<\.\.\. ([a-z_0-9]+) resumed.*/\1/p' "$T"/sync-trace.* |
+  sort -u >"$T/sync-used"
+[ "$(wc -l <"$T/sync-used")" -gt 30 ] || fail "strace recorded too few system calls of ruche-sync"
+outside=$(comm -23 "$T/sync-used" "$T/allowed" | tr '\n' ' ')
+[ -z "$outside" ] || fail "system calls of ruche-sync outside $FILTER: $outside"
+echo "syscalls_test: ruche serve $(wc -l <"$T/used"), ruche-sync $(wc -l <"$T/sync-used") system calls, all in $FILTER"
