@@ -26,6 +26,8 @@ if [ -f web/package.json ]; then
   scripts/web.sh test || status=1
   if [ -x tests/e2e/run.sh ]; then
     tests/e2e/run.sh "$BUILD/ruche" || status=1
+    # Calls through Janus: three Chromium, in a network namespace of their own.
+    tests/e2e/calls_sfu.sh "$BUILD/ruche" || status=1
   fi
 fi
 

@@ -201,8 +201,13 @@ expect(request("GET", f"/calls/{call}", tokens["c"]), 200, "the call with Janus 
 subprocess.run([CONTROL, "start"], check=True)
 expect(request("POST", f"/calls/{call}/participants/{me['a']}/heartbeat", owner), 204,
        "heartbeat after the restart")
-if db_row("SELECT sfu_session FROM calls_participants WHERE id = ?", me["a"])[0] is not None:
-    fail("the heartbeat kept a session Janus no longer has")
+if db_row("SELECT sfu_session FROM calls_participants WHERE id = ?", me["a"])[0] != 0:
+    fail("the heartbeat did not mark the session Janus no longer has")
+# The browser's connections went with Janus's session: its next request is
+# told so (once), and it starts again on new connections.
+gone = sfu("a", "/publish", {"sdp": offer()})
+if gone[0] != 404 or reason(gone) != "sfu_session_gone":
+    fail(f"publish after the heartbeat found the session gone: {gone}")
 expect(sfu("a", "/publish", {"sdp": offer()}), 200, "publish after the restart (heartbeat first)")
 if not room_exists(room):
     fail("publishing after the restart did not make the room again")

@@ -38,6 +38,11 @@ const MEDIA_FLAGS = [
   '--auto-select-desktop-capture-source=Entire screen',
 ];
 
+// A candidate the owner trickles as the member goes (another page, the tab
+// closed) finds them gone: 404 no_participant, which Chromium logs. The
+// departure's event drops the connection just after.
+const LATE_SIGNAL = [/status of 404 .*\/signals\)$/];
+
 let browser;
 let owner;
 let ownerPage;
@@ -302,7 +307,7 @@ test('the member leaves: the owner’s grid drops the tile; the list still shows
   const item = memberPage.locator('.calls-item', { hasText: TITLE });
   await item.getByText('1 personne dans l’appel : Ada Lovelace').waitFor();
   await shot(ownerPage, 'calls-06-owner-alone');
-  assertNoConsoleErrors(owner, 'owner');
+  assertNoConsoleErrors(owner, 'owner', LATE_SIGNAL);
   assertNoConsoleErrors(member, 'member');
 });
 
@@ -328,7 +333,7 @@ test('the member joins again and goes to another page: out of the call', async (
   await tileOf(ownerPage, MEMBER.name).waitFor({ state: 'detached', timeout: 10_000 });
   const [call] = await pageOk(ownerPage, 'GET', `/workspaces/${wsId}/calls`);
   assert.equal(call.participants.length, 1);
-  assertNoConsoleErrors(owner, 'owner');
+  assertNoConsoleErrors(owner, 'owner', LATE_SIGNAL);
   assertNoConsoleErrors(member, 'member');
 });
 
@@ -340,6 +345,6 @@ test('the owner leaves last: the call ends and leaves every list', async () => {
   await memberPage.getByText('Aucun appel en cours').waitFor();
   assert.deepEqual(await pageOk(ownerPage, 'GET', `/workspaces/${wsId}/calls`), []);
   await shot(memberPage, 'calls-07-ended');
-  assertNoConsoleErrors(owner, 'owner');
+  assertNoConsoleErrors(owner, 'owner', LATE_SIGNAL);
   assertNoConsoleErrors(member, 'member');
 });

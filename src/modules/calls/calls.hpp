@@ -33,6 +33,10 @@ inline constexpr std::int64_t kRingSeconds = 30;
 
 // A participant's part in the call's SFU room: its Janus session, the handle
 // that publishes its media, and its feed id once it sends.
+// SfuPart::session once Janus lost it unbeknown to the browser (Janus
+// restarted; the heartbeat found out): the browser's next SFU request
+// answers sfu_session_gone, so that it starts again on new connections.
+inline constexpr std::int64_t kLostSession = 0;
 struct SfuPart {
   std::optional<std::int64_t> session;
   std::optional<std::int64_t> publisher;

@@ -72,6 +72,7 @@ Result<void> Service::sweep_all() {
 
 void Service::release_after_commit(db::Conn& c, std::optional<std::int64_t> session,
                                    std::optional<SfuRoom> room) {
+  if (session == kLostSession) session.reset();
   if (!janus_ || (!session && !room)) return;
   c.on_commit([janus = janus_, &workers = p_.workers, session, room = std::move(room)] {
     workers.submit([janus, session, room] {
@@ -227,20 +228,29 @@ Result<void> Service::heartbeat(const Caller& caller, const CallId& id, const Pa
   // Keeps its Janus session alive too. One Janus forgot (it restarted) is
   // forgotten here as well: the browser publishes again when its media
   // stops. Janus unreachable is not the heartbeat's failure.
-  if (session && janus_) (void)forgetting_gone(id, me, *session, janus_->keepalive(*session));
+  if (session && *session != kLostSession && janus_) {
+    auto kept = janus_->keepalive(*session);
+    if (!kept && kept.error().reason == "sfu_session_gone")
+      RUCHE_CHECK(forget_session(id, me, *session, SfuPart{kLostSession, {}, {}}));
+  }
   return {};
+}
+
+Result<void> Service::forget_session(const CallId& id, const ParticipantId& me,
+                                     std::int64_t session, const SfuPart& now_part) {
+  const std::int64_t now = p_.clock.now_ms();
+  return p_.db.write([&](db::Conn& c) -> Result<void> {
+    RUCHE_TRY(auto p, store::participant(c, id, me, alive_since(now)));
+    if (!p || p->sfu.session != session) return {};
+    return store::set_sfu(c, me, now_part);
+  });
 }
 
 template <class T>
 Result<T> Service::forgetting_gone(const CallId& id, const ParticipantId& me, std::int64_t session,
                                    Result<T> r) {
   if (r || r.error().reason != "sfu_session_gone") return r;
-  const std::int64_t now = p_.clock.now_ms();
-  (void)p_.db.write([&](db::Conn& c) -> Result<void> {
-    RUCHE_TRY(auto p, store::participant(c, id, me, alive_since(now)));
-    if (!p || p->sfu.session != session) return {};
-    return store::set_sfu(c, me, SfuPart{});
-  });
+  (void)forget_session(id, me, session, SfuPart{});
   return r;
 }
 
@@ -320,6 +330,11 @@ Result<std::pair<Call, Participant>> Service::sfu_reach(const Caller& caller, co
 }
 
 Result<std::int64_t> Service::session_of(Participant& me) {
+  if (me.sfu.session == kLostSession) {
+    RUCHE_CHECK(forget_session(me.call_id, me.id, kLostSession, SfuPart{}));
+    return fail(Errc::not_found, "the SFU forgot this participant: publish again",
+                "sfu_session_gone");
+  }
   if (me.sfu.session) return *me.sfu.session;
   RUCHE_TRY(std::int64_t session, janus_->create_session());
   me.sfu = SfuPart{session, std::nullopt, std::nullopt};

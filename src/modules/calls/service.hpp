@@ -113,6 +113,9 @@ class Service {
   // `me`, live, the caller's, in call `id` in mode sfu; with the call.
   Result<std::pair<Call, Participant>> sfu_reach(const platform::Caller& caller, const CallId& id,
                                                  const ParticipantId& me);
+  // `me`'s Janus part becomes `now_part`, if its session is still `session`.
+  Result<void> forget_session(const CallId& id, const ParticipantId& me, std::int64_t session,
+                              const SfuPart& now_part);
   // `r`, a Janus call's result for `me`'s `session`. When Janus forgot the
   // session (it restarted, or timed it out), `me` forgets it too: the
   // browser publishes again on that error, and gets a new one.

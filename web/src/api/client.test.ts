@@ -208,6 +208,39 @@ describe('api client', () => {
     expect(f.calls[4]?.init.method).toBe('DELETE');
     expect((f.calls[4]?.init.headers as Record<string, string>)['If-Match']).toBe('"13"');
   });
+  it('reaches a call’s SFU as the caller’s participant', async () => {
+    const f = fakeFetch([
+      json(200, { type: 'answer', sdp: 'v=0 a' }),
+      json(201, { id: '42', type: 'offer', sdp: 'v=0 o' }),
+      new Response(null, { status: 204 }),
+      new Response(null, { status: 202 }),
+      new Response(null, { status: 204 }),
+      json(409, { error: { code: 'feed_not_ready', message: 'not yet' } }),
+    ]);
+    const api = createApi({ csrf: memoryCsrfStore(), fetch: f.fetch });
+    const sfu = '/api/v1/calls/c1/participants/p%201/sfu';
+    expect(await api.calls.publish('c1', 'p 1', { sdp: 'v=0 p' })).toEqual({
+      type: 'answer',
+      sdp: 'v=0 a',
+    });
+    expect(await api.calls.subscribe('c1', 'p 1', { participant_id: 'p2' })).toMatchObject({
+      id: '42',
+    });
+    await api.calls.answer('c1', 'p 1', '42', { sdp: 'v=0 r' });
+    await api.calls.trickle('c1', 'p 1', { target: '42', candidates: [] });
+    await api.calls.unsubscribe('c1', 'p 1', '42');
+    expect(f.calls.map((c) => `${c.init.method} ${c.url} ${String(c.init.body ?? '')}`)).toEqual([
+      `POST ${sfu}/publish {"sdp":"v=0 p"}`,
+      `POST ${sfu}/subscriptions {"participant_id":"p2"}`,
+      `POST ${sfu}/subscriptions/42/answer {"sdp":"v=0 r"}`,
+      `POST ${sfu}/trickle {"target":"42","candidates":[]}`,
+      `DELETE ${sfu}/subscriptions/42 `,
+    ]);
+    await expect(api.calls.subscribe('c1', 'p 1', { participant_id: 'p2' })).rejects.toMatchObject({
+      status: 409,
+      code: 'feed_not_ready',
+    });
+  });
   it('reads a report for a number of days, and gives the CSV download address', async () => {
     const f = fakeFetch([
       json(200, { workspace_id: 'w 1', days: 7 }),

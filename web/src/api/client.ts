@@ -18,6 +18,9 @@ import type {
   Call,
   CallJoin,
   CallSignalKind,
+  SfuAnswer,
+  SfuSubscription,
+  SfuTrickle,
   Channel,
   ChannelArmour,
   ChannelChange,
@@ -470,7 +473,7 @@ export function createApi(options: ApiOptions) {
         post<ChannelArmour>(`/channels/${seg(cid)}/armour/envelopes`, b),
     },
 
-    /** A workspace's audio and video calls, peer to peer (docs/calls.md). */
+    /** A workspace's audio and video calls, peer to peer or through the SFU (docs/calls.md). */
     calls: {
       /** The calls going on, with who is in them. */
       list: (ws: string) => get<Call[]>(`/workspaces/${seg(ws)}/calls`),
@@ -486,9 +489,36 @@ export function createApi(options: ApiOptions) {
       /** Leaves (the last one out ends the call); `keepalive` as the page goes away. */
       leave: (cid: string, pid: string, o: { keepalive?: boolean } = {}) =>
         request<undefined>('DELETE', `/calls/${seg(cid)}/participants/${seg(pid)}`, o),
-      /** To one other participant: an offer, an answer, an ICE candidate, or bye. */
+      /** To one other participant: an offer, an answer, an ICE candidate, or bye (p2p calls). */
       signal: (cid: string, b: { from: string; to: string; kind: CallSignalKind; data: object }) =>
         request<undefined>('POST', `/calls/${seg(cid)}/signals`, { body: b }),
+      /**
+       * Participant `pid`'s media to the SFU (sfu calls): its offer, the SFU's
+       * answer; again to renegotiate. 409 not_sfu, 503 sfu_unavailable, 404
+       * sfu_session_gone (publish again) or not_in_call.
+       */
+      publish: (cid: string, pid: string, b: { sdp: string }) =>
+        post<SfuAnswer>(`/calls/${seg(cid)}/participants/${seg(pid)}/sfu/publish`, b),
+      /** Receives another participant's media: the SFU's offer (409 feed_not_ready: not yet). */
+      subscribe: (cid: string, pid: string, b: { participant_id: string }) =>
+        post<SfuSubscription>(`/calls/${seg(cid)}/participants/${seg(pid)}/sfu/subscriptions`, b),
+      /** The answer to a subscription's offer. */
+      answer: (cid: string, pid: string, sid: string, b: { sdp: string }) =>
+        request<undefined>(
+          'POST',
+          `/calls/${seg(cid)}/participants/${seg(pid)}/sfu/subscriptions/${seg(sid)}/answer`,
+          { body: b },
+        ),
+      unsubscribe: (cid: string, pid: string, sid: string) =>
+        request<undefined>(
+          'DELETE',
+          `/calls/${seg(cid)}/participants/${seg(pid)}/sfu/subscriptions/${seg(sid)}`,
+        ),
+      /** ICE candidates for the publisher or a subscription (at most 50; none: the end). */
+      trickle: (cid: string, pid: string, b: SfuTrickle) =>
+        request<undefined>('POST', `/calls/${seg(cid)}/participants/${seg(pid)}/sfu/trickle`, {
+          body: b,
+        }),
     },
 
     files: {

@@ -497,7 +497,16 @@ export interface CallParticipant {
   call_id: string;
   user_id: string;
   joined_at: string;
+  /** Publishes its media to the SFU (a call in `sfu` mode). */
+  sending: boolean;
 }
+
+/**
+ * How a call's media flows: peer to peer between every two participants, or
+ * through the SFU (Janus), which the server moves a call to past
+ * `calls.p2p_max_participants` (never back).
+ */
+export type CallMode = 'p2p' | 'sfu';
 
 /** A call: `participants` are the ones in it now; `ended_at` null while it goes on. */
 export interface Call {
@@ -507,6 +516,7 @@ export interface Call {
   started_by: string;
   started_at: string;
   ended_at: string | null;
+  mode: CallMode;
   participants: CallParticipant[];
 }
 
@@ -520,6 +530,32 @@ export interface CallJoin {
 }
 
 export type CallSignalKind = 'offer' | 'answer' | 'candidate' | 'bye';
+
+/** The SFU's answer to a participant's offer (POST .../sfu/publish). */
+export interface SfuAnswer {
+  type: 'answer';
+  sdp: string;
+}
+
+/** A subscription to another participant's media: the SFU's offer (POST .../sfu/subscriptions). */
+export interface SfuSubscription {
+  id: string;
+  type: 'offer';
+  sdp: string;
+}
+
+/** An ICE candidate as POST .../sfu/trickle takes it. */
+export interface SfuCandidate {
+  candidate: string;
+  sdpMid?: string;
+  sdpMLineIndex?: number;
+}
+
+/** `publisher` or a subscription id; no candidates: the end of them. */
+export interface SfuTrickle {
+  target: string;
+  candidates: SfuCandidate[];
+}
 
 /** The ephemeral `call.signal` event's data: for participant `to` only. */
 export interface CallSignal {

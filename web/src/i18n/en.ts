@@ -735,6 +735,8 @@ export const en: Record<MessageKey, Message> = {
   'calls.you': '{name} (you)',
   'calls.joining': 'Joining the call…',
   'calls.rejoining': 'The server had lost track of this tab: rejoining the call…',
+  'calls.sfu_unavailable':
+    'The video server is not answering: the others’ video and sound will be back as soon as it can be reached.',
   'calls.alone':
     'Nobody else in the call yet: the workspace’s members see it in the list and can join it.',
   'calls.participants': 'Participants',

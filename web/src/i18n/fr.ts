@@ -755,6 +755,8 @@ export const fr = {
   'calls.you': '{name} (vous)',
   'calls.joining': 'Connexion à l’appel…',
   'calls.rejoining': 'Le serveur avait perdu la trace de cet onglet : retour dans l’appel…',
+  'calls.sfu_unavailable':
+    'Le serveur vidéo ne répond pas : l’image et le son des autres reviendront dès qu’il sera joignable.',
   'calls.alone':
     'Personne d’autre dans l’appel pour l’instant : les membres de l’espace le voient dans la liste et peuvent le rejoindre.',
   'calls.participants': 'Participants',

@@ -1,7 +1,8 @@
 // The calls page as people use it (English), with fake WebRTC and a fake
 // call server: the list with who is in each call, starting a call and
 // being in it, the controls, someone joining and leaving, leaving with the
-// button, another page or the tab closing, a full call, a read-only member.
+// button, another page or the tab closing, a full call, a read-only member,
+// a call through the SFU.
 import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { api, ApiError, type Call, type Me, type Member, type Workspace } from '../../api';
@@ -82,8 +83,8 @@ beforeEach(() => {
       title: 'Point du lundi',
       started_by: 'bob',
       participants: [
-        { id: 'p00', call_id: 'c1', user_id: 'bob', joined_at: '' },
-        { id: 'p00b', call_id: 'c1', user_id: 'eve', joined_at: '' },
+        { id: 'p00', call_id: 'c1', user_id: 'bob', joined_at: '', sending: false },
+        { id: 'p00b', call_id: 'c1', user_id: 'eve', joined_at: '', sending: false },
       ],
     },
   ];
@@ -274,6 +275,38 @@ describe('in a call', () => {
     expect(heading()).toBe('Calls');
     await click(button('Dismiss'));
     expect(ui.host.querySelector('[role="alert"]')).toBeNull();
+  });
+
+  it('through the SFU: tiles as peer to peer, a quiet one for who sends nothing, outages said', async () => {
+    server.mode = 'sfu';
+    calls = [{ ...server.call(), title: 'Point du lundi' }];
+    await show();
+    await click(button('Join Point du lundi'));
+    await vi.waitFor(() => expect(button('Leave the call')).toBeDefined());
+    const bob = await bobJoins();
+    await act(() => settle());
+    expect(tiles()).toEqual(['Camille Durand (you)', 'Bob Martin']);
+    const bobTile = () => ui.host.querySelector('.call-tile:not(.call-tile--self)');
+    expect(bobTile()?.querySelector('.call-tile__status')?.textContent).toBe('Connecting…');
+    // Eve is in, sending nothing: her tile has no status to wait on.
+    await act(async () => {
+      server.addParticipant('p50', 'eve', null);
+      await settle();
+    });
+    expect(tiles()).toEqual(['Camille Durand (you)', 'Bob Martin', 'Eve Noir']);
+    expect(ui.host.querySelectorAll('.call-tile__status')).toHaveLength(1);
+    // The SFU down (Bob back as a new participant cannot be received): said.
+    server.sfuDown = true;
+    await act(async () => {
+      await bob.leave();
+      server.addParticipant('p51', 'bob');
+      await settle();
+    });
+    await vi.waitFor(() =>
+      expect(ui.host.querySelector('.alert--warning')?.textContent).toMatch(
+        /^The video server is not answering/,
+      ),
+    );
   });
 
   it('says when it joins without camera or microphone', async () => {

@@ -1,16 +1,22 @@
 // Fakes for the calls' tests (jsdom has no WebRTC): media tracks and
 // streams, a media provider that grants what the test says, a peer
 // connection that follows the offer/answer state machine (implicit
-// rollback, transceivers from the offer, trickled candidates, a negotiated
-// data channel), and a call server that relays signals as events to every
-// tab subscribed (as a person's tabs all get theirs), so that each tab must
-// pick its own.
+// rollback, transceivers from the offer, trickled candidates then the end
+// of them, a negotiated data channel, one the other side opens), and a call
+// server that relays signals as events to every tab subscribed (as a
+// person's tabs all get theirs), so that each tab must pick its own. The
+// server also plays the SFU: it moves the call there past `p2pMax`, answers
+// publications, offers subscriptions, and can be down, forget a tab, or
+// have a feed not ready yet; it records every SFU request and how many of
+// a participant's were in flight at once.
 import {
   ApiError,
   type Call,
   type CallJoin,
+  type CallMode,
   type CallParticipant,
   type EventFrame,
+  type SfuSubscription,
 } from '../../api';
 import type { CallApi, CallDeps, MediaProvider } from './session';
 
@@ -178,6 +184,9 @@ export class FakePeerConnection {
   ontrack: ((e: { track: FakeTrack; streams: FakeStream[] }) => void) | null = null;
   onconnectionstatechange: (() => void) | null = null;
   oniceconnectionstatechange: (() => void) | null = null;
+  ondatachannel: ((e: { channel: FakeChannel }) => void) | null = null;
+  /** The channel the other side opened (an SFU relaying a publisher's). */
+  remoteChannel: FakeChannel | null = null;
 
   constructor(readonly config: RTCConfiguration) {
     FakePeerConnection.all.push(this);
@@ -276,6 +285,20 @@ export class FakePeerConnection {
     queueMicrotask(() => {
       if (!this.closed) this.onicecandidate?.({ candidate: { toJSON: () => candidate } });
     });
+    // Gathering complete, a task later.
+    setTimeout(() => {
+      if (!this.closed) this.onicecandidate?.({ candidate: null });
+    }, 0);
+  }
+
+  /** A candidate gathered now (as the browser's onicecandidate). */
+  gather(candidate: string | null) {
+    this.onicecandidate?.({
+      candidate:
+        candidate === null
+          ? null
+          : { toJSON: () => ({ candidate, sdpMid: '0', sdpMLineIndex: 0 }) },
+    });
   }
 
   setLocalDescription(d?: Desc): Promise<void> {
@@ -367,6 +390,35 @@ export class FakePeerConnection {
   receive(data: unknown) {
     this.channels.forEach((c) => c.onmessage?.({ data }));
   }
+
+  /** Something over a channel the other side opens (the first time: ondatachannel). */
+  relay(data: unknown) {
+    if (!this.remoteChannel) {
+      this.remoteChannel = new FakeChannel('ruche-call', undefined);
+      this.remoteChannel.readyState = 'open';
+      this.ondatachannel?.({ channel: this.remoteChannel });
+    }
+    this.remoteChannel.onmessage?.({ data });
+  }
+
+  /** The connection's state changes (ICE and DTLS). */
+  setState(state: RTCPeerConnectionState) {
+    this.connectionState = state;
+    if (state === 'connected') this.iceConnectionState = 'connected';
+    this.onconnectionstatechange?.();
+    if (state === 'connected') this.channels.forEach((c) => c.readyState !== 'open' && c.open());
+  }
+}
+
+/** One request to the fake SFU routes. */
+export interface SfuRequest {
+  pid: string;
+  what: 'publish' | 'subscribe' | 'answer' | 'unsubscribe' | 'trickle';
+  /** subscribe: whom; answer, unsubscribe: the subscription; trickle: the target. */
+  arg?: string;
+  /** trickle: the candidates' lines. */
+  candidates?: string[];
+  sdp?: string;
 }
 
 type Handler = (e: EventFrame) => void;
@@ -390,6 +442,28 @@ export class FakeCallServer {
   heartbeats: string[] = [];
   /** This participant's next heartbeat finds it gone (the server counted the tab gone). */
   forgetOnHeartbeat: string | null = null;
+  mode: CallMode = 'p2p';
+  /** Past this many participants, a join moves the call to the SFU (null: never). */
+  p2pMax: number | null = null;
+  /** Every SFU request, in the order they came (refused ones too). */
+  sfu: SfuRequest[] = [];
+  /** The most SFU requests of one participant in flight at once. */
+  sfuMaxInFlight = 0;
+  private readonly sfuInFlight = new Map<string, number>();
+  /** Janus unreachable: every SFU request answers 503 sfu_unavailable. */
+  sfuDown = false;
+  /** Janus forgot these participants: their next SFU request answers 404 sfu_session_gone. */
+  sfuForgot = new Set<string>();
+  /** A participant's media is not at the SFU for this many more subscription attempts. */
+  feedNotReady = new Map<string, number>();
+  /** How long an SFU request takes (a few microtasks unless a test says otherwise). */
+  sfuLatency: () => Promise<void> = async () => {
+    for (let i = 0; i < 3; i++) await Promise.resolve();
+  };
+  /** What each participant publishes (the kinds of its last offer). */
+  private readonly published = new Map<string, ('audio' | 'video')[]>();
+  private readonly subscriptions = new Map<string, { owner: string; of: string }>();
+  private subscriptionIds = 0;
 
   events = {
     subscribe: (type: string, h: Handler) => {
@@ -421,6 +495,7 @@ export class FakeCallServer {
       started_by: 'u1',
       started_at: '2026-12-10T09:00:00Z',
       ended_at: this.ended ? '2026-12-10T10:00:00Z' : null,
+      mode: this.mode,
       participants: [...this.participants],
     };
   }
@@ -444,8 +519,13 @@ export class FakeCallServer {
           call_id: cid,
           user_id: userId,
           joined_at: '2026-12-10T09:00:00Z',
+          sending: false,
         };
         this.participants.push(me);
+        if (this.p2pMax !== null && this.mode === 'p2p' && this.participants.length > this.p2pMax) {
+          this.mode = 'sfu';
+          this.publish('call.updated', { call_id: cid, mode: 'sfu' });
+        }
         this.publish('call.participant_joined', { call_id: cid, participant: me });
         return {
           participant: me,
@@ -481,8 +561,112 @@ export class FakeCallServer {
         this.publish('call.signal', { call_id: cid, from_user_id: userId, ...b });
         return undefined;
       },
+      publish: (_cid: string, pid: string, b: { sdp: string }) =>
+        this.sfuRequest({ pid, what: 'publish', sdp: b.sdp }, () => {
+          const offer = JSON.parse(b.sdp) as FakeSdp;
+          this.published.set(pid, offer.kinds);
+          this.participants = this.participants.map((p) =>
+            p.id === pid ? { ...p, sending: true } : p,
+          );
+          this.publish('call.sending', { call_id: this.callId, participant_id: pid });
+          const answer: FakeSdp = { pc: 0, kinds: offer.kinds, data: offer.data, ice: 0 };
+          return { type: 'answer' as const, sdp: JSON.stringify(answer) };
+        }),
+      subscribe: (_cid: string, pid: string, b: { participant_id: string }) =>
+        this.sfuRequest({ pid, what: 'subscribe', arg: b.participant_id }, (): SfuSubscription => {
+          const of = this.participants.find((p) => p.id === b.participant_id);
+          if (!of) throw new ApiError(404, 'no_participant', 'gone');
+          const notReady = this.feedNotReady.get(of.id) ?? 0;
+          if (!of.sending || notReady > 0) {
+            if (notReady > 0) this.feedNotReady.set(of.id, notReady - 1);
+            throw new ApiError(409, 'feed_not_ready', 'not sending yet');
+          }
+          const id = String(++this.subscriptionIds);
+          this.subscriptions.set(id, { owner: pid, of: of.id });
+          const offer: FakeSdp = {
+            pc: 1000 + this.subscriptionIds,
+            kinds: this.published.get(of.id) ?? [],
+            data: true,
+            ice: 0,
+          };
+          return { id, type: 'offer', sdp: JSON.stringify(offer) };
+        }),
+      answer: (_cid: string, pid: string, sid: string, b: { sdp: string }) =>
+        this.sfuRequest({ pid, what: 'answer', arg: sid, sdp: b.sdp }, () => {
+          this.subscription(pid, sid);
+          return undefined;
+        }),
+      unsubscribe: (_cid: string, pid: string, sid: string) =>
+        this.sfuRequest({ pid, what: 'unsubscribe', arg: sid }, () => {
+          this.subscription(pid, sid);
+          this.subscriptions.delete(sid);
+          return undefined;
+        }),
+      trickle: (
+        _cid: string,
+        pid: string,
+        b: { target: string; candidates: { candidate: string }[] },
+      ) =>
+        this.sfuRequest(
+          { pid, what: 'trickle', arg: b.target, candidates: b.candidates.map((c) => c.candidate) },
+          () => {
+            if (b.target !== 'publisher') this.subscription(pid, b.target);
+            return undefined;
+          },
+        ),
     };
     return api;
+  }
+
+  /** A request to the SFU routes, with the checks every one of them makes. */
+  private async sfuRequest<T>(r: SfuRequest, answer: () => T): Promise<T> {
+    this.sfu.push(r);
+    const n = (this.sfuInFlight.get(r.pid) ?? 0) + 1;
+    this.sfuInFlight.set(r.pid, n);
+    this.sfuMaxInFlight = Math.max(this.sfuMaxInFlight, n);
+    try {
+      await this.sfuLatency();
+      if (!this.present(r.pid)) throw new ApiError(404, 'not_in_call', 'join again');
+      if (this.mode !== 'sfu') throw new ApiError(409, 'not_sfu', 'peer to peer');
+      if (this.sfuDown) throw new ApiError(503, 'sfu_unavailable', 'Janus is down');
+      if (this.sfuForgot.delete(r.pid)) throw new ApiError(404, 'sfu_session_gone', 'forgot');
+      return answer();
+    } finally {
+      this.sfuInFlight.set(r.pid, (this.sfuInFlight.get(r.pid) ?? 1) - 1);
+    }
+  }
+
+  private subscription(pid: string, sid: string) {
+    if (this.subscriptions.get(sid)?.owner !== pid) {
+      throw new ApiError(404, 'no_subscription', 'no such subscription');
+    }
+  }
+
+  /**
+   * A participant whose tab is not simulated, in the call from now on:
+   * publishing `kinds` to the SFU, or nothing (null).
+   */
+  addParticipant(
+    id: string,
+    userId: string,
+    kinds: ('audio' | 'video')[] | null = ['audio', 'video'],
+  ): CallParticipant {
+    const p: CallParticipant = {
+      id,
+      call_id: this.callId,
+      user_id: userId,
+      joined_at: '2026-12-10T09:00:00Z',
+      sending: kinds !== null,
+    };
+    this.participants.push(p);
+    if (kinds) this.published.set(id, kinds);
+    this.publish('call.participant_joined', { call_id: this.callId, participant: p });
+    return p;
+  }
+
+  /** A participant's SFU requests of a kind, in order. */
+  sfuOf(pid: string, what?: SfuRequest['what']): SfuRequest[] {
+    return this.sfu.filter((r) => r.pid === pid && (!what || r.what === what));
   }
 
   /** A participant gone: the others are told; the last one out ends the call. */

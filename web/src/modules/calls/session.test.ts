@@ -433,7 +433,13 @@ describe('the heartbeat', () => {
   it('joining again through a network failure tries again a heartbeat later', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
     // Someone else stays in (their tab does not answer): the call goes on.
-    server.participants.push({ id: 'p00', call_id: server.callId, user_id: 'u9', joined_at: '' });
+    server.participants.push({
+      id: 'p00',
+      call_id: server.callId,
+      user_id: 'u9',
+      joined_at: '',
+      sending: false,
+    });
     const deps = server.deps('u1');
     const s = new CallSession(server.callId, deps);
     const joining = s.join();

@@ -23,13 +23,20 @@
 // - A heartbeat every heartbeat_seconds; a 404 not_in_call (the server
 //   counted this tab gone: a laptop asleep) joins again. Leaving sends `bye`
 //   to each peer, then DELETE; as the page goes away, a keepalive DELETE.
+// - Past calls.p2p_max_participants the server moves the call to the SFU
+//   (call.mode "sfu" at the join, or a call.updated event): every peer
+//   connection closes and the media goes through Janus instead (sfu.ts),
+//   for good. The tiles stay; their media comes from the participant's
+//   subscription once they send (call.sending, or `sending` in the call).
 //
 // Nothing here touches the DOM or the real WebRTC API directly: the peer
 // connection factory, the media provider and the streams come in `deps`, so
 // that the rules are tested with fakes (vitest has no WebRTC).
 import {
   isApiError,
+  type ApiError,
   type CallJoin,
+  type CallMode,
   type CallParticipant,
   type CallSignal,
   type CallSignalKind,
@@ -37,6 +44,7 @@ import {
   type EventFrame,
 } from '../../api';
 import { Store } from '../../util/store';
+import { SfuLink, type SfuApi, type SfuHost, type SfuTiming } from './sfu';
 import {
   AUDIO_CONSTRAINTS,
   MEDIA_ATTEMPTS,
@@ -49,7 +57,7 @@ import {
 } from './logic/rules';
 
 /** The server calls a session makes (api.calls, or a fake). */
-export interface CallApi {
+export interface CallApi extends SfuApi {
   join(cid: string): Promise<CallJoin>;
   get(cid: string): Promise<Call>;
   heartbeat(cid: string, pid: string): Promise<unknown>;
@@ -77,6 +85,8 @@ export interface CallDeps {
   newStream(tracks: MediaStreamTrack[]): MediaStream;
   /** How often remote audio levels are read for the speaking indicator (0: never). */
   levelsEveryMs?: number;
+  /** The SFU link's delays (tests make them short). */
+  sfuTiming?: Partial<SfuTiming>;
 }
 
 export type CallPhase = 'joining' | 'joined' | 'left' | 'failed';
@@ -87,7 +97,11 @@ export type CallFailure = 'call_full' | 'call_ended' | 'not_found' | 'network' |
 /** What the media the tab sends lacks, and why. */
 export type MediaNote = 'no_camera' | 'no_microphone' | 'receive_only' | 'unsupported' | null;
 
-export type PeerConnectionState = RTCPeerConnectionState | 'waiting';
+/**
+ * waiting: no connection yet (p2p: their offer is on its way; sfu: their
+ * media asked for); idle (sfu): they send nothing (yet), nothing to connect.
+ */
+export type PeerConnectionState = RTCPeerConnectionState | 'waiting' | 'idle';
 
 /** Another participant as the screen shows them. */
 export interface PeerView {
@@ -96,7 +110,6 @@ export interface PeerView {
   /** Their audio and video (null until a track arrives). */
   stream: MediaStream | null;
   hasVideo: boolean;
-  /** waiting: no connection yet (their offer is on its way). */
   connection: PeerConnectionState;
   /** What they say is on (assumed on until they say). */
   mic: boolean;
@@ -112,6 +125,10 @@ export interface CallState {
   participantId: string | null;
   /** Joining again after the server counted this tab gone. */
   rejoining: boolean;
+  /** Peer to peer, or through the SFU (from the call; never back). */
+  mode: CallMode;
+  /** The SFU cannot be reached (its requests are retried meanwhile). */
+  sfuDown: boolean;
   media: MediaMode;
   mediaNote: MediaNote;
   /** The self view: the camera, or the screen shared (null: nothing to show). */
@@ -134,6 +151,8 @@ const INITIAL: CallState = {
   failure: null,
   participantId: null,
   rejoining: false,
+  mode: 'p2p',
+  sfuDown: false,
   media: 'none',
   mediaNote: null,
   selfView: null,
@@ -229,6 +248,11 @@ export class CallSession extends Store<CallState> {
   private started = false;
   private rejoining: Promise<void> | null = null;
   private notices = 0;
+  private mode: CallMode = 'p2p';
+  /** The connections through the SFU (sfu mode, once in). */
+  private sfu: SfuLink | null = null;
+  /** Participants known to publish to the SFU (`sending`, call.sending). */
+  private readonly sending = new Set<string>();
 
   constructor(
     readonly callId: string,
@@ -242,9 +266,14 @@ export class CallSession extends Store<CallState> {
     return typeof this.deps.media?.getDisplayMedia === 'function';
   }
 
-  /** This tab's peer connection with a participant (tests, diagnostics). */
+  /** This tab's connection with a participant: peer to peer, or its subscription (sfu). */
   connectionWith(participantId: string): RTCPeerConnection | null {
-    return this.peers.get(participantId)?.pc ?? null;
+    return this.peers.get(participantId)?.pc ?? this.sfu?.connectionOf(participantId) ?? null;
+  }
+
+  /** The connection sending this tab's media to the SFU (null: none). */
+  get publisherConnection(): RTCPeerConnection | null {
+    return this.sfu?.publisher ?? null;
   }
 
   // ---- joining -------------------------------------------------------------
@@ -259,6 +288,8 @@ export class CallSession extends Store<CallState> {
       'call.participant_joined',
       'call.participant_left',
       'call.ended',
+      'call.updated',
+      'call.sending',
     ]) {
       this.unsubscribes.push(ev.subscribe(type, (e) => this.onEvent(e)));
     }
@@ -312,8 +343,10 @@ export class CallSession extends Store<CallState> {
   }
 
   /**
-   * POST /participants, then offers to everyone already in. Joining again
-   * (`again`) through a network failure tries once more a heartbeat later.
+   * POST /participants, then offers to everyone already in (p2p), or
+   * publishes to the SFU and subscribes to those sending (sfu). Joining
+   * again (`again`) through a network failure tries once more a heartbeat
+   * later.
    */
   private async enterCall(again = false): Promise<void> {
     let joined: CallJoin;
@@ -340,13 +373,22 @@ export class CallSession extends Store<CallState> {
     this.iceServers = Array.isArray(joined.ice_servers) ? joined.ice_servers : [];
     const beat = Number(joined.heartbeat_seconds);
     this.heartbeatMs = (Number.isFinite(beat) && beat >= 1 ? beat : 10) * 1000;
-    this.set({ phase: 'joined', participantId: joined.participant.id, rejoining: false });
-    for (const p of offerTargets(joined.call.participants ?? [], joined.participant.id)) {
+    if (joined.call.mode === 'sfu') this.mode = 'sfu';
+    this.set({
+      phase: 'joined',
+      participantId: joined.participant.id,
+      rejoining: false,
+      mode: this.mode,
+    });
+    const others = offerTargets(joined.call.participants ?? [], joined.participant.id);
+    this.noteSending(others);
+    for (const p of others) {
       if (this.gone.has(p.id)) continue;
       const peer = this.ensurePeer(p.id, p.user_id);
-      if (!peer.pc) this.connect(peer, true);
+      if (this.mode === 'p2p' && !peer.pc) this.connect(peer, true);
     }
     this.emitPeers();
+    if (this.mode === 'sfu') this.startSfu();
     const early = this.early;
     this.early = [];
     early.forEach((e) => this.onEvent(e));
@@ -386,6 +428,8 @@ export class CallSession extends Store<CallState> {
     if (this.over) return Promise.resolve();
     this.rejoining ??= (async () => {
       this.stopTimers();
+      this.sfu?.close();
+      this.sfu = null;
       for (const peer of this.peers.values()) this.closePeer(peer);
       this.peers.clear();
       this.me = null;
@@ -413,12 +457,107 @@ export class CallSession extends Store<CallState> {
       this.fail('call_ended');
       return;
     }
-    const present = new Set((call.participants ?? []).map((p) => p.id));
+    const participants = call.participants ?? [];
+    const present = new Set(participants.map((p) => p.id));
     if (!present.has(me.id)) {
       await this.rejoin();
       return;
     }
     for (const id of [...this.peers.keys()]) if (!present.has(id)) this.drop(id);
+    const others = offerTargets(participants, me.id);
+    this.noteSending(others);
+    if (call.mode === 'sfu') this.switchToSfu();
+    if (this.mode !== 'sfu') return;
+    // Through the SFU nobody offers: whoever the events missed gets a tile here.
+    for (const p of others) {
+      if (this.gone.has(p.id) || this.peers.has(p.id)) continue;
+      this.ensurePeer(p.id, p.user_id);
+      this.emitPeers();
+    }
+    for (const id of this.peers.keys()) if (this.sending.has(id)) this.sfu?.subscribe(id);
+  }
+
+  // ---- through the SFU -----------------------------------------------------
+
+  private noteSending(participants: readonly CallParticipant[]) {
+    for (const p of participants) if (p.sending) this.sending.add(p.id);
+  }
+
+  /** The call moved to the SFU (call.updated): the peer connections go, the tiles stay. */
+  private switchToSfu() {
+    if (this.mode === 'sfu') return;
+    this.mode = 'sfu';
+    for (const peer of this.peers.values()) {
+      this.closePeer(peer);
+      peer.audio = peer.video = peer.channel = null;
+      peer.tracks = [];
+      peer.pending = [];
+      peer.held = [];
+      peer.describing = peer.makingOffer = peer.ignoreOffer = false;
+      peer.view = { ...peer.view, stream: null, hasVideo: false, connection: 'idle' };
+    }
+    this.set({ mode: 'sfu' });
+    this.emitPeers();
+    this.startSfu();
+  }
+
+  /** Publishes this tab's media and subscribes to everyone known to send. */
+  private startSfu() {
+    const me = this.me;
+    if (!me || this.over) return;
+    this.sfu?.close();
+    const link: SfuLink = new SfuLink(
+      this.callId,
+      me.id,
+      {
+        api: this.deps.api,
+        createPeerConnection: (c) => this.deps.createPeerConnection(c),
+        iceServers: this.iceServers,
+        timing: this.deps.sfuTiming,
+      },
+      this.sfuHost(() => this.sfu === link),
+    );
+    this.sfu = link;
+    link.start([...this.peers.keys()].filter((id) => this.sending.has(id)));
+  }
+
+  /** What the SFU link tells this session, while `current()` (it is the session's link). */
+  private sfuHost(current: () => boolean): SfuHost {
+    const peerOf = (pid: string) => (current() ? this.peers.get(pid) : undefined);
+    return {
+      outgoing: () => ({
+        audio: this.audioTrack,
+        video: this.outgoingVideo(),
+        stream: this.local,
+      }),
+      stateMessage: () => JSON.stringify(this.peerState()),
+      track: (pid, track) => {
+        const peer = peerOf(pid);
+        if (peer) this.addRemoteTrack(peer, track);
+      },
+      cleared: (pid) => {
+        const peer = peerOf(pid);
+        if (!peer) return;
+        peer.tracks = [];
+        this.updatePeer(peer, { stream: null, hasVideo: false });
+      },
+      connection: (pid, connection) => {
+        const peer = peerOf(pid);
+        if (peer) this.updatePeer(peer, { connection });
+      },
+      message: (pid, data) => {
+        const peer = peerOf(pid);
+        if (peer) this.onPeerMessage(peer, data);
+      },
+      unavailable: (down) => {
+        if (current()) this.set({ sfuDown: down });
+      },
+      lost: (e: ApiError) => {
+        if (!current()) return;
+        if (isApiError(e, 'not_in_call')) void this.rejoin();
+        else this.fail(failureOf(e));
+      },
+    };
   }
 
   // ---- leaving -------------------------------------------------------------
@@ -428,13 +567,15 @@ export class CallSession extends Store<CallState> {
     if (this.over) return;
     this.over = true;
     const me = this.me;
-    const byes = me
-      ? [...this.peers.keys()].map((to) =>
-          this.deps.api
-            .signal(this.callId, { from: me.id, to, kind: 'bye', data: {} })
-            .catch(() => undefined),
-        )
-      : [];
+    // Through the SFU there is nobody to say bye to: the server tells everyone.
+    const byes =
+      me && this.mode === 'p2p'
+        ? [...this.peers.keys()].map((to) =>
+            this.deps.api
+              .signal(this.callId, { from: me.id, to, kind: 'bye', data: {} })
+              .catch(() => undefined),
+          )
+        : [];
     this.teardown();
     this.set({ phase: 'left' });
     if (!me) return;
@@ -464,6 +605,8 @@ export class CallSession extends Store<CallState> {
   private teardown() {
     this.stopTimers();
     this.unsubscribes.splice(0).forEach((u) => u());
+    this.sfu?.close();
+    this.sfu = null;
     for (const peer of this.peers.values()) this.closePeer(peer);
     this.peers.clear();
     for (const t of [this.audioTrack, this.cameraTrack, this.screenTrack]) t?.stop();
@@ -479,6 +622,7 @@ export class CallSession extends Store<CallState> {
       sharing: false,
       speaking: false,
       rejoining: false,
+      sfuDown: false,
     });
   }
 
@@ -496,16 +640,33 @@ export class CallSession extends Store<CallState> {
     }
     switch (e.type) {
       case 'call.signal':
-        this.onSignal(d as unknown as CallSignal, me.id);
+        // Peer to peer only: through the SFU, a late signal of the mesh means nothing.
+        if (this.mode === 'p2p') this.onSignal(d as unknown as CallSignal, me.id);
         break;
       case 'call.participant_joined': {
         const p = d.participant as CallParticipant | undefined;
         if (!p || typeof p.id !== 'string' || p.id === me.id || this.gone.has(p.id)) return;
         if (this.peers.has(p.id)) return;
-        // They offer to us (newcomers offer): a tile waits for them meanwhile.
+        // p2p: they offer to us (newcomers offer); sfu: their media once they send.
+        // A tile waits for them meanwhile.
         this.ensurePeer(p.id, String(p.user_id ?? ''));
         this.notice('joined', String(p.user_id ?? ''));
         this.emitPeers();
+        if (p.sending) this.sending.add(p.id);
+        if (this.mode === 'sfu' && this.sending.has(p.id)) this.sfu?.subscribe(p.id);
+        break;
+      }
+      case 'call.updated':
+        if (d.mode === 'sfu') this.switchToSfu();
+        break;
+      case 'call.sending': {
+        const id = d.participant_id;
+        if (typeof id !== 'string' || id === me.id || this.gone.has(id)) return;
+        this.sending.add(id);
+        if (this.mode !== 'sfu') return;
+        // Before their arrival's event (it is stored, this one is not): the call says who.
+        if (this.peers.has(id)) this.sfu?.sending(id);
+        else void this.resync();
         break;
       }
       case 'call.participant_left': {
@@ -541,7 +702,7 @@ export class CallSession extends Store<CallState> {
   }
 
   private async handleSignal(peer: Peer, s: CallSignal): Promise<void> {
-    if (this.over || this.peers.get(peer.id) !== peer) return;
+    if (this.over || this.mode !== 'p2p' || this.peers.get(peer.id) !== peer) return;
     const data = (s.data ?? {}) as Record<string, unknown>;
     if (s.kind === 'candidate') {
       const c = data as RTCIceCandidateInit;
@@ -622,7 +783,7 @@ export class CallSession extends Store<CallState> {
         userId,
         stream: null,
         hasVideo: false,
-        connection: 'waiting',
+        connection: this.mode === 'sfu' ? 'idle' : 'waiting',
         mic: true,
         camera: true,
         sharing: false,
@@ -770,6 +931,8 @@ export class CallSession extends Store<CallState> {
   /** A participant left (an event, or their bye): their connection and tile go. */
   private drop(id: string) {
     this.gone.add(id);
+    this.sending.delete(id);
+    this.sfu?.remove(id);
     const peer = this.peers.get(id);
     if (!peer) return;
     this.closePeer(peer);
@@ -815,7 +978,9 @@ export class CallSession extends Store<CallState> {
   /** The state follows the tracks; the others are told (and the senders updated when `senders`). */
   private localChanged(senders = true) {
     const video = this.outgoingVideo();
-    if (senders) {
+    if (senders && this.sfu) {
+      this.sfu.tracksChanged();
+    } else if (senders) {
       for (const peer of this.peers.values()) {
         for (const [t, track] of [
           [peer.audio, this.audioTrack],
@@ -844,19 +1009,24 @@ export class CallSession extends Store<CallState> {
             : null,
     });
     for (const peer of this.peers.values()) this.sendState(peer);
+    this.sfu?.stateChanged();
   }
 
-  private sendState(peer: Peer) {
-    const ch = peer.channel;
-    if (!ch || ch.readyState !== 'open') return;
-    const s: PeerState = {
+  /** What this tab says is on. */
+  private peerState(): PeerState {
+    return {
       type: 'state',
       mic: !!this.audioTrack?.enabled,
       camera: !!this.cameraTrack?.enabled,
       sharing: !!this.screenTrack,
     };
+  }
+
+  private sendState(peer: Peer) {
+    const ch = peer.channel;
+    if (!ch || ch.readyState !== 'open') return;
     try {
-      ch.send(JSON.stringify(s));
+      ch.send(JSON.stringify(this.peerState()));
     } catch (e) {
       warn('the state', e);
     }
@@ -975,8 +1145,20 @@ export class CallSession extends Store<CallState> {
 
   private async readLevels(): Promise<void> {
     let mine = 0;
+    const publisher = this.sfu?.publisher;
+    if (publisher?.connectionState === 'connected') {
+      try {
+        const stats = await publisher.getStats();
+        stats.forEach((r: { type?: string; kind?: string; audioLevel?: unknown }) => {
+          if (r.type === 'media-source' && r.kind === 'audio' && typeof r.audioLevel === 'number')
+            mine = Math.max(mine, r.audioLevel);
+        });
+      } catch {
+        // Closed meanwhile.
+      }
+    }
     for (const peer of [...this.peers.values()]) {
-      const pc = peer.pc;
+      const pc = this.connectionWith(peer.id);
       if (!pc || pc.connectionState !== 'connected') continue;
       let theirs = 0;
       try {

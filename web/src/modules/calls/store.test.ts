@@ -15,11 +15,13 @@ function call(id: string, participants: string[] = [], started = '2026-12-10T09:
     started_by: 'u1',
     started_at: started,
     ended_at: null,
+    mode: 'p2p',
     participants: participants.map((p) => ({
       id: p,
       call_id: id,
       user_id: `u-${p}`,
       joined_at: started,
+      sending: false,
     })),
   };
 }

@@ -25,6 +25,7 @@ const DEVICE_ERRORS: Record<NonNullable<CallState['deviceError']>, MessageKey> =
 function peerStatus(p: PeerView): MessageKey | null {
   switch (p.connection) {
     case 'connected':
+    case 'idle':
       return null;
     case 'failed':
     case 'closed':
@@ -73,6 +74,7 @@ export function CallView({
         </Alert>
       ) : null}
       {state.rejoining ? <Alert kind="info">{t('calls.rejoining')}</Alert> : null}
+      {state.sfuDown ? <Alert kind="warning">{t('calls.sfu_unavailable')}</Alert> : null}
       <div className="call-stage">
         {state.phase === 'joining' && !state.rejoining ? (
           <div className="call-stage__joining">

@@ -8,6 +8,7 @@ const p = (id: string, user = `u-${id}`): CallParticipant => ({
   call_id: 'c1',
   user_id: user,
   joined_at: '2026-12-10T09:00:00Z',
+  sending: false,
 });
 
 const signal = (over: Partial<CallSignal> = {}): CallSignal => ({
