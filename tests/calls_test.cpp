@@ -235,7 +235,7 @@ TEST(Calls, SettingsAreChecked) {
   // With Janus: larger calls, its URL checked.
   auto sfu = with({{"janus_url", "http://127.0.0.1:8088/janus/"}});
   ASSERT_TRUE(sfu);
-  EXPECT_EQ(sfu->janus_url, "http://127.0.0.1:8088/janus");
+  EXPECT_EQ(sfu->janus_urls, std::vector<std::string>{"http://127.0.0.1:8088/janus"});
   EXPECT_EQ(sfu->max_participants, 50);
   EXPECT_EQ(sfu->p2p_max_participants, 4);
   EXPECT_TRUE(with({{"janus_url", "https://sfu.example.org/janus"}, {"max_participants", 200}}));
@@ -244,6 +244,22 @@ TEST(Calls, SettingsAreChecked) {
   EXPECT_FALSE(with({{"janus_url", "ws://127.0.0.1:8188/"}}));
   EXPECT_FALSE(with({{"janus_url", "http://user:pw@x/janus"}}));
   EXPECT_FALSE(with({{"janus_url", "http:///janus"}}));
+  // Several: each call on one of them.
+  auto two = with(
+      {{"janus_urls", json::array{"http://10.0.0.1:8088/janus/", "http://10.0.0.2:8088/janus"}}});
+  ASSERT_TRUE(two);
+  EXPECT_EQ(two->janus_urls,
+            (std::vector<std::string>{"http://10.0.0.1:8088/janus", "http://10.0.0.2:8088/janus"}));
+  EXPECT_EQ(two->max_participants, 50);
+  EXPECT_FALSE(with({{"janus_urls", json::array{"http://x/janus", "http://x/janus/"}}})) << "twice";
+  EXPECT_FALSE(with({{"janus_urls", json::array{"http://x/janus", 3}}}));
+  EXPECT_FALSE(with({{"janus_urls", "http://x/janus"}})) << "a list";
+  EXPECT_FALSE(
+      with({{"janus_url", "http://x/janus"}, {"janus_urls", json::array{"http://y/janus"}}}));
+  json::array seventeen;
+  for (int i = 0; i < 17; ++i)
+    seventeen.push_back(json::value("http://10.0.0." + std::to_string(i) + "/janus"));
+  EXPECT_FALSE(with({{"janus_urls", seventeen}}));
   EXPECT_EQ(with({{"sweep_seconds", 5}})->sweep_ms, 5000);
   EXPECT_FALSE(with({{"sweep_seconds", 0}}));
   EXPECT_FALSE(with({{"sweep_seconds", 61}}));

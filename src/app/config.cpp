@@ -87,7 +87,7 @@ const std::map<std::string, std::set<std::string>>& known_keys() {
       {"chat", {"max_attachment_mb", "maintenance_minutes"}},
       {"calls",
        {"stun_urls", "turn_urls", "turn_secret", "turn_ttl_s", "max_participants", "janus_url",
-        "janus_admin_key", "p2p_max_participants", "sweep_seconds"}},
+        "janus_urls", "janus_admin_key", "p2p_max_participants", "sweep_seconds"}},
   };
   return keys;
 }

@@ -1,5 +1,7 @@
 #include "modules/calls/calls.hpp"
 
+#include <algorithm>
+
 #include "base/clock.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hash.hpp"
@@ -64,12 +66,24 @@ Result<Settings> settings_from(const json::object& module_settings) {
   if (auto* v = o.if_contains("turn_secret"); v && v->is_string())
     s.turn_secret = std::string(v->as_string());
   if (auto* v = o.if_contains("turn_ttl_s"); v && v->is_int64()) s.turn_ttl_s = v->as_int64();
-  if (auto* v = o.if_contains("janus_url"); v && v->is_string())
-    s.janus_url = std::string(v->as_string());
-  while (!s.janus_url.empty() && s.janus_url.back() == '/') s.janus_url.pop_back();
+  if (o.contains("janus_url") && o.contains("janus_urls"))
+    return fail(Errc::invalid, "calls: janus_url or janus_urls, not both");
+  if (auto* v = o.if_contains("janus_url"); v && v->is_string() && !v->as_string().empty())
+    s.janus_urls.emplace_back(v->as_string());
+  if (auto* v = o.if_contains("janus_urls")) {
+    if (!v->is_array() || v->as_array().size() > kMaxJanus)
+      return fail(Errc::invalid, "calls.janus_urls must be a list of at most 16 URLs");
+    for (const auto& u : v->as_array()) {
+      if (!u.is_string())
+        return fail(Errc::invalid, "calls.janus_urls must be a list of at most 16 URLs");
+      s.janus_urls.emplace_back(u.as_string());
+    }
+  }
+  for (auto& u : s.janus_urls)
+    while (!u.empty() && u.back() == '/') u.pop_back();
   if (auto* v = o.if_contains("janus_admin_key"); v && v->is_string())
     s.janus_admin_key = std::string(v->as_string());
-  s.max_participants = s.janus_url.empty() ? 8 : 50;
+  s.max_participants = s.janus_urls.empty() ? 8 : 50;
   if (auto* v = o.if_contains("max_participants"); v && v->is_int64())
     s.max_participants = v->as_int64();
   if (auto* v = o.if_contains("p2p_max_participants"); v && v->is_int64())
@@ -79,15 +93,19 @@ Result<Settings> settings_from(const json::object& module_settings) {
       return fail(Errc::invalid, "calls.sweep_seconds must be between 1 and 60");
     s.sweep_ms = v->as_int64() * 1000;
   }
-  if (!s.janus_url.empty()) {
-    std::string_view u = s.janus_url;
+  for (std::size_t i = 0; i < s.janus_urls.size(); ++i) {
+    std::string_view u = s.janus_urls[i];
     const bool scheme = u.starts_with("http://") || u.starts_with("https://");
-    const std::string_view rest = u.substr(u.find("//") + 2);
+    const std::string_view rest = scheme ? u.substr(u.find("//") + 2) : std::string_view();
     if (!scheme || rest.empty() || rest.front() == '/' || u.size() > 300 ||
         u.find_first_of("?#@ \"\\") != std::string_view::npos)
       return fail(Errc::invalid,
                   "calls.janus_url must be the http(s) URL of Janus's HTTP API "
                   "(\"http://127.0.0.1:8088/janus\")");
+    if (std::find(s.janus_urls.begin(), s.janus_urls.begin() + i, u) != s.janus_urls.begin() + i)
+      return fail(Errc::invalid, "calls.janus_urls names " + std::string(u) + " twice");
+  }
+  if (!s.janus_urls.empty()) {
     if (s.max_participants < 2 || s.max_participants > 200)
       return fail(Errc::invalid, "calls.max_participants must be between 2 and 200 with Janus");
     if (s.p2p_max_participants < 1 || s.p2p_max_participants > 16)

@@ -30,6 +30,8 @@ inline constexpr std::size_t kMaxLiveCallsPerWorkspace = 50;
 // says so).
 inline constexpr std::size_t kMaxRing = 50;
 inline constexpr std::int64_t kRingSeconds = 30;
+// Janus servers one configuration may name.
+inline constexpr std::size_t kMaxJanus = 16;
 
 // A participant's part in the call's SFU room: its Janus session, the handle
 // that publishes its media, and its feed id once it sends.
@@ -56,6 +58,7 @@ enum class Mode { p2p, sfu };
 
 // The call's Janus VideoRoom: made when the call switches to the SFU.
 struct SfuRoom {
+  std::string server;  // the Janus it is on: one of Settings::janus_urls
   std::int64_t room = 0;
   std::string pin;     // to join it
   std::string secret;  // to destroy it
@@ -85,7 +88,10 @@ struct Settings {
   // Per call. Without Janus every pair is a connection: 8 by default, up to
   // 16. With it, 50 by default, up to 200.
   std::int64_t max_participants = 8;
-  std::string janus_url;        // "http://127.0.0.1:8088/janus"; empty: peer to peer only
+  // Janus's HTTP APIs ("http://127.0.0.1:8088/janus"); none: peer to peer
+  // only. Several: each call goes to the one with the fewest calls among
+  // those that answered lately.
+  std::vector<std::string> janus_urls;
   std::string janus_admin_key;  // the VideoRoom's admin_key, if it has one
   // A call with more participants than this goes through Janus (when set).
   std::int64_t p2p_max_participants = 4;

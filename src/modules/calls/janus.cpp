@@ -62,14 +62,18 @@ Result<json::object> Janus::post(const std::string& path, json::object request) 
   r.max_body = 256 << 10;
   auto sent = http_.send(r);
   if (!sent) {
-    if (sent.error().code == Errc::unavailable)
+    if (sent.error().code == Errc::unavailable) {
+      mark_failed();
       return fail(Errc::unavailable, "the SFU is unreachable: " + sent.error().message,
                   "sfu_unavailable");
+    }
     return fail(Errc::internal, "the SFU: " + sent.error().message);
   }
-  if (sent->status != 200)
+  if (sent->status != 200) {
+    mark_failed();
     return fail(Errc::unavailable, "the SFU answered HTTP " + std::to_string(sent->status),
                 "sfu_unavailable");
+  }
   auto parsed = json::parse(sent->body);
   if (!parsed || !parsed->is_object()) return fail(Errc::internal, "the SFU's answer is not JSON");
   json::object answer = std::move(parsed->as_object());
@@ -105,6 +109,23 @@ Result<void> Janus::keepalive(std::int64_t session) {
   RUCHE_TRY([[maybe_unused]] auto a,
             post("/" + std::to_string(session), json::object{{"janus", "keepalive"}}));
   return {};
+}
+
+namespace {
+std::int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+void Janus::mark_failed() {
+  failed_at_ms_.store(steady_ms());
+}
+
+bool Janus::answered_lately(std::int64_t window_ms) const {
+  const std::int64_t failed = failed_at_ms_.load();
+  return failed == 0 || steady_ms() - failed > window_ms;
 }
 
 Result<void> Janus::destroy_session(std::int64_t session) {
@@ -215,8 +236,10 @@ Result<Janus::Event> Janus::message(std::int64_t session, std::int64_t handle, j
   // Then the session's events, until the one answering this transaction.
   for (int polls = 0;; ++polls) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0 || polls > 1000)
+    if (left.count() <= 0 || polls > 1000) {
+      mark_failed();
       return fail(Errc::unavailable, "the SFU did not answer in time", "sfu_unavailable");
+    }
     http::OutboundRequest r;
     r.url = config_.url + "/" + std::to_string(session) +
             "?maxev=10&rid=" + std::to_string(Clock::now().time_since_epoch().count());
@@ -225,13 +248,17 @@ Result<Janus::Event> Janus::message(std::int64_t session, std::int64_t handle, j
     r.max_body = 1 << 20;
     auto got = http_.send(r);
     if (!got) {
-      if (got.error().code == Errc::unavailable)
+      if (got.error().code == Errc::unavailable) {
+        mark_failed();
         return fail(Errc::unavailable, "the SFU did not answer in time", "sfu_unavailable");
+      }
       return fail(Errc::internal, "the SFU: " + got.error().message);
     }
-    if (got->status != 200)
+    if (got->status != 200) {
+      mark_failed();
       return fail(Errc::unavailable, "the SFU answered HTTP " + std::to_string(got->status),
                   "sfu_unavailable");
+    }
     auto events = json::parse(got->body);
     if (!events) return fail(Errc::internal, "the SFU's events are not JSON");
     if (events->is_object() && text_of(events->as_object(), "janus") == "error")

@@ -16,6 +16,7 @@
 // The admin key is never logged nor put in an error message.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -39,6 +40,11 @@ struct JanusConfig {
 class Janus {
  public:
   explicit Janus(JanusConfig config) : config_(std::move(config)) {}
+
+  const std::string& url() const { return config_.url; }
+  // Whether it answered every request of the last `window_ms` (none failed
+  // as unreachable, slow or 5xx): new calls go to the ones that did.
+  bool answered_lately(std::int64_t window_ms = 30'000) const;
 
   // A new session; it lives while keepalive() is called within Janus's
   // session_timeout (60 s by default).
@@ -76,8 +82,11 @@ class Janus {
   Result<json::object> post(const std::string& path, json::object request);
   Result<std::optional<Event>> find_answer(const json::value& events, const std::string& tx);
 
+  void mark_failed();
+
   JanusConfig config_;
   http::OutboundClient http_;
+  std::atomic<std::int64_t> failed_at_ms_{0};  // steady clock; 0: never
 };
 
 }  // namespace ruche::calls

@@ -42,8 +42,8 @@ std::optional<std::int64_t> parse_id(const std::string& s) {
 
 Service::Service(platform::Platform& p, Settings settings)
     : p_(p), settings_(std::move(settings)) {
-  if (!settings_.janus_url.empty())
-    janus_ = std::make_shared<Janus>(JanusConfig{settings_.janus_url, settings_.janus_admin_key});
+  for (const auto& url : settings_.janus_urls)
+    janus_.push_back(std::make_shared<Janus>(JanusConfig{url, settings_.janus_admin_key}));
   // Nothing read but an index while no call goes on: no claim, no write.
   sweeper_ = std::make_unique<platform::PeriodicTask>(
       p_.db, p_.clock, "calls.sweep", settings_.sweep_ms, [this] { return sweep_all(); },
@@ -70,11 +70,36 @@ Result<void> Service::sweep_all() {
   return {};
 }
 
-void Service::release_after_commit(db::Conn& c, std::optional<std::int64_t> session,
+std::shared_ptr<Janus> Service::janus_at(const std::string& url) const {
+  for (const auto& j : janus_)
+    if (j->url() == url) return j;
+  return nullptr;
+}
+
+Result<std::string> Service::pick_janus(db::Conn& c) const {
+  RUCHE_TRY(auto load, store::sfu_load(c));
+  // The fewest calls among those that answered lately (all of them, if
+  // none did); the configuration's order breaks ties.
+  const bool any_up =
+      std::any_of(janus_.begin(), janus_.end(), [](const auto& j) { return j->answered_lately(); });
+  const Janus* best = nullptr;
+  std::int64_t best_load = 0;
+  for (const auto& j : janus_) {
+    if (any_up && !j->answered_lately()) continue;
+    auto it = load.find(j->url());
+    const std::int64_t n = it == load.end() ? 0 : it->second;
+    if (best == nullptr || n < best_load) best = j.get(), best_load = n;
+  }
+  return best->url();
+}
+
+void Service::release_after_commit(db::Conn& c, const std::string& server,
+                                   std::optional<std::int64_t> session,
                                    std::optional<SfuRoom> room) {
   if (session == kLostSession) session.reset();
-  if (!janus_ || (!session && !room)) return;
-  c.on_commit([janus = janus_, &workers = p_.workers, session, room = std::move(room)] {
+  auto janus = janus_at(server);
+  if (!janus || (!session && !room)) return;
+  c.on_commit([janus, &workers = p_.workers, session, room = std::move(room)] {
     workers.submit([janus, session, room] {
       // Best effort: Janus drops a session not kept alive within a minute.
       if (session) {
@@ -104,12 +129,13 @@ Result<std::pair<Call, platform::WorkspaceAccess>> Service::reach(db::Conn& c, c
 Result<void> Service::left(db::Conn& c, const WorkspaceId& ws, const Participant& p,
                            std::int64_t now_ms) {
   RUCHE_CHECK(store::leave(c, p.id, now_ms));
+  RUCHE_TRY(auto server, store::sfu_server(c, p.call_id));
   RUCHE_TRY([[maybe_unused]] auto seq, p_.outbox.append(c, ws, "call.participant_left", "calls",
                                                         json::object{{"call_id", p.call_id.str()},
                                                                      {"participant_id", p.id.str()},
                                                                      {"user_id", p.user_id}}));
   // Its media leaves the SFU room at once.
-  release_after_commit(c, p.sfu.session, std::nullopt);
+  if (server) release_after_commit(c, *server, p.sfu.session, std::nullopt);
   return {};
 }
 
@@ -119,7 +145,7 @@ Result<void> Service::end(db::Conn& c, const WorkspaceId& ws, const Call& call,
   RUCHE_TRY(
       [[maybe_unused]] auto seq,
       p_.outbox.append(c, ws, "call.ended", "calls", json::object{{"call_id", call.id.str()}}));
-  release_after_commit(c, std::nullopt, call.sfu);
+  if (call.sfu) release_after_commit(c, call.sfu->server, std::nullopt, call.sfu);
   return {};
 }
 
@@ -196,9 +222,10 @@ Result<Service::Joined> Service::join(const Caller& caller, const CallId& id) {
     RUCHE_CHECK(store::insert_participant(c, me, ws));
     call->participants.push_back(me);
     // Past what peer to peer carries, through the SFU from now on.
-    if (janus_ && call->mode == Mode::p2p &&
+    if (!janus_.empty() && call->mode == Mode::p2p &&
         static_cast<std::int64_t>(call->participants.size()) > settings_.p2p_max_participants) {
-      SfuRoom room{random_janus_id(), crypto::new_token(), crypto::new_token()};
+      RUCHE_TRY(std::string server, pick_janus(c));
+      SfuRoom room{std::move(server), random_janus_id(), crypto::new_token(), crypto::new_token()};
       RUCHE_TRY(bool switched, store::switch_to_sfu(c, id, room));
       if (switched) {
         call->mode = Mode::sfu;
@@ -217,19 +244,21 @@ Result<Service::Joined> Service::join(const Caller& caller, const CallId& id) {
 
 Result<void> Service::heartbeat(const Caller& caller, const CallId& id, const ParticipantId& me) {
   const std::int64_t now = p_.clock.now_ms();
+  std::shared_ptr<Janus> janus;
   RUCHE_TRY(auto session, p_.db.write([&](db::Conn& c) -> Result<std::optional<std::int64_t>> {
-    RUCHE_TRY([[maybe_unused]] auto found, reach(c, caller, id, Access::read));
+    RUCHE_TRY(auto found, reach(c, caller, id, Access::read));
     RUCHE_TRY(auto p, store::participant(c, id, me, alive_since(now)));
     if (!p || p->user_id != caller.user_id.str())
       return fail(Errc::not_found, "not in this call (any more): join again", "not_in_call");
     RUCHE_CHECK(store::touch(c, me, now));
+    if (found.first.sfu) janus = janus_at(found.first.sfu->server);
     return p->sfu.session;
   }));
   // Keeps its Janus session alive too. One Janus forgot (it restarted) is
   // forgotten here as well: the browser publishes again when its media
   // stops. Janus unreachable is not the heartbeat's failure.
-  if (session && *session != kLostSession && janus_) {
-    auto kept = janus_->keepalive(*session);
+  if (session && *session != kLostSession && janus) {
+    auto kept = janus->keepalive(*session);
     if (!kept && kept.error().reason == "sfu_session_gone")
       RUCHE_CHECK(forget_session(id, me, *session, SfuPart{kLostSession, {}, {}}));
   }
@@ -307,8 +336,8 @@ Result<void> Service::signal(const Caller& caller, const CallId& id, const Parti
 
 // --- The SFU -------------------------------------------------------------------
 
-Result<std::pair<Call, Participant>> Service::sfu_reach(const Caller& caller, const CallId& id,
-                                                        const ParticipantId& me) {
+Result<Service::SfuReach> Service::sfu_reach(const Caller& caller, const CallId& id,
+                                             const ParticipantId& me) {
   const std::int64_t now = p_.clock.now_ms();
   RUCHE_TRY(auto found,
             p_.db.read([&](db::Conn& c) -> Result<std::pair<Call, Participant>> {
@@ -323,20 +352,20 @@ Result<std::pair<Call, Participant>> Service::sfu_reach(const Caller& caller, co
   if (call.ended_at_ms) return fail(Errc::gone, "this call has ended", "call_ended");
   if (call.mode != Mode::sfu || !call.sfu)
     return fail(Errc::conflict, "this call is peer to peer", "not_sfu");
-  if (!janus_)
-    return fail(Errc::unavailable, "this server has no SFU configured (calls.janus_url)",
-                "sfu_unavailable");
-  return found;
+  auto janus = janus_at(call.sfu->server);
+  if (!janus)  // the configuration no longer names it
+    return fail(Errc::unavailable, "this call's SFU is not configured any more", "sfu_unavailable");
+  return SfuReach{std::move(found.first), std::move(found.second), std::move(janus)};
 }
 
-Result<std::int64_t> Service::session_of(Participant& me) {
+Result<std::int64_t> Service::session_of(Janus& janus, Participant& me) {
   if (me.sfu.session == kLostSession) {
     RUCHE_CHECK(forget_session(me.call_id, me.id, kLostSession, SfuPart{}));
     return fail(Errc::not_found, "the SFU forgot this participant: publish again",
                 "sfu_session_gone");
   }
   if (me.sfu.session) return *me.sfu.session;
-  RUCHE_TRY(std::int64_t session, janus_->create_session());
+  RUCHE_TRY(std::int64_t session, janus.create_session());
   me.sfu = SfuPart{session, std::nullopt, std::nullopt};
   // Recorded at once, so that leaving or being swept destroys it.
   RUCHE_CHECK(p_.db.write([&](db::Conn& c) { return store::set_sfu(c, me.id, me.sfu); }));
@@ -354,49 +383,52 @@ Result<std::int64_t> Service::subscription_handle(const Participant& me,
 Result<json::object> Service::publish(const Caller& caller, const CallId& id,
                                       const ParticipantId& me_id, json::object offer) {
   RUCHE_TRY(auto found, sfu_reach(caller, id, me_id));
-  auto& [call, me] = found;
+  auto& [call, me, janus] = found;
   const SfuRoom& room = *call.sfu;
-  RUCHE_TRY(std::int64_t session, session_of(me));
+  RUCHE_TRY(std::int64_t session, session_of(*janus, me));
   if (!me.sfu.publisher) {
-    RUCHE_TRY(me.sfu.publisher, forgetting_gone(id, me.id, session, janus_->attach(session)));
+    RUCHE_TRY(me.sfu.publisher, forgetting_gone(id, me.id, session, janus->attach(session)));
     RUCHE_CHECK(p_.db.write([&](db::Conn& c) { return store::set_sfu(c, me.id, me.sfu); }));
   }
   const std::int64_t handle = *me.sfu.publisher;
   // Made by the first to send; the others find it there.
   RUCHE_CHECK(forgetting_gone(id, me.id, session,
-                              janus_->create_room(session, handle, room.room, room.pin, room.secret,
-                                                  settings_.max_participants)));
+                              janus->create_room(session, handle, room.room, room.pin, room.secret,
+                                                 settings_.max_participants)));
   Janus::Event ev;
   if (me.sfu.feed) {
     RUCHE_TRY(ev, forgetting_gone(
                       id, me.id, session,
-                      janus_->message(
+                      janus->message(
                           session, handle,
                           json::object{{"request", "configure"}, {"audio", true}, {"video", true}},
                           std::move(offer))));
   } else {
     const std::int64_t feed = random_janus_id();
     RUCHE_TRY(ev, forgetting_gone(id, me.id, session,
-                                  janus_->message(session, handle,
-                                                  json::object{{"request", "joinandconfigure"},
-                                                               {"ptype", "publisher"},
-                                                               {"room", room.room},
-                                                               {"pin", room.pin},
-                                                               {"id", feed},
-                                                               {"display", me.id.str()}},
-                                                  std::move(offer))));
+                                  janus->message(session, handle,
+                                                 json::object{{"request", "joinandconfigure"},
+                                                              {"ptype", "publisher"},
+                                                              {"room", room.room},
+                                                              {"pin", room.pin},
+                                                              {"id", feed},
+                                                              {"display", me.id.str()}},
+                                                 std::move(offer))));
     me.sfu.feed = feed;
   }
   if (!ev.jsep) return fail(Errc::internal, "the SFU gave no SDP answer");
   const std::int64_t now = p_.clock.now_ms();
-  RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
+  auto kept = p_.db.write([&](db::Conn& c) -> Result<void> {
     RUCHE_TRY(auto still, store::participant(c, id, me.id, alive_since(now)));
-    if (!still) {
-      release_after_commit(c, session, std::nullopt);
+    if (!still)
       return fail(Errc::not_found, "not in this call (any more): join again", "not_in_call");
-    }
     return store::set_sfu(c, me.id, me.sfu);
-  }));
+  });
+  if (!kept) {
+    // It left (or was swept) meanwhile: what it just made at Janus goes.
+    if (kept.error().reason == "not_in_call") (void)janus->destroy_session(session);
+    return tl::unexpected(kept.error());
+  }
   p_.outbox.publish_ephemeral(call.workspace_id, "call.sending", "calls",
                               json::object{{"call_id", id.str()}, {"participant_id", me.id.str()}});
   return std::move(*ev.jsep);
@@ -406,7 +438,7 @@ Result<Service::Subscription> Service::subscribe(const Caller& caller, const Cal
                                                  const ParticipantId& me_id,
                                                  const ParticipantId& whom) {
   RUCHE_TRY(auto found, sfu_reach(caller, id, me_id));
-  auto& [call, me] = found;
+  auto& [call, me, janus] = found;
   if (whom == me.id)
     return fail(Errc::invalid, "a participant does not receive itself", "invalid_field");
   const Participant* peer = nullptr;
@@ -417,9 +449,9 @@ Result<Service::Subscription> Service::subscribe(const Caller& caller, const Cal
   if (!peer->sfu.feed)
     return fail(Errc::conflict, "that participant is not sending yet: try again shortly",
                 "feed_not_ready");
-  RUCHE_TRY(std::int64_t session, session_of(me));
-  RUCHE_TRY(std::int64_t handle, forgetting_gone(id, me.id, session, janus_->attach(session)));
-  auto ev = janus_->message(
+  RUCHE_TRY(std::int64_t session, session_of(*janus, me));
+  RUCHE_TRY(std::int64_t handle, forgetting_gone(id, me.id, session, janus->attach(session)));
+  auto ev = janus->message(
       session, handle,
       json::object{{"request", "join"},
                    {"ptype", "subscriber"},
@@ -427,7 +459,7 @@ Result<Service::Subscription> Service::subscribe(const Caller& caller, const Cal
                    {"pin", call.sfu->pin},
                    {"streams", json::array{json::object{{"feed", *peer->sfu.feed}}}}});
   if (!ev || !ev->jsep) {
-    (void)janus_->detach(session, handle);
+    (void)janus->detach(session, handle);
     if (!ev)
       return forgetting_gone(id, me.id, session, Result<Subscription>(tl::unexpected(ev.error())));
     return fail(Errc::internal, "the SFU gave no SDP offer");
@@ -438,28 +470,27 @@ Result<Service::Subscription> Service::subscribe(const Caller& caller, const Cal
 Result<void> Service::answer(const Caller& caller, const CallId& id, const ParticipantId& me_id,
                              const std::string& subscription, json::object answer) {
   RUCHE_TRY(auto found, sfu_reach(caller, id, me_id));
-  const Participant& me = found.second;
+  const auto& [call, me, janus] = found;
   RUCHE_TRY(std::int64_t handle, subscription_handle(me, subscription));
-  RUCHE_TRY(
-      [[maybe_unused]] auto ev,
-      forgetting_gone(id, me.id, *me.sfu.session,
-                      janus_->message(*me.sfu.session, handle, json::object{{"request", "start"}},
-                                      std::move(answer))));
+  RUCHE_TRY([[maybe_unused]] auto ev,
+            forgetting_gone(id, me.id, *me.sfu.session,
+                            janus->message(*me.sfu.session, handle,
+                                           json::object{{"request", "start"}}, std::move(answer))));
   return {};
 }
 
 Result<void> Service::unsubscribe(const Caller& caller, const CallId& id,
                                   const ParticipantId& me_id, const std::string& subscription) {
   RUCHE_TRY(auto found, sfu_reach(caller, id, me_id));
-  const Participant& me = found.second;
+  const auto& [call, me, janus] = found;
   RUCHE_TRY(std::int64_t handle, subscription_handle(me, subscription));
-  return forgetting_gone(id, me.id, *me.sfu.session, janus_->detach(*me.sfu.session, handle));
+  return forgetting_gone(id, me.id, *me.sfu.session, janus->detach(*me.sfu.session, handle));
 }
 
 Result<void> Service::trickle(const Caller& caller, const CallId& id, const ParticipantId& me_id,
                               const std::string& target, const json::array& candidates) {
   RUCHE_TRY(auto found, sfu_reach(caller, id, me_id));
-  const Participant& me = found.second;
+  const auto& [call, me, janus] = found;
   std::int64_t handle = 0;
   if (target == "publisher") {
     if (!me.sfu.publisher)
@@ -469,7 +500,7 @@ Result<void> Service::trickle(const Caller& caller, const CallId& id, const Part
     RUCHE_TRY(handle, subscription_handle(me, target));
   }
   return forgetting_gone(id, me.id, *me.sfu.session,
-                         janus_->trickle(*me.sfu.session, handle, candidates));
+                         janus->trickle(*me.sfu.session, handle, candidates));
 }
 
 Result<void> Service::ring(const Caller& caller, const CallId& id, const ParticipantId& me_id,

@@ -108,11 +108,20 @@ class Service {
   Result<void> end(db::Conn& c, const WorkspaceId& ws, const Call& call, std::int64_t now_ms);
   // After the transaction of `c` commits: the Janus sessions and rooms of
   // participants who left and calls that ended go, off the request.
-  void release_after_commit(db::Conn& c, std::optional<std::int64_t> session,
-                            std::optional<SfuRoom> room);
+  void release_after_commit(db::Conn& c, const std::string& server,
+                            std::optional<std::int64_t> session, std::optional<SfuRoom> room);
+  // The Janus of that URL, if the configuration names it.
+  std::shared_ptr<Janus> janus_at(const std::string& url) const;
+  // Where a call moving to the SFU goes (Settings::janus_urls).
+  Result<std::string> pick_janus(db::Conn& c) const;
   // `me`, live, the caller's, in call `id` in mode sfu; with the call.
-  Result<std::pair<Call, Participant>> sfu_reach(const platform::Caller& caller, const CallId& id,
-                                                 const ParticipantId& me);
+  struct SfuReach {
+    Call call;
+    Participant me;
+    std::shared_ptr<Janus> janus;  // the call's
+  };
+  Result<SfuReach> sfu_reach(const platform::Caller& caller, const CallId& id,
+                             const ParticipantId& me);
   // `me`'s Janus part becomes `now_part`, if its session is still `session`.
   Result<void> forget_session(const CallId& id, const ParticipantId& me, std::int64_t session,
                               const SfuPart& now_part);
@@ -123,7 +132,7 @@ class Service {
   Result<T> forgetting_gone(const CallId& id, const ParticipantId& me, std::int64_t session,
                             Result<T> r);
   // `me`'s Janus session, made (and recorded) when it has none.
-  Result<std::int64_t> session_of(Participant& me);
+  Result<std::int64_t> session_of(Janus& janus, Participant& me);
   // A subscription id as the browser gives it back: a handle of `me`'s
   // session other than its publishing one.
   Result<std::int64_t> subscription_handle(const Participant& me, const std::string& id) const;
@@ -131,7 +140,7 @@ class Service {
 
   platform::Platform& p_;
   Settings settings_;
-  std::shared_ptr<Janus> janus_;  // null without calls.janus_url
+  std::vector<std::shared_ptr<Janus>> janus_;        // one per calls.janus_urls
   std::unique_ptr<platform::PeriodicTask> sweeper_;  // sweep_all()
 };
 

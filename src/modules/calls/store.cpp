@@ -25,13 +25,13 @@ Call call_of(const db::Row& r) {
   c.started_at_ms = r.i64(4);
   c.ended_at_ms = r.opt_i64(5);
   c.mode = r.text(6) == "sfu" ? Mode::sfu : Mode::p2p;
-  if (auto room = r.opt_i64(7)) c.sfu = SfuRoom{*room, r.text(8), r.text(9)};
+  if (auto room = r.opt_i64(7)) c.sfu = SfuRoom{r.text(10), *room, r.text(8), r.text(9)};
   return c;
 }
 
 constexpr std::string_view kCallColumns =
     "id, workspace_id, title, started_by, started_at_ms, ended_at_ms, mode, sfu_room, sfu_pin, "
-    "sfu_secret";
+    "sfu_secret, sfu_server";
 
 Result<void> fill_participants(db::Conn& c, Call& call, std::int64_t alive_since_ms) {
   RUCHE_TRY(auto rows,
@@ -145,9 +145,25 @@ Result<void> end_call(db::Conn& c, const CallId& id, std::int64_t now_ms) {
 
 Result<bool> switch_to_sfu(db::Conn& c, const CallId& id, const SfuRoom& room) {
   RUCHE_TRY(auto n, c.exec("UPDATE calls_calls SET mode = 'sfu', sfu_room = $2, sfu_pin = $3, "
-                           "sfu_secret = $4 WHERE id = $1 AND mode = 'p2p'",
-                           {id, room.room, room.pin, room.secret}));
+                           "sfu_secret = $4, sfu_server = $5 WHERE id = $1 AND mode = 'p2p'",
+                           {id, room.room, room.pin, room.secret, room.server}));
   return n == 1;
+}
+
+Result<std::optional<std::string>> sfu_server(db::Conn& c, const CallId& id) {
+  RUCHE_TRY(auto rows, c.query("SELECT sfu_server FROM calls_calls WHERE id = $1", {id}));
+  if (rows.empty()) return std::optional<std::string>();
+  return rows[0].opt_text(0);
+}
+
+Result<std::map<std::string, std::int64_t>> sfu_load(db::Conn& c) {
+  RUCHE_TRY(auto rows, c.query("SELECT sfu_server, COUNT(*) FROM calls_calls "
+                               "WHERE ended_at_ms IS NULL AND sfu_server IS NOT NULL "
+                               "GROUP BY sfu_server",
+                               {}));
+  std::map<std::string, std::int64_t> out;
+  for (const auto& r : rows) out[r.text(0)] = r.i64(1);
+  return out;
 }
 
 Result<void> set_sfu(db::Conn& c, const ParticipantId& id, const SfuPart& sfu) {

@@ -2,7 +2,9 @@
 // 0034_calls_sfu.sql).
 #pragma once
 
+#include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "core/db/database.hpp"
@@ -32,6 +34,10 @@ Result<void> end_call(db::Conn& c, const CallId& id, std::int64_t now_ms);
 // Moves a peer-to-peer call to the SFU with `room`; false when it already was.
 Result<bool> switch_to_sfu(db::Conn& c, const CallId& id, const SfuRoom& room);
 Result<void> set_sfu(db::Conn& c, const ParticipantId& id, const SfuPart& sfu);
+// The Janus a call is on, if it went to the SFU.
+Result<std::optional<std::string>> sfu_server(db::Conn& c, const CallId& id);
+// How many calls going on each Janus carries (by URL).
+Result<std::map<std::string, std::int64_t>> sfu_load(db::Conn& c);
 // Every live participant of `user` in `ws` (when they leave the workspace).
 Result<std::vector<Participant>> of_user(db::Conn& c, const WorkspaceId& ws, const UserId& user);
 Result<void> purge(db::Conn& c, const WorkspaceId& ws);
