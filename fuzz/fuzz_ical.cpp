@@ -1,9 +1,12 @@
 // iCalendar objects (SECURITY.md IO-2, REL-3): the checks a CalDAV PUT runs,
-// bounded recurrence expansion, CALDAV:expand and the JSON API's edit of an
-// object that passed them. Invariants: no crash and no endless loop (the
-// replay has a time limit), instances in start order within the bound and
-// the range, an edited event still passes the checks with its new title.
+// bounded recurrence expansion, CALDAV:expand, the JSON API's edit of an
+// object that passed them, and a to-do read as a task's fields and extra
+// lines. Invariants: no crash and no endless loop (the replay has a time
+// limit), instances in start order within the bound and the range, an
+// edited event still passes the checks with its new title, a to-do's extra
+// lines written back around new fields read back the same.
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "dav/ical_object.hpp"
@@ -31,6 +34,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (edited) {
       auto again = inspect(*edited);
       if (again && again->summary != "fuzzed") __builtin_trap();
+    }
+  }
+  if (info->kind == ComponentKind::vtodo) {
+    auto todo = read_todo(in);
+    if (todo) {
+      // As the tasks module writes a task back (modules/tasks/ical.cpp).
+      std::string rebuilt = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//fuzz//EN\r\n" +
+                            todo->calendar_extra + "BEGIN:VTODO\r\nUID:" + todo->uid +
+                            "\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:fuzzed\r\n"
+                            "DUE:20260102T000000Z\r\n" +
+                            todo->todo_extra;
+      for (const auto& d : todo->depends_on) rebuilt += d.line;
+      rebuilt += "END:VTODO\r\nEND:VCALENDAR\r\n";
+      auto again = read_todo(rebuilt);
+      if (again &&
+          (again->todo_extra != todo->todo_extra || again->calendar_extra != todo->calendar_extra ||
+           again->depends_on.size() != todo->depends_on.size() || again->summary != "fuzzed"))
+        __builtin_trap();
     }
   }
   return 0;

@@ -2,19 +2,25 @@
 """python3-caldav (a real CalDAV client library) against Ruche: discovery
 from the server's root, the caller's calendars, events with recurrence and
 time zones searched by time range with and without expansion, to-dos, edits
-with ETags, refusals, read-only and hidden calendars, sync tokens.
+with ETags, refusals, read-only and hidden calendars, sync tokens; then the
+workspace's tasks collection: tasks made, edited, completed and deleted by
+the client and seen through the JSON API, conflicts, a reader's refusal.
 
-Usage: caldav_clients.py URL WORKSPACE_ID EMAIL PASSWORD READER_EMAIL OUTSIDER_EMAIL
-(every account has PASSWORD; READER has the read right on the calendar,
-OUTSIDER is not a member). Exits non-zero on the first failure."""
+Usage: caldav_clients.py URL WORKSPACE_ID EMAIL PASSWORD READER_EMAIL OUTSIDER_EMAIL TOKEN
+(every account has PASSWORD; READER has the read right on the calendar and
+on tasks, OUTSIDER is not a member; TOKEN is EMAIL's session for the JSON
+API). Exits non-zero on the first failure."""
 import datetime as dt
+import json
 import sys
+import urllib.error
+import urllib.request
 import uuid
 
 import caldav
 from caldav.lib import error
 
-url, ws, email, password, reader_email, outsider_email = sys.argv[1:]
+url, ws, email, password, reader_email, outsider_email, api_token = sys.argv[1:]
 UTC = dt.timezone.utc
 
 
@@ -121,4 +127,105 @@ except (error.PutError, error.AuthorizationError, error.DAVError):
     check(True, "the reader cannot write")
 outsider_names = [c.name for c in client(outsider_email).principal().calendars()]
 check(outsider_names == ["Personal"], "an outsider sees only their own calendar: %s" % outsider_names)
+
+
+# --- The workspace's tasks, read-write (docs/tasks.md, "CalDAV") ---------------
+
+def api(method, path, body=None):
+    req = urllib.request.Request(url + path, method=method,
+                                 data=json.dumps(body).encode() if body is not None else None,
+                                 headers={"Authorization": "Bearer " + api_token,
+                                          "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req) as r:
+            data = r.read()
+            return json.loads(data) if data else None
+    except urllib.error.HTTPError as e:
+        print("FAIL: %s %s: %s %s" % (method, path, e.code, e.read()[:300]), file=sys.stderr)
+        sys.exit(1)
+
+
+def ruche_tasks():
+    return {t["title"]: t for t in api("GET", "/api/v1/workspaces/%s/tasks" % ws)}
+
+
+def todo_ics(uid, lines):
+    return ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//ruche tests//EN\r\nBEGIN:VTODO\r\n"
+            "UID:%s\r\nDTSTAMP:20270101T000000Z\r\n%sEND:VTODO\r\nEND:VCALENDAR\r\n"
+            % (uid, "".join(line + "\r\n" for line in lines)))
+
+
+tasks = next(c for c in principal.calendars() if str(c.url).rstrip("/").endswith(ws + ".tasks"))
+check(tasks.name == "Calendrier d'équipe (tasks)", "the tasks collection: %s" % tasks.name)
+made_in_ruche = api("POST", "/api/v1/workspaces/%s/tasks" % ws, {"title": "Relire le contrat"})
+check([str(t.icalendar_component["summary"]) for t in tasks.todos()] == ["Relire le contrat"],
+      "a task made in Ruche is an open to-do")
+
+# Made by the client, under its name and UID, with an alarm and a property
+# of its own that Ruche keeps.
+uid = str(uuid.uuid4())
+made = tasks.save_todo(todo_ics(uid, [
+    "SUMMARY:Préparer la démo", "DESCRIPTION:avec l'équipe", "DUE;VALUE=DATE:20270412",
+    "CATEGORIES:démo,urgent", "PRIORITY:2", "X-CLIENT-COLOUR:teal",
+    "BEGIN:VALARM", "ACTION:DISPLAY", "DESCRIPTION:rappel", "TRIGGER:-PT30M", "END:VALARM"]))
+check(str(made.url).endswith("/" + uid + ".ics"), "named by the client: %s" % made.url)
+seen = ruche_tasks().get("Préparer la démo")
+check(seen is not None and seen["due"] == "2027-04-12" and seen["labels"] == ["démo", "urgent"]
+      and seen["status"] == "todo" and seen["description"] == "avec l'équipe",
+      "the JSON API sees the client's task: %s" % seen)
+back = tasks.todo_by_uid(uid)
+component = back.icalendar_component
+check(str(back.url) == str(made.url) and str(component["uid"]) == uid, "found again by its UID")
+check(str(component["x-client-colour"]) == "teal" and int(component["priority"]) == 2
+      and [str(a["trigger"].to_ical(), "ascii") for a in component.walk("VALARM")] == ["-PT30M"],
+      "what Ruche does not model comes back")
+
+# Edited and saved by the client; then edited in Ruche, the alarm stays.
+component["summary"] = "Préparer la démo client"
+back.save()
+seen = ruche_tasks().get("Préparer la démo client")
+check(seen is not None and seen["version"] == 2, "the client's edit reaches Ruche: %s" % seen)
+api("PATCH", "/api/v1/tasks/" + seen["id"], {"labels": ["démo"]})
+back = tasks.todo_by_uid(uid)
+check([str(c) for c in back.icalendar_component.get("categories").cats] == ["démo"]
+      and len(list(back.icalendar_component.walk("VALARM"))) == 1,
+      "Ruche's edit reaches the client, the alarm kept")
+
+# Completed by the client, both of them: done in Ruche.
+back.complete()
+next(t for t in tasks.todos() if str(t.icalendar_component["uid"]) != uid).complete()
+done = ruche_tasks()
+check(all(t["status"] == "done" and t["completed_at"] for t in done.values()) and len(done) == 2,
+      "completed by the client, done in Ruche: %s" % sorted((t["title"], t["status"]) for t in done.values()))
+check(tasks.todos() == [] and len(tasks.todos(include_completed=True)) == 2, "no open to-do left")
+
+# Conflicts: the same UID under another name, a stale ETag, a second save
+# the library itself refuses.
+same = todo_ics(uid, ["SUMMARY:Copie"])
+r = owner.put(str(tasks.url) + "copy.ics", same, {"Content-Type": "text/calendar"})
+check(r.status == 409 and b"no-uid-conflict" in r.raw, "a second resource with the UID: %s" % r.status)
+r = owner.put(str(made.url), same, {"Content-Type": "text/calendar", "If-Match": '"v1"'})
+check(r.status == 412, "a stale ETag: %s" % r.status)
+try:
+    tasks.save_todo(same, no_overwrite=True)
+    check(False, "no_overwrite refuses a UID already there")
+except (error.ConsistencyError, error.PutError):
+    check(True, "no_overwrite refuses a UID already there")
+check(len(ruche_tasks()) == 2, "still two tasks")
+
+# A reader reads the tasks and cannot write them.
+reader_tasks = next(c for c in client(reader_email).principal().calendars()
+                    if str(c.url).rstrip("/").endswith(ws + ".tasks"))
+check(len(reader_tasks.todos(include_completed=True)) == 2, "the reader reads the tasks")
+try:
+    reader_tasks.save_todo(todo_ics(str(uuid.uuid4()), ["SUMMARY:Pas le droit"]))
+    check(False, "the reader cannot add a task")
+except (error.PutError, error.AuthorizationError):
+    check(True, "the reader cannot add a task")
+
+# Deleted by the client: gone from Ruche.
+tasks.todo_by_uid(uid).delete()
+check(sorted(ruche_tasks()) == ["Relire le contrat"], "deleted by the client, gone from Ruche")
+api("DELETE", "/api/v1/tasks/" + made_in_ruche["id"])
+check(tasks.todos(include_completed=True) == [], "deleted in Ruche, gone from the collection")
 print("caldav: all checks passed")

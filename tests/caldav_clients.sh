@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Real CalDAV clients against the real binary: python3-caldav (discovery,
 # search by time range with recurrence, to-dos, edits, refusals, rights,
-# sync tokens: tests/caldav_clients.py) and vdirsyncer (a two-way sync
-# between a folder of .ics files and the workspace's calendar: discover,
-# download, upload, edit, delete, both ways). Then the JSON API reads what
-# the clients wrote.
+# sync tokens, and the tasks collection read-write: tests/caldav_clients.py)
+# and vdirsyncer (two-way syncs between folders of .ics files and the
+# workspace's calendar, then its tasks: discover, download, upload, edit,
+# delete, both ways). Then the JSON API reads what the clients wrote.
 set -euo pipefail
 RUCHE=${1:?usage: caldav_clients.sh path/to/ruche}
 . "$(dirname "$0")/dav_lib.sh"
@@ -14,7 +14,7 @@ command -v vdirsyncer >/dev/null || fail "vdirsyncer is not installed (scripts/d
 start_server "$RUCHE"
 
 api() { curl -fsS -H "Authorization: Bearer $TOKEN" "$@"; }
-CWS=$(api -X POST "$URL/api/v1/workspaces" -d '{"name":"Calendrier d'"'"'équipe","modules":["calendar"]}' |
+CWS=$(api -X POST "$URL/api/v1/workspaces" -d '{"name":"Calendrier d'"'"'équipe","modules":["calendar","tasks"]}' |
   sed 's/.*"id":"\([^"]*\)".*/\1/')
 [ -n "$CWS" ] || fail "workspace"
 # A reader and an outsider, with the same password.
@@ -28,10 +28,10 @@ RTOKEN=$(curl -fsS -X POST "$URL/api/v1/auth/login" -d "{\"email\":\"$READER\",\
   sed 's/.*"token":"\([^"]*\)".*/\1/')
 RID=$(curl -fsS -X POST "$URL/api/v1/invitations/$INVITE/accept" -H "Authorization: Bearer $RTOKEN" |
   sed 's/.*"user":{"id":"\([^"]*\)".*/\1/')
-api -X PATCH "$URL/api/v1/workspaces/$CWS/members/$RID" -d '{"rights":{"calendar":"read"}}' >/dev/null ||
+api -X PATCH "$URL/api/v1/workspaces/$CWS/members/$RID" -d '{"rights":{"calendar":"read","tasks":"read"}}' >/dev/null ||
   fail "reader's right"
 
-"$PY" "$(dirname "$0")/caldav_clients.py" "$URL" "$CWS" "$EMAIL" "$PASSWORD" "$READER" "$OUTSIDER" ||
+"$PY" "$(dirname "$0")/caldav_clients.py" "$URL" "$CWS" "$EMAIL" "$PASSWORD" "$READER" "$OUTSIDER" "$TOKEN" ||
   fail "python3-caldav (server log: $(tail -5 "$T/err"))"
 
 # vdirsyncer: the workspace calendar and a folder, synced both ways.
@@ -98,4 +98,90 @@ fi
 # Nothing left to do: a second sync changes nothing.
 vsync sync
 if grep -Eq 'Copying|Deleting|Updating' "$V/log"; then cat "$V/log"; fail "a sync with nothing to do did something"; fi
+
+# vdirsyncer and the workspace's tasks (docs/tasks.md, "CalDAV"): a folder
+# of .ics files synced both ways with the tasks collection, which the
+# python part left empty.
+task_titles() { api "$URL/api/v1/workspaces/$CWS/tasks" | grep -o '"title":"[^"]*"' | sort | tr '\n' ' '; }
+[ -z "$(task_titles)" ] || fail "the tasks collection is not empty: $(task_titles)"
+cat >"$V/tasks.config" <<CONF
+[general]
+status_path = "$V/tasks-status/"
+
+[pair tasks]
+a = "tasks_local"
+b = "tasks_remote"
+collections = ["$CWS.tasks"]
+
+[storage tasks_local]
+type = "filesystem"
+path = "$V/tasks/"
+fileext = ".ics"
+
+[storage tasks_remote]
+type = "caldav"
+url = "$URL/"
+username = "$EMAIL"
+password = "$PASSWORD"
+CONF
+export VDIRSYNCER_CONFIG="$V/tasks.config"
+mkdir -p "$V/tasks" "$V/tasks-status"
+SERVER_TASK=$(api -X POST "$URL/api/v1/workspaces/$CWS/tasks" \
+  -d '{"title":"Tâche du serveur","due":"2027-05-02","labels":["web"]}' | sed 's/^{"id":"\([^"]*\)".*/\1/')
+[ -n "$SERVER_TASK" ] || fail "a task through the API"
+# One that stays: vdirsyncer refuses to empty a side whole.
+api -X POST "$URL/api/v1/workspaces/$CWS/tasks" -d '{"title":"Reste"}' >/dev/null
+printf 'y\ny\n' | vsync discover tasks
+vsync sync tasks
+TLOCAL="$V/tasks/$CWS.tasks"
+[ "$(find "$TLOCAL" -name '*.ics' | wc -l)" -eq 2 ] || fail "vdirsyncer did not download the two tasks: $(ls "$TLOCAL")"
+SFILE=$(grep -l "UID:$SERVER_TASK@ruche" "$TLOCAL"/*.ics) || fail "the server's task is not in the folder"
+grep -q 'SUMMARY:Tâche du serveur' "$SFILE" && grep -q 'DUE;VALUE=DATE:20270502' "$SFILE" ||
+  fail "the downloaded task: $(cat "$SFILE")"
+
+# A to-do written in the folder becomes a task; what Ruche does not model
+# (an alarm, a property of the client's) comes back to the folder.
+printf '%s\r\n' BEGIN:VCALENDAR VERSION:2.0 'PRODID:-//folder//EN' BEGIN:VTODO UID:folder-task-1 \
+  DTSTAMP:20270101T000000Z 'SUMMARY:Écrite dans le dossier' 'CATEGORIES:dossier' STATUS:NEEDS-ACTION \
+  X-FOLDER-NOTE:garder BEGIN:VALARM ACTION:DISPLAY DESCRIPTION:rappel TRIGGER:-PT1H END:VALARM \
+  END:VTODO END:VCALENDAR >"$TLOCAL/folder-task-1.ics"
+vsync sync tasks
+task_titles | grep -q '"title":"Écrite dans le dossier"' || fail "the folder's task is not seen by the JSON API: $(task_titles)"
+FOLDER_TASK=$(api "$URL/api/v1/workspaces/$CWS/tasks" | grep -o '"id":"[^"]*","workspace_id":"[^"]*","title":"Écrite' |
+  sed 's/"id":"\([^"]*\)".*/\1/')
+[ -n "$FOLDER_TASK" ] || fail "the folder's task's id"
+api "$URL/api/v1/tasks/$FOLDER_TASK" | grep -q '"labels":\["dossier"\]' || fail "the folder's task's labels"
+ME=$(api "$URL/api/v1/me" | sed 's/^{"id":"\([^"]*\)".*/\1/')
+SERVED=$(api "$URL/dav/calendars/$ME/$CWS.tasks/folder-task-1.ics")
+for line in 'PRODID:-//Ruche//Tasks//EN' 'UID:folder-task-1' 'X-FOLDER-NOTE:garder' 'TRIGGER:-PT1H'; do
+  echo "$SERVED" | grep -q "$line" || fail "the server does not serve $line: $SERVED"
+done
+# No ETag came back with the upload: this sync reads the server's copy,
+# the same to-do (vdirsyncer compares them without PRODID, DTSTAMP...).
+vsync sync tasks
+FFILE=$(grep -l 'UID:folder-task-1' "$TLOCAL"/*.ics) || fail "the folder's task left the folder"
+
+# Changed in Ruche: the file follows. Changed in the folder: Ruche follows.
+api -X PATCH "$URL/api/v1/tasks/$FOLDER_TASK" -d '{"title":"Renommée sur le serveur","status":"done"}' >/dev/null
+vsync sync tasks
+grep -q 'SUMMARY:Renommée sur le serveur' "$FFILE" && grep -q 'STATUS:COMPLETED' "$FFILE" &&
+  grep -q 'X-FOLDER-NOTE:garder' "$FFILE" || fail "the server's change did not come down: $(cat "$FFILE")"
+sed -i 's/SUMMARY:Tâche du serveur/SUMMARY:Tâche modifiée dans le dossier/' "$SFILE"
+vsync sync tasks
+api "$URL/api/v1/tasks/$SERVER_TASK" | grep -q '"title":"Tâche modifiée dans le dossier"' ||
+  fail "the folder's change did not go up: $(api "$URL/api/v1/tasks/$SERVER_TASK")"
+vsync sync tasks
+
+# Deleted in the folder: gone from Ruche. Deleted in Ruche: gone from the folder.
+rm "$SFILE"
+vsync sync tasks
+code=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$URL/api/v1/tasks/$SERVER_TASK")
+[ "$code" = 404 ] || fail "the folder's deletion did not go up ($code)"
+api -X DELETE "$URL/api/v1/tasks/$FOLDER_TASK" >/dev/null
+vsync sync tasks
+[ "$(find "$TLOCAL" -name '*.ics' | wc -l)" -eq 1 ] && grep -q 'SUMMARY:Reste' "$TLOCAL"/*.ics ||
+  fail "Ruche's deletion did not come down: $(ls "$TLOCAL")"
+[ "$(task_titles)" = '"title":"Reste" ' ] || fail "the tasks left: $(task_titles)"
+vsync sync tasks
+if grep -Eq 'Copying|Deleting|Updating' "$V/log"; then cat "$V/log"; fail "a tasks sync with nothing to do did something"; fi
 echo "caldav clients: python3-caldav and vdirsyncer passed"

@@ -463,7 +463,7 @@ TEST(Calendar, ExportedAsICalendarAndImportedBack) {
 namespace ruche::testing {
 namespace {
 
-TEST(Calendar, TasksAreVtodoResourcesReadOnly) {
+TEST(Calendar, TasksAreVtodoResources) {
   TestServer s;
   Account a = s.user("Alice"), b = s.user("Bob");
   const std::string ws = s.workspace(a, "Projet", {"tasks"});  // no calendar: the tasks still show
@@ -535,11 +535,8 @@ TEST(Calendar, TasksAreVtodoResourcesReadOnly) {
       {{"Depth", "1"}});
   EXPECT_TRUE(responses(open.raw.body).empty()) << open.raw.body;
 
-  // Read only through CalDAV, even for a writer; no sync tokens; nothing
-  // for an outsider.
+  // No sync tokens; nothing for an outsider.
   const std::string hers = "/dav/calendars/" + a.id.str() + "/" + ws + ".tasks/";
-  EXPECT_EQ(s.call("PUT", hers + tid + ".ics", a.token, got.raw.body).status, 403);
-  EXPECT_EQ(s.call("DELETE", hers + tid + ".ics", a.token).status, 403);
   EXPECT_EQ(
       s.call("REPORT", hers, a.token,
              std::string(
@@ -557,6 +554,441 @@ TEST(Calendar, TasksAreVtodoResourcesReadOnly) {
                    outsider.token)
                 .status,
             404);
+}
+
+}  // namespace
+}  // namespace ruche::testing
+
+// --- the tasks collection, read-write (docs/tasks.md, "CalDAV") -------------------
+
+namespace ruche::testing {
+namespace {
+
+// A workspace with tasks: Alice and Bob write, Carol only reads.
+struct TaskDav {
+  TestServer& s;
+  Account a = s.user("Alice"), b = s.user("Bob"), c = s.user("Carol");
+  std::string ws = s.workspace(a, "Projet", {"tasks"});
+  explicit TaskDav(TestServer& server) : s(server) {
+    s.join(a, ws, b);
+    s.join(a, ws, c);
+    auto r = s.call("PATCH", "/api/v1/workspaces/" + ws + "/members/" + c.id.str(), a.token,
+                    body(json::object{{"rights", json::object{{"tasks", "read"}}}}));
+    if (r.status != 200) throw std::runtime_error("rights: " + r.raw.body);
+  }
+  std::string feed(const Account& who) const {
+    return "/dav/calendars/" + who.id.str() + "/" + ws + ".tasks/";
+  }
+  Reply put(const Account& who, const std::string& name, std::string_view ics, Headers h = {}) {
+    h.emplace_back("Content-Type", "text/calendar; charset=utf-8");
+    return s.call("PUT", feed(who) + name, who.token, std::string(ics), std::move(h));
+  }
+  Reply get(const std::string& name) { return s.call("GET", feed(a) + name, a.token); }
+  std::string created(const std::string& title) {
+    auto r = s.call("POST", "/api/v1/workspaces/" + ws + "/tasks", a.token,
+                    body(json::object{{"title", title}}));
+    if (r.status != 201) throw std::runtime_error("create: " + r.raw.body);
+    return str(r.body, "id");
+  }
+  json::array tasks() {
+    auto r = s.call("GET", "/api/v1/workspaces/" + ws + "/tasks", a.token);
+    if (r.status != 200) throw std::runtime_error("list: " + r.raw.body);
+    return r.body.as_array();
+  }
+  json::value task_titled(const std::string& title) {
+    for (const auto& t : tasks())
+      if (str(t, "title") == title) return t;
+    return nullptr;
+  }
+  // The collection's property `prop` (getctag, current-user-privilege-set) as `who` reads it.
+  std::string prop(const Account& who, std::string_view prop) {
+    auto r =
+        s.call("PROPFIND", feed(who), who.token,
+               "<D:propfind xmlns:D=\"DAV:\" xmlns:CS=\"http://calendarserver.org/ns/\"><D:prop>"
+               "<" +
+                   std::string(prop) + "/></D:prop></D:propfind>");
+    const auto open = r.raw.body.find(std::string(prop) + ">");
+    if (open == std::string::npos) return "";
+    const auto at = open + prop.size() + 1;
+    return r.raw.body.substr(at, r.raw.body.find("</" + std::string(prop) + ">", at) - at);
+  }
+};
+
+// A VCALENDAR holding one VTODO made of `lines` (LF ends become CRLF).
+std::string vtodo(std::string_view lines) {
+  std::string out =
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//A Client//EN\r\nBEGIN:VTODO\r\n"
+      "DTSTAMP:20270101T000000Z\r\n";
+  for (char ch : lines) out += ch == '\n' ? std::string("\r\n") : std::string(1, ch);
+  if (!lines.empty() && lines.back() != '\n') out += "\r\n";
+  return out + "END:VTODO\r\nEND:VCALENDAR\r\n";
+}
+
+// What Thunderbird sends, roughly: a time zone, the fields Ruche maps, and
+// properties and an alarm it does not model.
+std::string client_todo(const std::string& waits_for_uid) {
+  return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Mozilla.org/NONSGML Mozilla Calendar "
+         "V1.1//EN\r\n"
+         "BEGIN:VTIMEZONE\r\nTZID:Europe/Paris\r\nBEGIN:STANDARD\r\nDTSTART:19701025T030000\r\n"
+         "TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+         "BEGIN:VTODO\r\nCREATED:20270101T000000Z\r\nLAST-MODIFIED:20270102T000000Z\r\n"
+         "DTSTAMP:20270102T000000Z\r\nUID:client-uid-1\r\nSUMMARY:Relire\\, puis envoyer\r\n"
+         "DESCRIPTION:ligne 1\\nligne 2\r\nDUE;TZID=Europe/Paris:20270105T170000\r\n"
+         "STATUS:IN-PROCESS\r\nPERCENT-COMPLETE:40\r\nCATEGORIES:doc,urgent\r\n"
+         "CATEGORIES:revue\r\nPRIORITY:1\r\nRELATED-TO;RELTYPE=DEPENDS-ON:" +
+         waits_for_uid +
+         "\r\nRELATED-TO;RELTYPE=DEPENDS-ON:elsewhere-uid\r\nX-MOZ-GENERATION:3\r\n"
+         "GEO:48.85;2.35\r\nURL:https://example.org/a\r\n"
+         "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:bientôt\r\nTRIGGER:-PT15M\r\n"
+         "END:VALARM\r\nEND:VTODO\r\nEND:VCALENDAR\r\n";
+}
+
+constexpr std::string_view kAlarm =
+    "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:bientôt\r\nTRIGGER:-PT15M\r\nEND:VALARM\r\n";
+
+std::vector<std::string> strings_of(const json::value& v, std::string_view key) {
+  std::vector<std::string> out;
+  for (const auto& x : v.at(key).as_array()) out.emplace_back(x.as_string());
+  return out;
+}
+
+bool has(const std::string& text, std::string_view what) {
+  return text.find(what) != std::string::npos;
+}
+
+TEST(Calendar, ATaskPutThroughCalDavKeepsTheClientsNameUidAndLines) {
+  TestServer s;
+  TaskDav k(s);
+  const std::string spec = k.created("Spec");
+  auto events = connect_events(s, k.b);
+  ASSERT_FALSE(until(*events, "hello").is_null());
+  const std::string ctag = k.prop(k.a, "CS:getctag");
+  ASSERT_FALSE(ctag.empty());
+
+  auto put = k.put(k.a, "4F1C-client.ics", client_todo(spec + "@ruche"), {{"If-None-Match", "*"}});
+  ASSERT_EQ(put.status, 201) << put.raw.body;
+  // Not stored byte for byte: no ETag (RFC 4791 5.3.4), the client reads it back.
+  EXPECT_FALSE(put.raw.header("ETag").has_value());
+  json::value e = until(*events, "task.created");
+  ASSERT_FALSE(e.is_null());
+  EXPECT_EQ(str(e.at("data"), "title"), "Relire, puis envoyer");
+  EXPECT_EQ(str(e, "workspace_id"), k.ws);
+
+  // The JSON API sees the mapped fields.
+  json::value t = k.task_titled("Relire, puis envoyer");
+  ASSERT_FALSE(t.is_null());
+  const std::string id = str(t, "id");
+  EXPECT_EQ(str(t, "description"), "ligne 1\nligne 2");
+  EXPECT_EQ(str(t, "status"), "doing");
+  EXPECT_EQ(str(t, "due"), "2027-01-05T16:00:00Z");  // 17:00 in Paris
+  EXPECT_EQ(strings_of(t, "labels"), (std::vector<std::string>{"doc", "revue", "urgent"}));
+  EXPECT_EQ(strings_of(t, "blocked_by"), std::vector<std::string>{spec});
+  EXPECT_EQ(str(t, "created_by"), k.a.id.str());
+  EXPECT_EQ(t.at("version").as_int64(), 1);
+
+  // Served under the client's name, with its UID and what Ruche does not model.
+  auto got = s.call("GET", k.feed(k.b) + "4F1C-client.ics", k.b.token);
+  ASSERT_EQ(got.status, 200) << got.raw.body;
+  EXPECT_EQ(got.raw.header("ETag").value_or(""), "\"v1\"");
+  const std::string& ics = got.raw.body;
+  for (std::string_view line :
+       {std::string_view("UID:client-uid-1\r\n"),
+        std::string_view("SUMMARY:Relire\\, puis envoyer"), std::string_view("STATUS:IN-PROCESS"),
+        std::string_view("DUE:20270105T160000Z"), std::string_view("CATEGORIES:doc,revue,urgent"),
+        std::string_view("RELATED-TO;RELTYPE=DEPENDS-ON:elsewhere-uid\r\n"),
+        std::string_view("X-MOZ-GENERATION:3\r\n"), std::string_view("GEO:48.85;2.35\r\n"),
+        std::string_view("URL:https://example.org/a\r\n"), std::string_view("PRIORITY:1\r\n"),
+        std::string_view("TZID:Europe/Paris\r\n"), kAlarm})
+    EXPECT_TRUE(has(ics, line)) << line << " not in\n" << ics;
+  EXPECT_TRUE(has(ics, "RELATED-TO;RELTYPE=DEPENDS-ON:" + spec + "@ruche\r\n")) << ics;
+  EXPECT_FALSE(has(ics, "PERCENT-COMPLETE:40"));  // mapped to the status, not kept
+  EXPECT_EQ(ics.find("BEGIN:VTODO"), ics.rfind("BEGIN:VTODO"));
+
+  // Listed under that name beside the web's task; the CTag moved.
+  auto listed =
+      s.call("PROPFIND", k.feed(k.a), k.a.token,
+             std::string("<D:propfind xmlns:D=\"DAV:\"><D:prop><D:getetag/></D:prop></D:propfind>"),
+             {{"Depth", "1"}});
+  ASSERT_EQ(listed.status, 207);
+  std::vector<std::string> found = responses(listed.raw.body);
+  std::sort(found.begin(), found.end());
+  // (a collection has no ETag)
+  std::vector<std::string> want{"4F1C-client.ics 200", spec + ".ics 200", k.ws + ".tasks 404"};
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(found, want) << listed.raw.body;
+  auto multi =
+      s.call("REPORT", k.feed(k.a), k.a.token,
+             "<C:calendar-multiget xmlns:D=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:caldav\">"
+             "<D:prop><D:getetag/><C:calendar-data/></D:prop><D:href>" +
+                 k.feed(k.a) + "4F1C-client.ics</D:href></C:calendar-multiget>",
+             {{"Depth", "1"}});
+  ASSERT_EQ(multi.status, 207);
+  EXPECT_EQ(responses(multi.raw.body), std::vector<std::string>{"4F1C-client.ics 200"});
+  EXPECT_TRUE(has(multi.raw.body, "client-uid-1"));
+  EXPECT_NE(k.prop(k.a, "CS:getctag"), ctag);
+
+  // One resource per UID; a name is taken once; If-Match needs a resource.
+  auto twice = k.put(k.a, "other.ics", client_todo(spec + "@ruche"));
+  EXPECT_EQ(twice.status, 409);
+  EXPECT_TRUE(has(twice.raw.body, "no-uid-conflict")) << twice.raw.body;
+  EXPECT_EQ(
+      k.put(k.a, "4F1C-client.ics", vtodo("UID:client-uid-1\nSUMMARY:x"), {{"If-None-Match", "*"}})
+          .status,
+      412);
+  EXPECT_EQ(k.put(k.a, "new.ics", vtodo("UID:new-1\nSUMMARY:x"), {{"If-Match", "\"v1\""}}).status,
+            412);
+  // A web task's UID is taken too.
+  EXPECT_EQ(k.put(k.a, "copy.ics", vtodo("UID:" + spec + "@ruche\nSUMMARY:x")).status, 409);
+  EXPECT_EQ(k.tasks().size(), 2u);
+  EXPECT_EQ(s.call("GET", "/api/v1/tasks/" + id, k.a.token).body.at("version").as_int64(), 1);
+}
+
+TEST(Calendar, ATaskIsChangedCompletedAndDeletedThroughCalDav) {
+  TestServer s;
+  TaskDav k(s);
+  const std::string extras =
+      "X-APP-COLOR:teal\nBEGIN:VALARM\nACTION:DISPLAY\n"
+      "DESCRIPTION:bientôt\nTRIGGER:-PT15M\nEND:VALARM\n";
+  ASSERT_EQ(k.put(k.a, "t.ics", vtodo("UID:t-1\nSUMMARY:Écrire\n" + extras)).status, 201);
+  json::value t = k.task_titled("Écrire");
+  ASSERT_FALSE(t.is_null());
+  const std::string id = str(t, "id");
+  EXPECT_EQ(str(t, "status"), "todo");
+  auto events = connect_events(s, k.b);
+  ASSERT_FALSE(until(*events, "hello").is_null());
+
+  // Changed with the current ETag: a new version, a new ETag.
+  auto edit = k.put(k.b, "t.ics",
+                    vtodo("UID:t-1\nSUMMARY:Écrire le plan\nDESCRIPTION:en **gras**\n"
+                          "DUE;VALUE=DATE:20270110\n" +
+                          extras),
+                    {{"If-Match", "\"v1\""}});
+  ASSERT_EQ(edit.status, 204) << edit.raw.body;
+  json::value e = until(*events, "task.updated");
+  ASSERT_FALSE(e.is_null());
+  EXPECT_EQ(str(e.at("data"), "title"), "Écrire le plan");
+  auto got = k.get("t.ics");
+  EXPECT_EQ(got.raw.header("ETag").value_or(""), "\"v2\"");
+  EXPECT_TRUE(has(got.raw.body, "DUE;VALUE=DATE:20270110\r\n")) << got.raw.body;
+  t = s.call("GET", "/api/v1/tasks/" + id, k.a.token).body;
+  EXPECT_EQ(str(t, "due"), "2027-01-10");
+  EXPECT_EQ(str(t, "description"), "en **gras**");
+
+  // A stale ETag, or another UID, changes nothing.
+  EXPECT_EQ(k.put(k.a, "t.ics", vtodo("UID:t-1\nSUMMARY:Old"), {{"If-Match", "\"v1\""}}).status,
+            412);
+  auto renamed = k.put(k.a, "t.ics", vtodo("UID:t-2\nSUMMARY:Other"));
+  EXPECT_EQ(renamed.status, 409);
+  EXPECT_TRUE(has(renamed.raw.body, "no-uid-conflict")) << renamed.raw.body;
+  t = s.call("GET", "/api/v1/tasks/" + id, k.a.token).body;
+  EXPECT_EQ(str(t, "title"), "Écrire le plan");
+  EXPECT_EQ(t.at("version").as_int64(), 2);
+
+  // Completed by the client: done in Ruche; then reopened.
+  ASSERT_EQ(k.put(k.a, "t.ics",
+                  vtodo("UID:t-1\nSUMMARY:Écrire le plan\nSTATUS:COMPLETED\n"
+                        "COMPLETED:20270103T100000Z\nPERCENT-COMPLETE:100\n" +
+                        extras),
+                  {{"If-Match", "\"v2\""}})
+                .status,
+            204);
+  t = s.call("GET", "/api/v1/tasks/" + id, k.a.token).body;
+  EXPECT_EQ(str(t, "status"), "done");
+  EXPECT_FALSE(t.at("completed_at").is_null());
+  EXPECT_TRUE(t.at("due").is_null());  // a VTODO is the whole task: no DUE, no due
+  got = k.get("t.ics");
+  EXPECT_TRUE(has(got.raw.body, "STATUS:COMPLETED\r\n"));
+  EXPECT_TRUE(has(got.raw.body, "\r\nCOMPLETED:"));
+  ASSERT_EQ(
+      k.put(k.a, "t.ics", vtodo("UID:t-1\nSUMMARY:Écrire le plan\nPERCENT-COMPLETE:30\n" + extras))
+          .status,
+      204);
+  t = s.call("GET", "/api/v1/tasks/" + id, k.a.token).body;
+  EXPECT_EQ(str(t, "status"), "doing");
+  EXPECT_TRUE(t.at("completed_at").is_null());
+
+  // Edited in the web: what Ruche does not model stays.
+  ASSERT_EQ(s.call("PATCH", "/api/v1/tasks/" + id, k.a.token,
+                   body(json::object{{"title", "Plan final"}, {"labels", json::array{"doc"}}}))
+                .status,
+            200);
+  got = k.get("t.ics");
+  EXPECT_TRUE(has(got.raw.body, "SUMMARY:Plan final\r\n"));
+  EXPECT_TRUE(has(got.raw.body, "CATEGORIES:doc\r\n"));
+  EXPECT_TRUE(has(got.raw.body, "X-APP-COLOR:teal\r\n")) << got.raw.body;
+  EXPECT_TRUE(has(got.raw.body, kAlarm)) << got.raw.body;
+  EXPECT_TRUE(has(got.raw.body, "UID:t-1\r\n"));
+  const std::string etag = got.raw.header("ETag").value_or("");
+  EXPECT_EQ(etag, "\"v5\"");
+
+  // Deleted as the API deletes: If-Match honoured, audited, announced.
+  EXPECT_EQ(
+      s.call("DELETE", k.feed(k.a) + "t.ics", k.a.token, std::nullopt, {{"If-Match", "\"v4\""}})
+          .status,
+      412);
+  EXPECT_EQ(s.call("GET", "/api/v1/tasks/" + id, k.a.token).status, 200);
+  ASSERT_EQ(
+      s.call("DELETE", k.feed(k.b) + "t.ics", k.b.token, std::nullopt, {{"If-Match", etag}}).status,
+      204);
+  e = until(*events, "task.deleted");
+  ASSERT_FALSE(e.is_null());
+  EXPECT_EQ(str(e.at("data"), "id"), id);
+  EXPECT_EQ(s.call("GET", "/api/v1/tasks/" + id, k.a.token).status, 404);
+  EXPECT_EQ(k.get("t.ics").status, 404);
+  EXPECT_EQ(s.call("DELETE", k.feed(k.a) + "t.ics", k.a.token).status, 404);
+  EXPECT_EQ(s.audit_count("tasks.task_deleted"), 1);
+  // A task made in the web goes by its default name.
+  const std::string web = k.created("Du web");
+  ASSERT_EQ(s.call("DELETE", k.feed(k.a) + web + ".ics", k.a.token).status, 204);
+  EXPECT_TRUE(k.tasks().empty());
+  // The name is free again, for a new task.
+  EXPECT_EQ(k.put(k.a, "t.ics", vtodo("UID:t-1\nSUMMARY:Encore")).status, 201);
+}
+
+TEST(Calendar, OnlyTasksWritersWriteThroughCalDav) {
+  TestServer s;
+  TaskDav k(s);
+  Account outsider = s.user("Dan");
+  const std::string id = k.created("Plan");
+  const std::string privilege = "current-user-privilege-set";
+  EXPECT_TRUE(has(k.prop(k.a, "D:" + privilege), "<D:write/>"));
+  EXPECT_TRUE(has(k.prop(k.c, "D:" + privilege), "<D:read/>"));
+  EXPECT_FALSE(has(k.prop(k.c, "D:" + privilege), "<D:write/>"));
+  const std::string ctag = k.prop(k.a, "CS:getctag");
+
+  // A reader: 403 with WebDAV's need-privileges, and nothing changes.
+  for (auto r : {k.put(k.c, "mine.ics", vtodo("UID:mine\nSUMMARY:Le mien")),
+                 k.put(k.c, id + ".ics", vtodo("UID:" + id + "@ruche\nSUMMARY:Le sien")),
+                 s.call("DELETE", k.feed(k.c) + id + ".ics", k.c.token)}) {
+    EXPECT_EQ(r.status, 403) << r.raw.body;
+    EXPECT_TRUE(has(r.raw.body, "<D:need-privileges>")) << r.raw.body;
+  }
+  auto list = k.tasks();
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(str(list[0], "title"), "Plan");
+  EXPECT_EQ(list[0].at("version").as_int64(), 1);
+  EXPECT_EQ(k.prop(k.a, "CS:getctag"), ctag);
+
+  // Outside the workspace, or without the module: nothing there.
+  const std::string theirs = "/dav/calendars/" + outsider.id.str() + "/" + k.ws + ".tasks/";
+  for (auto r : {s.call("PUT", theirs + "x.ics", outsider.token, vtodo("UID:x\nSUMMARY:x")),
+                 s.call("PUT", theirs + id + ".ics", outsider.token,
+                        vtodo("UID:" + id + "@ruche\nSUMMARY:x")),
+                 s.call("DELETE", theirs + id + ".ics", outsider.token),
+                 s.call("PUT", k.feed(k.a) + "x.ics", outsider.token, vtodo("UID:x\nSUMMARY:x"))}) {
+    EXPECT_EQ(r.status, 404) << r.raw.body;
+  }
+  EXPECT_EQ(k.tasks().size(), 1u);
+  ASSERT_EQ(s.call("PATCH", "/api/v1/workspaces/" + k.ws, k.a.token,
+                   body(json::object{{"modules", json::array{"chat"}}}))
+                .status,
+            200);
+  EXPECT_EQ(k.put(k.a, "x.ics", vtodo("UID:x\nSUMMARY:x")).status, 404);
+  EXPECT_EQ(s.call("DELETE", k.feed(k.a) + id + ".ics", k.a.token).status, 404);
+}
+
+TEST(Calendar, BadTaskObjectsAreRefusedAndChangeNothing) {
+  TestServer s;
+  TaskDav k(s);
+  const std::string open = k.created("Ouvert");
+  const std::string ctag = k.prop(k.a, "CS:getctag");
+  auto folded = [](std::size_t bytes) {
+    std::string v = "X-BIG:";
+    for (std::size_t i = 0; i < bytes; ++i) v += (i > 0 && i % 70 == 0) ? "\n a" : "a";
+    return v + "\n";
+  };
+  struct Case {
+    std::string name, ics;
+    int status;
+    std::string marker;  // in the answer
+  };
+  const std::vector<Case> cases{
+      {"a.ics", "not iCalendar at all", 403, "valid-calendar-data"},
+      {"a.ics", "BEGIN:VCALENDAR\r\nnonsense\r\n", 403, "valid-calendar-data"},
+      {"a.ics", vtodo("UID:a\nSUMMARY:x\nDUE:20271345T100000Z"), 403, "valid-calendar-data"},
+      {"a.ics",
+       "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//EN\r\nBEGIN:VEVENT\r\nUID:e\r\n"
+       "DTSTAMP:20270101T000000Z\r\nDTSTART:20270105T100000Z\r\nSUMMARY:Réunion\r\n"
+       "END:VEVENT\r\nEND:VCALENDAR\r\n",
+       403, "supported-calendar-component"},
+      {"a.ics",
+       vtodo("UID:r\nSUMMARY:a\nDTSTART:20270105T100000Z\nRRULE:FREQ=DAILY\nEND:VTODO\n"
+             "BEGIN:VTODO\nUID:r\nDTSTAMP:20270101T000000Z\nSUMMARY:b\n"
+             "RECURRENCE-ID:20270106T100000Z"),
+       403, "valid-calendar-object-resource"},
+      {"a.ics",
+       "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//EN\r\nMETHOD:REQUEST\r\n"
+       "BEGIN:VTODO\r\nUID:m\r\nDTSTAMP:20270101T000000Z\r\nSUMMARY:x\r\nEND:VTODO\r\n"
+       "END:VCALENDAR\r\n",
+       403, "valid-calendar-object-resource"},
+      {"a.ics", vtodo("UID:big\nSUMMARY:x\n" + folded(200 * 1024)), 403, "max-resource-size"},
+      {"a.ics", vtodo("UID:huge\nSUMMARY:x\n" + folded(300 * 1024)), 413, ""},
+      {"a.txt", vtodo("UID:n\nSUMMARY:x"), 400, "invalid_name"},
+      {"a.ics", vtodo("UID:t\nDESCRIPTION:no title"), 400, "invalid_title"},
+      {"a.ics", vtodo("UID:t\nSUMMARY:" + std::string(301, 'x')), 400, "invalid_title"},
+      {"a.ics", vtodo("UID:t\nSUMMARY:x\nCATEGORIES:" + std::string(41, 'l')), 400,
+       "invalid_labels"},
+      {"a.ics", vtodo("UID:t\nSUMMARY:x\nDESCRIPTION:" + std::string(20'001, 'd')), 400,
+       "invalid_description"},
+      // Done while it waits for a task that is not.
+      {"a.ics",
+       vtodo("UID:t\nSUMMARY:x\nSTATUS:COMPLETED\nRELATED-TO;RELTYPE=DEPENDS-ON:" + open +
+             "@ruche"),
+       409, "blocked"},
+  };
+  for (const auto& c : cases) {
+    auto r = k.put(k.a, c.name, c.ics);
+    EXPECT_EQ(r.status, c.status) << c.marker << ": " << r.raw.body;
+    EXPECT_TRUE(has(r.raw.body, c.marker)) << c.marker << ": " << r.raw.body;
+  }
+  // Names that leave the collection are no resource of it (the server
+  // refuses dot segments before routing).
+  for (std::string name : {"..%2F..%2Fx.ics", "%2E%2E", "a%2Fb.ics", "..", "x%00.ics"}) {
+    const int status =
+        s.call("PUT", k.feed(k.a) + name, k.a.token, vtodo("UID:p\nSUMMARY:x")).status;
+    EXPECT_TRUE(status == 400 || status == 404) << name << ": " << status;
+  }
+  EXPECT_EQ(k.put(k.a, "a.ics", vtodo("UID:q\nSUMMARY:x"), {{"If-None-Match", "\"v1\""}}).status,
+            400);
+  // The same bad input over an existing task leaves it as it was.
+  EXPECT_EQ(k.put(k.a, open + ".ics", vtodo("UID:" + open + "@ruche")).status, 400);
+  EXPECT_EQ(k.put(k.a, open + ".ics", "BEGIN:VCALENDAR\r\nnonsense\r\n").status, 403);
+  auto list = k.tasks();
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(str(list[0], "title"), "Ouvert");
+  EXPECT_EQ(list[0].at("version").as_int64(), 1);
+  EXPECT_EQ(k.prop(k.a, "CS:getctag"), ctag);
+  EXPECT_EQ(k.get("a.ics").status, 404);
+}
+
+TEST(Calendar, TasksFromCalDavKeepTheirLinesThroughExportAndImport) {
+  TestServer s;
+  TaskDav k(s);
+  Account admin = s.user("Admin", platform::InstanceRole::admin);
+  const std::string spec = k.created("Spec");
+  ASSERT_EQ(k.put(k.a, "4F1C-client.ics", client_todo(spec + "@ruche")).status, 201);
+  auto exported = s.call("GET", "/api/v1/workspaces/" + k.ws + "/export", k.a.token);
+  ASSERT_EQ(exported.status, 200);
+  EXPECT_TRUE(has(exported.raw.body, "X-MOZ-GENERATION:3"));
+  auto r = s.call("POST", "/api/v1/admin/workspaces/import", admin.token, exported.raw.body);
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  const std::string copy = str(r.body.at("workspace"), "id");
+  const std::string feed = "/dav/calendars/" + admin.id.str() + "/" + copy + ".tasks/";
+  auto got = s.call("GET", feed + "4F1C-client.ics", admin.token);
+  ASSERT_EQ(got.status, 200) << got.raw.body;
+  EXPECT_TRUE(has(got.raw.body, "UID:client-uid-1\r\n"));
+  EXPECT_TRUE(has(got.raw.body, kAlarm));
+  EXPECT_TRUE(has(got.raw.body, "X-MOZ-GENERATION:3\r\n"));
+  EXPECT_TRUE(has(got.raw.body, "TZID:Europe/Paris\r\n"));
+  // The dependency follows the new ids: the copy of Spec, by its new UID.
+  auto list = s.call("GET", "/api/v1/workspaces/" + copy + "/tasks", admin.token);
+  ASSERT_EQ(list.status, 200);
+  std::string new_spec;
+  for (const auto& t : list.body.as_array())
+    if (str(t, "title") == "Spec") new_spec = str(t, "id");
+  ASSERT_FALSE(new_spec.empty());
+  EXPECT_TRUE(has(got.raw.body, "RELATED-TO;RELTYPE=DEPENDS-ON:" + new_spec + "@ruche\r\n"))
+      << got.raw.body;
 }
 
 }  // namespace

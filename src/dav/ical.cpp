@@ -84,6 +84,10 @@ void IcalWriter::texts(std::string_view name, const std::vector<std::string>& va
   raw(name, joined);
 }
 
+void IcalWriter::lines(std::string_view content_lines) {
+  out_.append(content_lines);
+}
+
 void IcalWriter::time(std::string_view name, std::int64_t unix_ms) {
   raw(name, ical_utc(unix_ms));
 }

@@ -23,6 +23,9 @@ class IcalWriter {
   void texts(std::string_view name, const std::vector<std::string>& values);
   // A UTC DATE-TIME ("20261129T170945Z"), from Unix milliseconds.
   void time(std::string_view name, std::int64_t unix_ms);
+  // Content lines already written (folded, each CRLF ended), kept as they
+  // are: what a client sent that the writer does not model.
+  void lines(std::string_view content_lines);
 
   const std::string& str() const { return out_; }
   std::string take() { return std::move(out_); }

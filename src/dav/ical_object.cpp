@@ -711,6 +711,194 @@ std::string merge_objects(const std::vector<std::string>& objects, std::string_v
   return take_string(icalcomponent_as_ical_string_r(out.get()));
 }
 
+// --- to-dos kept as records ---------------------------------------------------
+
+namespace {
+
+// One content line as sent: its physical lines (CRLF ended) and unfolded.
+struct ContentLine {
+  std::string raw;
+  std::string unfolded;
+};
+
+std::vector<ContentLine> content_lines(std::string_view ics) {
+  if (ics.substr(0, 3) == "\xEF\xBB\xBF") ics.remove_prefix(3);
+  std::vector<ContentLine> out;
+  while (!ics.empty()) {
+    auto nl = ics.find('\n');
+    std::string_view line = ics.substr(0, nl);
+    ics = nl == std::string_view::npos ? std::string_view{} : ics.substr(nl + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) continue;
+    if ((line.front() == ' ' || line.front() == '\t') && !out.empty()) {
+      out.back().raw.append(line).append("\r\n");
+      out.back().unfolded.append(line.substr(1));
+      continue;
+    }
+    out.push_back({std::string(line) + "\r\n", std::string(line)});
+  }
+  return out;
+}
+
+// A content line's name (upper case), parameters (between the name and the
+// value, with their leading ';') and value: the value starts at the first
+// ':' outside a quoted parameter value.
+struct LineParts {
+  std::string name;
+  std::string_view params;
+  std::string_view value;
+};
+
+LineParts parts_of(std::string_view line) {
+  LineParts p;
+  const auto name_end = std::min(line.find_first_of(";:"), line.size());
+  p.name = upper(std::string(line.substr(0, name_end)));
+  bool quoted = false;
+  std::size_t at = name_end;
+  for (; at < line.size(); ++at) {
+    if (line[at] == '"') quoted = !quoted;
+    if (!quoted && line[at] == ':') break;
+  }
+  p.params = line.substr(name_end, at - name_end);
+  p.value = at < line.size() ? line.substr(at + 1) : std::string_view{};
+  return p;
+}
+
+// Whether `params` (";A=x;B=\"y\"") give `name` the value `value`, ASCII
+// case ignored.
+bool has_param(std::string_view params, std::string_view name, std::string_view value) {
+  std::size_t at = 0;
+  while (at < params.size()) {
+    if (params[at] == ';') ++at;
+    bool quoted = false;
+    std::size_t end = at;
+    for (; end < params.size(); ++end) {
+      if (params[end] == '"') quoted = !quoted;
+      if (!quoted && params[end] == ';') break;
+    }
+    std::string_view one = params.substr(at, end - at);
+    auto eq = one.find('=');
+    if (eq != std::string_view::npos && upper(std::string(one.substr(0, eq))) == name) {
+      std::string v(one.substr(eq + 1));
+      if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+      if (upper(v) == value) return true;
+    }
+    at = end;
+  }
+  return false;
+}
+
+// RFC 5545 TEXT unescaped (\\, \;, \, and \n).
+std::string unescape_text(std::string_view v) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (v[i] == '\\' && i + 1 < v.size()) {
+      const char next = v[++i];
+      out += next == 'n' || next == 'N' ? '\n' : next;
+    } else {
+      out += v[i];
+    }
+  }
+  return out;
+}
+
+bool is_mapped_todo_property(const std::string& name) {
+  static constexpr std::string_view kMapped[] = {
+      "UID",       "SUMMARY",    "DESCRIPTION", "DUE",     "DURATION",      "STATUS",
+      "COMPLETED", "CATEGORIES", "DTSTAMP",     "CREATED", "LAST-MODIFIED", "PERCENT-COMPLETE"};
+  return std::find(std::begin(kMapped), std::end(kMapped), name) != std::end(kMapped);
+}
+
+}  // namespace
+
+Result<TodoFields> read_todo(std::string_view ics) {
+  RUCHE_TRY(ObjectInfo info, inspect(ics));
+  if (info.kind != ComponentKind::vtodo)
+    return tl::unexpected(
+        bad("supported-calendar-component", "this collection holds to-dos (VTODO) only"));
+  CompPtr root = parse(ics);
+  const auto all = parts(root.get());
+  if (all.size() != 1)
+    return tl::unexpected(bad("valid-calendar-object-resource",
+                              "one VTODO per object here (no overridden instances)"));
+  icalcomponent* todo = all.front();
+  TodoFields f;
+  f.uid = info.uid;
+  if (icalcomponent_get_first_property(todo, ICAL_SUMMARY_PROPERTY))
+    f.summary = text_of(todo, ICAL_SUMMARY_PROPERTY);
+  f.description = text_of(todo, ICAL_DESCRIPTION_PROPERTY);
+  if (icalcomponent_get_first_property(todo, ICAL_DUE_PROPERTY)) {
+    const icaltimetype due = icalcomponent_get_due(todo);
+    f.due_ms = ms_of(due);
+    f.due_is_date = due.is_date;
+  } else if (icalproperty* d = icalcomponent_get_first_property(todo, ICAL_DURATION_PROPERTY);
+             d && icalcomponent_get_first_property(todo, ICAL_DTSTART_PROPERTY)) {
+    const icaltimetype start = icalcomponent_get_dtstart(todo);
+    const std::int64_t seconds = icaldurationtype_as_int(icalproperty_get_duration(d));
+    if (auto ms = ms_of(start)) {
+      f.due_ms = *ms + seconds * 1000;
+      f.due_is_date = start.is_date && seconds % 86'400 == 0;
+    }
+  }
+  switch (icalcomponent_get_status(todo)) {
+    case ICAL_STATUS_NEEDSACTION:
+      f.status = "NEEDS-ACTION";
+      break;
+    case ICAL_STATUS_INPROCESS:
+      f.status = "IN-PROCESS";
+      break;
+    case ICAL_STATUS_COMPLETED:
+      f.status = "COMPLETED";
+      break;
+    case ICAL_STATUS_CANCELLED:
+      f.status = "CANCELLED";
+      break;
+    default:
+      break;
+  }
+  f.has_completed = icalcomponent_get_first_property(todo, ICAL_COMPLETED_PROPERTY) != nullptr;
+  if (icalproperty* p = icalcomponent_get_first_property(todo, ICAL_PERCENTCOMPLETE_PROPERTY))
+    f.percent_complete = icalproperty_get_percentcomplete(p);
+  for (icalproperty* p : all_props(todo, ICAL_CATEGORIES_PROPERTY)) {
+    const char* v = icalproperty_get_categories(p);
+    f.categories.emplace_back(v ? v : "");
+  }
+
+  // The extras, line by line, where each stands in the component tree.
+  std::vector<std::string> stack;
+  for (const ContentLine& line : content_lines(ics)) {
+    const LineParts p = parts_of(line.unfolded);
+    const bool begin = p.name == "BEGIN", end = p.name == "END";
+    if (begin) {
+      std::string_view v = p.value;
+      while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+      while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+      stack.push_back(upper(std::string(v)));
+    }
+    if (stack.empty()) continue;  // outside the VCALENDAR: nothing libical read
+    const bool in_todo = stack.size() >= 2 && stack[1] == "VTODO";
+    if (begin || end) {
+      // The VCALENDAR and the VTODO themselves are written anew.
+      if (stack.size() > 2 || (stack.size() == 2 && !in_todo))
+        (in_todo ? f.todo_extra : f.calendar_extra) += line.raw;
+      if (end) stack.pop_back();
+      continue;
+    }
+    if (stack.size() == 1) {
+      if (p.name != "VERSION" && p.name != "PRODID" && p.name != "CALSCALE")
+        f.calendar_extra += line.raw;
+    } else if (stack.size() == 2 && in_todo) {
+      if (p.name == "RELATED-TO" && has_param(p.params, "RELTYPE", "DEPENDS-ON"))
+        f.depends_on.push_back({unescape_text(p.value), line.raw});
+      else if (!is_mapped_todo_property(p.name))
+        f.todo_extra += line.raw;
+    } else {
+      (in_todo ? f.todo_extra : f.calendar_extra) += line.raw;
+    }
+  }
+  return f;
+}
+
 // --- editing events --------------------------------------------------------------
 
 namespace {

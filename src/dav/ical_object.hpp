@@ -128,6 +128,47 @@ std::optional<std::int64_t> parse_ical_utc(std::string_view text);
 // whole calendar from one file.
 std::string merge_objects(const std::vector<std::string>& objects, std::string_view prodid);
 
+// --- to-dos another module keeps as records of its own (tasks) ----------------
+
+// A VTODO as a module that keeps to-dos as its own records reads it: the
+// properties it maps, and every other line as it came, to be written back.
+struct TodoFields {
+  std::string uid;
+  std::optional<std::string> summary;  // none without SUMMARY
+  std::string description;
+  // DUE, or DTSTART plus DURATION: an instant (a floating time read as UTC),
+  // or a date (its midnight UTC) when `due_is_date`.
+  std::optional<std::int64_t> due_ms;
+  bool due_is_date = false;
+  // STATUS when NEEDS-ACTION, IN-PROCESS, COMPLETED or CANCELLED; else "".
+  std::string status;
+  bool has_completed = false;           // a COMPLETED property
+  std::optional<int> percent_complete;  // PERCENT-COMPLETE
+  std::vector<std::string> categories;  // every value of every CATEGORIES, in order
+  // RELATED-TO;RELTYPE=DEPENDS-ON (RFC 9253), in order: the UID named and
+  // the content line as sent (folding kept, CRLF ended).
+  struct Dependency {
+    std::string uid;
+    std::string line;
+  };
+  std::vector<Dependency> depends_on;
+  // Every other content line exactly as sent (folding kept, CRLF ends):
+  // the VTODO's other properties and components (VALARM), and the
+  // VCALENDAR's other properties and components (VTIMEZONE).
+  std::string todo_extra;
+  std::string calendar_extra;
+};
+
+// Reads a calendar object resource holding one VTODO. Left out of the
+// extras: what the fields hold (UID, SUMMARY, DESCRIPTION, DUE, DURATION,
+// STATUS, COMPLETED, PERCENT-COMPLETE, CATEGORIES, RELATED-TO with
+// RELTYPE=DEPENDS-ON) and what a writer makes anew (DTSTAMP, CREATED,
+// LAST-MODIFIED; VERSION, PRODID, CALSCALE). Errors (invalid, the CalDAV
+// precondition as code): inspect()'s; "supported-calendar-component" for a
+// VEVENT or VJOURNAL; "valid-calendar-object-resource" for several VTODOs
+// (overridden instances).
+Result<TodoFields> read_todo(std::string_view ics);
+
 // --- the JSON API's events ----------------------------------------------------
 
 // The fields of an event as the API edits them; what is absent stays.

@@ -302,5 +302,95 @@ TEST(IcalObject, MergeKeepsEachZoneOnce) {
   EXPECT_EQ(count("BEGIN:VCALENDAR"), 1u);
 }
 
+// A Thunderbird-like to-do: mapped properties, and others to keep as sent.
+constexpr std::string_view kTodo =
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Mozilla.org/NONSGML Mozilla Calendar V1.1//EN\r\n"
+    "X-WR-CALNAME:Tâches\r\n"
+    "BEGIN:VTIMEZONE\r\nTZID:Europe/Paris\r\nBEGIN:STANDARD\r\nDTSTART:19701025T030000\r\n"
+    "TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+    "BEGIN:VTODO\r\nCREATED:20270101T000000Z\r\nLAST-MODIFIED:20270102T000000Z\r\n"
+    "DTSTAMP:20270102T000000Z\r\nUID:f00d-1\r\nSUMMARY:Relire\\, puis envoyer\r\n"
+    "DESCRIPTION:ligne 1\\nligne 2\r\nDUE;TZID=Europe/Paris:20270105T170000\r\n"
+    "DTSTART;TZID=Europe/Paris:20270104T090000\r\nSTATUS:IN-PROCESS\r\nPERCENT-COMPLETE:40\r\n"
+    "CATEGORIES:doc,urgent\r\nCATEGORIES:revue\r\nPRIORITY:1\r\n"
+    "RELATED-TO;RELTYPE=\"DEPENDS-ON\":other-uid\r\nRELATED-TO:parent-uid\r\n"
+    "X-MOZ-GENERATION:3\r\nX-LONG:"
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n"
+    " bbbb\r\nGEO:48.85;2.35\r\nURL:https://example.org/a\r\n"
+    "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:bientôt\r\nTRIGGER:-PT15M\r\nEND:VALARM\r\n"
+    "END:VTODO\r\nEND:VCALENDAR\r\n";
+
+TEST(IcalObject, ATodoIsReadIntoFieldsAndExtrasKeptAsSent) {
+  auto f = read_todo(kTodo);
+  ASSERT_TRUE(f) << f.error().message;
+  EXPECT_EQ(f->uid, "f00d-1");
+  EXPECT_EQ(f->summary, "Relire, puis envoyer");
+  EXPECT_EQ(f->description, "ligne 1\nligne 2");
+  // 17:00 in Paris in January is 16:00Z.
+  EXPECT_EQ(f->due_ms, at("2027-01-05T16:00:00Z"));
+  EXPECT_FALSE(f->due_is_date);
+  EXPECT_EQ(f->status, "IN-PROCESS");
+  EXPECT_EQ(f->percent_complete, 40);
+  EXPECT_FALSE(f->has_completed);
+  EXPECT_EQ(f->categories, (std::vector<std::string>{"doc", "urgent", "revue"}));
+  ASSERT_EQ(f->depends_on.size(), 1u);
+  EXPECT_EQ(f->depends_on[0].uid, "other-uid");
+  EXPECT_EQ(f->depends_on[0].line, "RELATED-TO;RELTYPE=\"DEPENDS-ON\":other-uid\r\n");
+  EXPECT_EQ(f->todo_extra,
+            "DTSTART;TZID=Europe/Paris:20270104T090000\r\nPRIORITY:1\r\n"
+            "RELATED-TO:parent-uid\r\nX-MOZ-GENERATION:3\r\n"
+            "X-LONG:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n"
+            " bbbb\r\nGEO:48.85;2.35\r\nURL:https://example.org/a\r\n"
+            "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:bientôt\r\nTRIGGER:-PT15M\r\n"
+            "END:VALARM\r\n");
+  EXPECT_EQ(f->calendar_extra,
+            "X-WR-CALNAME:Tâches\r\nBEGIN:VTIMEZONE\r\nTZID:Europe/Paris\r\nBEGIN:STANDARD\r\n"
+            "DTSTART:19701025T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\n"
+            "END:STANDARD\r\nEND:VTIMEZONE\r\n");
+}
+
+TEST(IcalObject, ATodoDueDateDurationAndCompletion) {
+  auto day =
+      read_todo(cal("BEGIN:VTODO\nUID:d\nSUMMARY:x\nDUE;VALUE=DATE:20270105\n"
+                    "COMPLETED:20270104T100000Z\nEND:VTODO"));
+  ASSERT_TRUE(day) << day.error().message;
+  EXPECT_EQ(day->due_ms, at("2027-01-05"));
+  EXPECT_TRUE(day->due_is_date);
+  EXPECT_TRUE(day->has_completed);
+  EXPECT_EQ(day->status, "");
+  auto lasting = read_todo(
+      cal("BEGIN:VTODO\nUID:l\nDTSTART:20270105T100000Z\nDURATION:PT2H\nSTATUS:X-ODD\nEND:VTODO"));
+  ASSERT_TRUE(lasting);
+  EXPECT_EQ(lasting->due_ms, at("2027-01-05T12:00:00Z"));
+  EXPECT_FALSE(lasting->summary);
+  EXPECT_EQ(lasting->status, "");
+  // LF line ends are read; the extras come back with CRLF.
+  EXPECT_EQ(lasting->todo_extra, "DTSTART:20270105T100000Z\r\n");
+  auto none = read_todo(cal("BEGIN:VTODO\nUID:n\nSUMMARY:x\nEND:VTODO"));
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none->due_ms);
+  EXPECT_TRUE(none->todo_extra.empty());
+  EXPECT_TRUE(none->calendar_extra.empty());
+}
+
+TEST(IcalObject, ATodoObjectIsOneVtodo) {
+  auto code = [](std::string_view ics) {
+    auto f = read_todo(ics);
+    return f ? std::string("ok") : f.error().reason;
+  };
+  EXPECT_EQ(code(cal(event("e", "DTSTART:20270105T100000Z"))), "supported-calendar-component");
+  EXPECT_EQ(code(cal("BEGIN:VJOURNAL\nUID:j\nEND:VJOURNAL")), "supported-calendar-component");
+  EXPECT_EQ(code(cal("BEGIN:VTODO\nUID:r\nSUMMARY:a\nDTSTART:20270105T100000Z\nRRULE:FREQ=DAILY\n"
+                     "END:VTODO\nBEGIN:VTODO\nUID:r\nSUMMARY:b\n"
+                     "RECURRENCE-ID:20270106T100000Z\nEND:VTODO")),
+            "valid-calendar-object-resource");
+  EXPECT_EQ(code("BEGIN:VTODO\r\nUID:x\r\nEND:VTODO\r\n"), "valid-calendar-data");
+  EXPECT_EQ(code("not iCalendar"), "valid-calendar-data");
+  EXPECT_EQ(code(cal("BEGIN:VTODO\nUID:x\nDUE:20271345T100000Z\nEND:VTODO")),
+            "valid-calendar-data");
+  EXPECT_EQ(code(cal("BEGIN:VTODO\nSUMMARY:no uid\nEND:VTODO")), "valid-calendar-object-resource");
+  EXPECT_EQ(code(cal("BEGIN:VTODO\nUID:ok\nSUMMARY:x\nEND:VTODO")), "ok");
+}
+
 }  // namespace
 }  // namespace ruche::dav

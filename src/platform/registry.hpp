@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,20 @@ struct CalendarItem {
   std::string etag;  // with quotes
   std::string ics;   // one VCALENDAR
   std::int64_t updated_at_ms = 0;
+};
+
+// A CalDAV client's object for one of a module's calendar collections
+// (ModuleDef::calendar_put).
+struct CalendarPut {
+  std::string name;                     // its resource name, checked as the calendar checks names
+  std::string ics;                      // the body as sent (at most 256 KiB: dav::kMaxObjectBytes)
+  std::optional<std::string> if_match;  // the If-Match header
+  bool if_none_match_any = false;       // If-None-Match: *
+};
+
+struct CalendarPutResult {
+  bool created = false;  // a new item (201), else one changed (204)
+  std::string etag;      // the item's ETag now, with quotes
 };
 
 struct ModuleDef {
@@ -106,11 +121,31 @@ struct ModuleDef {
   // it may be renewed.
   std::function<Result<void>(db::Conn& c, const WorkspaceId& ws, const UserId& user)> member_left;
   // The module's contents as calendar objects (tasks as VTODOs), which
-  // CalDAV serves, read only, as a collection of their own beside the
-  // workspace's calendar to those who may read this module: every one of
-  // `ws`, read through `c`, in name order.
+  // CalDAV serves as a collection of their own beside the workspace's
+  // calendar to those who may read this module: every one of `ws`, read
+  // through `c`, in name order. Read only unless the module has
+  // calendar_put and calendar_delete.
   std::function<Result<std::vector<CalendarItem>>(db::Conn& c, const WorkspaceId& ws)>
       calendar_items;
+  // A CalDAV PUT into that collection: the module reads the object into its
+  // own records, under its own rules (rights, checks, events), in a write
+  // transaction of its own; the item it serves after is rebuilt from them,
+  // not the bytes sent. Errors: not_found when `caller` may not read the
+  // module in `ws`; forbidden "read_only" without its write right;
+  // precondition_failed for `if_match` or `if_none_match_any`; invalid
+  // with a CalDAV precondition as code ("valid-calendar-data",
+  // "supported-calendar-component", "valid-calendar-object-resource",
+  // "max-resource-size") or the module's own; conflict "no-uid-conflict"
+  // (another item has the UID, or the item's UID would change) or the
+  // module's own.
+  std::function<Result<CalendarPutResult>(const Caller& caller, const WorkspaceId& ws,
+                                          const CalendarPut& put)>
+      calendar_put;
+  // A CalDAV DELETE of the item `name`, as the module deletes it. Errors as
+  // calendar_put's, and not_found for a name no item has.
+  std::function<Result<void>(const Caller& caller, const WorkspaceId& ws, const std::string& name,
+                             const std::optional<std::string>& if_match)>
+      calendar_delete;
   // The module that keeps the workspaces' storage quota (files: its usage
   // and the administrators' quota, docs/files.md "Quota") takes the bytes
   // other modules keep (chat attachments) into it, in their write

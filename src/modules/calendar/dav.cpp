@@ -28,16 +28,27 @@ constexpr std::string_view kAllow = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, 
 
 // --- answers ---------------------------------------------------------------------
 
-// An error: a CalDAV or WebDAV precondition as XML, any other as the API's JSON.
-http::Response dav_error(const Error& e) {
+// An error: a CalDAV or WebDAV precondition as XML, any other as the API's
+// JSON. A write without the right is WebDAV ACL's need-privileges (RFC 3744
+// 7.1.1) on `href`, the request's resource.
+http::Response dav_error(const Error& e, std::string_view href = {}) {
   static constexpr std::string_view kCalDav[] = {"valid-calendar-data",
                                                  "valid-calendar-object-resource",
                                                  "supported-calendar-component",
                                                  "no-uid-conflict",
+                                                 "max-resource-size",
                                                  "valid-filter",
                                                  "supported-filter",
                                                  "supported-collation",
                                                  "calendar-collection-location-ok"};
+  if (e.code == Errc::forbidden && e.reason == "read_only")
+    return http::xml_response(
+        403,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<D:error xmlns:D=\"DAV:\">"
+        "<D:need-privileges><D:resource>" +
+            (href.empty() ? std::string() : "<D:href>" + dav::xml_escape(href) + "</D:href>") +
+            "<D:privilege><D:write/></D:privilege></D:resource></D:need-privileges>"
+            "</D:error>\n");
   static constexpr std::string_view kDav[] = {"valid-sync-token", "propfind-finite-depth",
                                               "supported-report",
                                               "cannot-modify-protected-property"};
@@ -536,8 +547,9 @@ Result<http::Response> put(Service& svc, http::Request& req, const Caller& calle
             svc.put(caller, t.segment, t.name, std::move(req.body), if_match, none_match_any));
   http::Response r;
   r.status = put.created ? 201 : 204;
-  // Stored as sent: the client's copy is this version.
-  r.headers.set("ETag", etag_of(put.object));
+  // Stored as sent: the client's copy is this version. Otherwise no ETag
+  // (RFC 4791 5.3.4): the client reads the object as it is now.
+  if (put.as_sent) r.headers.set("ETag", etag_of(put.object));
   return r;
 }
 
@@ -579,7 +591,7 @@ void add(Api& api, Service& svc, std::string_view method, std::size_t max_body, 
       [&svc, fn](http::Request& req, const Caller& caller) -> Result<http::Response> {
         auto t = target_of(req.param("path"), caller);
         Result<http::Response> r = t ? fn(svc, req, caller, *t) : tl::unexpected(t.error());
-        http::Response out = r ? std::move(*r) : dav_error(r.error());
+        http::Response out = r ? std::move(*r) : dav_error(r.error(), req.path);
         out.headers.set("Cache-Control", "no-cache");
         return out;
       },

@@ -149,13 +149,19 @@ Result<Calendar> Service::reach_segment(db::Conn& c, const UserId& user, std::st
     auto access = p_.authz.access_in(c, user, WorkspaceId(ws));
     if (!access || access->right(module) == Access::none)
       return fail(Errc::not_found, "no such calendar");
-    if (need == Access::write)
-      return fail(Errc::forbidden, "this collection is read only: change " + module + " in Ruche",
-                  "read_only");
+    // Writable where the module takes objects, for those with its write right.
+    const bool takes = def->calendar_put && def->calendar_delete;
+    if (need == Access::write) {
+      if (!takes)
+        return fail(Errc::forbidden, "this collection is read only: change " + module + " in Ruche",
+                    "read_only");
+      RUCHE_CHECK(platform::Authz::check(*access, module, Access::write));
+    }
     Calendar cal;
     cal.col = {"m:" + ws + "." + module, WorkspaceId(ws), {}};
     cal.segment = std::string(segment);
     cal.display_name = access->workspace_name + " (" + module + ")";
+    cal.writable = takes && platform::Authz::check(*access, module, Access::write).has_value();
     cal.feed = module;
     return cal;
   }
@@ -309,11 +315,37 @@ Result<void> Service::delete_object(db::Conn& c, const Caller& caller, const Cal
   return {};
 }
 
+Result<const platform::ModuleDef*> Service::feed_writer(const Caller& caller,
+                                                        std::string_view segment) {
+  if (segment.find('.') == std::string_view::npos)
+    return static_cast<const platform::ModuleDef*>(nullptr);
+  // The calendar's answers first (404, 403 read_only); the module checks again.
+  RUCHE_TRY(Calendar cal, p_.db.read([&](db::Conn& c) {
+    return reach_segment(c, caller.user_id, segment, Access::write);
+  }));
+  return p_.registry.find(cal.feed);
+}
+
+WorkspaceId Service::workspace_of_feed(std::string_view segment) {
+  return WorkspaceId(std::string(segment.substr(0, segment.find('.'))));
+}
+
 Result<Service::Put> Service::put(const Caller& caller, const std::string& segment,
                                   const std::string& name, std::string ics,
                                   const std::optional<std::string>& if_match,
                                   bool if_none_match_any) {
   if (!valid_name(name)) return fail(Errc::invalid, "not a resource name", "bad_path");
+  RUCHE_TRY(const platform::ModuleDef* feed, feed_writer(caller, segment));
+  if (feed) {
+    platform::CalendarPut request{name, std::move(ics), if_match, if_none_match_any};
+    RUCHE_TRY(auto done, feed->calendar_put(caller, workspace_of_feed(segment), request));
+    Put out;
+    out.object.name = name;
+    out.object.etag = std::move(done.etag);
+    out.created = done.created;
+    out.as_sent = false;
+    return out;
+  }
   return p_.db.write([&](db::Conn& c) -> Result<Put> {
     RUCHE_TRY(Calendar cal, reach_segment(c, caller.user_id, segment, Access::write));
     RUCHE_TRY(auto before, store::object_named(c, cal.col.id, name));
@@ -333,6 +365,8 @@ Result<Service::Put> Service::put(const Caller& caller, const std::string& segme
 Result<void> Service::remove_named(const Caller& caller, const std::string& segment,
                                    const std::string& name,
                                    const std::optional<std::string>& if_match) {
+  RUCHE_TRY(const platform::ModuleDef* feed, feed_writer(caller, segment));
+  if (feed) return feed->calendar_delete(caller, workspace_of_feed(segment), name, if_match);
   return p_.db.write([&](db::Conn& c) -> Result<void> {
     RUCHE_TRY(Calendar cal, reach_segment(c, caller.user_id, segment, Access::write));
     RUCHE_TRY(auto o, store::object_named(c, cal.col.id, name));

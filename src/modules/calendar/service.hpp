@@ -30,11 +30,13 @@ struct Calendar {
   // items (ModuleDef::calendar_items) "<workspace id>.<module>".
   std::string segment;
   std::string display_name;  // "Personal", the workspace's name
+  // The caller may write: the calendar module's write right, or in another
+  // module's collection that module's, when it takes objects.
   bool writable = false;
   // Its last change number; for another module's items, a digest of their
   // names and ETags (a CTag: it changes when they do), only where asked.
   std::int64_t seq = 0;
-  std::string feed;  // the module whose items it shows, read only; "" for a calendar
+  std::string feed;  // the module whose items it shows; "" for a calendar
 };
 class Service {
  public:
@@ -76,11 +78,17 @@ class Service {
   struct Put {
     Object object;
     bool created = false;
+    // Stored byte for byte: the object's ETag is that of the bytes sent.
+    // Not so in another module's collection, which rebuilds its items.
+    bool as_sent = true;
   };
   // Stores `ics` as `name`. `if_match`: an If-Match header (412 unless it
   // names the object's ETag or "*" with an object); `if_none_match_any`:
   // If-None-Match: * (412 when the name exists). Errors: invalid with the
   // CalDAV precondition as code (dav::inspect), conflict "no-uid-conflict".
+  // In another module's collection (ModuleDef::calendar_put), the module
+  // stores it under its own rules (`object` then holds only its name and
+  // ETag); remove_named deletes there through calendar_delete.
   Result<Put> put(const platform::Caller& caller, const std::string& segment,
                   const std::string& name, std::string ics,
                   const std::optional<std::string>& if_match, bool if_none_match_any);
@@ -107,6 +115,12 @@ class Service {
                          platform::Access need);
   Result<Calendar> reach_segment(db::Conn& c, const UserId& user, std::string_view segment,
                                  platform::Access need);
+  // The module whose collection `segment` names, when it is another
+  // module's and `caller` may write there (reach_segment's errors); null
+  // for a calendar of this module.
+  Result<const platform::ModuleDef*> feed_writer(const platform::Caller& caller,
+                                                 std::string_view segment);
+  static WorkspaceId workspace_of_feed(std::string_view segment);
   // The digest of another module's items into `cal.seq` (its CTag).
   Result<void> feed_ctag(db::Conn& c, Calendar& cal);
   // The items of `cal` (a feed), as objects.

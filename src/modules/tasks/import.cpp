@@ -6,8 +6,10 @@
 // the same tasks and are not read.
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "core/crypto/random.hpp"
+#include "modules/tasks/ical.hpp"
 #include "modules/tasks/service.hpp"
 
 namespace ruche::tasks {
@@ -20,6 +22,38 @@ Result<void> bad(std::string message) {
 using platform::record::text;
 using platform::record::time;
 
+bool printable(std::string_view s) {
+  return std::none_of(s.begin(), s.end(), [](unsigned char ch) { return ch < 0x20 || ch == 0x7f; });
+}
+
+// The task's CalDAV fields from its record's "caldav" (Service::
+// export_workspace): a name and UID as CalDAV takes them, and extra lines
+// that a VTODO written with them reads back the same.
+Result<void> read_caldav(const json::value& v, Task& t) {
+  const json::object* o = v.if_object();
+  if (!o) return bad("caldav is an object");
+  auto field = [&](std::string_view key) -> Result<std::string> {
+    const json::value* f = o->if_contains(key);
+    if (!f) return std::string();
+    if (!f->is_string())
+      return fail(Errc::invalid, "tasks: caldav." + std::string(key) + " is a string",
+                  "bad_export");
+    return std::string(f->as_string());
+  };
+  RUCHE_TRY(t.dav_name, field("name"));
+  RUCHE_TRY(t.ical_uid, field("uid"));
+  RUCHE_TRY(t.ical_todo_extra, field("todo_extra"));
+  RUCHE_TRY(t.ical_calendar_extra, field("calendar_extra"));
+  if (!t.dav_name.empty() && !is_dav_name(t.dav_name))
+    return bad("a CalDAV name ends with .ics (at most 255 bytes, no slash)");
+  if (t.ical_uid.size() > 255 || !printable(t.ical_uid))
+    return bad("a UID is one line of at most 255 bytes");
+  if (t.ical_todo_extra.size() + t.ical_calendar_extra.size() > kMaxIcalExtraBytes)
+    return bad("at most 192 KiB of iCalendar lines per task");
+  if (!check_ical_extras(t)) return bad("iCalendar lines that do not stay as they are in a VTODO");
+  return {};
+}
+
 class TasksImport final : public platform::ModuleImport {
  public:
   TasksImport(platform::Platform& p, const platform::ImportContext& ctx) : p_(p), ctx_(ctx) {}
@@ -31,6 +65,7 @@ class TasksImport final : public platform::ModuleImport {
     RUCHE_TRY(auto lines, e.lines());
     std::vector<Task> page;
     std::map<std::string, std::string> ids;  // this page's: archive -> new
+    std::set<std::string> names, uids;       // this page's CalDAV names and UIDs
     std::vector<std::pair<std::string, std::vector<std::string>>> waits;  // new id -> archive ids
     for (const json::object& o : lines) {
       auto in = parse_input(o);
@@ -43,6 +78,10 @@ class TasksImport final : public platform::ModuleImport {
       t.workspace_id = ctx_.workspace;
       auto checked = check_fields(*in, t, true);
       if (!checked) return bad(checked.error().message);
+      if (const json::value* dav = o.if_contains("caldav")) RUCHE_CHECK(read_caldav(*dav, t));
+      if ((!t.dav_name.empty() && (names_.count(t.dav_name) || !names.insert(t.dav_name).second)) ||
+          (!t.ical_uid.empty() && (uids_.count(t.ical_uid) || !uids.insert(t.ical_uid).second)))
+        return bad("a CalDAV name or UID twice");
       t.created_by = ctx_.user(text(o, "created_by"));
       t.created_at_ms = time(o, "created_at").value_or(ctx_.now_ms);
       t.updated_at_ms = time(o, "updated_at").value_or(t.created_at_ms);
@@ -72,6 +111,8 @@ class TasksImport final : public platform::ModuleImport {
     }));
     // Kept once committed (a write may run twice: it must find these as they were).
     ids_.insert(ids.begin(), ids.end());
+    names_.insert(names.begin(), names.end());
+    uids_.insert(uids.begin(), uids.end());
     for (auto& w : waits) waits_.push_back(std::move(w));
     return {};
   }
@@ -102,6 +143,7 @@ class TasksImport final : public platform::ModuleImport {
   platform::Platform& p_;
   const platform::ImportContext& ctx_;
   std::map<std::string, std::string> ids_;  // archive id -> new id
+  std::set<std::string> names_, uids_;      // CalDAV names and UIDs given so far
   std::vector<std::pair<std::string, std::vector<std::string>>> waits_;
 };
 

@@ -39,6 +39,18 @@ platform::ModuleDef module() {
     if (!*service) return fail(Errc::unavailable, "tasks is stopping");
     return (*service)->calendar_items(c, ws);
   };
+  def.calendar_put = [service](
+                         const platform::Caller& caller, const WorkspaceId& ws,
+                         const platform::CalendarPut& put) -> Result<platform::CalendarPutResult> {
+    if (!*service) return fail(Errc::unavailable, "tasks is stopping");
+    return (*service)->calendar_put(caller, ws, put);
+  };
+  def.calendar_delete = [service](const platform::Caller& caller, const WorkspaceId& ws,
+                                  const std::string& name,
+                                  const std::optional<std::string>& if_match) -> Result<void> {
+    if (!*service) return fail(Errc::unavailable, "tasks is stopping");
+    return (*service)->calendar_delete(caller, ws, name, if_match);
+  };
   def.export_to = [service](db::Conn& c, const WorkspaceId& ws, platform::ExportWriter& out,
                             std::int64_t now_ms) -> Result<void> {
     if (!*service) return fail(Errc::unavailable, "tasks is stopping");

@@ -8,6 +8,7 @@
 #include "core/crypto/random.hpp"
 #include "dav/dav.hpp"
 #include "dav/ical.hpp"
+#include "modules/tasks/ical.hpp"
 
 namespace ruche::tasks {
 
@@ -24,7 +25,10 @@ constexpr std::string_view kExportReadme =
     "                       id, title, description (Markdown), status (todo, doing, done),\n"
     "                       position in its column, assignee_ids, labels, due (ISO 8601 date\n"
     "                       or date and time), blocked_by (ids of the tasks it waits for),\n"
-    "                       created_by, created_at, updated_at, completed_at.\n"
+    "                       created_by, created_at, updated_at, completed_at; for tasks\n"
+    "                       CalDAV clients made or changed, caldav: their resource name,\n"
+    "                       UID, and the iCalendar lines they sent that tasks do not model\n"
+    "                       (todo_extra, calendar_extra).\n"
     "calendar/NNNNNN.ics    the same tasks as iCalendar VTODOs (RFC 5545), in pages of\n"
     "                       1,000, for calendar and task applications; dependencies as\n"
     "                       RELATED-TO;RELTYPE=DEPENDS-ON (RFC 9253).\n";
@@ -84,34 +88,6 @@ std::vector<std::string> minus(const std::vector<std::string>& a,
 
 void add_all(std::set<std::string>& to, const std::vector<std::string>& from) {
   to.insert(from.begin(), from.end());
-}
-
-// One task as a VTODO.
-void write_vtodo(dav::IcalWriter& w, const Task& t, std::int64_t now_ms) {
-  w.begin("VTODO");
-  w.raw("UID", t.id.str() + "@ruche");
-  w.time("DTSTAMP", now_ms);
-  w.time("CREATED", t.created_at_ms);
-  w.time("LAST-MODIFIED", t.updated_at_ms);
-  w.text("SUMMARY", t.title);
-  if (!t.description.empty()) w.text("DESCRIPTION", t.description);
-  w.raw("STATUS", t.status == Status::done    ? "COMPLETED"
-                  : t.status == Status::doing ? "IN-PROCESS"
-                                              : "NEEDS-ACTION");
-  if (t.completed_at_ms) w.time("COMPLETED", *t.completed_at_ms);
-  if (t.due && t.due_ms) {
-    if (t.due->size() == 10) {
-      std::string date;
-      for (char ch : *t.due)
-        if (ch != '-') date += ch;
-      w.raw("DUE;VALUE=DATE", date);
-    } else {
-      w.time("DUE", *t.due_ms);
-    }
-  }
-  if (!t.labels.empty()) w.texts("CATEGORIES", t.labels);
-  for (const auto& b : t.blocked_by) w.raw("RELATED-TO;RELTYPE=DEPENDS-ON", b + "@ruche");
-  w.end("VTODO");
 }
 
 }  // namespace
@@ -291,6 +267,48 @@ Result<std::optional<Task>> Service::emit(db::Conn& c, const WorkspaceId& ws, st
   return own;
 }
 
+Result<platform::WorkspaceAccess> Service::reach_workspace(db::Conn& c, const Caller& caller,
+                                                           const WorkspaceId& ws, Access need) {
+  auto access = p_.authz.access_in(c, caller.user_id, ws);
+  if (!access || access->right("tasks") == Access::none)
+    return fail(Errc::not_found, "no such workspace");
+  RUCHE_CHECK(platform::Authz::check(*access, "tasks", need));
+  return std::move(*access);
+}
+
+Result<Task> Service::insert_task(db::Conn& c, Task t, const TaskInput& in, std::int64_t now_ms) {
+  RUCHE_TRY(auto others, apply(c, t, nullptr, in, now_ms));
+  RUCHE_TRY(auto stored, emit(c, t.workspace_id, "task.created", t.id, others));
+  return std::move(*stored);
+}
+
+Result<Task> Service::update_task(db::Conn& c, const Task& before, Task t, const TaskInput& in,
+                                  bool ical, std::int64_t now_ms) {
+  RUCHE_TRY(auto others, apply(c, t, &before, in, now_ms));
+  if (ical) RUCHE_CHECK(store::set_ical(c, t));
+  RUCHE_TRY(auto stored, emit(c, t.workspace_id, "task.updated", t.id, others));
+  return std::move(*stored);
+}
+
+Result<void> Service::delete_task(db::Conn& c, const Caller& caller, const Task& t) {
+  std::set<std::string> others;
+  add_all(others, t.blocked_by);
+  add_all(others, t.blocks);
+  std::vector<std::string> list(others.begin(), others.end());
+  RUCHE_CHECK(store::remove(c, t.id));
+  RUCHE_CHECK(store::bump(c, list));
+  AuditEntry e = AuditEntry::by(caller, "tasks.task_deleted");
+  e.workspace_id = t.workspace_id.str();
+  e.object = t.id.str();
+  e.details["created_by"] = t.created_by;
+  RUCHE_CHECK(p_.audit.append(c, e));
+  json::object data;
+  data["id"] = t.id.str();
+  RUCHE_TRY([[maybe_unused]] auto seq,
+            p_.outbox.append(c, t.workspace_id, "task.deleted", "tasks", data, {}, ""));
+  return emit(c, t.workspace_id, "task.updated", TaskId(), list).map([](auto&&) {});
+}
+
 Result<Task> Service::create(const Caller& caller, const WorkspaceId& ws, const TaskInput& in) {
   const std::int64_t now = p_.clock.now_ms();
   return p_.db.write([&](db::Conn& c) -> Result<Task> {
@@ -302,9 +320,7 @@ Result<Task> Service::create(const Caller& caller, const WorkspaceId& ws, const 
     t.workspace_id = ws;
     t.created_by = caller.user_id.str();
     t.created_at_ms = now;
-    RUCHE_TRY(auto others, apply(c, t, nullptr, in, now));
-    RUCHE_TRY(auto stored, emit(c, ws, "task.created", t.id, others));
-    return std::move(*stored);
+    return insert_task(c, std::move(t), in, now);
   });
 }
 
@@ -333,10 +349,7 @@ Result<Task> Service::change(const Caller& caller, const TaskId& id, const TaskI
     const Task& before = found.first;
     if (if_match && !dav::etag_listed(*if_match, etag_of(before), false))
       return fail(Errc::precondition_failed, "the task changed since", "precondition_failed");
-    Task t = before;
-    RUCHE_TRY(auto others, apply(c, t, &before, in, now));
-    RUCHE_TRY(auto stored, emit(c, t.workspace_id, "task.updated", t.id, others));
-    return std::move(*stored);
+    return update_task(c, before, before, in, false, now);
   });
 }
 
@@ -347,22 +360,7 @@ Result<void> Service::remove(const Caller& caller, const TaskId& id,
     const Task& t = found.first;
     if (if_match && !dav::etag_listed(*if_match, etag_of(t), false))
       return fail(Errc::precondition_failed, "the task changed since", "precondition_failed");
-    std::set<std::string> others;
-    add_all(others, t.blocked_by);
-    add_all(others, t.blocks);
-    std::vector<std::string> list(others.begin(), others.end());
-    RUCHE_CHECK(store::remove(c, id));
-    RUCHE_CHECK(store::bump(c, list));
-    AuditEntry e = AuditEntry::by(caller, "tasks.task_deleted");
-    e.workspace_id = t.workspace_id.str();
-    e.object = id.str();
-    e.details["created_by"] = t.created_by;
-    RUCHE_CHECK(p_.audit.append(c, e));
-    json::object data;
-    data["id"] = id.str();
-    RUCHE_TRY([[maybe_unused]] auto seq,
-              p_.outbox.append(c, t.workspace_id, "task.deleted", "tasks", data, {}, ""));
-    return emit(c, t.workspace_id, "task.updated", TaskId(), list).map([](auto&&) {});
+    return delete_task(c, caller, t);
   });
 }
 
@@ -408,38 +406,120 @@ Result<void> Service::member_left(db::Conn& c, const WorkspaceId& ws, const User
 
 Result<std::vector<platform::CalendarItem>> Service::calendar_items(db::Conn& c,
                                                                     const WorkspaceId& ws) {
-  std::vector<platform::CalendarItem> out;
+  std::vector<Task> all;
   RUCHE_CHECK(store::each_task(c, ws, [&](std::vector<Task>& part) -> Result<void> {
-    for (const auto& t : part) {
-      dav::IcalWriter w;
-      w.begin("VCALENDAR");
-      w.raw("VERSION", "2.0");
-      w.raw("PRODID", "-//Ruche//Tasks//EN");
-      // Stamped with its last change: the same version, the same bytes.
-      write_vtodo(w, t, t.updated_at_ms);
-      w.end("VCALENDAR");
-      out.push_back({t.id.str() + ".ics", etag_of(t), w.take(), t.updated_at_ms});
-    }
+    for (auto& t : part) all.push_back(std::move(t));
     return {};
   }));
+  UidMap uids;
+  for (const auto& t : all) uids.emplace(t.id.str(), t.ical_uid);
+  std::vector<platform::CalendarItem> out;
+  out.reserve(all.size());
+  for (const auto& t : all)
+    out.push_back({t.dav_name, etag_of(t), vtodo_object(t, uids), t.updated_at_ms});
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   return out;
+}
+
+Result<platform::CalendarPutResult> Service::calendar_put(const Caller& caller,
+                                                          const WorkspaceId& ws,
+                                                          const platform::CalendarPut& put) {
+  const std::string& name = put.name;
+  if (!is_dav_name(name))
+    return fail(Errc::invalid, "a task's resource name ends with .ics (at most 255 bytes)",
+                "invalid_name");
+  // The object is read before any database work: bad input changes nothing.
+  RUCHE_TRY(TodoInput todo, read_todo_input(put.ics));
+  const std::int64_t now = p_.clock.now_ms();
+  return p_.db.write([&](db::Conn& c) -> Result<platform::CalendarPutResult> {
+    RUCHE_TRY([[maybe_unused]] auto access, reach_workspace(c, caller, ws, Access::write));
+    RUCHE_TRY(std::optional<Task> before, store::task_named(c, ws, name));
+    if (put.if_none_match_any && before)
+      return fail(Errc::precondition_failed, "this name is taken", "precondition_failed");
+    if (put.if_match && (!before || !dav::etag_listed(*put.if_match, etag_of(*before), false)))
+      return fail(Errc::precondition_failed, "the task changed since", "precondition_failed");
+    // RFC 4791 5.3.2.1: one resource per UID, and a resource keeps its UID.
+    if (before) {
+      if (before->ical_uid != todo.uid)
+        return fail(Errc::conflict, "a task keeps its UID", "no-uid-conflict");
+    } else {
+      RUCHE_TRY(auto holder, store::task_with_uid(c, ws, todo.uid));
+      if (holder)
+        return fail(Errc::conflict, "another task of this workspace has this UID",
+                    "no-uid-conflict");
+    }
+    // Dependencies on tasks of this workspace become blocked_by; the
+    // others are kept with the lines the VTODO keeps as sent.
+    TaskInput in = todo.fields;
+    std::vector<std::string> blockers;
+    std::string todo_extra = todo.todo_extra;
+    for (const auto& d : todo.depends_on) {
+      RUCHE_TRY(auto id, store::task_with_uid(c, ws, d.uid));
+      if (id)
+        blockers.push_back(id->str());
+      else
+        todo_extra += d.line;
+    }
+    in.blocked_by = std::move(blockers);
+    Task t;
+    if (before) {
+      t = *before;
+    } else {
+      t.id = crypto::new_id_of<TaskId>();
+      t.workspace_id = ws;
+      t.created_by = caller.user_id.str();
+      t.created_at_ms = now;
+    }
+    t.dav_name = name;
+    t.ical_uid = todo.uid;
+    t.ical_todo_extra = std::move(todo_extra);
+    t.ical_calendar_extra = todo.calendar_extra;
+    RUCHE_TRY(Task stored, before ? update_task(c, *before, std::move(t), in, true, now)
+                                  : insert_task(c, std::move(t), in, now));
+    return platform::CalendarPutResult{!before, etag_of(stored)};
+  });
+}
+
+Result<void> Service::calendar_delete(const Caller& caller, const WorkspaceId& ws,
+                                      const std::string& name,
+                                      const std::optional<std::string>& if_match) {
+  return p_.db.write([&](db::Conn& c) -> Result<void> {
+    RUCHE_TRY([[maybe_unused]] auto access, reach_workspace(c, caller, ws, Access::write));
+    RUCHE_TRY(std::optional<Task> t, store::task_named(c, ws, name));
+    if (!t) return fail(Errc::not_found, "no such task");
+    if (if_match && !dav::etag_listed(*if_match, etag_of(*t), false))
+      return fail(Errc::precondition_failed, "the task changed since", "precondition_failed");
+    return delete_task(c, caller, *t);
+  });
 }
 
 Result<void> Service::export_workspace(db::Conn& c, const WorkspaceId& ws,
                                        platform::ExportWriter& out, std::int64_t now_ms) {
   RUCHE_CHECK(out.add("tasks/README.txt", kExportReadme, now_ms));
   platform::JsonLinesPages lines(out, "tasks/tasks", now_ms);
+  RUCHE_TRY(const UidMap uids, store::uids(c, ws));
   int page = 0;
   RUCHE_CHECK(store::each_task(c, ws, [&](std::vector<Task>& part) -> Result<void> {
     dav::IcalWriter w;
     w.begin("VCALENDAR");
     w.raw("VERSION", "2.0");
     w.raw("PRODID", "-//Ruche//Tasks//EN");
+    // What CalDAV clients sent beside their VTODOs (time zones), each once.
+    std::set<std::string_view> calendar_extras;
+    for (const auto& t : part)
+      if (!t.ical_calendar_extra.empty() && calendar_extras.insert(t.ical_calendar_extra).second)
+        w.lines(t.ical_calendar_extra);
     for (const auto& t : part) {
       json::object o = to_json(t);
       for (const char* derived : {"workspace_id", "blocks", "blocked", "version"}) o.erase(derived);
+      json::object caldav;
+      if (t.dav_name != t.id.str() + ".ics") caldav["name"] = t.dav_name;
+      if (t.ical_uid != t.id.str() + "@ruche") caldav["uid"] = t.ical_uid;
+      if (!t.ical_todo_extra.empty()) caldav["todo_extra"] = t.ical_todo_extra;
+      if (!t.ical_calendar_extra.empty()) caldav["calendar_extra"] = t.ical_calendar_extra;
+      if (!caldav.empty()) o["caldav"] = std::move(caldav);
       RUCHE_CHECK(lines.add(o));
-      write_vtodo(w, t, now_ms);
+      write_vtodo(w, t, now_ms, uids);
     }
     w.end("VCALENDAR");
     char name[32];

@@ -62,8 +62,21 @@ class Service {
   Result<void> export_workspace(db::Conn& c, const WorkspaceId& ws, platform::ExportWriter& out,
                                 std::int64_t now_ms);
   Result<std::unique_ptr<platform::ModuleImport>> importer(const platform::ImportContext& ctx);
-  // The workspace's tasks as VTODOs, "<id>.ics", ETag "v<version>" (CalDAV).
+
+  // CalDAV (the registry's calendar hooks; docs/tasks.md, "CalDAV"): the
+  // workspace's tasks as VTODOs, each under its resource name with its ETag
+  // ("v<version>"), in name order; a client's VTODO (ical.hpp,
+  // read_todo_input) stored over the task of that name, or as a new task
+  // keeping the name and UID; the task of that name deleted. Writes go
+  // through the rules, events and audit of create, change and remove.
+  // Errors (besides those above): platform/registry.hpp's calendar_put's;
+  // invalid "invalid_name" for a name not ending with .ics.
   Result<std::vector<platform::CalendarItem>> calendar_items(db::Conn& c, const WorkspaceId& ws);
+  Result<platform::CalendarPutResult> calendar_put(const platform::Caller& caller,
+                                                   const WorkspaceId& ws,
+                                                   const platform::CalendarPut& put);
+  Result<void> calendar_delete(const platform::Caller& caller, const WorkspaceId& ws,
+                               const std::string& name, const std::optional<std::string>& if_match);
 
  private:
   // The task and the caller's access to its workspace with `need`.
@@ -75,6 +88,19 @@ class Service {
   // for a new one). Returns the other tasks whose shown state changed.
   Result<std::vector<std::string>> apply(db::Conn& c, Task& t, const Task* before,
                                          const TaskInput& in, std::int64_t now_ms);
+  // The caller's access to the tasks of `ws` with `need`: not_found
+  // without the read right, forbidden "read_only" without the write right.
+  Result<platform::WorkspaceAccess> reach_workspace(db::Conn& c, const platform::Caller& caller,
+                                                    const WorkspaceId& ws, platform::Access need);
+  // In `c`: the new task `t` (id, workspace, creator and creation time
+  // set; its CalDAV fields too, or left empty for their defaults) made of
+  // `in`; `before` changed by `in` into `t` (`before` itself, or with its
+  // CalDAV fields changed when `ical`); `t` deleted. With their events
+  // (and the deletion's audit entry), as create, change and remove make them.
+  Result<Task> insert_task(db::Conn& c, Task t, const TaskInput& in, std::int64_t now_ms);
+  Result<Task> update_task(db::Conn& c, const Task& before, Task t, const TaskInput& in, bool ical,
+                           std::int64_t now_ms);
+  Result<void> delete_task(db::Conn& c, const platform::Caller& caller, const Task& t);
   // `type` (task.created, task.updated) for `id` with the task as it is
   // now, which it returns (none for an empty id), and task.updated for each
   // of `others` still there; the tasks read at once.

@@ -10,7 +10,9 @@ namespace {
 constexpr const char* kColumns =
     "t.id, t.workspace_id, t.title, t.description, t.status, t.position, t.due, t.due_ms, "
     "t.created_by, "
-    "t.created_at_ms, t.updated_at_ms, t.completed_at_ms, t.version";
+    "t.created_at_ms, t.updated_at_ms, t.completed_at_ms, t.version, t.dav_name, t.ical_uid";
+// Beside kColumns, for the readers that write tasks out as VTODOs.
+constexpr const char* kIcalExtraColumns = ", t.ical_todo_extra, t.ical_calendar_extra";
 
 // A board's order: the columns left to right, then down each (the order of
 // the index tasks_items_board: a page is read from it, nothing sorted).
@@ -43,6 +45,12 @@ Task task_from(const db::Row& r) {
   t.updated_at_ms = r.i64(10);
   t.completed_at_ms = r.opt_i64(11);
   t.version = r.i64(12);
+  t.dav_name = r.text(13);
+  t.ical_uid = r.text(14);
+  if (r.size() > 16) {
+    t.ical_todo_extra = r.text(15);
+    t.ical_calendar_extra = r.text(16);
+  }
   return t;
 }
 
@@ -210,7 +218,7 @@ Result<void> each_task(db::Conn& c, const WorkspaceId& ws,
   for (;;) {
     RUCHE_TRY(auto part,
               query_tasks(c,
-                          std::string("SELECT ") + kColumns +
+                          std::string("SELECT ") + kColumns + kIcalExtraColumns +
                               " FROM tasks_items t WHERE t.workspace_id = $1 AND t.id > $2 "
                               "ORDER BY t.id LIMIT 1000",
                           {db::Param(ws), db::Param(after)}));
@@ -288,15 +296,58 @@ Result<std::vector<std::string>> waiting_for(db::Conn& c, const TaskId& id) {
 }
 
 Result<void> insert(db::Conn& c, const Task& t) {
-  RUCHE_TRY([[maybe_unused]] auto n,
-            c.exec("INSERT INTO tasks_items (id, workspace_id, title, description, status, "
-                   "position, due, due_ms, "
-                   "created_by, created_at_ms, updated_at_ms, completed_at_ms, version) "
-                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-                   {t.id, t.workspace_id, t.title, t.description, status_name(t.status), t.position,
-                    t.due, t.due_ms, t.created_by, t.created_at_ms, t.updated_at_ms,
-                    t.completed_at_ms, t.version}));
+  RUCHE_TRY(
+      [[maybe_unused]] auto n,
+      c.exec("INSERT INTO tasks_items (id, workspace_id, title, description, status, "
+             "position, due, due_ms, "
+             "created_by, created_at_ms, updated_at_ms, completed_at_ms, version, dav_name, "
+             "ical_uid, ical_todo_extra, ical_calendar_extra) "
+             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+             "$17)",
+             {t.id, t.workspace_id, t.title, t.description, status_name(t.status), t.position,
+              t.due, t.due_ms, t.created_by, t.created_at_ms, t.updated_at_ms, t.completed_at_ms,
+              t.version, t.dav_name.empty() ? t.id.str() + ".ics" : t.dav_name,
+              t.ical_uid.empty() ? t.id.str() + "@ruche" : t.ical_uid, t.ical_todo_extra,
+              t.ical_calendar_extra}));
   return {};
+}
+
+Result<void> set_ical(db::Conn& c, const Task& t) {
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("UPDATE tasks_items SET dav_name = $2, ical_uid = $3, ical_todo_extra = $4, "
+                   "ical_calendar_extra = $5 WHERE id = $1",
+                   {t.id, t.dav_name, t.ical_uid, t.ical_todo_extra, t.ical_calendar_extra}));
+  return {};
+}
+
+Result<std::optional<Task>> task_named(db::Conn& c, const WorkspaceId& ws,
+                                       const std::string& name) {
+  RUCHE_TRY(auto page, query_tasks(c,
+                                   std::string("SELECT ") + kColumns +
+                                       " FROM tasks_items t WHERE t.workspace_id = $1 AND "
+                                       "t.dav_name = $2",
+                                   {db::Param(ws), db::Param(name)}));
+  if (page.empty()) return std::optional<Task>{};
+  return std::optional<Task>(std::move(page.front()));
+}
+
+Result<std::optional<TaskId>> task_with_uid(db::Conn& c, const WorkspaceId& ws,
+                                            const std::string& uid) {
+  RUCHE_TRY(auto row, c.query_one("SELECT id FROM tasks_items WHERE workspace_id = $1 AND "
+                                  "ical_uid = $2",
+                                  {ws, uid}));
+  if (!row) return std::optional<TaskId>{};
+  return std::optional<TaskId>(TaskId(row->text(0)));
+}
+
+Result<std::map<std::string, std::string, std::less<>>> uids(db::Conn& c, const WorkspaceId& ws) {
+  std::map<std::string, std::string, std::less<>> out;
+  RUCHE_CHECK(c.each("SELECT id, ical_uid FROM tasks_items WHERE workspace_id = $1", {ws},
+                     [&](const db::Row& r) {
+                       out.emplace(r.text(0), r.text(1));
+                       return true;
+                     }));
+  return out;
 }
 
 Result<void> update(db::Conn& c, const Task& t) {

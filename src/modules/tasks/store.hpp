@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,7 +40,8 @@ Result<std::vector<Task>> assigned(db::Conn& c, const std::string& user,
 // SQLite), the latest changed first.
 Result<std::vector<Task>> search(db::Conn& c, const std::vector<WorkspaceId>& workspaces,
                                  const std::vector<std::string>& words, int limit);
-// Every task of a workspace, page by page in id order (exports).
+// Every task of a workspace, page by page in id order, with what CalDAV
+// clients sent that a task does not model (exports, CalDAV).
 Result<void> each_task(db::Conn& c, const WorkspaceId& ws,
                        FunctionRef<Result<void>(std::vector<Task>&)> page);
 
@@ -59,9 +61,19 @@ Result<void> order_dependency_changes(db::Conn& c, const WorkspaceId& ws);
 // The tasks waiting for `id`.
 Result<std::vector<std::string>> waiting_for(db::Conn& c, const TaskId& id);
 
-// The task's own row (not its lists).
+// The task's own row (not its lists). insert() gives an empty dav_name and
+// ical_uid their defaults ("<id>.ics", "<id>@ruche"); update() leaves them
+// and the iCalendar extras as they are (set_ical() writes those four).
 Result<void> insert(db::Conn& c, const Task& t);
 Result<void> update(db::Conn& c, const Task& t);
+Result<void> set_ical(db::Conn& c, const Task& t);
+
+// CalDAV: the workspace's task with this resource name, the id of its task
+// with this UID, and every task's UID by id.
+Result<std::optional<Task>> task_named(db::Conn& c, const WorkspaceId& ws, const std::string& name);
+Result<std::optional<TaskId>> task_with_uid(db::Conn& c, const WorkspaceId& ws,
+                                            const std::string& uid);
+Result<std::map<std::string, std::string, std::less<>>> uids(db::Conn& c, const WorkspaceId& ws);
 // Replaces a list.
 Result<void> set_assignees(db::Conn& c, const Task& t);
 Result<void> set_labels(db::Conn& c, const Task& t);

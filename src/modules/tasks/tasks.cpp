@@ -1,5 +1,7 @@
 #include "modules/tasks/tasks.hpp"
 
+#include <algorithm>
+
 #include "base/clock.hpp"
 
 namespace ruche::tasks {
@@ -55,6 +57,16 @@ json::object to_json(const Task& t) {
 
 std::string etag_of(const Task& t) {
   return "\"v" + std::to_string(t.version) + "\"";
+}
+
+bool is_dav_name(std::string_view name) {
+  if (name.size() <= 4 || name.size() > kMaxDavNameBytes) return false;
+  std::string ext(name.substr(name.size() - 4));
+  for (char& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (ext != ".ics") return false;
+  return std::none_of(name.begin(), name.end(), [](unsigned char ch) {
+    return ch < 0x20 || ch == 0x7f || ch == '/' || ch == '\\';
+  });
 }
 
 }  // namespace ruche::tasks

@@ -28,6 +28,11 @@ inline constexpr std::size_t kMaxLabelBytes = 40;
 inline constexpr std::size_t kMaxAssignees = 20;
 inline constexpr std::size_t kMaxBlockers = 50;
 inline constexpr int kMaxPage = 1000;
+// CalDAV (docs/tasks.md): a resource name, and what a client sent that a
+// task does not model, kept to write back (the rest of the object's 256 KiB
+// holds the modeled fields, however long they grow).
+inline constexpr std::size_t kMaxDavNameBytes = 255;
+inline constexpr std::size_t kMaxIcalExtraBytes = 192 * 1024;
 inline constexpr int kDefaultPage = 500;
 // A new task goes this far after the last of its column.
 inline constexpr double kPositionStep = 1024;
@@ -51,12 +56,28 @@ struct Task {
   std::int64_t updated_at_ms = 0;
   std::optional<std::int64_t> completed_at_ms;
   std::int64_t version = 1;
+  // Its resource in the workspace's CalDAV tasks collection and the UID of
+  // its VTODO: the client's when a client made it, else "<id>.ics" and
+  // "<id>@ruche" (store::insert sets those when empty). Each unique in the
+  // workspace.
+  std::string dav_name;
+  std::string ical_uid;
+  // What a CalDAV client sent that a task does not model, as content lines
+  // written back as they came: the VTODO's (alarms, X- properties) and its
+  // VCALENDAR's (time zones). Read by store::each_task and written by
+  // store::set_ical only: empty in tasks read otherwise.
+  std::string ical_todo_extra;
+  std::string ical_calendar_extra;
 };
 
 // As the API answers it (docs/api.md, "Tasks").
 json::object to_json(const Task& t);
 // `"v<version>"`: the task's ETag.
 std::string etag_of(const Task& t);
+// A resource name a task may have in the CalDAV tasks collection: ends with
+// ".ics" (any case), at most kMaxDavNameBytes, no '/', backslash or control
+// character.
+bool is_dav_name(std::string_view name);
 
 // The module's declaration for the registry (modules/all.cpp).
 platform::ModuleDef module();
