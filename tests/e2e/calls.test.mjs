@@ -3,8 +3,13 @@
 // camera and microphone, connected peer to peer over loopback. The owner
 // starts a call, the member joins it from the list; each page decodes the
 // other's video; the member shares the screen, mutes, turns the camera off
-// and leaves; the owner leaves and the call is gone. The scenarios run in
-// order and share state. Screenshots: build/e2e/calls-*.png.
+// and leaves; the owner leaves and the call is gone. Then ringing: the
+// owner presses Call in their direct conversation with the member, whose
+// chat page rings (the panel of the app shell) and who declines, which the
+// owner's call says; the owner rings the member again with "Add people" and
+// the member joins from the panel with the keyboard: video flows both
+// ways; a reload after leaving joins nothing. The scenarios run in order
+// and share state. Screenshots: build/e2e/calls-*.png.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
@@ -345,6 +350,113 @@ test('the owner leaves last: the call ends and leaves every list', async () => {
   await memberPage.getByText('Aucun appel en cours').waitFor();
   assert.deepEqual(await pageOk(ownerPage, 'GET', `/workspaces/${wsId}/calls`), []);
   await shot(memberPage, 'calls-07-ended');
+  assertNoConsoleErrors(owner, 'owner', LATE_SIGNAL);
+  assertNoConsoleErrors(member, 'member');
+});
+
+// ---- Ringing, and calls started from chat ----------------------------------
+
+const ringingPanel = (page) => page.getByRole('region', { name: 'Appels entrants' });
+const callNotice = (page, text) => page.locator('.call-notice[role="status"]', { hasText: text });
+
+test('the owner calls the member from their direct conversation; the member, in chat, declines', async () => {
+  const memberId = (await pageOk(memberPage, 'GET', '/me')).id;
+  const direct = await pageOk(ownerPage, 'POST', `/workspaces/${wsId}/direct`, {
+    json: { user_ids: [memberId] },
+  });
+  // The member is elsewhere: the chat.
+  await memberPage.goto(`${env.url}/w/${wsId}/chat`);
+  await memberPage.locator('.chat, .chat-empty').first().waitFor();
+  await ownerPage.goto(`${env.url}/w/${wsId}/chat/${direct.id}`);
+  await ownerPage.getByRole('heading', { level: 1, name: MEMBER.name }).waitFor();
+  const callButton = ownerPage
+    .getByRole('group', { name: 'Actions du canal' })
+    .getByRole('button', { name: 'Appeler' });
+  await callButton.waitFor();
+  await shot(ownerPage, 'calls-08-chat-call');
+  await callButton.click();
+
+  // The owner is in a call named after the conversation; the address holds no ?join.
+  await ownerPage.getByRole('heading', { level: 1, name: MEMBER.name }).waitFor();
+  await ownerPage.waitForURL((u) => u.pathname === `/w/${wsId}/calls` && u.search === '');
+  await ownerPage.locator('.call-tile--self').waitFor();
+  await callNotice(ownerPage, `Ça sonne chez ${MEMBER.name}`).waitFor();
+
+  // The member's chat rings: who, which call, which workspace.
+  const panel = ringingPanel(memberPage);
+  await panel.getByText(`${env.admin.name} vous appelle`).waitFor();
+  await panel.getByText(`${MEMBER.name} · ${WS}`).waitFor();
+  assert.ok(new URL(memberPage.url()).pathname.startsWith(`/w/${wsId}/chat`), memberPage.url());
+  await shot(memberPage, 'calls-09-ringing');
+  const violations = await axe(memberPage);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+
+  await panel.getByRole('button', { name: 'Refuser' }).click();
+  await panel.waitFor({ state: 'detached' });
+  await callNotice(ownerPage, `${MEMBER.name} a refusé l’appel`).waitFor();
+  await shot(ownerPage, 'calls-10-declined');
+  const [call] = await pageOk(ownerPage, 'GET', `/workspaces/${wsId}/calls`);
+  assert.equal(call.title, MEMBER.name);
+  assert.deepEqual(
+    call.participants.map((p) => p.user_id),
+    [(await pageOk(ownerPage, 'GET', '/me')).id],
+  );
+  assertNoConsoleErrors(owner, 'owner', LATE_SIGNAL);
+  assertNoConsoleErrors(member, 'member');
+});
+
+test('the owner rings the member again with “Add people”; the member joins from the panel', async () => {
+  await ownerPage.getByRole('button', { name: 'Ajouter des personnes' }).click();
+  const dialog = ownerPage.getByRole('dialog', { name: 'Ajouter des personnes à l’appel' });
+  await dialog.getByLabel(MEMBER.name).check();
+  await shot(ownerPage, 'calls-11-add-people');
+  let violations = await axe(ownerPage);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  await dialog.getByRole('button', { name: 'Faire sonner' }).click();
+  await dialog.waitFor({ state: 'detached' });
+
+  const panel = ringingPanel(memberPage);
+  await panel.getByText(`${env.admin.name} vous appelle`).waitFor();
+  // The keyboard: Alt+Shift+C reaches Join (the focus was not taken), Enter joins.
+  assert.equal(await memberPage.evaluate(() => document.activeElement?.dataset?.ringAction ?? null), null);
+  await memberPage.keyboard.press('Alt+Shift+C');
+  await memberPage.waitForFunction(() => document.activeElement?.dataset?.ringAction === 'join');
+  const joinedAt = Date.now();
+  await memberPage.keyboard.press('Enter');
+  await memberPage.waitForURL((u) => u.pathname === `/w/${wsId}/calls` && u.search === '');
+  await memberPage.getByRole('heading', { level: 1, name: MEMBER.name }).waitFor();
+  await panel.waitFor({ state: 'detached' });
+  await tileOf(memberPage, env.admin.name).waitFor();
+  await tileOf(ownerPage, MEMBER.name).waitFor();
+
+  // Each decodes the other's video.
+  await Promise.all(
+    [
+      [memberPage, 'member'],
+      [ownerPage, 'owner'],
+    ].map(([page, who]) =>
+      waitForStats(page, `${who} decodes no video`, (l) =>
+        l.some((c) => c.state === 'connected' && c.decoded > 0),
+      ),
+    ),
+  );
+  metric('calls_ring_join_first_frames_ms', Date.now() - joinedAt);
+  await shot(memberPage, 'calls-12-joined-from-ring');
+  violations = await axe(memberPage);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  assertNoConsoleErrors(owner, 'owner', LATE_SIGNAL);
+  assertNoConsoleErrors(member, 'member');
+});
+
+test('after leaving, a reload of the calls page joins nothing; the owner leaves and the call ends', async () => {
+  await memberPage.getByRole('button', { name: 'Quitter l’appel' }).click();
+  await tileOf(ownerPage, MEMBER.name).waitFor({ state: 'detached' });
+  await memberPage.reload();
+  await memberPage.locator('.calls-item', { hasText: MEMBER.name }).waitFor();
+  const [call] = await pageOk(ownerPage, 'GET', `/workspaces/${wsId}/calls`);
+  assert.equal(call.participants.length, 1);
+  await ownerPage.getByRole('button', { name: 'Quitter l’appel' }).click();
+  await memberPage.getByText('Aucun appel en cours').waitFor();
   assertNoConsoleErrors(owner, 'owner', LATE_SIGNAL);
   assertNoConsoleErrors(member, 'member');
 });

@@ -142,6 +142,22 @@ describe('api client', () => {
     expect(JSON.parse(String(f.calls[0]?.init.body))).toEqual({ rights: { chat: 'none' } });
   });
 
+  it('rings people into a call from the caller’s participant, and declines a ring', async () => {
+    const csrf = memoryCsrfStore();
+    csrf.set({ header: 'X-CSRF-Token', token: 'tok' });
+    const f = fakeFetch([new Response(null, { status: 202 }), new Response(null, { status: 204 })]);
+    const api = createApi({ csrf, fetch: f.fetch });
+    await api.calls.ring('c1', 'p 1', { user_ids: ['u1', 'u2'] });
+    expect(f.calls[0]?.url).toBe('/api/v1/calls/c1/participants/p%201/ring');
+    expect(f.calls[0]?.init.method).toBe('POST');
+    expect(JSON.parse(String(f.calls[0]?.init.body))).toEqual({ user_ids: ['u1', 'u2'] });
+    expect((f.calls[0]?.init.headers as Record<string, string>)['X-CSRF-Token']).toBe('tok');
+    await api.calls.decline('c1');
+    expect(f.calls[1]?.url).toBe('/api/v1/calls/c1/decline');
+    expect(f.calls[1]?.init.method).toBe('POST');
+    expect(f.calls[1]?.init.body).toBeUndefined();
+  });
+
   it('accepts an invitation with an empty body when signed in', async () => {
     const f = fakeFetch([json(200, { workspace_id: 'w1' }), json(200, { workspace_id: 'w1' })]);
     const api = createApi({ csrf: memoryCsrfStore(), fetch: f.fetch });

@@ -489,6 +489,18 @@ export function createApi(options: ApiOptions) {
       /** Leaves (the last one out ends the call); `keepalive` as the page goes away. */
       leave: (cid: string, pid: string, o: { keepalive?: boolean } = {}) =>
         request<undefined>('DELETE', `/calls/${seg(cid)}/participants/${seg(pid)}`, o),
+      /**
+       * Rings members in (1-50, not oneself, who may join the call; those in it
+       * already are skipped): each gets `call.ringing` on their own live events.
+       * `pid` is the caller's own live participant (404 not_in_call); 400
+       * invalid_field for anyone who may not join.
+       */
+      ring: (cid: string, pid: string, b: { user_ids: readonly string[] }) =>
+        request<undefined>('POST', `/calls/${seg(cid)}/participants/${seg(pid)}/ring`, {
+          body: b,
+        }),
+      /** Declines a ring: the people in the call and the caller's other tabs are told (410 call_ended). */
+      decline: (cid: string) => request<undefined>('POST', `/calls/${seg(cid)}/decline`),
       /** To one other participant: an offer, an answer, an ICE candidate, or bye (p2p calls). */
       signal: (cid: string, b: { from: string; to: string; kind: CallSignalKind; data: object }) =>
         request<undefined>('POST', `/calls/${seg(cid)}/signals`, { body: b }),

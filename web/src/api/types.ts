@@ -567,6 +567,22 @@ export interface CallSignal {
   data: Record<string, unknown> | null;
 }
 
+/** The ephemeral `call.ringing` event's data: someone in a call rings the reader in. */
+export interface CallRinging {
+  call_id: string;
+  workspace_id: string;
+  title: string;
+  from_user_id: string;
+  /** How long it rings (30). */
+  ring_seconds: number;
+}
+
+/** The ephemeral `call.declined` event's data: `user_id` declined a ring to `call_id`. */
+export interface CallDeclined {
+  call_id: string;
+  user_id: string;
+}
+
 // ---- Files (docs/api.md, "Files") -----------------------------------------
 
 export type NodeKind = 'file' | 'folder';

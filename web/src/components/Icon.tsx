@@ -72,6 +72,9 @@ const PATHS = {
   video: 'M15 10l5-3v10l-5-3M3 7h12v10H3z',
   videoOff: 'M3 3l18 18M15 10l5-3v10l-2-1.2M10.5 7H15v4.5M3 7h2v10h10v-2',
   screen: 'M3 4h18v12H3zM8 20h8M12 16v4M12 13V7M9 10l3-3 3 3',
+  phone:
+    'M5 4h4l2 5-2.5 1.5a11 11 0 0 0 5 5L15 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2Z',
+  userPlus: 'M10 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8Zm-7 9a7 7 0 0 1 14 0M19 8v6M16 11h6',
   phoneOff: 'M4 15.5c5-4 11-4 16 0l-1.5 3-3.5-1v-2.5c-2-.7-4-.7-6 0V17.5l-3.5 1L4 15.5Z',
 } as const;
 

@@ -1,11 +1,13 @@
 // The signed-in frame: top bar (instance brand, connection state, account),
-// left sidebar (workspaces), main area.
-import { useEffect, useState, type ReactNode } from 'react';
+// left sidebar (workspaces), main area; live notifications and incoming
+// calls (the ringing panel), whatever the page.
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { Alert } from '../components/Feedback';
 import { Icon } from '../components/Icon';
 import { useI18n } from '../i18n';
 import { LiveNotifications } from '../notifications/live';
 import { unread } from '../notifications/unread';
+import { IncomingCalls } from '../ringing/IncomingCalls';
 import { Link, usePathname } from '../router/router';
 import { useMe } from '../session';
 import { WorkspacesProvider, useWorkspaces } from '../workspaces';
@@ -29,6 +31,7 @@ function Shell({ children }: { children: ReactNode }) {
   const { byId } = useWorkspaces();
   const pathname = usePathname();
   const [navOpen, setNavOpen] = useState(false);
+  const workspaceName = useCallback((id: string) => byId(id)?.name, [byId]);
 
   // Tell the unread store what is on screen (/w/:id, /w/:id/:module[/...]).
   useEffect(() => {
@@ -58,7 +61,8 @@ function Shell({ children }: { children: ReactNode }) {
       <a className="skip-link" href="#main">
         {t('nav.skip')}
       </a>
-      <LiveNotifications workspaceName={(id) => byId(id)?.name} />
+      <LiveNotifications workspaceName={workspaceName} />
+      <IncomingCalls workspaceName={workspaceName} />
       <header className="topbar">
         <button
           type="button"

@@ -50,6 +50,7 @@ const KNOWN: Record<string, MessageKey> = {
   armoured_unsupported: 'error.armoured_unsupported',
   nested_thread: 'error.invalid',
   direct: 'error.invalid',
+  too_many_calls: 'calls.error.too_many_calls',
 };
 
 export function errorKey(e: unknown): MessageKey {

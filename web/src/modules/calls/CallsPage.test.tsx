@@ -2,11 +2,22 @@
 // call server: the list with who is in each call, starting a call and
 // being in it, the controls, someone joining and leaving, leaving with the
 // button, another page or the tab closing, a full call, a read-only member,
-// a call through the SFU.
+// a call through the SFU; joining from elsewhere (?join=) and ringing whom
+// the opener asked, "Add people", who declined.
 import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { api, ApiError, type Call, type Me, type Member, type Workspace } from '../../api';
+import {
+  api,
+  ApiError,
+  type Call,
+  type EventFrame,
+  type Me,
+  type Member,
+  type Workspace,
+} from '../../api';
 import { BrandingProvider } from '../../branding';
+import { liveEvents } from '../../events';
+import { openCall } from '../../ringing/handoff';
 import { mountPoint } from '../../test/mount';
 import { CallsScreen } from './CallsPage';
 import { FakeCallServer, FakeMedia, settle } from './fakes.test-util';
@@ -318,5 +329,168 @@ describe('in a call', () => {
       /^No microphone or camera \(missing, or not allowed by the browser\): you see and hear the others/,
     );
     expect(button('Turn camera on')).toBeDefined();
+  });
+});
+
+describe('ringing people in', () => {
+  /** The live events the page follows (its store's and the declines), heard from here. */
+  function hearLive() {
+    const handlers = new Map<string, ((e: EventFrame) => void)[]>();
+    vi.spyOn(liveEvents(), 'subscribe').mockImplementation((type, h) => {
+      handlers.set(type, [...(handlers.get(type) ?? []), h]);
+      return () => undefined;
+    });
+    return (type: string, data: Record<string, unknown>) =>
+      act(() => handlers.get(type)?.forEach((h) => h({ type, workspace_id: WS, seq: 0, data })));
+  }
+
+  const notice = () => ui.host.querySelector('.call-notice[role="status"]')?.textContent ?? '';
+
+  async function render() {
+    await ui.render(
+      <BrandingProvider>
+        <CallsScreen workspace={WORKSPACE} me={ME} callDeps={() => server.deps('me', media)} />
+      </BrandingProvider>,
+    );
+  }
+
+  afterEach(() => {
+    window.history.replaceState(null, '', '/');
+  });
+
+  it('?join= joins that call once, drops it from the address, and rings whom the opener asked', async () => {
+    serve('write');
+    calls = [{ ...server.call(), title: 'Point du lundi' }];
+    openCall(WS, 'c1', ['eve', 'bob']);
+    expect(window.location.search).toBe('?join=c1');
+    await render();
+    await vi.waitFor(() => expect(heading()).toBe('Point du lundi'));
+    expect(window.location.pathname).toBe('/w/w1/calls');
+    expect(window.location.search).toBe('');
+    await vi.waitFor(() =>
+      expect(server.rings).toEqual([{ pid: 'p01', user_ids: ['eve', 'bob'] }]),
+    );
+    await vi.waitFor(() => expect(notice()).toBe('Ringing Eve Noir and Bob Martin'));
+    expect(server.participants.map((p) => p.user_id)).toEqual(['me']);
+
+    // Left, then the page again (a reload): the list, no join, nobody rung again.
+    await click(button('Leave the call'));
+    await act(async () => ui.render(<p>elsewhere</p>));
+    await render();
+    await vi.waitFor(() => expect(ui.host.querySelector('.calls-list')).not.toBeNull());
+    await act(() => settle());
+    expect(heading()).toBe('Calls');
+    expect(server.participants).toEqual([]);
+    expect(server.rings).toHaveLength(1);
+  });
+
+  it('?join= without anyone to ring joins only', async () => {
+    serve('read');
+    window.history.replaceState(null, '', '/w/w1/calls?join=c1');
+    await render();
+    await vi.waitFor(() => expect(button('Leave the call')).toBeDefined());
+    await act(() => settle());
+    expect(window.location.search).toBe('');
+    expect(server.rings).toEqual([]);
+    expect(notice()).toBe('');
+  });
+
+  it('“Add people” lists the members who may join and are not in the call, and rings those checked', async () => {
+    serve('write');
+    vi.mocked(api.workspaces.members).mockResolvedValue([
+      ...MEMBERS,
+      { user_id: 'zoe', name: 'Zoé Calls-off', email: 'z@x', rights: { calls: 'none' } },
+      { user_id: 'ana', name: 'Ana Bell', email: 'a@x', rights: {} },
+    ] as unknown as Member[]);
+    calls = [{ ...server.call(), title: 'Point du lundi' }];
+    await render();
+    await vi.waitFor(() => expect(ui.host.querySelector('.calls-list')).not.toBeNull());
+    await click(button('Join Point du lundi'));
+    await vi.waitFor(() => expect(button('Add people')).toBeDefined());
+    await bobJoins();
+    await act(() => settle());
+    expect(button('Add people')?.getAttribute('aria-haspopup')).toBe('dialog');
+    await click(button('Add people'));
+    const dialog = document.querySelector('dialog');
+    expect(dialog?.querySelector('.dialog__title')?.textContent).toBe('Add people to the call');
+    expect(dialog?.querySelector('legend')?.textContent).toBe('Members to ring');
+    // Not oneself, not Bob (in the call), not Zoé (calls are closed to her); by name.
+    const labels = () =>
+      [...(dialog?.querySelectorAll('.check__label') ?? [])].map((l) => l.textContent);
+    expect(labels()).toEqual(['Ana Bell', 'Eve Noir']);
+    const ring = button('Ring', dialog ?? document);
+    expect(ring?.disabled).toBe(true);
+    // The filter narrows (accents and case aside).
+    const filter = dialog?.querySelector<HTMLInputElement>('input[type="search"]');
+    expect(dialog?.querySelector(`label[for="${filter?.id}"]`)?.textContent).toBe('Filter members');
+    act(() => {
+      const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set;
+      setter?.call(filter, 'EVE');
+      filter?.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    expect(labels()).toEqual(['Eve Noir']);
+    await act(async () =>
+      dialog?.querySelector<HTMLInputElement>('input[type="checkbox"]')?.click(),
+    );
+    expect(ring?.disabled).toBe(false);
+    await click(ring);
+    expect(server.rings).toEqual([{ pid: 'p01', user_ids: ['eve'] }]);
+    expect(document.querySelector('dialog')).toBeNull();
+    expect(notice()).toBe('Ringing Eve Noir');
+  });
+
+  it('“Add people” says the server’s refusal, and that everyone is in when nobody is left', async () => {
+    serve('write');
+    calls = [{ ...server.call(), title: 'Point du lundi' }];
+    await show();
+    await click(button('Join Point du lundi'));
+    await vi.waitFor(() => expect(button('Add people')).toBeDefined());
+    const refuse = vi.fn(async () => {
+      throw new ApiError(400, 'invalid_field', 'eve may not join this call');
+    });
+    const session = CallSession.prototype;
+    vi.spyOn(session, 'ring').mockImplementation(refuse);
+    await click(button('Add people'));
+    let dialog = document.querySelector('dialog');
+    await act(async () =>
+      dialog?.querySelector<HTMLInputElement>('input[type="checkbox"]')?.click(),
+    );
+    await click(button('Ring', dialog ?? document));
+    expect(refuse).toHaveBeenCalledWith(['bob']);
+    expect(dialog?.querySelector('[role="alert"]')?.textContent).toBe('Some values are not valid.');
+    await click(button('Cancel', dialog ?? document));
+    expect(document.querySelector('dialog')).toBeNull();
+
+    // Bob and Eve in: nobody left to ring.
+    await bobJoins();
+    server.addParticipant('p40', 'eve', null);
+    await act(() => settle());
+    await click(button('Add people'));
+    dialog = document.querySelector('dialog');
+    expect(dialog?.querySelector('form > p')?.textContent).toBe(
+      'Everyone who can join the call is in it already.',
+    );
+  });
+
+  it('says who declined this call for a few seconds; another call’s declines are not said', async () => {
+    const hear = hearLive();
+    serve('write');
+    calls = [{ ...server.call(), title: 'Point du lundi' }];
+    await show();
+    await click(button('Join Point du lundi'));
+    await vi.waitFor(() => expect(button('Add people')).toBeDefined());
+    hear('call.declined', { call_id: 'other', user_id: 'eve' });
+    expect(notice()).toBe('');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      hear('call.declined', { call_id: 'c1', user_id: 'eve' });
+      expect(notice()).toBe('Eve Noir declined the call');
+      act(() => vi.advanceTimersByTime(7_999));
+      expect(notice()).toBe('Eve Noir declined the call');
+      act(() => vi.advanceTimersByTime(1));
+      expect(notice()).toBe('');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

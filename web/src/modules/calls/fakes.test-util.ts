@@ -439,6 +439,8 @@ export class FakeCallServer {
   private readonly handlers = new Map<string, Set<Handler>>();
   signals: { from: string; to: string; kind: string; data: object }[] = [];
   left: { pid: string; keepalive: boolean }[] = [];
+  /** Every ring asked for: from which participant, whom. */
+  rings: { pid: string; user_ids: string[] }[] = [];
   heartbeats: string[] = [];
   /** This participant's next heartbeat finds it gone (the server counted the tab gone). */
   forgetOnHeartbeat: string | null = null;
@@ -559,6 +561,12 @@ export class FakeCallServer {
         if (!this.present(b.to)) throw new ApiError(404, 'no_participant', 'gone');
         this.signals.push(b);
         this.publish('call.signal', { call_id: cid, from_user_id: userId, ...b });
+        return undefined;
+      },
+      ring: async (_cid: string, pid: string, b: { user_ids: readonly string[] }) => {
+        await Promise.resolve();
+        if (!this.present(pid)) throw new ApiError(404, 'not_in_call', 'join again');
+        this.rings.push({ pid, user_ids: [...b.user_ids] });
         return undefined;
       },
       publish: (_cid: string, pid: string, b: { sdp: string }) =>

@@ -659,3 +659,26 @@ describe('the controls', () => {
     await a.leave();
   });
 });
+
+describe('ringing', () => {
+  it('rings from this tab’s participant, once in; not before, not after leaving', async () => {
+    const deps = server.deps('u1', new FakeMedia());
+    const session = new CallSession(server.callId, deps);
+    await expect(session.ring(['u2'])).rejects.toThrow('not in the call');
+    await session.join();
+    await settle();
+    await session.ring(['u2', 'u3']);
+    await session.ring([]);
+    expect(server.rings).toEqual([{ pid: 'p01', user_ids: ['u2', 'u3'] }]);
+    await session.leave();
+    await expect(session.ring(['u2'])).rejects.toThrow('not in the call');
+    expect(server.rings).toHaveLength(1);
+  });
+
+  it('passes the server’s refusal on', async () => {
+    const { session } = await tab('u1');
+    server.participants = [];
+    await expect(session.ring(['u2'])).rejects.toMatchObject({ code: 'not_in_call' });
+    await session.leave();
+  });
+});

@@ -66,6 +66,7 @@ export interface CallApi extends SfuApi {
     cid: string,
     b: { from: string; to: string; kind: CallSignalKind; data: object },
   ): Promise<unknown>;
+  ring(cid: string, pid: string, b: { user_ids: readonly string[] }): Promise<unknown>;
 }
 
 /** Where the camera, microphone and screen come from (navigator.mediaDevices). */
@@ -558,6 +559,20 @@ export class CallSession extends Store<CallState> {
         else this.fail(failureOf(e));
       },
     };
+  }
+
+  // ---- ringing -------------------------------------------------------------
+
+  /**
+   * Rings members in (their open tabs ring: call.ringing), from this tab's
+   * participant. Rejects when the tab is not in the call (yet, or any more)
+   * and with the server's refusal (ApiError: invalid_field, not_in_call).
+   */
+  async ring(userIds: readonly string[]): Promise<void> {
+    const me = this.me;
+    if (!me || this.over) throw new Error('not in the call');
+    if (userIds.length === 0) return;
+    await this.deps.api.ring(this.callId, me.id, { user_ids: userIds });
   }
 
   // ---- leaving -------------------------------------------------------------

@@ -1,6 +1,6 @@
 // The screen of a call the tab is in: what the media lacks, the grid of
-// people (this tab first), the controls, and arrivals and departures said
-// to screen readers.
+// people (this tab first), the controls, arrivals and departures said to
+// screen readers, and a passing notice (someone rung, or declining).
 import { Button } from '../../../components/Button';
 import { Alert, Spinner } from '../../../components/Feedback';
 import { useI18n, type MessageKey } from '../../../i18n';
@@ -45,6 +45,7 @@ export function CallView({
   nameOf,
   canShare,
   onLeave,
+  notice: passing = '',
 }: {
   session: CallSession;
   state: CallState;
@@ -53,6 +54,8 @@ export function CallView({
   nameOf(userId: string): string;
   canShare: boolean;
   onLeave(): void;
+  /** Shown a few seconds, and said (a status): "Chloé declined the call". */
+  notice?: string;
 }) {
   const { t } = useI18n();
   const tiles = state.peers.length + 1;
@@ -76,6 +79,9 @@ export function CallView({
       {state.rejoining ? <Alert kind="info">{t('calls.rejoining')}</Alert> : null}
       {state.sfuDown ? <Alert kind="warning">{t('calls.sfu_unavailable')}</Alert> : null}
       <div className="call-stage">
+        <p className="call-notice" role="status">
+          {passing}
+        </p>
         {state.phase === 'joining' && !state.rejoining ? (
           <div className="call-stage__joining">
             <Spinner label={t('calls.joining')} />

@@ -1,5 +1,6 @@
 // A channel's header: its name (the page's heading), topic, and what can be
-// done with it: members, pins, search in it, edit, archive, mute, leave.
+// done with it: a call with its people, members, pins, search in it, edit,
+// archive, mute, leave.
 import { useEffect, useState, type FormEvent, type Ref } from 'react';
 import type { Channel } from '../../../api';
 import { Button } from '../../../components/Button';
@@ -11,6 +12,7 @@ import { useI18n } from '../../../i18n';
 import { Link } from '../../../router/router';
 import { useChat, useChatErrorText, useChatState } from '../context';
 import { ArmourBadge } from './ArmourBadge';
+import { CallButton } from './CallButton';
 import { VerifyKeys } from '../../../armour/KeysStatus';
 
 export function ChannelHeader({
@@ -96,6 +98,7 @@ export function ChannelHeader({
         ) : null}
       </div>
       <div className="chat-header__actions" role="group" aria-label={t('chat.channel_actions')}>
+        <CallButton channel={channel} title={title} onError={setError} />
         <button
           type="button"
           className="btn btn--ghost btn--sm"
