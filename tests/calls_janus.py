@@ -3,10 +3,11 @@
 written here (no browser: tests/e2e/calls_sfu.sh has those). Run by
 tests/calls_janus.sh, in the network namespace it makes.
 
-    calls_janus.py URL EMAIL PASSWORD DATA_DIR JANUS_URL JANUS_CONTROL
+    calls_janus.py URL EMAIL PASSWORD DATA_DIR JANUS_URL JANUS_CONTROL JANUS2_URL
 
-JANUS_CONTROL is a command taking "stop" or "start" (Janus restarted under
-the server's feet).
+JANUS_CONTROL is a command taking "stop" or "start" and the Janus's number
+(1 or 2: restarted under the server's feet). The server is configured with
+both Janus, in that order.
 """
 import glob
 import json
@@ -17,7 +18,7 @@ import time
 import urllib.error
 import urllib.request
 
-URL, EMAIL, PASSWORD, DATA, JANUS, CONTROL = sys.argv[1:7]
+URL, EMAIL, PASSWORD, DATA, JANUS, CONTROL, JANUS2 = sys.argv[1:8]
 
 
 def fail(msg):
@@ -80,16 +81,16 @@ def offer(audio=True, video=True):
     return "\r\n".join(lines) + "\r\n"
 
 
-def janus(path, body):
+def janus(path, body, base=None):
     body = dict(body, transaction="t%d" % time.monotonic_ns())
-    return request("POST", path, body=body, base=JANUS)[1]
+    return request("POST", path, body=body, base=base or JANUS)[1]
 
 
-def room_exists(room):
-    s = janus("", {"janus": "create"})["data"]["id"]
-    h = janus(f"/{s}", {"janus": "attach", "plugin": "janus.plugin.videoroom"})["data"]["id"]
-    r = janus(f"/{s}/{h}", {"janus": "message", "body": {"request": "exists", "room": room}})
-    janus(f"/{s}", {"janus": "destroy"})
+def room_exists(room, base=None):
+    s = janus("", {"janus": "create"}, base)["data"]["id"]
+    h = janus(f"/{s}", {"janus": "attach", "plugin": "janus.plugin.videoroom"}, base)["data"]["id"]
+    r = janus(f"/{s}/{h}", {"janus": "message", "body": {"request": "exists", "room": room}}, base)
+    janus(f"/{s}", {"janus": "destroy"}, base)
     return r["plugindata"]["data"]["exists"]
 
 
@@ -144,8 +145,9 @@ if not room:
     fail("the call in the SFU has no room")
 
 
-def sfu(who, path, body=None, method="POST"):
-    return request(method, f"/calls/{call}/participants/{me[who]}/sfu{path}", tokens[who],
+def sfu(who, path, body=None, method="POST", on=None):
+    c, m = on or (call, me)
+    return request(method, f"/calls/{c}/participants/{m[who]}/sfu{path}", tokens[who],
                    body if body is not None or method != "POST" else {})
 
 
@@ -189,7 +191,7 @@ if db_row("SELECT sfu_feed FROM calls_participants WHERE id = ?", me["a"])[0] !=
     fail("renegotiating changed a's feed")
 
 # --- Janus away: 503, the call goes on ---------------------------------------
-subprocess.run([CONTROL, "stop"], check=True)
+subprocess.run([CONTROL, "stop", "1"], check=True)
 down = sfu("c", "/publish", {"sdp": offer()})
 if down[0] != 503 or reason(down) != "sfu_unavailable":
     fail(f"publish with Janus down: {down}")
@@ -198,7 +200,7 @@ expect(request("POST", f"/calls/{call}/participants/{me['c']}/heartbeat", tokens
 expect(request("GET", f"/calls/{call}", tokens["c"]), 200, "the call with Janus down")
 
 # --- Janus back, empty: each participant's session is forgotten, made anew --
-subprocess.run([CONTROL, "start"], check=True)
+subprocess.run([CONTROL, "start", "1"], check=True)
 expect(request("POST", f"/calls/{call}/participants/{me['a']}/heartbeat", owner), 204,
        "heartbeat after the restart")
 if db_row("SELECT sfu_session FROM calls_participants WHERE id = ?", me["a"])[0] != 0:
@@ -236,4 +238,37 @@ until("the ended call's room outlived it", lambda: not room_exists(room))
 late = sfu("a", "/publish", {"sdp": offer()})
 if late[0] not in (404, 410):
     fail(f"publishing in an ended call: {late}")
+
+# --- Two Janus: each call on the least loaded of those that answer -----------
+def sfu_call():
+    """A call taken to the SFU by three joins: its id, participants, server."""
+    cid = expect(request("POST", f"/workspaces/{ws}/calls", owner, {}), 201, "start")["id"]
+    ids = {}
+    for who in ("a", "b", "c"):
+        ids[who] = expect(request("POST", f"/calls/{cid}/participants", tokens[who]), 201,
+                          "join")["participant"]["id"]
+    server, room_id = db_row("SELECT sfu_server, sfu_room FROM calls_calls WHERE id = ?", cid)
+    return cid, ids, server, room_id
+
+
+x, x_me, x_server, x_room = sfu_call()
+y, y_me, y_server, y_room = sfu_call()
+if (x_server, y_server) != (JANUS, JANUS2):
+    fail(f"two calls went to {x_server} and {y_server}, not one on each Janus")
+expect(sfu("a", "/publish", {"sdp": offer()}, on=(y, y_me)), 200, "publish on the second Janus")
+if not room_exists(y_room, JANUS2) or room_exists(y_room, JANUS):
+    fail("the second call's room is not on the second Janus alone")
+w, _, w_server, _ = sfu_call()
+if w_server != JANUS:
+    fail(f"with one call on each, the third went to {w_server}, not the first listed")
+# The second Janus goes away: the next call goes to the first, though it
+# carries more (2 against 1).
+subprocess.run([CONTROL, "stop", "2"], check=True)
+down = sfu("b", "/publish", {"sdp": offer()}, on=(y, y_me))
+if down[0] != 503:
+    fail(f"publish with the second Janus down: {down}")
+_, _, z_server, _ = sfu_call()
+if z_server != JANUS:
+    fail(f"a call went to {z_server}, which did not answer lately")
+subprocess.run([CONTROL, "start", "2"], check=True)
 print("calls_janus: ok")

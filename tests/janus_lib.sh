@@ -3,8 +3,9 @@
 #
 #   janus_enter_netns "$0" "$@"   # first line: re-runs the script in `unshare -n`
 #   janus_start "$TMP"            # loopback network, config, Janus; sets JANUS_URL
-#   janus_stop "$TMP"             # (on the caller's EXIT trap)
-#   janus_run "$TMP"              # Janus again, after a janus_stop
+#   janus_start "$TMP" 2          # a second Janus (port 18089): janus_url 2 names it
+#   janus_stop "$TMP" [N]         # (on the caller's EXIT trap)
+#   janus_run "$TMP" [N]          # Janus again, after a janus_stop
 #
 # Janus gathers no ICE candidate on a loopback interface (src/ice.c skips
 # IFF_LOOPBACK), and a test must not use the machine's real addresses. So
@@ -36,14 +37,21 @@ janus_network() {
   sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 }
 
-# Janus with a private configuration in DIR/janus (Debian's /etc/janus would
-# load every plugin and listen on every interface): the VideoRoom plugin,
-# the HTTP transport on 127.0.0.1 only, no admin API, no event handlers.
+# Instance N (1 by default): its folder, HTTP API and media ports.
+janus_dir() { if [[ ${2:-1} == 1 ]]; then echo "$1/janus"; else echo "$1/janus$2"; fi; }
+janus_url() { echo "http://127.0.0.1:$((JANUS_HTTP_PORT + ${1:-1} - 1))/janus"; }
+
+# Janus N with a private configuration in DIR/janus[N] (Debian's /etc/janus
+# would load every plugin and listen on every interface): the VideoRoom
+# plugin, the HTTP transport on 127.0.0.1 only, no admin API, no event
+# handlers. The first one also sets up the namespace's network.
 janus_start() {
-  local dir="$1/janus" libs=/usr/lib/x86_64-linux-gnu/janus
+  local n=${2:-1} dir libs=/usr/lib/x86_64-linux-gnu/janus
+  dir=$(janus_dir "$1" "$n")
+  local first=$((20000 + (n - 1) * 201))
   [[ -d "$libs" ]] || libs=$(dirname "$(dpkg -L janus 2>/dev/null | grep -m1 '/janus/plugins$')")
   mkdir -p "$dir"
-  janus_network
+  [[ $n == 1 ]] && janus_network
   cat >"$dir/janus.jcfg" <<EOF
 general: {
 	configs_folder = "$dir"
@@ -55,7 +63,7 @@ general: {
 	session_timeout = 60
 }
 certificates: { }
-media: { rtp_port_range = "20000-20200" }
+media: { rtp_port_range = "$first-$((first + 200))" }
 nat: {
 	ignore_mdns = true
 	ice_enforce_list = "jva"
@@ -67,21 +75,23 @@ events: { broadcast = false }
 EOF
   echo 'general: { }' >"$dir/janus.plugin.videoroom.jcfg"
   cat >"$dir/janus.transport.http.jcfg" <<EOF
-general: { json = "compact" base_path = "/janus" http = true port = $JANUS_HTTP_PORT ip = "127.0.0.1" https = false }
+general: { json = "compact" base_path = "/janus" http = true port = $((JANUS_HTTP_PORT + n - 1)) ip = "127.0.0.1" https = false }
 admin: { admin_http = false }
 EOF
-  janus_run "$1"
+  janus_run "$1" "$n"
 }
 
-# Starts Janus with the configuration janus_start wrote, and waits for its
-# API. Its pid goes to DIR/janus/pid.
+# Starts Janus N with the configuration janus_start wrote, and waits for
+# its API. Its pid goes to DIR/janus[N]/pid.
 janus_run() {
-  local dir="$1/janus" pid
+  local dir pid url
+  dir=$(janus_dir "$1" "${2:-1}")
+  url=$(janus_url "${2:-1}")
   janus -F "$dir" -o >>"$dir/janus.log" 2>&1 &
   pid=$!
   echo "$pid" >"$dir/pid"
   for _ in $(seq 1 100); do
-    curl -sf "$JANUS_URL/info" >/dev/null 2>&1 && return 0
+    curl -sf "$url/info" >/dev/null 2>&1 && return 0
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
@@ -91,7 +101,8 @@ janus_run() {
 }
 
 janus_stop() {
-  local file="$1/janus/pid" pid
+  local file pid
+  file=$(janus_dir "$1" "${2:-1}")/pid
   [[ -f "$file" ]] || return 0
   pid=$(cat "$file")
   rm -f "$file"

@@ -49,6 +49,14 @@ Result<void> plugin_error(const json::object& data) {
 
 }  // namespace
 
+namespace {
+std::int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
 Result<json::object> Janus::post(const std::string& path, json::object request) {
   request["transaction"] = crypto::new_token().substr(0, 16);
   const std::string body = json::serialize(request);
@@ -74,6 +82,7 @@ Result<json::object> Janus::post(const std::string& path, json::object request) 
     return fail(Errc::unavailable, "the SFU answered HTTP " + std::to_string(sent->status),
                 "sfu_unavailable");
   }
+  answered_at_ms_.store(steady_ms());
   auto parsed = json::parse(sent->body);
   if (!parsed || !parsed->is_object()) return fail(Errc::internal, "the SFU's answer is not JSON");
   json::object answer = std::move(parsed->as_object());
@@ -111,21 +120,13 @@ Result<void> Janus::keepalive(std::int64_t session) {
   return {};
 }
 
-namespace {
-std::int64_t steady_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-}  // namespace
-
 void Janus::mark_failed() {
   failed_at_ms_.store(steady_ms());
 }
 
 bool Janus::answered_lately(std::int64_t window_ms) const {
   const std::int64_t failed = failed_at_ms_.load();
-  return failed == 0 || steady_ms() - failed > window_ms;
+  return failed == 0 || answered_at_ms_.load() > failed || steady_ms() - failed > window_ms;
 }
 
 Result<void> Janus::destroy_session(std::int64_t session) {

@@ -42,8 +42,8 @@ class Janus {
   explicit Janus(JanusConfig config) : config_(std::move(config)) {}
 
   const std::string& url() const { return config_.url; }
-  // Whether it answered every request of the last `window_ms` (none failed
-  // as unreachable, slow or 5xx): new calls go to the ones that did.
+  // False when a request failed (unreachable, slow, 5xx) in the last
+  // `window_ms` and none was answered since: new calls go elsewhere.
   bool answered_lately(std::int64_t window_ms = 30'000) const;
 
   // A new session; it lives while keepalive() is called within Janus's
@@ -86,7 +86,8 @@ class Janus {
 
   JanusConfig config_;
   http::OutboundClient http_;
-  std::atomic<std::int64_t> failed_at_ms_{0};  // steady clock; 0: never
+  std::atomic<std::int64_t> failed_at_ms_{0};    // steady clock; 0: never
+  std::atomic<std::int64_t> answered_at_ms_{0};  // the last answer, steady clock
 };
 
 }  // namespace ruche::calls
