@@ -355,7 +355,13 @@ TEST(Tasks, ExportedAsJsonAndICalendarAndImportedBack) {
              {"description", "line 1\nline 2"},
              {"blocked_by", json::array{spec}},
              {"assignee_ids", json::array{k.b.id.str()}},
-             {"due", "2027-01-05"}});
+             {"due", "2027-01-05"},
+             {"checklist", json::array{json::object{{"text", "draft"}},
+                                       json::object{{"text", "review"}, {"done", true}}}}});
+  ASSERT_EQ(s.call("POST", "/api/v1/tasks/" + spec + "/comments", k.b.token,
+                   body(json::object{{"body", "Looks **good**"}}))
+                .status,
+            201);
   auto exported = s.call("GET", "/api/v1/workspaces/" + k.ws + "/export", k.a.token);
   ASSERT_EQ(exported.status, 200);
   const std::string& tar = exported.raw.body;
@@ -386,6 +392,206 @@ TEST(Tasks, ExportedAsJsonAndICalendarAndImportedBack) {
   EXPECT_EQ(str(done, "status"), "done");
   EXPECT_FALSE(done.at("completed_at").is_null());
   EXPECT_EQ(strings(done, "labels"), std::vector<std::string>{"doc"});
+  // The checklist in order, who ticked it; the comment on its new task, by its author.
+  const auto& items = build.at("checklist").as_array();
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(str(items[0], "text"), "draft");
+  EXPECT_FALSE(items[0].at("done").as_bool());
+  EXPECT_EQ(str(items[1], "text"), "review");
+  EXPECT_EQ(str(items[1], "done_by"), k.a.id.str());
+  EXPECT_EQ(r.body.at("imported").at("tasks").at("task_comments").as_int64(), 1);
+  EXPECT_EQ(done.at("comment_count").as_int64(), 1);
+  auto comments = s.call("GET", "/api/v1/tasks/" + str(done, "id") + "/comments", admin.token);
+  ASSERT_EQ(comments.status, 200) << comments.raw.body;
+  ASSERT_EQ(comments.body.as_array().size(), 1u);
+  EXPECT_EQ(str(comments.body.as_array()[0], "body"), "Looks **good**");
+  EXPECT_EQ(str(comments.body.as_array()[0], "author_id"), k.b.id.str());
+}
+
+TEST(Tasks, AChecklistChangesItemByItem) {
+  TestServer s;
+  Board k(s);
+  auto r =
+      k.create(k.a, {{"title", "release"},
+                     {"checklist", json::array{json::object{{"text", "  notes  "}},
+                                               json::object{{"text", "tag"}, {"done", true}}}}});
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  const std::string id = str(r.body, "id");
+  auto items = [&](const json::value& t) {
+    std::vector<std::string> out;
+    for (const auto& i : t.at("checklist").as_array())
+      out.push_back(str(i, "text") + (i.at("done").as_bool() ? "+" : ""));
+    return out;
+  };
+  EXPECT_EQ(items(r.body), (std::vector<std::string>{"notes", "tag+"}));
+  EXPECT_EQ(str(r.body.at("checklist").as_array()[1], "done_by"), k.a.id.str());
+  const std::string notes = str(r.body.at("checklist").as_array()[0], "id");
+  const std::string base = "/api/v1/tasks/" + id + "/checklist";
+
+  // Added at the end, or where it is put; each a new version of the task.
+  auto add = s.call("POST", base, k.b.token, body(json::object{{"text", "publish"}}));
+  ASSERT_EQ(add.status, 201) << add.raw.body;
+  EXPECT_EQ(add.raw.header("ETag").value_or(""), "\"v2\"");
+  const std::string publish = str(add.body, "id");
+  EXPECT_FALSE(add.body.at("done").as_bool());
+  add = s.call("POST", base, k.b.token,
+               body(json::object{{"text", "freeze"}, {"position", -1}, {"done", true}}));
+  ASSERT_EQ(add.status, 201) << add.raw.body;
+  EXPECT_EQ(str(add.body, "done_by"), k.b.id.str());
+  EXPECT_FALSE(add.body.at("done_at").is_null());
+  EXPECT_EQ(items(k.get(id)), (std::vector<std::string>{"freeze+", "notes", "tag+", "publish"}));
+
+  // Ticked by Bob, renamed and moved by Alice; unticked, it forgets who.
+  auto p = s.call("PATCH", base + "/" + notes, k.b.token, body(json::object{{"done", true}}));
+  ASSERT_EQ(p.status, 200) << p.raw.body;
+  EXPECT_EQ(str(p.body, "done_by"), k.b.id.str());
+  p = s.call("PATCH", base + "/" + notes, k.a.token,
+             body(json::object{{"text", "release notes"}, {"position", 1e9}}));
+  ASSERT_EQ(p.status, 200) << p.raw.body;
+  EXPECT_EQ(str(p.body, "done_by"), k.b.id.str());
+  json::value t = k.get(id);
+  EXPECT_EQ(items(t), (std::vector<std::string>{"freeze+", "tag+", "publish", "release notes+"}));
+  EXPECT_EQ(t.at("version").as_int64(), 5);
+  p = s.call("PATCH", base + "/" + notes, k.a.token, body(json::object{{"done", false}}));
+  EXPECT_TRUE(p.body.at("done_by").is_null());
+  EXPECT_TRUE(p.body.at("done_at").is_null());
+
+  // Bad input, a stale ETag, an item of another task: nothing changes.
+  const std::string other = k.created({{"title", "other"}});
+  const std::int64_t version = k.get(id).at("version").as_int64();
+  for (auto [reply, status, code] : std::vector<std::tuple<Reply, int, std::string>>{
+           {s.call("POST", base, k.a.token, body(json::object{{"text", "   "}})), 400,
+            "invalid_checklist"},
+           {s.call("POST", base, k.a.token, body(json::object{{"text", std::string(501, 'x')}})),
+            400, "invalid_checklist"},
+           {s.call("POST", base, k.a.token, body(json::object{{"text", "a\nb"}})), 400,
+            "invalid_checklist"},
+           {s.call("POST", base, k.a.token, body(json::object{{"done", true}})), 400,
+            "invalid_checklist"},
+           {s.call("PATCH", base + "/" + notes, k.a.token, body(json::object{{"done", "yes"}})),
+            400, "invalid_field"},
+           {s.call("PATCH", base + "/" + notes, k.a.token, body(json::object{{"text", "x"}}),
+                   {{"If-Match", "\"v1\""}}),
+            412, "precondition_failed"},
+           {s.call("PATCH", "/api/v1/tasks/" + other + "/checklist/" + notes, k.a.token,
+                   body(json::object{{"done", true}})),
+            404, ""},
+           {s.call("DELETE", "/api/v1/tasks/" + other + "/checklist/" + notes, k.a.token), 404, ""},
+           {k.patch(k.a, id, {{"checklist", json::array{}}}), 400, "invalid_checklist"}}) {
+    EXPECT_EQ(reply.status, status) << reply.raw.body;
+    if (!code.empty()) {
+      EXPECT_EQ(reply.error_code(), code);
+    }
+  }
+  EXPECT_EQ(k.get(id).at("version").as_int64(), version);
+  EXPECT_TRUE(k.get(other).at("checklist").as_array().empty());
+
+  // Deleted; at most 100.
+  auto d = s.call("DELETE", base + "/" + publish, k.a.token);
+  EXPECT_EQ(d.status, 204);
+  EXPECT_EQ(d.raw.header("ETag").value_or(""), "\"v" + std::to_string(version + 1) + "\"");
+  EXPECT_EQ(s.call("DELETE", base + "/" + publish, k.a.token).status, 404);
+  for (int i = 0; i < 97; ++i)
+    ASSERT_EQ(
+        s.call("POST", base, k.a.token, body(json::object{{"text", std::to_string(i)}})).status,
+        201);
+  auto full = s.call("POST", base, k.a.token, body(json::object{{"text", "one more"}}));
+  EXPECT_EQ(full.status, 409);
+  EXPECT_EQ(full.error_code(), "checklist_full");
+  EXPECT_EQ(k.get(id).at("checklist").as_array().size(), 100u);
+  json::array many;
+  for (int i = 0; i < 101; ++i) many.push_back(json::object{{"text", "x"}});
+  EXPECT_EQ(k.create(k.a, {{"title", "too much"}, {"checklist", many}}).error_code(),
+            "invalid_checklist");
+}
+
+TEST(Tasks, CommentsAreTheTasksConversation) {
+  TestServer s;
+  Board k(s);
+  Account reader = s.user("Carol"), outsider = s.user("Dan");
+  s.join(k.a, k.ws, reader);
+  ASSERT_EQ(s.call("PATCH", "/api/v1/workspaces/" + k.ws + "/members/" + reader.id.str(), k.a.token,
+                   body(json::object{{"rights", json::object{{"tasks", "read"}}}}))
+                .status,
+            200);
+  const std::string id = k.created({{"title", "plan"}});
+  const std::string base = "/api/v1/tasks/" + id + "/comments";
+  auto events = connect_events(s, reader);
+  ASSERT_FALSE(until(*events, "hello").is_null());
+  auto post = [&](const Account& who, const std::string& text) {
+    return s.call("POST", base, who.token, body(json::object{{"body", text}}));
+  };
+  auto first = post(k.b, "What about **the budget**?\n\n- one\n- two");
+  ASSERT_EQ(first.status, 201) << first.raw.body;
+  const std::string bobs = str(first.body, "id");
+  EXPECT_EQ(str(first.body, "author_id"), k.b.id.str());
+  EXPECT_TRUE(first.body.at("edited_at").is_null());
+  json::value e = until(*events, "task.comment_created");
+  ASSERT_FALSE(e.is_null());
+  EXPECT_EQ(str(e.at("data"), "id"), bobs);
+  EXPECT_EQ(e.at("data").at("comment_count").as_int64(), 1);
+  std::vector<std::string> alices;
+  for (int i = 0; i < 3; ++i) {
+    auto r = post(k.a, "answer " + std::to_string(i));
+    ASSERT_EQ(r.status, 201);
+    alices.push_back(str(r.body, "id"));
+  }
+  // Comments do not make the task's version: an edit with its ETag still goes.
+  json::value t = k.get(id);
+  EXPECT_EQ(t.at("version").as_int64(), 1);
+  EXPECT_EQ(t.at("comment_count").as_int64(), 4);
+  EXPECT_EQ(k.patch(k.a, id, {{"title", "plan B"}}, {{"If-Match", "\"v1\""}}).status, 200);
+
+  // Oldest first, page after page; the reader reads them, the outsider does not.
+  auto page = s.call("GET", base + "?limit=2", reader.token);
+  ASSERT_EQ(page.status, 200) << page.raw.body;
+  ASSERT_EQ(page.body.as_array().size(), 2u);
+  EXPECT_EQ(str(page.body.as_array()[0], "id"), bobs);
+  EXPECT_EQ(str(page.body.as_array()[1], "id"), alices[0]);
+  page = s.call("GET", base + "?limit=2&after=" + alices[0], reader.token);
+  ASSERT_EQ(page.body.as_array().size(), 2u);
+  EXPECT_EQ(str(page.body.as_array()[1], "id"), alices[2]);
+  EXPECT_EQ(s.call("GET", base + "?after=" + alices[2], reader.token).body.as_array().size(), 0u);
+  EXPECT_EQ(s.call("GET", base + "?after=nope", reader.token).error_code(), "invalid_after");
+  EXPECT_EQ(s.call("GET", base + "?limit=201", reader.token).status, 400);
+  EXPECT_EQ(s.call("GET", base, outsider.token).status, 404);
+
+  // Only its author edits a comment; bad bodies change nothing.
+  auto edit = [&](const Account& who, const std::string& cid, const std::string& text) {
+    return s.call("PATCH", base + "/" + cid, who.token, body(json::object{{"body", text}}));
+  };
+  EXPECT_EQ(edit(k.a, bobs, "rewritten").error_code(), "not_author");
+  for (const std::string& bad : std::vector<std::string>{"", " \n\t ", std::string(10'001, 'x')})
+    EXPECT_EQ(edit(k.b, bobs, bad).error_code(), "invalid_body");
+  EXPECT_EQ(post(reader, "me too").error_code(), "read_only");
+  EXPECT_EQ(post(outsider, "hello").status, 404);
+  auto edited = edit(k.b, bobs, "What about the budget? (edited)");
+  ASSERT_EQ(edited.status, 200) << edited.raw.body;
+  EXPECT_FALSE(edited.body.at("edited_at").is_null());
+  e = until(*events, "task.comment_updated");
+  ASSERT_FALSE(e.is_null());
+  EXPECT_EQ(str(e.at("data"), "body"), "What about the budget? (edited)");
+
+  // Its author or an administrator deletes it (audited); nobody else.
+  EXPECT_EQ(s.call("DELETE", base + "/" + alices[0], k.b.token).error_code(), "not_author");
+  EXPECT_EQ(s.call("DELETE", base + "/" + bobs, k.a.token).status,
+            204);  // Alice owns the workspace
+  EXPECT_EQ(s.call("DELETE", base + "/" + alices[1], k.a.token).status, 204);
+  EXPECT_EQ(s.audit_count("tasks.comment_deleted"), 2);
+  e = until(*events, "task.comment_deleted");
+  ASSERT_FALSE(e.is_null());
+  EXPECT_EQ(str(e.at("data"), "id"), bobs);
+  EXPECT_EQ(e.at("data").at("comment_count").as_int64(), 3);
+  EXPECT_EQ(edit(k.b, bobs, "again").status, 404);
+  // A comment is reached through its own task only.
+  const std::string other = k.created({{"title", "other"}});
+  EXPECT_EQ(s.call("DELETE", "/api/v1/tasks/" + other + "/comments/" + alices[2], k.a.token).status,
+            404);
+  EXPECT_EQ(k.get(id).at("comment_count").as_int64(), 2);
+
+  // Deleting the task deletes its comments.
+  ASSERT_EQ(s.call("DELETE", "/api/v1/tasks/" + id, k.a.token).status, 204);
+  EXPECT_EQ(s.call("GET", base, k.a.token).status, 404);
 }
 
 }  // namespace

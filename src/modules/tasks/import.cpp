@@ -60,8 +60,9 @@ class TasksImport final : public platform::ModuleImport {
 
   Result<void> entry(platform::ImportEntry& e) override {
     const std::string& path = e.entry().path;
-    if (e.entry().folder || !path.starts_with("tasks/tasks/") || !path.ends_with(".jsonl"))
-      return {};
+    if (e.entry().folder || !path.ends_with(".jsonl")) return {};
+    if (path.starts_with("tasks/comments/")) return comments(e);
+    if (!path.starts_with("tasks/tasks/")) return {};
     RUCHE_TRY(auto lines, e.lines());
     std::vector<Task> page;
     std::map<std::string, std::string> ids;  // this page's: archive -> new
@@ -87,6 +88,19 @@ class TasksImport final : public platform::ModuleImport {
       t.updated_at_ms = time(o, "updated_at").value_or(t.created_at_ms);
       if (t.status == Status::done)
         t.completed_at_ms = time(o, "completed_at").value_or(t.updated_at_ms);
+      // The checklist's items (check_fields made them, in order): who ticked them and when.
+      if (const json::value* list = o.if_contains("checklist"); list && list->is_array()) {
+        const auto& items = list->as_array();
+        for (std::size_t i = 0; i < t.checklist.size() && i < items.size(); ++i) {
+          ChecklistItem& item = t.checklist[i];
+          item.created_at_ms = t.created_at_ms;
+          if (!item.done || !items[i].is_object()) continue;
+          const json::object& r = items[i].as_object();
+          const std::string by = text(r, "done_by");
+          item.done_by = by.empty() ? t.created_by : ctx_.user(by);
+          item.done_at_ms = time(r, "done_at").value_or(t.updated_at_ms);
+        }
+      }
       // People with no account here are left off (their tasks stay).
       for (const auto& u : in->assignee_ids.value_or(std::vector<std::string>{}))
         if (ctx_.known_user(u)) t.assignee_ids.push_back(ctx_.user(u));
@@ -106,6 +120,7 @@ class TasksImport final : public platform::ModuleImport {
         RUCHE_CHECK(store::insert(c, t));
         RUCHE_CHECK(store::set_assignees(c, t));
         RUCHE_CHECK(store::set_labels(c, t));
+        for (const auto& item : t.checklist) RUCHE_CHECK(store::insert_item(c, t.id, item));
       }
       return {};
     }));
@@ -114,6 +129,33 @@ class TasksImport final : public platform::ModuleImport {
     names_.insert(names.begin(), names.end());
     uids_.insert(uids.begin(), uids.end());
     for (auto& w : waits) waits_.push_back(std::move(w));
+    return {};
+  }
+
+  // A page of comments, on tasks read before (the export writes them after).
+  Result<void> comments(platform::ImportEntry& e) {
+    RUCHE_TRY(auto lines, e.lines());
+    std::vector<Comment> page;
+    for (const json::object& o : lines) {
+      Comment m;
+      auto task = ids_.find(text(o, "task_id"));
+      if (task == ids_.end()) return bad("a comment on a task the archive does not hold before it");
+      m.id = crypto::new_id_of<CommentId>();
+      m.task_id = TaskId(task->second);
+      m.author_id = ctx_.user(text(o, "author_id"));
+      auto body = check_comment_body(text(o, "body"));
+      if (!body) return bad(body.error().message);
+      m.body = std::move(*body);
+      m.created_at_ms = time(o, "created_at").value_or(ctx_.now_ms);
+      m.edited_at_ms = time(o, "edited_at");
+      if (++comments_[m.task_id.str()] > kMaxComments) return bad("too many comments on a task");
+      page.push_back(std::move(m));
+    }
+    RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
+      for (const auto& m : page) RUCHE_CHECK(store::insert_comment(c, m));
+      return {};
+    }));
+    comments_total_ += static_cast<std::int64_t>(page.size());
     return {};
   }
 
@@ -136,6 +178,7 @@ class TasksImport final : public platform::ModuleImport {
     }));
     json::object o;
     o["tasks"] = static_cast<std::int64_t>(ids_.size());
+    o["task_comments"] = comments_total_;
     return o;
   }
 
@@ -145,6 +188,8 @@ class TasksImport final : public platform::ModuleImport {
   std::map<std::string, std::string> ids_;  // archive id -> new id
   std::set<std::string> names_, uids_;      // CalDAV names and UIDs given so far
   std::vector<std::pair<std::string, std::vector<std::string>>> waits_;
+  std::map<std::string, std::int64_t> comments_;  // new task id -> comments read
+  std::int64_t comments_total_ = 0;
 };
 
 }  // namespace

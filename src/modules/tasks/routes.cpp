@@ -57,6 +57,33 @@ http::Response task_reply(const Task& t, int status = 200) {
   return r;
 }
 
+// An answer about a part of task `t` (an item): carries the task's ETag.
+http::Response part_reply(json::object o, const Task& t, int status = 200) {
+  http::Response r = json_reply(std::move(o), status);
+  r.headers.set("ETag", etag_of(t));
+  return r;
+}
+
+Result<ItemInput> item_input_of(const http::Request& req) {
+  RUCHE_TRY(json::In in, json::In::parse(req.body));
+  return parse_item_input(in.object_value());
+}
+
+ChecklistItemId item_param(const http::Request& req) {
+  return ChecklistItemId(std::string(req.param("item_id")));
+}
+CommentId comment_param(const http::Request& req) {
+  return CommentId(std::string(req.param("cid")));
+}
+
+// A comment's body from `{body}` (its contents checked by the service).
+Result<std::string> body_of(const http::Request& req) {
+  RUCHE_TRY(json::In in, json::In::parse(req.body));
+  std::string body = in.string("body", {.max = 1 << 20, .single_line = false});
+  if (!in.ok()) return tl::unexpected<Error>(in.error());
+  return body;
+}
+
 json::array tasks_json(const std::vector<Task>& list) {
   json::array a;
   for (const auto& t : list) a.push_back(to_json(t));
@@ -107,6 +134,64 @@ void register_routes(Api& api, Service& tasks) {
   api.add_object("DELETE", "/api/v1/tasks/{tid}", "tasks", Access::write, "tid",
                  [&tasks](http::Request& req, const Caller& caller) -> Result<http::Response> {
                    RUCHE_CHECK(tasks.remove(caller, task_param(req), if_match(req)));
+                   return http::no_content();
+                 });
+
+  api.add_object("POST", "/api/v1/tasks/{tid}/checklist", "tasks", Access::write, "tid",
+                 [&tasks](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(ItemInput in, item_input_of(req));
+                   RUCHE_TRY(auto done, tasks.add_item(caller, task_param(req), in, if_match(req)));
+                   return part_reply(to_json(done.first), done.second, 201);
+                 });
+
+  api.add_object("PATCH", "/api/v1/tasks/{tid}/checklist/{item_id}", "tasks", Access::write, "tid",
+                 [&tasks](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(ItemInput in, item_input_of(req));
+                   RUCHE_TRY(auto done, tasks.change_item(caller, task_param(req), item_param(req),
+                                                          in, if_match(req)));
+                   return part_reply(to_json(done.first), done.second);
+                 });
+
+  api.add_object("DELETE", "/api/v1/tasks/{tid}/checklist/{item_id}", "tasks", Access::write, "tid",
+                 [&tasks](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(Task t, tasks.remove_item(caller, task_param(req), item_param(req),
+                                                       if_match(req)));
+                   http::Response r = http::no_content();
+                   r.headers.set("ETag", etag_of(t));
+                   return r;
+                 });
+
+  api.add_object("GET", "/api/v1/tasks/{tid}/comments", "tasks", Access::read, "tid",
+                 [&tasks](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(auto limit, platform::query_integer(req, "limit", 1, kMaxCommentPage));
+                   std::optional<std::string> after;
+                   if (auto a = req.query_param("after")) after = std::string(*a);
+                   RUCHE_TRY(auto list,
+                             tasks.comments(caller, task_param(req), after,
+                                            static_cast<int>(limit.value_or(kDefaultCommentPage))));
+                   json::array a;
+                   for (const auto& m : list) a.push_back(to_json(m));
+                   return json_reply(a);
+                 });
+
+  api.add_object("POST", "/api/v1/tasks/{tid}/comments", "tasks", Access::write, "tid",
+                 [&tasks](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(std::string body, body_of(req));
+                   RUCHE_TRY(Comment m, tasks.add_comment(caller, task_param(req), body));
+                   return json_reply(to_json(m), 201);
+                 });
+
+  api.add_object("PATCH", "/api/v1/tasks/{tid}/comments/{cid}", "tasks", Access::write, "tid",
+                 [&tasks](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(std::string body, body_of(req));
+                   RUCHE_TRY(Comment m, tasks.change_comment(caller, task_param(req),
+                                                             comment_param(req), body));
+                   return json_reply(to_json(m));
+                 });
+
+  api.add_object("DELETE", "/api/v1/tasks/{tid}/comments/{cid}", "tasks", Access::write, "tid",
+                 [&tasks](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_CHECK(tasks.remove_comment(caller, task_param(req), comment_param(req)));
                    return http::no_content();
                  });
 

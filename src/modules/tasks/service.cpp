@@ -25,10 +25,14 @@ constexpr std::string_view kExportReadme =
     "                       id, title, description (Markdown), status (todo, doing, done),\n"
     "                       position in its column, assignee_ids, labels, due (ISO 8601 date\n"
     "                       or date and time), blocked_by (ids of the tasks it waits for),\n"
-    "                       created_by, created_at, updated_at, completed_at; for tasks\n"
-    "                       CalDAV clients made or changed, caldav: their resource name,\n"
-    "                       UID, and the iCalendar lines they sent that tasks do not model\n"
-    "                       (todo_extra, calendar_extra).\n"
+    "                       created_by, created_at, updated_at, completed_at, checklist\n"
+    "                       (its items in order: id, text, done, position, done_by,\n"
+    "                       done_at); for tasks CalDAV clients made or changed, caldav:\n"
+    "                       their resource name, UID, and the iCalendar lines they sent\n"
+    "                       that tasks do not model (todo_extra, calendar_extra).\n"
+    "comments/NNNNNN.jsonl  every comment on a task, oldest first, in pages of 1,000:\n"
+    "                       id, task_id, author_id, body (Markdown), created_at,\n"
+    "                       edited_at.\n"
     "calendar/NNNNNN.ics    the same tasks as iCalendar VTODOs (RFC 5545), in pages of\n"
     "                       1,000, for calendar and task applications; dependencies as\n"
     "                       RELATED-TO;RELTYPE=DEPENDS-ON (RFC 9253).\n";
@@ -78,6 +82,41 @@ Result<std::vector<std::string>> check_labels(const std::vector<std::string>& ra
   return std::vector<std::string>(set.begin(), set.end());
 }
 
+Result<std::string> check_item_text(std::string_view raw) {
+  std::string text = trimmed(raw);
+  std::string why = json::check_string(text, {.min = 1, .max = kMaxChecklistTextBytes});
+  if (!why.empty())
+    return fail(Errc::invalid,
+                "a checklist item's text " + why + " (1 to 500 bytes, one line, not blank)",
+                "invalid_checklist");
+  return text;
+}
+
+Result<double> check_position(double position) {
+  if (!std::isfinite(position) || std::fabs(position) > 1e15)
+    return fail(Errc::invalid, "position is a number within ±1e15", "invalid_position");
+  return position;
+}
+
+// Ticks or unticks `i` for `who` at `now_ms`: a ticked item says by whom.
+void set_done(ChecklistItem& i, bool done, const std::string& who, std::int64_t now_ms) {
+  if (i.done == done) return;
+  i.done = done;
+  i.done_by = done ? std::optional<std::string>(who) : std::nullopt;
+  i.done_at_ms = done ? std::optional<std::int64_t>(now_ms) : std::nullopt;
+}
+
+// A number read as a double, or a rejection of `key`.
+std::optional<double> opt_number(json::In& in, std::string_view key) {
+  const json::value* p = in.raw(key);
+  if (!p || p->is_null()) return std::nullopt;
+  if (!p->is_number()) {
+    in.reject(key, "must be a number");
+    return std::nullopt;
+  }
+  return p->to_number<double>();
+}
+
 // Every element of `a` not in `b` (both sorted).
 std::vector<std::string> minus(const std::vector<std::string>& a,
                                const std::vector<std::string>& b) {
@@ -120,14 +159,48 @@ Result<void> check_fields(const TaskInput& in, Task& t, bool is_new) {
     t.due_ms = ms;
   }
   if (in.position) {
-    if (!std::isfinite(*in.position) || std::fabs(*in.position) > 1e15)
-      return fail(Errc::invalid, "position is a number within ±1e15", "invalid_position");
-    t.position = *in.position;
+    RUCHE_TRY(t.position, check_position(*in.position));
   }
   if (in.labels) {
     RUCHE_TRY(t.labels, check_labels(*in.labels));
   }
+  if (in.checklist) {
+    if (!is_new)
+      return fail(Errc::invalid,
+                  "a task's checklist is changed item by item (/tasks/{id}/checklist)",
+                  "invalid_checklist");
+    if (in.checklist->size() > kMaxChecklistItems)
+      return fail(Errc::invalid, "at most 100 checklist items", "invalid_checklist");
+    t.checklist.clear();
+    for (const auto& item : *in.checklist) {
+      ChecklistItem i;
+      i.id = crypto::new_id_of<ChecklistItemId>();
+      RUCHE_TRY(i.text, check_item_text(item.text));
+      i.done = item.done;
+      i.position = kPositionStep * static_cast<double>(t.checklist.size() + 1);
+      t.checklist.push_back(std::move(i));
+    }
+  }
   return {};
+}
+
+Result<std::string> check_comment_body(std::string_view body) {
+  std::string why =
+      json::check_string(body, {.min = 1, .max = kMaxCommentBytes, .single_line = false});
+  if (why.empty() && body.find_first_not_of(" \t\r\n") == std::string_view::npos) why = "is blank";
+  if (!why.empty())
+    return fail(Errc::invalid, "body " + why + " (1 to 10,000 bytes, not blank)", "invalid_body");
+  return std::string(body);
+}
+
+Result<ItemInput> parse_item_input(const json::object& o) {
+  json::In in{o};
+  ItemInput i;
+  i.text = in.opt_string("text", {.max = 1 << 20, .single_line = false});
+  i.done = in.opt_boolean("done");
+  i.position = opt_number(in, "position");
+  if (!in.ok()) return tl::unexpected<Error>(in.error());
+  return i;
 }
 
 Result<TaskInput> parse_input(const json::object& o) {
@@ -145,16 +218,29 @@ Result<TaskInput> parse_input(const json::object& o) {
   } else {
     t.due = in.opt_string("due", kAny);
   }
-  if (const json::value* p = in.raw("position"); p && !p->is_null()) {
-    if (!p->is_number()) {
-      in.reject("position", "must be a number");
-    } else {
-      t.position = p->to_number<double>();
-    }
-  }
+  t.position = opt_number(in, "position");
   t.assignee_ids = in.opt_string_list("assignee_ids", kList);
   t.labels = in.opt_string_list("labels", kList);
   t.blocked_by = in.opt_string_list("blocked_by", kList);
+  if (const json::value* list = in.raw("checklist")) {
+    const json::array* items = list->if_array();
+    if (!items || items->size() > kList.max_items) {
+      in.reject("checklist", "must be a list of {text, done?}");
+    } else {
+      t.checklist.emplace();
+      for (const auto& v : *items) {
+        const json::object* item = v.if_object();
+        const json::value* text = item ? item->if_contains("text") : nullptr;
+        const json::value* done = item ? item->if_contains("done") : nullptr;
+        if (!text || !text->is_string() || (done && !done->is_bool() && !done->is_null())) {
+          in.reject("checklist", "must be a list of {text, done?}");
+          break;
+        }
+        t.checklist->push_back(
+            {std::string(text->as_string()), done && done->is_bool() && done->as_bool()});
+      }
+    }
+  }
   if (!in.ok()) return tl::unexpected<Error>(in.error());
   return t;
 }
@@ -227,6 +313,14 @@ Result<std::vector<std::string>> Service::apply(db::Conn& c, Task& t, const Task
     RUCHE_CHECK(store::update(c, t));
   } else {
     RUCHE_CHECK(store::insert(c, t));
+    for (auto& i : t.checklist) {
+      i.created_at_ms = now_ms;
+      if (i.done) {
+        i.done_by = t.created_by;
+        i.done_at_ms = now_ms;
+      }
+      RUCHE_CHECK(store::insert_item(c, t.id, i));
+    }
   }
   if (in.assignee_ids && (!before || before->assignee_ids != t.assignee_ids))
     RUCHE_CHECK(store::set_assignees(c, t));
@@ -361,6 +455,200 @@ Result<void> Service::remove(const Caller& caller, const TaskId& id,
     if (if_match && !dav::etag_listed(*if_match, etag_of(t), false))
       return fail(Errc::precondition_failed, "the task changed since", "precondition_failed");
     return delete_task(c, caller, t);
+  });
+}
+
+Result<Task> Service::checklist_changed(db::Conn& c, const Task& before, Task t,
+                                        std::int64_t now_ms) {
+  std::sort(t.checklist.begin(), t.checklist.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.position, a.created_at_ms, a.id) <
+           std::tie(b.position, b.created_at_ms, b.id);
+  });
+  t.version = before.version + 1;
+  t.updated_at_ms = now_ms;
+  RUCHE_CHECK(store::update(c, t));
+  RUCHE_TRY(auto stored, emit(c, t.workspace_id, "task.updated", t.id, {}));
+  return std::move(*stored);
+}
+
+namespace {
+
+Result<void> check_if_match(const std::optional<std::string>& if_match, const Task& t) {
+  if (if_match && !dav::etag_listed(*if_match, etag_of(t), false))
+    return fail(Errc::precondition_failed, "the task changed since", "precondition_failed");
+  return {};
+}
+
+// The item `id` of `t`'s checklist (not_found otherwise).
+Result<ChecklistItem*> item_of(Task& t, const ChecklistItemId& id) {
+  for (auto& i : t.checklist)
+    if (i.id == id) return &i;
+  return fail(Errc::not_found, "no such checklist item");
+}
+
+}  // namespace
+
+Result<std::pair<ChecklistItem, Task>> Service::add_item(
+    const Caller& caller, const TaskId& id, const ItemInput& in,
+    const std::optional<std::string>& if_match) {
+  if (!in.text) return fail(Errc::invalid, "text is required", "invalid_checklist");
+  ChecklistItem item;
+  RUCHE_TRY(item.text, check_item_text(*in.text));
+  if (in.position) {
+    RUCHE_TRY(item.position, check_position(*in.position));
+  }
+  const std::int64_t now = p_.clock.now_ms();
+  return p_.db.write([&](db::Conn& c) -> Result<std::pair<ChecklistItem, Task>> {
+    RUCHE_TRY(auto found, reach(c, caller, id, Access::write));
+    const Task& before = found.first;
+    RUCHE_CHECK(check_if_match(if_match, before));
+    if (before.checklist.size() >= kMaxChecklistItems)
+      return fail(Errc::conflict, "a checklist has at most 100 items", "checklist_full");
+    ChecklistItem i = item;
+    i.id = crypto::new_id_of<ChecklistItemId>();
+    i.created_at_ms = now;
+    if (!in.position)
+      i.position = before.checklist.empty() ? kPositionStep
+                                            : before.checklist.back().position + kPositionStep;
+    set_done(i, in.done.value_or(false), caller.user_id.str(), now);
+    RUCHE_CHECK(store::insert_item(c, before.id, i));
+    Task t = before;
+    t.checklist.push_back(i);
+    RUCHE_TRY(Task stored, checklist_changed(c, before, std::move(t), now));
+    return std::make_pair(std::move(i), std::move(stored));
+  });
+}
+
+Result<std::pair<ChecklistItem, Task>> Service::change_item(
+    const Caller& caller, const TaskId& id, const ChecklistItemId& item, const ItemInput& in,
+    const std::optional<std::string>& if_match) {
+  std::optional<std::string> text;
+  if (in.text) {
+    RUCHE_TRY(text, check_item_text(*in.text));
+  }
+  if (in.position) {
+    RUCHE_CHECK(check_position(*in.position));
+  }
+  const std::int64_t now = p_.clock.now_ms();
+  return p_.db.write([&](db::Conn& c) -> Result<std::pair<ChecklistItem, Task>> {
+    RUCHE_TRY(auto found, reach(c, caller, id, Access::write));
+    const Task& before = found.first;
+    RUCHE_CHECK(check_if_match(if_match, before));
+    Task t = before;
+    RUCHE_TRY(ChecklistItem * i, item_of(t, item));
+    if (text) i->text = *text;
+    if (in.position) i->position = *in.position;
+    if (in.done) set_done(*i, *in.done, caller.user_id.str(), now);
+    ChecklistItem changed = *i;
+    RUCHE_CHECK(store::update_item(c, changed));
+    RUCHE_TRY(Task stored, checklist_changed(c, before, std::move(t), now));
+    return std::make_pair(std::move(changed), std::move(stored));
+  });
+}
+
+Result<Task> Service::remove_item(const Caller& caller, const TaskId& id,
+                                  const ChecklistItemId& item,
+                                  const std::optional<std::string>& if_match) {
+  const std::int64_t now = p_.clock.now_ms();
+  return p_.db.write([&](db::Conn& c) -> Result<Task> {
+    RUCHE_TRY(auto found, reach(c, caller, id, Access::write));
+    const Task& before = found.first;
+    RUCHE_CHECK(check_if_match(if_match, before));
+    Task t = before;
+    RUCHE_TRY(ChecklistItem * i, item_of(t, item));
+    RUCHE_CHECK(store::remove_item(c, i->id));
+    t.checklist.erase(t.checklist.begin() + (i - t.checklist.data()));
+    return checklist_changed(c, before, std::move(t), now);
+  });
+}
+
+Result<Comment> Service::find_comment(db::Conn& c, const TaskId& task, const CommentId& id) {
+  if (!is_id(id.str())) return fail(Errc::not_found, "no such comment");
+  RUCHE_TRY(auto m, store::comment(c, id));
+  if (!m || m->task_id != task) return fail(Errc::not_found, "no such comment");
+  return std::move(*m);
+}
+
+Result<void> Service::emit_comment(db::Conn& c, const WorkspaceId& ws, std::string_view type,
+                                   const TaskId& task, json::object data) {
+  RUCHE_TRY(data["comment_count"], store::comment_count(c, task));
+  RUCHE_TRY([[maybe_unused]] auto seq, p_.outbox.append(c, ws, type, "tasks", data, {}, ""));
+  return {};
+}
+
+Result<std::vector<Comment>> Service::comments(const Caller& caller, const TaskId& id,
+                                               const std::optional<std::string>& after, int limit) {
+  return p_.db.read([&](db::Conn& c) -> Result<std::vector<Comment>> {
+    RUCHE_TRY(auto found, reach(c, caller, id, Access::read));
+    std::optional<Comment> from;
+    if (after) {
+      auto m = find_comment(c, id, CommentId(*after));
+      if (!m) return fail(Errc::invalid, "after is not a comment of this task", "invalid_after");
+      from = std::move(*m);
+    }
+    return store::comments(c, id, from ? &*from : nullptr, limit);
+  });
+}
+
+Result<Comment> Service::add_comment(const Caller& caller, const TaskId& id,
+                                     std::string_view body) {
+  RUCHE_TRY(std::string checked, check_comment_body(body));
+  const std::int64_t now = p_.clock.now_ms();
+  return p_.db.write([&](db::Conn& c) -> Result<Comment> {
+    RUCHE_TRY(auto found, reach(c, caller, id, Access::write));
+    RUCHE_TRY(std::int64_t count, store::comment_count(c, id));
+    if (count >= kMaxComments)
+      return fail(Errc::conflict, "a task has at most 10,000 comments", "too_many_comments");
+    Comment m;
+    m.id = crypto::new_id_of<CommentId>();
+    m.task_id = id;
+    m.author_id = caller.user_id.str();
+    m.body = checked;
+    // Comments read in the order they were made, even within a millisecond.
+    RUCHE_TRY(auto last, store::last_comment_at(c, id));
+    m.created_at_ms = last ? std::max(now, *last + 1) : now;
+    RUCHE_CHECK(store::insert_comment(c, m));
+    RUCHE_CHECK(emit_comment(c, found.first.workspace_id, "task.comment_created", id, to_json(m)));
+    return m;
+  });
+}
+
+Result<Comment> Service::change_comment(const Caller& caller, const TaskId& id,
+                                        const CommentId& comment, std::string_view body) {
+  RUCHE_TRY(std::string checked, check_comment_body(body));
+  const std::int64_t now = p_.clock.now_ms();
+  return p_.db.write([&](db::Conn& c) -> Result<Comment> {
+    RUCHE_TRY(auto found, reach(c, caller, id, Access::write));
+    RUCHE_TRY(Comment m, find_comment(c, id, comment));
+    if (m.author_id != caller.user_id.str())
+      return fail(Errc::forbidden, "only its author changes a comment", "not_author");
+    m.body = checked;
+    m.edited_at_ms = now;
+    RUCHE_CHECK(store::update_comment(c, m));
+    RUCHE_CHECK(emit_comment(c, found.first.workspace_id, "task.comment_updated", id, to_json(m)));
+    return m;
+  });
+}
+
+Result<void> Service::remove_comment(const Caller& caller, const TaskId& id,
+                                     const CommentId& comment) {
+  return p_.db.write([&](db::Conn& c) -> Result<void> {
+    RUCHE_TRY(auto found, reach(c, caller, id, Access::write));
+    RUCHE_TRY(Comment m, find_comment(c, id, comment));
+    if (m.author_id != caller.user_id.str() && !found.second.can_manage())
+      return fail(Errc::forbidden, "only its author or an administrator deletes a comment",
+                  "not_author");
+    RUCHE_CHECK(store::remove_comment(c, m.id));
+    AuditEntry e = AuditEntry::by(caller, "tasks.comment_deleted");
+    e.workspace_id = found.first.workspace_id.str();
+    e.object = m.id.str();
+    e.details["task_id"] = id.str();
+    e.details["author_id"] = m.author_id;
+    RUCHE_CHECK(p_.audit.append(c, e));
+    json::object data;
+    data["id"] = m.id.str();
+    data["task_id"] = id.str();
+    return emit_comment(c, found.first.workspace_id, "task.comment_deleted", id, std::move(data));
   });
 }
 
@@ -511,7 +799,8 @@ Result<void> Service::export_workspace(db::Conn& c, const WorkspaceId& ws,
         w.lines(t.ical_calendar_extra);
     for (const auto& t : part) {
       json::object o = to_json(t);
-      for (const char* derived : {"workspace_id", "blocks", "blocked", "version"}) o.erase(derived);
+      for (const char* derived : {"workspace_id", "blocks", "blocked", "version", "comment_count"})
+        o.erase(derived);
       json::object caldav;
       if (t.dav_name != t.id.str() + ".ics") caldav["name"] = t.dav_name;
       if (t.ical_uid != t.id.str() + "@ruche") caldav["uid"] = t.ical_uid;
@@ -526,7 +815,14 @@ Result<void> Service::export_workspace(db::Conn& c, const WorkspaceId& ws,
     std::snprintf(name, sizeof name, "tasks/calendar/%06d.ics", ++page);
     return out.add(name, w.str(), now_ms);
   }));
-  return lines.finish();
+  RUCHE_CHECK(lines.finish());
+  // After the tasks: an import reads a comment once its task has its new id.
+  platform::JsonLinesPages comments(out, "tasks/comments", now_ms);
+  RUCHE_CHECK(store::each_comment(c, ws, [&](std::vector<Comment>& part) -> Result<void> {
+    for (const auto& m : part) RUCHE_CHECK(comments.add(to_json(m)));
+    return {};
+  }));
+  return comments.finish();
 }
 
 }  // namespace ruche::tasks

@@ -22,15 +22,34 @@ struct TaskInput {
   bool clear_due = false;
   std::optional<double> position;
   std::optional<std::vector<std::string>> assignee_ids, labels, blocked_by;
+  // A new task's checklist (`[{text, done?}]`); changed item by item after.
+  struct Item {
+    std::string text;
+    bool done = false;
+  };
+  std::optional<std::vector<Item>> checklist;
 };
+
+// A checklist item's fields as a request gives them (absent: unchanged).
+struct ItemInput {
+  std::optional<std::string> text;
+  std::optional<bool> done;
+  std::optional<double> position;
+};
+Result<ItemInput> parse_item_input(const json::object& o);
+
+// A comment's body, checked: 1 to kMaxCommentBytes, not blank. Errors:
+// invalid "invalid_body".
+Result<std::string> check_comment_body(std::string_view body);
 
 // A task's fields from a request's or an export's JSON object: their types
 // (invalid "invalid_field"); their contents are checked when applied.
 Result<TaskInput> parse_input(const json::object& o);
 
 // Checks the fields of `in` that need no database (title, description,
-// status, due, position, labels) and sets them on `t`; a new task needs a
-// title. Errors: invalid with the field's code (docs/api.md, "Tasks").
+// status, due, position, labels, a new task's checklist: new items, in
+// order, without done_by and done_at) and sets them on `t`; a new task needs
+// a title. Errors: invalid with the field's code (docs/api.md, "Tasks").
 Result<void> check_fields(const TaskInput& in, Task& t, bool is_new);
 
 class Service {
@@ -50,6 +69,36 @@ class Service {
                       const std::optional<std::string>& if_match);
   Result<void> remove(const platform::Caller& caller, const TaskId& id,
                       const std::optional<std::string>& if_match);
+  // A task's checklist: an item added (at the end unless `in.position`),
+  // changed, deleted; each a change of the task (its version, task.updated),
+  // which comes back with the item. Errors besides those above: invalid
+  // "invalid_checklist", conflict "checklist_full"; not_found for an item
+  // of another task.
+  Result<std::pair<ChecklistItem, Task>> add_item(const platform::Caller& caller, const TaskId& id,
+                                                  const ItemInput& in,
+                                                  const std::optional<std::string>& if_match);
+  Result<std::pair<ChecklistItem, Task>> change_item(const platform::Caller& caller,
+                                                     const TaskId& id, const ChecklistItemId& item,
+                                                     const ItemInput& in,
+                                                     const std::optional<std::string>& if_match);
+  Result<Task> remove_item(const platform::Caller& caller, const TaskId& id,
+                           const ChecklistItemId& item, const std::optional<std::string>& if_match);
+
+  // A task's comments, oldest first, after comment `after` (invalid
+  // "invalid_after" when it is not one of the task's); one added (the write
+  // right; conflict "too_many_comments"), changed (its author; forbidden
+  // "not_author"), deleted (its author or an administrator of the
+  // workspace; audited). Errors besides: invalid "invalid_body"; not_found
+  // for a comment of another task.
+  Result<std::vector<Comment>> comments(const platform::Caller& caller, const TaskId& id,
+                                        const std::optional<std::string>& after, int limit);
+  Result<Comment> add_comment(const platform::Caller& caller, const TaskId& id,
+                              std::string_view body);
+  Result<Comment> change_comment(const platform::Caller& caller, const TaskId& id,
+                                 const CommentId& comment, std::string_view body);
+  Result<void> remove_comment(const platform::Caller& caller, const TaskId& id,
+                              const CommentId& comment);
+
   // Tasks assigned to the caller wherever they may read tasks.
   Result<std::vector<Task>> mine(const platform::Caller& caller,
                                  const std::vector<Status>& statuses, int limit);
@@ -101,6 +150,14 @@ class Service {
   Result<Task> update_task(db::Conn& c, const Task& before, Task t, const TaskInput& in, bool ical,
                            std::int64_t now_ms);
   Result<void> delete_task(db::Conn& c, const platform::Caller& caller, const Task& t);
+  // `before` with its checklist changed into `t` (already stored): a new
+  // version, task.updated.
+  Result<Task> checklist_changed(db::Conn& c, const Task& before, Task t, std::int64_t now_ms);
+  // The comment `id` of task `task` (not_found otherwise).
+  Result<Comment> find_comment(db::Conn& c, const TaskId& task, const CommentId& id);
+  // `type` (task.comment_created, …) with `data` and the task's comment_count.
+  Result<void> emit_comment(db::Conn& c, const WorkspaceId& ws, std::string_view type,
+                            const TaskId& task, json::object data);
   // `type` (task.created, task.updated) for `id` with the task as it is
   // now, which it returns (none for an empty id), and task.updated for each
   // of `others` still there; the tasks read at once.

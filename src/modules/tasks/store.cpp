@@ -54,6 +54,43 @@ Task task_from(const db::Row& r) {
   return t;
 }
 
+constexpr const char* kItemColumns = "id, text, done, position, done_by, done_at_ms, created_at_ms";
+
+ChecklistItem item_from(const db::Row& r, std::size_t at) {
+  ChecklistItem i;
+  i.id = ChecklistItemId(r.text(at));
+  i.text = r.text(at + 1);
+  i.done = r.boolean(at + 2);
+  i.position = r.f64(at + 3);
+  i.done_by = r.opt_text(at + 4);
+  i.done_at_ms = r.opt_i64(at + 5);
+  i.created_at_ms = r.i64(at + 6);
+  return i;
+}
+
+constexpr const char* kCommentColumns = "id, task_id, author_id, body, created_at_ms, edited_at_ms";
+
+Comment comment_from(const db::Row& r) {
+  Comment m;
+  m.id = CommentId(r.text(0));
+  m.task_id = TaskId(r.text(1));
+  m.author_id = r.text(2);
+  m.body = r.text(3);
+  m.created_at_ms = r.i64(4);
+  m.edited_at_ms = r.opt_i64(5);
+  return m;
+}
+
+Result<std::vector<Comment>> query_comments(db::Conn& c, const std::string& sql,
+                                            const std::vector<db::Param>& params) {
+  std::vector<Comment> out;
+  RUCHE_CHECK(c.each(sql, params, [&](const db::Row& r) {
+    out.push_back(comment_from(r));
+    return true;
+  }));
+  return out;
+}
+
 std::vector<db::Param> params_of(const std::vector<std::string>& ids) {
   return {ids.begin(), ids.end()};
 }
@@ -97,6 +134,19 @@ Result<void> fill(db::Conn& c, std::vector<Task>& page) {
                        by_id.find(r.text(0))->second->blocks.push_back(r.text(1));
                        return true;
                      }));
+  RUCHE_CHECK(c.each(std::string("SELECT task_id, ") + kItemColumns +
+                         " FROM tasks_checklist WHERE task_id IN " + in +
+                         " ORDER BY task_id, position, created_at_ms, id",
+                     ids, [&](const db::Row& r) {
+                       by_id.find(r.text(0))->second->checklist.push_back(item_from(r, 1));
+                       return true;
+                     }));
+  RUCHE_CHECK(c.each(
+      "SELECT task_id, COUNT(*) FROM tasks_comments WHERE task_id IN " + in + " GROUP BY task_id",
+      ids, [&](const db::Row& r) {
+        by_id.find(r.text(0))->second->comment_count = r.i64(1);
+        return true;
+      }));
   return {};
 }
 
@@ -384,6 +434,106 @@ Result<void> bump(db::Conn& c, const std::vector<std::string>& ids) {
 
 Result<void> remove(db::Conn& c, const TaskId& id) {
   RUCHE_TRY([[maybe_unused]] auto n, c.exec("DELETE FROM tasks_items WHERE id = $1", {id}));
+  return {};
+}
+
+Result<void> insert_item(db::Conn& c, const TaskId& task, const ChecklistItem& i) {
+  RUCHE_TRY(
+      [[maybe_unused]] auto n,
+      c.exec("INSERT INTO tasks_checklist (id, task_id, position, text, done, done_by, "
+             "done_at_ms, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             {i.id, task, i.position, i.text, i.done, i.done_by, i.done_at_ms, i.created_at_ms}));
+  return {};
+}
+
+Result<void> update_item(db::Conn& c, const ChecklistItem& i) {
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("UPDATE tasks_checklist SET position = $2, text = $3, done = $4, done_by = $5, "
+                   "done_at_ms = $6 WHERE id = $1",
+                   {i.id, i.position, i.text, i.done, i.done_by, i.done_at_ms}));
+  return {};
+}
+
+Result<void> remove_item(db::Conn& c, const ChecklistItemId& id) {
+  RUCHE_TRY([[maybe_unused]] auto n, c.exec("DELETE FROM tasks_checklist WHERE id = $1", {id}));
+  return {};
+}
+
+Result<std::optional<Comment>> comment(db::Conn& c, const CommentId& id) {
+  RUCHE_TRY(auto found,
+            query_comments(
+                c, std::string("SELECT ") + kCommentColumns + " FROM tasks_comments WHERE id = $1",
+                {db::Param(id)}));
+  if (found.empty()) return std::optional<Comment>{};
+  return std::optional<Comment>(std::move(found.front()));
+}
+
+Result<std::vector<Comment>> comments(db::Conn& c, const TaskId& task, const Comment* after,
+                                      int limit) {
+  std::string sql =
+      std::string("SELECT ") + kCommentColumns + " FROM tasks_comments WHERE task_id = $1";
+  std::vector<db::Param> params{task};
+  if (after) {
+    params.emplace_back(after->created_at_ms);
+    params.emplace_back(after->id);
+    sql += " AND (created_at_ms > $2 OR (created_at_ms = $2 AND id > $3))";
+  }
+  params.emplace_back(static_cast<std::int64_t>(limit));
+  sql += " ORDER BY created_at_ms, id LIMIT $" + std::to_string(params.size());
+  return query_comments(c, sql, params);
+}
+
+Result<std::int64_t> comment_count(db::Conn& c, const TaskId& task) {
+  RUCHE_TRY(auto row,
+            c.query_one("SELECT COUNT(*) FROM tasks_comments WHERE task_id = $1", {task}));
+  return row ? row->i64(0) : 0;
+}
+
+Result<std::optional<std::int64_t>> last_comment_at(db::Conn& c, const TaskId& task) {
+  RUCHE_TRY(
+      auto row,
+      c.query_one("SELECT MAX(created_at_ms) FROM tasks_comments WHERE task_id = $1", {task}));
+  return row ? row->opt_i64(0) : std::nullopt;
+}
+
+Result<void> each_comment(db::Conn& c, const WorkspaceId& ws,
+                          FunctionRef<Result<void>(std::vector<Comment>&)> page) {
+  std::int64_t after_ms = -1;
+  std::string after_id;
+  for (;;) {
+    RUCHE_TRY(auto part,
+              query_comments(
+                  c,
+                  "SELECT m.id, m.task_id, m.author_id, m.body, m.created_at_ms, m.edited_at_ms "
+                  "FROM tasks_comments m JOIN tasks_items t ON t.id = m.task_id WHERE "
+                  "t.workspace_id = $1 AND (m.created_at_ms > $2 OR (m.created_at_ms = $2 AND "
+                  "m.id > $3)) ORDER BY m.created_at_ms, m.id LIMIT 1000",
+                  {db::Param(ws), db::Param(after_ms), db::Param(after_id)}));
+    if (part.empty()) return {};
+    after_ms = part.back().created_at_ms;
+    after_id = part.back().id.str();
+    RUCHE_CHECK(page(part));
+    if (part.size() < 1000) return {};
+  }
+}
+
+Result<void> insert_comment(db::Conn& c, const Comment& m) {
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("INSERT INTO tasks_comments (id, task_id, author_id, body, created_at_ms, "
+                   "edited_at_ms) VALUES ($1, $2, $3, $4, $5, $6)",
+                   {m.id, m.task_id, m.author_id, m.body, m.created_at_ms, m.edited_at_ms}));
+  return {};
+}
+
+Result<void> update_comment(db::Conn& c, const Comment& m) {
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("UPDATE tasks_comments SET body = $2, edited_at_ms = $3 WHERE id = $1",
+                   {m.id, m.body, m.edited_at_ms}));
+  return {};
+}
+
+Result<void> remove_comment(db::Conn& c, const CommentId& id) {
+  RUCHE_TRY([[maybe_unused]] auto n, c.exec("DELETE FROM tasks_comments WHERE id = $1", {id}));
   return {};
 }
 

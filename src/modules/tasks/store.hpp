@@ -82,6 +82,26 @@ Result<void> set_blockers(db::Conn& c, const Task& t);
 Result<void> bump(db::Conn& c, const std::vector<std::string>& ids);
 Result<void> remove(db::Conn& c, const TaskId& id);
 
+// A task's checklist items (the task's own version is raised by update()).
+Result<void> insert_item(db::Conn& c, const TaskId& task, const ChecklistItem& i);
+Result<void> update_item(db::Conn& c, const ChecklistItem& i);
+Result<void> remove_item(db::Conn& c, const ChecklistItemId& id);
+
+// Comments: one; a task's, oldest first, after `after` (none: from the
+// first); how many a task has; every one of a workspace's, page by page,
+// oldest first (exports).
+Result<std::optional<Comment>> comment(db::Conn& c, const CommentId& id);
+Result<std::vector<Comment>> comments(db::Conn& c, const TaskId& task, const Comment* after,
+                                      int limit);
+Result<std::int64_t> comment_count(db::Conn& c, const TaskId& task);
+// When the task's latest comment was made (none without comments).
+Result<std::optional<std::int64_t>> last_comment_at(db::Conn& c, const TaskId& task);
+Result<void> each_comment(db::Conn& c, const WorkspaceId& ws,
+                          FunctionRef<Result<void>(std::vector<Comment>&)> page);
+Result<void> insert_comment(db::Conn& c, const Comment& m);
+Result<void> update_comment(db::Conn& c, const Comment& m);
+Result<void> remove_comment(db::Conn& c, const CommentId& id);
+
 // Takes `user` off the tasks of `ws`; returns those tasks' ids.
 Result<std::vector<std::string>> unassign(db::Conn& c, const WorkspaceId& ws,
                                           const std::string& user);

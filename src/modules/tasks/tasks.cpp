@@ -52,6 +52,32 @@ json::object to_json(const Task& t) {
   o["updated_at"] = format_iso8601(t.updated_at_ms);
   o["completed_at"] = t.completed_at_ms ? json::value(format_iso8601(*t.completed_at_ms)) : nullptr;
   o["version"] = t.version;
+  json::array checklist;
+  for (const auto& i : t.checklist) checklist.push_back(to_json(i));
+  o["checklist"] = std::move(checklist);
+  o["comment_count"] = t.comment_count;
+  return o;
+}
+
+json::object to_json(const ChecklistItem& i) {
+  json::object o;
+  o["id"] = i.id.str();
+  o["text"] = i.text;
+  o["done"] = i.done;
+  o["position"] = i.position;
+  o["done_by"] = i.done_by ? json::value(*i.done_by) : nullptr;
+  o["done_at"] = i.done_at_ms ? json::value(format_iso8601(*i.done_at_ms)) : nullptr;
+  return o;
+}
+
+json::object to_json(const Comment& c) {
+  json::object o;
+  o["id"] = c.id.str();
+  o["task_id"] = c.task_id.str();
+  o["author_id"] = c.author_id;
+  o["body"] = c.body;
+  o["created_at"] = format_iso8601(c.created_at_ms);
+  o["edited_at"] = c.edited_at_ms ? json::value(format_iso8601(*c.edited_at_ms)) : nullptr;
   return o;
 }
 

@@ -16,6 +16,8 @@
 namespace ruche::tasks {
 
 using TaskId = Id<struct TaskIdTag>;
+using ChecklistItemId = Id<struct ChecklistItemIdTag>;
+using CommentId = Id<struct TaskCommentIdTag>;
 
 enum class Status { todo, doing, done };
 std::string_view status_name(Status s);
@@ -28,6 +30,13 @@ inline constexpr std::size_t kMaxLabelBytes = 40;
 inline constexpr std::size_t kMaxAssignees = 20;
 inline constexpr std::size_t kMaxBlockers = 50;
 inline constexpr int kMaxPage = 1000;
+// A task's checklist and comments (docs/tasks.md).
+inline constexpr std::size_t kMaxChecklistItems = 100;
+inline constexpr std::size_t kMaxChecklistTextBytes = 500;
+inline constexpr std::size_t kMaxCommentBytes = 10'000;
+inline constexpr std::int64_t kMaxComments = 10'000;
+inline constexpr int kMaxCommentPage = 200;
+inline constexpr int kDefaultCommentPage = 100;
 // CalDAV (docs/tasks.md): a resource name, and what a client sent that a
 // task does not model, kept to write back (the rest of the object's 256 KiB
 // holds the modeled fields, however long they grow).
@@ -36,6 +45,27 @@ inline constexpr std::size_t kMaxIcalExtraBytes = 192 * 1024;
 inline constexpr int kDefaultPage = 500;
 // A new task goes this far after the last of its column.
 inline constexpr double kPositionStep = 1024;
+
+// One line of a task's checklist.
+struct ChecklistItem {
+  ChecklistItemId id;
+  std::string text;
+  bool done = false;
+  double position = 0;
+  std::optional<std::string> done_by;  // who ticked it, while ticked
+  std::optional<std::int64_t> done_at_ms;
+  std::int64_t created_at_ms = 0;
+};
+
+// A comment on a task: its conversation, not its state (no version).
+struct Comment {
+  CommentId id;
+  TaskId task_id;
+  std::string author_id;
+  std::string body;  // Markdown
+  std::int64_t created_at_ms = 0;
+  std::optional<std::int64_t> edited_at_ms;
+};
 
 struct Task {
   TaskId id;
@@ -56,6 +86,8 @@ struct Task {
   std::int64_t updated_at_ms = 0;
   std::optional<std::int64_t> completed_at_ms;
   std::int64_t version = 1;
+  std::vector<ChecklistItem> checklist;  // in order
+  std::int64_t comment_count = 0;
   // Its resource in the workspace's CalDAV tasks collection and the UID of
   // its VTODO: the client's when a client made it, else "<id>.ics" and
   // "<id>@ruche" (store::insert sets those when empty). Each unique in the
@@ -70,8 +102,10 @@ struct Task {
   std::string ical_calendar_extra;
 };
 
-// As the API answers it (docs/api.md, "Tasks").
+// As the API answers them (docs/api.md, "Tasks").
 json::object to_json(const Task& t);
+json::object to_json(const ChecklistItem& i);
+json::object to_json(const Comment& c);
 // `"v<version>"`: the task's ETag.
 std::string etag_of(const Task& t);
 // A resource name a task may have in the CalDAV tasks collection: ends with
