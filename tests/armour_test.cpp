@@ -1465,8 +1465,9 @@ TEST(Armour, ModulesThatDoNotSealStayOut) {
   TestServer s;
   ASSERT_GE(sodium_init(), 0);
   Account alice = s.user("Alice");
-  auto r = s.call("POST", "/api/v1/workspaces", alice.token,
-                  body({{"name", "C"}, {"modules", json::array{"chat", "tasks"}}, {"armoured", true}}));
+  auto r = s.call(
+      "POST", "/api/v1/workspaces", alice.token,
+      body({{"name", "C"}, {"modules", json::array{"chat", "calendar"}}, {"armoured", true}}));
   EXPECT_EQ(r.error_code(), "armoured_unsupported");
   std::string ws = create_armoured(s, alice, {"chat", "calls"});
   EXPECT_EQ(s.call("PATCH", "/api/v1/workspaces/" + ws, alice.token,
@@ -1484,6 +1485,185 @@ TEST(Armour, ModulesThatDoNotSealStayOut) {
   ASSERT_EQ(imported.status, 201) << imported.raw.body;
   EXPECT_TRUE(imported.body.at("workspace").at("armoured").as_bool());
   EXPECT_EQ(imported.body.at("workspace").at("modules"), (json::array{"calls", "chat"}));
+}
+
+// An armoured workspace with tasks: what each browser seals for a task.
+struct ArmouredTasks : ArmouredTrio {
+  ArmouredTasks() : ArmouredTrio({"chat", "tasks"}) {}
+
+  std::string bound(const std::string& token, const Browser& author) const {
+    return ws + "\n" + token + "\n" + author.who.id.str();
+  }
+  std::string card(const Browser& b, const std::string& token, const json::object& fields,
+                   std::int64_t g = 1) const {
+    return b.seal_in("ruche-tasks-card", bound(token, b), g, json::serialize(fields));
+  }
+  std::string item(const Browser& b, const std::string& token, std::string_view text,
+                   std::int64_t g = 1) const {
+    return b.seal_in("ruche-tasks-item", bound(token, b), g, text);
+  }
+  std::string comment(const Browser& b, const std::string& token, std::string_view text,
+                      std::int64_t g = 1) const {
+    return b.seal_in("ruche-tasks-comment", bound(token, b), g, text);
+  }
+  Reply create(const Browser& b, json::object fields) {
+    return s.call("POST", "/api/v1/workspaces/" + ws + "/tasks", b.who.token, body(fields));
+  }
+};
+
+TEST(Armour, TasksKeepTheirCardsChecklistsAndCommentsSealed) {
+  ArmouredTasks k;
+  TestServer& s = k.s;
+  const std::string token = name_token();
+  const json::object fields{{"title", "Budget confidentiel"},
+                            {"description", "les **chiffres**"},
+                            {"labels", json::array{"direction"}}};
+  const std::string card = k.card(k.alice, token, fields);
+  auto made = k.create(
+      k.alice,
+      {{"token", token},
+       {"sealed", card},
+       {"status", "doing"},
+       {"due", "2027-03-01"},
+       {"assignee_ids", json::array{k.bob.who.id.str()}},
+       {"checklist", json::array{json::object{{"text", k.item(k.alice, token, "chiffrer")}}}}});
+  ASSERT_EQ(made.status, 201) << made.raw.body;
+  const std::string id(made.body.at("id").as_string());
+  // The server keeps the card as sent and knows only the board's shape.
+  EXPECT_EQ(made.body.at("title"), "");
+  EXPECT_EQ(made.body.at("description"), "");
+  EXPECT_TRUE(made.body.at("labels").as_array().empty());
+  EXPECT_EQ(made.body.at("sealed"), json::value(card));
+  EXPECT_EQ(made.body.at("sealed_by"), json::value(k.alice.who.id.str()));
+  EXPECT_EQ(made.body.at("token"), json::value(token));
+  EXPECT_EQ(made.body.at("status"), "doing");
+  const json::value& first = made.body.at("checklist").as_array().at(0);
+  EXPECT_EQ(first.at("text_by"), json::value(k.alice.who.id.str()));
+  // Bob's browser opens it; bound to its token, it opens for no other.
+  auto opened = k.bob.open_in("ruche-tasks-card", k.bound(token, k.alice), card);
+  ASSERT_TRUE(opened);
+  EXPECT_EQ(json::parse(*opened)->as_object(), fields);
+  EXPECT_FALSE(k.bob.open_in("ruche-tasks-card", k.bound(name_token(), k.alice), card));
+  EXPECT_EQ(k.bob.open_in("ruche-tasks-item", k.bound(token, k.alice),
+                          std::string(first.at("text").as_string())),
+            "chiffrer");
+
+  // Nothing in clear, nothing unsigned, nothing for another task or by another hand.
+  const std::string other = name_token();
+  for (auto [fields_in, code] : std::vector<std::pair<json::object, std::string>>{
+           {{{"title", "en clair"}}, "sealed_required"},
+           {{{"token", other},
+             {"sealed", k.card(k.alice, other, fields)},
+             {"labels", json::array{"x"}}},
+            "sealed_required"},
+           {{{"sealed", k.card(k.alice, other, fields)}}, "sealed_required"},
+           {{{"token", "court"}, {"sealed", k.card(k.alice, "court", fields)}}, "invalid_token"},
+           {{{"token", other}, {"sealed", k.card(k.alice, token, fields)}}, "bad_signature"},
+           {{{"token", other}, {"sealed", k.card(k.bob, other, fields)}}, "bad_signature"},
+           {{{"token", other}, {"sealed", "e2e1:1:pas du tout"}}, "invalid_sealed_text"},
+           {{{"token", other},
+             {"sealed", k.card(k.alice, other, fields)},
+             {"checklist", json::array{json::object{{"text", "en clair"}}}}},
+            "invalid_sealed_text"}}) {
+    auto r = k.create(k.alice, fields_in);
+    EXPECT_EQ(r.error_code(), code) << json::serialize(fields_in) << " " << r.raw.body;
+  }
+  auto twice = k.create(k.alice, {{"token", token}, {"sealed", card}});
+  EXPECT_EQ(twice.status, 409);
+  EXPECT_EQ(twice.error_code(), "token_taken");
+
+  // Bob seals a new card; the token stays.
+  const std::string bobs = k.card(k.bob, token, {{"title", "Budget 2027"}});
+  auto changed = s.call("PATCH", "/api/v1/tasks/" + id, k.bob.who.token, body({{"sealed", bobs}}));
+  ASSERT_EQ(changed.status, 200) << changed.raw.body;
+  EXPECT_EQ(changed.body.at("sealed_by"), json::value(k.bob.who.id.str()));
+  EXPECT_EQ(s.call("PATCH", "/api/v1/tasks/" + id, k.bob.who.token, body({{"title", "Budget"}}))
+                .error_code(),
+            "sealed_required");
+  EXPECT_EQ(s.call("PATCH", "/api/v1/tasks/" + id, k.bob.who.token, body({{"token", other}}))
+                .error_code(),
+            "invalid_token");
+  EXPECT_EQ(s.call("PATCH", "/api/v1/tasks/" + id, k.bob.who.token,
+                   body({{"sealed", k.card(k.alice, token, fields)}}))
+                .error_code(),
+            "bad_signature");  // Alice's card, sent by Bob
+
+  // Checklist texts and comments: sealed for this task, by their author.
+  const std::string base = "/api/v1/tasks/" + id;
+  auto item = s.call("POST", base + "/checklist", k.carol.who.token,
+                     body({{"text", k.item(k.carol, token, "relire")}}));
+  ASSERT_EQ(item.status, 201) << item.raw.body;
+  EXPECT_EQ(item.body.at("text_by"), json::value(k.carol.who.id.str()));
+  EXPECT_EQ(s.call("POST", base + "/checklist", k.carol.who.token, body({{"text", "relire"}}))
+                .error_code(),
+            "invalid_sealed_text");
+  EXPECT_EQ(s.call("POST", base + "/checklist", k.carol.who.token,
+                   body({{"text", k.item(k.carol, other, "relire")}}))
+                .error_code(),
+            "bad_signature");
+  const std::string bobs_note = k.comment(k.bob, token, "Je m'en occupe");
+  auto note = s.call("POST", base + "/comments", k.bob.who.token, body({{"body", bobs_note}}));
+  ASSERT_EQ(note.status, 201) << note.raw.body;
+  EXPECT_EQ(s.call("POST", base + "/comments", k.bob.who.token, body({{"body", "en clair"}}))
+                .error_code(),
+            "invalid_sealed_text");
+  EXPECT_EQ(s.call("POST", base + "/comments", k.bob.who.token,
+                   body({{"body", k.item(k.bob, token, "x")}}))
+                .error_code(),
+            "bad_signature");  // an item's text is not a comment
+
+  // Its tasks are not a CalDAV collection (the server cannot write them as VTODOs).
+  EXPECT_EQ(s.call("PROPFIND", "/dav/calendars/" + k.alice.who.id.str() + "/" + k.ws + ".tasks/",
+                   k.alice.who.token)
+                .status,
+            404);
+
+  // Carol leaves: nothing more under generation 1 until the next one.
+  ASSERT_EQ(s.call("DELETE", "/api/v1/workspaces/" + k.ws + "/members/" + k.carol.who.id.str(),
+                   k.alice.who.token)
+                .status,
+            204);
+  EXPECT_EQ(s.call("POST", base + "/comments", k.bob.who.token,
+                   body({{"body", k.comment(k.bob, token, "encore")}}))
+                .error_code(),
+            "key_rotation_required");
+  ASSERT_EQ(k.alice.new_generation(k.ws, 2).status, 200);
+  k.bob.open_envelopes(k.ws);
+  EXPECT_EQ(s.call("POST", base + "/comments", k.bob.who.token,
+                   body({{"body", k.comment(k.bob, token, "encore", 2)}}))
+                .status,
+            201);
+
+  // Its archive keeps the sealed texts and imports back, checked.
+  auto files = export_files(s, k.alice.who, k.ws);
+  ASSERT_TRUE(files.contains("tasks/tasks/000001.jsonl"));
+  EXPECT_NE(files["tasks/tasks/000001.jsonl"].find(bobs), std::string::npos);
+  EXPECT_NE(files["tasks/comments/000001.jsonl"].find(bobs_note), std::string::npos);
+  EXPECT_EQ(files["tasks/calendar/000001.ics"].find("VTODO"), std::string::npos);
+  Account admin = s.user("Admin", platform::InstanceRole::admin);
+  auto exported = s.call("GET", "/api/v1/workspaces/" + k.ws + "/export", k.alice.who.token);
+  auto imported = s.call("POST", "/api/v1/admin/workspaces/import", admin.token, exported.raw.body);
+  ASSERT_EQ(imported.status, 201) << imported.raw.body;
+  const std::string copy(imported.body.at("workspace").at("id").as_string());
+  auto list = s.call("GET", "/api/v1/workspaces/" + copy + "/tasks", k.alice.who.token);
+  ASSERT_EQ(list.status, 200) << list.raw.body;
+  ASSERT_EQ(list.body.as_array().size(), 1u);
+  const json::value& t = list.body.as_array()[0];
+  EXPECT_EQ(t.at("sealed"), json::value(bobs));
+  EXPECT_EQ(t.at("token"), json::value(token));
+  EXPECT_EQ(t.at("sealed_by"), json::value(k.bob.who.id.str()));
+  EXPECT_EQ(t.at("checklist").as_array().size(), 2u);
+  EXPECT_EQ(t.at("comment_count").as_int64(), 2);
+
+  // A tampered archive does not import: a card is checked with its author's keys.
+  std::string tampered = exported.raw.body;
+  const std::string said = "\"sealed_by\":\"" + k.bob.who.id.str() + "\"";
+  const std::size_t at = tampered.find(said);
+  ASSERT_NE(at, std::string::npos);
+  tampered.replace(at, said.size(), "\"sealed_by\":\"" + k.alice.who.id.str() + "\"");
+  auto refused = s.call("POST", "/api/v1/admin/workspaces/import", admin.token, tampered);
+  EXPECT_EQ(refused.status, 400) << refused.raw.body;
+  EXPECT_EQ(refused.error_code(), "bad_export");
 }
 
 // The first `items` entry of a folder listing (GET …/files) whose name is `token`.

@@ -147,7 +147,8 @@ Result<Calendar> Service::reach_segment(db::Conn& c, const UserId& user, std::st
     if (!is_id(ws) || !def || !def->calendar_items)
       return fail(Errc::not_found, "no such calendar");
     auto access = p_.authz.access_in(c, user, WorkspaceId(ws));
-    if (!access || access->right(module) == Access::none)
+    // An armoured workspace's items are sealed: no VTODO to write of them.
+    if (!access || access->right(module) == Access::none || access->armoured)
       return fail(Errc::not_found, "no such calendar");
     // Writable where the module takes objects, for those with its write right.
     const bool takes = def->calendar_put && def->calendar_delete;
@@ -186,7 +187,7 @@ Result<std::vector<Calendar>> Service::calendars(const Caller& caller) {
       }
       // Other modules' items (tasks as VTODOs), each a collection of its own.
       for (const auto& def : p_.registry.modules()) {
-        if (!def.calendar_items || a.right(def.name) == Access::none) continue;
+        if (!def.calendar_items || a.right(def.name) == Access::none || a.armoured) continue;
         RUCHE_TRY(auto feed, reach_segment(c, caller.user_id, a.workspace_id.str() + "." + def.name,
                                            Access::read));
         RUCHE_CHECK(feed_ctag(c, feed));

@@ -64,6 +64,22 @@ class TasksImport final : public platform::ModuleImport {
     if (path.starts_with("tasks/comments/")) return comments(e);
     if (!path.starts_with("tasks/tasks/")) return {};
     RUCHE_TRY(auto lines, e.lines());
+    // An armoured workspace's cards and checklist texts are sealed, bound to
+    // the archive's ids (docs/armoured.md, "Importing an armoured archive"):
+    // checked before the page's transaction, on every core.
+    if (ctx_.armour)
+      RUCHE_CHECK(ctx_.armour->check_each(lines.size(), [&](std::size_t i) -> Result<void> {
+        const json::object& o = lines[i];
+        const std::string token = text(o, "token");
+        RUCHE_CHECK(sealed(text(o, "sealed"), kCardDomain, text(o, "sealed_by"), token));
+        if (const json::value* list = o.if_contains("checklist"); list && list->is_array())
+          for (const auto& item : list->as_array()) {
+            if (!item.is_object()) return bad("a checklist item is an object");
+            RUCHE_CHECK(sealed(text(item.as_object(), "text"), kItemDomain,
+                               text(item.as_object(), "text_by"), token));
+          }
+        return {};
+      }));
     std::vector<Task> page;
     std::map<std::string, std::string> ids;  // this page's: archive -> new
     std::set<std::string> names, uids;       // this page's CalDAV names and UIDs
@@ -77,13 +93,14 @@ class TasksImport final : public platform::ModuleImport {
         return bad("a task without an id, or twice");
       t.id = crypto::new_id_of<TaskId>();
       t.workspace_id = ctx_.workspace;
-      auto checked = check_fields(*in, t, true);
+      auto checked = check_fields(*in, t, true, ctx_.armour != nullptr);
       if (!checked) return bad(checked.error().message);
       if (const json::value* dav = o.if_contains("caldav")) RUCHE_CHECK(read_caldav(*dav, t));
       if ((!t.dav_name.empty() && (names_.count(t.dav_name) || !names.insert(t.dav_name).second)) ||
           (!t.ical_uid.empty() && (uids_.count(t.ical_uid) || !uids.insert(t.ical_uid).second)))
         return bad("a CalDAV name or UID twice");
       t.created_by = ctx_.user(text(o, "created_by"));
+      if (ctx_.armour) t.sealed_by = ctx_.user(text(o, "sealed_by"));
       t.created_at_ms = time(o, "created_at").value_or(ctx_.now_ms);
       t.updated_at_ms = time(o, "updated_at").value_or(t.created_at_ms);
       if (t.status == Status::done)
@@ -94,10 +111,13 @@ class TasksImport final : public platform::ModuleImport {
         for (std::size_t i = 0; i < t.checklist.size() && i < items.size(); ++i) {
           ChecklistItem& item = t.checklist[i];
           item.created_at_ms = t.created_at_ms;
-          if (!item.done || !items[i].is_object()) continue;
+          if (!items[i].is_object()) continue;
           const json::object& r = items[i].as_object();
-          const std::string by = text(r, "done_by");
-          item.done_by = by.empty() ? t.created_by : ctx_.user(by);
+          const std::string by = text(r, "text_by");
+          item.text_by = by.empty() ? t.created_by : ctx_.user(by);
+          if (!item.done) continue;
+          const std::string ticked_by = text(r, "done_by");
+          item.done_by = ticked_by.empty() ? t.created_by : ctx_.user(ticked_by);
           item.done_at_ms = time(r, "done_at").value_or(t.updated_at_ms);
         }
       }
@@ -126,6 +146,8 @@ class TasksImport final : public platform::ModuleImport {
     }));
     // Kept once committed (a write may run twice: it must find these as they were).
     ids_.insert(ids.begin(), ids.end());
+    for (const json::object& o : lines)
+      if (ctx_.armour) tokens_[text(o, "id")] = text(o, "token");
     names_.insert(names.begin(), names.end());
     uids_.insert(uids.begin(), uids.end());
     for (auto& w : waits) waits_.push_back(std::move(w));
@@ -135,6 +157,13 @@ class TasksImport final : public platform::ModuleImport {
   // A page of comments, on tasks read before (the export writes them after).
   Result<void> comments(platform::ImportEntry& e) {
     RUCHE_TRY(auto lines, e.lines());
+    if (ctx_.armour)
+      RUCHE_CHECK(ctx_.armour->check_each(lines.size(), [&](std::size_t i) -> Result<void> {
+        const json::object& o = lines[i];
+        auto task = tokens_.find(text(o, "task_id"));
+        if (task == tokens_.end()) return {};  // refused below
+        return sealed(text(o, "body"), kCommentDomain, text(o, "author_id"), task->second);
+      }));
     std::vector<Comment> page;
     for (const json::object& o : lines) {
       Comment m;
@@ -143,7 +172,7 @@ class TasksImport final : public platform::ModuleImport {
       m.id = crypto::new_id_of<CommentId>();
       m.task_id = TaskId(task->second);
       m.author_id = ctx_.user(text(o, "author_id"));
-      auto body = check_comment_body(text(o, "body"));
+      auto body = check_comment_body(text(o, "body"), ctx_.armour != nullptr);
       if (!body) return bad(body.error().message);
       m.body = std::move(*body);
       m.created_at_ms = time(o, "created_at").value_or(ctx_.now_ms);
@@ -156,6 +185,18 @@ class TasksImport final : public platform::ModuleImport {
       return {};
     }));
     comments_total_ += static_cast<std::int64_t>(page.size());
+    return {};
+  }
+
+  // A sealed text of the archive by `author` (their id there) for the task
+  // of `token`, checked with the ids and keys of its era.
+  Result<void> sealed(const std::string& record, std::string_view domain, const std::string& author,
+                      const std::string& token) const {
+    if (record.empty() || token.empty()) return bad("an armoured task without its sealed texts");
+    auto checked = ctx_.armour->check(record, "", domain, author, [&](const auto& b) {
+      return std::string(b.workspace) + "\n" + token + "\n" + std::string(b.author);
+    });
+    if (!checked) return tl::unexpected(checked.error());
     return {};
   }
 
@@ -189,6 +230,7 @@ class TasksImport final : public platform::ModuleImport {
   std::set<std::string> names_, uids_;      // CalDAV names and UIDs given so far
   std::vector<std::pair<std::string, std::vector<std::string>>> waits_;
   std::map<std::string, std::int64_t> comments_;  // new task id -> comments read
+  std::map<std::string, std::string> tokens_;     // archive id -> token (armoured)
   std::int64_t comments_total_ = 0;
 };
 

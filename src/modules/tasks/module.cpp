@@ -14,6 +14,9 @@ platform::ModuleDef module() {
   def.name = "tasks";
   def.read_means = "see boards and tasks";
   def.write_means = "create, assign and update tasks";
+  // Armoured workspaces: cards, checklist texts and comments sealed in the
+  // browser (docs/armoured.md, "Tasks").
+  def.armoured = true;
   def.routes = [service](platform::Api& api, platform::Platform& p) {
     *service = std::make_unique<Service>(p);
     register_routes(api, **service);

@@ -82,7 +82,27 @@ Result<std::vector<std::string>> check_labels(const std::vector<std::string>& ra
   return std::vector<std::string>(set.begin(), set.end());
 }
 
-Result<std::string> check_item_text(std::string_view raw) {
+// A sealed text's form (armoured workspaces): version 1, the workspace's
+// key; its signature is the service's to check.
+Result<std::string> check_sealed_form(std::string_view text, std::string_view code) {
+  if (text.size() > platform::kMaxSealedTextBytes)
+    return fail(Errc::invalid, "a sealed text is at most 64 KiB", std::string(code));
+  RUCHE_TRY(platform::SealedText t, platform::parse_sealed_text(text));
+  if (t.version != 1 || t.channel_key)
+    return fail(Errc::invalid, "tasks' sealed texts are version 1, under the workspace's key",
+                "invalid_sealed_text");
+  return std::string(text);
+}
+
+tl::unexpected<Error> sealed_required() {
+  return fail(Errc::invalid,
+              "an armoured workspace's task keeps its title, description and labels in its "
+              "sealed card (sealed)",
+              "sealed_required");
+}
+
+Result<std::string> check_item_text(std::string_view raw, bool armoured) {
+  if (armoured) return check_sealed_form(raw, "invalid_checklist");
   std::string text = trimmed(raw);
   std::string why = json::check_string(text, {.min = 1, .max = kMaxChecklistTextBytes});
   if (!why.empty())
@@ -131,8 +151,27 @@ void add_all(std::set<std::string>& to, const std::vector<std::string>& from) {
 
 }  // namespace
 
-Result<void> check_fields(const TaskInput& in, Task& t, bool is_new) {
-  if (in.title) {
+Result<void> check_fields(const TaskInput& in, Task& t, bool is_new, bool armoured) {
+  if (armoured) {
+    // Nothing in clear that the card holds.
+    if ((in.title && !in.title->empty()) || (in.description && !in.description->empty()) ||
+        (in.labels && !in.labels->empty()))
+      return sealed_required();
+    if (is_new) {
+      if (!in.token || !in.sealed) return sealed_required();
+      if (in.token->size() != 22 || !platform::armour_bytes(*in.token, 16))
+        return fail(Errc::invalid, "a task's token is 16 random bytes (base64url)",
+                    "invalid_token");
+      t.token = *in.token;
+    } else if (in.token && *in.token != t.token) {
+      return fail(Errc::invalid, "a task keeps its token", "invalid_token");
+    }
+    if (in.sealed) {
+      RUCHE_TRY(t.sealed, check_sealed_form(*in.sealed, "invalid_sealed_text"));
+    }
+  } else if (in.token || in.sealed) {
+    return fail(Errc::invalid, "sealed tasks are for armoured workspaces", "not_armoured");
+  } else if (in.title) {
     RUCHE_TRY(t.title, check_title(*in.title));
   } else if (is_new) {
     return fail(Errc::invalid, "title is required", "invalid_title");
@@ -175,7 +214,7 @@ Result<void> check_fields(const TaskInput& in, Task& t, bool is_new) {
     for (const auto& item : *in.checklist) {
       ChecklistItem i;
       i.id = crypto::new_id_of<ChecklistItemId>();
-      RUCHE_TRY(i.text, check_item_text(item.text));
+      RUCHE_TRY(i.text, check_item_text(item.text, armoured));
       i.done = item.done;
       i.position = kPositionStep * static_cast<double>(t.checklist.size() + 1);
       t.checklist.push_back(std::move(i));
@@ -184,7 +223,8 @@ Result<void> check_fields(const TaskInput& in, Task& t, bool is_new) {
   return {};
 }
 
-Result<std::string> check_comment_body(std::string_view body) {
+Result<std::string> check_comment_body(std::string_view body, bool armoured) {
+  if (armoured) return check_sealed_form(body, "invalid_body");
   std::string why =
       json::check_string(body, {.min = 1, .max = kMaxCommentBytes, .single_line = false});
   if (why.empty() && body.find_first_not_of(" \t\r\n") == std::string_view::npos) why = "is blank";
@@ -222,6 +262,8 @@ Result<TaskInput> parse_input(const json::object& o) {
   t.assignee_ids = in.opt_string_list("assignee_ids", kList);
   t.labels = in.opt_string_list("labels", kList);
   t.blocked_by = in.opt_string_list("blocked_by", kList);
+  t.token = in.opt_string("token", kAny);
+  t.sealed = in.opt_string("sealed", kAny);
   if (const json::value* list = in.raw("checklist")) {
     const json::array* items = list->if_array();
     if (!items || items->size() > kList.max_items) {
@@ -258,8 +300,9 @@ Result<std::pair<Task, platform::WorkspaceAccess>> Service::reach(db::Conn& c, c
 }
 
 Result<std::vector<std::string>> Service::apply(db::Conn& c, Task& t, const Task* before,
-                                                const TaskInput& in, std::int64_t now_ms) {
-  RUCHE_CHECK(check_fields(in, t, before == nullptr));
+                                                const TaskInput& in, bool armoured,
+                                                std::int64_t now_ms) {
+  RUCHE_CHECK(check_fields(in, t, before == nullptr, armoured));
   const bool moved = !before || before->status != t.status;
   if (!in.position && moved) {
     RUCHE_TRY(t.position, store::end_of_column(c, t.workspace_id, t.status));
@@ -315,6 +358,7 @@ Result<std::vector<std::string>> Service::apply(db::Conn& c, Task& t, const Task
     RUCHE_CHECK(store::insert(c, t));
     for (auto& i : t.checklist) {
       i.created_at_ms = now_ms;
+      i.text_by = t.created_by;
       if (i.done) {
         i.done_by = t.created_by;
         i.done_at_ms = now_ms;
@@ -364,21 +408,23 @@ Result<std::optional<Task>> Service::emit(db::Conn& c, const WorkspaceId& ws, st
 Result<platform::WorkspaceAccess> Service::reach_workspace(db::Conn& c, const Caller& caller,
                                                            const WorkspaceId& ws, Access need) {
   auto access = p_.authz.access_in(c, caller.user_id, ws);
-  if (!access || access->right("tasks") == Access::none)
+  // CalDAV only: an armoured workspace's tasks are sealed, no VTODO.
+  if (!access || access->right("tasks") == Access::none || access->armoured)
     return fail(Errc::not_found, "no such workspace");
   RUCHE_CHECK(platform::Authz::check(*access, "tasks", need));
   return std::move(*access);
 }
 
-Result<Task> Service::insert_task(db::Conn& c, Task t, const TaskInput& in, std::int64_t now_ms) {
-  RUCHE_TRY(auto others, apply(c, t, nullptr, in, now_ms));
+Result<Task> Service::insert_task(db::Conn& c, Task t, const TaskInput& in, bool armoured,
+                                  std::int64_t now_ms) {
+  RUCHE_TRY(auto others, apply(c, t, nullptr, in, armoured, now_ms));
   RUCHE_TRY(auto stored, emit(c, t.workspace_id, "task.created", t.id, others));
   return std::move(*stored);
 }
 
 Result<Task> Service::update_task(db::Conn& c, const Task& before, Task t, const TaskInput& in,
-                                  bool ical, std::int64_t now_ms) {
-  RUCHE_TRY(auto others, apply(c, t, &before, in, now_ms));
+                                  bool ical, bool armoured, std::int64_t now_ms) {
+  RUCHE_TRY(auto others, apply(c, t, &before, in, armoured, now_ms));
   if (ical) RUCHE_CHECK(store::set_ical(c, t));
   RUCHE_TRY(auto stored, emit(c, t.workspace_id, "task.updated", t.id, others));
   return std::move(*stored);
@@ -414,7 +460,17 @@ Result<Task> Service::create(const Caller& caller, const WorkspaceId& ws, const 
     t.workspace_id = ws;
     t.created_by = caller.user_id.str();
     t.created_at_ms = now;
-    return insert_task(c, std::move(t), in, now);
+    if (access->armoured) {
+      // The form first (a token to bind to), then the signatures.
+      if (!in.token) return sealed_required();
+      t.token = *in.token;
+      RUCHE_TRY(bool taken, store::token_taken(c, ws, t.token));
+      if (taken)
+        return fail(Errc::conflict, "a task of this workspace has this token", "token_taken");
+      RUCHE_CHECK(verify_seals(c, caller, t, in));
+      t.sealed_by = caller.user_id.str();
+    }
+    return insert_task(c, std::move(t), in, access->armoured, now);
   });
 }
 
@@ -443,7 +499,12 @@ Result<Task> Service::change(const Caller& caller, const TaskId& id, const TaskI
     const Task& before = found.first;
     if (if_match && !dav::etag_listed(*if_match, etag_of(before), false))
       return fail(Errc::precondition_failed, "the task changed since", "precondition_failed");
-    return update_task(c, before, before, in, false, now);
+    Task t = before;
+    if (found.second.armoured) {
+      RUCHE_CHECK(verify_seals(c, caller, before, in));
+      if (in.sealed) t.sealed_by = caller.user_id.str();
+    }
+    return update_task(c, before, std::move(t), in, false, found.second.armoured, now);
   });
 }
 
@@ -488,12 +549,43 @@ Result<ChecklistItem*> item_of(Task& t, const ChecklistItemId& id) {
 
 }  // namespace
 
+Result<void> Service::verify_seal(db::Conn& c, const Caller& caller, const Task& t,
+                                  std::string_view domain, std::string_view text) {
+  RUCHE_TRY(platform::SealedText sealed,
+            p_.armour.verify_sealed(
+                c, caller.user_id, domain,
+                t.workspace_id.str() + "\n" + t.token + "\n" + caller.user_id.str(), text));
+  return p_.armour.require_current(c, platform::KeyScope::of(t.workspace_id), sealed.generation);
+}
+
+Result<void> Service::verify_seals(db::Conn& c, const Caller& caller, const Task& t,
+                                   const TaskInput& in) {
+  if (in.sealed) RUCHE_CHECK(verify_seal(c, caller, t, kCardDomain, *in.sealed));
+  if (in.checklist)
+    for (const auto& item : *in.checklist)
+      RUCHE_CHECK(verify_seal(c, caller, t, kItemDomain, item.text));
+  return {};
+}
+
+Result<std::string> Service::item_text(db::Conn& c, const Caller& caller, const Task& t,
+                                       bool armoured, std::string_view raw) {
+  RUCHE_TRY(std::string text, check_item_text(raw, armoured));
+  if (armoured) RUCHE_CHECK(verify_seal(c, caller, t, kItemDomain, text));
+  return text;
+}
+
+Result<std::string> Service::comment_body(db::Conn& c, const Caller& caller, const Task& t,
+                                          bool armoured, std::string_view raw) {
+  RUCHE_TRY(std::string body, check_comment_body(raw, armoured));
+  if (armoured) RUCHE_CHECK(verify_seal(c, caller, t, kCommentDomain, body));
+  return body;
+}
+
 Result<std::pair<ChecklistItem, Task>> Service::add_item(
     const Caller& caller, const TaskId& id, const ItemInput& in,
     const std::optional<std::string>& if_match) {
   if (!in.text) return fail(Errc::invalid, "text is required", "invalid_checklist");
   ChecklistItem item;
-  RUCHE_TRY(item.text, check_item_text(*in.text));
   if (in.position) {
     RUCHE_TRY(item.position, check_position(*in.position));
   }
@@ -505,6 +597,8 @@ Result<std::pair<ChecklistItem, Task>> Service::add_item(
     if (before.checklist.size() >= kMaxChecklistItems)
       return fail(Errc::conflict, "a checklist has at most 100 items", "checklist_full");
     ChecklistItem i = item;
+    RUCHE_TRY(i.text, item_text(c, caller, before, found.second.armoured, *in.text));
+    i.text_by = caller.user_id.str();
     i.id = crypto::new_id_of<ChecklistItemId>();
     i.created_at_ms = now;
     if (!in.position)
@@ -522,10 +616,6 @@ Result<std::pair<ChecklistItem, Task>> Service::add_item(
 Result<std::pair<ChecklistItem, Task>> Service::change_item(
     const Caller& caller, const TaskId& id, const ChecklistItemId& item, const ItemInput& in,
     const std::optional<std::string>& if_match) {
-  std::optional<std::string> text;
-  if (in.text) {
-    RUCHE_TRY(text, check_item_text(*in.text));
-  }
   if (in.position) {
     RUCHE_CHECK(check_position(*in.position));
   }
@@ -536,7 +626,10 @@ Result<std::pair<ChecklistItem, Task>> Service::change_item(
     RUCHE_CHECK(check_if_match(if_match, before));
     Task t = before;
     RUCHE_TRY(ChecklistItem * i, item_of(t, item));
-    if (text) i->text = *text;
+    if (in.text) {
+      RUCHE_TRY(i->text, item_text(c, caller, before, found.second.armoured, *in.text));
+      i->text_by = caller.user_id.str();
+    }
     if (in.position) i->position = *in.position;
     if (in.done) set_done(*i, *in.done, caller.user_id.str(), now);
     ChecklistItem changed = *i;
@@ -592,10 +685,11 @@ Result<std::vector<Comment>> Service::comments(const Caller& caller, const TaskI
 
 Result<Comment> Service::add_comment(const Caller& caller, const TaskId& id,
                                      std::string_view body) {
-  RUCHE_TRY(std::string checked, check_comment_body(body));
   const std::int64_t now = p_.clock.now_ms();
   return p_.db.write([&](db::Conn& c) -> Result<Comment> {
     RUCHE_TRY(auto found, reach(c, caller, id, Access::write));
+    RUCHE_TRY(std::string checked,
+              comment_body(c, caller, found.first, found.second.armoured, body));
     RUCHE_TRY(std::int64_t count, store::comment_count(c, id));
     if (count >= kMaxComments)
       return fail(Errc::conflict, "a task has at most 10,000 comments", "too_many_comments");
@@ -615,13 +709,14 @@ Result<Comment> Service::add_comment(const Caller& caller, const TaskId& id,
 
 Result<Comment> Service::change_comment(const Caller& caller, const TaskId& id,
                                         const CommentId& comment, std::string_view body) {
-  RUCHE_TRY(std::string checked, check_comment_body(body));
   const std::int64_t now = p_.clock.now_ms();
   return p_.db.write([&](db::Conn& c) -> Result<Comment> {
     RUCHE_TRY(auto found, reach(c, caller, id, Access::write));
     RUCHE_TRY(Comment m, find_comment(c, id, comment));
     if (m.author_id != caller.user_id.str())
       return fail(Errc::forbidden, "only its author changes a comment", "not_author");
+    RUCHE_TRY(std::string checked,
+              comment_body(c, caller, found.first, found.second.armoured, body));
     m.body = checked;
     m.edited_at_ms = now;
     RUCHE_CHECK(store::update_comment(c, m));
@@ -762,8 +857,8 @@ Result<platform::CalendarPutResult> Service::calendar_put(const Caller& caller,
     t.ical_uid = todo.uid;
     t.ical_todo_extra = std::move(todo_extra);
     t.ical_calendar_extra = todo.calendar_extra;
-    RUCHE_TRY(Task stored, before ? update_task(c, *before, std::move(t), in, true, now)
-                                  : insert_task(c, std::move(t), in, now));
+    RUCHE_TRY(Task stored, before ? update_task(c, *before, std::move(t), in, true, false, now)
+                                  : insert_task(c, std::move(t), in, false, now));
     return platform::CalendarPutResult{!before, etag_of(stored)};
   });
 }
@@ -808,7 +903,8 @@ Result<void> Service::export_workspace(db::Conn& c, const WorkspaceId& ws,
       if (!t.ical_calendar_extra.empty()) caldav["calendar_extra"] = t.ical_calendar_extra;
       if (!caldav.empty()) o["caldav"] = std::move(caldav);
       RUCHE_CHECK(lines.add(o));
-      write_vtodo(w, t, now_ms, uids);
+      // A sealed task has nothing the server can write as a VTODO.
+      if (t.token.empty()) write_vtodo(w, t, now_ms, uids);
     }
     w.end("VCALENDAR");
     char name[32];

@@ -28,6 +28,9 @@ struct TaskInput {
     bool done = false;
   };
   std::optional<std::vector<Item>> checklist;
+  // Armoured workspaces (docs/armoured.md, "Tasks"): a new task's token, and
+  // its card, sealed (title, description and labels are then left out).
+  std::optional<std::string> token, sealed;
 };
 
 // A checklist item's fields as a request gives them (absent: unchanged).
@@ -38,9 +41,10 @@ struct ItemInput {
 };
 Result<ItemInput> parse_item_input(const json::object& o);
 
-// A comment's body, checked: 1 to kMaxCommentBytes, not blank. Errors:
-// invalid "invalid_body".
-Result<std::string> check_comment_body(std::string_view body);
+// A comment's body, checked: 1 to kMaxCommentBytes, not blank; in an
+// `armoured` workspace, a sealed text's form. Errors: invalid
+// "invalid_body", "invalid_sealed_text".
+Result<std::string> check_comment_body(std::string_view body, bool armoured = false);
 
 // A task's fields from a request's or an export's JSON object: their types
 // (invalid "invalid_field"); their contents are checked when applied.
@@ -49,8 +53,13 @@ Result<TaskInput> parse_input(const json::object& o);
 // Checks the fields of `in` that need no database (title, description,
 // status, due, position, labels, a new task's checklist: new items, in
 // order, without done_by and done_at) and sets them on `t`; a new task needs
-// a title. Errors: invalid with the field's code (docs/api.md, "Tasks").
-Result<void> check_fields(const TaskInput& in, Task& t, bool is_new);
+// a title. In an `armoured` workspace, the task's title, description and
+// labels are in its card instead, and the texts are sealed: their form is
+// checked here, their signatures are not (errors: invalid
+// "sealed_required", "invalid_token", "invalid_sealed_text"); elsewhere a
+// token or card is invalid "not_armoured". Errors: invalid with the
+// field's code (docs/api.md, "Tasks").
+Result<void> check_fields(const TaskInput& in, Task& t, bool is_new, bool armoured = false);
 
 class Service {
  public:
@@ -136,7 +145,23 @@ class Service {
   // fields, lists, the dependency rules. `before`: the task as it was (null
   // for a new one). Returns the other tasks whose shown state changed.
   Result<std::vector<std::string>> apply(db::Conn& c, Task& t, const Task* before,
-                                         const TaskInput& in, std::int64_t now_ms);
+                                         const TaskInput& in, bool armoured, std::int64_t now_ms);
+  // In an armoured workspace: the sealed texts `in` brings for task `t` (its
+  // card, a new task's checklist) are signed by the caller for that task
+  // and under the workspace key's current generation. Errors:
+  // Armour::verify_sealed's and require_current's.
+  Result<void> verify_seals(db::Conn& c, const platform::Caller& caller, const Task& t,
+                            const TaskInput& in);
+  // A sealed text of task `t` by the caller (armoured workspaces), checked
+  // as verify_seals checks the card.
+  Result<void> verify_seal(db::Conn& c, const platform::Caller& caller, const Task& t,
+                           std::string_view domain, std::string_view text);
+  // A checklist item's text (trimmed and bounded; sealed and signed in an
+  // armoured workspace) and a comment's body, checked for task `t`.
+  Result<std::string> item_text(db::Conn& c, const platform::Caller& caller, const Task& t,
+                                bool armoured, std::string_view raw);
+  Result<std::string> comment_body(db::Conn& c, const platform::Caller& caller, const Task& t,
+                                   bool armoured, std::string_view raw);
   // The caller's access to the tasks of `ws` with `need`: not_found
   // without the read right, forbidden "read_only" without the write right.
   Result<platform::WorkspaceAccess> reach_workspace(db::Conn& c, const platform::Caller& caller,
@@ -146,9 +171,10 @@ class Service {
   // `in`; `before` changed by `in` into `t` (`before` itself, or with its
   // CalDAV fields changed when `ical`); `t` deleted. With their events
   // (and the deletion's audit entry), as create, change and remove make them.
-  Result<Task> insert_task(db::Conn& c, Task t, const TaskInput& in, std::int64_t now_ms);
-  Result<Task> update_task(db::Conn& c, const Task& before, Task t, const TaskInput& in, bool ical,
+  Result<Task> insert_task(db::Conn& c, Task t, const TaskInput& in, bool armoured,
                            std::int64_t now_ms);
+  Result<Task> update_task(db::Conn& c, const Task& before, Task t, const TaskInput& in, bool ical,
+                           bool armoured, std::int64_t now_ms);
   Result<void> delete_task(db::Conn& c, const platform::Caller& caller, const Task& t);
   // `before` with its checklist changed into `t` (already stored): a new
   // version, task.updated.

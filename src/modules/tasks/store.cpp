@@ -10,7 +10,8 @@ namespace {
 constexpr const char* kColumns =
     "t.id, t.workspace_id, t.title, t.description, t.status, t.position, t.due, t.due_ms, "
     "t.created_by, "
-    "t.created_at_ms, t.updated_at_ms, t.completed_at_ms, t.version, t.dav_name, t.ical_uid";
+    "t.created_at_ms, t.updated_at_ms, t.completed_at_ms, t.version, t.dav_name, t.ical_uid, "
+    "t.token, t.sealed, t.sealed_by";
 // Beside kColumns, for the readers that write tasks out as VTODOs.
 constexpr const char* kIcalExtraColumns = ", t.ical_todo_extra, t.ical_calendar_extra";
 
@@ -47,14 +48,18 @@ Task task_from(const db::Row& r) {
   t.version = r.i64(12);
   t.dav_name = r.text(13);
   t.ical_uid = r.text(14);
-  if (r.size() > 16) {
-    t.ical_todo_extra = r.text(15);
-    t.ical_calendar_extra = r.text(16);
+  t.token = r.text(15);
+  t.sealed = r.text(16);
+  t.sealed_by = r.text(17);
+  if (r.size() > 19) {
+    t.ical_todo_extra = r.text(18);
+    t.ical_calendar_extra = r.text(19);
   }
   return t;
 }
 
-constexpr const char* kItemColumns = "id, text, done, position, done_by, done_at_ms, created_at_ms";
+constexpr const char* kItemColumns =
+    "id, text, done, position, done_by, done_at_ms, created_at_ms, text_by";
 
 ChecklistItem item_from(const db::Row& r, std::size_t at) {
   ChecklistItem i;
@@ -65,6 +70,7 @@ ChecklistItem item_from(const db::Row& r, std::size_t at) {
   i.done_by = r.opt_text(at + 4);
   i.done_at_ms = r.opt_i64(at + 5);
   i.created_at_ms = r.i64(at + 6);
+  i.text_by = r.text(at + 7);
   return i;
 }
 
@@ -346,19 +352,33 @@ Result<std::vector<std::string>> waiting_for(db::Conn& c, const TaskId& id) {
 }
 
 Result<void> insert(db::Conn& c, const Task& t) {
-  RUCHE_TRY(
-      [[maybe_unused]] auto n,
-      c.exec("INSERT INTO tasks_items (id, workspace_id, title, description, status, "
-             "position, due, due_ms, "
-             "created_by, created_at_ms, updated_at_ms, completed_at_ms, version, dav_name, "
-             "ical_uid, ical_todo_extra, ical_calendar_extra) "
-             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
-             "$17)",
-             {t.id, t.workspace_id, t.title, t.description, status_name(t.status), t.position,
-              t.due, t.due_ms, t.created_by, t.created_at_ms, t.updated_at_ms, t.completed_at_ms,
-              t.version, t.dav_name.empty() ? t.id.str() + ".ics" : t.dav_name,
-              t.ical_uid.empty() ? t.id.str() + "@ruche" : t.ical_uid, t.ical_todo_extra,
-              t.ical_calendar_extra}));
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("INSERT INTO tasks_items (id, workspace_id, title, description, status, "
+                   "position, due, due_ms, "
+                   "created_by, created_at_ms, updated_at_ms, completed_at_ms, version, dav_name, "
+                   "ical_uid, ical_todo_extra, ical_calendar_extra, token, sealed, sealed_by) "
+                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+                   "$17, $18, $19, $20)",
+                   {t.id,
+                    t.workspace_id,
+                    t.title,
+                    t.description,
+                    status_name(t.status),
+                    t.position,
+                    t.due,
+                    t.due_ms,
+                    t.created_by,
+                    t.created_at_ms,
+                    t.updated_at_ms,
+                    t.completed_at_ms,
+                    t.version,
+                    t.dav_name.empty() ? t.id.str() + ".ics" : t.dav_name,
+                    t.ical_uid.empty() ? t.id.str() + "@ruche" : t.ical_uid,
+                    t.ical_todo_extra,
+                    t.ical_calendar_extra,
+                    t.token,
+                    t.sealed,
+                    t.sealed_by}));
   return {};
 }
 
@@ -390,6 +410,13 @@ Result<std::optional<TaskId>> task_with_uid(db::Conn& c, const WorkspaceId& ws,
   return std::optional<TaskId>(TaskId(row->text(0)));
 }
 
+Result<bool> token_taken(db::Conn& c, const WorkspaceId& ws, const std::string& token) {
+  RUCHE_TRY(
+      auto row,
+      c.query_one("SELECT 1 FROM tasks_items WHERE workspace_id = $1 AND token = $2", {ws, token}));
+  return row.has_value();
+}
+
 Result<std::map<std::string, std::string, std::less<>>> uids(db::Conn& c, const WorkspaceId& ws) {
   std::map<std::string, std::string, std::less<>> out;
   RUCHE_CHECK(c.each("SELECT id, ical_uid FROM tasks_items WHERE workspace_id = $1", {ws},
@@ -405,9 +432,10 @@ Result<void> update(db::Conn& c, const Task& t) {
       [[maybe_unused]] auto n,
       c.exec("UPDATE tasks_items SET title = $2, description = $3, status = $4, position = $5, due "
              "= $6, "
-             "due_ms = $7, updated_at_ms = $8, completed_at_ms = $9, version = $10 WHERE id = $1",
+             "due_ms = $7, updated_at_ms = $8, completed_at_ms = $9, version = $10, sealed = $11, "
+             "sealed_by = $12 WHERE id = $1",
              {t.id, t.title, t.description, status_name(t.status), t.position, t.due, t.due_ms,
-              t.updated_at_ms, t.completed_at_ms, t.version}));
+              t.updated_at_ms, t.completed_at_ms, t.version, t.sealed, t.sealed_by}));
   return {};
 }
 
@@ -441,16 +469,17 @@ Result<void> insert_item(db::Conn& c, const TaskId& task, const ChecklistItem& i
   RUCHE_TRY(
       [[maybe_unused]] auto n,
       c.exec("INSERT INTO tasks_checklist (id, task_id, position, text, done, done_by, "
-             "done_at_ms, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-             {i.id, task, i.position, i.text, i.done, i.done_by, i.done_at_ms, i.created_at_ms}));
+             "done_at_ms, created_at_ms, text_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             {i.id, task, i.position, i.text, i.done, i.done_by, i.done_at_ms, i.created_at_ms,
+              i.text_by}));
   return {};
 }
 
 Result<void> update_item(db::Conn& c, const ChecklistItem& i) {
   RUCHE_TRY([[maybe_unused]] auto n,
             c.exec("UPDATE tasks_checklist SET position = $2, text = $3, done = $4, done_by = $5, "
-                   "done_at_ms = $6 WHERE id = $1",
-                   {i.id, i.position, i.text, i.done, i.done_by, i.done_at_ms}));
+                   "done_at_ms = $6, text_by = $7 WHERE id = $1",
+                   {i.id, i.position, i.text, i.done, i.done_by, i.done_at_ms, i.text_by}));
   return {};
 }
 
@@ -472,7 +501,9 @@ Result<std::vector<Comment>> comments(db::Conn& c, const TaskId& task, const Com
                                       int limit) {
   std::string sql =
       std::string("SELECT ") + kCommentColumns + " FROM tasks_comments WHERE task_id = $1";
-  std::vector<db::Param> params{task};
+  std::vector<db::Param> params;
+  params.reserve(4);
+  params.emplace_back(task);
   if (after) {
     params.emplace_back(after->created_at_ms);
     params.emplace_back(after->id);

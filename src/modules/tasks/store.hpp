@@ -74,6 +74,8 @@ Result<std::optional<Task>> task_named(db::Conn& c, const WorkspaceId& ws, const
 Result<std::optional<TaskId>> task_with_uid(db::Conn& c, const WorkspaceId& ws,
                                             const std::string& uid);
 Result<std::map<std::string, std::string, std::less<>>> uids(db::Conn& c, const WorkspaceId& ws);
+// Armoured workspaces: a task of `ws` has this token.
+Result<bool> token_taken(db::Conn& c, const WorkspaceId& ws, const std::string& token);
 // Replaces a list.
 Result<void> set_assignees(db::Conn& c, const Task& t);
 Result<void> set_labels(db::Conn& c, const Task& t);

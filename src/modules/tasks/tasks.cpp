@@ -56,6 +56,11 @@ json::object to_json(const Task& t) {
   for (const auto& i : t.checklist) checklist.push_back(to_json(i));
   o["checklist"] = std::move(checklist);
   o["comment_count"] = t.comment_count;
+  if (!t.token.empty()) {
+    o["token"] = t.token;
+    o["sealed"] = t.sealed;
+    o["sealed_by"] = t.sealed_by;
+  }
   return o;
 }
 
@@ -63,6 +68,7 @@ json::object to_json(const ChecklistItem& i) {
   json::object o;
   o["id"] = i.id.str();
   o["text"] = i.text;
+  o["text_by"] = i.text_by;
   o["done"] = i.done;
   o["position"] = i.position;
   o["done_by"] = i.done_by ? json::value(*i.done_by) : nullptr;

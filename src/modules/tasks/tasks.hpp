@@ -37,6 +37,11 @@ inline constexpr std::size_t kMaxCommentBytes = 10'000;
 inline constexpr std::int64_t kMaxComments = 10'000;
 inline constexpr int kMaxCommentPage = 200;
 inline constexpr int kDefaultCommentPage = 100;
+// The domains of an armoured workspace's sealed texts (docs/armoured.md,
+// "Tasks"): each bound to the workspace, the task's token and its author.
+inline constexpr std::string_view kCardDomain = "ruche-tasks-card";
+inline constexpr std::string_view kItemDomain = "ruche-tasks-item";
+inline constexpr std::string_view kCommentDomain = "ruche-tasks-comment";
 // CalDAV (docs/tasks.md): a resource name, and what a client sent that a
 // task does not model, kept to write back (the rest of the object's 256 KiB
 // holds the modeled fields, however long they grow).
@@ -49,7 +54,8 @@ inline constexpr double kPositionStep = 1024;
 // One line of a task's checklist.
 struct ChecklistItem {
   ChecklistItemId id;
-  std::string text;
+  std::string text;     // in an armoured workspace, a sealed text
+  std::string text_by;  // who wrote it
   bool done = false;
   double position = 0;
   std::optional<std::string> done_by;  // who ticked it, while ticked
@@ -62,7 +68,7 @@ struct Comment {
   CommentId id;
   TaskId task_id;
   std::string author_id;
-  std::string body;  // Markdown
+  std::string body;  // Markdown; in an armoured workspace, a sealed text
   std::int64_t created_at_ms = 0;
   std::optional<std::int64_t> edited_at_ms;
 };
@@ -88,6 +94,12 @@ struct Task {
   std::int64_t version = 1;
   std::vector<ChecklistItem> checklist;  // in order
   std::int64_t comment_count = 0;
+  // Armoured workspaces (docs/armoured.md, "Tasks"): the token its sealed
+  // texts are bound to (16 random bytes, base64url, made by the browser
+  // that created it), its card (title, description and labels, sealed) and
+  // who sealed it. Empty elsewhere; title, description and labels are empty
+  // there.
+  std::string token, sealed, sealed_by;
   // Its resource in the workspace's CalDAV tasks collection and the UID of
   // its VTODO: the client's when a client made it, else "<id>.ics" and
   // "<id>@ruche" (store::insert sets those when empty). Each unique in the
