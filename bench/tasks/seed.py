@@ -1,5 +1,6 @@
 """Seeds a workspace with N tasks over one keep-alive connection and prints
-the creation rate (tasks/s), then writes the ids, one per line, to IDS.
+the creation rate (tasks/s; a checklist of four on every third), then
+comments twice on every tenth and writes the ids, one per line, to IDS.
 
     python3 seed.py URL TOKEN WORKSPACE N IDS
 """
@@ -31,6 +32,9 @@ for i in range(n):
     # Every tenth task waits for the one before (not done, so todo itself).
     if i % 10 == 0 and ids:
         body["blocked_by"] = [ids[-1]]
+    # A checklist of four on every third, two of them ticked.
+    if i % 3 == 0:
+        body["checklist"] = [{"text": f"étape {k}", "done": k < 2} for k in range(4)]
     conn.request("POST", f"/api/v1/workspaces/{ws}/tasks", body=json.dumps(body), headers=headers)
     r = conn.getresponse()
     data = r.read()
@@ -38,6 +42,15 @@ for i in range(n):
         sys.exit(f"seed: {r.status} {data[:200]!r}")
     ids.append(json.loads(data)["id"])
 elapsed = time.monotonic() - start
+# Two comments on every tenth task (after the rate: comments are not tasks).
+for i in range(0, n, 10):
+    for k in range(2):
+        conn.request("POST", f"/api/v1/tasks/{ids[i]}/comments",
+                     body=json.dumps({"body": f"Commentaire {k} sur la tâche {i}"}), headers=headers)
+        r = conn.getresponse()
+        data = r.read()
+        if r.status != 201:
+            sys.exit(f"seed: comment {r.status} {data[:200]!r}")
 with open(ids_path, "w") as f:
     f.write("\n".join(ids) + "\n")
 print(f"{n / elapsed:.0f}")
