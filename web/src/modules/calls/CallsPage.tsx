@@ -27,25 +27,8 @@ import { StartCallDialog } from './components/StartCallDialog';
 import { FAILURE_TEXT, useCallsErrorText } from './errors';
 import { defaultCallDeps, useCall } from './hooks';
 import type { CallDeps, CallSession } from './session';
+import { useNotice } from './notice';
 import { CallsStore } from './store';
-
-/** How long a notice stays in the call view. */
-const NOTICE_MS = 8000;
-
-/** A passing notice: shown for NOTICE_MS, each one said anew. */
-function useNotice(): [string, (text: string) => void] {
-  const [notice, setNotice] = useState<{ text: string; n: number } | null>(null);
-  useEffect(() => {
-    if (!notice) return;
-    const timer = setTimeout(() => setNotice(null), NOTICE_MS);
-    return () => clearTimeout(timer);
-  }, [notice]);
-  const say = useCallback(
-    (text: string) => setNotice((prev) => ({ text, n: (prev?.n ?? 0) + 1 })),
-    [],
-  );
-  return [notice?.text ?? '', say];
-}
 
 export default function CallsPage({ params }: PageProps) {
   const me = useMe();
@@ -81,7 +64,7 @@ export function CallsScreen({
   const [starting, setStarting] = useState(false);
   /** The picker is open in this session. */
   const [addingIn, setAddingIn] = useState<CallSession | null>(null);
-  const [notice, say] = useNotice();
+  const [notice, say] = useNotice(call.session?.callId ?? null);
   /** Whom to ring once this tab is in that call (asked with ?join=). */
   const toRing = useRef<{ callId: string; ids: readonly string[] } | null>(null);
   const joinParam = useSearchParams().get('join');
