@@ -27,6 +27,16 @@ struct Board {
   std::string ws = s.workspace(a, "Équipe", {"tasks"});
   Board(TestServer& server) : s(server) { s.join(a, ws, b); }
 
+  // A new member who may only read the tasks.
+  Account reader(const std::string& name) {
+    Account r = s.user(name);
+    s.join(a, ws, r);
+    auto set = s.call("PATCH", "/api/v1/workspaces/" + ws + "/members/" + r.id.str(), a.token,
+                      body(json::object{{"rights", json::object{{"tasks", "read"}}}}));
+    if (set.status != 200) throw std::runtime_error("rights: " + set.raw.body);
+    return r;
+  }
+
   Reply create(const Account& who, json::object fields, const std::string& in = {}) {
     return s.call("POST", "/api/v1/workspaces/" + (in.empty() ? ws : in) + "/tasks", who.token,
                   body(fields));
@@ -194,12 +204,7 @@ TEST(Tasks, ATaskIsNotDoneBeforeWhatItWaitsFor) {
 TEST(Tasks, ReadersReadWritersWriteOthersSeeNothing) {
   TestServer s;
   Board k(s);
-  Account c = s.user("Carol"), outsider = s.user("Dan");
-  s.join(k.a, k.ws, c);
-  ASSERT_EQ(s.call("PATCH", "/api/v1/workspaces/" + k.ws + "/members/" + c.id.str(), k.a.token,
-                   body(json::object{{"rights", json::object{{"tasks", "read"}}}}))
-                .status,
-            200);
+  Account c = k.reader("Carol"), outsider = s.user("Dan");
   const std::string id = k.created({{"title", "plan"}});
   EXPECT_EQ(s.call("GET", "/api/v1/tasks/" + id, c.token).status, 200);
   EXPECT_EQ(k.titles("", &c), std::vector<std::string>{"plan"});
@@ -508,12 +513,7 @@ TEST(Tasks, AChecklistChangesItemByItem) {
 TEST(Tasks, CommentsAreTheTasksConversation) {
   TestServer s;
   Board k(s);
-  Account reader = s.user("Carol"), outsider = s.user("Dan");
-  s.join(k.a, k.ws, reader);
-  ASSERT_EQ(s.call("PATCH", "/api/v1/workspaces/" + k.ws + "/members/" + reader.id.str(), k.a.token,
-                   body(json::object{{"rights", json::object{{"tasks", "read"}}}}))
-                .status,
-            200);
+  Account reader = k.reader("Carol"), outsider = s.user("Dan");
   const std::string id = k.created({{"title", "plan"}});
   const std::string base = "/api/v1/tasks/" + id + "/comments";
   auto events = connect_events(s, reader);
