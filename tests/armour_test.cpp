@@ -1612,6 +1612,12 @@ TEST(Armour, TasksKeepTheirCardsChecklistsAndCommentsSealed) {
                 .error_code(),
             "bad_signature");  // an item's text is not a comment
 
+  // The server's search finds nothing in them, not even the sealed texts' letters.
+  for (const std::string& q : std::vector<std::string>{"e2e1", bobs_note.substr(10, 8)}) {
+    auto found = s.call("GET", "/api/v1/search?type=task&q=" + q, k.alice.who.token);
+    ASSERT_EQ(found.status, 200) << found.raw.body;
+    EXPECT_TRUE(found.body.at("results").as_array().empty()) << q;
+  }
   // Its tasks are not a CalDAV collection (the server cannot write them as VTODOs).
   EXPECT_EQ(s.call("PROPFIND", "/dav/calendars/" + k.alice.who.id.str() + "/" + k.ws + ".tasks/",
                    k.alice.who.token)

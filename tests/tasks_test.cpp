@@ -328,6 +328,13 @@ TEST(Tasks, SearchFindsOnlyTasksTheCallerMaySee) {
   k.created({{"title", "Budget 2027"}, {"description", "le tableur des dépenses"}});
   k.created({{"title", "Compte rendu"}, {"description", "voir le BUDGET"}});
   k.created({{"title", "Sans rapport"}});
+  k.created(
+      {{"title", "Liste"}, {"checklist", json::array{json::object{{"text", "budget validé"}}}}});
+  const std::string talk = k.created({{"title", "Discussion"}});
+  ASSERT_EQ(s.call("POST", "/api/v1/tasks/" + talk + "/comments", k.b.token,
+                   body(json::object{{"body", "le budget tableur est prêt"}}))
+                .status,
+            201);
   ASSERT_EQ(k.create(outsider, {{"title", "Budget secret"}}, elsewhere).status, 201);
   auto search = [&](const Account& who, const std::string& q) {
     auto r = s.call("GET", "/api/v1/search?type=task&q=" + http::percent_encode(q), who.token);
@@ -339,8 +346,10 @@ TEST(Tasks, SearchFindsOnlyTasksTheCallerMaySee) {
     }
     return found;
   };
-  EXPECT_EQ(search(k.b, "budget"), (std::set<std::string>{"Budget 2027", "Compte rendu"}));
-  EXPECT_EQ(search(k.b, "budget tableur"), std::set<std::string>{"Budget 2027"});
+  // In the title, the description, a checklist item, a comment.
+  EXPECT_EQ(search(k.b, "budget"),
+            (std::set<std::string>{"Budget 2027", "Compte rendu", "Liste", "Discussion"}));
+  EXPECT_EQ(search(k.b, "budget tableur"), (std::set<std::string>{"Budget 2027", "Discussion"}));
   EXPECT_EQ(search(outsider, "budget"), std::set<std::string>{"Budget secret"});
   auto r = s.call("GET", "/api/v1/search?type=task&q=2027", k.a.token);
   ASSERT_EQ(r.status, 200);

@@ -254,14 +254,19 @@ Result<std::vector<Task>> search(db::Conn& c, const std::vector<WorkspaceId>& wo
   std::vector<db::Param> params(workspaces.begin(), workspaces.end());
   std::string sql = std::string("SELECT ") + kColumns +
                     " FROM tasks_items t WHERE t.workspace_id IN (" +
-                    db::placeholders(1, workspaces.size()) + ")";
+                    db::placeholders(1, workspaces.size()) +
+                    // Sealed tasks (armoured workspaces): nothing the server may search.
+                    ") AND t.token = ''";
   std::vector<std::string> patterns;  // the parameters view them
   patterns.reserve(words.size());
   for (const auto& w : words) {
     params.emplace_back(patterns.emplace_back("%" + db::like_escape(w) + "%"));
-    const std::string at = std::to_string(params.size());
-    sql += " AND (t.title" + std::string(like) + at + " ESCAPE '\\' OR t.description" + like + at +
-           " ESCAPE '\\')";
+    const std::string match = std::string(like) + std::to_string(params.size()) + " ESCAPE '\\'";
+    // Each word in the title, the description, a checklist item or a comment.
+    sql += " AND (t.title" + match + " OR t.description" + match +
+           " OR EXISTS (SELECT 1 FROM tasks_checklist i WHERE i.task_id = t.id AND i.text" + match +
+           ") OR EXISTS (SELECT 1 FROM tasks_comments m WHERE m.task_id = t.id AND m.body" + match +
+           "))";
   }
   params.emplace_back(static_cast<std::int64_t>(limit));
   sql += " ORDER BY t.updated_at_ms DESC, t.id LIMIT $" + std::to_string(params.size());

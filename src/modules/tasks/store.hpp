@@ -35,9 +35,10 @@ Result<std::vector<Task>> tasks(db::Conn& c, const WorkspaceId& ws, const ListQu
 Result<std::vector<Task>> assigned(db::Conn& c, const std::string& user,
                                    const std::vector<WorkspaceId>& workspaces,
                                    const std::vector<Status>& statuses, int limit);
-// Tasks of `workspaces` whose title or description holds every one of
-// `words` (case-insensitive: Unicode on PostgreSQL, ASCII letters on
-// SQLite), the latest changed first.
+// Tasks of `workspaces` each of whose `words` is in its title, its
+// description, one of its checklist items or one of its comments
+// (case-insensitive: Unicode on PostgreSQL, ASCII letters on SQLite), the
+// latest changed first; never a sealed task.
 Result<std::vector<Task>> search(db::Conn& c, const std::vector<WorkspaceId>& workspaces,
                                  const std::vector<std::string>& words, int limit);
 // Every task of a workspace, page by page in id order, with what CalDAV
