@@ -1,6 +1,8 @@
 // The task board end to end, in Chromium, against a real server (started
 // by run.sh). Two people in two browser contexts: the owner of a workspace
-// and a member invited into it. The scenarios run in order and share state.
+// and a member invited into it. The scenarios run in order and share state:
+// the board, dependencies, moves, "my tasks", then a task's checklist and
+// its comments, each followed live by the other person.
 // Screenshots: build/e2e/tasks-*.png.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -11,6 +13,7 @@ import {
   env,
   launch,
   newContext,
+  pageFetch,
   pageOk,
   shot,
   signIn,
@@ -25,6 +28,8 @@ const MEMBER = {
 const BLOCKER = 'Monter l’échafaudage';
 const WAITING = 'Repeindre la façade';
 const BLOCKED_TEXT = 'Cette tâche attend une tâche non terminée';
+const LIST_TASK = 'Poser les gouttières';
+const ITEMS = ['Acheter les crochets', 'Fixer les crochets', 'Emboîter les gouttières'];
 
 let browser;
 let owner;
@@ -39,6 +44,30 @@ const ok = (page, method, path, body, status = [200, 201, 204]) =>
 const column = (page, name) => page.getByRole('region', { name });
 const card = (page, name, title) => column(page, name).locator('li.task-card', { hasText: title });
 const pane = (page, title) => page.getByRole('complementary', { name: `Tâche : ${title}` });
+const checklist = (page) =>
+  pane(page, LIST_TASK).getByRole('region', { name: 'Liste de contrôle' });
+const comments = (page) => pane(page, LIST_TASK).getByRole('region', { name: /^Commentaires/ });
+const badge = (page, kind, text) =>
+  card(page, 'À faire', LIST_TASK).locator(`.task-badge--${kind}`, { hasText: text });
+
+/** The checklist's items as a page shows them, in order. */
+const itemTexts = (page) => checklist(page).locator('.check__label').allTextContents();
+
+/** Waits until `read()` answers what `want` is (deep-equal), or fails with what it last got. */
+async function until(read, want, what, timeoutMs = 10_000) {
+  const end = Date.now() + timeoutMs;
+  let got;
+  for (;;) {
+    got = await read();
+    try {
+      assert.deepEqual(got, want);
+      return;
+    } catch {
+      if (Date.now() > end) assert.fail(`${what}: ${JSON.stringify(got)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 /** The workspace's tasks by title, from the API. */
 async function tasksByTitle(page) {
@@ -196,4 +225,147 @@ test('a task assigned to the member shows in their tasks on the home page, and o
   await memberPage.waitForURL(/\/tasks\/[0-9A-Za-z]{26}$/);
   await pane(memberPage, title).waitFor();
   assertNoConsoleErrors(member, 'member');
+});
+
+test('the owner gives a task a checklist and ticks an item; the member follows live', async () => {
+  await memberPage.goto(`${env.url}/w/${wsId}/tasks`);
+  await ownerPage.goto(`${env.url}/w/${wsId}/tasks`);
+  await column(ownerPage, 'À faire').waitFor();
+
+  // Its first item given in the new task dialog, one per line.
+  await ownerPage.getByRole('button', { name: 'Nouvelle tâche', exact: true }).click();
+  const dialog = ownerPage.getByRole('dialog', { name: 'Nouvelle tâche' });
+  await dialog.getByLabel('Titre').fill(LIST_TASK);
+  await dialog.getByLabel('Liste de contrôle').fill(`${ITEMS[0]}\n\n`);
+  await dialog.getByRole('button', { name: 'Créer la tâche' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await badge(ownerPage, 'checklist', '0/1').waitFor();
+  await badge(memberPage, 'checklist', '0/1').waitFor();
+
+  // Both open it.
+  await card(memberPage, 'À faire', LIST_TASK).locator('.task-card__open').click();
+  await checklist(memberPage).getByRole('checkbox', { name: ITEMS[0] }).waitFor();
+  await card(ownerPage, 'À faire', LIST_TASK).locator('.task-card__open').click();
+  const list = checklist(ownerPage);
+  await list.getByRole('checkbox', { name: ITEMS[0] }).waitFor();
+
+  // Two more, one after the other: the field stays ready.
+  const add = list.getByRole('textbox', { name: 'Ajouter un élément' });
+  await add.fill(ITEMS[1]);
+  await add.press('Enter');
+  await list.getByRole('checkbox', { name: ITEMS[1] }).waitFor();
+  assert.equal(await add.evaluate((el) => el === document.activeElement), true);
+  assert.equal(await add.inputValue(), '');
+  await ownerPage.keyboard.type(ITEMS[2]);
+  await ownerPage.keyboard.press('Enter');
+  await list.getByRole('checkbox', { name: ITEMS[2] }).waitFor();
+
+  // Ticked: the progress says so at once, for the member too.
+  await list.getByRole('checkbox', { name: ITEMS[0] }).check();
+  await list.locator('.task-checklist__count', { hasText: '1/3' }).waitFor();
+  assert.equal(await list.getByRole('progressbar').getAttribute('aria-valuetext'), '1 sur 3 fait');
+  const theirs = checklist(memberPage);
+  await theirs.getByRole('checkbox', { name: ITEMS[0], checked: true }).waitFor();
+  await theirs.getByRole('checkbox', { name: ITEMS[2], checked: false }).waitFor();
+  await badge(memberPage, 'checklist', '1/3').waitFor();
+  assert.equal(
+    await badge(memberPage, 'checklist', '1/3').locator('.visually-hidden').textContent(),
+    'Liste de contrôle : 1 sur 3 fait',
+  );
+  await shot(ownerPage, 'tasks-08-checklist', list);
+  await shot(memberPage, 'tasks-09-checklist-member', theirs);
+
+  // Moved down from the keyboard (Alt+↓): the member sees the new order.
+  await list.getByRole('checkbox', { name: ITEMS[0] }).focus();
+  await ownerPage.keyboard.press('Alt+ArrowDown');
+  const order = [ITEMS[1], ITEMS[0], ITEMS[2]];
+  await until(() => itemTexts(ownerPage), order, 'owner order');
+  await until(() => itemTexts(memberPage), order, 'member order');
+
+  const me = await ok(ownerPage, 'GET', '/me');
+  const saved = (await tasksByTitle(ownerPage))[LIST_TASK];
+  assert.deepEqual(
+    saved.checklist.map((i) => [i.text, i.done]),
+    [
+      [ITEMS[1], false],
+      [ITEMS[0], true],
+      [ITEMS[2], false],
+    ],
+  );
+  assert.equal(saved.checklist[1].done_by, me.id);
+  assert.ok(saved.checklist[1].done_at);
+
+  const violations = await axe(ownerPage);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  assertNoConsoleErrors(owner, 'owner', [/status of 409/]);
+  assertNoConsoleErrors(member, 'member');
+});
+
+test('the owner comments; the member sees it live and cannot edit it; the owner edits and deletes it', async () => {
+  const taskId = (await tasksByTitle(ownerPage))[LIST_TASK].id;
+  const talk = comments(ownerPage);
+  const theirTalk = comments(memberPage);
+  await talk.getByText('Aucun commentaire pour l’instant.').waitFor();
+
+  // Markdown, sent with Ctrl+Enter.
+  const box = talk.getByLabel('Ajouter un commentaire');
+  await box.fill('Attention : **crochets inox** seulement');
+  await box.press('Control+Enter');
+  const mine = talk.getByRole('article', { name: new RegExp(`^${env.admin.name}`) });
+  await mine.locator('strong', { hasText: 'crochets inox' }).waitFor();
+  assert.equal(await box.inputValue(), '');
+
+  // The member sees it without a reload, and the card counts it.
+  const seen = theirTalk.getByRole('article', { name: new RegExp(`^${env.admin.name}`) });
+  await seen.locator('strong', { hasText: 'crochets inox' }).waitFor();
+  await badge(memberPage, 'comments', '1').waitFor();
+  await shot(memberPage, 'tasks-10-comment-member', theirTalk);
+
+  // Not theirs: nothing to edit or delete, and the server refuses an edit.
+  assert.equal(await seen.getByRole('button').count(), 0);
+  const [first] = await ok(memberPage, 'GET', `/tasks/${taskId}/comments`);
+  const refused = await pageFetch(memberPage, 'PATCH', `/tasks/${taskId}/comments/${first.id}`, {
+    json: { body: 'Non' },
+  });
+  assert.equal(refused.status, 403);
+  assert.equal(refused.body.error.code, 'not_author');
+
+  // The member answers; the owner (an administrator) may delete it, not edit it.
+  await theirTalk.getByLabel('Ajouter un commentaire').fill('Bien noté');
+  await theirTalk.getByRole('button', { name: 'Commenter' }).click();
+  const reply = talk.getByRole('article', { name: new RegExp(`^${MEMBER.name}`) });
+  await reply.getByText('Bien noté').waitFor();
+  await reply.getByRole('button', { name: 'Supprimer' }).waitFor();
+  assert.equal(await reply.getByRole('button', { name: 'Modifier' }).count(), 0);
+  await badge(ownerPage, 'comments', '2').waitFor();
+
+  // The owner edits hers: the member sees the new text, edited.
+  await mine.getByRole('button', { name: 'Modifier' }).click();
+  const edit = mine.getByLabel('Modifier le commentaire');
+  await edit.fill('Attention : **crochets galvanisés** seulement');
+  await edit.press('Control+Enter');
+  await mine.getByText('(modifié)').waitFor();
+  await seen.locator('strong', { hasText: 'crochets galvanisés' }).waitFor();
+  await seen.getByText('(modifié)').waitFor();
+  await shot(ownerPage, 'tasks-11-comments', talk);
+
+  // And deletes it, asked first: gone for both.
+  await mine.getByRole('button', { name: 'Supprimer' }).click();
+  const confirm = ownerPage.getByRole('dialog', { name: 'Supprimer ce commentaire ?' });
+  await confirm.getByRole('button', { name: 'Supprimer' }).click();
+  await mine.waitFor({ state: 'detached' });
+  await seen.waitFor({ state: 'detached' });
+  await badge(memberPage, 'comments', '1').waitFor();
+
+  const left = await ok(ownerPage, 'GET', `/tasks/${taskId}/comments`);
+  assert.deepEqual(
+    left.map((c) => c.body),
+    ['Bien noté'],
+  );
+  assert.equal((await tasksByTitle(ownerPage))[LIST_TASK].comment_count, 1);
+
+  const violations = await axe(ownerPage);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  assertNoConsoleErrors(owner, 'owner', [/status of 409/]);
+  assertNoConsoleErrors(member, 'member', [/status of 403/]);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError, createApi, isApiError, memoryCsrfStore } from './client';
+import { ApiError, createApi, isApiError, memoryCsrfStore, versionOf } from './client';
 
 type Call = { url: string; init: RequestInit };
 
@@ -195,6 +195,71 @@ describe('api client', () => {
     await api.tasks.mine({ status: ['todo', 'doing'], limit: 200 });
     expect(f.calls[4]?.url).toBe('/api/v1/me/tasks?status=todo%2Cdoing&limit=200');
   });
+  it("changes a checklist item by item, reading the task's new version from each ETag", async () => {
+    const item = {
+      id: 'i1',
+      text: 'Vis',
+      done: false,
+      position: 1024,
+      done_by: null,
+      done_at: null,
+    };
+    const f = fakeFetch([
+      json(201, item, { ETag: '"v5"' }),
+      json(200, { ...item, done: true }, { ETag: 'W/"v6"' }),
+      new Response(null, { status: 204, headers: { ETag: '"v7"' } }),
+      json(409, { error: { code: 'checklist_full', message: 'full' } }),
+    ]);
+    const api = createApi({ csrf: memoryCsrfStore(), fetch: f.fetch });
+    expect(await api.tasks.checklist.add('t 1', { text: 'Vis' })).toEqual({
+      value: item,
+      version: 5,
+    });
+    expect(await api.tasks.checklist.update('t 1', 'i1', { done: true })).toMatchObject({
+      value: { done: true },
+      version: 6,
+    });
+    expect(await api.tasks.checklist.remove('t 1', 'i1')).toEqual({
+      value: undefined,
+      version: 7,
+    });
+    await expect(api.tasks.checklist.add('t 1', { text: 'x' })).rejects.toMatchObject({
+      status: 409,
+      code: 'checklist_full',
+    });
+    expect(f.calls.map((c) => `${c.init.method} ${c.url} ${String(c.init.body ?? '')}`)).toEqual([
+      'POST /api/v1/tasks/t%201/checklist {"text":"Vis"}',
+      'PATCH /api/v1/tasks/t%201/checklist/i1 {"done":true}',
+      'DELETE /api/v1/tasks/t%201/checklist/i1 ',
+      'POST /api/v1/tasks/t%201/checklist {"text":"x"}',
+    ]);
+    expect(versionOf('"12"')).toBeNull();
+    expect(versionOf(null)).toBeNull();
+  });
+
+  it("pages a task's comments after one, and writes them", async () => {
+    const f = fakeFetch([
+      json(200, []),
+      json(201, { id: 'c1' }),
+      json(403, { error: { code: 'not_author', message: 'no' } }),
+      new Response(null, { status: 204 }),
+    ]);
+    const api = createApi({ csrf: memoryCsrfStore(), fetch: f.fetch });
+    await api.tasks.comments.list('t1', { after: 'c0', limit: 200 });
+    await api.tasks.comments.create('t1', '**Oui**');
+    await expect(api.tasks.comments.update('t1', 'c1', 'Non')).rejects.toMatchObject({
+      status: 403,
+      code: 'not_author',
+    });
+    await api.tasks.comments.remove('t1', 'c1');
+    expect(f.calls.map((c) => `${c.init.method} ${c.url} ${String(c.init.body ?? '')}`)).toEqual([
+      'GET /api/v1/tasks/t1/comments?after=c0&limit=200 ',
+      'POST /api/v1/tasks/t1/comments {"body":"**Oui**"}',
+      'PATCH /api/v1/tasks/t1/comments/c1 {"body":"Non"}',
+      'DELETE /api/v1/tasks/t1/comments/c1 ',
+    ]);
+  });
+
   it('reads a calendar range as ISO instants, and changes an event only at its version ("<n>")', async () => {
     const f = fakeFetch([
       json(200, []),

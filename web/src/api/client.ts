@@ -59,8 +59,12 @@ import type {
   SetupResponse,
   ShareInfo,
   ShareListing,
+  ChecklistItem,
+  ChecklistItemChange,
+  NewChecklistItem,
   Task,
   TaskChange,
+  TaskComment,
   TaskStatus,
   NewTask,
   TotpEnrollment,
@@ -145,6 +149,20 @@ export function createApi(options: ApiOptions) {
     return send<T>(method, base + '/api/v1' + path, o, true);
   }
 
+  /**
+   * A request whose answer also says, in its ETag, the version of the task
+   * it changed (the checklist routes answer an item, or nothing); null
+   * when the ETag is missing or not a task's ("v<version>").
+   */
+  async function versioned<T>(
+    method: string,
+    path: string,
+    o: RequestOptions = {},
+  ): Promise<{ value: T; version: number | null }> {
+    const { value, res } = await exchange<T>(method, base + '/api/v1' + path, o, true);
+    return { value, version: versionOf(res.headers.get('ETag')) };
+  }
+
   /** `url` is complete; `session` sends the CSRF header (API routes, not share links). */
   async function send<T>(
     method: string,
@@ -152,6 +170,16 @@ export function createApi(options: ApiOptions) {
     o: RequestOptions,
     session: boolean,
   ): Promise<T> {
+    return (await exchange<T>(method, url, o, session)).value;
+  }
+
+  /** The answer's body (parsed) and the answer itself (its headers); an ApiError unless 2xx. */
+  async function exchange<T>(
+    method: string,
+    url: string,
+    o: RequestOptions,
+    session: boolean,
+  ): Promise<{ value: T; res: Response }> {
     const headers: Record<string, string> = { ...o.headers, Accept: 'application/json' };
     let body: string | undefined;
     if (o.body !== undefined) {
@@ -175,7 +203,7 @@ export function createApi(options: ApiOptions) {
       if (e instanceof DOMException && e.name === 'AbortError') throw e;
       throw new ApiError(0, 'network', e instanceof Error ? e.message : 'network error');
     }
-    if (res.status === 204) return undefined as T;
+    if (res.status === 204) return { value: undefined as T, res };
     const text = await res.text();
     let parsed: unknown = undefined;
     if (text) {
@@ -190,7 +218,7 @@ export function createApi(options: ApiOptions) {
       if (res.status === 401 && !o.anonymous) options.onUnauthorized?.(err);
       throw err;
     }
-    return parsed as T;
+    return { value: parsed as T, res };
   }
 
   /**
@@ -648,6 +676,42 @@ export function createApi(options: ApiOptions) {
         const qs = q.toString();
         return get<Task[]>(`/me/tasks${qs ? `?${qs}` : ''}`);
       },
+      /**
+       * A task's checklist, item by item (the write right). Each answer says
+       * the task's new `version` (its ETag); the whole task comes as
+       * `task.updated`. 400 invalid_checklist, 409 checklist_full (100 items).
+       */
+      checklist: {
+        add: (tid: string, b: NewChecklistItem) =>
+          versioned<ChecklistItem>('POST', `/tasks/${seg(tid)}/checklist`, { body: b }),
+        update: (tid: string, itemId: string, b: ChecklistItemChange) =>
+          versioned<ChecklistItem>('PATCH', `/tasks/${seg(tid)}/checklist/${seg(itemId)}`, {
+            body: b,
+          }),
+        remove: (tid: string, itemId: string) =>
+          versioned<undefined>('DELETE', `/tasks/${seg(tid)}/checklist/${seg(itemId)}`),
+      },
+      /** A task's comments, oldest first (writing them: the write right). */
+      comments: {
+        /** After comment `after` when given; `limit` ≤ 200 (default 100). */
+        list: (tid: string, o: { after?: string; limit?: number; signal?: AbortSignal } = {}) => {
+          const q = new URLSearchParams();
+          if (o.after) q.set('after', o.after);
+          if (o.limit) q.set('limit', String(o.limit));
+          const qs = q.toString();
+          return get<TaskComment[]>(`/tasks/${seg(tid)}/comments${qs ? `?${qs}` : ''}`, {
+            signal: o.signal,
+          });
+        },
+        /** 400 invalid_body, 409 too_many_comments. */
+        create: (tid: string, body: string) =>
+          post<TaskComment>(`/tasks/${seg(tid)}/comments`, { body }),
+        /** Its author only (403 not_author). */
+        update: (tid: string, cid: string, body: string) =>
+          patch<TaskComment>(`/tasks/${seg(tid)}/comments/${seg(cid)}`, { body }),
+        /** Its author, or an administrator of the workspace (403 not_author). */
+        remove: (tid: string, cid: string) => del(`/tasks/${seg(tid)}/comments/${seg(cid)}`),
+      },
     },
 
     /** Workspace calendars and the person's own (docs/calendar.md). */
@@ -766,6 +830,12 @@ export function createApi(options: ApiOptions) {
 }
 
 export type Api = ReturnType<typeof createApi>;
+
+/** A task's version from its ETag ("v12", weak or not); null for anything else. */
+export function versionOf(etag: string | null): number | null {
+  const m = etag ? /^(?:W\/)?"v(\d+)"$/.exec(etag.trim()) : null;
+  return m ? Number(m[1]) : null;
+}
 
 function errorOf(res: Response, parsed: unknown): ApiError {
   let code = `http_${res.status}`;

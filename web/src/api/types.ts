@@ -764,8 +764,45 @@ export interface Task {
   updated_at: string;
   /** Set while the task is done. */
   completed_at: string | null;
-  /** Raised by every change; the ETag is "v<version>". */
+  /** Raised by every change (not by comments); the ETag is "v<version>". */
   version: number;
+  /** Its checklist, in order. */
+  checklist: ChecklistItem[];
+  /** How many comments it has. */
+  comment_count: number;
+}
+
+/** One line of a task's checklist; ticked, it says by whom and when. */
+export interface ChecklistItem {
+  id: string;
+  /** One line, 1–500 bytes. */
+  text: string;
+  done: boolean;
+  /** Orders the list (lower first), as on the board: any number. */
+  position: number;
+  done_by: string | null;
+  done_at: string | null;
+}
+
+/** POST /tasks/{tid}/checklist: at the end unless `position`. */
+export interface NewChecklistItem {
+  text: string;
+  done?: boolean;
+  position?: number;
+}
+
+/** PATCH /tasks/{tid}/checklist/{item_id}. */
+export type ChecklistItemChange = Partial<NewChecklistItem>;
+
+/** A comment on a task (Markdown): the task's conversation, not its state. */
+export interface TaskComment {
+  id: string;
+  task_id: string;
+  author_id: string;
+  body: string;
+  created_at: string;
+  /** Set once its author changed it. */
+  edited_at: string | null;
 }
 
 /** POST /workspaces/{id}/tasks. */
@@ -778,10 +815,15 @@ export interface NewTask {
   labels?: string[];
   blocked_by?: string[];
   position?: number;
+  /** Its checklist from the start, in order. */
+  checklist?: { text: string; done?: boolean }[];
 }
 
-/** PATCH /tasks/{tid}: any field of NewTask; `due: null` clears it. */
-export type TaskChange = Partial<Omit<NewTask, 'due'>> & { due?: string | null };
+/**
+ * PATCH /tasks/{tid}: any field of NewTask but the checklist (changed item
+ * by item); `due: null` clears it.
+ */
+export type TaskChange = Partial<Omit<NewTask, 'due' | 'checklist'>> & { due?: string | null };
 
 // ---- Calendar (docs/calendar.md) ---------------------------------------------
 

@@ -1,9 +1,22 @@
 // The task board as people use it: columns and cards, what a read-only
 // member does not get, moves from the keyboard (a task that waits for an
-// unfinished one is not done), and the details pane saving what changed.
+// unfinished one is not done), the details pane saving what changed, a
+// task's checklist (ticked, added to, rewritten, moved, each at once) and
+// its comments (written, edited, deleted, followed live).
 import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { api, ApiError, type Me, type Member, type Task, type Workspace } from '../../api';
+import {
+  api,
+  ApiError,
+  type ChecklistItem,
+  type EventFrame,
+  type Me,
+  type Member,
+  type Task,
+  type TaskComment,
+  type Workspace,
+} from '../../api';
+import { liveEvents } from '../../events';
 import { BrandingProvider } from '../../branding';
 import { ToastProvider } from '../../notifications/toasts';
 import { mountPoint } from '../../test/mount';
@@ -20,6 +33,7 @@ const MEMBERS = [
 ] as unknown as Member[];
 
 let tasks: Task[];
+let comments: TaskComment[];
 
 function serve(right: 'read' | 'write') {
   vi.spyOn(api.settings, 'public').mockRejectedValue(new Error('offline'));
@@ -30,14 +44,18 @@ function serve(right: 'read' | 'write') {
   });
   vi.spyOn(api.workspaces, 'members').mockResolvedValue(MEMBERS);
   vi.spyOn(api.tasks, 'list').mockImplementation(async () => tasks);
+  vi.spyOn(api.tasks.comments, 'list').mockImplementation(async (_tid, o = {}) => {
+    const from = o.after ? comments.findIndex((c) => c.id === o.after) + 1 : 0;
+    return comments.slice(from, from + (o.limit ?? 100));
+  });
 }
 
-async function show(right: 'read' | 'write', taskId: string | null = null) {
+async function show(right: 'read' | 'write', taskId: string | null = null, workspace = WORKSPACE) {
   serve(right);
   await ui.render(
     <BrandingProvider>
       <ToastProvider>
-        <TasksScreen workspace={WORKSPACE} me={ME} taskId={taskId} />
+        <TasksScreen workspace={workspace} me={ME} taskId={taskId} />
       </ToastProvider>
     </BrandingProvider>,
   );
@@ -73,6 +91,7 @@ function type(input: HTMLInputElement | HTMLTextAreaElement, value: string) {
 }
 
 beforeEach(() => {
+  comments = [];
   tasks = [
     task('a', { title: 'Commander les tuiles', position: 1, labels: ['achats'] }),
     task('b', { title: 'Poser la charpente', position: 2, assignee_ids: ['me', 'bob'] }),
@@ -245,5 +264,388 @@ describe('the details pane', () => {
     expect(pane?.querySelector('form')).toBeNull();
     expect(pane?.textContent).toContain('No description.');
     expect(button('Delete', pane ?? ui.host)).toBeUndefined();
+  });
+});
+
+const item = (id: string, position: number, extra: Partial<ChecklistItem> = {}): ChecklistItem => ({
+  id,
+  text: `Étape ${id}`,
+  done: false,
+  position,
+  done_by: null,
+  done_at: null,
+  ...extra,
+});
+
+/** The live events the screen follows, heard from here ("task.*" patterns too). */
+function hearLive() {
+  const handlers: [string, (e: EventFrame) => void][] = [];
+  vi.spyOn(liveEvents(), 'subscribe').mockImplementation((type, h) => {
+    handlers.push([type, h]);
+    return () => undefined;
+  });
+  return (type: string, data: object) =>
+    act(() => {
+      for (const [pattern, h] of handlers) {
+        const match = pattern.endsWith('.*')
+          ? type.startsWith(pattern.slice(0, -1))
+          : pattern === type;
+        if (match) h({ type, workspace_id: WS, seq: 0, module: 'tasks', data: { ...data } });
+      }
+    });
+}
+
+const pane = () => ui.host.querySelector<HTMLElement>('.tasks-pane') ?? ui.host;
+const checklist = () => pane().querySelector<HTMLElement>('.task-checklist') ?? ui.host;
+const itemTexts = () =>
+  [...checklist().querySelectorAll('.task-checklist__item')].map((li) => li.textContent);
+const checkbox = (text: string) =>
+  [...checklist().querySelectorAll<HTMLElement>('.task-checklist__item')]
+    .find((li) => li.querySelector('.check__label')?.textContent === text)
+    ?.querySelector<HTMLInputElement>('input[type="checkbox"]');
+const key = (el: Element | null | undefined, k: string, o: KeyboardEventInit = {}) =>
+  act(() => {
+    el?.dispatchEvent(
+      new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true, ...o }),
+    );
+  });
+/** The server's answers to checklist PATCHes: the item changed, the task one version up each time. */
+function itemAnswers() {
+  const versions = new Map<string, number>();
+  return async (tid: string, iid: string, change: object) => {
+    const t = held(tid);
+    const version = (versions.get(tid) ?? t.version) + 1;
+    versions.set(tid, version);
+    const was = t.checklist.find((x) => x.id === iid) ?? item(iid, 0);
+    return { value: { ...was, ...change } as ChecklistItem, version };
+  };
+}
+
+describe('checklist and comment badges on cards', () => {
+  it('say how far the checklist is and how many comments there are', async () => {
+    tasks[0] = task('a', {
+      title: 'Commander les tuiles',
+      checklist: [item('1', 1, { done: true }), item('2', 2), item('3', 3)],
+      comment_count: 4,
+    });
+    tasks[1] = task('b', {
+      title: 'Poser la charpente',
+      position: 2,
+      checklist: [item('1', 1, { done: true })],
+    });
+    await show('write');
+    const badges = card('Commander les tuiles');
+    expect(badges?.querySelector('.task-badge--checklist')?.textContent).toBe(
+      '1/3Checklist: 1 of 3 done',
+    );
+    expect(badges?.querySelector('.task-badge--complete')).toBeNull();
+    expect(badges?.querySelector('.task-badge--comments')?.textContent).toBe('44 comments');
+    // All done: shown so; no comment: no badge.
+    const done = card('Poser la charpente');
+    expect(done?.querySelector('.task-badge--complete')?.textContent).toContain('1/1');
+    expect(done?.querySelector('.task-badge--comments')).toBeNull();
+    expect(card('Nettoyer')?.querySelector('.task-badge')).toBeNull();
+  });
+});
+
+describe('a new task with its checklist', () => {
+  it('sends one item per line, blank lines left out', async () => {
+    await show('write');
+    act(() => button('New task')?.click());
+    const dialog = document.querySelector<HTMLElement>('dialog[open]');
+    if (!dialog) throw new Error('no dialog');
+    const create = vi
+      .spyOn(api.tasks, 'create')
+      .mockImplementation(async (_ws, b) => task('n', { title: b.title, position: 9 }));
+    const fields = [
+      ...dialog.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input, textarea'),
+    ];
+    const field = (label: string) =>
+      fields.find((f) => dialog.querySelector(`label[for="${f.id}"]`)?.textContent === label);
+    type(field('Title') as HTMLInputElement, 'Acheter la quincaillerie');
+    type(field('Checklist') as HTMLTextAreaElement, 'Vis\n\n  Écrous  \n');
+    await act(async () => button('Create the task', dialog)?.click());
+    expect(create).toHaveBeenCalledWith(WS, {
+      title: 'Acheter la quincaillerie',
+      status: 'todo',
+      checklist: [{ text: 'Vis' }, { text: 'Écrous' }],
+    });
+  });
+
+  it('sends no checklist when there is none', async () => {
+    await show('write');
+    act(() => button('New task')?.click());
+    const dialog = document.querySelector<HTMLElement>('dialog[open]');
+    const create = vi
+      .spyOn(api.tasks, 'create')
+      .mockImplementation(async (_ws, b) => task('n', { title: b.title, position: 9 }));
+    type(dialog?.querySelector('input') as HTMLInputElement, 'Sans liste');
+    await act(async () => button('Create the task', dialog ?? undefined)?.click());
+    expect(create).toHaveBeenCalledWith(WS, { title: 'Sans liste', status: 'todo' });
+  });
+});
+
+describe('the checklist in the details pane', () => {
+  beforeEach(() => {
+    tasks[1] = task('b', {
+      title: 'Poser la charpente',
+      position: 2,
+      checklist: [
+        item('1', 1024, { done: true, done_by: 'bob', done_at: '2026-11-02T10:00:00Z' }),
+        item('2', 2048),
+        item('3', 3072),
+      ],
+    });
+  });
+
+  it('shows its progress, and who ticked what', async () => {
+    await show('write', 'b');
+    const bar = checklist().querySelector('progress');
+    expect([bar?.getAttribute('max'), bar?.getAttribute('value')]).toEqual(['3', '1']);
+    expect(bar?.getAttribute('aria-valuetext')).toBe('1 of 3 done');
+    expect(bar?.getAttribute('aria-labelledby')).toBe(checklist().querySelector('h3')?.id);
+    expect(checklist().querySelector('.task-checklist__count')?.textContent).toBe('1/3');
+    expect(checklist().querySelector('.check__hint')?.textContent).toMatch(/^Ticked by Bob Martin/);
+  });
+
+  it('ticks at once, the card too; a refusal takes it back and says why', async () => {
+    await show('write', 'b');
+    const update = vi.spyOn(api.tasks.checklist, 'update').mockImplementation(itemAnswers());
+    await act(async () => checkbox('Étape 2')?.click());
+    expect(update).toHaveBeenCalledWith('b', '2', { done: true });
+    expect(checkbox('Étape 2')?.checked).toBe(true);
+    expect(
+      card('Poser la charpente')?.querySelector('.task-badge--checklist')?.textContent,
+    ).toContain('2/3');
+
+    update.mockRejectedValue(new ApiError(400, 'invalid_checklist', 'no'));
+    await act(async () => checkbox('Étape 3')?.click());
+    expect(checkbox('Étape 3')?.checked).toBe(false);
+    expect(checklist().querySelector('[role="alert"]')?.textContent).toBe(
+      'A checklist item is one line and not empty (500 bytes at most).',
+    );
+  });
+
+  it('adds items one after the other, the field staying ready', async () => {
+    await show('write', 'b');
+    const add = vi.spyOn(api.tasks.checklist, 'add').mockImplementation(async (_t, b) => ({
+      value: item(`n-${b.text}`, 9000, { text: b.text }),
+      version: 2,
+    }));
+    const field = checklist().querySelector<HTMLInputElement>('input[data-control="add"]');
+    if (!field) throw new Error('no add field');
+    field.focus();
+    type(field, '  Lever la panne  ');
+    await act(async () => field.form?.requestSubmit());
+    expect(add).toHaveBeenCalledWith('b', { text: 'Lever la panne' });
+    expect(field.value).toBe('');
+    expect(document.activeElement).toBe(field);
+    expect(itemTexts().at(-1)).toContain('Lever la panne');
+    // An empty field adds nothing.
+    await act(async () => field.form?.requestSubmit());
+    expect(add).toHaveBeenCalledTimes(1);
+  });
+
+  it('moves an item with Alt+↓ between its new neighbours, and says where it is', async () => {
+    await show('write', 'b');
+    const update = vi.spyOn(api.tasks.checklist, 'update').mockImplementation(itemAnswers());
+    const box = checkbox('Étape 1');
+    box?.focus();
+    await act(async () => key(box, 'ArrowDown', { altKey: true }));
+    expect(update).toHaveBeenCalledWith('b', '1', { position: 2560 });
+    expect(itemTexts().map((x) => x?.slice(0, 7))).toEqual(['Étape 2', 'Étape 1', 'Étape 3']);
+    expect(checklist().querySelector('[aria-live="polite"]')?.textContent).toBe(
+      '“Étape 1”: position 2 of 3',
+    );
+    // The first cannot go up; the last cannot go down.
+    expect(button('Move “Étape 2” up', checklist())?.disabled).toBe(true);
+    expect(button('Move “Étape 3” down', checklist())?.disabled).toBe(true);
+  });
+
+  it('rewrites an item in place: Enter saves, Escape cancels (the pane stays open)', async () => {
+    await show('write', 'b');
+    const update = vi.spyOn(api.tasks.checklist, 'update').mockImplementation(itemAnswers());
+    act(() => button('Edit “Étape 2”', checklist())?.click());
+    let field = checklist().querySelector<HTMLInputElement>('input[data-control="text"]');
+    if (!field) throw new Error('no text field');
+    expect(document.activeElement).toBe(field);
+    type(field, 'Étape deux');
+    await act(async () => key(field, 'Enter'));
+    expect(update).toHaveBeenCalledWith('b', '2', { text: 'Étape deux' });
+    expect(checkbox('Étape deux')).toBeDefined();
+
+    act(() => button('Edit “Étape 3”', checklist())?.click());
+    field = checklist().querySelector<HTMLInputElement>('input[data-control="text"]');
+    type(field as HTMLInputElement, 'Oubliée');
+    await act(async () => key(field, 'Escape'));
+    expect(update).toHaveBeenCalledTimes(1);
+    expect(checkbox('Étape 3')).toBeDefined();
+    expect(ui.host.querySelector('.tasks-pane')).not.toBeNull();
+  });
+
+  it('deletes an item at once', async () => {
+    await show('write', 'b');
+    const remove = vi
+      .spyOn(api.tasks.checklist, 'remove')
+      .mockResolvedValue({ value: undefined, version: 2 });
+    await act(async () => button('Delete “Étape 2”', checklist())?.click());
+    expect(remove).toHaveBeenCalledWith('b', '2');
+    expect(itemTexts()).toHaveLength(2);
+  });
+
+  it('shows a read-only member the list, with nothing to change', async () => {
+    await show('read', 'b');
+    expect(itemTexts()).toHaveLength(3);
+    expect(checkbox('Étape 2')?.disabled).toBe(true);
+    expect(checklist().querySelector('input[data-control="add"], button')).toBeNull();
+  });
+
+  it('follows a tick made elsewhere', async () => {
+    const hear = hearLive();
+    await show('read', 'b');
+    const t = held('b');
+    hear('task.updated', {
+      ...t,
+      version: 2,
+      checklist: t.checklist.map((x) => (x.id === '2' ? { ...x, done: true } : x)),
+    });
+    expect(checkbox('Étape 2')?.checked).toBe(true);
+    expect(checklist().querySelector('.task-checklist__count')?.textContent).toBe('2/3');
+  });
+});
+
+describe('comments in the details pane', () => {
+  const comment = (id: string, author: string, body: string, extra: Partial<TaskComment> = {}) => ({
+    id,
+    task_id: 'b',
+    author_id: author,
+    body,
+    created_at: '2026-11-02T10:00:00Z',
+    edited_at: null,
+    ...extra,
+  });
+  const section = () => pane().querySelector<HTMLElement>('.task-comments') ?? ui.host;
+  const article = (id: string) =>
+    section().querySelector<HTMLElement>(`[data-comment-id="${id}"]`) ?? undefined;
+  const composer = () =>
+    section().querySelector<HTMLTextAreaElement>('.task-comments__composer textarea');
+
+  beforeEach(() => {
+    comments = [
+      comment('c1', 'bob', 'Il faut **deux** chevrons <img src=x onerror="alert(1)">'),
+      comment('c2', 'me', 'D’accord', { edited_at: '2026-11-02T11:00:00Z' }),
+    ];
+  });
+
+  it('lists them oldest first: author, time, "(edited)", sanitized Markdown', async () => {
+    await show('write', 'b');
+    await vi.waitFor(() => expect(article('c1')).toBeDefined());
+    const first = article('c1');
+    expect(first?.getAttribute('aria-label')).toMatch(/^Bob Martin, /);
+    expect(first?.querySelector('.avatar')?.textContent).toBe('BM');
+    expect(first?.querySelector('.task-comment__author')?.textContent).toBe('Bob Martin');
+    expect(first?.querySelector('time')?.getAttribute('datetime')).toBe('2026-11-02T10:00:00Z');
+    expect(first?.querySelector('strong')?.textContent).toBe('deux');
+    expect(first?.querySelector('[onerror]')).toBeNull();
+    expect(article('c2')?.querySelector('.task-comment__edited')?.textContent).toBe('(edited)');
+    expect(first?.querySelector('.task-comment__edited')).toBeNull();
+  });
+
+  it('sends one with Ctrl+Enter (not while empty), ready for the next', async () => {
+    await show('write', 'b');
+    await vi.waitFor(() => expect(composer()).not.toBeNull());
+    const send = button('Comment', section());
+    expect(send?.disabled).toBe(true);
+    const create = vi
+      .spyOn(api.tasks.comments, 'create')
+      .mockImplementation(async (_t, body) => comment('c3', 'me', body));
+    const box = composer() as HTMLTextAreaElement;
+    type(box, 'Je *commande* demain');
+    expect(send?.disabled).toBe(false);
+    await act(async () => key(box, 'Enter', { ctrlKey: true }));
+    expect(create).toHaveBeenCalledWith('b', 'Je *commande* demain');
+    expect(article('c3')?.querySelector('em')?.textContent).toBe('commande');
+    expect(box.value).toBe('');
+  });
+
+  it('lets people edit their own only, and delete theirs after asking', async () => {
+    await show('write', 'b');
+    await vi.waitFor(() => expect(article('c2')).toBeDefined());
+    expect(button('Edit', article('c1'))).toBeUndefined();
+    expect(button('Delete', article('c1'))).toBeUndefined();
+    // Editing: Escape cancels (the pane stays open), Ctrl+Enter saves.
+    act(() => button('Edit', article('c2'))?.click());
+    let box = article('c2')?.querySelector('textarea');
+    key(box, 'Escape');
+    expect(article('c2')?.querySelector('textarea')).toBeNull();
+    expect(ui.host.querySelector('.tasks-pane')).not.toBeNull();
+    const update = vi
+      .spyOn(api.tasks.comments, 'update')
+      .mockImplementation(async (_t, id, body) =>
+        comment(id, 'me', body, { edited_at: '2026-11-03T09:00:00Z' }),
+      );
+    act(() => button('Edit', article('c2'))?.click());
+    box = article('c2')?.querySelector('textarea');
+    type(box as HTMLTextAreaElement, 'Pas d’accord');
+    await act(async () => key(box, 'Enter', { ctrlKey: true }));
+    expect(update).toHaveBeenCalledWith('b', 'c2', 'Pas d’accord');
+    expect(article('c2')?.textContent).toContain('Pas d’accord');
+
+    const remove = vi.spyOn(api.tasks.comments, 'remove').mockResolvedValue(undefined);
+    act(() => button('Delete', article('c2'))?.click());
+    const dialog = document.querySelector<HTMLElement>('dialog[open]');
+    expect(dialog?.textContent).toContain('Delete this comment?');
+    expect(remove).not.toHaveBeenCalled();
+    await act(async () => button('Delete', dialog ?? undefined)?.click());
+    expect(remove).toHaveBeenCalledWith('b', 'c2');
+    expect(article('c2')).toBeUndefined();
+  });
+
+  it('lets a workspace admin delete anyone’s, not edit it', async () => {
+    await show('write', 'b', { ...WORKSPACE, role: 'admin' });
+    await vi.waitFor(() => expect(article('c1')).toBeDefined());
+    expect(button('Delete', article('c1'))).toBeDefined();
+    expect(button('Edit', article('c1'))).toBeUndefined();
+  });
+
+  it('gives a read-only member the comments, without a composer or actions', async () => {
+    await show('read', 'b');
+    await vi.waitFor(() => expect(article('c1')).toBeDefined());
+    expect(composer()).toBeNull();
+    expect(section().querySelector('.task-comment__actions')).toBeNull();
+  });
+
+  it('follows them live, and the card’s count with them', async () => {
+    const hear = hearLive();
+    await show('read', 'b');
+    await vi.waitFor(() => expect(article('c1')).toBeDefined());
+    hear('task.comment_created', { ...comment('c3', 'bob', 'Livré'), comment_count: 3 });
+    expect(article('c3')?.textContent).toContain('Livré');
+    expect(card('Poser la charpente')?.querySelector('.task-badge--comments')?.textContent).toBe(
+      '33 comments',
+    );
+    hear('task.comment_updated', {
+      ...comment('c1', 'bob', 'Trois chevrons', { edited_at: '2026-11-03T09:00:00Z' }),
+      comment_count: 3,
+    });
+    expect(article('c1')?.textContent).toContain('Trois chevrons');
+    expect(article('c1')?.textContent).toContain('(edited)');
+    hear('task.comment_deleted', { id: 'c1', task_id: 'b', comment_count: 2 });
+    expect(article('c1')).toBeUndefined();
+    expect(card('Poser la charpente')?.querySelector('.task-badge--comments')?.textContent).toBe(
+      '22 comments',
+    );
+  });
+
+  it('reads the next page on request', async () => {
+    comments = Array.from({ length: 101 }, (_, i) =>
+      comment(`c${String(i).padStart(3, '0')}`, 'bob', `n° ${i}`),
+    );
+    await show('read', 'b');
+    await vi.waitFor(() => expect(section().querySelectorAll('.task-comment')).toHaveLength(100));
+    await act(async () => button('Show the next comments', section())?.click());
+    expect(api.tasks.comments.list).toHaveBeenLastCalledWith('b', { after: 'c099', limit: 100 });
+    await vi.waitFor(() => expect(section().querySelectorAll('.task-comment')).toHaveLength(101));
+    expect(button('Show the next comments', section())).toBeUndefined();
   });
 });

@@ -17,6 +17,7 @@ import { Button } from '../../components/Button';
 import { Alert, EmptyState, Spinner } from '../../components/Feedback';
 import { useI18n } from '../../i18n';
 import { Page } from '../../layout/Page';
+import { canManage } from '../../layout/Sidebar';
 import { useToast } from '../../notifications/toasts';
 import { ModuleGate, ModuleOff } from '../../pages/ModuleGate';
 import { navigate } from '../../router/router';
@@ -186,6 +187,7 @@ export function TasksScreen({
       workspace,
       me,
       canWrite,
+      canManage: canManage(workspace),
       people,
       nameOf,
       openTask,

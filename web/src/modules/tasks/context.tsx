@@ -1,10 +1,11 @@
 // What every tasks component needs: the store, the workspace, the caller's
 // right, the people who can be assigned, names, and the screen's navigation.
-import { createContext, useContext, useSyncExternalStore } from 'react';
-import type { Me, Member, Task, TaskStatus, Workspace } from '../../api';
+import { createContext, useContext, useMemo, useSyncExternalStore } from 'react';
+import type { ChecklistItem, Me, Member, Task, TaskStatus, Workspace } from '../../api';
 import { isApiError } from '../../api';
 import { useI18n, type MessageKey } from '../../i18n';
 import { useErrorText } from '../../util/errors';
+import { shownChecklist } from './logic/checklist';
 import type { TasksState, TasksStore } from './store';
 
 /** A move from the keyboard: within the column shown, or to the next column. */
@@ -16,6 +17,8 @@ export interface TasksContextValue {
   me: Me;
   /** The caller may create, change, move and delete tasks (write right, not archived). */
   canWrite: boolean;
+  /** Workspace owner or admin: deletes anyone's comment (with the write right). */
+  canManage: boolean;
   /** Members who see the workspace's tasks: who can be assigned one. */
   people: readonly Member[];
   /** A person's name, or "Former member". */
@@ -50,6 +53,12 @@ export function useTasksState<T>(select: (s: TasksState) => T): T {
   return useSyncExternalStore(store.subscribe, () => select(store.getState()));
 }
 
+/** A task's checklist as shown: its items, with the changes made here not yet answered. */
+export function useChecklist(task: Task): readonly ChecklistItem[] {
+  const ops = useTasksState((s) => s.pending[task.id]);
+  return useMemo(() => shownChecklist(task.checklist, ops), [task.checklist, ops]);
+}
+
 const TASKS_ERRORS: Record<string, MessageKey> = {
   blocked: 'tasks.error.blocked',
   dependency_cycle: 'tasks.error.dependency_cycle',
@@ -62,6 +71,11 @@ const TASKS_ERRORS: Record<string, MessageKey> = {
   invalid_blocked_by: 'tasks.error.invalid_blocked_by',
   invalid_status: 'error.invalid',
   invalid_position: 'error.invalid',
+  invalid_checklist: 'tasks.error.invalid_checklist',
+  checklist_full: 'tasks.error.checklist_full',
+  invalid_body: 'tasks.error.invalid_comment',
+  too_many_comments: 'tasks.error.too_many_comments',
+  not_author: 'tasks.error.not_author',
   read_only: 'tasks.read_only',
 };
 

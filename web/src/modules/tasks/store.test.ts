@@ -1,10 +1,12 @@
 // The tasks store: every page read, live events applied once (by version),
-// moves shown at once and taken back when refused, and the board read
-// again after the live connection comes back.
+// moves and checklist changes shown at once and taken back when refused,
+// comment counts following their events, and the board read again after
+// the live connection comes back.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { api, ApiError, type Task, type TaskChange } from '../../api';
+import { api, ApiError, type ChecklistItem, type Task, type TaskChange } from '../../api';
+import { isPendingItem } from './logic/checklist';
 import { task, taskEvent, WS } from './logic/fixtures.test-util';
-import { PAGE_SIZE, TasksStore, taskPeople } from './store';
+import { PAGE_SIZE, TasksStore, checklistOf, taskPeople } from './store';
 
 const NOW = new Date('2026-12-01T09:00:00Z');
 
@@ -265,5 +267,231 @@ describe('changes', () => {
     vi.spyOn(api.tasks, 'get').mockResolvedValue(task('a', { title: 'par Bob', version: 5 }));
     await expect(s.update('a', { title: 'moi' }, 1)).rejects.toMatchObject({ status: 412 });
     await vi.waitFor(() => expect(s.getState().board.byId.a?.title).toBe('par Bob'));
+  });
+});
+
+describe('checklists', () => {
+  const item = (id: string, position: number, extra: Partial<ChecklistItem> = {}) =>
+    ({
+      id,
+      text: `Item ${id}`,
+      done: false,
+      position,
+      done_by: null,
+      done_at: null,
+      ...extra,
+    }) as ChecklistItem;
+
+  async function withTask(extra: Partial<Task> = {}) {
+    vi.spyOn(api.tasks, 'list').mockResolvedValue([
+      task('a', { checklist: [item('i1', 1024), item('i2', 2048), item('i3', 3072)], ...extra }),
+    ]);
+    const s = newStore();
+    await s.load();
+    return s;
+  }
+
+  const shown = (s: TasksStore) => {
+    const t = s.getState().board.byId.a;
+    return t ? checklistOf(s.getState(), t) : [];
+  };
+  const deferred = <T>() => {
+    let resolve: (v: T) => void = () => undefined;
+    let reject: (e: unknown) => void = () => undefined;
+    const promise = new Promise<T>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    return { promise, resolve, reject };
+  };
+
+  it('shows a tick at once, then the task at the version the answer’s ETag says', async () => {
+    const s = await withTask();
+    const answer = deferred<{ value: ChecklistItem; version: number | null }>();
+    const update = vi.spyOn(api.tasks.checklist, 'update').mockReturnValue(answer.promise);
+    const done = s.changeItem('a', 'i1', { done: true });
+    await vi.waitFor(() => expect(update).toHaveBeenCalledWith('a', 'i1', { done: true }));
+    expect(shown(s)[0]).toMatchObject({ done: true, done_by: 'me', done_at: NOW.toISOString() });
+    // The task itself is as the server last said until it answers.
+    expect(s.getState().board.byId.a?.checklist[0]?.done).toBe(false);
+    answer.resolve({ value: item('i1', 1024, { done: true, done_by: 'me' }), version: 2 });
+    await done;
+    expect(s.getState().board.byId.a).toMatchObject({ version: 2 });
+    expect(s.getState().board.byId.a?.checklist[0]?.done).toBe(true);
+    expect(s.getState().pending).toEqual({});
+  });
+
+  it('takes a refused change back, and throws the error on', async () => {
+    const s = await withTask();
+    vi.spyOn(api.tasks.checklist, 'update').mockRejectedValue(
+      new ApiError(400, 'invalid_checklist', 'blank'),
+    );
+    const done = s.changeItem('a', 'i2', { text: 'Nouveau' });
+    expect(shown(s)[1]?.text).toBe('Nouveau');
+    await expect(done).rejects.toMatchObject({ code: 'invalid_checklist' });
+    expect(shown(s)[1]?.text).toBe('Item i2');
+    expect(s.getState().pending).toEqual({});
+  });
+
+  it('keeps a change shown over the task heard meanwhile (another item ticked elsewhere)', async () => {
+    const s = await withTask();
+    const answer = deferred<{ value: ChecklistItem; version: number | null }>();
+    vi.spyOn(api.tasks.checklist, 'update').mockReturnValue(answer.promise);
+    const done = s.changeItem('a', 'i1', { done: true });
+    const bobs = item('i2', 2048, { done: true, done_by: 'bob' });
+    s.handleEvent(
+      taskEvent(
+        'task.updated',
+        task('a', { version: 2, checklist: [item('i1', 1024), bobs, item('i3', 3072)] }),
+      ),
+    );
+    expect(shown(s).map((x) => [x.id, x.done])).toEqual([
+      ['i1', true],
+      ['i2', true],
+      ['i3', false],
+    ]);
+    answer.resolve({ value: item('i1', 1024, { done: true, done_by: 'me' }), version: 3 });
+    await done;
+    expect(s.getState().board.byId.a?.version).toBe(3);
+    expect(s.getState().board.byId.a?.checklist.map((x) => x.done)).toEqual([true, true, false]);
+    expect(s.getState().pending).toEqual({});
+  });
+
+  it("sends a task's changes one after the other, in order", async () => {
+    const s = await withTask();
+    const first = deferred<{ value: ChecklistItem; version: number | null }>();
+    const update = vi
+      .spyOn(api.tasks.checklist, 'update')
+      .mockReturnValueOnce(first.promise)
+      .mockResolvedValueOnce({ value: item('i1', 1024), version: 3 });
+    const tick = s.changeItem('a', 'i1', { done: true });
+    const untick = s.changeItem('a', 'i1', { done: false });
+    expect(shown(s)[0]?.done).toBe(false);
+    await vi.waitFor(() => expect(update).toHaveBeenCalledTimes(1));
+    // The second waits for the first's answer.
+    await new Promise((r) => setTimeout(r, 10));
+    expect(update).toHaveBeenCalledTimes(1);
+    first.resolve({ value: item('i1', 1024, { done: true }), version: 2 });
+    await Promise.all([tick, untick]);
+    expect(update.mock.calls.map((c) => c[2])).toEqual([{ done: true }, { done: false }]);
+    expect(s.getState().board.byId.a).toMatchObject({ version: 3 });
+    expect(s.getState().board.byId.a?.checklist[0]?.done).toBe(false);
+  });
+
+  it('reads the task again when it missed changes (the answer is more than one version ahead)', async () => {
+    const s = await withTask();
+    vi.spyOn(api.tasks.checklist, 'update').mockResolvedValue({
+      value: item('i1', 1024, { done: true }),
+      version: 4,
+    });
+    const read = deferred<Task>();
+    const get = vi.spyOn(api.tasks, 'get').mockReturnValue(read.promise);
+    await s.changeItem('a', 'i1', { done: true });
+    expect(get).toHaveBeenCalledWith('a');
+    // Shown meanwhile: the tick stays until the board holds version 4.
+    expect(shown(s)[0]?.done).toBe(true);
+    read.resolve(
+      task('a', { version: 4, title: 'Renommée', checklist: [item('i1', 1024, { done: true })] }),
+    );
+    await vi.waitFor(() => expect(s.getState().board.byId.a?.title).toBe('Renommée'));
+    expect(s.getState().pending).toEqual({});
+    expect(shown(s).map((x) => x.id)).toEqual(['i1']);
+  });
+
+  it('is settled by its event when that comes before the answer', async () => {
+    const s = await withTask();
+    const answer = deferred<{ value: undefined; version: number | null }>();
+    vi.spyOn(api.tasks.checklist, 'remove').mockReturnValue(answer.promise);
+    const done = s.removeItem('a', 'i2');
+    expect(shown(s).map((x) => x.id)).toEqual(['i1', 'i3']);
+    s.handleEvent(
+      taskEvent(
+        'task.updated',
+        task('a', { version: 2, checklist: [item('i1', 1), item('i3', 3)] }),
+      ),
+    );
+    answer.resolve({ value: undefined, version: 2 });
+    await done;
+    expect(s.getState().pending).toEqual({});
+    expect(shown(s).map((x) => x.id)).toEqual(['i1', 'i3']);
+  });
+
+  it('adds at the end: shown at once, then the item the server made', async () => {
+    const s = await withTask();
+    const answer = deferred<{ value: ChecklistItem; version: number | null }>();
+    const add = vi.spyOn(api.tasks.checklist, 'add').mockReturnValue(answer.promise);
+    const done = s.addItem('a', 'Vis');
+    await vi.waitFor(() => expect(add).toHaveBeenCalledWith('a', { text: 'Vis' }));
+    const added = shown(s)[3];
+    expect(added).toMatchObject({ text: 'Vis', position: 4096 });
+    expect(added && isPendingItem(added)).toBe(true);
+    // The task's event may come first: the item shows once.
+    const real = item('real', 4096, { text: 'Vis' });
+    const t = s.getState().board.byId.a as Task;
+    s.handleEvent(
+      taskEvent('task.updated', { ...t, version: 2, checklist: [...t.checklist, real] }),
+    );
+    expect(shown(s).map((x) => x.id)).toEqual(['i1', 'i2', 'i3', 'real']);
+    answer.resolve({ value: real, version: 2 });
+    await done;
+    expect(shown(s).map((x) => x.id)).toEqual(['i1', 'i2', 'i3', 'real']);
+    expect(s.getState().pending).toEqual({});
+  });
+
+  it('refuses a 101st item without asking (409 checklist_full, as the server would)', async () => {
+    const full = Array.from({ length: 100 }, (_, i) => item(`i${i}`, i));
+    const s = await withTask({ checklist: full });
+    const add = vi.spyOn(api.tasks.checklist, 'add');
+    await expect(s.addItem('a', 'Encore')).rejects.toMatchObject({ code: 'checklist_full' });
+    expect(add).not.toHaveBeenCalled();
+  });
+
+  it('moves an item between its neighbours, shown at once', async () => {
+    const s = await withTask();
+    const update = vi
+      .spyOn(api.tasks.checklist, 'update')
+      .mockImplementation(async (_t, id, change) => ({
+        value: { ...item(id, 0), ...change } as ChecklistItem,
+        version: 2,
+      }));
+    const done = s.moveItem('a', 'i3', { before: 'i2' });
+    expect(shown(s).map((x) => x.id)).toEqual(['i1', 'i3', 'i2']);
+    await done;
+    expect(update).toHaveBeenCalledWith('a', 'i3', { position: 1536 });
+    expect(s.getState().board.byId.a?.checklist.map((x) => x.id)).toEqual(['i1', 'i3', 'i2']);
+    // Where it is already: nothing sent.
+    update.mockClear();
+    await s.moveItem('a', 'i3', { after: 'i1' });
+    expect(update).not.toHaveBeenCalled();
+  });
+
+  it('finds an item deleted meanwhile already gone: not an error', async () => {
+    const s = await withTask();
+    vi.spyOn(api.tasks.checklist, 'remove').mockRejectedValue(
+      new ApiError(404, 'not_found', 'no such checklist item'),
+    );
+    const get = vi
+      .spyOn(api.tasks, 'get')
+      .mockResolvedValue(task('a', { version: 2, checklist: [item('i1', 1), item('i3', 3)] }));
+    await s.removeItem('a', 'i2');
+    await vi.waitFor(() => expect(get).toHaveBeenCalled());
+    await vi.waitFor(() => expect(shown(s).map((x) => x.id)).toEqual(['i1', 'i3']));
+  });
+});
+
+describe('comment counts', () => {
+  it('follow the comment events (the task keeps its version)', async () => {
+    vi.spyOn(api.tasks, 'list').mockResolvedValue([task('a', { version: 3 })]);
+    const s = newStore();
+    await s.load();
+    const comment = { id: 'c1', task_id: 'a', author_id: 'bob', body: 'x', created_at: 'now' };
+    s.handleEvent(taskEvent('task.comment_created', { ...comment, comment_count: 1 }));
+    expect(s.getState().board.byId.a).toMatchObject({ comment_count: 1, version: 3 });
+    s.handleEvent(taskEvent('task.comment_created', { ...comment, comment_count: 9 }, 'other'));
+    s.handleEvent(taskEvent('task.comment_deleted', { id: 'c1', task_id: 'a', comment_count: 0 }));
+    expect(s.getState().board.byId.a?.comment_count).toBe(0);
+    // The next change of the task still counts (its version is newer).
+    s.handleEvent(taskEvent('task.updated', task('a', { version: 4, comment_count: 2 })));
+    expect(s.getState().board.byId.a?.comment_count).toBe(2);
   });
 });

@@ -5,11 +5,25 @@
 // it with useTasksState (useSyncExternalStore).
 //
 // A move shows at once and is taken back when the server refuses it (409
-// blocked: the task waits for one that is not done). Back after a drop of
-// the live connection (its `hello`), the board is read again: what was
-// missed while away (a task deleted, say) is not left behind.
+// blocked: the task waits for one that is not done). A checklist change
+// shows at once too, kept beside the task (`pending`) rather than in it: a
+// task heard meanwhile (someone ticking another item) does not hide it, and
+// a refusal only has to drop it. A task's changes go to the server one
+// after the other, in order. Back after a drop of the live connection (its
+// `hello`), the board is read again: what was missed while away (a task
+// deleted, say) is not left behind.
 import { api, ApiError, isApiError } from '../../api';
-import type { Access, EventFrame, Member, NewTask, Task, TaskChange, TaskStatus } from '../../api';
+import type {
+  Access,
+  ChecklistItem,
+  ChecklistItemChange,
+  EventFrame,
+  Member,
+  NewTask,
+  Task,
+  TaskChange,
+  TaskStatus,
+} from '../../api';
 import { TASK_STATUSES } from '../../api';
 import { liveEvents } from '../../events';
 import { Store } from '../../util/store';
@@ -27,6 +41,18 @@ import {
   type Board,
   type Place,
 } from './logic/board';
+import {
+  MAX_CHECKLIST_ITEMS,
+  endPosition,
+  pendingId,
+  settledOps,
+  shownChecklist,
+  withChecklistChange,
+  withOps,
+  type ChecklistOp,
+  type PendingByTask,
+  type PendingOp,
+} from './logic/checklist';
 
 /** Tasks read per request (the server's maximum). */
 export const PAGE_SIZE = 1000;
@@ -41,6 +67,8 @@ export interface TasksState {
   loaded: boolean;
   /** The tasks could not be read (404: tasks are off for the caller). */
   failed: unknown;
+  /** Checklist changes made here and not yet in the board, per task (see checklistOf). */
+  pending: PendingByTask;
 }
 
 const INITIAL: TasksState = {
@@ -51,7 +79,15 @@ const INITIAL: TasksState = {
   board: EMPTY_BOARD,
   loaded: false,
   failed: undefined,
+  pending: {},
 };
+
+const NO_OPS: readonly PendingOp[] = [];
+
+/** A task's checklist as shown: its items with the changes made here not yet answered. */
+export function checklistOf(s: TasksState, task: Task): readonly ChecklistItem[] {
+  return shownChecklist(task.checklist, s.pending[task.id] ?? NO_OPS);
+}
 
 const TASKS_EVENTS = ['task.*', 'member.*', 'workspace.updated', 'hello'];
 
@@ -84,6 +120,9 @@ export class TasksStore extends Store<TasksState> {
   private readonly deleted = new Set<string>();
   /** Moves waiting for the server's answer, per task (shown meanwhile). */
   private readonly moving = new Map<string, number>();
+  /** Each task's checklist changes, sent one after the other: the last one sent. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private seq = 0;
 
   constructor(
     readonly workspaceId: string,
@@ -158,7 +197,7 @@ export class TasksStore extends Store<TasksState> {
         if (t && read && read.version <= t.version) board = withTask(board, t, true);
       }
       this.touched = null;
-      this.set({ board, loaded: true, failed: undefined });
+      this.set({ board, loaded: true, failed: undefined, pending: this.settled(board) });
     } catch (e) {
       if (g !== this.generation) return;
       this.touched = null;
@@ -189,6 +228,15 @@ export class TasksStore extends Store<TasksState> {
     } else if (e.type === 'task.deleted') {
       const id = (e.data as { id?: unknown } | undefined)?.id;
       if (typeof id === 'string') this.forget(id);
+    } else if (e.type.startsWith('task.comment_')) {
+      // Comments are not the task's state (no new version): only their count follows.
+      const d = (e.data ?? {}) as { task_id?: unknown; comment_count?: unknown };
+      const held = typeof d.task_id === 'string' ? this.state.board.byId[d.task_id] : undefined;
+      if (held && typeof d.comment_count === 'number' && d.comment_count !== held.comment_count) {
+        this.set({
+          board: withTask(this.state.board, { ...held, comment_count: d.comment_count }, true),
+        });
+      }
     }
   }
 
@@ -198,7 +246,17 @@ export class TasksStore extends Store<TasksState> {
     if (this.deleted.has(t.id)) return;
     this.touched?.add(t.id);
     const board = withTask(this.state.board, t);
-    if (board !== this.state.board) this.set({ board });
+    if (board === this.state.board) return;
+    this.set({ board, pending: this.settled(board, t.id) });
+  }
+
+  /**
+   * The checklist changes still to show over `board`: those answered are
+   * dropped once the board holds the task's version that has them (for
+   * `id` only, or every task).
+   */
+  private settled(board: Board, id?: string): PendingByTask {
+    return settledOps(this.state.pending, (tid) => board.byId[tid]?.version ?? null, id);
   }
 
   private forget(id: string): void {
@@ -297,5 +355,137 @@ export class TasksStore extends Store<TasksState> {
     for (const c of spacedOut(column)) {
       this.heard(await api.tasks.update(c.id, { position: c.position }));
     }
+  }
+
+  // ---- checklists ----------------------------------------------------------
+
+  /** Adds an item at the end of a task's checklist (shown at once, then as the server has it). */
+  addItem(taskId: string, text: string): Promise<void> {
+    const task = this.state.board.byId[taskId];
+    if (!task) return Promise.reject(new ApiError(404, 'not_found', 'no such task'));
+    const list = checklistOf(this.state, task);
+    // Full: refused here already, as the server would.
+    if (list.length >= MAX_CHECKLIST_ITEMS) {
+      return Promise.reject(new ApiError(409, 'checklist_full', 'the checklist is full'));
+    }
+    const seq = ++this.seq;
+    const item: ChecklistItem = {
+      id: pendingId(seq),
+      text,
+      done: false,
+      position: endPosition(list),
+      done_by: null,
+      done_at: null,
+    };
+    const known = task.checklist.map((x) => x.id);
+    return this.checklistChange(taskId, { seq, kind: 'add', item, known }, async () => {
+      const r = await api.tasks.checklist.add(taskId, { text });
+      return { version: r.version, change: { item: r.value } };
+    });
+  }
+
+  /** Ticks, unticks or rewrites an item. */
+  changeItem(taskId: string, itemId: string, change: ChecklistItemChange): Promise<void> {
+    const op: ChecklistOp = {
+      seq: ++this.seq,
+      kind: 'change',
+      id: itemId,
+      change,
+      by: this.me,
+      at: this.now().toISOString(),
+    };
+    return this.checklistChange(taskId, op, async () => {
+      const r = await api.tasks.checklist.update(taskId, itemId, change);
+      return { version: r.version, change: { item: r.value } };
+    });
+  }
+
+  /** Deletes an item (one already gone is not an error). */
+  removeItem(taskId: string, itemId: string): Promise<void> {
+    return this.checklistChange(
+      taskId,
+      { seq: ++this.seq, kind: 'remove', id: itemId },
+      async () => {
+        try {
+          const r = await api.tasks.checklist.remove(taskId, itemId);
+          return { version: r.version, change: { removed: itemId } };
+        } catch (e) {
+          // Gone already (or its task): nothing left to delete.
+          if (!isApiError(e) || e.status !== 404) throw e;
+          return { version: null, change: { removed: itemId } };
+        }
+      },
+    );
+  }
+
+  /**
+   * Moves an item before or after another (between its neighbours, as the
+   * board places a task); when two neighbours leave no room, the list is
+   * spaced out first.
+   */
+  async moveItem(taskId: string, itemId: string, place: Place): Promise<void> {
+    const task = this.state.board.byId[taskId];
+    if (!task) throw new ApiError(404, 'not_found', 'no such task');
+    const list = checklistOf(this.state, task);
+    if (staysPut(list, itemId, place)) return;
+    let position = dropPosition(list, itemId, place);
+    const sent: Promise<void>[] = [];
+    if (position === null) {
+      for (const c of spacedOut(list.filter((x) => x.id !== itemId))) {
+        sent.push(this.changeItem(taskId, c.id, { position: c.position }));
+      }
+      position = dropPosition(checklistOf(this.state, task), itemId, place) ?? 0;
+    }
+    sent.push(this.changeItem(taskId, itemId, { position }));
+    await Promise.all(sent);
+  }
+
+  /**
+   * Shows a checklist change at once and sends it after the task's earlier
+   * ones. Answered, the task's new version is made from the one held when
+   * that is the version just before (else read again, or left to its
+   * event); refused, the change is dropped (nothing else to take back) and
+   * the error thrown on.
+   */
+  private async checklistChange(
+    taskId: string,
+    op: ChecklistOp,
+    send: () => Promise<{
+      version: number | null;
+      change: { item: ChecklistItem } | { removed: string };
+    }>,
+  ): Promise<void> {
+    this.setOps(taskId, (ops) => [...ops, op]);
+    const previous = this.queues.get(taskId) ?? Promise.resolve();
+    const run = previous.then(send, send);
+    const tail = run.catch(() => undefined);
+    this.queues.set(taskId, tail);
+    void tail.then(() => {
+      if (this.queues.get(taskId) === tail) this.queues.delete(taskId);
+    });
+    let answer;
+    try {
+      answer = await run;
+    } catch (e) {
+      this.setOps(taskId, (ops) => ops.filter((o) => o.seq !== op.seq));
+      if (isApiError(e) && e.status === 404) void this.refresh(taskId);
+      throw e;
+    }
+    const { version, change } = answer;
+    const held = this.state.board.byId[taskId];
+    if (version === null || !held) {
+      this.setOps(taskId, (ops) => ops.filter((o) => o.seq !== op.seq));
+      void this.refresh(taskId);
+      return;
+    }
+    this.setOps(taskId, (ops) => ops.map((o) => (o.seq === op.seq ? { ...o, until: version } : o)));
+    if (held.version === version - 1) this.heard(withChecklistChange(held, version, change));
+    else if (held.version < version) void this.refresh(taskId);
+    else this.set({ pending: this.settled(this.state.board, taskId) });
+  }
+
+  private setOps(taskId: string, f: (ops: readonly PendingOp[]) => readonly PendingOp[]): void {
+    const ops = f(this.state.pending[taskId] ?? NO_OPS);
+    this.set({ pending: withOps(this.state.pending, taskId, ops) });
   }
 }

@@ -1,13 +1,15 @@
 // "Nouvelle tâche": every field of a task, in a column given by the button
-// that opened it.
+// that opened it, and its checklist if it has one (one item per line).
 import { useState, type FormEvent } from 'react';
 import type { TaskStatus } from '../../../api';
 import { Button } from '../../../components/Button';
 import { Modal } from '../../../components/Dialog';
+import { TextArea } from '../../../components/Field';
 import { Alert } from '../../../components/Feedback';
 import { useI18n } from '../../../i18n';
 import { useToast } from '../../../notifications/toasts';
 import { useTasks, useTasksErrorText } from '../context';
+import { checklistLines } from '../logic/checklist';
 import { emptyDraft, newTaskOf } from '../logic/draft';
 import { TaskForm } from './TaskForm';
 
@@ -17,6 +19,7 @@ export function NewTaskDialog({ status, onClose }: { status: TaskStatus; onClose
   const { toast } = useToast();
   const errorText = useTasksErrorText();
   const [draft, setDraft] = useState(() => emptyDraft(status));
+  const [lines, setLines] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
@@ -26,7 +29,11 @@ export function NewTaskDialog({ status, onClose }: { status: TaskStatus; onClose
     setBusy(true);
     setError(null);
     try {
-      const created = await store.create(newTaskOf(draft));
+      const checklist = checklistLines(lines);
+      const created = await store.create({
+        ...newTaskOf(draft),
+        ...(checklist.length ? { checklist } : {}),
+      });
       toast({ kind: 'success', title: t('tasks.created', { title: created.title }) });
       onClose();
     } catch (err) {
@@ -39,6 +46,13 @@ export function NewTaskDialog({ status, onClose }: { status: TaskStatus; onClose
     <Modal title={t('tasks.new')} onClose={onClose} wide className="tasks-dialog">
       <form className="form" onSubmit={(e) => void submit(e)}>
         <TaskForm draft={draft} onChange={setDraft} autoFocus />
+        <TextArea
+          label={t('tasks.checklist_lines')}
+          hint={t('tasks.checklist_lines_hint')}
+          value={lines}
+          rows={3}
+          onChange={(e) => setLines(e.target.value)}
+        />
         {error ? <Alert kind="error">{errorText(error)}</Alert> : null}
         <div className="dialog__actions">
           <Button onClick={onClose}>{t('common.cancel')}</Button>

@@ -1,13 +1,14 @@
 // One task on the board: its title (opens its details), labels, assignees,
-// due date and whether it waits for an unfinished task. Writers drag it, or
-// move it from the keyboard (Alt+arrows on the card, or its up and down
-// buttons).
+// due date, whether it waits for an unfinished task, how far its checklist
+// is ("3/5") and how many comments it has. Writers drag it, or move it from
+// the keyboard (Alt+arrows on the card, or its up and down buttons).
 import { useId, type DragEvent, type KeyboardEvent } from 'react';
 import type { Task } from '../../../api';
 import { Tag } from '../../../components/Feedback';
-import { Icon } from '../../../components/Icon';
+import { Icon, type IconName } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
-import { useTasks, type MoveDirection } from '../context';
+import { useChecklist, useTasks, type MoveDirection } from '../context';
+import { progressOf } from '../logic/checklist';
 import { Assignees } from './Assignees';
 import { DueDate } from './DueDate';
 
@@ -105,6 +106,15 @@ export function TaskCard({
           <Tag key={l}>{l}</Tag>
         ))}
         <DueDate due={task.due} done={done} now={now} />
+        <ChecklistBadge task={task} />
+        {task.comment_count > 0 ? (
+          <CardBadge
+            kind="comments"
+            icon="chat"
+            text={String(task.comment_count)}
+            label={t('tasks.comments_count', { count: task.comment_count })}
+          />
+        ) : null}
         <Assignees ids={task.assignee_ids} />
       </div>
       {canWrite ? (
@@ -134,5 +144,48 @@ export function TaskCard({
         </div>
       ) : null}
     </li>
+  );
+}
+
+/** "3/5": the items of its checklist done (none: no badge). */
+function ChecklistBadge({ task }: { task: Task }) {
+  const { t } = useI18n();
+  const { done, total } = progressOf(useChecklist(task));
+  if (total === 0) return null;
+  return (
+    <CardBadge
+      kind="checklist"
+      icon="check"
+      text={`${done}/${total}`}
+      label={t('tasks.checklist_badge', { count: done, total })}
+      complete={done === total}
+    />
+  );
+}
+
+/** A short figure on a card, said in full to screen readers (and on hover). */
+function CardBadge({
+  kind,
+  icon,
+  text,
+  label,
+  complete = false,
+}: {
+  kind: string;
+  icon: IconName;
+  text: string;
+  label: string;
+  /** Shown as done (every item of a checklist ticked). */
+  complete?: boolean;
+}) {
+  return (
+    <span
+      className={`task-badge task-badge--${kind}${complete ? ' task-badge--complete' : ''}`}
+      title={label}
+    >
+      <Icon name={icon} size={14} />
+      <span aria-hidden="true">{text}</span>
+      <span className="visually-hidden">{label}</span>
+    </span>
   );
 }

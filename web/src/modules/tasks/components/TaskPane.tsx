@@ -2,7 +2,8 @@
 // together, only what changed, at the version it was read: a change made
 // elsewhere meanwhile shows, and what the person did not touch follows
 // it), or to read (read-only members). Move up and down, delete (asked
-// first).
+// first). Below, its checklist (changed item by item, at once) and its
+// comments.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Task } from '../../../api';
 import { Avatar } from '../../../components/Avatar';
@@ -18,6 +19,8 @@ import { isBlocked, unfinishedBlockers } from '../logic/board';
 import { changesOf, draftOf, isChanged, rebased, type Draft } from '../logic/draft';
 import { useNow } from '../hooks';
 import { DueDate } from './DueDate';
+import { TaskChecklist } from './TaskChecklist';
+import { TaskComments } from './TaskComments';
 import { TaskForm } from './TaskForm';
 
 export function TaskPane({ id, onClose }: { id: string; onClose(): void }) {
@@ -274,7 +277,9 @@ function TaskEditor({ task, onDeleted }: { task: Task; onDeleted(): void }) {
           </Button>
         </div>
       </form>
+      <TaskChecklist task={task} />
       <TaskFacts task={task} />
+      <TaskComments key={task.id} task={task} />
       <ConfirmDialog
         open={confirm}
         title={t('tasks.delete_title')}
@@ -315,6 +320,7 @@ function TaskView({ task }: { task: Task }) {
           <p className="muted">{t('tasks.no_description')}</p>
         )}
       </div>
+      <TaskChecklist task={task} />
       <dl className="tasks-pane__facts">
         <dt>{t('tasks.due')}</dt>
         <dd>
@@ -357,6 +363,7 @@ function TaskView({ task }: { task: Task }) {
         </dd>
       </dl>
       <TaskFacts task={task} />
+      <TaskComments key={task.id} task={task} />
     </>
   );
 }

@@ -1,7 +1,8 @@
 // A workspace's tasks as the board shows them: every task by id, and the
 // three columns sorted by position. Pure functions, unit-tested: what an
 // event or an answer does to the board (the newest version wins), where a
-// dropped task goes (between its neighbours), which tasks one waits for.
+// dropped task goes (between its neighbours; a checklist's items move the
+// same way), which tasks one waits for.
 import { TASK_STATUSES, type Task, type TaskStatus } from '../../../api';
 import { fold } from '../../chat/logic/mentions';
 
@@ -15,6 +16,12 @@ export const EMPTY_BOARD: Board = { byId: {}, columns: { todo: [], doing: [], do
 
 /** Room left between the last (or first) task of a column and a task put after (or before) it. */
 export const POSITION_STEP = 1024;
+
+/** What has a place in an ordered list: a task in its column, an item in a checklist. */
+export interface Positioned {
+  id: string;
+  position: number;
+}
 
 /** A column's order: position, then the oldest first, then the id (every browser agrees). */
 export function byPosition(a: Task, b: Task): number {
@@ -86,7 +93,7 @@ export interface Place {
 }
 
 /** Where `moving` goes among the column's other tasks (its index there). */
-export function placeIndex(column: readonly Task[], moving: string, place: Place): number {
+export function placeIndex(column: readonly Positioned[], moving: string, place: Place): number {
   const others = column.filter((t) => t.id !== moving);
   if (place.before) {
     const i = others.findIndex((t) => t.id === place.before);
@@ -99,7 +106,7 @@ export function placeIndex(column: readonly Task[], moving: string, place: Place
 }
 
 /** Whether a task dropped at `place` of its own column stays where it is. */
-export function staysPut(column: readonly Task[], moving: string, place: Place): boolean {
+export function staysPut(column: readonly Positioned[], moving: string, place: Place): boolean {
   const at = column.findIndex((t) => t.id === moving);
   return at >= 0 && at === placeIndex(column, moving, place);
 }
@@ -110,20 +117,24 @@ export function staysPut(column: readonly Task[], moving: string, place: Place):
  * 1024 at the end); null when two neighbours leave no room between them
  * (the column must be spaced out first: spacedOut).
  */
-export function dropPosition(column: readonly Task[], moving: string, place: Place): number | null {
+export function dropPosition(
+  column: readonly Positioned[],
+  moving: string,
+  place: Place,
+): number | null {
   const others = column.filter((t) => t.id !== moving);
   const index = placeIndex(column, moving, place);
   const prev = others[index - 1];
   const next = others[index];
   if (!prev && !next) return POSITION_STEP;
-  if (!prev) return (next as Task).position - POSITION_STEP;
+  if (!prev) return (next as Positioned).position - POSITION_STEP;
   if (!next) return prev.position + POSITION_STEP;
   const mid = prev.position + (next.position - prev.position) / 2;
   return mid > prev.position && mid < next.position ? mid : null;
 }
 
 /** A column spaced out again (1024 apart, in its order): the tasks whose position changes. */
-export function spacedOut(column: readonly Task[]): { id: string; position: number }[] {
+export function spacedOut(column: readonly Positioned[]): Positioned[] {
   return column
     .map((t, i) => ({ id: t.id, position: (i + 1) * POSITION_STEP, was: t.position }))
     .filter((x) => x.position !== x.was)

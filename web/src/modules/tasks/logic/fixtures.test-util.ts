@@ -22,6 +22,8 @@ export function task(id: string, extra: Partial<Task> = {}): Task {
     updated_at: '2026-11-01T10:00:00Z',
     completed_at: null,
     version: 1,
+    checklist: [],
+    comment_count: 0,
     ...extra,
   };
 }
