@@ -498,6 +498,33 @@ describe('leaving', () => {
     expect(server.left).toHaveLength(1);
   });
 
+  it('leaving waits for a signal on its way and drops those queued behind it', async () => {
+    const a = await tab('u1');
+    await tab('u2');
+    const pc = fake(a.session.connectionWith('p02'));
+    // The next signal from this tab hangs until let go.
+    let letGo: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (letGo = resolve));
+    const signal = a.deps.api.signal.bind(a.deps.api);
+    const sent: string[] = [];
+    a.deps.api.signal = async (cid, b) => {
+      sent.push(b.kind);
+      if (sent.length === 1) await gate;
+      return signal(cid, b);
+    };
+    pc?.gather('candidate:7 1 udp 1 127.0.0.1 40007 typ host');
+    pc?.gather('candidate:8 1 udp 1 127.0.0.1 40008 typ host');
+    await settle();
+    const leaving = a.session.leave();
+    await settle();
+    expect(server.left).toEqual([]); // the DELETE waits for the candidate on its way
+    letGo();
+    await leaving;
+    expect(server.left).toEqual([{ pid: 'p01', keepalive: false }]);
+    // The one on its way, then the bye; the candidate queued behind it never went.
+    expect(sent).toEqual(['candidate', 'bye']);
+  });
+
   it('leaves with a keepalive request as the page goes away', async () => {
     const a = await tab('u1');
     a.session.leaveOnUnload();

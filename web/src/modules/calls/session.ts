@@ -583,6 +583,10 @@ export class CallSession extends Store<CallState> {
     this.over = true;
     const me = this.me;
     // Through the SFU there is nobody to say bye to: the server tells everyone.
+    // Signals already on their way go first (those queued behind them are
+    // dropped, this.over): a signal reaching the server after the DELETE
+    // would be refused.
+    const sending = [...this.peers.values()].map((p) => p.outbox);
     const byes =
       me && this.mode === 'p2p'
         ? [...this.peers.keys()].map((to) =>
@@ -594,7 +598,7 @@ export class CallSession extends Store<CallState> {
     this.teardown();
     this.set({ phase: 'left' });
     if (!me) return;
-    await Promise.all(byes);
+    await Promise.all([...byes, ...sending]);
     await this.deps.api.leave(this.callId, me.id).catch(() => undefined);
   }
 
@@ -933,7 +937,12 @@ export class CallSession extends Store<CallState> {
     const me = this.me;
     if (!me || this.over) return;
     peer.outbox = peer.outbox
-      .then(() => this.deps.api.signal(this.callId, { from: me.id, to: peer.id, kind, data }))
+      // Not once we left: the server no longer knows us in the call (a 404).
+      .then(() =>
+        this.over
+          ? undefined
+          : this.deps.api.signal(this.callId, { from: me.id, to: peer.id, kind, data }),
+      )
       .then(
         () => undefined,
         (e: unknown) => {
