@@ -2,8 +2,9 @@
 // real server (started by run.sh). Three people in three browser contexts:
 // the owner, who creates the workspace in the new-workspace page, and two
 // members. Their browsers make and share the keys; the server only ever
-// sees ciphertext, attachments and files (names and contents) included. The
-// scenarios run in order and share state.
+// sees ciphertext, attachments, files (names and contents) and tasks
+// (cards, checklists, comments) included. The scenarios run in order and
+// share state.
 // Screenshots: build/e2e/armour-*.png.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -180,7 +181,7 @@ after(async () => {
   await browser?.close();
 });
 
-test('the owner creates an armoured workspace with chat and files: no crypto code loaded yet', async () => {
+test('the owner creates an armoured workspace with chat, files and tasks: no crypto code loaded yet', async () => {
   await pageA.goto(`${env.url}/new`);
   await pageA.getByLabel('Nom de l’espace').fill(WS);
   const files = pageA.getByLabel('Fichiers', { exact: true });
@@ -189,10 +190,14 @@ test('the owner creates an armoured workspace with chat and files: no crypto cod
   // Files seal their names and contents in the browser: they stay.
   assert.equal(await files.isChecked(), true);
   assert.equal(await files.isDisabled(), false);
-  // Not tasks, calendar or reports: only what encrypts end to end (chat, calls, files).
+  // Tasks seal their cards, checklists and comments in the browser: they stay too.
   const tasks = pageA.getByLabel('Tâches', { exact: true });
-  assert.equal(await tasks.isChecked(), false);
-  assert.equal(await tasks.isDisabled(), true);
+  assert.equal(await tasks.isChecked(), true);
+  assert.equal(await tasks.isDisabled(), false);
+  // Not the calendar or reports: only what encrypts end to end (chat, calls, files, tasks).
+  const calendar = pageA.getByLabel('Agenda', { exact: true });
+  assert.equal(await calendar.isChecked(), false);
+  assert.equal(await calendar.isDisabled(), true);
   await pageA
     .getByText('Pas encore chiffré de bout en bout : indisponible dans un espace blindé.')
     .first()
@@ -203,7 +208,7 @@ test('the owner creates an armoured workspace with chat and files: no crypto cod
   wsId = new URL(pageA.url()).pathname.split('/').pop();
   const w = await pageOk(pageA, 'GET', `/workspaces/${wsId}`);
   assert.equal(w.armoured, true);
-  assert.deepEqual(w.modules, ['chat', 'files']);
+  assert.deepEqual(w.modules, ['chat', 'files', 'tasks']);
   // The sidebar marks it.
   await pageA
     .locator('.sidebar')
@@ -807,6 +812,99 @@ test('files are sealed in the browser: real names on screen, tokens and cipherte
   assertNoConsoleErrors(b, 'member', EXPECTED);
 });
 
+test('tasks are sealed in the browser: the member reads the title, the checklist and the comment; the server holds none of them', async () => {
+  const TITLE = 'Changer la combinaison du coffre';
+  const ITEM = 'Prévenir la banque';
+  const SECRET = '4-8-15-16';
+  await pageA.goto(`${env.url}/w/${wsId}/tasks`);
+  await unlock(pageA, PASS.a);
+  await pageA.getByText('Tâches chiffrées de bout en bout').waitFor();
+  await pageA.getByRole('button', { name: 'Nouvelle tâche', exact: true }).click();
+  const dialog = pageA.getByRole('dialog', { name: 'Nouvelle tâche' });
+  await dialog.getByLabel('Titre', { exact: true }).fill(TITLE);
+  await dialog.getByRole('textbox', { name: 'Description', exact: true }).fill('Avant **vendredi**');
+  await dialog.getByLabel('Étiquettes', { exact: true }).fill('confidentiel,');
+  await dialog.getByLabel('Liste de contrôle', { exact: true }).fill(ITEM);
+  await dialog.getByRole('button', { name: 'Créer la tâche' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  const todo = (page) => page.getByRole('region', { name: 'À faire' });
+  await todo(pageA).locator('.task-card__open', { hasText: TITLE }).click();
+  const paneOf = (page, title) => page.getByRole('complementary', { name: `Tâche : ${title}` });
+  const paneA = paneOf(pageA, TITLE);
+  const listA = paneA.getByRole('region', { name: 'Liste de contrôle' });
+  await listA.getByRole('checkbox', { name: ITEM }).waitFor();
+  const talkA = paneA.getByRole('region', { name: /^Commentaires/ });
+  await talkA.getByLabel('Ajouter un commentaire').fill(`Nouvelle combinaison : **${SECRET}**`);
+  await talkA.getByRole('button', { name: 'Commenter' }).click();
+  await talkA.locator('strong', { hasText: SECRET }).waitFor();
+
+  // The server keeps a token and sealed texts, under the current generation; nothing in clear.
+  const [t] = await pageOk(pageA, 'GET', `/workspaces/${wsId}/tasks`);
+  assert.deepEqual([t.title, t.description, t.labels], ['', '', []], JSON.stringify(t));
+  assert.match(t.token, /^[A-Za-z0-9_-]{22}$/);
+  assert.ok(t.sealed.startsWith('e2e1:2:'), t.sealed);
+  assert.equal(t.checklist.length, 1);
+  assert.ok(t.checklist[0].text.startsWith('e2e1:2:'), t.checklist[0].text);
+  const notes = await pageOk(pageA, 'GET', `/tasks/${t.id}/comments`);
+  assert.equal(notes.length, 1);
+  assert.ok(notes[0].body.startsWith('e2e1:2:'), notes[0].body);
+  const stored = JSON.stringify([t, notes]);
+  for (const plain of ['combinaison', 'vendredi', 'confidentiel', 'banque', SECRET])
+    assert.ok(!stored.includes(plain), `${plain} in ${stored}`);
+  // A title in clear is refused, and the server's search finds nothing.
+  const clear = await pageFetch(pageA, 'POST', `/workspaces/${wsId}/tasks`, {
+    json: { title: 'en clair' },
+  });
+  assert.equal(clear.status, 400, JSON.stringify(clear));
+  assert.equal(clear.body.error.code, 'sealed_required');
+  const found = await pageOk(pageA, 'GET', '/search?type=task&q=combinaison');
+  assert.deepEqual(found.results, []);
+
+  // The member opens the task: its title, description, label, item and comment.
+  await pageB.goto(`${env.url}/w/${wsId}/tasks/${t.id}`);
+  await unlock(pageB, PASS.b);
+  const paneB = paneOf(pageB, TITLE);
+  await paneB.getByRole('heading', { name: TITLE }).waitFor();
+  await paneB
+    .getByRole('region', { name: 'Liste de contrôle' })
+    .getByRole('checkbox', { name: ITEM })
+    .waitFor();
+  const talkB = paneB.getByRole('region', { name: /^Commentaires/ });
+  await talkB.locator('strong', { hasText: SECRET }).waitFor();
+  assert.equal(await paneB.getByLabel('Titre', { exact: true }).inputValue(), TITLE);
+  assert.equal(
+    await paneB.getByRole('textbox', { name: 'Description', exact: true }).inputValue(),
+    'Avant **vendredi**',
+  );
+  await paneB.locator('.tasks-labels__chip', { hasText: 'confidentiel' }).waitFor();
+  assert.equal(await pageB.locator('.task-sealed').count(), 0, 'everything opened and verified');
+  // The board filters by the labels it opened.
+  await pageB.locator('.tasks-filters__select').selectOption('confidentiel');
+  await todo(pageB).locator('.task-card__open', { hasText: TITLE }).waitFor();
+  await shot(pageB, 'armour-13-tasks');
+
+  // The member answers and renames it: the owner's screen follows live, opened.
+  await talkB.getByLabel('Ajouter un commentaire').fill('C’est noté');
+  await talkB.getByRole('button', { name: 'Commenter' }).click();
+  await talkA.getByText('C’est noté').waitFor();
+  const RENAMED = 'Changer la combinaison avant vendredi';
+  await paneB.getByLabel('Titre', { exact: true }).fill(RENAMED);
+  await paneB.getByRole('button', { name: 'Enregistrer' }).click();
+  await todo(pageA).locator('.task-card__open', { hasText: RENAMED }).waitFor();
+  const renamed = await pageOk(pageA, 'GET', `/tasks/${t.id}`);
+  assert.equal(renamed.token, t.token);
+  assert.equal(renamed.title, '');
+  assert.notEqual(renamed.sealed, t.sealed);
+  assert.equal(renamed.sealed_by, idB);
+  assert.equal(await pageA.locator('.task-sealed').count(), 0, 'the member’s card verified');
+  // Back at the files' root for what follows.
+  await pageA.goto(`${env.url}/w/${wsId}/files`);
+  await unlock(pageA, PASS.a);
+  await fileEntry(pageA, 'Archives du coffre').waitFor();
+  assertNoConsoleErrors(a, 'owner', EXPECTED_A);
+  assertNoConsoleErrors(b, 'member', EXPECTED);
+});
+
 test('a large file goes through resumable uploads, sealed: the records on the PATCH that completes it, the bytes back identical', async () => {
   // Above the tus threshold (8 MiB), varied bytes.
   const size = 9 * 1024 * 1024 + 123;
@@ -1227,6 +1325,24 @@ test('an armoured workspace exported and imported: its texts read with the ids t
   assert.equal(download.suggestedFilename(), 'avant-export.bin');
   assert.ok(bytes.equals(await readFile(await download.path())), 'the same bytes');
   await shot(pageA, 'armour-16-imported-files');
+
+  // The task: its card (sealed by the member), checklist and comments, read with the era's ids.
+  const RENAMED = 'Changer la combinaison avant vendredi';
+  await pageA.goto(`${env.url}/w/${copy}/tasks`);
+  await unlock(pageA, PASS.a);
+  await pageA
+    .getByRole('region', { name: 'À faire' })
+    .locator('.task-card__open', { hasText: RENAMED })
+    .click();
+  const taskPane = pageA.getByRole('complementary', { name: `Tâche : ${RENAMED}` });
+  await taskPane
+    .getByRole('region', { name: 'Liste de contrôle' })
+    .getByRole('checkbox', { name: 'Prévenir la banque' })
+    .waitFor();
+  const talk = taskPane.getByRole('region', { name: /^Commentaires/ });
+  await talk.locator('strong', { hasText: '4-8-15-16' }).waitFor();
+  await talk.getByText('C’est noté').waitFor();
+  assert.equal(await pageA.locator('.task-sealed').count(), 0, 'opened and verified');
   assertNoConsoleErrors(a, 'owner', [...EXPECTED_A, /ERR_CONNECTION_RESET|ERR_FAILED/]);
   assertNoConsoleErrors(b, 'member', [
     ...EXPECTED,

@@ -67,6 +67,8 @@ import type {
   TaskComment,
   TaskStatus,
   NewTask,
+  SealedNewTask,
+  SealedTaskChange,
   TotpEnrollment,
   User,
   Workspace,
@@ -661,9 +663,11 @@ export function createApi(options: ApiOptions) {
         });
       },
       get: (tid: string) => get<Task>(`/tasks/${seg(tid)}`),
-      create: (ws: string, b: NewTask) => post<Task>(`/workspaces/${seg(ws)}/tasks`, b),
+      /** `SealedNewTask` in an armoured workspace (400 sealed_required for a plain one there). */
+      create: (ws: string, b: NewTask | SealedNewTask) =>
+        post<Task>(`/workspaces/${seg(ws)}/tasks`, b),
       /** With `version`, only if the task is still at it (412 precondition_failed otherwise). */
-      update: (tid: string, b: TaskChange, version?: number) =>
+      update: (tid: string, b: TaskChange | SealedTaskChange, version?: number) =>
         request<Task>('PATCH', `/tasks/${seg(tid)}`, { body: b, headers: ifVersion(version) }),
       remove: (tid: string, version?: number) =>
         request<undefined>('DELETE', `/tasks/${seg(tid)}`, { headers: ifVersion(version) }),

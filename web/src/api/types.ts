@@ -770,13 +770,24 @@ export interface Task {
   checklist: ChecklistItem[];
   /** How many comments it has. */
   comment_count: number;
+  /**
+   * In an armoured workspace (docs/armoured.md, "Tasks"; `title`,
+   * `description` and `labels` are empty there): its token (16 random
+   * bytes, unpadded base64url, never changed), its card (the title,
+   * description and labels sealed) and who sealed the card.
+   */
+  token?: string;
+  sealed?: string;
+  sealed_by?: string;
 }
 
 /** One line of a task's checklist; ticked, it says by whom and when. */
 export interface ChecklistItem {
   id: string;
-  /** One line, 1–500 bytes. */
+  /** One line, 1–500 bytes (sealed in an armoured workspace). */
   text: string;
+  /** Who wrote its text last. */
+  text_by?: string;
   done: boolean;
   /** Orders the list (lower first), as on the board: any number. */
   position: number;
@@ -824,6 +835,21 @@ export interface NewTask {
  * by item); `due: null` clears it.
  */
 export type TaskChange = Partial<Omit<NewTask, 'due' | 'checklist'>> & { due?: string | null };
+
+/**
+ * POST /workspaces/{id}/tasks in an armoured workspace: a new token and the
+ * card sealed for it instead of the title, description and labels; the
+ * checklist's texts sealed (docs/armoured.md, "Tasks").
+ */
+export type SealedNewTask = Omit<NewTask, 'title' | 'description' | 'labels'> & {
+  token: string;
+  sealed: string;
+};
+
+/** PATCH /tasks/{tid} in an armoured workspace: a new card instead of the texts. */
+export type SealedTaskChange = Omit<TaskChange, 'title' | 'description' | 'labels'> & {
+  sealed?: string;
+};
 
 // ---- Calendar (docs/calendar.md) ---------------------------------------------
 

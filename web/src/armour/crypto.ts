@@ -25,10 +25,12 @@ import {
   fileNameAd,
   formatBody,
   formatSealedSecret,
+  formatTaskCard,
   identityAd,
   isArmourError,
   isMediaType,
   isNameToken,
+  isTaskText,
   isValidFileName,
   keySetId,
   messageAd,
@@ -36,7 +38,9 @@ import {
   parseBody,
   splitKeyRef,
   parseSealedSecret,
+  parseTaskCard,
   sealedFileSize,
+  taskTextAd,
   uploadResumeAd,
   utf8Length,
   type ContentRecord,
@@ -44,6 +48,8 @@ import {
   type KeyScope,
   type MessageVersion,
   type SealedFile,
+  type TaskCard,
+  type TaskTextKind,
   type UploadResume,
 } from './format';
 import { NO_ERAS, bindingOf, type Eras } from './eras';
@@ -854,6 +860,79 @@ export function openFileContent(
     (b, g) => fileContentAd(b.workspaceId, c.token, c.number, b.authorId, g),
     c,
     parseContent,
+  );
+}
+
+// ---- tasks (docs/armoured.md, "Tasks") ------------------------------------
+
+/**
+ * A task's card (its title, description and labels) sealed for its token
+ * by `authorId`: a sealed text of version 1 under the tasks' card domain.
+ * ArmourError 'malformed' for a card over the limits of docs/tasks.md or
+ * a token that is not one (16 bytes, as a file's).
+ */
+export function sealTaskCard(
+  key: Uint8Array,
+  generation: number,
+  workspaceId: string,
+  token: string,
+  authorId: string,
+  card: TaskCard,
+  signSecretKey: Uint8Array,
+): string {
+  if (!isNameToken(token)) throw new ArmourError('malformed', 'not a task token');
+  const plaintext = formatTaskCard(card);
+  const ad = taskTextAd('card', workspaceId, token, authorId, generation);
+  return sealText(key, generation, 1, ad, plaintext, signSecretKey);
+}
+
+/**
+ * A checklist item's text or a comment sealed for its task's token by
+ * `authorId`, each under a domain of its own. ArmourError 'malformed' for
+ * a text over the limits (an item: one line of 1 to 500 bytes; a comment:
+ * 1 to 10,000 bytes, not blank) or a token that is not one.
+ */
+export function sealTaskText(
+  kind: Exclude<TaskTextKind, 'card'>,
+  key: Uint8Array,
+  generation: number,
+  workspaceId: string,
+  token: string,
+  authorId: string,
+  text: string,
+  signSecretKey: Uint8Array,
+): string {
+  if (!isNameToken(token)) throw new ArmourError('malformed', 'not a task token');
+  if (!isTaskText(kind, text)) throw new ArmourError('malformed', `not a task ${kind}`);
+  const ad = taskTextAd(kind, workspaceId, token, authorId, generation);
+  return sealText(key, generation, 1, ad, text, signSecretKey);
+}
+
+/**
+ * A task's card opened: only a version 1 text under the workspace's key
+ * whose JSON keeps the limits ('malformed' otherwise; the other reasons as
+ * for messages). `c.token`: the task's. Never throws.
+ */
+export function openTaskCard(sealed: string, c: RecordContext): OpenedRecord<TaskCard> {
+  return openRecordText(
+    sealed,
+    (b, g) => taskTextAd('card', b.workspaceId, c.token, b.authorId, g),
+    c,
+    parseTaskCard,
+  );
+}
+
+/** A checklist item's text or a comment opened, as openTaskCard. Never throws. */
+export function openTaskText(
+  kind: Exclude<TaskTextKind, 'card'>,
+  sealed: string,
+  c: RecordContext,
+): OpenedRecord<string> {
+  return openRecordText(
+    sealed,
+    (b, g) => taskTextAd(kind, b.workspaceId, c.token, b.authorId, g),
+    c,
+    (text) => (isTaskText(kind, text) ? text : null),
   );
 }
 

@@ -40,10 +40,10 @@ export const MEMLIMIT_MIN = 8 * 1024 * 1024;
 export const MEMLIMIT_MAX = 1024 * 1024 * 1024;
 /**
  * The modules an armoured workspace may have: the others keep contents the
- * server could read (tasks, calendar, reports) until they encrypt them, and
- * the server refuses them (400 armoured_unsupported).
+ * server could read (calendar, reports) until they encrypt them, and the
+ * server refuses them (400 armoured_unsupported).
  */
-export const ARMOURED_MODULES: readonly string[] = ['chat', 'calls', 'files'];
+export const ARMOURED_MODULES: readonly string[] = ['chat', 'calls', 'files', 'tasks'];
 
 /** The shortest armour passphrase the web client lets a person choose. */
 export const MIN_PASSPHRASE = 10;
@@ -65,6 +65,8 @@ export type ArmourErrorCode =
   | 'no_key'
   /** The current key of a private channel or direct conversation is not ours (yet). */
   | 'no_channel_key'
+  /** A sealed text that does not open here, which a change would overwrite (a task's card). */
+  | 'unreadable'
   /** A message over 16 KiB (or a sealed body over 64 KiB). */
   | 'too_long'
   /** An attachment that does not open: changed, reordered, cut or extended, or not its size. */
@@ -242,6 +244,118 @@ export function uploadResumeAd(
   generation: number,
 ): string {
   return `ruche-upload-resume-v1\n${workspaceId}\n${authorId}\n${url}\n${generation}`;
+}
+
+/**
+ * What a task's sealed texts are (docs/armoured.md, "Tasks"): its card
+ * (title, description and labels), a checklist item's text, a comment.
+ * Each kind is a domain of its own, so that none passes for another.
+ */
+export type TaskTextKind = 'card' | 'item' | 'comment';
+
+/**
+ * Additional data of a task's sealed text of `kind`: binds it to its
+ * workspace, the task's token, its author and key generation.
+ */
+export function taskTextAd(
+  kind: TaskTextKind,
+  workspaceId: string,
+  token: string,
+  authorId: string,
+  generation: number,
+): string {
+  return `ruche-tasks-${kind}-v1\n${workspaceId}\n${token}\n${authorId}\n${generation}`;
+}
+
+/** What a task's card seals: what the server no longer sees of it. */
+export interface TaskCard {
+  /** One line, 1 to 300 bytes. */
+  title: string;
+  /** Markdown, at most 20,000 bytes. */
+  description: string;
+  /** At most 20, each one line of 1 to 40 bytes. */
+  labels: string[];
+}
+
+/** The limits of docs/tasks.md, in UTF-8 bytes, which a sealed text keeps. */
+export const MAX_TASK_TITLE_BYTES = 300;
+export const MAX_TASK_DESCRIPTION_BYTES = 20_000;
+export const MAX_TASK_LABELS = 20;
+export const MAX_TASK_LABEL_BYTES = 40;
+export const MAX_TASK_ITEM_BYTES = 500;
+export const MAX_TASK_COMMENT_BYTES = 10_000;
+
+// As the server checks a plain task's texts: one line has no C0 control
+// character nor DEL; Markdown has no NUL; neither a lone surrogate (no UTF-8 form).
+const NOT_ONE_LINE =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+// eslint-disable-next-line no-control-regex
+const NOT_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function isLine(s: string, maxBytes: number): boolean {
+  return s.trim() !== '' && !NOT_ONE_LINE.test(s) && utf8Length(s) <= maxBytes;
+}
+
+/** A task's title: one line, not blank, at most 300 bytes. */
+export function isTaskTitle(s: string): boolean {
+  return isLine(s, MAX_TASK_TITLE_BYTES);
+}
+
+/** A task's description: Markdown (empty allowed), at most 20,000 bytes. */
+export function isTaskDescription(s: string): boolean {
+  return !NOT_TEXT.test(s) && utf8Length(s) <= MAX_TASK_DESCRIPTION_BYTES;
+}
+
+/** A task's labels: at most 20, each one line of 1 to 40 bytes, not blank. */
+export function isTaskLabels(labels: readonly string[]): boolean {
+  return labels.length <= MAX_TASK_LABELS && labels.every((l) => isLine(l, MAX_TASK_LABEL_BYTES));
+}
+
+/** Whether a sealed text of `kind` may hold `plaintext` (a card: its JSON, see parseTaskCard). */
+export function isTaskText(kind: Exclude<TaskTextKind, 'card'>, plaintext: string): boolean {
+  return kind === 'item'
+    ? isLine(plaintext, MAX_TASK_ITEM_BYTES)
+    : plaintext.trim() !== '' &&
+        !NOT_TEXT.test(plaintext) &&
+        utf8Length(plaintext) <= MAX_TASK_COMMENT_BYTES;
+}
+
+/** Whether a card keeps the limits (checked when it is sealed and when it is opened). */
+export function isTaskCard(c: TaskCard): boolean {
+  return isTaskTitle(c.title) && isTaskDescription(c.description) && isTaskLabels(c.labels);
+}
+
+/**
+ * A card's plaintext: {"title", "description", "labels"}, in that order.
+ * ArmourError 'malformed' for a card over the limits.
+ */
+export function formatTaskCard(c: TaskCard): string {
+  if (!isTaskCard(c)) throw new ArmourError('malformed', 'not a task card');
+  return JSON.stringify({ title: c.title, description: c.description, labels: c.labels });
+}
+
+/**
+ * A card's plaintext read back, or null unless it keeps the limits. Its
+ * author signed it, but their browser may be broken or hostile: the title
+ * must be there; a missing description is empty, missing labels none, a
+ * label given twice is shown once; other fields are ignored (a later
+ * version's).
+ */
+export function parseTaskCard(json: string): TaskCard | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+  const { title, description = '', labels = [] } = v as Record<string, unknown>;
+  if (typeof title !== 'string' || typeof description !== 'string') return null;
+  if (!Array.isArray(labels) || !labels.every((l): l is string => typeof l === 'string'))
+    return null;
+  const card: TaskCard = { title, description, labels: [...new Set(labels)] };
+  return isTaskCard(card) ? card : null;
 }
 
 const B64 = '[A-Za-z0-9_-]+';

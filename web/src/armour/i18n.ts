@@ -17,7 +17,7 @@ export const armourFr = {
 
   'gate.title': 'Espace blindé',
   'gate.lead':
-    'Les messages et les fichiers de cet espace sont chiffrés de bout en bout : seuls ses membres les lisent, dans leur navigateur. Le serveur ne reçoit que des données chiffrées.',
+    'Les messages, les fichiers et les tâches de cet espace sont chiffrés de bout en bout : seuls ses membres les lisent, dans leur navigateur. Le serveur ne reçoit que des données chiffrées.',
   'gate.loading': 'Chargement de vos clés…',
   'gate.load_failed': 'Vos clés de blindage n’ont pas pu être chargées.',
   'gate.retry': 'Réessayer',
@@ -204,6 +204,27 @@ export const armourFr = {
   'files.destination_changed':
     'Cet envoi ne peut plus arriver là où il allait (le dossier ou le fichier a changé depuis) : abandonnez-le.',
 
+  'tasks.badge': 'Tâches chiffrées de bout en bout',
+  'tasks.badge_hint':
+    'Les titres, descriptions, étiquettes, listes et commentaires de ces tâches sont chiffrés dans les navigateurs des membres : le serveur ne peut pas les lire. Il voit le tableau (colonnes, ordre, personnes assignées, échéances, dépendances). L’accès CalDAV et la recherche du serveur ne sont pas disponibles ici : les filtres portent sur ce que votre navigateur a déchiffré.',
+  'tasks.pending': 'Déchiffrement…',
+  'tasks.sealed_title': 'Tâche chiffrée',
+  'tasks.unreadable': '🔒 Tâche illisible',
+  'tasks.unreadable_hint':
+    'Vous n’avez pas la clé de ce texte : il a été écrit avant que vous la receviez, ou vos clés ont changé depuis.',
+  'tasks.card_locked':
+    'Le titre, la description et les étiquettes de cette tâche ne s’ouvrent pas dans ce navigateur : ils ne peuvent pas être modifiés ici. Son statut, son échéance, ses personnes assignées et ses dépendances peuvent l’être.',
+  'tasks.bad_signature': '⚠ Signature invalide',
+  'tasks.bad_signature_hint':
+    'Ce texte n’est pas signé par son auteur : il a pu être modifié, déplacé d’une tâche à une autre ou fabriqué. Son contenu n’est pas affiché.',
+  'tasks.unreadable_item': '🔒 Élément illisible',
+  'tasks.unreadable_comment': '🔒 Commentaire illisible',
+  'tasks.unverified': 'auteur non vérifié',
+  'tasks.unverified_hint':
+    'La clé de son auteur n’est pas connue de ce navigateur : sa signature n’a pas pu être vérifiée.',
+  'tasks.no_key':
+    'Création et modification des tâches, de leurs listes et de leurs commentaires indisponibles : vous n’avez pas encore la clé actuelle de cet espace.',
+
   'search.local': {
     zero: 'La recherche du serveur ne couvre pas les espaces blindés : elle se fait ici, dans votre navigateur, parmi les messages déjà chargés. Ouvrez d’abord les canaux où chercher.',
     one: 'La recherche du serveur ne couvre pas les espaces blindés : elle se fait ici, dans votre navigateur, parmi le message déjà chargé.',
@@ -213,7 +234,7 @@ export const armourFr = {
 
   'new.armoured': 'Espace blindé (chiffré de bout en bout)',
   'new.armoured_hint':
-    'Les messages, leurs pièces jointes et les fichiers (noms et contenus) sont chiffrés dans les navigateurs des membres : le serveur ne peut pas les lire. Seuls la discussion, les appels et les fichiers sont disponibles (sans liens de partage ni accès WebDAV), et la recherche ne porte que sur ce que votre navigateur a chargé.',
+    'Les messages, leurs pièces jointes, les fichiers (noms et contenus) et les tâches (titres, descriptions, étiquettes, listes et commentaires) sont chiffrés dans les navigateurs des membres : le serveur ne peut pas les lire. Seuls la discussion, les appels, les fichiers et les tâches sont disponibles (sans liens de partage, accès WebDAV ni CalDAV), et la recherche ne porte que sur ce que votre navigateur a chargé.',
   'new.module_unavailable':
     'Pas encore chiffré de bout en bout : indisponible dans un espace blindé.',
 
@@ -223,6 +244,8 @@ export const armourFr = {
   'error.no_channel_key':
     'La clé actuelle de cette conversation ne vous a pas encore été transmise : réessayez quand un autre de ses membres l’aura ouverte.',
   'error.too_long': 'Le message est trop long (16 Kio au plus).',
+  'error.unreadable':
+    'Ce texte chiffré ne s’ouvre pas dans ce navigateur : le modifier effacerait ce qu’il contient.',
   'error.file_too_large': 'Ce fichier est trop volumineux : 100 Mio au plus une fois chiffré.',
   'error.unavailable':
     'Le chiffrement n’a pas pu démarrer dans ce navigateur (hors ligne, ou WebAssembly bloqué). Rechargez la page.',
@@ -241,7 +264,7 @@ export const armourEn: Record<ArmourKey, Message> = {
 
   'gate.title': 'Armoured workspace',
   'gate.lead':
-    'The messages and files of this workspace are end-to-end encrypted: only its members read them, in their browsers. The server only receives ciphertext.',
+    'The messages, files and tasks of this workspace are end-to-end encrypted: only its members read them, in their browsers. The server only receives ciphertext.',
   'gate.loading': 'Loading your keys…',
   'gate.load_failed': 'Your armour keys could not be loaded.',
   'gate.retry': 'Try again',
@@ -428,6 +451,27 @@ export const armourEn: Record<ArmourKey, Message> = {
   'files.destination_changed':
     'This upload can no longer land where it was going (the folder or the file changed since): discard it.',
 
+  'tasks.badge': 'End-to-end encrypted tasks',
+  'tasks.badge_hint':
+    'The titles, descriptions, labels, checklists and comments of these tasks are encrypted in the members’ browsers: the server cannot read them. It sees the board (columns, order, assignees, due dates, dependencies). CalDAV access and the server’s search are not available here: the filters work on what your browser decrypted.',
+  'tasks.pending': 'Decrypting…',
+  'tasks.sealed_title': 'Encrypted task',
+  'tasks.unreadable': '🔒 Unreadable task',
+  'tasks.unreadable_hint':
+    'You do not have the key of this text: it was written before you received it, or your keys changed since.',
+  'tasks.card_locked':
+    'The title, description and labels of this task do not open in this browser: they cannot be changed here. Its status, due date, assignees and dependencies can.',
+  'tasks.bad_signature': '⚠ Invalid signature',
+  'tasks.bad_signature_hint':
+    'This text is not signed by its author: it may have been changed, moved from one task to another or forged. Its content is not shown.',
+  'tasks.unreadable_item': '🔒 Unreadable item',
+  'tasks.unreadable_comment': '🔒 Unreadable comment',
+  'tasks.unverified': 'author not verified',
+  'tasks.unverified_hint':
+    'Its author’s key is not known to this browser: their signature could not be checked.',
+  'tasks.no_key':
+    'Creating and changing tasks, their checklists and their comments is unavailable: you have not received the current key of the workspace yet.',
+
   'search.local': {
     zero: 'The server search does not cover armoured workspaces: this search runs here, in your browser, over the messages already loaded. Open the channels to search first.',
     one: 'The server search does not cover armoured workspaces: this search runs here, in your browser, over the one message already loaded.',
@@ -437,7 +481,7 @@ export const armourEn: Record<ArmourKey, Message> = {
 
   'new.armoured': 'Armoured workspace (end-to-end encrypted)',
   'new.armoured_hint':
-    'Messages, their attachments and files (names and contents) are encrypted in the members’ browsers: the server cannot read them. Only chat, calls and files are available (without share links or WebDAV access), and search only covers what your browser has loaded.',
+    'Messages, their attachments, files (names and contents) and tasks (titles, descriptions, labels, checklists and comments) are encrypted in the members’ browsers: the server cannot read them. Only chat, calls, files and tasks are available (without share links, WebDAV or CalDAV access), and search only covers what your browser has loaded.',
   'new.module_unavailable': 'Not end-to-end encrypted yet: not available in an armoured workspace.',
 
   'error.locked': 'Unlock your armour keys to write.',
@@ -446,6 +490,8 @@ export const armourEn: Record<ArmourKey, Message> = {
   'error.no_channel_key':
     'You have not received the current key of this conversation yet: try again once another of its members has opened it.',
   'error.too_long': 'The message is too long (16 KiB at most).',
+  'error.unreadable':
+    'This encrypted text does not open in this browser: changing it would erase what it holds.',
   'error.file_too_large': 'This file is too large: 100 MiB at most once encrypted.',
   'error.unavailable':
     'Encryption could not start in this browser (offline, or WebAssembly blocked). Reload the page.',
@@ -478,6 +524,7 @@ const CODE_KEYS: Readonly<Record<string, ArmourKey>> = {
   no_key: 'error.no_key',
   no_channel_key: 'error.no_channel_key',
   too_long: 'error.too_long',
+  unreadable: 'error.unreadable',
   file_too_large: 'error.file_too_large',
   bad_file: 'file.bad',
   destination_changed: 'files.destination_changed',

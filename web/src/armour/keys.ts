@@ -5,8 +5,9 @@
 // for all of them. It also turns message bodies into what the screens show,
 // once per message (a cache by id and body: a list may hold 100,000
 // messages), each opened with the keys its reference names, and seals and
-// opens the records of files (their names, their versions' keys), which use
-// the workspace's keys only. What an imported workspace's eras sealed opens
+// opens the records of files (their names, their versions' keys) and the
+// texts of tasks (their cards, checklist items and comments), which use the
+// workspace's keys only. What an imported workspace's eras sealed opens
 // with their ids and keys (eras.ts), which the keyrings hold.
 import { api, isApiError } from '../api';
 import type { ChannelKind } from '../api/types';
@@ -21,6 +22,8 @@ import {
   splitKeyRef,
   type ContentRecord,
   type SealedFile,
+  type TaskCard,
+  type TaskTextKind,
   type UploadResume,
 } from './format';
 import { forgetOnSignOut, identity as tabIdentity } from './identity';
@@ -433,7 +436,7 @@ export class WorkspaceKeys extends Keyring {
 
   // ---- files (docs/armoured.md, "Files": the workspace's key only) -------
 
-  /** A new name token, for an entry this browser creates. */
+  /** A new token (16 random bytes), for a file, folder or task this browser creates. */
   async newToken(): Promise<string> {
     return (await loadCrypto()).newNameToken();
   }
@@ -523,6 +526,72 @@ export class WorkspaceKeys extends Keyring {
         authorId: this.me,
         url,
         authorKeys: this.authorKeys(this.me),
+      }),
+    );
+  }
+
+  // ---- tasks (docs/armoured.md, "Tasks": the workspace's key only) -------
+
+  /**
+   * The card of the task `token` (its title, description and labels),
+   * sealed and signed by us under the current generation. ArmourError as
+   * writer(), 'malformed' for a card over the limits of docs/tasks.md.
+   */
+  async sealTaskCard(token: string, card: TaskCard): Promise<string> {
+    const w = await this.writer();
+    return w.c.sealTaskCard(
+      w.key,
+      w.generation,
+      this.workspaceId,
+      token,
+      this.me,
+      card,
+      w.secrets.signSecretKey,
+    );
+  }
+
+  /**
+   * A checklist item's text or a comment of the task `token`, sealed and
+   * signed by us. ArmourError as writer(), 'malformed' over the limits.
+   */
+  async sealTaskText(
+    kind: Exclude<TaskTextKind, 'card'>,
+    token: string,
+    text: string,
+  ): Promise<string> {
+    const w = await this.writer();
+    return w.c.sealTaskText(
+      kind,
+      w.key,
+      w.generation,
+      this.workspaceId,
+      token,
+      this.me,
+      text,
+      w.secrets.signSecretKey,
+    );
+  }
+
+  /** The card of the task `token`, sealed by `authorId`, as the screens show it (cached). */
+  openTaskCard(token: string, sealed: string, authorId: string): Opened<TaskCard> {
+    return this.openRecord(`t\ncard\n${token}\n${authorId}\n${sealed}`, (c, ctx) =>
+      c.openTaskCard(sealed, { ...ctx, token, authorId, authorKeys: this.authorKeys(authorId) }),
+    );
+  }
+
+  /** A checklist item's text or a comment of the task `token`, by `authorId` (cached). */
+  openTaskText(
+    kind: Exclude<TaskTextKind, 'card'>,
+    token: string,
+    sealed: string,
+    authorId: string,
+  ): Opened<string> {
+    return this.openRecord(`t\n${kind}\n${token}\n${authorId}\n${sealed}`, (c, ctx) =>
+      c.openTaskText(kind, sealed, {
+        ...ctx,
+        token,
+        authorId,
+        authorKeys: this.authorKeys(authorId),
       }),
     );
   }

@@ -1,5 +1,5 @@
 // The six modules as labelled checkboxes with what each one brings; a
-// module that cannot be turned on (tasks in an armoured workspace) is
+// module that cannot be turned on (the calendar in an armoured workspace) is
 // shown off, with why.
 import { MODULES, type ModuleName } from '../api';
 import { Checkbox } from '../components/Field';

@@ -1,6 +1,6 @@
 // Create a workspace: name, description, modules, and whether it is
-// armoured (end-to-end encrypted chat and files, docs/armoured.md: only the
-// modules that seal their contents in the browser).
+// armoured (end-to-end encrypted chat, files and tasks, docs/armoured.md:
+// only the modules that seal their contents in the browser).
 import { useState, type FormEvent } from 'react';
 import { api, MODULES, type ModuleName } from '../api';
 import { ARMOURED_MODULES } from '../armour/format';
@@ -27,7 +27,7 @@ export default function NewWorkspacePage() {
   const [description, setDescription] = useState('');
   const [modules, setModules] = useState<ModuleName[]>(['chat', 'files', 'tasks', 'calendar']);
   const [armoured, setArmoured] = useState(false);
-  // The server refuses modules that do not encrypt end to end (tasks…) in an armoured workspace.
+  // The server refuses modules that do not encrypt end to end (calendar…) in an armoured workspace.
   const chosen = armoured ? modules.filter((m) => ARMOURED_MODULES.includes(m)) : modules;
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);

@@ -1,74 +1,17 @@
 // Test helpers for files in an armoured workspace: a workspace with one
 // member whose browser makes and holds the key, and entries as the server
 // lists them (named by their tokens, their records sealed by her).
-import { ApiError } from '../../api/client';
-import type {
-  ArmourApproval,
-  ArmourEnvelope,
-  ArmourMember,
-  NewApproval,
-  NewEnvelope,
-  WorkspaceArmour,
-} from '../../api/types';
 import type { CreatedIdentity } from '../../armour/crypto';
 import { sealedFileSize, type ContentRecord } from '../../armour/format';
 import type { KeysState } from '../../armour/keyring';
-import { WorkspaceKeys } from '../../armour/keys';
-import { TrustStore } from '../../armour/trust';
+import type { WorkspaceKeys } from '../../armour/keys';
 import { fakeKeys } from '../../test/fakeKeys';
+import { ALICE, WS, soloKeys, soloServer } from '../../test/soloKeyServer';
 import { folder, node } from './logic/fixtures.test-util';
 import { RollbackMemory } from './logic/rollback';
 import { FilesArmour } from './sealed';
 
-export const WS = '01HZWORKSPACE0000000000000';
-export const ALICE = '01HZALICE0000000000000000A';
-
-/** The key server of a workspace with one member, Alice; `syncs` counts her browser's reads. */
-export function soloServer(who: CreatedIdentity) {
-  const member: ArmourMember = {
-    user_id: ALICE,
-    box_public: who.box_public,
-    sign_public: who.sign_public,
-  };
-  let generation = 0;
-  let envelopes: ArmourEnvelope[] = [];
-  let approvals: ArmourApproval[] = [];
-  const view = (): WorkspaceArmour => ({
-    generation,
-    rotation_required: false,
-    members: [member],
-    former: [],
-    missing: [],
-    pending: [],
-    approvals,
-    envelopes,
-  });
-  const server = {
-    syncs: 0,
-    workspace: async () => {
-      server.syncs++;
-      return view();
-    },
-    addEnvelopes: async (_ws: string, b: { generation: number; envelopes: NewEnvelope[] }) => {
-      generation = b.generation;
-      envelopes = b.envelopes.map((e) => ({ ...e, generation: b.generation, created_by: ALICE }));
-      return view();
-    },
-    // Her browser anchors the workspace (her own keys).
-    approve: async (_ws: string, b: { approvals: NewApproval[] }) => {
-      approvals = b.approvals.map((a) => ({
-        ...a,
-        approved_by: ALICE,
-        created_at: '2026-12-03T10:00:00.000Z',
-      }));
-      return view();
-    },
-    // Files use the workspace's key only.
-    channel: () => Promise.reject(new ApiError(409, 'workspace_key', '')),
-    addChannelEnvelopes: () => Promise.reject(new ApiError(409, 'workspace_key', '')),
-  };
-  return server;
-}
+export { ALICE, WS, soloServer };
 
 export function memoryStorage() {
   const data = new Map<string, string>();
@@ -80,15 +23,7 @@ export function memoryStorage() {
 
 /** Alice's files in the workspace: her key manager synchronised (generation 1 made). */
 export async function armouredFiles(alice: CreatedIdentity) {
-  const server = soloServer(alice);
-  const keys = new WorkspaceKeys(
-    WS,
-    ALICE,
-    server,
-    { secrets: () => alice.secrets, subscribe: () => () => undefined },
-    new TrustStore(ALICE, null),
-  );
-  await keys.sync();
+  const { server, keys } = await soloKeys(alice);
   const files = new FilesArmour(WS, keys, new RollbackMemory('k', memoryStorage()));
   return { server, keys, files };
 }

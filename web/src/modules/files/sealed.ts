@@ -16,10 +16,10 @@ import {
 } from '../../armour/format';
 import type { Opened, WorkspaceKeys } from '../../armour/keys';
 import { loadCrypto } from '../../armour/load';
+import { retrySealed } from '../../armour/sealedWrite';
 import { saveBlob } from '../../util/download';
 import { previewKind, type PreviewKind } from './logic/format';
 import type { RollbackMemory } from './logic/rollback';
-import { retrySealed } from './logic/sealedWrite';
 import {
   TUS_THRESHOLD_BYTES,
   childUrl,

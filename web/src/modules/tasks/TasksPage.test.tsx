@@ -12,6 +12,7 @@ import {
   type EventFrame,
   type Me,
   type Member,
+  type NewTask,
   type Task,
   type TaskComment,
   type Workspace,
@@ -356,7 +357,9 @@ describe('a new task with its checklist', () => {
     if (!dialog) throw new Error('no dialog');
     const create = vi
       .spyOn(api.tasks, 'create')
-      .mockImplementation(async (_ws, b) => task('n', { title: b.title, position: 9 }));
+      .mockImplementation(async (_ws, b) =>
+        task('n', { title: (b as NewTask).title, position: 9 }),
+      );
     const fields = [
       ...dialog.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input, textarea'),
     ];
@@ -378,7 +381,9 @@ describe('a new task with its checklist', () => {
     const dialog = document.querySelector<HTMLElement>('dialog[open]');
     const create = vi
       .spyOn(api.tasks, 'create')
-      .mockImplementation(async (_ws, b) => task('n', { title: b.title, position: 9 }));
+      .mockImplementation(async (_ws, b) =>
+        task('n', { title: (b as NewTask).title, position: 9 }),
+      );
     type(dialog?.querySelector('input') as HTMLInputElement, 'Sans liste');
     await act(async () => button('Create the task', dialog ?? undefined)?.click());
     expect(create).toHaveBeenCalledWith(WS, { title: 'Sans liste', status: 'todo' });

@@ -1,6 +1,9 @@
 // /w/:id/tasks and /w/:id/tasks/:tid: a workspace's task board, a task's
 // details beside it. One TasksScreen stays mounted while the person opens
 // tasks (the route's stableKey), with its store and live subscriptions.
+// Armoured workspaces open behind the armour gate (the person's keys are
+// unlocked first); their tasks are opened and sealed in the browser
+// (sealed.ts), and the filters work on what it opened.
 import '../../styles/modules/tasks.css';
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import {
@@ -12,6 +15,9 @@ import {
   type Workspace,
 } from '../../api';
 import type { PageProps } from '../../app/routes';
+import { GateIfArmoured } from '../../armour/ArmourGate';
+import { workspaceKeys } from '../../armour/keys';
+import { KeysStatus } from '../../armour/KeysStatus';
 import { useBranding } from '../../branding';
 import { Button } from '../../components/Button';
 import { Alert, EmptyState, Spinner } from '../../components/Feedback';
@@ -25,9 +31,11 @@ import { useMe } from '../../session';
 import { Board } from './components/Board';
 import { Filters } from './components/Filters';
 import { NewTaskDialog } from './components/NewTaskDialog';
+import { SealedBadge, useTitleOf } from './components/Sealed';
 import { TaskPane } from './components/TaskPane';
 import {
   TasksProvider,
+  useSealBlocked,
   useTasksErrorText,
   type MoveDirection,
   type TasksContextValue,
@@ -40,15 +48,28 @@ import {
   type Place,
   type TaskFilter,
 } from './logic/board';
+import { TasksArmour } from './sealed';
 import { TasksStore, taskPeople } from './store';
 
 export default function TasksPage({ params }: PageProps) {
   const me = useMe();
   return (
     <ModuleGate workspaceId={params.id ?? ''} module="tasks">
-      {(w) => <TasksScreen key={w.id} workspace={w} me={me} taskId={params.tid ?? null} />}
+      {(w) => (
+        <GateIfArmoured workspace={w} userId={me.id}>
+          <TasksScreen key={w.id} workspace={w} me={me} taskId={params.tid ?? null} />
+        </GateIfArmoured>
+      )}
     </ModuleGate>
   );
+}
+
+/** The store of a screen: armoured, with the workspace's key manager. */
+function storeOf(workspace: Workspace, me: Me): TasksStore {
+  const armour = workspace.armoured
+    ? new TasksArmour(workspace.id, workspaceKeys(workspace.id, me.id))
+    : null;
+  return new TasksStore(workspace.id, me.id, undefined, armour);
 }
 
 /**
@@ -82,7 +103,7 @@ export function TasksScreen({
   const { toast } = useToast();
   const errorText = useTasksErrorText();
   const ws = workspace.id;
-  const [store] = useState(() => new TasksStore(ws, me.id));
+  const [store] = useState(() => storeOf(workspace, me));
   const board = useSyncExternalStore(store.subscribe, () => store.getState().board);
   const loaded = useSyncExternalStore(store.subscribe, () => store.getState().loaded);
   const failed = useSyncExternalStore(store.subscribe, () => store.getState().failed);
@@ -93,6 +114,9 @@ export function TasksScreen({
   const [filter, setFilter] = useState<TaskFilter>(NO_FILTER);
   const [creating, setCreating] = useState<TaskStatus | null>(null);
   const [announced, setAnnounced] = useState('');
+  const keys = store.armour?.keys ?? null;
+  const sealBlocked = useSealBlocked(keys);
+  const titleOf = useTitleOf();
 
   useEffect(() => {
     store.start();
@@ -128,14 +152,14 @@ export function TasksScreen({
       const list = filtered(store.getState().board.columns[task.status], filter);
       setAnnounced(
         t('tasks.moved', {
-          title: task.title,
+          title: titleOf(task),
           column: t(`tasks.status.${task.status}`),
           position: list.findIndex((x) => x.id === id) + 1,
           count: list.length,
         }),
       );
     },
-    [store, filter, t],
+    [store, filter, t, titleOf],
   );
 
   const moveTo = useCallback(
@@ -188,6 +212,8 @@ export function TasksScreen({
       me,
       canWrite,
       canManage: canManage(workspace),
+      sealBlocked,
+      titleOf,
       people,
       nameOf,
       openTask,
@@ -195,14 +221,27 @@ export function TasksScreen({
       columns,
       move,
     }),
-    [store, workspace, me, canWrite, people, nameOf, openTask, columns, move],
+    [store, workspace, me, canWrite, sealBlocked, titleOf, people, nameOf, openTask, columns, move],
   );
 
   const task = taskId ? board.byId[taskId] : undefined;
-  const title = task ? task.title : t('module.tasks.name');
+  const title = task ? titleOf(task) : t('module.tasks.name');
   useEffect(() => {
     document.title = `${title} · ${t('module.tasks.name')} · ${branding.instance_name}`;
   }, [title, t, branding.instance_name]);
+
+  /** "New task", or why not now (armoured: the current key not received yet). */
+  const newTaskButton = (
+    <Button
+      variant="primary"
+      icon="plus"
+      onClick={() => setCreating('todo')}
+      disabled={!!sealBlocked}
+      title={sealBlocked ?? undefined}
+    >
+      {t('tasks.new')}
+    </Button>
+  );
 
   const total = Object.keys(board.byId).length;
   let body;
@@ -223,13 +262,7 @@ export function TasksScreen({
       <EmptyState
         icon="tasks"
         title={t('tasks.empty_title')}
-        action={
-          canWrite ? (
-            <Button variant="primary" icon="plus" onClick={() => setCreating('todo')}>
-              {t('tasks.new')}
-            </Button>
-          ) : null
-        }
+        action={canWrite ? newTaskButton : null}
       >
         {canWrite ? t('tasks.empty_body') : t('tasks.empty_read')}
       </EmptyState>
@@ -260,14 +293,10 @@ export function TasksScreen({
         <Page
           title={t('module.tasks.name')}
           subtitle={workspace.name}
-          actions={
-            canWrite && total > 0 ? (
-              <Button variant="primary" icon="plus" onClick={() => setCreating('todo')}>
-                {t('tasks.new')}
-              </Button>
-            ) : null
-          }
+          actions={canWrite && total > 0 ? newTaskButton : null}
         >
+          {keys ? <KeysStatus keys={keys} nameOf={nameOf} className="tasks-keys" /> : null}
+          {workspace.armoured ? <SealedBadge /> : null}
           {rightLoaded && loaded && !failed && !canWrite ? (
             <p className="tasks-readonly">
               {archived || workspace.archived ? t('error.archived') : t('tasks.read_only')}

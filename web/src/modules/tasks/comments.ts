@@ -3,7 +3,10 @@
 // deleted by anyone), and written by people with the write right. Events
 // and our own answers go through logic/comments.ts (each comment once).
 // Back after a drop of the live connection (its `hello`), the pages read
-// are read again: what was missed while away is not left behind.
+// are read again: what was missed while away is not left behind. In an
+// armoured workspace each comment is opened as it comes (sealed.ts: its
+// body, or why not), again when the keys change, and what the person
+// writes is sealed for the task's token.
 import { api, isApiError } from '../../api';
 import type { EventFrame, TaskComment } from '../../api';
 import { liveEvents } from '../../events';
@@ -15,12 +18,19 @@ import {
   splitAtCursor,
   withoutComment,
 } from './logic/comments';
+import { rawComment, type TasksArmour } from './sealed';
 
 /** Comments read per request (the server's default; at most 200). */
 export const COMMENTS_PAGE = 100;
 
+/** An armoured workspace's comments: its tasks' sealer, and the task's token. */
+export interface CommentsSealing {
+  armour: TasksArmour;
+  token: string;
+}
+
 export interface CommentsState {
-  /** Oldest first. */
+  /** Oldest first (armoured: as opened, ShownComment). */
   comments: readonly TaskComment[];
   /** The last comment read page after page: the next page comes after it. */
   cursor: string | null;
@@ -60,6 +70,7 @@ export class CommentsStore extends Store<CommentsState> {
     readonly workspaceId: string,
     readonly taskId: string,
     private readonly pageSize = COMMENTS_PAGE,
+    readonly sealing: CommentsSealing | null = null,
   ) {
     super(INITIAL);
   }
@@ -70,7 +81,32 @@ export class CommentsStore extends Store<CommentsState> {
     for (const type of COMMENT_EVENTS) {
       this.unsubscribes.push(conn.subscribe(type, (e) => this.handleEvent(e)));
     }
+    const keys = this.sealing?.armour.keys;
+    if (keys) {
+      let seen = keys.getState().version;
+      this.unsubscribes.push(
+        keys.subscribe(() => {
+          const v = keys.getState().version;
+          if (v === seen) return;
+          seen = v;
+          this.set({ comments: this.state.comments.map((c) => this.shown(rawComment(c))) });
+        }),
+      );
+    }
     void this.more();
+  }
+
+  /** A comment of the server's as shown (armoured: opened). */
+  private shown(c: TaskComment): TaskComment {
+    const s = this.sealing;
+    return s ? s.armour.openComment(s.token, c) : c;
+  }
+
+  /** A comment's body as it goes to the server (armoured: sealed), sent again once on a stale key. */
+  private send(write: (body: string) => Promise<TaskComment>, body: string): Promise<TaskComment> {
+    const s = this.sealing;
+    if (!s) return write(body);
+    return s.armour.write(async () => write(await s.armour.sealComment(s.token, body)));
   }
 
   stop(): void {
@@ -141,7 +177,7 @@ export class CommentsStore extends Store<CommentsState> {
     cursor: string | null,
     complete = page.length < this.pageSize,
   ): void {
-    const fresh = page.filter((c) => !this.deleted.has(c.id));
+    const fresh = page.filter((c) => !this.deleted.has(c.id)).map((c) => this.shown(c));
     let comments = mergeComments(held, fresh);
     if (complete) comments = mergeComments(comments, this.heardWhileReading);
     this.heardWhileReading = [];
@@ -168,8 +204,8 @@ export class CommentsStore extends Store<CommentsState> {
       if (ev.task_id === this.taskId) this.forget(ev.id);
       return;
     }
-    const c = ev.comment;
-    if (c.task_id !== this.taskId || this.deleted.has(c.id)) return;
+    if (ev.comment.task_id !== this.taskId || this.deleted.has(ev.comment.id)) return;
+    const c = this.shown(ev.comment);
     const held = this.state.comments.some((x) => x.id === c.id);
     if (!held && !this.state.complete) {
       // Past the pages read: the page being read, or "Load more", brings it in its place.
@@ -193,14 +229,16 @@ export class CommentsStore extends Store<CommentsState> {
 
   /** Comments on the task (400 invalid_body, 409 too_many_comments). */
   async post(body: string): Promise<TaskComment> {
-    const c = await api.tasks.comments.create(this.taskId, body);
+    const c = this.shown(await this.send((b) => api.tasks.comments.create(this.taskId, b), body));
     if (!this.deleted.has(c.id)) this.set({ comments: mergeComments(this.state.comments, [c]) });
     return c;
   }
 
   /** Changes one's own comment (403 not_author). */
   async edit(id: string, body: string): Promise<TaskComment> {
-    const c = await api.tasks.comments.update(this.taskId, id, body);
+    const c = this.shown(
+      await this.send((b) => api.tasks.comments.update(this.taskId, id, b), body),
+    );
     if (!this.deleted.has(c.id)) this.set({ comments: mergeComments(this.state.comments, [c]) });
     return c;
   }

@@ -1,10 +1,14 @@
 // What every tasks component needs: the store, the workspace, the caller's
-// right, the people who can be assigned, names, and the screen's navigation.
+// right, the people who can be assigned, names, and the screen's navigation;
+// in an armoured workspace, why nothing can be sealed now, and tasks'
+// titles as they show (sealed ones may not open).
 import { createContext, useContext, useMemo, useSyncExternalStore } from 'react';
 import type { ChecklistItem, Me, Member, Task, TaskStatus, Workspace } from '../../api';
 import { isApiError } from '../../api';
+import { useArmourErrorText, useArmourText } from '../../armour/i18n';
+import { useAwaitingKey } from '../../armour/KeysStatus';
+import type { Keyring } from '../../armour/keyring';
 import { useI18n, type MessageKey } from '../../i18n';
-import { useErrorText } from '../../util/errors';
 import { shownChecklist } from './logic/checklist';
 import type { TasksState, TasksStore } from './store';
 
@@ -19,6 +23,14 @@ export interface TasksContextValue {
   canWrite: boolean;
   /** Workspace owner or admin: deletes anyone's comment (with the write right). */
   canManage: boolean;
+  /**
+   * Armoured: why nothing new can be sealed now (the workspace's current
+   * key not received yet: no new task, no new title, description or
+   * labels, no item's text, no comment), else null. From useSealBlocked.
+   */
+  sealBlocked: string | null;
+  /** A task's title as shown: its own, or (armoured) why it does not show. */
+  titleOf(task: Task): string;
   /** Members who see the workspace's tasks: who can be assigned one. */
   people: readonly Member[];
   /** A person's name, or "Former member". */
@@ -79,12 +91,25 @@ const TASKS_ERRORS: Record<string, MessageKey> = {
   read_only: 'tasks.read_only',
 };
 
-/** Server error codes in tasks words (a task that waits, a cycle, a change made meanwhile...). */
+/**
+ * Server error codes in tasks words (a task that waits, a cycle, a change
+ * made meanwhile...); armour errors (keys locked or not received yet, a
+ * card that does not open here) in the armour's.
+ */
 export function useTasksErrorText(): (e: unknown) => string {
-  const text = useErrorText();
+  const armourText = useArmourErrorText();
   const { t } = useI18n();
   return (e) => {
     const key = isApiError(e) ? TASKS_ERRORS[e.code] : undefined;
-    return key ? t(key) : text(e);
+    return key ? t(key) : armourText(e);
   };
+}
+
+/**
+ * Armoured: why nothing can be sealed with `keys` now (their current key
+ * not held yet), else null (and in a plain workspace, `keys` null).
+ */
+export function useSealBlocked(keys: Keyring | null): string | null {
+  const ta = useArmourText();
+  return useAwaitingKey(keys) ? ta('tasks.no_key') : null;
 }

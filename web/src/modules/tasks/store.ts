@@ -12,6 +12,12 @@
 // after the other, in order. Back after a drop of the live connection (its
 // `hello`), the board is read again: what was missed while away (a task
 // deleted, say) is not left behind.
+//
+// In an armoured workspace (docs/armoured.md, "Tasks") the board holds the
+// tasks as this browser opened them (sealed.ts: their cards' and items'
+// texts, or why not; the server's task inside), opened again when the keys
+// change; what the person writes is sealed before it is sent, and sealed
+// again once when the server answers that the key moved on.
 import { api, ApiError, isApiError } from '../../api';
 import type {
   Access,
@@ -20,6 +26,7 @@ import type {
   EventFrame,
   Member,
   NewTask,
+  SealedTaskChange,
   Task,
   TaskChange,
   TaskStatus,
@@ -53,6 +60,7 @@ import {
   type PendingByTask,
   type PendingOp,
 } from './logic/checklist';
+import { rawOf, type TasksArmour } from './sealed';
 
 /** Tasks read per request (the server's maximum). */
 export const PAGE_SIZE = 1000;
@@ -124,10 +132,12 @@ export class TasksStore extends Store<TasksState> {
   private readonly queues = new Map<string, Promise<unknown>>();
   private seq = 0;
 
+  /** `armour`: the workspace is armoured, its tasks opened and sealed with its keys. */
   constructor(
     readonly workspaceId: string,
     readonly me: string,
     private readonly now: () => Date = () => new Date(),
+    readonly armour: TasksArmour | null = null,
   ) {
     super(INITIAL);
   }
@@ -138,6 +148,19 @@ export class TasksStore extends Store<TasksState> {
     const conn = liveEvents();
     for (const type of TASKS_EVENTS) {
       this.unsubscribes.push(conn.subscribe(type, (e) => this.handleEvent(e)));
+    }
+    const keys = this.armour?.keys;
+    if (keys) {
+      // New keys, members or trust: what did not open (or was not verified) may now.
+      let seen = keys.getState().version;
+      this.unsubscribes.push(
+        keys.subscribe(() => {
+          const v = keys.getState().version;
+          if (v === seen) return;
+          seen = v;
+          this.reopen();
+        }),
+      );
     }
     void this.loadRight();
     void this.loadMembers();
@@ -152,6 +175,32 @@ export class TasksStore extends Store<TasksState> {
 
   get canWrite(): boolean {
     return this.state.right === 'write' && !this.state.archived;
+  }
+
+  /** A task of the server's as the board shows it (armoured: opened). */
+  private shown(raw: Task): Task {
+    return this.armour ? this.armour.open(raw) : raw;
+  }
+
+  /** Every task opened again from the server's (armoured, after a change of keys). */
+  private reopen(): void {
+    const a = this.armour;
+    if (!a) return;
+    const tasks = Object.values(this.state.board.byId);
+    const board = boardOf(tasks.map((t) => a.open(rawOf(t))));
+    this.set({ board });
+  }
+
+  /** Sends a write; armoured, sealed again once when the key moved on. */
+  private send<T>(write: () => Promise<T>): Promise<T> {
+    return this.armour ? this.armour.write(write) : write();
+  }
+
+  /** An item's text as it goes to the server (armoured: sealed for its task's token). */
+  private async itemText(taskId: string, text: string): Promise<string> {
+    if (!this.armour) return text;
+    const task = this.state.board.byId[taskId];
+    return this.armour.sealItem(task ? (rawOf(task).token ?? '') : '', text);
   }
 
   // ---- loading -----------------------------------------------------------
@@ -184,7 +233,7 @@ export class TasksStore extends Store<TasksState> {
         tasks.push(...page);
         if (page.length < PAGE_SIZE) break;
       }
-      let board = boardOf(tasks.filter((t) => !this.deleted.has(t.id)));
+      let board = boardOf(tasks.filter((t) => !this.deleted.has(t.id)).map((t) => this.shown(t)));
       const held = this.state.board;
       for (const id of this.touched) {
         const t = held.byId[id];
@@ -233,9 +282,8 @@ export class TasksStore extends Store<TasksState> {
       const d = (e.data ?? {}) as { task_id?: unknown; comment_count?: unknown };
       const held = typeof d.task_id === 'string' ? this.state.board.byId[d.task_id] : undefined;
       if (held && typeof d.comment_count === 'number' && d.comment_count !== held.comment_count) {
-        this.set({
-          board: withTask(this.state.board, { ...held, comment_count: d.comment_count }, true),
-        });
+        const raw = { ...rawOf(held), comment_count: d.comment_count };
+        this.set({ board: withTask(this.state.board, this.shown(raw), true) });
       }
     }
   }
@@ -245,7 +293,7 @@ export class TasksStore extends Store<TasksState> {
     if (t.workspace_id && t.workspace_id !== this.workspaceId) return;
     if (this.deleted.has(t.id)) return;
     this.touched?.add(t.id);
-    const board = withTask(this.state.board, t);
+    const board = withTask(this.state.board, this.shown(t));
     if (board === this.state.board) return;
     this.set({ board, pending: this.settled(board, t.id) });
   }
@@ -268,10 +316,21 @@ export class TasksStore extends Store<TasksState> {
 
   // ---- changes -------------------------------------------------------------
 
+  /**
+   * Creates a task (armoured: under a new token, its card and checklist
+   * sealed); resolves with it as the board shows it.
+   */
   async create(b: NewTask): Promise<Task> {
-    const t = await api.tasks.create(this.workspaceId, b);
+    const a = this.armour;
+    let t: Task;
+    if (a) {
+      const token = await a.keys.newToken();
+      t = await a.write(async () => api.tasks.create(this.workspaceId, await a.sealNew(b, token)));
+    } else {
+      t = await api.tasks.create(this.workspaceId, b);
+    }
     this.heard(t);
-    return t;
+    return this.shown(t);
   }
 
   /**
@@ -281,13 +340,27 @@ export class TasksStore extends Store<TasksState> {
    */
   async update(id: string, change: TaskChange, version?: number): Promise<Task> {
     try {
-      const t = await api.tasks.update(id, change, version);
+      const t = await this.send(async () =>
+        api.tasks.update(id, await this.wire(id, change), version),
+      );
       this.heard(t);
-      return t;
+      return this.shown(t);
     } catch (e) {
       if (isApiError(e, 'precondition_failed')) void this.refresh(id);
       throw e;
     }
+  }
+
+  /**
+   * A change as it goes to the server: armoured, a change of the title,
+   * description or labels is a new card, sealed with the others as this
+   * browser opened them (ArmourError 'unreadable' when they did not open).
+   */
+  private async wire(id: string, change: TaskChange): Promise<TaskChange | SealedTaskChange> {
+    if (!this.armour) return change;
+    const task = this.state.board.byId[id];
+    if (!task) throw new ApiError(404, 'not_found', 'no such task');
+    return this.armour.sealChange(task, change);
   }
 
   async remove(id: string, version?: number): Promise<void> {
@@ -330,7 +403,7 @@ export class TasksStore extends Store<TasksState> {
     }
     const from = this.state.board.byId[id] ?? before;
     if (from.status === status && from.position === position) return;
-    const shown = moved(from, status, position, this.now().toISOString());
+    const shown = this.shown(moved(rawOf(from), status, position, this.now().toISOString()));
     this.set({ board: withTask(this.state.board, shown, true) });
     this.moving.set(id, (this.moving.get(id) ?? 0) + 1);
     try {
@@ -379,7 +452,9 @@ export class TasksStore extends Store<TasksState> {
     };
     const known = task.checklist.map((x) => x.id);
     return this.checklistChange(taskId, { seq, kind: 'add', item, known }, async () => {
-      const r = await api.tasks.checklist.add(taskId, { text });
+      const r = await this.send(async () =>
+        api.tasks.checklist.add(taskId, { text: await this.itemText(taskId, text) }),
+      );
       return { version: r.version, change: { item: r.value } };
     });
   }
@@ -395,7 +470,15 @@ export class TasksStore extends Store<TasksState> {
       at: this.now().toISOString(),
     };
     return this.checklistChange(taskId, op, async () => {
-      const r = await api.tasks.checklist.update(taskId, itemId, change);
+      const r = await this.send(async () =>
+        api.tasks.checklist.update(
+          taskId,
+          itemId,
+          change.text === undefined
+            ? change
+            : { ...change, text: await this.itemText(taskId, change.text) },
+        ),
+      );
       return { version: r.version, change: { item: r.value } };
     });
   }
@@ -479,7 +562,7 @@ export class TasksStore extends Store<TasksState> {
       return;
     }
     this.setOps(taskId, (ops) => ops.map((o) => (o.seq === op.seq ? { ...o, until: version } : o)));
-    if (held.version === version - 1) this.heard(withChecklistChange(held, version, change));
+    if (held.version === version - 1) this.heard(withChecklistChange(rawOf(held), version, change));
     else if (held.version < version) void this.refresh(taskId);
     else this.set({ pending: this.settled(this.state.board, taskId) });
   }

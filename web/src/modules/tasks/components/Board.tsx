@@ -115,7 +115,7 @@ function Column({
   onDrop(id: string, before: string | null): void;
 }) {
   const { t } = useI18n();
-  const { canWrite, newTask } = useTasks();
+  const { canWrite, sealBlocked, newTask } = useTasks();
   const headingId = useId();
   const name = t(`tasks.status.${status}`);
   const count = tasks.length;
@@ -170,7 +170,8 @@ function Column({
             type="button"
             className="icon-btn tasks-column__add"
             aria-label={t('tasks.new_in', { column: name })}
-            title={t('tasks.new_in', { column: name })}
+            title={sealBlocked ?? t('tasks.new_in', { column: name })}
+            disabled={!!sealBlocked}
             onClick={() => newTask(status)}
           >
             <Icon name="plus" size={18} />

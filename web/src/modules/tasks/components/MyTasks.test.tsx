@@ -1,11 +1,17 @@
 // "Mes tâches" on the workspaces page: the caller's open tasks of every
-// workspace, the soonest due first, each a link to its board.
+// workspace, the soonest due first, each a link to its board; an armoured
+// workspace's task titled "Encrypted task" while the tab's keys are locked.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { api, type Workspace } from '../../../api';
 import { mountPoint } from '../../../test/mount';
 import { WorkspacesProvider } from '../../../workspaces';
 import { task } from '../logic/fixtures.test-util';
 import MyTasks, { MY_TASKS_SHOWN } from './MyTasks';
+
+vi.mock('../../../session', async (original) => ({
+  ...(await original<typeof import('../../../session')>()),
+  useMe: () => ({ id: 'me', name: 'Camille' }),
+}));
 
 const ui = mountPoint();
 
@@ -64,5 +70,21 @@ describe('my tasks', () => {
     await show();
     await vi.waitFor(() => expect(ui.host.textContent).toContain('and 2 more'));
     expect(ui.host.querySelectorAll('.my-tasks__item')).toHaveLength(MY_TASKS_SHOWN);
+  });
+
+  it('an armoured workspace’s task: its sealed card is not shown, its title waits for the keys', async () => {
+    vi.spyOn(api.workspaces, 'list').mockResolvedValue([ws('w1', 'Coffre')]);
+    vi.spyOn(api.tasks, 'mine').mockResolvedValue([
+      task('s', {
+        title: '',
+        token: 'q5e0VJk3n1Zr7aQmYyH9xA',
+        sealed: 'e2e1:1:AAAA:BBBB:CCCC',
+        sealed_by: 'bob',
+      }),
+    ]);
+    await show();
+    await vi.waitFor(() => expect(ui.host.querySelectorAll('.my-tasks__item')).toHaveLength(1));
+    expect(ui.host.querySelector('a')?.textContent).toBe('🔒 Encrypted task');
+    expect(ui.host.textContent).not.toContain('e2e1');
   });
 });

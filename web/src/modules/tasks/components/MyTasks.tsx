@@ -2,14 +2,20 @@
 // workspace (GET /me/tasks, to do and doing), the soonest due first, each a
 // link to its board; kept fresh by the live task events. Shown by the
 // workspaces page where a workspace has tasks; nothing if they cannot be read.
+// A task of an armoured workspace shows its title once this tab's keys are
+// unlocked (opened here, docs/armoured.md, "Tasks"), "Encrypted task" before.
 import '../../../styles/modules/tasks.css';
-import { useEffect, useRef } from 'react';
-import { api } from '../../../api';
+import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
+import { api, type Task } from '../../../api';
+import { useArmourText } from '../../../armour/i18n';
+import { identity } from '../../../armour/identity';
+import { workspaceKeys } from '../../../armour/keys';
 import { Tag } from '../../../components/Feedback';
 import { useEvent } from '../../../events';
 import { useI18n } from '../../../i18n';
 import { Section } from '../../../layout/Page';
 import { Link } from '../../../router/router';
+import { useMe } from '../../../session';
 import { useAsync } from '../../../util/useAsync';
 import { useWorkspaces } from '../../../workspaces';
 import { useNow } from '../hooks';
@@ -65,7 +71,7 @@ export default function MyTasks() {
                 to={`/w/${x.workspace_id}/tasks/${encodeURIComponent(x.id)}`}
                 className="my-tasks__title"
               >
-                {x.title}
+                {x.sealed ? <SealedTitle task={x} /> : x.title}
               </Link>
               <span className="my-tasks__meta">
                 <span className="muted">{names.get(x.workspace_id)}</span>
@@ -79,4 +85,24 @@ export default function MyTasks() {
       {more > 0 ? <p className="muted">{t('tasks.mine_more', { count: more })}</p> : null}
     </Section>
   );
+}
+
+const never = () => () => undefined;
+
+/** An armoured task's title: opened with the workspace's keys once they are unlocked here. */
+function SealedTitle({ task }: { task: Task }) {
+  const ta = useArmourText();
+  const me = useMe().id;
+  const unlocked = useSyncExternalStore(identity.subscribe, () => identity.secrets(me) !== null);
+  const keys = useMemo(
+    () => (unlocked ? workspaceKeys(task.workspace_id, me) : null),
+    [unlocked, task.workspace_id, me],
+  );
+  // Keys coming (or trusted) open what did not: shown again when they change.
+  useSyncExternalStore(keys ? keys.subscribe : never, () => (keys ? keys.getState().version : 0));
+  const card =
+    keys && task.token && task.sealed && task.sealed_by
+      ? keys.openTaskCard(task.token, task.sealed, task.sealed_by)
+      : null;
+  return card?.kind === 'open' ? card.value.title : `🔒 ${ta('tasks.sealed_title')}`;
 }

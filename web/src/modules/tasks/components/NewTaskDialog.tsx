@@ -1,5 +1,7 @@
 // "Nouvelle tâche": every field of a task, in a column given by the button
 // that opened it, and its checklist if it has one (one item per line).
+// In an armoured workspace the store seals it (a new token, its card and
+// checklist), which needs the workspace's current key.
 import { useState, type FormEvent } from 'react';
 import type { TaskStatus } from '../../../api';
 import { Button } from '../../../components/Button';
@@ -15,7 +17,7 @@ import { TaskForm } from './TaskForm';
 
 export function NewTaskDialog({ status, onClose }: { status: TaskStatus; onClose(): void }) {
   const { t } = useI18n();
-  const { store } = useTasks();
+  const { store, sealBlocked, titleOf } = useTasks();
   const { toast } = useToast();
   const errorText = useTasksErrorText();
   const [draft, setDraft] = useState(() => emptyDraft(status));
@@ -25,7 +27,7 @@ export function NewTaskDialog({ status, onClose }: { status: TaskStatus; onClose
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!draft.title.trim()) return;
+    if (!draft.title.trim() || sealBlocked) return;
     setBusy(true);
     setError(null);
     try {
@@ -34,7 +36,7 @@ export function NewTaskDialog({ status, onClose }: { status: TaskStatus; onClose
         ...newTaskOf(draft),
         ...(checklist.length ? { checklist } : {}),
       });
-      toast({ kind: 'success', title: t('tasks.created', { title: created.title }) });
+      toast({ kind: 'success', title: t('tasks.created', { title: titleOf(created) }) });
       onClose();
     } catch (err) {
       setError(err);
@@ -53,10 +55,16 @@ export function NewTaskDialog({ status, onClose }: { status: TaskStatus; onClose
           rows={3}
           onChange={(e) => setLines(e.target.value)}
         />
+        {sealBlocked ? <Alert kind="info">{sealBlocked}</Alert> : null}
         {error ? <Alert kind="error">{errorText(error)}</Alert> : null}
         <div className="dialog__actions">
           <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="submit" variant="primary" busy={busy} disabled={!draft.title.trim()}>
+          <Button
+            type="submit"
+            variant="primary"
+            busy={busy}
+            disabled={!draft.title.trim() || !!sealBlocked}
+          >
             {t('tasks.create_submit')}
           </Button>
         </div>

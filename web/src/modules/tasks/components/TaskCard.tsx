@@ -1,13 +1,15 @@
 // One task on the board: its title (opens its details), labels, assignees,
 // due date, whether it waits for an unfinished task, how far its checklist
 // is ("3/5") and how many comments it has. Writers drag it, or move it from
-// the keyboard (Alt+arrows on the card, or its up and down buttons).
+// the keyboard (Alt+arrows on the card, or its up and down buttons). In an
+// armoured workspace, a card that does not open says why.
 import { useId, type DragEvent, type KeyboardEvent } from 'react';
 import type { Task } from '../../../api';
 import { Tag } from '../../../components/Feedback';
 import { Icon, type IconName } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
 import { useChecklist, useTasks, type MoveDirection } from '../context';
+import { openedOf } from '../sealed';
 import { progressOf } from '../logic/checklist';
 import { Assignees } from './Assignees';
 import { DueDate } from './DueDate';
@@ -48,9 +50,11 @@ export function TaskCard({
   onDragEnd(): void;
 }) {
   const { t } = useI18n();
-  const { canWrite, openTask, move } = useTasks();
+  const { canWrite, openTask, move, titleOf } = useTasks();
   const metaId = useId();
   const done = task.status === 'done';
+  const title = titleOf(task);
+  const card = openedOf(task)?.card;
 
   const onKeyDown = (e: KeyboardEvent) => {
     const dir = KEY_MOVES[e.key];
@@ -61,7 +65,7 @@ export function TaskCard({
 
   const startDrag = (e: DragEvent) => {
     e.dataTransfer.setData(TASK_DRAG_TYPE, task.id);
-    e.dataTransfer.setData('text/plain', task.title);
+    e.dataTransfer.setData('text/plain', title);
     e.dataTransfer.effectAllowed = 'move';
     onDragStart(task.id);
   };
@@ -72,6 +76,7 @@ export function TaskCard({
     dragging ? 'task-card--dragging' : '',
     dropBefore ? 'task-card--drop-before' : '',
     done ? 'task-card--done' : '',
+    card && card.kind !== 'open' ? `task-card--sealed task-card--${card.kind}` : '',
   ]
     .filter(Boolean)
     .join(' ');
@@ -92,7 +97,7 @@ export function TaskCard({
         onClick={() => openTask(task.id)}
         onKeyDown={onKeyDown}
       >
-        {task.title}
+        {title}
       </button>
       <div className="task-card__meta" id={metaId}>
         {blocked ? (
@@ -124,7 +129,7 @@ export function TaskCard({
             className="icon-btn"
             data-control="up"
             disabled={first}
-            aria-label={t('tasks.move_up_named', { title: task.title })}
+            aria-label={t('tasks.move_up_named', { title })}
             title={t('tasks.move_up')}
             onClick={() => void move(task, 'up')}
           >
@@ -135,7 +140,7 @@ export function TaskCard({
             className="icon-btn"
             data-control="down"
             disabled={last}
-            aria-label={t('tasks.move_down_named', { title: task.title })}
+            aria-label={t('tasks.move_down_named', { title })}
             title={t('tasks.move_down')}
             onClick={() => void move(task, 'down')}
           >

@@ -4,17 +4,23 @@
 // down buttons, or Alt+↑ and Alt+↓ from any of its controls), and add
 // items one after the other (the field stays ready). Each change shows at
 // once and goes away, the error said, if the server refuses it (the
-// store). Readers see the list as it is.
+// store). Readers see the list as it is. In an armoured workspace an item
+// whose text does not open here says why (it can be ticked, moved and
+// deleted, not rewritten), and no text is written without the workspace's
+// current key.
 import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { ChecklistItem, Task } from '../../../api';
 import { Button } from '../../../components/Button';
 import { Checkbox, TextField } from '../../../components/Field';
 import { Alert } from '../../../components/Feedback';
 import { Icon } from '../../../components/Icon';
+import { useArmourText } from '../../../armour/i18n';
 import { useI18n } from '../../../i18n';
 import { useChecklist, useTasks, useTasksErrorText } from '../context';
 import { MAX_CHECKLIST_ITEMS, MAX_ITEM_CHARS, isPendingItem, progressOf } from '../logic/checklist';
+import { itemState } from '../sealed';
 import { checklistOf } from '../store';
+import { SealedNote } from './Sealed';
 
 type Direction = 'up' | 'down';
 
@@ -41,9 +47,13 @@ function refocus(root: HTMLElement | null, itemId: string | null, control: strin
 
 export function TaskChecklist({ task }: { task: Task }) {
   const { t } = useI18n();
-  const { store, canWrite } = useTasks();
+  const { store, canWrite, sealBlocked } = useTasks();
   const errorText = useTasksErrorText();
   const items = useChecklist(task);
+  const ta = useArmourText();
+  /** An item as its buttons and announcements name it. */
+  const textOf = (item: ChecklistItem) =>
+    textOpen(item) ? item.text : ta('tasks.unreadable_item');
   const { done, total } = progressOf(items);
   const [error, setError] = useState<unknown>(null);
   const [editing, setEditing] = useState<string | null>(null);
@@ -73,7 +83,7 @@ export function TaskChecklist({ task }: { task: Task }) {
     const now = checklistOf(store.getState(), held);
     setAnnounced(
       t('tasks.checklist_moved', {
-        text: item.text,
+        text: textOf(item),
         position: now.findIndex((x) => x.id === item.id) + 1,
         count: now.length,
       }),
@@ -166,28 +176,28 @@ export function TaskChecklist({ task }: { task: Task }) {
                         <ItemButton
                           control="up"
                           icon="arrowUp"
-                          label={t('tasks.checklist_move_up', { text: item.text })}
+                          label={t('tasks.checklist_move_up', { text: textOf(item) })}
                           disabled={pending || i === 0 || isPendingItem(items[i - 1] ?? item)}
                           onClick={() => move(item, 'up', 'up')}
                         />
                         <ItemButton
                           control="down"
                           icon="arrowDown"
-                          label={t('tasks.checklist_move_down', { text: item.text })}
+                          label={t('tasks.checklist_move_down', { text: textOf(item) })}
                           disabled={pending || !next || isPendingItem(next)}
                           onClick={() => move(item, 'down', 'down')}
                         />
                         <ItemButton
                           control="edit"
                           icon="edit"
-                          label={t('tasks.checklist_edit', { text: item.text })}
-                          disabled={pending}
+                          label={t('tasks.checklist_edit', { text: textOf(item) })}
+                          disabled={pending || !!sealBlocked || !textOpen(item)}
                           onClick={() => setEditing(item.id)}
                         />
                         <ItemButton
                           control="delete"
                           icon="trash"
-                          label={t('tasks.checklist_delete', { text: item.text })}
+                          label={t('tasks.checklist_delete', { text: textOf(item) })}
                           disabled={pending}
                           onClick={() => remove(item)}
                         />
@@ -209,6 +219,7 @@ export function TaskChecklist({ task }: { task: Task }) {
       {canWrite ? (
         <AddItem
           full={total >= MAX_CHECKLIST_ITEMS}
+          blocked={sealBlocked}
           onAdd={(text) => run(store.addItem(task.id, text))}
         />
       ) : null}
@@ -217,6 +228,12 @@ export function TaskChecklist({ task }: { task: Task }) {
       </p>
     </section>
   );
+}
+
+/** Whether an item's text shows (a plain one, or opened): it can be rewritten. */
+function textOpen(item: ChecklistItem): boolean {
+  const s = itemState(item);
+  return !s || s.kind === 'open';
 }
 
 /** An item's checkbox; ticked, by whom and when. */
@@ -231,6 +248,8 @@ function ItemCheck({
 }) {
   const { t, dateTime } = useI18n();
   const { nameOf } = useTasks();
+  // Armoured: its text opened, or why not.
+  const state = itemState(item);
   const hint =
     item.done && item.done_by && item.done_at
       ? t('tasks.checklist_done_by', { name: nameOf(item.done_by), date: dateTime(item.done_at) })
@@ -238,7 +257,16 @@ function ItemCheck({
   return (
     <Checkbox
       className="task-checklist__check"
-      label={item.text}
+      label={
+        state && !(state.kind === 'open' && state.verified) ? (
+          <>
+            {state.kind === 'open' ? `${item.text} ` : null}
+            <SealedNote state={state} what="item" />
+          </>
+        ) : (
+          item.text
+        )
+      }
       hint={hint}
       checked={item.done}
       disabled={disabled}
@@ -323,7 +351,16 @@ function ItemEditor({
 }
 
 /** "Add an item": Enter or the button adds it, and the field stays ready for the next. */
-function AddItem({ full, onAdd }: { full: boolean; onAdd(text: string): void }) {
+function AddItem({
+  full,
+  blocked,
+  onAdd,
+}: {
+  full: boolean;
+  /** Armoured: why no text can be sealed now, else null. */
+  blocked: string | null;
+  onAdd(text: string): void;
+}) {
   const { t } = useI18n();
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
@@ -332,7 +369,7 @@ function AddItem({ full, onAdd }: { full: boolean; onAdd(text: string): void }) 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const v = text.trim();
-    if (!v || full) return;
+    if (!v || full || blocked) return;
     onAdd(v);
     setText('');
     input.current?.focus();
@@ -351,15 +388,15 @@ function AddItem({ full, onAdd }: { full: boolean; onAdd(text: string): void }) 
         maxLength={MAX_ITEM_CHARS}
         placeholder={t('tasks.checklist_add')}
         aria-describedby={`${id}-hint`}
-        disabled={full}
+        disabled={full || !!blocked}
         data-control="add"
         onChange={(e) => setText(e.target.value)}
       />
-      <Button type="submit" size="sm" icon="plus" disabled={full || !text.trim()}>
+      <Button type="submit" size="sm" icon="plus" disabled={full || !!blocked || !text.trim()}>
         {t('tasks.checklist_add_button')}
       </Button>
       <p id={`${id}-hint`} className="field__hint">
-        {full ? t('tasks.checklist_full') : t('tasks.checklist_add_hint')}
+        {full ? t('tasks.checklist_full') : (blocked ?? t('tasks.checklist_add_hint'))}
       </p>
     </form>
   );

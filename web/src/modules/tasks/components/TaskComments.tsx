@@ -4,7 +4,10 @@
 // "Show the next comments" reads the next page; comments come, change and
 // go live. Writers comment (Ctrl+Enter or the button), edit their own
 // (Ctrl+Enter saves, Escape cancels) and delete them, asked first, as
-// workspace owners and admins may delete anyone's. Readers only read.
+// workspace owners and admins may delete anyone's. Readers only read. In an
+// armoured workspace comments are sealed for the task (the store), one that
+// does not open here says why, and none is written without the workspace's
+// current key.
 import {
   useEffect,
   useId,
@@ -23,10 +26,12 @@ import { Alert, Spinner } from '../../../components/Feedback';
 import { useI18n } from '../../../i18n';
 import Markdown from '../../../markdown/SafeHtml';
 import { useToast } from '../../../notifications/toasts';
-import { CommentsStore } from '../comments';
+import { COMMENTS_PAGE, CommentsStore } from '../comments';
 import { useTasks, useTasksErrorText } from '../context';
 import { useNow } from '../hooks';
 import { splitAtCursor } from '../logic/comments';
+import { commentState, openedOf } from '../sealed';
+import { SealedNote } from './Sealed';
 
 /** Ctrl+Enter (⌘+Enter on a Mac) in a comment's text area. */
 const isSendKey = (e: KeyboardEvent) => e.key === 'Enter' && (e.ctrlKey || e.metaKey);
@@ -34,10 +39,14 @@ const isSendKey = (e: KeyboardEvent) => e.key === 'Enter' && (e.ctrlKey || e.met
 /** Render it with `key={task.id}`: its comments are read for that task. */
 export function TaskComments({ task }: { task: Task }) {
   const { t } = useI18n();
-  const { workspace, canWrite } = useTasks();
+  const { workspace, canWrite, sealBlocked, store: tasks } = useTasks();
   const { toast } = useToast();
   const errorText = useTasksErrorText();
-  const [store] = useState(() => new CommentsStore(workspace.id, task.id));
+  const [store] = useState(() => {
+    const armour = tasks.armour;
+    const sealing = armour ? { armour, token: openedOf(task)?.token ?? '' } : null;
+    return new CommentsStore(workspace.id, task.id, COMMENTS_PAGE, sealing);
+  });
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const [error, setError] = useState<unknown>(null);
   const [removing, setRemoving] = useState<TaskComment | null>(null);
@@ -105,7 +114,7 @@ export function TaskComments({ task }: { task: Task }) {
         <Alert kind="error">{errorText(state.failed)}</Alert>
       ) : null}
       {error ? <Alert kind="error">{errorText(error)}</Alert> : null}
-      {canWrite ? <Composer store={store} /> : null}
+      {canWrite ? <Composer store={store} blocked={sealBlocked} /> : null}
       {canWrite ? (
         <ConfirmDialog
           open={!!removing}
@@ -137,12 +146,15 @@ function CommentItem({
   onError(e: unknown): void;
 }) {
   const { t, dateTime, relative } = useI18n();
-  const { me, nameOf, canWrite, canManage } = useTasks();
+  const { me, nameOf, canWrite, canManage, sealBlocked } = useTasks();
   const now = useNow();
   const [editing, setEditing] = useState(false);
   const editButton = useRef<HTMLButtonElement>(null);
   const name = nameOf(c.author_id);
   const mine = c.author_id === me.id;
+  // Armoured: its body opened, or why not (then it cannot be rewritten).
+  const state = commentState(c);
+  const shows = !state || state.kind === 'open';
 
   const stopEditing = () => {
     setEditing(false);
@@ -177,12 +189,13 @@ function CommentItem({
         </p>
         {editing ? (
           <CommentEditor comment={c} store={store} onDone={stopEditing} />
-        ) : (
+        ) : shows ? (
           <Markdown source={c.body} className="task-comment__body" />
-        )}
+        ) : null}
+        {!editing ? <SealedNote state={state} what="comment" /> : null}
         {canWrite && !editing && (mine || canManage) ? (
           <div className="task-comment__actions">
-            {mine ? (
+            {mine && shows && !sealBlocked ? (
               <button
                 ref={editButton}
                 type="button"
@@ -279,7 +292,14 @@ function CommentEditor({
 }
 
 /** A new comment, in Markdown: Ctrl+Enter or the button sends it. */
-function Composer({ store }: { store: CommentsStore }) {
+function Composer({
+  store,
+  blocked,
+}: {
+  store: CommentsStore;
+  /** Armoured: why no comment can be sealed now, else null. */
+  blocked: string | null;
+}) {
   const { t } = useI18n();
   const errorText = useTasksErrorText();
   const id = useId();
@@ -289,7 +309,7 @@ function Composer({ store }: { store: CommentsStore }) {
 
   const send = async (e?: FormEvent) => {
     e?.preventDefault();
-    if (!body.trim() || busy) return;
+    if (!body.trim() || busy || blocked) return;
     setBusy(true);
     setError(null);
     try {
@@ -309,7 +329,7 @@ function Composer({ store }: { store: CommentsStore }) {
       <TextArea
         id={id}
         label={t('tasks.comment_new')}
-        hint={t('tasks.comment_hint')}
+        hint={blocked ?? t('tasks.comment_hint')}
         value={body}
         rows={3}
         onChange={(e) => setBody(e.target.value)}
@@ -322,7 +342,13 @@ function Composer({ store }: { store: CommentsStore }) {
       />
       {error ? <Alert kind="error">{errorText(error)}</Alert> : null}
       <div className="task-comments__send">
-        <Button type="submit" variant="primary" size="sm" busy={busy} disabled={!body.trim()}>
+        <Button
+          type="submit"
+          variant="primary"
+          size="sm"
+          busy={busy}
+          disabled={!body.trim() || !!blocked}
+        >
           {t('tasks.comment_send')}
         </Button>
       </div>

@@ -1,7 +1,8 @@
 // Every field of a task, for a new one and in the details pane: title,
 // description (Markdown, with a preview), status, due date, assignees,
 // labels, and the tasks it waits for (not itself, nor one that waits for
-// it: that would be a cycle).
+// it: that would be a cycle). An armoured task whose card does not open
+// here has no title, description or labels to change (CardNote says why).
 import { useId, useMemo, useState } from 'react';
 import { TASK_STATUSES, type TaskStatus } from '../../../api';
 import { Avatar } from '../../../components/Avatar';
@@ -19,15 +20,18 @@ export function TaskForm({
   onChange,
   taskId,
   autoFocus = false,
+  cardLocked = false,
 }: {
   draft: Draft;
   onChange(d: Draft): void;
   /** The task edited (none for a new one). */
   taskId?: string;
   autoFocus?: boolean;
+  /** Armoured: its card does not open here (no title, description or labels to change). */
+  cardLocked?: boolean;
 }) {
   const { t, locale } = useI18n();
-  const { people, me } = useTasks();
+  const { people, me, titleOf } = useTasks();
   const board = useTasksState((s) => s.board);
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => onChange({ ...draft, [k]: v });
 
@@ -57,22 +61,26 @@ export function TaskForm({
           TASK_STATUSES.indexOf(a.status) - TASK_STATUSES.indexOf(b.status) ||
           a.position - b.position,
       )
-      .map((x) => ({ id: x.id, label: x.title, hint: t(`tasks.status.${x.status}`) }));
-  }, [board, taskId, t]);
+      .map((x) => ({ id: x.id, label: titleOf(x), hint: t(`tasks.status.${x.status}`) }));
+  }, [board, taskId, t, titleOf]);
 
   const labels = useMemo(() => labelsOf(board, locale), [board, locale]);
 
   return (
     <>
-      <TextField
-        label={t('tasks.title')}
-        value={draft.title}
-        required
-        maxLength={300}
-        autoFocus={autoFocus}
-        onChange={(e) => set('title', e.target.value)}
-      />
-      <Description value={draft.description} onChange={(v) => set('description', v)} />
+      {cardLocked ? null : (
+        <>
+          <TextField
+            label={t('tasks.title')}
+            value={draft.title}
+            required
+            maxLength={300}
+            autoFocus={autoFocus}
+            onChange={(e) => set('title', e.target.value)}
+          />
+          <Description value={draft.description} onChange={(v) => set('description', v)} />
+        </>
+      )}
       <div className="form__row">
         <SelectField
           label={t('tasks.status')}
@@ -107,7 +115,13 @@ export function TaskForm({
         filterLabel={t('tasks.people_filter')}
         empty={t('tasks.nobody')}
       />
-      <LabelsInput labels={draft.labels} onChange={(l) => set('labels', l)} suggestions={labels} />
+      {cardLocked ? null : (
+        <LabelsInput
+          labels={draft.labels}
+          onChange={(l) => set('labels', l)}
+          suggestions={labels}
+        />
+      )}
       <CheckList
         legend={t('tasks.waits_for')}
         hint={t('tasks.waits_for_hint')}

@@ -3,7 +3,9 @@
 // elsewhere meanwhile shows, and what the person did not touch follows
 // it), or to read (read-only members). Move up and down, delete (asked
 // first). Below, its checklist (changed item by item, at once) and its
-// comments.
+// comments. In an armoured workspace a task whose card does not open here
+// says why, and only its board's shape (status, due date, assignees,
+// dependencies) can be changed.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Task } from '../../../api';
 import { Avatar } from '../../../components/Avatar';
@@ -14,18 +16,21 @@ import { Icon } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
 import Markdown from '../../../markdown/SafeHtml';
 import { useToast } from '../../../notifications/toasts';
+import { useArmourText } from '../../../armour/i18n';
 import { useTasks, useTasksErrorText, useTasksState } from '../context';
 import { isBlocked, unfinishedBlockers } from '../logic/board';
 import { changesOf, draftOf, isChanged, rebased, type Draft } from '../logic/draft';
 import { useNow } from '../hooks';
+import { cardOpen, changesCard, openedOf } from '../sealed';
 import { DueDate } from './DueDate';
+import { SealedNote } from './Sealed';
 import { TaskChecklist } from './TaskChecklist';
 import { TaskComments } from './TaskComments';
 import { TaskForm } from './TaskForm';
 
 export function TaskPane({ id, onClose }: { id: string; onClose(): void }) {
   const { t } = useI18n();
-  const { canWrite } = useTasks();
+  const { canWrite, titleOf } = useTasks();
   const task = useTasksState((s) => s.board.byId[id]);
   const loaded = useTasksState((s) => s.loaded);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -35,7 +40,7 @@ export function TaskPane({ id, onClose }: { id: string; onClose(): void }) {
     heading.current?.focus();
   }, [id]);
 
-  const title = task?.title ?? t('module.tasks.name');
+  const title = task ? titleOf(task) : t('module.tasks.name');
   return (
     <aside
       className="tasks-pane"
@@ -52,7 +57,7 @@ export function TaskPane({ id, onClose }: { id: string; onClose(): void }) {
     >
       <div className="tasks-pane__head">
         <h2 ref={heading} tabIndex={-1} className="tasks-pane__title">
-          {task ? task.title : t('tasks.not_found')}
+          {task ? title : t('tasks.not_found')}
         </h2>
         <button
           type="button"
@@ -64,6 +69,7 @@ export function TaskPane({ id, onClose }: { id: string; onClose(): void }) {
           <Icon name="close" size={18} />
         </button>
       </div>
+      {task ? <CardNote task={task} /> : null}
       {!task ? (
         loaded ? null : (
           <Spinner label={t('common.loading')} />
@@ -77,10 +83,28 @@ export function TaskPane({ id, onClose }: { id: string; onClose(): void }) {
   );
 }
 
+/**
+ * Armoured: why its card does not show here (or that its author's keys are
+ * not known: not verified), with what can still be changed.
+ */
+function CardNote({ task }: { task: Task }) {
+  const ta = useArmourText();
+  const card = openedOf(task)?.card;
+  if (!card || (card.kind === 'open' && card.verified)) return null;
+  return (
+    <div className="tasks-pane__sealed" role="note">
+      <SealedNote state={card} what="task" />
+      {card.kind === 'unreadable' || card.kind === 'bad_signature' ? (
+        <p className="muted">{ta('tasks.card_locked')}</p>
+      ) : null}
+    </div>
+  );
+}
+
 /** Whether it waits for an unfinished task, and which (each opens). */
 function BlockedNote({ task }: { task: Task }) {
   const { t } = useI18n();
-  const { openTask } = useTasks();
+  const { openTask, titleOf } = useTasks();
   const board = useTasksState((s) => s.board);
   if (!isBlocked(board, task)) return null;
   const blockers = unfinishedBlockers(board, task);
@@ -95,7 +119,7 @@ function BlockedNote({ task }: { task: Task }) {
           {blockers.map((b) => (
             <li key={b.id}>
               <button type="button" className="link-btn" onClick={() => openTask(b.id)}>
-                {b.title}
+                {titleOf(b)}
               </button>{' '}
               <span className="muted">({t(`tasks.status.${b.status}`)})</span>
             </li>
@@ -109,7 +133,7 @@ function BlockedNote({ task }: { task: Task }) {
 /** Tasks named by id, each a link to its details (unknown ones left out). */
 function TaskLinks({ ids, none }: { ids: readonly string[]; none: string }) {
   const { t } = useI18n();
-  const { openTask } = useTasks();
+  const { openTask, titleOf } = useTasks();
   const byId = useTasksState((s) => s.board.byId);
   const known = ids.map((id) => byId[id]).filter((x): x is Task => !!x);
   if (known.length === 0) return <>{none}</>;
@@ -118,7 +142,7 @@ function TaskLinks({ ids, none }: { ids: readonly string[]; none: string }) {
       {known.map((x) => (
         <li key={x.id}>
           <button type="button" className="link-btn" onClick={() => openTask(x.id)}>
-            {x.title}
+            {titleOf(x)}
           </button>{' '}
           <span className="muted">({t(`tasks.status.${x.status}`)})</span>
         </li>
@@ -176,7 +200,7 @@ function MoveButtons({ task }: { task: Task }) {
 
 function TaskEditor({ task, onDeleted }: { task: Task; onDeleted(): void }) {
   const { t } = useI18n();
-  const { store } = useTasks();
+  const { store, sealBlocked, titleOf } = useTasks();
   const { toast } = useToast();
   const errorText = useTasksErrorText();
   const [base, setBase] = useState(task);
@@ -187,8 +211,10 @@ function TaskEditor({ task, onDeleted }: { task: Task; onDeleted(): void }) {
   const [confirm, setConfirm] = useState(false);
   const [deleting, setDeleting] = useState(false);
 
-  // The task changed elsewhere: untouched fields follow, edited ones stay.
-  if (task.version !== base.version && !busy) {
+  // The task changed elsewhere (or, armoured, its card opened since: the
+  // keys came): untouched fields follow, edited ones stay.
+  const cardChanged = openedOf(task)?.card.kind !== openedOf(base)?.card.kind;
+  if ((task.version !== base.version || cardChanged) && !busy) {
     if (!isChanged(base, draft)) {
       setDraft(draftOf(task));
       setConflicts([]);
@@ -201,6 +227,11 @@ function TaskEditor({ task, onDeleted }: { task: Task; onDeleted(): void }) {
   }
 
   const dirty = isChanged(base, draft);
+  // Armoured: a card that does not open here keeps its title, description and labels.
+  const locked = !cardOpen(task);
+  const titled = locked || !!draft.title.trim();
+  // A new card needs the workspace's current key.
+  const blocked = sealBlocked !== null && changesCard(changesOf(base, draft));
   const takeLatest = () => {
     setBase(task);
     setDraft(draftOf(task));
@@ -211,7 +242,7 @@ function TaskEditor({ task, onDeleted }: { task: Task; onDeleted(): void }) {
   const save = async (e: FormEvent) => {
     e.preventDefault();
     const changes = changesOf(base, draft);
-    if (Object.keys(changes).length === 0 || !draft.title.trim()) return;
+    if (Object.keys(changes).length === 0 || !titled || blocked) return;
     setBusy(true);
     setError(null);
     try {
@@ -231,7 +262,7 @@ function TaskEditor({ task, onDeleted }: { task: Task; onDeleted(): void }) {
     setDeleting(true);
     try {
       await store.remove(task.id, task.version);
-      toast({ kind: 'success', title: t('tasks.deleted', { title: task.title }) });
+      toast({ kind: 'success', title: t('tasks.deleted', { title: titleOf(task) }) });
       setConfirm(false);
       onDeleted();
     } catch (err) {
@@ -259,7 +290,8 @@ function TaskEditor({ task, onDeleted }: { task: Task; onDeleted(): void }) {
         </Alert>
       ) : null}
       <form className="form" onSubmit={(e) => void save(e)}>
-        <TaskForm draft={draft} onChange={setDraft} taskId={task.id} />
+        <TaskForm draft={draft} onChange={setDraft} taskId={task.id} cardLocked={locked} />
+        {blocked ? <Alert kind="info">{sealBlocked}</Alert> : null}
         {error ? <Alert kind="error">{errorText(error)}</Alert> : null}
         <div className="tasks-pane__save">
           {dirty ? (
@@ -271,7 +303,7 @@ function TaskEditor({ task, onDeleted }: { task: Task; onDeleted(): void }) {
             type="submit"
             variant="primary"
             busy={busy}
-            disabled={!dirty || !draft.title.trim()}
+            disabled={!dirty || !titled || blocked}
           >
             {t('common.save')}
           </Button>
@@ -290,7 +322,7 @@ function TaskEditor({ task, onDeleted }: { task: Task; onDeleted(): void }) {
         onConfirm={() => void remove()}
         onCancel={() => setConfirm(false)}
       >
-        <p>{t('tasks.delete_body', { title: task.title })}</p>
+        <p>{t('tasks.delete_body', { title: titleOf(task) })}</p>
       </ConfirmDialog>
     </>
   );

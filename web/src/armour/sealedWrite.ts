@@ -1,13 +1,14 @@
-// The writes of an armoured workspace's files that carry sealed records
-// (docs/armoured.md, "Files"), and what they do when the server refuses a
-// record for a reason the browser can mend: another version came first
+// The writes of an armoured workspace that carry sealed texts (files'
+// records, tasks' cards, items and comments: docs/armoured.md), and what
+// they do when the server refuses one for a reason the browser can mend:
+// the workspace's key moved on (stale_key and the like: fetch the keys,
+// seal again, once), or, for a file's record, another version came first
 // (409 version_conflict: learn the file's current version, seal the record
-// for the next number, send again), or the workspace's key moved on
-// (stale_key and the like: fetch the keys, seal again, once).
-import { isApiError } from '../../../api/client';
-import { isStaleKey } from '../../../armour/format';
+// for the next number, send again).
+import { isApiError } from '../api/client';
+import { isStaleKey } from './format';
 
-/** Versions that may come first, one after another, before the upload gives up. */
+/** Versions that may come first, one after another, before a file's upload gives up. */
 export const MAX_VERSION_CONFLICTS = 5;
 
 export interface SealedWrite<T> {

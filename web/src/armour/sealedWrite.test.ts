@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../../api/client';
+import { ApiError } from '../api/client';
 import { MAX_VERSION_CONFLICTS, retrySealed } from './sealedWrite';
 
 /** A write whose sends fail with `errors` in turn, then succeed; what it did, in order. */

@@ -1,0 +1,79 @@
+// A key server for tests of an armoured workspace's modules: a workspace
+// with one member, Alice, whose browser makes and holds the key (and
+// anchors the workspace); what other modules seal checks with her keys.
+import { ApiError } from '../api/client';
+import type {
+  ArmourApproval,
+  ArmourEnvelope,
+  ArmourMember,
+  NewApproval,
+  NewEnvelope,
+  WorkspaceArmour,
+} from '../api/types';
+import type { CreatedIdentity } from '../armour/crypto';
+import { WorkspaceKeys } from '../armour/keys';
+import { TrustStore } from '../armour/trust';
+
+export const WS = '01HZWORKSPACE0000000000000';
+export const ALICE = '01HZALICE0000000000000000A';
+
+/** The key server of a workspace with one member, Alice; `syncs` counts her browser's reads. */
+export function soloServer(who: CreatedIdentity) {
+  const member: ArmourMember = {
+    user_id: ALICE,
+    box_public: who.box_public,
+    sign_public: who.sign_public,
+  };
+  let generation = 0;
+  let envelopes: ArmourEnvelope[] = [];
+  let approvals: ArmourApproval[] = [];
+  const view = (): WorkspaceArmour => ({
+    generation,
+    rotation_required: false,
+    members: [member],
+    former: [],
+    missing: [],
+    pending: [],
+    approvals,
+    envelopes,
+  });
+  const server = {
+    syncs: 0,
+    workspace: async () => {
+      server.syncs++;
+      return view();
+    },
+    addEnvelopes: async (_ws: string, b: { generation: number; envelopes: NewEnvelope[] }) => {
+      generation = b.generation;
+      envelopes = b.envelopes.map((e) => ({ ...e, generation: b.generation, created_by: ALICE }));
+      return view();
+    },
+    // Her browser anchors the workspace (her own keys).
+    approve: async (_ws: string, b: { approvals: NewApproval[] }) => {
+      approvals = b.approvals.map((a) => ({
+        ...a,
+        approved_by: ALICE,
+        created_at: '2026-12-03T10:00:00.000Z',
+      }));
+      return view();
+    },
+    // Files and tasks use the workspace's key only.
+    channel: () => Promise.reject(new ApiError(409, 'workspace_key', '')),
+    addChannelEnvelopes: () => Promise.reject(new ApiError(409, 'workspace_key', '')),
+  };
+  return server;
+}
+
+/** Alice's key manager of the workspace, synchronised (generation 1 made), and its server. */
+export async function soloKeys(alice: CreatedIdentity) {
+  const server = soloServer(alice);
+  const keys = new WorkspaceKeys(
+    WS,
+    ALICE,
+    server,
+    { secrets: () => alice.secrets, subscribe: () => () => undefined },
+    new TrustStore(ALICE, null),
+  );
+  await keys.sync();
+  return { server, keys };
+}
