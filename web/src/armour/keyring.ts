@@ -145,6 +145,20 @@ const INITIAL: KeysState = {
   version: 0,
 };
 
+/**
+ * Calls `fn` each time `keys`' version changes (new keys, members or trust:
+ * what did not open, or was not verified, may now); returns the unsubscribe.
+ */
+export function onKeysChange(keys: Keyring, fn: () => void): () => void {
+  let seen = keys.getState().version;
+  return keys.subscribe(() => {
+    const v = keys.getState().version;
+    if (v === seen) return;
+    seen = v;
+    fn();
+  });
+}
+
 export class Keyring extends Store<KeysState> {
   private readonly keys = new Map<number, Uint8Array>();
   /** Generations whose envelope checks only with keys its maker replaced: for reading only. */

@@ -18,6 +18,7 @@ import {
   splitAtCursor,
   withoutComment,
 } from './logic/comments';
+import { onKeysChange } from '../../armour/keyring';
 import { rawComment, type TasksArmour } from './sealed';
 
 /** Comments read per request (the server's default; at most 200). */
@@ -82,17 +83,12 @@ export class CommentsStore extends Store<CommentsState> {
       this.unsubscribes.push(conn.subscribe(type, (e) => this.handleEvent(e)));
     }
     const keys = this.sealing?.armour.keys;
-    if (keys) {
-      let seen = keys.getState().version;
+    if (keys)
       this.unsubscribes.push(
-        keys.subscribe(() => {
-          const v = keys.getState().version;
-          if (v === seen) return;
-          seen = v;
-          this.set({ comments: this.state.comments.map((c) => this.shown(rawComment(c))) });
-        }),
+        onKeysChange(keys, () =>
+          this.set({ comments: this.state.comments.map((c) => this.shown(rawComment(c))) }),
+        ),
       );
-    }
     void this.more();
   }
 

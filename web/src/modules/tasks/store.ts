@@ -60,6 +60,7 @@ import {
   type PendingByTask,
   type PendingOp,
 } from './logic/checklist';
+import { onKeysChange } from '../../armour/keyring';
 import { rawOf, type TasksArmour } from './sealed';
 
 /** Tasks read per request (the server's maximum). */
@@ -150,18 +151,7 @@ export class TasksStore extends Store<TasksState> {
       this.unsubscribes.push(conn.subscribe(type, (e) => this.handleEvent(e)));
     }
     const keys = this.armour?.keys;
-    if (keys) {
-      // New keys, members or trust: what did not open (or was not verified) may now.
-      let seen = keys.getState().version;
-      this.unsubscribes.push(
-        keys.subscribe(() => {
-          const v = keys.getState().version;
-          if (v === seen) return;
-          seen = v;
-          this.reopen();
-        }),
-      );
-    }
+    if (keys) this.unsubscribes.push(onKeysChange(keys, () => this.reopen()));
     void this.loadRight();
     void this.loadMembers();
     void this.load();
