@@ -663,8 +663,8 @@ Result<Comment> Service::find_comment(db::Conn& c, const TaskId& task, const Com
 }
 
 Result<void> Service::emit_comment(db::Conn& c, const WorkspaceId& ws, std::string_view type,
-                                   const TaskId& task, json::object data) {
-  RUCHE_TRY(data["comment_count"], store::comment_count(c, task));
+                                   std::int64_t comment_count, json::object data) {
+  data["comment_count"] = comment_count;
   RUCHE_TRY([[maybe_unused]] auto seq, p_.outbox.append(c, ws, type, "tasks", data, {}, ""));
   return {};
 }
@@ -690,7 +690,8 @@ Result<Comment> Service::add_comment(const Caller& caller, const TaskId& id,
     RUCHE_TRY(auto found, reach(c, caller, id, Access::write));
     RUCHE_TRY(std::string checked,
               comment_body(c, caller, found.first, found.second.armoured, body));
-    RUCHE_TRY(std::int64_t count, store::comment_count(c, id));
+    // The task as reach() read it holds its comment count.
+    const std::int64_t count = found.first.comment_count;
     if (count >= kMaxComments)
       return fail(Errc::conflict, "a task has at most 10,000 comments", "too_many_comments");
     Comment m;
@@ -702,7 +703,8 @@ Result<Comment> Service::add_comment(const Caller& caller, const TaskId& id,
     RUCHE_TRY(auto last, store::last_comment_at(c, id));
     m.created_at_ms = last ? std::max(now, *last + 1) : now;
     RUCHE_CHECK(store::insert_comment(c, m));
-    RUCHE_CHECK(emit_comment(c, found.first.workspace_id, "task.comment_created", id, to_json(m)));
+    RUCHE_CHECK(
+        emit_comment(c, found.first.workspace_id, "task.comment_created", count + 1, to_json(m)));
     return m;
   });
 }
@@ -720,7 +722,8 @@ Result<Comment> Service::change_comment(const Caller& caller, const TaskId& id,
     m.body = checked;
     m.edited_at_ms = now;
     RUCHE_CHECK(store::update_comment(c, m));
-    RUCHE_CHECK(emit_comment(c, found.first.workspace_id, "task.comment_updated", id, to_json(m)));
+    RUCHE_CHECK(emit_comment(c, found.first.workspace_id, "task.comment_updated",
+                             found.first.comment_count, to_json(m)));
     return m;
   });
 }
@@ -743,7 +746,8 @@ Result<void> Service::remove_comment(const Caller& caller, const TaskId& id,
     json::object data;
     data["id"] = m.id.str();
     data["task_id"] = id.str();
-    return emit_comment(c, found.first.workspace_id, "task.comment_deleted", id, std::move(data));
+    return emit_comment(c, found.first.workspace_id, "task.comment_deleted",
+                        found.first.comment_count - 1, std::move(data));
   });
 }
 

@@ -183,7 +183,7 @@ class Service {
   Result<Comment> find_comment(db::Conn& c, const TaskId& task, const CommentId& id);
   // `type` (task.comment_created, …) with `data` and the task's comment_count.
   Result<void> emit_comment(db::Conn& c, const WorkspaceId& ws, std::string_view type,
-                            const TaskId& task, json::object data);
+                            std::int64_t comment_count, json::object data);
   // `type` (task.created, task.updated) for `id` with the task as it is
   // now, which it returns (none for an empty id), and task.updated for each
   // of `others` still there; the tasks read at once.

@@ -519,12 +519,6 @@ Result<std::vector<Comment>> comments(db::Conn& c, const TaskId& task, const Com
   return query_comments(c, sql, params);
 }
 
-Result<std::int64_t> comment_count(db::Conn& c, const TaskId& task) {
-  RUCHE_TRY(auto row,
-            c.query_one("SELECT COUNT(*) FROM tasks_comments WHERE task_id = $1", {task}));
-  return row ? row->i64(0) : 0;
-}
-
 Result<std::optional<std::int64_t>> last_comment_at(db::Conn& c, const TaskId& task) {
   RUCHE_TRY(
       auto row,

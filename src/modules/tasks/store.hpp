@@ -91,12 +91,11 @@ Result<void> update_item(db::Conn& c, const ChecklistItem& i);
 Result<void> remove_item(db::Conn& c, const ChecklistItemId& id);
 
 // Comments: one; a task's, oldest first, after `after` (none: from the
-// first); how many a task has; every one of a workspace's, page by page,
+// first); every one of a workspace's, page by page,
 // oldest first (exports).
 Result<std::optional<Comment>> comment(db::Conn& c, const CommentId& id);
 Result<std::vector<Comment>> comments(db::Conn& c, const TaskId& task, const Comment* after,
                                       int limit);
-Result<std::int64_t> comment_count(db::Conn& c, const TaskId& task);
 // When the task's latest comment was made (none without comments).
 Result<std::optional<std::int64_t>> last_comment_at(db::Conn& c, const TaskId& task);
 Result<void> each_comment(db::Conn& c, const WorkspaceId& ws,

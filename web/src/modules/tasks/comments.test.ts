@@ -4,19 +4,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { api, ApiError, type TaskComment } from '../../api';
 import { CommentsStore } from './comments';
-import { taskEvent, WS } from './logic/fixtures.test-util';
-
-function comment(id: string, minute: number, extra: Partial<TaskComment> = {}): TaskComment {
-  return {
-    id,
-    task_id: 't',
-    author_id: 'alice',
-    body: `Commentaire ${id}`,
-    created_at: `2026-12-01T09:${String(minute).padStart(2, '0')}:00.000Z`,
-    edited_at: null,
-    ...extra,
-  };
-}
+import { comment, taskEvent, WS } from './logic/fixtures.test-util';
 
 /** The server's comments, served `after` one, `limit` at a time. */
 function serve(all: TaskComment[]) {

@@ -10,19 +10,7 @@ import {
   splitAtCursor,
   withoutComment,
 } from './comments';
-import { taskEvent } from './fixtures.test-util';
-
-function comment(id: string, minute: number, extra: Partial<TaskComment> = {}): TaskComment {
-  return {
-    id,
-    task_id: 't',
-    author_id: 'alice',
-    body: `Commentaire ${id}`,
-    created_at: `2026-12-01T09:${String(minute).padStart(2, '0')}:00.000Z`,
-    edited_at: null,
-    ...extra,
-  };
-}
+import { comment, taskEvent } from './fixtures.test-util';
 
 const ids = (list: readonly TaskComment[]) => list.map((c) => c.id);
 

@@ -1,5 +1,5 @@
 // Test data for the tasks module's unit tests.
-import type { EventFrame, Task } from '../../../api';
+import type { EventFrame, Task, TaskComment } from '../../../api';
 
 export const WS = 'w1';
 
@@ -30,4 +30,17 @@ export function task(id: string, extra: Partial<Task> = {}): Task {
 
 export function taskEvent(type: string, data: object, workspace = WS): EventFrame {
   return { type, workspace_id: workspace, seq: 1, module: 'tasks', data: { ...data } };
+}
+
+/** A comment of task `t` by alice, made at 09:`minute`. */
+export function comment(id: string, minute: number, extra: Partial<TaskComment> = {}): TaskComment {
+  return {
+    id,
+    task_id: 't',
+    author_id: 'alice',
+    body: `Commentaire ${id}`,
+    created_at: `2026-12-01T09:${String(minute).padStart(2, '0')}:00.000Z`,
+    edited_at: null,
+    ...extra,
+  };
 }
