@@ -339,6 +339,154 @@ TEST(Calendar, CalDavAndTheJsonApiShareObjects) {
   EXPECT_EQ(s.call("DELETE", cal, k.a.token).status, 403);
 }
 
+// "title:partstat" of each occurrence `who` sees in their own view.
+std::vector<std::string> answers(Cal& k, const Account& who) {
+  auto r = k.s.call("GET", "/api/v1/me/calendar/events?from=2027-03-01&to=2027-04-01", who.token);
+  if (r.status != 200) throw std::runtime_error("list: " + r.raw.body);
+  std::vector<std::string> out;
+  for (const auto& o : r.body.as_array())
+    out.push_back(str(o, "title") + ":" + (o.at("partstat").is_null() ? "-" : str(o, "partstat")));
+  return out;
+}
+
+// "email:partstat" of an event's attendees.
+std::vector<std::string> attendees_of(const json::value& event) {
+  std::vector<std::string> out;
+  for (const auto& a : event.at("attendees").as_array())
+    out.push_back(str(a, "email") + ":" + str(a, "partstat"));
+  return out;
+}
+
+TEST(Calendar, ColleaguesAreInvitedAndAnswer) {
+  TestServer s;
+  Cal k(s);
+  // Carol shares another workspace with Alice, not the calendar's; Dave
+  // shares nothing with her.
+  Account carol = s.user("Carol"), dave = s.user("Dave");
+  const std::string other = s.workspace(k.a, "Autre", {"chat"});
+  s.join(k.a, other, carol);
+  auto invite = [&](json::array who) {
+    json::object f{{"title", "Revue"},
+                   {"start", "2027-03-10T09:00:00Z"},
+                   {"end", "2027-03-10T10:00:00Z"},
+                   {"attendees", std::move(who)}};
+    return k.create(k.a, std::move(f), "me");
+  };
+  auto r = invite({json::object{{"user_id", k.b.id.str()}}, json::object{{"email", carol.email}},
+                   json::object{{"email", "zoe@example.org"}, {"name", "Zoé"}}});
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  const std::string id = str(r.body, "id");
+  EXPECT_EQ(str(r.body.at("organizer"), "email"), k.a.email);
+  EXPECT_EQ(str(r.body.at("organizer"), "name"), "Alice");
+  EXPECT_EQ(attendees_of(r.body),
+            (std::vector<std::string>{k.b.email + ":needs-action", carol.email + ":needs-action",
+                                      "zoe@example.org:needs-action"}));
+  EXPECT_EQ(str(r.body.at("attendees").at(1), "name"), "Carol");  // found by her address
+
+  // Nobody outside Alice's workspaces by id; not Alice herself; nothing made.
+  EXPECT_EQ(invite({json::object{{"user_id", dave.id.str()}}}).error_code(), "invalid_attendees");
+  EXPECT_EQ(invite({json::object{{"email", k.a.email}}}).error_code(), "invalid_attendees");
+  EXPECT_EQ(
+      invite({json::object{{"email", "x@example.org"}}, json::object{{"email", "X@example.org"}}})
+          .error_code(),
+      "invalid_attendees");
+  EXPECT_EQ(answers(k, k.a), std::vector<std::string>{"Revue:-"});
+
+  // Bob and Carol find it in their own view, though it is Alice's own
+  // calendar; Dave does not. They read it, and only answer it.
+  EXPECT_EQ(answers(k, k.b), std::vector<std::string>{"Revue:needs-action"});
+  EXPECT_EQ(answers(k, carol), std::vector<std::string>{"Revue:needs-action"});
+  EXPECT_TRUE(answers(k, dave).empty());
+  const std::string path = "/api/v1/calendar/events/" + id;
+  EXPECT_EQ(s.call("GET", path, k.b.token).status, 200);
+  EXPECT_EQ(s.call("GET", path, dave.token).status, 404);
+  EXPECT_EQ(k.patch(k.b, id, {{"title", "Mine now"}}).error_code(), "read_only");
+  EXPECT_EQ(s.call("DELETE", path, carol.token).error_code(), "read_only");
+  EXPECT_EQ(k.patch(dave, id, {{"title", "x"}}).status, 404);
+
+  auto reply = [&](const Account& who, std::string_view partstat) {
+    return s.call("POST", path + "/reply", who.token, body(json::object{{"partstat", partstat}}));
+  };
+  auto yes = reply(k.b, "accepted");
+  ASSERT_EQ(yes.status, 200) << yes.raw.body;
+  EXPECT_GT(yes.body.at("version").as_int64(), r.body.at("version").as_int64());
+  EXPECT_EQ(reply(carol, "tentative").status, 200);
+  EXPECT_EQ(reply(k.b, "maybe").error_code(), "invalid_partstat");
+  EXPECT_EQ(reply(dave, "accepted").status, 404);
+  EXPECT_EQ(reply(k.a, "accepted").error_code(), "not_invited");
+  auto seen = s.call("GET", path, k.a.token);
+  EXPECT_EQ(attendees_of(seen.body),
+            (std::vector<std::string>{k.b.email + ":accepted", carol.email + ":tentative",
+                                      "zoe@example.org:needs-action"}));
+  EXPECT_EQ(answers(k, k.b), std::vector<std::string>{"Revue:accepted"});
+
+  // A new list keeps the answers of those who stay; Carol leaves it.
+  auto changed = k.patch(k.a, id,
+                         {{"attendees", json::array{json::object{{"email", k.b.email}},
+                                                    json::object{{"email", "zoe@example.org"}}}}});
+  ASSERT_EQ(changed.status, 200) << changed.raw.body;
+  EXPECT_EQ(attendees_of(changed.body),
+            (std::vector<std::string>{k.b.email + ":accepted", "zoe@example.org:needs-action"}));
+  EXPECT_TRUE(answers(k, carol).empty());
+  EXPECT_EQ(s.call("GET", path, carol.token).status, 404);
+  // A title change alone leaves the list as it is.
+  ASSERT_EQ(k.patch(k.a, id, {{"title", "Revue annuelle"}}).status, 200);
+  EXPECT_EQ(answers(k, k.b), std::vector<std::string>{"Revue annuelle:accepted"});
+
+  // Deleted: gone from everyone's view.
+  ASSERT_EQ(s.call("DELETE", path, k.a.token).status, 204);
+  EXPECT_TRUE(answers(k, k.b).empty());
+  EXPECT_EQ(reply(k.b, "declined").status, 404);
+}
+
+TEST(Calendar, AScheduledEventChangedOverCalDavInvitesWhomItNames) {
+  TestServer s;
+  Cal k(s);
+  Account carol = s.user("Carol");
+  const std::string other = s.workspace(k.a, "Autre", {"chat"});
+  s.join(k.a, other, carol);
+  // A workspace event: Carol does not read this calendar, Bob does.
+  auto r = k.create(k.a, {{"title", "Atelier"},
+                          {"start", "2027-03-12T14:00:00Z"},
+                          {"end", "2027-03-12T16:00:00Z"},
+                          {"attendees", json::array{json::object{{"user_id", carol.id.str()}}}}});
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  const std::string id = str(r.body, "id");
+  EXPECT_EQ(answers(k, carol), std::vector<std::string>{"Atelier:needs-action"});
+  EXPECT_EQ(answers(k, k.b), std::vector<std::string>{"Atelier:-"});
+
+  // Calendar applications see the organizer and the attendee.
+  const std::string name = k.dav(k.a) + str(r.body, "uid") + ".ics";
+  auto got = s.call("GET", name, k.a.token);
+  ASSERT_EQ(got.status, 200);
+  const std::string ics = got.raw.body;
+  EXPECT_NE(ics.find("ORGANIZER"), std::string::npos) << ics;
+  EXPECT_NE(ics.find("mailto:" + carol.email), std::string::npos) << ics;
+
+  // An application swaps Carol for Bob: Carol is no longer invited, Bob is.
+  std::string swapped = ics;
+  swapped.replace(swapped.find(carol.email), carol.email.size(), k.b.email);
+  auto put =
+      s.call("PUT", name, k.a.token, swapped, {{"If-Match", got.raw.header("ETag").value_or("")}});
+  ASSERT_EQ(put.status, 204) << put.raw.body;
+  EXPECT_TRUE(answers(k, carol).empty());
+  EXPECT_EQ(answers(k, k.b), std::vector<std::string>{"Atelier:needs-action"});
+  EXPECT_EQ(s.call("POST", "/api/v1/calendar/events/" + id + "/reply", k.b.token,
+                   body(json::object{{"partstat", "declined"}}))
+                .status,
+            200);
+  EXPECT_NE(s.call("GET", name, k.a.token).raw.body.find("PARTSTAT=DECLINED"), std::string::npos);
+
+  // An event an application makes with attendees is its own to schedule.
+  const std::string theirs =
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:app-1\r\n"
+      "DTSTAMP:20270101T000000Z\r\nDTSTART:20270315T090000Z\r\nDTEND:20270315T100000Z\r\n"
+      "SUMMARY:Theirs\r\nORGANIZER:mailto:" +
+      k.a.email + "\r\nATTENDEE:mailto:" + carol.email + "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+  ASSERT_EQ(s.call("PUT", k.dav(k.a) + "app-1.ics", k.a.token, theirs).status, 201);
+  EXPECT_TRUE(answers(k, carol).empty());
+}
+
 TEST(Calendar, DiscoveryLeadsToTheCallersCalendars) {
   TestServer s;
   Cal k(s);

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/crypto/encoding.hpp"
 #include "support/test_server.hpp"
 
 namespace ruche::testing {
@@ -117,6 +118,136 @@ TEST(Mail, InvitationEmailIsSentThroughSmtp) {
   EXPECT_EQ(m.find("Bcc:"), std::string::npos);
 }
 
+// Messages until `n` arrived (or 5 s passed).
+std::vector<std::string> wait_for(const SmtpSink& sink, std::size_t n) {
+  std::vector<std::string> mails;
+  for (int i = 0; i < 100 && mails.size() < n; ++i) {
+    mails = sink.messages();
+    if (mails.size() < n) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return mails;
+}
+
+// The iCalendar part of an iMIP message (base64 in a multipart), decoded.
+std::string calendar_part(const std::string& mail) {
+  std::string m;
+  for (char c : mail)
+    if (c != '\r') m += c;
+  const auto at = m.find("Content-Type: text/calendar");
+  if (at == std::string::npos) return {};
+  auto start = m.find("\n\n", at);
+  auto end = m.find("\n--", start);
+  std::string b64;
+  for (char c : m.substr(start + 2, end - start - 2))
+    if (c != '\n') b64 += c;
+  return crypto::base64_decode(b64).value_or("");
+}
+
+// The answer link's token in an invitation's text.
+std::string answer_token(const std::string& mail) {
+  const std::string marker = "/calendar/answer/";
+  auto at = mail.find(marker);
+  if (at == std::string::npos) return {};
+  at += marker.size();
+  return mail.substr(at, mail.find_first_of("\r\n", at) - at);
+}
+
+TEST(Mail, CalendarInvitationsReachExternalAttendees) {
+  SmtpSink sink;
+  TestServer s([&](app::Config& c) {
+    c.smtp_url = "smtp://127.0.0.1:" + std::to_string(sink.port());
+    c.smtp_from = "Ruche <noreply@ruche.test>";
+  });
+  Account a = s.user("Alice");
+  std::string ws = s.workspace(a, "Équipe", {"calendar"});
+  json::array zoe{json::object{{"email", "zoe@partner.example"}, {"name", "Zoé"}}};
+  auto r = s.call("POST", "/api/v1/workspaces/" + ws + "/calendar/events", a.token,
+                  body(json::object{{"title", "Atelier"},
+                                    {"start", "2027-03-12T14:00:00Z"},
+                                    {"end", "2027-03-12T16:00:00Z"},
+                                    {"location", "Salle 2"},
+                                    {"attendees", zoe}}));
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  const std::string path = "/api/v1/calendar/events/" + std::string(r.body.at("id").as_string());
+
+  // An iMIP REQUEST: text with the answer link, and the event to add.
+  auto mails = wait_for(sink, 1);
+  ASSERT_EQ(mails.size(), 1u);
+  const std::string& request = mails[0];
+  EXPECT_NE(request.find("To: <zoe@partner.example>"), std::string::npos) << request;
+  EXPECT_NE(request.find("Subject: Invitation: Atelier"), std::string::npos) << request;
+  EXPECT_NE(request.find("multipart/alternative"), std::string::npos);
+  EXPECT_NE(request.find("text/calendar; charset=utf-8; method=REQUEST"), std::string::npos);
+  EXPECT_NE(request.find("When: 2027-03-12 14:00 UTC to 2027-03-12 16:00 UTC"), std::string::npos)
+      << request;
+  EXPECT_NE(request.find("Where: Salle 2"), std::string::npos);
+  const std::string ics = calendar_part(request);
+  EXPECT_NE(ics.find("METHOD:REQUEST"), std::string::npos) << ics;
+  EXPECT_NE(ics.find("mailto:zoe@partner.example"), std::string::npos) << ics;
+  EXPECT_NE(ics.find("mailto:" + a.email), std::string::npos) << ics;
+  const std::string token = answer_token(request);
+  ASSERT_FALSE(token.empty());
+
+  // Zoé answers through the link, without an account.
+  const std::string link = "/api/v1/calendar/invitations/" + token;
+  auto shown = s.call("GET", link);
+  ASSERT_EQ(shown.status, 200) << shown.raw.body;
+  EXPECT_EQ(shown.body.at("event").at("title").as_string(), "Atelier");
+  EXPECT_EQ(shown.body.at("attendee").at("partstat").as_string(), "needs-action");
+  EXPECT_FALSE(shown.body.at("event").as_object().contains("workspace_id"));
+  EXPECT_FALSE(shown.body.at("event").as_object().contains("created_by"));
+  EXPECT_EQ(s.call("GET", "/api/v1/calendar/invitations/x" + token.substr(1)).status, 404);
+  EXPECT_EQ(s.call("POST", link, "", body(json::object{{"partstat", "yes"}})).error_code(),
+            "invalid_partstat");
+  auto yes = s.call("POST", link, "", body(json::object{{"partstat", "accepted"}}));
+  ASSERT_EQ(yes.status, 200) << yes.raw.body;
+  EXPECT_EQ(yes.body.at("attendee").at("partstat").as_string(), "accepted");
+  auto seen = s.call("GET", path, a.token);
+  EXPECT_EQ(seen.body.at("attendees").at(0).at("partstat").as_string(), "accepted");
+  // An answer sends nothing.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(sink.messages().size(), 1u);
+
+  // Moved: a new REQUEST. Removed from the list: a CANCEL, and the link ends.
+  ASSERT_EQ(
+      s.call("PATCH", path, a.token,
+             body(json::object{{"start", "2027-03-12T15:00:00Z"}, {"end", "2027-03-12T17:00:00Z"}}))
+          .status,
+      200);
+  ASSERT_EQ(wait_for(sink, 2).size(), 2u);
+  ASSERT_EQ(s.call("PATCH", path, a.token, body(json::object{{"attendees", json::array{}}})).status,
+            200);
+  mails = wait_for(sink, 3);
+  ASSERT_EQ(mails.size(), 3u);
+  int requests = 0, cancels = 0;
+  for (const auto& m : mails) {
+    const std::string part = calendar_part(m);
+    requests += part.find("METHOD:REQUEST") != std::string::npos;
+    if (part.find("METHOD:CANCEL") != std::string::npos) {
+      ++cancels;
+      EXPECT_NE(m.find("Subject: Cancelled: Atelier"), std::string::npos) << m;
+      EXPECT_NE(part.find("STATUS:CANCELLED"), std::string::npos) << part;
+      EXPECT_EQ(answer_token(m), "");
+    }
+  }
+  EXPECT_EQ(requests, 2);
+  EXPECT_EQ(cancels, 1);
+  EXPECT_EQ(s.call("GET", link).status, 404);
+
+  // Invited again, then the event deleted: a CANCEL.
+  ASSERT_EQ(s.call("PATCH", path, a.token, body(json::object{{"attendees", zoe}})).status, 200);
+  ASSERT_EQ(wait_for(sink, 4).size(), 4u);
+  EXPECT_EQ(s.call("GET", link).status, 200);  // the same link again
+  ASSERT_EQ(s.call("DELETE", path, a.token).status, 204);
+  mails = wait_for(sink, 5);
+  ASSERT_EQ(mails.size(), 5u);
+  cancels = 0;
+  for (const auto& m : mails)
+    cancels += calendar_part(m).find("METHOD:CANCEL") != std::string::npos;
+  EXPECT_EQ(cancels, 2);
+  EXPECT_EQ(s.call("GET", link).status, 404);
+}
+
 TEST(Mail, UnreachableSmtpStillCreatesTheInvitation) {
   TestServer s([&](app::Config& c) {
     c.smtp_url = "smtp://127.0.0.1:" + std::to_string(free_port());
@@ -129,6 +260,35 @@ TEST(Mail, UnreachableSmtpStillCreatesTheInvitation) {
   ASSERT_EQ(inv.status, 201);
   EXPECT_FALSE(inv.body.at("emailed").as_bool());
   EXPECT_FALSE(std::string(inv.body.at("url").as_string()).empty());
+
+  // A calendar invitation is queued: the change is made, the email kept
+  // and tried again later (a minute, then two...).
+  ASSERT_EQ(s.workspace(a, "Cal", {"calendar"}).empty(), false);
+  auto queued = [&]() -> std::string {
+    auto r = s.platform().db.read([](db::Conn& c) -> Result<std::string> {
+      RUCHE_TRY(auto row, c.query_one("SELECT COUNT(*), COALESCE(MAX(attempts), 0) FROM "
+                                      "mail_outbox"));
+      return std::to_string(row->i64(0)) + " after " + std::to_string(row->i64(1));
+    });
+    return r ? *r : r.error().message;
+  };
+  auto ev =
+      s.call("POST", "/api/v1/me/calendar/events", a.token,
+             body(json::object{
+                 {"title", "Atelier"},
+                 {"start", "2027-03-12T14:00:00Z"},
+                 {"end", "2027-03-12T16:00:00Z"},
+                 {"attendees", json::array{json::object{{"email", "zoe@partner.example"}}}}}));
+  ASSERT_EQ(ev.status, 201) << ev.raw.body;
+  auto& queue = s.platform().mail_queue;
+  for (int i = 0; i < 100 && queued() != "1 after 1"; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(queued(), "1 after 1");
+  EXPECT_EQ(queue.send_due().value_or(-1), 0);  // not due yet
+  EXPECT_EQ(queued(), "1 after 1");
+  s.clock().advance_ms(61'000);
+  EXPECT_EQ(queue.send_due().value_or(-1), 0);  // due, tried, failed again
+  EXPECT_EQ(queued(), "1 after 2");
 }
 
 TEST(Mail, MessagesAreFormattedSafely) {

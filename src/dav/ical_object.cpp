@@ -959,7 +959,125 @@ void set_utc(icalcomponent* c, icalproperty_kind kind, std::int64_t ms) {
   icalcomponent_add_property(c, p);
 }
 
+// A mailto: address of a calendar user, lower case; "" for another scheme.
+std::string address_of(icalproperty* p) {
+  const char* v = icalvalue_as_ical_string(icalproperty_get_value(p));
+  std::string_view s = v ? v : "";
+  if (!starts_with_ci(s, "MAILTO:")) return {};
+  std::string out(s.substr(7));
+  for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
+Participant participant_of(icalproperty* p) {
+  Participant out;
+  out.email = address_of(p);
+  if (icalparameter* cn = icalproperty_get_first_parameter(p, ICAL_CN_PARAMETER))
+    out.name = icalparameter_get_cn(cn) ? icalparameter_get_cn(cn) : "";
+  out.partstat = "NEEDS-ACTION";
+  if (icalparameter* ps = icalproperty_get_first_parameter(p, ICAL_PARTSTAT_PARAMETER)) {
+    const char* v = icalparameter_get_xvalue(ps);
+    if (!v) v = icalparameter_enum_to_string(icalparameter_get_partstat(ps));
+    if (v) out.partstat = v;
+  }
+  return out;
+}
+
+icalproperty* calendar_user(icalproperty_kind kind, const Participant& who) {
+  const std::string address = "mailto:" + who.email;
+  icalproperty* p = icalproperty_new(kind);
+  icalproperty_set_value(p, icalvalue_new_caladdress(address.c_str()));
+  if (!who.name.empty()) icalproperty_add_parameter(p, icalparameter_new_cn(who.name.c_str()));
+  return p;
+}
+
+void set_attendee_partstat(icalproperty* p, std::string_view partstat) {
+  static constexpr std::pair<std::string_view, icalparameter_partstat> kKnown[] = {
+      {"NEEDS-ACTION", ICAL_PARTSTAT_NEEDSACTION}, {"ACCEPTED", ICAL_PARTSTAT_ACCEPTED},
+      {"DECLINED", ICAL_PARTSTAT_DECLINED},        {"TENTATIVE", ICAL_PARTSTAT_TENTATIVE},
+      {"DELEGATED", ICAL_PARTSTAT_DELEGATED},      {"COMPLETED", ICAL_PARTSTAT_COMPLETED},
+      {"IN-PROCESS", ICAL_PARTSTAT_INPROCESS}};
+  icalproperty_remove_parameter_by_kind(p, ICAL_PARTSTAT_PARAMETER);
+  for (const auto& [name, value] : kKnown) {
+    if (name != partstat) continue;
+    icalproperty_add_parameter(p, icalparameter_new_partstat(value));
+    return;
+  }
+  // An experimental or IANA value another client wrote, kept as it was.
+  icalparameter* x = icalparameter_new_partstat(ICAL_PARTSTAT_X);
+  icalparameter_set_xvalue(x, std::string(partstat).c_str());
+  icalproperty_add_parameter(p, x);
+}
+
 }  // namespace
+
+Participants participants(std::string_view ics) {
+  Participants out;
+  CompPtr root = parse(ics);
+  const auto all = root ? parts(root.get()) : std::vector<icalcomponent*>{};
+  if (all.empty()) return out;
+  icalcomponent* main = all.front();
+  if (icalproperty* o = icalcomponent_get_first_property(main, ICAL_ORGANIZER_PROPERTY)) {
+    Participant org = participant_of(o);
+    org.partstat.clear();
+    if (!org.email.empty()) out.organizer = std::move(org);
+  }
+  for (icalproperty* a : all_props(main, ICAL_ATTENDEE_PROPERTY)) {
+    Participant who = participant_of(a);
+    if (who.email.empty()) continue;
+    const bool seen = std::any_of(out.attendees.begin(), out.attendees.end(),
+                                  [&](const Participant& x) { return x.email == who.email; });
+    if (!seen) out.attendees.push_back(std::move(who));
+  }
+  return out;
+}
+
+Result<std::string> set_partstat(std::string_view ics, std::string_view email,
+                                 std::string_view partstat, std::int64_t now_ms) {
+  CompPtr root = parse(ics);
+  if (!root) return fail(Errc::invalid, "not a calendar object", "invalid_event");
+  bool found = false;
+  for (icalcomponent* c : parts(root.get())) {
+    for (icalproperty* a : all_props(c, ICAL_ATTENDEE_PROPERTY)) {
+      if (address_of(a) != email) continue;
+      set_attendee_partstat(a, partstat);
+      icalproperty_remove_parameter_by_kind(a, ICAL_RSVP_PARAMETER);
+      found = true;
+    }
+    set_utc(c, ICAL_DTSTAMP_PROPERTY, now_ms);
+  }
+  if (!found) return fail(Errc::not_found, "not an attendee of this event");
+  return take_string(icalcomponent_as_ical_string_r(root.get()));
+}
+
+std::string itip_message(std::string_view ics, std::string_view method, std::string_view to) {
+  CompPtr root = parse(ics);
+  if (!root) return {};
+  remove_all(root.get(), ICAL_METHOD_PROPERTY);
+  const bool cancel = method == "CANCEL";
+  icalcomponent_add_property(
+      root.get(), icalproperty_new_method(cancel ? ICAL_METHOD_CANCEL : ICAL_METHOD_REQUEST));
+  for (icalcomponent* c : parts(root.get())) {
+    // Alarms are the organizer's own.
+    while (icalcomponent* alarm = icalcomponent_get_first_component(c, ICAL_VALARM_COMPONENT)) {
+      icalcomponent_remove_component(c, alarm);
+      icalcomponent_free(alarm);
+    }
+    if (!cancel) continue;
+    remove_all(c, ICAL_STATUS_PROPERTY);
+    icalcomponent_add_property(c, icalproperty_new_status(ICAL_STATUS_CANCELLED));
+    icalproperty* seq = icalcomponent_get_first_property(c, ICAL_SEQUENCE_PROPERTY);
+    const int next = seq ? icalproperty_get_sequence(seq) + 1 : 1;
+    remove_all(c, ICAL_SEQUENCE_PROPERTY);
+    icalcomponent_add_property(c, icalproperty_new_sequence(next));
+    for (icalproperty* a : all_props(c, ICAL_ATTENDEE_PROPERTY)) {
+      if (address_of(a) == to) continue;
+      icalcomponent_remove_property(c, a);
+      icalproperty_free(a);
+    }
+  }
+  return take_string(icalcomponent_as_ical_string_r(root.get()));
+}
 
 EventExtras event_extras(std::string_view ics) {
   auto info = inspect(ics);
@@ -1053,6 +1171,29 @@ Result<std::string> write_event(const std::optional<std::string>& existing, cons
       if (r.freq == ICAL_NO_RECURRENCE || icalerrno != ICAL_NO_ERROR)
         return fail(Errc::invalid, "not a recurrence rule (RFC 5545 RRULE)", "invalid_rrule");
       icalcomponent_add_property(ev, icalproperty_new_rrule(r));
+    }
+  }
+  if (edit.attendees) {
+    std::vector<std::pair<std::string, std::string>> kept;  // address, PARTSTAT
+    for (icalproperty* a : all_props(ev, ICAL_ATTENDEE_PROPERTY)) {
+      Participant was = participant_of(a);
+      if (!was.email.empty()) kept.emplace_back(was.email, was.partstat);
+    }
+    remove_all(ev, ICAL_ATTENDEE_PROPERTY);
+    for (const Participant& who : *edit.attendees) {
+      icalproperty* a = calendar_user(ICAL_ATTENDEE_PROPERTY, who);
+      icalproperty_add_parameter(a, icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT));
+      auto old = std::find_if(kept.begin(), kept.end(),
+                              [&](const auto& k) { return k.first == who.email; });
+      set_attendee_partstat(a, old != kept.end() ? old->second : "NEEDS-ACTION");
+      if (old == kept.end() || old->second == "NEEDS-ACTION")
+        icalproperty_add_parameter(a, icalparameter_new_rsvp(ICAL_RSVP_TRUE));
+      icalcomponent_add_property(ev, a);
+    }
+    if (edit.attendees->empty()) {
+      remove_all(ev, ICAL_ORGANIZER_PROPERTY);
+    } else if (edit.organizer && !icalcomponent_get_first_property(ev, ICAL_ORGANIZER_PROPERTY)) {
+      icalcomponent_add_property(ev, calendar_user(ICAL_ORGANIZER_PROPERTY, *edit.organizer));
     }
   }
   set_utc(ev, ICAL_DTSTAMP_PROPERTY, now_ms);

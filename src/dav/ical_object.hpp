@@ -169,6 +169,35 @@ struct TodoFields {
 // (overridden instances).
 Result<TodoFields> read_todo(std::string_view ics);
 
+// --- scheduling: organizer and attendees (RFC 5545, RFC 5546, RFC 6047) ------
+
+// A calendar user of an event: ORGANIZER or ATTENDEE with a mailto: address.
+struct Participant {
+  std::string email;     // lower case, without "mailto:"
+  std::string name;      // its CN, or ""
+  std::string partstat;  // PARTSTAT (attendees): "NEEDS-ACTION" when absent
+};
+
+struct Participants {
+  std::optional<Participant> organizer;
+  std::vector<Participant> attendees;  // in order, each address once
+};
+
+// The main component's ORGANIZER and ATTENDEEs (addresses other than
+// mailto: are left out).
+Participants participants(std::string_view ics);
+
+// `ics` (a checked event) with `email`'s PARTSTAT set to `partstat` in every
+// component naming it, DTSTAMP now. Errors: not_found when it is not an
+// attendee.
+Result<std::string> set_partstat(std::string_view ics, std::string_view email,
+                                 std::string_view partstat, std::int64_t now_ms);
+
+// An iTIP message (RFC 5546) of a checked event for an email (iMIP, RFC
+// 6047): the object with METHOD. "REQUEST" as it is; "CANCEL" with
+// STATUS:CANCELLED, the SEQUENCE one up and only `to` as attendee.
+std::string itip_message(std::string_view ics, std::string_view method, std::string_view to);
+
 // --- the JSON API's events ----------------------------------------------------
 
 // The fields of an event as the API edits them; what is absent stays.
@@ -182,6 +211,11 @@ struct EventEdit {
   std::optional<std::string> timezone;
   // An RRULE value ("FREQ=WEEKLY;COUNT=10"); "" removes it.
   std::optional<std::string> rrule;
+  // Replaces the attendees, each keeping the PARTSTAT it had (NEEDS-ACTION
+  // and RSVP for a new one); an empty list removes them and the ORGANIZER.
+  std::optional<std::vector<Participant>> attendees;
+  // The ORGANIZER set with attendees when the event has none.
+  std::optional<Participant> organizer;
 };
 
 // A new VEVENT with `uid` made of `edit`, which needs a title, a start and an

@@ -394,3 +394,79 @@ TEST(IcalObject, ATodoObjectIsOneVtodo) {
 
 }  // namespace
 }  // namespace ruche::dav
+
+namespace ruche::dav {
+namespace {
+
+TEST(IcalObject, AttendeesAreSetKeptAndAnswered) {
+  // A client's event with an organizer, an attendee who accepted, one
+  // addressed otherwise than by mailto, an alarm and an override.
+  const std::string ics =
+      cal("BEGIN:VEVENT\nUID:m1\nDTSTAMP:20261201T080000Z\nDTSTART:20261207T090000Z\n"
+          "DTEND:20261207T100000Z\nRRULE:FREQ=DAILY;COUNT=3\nSUMMARY:Point\nSEQUENCE:2\n"
+          "ORGANIZER;CN=Ann:MAILTO:Ann@Example.org\n"
+          "ATTENDEE;CN=Bob;PARTSTAT=ACCEPTED:mailto:bob@example.org\n"
+          "ATTENDEE:urn:uuid:someone\n"
+          "BEGIN:VALARM\nACTION:DISPLAY\nDESCRIPTION:Soon\nTRIGGER:-PT5M\nEND:VALARM\n"
+          "END:VEVENT\n"
+          "BEGIN:VEVENT\nUID:m1\nDTSTAMP:20261201T080000Z\nRECURRENCE-ID:20261208T090000Z\n"
+          "DTSTART:20261208T110000Z\nDTEND:20261208T120000Z\nSUMMARY:Point (moved)\n"
+          "ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.org\nEND:VEVENT\n");
+  ASSERT_TRUE(inspect(ics)) << inspect(ics).error().message;
+  Participants who = participants(ics);
+  ASSERT_TRUE(who.organizer);
+  EXPECT_EQ(who.organizer->email, "ann@example.org");
+  EXPECT_EQ(who.organizer->name, "Ann");
+  ASSERT_EQ(who.attendees.size(), 1u);
+  EXPECT_EQ(who.attendees[0].email, "bob@example.org");
+  EXPECT_EQ(who.attendees[0].partstat, "ACCEPTED");
+
+  // A new list keeps Bob's answer, adds Zoé as needing action.
+  EventEdit e;
+  e.attendees =
+      std::vector<Participant>{{"bob@example.org", "Bob", ""}, {"zoe@example.org", "", ""}};
+  e.organizer = Participant{"someone@example.org", "", ""};
+  auto edited = write_event(ics, "m1", e, 1'700'000'000'000);
+  ASSERT_TRUE(edited) << edited.error().message;
+  ASSERT_TRUE(inspect(*edited));
+  who = participants(*edited);
+  ASSERT_TRUE(who.organizer);
+  EXPECT_EQ(who.organizer->email, "ann@example.org");  // kept: it had one
+  ASSERT_EQ(who.attendees.size(), 2u);
+  EXPECT_EQ(who.attendees[0].partstat, "ACCEPTED");
+  EXPECT_EQ(who.attendees[1].email, "zoe@example.org");
+  EXPECT_EQ(who.attendees[1].partstat, "NEEDS-ACTION");
+  EXPECT_NE(edited->find("RSVP=TRUE"), std::string::npos);
+
+  // Zoé declines: every component naming her says so.
+  auto answered = set_partstat(*edited, "zoe@example.org", "DECLINED", 1'700'000'000'000);
+  ASSERT_TRUE(answered);
+  EXPECT_EQ(participants(*answered).attendees[1].partstat, "DECLINED");
+  EXPECT_EQ(participants(*answered).attendees[0].partstat, "ACCEPTED");
+  EXPECT_FALSE(set_partstat(*edited, "nobody@example.org", "ACCEPTED", 0));
+
+  // iTIP: a REQUEST is the object with METHOD and no alarm; a CANCEL names
+  // only its recipient, cancelled, one sequence up.
+  const std::string request = itip_message(*answered, "REQUEST", "zoe@example.org");
+  EXPECT_NE(request.find("METHOD:REQUEST"), std::string::npos);
+  EXPECT_EQ(request.find("VALARM"), std::string::npos);
+  EXPECT_NE(request.find("bob@example.org"), std::string::npos);
+  const std::string cancel = itip_message(*answered, "CANCEL", "zoe@example.org");
+  EXPECT_NE(cancel.find("METHOD:CANCEL"), std::string::npos);
+  EXPECT_NE(cancel.find("STATUS:CANCELLED"), std::string::npos);
+  EXPECT_EQ(cancel.find("bob@example.org"), std::string::npos);
+  EXPECT_NE(cancel.find("zoe@example.org"), std::string::npos);
+  EXPECT_NE(cancel.find("SEQUENCE:4"), std::string::npos);  // 2, +1 by the edit, +1
+
+  // An empty list removes the attendees and the organizer.
+  EventEdit none;
+  none.attendees = std::vector<Participant>{};
+  auto cleared = write_event(*answered, "m1", none, 0);
+  ASSERT_TRUE(cleared);
+  who = participants(*cleared);
+  EXPECT_FALSE(who.organizer);
+  EXPECT_TRUE(who.attendees.empty());
+}
+
+}  // namespace
+}  // namespace ruche::dav

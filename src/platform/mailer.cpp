@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <cctype>
 #include <cstring>
 #include <ctime>
 #include <mutex>
@@ -117,9 +118,17 @@ std::string format_message(const SmtpConfig& config, const Mail& mail, std::stri
   m += "Message-ID: " + std::string(message_id) + "\r\n";
   m += "Subject: " + encode_header(mail.subject) + "\r\n";
   m += "MIME-Version: 1.0\r\n";
+  m += "Auto-Submitted: auto-generated\r\n";
+  // The boundary comes from the message id (random): no line of the text
+  // or of base64 is "--" and it.
+  std::string boundary = "=_ruche_";
+  for (char c : message_id)
+    if (std::isalnum(static_cast<unsigned char>(c)) && boundary.size() < 60) boundary += c;
+  if (!mail.calendar.empty())
+    m += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n\r\n--" + boundary +
+         "\r\n";
   m += "Content-Type: text/plain; charset=utf-8\r\n";
-  m += "Content-Transfer-Encoding: 8bit\r\n";
-  m += "Auto-Submitted: auto-generated\r\n\r\n";
+  m += "Content-Transfer-Encoding: 8bit\r\n\r\n";
   // Normalise line ends to CRLF and dot-stuff lines that start with '.'.
   std::string_view t = mail.text;
   bool line_start = true;
@@ -136,6 +145,14 @@ std::string format_message(const SmtpConfig& config, const Mail& mail, std::stri
     m += c;
   }
   m += "\r\n";
+  if (mail.calendar.empty()) return m;
+  m += "--" + boundary + "\r\n";
+  m += "Content-Type: text/calendar; charset=utf-8; method=" + one_line(mail.calendar_method) +
+       "\r\n";
+  m += "Content-Transfer-Encoding: base64\r\n\r\n";
+  const std::string encoded = crypto::base64_encode(mail.calendar);
+  for (std::size_t i = 0; i < encoded.size(); i += 76) m += encoded.substr(i, 76) + "\r\n";
+  m += "--" + boundary + "--\r\n";
   return m;
 }
 

@@ -15,6 +15,10 @@ struct Mail {
   std::string to;
   std::string subject;
   std::string text;
+  // An iTIP message (RFC 6047, iMIP) sent beside the text as
+  // multipart/alternative, with its METHOD ("REQUEST", "CANCEL"); "": none.
+  std::string calendar;
+  std::string calendar_method;
 };
 
 class Mailer {

@@ -48,6 +48,7 @@ Platform::Platform(db::Database& db_in, bus::Bus& bus_in, const Clock& clock_in,
       workspaces(db, clock, authz, outbox, audit, registry, blobs),
       settings(db, outbox, config.defaults),
       mailer(make_smtp_mailer(config.smtp)),
+      mail_queue(db, clock, mailer.get()),
       invitations(db, clock, authz, workspaces, accounts, sessions, audit, outbox, mailer.get(),
                   invitation_config(config)),
       armour(db, clock, authz, audit, outbox) {}

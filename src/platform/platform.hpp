@@ -13,9 +13,10 @@
 #include "platform/accounts.hpp"
 #include "platform/armour.hpp"
 #include "platform/audit.hpp"
-#include "platform/blobs.hpp"
 #include "platform/authz.hpp"
+#include "platform/blobs.hpp"
 #include "platform/invitations.hpp"
+#include "platform/mail_queue.hpp"
 #include "platform/mailer.hpp"
 #include "platform/outbox.hpp"
 #include "platform/registry.hpp"
@@ -72,6 +73,7 @@ class Platform {
   Workspaces workspaces;
   Settings settings;
   std::unique_ptr<Mailer> mailer;
+  MailQueue mail_queue;  // email a change causes, sent after its commit
   Invitations invitations;
   Armour armour;  // armoured workspaces' keys
 };

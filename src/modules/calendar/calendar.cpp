@@ -1,5 +1,7 @@
 #include "modules/calendar/calendar.hpp"
 
+#include <cctype>
+
 #include "base/clock.hpp"
 
 namespace ruche::calendar {
@@ -11,6 +13,17 @@ std::string etag_of(const Object& o) {
 std::optional<WorkspaceId> workspace_of(std::string_view collection_id) {
   if (collection_id.substr(0, 2) != "w:") return std::nullopt;
   return WorkspaceId(std::string(collection_id.substr(2)));
+}
+
+std::string partstat_json(std::string_view partstat) {
+  std::string out(partstat);
+  for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
+Collection collection_of(std::string_view collection_id) {
+  if (auto ws = workspace_of(collection_id)) return Collection::of_workspace(*ws);
+  return Collection::personal(UserId(std::string(collection_id.substr(2))));
 }
 
 json::value time_json(std::int64_t ms, bool all_day) {
@@ -43,6 +56,14 @@ json::value nullable(std::string s) {
   return s.empty() ? json::value(nullptr) : json::value(std::move(s));
 }
 
+json::object participant_json(const dav::Participant& p) {
+  json::object j;
+  j["email"] = p.email;
+  j["name"] = p.name;
+  if (!p.partstat.empty()) j["partstat"] = partstat_json(p.partstat);
+  return j;
+}
+
 }  // namespace
 
 json::object to_json(const Object& o) {
@@ -66,6 +87,12 @@ json::object to_json(const Object& o) {
   j["timezone"] = nullable(info.timezone);
   j["rrule"] = nullable(info.rrule);
   j["recurring"] = o.info.recurring;
+  const dav::Participants who = dav::participants(o.ics);
+  j["organizer"] =
+      who.organizer ? json::value(participant_json(*who.organizer)) : json::value(nullptr);
+  json::array attendees;
+  for (const auto& a : who.attendees) attendees.push_back(participant_json(a));
+  j["attendees"] = std::move(attendees);
   j["created_by"] = o.created_by;
   j["created_at"] = format_iso8601(o.created_at_ms);
   j["updated_at"] = format_iso8601(o.updated_at_ms);
@@ -73,7 +100,8 @@ json::object to_json(const Object& o) {
   return j;
 }
 
-json::object occurrence_json(const Object& o, const dav::Instance& i) {
+json::object occurrence_json(const Object& o, const dav::Instance& i,
+                             const std::optional<std::string>& partstat) {
   json::object j;
   j["event_id"] = o.id.str();
   auto ws = workspace_of(o.collection_id);
@@ -87,6 +115,7 @@ json::object occurrence_json(const Object& o, const dav::Instance& i) {
   j["recurring"] = o.info.recurring;
   j["recurrence_id"] =
       i.recurrence_ms ? json::value(format_iso8601(*i.recurrence_ms)) : json::value(nullptr);
+  j["partstat"] = partstat ? json::value(partstat_json(*partstat)) : json::value(nullptr);
   return j;
 }
 

@@ -24,6 +24,8 @@ inline constexpr std::size_t kMaxLocationBytes = 300;
 inline constexpr std::int64_t kMaxObjects = 50'000;
 inline constexpr std::int64_t kMaxRangeMs = 400LL * 86'400'000;
 inline constexpr std::size_t kMaxOccurrences = 2'000;
+// Attendees of one event, at most.
+inline constexpr std::size_t kMaxAttendees = 100;
 // A resource name in a collection ("<uid>.ics" for the JSON API's events).
 inline constexpr std::size_t kMaxNameBytes = 255;
 
@@ -58,10 +60,16 @@ struct Object {
 std::string etag_of(const Object& o);
 // The workspace of a collection id, or none (personal).
 std::optional<WorkspaceId> workspace_of(std::string_view collection_id);
+// The collection a collection id names.
+Collection collection_of(std::string_view collection_id);
 
 // As the JSON API answers it (docs/calendar.md).
 json::object to_json(const Object& o);
-json::object occurrence_json(const Object& o, const dav::Instance& i);
+// `partstat`: the caller's answer when invited (the occurrence's "partstat").
+json::object occurrence_json(const Object& o, const dav::Instance& i,
+                             const std::optional<std::string>& partstat);
+// A PARTSTAT as the API writes it: "needs-action", "accepted"...
+std::string partstat_json(std::string_view partstat);
 // An instant as the API writes it: a date for all-day times.
 json::value time_json(std::int64_t ms, bool all_day);
 

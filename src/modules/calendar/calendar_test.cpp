@@ -7,14 +7,19 @@
 namespace ruche::calendar {
 namespace {
 
-Result<dav::EventEdit> edit(std::string_view text) {
+Result<EventRequest> request(std::string_view text) {
   auto in = json::In::parse(text);
   if (!in) return tl::unexpected(in.error());
   return parse_edit(in->object_value());
 }
 
+Result<dav::EventEdit> edit(std::string_view text) {
+  RUCHE_TRY(auto r, request(text));
+  return r.edit;
+}
+
 std::string code(std::string_view text) {
-  auto e = edit(text);
+  auto e = request(text);
   return e ? std::string("ok") : e.error().reason;
 }
 
@@ -47,6 +52,48 @@ TEST(CalendarEdit, ReadsFieldsAndTellsWhichIsWrong) {
   EXPECT_EQ(code(R"({"start":"2026-12-10","end":"2026-12-10T10:00:00Z"})"), "invalid_time");
   EXPECT_EQ(code(R"({"timezone":"Europe/ Paris"})"), "invalid_timezone");
   EXPECT_EQ(code(R"({"title":3})"), "invalid_field");
+}
+
+TEST(CalendarEdit, ReadsAttendeesAndAnswers) {
+  auto r = request(
+      R"({"attendees":[{"user_id":"01jb7z8k2m3n4p5q6r7s8t9v0w"},{"email":" Zoe@Example.ORG ","name":"Zoé"}]})");
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r->attendees);
+  ASSERT_EQ(r->attendees->size(), 2u);
+  EXPECT_EQ((*r->attendees)[0].user_id, "01jb7z8k2m3n4p5q6r7s8t9v0w");
+  EXPECT_EQ((*r->attendees)[1].email, "zoe@example.org");
+  EXPECT_EQ((*r->attendees)[1].name, "Zoé");
+  auto none = request(R"({"title":"x"})");
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none->attendees);
+  auto cleared = request(R"({"attendees":[]})");
+  ASSERT_TRUE(cleared);
+  ASSERT_TRUE(cleared->attendees);
+  EXPECT_TRUE(cleared->attendees->empty());
+
+  EXPECT_EQ(code(R"({"attendees":"zoe@example.org"})"), "invalid_attendees");
+  EXPECT_EQ(code(R"({"attendees":[{"email":"not an address"}]})"), "invalid_attendees");
+  EXPECT_EQ(code(R"({"attendees":[{"email":"a@b.org","user_id":"x"}]})"), "invalid_attendees");
+  EXPECT_EQ(code(R"({"attendees":[{"user_id":"../x"}]})"), "invalid_attendees");
+  EXPECT_EQ(code(R"({"attendees":[{"email":"a@b.org","name":"a\nb"}]})"), "invalid_attendees");
+  EXPECT_EQ(code(R"({"attendees":[{"email":"a@b.org","role":"chair"}]})"), "invalid_attendees");
+  std::string many = R"({"attendees":[)";
+  for (int i = 0; i <= 100; ++i)
+    many +=
+        (i ? "," : "") + std::string(R"({"email":"p)") + std::to_string(i) + R"(@example.org"})";
+  EXPECT_EQ(code(many + "]}"), "invalid_attendees");
+
+  auto answer = [](std::string_view text) {
+    auto in = json::In::parse(text);
+    auto p = parse_partstat(in->object_value());
+    return p ? *p : p.error().reason;
+  };
+  EXPECT_EQ(answer(R"({"partstat":"accepted"})"), "ACCEPTED");
+  EXPECT_EQ(answer(R"({"partstat":"tentative"})"), "TENTATIVE");
+  EXPECT_EQ(answer(R"({"partstat":"declined"})"), "DECLINED");
+  EXPECT_EQ(answer(R"({"partstat":"ACCEPTED"})"), "invalid_partstat");
+  EXPECT_EQ(answer(R"({"partstat":"needs-action"})"), "invalid_partstat");
+  EXPECT_EQ(answer(R"({})"), "invalid_partstat");
 }
 
 TEST(CalendarEdit, NamesAreOneSafeSegment) {
@@ -86,8 +133,27 @@ TEST(CalendarJson, AnEventShowsItsOwnTimesAndRule) {
   EXPECT_EQ(j.at("rrule").as_string(), "FREQ=DAILY;COUNT=2");
   EXPECT_TRUE(j.at("timezone").is_null());
   EXPECT_EQ(j.at("kind").as_string(), "event");
+  EXPECT_TRUE(j.at("organizer").is_null());
+  EXPECT_TRUE(j.at("attendees").as_array().empty());
   EXPECT_EQ(etag_of(o), "\"7\"");
   EXPECT_FALSE(workspace_of("u:someone"));
+
+  e = {};
+  e.attendees = std::vector<dav::Participant>{{"zoe@example.org", "Zoé", ""}};
+  e.organizer = dav::Participant{"ann@example.org", "Ann", ""};
+  auto invited = dav::write_event(o.ics, "u1", e, start);
+  ASSERT_TRUE(invited) << invited.error().message;
+  o.ics = *invited;
+  j = to_json(o);
+  EXPECT_EQ(j.at("organizer").at("email").as_string(), "ann@example.org");
+  ASSERT_EQ(j.at("attendees").as_array().size(), 1u);
+  EXPECT_EQ(j.at("attendees").at(0).at("name").as_string(), "Zoé");
+  EXPECT_EQ(j.at("attendees").at(0).at("partstat").as_string(), "needs-action");
+  auto occurrence = occurrence_json(o, dav::Instance{start, end, std::nullopt, "Point", "", false},
+                                    std::string("TENTATIVE"));
+  EXPECT_EQ(occurrence.at("partstat").as_string(), "tentative");
+  EXPECT_EQ(collection_of("u:someone").owner, "someone");
+  EXPECT_EQ(collection_of("w:ws1").workspace->str(), "ws1");
 }
 
 }  // namespace

@@ -18,7 +18,7 @@ EventId event_param(const http::Request& req) {
   return EventId(std::string(req.param("eid")));
 }
 
-Result<dav::EventEdit> edit_of(const http::Request& req) {
+Result<EventRequest> edit_of(const http::Request& req) {
   RUCHE_TRY(json::In in, json::In::parse(req.body));
   return parse_edit(in.object_value());
 }
@@ -37,6 +37,26 @@ Result<std::pair<std::int64_t, std::int64_t>> range_of(const http::Request& req)
       !parse_iso8601(*t, to))
     return fail(Errc::invalid, "from and to are ISO 8601 instants or dates", "invalid_range");
   return std::make_pair(from, to);
+}
+
+Result<std::string> partstat_of(const http::Request& req) {
+  RUCHE_TRY(json::In in, json::In::parse(req.body));
+  return parse_partstat(in.object_value());
+}
+
+// What an external attendee's answer page shows: the event without the
+// ids of the workspace and of its author, and their own answer.
+json::object invitation_json(const Invitation& inv) {
+  json::object event = to_json(inv.event);
+  for (const char* key : {"id", "workspace_id", "uid", "created_by", "created_at", "kind"})
+    event.erase(key);
+  json::object you;
+  you["email"] = inv.attendee.email;
+  you["partstat"] = partstat_json(inv.attendee.partstat);
+  json::object j;
+  j["event"] = std::move(event);
+  j["attendee"] = std::move(you);
+  return j;
 }
 
 http::Response event_reply(const Object& o, int status = 200) {
@@ -92,6 +112,26 @@ void register_routes(Api& api, Service& calendar) {
                    RUCHE_TRY(Object o,
                              calendar.change(caller, event_param(req), edit, if_match(req)));
                    return event_reply(o);
+                 });
+
+  api.add_object("POST", "/api/v1/calendar/events/{eid}/reply", "calendar", Access::read, "eid",
+                 [&calendar](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(std::string partstat, partstat_of(req));
+                   RUCHE_TRY(Object o, calendar.reply(caller, event_param(req), partstat));
+                   return event_reply(o);
+                 });
+
+  // An external attendee's answer link (no account: the token is the right).
+  api.add_public("GET", "/api/v1/calendar/invitations/{token}",
+                 [&calendar](http::Request& req) -> Result<http::Response> {
+                   RUCHE_TRY(auto inv, calendar.invitation(req.param("token")));
+                   return json_reply(invitation_json(inv));
+                 });
+  api.add_public("POST", "/api/v1/calendar/invitations/{token}",
+                 [&calendar](http::Request& req) -> Result<http::Response> {
+                   RUCHE_TRY(std::string partstat, partstat_of(req));
+                   RUCHE_TRY(auto inv, calendar.answer(req.param("token"), partstat));
+                   return json_reply(invitation_json(inv));
                  });
 
   api.add_object("DELETE", "/api/v1/calendar/events/{eid}", "calendar", Access::write, "eid",

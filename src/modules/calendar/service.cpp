@@ -3,8 +3,11 @@
 #include <algorithm>
 
 #include "base/clock.hpp"
+#include "core/crypto/encoding.hpp"
+#include "core/crypto/hash.hpp"
 #include "core/crypto/random.hpp"
 #include "dav/dav.hpp"
+#include "platform/accounts.hpp"
 
 namespace ruche::calendar {
 
@@ -32,9 +35,84 @@ Result<std::optional<std::string>> text_field(json::In& in, const char* name, st
 
 }  // namespace
 
-Result<dav::EventEdit> parse_edit(const json::object& o) {
+namespace {
+
+Result<std::vector<Invitee>> parse_attendees(const json::value& v) {
+  constexpr const char* kWhat =
+      "attendees is a list of at most 100 {user_id} or {email, name?}, each person once";
+  const json::array* items = v.if_array();
+  if (!items || items->size() > kMaxAttendees)
+    return fail(Errc::invalid, kWhat, "invalid_attendees");
+  std::vector<Invitee> out;
+  for (const auto& item : *items) {
+    const json::object* o = item.if_object();
+    if (!o) return fail(Errc::invalid, kWhat, "invalid_attendees");
+    auto text = [&](const char* key) -> std::optional<std::string> {
+      const json::value* f = o->if_contains(key);
+      if (!f || !f->is_string()) return std::nullopt;
+      return std::string(f->as_string());
+    };
+    Invitee i;
+    auto user = text("user_id");
+    auto email = text("email");
+    auto name = text("name");
+    if (user.has_value() == email.has_value() || o->size() > 2 ||
+        (o->size() == 2 && !(email && name)))
+      return fail(Errc::invalid, kWhat, "invalid_attendees");
+    if (user) {
+      if (!is_id(*user))
+        return fail(Errc::invalid, "no such person: " + *user, "invalid_attendees");
+      i.user_id = *user;
+    } else {
+      auto normal = platform::normalize_email(*email);
+      if (!normal)
+        return fail(Errc::invalid, "not an email address: " + *email, "invalid_attendees");
+      i.email = *normal;
+      if (name) {
+        std::string why = json::check_string(*name, {.max = 200, .single_line = true});
+        if (!why.empty())
+          return fail(Errc::invalid, "an attendee's name " + why, "invalid_attendees");
+        i.name = *name;
+      }
+    }
+    out.push_back(std::move(i));
+  }
+  return out;
+}
+
+// Whether two versions of an event differ in what an attendee plans by
+// (RFC 5546 section 2.1.4: times, rule, place, title, description).
+bool significant_change(std::string_view before, std::string_view after) {
+  auto a = dav::inspect(before);
+  auto b = dav::inspect(after);
+  if (!a || !b) return true;
+  return a->own_start_ms != b->own_start_ms || a->own_end_ms != b->own_end_ms ||
+         a->all_day != b->all_day || a->rrule != b->rrule || a->timezone != b->timezone ||
+         a->summary != b->summary || a->location != b->location ||
+         a->description != b->description || a->start_ms != b->start_ms || a->end_ms != b->end_ms;
+}
+
+// "2026-12-10 09:00 UTC", or the date alone for all-day times.
+std::string when_text(std::int64_t ms, bool all_day) {
+  const std::string iso = format_iso8601(ms);
+  return all_day ? iso.substr(0, 10) : iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
+}
+
+}  // namespace
+
+Result<std::string> parse_partstat(const json::object& o) {
+  const json::value* v = o.if_contains("partstat");
+  const std::string_view s = v && v->is_string() ? std::string_view(v->as_string()) : "";
+  if (s == "accepted") return std::string("ACCEPTED");
+  if (s == "declined") return std::string("DECLINED");
+  if (s == "tentative") return std::string("TENTATIVE");
+  return fail(Errc::invalid, "partstat is accepted, declined or tentative", "invalid_partstat");
+}
+
+Result<EventRequest> parse_edit(const json::object& o) {
   json::In in{o};
-  dav::EventEdit e;
+  EventRequest request;
+  dav::EventEdit& e = request.edit;
   RUCHE_TRY(e.title, text_field(in, "title", kMaxTitleBytes, true, true, "invalid_title"));
   RUCHE_TRY(e.description, text_field(in, "description", kMaxDescriptionBytes, false, false,
                                       "invalid_description"));
@@ -70,7 +148,10 @@ Result<dav::EventEdit> parse_edit(const json::object& o) {
     e.rrule = *r;
   }
   if (!in.ok()) return tl::unexpected<Error>(in.error());
-  return e;
+  if (const json::value* list = in.raw("attendees")) {
+    RUCHE_TRY(request.attendees, parse_attendees(*list));
+  }
+  return request;
 }
 
 bool valid_name(std::string_view name) {
@@ -259,8 +340,8 @@ Result<std::pair<std::vector<store::Change>, std::int64_t>> Service::changes(con
 
 // --- writing ------------------------------------------------------------------------
 
-Result<Object> Service::store_object(db::Conn& c, const Caller& caller, const Calendar& cal,
-                                     Object o, const Object* before) {
+Result<Object> Service::store_object(db::Conn& c, const UserId& author, const Calendar& cal,
+                                     Object o, const Object* before, bool attendees_asked) {
   RUCHE_TRY(o.info, dav::inspect(o.ics));
   if (auto same = store::object_with_uid(c, cal.col.id, o.info.uid); !same) {
     return tl::unexpected(same.error());
@@ -283,10 +364,11 @@ Result<Object> Service::store_object(db::Conn& c, const Caller& caller, const Ca
     RUCHE_CHECK(store::update(c, o));
   } else {
     o.id = crypto::new_id_of<EventId>();
-    o.created_by = caller.user_id.str();
+    o.created_by = author.str();
     o.created_at_ms = now;
     RUCHE_CHECK(store::insert(c, o));
   }
+  RUCHE_CHECK(schedule(c, author, before, &o, attendees_asked));
   if (cal.col.workspace) {
     RUCHE_TRY([[maybe_unused]] auto seq,
               p_.outbox.append(c, *cal.col.workspace,
@@ -299,6 +381,7 @@ Result<Object> Service::store_object(db::Conn& c, const Caller& caller, const Ca
 Result<void> Service::delete_object(db::Conn& c, const Caller& caller, const Calendar& cal,
                                     const Object& o) {
   RUCHE_TRY(std::int64_t seq, store::next_seq(c, cal.col));
+  RUCHE_CHECK(schedule(c, caller.user_id, &o, nullptr, false));
   RUCHE_CHECK(store::remove(c, o, seq));
   if (cal.col.workspace) {
     AuditEntry e = AuditEntry::by(caller, "calendar.event_deleted");
@@ -358,7 +441,7 @@ Result<Service::Put> Service::put(const Caller& caller, const std::string& segme
     o.name = name;
     o.ics = ics;  // a copy: a write may run twice
     RUCHE_TRY(Object stored,
-              store_object(c, caller, cal, std::move(o), before ? &*before : nullptr));
+              store_object(c, caller.user_id, cal, std::move(o), before ? &*before : nullptr));
     return Put{std::move(stored), !before};
   });
 }
@@ -397,17 +480,34 @@ Result<json::array> Service::occurrences(const Caller& caller, const std::option
         if (a.right("calendar") != Access::none)
           cols.push_back(Collection::of_workspace(a.workspace_id));
     }
+    // The events the caller is invited to: their answers, and in their own
+    // view, those of calendars they do not read.
+    RUCHE_TRY(auto invited, store::invitations_of(c, caller.user_id.str(), from_ms, to_ms));
     std::vector<std::pair<dav::Instance, json::object>> found;
+    auto add = [&](const Object& o) {
+      std::optional<std::string> partstat;
+      for (const auto& [event, answer] : invited)
+        if (event.id == o.id) partstat = answer;
+      for (const auto& i : dav::expand(o.ics, from_ms, to_ms, kMaxOccurrences)) {
+        // A to-do without dates has no place in time.
+        if (i.start_ms <= INT64_MIN / 2) continue;
+        found.emplace_back(i, occurrence_json(o, i, partstat));
+      }
+    };
     for (const auto& col : cols) {
-      RUCHE_CHECK(store::each_object(
-          c, col.id, std::make_pair(from_ms, to_ms), true, [&](Object& o) -> Result<void> {
-            for (const auto& i : dav::expand(o.ics, from_ms, to_ms, kMaxOccurrences)) {
-              // A to-do without dates has no place in time.
-              if (i.start_ms <= INT64_MIN / 2) continue;
-              found.emplace_back(i, occurrence_json(o, i));
-            }
-            return {};
-          }));
+      RUCHE_CHECK(store::each_object(c, col.id, std::make_pair(from_ms, to_ms), true,
+                                     [&](Object& o) -> Result<void> {
+                                       add(o);
+                                       return {};
+                                     }));
+    }
+    if (!ws) {
+      for (const auto& [event, answer] : invited) {
+        const bool listed = std::any_of(cols.begin(), cols.end(), [&](const Collection& col) {
+          return col.id == event.collection_id;
+        });
+        if (!listed) add(event);
+      }
     }
     std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
       return a.first.start_ms != b.first.start_ms ? a.first.start_ms < b.first.start_ms
@@ -423,17 +523,20 @@ Result<json::array> Service::occurrences(const Caller& caller, const std::option
 }
 
 Result<Object> Service::create(const Caller& caller, const std::optional<WorkspaceId>& ws,
-                               const dav::EventEdit& edit) {
+                               const EventRequest& request) {
   const std::string id = crypto::new_id_of<EventId>().str();
-  RUCHE_TRY(std::string ics, dav::write_event(std::nullopt, id, edit, p_.clock.now_ms()));
+  const std::int64_t now = p_.clock.now_ms();
   return p_.db.write([&](db::Conn& c) -> Result<Object> {
     const Collection col =
         ws ? Collection::of_workspace(*ws) : Collection::personal(caller.user_id);
     RUCHE_TRY(Calendar cal, reach(c, caller.user_id, col, Access::write));
+    dav::EventEdit edit = request.edit;
+    RUCHE_CHECK(resolve(c, caller, request, edit));
     Object o;
     o.name = id + ".ics";
-    o.ics = ics;
-    return store_object(c, caller, cal, std::move(o), nullptr);
+    RUCHE_TRY(o.ics, dav::write_event(std::nullopt, id, edit, now));
+    return store_object(c, caller.user_id, cal, std::move(o), nullptr,
+                        request.attendees.has_value());
   });
 }
 
@@ -453,31 +556,208 @@ Result<std::pair<Object, Calendar>> Service::reach_event(
   return std::make_pair(std::move(*o), std::move(cal));
 }
 
+Result<std::pair<Object, Calendar>> Service::reach_event_or_invited(
+    db::Conn& c, const Caller& caller, const EventId& id, Access need,
+    const std::optional<std::string>& if_match) {
+  auto found = reach_event(c, caller, id, need, if_match);
+  if (found || found.error().code != Errc::not_found || !is_id(id.str())) return found;
+  // An invitee sees the event, and only answers it.
+  RUCHE_TRY(auto answer, store::partstat_of(c, id, caller.user_id.str()));
+  if (!answer) return found;
+  if (need == Access::write)
+    return fail(Errc::forbidden, "an invitee answers; the organizer changes the event",
+                "read_only");
+  RUCHE_TRY(auto o, store::object(c, id));
+  if (!o) return found;
+  Calendar cal;
+  cal.col = collection_of(o->collection_id);
+  return std::make_pair(std::move(*o), std::move(cal));
+}
+
 Result<Object> Service::get(const Caller& caller, const EventId& id) {
   return p_.db.read([&](db::Conn& c) -> Result<Object> {
-    RUCHE_TRY(auto found, reach_event(c, caller, id, Access::read, std::nullopt));
+    RUCHE_TRY(auto found, reach_event_or_invited(c, caller, id, Access::read, std::nullopt));
     return std::move(found.first);
   });
 }
 
-Result<Object> Service::change(const Caller& caller, const EventId& id, const dav::EventEdit& edit,
+Result<Object> Service::change(const Caller& caller, const EventId& id, const EventRequest& request,
                                const std::optional<std::string>& if_match) {
+  const std::int64_t now = p_.clock.now_ms();
   return p_.db.write([&](db::Conn& c) -> Result<Object> {
-    RUCHE_TRY(auto found, reach_event(c, caller, id, Access::write, if_match));
+    RUCHE_TRY(auto found, reach_event_or_invited(c, caller, id, Access::write, if_match));
     const Object& before = found.first;
-    RUCHE_TRY(std::string ics,
-              dav::write_event(before.ics, before.info.uid, edit, p_.clock.now_ms()));
+    dav::EventEdit edit = request.edit;
+    RUCHE_CHECK(resolve(c, caller, request, edit));
     Object next = before;
-    next.ics = std::move(ics);
-    return store_object(c, caller, found.second, std::move(next), &before);
+    RUCHE_TRY(next.ics, dav::write_event(before.ics, before.info.uid, edit, now));
+    return store_object(c, caller.user_id, found.second, std::move(next), &before,
+                        request.attendees.has_value());
   });
 }
 
 Result<void> Service::remove(const Caller& caller, const EventId& id,
                              const std::optional<std::string>& if_match) {
   return p_.db.write([&](db::Conn& c) -> Result<void> {
-    RUCHE_TRY(auto found, reach_event(c, caller, id, Access::write, if_match));
+    RUCHE_TRY(auto found, reach_event_or_invited(c, caller, id, Access::write, if_match));
     return delete_object(c, caller, found.second, found.first);
+  });
+}
+
+// --- invitations ----------------------------------------------------------------------
+
+Result<void> Service::resolve(db::Conn& c, const Caller& author, const EventRequest& request,
+                              dav::EventEdit& edit) {
+  if (!request.attendees) return {};
+  std::vector<dav::Participant> list;
+  for (const Invitee& i : *request.attendees) {
+    dav::Participant p{i.email, i.name, ""};
+    if (!i.user_id.empty()) {
+      RUCHE_TRY(auto who, store::colleague_by_id(c, author.user_id.str(), i.user_id));
+      if (!who)
+        return fail(Errc::invalid, "no such person among your workspaces: " + i.user_id,
+                    "invalid_attendees");
+      p = {who->email, who->name, ""};
+    } else if (p.name.empty()) {
+      RUCHE_TRY(auto who, store::colleague_by_email(c, author.user_id.str(), p.email));
+      if (who) p.name = who->name;
+    }
+    if (p.email == author.email)
+      return fail(Errc::invalid, "the organizer is not one of the attendees", "invalid_attendees");
+    if (std::any_of(list.begin(), list.end(),
+                    [&](const dav::Participant& x) { return x.email == p.email; }))
+      return fail(Errc::invalid, "an attendee is listed twice: " + p.email, "invalid_attendees");
+    list.push_back(std::move(p));
+  }
+  edit.attendees = std::move(list);
+  edit.organizer = dav::Participant{author.email, author.name, ""};
+  return {};
+}
+
+std::string Service::answer_token(const EventId& id, std::string_view email) const {
+  return crypto::base64url_encode(crypto::hmac_sha256(
+      p_.config.instance_key, "ruche-calendar-answer\n" + id.str() + "\n" + std::string(email)));
+}
+
+platform::Mail Service::invitation_mail(const Object& event, const store::Attendee& to,
+                                        std::string_view method) const {
+  const bool cancel = method == "CANCEL";
+  const dav::Participants who = dav::participants(event.ics);
+  const auto info = dav::inspect(event.ics);
+  std::string organizer = "Someone";
+  if (who.organizer)
+    organizer = who.organizer->name.empty() ? who.organizer->email : who.organizer->name;
+  platform::Mail m;
+  m.to = to.email;
+  m.subject = (cancel ? "Cancelled: " : "Invitation: ") + event.info.summary;
+  m.text = organizer + (cancel ? " cancelled \"" : " invites you to \"") + event.info.summary +
+           "\".\n\n";
+  if (info && info->own_start_ms) {
+    m.text += "When: " + when_text(*info->own_start_ms, info->all_day);
+    if (info->own_end_ms && *info->own_end_ms != *info->own_start_ms)
+      m.text +=
+          " to " + when_text(*info->own_end_ms - (info->all_day ? 86'400'000 : 0), info->all_day);
+    m.text += "\n";
+    if (!info->rrule.empty()) m.text += "Repeats: " + info->rrule + "\n";
+  }
+  if (!event.info.location.empty()) m.text += "Where: " + event.info.location + "\n";
+  if (!cancel && !event.info.description.empty()) m.text += "\n" + event.info.description + "\n";
+  if (!cancel)
+    m.text += "\nAccept or decline: " + p_.config.public_url + "/calendar/answer/" +
+              answer_token(event.id, to.email) +
+              "\n\nYour calendar application can also add the invitation attached.\n";
+  m.calendar = dav::itip_message(event.ics, method, to.email);
+  m.calendar_method = std::string(method);
+  return m;
+}
+
+Result<void> Service::schedule(db::Conn& c, const UserId& author, const Object* before,
+                               const Object* after, bool asked) {
+  std::vector<store::Attendee> was;
+  if (before) {
+    RUCHE_TRY(was, store::attendees(c, before->id));
+  }
+  if (!asked && was.empty()) return {};
+  auto find = [](const std::vector<store::Attendee>& list, const std::string& email) {
+    return std::find_if(list.begin(), list.end(),
+                        [&](const store::Attendee& a) { return a.email == email; });
+  };
+  std::vector<store::Attendee> now;
+  if (after) {
+    const dav::Participants who = dav::participants(after->ics);
+    for (const auto& p : who.organizer ? who.attendees : std::vector<dav::Participant>{}) {
+      store::Attendee a{p.email, std::nullopt, p.partstat, ""};
+      if (auto old = find(was, p.email); old != was.end()) {
+        a.user_id = old->user_id;  // resolved once, when invited
+      } else {
+        RUCHE_TRY(auto person, store::colleague_by_email(c, author.str(), p.email));
+        if (person) a.user_id = person->id;
+      }
+      if (!a.user_id) a.token_hash = crypto::token_hash(answer_token(after->id, a.email));
+      now.push_back(std::move(a));
+    }
+    RUCHE_CHECK(store::set_attendees(c, after->id, now));
+  }
+  if (!p_.mail_queue.enabled()) return {};
+  // Email goes to external attendees; colleagues find invitations in Ruche.
+  const bool changed = before && after && significant_change(before->ics, after->ics);
+  std::vector<platform::Mail> mails;
+  for (const auto& a : now) {
+    if (a.user_id) continue;
+    if (find(was, a.email) == was.end() || changed) {
+      if (!invitation_mails_.allow(author.str()))
+        return fail(Errc::rate_limited, "too many invitation emails: try again in a while",
+                    "too_many_invitations");
+      mails.push_back(invitation_mail(*after, a, "REQUEST"));
+    }
+  }
+  for (const auto& a : was)
+    if (!a.user_id && find(now, a.email) == now.end())
+      mails.push_back(invitation_mail(*before, a, "CANCEL"));
+  for (const auto& m : mails) RUCHE_CHECK(p_.mail_queue.enqueue(c, m));
+  return {};
+}
+
+Result<Object> Service::set_partstat(db::Conn& c, const Object& event, const std::string& email,
+                                     const std::string& partstat) {
+  Object next = event;
+  RUCHE_TRY(next.ics, dav::set_partstat(event.ics, email, partstat, p_.clock.now_ms()));
+  Calendar cal;
+  cal.col = collection_of(event.collection_id);
+  return store_object(c, UserId(event.created_by), cal, std::move(next), &event);
+}
+
+Result<Object> Service::reply(const Caller& caller, const EventId& id,
+                              const std::string& partstat) {
+  return p_.db.write([&](db::Conn& c) -> Result<Object> {
+    RUCHE_TRY(auto found, reach_event_or_invited(c, caller, id, Access::read, std::nullopt));
+    RUCHE_TRY(auto list, store::attendees(c, id));
+    auto me = std::find_if(list.begin(), list.end(), [&](const store::Attendee& a) {
+      return a.user_id == caller.user_id.str();
+    });
+    if (me == list.end())
+      return fail(Errc::forbidden, "you are not invited to this event", "not_invited");
+    return set_partstat(c, found.first, me->email, partstat);
+  });
+}
+
+Result<Invitation> Service::invitation(std::string_view token) {
+  if (token.empty() || token.size() > 64) return fail(Errc::not_found, "no such invitation");
+  return p_.db.read([&](db::Conn& c) -> Result<Invitation> {
+    RUCHE_TRY(auto found, store::invitation(c, crypto::token_hash(token)));
+    if (!found) return fail(Errc::not_found, "no such invitation");
+    return Invitation{std::move(found->first), std::move(found->second)};
+  });
+}
+
+Result<Invitation> Service::answer(std::string_view token, const std::string& partstat) {
+  if (token.empty() || token.size() > 64) return fail(Errc::not_found, "no such invitation");
+  return p_.db.write([&](db::Conn& c) -> Result<Invitation> {
+    RUCHE_TRY(auto found, store::invitation(c, crypto::token_hash(token)));
+    if (!found) return fail(Errc::not_found, "no such invitation");
+    RUCHE_TRY(Object event, set_partstat(c, found->first, found->second.email, partstat));
+    found->second.partstat = partstat;
+    return Invitation{std::move(event), std::move(found->second)};
   });
 }
 

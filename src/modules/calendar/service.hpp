@@ -12,12 +12,37 @@
 #include "platform/export.hpp"
 #include "platform/import.hpp"
 #include "platform/platform.hpp"
+#include "platform/rate_limit.hpp"
 
 namespace ruche::calendar {
 
-// An event's fields from a request's JSON object, checked (docs/calendar.md).
+// One attendee a request names: a colleague by id, or an address.
+struct Invitee {
+  std::string user_id;
+  std::string email;  // lower case
+  std::string name;
+};
+
+// What a request asks of an event: its fields, and its attendees when it
+// names them (the list replaces the event's).
+struct EventRequest {
+  dav::EventEdit edit;
+  std::optional<std::vector<Invitee>> attendees;
+};
+
+// An event request from a request's JSON object, checked (docs/calendar.md).
 // Errors: invalid with the field's code.
-Result<dav::EventEdit> parse_edit(const json::object& o);
+Result<EventRequest> parse_edit(const json::object& o);
+
+// An answer to an invitation ("accepted", "declined", "tentative") as its
+// PARTSTAT. Errors: invalid "invalid_partstat".
+Result<std::string> parse_partstat(const json::object& o);
+
+// An invitation as an external attendee's answer link shows it.
+struct Invitation {
+  Object event;
+  store::Attendee attendee;
+};
 
 // A resource name in a collection: 1 to 255 bytes, no '/', no control
 // character, not "." or "..".
@@ -40,7 +65,8 @@ struct Calendar {
 };
 class Service {
  public:
-  explicit Service(platform::Platform& p) : p_(p) {}
+  // Invitation emails per organizer (a spam bound): 100 at once, 100 an hour.
+  explicit Service(platform::Platform& p) : p_(p), invitation_mails_(p.clock, 100.0 / 3600, 100) {}
   platform::Platform& platform() { return p_; }
 
   // --- the JSON API ---
@@ -54,12 +80,23 @@ class Service {
                                   const std::optional<WorkspaceId>& ws, std::int64_t from_ms,
                                   std::int64_t to_ms);
   Result<Object> create(const platform::Caller& caller, const std::optional<WorkspaceId>& ws,
-                        const dav::EventEdit& edit);
+                        const EventRequest& request);
   Result<Object> get(const platform::Caller& caller, const EventId& id);
   Result<Object> change(const platform::Caller& caller, const EventId& id,
-                        const dav::EventEdit& edit, const std::optional<std::string>& if_match);
+                        const EventRequest& request, const std::optional<std::string>& if_match);
   Result<void> remove(const platform::Caller& caller, const EventId& id,
                       const std::optional<std::string>& if_match);
+
+  // --- invitations (docs/calendar.md "Invitations") ---
+  // The caller's answer (a PARTSTAT) to an event they are invited to.
+  // Errors: not_found, forbidden "not_invited" (an event they see
+  // otherwise).
+  Result<Object> reply(const platform::Caller& caller, const EventId& id,
+                       const std::string& partstat);
+  // An external attendee's invitation by its answer link's token, and their
+  // answer. Errors: not_found (no such link, or no longer invited).
+  Result<Invitation> invitation(std::string_view token);
+  Result<Invitation> answer(std::string_view token, const std::string& partstat);
 
   // --- CalDAV ---
   // The caller's calendars: their own first, then each workspace calendar
@@ -130,14 +167,40 @@ class Service {
                                                   const EventId& id, platform::Access need,
                                                   const std::optional<std::string>& if_match);
   Result<std::vector<Object>> feed_objects(db::Conn& c, const Calendar& cal);
-  // Writes `o` (new when `before` is null) as the collection's next change;
-  // its events after.
-  Result<Object> store_object(db::Conn& c, const platform::Caller& caller, const Calendar& cal,
-                              Object o, const Object* before);
+  // reach_event, or for an invitee who reaches it no other way, the event
+  // to read (a calendar with only its collection); forbidden "read_only"
+  // for their writes.
+  Result<std::pair<Object, Calendar>> reach_event_or_invited(
+      db::Conn& c, const platform::Caller& caller, const EventId& id, platform::Access need,
+      const std::optional<std::string>& if_match);
+  // Writes `o` (new when `before` is null) as the collection's next change,
+  // `author` its creator when new; then schedule(); its events after.
+  Result<Object> store_object(db::Conn& c, const UserId& author, const Calendar& cal, Object o,
+                              const Object* before, bool attendees_asked = false);
+  // Brings the index of an event's attendees up to date with `after` (null:
+  // deleted) and queues their emails: when the request named attendees
+  // (`asked`), or the event is one Ruche schedules already. New attendees
+  // are resolved as `author`'s colleagues, or else are external.
+  Result<void> schedule(db::Conn& c, const UserId& author, const Object* before,
+                        const Object* after, bool asked);
+  // The event's attendees as the object names them, `asked` resolved to
+  // colleagues of `author` (EventRequest::attendees into the edit).
+  Result<void> resolve(db::Conn& c, const platform::Caller& author, const EventRequest& request,
+                       dav::EventEdit& edit);
+  // An external attendee's answer link's token (stable for the event and
+  // address: an HMAC of both under the instance key).
+  std::string answer_token(const EventId& id, std::string_view email) const;
+  // The email to `to` about `event` (REQUEST or CANCEL).
+  platform::Mail invitation_mail(const Object& event, const store::Attendee& to,
+                                 std::string_view method) const;
+  // The caller's invitation to `id` changed to `partstat`, in `c`.
+  Result<Object> set_partstat(db::Conn& c, const Object& event, const std::string& email,
+                              const std::string& partstat);
   Result<void> delete_object(db::Conn& c, const platform::Caller& caller, const Calendar& cal,
                              const Object& o);
 
   platform::Platform& p_;
+  platform::RateLimiter invitation_mails_;
 };
 
 }  // namespace ruche::calendar

@@ -42,6 +42,10 @@ Object object_from(const db::Row& r) {
   return o;
 }
 
+// The span test of a range [$2, $3) read as (to, from).
+constexpr const char* kMeetsRange =
+    "o.start_ms < $2 AND (o.end_ms > $3 OR (o.end_ms = o.start_ms AND o.start_ms >= $3))";
+
 Result<std::optional<Object>> one(db::Conn& c, const std::string& where, db::Params params) {
   RUCHE_TRY(auto row, c.query_one(std::string("SELECT ") + kColumnsWithText +
                                       " FROM calendar_objects o WHERE " + where,
@@ -114,8 +118,7 @@ Result<void> each_object(db::Conn& c, const std::string& collection_id,
     params.emplace_back(range->second);
     params.emplace_back(range->first);
     // An instant at the range's start counts (zero-length events).
-    sql +=
-        " AND o.start_ms < $2 AND (o.end_ms > $3 OR (o.end_ms = o.start_ms AND o.start_ms >= $3))";
+    sql += std::string(" AND ") + kMeetsRange;
   }
   sql += " ORDER BY o.name";
   std::optional<Error> failed;
@@ -228,6 +231,104 @@ Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t si
   o["events_created"] = row ? row->i64(0) : 0;
   o["events_upcoming"] = row ? row->i64(1) : 0;
   return o;
+}
+
+// --- invitations ---
+
+namespace {
+
+constexpr const char* kAttendeeColumns = "a.email, a.user_id, a.partstat, a.token_hash";
+
+Attendee attendee_from(const db::Row& r, std::size_t at) {
+  return {r.text(at), r.opt_text(at + 1), r.text(at + 2), r.opt_text(at + 3).value_or("")};
+}
+
+Result<std::optional<Person>> colleague(db::Conn& c, const std::string& user_id,
+                                        std::string_view column, const std::string& value) {
+  RUCHE_TRY(auto row,
+            c.query_one("SELECT u.id, u.email, u.name FROM users u WHERE u." + std::string(column) +
+                            " = $1 AND u.disabled = 0 AND EXISTS (SELECT 1 FROM "
+                            "memberships m JOIN memberships mine ON mine.workspace_id "
+                            "= m.workspace_id WHERE m.user_id = u.id AND "
+                            "mine.user_id = $2)",
+                        {value, user_id}));
+  if (!row) return std::optional<Person>{};
+  return std::optional<Person>(Person{row->text(0), row->text(1), row->text(2)});
+}
+
+}  // namespace
+
+Result<std::optional<Person>> colleague_by_email(db::Conn& c, const std::string& user_id,
+                                                 const std::string& email) {
+  return colleague(c, user_id, "email", email);
+}
+
+Result<std::optional<Person>> colleague_by_id(db::Conn& c, const std::string& user_id,
+                                              const std::string& id) {
+  return colleague(c, user_id, "id", id);
+}
+
+Result<std::vector<Attendee>> attendees(db::Conn& c, const EventId& object_id) {
+  std::vector<Attendee> out;
+  RUCHE_CHECK(c.each(std::string("SELECT ") + kAttendeeColumns +
+                         " FROM calendar_attendees a WHERE a.object_id = $1 ORDER BY a.email",
+                     {object_id}, [&](const db::Row& r) {
+                       out.push_back(attendee_from(r, 0));
+                       return true;
+                     }));
+  return out;
+}
+
+Result<void> set_attendees(db::Conn& c, const EventId& object_id,
+                           const std::vector<Attendee>& list) {
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("DELETE FROM calendar_attendees WHERE object_id = $1", {object_id}));
+  for (const auto& a : list) {
+    RUCHE_TRY(
+        [[maybe_unused]] auto m,
+        c.exec("INSERT INTO calendar_attendees (object_id, email, user_id, partstat, "
+               "token_hash) VALUES ($1, $2, $3, $4, $5)",
+               {object_id, a.email, a.user_id ? db::Param(*a.user_id) : db::Param(nullptr),
+                a.partstat, a.token_hash.empty() ? db::Param(nullptr) : db::Param(a.token_hash)}));
+  }
+  return {};
+}
+
+Result<std::optional<std::pair<Object, Attendee>>> invitation(db::Conn& c,
+                                                              const std::string& token_hash) {
+  RUCHE_TRY(auto row,
+            c.query_one(std::string("SELECT ") + kColumnsWithText + ", " + kAttendeeColumns +
+                            " FROM calendar_attendees a JOIN calendar_objects o ON "
+                            "o.id = a.object_id WHERE a.token_hash = $1",
+                        {token_hash}));
+  if (!row) return std::optional<std::pair<Object, Attendee>>{};
+  // object_from reads the text at 17; the attendee follows it.
+  return std::optional(std::make_pair(object_from(*row), attendee_from(*row, 18)));
+}
+
+Result<std::vector<std::pair<Object, std::string>>> invitations_of(db::Conn& c,
+                                                                   const std::string& user_id,
+                                                                   std::int64_t from_ms,
+                                                                   std::int64_t to_ms) {
+  std::vector<std::pair<Object, std::string>> out;
+  RUCHE_CHECK(c.each(std::string("SELECT ") + kColumnsWithText +
+                         ", a.partstat FROM calendar_attendees a JOIN calendar_objects o ON "
+                         "o.id = a.object_id WHERE a.user_id = $1 AND " +
+                         kMeetsRange + " ORDER BY o.id",
+                     {user_id, to_ms, from_ms}, [&](const db::Row& r) {
+                       out.emplace_back(object_from(r), r.text(18));
+                       return true;
+                     }));
+  return out;
+}
+
+Result<std::optional<std::string>> partstat_of(db::Conn& c, const EventId& object_id,
+                                               const std::string& user_id) {
+  RUCHE_TRY(auto row, c.query_one("SELECT partstat FROM calendar_attendees WHERE object_id = $1 "
+                                  "AND user_id = $2",
+                                  {object_id, user_id}));
+  if (!row) return std::optional<std::string>{};
+  return std::optional<std::string>(row->text(0));
 }
 
 }  // namespace ruche::calendar::store

@@ -51,6 +51,41 @@ Result<void> update(db::Conn& c, const Object& o);
 // Removes the object and leaves its name's tombstone at `seq`.
 Result<void> remove(db::Conn& c, const Object& o, std::int64_t seq);
 
+// --- invitations: the attendees of events Ruche schedules ---
+
+// An account that shares a workspace with `user_id` (not disabled), found by
+// its email or its id.
+struct Person {
+  std::string id, email, name;
+};
+Result<std::optional<Person>> colleague_by_email(db::Conn& c, const std::string& user_id,
+                                                 const std::string& email);
+Result<std::optional<Person>> colleague_by_id(db::Conn& c, const std::string& user_id,
+                                              const std::string& id);
+
+struct Attendee {
+  std::string email;                   // lower case
+  std::optional<std::string> user_id;  // a colleague of the organizer's
+  std::string partstat;                // as the object says it
+  std::string token_hash;              // an external attendee's answer link; "" for a colleague
+};
+Result<std::vector<Attendee>> attendees(db::Conn& c, const EventId& object_id);
+// Replaces the object's attendees.
+Result<void> set_attendees(db::Conn& c, const EventId& object_id,
+                           const std::vector<Attendee>& list);
+// The object and the attendee an answer link's token hash names.
+Result<std::optional<std::pair<Object, Attendee>>> invitation(db::Conn& c,
+                                                              const std::string& token_hash);
+// The objects `user` is invited to (with text) whose span meets
+// [from_ms, to_ms), each with the user's PARTSTAT.
+Result<std::vector<std::pair<Object, std::string>>> invitations_of(db::Conn& c,
+                                                                   const std::string& user_id,
+                                                                   std::int64_t from_ms,
+                                                                   std::int64_t to_ms);
+// `user`'s PARTSTAT for the object, when invited.
+Result<std::optional<std::string>> partstat_of(db::Conn& c, const EventId& object_id,
+                                               const std::string& user_id);
+
 // Objects of `collection_ids` whose title, description or location holds
 // every one of `words` (case-insensitive as tasks' search), latest first.
 Result<std::vector<Object>> search(db::Conn& c, const std::vector<std::string>& collection_ids,
