@@ -289,6 +289,28 @@ describe('api client', () => {
     expect(f.calls[4]?.init.method).toBe('DELETE');
     expect((f.calls[4]?.init.headers as Record<string, string>)['If-Match']).toBe('"13"');
   });
+
+  it('answers an invitation: as an invitee, and by an answer link without a session', async () => {
+    const f = fakeFetch([
+      json(200, { id: 'e1', version: 14 }),
+      json(200, { event: { title: 'Réunion' }, attendee: { email: 'a@b.c' } }),
+      json(200, { event: { title: 'Réunion' }, attendee: { email: 'a@b.c' } }),
+      json(401, { error: { code: 'unauthorized', message: 'no' } }),
+    ]);
+    const onUnauthorized = vi.fn();
+    const api = createApi({ csrf: memoryCsrfStore(), fetch: f.fetch, onUnauthorized });
+    await api.calendar.reply('e 1', 'tentative');
+    await api.calendar.invitation('t/k');
+    await api.calendar.answerInvitation('t/k', 'declined');
+    expect(f.calls.map((c) => `${c.init.method} ${c.url} ${String(c.init.body ?? '')}`)).toEqual([
+      'POST /api/v1/calendar/events/e%201/reply {"partstat":"tentative"}',
+      'GET /api/v1/calendar/invitations/t%2Fk ',
+      'POST /api/v1/calendar/invitations/t%2Fk {"partstat":"declined"}',
+    ]);
+    // The answer link is no session's: a 401 there does not end one.
+    await expect(api.calendar.invitation('x')).rejects.toMatchObject({ status: 401 });
+    expect(onUnauthorized).not.toHaveBeenCalled();
+  });
   it('reaches a call’s SFU as the caller’s participant', async () => {
     const f = fakeFetch([
       json(200, { type: 'answer', sdp: 'v=0 a' }),

@@ -12,8 +12,10 @@ import type {
   AdminSettingsChange,
   Attachment,
   AuditEntry,
+  CalendarAnswer,
   CalendarEvent,
   CalendarEventChange,
+  CalendarInvitation,
   CalendarOccurrence,
   Call,
   CallJoin,
@@ -739,6 +741,18 @@ export function createApi(options: ApiOptions) {
         request<undefined>('DELETE', `/calendar/events/${seg(eid)}`, {
           headers: ifCalendarVersion(version),
         }),
+      /** The caller's answer to an invitation (403 not_invited); the event answered. */
+      reply: (eid: string, partstat: CalendarAnswer) =>
+        post<CalendarEvent>(`/calendar/events/${seg(eid)}/reply`, { partstat }),
+      /** An external attendee's answer link, without an account (404: no longer valid). */
+      invitation: (token: string) =>
+        get<CalendarInvitation>(`/calendar/invitations/${seg(token)}`, { anonymous: true }),
+      answerInvitation: (token: string, partstat: CalendarAnswer) =>
+        post<CalendarInvitation>(
+          `/calendar/invitations/${seg(token)}`,
+          { partstat },
+          { anonymous: true },
+        ),
     },
 
     /** A workspace's activity report (docs/reports.md): the last `days` days (1..366). */

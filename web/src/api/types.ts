@@ -877,11 +877,64 @@ export interface CalendarEvent {
   /** An RRULE value ("FREQ=WEEKLY;COUNT=10"), or null. */
   rrule: string | null;
   recurring: boolean;
+  /** Who invited the attendees (whoever set them first); null: no invitations. */
+  organizer: CalendarPerson | null;
+  /** The people invited, with their answers (the organizer is not among them). */
+  attendees: CalendarAttendee[];
   created_by: string;
   created_at: string;
   updated_at: string;
   /** The calendar's change number that wrote it; the ETag is "<version>". */
   version: number;
+}
+
+/** An attendee's answer to an invitation (iCalendar PARTSTAT, in lower case). */
+export type CalendarPartstat = 'needs-action' | 'accepted' | 'declined' | 'tentative';
+export const CALENDAR_PARTSTATS: readonly CalendarPartstat[] = [
+  'needs-action',
+  'accepted',
+  'declined',
+  'tentative',
+];
+
+/** What an invitee answers (POST …/reply, the answer link). */
+export type CalendarAnswer = Exclude<CalendarPartstat, 'needs-action'>;
+
+/** An organizer, or an attendee (`name` may be empty). */
+export interface CalendarPerson {
+  email: string;
+  name: string;
+}
+
+export interface CalendarAttendee extends CalendarPerson {
+  partstat: CalendarPartstat;
+}
+
+/**
+ * An attendee in a request: a colleague (someone who shares a workspace
+ * with the caller) by id, or anyone by email.
+ */
+export type CalendarAttendeeRequest = { user_id: string } | { email: string; name?: string };
+
+/** GET/POST /calendar/invitations/{token}: an external attendee's answer link (no account). */
+export interface CalendarInvitation {
+  event: Pick<
+    CalendarEvent,
+    | 'title'
+    | 'description'
+    | 'location'
+    | 'start'
+    | 'end'
+    | 'all_day'
+    | 'timezone'
+    | 'rrule'
+    | 'recurring'
+    | 'organizer'
+    | 'attendees'
+    | 'updated_at'
+    | 'version'
+  >;
+  attendee: { email: string; partstat: CalendarPartstat };
 }
 
 /** One instance of an event in a time range (a recurring event has one per date). */
@@ -897,6 +950,8 @@ export interface CalendarOccurrence {
   recurring: boolean;
   /** The instance's original start (ISO) for recurring events, else null. */
   recurrence_id: string | null;
+  /** The caller's answer when invited to the event, else null. */
+  partstat: CalendarPartstat | null;
 }
 
 /** POST /workspaces/{id}/calendar/events. */
@@ -909,6 +964,8 @@ export interface NewCalendarEvent {
   all_day?: boolean;
   timezone?: string | null;
   rrule?: string | null;
+  /** The people invited (at most 100): replaces the event's list, [] removes them all. */
+  attendees?: CalendarAttendeeRequest[];
 }
 
 /** PATCH /calendar/events/{eid}: any of the fields. */

@@ -64,6 +64,7 @@ const ProfilePage = page(() => import('../pages/profile/ProfilePage'));
 const AdminPage = page(() => import('../pages/admin/AdminPage'));
 const NotFoundPage = page(() => import('../pages/NotFoundPage'));
 const SharePage = page(() => import('../pages/share/SharePage'));
+const InvitationAnswerPage = page(() => import('../modules/calendar/InvitationAnswerPage'));
 
 function chatKey(p: Params): string {
   return `chat:${p.id ?? ''}`;
@@ -92,6 +93,8 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/invite/:token', access: 'public', page: InvitePage },
   { pattern: '/s/:token', access: 'public', page: SharePage, stableKey: shareKey },
   { pattern: '/s/:token/files/*', access: 'public', page: SharePage, stableKey: shareKey },
+  // A calendar invitation's answer link, for people without an account.
+  { pattern: '/calendar/answer/:token', access: 'public', page: InvitationAnswerPage },
   { pattern: '/', access: 'user', page: WorkspaceListPage },
   { pattern: '/new', access: 'user', page: NewWorkspacePage },
   { pattern: '/me', access: 'user', page: ProfilePage },

@@ -2,7 +2,9 @@
 // grids and what they show, moving around from the toolbar and the
 // keyboard, creating from the button and from a day, an event's details,
 // its edit at the version read (and a change made meanwhile), deletion,
-// and what a read-only member does not get.
+// what a read-only member does not get, and invitations: inviting
+// colleagues and addresses, their answers shown, an invitee's answer, and
+// how invitations look in the grid.
 import { act } from 'react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -11,6 +13,7 @@ import {
   type CalendarEvent,
   type CalendarOccurrence,
   type Me,
+  type Member,
   type Workspace,
 } from '../../api';
 import { BrandingProvider } from '../../branding';
@@ -21,7 +24,22 @@ import { CalendarScreen } from './CalendarPage';
 import { allDay, calendarEvent, occurrence, WS } from './logic/fixtures.test-util';
 
 const ui = mountPoint();
-const ME = { id: 'me', name: 'Camille Durand' } as Me;
+const ME = { id: 'me', name: 'Camille Durand', email: 'camille@ruche.test' } as Me;
+const member = (user_id: string, name: string, email: string) =>
+  ({
+    user_id,
+    name,
+    email,
+    role: 'member',
+    external: false,
+    expires_at: null,
+    rights: {},
+  }) as Member;
+const MEMBERS = [
+  member('me', 'Camille Durand', 'camille@ruche.test'),
+  member('u1', 'Alix Martin', 'alix@ruche.test'),
+  member('u2', 'Bo Moreau', 'bo@ruche.test'),
+];
 const WORKSPACE = { id: WS, name: 'Chantier', modules: ['calendar'], archived: false } as Workspace;
 
 let occurrences: CalendarOccurrence[];
@@ -37,6 +55,7 @@ function serve(right: 'read' | 'write') {
     role: 'member',
     rights: { calendar: right },
   });
+  vi.spyOn(api.workspaces, 'members').mockResolvedValue(MEMBERS);
   return vi.spyOn(api.calendar, 'occurrences').mockImplementation(async () => occurrences);
 }
 
@@ -446,5 +465,258 @@ describe('a read-only member', () => {
       'Thursday, December 10, 2026',
     );
     expect(button('New event', dialog() ?? document)).toBeUndefined();
+  });
+});
+
+describe('invitations', () => {
+  const EVENT: CalendarEvent = calendarEvent('review', {
+    title: 'Review',
+    start: '2026-12-10T13:00:00.000Z',
+    end: '2026-12-10T14:00:00.000Z',
+    version: 12,
+  });
+  /** The suggestions offered under the attendees' field. */
+  const options = (d: ParentNode) =>
+    [...d.querySelectorAll('[role="option"]')].map((o) => plain(o.textContent));
+  const people = (d: ParentNode) =>
+    [...d.querySelectorAll('.cal-person')].map((p) => plain(p.textContent).trim());
+
+  it('invites colleagues picked by name and anyone by address, never oneself', async () => {
+    await show('write');
+    await act(async () => button('New event', ui.host)?.click());
+    const d = dialog();
+    if (!d) throw new Error('no dialog');
+    type(field('Title', d) as HTMLInputElement, 'Site meeting');
+    const invite = field('Invite someone', d) as HTMLInputElement;
+    expect(invite.getAttribute('role')).toBe('combobox');
+    // Oneself is not offered.
+    type(invite, 'cam');
+    expect(options(d)).toEqual([]);
+    expect(invite.getAttribute('aria-expanded')).toBe('false');
+    type(invite, 'al');
+    expect(options(d)).toEqual(['Alix Martin alix@ruche.test']);
+    expect(invite.getAttribute('aria-expanded')).toBe('true');
+    expect(invite.getAttribute('aria-activedescendant')).toBe(
+      d.querySelector('[role="option"]')?.id,
+    );
+    key(invite, 'Enter');
+    expect(people(d)).toEqual(['Alix Martin alix@ruche.test']);
+    expect(invite.value).toBe('');
+    // A word that is no address: said, nothing added.
+    type(invite, 'guest');
+    key(invite, 'Enter');
+    expect(d.querySelector('.cal-attendees .field__error')?.textContent).toBe(
+      'Enter an email address (name@example.org) or pick a colleague.',
+    );
+    expect(invite.getAttribute('aria-invalid')).toBe('true');
+    type(invite, 'guest@example.org');
+    await act(async () => button('Invite', d)?.click());
+    expect(people(d)).toEqual(['Alix Martin alix@ruche.test', 'guest@example.org']);
+    // One's own address is refused too.
+    type(invite, 'Camille@ruche.test');
+    key(invite, 'Enter');
+    expect(d.querySelector('.cal-attendees .field__error')?.textContent).toBe(
+      'You need not invite yourself.',
+    );
+    // Removed, and another colleague picked with the arrows.
+    await act(async () => button('Remove Alix Martin', d)?.click());
+    type(invite, '');
+    type(invite, 'm');
+    expect(options(d)).toEqual(['Alix Martin alix@ruche.test', 'Bo Moreau bo@ruche.test']);
+    key(invite, 'ArrowDown');
+    key(invite, 'Enter');
+    const create = vi.spyOn(api.calendar, 'create').mockResolvedValue(calendarEvent('new'));
+    await act(async () => button('Create the event', d)?.click());
+    expect(create).toHaveBeenCalledWith(
+      WS,
+      expect.objectContaining({
+        title: 'Site meeting',
+        attendees: [{ email: 'guest@example.org' }, { user_id: 'u2' }],
+      }),
+    );
+  });
+
+  it('shows who organizes and who is invited, with their answers; sends the list only when it changed', async () => {
+    const event: CalendarEvent = {
+      ...EVENT,
+      organizer: { email: 'camille@ruche.test', name: 'Camille Durand' },
+      attendees: [
+        { email: 'alix@ruche.test', name: 'Alix Martin', partstat: 'accepted' },
+        { email: 'guest@example.org', name: '', partstat: 'needs-action' },
+        { email: 'bo@ruche.test', name: 'Bo Moreau', partstat: 'tentative' },
+      ],
+    };
+    vi.spyOn(api.calendar, 'get').mockResolvedValue(event);
+    await show('write', { eventId: 'review' });
+    await vi.waitFor(() => expect(button('Edit', dialog() ?? document)).toBeDefined());
+    const d = dialog();
+    if (!d) throw new Error('no dialog');
+    expect(d.textContent).toContain('Organized by Camille Durand (you)');
+    const list = d.querySelector('ul[aria-label="Attendees"]');
+    expect(people(list ?? d)).toEqual([
+      'Alix Martin alix@ruche.test Accepted',
+      'guest@example.org Not answered',
+      'Bo Moreau bo@ruche.test Maybe',
+    ]);
+    // The organizer answers nothing.
+    expect(button('Accept', d)).toBeUndefined();
+
+    await act(async () => button('Edit', d)?.click());
+    expect(people(d)).toEqual([
+      'Alix Martin alix@ruche.test Accepted',
+      'guest@example.org Not answered',
+      'Bo Moreau bo@ruche.test Maybe',
+    ]);
+    type(field('Title', d) as HTMLInputElement, 'Design review');
+    const update = vi
+      .spyOn(api.calendar, 'update')
+      .mockResolvedValue({ ...event, title: 'Design review', version: 13 });
+    await act(async () => button('Save', d)?.click());
+    expect(update).toHaveBeenLastCalledWith('review', { title: 'Design review' }, 12);
+
+    await act(async () => button('Edit', d)?.click());
+    await act(async () => button('Remove guest@example.org', d)?.click());
+    await act(async () => button('Save', d)?.click());
+    expect(update).toHaveBeenLastCalledWith(
+      'review',
+      {
+        attendees: [
+          { email: 'alix@ruche.test', name: 'Alix Martin' },
+          { email: 'bo@ruche.test', name: 'Bo Moreau' },
+        ],
+      },
+      13,
+    );
+  });
+
+  it('lets an invitee answer, and nothing else', async () => {
+    occurrences = [
+      occurrence('review', '2026-12-10T13:00:00Z', '2026-12-10T14:00:00Z', {
+        title: 'Review',
+        partstat: 'needs-action',
+      }),
+    ];
+    const event: CalendarEvent = {
+      ...EVENT,
+      created_by: 'u1',
+      organizer: { email: 'alix@ruche.test', name: 'Alix Martin' },
+      attendees: [
+        { email: 'camille@ruche.test', name: 'Camille Durand', partstat: 'needs-action' },
+      ],
+    };
+    vi.spyOn(api.calendar, 'get').mockResolvedValue(event);
+    await show('read', {
+      eventId: 'review',
+      url: `/w/${WS}/calendar/review?view=week&date=2026-12-10`,
+    });
+    await vi.waitFor(() => expect(button('Accept', dialog() ?? document)).toBeDefined());
+    const d = dialog();
+    if (!d) throw new Error('no dialog');
+    const block = () => cell('2026-12-10')?.querySelector('.cal-block');
+    expect(block()?.classList.contains('cal-chip--pending')).toBe(true);
+    // Only the organizer's side changes the event.
+    expect(button('Edit', d)).toBeUndefined();
+    expect(button('Delete', d)).toBeUndefined();
+    expect(d.textContent).toContain('only its organizer can change it');
+    const group = d.querySelector('[role="group"]');
+    expect(document.getElementById(group?.getAttribute('aria-labelledby') ?? '')?.textContent).toBe(
+      'Will you attend?',
+    );
+    expect(plain(group?.querySelector('.cal-reply__current')?.textContent)).toBe(
+      'Your answer: Not answered',
+    );
+    expect(
+      ['Accept', 'Maybe', 'Decline'].map((l) => button(l, d)?.getAttribute('aria-pressed')),
+    ).toEqual(['false', 'false', 'false']);
+
+    const reply = vi.spyOn(api.calendar, 'reply').mockImplementation(async (_id, partstat) => {
+      occurrences = occurrences.map((o) => ({ ...o, partstat }));
+      return {
+        ...event,
+        version: 13,
+        attendees: [{ email: 'camille@ruche.test', name: 'Camille Durand', partstat }],
+      };
+    });
+    await act(async () => button('Decline', d)?.click());
+    expect(reply).toHaveBeenCalledWith('review', 'declined');
+    expect(button('Decline', d)?.getAttribute('aria-pressed')).toBe('true');
+    expect(plain(d.querySelector('.cal-reply__current')?.textContent)).toBe(
+      'Your answer: Declined',
+    );
+    expect(toasts()).toContain('Answer sent: Declined');
+    // The grid says it at once.
+    expect(block()?.classList.contains('cal-chip--declined')).toBe(true);
+    expect(block()?.classList.contains('cal-chip--pending')).toBe(false);
+  });
+
+  it('says what the server refused in an answer', async () => {
+    vi.spyOn(api.calendar, 'get').mockResolvedValue({
+      ...EVENT,
+      organizer: { email: 'alix@ruche.test', name: 'Alix Martin' },
+      attendees: [{ email: 'camille@ruche.test', name: '', partstat: 'accepted' }],
+    });
+    await show('read', { eventId: 'review' });
+    await vi.waitFor(() => expect(button('Maybe', dialog() ?? document)).toBeDefined());
+    const d = dialog();
+    if (!d) throw new Error('no dialog');
+    expect(button('Accept', d)?.getAttribute('aria-pressed')).toBe('true');
+    vi.spyOn(api.calendar, 'reply').mockRejectedValue(new ApiError(403, 'not_invited', 'x'));
+    await act(async () => button('Maybe', d)?.click());
+    expect(d.querySelector('[role="alert"]')?.textContent).toBe(
+      'You are not invited to this event.',
+    );
+    expect(button('Accept', d)?.getAttribute('aria-pressed')).toBe('true');
+  });
+
+  it('shows invitations in the grid by the answer, and says it to screen readers', async () => {
+    occurrences = [
+      occurrence('a', '2026-12-10T08:00:00Z', '2026-12-10T09:00:00Z', {
+        title: 'Asked',
+        partstat: 'needs-action',
+      }),
+      occurrence('b', '2026-12-10T10:00:00Z', '2026-12-10T11:00:00Z', {
+        title: 'Perhaps',
+        partstat: 'tentative',
+      }),
+      occurrence('c', '2026-12-10T12:00:00Z', '2026-12-10T13:00:00Z', {
+        title: 'No',
+        partstat: 'declined',
+      }),
+      occurrence('d', '2026-12-10T14:00:00Z', '2026-12-10T15:00:00Z', {
+        title: 'Yes',
+        partstat: 'accepted',
+      }),
+      occurrence('e', '2026-12-10T16:00:00Z', '2026-12-10T17:00:00Z', { title: 'Mine' }),
+    ];
+    await show('read', { url: `/w/${WS}/calendar?view=week&date=2026-12-10` });
+    const blocks = [...(cell('2026-12-10')?.querySelectorAll<HTMLElement>('.cal-block') ?? [])];
+    expect(blocks.map((b) => b.className.replace(/\s*cal-block--short/, ''))).toEqual([
+      'cal-block cal-chip--pending',
+      'cal-block cal-chip--tentative',
+      'cal-block cal-chip--declined',
+      'cal-block',
+      'cal-block',
+    ]);
+    expect(plain(blocks[0]?.querySelector('.visually-hidden')?.textContent)).toBe(
+      ', Thursday, December 10, 2026, 9:00 – 10:00 AM, Invitation, not answered',
+    );
+    expect(blocks[0]?.title).toContain('Invitation, not answered');
+    expect(plain(blocks[2]?.textContent)).toContain('Invitation, declined');
+    expect(plain(blocks[4]?.textContent)).not.toContain('Invitation');
+    // The month's chips and a day's list alike.
+    await act(async () => button('Month', ui.host)?.click());
+    expect(
+      [...(cell('2026-12-10')?.querySelectorAll('.cal-chip') ?? [])].map((c) => c.className),
+    ).toEqual(['cal-chip cal-chip--pending', 'cal-chip cal-chip--tentative']);
+    act(() => (cell('2026-12-10')?.querySelector('.cal-day__more') as HTMLElement).click());
+    expect(
+      [...(dialog()?.querySelectorAll('.cal-day-list__item') ?? [])].map((c) => c.className),
+    ).toEqual([
+      'cal-day-list__item cal-chip--pending',
+      'cal-day-list__item cal-chip--tentative',
+      'cal-day-list__item cal-chip--declined',
+      'cal-day-list__item',
+      'cal-day-list__item',
+    ]);
   });
 });

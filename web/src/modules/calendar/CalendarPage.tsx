@@ -227,7 +227,12 @@ export function CalendarScreen({
         {body}
       </Page>
       {creating ? (
-        <NewEventDialog store={store} initial={creating} onClose={() => setCreating(null)} />
+        <NewEventDialog
+          store={store}
+          me={me}
+          initial={creating}
+          onClose={() => setCreating(null)}
+        />
       ) : null}
       {dayShown ? (
         <DayDialog
@@ -246,6 +251,7 @@ export function CalendarScreen({
         <EventDialog
           key={eventId}
           store={store}
+          me={me}
           id={eventId}
           occurrence={picked}
           canWrite={canWrite}

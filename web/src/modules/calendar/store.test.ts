@@ -1,6 +1,7 @@
 // The calendar store: the range shown read (the last asked kept), live
-// events and reconnections reading it again once per burst, and changes
-// made meanwhile by someone else (412) brought back instead of overwritten.
+// events and reconnections reading it again once per burst, changes made
+// meanwhile by someone else (412) brought back instead of overwritten, an
+// invitee's answer shown at once, and the members who may be invited.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { api, ApiError, type CalendarOccurrence } from '../../api';
 import { calendarEvent, calendarFrame, occurrence, WS } from './logic/fixtures.test-util';
@@ -195,5 +196,49 @@ describe('changes', () => {
     await expect(s.update('m', { rrule: 'FREQ=NEVER' }, 7)).rejects.toMatchObject({
       code: 'invalid_rrule',
     });
+  });
+});
+
+describe('invitations', () => {
+  it('shows an answer on the event’s occurrences at once', async () => {
+    const list = vi
+      .spyOn(api.calendar, 'occurrences')
+      .mockResolvedValue([
+        { ...meeting, partstat: 'needs-action' },
+        occurrence('other', '2026-12-11T08:00:00Z', '2026-12-11T09:00:00Z'),
+      ]);
+    const s = new CalendarStore(WS, 'me');
+    await s.show(WEEK);
+    let answered: (e: ReturnType<typeof calendarEvent>) => void = () => undefined;
+    const reply = vi
+      .spyOn(api.calendar, 'reply')
+      .mockImplementation(() => new Promise((r) => (answered = r)));
+    list.mockImplementation(() => new Promise(() => undefined));
+    const done = s.reply('m', 'accepted');
+    expect(reply).toHaveBeenCalledWith('m', 'accepted');
+    // Not before the server took it.
+    expect(s.getState().occurrences.map((o) => o.partstat)).toEqual(['needs-action', null]);
+    answered(calendarEvent('m', { version: 9 }));
+    expect((await done).version).toBe(9);
+    expect(s.getState().occurrences.map((o) => o.partstat)).toEqual(['accepted', null]);
+    // And the range is read again.
+    expect(list).toHaveBeenCalledTimes(2);
+  });
+
+  it('keeps the workspace’s members, read again when they change', async () => {
+    const members = vi
+      .spyOn(api.workspaces, 'members')
+      .mockResolvedValueOnce([{ user_id: 'u1', name: 'Alix', email: 'alix@x' } as never])
+      .mockRejectedValueOnce(new ApiError(0, 'network', 'x'))
+      .mockResolvedValueOnce([]);
+    const s = new CalendarStore(WS, 'me');
+    await s.loadMembers();
+    expect(s.getState().members.map((m) => m.user_id)).toEqual(['u1']);
+    // Not read: the ones held stay.
+    s.handleEvent(calendarFrame('member.added', { user_id: 'u2' }));
+    await vi.waitFor(() => expect(members).toHaveBeenCalledTimes(2));
+    expect(s.getState().members).toHaveLength(1);
+    s.handleEvent(calendarFrame('member.removed', { user_id: 'u1' }));
+    await vi.waitFor(() => expect(s.getState().members).toEqual([]));
   });
 });

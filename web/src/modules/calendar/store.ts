@@ -7,14 +7,18 @@
 //
 // Changes go at the version the person saw (If-Match): one made meanwhile
 // by someone else (412) fetches the event as it is now and says so
-// (EventChangedError), so that nothing is overwritten unseen.
+// (EventChangedError), so that nothing is overwritten unseen. An invitee's
+// answer shows on the event's occurrences at once. The workspace's members
+// are who the event form offers to invite.
 import { api, isApiError } from '../../api';
 import type {
   Access,
+  CalendarAnswer,
   CalendarEvent,
   CalendarEventChange,
   CalendarOccurrence,
   EventFrame,
+  Member,
   NewCalendarEvent,
 } from '../../api';
 import { liveEvents } from '../../events';
@@ -32,6 +36,8 @@ export interface CalendarState {
   right: Access;
   archived: boolean;
   rightLoaded: boolean;
+  /** The workspace's members (who may be invited). */
+  members: readonly Member[];
   /** The range asked for, and the occurrences read for it (`shown`: the range they are of). */
   range: CalendarRange | null;
   shown: CalendarRange | null;
@@ -45,6 +51,7 @@ const INITIAL: CalendarState = {
   right: 'read',
   archived: false,
   rightLoaded: false,
+  members: [],
   range: null,
   shown: null,
   occurrences: [],
@@ -90,6 +97,7 @@ export class CalendarStore extends Store<CalendarState> {
       this.unsubscribes.push(conn.subscribe(type, (e) => this.handleEvent(e)));
     }
     void this.loadRight();
+    void this.loadMembers();
     if (this.state.range) void this.load();
   }
 
@@ -110,6 +118,14 @@ export class CalendarStore extends Store<CalendarState> {
   async loadRight(): Promise<void> {
     const access = await moduleAccess(this.workspaceId, 'calendar');
     this.set({ ...access, rightLoaded: true });
+  }
+
+  async loadMembers(): Promise<void> {
+    try {
+      this.set({ members: await api.workspaces.members(this.workspaceId) });
+    } catch {
+      // Nobody to suggest: addresses can still be typed.
+    }
   }
 
   /** Shows a range: read now unless it is the one held. */
@@ -154,13 +170,17 @@ export class CalendarStore extends Store<CalendarState> {
   handleEvent(e: EventFrame): void {
     if (e.type === 'hello') {
       // Back after a drop: what was missed is read again.
-      if (this.state.loaded) this.loadSoon();
+      if (this.state.loaded) {
+        this.loadSoon();
+        void this.loadMembers();
+      }
       return;
     }
     if (e.workspace_id !== this.workspaceId) return;
     if (e.type.startsWith('member.') || e.type === 'workspace.updated') {
       const d = (e.data ?? {}) as { user_id?: unknown };
       if (e.type === 'workspace.updated' || d.user_id === this.me) void this.loadRight();
+      if (e.type.startsWith('member.')) void this.loadMembers();
       return;
     }
     if (
@@ -203,6 +223,16 @@ export class CalendarStore extends Store<CalendarState> {
       if (!(isApiError(e) && e.status === 404)) throw await this.changedOr(id, e);
     }
     void this.load();
+  }
+
+  /** The caller's answer to an invitation: the event answered; its occurrences say it at once. */
+  async reply(id: string, partstat: CalendarAnswer): Promise<CalendarEvent> {
+    const answered = await api.calendar.reply(id, partstat);
+    this.set({
+      occurrences: this.state.occurrences.map((o) => (o.event_id === id ? { ...o, partstat } : o)),
+    });
+    void this.load();
+    return answered;
   }
 
   /** A 412 as EventChangedError with the event read again; any other error as it is. */

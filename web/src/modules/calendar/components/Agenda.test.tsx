@@ -72,6 +72,37 @@ describe('the agenda', () => {
     expect(personal?.textContent).toContain('Personal calendar');
   });
 
+  it('says the answer to an invitation not accepted', async () => {
+    vi.spyOn(api.workspaces, 'list').mockResolvedValue([ws('w1', 'Chantier')]);
+    vi.spyOn(api.calendar, 'mine').mockResolvedValue([
+      occurrence('a', '2026-12-10T08:00:00Z', '2026-12-10T09:00:00Z', {
+        title: 'Asked',
+        partstat: 'needs-action',
+      }),
+      occurrence('d', '2026-12-10T10:00:00Z', '2026-12-10T11:00:00Z', {
+        title: 'Declined',
+        partstat: 'declined',
+      }),
+      occurrence('y', '2026-12-10T12:00:00Z', '2026-12-10T13:00:00Z', {
+        title: 'Accepted',
+        partstat: 'accepted',
+      }),
+    ]);
+    await show();
+    await vi.waitFor(() => expect(ui.host.querySelectorAll('.agenda__item')).toHaveLength(3));
+    const items = [...ui.host.querySelectorAll('.agenda__item')];
+    expect(items.map((li) => li.className)).toEqual([
+      'agenda__item cal-chip--pending',
+      'agenda__item cal-chip--declined',
+      'agenda__item',
+    ]);
+    expect(items.map((li) => li.querySelector('.tag')?.textContent ?? null)).toEqual([
+      'Not answered',
+      'Declined',
+      null,
+    ]);
+  });
+
   it('says when nothing is planned', async () => {
     vi.spyOn(api.workspaces, 'list').mockResolvedValue([ws('w1', 'Chantier')]);
     vi.spyOn(api.calendar, 'mine').mockResolvedValue([]);

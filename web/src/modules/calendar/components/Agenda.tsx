@@ -2,7 +2,9 @@
 // every calendar the person reads, in one call (GET /me/calendar/events),
 // by day, each entry a link to its workspace's calendar at that day (the
 // personal calendar's entries, which the web client does not show
-// elsewhere, are not links). Kept fresh by the live calendar events.
+// elsewhere, are not links); an invitation not accepted says its answer
+// ("Not answered", "Maybe", "Declined"). Kept fresh by the live calendar
+// events.
 // Shown by the workspaces page where a workspace has the calendar; nothing
 // if the calendars cannot be read.
 import '../../../styles/modules/calendar.css';
@@ -17,8 +19,10 @@ import { useAsync } from '../../../util/useAsync';
 import { useWorkspaces } from '../../../workspaces';
 import { addDays, dayKey, dayStart, type DayKey } from '../logic/dates';
 import { capitalized, formatTimeRange, shortDayLabel } from '../logic/format';
+import { answerClass } from '../logic/invitations';
 import { compareOccurrences, daysOf, inAllDayRow } from '../logic/layout';
 import { calendarPath } from '../paths';
+import { PartstatTag } from './Attendance';
 
 /** Days shown, today included. */
 export const AGENDA_DAYS = 7;
@@ -120,7 +124,7 @@ export default function Agenda() {
                 {shown.map((o) => (
                   <li
                     key={`${o.event_id}|${o.recurrence_id ?? o.start ?? ''}`}
-                    className="agenda__item"
+                    className={['agenda__item', answerClass(o)].filter(Boolean).join(' ')}
                   >
                     <span className="agenda__time">
                       {inAllDayRow(o) || !o.start || !o.end
@@ -145,6 +149,9 @@ export default function Agenda() {
                       ) : (
                         <Tag>{t('calendar.personal')}</Tag>
                       )}
+                      {o.partstat && o.partstat !== 'accepted' ? (
+                        <PartstatTag partstat={o.partstat} />
+                      ) : null}
                     </span>
                   </li>
                 ))}

@@ -6,6 +6,7 @@ import { Modal } from '../../../components/Dialog';
 import { useI18n } from '../../../i18n';
 import type { DayKey } from '../logic/dates';
 import { capitalized, dayLabel, formatTimeRange } from '../logic/format';
+import { answerClass } from '../logic/invitations';
 import { inAllDayRow } from '../logic/layout';
 import { OccurrenceDetail, useOccurrenceLabel } from './EventChip';
 
@@ -38,7 +39,7 @@ export function DayDialog({
           <li key={`${o.event_id}|${o.recurrence_id ?? o.start ?? ''}`}>
             <button
               type="button"
-              className="cal-day-list__item"
+              className={['cal-day-list__item', answerClass(o)].filter(Boolean).join(' ')}
               title={label(o)}
               onClick={() => onOpen(o)}
             >

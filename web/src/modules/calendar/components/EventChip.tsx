@@ -1,33 +1,53 @@
 // One occurrence as a button: its start time (timed) and title, with, for
-// screen readers, when it is and where (hidden text after the visible one:
-// its accessible name starts with what is seen, WCAG 2.5.3). Opens its
-// details.
+// screen readers, when it is, where, and the caller's answer when invited
+// (hidden text after the visible one: its accessible name starts with what
+// is seen, WCAG 2.5.3). An invitation not answered looks pending, "maybe"
+// hatched, declined struck through (answerClass). Opens its details.
 import type { CalendarOccurrence } from '../../../api';
 import { useI18n } from '../../../i18n';
 import { formatTime, whenText } from '../logic/format';
+import { answerClass, knownPartstat } from '../logic/invitations';
 import { continuesFrom, inAllDayRow } from '../logic/layout';
+
+/** ", Invitation, not answered" when the caller is invited, else "". */
+function useAnswerText(): (o: CalendarOccurrence) => string {
+  const { t } = useI18n();
+  return (o) => {
+    const p = knownPartstat(o.partstat);
+    return p ? t('calendar.chip_invitation', { answer: t(`calendar.chip_answer.${p}`) }) : '';
+  };
+}
 
 /** An occurrence in words: "Réunion, jeudi 10 décembre 2026, 09:00 – 10:00, Salle 2" (tooltips). */
 export function useOccurrenceLabel(): (o: CalendarOccurrence) => string {
   const { t, locale } = useI18n();
+  const answer = useAnswerText();
   return (o) => {
     const title = o.title.trim() || t('calendar.untitled');
     const when = o.start ? whenText(o, locale) : t('calendar.no_date');
-    return o.location.trim()
-      ? t('calendar.chip_where', { title, when, location: o.location.trim() })
-      : t('calendar.chip', { title, when });
+    return (
+      (o.location.trim()
+        ? t('calendar.chip_where', { title, when, location: o.location.trim() })
+        : t('calendar.chip', { title, when })) + answer(o)
+    );
   };
 }
 
-/** What screen readers hear after an occurrence's visible text: ", jeudi 10 décembre 2026, 09:00 – 10:00, Salle 2". */
+/**
+ * What screen readers hear after an occurrence's visible text: ", jeudi 10
+ * décembre 2026, 09:00 – 10:00, Salle 2", and ", Invitation, not answered"
+ * when invited.
+ */
 export function OccurrenceDetail({ occurrence: o }: { occurrence: CalendarOccurrence }) {
   const { t, locale } = useI18n();
+  const answer = useAnswerText();
   const when = o.start ? whenText(o, locale) : t('calendar.no_date');
   return (
     <span className="visually-hidden">
       {o.location.trim()
         ? t('calendar.chip_detail_where', { when, location: o.location.trim() })
         : t('calendar.chip_detail', { when })}
+      {answer(o)}
     </span>
   );
 }
@@ -52,6 +72,7 @@ export function EventChip({
     'cal-chip',
     wide ? 'cal-chip--all-day' : '',
     o.kind !== 'event' ? 'cal-chip--item' : '',
+    answerClass(o),
     goesOn ? 'cal-chip--continued' : '',
   ]
     .filter(Boolean)

@@ -1,30 +1,47 @@
 // An event's details (GET /calendar/events/{eid}): when, where, its
-// repeat, its description. Writers edit it (only what changed is sent, at
-// the version read) and delete it (asked first). A change made elsewhere
-// meanwhile (412) shows the event as it is now and says so. To-dos and
-// journal entries from calendar applications are read-only here, but can
-// be deleted. The details follow live changes while not being edited.
-import { useEffect, useState, type FormEvent } from 'react';
-import { isApiError, type CalendarEvent, type CalendarOccurrence } from '../../../api';
+// repeat, who is invited and their answers, its description. Writers edit
+// it (only what changed is sent, at the version read) and delete it (asked
+// first). A change made elsewhere meanwhile (412) shows the event as it is
+// now and says so. To-dos and journal entries from calendar applications
+// are read-only here, but can be deleted. An invitee answers (Accept,
+// Maybe, Decline); one without the calendar's write right changes nothing
+// else. The details follow live changes while not being edited.
+import { useEffect, useMemo, useState, useSyncExternalStore, type FormEvent } from 'react';
+import {
+  isApiError,
+  type CalendarAnswer,
+  type CalendarEvent,
+  type CalendarOccurrence,
+  type Me,
+} from '../../../api';
 import { Button } from '../../../components/Button';
 import { ConfirmDialog, Modal } from '../../../components/Dialog';
-import { Alert, Spinner, Tag } from '../../../components/Feedback';
-import { Icon } from '../../../components/Icon';
+import { Alert, Spinner } from '../../../components/Feedback';
 import { useEvent } from '../../../events';
 import { useI18n } from '../../../i18n';
 import { useToast } from '../../../notifications/toasts';
 import { useCalendarErrorText } from '../errors';
 import { browserTimeZone } from '../logic/dates';
-import { changesOf, draftOf, isChanged, problemOf, type EventDraft } from '../logic/draft';
-import { whenText } from '../logic/format';
-import { repeatOf } from '../logic/rrule';
+import {
+  changesOf,
+  draftOf,
+  emailKey,
+  isChanged,
+  problemOf,
+  type EventDraft,
+  type Uninvitable,
+} from '../logic/draft';
+import { knownPartstat } from '../logic/invitations';
 import { EventChangedError, type CalendarStore } from '../store';
+import { ReplyButtons } from './Attendance';
+import { EventFacts } from './EventFacts';
 import { EventForm } from './EventForm';
 
 type Notice = 'changed' | 'deleted' | null;
 
 export function EventDialog({
   store,
+  me,
   id,
   occurrence,
   canWrite,
@@ -32,6 +49,7 @@ export function EventDialog({
   onDeleted,
 }: {
   store: CalendarStore;
+  me: Pick<Me, 'id' | 'email'>;
   id: string;
   /** The occurrence clicked, when known (a recurring event's date). */
   occurrence: CalendarOccurrence | null;
@@ -50,7 +68,11 @@ export function EventDialog({
   const [busy, setBusy] = useState(false);
   const [confirm, setConfirm] = useState(false);
   const [deleting, setDeleting] = useState(false);
+  const [replying, setReplying] = useState<CalendarAnswer | null>(null);
+  const people = useSyncExternalStore(store.subscribe, () => store.getState().members);
   const timeZone = browserTimeZone();
+  const organizer = event?.organizer?.email ?? null;
+  const not = useMemo<Uninvitable>(() => ({ me, organizer }), [me, organizer]);
 
   useEffect(() => {
     let live = true;
@@ -126,8 +148,35 @@ export function EventDialog({
     }
   };
 
+  const reply = async (partstat: CalendarAnswer) => {
+    if (!event) return;
+    setReplying(partstat);
+    setError(null);
+    try {
+      const saved = await store.reply(event.id, partstat);
+      setEvent(saved);
+      toast({
+        kind: 'success',
+        title: t('calendar.replied', { answer: t(`calendar.partstat.${partstat}`) }),
+      });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setReplying(null);
+    }
+  };
+
   const gone = notice === 'deleted' || (isApiError(failed) && failed.status === 404);
+  // Invited: listed among the attendees, or the occurrence opened says so.
+  const mine = event?.attendees.find((a) => emailKey(a.email) === emailKey(me.email));
+  const fromOccurrence =
+    occurrence && occurrence.event_id === id ? knownPartstat(occurrence.partstat) : null;
+  const answer = mine?.partstat ?? fromOccurrence;
+  const invited = !!answer;
+  // A writer of the calendar keeps their rights when also invited (as the
+  // server does); an invitee without them only answers.
   const editable = canWrite && event?.kind === 'event' && !gone;
+  const deletable = canWrite;
   const title = event?.title.trim() || (event ? t('calendar.untitled') : t('calendar.details'));
 
   let body;
@@ -163,6 +212,8 @@ export function EventDialog({
           onChange={setDraft}
           problem={problem}
           timeZone={timeZone}
+          people={people}
+          not={not}
           autoFocus
         />
         {error ? <Alert kind="error">{errorText(error)}</Alert> : null}
@@ -186,9 +237,15 @@ export function EventDialog({
       <>
         {notice === 'changed' ? <Alert kind="warning">{t('calendar.changed')}</Alert> : null}
         {error ? <Alert kind="error">{errorText(error)}</Alert> : null}
-        <EventFacts event={event} occurrence={occurrence} />
+        <EventFacts event={event} occurrence={occurrence} me={me.email} />
+        {invited && event.kind === 'event' ? (
+          <>
+            <ReplyButtons current={answer} busy={replying} onReply={(p) => void reply(p)} />
+            {canWrite ? null : <p className="cal-note">{t('calendar.invited_note')}</p>}
+          </>
+        ) : null}
         <div className="dialog__actions">
-          {canWrite ? (
+          {deletable ? (
             <Button variant="danger" icon="trash" onClick={() => setConfirm(true)}>
               {t('calendar.delete')}
             </Button>
@@ -218,7 +275,7 @@ export function EventDialog({
       <Modal title={title} onClose={onClose} className="cal-dialog">
         {body}
       </Modal>
-      {canWrite ? (
+      {deletable ? (
         <ConfirmDialog
           open={confirm}
           title={t('calendar.delete_title')}
@@ -237,96 +294,5 @@ export function EventDialog({
         </ConfirmDialog>
       ) : null}
     </>
-  );
-}
-
-/** What everyone reads of an event. */
-function EventFacts({
-  event,
-  occurrence,
-}: {
-  event: CalendarEvent;
-  occurrence: CalendarOccurrence | null;
-}) {
-  const { t, locale, dateTime, date } = useI18n();
-  const zone = browserTimeZone();
-  const rule = repeatOf(event.rrule);
-  let repeat: string | null = null;
-  if (event.rrule) {
-    if (rule.repeat === 'custom' || rule.repeat === 'none') {
-      repeat = event.rrule;
-    } else {
-      const name = t(`calendar.repeat.${rule.repeat}`);
-      repeat =
-        rule.end.kind === 'until'
-          ? t('calendar.repeat_until', { repeat: name, date: date(`${rule.end.date}T12:00:00`) })
-          : rule.end.kind === 'count'
-            ? t('calendar.repeat_count', { repeat: name, count: rule.end.count })
-            : name;
-    }
-  }
-  const picked =
-    event.recurring && occurrence?.start && occurrence.event_id === event.id
-      ? whenText(occurrence, locale)
-      : null;
-  return (
-    <div className="cal-facts">
-      {event.kind !== 'event' ? (
-        <p>
-          <Tag tone="accent">{t(`calendar.kind.${event.kind}`)}</Tag>
-        </p>
-      ) : null}
-      <dl className="cal-facts__list">
-        <dt>
-          <Icon name="clock" size={16} />
-          <span className="visually-hidden">{t('calendar.when')}</span>
-        </dt>
-        <dd>
-          {event.start ? whenText(event, locale) : t('calendar.no_date')}
-          {event.all_day ? <span className="muted"> · {t('calendar.all_day')}</span> : null}
-          {picked ? (
-            <span className="cal-facts__picked">
-              {t('calendar.this_occurrence', { date: picked })}
-            </span>
-          ) : null}
-        </dd>
-        {event.timezone && event.timezone !== zone && !event.all_day ? (
-          <>
-            <dt>
-              <Icon name="globe" size={16} />
-              <span className="visually-hidden">{t('calendar.time_zone')}</span>
-            </dt>
-            <dd>{event.timezone}</dd>
-          </>
-        ) : null}
-        {repeat ? (
-          <>
-            <dt>
-              <Icon name="repeat" size={16} />
-              <span className="visually-hidden">{t('calendar.repeats')}</span>
-            </dt>
-            <dd>{repeat}</dd>
-          </>
-        ) : null}
-        {event.location.trim() ? (
-          <>
-            <dt>
-              <Icon name="mapPin" size={16} />
-              <span className="visually-hidden">{t('calendar.location')}</span>
-            </dt>
-            <dd>{event.location}</dd>
-          </>
-        ) : null}
-      </dl>
-      {event.description.trim() ? (
-        <p className="cal-facts__description">{event.description}</p>
-      ) : (
-        <p className="muted">{t('calendar.no_description')}</p>
-      )}
-      {event.kind !== 'event' ? <p className="cal-note">{t('calendar.kind_read_only')}</p> : null}
-      <p className="muted cal-facts__updated">
-        {t('calendar.updated_on', { date: dateTime(event.updated_at) })}
-      </p>
-    </div>
   );
 }

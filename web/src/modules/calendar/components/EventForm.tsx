@@ -1,16 +1,27 @@
 // Every field of an event, for a new one and an edit: title, all day,
 // start and end (dates, and times on the browser's clock; all day: the
-// last day, inclusive), location, description, and the repeat with its end.
+// last day, inclusive), location, the people invited, description, and the
+// repeat with its end.
+import type { Member } from '../../../api';
 import { Checkbox, SelectField, TextArea, TextField } from '../../../components/Field';
 import { useI18n } from '../../../i18n';
-import { withAllDay, withStart, type DraftProblem, type EventDraft } from '../logic/draft';
+import {
+  withAllDay,
+  withStart,
+  type DraftProblem,
+  type EventDraft,
+  type Uninvitable,
+} from '../logic/draft';
 import { MAX_COUNT, REPEATS, repeatOf } from '../logic/rrule';
+import { AttendeesField } from './AttendeesField';
 
 export function EventForm({
   draft,
   onChange,
   problem,
   timeZone,
+  people,
+  not,
   autoFocus = false,
 }: {
   draft: EventDraft;
@@ -18,6 +29,9 @@ export function EventForm({
   /** What the form refuses now (shown by the field it is about; the title's is not said). */
   problem: DraftProblem | null;
   timeZone: string | null;
+  /** The workspace's members, who may be invited (but for `not`). */
+  people: readonly Member[];
+  not: Uninvitable;
   autoFocus?: boolean;
 }) {
   const { t } = useI18n();
@@ -96,6 +110,7 @@ export function EventForm({
         maxLength={300}
         onChange={(e) => set('location', e.target.value)}
       />
+      <AttendeesField draft={draft} onChange={onChange} people={people} not={not} />
       <TextArea
         label={t('calendar.description')}
         value={draft.description}

@@ -1,6 +1,8 @@
 // "Nouvel événement": the form, filled with the day (and slot) it was
-// opened from; times go as UTC instants with the browser's zone.
-import { useState, type FormEvent } from 'react';
+// opened from; times go as UTC instants with the browser's zone, the
+// people invited with them (the creator becomes the organizer).
+import { useMemo, useState, useSyncExternalStore, type FormEvent } from 'react';
+import type { Me } from '../../../api';
 import { Button } from '../../../components/Button';
 import { Modal } from '../../../components/Dialog';
 import { Alert } from '../../../components/Feedback';
@@ -8,16 +10,18 @@ import { useI18n } from '../../../i18n';
 import { useToast } from '../../../notifications/toasts';
 import { useCalendarErrorText } from '../errors';
 import { browserTimeZone } from '../logic/dates';
-import { newEventOf, problemOf, type EventDraft } from '../logic/draft';
+import { newEventOf, problemOf, type EventDraft, type Uninvitable } from '../logic/draft';
 import type { CalendarStore } from '../store';
 import { EventForm } from './EventForm';
 
 export function NewEventDialog({
   store,
+  me,
   initial,
   onClose,
 }: {
   store: CalendarStore;
+  me: Pick<Me, 'id' | 'email'>;
   initial: EventDraft;
   onClose(): void;
 }) {
@@ -27,6 +31,8 @@ export function NewEventDialog({
   const [draft, setDraft] = useState(initial);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const people = useSyncExternalStore(store.subscribe, () => store.getState().members);
+  const not = useMemo<Uninvitable>(() => ({ me }), [me]);
   const timeZone = browserTimeZone();
   const problem = problemOf(draft);
 
@@ -53,6 +59,8 @@ export function NewEventDialog({
           onChange={setDraft}
           problem={problem}
           timeZone={timeZone}
+          people={people}
+          not={not}
           autoFocus
         />
         {error ? <Alert kind="error">{errorText(error)}</Alert> : null}

@@ -11,6 +11,7 @@ import { useI18n } from '../../../i18n';
 import { useNow } from '../hooks';
 import { weekdayIndex, type DayKey } from '../logic/dates';
 import { formatTime, formatTimeRange, hourLabels, weekdayNames } from '../logic/format';
+import { answerClass } from '../logic/invitations';
 import { inAllDayRow, MINUTES_PER_DAY, nowMinutes, timedLayout } from '../logic/layout';
 import { EventChip, OccurrenceDetail, useOccurrenceLabel } from './EventChip';
 import { DayButton, onFreeSpace, type GridProps } from './MonthView';
@@ -152,6 +153,7 @@ function DayColumn({ day, now, ...p }: GridProps & { day: DayKey; now: Date }) {
               'cal-block',
               short ? 'cal-block--short' : '',
               o.kind !== 'event' ? 'cal-chip--item' : '',
+              answerClass(o),
             ]
               .filter(Boolean)
               .join(' ')}

@@ -1,14 +1,23 @@
 // The event form: what it sends for a new event, what it shows of one,
-// and only the changed fields of an edit.
+// and only the changed fields of an edit; the people invited (colleagues
+// by id, anyone by email, never oneself nor the organizer), sent only
+// when the list changed.
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Member } from '../../../api';
 import {
+  attendeeProblem,
   changesOf,
   draftOf,
   emptyDraft,
+  invitablePeople,
   isChanged,
+  isEmailLike,
+  MAX_ATTENDEES,
   newEventOf,
   problemOf,
   withAllDay,
+  withAttendee,
+  withoutAttendee,
   withStart,
   type EventDraft,
 } from './draft';
@@ -207,5 +216,125 @@ describe('an edit', () => {
       all_day: true,
       rrule: 'FREQ=DAILY;UNTIL=20261231',
     });
+  });
+});
+
+describe('attendees', () => {
+  const ME = { id: 'me', email: 'Camille@Ruche.test' };
+  const member = (id: string, name: string, email: string) =>
+    ({
+      user_id: id,
+      name,
+      email,
+      role: 'member',
+      external: false,
+      expires_at: null,
+      rights: {},
+    }) as Member;
+  const PEOPLE = [
+    member('me', 'Camille Durand', 'camille@ruche.test'),
+    member('u1', 'Alix Martin', 'alix@ruche.test'),
+    member('u2', 'Bo Petit', 'bo@ruche.test'),
+    member('u3', 'Dana Roux', 'dana@ruche.test'),
+  ];
+  const invited = calendarEvent('i', {
+    title: 'Réunion',
+    organizer: { email: 'dana@ruche.test', name: 'Dana Roux' },
+    attendees: [
+      { email: 'alix@ruche.test', name: 'Alix Martin', partstat: 'accepted' },
+      { email: 'guest@example.org', name: '', partstat: 'needs-action' },
+    ],
+  });
+
+  it('looks for something@something in what is typed', () => {
+    expect(isEmailLike(' guest@example.org ')).toBe(true);
+    expect(isEmailLike('a@b')).toBe(true);
+    expect(isEmailLike('guest')).toBe(false);
+    expect(isEmailLike('guest@')).toBe(false);
+    expect(isEmailLike('@example.org')).toBe(false);
+    expect(isEmailLike('a b@example.org')).toBe(false);
+    expect(isEmailLike('a@b@c')).toBe(false);
+  });
+
+  it('sends a new event’s attendees: colleagues by id, anyone else by email', () => {
+    let d = draft({});
+    expect(newEventOf(d, PARIS).attendees).toBeUndefined();
+    d = withAttendee(d, { user_id: 'u1', email: 'alix@ruche.test', name: 'Alix Martin' });
+    d = withAttendee(d, { email: ' guest@example.org ', name: '' });
+    d = withAttendee(d, { email: 'Zoé@example.org', name: 'Zoé' });
+    expect(newEventOf(d, PARIS).attendees).toEqual([
+      { user_id: 'u1' },
+      { email: 'guest@example.org' },
+      { email: 'Zoé@example.org', name: 'Zoé' },
+    ]);
+    expect(withoutAttendee(d, 'GUEST@example.org').attendees.map((a) => a.email)).toEqual([
+      'alix@ruche.test',
+      'Zoé@example.org',
+    ]);
+  });
+
+  it('shows an event’s attendees with their answers', () => {
+    expect(draftOf(invited).attendees).toEqual([
+      { email: 'alix@ruche.test', name: 'Alix Martin', partstat: 'accepted' },
+      { email: 'guest@example.org', name: '', partstat: 'needs-action' },
+    ]);
+  });
+
+  it('does not send the list again when only something else changed', () => {
+    expect(changesOf(invited, { ...draftOf(invited), title: 'Point' }, PARIS)).toEqual({
+      title: 'Point',
+    });
+    // Removed and added back, in another order: the same people.
+    const d = draftOf(invited);
+    const again = withAttendee(withoutAttendee(d, 'alix@ruche.test'), {
+      user_id: 'u1',
+      email: 'ALIX@ruche.test',
+      name: 'Alix Martin',
+    });
+    expect(changesOf(invited, again, PARIS)).toEqual({});
+    expect(isChanged(invited, again, PARIS)).toBe(false);
+  });
+
+  it('sends the whole list when people were added or removed', () => {
+    const d = draftOf(invited);
+    const more = withAttendee(d, { user_id: 'u2', email: 'bo@ruche.test', name: 'Bo Petit' });
+    expect(changesOf(invited, more, PARIS)).toEqual({
+      attendees: [
+        { email: 'alix@ruche.test', name: 'Alix Martin' },
+        { email: 'guest@example.org' },
+        { user_id: 'u2' },
+      ],
+    });
+    const none = withoutAttendee(withoutAttendee(d, 'alix@ruche.test'), 'guest@example.org');
+    expect(changesOf(invited, none, PARIS)).toEqual({ attendees: [] });
+  });
+
+  it('never offers oneself, the organizer, or who is already invited', () => {
+    const not = { me: ME, organizer: 'Dana@ruche.test' };
+    expect(invitablePeople(PEOPLE, draftOf(invited), not).map((p) => p.user_id)).toEqual(['u2']);
+    expect(invitablePeople(PEOPLE, draft({}), { me: ME }).map((p) => p.user_id)).toEqual([
+      'u1',
+      'u2',
+      'u3',
+    ]);
+  });
+
+  it('says why someone cannot be added', () => {
+    const not = { me: ME, organizer: 'dana@ruche.test' };
+    const d = draftOf(invited);
+    expect(attendeeProblem(d, { email: 'guest' }, not)).toBe('email');
+    expect(attendeeProblem(d, { email: 'camille@ruche.test' }, not)).toBe('self');
+    expect(attendeeProblem(d, { email: 'other@x', user_id: 'me' }, not)).toBe('self');
+    expect(attendeeProblem(d, { email: 'DANA@ruche.test' }, not)).toBe('organizer');
+    expect(attendeeProblem(d, { email: 'Guest@Example.org' }, not)).toBe('already');
+    expect(attendeeProblem(d, { email: 'new@example.org' }, not)).toBeNull();
+    const full = {
+      ...d,
+      attendees: Array.from({ length: MAX_ATTENDEES }, (_, i) => ({
+        email: `p${i}@example.org`,
+        name: '',
+      })),
+    };
+    expect(attendeeProblem(full, { email: 'new@example.org' }, not)).toBe('too_many');
   });
 });

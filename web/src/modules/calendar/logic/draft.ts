@@ -1,8 +1,16 @@
 // The event form: what it holds (local dates and times as the inputs give
-// them; an all-day event's last day, inclusive), what it sends (UTC
-// instants, or dates with the exclusive end the server wants), and, for an
-// edit, only the fields that changed. Pure: the browser's zone is given.
-import type { CalendarEvent, CalendarEventChange, NewCalendarEvent } from '../../../api';
+// them; an all-day event's last day, inclusive; the people invited), what
+// it sends (UTC instants, or dates with the exclusive end the server wants;
+// colleagues by id, anyone else by email), and, for an edit, only the
+// fields that changed. Pure: the browser's zone is given.
+import type {
+  CalendarAttendeeRequest,
+  CalendarEvent,
+  CalendarEventChange,
+  CalendarPartstat,
+  Member,
+  NewCalendarEvent,
+} from '../../../api';
 import {
   addDays,
   dayKey,
@@ -17,6 +25,20 @@ import {
   type DayKey,
 } from './dates';
 import { MAX_COUNT, repeatOf, rruleOf, type Repeat } from './rrule';
+
+/** Someone invited: a colleague picked from the list, an address typed, or one the event has. */
+export interface DraftAttendee {
+  /** A colleague picked here (sent by id). */
+  user_id?: string;
+  email: string;
+  /** May be empty (an address typed). */
+  name: string;
+  /** Their answer, for those the event already invites. */
+  partstat?: CalendarPartstat;
+}
+
+/** The server's limit (docs/calendar.md). */
+export const MAX_ATTENDEES = 100;
 
 export interface EventDraft {
   title: string;
@@ -37,6 +59,7 @@ export interface EventDraft {
   count: string;
   /** The rule as read: kept as it is while `repeat` stays "custom". */
   rrule: string | null;
+  attendees: DraftAttendee[];
 }
 
 /** What the form refuses before asking the server. */
@@ -66,6 +89,7 @@ export function emptyDraft(
     until: '',
     count: '10',
     rrule: null,
+    attendees: [],
   };
 }
 
@@ -84,6 +108,7 @@ export function draftOf(e: CalendarEvent): EventDraft {
     until: rule.end.kind === 'until' ? rule.end.date : '',
     count: rule.end.kind === 'count' ? String(rule.end.count) : base.count,
     rrule: e.rrule,
+    attendees: e.attendees.map((a) => ({ email: a.email, name: a.name, partstat: a.partstat })),
   };
   if (e.all_day) {
     const first = e.start?.slice(0, 10) ?? '';
@@ -194,6 +219,7 @@ export function newEventOf(d: EventDraft, timeZone: string | null): NewCalendarE
   if (d.description.trim()) body.description = d.description;
   const rule = ruleOf(d);
   if (rule) body.rrule = rule;
+  if (d.attendees.length) body.attendees = attendeesOf(d);
   return body;
 }
 
@@ -231,9 +257,86 @@ export function changesOf(
   const untilFollows =
     timesChanged && d.repeat !== 'custom' && d.repeat !== 'none' && d.repeatEnd === 'until';
   if (!sameRepeat(d, base) || untilFollows) change.rrule = ruleOf(d);
+  if (!sameAttendees(d.attendees, base.attendees)) change.attendees = attendeesOf(d);
   return change;
 }
 
 export function isChanged(event: CalendarEvent, d: EventDraft, timeZone: string | null): boolean {
   return Object.keys(changesOf(event, d, timeZone)).length > 0;
+}
+
+// ---- Attendees -------------------------------------------------------------
+
+/** How attendees are told apart: their address, in lower case. */
+export const emailKey = (email: string) => email.trim().toLowerCase();
+
+/** Looks like an email address: something@something, no spaces (the server checks further). */
+export function isEmailLike(s: string): boolean {
+  return /^[^\s@]+@[^\s@]+$/.test(s.trim());
+}
+
+/** The list as the server takes it: colleagues picked here by id, anyone else by email. */
+export function attendeesOf(d: EventDraft): CalendarAttendeeRequest[] {
+  return d.attendees.map((a) =>
+    a.user_id
+      ? { user_id: a.user_id }
+      : a.name.trim()
+        ? { email: a.email.trim(), name: a.name.trim() }
+        : { email: a.email.trim() },
+  );
+}
+
+/** Whether two lists invite the same people (whatever the order). */
+function sameAttendees(a: readonly DraftAttendee[], b: readonly DraftAttendee[]): boolean {
+  const keys = (l: readonly DraftAttendee[]) => l.map((x) => emailKey(x.email)).sort();
+  const [x, y] = [keys(a), keys(b)];
+  return x.length === y.length && x.every((k, i) => k === y[i]);
+}
+
+/** Who may not be invited: oneself, and the event's organizer (not an attendee of their own event). */
+export interface Uninvitable {
+  me: { id: string; email: string };
+  organizer?: string | null;
+}
+
+function refused(email: string, not: Uninvitable): boolean {
+  const key = emailKey(email);
+  return key === emailKey(not.me.email) || (!!not.organizer && key === emailKey(not.organizer));
+}
+
+/** The colleagues one may still add: not oneself, nor the organizer, nor those already in. */
+export function invitablePeople(
+  people: readonly Member[],
+  d: EventDraft,
+  not: Uninvitable,
+): Member[] {
+  const taken = new Set(d.attendees.map((a) => emailKey(a.email)));
+  return people.filter(
+    (p) => p.user_id !== not.me.id && !refused(p.email, not) && !taken.has(emailKey(p.email)),
+  );
+}
+
+/** Why an attendee cannot be added; null when they can. */
+export type AttendeeProblem = 'email' | 'self' | 'organizer' | 'already' | 'too_many';
+
+export function attendeeProblem(
+  d: EventDraft,
+  a: Pick<DraftAttendee, 'email' | 'user_id'>,
+  not: Uninvitable,
+): AttendeeProblem | null {
+  if (!isEmailLike(a.email)) return 'email';
+  if (a.user_id === not.me.id || emailKey(a.email) === emailKey(not.me.email)) return 'self';
+  if (not.organizer && emailKey(a.email) === emailKey(not.organizer)) return 'organizer';
+  if (d.attendees.some((x) => emailKey(x.email) === emailKey(a.email))) return 'already';
+  if (d.attendees.length >= MAX_ATTENDEES) return 'too_many';
+  return null;
+}
+
+/** The draft with one more attendee (attendeeProblem says first whether they may be). */
+export function withAttendee(d: EventDraft, a: DraftAttendee): EventDraft {
+  return { ...d, attendees: [...d.attendees, { ...a, email: a.email.trim() }] };
+}
+
+export function withoutAttendee(d: EventDraft, email: string): EventDraft {
+  return { ...d, attendees: d.attendees.filter((a) => emailKey(a.email) !== emailKey(email)) };
 }

@@ -21,6 +21,7 @@ export function occurrence(
     all_day: false,
     recurring: false,
     recurrence_id: null,
+    partstat: null,
     ...extra,
   };
 }
@@ -49,6 +50,8 @@ export function calendarEvent(id: string, extra: Partial<CalendarEvent> = {}): C
     timezone: 'Europe/Paris',
     rrule: null,
     recurring: false,
+    organizer: null,
+    attendees: [],
     created_by: 'me',
     created_at: '2026-12-01T10:00:00.000Z',
     updated_at: '2026-12-01T10:00:00.000Z',

@@ -1,0 +1,233 @@
+// The people an event invites, as removable chips (with each one's answer
+// for an event that has them), and a field to add more: colleagues of the
+// workspace by name or address (suggested as one types, as the chat's
+// mentions are), or any email address. Never oneself, nor the organizer.
+import { useId, useMemo, useState, type KeyboardEvent } from 'react';
+import type { Member } from '../../../api';
+import { Icon } from '../../../components/Icon';
+import { useI18n } from '../../../i18n';
+import { matchPeople } from '../../chat/logic/mentions';
+import {
+  attendeeProblem,
+  emailKey,
+  invitablePeople,
+  isEmailLike,
+  MAX_ATTENDEES,
+  withAttendee,
+  withoutAttendee,
+  type AttendeeProblem,
+  type DraftAttendee,
+  type EventDraft,
+  type Uninvitable,
+} from '../logic/draft';
+import { PartstatTag } from './Attendance';
+
+/** Suggestions shown at once. */
+const SUGGESTED = 8;
+
+export function AttendeesField({
+  draft,
+  onChange,
+  people,
+  not,
+}: {
+  draft: EventDraft;
+  onChange(d: EventDraft): void;
+  /** The workspace's members (who may be picked, but for `not`). */
+  people: readonly Member[];
+  not: Uninvitable;
+}) {
+  const { t } = useI18n();
+  const id = useId();
+  const [text, setText] = useState('');
+  const [active, setActive] = useState(0);
+  const [problem, setProblem] = useState<{ kind: AttendeeProblem; who: string } | null>(null);
+
+  const invitable = useMemo(() => invitablePeople(people, draft, not), [people, draft, not]);
+  const matches = useMemo(
+    () =>
+      text.trim()
+        ? matchPeople(
+            invitable.map((m) => ({ id: m.user_id, name: m.name, email: m.email, member: m })),
+            text,
+            SUGGESTED,
+          )
+        : [],
+    [invitable, text],
+  );
+  const current = Math.min(active, Math.max(0, matches.length - 1));
+  const open = matches.length > 0;
+  const optionId = (i: number) => `${id}-o${i}`;
+
+  const add = (a: DraftAttendee) => {
+    const why = attendeeProblem(draft, a, not);
+    if (why) {
+      setProblem({ kind: why, who: a.name || a.email.trim() });
+      return;
+    }
+    onChange(withAttendee(draft, a));
+    setText('');
+    setActive(0);
+    setProblem(null);
+  };
+
+  /** What was typed: a colleague's own address adds them, any other address as it is. */
+  const addTyped = () => {
+    const typed = text.trim();
+    if (!typed) return;
+    const colleague = people.find((m) => emailKey(m.email) === emailKey(typed));
+    add(
+      colleague
+        ? { user_id: colleague.user_id, email: colleague.email, name: colleague.name }
+        : { email: typed, name: '' },
+    );
+  };
+
+  const pick = (m: Member) => add({ user_id: m.user_id, email: m.email, name: m.name });
+
+  const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (open && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
+      e.preventDefault();
+      const n = matches.length;
+      setActive((current + (e.key === 'ArrowDown' ? 1 : n - 1)) % n);
+    } else if (e.key === 'Enter') {
+      // Adds; never submits the form.
+      e.preventDefault();
+      const m = matches[current];
+      if (open && m) pick(m.member);
+      else addTyped();
+    } else if (e.key === 'Escape' && (open || text)) {
+      // Closes the suggestions, not the dialog.
+      e.preventDefault();
+      e.stopPropagation();
+      setText('');
+    }
+  };
+
+  const problemText = problem
+    ? problem.kind === 'too_many'
+      ? t('calendar.attendee_problem.too_many', { max: MAX_ATTENDEES })
+      : problem.kind === 'already'
+        ? t('calendar.attendee_problem.already', { name: problem.who })
+        : t(`calendar.attendee_problem.${problem.kind}`)
+    : null;
+  const described = [`${id}-hint`, problemText ? `${id}-error` : ''].filter(Boolean).join(' ');
+
+  return (
+    <fieldset className={['cal-attendees', problemText ? 'field--invalid' : ''].join(' ')}>
+      <legend className="field__label">{t('calendar.attendees')}</legend>
+      {draft.attendees.length ? (
+        <ul className="cal-people" aria-label={t('calendar.attendees')}>
+          {draft.attendees.map((a) => {
+            const who = a.name.trim() || a.email;
+            return (
+              <li key={emailKey(a.email)} className="cal-person">
+                <span className="cal-person__who">
+                  <span className="cal-person__name">{who}</span>
+                  {a.name.trim() ? (
+                    <>
+                      {' '}
+                      <span className="cal-person__email">{a.email}</span>
+                    </>
+                  ) : null}
+                </span>{' '}
+                {a.partstat ? <PartstatTag partstat={a.partstat} /> : null}
+                <button
+                  type="button"
+                  className="icon-btn cal-person__remove"
+                  aria-label={t('calendar.attendee_remove', { name: who })}
+                  title={t('calendar.attendee_remove', { name: who })}
+                  onClick={() => {
+                    onChange(withoutAttendee(draft, a.email));
+                    setProblem(null);
+                  }}
+                >
+                  <Icon name="close" size={14} />
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      ) : null}
+      <div className="cal-attendees__add">
+        <label htmlFor={`${id}-input`} className="visually-hidden">
+          {t('calendar.attendee_add_label')}
+        </label>
+        <div className="cal-attendees__combo">
+          <input
+            id={`${id}-input`}
+            className="input"
+            type="text"
+            role="combobox"
+            autoComplete="off"
+            inputMode="email"
+            placeholder={t('calendar.attendee_placeholder')}
+            aria-expanded={open}
+            aria-controls={`${id}-list`}
+            aria-activedescendant={open ? optionId(current) : undefined}
+            aria-autocomplete="list"
+            aria-describedby={described}
+            aria-invalid={problemText ? true : undefined}
+            value={text}
+            onChange={(e) => {
+              setText(e.target.value);
+              setActive(0);
+              setProblem(null);
+            }}
+            onKeyDown={onKeyDown}
+          />
+          <ul
+            id={`${id}-list`}
+            role="listbox"
+            className="cal-attendees__list"
+            aria-label={t('calendar.attendee_suggestions')}
+            hidden={!open}
+          >
+            {matches.map((m, i) => (
+              <li
+                key={m.id}
+                id={optionId(i)}
+                role="option"
+                aria-selected={i === current}
+                className={
+                  i === current
+                    ? 'cal-attendees__option cal-attendees__option--active'
+                    : 'cal-attendees__option'
+                }
+                onMouseDown={(e) => {
+                  // Keeps the focus in the field.
+                  e.preventDefault();
+                  pick(m.member);
+                }}
+              >
+                <span className="cal-person__name">{m.name}</span>{' '}
+                <span className="cal-person__email">{m.email}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+        <button
+          type="button"
+          className="btn btn--secondary"
+          disabled={!text.trim()}
+          onClick={() => {
+            // An address is added as typed; a name, as the colleague suggested.
+            const m = matches[current];
+            if (!isEmailLike(text) && open && m) pick(m.member);
+            else addTyped();
+          }}
+        >
+          {t('calendar.attendee_add')}
+        </button>
+      </div>
+      <p id={`${id}-hint`} className="field__hint">
+        {t('calendar.attendees_hint')}
+      </p>
+      {problemText ? (
+        <p id={`${id}-error`} className="field__error">
+          {problemText}
+        </p>
+      ) : null}
+    </fieldset>
+  );
+}
