@@ -126,7 +126,8 @@ try:
 except (error.PutError, error.AuthorizationError, error.DAVError):
     check(True, "the reader cannot write")
 outsider_names = [c.name for c in client(outsider_email).principal().calendars()]
-check(outsider_names == ["Personal"], "an outsider sees only their own calendar: %s" % outsider_names)
+check(outsider_names == ["Personal", "Invitations"],
+      "an outsider sees only their own calendar and their invitations: %s" % outsider_names)
 
 
 # --- The workspace's tasks, read-write (docs/tasks.md, "CalDAV") ---------------
@@ -228,4 +229,28 @@ tasks.todo_by_uid(uid).delete()
 check(sorted(ruche_tasks()) == ["Relire le contrat"], "deleted by the client, gone from Ruche")
 api("DELETE", "/api/v1/tasks/" + made_in_ruche["id"])
 check(tasks.todos(include_completed=True) == [], "deleted in Ruche, gone from the collection")
+
+
+# --- Invitations (docs/calendar.md, "Invitations") -------------------------------
+# The owner invites the reader to an event of the owner's own calendar,
+# which the reader cannot open: their application shows it in their
+# read-only "Invitations" calendar, with their answer, and nothing else.
+event = api("POST", "/api/v1/me/calendar/events", {
+    "title": "Visite du chantier", "start": "2027-04-06T08:00:00Z", "end": "2027-04-06T09:30:00Z",
+    "attendees": [{"email": reader_email}]})
+check(event["attendees"][0]["partstat"] == "needs-action", "the reader is invited")
+reader_cals = client(reader_email).principal().calendars()
+inbox = next(c for c in reader_cals if str(c.url).rstrip("/").endswith("/invitations"))
+check(inbox.name == "Invitations", "the reader's invitations calendar: %s" % inbox.name)
+found = inbox.date_search(start=dt.datetime(2027, 4, 6, tzinfo=UTC), end=dt.datetime(2027, 4, 7, tzinfo=UTC))
+check(len(found) == 1 and "Visite du chantier" in found[0].data, "the invitation is found by its date")
+check("PARTSTAT=NEEDS-ACTION" in found[0].data and "ORGANIZER" in found[0].data,
+      "with its organizer and the reader's answer")
+try:
+    inbox.save_event(ics(str(uuid.uuid4()), ":20270407T080000Z", ":20270407T090000Z", "Pas ici"))
+    check(False, "nothing is written in the invitations calendar")
+except (error.PutError, error.AuthorizationError, error.DAVError):
+    check(True, "nothing is written in the invitations calendar")
+api("DELETE", "/api/v1/calendar/events/" + event["id"])
+check(len(inbox.events()) == 0, "a deleted event leaves the invitations calendar")
 print("caldav: all checks passed")

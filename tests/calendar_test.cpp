@@ -420,6 +420,23 @@ TEST(Calendar, ColleaguesAreInvitedAndAnswer) {
                                       "zoe@example.org:needs-action"}));
   EXPECT_EQ(answers(k, k.b), std::vector<std::string>{"Revue:accepted"});
 
+  // Calendar applications show invitations in a read-only calendar of their
+  // own (RFC 4791), with the answers.
+  const std::string invitations = "/dav/calendars/" + carol.id.str() + "/invitations/";
+  auto listed = s.call("PROPFIND", "/dav/calendars/" + carol.id.str() + "/", carol.token,
+                       std::string(), {{"Depth", "1"}});
+  ASSERT_EQ(listed.status, 207);
+  EXPECT_NE(listed.raw.body.find(invitations), std::string::npos) << listed.raw.body;
+  auto in_app = s.call("GET", invitations + id + ".ics", carol.token);
+  ASSERT_EQ(in_app.status, 200) << in_app.raw.body;
+  EXPECT_NE(in_app.raw.body.find("PARTSTAT=TENTATIVE"), std::string::npos) << in_app.raw.body;
+  EXPECT_EQ(s.call("PUT", invitations + id + ".ics", carol.token, in_app.raw.body).status, 403);
+  EXPECT_EQ(s.call("DELETE", invitations + id + ".ics", carol.token).status, 403);
+  EXPECT_EQ(
+      s.call("GET", "/dav/calendars/" + dave.id.str() + "/invitations/" + id + ".ics", dave.token)
+          .status,
+      404);
+
   // A new list keeps the answers of those who stay; Carol leaves it.
   auto changed = k.patch(k.a, id,
                          {{"attendees", json::array{json::object{{"email", k.b.email}},
@@ -429,6 +446,7 @@ TEST(Calendar, ColleaguesAreInvitedAndAnswer) {
             (std::vector<std::string>{k.b.email + ":accepted", "zoe@example.org:needs-action"}));
   EXPECT_TRUE(answers(k, carol).empty());
   EXPECT_EQ(s.call("GET", path, carol.token).status, 404);
+  EXPECT_EQ(s.call("GET", invitations + id + ".ics", carol.token).status, 404);
   // A title change alone leaves the list as it is.
   ASSERT_EQ(k.patch(k.a, id, {{"title", "Revue annuelle"}}).status, 200);
   EXPECT_EQ(answers(k, k.b), std::vector<std::string>{"Revue annuelle:accepted"});
@@ -471,6 +489,11 @@ TEST(Calendar, AScheduledEventChangedOverCalDavInvitesWhomItNames) {
   ASSERT_EQ(put.status, 204) << put.raw.body;
   EXPECT_TRUE(answers(k, carol).empty());
   EXPECT_EQ(answers(k, k.b), std::vector<std::string>{"Atelier:needs-action"});
+  // Bob reads this calendar: his applications show the event there, once.
+  EXPECT_EQ(
+      s.call("GET", "/dav/calendars/" + k.b.id.str() + "/invitations/" + id + ".ics", k.b.token)
+          .status,
+      404);
   EXPECT_EQ(s.call("POST", "/api/v1/calendar/events/" + id + "/reply", k.b.token,
                    body(json::object{{"partstat", "declined"}}))
                 .status,
@@ -517,7 +540,8 @@ TEST(Calendar, DiscoveryLeadsToTheCallersCalendars) {
       {{"Depth", "1"}});
   ASSERT_EQ(cals.status, 207);
   EXPECT_EQ(responses(cals.raw.body),
-            (std::vector<std::string>{k.b.id.str() + " 200", "personal 200", k.ws + " 200"}))
+            (std::vector<std::string>{k.b.id.str() + " 200", "personal 200", "invitations 200",
+                                      k.ws + " 200"}))
       << cals.raw.body;
   EXPECT_NE(cals.raw.body.find("<D:displayname>Équipe</D:displayname>"), std::string::npos);
 }

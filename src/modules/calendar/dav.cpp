@@ -229,12 +229,14 @@ Props calendar_props(const Caller& caller, const Calendar& cal) {
   p.add(dav::kDavNs, "displayname", dav::xml_escape(cal.display_name));
   common_props(p, caller);
   p.add(kCsNs, "getctag", std::to_string(cal.seq));
-  // Another module's items: VTODOs (tasks), without sync tokens.
+  // Another module's items (VTODOs: tasks) and invitations (VEVENTs), without
+  // sync tokens.
   const bool feed = !cal.feed.empty();
   if (!feed) p.add(dav::kDavNs, "sync-token", sync_token(cal.seq));
   p.add(dav::kCalDavNs, "supported-calendar-component-set",
-        feed ? "<C:comp name=\"VTODO\"/>"
-             : "<C:comp name=\"VEVENT\"/><C:comp name=\"VTODO\"/><C:comp name=\"VJOURNAL\"/>");
+        cal.feed == kInvitations ? "<C:comp name=\"VEVENT\"/>"
+        : feed                   ? "<C:comp name=\"VTODO\"/>"
+               : "<C:comp name=\"VEVENT\"/><C:comp name=\"VTODO\"/><C:comp name=\"VJOURNAL\"/>");
   p.add(dav::kCalDavNs, "supported-calendar-data",
         "<C:calendar-data content-type=\"text/calendar\" version=\"2.0\"/>");
   p.add(dav::kCalDavNs, "max-resource-size", std::to_string(dav::kMaxObjectBytes));

@@ -186,8 +186,25 @@ Result<Calendar> Service::reach(db::Conn& c, const UserId& user, const Collectio
 }
 
 Result<std::vector<Object>> Service::feed_objects(db::Conn& c, const Calendar& cal) {
-  const platform::ModuleDef* def = p_.registry.find(cal.feed);
   std::vector<Object> out;
+  if (cal.feed == kInvitations) {
+    // The events the owner is invited to in calendars they do not read
+    // (those they read show them already).
+    RUCHE_TRY(auto invited, store::invitations_of(c, cal.col.owner, INT64_MIN, dav::kForever));
+    RUCHE_TRY(auto accesses, p_.authz.accesses_in(c, UserId(cal.col.owner)));
+    for (auto& [o, answer] : invited) {
+      auto ws = workspace_of(o.collection_id);
+      const bool reads = ws && std::any_of(accesses.begin(), accesses.end(), [&](const auto& a) {
+                           return a.workspace_id == *ws && a.right("calendar") != Access::none;
+                         });
+      if (reads) continue;
+      o.name = o.id.str() + ".ics";
+      o.etag = etag_of(o);
+      out.push_back(std::move(o));
+    }
+    return out;
+  }
+  const platform::ModuleDef* def = p_.registry.find(cal.feed);
   if (!def || !def->calendar_items) return out;
   RUCHE_TRY(auto items, def->calendar_items(c, *cal.col.workspace));
   for (auto& item : items) {
@@ -220,6 +237,17 @@ Result<void> Service::feed_ctag(db::Conn& c, Calendar& cal) {
 Result<Calendar> Service::reach_segment(db::Conn& c, const UserId& user, std::string_view segment,
                                         Access need) {
   if (segment == "personal") return reach(c, user, Collection::personal(user), need);
+  if (segment == kInvitations) {
+    if (need == Access::write)
+      return fail(Errc::forbidden, "invitations are answered in Ruche; the organizer changes them",
+                  "read_only");
+    Calendar cal;
+    cal.col = {"i:" + user.str(), std::nullopt, user.str()};
+    cal.segment = kInvitations;
+    cal.display_name = "Invitations";
+    cal.feed = kInvitations;
+    return cal;
+  }
   if (auto dot = segment.find('.'); dot != std::string_view::npos) {
     // Another module's items, read only.
     const std::string ws(segment.substr(0, dot));
@@ -257,6 +285,9 @@ Result<std::vector<Calendar>> Service::calendars(const Caller& caller) {
     RUCHE_TRY(auto own,
               reach(c, caller.user_id, Collection::personal(caller.user_id), Access::read));
     out.push_back(std::move(own));
+    RUCHE_TRY(auto invited, reach_segment(c, caller.user_id, kInvitations, Access::read));
+    RUCHE_CHECK(feed_ctag(c, invited));
+    out.push_back(std::move(invited));
     RUCHE_TRY(auto accesses, p_.authz.accesses_in(c, caller.user_id));
     std::sort(accesses.begin(), accesses.end(),
               [](const auto& a, const auto& b) { return a.workspace_name < b.workspace_name; });

@@ -48,11 +48,15 @@ struct Invitation {
 // character, not "." or "..".
 bool valid_name(std::string_view name);
 
+// The URL segment of the calendar of events the caller is invited to in
+// calendars they do not read (read only: they answer in Ruche).
+inline constexpr std::string_view kInvitations = "invitations";
+
 // A calendar as the caller reaches it.
 struct Calendar {
   Collection col;
-  // Its URL segment: "personal", the workspace id, or for another module's
-  // items (ModuleDef::calendar_items) "<workspace id>.<module>".
+  // Its URL segment: "personal", kInvitations, the workspace id, or for
+  // another module's items (ModuleDef::calendar_items) "<workspace id>.<module>".
   std::string segment;
   std::string display_name;  // "Personal", the workspace's name
   // The caller may write: the calendar module's write right, or in another
@@ -61,7 +65,8 @@ struct Calendar {
   // Its last change number; for another module's items, a digest of their
   // names and ETags (a CTag: it changes when they do), only where asked.
   std::int64_t seq = 0;
-  std::string feed;  // the module whose items it shows; "" for a calendar
+  // The module whose items it shows, or kInvitations; "" for a calendar.
+  std::string feed;
 };
 class Service {
  public:
