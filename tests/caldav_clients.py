@@ -251,6 +251,15 @@ try:
     check(False, "nothing is written in the invitations calendar")
 except (error.PutError, error.AuthorizationError, error.DAVError):
     check(True, "nothing is written in the invitations calendar")
+# The reader's application accepts it (a PUT with their PARTSTAT changed),
+# then deletes it from their calendar: declined (RFC 6638 3.2.2).
+found[0].data = found[0].data.replace("PARTSTAT=NEEDS-ACTION", "PARTSTAT=ACCEPTED")
+found[0].save()
+seen = api("GET", "/api/v1/calendar/events/" + event["id"])
+check(seen["attendees"][0]["partstat"] == "accepted", "accepted from the application")
+inbox.events()[0].delete()
+seen = api("GET", "/api/v1/calendar/events/" + event["id"])
+check(seen["attendees"][0]["partstat"] == "declined", "deleted from the application: declined")
+check(len(inbox.events()) == 0, "a declined invitation leaves the invitations calendar")
 api("DELETE", "/api/v1/calendar/events/" + event["id"])
-check(len(inbox.events()) == 0, "a deleted event leaves the invitations calendar")
 print("caldav: all checks passed")

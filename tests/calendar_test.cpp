@@ -430,12 +430,39 @@ TEST(Calendar, ColleaguesAreInvitedAndAnswer) {
   auto in_app = s.call("GET", invitations + id + ".ics", carol.token);
   ASSERT_EQ(in_app.status, 200) << in_app.raw.body;
   EXPECT_NE(in_app.raw.body.find("PARTSTAT=TENTATIVE"), std::string::npos) << in_app.raw.body;
-  EXPECT_EQ(s.call("PUT", invitations + id + ".ics", carol.token, in_app.raw.body).status, 403);
-  EXPECT_EQ(s.call("DELETE", invitations + id + ".ics", carol.token).status, 403);
+  // Carol's application accepts: her answer is taken, nothing else.
+  std::string accepted = in_app.raw.body;
+  const auto at = accepted.find("PARTSTAT=TENTATIVE");
+  accepted.replace(at, 18, "PARTSTAT=ACCEPTED");
+  std::string renamed = accepted;
+  renamed.replace(renamed.find("SUMMARY:Revue"), 13, "SUMMARY:Mine");
+  EXPECT_EQ(s.call("PUT", invitations + id + ".ics", carol.token, renamed, {{"If-Match", "\"0\""}})
+                .status,
+            412);
+  EXPECT_EQ(s.call("PUT", invitations + id + ".ics", carol.token, renamed,
+                   {{"If-Match", in_app.raw.header("ETag").value_or("")}})
+                .status,
+            204);
+  seen = s.call("GET", path, k.a.token);
+  EXPECT_EQ(str(seen.body, "title"), "Revue");
+  EXPECT_EQ(attendees_of(seen.body)[1], carol.email + ":accepted");
+  // Nothing new is made there.
+  auto made = s.call("PUT", invitations + "new.ics", carol.token, accepted);
+  EXPECT_EQ(made.status, 403);
+  EXPECT_NE(made.raw.body.find("need-privileges"), std::string::npos) << made.raw.body;
+  EXPECT_EQ(
+      s.call("PUT", invitations + id + ".ics", carol.token, accepted.substr(0, accepted.size() / 2))
+          .status,
+      403);
   EXPECT_EQ(
       s.call("GET", "/dav/calendars/" + dave.id.str() + "/invitations/" + id + ".ics", dave.token)
           .status,
       404);
+
+  // Deleted from her application: declined, and no longer listed there.
+  ASSERT_EQ(s.call("DELETE", invitations + id + ".ics", carol.token).status, 204);
+  EXPECT_EQ(s.call("GET", invitations + id + ".ics", carol.token).status, 404);
+  EXPECT_EQ(answers(k, carol), std::vector<std::string>{"Revue:declined"});
 
   // A new list keeps the answers of those who stay; Carol leaves it.
   auto changed = k.patch(k.a, id,

@@ -189,7 +189,7 @@ Result<std::vector<Object>> Service::feed_objects(db::Conn& c, const Calendar& c
   std::vector<Object> out;
   if (cal.feed == kInvitations) {
     // The events the owner is invited to in calendars they do not read
-    // (those they read show them already).
+    // (those they read show them already), but those they declined.
     RUCHE_TRY(auto invited, store::invitations_of(c, cal.col.owner, INT64_MIN, dav::kForever));
     RUCHE_TRY(auto accesses, p_.authz.accesses_in(c, UserId(cal.col.owner)));
     for (auto& [o, answer] : invited) {
@@ -197,7 +197,7 @@ Result<std::vector<Object>> Service::feed_objects(db::Conn& c, const Calendar& c
       const bool reads = ws && std::any_of(accesses.begin(), accesses.end(), [&](const auto& a) {
                            return a.workspace_id == *ws && a.right("calendar") != Access::none;
                          });
-      if (reads) continue;
+      if (reads || answer == "DECLINED") continue;
       o.name = o.id.str() + ".ics";
       o.etag = etag_of(o);
       out.push_back(std::move(o));
@@ -238,13 +238,12 @@ Result<Calendar> Service::reach_segment(db::Conn& c, const UserId& user, std::st
                                         Access need) {
   if (segment == "personal") return reach(c, user, Collection::personal(user), need);
   if (segment == kInvitations) {
-    if (need == Access::write)
-      return fail(Errc::forbidden, "invitations are answered in Ruche; the organizer changes them",
-                  "read_only");
+    // Written only by answers (put_answer, remove_named).
     Calendar cal;
     cal.col = {"i:" + user.str(), std::nullopt, user.str()};
     cal.segment = kInvitations;
     cal.display_name = "Invitations";
+    cal.writable = true;
     cal.feed = kInvitations;
     return cal;
   }
@@ -450,6 +449,7 @@ Result<Service::Put> Service::put(const Caller& caller, const std::string& segme
                                   const std::optional<std::string>& if_match,
                                   bool if_none_match_any) {
   if (!valid_name(name)) return fail(Errc::invalid, "not a resource name", "bad_path");
+  if (segment == kInvitations) return put_answer(caller, name, ics, if_match, if_none_match_any);
   RUCHE_TRY(const platform::ModuleDef* feed, feed_writer(caller, segment));
   if (feed) {
     platform::CalendarPut request{name, std::move(ics), if_match, if_none_match_any};
@@ -480,6 +480,16 @@ Result<Service::Put> Service::put(const Caller& caller, const std::string& segme
 Result<void> Service::remove_named(const Caller& caller, const std::string& segment,
                                    const std::string& name,
                                    const std::optional<std::string>& if_match) {
+  if (segment == kInvitations) {
+    // Deleting an invitation from one's calendar declines it (RFC 6638
+    // section 3.2.2.2); declined, it leaves the collection.
+    return p_.db.write([&](db::Conn& c) -> Result<void> {
+      RUCHE_TRY(auto found, invitation_named(c, caller, name, if_match));
+      RUCHE_TRY([[maybe_unused]] auto o,
+                set_partstat(c, found.first, found.second.email, "DECLINED"));
+      return {};
+    });
+  }
   RUCHE_TRY(const platform::ModuleDef* feed, feed_writer(caller, segment));
   if (feed) return feed->calendar_delete(caller, workspace_of_feed(segment), name, if_match);
   return p_.db.write([&](db::Conn& c) -> Result<void> {
@@ -769,6 +779,53 @@ Result<Object> Service::reply(const Caller& caller, const EventId& id,
     if (me == list.end())
       return fail(Errc::forbidden, "you are not invited to this event", "not_invited");
     return set_partstat(c, found.first, me->email, partstat);
+  });
+}
+
+Result<std::pair<Object, store::Attendee>> Service::invitation_named(
+    db::Conn& c, const Caller& caller, const std::string& name,
+    const std::optional<std::string>& if_match) {
+  RUCHE_TRY(Calendar cal, reach_segment(c, caller.user_id, kInvitations, Access::read));
+  RUCHE_TRY(auto listed, feed_objects(c, cal));
+  auto o =
+      std::find_if(listed.begin(), listed.end(), [&](const Object& x) { return x.name == name; });
+  if (o == listed.end()) return fail(Errc::not_found, "no such invitation");
+  if (if_match && !dav::etag_listed(*if_match, etag_of(*o), false))
+    return fail(Errc::precondition_failed, "the event changed since", "precondition_failed");
+  RUCHE_TRY(auto list, store::attendees(c, o->id));
+  for (auto& a : list)
+    if (a.user_id == caller.user_id.str()) return std::make_pair(std::move(*o), std::move(a));
+  return fail(Errc::not_found, "no such invitation");
+}
+
+Result<Service::Put> Service::put_answer(const Caller& caller, const std::string& name,
+                                         const std::string& ics,
+                                         const std::optional<std::string>& if_match,
+                                         bool if_none_match_any) {
+  RUCHE_TRY([[maybe_unused]] auto checked, dav::inspect(ics));
+  return p_.db.write([&](db::Conn& c) -> Result<Put> {
+    auto found = invitation_named(c, caller, name, if_match);
+    if (!found && found.error().code == Errc::not_found)
+      return fail(Errc::forbidden, "events are not made here: this calendar holds invitations",
+                  "read_only");
+    if (!found) return tl::unexpected(found.error());
+    if (if_none_match_any)
+      return fail(Errc::precondition_failed, "this name is taken", "precondition_failed");
+    // An attendee changes their own answer (RFC 6638 section 3.2.2.1); the
+    // rest of the event is the organizer's, and is left as it is.
+    std::string partstat;
+    for (const auto& a : dav::participants(ics).attendees)
+      if (a.email == found->second.email) partstat = a.partstat;
+    Put out;
+    out.object = found->first;
+    out.as_sent = false;
+    if (!partstat.empty() && partstat != found->second.partstat) {
+      if (partstat != "ACCEPTED" && partstat != "DECLINED" && partstat != "TENTATIVE")
+        return fail(Errc::forbidden, "an answer is ACCEPTED, DECLINED or TENTATIVE",
+                    "valid-calendar-object-resource");
+      RUCHE_TRY(out.object, set_partstat(c, found->first, found->second.email, partstat));
+    }
+    return out;
   });
 }
 

@@ -198,6 +198,18 @@ class Service {
   // The email to `to` about `event` (REQUEST or CANCEL).
   platform::Mail invitation_mail(const Object& event, const store::Attendee& to,
                                  std::string_view method) const;
+  // The caller's invitation `name` ("<event id>.ics") in their invitations
+  // calendar, with them as attendee; precondition_failed when `if_match`
+  // does not name its ETag. Errors: not_found.
+  Result<std::pair<Object, store::Attendee>> invitation_named(
+      db::Conn& c, const platform::Caller& caller, const std::string& name,
+      const std::optional<std::string>& if_match);
+  // A PUT in the invitations calendar: the caller's PARTSTAT in `ics`
+  // becomes their answer; nothing else is taken. forbidden "read_only" for
+  // a new name.
+  Result<Put> put_answer(const platform::Caller& caller, const std::string& name,
+                         const std::string& ics, const std::optional<std::string>& if_match,
+                         bool if_none_match_any);
   // The caller's invitation to `id` changed to `partstat`, in `c`.
   Result<Object> set_partstat(db::Conn& c, const Object& event, const std::string& email,
                               const std::string& partstat);
