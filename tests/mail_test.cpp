@@ -87,6 +87,16 @@ class SmtpSink {
   pid_t pid_ = -1;
 };
 
+// Messages until `n` arrived (or 5 s passed).
+std::vector<std::string> wait_for(const SmtpSink& sink, std::size_t n) {
+  std::vector<std::string> mails;
+  for (int i = 0; i < 100 && mails.size() < n; ++i) {
+    mails = sink.messages();
+    if (mails.size() < n) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return mails;
+}
+
 TEST(Mail, InvitationEmailIsSentThroughSmtp) {
   SmtpSink sink;
   TestServer s([&](app::Config& c) {
@@ -104,11 +114,7 @@ TEST(Mail, InvitationEmailIsSentThroughSmtp) {
   ASSERT_EQ(inv.status, 201) << inv.raw.body;
   EXPECT_TRUE(inv.body.at("emailed").as_bool());
   std::string url(inv.body.at("url").as_string());
-  std::vector<std::string> mails;
-  for (int i = 0; i < 50 && mails.empty(); ++i) {
-    mails = sink.messages();
-    if (mails.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  auto mails = wait_for(sink, 1);
   ASSERT_EQ(mails.size(), 1u);
   const std::string& m = mails[0];
   EXPECT_NE(m.find("To: <invitee@partner.example>"), std::string::npos) << m;
@@ -116,16 +122,6 @@ TEST(Mail, InvitationEmailIsSentThroughSmtp) {
   EXPECT_NE(m.find("Subject: =?UTF-8?B?"), std::string::npos);
   EXPECT_NE(m.find("Content-Type: text/plain; charset=utf-8"), std::string::npos);
   EXPECT_EQ(m.find("Bcc:"), std::string::npos);
-}
-
-// Messages until `n` arrived (or 5 s passed).
-std::vector<std::string> wait_for(const SmtpSink& sink, std::size_t n) {
-  std::vector<std::string> mails;
-  for (int i = 0; i < 100 && mails.size() < n; ++i) {
-    mails = sink.messages();
-    if (mails.size() < n) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return mails;
 }
 
 // The iCalendar part of an iMIP message (base64 in a multipart), decoded.
