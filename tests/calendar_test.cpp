@@ -365,6 +365,9 @@ TEST(Calendar, ColleaguesAreInvitedAndAnswer) {
   Account carol = s.user("Carol"), dave = s.user("Dave");
   const std::string other = s.workspace(k.a, "Autre", {"chat"});
   s.join(k.a, other, carol);
+  auto alice_live = connect_events(s, k.a);
+  auto bob_live = connect_events(s, k.b);
+  auto carol_live = connect_events(s, carol);
   auto invite = [&](json::array who) {
     json::object f{{"title", "Revue"},
                    {"start", "2027-03-10T09:00:00Z"},
@@ -382,6 +385,14 @@ TEST(Calendar, ColleaguesAreInvitedAndAnswer) {
             (std::vector<std::string>{k.b.email + ":needs-action", carol.email + ":needs-action",
                                       "zoe@example.org:needs-action"}));
   EXPECT_EQ(str(r.body.at("attendees").at(1), "name"), "Carol");  // found by her address
+  // Colleagues hear of it live, wherever the event is.
+  for (auto* live : {bob_live.get(), carol_live.get()}) {
+    auto notice = until(*live, "calendar.invited");
+    ASSERT_TRUE(notice.is_object());
+    EXPECT_EQ(str(notice.at("data"), "id"), id);
+    EXPECT_EQ(str(notice.at("data"), "title"), "Revue");
+    EXPECT_EQ(str(notice.at("data").at("organizer"), "email"), k.a.email);
+  }
 
   // Nobody outside Alice's workspaces by id; not Alice herself; nothing made.
   EXPECT_EQ(invite({json::object{{"user_id", dave.id.str()}}}).error_code(), "invalid_attendees");
@@ -409,6 +420,11 @@ TEST(Calendar, ColleaguesAreInvitedAndAnswer) {
   };
   auto yes = reply(k.b, "accepted");
   ASSERT_EQ(yes.status, 200) << yes.raw.body;
+  auto answered = until(*alice_live, "calendar.answered");  // the organizer hears of it
+  ASSERT_TRUE(answered.is_object());
+  EXPECT_EQ(str(answered.at("data"), "id"), id);
+  EXPECT_EQ(str(answered.at("data").at("attendee"), "email"), k.b.email);
+  EXPECT_EQ(str(answered.at("data").at("attendee"), "partstat"), "accepted");
   EXPECT_GT(yes.body.at("version").as_int64(), r.body.at("version").as_int64());
   EXPECT_EQ(reply(carol, "tentative").status, 200);
   EXPECT_EQ(reply(k.b, "maybe").error_code(), "invalid_partstat");
@@ -473,6 +489,9 @@ TEST(Calendar, ColleaguesAreInvitedAndAnswer) {
             (std::vector<std::string>{k.b.email + ":accepted", "zoe@example.org:needs-action"}));
   EXPECT_TRUE(answers(k, carol).empty());
   EXPECT_EQ(s.call("GET", path, carol.token).status, 404);
+  auto cancelled = until(*carol_live, "calendar.invitation_cancelled");
+  ASSERT_TRUE(cancelled.is_object());
+  EXPECT_EQ(str(cancelled.at("data"), "id"), id);
   EXPECT_EQ(s.call("GET", invitations + id + ".ics", carol.token).status, 404);
   // A title change alone leaves the list as it is.
   ASSERT_EQ(k.patch(k.a, id, {{"title", "Revue annuelle"}}).status, 200);

@@ -813,6 +813,14 @@ void EventHub::dispatch(const bus::Event& e) {
       // dropped connection takes), which also brings workspaces joined and
       // credentials revoked meanwhile. Their retries are spread by jitter.
       for (auto& c : every_connection()) c->close(1012, "events resync");
+    } else if (e.type == kUserNotice) {
+      // One person's notice (Outbox::notify), to each of their connections here.
+      const auto* d = data.if_object();
+      const auto* inner = d ? d->if_contains("data") : nullptr;
+      const std::string type = string_field(data, "type");
+      if (!inner || !inner->is_object() || type.empty()) return;
+      auto frame = frame_of(type, "", inner->as_object());
+      for (auto& c : collect(by_user_, string_field(data, "user_id"))) c->send(frame);
     } else if (e.type == "settings.updated") {
       // Branding changed: every open client reloads it.
       auto frame = frame_of("settings.updated", "", json::object{});

@@ -74,6 +74,11 @@ void Outbox::publish_control(std::string_view type, const json::value& data) {
   bus_.publish(e);
 }
 
+void Outbox::notify(db::Conn& c, const UserId& user, std::string_view type, json::object data) {
+  json::object notice{{"user_id", user.str()}, {"type", type}, {"data", std::move(data)}};
+  c.on_commit([this, notice = std::move(notice)] { publish_control(kUserNotice, notice); });
+}
+
 Result<std::vector<bus::Event>> Outbox::since(db::Database& db, const WorkspaceId& ws,
                                               std::int64_t since, int limit) const {
   return db.read([&](db::Conn& c) -> Result<std::vector<bus::Event>> {

@@ -21,6 +21,9 @@
 
 namespace ruche::platform {
 
+// The control event that carries Outbox::notify()'s notices between nodes.
+inline constexpr std::string_view kUserNotice = "user.notice";
+
 class Outbox {
  public:
   Outbox(bus::Bus& bus, const Clock& clock) : bus_(bus), clock_(clock) {}
@@ -43,6 +46,11 @@ class Outbox {
   // Publishes an instance-level control event (not persisted, no sequence):
   // session revocations, user disabled. Call after the commit.
   void publish_control(std::string_view type, const json::value& data);
+  // A notice for one person's open connections, on any node, once the
+  // transaction of `c` commits (a write() connection): an unsequenced frame
+  // `type` with `data` and no workspace. Not stored: someone offline
+  // finds what it tells in the views it points to.
+  void notify(db::Conn& c, const UserId& user, std::string_view type, json::object data);
 
   // Up to `limit` events of `ws` with seq > `since`, in order.
   Result<std::vector<bus::Event>> since(db::Database& db, const WorkspaceId& ws,

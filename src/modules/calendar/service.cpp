@@ -92,6 +92,15 @@ bool significant_change(std::string_view before, std::string_view after) {
          a->description != b->description || a->start_ms != b->start_ms || a->end_ms != b->end_ms;
 }
 
+// What a live notice about an invitation says of its event.
+json::object notice_of(const Object& event) {
+  json::object j = to_json(event);
+  json::object out;
+  for (const char* key : {"id", "workspace_id", "title", "start", "end", "all_day", "organizer"})
+    out[key] = j[key];
+  return out;
+}
+
 // "2026-12-10 09:00 UTC", or the date alone for all-day times.
 std::string when_text(std::int64_t ms, bool all_day) {
   const std::string iso = format_iso8601(ms);
@@ -739,6 +748,13 @@ Result<void> Service::schedule(db::Conn& c, const UserId& author, const Object* 
     }
     RUCHE_CHECK(store::set_attendees(c, after->id, now));
   }
+  // Colleagues hear of it live: invited, or no longer (removed, deleted).
+  for (const auto& a : now)
+    if (a.user_id && find(was, a.email) == was.end())
+      p_.outbox.notify(c, UserId(*a.user_id), "calendar.invited", notice_of(*after));
+  for (const auto& a : was)
+    if (a.user_id && find(now, a.email) == now.end())
+      p_.outbox.notify(c, UserId(*a.user_id), "calendar.invitation_cancelled", notice_of(*before));
   if (!p_.mail_queue.enabled()) return {};
   // Email goes to external attendees; colleagues find invitations in Ruche.
   const bool changed = before && after && significant_change(before->ics, after->ics);
@@ -765,7 +781,20 @@ Result<Object> Service::set_partstat(db::Conn& c, const Object& event, const std
   RUCHE_TRY(next.ics, dav::set_partstat(event.ics, email, partstat, p_.clock.now_ms()));
   Calendar cal;
   cal.col = collection_of(event.collection_id);
-  return store_object(c, UserId(event.created_by), cal, std::move(next), &event);
+  RUCHE_TRY(Object stored, store_object(c, UserId(event.created_by), cal, std::move(next), &event));
+  // The organizer hears of the answer live.
+  if (auto organizer = dav::participants(stored.ics).organizer) {
+    RUCHE_TRY(auto user, store::user_with_email(c, organizer->email));
+    if (user) {
+      json::object notice = notice_of(stored);
+      for (const auto& a : dav::participants(stored.ics).attendees)
+        if (a.email == email)
+          notice["attendee"] = json::object{
+              {"email", a.email}, {"name", a.name}, {"partstat", partstat_json(a.partstat)}};
+      p_.outbox.notify(c, UserId(*user), "calendar.answered", std::move(notice));
+    }
+  }
+  return stored;
 }
 
 Result<Object> Service::reply(const Caller& caller, const EventId& id,

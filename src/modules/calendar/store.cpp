@@ -268,6 +268,12 @@ Result<std::optional<Person>> colleague_by_id(db::Conn& c, const std::string& us
   return colleague(c, user_id, "id", id);
 }
 
+Result<std::optional<std::string>> user_with_email(db::Conn& c, const std::string& email) {
+  RUCHE_TRY(auto row, c.query_one("SELECT id FROM users WHERE email = $1", {email}));
+  if (!row) return std::optional<std::string>{};
+  return std::optional<std::string>(row->text(0));
+}
+
 Result<std::vector<Attendee>> attendees(db::Conn& c, const EventId& object_id) {
   std::vector<Attendee> out;
   RUCHE_CHECK(c.each(std::string("SELECT ") + kAttendeeColumns +

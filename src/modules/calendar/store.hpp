@@ -69,6 +69,8 @@ struct Attendee {
   std::string partstat;                // as the object says it
   std::string token_hash;              // an external attendee's answer link; "" for a colleague
 };
+// The account with this address, if any (an event's organizer).
+Result<std::optional<std::string>> user_with_email(db::Conn& c, const std::string& email);
 Result<std::vector<Attendee>> attendees(db::Conn& c, const EventId& object_id);
 // Replaces the object's attendees.
 Result<void> set_attendees(db::Conn& c, const EventId& object_id,
