@@ -1,7 +1,9 @@
 // The shared calendar end to end, in Chromium (Paris time, French),
 // against a real server (started by run.sh). Three people in three browser
 // contexts: the owner of a workspace, a member invited into it, and a
-// member whose calendar right is read. The scenarios run in order and
+// member whose calendar right is read; invitations between them (an
+// event of the workspace's calendar, one of the owner's personal
+// calendar answered from the home page). The scenarios run in order and
 // share state. Screenshots: build/e2e/calendar-*.png.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -33,6 +35,8 @@ const MEETING = 'Réunion de chantier';
 const MEETING_2 = 'Réunion de chantier, lots 2 et 3';
 const DELIVERY = 'Livraison des tuiles';
 const WEEKLY = 'Point hebdomadaire';
+const INVITED = 'Revue des plans d’exécution';
+const PRIVATE = 'Visite de la carrière';
 
 let browser;
 let owner;
@@ -413,4 +417,144 @@ test('the member’s home page lists the next days, each opening its calendar', 
   await memberPage.getByRole('dialog', { name: title }).waitFor();
   await chip(memberPage, tomorrow, title).waitFor();
   assertNoConsoleErrors(member, 'member');
+});
+
+test('the owner invites the member from the event form; the member accepts from the week', async () => {
+  const day = addDays(D, 5);
+  await ownerPage.goto(calendarUrl(`?date=${day}`));
+  await cell(ownerPage, day).waitFor();
+  await ownerPage.getByRole('button', { name: 'Nouvel événement', exact: true }).click();
+  const dialog = ownerPage.getByRole('dialog', { name: 'Nouvel événement' });
+  await dialog.getByLabel('Titre', { exact: true }).fill(INVITED);
+  await dialog.getByLabel('Date de début', { exact: true }).fill(day);
+  await dialog.getByLabel('Heure de début', { exact: true }).fill('11:00');
+  // The member, picked by name among the suggestions.
+  await dialog.getByRole('combobox', { name: 'Inviter une personne' }).fill('Jules');
+  await dialog.getByRole('option', { name: new RegExp(MEMBER.name) }).click();
+  await dialog
+    .getByRole('list', { name: 'Participants' })
+    .getByText(MEMBER.name, { exact: true })
+    .waitFor();
+  await shot(ownerPage, 'calendar-13-new-event-attendee');
+  let violations = await axe(ownerPage);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  await dialog.getByRole('button', { name: 'Créer l’événement' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await chip(ownerPage, day, INVITED).waitFor();
+  const created = await eventByTitle(ownerPage, INVITED);
+  assert.equal(created.organizer?.email, env.admin.email);
+  assert.deepEqual(
+    created.attendees.map((a) => [a.email, a.partstat]),
+    [[MEMBER.email, 'needs-action']],
+  );
+
+  // The member's week: the event says it is an invitation not answered.
+  await memberPage.goto(calendarUrl(`?view=week&date=${day}`));
+  const block = chip(memberPage, day, INVITED);
+  await block.waitFor();
+  assert.match(await block.getAttribute('class'), /\bcal-chip--pending\b/);
+  await cell(memberPage, day)
+    .getByRole('button', { name: new RegExp(`^11:00.*${INVITED}.*, Invitation, sans réponse$`) })
+    .waitFor();
+  await shot(memberPage, 'calendar-14-week-invitation');
+  await block.click();
+  const details = memberPage.getByRole('dialog', { name: INVITED });
+  const answers = details.getByRole('group', { name: 'Participerez-vous ?' });
+  await answers.getByText('Sans réponse').waitFor();
+  await answers.getByRole('button', { name: 'Accepter' }).click();
+  await memberPage.getByText('Réponse envoyée : Accepté').waitFor();
+  await answers.getByRole('button', { name: 'Accepter', pressed: true }).waitFor();
+  await answers.getByText('Accepté', { exact: true }).waitFor();
+  await details.getByRole('button', { name: 'Fermer' }).click();
+  await details.waitFor({ state: 'detached' });
+  // The week no longer shows it pending.
+  await cell(memberPage, day)
+    .locator('.cal-block.cal-chip--pending')
+    .waitFor({ state: 'detached' });
+  await chip(memberPage, day, INVITED).waitFor();
+
+  // The owner opens the event again: the member's answer.
+  await chip(ownerPage, day, INVITED).click();
+  const mine = ownerPage.getByRole('dialog', { name: INVITED });
+  const jules = mine
+    .getByRole('list', { name: 'Participants' })
+    .getByRole('listitem')
+    .filter({ hasText: MEMBER.name });
+  await jules.getByText('Accepté', { exact: true }).waitFor();
+  await shot(ownerPage, 'calendar-15-answer-seen');
+  violations = await axe(ownerPage);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  await mine.getByRole('button', { name: 'Fermer' }).click();
+  await mine.waitFor({ state: 'detached' });
+  const answered = await eventByTitle(ownerPage, INVITED);
+  assert.deepEqual(
+    answered.attendees.map((a) => [a.email, a.partstat]),
+    [[MEMBER.email, 'accepted']],
+  );
+  assertNoConsoleErrors(owner, 'owner', [/status of 412/]);
+  assertNoConsoleErrors(member, 'member');
+});
+
+test('the reader declines from the home page an invitation to the owner’s personal calendar', async () => {
+  const readerId = (await ok(readerPage, 'GET', '/me')).id;
+  const tomorrow = addDays(TODAY, 1);
+  const event = await ok(ownerPage, 'POST', '/me/calendar/events', {
+    title: PRIVATE,
+    location: 'Carrière de Belbèze',
+    start: new Date(`${tomorrow}T06:00:00Z`).toISOString(),
+    end: new Date(`${tomorrow}T07:00:00Z`).toISOString(),
+    all_day: false,
+    timezone: 'Europe/Paris',
+    attendees: [{ user_id: readerId }],
+  });
+  assert.equal(event.workspace_id, null);
+  assert.deepEqual(
+    event.attendees.map((a) => [a.email, a.partstat]),
+    [[READER.email, 'needs-action']],
+  );
+  // The reader cannot open the owner's calendar: the event is no link.
+  await readerPage.goto(`${env.url}/`);
+  const agenda = readerPage.getByRole('region', { name: 'Agenda' });
+  const entry = agenda.locator('.agenda__item', { hasText: PRIVATE });
+  await entry.getByText('Sans réponse', { exact: true }).waitFor();
+  await entry.getByText('Invitation', { exact: true }).waitFor();
+  assert.equal(await entry.getByRole('link').count(), 0);
+  const answers = entry.getByRole('group', { name: `Participerez-vous à « ${PRIVATE} » ?` });
+  await shot(readerPage, 'calendar-16-agenda-invitation', agenda);
+  let violations = await axe(readerPage);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  await answers.getByRole('button', { name: 'Refuser' }).click();
+  await readerPage.getByText('Réponse envoyée : Refusé').waitFor();
+  await answers.getByRole('button', { name: 'Refuser', pressed: true }).waitFor();
+  await entry.getByText('Refusé', { exact: true }).waitFor();
+  const answered = await ok(ownerPage, 'GET', `/calendar/events/${event.id}`);
+  assert.deepEqual(
+    answered.attendees.map((a) => [a.email, a.partstat]),
+    [[READER.email, 'declined']],
+  );
+
+  // Its details, read-only, from the entry.
+  await entry.getByRole('button', { name: PRIVATE, exact: true }).click();
+  const details = readerPage.getByRole('dialog', { name: PRIVATE });
+  await details.getByText('Carrière de Belbèze').waitFor();
+  await details.getByText(`Organisé par ${env.admin.name}`).waitFor();
+  await details
+    .getByRole('list', { name: 'Participants' })
+    .getByRole('listitem')
+    .filter({ hasText: `${READER.name} (vous)` })
+    .getByText('Refusé', { exact: true })
+    .waitFor();
+  await details
+    .getByRole('group', { name: 'Participerez-vous ?' })
+    .getByRole('button', { name: 'Refuser', pressed: true })
+    .waitFor();
+  assert.equal(await details.getByRole('button', { name: 'Modifier' }).count(), 0);
+  assert.equal(await details.getByRole('button', { name: 'Supprimer' }).count(), 0);
+  await shot(readerPage, 'calendar-17-invitation-details');
+  violations = await axe(readerPage);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  await details.getByRole('button', { name: 'Fermer' }).click();
+  await details.waitFor({ state: 'detached' });
+  assertNoConsoleErrors(owner, 'owner', [/status of 412/]);
+  assertNoConsoleErrors(reader, 'reader', [/status of 403/]);
 });

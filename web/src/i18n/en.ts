@@ -792,6 +792,8 @@ export const en: Record<MessageKey, Message> = {
   'calendar.organized_by': 'Organized by {name}',
   'calendar.you': '{name} (you)',
   'calendar.reply_question': 'Will you attend?',
+  'calendar.reply_to': 'Will you attend “{title}”?',
+  'calendar.invitation': 'Invitation',
   'calendar.your_answer': 'Your answer:',
   'calendar.reply.accepted': 'Accept',
   'calendar.reply.tentative': 'Maybe',

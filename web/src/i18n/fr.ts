@@ -812,6 +812,8 @@ export const fr = {
   'calendar.organized_by': 'Organisé par {name}',
   'calendar.you': '{name} (vous)',
   'calendar.reply_question': 'Participerez-vous ?',
+  'calendar.reply_to': 'Participerez-vous à « {title} » ?',
+  'calendar.invitation': 'Invitation',
   'calendar.your_answer': 'Votre réponse :',
   'calendar.reply.accepted': 'Accepter',
   'calendar.reply.tentative': 'Peut-être',

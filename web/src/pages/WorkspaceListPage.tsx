@@ -16,7 +16,8 @@ import { useWorkspaces } from '../workspaces';
 const Markdown = lazy(() => import('../markdown/SafeHtml'));
 // The caller's open tasks, where a workspace has tasks (a chunk of the tasks module).
 const MyTasks = lazy(() => import('../modules/tasks/components/MyTasks'));
-// The next 7 days of the calendars the person reads (a chunk of the calendar module).
+// The next 7 days of the calendars the person reads and of their invitations
+// (a chunk of the calendar module; it shows nothing where there is neither).
 const Agenda = lazy(() => import('../modules/calendar/components/Agenda'));
 
 export default function WorkspaceListPage() {
@@ -75,7 +76,7 @@ export default function WorkspaceListPage() {
         <div className="home-cards">
           <Suspense fallback={null}>
             {active.some((w) => w.modules.includes('tasks')) ? <MyTasks /> : null}
-            {active.some((w) => w.modules.includes('calendar')) ? <Agenda /> : null}
+            <Agenda />
           </Suspense>
         </div>
       ) : null}

@@ -1,11 +1,26 @@
 // "Agenda" on the workspaces page: the next 7 days of every calendar the
-// person reads, in one call, by day, each entry a link to its calendar.
+// person reads, in one call, by day, each entry a link to its calendar;
+// invitations answered from their entry, and those whose calendar cannot
+// be opened read in a dialog.
+import { act } from 'react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { api, ApiError, type Workspace } from '../../../api';
+import {
+  api,
+  ApiError,
+  type CalendarEvent,
+  type CalendarOccurrence,
+  type Workspace,
+} from '../../../api';
+import { ToastProvider } from '../../../notifications/toasts';
 import { mountPoint } from '../../../test/mount';
 import { WorkspacesProvider } from '../../../workspaces';
-import { allDay, occurrence } from '../logic/fixtures.test-util';
+import { allDay, calendarEvent, occurrence } from '../logic/fixtures.test-util';
 import Agenda, { AGENDA_SHOWN, agendaDays, firstEntries } from './Agenda';
+
+vi.mock('../../../session', async (original) => ({
+  ...(await original<typeof import('../../../session')>()),
+  useMe: () => ({ id: 'me', name: 'Camille Durand', email: 'camille@ruche.test' }),
+}));
 
 const ui = mountPoint();
 
@@ -14,6 +29,12 @@ const ws = (id: string, name: string, modules = ['calendar']) =>
 
 beforeAll(() => {
   process.env.TZ = 'Europe/Paris';
+  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
+    this.open = true;
+  };
+  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
+    this.open = false;
+  };
 });
 
 beforeEach(() => {
@@ -28,10 +49,44 @@ afterEach(() => {
 
 async function show() {
   await ui.render(
-    <WorkspacesProvider userId="me">
-      <Agenda />
-    </WorkspacesProvider>,
+    <ToastProvider>
+      <WorkspacesProvider userId="me">
+        <Agenda />
+      </WorkspacesProvider>
+    </ToastProvider>,
   );
+}
+
+const items = () => [...ui.host.querySelectorAll<HTMLElement>('.agenda__item')];
+const item = (title: string) => items().find((li) => li.textContent?.includes(title));
+const button = (label: string, within: ParentNode = document) =>
+  [...within.querySelectorAll<HTMLButtonElement>('button')].find((b) => b.textContent === label);
+const pressed = (within: ParentNode | undefined) =>
+  ['Accept', 'Maybe', 'Decline'].map((l) =>
+    within ? button(l, within)?.getAttribute('aria-pressed') : undefined,
+  );
+/** The dialog on top (the last open one). */
+const dialog = () => [...document.querySelectorAll<HTMLDialogElement>('dialog[open]')].pop();
+const toasts = () => document.querySelector('.toasts')?.textContent ?? '';
+// Intl separates some parts with narrow or thin spaces: compared as plain spaces.
+const plain = (s: string | null | undefined) => (s ?? '').replace(/[\u202f\u2009\u00a0]/g, ' ');
+
+/** The server's side of answers: the list as answered so far, reply() changing it. */
+function serveAnswers(list: CalendarOccurrence[], event?: CalendarEvent) {
+  let now = list;
+  const mine = vi.spyOn(api.calendar, 'mine').mockImplementation(async () => now);
+  const reply = vi.spyOn(api.calendar, 'reply').mockImplementation(async (id, partstat) => {
+    now = now.map((o) => (o.event_id === id ? { ...o, partstat } : o));
+    const e = event ?? calendarEvent(id);
+    return {
+      ...e,
+      version: e.version + 1,
+      attendees: e.attendees.map((a) =>
+        a.email === 'camille@ruche.test' ? { ...a, partstat } : a,
+      ),
+    };
+  });
+  return { mine, reply };
 }
 
 describe('the agenda', () => {
@@ -156,5 +211,232 @@ describe('the entries listed', () => {
       left: 2,
     });
     expect(firstEntries(days, AGENDA_SHOWN).left).toBe(0);
+  });
+});
+
+describe('invitations in the agenda', () => {
+  it('answers one from its entry, and shows the answer at once', async () => {
+    vi.spyOn(api.workspaces, 'list').mockResolvedValue([ws('w1', 'Chantier')]);
+    const { mine, reply } = serveAnswers([
+      occurrence('a', '2026-12-10T08:00:00Z', '2026-12-10T09:00:00Z', {
+        title: 'Asked',
+        partstat: 'needs-action',
+      }),
+      occurrence('b', '2026-12-10T10:00:00Z', '2026-12-10T11:00:00Z', { title: 'Mine' }),
+    ]);
+    await show();
+    await vi.waitFor(() => expect(items()).toHaveLength(2));
+    // Its calendar opens: still a link to it.
+    expect(item('Asked')?.querySelector('a')?.getAttribute('href')).toBe(
+      '/w/w1/calendar/a?date=2026-12-10',
+    );
+    const group = item('Asked')?.querySelector('[role="group"]');
+    expect(group?.getAttribute('aria-label')).toBe('Will you attend “Asked”?');
+    expect(pressed(group ?? undefined)).toEqual(['false', 'false', 'false']);
+    // Not invited: no answers.
+    expect(item('Mine')?.querySelector('[role="group"]')).toBeNull();
+
+    await act(async () => (group ? button('Accept', group) : undefined)?.click());
+    expect(reply).toHaveBeenCalledWith('a', 'accepted');
+    const answered = item('Asked');
+    expect(pressed(answered?.querySelector('[role="group"]') ?? undefined)).toEqual([
+      'true',
+      'false',
+      'false',
+    ]);
+    expect(answered?.className).toBe('agenda__item');
+    expect(answered?.querySelector('.tag')).toBeNull();
+    expect(toasts()).toContain('Answer sent: Accepted');
+    // And the days are read again.
+    await act(() => vi.waitFor(() => expect(mine).toHaveBeenCalledTimes(2)));
+    expect(pressed(item('Asked')?.querySelector('[role="group"]') ?? undefined)).toEqual([
+      'true',
+      'false',
+      'false',
+    ]);
+  });
+
+  it('says what the server refused in an answer', async () => {
+    vi.spyOn(api.workspaces, 'list').mockResolvedValue([ws('w1', 'Chantier')]);
+    vi.spyOn(api.calendar, 'mine').mockResolvedValue([
+      occurrence('a', '2026-12-10T08:00:00Z', '2026-12-10T09:00:00Z', {
+        title: 'Asked',
+        partstat: 'tentative',
+      }),
+    ]);
+    vi.spyOn(api.calendar, 'reply').mockRejectedValue(new ApiError(403, 'not_invited', 'x'));
+    await show();
+    await vi.waitFor(() => expect(items()).toHaveLength(1));
+    const group = item('Asked')?.querySelector('[role="group"]') ?? undefined;
+    await act(async () => (group ? button('Decline', group) : undefined)?.click());
+    await vi.waitFor(() => expect(toasts()).toContain('You are not invited to this event.'));
+    expect(pressed(item('Asked')?.querySelector('[role="group"]') ?? undefined)).toEqual([
+      'false',
+      'true',
+      'false',
+    ]);
+  });
+
+  it('lists those whose calendar cannot be opened, not as links', async () => {
+    // Bureau: a workspace whose calendar the person may not open.
+    vi.spyOn(api.workspaces, 'list').mockResolvedValue([
+      ws('w1', 'Chantier'),
+      ws('w2', 'Bureau', ['chat']),
+    ]);
+    serveAnswers([
+      occurrence('other', '2026-12-10T08:00:00Z', '2026-12-10T09:00:00Z', {
+        title: 'Elsewhere',
+        workspace_id: 'w2',
+        partstat: 'needs-action',
+      }),
+      occurrence('far', '2026-12-10T09:00:00Z', '2026-12-10T10:00:00Z', {
+        title: 'Unknown place',
+        workspace_id: 'w9',
+        partstat: 'accepted',
+      }),
+      occurrence('left', '2026-12-10T10:00:00Z', '2026-12-10T11:00:00Z', {
+        title: 'Left behind',
+        workspace_id: 'w9',
+      }),
+      occurrence('theirs', '2026-12-10T11:00:00Z', '2026-12-10T12:00:00Z', {
+        title: 'Their own',
+        workspace_id: null,
+        partstat: 'needs-action',
+      }),
+    ]);
+    await show();
+    await vi.waitFor(() => expect(items()).toHaveLength(3));
+    // A workspace left: its calendar's entries go, not the invitations.
+    expect(item('Left behind')).toBeUndefined();
+    for (const title of ['Elsewhere', 'Unknown place', 'Their own']) {
+      const li = item(title);
+      expect(li?.querySelector('a')).toBeNull();
+      expect(li?.querySelector('button.agenda__title')?.textContent).toBe(title);
+      expect(li?.querySelector('[role="group"]')).not.toBeNull();
+    }
+    expect(item('Elsewhere')?.querySelector('.agenda__where')?.textContent).toBe('Bureau');
+    // Where there is no calendar of theirs to name, it says it is an invitation.
+    expect(item('Unknown place')?.querySelector('.tag')?.textContent).toBe('Invitation');
+    expect(
+      [...(item('Their own')?.querySelectorAll('.tag') ?? [])].map((x) => x.textContent),
+    ).toEqual(['Invitation', 'Not answered']);
+    expect(ui.host.textContent).not.toContain('Personal calendar');
+  });
+
+  it('opens one whose calendar cannot be opened, read-only, and answers it there', async () => {
+    vi.spyOn(api.workspaces, 'list').mockResolvedValue([ws('w1', 'Chantier')]);
+    const event = calendarEvent('theirs', {
+      workspace_id: null,
+      title: 'Their own',
+      location: 'Salle 2',
+      description: 'Ordre du jour',
+      created_by: 'u1',
+      organizer: { email: 'alix@ruche.test', name: 'Alix Martin' },
+      attendees: [
+        { email: 'bo@ruche.test', name: 'Bo Moreau', partstat: 'accepted' },
+        { email: 'camille@ruche.test', name: 'Camille Durand', partstat: 'needs-action' },
+      ],
+    });
+    const get = vi.spyOn(api.calendar, 'get').mockResolvedValue(event);
+    const { reply } = serveAnswers(
+      [
+        occurrence('theirs', '2026-12-10T08:00:00Z', '2026-12-10T09:00:00Z', {
+          title: 'Their own',
+          workspace_id: null,
+          partstat: 'needs-action',
+        }),
+      ],
+      event,
+    );
+    await show();
+    await vi.waitFor(() => expect(items()).toHaveLength(1));
+    await act(async () => item('Their own')?.querySelector<HTMLElement>('.agenda__title')?.click());
+    await vi.waitFor(() => expect(dialog()?.textContent).toContain('Salle 2'));
+    expect(get).toHaveBeenCalledWith('theirs');
+    const d = dialog();
+    if (!d) throw new Error('no dialog');
+    expect(d.querySelector('.dialog__title')?.textContent).toBe('Their own');
+    expect(d.textContent).toContain('Organized by Alix Martin');
+    expect(d.textContent).toContain('Ordre du jour');
+    expect(
+      [...d.querySelectorAll('.cal-people--read .cal-person')].map((li) => plain(li.textContent)),
+    ).toEqual([
+      'Bo Moreau bo@ruche.test Accepted',
+      'Camille Durand (you) camille@ruche.test Not answered',
+    ]);
+    expect(d.textContent).toContain('only its organizer can change it');
+    // Read-only: answers and Close, nothing else.
+    expect([...d.querySelectorAll('button')].map((b) => b.textContent)).toEqual([
+      'Accept',
+      'Maybe',
+      'Decline',
+      'Close',
+    ]);
+    expect(plain(d.querySelector('.cal-reply__current')?.textContent)).toBe(
+      'Your answer: Not answered',
+    );
+
+    await act(async () => button('Decline', d)?.click());
+    expect(reply).toHaveBeenCalledWith('theirs', 'declined');
+    expect(plain(d.querySelector('.cal-reply__current')?.textContent)).toBe(
+      'Your answer: Declined',
+    );
+    expect(plain(d.querySelectorAll('.cal-people--read .cal-person')[1]?.textContent)).toBe(
+      'Camille Durand (you) camille@ruche.test Declined',
+    );
+    expect(toasts()).toContain('Answer sent: Declined');
+    // The entry says it too.
+    expect(item('Their own')?.className).toBe('agenda__item cal-chip--declined');
+
+    await act(async () => button('Close', d)?.click());
+    expect(dialog()).toBeUndefined();
+  });
+
+  it('says when the invitation is gone', async () => {
+    vi.spyOn(api.workspaces, 'list').mockResolvedValue([ws('w1', 'Chantier')]);
+    vi.spyOn(api.calendar, 'get').mockRejectedValue(new ApiError(404, 'not_found', 'x'));
+    vi.spyOn(api.calendar, 'mine').mockResolvedValue([
+      occurrence('gone', '2026-12-10T08:00:00Z', '2026-12-10T09:00:00Z', {
+        title: 'Gone',
+        workspace_id: null,
+        partstat: 'needs-action',
+      }),
+    ]);
+    await show();
+    await vi.waitFor(() => expect(items()).toHaveLength(1));
+    await act(async () => item('Gone')?.querySelector<HTMLElement>('.agenda__title')?.click());
+    await vi.waitFor(() =>
+      expect(dialog()?.querySelector('[role="alert"], .alert')?.textContent).toBe(
+        'This event no longer exists.',
+      ),
+    );
+  });
+
+  it('shows nothing where no workspace has the calendar and nobody invites the person', async () => {
+    vi.spyOn(api.workspaces, 'list').mockResolvedValue([ws('w1', 'Chantier', ['chat'])]);
+    const mine = vi.spyOn(api.calendar, 'mine').mockResolvedValue([
+      occurrence('x', '2026-12-10T08:00:00Z', '2026-12-10T09:00:00Z', {
+        title: 'Personal',
+        workspace_id: null,
+      }),
+    ]);
+    await show();
+    await vi.waitFor(() => expect(mine).toHaveBeenCalled());
+    await act(async () => {});
+    expect(ui.host.textContent).toBe('');
+  });
+
+  it('shows the invitations where no workspace has the calendar', async () => {
+    vi.spyOn(api.workspaces, 'list').mockResolvedValue([ws('w1', 'Chantier', ['chat'])]);
+    vi.spyOn(api.calendar, 'mine').mockResolvedValue([
+      occurrence('y', '2026-12-10T08:00:00Z', '2026-12-10T09:00:00Z', {
+        title: 'Invited',
+        workspace_id: null,
+        partstat: 'needs-action',
+      }),
+    ]);
+    await show();
+    await vi.waitFor(() => expect(items()).toHaveLength(1));
+    expect(item('Invited')?.querySelector('[role="group"]')).not.toBeNull();
   });
 });

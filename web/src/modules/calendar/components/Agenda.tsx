@@ -1,28 +1,40 @@
 // "Agenda" on the workspaces page: the next 7 days (today included) of
-// every calendar the person reads, in one call (GET /me/calendar/events),
-// by day, each entry a link to its workspace's calendar at that day (the
-// personal calendar's entries, which the web client does not show
-// elsewhere, are not links); an invitation not accepted says its answer
-// ("Not answered", "Maybe", "Declined"). Kept fresh by the live calendar
-// events.
-// Shown by the workspaces page where a workspace has the calendar; nothing
-// if the calendars cannot be read.
+// every calendar the person reads and of the events they are invited to,
+// in one call (GET /me/calendar/events), by day, each entry a link to its
+// workspace's calendar at that day (the personal calendar's entries, which
+// the web client does not show elsewhere, are not links); an invitation
+// not accepted says its answer ("Not answered", "Maybe", "Declined").
+// Every invitation has the answers (Accept, Maybe, Decline), shown at once
+// on its entry; one whose calendar the person cannot open (another
+// workspace's, the organizer's personal calendar) opens its details here
+// (InvitationDialog). Kept fresh by the live calendar events.
+// Shown by the workspaces page; nothing if the calendars cannot be read,
+// nor where no workspace has the calendar and nobody invites the person.
 import '../../../styles/modules/calendar.css';
-import { useEffect, useRef } from 'react';
-import { api, type CalendarOccurrence } from '../../../api';
+import { useEffect, useRef, useState } from 'react';
+import {
+  api,
+  type CalendarAnswer,
+  type CalendarEvent,
+  type CalendarOccurrence,
+} from '../../../api';
 import { Tag } from '../../../components/Feedback';
 import { useEvent } from '../../../events';
 import { useI18n } from '../../../i18n';
 import { Section } from '../../../layout/Page';
+import { useToast } from '../../../notifications/toasts';
 import { Link } from '../../../router/router';
+import { useMe } from '../../../session';
 import { useAsync } from '../../../util/useAsync';
 import { useWorkspaces } from '../../../workspaces';
+import { useCalendarErrorText } from '../errors';
 import { addDays, dayKey, dayStart, type DayKey } from '../logic/dates';
 import { capitalized, formatTimeRange, shortDayLabel } from '../logic/format';
-import { answerClass } from '../logic/invitations';
+import { answerClass, knownPartstat } from '../logic/invitations';
 import { compareOccurrences, daysOf, inAllDayRow } from '../logic/layout';
 import { calendarPath } from '../paths';
-import { PartstatTag } from './Attendance';
+import { PartstatTag, ReplyButtons } from './Attendance';
+import { InvitationDialog } from './InvitationDialog';
 
 /** Days shown, today included. */
 export const AGENDA_DAYS = 7;
@@ -72,11 +84,22 @@ async function nextDays(): Promise<{ today: DayKey; list: CalendarOccurrence[] }
   return { today, list: await api.calendar.mine(from, to) };
 }
 
+/** The answer being sent to an invitation. */
+interface Replying {
+  id: string;
+  answer: CalendarAnswer;
+}
+
 export default function Agenda() {
   const { t, locale } = useI18n();
+  const me = useMe();
+  const { toast } = useToast();
+  const errorText = useCalendarErrorText();
   const { workspaces } = useWorkspaces();
-  const { data, reload } = useAsync(nextDays, []);
+  const { data, reload, setData } = useAsync(nextDays, []);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const [replying, setReplying] = useState<Replying | null>(null);
+  const [opened, setOpened] = useState<CalendarOccurrence | null>(null);
 
   useEffect(
     () => () => {
@@ -95,9 +118,39 @@ export default function Agenda() {
   useEvent('calendar.*', soon);
   useEvent('hello', soon);
 
+  /** The caller's answer to an invitation: shown on its occurrences at once, the days read again. */
+  const answer = async (id: string, partstat: CalendarAnswer): Promise<CalendarEvent> => {
+    setReplying({ id, answer: partstat });
+    try {
+      const answered = await api.calendar.reply(id, partstat);
+      setData(
+        (d) =>
+          d && {
+            ...d,
+            list: d.list.map((o) => (o.event_id === id ? { ...o, partstat } : o)),
+          },
+      );
+      soon();
+      toast({
+        kind: 'success',
+        title: t('calendar.replied', { answer: t(`calendar.partstat.${partstat}`) }),
+      });
+      return answered;
+    } finally {
+      setReplying(null);
+    }
+  };
+  const busy = (id: string) => (replying?.id === id ? replying.answer : null);
+
   if (!data) return null;
   const names = new Map(workspaces.map((w) => [w.id, w.name]));
-  const known = data.list.filter((o) => o.workspace_id === null || names.has(o.workspace_id));
+  // The workspaces whose calendar the person opens (`modules` lists only those they may).
+  const opens = new Set(workspaces.filter((w) => w.modules.includes('calendar')).map((w) => w.id));
+  // An invitation is listed wherever its event is; other entries, of the workspaces known.
+  const known = data.list.filter(
+    (o) => o.workspace_id === null || names.has(o.workspace_id) || knownPartstat(o.partstat),
+  );
+  if (opens.size === 0 && !known.some((o) => knownPartstat(o.partstat))) return null;
 
   const { days, left } = firstEntries(agendaDays(known, data.today), AGENDA_SHOWN);
   const dayTitle = (day: DayKey) =>
@@ -121,46 +174,80 @@ export default function Agenda() {
             <li key={day}>
               <h3 className="agenda__day-title">{dayTitle(day)}</h3>
               <ul className="agenda__items">
-                {shown.map((o) => (
-                  <li
-                    key={`${o.event_id}|${o.recurrence_id ?? o.start ?? ''}`}
-                    className={['agenda__item', answerClass(o)].filter(Boolean).join(' ')}
-                  >
-                    <span className="agenda__time">
-                      {inAllDayRow(o) || !o.start || !o.end
-                        ? t('calendar.all_day')
-                        : formatTimeRange(o.start, o.end, locale)}
-                    </span>
-                    <span className="agenda__what">
-                      {o.workspace_id ? (
-                        <Link
-                          className="agenda__title"
-                          to={calendarPath(o.workspace_id, { eventId: o.event_id, day })}
-                        >
-                          {o.title.trim() || t('calendar.untitled')}
-                        </Link>
-                      ) : (
-                        <span className="agenda__title">
-                          {o.title.trim() || t('calendar.untitled')}
-                        </span>
-                      )}{' '}
-                      {o.workspace_id ? (
-                        <span className="agenda__where">{names.get(o.workspace_id)}</span>
-                      ) : (
-                        <Tag>{t('calendar.personal')}</Tag>
-                      )}
-                      {o.partstat && o.partstat !== 'accepted' ? (
-                        <PartstatTag partstat={o.partstat} />
-                      ) : null}
-                    </span>
-                  </li>
-                ))}
+                {shown.map((o) => {
+                  const title = o.title.trim() || t('calendar.untitled');
+                  const invited = knownPartstat(o.partstat);
+                  const where = o.workspace_id ? names.get(o.workspace_id) : undefined;
+                  return (
+                    <li
+                      key={`${o.event_id}|${o.recurrence_id ?? o.start ?? ''}`}
+                      className={['agenda__item', answerClass(o)].filter(Boolean).join(' ')}
+                    >
+                      <span className="agenda__time">
+                        {inAllDayRow(o) || !o.start || !o.end
+                          ? t('calendar.all_day')
+                          : formatTimeRange(o.start, o.end, locale)}
+                      </span>
+                      <div className="agenda__what">
+                        {o.workspace_id && opens.has(o.workspace_id) ? (
+                          <Link
+                            className="agenda__title"
+                            to={calendarPath(o.workspace_id, { eventId: o.event_id, day })}
+                          >
+                            {title}
+                          </Link>
+                        ) : invited ? (
+                          <button
+                            type="button"
+                            className="link-btn agenda__title"
+                            aria-haspopup="dialog"
+                            onClick={() => setOpened(o)}
+                          >
+                            {title}
+                          </button>
+                        ) : (
+                          <span className="agenda__title">{title}</span>
+                        )}{' '}
+                        {where ? (
+                          <span className="agenda__where">{where}</span>
+                        ) : (
+                          <Tag>{t(invited ? 'calendar.invitation' : 'calendar.personal')}</Tag>
+                        )}
+                        {invited && invited !== 'accepted' ? (
+                          <PartstatTag partstat={invited} />
+                        ) : null}
+                        {invited && o.kind === 'event' ? (
+                          <ReplyButtons
+                            compact
+                            title={title}
+                            current={invited}
+                            busy={busy(o.event_id)}
+                            onReply={(p) =>
+                              void answer(o.event_id, p).catch((e: unknown) =>
+                                toast({ kind: 'error', title: errorText(e) }),
+                              )
+                            }
+                          />
+                        ) : null}
+                      </div>
+                    </li>
+                  );
+                })}
               </ul>
             </li>
           ))}
         </ul>
       )}
       {left > 0 ? <p className="muted">{t('calendar.agenda_more', { count: left })}</p> : null}
+      {opened ? (
+        <InvitationDialog
+          occurrence={opened}
+          me={me}
+          busy={busy(opened.event_id)}
+          onReply={(p) => answer(opened.event_id, p)}
+          onClose={() => setOpened(null)}
+        />
+      ) : null}
     </Section>
   );
 }

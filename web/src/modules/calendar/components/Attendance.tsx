@@ -97,20 +97,53 @@ export function EventPeople({
   );
 }
 
-/** The invitee's answers, the current one pressed; each sends at once. */
+/**
+ * The invitee's answers, the current one pressed; each sends at once.
+ * `compact` (a list's entry, which says the answer itself): the buttons
+ * alone, small, the group named after the event (`title`).
+ */
 export function ReplyButtons({
   current,
   busy,
   onReply,
+  compact = false,
+  title = '',
 }: {
   current: CalendarPartstat | null;
   /** The answer being sent. */
   busy: CalendarAnswer | null;
   onReply(p: CalendarAnswer): void;
+  compact?: boolean;
+  /** The event's title (names the compact form's group). */
+  title?: string;
 }) {
   const { t } = useI18n();
   const id = useId();
   const answer = knownPartstat(current) ?? 'needs-action';
+  const buttons = ANSWERS.map((p) => (
+    <Button
+      key={p}
+      variant={answer === p ? 'primary' : 'secondary'}
+      size={compact ? 'sm' : 'md'}
+      aria-pressed={answer === p}
+      busy={busy === p}
+      disabled={busy !== null && busy !== p}
+      onClick={() => onReply(p)}
+    >
+      {t(`calendar.reply.${p}`)}
+    </Button>
+  ));
+  if (compact) {
+    return (
+      <div
+        className="cal-reply__buttons cal-reply--compact"
+        role="group"
+        aria-label={t('calendar.reply_to', { title })}
+      >
+        {buttons}
+      </div>
+    );
+  }
   return (
     <div className="cal-reply" role="group" aria-labelledby={`${id}-q`}>
       <p id={`${id}-q`} className="cal-reply__question">
@@ -119,20 +152,7 @@ export function ReplyButtons({
       <p className="cal-reply__current">
         {t('calendar.your_answer')} <PartstatTag partstat={answer} />
       </p>
-      <div className="cal-reply__buttons">
-        {ANSWERS.map((p) => (
-          <Button
-            key={p}
-            variant={answer === p ? 'primary' : 'secondary'}
-            aria-pressed={answer === p}
-            busy={busy === p}
-            disabled={busy !== null && busy !== p}
-            onClick={() => onReply(p)}
-          >
-            {t(`calendar.reply.${p}`)}
-          </Button>
-        ))}
-      </div>
+      <div className="cal-reply__buttons">{buttons}</div>
     </div>
   );
 }

@@ -1,0 +1,107 @@
+// An invitation's details where its calendar cannot be opened (another
+// workspace's, or the organizer's personal calendar: the home page's
+// agenda opens it): the event read (GET /calendar/events/{eid}), when,
+// where, who organizes it and who is invited with their answers, and the
+// invitee's answers (Accept, Maybe, Decline), sent by the caller (which
+// shows them in its own list). Nothing else can be changed.
+import { useEffect, useState } from 'react';
+import {
+  api,
+  isApiError,
+  type CalendarAnswer,
+  type CalendarEvent,
+  type CalendarOccurrence,
+  type Me,
+} from '../../../api';
+import { Button } from '../../../components/Button';
+import { Modal } from '../../../components/Dialog';
+import { Alert, Spinner } from '../../../components/Feedback';
+import { useI18n } from '../../../i18n';
+import { useCalendarErrorText } from '../errors';
+import { emailKey } from '../logic/draft';
+import { knownPartstat } from '../logic/invitations';
+import { ReplyButtons } from './Attendance';
+import { EventFacts } from './EventFacts';
+
+export function InvitationDialog({
+  occurrence,
+  me,
+  busy,
+  onReply,
+  onClose,
+}: {
+  /** The occurrence clicked (its event is read; its answer until then). */
+  occurrence: CalendarOccurrence;
+  me: Pick<Me, 'email'>;
+  /** The answer being sent. */
+  busy: CalendarAnswer | null;
+  /** Sends an answer: the event answered. */
+  onReply(p: CalendarAnswer): Promise<CalendarEvent>;
+  onClose(): void;
+}) {
+  const { t } = useI18n();
+  const errorText = useCalendarErrorText();
+  const id = occurrence.event_id;
+  const [event, setEvent] = useState<CalendarEvent | null>(null);
+  const [failed, setFailed] = useState<unknown>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    let live = true;
+    api.calendar.get(id).then(
+      (e) => live && setEvent(e),
+      (e: unknown) => live && setFailed(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [id]);
+
+  const reply = async (partstat: CalendarAnswer) => {
+    setError(null);
+    try {
+      setEvent(await onReply(partstat));
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  const mine = event?.attendees.find((a) => emailKey(a.email) === emailKey(me.email));
+  const answer = mine?.partstat ?? knownPartstat(occurrence.partstat);
+  const title = event?.title.trim() || (event ? t('calendar.untitled') : t('calendar.details'));
+
+  let body;
+  if (failed) {
+    body = (
+      <Alert kind={isApiError(failed) && failed.status === 404 ? 'warning' : 'error'}>
+        {isApiError(failed) && failed.status === 404 ? t('calendar.not_found') : errorText(failed)}
+      </Alert>
+    );
+  } else if (!event) {
+    body = <Spinner label={t('common.loading')} />;
+  } else {
+    body = (
+      <>
+        {error ? <Alert kind="error">{errorText(error)}</Alert> : null}
+        <EventFacts event={event} occurrence={occurrence} me={me.email} />
+        {answer && event.kind === 'event' ? (
+          <>
+            <ReplyButtons current={answer} busy={busy} onReply={(p) => void reply(p)} />
+            <p className="cal-note">{t('calendar.invited_note')}</p>
+          </>
+        ) : null}
+      </>
+    );
+  }
+
+  return (
+    <Modal title={title} onClose={onClose} className="cal-dialog">
+      {body}
+      <div className="dialog__actions">
+        <Button variant="primary" onClick={onClose}>
+          {t('calendar.close')}
+        </Button>
+      </div>
+    </Modal>
+  );
+}
