@@ -9,6 +9,7 @@
 #include "base/clock.hpp"
 #include "modules/chat/chat.hpp"
 #include "modules/chat/query.hpp"
+#include "platform/mentions.hpp"
 #include "platform/sealed_text.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -16,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::int64_t t;
   if (ruche::parse_iso8601(text, t)) (void)ruche::format_iso8601(t);
   bool channel = false;
-  for (const auto& id : ruche::chat::parse_mentions(text, channel))
+  for (const auto& id : ruche::platform::parse_mentions(text, channel))
     if (!ruche::is_id(id)) __builtin_trap();
   std::string q = ruche::chat::store::fts5_query(text);
   // Every term is a quoted word, optionally followed by '*'.

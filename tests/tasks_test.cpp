@@ -519,6 +519,47 @@ TEST(Tasks, AChecklistChangesItemByItem) {
             "invalid_checklist");
 }
 
+TEST(Tasks, AMentionInACommentTellsThatPerson) {
+  TestServer s;
+  Board k(s);
+  Account reader = k.reader("Carol"), outsider = s.user("Dan");
+  const std::string id = k.created({{"title", "plan"}});
+  const std::string base = "/api/v1/tasks/" + id + "/comments";
+  auto bob = connect_events(s, k.b);
+  auto carol = connect_events(s, reader);
+  auto alice = connect_events(s, k.a);
+  auto mention = [](const Account& who) { return "<@" + who.id.str() + ">"; };
+  // Bob and Carol (who reads) are told; Dan, not a member, and Alice, the
+  // author, are not.
+  auto r = s.call(
+      "POST", base, k.a.token,
+      body(json::object{{"body", "Ask " + mention(k.b) + " and " + mention(reader) + ", not " +
+                                     mention(outsider) + " nor " + mention(k.a)}}));
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  const std::string comment = str(r.body, "id");
+  for (auto* live : {bob.get(), carol.get()}) {
+    auto notice = until(*live, "task.mentioned");
+    ASSERT_TRUE(notice.is_object());
+    EXPECT_EQ(str(notice.at("data"), "task_id"), id);
+    EXPECT_EQ(str(notice.at("data"), "title"), "plan");
+    EXPECT_EQ(str(notice.at("data"), "comment_id"), comment);
+    EXPECT_EQ(str(notice.at("data").at("author"), "name"), "Alice");
+  }
+  EXPECT_TRUE(until(*alice, "task.mentioned", 300).is_null());
+  // An edit tells only whom it newly mentions.
+  ASSERT_EQ(s.call("PATCH", base + "/" + comment, k.a.token,
+                   body(json::object{{"body", "Ask " + mention(k.b) + " again"}}))
+                .status,
+            200);
+  ASSERT_EQ(s.call("PATCH", base + "/" + comment, k.a.token,
+                   body(json::object{{"body", "Ask " + mention(k.b) + ", " + mention(reader)}}))
+                .status,
+            200);
+  auto again = until(*carol, "task.mentioned");
+  ASSERT_TRUE(again.is_object());
+  EXPECT_TRUE(until(*bob, "task.mentioned", 300).is_null());
+}
+
 TEST(Tasks, CommentsAreTheTasksConversation) {
   TestServer s;
   Board k(s);

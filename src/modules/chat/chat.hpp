@@ -112,10 +112,6 @@ inline constexpr std::size_t kMaxAttachments = 10;  // per message
 inline constexpr std::int64_t kDefaultMaxAttachmentBytes = 100LL << 20;
 inline constexpr std::int64_t kUnpostedTtlMs = 24LL * 3'600'000;  // then an upload is purged
 
-// Mentions in a body: "<@USER_ID>" for a person, "<!channel>" for everyone
-// in the channel. Returns the distinct user ids, and whether @channel appears.
-std::vector<std::string> parse_mentions(std::string_view body, bool& channel);
-
 // The module's declaration (name, routes, hooks) for the registry.
 platform::ModuleDef module();
 

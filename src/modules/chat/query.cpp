@@ -92,28 +92,3 @@ std::optional<double> estimated_share(const WordShares& shares, std::string_view
 }
 
 }  // namespace ruche::chat::store
-
-namespace ruche::chat {
-
-std::vector<std::string> parse_mentions(std::string_view body, bool& channel) {
-  channel = false;
-  std::set<std::string> users;
-  std::size_t pos = 0;
-  while ((pos = body.find('<', pos)) != std::string_view::npos) {
-    if (body.substr(pos, 10) == "<!channel>") {
-      channel = true;
-      pos += 10;
-      continue;
-    }
-    if (body.substr(pos, 2) == "<@" && pos + 2 + kIdLength < body.size() &&
-        body[pos + 2 + kIdLength] == '>' && is_id(body.substr(pos + 2, kIdLength))) {
-      users.insert(std::string(body.substr(pos + 2, kIdLength)));
-      pos += 3 + kIdLength;
-      continue;
-    }
-    ++pos;
-  }
-  return {users.begin(), users.end()};
-}
-
-}  // namespace ruche::chat

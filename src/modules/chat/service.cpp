@@ -9,6 +9,7 @@
 #include "platform/export.hpp"
 #include "platform/file_names.hpp"
 #include "platform/maintenance.hpp"
+#include "platform/mentions.hpp"
 
 namespace ruche::chat {
 
@@ -681,7 +682,7 @@ Result<Service::Body> Service::check_text(db::Conn& c, const Access& a, const Us
   if (!a.workspace.armoured) {
     if (sealed) return fail(Errc::invalid, "mentions are for armoured workspaces", "invalid_mentions");
     RUCHE_TRY(out.text, check_body(body));
-    out.mentioned = parse_mentions(out.text, out.at_channel);
+    out.mentioned = platform::parse_mentions(out.text, out.at_channel);
     return out;
   }
   // Bound to the workspace, the channel and its author (docs/armoured.md).

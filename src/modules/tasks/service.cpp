@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <utility>
 
 #include "base/clock.hpp"
 #include "core/crypto/random.hpp"
 #include "dav/dav.hpp"
 #include "dav/ical.hpp"
 #include "modules/tasks/ical.hpp"
+#include "platform/mentions.hpp"
 
 namespace ruche::tasks {
 
@@ -705,6 +707,7 @@ Result<Comment> Service::add_comment(const Caller& caller, const TaskId& id,
     RUCHE_CHECK(store::insert_comment(c, m));
     RUCHE_CHECK(
         emit_comment(c, found.first.workspace_id, "task.comment_created", count + 1, to_json(m)));
+    RUCHE_CHECK(notify_mentions(c, caller, found.first, found.second.armoured, m, {}));
     return m;
   });
 }
@@ -719,13 +722,38 @@ Result<Comment> Service::change_comment(const Caller& caller, const TaskId& id,
       return fail(Errc::forbidden, "only its author changes a comment", "not_author");
     RUCHE_TRY(std::string checked,
               comment_body(c, caller, found.first, found.second.armoured, body));
-    m.body = checked;
+    const std::string before = std::exchange(m.body, checked);
     m.edited_at_ms = now;
     RUCHE_CHECK(store::update_comment(c, m));
     RUCHE_CHECK(emit_comment(c, found.first.workspace_id, "task.comment_updated",
                              found.first.comment_count, to_json(m)));
+    RUCHE_CHECK(notify_mentions(c, caller, found.first, found.second.armoured, m, before));
     return m;
   });
+}
+
+Result<void> Service::notify_mentions(db::Conn& c, const Caller& caller, const Task& t,
+                                      bool armoured, const Comment& m, std::string_view before) {
+  if (armoured) return {};
+  bool everyone = false;
+  const auto now = platform::parse_mentions(m.body, everyone);
+  const auto was = platform::parse_mentions(before, everyone);
+  std::size_t told = 0;
+  for (const auto& user : now) {
+    if (told == kMaxMentionNotices) break;
+    if (user == caller.user_id.str() || std::binary_search(was.begin(), was.end(), user)) continue;
+    auto access = p_.authz.access_in(c, UserId(user), t.workspace_id);
+    if (!access || access->right("tasks") == Access::none) continue;
+    json::object notice{
+        {"task_id", t.id.str()},
+        {"workspace_id", t.workspace_id.str()},
+        {"title", t.title},
+        {"comment_id", m.id.str()},
+        {"author", json::object{{"id", caller.user_id.str()}, {"name", caller.name}}}};
+    p_.outbox.notify(c, UserId(user), "task.mentioned", std::move(notice));
+    ++told;
+  }
+  return {};
 }
 
 Result<void> Service::remove_comment(const Caller& caller, const TaskId& id,

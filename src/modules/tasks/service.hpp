@@ -182,6 +182,12 @@ class Service {
   // The comment `id` of task `task` (not_found otherwise).
   Result<Comment> find_comment(db::Conn& c, const TaskId& task, const CommentId& id);
   // `type` (task.comment_created, …) with `data` and the task's comment_count.
+  // Tells each person `m` newly mentions ("<@id>", not in `before`) who may
+  // read the task, by a live notice (task.mentioned); at most
+  // kMaxMentionNotices. Nothing in an armoured workspace: its comments are
+  // sealed.
+  Result<void> notify_mentions(db::Conn& c, const platform::Caller& caller, const Task& t,
+                               bool armoured, const Comment& m, std::string_view before);
   Result<void> emit_comment(db::Conn& c, const WorkspaceId& ws, std::string_view type,
                             std::int64_t comment_count, json::object data);
   // `type` (task.created, task.updated) for `id` with the task as it is

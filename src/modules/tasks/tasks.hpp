@@ -35,6 +35,8 @@ inline constexpr std::size_t kMaxChecklistItems = 100;
 inline constexpr std::size_t kMaxChecklistTextBytes = 500;
 inline constexpr std::size_t kMaxCommentBytes = 10'000;
 inline constexpr std::int64_t kMaxComments = 10'000;
+// People one comment tells of their mention, at most.
+inline constexpr std::size_t kMaxMentionNotices = 50;
 inline constexpr int kMaxCommentPage = 200;
 inline constexpr int kDefaultCommentPage = 100;
 // The domains of an armoured workspace's sealed texts (docs/armoured.md,
