@@ -421,6 +421,10 @@ test('the member’s home page lists the next days, each opening its calendar', 
 
 test('the owner invites the member from the event form; the member accepts from the week', async () => {
   const day = addDays(D, 5);
+  // The member's page stays open (its live connection too), the event's details closed.
+  const before = memberPage.getByRole('dialog');
+  await before.getByRole('button', { name: 'Fermer' }).click();
+  await before.waitFor({ state: 'detached' });
   await ownerPage.goto(calendarUrl(`?date=${day}`));
   await cell(ownerPage, day).waitFor();
   await ownerPage.getByRole('button', { name: 'Nouvel événement', exact: true }).click();
@@ -440,6 +444,19 @@ test('the owner invites the member from the event form; the member accepts from 
   assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
   await dialog.getByRole('button', { name: 'Créer l’événement' }).click();
   await dialog.waitFor({ state: 'detached' });
+  // The member hears of it at once, without a reload; the toast opens the event.
+  const invitedToast = memberPage
+    .getByRole('region', { name: 'Notifications' })
+    .locator('.toast', { hasText: `${env.admin.name} vous invite à « ${INVITED} »` });
+  await invitedToast.waitFor();
+  await invitedToast
+    .getByRole('button', { name: `${env.admin.name} vous invite à « ${INVITED} »` })
+    .click();
+  await memberPage.waitForURL(new RegExp(`/calendar/[0-9A-Za-z]{26}\\?date=${day}$`));
+  const opened = memberPage.getByRole('dialog', { name: INVITED });
+  await opened.getByRole('group', { name: 'Participerez-vous ?' }).waitFor();
+  await opened.getByRole('button', { name: 'Fermer' }).click();
+  await opened.waitFor({ state: 'detached' });
   await chip(ownerPage, day, INVITED).waitFor();
   const created = await eventByTitle(ownerPage, INVITED);
   assert.equal(created.organizer?.email, env.admin.email);
@@ -463,6 +480,11 @@ test('the owner invites the member from the event form; the member accepts from 
   await answers.getByText('Sans réponse').waitFor();
   await answers.getByRole('button', { name: 'Accepter' }).click();
   await memberPage.getByText('Réponse envoyée : Accepté').waitFor();
+  // The organizer's open page hears of the answer.
+  await ownerPage
+    .getByRole('region', { name: 'Notifications' })
+    .locator('.toast', { hasText: `${MEMBER.name} a accepté « ${INVITED} »` })
+    .waitFor();
   await answers.getByRole('button', { name: 'Accepter', pressed: true }).waitFor();
   await answers.getByText('Accepté', { exact: true }).waitFor();
   await details.getByRole('button', { name: 'Fermer' }).click();

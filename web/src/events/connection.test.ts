@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventFrame } from '../api/types';
-import { EventConnection, type SocketLike } from './connection';
+import { EventConnection, isNotice, type SocketLike } from './connection';
 
 /** A WebSocket stand-in the test drives by hand. */
 class FakeSocket implements SocketLike {
@@ -314,5 +314,67 @@ describe('EventConnection', () => {
     expect(c.lastSeqOf('w1')).toBe(3);
     last().drop();
     expect(c.send({ type: 'chat.typing', workspace_id: 'w1', channel_id: 'c1' })).toBe(false);
+  });
+
+  it('delivers notices to one person (no workspace, seq 0) without moving any workspace', () => {
+    const c = connection();
+    const exact = vi.fn();
+    const prefix = vi.fn();
+    const all = vi.fn();
+    c.subscribe('calendar.invited', exact);
+    c.subscribe('calendar.*', prefix);
+    c.subscribe('*', all);
+    c.start();
+    last().open();
+    last().receive(hello('me', { w1: 5, w2: 9 }));
+    // Its data names a workspace: the frame belongs to none.
+    const invited = ev('calendar.invited', '', 0, { id: 'e1', workspace_id: 'w1', title: 'Revue' });
+    last().receive(invited);
+    last().receive(invited);
+    last().receive(ev('calendar.answered', '', 0, { id: 'e1', workspace_id: 'w2' }));
+    expect(exact).toHaveBeenCalledTimes(2);
+    expect(exact).toHaveBeenLastCalledWith(invited);
+    expect(prefix).toHaveBeenCalledTimes(3);
+    expect(all).toHaveBeenCalledTimes(3);
+    expect([c.lastSeqOf('w1'), c.lastSeqOf('w2'), c.lastSeqOf('')]).toEqual([5, 9, undefined]);
+    // Not a gap either: the next event of each workspace comes through.
+    last().receive(ev('calendar.event_created', 'w1', 6));
+    last().receive(ev('calendar.event_updated', 'w2', 10));
+    expect(all).toHaveBeenCalledTimes(5);
+    last().receive(ev('calendar.invitation_cancelled', '', 0, { id: 'e1', workspace_id: 'w1' }));
+    expect(prefix).toHaveBeenCalledTimes(6);
+    expect([c.lastSeqOf('w1'), c.lastSeqOf('w2')]).toEqual([6, 10]);
+    // After a drop: each workspace resumes from its own events, and nothing else.
+    last().drop();
+    vi.advanceTimersByTime(500);
+    last().open();
+    expect(last().sent).toEqual([
+      { type: 'resume', workspace_id: 'w1', since: 6 },
+      { type: 'resume', workspace_id: 'w2', since: 10 },
+    ]);
+    last().receive(hello('me', { w1: 6, w2: 10 }));
+    last().receive(invited);
+    expect(exact).toHaveBeenCalledTimes(3);
+    expect([c.lastSeqOf('w1'), c.lastSeqOf('w2')]).toEqual([6, 10]);
+  });
+
+  it('delivers a notice that comes before hello, and keeps the heads hello gives', () => {
+    const c = connection();
+    const seen = vi.fn();
+    c.subscribe('calendar.answered', seen);
+    c.start();
+    last().open();
+    last().receive(ev('calendar.answered', '', 0, { id: 'e1', workspace_id: 'w1' }));
+    expect(seen).toHaveBeenCalledTimes(1);
+    last().receive(hello('me', { w1: 4 }));
+    expect(c.lastSeqOf('w1')).toBe(4);
+  });
+
+  it('tells notices from workspace events and control frames', () => {
+    expect(isNotice(ev('calendar.invited', '', 0, { workspace_id: 'w1' }))).toBe(true);
+    expect(isNotice(ev('calendar.event_created', 'w1', 3))).toBe(false);
+    expect(isNotice(ev('chat.typing', 'w1', 0))).toBe(false);
+    expect(isNotice(ev('hello', '', 0))).toBe(false);
+    expect(isNotice(ev('error', '', 0))).toBe(false);
   });
 });

@@ -3,7 +3,10 @@
 //
 // Protocol (src/platform/events.cpp):
 //  - server -> client: {"type","workspace_id","seq","data"} per frame; first a
-//    `hello` frame {user_id, workspaces:[{workspace_id, seq}]};
+//    `hello` frame {user_id, workspaces:[{workspace_id, seq}]}; notices to
+//    this person alone (calendar.invited…) have no workspace ("") and no
+//    sequence number (0): delivered as they come, never replayed, and no
+//    part of any workspace's resume;
 //  - client -> server: {"type":"resume","workspace_id":W,"since":N} replays
 //    every event of W after N, then the live stream; {"type":"ping"} -> pong.
 //
@@ -70,6 +73,19 @@ const OPEN = 1;
 
 /** Frames that are not workspace events. */
 const CONTROL_TYPES = new Set(['hello', 'error', 'pong']);
+
+/**
+ * A notice to this person alone (docs/api.md "Live events": calendar.invited,
+ * calendar.answered…): no workspace, no sequence number. Its `data` may name
+ * a workspace; the frame belongs to none.
+ */
+export function isNotice(frame: EventFrame): boolean {
+  return (
+    !CONTROL_TYPES.has(frame.type) &&
+    !frame.workspace_id &&
+    !(typeof frame.seq === 'number' && frame.seq > 0)
+  );
+}
 
 export class EventConnection {
   private readonly o: Required<
@@ -327,6 +343,8 @@ export class EventConnection {
       return;
     }
     const ws = frame.workspace_id;
+    // Only a workspace's sequenced events move its place; unsequenced frames
+    // (typing, presence, notices to this person) pass through as they come.
     if (ws && typeof frame.seq === 'number' && frame.seq > 0) {
       const last = this.lastSeq.get(ws);
       // A resume can overlap what was already delivered live.

@@ -4,7 +4,7 @@ import type { EventFrame } from '../api/types';
 import { EventConnection, eventsUrl, type ConnectionState } from './connection';
 import { PresenceTracker, type PresenceStatus } from './presence';
 
-export { EventConnection, type ConnectionState } from './connection';
+export { EventConnection, isNotice, type ConnectionState } from './connection';
 export type { PresenceStatus } from './presence';
 
 interface ConnectionHooks {

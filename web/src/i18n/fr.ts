@@ -821,6 +821,13 @@ export const fr = {
   'calendar.replied': 'Réponse envoyée : {answer}',
   'calendar.invited_note':
     'Vous êtes invité à cet événement : seul son organisateur peut le modifier.',
+  'calendar.notice.invited': '{name} vous invite à « {title} »',
+  'calendar.notice.cancelled': '« {title} » : événement annulé ou invitation retirée',
+  'calendar.notice.accepted': '{name} a accepté « {title} »',
+  'calendar.notice.declined': '{name} a refusé « {title} »',
+  'calendar.notice.tentative': '{name} participera peut-être à « {title} »',
+  'calendar.notice.answered': '{name} a répondu à « {title} »',
+  'calendar.notice.someone': 'Quelqu’un',
   'calendar.chip_invitation': ', Invitation, {answer}',
   'calendar.chip_answer.needs-action': 'sans réponse',
   'calendar.chip_answer.accepted': 'acceptée',

@@ -1,7 +1,8 @@
 // The signed-in frame: top bar (instance brand, connection state, account),
-// left sidebar (workspaces), main area; live notifications and incoming
-// calls (the ringing panel), whatever the page.
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+// left sidebar (workspaces), main area; live notifications, incoming
+// calls (the ringing panel) and calendar invitations' notices, whatever the
+// page.
+import { lazy, Suspense, useCallback, useEffect, useState, type ReactNode } from 'react';
 import { Alert } from '../components/Feedback';
 import { Icon } from '../components/Icon';
 import { useI18n } from '../i18n';
@@ -15,6 +16,14 @@ import { Brand } from './Brand';
 import { ConnectionBanner } from './ConnectionBanner';
 import { Sidebar } from './Sidebar';
 import { UserMenu } from './UserMenu';
+
+// The calendar module's notices (invited, answered…), fetched with the shell
+// but kept out of its chunk; a chunk that fails to load costs only them.
+const InvitationNotices = lazy(() =>
+  import('../modules/calendar/components/InvitationNotices').catch(() => ({
+    default: () => null,
+  })),
+);
 
 export function AppShell({ children }: { children: ReactNode }) {
   const me = useMe();
@@ -63,6 +72,9 @@ function Shell({ children }: { children: ReactNode }) {
       </a>
       <LiveNotifications workspaceName={workspaceName} />
       <IncomingCalls workspaceName={workspaceName} />
+      <Suspense fallback={null}>
+        <InvitationNotices />
+      </Suspense>
       <header className="topbar">
         <button
           type="button"

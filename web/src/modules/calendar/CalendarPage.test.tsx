@@ -19,9 +19,10 @@ import {
 import { BrandingProvider } from '../../branding';
 import { ToastProvider } from '../../notifications/toasts';
 import { matchPath, usePathname } from '../../router/router';
+import { hearLive } from '../../test/live';
 import { mountPoint } from '../../test/mount';
 import { CalendarScreen } from './CalendarPage';
-import { allDay, calendarEvent, occurrence, WS } from './logic/fixtures.test-util';
+import { allDay, calendarEvent, noticeFrame, occurrence, WS } from './logic/fixtures.test-util';
 
 const ui = mountPoint();
 const ME = { id: 'me', name: 'Camille Durand', email: 'camille@ruche.test' } as Me;
@@ -587,6 +588,36 @@ describe('invitations', () => {
       },
       13,
     );
+  });
+
+  it('shows an answer as soon as its notice names the event, and reads the grid again', async () => {
+    const event: CalendarEvent = {
+      ...EVENT,
+      organizer: { email: 'camille@ruche.test', name: 'Camille Durand' },
+      attendees: [{ email: 'alix@ruche.test', name: 'Alix Martin', partstat: 'needs-action' }],
+    };
+    const get = vi.spyOn(api.calendar, 'get').mockResolvedValue(event);
+    const hear = hearLive();
+    const list = await show('write', { eventId: 'review' });
+    await vi.waitFor(() => expect(button('Edit', dialog() ?? document)).toBeDefined());
+    const d = dialog();
+    if (!d) throw new Error('no dialog');
+    expect(people(d)).toEqual(['Alix Martin alix@ruche.test Not answered']);
+    const reads = list.mock.calls.length;
+    const alix = { email: 'alix@ruche.test', name: 'Alix Martin', partstat: 'accepted' as const };
+    get.mockResolvedValue({ ...event, version: 13, attendees: [alix] });
+    // Another event's answer: nothing read.
+    hear(noticeFrame('calendar.answered', { id: 'other', attendee: alix }));
+    expect(get).toHaveBeenCalledTimes(1);
+    hear(noticeFrame('calendar.answered', { id: 'review', attendee: alix }));
+    await vi.waitFor(() => expect(people(d)).toEqual(['Alix Martin alix@ruche.test Accepted']));
+    expect(get).toHaveBeenCalledTimes(2);
+    await vi.waitFor(() => expect(list.mock.calls.length).toBeGreaterThan(reads));
+
+    // While it is being edited, the answer waits (the save will say).
+    await act(async () => button('Edit', d)?.click());
+    hear(noticeFrame('calendar.answered', { id: 'review', attendee: alix }));
+    expect(get).toHaveBeenCalledTimes(2);
   });
 
   it('lets an invitee answer, and nothing else', async () => {

@@ -4,7 +4,13 @@
 // invitee's answer shown at once, and the members who may be invited.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { api, ApiError, type CalendarOccurrence } from '../../api';
-import { calendarEvent, calendarFrame, occurrence, WS } from './logic/fixtures.test-util';
+import {
+  calendarEvent,
+  calendarFrame,
+  noticeFrame,
+  occurrence,
+  WS,
+} from './logic/fixtures.test-util';
 import { CalendarStore, EventChangedError, REFETCH_DELAY_MS } from './store';
 
 const WEEK = { from: '2026-12-06T23:00:00.000Z', to: '2026-12-13T23:00:00.000Z' };
@@ -104,6 +110,26 @@ describe('live', () => {
     const { s, list } = await shown();
     s.handleEvent(calendarFrame('calendar.event_created', calendarEvent('m'), 'other'));
     s.handleEvent(calendarFrame('task.created', { id: 't' }));
+    await vi.advanceTimersByTimeAsync(REFETCH_DELAY_MS * 2);
+    expect(list).toHaveBeenCalledTimes(1);
+  });
+
+  it('reads the range again on a notice about an event of this calendar, once per burst', async () => {
+    const { s, list } = await shown();
+    s.handleEvent(noticeFrame('calendar.invited'));
+    s.handleEvent(
+      noticeFrame('calendar.answered', { attendee: { email: 'a@x', partstat: 'accepted' } }),
+    );
+    s.handleEvent(noticeFrame('calendar.invitation_cancelled', { id: 'e2' }));
+    await vi.advanceTimersByTimeAsync(REFETCH_DELAY_MS);
+    expect(list).toHaveBeenCalledTimes(2);
+    expect(titles(s)).toEqual([meeting.title]);
+  });
+
+  it('leaves notices about other calendars alone', async () => {
+    const { s, list } = await shown();
+    s.handleEvent(noticeFrame('calendar.invited', { workspace_id: 'other' }));
+    s.handleEvent(noticeFrame('calendar.answered', { workspace_id: null }));
     await vi.advanceTimersByTimeAsync(REFETCH_DELAY_MS * 2);
     expect(list).toHaveBeenCalledTimes(1);
   });

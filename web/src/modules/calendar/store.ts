@@ -2,8 +2,10 @@
 // occurrences of the range shown, the caller's right. Occurrences are not
 // patched from events (a changed rule moves every date): a
 // calendar.event_* of this workspace, or a `hello` after a drop of the
-// live connection, reads the range again, once per burst. Components read
-// it with useSyncExternalStore.
+// live connection, reads the range again, once per burst; so does a notice
+// to this person about an event of this workspace (invited, no longer,
+// answered: docs/calendar.md "Invitations"). Components read it with
+// useSyncExternalStore.
 //
 // Changes go at the version the person saw (If-Match): one made meanwhile
 // by someone else (412) fetches the event as it is now and says so
@@ -24,6 +26,7 @@ import type {
 import { liveEvents } from '../../events';
 import { Store } from '../../util/store';
 import { moduleAccess } from '../../workspaces';
+import { readNotice } from './logic/notices';
 
 export interface CalendarRange {
   /** ISO instants: [from, to). */
@@ -174,6 +177,11 @@ export class CalendarStore extends Store<CalendarState> {
         this.loadSoon();
         void this.loadMembers();
       }
+      return;
+    }
+    const notice = readNotice(e);
+    if (notice) {
+      if (notice.workspace_id === this.workspaceId) this.loadSoon();
       return;
     }
     if (e.workspace_id !== this.workspaceId) return;

@@ -12,9 +12,10 @@ import {
   type Workspace,
 } from '../../../api';
 import { ToastProvider } from '../../../notifications/toasts';
+import { hearLive } from '../../../test/live';
 import { mountPoint } from '../../../test/mount';
 import { WorkspacesProvider } from '../../../workspaces';
-import { allDay, calendarEvent, occurrence } from '../logic/fixtures.test-util';
+import { allDay, calendarEvent, noticeFrame, occurrence } from '../logic/fixtures.test-util';
 import Agenda, { AGENDA_SHOWN, agendaDays, firstEntries } from './Agenda';
 
 vi.mock('../../../session', async (original) => ({
@@ -438,5 +439,31 @@ describe('invitations in the agenda', () => {
     await show();
     await vi.waitFor(() => expect(items()).toHaveLength(1));
     expect(item('Invited')?.querySelector('[role="group"]')).not.toBeNull();
+  });
+
+  it('reads the days again when the person is invited, or no longer', async () => {
+    vi.spyOn(api.workspaces, 'list').mockResolvedValue([ws('w1', 'Chantier')]);
+    const hear = hearLive();
+    let list = [occurrence('b', '2026-12-10T10:00:00Z', '2026-12-10T11:00:00Z', { title: 'Mine' })];
+    const mine = vi.spyOn(api.calendar, 'mine').mockImplementation(async () => list);
+    await show();
+    await vi.waitFor(() => expect(items()).toHaveLength(1));
+    // Invited to an event of a calendar the person does not read: no workspace event says it.
+    list = [
+      ...list,
+      occurrence('e1', '2026-12-11T10:00:00Z', '2026-12-11T11:00:00Z', {
+        title: 'Revue',
+        workspace_id: 'w9',
+        partstat: 'needs-action',
+      }),
+    ];
+    hear(noticeFrame('calendar.invited', { workspace_id: 'w9' }));
+    await act(() => vi.waitFor(() => expect(mine).toHaveBeenCalledTimes(2)));
+    await vi.waitFor(() => expect(item('Revue')).toBeDefined());
+    expect(item('Revue')?.querySelector('[role="group"]')).not.toBeNull();
+    list = list.slice(0, 1);
+    hear(noticeFrame('calendar.invitation_cancelled', { workspace_id: 'w9' }));
+    await act(() => vi.waitFor(() => expect(mine).toHaveBeenCalledTimes(3)));
+    await vi.waitFor(() => expect(item('Revue')).toBeUndefined());
   });
 });

@@ -7,7 +7,9 @@
 // Every invitation has the answers (Accept, Maybe, Decline), shown at once
 // on its entry; one whose calendar the person cannot open (another
 // workspace's, the organizer's personal calendar) opens its details here
-// (InvitationDialog). Kept fresh by the live calendar events.
+// (InvitationDialog). Kept fresh by the live calendar events, the
+// workspaces' and the notices to this person alike (invited, no longer,
+// answered: they name no workspace).
 // Shown by the workspaces page; nothing if the calendars cannot be read,
 // nor where no workspace has the calendar and nobody invites the person.
 import '../../../styles/modules/calendar.css';
@@ -32,6 +34,7 @@ import { addDays, dayKey, dayStart, type DayKey } from '../logic/dates';
 import { capitalized, formatTimeRange, shortDayLabel } from '../logic/format';
 import { answerClass, knownPartstat } from '../logic/invitations';
 import { compareOccurrences, daysOf, inAllDayRow } from '../logic/layout';
+import { calendarsOpened } from '../logic/notices';
 import { calendarPath } from '../paths';
 import { PartstatTag, ReplyButtons } from './Attendance';
 import { InvitationDialog } from './InvitationDialog';
@@ -115,6 +118,7 @@ export default function Agenda() {
       void reload();
     }, 300);
   };
+  // calendar.* includes the notices to this person (calendar.invited…).
   useEvent('calendar.*', soon);
   useEvent('hello', soon);
 
@@ -144,8 +148,8 @@ export default function Agenda() {
 
   if (!data) return null;
   const names = new Map(workspaces.map((w) => [w.id, w.name]));
-  // The workspaces whose calendar the person opens (`modules` lists only those they may).
-  const opens = new Set(workspaces.filter((w) => w.modules.includes('calendar')).map((w) => w.id));
+  // The workspaces whose calendar the person opens (the notices' toasts lead there by the same rule).
+  const opens = calendarsOpened(workspaces);
   // An invitation is listed wherever its event is; other entries, of the workspaces known.
   const known = data.list.filter(
     (o) => o.workspace_id === null || names.has(o.workspace_id) || knownPartstat(o.partstat),

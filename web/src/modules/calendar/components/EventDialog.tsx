@@ -5,8 +5,9 @@
 // now and says so. To-dos and journal entries from calendar applications
 // are read-only here, but can be deleted. An invitee answers (Accept,
 // Maybe, Decline); one without the calendar's write right changes nothing
-// else. The details follow live changes while not being edited.
-import { useEffect, useMemo, useState, useSyncExternalStore, type FormEvent } from 'react';
+// else. The details follow live changes while not being edited, and an
+// answer to the event (calendar.answered, to its organizer).
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
 import {
   isApiError,
   type CalendarAnswer,
@@ -32,6 +33,7 @@ import {
   type Uninvitable,
 } from '../logic/draft';
 import { knownPartstat } from '../logic/invitations';
+import { isNoticeAbout } from '../logic/notices';
 import { EventChangedError, type CalendarStore } from '../store';
 import { ReplyButtons } from './Attendance';
 import { EventFacts } from './EventFacts';
@@ -73,6 +75,11 @@ export function EventDialog({
   const timeZone = browserTimeZone();
   const organizer = event?.organizer?.email ?? null;
   const not = useMemo<Uninvitable>(() => ({ me, organizer }), [me, organizer]);
+  /** Being edited: what is read meanwhile waits (the save will say). */
+  const editing = useRef(false);
+  useEffect(() => {
+    editing.current = draft !== null;
+  }, [draft]);
 
   useEffect(() => {
     let live = true;
@@ -94,6 +101,18 @@ export function EventDialog({
   });
   useEvent('calendar.event_deleted', (f) => {
     if ((f.data as { id?: unknown } | undefined)?.id === id && !deleting) setNotice('deleted');
+  });
+  // An answer to this event, told to its organizer (calendar.answered): the
+  // event read again, its answers with it.
+  useEvent('calendar.answered', (f) => {
+    if (!isNoticeAbout(f, id) || draft) return;
+    store.event(id).then(
+      (e) => {
+        if (editing.current) return;
+        setEvent((cur) => (cur && e.version <= cur.version ? cur : e));
+      },
+      () => undefined,
+    );
   });
 
   /** The save or delete came too late: the event as it is now, and why. */

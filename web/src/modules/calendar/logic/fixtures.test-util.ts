@@ -63,3 +63,24 @@ export function calendarEvent(id: string, extra: Partial<CalendarEvent> = {}): C
 export function calendarFrame(type: string, data: object, workspace = WS): EventFrame {
   return { type, workspace_id: workspace, seq: 1, module: 'calendar', data: { ...data } };
 }
+
+export const ALICE = { email: 'alice@ruche.test', name: 'Alice Martin' };
+
+/** A notice as the server sends it: no workspace, no sequence number. */
+export function noticeFrame(type: string, data: Record<string, unknown> = {}): EventFrame {
+  return {
+    type,
+    workspace_id: '',
+    seq: 0,
+    data: {
+      id: 'e1',
+      workspace_id: WS,
+      title: 'Revue',
+      start: '2026-12-10T10:00:00.000Z',
+      end: '2026-12-10T11:00:00.000Z',
+      all_day: false,
+      organizer: ALICE,
+      ...data,
+    },
+  };
+}

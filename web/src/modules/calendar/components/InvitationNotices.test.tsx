@@ -1,0 +1,115 @@
+// The app shell's invitation notices (Paris time, English): a toast per
+// notice to this person, whose title opens the event — its calendar when
+// the person opens it, else the home page — except a cancellation's.
+import { act } from 'react';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { api, type Workspace } from '../../../api';
+import { ToastProvider } from '../../../notifications/toasts';
+import { hearLive } from '../../../test/live';
+import { mountPoint } from '../../../test/mount';
+import { WorkspacesProvider } from '../../../workspaces';
+import { calendarFrame, calendarEvent, noticeFrame } from '../logic/fixtures.test-util';
+import InvitationNotices from './InvitationNotices';
+
+const ui = mountPoint();
+
+const ws = (id: string, name: string, modules: string[]) =>
+  ({ id, name, modules, archived: false }) as Workspace;
+
+beforeAll(() => {
+  process.env.TZ = 'Europe/Paris';
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+async function show() {
+  const hear = hearLive();
+  const list = vi
+    .spyOn(api.workspaces, 'list')
+    .mockResolvedValue([ws('w1', 'Chantier', ['calendar']), ws('w2', 'Bureau', ['chat'])]);
+  const open = vi.fn();
+  await ui.render(
+    <ToastProvider onOpen={open}>
+      <WorkspacesProvider userId="me">
+        <InvitationNotices />
+      </WorkspacesProvider>
+    </ToastProvider>,
+  );
+  await vi.waitFor(() => expect(list).toHaveBeenCalled());
+  await act(async () => undefined);
+  return { hear, open };
+}
+
+const plain = (s: string | null | undefined) => (s ?? '').replace(/[\u202f\u2009\u00a0]/g, ' ');
+const toasts = () => [...document.querySelectorAll<HTMLElement>('.toast')];
+const lastToast = () => {
+  const t = toasts().at(-1);
+  if (!t) throw new Error('no toast');
+  return {
+    el: t,
+    title: plain(t.querySelector('.toast__title')?.textContent),
+    body: plain(t.querySelector('.toast__body')?.textContent),
+    action: t.querySelector<HTMLButtonElement>('button.toast__link'),
+  };
+};
+
+describe('invitation notices', () => {
+  it('toasts an invitation, in the polite region, whose title opens the event in its calendar', async () => {
+    const { hear, open } = await show();
+    hear(noticeFrame('calendar.invited'));
+    const t = lastToast();
+    expect(t.title).toBe('Alice Martin invited you to “Revue”');
+    expect(t.body).toBe('Thursday, December 10, 2026, 11:00 AM – 12:00 PM');
+    expect(t.el.closest('[aria-live="polite"]')).not.toBeNull();
+    expect(t.action).not.toBeNull();
+    act(() => t.action?.click());
+    expect(open).toHaveBeenCalledWith('/w/w1/calendar/e1?date=2026-12-10');
+  });
+
+  it('leads to the home page when the person cannot open that calendar', async () => {
+    const { hear, open } = await show();
+    hear(noticeFrame('calendar.invited', { workspace_id: 'w2', title: 'Budget' }));
+    act(() => lastToast().action?.click());
+    expect(open).toHaveBeenLastCalledWith('/');
+    hear(noticeFrame('calendar.invited', { workspace_id: null, title: 'Carrière' }));
+    expect(lastToast().title).toBe('Alice Martin invited you to “Carrière”');
+    act(() => lastToast().action?.click());
+    expect(open).toHaveBeenLastCalledWith('/');
+  });
+
+  it('says a cancellation quietly, leading nowhere', async () => {
+    const { hear } = await show();
+    hear(noticeFrame('calendar.invitation_cancelled'));
+    const t = lastToast();
+    expect(t.title).toBe('“Revue” was cancelled or you were removed');
+    expect(t.action).toBeNull();
+    expect(t.el.classList.contains('toast--info')).toBe(true);
+  });
+
+  it('tells the organizer each answer, which opens the event', async () => {
+    const { hear, open } = await show();
+    const answered = (partstat: string) =>
+      hear(
+        noticeFrame('calendar.answered', {
+          attendee: { email: 'jules@ruche.test', name: 'Jules Marty', partstat },
+        }),
+      );
+    answered('accepted');
+    expect(lastToast().title).toBe('Jules Marty accepted “Revue”');
+    answered('declined');
+    expect(lastToast().title).toBe('Jules Marty declined “Revue”');
+    answered('tentative');
+    expect(lastToast().title).toBe('Jules Marty may attend “Revue”');
+    act(() => lastToast().action?.click());
+    expect(open).toHaveBeenCalledWith('/w/w1/calendar/e1?date=2026-12-10');
+  });
+
+  it('leaves the workspaces’ calendar events alone', async () => {
+    const { hear } = await show();
+    hear(calendarFrame('calendar.event_created', calendarEvent('e1')));
+    hear({ ...noticeFrame('calendar.invited'), workspace_id: 'w1', seq: 3 });
+    expect(toasts()).toHaveLength(0);
+  });
+});

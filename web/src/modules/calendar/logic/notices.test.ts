@@ -1,0 +1,156 @@
+// Invitation notices: which frames they are, what their toasts say (in both
+// languages, times on the browser's clock) and where they lead.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Workspace } from '../../../api';
+import { translate, type Vars } from '../../../i18n/core';
+import { en } from '../../../i18n/en';
+import { fr, type MessageKey } from '../../../i18n/fr';
+import { ALICE, noticeFrame } from './fixtures.test-util';
+import {
+  calendarsOpened,
+  isNoticeAbout,
+  noticeTarget,
+  noticeText,
+  readNotice,
+  type InvitationNotice,
+} from './notices';
+
+beforeAll(() => {
+  process.env.TZ = 'Europe/Paris';
+});
+
+const plain = (s: string | undefined) => (s ?? '').replace(/[\u202f\u2009\u00a0]/g, ' ');
+const tEn = (key: MessageKey, vars?: Vars) => translate(en, fr, 'en', key, vars);
+const tFr = (key: MessageKey, vars?: Vars) => translate(fr, fr, 'fr', key, vars);
+
+const read = (type: string, data?: Record<string, unknown>) => {
+  const n = readNotice(noticeFrame(type, data));
+  if (!n) throw new Error(`not a notice: ${type}`);
+  return n;
+};
+
+describe('reading', () => {
+  it('reads the three notices, the event they name and who answered', () => {
+    expect(read('calendar.invited')).toEqual({
+      type: 'calendar.invited',
+      id: 'e1',
+      workspace_id: 'w1',
+      title: 'Revue',
+      start: '2026-12-10T10:00:00.000Z',
+      end: '2026-12-10T11:00:00.000Z',
+      all_day: false,
+      organizer: ALICE,
+    });
+    expect(read('calendar.invitation_cancelled', { workspace_id: null }).workspace_id).toBeNull();
+    expect(
+      read('calendar.answered', {
+        attendee: { email: 'jules@ruche.test', name: 'Jules Marty', partstat: 'accepted' },
+      }).attendee,
+    ).toEqual({ email: 'jules@ruche.test', name: 'Jules Marty', partstat: 'accepted' });
+  });
+
+  it('leaves workspace events, other types and notices naming no event', () => {
+    expect(readNotice({ ...noticeFrame('calendar.invited'), workspace_id: 'w1', seq: 4 })).toBe(
+      null,
+    );
+    expect(readNotice(noticeFrame('calendar.event_updated'))).toBeNull();
+    expect(readNotice(noticeFrame('calendar.invited', { id: 7 }))).toBeNull();
+    expect(readNotice({ type: 'calendar.invited', workspace_id: '', seq: 0, data: {} })).toBeNull();
+  });
+
+  it('tells whether a notice is about an event', () => {
+    expect(isNoticeAbout(noticeFrame('calendar.answered'), 'e1')).toBe(true);
+    expect(isNoticeAbout(noticeFrame('calendar.answered'), 'e2')).toBe(false);
+    expect(
+      isNoticeAbout({ ...noticeFrame('calendar.answered'), workspace_id: 'w1', seq: 3 }, 'e1'),
+    ).toBe(false);
+  });
+});
+
+describe('where a notice leads', () => {
+  const ws = (id: string, modules: string[]) => ({ id, name: id, modules }) as Workspace;
+  const opened = calendarsOpened([ws('w1', ['calendar', 'chat']), ws('w2', ['chat'])]);
+
+  it('opens the calendar the person opens, at the event and its day', () => {
+    expect([...opened]).toEqual(['w1']);
+    expect(noticeTarget(read('calendar.invited'), opened)).toBe(
+      '/w/w1/calendar/e1?date=2026-12-10',
+    );
+    // 23:30 UTC is the next day in Paris.
+    expect(
+      noticeTarget(read('calendar.invited', { start: '2026-12-10T23:30:00.000Z' }), opened),
+    ).toBe('/w/w1/calendar/e1?date=2026-12-11');
+    expect(
+      noticeTarget(
+        read('calendar.invited', { start: '2026-12-12', end: '2026-12-13', all_day: true }),
+        opened,
+      ),
+    ).toBe('/w/w1/calendar/e1?date=2026-12-12');
+  });
+
+  it('else the home page: a calendar not opened, a personal one', () => {
+    expect(noticeTarget(read('calendar.invited', { workspace_id: 'w2' }), opened)).toBe('/');
+    expect(noticeTarget(read('calendar.invited', { workspace_id: 'w9' }), opened)).toBe('/');
+    expect(noticeTarget(read('calendar.answered', { workspace_id: null }), opened)).toBe('/');
+  });
+});
+
+describe('what a toast says', () => {
+  const text = (n: InvitationNotice, t = tEn, locale = 'en') => {
+    const { title, body } = noticeText(n, t, locale);
+    return [plain(title), plain(body)];
+  };
+  const answered = (partstat: string, name = 'Jules Marty') =>
+    read('calendar.answered', { attendee: { email: 'jules@ruche.test', name, partstat } });
+
+  it('says who invites to what, and when on the browser’s clock', () => {
+    expect(text(read('calendar.invited'))).toEqual([
+      'Alice Martin invited you to “Revue”',
+      'Thursday, December 10, 2026, 11:00 AM – 12:00 PM',
+    ]);
+    expect(text(read('calendar.invited'), tFr, 'fr')).toEqual([
+      'Alice Martin vous invite à « Revue »',
+      'Jeudi 10 décembre 2026, 11:00 – 12:00',
+    ]);
+    expect(
+      text(read('calendar.invited', { start: '2026-12-12', end: '2026-12-14', all_day: true })),
+    ).toEqual([
+      'Alice Martin invited you to “Revue”',
+      'Saturday, December 12 – Sunday, December 13, 2026',
+    ]);
+  });
+
+  it('names the organizer by address without a name, and someone without either', () => {
+    expect(text(read('calendar.invited', { organizer: { email: 'a@x.test', name: '' } }))[0]).toBe(
+      'a@x.test invited you to “Revue”',
+    );
+    expect(text(read('calendar.invited', { organizer: null }))[0]).toBe(
+      'Someone invited you to “Revue”',
+    );
+    expect(text(read('calendar.invited', { title: '  ' }))[0]).toBe(
+      'Alice Martin invited you to “(Untitled)”',
+    );
+  });
+
+  it('says a cancellation plainly', () => {
+    expect(text(read('calendar.invitation_cancelled'))[0]).toBe(
+      '“Revue” was cancelled or you were removed',
+    );
+    expect(text(read('calendar.invitation_cancelled'), tFr, 'fr')[0]).toBe(
+      '« Revue » : événement annulé ou invitation retirée',
+    );
+  });
+
+  it('tells the organizer each answer', () => {
+    expect(text(answered('accepted'))[0]).toBe('Jules Marty accepted “Revue”');
+    expect(text(answered('declined'))[0]).toBe('Jules Marty declined “Revue”');
+    expect(text(answered('tentative'))[0]).toBe('Jules Marty may attend “Revue”');
+    expect(text(answered('delegated'))[0]).toBe('Jules Marty answered “Revue”');
+    expect(text(answered('accepted', ''))[0]).toBe('jules@ruche.test accepted “Revue”');
+    expect(text(answered('accepted'), tFr, 'fr')[0]).toBe('Jules Marty a accepté « Revue »');
+    expect(text(answered('declined'), tFr, 'fr')[0]).toBe('Jules Marty a refusé « Revue »');
+    expect(text(answered('tentative'), tFr, 'fr')[0]).toBe(
+      'Jules Marty participera peut-être à « Revue »',
+    );
+  });
+});

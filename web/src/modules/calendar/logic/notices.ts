@@ -1,0 +1,135 @@
+// Invitation notices heard live (docs/calendar.md "Invitations"): to an
+// invited colleague `calendar.invited` and `calendar.invitation_cancelled`,
+// to the organizer `calendar.answered` (with the attendee's answer). Each
+// names its event, whatever the calendar; the frame has no workspace and
+// no sequence number. Pure: what a notice says, and where it leads.
+import { isNotice } from '../../../events/connection';
+import type { CalendarPerson, EventFrame, Workspace } from '../../../api';
+import type { I18n, MessageKey } from '../../../i18n';
+import { dayKey, isDayKey, type DayKey } from './dates';
+import { capitalized, whenText } from './format';
+import { calendarPath } from '../paths';
+
+export const NOTICE_TYPES = [
+  'calendar.invited',
+  'calendar.invitation_cancelled',
+  'calendar.answered',
+] as const;
+
+export type NoticeType = (typeof NOTICE_TYPES)[number];
+
+export interface InvitationNotice {
+  type: NoticeType;
+  /** The event's id. */
+  id: string;
+  /** Its workspace (null: someone's personal calendar). */
+  workspace_id: string | null;
+  title: string;
+  start: string | null;
+  end: string | null;
+  all_day: boolean;
+  organizer: CalendarPerson | null;
+  /** calendar.answered: who answered, and how (a PARTSTAT, lower case). */
+  attendee?: CalendarPerson & { partstat: string };
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+const strOrNull = (v: unknown) => (typeof v === 'string' && v ? v : null);
+
+function person(v: unknown): CalendarPerson | null {
+  if (!v || typeof v !== 'object') return null;
+  const p = v as Record<string, unknown>;
+  const email = str(p.email);
+  const name = str(p.name);
+  return email || name ? { email, name } : null;
+}
+
+/** The notice a frame is (null: another event, or one that names no event). */
+export function readNotice(e: EventFrame): InvitationNotice | null {
+  if (!(NOTICE_TYPES as readonly string[]).includes(e.type) || !isNotice(e)) return null;
+  const d = e.data ?? {};
+  const id = str(d.id);
+  if (!id) return null;
+  const n: InvitationNotice = {
+    type: e.type as NoticeType,
+    id,
+    workspace_id: strOrNull(d.workspace_id),
+    title: str(d.title),
+    start: strOrNull(d.start),
+    end: strOrNull(d.end),
+    all_day: d.all_day === true,
+    organizer: person(d.organizer),
+  };
+  const who = person(d.attendee);
+  if (who) {
+    const partstat = (d.attendee as Record<string, unknown>).partstat;
+    n.attendee = { ...who, partstat: str(partstat) };
+  }
+  return n;
+}
+
+/** Whether a frame is a notice about this event. */
+export function isNoticeAbout(e: EventFrame, eventId: string): boolean {
+  return readNotice(e)?.id === eventId;
+}
+
+/** The workspaces whose calendar the person opens (`modules` lists only those they may). */
+export function calendarsOpened(workspaces: readonly Workspace[]): Set<string> {
+  return new Set(workspaces.filter((w) => w.modules.includes('calendar')).map((w) => w.id));
+}
+
+/** The local day an event begins on (all-day starts are dates already). */
+function firstDay(n: Pick<InvitationNotice, 'start' | 'all_day'>): DayKey | null {
+  if (!n.start) return null;
+  if (n.all_day) {
+    const day = n.start.slice(0, 10);
+    return isDayKey(day) ? day : null;
+  }
+  const at = new Date(n.start);
+  return Number.isNaN(at.getTime()) ? null : dayKey(at);
+}
+
+/**
+ * Where a notice's event opens: its workspace's calendar at that event
+ * (and day) when the person opens that calendar, else the home page (its
+ * agenda lists invitations whatever the calendar).
+ */
+export function noticeTarget(n: InvitationNotice, opened: ReadonlySet<string>): string {
+  if (n.workspace_id && opened.has(n.workspace_id)) {
+    return calendarPath(n.workspace_id, { eventId: n.id, day: firstDay(n) });
+  }
+  return '/';
+}
+
+const ANSWERED: Record<string, MessageKey> = {
+  accepted: 'calendar.notice.accepted',
+  declined: 'calendar.notice.declined',
+  tentative: 'calendar.notice.tentative',
+};
+
+/** What a toast says of a notice: a short title, the event's date and time (browser's zone). */
+export function noticeText(
+  n: InvitationNotice,
+  t: I18n['t'],
+  locale: string,
+): { title: string; body?: string } {
+  const title = n.title.trim() || t('calendar.untitled');
+  const nameOf = (p: CalendarPerson | null | undefined) =>
+    p?.name.trim() || p?.email || t('calendar.notice.someone');
+  const when = n.start ? capitalized(whenText(n, locale), locale) : '';
+  const body = when || undefined;
+  switch (n.type) {
+    case 'calendar.invited':
+      return { title: t('calendar.notice.invited', { name: nameOf(n.organizer), title }), body };
+    case 'calendar.invitation_cancelled':
+      return { title: t('calendar.notice.cancelled', { title }), body };
+    case 'calendar.answered':
+      return {
+        title: t(ANSWERED[n.attendee?.partstat ?? ''] ?? 'calendar.notice.answered', {
+          name: nameOf(n.attendee),
+          title,
+        }),
+        body,
+      };
+  }
+}
