@@ -136,6 +136,24 @@ TEST(MultiNode, ChangesOnOneNodeReachTheOthersStreamsAndCaches) {
   EXPECT_GE(metric(*b, "ruche_events_gap_reads_total"), 0);
 }
 
+TEST(MultiNode, ANoticeToOnePersonReachesThemOnAnyNode) {
+  TwoNodes t("Notices");
+  auto stream = connect_events(*t.b, t.bob);
+  ASSERT_FALSE(until(*stream, "hello").is_null());
+  // Alice, on node A, invites Bob, whose page is open on node B.
+  auto r = t.a.call(
+      "POST", "/api/v1/me/calendar/events", t.alice.token,
+      body(json::object{{"title", "Point"},
+                        {"start", "2027-03-10T09:00:00Z"},
+                        {"end", "2027-03-10T10:00:00Z"},
+                        {"attendees", json::array{json::object{{"user_id", t.bob.id.str()}}}}}));
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  json::value notice = until(*stream, "calendar.invited");
+  ASSERT_FALSE(notice.is_null());
+  EXPECT_EQ(notice.at("data").at("id").as_string(), r.body.at("id").as_string());
+  EXPECT_EQ(notice.at("seq").as_int64(), 0);
+}
+
 TEST(MultiNode, AfterABusOutageStreamsResumeWithWhatTheyMissed) {
   TwoNodes t("Outage");
   TestServer& a = t.a;
