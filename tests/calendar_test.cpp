@@ -545,6 +545,21 @@ TEST(Calendar, AScheduledEventChangedOverCalDavInvitesWhomItNames) {
                 .status,
             200);
   EXPECT_NE(s.call("GET", name, k.a.token).raw.body.find("PARTSTAT=DECLINED"), std::string::npos);
+  // The bounds hold whoever writes the list: over 100 attendees, refused
+  // and nothing changed; an address that is not one is not written to.
+  got = s.call("GET", name, k.a.token);
+  std::string crowd = got.raw.body;
+  std::string lines = "ATTENDEE:mailto:not-an-address\r\n";
+  for (int i = 0; i < 100; ++i)
+    lines += "ATTENDEE:mailto:p" + std::to_string(i) + "@example.org\r\n";
+  crowd.insert(crowd.find("END:VEVENT"), lines);
+  EXPECT_EQ(s.call("PUT", name, k.a.token, crowd).status, 400);
+  EXPECT_EQ(s.call("GET", name, k.a.token).raw.header("ETag"), got.raw.header("ETag"));
+  std::string odd = got.raw.body;
+  odd.insert(odd.find("END:VEVENT"), "ATTENDEE:mailto:not-an-address\r\n");
+  ASSERT_EQ(s.call("PUT", name, k.a.token, odd).status, 204);
+  EXPECT_EQ(attendees_of(s.call("GET", "/api/v1/calendar/events/" + id, k.a.token).body).size(),
+            2u);  // kept as sent
 
   // An event an application makes with attendees is its own to schedule.
   const std::string theirs =

@@ -735,7 +735,11 @@ Result<void> Service::schedule(db::Conn& c, const UserId& author, const Object* 
   std::vector<store::Attendee> now;
   if (after) {
     const dav::Participants who = dav::participants(after->ics);
+    // A calendar application may have written the list: the same bounds.
+    if (who.attendees.size() > kMaxAttendees)
+      return fail(Errc::invalid, "an event has at most 100 attendees", "invalid_attendees");
     for (const auto& p : who.organizer ? who.attendees : std::vector<dav::Participant>{}) {
+      if (!platform::normalize_email(p.email)) continue;  // not an address to write to
       store::Attendee a{p.email, std::nullopt, p.partstat, ""};
       if (auto old = find(was, p.email); old != was.end()) {
         a.user_id = old->user_id;  // resolved once, when invited
