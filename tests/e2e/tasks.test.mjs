@@ -2,7 +2,8 @@
 // by run.sh). Two people in two browser contexts: the owner of a workspace
 // and a member invited into it. The scenarios run in order and share state:
 // the board, dependencies, moves, "my tasks", then a task's checklist and
-// its comments, each followed live by the other person.
+// its comments, each followed live by the other person, and a comment
+// mentioning the member (picked in the "@" autocomplete), who is told.
 // Screenshots: build/e2e/tasks-*.png.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -313,7 +314,8 @@ test('the owner comments; the member sees it live and cannot edit it; the owner 
   await box.press('Control+Enter');
   const mine = talk.getByRole('article', { name: new RegExp(`^${env.admin.name}`) });
   await mine.locator('strong', { hasText: 'crochets inox' }).waitFor();
-  assert.equal(await box.inputValue(), '');
+  // Emptied once the server answers (the live event may show the comment first).
+  await until(() => box.inputValue(), '', 'the composer after sending');
 
   // The member sees it without a reload, and the card counts it.
   const seen = theirTalk.getByRole('article', { name: new RegExp(`^${env.admin.name}`) });
@@ -363,6 +365,53 @@ test('the owner comments; the member sees it live and cannot edit it; the owner 
     ['Bien noté'],
   );
   assert.equal((await tasksByTitle(ownerPage))[LIST_TASK].comment_count, 1);
+
+  const violations = await axe(ownerPage);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  assertNoConsoleErrors(owner, 'owner', [/status of 409/]);
+  assertNoConsoleErrors(member, 'member', [/status of 403/]);
+});
+
+test('the owner mentions the member in a comment, picked after "@"; the member is told and opens it', async () => {
+  const taskId = (await tasksByTitle(ownerPage))[LIST_TASK].id;
+  const memberId = (await ok(memberPage, 'GET', '/me')).id;
+  // The member goes on to the home page (the live connection stays).
+  await memberPage.locator('a.topbar__brand').click();
+  await memberPage.getByRole('region', { name: 'Mes tâches' }).waitFor();
+
+  const talk = comments(ownerPage);
+  const box = talk.getByLabel('Ajouter un commentaire');
+  await box.click();
+  await ownerPage.keyboard.type('@Éli');
+  const menu = talk.getByRole('listbox', { name: 'Personnes à mentionner' });
+  await menu.waitFor();
+  await shot(ownerPage, 'tasks-12-mention-menu', talk);
+  await menu.getByRole('option', { name: new RegExp(MEMBER.name) }).click();
+  await menu.waitFor({ state: 'detached' });
+  await ownerPage.keyboard.type('peux-tu vérifier les crochets ?');
+  assert.equal(await box.inputValue(), `@${MEMBER.name} peux-tu vérifier les crochets ?`);
+  await box.press('Control+Enter');
+
+  // Shown with the name; sent with the id.
+  const mine = talk.getByRole('article', { name: new RegExp(`^${env.admin.name}`) });
+  await mine.locator('.mention', { hasText: `@${MEMBER.name}` }).waitFor();
+  const sent = await ok(ownerPage, 'GET', `/tasks/${taskId}/comments`);
+  assert.equal(sent.at(-1).body, `<@${memberId}> peux-tu vérifier les crochets ?`);
+
+  // The member is told, wherever they are; the toast opens the task.
+  const told = `${env.admin.name} vous a mentionné dans « ${LIST_TASK} »`;
+  const toast = memberPage
+    .getByRole('region', { name: 'Notifications' })
+    .locator('.toast', { hasText: told });
+  await toast.waitFor();
+  await shot(memberPage, 'tasks-13-mention-toast');
+  await toast.getByRole('button', { name: told }).click();
+  await memberPage.waitForURL(new RegExp(`/w/${wsId}/tasks/${taskId}$`));
+  const theirs = comments(memberPage).getByRole('article', {
+    name: new RegExp(`^${env.admin.name}`),
+  });
+  // Their own mention, highlighted.
+  await theirs.locator('.mention--me', { hasText: `@${MEMBER.name}` }).waitFor();
 
   const violations = await axe(ownerPage);
   assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));

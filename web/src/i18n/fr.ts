@@ -628,7 +628,8 @@ export const fr = {
   'tasks.comment_edited': '(modifié)',
   'tasks.comment_edited_at': 'Modifié le {date}',
   'tasks.comment_new': 'Ajouter un commentaire',
-  'tasks.comment_hint': 'La mise en forme Markdown est acceptée. Ctrl+Entrée envoie.',
+  'tasks.comment_hint':
+    'La mise en forme Markdown est acceptée, @ pour mentionner quelqu’un. Ctrl+Entrée envoie.',
   'tasks.comment_send': 'Commenter',
   'tasks.comment_edit': 'Modifier',
   'tasks.comment_edit_label': 'Modifier le commentaire',
@@ -637,6 +638,10 @@ export const fr = {
   'tasks.comment_delete_title': 'Supprimer ce commentaire ?',
   'tasks.comment_delete_body': 'Il disparaîtra pour tout le monde.',
   'tasks.comment_deleted': 'Commentaire supprimé',
+  'tasks.notice.mentioned': '{name} vous a mentionné dans « {title} »',
+  'tasks.notice.mentioned_untitled': '{name} vous a mentionné dans le commentaire d’une tâche',
+  'tasks.notice.someone': 'Quelqu’un',
+  'tasks.mention_list': 'Personnes à mentionner',
   'tasks.mine_title': 'Mes tâches',
   'tasks.mine_empty': 'Aucune tâche ouverte ne vous est assignée.',
   'tasks.mine_more': {

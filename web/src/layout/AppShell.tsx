@@ -1,7 +1,7 @@
 // The signed-in frame: top bar (instance brand, connection state, account),
 // left sidebar (workspaces), main area; live notifications, incoming
-// calls (the ringing panel) and calendar invitations' notices, whatever the
-// page.
+// calls (the ringing panel), calendar invitations' notices and mentions in
+// task comments, whatever the page.
 import { lazy, Suspense, useCallback, useEffect, useState, type ReactNode } from 'react';
 import { Alert } from '../components/Feedback';
 import { Icon } from '../components/Icon';
@@ -17,13 +17,13 @@ import { ConnectionBanner } from './ConnectionBanner';
 import { Sidebar } from './Sidebar';
 import { UserMenu } from './UserMenu';
 
-// The calendar module's notices (invited, answered…), fetched with the shell
-// but kept out of its chunk; a chunk that fails to load costs only them.
-const InvitationNotices = lazy(() =>
-  import('../modules/calendar/components/InvitationNotices').catch(() => ({
-    default: () => null,
-  })),
-);
+// Modules' notices to this person, fetched with the shell but kept out of
+// its chunk; a chunk that fails to load costs only its notices.
+const quietly = (load: () => Promise<{ default: () => null }>) =>
+  lazy(() => load().catch(() => ({ default: () => null })));
+// The calendar's (invited, answered…) and the tasks' (mentioned in a comment).
+const InvitationNotices = quietly(() => import('../modules/calendar/components/InvitationNotices'));
+const MentionNotices = quietly(() => import('../modules/tasks/components/MentionNotices'));
 
 export function AppShell({ children }: { children: ReactNode }) {
   const me = useMe();
@@ -74,6 +74,7 @@ function Shell({ children }: { children: ReactNode }) {
       <IncomingCalls workspaceName={workspaceName} />
       <Suspense fallback={null}>
         <InvitationNotices />
+        <MentionNotices />
       </Suspense>
       <header className="topbar">
         <button

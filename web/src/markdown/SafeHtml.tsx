@@ -4,8 +4,17 @@ import { renderChatMarkdown, renderMarkdown, sanitizeHighlight, type MentionView
 
 export type { MentionView } from './render';
 
-export default function Markdown({ source, className }: { source: string; className?: string }) {
-  const html = useMemo(() => renderMarkdown(source), [source]);
+/** Sanitized Markdown; with `mention`, `<@ID>` shows as the person's name (task comments). */
+export default function Markdown({
+  source,
+  className,
+  mention,
+}: {
+  source: string;
+  className?: string;
+  mention?: (id: string) => MentionView | null;
+}) {
+  const html = useMemo(() => renderMarkdown(source, mention), [source, mention]);
   return (
     <div
       className={className ? `prose ${className}` : 'prose'}

@@ -109,3 +109,22 @@ describe('chat messages', () => {
     expect(sanitizeHighlight('<mark>a</mark><b onclick="x">b</b>')).toBe('<mark>a</mark>b');
   });
 });
+
+describe('Markdown with mentions (task comments)', () => {
+  const ALIX = '01JALIXMARTIN0000000000000';
+  const view = (id: string) => (id === ALIX ? { name: 'Alix <b>Martin</b>', me: true } : null);
+
+  it('shows <@ID> as the name (text, never markup), the reader’s own marked, lines as plain Markdown', () => {
+    const d = dom(renderMarkdown(`Vu avec <@${ALIX}>\net <@01JNOBODY00000000000000000>`, view));
+    const chips = [...d.querySelectorAll('.mention')];
+    expect(chips.map((c) => c.textContent)).toEqual(['@Alix <b>Martin</b>', '@…']);
+    expect(chips.map((c) => c.className)).toEqual(['mention mention--me', 'mention']);
+    expect(d.querySelector('b')).toBeNull();
+    // Not chat: a single line break is no <br>.
+    expect(d.querySelector('br')).toBeNull();
+  });
+
+  it('leaves the body as it is without people to name', () => {
+    expect(renderMarkdown(`<@${ALIX}>`)).not.toContain('mention');
+  });
+});

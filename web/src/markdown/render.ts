@@ -79,12 +79,20 @@ export function sanitizeHtml(html: string): string {
   });
 }
 
-export function renderMarkdown(source: string): string {
+/**
+ * Markdown -> sanitized HTML. With `mention` (task comments), people
+ * mentioned as `<@ID>` show as "@Name" chips, as in chat messages.
+ */
+export function renderMarkdown(
+  source: string,
+  mention?: (id: string) => MentionView | null,
+): string {
+  if (mention) return withMentions(marked, source, mention);
   const html = marked.parse(source) as string;
   return sanitizeHtml(html);
 }
 
-/** How a mention in a chat message is shown: the person's name, and whether it is the reader. */
+/** How a mention (chat message, task comment) is shown: the person's name, and whether it is the reader. */
 export interface MentionView {
   name: string;
   me: boolean;
@@ -105,11 +113,19 @@ export function renderChatMarkdown(
   source: string,
   mention: (id: string) => MentionView | null,
 ): string {
+  return withMentions(chatMarked, source, mention);
+}
+
+function withMentions(
+  parser: Marked,
+  source: string,
+  mention: (id: string) => MentionView | null,
+): string {
   const prepared = source
     .replace(/[\uE100-\uE102]/g, '')
     .replace(/<@([0-9A-Za-z]{26})>/g, `${MENTION_OPEN}$1${MENTION_CLOSE}`)
     .replace(/<!channel>/g, CHANNEL_TOKEN);
-  const html = sanitizeHtml(chatMarked.parse(prepared) as string);
+  const html = sanitizeHtml(parser.parse(prepared) as string);
   if (!/[\uE100\uE102]/.test(html) || typeof document === 'undefined') return html;
 
   const label = (id: string | undefined) => {

@@ -20,7 +20,7 @@ import {
   upsertChannel,
   type ChannelsState,
 } from './logic/channels';
-import { wireMentions } from './logic/mentions';
+import { wireMentions } from '../../mentions/mentions';
 import {
   EMPTY_TIMELINE,
   applyEvent,

@@ -18,6 +18,7 @@ import {
   type Workspace,
 } from '../../api';
 import { liveEvents } from '../../events';
+import { hearLive as hearFrames } from '../../test/live';
 import { BrandingProvider } from '../../branding';
 import { ToastProvider } from '../../notifications/toasts';
 import { mountPoint } from '../../test/mount';
@@ -36,14 +37,14 @@ const MEMBERS = [
 let tasks: Task[];
 let comments: TaskComment[];
 
-function serve(right: 'read' | 'write') {
+function serve(right: 'read' | 'write', members: Member[] = MEMBERS) {
   vi.spyOn(api.settings, 'public').mockRejectedValue(new Error('offline'));
   vi.spyOn(api.workspaces, 'get').mockResolvedValue({
     ...WORKSPACE,
     role: 'member',
     rights: { tasks: right },
   });
-  vi.spyOn(api.workspaces, 'members').mockResolvedValue(MEMBERS);
+  vi.spyOn(api.workspaces, 'members').mockResolvedValue(members);
   vi.spyOn(api.tasks, 'list').mockImplementation(async () => tasks);
   vi.spyOn(api.tasks.comments, 'list').mockImplementation(async (_tid, o = {}) => {
     const from = o.after ? comments.findIndex((c) => c.id === o.after) + 1 : 0;
@@ -51,12 +52,17 @@ function serve(right: 'read' | 'write') {
   });
 }
 
-async function show(right: 'read' | 'write', taskId: string | null = null, workspace = WORKSPACE) {
-  serve(right);
+async function show(
+  right: 'read' | 'write',
+  taskId: string | null = null,
+  workspace = WORKSPACE,
+  people: { members: Member[]; me: Me } = { members: MEMBERS, me: ME },
+) {
+  serve(right, people.members);
   await ui.render(
     <BrandingProvider>
       <ToastProvider>
-        <TasksScreen workspace={workspace} me={ME} taskId={taskId} />
+        <TasksScreen workspace={workspace} me={people.me} taskId={taskId} />
       </ToastProvider>
     </BrandingProvider>,
   );
@@ -652,5 +658,125 @@ describe('comments in the details pane', () => {
     expect(api.tasks.comments.list).toHaveBeenLastCalledWith('b', { after: 'c099', limit: 100 });
     await vi.waitFor(() => expect(section().querySelectorAll('.task-comment')).toHaveLength(101));
     expect(button('Show the next comments', section())).toBeUndefined();
+  });
+});
+
+describe('mentions in comments', () => {
+  // Mentions need real ids (26 characters, as the server's).
+  const CAMILLE = '01JCAMILLE0000000000000000';
+  const ALIX = '01JALIXMARTIN0000000000000';
+  const people = {
+    me: { id: CAMILLE, name: 'Camille Durand' } as Me,
+    members: [
+      { user_id: CAMILLE, name: 'Camille Durand', email: 'c@x', rights: { tasks: 'write' } },
+      { user_id: ALIX, name: 'Alix Martin', email: 'a@x', rights: { tasks: 'write' } },
+      { user_id: 'eve', name: 'Eve Noir', email: 'e@x', rights: { tasks: 'none' } },
+    ] as unknown as Member[],
+  };
+  const comment = (id: string, author: string, body: string): TaskComment => ({
+    id,
+    task_id: 'b',
+    author_id: author,
+    body,
+    created_at: '2026-11-02T10:00:00Z',
+    edited_at: null,
+  });
+  const section = () => pane().querySelector<HTMLElement>('.task-comments') ?? ui.host;
+  const article = (id: string) =>
+    section().querySelector<HTMLElement>(`[data-comment-id="${id}"]`) ?? undefined;
+  const composer = () =>
+    section().querySelector<HTMLTextAreaElement>('.task-comments__composer textarea');
+  const options = () =>
+    [...section().querySelectorAll<HTMLElement>('[role="listbox"] [role="option"]')].map(
+      (o) => o.querySelector('.mention-menu__name')?.textContent,
+    );
+
+  it('offers the members who see the tasks on "@", and sends the one picked as <@ID>', async () => {
+    await show('write', 'b', WORKSPACE, people);
+    await vi.waitFor(() => expect(composer()).not.toBeNull());
+    const create = vi
+      .spyOn(api.tasks.comments, 'create')
+      .mockImplementation(async (_t, body) => comment('c3', CAMILLE, body));
+    const box = composer() as HTMLTextAreaElement;
+    type(box, 'Voir avec @');
+    // Eve does not see the tasks.
+    expect(options()).toEqual(['Alix Martin', 'Camille Durand']);
+    expect(box.getAttribute('aria-autocomplete')).toBe('list');
+    type(box, 'Voir avec @al');
+    expect(options()).toEqual(['Alix Martin']);
+    const option = section().querySelector('[role="option"]');
+    act(() => {
+      option?.dispatchEvent(new MouseEvent('mousedown', { bubbles: true, cancelable: true }));
+    });
+    expect(box.value).toBe('Voir avec @Alix Martin ');
+    expect(options()).toEqual([]);
+    await act(async () => key(box, 'Enter', { ctrlKey: true }));
+    expect(create).toHaveBeenCalledWith('b', `Voir avec <@${ALIX}>`);
+    // Shown with the name.
+    expect(article('c3')?.querySelector('.mention')?.textContent).toBe('@Alix Martin');
+    expect(box.value).toBe('');
+  });
+
+  it('picks with Enter while the list is open (not sending), Escape closes the list only', async () => {
+    await show('write', 'b', WORKSPACE, people);
+    await vi.waitFor(() => expect(composer()).not.toBeNull());
+    const create = vi.spyOn(api.tasks.comments, 'create');
+    const box = composer() as HTMLTextAreaElement;
+    type(box, '@ca');
+    key(box, 'Enter', { ctrlKey: true });
+    expect(create).not.toHaveBeenCalled();
+    expect(box.value).toBe('@Camille Durand ');
+    type(box, '@Camille Durand et @');
+    expect(options()).toHaveLength(2);
+    key(box, 'Escape');
+    expect(options()).toEqual([]);
+    expect(ui.host.querySelector('.tasks-pane')).not.toBeNull();
+  });
+
+  it('shows <@ID> as the person’s name, the reader’s own highlighted; editing keeps them', async () => {
+    comments = [comment('c1', ALIX, `Merci <@${CAMILLE}>, vu avec <@${ALIX}>`)];
+    comments.push(comment('c2', CAMILLE, `Pour <@${ALIX}>`));
+    await show('write', 'b', WORKSPACE, people);
+    await vi.waitFor(() => expect(article('c1')).toBeDefined());
+    const chips = [...(article('c1')?.querySelectorAll('.mention') ?? [])];
+    expect(chips.map((c) => c.textContent)).toEqual(['@Camille Durand', '@Alix Martin']);
+    expect(chips.map((c) => c.classList.contains('mention--me'))).toEqual([true, false]);
+    expect(article('c1')?.textContent).not.toContain('<@');
+
+    const update = vi
+      .spyOn(api.tasks.comments, 'update')
+      .mockImplementation(async (_t, id, body) => comment(id, CAMILLE, body));
+    act(() => button('Edit', article('c2'))?.click());
+    const box = article('c2')?.querySelector('textarea') as HTMLTextAreaElement;
+    expect(box.value).toBe('Pour @Alix Martin');
+    type(box, 'Pour @Alix Martin, merci');
+    await act(async () => key(box, 'Enter', { ctrlKey: true }));
+    expect(update).toHaveBeenCalledWith('b', 'c2', `Pour <@${ALIX}>, merci`);
+  });
+
+  it('reads the comments again on a notice of a mention in this task', async () => {
+    const hear = hearFrames();
+    await show('read', 'b', WORKSPACE, people);
+    await vi.waitFor(() => expect(section().querySelector('.task-comments__list')).toBeNull());
+    await vi.waitFor(() => expect(api.tasks.comments.list).toHaveBeenCalledTimes(1));
+    comments = [comment('c9', ALIX, `<@${CAMILLE}> à toi`)];
+    const notice = (task_id: string, comment_id: string) => ({
+      type: 'task.mentioned',
+      workspace_id: '',
+      seq: 0,
+      data: {
+        task_id,
+        workspace_id: WS,
+        title: 'Poser la charpente',
+        comment_id,
+        author: { id: ALIX, name: 'Alix Martin' },
+      },
+    });
+    hear(notice('a', 'c9'));
+    expect(api.tasks.comments.list).toHaveBeenCalledTimes(1);
+    hear(notice('b', 'c9'));
+    await act(async () => undefined);
+    await vi.waitFor(() => expect(article('c9')).toBeDefined());
+    expect(article('c9')?.querySelector('.mention--me')?.textContent).toBe('@Camille Durand');
   });
 });

@@ -48,6 +48,7 @@ import {
   type Place,
   type TaskFilter,
 } from './logic/board';
+import { taskPath } from './paths';
 import { TasksArmour } from './sealed';
 import { TasksStore, taskPeople } from './store';
 
@@ -136,13 +137,17 @@ export function TasksScreen({
   const names = useMemo(() => new Map(members.map((m) => [m.user_id, m.name])), [members]);
   const formerMember = t('tasks.former_member');
   const nameOf = useCallback((id: string) => names.get(id) ?? formerMember, [names, formerMember]);
+  // A mention in a comment: the person's name, the reader's own highlighted.
+  const mentionView = useCallback(
+    (id: string) => {
+      const name = names.get(id);
+      return name ? { name, me: id === me.id } : null;
+    },
+    [names, me.id],
+  );
   const canWrite = right === 'write' && !archived && !workspace.archived;
 
-  const openTask = useCallback(
-    (id: string | null) =>
-      navigate(id ? `/w/${ws}/tasks/${encodeURIComponent(id)}` : `/w/${ws}/tasks`),
-    [ws],
-  );
+  const openTask = useCallback((id: string | null) => navigate(taskPath(ws, id)), [ws]);
 
   /** Says where a task landed, for screen readers. */
   const announce = useCallback(
@@ -216,12 +221,26 @@ export function TasksScreen({
       titleOf,
       people,
       nameOf,
+      mentionView,
       openTask,
       newTask: setCreating,
       columns,
       move,
     }),
-    [store, workspace, me, canWrite, sealBlocked, titleOf, people, nameOf, openTask, columns, move],
+    [
+      store,
+      workspace,
+      me,
+      canWrite,
+      sealBlocked,
+      titleOf,
+      people,
+      nameOf,
+      mentionView,
+      openTask,
+      columns,
+      move,
+    ],
   );
 
   const task = taskId ? board.byId[taskId] : undefined;

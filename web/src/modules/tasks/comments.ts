@@ -20,6 +20,7 @@ import {
 } from './logic/comments';
 import { onKeysChange } from '../../armour/keyring';
 import { rawComment, type TasksArmour } from './sealed';
+import { MENTION_NOTICE, readMention } from './logic/notices';
 
 /** Comments read per request (the server's default; at most 200). */
 export const COMMENTS_PAGE = 100;
@@ -82,6 +83,8 @@ export class CommentsStore extends Store<CommentsState> {
     for (const type of COMMENT_EVENTS) {
       this.unsubscribes.push(conn.subscribe(type, (e) => this.handleEvent(e)));
     }
+    // Mentioned in a comment of this task: read it, if not heard of already.
+    this.unsubscribes.push(conn.subscribe(MENTION_NOTICE, (e) => this.handleMention(e)));
     const keys = this.sealing?.armour.keys;
     if (keys)
       this.unsubscribes.push(
@@ -185,6 +188,14 @@ export class CommentsStore extends Store<CommentsState> {
       loaded: true,
       failed: undefined,
     });
+  }
+
+  /** A `task.mentioned` notice: its comment read again when it names this task and one not held. */
+  handleMention(e: EventFrame): void {
+    const n = readMention(e);
+    if (!n || n.task_id !== this.taskId || !this.state.loaded) return;
+    if (this.state.comments.some((c) => c.id === n.comment_id)) return;
+    void this.reload();
   }
 
   handleEvent(e: EventFrame): void {

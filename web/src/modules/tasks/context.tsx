@@ -9,6 +9,7 @@ import { useArmourErrorText, useArmourText } from '../../armour/i18n';
 import { useAwaitingKey } from '../../armour/KeysStatus';
 import type { Keyring } from '../../armour/keyring';
 import { useI18n, type MessageKey } from '../../i18n';
+import type { MentionView } from '../../markdown/render';
 import { shownChecklist } from './logic/checklist';
 import type { TasksState, TasksStore } from './store';
 
@@ -35,6 +36,8 @@ export interface TasksContextValue {
   people: readonly Member[];
   /** A person's name, or "Former member". */
   nameOf(id: string): string;
+  /** A person mentioned in a comment (`<@ID>`): their name, and whether it is the reader. */
+  mentionView(id: string): MentionView | null;
   /** Opens a task's details (null closes them). */
   openTask(id: string | null): void;
   /** Opens the new task dialog, for a column. */

@@ -6,7 +6,7 @@ import { useId, useMemo, useState, type KeyboardEvent } from 'react';
 import type { Member } from '../../../api';
 import { Icon } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
-import { matchPeople } from '../../chat/logic/mentions';
+import { matchPeople } from '../../../mentions/mentions';
 import {
   attendeeProblem,
   emailKey,

@@ -3,9 +3,9 @@
 // to the organizer `calendar.answered` (with the attendee's answer). Each
 // names its event, whatever the calendar; the frame has no workspace and
 // no sequence number. Pure: what a notice says, and where it leads.
-import { isNotice } from '../../../events/connection';
 import type { CalendarPerson, EventFrame, Workspace } from '../../../api';
 import type { I18n, MessageKey } from '../../../i18n';
+import { noticeData, str, strOrNull, workspacesOpening } from '../../../notifications/notices';
 import { dayKey, isDayKey, type DayKey } from './dates';
 import { capitalized, whenText } from './format';
 import { calendarPath } from '../paths';
@@ -33,9 +33,6 @@ export interface InvitationNotice {
   attendee?: CalendarPerson & { partstat: string };
 }
 
-const str = (v: unknown) => (typeof v === 'string' ? v : '');
-const strOrNull = (v: unknown) => (typeof v === 'string' && v ? v : null);
-
 function person(v: unknown): CalendarPerson | null {
   if (!v || typeof v !== 'object') return null;
   const p = v as Record<string, unknown>;
@@ -46,8 +43,8 @@ function person(v: unknown): CalendarPerson | null {
 
 /** The notice a frame is (null: another event, or one that names no event). */
 export function readNotice(e: EventFrame): InvitationNotice | null {
-  if (!(NOTICE_TYPES as readonly string[]).includes(e.type) || !isNotice(e)) return null;
-  const d = e.data ?? {};
+  const d = noticeData(e, NOTICE_TYPES);
+  if (!d) return null;
   const id = str(d.id);
   if (!id) return null;
   const n: InvitationNotice = {
@@ -75,7 +72,7 @@ export function isNoticeAbout(e: EventFrame, eventId: string): boolean {
 
 /** The workspaces whose calendar the person opens (`modules` lists only those they may). */
 export function calendarsOpened(workspaces: readonly Workspace[]): Set<string> {
-  return new Set(workspaces.filter((w) => w.modules.includes('calendar')).map((w) => w.id));
+  return workspacesOpening(workspaces, 'calendar');
 }
 
 /** The local day an event begins on (all-day starts are dates already). */

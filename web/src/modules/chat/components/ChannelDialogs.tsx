@@ -11,7 +11,7 @@ import { Icon } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
 import { useToast } from '../../../notifications/toasts';
 import { useChat, useChatErrorText, useChatState } from '../context';
-import { fold, matchPeople } from '../logic/mentions';
+import { fold, matchPeople } from '../../../mentions/mentions';
 
 const MAX_DIRECT_OTHERS = 7;
 

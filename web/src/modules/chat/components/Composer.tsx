@@ -8,6 +8,7 @@
 // from the decrypted text, and each file is sealed before it uploads (as
 // "attachment"): its name, type, size and key go into the sealed message.
 import {
+  useCallback,
   useEffect,
   useId,
   useLayoutEffect,
@@ -17,7 +18,6 @@ import {
   type KeyboardEvent,
 } from 'react';
 import { api, isApiError, type Channel, type Message, type Upload } from '../../../api';
-import { Avatar } from '../../../components/Avatar';
 import { Alert } from '../../../components/Feedback';
 import { Checkbox } from '../../../components/Field';
 import { Icon } from '../../../components/Icon';
@@ -34,15 +34,13 @@ import { useAwaitingKey } from '../../../armour/KeysStatus';
 import { useChannelKeys, useChat, useChatErrorText } from '../context';
 import {
   CHANNEL_MENTION,
-  insertMention,
-  matchPeople,
   matchesChannel,
-  mentionAt,
   namesInText,
   toDisplay,
   toWire,
-  type MentionQuery,
-} from '../logic/mentions';
+} from '../../../mentions/mentions';
+import type { MentionCandidate } from '../../../mentions/MentionMenu';
+import { useMentions } from '../../../mentions/useMentions';
 import { filesOf, formatBytes, MAX_ATTACHMENTS } from '../logic/attachments';
 import { lastOwnMessage } from '../logic/timeline';
 import { uploadSealed, type Uploaded } from '../sealedFiles';
@@ -72,12 +70,6 @@ const dropPreview = (p: Pending) => {
 };
 
 let pendingKeys = 0;
-
-interface Candidate {
-  id: string;
-  label: string;
-  detail?: string;
-}
 
 export function Composer({
   channel,
@@ -115,9 +107,6 @@ export function Composer({
   const [names, setNames] = useState<Map<string, string>>(
     () => drafts.get(draftKey)?.names ?? new Map(),
   );
-  const [caret, setCaret] = useState(0);
-  const [dismissed, setDismissed] = useState<number | null>(null);
-  const [activeOption, setActiveOption] = useState(0);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [alsoInChannel, setAlsoInChannel] = useState(false);
@@ -251,31 +240,30 @@ export function Composer({
     if (focusToken) area.current?.focus({ preventScroll: true });
   }, [focusToken]);
 
-  // Mentions: who matches what is typed at the caret.
-  const query: MentionQuery | null = useMemo(() => mentionAt(text, caret), [text, caret]);
-  const candidates: Candidate[] = useMemo(() => {
-    if (!query) return [];
-    const list: Candidate[] = matchPeople(
-      people.map((p) => ({ id: p.user_id, name: p.name, email: p.email })),
-      query.query,
-    ).map((p) => ({ id: p.id, label: p.name, detail: p.email }));
-    if (channel.kind !== 'direct' && matchesChannel(query.query)) {
-      list.push({ id: CHANNEL_MENTION, label: CHANNEL_MENTION, detail: t('chat.mention_channel') });
-    }
-    return list;
-  }, [query, people, channel.kind, t]);
-  const menuOpen = !!query && candidates.length > 0 && dismissed !== query.start;
-  const active = Math.min(activeOption, Math.max(0, candidates.length - 1));
-
-  const choose = (c: Candidate) => {
-    if (!query) return;
-    const next = insertMention(text, query, caret, c.label);
-    setText(next.text);
-    if (c.id !== CHANNEL_MENTION) setNames(new Map(names).set(c.label, c.id));
-    setCaret(next.caret);
-    setCaretRequest({ at: next.caret });
-    setActiveOption(0);
-  };
+  // Mentions: who matches what is typed at the caret (and "@channel" outside direct messages).
+  const mentionPeople = useMemo(
+    () => people.map((p) => ({ id: p.user_id, name: p.name, email: p.email })),
+    [people],
+  );
+  const channelMention = useCallback(
+    (q: string): MentionCandidate[] =>
+      channel.kind !== 'direct' && matchesChannel(q)
+        ? [{ id: CHANNEL_MENTION, label: CHANNEL_MENTION, detail: t('chat.mention_channel') }]
+        : [],
+    [channel.kind, t],
+  );
+  const mentions = useMentions({
+    text,
+    names,
+    people: mentionPeople,
+    label: t('chat.mention_list'),
+    extra: channelMention,
+    onPick: (p) => {
+      setText(p.text);
+      setNames(p.names);
+      setCaretRequest({ at: p.caret });
+    },
+  });
 
   const insertText = (s: string) => {
     const el = area.current;
@@ -349,25 +337,7 @@ export function Composer({
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.nativeEvent.isComposing) return;
-    if (menuOpen) {
-      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-        e.preventDefault();
-        const n = candidates.length;
-        setActiveOption((active + (e.key === 'ArrowDown' ? 1 : n - 1)) % n);
-        return;
-      }
-      if (e.key === 'Enter' || e.key === 'Tab') {
-        e.preventDefault();
-        const c = candidates[active];
-        if (c) choose(c);
-        return;
-      }
-      if (e.key === 'Escape') {
-        e.preventDefault();
-        setDismissed(query?.start ?? null);
-        return;
-      }
-    }
+    if (mentions.onKeyDown(e)) return;
     if (e.key === 'Enter' && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey) {
       e.preventDefault();
       void send();
@@ -391,7 +361,6 @@ export function Composer({
   const label = threadId
     ? t('chat.composer_reply_label')
     : t('chat.composer_label', { channel: title });
-  const optionId = (i: number) => `${ids}-opt-${i}`;
 
   return (
     <div className={editing ? 'composer composer--editing' : 'composer'}>
@@ -408,44 +377,7 @@ export function Composer({
           }}
         />
       ) : null}
-      {menuOpen ? (
-        <ul
-          className="mention-menu"
-          id={`${ids}-menu`}
-          role="listbox"
-          aria-label={t('chat.mention_list')}
-        >
-          {candidates.map((c, i) => (
-            <li
-              key={c.id}
-              id={optionId(i)}
-              role="option"
-              aria-selected={i === active}
-              className={
-                i === active
-                  ? 'mention-menu__item mention-menu__item--active'
-                  : 'mention-menu__item'
-              }
-              onMouseDown={(e) => {
-                e.preventDefault();
-                choose(c);
-              }}
-            >
-              {c.id === CHANNEL_MENTION ? (
-                <span className="mention-menu__icon" aria-hidden="true">
-                  <Icon name="at" size={16} />
-                </span>
-              ) : (
-                <Avatar name={c.label} seed={c.id} size="sm" />
-              )}
-              <span className="mention-menu__name">
-                {c.id === CHANNEL_MENTION ? '@channel' : c.label}
-              </span>
-              {c.detail ? <span className="mention-menu__detail">{c.detail}</span> : null}
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      {mentions.menu}
       {editing ? (
         <p className="composer__editing" id={`${ids}-editing`}>
           <Icon name="edit" size={14} />
@@ -526,16 +458,14 @@ export function Composer({
               : t('chat.composer_placeholder', { channel: title })
           }
           aria-describedby={`${ids}-hint${editing ? ` ${ids}-editing` : ''}`}
-          aria-controls={menuOpen ? `${ids}-menu` : undefined}
-          aria-activedescendant={menuOpen ? optionId(active) : undefined}
-          aria-autocomplete="list"
+          {...mentions.inputProps}
           onChange={(e) => {
             setText(e.target.value);
-            setCaret(e.target.selectionStart ?? e.target.value.length);
+            mentions.setCaret(e.target.selectionStart ?? e.target.value.length);
             setError(null);
             if (e.target.value) store.typing(channel.id);
           }}
-          onSelect={(e) => setCaret(e.currentTarget.selectionStart ?? 0)}
+          onSelect={(e) => mentions.setCaret(e.currentTarget.selectionStart ?? 0)}
           onKeyDown={onKeyDown}
           onPaste={(e) => {
             if (editing) return;

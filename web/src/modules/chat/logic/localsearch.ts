@@ -2,7 +2,7 @@
 // their messages): over the decrypted messages already loaded, every word
 // of the query must appear, case and accents aside. Matches are marked
 // with the server's snippet markers, so highlightSnippet shows them.
-import { fold } from './mentions';
+import { fold } from '../../../mentions/mentions';
 import { MARK_CLOSE, MARK_OPEN } from './snippet';
 
 /** The query's words, folded ("Réunion  14h" -> ["reunion", "14h"]). */

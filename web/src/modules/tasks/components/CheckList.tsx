@@ -2,7 +2,7 @@
 // filter, in the shape of the chat's people picker.
 import { useId, useMemo, useState, type ReactNode } from 'react';
 import { Checkbox } from '../../../components/Field';
-import { fold } from '../../chat/logic/mentions';
+import { fold } from '../../../mentions/mentions';
 
 export interface CheckItem {
   id: string;

@@ -21,6 +21,7 @@ import { useWorkspaces } from '../../../workspaces';
 import { useNow } from '../hooks';
 import { bySoonestDue } from '../logic/due';
 import { DueDate } from './DueDate';
+import { taskPath } from '../paths';
 
 /** Tasks listed; the rest are counted. */
 export const MY_TASKS_SHOWN = 8;
@@ -67,10 +68,7 @@ export default function MyTasks() {
         <ul className="my-tasks">
           {shown.slice(0, MY_TASKS_SHOWN).map((x) => (
             <li key={x.id} className="my-tasks__item">
-              <Link
-                to={`/w/${x.workspace_id}/tasks/${encodeURIComponent(x.id)}`}
-                className="my-tasks__title"
-              >
+              <Link to={taskPath(x.workspace_id, x.id)} className="my-tasks__title">
                 {x.sealed ? <SealedTitle task={x} /> : x.title}
               </Link>
               <span className="my-tasks__meta">

@@ -4,13 +4,18 @@
 // "Show the next comments" reads the next page; comments come, change and
 // go live. Writers comment (Ctrl+Enter or the button), edit their own
 // (Ctrl+Enter saves, Escape cancels) and delete them, asked first, as
-// workspace owners and admins may delete anyone's. Readers only read. In an
+// workspace owners and admins may delete anyone's. "@" offers the members
+// who see the tasks: "@Name" shows while typing and goes as `<@ID>`, which
+// tells that person (plain workspaces only: sealed comments tell nobody);
+// mentions show as names, the reader's own highlighted. Readers only read. In an
 // armoured workspace comments are sealed for the task (the store), one that
 // does not open here says why, and none is written without the workspace's
 // current key.
 import {
   useEffect,
   useId,
+  useLayoutEffect,
+  useMemo,
   useRef,
   useState,
   useSyncExternalStore,
@@ -25,6 +30,8 @@ import { TextArea } from '../../../components/Field';
 import { Alert, Spinner } from '../../../components/Feedback';
 import { useI18n } from '../../../i18n';
 import Markdown from '../../../markdown/SafeHtml';
+import { namesInText, toDisplay, toWire } from '../../../mentions/mentions';
+import { useMentions } from '../../../mentions/useMentions';
 import { useToast } from '../../../notifications/toasts';
 import { COMMENTS_PAGE, CommentsStore } from '../comments';
 import { useTasks, useTasksErrorText } from '../context';
@@ -146,7 +153,7 @@ function CommentItem({
   onError(e: unknown): void;
 }) {
   const { t, dateTime, relative } = useI18n();
-  const { me, nameOf, canWrite, canManage, sealBlocked } = useTasks();
+  const { me, nameOf, mentionView, canWrite, canManage, sealBlocked } = useTasks();
   const now = useNow();
   const [editing, setEditing] = useState(false);
   const editButton = useRef<HTMLButtonElement>(null);
@@ -190,7 +197,7 @@ function CommentItem({
         {editing ? (
           <CommentEditor comment={c} store={store} onDone={stopEditing} />
         ) : shows ? (
-          <Markdown source={c.body} className="task-comment__body" />
+          <Markdown source={c.body} className="task-comment__body" mention={mentionView} />
         ) : null}
         {!editing ? <SealedNote state={state} what="comment" /> : null}
         {canWrite && !editing && (mine || canManage) ? (
@@ -229,13 +236,19 @@ function CommentEditor({
   onDone(): void;
 }) {
   const { t } = useI18n();
+  const { mentionView } = useTasks();
   const errorText = useTasksErrorText();
-  const [body, setBody] = useState(comment.body);
+  const id = useId();
+  // Mentions shown as "@Name" while editing.
+  const [draft, setDraft] = useState<Draft>(() =>
+    toDisplay(comment.body, (who) => mentionView(who)?.name),
+  );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const body = wireOf(draft);
 
   const save = async () => {
-    if (!body.trim() || busy) return;
+    if (!body || busy) return;
     if (body === comment.body) {
       onDone();
       return;
@@ -259,14 +272,15 @@ function CommentEditor({
         void save();
       }}
     >
-      <TextArea
+      <CommentText
+        id={id}
         label={t('tasks.comment_edit_label')}
         hideLabel
         hint={t('tasks.comment_edit_hint')}
-        value={body}
+        draft={draft}
+        onDraft={setDraft}
         rows={4}
         autoFocus
-        onChange={(e) => setBody(e.target.value)}
         onKeyDown={(e) => {
           if (isSendKey(e)) {
             e.preventDefault();
@@ -283,7 +297,7 @@ function CommentEditor({
         <Button size="sm" onClick={onDone} disabled={busy}>
           {t('common.cancel')}
         </Button>
-        <Button type="submit" size="sm" variant="primary" busy={busy} disabled={!body.trim()}>
+        <Button type="submit" size="sm" variant="primary" busy={busy} disabled={!body}>
           {t('common.save')}
         </Button>
       </div>
@@ -303,18 +317,19 @@ function Composer({
   const { t } = useI18n();
   const errorText = useTasksErrorText();
   const id = useId();
-  const [body, setBody] = useState('');
+  const [draft, setDraft] = useState<Draft>(EMPTY);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const body = wireOf(draft);
 
   const send = async (e?: FormEvent) => {
     e?.preventDefault();
-    if (!body.trim() || busy || blocked) return;
+    if (!body || busy || blocked) return;
     setBusy(true);
     setError(null);
     try {
       await store.post(body);
-      setBody('');
+      setDraft(EMPTY);
     } catch (err) {
       setError(err);
     } finally {
@@ -326,13 +341,13 @@ function Composer({
 
   return (
     <form className="task-comments__composer" onSubmit={(e) => void send(e)}>
-      <TextArea
+      <CommentText
         id={id}
         label={t('tasks.comment_new')}
         hint={blocked ?? t('tasks.comment_hint')}
-        value={body}
+        draft={draft}
+        onDraft={setDraft}
         rows={3}
-        onChange={(e) => setBody(e.target.value)}
         onKeyDown={(e) => {
           if (isSendKey(e)) {
             e.preventDefault();
@@ -342,16 +357,95 @@ function Composer({
       />
       {error ? <Alert kind="error">{errorText(error)}</Alert> : null}
       <div className="task-comments__send">
-        <Button
-          type="submit"
-          variant="primary"
-          size="sm"
-          busy={busy}
-          disabled={!body.trim() || !!blocked}
-        >
+        <Button type="submit" variant="primary" size="sm" busy={busy} disabled={!body || !!blocked}>
           {t('tasks.comment_send')}
         </Button>
       </div>
     </form>
+  );
+}
+
+/** A comment as typed: "@Name" for the people picked (name -> id), sent as `<@ID>`. */
+interface Draft {
+  text: string;
+  names: Map<string, string>;
+}
+
+const EMPTY: Draft = { text: '', names: new Map() };
+
+/** The body a draft sends (trimmed; '' when there is nothing to send). */
+const wireOf = (d: Draft) => toWire(d.text, namesInText(d.text, d.names)).trim();
+
+/** A comment's text area with mention autocomplete on "@" (the members who see the tasks). */
+function CommentText({
+  id,
+  label,
+  hint,
+  hideLabel,
+  rows,
+  autoFocus,
+  draft,
+  onDraft,
+  onKeyDown,
+}: {
+  id: string;
+  label: string;
+  hint: string;
+  hideLabel?: boolean;
+  rows: number;
+  autoFocus?: boolean;
+  draft: Draft;
+  onDraft(d: Draft): void;
+  onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>): void;
+}) {
+  const { t } = useI18n();
+  const { people } = useTasks();
+  const persons = useMemo(
+    () => people.map((p) => ({ id: p.user_id, name: p.name, email: p.email })),
+    [people],
+  );
+  // Where to put the caret after a pick (a new object each time).
+  const [caretRequest, setCaretRequest] = useState<{ at: number } | null>(null);
+  const mentions = useMentions({
+    text: draft.text,
+    names: draft.names,
+    people: persons,
+    label: t('tasks.mention_list'),
+    onPick: (p) => {
+      onDraft({ text: p.text, names: p.names });
+      setCaretRequest({ at: p.caret });
+    },
+  });
+
+  useLayoutEffect(() => {
+    const el = document.getElementById(id);
+    if (el instanceof HTMLTextAreaElement && caretRequest) {
+      el.focus();
+      el.setSelectionRange(caretRequest.at, caretRequest.at);
+    }
+  }, [caretRequest, id]);
+
+  return (
+    <div className="task-comments__text">
+      {mentions.menu}
+      <TextArea
+        id={id}
+        label={label}
+        hideLabel={hideLabel}
+        hint={hint}
+        value={draft.text}
+        rows={rows}
+        autoFocus={autoFocus}
+        {...mentions.inputProps}
+        onChange={(e) => {
+          onDraft({ text: e.target.value, names: draft.names });
+          mentions.setCaret(e.target.selectionStart ?? e.target.value.length);
+        }}
+        onSelect={(e) => mentions.setCaret(e.currentTarget.selectionStart ?? 0)}
+        onKeyDown={(e) => {
+          if (!mentions.onKeyDown(e)) onKeyDown(e);
+        }}
+      />
+    </div>
   );
 }

@@ -4,7 +4,7 @@
 // dropped task goes (between its neighbours; a checklist's items move the
 // same way), which tasks one waits for.
 import { TASK_STATUSES, type Task, type TaskStatus } from '../../../api';
-import { fold } from '../../chat/logic/mentions';
+import { fold } from '../../../mentions/mentions';
 
 export interface Board {
   byId: Readonly<Record<string, Task>>;

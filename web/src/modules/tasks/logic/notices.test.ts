@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { EventFrame } from '../../../api';
+import { mentionTarget, mentionText, readMention } from './notices';
+
+const frame = (data: Record<string, unknown>, o: Partial<EventFrame> = {}): EventFrame => ({
+  type: 'task.mentioned',
+  workspace_id: '',
+  seq: 0,
+  data,
+  ...o,
+});
+/** A notice read, failing the test when it is not one. */
+function read(e: EventFrame) {
+  const n = readMention(e);
+  if (!n) throw new Error('not a mention');
+  return n;
+}
+const t = (key: string, vars?: Record<string, unknown>) => `${key} ${JSON.stringify(vars ?? {})}`;
+
+describe('task.mentioned notices', () => {
+  const data = {
+    task_id: 't1',
+    workspace_id: 'w1',
+    title: 'plan',
+    comment_id: 'c1',
+    author: { id: 'a', name: 'Alix Martin' },
+  };
+
+  it('reads what the notice says', () => {
+    expect(readMention(frame(data))).toEqual(data);
+    expect(readMention(frame({ ...data, author: null }))?.author).toEqual({ id: '', name: '' });
+  });
+
+  it('leaves other frames, workspace events and notices that name no task', () => {
+    expect(readMention(frame(data, { type: 'task.comment_created' }))).toBeNull();
+    expect(readMention(frame(data, { workspace_id: 'w1', seq: 3 }))).toBeNull();
+    expect(readMention(frame({ ...data, task_id: 1 }))).toBeNull();
+    expect(readMention(frame({ ...data, workspace_id: '' }))).toBeNull();
+  });
+
+  it('leads to the task where the person opens the tasks, else home', () => {
+    const n = read(frame({ ...data, task_id: 'a/b' }));
+    expect(mentionTarget(n, new Set(['w1']))).toBe('/w/w1/tasks/a%2Fb');
+    expect(mentionTarget(n, new Set(['w2']))).toBe('/');
+  });
+
+  it('names the author and the task', () => {
+    const n = read(frame(data));
+    expect(mentionText(n, t as never).title).toBe(
+      'tasks.notice.mentioned {"name":"Alix Martin","title":"plan"}',
+    );
+    const bare = read(frame({ ...data, title: ' ', author: {} }));
+    expect(mentionText(bare, t as never).title).toBe(
+      'tasks.notice.mentioned_untitled {"name":"tasks.notice.someone {}"}',
+    );
+  });
+});
