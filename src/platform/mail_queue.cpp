@@ -66,39 +66,50 @@ Result<int> MailQueue::send_due() {
       if (stopping_) return sent;
     }
     const std::int64_t now = clock_.now_ms();
-    // Lease the oldest due message: its next attempt moves past the time a
-    // send may take, so that no other node takes it meanwhile.
-    RUCHE_TRY(auto leased, db_.write([&](db::Conn& c) -> Result<std::optional<db::Row>> {
-      RUCHE_TRY(auto row, c.query_one("SELECT id, to_addr, subject, body, calendar, "
-                                      "calendar_method, attempts FROM mail_outbox WHERE "
-                                      "next_at_ms <= $1 ORDER BY next_at_ms, id LIMIT 1",
-                                      {now}));
-      if (!row) return row;
-      RUCHE_TRY(auto n, c.exec("UPDATE mail_outbox SET next_at_ms = $1, attempts = attempts + 1 "
-                               "WHERE id = $2 AND next_at_ms <= $3",
-                               {now + kLeaseMs, row->text(0), now}));
-      if (n == 0) return std::optional<db::Row>{};
-      return row;
-    }));
-    if (!leased) return sent;
-    const std::string id = leased->text(0);
-    Mail m{leased->text(1), leased->text(2), leased->text(3), leased->text(4), leased->text(5)};
-    const std::int64_t attempts = leased->i64(6) + 1;
-    auto result = mailer_->send(m);
-    RUCHE_CHECK(db_.write([&](db::Conn& c) -> Result<void> {
-      if (result || attempts >= kMaxAttempts) {
-        if (!result)
-          log::warn("mail.given_up",
-                    {{"attempts", std::to_string(attempts)}, {"error", result.error().message}});
-        RUCHE_TRY([[maybe_unused]] auto n, c.exec("DELETE FROM mail_outbox WHERE id = $1", {id}));
-        return {};
+    // Lease the oldest due messages, a batch in one transaction: their next
+    // attempt moves past the time sending may take, so that no other node
+    // takes them meanwhile (one whose lease another node won is left).
+    struct Leased {
+      std::string id;
+      Mail mail;
+      std::int64_t attempts;
+    };
+    RUCHE_TRY(auto batch, db_.write([&](db::Conn& c) -> Result<std::vector<Leased>> {
+      std::vector<Leased> out;
+      RUCHE_TRY(auto rows, c.query("SELECT id, to_addr, subject, body, calendar, calendar_method, "
+                                   "attempts FROM mail_outbox WHERE next_at_ms <= $1 ORDER BY "
+                                   "next_at_ms, id LIMIT $2",
+                                   {now, kBatch}));
+      for (const auto& r : rows) {
+        RUCHE_TRY(auto n, c.exec("UPDATE mail_outbox SET next_at_ms = $1, attempts = attempts + 1 "
+                                 "WHERE id = $2 AND next_at_ms <= $3",
+                                 {now + kLeaseMs, r.text(0), now}));
+        if (n == 1)
+          out.push_back({r.text(0), Mail{r.text(1), r.text(2), r.text(3), r.text(4), r.text(5)},
+                         r.i64(6) + 1});
       }
-      RUCHE_TRY([[maybe_unused]] auto n,
-                c.exec("UPDATE mail_outbox SET next_at_ms = $1 WHERE id = $2",
-                       {clock_.now_ms() + backoff_ms(attempts), id}));
+      return out;
+    }));
+    if (batch.empty()) return sent;
+    std::vector<Mail> mails;
+    for (const auto& l : batch) mails.push_back(l.mail);
+    const auto results = mailer_->send_all(mails);
+    RUCHE_CHECK(db_.write([&](db::Conn& c) -> Result<void> {
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        const bool ok = i < results.size() && results[i].has_value();
+        if (ok || batch[i].attempts >= kMaxAttempts) {
+          if (!ok) log::warn("mail.given_up", {{"attempts", std::to_string(batch[i].attempts)}});
+          RUCHE_TRY([[maybe_unused]] auto n,
+                    c.exec("DELETE FROM mail_outbox WHERE id = $1", {batch[i].id}));
+          continue;
+        }
+        RUCHE_TRY([[maybe_unused]] auto n,
+                  c.exec("UPDATE mail_outbox SET next_at_ms = $1 WHERE id = $2",
+                         {clock_.now_ms() + backoff_ms(batch[i].attempts), batch[i].id}));
+      }
       return {};
     }));
-    if (result) ++sent;
+    for (const auto& r : results) sent += r.has_value() ? 1 : 0;
   }
 }
 

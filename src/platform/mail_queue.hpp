@@ -3,9 +3,10 @@
 // never lost, a rolled-back one never sent, and no request waits on SMTP.
 //
 // Each node runs one sender thread (only when SMTP is configured). A sender
-// leases a due message by moving its next attempt forward in the database
-// (one node sends it), sends it, and removes it; a failure retries after a
-// minute, doubling up to an hour, and gives up after kMaxAttempts (logged).
+// leases a batch of due messages by moving their next attempt forward in the
+// database (one node sends each), sends them over one connection, and
+// removes them; a failure retries after a minute, doubling up to an hour,
+// and gives up after kMaxAttempts (logged).
 //
 // Thread-safety: safe from any thread; enqueue() runs in the caller's write
 // transaction.
@@ -27,6 +28,8 @@ class MailQueue {
  public:
   static constexpr int kMaxAttempts = 12;
   static constexpr std::int64_t kLeaseMs = 120'000;
+  // Messages leased, sent over one connection and settled together.
+  static constexpr std::int64_t kBatch = 50;
 
   // `mailer` null (SMTP not configured): nothing is queued, no thread runs.
   MailQueue(db::Database& db, const Clock& clock, Mailer* mailer);

@@ -64,26 +64,24 @@ class SmtpMailer final : public Mailer {
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   }
 
-  Result<void> send(const Mail& mail) override {
-    char date[64];
-    std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-    std::string from_addr = address_of(config_.from);
-    std::string domain = from_addr.substr(from_addr.find('@') + 1);
-    std::string mid = "<" + crypto::new_id() + "@" + domain + ">";
-    Upload up{format_message(config_, mail, date, mid)};
+  Result<void> send(const Mail& mail) override { return std::move(send_all({mail}).front()); }
 
+  // One handle for the batch: libcurl keeps the connection open between
+  // its transfers.
+  std::vector<Result<void>> send_all(const std::vector<Mail>& mails) override {
+    std::vector<Result<void>> out;
     CURL* curl = curl_easy_init();
-    if (!curl) return fail(Errc::unavailable, "cannot start the mail client");
-    curl_slist* rcpt = curl_slist_append(nullptr, ("<" + one_line(mail.to) + ">").c_str());
-    std::string from = "<" + from_addr + ">";
+    if (!curl) {
+      for (std::size_t i = 0; i < mails.size(); ++i)
+        out.push_back(fail(Errc::unavailable, "cannot start the mail client"));
+      return out;
+    }
+    const std::string from_addr = address_of(config_.from);
+    const std::string domain = from_addr.substr(from_addr.find('@') + 1);
+    const std::string from = "<" + from_addr + ">";
     curl_easy_setopt(curl, CURLOPT_URL, config_.url.c_str());
     curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from.c_str());
-    curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
     curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_cb);
-    curl_easy_setopt(curl, CURLOPT_READDATA, &up);
     curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(config_.timeout_ms));
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
@@ -93,14 +91,30 @@ class SmtpMailer final : public Mailer {
       curl_easy_setopt(curl, CURLOPT_USERNAME, config_.username.c_str());
       curl_easy_setopt(curl, CURLOPT_PASSWORD, config_.password.c_str());
     }
-    CURLcode rc = curl_easy_perform(curl);
-    curl_slist_free_all(rcpt);
-    curl_easy_cleanup(curl);
-    if (rc != CURLE_OK) {
-      log::warn("mail.send_failed", {{"error", curl_easy_strerror(rc)}});
-      return fail(Errc::unavailable, std::string("mail not sent: ") + curl_easy_strerror(rc));
+    for (const Mail& mail : mails) {
+      char date[64];
+      std::time_t now = std::time(nullptr);
+      std::tm tm{};
+      gmtime_r(&now, &tm);
+      std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+      const std::string mid = "<" + crypto::new_id() + "@" + domain + ">";
+      Upload up{format_message(config_, mail, date, mid)};
+      curl_slist* rcpt = curl_slist_append(nullptr, ("<" + one_line(mail.to) + ">").c_str());
+      curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
+      curl_easy_setopt(curl, CURLOPT_READDATA, &up);
+      CURLcode rc = curl_easy_perform(curl);
+      curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, nullptr);
+      curl_slist_free_all(rcpt);
+      if (rc != CURLE_OK) {
+        log::warn("mail.send_failed", {{"error", curl_easy_strerror(rc)}});
+        out.push_back(
+            fail(Errc::unavailable, std::string("mail not sent: ") + curl_easy_strerror(rc)));
+      } else {
+        out.emplace_back();
+      }
     }
-    return {};
+    curl_easy_cleanup(curl);
+    return out;
   }
 
  private:

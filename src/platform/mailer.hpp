@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/result.hpp"
 
@@ -26,6 +27,13 @@ class Mailer {
   virtual ~Mailer() = default;
   // Sends one message; blocks up to the configured timeout. Errors: unavailable.
   virtual Result<void> send(const Mail& mail) = 0;
+  // Sends each message, in order, over one connection where the transport
+  // allows; one result per message.
+  virtual std::vector<Result<void>> send_all(const std::vector<Mail>& mails) {
+    std::vector<Result<void>> out;
+    for (const auto& m : mails) out.push_back(send(m));
+    return out;
+  }
 };
 
 struct SmtpConfig {
