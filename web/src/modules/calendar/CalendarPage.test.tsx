@@ -13,7 +13,6 @@ import {
   type CalendarEvent,
   type CalendarOccurrence,
   type Me,
-  type Member,
   type Workspace,
 } from '../../api';
 import { BrandingProvider } from '../../branding';
@@ -22,20 +21,17 @@ import { matchPath, usePathname } from '../../router/router';
 import { hearLive } from '../../test/live';
 import { mountPoint } from '../../test/mount';
 import { CalendarScreen } from './CalendarPage';
-import { allDay, calendarEvent, noticeFrame, occurrence, WS } from './logic/fixtures.test-util';
+import {
+  allDay,
+  calendarEvent,
+  member,
+  noticeFrame,
+  occurrence,
+  WS,
+} from './logic/fixtures.test-util';
 
 const ui = mountPoint();
 const ME = { id: 'me', name: 'Camille Durand', email: 'camille@ruche.test' } as Me;
-const member = (user_id: string, name: string, email: string) =>
-  ({
-    user_id,
-    name,
-    email,
-    role: 'member',
-    external: false,
-    expires_at: null,
-    rights: {},
-  }) as Member;
 const MEMBERS = [
   member('me', 'Camille Durand', 'camille@ruche.test'),
   member('u1', 'Alix Martin', 'alix@ruche.test'),

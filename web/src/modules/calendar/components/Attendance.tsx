@@ -77,16 +77,7 @@ export function EventPeople({
             <ul className="cal-people cal-people--read" aria-label={t('calendar.attendees')}>
               {attendees.map((a) => (
                 <li key={emailKey(a.email)} className="cal-person">
-                  <span className="cal-person__who">
-                    <span className="cal-person__name">{named(a)}</span>
-                    {a.name.trim() ? (
-                      <>
-                        {' '}
-                        <span className="cal-person__email">{a.email}</span>
-                      </>
-                    ) : null}
-                  </span>{' '}
-                  <PartstatTag partstat={a.partstat} />
+                  <PersonWho name={named(a)} person={a} /> <PartstatTag partstat={a.partstat} />
                 </li>
               ))}
             </ul>
@@ -94,6 +85,22 @@ export function EventPeople({
         </>
       ) : null}
     </>
+  );
+}
+
+/** A person of an event as its lists show them: the name said, and the
+ * address beside a name. */
+export function PersonWho({ name, person }: { name: string; person: CalendarPerson }) {
+  return (
+    <span className="cal-person__who">
+      <span className="cal-person__name">{name}</span>
+      {person.name.trim() ? (
+        <>
+          {' '}
+          <span className="cal-person__email">{person.email}</span>
+        </>
+      ) : null}
+    </span>
   );
 }
 

@@ -20,7 +20,7 @@ import {
   type EventDraft,
   type Uninvitable,
 } from '../logic/draft';
-import { PartstatTag } from './Attendance';
+import { PartstatTag, PersonWho } from './Attendance';
 
 /** Suggestions shown at once. */
 const SUGGESTED = 8;
@@ -122,15 +122,7 @@ export function AttendeesField({
             const who = a.name.trim() || a.email;
             return (
               <li key={emailKey(a.email)} className="cal-person">
-                <span className="cal-person__who">
-                  <span className="cal-person__name">{who}</span>
-                  {a.name.trim() ? (
-                    <>
-                      {' '}
-                      <span className="cal-person__email">{a.email}</span>
-                    </>
-                  ) : null}
-                </span>{' '}
+                <PersonWho name={who} person={a} />{' '}
                 {a.partstat ? <PartstatTag partstat={a.partstat} /> : null}
                 <button
                   type="button"

@@ -3,18 +3,12 @@
 // the person opens it, else the home page — except a cancellation's.
 import { act } from 'react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { api, type Workspace } from '../../../api';
-import { ToastProvider } from '../../../notifications/toasts';
-import { hearLive } from '../../../test/live';
+import { showNotices } from '../../../test/live';
 import { mountPoint } from '../../../test/mount';
-import { WorkspacesProvider } from '../../../workspaces';
 import { calendarFrame, calendarEvent, noticeFrame } from '../logic/fixtures.test-util';
 import InvitationNotices from './InvitationNotices';
 
 const ui = mountPoint();
-
-const ws = (id: string, name: string, modules: string[]) =>
-  ({ id, name, modules, archived: false }) as Workspace;
 
 beforeAll(() => {
   process.env.TZ = 'Europe/Paris';
@@ -24,23 +18,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-async function show() {
-  const hear = hearLive();
-  const list = vi
-    .spyOn(api.workspaces, 'list')
-    .mockResolvedValue([ws('w1', 'Chantier', ['calendar']), ws('w2', 'Bureau', ['chat'])]);
-  const open = vi.fn();
-  await ui.render(
-    <ToastProvider onOpen={open}>
-      <WorkspacesProvider userId="me">
-        <InvitationNotices />
-      </WorkspacesProvider>
-    </ToastProvider>,
-  );
-  await vi.waitFor(() => expect(list).toHaveBeenCalled());
-  await act(async () => undefined);
-  return { hear, open };
-}
+const show = () => showNotices(ui, <InvitationNotices />, 'calendar');
 
 const plain = (s: string | null | undefined) => (s ?? '').replace(/[\u202f\u2009\u00a0]/g, ' ');
 const toasts = () => [...document.querySelectorAll<HTMLElement>('.toast')];

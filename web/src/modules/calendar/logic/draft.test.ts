@@ -3,7 +3,6 @@
 // by id, anyone by email, never oneself nor the organizer), sent only
 // when the list changed.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Member } from '../../../api';
 import {
   attendeeProblem,
   changesOf,
@@ -21,7 +20,7 @@ import {
   withStart,
   type EventDraft,
 } from './draft';
-import { calendarEvent } from './fixtures.test-util';
+import { calendarEvent, member } from './fixtures.test-util';
 
 beforeAll(() => {
   process.env.TZ = 'Europe/Paris';
@@ -221,16 +220,6 @@ describe('an edit', () => {
 
 describe('attendees', () => {
   const ME = { id: 'me', email: 'Camille@Ruche.test' };
-  const member = (id: string, name: string, email: string) =>
-    ({
-      user_id: id,
-      name,
-      email,
-      role: 'member',
-      external: false,
-      expires_at: null,
-      rights: {},
-    }) as Member;
   const PEOPLE = [
     member('me', 'Camille Durand', 'camille@ruche.test'),
     member('u1', 'Alix Martin', 'alix@ruche.test'),

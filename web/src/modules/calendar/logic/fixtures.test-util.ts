@@ -1,5 +1,5 @@
 // Test data for the calendar module's unit tests.
-import type { CalendarEvent, CalendarOccurrence, EventFrame } from '../../../api';
+import type { CalendarEvent, CalendarOccurrence, EventFrame, Member } from '../../../api';
 
 export const WS = 'w1';
 
@@ -84,3 +84,15 @@ export function noticeFrame(type: string, data: Record<string, unknown> = {}): E
     },
   };
 }
+
+/** A member of the workspace, as its member list gives them. */
+export const member = (user_id: string, name: string, email: string) =>
+  ({
+    user_id,
+    name,
+    email,
+    role: 'member',
+    external: false,
+    expires_at: null,
+    rights: {},
+  }) as Member;

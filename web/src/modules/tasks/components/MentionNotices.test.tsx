@@ -3,17 +3,12 @@
 // person opens them, else the home page; workspace events are not notices.
 import { act } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { api, type EventFrame, type Workspace } from '../../../api';
-import { ToastProvider } from '../../../notifications/toasts';
-import { hearLive } from '../../../test/live';
+import { type EventFrame } from '../../../api';
+import { showNotices } from '../../../test/live';
 import { mountPoint } from '../../../test/mount';
-import { WorkspacesProvider } from '../../../workspaces';
 import MentionNotices from './MentionNotices';
 
 const ui = mountPoint();
-
-const ws = (id: string, name: string, modules: string[]) =>
-  ({ id, name, modules, archived: false }) as Workspace;
 
 const mentioned = (data: Record<string, unknown> = {}, frame: Partial<EventFrame> = {}) =>
   ({
@@ -35,23 +30,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-async function show() {
-  const hear = hearLive();
-  const list = vi
-    .spyOn(api.workspaces, 'list')
-    .mockResolvedValue([ws('w1', 'Chantier', ['tasks']), ws('w2', 'Bureau', ['chat'])]);
-  const open = vi.fn();
-  await ui.render(
-    <ToastProvider onOpen={open}>
-      <WorkspacesProvider userId="me">
-        <MentionNotices />
-      </WorkspacesProvider>
-    </ToastProvider>,
-  );
-  await vi.waitFor(() => expect(list).toHaveBeenCalled());
-  await act(async () => undefined);
-  return { hear, open };
-}
+const show = () => showNotices(ui, <MentionNotices />, 'tasks');
 
 const toasts = () => [...document.querySelectorAll<HTMLElement>('.toast')];
 const lastToast = () => {
