@@ -1,6 +1,7 @@
 #include "modules/calendar/service.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "base/clock.hpp"
 #include "core/crypto/encoding.hpp"
@@ -533,11 +534,12 @@ Result<json::array> Service::occurrences(const Caller& caller, const std::option
     // The events the caller is invited to: their answers, and in their own
     // view, those of calendars they do not read.
     RUCHE_TRY(auto invited, store::invitations_of(c, caller.user_id.str(), from_ms, to_ms));
+    std::unordered_map<std::string, std::string> answers;
+    for (const auto& [event, answer] : invited) answers.emplace(event.id.str(), answer);
     std::vector<std::pair<dav::Instance, json::object>> found;
     auto add = [&](const Object& o) {
       std::optional<std::string> partstat;
-      for (const auto& [event, answer] : invited)
-        if (event.id == o.id) partstat = answer;
+      if (auto a = answers.find(o.id.str()); a != answers.end()) partstat = a->second;
       for (const auto& i : dav::expand(o.ics, from_ms, to_ms, kMaxOccurrences)) {
         // A to-do without dates has no place in time.
         if (i.start_ms <= INT64_MIN / 2) continue;
@@ -787,11 +789,12 @@ Result<Object> Service::set_partstat(db::Conn& c, const Object& event, const std
   cal.col = collection_of(event.collection_id);
   RUCHE_TRY(Object stored, store_object(c, UserId(event.created_by), cal, std::move(next), &event));
   // The organizer hears of the answer live.
-  if (auto organizer = dav::participants(stored.ics).organizer) {
-    RUCHE_TRY(auto user, store::user_with_email(c, organizer->email));
+  const dav::Participants who = dav::participants(stored.ics);
+  if (who.organizer) {
+    RUCHE_TRY(auto user, store::user_with_email(c, who.organizer->email));
     if (user) {
       json::object notice = notice_of(stored);
-      for (const auto& a : dav::participants(stored.ics).attendees)
+      for (const auto& a : who.attendees)
         if (a.email == email)
           notice["attendee"] = json::object{
               {"email", a.email}, {"name", a.name}, {"partstat", partstat_json(a.partstat)}};
