@@ -670,6 +670,11 @@ struct ArmouredTrio {
     bob.open_envelopes(ws);
     carol.open_envelopes(ws);
   }
+
+  // What a task's or an event's sealed texts are bound to: the item's token.
+  std::string bound(const std::string& token, const Browser& author) const {
+    return ws + "\n" + token + "\n" + author.who.id.str();
+  }
 };
 
 json::array ids_of(const Reply& state, std::string_view field) {
@@ -1467,7 +1472,7 @@ TEST(Armour, ModulesThatDoNotSealStayOut) {
   Account alice = s.user("Alice");
   auto r = s.call(
       "POST", "/api/v1/workspaces", alice.token,
-      body({{"name", "C"}, {"modules", json::array{"chat", "calendar"}}, {"armoured", true}}));
+      body({{"name", "C"}, {"modules", json::array{"chat", "reports"}}, {"armoured", true}}));
   EXPECT_EQ(r.error_code(), "armoured_unsupported");
   std::string ws = create_armoured(s, alice, {"chat", "calls"});
   EXPECT_EQ(s.call("PATCH", "/api/v1/workspaces/" + ws, alice.token,
@@ -1491,9 +1496,6 @@ TEST(Armour, ModulesThatDoNotSealStayOut) {
 struct ArmouredTasks : ArmouredTrio {
   ArmouredTasks() : ArmouredTrio({"chat", "tasks"}) {}
 
-  std::string bound(const std::string& token, const Browser& author) const {
-    return ws + "\n" + token + "\n" + author.who.id.str();
-  }
   std::string card(const Browser& b, const std::string& token, const json::object& fields,
                    std::int64_t g = 1) const {
     return b.seal_in("ruche-tasks-card", bound(token, b), g, json::serialize(fields));
@@ -1670,6 +1672,226 @@ TEST(Armour, TasksKeepTheirCardsChecklistsAndCommentsSealed) {
   auto refused = s.call("POST", "/api/v1/admin/workspaces/import", admin.token, tampered);
   EXPECT_EQ(refused.status, 400) << refused.raw.body;
   EXPECT_EQ(refused.error_code(), "bad_export");
+}
+
+// An armoured workspace with a calendar: each event one sealed card.
+struct ArmouredCalendar : ArmouredTrio {
+  ArmouredCalendar() : ArmouredTrio({"chat", "calendar"}) {}
+
+  std::string card(const Browser& b, const std::string& token, const json::object& fields,
+                   std::int64_t g = 1) const {
+    return b.seal_in("ruche-calendar-event", bound(token, b), g, json::serialize(fields));
+  }
+  Reply create(const Browser& b, const json::object& fields) {
+    return s.call("POST", "/api/v1/workspaces/" + ws + "/calendar/events", b.who.token,
+                  body(fields));
+  }
+  Reply feed(const Browser& b, std::int64_t after, int limit = 500) {
+    return s.call("GET",
+                  "/api/v1/workspaces/" + ws + "/calendar/sealed?after=" + std::to_string(after) +
+                      "&limit=" + std::to_string(limit),
+                  b.who.token);
+  }
+};
+
+std::vector<std::string> event_ids(const Reply& feed) {
+  std::vector<std::string> out;
+  for (const auto& e : feed.body.at("events").as_array()) out.emplace_back(e.at("id").as_string());
+  return out;
+}
+
+TEST(Armour, CalendarEventsAreSealedCardsTheServerCannotPlaceInTime) {
+  ArmouredCalendar k;
+  TestServer& s = k.s;
+  auto live = connect_events(s, k.bob.who);
+  ASSERT_FALSE(until(*live, "hello").is_null());
+  const std::string token = name_token();
+  const json::object fields{{"title", "Conseil de défense"},
+                            {"description", ""},
+                            {"location", "Salle 3"},
+                            {"start", "2027-01-04T08:00:00.000Z"},
+                            {"end", "2027-01-04T09:00:00.000Z"},
+                            {"all_day", false},
+                            {"timezone", "Europe/Paris"},
+                            {"rrule", "FREQ=WEEKLY;COUNT=10"}};
+  const std::string card = k.card(k.alice, token, fields);
+  auto made = k.create(k.alice, {{"token", token}, {"sealed", card}});
+  ASSERT_EQ(made.status, 201) << made.raw.body;
+  const std::string id(made.body.at("id").as_string());
+  // The server keeps the card as sent and knows nothing of when or what.
+  EXPECT_EQ(made.body.at("sealed"), json::value(card));
+  EXPECT_EQ(made.body.at("sealed_by"), json::value(k.alice.who.id.str()));
+  EXPECT_EQ(made.body.at("token"), json::value(token));
+  for (const char* clear : {"title", "start", "end", "rrule", "attendees", "location"})
+    EXPECT_FALSE(made.body.as_object().contains(clear)) << clear;
+  json::value e = until(*live, "calendar.event_created");
+  ASSERT_FALSE(e.is_null());
+  EXPECT_EQ(e.at("data").at("sealed"), json::value(card));
+  // Bob's browser opens it; bound to its token, it opens for no other.
+  auto opened = k.bob.open_in("ruche-calendar-event", k.bound(token, k.alice), card);
+  ASSERT_TRUE(opened);
+  EXPECT_EQ(json::parse(*opened)->as_object(), fields);
+  EXPECT_FALSE(k.bob.open_in("ruche-calendar-event", k.bound(name_token(), k.alice), card));
+
+  // Nothing in clear, no invitations, nothing unsigned or for another event.
+  const std::string other = name_token();
+  for (auto [fields_in, code] : std::vector<std::pair<json::object, std::string>>{
+           {{{"title", "en clair"},
+             {"start", "2027-01-04T08:00:00Z"},
+             {"end", "2027-01-04T09:00:00Z"}},
+            "sealed_required"},
+           {{{"token", other},
+             {"sealed", k.card(k.alice, other, fields)},
+             {"start", "2027-01-04T08:00:00Z"}},
+            "sealed_required"},
+           {{{"sealed", k.card(k.alice, other, fields)}}, "sealed_required"},
+           {{{"token", other},
+             {"sealed", k.card(k.alice, other, fields)},
+             {"attendees", json::array{json::object{{"email", "x@example.org"}}}}},
+            "armoured_unsupported"},
+           {{{"token", "court"}, {"sealed", k.card(k.alice, "court", fields)}}, "invalid_token"},
+           {{{"token", other}, {"sealed", card}}, "bad_signature"},
+           {{{"token", other}, {"sealed", k.card(k.bob, other, fields)}}, "bad_signature"},
+           {{{"token", other},
+             {"sealed", k.alice.seal_in("ruche-tasks-card", k.bound(other, k.alice), 1, "{}")}},
+            "bad_signature"},
+           {{{"token", other}, {"sealed", "e2e1:1:pas du tout"}}, "invalid_sealed_text"}}) {
+    auto r = k.create(k.alice, fields_in);
+    EXPECT_EQ(r.error_code(), code) << json::serialize(fields_in) << " " << r.raw.body;
+  }
+  auto twice = k.create(k.alice, {{"token", token}, {"sealed", card}});
+  EXPECT_EQ(twice.status, 409);
+  EXPECT_EQ(twice.error_code(), "token_taken");
+  // Its times are sealed: no occurrences from the server, none in the person's view.
+  EXPECT_EQ(s.call("GET",
+                   "/api/v1/workspaces/" + k.ws +
+                       "/calendar/events?from=2027-01-01T00:00:00Z&to=2027-02-01T00:00:00Z",
+                   k.bob.who.token)
+                .error_code(),
+            "armoured_unsupported");
+  auto mine =
+      s.call("GET", "/api/v1/me/calendar/events?from=2027-01-01T00:00:00Z&to=2027-02-01T00:00:00Z",
+             k.bob.who.token);
+  ASSERT_EQ(mine.status, 200) << mine.raw.body;
+  EXPECT_TRUE(mine.body.as_array().empty());
+
+  // The browsers read the calendar whole, then what changed.
+  auto all = k.feed(k.bob, 0);
+  ASSERT_EQ(all.status, 200) << all.raw.body;
+  EXPECT_EQ(event_ids(all), std::vector<std::string>{id});
+  EXPECT_FALSE(all.body.at("more").as_bool());
+  const std::int64_t v1 = all.body.at("version").as_int64();
+  EXPECT_EQ(v1, made.body.at("version").as_int64());
+
+  // Bob seals a new card, at the version he saw; the token stays.
+  const std::string bobs = k.card(k.bob, token, {{"title", "Conseil"}});
+  const std::string path = "/api/v1/calendar/events/" + id;
+  auto stale =
+      s.call("PATCH", path, k.bob.who.token, body({{"sealed", bobs}}), {{"If-Match", "\"999\""}});
+  EXPECT_EQ(stale.status, 412);
+  auto changed = s.call("PATCH", path, k.bob.who.token, body({{"sealed", bobs}}),
+                        {{"If-Match", "\"" + std::to_string(v1) + "\""}});
+  ASSERT_EQ(changed.status, 200) << changed.raw.body;
+  EXPECT_EQ(changed.body.at("sealed_by"), json::value(k.bob.who.id.str()));
+  EXPECT_EQ(changed.body.at("created_by"), json::value(k.alice.who.id.str()));
+  EXPECT_EQ(s.call("PATCH", path, k.bob.who.token, body({{"title", "Conseil"}})).error_code(),
+            "sealed_required");
+  EXPECT_EQ(s.call("PATCH", path, k.bob.who.token, body({{"token", other}, {"sealed", bobs}}))
+                .error_code(),
+            "invalid_token");
+  EXPECT_EQ(s.call("PATCH", path, k.bob.who.token, body({{"sealed", card}})).error_code(),
+            "bad_signature");  // Alice's card, sent by Bob
+  EXPECT_EQ(s.call("POST", path + "/reply", k.bob.who.token, body({{"partstat", "accepted"}}))
+                .error_code(),
+            "not_invited");
+
+  const std::string second_token = name_token();
+  auto second = k.create(
+      k.carol, {{"token", second_token}, {"sealed", k.card(k.carol, second_token, fields)}});
+  ASSERT_EQ(second.status, 201) << second.raw.body;
+  const std::string second_id(second.body.at("id").as_string());
+  ASSERT_EQ(s.call("DELETE", path, k.alice.who.token).status, 204);
+  EXPECT_EQ(s.call("GET", path, k.alice.who.token).status, 404);
+  // Since v1: the second event, and the first one's deletion; page by page too.
+  auto since = k.feed(k.bob, v1);
+  ASSERT_EQ(since.status, 200) << since.raw.body;
+  EXPECT_EQ(event_ids(since), std::vector<std::string>{second_id});
+  EXPECT_EQ(since.body.at("deleted"), (json::array{json::value(id)}));
+  const std::int64_t v2 = since.body.at("version").as_int64();
+  auto page = k.feed(k.bob, v1, 1);
+  EXPECT_EQ(event_ids(page), std::vector<std::string>{second_id});
+  EXPECT_TRUE(page.body.at("deleted").as_array().empty());
+  EXPECT_TRUE(page.body.at("more").as_bool());
+  auto rest = k.feed(k.bob, page.body.at("version").as_int64(), 1);
+  EXPECT_EQ(rest.body.at("deleted"), (json::array{json::value(id)}));
+  EXPECT_FALSE(rest.body.at("more").as_bool());
+  EXPECT_EQ(rest.body.at("version").as_int64(), v2);
+  EXPECT_TRUE(k.feed(k.bob, v2).body.at("events").as_array().empty());
+  EXPECT_EQ(k.feed(k.bob, v2 + 1).error_code(), "invalid_range");
+
+  // Not a CalDAV calendar, and not found by the server's search.
+  const std::string home = "/dav/calendars/" + k.alice.who.id.str() + "/";
+  EXPECT_EQ(s.call("PROPFIND", home + k.ws + "/", k.alice.who.token).status, 404);
+  auto listed = s.call("PROPFIND", home, k.alice.who.token, "", {{"Depth", "1"}});
+  EXPECT_EQ(listed.raw.body.find(k.ws), std::string::npos);
+  auto found = s.call("GET", "/api/v1/search?type=event&q=e2e1", k.alice.who.token);
+  ASSERT_EQ(found.status, 200) << found.raw.body;
+  EXPECT_TRUE(found.body.at("results").as_array().empty());
+
+  // Carol leaves: nothing more under generation 1 until the next one.
+  ASSERT_EQ(s.call("DELETE", "/api/v1/workspaces/" + k.ws + "/members/" + k.carol.who.id.str(),
+                   k.alice.who.token)
+                .status,
+            204);
+  const std::string third = name_token();
+  EXPECT_EQ(
+      k.create(k.bob, {{"token", third}, {"sealed", k.card(k.bob, third, fields)}}).error_code(),
+      "key_rotation_required");
+  ASSERT_EQ(k.alice.new_generation(k.ws, 2).status, 200);
+  k.bob.open_envelopes(k.ws);
+  EXPECT_EQ(k.create(k.bob, {{"token", third}, {"sealed", k.card(k.bob, third, fields, 2)}}).status,
+            201);
+
+  // Its archive keeps the cards (no iCalendar) and imports back, checked.
+  auto files = export_files(s, k.alice.who, k.ws);
+  ASSERT_TRUE(files.contains("calendar/records/000001.jsonl"));
+  EXPECT_NE(files["calendar/records/000001.jsonl"].find(second_token), std::string::npos);
+  for (const auto& [name, text] : files) EXPECT_FALSE(name.ends_with(".ics")) << name;
+  Account admin = s.user("Admin", platform::InstanceRole::admin);
+  auto exported = s.call("GET", "/api/v1/workspaces/" + k.ws + "/export", k.alice.who.token);
+  auto imported = s.call("POST", "/api/v1/admin/workspaces/import", admin.token, exported.raw.body);
+  ASSERT_EQ(imported.status, 201) << imported.raw.body;
+  const std::string copy(imported.body.at("workspace").at("id").as_string());
+  auto copied = s.call("GET", "/api/v1/workspaces/" + copy + "/calendar/sealed", k.alice.who.token);
+  ASSERT_EQ(copied.status, 200) << copied.raw.body;
+  ASSERT_EQ(copied.body.at("events").as_array().size(), 2u);
+  bool kept = false;
+  for (const auto& e : copied.body.at("events").as_array())
+    if (e.at("token") == json::value(second_token)) {
+      kept = true;
+      EXPECT_EQ(e.at("sealed_by"), json::value(k.carol.who.id.str()));
+      EXPECT_EQ(e.at("sealed"), second.body.at("sealed"));
+    }
+  EXPECT_TRUE(kept);
+  // A tampered archive does not import: a card is checked with its author's keys.
+  std::string tampered = exported.raw.body;
+  const std::string said = "\"sealed_by\":\"" + k.carol.who.id.str() + "\"";
+  const std::size_t at = tampered.find(said);
+  ASSERT_NE(at, std::string::npos);
+  tampered.replace(at, said.size(), "\"sealed_by\":\"" + k.bob.who.id.str() + "\"");
+  auto refused = s.call("POST", "/api/v1/admin/workspaces/import", admin.token, tampered);
+  EXPECT_EQ(refused.status, 400) << refused.raw.body;
+  EXPECT_EQ(refused.error_code(), "bad_export");
+
+  // A plain workspace's calendar takes no cards.
+  const std::string plain = s.workspace(k.alice.who, "Plain", {"calendar"});
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + plain + "/calendar/sealed", k.alice.who.token)
+                .error_code(),
+            "not_armoured");
+  EXPECT_EQ(s.call("POST", "/api/v1/workspaces/" + plain + "/calendar/events", k.alice.who.token,
+                   body({{"token", token}, {"sealed", card}}))
+                .error_code(),
+            "not_armoured");
 }
 
 // The first `items` entry of a folder listing (GET …/files) whose name is `token`.

@@ -106,4 +106,18 @@ Result<SealedText> parse_sealed_text(std::string_view text) {
   return SealedText{p[0].back() - '0', *g, channel_key, p[2], p[3], p[4]};
 }
 
+Result<std::string> check_workspace_sealed(std::string_view text, std::string_view code) {
+  if (text.size() > kMaxSealedTextBytes)
+    return fail(Errc::invalid, "a sealed text is at most 64 KiB", std::string(code));
+  RUCHE_TRY(SealedText t, parse_sealed_text(text));
+  if (t.version != 1 || t.channel_key)
+    return fail(Errc::invalid, "this sealed text is version 1, under the workspace's key",
+                "invalid_sealed_text");
+  return std::string(text);
+}
+
+bool is_armour_token(std::string_view text) {
+  return text.size() == 22 && armour_bytes(text, 16).has_value();
+}
+
 }  // namespace ruche::platform

@@ -40,6 +40,16 @@ struct SealedText {
 // Errors: invalid "invalid_sealed_text".
 Result<SealedText> parse_sealed_text(std::string_view text);
 
+// A sealed text of version 1 under the workspace's key, at most
+// kMaxSealedTextBytes: what tasks and calendar events keep (their cards,
+// items, comments). Returns it. Errors: invalid `code` (too long),
+// "invalid_sealed_text".
+Result<std::string> check_workspace_sealed(std::string_view text, std::string_view code);
+
+// An item's token in an armoured workspace (a task's, an event's): 16
+// random bytes made by the browser, unpadded base64url (22 characters).
+bool is_armour_token(std::string_view text);
+
 // "id1:<opslimit>:<memlimit>:<salt>:<nonce>:<sealed>" with libsodium's
 // bounds for Argon2id and the size of two secret keys.
 bool is_sealed_secret(std::string_view text);

@@ -71,6 +71,18 @@ json::object to_json(const Object& o) {
   j["id"] = o.id.str();
   auto ws = workspace_of(o.collection_id);
   j["workspace_id"] = ws ? json::value(ws->str()) : json::value(nullptr);
+  if (!o.sealed.empty()) {
+    // Nothing else is known of it here.
+    j["kind"] = "event";
+    j["token"] = o.info.uid;
+    j["sealed"] = o.sealed;
+    j["sealed_by"] = o.sealed_by;
+    j["created_by"] = o.created_by;
+    j["created_at"] = format_iso8601(o.created_at_ms);
+    j["updated_at"] = format_iso8601(o.updated_at_ms);
+    j["version"] = o.seq;
+    return j;
+  }
   j["uid"] = o.info.uid;
   j["kind"] = kind_json(o.info.kind);
   j["title"] = o.info.summary;

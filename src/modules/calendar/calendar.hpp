@@ -28,6 +28,8 @@ inline constexpr std::size_t kMaxOccurrences = 2'000;
 inline constexpr std::size_t kMaxAttendees = 100;
 // A resource name in a collection ("<uid>.ics" for the JSON API's events).
 inline constexpr std::size_t kMaxNameBytes = 255;
+// An armoured workspace's event card's domain (docs/armoured.md, "Calendar").
+inline constexpr std::string_view kCardDomain = "ruche-calendar-event";
 
 // A calendar: a workspace's, or a person's own.
 struct Collection {
@@ -54,6 +56,11 @@ struct Object {
   std::int64_t updated_at_ms = 0;
   // Another module's item (ModuleDef::calendar_items): its own ETag.
   std::optional<std::string> etag;
+  // An armoured workspace's event (docs/armoured.md, "Calendar"): its card,
+  // by whoever sealed it last; its token is info.uid, its name its id, its
+  // ics empty. Empty for every other object.
+  std::string sealed;
+  std::string sealed_by;
 };
 
 // `"<seq>"`, or the item's own ETag.
@@ -63,7 +70,8 @@ std::optional<WorkspaceId> workspace_of(std::string_view collection_id);
 // The collection a collection id names.
 Collection collection_of(std::string_view collection_id);
 
-// As the JSON API answers it (docs/calendar.md).
+// As the JSON API answers it (docs/calendar.md; a sealed event as
+// docs/armoured.md says).
 json::object to_json(const Object& o);
 // `partstat`: the caller's answer when invited (the occurrence's "partstat").
 json::object occurrence_json(const Object& o, const dav::Instance& i,

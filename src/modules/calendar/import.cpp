@@ -4,11 +4,13 @@
 // calendar/objects/<name>, then the same objects as pages of one VCALENDAR
 // each (calendar/calendar-NNNNNN.ics) for calendar applications. The import
 // reads the records, then each object, checked as a CalDAV PUT is, written
-// in batches.
+// in batches. An armoured workspace's events are their records alone (token,
+// card, who sealed it: docs/armoured.md, "Calendar"), checked as tasks' cards.
 #include <map>
 
 #include "base/clock.hpp"
 #include "core/crypto/random.hpp"
+#include "platform/sealed_text.hpp"
 
 #include "modules/calendar/service.hpp"
 
@@ -21,6 +23,10 @@ constexpr std::string_view kExportReadme =
     "\n"
     "records/NNNNNN.jsonl     one JSON object per stored calendar object: name, uid,\n"
     "                         created_by, created_at, updated_at; 1,000 to a page.\n"
+    "                         In an armoured workspace, each event is its record\n"
+    "                         alone, with its token and sealed card (sealed,\n"
+    "                         sealed_by), opened with the keys of armour.json\n"
+    "                         (docs/armoured.md), and there are no objects.\n"
     "objects/<name>           each calendar object as stored (iCalendar, RFC 5545).\n"
     "calendar-NNNNNN.ics      the same objects, 1,000 to a file, each file one\n"
     "                         VCALENDAR to import into any calendar application.\n";
@@ -44,10 +50,15 @@ class CalendarImport final : public platform::ModuleImport {
     if (e.entry().folder) return {};
     if (path.starts_with("calendar/records/") && path.ends_with(".jsonl")) {
       RUCHE_TRY(auto lines, e.lines());
-      for (const auto& o : lines) records_[text(o, "name")] = o;
+      if (ctx_.armour) return sealed(lines);
+      for (const auto& o : lines) {
+        if (o.contains("sealed")) return bad("a sealed event in a plain workspace's archive");
+        records_[text(o, "name")] = o;
+      }
       return {};
     }
     if (!path.starts_with(kObjects)) return {};
+    if (ctx_.armour) return bad("an armoured calendar holds sealed events only");
     const std::string name = path.substr(kObjects.size());
     if (!valid_name(name)) return bad("an object's name is not one");
     RUCHE_TRY(std::string ics, e.text(dav::kMaxObjectBytes + 1));
@@ -77,6 +88,37 @@ class CalendarImport final : public platform::ModuleImport {
   }
 
  private:
+  // A page of an armoured calendar's records: every card checked with the
+  // ids and keys of its era before the page's transaction, then written.
+  Result<void> sealed(const std::vector<json::object>& lines) {
+    RUCHE_CHECK(ctx_.armour->check_each(lines.size(), [&](std::size_t i) -> Result<void> {
+      const json::object& o = lines[i];
+      const std::string token = text(o, "uid");
+      if (!platform::is_armour_token(token)) return bad("a sealed event without its token");
+      auto checked = ctx_.armour->check(
+          text(o, "sealed"), "", kCardDomain, text(o, "sealed_by"), [&](const auto& b) {
+            return std::string(b.workspace) + "\n" + token + "\n" + std::string(b.author);
+          });
+      if (!checked) return tl::unexpected(checked.error());
+      return {};
+    }));
+    for (const json::object& o : lines) {
+      Object e;
+      e.id = crypto::new_id_of<EventId>();
+      e.name = e.id.str();
+      e.info.uid = text(o, "uid");
+      e.sealed = text(o, "sealed");
+      e.sealed_by = ctx_.user(text(o, "sealed_by"));
+      e.created_by = ctx_.user(text(o, "created_by"));
+      if (e.created_by.empty()) e.created_by = ctx_.caller.user_id.str();
+      e.created_at_ms = time(o, "created_at").value_or(ctx_.now_ms);
+      e.updated_at_ms = time(o, "updated_at").value_or(e.created_at_ms);
+      batch_.push_back(std::move(e));
+      if (batch_.size() >= kBatch) RUCHE_CHECK(flush());
+    }
+    return {};
+  }
+
   Result<void> flush() {
     if (batch_.empty()) return {};
     const Collection col = Collection::of_workspace(ctx_.workspace);
@@ -117,6 +159,10 @@ Result<void> Service::export_workspace(db::Conn& c, const WorkspaceId& ws,
     r["created_by"] = o.created_by;
     r["created_at"] = format_iso8601(o.created_at_ms);
     r["updated_at"] = format_iso8601(o.updated_at_ms);
+    if (!o.sealed.empty()) {
+      r["sealed"] = o.sealed;
+      r["sealed_by"] = o.sealed_by;
+    }
     return lines.add(r);
   }));
   RUCHE_CHECK(lines.finish());
@@ -131,6 +177,7 @@ Result<void> Service::export_workspace(db::Conn& c, const WorkspaceId& ws,
     return {};
   };
   RUCHE_CHECK(store::each_object(c, col, std::nullopt, true, [&](Object& o) -> Result<void> {
+    if (!o.sealed.empty()) return {};  // its record is all of it
     RUCHE_CHECK(out.add(std::string(kObjects) + o.name, o.ics, o.updated_at_ms));
     page.push_back(std::move(o.ics));
     if (page.size() == 1000) return write_page();

@@ -13,6 +13,9 @@ platform::ModuleDef module() {
   def.name = "calendar";
   def.read_means = "see the workspace calendar";
   def.write_means = "create and change events";
+  // Armoured workspaces: each event sealed in the browser, times included
+  // (docs/armoured.md, "Calendar").
+  def.armoured = true;
   def.routes = [service](platform::Api& api, platform::Platform& p) {
     *service = std::make_unique<Service>(p);
     register_routes(api, **service);

@@ -3,6 +3,7 @@
 
 #include "base/clock.hpp"
 #include "platform/api.hpp"
+#include "platform/request_checks.hpp"
 
 namespace ruche::calendar {
 
@@ -76,6 +77,26 @@ void register_routes(Api& api, Service& calendar) {
                                                                 range.second));
                       return json_reply(list);
                     });
+
+  // An armoured workspace's events, whole: their times are sealed.
+  api.add_workspace(
+      "GET", "/api/v1/workspaces/{id}/calendar/sealed", "calendar", Access::read,
+      [&calendar](http::Request& req, const Caller& caller,
+                  const WorkspaceAccess& a) -> Result<http::Response> {
+        RUCHE_TRY(auto after, platform::query_integer(req, "after", 0, INT64_MAX / 2));
+        RUCHE_TRY(auto limit, platform::query_integer(req, "limit", 1, 1000));
+        RUCHE_TRY(auto page, calendar.sealed_events(caller, a.workspace_id, after.value_or(0),
+                                                    static_cast<int>(limit.value_or(500))));
+        json::array events, deleted;
+        for (const auto& o : page.events) events.push_back(to_json(o));
+        for (const auto& id : page.deleted) deleted.push_back(json::value(id));
+        json::object j;
+        j["events"] = std::move(events);
+        j["deleted"] = std::move(deleted);
+        j["version"] = page.version;
+        j["more"] = page.more;
+        return json_reply(j);
+      });
 
   api.add_workspace("POST", "/api/v1/workspaces/{id}/calendar/events", "calendar", Access::write,
                     [&calendar](http::Request& req, const Caller& caller,

@@ -81,6 +81,13 @@ Result<std::vector<Invitee>> parse_attendees(const json::value& v) {
   return out;
 }
 
+// A plain calendar's request names no token nor card.
+Result<void> not_sealed(const EventRequest& r) {
+  if (r.token || r.sealed)
+    return fail(Errc::invalid, "sealed events are for armoured workspaces", "not_armoured");
+  return {};
+}
+
 // Whether two versions of an event differ in what an attendee plans by
 // (RFC 5546 section 2.1.4: times, rule, place, title, description).
 bool significant_change(std::string_view before, std::string_view after) {
@@ -157,7 +164,13 @@ Result<EventRequest> parse_edit(const json::object& o) {
   } else if (auto r = in.opt_string("rrule", {.max = 500})) {
     e.rrule = *r;
   }
+  constexpr json::StringBounds kSealed{.max = 1 << 20};
+  request.token = in.opt_string("token", kShort);
+  request.sealed = in.opt_string("sealed", kSealed);
   if (!in.ok()) return tl::unexpected<Error>(in.error());
+  for (const char* key :
+       {"title", "description", "location", "start", "end", "all_day", "timezone", "rrule"})
+    request.clear = request.clear || o.contains(key);
   if (const json::value* list = in.raw("attendees")) {
     RUCHE_TRY(request.attendees, parse_attendees(*list));
   }
@@ -190,6 +203,7 @@ Result<Calendar> Service::reach(db::Conn& c, const UserId& user, const Collectio
     cal.segment = col.workspace->str();
     cal.display_name = access->workspace_name;
     cal.writable = platform::Authz::check(*access, "calendar", Access::write).has_value();
+    cal.armoured = access->armoured;
   }
   RUCHE_TRY(cal.seq, store::seq(c, col));
   return cal;
@@ -285,7 +299,11 @@ Result<Calendar> Service::reach_segment(db::Conn& c, const UserId& user, std::st
     return cal;
   }
   if (!is_id(std::string(segment))) return fail(Errc::not_found, "no such calendar");
-  return reach(c, user, Collection::of_workspace(WorkspaceId(std::string(segment))), need);
+  RUCHE_TRY(Calendar cal,
+            reach(c, user, Collection::of_workspace(WorkspaceId(std::string(segment))), need));
+  // An armoured calendar's events are sealed: nothing to write as iCalendar.
+  if (cal.armoured) return fail(Errc::not_found, "no such calendar");
+  return cal;
 }
 
 Result<std::vector<Calendar>> Service::calendars(const Caller& caller) {
@@ -301,7 +319,7 @@ Result<std::vector<Calendar>> Service::calendars(const Caller& caller) {
     std::sort(accesses.begin(), accesses.end(),
               [](const auto& a, const auto& b) { return a.workspace_name < b.workspace_name; });
     for (const auto& a : accesses) {
-      if (a.right("calendar") != Access::none) {
+      if (a.right("calendar") != Access::none && !a.armoured) {
         RUCHE_TRY(auto cal,
                   reach(c, caller.user_id, Collection::of_workspace(a.workspace_id), Access::read));
         out.push_back(std::move(cal));
@@ -382,10 +400,15 @@ Result<std::pair<std::vector<store::Change>, std::int64_t>> Service::changes(con
 
 Result<Object> Service::store_object(db::Conn& c, const UserId& author, const Calendar& cal,
                                      Object o, const Object* before, bool attendees_asked) {
-  RUCHE_TRY(o.info, dav::inspect(o.ics));
+  // A sealed event's uid is its token (seal()).
+  if (o.sealed.empty()) {
+    RUCHE_TRY(o.info, dav::inspect(o.ics));
+  }
   if (auto same = store::object_with_uid(c, cal.col.id, o.info.uid); !same) {
     return tl::unexpected(same.error());
   } else if (*same && (!before || (*same)->id != before->id)) {
+    if (!o.sealed.empty())
+      return fail(Errc::conflict, "an event of this calendar has this token", "token_taken");
     return fail(Errc::conflict, "another object of this calendar has this UID", "no-uid-conflict");
   }
   if (!before) {
@@ -403,7 +426,7 @@ Result<Object> Service::store_object(db::Conn& c, const UserId& author, const Ca
     o.created_at_ms = before->created_at_ms;
     RUCHE_CHECK(store::update(c, o));
   } else {
-    o.id = crypto::new_id_of<EventId>();
+    if (o.id.empty()) o.id = crypto::new_id_of<EventId>();
     o.created_by = author.str();
     o.created_at_ms = now;
     RUCHE_CHECK(store::insert(c, o));
@@ -520,15 +543,20 @@ Result<json::array> Service::occurrences(const Caller& caller, const std::option
     return fail(Errc::invalid, "from comes before to, at most 400 days apart", "invalid_range");
   return p_.db.read([&](db::Conn& c) -> Result<json::array> {
     std::vector<Collection> cols;
+    // An armoured calendar's times are sealed: the browsers expand its events.
     if (ws) {
-      RUCHE_TRY([[maybe_unused]] auto cal,
-                reach(c, caller.user_id, Collection::of_workspace(*ws), Access::read));
+      RUCHE_TRY(auto cal, reach(c, caller.user_id, Collection::of_workspace(*ws), Access::read));
+      if (cal.armoured)
+        return fail(Errc::invalid,
+                    "an armoured calendar's times are sealed: read its events "
+                    "(/workspaces/{id}/calendar/sealed)",
+                    "armoured_unsupported");
       cols.push_back(Collection::of_workspace(*ws));
     } else {
       cols.push_back(Collection::personal(caller.user_id));
       RUCHE_TRY(auto accesses, p_.authz.accesses_in(c, caller.user_id));
       for (const auto& a : accesses)
-        if (a.right("calendar") != Access::none)
+        if (a.right("calendar") != Access::none && !a.armoured)
           cols.push_back(Collection::of_workspace(a.workspace_id));
     }
     // The events the caller is invited to: their answers, and in their own
@@ -582,9 +610,17 @@ Result<Object> Service::create(const Caller& caller, const std::optional<Workspa
     const Collection col =
         ws ? Collection::of_workspace(*ws) : Collection::personal(caller.user_id);
     RUCHE_TRY(Calendar cal, reach(c, caller.user_id, col, Access::write));
+    Object o;
+    if (cal.armoured) {
+      // Its name is its id: a deletion's tombstone names the event.
+      o.id = EventId(id);
+      o.name = id;
+      RUCHE_CHECK(seal(c, caller, cal, request, o, true));
+      return store_object(c, caller.user_id, cal, std::move(o), nullptr);
+    }
+    RUCHE_CHECK(not_sealed(request));
     dav::EventEdit edit = request.edit;
     RUCHE_CHECK(resolve(c, caller, request, edit));
-    Object o;
     o.name = id + ".ics";
     RUCHE_TRY(o.ics, dav::write_event(std::nullopt, id, edit, now));
     return store_object(c, caller.user_id, cal, std::move(o), nullptr,
@@ -639,9 +675,14 @@ Result<Object> Service::change(const Caller& caller, const EventId& id, const Ev
   return p_.db.write([&](db::Conn& c) -> Result<Object> {
     RUCHE_TRY(auto found, reach_event_or_invited(c, caller, id, Access::write, if_match));
     const Object& before = found.first;
+    Object next = before;
+    if (found.second.armoured) {
+      RUCHE_CHECK(seal(c, caller, found.second, request, next, false));
+      return store_object(c, caller.user_id, found.second, std::move(next), &before);
+    }
+    RUCHE_CHECK(not_sealed(request));
     dav::EventEdit edit = request.edit;
     RUCHE_CHECK(resolve(c, caller, request, edit));
-    Object next = before;
     RUCHE_TRY(next.ics, dav::write_event(before.ics, before.info.uid, edit, now));
     return store_object(c, caller.user_id, found.second, std::move(next), &before,
                         request.attendees.has_value());
@@ -653,6 +694,58 @@ Result<void> Service::remove(const Caller& caller, const EventId& id,
   return p_.db.write([&](db::Conn& c) -> Result<void> {
     RUCHE_TRY(auto found, reach_event_or_invited(c, caller, id, Access::write, if_match));
     return delete_object(c, caller, found.second, found.first);
+  });
+}
+
+// --- armoured calendars (docs/armoured.md, "Calendar") ------------------------------
+
+Result<void> Service::seal(db::Conn& c, const Caller& caller, const Calendar& cal,
+                           const EventRequest& request, Object& o, bool is_new) {
+  if (request.attendees)
+    return fail(Errc::invalid, "an armoured calendar sends no invitations", "armoured_unsupported");
+  if (request.clear || !request.sealed || (is_new && !request.token))
+    return fail(Errc::invalid,
+                "an armoured calendar's event keeps everything in its sealed card (token, sealed)",
+                "sealed_required");
+  if (is_new) {
+    if (!platform::is_armour_token(*request.token))
+      return fail(Errc::invalid, "an event's token is 16 random bytes (base64url)",
+                  "invalid_token");
+    o.info.uid = *request.token;
+  } else if (request.token && *request.token != o.info.uid) {
+    return fail(Errc::invalid, "an event keeps its token", "invalid_token");
+  }
+  RUCHE_TRY(o.sealed, platform::check_workspace_sealed(*request.sealed, "invalid_sealed_text"));
+  const WorkspaceId& ws = *cal.col.workspace;
+  RUCHE_TRY(platform::SealedText card,
+            p_.armour.verify_sealed(c, caller.user_id, kCardDomain,
+                                    ws.str() + "\n" + o.info.uid + "\n" + caller.user_id.str(),
+                                    o.sealed));
+  RUCHE_CHECK(p_.armour.require_current(c, platform::KeyScope::of(ws), card.generation));
+  o.sealed_by = caller.user_id.str();
+  return {};
+}
+
+Result<Service::SealedPage> Service::sealed_events(const Caller& caller, const WorkspaceId& ws,
+                                                   std::int64_t after, int limit) {
+  return p_.db.read([&](db::Conn& c) -> Result<SealedPage> {
+    RUCHE_TRY(Calendar cal, reach(c, caller.user_id, Collection::of_workspace(ws), Access::read));
+    if (!cal.armoured)
+      return fail(Errc::conflict, "this calendar is not armoured: read its occurrences",
+                  "not_armoured");
+    if (after < 0 || after > cal.seq)
+      return fail(Errc::invalid, "this calendar never had this version", "invalid_range");
+    RUCHE_TRY(auto changes, store::changes_since(c, cal.col.id, after, limit + 1));
+    SealedPage page;
+    page.more = changes.size() > static_cast<std::size_t>(limit);
+    if (page.more) changes.resize(static_cast<std::size_t>(limit));
+    std::vector<std::string> names;
+    for (const auto& ch : changes) (ch.deleted ? page.deleted : names).push_back(ch.name);
+    RUCHE_TRY(page.events, store::objects_named(c, cal.col.id, names));
+    std::sort(page.events.begin(), page.events.end(),
+              [](const Object& a, const Object& b) { return a.seq < b.seq; });
+    page.version = page.more ? changes.back().seq : cal.seq;
+    return page;
   });
 }
 

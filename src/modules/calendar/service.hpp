@@ -28,6 +28,10 @@ struct Invitee {
 struct EventRequest {
   dav::EventEdit edit;
   std::optional<std::vector<Invitee>> attendees;
+  // An armoured workspace's event (docs/armoured.md, "Calendar"): its token
+  // (when new) and its card; `clear`: the request names a field in clear.
+  std::optional<std::string> token, sealed;
+  bool clear = false;
 };
 
 // An event request from a request's JSON object, checked (docs/calendar.md).
@@ -67,6 +71,8 @@ struct Calendar {
   std::int64_t seq = 0;
   // The module whose items it shows, or kInvitations; "" for a calendar.
   std::string feed;
+  // An armoured workspace's: its events are sealed cards (docs/armoured.md).
+  bool armoured = false;
 };
 class Service {
  public:
@@ -91,6 +97,18 @@ class Service {
                         const EventRequest& request, const std::optional<std::string>& if_match);
   Result<void> remove(const platform::Caller& caller, const EventId& id,
                       const std::optional<std::string>& if_match);
+  // An armoured workspace's events written after its version `after`, and
+  // those deleted since, in the order of their versions (`limit` of both
+  // at most); `version`: where the next page starts. Errors: not_found,
+  // conflict "not_armoured", invalid "invalid_range" (a version it never had).
+  struct SealedPage {
+    std::vector<Object> events;
+    std::vector<std::string> deleted;  // event ids
+    std::int64_t version = 0;
+    bool more = false;
+  };
+  Result<SealedPage> sealed_events(const platform::Caller& caller, const WorkspaceId& ws,
+                                   std::int64_t after, int limit);
 
   // --- invitations (docs/calendar.md "Invitations") ---
   // The caller's answer (a PARTSTAT) to an event they are invited to.
@@ -188,6 +206,10 @@ class Service {
   // are resolved as `author`'s colleagues, or else are external.
   Result<void> schedule(db::Conn& c, const UserId& author, const Object* before,
                         const Object* after, bool asked);
+  // Takes an armoured calendar's request into `o` (new when `is_new`): its
+  // token, its card checked and signed by the caller under the current key.
+  Result<void> seal(db::Conn& c, const platform::Caller& caller, const Calendar& cal,
+                    const EventRequest& request, Object& o, bool is_new);
   // The event's attendees as the object names them, `asked` resolved to
   // colleagues of `author` (EventRequest::attendees into the edit).
   Result<void> resolve(db::Conn& c, const platform::Caller& author, const EventRequest& request,

@@ -7,11 +7,13 @@ namespace {
 constexpr const char* kColumns =
     "o.id, o.collection_id, o.name, o.uid, o.kind, o.summary, o.description, o.location, "
     "o.start_ms, o.end_ms, o.recurring, o.all_day, o.seq, o.created_by, o.created_at_ms, "
-    "o.updated_at_ms, o.size";
+    "o.updated_at_ms, o.size, o.sealed, o.sealed_by";
 constexpr const char* kColumnsWithText =
     "o.id, o.collection_id, o.name, o.uid, o.kind, o.summary, o.description, o.location, "
     "o.start_ms, o.end_ms, o.recurring, o.all_day, o.seq, o.created_by, o.created_at_ms, "
-    "o.updated_at_ms, o.size, o.ics";
+    "o.updated_at_ms, o.size, o.sealed, o.sealed_by, o.ics";
+// How many columns kColumnsWithText reads: what a query adds comes after.
+constexpr std::size_t kWithText = 20;
 
 dav::ComponentKind kind_of(std::string_view k) {
   if (k == "VTODO") return dav::ComponentKind::vtodo;
@@ -38,8 +40,19 @@ Object object_from(const db::Row& r) {
   o.created_at_ms = r.i64(14);
   o.updated_at_ms = r.i64(15);
   o.size = r.i64(16);
-  if (r.size() > 17) o.ics = r.text(17);
+  o.sealed = r.opt_text(17).value_or("");
+  o.sealed_by = r.opt_text(18).value_or("");
+  if (r.size() >= kWithText) o.ics = r.text(kWithText - 1);
   return o;
+}
+
+// What an object takes: its text, or its card.
+std::int64_t size_of(const Object& o) {
+  return static_cast<std::int64_t>(o.sealed.empty() ? o.ics.size() : o.sealed.size());
+}
+
+db::Param nullable(const std::string& s) {
+  return s.empty() ? db::Param(nullptr) : db::Param(s);
 }
 
 // The span test of a range [$2, $3) read as (to, from).
@@ -163,24 +176,41 @@ Result<void> insert(db::Conn& c, const Object& o) {
       [[maybe_unused]] auto n,
       c.exec("INSERT INTO calendar_objects (id, collection_id, name, uid, kind, ics, summary, "
              "description, location, start_ms, end_ms, recurring, all_day, seq, created_by, "
-             "created_at_ms, updated_at_ms, size) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-             "$10, $11, $12, $13, $14, $15, $16, $17, $18)",
-             {o.id, o.collection_id, o.name, o.info.uid, dav::component_name(o.info.kind), o.ics,
-              o.info.summary, o.info.description, o.info.location, o.info.start_ms, o.info.end_ms,
-              o.info.recurring, o.info.all_day, o.seq, o.created_by, o.created_at_ms,
-              o.updated_at_ms, static_cast<std::int64_t>(o.ics.size())}));
+             "created_at_ms, updated_at_ms, size, sealed, sealed_by) VALUES ($1, $2, $3, $4, $5, "
+             "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+             {o.id,
+              o.collection_id,
+              o.name,
+              o.info.uid,
+              dav::component_name(o.info.kind),
+              o.ics,
+              o.info.summary,
+              o.info.description,
+              o.info.location,
+              o.info.start_ms,
+              o.info.end_ms,
+              o.info.recurring,
+              o.info.all_day,
+              o.seq,
+              o.created_by,
+              o.created_at_ms,
+              o.updated_at_ms,
+              size_of(o),
+              nullable(o.sealed),
+              nullable(o.sealed_by)}));
   return {};
 }
 
 Result<void> update(db::Conn& c, const Object& o) {
-  RUCHE_TRY(
-      [[maybe_unused]] auto n,
-      c.exec("UPDATE calendar_objects SET uid = $2, kind = $3, ics = $4, summary = $5, "
-             "description = $6, location = $7, start_ms = $8, end_ms = $9, recurring = $10, "
-             "all_day = $11, seq = $12, updated_at_ms = $13, size = $14 WHERE id = $1",
-             {o.id, o.info.uid, dav::component_name(o.info.kind), o.ics, o.info.summary,
-              o.info.description, o.info.location, o.info.start_ms, o.info.end_ms, o.info.recurring,
-              o.info.all_day, o.seq, o.updated_at_ms, static_cast<std::int64_t>(o.ics.size())}));
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("UPDATE calendar_objects SET uid = $2, kind = $3, ics = $4, summary = $5, "
+                   "description = $6, location = $7, start_ms = $8, end_ms = $9, recurring = $10, "
+                   "all_day = $11, seq = $12, updated_at_ms = $13, size = $14, sealed = $15, "
+                   "sealed_by = $16 WHERE id = $1",
+                   {o.id, o.info.uid, dav::component_name(o.info.kind), o.ics, o.info.summary,
+                    o.info.description, o.info.location, o.info.start_ms, o.info.end_ms,
+                    o.info.recurring, o.info.all_day, o.seq, o.updated_at_ms, size_of(o),
+                    nullable(o.sealed), nullable(o.sealed_by)}));
   return {};
 }
 
@@ -201,7 +231,7 @@ Result<std::vector<Object>> search(db::Conn& c, const std::vector<std::string>& 
   std::vector<db::Param> params(collection_ids.begin(), collection_ids.end());
   std::string sql = std::string("SELECT ") + kColumns +
                     " FROM calendar_objects o WHERE o.collection_id IN (" +
-                    db::placeholders(1, collection_ids.size()) + ")";
+                    db::placeholders(1, collection_ids.size()) + ") AND o.sealed IS NULL";
   std::vector<std::string> patterns;  // the parameters view them
   patterns.reserve(words.size());
   for (const auto& w : words) {
@@ -308,8 +338,7 @@ Result<std::optional<std::pair<Object, Attendee>>> invitation(db::Conn& c,
                             "o.id = a.object_id WHERE a.token_hash = $1",
                         {token_hash}));
   if (!row) return std::optional<std::pair<Object, Attendee>>{};
-  // object_from reads the text at 17; the attendee follows it.
-  return std::optional(std::make_pair(object_from(*row), attendee_from(*row, 18)));
+  return std::optional(std::make_pair(object_from(*row), attendee_from(*row, kWithText)));
 }
 
 Result<std::vector<std::pair<Object, std::string>>> invitations_of(db::Conn& c,
@@ -322,7 +351,7 @@ Result<std::vector<std::pair<Object, std::string>>> invitations_of(db::Conn& c,
                          "o.id = a.object_id WHERE a.user_id = $1 AND " +
                          kMeetsRange + " ORDER BY o.id",
                      {user_id, to_ms, from_ms}, [&](const db::Row& r) {
-                       out.emplace_back(object_from(r), r.text(18));
+                       out.emplace_back(object_from(r), r.text(kWithText));
                        return true;
                      }));
   return out;

@@ -84,18 +84,6 @@ Result<std::vector<std::string>> check_labels(const std::vector<std::string>& ra
   return std::vector<std::string>(set.begin(), set.end());
 }
 
-// A sealed text's form (armoured workspaces): version 1, the workspace's
-// key; its signature is the service's to check.
-Result<std::string> check_sealed_form(std::string_view text, std::string_view code) {
-  if (text.size() > platform::kMaxSealedTextBytes)
-    return fail(Errc::invalid, "a sealed text is at most 64 KiB", std::string(code));
-  RUCHE_TRY(platform::SealedText t, platform::parse_sealed_text(text));
-  if (t.version != 1 || t.channel_key)
-    return fail(Errc::invalid, "tasks' sealed texts are version 1, under the workspace's key",
-                "invalid_sealed_text");
-  return std::string(text);
-}
-
 tl::unexpected<Error> sealed_required() {
   return fail(Errc::invalid,
               "an armoured workspace's task keeps its title, description and labels in its "
@@ -104,7 +92,7 @@ tl::unexpected<Error> sealed_required() {
 }
 
 Result<std::string> check_item_text(std::string_view raw, bool armoured) {
-  if (armoured) return check_sealed_form(raw, "invalid_checklist");
+  if (armoured) return platform::check_workspace_sealed(raw, "invalid_checklist");
   std::string text = trimmed(raw);
   std::string why = json::check_string(text, {.min = 1, .max = kMaxChecklistTextBytes});
   if (!why.empty())
@@ -161,7 +149,7 @@ Result<void> check_fields(const TaskInput& in, Task& t, bool is_new, bool armour
       return sealed_required();
     if (is_new) {
       if (!in.token || !in.sealed) return sealed_required();
-      if (in.token->size() != 22 || !platform::armour_bytes(*in.token, 16))
+      if (!platform::is_armour_token(*in.token))
         return fail(Errc::invalid, "a task's token is 16 random bytes (base64url)",
                     "invalid_token");
       t.token = *in.token;
@@ -169,7 +157,7 @@ Result<void> check_fields(const TaskInput& in, Task& t, bool is_new, bool armour
       return fail(Errc::invalid, "a task keeps its token", "invalid_token");
     }
     if (in.sealed) {
-      RUCHE_TRY(t.sealed, check_sealed_form(*in.sealed, "invalid_sealed_text"));
+      RUCHE_TRY(t.sealed, platform::check_workspace_sealed(*in.sealed, "invalid_sealed_text"));
     }
   } else if (in.token || in.sealed) {
     return fail(Errc::invalid, "sealed tasks are for armoured workspaces", "not_armoured");
@@ -226,7 +214,7 @@ Result<void> check_fields(const TaskInput& in, Task& t, bool is_new, bool armour
 }
 
 Result<std::string> check_comment_body(std::string_view body, bool armoured) {
-  if (armoured) return check_sealed_form(body, "invalid_body");
+  if (armoured) return platform::check_workspace_sealed(body, "invalid_body");
   std::string why =
       json::check_string(body, {.min = 1, .max = kMaxCommentBytes, .single_line = false});
   if (why.empty() && body.find_first_not_of(" \t\r\n") == std::string_view::npos) why = "is blank";
