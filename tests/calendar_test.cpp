@@ -393,6 +393,16 @@ TEST(Calendar, ColleaguesAreInvitedAndAnswer) {
     EXPECT_EQ(str(notice.at("data"), "title"), "Revue");
     EXPECT_EQ(str(notice.at("data").at("organizer"), "email"), k.a.email);
   }
+  // And find it later among their notices (Carol too: the event is in no
+  // workspace of hers).
+  for (const Account* who : {&k.b, &carol}) {
+    auto kept = s.call("GET", "/api/v1/me/notices", who->token);
+    ASSERT_EQ(kept.status, 200) << kept.raw.body;
+    ASSERT_EQ(kept.body.at("notices").as_array().size(), 1u) << kept.raw.body;
+    EXPECT_EQ(str(kept.body.at("notices").at(0), "type"), "calendar.invited");
+    EXPECT_EQ(str(kept.body.at("notices").at(0).at("data"), "id"), id);
+    EXPECT_EQ(kept.body.at("unread").as_int64(), 1);
+  }
 
   // Nobody outside Alice's workspaces by id; not Alice herself; nothing made.
   EXPECT_EQ(invite({json::object{{"user_id", dave.id.str()}}}).error_code(), "invalid_attendees");

@@ -560,6 +560,96 @@ TEST(Tasks, AMentionInACommentTellsThatPerson) {
   EXPECT_TRUE(until(*bob, "task.mentioned", 300).is_null());
 }
 
+// Notices are kept (docs/api.md "Notices"): someone away finds them, marks
+// them read; a task's notices go when the person leaves its workspace.
+TEST(Tasks, MentionNoticesAreKeptUntilReadWhileThePersonIsAMember) {
+  TestServer s;
+  Board k(s);
+  Account reader = k.reader("Carol");
+  const std::string id = k.created({{"title", "plan"}});
+  const std::string base = "/api/v1/tasks/" + id + "/comments";
+  auto mention = [&](std::initializer_list<const Account*> who) {
+    std::string text = "cc";
+    for (const Account* a : who) text += " <@" + a->id.str() + ">";
+    auto r = s.call("POST", base, k.a.token, body(json::object{{"body", text}}));
+    if (r.status != 201) throw std::runtime_error("comment: " + r.raw.body);
+    return str(r.body, "id");
+  };
+  auto notices = [&](const Account& who, const std::string& query = "") {
+    auto r = s.call("GET", "/api/v1/me/notices" + query, who.token);
+    if (r.status != 200) throw std::runtime_error("notices: " + r.raw.body);
+    return r;
+  };
+  auto read = [&](const Account& who, json::object what) {
+    return s.call("POST", "/api/v1/me/notices/read", who.token, body(what));
+  };
+  auto bob_live = connect_events(s, k.b);
+  ASSERT_FALSE(until(*bob_live, "hello").is_null());
+  const std::string first = mention({&k.b, &reader});
+  // The live notice names the notice kept.
+  auto live = until(*bob_live, "task.mentioned");
+  ASSERT_TRUE(live.is_object());
+  auto bobs = notices(k.b);
+  ASSERT_EQ(bobs.body.at("notices").as_array().size(), 1u);
+  const json::value& n = bobs.body.at("notices").as_array()[0];
+  EXPECT_EQ(str(n, "type"), "task.mentioned");
+  EXPECT_EQ(str(n.at("data"), "task_id"), id);
+  EXPECT_EQ(str(n.at("data"), "comment_id"), first);
+  EXPECT_EQ(str(n.at("data"), "notice_id"), str(n, "id"));
+  EXPECT_EQ(str(live.at("data"), "notice_id"), str(n, "id"));
+  EXPECT_FALSE(n.at("read").as_bool());
+  EXPECT_EQ(bobs.body.at("unread").as_int64(), 1);
+  EXPECT_TRUE(notices(k.a).body.at("notices").as_array().empty());  // the author's own words
+
+  // Read by id: one's own only.
+  const std::string carols = str(notices(reader).body.at("notices").as_array()[0], "id");
+  auto marked = read(k.b, {{"ids", json::array{str(n, "id"), carols}}});
+  ASSERT_EQ(marked.status, 200) << marked.raw.body;
+  EXPECT_EQ(marked.body.at("unread").as_int64(), 0);
+  EXPECT_TRUE(notices(k.b).body.at("notices").as_array()[0].at("read").as_bool());
+  EXPECT_EQ(notices(reader).body.at("unread").as_int64(), 1);
+  EXPECT_EQ(read(reader, {{"all", true}}).body.at("unread").as_int64(), 0);
+  for (const json::object& bad :
+       {json::object{}, json::object{{"ids", "x"}},
+        json::object{{"all", true}, {"ids", json::array{}}},
+        json::object{{"ids", json::array{"not an id"}}}, json::object{{"all", "yes"}}})
+    EXPECT_EQ(read(k.b, bad).status, 400) << json::serialize(bad);
+  EXPECT_EQ(s.call("GET", "/api/v1/me/notices?limit=0", k.b.token).status, 400);
+  EXPECT_EQ(s.call("GET", "/api/v1/me/notices?before=..", k.b.token).status, 400);
+
+  // Newest first, page by page.
+  std::vector<std::string> comments{first};
+  for (int i = 0; i < 3; ++i) {
+    s.clock().advance_ms(1'000);
+    comments.push_back(mention({&k.b}));
+  }
+  auto page = notices(k.b, "?limit=2");
+  ASSERT_EQ(page.body.at("notices").as_array().size(), 2u);
+  EXPECT_EQ(page.body.at("unread").as_int64(), 3);
+  std::vector<std::string> seen;
+  for (const auto& x : page.body.at("notices").as_array())
+    seen.push_back(str(x.at("data"), "comment_id"));
+  auto rest = notices(k.b, "?limit=2&before=" + str(page.body.at("notices").as_array()[1], "id"));
+  for (const auto& x : rest.body.at("notices").as_array())
+    seen.push_back(str(x.at("data"), "comment_id"));
+  EXPECT_EQ(seen, (std::vector<std::string>{comments[3], comments[2], comments[1], comments[0]}));
+
+  // Kept 90 days: the next notice takes the older ones away.
+  s.clock().advance_ms(91LL * 86'400'000);
+  k.a = s.login(k.a.email, k.a.password);  // sessions expired meanwhile
+  k.b = s.login(k.b.email, k.b.password);
+  mention({&k.b});
+  EXPECT_EQ(notices(k.b).body.at("notices").as_array().size(), 1u);
+
+  // Bob leaves the workspace: its notices are no longer his to read.
+  ASSERT_EQ(
+      s.call("DELETE", "/api/v1/workspaces/" + k.ws + "/members/" + k.b.id.str(), k.a.token).status,
+      204);
+  auto gone = notices(k.b);
+  EXPECT_TRUE(gone.body.at("notices").as_array().empty());
+  EXPECT_EQ(gone.body.at("unread").as_int64(), 0);
+}
+
 TEST(Tasks, CommentsAreTheTasksConversation) {
   TestServer s;
   Board k(s);

@@ -1,6 +1,8 @@
 #include "platform/outbox.hpp"
 
 #include "base/log.hpp"
+#include "core/crypto/random.hpp"
+#include "platform/notices.hpp"
 
 namespace ruche::platform {
 
@@ -74,9 +76,23 @@ void Outbox::publish_control(std::string_view type, const json::value& data) {
   bus_.publish(e);
 }
 
-void Outbox::notify(db::Conn& c, const UserId& user, std::string_view type, json::object data) {
+Result<void> Outbox::notify(db::Conn& c, const UserId& user, std::string_view type,
+                            json::object data, const std::optional<WorkspaceId>& within) {
+  const std::int64_t now = clock_.now_ms();
+  const std::string id = crypto::new_ordered_id(now);
+  data["notice_id"] = id;
+  // The person's notices past their time go as a new one comes.
+  RUCHE_TRY([[maybe_unused]] auto old,
+            c.exec("DELETE FROM notices WHERE user_id = $1 AND created_at_ms < $2",
+                   {user, now - kNoticeKeepMs}));
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("INSERT INTO notices (id, user_id, workspace_id, type, data, created_at_ms) "
+                   "VALUES ($1, $2, $3, $4, $5, $6)",
+                   {id, user, within ? db::Param(within->str()) : db::Param(nullptr),
+                    std::string(type), json::serialize(data), now}));
   json::object notice{{"user_id", user.str()}, {"type", type}, {"data", std::move(data)}};
   c.on_commit([this, notice = std::move(notice)] { publish_control(kUserNotice, notice); });
+  return {};
 }
 
 Result<std::vector<bus::Event>> Outbox::since(db::Database& db, const WorkspaceId& ws,

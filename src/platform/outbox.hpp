@@ -46,11 +46,13 @@ class Outbox {
   // Publishes an instance-level control event (not persisted, no sequence):
   // session revocations, user disabled. Call after the commit.
   void publish_control(std::string_view type, const json::value& data);
-  // A notice for one person's open connections, on any node, once the
-  // transaction of `c` commits (a write() connection): an unsequenced frame
-  // `type` with `data` and no workspace. Not stored: someone offline
-  // finds what it tells in the views it points to.
-  void notify(db::Conn& c, const UserId& user, std::string_view type, json::object data);
+  // A notice to one person, in the transaction of `c` (a write()
+  // connection): kept for them 90 days (platform/notices.hpp) — when
+  // `within` names a workspace, listed only while they are a member of it
+  // and deleted with it —, and once it commits an unsequenced frame `type`
+  // with `data` and its "notice_id" to their open connections, on any node.
+  Result<void> notify(db::Conn& c, const UserId& user, std::string_view type, json::object data,
+                      const std::optional<WorkspaceId>& within = std::nullopt);
 
   // Up to `limit` events of `ws` with seq > `since`, in order.
   Result<std::vector<bus::Event>> since(db::Database& db, const WorkspaceId& ws,

@@ -6,6 +6,7 @@
 #include "base/log.hpp"
 #include "platform/export.hpp"
 #include "platform/import.hpp"
+#include "platform/notices.hpp"
 #include "platform/request_checks.hpp"
 
 namespace ruche::platform {
@@ -332,6 +333,49 @@ void register_platform_routes(Api& api, EventHub& hub) {
                  o["name"] = name;
                  o["token"] = m.token;
                  return json_reply(o, 201);
+               });
+
+  // The caller's notices (docs/api.md "Notices"), newest first.
+  api.add_user(
+      "GET", "/api/v1/me/notices",
+      [&p](http::Request& req, const Caller& caller) -> Result<http::Response> {
+        RUCHE_TRY(auto limit, query_integer(req, "limit", 1, kMaxNoticePage));
+        std::optional<std::string> before;
+        if (auto b = req.query_param("before")) {
+          if (!is_id(std::string(*b)))
+            return fail(Errc::invalid, "before is a notice's id", "invalid_field");
+          before = std::string(*b);
+        }
+        RUCHE_TRY(NoticePage page,
+                  list_notices(p.db, caller.user_id, before, static_cast<int>(limit.value_or(50))));
+        json::array list;
+        for (const auto& n : page.notices) list.push_back(to_json(n));
+        return json_reply(json::object{{"notices", std::move(list)}, {"unread", page.unread}});
+      });
+
+  api.add_user("POST", "/api/v1/me/notices/read",
+               [&p](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                 RUCHE_TRY(json::In in, json::In::parse(req.body));
+                 const bool all = in.opt_boolean("all").value_or(false);
+                 constexpr const char* kWhat =
+                     "ids is a list of at most 100 notice ids, or all is true";
+                 std::vector<std::string> ids;
+                 if (const json::value* list = in.raw("ids")) {
+                   const json::array* items = list->if_array();
+                   if (!items || items->size() > static_cast<std::size_t>(kMaxNoticePage))
+                     return fail(Errc::invalid, kWhat, "invalid_field");
+                   for (const auto& v : *items) {
+                     if (!v.is_string() || !is_id(std::string(v.as_string())))
+                       return fail(Errc::invalid, kWhat, "invalid_field");
+                     ids.emplace_back(v.as_string());
+                   }
+                 }
+                 if (!in.ok()) return tl::unexpected<Error>(in.error());
+                 if (all == (in.raw("ids") != nullptr))  // one or the other
+                   return fail(Errc::invalid, kWhat, "invalid_field");
+                 RUCHE_TRY(std::int64_t unread,
+                           mark_notices_read(p.db, caller.user_id, ids, all, p.clock.now_ms()));
+                 return json_reply(json::object{{"unread", unread}});
                });
 
   // The user directory, to invite colleagues: never for external accounts.

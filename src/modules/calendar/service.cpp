@@ -847,13 +847,17 @@ Result<void> Service::schedule(db::Conn& c, const UserId& author, const Object* 
     }
     RUCHE_CHECK(store::set_attendees(c, after->id, now));
   }
-  // Colleagues hear of it live: invited, or no longer (removed, deleted).
+  // Colleagues hear of it: invited, or no longer (removed, deleted). An
+  // invitation reaches people who are not members of the event's workspace.
   for (const auto& a : now)
-    if (a.user_id && find(was, a.email) == was.end())
-      p_.outbox.notify(c, UserId(*a.user_id), "calendar.invited", notice_of(*after));
+    if (a.user_id && find(was, a.email) == was.end()) {
+      RUCHE_CHECK(p_.outbox.notify(c, UserId(*a.user_id), "calendar.invited", notice_of(*after)));
+    }
   for (const auto& a : was)
-    if (a.user_id && find(now, a.email) == now.end())
-      p_.outbox.notify(c, UserId(*a.user_id), "calendar.invitation_cancelled", notice_of(*before));
+    if (a.user_id && find(now, a.email) == now.end()) {
+      RUCHE_CHECK(p_.outbox.notify(c, UserId(*a.user_id), "calendar.invitation_cancelled",
+                                   notice_of(*before)));
+    }
   if (!p_.mail_queue.enabled()) return {};
   // Email goes to external attendees; colleagues find invitations in Ruche.
   const bool changed = before && after && significant_change(before->ics, after->ics);
@@ -891,7 +895,7 @@ Result<Object> Service::set_partstat(db::Conn& c, const Object& event, const std
         if (a.email == email)
           notice["attendee"] = json::object{
               {"email", a.email}, {"name", a.name}, {"partstat", partstat_json(a.partstat)}};
-      p_.outbox.notify(c, UserId(*user), "calendar.answered", std::move(notice));
+      RUCHE_CHECK(p_.outbox.notify(c, UserId(*user), "calendar.answered", std::move(notice)));
     }
   }
   return stored;

@@ -738,7 +738,8 @@ Result<void> Service::notify_mentions(db::Conn& c, const Caller& caller, const T
         {"title", t.title},
         {"comment_id", m.id.str()},
         {"author", json::object{{"id", caller.user_id.str()}, {"name", caller.name}}}};
-    p_.outbox.notify(c, UserId(user), "task.mentioned", std::move(notice));
+    RUCHE_CHECK(
+        p_.outbox.notify(c, UserId(user), "task.mentioned", std::move(notice), t.workspace_id));
     ++told;
   }
   return {};

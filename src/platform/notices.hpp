@@ -1,0 +1,48 @@
+// A person's notices (docs/api.md "Notices"): what Outbox::notify told them
+// live, read back later — a page of them, how many are unread, and marking
+// them read. Only their own, and of a workspace only while they are a
+// member of it. Thread-safe; blocks on the database: worker threads only.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/json.hpp"
+#include "base/result.hpp"
+#include "core/db/database.hpp"
+#include "platform/types.hpp"
+
+namespace ruche::platform {
+
+// How long a notice is kept.
+inline constexpr std::int64_t kNoticeKeepMs = 90LL * 86'400'000;
+// A page of notices, at most.
+inline constexpr int kMaxNoticePage = 100;
+
+struct Notice {
+  std::string id;
+  std::string type;
+  json::value data;
+  std::int64_t created_at_ms = 0;
+  bool read = false;
+};
+json::object to_json(const Notice& n);
+
+struct NoticePage {
+  std::vector<Notice> notices;  // newest first
+  std::int64_t unread = 0;      // of all the person's notices
+};
+
+// The person's notices older than `before` (a notice id; the newest without
+// it), at most `limit`.
+Result<NoticePage> list_notices(db::Database& db, const UserId& user,
+                                const std::optional<std::string>& before, int limit);
+// Marks read the person's notices of `ids` (others' and unknown ids are
+// ignored), or every one of theirs when `all`; returns how many are unread.
+Result<std::int64_t> mark_notices_read(db::Database& db, const UserId& user,
+                                       const std::vector<std::string>& ids, bool all,
+                                       std::int64_t now_ms);
+
+}  // namespace ruche::platform
