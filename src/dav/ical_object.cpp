@@ -1011,12 +1011,10 @@ void set_attendee_partstat(icalproperty* p, std::string_view partstat) {
 
 }  // namespace
 
-Participants participants(std::string_view ics) {
+namespace {
+
+Participants participants_of(icalcomponent* main) {
   Participants out;
-  CompPtr root = parse(ics);
-  const auto all = root ? parts(root.get()) : std::vector<icalcomponent*>{};
-  if (all.empty()) return out;
-  icalcomponent* main = all.front();
   if (icalproperty* o = icalcomponent_get_first_property(main, ICAL_ORGANIZER_PROPERTY)) {
     Participant org = participant_of(o);
     org.partstat.clear();
@@ -1029,6 +1027,37 @@ Participants participants(std::string_view ics) {
                                   [&](const Participant& x) { return x.email == who.email; });
     if (!seen) out.attendees.push_back(std::move(who));
   }
+  return out;
+}
+
+}  // namespace
+
+Participants participants(std::string_view ics) {
+  CompPtr root = parse(ics);
+  const auto all = root ? parts(root.get()) : std::vector<icalcomponent*>{};
+  if (all.empty()) return {};
+  return participants_of(all.front());
+}
+
+EventDetails details(std::string_view ics) {
+  EventDetails out;
+  CompPtr root = parse(ics);
+  const auto all = root ? parts(root.get()) : std::vector<icalcomponent*>{};
+  if (all.empty()) return out;
+  icalcomponent* first = all.front();
+  // inspect()'s reading of the same.
+  if (!has_recurrence_id(first)) {
+    if (icalproperty* p = icalcomponent_get_first_property(first, ICAL_RRULE_PROPERTY)) {
+      struct icalrecurrencetype r = icalproperty_get_rrule(p);
+      out.rrule = take_string(icalrecurrencetype_as_string_r(&r));
+    }
+    out.timezone = tzid_of(first);
+  }
+  if (auto [s, e] = own_span(first); s != kNever) {
+    out.own_start_ms = s;
+    out.own_end_ms = e;
+  }
+  out.who = participants_of(first);
   return out;
 }
 

@@ -187,6 +187,16 @@ struct Participants {
 // mailto: are left out).
 Participants participants(std::string_view ics);
 
+// What an event's JSON shows beside a store's index, in one parse of a
+// checked object: its main component's own times (none without DTSTART or
+// DUE), rule and zone (as ObjectInfo has them), and its participants.
+struct EventDetails {
+  std::optional<std::int64_t> own_start_ms, own_end_ms;
+  std::string rrule, timezone;
+  Participants who;
+};
+EventDetails details(std::string_view ics);
+
 // `ics` (a checked event) with `email`'s PARTSTAT set to `partstat` in every
 // component naming it, DTSTAMP now. Errors: not_found when it is not an
 // attendee.

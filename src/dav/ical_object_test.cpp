@@ -413,6 +413,16 @@ TEST(IcalObject, AttendeesAreSetKeptAndAnswered) {
           "DTSTART:20261208T110000Z\nDTEND:20261208T120000Z\nSUMMARY:Point (moved)\n"
           "ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.org\nEND:VEVENT\n");
   ASSERT_TRUE(inspect(ics)) << inspect(ics).error().message;
+  // One reading gives what inspect() and participants() give of the event.
+  const EventDetails d = details(ics);
+  const ObjectInfo info = *inspect(ics);
+  EXPECT_EQ(d.own_start_ms, info.own_start_ms);
+  EXPECT_EQ(d.own_end_ms, info.own_end_ms);
+  EXPECT_EQ(d.rrule, info.rrule);
+  EXPECT_EQ(d.timezone, info.timezone);
+  ASSERT_TRUE(d.who.organizer);
+  EXPECT_EQ(d.who.attendees.size(), participants(ics).attendees.size());
+  EXPECT_EQ(details("not a calendar").who.attendees.size(), 0u);
   Participants who = participants(ics);
   ASSERT_TRUE(who.organizer);
   EXPECT_EQ(who.organizer->email, "ann@example.org");

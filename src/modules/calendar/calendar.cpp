@@ -89,21 +89,18 @@ json::object to_json(const Object& o) {
   j["description"] = o.info.description;
   j["location"] = o.info.location;
   // The stored index keeps the span of every instance; the event's own
-  // times, rule and zone are read from its text, once.
-  auto full = dav::inspect(o.ics);
-  const dav::ObjectInfo& info = full ? *full : o.info;
-  j["start"] =
-      info.own_start_ms ? time_json(*info.own_start_ms, info.all_day) : json::value(nullptr);
-  j["end"] = info.own_end_ms ? time_json(*info.own_end_ms, info.all_day) : json::value(nullptr);
+  // times, rule, zone and people are read from its text, once.
+  const dav::EventDetails d = dav::details(o.ics);
+  j["start"] = d.own_start_ms ? time_json(*d.own_start_ms, o.info.all_day) : json::value(nullptr);
+  j["end"] = d.own_end_ms ? time_json(*d.own_end_ms, o.info.all_day) : json::value(nullptr);
   j["all_day"] = o.info.all_day;
-  j["timezone"] = nullable(info.timezone);
-  j["rrule"] = nullable(info.rrule);
+  j["timezone"] = nullable(d.timezone);
+  j["rrule"] = nullable(d.rrule);
   j["recurring"] = o.info.recurring;
-  const dav::Participants who = dav::participants(o.ics);
   j["organizer"] =
-      who.organizer ? json::value(participant_json(*who.organizer)) : json::value(nullptr);
+      d.who.organizer ? json::value(participant_json(*d.who.organizer)) : json::value(nullptr);
   json::array attendees;
-  for (const auto& a : who.attendees) attendees.push_back(participant_json(a));
+  for (const auto& a : d.who.attendees) attendees.push_back(participant_json(a));
   j["attendees"] = std::move(attendees);
   j["created_by"] = o.created_by;
   j["created_at"] = format_iso8601(o.created_at_ms);
