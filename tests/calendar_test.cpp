@@ -513,6 +513,92 @@ TEST(Calendar, ColleaguesAreInvitedAndAnswer) {
   EXPECT_EQ(reply(k.b, "declined").status, 404);
 }
 
+// Free/busy (docs/calendar.md "Free and busy"): when colleagues are taken,
+// from their own calendar, the meetings they organize and the invitations
+// they have not declined; never what the events are.
+TEST(Calendar, FreeBusyTellsWhenColleaguesAreTakenAndNothingElse) {
+  TestServer s;
+  Cal k(s);
+  Account carol = s.user("Carol"), dave = s.user("Dave");
+  const std::string other = s.workspace(k.a, "Autre", {"chat"});
+  s.join(k.a, other, carol);
+  auto at = [](const char* hm) { return std::string("2027-03-10T") + hm + ":00Z"; };
+  auto event = [&](const Account& who, const char* title, const char* from, const char* to,
+                   const std::string& in, json::object extra = {}) {
+    json::object f{{"title", title}, {"start", at(from)}, {"end", at(to)}};
+    for (auto& [key, v] : extra) f[key] = v;
+    auto r = k.create(who, std::move(f), in);
+    if (r.status != 201) throw std::runtime_error("create: " + r.raw.body);
+    return str(r.body, "id");
+  };
+  event(k.b, "Dentiste", "09:00", "10:00", "me");
+  event(k.b, "Trajet", "09:30", "11:00", "me");  // overlaps: one span
+  ASSERT_EQ(
+      k.create(k.b, {{"title", "Congé"}, {"start", "2027-03-10"}, {"end", "2027-03-11"}}, "me")
+          .status,
+      201);                                                 // all day: free
+  event(k.b, "Permanence d'équipe", "12:00", "13:00", "");  // the team's calendar: not his time
+  event(k.a, "Revue", "14:00", "15:00", "me",
+        {{"attendees", json::array{json::object{{"user_id", k.b.id.str()}}}}});
+  const std::string refused =
+      event(k.a, "Pot", "16:00", "17:00", "",
+            {{"attendees", json::array{json::object{{"user_id", k.b.id.str()}}}}});
+  ASSERT_EQ(s.call("POST", "/api/v1/calendar/events/" + refused + "/reply", k.b.token,
+                   body(json::object{{"partstat", "declined"}}))
+                .status,
+            200);
+  ASSERT_EQ(k.create(carol,
+                     {{"title", "Yoga"},
+                      {"start", "2027-03-03T07:00:00Z"},
+                      {"end", "2027-03-03T08:00:00Z"},
+                      {"rrule", "FREQ=WEEKLY"}},
+                     "me")
+                .status,
+            201);
+
+  auto busy = [&](const Account& asker, const std::string& users,
+                  const std::string& from = "2027-03-10", const std::string& to = "2027-03-11") {
+    return s.call("GET", "/api/v1/calendar/freebusy?users=" + users + "&from=" + from + "&to=" + to,
+                  asker.token);
+  };
+  auto spans = [](const json::value& person) {
+    std::vector<std::string> out;
+    for (const auto& b : person.at("busy").as_array())
+      out.push_back(str(b, "start").substr(11, 5) + "-" + str(b, "end").substr(11, 5));
+    return out;
+  };
+  auto r = busy(k.a, k.b.id.str() + "," + k.a.id.str() + "," + carol.id.str());
+  ASSERT_EQ(r.status, 200) << r.raw.body;
+  ASSERT_EQ(r.body.as_array().size(), 3u);
+  EXPECT_EQ(str(r.body.at(0), "user_id"), k.b.id.str());
+  EXPECT_EQ(spans(r.body.at(0)), (std::vector<std::string>{"09:00-11:00", "14:00-15:00"}));
+  EXPECT_EQ(spans(r.body.at(1)),
+            (std::vector<std::string>{"14:00-15:00", "16:00-17:00"}));  // Alice organizes both
+  EXPECT_EQ(spans(r.body.at(2)),
+            (std::vector<std::string>{"07:00-08:00"}));  // the weekly one, this week
+  for (const char* secret : {"Dentiste", "Revue", "Yoga", "Pot"})
+    EXPECT_EQ(r.raw.body.find(secret), std::string::npos) << secret;
+  // Spans are cut to the range asked.
+  EXPECT_EQ(spans(busy(k.a, k.b.id.str(), at("09:30"), at("10:00")).body.at(0)),
+            std::vector<std::string>{"09:30-10:00"});
+
+  // Only colleagues: Dave shares nothing with Alice; Carol shares nothing with Bob.
+  EXPECT_EQ(busy(k.a, dave.id.str()).error_code(), "invalid_users");
+  EXPECT_EQ(busy(k.b, carol.id.str()).error_code(), "invalid_users");
+  EXPECT_EQ(s.call("GET", "/api/v1/calendar/freebusy?from=2027-03-10&to=2027-03-11", k.a.token)
+                .error_code(),
+            "invalid_users");
+  EXPECT_EQ(busy(k.a, k.b.id.str(), "2027-03-10", "2027-06-10").error_code(), "invalid_range");
+  std::string many;
+  for (int i = 0; i < 21; ++i) many += (i ? "," : "") + k.b.id.str();
+  EXPECT_EQ(busy(k.a, many).status, 400);
+  EXPECT_EQ(busy(k.a, k.b.id.str() + ",").status, 400);
+  // Not for external accounts, as the user directory.
+  Account guest = s.user("Gus", platform::InstanceRole::guest);
+  s.join(k.a, k.ws, guest);
+  EXPECT_EQ(busy(guest, k.b.id.str()).status, 404);
+}
+
 TEST(Calendar, AScheduledEventChangedOverCalDavInvitesWhomItNames) {
   TestServer s;
   Cal k(s);

@@ -88,4 +88,24 @@ Result<std::optional<std::int64_t>> query_integer(const http::Request& req, std:
   return std::optional<std::int64_t>(n);
 }
 
+Result<std::vector<std::string>> query_list(const http::Request& req, std::string_view key,
+                                            std::size_t max) {
+  std::vector<std::string> out;
+  auto v = req.query_param(key);
+  if (!v) return out;
+  std::string_view rest = *v;
+  for (;;) {
+    const auto comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    if (item.empty() || out.size() == max)
+      return fail(Errc::invalid,
+                  std::string(key) + " is a list of at most " + std::to_string(max) +
+                      " comma-separated values",
+                  "invalid_field");
+    out.emplace_back(item);
+    if (comma == std::string_view::npos) return out;
+    rest.remove_prefix(comma + 1);
+  }
+}
+
 }  // namespace ruche::platform

@@ -52,4 +52,10 @@ std::string_view origin_of(std::string_view url);
 Result<std::optional<std::int64_t>> query_integer(const http::Request& req, std::string_view key,
                                                   std::int64_t lo, std::int64_t hi);
 
+// The query parameter `key` as a comma-separated list ("a,b,c"), in order;
+// empty when absent. Errors: invalid "invalid_field" naming the key, for
+// more than `max` items or an empty one.
+Result<std::vector<std::string>> query_list(const http::Request& req, std::string_view key,
+                                            std::size_t max);
+
 }  // namespace ruche::platform

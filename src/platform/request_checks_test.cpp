@@ -117,5 +117,21 @@ TEST(RequestChecks, QueryIntegersAreWholeAndInRange) {
   EXPECT_FALSE(query_integer(req, "limit", 1, 19));
 }
 
+TEST(RequestChecks, QueryListsAreCommaSeparatedAndBounded) {
+  http::Request req;
+  req.query = "users=a,b%2Cc,d&one=x&empty=&gap=a,,b&tail=a,";
+  auto users = query_list(req, "users", 4);
+  ASSERT_TRUE(users);
+  EXPECT_EQ(*users, (std::vector<std::string>{"a", "b", "c", "d"}));
+  EXPECT_EQ(*query_list(req, "one", 1), std::vector<std::string>{"x"});
+  EXPECT_TRUE(query_list(req, "missing", 1)->empty());
+  EXPECT_FALSE(query_list(req, "users", 3));
+  for (const char* key : {"empty", "gap", "tail"}) {
+    auto r = query_list(req, key, 10);
+    ASSERT_FALSE(r) << key;
+    EXPECT_EQ(r.error().reason, "invalid_field");
+  }
+}
+
 }  // namespace
 }  // namespace ruche::platform

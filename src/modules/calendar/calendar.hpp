@@ -26,6 +26,9 @@ inline constexpr std::int64_t kMaxRangeMs = 400LL * 86'400'000;
 inline constexpr std::size_t kMaxOccurrences = 2'000;
 // Attendees of one event, at most.
 inline constexpr std::size_t kMaxAttendees = 100;
+// People whose free/busy one request reads, at most; and its range.
+inline constexpr std::size_t kMaxFreeBusyPeople = 20;
+inline constexpr std::int64_t kMaxFreeBusyRangeMs = 62LL * 86'400'000;
 // A resource name in a collection ("<uid>.ics" for the JSON API's events).
 inline constexpr std::size_t kMaxNameBytes = 255;
 // An armoured workspace's event card's domain (docs/armoured.md, "Calendar").

@@ -142,6 +142,25 @@ void register_routes(Api& api, Service& calendar) {
                    return event_reply(o);
                  });
 
+  // When colleagues are busy, to choose a meeting's time (no event's
+  // contents); as the user directory, never for external accounts.
+  api.add_user(
+      "GET", "/api/v1/calendar/freebusy",
+      [&calendar](http::Request& req, const Caller& caller) -> Result<http::Response> {
+        if (caller.is_guest()) return fail(Errc::not_found, "no such route");
+        RUCHE_TRY(auto range, range_of(req));
+        RUCHE_TRY(auto users, platform::query_list(req, "users", kMaxFreeBusyPeople));
+        RUCHE_TRY(auto list, calendar.free_busy(caller, users, range.first, range.second));
+        json::array out;
+        for (const auto& b : list) {
+          json::array busy;
+          for (const auto& [s, e] : b.spans)
+            busy.push_back(json::object{{"start", format_iso8601(s)}, {"end", format_iso8601(e)}});
+          out.push_back(json::object{{"user_id", b.user_id}, {"busy", std::move(busy)}});
+        }
+        return json_reply(out);
+      });
+
   // An external attendee's answer link (no account: the token is the right).
   api.add_public("GET", "/api/v1/calendar/invitations/{token}",
                  [&calendar](http::Request& req) -> Result<http::Response> {

@@ -915,6 +915,60 @@ Result<Object> Service::reply(const Caller& caller, const EventId& id,
   });
 }
 
+Result<std::vector<Service::Busy>> Service::free_busy(const Caller& caller,
+                                                      const std::vector<std::string>& users,
+                                                      std::int64_t from_ms, std::int64_t to_ms) {
+  if (to_ms <= from_ms || to_ms - from_ms > kMaxFreeBusyRangeMs)
+    return fail(Errc::invalid, "from comes before to, at most 62 days apart", "invalid_range");
+  if (users.empty() || users.size() > kMaxFreeBusyPeople)
+    return fail(Errc::invalid, "users names 1 to 20 people", "invalid_users");
+  return p_.db.read([&](db::Conn& c) -> Result<std::vector<Busy>> {
+    std::vector<Busy> out;
+    for (const auto& user : users) {
+      if (user != caller.user_id.str()) {
+        RUCHE_TRY(auto who, store::colleague_by_id(c, caller.user_id.str(), user));
+        if (!who)
+          return fail(Errc::invalid, "no such person among your workspaces: " + user.substr(0, 40),
+                      "invalid_users");
+      }
+      // Their own calendar, the meetings they organize and the invitations
+      // they have not declined; timed instances only (a day off, a to-do
+      // or a deadline all day long leaves them free).
+      std::vector<Object> objects;
+      RUCHE_CHECK(store::each_object(c, Collection::personal(UserId(user)).id,
+                                     std::make_pair(from_ms, to_ms), true,
+                                     [&](Object& o) -> Result<void> {
+                                       objects.push_back(std::move(o));
+                                       return {};
+                                     }));
+      RUCHE_TRY(auto organized, store::organized_by(c, user, from_ms, to_ms));
+      RUCHE_TRY(auto invited, store::invitations_of(c, user, from_ms, to_ms));
+      for (auto& o : organized)
+        if (o.collection_id != Collection::personal(UserId(user)).id)
+          objects.push_back(std::move(o));
+      for (auto& [o, answer] : invited)
+        if (answer != "DECLINED") objects.push_back(std::move(o));
+      std::vector<std::pair<std::int64_t, std::int64_t>> spans;
+      for (const auto& o : objects) {
+        if (o.info.kind != dav::ComponentKind::vevent) continue;
+        for (const auto& i : dav::expand(o.ics, from_ms, to_ms, kMaxOccurrences))
+          if (!i.all_day && i.end_ms > i.start_ms)
+            spans.emplace_back(std::max(i.start_ms, from_ms), std::min(i.end_ms, to_ms));
+      }
+      std::sort(spans.begin(), spans.end());
+      Busy b{user, {}};
+      for (const auto& s : spans) {
+        if (!b.spans.empty() && s.first <= b.spans.back().second)
+          b.spans.back().second = std::max(b.spans.back().second, s.second);
+        else
+          b.spans.push_back(s);
+      }
+      out.push_back(std::move(b));
+    }
+    return out;
+  });
+}
+
 Result<std::pair<Object, store::Attendee>> Service::invitation_named(
     db::Conn& c, const Caller& caller, const std::string& name,
     const std::optional<std::string>& if_match) {

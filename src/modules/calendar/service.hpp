@@ -116,6 +116,18 @@ class Service {
   // otherwise).
   Result<Object> reply(const platform::Caller& caller, const EventId& id,
                        const std::string& partstat);
+  // When each of `users` (the caller or their colleagues: people who share
+  // a workspace with them, at most kMaxFreeBusyPeople) is busy in [from,
+  // to): merged spans, nothing else of the events (docs/calendar.md "Free
+  // and busy"). Errors: invalid "invalid_range", "invalid_users" (someone
+  // else, or too many).
+  struct Busy {
+    std::string user_id;
+    std::vector<std::pair<std::int64_t, std::int64_t>> spans;
+  };
+  Result<std::vector<Busy>> free_busy(const platform::Caller& caller,
+                                      const std::vector<std::string>& users, std::int64_t from_ms,
+                                      std::int64_t to_ms);
   // An external attendee's invitation by its answer link's token, and their
   // answer. Errors: not_found (no such link, or no longer invited).
   Result<Invitation> invitation(std::string_view token);

@@ -357,6 +357,20 @@ Result<std::vector<std::pair<Object, std::string>>> invitations_of(db::Conn& c,
   return out;
 }
 
+Result<std::vector<Object>> organized_by(db::Conn& c, const std::string& user_id,
+                                         std::int64_t from_ms, std::int64_t to_ms) {
+  std::vector<Object> out;
+  RUCHE_CHECK(c.each(std::string("SELECT ") + kColumnsWithText +
+                         " FROM calendar_objects o WHERE o.created_by = $1 AND " + kMeetsRange +
+                         " AND EXISTS (SELECT 1 FROM calendar_attendees a WHERE a.object_id = "
+                         "o.id) ORDER BY o.id",
+                     {user_id, to_ms, from_ms}, [&](const db::Row& r) {
+                       out.push_back(object_from(r));
+                       return true;
+                     }));
+  return out;
+}
+
 Result<std::optional<std::string>> partstat_of(db::Conn& c, const EventId& object_id,
                                                const std::string& user_id) {
   RUCHE_TRY(auto row, c.query_one("SELECT partstat FROM calendar_attendees WHERE object_id = $1 "

@@ -84,6 +84,10 @@ Result<std::vector<std::pair<Object, std::string>>> invitations_of(db::Conn& c,
                                                                    const std::string& user_id,
                                                                    std::int64_t from_ms,
                                                                    std::int64_t to_ms);
+// The events `user` made and invited people to (with text) whose span
+// meets [from_ms, to_ms): the meetings they organize.
+Result<std::vector<Object>> organized_by(db::Conn& c, const std::string& user_id,
+                                         std::int64_t from_ms, std::int64_t to_ms);
 // `user`'s PARTSTAT for the object, when invited.
 Result<std::optional<std::string>> partstat_of(db::Conn& c, const EventId& object_id,
                                                const std::string& user_id);

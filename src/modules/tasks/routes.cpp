@@ -35,20 +35,19 @@ std::optional<std::string> if_match(const http::Request& req) {
 
 // `status=S[,S...]`: the statuses asked for (none: every one).
 Result<std::vector<Status>> status_param(const http::Request& req) {
+  auto bad = [] {
+    return fail(Errc::invalid, "status is todo, doing or done, or a list of them",
+                "invalid_status");
+  };
+  auto list = platform::query_list(req, "status", 16);
+  if (!list) return bad();
   std::vector<Status> out;
-  auto s = req.query_param("status");
-  if (!s) return out;
-  std::string_view rest = *s;
-  for (;;) {
-    auto comma = rest.find(',');
-    auto status = status_of(rest.substr(0, comma));
-    if (!status)
-      return fail(Errc::invalid, "status is todo, doing or done, or a list of them",
-                  "invalid_status");
+  for (const auto& s : *list) {
+    auto status = status_of(s);
+    if (!status) return bad();
     if (std::find(out.begin(), out.end(), *status) == out.end()) out.push_back(*status);
-    if (comma == std::string_view::npos) return out;
-    rest.remove_prefix(comma + 1);
   }
+  return out;
 }
 
 http::Response task_reply(const Task& t, int status = 200) {
