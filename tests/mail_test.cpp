@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "core/crypto/encoding.hpp"
+#include "platform/notices.hpp"
 #include "support/test_server.hpp"
 
 namespace ruche::testing {
@@ -242,6 +243,78 @@ TEST(Mail, CalendarInvitationsReachExternalAttendees) {
     cancels += calendar_part(m).find("METHOD:CANCEL") != std::string::npos;
   EXPECT_EQ(cancels, 2);
   EXPECT_EQ(s.call("GET", link).status, 404);
+}
+
+// Notices left unread are emailed, one digest per person who wants them
+// (docs/api.md "Notices"), once: what was read, or said no to, is not.
+TEST(Mail, UnreadNoticesGoInOneDigestPerPerson) {
+  SmtpSink sink;
+  TestServer s([&](app::Config& c) {
+    c.smtp_url = "smtp://127.0.0.1:" + std::to_string(sink.port());
+    c.smtp_from = "Ruche <noreply@ruche.test>";
+  });
+  Account a = s.user("Alice"), b = s.user("Bob"), c = s.user("Carol"), d = s.user("Dan");
+  std::string ws = s.workspace(a, "Équipe", {"tasks", "calendar"});
+  for (const Account* who : {&b, &c, &d}) s.join(a, ws, *who);
+  ASSERT_EQ(s.call("PATCH", "/api/v1/me", c.token, body(json::object{{"notice_email", false}}))
+                .body.at("notice_email"),
+            json::value(false));
+  auto task = s.call("POST", "/api/v1/workspaces/" + ws + "/tasks", a.token,
+                     body(json::object{{"title", "Budget"}}));
+  ASSERT_EQ(task.status, 201) << task.raw.body;
+  const std::string tid(task.body.at("id").as_string());
+  auto mention = [&](const Account& who) {
+    auto r = s.call("POST", "/api/v1/tasks/" + tid + "/comments", a.token,
+                    body(json::object{{"body", "<@" + who.id.str() + "> ?"}}));
+    ASSERT_EQ(r.status, 201) << r.raw.body;
+  };
+  mention(b);
+  mention(c);
+  mention(d);
+  auto event =
+      s.call("POST", "/api/v1/workspaces/" + ws + "/calendar/events", a.token,
+             body(json::object{{"title", "Revue"},
+                               {"start", "2027-03-12T14:00:00Z"},
+                               {"end", "2027-03-12T15:00:00Z"},
+                               {"attendees", json::array{json::object{{"user_id", b.id.str()}}}}}));
+  ASSERT_EQ(event.status, 201) << event.raw.body;
+  ASSERT_EQ(
+      s.call("POST", "/api/v1/me/notices/read", d.token, body(json::object{{"all", true}})).status,
+      200);
+  platform::Platform& p = s.platform();
+  const std::size_t before = wait_for(sink, 3).size();  // the three joins' messages
+  auto digest = [&] {
+    auto n =
+        platform::email_notice_digests(p.db, p.mail_queue, s.clock(), p.config.public_url, "Ruche");
+    EXPECT_TRUE(n) << n.error().message;
+    return n ? *n : -1;
+  };
+  EXPECT_EQ(digest(), 0);  // too soon: they may read them in the app
+  s.clock().advance_ms(platform::kNoticeEmailDelayMs);
+  EXPECT_EQ(digest(), 1);  // Bob only: Carol said no, Dan read his
+  // The sink's messages come in no order: the one with this subject.
+  auto with_subject = [](const std::vector<std::string>& mails, const std::string& subject) {
+    std::vector<std::string> out;
+    for (const auto& m : mails)
+      if (m.find("Subject: " + subject) != std::string::npos) out.push_back(m);
+    return out;
+  };
+  auto mails = with_subject(wait_for(sink, before + 1), "2 things you have not read in Ruche");
+  ASSERT_EQ(mails.size(), 1u);
+  const std::string& m = mails[0];
+  EXPECT_NE(m.find("To: <" + b.email + ">"), std::string::npos) << m;
+  EXPECT_NE(m.find("Alice invites you to \"Revue\" (2027-03-12 14:00 UTC)"), std::string::npos)
+      << m;
+  EXPECT_NE(m.find("Alice mentioned you in \"Budget\""), std::string::npos) << m;
+  EXPECT_NE(m.find("/w/" + ws + "/tasks/" + tid), std::string::npos) << m;
+  // Once: the next round has nothing for him.
+  EXPECT_EQ(digest(), 0);
+  mention(b);
+  s.clock().advance_ms(platform::kNoticeEmailDelayMs);
+  EXPECT_EQ(digest(), 1);
+  EXPECT_EQ(with_subject(wait_for(sink, before + 2), "Alice mentioned you in \"Budget\"").size(),
+            1u);
+  EXPECT_EQ(wait_for(sink, before + 3).size(), before + 2);  // and nothing else
 }
 
 TEST(Mail, UnreachableSmtpStillCreatesTheInvitation) {

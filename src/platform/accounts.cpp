@@ -49,6 +49,7 @@ User user_from_row(const db::Row& r) {
   u.totp_enabled = r.boolean(5);
   u.created_at_ms = r.i64(6);
   u.locale = r.text(7);
+  u.notice_email = r.boolean(8);
   return u;
 }
 
@@ -156,7 +157,8 @@ Result<void> Accounts::set_role(const UserId& id, InstanceRole role) {
 }
 
 Result<void> Accounts::set_profile(const UserId& id, std::optional<std::string> name,
-                                   std::optional<std::string> locale) {
+                                   std::optional<std::string> locale,
+                                   std::optional<bool> notice_email) {
   if (name) {
     RUCHE_TRY(*name, check_name(*name));
   }
@@ -164,8 +166,10 @@ Result<void> Accounts::set_profile(const UserId& id, std::optional<std::string> 
     return fail(Errc::invalid, "locale must be fr or en", "invalid_locale");
   return db_.write([&](db::Conn& c) -> Result<void> {
     RUCHE_TRY(auto n, c.exec("UPDATE users SET name = COALESCE($2, name), "
-                             "locale = COALESCE($3, locale) WHERE id = $1",
-                             {id, name, locale}));
+                             "locale = COALESCE($3, locale), notice_email = COALESCE($4, "
+                             "notice_email) WHERE id = $1",
+                             {id, name, locale,
+                              notice_email ? db::Param(*notice_email) : db::Param(nullptr)}));
     if (n == 0) return fail(Errc::not_found, "no such user");
     return {};
   });
@@ -199,7 +203,7 @@ Result<User> Accounts::check_password(std::string_view email_in, std::string_vie
                                         ", password_hash FROM users WHERE email = $1",
                                     {*email}));
     if (!row) return std::optional<Found>{};
-    return std::optional<Found>(Found{user_from_row(*row), row->text(8)});
+    return std::optional<Found>(Found{user_from_row(*row), row->text(kUserColumnCount)});
   }));
   if (!found) {
     hasher_.dummy_verify(password);

@@ -81,4 +81,68 @@ Result<std::int64_t> mark_notices_read(db::Database& db, const UserId& user,
   });
 }
 
+Result<int> email_notice_digests(db::Database& db, MailQueue& mail, const Clock& clock,
+                                 const std::string& public_url, const std::string& instance_name) {
+  if (!mail.enabled()) return 0;
+  constexpr int kPeople = 200;
+  constexpr std::size_t kLines = 20;
+  const std::int64_t now = clock.now_ms();
+  const std::int64_t due = now - kNoticeEmailDelayMs;
+  // Who has notices due (visible ones: a workspace they are still in).
+  std::vector<std::pair<std::string, std::string>> people;  // id, email
+  RUCHE_CHECK(db.read([&](db::Conn& c) -> Result<void> {
+    return c.each(
+        std::string("SELECT DISTINCT u.id, u.email FROM notices n JOIN users u ON u.id = n.user_id "
+                    "WHERE n.read_at_ms IS NULL AND n.emailed_at_ms IS NULL AND n.created_at_ms "
+                    "<= $2 AND n.text <> '' AND u.notice_email = 1 AND u.disabled = 0 AND "
+                    "(n.workspace_id IS NULL OR EXISTS (SELECT 1 FROM memberships m WHERE "
+                    "m.workspace_id = n.workspace_id AND m.user_id = n.user_id)) "
+                    "ORDER BY u.id LIMIT $1"),
+        {static_cast<std::int64_t>(kPeople), due}, [&](const db::Row& r) {
+          people.emplace_back(r.text(0), r.text(1));
+          return true;
+        });
+  }));
+  int sent = 0;
+  for (const auto& [user, address] : people) {
+    RUCHE_CHECK(db.write([&](db::Conn& c) -> Result<void> {
+      std::vector<std::pair<std::string, std::string>> lines;  // text, link
+      std::vector<std::string> ids;
+      RUCHE_CHECK(c.each(std::string("SELECT n.id, n.text, n.link FROM notices n WHERE ") +
+                             kVisible +
+                             " AND n.read_at_ms IS NULL AND n.emailed_at_ms IS NULL AND "
+                             "n.created_at_ms <= $2 AND n.text <> '' ORDER BY n.id DESC",
+                         {UserId(user), due}, [&](const db::Row& r) {
+                           ids.push_back(r.text(0));
+                           if (lines.size() < kLines) lines.emplace_back(r.text(1), r.text(2));
+                           return true;
+                         }));
+      if (ids.empty()) return {};  // read meanwhile
+      Mail m;
+      m.to = address;
+      m.subject = ids.size() == 1 ? lines.front().first
+                                  : std::to_string(ids.size()) + " things you have not read in " +
+                                        instance_name;
+      m.text = "While you were away:\n\n";
+      for (const auto& [text, link] : lines)
+        m.text += "- " + text + "\n  " + public_url + link + "\n";
+      if (ids.size() > lines.size())
+        m.text += "\nand " + std::to_string(ids.size() - lines.size()) + " more.\n";
+      m.text += "\nYou get this email because you did not read these in " + instance_name +
+                ". To stop these emails, turn them off in your profile.\n";
+      RUCHE_CHECK(mail.enqueue(c, m));
+      std::vector<db::Param> params{now};
+      for (const auto& id : ids) params.emplace_back(id);
+      RUCHE_TRY([[maybe_unused]] auto n,
+                c.exec("UPDATE notices SET emailed_at_ms = $1 WHERE id IN (" +
+                           db::placeholders(2, ids.size()) + ")",
+                       params));
+      ++sent;
+      return {};
+    }));
+  }
+  if (sent > 0) mail.wake();
+  return sent;
+}
+
 }  // namespace ruche::platform

@@ -1,7 +1,8 @@
 // A person's notices (docs/api.md "Notices"): what Outbox::notify told them
 // live, read back later — a page of them, how many are unread, and marking
 // them read. Only their own, and of a workspace only while they are a
-// member of it. Thread-safe; blocks on the database: worker threads only.
+// member of it. Those left unread go by email in one digest per person.
+// Thread-safe; blocks on the database: worker threads only.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include "base/json.hpp"
 #include "base/result.hpp"
 #include "core/db/database.hpp"
+#include "platform/mail_queue.hpp"
 #include "platform/types.hpp"
 
 namespace ruche::platform {
@@ -44,5 +46,18 @@ Result<NoticePage> list_notices(db::Database& db, const UserId& user,
 Result<std::int64_t> mark_notices_read(db::Database& db, const UserId& user,
                                        const std::vector<std::string>& ids, bool all,
                                        std::int64_t now_ms);
+
+// How long a notice stays unread before it is emailed; how often digests go.
+inline constexpr std::int64_t kNoticeEmailDelayMs = 15 * 60'000;
+inline constexpr std::int64_t kNoticeDigestPeriodMs = 5 * 60'000;
+
+// One round of digests: to each person who wants them (users.notice_email,
+// not disabled), one email listing their notices unread kNoticeEmailDelayMs
+// after they came and not emailed yet (the newest 20, and how many more),
+// queued through `mail` in the transaction that marks them emailed; at
+// most 200 people a round. Returns how many emails were queued; nothing
+// without SMTP. `public_url` begins the links.
+Result<int> email_notice_digests(db::Database& db, MailQueue& mail, const Clock& clock,
+                                 const std::string& public_url, const std::string& instance_name);
 
 }  // namespace ruche::platform

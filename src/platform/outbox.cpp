@@ -77,7 +77,8 @@ void Outbox::publish_control(std::string_view type, const json::value& data) {
 }
 
 Result<void> Outbox::notify(db::Conn& c, const UserId& user, std::string_view type,
-                            json::object data, const std::optional<WorkspaceId>& within) {
+                            json::object data, const std::optional<WorkspaceId>& within,
+                            const NoticeEmail& email) {
   const std::int64_t now = clock_.now_ms();
   const std::string id = crypto::new_ordered_id(now);
   data["notice_id"] = id;
@@ -87,10 +88,10 @@ Result<void> Outbox::notify(db::Conn& c, const UserId& user, std::string_view ty
   RUCHE_TRY([[maybe_unused]] auto old, c.exec("DELETE FROM notices WHERE user_id = $1 AND id < $2",
                                               {user, crypto::new_ordered_id(now - kNoticeKeepMs)}));
   RUCHE_TRY([[maybe_unused]] auto n,
-            c.exec("INSERT INTO notices (id, user_id, workspace_id, type, data, created_at_ms) "
-                   "VALUES ($1, $2, $3, $4, $5, $6)",
+            c.exec("INSERT INTO notices (id, user_id, workspace_id, type, data, created_at_ms, "
+                   "text, link) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                    {id, user, within ? db::Param(within->str()) : db::Param(nullptr),
-                    std::string(type), json::serialize(data), now}));
+                    std::string(type), json::serialize(data), now, email.text, email.path}));
   json::object notice{{"user_id", user.str()}, {"type", type}, {"data", std::move(data)}};
   c.on_commit([this, notice = std::move(notice)] { publish_control(kUserNotice, notice); });
   return {};

@@ -51,8 +51,15 @@ class Outbox {
   // `within` names a workspace, listed only while they are a member of it
   // and deleted with it —, and once it commits an unsequenced frame `type`
   // with `data` and its "notice_id" to their open connections, on any node.
+  // `email`: its line in the email digest of what they leave unread, and
+  // where in the app it leads (none: never emailed).
+  struct NoticeEmail {
+    std::string text;  // one line, English, as the invitation emails are
+    std::string path;  // "/w/<ws>/tasks/<id>": after the instance's public URL
+  };
   Result<void> notify(db::Conn& c, const UserId& user, std::string_view type, json::object data,
-                      const std::optional<WorkspaceId>& within = std::nullopt);
+                      const std::optional<WorkspaceId>& within = std::nullopt,
+                      const NoticeEmail& email = {});
 
   // Up to `limit` events of `ws` with seq > `since`, in order.
   Result<std::vector<bus::Event>> since(db::Database& db, const WorkspaceId& ws,

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "platform/notices.hpp"
+
 namespace ruche::platform {
 
 namespace {
@@ -51,6 +53,16 @@ Platform::Platform(db::Database& db_in, bus::Bus& bus_in, const Clock& clock_in,
       mail_queue(db, clock, mailer.get()),
       invitations(db, clock, authz, workspaces, accounts, sessions, audit, outbox, mailer.get(),
                   invitation_config(config)),
-      armour(db, clock, authz, audit, outbox) {}
+      armour(db, clock, authz, audit, outbox) {
+  if (mail_queue.enabled())
+    notice_digests = std::make_unique<PeriodicTask>(
+        db, clock, "notice_digests", kNoticeDigestPeriodMs, [this]() -> Result<void> {
+          RUCHE_TRY(InstanceSettings s, settings.get());
+          RUCHE_TRY(
+              [[maybe_unused]] int sent,
+              email_notice_digests(db, mail_queue, clock, config.public_url, s.instance_name));
+          return {};
+        });
+}
 
 }  // namespace ruche::platform

@@ -18,6 +18,7 @@
 #include "platform/invitations.hpp"
 #include "platform/mail_queue.hpp"
 #include "platform/mailer.hpp"
+#include "platform/maintenance.hpp"
 #include "platform/outbox.hpp"
 #include "platform/registry.hpp"
 #include "platform/sessions.hpp"
@@ -76,6 +77,9 @@ class Platform {
   MailQueue mail_queue;  // email a change causes, sent after its commit
   Invitations invitations;
   Armour armour;  // armoured workspaces' keys
+  // Unread notices emailed in digests (with SMTP only); last, so that it
+  // stops first.
+  std::unique_ptr<PeriodicTask> notice_digests;
 };
 
 }  // namespace ruche::platform

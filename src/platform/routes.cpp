@@ -22,6 +22,7 @@ json::object user_json(const User& u) {
   o["totp_enabled"] = u.totp_enabled;
   o["disabled"] = u.disabled;
   o["locale"] = u.locale;
+  o["notice_email"] = u.notice_email;
   o["created_at"] = format_iso8601(u.created_at_ms);
   return o;
 }
@@ -213,8 +214,9 @@ void register_platform_routes(Api& api, EventHub& hub) {
                  RUCHE_TRY(json::In in, json::In::parse(req.body));
                  auto name = in.opt_string("name", {.min = 1, .max = 100});
                  auto locale = in.opt_string("locale", {.max = 8});
+                 auto notice_email = in.opt_boolean("notice_email");
                  if (!in.ok()) return tl::unexpected<Error>(in.error());
-                 RUCHE_CHECK(p.accounts.set_profile(caller.user_id, name, locale));
+                 RUCHE_CHECK(p.accounts.set_profile(caller.user_id, name, locale, notice_email));
                  RUCHE_TRY(User u, p.accounts.get(caller.user_id));
                  return json_reply(user_json(u));
                });

@@ -64,6 +64,7 @@ struct User {
   bool totp_enabled = false;
   std::int64_t created_at_ms = 0;
   std::string locale;
+  bool notice_email = true;  // unread notices emailed (platform/notices.hpp)
 };
 
 // What one member may do in one workspace, resolved by Authz.

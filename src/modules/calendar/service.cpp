@@ -115,6 +115,22 @@ std::string when_text(std::int64_t ms, bool all_day) {
   return all_day ? iso.substr(0, 10) : iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
 }
 
+// A notice's line in the email digest (Outbox::NoticeEmail): `what` then
+// the event's title and first time; it leads to the person's agenda (the
+// home page), where invitations are answered, whatever calendar holds it.
+platform::Outbox::NoticeEmail digest_line(const Object& event, const std::string& what) {
+  std::string text = what + " \"" + event.info.summary + "\"";
+  if (event.info.start_ms > INT64_MIN / 2 && event.info.start_ms != dav::kForever)
+    text += " (" + when_text(event.info.start_ms, event.info.all_day) + ")";
+  return {std::move(text), "/"};
+}
+
+// Whoever a participant is, by name or else address.
+std::string who_is(const std::optional<dav::Participant>& p) {
+  if (!p) return "Someone";
+  return p->name.empty() ? p->email : p->name;
+}
+
 }  // namespace
 
 Result<std::string> parse_partstat(const json::object& o) {
@@ -851,12 +867,16 @@ Result<void> Service::schedule(db::Conn& c, const UserId& author, const Object* 
   // invitation reaches people who are not members of the event's workspace.
   for (const auto& a : now)
     if (a.user_id && find(was, a.email) == was.end()) {
-      RUCHE_CHECK(p_.outbox.notify(c, UserId(*a.user_id), "calendar.invited", notice_of(*after)));
+      const auto line =
+          digest_line(*after, who_is(dav::participants(after->ics).organizer) + " invites you to");
+      RUCHE_CHECK(p_.outbox.notify(c, UserId(*a.user_id), "calendar.invited", notice_of(*after),
+                                   std::nullopt, line));
     }
   for (const auto& a : was)
     if (a.user_id && find(now, a.email) == now.end()) {
       RUCHE_CHECK(p_.outbox.notify(c, UserId(*a.user_id), "calendar.invitation_cancelled",
-                                   notice_of(*before)));
+                                   notice_of(*before), std::nullopt,
+                                   digest_line(*before, "Cancelled, or no longer invited:")));
     }
   if (!p_.mail_queue.enabled()) return {};
   // Email goes to external attendees; colleagues find invitations in Ruche.
@@ -891,11 +911,17 @@ Result<Object> Service::set_partstat(db::Conn& c, const Object& event, const std
     RUCHE_TRY(auto user, store::user_with_email(c, who.organizer->email));
     if (user) {
       json::object notice = notice_of(stored);
+      std::string answered = email + " answered";
       for (const auto& a : who.attendees)
-        if (a.email == email)
+        if (a.email == email) {
           notice["attendee"] = json::object{
               {"email", a.email}, {"name", a.name}, {"partstat", partstat_json(a.partstat)}};
-      RUCHE_CHECK(p_.outbox.notify(c, UserId(*user), "calendar.answered", std::move(notice)));
+          answered = who_is(a) + (partstat == "ACCEPTED"   ? " accepted"
+                                  : partstat == "DECLINED" ? " declined"
+                                                           : " may come to");
+        }
+      RUCHE_CHECK(p_.outbox.notify(c, UserId(*user), "calendar.answered", std::move(notice),
+                                   std::nullopt, digest_line(stored, answered)));
     }
   }
   return stored;

@@ -120,7 +120,7 @@ class Service {
   // a workspace with them, at most kMaxFreeBusyPeople) is busy in [from,
   // to): merged spans, nothing else of the events (docs/calendar.md "Free
   // and busy"). Errors: invalid "invalid_range", "invalid_users" (someone
-  // else, or too many).
+  // else, or nobody; routes.cpp bounds the list).
   struct Busy {
     std::string user_id;
     std::vector<std::pair<std::int64_t, std::int64_t>> spans;
