@@ -2,8 +2,8 @@
 // real server (started by run.sh). Three people in three browser contexts:
 // the owner, who creates the workspace in the new-workspace page, and two
 // members. Their browsers make and share the keys; the server only ever
-// sees ciphertext, attachments, files (names and contents) and tasks
-// (cards, checklists, comments) included. The scenarios run in order and
+// sees ciphertext, attachments, files (names and contents), tasks
+// (cards, checklists, comments) and calendar events (cards) included. The scenarios run in order and
 // share state.
 // Screenshots: build/e2e/armour-*.png.
 import assert from 'node:assert/strict';
@@ -181,7 +181,7 @@ after(async () => {
   await browser?.close();
 });
 
-test('the owner creates an armoured workspace with chat, files and tasks: no crypto code loaded yet', async () => {
+test('the owner creates an armoured workspace with chat, files, tasks and the calendar: no crypto code loaded yet', async () => {
   await pageA.goto(`${env.url}/new`);
   await pageA.getByLabel('Nom de l’espace').fill(WS);
   const files = pageA.getByLabel('Fichiers', { exact: true });
@@ -194,10 +194,14 @@ test('the owner creates an armoured workspace with chat, files and tasks: no cry
   const tasks = pageA.getByLabel('Tâches', { exact: true });
   assert.equal(await tasks.isChecked(), true);
   assert.equal(await tasks.isDisabled(), false);
-  // Not the calendar or reports: only what encrypts end to end (chat, calls, files, tasks).
+  // The calendar seals its events in the browser: it stays.
   const calendar = pageA.getByLabel('Agenda', { exact: true });
-  assert.equal(await calendar.isChecked(), false);
-  assert.equal(await calendar.isDisabled(), true);
+  assert.equal(await calendar.isChecked(), true);
+  assert.equal(await calendar.isDisabled(), false);
+  // Not reports: only what encrypts end to end (chat, calls, files, tasks, calendar).
+  const reports = pageA.getByLabel('Rapports', { exact: true });
+  assert.equal(await reports.isChecked(), false);
+  assert.equal(await reports.isDisabled(), true);
   await pageA
     .getByText('Pas encore chiffré de bout en bout : indisponible dans un espace blindé.')
     .first()
@@ -208,7 +212,7 @@ test('the owner creates an armoured workspace with chat, files and tasks: no cry
   wsId = new URL(pageA.url()).pathname.split('/').pop();
   const w = await pageOk(pageA, 'GET', `/workspaces/${wsId}`);
   assert.equal(w.armoured, true);
-  assert.deepEqual(w.modules, ['chat', 'files', 'tasks']);
+  assert.deepEqual([...w.modules].sort(), ['calendar', 'chat', 'files', 'tasks']);
   // The sidebar marks it.
   await pageA
     .locator('.sidebar')
@@ -897,6 +901,68 @@ test('tasks are sealed in the browser: the member reads the title, the checklist
   assert.notEqual(renamed.sealed, t.sealed);
   assert.equal(renamed.sealed_by, idB);
   assert.equal(await pageA.locator('.task-sealed').count(), 0, 'the member’s card verified');
+  // Back at the files' root for what follows.
+  await pageA.goto(`${env.url}/w/${wsId}/files`);
+  await unlock(pageA, PASS.a);
+  await fileEntry(pageA, 'Archives du coffre').waitFor();
+  assertNoConsoleErrors(a, 'owner', EXPECTED_A);
+  assertNoConsoleErrors(b, 'member', EXPECTED);
+});
+
+test('calendar events are sealed in the browser: a weekly event shows after a reload, and in the member’s week; the server holds no title nor time', async () => {
+  const TITLE = 'Relève du coffre';
+  await pageA.goto(`${env.url}/w/${wsId}/calendar?view=week`);
+  await unlock(pageA, PASS.a);
+  await pageA.getByText('Agenda chiffré de bout en bout').waitFor();
+  await pageA.getByRole('button', { name: 'Nouvel événement', exact: true }).click();
+  const dialog = pageA.getByRole('dialog', { name: 'Nouvel événement' });
+  await dialog.getByLabel('Titre', { exact: true }).fill(TITLE);
+  await dialog.getByLabel('Lieu', { exact: true }).fill('Salle forte');
+  await dialog.getByLabel('Répétition', { exact: true }).selectOption('weekly');
+  // Nobody is invited in an armoured workspace.
+  assert.equal(await dialog.locator('.cal-attendees__add').count(), 0);
+  await dialog.getByRole('button', { name: 'Créer l’événement' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  const block = (page) => page.locator('.cal-week .cal-block__title', { hasText: TITLE });
+  await block(pageA).waitFor();
+
+  // The server keeps a token and a sealed card, under the current generation: nothing in clear.
+  const { events } = await pageOk(pageA, 'GET', `/workspaces/${wsId}/calendar/sealed`);
+  assert.equal(events.length, 1, JSON.stringify(events));
+  const e = await pageOk(pageA, 'GET', `/calendar/events/${events[0].id}`);
+  assert.match(e.token, /^[A-Za-z0-9_-]{22}$/);
+  assert.ok(e.sealed.startsWith('e2e1:2:'), e.sealed);
+  for (const k of ['title', 'start', 'end', 'rrule', 'location'])
+    assert.equal(e[k], undefined, `${k} in ${JSON.stringify(e)}`);
+  const stored = JSON.stringify(e);
+  for (const plain of ['Relève', 'Salle', 'WEEKLY']) assert.ok(!stored.includes(plain), stored);
+  // The range route is refused there (the server does not know when events are),
+  // and a title in clear is refused.
+  const range = await pageFetch(
+    pageA,
+    'GET',
+    `/workspaces/${wsId}/calendar/events?from=2026-01-01&to=2026-02-01`,
+  );
+  assert.equal(range.status, 400, JSON.stringify(range));
+  const clear = await pageFetch(pageA, 'POST', `/workspaces/${wsId}/calendar/events`, {
+    json: { title: 'en clair', start: '2026-12-10T08:00:00Z', end: '2026-12-10T09:00:00Z' },
+  });
+  assert.equal(clear.status, 400, JSON.stringify(clear));
+
+  // After a reload, the browser reads the calendar again and works out the week.
+  await pageA.reload();
+  await unlock(pageA, PASS.a);
+  await block(pageA).waitFor();
+  // Weekly: the next week too.
+  await pageA.getByRole('button', { name: 'Semaine suivante' }).click();
+  await block(pageA).waitFor();
+  await shot(pageA, 'armour-14-calendar');
+
+  // The member sees it in her week, opened and verified.
+  await pageB.goto(`${env.url}/w/${wsId}/calendar?view=week`);
+  await unlock(pageB, PASS.b);
+  await block(pageB).waitFor();
+  assert.equal(await pageB.locator('.cal-unopened').count(), 0, 'every card opened');
   // Back at the files' root for what follows.
   await pageA.goto(`${env.url}/w/${wsId}/files`);
   await unlock(pageA, PASS.a);

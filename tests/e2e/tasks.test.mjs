@@ -3,7 +3,8 @@
 // and a member invited into it. The scenarios run in order and share state:
 // the board, dependencies, moves, "my tasks", then a task's checklist and
 // its comments, each followed live by the other person, and a comment
-// mentioning the member (picked in the "@" autocomplete), who is told.
+// mentioning the member (picked in the "@" autocomplete), who is told; one
+// more while the member's page is closed, found in the notification centre.
 // Screenshots: build/e2e/tasks-*.png.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -415,6 +416,49 @@ test('the owner mentions the member in a comment, picked after "@"; the member i
 
   const violations = await axe(ownerPage);
   assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  assertNoConsoleErrors(owner, 'owner', [/status of 409/]);
+  assertNoConsoleErrors(member, 'member', [/status of 403/]);
+});
+
+test('a mention made while the member was away waits in the notification centre', async () => {
+  const taskId = (await tasksByTitle(ownerPage))[LIST_TASK].id;
+  const memberId = (await ok(memberPage, 'GET', '/me')).id;
+  // The member closes the app; the owner mentions them meanwhile.
+  await memberPage.close();
+  await ok(ownerPage, 'POST', `/tasks/${taskId}/comments`, {
+    body: `<@${memberId}> et les descentes ?`,
+  });
+
+  memberPage = await member.newPage();
+  await memberPage.goto(env.url);
+  const bell = memberPage.getByRole('button', { name: 'Notifications, 1 non lue' });
+  await bell.waitFor();
+  assert.equal(await bell.locator('.notice-bell__badge').textContent(), '1');
+  await bell.click();
+  const told = `${env.admin.name} vous a mentionné dans « ${LIST_TASK} »`;
+  const notice = memberPage.locator('.notice-item', { hasText: told });
+  // The mention opened from its toast before is read; this one is not.
+  await notice.first().waitFor();
+  const unread = memberPage.locator('.notice-item--unread', { hasText: told });
+  assert.equal(await unread.count(), 1);
+  assert.equal(await notice.count(), 2);
+  await shot(memberPage, 'tasks-14-notice-centre');
+
+  await unread.click();
+  await memberPage.waitForURL(new RegExp(`/w/${wsId}/tasks/${taskId}$`));
+  await comments(memberPage).getByText('et les descentes ?').waitFor();
+  await memberPage.getByRole('button', { name: 'Notifications, aucune non lue' }).waitFor();
+  assert.equal((await ok(memberPage, 'GET', '/me/notices')).unread, 0);
+
+  // The owner's centre, open (axe runs where the CSP is bypassed); Escape closes it.
+  const ownerBell = ownerPage.getByRole('button', { name: /^Notifications/ });
+  await ownerBell.click();
+  await ownerPage.locator('.notice-bell__panel').waitFor();
+  const violations = await axe(ownerPage);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  await ownerPage.keyboard.press('Escape');
+  await ownerPage.locator('.notice-bell__panel').waitFor({ state: 'hidden' });
+  assert.equal(await ownerBell.evaluate((b) => b === document.activeElement), true);
   assertNoConsoleErrors(owner, 'owner', [/status of 409/]);
   assertNoConsoleErrors(member, 'member', [/status of 403/]);
 });

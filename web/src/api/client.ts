@@ -17,6 +17,7 @@ import type {
   CalendarEventChange,
   CalendarInvitation,
   CalendarOccurrence,
+  CalendarFreeBusy,
   Call,
   CallJoin,
   CallSignalKind,
@@ -49,6 +50,8 @@ import type {
   Message,
   MessageChange,
   NewCalendarEvent,
+  NoticePage,
+  NewSealedCalendarEvent,
   NewChannel,
   NewApproval,
   NewEnvelope,
@@ -75,6 +78,8 @@ import type {
   User,
   Workspace,
   WorkspaceArmour,
+  SealedCalendarEvent,
+  SealedCalendarPage,
 } from './types';
 
 /** A failed request: the server's `{"error":{code,message}}`, or a network failure (status 0). */
@@ -351,7 +356,8 @@ export function createApi(options: ApiOptions) {
 
     me: {
       get: (o?: RequestOptions) => get<Me>('/me', o),
-      update: (b: { name?: string; locale?: string }) => patch<User>('/me', b),
+      update: (b: { name?: string; locale?: string; notice_email?: boolean }) =>
+        patch<User>('/me', b),
       changePassword: (b: { current_password: string; new_password: string }) =>
         post<undefined>('/me/password', b),
       totpBegin: () => post<TotpEnrollment>('/me/totp/begin'),
@@ -363,6 +369,17 @@ export function createApi(options: ApiOptions) {
       sessions: () => get<CredentialInfo[]>('/me/sessions'),
       revokeSession: (id: string) => del(`/me/sessions/${seg(id)}`),
       createAppToken: (name: string) => post<CreatedAppToken>('/me/app-tokens', { name }),
+      /** One's kept notices, newest first, older than notice `before` when given; `limit` 1..100. */
+      notices: (o: { before?: string; limit?: number } = {}) => {
+        const q = new URLSearchParams();
+        if (o.before) q.set('before', o.before);
+        if (o.limit) q.set('limit', String(o.limit));
+        const query = q.toString();
+        return get<NoticePage>(`/me/notices${query ? `?${query}` : ''}`);
+      },
+      /** Marks read these of one's notices (at most 100), or all; how many stay unread. */
+      readNotices: (which: { ids: string[] } | { all: true }) =>
+        post<{ unread: number }>('/me/notices/read', which),
     },
 
     users: {
@@ -731,6 +748,28 @@ export function createApi(options: ApiOptions) {
       get: (eid: string) => get<CalendarEvent>(`/calendar/events/${seg(eid)}`),
       create: (ws: string, b: NewCalendarEvent) =>
         post<CalendarEvent>(`/workspaces/${seg(ws)}/calendar/events`, b),
+      /** An armoured workspace's calendar (docs/armoured.md, "Calendar"): events as sealed cards. */
+      sealed: {
+        /**
+         * The events written after the calendar's version `after` (0: all of
+         * them) and the ids of those deleted since, at most `limit` (1..1000)
+         * of both together; 400 invalid_range for a version never reached.
+         */
+        list: (ws: string, after: number, limit?: number) =>
+          get<SealedCalendarPage>(
+            `/workspaces/${seg(ws)}/calendar/sealed?after=${after}${limit ? `&limit=${limit}` : ''}`,
+          ),
+        get: (eid: string) => get<SealedCalendarEvent>(`/calendar/events/${seg(eid)}`),
+        /** 400 invalid_token, 409 token_taken; sealed writes' errors (stale_key…). */
+        create: (ws: string, b: NewSealedCalendarEvent) =>
+          post<SealedCalendarEvent>(`/workspaces/${seg(ws)}/calendar/events`, b),
+        /** A new card; with `version`, only if the event is still at it (412). */
+        update: (eid: string, sealed: string, version?: number) =>
+          request<SealedCalendarEvent>('PATCH', `/calendar/events/${seg(eid)}`, {
+            body: { sealed },
+            headers: ifCalendarVersion(version),
+          }),
+      },
       /** With `version`, only if the event is still at it (412 precondition_failed otherwise). */
       update: (eid: string, b: CalendarEventChange, version?: number) =>
         request<CalendarEvent>('PATCH', `/calendar/events/${seg(eid)}`, {
@@ -744,6 +783,21 @@ export function createApi(options: ApiOptions) {
       /** The caller's answer to an invitation (403 not_invited); the event answered. */
       reply: (eid: string, partstat: CalendarAnswer) =>
         post<CalendarEvent>(`/calendar/events/${seg(eid)}/reply`, { partstat }),
+      /**
+       * When each of `users` (the caller or colleagues, 1..20) is taken in
+       * [from, to) (ISO instants, 62 days at most), in the order asked.
+       * 400 invalid_users, invalid_field, invalid_range; 404 for external accounts.
+       */
+      freeBusy: (
+        users: readonly string[],
+        from: string,
+        to: string,
+        o: { signal?: AbortSignal } = {},
+      ) =>
+        get<CalendarFreeBusy[]>(
+          `/calendar/freebusy?users=${users.map((u) => seg(u)).join(',')}&${range(from, to)}`,
+          o,
+        ),
       /** An external attendee's answer link, without an account (404: no longer valid). */
       invitation: (token: string) =>
         get<CalendarInvitation>(`/calendar/invitations/${seg(token)}`, { anonymous: true }),

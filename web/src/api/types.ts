@@ -23,6 +23,8 @@ export interface User {
   totp_enabled: boolean;
   disabled: boolean;
   locale: string;
+  /** Unread notices are emailed in a digest (docs/api.md "Notices"). */
+  notice_email?: boolean;
   created_at: string;
 }
 
@@ -138,6 +140,25 @@ export interface CredentialInfo {
   remote_addr: string;
   user_agent: string;
   current: boolean;
+}
+
+/**
+ * A notice kept for its person (docs/api.md "Notices"): what they were told
+ * live (calendar.invited, task.mentioned…), with `data` as the live notice
+ * carried it (its `notice_id` is this `id`), and whether they read it.
+ */
+export interface KeptNotice {
+  id: string;
+  type: string;
+  data: Record<string, unknown>;
+  created_at: string;
+  read: boolean;
+}
+
+/** GET /me/notices: a page, newest first, and how many of all theirs are unread. */
+export interface NoticePage {
+  notices: KeptNotice[];
+  unread: number;
 }
 
 export interface CreatedAppToken {
@@ -954,6 +975,16 @@ export interface CalendarOccurrence {
   partstat: CalendarPartstat | null;
 }
 
+/**
+ * GET /calendar/freebusy: when one person is taken in the range asked
+ * (docs/calendar.md "Free and busy"): merged spans (ISO instants) cut to
+ * the range, nothing else of the events.
+ */
+export interface CalendarFreeBusy {
+  user_id: string;
+  busy: { start: string; end: string }[];
+}
+
 /** POST /workspaces/{id}/calendar/events. */
 export interface NewCalendarEvent {
   title: string;
@@ -970,6 +1001,44 @@ export interface NewCalendarEvent {
 
 /** PATCH /calendar/events/{eid}: any of the fields. */
 export type CalendarEventChange = Partial<NewCalendarEvent>;
+
+/**
+ * An event of an armoured workspace's calendar (docs/armoured.md,
+ * "Calendar"), in answers and calendar.event_* events: every fact of it is
+ * in its sealed card, bound to its token.
+ */
+export interface SealedCalendarEvent {
+  id: string;
+  workspace_id: string;
+  kind: 'event';
+  token: string;
+  /** The card: "e2e1:g:nonce:ciphertext:signature". */
+  sealed: string;
+  /** Who sealed the card (whoever changed the event last). */
+  sealed_by: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  /** The calendar's change number that wrote it; the ETag is "<version>". */
+  version: number;
+}
+
+/** GET /workspaces/{id}/calendar/sealed: a page of the changes after a version. */
+export interface SealedCalendarPage {
+  events: SealedCalendarEvent[];
+  /** Events deleted since, by id. */
+  deleted: string[];
+  /** Where the next request goes on from (its `after`). */
+  version: number;
+  /** More to read now. */
+  more: boolean;
+}
+
+/** POST /workspaces/{id}/calendar/events in an armoured workspace: a new token and its card. */
+export interface NewSealedCalendarEvent {
+  token: string;
+  sealed: string;
+}
 
 // ---- Reports (docs/reports.md) -------------------------------------------------
 

@@ -21,9 +21,11 @@ import {
   NAME_TOKEN_BYTES,
   approvalSigned,
   envelopeSigned,
+  eventCardAd,
   fileContentAd,
   fileNameAd,
   formatBody,
+  formatEventCard,
   formatSealedSecret,
   formatTaskCard,
   identityAd,
@@ -36,6 +38,7 @@ import {
   messageAd,
   messageSigned,
   parseBody,
+  parseEventCard,
   splitKeyRef,
   parseSealedSecret,
   parseTaskCard,
@@ -44,6 +47,7 @@ import {
   uploadResumeAd,
   utf8Length,
   type ContentRecord,
+  type EventCard,
   type KeyRef,
   type KeyScope,
   type MessageVersion,
@@ -933,6 +937,42 @@ export function openTaskText(
     (b, g) => taskTextAd(kind, b.workspaceId, c.token, b.authorId, g),
     c,
     (text) => (isTaskText(kind, text) ? text : null),
+  );
+}
+
+// ---- calendar (docs/armoured.md, "Calendar") ------------------------------
+
+/**
+ * An event's card (every fact of it) sealed for its token by `authorId`: a
+ * sealed text of version 1 under the calendar's domain. ArmourError
+ * 'malformed' for a card over the limits or a token that is not one.
+ */
+export function sealEventCard(
+  key: Uint8Array,
+  generation: number,
+  workspaceId: string,
+  token: string,
+  authorId: string,
+  card: EventCard,
+  signSecretKey: Uint8Array,
+): string {
+  if (!isNameToken(token)) throw new ArmourError('malformed', 'not an event token');
+  const plaintext = formatEventCard(card);
+  const ad = eventCardAd(workspaceId, token, authorId, generation);
+  return sealText(key, generation, 1, ad, plaintext, signSecretKey);
+}
+
+/**
+ * An event's card opened: only a version 1 text under the workspace's key
+ * whose JSON keeps the limits ('malformed' otherwise; the other reasons as
+ * for messages). `c.token`: the event's. Never throws.
+ */
+export function openEventCard(sealed: string, c: RecordContext): OpenedRecord<EventCard> {
+  return openRecordText(
+    sealed,
+    (b, g) => eventCardAd(b.workspaceId, c.token, b.authorId, g),
+    c,
+    parseEventCard,
   );
 }
 

@@ -40,10 +40,10 @@ export const MEMLIMIT_MIN = 8 * 1024 * 1024;
 export const MEMLIMIT_MAX = 1024 * 1024 * 1024;
 /**
  * The modules an armoured workspace may have: the others keep contents the
- * server could read (calendar, reports) until they encrypt them, and the
- * server refuses them (400 armoured_unsupported).
+ * server could read (reports) until they encrypt them, and the server
+ * refuses them (400 armoured_unsupported).
  */
-export const ARMOURED_MODULES: readonly string[] = ['chat', 'calls', 'files', 'tasks'];
+export const ARMOURED_MODULES: readonly string[] = ['chat', 'calls', 'files', 'tasks', 'calendar'];
 
 /** The shortest armour passphrase the web client lets a person choose. */
 export const MIN_PASSPHRASE = 10;
@@ -356,6 +356,242 @@ export function parseTaskCard(json: string): TaskCard | null {
     return null;
   const card: TaskCard = { title, description, labels: [...new Set(labels)] };
   return isTaskCard(card) ? card : null;
+}
+
+/**
+ * Additional data of a calendar event's card (docs/armoured.md,
+ * "Calendar"): binds it to its workspace, the event's token, its author
+ * and key generation.
+ */
+export function eventCardAd(
+  workspaceId: string,
+  token: string,
+  authorId: string,
+  generation: number,
+): string {
+  return `ruche-calendar-event-v1\n${workspaceId}\n${token}\n${authorId}\n${generation}`;
+}
+
+/**
+ * What an event's card seals: every fact of the event, as the plain
+ * calendar's event fields mean them (docs/calendar.md).
+ */
+export interface EventCard {
+  /** One line, 1 to 300 bytes. */
+  title: string;
+  /** At most 20,000 bytes. */
+  description: string;
+  /** One line (empty allowed), at most 300 bytes. */
+  location: string;
+  /** An ISO 8601 instant, or (all day) a date "YYYY-MM-DD". */
+  start: string;
+  /** The same kind as `start`, not before it (all day: after it, exclusive). */
+  end: string;
+  all_day: boolean;
+  /** The zone the event keeps its local hour in (IANA name); null: UTC. */
+  timezone: string | null;
+  /** A rule of the armoured grammar (parseEventRule), or null. */
+  rrule: string | null;
+}
+
+/** The limits of docs/calendar.md, in UTF-8 bytes, which a card keeps. */
+export const MAX_EVENT_TITLE_BYTES = 300;
+export const MAX_EVENT_DESCRIPTION_BYTES = 20_000;
+export const MAX_EVENT_LOCATION_BYTES = 300;
+export const MAX_EVENT_RULE_NUMBER = 1000;
+const MAX_EVENT_ZONE_BYTES = 255;
+
+/** How often an armoured event repeats. */
+export type EventFrequency = 'DAILY' | 'WEEKLY' | 'MONTHLY' | 'YEARLY';
+
+/**
+ * An armoured event's rule: every `interval` days, weeks, months or years,
+ * `count` times or while an instance starts no later than `until` (a date
+ * "YYYY-MM-DD", or an instant in ms), or for ever.
+ */
+export interface EventRule {
+  freq: EventFrequency;
+  interval: number;
+  count: number | null;
+  until: { date: string } | { instant: number } | null;
+}
+
+const EVENT_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const EVENT_INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+const RULE_NUMBER = /^[1-9][0-9]{0,3}$/;
+const RULE_UNTIL = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})Z)?$/;
+const FREQUENCIES: readonly string[] = ['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY'];
+
+/** Whether y-m-d (h:mi:s) exists on the calendar (no 30 February, no 24:00). */
+function existing(y: number, m: number, d: number, h = 0, mi = 0, s = 0): boolean {
+  const t = new Date(Date.UTC(y, m - 1, d, h, mi, s));
+  return (
+    t.getUTCFullYear() === y &&
+    t.getUTCMonth() === m - 1 &&
+    t.getUTCDate() === d &&
+    t.getUTCHours() === h &&
+    t.getUTCMinutes() === mi &&
+    t.getUTCSeconds() === s
+  );
+}
+
+/** Whether `s` is a date "YYYY-MM-DD" that exists. */
+export function isEventDate(s: string): boolean {
+  const m = EVENT_DATE.exec(s);
+  return !!m && existing(Number(m[1]), Number(m[2]), Number(m[3]));
+}
+
+/** `s` as ms since 1970 when it is an ISO 8601 instant (with Z or an offset), else NaN. */
+export function eventInstant(s: string): number {
+  const m = EVENT_INSTANT.exec(s);
+  if (!m) return NaN;
+  const [y, mo, d, h, mi, sec] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (!existing(y, mo, d, h, mi, sec)) return NaN;
+  if (m[7] !== undefined && (Number(m[7]) > 23 || Number(m[8]) > 59)) return NaN;
+  return Date.parse(s);
+}
+
+/**
+ * An armoured event's rule read (docs/armoured.md, "Calendar"):
+ * FREQ=DAILY|WEEKLY|MONTHLY|YEARLY first, then INTERVAL=1..1000 and one of
+ * COUNT=1..1000 or UNTIL=<date or UTC instant>, each at most once; null
+ * for anything else (another part, a value out of bounds, a date that does
+ * not exist).
+ */
+export function parseEventRule(rrule: string): EventRule | null {
+  const [first, ...rest] = rrule.split(';');
+  const freq = /^FREQ=([A-Z]+)$/.exec(first ?? '')?.[1];
+  if (!freq || !FREQUENCIES.includes(freq)) return null;
+  const rule: EventRule = { freq: freq as EventFrequency, interval: 1, count: null, until: null };
+  const seen = new Set<string>();
+  for (const part of rest) {
+    const [k = '', v = '', ...more] = part.split('=');
+    if (more.length || seen.has(k)) return null;
+    seen.add(k);
+    if (k === 'INTERVAL' || k === 'COUNT') {
+      const n = Number(v);
+      if (!RULE_NUMBER.test(v) || n > MAX_EVENT_RULE_NUMBER) return null;
+      if (k === 'INTERVAL') rule.interval = n;
+      else rule.count = n;
+    } else if (k === 'UNTIL') {
+      const m = RULE_UNTIL.exec(v);
+      if (!m) return null;
+      const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+      if (m[4] === undefined) {
+        if (!existing(y, mo, d)) return null;
+        rule.until = { date: `${m[1]}-${m[2]}-${m[3]}` };
+      } else {
+        const [h, mi, s] = [Number(m[4]), Number(m[5]), Number(m[6])];
+        if (!existing(y, mo, d, h, mi, s)) return null;
+        rule.until = { instant: Date.UTC(y, mo - 1, d, h, mi, s) };
+      }
+    } else {
+      return null;
+    }
+  }
+  return rule.count !== null && rule.until !== null ? null : rule;
+}
+
+/** An event's title: one line, not blank, at most 300 bytes. */
+export function isEventTitle(s: string): boolean {
+  return isLine(s, MAX_EVENT_TITLE_BYTES);
+}
+
+/** An event's description: any text (empty allowed), at most 20,000 bytes. */
+export function isEventDescription(s: string): boolean {
+  return !NOT_TEXT.test(s) && utf8Length(s) <= MAX_EVENT_DESCRIPTION_BYTES;
+}
+
+/** An event's place: one line (empty allowed), at most 300 bytes. */
+export function isEventLocation(s: string): boolean {
+  return s === '' || isLine(s, MAX_EVENT_LOCATION_BYTES);
+}
+
+/** A time zone's name as a card holds it: one line without spaces, at most 255 bytes. */
+export function isEventZone(s: string): boolean {
+  return /^\S+$/.test(s) && !NOT_ONE_LINE.test(s) && utf8Length(s) <= MAX_EVENT_ZONE_BYTES;
+}
+
+/** Whether an event's times hold: both dates (all day, end after start) or both instants, in order. */
+export function isEventTimes(c: Pick<EventCard, 'start' | 'end' | 'all_day'>): boolean {
+  if (c.all_day) return isEventDate(c.start) && isEventDate(c.end) && c.end > c.start;
+  const [s, e] = [eventInstant(c.start), eventInstant(c.end)];
+  return !Number.isNaN(s) && !Number.isNaN(e) && e >= s;
+}
+
+/** Whether an event card keeps the limits (checked when it is sealed and when it is opened). */
+export function isEventCard(c: EventCard): boolean {
+  return (
+    isEventTitle(c.title) &&
+    isEventDescription(c.description) &&
+    isEventLocation(c.location) &&
+    isEventTimes(c) &&
+    (c.timezone === null || isEventZone(c.timezone)) &&
+    (c.rrule === null || parseEventRule(c.rrule) !== null)
+  );
+}
+
+/**
+ * A card's plaintext: {title, description, location, start, end, all_day,
+ * timezone, rrule}, in that order. ArmourError 'malformed' for a card over
+ * the limits.
+ */
+export function formatEventCard(c: EventCard): string {
+  if (!isEventCard(c)) throw new ArmourError('malformed', 'not an event card');
+  return JSON.stringify({
+    title: c.title,
+    description: c.description,
+    location: c.location,
+    start: c.start,
+    end: c.end,
+    all_day: c.all_day,
+    timezone: c.timezone,
+    rrule: c.rrule,
+  });
+}
+
+/**
+ * A card's plaintext read back, or null unless it keeps the limits: the
+ * title, times and all_day must be there; a missing description or
+ * location is empty, a missing zone or rule null; other fields are
+ * ignored (a later version's).
+ */
+export function parseEventCard(json: string): EventCard | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+  const o = v as Record<string, unknown>;
+  const { title, description = '', location = '', start, end, all_day } = o;
+  const timezone = o.timezone ?? null;
+  const rrule = o.rrule ?? null;
+  const strings = [title, description, location, start, end];
+  if (!strings.every((x): x is string => typeof x === 'string')) return null;
+  if (typeof all_day !== 'boolean') return null;
+  if (timezone !== null && typeof timezone !== 'string') return null;
+  if (rrule !== null && typeof rrule !== 'string') return null;
+  const card: EventCard = {
+    title: title as string,
+    description: description as string,
+    location: location as string,
+    start: start as string,
+    end: end as string,
+    all_day,
+    timezone,
+    rrule,
+  };
+  return isEventCard(card) ? card : null;
 }
 
 const B64 = '[A-Za-z0-9_-]+';

@@ -17,7 +17,7 @@ export const armourFr = {
 
   'gate.title': 'Espace blindé',
   'gate.lead':
-    'Les messages, les fichiers et les tâches de cet espace sont chiffrés de bout en bout : seuls ses membres les lisent, dans leur navigateur. Le serveur ne reçoit que des données chiffrées.',
+    'Les messages, les fichiers, les tâches et l’agenda de cet espace sont chiffrés de bout en bout : seuls ses membres les lisent, dans leur navigateur. Le serveur ne reçoit que des données chiffrées.',
   'gate.loading': 'Chargement de vos clés…',
   'gate.load_failed': 'Vos clés de blindage n’ont pas pu être chargées.',
   'gate.retry': 'Réessayer',
@@ -225,6 +225,29 @@ export const armourFr = {
   'tasks.no_key':
     'Création et modification des tâches, de leurs listes et de leurs commentaires indisponibles : vous n’avez pas encore la clé actuelle de cet espace.',
 
+  'calendar.badge': 'Agenda chiffré de bout en bout',
+  'calendar.badge_hint':
+    'Tout ce que disent ces événements (titre, description, lieu, dates, répétition) est chiffré dans les navigateurs des membres : le serveur ne peut pas le lire et ne sait pas quand ils ont lieu. Votre navigateur calcule leurs répétitions. Les invitations et l’accès CalDAV ne sont pas disponibles ici.',
+  'calendar.pending': 'Déchiffrement…',
+  'calendar.sealed_title': 'Événement chiffré',
+  'calendar.unreadable': '🔒 Événement illisible',
+  'calendar.unreadable_hint':
+    'Vous n’avez pas la clé de cet événement : il a été écrit avant que vous la receviez, ou vos clés ont changé depuis. Sa date n’est pas connue de ce navigateur.',
+  'calendar.bad_signature': '⚠ Signature invalide',
+  'calendar.bad_signature_hint':
+    'Cet événement n’est pas signé par son auteur : il a pu être modifié, déplacé d’un événement à un autre ou fabriqué. Son contenu n’est pas affiché.',
+  'calendar.unverified': 'auteur non vérifié',
+  'calendar.unverified_hint':
+    'La clé de son auteur n’est pas connue de ce navigateur : sa signature n’a pas pu être vérifiée.',
+  'calendar.card_locked':
+    'Cet événement ne s’ouvre pas dans ce navigateur : il ne peut pas être modifié ici, seulement supprimé.',
+  'calendar.no_key':
+    'Création et modification des événements indisponibles : vous n’avez pas encore la clé actuelle de cet espace.',
+  'calendar.unopened': {
+    one: 'Un événement ne s’ouvre pas dans ce navigateur : il n’est pas affiché.',
+    other: '{count} événements ne s’ouvrent pas dans ce navigateur : ils ne sont pas affichés.',
+  },
+
   'search.local': {
     zero: 'La recherche du serveur ne couvre pas les espaces blindés : elle se fait ici, dans votre navigateur, parmi les messages déjà chargés. Ouvrez d’abord les canaux où chercher.',
     one: 'La recherche du serveur ne couvre pas les espaces blindés : elle se fait ici, dans votre navigateur, parmi le message déjà chargé.',
@@ -234,7 +257,7 @@ export const armourFr = {
 
   'new.armoured': 'Espace blindé (chiffré de bout en bout)',
   'new.armoured_hint':
-    'Les messages, leurs pièces jointes, les fichiers (noms et contenus) et les tâches (titres, descriptions, étiquettes, listes et commentaires) sont chiffrés dans les navigateurs des membres : le serveur ne peut pas les lire. Seuls la discussion, les appels, les fichiers et les tâches sont disponibles (sans liens de partage, accès WebDAV ni CalDAV), et la recherche ne porte que sur ce que votre navigateur a chargé.',
+    'Les messages, leurs pièces jointes, les fichiers (noms et contenus), les tâches (titres, descriptions, étiquettes, listes et commentaires) et les événements de l’agenda (tout ce qu’ils disent, dates comprises) sont chiffrés dans les navigateurs des membres : le serveur ne peut pas les lire. Seuls la discussion, les appels, les fichiers, les tâches et l’agenda sont disponibles (sans liens de partage, invitations, accès WebDAV ni CalDAV), et la recherche ne porte que sur ce que votre navigateur a chargé.',
   'new.module_unavailable':
     'Pas encore chiffré de bout en bout : indisponible dans un espace blindé.',
 
@@ -264,7 +287,7 @@ export const armourEn: Record<ArmourKey, Message> = {
 
   'gate.title': 'Armoured workspace',
   'gate.lead':
-    'The messages, files and tasks of this workspace are end-to-end encrypted: only its members read them, in their browsers. The server only receives ciphertext.',
+    'The messages, files, tasks and calendar of this workspace are end-to-end encrypted: only its members read them, in their browsers. The server only receives ciphertext.',
   'gate.loading': 'Loading your keys…',
   'gate.load_failed': 'Your armour keys could not be loaded.',
   'gate.retry': 'Try again',
@@ -472,6 +495,29 @@ export const armourEn: Record<ArmourKey, Message> = {
   'tasks.no_key':
     'Creating and changing tasks, their checklists and their comments is unavailable: you have not received the current key of the workspace yet.',
 
+  'calendar.badge': 'End-to-end encrypted calendar',
+  'calendar.badge_hint':
+    'Everything these events say (title, description, place, dates, repetition) is encrypted in the members’ browsers: the server cannot read it and does not know when they take place. Your browser works out their repetitions. Invitations and CalDAV access are not available here.',
+  'calendar.pending': 'Decrypting…',
+  'calendar.sealed_title': 'Encrypted event',
+  'calendar.unreadable': '🔒 Unreadable event',
+  'calendar.unreadable_hint':
+    'You do not have the key of this event: it was written before you received it, or your keys changed since. This browser does not know its date.',
+  'calendar.bad_signature': '⚠ Invalid signature',
+  'calendar.bad_signature_hint':
+    'This event is not signed by its author: it may have been changed, moved from one event to another or forged. Its contents are not shown.',
+  'calendar.unverified': 'author not verified',
+  'calendar.unverified_hint':
+    'This browser does not know its author’s key: the signature could not be checked.',
+  'calendar.card_locked':
+    'This event does not open in this browser: it cannot be changed here, only deleted.',
+  'calendar.no_key':
+    'Creating and changing events is unavailable: you have not received the current key of the workspace yet.',
+  'calendar.unopened': {
+    one: 'One event does not open in this browser: it is not shown.',
+    other: '{count} events do not open in this browser: they are not shown.',
+  },
+
   'search.local': {
     zero: 'The server search does not cover armoured workspaces: this search runs here, in your browser, over the messages already loaded. Open the channels to search first.',
     one: 'The server search does not cover armoured workspaces: this search runs here, in your browser, over the one message already loaded.',
@@ -481,7 +527,7 @@ export const armourEn: Record<ArmourKey, Message> = {
 
   'new.armoured': 'Armoured workspace (end-to-end encrypted)',
   'new.armoured_hint':
-    'Messages, their attachments, files (names and contents) and tasks (titles, descriptions, labels, checklists and comments) are encrypted in the members’ browsers: the server cannot read them. Only chat, calls, files and tasks are available (without share links, WebDAV or CalDAV access), and search only covers what your browser has loaded.',
+    'Messages, their attachments, files (names and contents), tasks (titles, descriptions, labels, checklists and comments) and calendar events (everything they say, dates included) are encrypted in the members’ browsers: the server cannot read them. Only chat, calls, files, tasks and the calendar are available (without share links, invitations, WebDAV or CalDAV access), and search only covers what your browser has loaded.',
   'new.module_unavailable': 'Not end-to-end encrypted yet: not available in an armoured workspace.',
 
   'error.locked': 'Unlock your armour keys to write.',

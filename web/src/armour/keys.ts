@@ -21,6 +21,7 @@ import {
   parseBody,
   splitKeyRef,
   type ContentRecord,
+  type EventCard,
   type SealedFile,
   type TaskCard,
   type TaskTextKind,
@@ -76,6 +77,18 @@ export type Opened<T> =
   | { kind: 'pending' }
   | { kind: 'unreadable' }
   | { kind: 'bad_signature' };
+
+/** How a sealed text shows: opened (its author's signature checked or not), or why not. */
+export interface SealState {
+  kind: Opened<unknown>['kind'];
+  /** Opened and checked with its author's keys (else: their keys are not known here). */
+  verified: boolean;
+}
+
+/** A record's state, without its value. */
+export function sealStateOf(r: Opened<unknown>): SealState {
+  return { kind: r.kind, verified: r.kind === 'open' && r.verified };
+}
 
 /** Records kept opened: a workspace's names and current versions, with room. */
 const MAX_RECORDS = 50_000;
@@ -593,6 +606,33 @@ export class WorkspaceKeys extends Keyring {
         authorId,
         authorKeys: this.authorKeys(authorId),
       }),
+    );
+  }
+
+  // ---- calendar (docs/armoured.md, "Calendar": the workspace's key only) --
+
+  /**
+   * The card of the event `token` (every fact of it), sealed and signed by
+   * us under the current generation. ArmourError as writer(), 'malformed'
+   * for a card over the limits.
+   */
+  async sealEventCard(token: string, card: EventCard): Promise<string> {
+    const w = await this.writer();
+    return w.c.sealEventCard(
+      w.key,
+      w.generation,
+      this.workspaceId,
+      token,
+      this.me,
+      card,
+      w.secrets.signSecretKey,
+    );
+  }
+
+  /** The card of the event `token`, sealed by `authorId`, as the screens show it (cached). */
+  openEventCard(token: string, sealed: string, authorId: string): Opened<EventCard> {
+    return this.openRecord(`e\n${token}\n${authorId}\n${sealed}`, (c, ctx) =>
+      c.openEventCard(sealed, { ...ctx, token, authorId, authorKeys: this.authorKeys(authorId) }),
     );
   }
 

@@ -40,6 +40,20 @@ export const en: Record<MessageKey, Message> = {
   'toast.mention': 'You were mentioned in {workspace}',
   'toast.mention_body': '{author}: {text}',
 
+  'notices.title': 'Notifications',
+  'notices.bell': {
+    zero: 'Notifications, none unread',
+    one: 'Notifications, {count} unread',
+    other: 'Notifications, {count} unread',
+  },
+  'notices.mark_all': 'Mark all as read',
+  'notices.older': 'Older',
+  'notices.empty': 'No notifications yet.',
+  'notices.failed': 'Notifications could not be loaded.',
+  'notices.retry': 'Retry',
+  'notices.unread': 'Unread:',
+  'notices.unknown': 'Notification “{type}”',
+
   'mfa.required_title': 'Your role requires two-factor authentication.',
   'mfa.required_action': 'Turn on two-factor authentication',
 
@@ -689,6 +703,7 @@ export const en: Record<MessageKey, Message> = {
   'calendar.chip_detail_where': ', {when}, {location}',
   'calendar.load_failed': 'The calendar could not be loaded.',
   'calendar.read_only': 'You have read-only access to the calendar.',
+  'calendar.former_member': 'Former member',
   'calendar.title': 'Title',
   'calendar.start_date': 'Start date',
   'calendar.start_time': 'Start time',
@@ -788,6 +803,13 @@ export const en: Record<MessageKey, Message> = {
   'calendar.attendee_problem.organizer': 'The organizer is not an attendee of their own event.',
   'calendar.attendee_problem.already': '{name} is already invited.',
   'calendar.attendee_problem.too_many': 'An event invites {max} people at most.',
+  'calendar.freebusy.title': 'Availability',
+  'calendar.freebusy.busy': '{name}: busy {times}',
+  'calendar.freebusy.free': '{name}: free',
+  'calendar.freebusy.conflict': '{name} is busy then',
+  'calendar.freebusy.failed': 'Availability unavailable',
+  'calendar.freebusy.next': 'Next free slot',
+  'calendar.freebusy.none_free': 'No time later that day when everyone is free.',
   'calendar.partstat.needs-action': 'Not answered',
   'calendar.partstat.accepted': 'Accepted',
   'calendar.partstat.declined': 'Declined',
@@ -1101,6 +1123,9 @@ export const en: Record<MessageKey, Message> = {
   'notif.denied':
     'The browser blocks notifications for this site; change it in the browser’s settings.',
   'notif.unsupported': 'This browser does not offer notifications.',
+  'notif.email': 'Email me what I have not read',
+  'notif.email_hint':
+    'A digest of the invitations and mentions left unread for a quarter of an hour (when the instance sends email).',
 
   'admin.title': 'Administration',
   'admin.lead': 'Accounts, branding and security of this instance.',

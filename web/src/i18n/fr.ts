@@ -38,6 +38,20 @@ export const fr = {
   'toast.mention': 'Vous avez été mentionné dans {workspace}',
   'toast.mention_body': '{author} : {text}',
 
+  'notices.title': 'Notifications',
+  'notices.bell': {
+    zero: 'Notifications, aucune non lue',
+    one: 'Notifications, {count} non lue',
+    other: 'Notifications, {count} non lues',
+  },
+  'notices.mark_all': 'Tout marquer comme lu',
+  'notices.older': 'Plus anciennes',
+  'notices.empty': 'Aucune notification pour l’instant.',
+  'notices.failed': 'Impossible de charger les notifications.',
+  'notices.retry': 'Réessayer',
+  'notices.unread': 'Non lue :',
+  'notices.unknown': 'Notification « {type} »',
+
   'mfa.required_title': 'Votre rôle exige la double authentification.',
   'mfa.required_action': 'Activer la double authentification',
 
@@ -707,6 +721,7 @@ export const fr = {
   'calendar.chip_detail_where': ', {when}, {location}',
   'calendar.load_failed': 'Impossible de charger l’agenda.',
   'calendar.read_only': 'Vous avez un accès en lecture seule à l’agenda.',
+  'calendar.former_member': 'Ancien membre',
   'calendar.title': 'Titre',
   'calendar.start_date': 'Date de début',
   'calendar.start_time': 'Heure de début',
@@ -809,6 +824,13 @@ export const fr = {
     'L’organisateur n’est pas un participant de son événement.',
   'calendar.attendee_problem.already': '{name} est déjà invité.',
   'calendar.attendee_problem.too_many': 'Un événement invite {max} personnes au plus.',
+  'calendar.freebusy.title': 'Disponibilités',
+  'calendar.freebusy.busy': '{name} : occupé {times}',
+  'calendar.freebusy.free': '{name} : libre',
+  'calendar.freebusy.conflict': '{name} est occupé à cette heure-là',
+  'calendar.freebusy.failed': 'Disponibilités indisponibles',
+  'calendar.freebusy.next': 'Prochain créneau libre',
+  'calendar.freebusy.none_free': 'Aucun créneau libre pour tous plus tard ce jour-là.',
   'calendar.partstat.needs-action': 'Sans réponse',
   'calendar.partstat.accepted': 'Accepté',
   'calendar.partstat.declined': 'Refusé',
@@ -1129,6 +1151,9 @@ export const fr = {
   'notif.denied':
     'Le navigateur bloque les notifications pour ce site ; modifiez ce réglage dans le navigateur.',
   'notif.unsupported': 'Ce navigateur ne propose pas de notifications.',
+  'notif.email': 'Recevoir par e-mail ce que je n’ai pas lu',
+  'notif.email_hint':
+    'Un récapitulatif des invitations et mentions restées non lues un quart d’heure (quand l’instance envoie des e-mails).',
 
   'admin.title': 'Administration',
   'admin.lead': 'Comptes, identité visuelle et sécurité de l’instance.',

@@ -1,7 +1,7 @@
-// The signed-in frame: top bar (instance brand, connection state, account),
-// left sidebar (workspaces), main area; live notifications, incoming
-// calls (the ringing panel), calendar invitations' notices and mentions in
-// task comments, whatever the page.
+// The signed-in frame: top bar (instance brand, connection state, the
+// notification centre's bell, account), left sidebar (workspaces), main
+// area; live notifications, incoming calls (the ringing panel), calendar
+// invitations' notices and mentions in task comments, whatever the page.
 import { lazy, Suspense, useCallback, useEffect, useState, type ReactNode } from 'react';
 import { Alert } from '../components/Feedback';
 import { Icon } from '../components/Icon';
@@ -14,6 +14,7 @@ import { useMe } from '../session';
 import { WorkspacesProvider, useWorkspaces } from '../workspaces';
 import { Brand } from './Brand';
 import { ConnectionBanner } from './ConnectionBanner';
+import { NoticeBell } from './NoticeBell';
 import { Sidebar } from './Sidebar';
 import { UserMenu } from './UserMenu';
 
@@ -92,6 +93,7 @@ function Shell({ children }: { children: ReactNode }) {
         </Link>
         <ConnectionBanner />
         <div className="topbar__spacer" />
+        <NoticeBell />
         <UserMenu />
       </header>
       <div className="app__body">

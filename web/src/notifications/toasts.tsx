@@ -1,8 +1,10 @@
-// Transient notices in a polite live region, bottom right.
+// Transient notices in a polite live region, bottom right. Opening one
+// that tells of a kept notice marks that notice read (the centre's).
 import { createContext, useCallback, useContext, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { Icon } from '../components/Icon';
 import { useI18n } from '../i18n';
+import { notices } from './centre';
 
 export interface Toast {
   id: number;
@@ -11,6 +13,8 @@ export interface Toast {
   kind?: 'info' | 'success' | 'error' | 'mention';
   /** Where a click on the toast leads. */
   href?: string;
+  /** The kept notice it tells of (docs/api.md "Notices"): read once the toast is opened. */
+  noticeId?: string;
 }
 
 interface ToastApi {
@@ -58,7 +62,10 @@ export function ToastProvider({
                   <button
                     type="button"
                     className="toast__title toast__link"
-                    onClick={() => onOpen(x.href ?? '/')}
+                    onClick={() => {
+                      if (x.noticeId) void notices.markRead(x.noticeId);
+                      onOpen(x.href ?? '/');
+                    }}
                   >
                     {x.title}
                   </button>

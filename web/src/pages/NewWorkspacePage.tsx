@@ -27,7 +27,7 @@ export default function NewWorkspacePage() {
   const [description, setDescription] = useState('');
   const [modules, setModules] = useState<ModuleName[]>(['chat', 'files', 'tasks', 'calendar']);
   const [armoured, setArmoured] = useState(false);
-  // The server refuses modules that do not encrypt end to end (calendar…) in an armoured workspace.
+  // The server refuses modules that do not encrypt end to end (reports) in an armoured workspace.
   const chosen = armoured ? modules.filter((m) => ARMOURED_MODULES.includes(m)) : modules;
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);

@@ -53,6 +53,10 @@ function serve(right: 'read' | 'write') {
     rights: { calendar: right },
   });
   vi.spyOn(api.workspaces, 'members').mockResolvedValue(MEMBERS);
+  // The form's availability strip (components/Availability.test.tsx): everyone free.
+  vi.spyOn(api.calendar, 'freeBusy').mockImplementation(async (users) =>
+    users.map((user_id) => ({ user_id, busy: [] })),
+  );
   return vi.spyOn(api.calendar, 'occurrences').mockImplementation(async () => occurrences);
 }
 

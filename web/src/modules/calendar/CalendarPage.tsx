@@ -2,7 +2,9 @@
 // by month or week (?view=week&date=2026-12-10 keeps the place across a
 // reload), an event's details over it. One CalendarScreen stays mounted
 // while events open and close (the route's stableKey), with its store and
-// live subscriptions.
+// live subscriptions. Armoured workspaces open behind the armour gate (the
+// person's keys are unlocked first); their events are opened and sealed in
+// the browser (sealed.ts), which works out the occurrences shown.
 import '../../styles/modules/calendar.css';
 import {
   useEffect,
@@ -15,6 +17,10 @@ import {
 } from 'react';
 import { isApiError, type CalendarOccurrence, type Me, type Workspace } from '../../api';
 import type { PageProps } from '../../app/routes';
+import { GateIfArmoured } from '../../armour/ArmourGate';
+import { useArmourText } from '../../armour/i18n';
+import { workspaceKeys } from '../../armour/keys';
+import { KeysStatus, useAwaitingKey } from '../../armour/KeysStatus';
 import { Button } from '../../components/Button';
 import { Alert, Spinner } from '../../components/Feedback';
 import { useI18n } from '../../i18n';
@@ -26,6 +32,7 @@ import { DayDialog } from './components/DayDialog';
 import { EventDialog } from './components/EventDialog';
 import { MonthView, type GridProps } from './components/MonthView';
 import { NewEventDialog } from './components/NewEventDialog';
+import { SealedBadge, UnopenedEvents } from './components/Sealed';
 import { Toolbar } from './components/Toolbar';
 import { WeekView } from './components/WeekView';
 import { useNow } from './hooks';
@@ -44,15 +51,28 @@ import { periodTitle } from './logic/format';
 import { movedDay } from './logic/keys';
 import { byDay } from './logic/layout';
 import { calendarPath } from './paths';
+import { CalendarArmour } from './sealed';
 import { CalendarStore } from './store';
 
 export default function CalendarPage({ params }: PageProps) {
   const me = useMe();
   return (
     <ModuleGate workspaceId={params.id ?? ''} module="calendar">
-      {(w) => <CalendarScreen key={w.id} workspace={w} me={me} eventId={params.eid ?? null} />}
+      {(w) => (
+        <GateIfArmoured workspace={w} userId={me.id}>
+          <CalendarScreen key={w.id} workspace={w} me={me} eventId={params.eid ?? null} />
+        </GateIfArmoured>
+      )}
     </ModuleGate>
   );
+}
+
+/** The store of a screen: armoured, with the workspace's key manager. */
+function storeOf(workspace: Workspace, me: Me): CalendarStore {
+  const armour = workspace.armoured
+    ? new CalendarArmour(workspace.id, workspaceKeys(workspace.id, me.id))
+    : null;
+  return new CalendarStore(workspace.id, me.id, undefined, armour);
 }
 
 export function CalendarScreen({
@@ -65,8 +85,9 @@ export function CalendarScreen({
   eventId: string | null;
 }) {
   const { t, locale } = useI18n();
+  const ta = useArmourText();
   const ws = workspace.id;
-  const [store] = useState(() => new CalendarStore(ws, me.id));
+  const [store] = useState(() => storeOf(workspace, me));
   const occurrences = useSyncExternalStore(store.subscribe, () => store.getState().occurrences);
   const shown = useSyncExternalStore(store.subscribe, () => store.getState().shown);
   const loaded = useSyncExternalStore(store.subscribe, () => store.getState().loaded);
@@ -74,7 +95,15 @@ export function CalendarScreen({
   const right = useSyncExternalStore(store.subscribe, () => store.getState().right);
   const archived = useSyncExternalStore(store.subscribe, () => store.getState().archived);
   const rightLoaded = useSyncExternalStore(store.subscribe, () => store.getState().rightLoaded);
+  const events = useSyncExternalStore(store.subscribe, () => store.getState().events);
+  const members = useSyncExternalStore(store.subscribe, () => store.getState().members);
   const canWrite = right === 'write' && !archived && !workspace.archived;
+  const keys = store.armour?.keys ?? null;
+  // Armoured: nothing new is sealed while the workspace's current key has not come.
+  const sealBlocked = useAwaitingKey(keys) ? ta('calendar.no_key') : null;
+  const names = useMemo(() => new Map(members.map((m) => [m.user_id, m.name])), [members]);
+  const formerMember = t('calendar.former_member');
+  const eventList = useMemo(() => Object.values(events), [events]);
 
   const search = useSearchParams();
   const view: View = search.get('view') === 'week' ? 'week' : 'month';
@@ -146,7 +175,7 @@ export function CalendarScreen({
     byDay: perDay,
     cursor,
     today,
-    canWrite,
+    canWrite: canWrite && !sealBlocked,
     label: title,
     hintId,
     onKeyDown,
@@ -157,7 +186,7 @@ export function CalendarScreen({
     onCreate: newEvent,
     onShowDay: setDayShown,
     onPickDay: (day) => {
-      if (canWrite) newEvent(day, view === 'week' ? 9 * 60 : undefined);
+      if (canWrite && !sealBlocked) newEvent(day, view === 'week' ? 9 * 60 : undefined);
       else setDayShown(day);
     },
   };
@@ -192,6 +221,7 @@ export function CalendarScreen({
         <div ref={gridArea} className="cal-area">
           {view === 'month' ? <MonthView {...grid} /> : <WeekView {...grid} />}
         </div>
+        <UnopenedEvents events={eventList} onOpen={(id) => openEvent(null, id)} />
         <p className="cal-status muted" role="status">
           {none ? t(view === 'month' ? 'calendar.none.month' : 'calendar.none.week') : ''}
         </p>
@@ -212,6 +242,8 @@ export function CalendarScreen({
             <Button
               variant="primary"
               icon="plus"
+              disabled={!!sealBlocked}
+              title={sealBlocked ?? undefined}
               onClick={() => newEvent(samePeriod(view, today, cursor) ? today : cursor, 9 * 60)}
             >
               {t('calendar.new')}
@@ -219,6 +251,14 @@ export function CalendarScreen({
           ) : null
         }
       >
+        {keys ? (
+          <KeysStatus
+            keys={keys}
+            nameOf={(id) => names.get(id) ?? formerMember}
+            className="cal-keys"
+          />
+        ) : null}
+        {workspace.armoured ? <SealedBadge /> : null}
         {rightLoaded && loaded && !denied && !canWrite ? (
           <p className="cal-readonly">
             {archived || workspace.archived ? t('error.archived') : t('calendar.read_only')}
@@ -255,6 +295,7 @@ export function CalendarScreen({
           id={eventId}
           occurrence={picked}
           canWrite={canWrite}
+          sealBlocked={sealBlocked}
           onClose={() => openEvent(null, null)}
           onDeleted={() => {
             wantFocus.current = cursor;

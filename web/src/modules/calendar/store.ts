@@ -12,6 +12,14 @@
 // (EventChangedError), so that nothing is overwritten unseen. An invitee's
 // answer shows on the event's occurrences at once. The workspace's members
 // are who the event form offers to invite.
+//
+// In an armoured workspace (docs/armoured.md, "Calendar") the server does
+// not know when events are: the store reads the whole calendar (pages of
+// the sealed route), then only what changed after the version it holds
+// (on `hello`), keeps every event as this browser opened it (sealed.ts;
+// opened again when the keys change), applies calendar.event_* events as
+// they come and works out the occurrences of the range shown itself
+// (logic/expand.ts). What the person writes is sealed before it is sent.
 import { api, isApiError } from '../../api';
 import type {
   Access,
@@ -22,11 +30,15 @@ import type {
   EventFrame,
   Member,
   NewCalendarEvent,
+  SealedCalendarEvent,
 } from '../../api';
+import { onKeysChange } from '../../armour/keyring';
 import { liveEvents } from '../../events';
 import { Store } from '../../util/store';
 import { moduleAccess } from '../../workspaces';
+import { expandEvents, type ExpandedEvent } from './logic/expand';
 import { readNotice } from './logic/notices';
+import { isSealedEvent, openedOf, readSealedChanges, type CalendarArmour } from './sealed';
 
 export interface CalendarRange {
   /** ISO instants: [from, to). */
@@ -48,6 +60,8 @@ export interface CalendarState {
   loaded: boolean;
   /** The range could not be read (404: the calendar is off for the caller). */
   failed: unknown;
+  /** Armoured: every event of the calendar as opened here, by id (plain: none). */
+  events: Readonly<Record<string, CalendarEvent>>;
 }
 
 const INITIAL: CalendarState = {
@@ -60,6 +74,7 @@ const INITIAL: CalendarState = {
   occurrences: [],
   loaded: false,
   failed: undefined,
+  events: {},
 };
 
 const CALENDAR_EVENTS = ['calendar.*', 'member.*', 'workspace.updated', 'hello'];
@@ -83,11 +98,17 @@ export class CalendarStore extends Store<CalendarState> {
   private started = false;
   private generation = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** Armoured: the calendar's version read up to (the next reading's `after`). */
+  private version = 0;
+  /** Armoured: events deleted; an event or answer arriving late does not bring them back. */
+  private readonly deleted = new Set<string>();
 
+  /** `armour`: the workspace is armoured, its events opened and sealed with its keys. */
   constructor(
     readonly workspaceId: string,
     readonly me: string,
     private readonly refetchDelayMs = REFETCH_DELAY_MS,
+    readonly armour: CalendarArmour | null = null,
   ) {
     super(INITIAL);
   }
@@ -99,6 +120,8 @@ export class CalendarStore extends Store<CalendarState> {
     for (const type of CALENDAR_EVENTS) {
       this.unsubscribes.push(conn.subscribe(type, (e) => this.handleEvent(e)));
     }
+    const keys = this.armour?.keys;
+    if (keys) this.unsubscribes.push(onKeysChange(keys, () => this.reopen()));
     void this.loadRight();
     void this.loadMembers();
     if (this.state.range) void this.load();
@@ -131,16 +154,21 @@ export class CalendarStore extends Store<CalendarState> {
     }
   }
 
-  /** Shows a range: read now unless it is the one held. */
+  /** Shows a range: read now unless it is the one held (armoured: worked out from the events held). */
   show(range: CalendarRange): Promise<void> {
     const r = this.state.range;
     if (r && r.from === range.from && r.to === range.to) return Promise.resolve();
     this.set({ range });
+    if (this.armour && this.state.loaded && !this.state.failed) {
+      this.expand();
+      return Promise.resolve();
+    }
     return this.load();
   }
 
   /** Reads the range shown again; only the last reading started is kept. */
   async load(): Promise<void> {
+    if (this.armour) return this.loadSealed();
     const range = this.state.range;
     if (!range) return;
     if (this.timer) clearTimeout(this.timer);
@@ -159,6 +187,87 @@ export class CalendarStore extends Store<CalendarState> {
       if (g !== this.generation) return;
       this.set({ loaded: true, failed: e });
     }
+  }
+
+  /**
+   * Armoured: reads what changed after the version held (everything, the
+   * first time), page after page, then works out the range's occurrences.
+   * A version the calendar never reached (400 invalid_range: the server's
+   * data was replaced) reads it whole again.
+   */
+  private async loadSealed(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const g = ++this.generation;
+    try {
+      const version = await readSealedChanges(this.workspaceId, this.version, {
+        onPage: (page) => this.apply(page.events, page.deleted),
+        onReset: () => {
+          this.version = 0;
+          this.set({ events: {} });
+        },
+        stale: () => g !== this.generation,
+      });
+      if (version === null) return;
+      this.version = version;
+      this.set({ loaded: true, failed: undefined });
+      this.expand();
+    } catch (e) {
+      if (g !== this.generation) return;
+      this.set({ loaded: true, failed: e });
+    }
+  }
+
+  /** Armoured: events as the server sent them (kept when newer than those held), and deletions. */
+  private apply(raws: readonly SealedCalendarEvent[], deleted: readonly string[] = []): void {
+    const a = this.armour;
+    if (!a) return;
+    let events = this.state.events;
+    for (const raw of raws) {
+      const held = events[raw.id];
+      if (this.deleted.has(raw.id) || (held && held.version >= raw.version)) continue;
+      events = { ...events, [raw.id]: a.open(raw) };
+    }
+    for (const id of deleted) this.deleted.add(id);
+    if (deleted.some((id) => events[id])) {
+      events = Object.fromEntries(Object.entries(events).filter(([id]) => !this.deleted.has(id)));
+    }
+    if (events !== this.state.events) this.set({ events });
+  }
+
+  /** Armoured: an event heard of (an event, an answer): kept, and the occurrences worked out again. */
+  private heard(raw: SealedCalendarEvent, deleted: readonly string[] = []): void {
+    const before = this.state.events;
+    this.apply(
+      [raw].filter((r) => r.workspace_id === this.workspaceId),
+      deleted,
+    );
+    if (this.state.events !== before && this.state.loaded) this.expand();
+  }
+
+  /** Armoured: every event opened again (after a change of keys). */
+  private reopen(): void {
+    const a = this.armour;
+    if (!a) return;
+    const events: Record<string, CalendarEvent> = {};
+    for (const [id, e] of Object.entries(this.state.events)) {
+      const raw = openedOf(e)?.raw;
+      events[id] = raw ? a.open(raw) : e;
+    }
+    this.set({ events });
+    if (this.state.loaded) this.expand();
+  }
+
+  /** Armoured: the occurrences of the range shown, from the events whose cards opened. */
+  private expand(): void {
+    const range = this.state.range;
+    if (!range) return;
+    const opened: ExpandedEvent[] = [];
+    for (const e of Object.values(this.state.events)) {
+      const card = openedOf(e)?.value;
+      if (card) opened.push({ id: e.id, workspace_id: e.workspace_id, card });
+    }
+    this.set({ occurrences: expandEvents(opened, range.from, range.to), shown: range });
   }
 
   /** Reads the range again after the burst of events this one belongs to. */
@@ -196,25 +305,77 @@ export class CalendarStore extends Store<CalendarState> {
       e.type === 'calendar.event_updated' ||
       e.type === 'calendar.event_deleted'
     ) {
-      this.loadSoon();
+      if (this.armour) this.heardLive(e);
+      else this.loadSoon();
     }
+  }
+
+  /** Armoured: a live event applied as it comes (the event it carries, or the id deleted). */
+  private heardLive(e: EventFrame): void {
+    if (e.type === 'calendar.event_deleted') {
+      const id = (e.data as { id?: unknown } | undefined)?.id;
+      if (typeof id === 'string') this.forget(id);
+    } else if (isSealedEvent(e.data)) {
+      this.heard(e.data);
+    }
+  }
+
+  /** Armoured: an event deleted, out of the calendar for good. */
+  private forget(id: string): void {
+    const before = this.state.events;
+    this.apply([], [id]);
+    if (this.state.events !== before && this.state.loaded) this.expand();
   }
 
   // ---- changes -------------------------------------------------------------
 
+  /** Creates an event (armoured: its card sealed under a new token); resolves with it as shown. */
   async create(b: NewCalendarEvent): Promise<CalendarEvent> {
+    const a = this.armour;
+    if (a) {
+      const token = await a.keys.newToken();
+      const raw = await a.write(async () =>
+        api.calendar.sealed.create(this.workspaceId, await a.sealNew(b, token)),
+      );
+      this.heard(raw);
+      return a.open(raw);
+    }
     const created = await api.calendar.create(this.workspaceId, b);
     void this.load();
     return created;
   }
 
+  /** An event as it is now (armoured: the one held, else read and opened). */
   event(id: string): Promise<CalendarEvent> {
-    return api.calendar.get(id);
+    const held = this.state.events[id];
+    return held ? Promise.resolve(held) : this.fetch(id);
   }
 
-  /** Changes an event at `version`; EventChangedError (with the event now) when it changed since. */
+  /** An event read from the server (armoured: opened, and held). */
+  private async fetch(id: string): Promise<CalendarEvent> {
+    const a = this.armour;
+    if (!a) return api.calendar.get(id);
+    const raw = await api.calendar.sealed.get(id);
+    this.heard(raw);
+    return a.open(raw);
+  }
+
+  /**
+   * Changes an event at `version` (armoured: a new card, sealed over the
+   * facts opened here; ArmourError 'unreadable' when they did not open);
+   * EventChangedError (with the event now) when it changed since.
+   */
   async update(id: string, change: CalendarEventChange, version: number): Promise<CalendarEvent> {
     try {
+      const a = this.armour;
+      if (a) {
+        const held = this.state.events[id] ?? (await this.fetch(id));
+        const raw = await a.write(async () =>
+          api.calendar.sealed.update(id, await a.sealChange(held, change), version),
+        );
+        this.heard(raw);
+        return a.open(raw);
+      }
       const saved = await api.calendar.update(id, change, version);
       void this.load();
       return saved;
@@ -230,7 +391,8 @@ export class CalendarStore extends Store<CalendarState> {
     } catch (e) {
       if (!(isApiError(e) && e.status === 404)) throw await this.changedOr(id, e);
     }
-    void this.load();
+    if (this.armour) this.forget(id);
+    else void this.load();
   }
 
   /** The caller's answer to an invitation: the event answered; its occurrences say it at once. */
@@ -246,11 +408,13 @@ export class CalendarStore extends Store<CalendarState> {
   /** A 412 as EventChangedError with the event read again; any other error as it is. */
   private async changedOr(id: string, e: unknown): Promise<unknown> {
     if (!isApiError(e) || (e.status !== 412 && e.code !== 'precondition_failed')) return e;
-    void this.load();
+    if (!this.armour) void this.load();
     try {
-      return new EventChangedError(await api.calendar.get(id));
+      return new EventChangedError(await this.fetch(id));
     } catch (again) {
-      return isApiError(again) && again.status === 404 ? new EventChangedError(null) : again;
+      if (!(isApiError(again) && again.status === 404)) return again;
+      if (this.armour) this.forget(id);
+      return new EventChangedError(null);
     }
   }
 }

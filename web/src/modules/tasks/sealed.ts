@@ -25,15 +25,10 @@ import {
   isTaskTitle,
   type TaskCard,
 } from '../../armour/format';
-import type { Opened, WorkspaceKeys } from '../../armour/keys';
+import { sealStateOf, type Opened, type SealState, type WorkspaceKeys } from '../../armour/keys';
 import { retrySealed } from '../../armour/sealedWrite';
 
-/** How a sealed text shows: opened (its author's signature checked or not), or why not. */
-export interface SealState {
-  kind: Opened<unknown>['kind'];
-  /** Opened and checked with its author's keys (else: their keys are not known here). */
-  verified: boolean;
-}
+export type { SealState } from '../../armour/keys';
 
 /** What the browser opened of an armoured task. */
 export interface OpenedTask {
@@ -186,7 +181,7 @@ export class TasksArmour {
       description: open?.description ?? '',
       labels: open?.labels ?? [],
       checklist,
-      opened: { token, card: stateOf(card), verified, raw },
+      opened: { token, card: sealStateOf(card), verified, raw },
     };
   }
 
@@ -196,7 +191,7 @@ export class TasksArmour {
       token && item.text_by
         ? this.keys.openTaskText('item', token, item.text, item.text_by)
         : { kind: 'unreadable' };
-    return { ...item, text: r.kind === 'open' ? r.value : '', opened: stateOf(r) };
+    return { ...item, text: r.kind === 'open' ? r.value : '', opened: sealStateOf(r) };
   }
 
   /** A comment on the task `token` as shown: its body once it opens. */
@@ -210,7 +205,7 @@ export class TasksArmour {
     const shown: ShownComment = {
       ...raw,
       body: r.kind === 'open' ? r.value : '',
-      opened: stateOf(r),
+      opened: sealStateOf(r),
       raw,
     };
     this.comments.set(raw, { shown, version, final: shown.opened?.verified ?? false });
@@ -283,8 +278,4 @@ export class TasksArmour {
   write<T>(send: () => Promise<T>): Promise<T> {
     return retrySealed({ send, stale: () => this.keys.sync() });
   }
-}
-
-function stateOf(r: Opened<unknown>): SealState {
-  return { kind: r.kind, verified: r.kind === 'open' && r.verified };
 }

@@ -1,7 +1,8 @@
 // "Agenda" on the workspaces page: the next 7 days of every calendar the
 // person reads, in one call, by day, each entry a link to its calendar;
 // invitations answered from their entry, and those whose calendar cannot
-// be opened read in a dialog.
+// be opened read in a dialog; armoured calendars' instances added by the
+// browser.
 import { act } from 'react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -23,6 +24,16 @@ vi.mock('../../../session', async (original) => ({
   useMe: () => ({ id: 'me', name: 'Camille Durand', email: 'camille@ruche.test' }),
 }));
 
+/** The armoured calendars' instances this tab adds (sealedAgenda.test.ts tests them). */
+const sealed = vi.hoisted(() => ({ list: [] as unknown[], asked: [] as unknown[][] }));
+vi.mock('../sealedAgenda', async (original) => ({
+  ...(await original<typeof import('../sealedAgenda')>()),
+  sealedOccurrences: async (...args: unknown[]) => {
+    sealed.asked.push(args);
+    return sealed.list;
+  },
+}));
+
 const ui = mountPoint();
 
 const ws = (id: string, name: string, modules = ['calendar']) =>
@@ -39,6 +50,8 @@ beforeAll(() => {
 });
 
 beforeEach(() => {
+  sealed.list = [];
+  sealed.asked = [];
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(new Date('2026-12-10T10:00:00Z'));
 });
@@ -91,6 +104,33 @@ function serveAnswers(list: CalendarOccurrence[], event?: CalendarEvent) {
 }
 
 describe('the agenda', () => {
+  it('adds the instances of armoured calendars, opened in the browser', async () => {
+    const vault = { ...ws('w3', 'Coffre'), armoured: true };
+    vi.spyOn(api.workspaces, 'list').mockResolvedValue([ws('w1', 'Chantier'), vault]);
+    vi.spyOn(api.calendar, 'mine').mockResolvedValue([
+      occurrence('meet', '2026-12-10T08:00:00Z', '2026-12-10T09:00:00Z', { title: 'Réunion' }),
+    ]);
+    sealed.list = [
+      occurrence('secret', '2026-12-10T07:00:00.000Z', '2026-12-10T08:00:00.000Z', {
+        title: 'Point chiffré',
+        workspace_id: 'w3',
+        recurring: true,
+      }),
+    ];
+    await show();
+    await vi.waitFor(() => expect(items()).toHaveLength(2));
+    expect(items().map((li) => li.querySelector('.agenda__title')?.textContent)).toEqual([
+      'Point chiffré',
+      'Réunion',
+    ]);
+    expect(item('Point chiffré')?.querySelector('a')?.getAttribute('href')).toBe(
+      '/w/w3/calendar/secret?date=2026-12-10',
+    );
+    const last = sealed.asked.at(-1) ?? [];
+    expect((last[0] as Workspace[]).map((w) => w.id)).toEqual(['w3']);
+    expect(last.slice(2)).toEqual(['2026-12-09T23:00:00.000Z', '2026-12-16T23:00:00.000Z']);
+  });
+
   it('reads the next 7 days once and lists them by day, each a link to its calendar', async () => {
     vi.spyOn(api.workspaces, 'list').mockResolvedValue([ws('w1', 'Chantier'), ws('w2', 'Bureau')]);
     const mine = vi.spyOn(api.calendar, 'mine').mockResolvedValue([

@@ -10,16 +10,23 @@
 // (InvitationDialog). Kept fresh by the live calendar events, the
 // workspaces' and the notices to this person alike (invited, no longer,
 // answered: they name no workspace).
+// Armoured workspaces' calendars are not in that call: the browser adds
+// their instances itself once this tab's keys are unlocked (sealedAgenda.ts),
+// again when the keys change.
 // Shown by the workspaces page; nothing if the calendars cannot be read,
 // nor where no workspace has the calendar and nobody invites the person.
 import '../../../styles/modules/calendar.css';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import {
   api,
   type CalendarAnswer,
   type CalendarEvent,
   type CalendarOccurrence,
+  type Workspace,
 } from '../../../api';
+import { identity } from '../../../armour/identity';
+import { onKeysChange } from '../../../armour/keyring';
+import { workspaceKeys } from '../../../armour/keys';
 import { Tag } from '../../../components/Feedback';
 import { useEvent } from '../../../events';
 import { useI18n } from '../../../i18n';
@@ -36,6 +43,7 @@ import { answerClass, knownPartstat } from '../logic/invitations';
 import { compareOccurrences, daysOf, inAllDayRow } from '../logic/layout';
 import { calendarsOpened } from '../logic/notices';
 import { calendarPath } from '../paths';
+import { armouredCalendars, sealedOccurrences } from '../sealedAgenda';
 import { PartstatTag, ReplyButtons } from './Attendance';
 import { InvitationDialog } from './InvitationDialog';
 
@@ -80,11 +88,19 @@ export function agendaDays(
     .map(([day, items]) => ({ day, items: items.sort(compareOccurrences) }));
 }
 
-async function nextDays(): Promise<{ today: DayKey; list: CalendarOccurrence[] }> {
+/** The next days' occurrences: the server's, and those of the armoured calendars opened here. */
+async function nextDays(
+  armoured: readonly Workspace[],
+  me: string,
+): Promise<{ today: DayKey; list: CalendarOccurrence[] }> {
   const today = dayKey(new Date());
   const from = dayStart(today).toISOString();
   const to = dayStart(addDays(today, AGENDA_DAYS)).toISOString();
-  return { today, list: await api.calendar.mine(from, to) };
+  const [mine, sealed] = await Promise.all([
+    api.calendar.mine(from, to),
+    sealedOccurrences(armoured, me, from, to),
+  ]);
+  return { today, list: [...mine, ...sealed] };
 }
 
 /** The answer being sent to an invitation. */
@@ -99,7 +115,19 @@ export default function Agenda() {
   const { toast } = useToast();
   const errorText = useCalendarErrorText();
   const { workspaces } = useWorkspaces();
-  const { data, reload, setData } = useAsync(nextDays, []);
+  const armouredIds = armouredCalendars(workspaces)
+    .map((w) => w.id)
+    .join(' ');
+  const armoured = useMemo(
+    () => armouredCalendars(workspaces),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the same calendars, whatever else changed
+    [armouredIds],
+  );
+  const unlocked = useSyncExternalStore(identity.subscribe, () => identity.secrets(me.id) !== null);
+  const { data, reload, setData } = useAsync(
+    () => nextDays(armoured, me.id),
+    [armoured, me.id, unlocked],
+  );
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const [replying, setReplying] = useState<Replying | null>(null);
   const [opened, setOpened] = useState<CalendarOccurrence | null>(null);
@@ -121,6 +149,13 @@ export default function Agenda() {
   // calendar.* includes the notices to this person (calendar.invited…).
   useEvent('calendar.*', soon);
   useEvent('hello', soon);
+  // Armoured calendars' keys coming (or changing) open what did not.
+  useEffect(() => {
+    if (!unlocked) return;
+    const offs = armoured.map((w) => onKeysChange(workspaceKeys(w.id, me.id), soon));
+    return () => offs.forEach((off) => off());
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- soon only reads refs
+  }, [armoured, me.id, unlocked]);
 
   /** The caller's answer to an invitation: shown on its occurrences at once, the days read again. */
   const answer = async (id: string, partstat: CalendarAnswer): Promise<CalendarEvent> => {

@@ -6,7 +6,10 @@
 // are read-only here, but can be deleted. An invitee answers (Accept,
 // Maybe, Decline); one without the calendar's write right changes nothing
 // else. The details follow live changes while not being edited, and an
-// answer to the event (calendar.answered, to its organizer).
+// answer to the event (calendar.answered, to its organizer). In an armoured
+// workspace the event is the one the store holds, as this browser opened
+// it: a card that does not open says why and can only be deleted; nobody
+// is invited there.
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
 import {
   isApiError,
@@ -15,6 +18,7 @@ import {
   type CalendarOccurrence,
   type Me,
 } from '../../../api';
+import { useArmourText } from '../../../armour/i18n';
 import { Button } from '../../../components/Button';
 import { ConfirmDialog, Modal } from '../../../components/Dialog';
 import { Alert, Spinner } from '../../../components/Feedback';
@@ -32,12 +36,15 @@ import {
   type EventDraft,
   type Uninvitable,
 } from '../logic/draft';
+import { ownSpan } from '../logic/freebusy';
 import { knownPartstat } from '../logic/invitations';
 import { isNoticeAbout } from '../logic/notices';
+import { openedOf } from '../sealed';
 import { EventChangedError, type CalendarStore } from '../store';
 import { ReplyButtons } from './Attendance';
 import { EventFacts } from './EventFacts';
 import { EventForm } from './EventForm';
+import { SealedNote } from './Sealed';
 
 type Notice = 'changed' | 'deleted' | null;
 
@@ -47,6 +54,7 @@ export function EventDialog({
   id,
   occurrence,
   canWrite,
+  sealBlocked = null,
   onClose,
   onDeleted,
 }: {
@@ -56,10 +64,13 @@ export function EventDialog({
   /** The occurrence clicked, when known (a recurring event's date). */
   occurrence: CalendarOccurrence | null;
   canWrite: boolean;
+  /** Armoured: why nothing can be sealed now (no edit), else null. */
+  sealBlocked?: string | null;
   onClose(): void;
   onDeleted(): void;
 }) {
   const { t } = useI18n();
+  const ta = useArmourText();
   const { toast } = useToast();
   const errorText = useCalendarErrorText();
   const [event, setEvent] = useState<CalendarEvent | null>(null);
@@ -72,6 +83,8 @@ export function EventDialog({
   const [deleting, setDeleting] = useState(false);
   const [replying, setReplying] = useState<CalendarAnswer | null>(null);
   const people = useSyncExternalStore(store.subscribe, () => store.getState().members);
+  /** Armoured: the event as the store holds it (live changes, opened again when keys come). */
+  const held = useSyncExternalStore(store.subscribe, () => store.getState().events[id]);
   const timeZone = browserTimeZone();
   const organizer = event?.organizer?.email ?? null;
   const not = useMemo<Uninvitable>(() => ({ me, organizer }), [me, organizer]);
@@ -92,8 +105,15 @@ export function EventDialog({
     };
   }, [store, id]);
 
+  useEffect(() => {
+    if (!held || editing.current) return;
+    setFailed(null);
+    setEvent((cur) => (!cur || held.version >= cur.version ? held : cur));
+  }, [held]);
+
   // Changed or deleted elsewhere: shown at once, unless being edited (the save will say).
   useEvent('calendar.event_updated', (f) => {
+    if (store.armour) return;
     const e = f.data as Partial<CalendarEvent> | undefined;
     if (e?.id !== id || draft || typeof e.version !== 'number') return;
     if (event && e.version <= event.version) return;
@@ -157,7 +177,7 @@ export function EventDialog({
     try {
       await store.remove(event.id, event.version);
       setConfirm(false);
-      toast({ kind: 'success', title: t('calendar.deleted', { title: event.title }) });
+      toast({ kind: 'success', title: t('calendar.deleted', { title }) });
       onDeleted();
     } catch (err) {
       setConfirm(false);
@@ -194,9 +214,20 @@ export function EventDialog({
   const invited = !!answer;
   // A writer of the calendar keeps their rights when also invited (as the
   // server does); an invitee without them only answers.
-  const editable = canWrite && event?.kind === 'event' && !gone;
+  // Armoured: the card's state; one that does not open is neither shown nor changed.
+  const sealed = event ? openedOf(event)?.card : undefined;
+  const cardOpen = !sealed || sealed.kind === 'open';
+  const editable = canWrite && event?.kind === 'event' && !gone && cardOpen && !sealBlocked;
   const deletable = canWrite;
-  const title = event?.title.trim() || (event ? t('calendar.untitled') : t('calendar.details'));
+  const title = !cardOpen
+    ? ta(
+        sealed?.kind === 'pending'
+          ? 'calendar.pending'
+          : sealed?.kind === 'bad_signature'
+            ? 'calendar.bad_signature'
+            : 'calendar.unreadable',
+      )
+    : event?.title.trim() || (event ? t('calendar.untitled') : t('calendar.details'));
 
   let body;
   if (gone) {
@@ -233,6 +264,8 @@ export function EventDialog({
           timeZone={timeZone}
           people={people}
           not={not}
+          armoured={!!store.armour}
+          own={ownSpan(event)}
           autoFocus
         />
         {error ? <Alert kind="error">{errorText(error)}</Alert> : null}
@@ -256,7 +289,12 @@ export function EventDialog({
       <>
         {notice === 'changed' ? <Alert kind="warning">{t('calendar.changed')}</Alert> : null}
         {error ? <Alert kind="error">{errorText(error)}</Alert> : null}
-        <EventFacts event={event} occurrence={occurrence} me={me.email} />
+        <SealedNote state={sealed} />
+        {cardOpen ? (
+          <EventFacts event={event} occurrence={occurrence} me={me.email} />
+        ) : canWrite ? (
+          <p className="cal-note">{ta('calendar.card_locked')}</p>
+        ) : null}
         {invited && event.kind === 'event' ? (
           <>
             <ReplyButtons current={answer} busy={replying} onReply={(p) => void reply(p)} />

@@ -1,7 +1,9 @@
 // Every field of an event, for a new one and an edit: title, all day,
 // start and end (dates, and times on the browser's clock; all day: the
 // last day, inclusive), location, the people invited, description, and the
-// repeat with its end.
+// repeat with its end. An armoured workspace's events invite nobody: no
+// people there (docs/armoured.md, "Calendar"); elsewhere a timed event
+// inviting colleagues shows when they are free that day (Availability).
 import type { Member } from '../../../api';
 import { Checkbox, SelectField, TextArea, TextField } from '../../../components/Field';
 import { useI18n } from '../../../i18n';
@@ -12,8 +14,10 @@ import {
   type EventDraft,
   type Uninvitable,
 } from '../logic/draft';
+import type { Span } from '../logic/freebusy';
 import { MAX_COUNT, REPEATS, repeatOf } from '../logic/rrule';
 import { AttendeesField } from './AttendeesField';
+import { Availability } from './Availability';
 
 export function EventForm({
   draft,
@@ -22,6 +26,8 @@ export function EventForm({
   timeZone,
   people,
   not,
+  armoured = false,
+  own = null,
   autoFocus = false,
 }: {
   draft: EventDraft;
@@ -32,6 +38,10 @@ export function EventForm({
   /** The workspace's members, who may be invited (but for `not`). */
   people: readonly Member[];
   not: Uninvitable;
+  /** An armoured workspace's event: no attendees. */
+  armoured?: boolean;
+  /** The event being edited, as saved, when timed (its time is not busy against itself). */
+  own?: Span | null;
   autoFocus?: boolean;
 }) {
   const { t } = useI18n();
@@ -110,7 +120,12 @@ export function EventForm({
         maxLength={300}
         onChange={(e) => set('location', e.target.value)}
       />
-      <AttendeesField draft={draft} onChange={onChange} people={people} not={not} />
+      {armoured ? null : (
+        <>
+          <AttendeesField draft={draft} onChange={onChange} people={people} not={not} />
+          <Availability draft={draft} onChange={onChange} people={people} me={not.me} own={own} />
+        </>
+      )}
       <TextArea
         label={t('calendar.description')}
         value={draft.description}

@@ -4,14 +4,42 @@
 // which opens the event (its calendar when the person opens it, else the
 // home page and its agenda); "“Revue” was cancelled or you were removed",
 // quieter, leading nowhere; "Jules Marty accepted “Revue”" to the
-// organizer. The views re-read themselves on the same notices (the
-// calendar's store, the agenda, an open event's details).
+// organizer. The notification centre lists the kept ones the same way
+// (describeInvitation, registered when this chunk loads). The views re-read
+// themselves on the same notices (the calendar's store, the agenda, an open
+// event's details).
 import { useEvent } from '../../../events';
 import type { EventFrame } from '../../../api';
 import { useI18n } from '../../../i18n';
+import {
+  noticeIdOf,
+  notices,
+  type NoticeContext,
+  type NoticeSummary,
+} from '../../../notifications/centre';
 import { useToast } from '../../../notifications/toasts';
 import { useWorkspaces } from '../../../workspaces';
-import { calendarsOpened, noticeTarget, noticeText, readNotice } from '../logic/notices';
+import {
+  calendarsOpened,
+  NOTICE_TYPES,
+  noticeTarget,
+  noticeText,
+  readNotice,
+} from '../logic/notices';
+
+/** What an invitation notice says, and where it leads (a cancellation: nowhere). */
+export function describeInvitation(
+  e: EventFrame,
+  { t, locale, workspaces }: NoticeContext,
+): NoticeSummary | null {
+  const n = readNotice(e);
+  if (!n) return null;
+  const text = noticeText(n, t, locale);
+  if (n.type === 'calendar.invitation_cancelled') return text;
+  return { ...text, href: noticeTarget(n, calendarsOpened(workspaces)) };
+}
+
+notices.describeNotices(NOTICE_TYPES, describeInvitation);
 
 export default function InvitationNotices() {
   const { t, locale } = useI18n();
@@ -19,18 +47,12 @@ export default function InvitationNotices() {
   const { workspaces } = useWorkspaces();
 
   const onNotice = (e: EventFrame) => {
-    const n = readNotice(e);
-    if (!n) return;
-    const { title, body } = noticeText(n, t, locale);
-    if (n.type === 'calendar.invitation_cancelled') {
-      toast({ kind: 'info', title, body });
-      return;
-    }
+    const said = describeInvitation(e, { t, locale, workspaces });
+    if (!said) return;
     toast({
-      kind: n.type === 'calendar.invited' ? 'mention' : 'info',
-      title,
-      body,
-      href: noticeTarget(n, calendarsOpened(workspaces)),
+      kind: e.type === 'calendar.invited' ? 'mention' : 'info',
+      ...said,
+      noticeId: noticeIdOf(e),
     });
   };
   // Workspace events of the calendar come this way too: readNotice leaves them.

@@ -1,6 +1,7 @@
 // "Nouvel événement": the form, filled with the day (and slot) it was
 // opened from; times go as UTC instants with the browser's zone, the
-// people invited with them (the creator becomes the organizer).
+// people invited with them (the creator becomes the organizer). In an
+// armoured workspace, sealed in the browser (the store), nobody invited.
 import { useMemo, useState, useSyncExternalStore, type FormEvent } from 'react';
 import type { Me } from '../../../api';
 import { Button } from '../../../components/Button';
@@ -61,6 +62,7 @@ export function NewEventDialog({
           timeZone={timeZone}
           people={people}
           not={not}
+          armoured={!!store.armour}
           autoFocus
         />
         {error ? <Alert kind="error">{errorText(error)}</Alert> : null}

@@ -1,0 +1,110 @@
+// A calendar event's card as format.ts reads it (docs/armoured.md,
+// "Calendar"): its additional data, the rule grammar the browser expands,
+// the times (instants or dates that exist, in order), and the limits.
+import { describe, expect, it } from 'vitest';
+import {
+  ARMOURED_MODULES,
+  eventCardAd,
+  eventInstant,
+  formatEventCard,
+  isArmourError,
+  isEventDate,
+  parseEventCard,
+  parseEventRule,
+  type EventCard,
+} from './format';
+
+const CARD: EventCard = {
+  title: 'Revue',
+  description: '',
+  location: '',
+  start: '2026-12-10T08:00:00.000Z',
+  end: '2026-12-10T09:00:00.000Z',
+  all_day: false,
+  timezone: null,
+  rrule: null,
+};
+
+describe('calendar cards', () => {
+  it('an armoured workspace may have the calendar', () => {
+    expect(ARMOURED_MODULES).toContain('calendar');
+    expect(ARMOURED_MODULES).not.toContain('reports');
+  });
+
+  it('binds a card to its workspace, token, author and key', () => {
+    expect(eventCardAd('w', 'tok', 'u', 7)).toBe('ruche-calendar-event-v1\nw\ntok\nu\n7');
+  });
+
+  it('reads the rules of the grammar, and nothing else', () => {
+    expect(parseEventRule('FREQ=DAILY')).toEqual({
+      freq: 'DAILY',
+      interval: 1,
+      count: null,
+      until: null,
+    });
+    expect(parseEventRule('FREQ=WEEKLY;INTERVAL=2;COUNT=10')).toMatchObject({
+      interval: 2,
+      count: 10,
+    });
+    expect(parseEventRule('FREQ=MONTHLY;UNTIL=20270131')).toMatchObject({
+      until: { date: '2027-01-31' },
+    });
+    expect(parseEventRule('FREQ=YEARLY;UNTIL=20270131T225959Z')).toMatchObject({
+      until: { instant: Date.parse('2027-01-31T22:59:59Z') },
+    });
+    for (const refused of [
+      '',
+      'FREQ=HOURLY',
+      'COUNT=2;FREQ=DAILY',
+      'FREQ=DAILY;COUNT=0',
+      'FREQ=DAILY;COUNT=1001',
+      'FREQ=DAILY;INTERVAL=01',
+      'FREQ=DAILY;COUNT=2;UNTIL=20270101',
+      'FREQ=DAILY;COUNT=2;COUNT=3',
+      'FREQ=DAILY;UNTIL=20270230',
+      'FREQ=DAILY;UNTIL=20270101T250000Z',
+      'FREQ=DAILY;UNTIL=20270101T100000',
+      'FREQ=WEEKLY;BYDAY=MO',
+      'freq=daily',
+    ]) {
+      expect([refused, parseEventRule(refused)]).toEqual([refused, null]);
+    }
+  });
+
+  it('reads instants and dates that exist', () => {
+    expect(eventInstant('2026-12-10T09:00:00+01:00')).toBe(Date.parse('2026-12-10T08:00:00Z'));
+    expect(eventInstant('2026-12-10T08:00Z')).toBe(Date.parse('2026-12-10T08:00:00Z'));
+    expect(eventInstant('2026-02-30T08:00:00Z')).toBeNaN();
+    expect(eventInstant('2026-12-10T08:00:00')).toBeNaN();
+    expect(eventInstant('2026-12-10')).toBeNaN();
+    expect(isEventDate('2028-02-29')).toBe(true);
+    expect(isEventDate('2026-02-29')).toBe(false);
+  });
+
+  it('writes the fields in order, and reads back only a card within the limits', () => {
+    const json = formatEventCard(CARD);
+    expect(json).toBe(
+      '{"title":"Revue","description":"","location":"","start":"2026-12-10T08:00:00.000Z","end":"2026-12-10T09:00:00.000Z","all_day":false,"timezone":null,"rrule":null}',
+    );
+    expect(parseEventCard(json)).toEqual(CARD);
+    const day = { ...CARD, all_day: true, start: '2026-12-10', end: '2026-12-11' };
+    expect(parseEventCard(JSON.stringify(day))).toEqual(day);
+    const refused = [
+      { ...day, end: '2026-12-10' },
+      { ...CARD, all_day: 'no' },
+      { ...CARD, timezone: 3 },
+      { ...CARD, rrule: 'FREQ=SECONDLY' },
+      { ...CARD, title: 'a\tb' },
+      { ...CARD, location: 'é'.repeat(151) },
+    ];
+    for (const c of refused) expect(parseEventCard(JSON.stringify(c))).toBeNull();
+    expect(parseEventCard('[]')).toBeNull();
+    expect(parseEventCard('not json')).toBeNull();
+    try {
+      formatEventCard({ ...CARD, title: '' });
+      expect.unreachable();
+    } catch (e) {
+      expect(isArmourError(e, 'malformed')).toBe(true);
+    }
+  });
+});

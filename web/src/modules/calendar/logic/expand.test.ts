@@ -1,0 +1,284 @@
+// The browser's expansion of armoured events (Paris time for all-day days):
+// each frequency and INTERVAL, COUNT and UNTIL (a date, an instant), the
+// local hour kept across daylight saving, the 31st and 29 February
+// skipped (and not counted), a range far into a long series, the step
+// bound, and occurrences in the plain server's shape.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { EventCard } from '../../../armour/format';
+import { expandEvents, occurrencesOf, type ExpandedEvent } from './expand';
+
+beforeAll(() => {
+  process.env.TZ = 'Europe/Paris';
+});
+
+function timed(start: string, end: string, rrule: string | null, timezone: string | null = null) {
+  return event({ start, end, rrule, timezone, all_day: false });
+}
+
+function event(o: Partial<EventCard>, id = 'e1'): ExpandedEvent {
+  return {
+    id,
+    workspace_id: 'w1',
+    card: {
+      title: 'Revue',
+      description: '',
+      location: 'Salle 2',
+      start: '2026-12-10T08:00:00.000Z',
+      end: '2026-12-10T09:00:00.000Z',
+      all_day: false,
+      timezone: null,
+      rrule: null,
+      ...o,
+    },
+  };
+}
+
+const ms = (iso: string) => Date.parse(iso);
+const starts = (e: ExpandedEvent, from: string, to: string, maxSteps?: number) =>
+  occurrencesOf(e, ms(from), ms(to), maxSteps).map((o) => o.start);
+
+describe('occurrencesOf', () => {
+  it('gives an event without a rule once, in the plain server’s shape', () => {
+    expect(occurrencesOf(event({}), ms('2026-12-01T00:00Z'), ms('2027-01-01T00:00Z'))).toEqual([
+      {
+        event_id: 'e1',
+        workspace_id: 'w1',
+        kind: 'event',
+        title: 'Revue',
+        location: 'Salle 2',
+        start: '2026-12-10T08:00:00.000Z',
+        end: '2026-12-10T09:00:00.000Z',
+        all_day: false,
+        recurring: false,
+        recurrence_id: null,
+        partstat: null,
+      },
+    ]);
+    // Ending as the range starts, starting as it ends: outside.
+    expect(starts(event({}), '2026-12-10T09:00Z', '2026-12-11T00:00Z')).toEqual([]);
+    expect(starts(event({}), '2026-12-09T00:00Z', '2026-12-10T08:00Z')).toEqual([]);
+    // Without length, in the range when it starts there.
+    const instant = event({ end: '2026-12-10T08:00:00.000Z' });
+    expect(starts(instant, '2026-12-10T08:00Z', '2026-12-10T09:00Z')).toHaveLength(1);
+  });
+
+  it('repeats daily, with an interval, each instance as long as the first', () => {
+    const e = timed(
+      '2026-12-01T08:00:00.000Z',
+      '2026-12-01T09:30:00.000Z',
+      'FREQ=DAILY;INTERVAL=3',
+    );
+    const list = occurrencesOf(e, ms('2026-12-01T00:00Z'), ms('2026-12-11T00:00Z'));
+    expect(list.map((o) => [o.start, o.end])).toEqual([
+      ['2026-12-01T08:00:00.000Z', '2026-12-01T09:30:00.000Z'],
+      ['2026-12-04T08:00:00.000Z', '2026-12-04T09:30:00.000Z'],
+      ['2026-12-07T08:00:00.000Z', '2026-12-07T09:30:00.000Z'],
+      ['2026-12-10T08:00:00.000Z', '2026-12-10T09:30:00.000Z'],
+    ]);
+    expect(list[1]).toMatchObject({ recurring: true, recurrence_id: '2026-12-04T08:00:00.000Z' });
+  });
+
+  it('repeats weekly, monthly and yearly', () => {
+    const weekly = timed('2026-12-01T08:00:00.000Z', '2026-12-01T09:00:00.000Z', 'FREQ=WEEKLY');
+    expect(starts(weekly, '2026-12-01T00:00Z', '2026-12-20T00:00Z')).toEqual([
+      '2026-12-01T08:00:00.000Z',
+      '2026-12-08T08:00:00.000Z',
+      '2026-12-15T08:00:00.000Z',
+    ]);
+    const monthly = timed('2026-01-15T08:00:00.000Z', '2026-01-15T09:00:00.000Z', 'FREQ=MONTHLY');
+    expect(starts(monthly, '2026-02-01T00:00Z', '2026-05-01T00:00Z')).toEqual([
+      '2026-02-15T08:00:00.000Z',
+      '2026-03-15T08:00:00.000Z',
+      '2026-04-15T08:00:00.000Z',
+    ]);
+    const yearly = timed(
+      '2026-06-01T08:00:00.000Z',
+      '2026-06-01T09:00:00.000Z',
+      'FREQ=YEARLY;INTERVAL=2',
+    );
+    expect(starts(yearly, '2026-01-01T00:00Z', '2033-01-01T00:00Z')).toEqual([
+      '2026-06-01T08:00:00.000Z',
+      '2028-06-01T08:00:00.000Z',
+      '2030-06-01T08:00:00.000Z',
+      '2032-06-01T08:00:00.000Z',
+    ]);
+  });
+
+  it('stops after COUNT instances, and at UNTIL (a date or an instant, inclusive)', () => {
+    const count = timed(
+      '2026-12-01T08:00:00.000Z',
+      '2026-12-01T09:00:00.000Z',
+      'FREQ=DAILY;COUNT=3',
+    );
+    expect(starts(count, '2026-11-01T00:00Z', '2027-01-01T00:00Z')).toEqual([
+      '2026-12-01T08:00:00.000Z',
+      '2026-12-02T08:00:00.000Z',
+      '2026-12-03T08:00:00.000Z',
+    ]);
+    // COUNT counts from the first instance, not from the range.
+    expect(starts(count, '2026-12-03T00:00Z', '2027-01-01T00:00Z')).toEqual([
+      '2026-12-03T08:00:00.000Z',
+    ]);
+    const instant = timed(
+      '2026-12-01T08:00:00.000Z',
+      '2026-12-01T09:00:00.000Z',
+      'FREQ=DAILY;UNTIL=20261203T080000Z',
+    );
+    expect(starts(instant, '2026-11-01T00:00Z', '2027-01-01T00:00Z')).toHaveLength(3);
+    const date = event({
+      all_day: true,
+      start: '2026-12-01',
+      end: '2026-12-02',
+      rrule: 'FREQ=WEEKLY;UNTIL=20261215',
+    });
+    expect(starts(date, '2026-11-01T00:00Z', '2027-01-01T00:00Z')).toEqual([
+      '2026-12-01',
+      '2026-12-08',
+      '2026-12-15',
+    ]);
+  });
+
+  it('keeps 09:00 in Paris across the changes of March and October', () => {
+    // Mondays at 09:00 in Paris: 08:00 UTC in winter, 07:00 in summer.
+    const e = timed(
+      '2026-03-16T08:00:00.000Z',
+      '2026-03-16T09:00:00.000Z',
+      'FREQ=WEEKLY',
+      'Europe/Paris',
+    );
+    expect(starts(e, '2026-03-16T00:00Z', '2026-04-07T00:00Z')).toEqual([
+      '2026-03-16T08:00:00.000Z',
+      '2026-03-23T08:00:00.000Z',
+      '2026-03-30T07:00:00.000Z',
+      '2026-04-06T07:00:00.000Z',
+    ]);
+    expect(starts(e, '2026-10-19T00:00Z', '2026-11-03T00:00Z')).toEqual([
+      '2026-10-19T07:00:00.000Z',
+      '2026-10-26T08:00:00.000Z',
+      '2026-11-02T08:00:00.000Z',
+    ]);
+    // Without a zone, UTC's hour is kept.
+    const utc = timed('2026-03-16T08:00:00.000Z', '2026-03-16T09:00:00.000Z', 'FREQ=WEEKLY');
+    expect(starts(utc, '2026-03-30T00:00Z', '2026-03-31T00:00Z')).toEqual([
+      '2026-03-30T08:00:00.000Z',
+    ]);
+  });
+
+  it('reads a time the clocks skip with the offset before the change, one shown twice as the first', () => {
+    // 02:30 in Paris does not exist on 29 March 2026: 03:30 (01:30 UTC).
+    const skipped = timed(
+      '2026-03-28T01:30:00.000Z',
+      '2026-03-28T02:00:00.000Z',
+      'FREQ=DAILY;COUNT=2',
+      'Europe/Paris',
+    );
+    expect(starts(skipped, '2026-03-01T00:00Z', '2026-04-01T00:00Z')).toEqual([
+      '2026-03-28T01:30:00.000Z',
+      '2026-03-29T01:30:00.000Z',
+    ]);
+    // 02:30 happens twice on 25 October 2026: the first (00:30 UTC).
+    const twice = timed(
+      '2026-10-24T00:30:00.000Z',
+      '2026-10-24T01:00:00.000Z',
+      'FREQ=DAILY;COUNT=2',
+      'Europe/Paris',
+    );
+    expect(starts(twice, '2026-10-01T00:00Z', '2026-11-01T00:00Z')).toEqual([
+      '2026-10-24T00:30:00.000Z',
+      '2026-10-25T00:30:00.000Z',
+    ]);
+  });
+
+  it('skips the months without a 31st, and does not count them', () => {
+    const e = timed('2026-01-31T08:00:00.000Z', '2026-01-31T09:00:00.000Z', 'FREQ=MONTHLY;COUNT=4');
+    expect(starts(e, '2026-01-01T00:00Z', '2027-01-01T00:00Z')).toEqual([
+      '2026-01-31T08:00:00.000Z',
+      '2026-03-31T08:00:00.000Z',
+      '2026-05-31T08:00:00.000Z',
+      '2026-07-31T08:00:00.000Z',
+    ]);
+  });
+
+  it('skips the years without 29 February', () => {
+    const e = event({
+      all_day: true,
+      start: '2024-02-29',
+      end: '2024-03-01',
+      rrule: 'FREQ=YEARLY;COUNT=3',
+    });
+    const list = occurrencesOf(e, ms('2024-01-01T00:00Z'), ms('2040-01-01T00:00Z'));
+    expect(list.map((o) => [o.start, o.end])).toEqual([
+      ['2024-02-29', '2024-03-01'],
+      ['2028-02-29', '2028-03-01'],
+      ['2032-02-29', '2032-03-01'],
+    ]);
+  });
+
+  it('puts all-day events on the reader’s days, as long as the first', () => {
+    const e = event({
+      all_day: true,
+      start: '2026-12-07',
+      end: '2026-12-09',
+      rrule: 'FREQ=WEEKLY',
+    });
+    // Paris midnight of 14 December is 23:00 UTC on the 13th.
+    expect(starts(e, '2026-12-13T23:00:00.000Z', '2026-12-20T23:00:00.000Z')).toEqual([
+      '2026-12-14',
+    ]);
+    expect(starts(e, '2026-12-20T23:00:00.000Z', '2026-12-21T23:00:00.000Z')).toEqual([
+      '2026-12-21',
+    ]);
+    // The two days of an instance: the second one's range meets it too.
+    expect(starts(e, '2026-12-21T23:00:00.000Z', '2026-12-22T23:00:00.000Z')).toEqual([
+      '2026-12-21',
+    ]);
+  });
+
+  it('finds a range far into a long series without stepping from the start', () => {
+    const daily = timed('2026-01-01T08:00:00.000Z', '2026-01-01T09:00:00.000Z', 'FREQ=DAILY');
+    // 100 years on: beyond 20,000 steps from the first instance.
+    expect(starts(daily, '2126-01-01T00:00Z', '2126-01-03T00:00Z', 50)).toEqual([
+      '2126-01-01T08:00:00.000Z',
+      '2126-01-02T08:00:00.000Z',
+    ]);
+    const monthly = timed('2026-01-31T08:00:00.000Z', '2026-01-31T09:00:00.000Z', 'FREQ=MONTHLY');
+    expect(starts(monthly, '2040-01-01T00:00Z', '2040-08-01T00:00Z', 50)).toEqual([
+      '2040-01-31T08:00:00.000Z',
+      '2040-03-31T08:00:00.000Z',
+      '2040-05-31T08:00:00.000Z',
+      '2040-07-31T08:00:00.000Z',
+    ]);
+  });
+
+  it('takes at most the steps it is allowed', () => {
+    const daily = timed('2026-01-01T08:00:00.000Z', '2026-01-01T09:00:00.000Z', 'FREQ=DAILY');
+    expect(starts(daily, '2026-01-01T00:00Z', '2027-01-01T00:00Z', 10)).toHaveLength(10);
+  });
+});
+
+describe('expandEvents', () => {
+  it('orders every event’s instances by start, all-day ones at local midnight', () => {
+    const list = expandEvents(
+      [
+        event({ start: '2026-12-02T10:00:00.000Z', end: '2026-12-02T11:00:00.000Z' }, 'b'),
+        event({ all_day: true, start: '2026-12-02', end: '2026-12-03' }, 'c'),
+        event(
+          {
+            start: '2026-12-01T10:00:00.000Z',
+            end: '2026-12-01T11:00:00.000Z',
+            rrule: 'FREQ=DAILY;COUNT=2',
+          },
+          'a',
+        ),
+      ],
+      '2026-11-30T23:00:00.000Z',
+      '2026-12-07T23:00:00.000Z',
+    );
+    expect(list.map((o) => `${o.event_id} ${o.start}`)).toEqual([
+      'a 2026-12-01T10:00:00.000Z',
+      'c 2026-12-02',
+      'a 2026-12-02T10:00:00.000Z',
+      'b 2026-12-02T10:00:00.000Z',
+    ]);
+  });
+});

@@ -1,0 +1,270 @@
+// Events of an armoured workspace's calendar: cards sealed in Alice's
+// browser and opened again (round trips, the spec's bytes), what does not
+// open (another event's token, another author, another domain, a changed
+// byte, a card over the limits or with a rule outside the grammar), the
+// limits checked before sealing, and a change sealed over the facts opened.
+import sodium from 'libsodium-wrappers-sumo';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { isApiError, type SealedCalendarEvent } from '../../api';
+import { createIdentity, type CreatedIdentity } from '../../armour/crypto';
+import { eventCardAd, isArmourError, parseBody, taskTextAd } from '../../armour/format';
+import type { WorkspaceKeys } from '../../armour/keys';
+import { loadCrypto } from '../../armour/load';
+import { ALICE, WS, soloKeys } from '../../test/soloKeyServer';
+import { CalendarArmour, isSealedEvent, openedOf, sealableCard } from './sealed';
+
+const TOKEN = 'q5e0VJk3n1Zr7aQmYyH9xA';
+const OTHER = 'Zm9vYmFyYmF6cXV4MTIzNA';
+const BOB = '01HZBOB00000000000000000B0';
+
+let alice: CreatedIdentity;
+let bob: CreatedIdentity;
+let keys: WorkspaceKeys;
+let calendar: CalendarArmour;
+
+beforeAll(async () => {
+  await loadCrypto();
+  alice = createIdentity(ALICE, 'alice passphrase');
+  bob = createIdentity(BOB, 'bob passphrase');
+});
+
+beforeEach(async () => {
+  ({ keys } = await soloKeys(alice));
+  calendar = new CalendarArmour(WS, keys);
+});
+
+const b64 = (bytes: Uint8Array) =>
+  sodium.to_base64(bytes, sodium.base64_variants.URLSAFE_NO_PADDING);
+
+/** A card sealed by hand, as any browser could (no limits checked), under `ad` (the event's by default). */
+function sealRaw(
+  plaintext: string,
+  o: { token?: string; author?: string; signer?: CreatedIdentity; ad?: string } = {},
+): string {
+  const key = keys.key(1) as Uint8Array;
+  const ad = o.ad ?? eventCardAd(WS, o.token ?? TOKEN, o.author ?? ALICE, 1);
+  const nonce = sodium.randombytes_buf(24);
+  const ct = b64(
+    sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, ad, null, nonce, key),
+  );
+  const signed = `${ad}\n${b64(nonce)}\n${ct}`;
+  const sig = b64(sodium.crypto_sign_detached(signed, (o.signer ?? alice).secrets.signSecretKey));
+  return `e2e1:1:${b64(nonce)}:${ct}:${sig}`;
+}
+
+const CARD = {
+  title: 'Revue',
+  description: 'Le budget',
+  location: 'Salle 2',
+  start: '2026-12-10T08:00:00.000Z',
+  end: '2026-12-10T09:00:00.000Z',
+  all_day: false,
+  timezone: 'Europe/Paris',
+  rrule: 'FREQ=WEEKLY;COUNT=10',
+};
+
+/** An event as the server lists it in an armoured workspace: nothing in clear. */
+function rawEvent(o: Partial<SealedCalendarEvent> = {}): SealedCalendarEvent {
+  return {
+    id: 'e1',
+    workspace_id: WS,
+    kind: 'event',
+    token: TOKEN,
+    sealed: sealRaw(JSON.stringify(CARD)),
+    sealed_by: ALICE,
+    created_by: ALICE,
+    created_at: '2026-12-01T10:00:00.000Z',
+    updated_at: '2026-12-01T10:00:00.000Z',
+    version: 3,
+    ...o,
+  };
+}
+
+describe('the spec’s bytes (docs/armoured.md, "Calendar")', () => {
+  it('a card is e2e1 under the workspace key, its AD and signature the spec’s, its plaintext the JSON', async () => {
+    const b = await calendar.sealNew(
+      {
+        title: ' Revue ',
+        location: ' Salle 2 ',
+        description: 'Le budget',
+        start: CARD.start,
+        end: CARD.end,
+        all_day: false,
+        timezone: 'Europe/Paris',
+        rrule: 'FREQ=WEEKLY;COUNT=10',
+      },
+      TOKEN,
+    );
+    expect(b.token).toBe(TOKEN);
+    const p = parseBody(b.sealed);
+    expect(p).toMatchObject({ version: 1, key: 1 });
+    const ad = `ruche-calendar-event-v1\n${WS}\n${TOKEN}\n${ALICE}\n1`;
+    expect(eventCardAd(WS, TOKEN, ALICE, 1)).toBe(ad);
+    const from = (s: string) => sodium.from_base64(s, sodium.base64_variants.URLSAFE_NO_PADDING);
+    const signed = `${ad}\n${p?.nonce}\n${p?.ciphertext}`;
+    expect(
+      sodium.crypto_sign_verify_detached(from(p?.signature ?? ''), signed, from(alice.sign_public)),
+    ).toBe(true);
+    const plain = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+      null,
+      from(p?.ciphertext ?? ''),
+      ad,
+      from(p?.nonce ?? ''),
+      keys.key(1) as Uint8Array,
+      'text',
+    );
+    expect(JSON.parse(plain)).toEqual(CARD);
+    expect(Object.keys(JSON.parse(plain))).toEqual([
+      'title',
+      'description',
+      'location',
+      'start',
+      'end',
+      'all_day',
+      'timezone',
+      'rrule',
+    ]);
+  });
+});
+
+describe('round trips', () => {
+  it('a new event: a fresh token, its card sealed, opened as a plain event without invitations', async () => {
+    const b = await calendar.sealNew({
+      title: 'Inventaire',
+      start: '2026-12-14',
+      end: '2026-12-16',
+      all_day: true,
+      rrule: 'FREQ=YEARLY',
+    });
+    expect(b.token).toMatch(/^[A-Za-z0-9_-]{21}[AQgw]$/);
+    expect(Object.keys(b).sort()).toEqual(['sealed', 'token']);
+    expect(JSON.stringify(b)).not.toMatch(/Inventaire|2026-12-14|YEARLY/);
+    const shown = calendar.open(rawEvent({ token: b.token, sealed: b.sealed }));
+    expect(shown).toMatchObject({
+      id: 'e1',
+      kind: 'event',
+      title: 'Inventaire',
+      description: '',
+      location: '',
+      start: '2026-12-14',
+      end: '2026-12-16',
+      all_day: true,
+      timezone: null,
+      rrule: 'FREQ=YEARLY',
+      recurring: true,
+      organizer: null,
+      attendees: [],
+      version: 3,
+      opened: { token: b.token, card: { kind: 'open', verified: true } },
+    });
+  });
+
+  it('opens an event once per key change, and keeps the server’s event inside', () => {
+    const raw = rawEvent();
+    const shown = calendar.open(raw);
+    expect(calendar.open(raw)).toBe(shown);
+    expect(openedOf(shown)?.raw).toBe(raw);
+    expect(isSealedEvent(raw)).toBe(true);
+    expect(isSealedEvent({ id: 'e1', title: 'Revue' })).toBe(false);
+  });
+
+  it('a change seals a new card over the facts opened, for the same token', async () => {
+    const shown = calendar.open(rawEvent());
+    const sealed = await calendar.sealChange(shown, { title: 'Revue annuelle', rrule: null });
+    const again = calendar.open(rawEvent({ sealed, version: 4 }));
+    expect(again).toMatchObject({
+      title: 'Revue annuelle',
+      description: 'Le budget',
+      location: 'Salle 2',
+      start: CARD.start,
+      timezone: 'Europe/Paris',
+      rrule: null,
+      recurring: false,
+    });
+  });
+});
+
+describe('what does not open', () => {
+  const kind = (raw: SealedCalendarEvent) => openedOf(calendar.open(raw))?.card.kind;
+
+  it('another event’s card, moved here', () => {
+    expect(kind(rawEvent({ sealed: sealRaw(JSON.stringify(CARD), { token: OTHER }) }))).toBe(
+      'bad_signature',
+    );
+  });
+
+  it('a card said to be someone else’s, or signed by someone else', () => {
+    expect(kind(rawEvent({ sealed_by: BOB }))).not.toBe('open');
+    const forged = sealRaw(JSON.stringify(CARD), { signer: bob });
+    expect(kind(rawEvent({ sealed: forged }))).toBe('bad_signature');
+  });
+
+  it('a task’s card (another domain), a changed byte', () => {
+    const task = sealRaw(JSON.stringify(CARD), { ad: taskTextAd('card', WS, TOKEN, ALICE, 1) });
+    expect(kind(rawEvent({ sealed: task }))).toBe('bad_signature');
+    const raw = rawEvent();
+    const ct = parseBody(raw.sealed)?.ciphertext ?? '';
+    const flipped = `${ct.slice(0, 3)}${ct[3] === 'A' ? 'B' : 'A'}${ct.slice(4)}`;
+    expect(kind(rawEvent({ sealed: raw.sealed.replace(ct, flipped) }))).toBe('bad_signature');
+  });
+
+  it('a card over the limits, or whose rule or times are not the grammar’s', () => {
+    const bad = (o: object) =>
+      kind(rawEvent({ sealed: sealRaw(JSON.stringify({ ...CARD, ...o })) }));
+    expect(bad({ title: '' })).toBe('unreadable');
+    expect(bad({ title: 'x'.repeat(301) })).toBe('unreadable');
+    expect(bad({ location: 'a\nb' })).toBe('unreadable');
+    expect(bad({ description: 'x'.repeat(20_001) })).toBe('unreadable');
+    expect(bad({ rrule: 'FREQ=WEEKLY;BYDAY=MO' })).toBe('unreadable');
+    expect(bad({ rrule: 'FREQ=HOURLY' })).toBe('unreadable');
+    expect(bad({ rrule: 'FREQ=DAILY;COUNT=2;UNTIL=20261231' })).toBe('unreadable');
+    expect(bad({ rrule: 'FREQ=DAILY;INTERVAL=1001' })).toBe('unreadable');
+    expect(bad({ end: '2026-12-10T07:00:00.000Z' })).toBe('unreadable');
+    expect(bad({ all_day: true })).toBe('unreadable');
+    expect(bad({ timezone: 'Europe Paris' })).toBe('unreadable');
+    expect(bad({ start: '2026-02-30T08:00:00.000Z' })).toBe('unreadable');
+    expect(kind(rawEvent({ sealed: sealRaw('{"title":"Revue"}') }))).toBe('unreadable');
+    // A card from a later browser: its other fields ignored, the missing texts empty.
+    const later = { ...CARD, colour: 'red', description: undefined };
+    expect(bad(later)).toBe('open');
+  });
+});
+
+describe('what is sealed', () => {
+  const base = { title: 'Revue', start: CARD.start, end: CARD.end };
+  const code = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return isApiError(e) ? e.code : String(e);
+    }
+    return null;
+  };
+
+  it('is checked first, with the server’s codes', () => {
+    expect(code(() => sealableCard({ ...base, title: '  ' }))).toBe('invalid_title');
+    expect(code(() => sealableCard({ ...base, location: 'x'.repeat(301) }))).toBe(
+      'invalid_location',
+    );
+    expect(code(() => sealableCard({ ...base, end: '2026-12-10T07:00:00.000Z' }))).toBe(
+      'invalid_time',
+    );
+    expect(code(() => sealableCard({ ...base, timezone: '' }))).toBe('invalid_timezone');
+    expect(code(() => sealableCard({ ...base, rrule: 'FREQ=WEEKLY;BYDAY=MO,WE' }))).toBe(
+      'invalid_rrule',
+    );
+    expect(code(() => sealableCard({ ...base, attendees: [{ user_id: BOB }] }))).toBe(
+      'armoured_unsupported',
+    );
+    expect(
+      sealableCard({ ...base, rrule: 'FREQ=DAILY;INTERVAL=2;UNTIL=20261231T225959Z' }),
+    ).toMatchObject({ title: 'Revue', description: '', location: '', timezone: null });
+  });
+
+  it('a change of an event whose card does not open is refused (it would lose what it holds)', async () => {
+    const shown = calendar.open(rawEvent({ sealed_by: BOB }));
+    await expect(calendar.sealChange(shown, { title: 'x' })).rejects.toSatisfy((e) =>
+      isArmourError(e, 'unreadable'),
+    );
+  });
+});

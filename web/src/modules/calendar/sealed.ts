@@ -1,0 +1,223 @@
+// The calendar of an armoured workspace (docs/armoured.md, "Calendar").
+// The server knows each event by a token (16 random bytes made by the
+// browser that creates it) and keeps every fact of it — title,
+// description, place, times, whether all day, zone and repetition — in one
+// sealed card bound to the token and signed by whoever sealed it last.
+// Here events are opened for the screens (as the plain calendar's events,
+// or why not), and what the person writes is sealed before it leaves: a
+// new event's card under a new token, a new card for any change.
+import { ApiError, api, isApiError } from '../../api';
+import type {
+  CalendarEvent,
+  CalendarEventChange,
+  NewCalendarEvent,
+  NewSealedCalendarEvent,
+  SealedCalendarEvent,
+  SealedCalendarPage,
+} from '../../api';
+import {
+  ArmourError,
+  isEventDescription,
+  isEventLocation,
+  isEventTimes,
+  isEventTitle,
+  isEventZone,
+  parseEventRule,
+  type EventCard,
+} from '../../armour/format';
+import { sealStateOf, type Opened, type SealState, type WorkspaceKeys } from '../../armour/keys';
+import { retrySealed } from '../../armour/sealedWrite';
+
+/** What the browser opened of an armoured event. */
+export interface OpenedEvent {
+  token: string;
+  /** Its card: opened (the event's facts are its own), or why not. */
+  card: SealState;
+  /** The card's facts, once opened. */
+  value: EventCard | null;
+  /** The event as the server gave it. */
+  raw: SealedCalendarEvent;
+}
+
+/** An armoured event as the screens show it: a plain event made from its card. */
+export type ShownEvent = CalendarEvent & { opened: OpenedEvent };
+
+/** What an armoured event opened, if it is one. */
+export function openedOf(e: CalendarEvent): OpenedEvent | undefined {
+  return (e as Partial<ShownEvent>).opened;
+}
+
+/** Whether `v` is an armoured event as the server sends it. */
+export function isSealedEvent(v: unknown): v is SealedCalendarEvent {
+  const e = v as Partial<SealedCalendarEvent> | null;
+  return (
+    !!e &&
+    typeof e.id === 'string' &&
+    typeof e.token === 'string' &&
+    typeof e.sealed === 'string' &&
+    typeof e.sealed_by === 'string' &&
+    typeof e.version === 'number'
+  );
+}
+
+/** Changes read per request of the sealed route (the server's maximum). */
+export const SEALED_PAGE_SIZE = 1000;
+
+/**
+ * Reads an armoured calendar's changes after its version `after` (0: the
+ * whole calendar), page after page, each given to `onPage`; resolves with
+ * the version reached (the next reading's `after`), or null once
+ * `stale()` says a newer reading started. A version the calendar never
+ * reached (400 invalid_range: its data was replaced) reads it whole again,
+ * `onReset` first. Rejects with the server's other errors.
+ */
+export async function readSealedChanges(
+  workspaceId: string,
+  after: number,
+  o: { onPage(page: SealedCalendarPage): void; onReset(): void; stale?(): boolean },
+): Promise<number | null> {
+  let version = after;
+  for (;;) {
+    let page;
+    try {
+      page = await api.calendar.sealed.list(workspaceId, version, SEALED_PAGE_SIZE);
+    } catch (e) {
+      if (version === 0 || !isApiError(e, 'invalid_range')) throw e;
+      if (o.stale?.()) return null;
+      version = 0;
+      o.onReset();
+      continue;
+    }
+    if (o.stale?.()) return null;
+    o.onPage(page);
+    version = Math.max(version, page.version);
+    if (!page.more) return version;
+  }
+}
+
+// ---- what is sealed, checked first (the server's codes, docs/calendar.md) ---
+
+const invalid = (code: string) => new ApiError(400, code, code);
+
+/**
+ * An event's fields as its card seals them: the title and place trimmed;
+ * ApiError invalid_title, invalid_description, invalid_location,
+ * invalid_time, invalid_timezone or invalid_rrule over the limits (what
+ * the server answers a plain event), armoured_unsupported for attendees.
+ */
+export function sealableCard(b: NewCalendarEvent): EventCard {
+  if (b.attendees?.length) throw invalid('armoured_unsupported');
+  const card: EventCard = {
+    title: b.title.trim(),
+    description: b.description ?? '',
+    location: (b.location ?? '').trim(),
+    start: b.start,
+    end: b.end,
+    all_day: b.all_day ?? false,
+    timezone: b.timezone ?? null,
+    rrule: b.rrule ?? null,
+  };
+  if (!isEventTitle(card.title)) throw invalid('invalid_title');
+  if (!isEventDescription(card.description)) throw invalid('invalid_description');
+  if (!isEventLocation(card.location)) throw invalid('invalid_location');
+  if (!isEventTimes(card)) throw invalid('invalid_time');
+  if (card.timezone !== null && !isEventZone(card.timezone)) throw invalid('invalid_timezone');
+  if (card.rrule !== null && !parseEventRule(card.rrule)) throw invalid('invalid_rrule');
+  return card;
+}
+
+/**
+ * The events of one armoured workspace's calendar as its key manager opens
+ * them. Each event the server sends is opened once per key change
+ * (verified ones for good); what the person writes is sealed under the
+ * workspace's current key and sent, sealed again once when the server
+ * answers that the key moved on (retrySealed).
+ */
+export class CalendarArmour {
+  private readonly events = new WeakMap<
+    SealedCalendarEvent,
+    { shown: ShownEvent; version: number; final: boolean }
+  >();
+
+  constructor(
+    readonly workspaceId: string,
+    readonly keys: WorkspaceKeys,
+  ) {}
+
+  /** An event as the screens show it: its facts once its card opens (empty, with why, until then). */
+  open(raw: SealedCalendarEvent): ShownEvent {
+    const version = this.keys.getState().version;
+    const hit = this.events.get(raw);
+    if (hit && (hit.final || hit.version === version)) return hit.shown;
+    const card: Opened<EventCard> = this.keys.openEventCard(raw.token, raw.sealed, raw.sealed_by);
+    const shown = shownOf(raw, card);
+    this.events.set(raw, { shown, version, final: card.kind === 'open' && card.verified });
+    return shown;
+  }
+
+  /** A new event's body for the server: its card sealed for `token` (a new one when absent). */
+  async sealNew(b: NewCalendarEvent, token?: string): Promise<NewSealedCalendarEvent> {
+    const card = sealableCard(b);
+    const t = token ?? (await this.keys.newToken());
+    return { token: t, sealed: await this.keys.sealEventCard(t, card) };
+  }
+
+  /**
+   * A change of `event` as a new card: the fields changed over the others
+   * as opened now. ArmourError 'unreadable' when the card does not open
+   * here (a new one would lose what it holds).
+   */
+  async sealChange(event: CalendarEvent, change: CalendarEventChange): Promise<string> {
+    const o = openedOf(event);
+    if (!o?.value) throw new ArmourError('unreadable', 'the event’s card does not open here');
+    const was = o.value;
+    const card = sealableCard({
+      title: change.title ?? was.title,
+      description: change.description ?? was.description,
+      location: change.location ?? was.location,
+      start: change.start ?? was.start,
+      end: change.end ?? was.end,
+      all_day: change.all_day ?? was.all_day,
+      timezone: change.timezone !== undefined ? change.timezone : was.timezone,
+      rrule: change.rrule !== undefined ? change.rrule : was.rrule,
+      attendees: change.attendees,
+    });
+    return this.keys.sealEventCard(o.token, card);
+  }
+
+  /**
+   * Seals (in `send`) and sends; when the server answers that the key
+   * moved on (stale_key, key_rotation_required, no_workspace_key), brings
+   * the keys up to date and seals again, once.
+   */
+  write<T>(send: () => Promise<T>): Promise<T> {
+    return retrySealed({ send, stale: () => this.keys.sync() });
+  }
+}
+
+/** An armoured event in the plain event's shape: its card's facts, no invitations. */
+function shownOf(raw: SealedCalendarEvent, card: Opened<EventCard>): ShownEvent {
+  const v = card.kind === 'open' ? card.value : null;
+  return {
+    id: raw.id,
+    workspace_id: raw.workspace_id,
+    uid: raw.token,
+    kind: 'event',
+    title: v?.title ?? '',
+    description: v?.description ?? '',
+    location: v?.location ?? '',
+    start: v?.start ?? null,
+    end: v?.end ?? null,
+    all_day: v?.all_day ?? false,
+    timezone: v?.timezone ?? null,
+    rrule: v?.rrule ?? null,
+    recurring: !!v?.rrule,
+    organizer: null,
+    attendees: [],
+    created_by: raw.created_by,
+    created_at: raw.created_at,
+    updated_at: raw.updated_at,
+    version: raw.version,
+    opened: { token: raw.token, card: sealStateOf(card), value: v, raw },
+  };
+}

@@ -1,0 +1,111 @@
+// The agenda's share of armoured workspaces, with Alice's real keys:
+// nothing while her keys are locked, the instances of the days asked once
+// they are unlocked, only what changed read the next time, and a calendar
+// that cannot be read adding nothing.
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { api, ApiError, type SealedCalendarEvent, type Workspace } from '../../api';
+import { createIdentity, type CreatedIdentity } from '../../armour/crypto';
+import type { WorkspaceKeys } from '../../armour/keys';
+import { loadCrypto } from '../../armour/load';
+import { ALICE, WS, soloKeys } from '../../test/soloKeyServer';
+import { CalendarArmour } from './sealed';
+import { sealedOccurrences } from './sealedAgenda';
+
+/** Alice's key manager, and whether her keys are unlocked in the tab. */
+const current = vi.hoisted(() => ({
+  keys: null as WorkspaceKeys | null,
+  secrets: null as unknown,
+}));
+vi.mock('../../armour/keys', async (original) => ({
+  ...(await original<typeof import('../../armour/keys')>()),
+  workspaceKeys: () => current.keys,
+}));
+vi.mock('../../armour/identity', async (original) => {
+  const real = await original<typeof import('../../armour/identity')>();
+  return {
+    ...real,
+    identity: { secrets: () => current.secrets, subscribe: () => () => undefined },
+  };
+});
+
+const VAULT = { id: WS, name: 'Coffre', modules: ['calendar'], armoured: true } as Workspace;
+const PLAIN = { id: 'plain', name: 'Chantier', modules: ['calendar'] } as Workspace;
+const DAYS = { from: '2026-12-09T23:00:00.000Z', to: '2026-12-16T23:00:00.000Z' };
+
+let alice: CreatedIdentity;
+let armour: CalendarArmour;
+
+beforeAll(async () => {
+  process.env.TZ = 'Europe/Paris';
+  await loadCrypto();
+  alice = createIdentity(ALICE, 'alice passphrase');
+});
+
+beforeEach(async () => {
+  current.keys = (await soloKeys(alice)).keys;
+  current.secrets = alice.secrets;
+  armour = new CalendarArmour(WS, current.keys);
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+async function weekly(id: string, title: string, version: number): Promise<SealedCalendarEvent> {
+  const b = await armour.sealNew({
+    title,
+    start: '2026-12-01T09:00:00.000Z',
+    end: '2026-12-01T10:00:00.000Z',
+    timezone: 'Europe/Paris',
+    rrule: 'FREQ=WEEKLY',
+  });
+  return {
+    id,
+    workspace_id: WS,
+    kind: 'event',
+    token: b.token,
+    sealed: b.sealed,
+    sealed_by: ALICE,
+    created_by: ALICE,
+    created_at: '2026-11-20T10:00:00.000Z',
+    updated_at: '2026-11-20T10:00:00.000Z',
+    version,
+  };
+}
+
+describe('the agenda’s armoured calendars', () => {
+  it('adds nothing while the keys are locked, nor for plain workspaces', async () => {
+    const list = vi.spyOn(api.calendar.sealed, 'list');
+    current.secrets = null;
+    expect(await sealedOccurrences([VAULT, PLAIN], ALICE, DAYS.from, DAYS.to)).toEqual([]);
+    current.secrets = alice.secrets;
+    expect(await sealedOccurrences([PLAIN], ALICE, DAYS.from, DAYS.to)).toEqual([]);
+    expect(list).not.toHaveBeenCalled();
+  });
+
+  it('adds the instances of the days asked, then reads only what changed', async () => {
+    const a = await weekly('a', 'Point hebdo', 2);
+    const list = vi
+      .spyOn(api.calendar.sealed, 'list')
+      .mockResolvedValueOnce({ events: [a], deleted: [], version: 2, more: false })
+      .mockResolvedValueOnce({
+        events: [await weekly('b', 'Revue', 3)],
+        deleted: ['a'],
+        version: 3,
+        more: false,
+      });
+    const first = await sealedOccurrences([VAULT, PLAIN], ALICE, DAYS.from, DAYS.to);
+    expect(first.map((o) => [o.event_id, o.workspace_id, o.title, o.start])).toEqual([
+      ['a', WS, 'Point hebdo', '2026-12-15T09:00:00.000Z'],
+    ]);
+    const next = await sealedOccurrences([VAULT], ALICE, DAYS.from, DAYS.to);
+    expect(list.mock.calls.map((c) => c[1])).toEqual([0, 2]);
+    expect(next.map((o) => o.title)).toEqual(['Revue']);
+  });
+
+  it('a calendar that cannot be read adds nothing', async () => {
+    vi.spyOn(api.calendar.sealed, 'list').mockRejectedValue(new ApiError(404, 'not_found', ''));
+    const other = { ...VAULT, id: 'other' };
+    expect(await sealedOccurrences([other], ALICE, DAYS.from, DAYS.to)).toEqual([]);
+  });
+});

@@ -1,0 +1,86 @@
+// The person's agenda's share of armoured workspaces (docs/armoured.md,
+// "Calendar"): the server leaves their calendars out of
+// /me/calendar/events (it does not know when their events are), so the
+// browser adds their instances itself, once this tab's keys are unlocked.
+// Each calendar is read whole the first time, then only what changed
+// after the version held (kept for the tab's life, forgotten at sign-out);
+// its events are opened with the workspace's keys and expanded for the
+// range asked. A calendar that cannot be read (no read right, offline)
+// adds nothing.
+import type { CalendarOccurrence, SealedCalendarEvent, Workspace } from '../../api';
+import { forgetOnSignOut, identity } from '../../armour/identity';
+import { workspaceKeys } from '../../armour/keys';
+import { expandEvents, type ExpandedEvent } from './logic/expand';
+import { CalendarArmour, readSealedChanges } from './sealed';
+
+/** An armoured calendar as read so far: its events by id, and the version they are at. */
+interface Held {
+  me: string;
+  version: number;
+  events: Map<string, SealedCalendarEvent>;
+}
+
+const held = new Map<string, Held>();
+const forgetHeld = () => held.clear();
+
+/** The armoured workspaces whose calendar the person may add to their agenda. */
+export function armouredCalendars(workspaces: readonly Workspace[]): Workspace[] {
+  return workspaces.filter((w) => w.armoured && w.modules.includes('calendar'));
+}
+
+/** One calendar brought up to date (read after the version held). */
+async function update(workspaceId: string, me: string): Promise<Held> {
+  let h = held.get(workspaceId);
+  if (!h || h.me !== me) {
+    h = { me, version: 0, events: new Map() };
+    held.set(workspaceId, h);
+  }
+  const events = h.events;
+  const version = await readSealedChanges(workspaceId, h.version, {
+    onPage: (page) => {
+      for (const e of page.events) {
+        const was = events.get(e.id);
+        if (!was || was.version < e.version) events.set(e.id, e);
+      }
+      for (const id of page.deleted) events.delete(id);
+    },
+    onReset: () => events.clear(),
+  });
+  if (version !== null) h.version = version;
+  return h;
+}
+
+/**
+ * The instances overlapping [from, to) (ISO instants) of the armoured
+ * calendars of `workspaces` this tab can open: none while its keys are
+ * locked.
+ */
+export async function sealedOccurrences(
+  workspaces: readonly Workspace[],
+  me: string,
+  from: string,
+  to: string,
+): Promise<CalendarOccurrence[]> {
+  const calendars = armouredCalendars(workspaces);
+  if (calendars.length === 0 || identity.secrets(me) === null) return [];
+  forgetOnSignOut(forgetHeld);
+  const lists = await Promise.all(
+    calendars.map(async (w) => {
+      try {
+        const keys = workspaceKeys(w.id, me);
+        if (!keys.getState().synced) await keys.sync();
+        const h = await update(w.id, me);
+        const armour = new CalendarArmour(w.id, keys);
+        const opened: ExpandedEvent[] = [];
+        for (const raw of h.events.values()) {
+          const card = armour.open(raw).opened.value;
+          if (card) opened.push({ id: raw.id, workspace_id: w.id, card });
+        }
+        return expandEvents(opened, from, to);
+      } catch {
+        return [];
+      }
+    }),
+  );
+  return lists.flat();
+}
