@@ -5,7 +5,7 @@
 // a dot; opening one marks it read and goes where its toast leads. Mounted
 // once by the shell: it also feeds the centre (the first page on sign-in,
 // live notices, a re-read on each hello).
-import { useEffect, useId, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useId, useRef, useSyncExternalStore } from 'react';
 import type { KeptNotice } from '../api';
 import { Icon } from '../components/Icon';
 import { useEvent } from '../events';
@@ -14,15 +14,14 @@ import { noticeFrame, notices, type NoticeContext } from '../notifications/centr
 import { navigate } from '../router/router';
 import { useMe } from '../session';
 import { useWorkspaces } from '../workspaces';
+import { useDisclosure } from './useDisclosure';
 
 export function NoticeBell() {
   const me = useMe();
   const { t } = useI18n();
   const state = useSyncExternalStore(notices.subscribe, notices.getState);
-  const [open, setOpen] = useState(false);
-  const root = useRef<HTMLDivElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
   const panel = useRef<HTMLDivElement>(null);
+  const { open, setOpen, root, button } = useDisclosure(panel);
   const panelId = useId();
 
   useEffect(() => {
@@ -31,26 +30,6 @@ export function NoticeBell() {
   }, [me.id]);
   useEvent('hello', (e) => notices.hear(e));
   useEvent('*', (e) => notices.hear(e));
-
-  useEffect(() => {
-    if (!open) return;
-    panel.current?.focus();
-    const onDown = (e: PointerEvent) => {
-      if (!root.current?.contains(e.target as Node)) setOpen(false);
-    };
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        setOpen(false);
-        button.current?.focus();
-      }
-    };
-    document.addEventListener('pointerdown', onDown);
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('pointerdown', onDown);
-      document.removeEventListener('keydown', onKey);
-    };
-  }, [open]);
 
   const count = state.unread;
   return (

@@ -1,6 +1,6 @@
 // The account button of the top bar: a disclosure with profile,
 // administration, language and sign-out.
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId } from 'react';
 import { api } from '../api';
 import { Avatar } from '../components/Avatar';
 import { Icon } from '../components/Icon';
@@ -8,34 +8,14 @@ import { useI18n } from '../i18n';
 import { Link, navigate } from '../router/router';
 import { useMe, useSession } from '../session';
 import { LanguageSwitch } from './LanguageSwitch';
+import { useDisclosure } from './useDisclosure';
 
 export function UserMenu() {
   const me = useMe();
   const { signOut, setMe } = useSession();
   const { t } = useI18n();
-  const [open, setOpen] = useState(false);
-  const root = useRef<HTMLDivElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
+  const { open, setOpen, root, button } = useDisclosure();
   const panelId = useId();
-
-  useEffect(() => {
-    if (!open) return;
-    const onDown = (e: PointerEvent) => {
-      if (!root.current?.contains(e.target as Node)) setOpen(false);
-    };
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        setOpen(false);
-        button.current?.focus();
-      }
-    };
-    document.addEventListener('pointerdown', onDown);
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('pointerdown', onDown);
-      document.removeEventListener('keydown', onKey);
-    };
-  }, [open]);
 
   const close = () => setOpen(false);
 

@@ -35,7 +35,7 @@ export function SealedNote({ state }: { state: SealState | undefined }) {
   if (!state || (state.kind === 'open' && state.verified)) return null;
   if (state.kind === 'open') {
     return (
-      <p className="cal-sealed cal-sealed--unverified" title={ta('calendar.unverified_hint')}>
+      <p className="cal-sealed sealed-state--unverified" title={ta('calendar.unverified_hint')}>
         {ta('calendar.unverified')}
         <span className="visually-hidden"> {ta('calendar.unverified_hint')}</span>
       </p>
@@ -48,7 +48,7 @@ export function SealedNote({ state }: { state: SealState | undefined }) {
         ? [ta('calendar.bad_signature'), ta('calendar.bad_signature_hint')]
         : [ta('calendar.unreadable'), ta('calendar.unreadable_hint')];
   return (
-    <p className={`cal-sealed cal-sealed--${state.kind}`} title={hint ?? undefined}>
+    <p className={`cal-sealed sealed-state--${state.kind}`} title={hint ?? undefined}>
       {text}
       {hint ? <span className="visually-hidden"> {hint}</span> : null}
     </p>

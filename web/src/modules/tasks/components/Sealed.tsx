@@ -78,7 +78,7 @@ export function SealedNote({ state, what }: { state: SealState | undefined; what
   if (!state || (state.kind === 'open' && state.verified)) return null;
   if (state.kind === 'open') {
     return (
-      <span className="task-sealed task-sealed--unverified" title={ta('tasks.unverified_hint')}>
+      <span className="task-sealed sealed-state--unverified" title={ta('tasks.unverified_hint')}>
         {ta('tasks.unverified')}
         <span className="visually-hidden"> {ta('tasks.unverified_hint')}</span>
       </span>
@@ -91,7 +91,7 @@ export function SealedNote({ state, what }: { state: SealState | undefined; what
         ? ta('tasks.unreadable_hint')
         : null;
   return (
-    <span className={`task-sealed task-sealed--${state.kind}`} title={hint ?? undefined}>
+    <span className={`task-sealed sealed-state--${state.kind}`} title={hint ?? undefined}>
       {whyNot(state, what)}
       {hint ? <span className="visually-hidden"> {hint}</span> : null}
     </span>
