@@ -597,6 +597,7 @@ TEST(Tasks, MentionNoticesAreKeptUntilReadWhileThePersonIsAMember) {
   EXPECT_EQ(str(n.at("data"), "comment_id"), first);
   EXPECT_EQ(str(n.at("data"), "notice_id"), str(n, "id"));
   EXPECT_EQ(str(live.at("data"), "notice_id"), str(n, "id"));
+  EXPECT_EQ(str(live, "at"), str(n, "created_at"));  // the server's time, live and kept
   EXPECT_FALSE(n.at("read").as_bool());
   EXPECT_EQ(bobs.body.at("unread").as_int64(), 1);
   EXPECT_TRUE(notices(k.a).body.at("notices").as_array().empty());  // the author's own words

@@ -19,12 +19,14 @@ constexpr double kMessagesPerSecond = 20;
 constexpr double kMessageBurst = 40;
 constexpr std::size_t kMaxWatched = 500;  // users one connection follows the presence of
 
+// `at_ms`: when it happened, for a frame's "at" (0: none).
 std::shared_ptr<const std::string> frame_of(std::string_view type, std::string_view ws,
-                                            const json::object& data) {
+                                            const json::object& data, std::int64_t at_ms = 0) {
   bus::Event e;
   e.type = std::string(type);
   e.workspace_id = std::string(ws);
   e.data = json::serialize(data);
+  e.created_at_ms = at_ms;
   return std::make_shared<const std::string>(event_frame(e));
 }
 
@@ -819,7 +821,9 @@ void EventHub::dispatch(const bus::Event& e) {
       const auto* inner = d ? d->if_contains("data") : nullptr;
       const std::string type = string_field(data, "type");
       if (!inner || !inner->is_object() || type.empty()) return;
-      auto frame = frame_of(type, "", inner->as_object());
+      const auto* at = d->if_contains("at_ms");
+      auto frame =
+          frame_of(type, "", inner->as_object(), at && at->is_int64() ? at->as_int64() : 0);
       for (auto& c : collect(by_user_, string_field(data, "user_id"))) c->send(frame);
     } else if (e.type == "settings.updated") {
       // Branding changed: every open client reloads it.

@@ -92,7 +92,8 @@ Result<void> Outbox::notify(db::Conn& c, const UserId& user, std::string_view ty
                    "text, link) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                    {id, user, within ? db::Param(within->str()) : db::Param(nullptr),
                     std::string(type), json::serialize(data), now, email.text, email.path}));
-  json::object notice{{"user_id", user.str()}, {"type", type}, {"data", std::move(data)}};
+  json::object notice{
+      {"user_id", user.str()}, {"type", type}, {"data", std::move(data)}, {"at_ms", now}};
   c.on_commit([this, notice = std::move(notice)] { publish_control(kUserNotice, notice); });
   return {};
 }
