@@ -865,18 +865,24 @@ Result<void> Service::schedule(db::Conn& c, const UserId& author, const Object* 
   }
   // Colleagues hear of it: invited, or no longer (removed, deleted). An
   // invitation reaches people who are not members of the event's workspace.
+  // Each notice is written once, the first time someone is to hear it.
+  std::optional<std::pair<json::object, platform::Outbox::NoticeEmail>> invited, cancelled;
   for (const auto& a : now)
     if (a.user_id && find(was, a.email) == was.end()) {
-      const auto line =
-          digest_line(*after, who_is(dav::participants(after->ics).organizer) + " invites you to");
-      RUCHE_CHECK(p_.outbox.notify(c, UserId(*a.user_id), "calendar.invited", notice_of(*after),
-                                   std::nullopt, line));
+      if (!invited)
+        invited.emplace(notice_of(*after),
+                        digest_line(*after, who_is(dav::participants(after->ics).organizer) +
+                                                " invites you to"));
+      RUCHE_CHECK(p_.outbox.notify(c, UserId(*a.user_id), "calendar.invited", invited->first,
+                                   std::nullopt, invited->second));
     }
   for (const auto& a : was)
     if (a.user_id && find(now, a.email) == now.end()) {
+      if (!cancelled)
+        cancelled.emplace(notice_of(*before),
+                          digest_line(*before, "Cancelled, or no longer invited:"));
       RUCHE_CHECK(p_.outbox.notify(c, UserId(*a.user_id), "calendar.invitation_cancelled",
-                                   notice_of(*before), std::nullopt,
-                                   digest_line(*before, "Cancelled, or no longer invited:")));
+                                   cancelled->first, std::nullopt, cancelled->second));
     }
   if (!p_.mail_queue.enabled()) return {};
   // Email goes to external attendees; colleagues find invitations in Ruche.
