@@ -4,12 +4,14 @@ from the server's root, the caller's calendars, events with recurrence and
 time zones searched by time range with and without expansion, to-dos, edits
 with ETags, refusals, read-only and hidden calendars, sync tokens; then the
 workspace's tasks collection: tasks made, edited, completed and deleted by
-the client and seen through the JSON API, conflicts, a reader's refusal.
+the client and seen through the JSON API, conflicts, a reader's refusal;
+then invitations answered from the application, one occurrence apart.
 
 Usage: caldav_clients.py URL WORKSPACE_ID EMAIL PASSWORD READER_EMAIL OUTSIDER_EMAIL TOKEN
 (every account has PASSWORD; READER has the read right on the calendar and
 on tasks, OUTSIDER is not a member; TOKEN is EMAIL's session for the JSON
 API). Exits non-zero on the first failure."""
+import copy
 import datetime as dt
 import json
 import sys
@@ -262,4 +264,39 @@ seen = api("GET", "/api/v1/calendar/events/" + event["id"])
 check(seen["attendees"][0]["partstat"] == "declined", "deleted from the application: declined")
 check(len(inbox.events()) == 0, "a declined invitation leaves the invitations calendar")
 api("DELETE", "/api/v1/calendar/events/" + event["id"])
+
+# One occurrence of a weekly meeting declined from the application: it adds
+# an override of that instance with the reader's PARTSTAT (RFC 5546 3.2.3),
+# made with the icalendar library as applications do; Ruche takes that
+# answer alone, and serves the override back.
+weekly_event = api("POST", "/api/v1/me/calendar/events", {
+    "title": "Point chantier", "start": "2027-04-12T08:00:00Z", "end": "2027-04-12T09:00:00Z",
+    "timezone": "Europe/Paris", "rrule": "FREQ=WEEKLY;COUNT=3",
+    "attendees": [{"email": reader_email}]})
+invitation = inbox.events()[0]
+cal = invitation.icalendar_instance
+master = next(iter(cal.walk("VEVENT")))
+override = copy.deepcopy(master)
+del override["RRULE"]
+second = master.decoded("DTSTART") + dt.timedelta(days=7)
+for key in ("DTSTART", "DTEND"):
+    del override[key]
+override.add("RECURRENCE-ID", second)
+override.add("DTSTART", second)
+override.add("DTEND", second + dt.timedelta(hours=1))
+people = override["ATTENDEE"] if isinstance(override["ATTENDEE"], list) else [override["ATTENDEE"]]
+for who in people:
+    if str(who).lower() == "mailto:" + reader_email:
+        who.params["PARTSTAT"] = "DECLINED"
+cal.add_component(override)
+invitation.data = cal.to_ical().decode()
+invitation.save()
+seen = api("GET", "/api/v1/calendar/events/" + weekly_event["id"])
+check(seen["attendees"][0]["partstat"] == "needs-action", "the series is still to be answered")
+check([(a["recurrence_id"], a["partstat"]) for a in seen["instance_answers"]]
+      == [("2027-04-19T08:00:00.000Z", "declined")],
+      "the second occurrence declined: %s" % seen["instance_answers"])
+check("RECURRENCE-ID;TZID=Europe/Paris:20270419T100000" in inbox.events()[0].data,
+      "the application reads its override back")
+api("DELETE", "/api/v1/calendar/events/" + weekly_event["id"])
 print("caldav: all checks passed")

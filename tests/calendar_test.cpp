@@ -599,6 +599,133 @@ TEST(Calendar, FreeBusyTellsWhenColleaguesAreTakenAndNothingElse) {
   EXPECT_EQ(busy(guest, k.b.id.str()).status, 404);
 }
 
+// One occurrence of a recurring meeting answered apart (RFC 5546 section
+// 3.2.3): by the JSON API, over CalDAV; the series follows its organizer.
+TEST(Calendar, AnInviteeAnswersOneOccurrence) {
+  TestServer s;
+  Cal k(s);
+  Account carol = s.user("Carol"), dave = s.user("Dave");
+  const std::string other = s.workspace(k.a, "Autre", {"chat"});
+  s.join(k.a, other, carol);
+  auto alice_live = connect_events(s, k.a);
+  // Weekly at 10:00 in Paris, three times, in Alice's own calendar.
+  json::object f = kMeeting;
+  f["start"] = "2027-03-01T09:00:00Z";
+  f["end"] = "2027-03-01T10:00:00Z";
+  f["attendees"] =
+      json::array{json::object{{"user_id", k.b.id.str()}}, json::object{{"email", carol.email}}};
+  auto r = k.create(k.a, f, "me");
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  const std::string id = str(r.body, "id");
+  const std::string path = "/api/v1/calendar/events/" + id;
+  auto reply = [&](const Account& who, json::object answer) {
+    return s.call("POST", path + "/reply", who.token, body(answer));
+  };
+  // Bob comes, but not on the 8th: the occurrence names its original start.
+  ASSERT_EQ(reply(k.b, {{"partstat", "accepted"}}).status, 200);
+  auto mine = s.call("GET", "/api/v1/me/calendar/events?from=2027-03-01&to=2027-04-01", k.b.token);
+  ASSERT_EQ(mine.body.as_array().size(), 3u) << mine.raw.body;
+  const std::string second = str(mine.body.at(1), "recurrence_id");
+  EXPECT_EQ(second.substr(0, 16), "2027-03-08T09:00");
+  auto no = reply(k.b, {{"partstat", "declined"}, {"recurrence_id", second}});
+  ASSERT_EQ(no.status, 200) << no.raw.body;
+  EXPECT_EQ(answers(k, k.b),
+            (std::vector<std::string>{"Point hebdo:accepted", "Point hebdo:declined",
+                                      "Point hebdo:accepted"}));
+  EXPECT_EQ(attendees_of(no.body)[0], k.b.email + ":accepted");  // the series
+  ASSERT_EQ(no.body.at("instance_answers").as_array().size(), 1u) << no.raw.body;
+  EXPECT_EQ(str(no.body.at("instance_answers").at(0), "recurrence_id"), second);
+  EXPECT_EQ(str(no.body.at("instance_answers").at(0), "email"), k.b.email);
+  EXPECT_EQ(str(no.body.at("instance_answers").at(0), "partstat"), "declined");
+  // Alice hears which occurrence (after the answer to the series).
+  until(*alice_live, "calendar.answered");
+  auto heard = until(*alice_live, "calendar.answered");
+  ASSERT_TRUE(heard.is_object());
+  EXPECT_EQ(str(heard.at("data"), "recurrence_id"), second);
+  EXPECT_EQ(str(heard.at("data").at("attendee"), "partstat"), "declined");
+  // Bob is free that week only.
+  auto busy = s.call(
+      "GET", "/api/v1/calendar/freebusy?users=" + k.b.id.str() + "&from=2027-03-01&to=2027-03-20",
+      k.a.token);
+  ASSERT_EQ(busy.status, 200) << busy.raw.body;
+  std::vector<std::string> days;
+  for (const auto& b : busy.body.at(0).at("busy").as_array())
+    days.push_back(str(b, "start").substr(0, 10));
+  EXPECT_EQ(days, (std::vector<std::string>{"2027-03-01", "2027-03-15"}));
+
+  // No occurrence starts then, or it is not one; nothing changed.
+  const auto version = no.body.at("version").as_int64();
+  EXPECT_EQ(reply(k.b, {{"partstat", "declined"}, {"recurrence_id", "2027-03-08T10:00:00Z"}})
+                .error_code(),
+            "invalid_recurrence_id");
+  EXPECT_EQ(reply(k.b, {{"partstat", "declined"}, {"recurrence_id", "2027-03-22T09:00:00Z"}})
+                .error_code(),
+            "invalid_recurrence_id");  // after the last
+  EXPECT_EQ(reply(k.b, {{"partstat", "declined"}, {"recurrence_id", "mardi"}}).error_code(),
+            "invalid_recurrence_id");
+  EXPECT_EQ(reply(dave, {{"partstat", "declined"}, {"recurrence_id", second}}).status, 404);
+  EXPECT_EQ(reply(k.a, {{"partstat", "declined"}, {"recurrence_id", second}}).error_code(),
+            "not_invited");
+  EXPECT_EQ(s.call("GET", path, k.a.token).body.at("version").as_int64(), version);
+
+  // Carol's calendar application declines the last occurrence: it sends the
+  // invitation back with an override saying so; Bob's answers stay his.
+  const std::string invitation = "/dav/calendars/" + carol.id.str() + "/invitations/" + id + ".ics";
+  auto got = s.call("GET", invitation, carol.token);
+  ASSERT_EQ(got.status, 200) << got.raw.body;
+  EXPECT_NE(got.raw.body.find("RECURRENCE-ID;TZID=Europe/Paris:20270308T100000"), std::string::npos)
+      << got.raw.body;
+  std::string ics = got.raw.body;
+  const std::string override_ =
+      "BEGIN:VEVENT\r\nUID:" + str(r.body, "uid") +
+      "\r\nDTSTAMP:20270101T000000Z\r\nRECURRENCE-ID;TZID=Europe/Paris:20270315T100000\r\n"
+      "DTSTART;TZID=Europe/Paris:20270315T100000\r\nDTEND;TZID=Europe/Paris:20270315T110000\r\n"
+      "SUMMARY:Point hebdo\r\nORGANIZER:mailto:" +
+      k.a.email + "\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:" + k.b.email +
+      "\r\nATTENDEE;PARTSTAT=DECLINED:mailto:" + carol.email + "\r\nEND:VEVENT\r\n";
+  ics.insert(ics.rfind("END:VCALENDAR"), override_);
+  auto put = s.call("PUT", invitation, carol.token, ics,
+                    {{"If-Match", got.raw.header("ETag").value_or("")}});
+  ASSERT_EQ(put.status, 204) << put.raw.body;
+  EXPECT_EQ(answers(k, carol),
+            (std::vector<std::string>{"Point hebdo:needs-action", "Point hebdo:needs-action",
+                                      "Point hebdo:declined"}));
+  EXPECT_EQ(answers(k, k.b),
+            (std::vector<std::string>{"Point hebdo:accepted", "Point hebdo:declined",
+                                      "Point hebdo:accepted"}));
+  // Her application then says "maybe" to the series, with no override: an
+  // answer to every occurrence.
+  ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:" +
+        str(r.body, "uid") +
+        "\r\nDTSTAMP:20270101T000000Z\r\nDTSTART:20270301T090000Z\r\n"
+        "DTEND:20270301T100000Z\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\nSUMMARY:Point hebdo\r\n"
+        "ORGANIZER:mailto:" +
+        k.a.email + "\r\nATTENDEE;PARTSTAT=TENTATIVE:mailto:" + carol.email +
+        "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+  ASSERT_EQ(s.call("PUT", invitation, carol.token, ics).status, 204);
+  EXPECT_EQ(answers(k, carol),
+            (std::vector<std::string>{"Point hebdo:tentative", "Point hebdo:tentative",
+                                      "Point hebdo:tentative"}));
+
+  // A new title reaches every occurrence, answers kept; a new time is a new
+  // question: the answers to single occurrences go, those to the series stay.
+  ASSERT_EQ(k.patch(k.a, id, {{"title", "Point"}}).status, 200);
+  EXPECT_EQ(answers(k, k.b),
+            (std::vector<std::string>{"Point:accepted", "Point:declined", "Point:accepted"}));
+  auto moved = k.patch(k.a, id, {{"start", "2027-03-01T10:00:00Z"}});
+  ASSERT_EQ(moved.status, 200) << moved.raw.body;
+  EXPECT_TRUE(moved.body.at("instance_answers").as_array().empty());
+  EXPECT_EQ(answers(k, k.b),
+            (std::vector<std::string>{"Point:accepted", "Point:accepted", "Point:accepted"}));
+  // An answer to the series is one to every occurrence.
+  ASSERT_EQ(reply(k.b, {{"partstat", "declined"}, {"recurrence_id", second}}).status, 400);
+  const std::string second_now = "2027-03-08T10:00:00Z";
+  ASSERT_EQ(reply(k.b, {{"partstat", "declined"}, {"recurrence_id", second_now}}).status, 200);
+  ASSERT_EQ(reply(k.b, {{"partstat", "tentative"}}).status, 200);
+  EXPECT_EQ(answers(k, k.b),
+            (std::vector<std::string>{"Point:tentative", "Point:tentative", "Point:tentative"}));
+}
+
 TEST(Calendar, AScheduledEventChangedOverCalDavInvitesWhomItNames) {
   TestServer s;
   Cal k(s);

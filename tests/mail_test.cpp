@@ -245,6 +245,54 @@ TEST(Mail, CalendarInvitationsReachExternalAttendees) {
   EXPECT_EQ(s.call("GET", link).status, 404);
 }
 
+// An external attendee answers one occurrence of a weekly meeting through
+// their link (docs/calendar.md "Invitations"): no mail is sent for it.
+TEST(Mail, AnExternalAttendeeAnswersOneOccurrence) {
+  SmtpSink sink;
+  TestServer s([&](app::Config& c) {
+    c.smtp_url = "smtp://127.0.0.1:" + std::to_string(sink.port());
+    c.smtp_from = "Ruche <noreply@ruche.test>";
+  });
+  Account a = s.user("Alice");
+  std::string ws = s.workspace(a, "Équipe", {"calendar"});
+  auto r = s.call("POST", "/api/v1/workspaces/" + ws + "/calendar/events", a.token,
+                  body(json::object{
+                      {"title", "Atelier"},
+                      {"start", "2027-03-01T14:00:00Z"},
+                      {"end", "2027-03-01T15:00:00Z"},
+                      {"rrule", "FREQ=WEEKLY;COUNT=3"},
+                      {"attendees", json::array{json::object{{"email", "zoe@partner.example"}}}}}));
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  const std::string token = answer_token(wait_for(sink, 1).at(0));
+  const std::string link = "/api/v1/calendar/invitations/" + token;
+  // The link lists the occurrences to come, with her answer to each.
+  auto shown = s.call("GET", link);
+  ASSERT_EQ(shown.status, 200) << shown.raw.body;
+  const auto& occurrences = shown.body.at("occurrences").as_array();
+  ASSERT_EQ(occurrences.size(), 3u) << shown.raw.body;
+  EXPECT_EQ(occurrences.at(1).at("start").as_string(), "2027-03-08T14:00:00.000Z");
+  EXPECT_EQ(occurrences.at(1).at("partstat").as_string(), "needs-action");
+  const std::string second(occurrences.at(1).at("recurrence_id").as_string());
+  // She accepts the series but the 8th.
+  ASSERT_EQ(s.call("POST", link, "", body(json::object{{"partstat", "accepted"}})).status, 200);
+  auto no = s.call("POST", link, "",
+                   body(json::object{{"partstat", "declined"}, {"recurrence_id", second}}));
+  ASSERT_EQ(no.status, 200) << no.raw.body;
+  EXPECT_EQ(no.body.at("attendee").at("partstat").as_string(), "accepted");
+  std::vector<std::string> answers;
+  for (const auto& o : no.body.at("occurrences").as_array())
+    answers.emplace_back(o.at("partstat").as_string());
+  EXPECT_EQ(answers, (std::vector<std::string>{"accepted", "declined", "accepted"}));
+  EXPECT_EQ(s.call("POST", link, "",
+                   body(json::object{{"partstat", "declined"},
+                                     {"recurrence_id", "2027-03-08T15:00:00Z"}}))
+                .error_code(),
+            "invalid_recurrence_id");
+  // Answers send nothing.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(sink.messages().size(), 1u);
+}
+
 // Notices left unread are emailed, one digest per person who wants them
 // (docs/api.md "Notices"), once: what was read, or said no to, is not.
 TEST(Mail, UnreadNoticesGoInOneDigestPerPerson) {

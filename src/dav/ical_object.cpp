@@ -114,7 +114,8 @@ std::optional<std::int64_t> prop_ms(icalcomponent* c, icalproperty_kind kind) {
     case ICAL_DUE_PROPERTY:
       return ms_of(icalcomponent_get_due(c));
     case ICAL_RECURRENCEID_PROPERTY:
-      return ms_of(icalcomponent_get_recurrenceid(c));
+      // In its zone (icalcomponent_get_recurrenceid leaves a TZID unread).
+      return ms_of(icalproperty_get_datetime_with_component(p, c));
     default:
       return std::nullopt;
   }
@@ -225,6 +226,14 @@ bool recurs(icalcomponent* main) {
          icalcomponent_get_first_property(main, ICAL_RDATE_PROPERTY);
 }
 
+// The component's first RRULE as text, "" when none.
+std::string rrule_text(icalcomponent* c) {
+  icalproperty* p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY);
+  if (!p) return {};
+  struct icalrecurrencetype r = icalproperty_get_rrule(p);
+  return take_string(icalrecurrencetype_as_string_r(&r));
+}
+
 std::string tzid_of(icalcomponent* main) {
   icalproperty* p = icalcomponent_get_first_property(main, ICAL_DTSTART_PROPERTY);
   if (!p) return {};
@@ -303,10 +312,7 @@ Result<ObjectInfo> inspect(std::string_view ics) {
   }
   icalcomponent* main = has_recurrence_id(all.front()) ? nullptr : all.front();
   if (main) {
-    if (icalproperty* p = icalcomponent_get_first_property(main, ICAL_RRULE_PROPERTY)) {
-      struct icalrecurrencetype r = icalproperty_get_rrule(p);
-      info.rrule = take_string(icalrecurrencetype_as_string_r(&r));
-    }
+    info.rrule = rrule_text(main);
     info.timezone = tzid_of(main);
   }
   info.summary = text_of(all.front(), ICAL_SUMMARY_PROPERTY);
@@ -928,8 +934,9 @@ void replace_time(icalcomponent* c, icalproperty_kind kind, const icaltimetype& 
     icalcomponent_remove_property(c, p);
     icalproperty_free(p);
   }
-  icalproperty* p =
-      kind == ICAL_DTSTART_PROPERTY ? icalproperty_new_dtstart(t) : icalproperty_new_dtend(t);
+  icalproperty* p = kind == ICAL_DTSTART_PROPERTY        ? icalproperty_new_dtstart(t)
+                    : kind == ICAL_RECURRENCEID_PROPERTY ? icalproperty_new_recurrenceid(t)
+                                                         : icalproperty_new_dtend(t);
   if (t.is_date)
     icalproperty_add_parameter(p, icalparameter_new_value(ICAL_VALUE_DATE));
   else if (!tzid.empty())
@@ -1009,6 +1016,45 @@ void set_attendee_partstat(icalproperty* p, std::string_view partstat) {
   icalproperty_add_parameter(p, x);
 }
 
+// `ms` written as the main component's DTSTART is (RFC 5545 section 3.8.4.4:
+// a RECURRENCE-ID has its value type and zone): a date, a wall time in its
+// zone (the TZID parameter names it), UTC, or a floating time.
+icaltimetype like_start(icalcomponent* main, std::int64_t ms) {
+  const icaltimetype dt = icalcomponent_get_dtstart(main);
+  if (dt.is_date) return date_of(ms);
+  if (icaltime_is_utc(dt)) return wall_time(ms, nullptr);
+  icaltimetype t = wall_time(ms, const_cast<icaltimezone*>(dt.zone));
+  t.zone = nullptr;
+  return t;
+}
+
+// Whether the main component's rules and dates start an instance at `ms`.
+bool is_instance(icalcomponent* main, std::int64_t ms) {
+  bool hit = false;
+  each_start(main, ms, ms + 1, [&](std::int64_t start, std::int64_t) {
+    hit = start == ms;
+    return !hit;
+  });
+  return hit;
+}
+
+// A new override of the instance starting at `ms`, added to `root`: the main
+// component as that instance, without its rules.
+icalcomponent* add_override(icalcomponent* root, icalcomponent* main, std::int64_t ms) {
+  icalcomponent* o = icalcomponent_new_clone(main);
+  for (icalproperty_kind k :
+       {ICAL_RRULE_PROPERTY, ICAL_RDATE_PROPERTY, ICAL_EXDATE_PROPERTY, ICAL_EXRULE_PROPERTY})
+    remove_all(o, k);
+  const std::string tzid = tzid_of(main);
+  const std::int64_t length = length_ms(main, *prop_ms(main, ICAL_DTSTART_PROPERTY));
+  replace_time(o, ICAL_RECURRENCEID_PROPERTY, like_start(main, ms), tzid);
+  replace_time(o, ICAL_DTSTART_PROPERTY, like_start(main, ms), tzid);
+  if (icalcomponent_get_first_property(o, ICAL_DTEND_PROPERTY))
+    replace_time(o, ICAL_DTEND_PROPERTY, like_start(main, ms + length), tzid);
+  icalcomponent_add_component(root, o);
+  return o;
+}
+
 }  // namespace
 
 namespace {
@@ -1047,10 +1093,7 @@ EventDetails details(std::string_view ics) {
   icalcomponent* first = all.front();
   // inspect()'s reading of the same.
   if (!has_recurrence_id(first)) {
-    if (icalproperty* p = icalcomponent_get_first_property(first, ICAL_RRULE_PROPERTY)) {
-      struct icalrecurrencetype r = icalproperty_get_rrule(p);
-      out.rrule = take_string(icalrecurrencetype_as_string_r(&r));
-    }
+    out.rrule = rrule_text(first);
     out.timezone = tzid_of(first);
   }
   if (auto [s, e] = own_span(first); s != kNever) {
@@ -1058,15 +1101,44 @@ EventDetails details(std::string_view ics) {
     out.own_end_ms = e;
   }
   out.who = participants_of(first);
+  if (has_recurrence_id(first)) return out;
+  for (icalcomponent* c : all) {
+    const auto rid = c == first ? std::nullopt : prop_ms(c, ICAL_RECURRENCEID_PROPERTY);
+    if (!rid) continue;
+    for (const Participant& a : participants_of(c).attendees) {
+      auto series = std::find_if(out.who.attendees.begin(), out.who.attendees.end(),
+                                 [&](const Participant& x) { return x.email == a.email; });
+      if (series == out.who.attendees.end() || series->partstat != a.partstat)
+        out.instance_answers.push_back({*rid, a.email, a.partstat});
+    }
+  }
   return out;
 }
 
 Result<std::string> set_partstat(std::string_view ics, std::string_view email,
-                                 std::string_view partstat, std::int64_t now_ms) {
+                                 std::string_view partstat, std::int64_t now_ms,
+                                 std::optional<std::int64_t> recurrence_ms) {
   CompPtr root = parse(ics);
-  if (!root) return fail(Errc::invalid, "not a calendar object", "invalid_event");
+  const auto all = root ? parts(root.get()) : std::vector<icalcomponent*>{};
+  if (all.empty()) return fail(Errc::invalid, "not a calendar object", "invalid_event");
+  std::vector<icalcomponent*> answered = all;
+  if (recurrence_ms) {
+    // One instance (RFC 5546 section 3.2.3): its override, made when the
+    // instance had none.
+    icalcomponent* main = has_recurrence_id(all.front()) ? nullptr : all.front();
+    icalcomponent* one = nullptr;
+    for (icalcomponent* c : all)
+      if (c != main && prop_ms(c, ICAL_RECURRENCEID_PROPERTY) == recurrence_ms) one = c;
+    if (!one && main && recurs(main) && prop_ms(main, ICAL_DTSTART_PROPERTY) &&
+        is_instance(main, *recurrence_ms))
+      one = add_override(root.get(), main, *recurrence_ms);
+    if (!one)
+      return fail(Errc::invalid, "the event has no occurrence starting then",
+                  "invalid_recurrence_id");
+    answered = {one};
+  }
   bool found = false;
-  for (icalcomponent* c : parts(root.get())) {
+  for (icalcomponent* c : answered) {
     for (icalproperty* a : all_props(c, ICAL_ATTENDEE_PROPERTY)) {
       if (address_of(a) != email) continue;
       set_attendee_partstat(a, partstat);
@@ -1076,7 +1148,11 @@ Result<std::string> set_partstat(std::string_view ics, std::string_view email,
     set_utc(c, ICAL_DTSTAMP_PROPERTY, now_ms);
   }
   if (!found) return fail(Errc::not_found, "not an attendee of this event");
-  return take_string(icalcomponent_as_ical_string_r(root.get()));
+  std::string out = take_string(icalcomponent_as_ical_string_r(root.get()));
+  if (out.size() > kMaxObjectBytes)
+    return fail(Errc::invalid, "this event holds too many single occurrences: answer the series",
+                "invalid_event");
+  return out;
 }
 
 std::string itip_message(std::string_view ics, std::string_view method, std::string_view to) {
@@ -1135,6 +1211,23 @@ Result<std::string> write_event(const std::optional<std::string>& existing, cons
     icalcomponent_add_component(root.get(), ev);
     icalcomponent_add_property(ev, icalproperty_new_uid(uid.c_str()));
     set_utc(ev, ICAL_CREATED_PROPERTY, now_ms);
+  }
+  // The series as it was, for its overrides (below).
+  struct Was {
+    std::optional<std::int64_t> start;
+    std::int64_t length = 0;
+    bool all_day = false;
+    std::string tzid, rrule, title, description, location;
+  } was;
+  if (existing) {
+    was.start = prop_ms(ev, ICAL_DTSTART_PROPERTY);
+    was.length = was.start ? length_ms(ev, *was.start) : 0;
+    was.all_day = is_date_start(ev);
+    was.tzid = tzid_of(ev);
+    was.rrule = rrule_text(ev);
+    was.title = text_of(ev, ICAL_SUMMARY_PROPERTY);
+    was.description = text_of(ev, ICAL_DESCRIPTION_PROPERTY);
+    was.location = text_of(ev, ICAL_LOCATION_PROPERTY);
   }
   if (edit.title) set_text(ev, ICAL_SUMMARY_PROPERTY, *edit.title);
   if (edit.description) set_text(ev, ICAL_DESCRIPTION_PROPERTY, *edit.description);
@@ -1202,28 +1295,75 @@ Result<std::string> write_event(const std::optional<std::string>& existing, cons
       icalcomponent_add_property(ev, icalproperty_new_rrule(r));
     }
   }
-  if (edit.attendees) {
-    std::vector<std::pair<std::string, std::string>> kept;  // address, PARTSTAT
-    for (icalproperty* a : all_props(ev, ICAL_ATTENDEE_PROPERTY)) {
-      Participant was = participant_of(a);
-      if (!was.email.empty()) kept.emplace_back(was.email, was.partstat);
+  // The attendees of `c` made `edit.attendees`, each keeping the PARTSTAT
+  // they had in `c`, else `fallback`'s (the series'), else NEEDS-ACTION.
+  using Answers = std::vector<std::pair<std::string, std::string>>;  // address, PARTSTAT
+  auto answers_in = [](icalcomponent* c) {
+    Answers out;
+    for (icalproperty* a : all_props(c, ICAL_ATTENDEE_PROPERTY)) {
+      Participant who = participant_of(a);
+      if (!who.email.empty()) out.emplace_back(who.email, who.partstat);
     }
-    remove_all(ev, ICAL_ATTENDEE_PROPERTY);
+    return out;
+  };
+  auto set_attendees = [&](icalcomponent* c, const Answers& fallback) {
+    const Answers kept = answers_in(c);
+    auto answer_of = [&](const std::string& email) -> std::optional<std::string> {
+      for (const Answers* list : {&kept, &fallback})
+        for (const auto& [address, partstat] : *list)
+          if (address == email) return partstat;
+      return std::nullopt;
+    };
+    remove_all(c, ICAL_ATTENDEE_PROPERTY);
     for (const Participant& who : *edit.attendees) {
       icalproperty* a = calendar_user(ICAL_ATTENDEE_PROPERTY, who);
       icalproperty_add_parameter(a, icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT));
-      auto old = std::find_if(kept.begin(), kept.end(),
-                              [&](const auto& k) { return k.first == who.email; });
-      set_attendee_partstat(a, old != kept.end() ? old->second : "NEEDS-ACTION");
-      if (old == kept.end() || old->second == "NEEDS-ACTION")
+      const std::string partstat = answer_of(who.email).value_or("NEEDS-ACTION");
+      set_attendee_partstat(a, partstat);
+      if (partstat == "NEEDS-ACTION")
         icalproperty_add_parameter(a, icalparameter_new_rsvp(ICAL_RSVP_TRUE));
-      icalcomponent_add_property(ev, a);
+      icalcomponent_add_property(c, a);
     }
+  };
+  if (edit.attendees) {
+    set_attendees(ev, {});
     if (edit.attendees->empty()) {
       remove_all(ev, ICAL_ORGANIZER_PROPERTY);
     } else if (edit.organizer && !icalcomponent_get_first_property(ev, ICAL_ORGANIZER_PROPERTY)) {
       icalcomponent_add_property(ev, calendar_user(ICAL_ORGANIZER_PROPERTY, *edit.organizer));
     }
+  }
+  // The overrides of single instances follow the series: dropped when its
+  // times or rule change (their instances may be no more, as in Outlook);
+  // else they take its new title, description or place where they had the
+  // old one, and its attendees, each keeping their answer to the instance.
+  std::vector<icalcomponent*> overrides;
+  for (icalcomponent* c : parts(root.get()))
+    if (c != ev) overrides.push_back(c);
+  const std::optional<std::int64_t> start = prop_ms(ev, ICAL_DTSTART_PROPERTY);
+  const bool moved = start != was.start || (start && length_ms(ev, *start) != was.length) ||
+                     is_date_start(ev) != was.all_day || tzid_of(ev) != was.tzid ||
+                     rrule_text(ev) != was.rrule;
+  const Answers series = answers_in(ev);
+  for (icalcomponent* o : overrides) {
+    if (moved) {
+      icalcomponent_remove_component(root.get(), o);
+      icalcomponent_free(o);
+      continue;
+    }
+    for (auto [kind, old] : {std::pair{ICAL_SUMMARY_PROPERTY, &was.title},
+                             std::pair{ICAL_DESCRIPTION_PROPERTY, &was.description},
+                             std::pair{ICAL_LOCATION_PROPERTY, &was.location}}) {
+      const std::string now = text_of(ev, kind);
+      if (now != *old && text_of(o, kind) == *old) set_text(o, kind, now);
+    }
+    if (edit.attendees) {
+      set_attendees(o, series);
+      remove_all(o, ICAL_ORGANIZER_PROPERTY);
+      if (icalproperty* org = icalcomponent_get_first_property(ev, ICAL_ORGANIZER_PROPERTY))
+        icalcomponent_add_property(o, icalproperty_new_clone(org));
+    }
+    set_utc(o, ICAL_DTSTAMP_PROPERTY, now_ms);
   }
   set_utc(ev, ICAL_DTSTAMP_PROPERTY, now_ms);
   set_utc(ev, ICAL_LASTMODIFIED_PROPERTY, now_ms);

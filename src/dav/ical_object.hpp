@@ -190,18 +190,31 @@ Participants participants(std::string_view ics);
 // What an event's JSON shows beside a store's index, in one parse of a
 // checked object: its main component's own times (none without DTSTART or
 // DUE), rule and zone (as ObjectInfo has them), and its participants.
+// An attendee's answer to one instance of a recurring event where it is not
+// their answer to the series: an override (RECURRENCE-ID) naming them.
+struct InstanceAnswer {
+  std::int64_t recurrence_ms = 0;
+  std::string email, partstat;
+};
+
 struct EventDetails {
   std::optional<std::int64_t> own_start_ms, own_end_ms;
   std::string rrule, timezone;
   Participants who;
+  std::vector<InstanceAnswer> instance_answers;  // by override, then attendee
 };
 EventDetails details(std::string_view ics);
 
-// `ics` (a checked event) with `email`'s PARTSTAT set to `partstat` in every
-// component naming it, DTSTAMP now. Errors: not_found when it is not an
-// attendee.
+// `ics` (a checked event) with `email`'s PARTSTAT set to `partstat`, DTSTAMP
+// now: in every component naming it (the series and its instances), or in
+// the instance that `recurrence_ms` names alone (its override, made from the
+// series when it had none; RFC 5546 section 3.2.3). Errors: not_found when
+// it is not an attendee (of that instance); invalid "invalid_recurrence_id"
+// when no instance starts at `recurrence_ms` (originally), "invalid_event"
+// when the object would grow past kMaxObjectBytes.
 Result<std::string> set_partstat(std::string_view ics, std::string_view email,
-                                 std::string_view partstat, std::int64_t now_ms);
+                                 std::string_view partstat, std::int64_t now_ms,
+                                 std::optional<std::int64_t> recurrence_ms = std::nullopt);
 
 // An iTIP message (RFC 5546) of a checked event for an email (iMIP, RFC
 // 6047): the object with METHOD. "REQUEST" as it is; "CANCEL" with
@@ -223,6 +236,8 @@ struct EventEdit {
   std::optional<std::string> rrule;
   // Replaces the attendees, each keeping the PARTSTAT it had (NEEDS-ACTION
   // and RSVP for a new one); an empty list removes them and the ORGANIZER.
+  // Overrides of single instances take the same list, each keeping their
+  // answer to the instance.
   std::optional<std::vector<Participant>> attendees;
   // The ORGANIZER set with attendees when the event has none.
   std::optional<Participant> organizer;
@@ -230,7 +245,9 @@ struct EventEdit {
 
 // A new VEVENT with `uid` made of `edit`, which needs a title, a start and an
 // end, or `existing` (a checked object) with the edit applied to its main
-// component, every other property kept. Errors: invalid with the field's
+// component, every other property kept. Its overrides of single instances
+// are dropped when the times, zone or rule change; else they take the new
+// title, description or place where they had the old one. Errors: invalid with the field's
 // code: "invalid_title", "invalid_time" (end not after start, dates and
 // instants mixed), "invalid_timezone", "invalid_rrule", "invalid_event"
 // (not an event).

@@ -478,5 +478,112 @@ TEST(IcalObject, AttendeesAreSetKeptAndAnswered) {
   EXPECT_TRUE(who.attendees.empty());
 }
 
+TEST(IcalObject, AnAttendeeAnswersOneOccurrence) {
+  // A weekly meeting at 10:00 in Paris, Zoé and Max invited.
+  EventEdit make;
+  make.title = "Weekly";
+  make.location = "Room 1";
+  make.start_ms = at("2027-03-01T09:00:00Z");
+  make.end_ms = at("2027-03-01T10:00:00Z");
+  make.timezone = "Europe/Paris";
+  make.rrule = "FREQ=WEEKLY;COUNT=4";
+  make.attendees =
+      std::vector<Participant>{{"zoe@example.org", "Zoé", ""}, {"max@example.org", "", ""}};
+  make.organizer = Participant{"ann@example.org", "Ann", ""};
+  auto made = write_event(std::nullopt, "w1", make, at("2027-02-01T00:00:00Z"));
+  ASSERT_TRUE(made) << made.error().message;
+  const std::int64_t second = at("2027-03-08T09:00:00Z");
+
+  // Zoé declines the second: an override of that instance says so, in the
+  // series' own form (its zone), and the series keeps her first answer.
+  auto one = set_partstat(*made, "zoe@example.org", "DECLINED", 0, second);
+  ASSERT_TRUE(one) << one.error().message;
+  ASSERT_TRUE(inspect(*one)) << inspect(*one).error().message;
+  EXPECT_NE(one->find("RECURRENCE-ID;TZID=Europe/Paris:20270308T100000"), std::string::npos)
+      << *one;
+  EventDetails d = details(*one);
+  EXPECT_EQ(d.who.attendees.at(0).partstat, "NEEDS-ACTION");
+  ASSERT_EQ(d.instance_answers.size(), 1u);
+  EXPECT_EQ(d.instance_answers[0].recurrence_ms, second);
+  EXPECT_EQ(d.instance_answers[0].email, "zoe@example.org");
+  EXPECT_EQ(d.instance_answers[0].partstat, "DECLINED");
+  // The occurrences are as they were: the override is that instance.
+  auto instances = expand(*one, at("2027-03-01T00:00:00Z"), at("2027-04-01T00:00:00Z"), 10);
+  ASSERT_EQ(instances.size(), 4u);
+  EXPECT_EQ(instances[1].start_ms, second);
+  EXPECT_EQ(instances[1].end_ms, second + kHour);
+  EXPECT_EQ(instances[1].summary, "Weekly");
+
+  // Answering the same instance again changes its override, adds none.
+  auto again = set_partstat(*one, "zoe@example.org", "TENTATIVE", 0, second);
+  ASSERT_TRUE(again);
+  d = details(*again);
+  ASSERT_EQ(d.instance_answers.size(), 1u);
+  EXPECT_EQ(d.instance_answers[0].partstat, "TENTATIVE");
+
+  // No instance starts then; a single event has no instances; a stranger.
+  auto reason = [](const Result<std::string>& r) { return r ? "ok" : r.error().reason; };
+  EXPECT_EQ(reason(set_partstat(*made, "zoe@example.org", "DECLINED", 0, second + kHour)),
+            "invalid_recurrence_id");
+  EXPECT_EQ(reason(set_partstat(*made, "zoe@example.org", "DECLINED", 0,
+                                at("2027-03-29T09:00:00Z"))),  // past COUNT
+            "invalid_recurrence_id");
+  EventEdit single = make;
+  single.rrule = "";
+  auto lone = write_event(std::nullopt, "s1", single, 0);
+  ASSERT_TRUE(lone);
+  EXPECT_EQ(reason(set_partstat(*lone, "zoe@example.org", "DECLINED", 0, *make.start_ms)),
+            "invalid_recurrence_id");
+  auto stranger = set_partstat(*made, "eve@example.org", "DECLINED", 0, second);
+  ASSERT_FALSE(stranger);
+  EXPECT_EQ(stranger.error().code, Errc::not_found);
+
+  // The series follows: a new title and place reach the override, Max's
+  // removal and Lou's invitation too, Zoé's answer to the instance stays.
+  EventEdit edit;
+  edit.title = "Weekly sync";
+  edit.attendees =
+      std::vector<Participant>{{"zoe@example.org", "Zoé", ""}, {"lou@example.org", "", ""}};
+  auto followed = write_event(*again, "w1", edit, 0);
+  ASSERT_TRUE(followed) << followed.error().message;
+  instances = expand(*followed, at("2027-03-01T00:00:00Z"), at("2027-04-01T00:00:00Z"), 10);
+  ASSERT_EQ(instances.size(), 4u);
+  EXPECT_EQ(instances[1].summary, "Weekly sync");
+  EXPECT_EQ(followed->find("max@example.org"), std::string::npos);
+  d = details(*followed);
+  ASSERT_EQ(d.instance_answers.size(), 1u);
+  EXPECT_EQ(d.instance_answers[0].email, "zoe@example.org");
+  EXPECT_EQ(d.instance_answers[0].partstat, "TENTATIVE");
+  // Lou is invited to every instance, that one too.
+  auto lou = set_partstat(*followed, "lou@example.org", "ACCEPTED", 0, second);
+  ASSERT_TRUE(lou) << lou.error().message;
+
+  // An answer to the series is an answer to each instance.
+  auto all = set_partstat(*followed, "zoe@example.org", "ACCEPTED", 0);
+  ASSERT_TRUE(all);
+  EXPECT_TRUE(details(*all).instance_answers.empty());
+
+  // Moving the series drops the answers to single instances.
+  EventEdit later;
+  later.start_ms = at("2027-03-01T10:00:00Z");
+  auto moved = write_event(*followed, "w1", later, 0);
+  ASSERT_TRUE(moved) << moved.error().message;
+  EXPECT_EQ(moved->find("RECURRENCE-ID"), std::string::npos);
+  EXPECT_TRUE(details(*moved).instance_answers.empty());
+
+  // An all-day series: the override is a date.
+  EventEdit days = make;
+  days.start_ms = at("2027-03-01T00:00:00Z");
+  days.end_ms = at("2027-03-02T00:00:00Z");
+  days.all_day = true;
+  days.timezone = "";
+  auto daily = write_event(std::nullopt, "d1", days, 0);
+  ASSERT_TRUE(daily) << daily.error().message;
+  auto off = set_partstat(*daily, "max@example.org", "DECLINED", 0, at("2027-03-15T00:00:00Z"));
+  ASSERT_TRUE(off) << off.error().message;
+  EXPECT_NE(off->find("RECURRENCE-ID;VALUE=DATE:20270315"), std::string::npos) << *off;
+  ASSERT_TRUE(inspect(*off));
+}
+
 }  // namespace
 }  // namespace ruche::dav

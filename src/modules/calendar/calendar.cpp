@@ -102,6 +102,12 @@ json::object to_json(const Object& o) {
   json::array attendees;
   for (const auto& a : d.who.attendees) attendees.push_back(participant_json(a));
   j["attendees"] = std::move(attendees);
+  json::array instance_answers;
+  for (const auto& a : d.instance_answers)
+    instance_answers.push_back(json::object{{"recurrence_id", format_iso8601(a.recurrence_ms)},
+                                            {"email", a.email},
+                                            {"partstat", partstat_json(a.partstat)}});
+  j["instance_answers"] = std::move(instance_answers);
   j["created_by"] = o.created_by;
   j["created_at"] = format_iso8601(o.created_at_ms);
   j["updated_at"] = format_iso8601(o.updated_at_ms);

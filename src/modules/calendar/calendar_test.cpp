@@ -85,8 +85,9 @@ TEST(CalendarEdit, ReadsAttendeesAndAnswers) {
 
   auto answer = [](std::string_view text) {
     auto in = json::In::parse(text);
-    auto p = parse_partstat(in->object_value());
-    return p ? *p : p.error().reason;
+    auto p = parse_answer(in->object_value());
+    if (!p) return p.error().reason;
+    return p->partstat + (p->recurrence_ms ? " " + format_iso8601(*p->recurrence_ms) : "");
   };
   EXPECT_EQ(answer(R"({"partstat":"accepted"})"), "ACCEPTED");
   EXPECT_EQ(answer(R"({"partstat":"tentative"})"), "TENTATIVE");
@@ -94,6 +95,16 @@ TEST(CalendarEdit, ReadsAttendeesAndAnswers) {
   EXPECT_EQ(answer(R"({"partstat":"ACCEPTED"})"), "invalid_partstat");
   EXPECT_EQ(answer(R"({"partstat":"needs-action"})"), "invalid_partstat");
   EXPECT_EQ(answer(R"({})"), "invalid_partstat");
+  // One occurrence, by its original start.
+  EXPECT_EQ(answer(R"({"partstat":"declined","recurrence_id":"2027-03-08T09:00:00Z"})"),
+            "DECLINED 2027-03-08T09:00:00.000Z");
+  EXPECT_EQ(answer(R"({"partstat":"declined","recurrence_id":"2027-03-08"})"),
+            "DECLINED 2027-03-08T00:00:00.000Z");
+  EXPECT_EQ(answer(R"({"partstat":"declined","recurrence_id":null})"), "DECLINED");
+  EXPECT_EQ(answer(R"({"partstat":"declined","recurrence_id":"next week"})"),
+            "invalid_recurrence_id");
+  EXPECT_EQ(answer(R"({"partstat":"declined","recurrence_id":1804496400000})"),
+            "invalid_recurrence_id");
 }
 
 TEST(CalendarEdit, NamesAreOneSafeSegment) {

@@ -40,13 +40,14 @@ Result<std::pair<std::int64_t, std::int64_t>> range_of(const http::Request& req)
   return std::make_pair(from, to);
 }
 
-Result<std::string> partstat_of(const http::Request& req) {
+Result<Answer> answer_of(const http::Request& req) {
   RUCHE_TRY(json::In in, json::In::parse(req.body));
-  return parse_partstat(in.object_value());
+  return parse_answer(in.object_value());
 }
 
 // What an external attendee's answer page shows: the event without the
-// ids of the workspace and of its author, and their own answer.
+// ids of the workspace and of its author, their own answer, and for a
+// recurring event the next occurrences with their answer to each.
 json::object invitation_json(const Invitation& inv) {
   json::object event = to_json(inv.event);
   for (const char* key : {"id", "workspace_id", "uid", "created_by", "created_at", "kind"})
@@ -54,9 +55,19 @@ json::object invitation_json(const Invitation& inv) {
   json::object you;
   you["email"] = inv.attendee.email;
   you["partstat"] = partstat_json(inv.attendee.partstat);
+  json::array occurrences;
+  for (const auto& [i, partstat] : inv.upcoming) {
+    json::object o;
+    o["recurrence_id"] = format_iso8601(*i.recurrence_ms);
+    o["start"] = time_json(i.start_ms, i.all_day);
+    o["end"] = time_json(i.end_ms, i.all_day);
+    o["partstat"] = partstat_json(partstat);
+    occurrences.push_back(std::move(o));
+  }
   json::object j;
   j["event"] = std::move(event);
   j["attendee"] = std::move(you);
+  j["occurrences"] = std::move(occurrences);
   return j;
 }
 
@@ -137,8 +148,8 @@ void register_routes(Api& api, Service& calendar) {
 
   api.add_object("POST", "/api/v1/calendar/events/{eid}/reply", "calendar", Access::read, "eid",
                  [&calendar](http::Request& req, const Caller& caller) -> Result<http::Response> {
-                   RUCHE_TRY(std::string partstat, partstat_of(req));
-                   RUCHE_TRY(Object o, calendar.reply(caller, event_param(req), partstat));
+                   RUCHE_TRY(Answer answer, answer_of(req));
+                   RUCHE_TRY(Object o, calendar.reply(caller, event_param(req), answer));
                    return event_reply(o);
                  });
 
@@ -169,8 +180,8 @@ void register_routes(Api& api, Service& calendar) {
                  });
   api.add_public("POST", "/api/v1/calendar/invitations/{token}",
                  [&calendar](http::Request& req) -> Result<http::Response> {
-                   RUCHE_TRY(std::string partstat, partstat_of(req));
-                   RUCHE_TRY(auto inv, calendar.answer(req.param("token"), partstat));
+                   RUCHE_TRY(Answer answer, answer_of(req));
+                   RUCHE_TRY(auto inv, calendar.answer(req.param("token"), answer));
                    return json_reply(invitation_json(inv));
                  });
 

@@ -1,6 +1,7 @@
 #include "modules/calendar/service.hpp"
 
 #include <algorithm>
+#include <map>
 #include <unordered_map>
 
 #include "base/clock.hpp"
@@ -131,15 +132,52 @@ std::string who_is(const std::optional<dav::Participant>& p) {
   return p->name.empty() ? p->email : p->name;
 }
 
+// A person's answers to an event they are invited to: to the series, and to
+// the single instances where they differ from it.
+struct Answers {
+  std::string series;
+  std::map<std::int64_t, std::string> instances;  // by original start
+
+  Answers(const Object& event, const store::Attendee& me) : series(me.partstat) {
+    if (!event.info.recurring) return;
+    for (auto& a : dav::details(event.ics).instance_answers)
+      if (a.email == me.email) instances.emplace(a.recurrence_ms, std::move(a.partstat));
+  }
+  const std::string& to(std::int64_t recurrence_ms) const {
+    auto it = instances.find(recurrence_ms);
+    return it == instances.end() ? series : it->second;
+  }
+  const std::string& to(const dav::Instance& i) const {
+    return i.recurrence_ms ? to(*i.recurrence_ms) : series;
+  }
+  bool all_declined() const {
+    return series == "DECLINED" && std::all_of(instances.begin(), instances.end(),
+                                               [](auto& i) { return i.second == "DECLINED"; });
+  }
+};
+
 }  // namespace
 
-Result<std::string> parse_partstat(const json::object& o) {
+Result<Answer> parse_answer(const json::object& o) {
+  Answer out;
   const json::value* v = o.if_contains("partstat");
   const std::string_view s = v && v->is_string() ? std::string_view(v->as_string()) : "";
-  if (s == "accepted") return std::string("ACCEPTED");
-  if (s == "declined") return std::string("DECLINED");
-  if (s == "tentative") return std::string("TENTATIVE");
-  return fail(Errc::invalid, "partstat is accepted, declined or tentative", "invalid_partstat");
+  if (s == "accepted")
+    out.partstat = "ACCEPTED";
+  else if (s == "declined")
+    out.partstat = "DECLINED";
+  else if (s == "tentative")
+    out.partstat = "TENTATIVE";
+  else
+    return fail(Errc::invalid, "partstat is accepted, declined or tentative", "invalid_partstat");
+  if (const json::value* r = o.if_contains("recurrence_id"); r && !r->is_null()) {
+    std::int64_t ms = 0;
+    if (!r->is_string() || r->as_string().size() > 40 || !parse_iso8601(r->as_string(), ms))
+      return fail(Errc::invalid, "recurrence_id is the occurrence's original start (ISO 8601)",
+                  "invalid_recurrence_id");
+    out.recurrence_ms = ms;
+  }
+  return out;
 }
 
 Result<EventRequest> parse_edit(const json::object& o) {
@@ -232,12 +270,12 @@ Result<std::vector<Object>> Service::feed_objects(db::Conn& c, const Calendar& c
     // (those they read show them already), but those they declined.
     RUCHE_TRY(auto invited, store::invitations_of(c, cal.col.owner, INT64_MIN, dav::kForever));
     RUCHE_TRY(auto accesses, p_.authz.accesses_in(c, UserId(cal.col.owner)));
-    for (auto& [o, answer] : invited) {
+    for (auto& [o, me] : invited) {
       auto ws = workspace_of(o.collection_id);
       const bool reads = ws && std::any_of(accesses.begin(), accesses.end(), [&](const auto& a) {
                            return a.workspace_id == *ws && a.right("calendar") != Access::none;
                          });
-      if (reads || answer == "DECLINED") continue;
+      if (reads || me.partstat == "DECLINED") continue;
       o.name = o.id.str() + ".ics";
       o.etag = etag_of(o);
       out.push_back(std::move(o));
@@ -535,7 +573,7 @@ Result<void> Service::remove_named(const Caller& caller, const std::string& segm
     return p_.db.write([&](db::Conn& c) -> Result<void> {
       RUCHE_TRY(auto found, invitation_named(c, caller, name, if_match));
       RUCHE_TRY([[maybe_unused]] auto o,
-                set_partstat(c, found.first, found.second.email, "DECLINED"));
+                set_partstat(c, found.first, found.second.email, Answer{"DECLINED", {}}));
       return {};
     });
   }
@@ -578,16 +616,17 @@ Result<json::array> Service::occurrences(const Caller& caller, const std::option
     // The events the caller is invited to: their answers, and in their own
     // view, those of calendars they do not read.
     RUCHE_TRY(auto invited, store::invitations_of(c, caller.user_id.str(), from_ms, to_ms));
-    std::unordered_map<std::string, std::string> answers;
-    for (const auto& [event, answer] : invited) answers.emplace(event.id.str(), answer);
+    std::unordered_map<std::string, const store::Attendee*> answers;
+    for (const auto& [event, me] : invited) answers.emplace(event.id.str(), &me);
     std::vector<std::pair<dav::Instance, json::object>> found;
     auto add = [&](const Object& o) {
-      std::optional<std::string> partstat;
-      if (auto a = answers.find(o.id.str()); a != answers.end()) partstat = a->second;
+      std::optional<Answers> mine;
+      if (auto a = answers.find(o.id.str()); a != answers.end()) mine = Answers(o, *a->second);
       for (const auto& i : dav::expand(o.ics, from_ms, to_ms, kMaxOccurrences)) {
         // A to-do without dates has no place in time.
         if (i.start_ms <= INT64_MIN / 2) continue;
-        found.emplace_back(i, occurrence_json(o, i, partstat));
+        found.emplace_back(i,
+                           occurrence_json(o, i, mine ? std::optional(mine->to(i)) : std::nullopt));
       }
     };
     for (const auto& col : cols) {
@@ -598,7 +637,7 @@ Result<json::array> Service::occurrences(const Caller& caller, const std::option
                                      }));
     }
     if (!ws) {
-      for (const auto& [event, answer] : invited) {
+      for (const auto& [event, me] : invited) {
         const bool listed = std::any_of(cols.begin(), cols.end(), [&](const Collection& col) {
           return col.id == event.collection_id;
         });
@@ -905,9 +944,14 @@ Result<void> Service::schedule(db::Conn& c, const UserId& author, const Object* 
 }
 
 Result<Object> Service::set_partstat(db::Conn& c, const Object& event, const std::string& email,
-                                     const std::string& partstat) {
+                                     const Answer& answer) {
   Object next = event;
-  RUCHE_TRY(next.ics, dav::set_partstat(event.ics, email, partstat, p_.clock.now_ms()));
+  auto ics =
+      dav::set_partstat(event.ics, email, answer.partstat, p_.clock.now_ms(), answer.recurrence_ms);
+  if (!ics && ics.error().code == Errc::not_found)
+    return fail(Errc::forbidden, "you are not invited to this occurrence", "not_invited");
+  if (!ics) return tl::unexpected(ics.error());
+  next.ics = std::move(*ics);
   Calendar cal;
   cal.col = collection_of(event.collection_id);
   RUCHE_TRY(Object stored, store_object(c, UserId(event.created_by), cal, std::move(next), &event));
@@ -921,11 +965,16 @@ Result<Object> Service::set_partstat(db::Conn& c, const Object& event, const std
       for (const auto& a : who.attendees)
         if (a.email == email) {
           notice["attendee"] = json::object{
-              {"email", a.email}, {"name", a.name}, {"partstat", partstat_json(a.partstat)}};
-          answered = who_is(a) + (partstat == "ACCEPTED"   ? " accepted"
-                                  : partstat == "DECLINED" ? " declined"
-                                                           : " may come to");
+              {"email", a.email}, {"name", a.name}, {"partstat", partstat_json(answer.partstat)}};
+          answered = who_is(a) + (answer.partstat == "ACCEPTED"   ? " accepted"
+                                  : answer.partstat == "DECLINED" ? " declined"
+                                                                  : " may come to");
         }
+      if (answer.recurrence_ms) {
+        notice["recurrence_id"] = format_iso8601(*answer.recurrence_ms);
+        answered +=
+            " the occurrence of " + when_text(*answer.recurrence_ms, stored.info.all_day) + " of";
+      }
       RUCHE_CHECK(p_.outbox.notify(c, UserId(*user), "calendar.answered", std::move(notice),
                                    std::nullopt, digest_line(stored, answered)));
     }
@@ -933,8 +982,7 @@ Result<Object> Service::set_partstat(db::Conn& c, const Object& event, const std
   return stored;
 }
 
-Result<Object> Service::reply(const Caller& caller, const EventId& id,
-                              const std::string& partstat) {
+Result<Object> Service::reply(const Caller& caller, const EventId& id, const Answer& answer) {
   return p_.db.write([&](db::Conn& c) -> Result<Object> {
     RUCHE_TRY(auto found, reach_event_or_invited(c, caller, id, Access::read, std::nullopt));
     RUCHE_TRY(auto list, store::attendees(c, id));
@@ -943,7 +991,7 @@ Result<Object> Service::reply(const Caller& caller, const EventId& id,
     });
     if (me == list.end())
       return fail(Errc::forbidden, "you are not invited to this event", "not_invited");
-    return set_partstat(c, found.first, me->email, partstat);
+    return set_partstat(c, found.first, me->email, answer);
   });
 }
 
@@ -966,25 +1014,29 @@ Result<std::vector<Service::Busy>> Service::free_busy(const Caller& caller,
       // Their own calendar, the meetings they organize and the invitations
       // they have not declined; timed instances only (a day off, a to-do
       // or a deadline all day long leaves them free).
-      std::vector<Object> objects;
+      // Each with the person's answers when invited to it.
+      std::vector<std::pair<Object, std::optional<Answers>>> objects;
       RUCHE_CHECK(store::each_object(c, Collection::personal(UserId(user)).id,
                                      std::make_pair(from_ms, to_ms), true,
                                      [&](Object& o) -> Result<void> {
-                                       objects.push_back(std::move(o));
+                                       objects.emplace_back(std::move(o), std::nullopt);
                                        return {};
                                      }));
       RUCHE_TRY(auto organized, store::organized_by(c, user, from_ms, to_ms));
       RUCHE_TRY(auto invited, store::invitations_of(c, user, from_ms, to_ms));
       for (auto& o : organized)
         if (o.collection_id != Collection::personal(UserId(user)).id)
-          objects.push_back(std::move(o));
-      for (auto& [o, answer] : invited)
-        if (answer != "DECLINED") objects.push_back(std::move(o));
+          objects.emplace_back(std::move(o), std::nullopt);
+      for (auto& [o, me] : invited) {
+        Answers answers(o, me);
+        if (answers.all_declined()) continue;
+        objects.emplace_back(std::move(o), std::move(answers));
+      }
       std::vector<std::pair<std::int64_t, std::int64_t>> spans;
-      for (const auto& o : objects) {
+      for (const auto& [o, answers] : objects) {
         if (o.info.kind != dav::ComponentKind::vevent) continue;
         for (const auto& i : dav::expand(o.ics, from_ms, to_ms, kMaxOccurrences))
-          if (!i.all_day && i.end_ms > i.start_ms)
+          if (!i.all_day && i.end_ms > i.start_ms && !(answers && answers->to(i) == "DECLINED"))
             spans.emplace_back(std::max(i.start_ms, from_ms), std::min(i.end_ms, to_ms));
       }
       std::sort(spans.begin(), spans.end());
@@ -1030,19 +1082,36 @@ Result<Service::Put> Service::put_answer(const Caller& caller, const std::string
     if (!found) return tl::unexpected(found.error());
     if (if_none_match_any)
       return fail(Errc::precondition_failed, "this name is taken", "precondition_failed");
-    // An attendee changes their own answer (RFC 6638 section 3.2.2.1); the
-    // rest of the event is the organizer's, and is left as it is.
-    std::string partstat;
-    for (const auto& a : dav::participants(ics).attendees)
-      if (a.email == found->second.email) partstat = a.partstat;
+    // An attendee changes their own answers (RFC 6638 section 3.2.2.1): to
+    // the series, then to each instance (an override naming them); the rest
+    // of the event is the organizer's, and is left as it is.
+    const store::Attendee& me = found->second;
+    const dav::EventDetails sent = dav::details(ics);
+    std::optional<std::string> series;
+    for (const auto& a : sent.who.attendees)
+      if (a.email == me.email) series = a.partstat;
+    std::map<std::int64_t, std::string> instances;
+    for (const auto& a : sent.instance_answers)
+      if (a.email == me.email) instances.emplace(a.recurrence_ms, a.partstat);
+    for (const auto& [ms, partstat] : Answers(found->first, me).instances)
+      if (series) instances.emplace(ms, *series);  // sent as the series'
     Put out;
     out.object = found->first;
     out.as_sent = false;
-    if (!partstat.empty() && partstat != found->second.partstat) {
-      if (partstat != "ACCEPTED" && partstat != "DECLINED" && partstat != "TENTATIVE")
+    auto apply = [&](const Answer& answer, const std::string& now) -> Result<void> {
+      if (answer.partstat == now) return {};
+      if (answer.partstat != "ACCEPTED" && answer.partstat != "DECLINED" &&
+          answer.partstat != "TENTATIVE")
         return fail(Errc::forbidden, "an answer is ACCEPTED, DECLINED or TENTATIVE",
                     "valid-calendar-object-resource");
-      RUCHE_TRY(out.object, set_partstat(c, found->first, found->second.email, partstat));
+      RUCHE_TRY(out.object, set_partstat(c, out.object, me.email, answer));
+      return {};
+    };
+    if (series) RUCHE_CHECK(apply({*series, std::nullopt}, me.partstat));
+    for (const auto& [ms, partstat] : instances) {
+      store::Attendee now = me;
+      if (series) now.partstat = *series;
+      RUCHE_CHECK(apply({partstat, ms}, Answers(out.object, now).to(ms)));
     }
     return out;
   });
@@ -1053,18 +1122,28 @@ Result<Invitation> Service::invitation(std::string_view token) {
   return p_.db.read([&](db::Conn& c) -> Result<Invitation> {
     RUCHE_TRY(auto found, store::invitation(c, crypto::token_hash(token)));
     if (!found) return fail(Errc::not_found, "no such invitation");
-    return Invitation{std::move(found->first), std::move(found->second)};
+    return invitation_of(std::move(found->first), std::move(found->second));
   });
 }
 
-Result<Invitation> Service::answer(std::string_view token, const std::string& partstat) {
+Invitation Service::invitation_of(Object event, store::Attendee attendee) const {
+  Invitation out{std::move(event), std::move(attendee), {}};
+  if (!out.event.info.recurring) return out;
+  const Answers answers(out.event, out.attendee);
+  const std::int64_t from = p_.clock.now_ms() - 86'400'000;
+  for (auto& i : dav::expand(out.event.ics, from, from + kMaxRangeMs, kMaxUpcoming))
+    if (i.recurrence_ms) out.upcoming.emplace_back(i, answers.to(i));
+  return out;
+}
+
+Result<Invitation> Service::answer(std::string_view token, const Answer& answer) {
   if (token.empty() || token.size() > 64) return fail(Errc::not_found, "no such invitation");
   return p_.db.write([&](db::Conn& c) -> Result<Invitation> {
     RUCHE_TRY(auto found, store::invitation(c, crypto::token_hash(token)));
     if (!found) return fail(Errc::not_found, "no such invitation");
-    RUCHE_TRY(Object event, set_partstat(c, found->first, found->second.email, partstat));
-    found->second.partstat = partstat;
-    return Invitation{std::move(event), std::move(found->second)};
+    RUCHE_TRY(Object event, set_partstat(c, found->first, found->second.email, answer));
+    if (!answer.recurrence_ms) found->second.partstat = answer.partstat;
+    return invitation_of(std::move(event), std::move(found->second));
   });
 }
 

@@ -38,14 +38,27 @@ struct EventRequest {
 // Errors: invalid with the field's code.
 Result<EventRequest> parse_edit(const json::object& o);
 
-// An answer to an invitation ("accepted", "declined", "tentative") as its
-// PARTSTAT. Errors: invalid "invalid_partstat".
-Result<std::string> parse_partstat(const json::object& o);
+// An answer to an invitation: to the whole event, or to the one instance of
+// a recurring event that `recurrence_ms` names (its original start).
+struct Answer {
+  std::string partstat;  // ACCEPTED, DECLINED or TENTATIVE
+  std::optional<std::int64_t> recurrence_ms;
+};
 
-// An invitation as an external attendee's answer link shows it.
+// An answer from a request's JSON object: `partstat` ("accepted",
+// "declined", "tentative") and the optional `recurrence_id` (an ISO instant,
+// or a date for all-day events). Errors: invalid "invalid_partstat",
+// "invalid_recurrence_id".
+Result<Answer> parse_answer(const json::object& o);
+
+// An invitation as an external attendee's answer link shows it: for a
+// recurring event, its next occurrences (at most kMaxUpcoming, from a day
+// ago) with the attendee's answer to each.
+inline constexpr std::size_t kMaxUpcoming = 52;
 struct Invitation {
   Object event;
   store::Attendee attendee;
+  std::vector<std::pair<dav::Instance, std::string>> upcoming;
 };
 
 // A resource name in a collection: 1 to 255 bytes, no '/', no control
@@ -111,11 +124,11 @@ class Service {
                                    std::int64_t after, int limit);
 
   // --- invitations (docs/calendar.md "Invitations") ---
-  // The caller's answer (a PARTSTAT) to an event they are invited to.
-  // Errors: not_found, forbidden "not_invited" (an event they see
-  // otherwise).
-  Result<Object> reply(const platform::Caller& caller, const EventId& id,
-                       const std::string& partstat);
+  // The caller's answer to an event they are invited to, or to one of its
+  // instances. Errors: not_found, forbidden "not_invited" (an event they see
+  // otherwise, or an instance they are not invited to), invalid
+  // "invalid_recurrence_id" (no such instance).
+  Result<Object> reply(const platform::Caller& caller, const EventId& id, const Answer& answer);
   // When each of `users` (the caller or their colleagues: people who share
   // a workspace with them, at most kMaxFreeBusyPeople) is busy in [from,
   // to): merged spans, nothing else of the events (docs/calendar.md "Free
@@ -131,7 +144,7 @@ class Service {
   // An external attendee's invitation by its answer link's token, and their
   // answer. Errors: not_found (no such link, or no longer invited).
   Result<Invitation> invitation(std::string_view token);
-  Result<Invitation> answer(std::string_view token, const std::string& partstat);
+  Result<Invitation> answer(std::string_view token, const Answer& answer);
 
   // --- CalDAV ---
   // The caller's calendars: their own first, then each workspace calendar
@@ -239,14 +252,18 @@ class Service {
       db::Conn& c, const platform::Caller& caller, const std::string& name,
       const std::optional<std::string>& if_match);
   // A PUT in the invitations calendar: the caller's PARTSTAT in `ics`
-  // becomes their answer; nothing else is taken. forbidden "read_only" for
-  // a new name.
+  // becomes their answer, and their PARTSTAT in each override
+  // (RECURRENCE-ID) their answer to that instance; nothing else is taken.
+  // forbidden "read_only" for a new name.
   Result<Put> put_answer(const platform::Caller& caller, const std::string& name,
                          const std::string& ics, const std::optional<std::string>& if_match,
                          bool if_none_match_any);
-  // The caller's invitation to `id` changed to `partstat`, in `c`.
+  // `email`'s answer to `event` (or to one instance) changed, in `c`; the
+  // organizer hears of it.
   Result<Object> set_partstat(db::Conn& c, const Object& event, const std::string& email,
-                              const std::string& partstat);
+                              const Answer& answer);
+  // The invitation with its upcoming occurrences.
+  Invitation invitation_of(Object event, store::Attendee attendee) const;
   Result<void> delete_object(db::Conn& c, const platform::Caller& caller, const Calendar& cal,
                              const Object& o);
 

@@ -341,17 +341,18 @@ Result<std::optional<std::pair<Object, Attendee>>> invitation(db::Conn& c,
   return std::optional(std::make_pair(object_from(*row), attendee_from(*row, kWithText)));
 }
 
-Result<std::vector<std::pair<Object, std::string>>> invitations_of(db::Conn& c,
-                                                                   const std::string& user_id,
-                                                                   std::int64_t from_ms,
-                                                                   std::int64_t to_ms) {
-  std::vector<std::pair<Object, std::string>> out;
+Result<std::vector<std::pair<Object, Attendee>>> invitations_of(db::Conn& c,
+                                                                const std::string& user_id,
+                                                                std::int64_t from_ms,
+                                                                std::int64_t to_ms) {
+  std::vector<std::pair<Object, Attendee>> out;
   RUCHE_CHECK(c.each(std::string("SELECT ") + kColumnsWithText +
-                         ", a.partstat FROM calendar_attendees a JOIN calendar_objects o ON "
-                         "o.id = a.object_id WHERE a.user_id = $1 AND " +
+                         ", a.email, a.partstat FROM calendar_attendees a JOIN calendar_objects o "
+                         "ON o.id = a.object_id WHERE a.user_id = $1 AND " +
                          kMeetsRange + " ORDER BY o.id",
                      {user_id, to_ms, from_ms}, [&](const db::Row& r) {
-                       out.emplace_back(object_from(r), r.text(kWithText));
+                       out.emplace_back(object_from(r), Attendee{r.text(kWithText), user_id,
+                                                                 r.text(kWithText + 1), ""});
                        return true;
                      }));
   return out;

@@ -79,11 +79,11 @@ Result<void> set_attendees(db::Conn& c, const EventId& object_id,
 Result<std::optional<std::pair<Object, Attendee>>> invitation(db::Conn& c,
                                                               const std::string& token_hash);
 // The objects `user` is invited to (with text) whose span meets
-// [from_ms, to_ms), each with the user's PARTSTAT.
-Result<std::vector<std::pair<Object, std::string>>> invitations_of(db::Conn& c,
-                                                                   const std::string& user_id,
-                                                                   std::int64_t from_ms,
-                                                                   std::int64_t to_ms);
+// [from_ms, to_ms), each with the user as attendee (no token hash).
+Result<std::vector<std::pair<Object, Attendee>>> invitations_of(db::Conn& c,
+                                                                const std::string& user_id,
+                                                                std::int64_t from_ms,
+                                                                std::int64_t to_ms);
 // The events `user` made and invited people to (with text) whose span
 // meets [from_ms, to_ms): the meetings they organize.
 Result<std::vector<Object>> organized_by(db::Conn& c, const std::string& user_id,
