@@ -331,9 +331,9 @@ TEST(Mail, UnreadNoticesGoInOneDigestPerPerson) {
       200);
   platform::Platform& p = s.platform();
   const std::size_t before = wait_for(sink, 3).size();  // the three joins' messages
-  auto digest = [&] {
-    auto n =
-        platform::email_notice_digests(p.db, p.mail_queue, s.clock(), p.config.public_url, "Ruche");
+  auto digest = [&](const std::string& default_locale = "en") {
+    auto n = platform::email_notice_digests(p.db, p.mail_queue, s.clock(), p.config.public_url,
+                                            "Ruche", default_locale);
     EXPECT_TRUE(n) << n.error().message;
     return n ? *n : -1;
   };
@@ -363,6 +363,27 @@ TEST(Mail, UnreadNoticesGoInOneDigestPerPerson) {
   EXPECT_EQ(with_subject(wait_for(sink, before + 2), "Alice mentioned you in \"Budget\"").size(),
             1u);
   EXPECT_EQ(wait_for(sink, before + 3).size(), before + 2);  // and nothing else
+
+  // In each person's language: Dan reads French; Bob has none of his own,
+  // so the instance's.
+  ASSERT_EQ(s.call("PATCH", "/api/v1/me", d.token, body(json::object{{"locale", "fr"}})).status,
+            200);
+  mention(d);
+  s.clock().advance_ms(platform::kNoticeEmailDelayMs);
+  EXPECT_EQ(digest(), 1);
+  mention(b);
+  s.clock().advance_ms(platform::kNoticeEmailDelayMs);
+  EXPECT_EQ(digest("fr"), 1);
+  mails = wait_for(sink, before + 4);
+  ASSERT_EQ(mails.size(), before + 4);
+  int french = 0;
+  for (const auto& mail : mails) {
+    if (mail.find("Pendant votre absence") == std::string::npos) continue;
+    ++french;
+    EXPECT_NE(mail.find("Alice vous a mentionné dans « Budget »"), std::string::npos) << mail;
+    EXPECT_NE(mail.find("désactivez-les dans votre profil"), std::string::npos) << mail;
+  }
+  EXPECT_EQ(french, 2);
 }
 
 TEST(Mail, UnreachableSmtpStillCreatesTheInvitation) {

@@ -82,54 +82,70 @@ Result<std::int64_t> mark_notices_read(db::Database& db, const UserId& user,
 }
 
 Result<int> email_notice_digests(db::Database& db, MailQueue& mail, const Clock& clock,
-                                 const std::string& public_url, const std::string& instance_name) {
+                                 const std::string& public_url, const std::string& instance_name,
+                                 const std::string& default_locale) {
   if (!mail.enabled()) return 0;
   constexpr int kPeople = 200;
   constexpr std::size_t kLines = 20;
   const std::int64_t now = clock.now_ms();
   const std::int64_t due = now - kNoticeEmailDelayMs;
   // Who has notices due (visible ones: a workspace they are still in).
-  std::vector<std::pair<std::string, std::string>> people;  // id, email
+  struct Person {
+    std::string id, email;
+    bool french = false;
+  };
+  std::vector<Person> people;
   RUCHE_CHECK(db.read([&](db::Conn& c) -> Result<void> {
     return c.each(
-        std::string("SELECT DISTINCT u.id, u.email FROM notices n JOIN users u ON u.id = n.user_id "
+        std::string("SELECT DISTINCT u.id, u.email, u.locale FROM notices n JOIN users u ON u.id = "
+                    "n.user_id "
                     "WHERE n.read_at_ms IS NULL AND n.emailed_at_ms IS NULL AND n.created_at_ms "
                     "<= $2 AND n.text <> '' AND u.notice_email = 1 AND u.disabled = 0 AND "
                     "(n.workspace_id IS NULL OR EXISTS (SELECT 1 FROM memberships m WHERE "
                     "m.workspace_id = n.workspace_id AND m.user_id = n.user_id)) "
                     "ORDER BY u.id LIMIT $1"),
         {static_cast<std::int64_t>(kPeople), due}, [&](const db::Row& r) {
-          people.emplace_back(r.text(0), r.text(1));
+          const std::string locale = r.text(2).empty() ? default_locale : r.text(2);
+          people.push_back({r.text(0), r.text(1), locale == "fr"});
           return true;
         });
   }));
   int sent = 0;
-  for (const auto& [user, address] : people) {
+  for (const Person& person : people) {
+    const bool fr = person.french;
     RUCHE_CHECK(db.write([&](db::Conn& c) -> Result<void> {
       std::vector<std::pair<std::string, std::string>> lines;  // text, link
       std::vector<std::string> ids;
-      RUCHE_CHECK(c.each(std::string("SELECT n.id, n.text, n.link FROM notices n WHERE ") +
-                             kVisible +
-                             " AND n.read_at_ms IS NULL AND n.emailed_at_ms IS NULL AND "
-                             "n.created_at_ms <= $2 AND n.text <> '' ORDER BY n.id DESC",
-                         {UserId(user), due}, [&](const db::Row& r) {
-                           ids.push_back(r.text(0));
-                           if (lines.size() < kLines) lines.emplace_back(r.text(1), r.text(2));
-                           return true;
-                         }));
+      RUCHE_CHECK(c.each(
+          std::string("SELECT n.id, n.text, n.text_fr, n.link FROM notices n WHERE ") + kVisible +
+              " AND n.read_at_ms IS NULL AND n.emailed_at_ms IS NULL AND "
+              "n.created_at_ms <= $2 AND n.text <> '' ORDER BY n.id DESC",
+          {UserId(person.id), due}, [&](const db::Row& r) {
+            ids.push_back(r.text(0));
+            if (lines.size() < kLines)
+              lines.emplace_back(fr && !r.text(2).empty() ? r.text(2) : r.text(1), r.text(3));
+            return true;
+          }));
       if (ids.empty()) return {};  // read meanwhile
+      const std::string count = std::to_string(ids.size());
+      const std::string more = std::to_string(ids.size() - lines.size());
       Mail m;
-      m.to = address;
-      m.subject = ids.size() == 1 ? lines.front().first
-                                  : std::to_string(ids.size()) + " things you have not read in " +
-                                        instance_name;
-      m.text = "While you were away:\n\n";
+      m.to = person.email;
+      if (ids.size() == 1)
+        m.subject = lines.front().first;
+      else
+        m.subject = fr ? count + " choses non lues dans " + instance_name
+                       : count + " things you have not read in " + instance_name;
+      m.text = fr ? "Pendant votre absence :\n\n" : "While you were away:\n\n";
       for (const auto& [text, link] : lines)
         m.text += "- " + text + "\n  " + public_url + link + "\n";
       if (ids.size() > lines.size())
-        m.text += "\nand " + std::to_string(ids.size() - lines.size()) + " more.\n";
-      m.text += "\nYou get this email because you did not read these in " + instance_name +
-                ". To stop these emails, turn them off in your profile.\n";
+        m.text += fr ? "\net " + more + " de plus.\n" : "\nand " + more + " more.\n";
+      m.text += fr ? "\nVous recevez ce message parce que vous n'avez pas lu ceci dans " +
+                         instance_name +
+                         ". Pour ne plus en recevoir, désactivez-les dans votre profil.\n"
+                   : "\nYou get this email because you did not read these in " + instance_name +
+                         ". To stop these emails, turn them off in your profile.\n";
       RUCHE_CHECK(mail.enqueue(c, m));
       std::vector<db::Param> params{now};
       for (const auto& id : ids) params.emplace_back(id);

@@ -56,8 +56,10 @@ inline constexpr std::int64_t kNoticeDigestPeriodMs = 5 * 60'000;
 // after they came and not emailed yet (the newest 20, and how many more),
 // queued through `mail` in the transaction that marks them emailed; at
 // most 200 people a round. Returns how many emails were queued; nothing
-// without SMTP. `public_url` begins the links.
+// without SMTP. `public_url` begins the links. Each email is in the
+// person's locale (fr or en), else `default_locale`, the instance's.
 Result<int> email_notice_digests(db::Database& db, MailQueue& mail, const Clock& clock,
-                                 const std::string& public_url, const std::string& instance_name);
+                                 const std::string& public_url, const std::string& instance_name,
+                                 const std::string& default_locale);
 
 }  // namespace ruche::platform

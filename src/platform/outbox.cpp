@@ -87,11 +87,12 @@ Result<void> Outbox::notify(db::Conn& c, const UserId& user, std::string_view ty
   // a scan of every notice the person has).
   RUCHE_TRY([[maybe_unused]] auto old, c.exec("DELETE FROM notices WHERE user_id = $1 AND id < $2",
                                               {user, crypto::new_ordered_id(now - kNoticeKeepMs)}));
-  RUCHE_TRY([[maybe_unused]] auto n,
-            c.exec("INSERT INTO notices (id, user_id, workspace_id, type, data, created_at_ms, "
-                   "text, link) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                   {id, user, within ? db::Param(within->str()) : db::Param(nullptr),
-                    std::string(type), json::serialize(data), now, email.text, email.path}));
+  RUCHE_TRY(
+      [[maybe_unused]] auto n,
+      c.exec("INSERT INTO notices (id, user_id, workspace_id, type, data, created_at_ms, "
+             "text, text_fr, link) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             {id, user, within ? db::Param(within->str()) : db::Param(nullptr), std::string(type),
+              json::serialize(data), now, email.en, email.fr, email.path}));
   json::object notice{
       {"user_id", user.str()}, {"type", type}, {"data", std::move(data)}, {"at_ms", now}};
   c.on_commit([this, notice = std::move(notice)] { publish_control(kUserNotice, notice); });

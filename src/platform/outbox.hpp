@@ -51,10 +51,12 @@ class Outbox {
   // `within` names a workspace, listed only while they are a member of it
   // and deleted with it —, and once it commits an unsequenced frame `type`
   // with `data` and its "notice_id" to their open connections, on any node.
-  // `email`: its line in the email digest of what they leave unread, and
-  // where in the app it leads (none: never emailed).
+  // `email`: its line in the email digest of what they leave unread, in
+  // the person's locale, and where in the app it leads (none: never
+  // emailed).
   struct NoticeEmail {
-    std::string text;  // one line, English, as the invitation emails are
+    std::string en;    // one line, English
+    std::string fr;    // the same in French ("": the English one)
     std::string path;  // "/w/<ws>/tasks/<id>": after the instance's public URL
   };
   Result<void> notify(db::Conn& c, const UserId& user, std::string_view type, json::object data,

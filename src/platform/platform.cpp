@@ -58,9 +58,9 @@ Platform::Platform(db::Database& db_in, bus::Bus& bus_in, const Clock& clock_in,
     notice_digests = std::make_unique<PeriodicTask>(
         db, clock, "notice_digests", kNoticeDigestPeriodMs, [this]() -> Result<void> {
           RUCHE_TRY(InstanceSettings s, settings.get());
-          RUCHE_TRY(
-              [[maybe_unused]] int sent,
-              email_notice_digests(db, mail_queue, clock, config.public_url, s.instance_name));
+          RUCHE_TRY([[maybe_unused]] int sent,
+                    email_notice_digests(db, mail_queue, clock, config.public_url, s.instance_name,
+                                         s.default_locale));
           return {};
         });
 }

@@ -116,14 +116,17 @@ std::string when_text(std::int64_t ms, bool all_day) {
   return all_day ? iso.substr(0, 10) : iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
 }
 
-// A notice's line in the email digest (Outbox::NoticeEmail): `what` then
-// the event's title and first time; it leads to the person's agenda (the
-// home page), where invitations are answered, whatever calendar holds it.
-platform::Outbox::NoticeEmail digest_line(const Object& event, const std::string& what) {
-  std::string text = what + " \"" + event.info.summary + "\"";
+// A notice's line in the email digest (Outbox::NoticeEmail), in English
+// and French: `what` then the event's title and first time; it leads to the
+// person's agenda (the home page), where invitations are answered, whatever
+// calendar holds it.
+platform::Outbox::NoticeEmail digest_line(const Object& event, const std::string& what_en,
+                                          const std::string& what_fr) {
+  std::string when;
   if (event.info.start_ms > INT64_MIN / 2 && event.info.start_ms != dav::kForever)
-    text += " (" + when_text(event.info.start_ms, event.info.all_day) + ")";
-  return {std::move(text), "/"};
+    when = " (" + when_text(event.info.start_ms, event.info.all_day) + ")";
+  return {what_en + " \"" + event.info.summary + "\"" + when,
+          what_fr + " « " + event.info.summary + " »" + when, "/"};
 }
 
 // Whoever a participant is, by name or else address.
@@ -908,10 +911,11 @@ Result<void> Service::schedule(db::Conn& c, const UserId& author, const Object* 
   std::optional<std::pair<json::object, platform::Outbox::NoticeEmail>> invited, cancelled;
   for (const auto& a : now)
     if (a.user_id && find(was, a.email) == was.end()) {
-      if (!invited)
+      if (!invited) {
+        const std::string who = who_is(dav::participants(after->ics).organizer);
         invited.emplace(notice_of(*after),
-                        digest_line(*after, who_is(dav::participants(after->ics).organizer) +
-                                                " invites you to"));
+                        digest_line(*after, who + " invites you to", who + " vous invite à"));
+      }
       RUCHE_CHECK(p_.outbox.notify(c, UserId(*a.user_id), "calendar.invited", invited->first,
                                    std::nullopt, invited->second));
     }
@@ -919,7 +923,8 @@ Result<void> Service::schedule(db::Conn& c, const UserId& author, const Object* 
     if (a.user_id && find(now, a.email) == now.end()) {
       if (!cancelled)
         cancelled.emplace(notice_of(*before),
-                          digest_line(*before, "Cancelled, or no longer invited:"));
+                          digest_line(*before, "Cancelled, or no longer invited:",
+                                      "Annulé, ou vous n'y êtes plus invité :"));
       RUCHE_CHECK(p_.outbox.notify(c, UserId(*a.user_id), "calendar.invitation_cancelled",
                                    cancelled->first, std::nullopt, cancelled->second));
     }
@@ -961,22 +966,24 @@ Result<Object> Service::set_partstat(db::Conn& c, const Object& event, const std
     RUCHE_TRY(auto user, store::user_with_email(c, who.organizer->email));
     if (user) {
       json::object notice = notice_of(stored);
-      std::string answered = email + " answered";
+      std::string name = email;
       for (const auto& a : who.attendees)
         if (a.email == email) {
           notice["attendee"] = json::object{
               {"email", a.email}, {"name", a.name}, {"partstat", partstat_json(answer.partstat)}};
-          answered = who_is(a) + (answer.partstat == "ACCEPTED"   ? " accepted"
-                                  : answer.partstat == "DECLINED" ? " declined"
-                                                                  : " may come to");
+          name = who_is(a);
         }
+      const bool yes = answer.partstat == "ACCEPTED", no = answer.partstat == "DECLINED";
+      std::string en = name + (yes ? " accepted" : no ? " declined" : " may come to");
+      std::string fr = name + (yes ? " a accepté" : no ? " a décliné" : " viendra peut-être à");
       if (answer.recurrence_ms) {
         notice["recurrence_id"] = format_iso8601(*answer.recurrence_ms);
-        answered +=
-            " the occurrence of " + when_text(*answer.recurrence_ms, stored.info.all_day) + " of";
+        const std::string when = when_text(*answer.recurrence_ms, stored.info.all_day);
+        en += " the occurrence of " + when + " of";
+        fr += " l'occurrence du " + when + " de";
       }
       RUCHE_CHECK(p_.outbox.notify(c, UserId(*user), "calendar.answered", std::move(notice),
-                                   std::nullopt, digest_line(stored, answered)));
+                                   std::nullopt, digest_line(stored, en, fr)));
     }
   }
   return stored;

@@ -738,8 +738,10 @@ Result<void> Service::notify_mentions(db::Conn& c, const Caller& caller, const T
         {"title", t.title},
         {"comment_id", m.id.str()},
         {"author", json::object{{"id", caller.user_id.str()}, {"name", caller.name}}}};
-    const platform::Outbox::NoticeEmail line{caller.name + " mentioned you in \"" + t.title + "\"",
-                                             "/w/" + t.workspace_id.str() + "/tasks/" + t.id.str()};
+    const platform::Outbox::NoticeEmail line{
+        caller.name + " mentioned you in \"" + t.title + "\"",
+        caller.name + " vous a mentionné dans « " + t.title + " »",
+        "/w/" + t.workspace_id.str() + "/tasks/" + t.id.str()};
     RUCHE_CHECK(p_.outbox.notify(c, UserId(user), "task.mentioned", std::move(notice),
                                  t.workspace_id, line));
     ++told;
