@@ -567,7 +567,17 @@ TEST(Calendar, FreeBusyTellsWhenColleaguesAreTakenAndNothingElse) {
       out.push_back(str(b, "start").substr(11, 5) + "-" + str(b, "end").substr(11, 5));
     return out;
   };
-  auto r = busy(k.a, k.b.id.str() + "," + k.a.id.str() + "," + carol.id.str());
+  // A calendar application's event marked free (TRANSP) takes no time.
+  const std::string free_time =
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:free-1\r\n"
+      "DTSTAMP:20270101T000000Z\r\nDTSTART:20270310T180000Z\r\nDTEND:20270310T190000Z\r\n"
+      "SUMMARY:Lecture\r\nTRANSP:TRANSPARENT\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+  ASSERT_EQ(
+      s.call("PUT", "/dav/calendars/" + k.b.id.str() + "/personal/free-1.ics", k.b.token, free_time)
+          .status,
+      201);
+  // Each person once, where first asked.
+  auto r = busy(k.a, k.b.id.str() + "," + k.a.id.str() + "," + carol.id.str() + "," + k.b.id.str());
   ASSERT_EQ(r.status, 200) << r.raw.body;
   ASSERT_EQ(r.body.as_array().size(), 3u);
   EXPECT_EQ(str(r.body.at(0), "user_id"), k.b.id.str());

@@ -221,6 +221,14 @@ bool each_start(icalcomponent* main, std::int64_t from, std::int64_t until, Visi
   return complete;
 }
 
+// TRANSP:TRANSPARENT (RFC 5545 section 3.8.2.7) or STATUS:CANCELLED.
+bool takes_no_time(icalcomponent* c) {
+  icalproperty* t = icalcomponent_get_first_property(c, ICAL_TRANSP_PROPERTY);
+  if (t && icalproperty_get_transp(t) == ICAL_TRANSP_TRANSPARENT) return true;
+  icalproperty* st = icalcomponent_get_first_property(c, ICAL_STATUS_PROPERTY);
+  return st && icalproperty_get_status(st) == ICAL_STATUS_CANCELLED;
+}
+
 bool recurs(icalcomponent* main) {
   return icalcomponent_get_first_property(main, ICAL_RRULE_PROPERTY) ||
          icalcomponent_get_first_property(main, ICAL_RDATE_PROPERTY);
@@ -396,24 +404,25 @@ std::vector<Instance> expand(std::string_view ics, std::int64_t from_ms, std::in
     auto [s, e] = own_span(c);
     if (s == kNever || !overlaps(s, e)) continue;
     out.push_back({s, e, rid, text_of(c, ICAL_SUMMARY_PROPERTY), text_of(c, ICAL_LOCATION_PROPERTY),
-                   is_date_start(c)});
+                   is_date_start(c), takes_no_time(c)});
   }
   if (main) {
     const bool recurring = recurs(main);
     const std::string summary = text_of(main, ICAL_SUMMARY_PROPERTY);
     const std::string location = text_of(main, ICAL_LOCATION_PROPERTY);
     const bool all_day = is_date_start(main);
+    const bool free = takes_no_time(main);
     auto [s, e] = own_span(main);
     if (s == kNever) {
-      out.push_back({s, e, std::nullopt, summary, location, all_day});
+      out.push_back({s, e, std::nullopt, summary, location, all_day, free});
     } else if (!recurring) {
-      if (overlaps(s, e)) out.push_back({s, e, std::nullopt, summary, location, all_day});
+      if (overlaps(s, e)) out.push_back({s, e, std::nullopt, summary, location, all_day, free});
     } else {
       // Instances found past the bound are kept until the walk ends: a
       // rule's starts come in order, but RDATEs may come before them.
       each_start(main, from_ms, to_ms, [&](std::int64_t st, std::int64_t len) {
         if (!overridden.count(st) && overlaps(st, st + len))
-          out.push_back({st, st + len, st, summary, location, all_day});
+          out.push_back({st, st + len, st, summary, location, all_day, free});
         return out.size() < max * 2 + 16;
       });
     }

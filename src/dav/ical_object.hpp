@@ -69,6 +69,8 @@ struct Instance {
   std::optional<std::int64_t> recurrence_ms;
   std::string summary, location;  // an override may change them
   bool all_day = false;
+  // TRANSP:TRANSPARENT or STATUS:CANCELLED: it takes no one's time.
+  bool free = false;
 };
 
 // The instances of a checked object that overlap [from_ms, to_ms) (an

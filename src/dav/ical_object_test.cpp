@@ -115,10 +115,13 @@ TEST(IcalObject, ExpandHonoursExdatesAndOverrides) {
           "\n" +
           event("w",
                 "RECURRENCE-ID:20261215T100000Z\nDTSTART:20261215T140000Z\n"
-                "DTEND:20261215T150000Z\nSUMMARY:Point (moved)"));
+                "DTEND:20261215T150000Z\nSUMMARY:Point (moved)\nTRANSP:TRANSPARENT"));
   ASSERT_TRUE(inspect(ics));
   auto all = expand(ics, at("2026-11-01"), at("2027-01-01"), 100);
   ASSERT_EQ(all.size(), 3u);
+  // The moved one takes no time; the others do.
+  EXPECT_EQ(std::vector<bool>({all[0].free, all[1].free, all[2].free}),
+            std::vector<bool>({false, true, false}));
   EXPECT_EQ(all[0].start_ms, at("2026-12-01T10:00:00Z"));
   EXPECT_EQ(all[1].start_ms, at("2026-12-15T14:00:00Z"));
   EXPECT_EQ(all[1].summary, "Point (moved)");

@@ -1012,6 +1012,9 @@ Result<std::vector<Service::Busy>> Service::free_busy(const Caller& caller,
   return p_.db.read([&](db::Conn& c) -> Result<std::vector<Busy>> {
     std::vector<Busy> out;
     for (const auto& user : users) {
+      // Each person once, where first asked.
+      if (std::any_of(out.begin(), out.end(), [&](const Busy& b) { return b.user_id == user; }))
+        continue;
       if (user != caller.user_id.str()) {
         RUCHE_TRY(auto who, store::colleague_by_id(c, caller.user_id.str(), user));
         if (!who)
@@ -1043,7 +1046,8 @@ Result<std::vector<Service::Busy>> Service::free_busy(const Caller& caller,
       for (const auto& [o, answers] : objects) {
         if (o.info.kind != dav::ComponentKind::vevent) continue;
         for (const auto& i : dav::expand(o.ics, from_ms, to_ms, kMaxOccurrences))
-          if (!i.all_day && i.end_ms > i.start_ms && !(answers && answers->to(i) == "DECLINED"))
+          if (!i.all_day && !i.free && i.end_ms > i.start_ms &&
+              !(answers && answers->to(i) == "DECLINED"))
             spans.emplace_back(std::max(i.start_ms, from_ms), std::min(i.end_ms, to_ms));
       }
       std::sort(spans.begin(), spans.end());
