@@ -37,6 +37,7 @@ const DELIVERY = 'Livraison des tuiles';
 const WEEKLY = 'Point hebdomadaire';
 const INVITED = 'Revue des plans d’exécution';
 const PRIVATE = 'Visite de la carrière';
+const SERIES = 'Point sécurité';
 
 let browser;
 let owner;
@@ -579,4 +580,54 @@ test('the reader declines from the home page an invitation to the owner’s pers
   await details.waitFor({ state: 'detached' });
   assertNoConsoleErrors(owner, 'owner', [/status of 412/]);
   assertNoConsoleErrors(reader, 'reader', [/status of 403/]);
+});
+
+test('the member declines one occurrence of a weekly meeting; the owner sees it on that one', async () => {
+  const memberId = (await ok(memberPage, 'GET', '/me')).id;
+  // Weekly at 15:00 in Paris, three times from the 8th.
+  const event = await ok(ownerPage, 'POST', `/workspaces/${wsId}/calendar/events`, {
+    title: SERIES,
+    start: new Date(`${D}T14:00:00Z`).toISOString(),
+    end: new Date(`${D}T15:00:00Z`).toISOString(),
+    timezone: 'Europe/Paris',
+    rrule: 'FREQ=WEEKLY;COUNT=3',
+    attendees: [{ user_id: memberId }],
+  });
+  const second = addDays(D, 7);
+  await memberPage.goto(calendarUrl(`?view=week&date=${second}`));
+  await chip(memberPage, second, SERIES).click();
+  const details = memberPage.getByRole('dialog', { name: SERIES });
+  const scope = details.getByRole('group', { name: 'Répondre pour' });
+  await scope.getByRole('radio', { name: 'Toutes les occurrences', checked: true }).waitFor();
+  await scope.getByRole('radio', { name: 'Cette occurrence' }).check();
+  await shot(memberPage, 'calendar-18-one-occurrence');
+  await details.getByRole('button', { name: 'Refuser' }).click();
+  await details.getByRole('button', { name: 'Refuser', pressed: true }).waitFor();
+  await details.getByRole('button', { name: 'Fermer' }).click();
+  await details.waitFor({ state: 'detached' });
+  // The server holds that answer for that occurrence alone.
+  const answered = await ok(ownerPage, 'GET', `/calendar/events/${event.id}`);
+  assert.deepEqual(
+    answered.attendees.map((a) => [a.email, a.partstat]),
+    [[MEMBER.email, 'needs-action']],
+  );
+  assert.deepEqual(
+    answered.instance_answers.map((a) => [a.email, a.partstat, a.recurrence_id.slice(0, 10)]),
+    [[MEMBER.email, 'declined', second]],
+  );
+  // The owner opens that occurrence: the member declined it.
+  await ownerPage.goto(calendarUrl(`?view=week&date=${second}`));
+  await chip(ownerPage, second, SERIES).click();
+  const seen = ownerPage.getByRole('dialog', { name: SERIES });
+  await seen
+    .getByRole('list', { name: 'Participants' })
+    .getByRole('listitem')
+    .filter({ hasText: MEMBER.name })
+    .getByText('A refusé cette occurrence')
+    .waitFor();
+  const violations = await axe(ownerPage);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  await seen.getByRole('button', { name: 'Fermer' }).click();
+  assertNoConsoleErrors(owner, 'owner', [/status of 412/]);
+  assertNoConsoleErrors(member, 'member');
 });

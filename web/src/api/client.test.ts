@@ -311,6 +311,26 @@ describe('api client', () => {
     await expect(api.calendar.invitation('x')).rejects.toMatchObject({ status: 401 });
     expect(onUnauthorized).not.toHaveBeenCalled();
   });
+
+  it('names the occurrence answered only when the answer is to one occurrence', async () => {
+    const f = fakeFetch([
+      json(200, { id: 'e1', version: 14 }),
+      json(200, { id: 'e1', version: 15 }),
+      json(200, { event: { title: 'Réunion' }, attendee: { email: 'a@b.c' }, occurrences: [] }),
+      json(200, { event: { title: 'Réunion' }, attendee: { email: 'a@b.c' }, occurrences: [] }),
+    ]);
+    const api = createApi({ csrf: memoryCsrfStore(), fetch: f.fetch });
+    await api.calendar.reply('e1', 'declined', '2027-03-08T09:00:00.000Z');
+    await api.calendar.reply('e1', 'accepted', null);
+    await api.calendar.answerInvitation('t', 'tentative', '2027-03-15T09:00:00.000Z');
+    await api.calendar.answerInvitation('t', 'accepted');
+    expect(f.calls.map((c) => `${c.init.method} ${c.url} ${String(c.init.body)}`)).toEqual([
+      'POST /api/v1/calendar/events/e1/reply {"partstat":"declined","recurrence_id":"2027-03-08T09:00:00.000Z"}',
+      'POST /api/v1/calendar/events/e1/reply {"partstat":"accepted"}',
+      'POST /api/v1/calendar/invitations/t {"partstat":"tentative","recurrence_id":"2027-03-15T09:00:00.000Z"}',
+      'POST /api/v1/calendar/invitations/t {"partstat":"accepted"}',
+    ]);
+  });
   it('reaches a call’s SFU as the caller’s participant', async () => {
     const f = fakeFetch([
       json(200, { type: 'answer', sdp: 'v=0 a' }),

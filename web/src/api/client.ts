@@ -329,6 +329,9 @@ export function createApi(options: ApiOptions) {
   const ifCalendarVersion = (version?: number) =>
     version === undefined ? undefined : { 'If-Match': `"${version}"` };
   const range = (from: string, to: string) => `from=${seg(from)}&to=${seg(to)}`;
+  /** An invitee's answer: `recurrence_id` only for one occurrence (none: the whole series). */
+  const replyBody = (partstat: CalendarAnswer, recurrenceId: string | null) =>
+    recurrenceId === null ? { partstat } : { partstat, recurrence_id: recurrenceId };
 
   return {
     request,
@@ -780,9 +783,17 @@ export function createApi(options: ApiOptions) {
         request<undefined>('DELETE', `/calendar/events/${seg(eid)}`, {
           headers: ifCalendarVersion(version),
         }),
-      /** The caller's answer to an invitation (403 not_invited); the event answered. */
-      reply: (eid: string, partstat: CalendarAnswer) =>
-        post<CalendarEvent>(`/calendar/events/${seg(eid)}/reply`, { partstat }),
+      /**
+       * The caller's answer to an invitation: to the whole series (every
+       * occurrence's answer reset to it), or with `recurrenceId` (an
+       * occurrence's `recurrence_id`) to that occurrence alone. 403
+       * not_invited, 400 invalid_recurrence_id; the event answered.
+       */
+      reply: (eid: string, partstat: CalendarAnswer, recurrenceId: string | null = null) =>
+        post<CalendarEvent>(
+          `/calendar/events/${seg(eid)}/reply`,
+          replyBody(partstat, recurrenceId),
+        ),
       /**
        * When each of `users` (the caller or colleagues, 1..20) is taken in
        * [from, to) (ISO instants, 62 days at most), in the order asked.
@@ -801,10 +812,15 @@ export function createApi(options: ApiOptions) {
       /** An external attendee's answer link, without an account (404: no longer valid). */
       invitation: (token: string) =>
         get<CalendarInvitation>(`/calendar/invitations/${seg(token)}`, { anonymous: true }),
-      answerInvitation: (token: string, partstat: CalendarAnswer) =>
+      /** As `reply`, by the answer link: the series, or one occurrence (`recurrenceId`). */
+      answerInvitation: (
+        token: string,
+        partstat: CalendarAnswer,
+        recurrenceId: string | null = null,
+      ) =>
         post<CalendarInvitation>(
           `/calendar/invitations/${seg(token)}`,
-          { partstat },
+          replyBody(partstat, recurrenceId),
           { anonymous: true },
         ),
     },

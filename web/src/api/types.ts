@@ -900,8 +900,14 @@ export interface CalendarEvent {
   recurring: boolean;
   /** Who invited the attendees (whoever set them first); null: no invitations. */
   organizer: CalendarPerson | null;
-  /** The people invited, with their answers (the organizer is not among them). */
+  /** The people invited, with their answers to the series (the organizer is not among them). */
   attendees: CalendarAttendee[];
+  /**
+   * A recurring event's answers to single occurrences, where they differ
+   * from the attendee's answer to the series; dropped when the series'
+   * times, rule or zone change.
+   */
+  instance_answers: CalendarInstanceAnswer[];
   created_by: string;
   created_at: string;
   updated_at: string;
@@ -931,6 +937,14 @@ export interface CalendarAttendee extends CalendarPerson {
   partstat: CalendarPartstat;
 }
 
+/** An attendee's answer to one occurrence of a recurring event (RFC 5546 instance reply). */
+export interface CalendarInstanceAnswer {
+  /** The occurrence's original start, as its occurrence's `recurrence_id`. */
+  recurrence_id: string;
+  email: string;
+  partstat: CalendarPartstat;
+}
+
 /**
  * An attendee in a request: a colleague (someone who shares a workspace
  * with the caller) by id, or anyone by email.
@@ -956,6 +970,20 @@ export interface CalendarInvitation {
     | 'version'
   >;
   attendee: { email: string; partstat: CalendarPartstat };
+  /**
+   * A recurring event's next occurrences (at most 52, from a day ago), each
+   * with the attendee's answer to it; empty for a single event.
+   */
+  occurrences: CalendarInvitationOccurrence[];
+}
+
+/** One occurrence on an answer link: when, and the attendee's answer to it. */
+export interface CalendarInvitationOccurrence {
+  /** What an answer to this occurrence alone names (its original start). */
+  recurrence_id: string;
+  start: string;
+  end: string;
+  partstat: CalendarPartstat;
 }
 
 /** One instance of an event in a time range (a recurring event has one per date). */
@@ -971,7 +999,7 @@ export interface CalendarOccurrence {
   recurring: boolean;
   /** The instance's original start (ISO) for recurring events, else null. */
   recurrence_id: string | null;
-  /** The caller's answer when invited to the event, else null. */
+  /** The caller's answer to this occurrence when invited to the event, else null. */
   partstat: CalendarPartstat | null;
 }
 

@@ -796,6 +796,7 @@ export const fr = {
   'calendar.error.invalid_attendees':
     'Ces participants ne peuvent pas être invités : vérifiez les adresses (100 personnes au plus, pas l’organisateur).',
   'calendar.error.invalid_partstat': 'Cette réponse n’est pas valable.',
+  'calendar.error.invalid_recurrence_id': 'Cette occurrence n’existe plus : l’événement a changé.',
   'calendar.error.not_invited': 'Vous n’êtes pas invité à cet événement.',
   'calendar.error.too_many_invitations':
     'Trop d’invitations envoyées depuis une heure : réessayez plus tard.',
@@ -835,17 +836,30 @@ export const fr = {
   'calendar.partstat.accepted': 'Accepté',
   'calendar.partstat.declined': 'Refusé',
   'calendar.partstat.tentative': 'Peut-être',
+  'calendar.partstat_occurrence.needs-action': 'Sans réponse pour cette occurrence',
+  'calendar.partstat_occurrence.accepted': 'A accepté cette occurrence',
+  'calendar.partstat_occurrence.declined': 'A refusé cette occurrence',
+  'calendar.partstat_occurrence.tentative': 'Peut-être pour cette occurrence',
+  'calendar.answered_apart': {
+    one: 'Réponse à part pour {count} occurrence',
+    other: 'Réponses à part pour {count} occurrences',
+  },
   'calendar.organizer': 'Organisateur',
   'calendar.organized_by': 'Organisé par {name}',
   'calendar.you': '{name} (vous)',
   'calendar.reply_question': 'Participerez-vous ?',
   'calendar.reply_to': 'Participerez-vous à « {title} » ?',
+  'calendar.reply_to_occurrence': 'Participerez-vous le {date} ?',
+  'calendar.reply_scope': 'Répondre pour',
+  'calendar.reply_scope.one': 'Cette occurrence',
+  'calendar.reply_scope.all': 'Toutes les occurrences',
   'calendar.invitation': 'Invitation',
   'calendar.your_answer': 'Votre réponse :',
   'calendar.reply.accepted': 'Accepter',
   'calendar.reply.tentative': 'Peut-être',
   'calendar.reply.declined': 'Refuser',
   'calendar.replied': 'Réponse envoyée : {answer}',
+  'calendar.replied_occurrence': 'Réponse envoyée pour cette occurrence : {answer}',
   'calendar.invited_note':
     'Vous êtes invité à cet événement : seul son organisateur peut le modifier.',
   'calendar.notice.invited': '{name} vous invite à « {title} »',
@@ -854,6 +868,11 @@ export const fr = {
   'calendar.notice.declined': '{name} a refusé « {title} »',
   'calendar.notice.tentative': '{name} participera peut-être à « {title} »',
   'calendar.notice.answered': '{name} a répondu à « {title} »',
+  'calendar.notice.accepted_occurrence': '{name} a accepté l’occurrence du {date} de « {title} »',
+  'calendar.notice.declined_occurrence': '{name} a refusé l’occurrence du {date} de « {title} »',
+  'calendar.notice.tentative_occurrence':
+    '{name} participera peut-être à l’occurrence du {date} de « {title} »',
+  'calendar.notice.answered_occurrence': '{name} a répondu à l’occurrence du {date} de « {title} »',
   'calendar.notice.someone': 'Quelqu’un',
   'calendar.chip_invitation': ', Invitation, {answer}',
   'calendar.chip_answer.needs-action': 'sans réponse',
@@ -864,6 +883,11 @@ export const fr = {
   'calendar.answer.for': 'Invitation adressée à {email}',
   'calendar.answer.zone': 'Heures de votre fuseau horaire ({zone}).',
   'calendar.answer.sent': 'Merci : votre réponse ({answer}) a été transmise à l’organisateur.',
+  'calendar.answer.sent_occurrence':
+    'Merci : votre réponse pour le {date} ({answer}) a été transmise à l’organisateur.',
+  'calendar.answer.occurrences': 'Prochaines occurrences',
+  'calendar.answer.occurrences_hint':
+    'Répondez pour une occurrence à part des autres ; la réponse ci-dessus vaut pour toutes.',
   'calendar.answer.invalid': 'Cette invitation n’est plus valable',
   'calendar.answer.invalid_body':
     'L’événement a pu être annulé, ou vous n’y êtes plus invité. Demandez à l’organisateur une nouvelle invitation si besoin.',

@@ -12,6 +12,7 @@ import {
   ApiError,
   type CalendarEvent,
   type CalendarOccurrence,
+  type CalendarPartstat,
   type Me,
   type Workspace,
 } from '../../api';
@@ -649,6 +650,8 @@ describe('invitations', () => {
     expect(button('Edit', d)).toBeUndefined();
     expect(button('Delete', d)).toBeUndefined();
     expect(d.textContent).toContain('only its organizer can change it');
+    // A single event: no occurrence to answer apart.
+    expect(d.querySelector('fieldset')).toBeNull();
     const group = d.querySelector('[role="group"]');
     expect(document.getElementById(group?.getAttribute('aria-labelledby') ?? '')?.textContent).toBe(
       'Will you attend?',
@@ -669,7 +672,7 @@ describe('invitations', () => {
       };
     });
     await act(async () => button('Decline', d)?.click());
-    expect(reply).toHaveBeenCalledWith('review', 'declined');
+    expect(reply).toHaveBeenCalledWith('review', 'declined', null);
     expect(button('Decline', d)?.getAttribute('aria-pressed')).toBe('true');
     expect(plain(d.querySelector('.cal-reply__current')?.textContent)).toBe(
       'Your answer: Declined',
@@ -678,6 +681,152 @@ describe('invitations', () => {
     // The grid says it at once.
     expect(block()?.classList.contains('cal-chip--declined')).toBe(true);
     expect(block()?.classList.contains('cal-chip--pending')).toBe(false);
+  });
+
+  describe('a recurring event', () => {
+    const DAYS = ['2026-12-01', '2026-12-08', '2026-12-15'];
+    const rid = (day: string) => `${day}T09:00:00.000Z`;
+    const ALIX = { email: 'alix@ruche.test', name: 'Alix Martin' };
+    const camille = (partstat: CalendarPartstat) => ({
+      email: 'camille@ruche.test',
+      name: 'Camille Durand',
+      partstat,
+    });
+    const WEEKLY: CalendarEvent = calendarEvent('weekly', {
+      title: 'Weekly',
+      start: rid(DAYS[0] ?? ''),
+      end: '2026-12-01T10:00:00.000Z',
+      rrule: 'FREQ=WEEKLY;COUNT=3',
+      recurring: true,
+      version: 12,
+    });
+    const chip = (day: string) => cell(day)?.querySelector<HTMLElement>('.cal-chip');
+    const pressed = (d: ParentNode) =>
+      ['Accept', 'Maybe', 'Decline'].map((l) => button(l, d)?.getAttribute('aria-pressed'));
+
+    it('lets an invitee answer the occurrence opened alone, or all of them', async () => {
+      occurrences = DAYS.map((day) =>
+        occurrence('weekly', `${day}T09:00:00Z`, `${day}T10:00:00Z`, {
+          title: 'Weekly',
+          recurring: true,
+          recurrence_id: rid(day),
+          partstat: day === '2026-12-08' ? 'declined' : 'accepted',
+        }),
+      );
+      const event: CalendarEvent = {
+        ...WEEKLY,
+        created_by: 'u1',
+        organizer: ALIX,
+        attendees: [camille('accepted')],
+        instance_answers: [
+          { recurrence_id: rid('2026-12-08'), email: 'camille@ruche.test', partstat: 'declined' },
+        ],
+      };
+      vi.spyOn(api.calendar, 'get').mockResolvedValue(event);
+      await show('read');
+      expect(chip('2026-12-08')?.className).toBe('cal-chip cal-chip--declined');
+      await act(async () => chip('2026-12-08')?.click());
+      await vi.waitFor(() => expect(button('Accept', dialog() ?? document)).toBeDefined());
+      const d = dialog();
+      if (!d) throw new Error('no dialog');
+      // The answer shown is the one to that occurrence.
+      expect(plain(d.querySelector('.cal-reply__current')?.textContent)).toBe(
+        'Your answer: Declined',
+      );
+      expect(pressed(d)).toEqual(['false', 'false', 'true']);
+      expect(people(d)).toEqual([
+        'Camille Durand (you) camille@ruche.test Declined this occurrence',
+      ]);
+      // All occurrences unless asked otherwise.
+      const scope = d.querySelector('fieldset');
+      expect(scope?.querySelector('legend')?.textContent).toBe('Answer for');
+      const radio = (label: string) =>
+        [...(scope?.querySelectorAll('label') ?? [])]
+          .find((l) => l.textContent === label)
+          ?.querySelector('input');
+      expect(radio('All occurrences')?.checked).toBe(true);
+      expect(radio('This occurrence')?.checked).toBe(false);
+
+      const reply = vi
+        .spyOn(api.calendar, 'reply')
+        .mockImplementation(async (_id, partstat, recurrenceId) => {
+          occurrences = occurrences.map((o) =>
+            recurrenceId === null || o.recurrence_id === recurrenceId ? { ...o, partstat } : o,
+          );
+          return recurrenceId
+            ? {
+                ...event,
+                version: 13,
+                instance_answers: [
+                  { recurrence_id: recurrenceId, email: 'camille@ruche.test', partstat },
+                ],
+              }
+            : { ...event, version: 14, attendees: [camille(partstat)], instance_answers: [] };
+        });
+      act(() => radio('This occurrence')?.click());
+      await act(async () => button('Maybe', d)?.click());
+      expect(reply).toHaveBeenLastCalledWith('weekly', 'tentative', '2026-12-08T09:00:00.000Z');
+      expect(plain(d.querySelector('.cal-reply__current')?.textContent)).toBe('Your answer: Maybe');
+      expect(toasts()).toContain('Answer sent for this occurrence: Maybe');
+      // That occurrence says it, the others keep the series' answer.
+      expect(DAYS.map((day) => chip(day)?.className)).toEqual([
+        'cal-chip',
+        'cal-chip cal-chip--tentative',
+        'cal-chip',
+      ]);
+
+      act(() => radio('All occurrences')?.click());
+      await act(async () => button('Decline', d)?.click());
+      expect(reply).toHaveBeenLastCalledWith('weekly', 'declined', null);
+      expect(plain(d.querySelector('.cal-reply__current')?.textContent)).toBe(
+        'Your answer: Declined',
+      );
+      expect(people(d)).toEqual(['Camille Durand (you) camille@ruche.test Declined']);
+      expect(DAYS.map((day) => chip(day)?.className)).toEqual(
+        DAYS.map(() => 'cal-chip cal-chip--declined'),
+      );
+    });
+
+    const ORGANIZED: CalendarEvent = {
+      ...WEEKLY,
+      organizer: { email: 'camille@ruche.test', name: 'Camille Durand' },
+      attendees: [
+        { ...ALIX, partstat: 'accepted' },
+        { email: 'bo@ruche.test', name: 'Bo Moreau', partstat: 'tentative' },
+      ],
+      instance_answers: [
+        { recurrence_id: rid('2026-12-08'), email: 'alix@ruche.test', partstat: 'declined' },
+        { recurrence_id: rid('2026-12-15'), email: 'alix@ruche.test', partstat: 'declined' },
+        { recurrence_id: rid('2026-12-15'), email: 'bo@ruche.test', partstat: 'accepted' },
+      ],
+    };
+
+    it('shows the organizer each answer to the occurrence opened', async () => {
+      vi.spyOn(api.calendar, 'get').mockResolvedValue(ORGANIZED);
+      await show('write');
+      await act(async () => chip('2026-12-08')?.click());
+      await vi.waitFor(() => expect(button('Edit', dialog() ?? document)).toBeDefined());
+      const d = dialog();
+      if (!d) throw new Error('no dialog');
+      expect(people(d)).toEqual([
+        'Alix Martin alix@ruche.test Declined this occurrence',
+        'Bo Moreau bo@ruche.test Maybe',
+      ]);
+      // The organizer is not asked.
+      expect(d.querySelector('fieldset')).toBeNull();
+    });
+
+    it('shows the organizer, for the series, who answered some occurrences apart', async () => {
+      vi.spyOn(api.calendar, 'get').mockResolvedValue(ORGANIZED);
+      await show('write', { eventId: 'weekly' });
+      await vi.waitFor(() => expect(button('Edit', dialog() ?? document)).toBeDefined());
+      const d = dialog();
+      if (!d) throw new Error('no dialog');
+      expect(people(d)).toEqual([
+        'Alix Martin alix@ruche.test Accepted 2 occurrences answered apart',
+        'Bo Moreau bo@ruche.test Maybe 1 occurrence answered apart',
+      ]);
+    });
   });
 
   it('says what the server refused in an answer', async () => {

@@ -2,7 +2,7 @@
 // account: the event shown, an answer sent, and a link no longer valid.
 import { act } from 'react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { api, ApiError, type CalendarInvitation } from '../../api';
+import { api, ApiError, type CalendarInvitation, type CalendarPartstat } from '../../api';
 import { ROUTES } from '../../app/routes';
 import { matchPath } from '../../router/router';
 import { mountPoint } from '../../test/mount';
@@ -38,12 +38,13 @@ const INVITATION: CalendarInvitation = {
     version: 4,
   },
   attendee: { email: 'guest@example.org', partstat: 'needs-action' },
+  occurrences: [],
 };
 
 // Intl separates some parts with narrow or thin spaces: compared as plain spaces.
 const plain = (s: string | null | undefined) => (s ?? '').replace(/[\u202f\u2009\u00a0]/g, ' ');
-const button = (label: string) =>
-  [...ui.host.querySelectorAll<HTMLButtonElement>('button')].find((b) => b.textContent === label);
+const button = (label: string, within: ParentNode = ui.host) =>
+  [...within.querySelectorAll<HTMLButtonElement>('button')].find((b) => b.textContent === label);
 
 async function show(token = 'tok') {
   await ui.render(<InvitationAnswerPage params={{ token }} />);
@@ -85,7 +86,7 @@ describe('an invitation’s answer link', () => {
       attendee: { email: 'guest@example.org', partstat: 'tentative' },
     });
     await act(async () => button('Maybe')?.click());
-    expect(answer).toHaveBeenCalledWith('tok', 'tentative');
+    expect(answer).toHaveBeenCalledWith('tok', 'tentative', null);
     expect(button('Maybe')?.getAttribute('aria-pressed')).toBe('true');
     expect(button('Accept')?.getAttribute('aria-pressed')).toBe('false');
     expect(plain(ui.host.querySelector('.cal-reply__current')?.textContent)).toBe(
@@ -94,6 +95,88 @@ describe('an invitation’s answer link', () => {
     expect(ui.host.querySelector('[role="status"]')?.textContent).toBe(
       'Thank you: your answer (Maybe) was passed on to the organizer.',
     );
+  });
+
+  it('lists a recurring event’s next occurrences, each answered apart', async () => {
+    const at = (day: string) => `${day}T09:00:00.000Z`;
+    const DAYS = ['2027-03-01', '2027-03-08', '2027-03-15'];
+    const occurrences = (answers: Record<string, CalendarPartstat>) =>
+      DAYS.map((day) => ({
+        recurrence_id: at(day),
+        start: at(day),
+        end: `${day}T10:00:00.000Z`,
+        partstat: answers[day] ?? ('accepted' as const),
+      }));
+    const weekly: CalendarInvitation = {
+      event: {
+        ...INVITATION.event,
+        title: 'Weekly',
+        start: at('2027-03-01'),
+        end: '2027-03-01T10:00:00.000Z',
+        rrule: 'FREQ=WEEKLY',
+        recurring: true,
+      },
+      attendee: { email: 'guest@example.org', partstat: 'accepted' },
+      occurrences: occurrences({}),
+    };
+    vi.spyOn(api.calendar, 'invitation').mockResolvedValue(weekly);
+    await show();
+    const list = ui.host.querySelector('.cal-answer__occurrences');
+    expect(list?.querySelector('h2')?.textContent).toBe('Next occurrences');
+    const rows = () =>
+      [...(list?.querySelectorAll<HTMLElement>('.cal-occurrence') ?? [])].map((li) => ({
+        when: plain(li.querySelector('.cal-occurrence__when')?.textContent),
+        answer: li.querySelector('.tag')?.textContent,
+        group: plain(li.querySelector('[role="group"]')?.getAttribute('aria-label')),
+        pressed: [...li.querySelectorAll('button[aria-pressed="true"]')].map((b) => b.textContent),
+      }));
+    expect(rows()).toEqual([
+      {
+        when: 'Monday, March 1, 2027, 10:00 – 11:00 AM',
+        answer: 'Accepted',
+        group: 'Will you attend on Monday, March 1, 2027, 10:00 – 11:00 AM?',
+        pressed: ['Accept'],
+      },
+      expect.objectContaining({ when: 'Monday, March 8, 2027, 10:00 – 11:00 AM' }),
+      expect.objectContaining({ when: 'Monday, March 15, 2027, 10:00 – 11:00 AM' }),
+    ]);
+
+    const answer = vi.spyOn(api.calendar, 'answerInvitation').mockResolvedValue({
+      ...weekly,
+      occurrences: occurrences({ '2027-03-08': 'declined' }),
+    });
+    const second = list?.querySelectorAll('.cal-occurrence')[1];
+    await act(async () => (second ? button('Decline', second) : undefined)?.click());
+    expect(answer).toHaveBeenCalledWith('tok', 'declined', '2027-03-08T09:00:00.000Z');
+    expect(rows().map((r) => [r.answer, r.pressed])).toEqual([
+      ['Accepted', ['Accept']],
+      ['Declined', ['Decline']],
+      ['Accepted', ['Accept']],
+    ]);
+    // The series' answer stays.
+    expect(plain(ui.host.querySelector('.cal-reply__current')?.textContent)).toBe(
+      'Your answer: Accepted',
+    );
+    expect(ui.host.querySelector('[role="status"]')?.textContent).toBe(
+      'Thank you: your answer for March 8, 2027 (Declined) was passed on to the organizer.',
+    );
+
+    // The series' buttons answer for all of them.
+    answer.mockResolvedValue({
+      ...weekly,
+      attendee: { email: 'guest@example.org', partstat: 'tentative' },
+      occurrences: occurrences(Object.fromEntries(DAYS.map((d) => [d, 'tentative' as const]))),
+    });
+    const series = ui.host.querySelector('.cal-reply');
+    await act(async () => (series ? button('Maybe', series) : undefined)?.click());
+    expect(answer).toHaveBeenLastCalledWith('tok', 'tentative', null);
+    expect(rows().map((r) => r.answer)).toEqual(['Maybe', 'Maybe', 'Maybe']);
+  });
+
+  it('lists no occurrences for a single event', async () => {
+    vi.spyOn(api.calendar, 'invitation').mockResolvedValue(INVITATION);
+    await show();
+    expect(ui.host.querySelector('.cal-answer__occurrences')).toBeNull();
   });
 
   it('says when the link is no longer valid', async () => {

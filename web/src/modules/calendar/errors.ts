@@ -13,6 +13,7 @@ const CALENDAR_ERRORS: Record<string, MessageKey> = {
   invalid_event: 'calendar.error.invalid_event',
   invalid_attendees: 'calendar.error.invalid_attendees',
   invalid_partstat: 'calendar.error.invalid_partstat',
+  invalid_recurrence_id: 'calendar.error.invalid_recurrence_id',
   not_invited: 'calendar.error.not_invited',
   too_many_invitations: 'calendar.error.too_many_invitations',
   calendar_full: 'calendar.error.calendar_full',

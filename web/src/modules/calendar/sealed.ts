@@ -214,6 +214,7 @@ function shownOf(raw: SealedCalendarEvent, card: Opened<EventCard>): ShownEvent 
     recurring: !!v?.rrule,
     organizer: null,
     attendees: [],
+    instance_answers: [],
     created_by: raw.created_by,
     created_at: raw.created_at,
     updated_at: raw.updated_at,

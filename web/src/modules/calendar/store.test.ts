@@ -241,7 +241,7 @@ describe('invitations', () => {
       .mockImplementation(() => new Promise((r) => (answered = r)));
     list.mockImplementation(() => new Promise(() => undefined));
     const done = s.reply('m', 'accepted');
-    expect(reply).toHaveBeenCalledWith('m', 'accepted');
+    expect(reply).toHaveBeenCalledWith('m', 'accepted', null);
     // Not before the server took it.
     expect(s.getState().occurrences.map((o) => o.partstat)).toEqual(['needs-action', null]);
     answered(calendarEvent('m', { version: 9 }));
@@ -249,6 +249,37 @@ describe('invitations', () => {
     expect(s.getState().occurrences.map((o) => o.partstat)).toEqual(['accepted', null]);
     // And the range is read again.
     expect(list).toHaveBeenCalledTimes(2);
+  });
+
+  it('shows an answer to one occurrence on that occurrence alone', async () => {
+    const days = ['2026-12-07', '2026-12-08', '2026-12-09'];
+    const daily = days.map((d) =>
+      occurrence('d', `${d}T08:00:00Z`, `${d}T09:00:00Z`, {
+        recurring: true,
+        recurrence_id: `${d}T08:00:00.000Z`,
+        partstat: 'accepted',
+      }),
+    );
+    const list = vi.spyOn(api.calendar, 'occurrences').mockResolvedValue(daily);
+    const s = new CalendarStore(WS, 'me');
+    await s.show(WEEK);
+    const reply = vi.spyOn(api.calendar, 'reply').mockResolvedValue(calendarEvent('d'));
+    list.mockImplementation(() => new Promise(() => undefined));
+    await s.reply('d', 'declined', '2026-12-08T08:00:00.000Z');
+    expect(reply).toHaveBeenCalledWith('d', 'declined', '2026-12-08T08:00:00.000Z');
+    expect(s.getState().occurrences.map((o) => o.partstat)).toEqual([
+      'accepted',
+      'declined',
+      'accepted',
+    ]);
+    // To the series: all of them.
+    await s.reply('d', 'tentative');
+    expect(reply).toHaveBeenLastCalledWith('d', 'tentative', null);
+    expect(s.getState().occurrences.map((o) => o.partstat)).toEqual([
+      'tentative',
+      'tentative',
+      'tentative',
+    ]);
   });
 
   it('keeps the workspace’s members, read again when they change', async () => {

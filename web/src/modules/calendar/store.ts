@@ -10,7 +10,8 @@
 // Changes go at the version the person saw (If-Match): one made meanwhile
 // by someone else (412) fetches the event as it is now and says so
 // (EventChangedError), so that nothing is overwritten unseen. An invitee's
-// answer shows on the event's occurrences at once. The workspace's members
+// answer shows at once on the event's occurrences (an answer to one
+// occurrence of a recurring event, on that one). The workspace's members
 // are who the event form offers to invite.
 //
 // In an armoured workspace (docs/armoured.md, "Calendar") the server does
@@ -37,6 +38,7 @@ import { liveEvents } from '../../events';
 import { Store } from '../../util/store';
 import { moduleAccess } from '../../workspaces';
 import { expandEvents, type ExpandedEvent } from './logic/expand';
+import { withAnswer } from './logic/invitations';
 import { readNotice } from './logic/notices';
 import { isSealedEvent, openedOf, readSealedChanges, type CalendarArmour } from './sealed';
 
@@ -395,12 +397,18 @@ export class CalendarStore extends Store<CalendarState> {
     else void this.load();
   }
 
-  /** The caller's answer to an invitation: the event answered; its occurrences say it at once. */
-  async reply(id: string, partstat: CalendarAnswer): Promise<CalendarEvent> {
-    const answered = await api.calendar.reply(id, partstat);
-    this.set({
-      occurrences: this.state.occurrences.map((o) => (o.event_id === id ? { ...o, partstat } : o)),
-    });
+  /**
+   * The caller's answer to an invitation: to the series, or with
+   * `recurrenceId` to that occurrence alone; the event answered. The
+   * occurrences answered say it at once.
+   */
+  async reply(
+    id: string,
+    partstat: CalendarAnswer,
+    recurrenceId: string | null = null,
+  ): Promise<CalendarEvent> {
+    const answered = await api.calendar.reply(id, partstat, recurrenceId);
+    this.set({ occurrences: withAnswer(this.state.occurrences, id, partstat, recurrenceId) });
     void this.load();
     return answered;
   }

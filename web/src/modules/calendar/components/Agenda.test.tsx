@@ -278,7 +278,7 @@ describe('invitations in the agenda', () => {
     expect(item('Mine')?.querySelector('[role="group"]')).toBeNull();
 
     await act(async () => (group ? button('Accept', group) : undefined)?.click());
-    expect(reply).toHaveBeenCalledWith('a', 'accepted');
+    expect(reply).toHaveBeenCalledWith('a', 'accepted', null);
     const answered = item('Asked');
     expect(pressed(answered?.querySelector('[role="group"]') ?? undefined)).toEqual([
       'true',
@@ -418,7 +418,7 @@ describe('invitations in the agenda', () => {
     );
 
     await act(async () => button('Decline', d)?.click());
-    expect(reply).toHaveBeenCalledWith('theirs', 'declined');
+    expect(reply).toHaveBeenCalledWith('theirs', 'declined', null);
     expect(plain(d.querySelector('.cal-reply__current')?.textContent)).toBe(
       'Your answer: Declined',
     );
@@ -431,6 +431,63 @@ describe('invitations in the agenda', () => {
 
     await act(async () => button('Close', d)?.click());
     expect(dialog()).toBeUndefined();
+  });
+
+  it('answers one occurrence of a recurring invitation apart, from its details', async () => {
+    vi.spyOn(api.workspaces, 'list').mockResolvedValue([ws('w1', 'Chantier')]);
+    const days = ['2026-12-10', '2026-12-11', '2026-12-12'];
+    const event = calendarEvent('daily', {
+      workspace_id: null,
+      title: 'Daily',
+      recurring: true,
+      rrule: 'FREQ=DAILY;COUNT=3',
+      organizer: { email: 'alix@ruche.test', name: 'Alix Martin' },
+      attendees: [{ email: 'camille@ruche.test', name: 'Camille Durand', partstat: 'accepted' }],
+    });
+    vi.spyOn(api.calendar, 'get').mockResolvedValue(event);
+    let now = days.map((day) =>
+      occurrence('daily', `${day}T08:00:00Z`, `${day}T09:00:00Z`, {
+        title: 'Daily',
+        workspace_id: null,
+        recurring: true,
+        recurrence_id: `${day}T08:00:00.000Z`,
+        partstat: 'accepted',
+      }),
+    );
+    vi.spyOn(api.calendar, 'mine').mockImplementation(async () => now);
+    const reply = vi
+      .spyOn(api.calendar, 'reply')
+      .mockImplementation(async (_id, partstat, recurrenceId) => {
+        now = now.map((o) => (o.recurrence_id === recurrenceId ? { ...o, partstat } : o));
+        return {
+          ...event,
+          version: 8,
+          instance_answers: recurrenceId
+            ? [{ recurrence_id: recurrenceId, email: 'camille@ruche.test', partstat }]
+            : [],
+        };
+      });
+    await show();
+    await vi.waitFor(() => expect(items()).toHaveLength(3));
+    const tomorrow = () => items()[1];
+    await act(async () => tomorrow()?.querySelector<HTMLElement>('.agenda__title')?.click());
+    await vi.waitFor(() => expect(dialog()?.querySelector('fieldset') ?? null).not.toBeNull());
+    const d = dialog();
+    if (!d) throw new Error('no dialog');
+    const only = [...d.querySelectorAll('label')].find((l) => l.textContent === 'This occurrence');
+    act(() => only?.querySelector('input')?.click());
+    await act(async () => button('Decline', d)?.click());
+    expect(reply).toHaveBeenCalledWith('daily', 'declined', '2026-12-11T08:00:00.000Z');
+    expect(plain(d.querySelector('.cal-reply__current')?.textContent)).toBe(
+      'Your answer: Declined',
+    );
+    expect(toasts()).toContain('Answer sent for this occurrence: Declined');
+    // That day's entry says it; the others keep the series' answer.
+    expect(items().map((li) => li.className)).toEqual([
+      'agenda__item',
+      'agenda__item cal-chip--declined',
+      'agenda__item',
+    ]);
   });
 
   it('says when the invitation is gone', async () => {

@@ -5,11 +5,13 @@
 // the web client does not show elsewhere, are not links); an invitation
 // not accepted says its answer ("Not answered", "Maybe", "Declined").
 // Every invitation has the answers (Accept, Maybe, Decline), shown at once
-// on its entry; one whose calendar the person cannot open (another
-// workspace's, the organizer's personal calendar) opens its details here
-// (InvitationDialog). Kept fresh by the live calendar events, the
-// workspaces' and the notices to this person alike (invited, no longer,
-// answered: they name no workspace).
+// on its entry (an entry's answer is the one to that occurrence; its
+// buttons answer for the whole series, as the calendar's default); one
+// whose calendar the person cannot open (another workspace's, the
+// organizer's personal calendar) opens its details here (InvitationDialog),
+// where one occurrence of a recurring event can be answered alone. Kept
+// fresh by the live calendar events, the workspaces' and the notices to
+// this person alike (invited, no longer, answered: they name no workspace).
 // Armoured workspaces' calendars are not in that call: the browser adds
 // their instances itself once this tab's keys are unlocked (sealedAgenda.ts),
 // again when the keys change.
@@ -39,7 +41,7 @@ import { useWorkspaces } from '../../../workspaces';
 import { useCalendarErrorText } from '../errors';
 import { addDays, dayKey, dayStart, type DayKey } from '../logic/dates';
 import { capitalized, formatTimeRange, shortDayLabel } from '../logic/format';
-import { answerClass, knownPartstat } from '../logic/invitations';
+import { answerClass, knownPartstat, withAnswer } from '../logic/invitations';
 import { compareOccurrences, daysOf, inAllDayRow } from '../logic/layout';
 import { calendarsOpened } from '../logic/notices';
 import { calendarPath } from '../paths';
@@ -157,22 +159,26 @@ export default function Agenda() {
     // eslint-disable-next-line react-hooks/exhaustive-deps -- soon only reads refs
   }, [armoured, me.id, unlocked]);
 
-  /** The caller's answer to an invitation: shown on its occurrences at once, the days read again. */
-  const answer = async (id: string, partstat: CalendarAnswer): Promise<CalendarEvent> => {
+  /**
+   * The caller's answer to an invitation (with `recurrenceId`, to that
+   * occurrence alone): shown on the occurrences answered at once, the days
+   * read again.
+   */
+  const answer = async (
+    id: string,
+    partstat: CalendarAnswer,
+    recurrenceId: string | null = null,
+  ): Promise<CalendarEvent> => {
     setReplying({ id, answer: partstat });
     try {
-      const answered = await api.calendar.reply(id, partstat);
-      setData(
-        (d) =>
-          d && {
-            ...d,
-            list: d.list.map((o) => (o.event_id === id ? { ...o, partstat } : o)),
-          },
-      );
+      const answered = await api.calendar.reply(id, partstat, recurrenceId);
+      setData((d) => d && { ...d, list: withAnswer(d.list, id, partstat, recurrenceId) });
       soon();
       toast({
         kind: 'success',
-        title: t('calendar.replied', { answer: t(`calendar.partstat.${partstat}`) }),
+        title: t(recurrenceId ? 'calendar.replied_occurrence' : 'calendar.replied', {
+          answer: t(`calendar.partstat.${partstat}`),
+        }),
       });
       return answered;
     } finally {
@@ -283,7 +289,7 @@ export default function Agenda() {
           occurrence={opened}
           me={me}
           busy={busy(opened.event_id)}
-          onReply={(p) => answer(opened.event_id, p)}
+          onReply={(p, recurrenceId) => answer(opened.event_id, p, recurrenceId)}
           onClose={() => setOpened(null)}
         />
       ) : null}

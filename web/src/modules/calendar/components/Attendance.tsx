@@ -1,10 +1,15 @@
 // Invitations as people read them: an answer in words (with an icon, never
 // by colour alone), an event's organizer and attendees, and an invitee's
-// three answers (Accept, Maybe, Decline), the one given pressed.
+// three answers (Accept, Maybe, Decline), the one given pressed. For an
+// occurrence of a recurring event, each attendee's answer is their answer
+// to it (said so where it differs from their series' answer), and the
+// invitee chooses whether to answer for it alone or for all occurrences;
+// for the series, who answered some occurrences apart is said.
 import { useId } from 'react';
 import type {
   CalendarAnswer,
   CalendarAttendee,
+  CalendarInstanceAnswer,
   CalendarPartstat,
   CalendarPerson,
 } from '../../../api';
@@ -13,7 +18,14 @@ import { Tag } from '../../../components/Feedback';
 import { Icon, type IconName } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
 import { emailKey } from '../logic/draft';
-import { ANSWERS, knownPartstat } from '../logic/invitations';
+import {
+  ANSWERS,
+  answerOf,
+  answersApart,
+  knownPartstat,
+  type Answers,
+  type ReplyScope,
+} from '../logic/invitations';
 
 const LOOK: Record<
   CalendarPartstat,
@@ -25,29 +37,48 @@ const LOOK: Record<
   declined: { tone: 'neutral', icon: 'close' },
 };
 
-/** An answer in words: "Accepted", "Maybe", "Declined", "Not answered". */
-export function PartstatTag({ partstat }: { partstat: CalendarPartstat }) {
+/**
+ * An answer in words: "Accepted", "Maybe", "Declined", "Not answered";
+ * `apart`: an answer to one occurrence that differs from the series'
+ * ("Declined this occurrence").
+ */
+export function PartstatTag({
+  partstat,
+  apart = false,
+}: {
+  partstat: CalendarPartstat;
+  apart?: boolean;
+}) {
   const { t } = useI18n();
   const p = knownPartstat(partstat) ?? 'needs-action';
   const look = LOOK[p];
   return (
     <Tag tone={look.tone}>
       {look.icon ? <Icon name={look.icon} size={12} /> : null}
-      {t(`calendar.partstat.${p}`)}
+      {t(apart ? `calendar.partstat_occurrence.${p}` : `calendar.partstat.${p}`)}
     </Tag>
   );
 }
 
 const personName = (p: CalendarPerson) => p.name.trim() || p.email;
 
-/** An event's organizer and attendees with their answers, as entries of its facts' list. */
+/**
+ * An event's organizer and attendees with their answers, as entries of its
+ * facts' list: to the occurrence `recurrenceId` names, else to the series.
+ */
 export function EventPeople({
   organizer,
   attendees,
+  apart = [],
+  recurrenceId = null,
   me,
 }: {
   organizer: CalendarPerson | null;
   attendees: readonly CalendarAttendee[];
+  /** The answers to single occurrences (a recurring event's `instance_answers`). */
+  apart?: readonly CalendarInstanceAnswer[];
+  /** The occurrence shown, by its `recurrence_id`; null: the series. */
+  recurrenceId?: string | null;
   /** The reader's address (said "you"). */
   me?: string;
 }) {
@@ -77,11 +108,50 @@ export function EventPeople({
             <ul className="cal-people cal-people--read" aria-label={t('calendar.attendees')}>
               {attendees.map((a) => (
                 <li key={emailKey(a.email)} className="cal-person">
-                  <PersonWho name={named(a)} person={a} /> <PartstatTag partstat={a.partstat} />
+                  <PersonWho name={named(a)} person={a} />{' '}
+                  <AttendeeAnswer
+                    attendee={a}
+                    answers={{ attendees, instance_answers: apart }}
+                    recurrenceId={recurrenceId}
+                  />
                 </li>
               ))}
             </ul>
           </dd>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+/**
+ * An attendee's answer: to the occurrence shown (said so where it differs
+ * from the series'), or to the series with how many occurrences they
+ * answered apart.
+ */
+function AttendeeAnswer({
+  attendee,
+  answers,
+  recurrenceId,
+}: {
+  attendee: CalendarAttendee;
+  answers: Answers;
+  recurrenceId: string | null;
+}) {
+  const { t } = useI18n();
+  const series = knownPartstat(attendee.partstat) ?? 'needs-action';
+  if (recurrenceId !== null) {
+    const p = answerOf(answers, attendee.email, recurrenceId) ?? series;
+    return <PartstatTag partstat={p} apart={p !== series} />;
+  }
+  const count = answersApart(answers, attendee.email).length;
+  return (
+    <>
+      <PartstatTag partstat={series} />
+      {count > 0 ? (
+        <>
+          {' '}
+          <span className="cal-person__apart">{t('calendar.answered_apart', { count })}</span>
         </>
       ) : null}
     </>
@@ -107,7 +177,9 @@ export function PersonWho({ name, person }: { name: string; person: CalendarPers
 /**
  * The invitee's answers, the current one pressed; each sends at once.
  * `compact` (a list's entry, which says the answer itself): the buttons
- * alone, small, the group named after the event (`title`).
+ * alone, small, the group named after the event (`title`) or by `label`.
+ * `scope` (an occurrence of a recurring event): the choice of answering
+ * for it alone or for all occurrences, above the buttons.
  */
 export function ReplyButtons({
   current,
@@ -115,6 +187,8 @@ export function ReplyButtons({
   onReply,
   compact = false,
   title = '',
+  label,
+  scope,
 }: {
   current: CalendarPartstat | null;
   /** The answer being sent. */
@@ -123,6 +197,9 @@ export function ReplyButtons({
   compact?: boolean;
   /** The event's title (names the compact form's group). */
   title?: string;
+  /** The compact form's group's name, instead of the event's question. */
+  label?: string;
+  scope?: { value: ReplyScope; onChange(s: ReplyScope): void };
 }) {
   const { t } = useI18n();
   const id = useId();
@@ -145,7 +222,7 @@ export function ReplyButtons({
       <div
         className="cal-reply__buttons cal-reply--compact"
         role="group"
-        aria-label={t('calendar.reply_to', { title })}
+        aria-label={label ?? t('calendar.reply_to', { title })}
       >
         {buttons}
       </div>
@@ -159,7 +236,43 @@ export function ReplyButtons({
       <p className="cal-reply__current">
         {t('calendar.your_answer')} <PartstatTag partstat={answer} />
       </p>
+      {scope ? (
+        <ScopeChoice value={scope.value} onChange={scope.onChange} disabled={busy !== null} />
+      ) : null}
       <div className="cal-reply__buttons">{buttons}</div>
     </div>
+  );
+}
+
+/** "Answer for: (•) This occurrence ( ) All occurrences", as radios. */
+function ScopeChoice({
+  value,
+  onChange,
+  disabled,
+}: {
+  value: ReplyScope;
+  onChange(s: ReplyScope): void;
+  disabled: boolean;
+}) {
+  const { t } = useI18n();
+  const name = useId();
+  return (
+    <fieldset className="cal-scope" disabled={disabled}>
+      <legend className="cal-scope__legend">{t('calendar.reply_scope')}</legend>
+      <div className="cal-scope__options">
+        {(['one', 'all'] as const).map((s) => (
+          <label key={s} className="cal-scope__option">
+            <input
+              type="radio"
+              name={name}
+              value={s}
+              checked={value === s}
+              onChange={() => onChange(s)}
+            />
+            {t(`calendar.reply_scope.${s}`)}
+          </label>
+        ))}
+      </div>
+    </fieldset>
   );
 }

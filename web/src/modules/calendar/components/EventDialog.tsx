@@ -4,12 +4,13 @@
 // first). A change made elsewhere meanwhile (412) shows the event as it is
 // now and says so. To-dos and journal entries from calendar applications
 // are read-only here, but can be deleted. An invitee answers (Accept,
-// Maybe, Decline); one without the calendar's write right changes nothing
-// else. The details follow live changes while not being edited, and an
-// answer to the event (calendar.answered, to its organizer). In an armoured
-// workspace the event is the one the store holds, as this browser opened
-// it: a card that does not open says why and can only be deleted; nobody
-// is invited there.
+// Maybe, Decline), for an occurrence of a recurring event opened from it
+// either for that occurrence alone or for all of them (the default); one
+// without the calendar's write right changes nothing else. The details
+// follow live changes while not being edited, and an answer to the event
+// (calendar.answered, to its organizer). In an armoured workspace the
+// event is the one the store holds, as this browser opened it: a card that
+// does not open says why and can only be deleted; nobody is invited there.
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
 import {
   isApiError,
@@ -30,14 +31,13 @@ import { browserTimeZone } from '../logic/dates';
 import {
   changesOf,
   draftOf,
-  emailKey,
   isChanged,
   problemOf,
   type EventDraft,
   type Uninvitable,
 } from '../logic/draft';
 import { ownSpan } from '../logic/freebusy';
-import { knownPartstat } from '../logic/invitations';
+import { answerOf, knownPartstat, pickedOccurrence, type ReplyScope } from '../logic/invitations';
 import { isNoticeAbout } from '../logic/notices';
 import { openedOf } from '../sealed';
 import { EventChangedError, type CalendarStore } from '../store';
@@ -82,6 +82,7 @@ export function EventDialog({
   const [confirm, setConfirm] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [replying, setReplying] = useState<CalendarAnswer | null>(null);
+  const [scope, setScope] = useState<ReplyScope>('all');
   const people = useSyncExternalStore(store.subscribe, () => store.getState().members);
   /** Armoured: the event as the store holds it (live changes, opened again when keys come). */
   const held = useSyncExternalStore(store.subscribe, () => store.getState().events[id]);
@@ -189,14 +190,17 @@ export function EventDialog({
 
   const reply = async (partstat: CalendarAnswer) => {
     if (!event) return;
+    const only = scope === 'one' ? pickedOccurrence(event, occurrence) : null;
     setReplying(partstat);
     setError(null);
     try {
-      const saved = await store.reply(event.id, partstat);
+      const saved = await store.reply(event.id, partstat, only);
       setEvent(saved);
       toast({
         kind: 'success',
-        title: t('calendar.replied', { answer: t(`calendar.partstat.${partstat}`) }),
+        title: t(only ? 'calendar.replied_occurrence' : 'calendar.replied', {
+          answer: t(`calendar.partstat.${partstat}`),
+        }),
       });
     } catch (err) {
       setError(err);
@@ -206,11 +210,13 @@ export function EventDialog({
   };
 
   const gone = notice === 'deleted' || (isApiError(failed) && failed.status === 404);
-  // Invited: listed among the attendees, or the occurrence opened says so.
-  const mine = event?.attendees.find((a) => emailKey(a.email) === emailKey(me.email));
+  // Invited: listed among the attendees, or the occurrence opened says so;
+  // the answer shown is the one to the occurrence opened.
+  const recurrenceId = event ? pickedOccurrence(event, occurrence) : null;
+  const mine = event ? answerOf(event, me.email, recurrenceId) : null;
   const fromOccurrence =
     occurrence && occurrence.event_id === id ? knownPartstat(occurrence.partstat) : null;
-  const answer = mine?.partstat ?? fromOccurrence;
+  const answer = mine ?? fromOccurrence;
   const invited = !!answer;
   // A writer of the calendar keeps their rights when also invited (as the
   // server does); an invitee without them only answers.
@@ -297,7 +303,12 @@ export function EventDialog({
         ) : null}
         {invited && event.kind === 'event' ? (
           <>
-            <ReplyButtons current={answer} busy={replying} onReply={(p) => void reply(p)} />
+            <ReplyButtons
+              current={answer}
+              busy={replying}
+              onReply={(p) => void reply(p)}
+              scope={recurrenceId ? { value: scope, onChange: setScope } : undefined}
+            />
             {canWrite ? null : <p className="cal-note">{t('calendar.invited_note')}</p>}
           </>
         ) : null}

@@ -1,18 +1,21 @@
 // What everyone reads of an event: when (on the browser's clock), its zone
 // when another, its repeat, where, who organizes it and who is invited
-// (with their answers), its description as plain text. Shown in the
-// event's dialog and on an invitation's answer page.
+// (with their answers: to the occurrence opened, else to the series), its
+// description as plain text. Shown in the event's dialog and on an
+// invitation's answer page.
 import type { CalendarEvent, CalendarInvitation, CalendarOccurrence } from '../../../api';
 import { Tag } from '../../../components/Feedback';
 import { Icon } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
 import { browserTimeZone } from '../logic/dates';
 import { whenText } from '../logic/format';
+import { pickedOccurrence } from '../logic/invitations';
 import { repeatOf } from '../logic/rrule';
 import { EventPeople } from './Attendance';
 
 /** An event as the JSON API gives it, or as an answer link does (no id, no kind). */
-export type FactsOf = CalendarInvitation['event'] & Partial<Pick<CalendarEvent, 'id' | 'kind'>>;
+export type FactsOf = CalendarInvitation['event'] &
+  Partial<Pick<CalendarEvent, 'id' | 'kind' | 'instance_answers'>>;
 
 export function EventFacts({
   event,
@@ -46,6 +49,7 @@ export function EventFacts({
     event.recurring && occurrence?.start && event.id && occurrence.event_id === event.id
       ? whenText(occurrence, locale)
       : null;
+  const recurrenceId = pickedOccurrence(event, occurrence);
   const item = event.kind && event.kind !== 'event' ? event.kind : null;
   return (
     <div className="cal-facts">
@@ -95,7 +99,13 @@ export function EventFacts({
             <dd>{event.location}</dd>
           </>
         ) : null}
-        <EventPeople organizer={event.organizer} attendees={event.attendees} me={me} />
+        <EventPeople
+          organizer={event.organizer}
+          attendees={event.attendees}
+          apart={event.instance_answers}
+          recurrenceId={recurrenceId}
+          me={me}
+        />
       </dl>
       {event.description.trim() ? (
         <p className="cal-facts__description">{event.description}</p>

@@ -2,8 +2,9 @@
 // workspace's, or the organizer's personal calendar: the home page's
 // agenda opens it): the event read (GET /calendar/events/{eid}), when,
 // where, who organizes it and who is invited with their answers, and the
-// invitee's answers (Accept, Maybe, Decline), sent by the caller (which
-// shows them in its own list). Nothing else can be changed.
+// invitee's answers (Accept, Maybe, Decline), for an occurrence of a
+// recurring event to it alone or to all of them (the default), sent by the
+// caller (which shows them in its own list). Nothing else can be changed.
 import { useEffect, useState } from 'react';
 import {
   api,
@@ -18,8 +19,7 @@ import { Modal } from '../../../components/Dialog';
 import { Alert, Spinner } from '../../../components/Feedback';
 import { useI18n } from '../../../i18n';
 import { useCalendarErrorText } from '../errors';
-import { emailKey } from '../logic/draft';
-import { knownPartstat } from '../logic/invitations';
+import { answerOf, knownPartstat, pickedOccurrence, type ReplyScope } from '../logic/invitations';
 import { ReplyButtons } from './Attendance';
 import { EventFacts } from './EventFacts';
 
@@ -35,8 +35,11 @@ export function InvitationDialog({
   me: Pick<Me, 'email'>;
   /** The answer being sent. */
   busy: CalendarAnswer | null;
-  /** Sends an answer: the event answered. */
-  onReply(p: CalendarAnswer): Promise<CalendarEvent>;
+  /**
+   * Sends an answer, to the occurrence `recurrenceId` names or (null) to
+   * the series: the event answered.
+   */
+  onReply(p: CalendarAnswer, recurrenceId: string | null): Promise<CalendarEvent>;
   onClose(): void;
 }) {
   const { t } = useI18n();
@@ -45,6 +48,7 @@ export function InvitationDialog({
   const [event, setEvent] = useState<CalendarEvent | null>(null);
   const [failed, setFailed] = useState<unknown>(null);
   const [error, setError] = useState<unknown>(null);
+  const [scope, setScope] = useState<ReplyScope>('all');
 
   useEffect(() => {
     let live = true;
@@ -57,17 +61,19 @@ export function InvitationDialog({
     };
   }, [id]);
 
+  const recurrenceId = event ? pickedOccurrence(event, occurrence) : null;
   const reply = async (partstat: CalendarAnswer) => {
     setError(null);
     try {
-      setEvent(await onReply(partstat));
+      setEvent(await onReply(partstat, scope === 'one' ? recurrenceId : null));
     } catch (err) {
       setError(err);
     }
   };
 
-  const mine = event?.attendees.find((a) => emailKey(a.email) === emailKey(me.email));
-  const answer = mine?.partstat ?? knownPartstat(occurrence.partstat);
+  // The answer to the occurrence opened.
+  const mine = event ? answerOf(event, me.email, recurrenceId) : null;
+  const answer = mine ?? knownPartstat(occurrence.partstat);
   const title = event?.title.trim() || (event ? t('calendar.untitled') : t('calendar.details'));
 
   let body;
@@ -86,7 +92,12 @@ export function InvitationDialog({
         <EventFacts event={event} occurrence={occurrence} me={me.email} />
         {answer && event.kind === 'event' ? (
           <>
-            <ReplyButtons current={answer} busy={busy} onReply={(p) => void reply(p)} />
+            <ReplyButtons
+              current={answer}
+              busy={busy}
+              onReply={(p) => void reply(p)}
+              scope={recurrenceId ? { value: scope, onChange: setScope } : undefined}
+            />
             <p className="cal-note">{t('calendar.invited_note')}</p>
           </>
         ) : null}

@@ -84,6 +84,22 @@ describe('invitation notices', () => {
     expect(open).toHaveBeenCalledWith('/w/w1/calendar/e1?date=2026-12-10');
   });
 
+  it('tells the organizer an answer to one occurrence, which opens that day', async () => {
+    const { hear, open } = await show();
+    hear(
+      noticeFrame('calendar.answered', {
+        attendee: { email: 'jules@ruche.test', name: 'Jules Marty', partstat: 'declined' },
+        recurrence_id: '2027-03-08T10:00:00.000Z',
+      }),
+    );
+    expect(lastToast().title).toBe(
+      'Jules Marty declined the occurrence of March 8, 2027 of “Revue”',
+    );
+    expect(lastToast().body).toBe('Monday, March 8, 2027, 11:00 AM – 12:00 PM');
+    act(() => lastToast().action?.click());
+    expect(open).toHaveBeenCalledWith('/w/w1/calendar/e1?date=2027-03-08');
+  });
+
   it('leaves the workspaces’ calendar events alone', async () => {
     const { hear } = await show();
     hear(calendarFrame('calendar.event_created', calendarEvent('e1')));

@@ -52,6 +52,7 @@ export function calendarEvent(id: string, extra: Partial<CalendarEvent> = {}): C
     recurring: false,
     organizer: null,
     attendees: [],
+    instance_answers: [],
     created_by: 'me',
     created_at: '2026-12-01T10:00:00.000Z',
     updated_at: '2026-12-01T10:00:00.000Z',

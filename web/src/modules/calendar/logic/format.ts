@@ -80,6 +80,17 @@ export function monthShort(day: DayKey, locale: string): string {
 }
 
 /**
+ * The day an occurrence begins, without its weekday: "8 mars 2027" /
+ * "March 8, 2027" (all day: its date as written; timed: on the browser's clock).
+ */
+export function dateText(o: Pick<CalendarOccurrence, 'start' | 'all_day'>, locale: string): string {
+  if (!o.start) return '';
+  const at = o.all_day ? dayStart(o.start.slice(0, 10)) : new Date(o.start);
+  if (Number.isNaN(at.getTime())) return '';
+  return fmt(locale, { day: 'numeric', month: 'long', year: 'numeric' }).format(at);
+}
+
+/**
  * When an occurrence or event takes place, in a sentence: "jeudi 10
  * décembre 2026, 09:00 – 10:00"; all day: "jeudi 10 décembre 2026" or
  * "jeudi 10 – samedi 12 décembre 2026" (the last day included).

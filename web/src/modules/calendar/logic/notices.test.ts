@@ -153,4 +153,61 @@ describe('what a toast says', () => {
       'Jules Marty participera peut-être à « Revue »',
     );
   });
+
+  it('names the occurrence an answer was to, and its date and time', () => {
+    // A weekly "Revue" from Thursday 10 December 2026, 11:00 Paris; the answer is to 8 March 2027.
+    const one = (partstat: string) =>
+      read('calendar.answered', {
+        attendee: { email: 'jules@ruche.test', name: 'Jules Marty', partstat },
+        recurrence_id: '2027-03-08T10:00:00.000Z',
+      });
+    expect(one('declined').recurrence_id).toBe('2027-03-08T10:00:00.000Z');
+    expect(noticeTarget(one('declined'), new Set(['w1']))).toBe(
+      '/w/w1/calendar/e1?date=2027-03-08',
+    );
+    expect(text(one('declined'))).toEqual([
+      'Jules Marty declined the occurrence of March 8, 2027 of “Revue”',
+      'Monday, March 8, 2027, 11:00 AM – 12:00 PM',
+    ]);
+    expect(text(one('accepted'))[0]).toBe(
+      'Jules Marty accepted the occurrence of March 8, 2027 of “Revue”',
+    );
+    expect(text(one('tentative'))[0]).toBe(
+      'Jules Marty may attend the occurrence of March 8, 2027 of “Revue”',
+    );
+    expect(text(one('delegated'))[0]).toBe(
+      'Jules Marty answered the occurrence of March 8, 2027 of “Revue”',
+    );
+    expect(text(one('declined'), tFr, 'fr')).toEqual([
+      'Jules Marty a refusé l’occurrence du 8 mars 2027 de « Revue »',
+      'Lundi 8 mars 2027, 11:00 – 12:00',
+    ]);
+    expect(text(one('accepted'), tFr, 'fr')[0]).toBe(
+      'Jules Marty a accepté l’occurrence du 8 mars 2027 de « Revue »',
+    );
+    // Without it, the answer is to the series, as before.
+    expect(answered('declined').recurrence_id).toBeUndefined();
+    expect(text(answered('declined'))).toEqual([
+      'Jules Marty declined “Revue”',
+      'Thursday, December 10, 2026, 11:00 AM – 12:00 PM',
+    ]);
+  });
+
+  it('dates an all-day occurrence by its day, and leads to it', () => {
+    const n = read('calendar.answered', {
+      start: '2026-12-12',
+      end: '2026-12-14',
+      all_day: true,
+      attendee: { email: 'jules@ruche.test', name: '', partstat: 'declined' },
+      recurrence_id: '2027-03-06T00:00:00.000Z',
+    });
+    expect(text(n)).toEqual([
+      'jules@ruche.test declined the occurrence of March 6, 2027 of “Revue”',
+      'Saturday, March 6 – Sunday, March 7, 2027',
+    ]);
+    expect(text(n, tFr, 'fr')[0]).toBe(
+      'jules@ruche.test a refusé l’occurrence du 6 mars 2027 de « Revue »',
+    );
+    expect(noticeTarget(n, new Set(['w1']))).toBe('/w/w1/calendar/e1?date=2027-03-06');
+  });
 });

@@ -1,13 +1,15 @@
 // Invitation notices heard live (docs/calendar.md "Invitations"): to an
 // invited colleague `calendar.invited` and `calendar.invitation_cancelled`,
-// to the organizer `calendar.answered` (with the attendee's answer). Each
-// names its event, whatever the calendar; the frame has no workspace and
-// no sequence number. Pure: what a notice says, and where it leads.
+// to the organizer `calendar.answered` (with the attendee's answer, and the
+// occurrence's `recurrence_id` when it was to one occurrence of a recurring
+// event). Each names its event, whatever the calendar; the frame has no
+// workspace and no sequence number. Pure: what a notice says, and where it
+// leads.
 import type { CalendarPerson, EventFrame, Workspace } from '../../../api';
 import type { I18n, MessageKey } from '../../../i18n';
 import { noticeData, str, strOrNull, workspacesOpening } from '../../../notifications/notices';
 import { dayKey, isDayKey, type DayKey } from './dates';
-import { capitalized, whenText } from './format';
+import { capitalized, dateText, whenText } from './format';
 import { calendarPath } from '../paths';
 
 export const NOTICE_TYPES = [
@@ -31,6 +33,8 @@ export interface InvitationNotice {
   organizer: CalendarPerson | null;
   /** calendar.answered: who answered, and how (a PARTSTAT, lower case). */
   attendee?: CalendarPerson & { partstat: string };
+  /** calendar.answered to one occurrence: its original start (ISO); absent: to the series. */
+  recurrence_id?: string;
 }
 
 function person(v: unknown): CalendarPerson | null {
@@ -62,6 +66,8 @@ export function readNotice(e: EventFrame): InvitationNotice | null {
     const partstat = (d.attendee as Record<string, unknown>).partstat;
     n.attendee = { ...who, partstat: str(partstat) };
   }
+  const occurrence = strOrNull(d.recurrence_id);
+  if (occurrence) n.recurrence_id = occurrence;
   return n;
 }
 
@@ -73,6 +79,24 @@ export function isNoticeAbout(e: EventFrame, eventId: string): boolean {
 /** The workspaces whose calendar the person opens (`modules` lists only those they may). */
 export function calendarsOpened(workspaces: readonly Workspace[]): Set<string> {
   return workspacesOpening(workspaces, 'calendar');
+}
+
+type Times = Pick<InvitationNotice, 'start' | 'end' | 'all_day'>;
+
+/**
+ * When what a notice is about takes place: the occurrence it names (its
+ * original start, as long as the event), else the event.
+ */
+function timesOf(n: InvitationNotice): Times {
+  const at = n.recurrence_id ? Date.parse(n.recurrence_id) : NaN;
+  if (Number.isNaN(at)) return n;
+  const [from, to] = [Date.parse(n.start ?? ''), Date.parse(n.end ?? '')];
+  const length = Number.isNaN(from) || Number.isNaN(to) ? 0 : Math.max(0, to - from);
+  const [start, end] = [new Date(at).toISOString(), new Date(at + length).toISOString()];
+  // All day: dates (an all-day occurrence's id is its date's midnight, UTC).
+  return n.all_day
+    ? { start: start.slice(0, 10), end: end.slice(0, 10), all_day: true }
+    : { start, end, all_day: false };
 }
 
 /** The local day an event begins on (all-day starts are dates already). */
@@ -88,12 +112,13 @@ function firstDay(n: Pick<InvitationNotice, 'start' | 'all_day'>): DayKey | null
 
 /**
  * Where a notice's event opens: its workspace's calendar at that event
- * (and day) when the person opens that calendar, else the home page (its
- * agenda lists invitations whatever the calendar).
+ * (and day: the occurrence's, for an answer to one) when the person opens
+ * that calendar, else the home page (its agenda lists invitations whatever
+ * the calendar).
  */
 export function noticeTarget(n: InvitationNotice, opened: ReadonlySet<string>): string {
   if (n.workspace_id && opened.has(n.workspace_id)) {
-    return calendarPath(n.workspace_id, { eventId: n.id, day: firstDay(n) });
+    return calendarPath(n.workspace_id, { eventId: n.id, day: firstDay(timesOf(n)) });
   }
   return '/';
 }
@@ -104,7 +129,16 @@ const ANSWERED: Record<string, MessageKey> = {
   tentative: 'calendar.notice.tentative',
 };
 
-/** What a toast says of a notice: a short title, the event's date and time (browser's zone). */
+const ANSWERED_OCCURRENCE: Record<string, MessageKey> = {
+  accepted: 'calendar.notice.accepted_occurrence',
+  declined: 'calendar.notice.declined_occurrence',
+  tentative: 'calendar.notice.tentative_occurrence',
+};
+
+/**
+ * What a toast says of a notice: a short title, the date and time (browser's
+ * zone) of the event, or of the occurrence an answer was to.
+ */
 export function noticeText(
   n: InvitationNotice,
   t: I18n['t'],
@@ -113,20 +147,30 @@ export function noticeText(
   const title = n.title.trim() || t('calendar.untitled');
   const nameOf = (p: CalendarPerson | null | undefined) =>
     p?.name.trim() || p?.email || t('calendar.notice.someone');
-  const when = n.start ? capitalized(whenText(n, locale), locale) : '';
+  const times = timesOf(n);
+  const when = times.start ? capitalized(whenText(times, locale), locale) : '';
   const body = when || undefined;
   switch (n.type) {
     case 'calendar.invited':
       return { title: t('calendar.notice.invited', { name: nameOf(n.organizer), title }), body };
     case 'calendar.invitation_cancelled':
       return { title: t('calendar.notice.cancelled', { title }), body };
-    case 'calendar.answered':
+    case 'calendar.answered': {
+      const partstat = n.attendee?.partstat ?? '';
+      const date = n.recurrence_id ? dateText(times, locale) : '';
       return {
-        title: t(ANSWERED[n.attendee?.partstat ?? ''] ?? 'calendar.notice.answered', {
-          name: nameOf(n.attendee),
-          title,
-        }),
+        title: date
+          ? t(ANSWERED_OCCURRENCE[partstat] ?? 'calendar.notice.answered_occurrence', {
+              name: nameOf(n.attendee),
+              date,
+              title,
+            })
+          : t(ANSWERED[partstat] ?? 'calendar.notice.answered', {
+              name: nameOf(n.attendee),
+              title,
+            }),
         body,
       };
+    }
   }
 }
