@@ -384,6 +384,34 @@ TEST(Mail, UnreadNoticesGoInOneDigestPerPerson) {
     EXPECT_NE(mail.find("désactivez-les dans votre profil"), std::string::npos) << mail;
   }
   EXPECT_EQ(french, 2);
+
+  // By topic: Bob wants no email about mentions, still about invitations.
+  EXPECT_EQ(s.call("PATCH", "/api/v1/me", b.token,
+                   body(json::object{{"notice_email_off", json::array{"mentions", "gossip"}}}))
+                .error_code(),
+            "invalid_field");
+  auto off = s.call("PATCH", "/api/v1/me", b.token,
+                    body(json::object{{"notice_email_off", json::array{"mentions", "mentions"}}}));
+  ASSERT_EQ(off.status, 200) << off.raw.body;
+  EXPECT_EQ(off.body.at("notice_email_off"), json::value(json::array{"mentions"}));
+  EXPECT_EQ(s.call("GET", "/api/v1/me", b.token).body.at("notice_email_off"),
+            json::value(json::array{"mentions"}));
+  mention(b);
+  s.clock().advance_ms(platform::kNoticeEmailDelayMs);
+  EXPECT_EQ(digest(), 0);  // his only notice is of a topic he said no to
+  mention(b);
+  ASSERT_EQ(
+      s.call("PATCH", "/api/v1/calendar/events/" + std::string(event.body.at("id").as_string()),
+             a.token, body(json::object{{"attendees", json::array{}}}))
+          .status,
+      200);  // no longer invited: a notice about invitations
+  s.clock().advance_ms(platform::kNoticeEmailDelayMs);
+  EXPECT_EQ(digest(), 1);
+  mails = with_subject(wait_for(sink, before + 5), "Cancelled, or no longer invited: \"Revue\"");
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_EQ(mails[0].find("mentioned you"), std::string::npos) << mails[0];
+  // The muted ones were not kept for later.
+  EXPECT_EQ(digest(), 0);
 }
 
 TEST(Mail, UnreachableSmtpStillCreatesTheInvitation) {

@@ -1,11 +1,14 @@
 #include "platform/accounts.hpp"
 
+#include <algorithm>
+
 #include "base/json.hpp"
 #include "core/crypto/aead.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hash.hpp"
 #include "core/crypto/random.hpp"
 #include "core/crypto/totp.hpp"
+#include "platform/notices.hpp"
 
 namespace ruche::platform {
 
@@ -50,6 +53,9 @@ User user_from_row(const db::Row& r) {
   u.created_at_ms = r.i64(6);
   u.locale = r.text(7);
   u.notice_email = r.boolean(8);
+  if (auto off = json::parse(r.text(9)); off && off->is_array())
+    for (const auto& topic : off->as_array())
+      if (topic.is_string()) u.notice_email_off.emplace_back(topic.as_string());
   return u;
 }
 
@@ -158,18 +164,33 @@ Result<void> Accounts::set_role(const UserId& id, InstanceRole role) {
 
 Result<void> Accounts::set_profile(const UserId& id, std::optional<std::string> name,
                                    std::optional<std::string> locale,
-                                   std::optional<bool> notice_email) {
+                                   std::optional<bool> notice_email,
+                                   std::optional<std::vector<std::string>> notice_email_off) {
   if (name) {
     RUCHE_TRY(*name, check_name(*name));
   }
   if (locale && *locale != "fr" && *locale != "en" && !locale->empty())
     return fail(Errc::invalid, "locale must be fr or en", "invalid_locale");
+  std::optional<std::string> off;
+  if (notice_email_off) {
+    json::array topics;
+    for (const auto& topic : *notice_email_off) {
+      if (std::find(std::begin(kNoticeTopics), std::end(kNoticeTopics), topic) ==
+          std::end(kNoticeTopics))
+        return fail(Errc::invalid, "notice_email_off lists mentions, invitations or answers",
+                    "invalid_field");
+      if (std::find(topics.begin(), topics.end(), json::value(topic)) == topics.end())
+        topics.emplace_back(topic);
+    }
+    off = json::serialize(topics);
+  }
   return db_.write([&](db::Conn& c) -> Result<void> {
     RUCHE_TRY(auto n, c.exec("UPDATE users SET name = COALESCE($2, name), "
                              "locale = COALESCE($3, locale), notice_email = COALESCE($4, "
-                             "notice_email) WHERE id = $1",
+                             "notice_email), notice_email_off = COALESCE($5, notice_email_off) "
+                             "WHERE id = $1",
                              {id, name, locale,
-                              notice_email ? db::Param(*notice_email) : db::Param(nullptr)}));
+                              notice_email ? db::Param(*notice_email) : db::Param(nullptr), off}));
     if (n == 0) return fail(Errc::not_found, "no such user");
     return {};
   });

@@ -56,10 +56,12 @@ class Accounts {
   Result<std::vector<User>> list();
   Result<void> set_disabled(const UserId& id, bool disabled);
   Result<void> set_role(const UserId& id, InstanceRole role);
-  // `notice_email`: whether unread notices are emailed (a digest).
+  // `notice_email`: whether unread notices are emailed (a digest);
+  // `notice_email_off`: the topics that are not (each of kNoticeTopics).
   Result<void> set_profile(const UserId& id, std::optional<std::string> name,
                            std::optional<std::string> locale,
-                           std::optional<bool> notice_email = std::nullopt);
+                           std::optional<bool> notice_email = std::nullopt,
+                           std::optional<std::vector<std::string>> notice_email_off = std::nullopt);
   // Sets a new password (policy-checked). Errors: not_found, weak_password.
   Result<void> set_password(const UserId& id, std::string_view password);
 
@@ -101,8 +103,9 @@ class Accounts {
 
 User user_from_row(const db::Row& r);  // id, email, name, instance_role, disabled, totp_enabled, created_at_ms, locale
 inline constexpr const char* kUserColumns =
-    "id, email, name, instance_role, disabled, totp_enabled, created_at_ms, locale, notice_email";
+    "id, email, name, instance_role, disabled, totp_enabled, created_at_ms, locale, notice_email, "
+    "notice_email_off";
 // How many columns kUserColumns reads: what a query adds comes after.
-inline constexpr std::size_t kUserColumnCount = 9;
+inline constexpr std::size_t kUserColumnCount = 10;
 
 }  // namespace ruche::platform

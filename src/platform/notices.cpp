@@ -1,5 +1,7 @@
 #include "platform/notices.hpp"
 
+#include <algorithm>
+
 #include "base/clock.hpp"
 
 namespace ruche::platform {
@@ -93,12 +95,13 @@ Result<int> email_notice_digests(db::Database& db, MailQueue& mail, const Clock&
   struct Person {
     std::string id, email;
     bool french = false;
+    std::vector<std::string> off;  // topics they want no email about
   };
   std::vector<Person> people;
   RUCHE_CHECK(db.read([&](db::Conn& c) -> Result<void> {
     return c.each(
-        std::string("SELECT DISTINCT u.id, u.email, u.locale FROM notices n JOIN users u ON u.id = "
-                    "n.user_id "
+        std::string("SELECT DISTINCT u.id, u.email, u.locale, u.notice_email_off FROM notices n "
+                    "JOIN users u ON u.id = n.user_id "
                     "WHERE n.read_at_ms IS NULL AND n.emailed_at_ms IS NULL AND n.created_at_ms "
                     "<= $2 AND n.text <> '' AND u.notice_email = 1 AND u.disabled = 0 AND "
                     "(n.workspace_id IS NULL OR EXISTS (SELECT 1 FROM memberships m WHERE "
@@ -106,7 +109,11 @@ Result<int> email_notice_digests(db::Database& db, MailQueue& mail, const Clock&
                     "ORDER BY u.id LIMIT $1"),
         {static_cast<std::int64_t>(kPeople), due}, [&](const db::Row& r) {
           const std::string locale = r.text(2).empty() ? default_locale : r.text(2);
-          people.push_back({r.text(0), r.text(1), locale == "fr"});
+          Person person{r.text(0), r.text(1), locale == "fr", {}};
+          if (auto off = json::parse(r.text(3)); off && off->is_array())
+            for (const auto& topic : off->as_array())
+              if (topic.is_string()) person.off.emplace_back(topic.as_string());
+          people.push_back(std::move(person));
           return true;
         });
   }));
@@ -115,23 +122,35 @@ Result<int> email_notice_digests(db::Database& db, MailQueue& mail, const Clock&
     const bool fr = person.french;
     RUCHE_CHECK(db.write([&](db::Conn& c) -> Result<void> {
       std::vector<std::pair<std::string, std::string>> lines;  // text, link
-      std::vector<std::string> ids;
+      std::vector<std::string> ids;                            // every one due: marked, told or not
+      std::size_t told = 0;
       RUCHE_CHECK(c.each(
-          std::string("SELECT n.id, n.text, n.text_fr, n.link FROM notices n WHERE ") + kVisible +
+          std::string("SELECT n.id, n.text, n.text_fr, n.link, n.topic FROM notices n WHERE ") +
+              kVisible +
               " AND n.read_at_ms IS NULL AND n.emailed_at_ms IS NULL AND "
               "n.created_at_ms <= $2 AND n.text <> '' ORDER BY n.id DESC",
           {UserId(person.id), due}, [&](const db::Row& r) {
             ids.push_back(r.text(0));
+            if (std::find(person.off.begin(), person.off.end(), r.text(4)) != person.off.end())
+              return true;  // a topic they said no to
+            ++told;
             if (lines.size() < kLines)
               lines.emplace_back(fr && !r.text(2).empty() ? r.text(2) : r.text(1), r.text(3));
             return true;
           }));
       if (ids.empty()) return {};  // read meanwhile
-      const std::string count = std::to_string(ids.size());
-      const std::string more = std::to_string(ids.size() - lines.size());
+      std::vector<db::Param> params{now};
+      for (const auto& id : ids) params.emplace_back(id);
+      RUCHE_TRY([[maybe_unused]] auto n,
+                c.exec("UPDATE notices SET emailed_at_ms = $1 WHERE id IN (" +
+                           db::placeholders(2, ids.size()) + ")",
+                       params));
+      if (told == 0) return {};
+      const std::string count = std::to_string(told);
+      const std::string more = std::to_string(told - lines.size());
       Mail m;
       m.to = person.email;
-      if (ids.size() == 1)
+      if (told == 1)
         m.subject = lines.front().first;
       else
         m.subject = fr ? count + " choses non lues dans " + instance_name
@@ -139,7 +158,7 @@ Result<int> email_notice_digests(db::Database& db, MailQueue& mail, const Clock&
       m.text = fr ? "Pendant votre absence :\n\n" : "While you were away:\n\n";
       for (const auto& [text, link] : lines)
         m.text += "- " + text + "\n  " + public_url + link + "\n";
-      if (ids.size() > lines.size())
+      if (told > lines.size())
         m.text += fr ? "\net " + more + " de plus.\n" : "\nand " + more + " more.\n";
       m.text += fr ? "\nVous recevez ce message parce que vous n'avez pas lu ceci dans " +
                          instance_name +
@@ -147,12 +166,6 @@ Result<int> email_notice_digests(db::Database& db, MailQueue& mail, const Clock&
                    : "\nYou get this email because you did not read these in " + instance_name +
                          ". To stop these emails, turn them off in your profile.\n";
       RUCHE_CHECK(mail.enqueue(c, m));
-      std::vector<db::Param> params{now};
-      for (const auto& id : ids) params.emplace_back(id);
-      RUCHE_TRY([[maybe_unused]] auto n,
-                c.exec("UPDATE notices SET emailed_at_ms = $1 WHERE id IN (" +
-                           db::placeholders(2, ids.size()) + ")",
-                       params));
       ++sent;
       return {};
     }));

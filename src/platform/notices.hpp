@@ -47,6 +47,11 @@ Result<std::int64_t> mark_notices_read(db::Database& db, const UserId& user,
                                        const std::vector<std::string>& ids, bool all,
                                        std::int64_t now_ms);
 
+// What notices are about, for the choice of what is emailed
+// (User::notice_email_off): someone mentions you; you are invited to an
+// event, or no longer; someone answers an event you organize.
+inline constexpr std::string_view kNoticeTopics[] = {"mentions", "invitations", "answers"};
+
 // How long a notice stays unread before it is emailed; how often digests go.
 inline constexpr std::int64_t kNoticeEmailDelayMs = 15 * 60'000;
 inline constexpr std::int64_t kNoticeDigestPeriodMs = 5 * 60'000;

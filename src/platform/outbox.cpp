@@ -90,9 +90,9 @@ Result<void> Outbox::notify(db::Conn& c, const UserId& user, std::string_view ty
   RUCHE_TRY(
       [[maybe_unused]] auto n,
       c.exec("INSERT INTO notices (id, user_id, workspace_id, type, data, created_at_ms, "
-             "text, text_fr, link) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             "text, text_fr, link, topic) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
              {id, user, within ? db::Param(within->str()) : db::Param(nullptr), std::string(type),
-              json::serialize(data), now, email.en, email.fr, email.path}));
+              json::serialize(data), now, email.en, email.fr, email.path, email.topic}));
   json::object notice{
       {"user_id", user.str()}, {"type", type}, {"data", std::move(data)}, {"at_ms", now}};
   c.on_commit([this, notice = std::move(notice)] { publish_control(kUserNotice, notice); });

@@ -58,6 +58,7 @@ class Outbox {
     std::string en;    // one line, English
     std::string fr;    // the same in French ("": the English one)
     std::string path;  // "/w/<ws>/tasks/<id>": after the instance's public URL
+    std::string topic;  // one of kNoticeTopics (platform/notices.hpp)
   };
   Result<void> notify(db::Conn& c, const UserId& user, std::string_view type, json::object data,
                       const std::optional<WorkspaceId>& within = std::nullopt,

@@ -23,6 +23,9 @@ json::object user_json(const User& u) {
   o["disabled"] = u.disabled;
   o["locale"] = u.locale;
   o["notice_email"] = u.notice_email;
+  json::array off;
+  for (const auto& topic : u.notice_email_off) off.emplace_back(topic);
+  o["notice_email_off"] = std::move(off);
   o["created_at"] = format_iso8601(u.created_at_ms);
   return o;
 }
@@ -215,8 +218,11 @@ void register_platform_routes(Api& api, EventHub& hub) {
                  auto name = in.opt_string("name", {.min = 1, .max = 100});
                  auto locale = in.opt_string("locale", {.max = 8});
                  auto notice_email = in.opt_boolean("notice_email");
+                 auto notice_email_off =
+                     in.opt_string_list("notice_email_off", {.max_items = 3, .item = {.max = 16}});
                  if (!in.ok()) return tl::unexpected<Error>(in.error());
-                 RUCHE_CHECK(p.accounts.set_profile(caller.user_id, name, locale, notice_email));
+                 RUCHE_CHECK(p.accounts.set_profile(caller.user_id, name, locale, notice_email,
+                                                    notice_email_off));
                  RUCHE_TRY(User u, p.accounts.get(caller.user_id));
                  return json_reply(user_json(u));
                });

@@ -65,6 +65,7 @@ struct User {
   std::int64_t created_at_ms = 0;
   std::string locale;
   bool notice_email = true;  // unread notices emailed (platform/notices.hpp)
+  std::vector<std::string> notice_email_off;  // topics not emailed (kNoticeTopics)
 };
 
 // What one member may do in one workspace, resolved by Authz.

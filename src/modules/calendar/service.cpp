@@ -121,12 +121,12 @@ std::string when_text(std::int64_t ms, bool all_day) {
 // person's agenda (the home page), where invitations are answered, whatever
 // calendar holds it.
 platform::Outbox::NoticeEmail digest_line(const Object& event, const std::string& what_en,
-                                          const std::string& what_fr) {
+                                          const std::string& what_fr, const char* topic) {
   std::string when;
   if (event.info.start_ms > INT64_MIN / 2 && event.info.start_ms != dav::kForever)
     when = " (" + when_text(event.info.start_ms, event.info.all_day) + ")";
   return {what_en + " \"" + event.info.summary + "\"" + when,
-          what_fr + " « " + event.info.summary + " »" + when, "/"};
+          what_fr + " « " + event.info.summary + " »" + when, "/", topic};
 }
 
 // Whoever a participant is, by name or else address.
@@ -913,8 +913,8 @@ Result<void> Service::schedule(db::Conn& c, const UserId& author, const Object* 
     if (a.user_id && find(was, a.email) == was.end()) {
       if (!invited) {
         const std::string who = who_is(dav::participants(after->ics).organizer);
-        invited.emplace(notice_of(*after),
-                        digest_line(*after, who + " invites you to", who + " vous invite à"));
+        invited.emplace(notice_of(*after), digest_line(*after, who + " invites you to",
+                                                       who + " vous invite à", "invitations"));
       }
       RUCHE_CHECK(p_.outbox.notify(c, UserId(*a.user_id), "calendar.invited", invited->first,
                                    std::nullopt, invited->second));
@@ -924,7 +924,7 @@ Result<void> Service::schedule(db::Conn& c, const UserId& author, const Object* 
       if (!cancelled)
         cancelled.emplace(notice_of(*before),
                           digest_line(*before, "Cancelled, or no longer invited:",
-                                      "Annulé, ou vous n'y êtes plus invité :"));
+                                      "Annulé, ou vous n'y êtes plus invité :", "invitations"));
       RUCHE_CHECK(p_.outbox.notify(c, UserId(*a.user_id), "calendar.invitation_cancelled",
                                    cancelled->first, std::nullopt, cancelled->second));
     }
@@ -983,7 +983,7 @@ Result<Object> Service::set_partstat(db::Conn& c, const Object& event, const std
         fr += " l'occurrence du " + when + " de";
       }
       RUCHE_CHECK(p_.outbox.notify(c, UserId(*user), "calendar.answered", std::move(notice),
-                                   std::nullopt, digest_line(stored, en, fr)));
+                                   std::nullopt, digest_line(stored, en, fr, "answers")));
     }
   }
   return stored;

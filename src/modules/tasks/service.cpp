@@ -741,7 +741,7 @@ Result<void> Service::notify_mentions(db::Conn& c, const Caller& caller, const T
     const platform::Outbox::NoticeEmail line{
         caller.name + " mentioned you in \"" + t.title + "\"",
         caller.name + " vous a mentionné dans « " + t.title + " »",
-        "/w/" + t.workspace_id.str() + "/tasks/" + t.id.str()};
+        "/w/" + t.workspace_id.str() + "/tasks/" + t.id.str(), "mentions"};
     RUCHE_CHECK(p_.outbox.notify(c, UserId(user), "task.mentioned", std::move(notice),
                                  t.workspace_id, line));
     ++told;

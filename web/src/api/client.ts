@@ -51,6 +51,7 @@ import type {
   MessageChange,
   NewCalendarEvent,
   NoticePage,
+  NoticeTopic,
   NewSealedCalendarEvent,
   NewChannel,
   NewApproval,
@@ -359,8 +360,13 @@ export function createApi(options: ApiOptions) {
 
     me: {
       get: (o?: RequestOptions) => get<Me>('/me', o),
-      update: (b: { name?: string; locale?: string; notice_email?: boolean }) =>
-        patch<User>('/me', b),
+      /** `notice_email_off` replaces the whole list. */
+      update: (b: {
+        name?: string;
+        locale?: string;
+        notice_email?: boolean;
+        notice_email_off?: NoticeTopic[];
+      }) => patch<User>('/me', b),
       changePassword: (b: { current_password: string; new_password: string }) =>
         post<undefined>('/me/password', b),
       totpBegin: () => post<TotpEnrollment>('/me/totp/begin'),

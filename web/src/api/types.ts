@@ -15,6 +15,10 @@ export type Access = 'none' | 'read' | 'write';
 export const ACCESS_LEVELS: readonly Access[] = ['none', 'read', 'write'];
 export type Locale = 'fr' | 'en';
 
+/** What an emailed digest of unread notices may be about (docs/api.md "Notices"). */
+export const NOTICE_TOPICS = ['mentions', 'invitations', 'answers'] as const;
+export type NoticeTopic = (typeof NOTICE_TOPICS)[number];
+
 export interface User {
   id: string;
   email: string;
@@ -25,6 +29,8 @@ export interface User {
   locale: string;
   /** Unread notices are emailed in a digest (docs/api.md "Notices"). */
   notice_email?: boolean;
+  /** Topics left out of that digest; absent from servers that predate it. */
+  notice_email_off?: NoticeTopic[];
   created_at: string;
 }
 

@@ -1148,7 +1148,12 @@ export const en: Record<MessageKey, Message> = {
   'notif.unsupported': 'This browser does not offer notifications.',
   'notif.email': 'Email me what I have not read',
   'notif.email_hint':
-    'A digest of the invitations and mentions left unread for a quarter of an hour (when the instance sends email).',
+    'A digest of the notices left unread for a quarter of an hour (when the instance sends email).',
+  'notif.topics': 'Email me about',
+  'notif.topics_off': 'Turn on “Email me what I have not read” to choose.',
+  'notif.topic.mentions': 'Mentions of me',
+  'notif.topic.invitations': 'Invitations to events',
+  'notif.topic.answers': 'Answers to my events',
 
   'admin.title': 'Administration',
   'admin.lead': 'Accounts, branding and security of this instance.',

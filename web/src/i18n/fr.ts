@@ -1177,7 +1177,12 @@ export const fr = {
   'notif.unsupported': 'Ce navigateur ne propose pas de notifications.',
   'notif.email': 'Recevoir par e-mail ce que je n’ai pas lu',
   'notif.email_hint':
-    'Un récapitulatif des invitations et mentions restées non lues un quart d’heure (quand l’instance envoie des e-mails).',
+    'Un récapitulatif des notifications restées non lues un quart d’heure (quand l’instance envoie des e-mails).',
+  'notif.topics': 'M’écrire à propos de',
+  'notif.topics_off': 'Activez « Recevoir par e-mail ce que je n’ai pas lu » pour choisir.',
+  'notif.topic.mentions': 'Mentions de moi',
+  'notif.topic.invitations': 'Invitations à des événements',
+  'notif.topic.answers': 'Réponses à mes événements',
 
   'admin.title': 'Administration',
   'admin.lead': 'Comptes, identité visuelle et sécurité de l’instance.',

@@ -26,6 +26,14 @@ const box = () =>
     throw new Error('no checkbox');
   })();
 
+/** The checkbox labelled `text`. */
+const boxFor = (text: string) => {
+  const label = [...ui.host.querySelectorAll('label')].find((l) => l.textContent === text);
+  const input = label ? document.getElementById(label.htmlFor) : null;
+  if (!(input instanceof HTMLInputElement)) throw new Error(`no checkbox “${text}”`);
+  return input;
+};
+
 describe('NotificationsSection', () => {
   it('emails unread notices unless the person unticks it, saved at once', async () => {
     me = { id: 'me', name: 'Camille', notice_email: true };
@@ -49,5 +57,88 @@ describe('NotificationsSection', () => {
     expect(ui.host.querySelector('[role="alert"], .alert')).not.toBeNull();
     expect(setMe).not.toHaveBeenCalled();
     expect(box().checked).toBe(false);
+  });
+
+  it('ticks the topics the digest is about, those not left out', async () => {
+    me = { id: 'me', name: 'Camille', notice_email: true, notice_email_off: ['invitations'] };
+    await ui.render(<NotificationsSection />);
+    const group = ui.host.querySelector('fieldset');
+    expect(group?.querySelector('legend')?.textContent).toBe('Email me about');
+    expect(boxFor('Mentions of me').checked).toBe(true);
+    expect(boxFor('Invitations to events').checked).toBe(false);
+    expect(boxFor('Answers to my events').checked).toBe(true);
+    expect(group?.contains(boxFor('Answers to my events'))).toBe(true);
+  });
+
+  it('ticks every topic when the server sends no list', async () => {
+    me = { id: 'me', name: 'Camille', notice_email: true };
+    await ui.render(<NotificationsSection />);
+    for (const text of ['Mentions of me', 'Invitations to events', 'Answers to my events'])
+      expect([text, boxFor(text).checked]).toEqual([text, true]);
+  });
+
+  it('unticking a topic sends the list with it added, saved at once', async () => {
+    me = { id: 'me', name: 'Camille', notice_email: true, notice_email_off: ['answers'] };
+    const update = vi
+      .spyOn(api.me, 'update')
+      .mockResolvedValue({ ...(me as User), notice_email_off: ['answers', 'mentions'] });
+    await ui.render(<NotificationsSection />);
+    await act(async () => boxFor('Mentions of me').click());
+    expect(update).toHaveBeenCalledTimes(1);
+    expect(update).toHaveBeenCalledWith({ notice_email_off: ['answers', 'mentions'] });
+    expect(setMe).toHaveBeenCalledWith(
+      expect.objectContaining({ notice_email_off: ['answers', 'mentions'] }),
+    );
+  });
+
+  it('ticking a topic again sends the list without it', async () => {
+    me = {
+      id: 'me',
+      name: 'Camille',
+      notice_email: true,
+      notice_email_off: ['mentions', 'invitations'],
+    };
+    const update = vi
+      .spyOn(api.me, 'update')
+      .mockResolvedValue({ ...(me as User), notice_email_off: ['mentions'] });
+    await ui.render(<NotificationsSection />);
+    expect(boxFor('Invitations to events').checked).toBe(false);
+    await act(async () => boxFor('Invitations to events').click());
+    expect(update).toHaveBeenCalledWith({ notice_email_off: ['mentions'] });
+    expect(setMe).toHaveBeenCalledWith(expect.objectContaining({ notice_email_off: ['mentions'] }));
+  });
+
+  it('says why when saving a topic fails', async () => {
+    me = { id: 'me', name: 'Camille', notice_email: true, notice_email_off: [] };
+    vi.spyOn(api.me, 'update').mockRejectedValue(new Error('offline'));
+    await ui.render(<NotificationsSection />);
+    await act(async () => boxFor('Answers to my events').click());
+    expect(ui.host.querySelector('[role="alert"], .alert')).not.toBeNull();
+    expect(setMe).not.toHaveBeenCalled();
+    expect(boxFor('Answers to my events').checked).toBe(true);
+  });
+
+  it('turns the topics off while nothing is emailed, and says why', async () => {
+    me = { id: 'me', name: 'Camille', notice_email: false, notice_email_off: ['answers'] };
+    const update = vi.spyOn(api.me, 'update');
+    await ui.render(<NotificationsSection />);
+    const group = ui.host.querySelector('fieldset');
+    expect(group?.disabled).toBe(true);
+    for (const text of ['Mentions of me', 'Invitations to events', 'Answers to my events'])
+      expect([text, boxFor(text).disabled]).toEqual([text, true]);
+    expect(boxFor('Answers to my events').checked).toBe(false);
+    const why = document.getElementById(group?.getAttribute('aria-describedby') ?? '');
+    expect(why?.textContent).toBe('Turn on “Email me what I have not read” to choose.');
+    await act(async () => boxFor('Mentions of me').click());
+    expect(update).not.toHaveBeenCalled();
+  });
+
+  it('offers the topics while the digest is on', async () => {
+    me = { id: 'me', name: 'Camille', notice_email: true };
+    await ui.render(<NotificationsSection />);
+    const group = ui.host.querySelector('fieldset');
+    expect(group?.disabled).toBe(false);
+    expect(group?.hasAttribute('aria-describedby')).toBe(false);
+    expect(boxFor('Mentions of me').disabled).toBe(false);
   });
 });

@@ -1,8 +1,8 @@
 // Browser notifications for mentions (asked on a click, as browsers
 // require), and whether what one leaves unread is emailed (a digest:
-// docs/api.md "Notices"), saved as it is ticked.
-import { useState } from 'react';
-import { api } from '../../api';
+// docs/api.md "Notices") and about what, saved as it is ticked.
+import { useId, useState } from 'react';
+import { api, NOTICE_TOPICS, type NoticeTopic } from '../../api';
 import { Button } from '../../components/Button';
 import { Alert } from '../../components/Feedback';
 import { Checkbox } from '../../components/Field';
@@ -19,11 +19,14 @@ export function NotificationsSection() {
   const errorText = useErrorText();
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const setEmail = async (on: boolean) => {
+  const topicsId = useId();
+  // One change at a time: the topics are sent as a whole list, so a second
+  // change sent before the first is answered would be built on a stale one.
+  const save = async (change: Parameters<typeof api.me.update>[0]) => {
     setSaving(true);
     setError(null);
     try {
-      const u = await api.me.update({ notice_email: on });
+      const u = await api.me.update(change);
       setMe({ ...me, ...u });
     } catch (err) {
       setError(errorText(err));
@@ -31,6 +34,12 @@ export function NotificationsSection() {
       setSaving(false);
     }
   };
+  const emailOn = me.notice_email !== false;
+  const off = me.notice_email_off ?? [];
+  const setTopic = (topic: NoticeTopic, on: boolean) =>
+    void save({
+      notice_email_off: on ? off.filter((x) => x !== topic) : [...off, topic],
+    });
   const supported = browserNotificationsSupported();
   const [permission, setPermission] = useState<NotificationPermission | 'unsupported'>(
     supported ? Notification.permission : 'unsupported',
@@ -52,10 +61,31 @@ export function NotificationsSection() {
       <Checkbox
         label={t('notif.email')}
         hint={t('notif.email_hint')}
-        checked={me.notice_email !== false}
+        checked={emailOn}
         disabled={saving}
-        onChange={(e) => void setEmail(e.target.checked)}
+        onChange={(e) => void save({ notice_email: e.target.checked })}
       />
+      <fieldset
+        className="notif-topics"
+        disabled={!emailOn}
+        aria-describedby={emailOn ? undefined : `${topicsId}-why`}
+      >
+        <legend className="field__label">{t('notif.topics')}</legend>
+        {emailOn ? null : (
+          <p id={`${topicsId}-why`} className="field__hint">
+            {t('notif.topics_off')}
+          </p>
+        )}
+        {NOTICE_TOPICS.map((topic) => (
+          <Checkbox
+            key={topic}
+            label={t(`notif.topic.${topic}`)}
+            checked={!off.includes(topic)}
+            disabled={saving || !emailOn}
+            onChange={(e) => setTopic(topic, e.target.checked)}
+          />
+        ))}
+      </fieldset>
     </Section>
   );
 }
