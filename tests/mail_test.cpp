@@ -88,6 +88,14 @@ class SmtpSink {
   pid_t pid_ = -1;
 };
 
+// A server whose mail goes to `sink`.
+std::function<void(app::Config&)> sending_to(const SmtpSink& sink) {
+  return [port = sink.port()](app::Config& c) {
+    c.smtp_url = "smtp://127.0.0.1:" + std::to_string(port);
+    c.smtp_from = "Ruche <noreply@ruche.test>";
+  };
+}
+
 // Messages until `n` arrived (or 5 s passed).
 std::vector<std::string> wait_for(const SmtpSink& sink, std::size_t n) {
   std::vector<std::string> mails;
@@ -100,10 +108,7 @@ std::vector<std::string> wait_for(const SmtpSink& sink, std::size_t n) {
 
 TEST(Mail, InvitationEmailIsSentThroughSmtp) {
   SmtpSink sink;
-  TestServer s([&](app::Config& c) {
-    c.smtp_url = "smtp://127.0.0.1:" + std::to_string(sink.port());
-    c.smtp_from = "Ruche <noreply@ruche.test>";
-  });
+  TestServer s(sending_to(sink));
   Account a = s.user("Alice <script>");
   // A name with a line break never gets as far as a mail header.
   auto bad = s.call("POST", "/api/v1/workspaces", a.token,
@@ -151,10 +156,7 @@ std::string answer_token(const std::string& mail) {
 
 TEST(Mail, CalendarInvitationsReachExternalAttendees) {
   SmtpSink sink;
-  TestServer s([&](app::Config& c) {
-    c.smtp_url = "smtp://127.0.0.1:" + std::to_string(sink.port());
-    c.smtp_from = "Ruche <noreply@ruche.test>";
-  });
+  TestServer s(sending_to(sink));
   Account a = s.user("Alice");
   std::string ws = s.workspace(a, "Équipe", {"calendar"});
   json::array zoe{json::object{{"email", "zoe@partner.example"}, {"name", "Zoé"}}};
@@ -249,10 +251,7 @@ TEST(Mail, CalendarInvitationsReachExternalAttendees) {
 // their link (docs/calendar.md "Invitations"): no mail is sent for it.
 TEST(Mail, AnExternalAttendeeAnswersOneOccurrence) {
   SmtpSink sink;
-  TestServer s([&](app::Config& c) {
-    c.smtp_url = "smtp://127.0.0.1:" + std::to_string(sink.port());
-    c.smtp_from = "Ruche <noreply@ruche.test>";
-  });
+  TestServer s(sending_to(sink));
   Account a = s.user("Alice");
   std::string ws = s.workspace(a, "Équipe", {"calendar"});
   auto r = s.call("POST", "/api/v1/workspaces/" + ws + "/calendar/events", a.token,
@@ -297,10 +296,7 @@ TEST(Mail, AnExternalAttendeeAnswersOneOccurrence) {
 // (docs/api.md "Notices"), once: what was read, or said no to, is not.
 TEST(Mail, UnreadNoticesGoInOneDigestPerPerson) {
   SmtpSink sink;
-  TestServer s([&](app::Config& c) {
-    c.smtp_url = "smtp://127.0.0.1:" + std::to_string(sink.port());
-    c.smtp_from = "Ruche <noreply@ruche.test>";
-  });
+  TestServer s(sending_to(sink));
   Account a = s.user("Alice"), b = s.user("Bob"), c = s.user("Carol"), d = s.user("Dan");
   std::string ws = s.workspace(a, "Équipe", {"tasks", "calendar"});
   for (const Account* who : {&b, &c, &d}) s.join(a, ws, *who);
