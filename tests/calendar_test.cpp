@@ -48,6 +48,14 @@ struct Cal {
     return out;
   }
   std::string dav(const Account& who) { return "/dav/calendars/" + who.id.str() + "/" + ws + "/"; }
+  // Someone who shares another workspace with Alice, not this one.
+  Account colleague(const std::string& name) {
+    Account who = s.user(name);
+    if (other.empty()) other = s.workspace(a, "Autre", {"chat"});
+    s.join(a, other, who);
+    return who;
+  }
+  std::string other;
 };
 
 const json::object kMeeting{{"title", "Point hebdo"},         {"start", "2027-02-01T09:00:00Z"},
@@ -362,9 +370,7 @@ TEST(Calendar, ColleaguesAreInvitedAndAnswer) {
   Cal k(s);
   // Carol shares another workspace with Alice, not the calendar's; Dave
   // shares nothing with her.
-  Account carol = s.user("Carol"), dave = s.user("Dave");
-  const std::string other = s.workspace(k.a, "Autre", {"chat"});
-  s.join(k.a, other, carol);
+  Account carol = k.colleague("Carol"), dave = s.user("Dave");
   auto alice_live = connect_events(s, k.a);
   auto bob_live = connect_events(s, k.b);
   auto carol_live = connect_events(s, carol);
@@ -519,9 +525,7 @@ TEST(Calendar, ColleaguesAreInvitedAndAnswer) {
 TEST(Calendar, FreeBusyTellsWhenColleaguesAreTakenAndNothingElse) {
   TestServer s;
   Cal k(s);
-  Account carol = s.user("Carol"), dave = s.user("Dave");
-  const std::string other = s.workspace(k.a, "Autre", {"chat"});
-  s.join(k.a, other, carol);
+  Account carol = k.colleague("Carol"), dave = s.user("Dave");
   auto at = [](const char* hm) { return std::string("2027-03-10T") + hm + ":00Z"; };
   auto event = [&](const Account& who, const char* title, const char* from, const char* to,
                    const std::string& in, json::object extra = {}) {
@@ -614,9 +618,7 @@ TEST(Calendar, FreeBusyTellsWhenColleaguesAreTakenAndNothingElse) {
 TEST(Calendar, AnInviteeAnswersOneOccurrence) {
   TestServer s;
   Cal k(s);
-  Account carol = s.user("Carol"), dave = s.user("Dave");
-  const std::string other = s.workspace(k.a, "Autre", {"chat"});
-  s.join(k.a, other, carol);
+  Account carol = k.colleague("Carol"), dave = s.user("Dave");
   auto alice_live = connect_events(s, k.a);
   // Weekly at 10:00 in Paris, three times, in Alice's own calendar.
   json::object f = kMeeting;
@@ -739,9 +741,7 @@ TEST(Calendar, AnInviteeAnswersOneOccurrence) {
 TEST(Calendar, AScheduledEventChangedOverCalDavInvitesWhomItNames) {
   TestServer s;
   Cal k(s);
-  Account carol = s.user("Carol");
-  const std::string other = s.workspace(k.a, "Autre", {"chat"});
-  s.join(k.a, other, carol);
+  Account carol = k.colleague("Carol");
   // A workspace event: Carol does not read this calendar, Bob does.
   auto r = k.create(k.a, {{"title", "Atelier"},
                           {"start", "2027-03-12T14:00:00Z"},
