@@ -682,9 +682,19 @@ TEST(Calendar, AnInviteeAnswersOneOccurrence) {
 
   // Carol's calendar application declines the last occurrence: it sends the
   // invitation back with an override saying so; Bob's answers stay his.
+  // Alice's own reminder, set from her calendar application, is hers alone.
+  const std::string own =
+      "/dav/calendars/" + k.a.id.str() + "/personal/" + str(r.body, "uid") + ".ics";
+  std::string reminded = s.call("GET", own, k.a.token).raw.body;
+  ASSERT_NE(reminded.find("END:VEVENT"), std::string::npos) << reminded;
+  reminded.insert(reminded.find("END:VEVENT"),
+                  "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:Bientôt\r\nTRIGGER:-PT10M\r\n"
+                  "END:VALARM\r\n");
+  ASSERT_EQ(s.call("PUT", own, k.a.token, reminded).status, 204);
   const std::string invitation = "/dav/calendars/" + carol.id.str() + "/invitations/" + id + ".ics";
   auto got = s.call("GET", invitation, carol.token);
   ASSERT_EQ(got.status, 200) << got.raw.body;
+  EXPECT_EQ(got.raw.body.find("VALARM"), std::string::npos) << got.raw.body;
   EXPECT_NE(got.raw.body.find("RECURRENCE-ID;TZID=Europe/Paris:20270308T100000"), std::string::npos)
       << got.raw.body;
   std::string ics = got.raw.body;
@@ -699,6 +709,7 @@ TEST(Calendar, AnInviteeAnswersOneOccurrence) {
   auto put = s.call("PUT", invitation, carol.token, ics,
                     {{"If-Match", got.raw.header("ETag").value_or("")}});
   ASSERT_EQ(put.status, 204) << put.raw.body;
+  EXPECT_NE(s.call("GET", own, k.a.token).raw.body.find("BEGIN:VALARM"), std::string::npos);
   EXPECT_EQ(answers(k, carol),
             (std::vector<std::string>{"Point hebdo:needs-action", "Point hebdo:needs-action",
                                       "Point hebdo:declined"}));

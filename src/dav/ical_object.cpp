@@ -1037,6 +1037,15 @@ icaltimetype like_start(icalcomponent* main, std::int64_t ms) {
   return t;
 }
 
+// The VALARMs of every component of the object, removed.
+void remove_alarms(icalcomponent* root) {
+  for (icalcomponent* c : parts(root))
+    while (icalcomponent* alarm = icalcomponent_get_first_component(c, ICAL_VALARM_COMPONENT)) {
+      icalcomponent_remove_component(c, alarm);
+      icalcomponent_free(alarm);
+    }
+}
+
 // Whether the main component's rules and dates start an instance at `ms`.
 bool is_instance(icalcomponent* main, std::int64_t ms) {
   bool hit = false;
@@ -1086,6 +1095,14 @@ Participants participants_of(icalcomponent* main) {
 }
 
 }  // namespace
+
+std::string without_alarms(std::string_view ics) {
+  if (ics.find("BEGIN:VALARM") == std::string_view::npos) return std::string(ics);
+  CompPtr root = parse(ics);
+  if (!root) return std::string(ics);
+  remove_alarms(root.get());
+  return take_string(icalcomponent_as_ical_string_r(root.get()));
+}
 
 Participants participants(std::string_view ics) {
   CompPtr root = parse(ics);
@@ -1171,12 +1188,8 @@ std::string itip_message(std::string_view ics, std::string_view method, std::str
   const bool cancel = method == "CANCEL";
   icalcomponent_add_property(
       root.get(), icalproperty_new_method(cancel ? ICAL_METHOD_CANCEL : ICAL_METHOD_REQUEST));
+  remove_alarms(root.get());  // the organizer's own
   for (icalcomponent* c : parts(root.get())) {
-    // Alarms are the organizer's own.
-    while (icalcomponent* alarm = icalcomponent_get_first_component(c, ICAL_VALARM_COMPONENT)) {
-      icalcomponent_remove_component(c, alarm);
-      icalcomponent_free(alarm);
-    }
     if (!cancel) continue;
     remove_all(c, ICAL_STATUS_PROPERTY);
     icalcomponent_add_property(c, icalproperty_new_status(ICAL_STATUS_CANCELLED));

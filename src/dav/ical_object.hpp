@@ -218,6 +218,10 @@ Result<std::string> set_partstat(std::string_view ics, std::string_view email,
                                  std::string_view partstat, std::int64_t now_ms,
                                  std::optional<std::int64_t> recurrence_ms = std::nullopt);
 
+// `ics` without its alarms (VALARM): an organizer's reminders are theirs,
+// not their invitees'.
+std::string without_alarms(std::string_view ics);
+
 // An iTIP message (RFC 5546) of a checked event for an email (iMIP, RFC
 // 6047): the object with METHOD. "REQUEST" as it is; "CANCEL" with
 // STATUS:CANCELLED, the SEQUENCE one up and only `to` as attendee.

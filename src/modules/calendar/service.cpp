@@ -279,6 +279,8 @@ Result<std::vector<Object>> Service::feed_objects(db::Conn& c, const Calendar& c
                            return a.workspace_id == *ws && a.right("calendar") != Access::none;
                          });
       if (reads || me.partstat == "DECLINED") continue;
+      o.ics = dav::without_alarms(o.ics);  // the organizer's reminders
+      o.size = static_cast<std::int64_t>(o.ics.size());
       o.name = o.id.str() + ".ics";
       o.etag = etag_of(o);
       out.push_back(std::move(o));
@@ -1074,9 +1076,12 @@ Result<std::pair<Object, store::Attendee>> Service::invitation_named(
   if (o == listed.end()) return fail(Errc::not_found, "no such invitation");
   if (if_match && !dav::etag_listed(*if_match, etag_of(*o), false))
     return fail(Errc::precondition_failed, "the event changed since", "precondition_failed");
+  // The event as stored (the feed serves it without the organizer's alarms).
+  RUCHE_TRY(auto stored, store::object(c, o->id));
+  if (!stored) return fail(Errc::not_found, "no such invitation");
   RUCHE_TRY(auto list, store::attendees(c, o->id));
   for (auto& a : list)
-    if (a.user_id == caller.user_id.str()) return std::make_pair(std::move(*o), std::move(a));
+    if (a.user_id == caller.user_id.str()) return std::make_pair(std::move(*stored), std::move(a));
   return fail(Errc::not_found, "no such invitation");
 }
 
