@@ -5,6 +5,7 @@
 // and message signatures with C libsodium: they must match byte for byte.
 import { isApiError } from '../api/client';
 import { MESSAGE_PREFIXES, type MessageVersion } from './body';
+import { utf8Length } from '../util/text';
 
 export { MESSAGE_PREFIXES, isEncryptedBody, type MessageVersion } from './body';
 export const IDENTITY_PREFIX = 'id1:';
@@ -751,10 +752,7 @@ export function formatSealedSecret(p: ParsedSecret): string {
   return `${IDENTITY_PREFIX}${p.opslimit}:${p.memlimit}:${p.salt}:${p.nonce}:${p.sealed}`;
 }
 
-/** UTF-8 length of a text. */
-export function utf8Length(s: string): number {
-  return new TextEncoder().encode(s).length;
-}
+export { utf8Length };
 
 /**
  * A saved identity (docs/armoured.md, "Saving and bringing your keys"): the

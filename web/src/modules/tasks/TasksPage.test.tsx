@@ -455,6 +455,11 @@ describe('the checklist in the details pane', () => {
     // An empty field adds nothing.
     await act(async () => field.form?.requestSubmit());
     expect(add).toHaveBeenCalledTimes(1);
+    // The server counts bytes: 300 "é" (600 bytes) are cut to 250.
+    type(field, 'é'.repeat(300));
+    expect(field.value).toBe('é'.repeat(250));
+    await act(async () => field.form?.requestSubmit());
+    expect(add).toHaveBeenLastCalledWith('b', { text: 'é'.repeat(250) });
   });
 
   it('moves an item with Alt+↓ between its new neighbours, and says where it is', async () => {

@@ -17,10 +17,11 @@ import { Icon } from '../../../components/Icon';
 import { useArmourText } from '../../../armour/i18n';
 import { useI18n } from '../../../i18n';
 import { useChecklist, useTasks, useTasksErrorText } from '../context';
-import { MAX_CHECKLIST_ITEMS, MAX_ITEM_CHARS, isPendingItem, progressOf } from '../logic/checklist';
+import { MAX_CHECKLIST_ITEMS, MAX_ITEM_BYTES, isPendingItem, progressOf } from '../logic/checklist';
 import { itemState } from '../sealed';
 import { checklistOf } from '../store';
 import { SealedNote } from './Sealed';
+import { clipUtf8 } from '../../../util/text';
 
 type Direction = 'up' | 'down';
 
@@ -331,10 +332,10 @@ function ItemEditor({
       hideLabel
       hint={t('tasks.checklist_text_hint')}
       value={text}
-      maxLength={MAX_ITEM_CHARS}
+      maxLength={MAX_ITEM_BYTES}
       autoFocus
       data-control="text"
-      onChange={(e) => setText(e.target.value)}
+      onChange={(e) => setText(clipUtf8(e.target.value, MAX_ITEM_BYTES))}
       onKeyDown={(e) => {
         if (e.key === 'Enter') {
           e.preventDefault();
@@ -385,12 +386,12 @@ function AddItem({
         id={id}
         className="input"
         value={text}
-        maxLength={MAX_ITEM_CHARS}
+        maxLength={MAX_ITEM_BYTES}
         placeholder={t('tasks.checklist_add')}
         aria-describedby={`${id}-hint`}
         disabled={full || !!blocked}
         data-control="add"
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => setText(clipUtf8(e.target.value, MAX_ITEM_BYTES))}
       />
       <Button type="submit" size="sm" icon="plus" disabled={full || !!blocked || !text.trim()}>
         {t('tasks.checklist_add_button')}

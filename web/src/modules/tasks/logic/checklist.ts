@@ -7,7 +7,8 @@ import { POSITION_STEP } from './board';
 
 /** The server's limits (docs/tasks.md). */
 export const MAX_CHECKLIST_ITEMS = 100;
-export const MAX_ITEM_CHARS = 500;
+/** An item's text, in UTF-8 bytes. */
+export const MAX_ITEM_BYTES = 500;
 
 /** A change to a checklist made here, not answered yet; `seq` tells them apart. */
 export type ChecklistOp =
