@@ -292,6 +292,38 @@ TEST(Mail, AnExternalAttendeeAnswersOneOccurrence) {
   EXPECT_EQ(sink.messages().size(), 1u);
 }
 
+// An organizer sends at most 100 invitation emails an hour: beyond, the
+// change is refused whole and takes nothing from what is left.
+TEST(Mail, InvitationEmailsAreBoundedPerOrganizer) {
+  SmtpSink sink;
+  TestServer s(sending_to(sink));
+  Account a = s.user("Alice");
+  std::string ws = s.workspace(a, "Équipe", {"calendar"});
+  auto invite = [&](int from, int n) {
+    json::array people;
+    for (int i = from; i < from + n; ++i)
+      people.push_back(json::object{{"email", "p" + std::to_string(i) + "@partner.example"}});
+    return s.call("POST", "/api/v1/workspaces/" + ws + "/calendar/events", a.token,
+                  body(json::object{{"title", "Forum"},
+                                    {"start", "2027-03-12T14:00:00Z"},
+                                    {"end", "2027-03-12T16:00:00Z"},
+                                    {"attendees", std::move(people)}}));
+  };
+  auto events = [&] {
+    return s
+        .call("GET", "/api/v1/workspaces/" + ws + "/calendar/events?from=2027-03-01&to=2027-04-01",
+              a.token)
+        .body.as_array()
+        .size();
+  };
+  ASSERT_EQ(invite(0, 99).status, 201);
+  EXPECT_EQ(invite(100, 2).error_code(), "too_many_invitations");  // one left: refused whole
+  EXPECT_EQ(events(), 1u);
+  ASSERT_EQ(invite(200, 1).status, 201);  // the refusal took nothing
+  EXPECT_EQ(invite(300, 1).error_code(), "too_many_invitations");
+  EXPECT_EQ(events(), 2u);
+}
+
 // Notices left unread are emailed, one digest per person who wants them
 // (docs/api.md "Notices"), once: what was read, or said no to, is not.
 TEST(Mail, UnreadNoticesGoInOneDigestPerPerson) {

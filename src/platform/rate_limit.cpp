@@ -29,6 +29,17 @@ bool RateLimiter::allow(std::string_view key) {
   return true;
 }
 
+bool RateLimiter::has(std::string_view key, double n) {
+  std::lock_guard lock(mu_);
+  return refill(key, clock_.now_ms()).tokens >= n;
+}
+
+void RateLimiter::take(std::string_view key, double n) {
+  std::lock_guard lock(mu_);
+  Bucket& b = refill(key, clock_.now_ms());
+  b.tokens = std::max(0.0, b.tokens - n);
+}
+
 std::int64_t RateLimiter::retry_after_ms(std::string_view key) {
   std::lock_guard lock(mu_);
   Bucket& b = refill(key, clock_.now_ms());

@@ -21,6 +21,11 @@ class RateLimiter {
 
   // Takes one token for `key`; false when the bucket is empty.
   bool allow(std::string_view key);
+  // For a transaction, which may run twice or roll back: whether `key` has
+  // `n` tokens, none taken; take() them once it commits (Conn::on_commit).
+  // Concurrent transactions may overshoot by what they take together.
+  bool has(std::string_view key, double n);
+  void take(std::string_view key, double n);
   // Milliseconds until `key` has a token again (0 when it has one).
   std::int64_t retry_after_ms(std::string_view key);
 

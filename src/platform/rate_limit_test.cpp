@@ -20,5 +20,20 @@ TEST(RateLimiter, AllowsABurstThenTheRate) {
   EXPECT_FALSE(rl.allow("alice"));
 }
 
+TEST(RateLimiter, ATransactionChecksThenTakesOnceItCommits) {
+  ManualClock clock;
+  RateLimiter rl(clock, 1, 5);
+  EXPECT_TRUE(rl.has("alice", 5));
+  EXPECT_TRUE(rl.has("alice", 5));  // checking takes nothing: a rerun finds the same
+  EXPECT_FALSE(rl.has("alice", 6));
+  rl.take("alice", 4);
+  EXPECT_TRUE(rl.has("alice", 1));
+  EXPECT_FALSE(rl.has("alice", 2));
+  rl.take("alice", 3);  // two that overshot together: empty, not in debt
+  EXPECT_FALSE(rl.allow("alice"));
+  clock.advance_ms(1'000);
+  EXPECT_TRUE(rl.allow("alice"));
+}
+
 }  // namespace
 }  // namespace ruche::platform

@@ -934,14 +934,16 @@ Result<void> Service::schedule(db::Conn& c, const UserId& author, const Object* 
   // Email goes to external attendees; colleagues find invitations in Ruche.
   const bool changed = before && after && significant_change(before->ics, after->ics);
   std::vector<platform::Mail> mails;
-  for (const auto& a : now) {
-    if (a.user_id) continue;
-    if (find(was, a.email) == was.end() || changed) {
-      if (!invitation_mails_.allow(author.str()))
-        return fail(Errc::rate_limited, "too many invitation emails: try again in a while",
-                    "too_many_invitations");
+  for (const auto& a : now)
+    if (!a.user_id && (find(was, a.email) == was.end() || changed))
       mails.push_back(invitation_mail(*after, a, "REQUEST"));
-    }
+  // Counted when the change commits: a write run again, or refused, takes
+  // nothing from the organizer's allowance.
+  if (const double requests = static_cast<double>(mails.size()); requests > 0) {
+    if (!invitation_mails_.has(author.str(), requests))
+      return fail(Errc::rate_limited, "too many invitation emails: try again in a while",
+                  "too_many_invitations");
+    c.on_commit([this, who = author.str(), requests] { invitation_mails_.take(who, requests); });
   }
   for (const auto& a : was)
     if (!a.user_id && find(now, a.email) == now.end())
