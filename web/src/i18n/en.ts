@@ -832,6 +832,7 @@ export const en: Record<MessageKey, Message> = {
   'calendar.reply_scope': 'Answer for',
   'calendar.reply_scope.one': 'This occurrence',
   'calendar.reply_scope.all': 'All occurrences',
+  'calendar.reply_scope_ask': 'Answer “{answer}” for:',
   'calendar.invitation': 'Invitation',
   'calendar.your_answer': 'Your answer:',
   'calendar.reply.accepted': 'Accept',

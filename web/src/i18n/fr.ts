@@ -853,6 +853,7 @@ export const fr = {
   'calendar.reply_scope': 'Répondre pour',
   'calendar.reply_scope.one': 'Cette occurrence',
   'calendar.reply_scope.all': 'Toutes les occurrences',
+  'calendar.reply_scope_ask': 'Répondre « {answer} » pour :',
   'calendar.invitation': 'Invitation',
   'calendar.your_answer': 'Votre réponse :',
   'calendar.reply.accepted': 'Accepter',

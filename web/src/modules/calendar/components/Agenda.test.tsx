@@ -490,6 +490,121 @@ describe('invitations in the agenda', () => {
     ]);
   });
 
+  /** A daily invitation's 3 occurrences from today, accepted; reply() answers one or all. */
+  function serveDaily() {
+    vi.spyOn(api.workspaces, 'list').mockResolvedValue([ws('w1', 'Chantier')]);
+    let now = ['2026-12-10', '2026-12-11', '2026-12-12'].map((day) =>
+      occurrence('daily', `${day}T08:00:00Z`, `${day}T09:00:00Z`, {
+        title: 'Daily',
+        recurring: true,
+        recurrence_id: `${day}T08:00:00.000Z`,
+        partstat: 'accepted',
+      }),
+    );
+    vi.spyOn(api.calendar, 'mine').mockImplementation(async () => now);
+    const reply = vi
+      .spyOn(api.calendar, 'reply')
+      .mockImplementation(async (id, partstat, recurrenceId) => {
+        now = now.map((o) =>
+          recurrenceId === null || o.recurrence_id === recurrenceId ? { ...o, partstat } : o,
+        );
+        return calendarEvent(id, { recurring: true });
+      });
+    return reply;
+  }
+  const panel = (li: HTMLElement | undefined) =>
+    li?.querySelector<HTMLElement>('.cal-reply-ask__panel') ?? undefined;
+
+  it('asks whether an answer on an occurrence of a recurring invitation is for it alone', async () => {
+    const reply = serveDaily();
+    await show();
+    await vi.waitFor(() => expect(items()).toHaveLength(3));
+    const tomorrow = () => items()[1];
+    expect(panel(tomorrow())?.hidden).toBe(true);
+
+    await act(async () => button('Decline', tomorrow())?.click());
+    expect(reply).not.toHaveBeenCalled();
+    const asking = panel(tomorrow());
+    expect(asking?.hidden).toBe(false);
+    expect(asking?.getAttribute('role')).toBe('dialog');
+    expect(button('Decline', tomorrow())?.getAttribute('aria-expanded')).toBe('true');
+    expect(asking?.querySelector('.cal-reply-ask__question')?.textContent).toBe(
+      'Answer “Decline” for:',
+    );
+    expect(document.activeElement?.textContent).toBe('This occurrence');
+
+    await act(async () => (asking ? button('This occurrence', asking) : undefined)?.click());
+    expect(reply).toHaveBeenCalledExactlyOnceWith('daily', 'declined', '2026-12-11T08:00:00.000Z');
+    expect(panel(tomorrow())?.hidden).toBe(true);
+    expect(toasts()).toContain('Answer sent for this occurrence: Declined');
+    // That day's entry says it; the others keep the series' answer.
+    expect(items().map((li) => li.className)).toEqual([
+      'agenda__item',
+      'agenda__item cal-chip--declined',
+      'agenda__item',
+    ]);
+
+    const today = items()[0];
+    await act(async () => button('Maybe', today)?.click());
+    await act(async () => {
+      const p = panel(items()[0]);
+      (p ? button('All occurrences', p) : undefined)?.click();
+    });
+    expect(reply).toHaveBeenLastCalledWith('daily', 'tentative', null);
+    expect(items().map((li) => li.className)).toEqual([
+      'agenda__item cal-chip--tentative',
+      'agenda__item cal-chip--tentative',
+      'agenda__item cal-chip--tentative',
+    ]);
+  });
+
+  it('sends nothing when the question is cancelled, the focus back on the answer', async () => {
+    const reply = serveDaily();
+    await show();
+    await vi.waitFor(() => expect(items()).toHaveLength(3));
+    const tomorrow = () => items()[1];
+    const decline = button('Decline', tomorrow());
+
+    await act(async () => decline?.click());
+    expect(panel(tomorrow())?.hidden).toBe(false);
+    await act(async () =>
+      document.activeElement?.dispatchEvent(
+        new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }),
+      ),
+    );
+    expect(panel(tomorrow())?.hidden).toBe(true);
+    expect(document.activeElement).toBe(decline);
+
+    await act(async () => decline?.click());
+    const asking = panel(tomorrow());
+    await act(async () => (asking ? button('Cancel', asking) : undefined)?.click());
+    expect(asking?.hidden).toBe(true);
+    expect(document.activeElement).toBe(decline);
+    expect(reply).not.toHaveBeenCalled();
+    expect(items().map((li) => li.className)).toEqual([
+      'agenda__item',
+      'agenda__item',
+      'agenda__item',
+    ]);
+  });
+
+  it('answers a single event from its entry at once, asking nothing', async () => {
+    vi.spyOn(api.workspaces, 'list').mockResolvedValue([ws('w1', 'Chantier')]);
+    const { reply } = serveAnswers([
+      occurrence('a', '2026-12-10T08:00:00Z', '2026-12-10T09:00:00Z', {
+        title: 'Once',
+        partstat: 'accepted',
+      }),
+    ]);
+    await show();
+    await vi.waitFor(() => expect(items()).toHaveLength(1));
+    expect(panel(item('Once'))).toBeUndefined();
+    await act(async () => button('Decline', item('Once'))?.click());
+    expect(reply).toHaveBeenCalledExactlyOnceWith('a', 'declined', null);
+    expect(item('Once')?.className).toBe('agenda__item cal-chip--declined');
+    expect(item('Once')?.querySelector('[role="dialog"]')).toBeNull();
+  });
+
   it('says when the invitation is gone', async () => {
     vi.spyOn(api.workspaces, 'list').mockResolvedValue([ws('w1', 'Chantier')]);
     vi.spyOn(api.calendar, 'get').mockRejectedValue(new ApiError(404, 'not_found', 'x'));

@@ -5,8 +5,10 @@
 // the web client does not show elsewhere, are not links); an invitation
 // not accepted says its answer ("Not answered", "Maybe", "Declined").
 // Every invitation has the answers (Accept, Maybe, Decline), shown at once
-// on its entry (an entry's answer is the one to that occurrence; its
-// buttons answer for the whole series, as the calendar's default); one
+// on its entry (an entry's answer is the one to that occurrence; on an
+// occurrence of a recurring event, an answer clicked asks first whether it
+// is for that occurrence or for the whole series, which would also replace
+// the answers given to single occurrences); one
 // whose calendar the person cannot open (another workspace's, the
 // organizer's personal calendar) opens its details here (InvitationDialog),
 // where one occurrence of a recurring event can be answered alone. Kept
@@ -267,10 +269,13 @@ export default function Agenda() {
                             title={title}
                             current={invited}
                             busy={busy(o.event_id)}
-                            onReply={(p) =>
-                              void answer(o.event_id, p).catch((e: unknown) =>
-                                toast({ kind: 'error', title: errorText(e) }),
-                              )
+                            askScope={o.recurring && o.recurrence_id !== null}
+                            onReply={(p, scope) =>
+                              void answer(
+                                o.event_id,
+                                p,
+                                scope === 'one' ? o.recurrence_id : null,
+                              ).catch((e: unknown) => toast({ kind: 'error', title: errorText(e) }))
                             }
                           />
                         ) : null}

@@ -5,7 +5,7 @@
 // to it (said so where it differs from their series' answer), and the
 // invitee chooses whether to answer for it alone or for all occurrences;
 // for the series, who answered some occurrences apart is said.
-import { useId } from 'react';
+import { useId, useRef, useState } from 'react';
 import type {
   CalendarAnswer,
   CalendarAttendee,
@@ -17,6 +17,7 @@ import { Button } from '../../../components/Button';
 import { Tag } from '../../../components/Feedback';
 import { Icon, type IconName } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
+import { useDisclosure } from '../../../layout/useDisclosure';
 import { emailKey } from '../logic/draft';
 import {
   ANSWERS,
@@ -175,11 +176,15 @@ export function PersonWho({ name, person }: { name: string; person: CalendarPers
 }
 
 /**
- * The invitee's answers, the current one pressed; each sends at once.
+ * The invitee's answers, the current one pressed; each sends at once (but
+ * see `askScope`).
  * `compact` (a list's entry, which says the answer itself): the buttons
- * alone, small, the group named after the event (`title`) or by `label`.
- * `scope` (an occurrence of a recurring event): the choice of answering
- * for it alone or for all occurrences, above the buttons.
+ * alone, small, the group named after the event (`title`) or by `label`;
+ * with `askScope` (an occurrence of a recurring event), an answer clicked
+ * first asks whether it is for that occurrence or for all of them
+ * (`onReply`'s `scope`), Escape or Cancel sending nothing.
+ * `scope` (the full form, an occurrence of a recurring event): the choice
+ * of answering for it alone or for all occurrences, above the buttons.
  */
 export function ReplyButtons({
   current,
@@ -189,21 +194,35 @@ export function ReplyButtons({
   title = '',
   label,
   scope,
+  askScope = false,
 }: {
   current: CalendarPartstat | null;
   /** The answer being sent. */
   busy: CalendarAnswer | null;
-  onReply(p: CalendarAnswer): void;
+  /** `scope`: the one chosen where `askScope` asked it. */
+  onReply(p: CalendarAnswer, scope?: ReplyScope): void;
   compact?: boolean;
   /** The event's title (names the compact form's group). */
   title?: string;
   /** The compact form's group's name, instead of the event's question. */
   label?: string;
   scope?: { value: ReplyScope; onChange(s: ReplyScope): void };
+  /** Compact only: ask the answer's scope before sending it. */
+  askScope?: boolean;
 }) {
   const { t } = useI18n();
   const id = useId();
   const answer = knownPartstat(current) ?? 'needs-action';
+  if (compact && askScope) {
+    return (
+      <AskedReplyButtons
+        answer={answer}
+        busy={busy}
+        onReply={onReply}
+        label={label ?? t('calendar.reply_to', { title })}
+      />
+    );
+  }
   const buttons = ANSWERS.map((p) => (
     <Button
       key={p}
@@ -240,6 +259,87 @@ export function ReplyButtons({
         <ScopeChoice value={scope.value} onChange={scope.onChange} disabled={busy !== null} />
       ) : null}
       <div className="cal-reply__buttons">{buttons}</div>
+    </div>
+  );
+}
+
+/**
+ * The compact answers of an occurrence of a recurring event: the answer
+ * clicked opens, under the buttons, "Answer “Decline” for: This occurrence
+ * / All occurrences / Cancel", its first choice focused; Cancel, Escape or
+ * a pointer down elsewhere closes it, sending nothing (the first two give
+ * the focus back to the answer clicked).
+ */
+function AskedReplyButtons({
+  answer,
+  busy,
+  onReply,
+  label,
+}: {
+  answer: CalendarPartstat;
+  busy: CalendarAnswer | null;
+  onReply(p: CalendarAnswer, scope: ReplyScope): void;
+  label: string;
+}) {
+  const { t } = useI18n();
+  const id = useId();
+  const first = useRef<HTMLButtonElement>(null);
+  const { open, setOpen, root, button } = useDisclosure(first);
+  const [asked, setAsked] = useState<CalendarAnswer>('accepted');
+  const back = () => {
+    setOpen(false);
+    button.current?.focus();
+  };
+  const choose = (s: ReplyScope) => {
+    back();
+    onReply(asked, s);
+  };
+  return (
+    <div className="cal-reply-ask" ref={root}>
+      <div className="cal-reply__buttons cal-reply--compact" role="group" aria-label={label}>
+        {ANSWERS.map((p) => (
+          <Button
+            key={p}
+            variant={answer === p ? 'primary' : 'secondary'}
+            size="sm"
+            aria-pressed={answer === p}
+            aria-haspopup="dialog"
+            aria-expanded={open && asked === p}
+            aria-controls={`${id}-panel`}
+            busy={busy === p}
+            disabled={busy !== null && busy !== p}
+            onClick={(e) => {
+              button.current = e.currentTarget;
+              setAsked(p);
+              setOpen(!(open && asked === p));
+            }}
+          >
+            {t(`calendar.reply.${p}`)}
+          </Button>
+        ))}
+      </div>
+      <div
+        id={`${id}-panel`}
+        className="cal-reply-ask__panel"
+        role="dialog"
+        aria-labelledby={`${id}-q`}
+        hidden={!open}
+      >
+        <p id={`${id}-q`} className="cal-reply-ask__question">
+          {t('calendar.reply_scope_ask', { answer: t(`calendar.reply.${asked}`) })}
+        </p>
+        <div className="cal-reply-ask__choices">
+          <Button ref={first} size="sm" onClick={() => choose('one')}>
+            {t('calendar.reply_scope.one')}
+          </Button>
+          <Button size="sm" onClick={() => choose('all')}>
+            {t('calendar.reply_scope.all')}
+          </Button>
+          <Button variant="ghost" size="sm" onClick={back}>
+            {t('common.cancel')}
+          </Button>
+        </div>
+      </div>
     </div>
   );
 }
