@@ -5,12 +5,15 @@ password is the bench's; organizers are o0@example.org..., colleagues
 c0@example.org... share their workspace).
 
 Prints lines "KEY VALUE UNIT": creates/s of events without attendees, with
-10 colleagues and with 10 external addresses (one client in a row); then
+10 colleagues and with 10 external addresses (one client in a row); a
+colleague's answers/s to weekly meetings, to the series then to one
+occurrence each; then
 the messages/s at which Ruche's mail queue delivered the external
 invitations to the sink (from the first create to the last message on
 disk), and the same number of messages of the same size sent by Python's
 smtplib to the same sink, a connection per message (as Ruche sends) and
 all on one connection: the sink's own pace."""
+import calendar
 import json
 import os
 import smtplib
@@ -59,6 +62,33 @@ colleagues = [{"user_id": call("GET", "/api/v1/me", login("c%d@example.org" % k)
 print("create_plain %.0f /s" % rate(tokens[0], [event(i, []) for i in range(n)]))
 print("create_10_colleagues %.0f /s" % rate(tokens[0], [event(i, colleagues) for i in range(n)]))
 assert delivered() == 0
+
+# Answers: a colleague invited to weekly meetings (a year each) answers each
+# series, then one occurrence of each (the second: an override made in the
+# event, RFC 5546 3.2.3), one client in a row.
+weekly = []
+for i in range(n // 4):
+    b = event(i, [colleagues[0]])
+    b["rrule"] = "FREQ=WEEKLY;COUNT=52"
+    weekly.append((call("POST", "/api/v1/me/calendar/events", tokens[1], b)["id"], b["start"]))
+invitee = login("c0@example.org")
+
+
+def answers(answer):
+    t0 = time.perf_counter()
+    for eid, start in weekly:
+        call("POST", "/api/v1/calendar/events/%s/reply" % eid, invitee, answer(start))
+    return len(weekly) / (time.perf_counter() - t0)
+
+
+def second(start):  # the week after `start`, in UTC as the event is
+    t = calendar.timegm(time.strptime(start, "%Y-%m-%dT%H:%M:%SZ")) + 7 * 86400
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+
+
+print("answer_series %.0f /s" % answers(lambda start: {"partstat": "accepted"}))
+print("answer_occurrence %.0f /s" % answers(
+    lambda start: {"partstat": "declined", "recurrence_id": second(start)}))
 
 # External invitations: each organizer sends at most 100 (Ruche's hourly
 # bound per organizer), so the load is spread over them.

@@ -7,7 +7,8 @@
 # (core 1, beside the client: bench/invitations/load.py). Measured: events
 # created per second through the JSON API, one client in a row, without
 # attendees, with 10 colleagues (indexed, told live) and with 10 external
-# addresses (an iMIP message each, queued in the write); then how fast
+# addresses (an iMIP message each, queued in the write); a colleague's
+# answers to weekly meetings, to the series then to one occurrence; then how fast
 # Ruche's mail queue delivers those messages, beside Python's smtplib
 # sending as many messages of the same size to the same sink (a connection
 # each, as Ruche sends, and all on one connection). Prints a Markdown table.
@@ -53,6 +54,8 @@ echo "| --- | ---: | ---: |"
 echo "| events created, no attendee (/s) | $(v create_plain) | 1.00× |"
 echo "| events created, 10 colleagues (/s) | $(v create_10_colleagues) | $(echo "scale=2; $(v create_10_colleagues) / $(v create_plain)" | bc)× |"
 echo "| events created, 10 external addresses (/s) | $(v create_10_external) | $(echo "scale=2; $(v create_10_external) / $(v create_plain)" | bc)× |"
+echo "| answers to a weekly series (/s) | $(v answer_series) | 1.00× |"
+echo "| answers to one occurrence of it (/s) | $(v answer_occurrence) | $(echo "scale=2; $(v answer_occurrence) / $(v answer_series)" | bc)× |"
 echo "| Ruche's mail queue to the sink (messages/s) | $(v ruche_queue) | 1.00× |"
 echo "| smtplib, a connection per message (messages/s) | $(v smtplib_connection_each) | $(echo "scale=2; $(v ruche_queue) / $(v smtplib_connection_each)" | bc)× |"
 echo "| smtplib, one connection (messages/s) | $(v smtplib_one_connection) | $(echo "scale=2; $(v ruche_queue) / $(v smtplib_one_connection)" | bc)× |"
