@@ -157,7 +157,12 @@ std::string answer_token(const std::string& mail) {
 TEST(Mail, CalendarInvitationsReachExternalAttendees) {
   SmtpSink sink;
   TestServer s(sending_to(sink));
-  Account a = s.user("Alice");
+  Account a = s.user("Alice"), root = s.user("Root", platform::InstanceRole::admin);
+  // An English-speaking instance: people outside get its language.
+  ASSERT_EQ(s.call("PATCH", "/api/v1/admin/settings", root.token,
+                   body(json::object{{"default_locale", "en"}}))
+                .status,
+            200);
   std::string ws = s.workspace(a, "Équipe", {"calendar"});
   json::array zoe{json::object{{"email", "zoe@partner.example"}, {"name", "Zoé"}}};
   auto r = s.call("POST", "/api/v1/workspaces/" + ws + "/calendar/events", a.token,
@@ -262,7 +267,15 @@ TEST(Mail, AnExternalAttendeeAnswersOneOccurrence) {
                       {"rrule", "FREQ=WEEKLY;COUNT=3"},
                       {"attendees", json::array{json::object{{"email", "zoe@partner.example"}}}}}));
   ASSERT_EQ(r.status, 201) << r.raw.body;
-  const std::string token = answer_token(wait_for(sink, 1).at(0));
+  // In the instance's language (French by default).
+  const std::string request = wait_for(sink, 1).at(0);
+  EXPECT_NE(request.find("Subject: Invitation : Atelier"), std::string::npos) << request;
+  EXPECT_NE(request.find("Alice vous invite à « Atelier »."), std::string::npos) << request;
+  EXPECT_NE(request.find("Quand : 2027-03-01 14:00 UTC au 2027-03-01 15:00 UTC"), std::string::npos)
+      << request;
+  EXPECT_NE(request.find("Se répète : FREQ=WEEKLY;COUNT=3"), std::string::npos) << request;
+  EXPECT_NE(request.find("Accepter ou refuser : "), std::string::npos) << request;
+  const std::string token = answer_token(request);
   const std::string link = "/api/v1/calendar/invitations/" + token;
   // The link lists the occurrences to come, with her answer to each.
   auto shown = s.call("GET", link);

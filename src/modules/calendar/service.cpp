@@ -849,28 +849,38 @@ platform::Mail Service::invitation_mail(const Object& event, const store::Attend
   const bool cancel = method == "CANCEL";
   const dav::Participants who = dav::participants(event.ics);
   const auto info = dav::inspect(event.ics);
-  std::string organizer = "Someone";
+  // An address outside has no language of its own here: the instance's.
+  auto settings = p_.settings.get();
+  const bool fr = settings && settings->default_locale == "fr";
+  std::string organizer = fr ? "Quelqu'un" : "Someone";
   if (who.organizer)
     organizer = who.organizer->name.empty() ? who.organizer->email : who.organizer->name;
+  const std::string& title = event.info.summary;
   platform::Mail m;
   m.to = to.email;
-  m.subject = (cancel ? "Cancelled: " : "Invitation: ") + event.info.summary;
-  m.text = organizer + (cancel ? " cancelled \"" : " invites you to \"") + event.info.summary +
-           "\".\n\n";
-  if (info && info->own_start_ms) {
-    m.text += "When: " + when_text(*info->own_start_ms, info->all_day);
-    if (info->own_end_ms && *info->own_end_ms != *info->own_start_ms)
-      m.text +=
-          " to " + when_text(*info->own_end_ms - (info->all_day ? 86'400'000 : 0), info->all_day);
-    m.text += "\n";
-    if (!info->rrule.empty()) m.text += "Repeats: " + info->rrule + "\n";
+  if (fr) {
+    m.subject = (cancel ? "Annulé : " : "Invitation : ") + title;
+    m.text = organizer + (cancel ? " a annulé « " : " vous invite à « ") + title + " ».\n\n";
+  } else {
+    m.subject = (cancel ? "Cancelled: " : "Invitation: ") + title;
+    m.text = organizer + (cancel ? " cancelled \"" : " invites you to \"") + title + "\".\n\n";
   }
-  if (!event.info.location.empty()) m.text += "Where: " + event.info.location + "\n";
+  if (info && info->own_start_ms) {
+    m.text += (fr ? "Quand : " : "When: ") + when_text(*info->own_start_ms, info->all_day);
+    if (info->own_end_ms && *info->own_end_ms != *info->own_start_ms)
+      m.text += (fr ? " au " : " to ") +
+                when_text(*info->own_end_ms - (info->all_day ? 86'400'000 : 0), info->all_day);
+    m.text += "\n";
+    if (!info->rrule.empty()) m.text += (fr ? "Se répète : " : "Repeats: ") + info->rrule + "\n";
+  }
+  if (!event.info.location.empty())
+    m.text += (fr ? "Où : " : "Where: ") + event.info.location + "\n";
   if (!cancel && !event.info.description.empty()) m.text += "\n" + event.info.description + "\n";
   if (!cancel)
-    m.text += "\nAccept or decline: " + p_.config.public_url + "/calendar/answer/" +
-              answer_token(event.id, to.email) +
-              "\n\nYour calendar application can also add the invitation attached.\n";
+    m.text += (fr ? "\nAccepter ou refuser : " : "\nAccept or decline: ") + p_.config.public_url +
+              "/calendar/answer/" + answer_token(event.id, to.email) +
+              (fr ? "\n\nVotre application d'agenda peut aussi ajouter l'invitation jointe.\n"
+                  : "\n\nYour calendar application can also add the invitation attached.\n");
   m.calendar = dav::itip_message(event.ics, method, to.email);
   m.calendar_method = std::string(method);
   return m;
