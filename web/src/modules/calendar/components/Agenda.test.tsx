@@ -434,39 +434,7 @@ describe('invitations in the agenda', () => {
   });
 
   it('answers one occurrence of a recurring invitation apart, from its details', async () => {
-    vi.spyOn(api.workspaces, 'list').mockResolvedValue([ws('w1', 'Chantier')]);
-    const days = ['2026-12-10', '2026-12-11', '2026-12-12'];
-    const event = calendarEvent('daily', {
-      workspace_id: null,
-      title: 'Daily',
-      recurring: true,
-      rrule: 'FREQ=DAILY;COUNT=3',
-      organizer: { email: 'alix@ruche.test', name: 'Alix Martin' },
-      attendees: [{ email: 'camille@ruche.test', name: 'Camille Durand', partstat: 'accepted' }],
-    });
-    vi.spyOn(api.calendar, 'get').mockResolvedValue(event);
-    let now = days.map((day) =>
-      occurrence('daily', `${day}T08:00:00Z`, `${day}T09:00:00Z`, {
-        title: 'Daily',
-        workspace_id: null,
-        recurring: true,
-        recurrence_id: `${day}T08:00:00.000Z`,
-        partstat: 'accepted',
-      }),
-    );
-    vi.spyOn(api.calendar, 'mine').mockImplementation(async () => now);
-    const reply = vi
-      .spyOn(api.calendar, 'reply')
-      .mockImplementation(async (_id, partstat, recurrenceId) => {
-        now = now.map((o) => (o.recurrence_id === recurrenceId ? { ...o, partstat } : o));
-        return {
-          ...event,
-          version: 8,
-          instance_answers: recurrenceId
-            ? [{ recurrence_id: recurrenceId, email: 'camille@ruche.test', partstat }]
-            : [],
-        };
-      });
+    const reply = serveDaily({ workspace_id: null });
     await show();
     await vi.waitFor(() => expect(items()).toHaveLength(3));
     const tomorrow = () => items()[1];
@@ -490,27 +458,46 @@ describe('invitations in the agenda', () => {
     ]);
   });
 
-  /** A daily invitation's 3 occurrences from today, accepted; reply() answers one or all. */
-  function serveDaily() {
+  /**
+   * A daily invitation's 3 occurrences from today, accepted (each with
+   * `extra`); get() serves the event, reply() answers one or all and
+   * answers the event with Camille's answer apart.
+   */
+  function serveDaily(extra: Partial<CalendarOccurrence> = {}) {
     vi.spyOn(api.workspaces, 'list').mockResolvedValue([ws('w1', 'Chantier')]);
+    const event = calendarEvent('daily', {
+      workspace_id: extra.workspace_id ?? 'w1',
+      title: 'Daily',
+      recurring: true,
+      rrule: 'FREQ=DAILY;COUNT=3',
+      organizer: { email: 'alix@ruche.test', name: 'Alix Martin' },
+      attendees: [{ email: 'camille@ruche.test', name: 'Camille Durand', partstat: 'accepted' }],
+    });
+    vi.spyOn(api.calendar, 'get').mockResolvedValue(event);
     let now = ['2026-12-10', '2026-12-11', '2026-12-12'].map((day) =>
       occurrence('daily', `${day}T08:00:00Z`, `${day}T09:00:00Z`, {
         title: 'Daily',
         recurring: true,
         recurrence_id: `${day}T08:00:00.000Z`,
         partstat: 'accepted',
+        ...extra,
       }),
     );
     vi.spyOn(api.calendar, 'mine').mockImplementation(async () => now);
-    const reply = vi
+    return vi
       .spyOn(api.calendar, 'reply')
-      .mockImplementation(async (id, partstat, recurrenceId) => {
+      .mockImplementation(async (_id, partstat, recurrenceId) => {
         now = now.map((o) =>
           recurrenceId === null || o.recurrence_id === recurrenceId ? { ...o, partstat } : o,
         );
-        return calendarEvent(id, { recurring: true });
+        return {
+          ...event,
+          version: 8,
+          instance_answers: recurrenceId
+            ? [{ recurrence_id: recurrenceId, email: 'camille@ruche.test', partstat }]
+            : [],
+        };
       });
-    return reply;
   }
   const panel = (li: HTMLElement | undefined) =>
     li?.querySelector<HTMLElement>('.cal-reply-ask__panel') ?? undefined;
