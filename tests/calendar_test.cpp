@@ -747,6 +747,12 @@ TEST(Calendar, AnInviteeAnswersOneOccurrence) {
   ASSERT_EQ(reply(k.b, {{"partstat", "tentative"}}).status, 200);
   EXPECT_EQ(answers(k, k.b),
             (std::vector<std::string>{"Point:tentative", "Point:tentative", "Point:tentative"}));
+  // Declined but for one occurrence: still in his applications' invitations.
+  const std::string his = "/dav/calendars/" + k.b.id.str() + "/invitations/" + id + ".ics";
+  ASSERT_EQ(reply(k.b, {{"partstat", "declined"}}).status, 200);
+  EXPECT_EQ(s.call("GET", his, k.b.token).status, 404);
+  ASSERT_EQ(reply(k.b, {{"partstat", "accepted"}, {"recurrence_id", second_now}}).status, 200);
+  EXPECT_EQ(s.call("GET", his, k.b.token).status, 200);
 }
 
 TEST(Calendar, AScheduledEventChangedOverCalDavInvitesWhomItNames) {

@@ -270,7 +270,8 @@ Result<std::vector<Object>> Service::feed_objects(db::Conn& c, const Calendar& c
   std::vector<Object> out;
   if (cal.feed == kInvitations) {
     // The events the owner is invited to in calendars they do not read
-    // (those they read show them already), but those they declined.
+    // (those they read show them already), but those they declined
+    // (every occurrence of them).
     RUCHE_TRY(auto invited, store::invitations_of(c, cal.col.owner, INT64_MIN, dav::kForever));
     RUCHE_TRY(auto accesses, p_.authz.accesses_in(c, UserId(cal.col.owner)));
     for (auto& [o, me] : invited) {
@@ -278,7 +279,7 @@ Result<std::vector<Object>> Service::feed_objects(db::Conn& c, const Calendar& c
       const bool reads = ws && std::any_of(accesses.begin(), accesses.end(), [&](const auto& a) {
                            return a.workspace_id == *ws && a.right("calendar") != Access::none;
                          });
-      if (reads || me.partstat == "DECLINED") continue;
+      if (reads || Answers(o, me).all_declined()) continue;
       o.ics = dav::without_alarms(o.ics);  // the organizer's reminders
       o.size = static_cast<std::int64_t>(o.ics.size());
       o.name = o.id.str() + ".ics";
