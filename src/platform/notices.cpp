@@ -8,11 +8,12 @@ namespace ruche::platform {
 
 namespace {
 
-// The notices a person may see: theirs, and of a workspace only while they
-// are a member of it.
-constexpr const char* kVisible =
-    "n.user_id = $1 AND (n.workspace_id IS NULL OR EXISTS (SELECT 1 FROM memberships m WHERE "
+// A notice of a workspace is seen only while its person is a member of it.
+constexpr std::string_view kStillMember =
+    "(n.workspace_id IS NULL OR EXISTS (SELECT 1 FROM memberships m WHERE "
     "m.workspace_id = n.workspace_id AND m.user_id = n.user_id))";
+// The notices a person ($1) may see.
+const std::string kVisible = "n.user_id = $1 AND " + std::string(kStillMember);
 
 Result<std::int64_t> unread(db::Conn& c, const UserId& user) {
   RUCHE_TRY(auto row, c.query_one(std::string("SELECT COUNT(*) FROM notices n WHERE ") + kVisible +
@@ -103,10 +104,8 @@ Result<int> email_notice_digests(db::Database& db, MailQueue& mail, const Clock&
         std::string("SELECT DISTINCT u.id, u.email, u.locale, u.notice_email_off FROM notices n "
                     "JOIN users u ON u.id = n.user_id "
                     "WHERE n.read_at_ms IS NULL AND n.emailed_at_ms IS NULL AND n.created_at_ms "
-                    "<= $2 AND n.text <> '' AND u.notice_email = 1 AND u.disabled = 0 AND "
-                    "(n.workspace_id IS NULL OR EXISTS (SELECT 1 FROM memberships m WHERE "
-                    "m.workspace_id = n.workspace_id AND m.user_id = n.user_id)) "
-                    "ORDER BY u.id LIMIT $1"),
+                    "<= $2 AND n.text <> '' AND u.notice_email = 1 AND u.disabled = 0 AND ") +
+            std::string(kStillMember) + " ORDER BY u.id LIMIT $1",
         {static_cast<std::int64_t>(kPeople), due}, [&](const db::Row& r) {
           const std::string locale = r.text(2).empty() ? default_locale : r.text(2);
           Person person{r.text(0), r.text(1), locale == "fr", {}};
