@@ -103,6 +103,30 @@ describe('the agenda’s armoured calendars', () => {
     expect(next.map((o) => o.title)).toEqual(['Revue']);
   });
 
+  it('opens each card once: a reading with nothing new opens none, a change only its card', async () => {
+    const keys = current.keys;
+    if (!keys) throw new Error('no keys');
+    const opens = vi.spyOn(keys, 'openEventCard');
+    const c = await weekly('c', 'Atelier', 10);
+    vi.spyOn(api.calendar.sealed, 'list')
+      .mockResolvedValueOnce({ events: [c], deleted: [], version: 10, more: false })
+      .mockResolvedValueOnce({ events: [], deleted: [], version: 10, more: false })
+      .mockResolvedValueOnce({
+        events: [await weekly('c', 'Atelier renommé', 11)],
+        deleted: [],
+        version: 11,
+        more: false,
+      });
+    await sealedOccurrences([VAULT], ALICE, DAYS.from, DAYS.to);
+    const first = opens.mock.calls.length;
+    expect(first).toBeGreaterThan(0);
+    await sealedOccurrences([VAULT], ALICE, DAYS.from, DAYS.to);
+    expect(opens.mock.calls.length).toBe(first);
+    const changed = await sealedOccurrences([VAULT], ALICE, DAYS.from, DAYS.to);
+    expect(opens.mock.calls.length).toBe(first + 1);
+    expect(changed.map((o) => o.title)).toContain('Atelier renommé');
+  });
+
   it('a calendar that cannot be read adds nothing', async () => {
     vi.spyOn(api.calendar.sealed, 'list').mockRejectedValue(new ApiError(404, 'not_found', ''));
     const other = { ...VAULT, id: 'other' };

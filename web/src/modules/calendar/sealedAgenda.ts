@@ -4,8 +4,8 @@
 // browser adds their instances itself, once this tab's keys are unlocked.
 // Each calendar is read whole the first time, then only what changed
 // after the version held (kept for the tab's life, forgotten at sign-out);
-// its events are opened with the workspace's keys and expanded for the
-// range asked. A calendar that cannot be read (no read right, offline)
+// its events are opened with the workspace's keys (each card once, until it
+// or the keys change) and expanded for the range asked. A calendar that cannot be read (no read right, offline)
 // adds nothing.
 import type { CalendarOccurrence, SealedCalendarEvent, Workspace } from '../../api';
 import { forgetOnSignOut, identity } from '../../armour/identity';
@@ -13,11 +13,16 @@ import { workspaceKeys } from '../../armour/keys';
 import { expandEvents, type ExpandedEvent } from './logic/expand';
 import { CalendarArmour, readSealedChanges } from './sealed';
 
-/** An armoured calendar as read so far: its events by id, and the version they are at. */
+/**
+ * An armoured calendar as read so far: its events by id, the version they
+ * are at, and what opens them (which keeps each card opened until it or
+ * the keys change: a burst of changes reopens only what changed).
+ */
 interface Held {
   me: string;
   version: number;
   events: Map<string, SealedCalendarEvent>;
+  armour?: CalendarArmour;
 }
 
 const held = new Map<string, Held>();
@@ -70,7 +75,8 @@ export async function sealedOccurrences(
         const keys = workspaceKeys(w.id, me);
         if (!keys.getState().synced) await keys.sync();
         const h = await update(w.id, me);
-        const armour = new CalendarArmour(w.id, keys);
+        if (h.armour?.keys !== keys) h.armour = new CalendarArmour(w.id, keys);
+        const armour = h.armour;
         const opened: ExpandedEvent[] = [];
         for (const raw of h.events.values()) {
           const card = armour.open(raw).opened.value;
