@@ -8,6 +8,8 @@ import type {
   ArmourMember,
   NewApproval,
   NewEnvelope,
+  NewSealedCalendarEvent,
+  SealedCalendarEvent,
   WorkspaceArmour,
 } from '../api/types';
 import type { CreatedIdentity } from '../armour/crypto';
@@ -16,6 +18,27 @@ import { TrustStore } from '../armour/trust';
 
 export const WS = '01HZWORKSPACE0000000000000';
 export const ALICE = '01HZALICE0000000000000000A';
+
+/** A sealed calendar event as the server keeps it: `sent`, by Alice, in her workspace. */
+export function sealedEventRecord(
+  id: string,
+  sent: NewSealedCalendarEvent,
+  version: number,
+  at = '2026-11-20T10:00:00.000Z',
+): SealedCalendarEvent {
+  return {
+    id,
+    workspace_id: WS,
+    kind: 'event',
+    token: sent.token,
+    sealed: sent.sealed,
+    sealed_by: ALICE,
+    created_by: ALICE,
+    created_at: at,
+    updated_at: at,
+    version,
+  };
+}
 
 /** The key server of a workspace with one member, Alice; `syncs` counts her browser's reads. */
 export function soloServer(who: CreatedIdentity) {

@@ -11,7 +11,6 @@ import {
   ApiError,
   type Me,
   type Member,
-  type NewSealedCalendarEvent,
   type SealedCalendarEvent,
   type Workspace,
 } from '../../api';
@@ -21,7 +20,7 @@ import { loadCrypto } from '../../armour/load';
 import { BrandingProvider } from '../../branding';
 import { ToastProvider } from '../../notifications/toasts';
 import { mountPoint } from '../../test/mount';
-import { ALICE, WS, soloKeys } from '../../test/soloKeyServer';
+import { ALICE, WS, sealedEventRecord, soloKeys } from '../../test/soloKeyServer';
 import { CalendarScreen } from './CalendarPage';
 import { CalendarArmour } from './sealed';
 
@@ -100,22 +99,7 @@ async function sealed(
   version = 3,
 ): Promise<SealedCalendarEvent> {
   const b = await armour.sealNew(card);
-  return answer(id, b, version);
-}
-
-function answer(id: string, b: NewSealedCalendarEvent, version: number): SealedCalendarEvent {
-  return {
-    id,
-    workspace_id: WS,
-    kind: 'event',
-    token: b.token,
-    sealed: b.sealed,
-    sealed_by: ALICE,
-    created_by: ALICE,
-    created_at: '2026-11-20T10:00:00.000Z',
-    updated_at: '2026-11-20T10:00:00.000Z',
-    version,
-  };
+  return sealedEventRecord(id, b, version);
 }
 
 async function show(eventId: string | null = null) {
@@ -245,7 +229,7 @@ describe('an armoured calendar', () => {
   it('creates an event sealed, with nobody to invite', async () => {
     const create = vi
       .spyOn(api.calendar.sealed, 'create')
-      .mockImplementation(async (_ws, b) => answer('new', b, 4));
+      .mockImplementation(async (_ws, b) => sealedEventRecord('new', b, 4));
     const plain = vi.spyOn(api.calendar, 'create');
     await show();
     act(() => button('New event', ui.host)?.click());

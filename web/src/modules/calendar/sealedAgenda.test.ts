@@ -7,7 +7,7 @@ import { api, ApiError, type SealedCalendarEvent, type Workspace } from '../../a
 import { createIdentity, type CreatedIdentity } from '../../armour/crypto';
 import type { WorkspaceKeys } from '../../armour/keys';
 import { loadCrypto } from '../../armour/load';
-import { ALICE, WS, soloKeys } from '../../test/soloKeyServer';
+import { ALICE, WS, sealedEventRecord, soloKeys } from '../../test/soloKeyServer';
 import { CalendarArmour } from './sealed';
 import { sealedOccurrences } from './sealedAgenda';
 
@@ -59,18 +59,7 @@ async function weekly(id: string, title: string, version: number): Promise<Seale
     timezone: 'Europe/Paris',
     rrule: 'FREQ=WEEKLY',
   });
-  return {
-    id,
-    workspace_id: WS,
-    kind: 'event',
-    token: b.token,
-    sealed: b.sealed,
-    sealed_by: ALICE,
-    created_by: ALICE,
-    created_at: '2026-11-20T10:00:00.000Z',
-    updated_at: '2026-11-20T10:00:00.000Z',
-    version,
-  };
+  return sealedEventRecord(id, b, version);
 }
 
 describe('the agenda’s armoured calendars', () => {

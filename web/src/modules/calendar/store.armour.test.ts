@@ -18,10 +18,14 @@ import { createIdentity, type CreatedIdentity } from '../../armour/crypto';
 import { WorkspaceKeys } from '../../armour/keys';
 import { loadCrypto } from '../../armour/load';
 import { TrustStore } from '../../armour/trust';
-import { ALICE, WS, soloKeys, soloServer } from '../../test/soloKeyServer';
+import { ALICE, WS, sealedEventRecord, soloKeys, soloServer } from '../../test/soloKeyServer';
+
 import { calendarFrame } from './logic/fixtures.test-util';
 import { CalendarArmour, SEALED_PAGE_SIZE, openedOf } from './sealed';
 import { CalendarStore, EventChangedError } from './store';
+
+/** When the events of these tests were made. */
+const AT = '2026-12-01T10:00:00.000Z';
 
 let alice: CreatedIdentity;
 let keys: WorkspaceKeys;
@@ -53,33 +57,12 @@ async function sealedEvent(
   version = 1,
 ): Promise<SealedCalendarEvent> {
   const b = await armour.sealNew({ timezone: 'Europe/Paris', ...card });
-  return {
-    id,
-    workspace_id: WS,
-    kind: 'event',
-    token: b.token,
-    sealed: b.sealed,
-    sealed_by: ALICE,
-    created_by: ALICE,
-    created_at: '2026-12-01T10:00:00.000Z',
-    updated_at: '2026-12-01T10:00:00.000Z',
-    version,
-  };
+  return sealedEventRecord(id, b, version, AT);
 }
 
 /** The server's answer to a new event: what was sent, kept as it came. */
-const answer = (id: string, b: NewSealedCalendarEvent, version: number): SealedCalendarEvent => ({
-  id,
-  workspace_id: WS,
-  kind: 'event',
-  token: b.token,
-  sealed: b.sealed,
-  sealed_by: ALICE,
-  created_by: ALICE,
-  created_at: '2026-12-01T10:00:00.000Z',
-  updated_at: '2026-12-01T10:00:00.000Z',
-  version,
-});
+const answer = (id: string, b: NewSealedCalendarEvent, version: number) =>
+  sealedEventRecord(id, b, version, AT);
 
 const page = (o: Partial<SealedCalendarPage>): SealedCalendarPage => ({
   events: [],
