@@ -298,5 +298,22 @@ check([(a["recurrence_id"], a["partstat"]) for a in seen["instance_answers"]]
       "the second occurrence declined: %s" % seen["instance_answers"])
 check("RECURRENCE-ID;TZID=Europe/Paris:20270419T100000" in inbox.events()[0].data,
       "the application reads its override back")
+# The organizer moves that occurrence an hour later and cancels the last
+# (docs/calendar.md "One occurrence"): the reader's application, expanding
+# the series, finds the move with the reader's answer kept, and no third.
+api("PATCH", "/api/v1/calendar/events/" + weekly_event["id"], {
+    "recurrence_id": "2027-04-19T08:00:00Z", "start": "2027-04-19T09:00:00Z",
+    "end": "2027-04-19T10:00:00Z"})
+api("DELETE", "/api/v1/calendar/events/" + weekly_event["id"] + "?recurrence_id=2027-04-26T08:00:00Z")
+occurrences = inbox.search(start=dt.datetime(2027, 4, 12, tzinfo=UTC), end=dt.datetime(2027, 5, 3, tzinfo=UTC),
+                           event=True, expand=True)
+starts = sorted(e.icalendar_component["dtstart"].dt.astimezone(UTC).isoformat() for e in occurrences)
+check(starts == ["2027-04-12T08:00:00+00:00", "2027-04-19T09:00:00+00:00"],
+      "the application expands the move and the cancellation: %s" % starts)
+moved = next(e.icalendar_component for e in occurrences
+             if e.icalendar_component["dtstart"].dt.astimezone(UTC).day == 19)
+answers = moved["ATTENDEE"] if isinstance(moved["ATTENDEE"], list) else [moved["ATTENDEE"]]
+check([a.params.get("PARTSTAT") for a in answers] == ["DECLINED"],
+      "the reader's answer to the moved occurrence stays")
 api("DELETE", "/api/v1/calendar/events/" + weekly_event["id"])
 print("caldav: all checks passed")

@@ -755,6 +755,149 @@ TEST(Calendar, AnInviteeAnswersOneOccurrence) {
   EXPECT_EQ(s.call("GET", his, k.b.token).status, 200);
 }
 
+// The organizer moves one occurrence of a weekly meeting and cancels
+// another (docs/calendar.md "One occurrence"): the others stay, the
+// invitees hear which, calendar applications read the overrides.
+TEST(Calendar, TheOrganizerMovesOrCancelsOneOccurrence) {
+  TestServer s;
+  Cal k(s);
+  Account carol = k.colleague("Carol");
+  auto bob_live = connect_events(s, k.b);
+  json::object f = kMeeting;
+  f["start"] = "2027-03-01T09:00:00Z";
+  f["end"] = "2027-03-01T10:00:00Z";
+  f["attendees"] =
+      json::array{json::object{{"user_id", k.b.id.str()}}, json::object{{"email", carol.email}}};
+  auto r = k.create(k.a, f, "me");
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  const std::string id = str(r.body, "id");
+  const std::string path = "/api/v1/calendar/events/" + id;
+  until(*bob_live, "calendar.invited");
+  const std::string second = "2027-03-08T09:00:00Z", third = "2027-03-15T09:00:00Z";
+  auto mine = [&](const Account& who) {
+    auto list =
+        s.call("GET", "/api/v1/me/calendar/events?from=2027-03-01&to=2027-04-01", who.token);
+    std::vector<std::string> out;
+    for (const auto& o : list.body.as_array())
+      out.push_back(str(o, "start").substr(5, 11) + " " + str(o, "location"));
+    return out;
+  };
+
+  // The 8th, an hour later in another room: that occurrence alone.
+  auto moved = k.patch(k.a, id,
+                       {{"recurrence_id", second},
+                        {"start", "2027-03-08T10:00:00Z"},
+                        {"end", "2027-03-08T11:30:00Z"},
+                        {"location", "Salle 3"}});
+  ASSERT_EQ(moved.status, 200) << moved.raw.body;
+  EXPECT_EQ(str(moved.body, "start"), "2027-03-01T09:00:00.000Z");  // the series'
+  ASSERT_EQ(moved.body.at("changed_occurrences").as_array().size(), 1u) << moved.raw.body;
+  const auto& changed = moved.body.at("changed_occurrences").at(0);
+  EXPECT_EQ(str(changed, "recurrence_id").substr(0, 16), "2027-03-08T09:00");
+  EXPECT_EQ(str(changed, "start"), "2027-03-08T10:00:00.000Z");
+  EXPECT_EQ(str(changed, "end"), "2027-03-08T11:30:00.000Z");
+  EXPECT_EQ(str(changed, "location"), "Salle 3");
+  EXPECT_EQ(str(changed, "title"), "Point hebdo");
+  const std::vector<std::string> after_move{"03-01T09:00 Salle 2", "03-08T10:00 Salle 3",
+                                            "03-15T09:00 Salle 2"};
+  EXPECT_EQ(mine(k.a), after_move);
+  EXPECT_EQ(mine(k.b), after_move);
+  EXPECT_EQ(mine(carol), after_move);
+  // Bob hears which occurrence changed.
+  auto heard = until(*bob_live, "calendar.invitation_updated");
+  ASSERT_TRUE(heard.is_object());
+  EXPECT_EQ(str(heard.at("data"), "id"), id);
+  EXPECT_EQ(str(heard.at("data"), "recurrence_id").substr(0, 16), "2027-03-08T09:00");
+  EXPECT_FALSE(heard.at("data").at("cancelled").as_bool());
+  // Bob declines it, named by its original start: the move stays.
+  auto no = s.call("POST", path + "/reply", k.b.token,
+                   body(json::object{{"partstat", "declined"}, {"recurrence_id", second}}));
+  ASSERT_EQ(no.status, 200) << no.raw.body;
+  EXPECT_EQ(mine(k.b), after_move);
+  EXPECT_EQ(no.body.at("changed_occurrences").as_array().size(), 1u);
+
+  // What may not be: an invitee's change, a field of the series, no such
+  // occurrence, a stale version, an event that does not recur. Nothing changes.
+  const auto version = s.call("GET", path, k.a.token).body.at("version").as_int64();
+  EXPECT_EQ(k.patch(k.b, id, {{"recurrence_id", third}, {"title", "x"}}).error_code(), "read_only");
+  EXPECT_EQ(s.call("DELETE", path + "?recurrence_id=" + third, k.b.token).error_code(),
+            "read_only");
+  EXPECT_EQ(k.patch(k.a, id, {{"recurrence_id", third}, {"rrule", "FREQ=DAILY"}}).error_code(),
+            "invalid_field");
+  EXPECT_EQ(k.patch(k.a, id, {{"recurrence_id", third}, {"attendees", json::array{}}}).error_code(),
+            "invalid_field");
+  EXPECT_EQ(
+      k.patch(k.a, id, {{"recurrence_id", "2027-03-15T10:00:00Z"}, {"title", "x"}}).error_code(),
+      "invalid_recurrence_id");
+  EXPECT_EQ(k.patch(k.a, id, {{"recurrence_id", "lundi"}, {"title", "x"}}).error_code(),
+            "invalid_recurrence_id");
+  EXPECT_EQ(
+      k.patch(k.a, id, {{"recurrence_id", third}, {"end", "2027-03-15T08:00:00Z"}}).error_code(),
+      "invalid_time");
+  EXPECT_EQ(s.call("DELETE", path + "?recurrence_id=mardi", k.a.token).error_code(),
+            "invalid_recurrence_id");
+  EXPECT_EQ(s.call("DELETE", path + "?recurrence_id=2027-03-22T09:00:00Z", k.a.token).error_code(),
+            "invalid_recurrence_id");
+  EXPECT_EQ(
+      k.patch(k.a, id, {{"recurrence_id", third}, {"title", "x"}}, {{"If-Match", "\"1\""}}).status,
+      412);
+  const std::string single = k.created(
+      {{"title", "Une fois"}, {"start", "2027-03-02T09:00:00Z"}, {"end", "2027-03-02T10:00:00Z"}});
+  EXPECT_EQ(k.patch(k.a, single, {{"recurrence_id", "2027-03-02T09:00:00Z"}, {"title", "x"}})
+                .error_code(),
+            "invalid_event");
+  ASSERT_EQ(s.call("DELETE", "/api/v1/calendar/events/" + single, k.a.token).status, 204);
+  EXPECT_EQ(s.call("GET", path, k.a.token).body.at("version").as_int64(), version);
+
+  // The 15th is cancelled: gone from every view and from Bob's time, the
+  // event stays, and Bob hears it.
+  auto gone = s.call("DELETE", path + "?recurrence_id=" + third, k.a.token);
+  ASSERT_EQ(gone.status, 204) << gone.raw.body;
+  EXPECT_EQ(mine(k.b), (std::vector<std::string>{"03-01T09:00 Salle 2", "03-08T10:00 Salle 3"}));
+  EXPECT_EQ(mine(carol), mine(k.b));
+  auto event = s.call("GET", path, k.a.token);
+  ASSERT_EQ(event.status, 200);
+  ASSERT_EQ(event.body.at("cancelled_occurrences").as_array().size(), 1u) << event.raw.body;
+  EXPECT_EQ(event.body.at("cancelled_occurrences").at(0).as_string().subview().substr(0, 16),
+            "2027-03-15T09:00");
+  heard = until(*bob_live, "calendar.invitation_updated");
+  ASSERT_TRUE(heard.is_object());
+  EXPECT_TRUE(heard.at("data").at("cancelled").as_bool());
+  auto busy = s.call(
+      "GET", "/api/v1/calendar/freebusy?users=" + k.b.id.str() + "&from=2027-03-01&to=2027-03-20",
+      k.a.token);
+  ASSERT_EQ(busy.status, 200) << busy.raw.body;
+  EXPECT_EQ(busy.body.at(0).at("busy").as_array().size(), 1u)  // declined the 8th, the 15th gone
+      << busy.raw.body;
+  // And among his notices, kept for the digest.
+  auto kept = s.call("GET", "/api/v1/me/notices", k.b.token);
+  std::vector<std::string> updates;
+  for (const auto& n : kept.body.at("notices").as_array())
+    if (str(n, "type") == "calendar.invitation_updated") updates.push_back(str(n, "type"));
+  EXPECT_EQ(updates.size(), 2u) << kept.raw.body;
+
+  // Calendar applications read the move and the cancellation.
+  const std::string ics =
+      s.call("GET", "/dav/calendars/" + carol.id.str() + "/invitations/" + id + ".ics", carol.token)
+          .raw.body;
+  EXPECT_NE(ics.find("RECURRENCE-ID;TZID=Europe/Paris:20270308T100000"), std::string::npos) << ics;
+  EXPECT_NE(ics.find("DTSTART;TZID=Europe/Paris:20270308T110000"), std::string::npos) << ics;
+  EXPECT_NE(ics.find("EXDATE;TZID=Europe/Paris:20270315T100000"), std::string::npos) << ics;
+
+  // A new title for the series reaches the moved occurrence; the series
+  // moved an hour later drops the move, the 15th stays cancelled.
+  ASSERT_EQ(k.patch(k.a, id, {{"title", "Point"}}).status, 200);
+  EXPECT_EQ(k.occurrences("2027-03-01", "2027-04-01", &k.a, true),
+            (std::vector<std::string>{"Point@2027-03-01T09:00:00.000Z",
+                                      "Point@2027-03-08T10:00:00.000Z"}));
+  ASSERT_EQ(
+      k.patch(k.a, id, {{"start", "2027-03-01T10:00:00Z"}, {"end", "2027-03-01T11:00:00Z"}}).status,
+      200);
+  EXPECT_EQ(k.occurrences("2027-03-01", "2027-04-01", &k.a, true),
+            (std::vector<std::string>{"Point@2027-03-01T10:00:00.000Z",
+                                      "Point@2027-03-08T10:00:00.000Z"}));
+}
+
 TEST(Calendar, AScheduledEventChangedOverCalDavInvitesWhomItNames) {
   TestServer s;
   Cal k(s);

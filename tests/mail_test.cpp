@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -104,6 +105,16 @@ std::vector<std::string> wait_for(const SmtpSink& sink, std::size_t n) {
     if (mails.size() < n) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return mails;
+}
+
+// The message that arrived after those `seen` (which it joins), or "".
+std::string next_mail(const SmtpSink& sink, std::vector<std::string>& seen) {
+  for (const auto& m : wait_for(sink, seen.size() + 1))
+    if (std::find(seen.begin(), seen.end(), m) == seen.end()) {
+      seen.push_back(m);
+      return m;
+    }
+  return {};
 }
 
 TEST(Mail, InvitationEmailIsSentThroughSmtp) {
@@ -303,6 +314,92 @@ TEST(Mail, AnExternalAttendeeAnswersOneOccurrence) {
   // Answers send nothing.
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(sink.messages().size(), 1u);
+}
+
+// The organizer moves one occurrence, then cancels another: an external
+// attendee gets one email for each, naming it; the others stay as they were.
+TEST(Mail, OneOccurrenceMovedOrCancelledIsToldAlone) {
+  SmtpSink sink;
+  TestServer s(sending_to(sink));
+  Account a = s.user("Alice");
+  std::string ws = s.workspace(a, "Équipe", {"calendar"});
+  auto r = s.call("POST", "/api/v1/workspaces/" + ws + "/calendar/events", a.token,
+                  body(json::object{
+                      {"title", "Atelier"},
+                      {"start", "2027-03-01T14:00:00Z"},
+                      {"end", "2027-03-01T15:00:00Z"},
+                      {"rrule", "FREQ=WEEKLY;COUNT=3"},
+                      {"attendees", json::array{json::object{{"email", "zoe@partner.example"}}}}}));
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  const std::string path = "/api/v1/calendar/events/" + std::string(r.body.at("id").as_string());
+  std::vector<std::string> seen;
+  const std::string link = "/api/v1/calendar/invitations/" + answer_token(next_mail(sink, seen));
+  // She declines the 8th, which then moves an hour later: her answer stays.
+  ASSERT_EQ(s.call("POST", link, "",
+                   body(json::object{{"partstat", "declined"},
+                                     {"recurrence_id", "2027-03-08T14:00:00Z"}}))
+                .status,
+            200);
+  auto moved = s.call("PATCH", path, a.token,
+                      body(json::object{{"recurrence_id", "2027-03-08T14:00:00Z"},
+                                        {"start", "2027-03-08T15:00:00Z"},
+                                        {"description", "Une heure plus tard."}}));
+  ASSERT_EQ(moved.status, 200) << moved.raw.body;
+  const std::string changed = next_mail(sink, seen);
+  EXPECT_NE(changed.find("Subject: =?UTF-8?B?"), std::string::npos) << changed;  // "Modifié"
+  EXPECT_NE(changed.find("Alice a modifié l'occurrence du 2027-03-08 14:00 UTC de « Atelier »."),
+            std::string::npos)
+      << changed;
+  EXPECT_NE(changed.find("Quand : 2027-03-08 15:00 UTC au 2027-03-08 16:00 UTC"), std::string::npos)
+      << changed;
+  EXPECT_EQ(changed.find("Se répète"), std::string::npos);
+  EXPECT_NE(changed.find("Une heure plus tard."), std::string::npos);
+  EXPECT_NE(changed.find("Accepter ou refuser : "), std::string::npos);
+  // The whole event goes along: applications replace what they hold.
+  std::string ics = calendar_part(changed);
+  EXPECT_NE(ics.find("METHOD:REQUEST"), std::string::npos) << ics;
+  EXPECT_NE(ics.find("RRULE:FREQ=WEEKLY;COUNT=3"), std::string::npos) << ics;
+  EXPECT_NE(ics.find("RECURRENCE-ID:20270308T140000Z"), std::string::npos) << ics;
+  EXPECT_NE(ics.find("DTSTART:20270308T150000Z"), std::string::npos) << ics;
+  auto shown = s.call("GET", link);
+  ASSERT_EQ(shown.status, 200);
+  const auto& occurrences = shown.body.at("occurrences").as_array();
+  ASSERT_EQ(occurrences.size(), 3u) << shown.raw.body;
+  EXPECT_EQ(occurrences.at(1).at("start").as_string(), "2027-03-08T15:00:00.000Z");
+  EXPECT_EQ(occurrences.at(1).at("partstat").as_string(), "declined");
+
+  // The 15th cancelled: a CANCEL of that occurrence alone.
+  ASSERT_EQ(s.call("DELETE", path + "?recurrence_id=2027-03-15T14:00:00Z", a.token).status, 204);
+  const std::string cancelled = next_mail(sink, seen);
+  EXPECT_NE(cancelled.find("Alice a annulé l'occurrence du 2027-03-15 14:00 UTC de « Atelier » ; "
+                           "les autres occurrences restent prévues."),
+            std::string::npos)
+      << cancelled;
+  EXPECT_EQ(answer_token(cancelled), "");
+  ics = calendar_part(cancelled);
+  EXPECT_NE(ics.find("METHOD:CANCEL"), std::string::npos) << ics;
+  EXPECT_NE(ics.find("RECURRENCE-ID:20270315T140000Z"), std::string::npos) << ics;
+  EXPECT_NE(ics.find("STATUS:CANCELLED"), std::string::npos) << ics;
+  EXPECT_EQ(ics.find("RRULE"), std::string::npos) << ics;
+  EXPECT_EQ(ics.find("BEGIN:VEVENT"), ics.rfind("BEGIN:VEVENT")) << ics;
+  shown = s.call("GET", link);
+  ASSERT_EQ(shown.status, 200);  // still invited to the others
+  EXPECT_EQ(shown.body.at("occurrences").as_array().size(), 2u) << shown.raw.body;
+
+  // Two occurrences changed at once (a calendar application's write: the
+  // first cancelled, the 15th back) are told as one update of the event.
+  const std::string dav = "/dav/calendars/" + a.id.str() + "/" + ws + "/" +
+                          std::string(r.body.at("uid").as_string()) + ".ics";
+  auto got = s.call("GET", dav, a.token);
+  ASSERT_EQ(got.status, 200) << got.raw.body;
+  std::string both = got.raw.body;
+  const auto exdate = both.find("EXDATE:20270315T140000Z\r\n");
+  ASSERT_NE(exdate, std::string::npos) << both;
+  both.replace(exdate, 25, "EXDATE:20270301T140000Z\r\n");
+  ASSERT_EQ(s.call("PUT", dav, a.token, both).status, 204);
+  const std::string update = next_mail(sink, seen);
+  EXPECT_NE(update.find("Subject: Invitation : Atelier"), std::string::npos) << update;
+  EXPECT_NE(calendar_part(update).find("EXDATE:20270301T140000Z"), std::string::npos);
 }
 
 // An organizer sends at most 100 invitation emails an hour: beyond, the

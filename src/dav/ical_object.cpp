@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
+#include <map>
 #include <memory>
 #include <set>
+#include <tuple>
 
 namespace ruche::dav {
 
@@ -155,6 +158,32 @@ std::string text_of(icalcomponent* c, icalproperty_kind kind) {
   return v ? v : "";
 }
 
+// The instants the main component's EXDATEs remove (a local time without
+// its own zone is in DTSTART's).
+std::set<std::int64_t> exdates_of(icalcomponent* main) {
+  const icaltimetype dtstart = icalcomponent_get_dtstart(main);
+  std::set<std::int64_t> out;
+  for (icalproperty* p : all_props(main, ICAL_EXDATE_PROPERTY)) {
+    icaltimetype t = icalproperty_get_exdate(p);
+    if (!t.zone && !icaltime_is_utc(t) && dtstart.zone && !t.is_date) t.zone = dtstart.zone;
+    if (auto ms = ms_of(t)) out.insert(*ms);
+  }
+  return out;
+}
+
+// The instants the main component's RDATEs add.
+std::set<std::int64_t> rdates_of(icalcomponent* main) {
+  const icaltimetype dtstart = icalcomponent_get_dtstart(main);
+  std::set<std::int64_t> out;
+  for (icalproperty* p : all_props(main, ICAL_RDATE_PROPERTY)) {
+    struct icaldatetimeperiodtype d = icalproperty_get_rdate(p);
+    icaltimetype t = icaltime_is_null_time(d.time) ? d.period.start : d.time;
+    if (!t.zone && !icaltime_is_utc(t) && dtstart.zone && !t.is_date) t.zone = dtstart.zone;
+    if (auto ms = ms_of(t)) out.insert(*ms);
+  }
+  return out;
+}
+
 // Walks the starts of the main component's rules and dates, in no set
 // order, each at most once, until `visit` returns false or a bound: starts
 // at or past `until` (when the rule allows skipping ahead, nothing before
@@ -166,12 +195,7 @@ bool each_start(icalcomponent* main, std::int64_t from, std::int64_t until, Visi
   const auto start_ms = ms_of(dtstart);
   if (!start_ms) return true;
   const std::int64_t length = length_ms(main, *start_ms);
-  std::set<std::int64_t> excluded;
-  for (icalproperty* p : all_props(main, ICAL_EXDATE_PROPERTY)) {
-    icaltimetype t = icalproperty_get_exdate(p);
-    if (!t.zone && !icaltime_is_utc(t) && dtstart.zone && !t.is_date) t.zone = dtstart.zone;
-    if (auto ms = ms_of(t)) excluded.insert(*ms);
-  }
+  const std::set<std::int64_t> excluded = exdates_of(main);
   std::set<std::int64_t> seen;
   auto offer = [&](std::int64_t s) {
     if (excluded.count(s) || !seen.insert(s).second) return true;
@@ -212,12 +236,8 @@ bool each_start(icalcomponent* main, std::int64_t from, std::int64_t until, Visi
     }
   }
   if (!any_rule && !offer(*start_ms)) return complete;
-  for (icalproperty* p : all_props(main, ICAL_RDATE_PROPERTY)) {
-    struct icaldatetimeperiodtype d = icalproperty_get_rdate(p);
-    icaltimetype t = icaltime_is_null_time(d.time) ? d.period.start : d.time;
-    if (!t.zone && !icaltime_is_utc(t) && dtstart.zone && !t.is_date) t.zone = dtstart.zone;
-    if (auto ms = ms_of(t); ms && *ms < until && !offer(*ms)) return complete;
-  }
+  for (std::int64_t ms : rdates_of(main))
+    if (ms < until && !offer(ms)) return complete;
   return complete;
 }
 
@@ -937,20 +957,28 @@ icaltimetype wall_time(std::int64_t ms, icaltimezone* zone) {
   return local;
 }
 
-void replace_time(icalcomponent* c, icalproperty_kind kind, const icaltimetype& t,
-                  const std::string& tzid) {
-  while (icalproperty* p = icalcomponent_get_first_property(c, kind)) {
-    icalcomponent_remove_property(c, p);
-    icalproperty_free(p);
-  }
+// A DTSTART, DTEND, RECURRENCE-ID or EXDATE of `t` added to `c`: a date, or
+// a time in the zone `tzid` names ("" for UTC or floating, as `t` is).
+void add_time(icalcomponent* c, icalproperty_kind kind, const icaltimetype& t,
+              const std::string& tzid) {
   icalproperty* p = kind == ICAL_DTSTART_PROPERTY        ? icalproperty_new_dtstart(t)
                     : kind == ICAL_RECURRENCEID_PROPERTY ? icalproperty_new_recurrenceid(t)
+                    : kind == ICAL_EXDATE_PROPERTY       ? icalproperty_new_exdate(t)
                                                          : icalproperty_new_dtend(t);
   if (t.is_date)
     icalproperty_add_parameter(p, icalparameter_new_value(ICAL_VALUE_DATE));
   else if (!tzid.empty())
     icalproperty_add_parameter(p, icalparameter_new_tzid(tzid.c_str()));
   icalcomponent_add_property(c, p);
+}
+
+void replace_time(icalcomponent* c, icalproperty_kind kind, const icaltimetype& t,
+                  const std::string& tzid) {
+  while (icalproperty* p = icalcomponent_get_first_property(c, kind)) {
+    icalcomponent_remove_property(c, p);
+    icalproperty_free(p);
+  }
+  add_time(c, kind, t, tzid);
 }
 
 void remove_all(icalcomponent* c, icalproperty_kind kind) {
@@ -1073,6 +1101,58 @@ icalcomponent* add_override(icalcomponent* root, icalcomponent* main, std::int64
   return o;
 }
 
+// The override of the instance that `ms` (its original start) names: the
+// object's, else with `make` a new one when the series starts an instance
+// then; null otherwise.
+icalcomponent* override_at(icalcomponent* root, std::int64_t ms, bool make) {
+  const auto all = parts(root);
+  icalcomponent* main = !all.empty() && !has_recurrence_id(all.front()) ? all.front() : nullptr;
+  for (icalcomponent* c : all)
+    if (c != main && prop_ms(c, ICAL_RECURRENCEID_PROPERTY) == ms) return c;
+  if (make && main && recurs(main) && prop_ms(main, ICAL_DTSTART_PROPERTY) && is_instance(main, ms))
+    return add_override(root, main, ms);
+  return nullptr;
+}
+
+int sequence_of(icalcomponent* c) {
+  icalproperty* p = icalcomponent_get_first_property(c, ICAL_SEQUENCE_PROPERTY);
+  return p ? icalproperty_get_sequence(p) : 0;
+}
+
+void set_sequence(icalcomponent* c, int n) {
+  remove_all(c, ICAL_SEQUENCE_PROPERTY);
+  icalcomponent_add_property(c, icalproperty_new_sequence(n));
+}
+
+// What an instance holds for the people who plan by it (RFC 5546 section
+// 2.1.4): its times, title, description and place, and whether it is
+// cancelled (STATUS:CANCELLED).
+struct Plan {
+  std::int64_t start = 0, end = 0;
+  std::string summary, description, location;
+  bool cancelled = false;
+  bool operator==(const Plan&) const = default;
+};
+
+Plan plan_of(icalcomponent* c) {
+  Plan p;
+  std::tie(p.start, p.end) = own_span(c);
+  p.summary = text_of(c, ICAL_SUMMARY_PROPERTY);
+  p.description = text_of(c, ICAL_DESCRIPTION_PROPERTY);
+  p.location = text_of(c, ICAL_LOCATION_PROPERTY);
+  icalproperty* st = icalcomponent_get_first_property(c, ICAL_STATUS_PROPERTY);
+  p.cancelled = st && icalproperty_get_status(st) == ICAL_STATUS_CANCELLED;
+  return p;
+}
+
+// The instance of `main` starting at `ms` as the series plans it.
+Plan planned(icalcomponent* main, std::int64_t ms) {
+  Plan p = plan_of(main);
+  p.end = ms + (p.end - p.start);
+  p.start = ms;
+  return p;
+}
+
 }  // namespace
 
 namespace {
@@ -1128,9 +1208,17 @@ EventDetails details(std::string_view ics) {
   }
   out.who = participants_of(first);
   if (has_recurrence_id(first)) return out;
+  const std::set<std::int64_t> exdates = exdates_of(first);
+  out.cancelled.assign(exdates.begin(), exdates.end());
+  const bool timed = prop_ms(first, ICAL_DTSTART_PROPERTY).has_value();
   for (icalcomponent* c : all) {
     const auto rid = c == first ? std::nullopt : prop_ms(c, ICAL_RECURRENCEID_PROPERTY);
     if (!rid) continue;
+    if (const Plan p = plan_of(c); p.cancelled) {
+      out.cancelled.push_back(*rid);
+    } else if (timed && p != planned(first, *rid)) {
+      out.changed.push_back({*rid, p.start, p.end, p.summary, p.description, p.location});
+    }
     for (const Participant& a : participants_of(c).attendees) {
       auto series = std::find_if(out.who.attendees.begin(), out.who.attendees.end(),
                                  [&](const Participant& x) { return x.email == a.email; });
@@ -1138,6 +1226,10 @@ EventDetails details(std::string_view ics) {
         out.instance_answers.push_back({*rid, a.email, a.partstat});
     }
   }
+  std::sort(out.cancelled.begin(), out.cancelled.end());
+  out.cancelled.erase(std::unique(out.cancelled.begin(), out.cancelled.end()), out.cancelled.end());
+  std::sort(out.changed.begin(), out.changed.end(),
+            [](const auto& a, const auto& b) { return a.recurrence_ms < b.recurrence_ms; });
   return out;
 }
 
@@ -1151,13 +1243,7 @@ Result<std::string> set_partstat(std::string_view ics, std::string_view email,
   if (recurrence_ms) {
     // One instance (RFC 5546 section 3.2.3): its override, made when the
     // instance had none.
-    icalcomponent* main = has_recurrence_id(all.front()) ? nullptr : all.front();
-    icalcomponent* one = nullptr;
-    for (icalcomponent* c : all)
-      if (c != main && prop_ms(c, ICAL_RECURRENCEID_PROPERTY) == recurrence_ms) one = c;
-    if (!one && main && recurs(main) && prop_ms(main, ICAL_DTSTART_PROPERTY) &&
-        is_instance(main, *recurrence_ms))
-      one = add_override(root.get(), main, *recurrence_ms);
+    icalcomponent* one = override_at(root.get(), *recurrence_ms, true);
     if (!one)
       return fail(Errc::invalid, "the event has no occurrence starting then",
                   "invalid_recurrence_id");
@@ -1181,11 +1267,27 @@ Result<std::string> set_partstat(std::string_view ics, std::string_view email,
   return out;
 }
 
-std::string itip_message(std::string_view ics, std::string_view method, std::string_view to) {
+std::string itip_message(std::string_view ics, std::string_view method, std::string_view to,
+                         std::optional<std::int64_t> recurrence_ms) {
   CompPtr root = parse(ics);
   if (!root) return {};
   remove_all(root.get(), ICAL_METHOD_PROPERTY);
   const bool cancel = method == "CANCEL";
+  if (cancel && recurrence_ms) {
+    // That instance alone (RFC 5546 section 3.2.5), as the series had it:
+    // the object may already leave it out (EXDATE).
+    const auto all = parts(root.get());
+    if (all.empty() || has_recurrence_id(all.front()) ||
+        !prop_ms(all.front(), ICAL_DTSTART_PROPERTY))
+      return {};
+    icalcomponent* one = override_at(root.get(), *recurrence_ms, false);
+    if (!one) one = add_override(root.get(), all.front(), *recurrence_ms);
+    for (icalcomponent* c : parts(root.get())) {
+      if (c == one) continue;
+      icalcomponent_remove_component(root.get(), c);
+      icalcomponent_free(c);
+    }
+  }
   icalcomponent_add_property(
       root.get(), icalproperty_new_method(cancel ? ICAL_METHOD_CANCEL : ICAL_METHOD_REQUEST));
   remove_alarms(root.get());  // the organizer's own
@@ -1240,6 +1342,7 @@ Result<std::string> write_event(const std::optional<std::string>& existing, cons
     std::int64_t length = 0;
     bool all_day = false;
     std::string tzid, rrule, title, description, location;
+    std::set<std::int64_t> exdates;
   } was;
   if (existing) {
     was.start = prop_ms(ev, ICAL_DTSTART_PROPERTY);
@@ -1250,6 +1353,7 @@ Result<std::string> write_event(const std::optional<std::string>& existing, cons
     was.title = text_of(ev, ICAL_SUMMARY_PROPERTY);
     was.description = text_of(ev, ICAL_DESCRIPTION_PROPERTY);
     was.location = text_of(ev, ICAL_LOCATION_PROPERTY);
+    was.exdates = exdates_of(ev);
   }
   if (edit.title) set_text(ev, ICAL_SUMMARY_PROPERTY, *edit.title);
   if (edit.description) set_text(ev, ICAL_DESCRIPTION_PROPERTY, *edit.description);
@@ -1366,6 +1470,13 @@ Result<std::string> write_event(const std::optional<std::string>& existing, cons
   const bool moved = start != was.start || (start && length_ms(ev, *start) != was.length) ||
                      is_date_start(ev) != was.all_day || tzid_of(ev) != was.tzid ||
                      rrule_text(ev) != was.rrule;
+  // The instances it leaves out stay out, moved as the series is (the
+  // same week's, at its new hour).
+  if (moved && start && was.start && !was.exdates.empty()) {
+    remove_all(ev, ICAL_EXDATE_PROPERTY);
+    for (std::int64_t ms : was.exdates)
+      add_time(ev, ICAL_EXDATE_PROPERTY, like_start(ev, ms + (*start - *was.start)), tzid_of(ev));
+  }
   const Answers series = answers_in(ev);
   for (icalcomponent* o : overrides) {
     if (moved) {
@@ -1396,6 +1507,143 @@ Result<std::string> write_event(const std::optional<std::string>& existing, cons
   std::string out = take_string(icalcomponent_as_ical_string_r(root.get()));
   if (out.size() > kMaxObjectBytes)
     return fail(Errc::invalid, "the event is too large", "invalid_event");
+  return out;
+}
+
+// --- single instances of a series (RFC 5546 section 3.2.2.1 and 3.2.5) ---------
+
+namespace {
+
+// The object's series, a recurring event, whose instances change apart.
+Result<icalcomponent*> series_of(icalcomponent* root) {
+  const auto all = root ? parts(root) : std::vector<icalcomponent*>{};
+  if (all.empty() || has_recurrence_id(all.front()) ||
+      icalcomponent_isa(all.front()) != ICAL_VEVENT_COMPONENT || !recurs(all.front()) ||
+      !prop_ms(all.front(), ICAL_DTSTART_PROPERTY))
+    return fail(Errc::invalid, "only a recurring event has occurrences to change apart",
+                "invalid_event");
+  return all.front();
+}
+
+Result<std::string> written(icalcomponent* root) {
+  std::string out = take_string(icalcomponent_as_ical_string_r(root));
+  if (out.size() > kMaxObjectBytes)
+    return fail(Errc::invalid, "this event holds too many single occurrences", "invalid_event");
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> write_instance(std::string_view ics, std::int64_t recurrence_ms,
+                                   const EventEdit& edit, std::int64_t now_ms) {
+  if (edit.timezone || edit.rrule || edit.attendees || edit.organizer)
+    return fail(Errc::invalid,
+                "an occurrence takes a title, description, place and times; its series the rest",
+                "invalid_field");
+  CompPtr root = parse(ics);
+  RUCHE_TRY(icalcomponent * main, series_of(root.get()));
+  const bool all_day = is_date_start(main);
+  if (edit.all_day && *edit.all_day != all_day)
+    return fail(Errc::invalid, "an occurrence is all day when its series is, and only then",
+                "invalid_time");
+  icalcomponent* one = override_at(root.get(), recurrence_ms, true);
+  if (!one)
+    return fail(Errc::invalid, "the event has no occurrence starting then",
+                "invalid_recurrence_id");
+  if (edit.title) set_text(one, ICAL_SUMMARY_PROPERTY, *edit.title);
+  if (edit.description) set_text(one, ICAL_DESCRIPTION_PROPERTY, *edit.description);
+  if (edit.location) set_text(one, ICAL_LOCATION_PROPERTY, *edit.location);
+  if (edit.start_ms || edit.end_ms) {
+    const auto [was_start, was_end] = own_span(one);
+    const std::int64_t start = edit.start_ms.value_or(was_start);
+    const std::int64_t end = edit.end_ms.value_or(start + (was_end - was_start));
+    if (all_day && (start % kDayMs != 0 || end % kDayMs != 0 || end <= start))
+      return fail(Errc::invalid, "an all-day occurrence starts and ends on dates, a day or more",
+                  "invalid_time");
+    if (end < start) return fail(Errc::invalid, "an event ends after it starts", "invalid_time");
+    // In the series' form and zone, as its other instances.
+    remove_all(one, ICAL_DURATION_PROPERTY);
+    replace_time(one, ICAL_DTSTART_PROPERTY, like_start(main, start), tzid_of(main));
+    replace_time(one, ICAL_DTEND_PROPERTY, like_start(main, end), tzid_of(main));
+  }
+  set_sequence(one, std::max(sequence_of(main), sequence_of(one)) + 1);
+  set_utc(one, ICAL_DTSTAMP_PROPERTY, now_ms);
+  set_utc(one, ICAL_LASTMODIFIED_PROPERTY, now_ms);
+  return written(root.get());
+}
+
+Result<std::string> cancel_instance(std::string_view ics, std::int64_t recurrence_ms,
+                                    std::int64_t now_ms) {
+  CompPtr root = parse(ics);
+  RUCHE_TRY(icalcomponent * main, series_of(root.get()));
+  icalcomponent* one = override_at(root.get(), recurrence_ms, false);
+  if (!one && !is_instance(main, recurrence_ms))
+    return fail(Errc::invalid, "the event has no occurrence starting then",
+                "invalid_recurrence_id");
+  if (one) {
+    icalcomponent_remove_component(root.get(), one);
+    icalcomponent_free(one);
+  }
+  if (!exdates_of(main).count(recurrence_ms))
+    add_time(main, ICAL_EXDATE_PROPERTY, like_start(main, recurrence_ms), tzid_of(main));
+  set_sequence(main, sequence_of(main) + 1);
+  set_utc(main, ICAL_DTSTAMP_PROPERTY, now_ms);
+  set_utc(main, ICAL_LASTMODIFIED_PROPERTY, now_ms);
+  return written(root.get());
+}
+
+InstanceChanges instance_changes(std::string_view before, std::string_view after) {
+  struct Side {
+    CompPtr root;
+    icalcomponent* main = nullptr;  // with a DTSTART
+    std::map<std::int64_t, icalcomponent*> overrides;
+    std::set<std::int64_t> exdates, rdates;
+    // The instance as planned, or none (no series to read it from).
+    std::optional<Plan> plan(std::int64_t rid) const {
+      if (auto o = overrides.find(rid); o != overrides.end()) return plan_of(o->second);
+      if (main) return planned(main, rid);
+      return std::nullopt;
+    }
+  };
+  auto read = [](std::string_view ics) {
+    Side s;
+    s.root = parse(ics);
+    for (icalcomponent* c : s.root ? parts(s.root.get()) : std::vector<icalcomponent*>{}) {
+      if (auto rid = prop_ms(c, ICAL_RECURRENCEID_PROPERTY)) {
+        s.overrides.emplace(*rid, c);
+      } else if (!s.main && prop_ms(c, ICAL_DTSTART_PROPERTY)) {
+        s.main = c;
+        s.exdates = exdates_of(c);
+        s.rdates = rdates_of(c);
+      }
+    }
+    return s;
+  };
+  const Side a = read(before), b = read(after);
+  InstanceChanges out;
+  auto only_in = [](const std::set<std::int64_t>& x, const std::set<std::int64_t>& y,
+                    std::vector<std::int64_t>& into) {
+    std::set_difference(x.begin(), x.end(), y.begin(), y.end(), std::back_inserter(into));
+  };
+  only_in(b.exdates, a.exdates, out.cancelled);  // left out
+  only_in(a.exdates, b.exdates, out.changed);    // back
+  only_in(b.rdates, a.rdates, out.changed);      // added
+  only_in(a.rdates, b.rdates, out.cancelled);    // removed
+  std::set<std::int64_t> rids;
+  for (const Side* side : {&a, &b})
+    for (const auto& [rid, c] : side->overrides) rids.insert(rid);
+  for (std::int64_t rid : rids) {
+    if (a.exdates.count(rid) || b.exdates.count(rid)) continue;  // counted above
+    const auto was = a.plan(rid), now = b.plan(rid);
+    if (!was || !now)
+      out.changed.push_back(rid);
+    else if (now->cancelled && !was->cancelled)
+      out.cancelled.push_back(rid);
+    else if (*was != *now)
+      out.changed.push_back(rid);
+  }
+  std::sort(out.changed.begin(), out.changed.end());
+  std::sort(out.cancelled.begin(), out.cancelled.end());
   return out;
 }
 

@@ -199,11 +199,23 @@ struct InstanceAnswer {
   std::string email, partstat;
 };
 
+// An instance of a recurring event an override moves, or whose title,
+// description or place it changes.
+struct ChangedInstance {
+  std::int64_t recurrence_ms = 0;
+  std::int64_t start_ms = 0, end_ms = 0;
+  std::string summary, description, location;
+};
+
 struct EventDetails {
   std::optional<std::int64_t> own_start_ms, own_end_ms;
   std::string rrule, timezone;
   Participants who;
   std::vector<InstanceAnswer> instance_answers;  // by override, then attendee
+  std::vector<ChangedInstance> changed;          // by original start
+  // The instances left out (EXDATE) or cancelled (an override with
+  // STATUS:CANCELLED), by original start.
+  std::vector<std::int64_t> cancelled;
 };
 EventDetails details(std::string_view ics);
 
@@ -224,8 +236,11 @@ std::string without_alarms(std::string_view ics);
 
 // An iTIP message (RFC 5546) of a checked event for an email (iMIP, RFC
 // 6047): the object with METHOD. "REQUEST" as it is; "CANCEL" with
-// STATUS:CANCELLED, the SEQUENCE one up and only `to` as attendee.
-std::string itip_message(std::string_view ics, std::string_view method, std::string_view to);
+// STATUS:CANCELLED, the SEQUENCE one up and only `to` as attendee, and with
+// `recurrence_ms` of that one instance (section 3.2.5: a component with its
+// RECURRENCE-ID, as the series had it).
+std::string itip_message(std::string_view ics, std::string_view method, std::string_view to,
+                         std::optional<std::int64_t> recurrence_ms = std::nullopt);
 
 // --- the JSON API's events ----------------------------------------------------
 
@@ -252,8 +267,9 @@ struct EventEdit {
 // A new VEVENT with `uid` made of `edit`, which needs a title, a start and an
 // end, or `existing` (a checked object) with the edit applied to its main
 // component, every other property kept. Its overrides of single instances
-// are dropped when the times, zone or rule change; else they take the new
-// title, description or place where they had the old one. Errors: invalid with the field's
+// are dropped when the times, zone or rule change (its EXDATEs then move with
+// its start); else they take the new title, description or place where they
+// had the old one. Errors: invalid with the field's
 // code: "invalid_title", "invalid_time" (end not after start, dates and
 // instants mixed), "invalid_timezone", "invalid_rrule", "invalid_event"
 // (not an event).
@@ -266,5 +282,35 @@ struct EventExtras {
   std::string timezone;
 };
 EventExtras event_extras(std::string_view ics);
+
+// --- single instances of a recurring event (RFC 5546 section 3.2.2.1) --------
+
+// `ics` (a checked recurring event) with the instance that `recurrence_ms`
+// (its original start) names changed by `edit`'s title, description, place,
+// start and end: its override, made from the series when it had none,
+// times in the series' form and zone, SEQUENCE one past the series' and its
+// own, DTSTAMP now. The attendees and their answers stay. Errors: invalid
+// "invalid_field" (a zone, rule or attendees: the series' own),
+// "invalid_time", "invalid_recurrence_id" (no instance starts then),
+// "invalid_event" (not a recurring event, or past kMaxObjectBytes).
+Result<std::string> write_instance(std::string_view ics, std::int64_t recurrence_ms,
+                                   const EventEdit& edit, std::int64_t now_ms);
+
+// `ics` (a checked recurring event) without the instance that
+// `recurrence_ms` names: an EXDATE in the series' form, its override gone,
+// the series' SEQUENCE one up. Errors: write_instance's.
+Result<std::string> cancel_instance(std::string_view ics, std::int64_t recurrence_ms,
+                                    std::int64_t now_ms);
+
+// The single instances of an event that changed between two versions
+// (original starts, in order), its series aside: `changed` moved, given
+// another title, description or place, or added (RDATE, an EXDATE gone);
+// `cancelled` left out (EXDATE, RDATE gone) or cancelled (STATUS:CANCELLED).
+// Answers alone are no change.
+struct InstanceChanges {
+  std::vector<std::int64_t> changed, cancelled;
+  std::size_t size() const { return changed.size() + cancelled.size(); }
+};
+InstanceChanges instance_changes(std::string_view before, std::string_view after);
 
 }  // namespace ruche::dav

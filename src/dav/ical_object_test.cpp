@@ -588,5 +588,144 @@ TEST(IcalObject, AnAttendeeAnswersOneOccurrence) {
   ASSERT_TRUE(inspect(*off));
 }
 
+TEST(IcalObject, TheOrganizerMovesAndCancelsOneOccurrence) {
+  // A weekly meeting at 10:00 in Paris, Zoé and Max invited.
+  EventEdit make;
+  make.title = "Weekly";
+  make.start_ms = at("2027-03-01T09:00:00Z");
+  make.end_ms = at("2027-03-01T10:00:00Z");
+  make.timezone = "Europe/Paris";
+  make.rrule = "FREQ=WEEKLY;COUNT=4";
+  make.attendees =
+      std::vector<Participant>{{"zoe@example.org", "Zoé", ""}, {"max@example.org", "", ""}};
+  make.organizer = Participant{"ann@example.org", "Ann", ""};
+  auto made = write_event(std::nullopt, "w1", make, 0);
+  ASSERT_TRUE(made) << made.error().message;
+  const std::int64_t second = at("2027-03-08T09:00:00Z"), third = at("2027-03-15T09:00:00Z");
+  const std::int64_t from = at("2027-03-01T00:00:00Z"), to = at("2027-04-01T00:00:00Z");
+
+  // The second moves an hour later and takes a place of its own: its
+  // override says so in the series' zone; the others are as they were.
+  EventEdit later;
+  later.start_ms = second + kHour;
+  later.location = "Room 2";
+  auto moved = write_instance(*made, second, later, 0);
+  ASSERT_TRUE(moved) << moved.error().message;
+  ASSERT_TRUE(inspect(*moved)) << inspect(*moved).error().message;
+  EXPECT_NE(moved->find("RECURRENCE-ID;TZID=Europe/Paris:20270308T100000"), std::string::npos)
+      << *moved;
+  EXPECT_NE(moved->find("DTSTART;TZID=Europe/Paris:20270308T110000"), std::string::npos);
+  auto instances = expand(*moved, from, to, 10);
+  ASSERT_EQ(instances.size(), 4u);
+  EXPECT_EQ(instances[1].start_ms, second + kHour);
+  EXPECT_EQ(instances[1].end_ms, second + 2 * kHour);  // its length kept
+  EXPECT_EQ(instances[1].location, "Room 2");
+  EXPECT_EQ(instances[2].start_ms, third);
+  EventDetails d = details(*moved);
+  ASSERT_EQ(d.changed.size(), 1u);
+  EXPECT_EQ(d.changed[0].recurrence_ms, second);
+  EXPECT_EQ(d.changed[0].start_ms, second + kHour);
+  EXPECT_EQ(d.changed[0].summary, "Weekly");
+  EXPECT_EQ(d.changed[0].location, "Room 2");
+  EXPECT_TRUE(d.cancelled.empty());
+  auto changes = instance_changes(*made, *moved);
+  EXPECT_EQ(changes.changed, std::vector<std::int64_t>{second});
+  EXPECT_TRUE(changes.cancelled.empty());
+
+  // Answers are no change of plan, on the moved instance or another, and
+  // keep the move.
+  auto answered = set_partstat(*moved, "zoe@example.org", "DECLINED", 0, second);
+  ASSERT_TRUE(answered);
+  EXPECT_EQ(instance_changes(*moved, *answered).size(), 0u);
+  auto other = set_partstat(*answered, "max@example.org", "ACCEPTED", 0, third);
+  ASSERT_TRUE(other);
+  EXPECT_EQ(instance_changes(*answered, *other).size(), 0u);
+  EXPECT_EQ(expand(*other, from, to, 10)[1].start_ms, second + kHour);
+
+  // The third is cancelled: an EXDATE in the series' form, its override
+  // (Max's answer) gone.
+  auto cancelled = cancel_instance(*other, third, 0);
+  ASSERT_TRUE(cancelled) << cancelled.error().message;
+  ASSERT_TRUE(inspect(*cancelled));
+  EXPECT_NE(cancelled->find("EXDATE;TZID=Europe/Paris:20270315T100000"), std::string::npos)
+      << *cancelled;
+  instances = expand(*cancelled, from, to, 10);
+  ASSERT_EQ(instances.size(), 3u);
+  EXPECT_EQ(instances[2].start_ms, at("2027-03-22T09:00:00Z"));
+  EXPECT_EQ(details(*cancelled).cancelled, std::vector<std::int64_t>{third});
+  changes = instance_changes(*other, *cancelled);
+  EXPECT_TRUE(changes.changed.empty());
+  EXPECT_EQ(changes.cancelled, std::vector<std::int64_t>{third});
+
+  // Its CANCEL to Zoé names that instance alone, and her alone.
+  const std::string itip = itip_message(*cancelled, "CANCEL", "zoe@example.org", third);
+  EXPECT_NE(itip.find("METHOD:CANCEL"), std::string::npos);
+  EXPECT_NE(itip.find("RECURRENCE-ID;TZID=Europe/Paris:20270315T100000"), std::string::npos)
+      << itip;
+  EXPECT_NE(itip.find("STATUS:CANCELLED"), std::string::npos);
+  EXPECT_EQ(itip.find("FREQ=WEEKLY"), std::string::npos);  // the zone has rules of its own
+  EXPECT_EQ(itip.find("max@example.org"), std::string::npos);
+  EXPECT_EQ(itip.find("BEGIN:VEVENT"), itip.rfind("BEGIN:VEVENT"));
+
+  // What is not an occurrence, or not the occurrence's to change.
+  auto reason = [](const Result<std::string>& r) { return r ? "ok" : r.error().reason; };
+  EXPECT_EQ(reason(cancel_instance(*cancelled, third, 0)), "invalid_recurrence_id");
+  EXPECT_EQ(reason(write_instance(*cancelled, third, later, 0)), "invalid_recurrence_id");
+  EXPECT_EQ(reason(write_instance(*made, second + kHour, later, 0)), "invalid_recurrence_id");
+  EventEdit rule;
+  rule.rrule = "FREQ=DAILY";
+  EXPECT_EQ(reason(write_instance(*made, second, rule, 0)), "invalid_field");
+  EventEdit day;
+  day.all_day = true;
+  EXPECT_EQ(reason(write_instance(*made, second, day, 0)), "invalid_time");
+  EventEdit backwards;
+  backwards.end_ms = second - kHour;
+  EXPECT_EQ(reason(write_instance(*made, second, backwards, 0)), "invalid_time");
+  EventEdit single = make;
+  single.rrule = "";
+  auto lone = write_event(std::nullopt, "s1", single, 0);
+  ASSERT_TRUE(lone);
+  EXPECT_EQ(reason(write_instance(*lone, *make.start_ms, later, 0)), "invalid_event");
+  EXPECT_EQ(reason(cancel_instance(*lone, *make.start_ms, 0)), "invalid_event");
+
+  // Cancelling the moved instance drops its override for an EXDATE.
+  auto both = cancel_instance(*cancelled, second, 0);
+  ASSERT_TRUE(both) << both.error().message;
+  EXPECT_EQ(both->find("RECURRENCE-ID"), std::string::npos);
+  EXPECT_EQ(expand(*both, from, to, 10).size(), 2u);
+  EXPECT_EQ(instance_changes(*cancelled, *both).cancelled, std::vector<std::int64_t>{second});
+
+  // Moving the series drops the overrides, and the instances it left out
+  // stay out, at the new hour.
+  EventEdit hour_later;
+  hour_later.start_ms = *make.start_ms + kHour;
+  auto series = write_event(*both, "w1", hour_later, 0);
+  ASSERT_TRUE(series) << series.error().message;
+  EXPECT_NE(series->find("EXDATE;TZID=Europe/Paris:20270315T110000"), std::string::npos) << *series;
+  instances = expand(*series, from, to, 10);
+  ASSERT_EQ(instances.size(), 2u);
+  EXPECT_EQ(instances[0].start_ms, *make.start_ms + kHour);
+  EXPECT_EQ(instances[1].start_ms, at("2027-03-22T10:00:00Z"));
+
+  // An all-day series: its occurrence moves from date to date.
+  EventEdit days = make;
+  days.start_ms = at("2027-03-01T00:00:00Z");
+  days.end_ms = at("2027-03-02T00:00:00Z");
+  days.all_day = true;
+  days.timezone = "";
+  auto daily = write_event(std::nullopt, "d1", days, 0);
+  ASSERT_TRUE(daily);
+  EventEdit next_day;
+  next_day.start_ms = at("2027-03-09T00:00:00Z");
+  auto shifted = write_instance(*daily, at("2027-03-08T00:00:00Z"), next_day, 0);
+  ASSERT_TRUE(shifted) << shifted.error().message;
+  EXPECT_NE(shifted->find("DTSTART;VALUE=DATE:20270309"), std::string::npos) << *shifted;
+  EXPECT_NE(shifted->find("DTEND;VALUE=DATE:20270310"), std::string::npos);
+  EventEdit half_day;
+  half_day.start_ms = at("2027-03-09T12:00:00Z");
+  EXPECT_EQ(reason(write_instance(*daily, at("2027-03-08T00:00:00Z"), half_day, 0)),
+            "invalid_time");
+}
+
 }  // namespace
 }  // namespace ruche::dav

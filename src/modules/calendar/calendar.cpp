@@ -108,6 +108,17 @@ json::object to_json(const Object& o) {
                                             {"email", a.email},
                                             {"partstat", partstat_json(a.partstat)}});
   j["instance_answers"] = std::move(instance_answers);
+  json::array changed, cancelled;
+  for (const auto& c : d.changed)
+    changed.push_back(json::object{{"recurrence_id", format_iso8601(c.recurrence_ms)},
+                                   {"start", time_json(c.start_ms, o.info.all_day)},
+                                   {"end", time_json(c.end_ms, o.info.all_day)},
+                                   {"title", c.summary},
+                                   {"description", c.description},
+                                   {"location", c.location}});
+  for (std::int64_t ms : d.cancelled) cancelled.push_back(json::value(format_iso8601(ms)));
+  j["changed_occurrences"] = std::move(changed);
+  j["cancelled_occurrences"] = std::move(cancelled);
   j["created_by"] = o.created_by;
   j["created_at"] = format_iso8601(o.created_at_ms);
   j["updated_at"] = format_iso8601(o.updated_at_ms);

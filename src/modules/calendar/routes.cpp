@@ -185,11 +185,21 @@ void register_routes(Api& api, Service& calendar) {
                    return json_reply(invitation_json(inv));
                  });
 
-  api.add_object("DELETE", "/api/v1/calendar/events/{eid}", "calendar", Access::write, "eid",
-                 [&calendar](http::Request& req, const Caller& caller) -> Result<http::Response> {
-                   RUCHE_CHECK(calendar.remove(caller, event_param(req), if_match(req)));
-                   return http::no_content();
-                 });
+  api.add_object(
+      "DELETE", "/api/v1/calendar/events/{eid}", "calendar", Access::write, "eid",
+      [&calendar](http::Request& req, const Caller& caller) -> Result<http::Response> {
+        std::optional<std::int64_t> occurrence;
+        if (auto r = req.query_param("recurrence_id")) {
+          std::int64_t ms = 0;
+          if (!parse_recurrence_id(*r, ms))
+            return fail(Errc::invalid,
+                        "recurrence_id is the occurrence's original start (ISO 8601)",
+                        "invalid_recurrence_id");
+          occurrence = ms;
+        }
+        RUCHE_CHECK(calendar.remove(caller, event_param(req), if_match(req), occurrence));
+        return http::no_content();
+      });
 }
 
 }  // namespace ruche::calendar

@@ -89,16 +89,33 @@ Result<void> not_sealed(const EventRequest& r) {
   return {};
 }
 
-// Whether two versions of an event differ in what an attendee plans by
-// (RFC 5546 section 2.1.4: times, rule, place, title, description).
-bool significant_change(std::string_view before, std::string_view after) {
+// What a change of an event tells the people invited who stay: whether it
+// changed what they plan by (RFC 5546 section 2.1.4: times, rule, place,
+// title, description), and when one occurrence alone changed, which
+// (its original start) and whether it is cancelled.
+struct Update {
+  bool any = false;
+  std::optional<std::int64_t> occurrence;
+  bool cancelled = false;
+};
+
+Update update_of(std::string_view before, std::string_view after) {
+  Update u;
   auto a = dav::inspect(before);
   auto b = dav::inspect(after);
-  if (!a || !b) return true;
-  return a->own_start_ms != b->own_start_ms || a->own_end_ms != b->own_end_ms ||
-         a->all_day != b->all_day || a->rrule != b->rrule || a->timezone != b->timezone ||
-         a->summary != b->summary || a->location != b->location ||
-         a->description != b->description || a->start_ms != b->start_ms || a->end_ms != b->end_ms;
+  u.any = !a || !b || a->own_start_ms != b->own_start_ms || a->own_end_ms != b->own_end_ms ||
+          a->all_day != b->all_day || a->rrule != b->rrule || a->timezone != b->timezone ||
+          a->summary != b->summary || a->location != b->location ||
+          a->description != b->description;
+  if (u.any) return u;
+  // Single occurrences: one is told as itself, several as the series.
+  const dav::InstanceChanges changes = dav::instance_changes(before, after);
+  u.any = changes.size() > 0;
+  if (changes.size() == 1) {
+    u.cancelled = !changes.cancelled.empty();
+    u.occurrence = u.cancelled ? changes.cancelled.front() : changes.changed.front();
+  }
+  return u;
 }
 
 // What a live notice about an invitation says of its event.
@@ -117,13 +134,14 @@ std::string when_text(std::int64_t ms, bool all_day) {
 }
 
 // A notice's line in the email digest (Outbox::NoticeEmail), in English
-// and French: `what` then the event's title and first time; it leads to the
-// person's agenda (the home page), where invitations are answered, whatever
-// calendar holds it.
+// and French: `what` then the event's title and (`first_time`) first time;
+// it leads to the person's agenda (the home page), where invitations are
+// answered, whatever calendar holds it.
 platform::Outbox::NoticeEmail digest_line(const Object& event, const std::string& what_en,
-                                          const std::string& what_fr, const char* topic) {
+                                          const std::string& what_fr, const char* topic,
+                                          bool first_time = true) {
   std::string when;
-  if (event.info.start_ms > INT64_MIN / 2 && event.info.start_ms != dav::kForever)
+  if (first_time && event.info.start_ms > INT64_MIN / 2 && event.info.start_ms != dav::kForever)
     when = " (" + when_text(event.info.start_ms, event.info.all_day) + ")";
   return {what_en + " \"" + event.info.summary + "\"" + when,
           what_fr + " « " + event.info.summary + " »" + when, "/", topic};
@@ -133,6 +151,26 @@ platform::Outbox::NoticeEmail digest_line(const Object& event, const std::string
 std::string who_is(const std::optional<dav::Participant>& p) {
   if (!p) return "Someone";
   return p->name.empty() ? p->email : p->name;
+}
+
+// What those invited hear of an update (Update): a live notice with the
+// event, and the occurrence's `recurrence_id` and `cancelled` when one
+// alone changed; the digest's line.
+std::pair<json::object, platform::Outbox::NoticeEmail> update_notice(const Object& event,
+                                                                     const Update& u) {
+  json::object notice = notice_of(event);
+  const std::string who = who_is(dav::participants(event.ics).organizer);
+  if (!u.occurrence)
+    return {notice, digest_line(event, who + " changed", who + " a modifié", "invitations")};
+  notice["recurrence_id"] = format_iso8601(*u.occurrence);
+  notice["cancelled"] = u.cancelled;
+  const std::string when = when_text(*u.occurrence, event.info.all_day);
+  return {notice, digest_line(event,
+                              who + (u.cancelled ? " cancelled" : " changed") +
+                                  " the occurrence of " + when + " of",
+                              who + (u.cancelled ? " a annulé" : " a modifié") +
+                                  " l'occurrence du " + when + " de",
+                              "invitations", false)};
 }
 
 // A person's answers to an event they are invited to: to the series, and to
@@ -161,6 +199,26 @@ struct Answers {
 
 }  // namespace
 
+namespace {
+
+// An occurrence's `recurrence_id` in a request's object: its original
+// start, an ISO instant or date; none when absent or null.
+Result<std::optional<std::int64_t>> recurrence_of(const json::object& o) {
+  const json::value* r = o.if_contains("recurrence_id");
+  if (!r || r->is_null()) return std::optional<std::int64_t>();
+  std::int64_t ms = 0;
+  if (!r->is_string() || !parse_recurrence_id(r->as_string(), ms))
+    return fail(Errc::invalid, "recurrence_id is the occurrence's original start (ISO 8601)",
+                "invalid_recurrence_id");
+  return std::optional<std::int64_t>(ms);
+}
+
+}  // namespace
+
+bool parse_recurrence_id(std::string_view text, std::int64_t& ms) {
+  return text.size() <= 40 && parse_iso8601(text, ms);
+}
+
 Result<Answer> parse_answer(const json::object& o) {
   Answer out;
   const json::value* v = o.if_contains("partstat");
@@ -173,13 +231,7 @@ Result<Answer> parse_answer(const json::object& o) {
     out.partstat = "TENTATIVE";
   else
     return fail(Errc::invalid, "partstat is accepted, declined or tentative", "invalid_partstat");
-  if (const json::value* r = o.if_contains("recurrence_id"); r && !r->is_null()) {
-    std::int64_t ms = 0;
-    if (!r->is_string() || r->as_string().size() > 40 || !parse_iso8601(r->as_string(), ms))
-      return fail(Errc::invalid, "recurrence_id is the occurrence's original start (ISO 8601)",
-                  "invalid_recurrence_id");
-    out.recurrence_ms = ms;
-  }
+  RUCHE_TRY(out.recurrence_ms, recurrence_of(o));
   return out;
 }
 
@@ -231,6 +283,7 @@ Result<EventRequest> parse_edit(const json::object& o) {
   if (const json::value* list = in.raw("attendees")) {
     RUCHE_TRY(request.attendees, parse_attendees(*list));
   }
+  RUCHE_TRY(request.recurrence_ms, recurrence_of(o));
   return request;
 }
 
@@ -737,6 +790,18 @@ Result<Object> Service::change(const Caller& caller, const EventId& id, const Ev
     RUCHE_TRY(auto found, reach_event_or_invited(c, caller, id, Access::write, if_match));
     const Object& before = found.first;
     Object next = before;
+    if (request.recurrence_ms) {
+      // The browsers keep an armoured event's occurrences in its card.
+      if (found.second.armoured)
+        return fail(Errc::invalid, "an armoured event's occurrences are in its card",
+                    "armoured_unsupported");
+      RUCHE_CHECK(not_sealed(request));
+      if (request.attendees)
+        return fail(Errc::invalid, "the series' attendees are each occurrence's", "invalid_field");
+      RUCHE_TRY(next.ics,
+                dav::write_instance(before.ics, *request.recurrence_ms, request.edit, now));
+      return store_object(c, caller.user_id, found.second, std::move(next), &before);
+    }
     if (found.second.armoured) {
       RUCHE_CHECK(seal(c, caller, found.second, request, next, false));
       return store_object(c, caller.user_id, found.second, std::move(next), &before);
@@ -751,10 +816,20 @@ Result<Object> Service::change(const Caller& caller, const EventId& id, const Ev
 }
 
 Result<void> Service::remove(const Caller& caller, const EventId& id,
-                             const std::optional<std::string>& if_match) {
+                             const std::optional<std::string>& if_match,
+                             std::optional<std::int64_t> recurrence_ms) {
+  const std::int64_t now = p_.clock.now_ms();
   return p_.db.write([&](db::Conn& c) -> Result<void> {
     RUCHE_TRY(auto found, reach_event_or_invited(c, caller, id, Access::write, if_match));
-    return delete_object(c, caller, found.second, found.first);
+    if (!recurrence_ms) return delete_object(c, caller, found.second, found.first);
+    if (found.second.armoured)
+      return fail(Errc::invalid, "an armoured event's occurrences are in its card",
+                  "armoured_unsupported");
+    Object next = found.first;
+    RUCHE_TRY(next.ics, dav::cancel_instance(found.first.ics, *recurrence_ms, now));
+    RUCHE_TRY([[maybe_unused]] Object stored,
+              store_object(c, caller.user_id, found.second, std::move(next), &found.first));
+    return {};
   });
 }
 
@@ -846,43 +921,73 @@ std::string Service::answer_token(const EventId& id, std::string_view email) con
 }
 
 platform::Mail Service::invitation_mail(const Object& event, const store::Attendee& to,
-                                        std::string_view method) const {
+                                        std::string_view method,
+                                        std::optional<std::int64_t> occurrence) const {
   const bool cancel = method == "CANCEL";
-  const dav::Participants who = dav::participants(event.ics);
-  const auto info = dav::inspect(event.ics);
+  const dav::EventDetails d = dav::details(event.ics);
   // An address outside has no language of its own here: the instance's.
   auto settings = p_.settings.get();
   const bool fr = settings && settings->default_locale == "fr";
   std::string organizer = fr ? "Quelqu'un" : "Someone";
-  if (who.organizer)
-    organizer = who.organizer->name.empty() ? who.organizer->email : who.organizer->name;
-  const std::string& title = event.info.summary;
+  if (d.who.organizer)
+    organizer = d.who.organizer->name.empty() ? d.who.organizer->email : d.who.organizer->name;
+  // What it is about: the event, or the one occurrence as it is now.
+  const bool all_day = event.info.all_day;
+  std::string title = event.info.summary, location = event.info.location,
+              description = event.info.description, rrule = d.rrule;
+  std::optional<std::int64_t> start = d.own_start_ms, end = d.own_end_ms;
+  std::string when_once;
+  if (occurrence) {
+    when_once = when_text(*occurrence, all_day);
+    rrule.clear();
+    if (start && end) end = *occurrence + (*end - *start);
+    start = *occurrence;
+    for (const auto& c : d.changed)
+      if (c.recurrence_ms == *occurrence) {
+        start = c.start_ms;
+        end = c.end_ms;
+        title = c.summary;
+        location = c.location;
+        description = c.description;
+      }
+  }
   platform::Mail m;
   m.to = to.email;
-  if (fr) {
+  if (occurrence && fr) {
+    m.subject = (cancel ? "Annulé : " : "Modifié : ") + title + " (" + when_once + ")";
+    m.text = organizer + (cancel ? " a annulé" : " a modifié") + " l'occurrence du " + when_once +
+             " de « " + title + " »" +
+             (cancel ? " ; les autres occurrences restent prévues.\n\n" : ".\n\n");
+  } else if (occurrence) {
+    m.subject = (cancel ? "Cancelled: " : "Changed: ") + title + " (" + when_once + ")";
+    m.text = organizer + (cancel ? " cancelled" : " changed") + " the occurrence of " + when_once +
+             " of \"" + title + "\"" +
+             (cancel ? "; the other occurrences stay as they were.\n\n" : ".\n\n");
+  } else if (fr) {
     m.subject = (cancel ? "Annulé : " : "Invitation : ") + title;
     m.text = organizer + (cancel ? " a annulé « " : " vous invite à « ") + title + " ».\n\n";
   } else {
     m.subject = (cancel ? "Cancelled: " : "Invitation: ") + title;
     m.text = organizer + (cancel ? " cancelled \"" : " invites you to \"") + title + "\".\n\n";
   }
-  if (info && info->own_start_ms) {
-    m.text += (fr ? "Quand : " : "When: ") + when_text(*info->own_start_ms, info->all_day);
-    if (info->own_end_ms && *info->own_end_ms != *info->own_start_ms)
-      m.text += (fr ? " au " : " to ") +
-                when_text(*info->own_end_ms - (info->all_day ? 86'400'000 : 0), info->all_day);
+  if (start && !(cancel && occurrence)) {
+    m.text += (fr ? "Quand : " : "When: ") + when_text(*start, all_day);
+    if (end && *end != *start)
+      m.text += (fr ? " au " : " to ") + when_text(*end - (all_day ? 86'400'000 : 0), all_day);
     m.text += "\n";
-    if (!info->rrule.empty()) m.text += (fr ? "Se répète : " : "Repeats: ") + info->rrule + "\n";
+    if (!rrule.empty()) m.text += (fr ? "Se répète : " : "Repeats: ") + rrule + "\n";
   }
-  if (!event.info.location.empty())
-    m.text += (fr ? "Où : " : "Where: ") + event.info.location + "\n";
-  if (!cancel && !event.info.description.empty()) m.text += "\n" + event.info.description + "\n";
+  if (!location.empty() && !(cancel && occurrence))
+    m.text += (fr ? "Où : " : "Where: ") + location + "\n";
+  if (!cancel && !description.empty()) m.text += "\n" + description + "\n";
   if (!cancel)
     m.text += (fr ? "\nAccepter ou refuser : " : "\nAccept or decline: ") + p_.config.public_url +
               "/calendar/answer/" + answer_token(event.id, to.email) +
               (fr ? "\n\nVotre application d'agenda peut aussi ajouter l'invitation jointe.\n"
                   : "\n\nYour calendar application can also add the invitation attached.\n");
-  m.calendar = dav::itip_message(event.ics, method, to.email);
+  // A changed occurrence goes with the whole event (applications replace
+  // what they hold); a cancelled one alone (RFC 5546 section 3.2.5).
+  m.calendar = dav::itip_message(event.ics, method, to.email, cancel ? occurrence : std::nullopt);
   m.calendar_method = std::string(method);
   return m;
 }
@@ -941,13 +1046,29 @@ Result<void> Service::schedule(db::Conn& c, const UserId& author, const Object* 
       RUCHE_CHECK(p_.outbox.notify(c, UserId(*a.user_id), "calendar.invitation_cancelled",
                                    cancelled->first, std::nullopt, cancelled->second));
     }
+  // Those who stay hear of a change of plan: the series', or one
+  // occurrence's.
+  const Update update = before && after ? update_of(before->ics, after->ics) : Update{};
+  if (update.any) {
+    std::optional<std::pair<json::object, platform::Outbox::NoticeEmail>> updated;
+    for (const auto& a : now)
+      if (a.user_id && find(was, a.email) != was.end()) {
+        if (!updated) updated.emplace(update_notice(*after, update));
+        RUCHE_CHECK(p_.outbox.notify(c, UserId(*a.user_id), "calendar.invitation_updated",
+                                     updated->first, std::nullopt, updated->second));
+      }
+  }
   if (!p_.mail_queue.enabled()) return {};
   // Email goes to external attendees; colleagues find invitations in Ruche.
-  const bool changed = before && after && significant_change(before->ics, after->ics);
   std::vector<platform::Mail> mails;
-  for (const auto& a : now)
-    if (!a.user_id && (find(was, a.email) == was.end() || changed))
+  for (const auto& a : now) {
+    if (a.user_id) continue;
+    if (find(was, a.email) == was.end() || (update.any && !update.occurrence))
       mails.push_back(invitation_mail(*after, a, "REQUEST"));
+    else if (update.occurrence)
+      mails.push_back(
+          invitation_mail(*after, a, update.cancelled ? "CANCEL" : "REQUEST", update.occurrence));
+  }
   // Counted when the change commits: a write run again, or refused, takes
   // nothing from the organizer's allowance.
   if (const double requests = static_cast<double>(mails.size()); requests > 0) {
@@ -998,7 +1119,8 @@ Result<Object> Service::set_partstat(db::Conn& c, const Object& event, const std
         fr += " l'occurrence du " + when + " de";
       }
       RUCHE_CHECK(p_.outbox.notify(c, UserId(*user), "calendar.answered", std::move(notice),
-                                   std::nullopt, digest_line(stored, en, fr, "answers")));
+                                   std::nullopt,
+                                   digest_line(stored, en, fr, "answers", !answer.recurrence_ms)));
     }
   }
   return stored;

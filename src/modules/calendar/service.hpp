@@ -32,6 +32,9 @@ struct EventRequest {
   // (when new) and its card; `clear`: the request names a field in clear.
   std::optional<std::string> token, sealed;
   bool clear = false;
+  // The one occurrence of a recurring event it changes (its original
+  // start, `recurrence_id`): its title, description, place and times.
+  std::optional<std::int64_t> recurrence_ms;
 };
 
 // An event request from a request's JSON object, checked (docs/calendar.md).
@@ -50,6 +53,10 @@ struct Answer {
 // or a date for all-day events). Errors: invalid "invalid_partstat",
 // "invalid_recurrence_id".
 Result<Answer> parse_answer(const json::object& o);
+
+// An occurrence's `recurrence_id` (a body's, a query's): an ISO instant or
+// date of at most 40 bytes, into `ms`.
+bool parse_recurrence_id(std::string_view text, std::int64_t& ms);
 
 // An invitation as an external attendee's answer link shows it: for a
 // recurring event, its next occurrences (at most kMaxUpcoming, from a day
@@ -106,10 +113,16 @@ class Service {
   Result<Object> create(const platform::Caller& caller, const std::optional<WorkspaceId>& ws,
                         const EventRequest& request);
   Result<Object> get(const platform::Caller& caller, const EventId& id);
+  // The event, or with EventRequest::recurrence_ms one of its occurrences
+  // (dav::write_instance's errors; armoured: invalid "armoured_unsupported").
   Result<Object> change(const platform::Caller& caller, const EventId& id,
                         const EventRequest& request, const std::optional<std::string>& if_match);
+  // The event, or with `recurrence_ms` its one occurrence that starts then
+  // (originally): the event stays without it. Errors: invalid
+  // "invalid_recurrence_id", "invalid_event" (it does not recur).
   Result<void> remove(const platform::Caller& caller, const EventId& id,
-                      const std::optional<std::string>& if_match);
+                      const std::optional<std::string>& if_match,
+                      std::optional<std::int64_t> recurrence_ms = std::nullopt);
   // An armoured workspace's events written after its version `after`, and
   // those deleted since, in the order of their versions (`limit` of both
   // at most); `version`: where the next page starts. Errors: not_found,
@@ -242,9 +255,11 @@ class Service {
   // An external attendee's answer link's token (stable for the event and
   // address: an HMAC of both under the instance key).
   std::string answer_token(const EventId& id, std::string_view email) const;
-  // The email to `to` about `event` (REQUEST or CANCEL).
+  // The email to `to` about `event` (REQUEST or CANCEL), or about its one
+  // `occurrence` (original start) changed or cancelled.
   platform::Mail invitation_mail(const Object& event, const store::Attendee& to,
-                                 std::string_view method) const;
+                                 std::string_view method,
+                                 std::optional<std::int64_t> occurrence = std::nullopt) const;
   // The caller's invitation `name` ("<event id>.ics") in their invitations
   // calendar, with them as attendee; precondition_failed when `if_match`
   // does not name its ETag. Errors: not_found.
