@@ -241,6 +241,35 @@ bool each_start(icalcomponent* main, std::int64_t from, std::int64_t until, Visi
   return complete;
 }
 
+// What an instance holds for the people who plan by it (RFC 5546 section
+// 2.1.4): its times, title, description and place, and whether it is
+// cancelled (STATUS:CANCELLED).
+struct Plan {
+  std::int64_t start = 0, end = 0;
+  std::string summary, description, location;
+  bool cancelled = false;
+  bool operator==(const Plan&) const = default;
+};
+
+Plan plan_of(icalcomponent* c) {
+  Plan p;
+  std::tie(p.start, p.end) = own_span(c);
+  p.summary = text_of(c, ICAL_SUMMARY_PROPERTY);
+  p.description = text_of(c, ICAL_DESCRIPTION_PROPERTY);
+  p.location = text_of(c, ICAL_LOCATION_PROPERTY);
+  icalproperty* st = icalcomponent_get_first_property(c, ICAL_STATUS_PROPERTY);
+  p.cancelled = st && icalproperty_get_status(st) == ICAL_STATUS_CANCELLED;
+  return p;
+}
+
+// The instance of `main` starting at `ms` as the series plans it.
+Plan planned(icalcomponent* main, std::int64_t ms) {
+  Plan p = plan_of(main);
+  p.end = ms + (p.end - p.start);
+  p.start = ms;
+  return p;
+}
+
 // TRANSP:TRANSPARENT (RFC 5545 section 3.8.2.7) or STATUS:CANCELLED.
 bool takes_no_time(icalcomponent* c) {
   icalproperty* t = icalcomponent_get_first_property(c, ICAL_TRANSP_PROPERTY);
@@ -423,6 +452,7 @@ std::vector<Instance> expand(std::string_view ics, std::int64_t from_ms, std::in
     if (rid) overridden.insert(*rid);
     auto [s, e] = own_span(c);
     if (s == kNever || !overlaps(s, e)) continue;
+    if (rid && main && plan_of(c).cancelled) continue;  // an occurrence called off
     out.push_back({s, e, rid, text_of(c, ICAL_SUMMARY_PROPERTY), text_of(c, ICAL_LOCATION_PROPERTY),
                    is_date_start(c), takes_no_time(c)});
   }
@@ -1122,35 +1152,6 @@ int sequence_of(icalcomponent* c) {
 void set_sequence(icalcomponent* c, int n) {
   remove_all(c, ICAL_SEQUENCE_PROPERTY);
   icalcomponent_add_property(c, icalproperty_new_sequence(n));
-}
-
-// What an instance holds for the people who plan by it (RFC 5546 section
-// 2.1.4): its times, title, description and place, and whether it is
-// cancelled (STATUS:CANCELLED).
-struct Plan {
-  std::int64_t start = 0, end = 0;
-  std::string summary, description, location;
-  bool cancelled = false;
-  bool operator==(const Plan&) const = default;
-};
-
-Plan plan_of(icalcomponent* c) {
-  Plan p;
-  std::tie(p.start, p.end) = own_span(c);
-  p.summary = text_of(c, ICAL_SUMMARY_PROPERTY);
-  p.description = text_of(c, ICAL_DESCRIPTION_PROPERTY);
-  p.location = text_of(c, ICAL_LOCATION_PROPERTY);
-  icalproperty* st = icalcomponent_get_first_property(c, ICAL_STATUS_PROPERTY);
-  p.cancelled = st && icalproperty_get_status(st) == ICAL_STATUS_CANCELLED;
-  return p;
-}
-
-// The instance of `main` starting at `ms` as the series plans it.
-Plan planned(icalcomponent* main, std::int64_t ms) {
-  Plan p = plan_of(main);
-  p.end = ms + (p.end - p.start);
-  p.start = ms;
-  return p;
 }
 
 }  // namespace

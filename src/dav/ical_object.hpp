@@ -75,8 +75,9 @@ struct Instance {
 
 // The instances of a checked object that overlap [from_ms, to_ms) (an
 // instant of zero length at from_ms counts), in start order, at most
-// `max`; overrides (RECURRENCE-ID) replace the instances they name and
-// EXDATE removes them.
+// `max`; overrides (RECURRENCE-ID) replace the instances they name, and
+// EXDATE or an override cancelling its instance (STATUS:CANCELLED) removes
+// them.
 std::vector<Instance> expand(std::string_view ics, std::int64_t from_ms, std::int64_t to_ms,
                              std::size_t max);
 

@@ -130,6 +130,18 @@ TEST(IcalObject, ExpandHonoursExdatesAndOverrides) {
   // A range holding only the excluded instance holds nothing.
   EXPECT_TRUE(expand(ics, at("2026-12-08"), at("2026-12-09"), 100).empty());
   EXPECT_EQ(expand(ics, at("2026-11-01"), at("2027-01-01"), 2).size(), 2u);
+  // An override calling its instance off removes it, as an EXDATE does.
+  const std::string off = cal(event("w",
+                                    "DTSTART:20261201T100000Z\nDTEND:20261201T110000Z\n"
+                                    "RRULE:FREQ=WEEKLY;COUNT=2") +
+                              "\n" +
+                              event("w",
+                                    "RECURRENCE-ID:20261208T100000Z\nDTSTART:20261208T100000Z\n"
+                                    "DTEND:20261208T110000Z\nSTATUS:CANCELLED"));
+  ASSERT_TRUE(inspect(off));
+  EXPECT_EQ(expand(off, at("2026-11-01"), at("2027-01-01"), 100).size(), 1u);
+  EXPECT_EQ(details(off).cancelled, std::vector<std::int64_t>{at("2026-12-08T10:00:00Z")});
+  EXPECT_TRUE(details(off).changed.empty());
 }
 
 TEST(IcalObject, ExpandKeepsTheLocalHourAcrossDaylightSaving) {
