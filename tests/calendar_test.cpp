@@ -898,6 +898,78 @@ TEST(Calendar, TheOrganizerMovesOrCancelsOneOccurrence) {
                                       "Point@2027-03-08T10:00:00.000Z"}));
 }
 
+// "This and following": the organizer changes the third occurrence and
+// those after it; the series is cut in two events, the people and their
+// answers going along (docs/calendar.md "One occurrence").
+TEST(Calendar, TheOrganizerChangesAnOccurrenceAndTheFollowing) {
+  TestServer s;
+  Cal k(s);
+  auto bob_live = connect_events(s, k.b);
+  json::object f = kMeeting;
+  f["start"] = "2027-03-01T09:00:00Z";
+  f["end"] = "2027-03-01T10:00:00Z";
+  f["rrule"] = "FREQ=WEEKLY;COUNT=4";
+  f["attendees"] = json::array{json::object{{"user_id", k.b.id.str()}}};
+  auto r = k.create(k.a, f, "me");
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  const std::string id = str(r.body, "id");
+  until(*bob_live, "calendar.invited");
+  ASSERT_EQ(s.call("POST", "/api/v1/calendar/events/" + id + "/reply", k.b.token,
+                   body(json::object{{"partstat", "accepted"}}))
+                .status,
+            200);
+
+  auto later = k.patch(k.a, id,
+                       {{"recurrence_id", "2027-03-15T09:00:00Z"},
+                        {"scope", "following"},
+                        {"start", "2027-03-15T10:00:00Z"},
+                        {"end", "2027-03-15T11:00:00Z"},
+                        {"title", "Point (nouvelle heure)"}});
+  ASSERT_EQ(later.status, 200) << later.raw.body;
+  const std::string next = str(later.body, "id");
+  EXPECT_NE(next, id);  // the series from then on, an event of its own
+  EXPECT_EQ(str(later.body, "start"), "2027-03-15T10:00:00.000Z");
+  EXPECT_EQ(str(later.body, "rrule"), "FREQ=WEEKLY;COUNT=2");
+  EXPECT_EQ(attendees_of(later.body), std::vector<std::string>{k.b.email + ":accepted"});
+  ASSERT_FALSE(later.body.at("organizer").is_null());
+  EXPECT_EQ(str(later.body.at("organizer"), "email"), k.a.email);
+  auto early = s.call("GET", "/api/v1/calendar/events/" + id, k.a.token);
+  EXPECT_EQ(str(early.body, "rrule"), "FREQ=WEEKLY;UNTIL=20270315T085959Z") << early.raw.body;
+  const std::vector<std::string> both{"Point hebdo:accepted", "Point hebdo:accepted",
+                                      "Point (nouvelle heure):accepted",
+                                      "Point (nouvelle heure):accepted"};
+  EXPECT_EQ(answers(k, k.b), both);
+  EXPECT_EQ(k.occurrences("2027-03-01", "2027-04-01", &k.a, true),
+            (std::vector<std::string>{"Point hebdo@2027-03-01T09:00:00.000Z",
+                                      "Point hebdo@2027-03-08T09:00:00.000Z",
+                                      "Point (nouvelle heure)@2027-03-15T10:00:00.000Z",
+                                      "Point (nouvelle heure)@2027-03-22T10:00:00.000Z"}));
+  // Bob hears both: the first series changed, the second his.
+  auto updated = until(*bob_live, "calendar.invitation_updated");
+  ASSERT_TRUE(updated.is_object());
+  EXPECT_EQ(str(updated.at("data"), "id"), id);
+  auto invited = until(*bob_live, "calendar.invited");
+  ASSERT_TRUE(invited.is_object());
+  EXPECT_EQ(str(invited.at("data"), "id"), next);
+
+  // From the first occurrence on is the whole series; a scope without an
+  // occurrence, or another scope, is refused.
+  auto whole = k.patch(
+      k.a, next,
+      {{"recurrence_id", "2027-03-15T10:00:00Z"}, {"scope", "following"}, {"location", "Salle 4"}});
+  ASSERT_EQ(whole.status, 200) << whole.raw.body;
+  EXPECT_EQ(str(whole.body, "id"), next);
+  EXPECT_EQ(str(whole.body, "location"), "Salle 4");
+  EXPECT_EQ(k.patch(k.a, next, {{"scope", "following"}, {"title", "x"}}).error_code(),
+            "invalid_scope");
+  EXPECT_EQ(k.patch(k.a, next, {{"recurrence_id", "2027-03-22T10:00:00Z"}, {"scope", "all"}})
+                .error_code(),
+            "invalid_scope");
+  EXPECT_EQ(k.patch(k.b, next, {{"recurrence_id", "2027-03-22T10:00:00Z"}, {"scope", "following"}})
+                .error_code(),
+            "read_only");
+}
+
 TEST(Calendar, AScheduledEventChangedOverCalDavInvitesWhomItNames) {
   TestServer s;
   Cal k(s);

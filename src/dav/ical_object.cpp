@@ -1648,4 +1648,108 @@ InstanceChanges instance_changes(std::string_view before, std::string_view after
   return out;
 }
 
+namespace {
+
+// The starts `rule` makes from `main`'s DTSTART before `ms`, EXDATEs
+// included (what COUNT counts), at most kMaxRecurrenceSteps.
+int rule_starts_before(icalcomponent* main, const icalrecurrencetype& rule, std::int64_t ms) {
+  const icaltimetype dtstart = icalcomponent_get_dtstart(main);
+  IterPtr it(icalrecur_iterator_new(rule, dtstart));
+  int n = 0;
+  while (it && n < kMaxRecurrenceSteps) {
+    icaltimetype next = icalrecur_iterator_next(it.get());
+    if (icaltime_is_null_time(next)) break;
+    if (dtstart.zone && !next.zone) next.zone = dtstart.zone;
+    auto at = ms_of(next);
+    if (!at || *at >= ms) break;
+    ++n;
+  }
+  return n;
+}
+
+// Removes from `main` the EXDATEs and RDATEs before `ms` (`keep_before`
+// false) or from `ms` on (true).
+void keep_dates(icalcomponent* main, std::int64_t ms, bool keep_before) {
+  const std::set<std::int64_t> ex = exdates_of(main), r = rdates_of(main);
+  const std::string tzid = tzid_of(main);
+  remove_all(main, ICAL_EXDATE_PROPERTY);
+  remove_all(main, ICAL_RDATE_PROPERTY);
+  for (std::int64_t e : ex)
+    if ((e < ms) == keep_before) add_time(main, ICAL_EXDATE_PROPERTY, like_start(main, e), tzid);
+  for (std::int64_t d : r) {
+    if ((d < ms) != keep_before) continue;
+    struct icaldatetimeperiodtype v {};
+    v.time = like_start(main, d);
+    v.period = icalperiodtype_null_period();
+    icalproperty* p = icalproperty_new_rdate(v);
+    if (v.time.is_date)
+      icalproperty_add_parameter(p, icalparameter_new_value(ICAL_VALUE_DATE));
+    else if (!tzid.empty())
+      icalproperty_add_parameter(p, icalparameter_new_tzid(tzid.c_str()));
+    icalcomponent_add_property(main, p);
+  }
+}
+
+}  // namespace
+
+Result<std::pair<std::string, std::string>> split_series(std::string_view ics,
+                                                         std::int64_t recurrence_ms,
+                                                         const std::string& new_uid,
+                                                         std::int64_t now_ms) {
+  CompPtr early = parse(ics);
+  RUCHE_TRY(icalcomponent * main, series_of(early.get()));
+  const std::int64_t start = *prop_ms(main, ICAL_DTSTART_PROPERTY);
+  if (recurrence_ms <= start ||
+      (!override_at(early.get(), recurrence_ms, false) && !is_instance(main, recurrence_ms)))
+    return fail(Errc::invalid, "the event has no later occurrence starting then",
+                "invalid_recurrence_id");
+  CompPtr late(icalcomponent_new_clone(early.get()));
+  // The series so far: its rules end before that instance (UNTIL in UTC,
+  // or the day before for dates, RFC 5545 section 3.3.10).
+  const bool dates = is_date_start(main);
+  for (icalproperty* p : all_props(main, ICAL_RRULE_PROPERTY)) {
+    struct icalrecurrencetype r = icalproperty_get_rrule(p);
+    r.count = 0;
+    r.until = dates ? date_of(recurrence_ms - kDayMs) : wall_time(recurrence_ms - 1000, nullptr);
+    icalproperty_set_rrule(p, r);
+  }
+  keep_dates(main, recurrence_ms, true);
+  for (icalcomponent* c : parts(early.get()))
+    if (c != main && *prop_ms(c, ICAL_RECURRENCEID_PROPERTY) >= recurrence_ms) {
+      icalcomponent_remove_component(early.get(), c);
+      icalcomponent_free(c);
+    }
+  set_sequence(main, sequence_of(main) + 1);
+  set_utc(main, ICAL_DTSTAMP_PROPERTY, now_ms);
+  set_utc(main, ICAL_LASTMODIFIED_PROPERTY, now_ms);
+
+  // The series from then on, an event of its own.
+  icalcomponent* next = parts(late.get()).front();
+  const std::int64_t length = length_ms(next, start);
+  for (icalproperty* p : all_props(next, ICAL_RRULE_PROPERTY)) {
+    struct icalrecurrencetype r = icalproperty_get_rrule(p);
+    if (r.count > 0) r.count = std::max(1, r.count - rule_starts_before(next, r, recurrence_ms));
+    icalproperty_set_rrule(p, r);
+  }
+  keep_dates(next, recurrence_ms, false);
+  const std::string tzid = tzid_of(next);
+  replace_time(next, ICAL_DTSTART_PROPERTY, like_start(next, recurrence_ms), tzid);
+  if (icalcomponent_get_first_property(next, ICAL_DTEND_PROPERTY))
+    replace_time(next, ICAL_DTEND_PROPERTY, like_start(next, recurrence_ms + length), tzid);
+  for (icalcomponent* c : parts(late.get())) {
+    if (c != next && *prop_ms(c, ICAL_RECURRENCEID_PROPERTY) < recurrence_ms) {
+      icalcomponent_remove_component(late.get(), c);
+      icalcomponent_free(c);
+      continue;
+    }
+    icalcomponent_set_uid(c, new_uid.c_str());
+    set_sequence(c, 0);
+    set_utc(c, ICAL_DTSTAMP_PROPERTY, now_ms);
+  }
+  set_utc(next, ICAL_CREATED_PROPERTY, now_ms);
+  RUCHE_TRY(std::string first, written(early.get()));
+  RUCHE_TRY(std::string second, written(late.get()));
+  return std::make_pair(std::move(first), std::move(second));
+}
+
 }  // namespace ruche::dav

@@ -303,6 +303,19 @@ Result<std::string> write_instance(std::string_view ics, std::int64_t recurrence
 Result<std::string> cancel_instance(std::string_view ics, std::int64_t recurrence_ms,
                                     std::int64_t now_ms);
 
+// A recurring event `ics` cut in two at the instance `recurrence_ms` names
+// (its original start, after the first): the series until then (its rules
+// end before it, UNTIL; its dates and overrides from then on gone; SEQUENCE
+// one up), and the series from then on as a new event `new_uid` (DTSTART
+// that instance, a COUNT less the instances before it, the dates and
+// overrides from then on, SEQUENCE 0), as calendar applications split a
+// series ("this and following"). Errors: invalid "invalid_recurrence_id"
+// (no later instance then), "invalid_event" (write_instance's).
+Result<std::pair<std::string, std::string>> split_series(std::string_view ics,
+                                                         std::int64_t recurrence_ms,
+                                                         const std::string& new_uid,
+                                                         std::int64_t now_ms);
+
 // The single instances of an event that changed between two versions
 // (original starts, in order), its series aside: `changed` moved, given
 // another title, description or place, or added (RDATE, an EXDATE gone);

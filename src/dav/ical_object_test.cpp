@@ -739,5 +739,85 @@ TEST(IcalObject, TheOrganizerMovesAndCancelsOneOccurrence) {
             "invalid_time");
 }
 
+TEST(IcalObject, ASeriesIsSplitAtAnOccurrence) {
+  // Weekly at 10:00 in Paris, four times; Zoé declined the fourth; the
+  // second is cancelled.
+  EventEdit make;
+  make.title = "Weekly";
+  make.start_ms = at("2027-03-01T09:00:00Z");
+  make.end_ms = at("2027-03-01T10:00:00Z");
+  make.timezone = "Europe/Paris";
+  make.rrule = "FREQ=WEEKLY;COUNT=4";
+  make.attendees = std::vector<Participant>{{"zoe@example.org", "Zoé", ""}};
+  make.organizer = Participant{"ann@example.org", "Ann", ""};
+  auto made = write_event(std::nullopt, "w1", make, 0);
+  ASSERT_TRUE(made);
+  const std::int64_t second = at("2027-03-08T09:00:00Z"), third = at("2027-03-15T09:00:00Z"),
+                     fourth = at("2027-03-22T09:00:00Z");
+  auto declined = set_partstat(*made, "zoe@example.org", "DECLINED", 0, fourth);
+  ASSERT_TRUE(declined);
+  auto series = cancel_instance(*declined, second, 0);
+  ASSERT_TRUE(series);
+  const std::int64_t from = at("2027-02-01T00:00:00Z"), to = at("2027-05-01T00:00:00Z");
+
+  // Cut at the third: the first two (one cancelled), then two more.
+  auto cut = split_series(*series, third, "w2", 0);
+  ASSERT_TRUE(cut) << cut.error().message;
+  const auto& [early, late] = *cut;
+  ASSERT_TRUE(inspect(early)) << inspect(early).error().message;
+  ASSERT_TRUE(inspect(late)) << inspect(late).error().message;
+  EXPECT_NE(early.find("UNTIL=20270315T085959Z"), std::string::npos) << early;
+  EXPECT_EQ(early.find("COUNT"), std::string::npos);
+  EXPECT_EQ(early.find("RECURRENCE-ID"), std::string::npos);  // the fourth's answer went along
+  EXPECT_NE(early.find("EXDATE;TZID=Europe/Paris:20270308T100000"), std::string::npos);
+  auto instances = expand(early, from, to, 10);
+  ASSERT_EQ(instances.size(), 1u);
+  EXPECT_EQ(instances[0].start_ms, *make.start_ms);
+  EXPECT_EQ(inspect(late)->uid, "w2");
+  EXPECT_EQ(late.find("UID:w1"), std::string::npos) << late;
+  EXPECT_NE(late.find("DTSTART;TZID=Europe/Paris:20270315T100000"), std::string::npos) << late;
+  EXPECT_NE(late.find("COUNT=2"), std::string::npos);
+  EXPECT_EQ(late.find("EXDATE"), std::string::npos);
+  instances = expand(late, from, to, 10);
+  ASSERT_EQ(instances.size(), 2u);
+  EXPECT_EQ(instances[0].start_ms, third);
+  EXPECT_EQ(instances[0].end_ms, third + kHour);
+  EXPECT_EQ(instances[1].start_ms, fourth);
+  // Zoé's answers go with their occurrences; the organizer stays.
+  EventDetails d = details(late);
+  ASSERT_EQ(d.instance_answers.size(), 1u);
+  EXPECT_EQ(d.instance_answers[0].recurrence_ms, fourth);
+  ASSERT_TRUE(d.who.organizer);
+  EXPECT_EQ(d.who.organizer->email, "ann@example.org");
+
+  // Not after the first, or not an occurrence; a single event.
+  auto reason = [](const auto& r) { return r ? "ok" : r.error().reason; };
+  EXPECT_EQ(reason(split_series(*series, *make.start_ms, "w3", 0)), "invalid_recurrence_id");
+  EXPECT_EQ(reason(split_series(*series, third + kHour, "w3", 0)), "invalid_recurrence_id");
+  EXPECT_EQ(reason(split_series(*series, second, "w3", 0)), "invalid_recurrence_id");  // cancelled
+  EventEdit single = make;
+  single.rrule = "";
+  auto lone = write_event(std::nullopt, "s1", single, 0);
+  ASSERT_TRUE(lone);
+  EXPECT_EQ(reason(split_series(*lone, third, "w3", 0)), "invalid_event");
+
+  // A daily all-day series without end: the first ends the day before, the
+  // second runs on.
+  EventEdit days;
+  days.title = "Permanence";
+  days.start_ms = at("2027-03-01T00:00:00Z");
+  days.end_ms = at("2027-03-02T00:00:00Z");
+  days.all_day = true;
+  days.rrule = "FREQ=DAILY";
+  auto daily = write_event(std::nullopt, "d1", days, 0);
+  ASSERT_TRUE(daily);
+  auto halves = split_series(*daily, at("2027-03-10T00:00:00Z"), "d2", 0);
+  ASSERT_TRUE(halves) << halves.error().message;
+  EXPECT_NE(halves->first.find("UNTIL=20270309"), std::string::npos) << halves->first;
+  EXPECT_EQ(expand(halves->first, from, to, 100).size(), 9u);
+  EXPECT_NE(halves->second.find("DTSTART;VALUE=DATE:20270310"), std::string::npos);
+  EXPECT_EQ(inspect(halves->second)->end_ms, kForever);
+}
+
 }  // namespace
 }  // namespace ruche::dav

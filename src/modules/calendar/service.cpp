@@ -284,6 +284,14 @@ Result<EventRequest> parse_edit(const json::object& o) {
     RUCHE_TRY(request.attendees, parse_attendees(*list));
   }
   RUCHE_TRY(request.recurrence_ms, recurrence_of(o));
+  if (const json::value* scope = o.if_contains("scope")) {
+    const bool one = scope->is_string() && scope->as_string() == "one";
+    request.following = scope->is_string() && scope->as_string() == "following";
+    if ((!one && !request.following) || !request.recurrence_ms)
+      return fail(Errc::invalid,
+                  "scope is \"one\" or \"following\", for the occurrence recurrence_id names",
+                  "invalid_scope");
+  }
   return request;
 }
 
@@ -790,12 +798,16 @@ Result<Object> Service::change(const Caller& caller, const EventId& id, const Ev
     RUCHE_TRY(auto found, reach_event_or_invited(c, caller, id, Access::write, if_match));
     const Object& before = found.first;
     Object next = before;
-    if (request.recurrence_ms) {
+    // From its first occurrence on is the whole series.
+    const bool whole = request.following && !found.second.armoured &&
+                       dav::details(before.ics).own_start_ms == request.recurrence_ms;
+    if (request.recurrence_ms && !whole) {
       // The browsers keep an armoured event's occurrences in its card.
       if (found.second.armoured)
         return fail(Errc::invalid, "an armoured event's occurrences are in its card",
                     "armoured_unsupported");
       RUCHE_CHECK(not_sealed(request));
+      if (request.following) return split(c, caller, found.second, before, request, now);
       if (request.attendees)
         return fail(Errc::invalid, "the series' attendees are each occurrence's", "invalid_field");
       RUCHE_TRY(next.ics,
@@ -813,6 +825,26 @@ Result<Object> Service::change(const Caller& caller, const EventId& id, const Ev
     return store_object(c, caller.user_id, found.second, std::move(next), &before,
                         request.attendees.has_value());
   });
+}
+
+Result<Object> Service::split(db::Conn& c, const Caller& caller, const Calendar& cal,
+                              const Object& before, const EventRequest& request,
+                              std::int64_t now_ms) {
+  const std::string uid = crypto::new_id_of<EventId>().str();
+  RUCHE_TRY(auto halves, dav::split_series(before.ics, *request.recurrence_ms, uid, now_ms));
+  Object early = before;
+  early.ics = std::move(halves.first);
+  RUCHE_TRY([[maybe_unused]] Object kept,
+            store_object(c, caller.user_id, cal, std::move(early), &before));
+  // The rest, a new event with the same people (their answers kept), changed.
+  dav::EventEdit edit = request.edit;
+  RUCHE_CHECK(resolve(c, caller, request, edit));
+  Object late;
+  late.name = uid + ".ics";
+  RUCHE_TRY(late.ics, dav::write_event(halves.second, uid, edit, now_ms));
+  RUCHE_TRY(auto invited, store::attendees(c, before.id));
+  return store_object(c, caller.user_id, cal, std::move(late), nullptr,
+                      request.attendees.has_value() || !invited.empty());
 }
 
 Result<void> Service::remove(const Caller& caller, const EventId& id,

@@ -33,8 +33,11 @@ struct EventRequest {
   std::optional<std::string> token, sealed;
   bool clear = false;
   // The one occurrence of a recurring event it changes (its original
-  // start, `recurrence_id`): its title, description, place and times.
+  // start, `recurrence_id`): its title, description, place and times; or
+  // with `following` (`"scope": "following"`) that occurrence and the
+  // following ones, any field: the series is cut there in two events.
   std::optional<std::int64_t> recurrence_ms;
+  bool following = false;
 };
 
 // An event request from a request's JSON object, checked (docs/calendar.md).
@@ -114,7 +117,9 @@ class Service {
                         const EventRequest& request);
   Result<Object> get(const platform::Caller& caller, const EventId& id);
   // The event, or with EventRequest::recurrence_ms one of its occurrences
-  // (dav::write_instance's errors; armoured: invalid "armoured_unsupported").
+  // (dav::write_instance's errors; armoured: invalid "armoured_unsupported"),
+  // or with `following` that one and the following: the event from then on,
+  // new (dav::split_series), is the answer.
   Result<Object> change(const platform::Caller& caller, const EventId& id,
                         const EventRequest& request, const std::optional<std::string>& if_match);
   // The event, or with `recurrence_ms` its one occurrence that starts then
@@ -281,6 +286,9 @@ class Service {
   Invitation invitation_of(Object event, store::Attendee attendee) const;
   Result<void> delete_object(db::Conn& c, const platform::Caller& caller, const Calendar& cal,
                              const Object& o);
+  // change() of an occurrence and the following ones of `before`, in `cal`.
+  Result<Object> split(db::Conn& c, const platform::Caller& caller, const Calendar& cal,
+                       const Object& before, const EventRequest& request, std::int64_t now_ms);
 
   platform::Platform& p_;
   platform::RateLimiter invitation_mails_;
