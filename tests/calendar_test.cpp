@@ -47,6 +47,9 @@ struct Cal {
     for (const auto& o : r.body.as_array()) out.push_back(str(o, "title") + "@" + str(o, "start"));
     return out;
   }
+  // The weekly meeting (kMeeting) from Monday 1 March 2027, at 10:00 in
+  // Paris, in Alice's own calendar, with `attendees`.
+  Reply weekly(json::array attendees, const std::string& rrule = "FREQ=WEEKLY;COUNT=3");
   std::string dav(const Account& who) { return "/dav/calendars/" + who.id.str() + "/" + ws + "/"; }
   // Someone who shares another workspace with Alice, not this one.
   Account colleague(const std::string& name) {
@@ -615,18 +618,22 @@ TEST(Calendar, FreeBusyTellsWhenColleaguesAreTakenAndNothingElse) {
 
 // One occurrence of a recurring meeting answered apart (RFC 5546 section
 // 3.2.3): by the JSON API, over CalDAV; the series follows its organizer.
+Reply Cal::weekly(json::array attendees, const std::string& rrule) {
+  json::object f = kMeeting;
+  f["start"] = "2027-03-01T09:00:00Z";
+  f["end"] = "2027-03-01T10:00:00Z";
+  f["rrule"] = rrule;
+  f["attendees"] = std::move(attendees);
+  return create(a, f, "me");
+}
+
 TEST(Calendar, AnInviteeAnswersOneOccurrence) {
   TestServer s;
   Cal k(s);
   Account carol = k.colleague("Carol"), dave = s.user("Dave");
   auto alice_live = connect_events(s, k.a);
-  // Weekly at 10:00 in Paris, three times, in Alice's own calendar.
-  json::object f = kMeeting;
-  f["start"] = "2027-03-01T09:00:00Z";
-  f["end"] = "2027-03-01T10:00:00Z";
-  f["attendees"] =
-      json::array{json::object{{"user_id", k.b.id.str()}}, json::object{{"email", carol.email}}};
-  auto r = k.create(k.a, f, "me");
+  auto r = k.weekly(
+      json::array{json::object{{"user_id", k.b.id.str()}}, json::object{{"email", carol.email}}});
   ASSERT_EQ(r.status, 201) << r.raw.body;
   const std::string id = str(r.body, "id");
   const std::string path = "/api/v1/calendar/events/" + id;
@@ -763,12 +770,8 @@ TEST(Calendar, TheOrganizerMovesOrCancelsOneOccurrence) {
   Cal k(s);
   Account carol = k.colleague("Carol");
   auto bob_live = connect_events(s, k.b);
-  json::object f = kMeeting;
-  f["start"] = "2027-03-01T09:00:00Z";
-  f["end"] = "2027-03-01T10:00:00Z";
-  f["attendees"] =
-      json::array{json::object{{"user_id", k.b.id.str()}}, json::object{{"email", carol.email}}};
-  auto r = k.create(k.a, f, "me");
+  auto r = k.weekly(
+      json::array{json::object{{"user_id", k.b.id.str()}}, json::object{{"email", carol.email}}});
   ASSERT_EQ(r.status, 201) << r.raw.body;
   const std::string id = str(r.body, "id");
   const std::string path = "/api/v1/calendar/events/" + id;
@@ -905,12 +908,7 @@ TEST(Calendar, TheOrganizerChangesAnOccurrenceAndTheFollowing) {
   TestServer s;
   Cal k(s);
   auto bob_live = connect_events(s, k.b);
-  json::object f = kMeeting;
-  f["start"] = "2027-03-01T09:00:00Z";
-  f["end"] = "2027-03-01T10:00:00Z";
-  f["rrule"] = "FREQ=WEEKLY;COUNT=4";
-  f["attendees"] = json::array{json::object{{"user_id", k.b.id.str()}}};
-  auto r = k.create(k.a, f, "me");
+  auto r = k.weekly(json::array{json::object{{"user_id", k.b.id.str()}}}, "FREQ=WEEKLY;COUNT=4");
   ASSERT_EQ(r.status, 201) << r.raw.body;
   const std::string id = str(r.body, "id");
   until(*bob_live, "calendar.invited");

@@ -263,6 +263,18 @@ TEST(Mail, CalendarInvitationsReachExternalAttendees) {
   EXPECT_EQ(s.call("GET", link).status, 404);
 }
 
+// "Atelier", Mondays at 14:00 UTC from 1 March 2027, three times, in `ws`'s
+// calendar, Zoé from outside invited.
+Reply weekly_atelier(TestServer& s, const Account& a, const std::string& ws) {
+  return s.call("POST", "/api/v1/workspaces/" + ws + "/calendar/events", a.token,
+                body(json::object{
+                    {"title", "Atelier"},
+                    {"start", "2027-03-01T14:00:00Z"},
+                    {"end", "2027-03-01T15:00:00Z"},
+                    {"rrule", "FREQ=WEEKLY;COUNT=3"},
+                    {"attendees", json::array{json::object{{"email", "zoe@partner.example"}}}}}));
+}
+
 // An external attendee answers one occurrence of a weekly meeting through
 // their link (docs/calendar.md "Invitations"): no mail is sent for it.
 TEST(Mail, AnExternalAttendeeAnswersOneOccurrence) {
@@ -270,13 +282,7 @@ TEST(Mail, AnExternalAttendeeAnswersOneOccurrence) {
   TestServer s(sending_to(sink));
   Account a = s.user("Alice");
   std::string ws = s.workspace(a, "Équipe", {"calendar"});
-  auto r = s.call("POST", "/api/v1/workspaces/" + ws + "/calendar/events", a.token,
-                  body(json::object{
-                      {"title", "Atelier"},
-                      {"start", "2027-03-01T14:00:00Z"},
-                      {"end", "2027-03-01T15:00:00Z"},
-                      {"rrule", "FREQ=WEEKLY;COUNT=3"},
-                      {"attendees", json::array{json::object{{"email", "zoe@partner.example"}}}}}));
+  auto r = weekly_atelier(s, a, ws);
   ASSERT_EQ(r.status, 201) << r.raw.body;
   // In the instance's language (French by default).
   const std::string request = wait_for(sink, 1).at(0);
@@ -323,13 +329,7 @@ TEST(Mail, OneOccurrenceMovedOrCancelledIsToldAlone) {
   TestServer s(sending_to(sink));
   Account a = s.user("Alice");
   std::string ws = s.workspace(a, "Équipe", {"calendar"});
-  auto r = s.call("POST", "/api/v1/workspaces/" + ws + "/calendar/events", a.token,
-                  body(json::object{
-                      {"title", "Atelier"},
-                      {"start", "2027-03-01T14:00:00Z"},
-                      {"end", "2027-03-01T15:00:00Z"},
-                      {"rrule", "FREQ=WEEKLY;COUNT=3"},
-                      {"attendees", json::array{json::object{{"email", "zoe@partner.example"}}}}}));
+  auto r = weekly_atelier(s, a, ws);
   ASSERT_EQ(r.status, 201) << r.raw.body;
   const std::string path = "/api/v1/calendar/events/" + std::string(r.body.at("id").as_string());
   std::vector<std::string> seen;

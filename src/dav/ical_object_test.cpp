@@ -34,6 +34,27 @@ std::string event(std::string_view uid, std::string_view lines) {
 
 constexpr std::int64_t kHour = 3'600'000;
 
+// A weekly meeting at 10:00 in Paris from 1 March 2027, four times, Ann
+// organizing, Zoé and Max invited.
+EventEdit weekly_in_paris() {
+  EventEdit make;
+  make.title = "Weekly";
+  make.start_ms = at("2027-03-01T09:00:00Z");
+  make.end_ms = at("2027-03-01T10:00:00Z");
+  make.timezone = "Europe/Paris";
+  make.rrule = "FREQ=WEEKLY;COUNT=4";
+  make.attendees =
+      std::vector<Participant>{{"zoe@example.org", "Zoé", ""}, {"max@example.org", "", ""}};
+  make.organizer = Participant{"ann@example.org", "Ann", ""};
+  return make;
+}
+
+// An error's reason, or "ok".
+template <typename T>
+std::string reason(const Result<T>& r) {
+  return r ? "ok" : r.error().reason;
+}
+
 TEST(IcalObject, InspectReadsTheIndexOfASimpleEvent) {
   auto info = inspect(
       cal(event("a", "DTSTART:20261201T100000Z\nDTEND:20261201T113000Z\nSUMMARY:Revue\\, budget")));
@@ -494,17 +515,8 @@ TEST(IcalObject, AttendeesAreSetKeptAndAnswered) {
 }
 
 TEST(IcalObject, AnAttendeeAnswersOneOccurrence) {
-  // A weekly meeting at 10:00 in Paris, Zoé and Max invited.
-  EventEdit make;
-  make.title = "Weekly";
+  EventEdit make = weekly_in_paris();
   make.location = "Room 1";
-  make.start_ms = at("2027-03-01T09:00:00Z");
-  make.end_ms = at("2027-03-01T10:00:00Z");
-  make.timezone = "Europe/Paris";
-  make.rrule = "FREQ=WEEKLY;COUNT=4";
-  make.attendees =
-      std::vector<Participant>{{"zoe@example.org", "Zoé", ""}, {"max@example.org", "", ""}};
-  make.organizer = Participant{"ann@example.org", "Ann", ""};
   auto made = write_event(std::nullopt, "w1", make, at("2027-02-01T00:00:00Z"));
   ASSERT_TRUE(made) << made.error().message;
   const std::int64_t second = at("2027-03-08T09:00:00Z");
@@ -537,7 +549,6 @@ TEST(IcalObject, AnAttendeeAnswersOneOccurrence) {
   EXPECT_EQ(d.instance_answers[0].partstat, "TENTATIVE");
 
   // No instance starts then; a single event has no instances; a stranger.
-  auto reason = [](const Result<std::string>& r) { return r ? "ok" : r.error().reason; };
   EXPECT_EQ(reason(set_partstat(*made, "zoe@example.org", "DECLINED", 0, second + kHour)),
             "invalid_recurrence_id");
   EXPECT_EQ(reason(set_partstat(*made, "zoe@example.org", "DECLINED", 0,
@@ -601,16 +612,7 @@ TEST(IcalObject, AnAttendeeAnswersOneOccurrence) {
 }
 
 TEST(IcalObject, TheOrganizerMovesAndCancelsOneOccurrence) {
-  // A weekly meeting at 10:00 in Paris, Zoé and Max invited.
-  EventEdit make;
-  make.title = "Weekly";
-  make.start_ms = at("2027-03-01T09:00:00Z");
-  make.end_ms = at("2027-03-01T10:00:00Z");
-  make.timezone = "Europe/Paris";
-  make.rrule = "FREQ=WEEKLY;COUNT=4";
-  make.attendees =
-      std::vector<Participant>{{"zoe@example.org", "Zoé", ""}, {"max@example.org", "", ""}};
-  make.organizer = Participant{"ann@example.org", "Ann", ""};
+  const EventEdit make = weekly_in_paris();
   auto made = write_event(std::nullopt, "w1", make, 0);
   ASSERT_TRUE(made) << made.error().message;
   const std::int64_t second = at("2027-03-08T09:00:00Z"), third = at("2027-03-15T09:00:00Z");
@@ -680,7 +682,6 @@ TEST(IcalObject, TheOrganizerMovesAndCancelsOneOccurrence) {
   EXPECT_EQ(itip.find("BEGIN:VEVENT"), itip.rfind("BEGIN:VEVENT"));
 
   // What is not an occurrence, or not the occurrence's to change.
-  auto reason = [](const Result<std::string>& r) { return r ? "ok" : r.error().reason; };
   EXPECT_EQ(reason(cancel_instance(*cancelled, third, 0)), "invalid_recurrence_id");
   EXPECT_EQ(reason(write_instance(*cancelled, third, later, 0)), "invalid_recurrence_id");
   EXPECT_EQ(reason(write_instance(*made, second + kHour, later, 0)), "invalid_recurrence_id");
@@ -740,16 +741,8 @@ TEST(IcalObject, TheOrganizerMovesAndCancelsOneOccurrence) {
 }
 
 TEST(IcalObject, ASeriesIsSplitAtAnOccurrence) {
-  // Weekly at 10:00 in Paris, four times; Zoé declined the fourth; the
-  // second is cancelled.
-  EventEdit make;
-  make.title = "Weekly";
-  make.start_ms = at("2027-03-01T09:00:00Z");
-  make.end_ms = at("2027-03-01T10:00:00Z");
-  make.timezone = "Europe/Paris";
-  make.rrule = "FREQ=WEEKLY;COUNT=4";
-  make.attendees = std::vector<Participant>{{"zoe@example.org", "Zoé", ""}};
-  make.organizer = Participant{"ann@example.org", "Ann", ""};
+  // The weekly meeting; Zoé declined the fourth; the second is cancelled.
+  const EventEdit make = weekly_in_paris();
   auto made = write_event(std::nullopt, "w1", make, 0);
   ASSERT_TRUE(made);
   const std::int64_t second = at("2027-03-08T09:00:00Z"), third = at("2027-03-15T09:00:00Z"),
@@ -791,7 +784,6 @@ TEST(IcalObject, ASeriesIsSplitAtAnOccurrence) {
   EXPECT_EQ(d.who.organizer->email, "ann@example.org");
 
   // Not after the first, or not an occurrence; a single event.
-  auto reason = [](const auto& r) { return r ? "ok" : r.error().reason; };
   EXPECT_EQ(reason(split_series(*series, *make.start_ms, "w3", 0)), "invalid_recurrence_id");
   EXPECT_EQ(reason(split_series(*series, third + kHour, "w3", 0)), "invalid_recurrence_id");
   EXPECT_EQ(reason(split_series(*series, second, "w3", 0)), "invalid_recurrence_id");  // cancelled
