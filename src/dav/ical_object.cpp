@@ -158,6 +158,30 @@ std::string text_of(icalcomponent* c, icalproperty_kind kind) {
   return v ? v : "";
 }
 
+// A mailto: address of a calendar user, lower case; "" for another scheme.
+std::string address_of(icalproperty* p) {
+  const char* v = icalvalue_as_ical_string(icalproperty_get_value(p));
+  std::string_view s = v ? v : "";
+  if (!starts_with_ci(s, "MAILTO:")) return {};
+  std::string out(s.substr(7));
+  for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
+Participant participant_of(icalproperty* p) {
+  Participant out;
+  out.email = address_of(p);
+  if (icalparameter* cn = icalproperty_get_first_parameter(p, ICAL_CN_PARAMETER))
+    out.name = icalparameter_get_cn(cn) ? icalparameter_get_cn(cn) : "";
+  out.partstat = "NEEDS-ACTION";
+  if (icalparameter* ps = icalproperty_get_first_parameter(p, ICAL_PARTSTAT_PARAMETER)) {
+    const char* v = icalparameter_get_xvalue(ps);
+    if (!v) v = icalparameter_enum_to_string(icalparameter_get_partstat(ps));
+    if (v) out.partstat = v;
+  }
+  return out;
+}
+
 // The instants the main component's EXDATEs remove (a local time without
 // its own zone is in DTSTART's).
 std::set<std::int64_t> exdates_of(icalcomponent* main) {
@@ -435,7 +459,7 @@ Result<ObjectInfo> inspect(std::string_view ics) {
 }
 
 std::vector<Instance> expand(std::string_view ics, std::int64_t from_ms, std::int64_t to_ms,
-                             std::size_t max) {
+                             std::size_t max, std::string_view attendee) {
   std::vector<Instance> out;
   CompPtr root = parse(ics);
   if (!root || max == 0) return out;
@@ -445,6 +469,12 @@ std::vector<Instance> expand(std::string_view ics, std::int64_t from_ms, std::in
     return s < to_ms && (e > from_ms || (s == e && s >= from_ms));
   };
   icalcomponent* main = has_recurrence_id(all.front()) ? nullptr : all.front();
+  auto answer_of = [&](icalcomponent* c) -> std::string {
+    if (attendee.empty()) return {};
+    for (icalproperty* a : all_props(c, ICAL_ATTENDEE_PROPERTY))
+      if (address_of(a) == attendee) return participant_of(a).partstat;
+    return {};
+  };
   std::set<std::int64_t> overridden;
   for (icalcomponent* c : all) {
     if (c == main) continue;
@@ -454,7 +484,7 @@ std::vector<Instance> expand(std::string_view ics, std::int64_t from_ms, std::in
     if (s == kNever || !overlaps(s, e)) continue;
     if (rid && main && plan_of(c).cancelled) continue;  // an occurrence called off
     out.push_back({s, e, rid, text_of(c, ICAL_SUMMARY_PROPERTY), text_of(c, ICAL_LOCATION_PROPERTY),
-                   is_date_start(c), takes_no_time(c)});
+                   is_date_start(c), takes_no_time(c), answer_of(c)});
   }
   if (main) {
     const bool recurring = recurs(main);
@@ -462,17 +492,19 @@ std::vector<Instance> expand(std::string_view ics, std::int64_t from_ms, std::in
     const std::string location = text_of(main, ICAL_LOCATION_PROPERTY);
     const bool all_day = is_date_start(main);
     const bool free = takes_no_time(main);
+    const std::string partstat = answer_of(main);
     auto [s, e] = own_span(main);
     if (s == kNever) {
-      out.push_back({s, e, std::nullopt, summary, location, all_day, free});
+      out.push_back({s, e, std::nullopt, summary, location, all_day, free, partstat});
     } else if (!recurring) {
-      if (overlaps(s, e)) out.push_back({s, e, std::nullopt, summary, location, all_day, free});
+      if (overlaps(s, e))
+        out.push_back({s, e, std::nullopt, summary, location, all_day, free, partstat});
     } else {
       // Instances found past the bound are kept until the walk ends: a
       // rule's starts come in order, but RDATEs may come before them.
       each_start(main, from_ms, to_ms, [&](std::int64_t st, std::int64_t len) {
         if (!overridden.count(st) && overlaps(st, st + len))
-          out.push_back({st, st + len, st, summary, location, all_day, free});
+          out.push_back({st, st + len, st, summary, location, all_day, free, partstat});
         return out.size() < max * 2 + 16;
       });
     }
@@ -1031,30 +1063,6 @@ void set_utc(icalcomponent* c, icalproperty_kind kind, std::int64_t ms) {
   icalproperty* p = icalproperty_new(kind);
   icalproperty_set_value(p, icalvalue_new_datetime(wall_time(ms, nullptr)));
   icalcomponent_add_property(c, p);
-}
-
-// A mailto: address of a calendar user, lower case; "" for another scheme.
-std::string address_of(icalproperty* p) {
-  const char* v = icalvalue_as_ical_string(icalproperty_get_value(p));
-  std::string_view s = v ? v : "";
-  if (!starts_with_ci(s, "MAILTO:")) return {};
-  std::string out(s.substr(7));
-  for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return out;
-}
-
-Participant participant_of(icalproperty* p) {
-  Participant out;
-  out.email = address_of(p);
-  if (icalparameter* cn = icalproperty_get_first_parameter(p, ICAL_CN_PARAMETER))
-    out.name = icalparameter_get_cn(cn) ? icalparameter_get_cn(cn) : "";
-  out.partstat = "NEEDS-ACTION";
-  if (icalparameter* ps = icalproperty_get_first_parameter(p, ICAL_PARTSTAT_PARAMETER)) {
-    const char* v = icalparameter_get_xvalue(ps);
-    if (!v) v = icalparameter_enum_to_string(icalparameter_get_partstat(ps));
-    if (v) out.partstat = v;
-  }
-  return out;
 }
 
 icalproperty* calendar_user(icalproperty_kind kind, const Participant& who) {

@@ -71,15 +71,19 @@ struct Instance {
   bool all_day = false;
   // TRANSP:TRANSPARENT or STATUS:CANCELLED: it takes no one's time.
   bool free = false;
+  // The PARTSTAT of the attendee expand() was asked about in this instance
+  // (its override's, else the series'); "" where it does not name them.
+  std::string partstat;
 };
 
 // The instances of a checked object that overlap [from_ms, to_ms) (an
 // instant of zero length at from_ms counts), in start order, at most
 // `max`; overrides (RECURRENCE-ID) replace the instances they name, and
 // EXDATE or an override cancelling its instance (STATUS:CANCELLED) removes
-// them.
+// them. With `attendee` (an address, lower case), each instance carries
+// their answer to it (Instance::partstat), read in the same parse.
 std::vector<Instance> expand(std::string_view ics, std::int64_t from_ms, std::int64_t to_ms,
-                             std::size_t max);
+                             std::size_t max, std::string_view attendee = {});
 
 // The object with its instances in [from_ms, to_ms) written out one by one
 // (RFC 4791 section 9.6.5, CALDAV:expand): each a component with its

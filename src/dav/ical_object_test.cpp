@@ -540,6 +540,16 @@ TEST(IcalObject, AnAttendeeAnswersOneOccurrence) {
   EXPECT_EQ(instances[1].start_ms, second);
   EXPECT_EQ(instances[1].end_ms, second + kHour);
   EXPECT_EQ(instances[1].summary, "Weekly");
+  // Expanded for Zoé, each instance carries her answer to it; a stranger has none.
+  std::vector<std::string> hers;
+  for (const auto& i :
+       expand(*one, at("2027-03-01T00:00:00Z"), at("2027-04-01T00:00:00Z"), 10, "zoe@example.org"))
+    hers.push_back(i.partstat);
+  EXPECT_EQ(hers,
+            (std::vector<std::string>{"NEEDS-ACTION", "DECLINED", "NEEDS-ACTION", "NEEDS-ACTION"}));
+  for (const auto& i :
+       expand(*one, at("2027-03-01T00:00:00Z"), at("2027-04-01T00:00:00Z"), 10, "eve@example.org"))
+    EXPECT_EQ(i.partstat, "");
 
   // Answering the same instance again changes its override, adds none.
   auto again = set_partstat(*one, "zoe@example.org", "TENTATIVE", 0, second);

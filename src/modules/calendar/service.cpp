@@ -173,6 +173,12 @@ std::pair<json::object, platform::Outbox::NoticeEmail> update_notice(const Objec
                               "invitations", false)};
 }
 
+// `me`'s answer to an instance expanded with their address: theirs in it,
+// else theirs to the series.
+const std::string& answer_to(const dav::Instance& i, const store::Attendee& me) {
+  return i.partstat.empty() ? me.partstat : i.partstat;
+}
+
 // A person's answers to an event they are invited to: to the series, and to
 // the single instances where they differ from it.
 struct Answers {
@@ -187,9 +193,6 @@ struct Answers {
   const std::string& to(std::int64_t recurrence_ms) const {
     auto it = instances.find(recurrence_ms);
     return it == instances.end() ? series : it->second;
-  }
-  const std::string& to(const dav::Instance& i) const {
-    return i.recurrence_ms ? to(*i.recurrence_ms) : series;
   }
   bool all_declined() const {
     return series == "DECLINED" && std::all_of(instances.begin(), instances.end(),
@@ -687,13 +690,14 @@ Result<json::array> Service::occurrences(const Caller& caller, const std::option
     for (const auto& [event, me] : invited) answers.emplace(event.id.str(), &me);
     std::vector<std::pair<dav::Instance, json::object>> found;
     auto add = [&](const Object& o) {
-      std::optional<Answers> mine;
-      if (auto a = answers.find(o.id.str()); a != answers.end()) mine = Answers(o, *a->second);
-      for (const auto& i : dav::expand(o.ics, from_ms, to_ms, kMaxOccurrences)) {
+      auto a = answers.find(o.id.str());
+      const store::Attendee* me = a == answers.end() ? nullptr : a->second;
+      for (const auto& i :
+           dav::expand(o.ics, from_ms, to_ms, kMaxOccurrences, me ? me->email : "")) {
         // A to-do without dates has no place in time.
         if (i.start_ms <= INT64_MIN / 2) continue;
-        found.emplace_back(i,
-                           occurrence_json(o, i, mine ? std::optional(mine->to(i)) : std::nullopt));
+        found.emplace_back(
+            i, occurrence_json(o, i, me ? std::optional(answer_to(i, *me)) : std::nullopt));
       }
     };
     for (const auto& col : cols) {
@@ -1194,7 +1198,7 @@ Result<std::vector<Service::Busy>> Service::free_busy(const Caller& caller,
       // they have not declined; timed instances only (a day off, a to-do
       // or a deadline all day long leaves them free).
       // Each with the person's answers when invited to it.
-      std::vector<std::pair<Object, std::optional<Answers>>> objects;
+      std::vector<std::pair<Object, std::optional<store::Attendee>>> objects;
       RUCHE_CHECK(store::each_object(c, Collection::personal(UserId(user)).id,
                                      std::make_pair(from_ms, to_ms), true,
                                      [&](Object& o) -> Result<void> {
@@ -1206,17 +1210,14 @@ Result<std::vector<Service::Busy>> Service::free_busy(const Caller& caller,
       for (auto& o : organized)
         if (o.collection_id != Collection::personal(UserId(user)).id)
           objects.emplace_back(std::move(o), std::nullopt);
-      for (auto& [o, me] : invited) {
-        Answers answers(o, me);
-        if (answers.all_declined()) continue;
-        objects.emplace_back(std::move(o), std::move(answers));
-      }
+      for (auto& [o, me] : invited) objects.emplace_back(std::move(o), std::move(me));
       std::vector<std::pair<std::int64_t, std::int64_t>> spans;
-      for (const auto& [o, answers] : objects) {
+      for (const auto& [o, me] : objects) {
         if (o.info.kind != dav::ComponentKind::vevent) continue;
-        for (const auto& i : dav::expand(o.ics, from_ms, to_ms, kMaxOccurrences))
+        for (const auto& i :
+             dav::expand(o.ics, from_ms, to_ms, kMaxOccurrences, me ? me->email : ""))
           if (!i.all_day && !i.free && i.end_ms > i.start_ms &&
-              !(answers && answers->to(i) == "DECLINED"))
+              !(me && answer_to(i, *me) == "DECLINED"))
             spans.emplace_back(std::max(i.start_ms, from_ms), std::min(i.end_ms, to_ms));
       }
       std::sort(spans.begin(), spans.end());
@@ -1312,10 +1313,10 @@ Result<Invitation> Service::invitation(std::string_view token) {
 Invitation Service::invitation_of(Object event, store::Attendee attendee) const {
   Invitation out{std::move(event), std::move(attendee), {}};
   if (!out.event.info.recurring) return out;
-  const Answers answers(out.event, out.attendee);
   const std::int64_t from = p_.clock.now_ms() - 86'400'000;
-  for (auto& i : dav::expand(out.event.ics, from, from + kMaxRangeMs, kMaxUpcoming))
-    if (i.recurrence_ms) out.upcoming.emplace_back(i, answers.to(i));
+  for (auto& i :
+       dav::expand(out.event.ics, from, from + kMaxRangeMs, kMaxUpcoming, out.attendee.email))
+    if (i.recurrence_ms) out.upcoming.emplace_back(i, answer_to(i, out.attendee));
   return out;
 }
 
