@@ -38,6 +38,7 @@ const WEEKLY = 'Point hebdomadaire';
 const INVITED = 'Revue des plans d’exécution';
 const PRIVATE = 'Visite de la carrière';
 const SERIES = 'Point sécurité';
+const MOVED = 'Point qualité';
 
 let browser;
 let owner;
@@ -628,6 +629,116 @@ test('the member declines one occurrence of a weekly meeting; the owner sees it 
   const violations = await axe(ownerPage);
   assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
   await seen.getByRole('button', { name: 'Fermer' }).click();
+  assertNoConsoleErrors(owner, 'owner', [/status of 412/]);
+  assertNoConsoleErrors(member, 'member');
+});
+
+test('the owner moves one occurrence of a weekly meeting an hour later and cancels another; the member sees it so', async () => {
+  const memberId = (await ok(memberPage, 'GET', '/me')).id;
+  // Weekly at 16:00 in Paris, three times from the 10th, the member invited.
+  const first = addDays(D, 2);
+  const [second, third] = [addDays(first, 7), addDays(first, 14)];
+  const event = await ok(ownerPage, 'POST', `/workspaces/${wsId}/calendar/events`, {
+    title: MOVED,
+    start: new Date(`${first}T15:00:00Z`).toISOString(),
+    end: new Date(`${first}T16:00:00Z`).toISOString(),
+    timezone: 'Europe/Paris',
+    rrule: 'FREQ=WEEKLY;COUNT=3',
+    attendees: [{ user_id: memberId }],
+  });
+  // The occurrences' original starts (their recurrence ids), as the server lists them.
+  const ids = (await occurrences(ownerPage))
+    .filter((o) => o.event_id === event.id)
+    .map((o) => o.recurrence_id);
+  assert.equal(ids.length, 3);
+  const hourLater = (iso) => new Date(Date.parse(iso) + 3_600_000).toISOString();
+  const later = parisTime(hourLater(ids[1]));
+  await memberPage.goto(calendarUrl(`?date=${D}`));
+  for (const day of [first, second, third]) await chip(memberPage, day, MOVED).waitFor();
+
+  // The owner opens the second and changes it alone (the choice made unless asked).
+  await ownerPage.goto(calendarUrl(`?date=${D}`));
+  await chip(ownerPage, second, MOVED).click();
+  const details = ownerPage.getByRole('dialog', { name: MOVED });
+  await details.getByRole('button', { name: 'Modifier' }).click();
+  await details
+    .getByRole('group', { name: 'Modifier', exact: true })
+    .getByRole('radio', { name: 'Cette occurrence', checked: true })
+    .waitFor();
+  // Its own texts and times: no repeat, no people.
+  assert.equal(await details.getByLabel('Répétition', { exact: true }).count(), 0);
+  assert.equal(await details.getByRole('combobox', { name: 'Inviter une personne' }).count(), 0);
+  const startTime = details.getByLabel('Heure de début', { exact: true });
+  assert.equal(await startTime.inputValue(), parisTime(ids[1]));
+  await startTime.fill(later);
+  await shot(ownerPage, 'calendar-19-edit-one-occurrence');
+  let violations = await axe(ownerPage);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  await details.getByRole('button', { name: 'Enregistrer' }).click();
+  await ownerPage.getByText('Occurrence enregistrée').waitFor();
+  await details.getByText(/^Déplacée ; prévue le/).waitFor();
+  await details.getByRole('button', { name: 'Fermer' }).click();
+  await details.waitFor({ state: 'detached' });
+  // The member hears of it, and sees it at its new hour.
+  const notices = memberPage.getByRole('region', { name: 'Notifications' });
+  await notices
+    .locator('.toast', {
+      hasText: `${env.admin.name} a déplacé ou modifié l’occurrence du`,
+    })
+    .filter({ hasText: MOVED })
+    .waitFor();
+  await chip(memberPage, second, MOVED).filter({ hasText: later }).waitFor();
+
+  // The owner cancels the third alone.
+  await chip(ownerPage, third, MOVED).click();
+  const other = ownerPage.getByRole('dialog', { name: MOVED });
+  await other.getByRole('button', { name: 'Supprimer' }).click();
+  const confirm = ownerPage.getByRole('dialog', { name: 'Supprimer l’événement ?' });
+  await confirm
+    .getByRole('group', { name: 'Supprimer', exact: true })
+    .getByRole('radio', { name: 'Cette occurrence', checked: true })
+    .waitFor();
+  await confirm.getByText('sera annulée').waitFor();
+  await shot(ownerPage, 'calendar-20-cancel-one-occurrence');
+  violations = await axe(ownerPage);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  await confirm.getByRole('button', { name: 'Supprimer' }).click();
+  await ownerPage.getByText(`« ${MOVED} » annulée`).waitFor();
+  await other.waitFor({ state: 'detached' });
+  await chip(ownerPage, third, MOVED).waitFor({ state: 'detached' });
+  await chip(ownerPage, first, MOVED).waitFor();
+  await notices
+    .locator('.toast', { hasText: `${env.admin.name} a annulé l’occurrence du` })
+    .filter({ hasText: MOVED })
+    .waitFor();
+  await chip(memberPage, third, MOVED).waitFor({ state: 'detached' });
+  await chip(memberPage, first, MOVED).waitFor();
+
+  // The member opens the second: where it is now, and where it was planned.
+  await chip(memberPage, second, MOVED).click();
+  const seen = memberPage.getByRole('dialog', { name: MOVED });
+  await seen.getByText(/^Déplacée ; prévue le/).waitFor();
+  assert.match(await seen.locator('.cal-facts').textContent(), new RegExp(later));
+  await shot(memberPage, 'calendar-21-moved-occurrence');
+  await seen.getByRole('button', { name: 'Fermer' }).click();
+  await seen.waitFor({ state: 'detached' });
+
+  // The server holds the series with that occurrence moved and the other cancelled.
+  const now = await ok(ownerPage, 'GET', `/calendar/events/${event.id}`);
+  assert.equal(now.rrule, 'FREQ=WEEKLY;COUNT=3');
+  assert.deepEqual(
+    now.changed_occurrences.map((c) => [c.recurrence_id, c.start, c.end]),
+    [[ids[1], hourLater(ids[1]), hourLater(hourLater(ids[1]))]],
+  );
+  assert.deepEqual(now.cancelled_occurrences, [ids[2]]);
+  const listed = (await occurrences(memberPage)).filter((o) => o.event_id === event.id);
+  assert.deepEqual(
+    listed.map((o) => [o.recurrence_id, o.start]),
+    [
+      [ids[0], ids[0]],
+      [ids[1], hourLater(ids[1])],
+    ],
+  );
   assertNoConsoleErrors(owner, 'owner', [/status of 412/]);
   assertNoConsoleErrors(member, 'member');
 });

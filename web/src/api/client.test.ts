@@ -290,6 +290,29 @@ describe('api client', () => {
     expect((f.calls[4]?.init.headers as Record<string, string>)['If-Match']).toBe('"13"');
   });
 
+  it('changes or cancels one occurrence, named by its recurrence id, at the event’s version', async () => {
+    const f = fakeFetch([
+      json(200, { id: 'e1', version: 14 }),
+      new Response(null, { status: 204 }),
+    ]);
+    const api = createApi({ csrf: memoryCsrfStore(), fetch: f.fetch });
+    await api.calendar.updateOccurrence(
+      'e 1',
+      '2027-03-08T09:00:00.000Z',
+      { start: '2027-03-08T10:00:00.000Z', end: '2027-03-08T11:00:00.000Z' },
+      13,
+    );
+    await api.calendar.cancelOccurrence('e 1', '2027-03-15T09:00:00.000Z', 14);
+    expect(f.calls.map((c) => `${c.init.method} ${c.url} ${String(c.init.body ?? '')}`)).toEqual([
+      'PATCH /api/v1/calendar/events/e%201 {"start":"2027-03-08T10:00:00.000Z","end":"2027-03-08T11:00:00.000Z","recurrence_id":"2027-03-08T09:00:00.000Z"}',
+      'DELETE /api/v1/calendar/events/e%201?recurrence_id=2027-03-15T09%3A00%3A00.000Z ',
+    ]);
+    expect(f.calls.map((c) => (c.init.headers as Record<string, string>)['If-Match'])).toEqual([
+      '"13"',
+      '"14"',
+    ]);
+  });
+
   it('answers an invitation: as an invitee, and by an answer link without a session', async () => {
     const f = fakeFetch([
       json(200, { id: 'e1', version: 14 }),

@@ -17,6 +17,7 @@ import type {
   CalendarEventChange,
   CalendarInvitation,
   CalendarOccurrence,
+  CalendarOccurrenceChange,
   CalendarFreeBusy,
   Call,
   CallJoin,
@@ -789,6 +790,29 @@ export function createApi(options: ApiOptions) {
         request<undefined>('DELETE', `/calendar/events/${seg(eid)}`, {
           headers: ifCalendarVersion(version),
         }),
+      /**
+       * One occurrence of a recurring event (its `recurrence_id`) changed
+       * apart, as `update`: 400 invalid_field (a field of the series'),
+       * invalid_recurrence_id, invalid_event (it does not recur),
+       * armoured_unsupported; the event changed.
+       */
+      updateOccurrence: (
+        eid: string,
+        recurrenceId: string,
+        b: CalendarOccurrenceChange,
+        version?: number,
+      ) =>
+        request<CalendarEvent>('PATCH', `/calendar/events/${seg(eid)}`, {
+          body: { ...b, recurrence_id: recurrenceId },
+          headers: ifCalendarVersion(version),
+        }),
+      /** One occurrence of a recurring event cancelled, as `remove`: the event goes on without it. */
+      cancelOccurrence: (eid: string, recurrenceId: string, version?: number) =>
+        request<undefined>(
+          'DELETE',
+          `/calendar/events/${seg(eid)}?recurrence_id=${seg(recurrenceId)}`,
+          { headers: ifCalendarVersion(version) },
+        ),
       /**
        * The caller's answer to an invitation: to the whole series (every
        * occurrence's answer reset to it), or with `recurrenceId` (an

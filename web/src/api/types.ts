@@ -914,6 +914,14 @@ export interface CalendarEvent {
    * times, rule or zone change.
    */
   instance_answers: CalendarInstanceAnswer[];
+  /**
+   * A recurring event's occurrences changed apart from the series (moved,
+   * or their texts), as they are now; dropped when the series' times, rule
+   * or zone change.
+   */
+  changed_occurrences: CalendarChangedOccurrence[];
+  /** The original starts of the occurrences cancelled (the series goes on without them). */
+  cancelled_occurrences: string[];
   created_by: string;
   created_at: string;
   updated_at: string;
@@ -949,6 +957,18 @@ export interface CalendarInstanceAnswer {
   recurrence_id: string;
   email: string;
   partstat: CalendarPartstat;
+}
+
+/** One occurrence of a recurring event changed apart: when it is now, and its texts. */
+export interface CalendarChangedOccurrence {
+  /** Its original start, as its occurrence's `recurrence_id`. */
+  recurrence_id: string;
+  /** Instants, or dates all day (the end exclusive), as the event's. */
+  start: string;
+  end: string;
+  title: string;
+  description: string;
+  location: string;
 }
 
 /**
@@ -1035,6 +1055,14 @@ export interface NewCalendarEvent {
 
 /** PATCH /calendar/events/{eid}: any of the fields. */
 export type CalendarEventChange = Partial<NewCalendarEvent>;
+
+/**
+ * PATCH /calendar/events/{eid} with a `recurrence_id`: what one occurrence
+ * of a recurring event changes apart (its zone and all day are the series').
+ */
+export type CalendarOccurrenceChange = Partial<
+  Pick<NewCalendarEvent, 'title' | 'description' | 'location' | 'start' | 'end'>
+>;
 
 /**
  * An event of an armoured workspace's calendar (docs/armoured.md,

@@ -742,18 +742,38 @@ export const en: Record<MessageKey, Message> = {
   'calendar.details': 'Event',
   'calendar.edit': 'Edit',
   'calendar.saved': 'Event saved',
+  'calendar.saved_occurrence': 'Occurrence saved',
+  'calendar.edit_scope': 'Change',
+  'calendar.delete_scope': 'Delete',
+  'calendar.scope.one': 'This occurrence',
+  'calendar.scope.all': 'All occurrences',
   'calendar.delete': 'Delete',
   'calendar.delete_title': 'Delete the event?',
   'calendar.delete_body': '“{title}” will be removed from the workspace’s calendar.',
   'calendar.delete_body_recurring':
     '“{title}” will be removed from the workspace’s calendar, with all its occurrences.',
+  'calendar.delete_body_occurrence':
+    'The occurrence of {date} of “{title}” will be cancelled; the other occurrences stay.',
   'calendar.deleted': 'Event “{title}” deleted',
+  'calendar.occurrence_deleted': 'Occurrence of {date} of “{title}” cancelled',
   'calendar.close': 'Close',
   'calendar.when': 'When',
   'calendar.repeats': 'Repeat',
   'calendar.time_zone': 'Time zone',
-  'calendar.this_occurrence': 'Occurrence chosen: {date}',
+  'calendar.occurrence_moved': 'Moved from {date}',
+  'calendar.changed_apart': {
+    one: '{count} occurrence changed',
+    other: '{count} occurrences changed',
+  },
+  'calendar.cancelled_apart': {
+    one: '{count} occurrence cancelled',
+    other: '{count} occurrences cancelled',
+  },
   'calendar.recurring_note': 'Recurring event: a change applies to all its occurrences.',
+  'calendar.recurring_note_apart':
+    'Recurring event: a change applies to all its occurrences. New times or a new repeat also undo the changes made to single occurrences.',
+  'calendar.occurrence_note':
+    'The repeat and the people invited are the series’: to change them, choose “All occurrences”.',
   'calendar.no_description': 'No description.',
   'calendar.no_date': 'No date',
   'calendar.updated_on': 'Changed on {date}',
@@ -777,6 +797,10 @@ export const en: Record<MessageKey, Message> = {
     'These attendees cannot be invited: check the addresses (100 people at most, not the organizer).',
   'calendar.error.invalid_partstat': 'This answer is not valid.',
   'calendar.error.invalid_recurrence_id': 'This occurrence no longer exists: the event changed.',
+  'calendar.error.invalid_field':
+    'This change cannot be made: one occurrence alone changes only its title, times, location and description.',
+  'calendar.error.armoured_unsupported':
+    'Not possible in an armoured workspace: an event there is changed or deleted as a whole, and invites nobody.',
   'calendar.error.not_invited': 'You are not invited to this event.',
   'calendar.error.too_many_invitations':
     'Too many invitations sent in the last hour: try again later.',
@@ -830,8 +854,6 @@ export const en: Record<MessageKey, Message> = {
   'calendar.reply_to': 'Will you attend “{title}”?',
   'calendar.reply_to_occurrence': 'Will you attend on {date}?',
   'calendar.reply_scope': 'Answer for',
-  'calendar.reply_scope.one': 'This occurrence',
-  'calendar.reply_scope.all': 'All occurrences',
   'calendar.reply_scope_ask': 'Answer “{answer}” for:',
   'calendar.invitation': 'Invitation',
   'calendar.your_answer': 'Your answer:',
@@ -843,6 +865,10 @@ export const en: Record<MessageKey, Message> = {
   'calendar.invited_note': 'You are invited to this event: only its organizer can change it.',
   'calendar.notice.invited': '{name} invited you to “{title}”',
   'calendar.notice.cancelled': '“{title}” was cancelled or you were removed',
+  'calendar.notice.updated': '{name} changed “{title}”',
+  'calendar.notice.updated_occurrence':
+    '{name} moved or changed the occurrence of {date} of “{title}”',
+  'calendar.notice.cancelled_occurrence': '{name} cancelled the occurrence of {date} of “{title}”',
   'calendar.notice.accepted': '{name} accepted “{title}”',
   'calendar.notice.declined': '{name} declined “{title}”',
   'calendar.notice.tentative': '{name} may attend “{title}”',

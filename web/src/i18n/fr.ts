@@ -760,19 +760,39 @@ export const fr = {
   'calendar.details': 'Événement',
   'calendar.edit': 'Modifier',
   'calendar.saved': 'Événement enregistré',
+  'calendar.saved_occurrence': 'Occurrence enregistrée',
+  'calendar.edit_scope': 'Modifier',
+  'calendar.delete_scope': 'Supprimer',
+  'calendar.scope.one': 'Cette occurrence',
+  'calendar.scope.all': 'Toutes les occurrences',
   'calendar.delete': 'Supprimer',
   'calendar.delete_title': 'Supprimer l’événement ?',
   'calendar.delete_body': '« {title} » sera supprimé de l’agenda de l’espace.',
   'calendar.delete_body_recurring':
     '« {title} » sera supprimé de l’agenda de l’espace, avec toutes ses occurrences.',
+  'calendar.delete_body_occurrence':
+    'L’occurrence du {date} de « {title} » sera annulée ; les autres occurrences restent.',
   'calendar.deleted': 'Événement « {title} » supprimé',
+  'calendar.occurrence_deleted': 'Occurrence du {date} de « {title} » annulée',
   'calendar.close': 'Fermer',
   'calendar.when': 'Quand',
   'calendar.repeats': 'Répétition',
   'calendar.time_zone': 'Fuseau horaire',
-  'calendar.this_occurrence': 'Occurrence choisie : {date}',
+  'calendar.occurrence_moved': 'Déplacée ; prévue le {date}',
+  'calendar.changed_apart': {
+    one: '{count} occurrence modifiée',
+    other: '{count} occurrences modifiées',
+  },
+  'calendar.cancelled_apart': {
+    one: '{count} occurrence annulée',
+    other: '{count} occurrences annulées',
+  },
   'calendar.recurring_note':
     'Événement récurrent : une modification s’applique à toutes ses occurrences.',
+  'calendar.recurring_note_apart':
+    'Événement récurrent : une modification s’applique à toutes ses occurrences. De nouveaux horaires ou une nouvelle répétition défont aussi les modifications faites à des occurrences seules.',
+  'calendar.occurrence_note':
+    'La répétition et les personnes invitées sont celles de la série : pour les changer, choisissez « Toutes les occurrences ».',
   'calendar.no_description': 'Pas de description.',
   'calendar.no_date': 'Sans date',
   'calendar.updated_on': 'Modifié le {date}',
@@ -797,6 +817,10 @@ export const fr = {
     'Ces participants ne peuvent pas être invités : vérifiez les adresses (100 personnes au plus, pas l’organisateur).',
   'calendar.error.invalid_partstat': 'Cette réponse n’est pas valable.',
   'calendar.error.invalid_recurrence_id': 'Cette occurrence n’existe plus : l’événement a changé.',
+  'calendar.error.invalid_field':
+    'Cette modification est impossible : une occurrence seule ne change que son titre, ses horaires, son lieu et sa description.',
+  'calendar.error.armoured_unsupported':
+    'Impossible dans un espace blindé : un événement s’y modifie ou s’y supprime en entier, et n’invite personne.',
   'calendar.error.not_invited': 'Vous n’êtes pas invité à cet événement.',
   'calendar.error.too_many_invitations':
     'Trop d’invitations envoyées depuis une heure : réessayez plus tard.',
@@ -851,8 +875,6 @@ export const fr = {
   'calendar.reply_to': 'Participerez-vous à « {title} » ?',
   'calendar.reply_to_occurrence': 'Participerez-vous le {date} ?',
   'calendar.reply_scope': 'Répondre pour',
-  'calendar.reply_scope.one': 'Cette occurrence',
-  'calendar.reply_scope.all': 'Toutes les occurrences',
   'calendar.reply_scope_ask': 'Répondre « {answer} » pour :',
   'calendar.invitation': 'Invitation',
   'calendar.your_answer': 'Votre réponse :',
@@ -865,6 +887,10 @@ export const fr = {
     'Vous êtes invité à cet événement : seul son organisateur peut le modifier.',
   'calendar.notice.invited': '{name} vous invite à « {title} »',
   'calendar.notice.cancelled': '« {title} » : événement annulé ou invitation retirée',
+  'calendar.notice.updated': '{name} a modifié « {title} »',
+  'calendar.notice.updated_occurrence':
+    '{name} a déplacé ou modifié l’occurrence du {date} de « {title} »',
+  'calendar.notice.cancelled_occurrence': '{name} a annulé l’occurrence du {date} de « {title} »',
   'calendar.notice.accepted': '{name} a accepté « {title} »',
   'calendar.notice.declined': '{name} a refusé « {title} »',
   'calendar.notice.tentative': '{name} participera peut-être à « {title} »',

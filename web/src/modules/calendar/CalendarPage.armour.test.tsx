@@ -3,7 +3,8 @@
 // sealed event on each of its dates in the month, an event that does not
 // open listed apart and saying why in its details, an event's facts from
 // its card (no invitations, no answers), an edit and a new event leaving
-// sealed, and nothing sealed while the current key has not come.
+// sealed (an occurrence's, the whole series'), and nothing sealed while the
+// current key has not come.
 import { act } from 'react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -19,6 +20,7 @@ import type { WorkspaceKeys } from '../../armour/keys';
 import { loadCrypto } from '../../armour/load';
 import { BrandingProvider } from '../../branding';
 import { ToastProvider } from '../../notifications/toasts';
+import { matchPath, usePathname } from '../../router/router';
 import { mountPoint } from '../../test/mount';
 import { ALICE, WS, sealedEventRecord, soloKeys } from '../../test/soloKeyServer';
 import { CalendarScreen } from './CalendarPage';
@@ -102,8 +104,15 @@ async function sealed(
   return sealedEventRecord(id, b, version);
 }
 
+/** The screen as the router mounts it: the event open comes from the address. */
+function Routed() {
+  const eventId = matchPath('/w/:id/calendar/:eid', usePathname())?.eid ?? null;
+  return <CalendarScreen workspace={WORKSPACE} me={ME} eventId={eventId} />;
+}
+
 async function show(eventId: string | null = null) {
-  window.history.replaceState(null, '', `/w/${WS}/calendar?date=2026-12-10`);
+  const path = eventId ? `/w/${WS}/calendar/${eventId}` : `/w/${WS}/calendar`;
+  window.history.replaceState(null, '', `${path}?date=2026-12-10`);
   vi.spyOn(api.settings, 'public').mockRejectedValue(new Error('offline'));
   vi.spyOn(api.workspaces, 'get').mockResolvedValue({
     ...WORKSPACE,
@@ -126,7 +135,7 @@ async function show(eventId: string | null = null) {
   await ui.render(
     <BrandingProvider>
       <ToastProvider>
-        <CalendarScreen workspace={WORKSPACE} me={ME} eventId={eventId} />
+        <Routed />
       </ToastProvider>
     </BrandingProvider>,
   );
@@ -199,6 +208,28 @@ describe('an armoured calendar', () => {
     expect([id, version]).toEqual(['weekly', 3]);
     expect(card).toMatch(/^e2e1:1:/);
     await vi.waitFor(() => expect(chips('2026-12-08')).toEqual(['Point mensuel']));
+  });
+
+  it('changes and deletes an occurrence’s whole series: none is split off a card', async () => {
+    const remove = vi.spyOn(api.calendar, 'remove').mockResolvedValue(undefined);
+    const cancel = vi.spyOn(api.calendar, 'cancelOccurrence');
+    await show();
+    await act(async () => cell('2026-12-08')?.querySelector<HTMLElement>('.cal-chip')?.click());
+    await vi.waitFor(() => expect(button('Edit', dialog() ?? document)).toBeDefined());
+    const d = dialog() as HTMLDialogElement;
+    act(() => button('Edit', d)?.click());
+    // The series' form, not asked: its first date and its repeat.
+    expect(d.querySelector('fieldset.cal-scope')).toBeNull();
+    expect(field('Start date', d).value).toBe('2026-12-01');
+    expect(field('Repeat', d).value).toBe('weekly');
+    act(() => button('Cancel', d)?.click());
+    act(() => button('Delete', d)?.click());
+    const confirm = dialog() as HTMLDialogElement;
+    expect(confirm.querySelector('fieldset.cal-scope')).toBeNull();
+    expect(confirm.textContent).toContain('with all its occurrences');
+    await act(async () => button('Delete', confirm)?.click());
+    expect(remove).toHaveBeenCalledWith('weekly', 3);
+    expect(cancel).not.toHaveBeenCalled();
   });
 
   it('an event that does not open says why, and can only be deleted', async () => {

@@ -2,7 +2,8 @@
 // grids and what they show, moving around from the toolbar and the
 // keyboard, creating from the button and from a day, an event's details,
 // its edit at the version read (and a change made meanwhile), deletion,
-// what a read-only member does not get, and invitations: inviting
+// one occurrence of a recurring event changed or cancelled alone, what a
+// read-only member does not get, and invitations: inviting
 // colleagues and addresses, their answers shown, an invitee's answer, and
 // how invitations look in the grid.
 import { act } from 'react';
@@ -441,6 +442,267 @@ describe('an event’s details', () => {
     const d = dialog() ?? document;
     expect(button('Edit', d)).toBeUndefined();
     expect(button('Delete', d)).toBeDefined();
+  });
+});
+
+describe('one occurrence of a recurring event', () => {
+  const DAYS = ['2026-12-01', '2026-12-08', '2026-12-15'];
+  const rid = (day: string) => `${day}T09:00:00.000Z`;
+  // Weekly on Tuesdays, 10:00 – 11:00 Paris, three times; Alix invited.
+  const WEEKLY: CalendarEvent = calendarEvent('weekly', {
+    title: 'Weekly',
+    location: 'Room 1',
+    description: 'Figures of the week.',
+    start: rid('2026-12-01'),
+    end: '2026-12-01T10:00:00.000Z',
+    rrule: 'FREQ=WEEKLY;COUNT=3',
+    recurring: true,
+    organizer: { email: 'camille@ruche.test', name: 'Camille Durand' },
+    attendees: [{ email: 'alix@ruche.test', name: 'Alix Martin', partstat: 'accepted' }],
+    version: 12,
+  });
+  /** The 8th moved to Wednesday 9th, 15:00 – 16:30, retitled; the 15th cancelled. */
+  const CHANGED: CalendarEvent = {
+    ...WEEKLY,
+    changed_occurrences: [
+      {
+        recurrence_id: rid('2026-12-08'),
+        start: '2026-12-09T14:00:00.000Z',
+        end: '2026-12-09T15:30:00.000Z',
+        title: 'Weekly (Wednesday)',
+        description: 'Moved for the audit.',
+        location: 'Room 5',
+      },
+    ],
+    cancelled_occurrences: [rid('2026-12-15')],
+  };
+  const weekly = (day: string, extra: Partial<CalendarOccurrence> = {}) =>
+    occurrence('weekly', `${day}T09:00:00Z`, `${day}T10:00:00Z`, {
+      title: 'Weekly',
+      location: 'Room 1',
+      recurring: true,
+      recurrence_id: rid(day),
+      ...extra,
+    });
+  const chip = (day: string) => cell(day)?.querySelector<HTMLElement>('.cal-chip');
+  /** The scope asked, as [label, checked] under its legend. */
+  const scope = (within: ParentNode) => {
+    const set = within.querySelector('fieldset.cal-scope');
+    return {
+      legend: set?.querySelector('legend')?.textContent,
+      radios: [...(set?.querySelectorAll('label') ?? [])].map((l) => [
+        l.textContent,
+        l.querySelector('input')?.checked,
+      ]),
+      pick: (label: string) =>
+        act(() =>
+          [...(set?.querySelectorAll('label') ?? [])]
+            .find((l) => l.textContent === label)
+            ?.querySelector('input')
+            ?.click(),
+        ),
+    };
+  };
+  const labels = (d: ParentNode) => [...d.querySelectorAll('label')].map((l) => l.textContent);
+
+  /** The writer's calendar, the occurrence of `day` opened. */
+  async function openOccurrence(day: string, event: CalendarEvent = WEEKLY) {
+    vi.spyOn(api.calendar, 'get').mockResolvedValue(event);
+    await show('write');
+    await act(async () => chip(day)?.click());
+    await vi.waitFor(() => expect(button('Edit', dialog() ?? document)).toBeDefined());
+    const d = dialog();
+    if (!d) throw new Error('no dialog');
+    return d;
+  }
+
+  beforeEach(() => {
+    occurrences = DAYS.map((day) => weekly(day));
+  });
+
+  it('changes the occurrence opened alone unless asked: its texts and times, only what changed', async () => {
+    const d = await openOccurrence('2026-12-08');
+    await act(async () => button('Edit', d)?.click());
+    // Asked first, this occurrence chosen (and focused).
+    expect(scope(d)).toMatchObject({
+      legend: 'Change',
+      radios: [
+        ['This occurrence', true],
+        ['All occurrences', false],
+      ],
+    });
+    expect(document.activeElement?.closest('label')?.textContent).toBe('This occurrence');
+    // Its own fields, at its own times: no all day, repeat or people.
+    expect((field('Title', d) as HTMLInputElement).value).toBe('Weekly');
+    expect((field('Start date', d) as HTMLInputElement).value).toBe('2026-12-08');
+    expect((field('Start time', d) as HTMLInputElement).value).toBe('10:00');
+    expect(labels(d)).not.toContain('Repeat');
+    expect(labels(d)).not.toContain('All day');
+    expect(labels(d)).not.toContain('Invite someone');
+    expect(d.textContent).not.toContain('Availability');
+    expect(d.textContent).toContain('The repeat and the people invited are the series’');
+
+    type(field('Start time', d) as HTMLInputElement, '11:00');
+    type(field('Location', d) as HTMLInputElement, 'Room 4');
+    const series = vi.spyOn(api.calendar, 'update');
+    const moved: CalendarEvent = {
+      ...WEEKLY,
+      version: 13,
+      changed_occurrences: [
+        {
+          recurrence_id: rid('2026-12-08'),
+          start: '2026-12-08T10:00:00.000Z',
+          end: '2026-12-08T11:00:00.000Z',
+          title: 'Weekly',
+          description: WEEKLY.description,
+          location: 'Room 4',
+        },
+      ],
+    };
+    const one = vi
+      .spyOn(api.calendar, 'updateOccurrence')
+      .mockRejectedValueOnce(new ApiError(400, 'invalid_field', 'x'))
+      .mockResolvedValueOnce(moved);
+    // Refused: said, the form kept.
+    await act(async () => button('Save', d)?.click());
+    expect(d.querySelector('[role="alert"]')?.textContent).toBe(
+      'This change cannot be made: one occurrence alone changes only its title, times, location and description.',
+    );
+    await act(async () => button('Save', d)?.click());
+    expect(one).toHaveBeenLastCalledWith(
+      'weekly',
+      rid('2026-12-08'),
+      {
+        location: 'Room 4',
+        start: '2026-12-08T10:00:00.000Z',
+        end: '2026-12-08T11:00:00.000Z',
+      },
+      12,
+    );
+    expect(series).not.toHaveBeenCalled();
+    expect(toasts()).toContain('Occurrence saved');
+    // The details show it as it is now: moved, with its own place.
+    expect(d.querySelector('form')).toBeNull();
+    const facts = plain(d.querySelector('.cal-facts')?.textContent);
+    expect(facts).toContain('Tuesday, December 8, 2026, 11:00 AM – 12:00 PM');
+    expect(facts).toContain('Moved from Tuesday, December 8, 2026, 10:00 – 11:00 AM');
+    expect(facts).toContain('Room 4');
+  });
+
+  it('changes the whole series when asked, as before', async () => {
+    const d = await openOccurrence('2026-12-08');
+    await act(async () => button('Edit', d)?.click());
+    scope(d).pick('All occurrences');
+    // The series' form: its first date, its repeat and people.
+    expect((field('Start date', d) as HTMLInputElement).value).toBe('2026-12-01');
+    expect((field('Repeat', d) as HTMLSelectElement).value).toBe('weekly');
+    expect(labels(d)).toContain('Invite someone');
+    expect(d.textContent).toContain('Recurring event: a change applies to all its occurrences.');
+    type(field('Title', d) as HTMLInputElement, 'Weekly sync');
+    const one = vi.spyOn(api.calendar, 'updateOccurrence');
+    const update = vi
+      .spyOn(api.calendar, 'update')
+      .mockResolvedValue({ ...WEEKLY, title: 'Weekly sync', version: 13 });
+    await act(async () => button('Save', d)?.click());
+    expect(update).toHaveBeenCalledWith('weekly', { title: 'Weekly sync' }, 12);
+    expect(one).not.toHaveBeenCalled();
+    expect(toasts()).toContain('Event saved');
+    expect(d.querySelector('.dialog__title')?.textContent).toBe('Weekly sync');
+  });
+
+  it('shows an occurrence changed apart as it is now, and edits it from there', async () => {
+    occurrences = [
+      weekly('2026-12-01'),
+      occurrence('weekly', '2026-12-09T14:00:00Z', '2026-12-09T15:30:00Z', {
+        title: 'Weekly (Wednesday)',
+        location: 'Room 5',
+        recurring: true,
+        recurrence_id: rid('2026-12-08'),
+      }),
+    ];
+    const d = await openOccurrence('2026-12-09', CHANGED);
+    expect(d.querySelector('.dialog__title')?.textContent).toBe('Weekly (Wednesday)');
+    const facts = plain(d.querySelector('.cal-facts')?.textContent);
+    expect(facts).toContain('Wednesday, December 9, 2026, 3:00 – 4:30 PM');
+    expect(facts).toContain('Moved from Tuesday, December 8, 2026, 10:00 – 11:00 AM');
+    expect(facts).toContain('Room 5');
+    expect(facts).toContain('Moved for the audit.');
+    expect(facts).not.toContain('Room 1');
+    expect(facts).not.toContain('Figures of the week.');
+    // Only the series says how many were changed or cancelled.
+    expect(facts).not.toContain('occurrence changed');
+
+    await act(async () => button('Edit', d)?.click());
+    expect((field('Title', d) as HTMLInputElement).value).toBe('Weekly (Wednesday)');
+    expect((field('Location', d) as HTMLInputElement).value).toBe('Room 5');
+    expect((field('Description', d) as HTMLTextAreaElement).value).toBe('Moved for the audit.');
+    expect((field('Start date', d) as HTMLInputElement).value).toBe('2026-12-09');
+    expect((field('Start time', d) as HTMLInputElement).value).toBe('15:00');
+    expect((field('End time', d) as HTMLInputElement).value).toBe('16:30');
+    // Unchanged: nothing to save.
+    expect(button('Save', d)?.disabled).toBe(true);
+    type(field('Title', d) as HTMLInputElement, 'Weekly (audit)');
+    const one = vi
+      .spyOn(api.calendar, 'updateOccurrence')
+      .mockResolvedValue({ ...CHANGED, version: 13 });
+    await act(async () => button('Save', d)?.click());
+    expect(one).toHaveBeenCalledWith('weekly', rid('2026-12-08'), { title: 'Weekly (audit)' }, 12);
+  });
+
+  it('says on the series how many occurrences were changed or cancelled apart', async () => {
+    vi.spyOn(api.calendar, 'get').mockResolvedValue(CHANGED);
+    await show('write', { eventId: 'weekly' });
+    await vi.waitFor(() => expect(button('Edit', dialog() ?? document)).toBeDefined());
+    const d = dialog();
+    if (!d) throw new Error('no dialog');
+    const facts = plain(d.querySelector('.cal-facts')?.textContent);
+    expect(facts).toContain('Every week, 3 times');
+    expect(facts).toContain('1 occurrence changed and 1 occurrence cancelled');
+    expect(facts).toContain('Room 1');
+    // Not opened from an occurrence: the series alone is edited, and warned.
+    await act(async () => button('Edit', d)?.click());
+    expect(d.querySelector('fieldset.cal-scope')).toBeNull();
+    expect(d.textContent).toContain(
+      'New times or a new repeat also undo the changes made to single occurrences.',
+    );
+  });
+
+  it('cancels the occurrence opened alone unless asked, or deletes them all', async () => {
+    let d = await openOccurrence('2026-12-08');
+    const cancel = vi.spyOn(api.calendar, 'cancelOccurrence').mockResolvedValue(undefined);
+    const remove = vi.spyOn(api.calendar, 'remove').mockResolvedValue(undefined);
+    await act(async () => button('Delete', d)?.click());
+    let confirm = dialog();
+    if (!confirm) throw new Error('no confirmation');
+    expect(scope(confirm)).toMatchObject({
+      legend: 'Delete',
+      radios: [
+        ['This occurrence', true],
+        ['All occurrences', false],
+      ],
+    });
+    expect(confirm.textContent).toContain(
+      'The occurrence of December 8, 2026 of “Weekly” will be cancelled; the other occurrences stay.',
+    );
+    await act(async () => button('Delete', confirm)?.click());
+    expect(cancel).toHaveBeenCalledWith('weekly', rid('2026-12-08'), 12);
+    expect(remove).not.toHaveBeenCalled();
+    expect(toasts()).toContain('Occurrence of December 8, 2026 of “Weekly” cancelled');
+    expect(window.location.pathname).toBe(`/w/${WS}/calendar`);
+
+    // Another one, all of them this time.
+    await act(async () => chip('2026-12-15')?.click());
+    await vi.waitFor(() => expect(button('Delete', dialog() ?? document)).toBeDefined());
+    d = dialog() ?? d;
+    await act(async () => button('Delete', d)?.click());
+    confirm = dialog();
+    if (!confirm) throw new Error('no confirmation');
+    scope(confirm).pick('All occurrences');
+    expect(confirm.textContent).toContain('with all its occurrences');
+    await act(async () => button('Delete', confirm)?.click());
+    expect(remove).toHaveBeenCalledWith('weekly', 12);
+    expect(cancel).toHaveBeenCalledTimes(1);
+    expect(toasts()).toContain('Event “Weekly” deleted');
   });
 });
 

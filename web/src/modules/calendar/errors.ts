@@ -14,6 +14,8 @@ const CALENDAR_ERRORS: Record<string, MessageKey> = {
   invalid_attendees: 'calendar.error.invalid_attendees',
   invalid_partstat: 'calendar.error.invalid_partstat',
   invalid_recurrence_id: 'calendar.error.invalid_recurrence_id',
+  invalid_field: 'calendar.error.invalid_field',
+  armoured_unsupported: 'calendar.error.armoured_unsupported',
   not_invited: 'calendar.error.not_invited',
   too_many_invitations: 'calendar.error.too_many_invitations',
   calendar_full: 'calendar.error.calendar_full',

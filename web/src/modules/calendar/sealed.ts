@@ -215,6 +215,8 @@ function shownOf(raw: SealedCalendarEvent, card: Opened<EventCard>): ShownEvent 
     organizer: null,
     attendees: [],
     instance_answers: [],
+    changed_occurrences: [],
+    cancelled_occurrences: [],
     created_by: raw.created_by,
     created_at: raw.created_at,
     updated_at: raw.updated_at,

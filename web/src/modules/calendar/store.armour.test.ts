@@ -321,4 +321,19 @@ describe('writing an armoured calendar', () => {
     expect(remove).toHaveBeenCalledWith('a', 4);
     expect(s.getState().occurrences).toEqual([]);
   });
+
+  it('changes or cancels no occurrence alone (a card is the whole series): nothing sent', async () => {
+    const update = vi.spyOn(api.calendar, 'updateOccurrence');
+    const cancel = vi.spyOn(api.calendar, 'cancelOccurrence');
+    const s = newStore();
+    const rid = '2026-12-08T08:00:00.000Z';
+    await expect(s.updateOccurrence('a', rid, { title: 'Seule' }, 4)).rejects.toMatchObject({
+      code: 'armoured_unsupported',
+    });
+    await expect(s.cancelOccurrence('a', rid, 4)).rejects.toMatchObject({
+      code: 'armoured_unsupported',
+    });
+    expect(update).not.toHaveBeenCalled();
+    expect(cancel).not.toHaveBeenCalled();
+  });
 });

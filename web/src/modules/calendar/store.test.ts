@@ -126,6 +126,19 @@ describe('live', () => {
     expect(titles(s)).toEqual([meeting.title]);
   });
 
+  it('reads the range again when an invitation’s event changed (one occurrence moved or cancelled)', async () => {
+    const { s, list } = await shown();
+    s.handleEvent(
+      noticeFrame('calendar.invitation_updated', {
+        recurrence_id: '2026-12-10T10:00:00.000Z',
+        cancelled: true,
+      }),
+    );
+    await vi.advanceTimersByTimeAsync(REFETCH_DELAY_MS);
+    expect(list).toHaveBeenCalledTimes(2);
+    expect(titles(s)).toEqual([meeting.title]);
+  });
+
   it('leaves notices about other calendars alone', async () => {
     const { s, list } = await shown();
     s.handleEvent(noticeFrame('calendar.invited', { workspace_id: 'other' }));
@@ -214,6 +227,54 @@ describe('changes', () => {
     const gone = await s.remove('m', 7).catch((e: unknown) => e);
     expect(gone).toBeInstanceOf(EventChangedError);
     expect((gone as EventChangedError).latest).toBeNull();
+  });
+
+  it('changes and cancels one occurrence, named by its recurrence id, at the version seen', async () => {
+    const list = vi.spyOn(api.calendar, 'occurrences').mockResolvedValue([]);
+    const s = new CalendarStore(WS, 'me');
+    await s.show(WEEK);
+    const series = vi.spyOn(api.calendar, 'update');
+    const remove = vi.spyOn(api.calendar, 'remove');
+    const rid = '2026-12-08T09:00:00.000Z';
+    const moved = calendarEvent('w', { recurring: true, version: 8 });
+    const update = vi.spyOn(api.calendar, 'updateOccurrence').mockResolvedValue(moved);
+    const change = { start: '2026-12-08T10:00:00.000Z', end: '2026-12-08T11:00:00.000Z' };
+    expect(await s.updateOccurrence('w', rid, change, 7)).toBe(moved);
+    expect(update).toHaveBeenCalledWith('w', rid, change, 7);
+    const cancel = vi.spyOn(api.calendar, 'cancelOccurrence').mockResolvedValue(undefined);
+    await s.cancelOccurrence('w', '2026-12-15T09:00:00.000Z', 8);
+    expect(cancel).toHaveBeenCalledWith('w', '2026-12-15T09:00:00.000Z', 8);
+    // The series is neither changed nor deleted.
+    expect(series).not.toHaveBeenCalled();
+    expect(remove).not.toHaveBeenCalled();
+    // The range is read again after each (the occurrence moved or went).
+    await vi.waitFor(() => expect(list).toHaveBeenCalledTimes(3));
+    // The event already gone: done all the same.
+    cancel.mockRejectedValue(new ApiError(404, 'not_found', 'x'));
+    await expect(s.cancelOccurrence('w', rid, 8)).resolves.toBeUndefined();
+  });
+
+  it('brings back the event changed meanwhile when one occurrence comes too late (412)', async () => {
+    vi.spyOn(api.calendar, 'occurrences').mockResolvedValue([]);
+    const s = new CalendarStore(WS, 'me');
+    const now = calendarEvent('w', { title: 'Par Bob', recurring: true, version: 9 });
+    vi.spyOn(api.calendar, 'get').mockResolvedValue(now);
+    const changed = new ApiError(412, 'precondition_failed', 'changed');
+    vi.spyOn(api.calendar, 'updateOccurrence').mockRejectedValue(changed);
+    vi.spyOn(api.calendar, 'cancelOccurrence').mockRejectedValue(changed);
+    const rid = '2026-12-08T09:00:00.000Z';
+    const late = await s.updateOccurrence('w', rid, { title: 'Moi' }, 7).catch((e: unknown) => e);
+    expect(late).toBeInstanceOf(EventChangedError);
+    expect((late as EventChangedError).latest).toEqual(now);
+    const cancelled = await s.cancelOccurrence('w', rid, 7).catch((e: unknown) => e);
+    expect((cancelled as EventChangedError).latest).toEqual(now);
+    // Other refusals as they are.
+    vi.spyOn(api.calendar, 'updateOccurrence').mockRejectedValue(
+      new ApiError(400, 'invalid_field', 'x'),
+    );
+    await expect(s.updateOccurrence('w', rid, { title: 'Moi' }, 9)).rejects.toMatchObject({
+      code: 'invalid_field',
+    });
   });
 
   it('passes other refusals on as they are', async () => {

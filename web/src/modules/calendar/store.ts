@@ -4,12 +4,14 @@
 // calendar.event_* of this workspace, or a `hello` after a drop of the
 // live connection, reads the range again, once per burst; so does a notice
 // to this person about an event of this workspace (invited, no longer,
-// answered: docs/calendar.md "Invitations"). Components read it with
-// useSyncExternalStore.
+// changed, answered: docs/calendar.md "Invitations"). Components read it
+// with useSyncExternalStore.
 //
 // Changes go at the version the person saw (If-Match): one made meanwhile
 // by someone else (412) fetches the event as it is now and says so
-// (EventChangedError), so that nothing is overwritten unseen. An invitee's
+// (EventChangedError), so that nothing is overwritten unseen. A recurring
+// event's occurrence may be changed or cancelled alone (not in an armoured
+// workspace, whose cards the server cannot split). An invitee's
 // answer shows at once on the event's occurrences (an answer to one
 // occurrence of a recurring event, on that one). The workspace's members
 // are who the event form offers to invite.
@@ -21,13 +23,14 @@
 // opened again when the keys change), applies calendar.event_* events as
 // they come and works out the occurrences of the range shown itself
 // (logic/expand.ts). What the person writes is sealed before it is sent.
-import { api, isApiError } from '../../api';
+import { api, ApiError, isApiError } from '../../api';
 import type {
   Access,
   CalendarAnswer,
   CalendarEvent,
   CalendarEventChange,
   CalendarOccurrence,
+  CalendarOccurrenceChange,
   EventFrame,
   Member,
   NewCalendarEvent,
@@ -395,6 +398,48 @@ export class CalendarStore extends Store<CalendarState> {
     }
     if (this.armour) this.forget(id);
     else void this.load();
+  }
+
+  /**
+   * Changes one occurrence of a recurring event (its `recurrence_id`) at
+   * the event's `version`: its texts and times, the series left as it is;
+   * resolves with the event. EventChangedError when it changed since;
+   * armoured: ApiError armoured_unsupported, nothing sent.
+   */
+  async updateOccurrence(
+    id: string,
+    recurrenceId: string,
+    change: CalendarOccurrenceChange,
+    version: number,
+  ): Promise<CalendarEvent> {
+    this.unsplittable();
+    try {
+      const saved = await api.calendar.updateOccurrence(id, recurrenceId, change, version);
+      void this.load();
+      return saved;
+    } catch (e) {
+      throw await this.changedOr(id, e);
+    }
+  }
+
+  /**
+   * Cancels one occurrence of a recurring event at the event's `version`
+   * (the event already gone: done); the series goes on without it. As
+   * updateOccurrence otherwise.
+   */
+  async cancelOccurrence(id: string, recurrenceId: string, version: number): Promise<void> {
+    this.unsplittable();
+    try {
+      await api.calendar.cancelOccurrence(id, recurrenceId, version);
+    } catch (e) {
+      if (!(isApiError(e) && e.status === 404)) throw await this.changedOr(id, e);
+    }
+    void this.load();
+  }
+
+  /** Armoured: the server cannot change one occurrence of a sealed card (as it would answer). */
+  private unsplittable(): void {
+    if (this.armour) throw new ApiError(400, 'armoured_unsupported', 'one occurrence of a card');
   }
 
   /**

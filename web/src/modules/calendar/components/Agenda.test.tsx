@@ -1,8 +1,8 @@
 // "Agenda" on the workspaces page: the next 7 days of every calendar the
 // person reads, in one call, by day, each entry a link to its calendar;
 // invitations answered from their entry, and those whose calendar cannot
-// be opened read in a dialog; armoured calendars' instances added by the
-// browser.
+// be opened read in a dialog (as their organizer changes them); armoured
+// calendars' instances added by the browser.
 import { act } from 'react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -456,6 +456,59 @@ describe('invitations in the agenda', () => {
       'agenda__item cal-chip--declined',
       'agenda__item',
     ]);
+  });
+
+  it('shows an invitation’s occurrence as it is now, read again when its organizer changes it', async () => {
+    serveDaily({ workspace_id: null });
+    const hear = hearLive();
+    await show();
+    await vi.waitFor(() => expect(items()).toHaveLength(3));
+    await act(async () => items()[1]?.querySelector<HTMLElement>('.agenda__title')?.click());
+    await vi.waitFor(() => expect(dialog()?.querySelector('.cal-facts')).not.toBeNull());
+    const d = dialog();
+    if (!d) throw new Error('no dialog');
+    expect(plain(d.querySelector('.cal-facts')?.textContent)).toContain(
+      'Friday, December 11, 2026, 9:00 – 10:00 AM',
+    );
+    // Alix moves tomorrow's an hour later, elsewhere.
+    const get = vi.spyOn(api.calendar, 'get').mockResolvedValue(
+      calendarEvent('daily', {
+        workspace_id: null,
+        title: 'Daily',
+        recurring: true,
+        rrule: 'FREQ=DAILY;COUNT=3',
+        organizer: { email: 'alix@ruche.test', name: 'Alix Martin' },
+        attendees: [{ email: 'camille@ruche.test', name: 'Camille Durand', partstat: 'accepted' }],
+        changed_occurrences: [
+          {
+            recurrence_id: '2026-12-11T08:00:00.000Z',
+            start: '2026-12-11T09:00:00.000Z',
+            end: '2026-12-11T10:00:00.000Z',
+            title: 'Daily (late)',
+            description: '',
+            location: 'Salle 9',
+          },
+        ],
+        version: 9,
+      }),
+    );
+    get.mockClear();
+    hear(
+      noticeFrame('calendar.invitation_updated', {
+        id: 'daily',
+        workspace_id: null,
+        recurrence_id: '2026-12-11T08:00:00.000Z',
+        cancelled: false,
+      }),
+    );
+    await vi.waitFor(() =>
+      expect(d.querySelector('.dialog__title')?.textContent).toBe('Daily (late)'),
+    );
+    expect(get).toHaveBeenCalledWith('daily');
+    const facts = plain(d.querySelector('.cal-facts')?.textContent);
+    expect(facts).toContain('Friday, December 11, 2026, 10:00 – 11:00 AM');
+    expect(facts).toContain('Moved from Friday, December 11, 2026, 9:00 – 10:00 AM');
+    expect(facts).toContain('Salle 9');
   });
 
   /**

@@ -1,13 +1,14 @@
 // Invitations as people read them (English and French): each attendee's
 // answer to the occurrence shown, said so where it differs from the
 // series'; for the series, who answered some occurrences apart; and the
-// invitee's choice of answering one occurrence or all of them.
+// invitee's choice of answering one occurrence or all of them (the same
+// choice a writer makes for a change or a deletion).
 import { act } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import type { CalendarAttendee, CalendarInstanceAnswer } from '../../../api';
 import { mountPoint } from '../../../test/mount';
-import type { ReplyScope } from '../logic/invitations';
-import { EventPeople, ReplyButtons } from './Attendance';
+import type { OccurrenceScope } from '../logic/invitations';
+import { EventPeople, ReplyButtons, ScopeChoice } from './Attendance';
 
 const ui = mountPoint();
 
@@ -86,7 +87,7 @@ describe('the attendees of a recurring event', () => {
 
 describe('answering one occurrence or all of them', () => {
   it('offers the choice as labelled radios under a legend, and says which is chosen', async () => {
-    const onChange = vi.fn<(s: ReplyScope) => void>();
+    const onChange = vi.fn<(s: OccurrenceScope) => void>();
     await ui.render(
       <ReplyButtons
         current="accepted"
@@ -105,6 +106,21 @@ describe('answering one occurrence or all of them', () => {
     expect(new Set(radios.map((r) => r.name)).size).toBe(1);
     act(() => radios[0]?.click());
     expect(onChange).toHaveBeenCalledWith('one');
+  });
+
+  it('asks what a change is for under its own legend, the choice made focused', async () => {
+    const onChange = vi.fn<(s: OccurrenceScope) => void>();
+    await ui.render(<ScopeChoice legend="Change" value="one" onChange={onChange} autoFocus />);
+    const scope = ui.host.querySelector('fieldset');
+    expect(scope?.querySelector('legend')?.textContent).toBe('Change');
+    const radios = [...(scope?.querySelectorAll<HTMLInputElement>('input[type="radio"]') ?? [])];
+    expect(radios.map((r) => [r.closest('label')?.textContent, r.checked])).toEqual([
+      ['This occurrence', true],
+      ['All occurrences', false],
+    ]);
+    expect(document.activeElement).toBe(radios[0]);
+    act(() => radios[1]?.click());
+    expect(onChange).toHaveBeenCalledWith('all');
   });
 
   it('is not offered without an occurrence to answer apart', async () => {

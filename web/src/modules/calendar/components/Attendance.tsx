@@ -3,8 +3,9 @@
 // three answers (Accept, Maybe, Decline), the one given pressed. For an
 // occurrence of a recurring event, each attendee's answer is their answer
 // to it (said so where it differs from their series' answer), and the
-// invitee chooses whether to answer for it alone or for all occurrences;
-// for the series, who answered some occurrences apart is said.
+// invitee chooses whether to answer for it alone or for all occurrences
+// (the same choice asks a writer what a change or a deletion is for); for
+// the series, who answered some occurrences apart is said.
 import { useId, useRef, useState } from 'react';
 import type {
   CalendarAnswer,
@@ -25,7 +26,7 @@ import {
   answersApart,
   knownPartstat,
   type Answers,
-  type ReplyScope,
+  type OccurrenceScope,
 } from '../logic/invitations';
 
 const LOOK: Record<
@@ -200,13 +201,13 @@ export function ReplyButtons({
   /** The answer being sent. */
   busy: CalendarAnswer | null;
   /** `scope`: the one chosen where `askScope` asked it. */
-  onReply(p: CalendarAnswer, scope?: ReplyScope): void;
+  onReply(p: CalendarAnswer, scope?: OccurrenceScope): void;
   compact?: boolean;
   /** The event's title (names the compact form's group). */
   title?: string;
   /** The compact form's group's name, instead of the event's question. */
   label?: string;
-  scope?: { value: ReplyScope; onChange(s: ReplyScope): void };
+  scope?: { value: OccurrenceScope; onChange(s: OccurrenceScope): void };
   /** Compact only: ask the answer's scope before sending it. */
   askScope?: boolean;
 }) {
@@ -256,7 +257,12 @@ export function ReplyButtons({
         {t('calendar.your_answer')} <PartstatTag partstat={answer} />
       </p>
       {scope ? (
-        <ScopeChoice value={scope.value} onChange={scope.onChange} disabled={busy !== null} />
+        <ScopeChoice
+          legend={t('calendar.reply_scope')}
+          value={scope.value}
+          onChange={scope.onChange}
+          disabled={busy !== null}
+        />
       ) : null}
       <div className="cal-reply__buttons">{buttons}</div>
     </div>
@@ -278,7 +284,7 @@ function AskedReplyButtons({
 }: {
   answer: CalendarPartstat;
   busy: CalendarAnswer | null;
-  onReply(p: CalendarAnswer, scope: ReplyScope): void;
+  onReply(p: CalendarAnswer, scope: OccurrenceScope): void;
   label: string;
 }) {
   const { t } = useI18n();
@@ -290,7 +296,7 @@ function AskedReplyButtons({
     setOpen(false);
     button.current?.focus();
   };
-  const choose = (s: ReplyScope) => {
+  const choose = (s: OccurrenceScope) => {
     back();
     onReply(asked, s);
   };
@@ -330,10 +336,10 @@ function AskedReplyButtons({
         </p>
         <div className="cal-reply-ask__choices">
           <Button ref={first} size="sm" onClick={() => choose('one')}>
-            {t('calendar.reply_scope.one')}
+            {t('calendar.scope.one')}
           </Button>
           <Button size="sm" onClick={() => choose('all')}>
-            {t('calendar.reply_scope.all')}
+            {t('calendar.scope.all')}
           </Button>
           <Button variant="ghost" size="sm" onClick={back}>
             {t('common.cancel')}
@@ -344,21 +350,30 @@ function AskedReplyButtons({
   );
 }
 
-/** "Answer for: (•) This occurrence ( ) All occurrences", as radios. */
-function ScopeChoice({
+/**
+ * Whether something is for the occurrence opened or for all of them, as
+ * radios under `legend`: "Answer for: (•) This occurrence ( ) All
+ * occurrences" (an answer), "Change", "Delete" (the organizer's edit).
+ */
+export function ScopeChoice({
+  legend,
   value,
   onChange,
-  disabled,
+  disabled = false,
+  autoFocus = false,
 }: {
-  value: ReplyScope;
-  onChange(s: ReplyScope): void;
-  disabled: boolean;
+  legend: string;
+  value: OccurrenceScope;
+  onChange(s: OccurrenceScope): void;
+  disabled?: boolean;
+  /** The choice made takes the focus when shown (the first question of a form). */
+  autoFocus?: boolean;
 }) {
-  const { t } = useI18n();
   const name = useId();
+  const { t } = useI18n();
   return (
     <fieldset className="cal-scope" disabled={disabled}>
-      <legend className="cal-scope__legend">{t('calendar.reply_scope')}</legend>
+      <legend className="cal-scope__legend">{legend}</legend>
       <div className="cal-scope__options">
         {(['one', 'all'] as const).map((s) => (
           <label key={s} className="cal-scope__option">
@@ -367,9 +382,10 @@ function ScopeChoice({
               name={name}
               value={s}
               checked={value === s}
+              autoFocus={autoFocus && value === s}
               onChange={() => onChange(s)}
             />
-            {t(`calendar.reply_scope.${s}`)}
+            {t(`calendar.scope.${s}`)}
           </label>
         ))}
       </div>

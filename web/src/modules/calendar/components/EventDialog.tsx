@@ -1,16 +1,20 @@
 // An event's details (GET /calendar/events/{eid}): when, where, its
-// repeat, who is invited and their answers, its description. Writers edit
-// it (only what changed is sent, at the version read) and delete it (asked
-// first). A change made elsewhere meanwhile (412) shows the event as it is
-// now and says so. To-dos and journal entries from calendar applications
-// are read-only here, but can be deleted. An invitee answers (Accept,
+// repeat, who is invited and their answers, its description (an occurrence
+// opened: its own). Writers edit it (only what changed is sent, at the
+// version read) and delete it (asked first); opened from one occurrence of
+// a recurring event, both ask whether for that occurrence alone (the
+// default: its texts and times, or its cancellation) or for all of them. A
+// change made elsewhere meanwhile (412) shows the event as it is now and
+// says so. To-dos and journal entries from calendar applications are
+// read-only here, but can be deleted. An invitee answers (Accept,
 // Maybe, Decline), for an occurrence of a recurring event opened from it
 // either for that occurrence alone or for all of them (the default); one
 // without the calendar's write right changes nothing else. The details
 // follow live changes while not being edited, and an answer to the event
 // (calendar.answered, to its organizer). In an armoured workspace the
 // event is the one the store holds, as this browser opened it: a card that
-// does not open says why and can only be deleted; nobody is invited there.
+// does not open says why and can only be deleted; nobody is invited there,
+// and its occurrences are not changed apart.
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
 import {
   isApiError,
@@ -32,21 +36,37 @@ import {
   changesOf,
   draftOf,
   isChanged,
+  isOccurrenceChanged,
+  occurrenceChangesOf,
+  occurrenceDraftOf,
   problemOf,
   type EventDraft,
   type Uninvitable,
 } from '../logic/draft';
+import { dateText } from '../logic/format';
 import { ownSpan } from '../logic/freebusy';
-import { answerOf, knownPartstat, pickedOccurrence, type ReplyScope } from '../logic/invitations';
+import {
+  answerOf,
+  knownPartstat,
+  pickedOccurrence,
+  type OccurrenceScope,
+} from '../logic/invitations';
 import { isNoticeAbout } from '../logic/notices';
+import { changesApart, openedOccurrence, type OwnOccurrence } from '../logic/occurrences';
 import { openedOf } from '../sealed';
 import { EventChangedError, type CalendarStore } from '../store';
-import { ReplyButtons } from './Attendance';
+import { ReplyButtons, ScopeChoice } from './Attendance';
 import { EventFacts } from './EventFacts';
 import { EventForm } from './EventForm';
 import { SealedNote } from './Sealed';
 
 type Notice = 'changed' | 'deleted' | null;
+
+/** A deletion being confirmed: of the occurrence opened (when it may be alone), or of all. */
+interface Confirm {
+  occurrence: OwnOccurrence | null;
+  scope: OccurrenceScope;
+}
 
 export function EventDialog({
   store,
@@ -69,20 +89,22 @@ export function EventDialog({
   onClose(): void;
   onDeleted(): void;
 }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const ta = useArmourText();
   const { toast } = useToast();
   const errorText = useCalendarErrorText();
   const [event, setEvent] = useState<CalendarEvent | null>(null);
   const [failed, setFailed] = useState<unknown>(null);
   const [draft, setDraft] = useState<EventDraft | null>(null);
+  /** The occurrence the draft is of, alone; null: the series. */
+  const [alone, setAlone] = useState<OwnOccurrence | null>(null);
   const [notice, setNotice] = useState<Notice>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const [confirm, setConfirm] = useState(false);
+  const [confirm, setConfirm] = useState<Confirm | null>(null);
   const [deleting, setDeleting] = useState(false);
   const [replying, setReplying] = useState<CalendarAnswer | null>(null);
-  const [scope, setScope] = useState<ReplyScope>('all');
+  const [scope, setScope] = useState<OccurrenceScope>('all');
   const people = useSyncExternalStore(store.subscribe, () => store.getState().members);
   /** Armoured: the event as the store holds it (live changes, opened again when keys come). */
   const held = useSyncExternalStore(store.subscribe, () => store.getState().events[id]);
@@ -148,10 +170,23 @@ export function EventDialog({
     }
   };
 
+  // The occurrence opened, as it is now, when a change or a deletion may be for it alone.
+  const own = event ? openedOccurrence(event, occurrence) : null;
+  const scoped = own && !store.armour ? own : null;
+  const named = (e: { title: string }) => e.title.trim() || t('calendar.untitled');
+
+  /** The form, for the occurrence opened alone (`one`, when it may be) or for the series. */
+  const edit = (which: OccurrenceScope) => {
+    if (!event) return;
+    const one = which === 'one' ? scoped : null;
+    setAlone(one);
+    setDraft(one ? occurrenceDraftOf(one) : draftOf(event));
+  };
+
   const save = async (e: FormEvent) => {
     e.preventDefault();
     if (!event || !draft || problemOf(draft)) return;
-    const change = changesOf(event, draft, timeZone);
+    const change = alone ? occurrenceChangesOf(alone, draft) : changesOf(event, draft, timeZone);
     if (Object.keys(change).length === 0) {
       setDraft(null);
       return;
@@ -160,10 +195,12 @@ export function EventDialog({
     setError(null);
     setNotice(null);
     try {
-      const saved = await store.update(event.id, change, event.version);
+      const saved = alone
+        ? await store.updateOccurrence(event.id, alone.recurrence_id, change, event.version)
+        : await store.update(event.id, change, event.version);
       setEvent(saved);
       setDraft(null);
-      toast({ kind: 'success', title: t('calendar.saved') });
+      toast({ kind: 'success', title: t(alone ? 'calendar.saved_occurrence' : 'calendar.saved') });
     } catch (err) {
       if (err instanceof EventChangedError) changedMeanwhile(err);
       else setError(err);
@@ -173,15 +210,22 @@ export function EventDialog({
   };
 
   const remove = async () => {
-    if (!event) return;
+    if (!event || !confirm) return;
+    const one = confirm.scope === 'one' ? confirm.occurrence : null;
     setDeleting(true);
     try {
-      await store.remove(event.id, event.version);
-      setConfirm(false);
-      toast({ kind: 'success', title: t('calendar.deleted', { title }) });
+      if (one) await store.cancelOccurrence(event.id, one.recurrence_id, event.version);
+      else await store.remove(event.id, event.version);
+      setConfirm(null);
+      toast({
+        kind: 'success',
+        title: one
+          ? t('calendar.occurrence_deleted', { date: dateText(one, locale), title: named(one) })
+          : t('calendar.deleted', { title: named(event) }),
+      });
       onDeleted();
     } catch (err) {
-      setConfirm(false);
+      setConfirm(null);
       setDeleting(false);
       if (err instanceof EventChangedError) changedMeanwhile(err);
       else setError(err);
@@ -225,6 +269,8 @@ export function EventDialog({
   const cardOpen = !sealed || sealed.kind === 'open';
   const editable = canWrite && event?.kind === 'event' && !gone && cardOpen && !sealBlocked;
   const deletable = canWrite;
+  // An occurrence opened goes by its own title.
+  const shown = own ?? event;
   const title = !cardOpen
     ? ta(
         sealed?.kind === 'pending'
@@ -233,7 +279,10 @@ export function EventDialog({
             ? 'calendar.bad_signature'
             : 'calendar.unreadable',
       )
-    : event?.title.trim() || (event ? t('calendar.untitled') : t('calendar.details'));
+    : shown
+      ? named(shown)
+      : t('calendar.details');
+  const deletingOne = confirm?.scope === 'one' ? confirm.occurrence : null;
 
   let body;
   if (gone) {
@@ -262,7 +311,26 @@ export function EventDialog({
     const problem = problemOf(draft);
     body = (
       <form className="form" onSubmit={(e) => void save(e)} noValidate>
-        {event.recurring ? <p className="cal-note">{t('calendar.recurring_note')}</p> : null}
+        {scoped ? (
+          <ScopeChoice
+            legend={t('calendar.edit_scope')}
+            value={alone ? 'one' : 'all'}
+            onChange={edit}
+            disabled={busy}
+            autoFocus
+          />
+        ) : null}
+        {alone ? (
+          <p className="cal-note">{t('calendar.occurrence_note')}</p>
+        ) : event.recurring ? (
+          <p className="cal-note">
+            {t(
+              changesApart(event).changed
+                ? 'calendar.recurring_note_apart'
+                : 'calendar.recurring_note',
+            )}
+          </p>
+        ) : null}
         <EventForm
           draft={draft}
           onChange={setDraft}
@@ -272,7 +340,8 @@ export function EventDialog({
           not={not}
           armoured={!!store.armour}
           own={ownSpan(event)}
-          autoFocus
+          occurrence={!!alone}
+          autoFocus={!scoped}
         />
         {error ? <Alert kind="error">{errorText(error)}</Alert> : null}
         <div className="dialog__actions">
@@ -283,7 +352,10 @@ export function EventDialog({
             type="submit"
             variant="primary"
             busy={busy}
-            disabled={problem !== null || !isChanged(event, draft, timeZone)}
+            disabled={
+              problem !== null ||
+              !(alone ? isOccurrenceChanged(alone, draft) : isChanged(event, draft, timeZone))
+            }
           >
             {t('common.save')}
           </Button>
@@ -314,7 +386,11 @@ export function EventDialog({
         ) : null}
         <div className="dialog__actions">
           {deletable ? (
-            <Button variant="danger" icon="trash" onClick={() => setConfirm(true)}>
+            <Button
+              variant="danger"
+              icon="trash"
+              onClick={() => setConfirm({ occurrence: scoped, scope: 'one' })}
+            >
               {t('calendar.delete')}
             </Button>
           ) : null}
@@ -324,7 +400,7 @@ export function EventDialog({
               onClick={() => {
                 setNotice(null);
                 setError(null);
-                setDraft(draftOf(event));
+                edit(scoped ? 'one' : 'all');
               }}
             >
               {t('calendar.edit')}
@@ -345,19 +421,32 @@ export function EventDialog({
       </Modal>
       {deletable ? (
         <ConfirmDialog
-          open={confirm}
+          open={confirm !== null}
           title={t('calendar.delete_title')}
           confirmLabel={t('calendar.delete')}
           cancelLabel={t('common.cancel')}
           danger
           busy={deleting}
           onConfirm={() => void remove()}
-          onCancel={() => setConfirm(false)}
+          onCancel={() => setConfirm(null)}
         >
+          {confirm?.occurrence ? (
+            <ScopeChoice
+              legend={t('calendar.delete_scope')}
+              value={confirm.scope}
+              onChange={(scope) => setConfirm({ ...confirm, scope })}
+              disabled={deleting}
+            />
+          ) : null}
           <p>
-            {t(event?.recurring ? 'calendar.delete_body_recurring' : 'calendar.delete_body', {
-              title,
-            })}
+            {deletingOne
+              ? t('calendar.delete_body_occurrence', {
+                  date: dateText(deletingOne, locale),
+                  title: named(deletingOne),
+                })
+              : t(event?.recurring ? 'calendar.delete_body_recurring' : 'calendar.delete_body', {
+                  title: event ? named(event) : title,
+                })}
           </p>
         </ConfirmDialog>
       ) : null}

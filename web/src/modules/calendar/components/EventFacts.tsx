@@ -1,21 +1,31 @@
 // What everyone reads of an event: when (on the browser's clock), its zone
 // when another, its repeat, where, who organizes it and who is invited
 // (with their answers: to the occurrence opened, else to the series), its
-// description as plain text. Shown in the event's dialog and on an
-// invitation's answer page.
+// description as plain text. An occurrence of a recurring event opened
+// shows its own times, place and description (those it was given apart,
+// and where the series put it when moved); the series says how many of
+// its occurrences were changed or cancelled apart. Shown in the event's
+// dialog and on an invitation's answer page.
 import type { CalendarEvent, CalendarInvitation, CalendarOccurrence } from '../../../api';
 import { Tag } from '../../../components/Feedback';
 import { Icon } from '../../../components/Icon';
+import { listOf } from '../../../i18n/core';
 import { useI18n } from '../../../i18n';
 import { browserTimeZone } from '../logic/dates';
 import { whenText } from '../logic/format';
 import { pickedOccurrence } from '../logic/invitations';
+import { changesApart, isMoved, openedOccurrence } from '../logic/occurrences';
 import { repeatOf } from '../logic/rrule';
 import { EventPeople } from './Attendance';
 
-/** An event as the JSON API gives it, or as an answer link does (no id, no kind). */
+/** An event as the JSON API gives it, or as an answer link does (no id, no kind, no changes apart). */
 export type FactsOf = CalendarInvitation['event'] &
-  Partial<Pick<CalendarEvent, 'id' | 'kind' | 'instance_answers'>>;
+  Partial<
+    Pick<
+      CalendarEvent,
+      'id' | 'kind' | 'instance_answers' | 'changed_occurrences' | 'cancelled_occurrences'
+    >
+  >;
 
 export function EventFacts({
   event,
@@ -45,10 +55,20 @@ export function EventFacts({
             : name;
     }
   }
-  const picked =
-    event.recurring && occurrence?.start && event.id && occurrence.event_id === event.id
-      ? whenText(occurrence, locale)
-      : null;
+  const own = openedOccurrence(event, occurrence);
+  const shown = own ?? event;
+  const moved = own && isMoved(own) ? whenText(own.planned, locale) : null;
+  const apart = changesApart(event);
+  const apartText =
+    own || !event.recurring
+      ? ''
+      : listOf(
+          [
+            apart.changed ? t('calendar.changed_apart', { count: apart.changed }) : '',
+            apart.cancelled ? t('calendar.cancelled_apart', { count: apart.cancelled }) : '',
+          ].filter(Boolean),
+          locale,
+        );
   const recurrenceId = pickedOccurrence(event, occurrence);
   const item = event.kind && event.kind !== 'event' ? event.kind : null;
   return (
@@ -64,11 +84,11 @@ export function EventFacts({
           <span className="visually-hidden">{t('calendar.when')}</span>
         </dt>
         <dd>
-          {event.start ? whenText(event, locale) : t('calendar.no_date')}
-          {event.all_day ? <span className="muted"> · {t('calendar.all_day')}</span> : null}
-          {picked ? (
+          {shown.start ? whenText(shown, locale) : t('calendar.no_date')}
+          {shown.all_day ? <span className="muted"> · {t('calendar.all_day')}</span> : null}
+          {moved ? (
             <span className="cal-facts__picked">
-              {t('calendar.this_occurrence', { date: picked })}
+              {t('calendar.occurrence_moved', { date: moved })}
             </span>
           ) : null}
         </dd>
@@ -87,16 +107,19 @@ export function EventFacts({
               <Icon name="repeat" size={16} />
               <span className="visually-hidden">{t('calendar.repeats')}</span>
             </dt>
-            <dd>{repeat}</dd>
+            <dd>
+              {repeat}
+              {apartText ? <span className="cal-facts__picked">{apartText}</span> : null}
+            </dd>
           </>
         ) : null}
-        {event.location.trim() ? (
+        {shown.location.trim() ? (
           <>
             <dt>
               <Icon name="mapPin" size={16} />
               <span className="visually-hidden">{t('calendar.location')}</span>
             </dt>
-            <dd>{event.location}</dd>
+            <dd>{shown.location}</dd>
           </>
         ) : null}
         <EventPeople
@@ -107,8 +130,8 @@ export function EventFacts({
           me={me}
         />
       </dl>
-      {event.description.trim() ? (
-        <p className="cal-facts__description">{event.description}</p>
+      {shown.description.trim() ? (
+        <p className="cal-facts__description">{shown.description}</p>
       ) : (
         <p className="muted">{t('calendar.no_description')}</p>
       )}

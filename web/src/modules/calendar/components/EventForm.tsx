@@ -4,6 +4,8 @@
 // repeat with its end. An armoured workspace's events invite nobody: no
 // people there (docs/armoured.md, "Calendar"); elsewhere a timed event
 // inviting colleagues shows when they are free that day (Availability).
+// One occurrence of a recurring event has its texts and times alone (all
+// day, people and repeat are the series').
 import type { Member } from '../../../api';
 import { Checkbox, SelectField, TextArea, TextField } from '../../../components/Field';
 import { useI18n } from '../../../i18n';
@@ -28,6 +30,7 @@ export function EventForm({
   not,
   armoured = false,
   own = null,
+  occurrence = false,
   autoFocus = false,
 }: {
   draft: EventDraft;
@@ -42,6 +45,8 @@ export function EventForm({
   armoured?: boolean;
   /** The event being edited, as saved, when timed (its time is not busy against itself). */
   own?: Span | null;
+  /** One occurrence of a recurring event: no all day, people or repeat. */
+  occurrence?: boolean;
   autoFocus?: boolean;
 }) {
   const { t } = useI18n();
@@ -66,11 +71,13 @@ export function EventForm({
         autoFocus={autoFocus}
         onChange={(e) => set('title', e.target.value)}
       />
-      <Checkbox
-        label={t('calendar.all_day')}
-        checked={draft.allDay}
-        onChange={(e) => onChange(withAllDay(draft, e.target.checked))}
-      />
+      {occurrence ? null : (
+        <Checkbox
+          label={t('calendar.all_day')}
+          checked={draft.allDay}
+          onChange={(e) => onChange(withAllDay(draft, e.target.checked))}
+        />
+      )}
       <div className="form__row cal-form__times">
         <TextField
           label={t('calendar.start_date')}
@@ -120,7 +127,7 @@ export function EventForm({
         maxLength={300}
         onChange={(e) => set('location', e.target.value)}
       />
-      {armoured ? null : (
+      {armoured || occurrence ? null : (
         <>
           <AttendeesField draft={draft} onChange={onChange} people={people} not={not} />
           <Availability draft={draft} onChange={onChange} people={people} me={not.me} own={own} />
@@ -132,63 +139,65 @@ export function EventForm({
         rows={4}
         onChange={(e) => set('description', e.target.value)}
       />
-      <div className="form__row">
-        <SelectField
-          label={t('calendar.repeat')}
-          value={draft.repeat}
-          hint={
-            draft.repeat === 'custom' && draft.rrule
-              ? t('calendar.repeat_custom_hint', { rule: draft.rrule })
-              : undefined
-          }
-          onChange={(e) => set('repeat', e.target.value as EventDraft['repeat'])}
-        >
-          {REPEATS.map((r) => (
-            <option key={r} value={r}>
-              {t(`calendar.repeat.${r}`)}
-            </option>
-          ))}
-          {custom ? <option value="custom">{t('calendar.repeat.custom')}</option> : null}
-        </SelectField>
-        {repeating ? (
+      {occurrence ? null : (
+        <div className="form__row">
           <SelectField
-            label={t('calendar.repeat_end')}
-            value={draft.repeatEnd}
-            onChange={(e) => set('repeatEnd', e.target.value as EventDraft['repeatEnd'])}
+            label={t('calendar.repeat')}
+            value={draft.repeat}
+            hint={
+              draft.repeat === 'custom' && draft.rrule
+                ? t('calendar.repeat_custom_hint', { rule: draft.rrule })
+                : undefined
+            }
+            onChange={(e) => set('repeat', e.target.value as EventDraft['repeat'])}
           >
-            {(['never', 'until', 'count'] as const).map((k) => (
-              <option key={k} value={k}>
-                {t(`calendar.repeat_end.${k}`)}
+            {REPEATS.map((r) => (
+              <option key={r} value={r}>
+                {t(`calendar.repeat.${r}`)}
               </option>
             ))}
+            {custom ? <option value="custom">{t('calendar.repeat.custom')}</option> : null}
           </SelectField>
-        ) : null}
-        {repeating && draft.repeatEnd === 'until' ? (
-          <TextField
-            label={t('calendar.until')}
-            type="date"
-            required
-            value={draft.until}
-            min={draft.startDate || undefined}
-            error={problem === 'until' ? t('calendar.problem.until') : null}
-            onChange={(e) => set('until', e.target.value)}
-          />
-        ) : null}
-        {repeating && draft.repeatEnd === 'count' ? (
-          <TextField
-            label={t('calendar.count')}
-            type="number"
-            required
-            min={1}
-            max={MAX_COUNT}
-            inputMode="numeric"
-            className="cal-form__count"
-            value={draft.count}
-            error={problem === 'count' ? t('calendar.problem.count', { max: MAX_COUNT }) : null}
-            onChange={(e) => set('count', e.target.value)}
-          />
-        ) : null}
-      </div>
+          {repeating ? (
+            <SelectField
+              label={t('calendar.repeat_end')}
+              value={draft.repeatEnd}
+              onChange={(e) => set('repeatEnd', e.target.value as EventDraft['repeatEnd'])}
+            >
+              {(['never', 'until', 'count'] as const).map((k) => (
+                <option key={k} value={k}>
+                  {t(`calendar.repeat_end.${k}`)}
+                </option>
+              ))}
+            </SelectField>
+          ) : null}
+          {repeating && draft.repeatEnd === 'until' ? (
+            <TextField
+              label={t('calendar.until')}
+              type="date"
+              required
+              value={draft.until}
+              min={draft.startDate || undefined}
+              error={problem === 'until' ? t('calendar.problem.until') : null}
+              onChange={(e) => set('until', e.target.value)}
+            />
+          ) : null}
+          {repeating && draft.repeatEnd === 'count' ? (
+            <TextField
+              label={t('calendar.count')}
+              type="number"
+              required
+              min={1}
+              max={MAX_COUNT}
+              inputMode="numeric"
+              className="cal-form__count"
+              value={draft.count}
+              error={problem === 'count' ? t('calendar.problem.count', { max: MAX_COUNT }) : null}
+              onChange={(e) => set('count', e.target.value)}
+            />
+          ) : null}
+        </div>
+      )}
     </>
   );
 }

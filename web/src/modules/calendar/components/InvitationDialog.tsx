@@ -5,6 +5,8 @@
 // invitee's answers (Accept, Maybe, Decline), for an occurrence of a
 // recurring event to it alone or to all of them (the default), sent by the
 // caller (which shows them in its own list). Nothing else can be changed.
+// An occurrence shows as it is now (moved, retitled apart); the event is
+// read again when its organizer changes it (calendar.invitation_updated).
 import { useEffect, useState } from 'react';
 import {
   api,
@@ -17,9 +19,17 @@ import {
 import { Button } from '../../../components/Button';
 import { Modal } from '../../../components/Dialog';
 import { Alert, Spinner } from '../../../components/Feedback';
+import { useEvent } from '../../../events';
 import { useI18n } from '../../../i18n';
 import { useCalendarErrorText } from '../errors';
-import { answerOf, knownPartstat, pickedOccurrence, type ReplyScope } from '../logic/invitations';
+import {
+  answerOf,
+  knownPartstat,
+  pickedOccurrence,
+  type OccurrenceScope,
+} from '../logic/invitations';
+import { isNoticeAbout } from '../logic/notices';
+import { openedOccurrence } from '../logic/occurrences';
 import { ReplyButtons } from './Attendance';
 import { EventFacts } from './EventFacts';
 
@@ -48,7 +58,7 @@ export function InvitationDialog({
   const [event, setEvent] = useState<CalendarEvent | null>(null);
   const [failed, setFailed] = useState<unknown>(null);
   const [error, setError] = useState<unknown>(null);
-  const [scope, setScope] = useState<ReplyScope>('all');
+  const [scope, setScope] = useState<OccurrenceScope>('all');
 
   useEffect(() => {
     let live = true;
@@ -60,6 +70,14 @@ export function InvitationDialog({
       live = false;
     };
   }, [id]);
+
+  useEvent('calendar.invitation_updated', (f) => {
+    if (!isNoticeAbout(f, id)) return;
+    api.calendar.get(id).then(
+      (e) => setEvent((cur) => (cur && e.version <= cur.version ? cur : e)),
+      () => undefined,
+    );
+  });
 
   const recurrenceId = event ? pickedOccurrence(event, occurrence) : null;
   const reply = async (partstat: CalendarAnswer) => {
@@ -74,7 +92,9 @@ export function InvitationDialog({
   // The answer to the occurrence opened.
   const mine = event ? answerOf(event, me.email, recurrenceId) : null;
   const answer = mine ?? knownPartstat(occurrence.partstat);
-  const title = event?.title.trim() || (event ? t('calendar.untitled') : t('calendar.details'));
+  // An occurrence opened goes by its own title.
+  const shown = event ? (openedOccurrence(event, occurrence) ?? event) : null;
+  const title = shown?.title.trim() || (shown ? t('calendar.untitled') : t('calendar.details'));
 
   let body;
   if (failed) {

@@ -100,6 +100,24 @@ describe('invitation notices', () => {
     expect(open).toHaveBeenCalledWith('/w/w1/calendar/e1?date=2027-03-08');
   });
 
+  it('tells an invitee the event changed, or one occurrence of it, which opens it', async () => {
+    const { hear, open } = await show();
+    hear(noticeFrame('calendar.invitation_updated'));
+    expect(lastToast().title).toBe('Alice Martin changed “Revue”');
+    expect(lastToast().el.classList.contains('toast--info')).toBe(true);
+    hear(
+      noticeFrame('calendar.invitation_updated', {
+        recurrence_id: '2027-03-08T10:00:00.000Z',
+        cancelled: true,
+      }),
+    );
+    expect(lastToast().title).toBe(
+      'Alice Martin cancelled the occurrence of March 8, 2027 of “Revue”',
+    );
+    act(() => lastToast().action?.click());
+    expect(open).toHaveBeenCalledWith('/w/w1/calendar/e1?date=2027-03-08');
+  });
+
   it('leaves the workspaces’ calendar events alone', async () => {
     const { hear } = await show();
     hear(calendarFrame('calendar.event_created', calendarEvent('e1')));

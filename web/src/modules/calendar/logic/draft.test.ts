@@ -1,7 +1,7 @@
 // The event form: what it sends for a new event, what it shows of one,
-// and only the changed fields of an edit; the people invited (colleagues
-// by id, anyone by email, never oneself nor the organizer), sent only
-// when the list changed.
+// and only the changed fields of an edit (of one occurrence: its texts and
+// times alone); the people invited (colleagues by id, anyone by email,
+// never oneself nor the organizer), sent only when the list changed.
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   attendeeProblem,
@@ -11,8 +11,11 @@ import {
   invitablePeople,
   isChanged,
   isEmailLike,
+  isOccurrenceChanged,
   MAX_ATTENDEES,
   newEventOf,
+  occurrenceChangesOf,
+  occurrenceDraftOf,
   problemOf,
   withAllDay,
   withAttendee,
@@ -20,7 +23,8 @@ import {
   withStart,
   type EventDraft,
 } from './draft';
-import { calendarEvent, member } from './fixtures.test-util';
+import { calendarEvent, member, occurrence } from './fixtures.test-util';
+import { openedOccurrence } from './occurrences';
 
 beforeAll(() => {
   process.env.TZ = 'Europe/Paris';
@@ -214,6 +218,104 @@ describe('an edit', () => {
     expect(changesOf(until, d, PARIS)).toMatchObject({
       all_day: true,
       rrule: 'FREQ=DAILY;UNTIL=20261231',
+    });
+  });
+});
+
+describe('an edit of one occurrence', () => {
+  // Weekly at 10:00 Paris with two people invited; the occurrence of 15 December.
+  const rid = '2026-12-15T09:00:00.000Z';
+  const weekly = calendarEvent('w', {
+    title: 'Point',
+    location: 'Salle 1',
+    start: '2026-12-08T09:00:00.000Z',
+    end: '2026-12-08T10:00:00.000Z',
+    rrule: 'FREQ=WEEKLY;COUNT=4',
+    recurring: true,
+    attendees: [{ email: 'alix@ruche.test', name: 'Alix', partstat: 'accepted' }],
+  });
+  const own = (event = weekly) => {
+    const o = openedOccurrence(
+      event,
+      occurrence('w', rid, rid, { recurring: true, recurrence_id: rid }),
+    );
+    if (!o) throw new Error('no occurrence');
+    return o;
+  };
+
+  it('shows the occurrence at its own times, without the series’ repeat or people', () => {
+    expect(occurrenceDraftOf(own())).toMatchObject({
+      title: 'Point',
+      location: 'Salle 1',
+      allDay: false,
+      startDate: '2026-12-15',
+      startTime: '10:00',
+      endDate: '2026-12-15',
+      endTime: '11:00',
+      repeat: 'none',
+      rrule: null,
+      attendees: [],
+    });
+    const moved = own({
+      ...weekly,
+      changed_occurrences: [
+        {
+          recurrence_id: rid,
+          start: '2026-12-16T13:00:00.000Z',
+          end: '2026-12-16T14:30:00.000Z',
+          title: 'Point (mercredi)',
+          description: 'Décalé',
+          location: '',
+        },
+      ],
+    });
+    expect(occurrenceDraftOf(moved)).toMatchObject({
+      title: 'Point (mercredi)',
+      description: 'Décalé',
+      location: '',
+      startDate: '2026-12-16',
+      startTime: '14:00',
+      endTime: '15:30',
+    });
+  });
+
+  it('sends only its texts and times that changed: never a zone, a rule or people', () => {
+    const o = own();
+    expect(occurrenceChangesOf(o, occurrenceDraftOf(o))).toEqual({});
+    expect(isOccurrenceChanged(o, occurrenceDraftOf(o))).toBe(false);
+    expect(occurrenceChangesOf(o, { ...occurrenceDraftOf(o), location: ' Salle 2 ' })).toEqual({
+      location: 'Salle 2',
+    });
+    const later = withStart(occurrenceDraftOf(o), '2026-12-15', '11:00');
+    expect(occurrenceChangesOf(o, later)).toEqual({
+      start: '2026-12-15T10:00:00.000Z',
+      end: '2026-12-15T11:00:00.000Z',
+    });
+    expect(isOccurrenceChanged(o, later)).toBe(true);
+  });
+
+  it('sends an all-day occurrence’s new days as dates, the end exclusive', () => {
+    const days = calendarEvent('d', {
+      start: '2026-12-14',
+      end: '2026-12-15',
+      all_day: true,
+      rrule: 'FREQ=DAILY;COUNT=5',
+      recurring: true,
+    });
+    const o = openedOccurrence(
+      days,
+      occurrence('d', '2026-12-15', '2026-12-16', {
+        all_day: true,
+        recurring: true,
+        recurrence_id: '2026-12-15T00:00:00.000Z',
+      }),
+    );
+    if (!o) throw new Error('no occurrence');
+    const d = occurrenceDraftOf(o);
+    expect([d.allDay, d.startDate, d.endDate]).toEqual([true, '2026-12-15', '2026-12-15']);
+    expect(occurrenceChangesOf(o, withStart(d, '2026-12-18'))).toEqual({
+      start: '2026-12-18',
+      end: '2026-12-19',
     });
   });
 });

@@ -2,11 +2,13 @@
 // them; an all-day event's last day, inclusive; the people invited), what
 // it sends (UTC instants, or dates with the exclusive end the server wants;
 // colleagues by id, anyone else by email), and, for an edit, only the
-// fields that changed. Pure: the browser's zone is given.
+// fields that changed; for one occurrence of a recurring event, its texts
+// and times alone. Pure: the browser's zone is given.
 import type {
   CalendarAttendeeRequest,
   CalendarEvent,
   CalendarEventChange,
+  CalendarOccurrenceChange,
   CalendarPartstat,
   Member,
   NewCalendarEvent,
@@ -24,6 +26,7 @@ import {
   timeOfDay,
   type DayKey,
 } from './dates';
+import type { OwnOccurrence } from './occurrences';
 import { MAX_COUNT, repeatOf, rruleOf, type Repeat } from './rrule';
 
 /** Someone invited: a colleague picked from the list, an address typed, or one the event has. */
@@ -93,8 +96,14 @@ export function emptyDraft(
   };
 }
 
+/** What the form is filled from: an event, or one occurrence of a recurring event. */
+type Filled = Pick<
+  CalendarEvent,
+  'title' | 'all_day' | 'location' | 'description' | 'start' | 'end' | 'rrule' | 'attendees'
+>;
+
 /** The form filled from an event. */
-export function draftOf(e: CalendarEvent): EventDraft {
+export function draftOf(e: Filled): EventDraft {
   const base = emptyDraft(e.start?.slice(0, 10) ?? '');
   const rule = repeatOf(e.rrule);
   const d: EventDraft = {
@@ -248,10 +257,7 @@ export function changesOf(
   timeZone: string | null,
 ): CalendarEventChange {
   const base = draftOf(event);
-  const change: CalendarEventChange = {};
-  if (d.title.trim() !== base.title.trim()) change.title = d.title.trim();
-  if (d.location.trim() !== base.location.trim()) change.location = d.location.trim();
-  if (d.description !== base.description) change.description = d.description;
+  const change: CalendarEventChange = textChanges(base, d);
   const timesChanged = !sameTimes(d, base);
   if (timesChanged) Object.assign(change, timesOf(d, event.timezone ?? timeZone));
   const untilFollows =
@@ -263,6 +269,41 @@ export function changesOf(
 
 export function isChanged(event: CalendarEvent, d: EventDraft, timeZone: string | null): boolean {
   return Object.keys(changesOf(event, d, timeZone)).length > 0;
+}
+
+/** The title, location and description the form changed from `base`. */
+function textChanges(base: EventDraft, d: EventDraft): CalendarOccurrenceChange {
+  const change: CalendarOccurrenceChange = {};
+  if (d.title.trim() !== base.title.trim()) change.title = d.title.trim();
+  if (d.location.trim() !== base.location.trim()) change.location = d.location.trim();
+  if (d.description !== base.description) change.description = d.description;
+  return change;
+}
+
+// ---- One occurrence ----------------------------------------------------------
+
+/** The form for one occurrence of a recurring event: its own texts and times (no repeat, nobody invited). */
+export function occurrenceDraftOf(o: OwnOccurrence): EventDraft {
+  return draftOf({ ...o, rrule: null, attendees: [] });
+}
+
+/**
+ * PATCH body of one occurrence (sent with its `recurrence_id`): the texts
+ * and times the form changed from `o`. Never a zone (the series keeps its
+ * own) nor all day (the series').
+ */
+export function occurrenceChangesOf(o: OwnOccurrence, d: EventDraft): CalendarOccurrenceChange {
+  const base = occurrenceDraftOf(o);
+  const change = textChanges(base, d);
+  if (!sameTimes(d, base)) {
+    const { start, end } = timesOf(d, null);
+    Object.assign(change, { start, end });
+  }
+  return change;
+}
+
+export function isOccurrenceChanged(o: OwnOccurrence, d: EventDraft): boolean {
+  return Object.keys(occurrenceChangesOf(o, d)).length > 0;
 }
 
 // ---- Attendees -------------------------------------------------------------

@@ -53,6 +53,8 @@ export function calendarEvent(id: string, extra: Partial<CalendarEvent> = {}): C
     organizer: null,
     attendees: [],
     instance_answers: [],
+    changed_occurrences: [],
+    cancelled_occurrences: [],
     created_by: 'me',
     created_at: '2026-12-01T10:00:00.000Z',
     updated_at: '2026-12-01T10:00:00.000Z',

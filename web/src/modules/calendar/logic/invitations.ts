@@ -42,8 +42,8 @@ export function answerClass(o: Pick<CalendarOccurrence, 'partstat'>): string {
   }
 }
 
-/** Whom an answer goes to: the whole series, or the occurrence opened alone. */
-export type ReplyScope = 'all' | 'one';
+/** What an answer, a change or a deletion is for: the whole series, or the occurrence opened alone. */
+export type OccurrenceScope = 'all' | 'one';
 
 /**
  * The occurrence of `event` opened, by its `recurrence_id`: null for a

@@ -49,6 +49,23 @@ describe('reading', () => {
     ).toEqual({ email: 'jules@ruche.test', name: 'Jules Marty', partstat: 'accepted' });
   });
 
+  it('reads a change of plan: of the series, or of one occurrence, moved or cancelled', () => {
+    const series = read('calendar.invitation_updated');
+    expect(series.type).toBe('calendar.invitation_updated');
+    expect([series.recurrence_id, series.cancelled]).toEqual([undefined, undefined]);
+    const one = read('calendar.invitation_updated', {
+      recurrence_id: '2027-03-08T10:00:00.000Z',
+      cancelled: true,
+    });
+    expect([one.recurrence_id, one.cancelled]).toEqual(['2027-03-08T10:00:00.000Z', true]);
+    expect(
+      read('calendar.invitation_updated', {
+        recurrence_id: '2027-03-08T10:00:00.000Z',
+        cancelled: false,
+      }).cancelled,
+    ).toBe(false);
+  });
+
   it('leaves workspace events, other types and notices naming no event', () => {
     expect(readNotice({ ...noticeFrame('calendar.invited'), workspace_id: 'w1', seq: 4 })).toBe(
       null,
@@ -191,6 +208,39 @@ describe('what a toast says', () => {
       'Jules Marty declined “Revue”',
       'Thursday, December 10, 2026, 11:00 AM – 12:00 PM',
     ]);
+  });
+
+  it('tells an invitee the event changed: the series with its times, or one occurrence', () => {
+    const updated = (data?: Record<string, unknown>) => read('calendar.invitation_updated', data);
+    expect(text(updated())).toEqual([
+      'Alice Martin changed “Revue”',
+      'Thursday, December 10, 2026, 11:00 AM – 12:00 PM',
+    ]);
+    expect(text(updated(), tFr, 'fr')).toEqual([
+      'Alice Martin a modifié « Revue »',
+      'Jeudi 10 décembre 2026, 11:00 – 12:00',
+    ]);
+    // One occurrence moved or changed: its date (its new times are not told).
+    const moved = updated({ recurrence_id: '2027-03-08T10:00:00.000Z', cancelled: false });
+    expect(text(moved)).toEqual([
+      'Alice Martin moved or changed the occurrence of March 8, 2027 of “Revue”',
+      '',
+    ]);
+    expect(text(moved, tFr, 'fr')[0]).toBe(
+      'Alice Martin a déplacé ou modifié l’occurrence du 8 mars 2027 de « Revue »',
+    );
+    // Cancelled: when it was to be.
+    const cancelled = updated({ recurrence_id: '2027-03-08T10:00:00.000Z', cancelled: true });
+    expect(text(cancelled)).toEqual([
+      'Alice Martin cancelled the occurrence of March 8, 2027 of “Revue”',
+      'Monday, March 8, 2027, 11:00 AM – 12:00 PM',
+    ]);
+    expect(text(cancelled, tFr, 'fr')[0]).toBe(
+      'Alice Martin a annulé l’occurrence du 8 mars 2027 de « Revue »',
+    );
+    expect(text(updated({ organizer: null }))[0]).toBe('Someone changed “Revue”');
+    // It leads to the event, on the occurrence's day.
+    expect(noticeTarget(cancelled, new Set(['w1']))).toBe('/w/w1/calendar/e1?date=2027-03-08');
   });
 
   it('dates an all-day occurrence by its day, and leads to it', () => {

@@ -1,20 +1,24 @@
 // Invitation notices heard live (docs/calendar.md "Invitations"): to an
-// invited colleague `calendar.invited` and `calendar.invitation_cancelled`,
-// to the organizer `calendar.answered` (with the attendee's answer, and the
-// occurrence's `recurrence_id` when it was to one occurrence of a recurring
-// event). Each names its event, whatever the calendar; the frame has no
-// workspace and no sequence number. Pure: what a notice says, and where it
-// leads.
+// invited colleague `calendar.invited`, `calendar.invitation_cancelled` and
+// `calendar.invitation_updated` (the event changed in what they plan by:
+// the series, or with the occurrence's `recurrence_id` one occurrence,
+// moved or changed or `cancelled`), to the organizer `calendar.answered`
+// (with the attendee's answer, and the occurrence's `recurrence_id` when it
+// was to one occurrence of a recurring event). Each names its event,
+// whatever the calendar; the frame has no workspace and no sequence
+// number. Pure: what a notice says, and where it leads.
 import type { CalendarPerson, EventFrame, Workspace } from '../../../api';
 import type { I18n, MessageKey } from '../../../i18n';
 import { noticeData, str, strOrNull, workspacesOpening } from '../../../notifications/notices';
 import { dayKey, isDayKey, type DayKey } from './dates';
 import { capitalized, dateText, whenText } from './format';
+import { plannedTimes, type Times } from './occurrences';
 import { calendarPath } from '../paths';
 
 export const NOTICE_TYPES = [
   'calendar.invited',
   'calendar.invitation_cancelled',
+  'calendar.invitation_updated',
   'calendar.answered',
 ] as const;
 
@@ -33,8 +37,13 @@ export interface InvitationNotice {
   organizer: CalendarPerson | null;
   /** calendar.answered: who answered, and how (a PARTSTAT, lower case). */
   attendee?: CalendarPerson & { partstat: string };
-  /** calendar.answered to one occurrence: its original start (ISO); absent: to the series. */
+  /**
+   * calendar.answered to one occurrence, calendar.invitation_updated of one
+   * occurrence: its original start (ISO); absent: the series.
+   */
   recurrence_id?: string;
+  /** calendar.invitation_updated of one occurrence: it was cancelled (else moved or changed). */
+  cancelled?: boolean;
 }
 
 function person(v: unknown): CalendarPerson | null {
@@ -68,6 +77,7 @@ export function readNotice(e: EventFrame): InvitationNotice | null {
   }
   const occurrence = strOrNull(d.recurrence_id);
   if (occurrence) n.recurrence_id = occurrence;
+  if (occurrence && typeof d.cancelled === 'boolean') n.cancelled = d.cancelled;
   return n;
 }
 
@@ -81,22 +91,13 @@ export function calendarsOpened(workspaces: readonly Workspace[]): Set<string> {
   return workspacesOpening(workspaces, 'calendar');
 }
 
-type Times = Pick<InvitationNotice, 'start' | 'end' | 'all_day'>;
-
 /**
- * When what a notice is about takes place: the occurrence it names (its
- * original start, as long as the event), else the event.
+ * When what a notice is about takes place: the occurrence it names (where
+ * the series puts it: its original start, as long as the event), else the
+ * event.
  */
 function timesOf(n: InvitationNotice): Times {
-  const at = n.recurrence_id ? Date.parse(n.recurrence_id) : NaN;
-  if (Number.isNaN(at)) return n;
-  const [from, to] = [Date.parse(n.start ?? ''), Date.parse(n.end ?? '')];
-  const length = Number.isNaN(from) || Number.isNaN(to) ? 0 : Math.max(0, to - from);
-  const [start, end] = [new Date(at).toISOString(), new Date(at + length).toISOString()];
-  // All day: dates (an all-day occurrence's id is its date's midnight, UTC).
-  return n.all_day
-    ? { start: start.slice(0, 10), end: end.slice(0, 10), all_day: true }
-    : { start, end, all_day: false };
+  return (n.recurrence_id ? plannedTimes(n, n.recurrence_id) : null) ?? n;
 }
 
 /** The local day an event begins on (all-day starts are dates already). */
@@ -137,7 +138,9 @@ const ANSWERED_OCCURRENCE: Record<string, MessageKey> = {
 
 /**
  * What a toast says of a notice: a short title, the date and time (browser's
- * zone) of the event, or of the occurrence an answer was to.
+ * zone) of the event, or of the occurrence an answer was to or that was
+ * cancelled; none for an occurrence moved or changed (the notice does not
+ * say its new times).
  */
 export function noticeText(
   n: InvitationNotice,
@@ -155,6 +158,14 @@ export function noticeText(
       return { title: t('calendar.notice.invited', { name: nameOf(n.organizer), title }), body };
     case 'calendar.invitation_cancelled':
       return { title: t('calendar.notice.cancelled', { title }), body };
+    case 'calendar.invitation_updated': {
+      const name = nameOf(n.organizer);
+      if (!n.recurrence_id) return { title: t('calendar.notice.updated', { name, title }), body };
+      const date = dateText(times, locale);
+      return n.cancelled
+        ? { title: t('calendar.notice.cancelled_occurrence', { name, date, title }), body }
+        : { title: t('calendar.notice.updated_occurrence', { name, date, title }) };
+    }
     case 'calendar.answered': {
       const partstat = n.attendee?.partstat ?? '';
       const date = n.recurrence_id ? dateText(times, locale) : '';

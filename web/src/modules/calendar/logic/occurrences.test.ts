@@ -1,0 +1,133 @@
+// One occurrence of a recurring event as it is: where the series puts it,
+// what it became when changed apart, none when cancelled; how many of a
+// series' occurrences were changed or cancelled.
+import { describe, expect, it } from 'vitest';
+import { calendarEvent, occurrence } from './fixtures.test-util';
+import { changesApart, isMoved, openedOccurrence, plannedTimes } from './occurrences';
+
+// Weekly from Tuesday 1 December 2026, 10:00 – 11:00 Paris.
+const rid = (day: string) => `${day}T09:00:00.000Z`;
+const WEEKLY = calendarEvent('w', {
+  title: 'Weekly',
+  location: 'Room 1',
+  description: 'Agenda',
+  start: rid('2026-12-01'),
+  end: '2026-12-01T10:00:00.000Z',
+  rrule: 'FREQ=WEEKLY;COUNT=3',
+  recurring: true,
+});
+const opened = (day: string, event = 'w') =>
+  occurrence(event, rid(day), rid(day), { recurring: true, recurrence_id: rid(day) });
+
+describe('where the series puts an occurrence', () => {
+  it('at its original start, as long as the series', () => {
+    expect(plannedTimes(WEEKLY, rid('2026-12-08'))).toEqual({
+      start: '2026-12-08T09:00:00.000Z',
+      end: '2026-12-08T10:00:00.000Z',
+      all_day: false,
+    });
+    // However the instant is written.
+    expect(plannedTimes(WEEKLY, '2026-12-08T10:00:00+01:00')?.start).toBe(rid('2026-12-08'));
+    expect(plannedTimes(WEEKLY, 'soon')).toBeNull();
+  });
+
+  it('all day: on its date, for as many days (the end exclusive)', () => {
+    const days = { start: '2026-12-12', end: '2026-12-14', all_day: true };
+    expect(plannedTimes(days, '2027-03-06T00:00:00.000Z')).toEqual({
+      start: '2027-03-06',
+      end: '2027-03-08',
+      all_day: true,
+    });
+  });
+});
+
+describe('the occurrence opened', () => {
+  it('is the series’ texts at its own times when not changed apart', () => {
+    const o = openedOccurrence(WEEKLY, opened('2026-12-08'));
+    expect(o).toEqual({
+      recurrence_id: rid('2026-12-08'),
+      start: '2026-12-08T09:00:00.000Z',
+      end: '2026-12-08T10:00:00.000Z',
+      all_day: false,
+      title: 'Weekly',
+      description: 'Agenda',
+      location: 'Room 1',
+      planned: { start: rid('2026-12-08'), end: '2026-12-08T10:00:00.000Z', all_day: false },
+      changed: false,
+    });
+    expect(o && isMoved(o)).toBe(false);
+  });
+
+  const LATE = {
+    recurrence_id: rid('2026-12-08'),
+    start: '2026-12-08T10:00:00.000Z',
+    end: '2026-12-08T11:00:00.000Z',
+    title: 'Weekly (late)',
+    description: '',
+    location: 'Room 2',
+  };
+
+  it('is what it became when changed apart: moved, its own texts', () => {
+    const event = { ...WEEKLY, changed_occurrences: [LATE] };
+    const o = openedOccurrence(event, opened('2026-12-08'));
+    expect(o).toMatchObject({
+      start: '2026-12-08T10:00:00.000Z',
+      end: '2026-12-08T11:00:00.000Z',
+      title: 'Weekly (late)',
+      description: '',
+      location: 'Room 2',
+      changed: true,
+    });
+    expect(o && isMoved(o)).toBe(true);
+    // The others are the series'.
+    expect(openedOccurrence(event, opened('2026-12-15'))).toMatchObject({
+      title: 'Weekly',
+      changed: false,
+    });
+    // Changed texts alone: not moved.
+    const retitled = {
+      ...WEEKLY,
+      changed_occurrences: [{ ...LATE, start: rid('2026-12-08'), end: '2026-12-08T10:00:00.000Z' }],
+    };
+    const r = openedOccurrence(retitled, opened('2026-12-08'));
+    expect(r?.title).toBe('Weekly (late)');
+    expect(r && isMoved(r)).toBe(false);
+  });
+
+  it('is none for a cancelled occurrence, a single event, another event’s', () => {
+    const event = { ...WEEKLY, cancelled_occurrences: [rid('2026-12-15')] };
+    expect(openedOccurrence(event, opened('2026-12-15'))).toBeNull();
+    expect(openedOccurrence(event, opened('2026-12-08'))).not.toBeNull();
+    expect(openedOccurrence({ ...WEEKLY, recurring: false }, opened('2026-12-08'))).toBeNull();
+    expect(openedOccurrence(WEEKLY, opened('2026-12-08', 'other'))).toBeNull();
+    expect(openedOccurrence(WEEKLY, null)).toBeNull();
+  });
+
+  it('is read from an answer link’s event too (no changes apart there)', () => {
+    const linked = {
+      id: 'w',
+      recurring: true,
+      title: 'Weekly',
+      description: '',
+      location: '',
+      start: WEEKLY.start,
+      end: WEEKLY.end,
+      all_day: false,
+    };
+    expect(openedOccurrence(linked, opened('2026-12-08'))?.title).toBe('Weekly');
+    expect(changesApart(linked)).toEqual({ changed: 0, cancelled: 0 });
+  });
+});
+
+describe('changes apart', () => {
+  it('counts the occurrences changed and those cancelled', () => {
+    const c = { recurrence_id: '', start: '', end: '', title: '', description: '', location: '' };
+    expect(
+      changesApart({
+        ...WEEKLY,
+        changed_occurrences: [c, c],
+        cancelled_occurrences: [rid('2026-12-15')],
+      }),
+    ).toEqual({ changed: 2, cancelled: 1 });
+  });
+});
