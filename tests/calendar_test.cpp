@@ -966,6 +966,27 @@ TEST(Calendar, TheOrganizerChangesAnOccurrenceAndTheFollowing) {
   EXPECT_EQ(k.patch(k.b, next, {{"recurrence_id", "2027-03-22T10:00:00Z"}, {"scope", "following"}})
                 .error_code(),
             "read_only");
+
+  // Deleted from the fourth on: the new event ends before it; from its
+  // first on: it is gone.
+  const std::string path = "/api/v1/calendar/events/" + next;
+  EXPECT_EQ(s.call("DELETE", path + "?recurrence_id=2027-03-22T10:00:00Z&scope=all", k.a.token)
+                .error_code(),
+            "invalid_scope");
+  EXPECT_EQ(s.call("DELETE", path + "?scope=following", k.a.token).error_code(), "invalid_scope");
+  ASSERT_EQ(
+      s.call("DELETE", path + "?recurrence_id=2027-03-22T10:00:00Z&scope=following", k.a.token)
+          .status,
+      204);
+  EXPECT_EQ(answers(k, k.b),
+            (std::vector<std::string>{"Point hebdo:accepted", "Point hebdo:accepted",
+                                      "Point (nouvelle heure):accepted"}));
+  ASSERT_EQ(
+      s.call("DELETE", path + "?recurrence_id=2027-03-15T10:00:00Z&scope=following", k.a.token)
+          .status,
+      204);
+  EXPECT_EQ(s.call("GET", path, k.a.token).status, 404);
+  EXPECT_EQ(answers(k, k.b).size(), 2u);
 }
 
 TEST(Calendar, AScheduledEventChangedOverCalDavInvitesWhomItNames) {

@@ -197,7 +197,12 @@ void register_routes(Api& api, Service& calendar) {
                         "invalid_recurrence_id");
           occurrence = ms;
         }
-        RUCHE_CHECK(calendar.remove(caller, event_param(req), if_match(req), occurrence));
+        const auto scope = req.query_param("scope");
+        RUCHE_TRY(bool following,
+                  parse_scope(scope ? std::optional<std::string_view>(*scope) : std::nullopt,
+                              occurrence.has_value()));
+        RUCHE_CHECK(
+            calendar.remove(caller, event_param(req), if_match(req), occurrence, following));
         return http::no_content();
       });
 }

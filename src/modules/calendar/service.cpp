@@ -222,6 +222,15 @@ bool parse_recurrence_id(std::string_view text, std::int64_t& ms) {
   return text.size() <= 40 && parse_iso8601(text, ms);
 }
 
+Result<bool> parse_scope(const std::optional<std::string_view>& scope, bool has_occurrence) {
+  if (!scope) return false;
+  if ((*scope != "one" && *scope != "following") || !has_occurrence)
+    return fail(Errc::invalid,
+                "scope is \"one\" or \"following\", for the occurrence recurrence_id names",
+                "invalid_scope");
+  return *scope == "following";
+}
+
 Result<Answer> parse_answer(const json::object& o) {
   Answer out;
   const json::value* v = o.if_contains("partstat");
@@ -288,12 +297,10 @@ Result<EventRequest> parse_edit(const json::object& o) {
   }
   RUCHE_TRY(request.recurrence_ms, recurrence_of(o));
   if (const json::value* scope = o.if_contains("scope")) {
-    const bool one = scope->is_string() && scope->as_string() == "one";
-    request.following = scope->is_string() && scope->as_string() == "following";
-    if ((!one && !request.following) || !request.recurrence_ms)
-      return fail(Errc::invalid,
-                  "scope is \"one\" or \"following\", for the occurrence recurrence_id names",
-                  "invalid_scope");
+    RUCHE_TRY(request.following,
+              parse_scope(scope->is_string() ? std::optional<std::string_view>(scope->as_string())
+                                             : std::optional<std::string_view>(""),
+                          request.recurrence_ms.has_value()));
   }
   return request;
 }
@@ -853,7 +860,7 @@ Result<Object> Service::split(db::Conn& c, const Caller& caller, const Calendar&
 
 Result<void> Service::remove(const Caller& caller, const EventId& id,
                              const std::optional<std::string>& if_match,
-                             std::optional<std::int64_t> recurrence_ms) {
+                             std::optional<std::int64_t> recurrence_ms, bool following) {
   const std::int64_t now = p_.clock.now_ms();
   return p_.db.write([&](db::Conn& c) -> Result<void> {
     RUCHE_TRY(auto found, reach_event_or_invited(c, caller, id, Access::write, if_match));
@@ -862,7 +869,17 @@ Result<void> Service::remove(const Caller& caller, const EventId& id,
       return fail(Errc::invalid, "an armoured event's occurrences are in its card",
                   "armoured_unsupported");
     Object next = found.first;
-    RUCHE_TRY(next.ics, dav::cancel_instance(found.first.ics, *recurrence_ms, now));
+    if (following) {
+      // From the first occurrence on is the whole event; else the series
+      // until then is kept, the rest goes.
+      if (dav::details(found.first.ics).own_start_ms == recurrence_ms)
+        return delete_object(c, caller, found.second, found.first);
+      RUCHE_TRY(auto halves,
+                dav::split_series(found.first.ics, *recurrence_ms, found.first.info.uid, now));
+      next.ics = std::move(halves.first);
+    } else {
+      RUCHE_TRY(next.ics, dav::cancel_instance(found.first.ics, *recurrence_ms, now));
+    }
     RUCHE_TRY([[maybe_unused]] Object stored,
               store_object(c, caller.user_id, found.second, std::move(next), &found.first));
     return {};

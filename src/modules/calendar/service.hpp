@@ -61,6 +61,11 @@ Result<Answer> parse_answer(const json::object& o);
 // date of at most 40 bytes, into `ms`.
 bool parse_recurrence_id(std::string_view text, std::int64_t& ms);
 
+// A `scope` (a body's, a query's) for the occurrence a recurrence_id names:
+// "one" (the default) or "following" (true). Errors: invalid
+// "invalid_scope" (another, or without an occurrence).
+Result<bool> parse_scope(const std::optional<std::string_view>& scope, bool has_occurrence);
+
 // An invitation as an external attendee's answer link shows it: for a
 // recurring event, its next occurrences (at most kMaxUpcoming, from a day
 // ago) with the attendee's answer to each.
@@ -123,11 +128,13 @@ class Service {
   Result<Object> change(const platform::Caller& caller, const EventId& id,
                         const EventRequest& request, const std::optional<std::string>& if_match);
   // The event, or with `recurrence_ms` its one occurrence that starts then
-  // (originally): the event stays without it. Errors: invalid
+  // (originally): the event stays without it; with `following`, that one
+  // and those after (the series ends before it). Errors: invalid
   // "invalid_recurrence_id", "invalid_event" (it does not recur).
   Result<void> remove(const platform::Caller& caller, const EventId& id,
                       const std::optional<std::string>& if_match,
-                      std::optional<std::int64_t> recurrence_ms = std::nullopt);
+                      std::optional<std::int64_t> recurrence_ms = std::nullopt,
+                      bool following = false);
   // An armoured workspace's events written after its version `after`, and
   // those deleted since, in the order of their versions (`limit` of both
   // at most); `version`: where the next page starts. Errors: not_found,
