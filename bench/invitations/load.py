@@ -7,7 +7,9 @@ c0@example.org... share their workspace).
 Prints lines "KEY VALUE UNIT": creates/s of events without attendees, with
 10 colleagues and with 10 external addresses (one client in a row); a
 colleague's answers/s to weekly meetings, to the series then to one
-occurrence each; then
+occurrence each; their agenda's reads/s for a month of those meetings; the
+organizer's changes/s of them, the series' title, then
+one occurrence moved, then one cancelled; then
 the messages/s at which Ruche's mail queue delivered the external
 invitations to the sink (from the first create to the last message on
 disk), and the same number of messages of the same size sent by Python's
@@ -81,14 +83,54 @@ def answers(answer):
     return len(weekly) / (time.perf_counter() - t0)
 
 
-def second(start):  # the week after `start`, in UTC as the event is
-    t = calendar.timegm(time.strptime(start, "%Y-%m-%dT%H:%M:%SZ")) + 7 * 86400
+def week(start, k, hours=0):  # `k` weeks (and `hours`) after `start`, in UTC as the event is
+    t = calendar.timegm(time.strptime(start, "%Y-%m-%dT%H:%M:%SZ")) + k * 7 * 86400 + hours * 3600
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
 
 
 print("answer_series %.0f /s" % answers(lambda start: {"partstat": "accepted"}))
 print("answer_occurrence %.0f /s" % answers(
-    lambda start: {"partstat": "declined", "recurrence_id": second(start)}))
+    lambda start: {"partstat": "declined", "recurrence_id": week(start, 1)}))
+
+
+# April's agenda: every meeting's occurrences that month (four or five
+# each), the colleague's with their answer to each, beside the organizer's
+# (the same occurrences, no answers to read); read in turns, so that a
+# machine busy meanwhile weighs on both alike.
+def agenda(reads=40):
+    spent = {invitee: 0.0, tokens[1]: 0.0}
+    for _ in range(reads):
+        for token in spent:
+            t0 = time.perf_counter()
+            listed = call("GET", "/api/v1/me/calendar/events?from=2027-04-01&to=2027-05-01", token)
+            spent[token] += time.perf_counter() - t0
+            assert len(listed) >= len(weekly) * 4, len(listed)
+    return reads / spent[invitee], reads / spent[tokens[1]], len(listed)
+
+
+invitee_reads, organizer_reads, listed = agenda()
+print("agenda_invitee %.1f /s %d occurrences" % (invitee_reads, listed))
+print("agenda_organizer %.1f /s" % organizer_reads)
+
+
+# The organizer changes each meeting: the series' title, then one
+# occurrence moved an hour later (the third), then one cancelled (the
+# fourth); the colleague hears of each.
+def changes(method, change):
+    t0 = time.perf_counter()
+    for eid, start in weekly:
+        path, body = change(eid, start)
+        call(method, path, tokens[1], body)
+    return len(weekly) / (time.perf_counter() - t0)
+
+
+print("change_series %.0f /s" % changes(
+    "PATCH", lambda eid, start: ("/api/v1/calendar/events/" + eid, {"title": "Point renommé"})))
+print("move_occurrence %.0f /s" % changes(
+    "PATCH", lambda eid, start: ("/api/v1/calendar/events/" + eid,
+                                 {"recurrence_id": week(start, 2), "start": week(start, 2, 1)})))
+print("cancel_occurrence %.0f /s" % changes(
+    "DELETE", lambda eid, start: ("/api/v1/calendar/events/%s?recurrence_id=%s" % (eid, week(start, 3)), None)))
 
 # External invitations: each organizer sends at most 100 (Ruche's hourly
 # bound per organizer), so the load is spread over them.

@@ -8,7 +8,9 @@
 # created per second through the JSON API, one client in a row, without
 # attendees, with 10 colleagues (indexed, told live) and with 10 external
 # addresses (an iMIP message each, queued in the write); a colleague's
-# answers to weekly meetings, to the series then to one occurrence; then how fast
+# answers to weekly meetings, to the series then to one occurrence; the
+# organizer's changes of them (the series' title, one occurrence moved, one
+# cancelled); then how fast
 # Ruche's mail queue delivers those messages, beside Python's smtplib
 # sending as many messages of the same size to the same sink (a connection
 # each, as Ruche sends, and all on one connection). Prints a Markdown table.
@@ -56,6 +58,11 @@ echo "| events created, 10 colleagues (/s) | $(v create_10_colleagues) | $(echo 
 echo "| events created, 10 external addresses (/s) | $(v create_10_external) | $(echo "scale=2; $(v create_10_external) / $(v create_plain)" | bc)× |"
 echo "| answers to a weekly series (/s) | $(v answer_series) | 1.00× |"
 echo "| answers to one occurrence of it (/s) | $(v answer_occurrence) | $(echo "scale=2; $(v answer_occurrence) / $(v answer_series)" | bc)× |"
+echo "| the organizer's agenda for a month, $(awk '$1 == "agenda_invitee" {print $4}' "$T/out.txt") occurrences (reads/s) | $(v agenda_organizer) | 1.00× |"
+echo "| the invitee's, with their answers (reads/s) | $(v agenda_invitee) | $(echo "scale=2; $(v agenda_invitee) / $(v agenda_organizer)" | bc)× |"
+echo "| organizer renames the series (/s) | $(v change_series) | 1.00× |"
+echo "| organizer moves one occurrence (/s) | $(v move_occurrence) | $(echo "scale=2; $(v move_occurrence) / $(v change_series)" | bc)× |"
+echo "| organizer cancels one occurrence (/s) | $(v cancel_occurrence) | $(echo "scale=2; $(v cancel_occurrence) / $(v change_series)" | bc)× |"
 echo "| Ruche's mail queue to the sink (messages/s) | $(v ruche_queue) | 1.00× |"
 echo "| smtplib, a connection per message (messages/s) | $(v smtplib_connection_each) | $(echo "scale=2; $(v ruche_queue) / $(v smtplib_connection_each)" | bc)× |"
 echo "| smtplib, one connection (messages/s) | $(v smtplib_one_connection) | $(echo "scale=2; $(v ruche_queue) / $(v smtplib_one_connection)" | bc)× |"
