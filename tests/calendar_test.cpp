@@ -899,6 +899,30 @@ TEST(Calendar, TheOrganizerMovesOrCancelsOneOccurrence) {
   EXPECT_EQ(k.occurrences("2027-03-01", "2027-04-01", &k.a, true),
             (std::vector<std::string>{"Point@2027-03-01T10:00:00.000Z",
                                       "Point@2027-03-08T10:00:00.000Z"}));
+
+  // Whoever makes a change is not told of it: Bob, invited to a meeting of
+  // the workspace he may change, moves it; Carol hears, he does not.
+  auto count_updates = [&](const Account& who) {
+    const auto kept = s.call("GET", "/api/v1/me/notices", who.token);
+    std::size_t n = 0;
+    for (const auto& x : kept.body.at("notices").as_array())
+      n += str(x, "type") == "calendar.invitation_updated";
+    return n;
+  };
+
+  const std::size_t bob_before = count_updates(k.b), carol_before = count_updates(carol);
+  const std::string shared =
+      k.created({{"title", "Revue"},
+                 {"start", "2027-03-03T09:00:00Z"},
+                 {"end", "2027-03-03T10:00:00Z"},
+                 {"attendees", json::array{json::object{{"user_id", k.b.id.str()}},
+                                           json::object{{"email", carol.email}}}}});
+  ASSERT_EQ(
+      k.patch(k.b, shared, {{"start", "2027-03-03T11:00:00Z"}, {"end", "2027-03-03T12:00:00Z"}})
+          .status,
+      200);
+  EXPECT_EQ(count_updates(k.b), bob_before);
+  EXPECT_EQ(count_updates(carol), carol_before + 1);
 }
 
 // "This and following": the organizer changes the third occurrence and

@@ -1100,12 +1100,12 @@ Result<void> Service::schedule(db::Conn& c, const UserId& author, const Object* 
                                    cancelled->first, std::nullopt, cancelled->second));
     }
   // Those who stay hear of a change of plan: the series', or one
-  // occurrence's.
+  // occurrence's (not whoever made it).
   const Update update = before && after ? update_of(before->ics, after->ics) : Update{};
   if (update.any) {
     std::optional<std::pair<json::object, platform::Outbox::NoticeEmail>> updated;
     for (const auto& a : now)
-      if (a.user_id && find(was, a.email) != was.end()) {
+      if (a.user_id && *a.user_id != author.str() && find(was, a.email) != was.end()) {
         if (!updated) updated.emplace(update_notice(*after, update));
         RUCHE_CHECK(p_.outbox.notify(c, UserId(*a.user_id), "calendar.invitation_updated",
                                      updated->first, std::nullopt, updated->second));
