@@ -39,6 +39,7 @@ const INVITED = 'Revue des plans d’exécution';
 const PRIVATE = 'Visite de la carrière';
 const SERIES = 'Point sécurité';
 const MOVED = 'Point qualité';
+const FOLLOWING = 'Point planning';
 
 let browser;
 let owner;
@@ -737,6 +738,132 @@ test('the owner moves one occurrence of a weekly meeting an hour later and cance
     [
       [ids[0], ids[0]],
       [ids[1], hourLater(ids[1])],
+    ],
+  );
+  assertNoConsoleErrors(owner, 'owner', [/status of 412/]);
+  assertNoConsoleErrors(member, 'member');
+});
+
+test('the owner moves a weekly meeting an hour later from its third occurrence, then deletes it from the fourth; the member sees it so', async () => {
+  const memberId = (await ok(memberPage, 'GET', '/me')).id;
+  // Weekly at 9:00 in Paris, four times from the 14th, the member invited.
+  const days = [6, 13, 20, 27].map((n) => addDays(D, n));
+  const event = await ok(ownerPage, 'POST', `/workspaces/${wsId}/calendar/events`, {
+    title: FOLLOWING,
+    start: new Date(`${days[0]}T08:00:00Z`).toISOString(),
+    end: new Date(`${days[0]}T09:00:00Z`).toISOString(),
+    timezone: 'Europe/Paris',
+    rrule: 'FREQ=WEEKLY;COUNT=4',
+    attendees: [{ user_id: memberId }],
+  });
+  const ids = (await occurrences(ownerPage))
+    .filter((o) => o.event_id === event.id)
+    .map((o) => o.recurrence_id);
+  assert.equal(ids.length, 4);
+  const hourLater = (iso) => new Date(Date.parse(iso) + 3_600_000).toISOString();
+  // Where each occurrence is, in the week of its day, at that hour (its block's first time).
+  const at = (page, i, iso) =>
+    chip(page, days[i], FOLLOWING).filter({
+      has: page.locator('.cal-block__time', { hasText: new RegExp(`^${parisTime(iso)}`) }),
+    });
+  const week = (page, i) => page.goto(calendarUrl(`?view=week&date=${days[i]}`));
+
+  // The owner opens the third and changes it and the following ones.
+  await week(ownerPage, 2);
+  await at(ownerPage, 2, ids[2]).click();
+  const details = ownerPage.getByRole('dialog', { name: FOLLOWING });
+  await details.getByRole('button', { name: 'Modifier' }).click();
+  const scope = details.getByRole('group', { name: 'Modifier', exact: true });
+  await scope.getByRole('radio', { name: 'Cette occurrence', checked: true }).waitFor();
+  assert.deepEqual(await scope.locator('label').allTextContents(), [
+    'Cette occurrence',
+    'Celle-ci et les suivantes',
+    'Toutes les occurrences',
+  ]);
+  // From the keyboard: the choice made has the focus, the arrow picks the next one.
+  await ownerPage.keyboard.press('ArrowDown');
+  await scope.getByRole('radio', { name: 'Celle-ci et les suivantes', checked: true }).waitFor();
+  // The series' form from this occurrence: its times, the repeat, the two times left.
+  const startTime = details.getByLabel('Heure de début', { exact: true });
+  assert.equal(await startTime.inputValue(), parisTime(ids[2]));
+  assert.equal(await details.getByLabel('Répétition', { exact: true }).inputValue(), 'weekly');
+  assert.equal(await details.getByLabel('Nombre de fois', { exact: true }).inputValue(), '2');
+  await details.getByRole('combobox', { name: 'Inviter une personne' }).waitFor();
+  await startTime.fill(parisTime(hourLater(ids[2])));
+  await shot(ownerPage, 'calendar-22-edit-following');
+  let violations = await axe(ownerPage);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  const notices = memberPage.getByRole('region', { name: 'Notifications' });
+  await week(memberPage, 0);
+  await at(memberPage, 0, ids[0]).waitFor();
+  await details.getByRole('button', { name: 'Enregistrer' }).click();
+  // The rest is a new event: the dialog closes.
+  await ownerPage.getByText(/^Occurrences à partir du .* enregistrées$/).waitFor();
+  await details.waitFor({ state: 'detached' });
+  // The member is invited to the new event.
+  await notices
+    .locator('.toast', { hasText: `${env.admin.name} vous invite à` })
+    .filter({ hasText: FOLLOWING })
+    .waitFor();
+
+  // The server holds two events: the first two at the old hour, the last two an hour later.
+  const listed = (await occurrences(memberPage)).filter((o) => o.title === FOLLOWING);
+  assert.deepEqual(
+    listed.map((o) => o.start),
+    [ids[0], ids[1], hourLater(ids[2]), hourLater(ids[3])],
+  );
+  const restId = listed[2].event_id;
+  assert.notEqual(restId, event.id);
+  assert.deepEqual(
+    listed.map((o) => o.event_id),
+    [event.id, event.id, restId, restId],
+  );
+  const early = await ok(ownerPage, 'GET', `/calendar/events/${event.id}`);
+  assert.match(early.rrule, /^FREQ=WEEKLY;UNTIL=/);
+  const rest = await ok(ownerPage, 'GET', `/calendar/events/${restId}`);
+  assert.equal(rest.rrule, 'FREQ=WEEKLY;COUNT=2');
+  assert.deepEqual(
+    rest.attendees.map((a) => a.email),
+    [MEMBER.email],
+  );
+  // As both agendas show them.
+  for (const page of [ownerPage, memberPage]) {
+    for (const [i, iso] of [ids[0], ids[1], hourLater(ids[2]), hourLater(ids[3])].entries()) {
+      await week(page, i);
+      await at(page, i, iso).waitFor();
+      assert.equal(await chip(page, days[i], FOLLOWING).count(), 1);
+    }
+  }
+
+  // The owner deletes from the fourth on (both pages are on its week).
+  await at(ownerPage, 3, hourLater(ids[3])).click();
+  const last = ownerPage.getByRole('dialog', { name: FOLLOWING });
+  await last.getByRole('button', { name: 'Supprimer' }).click();
+  const confirm = ownerPage.getByRole('dialog', { name: 'Supprimer l’événement ?' });
+  await confirm
+    .getByRole('group', { name: 'Supprimer', exact: true })
+    .getByRole('radio', { name: 'Celle-ci et les suivantes' })
+    .check();
+  await confirm.getByText(`« ${FOLLOWING} » s’arrêtera avant le`).waitFor();
+  await shot(ownerPage, 'calendar-23-delete-following');
+  violations = await axe(ownerPage);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  await confirm.getByRole('button', { name: 'Supprimer' }).click();
+  await ownerPage.getByText(`Occurrences de « ${FOLLOWING} » à partir du`).waitFor();
+  await last.waitFor({ state: 'detached' });
+  await chip(ownerPage, days[3], FOLLOWING).waitFor({ state: 'detached' });
+
+  // Three remain, for the member too: the fourth goes from the week shown.
+  await chip(memberPage, days[3], FOLLOWING).waitFor({ state: 'detached' });
+  await week(memberPage, 2);
+  await at(memberPage, 2, hourLater(ids[2])).waitFor();
+  const remaining = (await occurrences(memberPage)).filter((o) => o.title === FOLLOWING);
+  assert.deepEqual(
+    remaining.map((o) => [o.event_id, o.start]),
+    [
+      [event.id, ids[0]],
+      [event.id, ids[1]],
+      [restId, hourLater(ids[2])],
     ],
   );
   assertNoConsoleErrors(owner, 'owner', [/status of 412/]);

@@ -313,6 +313,30 @@ describe('api client', () => {
     ]);
   });
 
+  it('changes or deletes an occurrence and the following ones: scope following, at the event’s version', async () => {
+    const f = fakeFetch([
+      json(200, { id: 'e2', version: 15 }),
+      new Response(null, { status: 204 }),
+    ]);
+    const api = createApi({ csrf: memoryCsrfStore(), fetch: f.fetch });
+    const rest = await api.calendar.updateFollowing(
+      'e 1',
+      '2027-03-08T09:00:00.000Z',
+      { title: 'Suite', start: '2027-03-08T10:00:00.000Z', end: '2027-03-08T11:00:00.000Z' },
+      13,
+    );
+    expect(rest.id).toBe('e2');
+    await api.calendar.removeFollowing('e 1', '2027-03-15T09:00:00.000Z', 14);
+    expect(f.calls.map((c) => `${c.init.method} ${c.url} ${String(c.init.body ?? '')}`)).toEqual([
+      'PATCH /api/v1/calendar/events/e%201 {"title":"Suite","start":"2027-03-08T10:00:00.000Z","end":"2027-03-08T11:00:00.000Z","recurrence_id":"2027-03-08T09:00:00.000Z","scope":"following"}',
+      'DELETE /api/v1/calendar/events/e%201?recurrence_id=2027-03-15T09%3A00%3A00.000Z&scope=following ',
+    ]);
+    expect(f.calls.map((c) => (c.init.headers as Record<string, string>)['If-Match'])).toEqual([
+      '"13"',
+      '"14"',
+    ]);
+  });
+
   it('answers an invitation: as an invitee, and by an answer link without a session', async () => {
     const f = fakeFetch([
       json(200, { id: 'e1', version: 14 }),

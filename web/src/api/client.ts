@@ -814,6 +814,34 @@ export function createApi(options: ApiOptions) {
           { headers: ifCalendarVersion(version) },
         ),
       /**
+       * An occurrence of a recurring event and the following ones changed,
+       * any field, as `update` (`start`, `end`: that occurrence's new
+       * times): the series is cut there, the event keeping those before;
+       * the answer is the new event holding the rest (another id), or, from
+       * the first occurrence, the event. 400 invalid_scope,
+       * invalid_recurrence_id, invalid_event, armoured_unsupported.
+       */
+      updateFollowing: (
+        eid: string,
+        recurrenceId: string,
+        b: CalendarEventChange,
+        version?: number,
+      ) =>
+        request<CalendarEvent>('PATCH', `/calendar/events/${seg(eid)}`, {
+          body: { ...b, recurrence_id: recurrenceId, scope: 'following' },
+          headers: ifCalendarVersion(version),
+        }),
+      /**
+       * An occurrence of a recurring event and the following ones deleted,
+       * as `remove`: the series ends before it (from the first: the event deleted).
+       */
+      removeFollowing: (eid: string, recurrenceId: string, version?: number) =>
+        request<undefined>(
+          'DELETE',
+          `/calendar/events/${seg(eid)}?recurrence_id=${seg(recurrenceId)}&scope=following`,
+          { headers: ifCalendarVersion(version) },
+        ),
+      /**
        * The caller's answer to an invitation: to the whole series (every
        * occurrence's answer reset to it), or with `recurrenceId` (an
        * occurrence's `recurrence_id`) to that occurrence alone. 403

@@ -743,9 +743,11 @@ export const en: Record<MessageKey, Message> = {
   'calendar.edit': 'Edit',
   'calendar.saved': 'Event saved',
   'calendar.saved_occurrence': 'Occurrence saved',
+  'calendar.saved_following': 'Occurrences from {date} on saved',
   'calendar.edit_scope': 'Change',
   'calendar.delete_scope': 'Delete',
   'calendar.scope.one': 'This occurrence',
+  'calendar.scope.following': 'This and following occurrences',
   'calendar.scope.all': 'All occurrences',
   'calendar.delete': 'Delete',
   'calendar.delete_title': 'Delete the event?',
@@ -755,7 +757,10 @@ export const en: Record<MessageKey, Message> = {
   'calendar.delete_body_occurrence':
     'The occurrence of {date} of “{title}” will be cancelled; the other occurrences stay.',
   'calendar.deleted': 'Event “{title}” deleted',
+  'calendar.delete_body_following':
+    '“{title}” will end before {date}: this occurrence and the following ones are deleted.',
   'calendar.occurrence_deleted': 'Occurrence of {date} of “{title}” cancelled',
+  'calendar.following_deleted': 'Occurrences of “{title}” from {date} on deleted',
   'calendar.close': 'Close',
   'calendar.when': 'When',
   'calendar.repeats': 'Repeat',
@@ -772,6 +777,8 @@ export const en: Record<MessageKey, Message> = {
   'calendar.recurring_note': 'Recurring event: a change applies to all its occurrences.',
   'calendar.recurring_note_apart':
     'Recurring event: a change applies to all its occurrences. New times or a new repeat also undo the changes made to single occurrences.',
+  'calendar.following_note':
+    'From this occurrence on, the series becomes a new event with these fields; the occurrences before it stay as they are.',
   'calendar.occurrence_note':
     'The repeat and the people invited are the series’: to change them, choose “All occurrences”.',
   'calendar.no_description': 'No description.',
@@ -799,6 +806,8 @@ export const en: Record<MessageKey, Message> = {
   'calendar.error.invalid_recurrence_id': 'This occurrence no longer exists: the event changed.',
   'calendar.error.invalid_field':
     'This change cannot be made: one occurrence alone changes only its title, times, location and description.',
+  'calendar.error.invalid_scope':
+    'This change cannot be made to this occurrence and the following ones.',
   'calendar.error.armoured_unsupported':
     'Not possible in an armoured workspace: an event there is changed or deleted as a whole, and invites nobody.',
   'calendar.error.not_invited': 'You are not invited to this event.',

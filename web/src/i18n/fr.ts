@@ -761,9 +761,11 @@ export const fr = {
   'calendar.edit': 'Modifier',
   'calendar.saved': 'Événement enregistré',
   'calendar.saved_occurrence': 'Occurrence enregistrée',
+  'calendar.saved_following': 'Occurrences à partir du {date} enregistrées',
   'calendar.edit_scope': 'Modifier',
   'calendar.delete_scope': 'Supprimer',
   'calendar.scope.one': 'Cette occurrence',
+  'calendar.scope.following': 'Celle-ci et les suivantes',
   'calendar.scope.all': 'Toutes les occurrences',
   'calendar.delete': 'Supprimer',
   'calendar.delete_title': 'Supprimer l’événement ?',
@@ -773,7 +775,10 @@ export const fr = {
   'calendar.delete_body_occurrence':
     'L’occurrence du {date} de « {title} » sera annulée ; les autres occurrences restent.',
   'calendar.deleted': 'Événement « {title} » supprimé',
+  'calendar.delete_body_following':
+    '« {title} » s’arrêtera avant le {date} : cette occurrence et les suivantes sont supprimées.',
   'calendar.occurrence_deleted': 'Occurrence du {date} de « {title} » annulée',
+  'calendar.following_deleted': 'Occurrences de « {title} » à partir du {date} supprimées',
   'calendar.close': 'Fermer',
   'calendar.when': 'Quand',
   'calendar.repeats': 'Répétition',
@@ -791,6 +796,8 @@ export const fr = {
     'Événement récurrent : une modification s’applique à toutes ses occurrences.',
   'calendar.recurring_note_apart':
     'Événement récurrent : une modification s’applique à toutes ses occurrences. De nouveaux horaires ou une nouvelle répétition défont aussi les modifications faites à des occurrences seules.',
+  'calendar.following_note':
+    'À partir de cette occurrence, la série devient un nouvel événement avec ces champs ; les occurrences d’avant restent telles quelles.',
   'calendar.occurrence_note':
     'La répétition et les personnes invitées sont celles de la série : pour les changer, choisissez « Toutes les occurrences ».',
   'calendar.no_description': 'Pas de description.',
@@ -819,6 +826,8 @@ export const fr = {
   'calendar.error.invalid_recurrence_id': 'Cette occurrence n’existe plus : l’événement a changé.',
   'calendar.error.invalid_field':
     'Cette modification est impossible : une occurrence seule ne change que son titre, ses horaires, son lieu et sa description.',
+  'calendar.error.invalid_scope':
+    'Cette modification est impossible pour cette occurrence et les suivantes.',
   'calendar.error.armoured_unsupported':
     'Impossible dans un espace blindé : un événement s’y modifie ou s’y supprime en entier, et n’invite personne.',
   'calendar.error.not_invited': 'Vous n’êtes pas invité à cet événement.',

@@ -2,10 +2,11 @@
 // grids and what they show, moving around from the toolbar and the
 // keyboard, creating from the button and from a day, an event's details,
 // its edit at the version read (and a change made meanwhile), deletion,
-// one occurrence of a recurring event changed or cancelled alone, what a
-// read-only member does not get, and invitations: inviting
-// colleagues and addresses, their answers shown, an invitee's answer, and
-// how invitations look in the grid.
+// one occurrence of a recurring event changed or cancelled alone or with
+// the following ones (the dialog closed: they are a new event), what a
+// read-only member does not get, and invitations: inviting colleagues and
+// addresses, their answers shown, an invitee's answer, and how invitations
+// look in the grid.
 import { act } from 'react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -528,6 +529,7 @@ describe('one occurrence of a recurring event', () => {
       legend: 'Change',
       radios: [
         ['This occurrence', true],
+        ['This and following occurrences', false],
         ['All occurrences', false],
       ],
     });
@@ -678,6 +680,7 @@ describe('one occurrence of a recurring event', () => {
       legend: 'Delete',
       radios: [
         ['This occurrence', true],
+        ['This and following occurrences', false],
         ['All occurrences', false],
       ],
     });
@@ -703,6 +706,178 @@ describe('one occurrence of a recurring event', () => {
     expect(remove).toHaveBeenCalledWith('weekly', 12);
     expect(cancel).toHaveBeenCalledTimes(1);
     expect(toasts()).toContain('Event “Weekly” deleted');
+  });
+
+  it('changes this occurrence and the following ones: the series’ form from its times, then closes', async () => {
+    const d = await openOccurrence('2026-12-08');
+    await act(async () => button('Edit', d)?.click());
+    scope(d).pick('This and following occurrences');
+    expect(scope(d).radios).toEqual([
+      ['This occurrence', false],
+      ['This and following occurrences', true],
+      ['All occurrences', false],
+    ]);
+    // The series' fields, at this occurrence's times; the times left from it on.
+    expect((field('Title', d) as HTMLInputElement).value).toBe('Weekly');
+    expect((field('Start date', d) as HTMLInputElement).value).toBe('2026-12-08');
+    expect((field('Start time', d) as HTMLInputElement).value).toBe('10:00');
+    expect((field('End time', d) as HTMLInputElement).value).toBe('11:00');
+    expect((field('Repeat', d) as HTMLSelectElement).value).toBe('weekly');
+    expect((field('Number of times', d) as HTMLInputElement).value).toBe('2');
+    expect(labels(d)).toContain('All day');
+    expect(labels(d)).toContain('Invite someone');
+    expect(d.textContent).toContain('Alix Martin');
+    expect(d.textContent).toContain('From this occurrence on, the series becomes a new event');
+    // Unchanged: nothing to save.
+    expect(button('Save', d)?.disabled).toBe(true);
+
+    type(field('Start time', d) as HTMLInputElement, '11:00');
+    type(field('Title', d) as HTMLInputElement, 'Weekly (later)');
+    const series = vi.spyOn(api.calendar, 'update');
+    const one = vi.spyOn(api.calendar, 'updateOccurrence');
+    const rest: CalendarEvent = {
+      ...WEEKLY,
+      id: 'weekly-2',
+      title: 'Weekly (later)',
+      start: '2026-12-08T10:00:00.000Z',
+      end: '2026-12-08T11:00:00.000Z',
+      rrule: 'FREQ=WEEKLY;COUNT=2',
+      version: 13,
+    };
+    const following = vi
+      .spyOn(api.calendar, 'updateFollowing')
+      .mockRejectedValueOnce(new ApiError(400, 'invalid_scope', 'x'))
+      .mockResolvedValueOnce(rest);
+    // Refused: said, the form kept.
+    await act(async () => button('Save', d)?.click());
+    expect(d.querySelector('[role="alert"]')?.textContent).toBe(
+      'This change cannot be made to this occurrence and the following ones.',
+    );
+    const list = vi.mocked(api.calendar.occurrences);
+    const reads = list.mock.calls.length;
+    await act(async () => button('Save', d)?.click());
+    // Only what changed, with the new times of this occurrence, at the version read.
+    expect(following).toHaveBeenLastCalledWith(
+      'weekly',
+      rid('2026-12-08'),
+      {
+        title: 'Weekly (later)',
+        start: '2026-12-08T10:00:00.000Z',
+        end: '2026-12-08T11:00:00.000Z',
+        all_day: false,
+        timezone: 'Europe/Paris',
+      },
+      12,
+    );
+    expect(series).not.toHaveBeenCalled();
+    expect(one).not.toHaveBeenCalled();
+    // The rest is another event: the dialog closes, the agenda is read again.
+    expect(toasts()).toContain('Occurrences from December 8, 2026 on saved');
+    expect(window.location.pathname).toBe(`/w/${WS}/calendar`);
+    expect(document.querySelector('dialog[open]')).toBeNull();
+    await vi.waitFor(() => expect(list.mock.calls.length).toBeGreaterThan(reads));
+  });
+
+  it('sends a new number of times for the following ones as their rule', async () => {
+    const d = await openOccurrence('2026-12-08');
+    await act(async () => button('Edit', d)?.click());
+    scope(d).pick('This and following occurrences');
+    type(field('Number of times', d) as HTMLInputElement, '5');
+    const following = vi
+      .spyOn(api.calendar, 'updateFollowing')
+      .mockResolvedValue({ ...WEEKLY, id: 'weekly-2', version: 13 });
+    await act(async () => button('Save', d)?.click());
+    expect(following).toHaveBeenCalledWith(
+      'weekly',
+      rid('2026-12-08'),
+      { rrule: 'FREQ=WEEKLY;COUNT=5' },
+      12,
+    );
+  });
+
+  it('brings back the event changed meanwhile when this and following come too late (412)', async () => {
+    const get = vi
+      .spyOn(api.calendar, 'get')
+      .mockResolvedValueOnce(WEEKLY)
+      .mockResolvedValueOnce({ ...WEEKLY, title: 'Weekly (by Alix)', version: 14 });
+    await show('write');
+    await act(async () => chip('2026-12-08')?.click());
+    await vi.waitFor(() => expect(button('Edit', dialog() ?? document)).toBeDefined());
+    const d = dialog();
+    if (!d) throw new Error('no dialog');
+    await act(async () => button('Edit', d)?.click());
+    scope(d).pick('This and following occurrences');
+    type(field('Location', d) as HTMLInputElement, 'Room 9');
+    vi.spyOn(api.calendar, 'updateFollowing').mockRejectedValue(
+      new ApiError(412, 'precondition_failed', 'changed'),
+    );
+    await act(async () => button('Save', d)?.click());
+    await vi.waitFor(() => expect(get).toHaveBeenCalledTimes(2));
+    await vi.waitFor(() =>
+      expect(d.querySelector('.dialog__title')?.textContent).toBe('Weekly (by Alix)'),
+    );
+    expect(d.querySelector('[role="status"]')?.textContent).toContain(
+      'This event was changed elsewhere meanwhile',
+    );
+    expect(d.querySelector('form')).toBeNull();
+  });
+
+  it('prefills this and following of a moved occurrence at its own times, the series’ texts', async () => {
+    occurrences = [
+      weekly('2026-12-01'),
+      occurrence('weekly', '2026-12-09T14:00:00Z', '2026-12-09T15:30:00Z', {
+        title: 'Weekly (Wednesday)',
+        recurring: true,
+        recurrence_id: rid('2026-12-08'),
+      }),
+    ];
+    const d = await openOccurrence('2026-12-09', CHANGED);
+    await act(async () => button('Edit', d)?.click());
+    scope(d).pick('This and following occurrences');
+    expect((field('Title', d) as HTMLInputElement).value).toBe('Weekly');
+    expect((field('Location', d) as HTMLInputElement).value).toBe('Room 1');
+    expect((field('Start date', d) as HTMLInputElement).value).toBe('2026-12-09');
+    expect((field('Start time', d) as HTMLInputElement).value).toBe('15:00');
+    expect((field('End time', d) as HTMLInputElement).value).toBe('16:30');
+  });
+
+  it('deletes this occurrence and the following ones when asked: the series ends before it', async () => {
+    const d = await openOccurrence('2026-12-08');
+    const cancel = vi.spyOn(api.calendar, 'cancelOccurrence');
+    const remove = vi.spyOn(api.calendar, 'remove');
+    const following = vi.spyOn(api.calendar, 'removeFollowing').mockResolvedValue(undefined);
+    await act(async () => button('Delete', d)?.click());
+    const confirm = dialog();
+    if (!confirm) throw new Error('no confirmation');
+    scope(confirm).pick('This and following occurrences');
+    expect(confirm.textContent).toContain(
+      '“Weekly” will end before December 8, 2026: this occurrence and the following ones are deleted.',
+    );
+    expect(following).not.toHaveBeenCalled();
+    await act(async () => button('Delete', confirm)?.click());
+    expect(following).toHaveBeenCalledWith('weekly', rid('2026-12-08'), 12);
+    expect(cancel).not.toHaveBeenCalled();
+    expect(remove).not.toHaveBeenCalled();
+    expect(toasts()).toContain('Occurrences of “Weekly” from December 8, 2026 on deleted');
+    expect(window.location.pathname).toBe(`/w/${WS}/calendar`);
+    expect(document.querySelector('dialog[open]')).toBeNull();
+  });
+
+  it('does not offer “this and following” from the first occurrence (it is all of them)', async () => {
+    const d = await openOccurrence('2026-12-01');
+    await act(async () => button('Edit', d)?.click());
+    expect(scope(d).radios).toEqual([
+      ['This occurrence', true],
+      ['All occurrences', false],
+    ]);
+    await act(async () => button('Cancel', d)?.click());
+    await act(async () => button('Delete', d)?.click());
+    const confirm = dialog();
+    if (!confirm) throw new Error('no confirmation');
+    expect(scope(confirm).radios).toEqual([
+      ['This occurrence', true],
+      ['All occurrences', false],
+    ]);
   });
 });
 
@@ -1008,6 +1183,11 @@ describe('invitations', () => {
           ?.querySelector('input');
       expect(radio('All occurrences')?.checked).toBe(true);
       expect(radio('This occurrence')?.checked).toBe(false);
+      // No answer from one occurrence on: two choices only.
+      expect([...(scope?.querySelectorAll('label') ?? [])].map((l) => l.textContent)).toEqual([
+        'This occurrence',
+        'All occurrences',
+      ]);
 
       const reply = vi
         .spyOn(api.calendar, 'reply')

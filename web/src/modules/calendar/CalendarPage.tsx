@@ -297,7 +297,7 @@ export function CalendarScreen({
           canWrite={canWrite}
           sealBlocked={sealBlocked}
           onClose={() => openEvent(null, null)}
-          onDeleted={() => {
+          onDone={() => {
             wantFocus.current = cursor;
             openEvent(null, null);
           }}

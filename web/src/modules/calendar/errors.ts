@@ -15,6 +15,7 @@ const CALENDAR_ERRORS: Record<string, MessageKey> = {
   invalid_partstat: 'calendar.error.invalid_partstat',
   invalid_recurrence_id: 'calendar.error.invalid_recurrence_id',
   invalid_field: 'calendar.error.invalid_field',
+  invalid_scope: 'calendar.error.invalid_scope',
   armoured_unsupported: 'calendar.error.armoured_unsupported',
   not_invited: 'calendar.error.not_invited',
   too_many_invitations: 'calendar.error.too_many_invitations',

@@ -322,9 +322,11 @@ describe('writing an armoured calendar', () => {
     expect(s.getState().occurrences).toEqual([]);
   });
 
-  it('changes or cancels no occurrence alone (a card is the whole series): nothing sent', async () => {
+  it('changes or cancels no occurrence apart (a card is the whole series): nothing sent', async () => {
     const update = vi.spyOn(api.calendar, 'updateOccurrence');
     const cancel = vi.spyOn(api.calendar, 'cancelOccurrence');
+    const following = vi.spyOn(api.calendar, 'updateFollowing');
+    const removeFollowing = vi.spyOn(api.calendar, 'removeFollowing');
     const s = newStore();
     const rid = '2026-12-08T08:00:00.000Z';
     await expect(s.updateOccurrence('a', rid, { title: 'Seule' }, 4)).rejects.toMatchObject({
@@ -333,7 +335,15 @@ describe('writing an armoured calendar', () => {
     await expect(s.cancelOccurrence('a', rid, 4)).rejects.toMatchObject({
       code: 'armoured_unsupported',
     });
+    await expect(s.updateFollowing('a', rid, { title: 'Suite' }, 4)).rejects.toMatchObject({
+      code: 'armoured_unsupported',
+    });
+    await expect(s.removeFollowing('a', rid, 4)).rejects.toMatchObject({
+      code: 'armoured_unsupported',
+    });
     expect(update).not.toHaveBeenCalled();
     expect(cancel).not.toHaveBeenCalled();
+    expect(following).not.toHaveBeenCalled();
+    expect(removeFollowing).not.toHaveBeenCalled();
   });
 });

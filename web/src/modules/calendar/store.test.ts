@@ -1,7 +1,9 @@
 // The calendar store: the range shown read (the last asked kept), live
 // events and reconnections reading it again once per burst, changes made
-// meanwhile by someone else (412) brought back instead of overwritten, an
-// invitee's answer shown at once, and the members who may be invited.
+// meanwhile by someone else (412) brought back instead of overwritten,
+// occurrences changed or deleted apart (alone, or with the following
+// ones), an invitee's answer shown at once, and the members who may be
+// invited.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { api, ApiError, type CalendarOccurrence } from '../../api';
 import {
@@ -274,6 +276,59 @@ describe('changes', () => {
     );
     await expect(s.updateOccurrence('w', rid, { title: 'Moi' }, 9)).rejects.toMatchObject({
       code: 'invalid_field',
+    });
+  });
+
+  it('changes or deletes an occurrence and the following ones, at the version seen', async () => {
+    const list = vi.spyOn(api.calendar, 'occurrences').mockResolvedValue([]);
+    const s = new CalendarStore(WS, 'me');
+    await s.show(WEEK);
+    const series = vi.spyOn(api.calendar, 'update');
+    const one = vi.spyOn(api.calendar, 'updateOccurrence');
+    const remove = vi.spyOn(api.calendar, 'remove');
+    const cancel = vi.spyOn(api.calendar, 'cancelOccurrence');
+    const rid = '2026-12-08T09:00:00.000Z';
+    // The answer is the new event holding them (another id).
+    const rest = calendarEvent('w2', { recurring: true, version: 8 });
+    const update = vi.spyOn(api.calendar, 'updateFollowing').mockResolvedValue(rest);
+    const change = { title: 'Plus tard', rrule: 'FREQ=WEEKLY;COUNT=2' };
+    expect(await s.updateFollowing('w', rid, change, 7)).toBe(rest);
+    expect(update).toHaveBeenCalledWith('w', rid, change, 7);
+    const following = vi.spyOn(api.calendar, 'removeFollowing').mockResolvedValue(undefined);
+    await s.removeFollowing('w', '2026-12-15T09:00:00.000Z', 8);
+    expect(following).toHaveBeenCalledWith('w', '2026-12-15T09:00:00.000Z', 8);
+    expect(series).not.toHaveBeenCalled();
+    expect(one).not.toHaveBeenCalled();
+    expect(remove).not.toHaveBeenCalled();
+    expect(cancel).not.toHaveBeenCalled();
+    // The range is read again after each (the series was cut).
+    await vi.waitFor(() => expect(list).toHaveBeenCalledTimes(3));
+    // The event already gone: done all the same.
+    following.mockRejectedValue(new ApiError(404, 'not_found', 'x'));
+    await expect(s.removeFollowing('w', rid, 8)).resolves.toBeUndefined();
+  });
+
+  it('brings back the event changed meanwhile when the following ones come too late (412)', async () => {
+    vi.spyOn(api.calendar, 'occurrences').mockResolvedValue([]);
+    const s = new CalendarStore(WS, 'me');
+    const now = calendarEvent('w', { title: 'Par Bob', recurring: true, version: 9 });
+    vi.spyOn(api.calendar, 'get').mockResolvedValue(now);
+    const changed = new ApiError(412, 'precondition_failed', 'changed');
+    vi.spyOn(api.calendar, 'updateFollowing').mockRejectedValue(changed);
+    vi.spyOn(api.calendar, 'removeFollowing').mockRejectedValue(changed);
+    const rid = '2026-12-08T09:00:00.000Z';
+    const late = await s.updateFollowing('w', rid, { title: 'Moi' }, 7).catch((e: unknown) => e);
+    expect(late).toBeInstanceOf(EventChangedError);
+    expect((late as EventChangedError).latest).toEqual(now);
+    const removed = await s.removeFollowing('w', rid, 7).catch((e: unknown) => e);
+    expect(removed).toBeInstanceOf(EventChangedError);
+    expect((removed as EventChangedError).latest).toEqual(now);
+    // Other refusals as they are.
+    vi.spyOn(api.calendar, 'updateFollowing').mockRejectedValue(
+      new ApiError(400, 'invalid_scope', 'x'),
+    );
+    await expect(s.updateFollowing('w', rid, { title: 'Moi' }, 9)).rejects.toMatchObject({
+      code: 'invalid_scope',
     });
   });
 

@@ -10,8 +10,9 @@
 // Changes go at the version the person saw (If-Match): one made meanwhile
 // by someone else (412) fetches the event as it is now and says so
 // (EventChangedError), so that nothing is overwritten unseen. A recurring
-// event's occurrence may be changed or cancelled alone (not in an armoured
-// workspace, whose cards the server cannot split). An invitee's
+// event's occurrence may be changed or cancelled alone, or with the
+// following ones (the series cut in two events there), not in an armoured
+// workspace, whose cards the server cannot split. An invitee's
 // answer shows at once on the event's occurrences (an answer to one
 // occurrence of a recurring event, on that one). The workspace's members
 // are who the event form offers to invite.
@@ -406,20 +407,33 @@ export class CalendarStore extends Store<CalendarState> {
    * resolves with the event. EventChangedError when it changed since;
    * armoured: ApiError armoured_unsupported, nothing sent.
    */
-  async updateOccurrence(
+  updateOccurrence(
     id: string,
     recurrenceId: string,
     change: CalendarOccurrenceChange,
     version: number,
   ): Promise<CalendarEvent> {
-    this.unsplittable();
-    try {
-      const saved = await api.calendar.updateOccurrence(id, recurrenceId, change, version);
-      void this.load();
-      return saved;
-    } catch (e) {
-      throw await this.changedOr(id, e);
-    }
+    return this.changeApart(id, () =>
+      api.calendar.updateOccurrence(id, recurrenceId, change, version),
+    );
+  }
+
+  /**
+   * Changes an occurrence of a recurring event and the following ones at
+   * the event's `version`, any field (`start`, `end`: that occurrence's):
+   * the series is cut there. Resolves with the new event holding them
+   * (another id; from the first occurrence, the event itself). As
+   * updateOccurrence otherwise.
+   */
+  updateFollowing(
+    id: string,
+    recurrenceId: string,
+    change: CalendarEventChange,
+    version: number,
+  ): Promise<CalendarEvent> {
+    return this.changeApart(id, () =>
+      api.calendar.updateFollowing(id, recurrenceId, change, version),
+    );
   }
 
   /**
@@ -427,17 +441,46 @@ export class CalendarStore extends Store<CalendarState> {
    * (the event already gone: done); the series goes on without it. As
    * updateOccurrence otherwise.
    */
-  async cancelOccurrence(id: string, recurrenceId: string, version: number): Promise<void> {
+  cancelOccurrence(id: string, recurrenceId: string, version: number): Promise<void> {
+    return this.removeApart(id, () => api.calendar.cancelOccurrence(id, recurrenceId, version));
+  }
+
+  /**
+   * Deletes an occurrence of a recurring event and the following ones at
+   * the event's `version`: the series ends before it (from the first, the
+   * event is deleted). As cancelOccurrence otherwise.
+   */
+  removeFollowing(id: string, recurrenceId: string, version: number): Promise<void> {
+    return this.removeApart(id, () => api.calendar.removeFollowing(id, recurrenceId, version));
+  }
+
+  /** A change of some occurrences of event `id` (`send`), then the range read again. */
+  private async changeApart(
+    id: string,
+    send: () => Promise<CalendarEvent>,
+  ): Promise<CalendarEvent> {
     this.unsplittable();
     try {
-      await api.calendar.cancelOccurrence(id, recurrenceId, version);
+      const saved = await send();
+      void this.load();
+      return saved;
+    } catch (e) {
+      throw await this.changedOr(id, e);
+    }
+  }
+
+  /** A deletion of some occurrences of event `id` (`send`; the event gone: done), then the range read again. */
+  private async removeApart(id: string, send: () => Promise<unknown>): Promise<void> {
+    this.unsplittable();
+    try {
+      await send();
     } catch (e) {
       if (!(isApiError(e) && e.status === 404)) throw await this.changedOr(id, e);
     }
     void this.load();
   }
 
-  /** Armoured: the server cannot change one occurrence of a sealed card (as it would answer). */
+  /** Armoured: the server cannot change occurrences of a sealed card apart (as it would answer). */
   private unsplittable(): void {
     if (this.armour) throw new ApiError(400, 'armoured_unsupported', 'one occurrence of a card');
   }

@@ -108,19 +108,48 @@ describe('answering one occurrence or all of them', () => {
     expect(onChange).toHaveBeenCalledWith('one');
   });
 
-  it('asks what a change is for under its own legend, the choice made focused', async () => {
+  it('asks what a change is for under its own legend, among the scopes given, the choice made focused', async () => {
     const onChange = vi.fn<(s: OccurrenceScope) => void>();
-    await ui.render(<ScopeChoice legend="Change" value="one" onChange={onChange} autoFocus />);
+    await ui.render(
+      <ScopeChoice
+        legend="Change"
+        scopes={['one', 'following', 'all']}
+        value="following"
+        onChange={onChange}
+        autoFocus
+      />,
+    );
     const scope = ui.host.querySelector('fieldset');
     expect(scope?.querySelector('legend')?.textContent).toBe('Change');
     const radios = [...(scope?.querySelectorAll<HTMLInputElement>('input[type="radio"]') ?? [])];
     expect(radios.map((r) => [r.closest('label')?.textContent, r.checked])).toEqual([
-      ['This occurrence', true],
+      ['This occurrence', false],
+      ['This and following occurrences', true],
       ['All occurrences', false],
     ]);
-    expect(document.activeElement).toBe(radios[0]);
-    act(() => radios[1]?.click());
+    expect(new Set(radios.map((r) => r.name)).size).toBe(1);
+    expect(document.activeElement).toBe(radios[1]);
+    act(() => radios[2]?.click());
     expect(onChange).toHaveBeenCalledWith('all');
+    act(() => radios[0]?.click());
+    expect(onChange).toHaveBeenLastCalledWith('one');
+  });
+
+  it('says the scopes in French', async () => {
+    localStorage.setItem('ruche.locale', 'fr');
+    await ui.render(
+      <ScopeChoice
+        legend="Modifier"
+        scopes={['one', 'following', 'all']}
+        value="one"
+        onChange={() => undefined}
+      />,
+    );
+    expect([...ui.host.querySelectorAll('label')].map((l) => l.textContent)).toEqual([
+      'Cette occurrence',
+      'Celle-ci et les suivantes',
+      'Toutes les occurrences',
+    ]);
   });
 
   it('is not offered without an occurrence to answer apart', async () => {

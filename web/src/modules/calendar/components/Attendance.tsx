@@ -4,8 +4,9 @@
 // occurrence of a recurring event, each attendee's answer is their answer
 // to it (said so where it differs from their series' answer), and the
 // invitee chooses whether to answer for it alone or for all occurrences
-// (the same choice asks a writer what a change or a deletion is for); for
-// the series, who answered some occurrences apart is said.
+// (the same choice, with "this and following" besides, asks a writer what
+// a change or a deletion is for); for the series, who answered some
+// occurrences apart is said.
 import { useId, useRef, useState } from 'react';
 import type {
   CalendarAnswer,
@@ -27,6 +28,7 @@ import {
   knownPartstat,
   type Answers,
   type OccurrenceScope,
+  type ReplyScope,
 } from '../logic/invitations';
 
 const LOOK: Record<
@@ -201,13 +203,13 @@ export function ReplyButtons({
   /** The answer being sent. */
   busy: CalendarAnswer | null;
   /** `scope`: the one chosen where `askScope` asked it. */
-  onReply(p: CalendarAnswer, scope?: OccurrenceScope): void;
+  onReply(p: CalendarAnswer, scope?: ReplyScope): void;
   compact?: boolean;
   /** The event's title (names the compact form's group). */
   title?: string;
   /** The compact form's group's name, instead of the event's question. */
   label?: string;
-  scope?: { value: OccurrenceScope; onChange(s: OccurrenceScope): void };
+  scope?: { value: ReplyScope; onChange(s: ReplyScope): void };
   /** Compact only: ask the answer's scope before sending it. */
   askScope?: boolean;
 }) {
@@ -259,6 +261,7 @@ export function ReplyButtons({
       {scope ? (
         <ScopeChoice
           legend={t('calendar.reply_scope')}
+          scopes={REPLY_SCOPES}
           value={scope.value}
           onChange={scope.onChange}
           disabled={busy !== null}
@@ -284,7 +287,7 @@ function AskedReplyButtons({
 }: {
   answer: CalendarPartstat;
   busy: CalendarAnswer | null;
-  onReply(p: CalendarAnswer, scope: OccurrenceScope): void;
+  onReply(p: CalendarAnswer, scope: ReplyScope): void;
   label: string;
 }) {
   const { t } = useI18n();
@@ -296,7 +299,7 @@ function AskedReplyButtons({
     setOpen(false);
     button.current?.focus();
   };
-  const choose = (s: OccurrenceScope) => {
+  const choose = (s: ReplyScope) => {
     back();
     onReply(asked, s);
   };
@@ -350,21 +353,27 @@ function AskedReplyButtons({
   );
 }
 
+/** What an answer may be for (the server has no answer from one occurrence on). */
+const REPLY_SCOPES: readonly ReplyScope[] = ['one', 'all'];
+
 /**
- * Whether something is for the occurrence opened or for all of them, as
- * radios under `legend`: "Answer for: (•) This occurrence ( ) All
- * occurrences" (an answer), "Change", "Delete" (the organizer's edit).
+ * What something is for, among `scopes` (in that order), as radios under
+ * `legend`: "Answer for: (•) This occurrence ( ) All occurrences" (an
+ * answer); "Change", "Delete" (a writer's edit), "This and following
+ * occurrences" besides.
  */
-export function ScopeChoice({
+export function ScopeChoice<S extends OccurrenceScope>({
   legend,
+  scopes,
   value,
   onChange,
   disabled = false,
   autoFocus = false,
 }: {
   legend: string;
-  value: OccurrenceScope;
-  onChange(s: OccurrenceScope): void;
+  scopes: readonly S[];
+  value: S;
+  onChange(s: S): void;
   disabled?: boolean;
   /** The choice made takes the focus when shown (the first question of a form). */
   autoFocus?: boolean;
@@ -375,7 +384,7 @@ export function ScopeChoice({
     <fieldset className="cal-scope" disabled={disabled}>
       <legend className="cal-scope__legend">{legend}</legend>
       <div className="cal-scope__options">
-        {(['one', 'all'] as const).map((s) => (
+        {scopes.map((s) => (
           <label key={s} className="cal-scope__option">
             <input
               type="radio"

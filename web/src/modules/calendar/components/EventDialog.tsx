@@ -3,23 +3,27 @@
 // opened: its own). Writers edit it (only what changed is sent, at the
 // version read) and delete it (asked first); opened from one occurrence of
 // a recurring event, both ask whether for that occurrence alone (the
-// default: its texts and times, or its cancellation) or for all of them. A
-// change made elsewhere meanwhile (412) shows the event as it is now and
-// says so. To-dos and journal entries from calendar applications are
-// read-only here, but can be deleted. An invitee answers (Accept,
-// Maybe, Decline), for an occurrence of a recurring event opened from it
-// either for that occurrence alone or for all of them (the default); one
-// without the calendar's write right changes nothing else. The details
-// follow live changes while not being edited, and an answer to the event
-// (calendar.answered, to its organizer). In an armoured workspace the
-// event is the one the store holds, as this browser opened it: a card that
-// does not open says why and can only be deleted; nobody is invited there,
-// and its occurrences are not changed apart.
+// default: its texts and times, or its cancellation), for it and the
+// following ones (the series cut there: the whole form, from its times;
+// the rest becomes a new event, so the dialog closes once it is saved),
+// or for all of them. A change made elsewhere meanwhile (412) shows the
+// event as it is now and says so. To-dos and journal entries from
+// calendar applications are read-only here, but can be deleted. An
+// invitee answers (Accept, Maybe, Decline), for an occurrence of a
+// recurring event opened from it either for that occurrence alone or for
+// all of them (the default); one without the calendar's write right
+// changes nothing else. The details follow live changes while not being
+// edited, and an answer to the event (calendar.answered, to its
+// organizer). In an armoured workspace the event is the one the store
+// holds, as this browser opened it: a card that does not open says why
+// and can only be deleted; nobody is invited there, and its occurrences
+// are not changed apart.
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
 import {
   isApiError,
   type CalendarAnswer,
   type CalendarEvent,
+  type CalendarEventChange,
   type CalendarOccurrence,
   type Me,
 } from '../../../api';
@@ -35,8 +39,8 @@ import { browserTimeZone } from '../logic/dates';
 import {
   changesOf,
   draftOf,
-  isChanged,
-  isOccurrenceChanged,
+  followingChangesOf,
+  followingDraftOf,
   occurrenceChangesOf,
   occurrenceDraftOf,
   problemOf,
@@ -50,9 +54,15 @@ import {
   knownPartstat,
   pickedOccurrence,
   type OccurrenceScope,
+  type ReplyScope,
 } from '../logic/invitations';
 import { isNoticeAbout } from '../logic/notices';
-import { changesApart, openedOccurrence, type OwnOccurrence } from '../logic/occurrences';
+import {
+  changesApart,
+  isFirstOccurrence,
+  openedOccurrence,
+  type OwnOccurrence,
+} from '../logic/occurrences';
 import { openedOf } from '../sealed';
 import { EventChangedError, type CalendarStore } from '../store';
 import { ReplyButtons, ScopeChoice } from './Attendance';
@@ -62,10 +72,46 @@ import { SealedNote } from './Sealed';
 
 type Notice = 'changed' | 'deleted' | null;
 
-/** A deletion being confirmed: of the occurrence opened (when it may be alone), or of all. */
-interface Confirm {
+/**
+ * What a change or a deletion is for: the occurrence opened (when it may
+ * be apart), alone or with the following ones, or (`all`) the series.
+ */
+interface Target {
   occurrence: OwnOccurrence | null;
   scope: OccurrenceScope;
+}
+
+const SERIES: Target = { occurrence: null, scope: 'all' };
+
+/** The scopes a writer is asked; from the first occurrence, "this and following" is "all". */
+const SCOPES: readonly OccurrenceScope[] = ['one', 'following', 'all'];
+const FIRST_SCOPES: readonly OccurrenceScope[] = ['one', 'all'];
+
+/** The occurrence a target names apart from the series, with how. */
+function apart(target: Target): { o: OwnOccurrence; scope: 'one' | 'following' } | null {
+  const { occurrence: o, scope } = target;
+  return o && scope !== 'all' ? { o, scope } : null;
+}
+
+/** The form for what `target` is. */
+function draftFor(event: CalendarEvent, target: Target): EventDraft {
+  const a = apart(target);
+  if (!a) return draftOf(event);
+  return a.scope === 'one' ? occurrenceDraftOf(a.o) : followingDraftOf(event, a.o);
+}
+
+/** What the form changed, for what `target` is (PATCH body, without the scope). */
+function changesFor(
+  event: CalendarEvent,
+  target: Target,
+  d: EventDraft,
+  timeZone: string | null,
+): CalendarEventChange {
+  const a = apart(target);
+  if (!a) return changesOf(event, d, timeZone);
+  return a.scope === 'one'
+    ? occurrenceChangesOf(a.o, d)
+    : followingChangesOf(event, a.o, d, timeZone);
 }
 
 export function EventDialog({
@@ -76,7 +122,7 @@ export function EventDialog({
   canWrite,
   sealBlocked = null,
   onClose,
-  onDeleted,
+  onDone,
 }: {
   store: CalendarStore;
   me: Pick<Me, 'id' | 'email'>;
@@ -87,7 +133,12 @@ export function EventDialog({
   /** Armoured: why nothing can be sealed now (no edit), else null. */
   sealBlocked?: string | null;
   onClose(): void;
-  onDeleted(): void;
+  /**
+   * The dialog is done, with a toast said: the event deleted, or the
+   * occurrence opened no longer in it (deleted, or changed with the
+   * following ones into a new event).
+   */
+  onDone(): void;
 }) {
   const { t, locale } = useI18n();
   const ta = useArmourText();
@@ -96,15 +147,16 @@ export function EventDialog({
   const [event, setEvent] = useState<CalendarEvent | null>(null);
   const [failed, setFailed] = useState<unknown>(null);
   const [draft, setDraft] = useState<EventDraft | null>(null);
-  /** The occurrence the draft is of, alone; null: the series. */
-  const [alone, setAlone] = useState<OwnOccurrence | null>(null);
+  /** What the draft is for. */
+  const [target, setTarget] = useState<Target>(SERIES);
   const [notice, setNotice] = useState<Notice>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const [confirm, setConfirm] = useState<Confirm | null>(null);
+  /** A deletion being confirmed, and what for. */
+  const [confirm, setConfirm] = useState<Target | null>(null);
   const [deleting, setDeleting] = useState(false);
   const [replying, setReplying] = useState<CalendarAnswer | null>(null);
-  const [scope, setScope] = useState<OccurrenceScope>('all');
+  const [scope, setScope] = useState<ReplyScope>('all');
   const people = useSyncExternalStore(store.subscribe, () => store.getState().members);
   /** Armoured: the event as the store holds it (live changes, opened again when keys come). */
   const held = useSyncExternalStore(store.subscribe, () => store.getState().events[id]);
@@ -173,34 +225,54 @@ export function EventDialog({
   // The occurrence opened, as it is now, when a change or a deletion may be for it alone.
   const own = event ? openedOccurrence(event, occurrence) : null;
   const scoped = own && !store.armour ? own : null;
+  const scopes = event && scoped && isFirstOccurrence(event, scoped) ? FIRST_SCOPES : SCOPES;
   const named = (e: { title: string }) => e.title.trim() || t('calendar.untitled');
 
-  /** The form, for the occurrence opened alone (`one`, when it may be) or for the series. */
+  /** The form, for the occurrence opened (when it may be apart: `which`) or for the series. */
   const edit = (which: OccurrenceScope) => {
     if (!event) return;
-    const one = which === 'one' ? scoped : null;
-    setAlone(one);
-    setDraft(one ? occurrenceDraftOf(one) : draftOf(event));
+    const next: Target = scoped ? { occurrence: scoped, scope: which } : SERIES;
+    setTarget(next);
+    setDraft(draftFor(event, next));
   };
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
     if (!event || !draft || problemOf(draft)) return;
-    const change = alone ? occurrenceChangesOf(alone, draft) : changesOf(event, draft, timeZone);
+    const change = changesFor(event, target, draft, timeZone);
     if (Object.keys(change).length === 0) {
       setDraft(null);
       return;
     }
+    const a = apart(target);
     setBusy(true);
     setError(null);
     setNotice(null);
     try {
-      const saved = alone
-        ? await store.updateOccurrence(event.id, alone.recurrence_id, change, event.version)
+      if (a?.scope === 'following') {
+        const saved = await store.updateFollowing(
+          event.id,
+          a.o.recurrence_id,
+          change,
+          event.version,
+        );
+        setDraft(null);
+        toast({
+          kind: 'success',
+          title: t('calendar.saved_following', { date: dateText(saved, locale) }),
+        });
+        // The occurrence opened is now another event's: done here (from
+        // the first occurrence, the event itself, shown as it is now).
+        if (saved.id !== event.id) onDone();
+        else setEvent(saved);
+        return;
+      }
+      const saved = a
+        ? await store.updateOccurrence(event.id, a.o.recurrence_id, change, event.version)
         : await store.update(event.id, change, event.version);
       setEvent(saved);
       setDraft(null);
-      toast({ kind: 'success', title: t(alone ? 'calendar.saved_occurrence' : 'calendar.saved') });
+      toast({ kind: 'success', title: t(a ? 'calendar.saved_occurrence' : 'calendar.saved') });
     } catch (err) {
       if (err instanceof EventChangedError) changedMeanwhile(err);
       else setError(err);
@@ -211,19 +283,28 @@ export function EventDialog({
 
   const remove = async () => {
     if (!event || !confirm) return;
-    const one = confirm.scope === 'one' ? confirm.occurrence : null;
+    const a = apart(confirm);
     setDeleting(true);
     try {
-      if (one) await store.cancelOccurrence(event.id, one.recurrence_id, event.version);
-      else await store.remove(event.id, event.version);
+      if (a?.scope === 'one') {
+        await store.cancelOccurrence(event.id, a.o.recurrence_id, event.version);
+      } else if (a) {
+        await store.removeFollowing(event.id, a.o.recurrence_id, event.version);
+      } else {
+        await store.remove(event.id, event.version);
+      }
       setConfirm(null);
+      const date = a ? dateText(a.o, locale) : '';
       toast({
         kind: 'success',
-        title: one
-          ? t('calendar.occurrence_deleted', { date: dateText(one, locale), title: named(one) })
-          : t('calendar.deleted', { title: named(event) }),
+        title:
+          a?.scope === 'one'
+            ? t('calendar.occurrence_deleted', { date, title: named(a.o) })
+            : a
+              ? t('calendar.following_deleted', { date, title: named(event) })
+              : t('calendar.deleted', { title: named(event) }),
       });
-      onDeleted();
+      onDone();
     } catch (err) {
       setConfirm(null);
       setDeleting(false);
@@ -282,7 +363,8 @@ export function EventDialog({
     : shown
       ? named(shown)
       : t('calendar.details');
-  const deletingOne = confirm?.scope === 'one' ? confirm.occurrence : null;
+  const deletingApart = confirm ? apart(confirm) : null;
+  const editingApart = apart(target);
 
   let body;
   if (gone) {
@@ -314,14 +396,19 @@ export function EventDialog({
         {scoped ? (
           <ScopeChoice
             legend={t('calendar.edit_scope')}
-            value={alone ? 'one' : 'all'}
+            scopes={scopes}
+            value={target.scope}
             onChange={edit}
             disabled={busy}
             autoFocus
           />
         ) : null}
-        {alone ? (
-          <p className="cal-note">{t('calendar.occurrence_note')}</p>
+        {editingApart ? (
+          <p className="cal-note">
+            {t(
+              editingApart.scope === 'one' ? 'calendar.occurrence_note' : 'calendar.following_note',
+            )}
+          </p>
         ) : event.recurring ? (
           <p className="cal-note">
             {t(
@@ -339,8 +426,8 @@ export function EventDialog({
           people={people}
           not={not}
           armoured={!!store.armour}
-          own={ownSpan(event)}
-          occurrence={!!alone}
+          own={ownSpan(editingApart?.scope === 'following' ? editingApart.o : event)}
+          occurrence={editingApart?.scope === 'one'}
           autoFocus={!scoped}
         />
         {error ? <Alert kind="error">{errorText(error)}</Alert> : null}
@@ -354,7 +441,7 @@ export function EventDialog({
             busy={busy}
             disabled={
               problem !== null ||
-              !(alone ? isOccurrenceChanged(alone, draft) : isChanged(event, draft, timeZone))
+              Object.keys(changesFor(event, target, draft, timeZone)).length === 0
             }
           >
             {t('common.save')}
@@ -433,20 +520,26 @@ export function EventDialog({
           {confirm?.occurrence ? (
             <ScopeChoice
               legend={t('calendar.delete_scope')}
+              scopes={scopes}
               value={confirm.scope}
               onChange={(scope) => setConfirm({ ...confirm, scope })}
               disabled={deleting}
             />
           ) : null}
           <p>
-            {deletingOne
+            {deletingApart?.scope === 'one'
               ? t('calendar.delete_body_occurrence', {
-                  date: dateText(deletingOne, locale),
-                  title: named(deletingOne),
+                  date: dateText(deletingApart.o, locale),
+                  title: named(deletingApart.o),
                 })
-              : t(event?.recurring ? 'calendar.delete_body_recurring' : 'calendar.delete_body', {
-                  title: event ? named(event) : title,
-                })}
+              : deletingApart && event
+                ? t('calendar.delete_body_following', {
+                    date: dateText(deletingApart.o, locale),
+                    title: named(event),
+                  })
+                : t(event?.recurring ? 'calendar.delete_body_recurring' : 'calendar.delete_body', {
+                    title: event ? named(event) : title,
+                  })}
           </p>
         </ConfirmDialog>
       ) : null}

@@ -22,12 +22,7 @@ import { Alert, Spinner } from '../../../components/Feedback';
 import { useEvent } from '../../../events';
 import { useI18n } from '../../../i18n';
 import { useCalendarErrorText } from '../errors';
-import {
-  answerOf,
-  knownPartstat,
-  pickedOccurrence,
-  type OccurrenceScope,
-} from '../logic/invitations';
+import { answerOf, knownPartstat, pickedOccurrence, type ReplyScope } from '../logic/invitations';
 import { isNoticeAbout } from '../logic/notices';
 import { openedOccurrence } from '../logic/occurrences';
 import { ReplyButtons } from './Attendance';
@@ -58,7 +53,7 @@ export function InvitationDialog({
   const [event, setEvent] = useState<CalendarEvent | null>(null);
   const [failed, setFailed] = useState<unknown>(null);
   const [error, setError] = useState<unknown>(null);
-  const [scope, setScope] = useState<OccurrenceScope>('all');
+  const [scope, setScope] = useState<ReplyScope>('all');
 
   useEffect(() => {
     let live = true;

@@ -1,6 +1,7 @@
 // The event form: what it sends for a new event, what it shows of one,
 // and only the changed fields of an edit (of one occurrence: its texts and
-// times alone); the people invited (colleagues by id, anyone by email,
+// times alone; of it and the following ones: the series' fields from its
+// times, the times left counted from it); the people invited (colleagues by id, anyone by email,
 // never oneself nor the organizer), sent only when the list changed.
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -8,6 +9,8 @@ import {
   changesOf,
   draftOf,
   emptyDraft,
+  followingChangesOf,
+  followingDraftOf,
   invitablePeople,
   isChanged,
   isEmailLike,
@@ -316,6 +319,138 @@ describe('an edit of one occurrence', () => {
     expect(occurrenceChangesOf(o, withStart(d, '2026-12-18'))).toEqual({
       start: '2026-12-18',
       end: '2026-12-19',
+    });
+  });
+});
+
+describe('an edit of an occurrence and the following ones', () => {
+  // Weekly at 10:00 Paris, 4 times from 8 December, Alix invited; the third, 22 December.
+  const rid = '2026-12-22T09:00:00.000Z';
+  const weekly = calendarEvent('w', {
+    title: 'Point',
+    location: 'Salle 1',
+    start: '2026-12-08T09:00:00.000Z',
+    end: '2026-12-08T10:00:00.000Z',
+    timezone: PARIS,
+    rrule: 'FREQ=WEEKLY;COUNT=4',
+    recurring: true,
+    attendees: [{ email: 'alix@ruche.test', name: 'Alix', partstat: 'accepted' }],
+  });
+  const own = (event = weekly, id = rid) => {
+    const o = openedOccurrence(
+      event,
+      occurrence('w', id, id, { recurring: true, recurrence_id: id }),
+    );
+    if (!o) throw new Error('no occurrence');
+    return o;
+  };
+
+  it('shows the series’ fields at this occurrence’s times, the times left from it on', () => {
+    expect(followingDraftOf(weekly, own())).toMatchObject({
+      title: 'Point',
+      location: 'Salle 1',
+      allDay: false,
+      startDate: '2026-12-22',
+      startTime: '10:00',
+      endDate: '2026-12-22',
+      endTime: '11:00',
+      repeat: 'weekly',
+      repeatEnd: 'count',
+      // Two before it: two left.
+      count: '2',
+      attendees: [{ email: 'alix@ruche.test', name: 'Alix', partstat: 'accepted' }],
+    });
+    // Those cancelled count (as COUNT counts them); the last one leaves one.
+    const cancelled = { ...weekly, cancelled_occurrences: ['2026-12-15T09:00:00.000Z'] };
+    expect(followingDraftOf(cancelled, own(cancelled)).count).toBe('2');
+    expect(followingDraftOf(weekly, own(weekly, '2026-12-29T09:00:00.000Z')).count).toBe('1');
+    // A rule ending on a day, or never, as the series'.
+    const until = { ...weekly, rrule: 'FREQ=WEEKLY;UNTIL=20270131T225959Z' };
+    expect(followingDraftOf(until, own(until))).toMatchObject({
+      repeatEnd: 'until',
+      until: '2027-01-31',
+    });
+  });
+
+  it('starts from where a moved occurrence is, with the series’ texts', () => {
+    const moved = {
+      ...weekly,
+      changed_occurrences: [
+        {
+          recurrence_id: rid,
+          start: '2026-12-23T13:00:00.000Z',
+          end: '2026-12-23T14:30:00.000Z',
+          title: 'Point (mercredi)',
+          description: '',
+          location: '',
+        },
+      ],
+    };
+    expect(followingDraftOf(moved, own(moved))).toMatchObject({
+      title: 'Point',
+      location: 'Salle 1',
+      startDate: '2026-12-23',
+      startTime: '14:00',
+      endTime: '15:30',
+    });
+  });
+
+  it('counts the times left on the reader’s days all day, and across a change of hour', () => {
+    const days = calendarEvent('d', {
+      start: '2026-12-14',
+      end: '2026-12-15',
+      all_day: true,
+      rrule: 'FREQ=DAILY;COUNT=5',
+      recurring: true,
+    });
+    const o = openedOccurrence(
+      days,
+      occurrence('d', '2026-12-16', '2026-12-17', {
+        all_day: true,
+        recurring: true,
+        recurrence_id: '2026-12-16T00:00:00.000Z',
+      }),
+    );
+    if (!o) throw new Error('no occurrence');
+    expect(followingDraftOf(days, o)).toMatchObject({
+      allDay: true,
+      startDate: '2026-12-16',
+      endDate: '2026-12-16',
+      count: '3',
+    });
+    // Weekly at 10:00 Paris from March into summer time: the 5th is still the 5th.
+    const spring = {
+      ...weekly,
+      start: '2027-03-08T09:00:00.000Z',
+      end: '2027-03-08T10:00:00.000Z',
+      rrule: 'FREQ=WEEKLY;COUNT=10',
+    };
+    expect(followingDraftOf(spring, own(spring, '2027-04-05T08:00:00.000Z'))).toMatchObject({
+      startDate: '2027-04-05',
+      startTime: '10:00',
+      count: '6',
+    });
+  });
+
+  it('sends only what changed from there: the new times with the series’ zone, a new rule, people', () => {
+    const o = own();
+    const d = followingDraftOf(weekly, o);
+    expect(followingChangesOf(weekly, o, d, 'America/New_York')).toEqual({});
+    expect(followingChangesOf(weekly, o, withStart(d, '2026-12-22', '11:00'), null)).toEqual({
+      start: '2026-12-22T10:00:00.000Z',
+      end: '2026-12-22T11:00:00.000Z',
+      all_day: false,
+      timezone: PARIS,
+    });
+    // The times left unchanged are not a new rule; another number is.
+    expect(followingChangesOf(weekly, o, { ...d, title: 'Point 2' }, null)).toEqual({
+      title: 'Point 2',
+    });
+    expect(followingChangesOf(weekly, o, { ...d, count: '6' }, null)).toEqual({
+      rrule: 'FREQ=WEEKLY;COUNT=6',
+    });
+    expect(followingChangesOf(weekly, o, { ...d, attendees: [] }, null)).toEqual({
+      attendees: [],
     });
   });
 });

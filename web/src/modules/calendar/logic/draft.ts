@@ -3,7 +3,8 @@
 // it sends (UTC instants, or dates with the exclusive end the server wants;
 // colleagues by id, anyone else by email), and, for an edit, only the
 // fields that changed; for one occurrence of a recurring event, its texts
-// and times alone. Pure: the browser's zone is given.
+// and times alone; for it and the following ones, the series' fields from
+// its times on. Pure: the browser's zone is given.
 import type {
   CalendarAttendeeRequest,
   CalendarEvent,
@@ -26,7 +27,7 @@ import {
   timeOfDay,
   type DayKey,
 } from './dates';
-import type { OwnOccurrence } from './occurrences';
+import { startsBefore, type OwnOccurrence } from './occurrences';
 import { MAX_COUNT, repeatOf, rruleOf, type Repeat } from './rrule';
 
 /** Someone invited: a colleague picked from the list, an address typed, or one the event has. */
@@ -256,10 +257,14 @@ export function changesOf(
   d: EventDraft,
   timeZone: string | null,
 ): CalendarEventChange {
-  const base = draftOf(event);
+  return changesFrom(draftOf(event), d, event.timezone ?? timeZone);
+}
+
+/** The fields the form changed from `base`, new times in `zone`. */
+function changesFrom(base: EventDraft, d: EventDraft, zone: string | null): CalendarEventChange {
   const change: CalendarEventChange = textChanges(base, d);
   const timesChanged = !sameTimes(d, base);
-  if (timesChanged) Object.assign(change, timesOf(d, event.timezone ?? timeZone));
+  if (timesChanged) Object.assign(change, timesOf(d, zone));
   const untilFollows =
     timesChanged && d.repeat !== 'custom' && d.repeat !== 'none' && d.repeatEnd === 'until';
   if (!sameRepeat(d, base) || untilFollows) change.rrule = ruleOf(d);
@@ -304,6 +309,38 @@ export function occurrenceChangesOf(o: OwnOccurrence, d: EventDraft): CalendarOc
 
 export function isOccurrenceChanged(o: OwnOccurrence, d: EventDraft): boolean {
   return Object.keys(occurrenceChangesOf(o, d)).length > 0;
+}
+
+// ---- This and following ------------------------------------------------------
+
+/**
+ * The form for an occurrence and the following ones: the series' (texts,
+ * repeat, people) at that occurrence's times (its own, when moved). A
+ * number of times counts those left from it on, as the server leaves them
+ * to the new event (the rule's starts before it taken off, 1 at least).
+ */
+export function followingDraftOf(event: CalendarEvent, o: OwnOccurrence): EventDraft {
+  const d = draftOf({ ...event, start: o.start, end: o.end });
+  if (d.repeat === 'none' || d.repeat === 'custom' || d.repeatEnd !== 'count') return d;
+  const count = Number(d.count);
+  const rule = rruleOf(d.repeat, { kind: 'count', count }, event.all_day);
+  const before = rule ? startsBefore(event, rule, o.recurrence_id) : null;
+  return before === null ? d : { ...d, count: String(Math.max(1, count - before)) };
+}
+
+/**
+ * PATCH body of an occurrence and the following ones (sent with its
+ * `recurrence_id` and scope "following"): the fields the form changed from
+ * followingDraftOf, as changesOf; new times are that occurrence's (the
+ * new event's first).
+ */
+export function followingChangesOf(
+  event: CalendarEvent,
+  o: OwnOccurrence,
+  d: EventDraft,
+  timeZone: string | null,
+): CalendarEventChange {
+  return changesFrom(followingDraftOf(event, o), d, event.timezone ?? timeZone);
 }
 
 // ---- Attendees -------------------------------------------------------------

@@ -42,8 +42,14 @@ export function answerClass(o: Pick<CalendarOccurrence, 'partstat'>): string {
   }
 }
 
-/** What an answer, a change or a deletion is for: the whole series, or the occurrence opened alone. */
-export type OccurrenceScope = 'all' | 'one';
+/**
+ * What a change or a deletion is for: the occurrence opened alone, it and
+ * the following ones (the series cut there), or the whole series.
+ */
+export type OccurrenceScope = 'one' | 'following' | 'all';
+
+/** What an answer is for: the occurrence opened alone, or the series (no answer from one on). */
+export type ReplyScope = Exclude<OccurrenceScope, 'following'>;
 
 /**
  * The occurrence of `event` opened, by its `recurrence_id`: null for a

@@ -1,9 +1,17 @@
 // One occurrence of a recurring event as it is: where the series puts it,
 // what it became when changed apart, none when cancelled; how many of a
-// series' occurrences were changed or cancelled.
+// series' occurrences were changed or cancelled; whether it is the first,
+// and how many times the rule starts before it.
 import { describe, expect, it } from 'vitest';
 import { calendarEvent, occurrence } from './fixtures.test-util';
-import { changesApart, isMoved, openedOccurrence, plannedTimes } from './occurrences';
+import {
+  changesApart,
+  isFirstOccurrence,
+  isMoved,
+  openedOccurrence,
+  plannedTimes,
+  startsBefore,
+} from './occurrences';
 
 // Weekly from Tuesday 1 December 2026, 10:00 – 11:00 Paris.
 const rid = (day: string) => `${day}T09:00:00.000Z`;
@@ -129,5 +137,46 @@ describe('changes apart', () => {
         cancelled_occurrences: [rid('2026-12-15')],
       }),
     ).toEqual({ changed: 2, cancelled: 1 });
+  });
+});
+
+describe('the series from an occurrence on', () => {
+  const o = (day: string, event = WEEKLY) => {
+    const x = openedOccurrence(event, opened(day));
+    if (!x) throw new Error('no occurrence');
+    return x;
+  };
+
+  it('knows the first occurrence, moved or not', () => {
+    expect(isFirstOccurrence(WEEKLY, o('2026-12-01'))).toBe(true);
+    expect(isFirstOccurrence(WEEKLY, o('2026-12-08'))).toBe(false);
+    const moved = {
+      ...WEEKLY,
+      changed_occurrences: [
+        {
+          recurrence_id: rid('2026-12-01'),
+          start: '2026-12-02T09:00:00.000Z',
+          end: '2026-12-02T10:00:00.000Z',
+          title: 'Weekly',
+          description: '',
+          location: '',
+        },
+      ],
+    };
+    expect(isFirstOccurrence(moved, o('2026-12-01', moved))).toBe(true);
+    const days = { ...WEEKLY, start: '2026-12-01', end: '2026-12-02', all_day: true };
+    const first = openedOccurrence(days, {
+      event_id: 'w',
+      recurrence_id: '2026-12-01T00:00:00.000Z',
+    });
+    expect(first && isFirstOccurrence(days, first)).toBe(true);
+  });
+
+  it('counts the rule’s starts before an occurrence; none for a rule it does not read', () => {
+    expect(startsBefore(WEEKLY, 'FREQ=WEEKLY;COUNT=3', rid('2026-12-01'))).toBe(0);
+    expect(startsBefore(WEEKLY, 'FREQ=WEEKLY;COUNT=3', rid('2026-12-15'))).toBe(2);
+    expect(startsBefore(WEEKLY, 'FREQ=DAILY', rid('2026-12-15'))).toBe(14);
+    expect(startsBefore(WEEKLY, 'FREQ=WEEKLY;BYDAY=TU,TH', rid('2026-12-15'))).toBeNull();
+    expect(startsBefore(WEEKLY, 'FREQ=WEEKLY', 'soon')).toBeNull();
   });
 });

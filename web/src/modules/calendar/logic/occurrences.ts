@@ -2,9 +2,13 @@
 // (its original start, the `recurrence_id`, and the series' length), and
 // what it became when changed apart (the event's `changed_occurrences`:
 // moved, or its own texts); cancelled ones are left out of the series
-// (`cancelled_occurrences`). Pure.
+// (`cancelled_occurrences`). Whether it is the series' first, and how many
+// times the rule starts before it (what "this and following" leaves to the
+// series). Pure.
 import type { CalendarEvent, CalendarOccurrence } from '../../../api';
-import { addDays, daysBetween, isDayKey } from './dates';
+import { parseEventRule } from '../../../armour/format';
+import { addDays, dayStart, daysBetween, isDayKey } from './dates';
+import { occurrencesOf } from './expand';
 import { pickedOccurrence, sameOccurrence } from './invitations';
 
 /** When an event takes place (null: it has no date). */
@@ -96,4 +100,50 @@ export function changesApart(event: Series): { changed: number; cancelled: numbe
     changed: event.changed_occurrences?.length ?? 0,
     cancelled: event.cancelled_occurrences?.length ?? 0,
   };
+}
+
+/**
+ * Whether `o` is the series' first occurrence (the one its start names):
+ * "this and following" from it is the whole series.
+ */
+export function isFirstOccurrence(event: Times, o: OwnOccurrence): boolean {
+  if (!event.start) return false;
+  if (o.planned.all_day) return o.planned.start === event.start.slice(0, 10);
+  return sameOccurrence(o.planned.start, event.start);
+}
+
+/**
+ * How many times `rrule`, the rule of `series`, starts before the
+ * occurrence `recurrenceId` names (those cancelled counted, as COUNT counts
+ * them: RFC 5545); null for a rule logic/expand.ts does not read.
+ */
+export function startsBefore(
+  series: Times & Pick<CalendarEvent, 'timezone'>,
+  rrule: string,
+  recurrenceId: string,
+): number | null {
+  const at = Date.parse(recurrenceId);
+  if (!series.start || !series.end || Number.isNaN(at) || !parseEventRule(rrule)) return null;
+  const allDay = series.all_day;
+  const card = {
+    title: '',
+    description: '',
+    location: '',
+    start: allDay ? series.start.slice(0, 10) : series.start,
+    end: allDay ? series.end.slice(0, 10) : series.end,
+    all_day: allDay,
+    timezone: series.timezone,
+    rrule,
+  };
+  // All day: an occurrence's id is its date's midnight, UTC; instances start at local midnights.
+  const day = new Date(at).toISOString().slice(0, 10);
+  const [from, to] = allDay
+    ? [dayStart(card.start).getTime(), dayStart(day).getTime()]
+    : [Date.parse(card.start), at];
+  if (Number.isNaN(from) || Number.isNaN(to)) return null;
+  if (to <= from) return 0;
+  const before = occurrencesOf({ id: '', workspace_id: null, card }, from, to).filter(
+    (x) => x.start !== null && (allDay ? x.start < day : Date.parse(x.start) < at),
+  );
+  return before.length;
 }
