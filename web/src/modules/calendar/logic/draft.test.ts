@@ -40,6 +40,27 @@ const draft = (extra: Partial<EventDraft>): EventDraft => ({
   ...extra,
 });
 
+/** A daily all-day series from 14 December, five times, and its occurrence of `day` opened. */
+function dailyOpened(day: string, next: string) {
+  const days = calendarEvent('d', {
+    start: '2026-12-14',
+    end: '2026-12-15',
+    all_day: true,
+    rrule: 'FREQ=DAILY;COUNT=5',
+    recurring: true,
+  });
+  const o = openedOccurrence(
+    days,
+    occurrence('d', day, next, {
+      all_day: true,
+      recurring: true,
+      recurrence_id: `${day}T00:00:00.000Z`,
+    }),
+  );
+  if (!o) throw new Error('no occurrence');
+  return { days, o };
+}
+
 describe('a new event', () => {
   it('starts at 9:00 for an hour, or where the slot was', () => {
     expect(emptyDraft('2026-12-10')).toMatchObject({
@@ -298,22 +319,7 @@ describe('an edit of one occurrence', () => {
   });
 
   it('sends an all-day occurrence’s new days as dates, the end exclusive', () => {
-    const days = calendarEvent('d', {
-      start: '2026-12-14',
-      end: '2026-12-15',
-      all_day: true,
-      rrule: 'FREQ=DAILY;COUNT=5',
-      recurring: true,
-    });
-    const o = openedOccurrence(
-      days,
-      occurrence('d', '2026-12-15', '2026-12-16', {
-        all_day: true,
-        recurring: true,
-        recurrence_id: '2026-12-15T00:00:00.000Z',
-      }),
-    );
-    if (!o) throw new Error('no occurrence');
+    const { o } = dailyOpened('2026-12-15', '2026-12-16');
     const d = occurrenceDraftOf(o);
     expect([d.allDay, d.startDate, d.endDate]).toEqual([true, '2026-12-15', '2026-12-15']);
     expect(occurrenceChangesOf(o, withStart(d, '2026-12-18'))).toEqual({
@@ -396,22 +402,7 @@ describe('an edit of an occurrence and the following ones', () => {
   });
 
   it('counts the times left on the reader’s days all day, and across a change of hour', () => {
-    const days = calendarEvent('d', {
-      start: '2026-12-14',
-      end: '2026-12-15',
-      all_day: true,
-      rrule: 'FREQ=DAILY;COUNT=5',
-      recurring: true,
-    });
-    const o = openedOccurrence(
-      days,
-      occurrence('d', '2026-12-16', '2026-12-17', {
-        all_day: true,
-        recurring: true,
-        recurrence_id: '2026-12-16T00:00:00.000Z',
-      }),
-    );
-    if (!o) throw new Error('no occurrence');
+    const { days, o } = dailyOpened('2026-12-16', '2026-12-17');
     expect(followingDraftOf(days, o)).toMatchObject({
       allDay: true,
       startDate: '2026-12-16',
