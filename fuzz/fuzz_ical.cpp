@@ -1,10 +1,12 @@
 // iCalendar objects (SECURITY.md IO-2, REL-3): the checks a CalDAV PUT runs,
 // bounded recurrence expansion, CALDAV:expand, the JSON API's edit of an
-// object that passed them, and a to-do read as a task's fields and extra
-// lines. Invariants: no crash and no endless loop (the replay has a time
-// limit), instances in start order within the bound and the range, an
-// edited event still passes the checks with its new title, a to-do's extra
-// lines written back around new fields read back the same.
+// object that passed them and of one of its occurrences (changed,
+// cancelled, the series cut there), and a to-do read as a task's fields and
+// extra lines. Invariants: no crash and no endless loop (the replay has a
+// time limit), instances in start order within the bound and the range, an
+// edited event still passes the checks with its new title, so do edits of
+// an occurrence, a cancelled occurrence is expanded no more, a to-do's
+// extra lines written back around new fields read back the same.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -34,6 +36,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (edited) {
       auto again = inspect(*edited);
       if (again && again->summary != "fuzzed") __builtin_trap();
+    }
+    (void)details(in);
+    // One occurrence changed, cancelled, or the series cut there (the
+    // JSON API's edits of one occurrence): each result passes the checks;
+    // a cancelled occurrence is no longer expanded.
+    for (const Instance& i : all) {
+      if (!i.recurrence_ms) continue;
+      const std::int64_t rid = *i.recurrence_ms;
+      EventEdit moved;
+      moved.start_ms = rid + 3'600'000;
+      moved.title = "moved";
+      if (auto one = write_instance(in, rid, moved, kFrom)) {
+        if (!inspect(*one)) __builtin_trap();
+        (void)instance_changes(in, *one);
+      }
+      if (auto off = cancel_instance(in, rid, kFrom)) {
+        if (!inspect(*off)) __builtin_trap();
+        for (const Instance& j : expand(*off, kFrom, kTo, 500))
+          if (j.recurrence_ms == rid) __builtin_trap();
+        (void)itip_message(*off, "CANCEL", "a@example.org", rid);
+      }
+      if (auto halves = split_series(in, rid, "fuzzed-2", kFrom))
+        if (!inspect(halves->first) || !inspect(halves->second)) __builtin_trap();
+      break;  // one occurrence per input: the replay keeps its time limit
     }
   }
   if (info->kind == ComponentKind::vtodo) {
