@@ -812,6 +812,8 @@ TEST(Calendar, TheOrganizerMovesOrCancelsOneOccurrence) {
   EXPECT_EQ(str(heard.at("data"), "id"), id);
   EXPECT_EQ(str(heard.at("data"), "recurrence_id").substr(0, 16), "2027-03-08T09:00");
   EXPECT_FALSE(heard.at("data").at("cancelled").as_bool());
+  EXPECT_EQ(str(heard.at("data").at("occurrence"), "start"), "2027-03-08T10:00:00.000Z");
+  EXPECT_EQ(str(heard.at("data").at("occurrence"), "end"), "2027-03-08T11:30:00.000Z");
   // Bob declines it, named by its original start: the move stays.
   auto no = s.call("POST", path + "/reply", k.b.token,
                    body(json::object{{"partstat", "declined"}, {"recurrence_id", second}}));

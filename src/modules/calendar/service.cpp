@@ -153,9 +153,21 @@ std::string who_is(const std::optional<dav::Participant>& p) {
   return p->name.empty() ? p->email : p->name;
 }
 
+// The occurrence of `event` (`d`, its details) that `recurrence_ms` names
+// as it now is: its override's times and texts, else the series' there.
+dav::ChangedInstance occurrence_now(const Object& event, const dav::EventDetails& d,
+                                    std::int64_t recurrence_ms) {
+  for (const auto& c : d.changed)
+    if (c.recurrence_ms == recurrence_ms) return c;
+  const std::int64_t length = d.own_start_ms && d.own_end_ms ? *d.own_end_ms - *d.own_start_ms : 0;
+  return {recurrence_ms,      recurrence_ms,          recurrence_ms + length,
+          event.info.summary, event.info.description, event.info.location};
+}
+
 // What those invited hear of an update (Update): a live notice with the
 // event, and the occurrence's `recurrence_id` and `cancelled` when one
-// alone changed; the digest's line.
+// alone changed (and, changed, `occurrence`: its times and title now); the
+// digest's line.
 std::pair<json::object, platform::Outbox::NoticeEmail> update_notice(const Object& event,
                                                                      const Update& u) {
   json::object notice = notice_of(event);
@@ -164,6 +176,13 @@ std::pair<json::object, platform::Outbox::NoticeEmail> update_notice(const Objec
     return {notice, digest_line(event, who + " changed", who + " a modifié", "invitations")};
   notice["recurrence_id"] = format_iso8601(*u.occurrence);
   notice["cancelled"] = u.cancelled;
+  if (!u.cancelled) {
+    // Where it now takes place.
+    const auto now = occurrence_now(event, dav::details(event.ics), *u.occurrence);
+    notice["occurrence"] = json::object{{"start", time_json(now.start_ms, event.info.all_day)},
+                                        {"end", time_json(now.end_ms, event.info.all_day)},
+                                        {"title", now.summary}};
+  }
   const std::string when = when_text(*u.occurrence, event.info.all_day);
   return {notice, digest_line(event,
                               who + (u.cancelled ? " cancelled" : " changed") +
@@ -993,16 +1012,12 @@ platform::Mail Service::invitation_mail(const Object& event, const store::Attend
   if (occurrence) {
     when_once = when_text(*occurrence, all_day);
     rrule.clear();
-    if (start && end) end = *occurrence + (*end - *start);
-    start = *occurrence;
-    for (const auto& c : d.changed)
-      if (c.recurrence_ms == *occurrence) {
-        start = c.start_ms;
-        end = c.end_ms;
-        title = c.summary;
-        location = c.location;
-        description = c.description;
-      }
+    const dav::ChangedInstance now = occurrence_now(event, d, *occurrence);
+    start = now.start_ms;
+    end = now.end_ms;
+    title = now.summary;
+    location = now.location;
+    description = now.description;
   }
   platform::Mail m;
   m.to = to.email;
