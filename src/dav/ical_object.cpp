@@ -1634,8 +1634,15 @@ InstanceChanges instance_changes(std::string_view before, std::string_view after
                     std::vector<std::int64_t>& into) {
     std::set_difference(x.begin(), x.end(), y.begin(), y.end(), std::back_inserter(into));
   };
-  only_in(b.exdates, a.exdates, out.cancelled);  // left out
-  only_in(a.exdates, b.exdates, out.changed);    // back
+  // EXDATEs count where they leave out (bring back) an instance.
+  std::vector<std::int64_t> left_out, back;
+  only_in(b.exdates, a.exdates, left_out);
+  only_in(a.exdates, b.exdates, back);
+  for (std::int64_t rid : left_out)
+    if (a.overrides.count(rid) || (a.main && is_instance(a.main, rid)))
+      out.cancelled.push_back(rid);
+  for (std::int64_t rid : back)
+    if (b.main && is_instance(b.main, rid)) out.changed.push_back(rid);
   only_in(b.rdates, a.rdates, out.changed);      // added
   only_in(a.rdates, b.rdates, out.cancelled);    // removed
   std::set<std::int64_t> rids;

@@ -680,6 +680,12 @@ TEST(IcalObject, TheOrganizerMovesAndCancelsOneOccurrence) {
   changes = instance_changes(*other, *cancelled);
   EXPECT_TRUE(changes.changed.empty());
   EXPECT_EQ(changes.cancelled, std::vector<std::int64_t>{third});
+  // An EXDATE where no instance starts leaves nothing out.
+  std::string stray = *cancelled;
+  stray.insert(stray.find("EXDATE;"), "EXDATE:20270309T090000Z\r\n");
+  ASSERT_TRUE(inspect(stray));
+  EXPECT_EQ(instance_changes(*cancelled, stray).size(), 0u);
+  EXPECT_EQ(instance_changes(stray, *cancelled).size(), 0u);
 
   // Its CANCEL to Zoé names that instance alone, and her alone.
   const std::string itip = itip_message(*cancelled, "CANCEL", "zoe@example.org", third);
