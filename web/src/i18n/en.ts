@@ -886,6 +886,8 @@ export const en: Record<MessageKey, Message> = {
   'calendar.notice.declined_occurrence': '{name} declined the occurrence of {date} of “{title}”',
   'calendar.notice.tentative_occurrence': '{name} may attend the occurrence of {date} of “{title}”',
   'calendar.notice.answered_occurrence': '{name} answered the occurrence of {date} of “{title}”',
+  'calendar.notice.now': 'Now: {when}',
+  'calendar.notice.now_titled': 'Now: “{title}”, {when}',
   'calendar.notice.someone': 'Someone',
   'calendar.chip_invitation': ', Invitation, {answer}',
   'calendar.chip_answer.needs-action': 'not answered',
@@ -1188,7 +1190,7 @@ export const en: Record<MessageKey, Message> = {
   'notif.topics': 'Email me about',
   'notif.topics_off': 'Turn on “Email me what I have not read” to choose.',
   'notif.topic.mentions': 'Mentions of me',
-  'notif.topic.invitations': 'Invitations to events',
+  'notif.topic.invitations': 'Invitations and their changes',
   'notif.topic.answers': 'Answers to my events',
 
   'admin.title': 'Administration',

@@ -909,6 +909,8 @@ export const fr = {
   'calendar.notice.tentative_occurrence':
     '{name} participera peut-être à l’occurrence du {date} de « {title} »',
   'calendar.notice.answered_occurrence': '{name} a répondu à l’occurrence du {date} de « {title} »',
+  'calendar.notice.now': 'Désormais : {when}',
+  'calendar.notice.now_titled': 'Désormais : « {title} », {when}',
   'calendar.notice.someone': 'Quelqu’un',
   'calendar.chip_invitation': ', Invitation, {answer}',
   'calendar.chip_answer.needs-action': 'sans réponse',
@@ -1217,7 +1219,7 @@ export const fr = {
   'notif.topics': 'M’écrire à propos de',
   'notif.topics_off': 'Activez « Recevoir par e-mail ce que je n’ai pas lu » pour choisir.',
   'notif.topic.mentions': 'Mentions de moi',
-  'notif.topic.invitations': 'Invitations à des événements',
+  'notif.topic.invitations': 'Invitations et leurs modifications',
   'notif.topic.answers': 'Réponses à mes événements',
 
   'admin.title': 'Administration',

@@ -65,7 +65,7 @@ describe('NotificationsSection', () => {
     const group = ui.host.querySelector('fieldset');
     expect(group?.querySelector('legend')?.textContent).toBe('Email me about');
     expect(boxFor('Mentions of me').checked).toBe(true);
-    expect(boxFor('Invitations to events').checked).toBe(false);
+    expect(boxFor('Invitations and their changes').checked).toBe(false);
     expect(boxFor('Answers to my events').checked).toBe(true);
     expect(group?.contains(boxFor('Answers to my events'))).toBe(true);
   });
@@ -73,7 +73,7 @@ describe('NotificationsSection', () => {
   it('ticks every topic when the server sends no list', async () => {
     me = { id: 'me', name: 'Camille', notice_email: true };
     await ui.render(<NotificationsSection />);
-    for (const text of ['Mentions of me', 'Invitations to events', 'Answers to my events'])
+    for (const text of ['Mentions of me', 'Invitations and their changes', 'Answers to my events'])
       expect([text, boxFor(text).checked]).toEqual([text, true]);
   });
 
@@ -102,8 +102,8 @@ describe('NotificationsSection', () => {
       .spyOn(api.me, 'update')
       .mockResolvedValue({ ...(me as User), notice_email_off: ['mentions'] });
     await ui.render(<NotificationsSection />);
-    expect(boxFor('Invitations to events').checked).toBe(false);
-    await act(async () => boxFor('Invitations to events').click());
+    expect(boxFor('Invitations and their changes').checked).toBe(false);
+    await act(async () => boxFor('Invitations and their changes').click());
     expect(update).toHaveBeenCalledWith({ notice_email_off: ['mentions'] });
     expect(setMe).toHaveBeenCalledWith(expect.objectContaining({ notice_email_off: ['mentions'] }));
   });
@@ -124,7 +124,7 @@ describe('NotificationsSection', () => {
     await ui.render(<NotificationsSection />);
     const group = ui.host.querySelector('fieldset');
     expect(group?.disabled).toBe(true);
-    for (const text of ['Mentions of me', 'Invitations to events', 'Answers to my events'])
+    for (const text of ['Mentions of me', 'Invitations and their changes', 'Answers to my events'])
       expect([text, boxFor(text).disabled]).toEqual([text, true]);
     expect(boxFor('Answers to my events').checked).toBe(false);
     const why = document.getElementById(group?.getAttribute('aria-describedby') ?? '');

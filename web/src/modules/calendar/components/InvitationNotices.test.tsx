@@ -118,6 +118,37 @@ describe('invitation notices', () => {
     expect(open).toHaveBeenCalledWith('/w/w1/calendar/e1?date=2027-03-08');
   });
 
+  it('tells an invitee when an occurrence moved now is, which opens that day', async () => {
+    const { hear, open } = await show();
+    hear(
+      noticeFrame('calendar.invitation_updated', {
+        recurrence_id: '2027-03-08T10:00:00.000Z',
+        cancelled: false,
+        occurrence: {
+          start: '2027-03-09T13:00:00.000Z',
+          end: '2027-03-09T14:30:00.000Z',
+          title: 'Revue',
+        },
+      }),
+    );
+    expect(lastToast().title).toBe(
+      'Alice Martin moved or changed the occurrence of March 8, 2027 of “Revue”',
+    );
+    expect(lastToast().body).toBe('Now: Tuesday, March 9, 2027, 2:00 – 3:30 PM');
+    act(() => lastToast().action?.click());
+    expect(open).toHaveBeenCalledWith('/w/w1/calendar/e1?date=2027-03-09');
+    // An older notice, without it: the date it was, leading there.
+    hear(
+      noticeFrame('calendar.invitation_updated', {
+        recurrence_id: '2027-03-08T10:00:00.000Z',
+        cancelled: false,
+      }),
+    );
+    expect(lastToast().body).toBe('');
+    act(() => lastToast().action?.click());
+    expect(open).toHaveBeenLastCalledWith('/w/w1/calendar/e1?date=2027-03-08');
+  });
+
   it('leaves the workspaces’ calendar events alone', async () => {
     const { hear } = await show();
     hear(calendarFrame('calendar.event_created', calendarEvent('e1')));

@@ -4,11 +4,12 @@
 // which opens the event (its calendar when the person opens it, else the
 // home page and its agenda); "“Revue” was cancelled or you were removed",
 // quieter, leading nowhere; "Alice Martin changed “Revue”" (or moved,
-// changed or cancelled one occurrence of it), quieter, which opens it;
-// "Jules Marty accepted “Revue”" to the organizer. The notification centre lists the kept ones the same way
-// (describeInvitation, registered when this chunk loads). The views re-read
-// themselves on the same notices (the calendar's store, the agenda, an open
-// event's details).
+// changed or cancelled one occurrence of it — moved, with when it now is
+// and opening that day), quieter, which opens it; "Jules Marty accepted
+// “Revue”" to the organizer. The notification centre lists the kept ones
+// the same way (describeInvitation, registered when this chunk loads). The
+// views re-read themselves on the same notices (the calendar's store, the
+// agenda, an open event's details).
 import { useEvent } from '../../../events';
 import type { EventFrame } from '../../../api';
 import { useI18n } from '../../../i18n';

@@ -66,6 +66,26 @@ describe('reading', () => {
     ).toBe(false);
   });
 
+  it('reads an occurrence moved or changed as it now is, when the notice says', () => {
+    const now = {
+      start: '2027-03-09T13:00:00.000Z',
+      end: '2027-03-09T14:30:00.000Z',
+      title: 'Revue',
+    };
+    const moved = (data: Record<string, unknown>) =>
+      read('calendar.invitation_updated', { recurrence_id: '2027-03-08T10:00:00.000Z', ...data });
+    expect(moved({ cancelled: false, occurrence: now }).occurrence).toEqual(now);
+    expect(moved({ cancelled: false, occurrence: { ...now, end: null } }).occurrence).toEqual({
+      ...now,
+      end: null,
+    });
+    // Older notices, a cancellation, or one that says no start: none.
+    expect(moved({ cancelled: false }).occurrence).toBeUndefined();
+    expect(moved({ cancelled: true, occurrence: now }).occurrence).toBeUndefined();
+    expect(moved({ cancelled: false, occurrence: { title: 'Revue' } }).occurrence).toBeUndefined();
+    expect(read('calendar.invitation_updated', { occurrence: now }).occurrence).toBeUndefined();
+  });
+
   it('leaves workspace events, other types and notices naming no event', () => {
     expect(readNotice({ ...noticeFrame('calendar.invited'), workspace_id: 'w1', seq: 4 })).toBe(
       null,
@@ -220,7 +240,7 @@ describe('what a toast says', () => {
       'Alice Martin a modifié « Revue »',
       'Jeudi 10 décembre 2026, 11:00 – 12:00',
     ]);
-    // One occurrence moved or changed: its date (its new times are not told).
+    // One occurrence moved or changed, told by an older notice: its date alone.
     const moved = updated({ recurrence_id: '2027-03-08T10:00:00.000Z', cancelled: false });
     expect(text(moved)).toEqual([
       'Alice Martin moved or changed the occurrence of March 8, 2027 of “Revue”',
@@ -241,6 +261,45 @@ describe('what a toast says', () => {
     expect(text(updated({ organizer: null }))[0]).toBe('Someone changed “Revue”');
     // It leads to the event, on the occurrence's day.
     expect(noticeTarget(cancelled, new Set(['w1']))).toBe('/w/w1/calendar/e1?date=2027-03-08');
+    expect(noticeTarget(moved, new Set(['w1']))).toBe('/w/w1/calendar/e1?date=2027-03-08');
+  });
+
+  it('tells when an occurrence moved or changed now is, and leads to that day', () => {
+    // Monday 8 March 2027, 11:00 Paris, moved to Tuesday 9 March, 14:00 – 15:30.
+    const moved = (occurrence: Record<string, unknown>) =>
+      read('calendar.invitation_updated', {
+        recurrence_id: '2027-03-08T10:00:00.000Z',
+        cancelled: false,
+        occurrence: {
+          start: '2027-03-09T13:00:00.000Z',
+          end: '2027-03-09T14:30:00.000Z',
+          title: 'Revue',
+          ...occurrence,
+        },
+      });
+    expect(text(moved({}))).toEqual([
+      'Alice Martin moved or changed the occurrence of March 8, 2027 of “Revue”',
+      'Now: Tuesday, March 9, 2027, 2:00 – 3:30 PM',
+    ]);
+    expect(text(moved({}), tFr, 'fr')).toEqual([
+      'Alice Martin a déplacé ou modifié l’occurrence du 8 mars 2027 de « Revue »',
+      'Désormais : mardi 9 mars 2027, 14:00 – 15:30',
+    ]);
+    expect(noticeTarget(moved({}), new Set(['w1']))).toBe('/w/w1/calendar/e1?date=2027-03-09');
+    // Renamed: its new title too.
+    expect(text(moved({ title: 'Revue spéciale' }))[1]).toBe(
+      'Now: “Revue spéciale”, Tuesday, March 9, 2027, 2:00 – 3:30 PM',
+    );
+    expect(text(moved({ title: 'Revue spéciale' }), tFr, 'fr')[1]).toBe(
+      'Désormais : « Revue spéciale », mardi 9 mars 2027, 14:00 – 15:30',
+    );
+    // 23:30 UTC is the next day in Paris.
+    expect(
+      noticeTarget(
+        moved({ start: '2027-03-09T23:30:00.000Z', end: '2027-03-10T00:30:00.000Z' }),
+        new Set(['w1']),
+      ),
+    ).toBe('/w/w1/calendar/e1?date=2027-03-10');
   });
 
   it('dates an all-day occurrence by its day, and leads to it', () => {
@@ -259,5 +318,22 @@ describe('what a toast says', () => {
       'jules@ruche.test a refusé l’occurrence du 6 mars 2027 de « Revue »',
     );
     expect(noticeTarget(n, new Set(['w1']))).toBe('/w/w1/calendar/e1?date=2027-03-06');
+  });
+
+  it('tells where an all-day occurrence moved, by its days, and leads to the first', () => {
+    const n = read('calendar.invitation_updated', {
+      start: '2026-12-12',
+      end: '2026-12-14',
+      all_day: true,
+      recurrence_id: '2027-03-06T00:00:00.000Z',
+      cancelled: false,
+      occurrence: { start: '2027-03-13', end: '2027-03-15', title: 'Revue' },
+    });
+    expect(text(n)).toEqual([
+      'Alice Martin moved or changed the occurrence of March 6, 2027 of “Revue”',
+      'Now: Saturday, March 13 – Sunday, March 14, 2027',
+    ]);
+    expect(text(n, tFr, 'fr')[1]).toBe('Désormais : samedi 13 – dimanche 14 mars 2027');
+    expect(noticeTarget(n, new Set(['w1']))).toBe('/w/w1/calendar/e1?date=2027-03-13');
   });
 });

@@ -2,11 +2,12 @@
 // invited colleague `calendar.invited`, `calendar.invitation_cancelled` and
 // `calendar.invitation_updated` (the event changed in what they plan by:
 // the series, or with the occurrence's `recurrence_id` one occurrence,
-// moved or changed or `cancelled`), to the organizer `calendar.answered`
-// (with the attendee's answer, and the occurrence's `recurrence_id` when it
-// was to one occurrence of a recurring event). Each names its event,
-// whatever the calendar; the frame has no workspace and no sequence
-// number. Pure: what a notice says, and where it leads.
+// moved or changed — then with `occurrence`, as it now is — or
+// `cancelled`), to the organizer `calendar.answered` (with the attendee's
+// answer, and the occurrence's `recurrence_id` when it was to one
+// occurrence of a recurring event). Each names its event, whatever the
+// calendar; the frame has no workspace and no sequence number. Pure: what a
+// notice says, and where it leads.
 import type { CalendarPerson, EventFrame, Workspace } from '../../../api';
 import type { I18n, MessageKey } from '../../../i18n';
 import { noticeData, str, strOrNull, workspacesOpening } from '../../../notifications/notices';
@@ -44,6 +45,11 @@ export interface InvitationNotice {
   recurrence_id?: string;
   /** calendar.invitation_updated of one occurrence: it was cancelled (else moved or changed). */
   cancelled?: boolean;
+  /**
+   * calendar.invitation_updated of one occurrence moved or changed: it as it
+   * now is (instants, or dates all day; absent from older notices).
+   */
+  occurrence?: { start: string; end: string | null; title: string };
 }
 
 function person(v: unknown): CalendarPerson | null {
@@ -52,6 +58,13 @@ function person(v: unknown): CalendarPerson | null {
   const email = str(p.email);
   const name = str(p.name);
   return email || name ? { email, name } : null;
+}
+
+function occurrenceNow(v: unknown): InvitationNotice['occurrence'] | null {
+  if (!v || typeof v !== 'object') return null;
+  const o = v as Record<string, unknown>;
+  const start = str(o.start);
+  return start ? { start, end: strOrNull(o.end), title: str(o.title) } : null;
 }
 
 /** The notice a frame is (null: another event, or one that names no event). */
@@ -78,6 +91,8 @@ export function readNotice(e: EventFrame): InvitationNotice | null {
   const occurrence = strOrNull(d.recurrence_id);
   if (occurrence) n.recurrence_id = occurrence;
   if (occurrence && typeof d.cancelled === 'boolean') n.cancelled = d.cancelled;
+  const now = occurrence && !n.cancelled ? occurrenceNow(d.occurrence) : null;
+  if (now) n.occurrence = now;
   return n;
 }
 
@@ -100,6 +115,13 @@ function timesOf(n: InvitationNotice): Times {
   return (n.recurrence_id ? plannedTimes(n, n.recurrence_id) : null) ?? n;
 }
 
+/** When an occurrence moved or changed now takes place (null: not told). */
+function timesNow(n: InvitationNotice): Times | null {
+  return n.occurrence
+    ? { start: n.occurrence.start, end: n.occurrence.end, all_day: n.all_day }
+    : null;
+}
+
 /** The local day an event begins on (all-day starts are dates already). */
 function firstDay(n: Pick<InvitationNotice, 'start' | 'all_day'>): DayKey | null {
   if (!n.start) return null;
@@ -113,15 +135,34 @@ function firstDay(n: Pick<InvitationNotice, 'start' | 'all_day'>): DayKey | null
 
 /**
  * Where a notice's event opens: its workspace's calendar at that event
- * (and day: the occurrence's, for an answer to one) when the person opens
- * that calendar, else the home page (its agenda lists invitations whatever
- * the calendar).
+ * (and day: the occurrence's, for an answer to one; where one moved or
+ * changed now is) when the person opens that calendar, else the home page
+ * (its agenda lists invitations whatever the calendar).
  */
 export function noticeTarget(n: InvitationNotice, opened: ReadonlySet<string>): string {
   if (n.workspace_id && opened.has(n.workspace_id)) {
-    return calendarPath(n.workspace_id, { eventId: n.id, day: firstDay(timesOf(n)) });
+    return calendarPath(n.workspace_id, {
+      eventId: n.id,
+      day: firstDay(timesNow(n) ?? timesOf(n)),
+    });
   }
   return '/';
+}
+
+/** "Now: Monday, March 8, 2027, 11:00 AM – 12:30 PM" (and its new title, renamed). */
+function nowText(
+  n: InvitationNotice,
+  seriesTitle: string,
+  t: I18n['t'],
+  locale: string,
+): string | undefined {
+  const times = timesNow(n);
+  const when = times ? whenText(times, locale) : '';
+  if (!when) return undefined;
+  const renamed = n.occurrence?.title.trim();
+  return renamed && renamed !== seriesTitle
+    ? t('calendar.notice.now_titled', { when, title: renamed })
+    : t('calendar.notice.now', { when });
 }
 
 const ANSWERED: Record<string, MessageKey> = {
@@ -139,8 +180,8 @@ const ANSWERED_OCCURRENCE: Record<string, MessageKey> = {
 /**
  * What a toast says of a notice: a short title, the date and time (browser's
  * zone) of the event, or of the occurrence an answer was to or that was
- * cancelled; none for an occurrence moved or changed (the notice does not
- * say its new times).
+ * cancelled; for an occurrence moved or changed, when it now is (none
+ * when an older notice does not say), and its new title if it has one.
  */
 export function noticeText(
   n: InvitationNotice,
@@ -162,9 +203,12 @@ export function noticeText(
       const name = nameOf(n.organizer);
       if (!n.recurrence_id) return { title: t('calendar.notice.updated', { name, title }), body };
       const date = dateText(times, locale);
-      return n.cancelled
-        ? { title: t('calendar.notice.cancelled_occurrence', { name, date, title }), body }
-        : { title: t('calendar.notice.updated_occurrence', { name, date, title }) };
+      if (n.cancelled)
+        return { title: t('calendar.notice.cancelled_occurrence', { name, date, title }), body };
+      return {
+        title: t('calendar.notice.updated_occurrence', { name, date, title }),
+        body: nowText(n, title, t, locale),
+      };
     }
     case 'calendar.answered': {
       const partstat = n.attendee?.partstat ?? '';
