@@ -675,19 +675,21 @@ test('the owner moves one occurrence of a weekly meeting an hour later and cance
   await shot(ownerPage, 'calendar-19-edit-one-occurrence');
   let violations = await axe(ownerPage);
   assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
-  await details.getByRole('button', { name: 'Enregistrer' }).click();
-  await ownerPage.getByText('Occurrence enregistrée').waitFor();
-  await details.getByText(/^Déplacée ; prévue le/).waitFor();
-  await details.getByRole('button', { name: 'Fermer' }).click();
-  await details.waitFor({ state: 'detached' });
-  // The member hears of it, and sees it at its new hour.
+  // The member hears of it (a toast lasts six seconds: watched from before
+  // the save), and sees it at its new hour.
   const notices = memberPage.getByRole('region', { name: 'Notifications' });
-  await notices
+  const movedToast = notices
     .locator('.toast', {
       hasText: `${env.admin.name} a déplacé ou modifié l’occurrence du`,
     })
     .filter({ hasText: MOVED })
     .waitFor();
+  await details.getByRole('button', { name: 'Enregistrer' }).click();
+  await ownerPage.getByText('Occurrence enregistrée').waitFor();
+  await details.getByText(/^Déplacée ; prévue le/).waitFor();
+  await details.getByRole('button', { name: 'Fermer' }).click();
+  await details.waitFor({ state: 'detached' });
+  await movedToast;
   await chip(memberPage, second, MOVED).filter({ hasText: later }).waitFor();
 
   // The owner cancels the third alone.
@@ -703,15 +705,16 @@ test('the owner moves one occurrence of a weekly meeting an hour later and cance
   await shot(ownerPage, 'calendar-20-cancel-one-occurrence');
   violations = await axe(ownerPage);
   assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  const cancelledToast = notices
+    .locator('.toast', { hasText: `${env.admin.name} a annulé l’occurrence du` })
+    .filter({ hasText: MOVED })
+    .waitFor();
   await confirm.getByRole('button', { name: 'Supprimer' }).click();
   await ownerPage.getByText(`« ${MOVED} » annulée`).waitFor();
   await other.waitFor({ state: 'detached' });
   await chip(ownerPage, third, MOVED).waitFor({ state: 'detached' });
   await chip(ownerPage, first, MOVED).waitFor();
-  await notices
-    .locator('.toast', { hasText: `${env.admin.name} a annulé l’occurrence du` })
-    .filter({ hasText: MOVED })
-    .waitFor();
+  await cancelledToast;
   await chip(memberPage, third, MOVED).waitFor({ state: 'detached' });
   await chip(memberPage, first, MOVED).waitFor();
 
@@ -796,15 +799,17 @@ test('the owner moves a weekly meeting an hour later from its third occurrence, 
   const notices = memberPage.getByRole('region', { name: 'Notifications' });
   await week(memberPage, 0);
   await at(memberPage, 0, ids[0]).waitFor();
+  // The member is invited to the new event: watched from before the save,
+  // as a toast lasts six seconds.
+  const invitedToast = notices
+    .locator('.toast', { hasText: `${env.admin.name} vous invite à` })
+    .filter({ hasText: FOLLOWING })
+    .waitFor();
   await details.getByRole('button', { name: 'Enregistrer' }).click();
   // The rest is a new event: the dialog closes.
   await ownerPage.getByText(/^Occurrences à partir du .* enregistrées$/).waitFor();
   await details.waitFor({ state: 'detached' });
-  // The member is invited to the new event.
-  await notices
-    .locator('.toast', { hasText: `${env.admin.name} vous invite à` })
-    .filter({ hasText: FOLLOWING })
-    .waitFor();
+  await invitedToast;
 
   // The server holds two events: the first two at the old hour, the last two an hour later.
   const listed = (await occurrences(memberPage)).filter((o) => o.title === FOLLOWING);
