@@ -1019,14 +1019,22 @@ icaltimetype wall_time(std::int64_t ms, icaltimezone* zone) {
   return local;
 }
 
-// A DTSTART, DTEND, RECURRENCE-ID or EXDATE of `t` added to `c`: a date, or
-// a time in the zone `tzid` names ("" for UTC or floating, as `t` is).
+// A DTSTART, DTEND, RECURRENCE-ID, EXDATE or RDATE of `t` added to `c`: a
+// date, or a time in the zone `tzid` names ("" for UTC or floating, as `t` is).
 void add_time(icalcomponent* c, icalproperty_kind kind, const icaltimetype& t,
               const std::string& tzid) {
-  icalproperty* p = kind == ICAL_DTSTART_PROPERTY        ? icalproperty_new_dtstart(t)
-                    : kind == ICAL_RECURRENCEID_PROPERTY ? icalproperty_new_recurrenceid(t)
-                    : kind == ICAL_EXDATE_PROPERTY       ? icalproperty_new_exdate(t)
-                                                         : icalproperty_new_dtend(t);
+  icalproperty* p = nullptr;
+  if (kind == ICAL_RDATE_PROPERTY) {
+    struct icaldatetimeperiodtype v {};
+    v.time = t;
+    v.period = icalperiodtype_null_period();
+    p = icalproperty_new_rdate(v);
+  } else {
+    p = kind == ICAL_DTSTART_PROPERTY        ? icalproperty_new_dtstart(t)
+        : kind == ICAL_RECURRENCEID_PROPERTY ? icalproperty_new_recurrenceid(t)
+        : kind == ICAL_EXDATE_PROPERTY       ? icalproperty_new_exdate(t)
+                                             : icalproperty_new_dtend(t);
+  }
   if (t.is_date)
     icalproperty_add_parameter(p, icalparameter_new_value(ICAL_VALUE_DATE));
   else if (!tzid.empty())
@@ -1685,42 +1693,32 @@ int rule_starts_before(icalcomponent* main, const icalrecurrencetype& rule, std:
 // Removes from `main` the EXDATEs and RDATEs before `ms` (`keep_before`
 // false) or from `ms` on (true).
 void keep_dates(icalcomponent* main, std::int64_t ms, bool keep_before) {
-  const std::set<std::int64_t> ex = exdates_of(main), r = rdates_of(main);
   const std::string tzid = tzid_of(main);
-  remove_all(main, ICAL_EXDATE_PROPERTY);
-  remove_all(main, ICAL_RDATE_PROPERTY);
-  for (std::int64_t e : ex)
-    if ((e < ms) == keep_before) add_time(main, ICAL_EXDATE_PROPERTY, like_start(main, e), tzid);
-  for (std::int64_t d : r) {
-    if ((d < ms) != keep_before) continue;
-    struct icaldatetimeperiodtype v {};
-    v.time = like_start(main, d);
-    v.period = icalperiodtype_null_period();
-    icalproperty* p = icalproperty_new_rdate(v);
-    if (v.time.is_date)
-      icalproperty_add_parameter(p, icalparameter_new_value(ICAL_VALUE_DATE));
-    else if (!tzid.empty())
-      icalproperty_add_parameter(p, icalparameter_new_tzid(tzid.c_str()));
-    icalcomponent_add_property(main, p);
+  for (icalproperty_kind kind : {ICAL_EXDATE_PROPERTY, ICAL_RDATE_PROPERTY}) {
+    const std::set<std::int64_t> dates =
+        kind == ICAL_EXDATE_PROPERTY ? exdates_of(main) : rdates_of(main);
+    remove_all(main, kind);
+    for (std::int64_t d : dates)
+      if ((d < ms) == keep_before) add_time(main, kind, like_start(main, d), tzid);
   }
 }
 
-}  // namespace
-
-Result<std::pair<std::string, std::string>> split_series(std::string_view ics,
-                                                         std::int64_t recurrence_ms,
-                                                         const std::string& new_uid,
-                                                         std::int64_t now_ms) {
-  CompPtr early = parse(ics);
-  RUCHE_TRY(icalcomponent * main, series_of(early.get()));
-  const std::int64_t start = *prop_ms(main, ICAL_DTSTART_PROPERTY);
-  if (recurrence_ms <= start ||
-      (!override_at(early.get(), recurrence_ms, false) && !is_instance(main, recurrence_ms)))
+// `root`'s series (a recurring event) to be cut at its instance
+// `recurrence_ms`, after the first. Errors: split_series'.
+Result<icalcomponent*> cut_at(icalcomponent* root, std::int64_t recurrence_ms) {
+  RUCHE_TRY(icalcomponent * main, series_of(root));
+  if (recurrence_ms <= *prop_ms(main, ICAL_DTSTART_PROPERTY) ||
+      (!override_at(root, recurrence_ms, false) && !is_instance(main, recurrence_ms)))
     return fail(Errc::invalid, "the event has no later occurrence starting then",
                 "invalid_recurrence_id");
-  CompPtr late(icalcomponent_new_clone(early.get()));
-  // The series so far: its rules end before that instance (UNTIL in UTC,
-  // or the day before for dates, RFC 5545 section 3.3.10).
+  return main;
+}
+
+// `root`'s series `main` ended before `recurrence_ms`: its rules end there
+// (UNTIL in UTC, or the day before for dates, RFC 5545 section 3.3.10), its
+// later dates and overrides go; SEQUENCE one up.
+void end_before(icalcomponent* root, icalcomponent* main, std::int64_t recurrence_ms,
+                std::int64_t now_ms) {
   const bool dates = is_date_start(main);
   for (icalproperty* p : all_props(main, ICAL_RRULE_PROPERTY)) {
     struct icalrecurrencetype r = icalproperty_get_rrule(p);
@@ -1729,14 +1727,35 @@ Result<std::pair<std::string, std::string>> split_series(std::string_view ics,
     icalproperty_set_rrule(p, r);
   }
   keep_dates(main, recurrence_ms, true);
-  for (icalcomponent* c : parts(early.get()))
+  for (icalcomponent* c : parts(root))
     if (c != main && *prop_ms(c, ICAL_RECURRENCEID_PROPERTY) >= recurrence_ms) {
-      icalcomponent_remove_component(early.get(), c);
+      icalcomponent_remove_component(root, c);
       icalcomponent_free(c);
     }
   set_sequence(main, sequence_of(main) + 1);
   set_utc(main, ICAL_DTSTAMP_PROPERTY, now_ms);
   set_utc(main, ICAL_LASTMODIFIED_PROPERTY, now_ms);
+}
+
+}  // namespace
+
+Result<std::string> end_series(std::string_view ics, std::int64_t recurrence_ms,
+                               std::int64_t now_ms) {
+  CompPtr root = parse(ics);
+  RUCHE_TRY(icalcomponent * main, cut_at(root.get(), recurrence_ms));
+  end_before(root.get(), main, recurrence_ms, now_ms);
+  return written(root.get());
+}
+
+Result<std::pair<std::string, std::string>> split_series(std::string_view ics,
+                                                         std::int64_t recurrence_ms,
+                                                         const std::string& new_uid,
+                                                         std::int64_t now_ms) {
+  CompPtr early = parse(ics);
+  RUCHE_TRY(icalcomponent * main, cut_at(early.get(), recurrence_ms));
+  const std::int64_t start = *prop_ms(main, ICAL_DTSTART_PROPERTY);
+  CompPtr late(icalcomponent_new_clone(early.get()));
+  end_before(early.get(), main, recurrence_ms, now_ms);
 
   // The series from then on, an event of its own.
   icalcomponent* next = parts(late.get()).front();

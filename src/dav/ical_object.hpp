@@ -320,6 +320,11 @@ Result<std::pair<std::string, std::string>> split_series(std::string_view ics,
                                                          const std::string& new_uid,
                                                          std::int64_t now_ms);
 
+// The first of split_series' two: the series until that instance alone
+// (its following instances deleted). Errors: split_series'.
+Result<std::string> end_series(std::string_view ics, std::int64_t recurrence_ms,
+                               std::int64_t now_ms);
+
 // The single instances of an event that changed between two versions
 // (original starts, in order), its series aside: `changed` moved, given
 // another title, description or place, or added (RDATE, an EXDATE gone);

@@ -776,6 +776,7 @@ TEST(IcalObject, ASeriesIsSplitAtAnOccurrence) {
   ASSERT_TRUE(inspect(early)) << inspect(early).error().message;
   ASSERT_TRUE(inspect(late)) << inspect(late).error().message;
   EXPECT_NE(early.find("UNTIL=20270315T085959Z"), std::string::npos) << early;
+  EXPECT_EQ(end_series(*series, third, 0).value_or(""), early);  // the first half alone
   EXPECT_EQ(early.find("COUNT"), std::string::npos);
   EXPECT_EQ(early.find("RECURRENCE-ID"), std::string::npos);  // the fourth's answer went along
   EXPECT_NE(early.find("EXDATE;TZID=Europe/Paris:20270308T100000"), std::string::npos);

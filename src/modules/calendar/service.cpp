@@ -893,9 +893,7 @@ Result<void> Service::remove(const Caller& caller, const EventId& id,
       // until then is kept, the rest goes.
       if (dav::details(found.first.ics).own_start_ms == recurrence_ms)
         return delete_object(c, caller, found.second, found.first);
-      RUCHE_TRY(auto halves,
-                dav::split_series(found.first.ics, *recurrence_ms, found.first.info.uid, now));
-      next.ics = std::move(halves.first);
+      RUCHE_TRY(next.ics, dav::end_series(found.first.ics, *recurrence_ms, now));
     } else {
       RUCHE_TRY(next.ics, dav::cancel_instance(found.first.ics, *recurrence_ms, now));
     }
