@@ -971,6 +971,111 @@ test('calendar events are sealed in the browser: a weekly event shows after a re
   assertNoConsoleErrors(b, 'member', EXPECTED);
 });
 
+test('one occurrence of the weekly event is moved apart and another cancelled, in its card: both show after a reload, and in the member’s weeks; the server holds no title', async () => {
+  const TITLE = 'Relève du coffre';
+  const MOVED = 'Relève déplacée';
+  const { events } = await pageOk(pageA, 'GET', `/workspaces/${wsId}/calendar/sealed`);
+  assert.equal(events.length, 1, JSON.stringify(events));
+  const before = await pageOk(pageA, 'GET', `/calendar/events/${events[0].id}`);
+  const block = (page, day, title) =>
+    page.locator(`.cal-week [role="gridcell"][data-day="${day}"] .cal-block`, {
+      has: page.locator('.cal-block__title', { hasText: title }),
+    });
+  const dayCell = (page, day) => page.locator(`.cal-week [role="gridcell"][data-day="${day}"]`);
+  const next = (page) => page.getByRole('button', { name: 'Semaine suivante' }).click();
+  const addDays = (day, n) => {
+    const [y, m, d] = day.split('-').map(Number);
+    return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+  };
+
+  // The week it starts in: its day there, then the next three weeks'.
+  await pageA.goto(`${env.url}/w/${wsId}/calendar?view=week`);
+  await unlock(pageA, PASS.a);
+  const day = pageA.locator('.cal-week [role="gridcell"]', {
+    has: pageA.locator('.cal-block__title', { hasText: TITLE }),
+  });
+  const first = await day.getAttribute('data-day');
+  const [second, third, fourth] = [7, 14, 21].map((n) => addDays(first, n));
+
+  // The owner moves the second alone to 11:00, under another title.
+  await next(pageA);
+  await block(pageA, second, TITLE).click();
+  const details = pageA.getByRole('dialog', { name: TITLE });
+  await details.getByRole('button', { name: 'Modifier' }).click();
+  await details
+    .getByRole('group', { name: 'Modifier', exact: true })
+    .getByRole('radio', { name: 'Cette occurrence', checked: true })
+    .waitFor();
+  assert.equal(await details.getByLabel('Répétition', { exact: true }).count(), 0);
+  await details.getByLabel('Titre', { exact: true }).fill(MOVED);
+  await details.getByLabel('Heure de début', { exact: true }).fill('11:00');
+  await details.getByRole('button', { name: 'Enregistrer' }).click();
+  const moved = pageA.getByRole('dialog', { name: MOVED });
+  await moved.getByText(/^Déplacée ; prévue le/).waitFor();
+  await moved.getByRole('button', { name: 'Fermer' }).click();
+  await moved.waitFor({ state: 'detached' });
+  await block(pageA, second, MOVED).filter({ hasText: '11:00' }).waitFor();
+  assert.equal(await block(pageA, second, TITLE).count(), 0);
+  await shot(pageA, 'armour-14b-calendar-occurrence');
+
+  // Then cancels the third alone.
+  await next(pageA);
+  await block(pageA, third, TITLE).click();
+  const other = pageA.getByRole('dialog', { name: TITLE });
+  await other.getByRole('button', { name: 'Supprimer' }).click();
+  const confirm = pageA.getByRole('dialog', { name: 'Supprimer l’événement ?' });
+  await confirm
+    .getByRole('group', { name: 'Supprimer', exact: true })
+    .getByRole('radio', { name: 'Cette occurrence', checked: true })
+    .waitFor();
+  await confirm.getByText('sera annulée').waitFor();
+  await confirm.getByRole('button', { name: 'Supprimer' }).click();
+  await other.waitFor({ state: 'detached' });
+  await block(pageA, third, TITLE).waitFor({ state: 'detached' });
+
+  // The server holds the same event, its card sealed again: still nothing in clear.
+  const after = await pageOk(pageA, 'GET', `/workspaces/${wsId}/calendar/sealed`);
+  assert.deepEqual(
+    after.events.map((x) => x.id),
+    [before.id],
+  );
+  const e = await pageOk(pageA, 'GET', `/calendar/events/${before.id}`);
+  assert.equal(e.token, before.token);
+  assert.notEqual(e.sealed, before.sealed);
+  assert.ok(e.sealed.startsWith('e2e1:2:'), e.sealed);
+  for (const k of ['title', 'start', 'end', 'rrule', 'location'])
+    assert.equal(e[k], undefined, `${k} in ${JSON.stringify(e)}`);
+  const stored = JSON.stringify(e);
+  for (const plain of ['Relève', 'déplacée', 'WEEKLY', second, third])
+    assert.ok(!stored.includes(plain), stored);
+
+  // After a reload, and in the member's weeks: the second moved and retitled,
+  // the third gone, the fourth as the series has it (the owner's page
+  // reloads at the third's week, the one shown).
+  assert.ok(pageA.url().includes(`date=${third}`), pageA.url());
+  await pageA.reload();
+  await unlock(pageA, PASS.a);
+  await pageB.goto(`${env.url}/w/${wsId}/calendar?view=week&date=${second}`);
+  await unlock(pageB, PASS.b);
+  await pageA.getByRole('button', { name: 'Semaine précédente' }).click();
+  for (const page of [pageA, pageB]) {
+    await block(page, second, MOVED).filter({ hasText: '11:00' }).waitFor();
+    assert.equal(await block(page, second, TITLE).count(), 0);
+    await next(page);
+    await dayCell(page, third).waitFor();
+    assert.equal(await block(page, third, TITLE).count(), 0);
+    await next(page);
+    await block(page, fourth, TITLE).waitFor();
+  }
+  assert.equal(await pageB.locator('.cal-unopened').count(), 0, 'every card opened');
+  // Back at the files' root for what follows.
+  await pageA.goto(`${env.url}/w/${wsId}/files`);
+  await unlock(pageA, PASS.a);
+  await fileEntry(pageA, 'Archives du coffre').waitFor();
+  assertNoConsoleErrors(a, 'owner', EXPECTED_A);
+  assertNoConsoleErrors(b, 'member', EXPECTED);
+});
+
 test('a large file goes through resumable uploads, sealed: the records on the PATCH that completes it, the bytes back identical', async () => {
   // Above the tus threshold (8 MiB), varied bytes.
   const size = 9 * 1024 * 1024 + 123;

@@ -7,11 +7,15 @@ import {
   eventCardAd,
   eventInstant,
   formatEventCard,
+  formatEventRule,
   isArmourError,
   isEventDate,
   parseEventCard,
   parseEventRule,
   type EventCard,
+  type EventOverride,
+  type EventRule,
+  MAX_EVENT_EXCEPTIONS,
 } from './format';
 
 const CARD: EventCard = {
@@ -23,6 +27,8 @@ const CARD: EventCard = {
   all_day: false,
   timezone: null,
   rrule: null,
+  exdates: [],
+  overrides: [],
 };
 
 describe('calendar cards', () => {
@@ -106,5 +112,65 @@ describe('calendar cards', () => {
     } catch (e) {
       expect(isArmourError(e, 'malformed')).toBe(true);
     }
+  });
+
+  it('writes a rule back as the grammar reads it', () => {
+    for (const rule of [
+      'FREQ=DAILY',
+      'FREQ=WEEKLY;INTERVAL=2;COUNT=10',
+      'FREQ=MONTHLY;UNTIL=20270131',
+      'FREQ=YEARLY;INTERVAL=3;UNTIL=20270131T225959Z',
+    ])
+      expect(formatEventRule(parseEventRule(rule) as EventRule)).toBe(rule);
+  });
+
+  it('holds the occurrences a repeating card changes and cancels apart, within the limits', () => {
+    const weekly: EventCard = {
+      ...CARD,
+      rrule: 'FREQ=WEEKLY',
+      exdates: ['2026-12-17T08:00:00.000Z'],
+      overrides: [
+        {
+          recurrence_id: '2026-12-24T08:00:00.000Z',
+          start: '2026-12-23T08:00:00.000Z',
+          end: '2026-12-23T09:00:00.000Z',
+          title: 'Avant Noël',
+        },
+      ],
+    };
+    const json = formatEventCard(weekly);
+    expect(json).toContain(
+      ',"rrule":"FREQ=WEEKLY","exdates":["2026-12-17T08:00:00.000Z"],"overrides":[{"recurrence_id":"2026-12-24T08:00:00.000Z","start":"2026-12-23T08:00:00.000Z","end":"2026-12-23T09:00:00.000Z","title":"Avant Noël"}]}',
+    );
+    expect(parseEventCard(json)).toEqual(weekly);
+    const o = weekly.overrides[0] as EventOverride;
+    const refused = [
+      // Without a rule; of the other kind; named twice (however written).
+      { ...weekly, rrule: null },
+      { ...weekly, exdates: ['2026-12-17'] },
+      { ...weekly, exdates: ['2026-12-17T08:00:00.000Z', '2026-12-17T09:00:00+01:00'] },
+      { ...weekly, overrides: [o, { ...o, title: 'Encore' }] },
+      { ...weekly, exdates: [o.recurrence_id] },
+      // An override's times out of order, or its texts over the limits or not strings.
+      { ...weekly, overrides: [{ ...o, end: '2026-12-23T07:00:00.000Z' }] },
+      { ...weekly, overrides: [{ ...o, title: '' }] },
+      { ...weekly, overrides: [{ ...o, location: 'a\nb' }] },
+      { ...weekly, overrides: [{ ...o, description: 3 }] },
+      { ...weekly, overrides: [{ ...o, recurrence_id: undefined }] },
+      { ...weekly, exdates: 'none' },
+      // More than the bound.
+      {
+        ...weekly,
+        exdates: Array.from({ length: MAX_EVENT_EXCEPTIONS + 1 }, (_, i) =>
+          new Date(Date.UTC(2027, 0, 1) + i * 86_400_000).toISOString(),
+        ),
+      },
+    ];
+    for (const c of refused) expect([c, parseEventCard(JSON.stringify(c))]).toEqual([c, null]);
+    // A card without them (every card sealed before) reads as having none.
+    const old = JSON.parse(json) as Record<string, unknown>;
+    delete old.exdates;
+    delete old.overrides;
+    expect(parseEventCard(JSON.stringify(old))).toEqual({ ...weekly, exdates: [], overrides: [] });
   });
 });

@@ -393,7 +393,33 @@ export interface EventCard {
   timezone: string | null;
   /** A rule of the armoured grammar (parseEventRule), or null. */
   rrule: string | null;
+  /**
+   * A repeating event's instances cancelled (the series goes on without
+   * them): their original starts, of `start`'s kind; none without a rule.
+   */
+  exdates: string[];
+  /** A repeating event's instances changed apart; none without a rule. */
+  overrides: EventOverride[];
 }
+
+/**
+ * One instance of a repeating event changed apart from its series: moved,
+ * or with texts of its own (docs/armoured.md, "One occurrence").
+ */
+export interface EventOverride {
+  /** The instance's original start (what the rule makes), of the card's `start` kind. */
+  recurrence_id: string;
+  /** Its times now, of the same kind, in order (as the card's). */
+  start: string;
+  end: string;
+  /** Its own texts, where they differ from the series' (absent: the series'). */
+  title?: string;
+  description?: string;
+  location?: string;
+}
+
+/** Instances cancelled, and instances changed apart, a card holds at most (each). */
+export const MAX_EVENT_EXCEPTIONS = 1000;
 
 /** The limits of docs/calendar.md, in UTF-8 bytes, which a card keeps. */
 export const MAX_EVENT_TITLE_BYTES = 300;
@@ -501,6 +527,17 @@ export function parseEventRule(rrule: string): EventRule | null {
   return rule.count !== null && rule.until !== null ? null : rule;
 }
 
+/** A rule written back in the armoured grammar (parseEventRule reads it as it is). */
+export function formatEventRule(r: EventRule): string {
+  let s = `FREQ=${r.freq}`;
+  if (r.interval !== 1) s += `;INTERVAL=${r.interval}`;
+  if (r.count !== null) s += `;COUNT=${r.count}`;
+  if (r.until && 'date' in r.until) s += `;UNTIL=${r.until.date.replaceAll('-', '')}`;
+  else if (r.until)
+    s += `;UNTIL=${new Date(r.until.instant).toISOString().replace(/[-:]|\.\d{3}/g, '')}`;
+  return s;
+}
+
 /** An event's title: one line, not blank, at most 300 bytes. */
 export function isEventTitle(s: string): boolean {
   return isLine(s, MAX_EVENT_TITLE_BYTES);
@@ -528,6 +565,42 @@ export function isEventTimes(c: Pick<EventCard, 'start' | 'end' | 'all_day'>): b
   return !Number.isNaN(s) && !Number.isNaN(e) && e >= s;
 }
 
+/**
+ * A card's time (`start`, an instance's start) as ms since 1970: an
+ * instant's, or a date's midnight UTC (all day); NaN when it is not of
+ * that kind.
+ */
+export function eventTimeMs(s: string, allDay: boolean): number {
+  if (!allDay) return eventInstant(s);
+  return isEventDate(s) ? Date.parse(`${s}T00:00:00Z`) : NaN;
+}
+
+/** Whether a card's instances changed apart and cancelled keep the limits, none named twice. */
+function isEventExceptions(c: EventCard): boolean {
+  const { exdates, overrides } = c;
+  if (c.rrule === null) return exdates.length === 0 && overrides.length === 0;
+  if (exdates.length > MAX_EVENT_EXCEPTIONS || overrides.length > MAX_EVENT_EXCEPTIONS)
+    return false;
+  const named = new Set<number>();
+  const once = (s: string) => {
+    const t = eventTimeMs(s, c.all_day);
+    if (Number.isNaN(t) || named.has(t)) return false;
+    named.add(t);
+    return true;
+  };
+  return (
+    exdates.every(once) &&
+    overrides.every(
+      (o) =>
+        once(o.recurrence_id) &&
+        isEventTimes({ start: o.start, end: o.end, all_day: c.all_day }) &&
+        (o.title === undefined || isEventTitle(o.title)) &&
+        (o.description === undefined || isEventDescription(o.description)) &&
+        (o.location === undefined || isEventLocation(o.location)),
+    )
+  );
+}
+
 /** Whether an event card keeps the limits (checked when it is sealed and when it is opened). */
 export function isEventCard(c: EventCard): boolean {
   return (
@@ -536,14 +609,16 @@ export function isEventCard(c: EventCard): boolean {
     isEventLocation(c.location) &&
     isEventTimes(c) &&
     (c.timezone === null || isEventZone(c.timezone)) &&
-    (c.rrule === null || parseEventRule(c.rrule) !== null)
+    (c.rrule === null || parseEventRule(c.rrule) !== null) &&
+    isEventExceptions(c)
   );
 }
 
 /**
  * A card's plaintext: {title, description, location, start, end, all_day,
- * timezone, rrule}, in that order. ArmourError 'malformed' for a card over
- * the limits.
+ * timezone, rrule, exdates, overrides}, in that order, the last two only
+ * when not empty (an override's texts only when its own). ArmourError
+ * 'malformed' for a card over the limits.
  */
 export function formatEventCard(c: EventCard): string {
   if (!isEventCard(c)) throw new ArmourError('malformed', 'not an event card');
@@ -556,14 +631,47 @@ export function formatEventCard(c: EventCard): string {
     all_day: c.all_day,
     timezone: c.timezone,
     rrule: c.rrule,
+    exdates: c.exdates.length ? c.exdates : undefined,
+    overrides: c.overrides.length
+      ? c.overrides.map((o) => ({
+          recurrence_id: o.recurrence_id,
+          start: o.start,
+          end: o.end,
+          title: o.title,
+          description: o.description,
+          location: o.location,
+        }))
+      : undefined,
   });
+}
+
+/** An override as a card holds it, or null (its texts, when given, strings). */
+function parseEventOverride(v: unknown): EventOverride | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+  const { recurrence_id, start, end, title, description, location } = v as Record<string, unknown>;
+  if (![recurrence_id, start, end].every((x) => typeof x === 'string')) return null;
+  const o: EventOverride = {
+    recurrence_id: recurrence_id as string,
+    start: start as string,
+    end: end as string,
+  };
+  for (const [k, x] of [
+    ['title', title],
+    ['description', description],
+    ['location', location],
+  ] as const) {
+    if (x === undefined) continue;
+    if (typeof x !== 'string') return null;
+    o[k] = x;
+  }
+  return o;
 }
 
 /**
  * A card's plaintext read back, or null unless it keeps the limits: the
  * title, times and all_day must be there; a missing description or
- * location is empty, a missing zone or rule null; other fields are
- * ignored (a later version's).
+ * location is empty, a missing zone or rule null, missing exdates or
+ * overrides none; other fields are ignored (a later version's).
  */
 export function parseEventCard(json: string): EventCard | null {
   let v: unknown;
@@ -582,6 +690,12 @@ export function parseEventCard(json: string): EventCard | null {
   if (typeof all_day !== 'boolean') return null;
   if (timezone !== null && typeof timezone !== 'string') return null;
   if (rrule !== null && typeof rrule !== 'string') return null;
+  const { exdates = [], overrides = [] } = o;
+  if (!Array.isArray(exdates) || !exdates.every((x): x is string => typeof x === 'string'))
+    return null;
+  if (!Array.isArray(overrides)) return null;
+  const changed = overrides.map(parseEventOverride);
+  if (!changed.every((x): x is EventOverride => x !== null)) return null;
   const card: EventCard = {
     title: title as string,
     description: description as string,
@@ -591,6 +705,8 @@ export function parseEventCard(json: string): EventCard | null {
     all_day,
     timezone,
     rrule,
+    exdates,
+    overrides: changed,
   };
   return isEventCard(card) ? card : null;
 }

@@ -809,7 +809,11 @@ export const en: Record<MessageKey, Message> = {
   'calendar.error.invalid_scope':
     'This change cannot be made to this occurrence and the following ones.',
   'calendar.error.armoured_unsupported':
-    'Not possible in an armoured workspace: an event there is changed or deleted as a whole, and invites nobody.',
+    'Not possible in an armoured workspace: an event there invites nobody.',
+  'calendar.error.too_many_changes':
+    'This series already has 1,000 occurrences changed or cancelled apart: change the whole series instead.',
+  'calendar.error.event_too_large':
+    'This event no longer fits in its sealed card (64 KiB): shorten the texts of the occurrences changed apart.',
   'calendar.error.not_invited': 'You are not invited to this event.',
   'calendar.error.too_many_invitations':
     'Too many invitations sent in the last hour: try again later.',

@@ -829,7 +829,11 @@ export const fr = {
   'calendar.error.invalid_scope':
     'Cette modification est impossible pour cette occurrence et les suivantes.',
   'calendar.error.armoured_unsupported':
-    'Impossible dans un espace blindé : un événement s’y modifie ou s’y supprime en entier, et n’invite personne.',
+    'Impossible dans un espace blindé : un événement n’y invite personne.',
+  'calendar.error.too_many_changes':
+    'Cette série a déjà 1 000 occurrences modifiées ou annulées à part : modifiez plutôt toute la série.',
+  'calendar.error.event_too_large':
+    'Cet événement ne tient plus dans sa carte scellée (64 Kio) : raccourcissez les textes des occurrences modifiées à part.',
   'calendar.error.not_invited': 'Vous n’êtes pas invité à cet événement.',
   'calendar.error.too_many_invitations':
     'Trop d’invitations envoyées depuis une heure : réessayez plus tard.',

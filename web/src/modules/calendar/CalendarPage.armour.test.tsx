@@ -3,8 +3,8 @@
 // sealed event on each of its dates in the month, an event that does not
 // open listed apart and saying why in its details, an event's facts from
 // its card (no invitations, no answers), an edit and a new event leaving
-// sealed (an occurrence's, the whole series'), and nothing sealed while the
-// current key has not come.
+// sealed (the whole series', or one occurrence changed or cancelled apart
+// in a new card), and nothing sealed while the current key has not come.
 import { act } from 'react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -167,6 +167,47 @@ function type(input: HTMLInputElement, value: string) {
   });
 }
 
+/** The scope asked, as [label, checked] under its legend (as the plain calendar's tests read it). */
+const scope = (within: ParentNode) => {
+  const set = within.querySelector('fieldset.cal-scope');
+  return {
+    legend: set?.querySelector('legend')?.textContent,
+    radios: [...(set?.querySelectorAll('label') ?? [])].map((l) => [
+      l.textContent,
+      l.querySelector('input')?.checked,
+    ]),
+    pick: (label: string) =>
+      act(() =>
+        [...(set?.querySelectorAll('label') ?? [])]
+          .find((l) => l.textContent === label)
+          ?.querySelector('input')
+          ?.click(),
+      ),
+  };
+};
+
+/** The occurrence of `day` of the weekly event opened from its chip. */
+async function openOccurrence(day: string) {
+  await act(async () => cell(day)?.querySelector<HTMLElement>('.cal-chip')?.click());
+  await vi.waitFor(() => expect(button('Edit', dialog() ?? document)).toBeDefined());
+  return dialog() as HTMLDialogElement;
+}
+
+/** The sealed route's update of the weekly event, answering the card sent at the next version. */
+const sealedUpdate = () =>
+  vi.spyOn(api.calendar.sealed, 'update').mockImplementation(async (_id, sealed, version) => ({
+    ...(events[0] as SealedCalendarEvent),
+    sealed,
+    version: (version ?? 0) + 1,
+  }));
+
+/** A card sent for the weekly event, opened with Alice's keys. */
+function opened(sealed: unknown) {
+  const o = keys.openEventCard((events[0] as SealedCalendarEvent).token, sealed as string, ALICE);
+  if (o.kind !== 'open') throw new Error(`the card sent does not open: ${o.kind}`);
+  return o.value;
+}
+
 describe('an armoured calendar', () => {
   it('shows a recurring sealed event on each of its dates, and says what does not open', async () => {
     await show();
@@ -210,26 +251,117 @@ describe('an armoured calendar', () => {
     await vi.waitFor(() => expect(chips('2026-12-08')).toEqual(['Point mensuel']));
   });
 
-  it('changes and deletes an occurrence’s whole series: none is split off a card', async () => {
+  it('changes one occurrence alone when asked: one new card holding it apart, shown on its day only', async () => {
+    const update = sealedUpdate();
+    const plain = vi.spyOn(api.calendar, 'updateOccurrence');
+    const series = vi.spyOn(api.calendar, 'update');
+    await show();
+    const d = await openOccurrence('2026-12-08');
+    act(() => button('Edit', d)?.click());
+    // Asked, this occurrence chosen: its own form, at its own date.
+    expect(scope(d)).toMatchObject({
+      legend: 'Change',
+      radios: [
+        ['This occurrence', true],
+        ['This and following occurrences', false],
+        ['All occurrences', false],
+      ],
+    });
+    expect(field('Start date', d).value).toBe('2026-12-08');
+    expect([...d.querySelectorAll('label')].map((l) => l.textContent)).not.toContain('Repeat');
+    type(field('Title', d), 'Point exceptionnel');
+    await act(async () => button('Save', d)?.click());
+    await vi.waitFor(() => expect(update).toHaveBeenCalled());
+    expect(update).toHaveBeenCalledTimes(1);
+    expect(plain).not.toHaveBeenCalled();
+    expect(series).not.toHaveBeenCalled();
+    const [id, sealed, version] = update.mock.calls[0] ?? [];
+    expect([id, version]).toEqual(['weekly', 3]);
+    expect(sealed).not.toContain('exceptionnel');
+    const card = opened(sealed);
+    expect(card).toMatchObject({ title: 'Point hebdo', rrule: 'FREQ=WEEKLY', exdates: [] });
+    expect(card.overrides).toEqual([
+      {
+        recurrence_id: '2026-12-08T09:00:00.000Z',
+        start: '2026-12-08T09:00:00.000Z',
+        end: '2026-12-08T10:00:00.000Z',
+        title: 'Point exceptionnel',
+      },
+    ]);
+    await vi.waitFor(() => expect(chips('2026-12-08')).toEqual(['Point exceptionnel']));
+    for (const day of ['2026-12-01', '2026-12-15', '2026-12-22', '2026-12-29'])
+      expect(chips(day)).toEqual(['Point hebdo']);
+  });
+
+  it('cancels one occurrence alone when asked: its date among the card’s exdates, its chip gone', async () => {
+    const update = sealedUpdate();
+    const remove = vi.spyOn(api.calendar, 'remove');
+    const cancel = vi.spyOn(api.calendar, 'cancelOccurrence');
+    await show();
+    const d = await openOccurrence('2026-12-15');
+    act(() => button('Delete', d)?.click());
+    const confirm = dialog() as HTMLDialogElement;
+    expect(scope(confirm)).toMatchObject({
+      legend: 'Delete',
+      radios: [
+        ['This occurrence', true],
+        ['This and following occurrences', false],
+        ['All occurrences', false],
+      ],
+    });
+    expect(confirm.textContent).toContain('will be cancelled; the other occurrences stay.');
+    await act(async () => button('Delete', confirm)?.click());
+    await vi.waitFor(() => expect(update).toHaveBeenCalled());
+    expect(update).toHaveBeenCalledTimes(1);
+    expect(remove).not.toHaveBeenCalled();
+    expect(cancel).not.toHaveBeenCalled();
+    const [id, sealed, version] = update.mock.calls[0] ?? [];
+    expect([id, version]).toEqual(['weekly', 3]);
+    expect(opened(sealed)).toMatchObject({
+      rrule: 'FREQ=WEEKLY',
+      exdates: ['2026-12-15T09:00:00.000Z'],
+      overrides: [],
+    });
+    await vi.waitFor(() => expect(chips('2026-12-15')).toEqual([]));
+    for (const day of ['2026-12-01', '2026-12-08', '2026-12-22', '2026-12-29'])
+      expect(chips(day)).toEqual(['Point hebdo']);
+  });
+
+  it('changes and deletes the whole series from an occurrence when asked: all occurrences', async () => {
+    const update = sealedUpdate();
     const remove = vi.spyOn(api.calendar, 'remove').mockResolvedValue(undefined);
     const cancel = vi.spyOn(api.calendar, 'cancelOccurrence');
     await show();
-    await act(async () => cell('2026-12-08')?.querySelector<HTMLElement>('.cal-chip')?.click());
-    await vi.waitFor(() => expect(button('Edit', dialog() ?? document)).toBeDefined());
-    const d = dialog() as HTMLDialogElement;
+    const d = await openOccurrence('2026-12-08');
     act(() => button('Edit', d)?.click());
-    // The series' form, not asked: its first date and its repeat.
-    expect(d.querySelector('fieldset.cal-scope')).toBeNull();
+    scope(d).pick('All occurrences');
+    // The series' form: its first date and its repeat.
     expect(field('Start date', d).value).toBe('2026-12-01');
     expect(field('Repeat', d).value).toBe('weekly');
-    act(() => button('Cancel', d)?.click());
+    type(field('Title', d), 'Point du mardi');
+    await act(async () => button('Save', d)?.click());
+    await vi.waitFor(() => expect(update).toHaveBeenCalled());
+    const [id, sealed, version] = update.mock.calls[0] ?? [];
+    expect([id, version]).toEqual(['weekly', 3]);
+    expect(opened(sealed)).toMatchObject({
+      title: 'Point du mardi',
+      start: '2026-12-01T09:00:00.000Z',
+      rrule: 'FREQ=WEEKLY',
+      exdates: [],
+      overrides: [],
+    });
+    await vi.waitFor(() => expect(chips('2026-12-22')).toEqual(['Point du mardi']));
+    expect(chips('2026-12-08')).toEqual(['Point du mardi']);
+
     act(() => button('Delete', d)?.click());
     const confirm = dialog() as HTMLDialogElement;
-    expect(confirm.querySelector('fieldset.cal-scope')).toBeNull();
+    scope(confirm).pick('All occurrences');
     expect(confirm.textContent).toContain('with all its occurrences');
     await act(async () => button('Delete', confirm)?.click());
-    expect(remove).toHaveBeenCalledWith('weekly', 3);
+    expect(remove).toHaveBeenCalledWith('weekly', 4);
     expect(cancel).not.toHaveBeenCalled();
+    expect(update).toHaveBeenCalledTimes(1);
+    await vi.waitFor(() => expect(chips('2026-12-08')).toEqual([]));
   });
 
   it('an event that does not open says why, and can only be deleted', async () => {

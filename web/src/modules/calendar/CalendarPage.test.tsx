@@ -612,6 +612,25 @@ describe('one occurrence of a recurring event', () => {
     expect(d.querySelector('.dialog__title')?.textContent).toBe('Weekly sync');
   });
 
+  it('keeps what was typed when another scope is chosen', async () => {
+    const d = await openOccurrence('2026-12-08');
+    await act(async () => button('Edit', d)?.click());
+    type(field('Title', d) as HTMLInputElement, 'Weekly (moved)');
+    type(field('Start time', d) as HTMLInputElement, '14:00');
+    scope(d).pick('This and following occurrences');
+    expect((field('Title', d) as HTMLInputElement).value).toBe('Weekly (moved)');
+    expect((field('Start date', d) as HTMLInputElement).value).toBe('2026-12-08');
+    expect((field('Start time', d) as HTMLInputElement).value).toBe('14:00');
+    // The series starts on its first date: the texts go along, not the times.
+    scope(d).pick('All occurrences');
+    expect((field('Title', d) as HTMLInputElement).value).toBe('Weekly (moved)');
+    expect((field('Start date', d) as HTMLInputElement).value).toBe('2026-12-01');
+    expect((field('Start time', d) as HTMLInputElement).value).toBe('10:00');
+    scope(d).pick('This occurrence');
+    expect((field('Title', d) as HTMLInputElement).value).toBe('Weekly (moved)');
+    expect((field('Start time', d) as HTMLInputElement).value).toBe('10:00');
+  });
+
   it('shows an occurrence changed apart as it is now, and edits it from there', async () => {
     occurrences = [
       weekly('2026-12-01'),

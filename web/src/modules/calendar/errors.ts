@@ -17,6 +17,8 @@ const CALENDAR_ERRORS: Record<string, MessageKey> = {
   invalid_field: 'calendar.error.invalid_field',
   invalid_scope: 'calendar.error.invalid_scope',
   armoured_unsupported: 'calendar.error.armoured_unsupported',
+  too_many_changes: 'calendar.error.too_many_changes',
+  event_too_large: 'calendar.error.event_too_large',
   not_invited: 'calendar.error.not_invited',
   too_many_invitations: 'calendar.error.too_many_invitations',
   calendar_full: 'calendar.error.calendar_full',

@@ -17,6 +17,7 @@ import type {
 } from '../../api';
 import {
   ArmourError,
+  MAX_SEALED_BODY_BYTES,
   isEventDescription,
   isEventLocation,
   isEventTimes,
@@ -27,6 +28,7 @@ import {
 } from '../../armour/format';
 import { sealStateOf, type Opened, type SealState, type WorkspaceKeys } from '../../armour/keys';
 import { retrySealed } from '../../armour/sealedWrite';
+import { withSeriesChange } from './logic/cardEdits';
 
 /** What the browser opened of an armoured event. */
 export interface OpenedEvent {
@@ -116,6 +118,8 @@ export function sealableCard(b: NewCalendarEvent): EventCard {
     all_day: b.all_day ?? false,
     timezone: b.timezone ?? null,
     rrule: b.rrule ?? null,
+    exdates: [],
+    overrides: [],
   };
   if (!isEventTitle(card.title)) throw invalid('invalid_title');
   if (!isEventDescription(card.description)) throw invalid('invalid_description');
@@ -157,32 +161,40 @@ export class CalendarArmour {
 
   /** A new event's body for the server: its card sealed for `token` (a new one when absent). */
   async sealNew(b: NewCalendarEvent, token?: string): Promise<NewSealedCalendarEvent> {
-    const card = sealableCard(b);
+    return this.sealNewCard(sealableCard(b), token);
+  }
+
+  /** A new event's body for the server made of `card` (a new token when absent). */
+  async sealNewCard(card: EventCard, token?: string): Promise<NewSealedCalendarEvent> {
     const t = token ?? (await this.keys.newToken());
-    return { token: t, sealed: await this.keys.sealEventCard(t, card) };
+    return { token: t, sealed: await this.seal(t, card) };
   }
 
   /**
-   * A change of `event` as a new card: the fields changed over the others
-   * as opened now. ArmourError 'unreadable' when the card does not open
-   * here (a new one would lose what it holds).
+   * The card of `event` as opened now. ArmourError 'unreadable' when it
+   * does not open here (a new card would lose what it holds).
    */
-  async sealChange(event: CalendarEvent, change: CalendarEventChange): Promise<string> {
+  cardOf(event: CalendarEvent): { token: string; card: EventCard } {
     const o = openedOf(event);
     if (!o?.value) throw new ArmourError('unreadable', 'the event’s card does not open here');
-    const was = o.value;
-    const card = sealableCard({
-      title: change.title ?? was.title,
-      description: change.description ?? was.description,
-      location: change.location ?? was.location,
-      start: change.start ?? was.start,
-      end: change.end ?? was.end,
-      all_day: change.all_day ?? was.all_day,
-      timezone: change.timezone !== undefined ? change.timezone : was.timezone,
-      rrule: change.rrule !== undefined ? change.rrule : was.rrule,
-      attendees: change.attendees,
-    });
-    return this.keys.sealEventCard(o.token, card);
+    return { token: o.token, card: o.value };
+  }
+
+  /**
+   * A change of `event`'s series as a new card: the fields changed over
+   * the others as opened now, its occurrences apart carried along
+   * (logic/cardEdits.ts). ArmourError 'unreadable' as cardOf.
+   */
+  async sealChange(event: CalendarEvent, change: CalendarEventChange): Promise<string> {
+    const { token, card } = this.cardOf(event);
+    return this.seal(token, seriesChanged(card, change));
+  }
+
+  /** `card` (of `token`) sealed; ApiError event_too_large past what the server keeps (64 KiB). */
+  async seal(token: string, card: EventCard): Promise<string> {
+    const sealed = await this.keys.sealEventCard(token, card);
+    if (sealed.length > MAX_SEALED_BODY_BYTES) throw invalid('event_too_large');
+    return sealed;
   }
 
   /**
@@ -193,6 +205,25 @@ export class CalendarArmour {
   write<T>(send: () => Promise<T>): Promise<T> {
     return retrySealed({ send, stale: () => this.keys.sync() });
   }
+}
+
+/**
+ * `was` with a change of its series (the fields given over its own,
+ * checked as sealableCard does), its occurrences apart carried along.
+ */
+export function seriesChanged(was: EventCard, change: CalendarEventChange): EventCard {
+  const next = sealableCard({
+    title: change.title ?? was.title,
+    description: change.description ?? was.description,
+    location: change.location ?? was.location,
+    start: change.start ?? was.start,
+    end: change.end ?? was.end,
+    all_day: change.all_day ?? was.all_day,
+    timezone: change.timezone !== undefined ? change.timezone : was.timezone,
+    rrule: change.rrule !== undefined ? change.rrule : was.rrule,
+    attendees: change.attendees,
+  });
+  return withSeriesChange(was, next);
 }
 
 /** An armoured event in the plain event's shape: its card's facts, no invitations. */
@@ -215,8 +246,15 @@ function shownOf(raw: SealedCalendarEvent, card: Opened<EventCard>): ShownEvent 
     organizer: null,
     attendees: [],
     instance_answers: [],
-    changed_occurrences: [],
-    cancelled_occurrences: [],
+    changed_occurrences: (v?.overrides ?? []).map((o) => ({
+      recurrence_id: o.recurrence_id,
+      start: o.start,
+      end: o.end,
+      title: o.title ?? v?.title ?? '',
+      description: o.description ?? v?.description ?? '',
+      location: o.location ?? v?.location ?? '',
+    })),
+    cancelled_occurrences: v?.exdates ?? [],
     created_by: raw.created_by,
     created_at: raw.created_at,
     updated_at: raw.updated_at,

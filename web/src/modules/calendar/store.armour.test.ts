@@ -2,9 +2,10 @@
 // "Calendar"), against a fake server and Alice's real keys: the calendar
 // read whole through the sealed route's pages, then only what changed
 // (after `hello`), the occurrences worked out here, live events applied as
-// they come, new events and changes leaving sealed (at the version read),
-// a stale key sealing again once, a change made meanwhile said, and what
-// waited for the keys opened when they come.
+// they come, new events and changes leaving sealed (at the version read;
+// one occurrence changed or cancelled apart, or the series cut, in new
+// cards), a stale key sealing again once, a change made meanwhile said,
+// and what waited for the keys opened when they come.
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   api,
@@ -321,29 +322,326 @@ describe('writing an armoured calendar', () => {
     expect(remove).toHaveBeenCalledWith('a', 4);
     expect(s.getState().occurrences).toEqual([]);
   });
+});
 
-  it('changes or cancels no occurrence apart (a card is the whole series): nothing sent', async () => {
-    const update = vi.spyOn(api.calendar, 'updateOccurrence');
-    const cancel = vi.spyOn(api.calendar, 'cancelOccurrence');
-    const following = vi.spyOn(api.calendar, 'updateFollowing');
-    const removeFollowing = vi.spyOn(api.calendar, 'removeFollowing');
+describe('one occurrence of an armoured recurring event', () => {
+  /** December 2026, Paris time: every Tuesday of it. */
+  const MONTH = { from: '2026-11-30T23:00:00.000Z', to: '2026-12-31T23:00:00.000Z' };
+  /** Tuesdays at 09:00 in Paris (08:00 UTC) from 1 December. */
+  const at = (day: string, hour = '08') => `2026-12-${day}T${hour}:00:00.000Z`;
+
+  /** The weekly event 'a' (Tuesdays 09:00 – 10:00 Paris from 1 December), read by a store showing December. */
+  async function weekly(rrule = 'FREQ=WEEKLY;COUNT=4') {
+    const a = await sealedEvent(
+      'a',
+      { title: 'Point hebdo', start: at('01'), end: at('01', '09'), rrule },
+      4,
+    );
+    vi.spyOn(api.calendar.sealed, 'list').mockResolvedValue(page({ events: [a], version: 4 }));
     const s = newStore();
-    const rid = '2026-12-08T08:00:00.000Z';
-    await expect(s.updateOccurrence('a', rid, { title: 'Seule' }, 4)).rejects.toMatchObject({
-      code: 'armoured_unsupported',
+    await s.show(MONTH);
+    return { a, s };
+  }
+
+  /** The card sealed for the event `token`, opened with Alice's keys (what a reader would see). */
+  function opened(token: string, sealed: unknown) {
+    const o = keys.openEventCard(token, sealed as string, ALICE);
+    if (o.kind !== 'open') throw new Error(`the card sent does not open: ${o.kind}`);
+    return o.value;
+  }
+
+  /** The sealed route's update, answering the card sent at the next version. */
+  const updated = (a: SealedCalendarEvent) =>
+    vi.spyOn(api.calendar.sealed, 'update').mockImplementation(async (_id, sealed, version) => ({
+      ...a,
+      sealed,
+      version: (version ?? 0) + 1,
+    }));
+
+  it('moves and retitles one occurrence: a new card holding it apart, the others as they were', async () => {
+    const { a, s } = await weekly();
+    const update = updated(a);
+    const plain = vi.spyOn(api.calendar, 'updateOccurrence');
+    // The 8th moved to Wednesday 9th, 14:00 – 15:30 Paris, with a title of its own.
+    const saved = await s.updateOccurrence(
+      'a',
+      at('08'),
+      { title: 'Point décalé', start: at('09', '13'), end: '2026-12-09T14:30:00.000Z' },
+      4,
+    );
+    expect(plain).not.toHaveBeenCalled();
+    expect(update).toHaveBeenCalledTimes(1);
+    const [id, sealed, version] = update.mock.calls[0] ?? [];
+    expect([id, version]).toEqual(['a', 4]);
+    expect(JSON.stringify(update.mock.calls)).not.toMatch(/Point|2026/);
+    const card = opened(a.token, sealed);
+    expect(card).toMatchObject({
+      title: 'Point hebdo',
+      start: at('01'),
+      rrule: 'FREQ=WEEKLY;COUNT=4',
+      exdates: [],
     });
-    await expect(s.cancelOccurrence('a', rid, 4)).rejects.toMatchObject({
-      code: 'armoured_unsupported',
+    expect(card.overrides).toEqual([
+      {
+        recurrence_id: at('08'),
+        start: at('09', '13'),
+        end: '2026-12-09T14:30:00.000Z',
+        title: 'Point décalé',
+      },
+    ]);
+    expect(saved).toMatchObject({ version: 5, title: 'Point hebdo' });
+    expect(saved.changed_occurrences).toMatchObject([
+      { recurrence_id: at('08'), start: at('09', '13'), title: 'Point décalé' },
+    ]);
+    // Shown at its new time, named by its original start; the others unchanged.
+    expect(titles(s)).toEqual([
+      `Point hebdo ${at('01')}`,
+      `Point décalé ${at('09', '13')}`,
+      `Point hebdo ${at('15')}`,
+      `Point hebdo ${at('22')}`,
+    ]);
+    expect(s.getState().occurrences[1]).toMatchObject({
+      event_id: 'a',
+      recurrence_id: at('08'),
+      end: '2026-12-09T14:30:00.000Z',
     });
-    await expect(s.updateFollowing('a', rid, { title: 'Suite' }, 4)).rejects.toMatchObject({
-      code: 'armoured_unsupported',
+  });
+
+  it('cancels one occurrence: its start among the card’s exdates, gone from the calendar', async () => {
+    const { a, s } = await weekly();
+    const update = updated(a);
+    const plain = vi.spyOn(api.calendar, 'cancelOccurrence');
+    const remove = vi.spyOn(api.calendar, 'remove');
+    await s.cancelOccurrence('a', at('15'), 4);
+    expect(plain).not.toHaveBeenCalled();
+    expect(remove).not.toHaveBeenCalled();
+    expect(update.mock.calls[0]?.[0]).toBe('a');
+    expect(update.mock.calls[0]?.[2]).toBe(4);
+    const card = opened(a.token, update.mock.calls[0]?.[1]);
+    expect(card).toMatchObject({
+      rrule: 'FREQ=WEEKLY;COUNT=4',
+      exdates: [at('15')],
+      overrides: [],
     });
-    await expect(s.removeFollowing('a', rid, 4)).rejects.toMatchObject({
-      code: 'armoured_unsupported',
+    // Still counted by COUNT: the series ends on the 22nd as before.
+    expect(titles(s)).toEqual([
+      `Point hebdo ${at('01')}`,
+      `Point hebdo ${at('08')}`,
+      `Point hebdo ${at('22')}`,
+    ]);
+  });
+
+  it('cancels one occurrence of an all-day series by its date', async () => {
+    const a = await sealedEvent(
+      'a',
+      {
+        title: 'Inventaire',
+        start: '2026-12-03',
+        end: '2026-12-04',
+        all_day: true,
+        rrule: 'FREQ=WEEKLY',
+      },
+      2,
+    );
+    vi.spyOn(api.calendar.sealed, 'list').mockResolvedValue(page({ events: [a], version: 2 }));
+    const s = newStore();
+    await s.show(MONTH);
+    const update = updated(a);
+    await s.cancelOccurrence('a', '2026-12-10', 2);
+    expect(opened(a.token, update.mock.calls[0]?.[1]).exdates).toEqual(['2026-12-10']);
+    expect(titles(s)).toEqual([
+      'Inventaire 2026-12-03',
+      'Inventaire 2026-12-17',
+      'Inventaire 2026-12-24',
+      'Inventaire 2026-12-31',
+    ]);
+  });
+
+  it('cancelling an occurrence of an event already deleted is done: it leaves the calendar', async () => {
+    const { s } = await weekly();
+    vi.spyOn(api.calendar.sealed, 'update').mockRejectedValue(new ApiError(404, 'not_found', ''));
+    vi.spyOn(api.calendar.sealed, 'get').mockRejectedValue(new ApiError(404, 'not_found', ''));
+    await s.cancelOccurrence('a', at('15'), 4);
+    expect(s.getState().events.a).toBeUndefined();
+    expect(s.getState().occurrences).toEqual([]);
+  });
+
+  it('says a change made meanwhile to one occurrence (412), with the event as it is now', async () => {
+    const { a, s } = await weekly();
+    const theirs = {
+      ...a,
+      sealed: await armour.sealChange(s.getState().events.a as CalendarEvent, { title: 'Le leur' }),
+      version: 8,
+    };
+    vi.spyOn(api.calendar.sealed, 'update').mockRejectedValue(
+      new ApiError(412, 'precondition_failed', ''),
+    );
+    vi.spyOn(api.calendar.sealed, 'get').mockResolvedValue(theirs);
+    const err = await s
+      .updateOccurrence('a', at('08'), { title: 'Le mien' }, 4)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EventChangedError);
+    expect((err as EventChangedError).latest).toMatchObject({ title: 'Le leur', version: 8 });
+    expect(titles(s)).toEqual(['01', '08', '15', '22'].map((d) => `Le leur ${at(d)}`));
+  });
+
+  it('changes this occurrence and the following: a new event from it (COUNT less those before), then the series ended before it', async () => {
+    const { a, s } = await weekly();
+    const order: string[] = [];
+    const create = vi.spyOn(api.calendar.sealed, 'create').mockImplementation(async (_ws, b) => {
+      order.push('create');
+      return answer('n', b, 1);
     });
+    const update = vi
+      .spyOn(api.calendar.sealed, 'update')
+      .mockImplementation(async (_id, sealed, version) => {
+        order.push('update');
+        return { ...a, sealed, version: (version ?? 0) + 1 };
+      });
+    const plain = vi.spyOn(api.calendar, 'updateFollowing');
+    // From the 15th on: an hour later, another title.
+    const saved = await s.updateFollowing(
+      'a',
+      at('15'),
+      { title: 'Point tardif', start: at('15', '09'), end: at('15', '10') },
+      4,
+    );
+    expect(plain).not.toHaveBeenCalled();
+    expect(order).toEqual(['create', 'update']);
+
+    const sent = create.mock.calls[0]?.[1];
+    expect(create.mock.calls[0]?.[0]).toBe(WS);
+    expect(sent?.token).not.toBe(a.token);
+    expect(JSON.stringify(sent)).not.toMatch(/Point|2026|WEEKLY/);
+    expect(opened(sent?.token ?? '', sent?.sealed)).toMatchObject({
+      title: 'Point tardif',
+      start: at('15', '09'),
+      end: at('15', '10'),
+      timezone: 'Europe/Paris',
+      rrule: 'FREQ=WEEKLY;COUNT=2',
+      exdates: [],
+      overrides: [],
+    });
+
+    expect(update.mock.calls[0]?.[0]).toBe('a');
+    expect(update.mock.calls[0]?.[2]).toBe(4);
+    // The series ends the second before the 15th's start.
+    expect(opened(a.token, update.mock.calls[0]?.[1])).toMatchObject({
+      title: 'Point hebdo',
+      start: at('01'),
+      rrule: 'FREQ=WEEKLY;UNTIL=20261215T075959Z',
+    });
+
+    expect(saved).toMatchObject({ id: 'n', title: 'Point tardif', recurring: true });
+    expect(titles(s)).toEqual([
+      `Point hebdo ${at('01')}`,
+      `Point hebdo ${at('08')}`,
+      `Point tardif ${at('15', '09')}`,
+      `Point tardif ${at('22', '09')}`,
+    ]);
+  });
+
+  it('carries the occurrences apart from then on to the new event, and keeps those before in the series', async () => {
+    const { a, s } = await weekly('FREQ=WEEKLY');
+    const update = updated(a);
+    await s.updateOccurrence('a', at('08'), { title: 'Avant' }, 4);
+    await s.cancelOccurrence('a', at('22'), 5);
+    const create = vi
+      .spyOn(api.calendar.sealed, 'create')
+      .mockImplementation(async (_ws, b) => answer('n', b, 1));
+    await s.updateFollowing('a', at('15'), { location: 'Salle 3' }, 6);
+    const sent = create.mock.calls[0]?.[1];
+    expect(opened(sent?.token ?? '', sent?.sealed)).toMatchObject({
+      start: at('15'),
+      location: 'Salle 3',
+      rrule: 'FREQ=WEEKLY',
+      exdates: [at('22')],
+      overrides: [],
+    });
+    expect(update.mock.calls.map((c) => c[2])).toEqual([4, 5, 6]);
+    expect(opened(a.token, update.mock.calls[2]?.[1])).toMatchObject({
+      rrule: 'FREQ=WEEKLY;UNTIL=20261215T075959Z',
+      exdates: [],
+      overrides: [{ recurrence_id: at('08'), title: 'Avant' }],
+    });
+    expect(titles(s)).toEqual([
+      `Point hebdo ${at('01')}`,
+      `Avant ${at('08')}`,
+      `Point hebdo ${at('15')}`,
+      `Point hebdo ${at('29')}`,
+    ]);
+  });
+
+  it('changes the series itself when this and following start at its first occurrence', async () => {
+    const { a, s } = await weekly();
+    const create = vi.spyOn(api.calendar.sealed, 'create');
+    const update = updated(a);
+    const saved = await s.updateFollowing('a', at('01'), { title: 'Point du mardi' }, 4);
+    expect(create).not.toHaveBeenCalled();
+    expect(update).toHaveBeenCalledTimes(1);
+    expect(opened(a.token, update.mock.calls[0]?.[1])).toMatchObject({
+      title: 'Point du mardi',
+      rrule: 'FREQ=WEEKLY;COUNT=4',
+    });
+    expect(saved).toMatchObject({ id: 'a', title: 'Point du mardi' });
+  });
+
+  it('deletes the new event again when the series changed meanwhile (412): nothing twice, the change said', async () => {
+    const { a, s } = await weekly();
+    vi.spyOn(api.calendar.sealed, 'create').mockImplementation(async (_ws, b) => answer('n', b, 1));
+    vi.spyOn(api.calendar.sealed, 'update').mockRejectedValue(
+      new ApiError(412, 'precondition_failed', ''),
+    );
+    const theirs = {
+      ...a,
+      sealed: await armour.sealChange(s.getState().events.a as CalendarEvent, { title: 'Le leur' }),
+      version: 8,
+    };
+    vi.spyOn(api.calendar.sealed, 'get').mockResolvedValue(theirs);
+    const remove = vi.spyOn(api.calendar, 'remove').mockResolvedValue(undefined);
+    const err = await s
+      .updateFollowing('a', at('15'), { title: 'Point tardif' }, 4)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EventChangedError);
+    expect((err as EventChangedError).latest).toMatchObject({ title: 'Le leur', version: 8 });
+    expect(remove).toHaveBeenCalledWith('n', 1);
+    expect(s.getState().events.n).toBeUndefined();
+    expect(titles(s)).toEqual(['01', '08', '15', '22'].map((d) => `Le leur ${at(d)}`));
+  });
+
+  it('deletes this occurrence and the following from a later one: the series ends before it', async () => {
+    const { a, s } = await weekly('FREQ=WEEKLY');
+    const update = updated(a);
+    const remove = vi.spyOn(api.calendar, 'remove');
+    const plain = vi.spyOn(api.calendar, 'removeFollowing');
+    await s.removeFollowing('a', at('15'), 4);
+    expect(plain).not.toHaveBeenCalled();
+    expect(remove).not.toHaveBeenCalled();
+    expect(update.mock.calls[0]?.[0]).toBe('a');
+    expect(update.mock.calls[0]?.[2]).toBe(4);
+    expect(opened(a.token, update.mock.calls[0]?.[1])).toMatchObject({
+      start: at('01'),
+      rrule: 'FREQ=WEEKLY;UNTIL=20261215T075959Z',
+    });
+    expect(titles(s)).toEqual([`Point hebdo ${at('01')}`, `Point hebdo ${at('08')}`]);
+  });
+
+  it('deleting this occurrence and the following of an event already deleted is done', async () => {
+    const { s } = await weekly();
+    vi.spyOn(api.calendar.sealed, 'update').mockRejectedValue(new ApiError(404, 'not_found', ''));
+    vi.spyOn(api.calendar.sealed, 'get').mockRejectedValue(new ApiError(404, 'not_found', ''));
+    await s.removeFollowing('a', at('15'), 4);
+    expect(s.getState().events.a).toBeUndefined();
+    expect(s.getState().occurrences).toEqual([]);
+  });
+
+  it('deletes the whole event when this and following start at its first occurrence', async () => {
+    const { s } = await weekly();
+    const update = vi.spyOn(api.calendar.sealed, 'update');
+    const remove = vi.spyOn(api.calendar, 'remove').mockResolvedValue(undefined);
+    await s.removeFollowing('a', at('01'), 4);
+    expect(remove).toHaveBeenCalledWith('a', 4);
     expect(update).not.toHaveBeenCalled();
-    expect(cancel).not.toHaveBeenCalled();
-    expect(following).not.toHaveBeenCalled();
-    expect(removeFollowing).not.toHaveBeenCalled();
+    expect(s.getState().occurrences).toEqual([]);
   });
 });

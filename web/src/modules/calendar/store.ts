@@ -11,8 +11,8 @@
 // by someone else (412) fetches the event as it is now and says so
 // (EventChangedError), so that nothing is overwritten unseen. A recurring
 // event's occurrence may be changed or cancelled alone, or with the
-// following ones (the series cut in two events there), not in an armoured
-// workspace, whose cards the server cannot split. An invitee's
+// following ones (the series cut in two events there; armoured, the
+// browser changes or cuts the card itself: logic/cardEdits.ts). An invitee's
 // answer shows at once on the event's occurrences (an answer to one
 // occurrence of a recurring event, on that one). The workspace's members
 // are who the event form offers to invite.
@@ -24,7 +24,7 @@
 // opened again when the keys change), applies calendar.event_* events as
 // they come and works out the occurrences of the range shown itself
 // (logic/expand.ts). What the person writes is sealed before it is sent.
-import { api, ApiError, isApiError } from '../../api';
+import { api, isApiError } from '../../api';
 import type {
   Access,
   CalendarAnswer,
@@ -44,7 +44,21 @@ import { moduleAccess } from '../../workspaces';
 import { expandEvents, type ExpandedEvent } from './logic/expand';
 import { withAnswer } from './logic/invitations';
 import { readNotice } from './logic/notices';
-import { isSealedEvent, openedOf, readSealedChanges, type CalendarArmour } from './sealed';
+import type { EventCard } from '../../armour/format';
+import {
+  cutAt,
+  endedBefore,
+  isFirstInstance,
+  withOccurrenceCancelled,
+  withOccurrenceChange,
+} from './logic/cardEdits';
+import {
+  isSealedEvent,
+  openedOf,
+  readSealedChanges,
+  seriesChanged,
+  type CalendarArmour,
+} from './sealed';
 
 export interface CalendarRange {
   /** ISO instants: [from, to). */
@@ -404,8 +418,8 @@ export class CalendarStore extends Store<CalendarState> {
   /**
    * Changes one occurrence of a recurring event (its `recurrence_id`) at
    * the event's `version`: its texts and times, the series left as it is;
-   * resolves with the event. EventChangedError when it changed since;
-   * armoured: ApiError armoured_unsupported, nothing sent.
+   * resolves with the event. EventChangedError when it changed since.
+   * Armoured: the card sealed again with that occurrence apart.
    */
   updateOccurrence(
     id: string,
@@ -413,6 +427,12 @@ export class CalendarStore extends Store<CalendarState> {
     change: CalendarOccurrenceChange,
     version: number,
   ): Promise<CalendarEvent> {
+    if (this.armour)
+      return this.sealApart(
+        id,
+        (card) => withOccurrenceChange(card, recurrenceId, change),
+        version,
+      );
     return this.changeApart(id, () =>
       api.calendar.updateOccurrence(id, recurrenceId, change, version),
     );
@@ -423,17 +443,39 @@ export class CalendarStore extends Store<CalendarState> {
    * the event's `version`, any field (`start`, `end`: that occurrence's):
    * the series is cut there. Resolves with the new event holding them
    * (another id; from the first occurrence, the event itself). As
-   * updateOccurrence otherwise.
+   * updateOccurrence otherwise; armoured, the new event is created first,
+   * then the series ended (the new one deleted again if that fails: no
+   * occurrence lost, none twice).
    */
-  updateFollowing(
+  async updateFollowing(
     id: string,
     recurrenceId: string,
     change: CalendarEventChange,
     version: number,
   ): Promise<CalendarEvent> {
-    return this.changeApart(id, () =>
-      api.calendar.updateFollowing(id, recurrenceId, change, version),
+    const a = this.armour;
+    if (!a)
+      return this.changeApart(id, () =>
+        api.calendar.updateFollowing(id, recurrenceId, change, version),
+      );
+    const held = await this.event(id);
+    const { card } = a.cardOf(held);
+    if (isFirstInstance(card, recurrenceId)) return this.update(id, change, version);
+    const [early, late] = cutAt(card, recurrenceId);
+    const created = await a.write(async () =>
+      api.calendar.sealed.create(
+        this.workspaceId,
+        await a.sealNewCard(seriesChanged(late, change)),
+      ),
     );
+    try {
+      await this.sealApart(id, () => early, version);
+    } catch (e) {
+      await api.calendar.remove(created.id, created.version).catch(() => undefined);
+      throw e;
+    }
+    this.heard(created);
+    return a.open(created);
   }
 
   /**
@@ -441,8 +483,12 @@ export class CalendarStore extends Store<CalendarState> {
    * (the event already gone: done); the series goes on without it. As
    * updateOccurrence otherwise.
    */
-  cancelOccurrence(id: string, recurrenceId: string, version: number): Promise<void> {
-    return this.removeApart(id, () => api.calendar.cancelOccurrence(id, recurrenceId, version));
+  async cancelOccurrence(id: string, recurrenceId: string, version: number): Promise<void> {
+    if (!this.armour)
+      return this.removeApart(id, () => api.calendar.cancelOccurrence(id, recurrenceId, version));
+    await this.unlessGone(id, () =>
+      this.sealApart(id, (card) => withOccurrenceCancelled(card, recurrenceId), version),
+    );
   }
 
   /**
@@ -450,8 +496,25 @@ export class CalendarStore extends Store<CalendarState> {
    * the event's `version`: the series ends before it (from the first, the
    * event is deleted). As cancelOccurrence otherwise.
    */
-  removeFollowing(id: string, recurrenceId: string, version: number): Promise<void> {
-    return this.removeApart(id, () => api.calendar.removeFollowing(id, recurrenceId, version));
+  async removeFollowing(id: string, recurrenceId: string, version: number): Promise<void> {
+    const a = this.armour;
+    if (!a)
+      return this.removeApart(id, () => api.calendar.removeFollowing(id, recurrenceId, version));
+    await this.unlessGone(id, async () => {
+      const { card } = a.cardOf(await this.event(id));
+      if (isFirstInstance(card, recurrenceId)) return this.remove(id, version);
+      await this.sealApart(id, (c) => endedBefore(c, recurrenceId), version);
+    });
+  }
+
+  /** Armoured: a deletion of some occurrences (`f`); the event already gone (404) is done, out of the calendar. */
+  private async unlessGone(id: string, f: () => Promise<unknown>): Promise<void> {
+    try {
+      await f();
+    } catch (e) {
+      if (!(isApiError(e) && e.status === 404)) throw e;
+      this.forget(id);
+    }
   }
 
   /** A change of some occurrences of event `id` (`send`), then the range read again. */
@@ -459,7 +522,6 @@ export class CalendarStore extends Store<CalendarState> {
     id: string,
     send: () => Promise<CalendarEvent>,
   ): Promise<CalendarEvent> {
-    this.unsplittable();
     try {
       const saved = await send();
       void this.load();
@@ -469,20 +531,35 @@ export class CalendarStore extends Store<CalendarState> {
     }
   }
 
+  /** Armoured: the card of event `id` as `edit` makes it, sealed and sent at `version`. */
+  private async sealApart(
+    id: string,
+    edit: (card: EventCard) => EventCard,
+    version: number,
+  ): Promise<CalendarEvent> {
+    const a = this.armour;
+    if (!a) throw new Error('sealApart: not an armoured calendar');
+    try {
+      const { token, card } = a.cardOf(await this.event(id));
+      const next = edit(card);
+      const raw = await a.write(async () =>
+        api.calendar.sealed.update(id, await a.seal(token, next), version),
+      );
+      this.heard(raw);
+      return a.open(raw);
+    } catch (e) {
+      throw await this.changedOr(id, e);
+    }
+  }
+
   /** A deletion of some occurrences of event `id` (`send`; the event gone: done), then the range read again. */
   private async removeApart(id: string, send: () => Promise<unknown>): Promise<void> {
-    this.unsplittable();
     try {
       await send();
     } catch (e) {
       if (!(isApiError(e) && e.status === 404)) throw await this.changedOr(id, e);
     }
     void this.load();
-  }
-
-  /** Armoured: the server cannot change occurrences of a sealed card apart (as it would answer). */
-  private unsplittable(): void {
-    if (this.armour) throw new ApiError(400, 'armoured_unsupported', 'one occurrence of a card');
   }
 
   /**

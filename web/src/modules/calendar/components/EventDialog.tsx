@@ -6,7 +6,8 @@
 // default: its texts and times, or its cancellation), for it and the
 // following ones (the series cut there: the whole form, from its times;
 // the rest becomes a new event, so the dialog closes once it is saved),
-// or for all of them. A change made elsewhere meanwhile (412) shows the
+// or for all of them (what was typed stays when another is chosen, where
+// both forms have it). A change made elsewhere meanwhile (412) shows the
 // event as it is now and says so. To-dos and journal entries from
 // calendar applications are read-only here, but can be deleted. An
 // invitee answers (Accept, Maybe, Decline), for an occurrence of a
@@ -16,8 +17,8 @@
 // edited, and an answer to the event (calendar.answered, to its
 // organizer). In an armoured workspace the event is the one the store
 // holds, as this browser opened it: a card that does not open says why
-// and can only be deleted; nobody is invited there, and its occurrences
-// are not changed apart.
+// and can only be deleted; nobody is invited there (its occurrences are
+// changed apart in its card, by this browser).
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
 import {
   isApiError,
@@ -44,6 +45,7 @@ import {
   occurrenceChangesOf,
   occurrenceDraftOf,
   problemOf,
+  withTyped,
   type EventDraft,
   type Uninvitable,
 } from '../logic/draft';
@@ -224,7 +226,7 @@ export function EventDialog({
 
   // The occurrence opened, as it is now, when a change or a deletion may be for it alone.
   const own = event ? openedOccurrence(event, occurrence) : null;
-  const scoped = own && !store.armour ? own : null;
+  const scoped = own;
   const scopes = event && scoped && isFirstOccurrence(event, scoped) ? FIRST_SCOPES : SCOPES;
   const named = (e: { title: string }) => e.title.trim() || t('calendar.untitled');
 
@@ -232,8 +234,14 @@ export function EventDialog({
   const edit = (which: OccurrenceScope) => {
     if (!event) return;
     const next: Target = scoped ? { occurrence: scoped, scope: which } : SERIES;
+    const fresh = draftFor(event, next);
+    // Another scope chosen while typing: what was typed stays where both forms have it.
+    const keep = {
+      times: target.scope !== 'all' && next.scope !== 'all',
+      attendees: target.scope !== 'one' && next.scope !== 'one',
+    };
     setTarget(next);
-    setDraft(draftFor(event, next));
+    setDraft(draft ? withTyped(fresh, draft, draftFor(event, target), keep) : fresh);
   };
 
   const save = async (e: FormEvent) => {

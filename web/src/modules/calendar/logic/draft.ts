@@ -285,6 +285,29 @@ function textChanges(base: EventDraft, d: EventDraft): CalendarOccurrenceChange 
   return change;
 }
 
+/**
+ * The form of another scope (`next`) keeping what was typed in `d` over
+ * its own form `base`: the texts always; the times when both forms are of
+ * the same occurrence (not the series', which starts at its first); the
+ * people when both have them (not one occurrence's).
+ */
+export function withTyped(
+  next: EventDraft,
+  d: EventDraft,
+  base: EventDraft,
+  keep: { times: boolean; attendees: boolean },
+): EventDraft {
+  const out = { ...next };
+  const carry = <K extends keyof EventDraft>(k: K) => {
+    if (d[k] !== base[k]) out[k] = d[k];
+  };
+  for (const k of ['title', 'location', 'description'] as const) carry(k);
+  if (keep.times)
+    for (const k of ['allDay', 'startDate', 'startTime', 'endDate', 'endTime'] as const) carry(k);
+  if (keep.attendees) carry('attendees');
+  return out;
+}
+
 // ---- One occurrence ----------------------------------------------------------
 
 /** The form for one occurrence of a recurring event: its own texts and times (no repeat, nobody invited). */

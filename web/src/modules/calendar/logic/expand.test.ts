@@ -5,7 +5,13 @@
 // bound, and occurrences in the plain server's shape.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EventCard } from '../../../armour/format';
-import { expandEvents, occurrencesOf, type ExpandedEvent } from './expand';
+import {
+  expandEvents,
+  instanceOf,
+  instancesBefore,
+  occurrencesOf,
+  type ExpandedEvent,
+} from './expand';
 
 beforeAll(() => {
   process.env.TZ = 'Europe/Paris';
@@ -28,6 +34,8 @@ function event(o: Partial<EventCard>, id = 'e1'): ExpandedEvent {
       all_day: false,
       timezone: null,
       rrule: null,
+      exdates: [],
+      overrides: [],
       ...o,
     },
   };
@@ -253,6 +261,156 @@ describe('occurrencesOf', () => {
   it('takes at most the steps it is allowed', () => {
     const daily = timed('2026-01-01T08:00:00.000Z', '2026-01-01T09:00:00.000Z', 'FREQ=DAILY');
     expect(starts(daily, '2026-01-01T00:00Z', '2027-01-01T00:00Z', 10)).toHaveLength(10);
+  });
+});
+
+describe('occurrences changed apart and cancelled', () => {
+  const weekly = (o: Partial<EventCard> = {}) =>
+    event({
+      start: '2026-12-01T08:00:00.000Z',
+      end: '2026-12-01T09:00:00.000Z',
+      rrule: 'FREQ=WEEKLY;COUNT=4',
+      ...o,
+    });
+  const december = (e: ExpandedEvent) =>
+    occurrencesOf(e, ms('2026-11-01T00:00Z'), ms('2027-02-01T00:00Z'));
+
+  it('leaves a cancelled instance out, still counted by COUNT', () => {
+    const e = weekly({ exdates: ['2026-12-08T08:00:00.000Z'] });
+    expect(december(e).map((o) => o.start)).toEqual([
+      '2026-12-01T08:00:00.000Z',
+      '2026-12-15T08:00:00.000Z',
+      '2026-12-22T08:00:00.000Z',
+    ]);
+    // However the instant is written.
+    const offset = weekly({ exdates: ['2026-12-08T09:00:00+01:00'] });
+    expect(december(offset)).toHaveLength(3);
+  });
+
+  it('shows a changed instance at its new time with its own texts, named by its original start', () => {
+    const e = weekly({
+      overrides: [
+        {
+          recurrence_id: '2026-12-08T08:00:00.000Z',
+          start: '2026-12-09T13:00:00.000Z',
+          end: '2026-12-09T15:00:00.000Z',
+          title: 'Revue déplacée',
+        },
+      ],
+    });
+    const list = december(e);
+    expect(list.map((o) => [o.start, o.end, o.title, o.location, o.recurrence_id])).toEqual([
+      [
+        '2026-12-01T08:00:00.000Z',
+        '2026-12-01T09:00:00.000Z',
+        'Revue',
+        'Salle 2',
+        '2026-12-01T08:00:00.000Z',
+      ],
+      [
+        '2026-12-09T13:00:00.000Z',
+        '2026-12-09T15:00:00.000Z',
+        'Revue déplacée',
+        'Salle 2',
+        '2026-12-08T08:00:00.000Z',
+      ],
+      [
+        '2026-12-15T08:00:00.000Z',
+        '2026-12-15T09:00:00.000Z',
+        'Revue',
+        'Salle 2',
+        '2026-12-15T08:00:00.000Z',
+      ],
+      [
+        '2026-12-22T08:00:00.000Z',
+        '2026-12-22T09:00:00.000Z',
+        'Revue',
+        'Salle 2',
+        '2026-12-22T08:00:00.000Z',
+      ],
+    ]);
+  });
+
+  it('finds a changed instance where it is now, not where the rule put it', () => {
+    const e = weekly({
+      overrides: [
+        {
+          recurrence_id: '2026-12-22T08:00:00.000Z',
+          start: '2026-12-02T08:00:00.000Z',
+          end: '2026-12-02T09:00:00.000Z',
+        },
+      ],
+    });
+    // Moved into the first week from the fourth: shown there, not in the fourth's.
+    const first = occurrencesOf(e, ms('2026-11-30T00:00Z'), ms('2026-12-07T00:00Z'));
+    expect(first.map((o) => [o.start, o.recurrence_id])).toEqual([
+      ['2026-12-01T08:00:00.000Z', '2026-12-01T08:00:00.000Z'],
+      ['2026-12-02T08:00:00.000Z', '2026-12-22T08:00:00.000Z'],
+    ]);
+    expect(occurrencesOf(e, ms('2026-12-21T00:00Z'), ms('2026-12-28T00:00Z'))).toEqual([]);
+  });
+
+  it('leaves out a change of an instance the rule no longer makes, or cancelled', () => {
+    const moved = {
+      start: '2026-12-02T08:00:00.000Z',
+      end: '2026-12-02T09:00:00.000Z',
+      title: 'Ailleurs',
+    };
+    // The fifth week's: COUNT=4 stops before it; 10:00 is no start of the rule.
+    const e = weekly({
+      overrides: [
+        { recurrence_id: '2026-12-29T08:00:00.000Z', ...moved },
+        { recurrence_id: '2026-12-08T10:00:00.000Z', ...moved },
+      ],
+    });
+    expect(december(e).map((o) => o.title)).toEqual(['Revue', 'Revue', 'Revue', 'Revue']);
+    const cancelled = weekly({
+      exdates: ['2026-12-08T08:00:00.000Z'],
+      overrides: [{ recurrence_id: '2026-12-08T08:00:00.000Z', ...moved }],
+    });
+    expect(december(cancelled).map((o) => o.title)).toEqual(['Revue', 'Revue', 'Revue']);
+  });
+
+  it('changes and cancels all-day instances by their dates', () => {
+    const e = event({
+      all_day: true,
+      start: '2026-12-07',
+      end: '2026-12-08',
+      rrule: 'FREQ=WEEKLY;COUNT=3',
+      exdates: ['2026-12-14'],
+      overrides: [
+        { recurrence_id: '2026-12-21', start: '2026-12-23', end: '2026-12-25', location: 'Lyon' },
+      ],
+    });
+    expect(december(e).map((o) => [o.start, o.end, o.location, o.recurrence_id])).toEqual([
+      ['2026-12-07', '2026-12-08', 'Salle 2', '2026-12-07'],
+      ['2026-12-23', '2026-12-25', 'Lyon', '2026-12-21'],
+    ]);
+  });
+});
+
+describe('instanceOf and instancesBefore', () => {
+  const card = (o: Partial<EventCard> = {}) => event({ rrule: 'FREQ=WEEKLY;COUNT=4', ...o }).card;
+
+  it('finds the instance an original start names, or none', () => {
+    expect(instanceOf(card(), '2026-12-17T08:00:00.000Z')?.end).toBe('2026-12-17T09:00:00.000Z');
+    expect(instanceOf(card(), '2026-12-17T09:00:00+01:00')?.start).toBe('2026-12-17T08:00:00.000Z');
+    expect(instanceOf(card(), '2026-12-17T08:30:00.000Z')).toBeNull();
+    // After COUNT, or without a rule.
+    expect(instanceOf(card(), '2027-01-07T08:00:00.000Z')).toBeNull();
+    expect(instanceOf(card({ rrule: null }), '2026-12-10T08:00:00.000Z')).toBeNull();
+    const days = card({ all_day: true, start: '2026-12-07', end: '2026-12-08' });
+    expect(instanceOf(days, '2026-12-14')?.end).toBe('2026-12-15');
+    expect(instanceOf(days, '2026-12-15')).toBeNull();
+  });
+
+  it('counts the instances before a time as COUNT does, cancelled ones included', () => {
+    const c = card({ rrule: 'FREQ=WEEKLY', exdates: ['2026-12-17T08:00:00.000Z'] });
+    expect(instancesBefore(c, ms('2026-12-10T08:00:00.000Z'))).toBe(0);
+    expect(instancesBefore(c, ms('2026-12-24T08:00:00.000Z'))).toBe(2);
+    expect(instancesBefore(c, ms('2026-12-24T08:00:01.000Z'))).toBe(3);
+    const days = card({ all_day: true, start: '2026-12-07', end: '2026-12-08' });
+    expect(instancesBefore(days, Date.UTC(2026, 11, 21))).toBe(2);
   });
 });
 

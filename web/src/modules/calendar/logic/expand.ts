@@ -14,8 +14,10 @@
 import type { CalendarOccurrence } from '../../../api';
 import {
   eventInstant,
+  eventTimeMs,
   parseEventRule,
   type EventCard,
+  type EventOverride,
   type EventRule,
 } from '../../../armour/format';
 
@@ -192,16 +194,146 @@ function overlaps(start: number, end: number, from: number, to: number): boolean
 }
 
 /** Where an instance is: when it starts and ends, as the occurrence says it. */
-interface Instance {
+export interface Instance {
   /** Its start, in ms (all day: local midnight), for the overlap and the order. */
   at: number;
   until: number;
   start: string;
   end: string;
+  /** Its start as the card names it (eventTimeMs: all day, the date's midnight UTC). */
+  key: number;
 }
 
 /** An occurrence, and its start in ms (all day: local midnight) to order them by. */
 type Placed = CalendarOccurrence & { at: number };
+
+/** How a card's instances are made: its rule, the first's civil time, each instance from its own. */
+interface Repetition {
+  card: EventCard;
+  rule: EventRule | null;
+  base: Civil;
+  /** The first instance's start, and every instance's length, in ms. */
+  first: number;
+  length: number;
+  instance(c: Civil): Instance;
+  /** Whether the rule's UNTIL allows an instance. */
+  beforeUntil(c: Civil, i: Instance): boolean;
+}
+
+const civilDate = (s: string): Civil => {
+  const [y, m, d] = s.split('-').map(Number) as [number, number, number];
+  return { y, m, d, h: 0, mi: 0, s: 0, ms: 0 };
+};
+
+/** Where an all-day span of dates is on the reader's days: local midnight to local midnight. */
+function daySpan(start: string, end: string): Pick<Instance, 'at' | 'until'> {
+  const [a, b] = [civilDate(start), civilDate(end)];
+  return {
+    at: new Date(a.y, a.m - 1, a.d).getTime(),
+    until: new Date(b.y, b.m - 1, b.d).getTime(),
+  };
+}
+
+function seriesOf(card: EventCard): Repetition {
+  const rule = card.rrule ? parseEventRule(card.rrule) : null;
+  let base: Civil;
+  let instance: (c: Civil) => Instance;
+  let first: number;
+  let length: number;
+  if (card.all_day) {
+    base = civilDate(card.start);
+    const e = civilDate(card.end);
+    const days = Math.round(
+      (Date.UTC(e.y, e.m - 1, e.d) - Date.UTC(base.y, base.m - 1, base.d)) / DAY_MS,
+    );
+    instance = (c) => {
+      const [start, end] = [dateKey(c), dateKey(plusDays(c, days))];
+      return { ...daySpan(start, end), start, end, key: Date.UTC(c.y, c.m - 1, c.d) };
+    };
+    first = instance(base).at;
+    length = days * DAY_MS;
+  } else {
+    const f = card.timezone ? formatter(card.timezone) : null;
+    first = eventInstant(card.start);
+    length = eventInstant(card.end) - first;
+    base = civilAt(first, f);
+    instance = (c) => {
+      const at = instantOf(c, f);
+      return {
+        at,
+        until: at + length,
+        start: new Date(at).toISOString(),
+        end: new Date(at + length).toISOString(),
+        key: at,
+      };
+    };
+  }
+  const until = rule?.until;
+  const beforeUntil: Repetition['beforeUntil'] =
+    until && 'date' in until
+      ? (c) => dateKey(c) <= until.date
+      : until
+        ? (_, i) => i.at <= until.instant
+        : () => true;
+  return { card, rule, base, first, length, instance, beforeUntil };
+}
+
+/**
+ * The instances the rule of a repeating series makes overlapping [from,
+ * to) (ms), in start order, cancelled and changed ones included; at most
+ * `maxSteps` steps. `counted` is told each instance COUNT counts.
+ */
+function ruleInstances(
+  s: Repetition,
+  rule: EventRule,
+  from: number,
+  to: number,
+  maxSteps: number,
+  counted?: (i: Instance) => void,
+): Instance[] {
+  const out: Instance[] = [];
+  let n = 0;
+  const k0 = firstStep(s.base, s.first, rule, from - s.length);
+  for (let k = k0; k < k0 + maxSteps; k++) {
+    const c = stepped(s.base, rule, k);
+    if (!c) continue;
+    if (rule.count !== null && ++n > rule.count) break;
+    const i = s.instance(c);
+    if (!s.beforeUntil(c, i) || i.at >= to) break;
+    counted?.(i);
+    if (overlaps(i.at, i.until, from, to)) out.push(i);
+  }
+  return out;
+}
+
+/**
+ * The instance of a repeating card that starts at `recurrenceId` (as the
+ * card names it), cancelled or changed ones included; null when its rule
+ * makes none then (or the card does not repeat).
+ */
+export function instanceOf(card: EventCard, recurrenceId: string): Instance | null {
+  const s = seriesOf(card);
+  const key = eventTimeMs(recurrenceId, card.all_day);
+  if (!s.rule || Number.isNaN(key)) return null;
+  const at = card.all_day ? daySpan(recurrenceId, recurrenceId).at : key;
+  return ruleInstances(s, s.rule, at, at + 1, MAX_RULE_STEPS).find((i) => i.key === key) ?? null;
+}
+
+/**
+ * How many instances the rule of a repeating card makes before `ms` (as
+ * the card names times), cancelled ones included: what COUNT has counted
+ * there (RFC 5545). At most MAX_RULE_STEPS steps.
+ */
+export function instancesBefore(card: EventCard, ms: number): number {
+  const s = seriesOf(card);
+  if (!s.rule) return 0;
+  let n = 0;
+  const to = s.card.all_day ? ms + DAY_MS : ms;
+  ruleInstances(s, s.rule, s.first, to, MAX_RULE_STEPS, (i) => {
+    if (i.key < ms) n++;
+  });
+  return n;
+}
 
 /**
  * The instances of one opened card overlapping [from, to) (ms), in start
@@ -222,15 +354,24 @@ function withoutAt(p: Placed): CalendarOccurrence {
   return o;
 }
 
+const byStart = (a: Placed, b: Placed) => a.at - b.at || (a.event_id < b.event_id ? -1 : 1);
+
+/**
+ * The occurrences of a card overlapping [from, to): its rule's instances,
+ * less those cancelled, each changed one where it is now (one moved into
+ * the range from far away included, one whose instance the rule no longer
+ * makes left out).
+ */
 function placed(e: ExpandedEvent, from: number, to: number, maxSteps: number): Placed[] {
   const card = e.card;
-  const rule = card.rrule ? parseEventRule(card.rrule) : null;
-  const occurrence = (i: Instance): Placed => ({
+  const s = seriesOf(card);
+  const rule = s.rule;
+  const occurrence = (i: Instance, o?: EventOverride): Placed => ({
     event_id: e.id,
     workspace_id: e.workspace_id,
     kind: 'event',
-    title: card.title,
-    location: card.location,
+    title: o?.title ?? card.title,
+    location: o?.location ?? card.location,
     start: i.start,
     end: i.end,
     all_day: card.all_day,
@@ -240,64 +381,42 @@ function placed(e: ExpandedEvent, from: number, to: number, maxSteps: number): P
     at: i.at,
   });
 
-  let base: Civil;
-  let instance: (c: Civil) => Instance;
-  let first: number;
-  let length: number;
-  let beforeUntil: (c: Civil, i: Instance) => boolean = () => true;
-  if (card.all_day) {
-    const [y, m, d] = card.start.split('-').map(Number) as [number, number, number];
-    base = { y, m, d, h: 0, mi: 0, s: 0, ms: 0 };
-    const [ey, em, ed] = card.end.split('-').map(Number) as [number, number, number];
-    const days = Math.round((Date.UTC(ey, em - 1, ed) - Date.UTC(y, m - 1, d)) / DAY_MS);
-    // Dates are the reader's days: from local midnight to local midnight.
-    instance = (c) => {
-      const last = plusDays(c, days);
-      return {
-        at: new Date(c.y, c.m - 1, c.d).getTime(),
-        until: new Date(last.y, last.m - 1, last.d).getTime(),
-        start: dateKey(c),
-        end: dateKey(last),
-      };
-    };
-    first = instance(base).at;
-    length = days * DAY_MS;
-    const until = rule?.until;
-    if (until && 'date' in until) beforeUntil = (c) => dateKey(c) <= until.date;
-    else if (until) beforeUntil = (_, i) => i.at <= until.instant;
-  } else {
-    const f = card.timezone ? formatter(card.timezone) : null;
-    first = eventInstant(card.start);
-    length = eventInstant(card.end) - first;
-    base = civilAt(first, f);
-    instance = (c) => {
-      const at = instantOf(c, f);
-      return {
-        at,
-        until: at + length,
-        start: new Date(at).toISOString(),
-        end: new Date(at + length).toISOString(),
-      };
-    };
-    const until = rule?.until;
-    if (until && 'date' in until) beforeUntil = (c) => dateKey(c) <= until.date;
-    else if (until) beforeUntil = (_, i) => i.at <= until.instant;
-  }
-
   if (!rule) {
-    const i = instance(base);
+    const i = s.instance(s.base);
     return overlaps(i.at, i.until, from, to) ? [occurrence(i)] : [];
   }
+  const key = (t: string) => eventTimeMs(t, card.all_day);
+  const cancelled = new Set(card.exdates.map(key));
+  const changed = new Map(card.overrides.map((o) => [key(o.recurrence_id), o]));
   const out: Placed[] = [];
-  let counted = 0;
-  const k0 = firstStep(base, first, rule, from - length);
-  for (let k = k0; k < k0 + maxSteps; k++) {
-    const c = stepped(base, rule, k);
-    if (!c) continue;
-    if (rule.count !== null && ++counted > rule.count) break;
-    const i = instance(c);
-    if (!beforeUntil(c, i) || i.at >= to) break;
-    if (overlaps(i.at, i.until, from, to)) out.push(occurrence(i));
+  for (const i of ruleInstances(s, rule, from, to, maxSteps))
+    if (!cancelled.has(i.key) && !changed.has(i.key)) out.push(occurrence(i));
+
+  // The changed instances now in the range, if the rule still makes them
+  // (one walk over their original starts).
+  const moved: { o: EventOverride; at: number; until: number }[] = [];
+  for (const o of card.overrides) {
+    if (cancelled.has(key(o.recurrence_id))) continue;
+    const span = card.all_day
+      ? daySpan(o.start, o.end)
+      : { at: eventInstant(o.start), until: eventInstant(o.end) };
+    if (overlaps(span.at, span.until, from, to)) moved.push({ o, ...span });
+  }
+  if (moved.length) {
+    const ats = moved.map(({ o }) =>
+      card.all_day ? daySpan(o.recurrence_id, o.recurrence_id).at : key(o.recurrence_id),
+    );
+    const made = new Map<number, Instance>();
+    for (const i of ruleInstances(s, rule, Math.min(...ats), Math.max(...ats) + 1, maxSteps))
+      made.set(i.key, i);
+    for (const { o, at, until } of moved) {
+      const i = made.get(key(o.recurrence_id));
+      if (!i) continue;
+      const start = card.all_day ? o.start : new Date(at).toISOString();
+      const end = card.all_day ? o.end : new Date(until).toISOString();
+      out.push({ ...occurrence({ ...i, at, until, start, end }, o), recurrence_id: i.start });
+    }
+    out.sort(byStart);
   }
   return out;
 }
@@ -315,6 +434,6 @@ export function expandEvents(
   if (Number.isNaN(f) || Number.isNaN(t)) return [];
   const all: Placed[] = [];
   for (const e of events) all.push(...placed(e, f, t, MAX_RULE_STEPS));
-  all.sort((a, b) => a.at - b.at || (a.event_id < b.event_id ? -1 : 1));
+  all.sort(byStart);
   return all.slice(0, MAX_OCCURRENCES).map(withoutAt);
 }

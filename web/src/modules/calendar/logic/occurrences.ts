@@ -7,8 +7,8 @@
 // series). Pure.
 import type { CalendarEvent, CalendarOccurrence } from '../../../api';
 import { parseEventRule } from '../../../armour/format';
-import { addDays, dayStart, daysBetween, isDayKey } from './dates';
-import { occurrencesOf } from './expand';
+import { addDays, daysBetween, isDayKey } from './dates';
+import { instancesBefore } from './expand';
 import { pickedOccurrence, sameOccurrence } from './invitations';
 
 /** When an event takes place (null: it has no date). */
@@ -134,16 +134,9 @@ export function startsBefore(
     all_day: allDay,
     timezone: series.timezone,
     rrule,
+    exdates: [],
+    overrides: [],
   };
-  // All day: an occurrence's id is its date's midnight, UTC; instances start at local midnights.
-  const day = new Date(at).toISOString().slice(0, 10);
-  const [from, to] = allDay
-    ? [dayStart(card.start).getTime(), dayStart(day).getTime()]
-    : [Date.parse(card.start), at];
-  if (Number.isNaN(from) || Number.isNaN(to)) return null;
-  if (to <= from) return 0;
-  const before = occurrencesOf({ id: '', workspace_id: null, card }, from, to).filter(
-    (x) => x.start !== null && (allDay ? x.start < day : Date.parse(x.start) < at),
-  );
-  return before.length;
+  // All day: an occurrence's id is its date's midnight, UTC, as the card names dates.
+  return instancesBefore(card, allDay ? Date.parse(new Date(at).toISOString().slice(0, 10)) : at);
 }

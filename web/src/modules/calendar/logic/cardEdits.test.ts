@@ -1,0 +1,271 @@
+// An armoured event's card changed as the plain server changes an
+// iCalendar object: a series change carrying its instances apart along
+// (or dropping and moving them), one instance changed or cancelled, the
+// series ended or cut at an instance — every occurrence kept once.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { isApiError } from '../../../api';
+import { MAX_EVENT_EXCEPTIONS, type EventCard } from '../../../armour/format';
+import {
+  cutAt,
+  endedBefore,
+  isFirstInstance,
+  withOccurrenceCancelled,
+  withOccurrenceChange,
+  withSeriesChange,
+} from './cardEdits';
+import { occurrencesOf } from './expand';
+
+beforeAll(() => {
+  process.env.TZ = 'Europe/Paris';
+});
+
+/** Weekly on Tuesdays at 09:00 Paris time, four times from 1 December 2026. */
+const WEEKLY: EventCard = {
+  title: 'Revue',
+  description: 'Ordre du jour',
+  location: 'Salle 2',
+  start: '2026-12-01T08:00:00.000Z',
+  end: '2026-12-01T09:00:00.000Z',
+  all_day: false,
+  timezone: 'Europe/Paris',
+  rrule: 'FREQ=WEEKLY;COUNT=4',
+  exdates: [],
+  overrides: [],
+};
+
+const week = (n: number) => new Date(Date.parse(WEEKLY.start) + n * 7 * 86_400_000).toISOString();
+
+const shown = (card: EventCard, id = 'e') =>
+  occurrencesOf(
+    { id, workspace_id: 'w', card },
+    Date.parse('2026-01-01'),
+    Date.parse('2028-01-01'),
+  ).map((o) => `${o.start} ${o.title}`);
+
+function refusal(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    if (isApiError(e)) return e.code;
+    throw e;
+  }
+  return 'none';
+}
+
+describe('one occurrence', () => {
+  it('moves and retitles one instance apart, the series left as it is', () => {
+    const moved = withOccurrenceChange(WEEKLY, week(1), {
+      title: ' Revue avancée ',
+      start: '2026-12-07T13:00:00.000Z',
+      end: '2026-12-07T14:00:00.000Z',
+    });
+    expect(moved.overrides).toEqual([
+      {
+        recurrence_id: week(1),
+        start: '2026-12-07T13:00:00.000Z',
+        end: '2026-12-07T14:00:00.000Z',
+        title: 'Revue avancée',
+      },
+    ]);
+    expect(shown(moved)).toEqual([
+      `${week(0)} Revue`,
+      '2026-12-07T13:00:00.000Z Revue avancée',
+      `${week(2)} Revue`,
+      `${week(3)} Revue`,
+    ]);
+    // Changed again: over what it has apart; back as the series has it, no longer apart.
+    const placed = withOccurrenceChange(moved, week(1), { location: 'Salle 5' });
+    expect(placed.overrides[0]).toMatchObject({ title: 'Revue avancée', location: 'Salle 5' });
+    const back = withOccurrenceChange(placed, week(1), {
+      title: 'Revue',
+      location: 'Salle 2',
+      start: week(1),
+      end: '2026-12-08T09:00:00.000Z',
+    });
+    expect(back.overrides).toEqual([]);
+  });
+
+  it('cancels one instance: left out, its change apart gone', () => {
+    const moved = withOccurrenceChange(WEEKLY, week(2), { title: 'Autre' });
+    const cancelled = withOccurrenceCancelled(moved, '2026-12-15T09:00:00+01:00');
+    expect(cancelled.exdates).toEqual([week(2)]);
+    expect(cancelled.overrides).toEqual([]);
+    expect(shown(cancelled)).toEqual([`${week(0)} Revue`, `${week(1)} Revue`, `${week(3)} Revue`]);
+    // Neither changed nor cancelled again.
+    expect(refusal(() => withOccurrenceCancelled(cancelled, week(2)))).toBe(
+      'invalid_recurrence_id',
+    );
+    expect(refusal(() => withOccurrenceChange(cancelled, week(2), { title: 'x' }))).toBe(
+      'invalid_recurrence_id',
+    );
+  });
+
+  it('refuses an instance the rule does not make, and what the server refuses', () => {
+    expect(refusal(() => withOccurrenceChange(WEEKLY, week(4), { title: 'x' }))).toBe(
+      'invalid_recurrence_id',
+    );
+    expect(refusal(() => withOccurrenceChange(WEEKLY, '2026-12-08T08:30:00.000Z', {}))).toBe(
+      'invalid_recurrence_id',
+    );
+    expect(refusal(() => withOccurrenceChange(WEEKLY, week(1), { title: ' ' }))).toBe(
+      'invalid_title',
+    );
+    expect(refusal(() => withOccurrenceChange(WEEKLY, week(1), { location: 'a\nb' }))).toBe(
+      'invalid_location',
+    );
+    expect(refusal(() => withOccurrenceChange(WEEKLY, week(1), { end: week(0) }))).toBe(
+      'invalid_time',
+    );
+    expect(refusal(() => withOccurrenceChange(WEEKLY, week(1), { start: '2026-12-09' }))).toBe(
+      'invalid_time',
+    );
+    const full: EventCard = {
+      ...WEEKLY,
+      rrule: 'FREQ=DAILY',
+      exdates: Array.from({ length: MAX_EVENT_EXCEPTIONS }, (_, i) =>
+        new Date(Date.parse('2027-01-01T08:00:00.000Z') + i * 86_400_000).toISOString(),
+      ),
+    };
+    expect(refusal(() => withOccurrenceCancelled(full, week(1)))).toBe('too_many_changes');
+  });
+
+  it('changes all-day instances by their dates', () => {
+    const days: EventCard = {
+      ...WEEKLY,
+      all_day: true,
+      start: '2026-12-07',
+      end: '2026-12-08',
+      timezone: null,
+    };
+    const moved = withOccurrenceChange(days, '2026-12-14', {
+      start: '2026-12-16',
+      end: '2026-12-18',
+    });
+    expect(moved.overrides).toEqual([
+      { recurrence_id: '2026-12-14', start: '2026-12-16', end: '2026-12-18' },
+    ]);
+    expect(withOccurrenceCancelled(moved, '2026-12-21').exdates).toEqual(['2026-12-21']);
+    expect(refusal(() => withOccurrenceChange(days, '2026-12-14', { start: week(1) }))).toBe(
+      'invalid_time',
+    );
+  });
+});
+
+describe('the series changed', () => {
+  const apart = withOccurrenceCancelled(
+    withOccurrenceChange(WEEKLY, week(1), { title: 'Spéciale', location: 'Salle 9' }),
+    week(2),
+  );
+
+  it('keeps the instances apart when only texts change, each keeping its own', () => {
+    const next = withSeriesChange(apart, { ...apart, title: 'Revue hebdo', location: 'Salle 9' });
+    expect(next.exdates).toEqual([week(2)]);
+    // Its own title stays; its place is now the series' own.
+    expect(next.overrides).toEqual([
+      {
+        recurrence_id: week(1),
+        start: week(1),
+        end: '2026-12-08T09:00:00.000Z',
+        title: 'Spéciale',
+      },
+    ]);
+    expect(shown(next)).toEqual([
+      `${week(0)} Revue hebdo`,
+      `${week(1)} Spéciale`,
+      `${week(3)} Revue hebdo`,
+    ]);
+  });
+
+  it('drops the changes apart and moves the cancelled instances with the series’ start', () => {
+    const later = withSeriesChange(apart, {
+      ...apart,
+      start: '2026-12-02T10:00:00.000Z',
+      end: '2026-12-02T11:00:00.000Z',
+      exdates: [],
+      overrides: [],
+    });
+    expect(later.overrides).toEqual([]);
+    expect(later.exdates).toEqual(['2026-12-16T10:00:00.000Z']);
+    expect(shown(later).map((s) => s.slice(0, 10))).toEqual([
+      '2026-12-02',
+      '2026-12-09',
+      '2026-12-23',
+    ]);
+    // All day now: the same days.
+    const days = withSeriesChange(apart, {
+      ...apart,
+      all_day: true,
+      start: '2026-12-01',
+      end: '2026-12-02',
+    });
+    expect(days.exdates).toEqual(['2026-12-15']);
+    // No rule: nothing apart.
+    expect(withSeriesChange(apart, { ...apart, rrule: null })).toMatchObject({
+      exdates: [],
+      overrides: [],
+    });
+    expect(withSeriesChange(apart, { ...apart, rrule: 'FREQ=WEEKLY;COUNT=5' }).overrides).toEqual(
+      [],
+    );
+  });
+});
+
+describe('this and following', () => {
+  it('cuts the series in two, every occurrence kept once, COUNT counting the cancelled', () => {
+    const card = withOccurrenceChange(withOccurrenceCancelled(WEEKLY, week(1)), week(3), {
+      title: 'Dernière',
+    });
+    const [early, late] = cutAt(card, week(2));
+    expect(early.rrule).toBe('FREQ=WEEKLY;UNTIL=20261215T075959Z');
+    expect(early.exdates).toEqual([week(1)]);
+    expect(early.overrides).toEqual([]);
+    expect(late).toMatchObject({
+      start: week(2),
+      end: '2026-12-15T09:00:00.000Z',
+      rrule: 'FREQ=WEEKLY;COUNT=2',
+      exdates: [],
+    });
+    expect(late.overrides.map((o) => o.recurrence_id)).toEqual([week(3)]);
+    expect([...shown(early), ...shown(late)]).toEqual(shown(card));
+  });
+
+  it('keeps the local hour of an instance after the clocks change', () => {
+    const march: EventCard = {
+      ...WEEKLY,
+      start: '2027-03-16T08:00:00.000Z',
+      end: '2027-03-16T09:00:00.000Z',
+      rrule: 'FREQ=WEEKLY',
+    };
+    // 6 April, 09:00 in Paris: 07:00 UTC.
+    const [early, late] = cutAt(march, '2027-04-06T07:00:00.000Z');
+    expect(late.start).toBe('2027-04-06T07:00:00.000Z');
+    expect(late.rrule).toBe('FREQ=WEEKLY');
+    expect(early.rrule).toBe('FREQ=WEEKLY;UNTIL=20270406T065959Z');
+    expect(shown(early)).toHaveLength(3);
+  });
+
+  it('ends an all-day series the day before', () => {
+    const days: EventCard = {
+      ...WEEKLY,
+      all_day: true,
+      start: '2026-12-07',
+      end: '2026-12-08',
+      rrule: 'FREQ=DAILY',
+      timezone: null,
+    };
+    expect(endedBefore(days, '2026-12-10').rrule).toBe('FREQ=DAILY;UNTIL=20261209');
+    expect(cutAt(days, '2026-12-10')[1]).toMatchObject({
+      start: '2026-12-10',
+      end: '2026-12-11',
+      rrule: 'FREQ=DAILY',
+    });
+  });
+
+  it('is the whole series from the first instance; refuses an instance there is not', () => {
+    expect(isFirstInstance(WEEKLY, '2026-12-01T09:00:00+01:00')).toBe(true);
+    expect(isFirstInstance(WEEKLY, week(1))).toBe(false);
+    expect(refusal(() => endedBefore(WEEKLY, week(0)))).toBe('invalid_recurrence_id');
+    expect(refusal(() => cutAt(WEEKLY, week(4)))).toBe('invalid_recurrence_id');
+    expect(refusal(() => cutAt({ ...WEEKLY, rrule: null }, week(0)))).toBe('invalid_recurrence_id');
+  });
+});
