@@ -6,6 +6,7 @@
 // sealed (the whole series', or one occurrence changed or cancelled apart
 // in a new card), and nothing sealed while the current key has not come.
 import { act } from 'react';
+import { scopeAsked as scope } from './components/ScopeChoice.test-util';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   api,
@@ -166,25 +167,6 @@ function type(input: HTMLInputElement, value: string) {
     input.dispatchEvent(new Event('input', { bubbles: true }));
   });
 }
-
-/** The scope asked, as [label, checked] under its legend (as the plain calendar's tests read it). */
-const scope = (within: ParentNode) => {
-  const set = within.querySelector('fieldset.cal-scope');
-  return {
-    legend: set?.querySelector('legend')?.textContent,
-    radios: [...(set?.querySelectorAll('label') ?? [])].map((l) => [
-      l.textContent,
-      l.querySelector('input')?.checked,
-    ]),
-    pick: (label: string) =>
-      act(() =>
-        [...(set?.querySelectorAll('label') ?? [])]
-          .find((l) => l.textContent === label)
-          ?.querySelector('input')
-          ?.click(),
-      ),
-  };
-};
 
 /** The occurrence of `day` of the weekly event opened from its chip. */
 async function openOccurrence(day: string) {

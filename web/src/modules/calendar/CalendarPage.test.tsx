@@ -8,6 +8,7 @@
 // addresses, their answers shown, an invitee's answer, and how invitations
 // look in the grid.
 import { act } from 'react';
+import { scopeAsked as scope } from './components/ScopeChoice.test-util';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   api,
@@ -486,24 +487,6 @@ describe('one occurrence of a recurring event', () => {
       ...extra,
     });
   const chip = (day: string) => cell(day)?.querySelector<HTMLElement>('.cal-chip');
-  /** The scope asked, as [label, checked] under its legend. */
-  const scope = (within: ParentNode) => {
-    const set = within.querySelector('fieldset.cal-scope');
-    return {
-      legend: set?.querySelector('legend')?.textContent,
-      radios: [...(set?.querySelectorAll('label') ?? [])].map((l) => [
-        l.textContent,
-        l.querySelector('input')?.checked,
-      ]),
-      pick: (label: string) =>
-        act(() =>
-          [...(set?.querySelectorAll('label') ?? [])]
-            .find((l) => l.textContent === label)
-            ?.querySelector('input')
-            ?.click(),
-        ),
-    };
-  };
   const labels = (d: ParentNode) => [...d.querySelectorAll('label')].map((l) => l.textContent);
 
   /** The writer's calendar, the occurrence of `day` opened. */
