@@ -524,8 +524,14 @@ describe('one occurrence of a recurring event', () => {
     expect(labels(d)).not.toContain('Repeat');
     expect(labels(d)).not.toContain('All day');
     expect(labels(d)).not.toContain('Invite someone');
-    expect(d.textContent).not.toContain('Availability');
     expect(d.textContent).toContain('The repeat and the people invited are the series’');
+    // Their availability on its day, its own time outlined.
+    await vi.waitFor(() =>
+      expect(d.querySelector('.cal-fb')?.textContent).toContain('Alix Martin'),
+    );
+    await vi.waitFor(() =>
+      expect(vi.mocked(api.calendar.freeBusy).mock.lastCall?.[0]).toContain('u1'),
+    );
 
     type(field('Start time', d) as HTMLInputElement, '11:00');
     type(field('Location', d) as HTMLInputElement, 'Room 4');

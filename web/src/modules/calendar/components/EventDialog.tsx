@@ -99,7 +99,9 @@ function apart(target: Target): { o: OwnOccurrence; scope: 'one' | 'following' }
 function draftFor(event: CalendarEvent, target: Target): EventDraft {
   const a = apart(target);
   if (!a) return draftOf(event);
-  return a.scope === 'one' ? occurrenceDraftOf(a.o) : followingDraftOf(event, a.o);
+  // One occurrence keeps the series' people: not changed there, but whose availability it shows.
+  if (a.scope === 'one') return { ...occurrenceDraftOf(a.o), attendees: draftOf(event).attendees };
+  return followingDraftOf(event, a.o);
 }
 
 /** What the form changed, for what `target` is (PATCH body, without the scope). */
@@ -434,7 +436,7 @@ export function EventDialog({
           people={people}
           not={not}
           armoured={!!store.armour}
-          own={ownSpan(editingApart?.scope === 'following' ? editingApart.o : event)}
+          own={ownSpan(editingApart ? editingApart.o : event)}
           occurrence={editingApart?.scope === 'one'}
           autoFocus={!scoped}
         />

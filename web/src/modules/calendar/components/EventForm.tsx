@@ -5,7 +5,8 @@
 // people there (docs/armoured.md, "Calendar"); elsewhere a timed event
 // inviting colleagues shows when they are free that day (Availability).
 // One occurrence of a recurring event has its texts and times alone (all
-// day, people and repeat are the series').
+// day, people and repeat are the series'; the availability of those
+// invited shows).
 import type { Member } from '../../../api';
 import { Checkbox, SelectField, TextArea, TextField } from '../../../components/Field';
 import { useI18n } from '../../../i18n';
@@ -127,9 +128,11 @@ export function EventForm({
         maxLength={300}
         onChange={(e) => set('location', e.target.value)}
       />
-      {armoured || occurrence ? null : (
+      {armoured ? null : (
         <>
-          <AttendeesField draft={draft} onChange={onChange} people={people} not={not} />
+          {occurrence ? null : (
+            <AttendeesField draft={draft} onChange={onChange} people={people} not={not} />
+          )}
           <Availability draft={draft} onChange={onChange} people={people} me={not.me} own={own} />
         </>
       )}
