@@ -7,6 +7,7 @@
 
 #include <set>
 
+#include "modules/calendar/service.hpp"
 #include "support/test_server.hpp"
 
 namespace ruche::testing {
@@ -1165,6 +1166,46 @@ TEST(Calendar, SearchFindsOnlyEventsTheCallerMaySee) {
   };
   EXPECT_EQ(search(k.b), (std::set<std::string>{"Revue budget", "Autre"}));
   EXPECT_EQ(search(outsider), std::set<std::string>{"Budget secret"});
+}
+
+TEST(Calendar, SearchFindsAnOccurrenceByTheTextsItHasOfItsOwn) {
+  TestServer s;
+  Cal k(s);
+  const std::string id = k.created(kMeeting);
+  auto search = [&](const std::string& q) {
+    auto r = s.call("GET", "/api/v1/search?type=event&q=" + q, k.b.token);
+    if (r.status != 200) throw std::runtime_error("search: " + r.raw.body);
+    std::vector<std::string> found;
+    for (const auto& h : r.body.at("results").as_array()) found.push_back(str(h, "id"));
+    return found;
+  };
+  EXPECT_TRUE(search("exceptionnel").empty());
+  // The second occurrence retitled and moved to another room.
+  ASSERT_EQ(k.patch(k.a, id,
+                    {{"recurrence_id", "2027-02-08T09:00:00Z"},
+                     {"title", "Point exceptionnel"},
+                     {"location", "Amphithéâtre"}})
+                .status,
+            200);
+  EXPECT_EQ(search("exceptionnel"), std::vector<std::string>{id});
+  EXPECT_EQ(search("point%20amphith"), std::vector<std::string>{id});
+  EXPECT_EQ(search("hebdo"), std::vector<std::string>{id});
+
+  // An object stored before its texts apart were kept: found again once
+  // the calendar has read them (as it does when it starts).
+  ASSERT_TRUE(s.platform().db.write([](db::Conn& c) -> Result<void> {
+    RUCHE_TRY([[maybe_unused]] auto n, c.exec("UPDATE calendar_objects SET texts_apart = NULL"));
+    return {};
+  }));
+  EXPECT_TRUE(search("exceptionnel").empty());
+  ASSERT_TRUE(calendar::Service(s.platform()).index_texts_apart());
+  EXPECT_EQ(search("exceptionnel"), std::vector<std::string>{id});
+
+  // The series moved: its occurrences apart are gone, and not found.
+  ASSERT_EQ(
+      k.patch(k.a, id, {{"start", "2027-02-01T10:00:00Z"}, {"end", "2027-02-01T11:00:00Z"}}).status,
+      200);
+  EXPECT_TRUE(search("exceptionnel").empty());
 }
 
 TEST(Calendar, ExportedAsICalendarAndImportedBack) {

@@ -399,6 +399,18 @@ Result<ObjectInfo> inspect(std::string_view ics) {
   info.summary = text_of(all.front(), ICAL_SUMMARY_PROPERTY);
   info.description = text_of(all.front(), ICAL_DESCRIPTION_PROPERTY);
   info.location = text_of(all.front(), ICAL_LOCATION_PROPERTY);
+  std::set<std::string> apart;
+  for (icalcomponent* c : all) {
+    if (c == all.front()) continue;
+    for (auto [kind, series] : {std::pair{ICAL_SUMMARY_PROPERTY, &info.summary},
+                                std::pair{ICAL_DESCRIPTION_PROPERTY, &info.description},
+                                std::pair{ICAL_LOCATION_PROPERTY, &info.location}}) {
+      std::string text = text_of(c, kind);
+      if (text.empty() || text == *series || !apart.insert(text).second) continue;
+      if (!info.texts_apart.empty()) info.texts_apart += '\n';
+      info.texts_apart += text;
+    }
+  }
   info.all_day = is_date_start(all.front());
   if (auto [s, e] = own_span(all.front()); s != kNever) {
     info.own_start_ms = s;

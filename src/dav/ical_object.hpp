@@ -52,6 +52,10 @@ struct ObjectInfo {
   std::optional<std::int64_t> own_start_ms, own_end_ms;
   // The main component's RRULE value and DTSTART's TZID ("" when none).
   std::string rrule, timezone;
+  // The titles, descriptions and places single instances have of their own
+  // (overrides' that differ from the first component's), each once, one a
+  // line: what a search finds them by.
+  std::string texts_apart;
 };
 
 // Checks a calendar object resource and reads its index. Errors (invalid,

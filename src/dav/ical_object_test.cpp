@@ -69,6 +69,24 @@ TEST(IcalObject, InspectReadsTheIndexOfASimpleEvent) {
   EXPECT_EQ(info->own_start_ms, info->start_ms);
 }
 
+TEST(IcalObject, InspectKeepsTheTextsSingleInstancesHaveOfTheirOwn) {
+  const std::string series =
+      event("w", "DTSTART:20261201T100000Z\nRRULE:FREQ=WEEKLY\nSUMMARY:Revue\nLOCATION:Salle 2");
+  auto over = [](std::string_view day, std::string_view lines) {
+    return "\n" +
+           event("w", "RECURRENCE-ID:202612" + std::string(day) + "T100000Z\nDTSTART:202612" +
+                          std::string(day) + "T140000Z\n" + std::string(lines));
+  };
+  // Their own title, place and description, each once; the series' not.
+  auto info = inspect(cal(series + over("08", "SUMMARY:Revue avancée\nLOCATION:Salle 2") +
+                          over("15", "SUMMARY:Revue avancée\nDESCRIPTION:Budget\\, audit") +
+                          over("22", "SUMMARY:Revue\nLOCATION:Amphithéâtre")));
+  ASSERT_TRUE(info) << info.error().message;
+  EXPECT_EQ(info->summary, "Revue");
+  EXPECT_EQ(info->texts_apart, "Revue avancée\nBudget, audit\nAmphithéâtre");
+  EXPECT_EQ(inspect(cal(series))->texts_apart, "");
+}
+
 TEST(IcalObject, ZonedDatesAllDayAndDurations) {
   // Paris is UTC+1 in December: 10:00 there is 09:00Z.
   auto paris = inspect(cal(event("p", "DTSTART;TZID=Europe/Paris:20261201T100000\nDURATION:PT2H")));

@@ -1,4 +1,5 @@
 // Calendar's declaration for the module registry: name, rights, routes, hooks.
+#include "base/log.hpp"
 #include "modules/calendar/calendar.hpp"
 #include "modules/calendar/routes.hpp"
 #include "modules/calendar/service.hpp"
@@ -18,6 +19,8 @@ platform::ModuleDef module() {
   def.armoured = true;
   def.routes = [service](platform::Api& api, platform::Platform& p) {
     *service = std::make_unique<Service>(p);
+    if (auto indexed = (*service)->index_texts_apart(); !indexed)
+      log::warn("calendar.index_texts_apart", {{"error", indexed.error().message}});
     register_routes(api, **service);
     register_dav_routes(api, **service);
   };

@@ -1363,6 +1363,21 @@ Result<Invitation> Service::answer(std::string_view token, const Answer& answer)
 
 // --- hooks ------------------------------------------------------------------------------
 
+Result<void> Service::index_texts_apart() {
+  for (;;) {
+    RUCHE_TRY(auto batch, p_.db.read([](db::Conn& c) { return store::unindexed(c, 200); }));
+    if (batch.empty()) return {};
+    RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
+      for (const auto& [id, ics] : batch) {
+        // An object stored is valid; one that is not any more has nothing to find.
+        auto info = dav::inspect(ics);
+        RUCHE_CHECK(store::set_texts_apart(c, id, info ? info->texts_apart : std::string()));
+      }
+      return {};
+    }));
+  }
+}
+
 Result<std::vector<platform::SearchHit>> Service::search(db::Conn& c,
                                                          const std::vector<WorkspaceId>& readable,
                                                          std::string_view query, int limit) {

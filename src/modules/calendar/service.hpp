@@ -106,6 +106,11 @@ class Service {
  public:
   // Invitation emails per organizer (a spam bound): 100 at once, 100 an hour.
   explicit Service(platform::Platform& p) : p_(p), invitation_mails_(p.clock, 100.0 / 3600, 100) {}
+
+  // Reads the texts apart (ObjectInfo::texts_apart) of objects written
+  // before they were indexed, so that a search finds them: once, when the
+  // calendar starts (a few rows per deployment; nothing after).
+  Result<void> index_texts_apart();
   platform::Platform& platform() { return p_; }
 
   // --- the JSON API ---

@@ -176,8 +176,9 @@ Result<void> insert(db::Conn& c, const Object& o) {
       [[maybe_unused]] auto n,
       c.exec("INSERT INTO calendar_objects (id, collection_id, name, uid, kind, ics, summary, "
              "description, location, start_ms, end_ms, recurring, all_day, seq, created_by, "
-             "created_at_ms, updated_at_ms, size, sealed, sealed_by) VALUES ($1, $2, $3, $4, $5, "
-             "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+             "created_at_ms, updated_at_ms, size, sealed, sealed_by, texts_apart) VALUES ($1, $2, "
+             "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, "
+             "$21)",
              {o.id,
               o.collection_id,
               o.name,
@@ -197,7 +198,8 @@ Result<void> insert(db::Conn& c, const Object& o) {
               o.updated_at_ms,
               size_of(o),
               nullable(o.sealed),
-              nullable(o.sealed_by)}));
+              nullable(o.sealed_by),
+              o.info.texts_apart}));
   return {};
 }
 
@@ -206,11 +208,11 @@ Result<void> update(db::Conn& c, const Object& o) {
             c.exec("UPDATE calendar_objects SET uid = $2, kind = $3, ics = $4, summary = $5, "
                    "description = $6, location = $7, start_ms = $8, end_ms = $9, recurring = $10, "
                    "all_day = $11, seq = $12, updated_at_ms = $13, size = $14, sealed = $15, "
-                   "sealed_by = $16 WHERE id = $1",
+                   "sealed_by = $16, texts_apart = $17 WHERE id = $1",
                    {o.id, o.info.uid, dav::component_name(o.info.kind), o.ics, o.info.summary,
                     o.info.description, o.info.location, o.info.start_ms, o.info.end_ms,
                     o.info.recurring, o.info.all_day, o.seq, o.updated_at_ms, size_of(o),
-                    nullable(o.sealed), nullable(o.sealed_by)}));
+                    nullable(o.sealed), nullable(o.sealed_by), o.info.texts_apart}));
   return {};
 }
 
@@ -238,7 +240,8 @@ Result<std::vector<Object>> search(db::Conn& c, const std::vector<std::string>& 
     params.emplace_back(patterns.emplace_back("%" + db::like_escape(w) + "%"));
     const std::string at = std::to_string(params.size());
     sql += " AND (o.summary" + std::string(like) + at + " ESCAPE '\\' OR o.description" + like +
-           at + " ESCAPE '\\' OR o.location" + like + at + " ESCAPE '\\')";
+           at + " ESCAPE '\\' OR o.location" + like + at + " ESCAPE '\\' OR o.texts_apart" + like +
+           at + " ESCAPE '\\')";
   }
   params.emplace_back(static_cast<std::int64_t>(limit));
   sql += " ORDER BY o.updated_at_ms DESC, o.id LIMIT $" + std::to_string(params.size());
@@ -247,6 +250,22 @@ Result<std::vector<Object>> search(db::Conn& c, const std::vector<std::string>& 
     return true;
   }));
   return out;
+}
+
+Result<std::vector<std::pair<EventId, std::string>>> unindexed(db::Conn& c, int limit) {
+  std::vector<std::pair<EventId, std::string>> out;
+  RUCHE_CHECK(c.each("SELECT id, ics FROM calendar_objects WHERE texts_apart IS NULL LIMIT $1",
+                     {static_cast<std::int64_t>(limit)}, [&](const db::Row& r) {
+                       out.emplace_back(EventId(r.text(0)), r.text(1));
+                       return true;
+                     }));
+  return out;
+}
+
+Result<void> set_texts_apart(db::Conn& c, const EventId& id, const std::string& texts) {
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("UPDATE calendar_objects SET texts_apart = $2 WHERE id = $1", {id, texts}));
+  return {};
 }
 
 Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms,

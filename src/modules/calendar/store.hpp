@@ -92,10 +92,16 @@ Result<std::vector<Object>> organized_by(db::Conn& c, const std::string& user_id
 Result<std::optional<std::string>> partstat_of(db::Conn& c, const EventId& object_id,
                                                const std::string& user_id);
 
-// Objects of `collection_ids` whose title, description or location holds
-// every one of `words` (case-insensitive as tasks' search), latest first.
+// Objects of `collection_ids` whose title, description or location (or a
+// single instance's own: texts_apart) holds every one of `words`
+// (case-insensitive as tasks' search), latest first.
 Result<std::vector<Object>> search(db::Conn& c, const std::vector<std::string>& collection_ids,
                                    const std::vector<std::string>& words, int limit);
+
+// Objects whose texts apart were never read (written before they were
+// indexed), at most `limit`, with their iCalendar text; and one's set.
+Result<std::vector<std::pair<EventId, std::string>>> unindexed(db::Conn& c, int limit);
+Result<void> set_texts_apart(db::Conn& c, const EventId& id, const std::string& texts);
 
 // Activity since `since_ms`: {events_created, events_upcoming}.
 Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms,
