@@ -4,7 +4,12 @@
 // series ended or cut at an instance — every occurrence kept once.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isApiError } from '../../../api';
-import { MAX_EVENT_EXCEPTIONS, type EventCard } from '../../../armour/format';
+import {
+  MAX_EVENT_EXCEPTIONS,
+  formatEventCard,
+  parseEventCard,
+  type EventCard,
+} from '../../../armour/format';
 import {
   cutAt,
   endedBefore,
@@ -267,5 +272,94 @@ describe('this and following', () => {
     expect(refusal(() => endedBefore(WEEKLY, week(0)))).toBe('invalid_recurrence_id');
     expect(refusal(() => cutAt(WEEKLY, week(4)))).toBe('invalid_recurrence_id');
     expect(refusal(() => cutAt({ ...WEEKLY, rrule: null }, week(0)))).toBe('invalid_recurrence_id');
+  });
+});
+
+describe('random series, changed and cut (a fixed seed)', () => {
+  /** A small deterministic generator (LCG): the same cases every run. */
+  function random(seed: number) {
+    let s = seed >>> 0;
+    const next = () => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return s / 2 ** 32;
+    };
+    return {
+      int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
+      pick: <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T,
+    };
+  }
+
+  const FROM = Date.parse('2026-06-01T00:00:00Z');
+  const TO = Date.parse('2029-07-01T00:00:00Z');
+  const all = (card: EventCard) =>
+    occurrencesOf({ id: 'e', workspace_id: 'w', card }, FROM, TO).map(
+      (o) => `${o.recurrence_id} ${o.start} ${o.end} ${o.title} ${o.location}`,
+    );
+  const byTime = (list: string[]) => [...list].sort();
+
+  function series(r: ReturnType<typeof random>): EventCard {
+    const allDay = r.int(0, 3) === 0;
+    const day = new Date(Date.UTC(2027, r.int(0, 11), r.int(1, 31)));
+    const end = r.pick(['', ';COUNT=' + r.int(2, 12), ';UNTIL=' + (2027 + r.int(0, 2)) + '1231']);
+    const rrule = `FREQ=${r.pick(['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY'])}${
+      r.int(0, 2) ? '' : `;INTERVAL=${r.int(2, 3)}`
+    }${end}`;
+    if (allDay) {
+      const start = day.toISOString().slice(0, 10);
+      const last = new Date(day.getTime() + r.int(1, 2) * 86_400_000).toISOString().slice(0, 10);
+      return { ...WEEKLY, all_day: true, timezone: null, start, end: last, rrule };
+    }
+    const at = day.getTime() + r.int(6, 20) * 3_600_000;
+    const start = new Date(at).toISOString();
+    const finish = new Date(at + r.int(0, 4) * 1_800_000).toISOString();
+    return { ...WEEKLY, start, end: finish, timezone: r.pick(['Europe/Paris', null]), rrule };
+  }
+
+  it('keeps every card valid, each change where it says, and a cut losing or doubling nothing', () => {
+    const r = random(20261205);
+    for (let n = 0; n < 150; n++) {
+      let card = series(r);
+      for (let step = 0; step < r.int(0, 6); step++) {
+        const list = occurrencesOf({ id: 'e', workspace_id: 'w', card }, FROM, TO);
+        const o = list.length ? r.pick(list) : null;
+        if (!o?.recurrence_id) break;
+        const before = all(card);
+        if (r.int(0, 1)) {
+          card = withOccurrenceCancelled(card, o.recurrence_id);
+          expect(all(card)).toHaveLength(before.length - 1);
+        } else {
+          const shift = r.int(-2, 2) * (card.all_day ? 86_400_000 : 3_600_000);
+          const move = (t: string) =>
+            card.all_day
+              ? new Date(Date.parse(t) + shift).toISOString().slice(0, 10)
+              : new Date(Date.parse(t) + shift).toISOString();
+          const title = `Séance ${n}.${step}`;
+          card = withOccurrenceChange(card, o.recurrence_id, {
+            title,
+            start: move(o.start ?? ''),
+            end: move(o.end ?? ''),
+          });
+          const now = all(card);
+          expect(now).toHaveLength(before.length);
+          expect(now.filter((x) => x.startsWith(`${o.recurrence_id} `))).toEqual([
+            `${o.recurrence_id} ${move(o.start ?? '')} ${move(o.end ?? '')} ${title} ${o.location}`,
+          ]);
+        }
+        expect(parseEventCard(formatEventCard(card))).toEqual(card);
+      }
+      const list = occurrencesOf({ id: 'e', workspace_id: 'w', card }, FROM, TO);
+      const later = list.filter((o) => o.recurrence_id && !isFirstInstance(card, o.recurrence_id));
+      if (!later.length) continue;
+      const at = r.pick(later).recurrence_id as string;
+      const [early, late] = cutAt(card, at);
+      expect(parseEventCard(formatEventCard(early))).toEqual(early);
+      expect(parseEventCard(formatEventCard(late))).toEqual(late);
+      const whole = all(card);
+      expect(byTime([...all(early), ...all(late)]), `${card.rrule} at ${at}`).toEqual(
+        byTime(whole),
+      );
+      const key = (x: string) => Date.parse(x.split(' ')[0] ?? '');
+      expect(all(endedBefore(card, at))).toEqual(whole.filter((x) => key(x) < Date.parse(at)));
+    }
   });
 });
