@@ -10,6 +10,7 @@ import {
   instanceOf,
   instancesBefore,
   occurrencesOf,
+  zoneOffset,
   type ExpandedEvent,
 } from './expand';
 
@@ -411,6 +412,62 @@ describe('instanceOf and instancesBefore', () => {
     expect(instancesBefore(c, ms('2026-12-24T08:00:01.000Z'))).toBe(3);
     const days = card({ all_day: true, start: '2026-12-07', end: '2026-12-08' });
     expect(instancesBefore(days, Date.UTC(2026, 11, 21))).toBe(2);
+  });
+});
+
+describe('zoneOffset', () => {
+  /** The offset as Intl gives it, read directly. */
+  function intl(zone: string, t: number): number {
+    const f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    const p: Record<string, number> = {};
+    for (const part of f.formatToParts(t)) p[part.type] = Number(part.value);
+    const wall = Date.UTC(
+      p.year ?? 0,
+      (p.month ?? 1) - 1,
+      p.day ?? 1,
+      (p.hour ?? 0) % 24,
+      p.minute ?? 0,
+      p.second ?? 0,
+    );
+    return wall - Math.floor(t / 1000) * 1000;
+  }
+
+  it('is the offset Intl gives, at any instant of many zones’ years (their changes read once a year)', () => {
+    const zones = [
+      'Europe/Paris',
+      'America/New_York',
+      'Australia/Sydney',
+      'Africa/Casablanca',
+      'Australia/Lord_Howe',
+      'Asia/Kathmandu',
+      'Pacific/Chatham',
+      'America/Santiago',
+      'Europe/Dublin',
+      'Asia/Tehran',
+    ];
+    let s = 7;
+    const next = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    const [from, to] = [Date.parse('2015-01-01T00:00:00Z'), Date.parse('2036-01-01T00:00:00Z')];
+    for (const zone of zones)
+      for (let i = 0; i < 400; i++) {
+        const t = Math.floor(from + next() * (to - from));
+        expect([zone, t, zoneOffset(zone, t)]).toEqual([zone, t, intl(zone, t)]);
+      }
+    // At the second the clocks change, and the one before.
+    expect(zoneOffset('Europe/Paris', ms('2027-03-28T01:00:00Z'))).toBe(7_200_000);
+    expect(zoneOffset('Europe/Paris', ms('2027-03-28T00:59:59Z'))).toBe(3_600_000);
+    expect(zoneOffset('Europe/Paris', ms('2027-10-31T01:00:00Z'))).toBe(3_600_000);
+    expect(zoneOffset('Europe/Paris', ms('2027-10-31T00:59:59Z'))).toBe(7_200_000);
+    expect(zoneOffset('Nowhere/Atlantis', 0)).toBeNull();
   });
 });
 

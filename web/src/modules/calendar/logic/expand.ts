@@ -103,9 +103,70 @@ function civilAt(t: number, f: Intl.DateTimeFormat | null): Civil {
 
 const utcOf = (c: Civil) => Date.UTC(c.y, c.m - 1, c.d, c.h, c.mi, c.s, c.ms);
 
-/** How far the zone's clock is ahead of UTC at `t`, in ms. */
-function offsetAt(t: number, f: Intl.DateTimeFormat): number {
+/** How far the zone's clock is ahead of UTC at `t`, in ms, as Intl says it. */
+function intlOffsetAt(t: number, f: Intl.DateTimeFormat): number {
   return utcOf(civilAt(t, f)) - t;
+}
+
+/** A zone's offsets over one UTC year: at its start, then each change (from `at` on). */
+interface YearOffsets {
+  first: number;
+  changes: { at: number; offset: number }[];
+}
+
+const zoneYears = new WeakMap<Intl.DateTimeFormat, Map<number, YearOffsets>>();
+const WEEK_MS = 7 * DAY_MS;
+
+/**
+ * The offsets of a zone over the UTC year `y`, read from Intl once: a
+ * sample a week, and where two differ the instant of the change (to the
+ * second, as zones change). A change undone within the same week would be
+ * missed; no zone has had one.
+ */
+function yearOffsets(f: Intl.DateTimeFormat, y: number): YearOffsets {
+  let years = zoneYears.get(f);
+  if (!years) zoneYears.set(f, (years = new Map()));
+  const hit = years.get(y);
+  if (hit) return hit;
+  const [from, to] = [Date.UTC(y, 0, 1), Date.UTC(y + 1, 0, 1)];
+  const first = intlOffsetAt(from, f);
+  const changes: YearOffsets['changes'] = [];
+  let [t, o] = [from, first];
+  while (t < to) {
+    const next = Math.min(t + WEEK_MS, to);
+    const after = intlOffsetAt(next, f);
+    if (after !== o) {
+      // The first second at the new offset, in (t, next].
+      let [lo, hi] = [t / 1000, next / 1000];
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (intlOffsetAt(mid * 1000, f) === o) lo = mid;
+        else hi = mid;
+      }
+      changes.push({ at: hi * 1000, offset: after });
+    }
+    [t, o] = [next, after];
+  }
+  const read = { first, changes };
+  years.set(y, read);
+  return read;
+}
+
+/** How far the zone's clock is ahead of UTC at `t`, in ms (from the year's changes, read once). */
+function offsetAt(t: number, f: Intl.DateTimeFormat): number {
+  const { first, changes } = yearOffsets(f, new Date(t).getUTCFullYear());
+  let o = first;
+  for (const c of changes) {
+    if (c.at > t) break;
+    o = c.offset;
+  }
+  return o;
+}
+
+/** How far `zone`'s clock is ahead of UTC at `t`, in ms; null for a zone this browser does not know. */
+export function zoneOffset(zone: string, t: number): number | null {
+  const f = formatter(zone);
+  return f ? offsetAt(t, f) : null;
 }
 
 /**
