@@ -1188,6 +1188,14 @@ TEST(Calendar, SearchFindsAnOccurrenceByTheTextsItHasOfItsOwn) {
                 .status,
             200);
   EXPECT_EQ(search("exceptionnel"), std::vector<std::string>{id});
+  // Its snippet is the occurrence's title that matched, the series' otherwise.
+  auto snippet = [&](const std::string& q) {
+    auto r = s.call("GET", "/api/v1/search?type=event&q=" + q, k.b.token);
+    return str(r.body.at("results").at(0), "snippet");
+  };
+  EXPECT_EQ(snippet("exceptionnel"), "Point \xee\x80\x80exceptionnel\xee\x80\x81");
+  EXPECT_EQ(snippet("amphi"), "\xee\x80\x80Amphi\xee\x80\x81théâtre");
+  EXPECT_EQ(snippet("hebdo"), "Point \xee\x80\x80hebdo\xee\x80\x81");
   EXPECT_EQ(search("point%20amphith"), std::vector<std::string>{id});
   EXPECT_EQ(search("hebdo"), std::vector<std::string>{id});
 

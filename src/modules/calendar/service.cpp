@@ -1363,6 +1363,31 @@ Result<Invitation> Service::answer(std::string_view token, const Answer& answer)
 
 // --- hooks ------------------------------------------------------------------------------
 
+namespace {
+
+// A search hit's snippet: the event's title, or where it has none of the
+// words, the first of its occurrences' own titles and places (then its own
+// place) that has some.
+std::string snippet_of(const dav::ObjectInfo& info, const std::vector<std::string>& words) {
+  std::string title = platform::mark_matches(info.summary, words);
+  if (title != info.summary) return title;
+  std::vector<std::string_view> others;
+  for (std::string_view rest = info.texts_apart; !rest.empty();) {
+    const std::size_t nl = rest.find('\n');
+    others.push_back(rest.substr(0, nl));
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+  }
+  others.push_back(info.location);
+  for (std::string_view text : others) {
+    if (text.size() > 300) continue;  // a description's line: not a snippet
+    std::string marked = platform::mark_matches(std::string(text), words);
+    if (marked.size() != text.size()) return marked;
+  }
+  return title;
+}
+
+}  // namespace
+
 Result<void> Service::index_texts_apart() {
   for (;;) {
     RUCHE_TRY(auto batch, p_.db.read([](db::Conn& c) { return store::unindexed(c, 200); }));
@@ -1394,7 +1419,7 @@ Result<std::vector<platform::SearchHit>> Service::search(db::Conn& c,
     h.type = "event";
     h.id = o.id.str();
     h.workspace_id = *workspace_of(o.collection_id);
-    h.snippet = platform::mark_matches(o.info.summary, words);
+    h.snippet = snippet_of(o.info, words);
     h.rank = -static_cast<double>(o.updated_at_ms);
     h.extra["title"] = o.info.summary;
     h.extra["start"] = o.info.start_ms > INT64_MIN / 2 ? time_json(o.info.start_ms, o.info.all_day)

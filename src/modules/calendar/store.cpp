@@ -7,13 +7,13 @@ namespace {
 constexpr const char* kColumns =
     "o.id, o.collection_id, o.name, o.uid, o.kind, o.summary, o.description, o.location, "
     "o.start_ms, o.end_ms, o.recurring, o.all_day, o.seq, o.created_by, o.created_at_ms, "
-    "o.updated_at_ms, o.size, o.sealed, o.sealed_by";
+    "o.updated_at_ms, o.size, o.sealed, o.sealed_by, o.texts_apart";
 constexpr const char* kColumnsWithText =
     "o.id, o.collection_id, o.name, o.uid, o.kind, o.summary, o.description, o.location, "
     "o.start_ms, o.end_ms, o.recurring, o.all_day, o.seq, o.created_by, o.created_at_ms, "
-    "o.updated_at_ms, o.size, o.sealed, o.sealed_by, o.ics";
+    "o.updated_at_ms, o.size, o.sealed, o.sealed_by, o.texts_apart, o.ics";
 // How many columns kColumnsWithText reads: what a query adds comes after.
-constexpr std::size_t kWithText = 20;
+constexpr std::size_t kWithText = 21;
 
 dav::ComponentKind kind_of(std::string_view k) {
   if (k == "VTODO") return dav::ComponentKind::vtodo;
@@ -42,6 +42,7 @@ Object object_from(const db::Row& r) {
   o.size = r.i64(16);
   o.sealed = r.opt_text(17).value_or("");
   o.sealed_by = r.opt_text(18).value_or("");
+  o.info.texts_apart = r.opt_text(19).value_or("");
   if (r.size() >= kWithText) o.ics = r.text(kWithText - 1);
   return o;
 }
