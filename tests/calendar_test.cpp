@@ -1193,9 +1193,10 @@ TEST(Calendar, SearchFindsAnOccurrenceByTheTextsItHasOfItsOwn) {
     auto r = s.call("GET", "/api/v1/search?type=event&q=" + q, k.b.token);
     return str(r.body.at("results").at(0), "snippet");
   };
-  EXPECT_EQ(snippet("exceptionnel"), "Point \xee\x80\x80exceptionnel\xee\x80\x81");
-  EXPECT_EQ(snippet("amphi"), "\xee\x80\x80Amphi\xee\x80\x81théâtre");
-  EXPECT_EQ(snippet("hebdo"), "Point \xee\x80\x80hebdo\xee\x80\x81");
+  const std::string open = "\xee\x80\x80", close = "\xee\x80\x81";
+  EXPECT_EQ(snippet("exceptionnel"), "Point " + open + "exceptionnel" + close);
+  EXPECT_EQ(snippet("amphi"), open + "Amphi" + close + "théâtre");
+  EXPECT_EQ(snippet("hebdo"), "Point " + open + "hebdo" + close);
   EXPECT_EQ(search("point%20amphith"), std::vector<std::string>{id});
   EXPECT_EQ(search("hebdo"), std::vector<std::string>{id});
 
