@@ -67,7 +67,8 @@ export const SEALED_PAGE_SIZE = 1000;
 
 /**
  * Reads an armoured calendar's changes after its version `after` (0: the
- * whole calendar), page after page, each given to `onPage`; resolves with
+ * whole calendar), page after page, each given to `onPage` (the next one
+ * already asked for); resolves with
  * the version reached (the next reading's `after`), or null once
  * `stale()` says a newer reading started. A version the calendar never
  * reached (400 invalid_range: its data was replaced) reads it whole again,
@@ -79,20 +80,31 @@ export async function readSealedChanges(
   o: { onPage(page: SealedCalendarPage): void; onReset(): void; stale?(): boolean },
 ): Promise<number | null> {
   let version = after;
+  let asked: Promise<SealedCalendarPage> | null = null;
+  const ask = (v: number) => {
+    const p = api.calendar.sealed.list(workspaceId, v, SEALED_PAGE_SIZE);
+    p.catch(() => undefined); // awaited below, unless this reading stops first
+    return p;
+  };
   for (;;) {
     let page;
     try {
-      page = await api.calendar.sealed.list(workspaceId, version, SEALED_PAGE_SIZE);
+      page = await (asked ?? ask(version));
     } catch (e) {
       if (version === 0 || !isApiError(e, 'invalid_range')) throw e;
       if (o.stale?.()) return null;
       version = 0;
       o.onReset();
       continue;
+    } finally {
+      asked = null;
     }
     if (o.stale?.()) return null;
+    const next = Math.max(version, page.version);
+    // The next page is asked for before this one is opened: they overlap.
+    if (page.more) asked = ask(next);
     o.onPage(page);
-    version = Math.max(version, page.version);
+    version = next;
     if (!page.more) return version;
   }
 }

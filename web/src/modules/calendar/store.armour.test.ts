@@ -21,6 +21,8 @@ import { loadCrypto } from '../../armour/load';
 import { TrustStore } from '../../armour/trust';
 import { ALICE, WS, sealedEventRecord, soloKeys, soloServer } from '../../test/soloKeyServer';
 
+import type { EventCard } from '../../armour/format';
+import { expandEvents } from './logic/expand';
 import { calendarFrame } from './logic/fixtures.test-util';
 import { CalendarArmour, SEALED_PAGE_SIZE, openedOf } from './sealed';
 import { CalendarStore, EventChangedError } from './store';
@@ -198,6 +200,72 @@ describe('reading an armoured calendar', () => {
     expect(s.getState().occurrences).toEqual([]);
     s.handleEvent(calendarFrame('calendar.event_updated', { ...moved, version: 4 }, WS));
     expect(s.getState().events.a).toBeUndefined();
+  });
+});
+
+describe('an event heard among many', () => {
+  it('works out again the occurrences of that event alone, in the order a whole expansion gives', async () => {
+    const events = await Promise.all(
+      ['a', 'b', 'c', 'd'].map((id, i) =>
+        sealedEvent(
+          id,
+          {
+            title: `Revue ${id}`,
+            start: `2026-11-${29 + (i % 2)}T${String(i + 6).padStart(2, '0')}:00:00.000Z`,
+            end: `2026-11-${29 + (i % 2)}T${String(i + 7).padStart(2, '0')}:00:00.000Z`,
+            rrule: i === 3 ? null : 'FREQ=DAILY',
+          },
+          2,
+        ),
+      ),
+    );
+    vi.spyOn(api.calendar.sealed, 'list').mockResolvedValue(page({ events, version: 2 }));
+    const s = newStore();
+    await s.show(WEEK);
+    const whole = () =>
+      expandEvents(
+        Object.values(s.getState().events).map((e) => ({
+          id: e.id,
+          workspace_id: e.workspace_id,
+          card: openedOf(e)?.value as EventCard,
+        })),
+        WEEK.from,
+        WEEK.to,
+      );
+    expect(s.getState().occurrences).toHaveLength(3 * 7 + 1);
+    // b moved to 05:00 from 1 December; then d (single) deleted; e new, all day.
+    const b = events[1] as SealedCalendarEvent;
+    s.handleEvent(
+      calendarFrame(
+        'calendar.event_updated',
+        {
+          ...b,
+          sealed: await armour.sealChange(s.getState().events.b as CalendarEvent, {
+            start: '2026-12-01T05:00:00.000Z',
+            end: '2026-12-01T05:30:00.000Z',
+          }),
+          version: 3,
+        },
+        WS,
+      ),
+    );
+    expect(s.getState().occurrences).toEqual(whole());
+    expect(
+      s
+        .getState()
+        .occurrences.filter((o) => o.event_id === 'b')
+        .map((o) => o.start)[0],
+    ).toBe('2026-12-01T05:00:00.000Z');
+    s.handleEvent(calendarFrame('calendar.event_deleted', { id: 'd' }, WS));
+    const e = await sealedEvent(
+      'e',
+      { title: 'Congé', all_day: true, start: '2026-12-02', end: '2026-12-03' },
+      4,
+    );
+    s.handleEvent(calendarFrame('calendar.event_created', e, WS));
+    expect(s.getState().occurrences).toEqual(whole());
+    expect(s.getState().occurrences.filter((o) => o.event_id === 'd')).toEqual([]);
+    expect(s.getState().occurrences.filter((o) => o.event_id === 'e')).toHaveLength(1);
   });
 });
 

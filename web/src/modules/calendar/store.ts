@@ -41,7 +41,7 @@ import { onKeysChange } from '../../armour/keyring';
 import { liveEvents } from '../../events';
 import { Store } from '../../util/store';
 import { moduleAccess } from '../../workspaces';
-import { expandEvents, type ExpandedEvent } from './logic/expand';
+import { MAX_OCCURRENCES, expandEvents, inStartOrder, type ExpandedEvent } from './logic/expand';
 import { withAnswer } from './logic/invitations';
 import { readNotice } from './logic/notices';
 import type { EventCard } from '../../armour/format';
@@ -242,17 +242,21 @@ export class CalendarStore extends Store<CalendarState> {
   private apply(raws: readonly SealedCalendarEvent[], deleted: readonly string[] = []): void {
     const a = this.armour;
     if (!a) return;
-    let events = this.state.events;
+    // One copy of the events held for the whole page (not one per event: a
+    // thousand cards would copy a thousand times).
+    const held = this.state.events;
+    let events: Record<string, CalendarEvent> | null = null;
     for (const raw of raws) {
-      const held = events[raw.id];
-      if (this.deleted.has(raw.id) || (held && held.version >= raw.version)) continue;
-      events = { ...events, [raw.id]: a.open(raw) };
+      const was = (events ?? held)[raw.id];
+      if (this.deleted.has(raw.id) || (was && was.version >= raw.version)) continue;
+      (events ??= { ...held })[raw.id] = a.open(raw);
     }
     for (const id of deleted) this.deleted.add(id);
-    if (deleted.some((id) => events[id])) {
-      events = Object.fromEntries(Object.entries(events).filter(([id]) => !this.deleted.has(id)));
+    const now = events ?? held;
+    if (deleted.some((id) => now[id])) {
+      events = Object.fromEntries(Object.entries(now).filter(([id]) => !this.deleted.has(id)));
     }
-    if (events !== this.state.events) this.set({ events });
+    if (events) this.set({ events });
   }
 
   /** Armoured: an event heard of (an event, an answer): kept, and the occurrences worked out again. */
@@ -262,7 +266,7 @@ export class CalendarStore extends Store<CalendarState> {
       [raw].filter((r) => r.workspace_id === this.workspaceId),
       deleted,
     );
-    if (this.state.events !== before && this.state.loaded) this.expand();
+    if (this.state.events !== before && this.state.loaded) this.expandOne(raw.id);
   }
 
   /** Armoured: every event opened again (after a change of keys). */
@@ -288,6 +292,27 @@ export class CalendarStore extends Store<CalendarState> {
       if (card) opened.push({ id: e.id, workspace_id: e.workspace_id, card });
     }
     this.set({ occurrences: expandEvents(opened, range.from, range.to), shown: range });
+  }
+
+  /**
+   * Armoured: the occurrences of the range shown with those of one event
+   * (changed, new or gone) worked out again, the others kept: an event
+   * heard does not expand the whole calendar. The whole is worked out when
+   * the range is at its cap (what was left out may come back).
+   */
+  private expandOne(id: string): void {
+    const range = this.state.range;
+    const shown = this.state.occurrences;
+    if (!range || this.state.shown !== range || shown.length >= MAX_OCCURRENCES)
+      return this.expand();
+    const e = this.state.events[id];
+    const card = e ? openedOf(e)?.value : undefined;
+    const mine = card
+      ? expandEvents([{ id, workspace_id: e?.workspace_id ?? null, card }], range.from, range.to)
+      : [];
+    const others = shown.filter((o) => o.event_id !== id);
+    if (others.length + mine.length > MAX_OCCURRENCES) return this.expand();
+    this.set({ occurrences: inStartOrder([...others, ...mine]) });
   }
 
   /** Reads the range again after the burst of events this one belongs to. */
@@ -344,7 +369,7 @@ export class CalendarStore extends Store<CalendarState> {
   private forget(id: string): void {
     const before = this.state.events;
     this.apply([], [id]);
-    if (this.state.events !== before && this.state.loaded) this.expand();
+    if (this.state.events !== before && this.state.loaded) this.expandOne(id);
   }
 
   // ---- changes -------------------------------------------------------------

@@ -482,6 +482,16 @@ function placed(e: ExpandedEvent, from: number, to: number, maxSteps: number): P
   return out;
 }
 
+/** Occurrences sorted as expandEvents gives them: by start (all day: local midnight), then event. */
+export function inStartOrder(list: readonly CalendarOccurrence[]): CalendarOccurrence[] {
+  const at = (o: CalendarOccurrence) =>
+    o.all_day && o.start ? daySpan(o.start, o.start).at : Date.parse(o.start ?? '');
+  return list
+    .map((o) => ({ ...o, at: at(o) }))
+    .sort(byStart)
+    .map(withoutAt);
+}
+
 /**
  * Every instance of the opened cards overlapping [from, to) (ISO instants),
  * in start order, the earliest MAX_OCCURRENCES.
