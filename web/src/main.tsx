@@ -1,6 +1,7 @@
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
-import { preloadFor } from './app/routes';
+import { preloadFor, preloadPage } from './app/routes';
+import { setPrefetch } from './router/router';
 import './styles/tokens.css';
 import './styles/base.css';
 import './styles/components.css';
@@ -13,6 +14,9 @@ function signedInHint(): boolean {
     return false;
   }
 }
+
+// A link pointed at or focused fetches its page's chunk before the click.
+setPrefetch(preloadPage);
 
 // The first page renders without a loading flash when its chunk is here;
 // a slow network does not hold the app back longer than this. (No top-level

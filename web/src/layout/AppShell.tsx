@@ -3,6 +3,7 @@
 // area; live notifications, incoming calls (the ringing panel), calendar
 // invitations' notices and mentions in task comments, whatever the page.
 import { lazy, Suspense, useCallback, useEffect, useState, type ReactNode } from 'react';
+import { preloadWorkspacePages } from '../app/routes';
 import { Alert } from '../components/Feedback';
 import { Icon } from '../components/Icon';
 import { useI18n } from '../i18n';
@@ -17,6 +18,9 @@ import { ConnectionBanner } from './ConnectionBanner';
 import { NoticeBell } from './NoticeBell';
 import { Sidebar } from './Sidebar';
 import { UserMenu } from './UserMenu';
+
+/** How long after the shell shows its workspace pages are fetched at the latest. */
+const IDLE_PRELOAD_MS = 2000;
 
 // Modules' notices to this person, fetched with the shell but kept out of
 // its chunk; a chunk that fails to load costs only its notices.
@@ -57,6 +61,20 @@ function Shell({ children }: { children: ReactNode }) {
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
   }, [navOpen]);
+
+  // The workspace pages fetched once the app is idle (a production build's:
+  // tests load pages themselves), so that each first visit shows at once.
+  useEffect(() => {
+    if (!import.meta.env.PROD) return;
+    if (typeof window.requestIdleCallback !== 'function') {
+      const t = window.setTimeout(() => void preloadWorkspacePages(), IDLE_PRELOAD_MS);
+      return () => window.clearTimeout(t);
+    }
+    const handle = window.requestIdleCallback(() => void preloadWorkspacePages(), {
+      timeout: IDLE_PRELOAD_MS,
+    });
+    return () => window.cancelIdleCallback(handle);
+  }, []);
 
   useEffect(() => {
     const unviewed = () => {

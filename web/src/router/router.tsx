@@ -79,8 +79,18 @@ export function matchPath(pattern: string, pathname: string): Params | null {
 
 type LinkProps = AnchorHTMLAttributes<HTMLAnchorElement> & { to: string };
 
+let prefetch: ((to: string) => void) | null = null;
+
+/**
+ * What a link does when pointed at or focused, before it is followed (the
+ * app fetches the page's chunk, so that the click shows it at once).
+ */
+export function setPrefetch(f: ((to: string) => void) | null): void {
+  prefetch = f;
+}
+
 /** An <a> that navigates without reloading on a plain left click. */
-export function Link({ to, onClick, ...rest }: LinkProps) {
+export function Link({ to, onClick, onPointerEnter, onFocus, ...rest }: LinkProps) {
   const handle = (e: MouseEvent<HTMLAnchorElement>) => {
     onClick?.(e);
     if (
@@ -96,7 +106,21 @@ export function Link({ to, onClick, ...rest }: LinkProps) {
     e.preventDefault();
     navigate(to);
   };
-  return <a href={to} onClick={handle} {...rest} />;
+  return (
+    <a
+      href={to}
+      onClick={handle}
+      onPointerEnter={(e) => {
+        onPointerEnter?.(e);
+        prefetch?.(to);
+      }}
+      onFocus={(e) => {
+        onFocus?.(e);
+        prefetch?.(to);
+      }}
+      {...rest}
+    />
+  );
 }
 
 /** Where to go after sign-in: only same-site paths are followed. */
