@@ -990,11 +990,12 @@ std::string Service::answer_token(const EventId& id, std::string_view email) con
       p_.config.instance_key, "ruche-calendar-answer\n" + id.str() + "\n" + std::string(email)));
 }
 
-platform::Mail Service::invitation_mail(const Object& event, const store::Attendee& to,
+platform::Mail Service::invitation_mail(Letter& letter, const store::Attendee& to,
                                         std::string_view method,
                                         std::optional<std::int64_t> occurrence) const {
   const bool cancel = method == "CANCEL";
-  const dav::EventDetails d = dav::details(event.ics);
+  const Object& event = letter.event;
+  const dav::EventDetails& d = letter.details;
   // An address outside has no language of its own here: the instance's.
   auto settings = p_.settings.get();
   const bool fr = settings && settings->default_locale == "fr";
@@ -1053,7 +1054,12 @@ platform::Mail Service::invitation_mail(const Object& event, const store::Attend
                   : "\n\nYour calendar application can also add the invitation attached.\n");
   // A changed occurrence goes with the whole event (applications replace
   // what they hold); a cancelled one alone (RFC 5546 section 3.2.5).
-  m.calendar = dav::itip_message(event.ics, method, to.email, cancel ? occurrence : std::nullopt);
+  if (cancel) {
+    m.calendar = dav::itip_message(event.ics, method, to.email, occurrence);
+  } else {
+    if (letter.request.empty()) letter.request = dav::itip_message(event.ics, method, to.email);
+    m.calendar = letter.request;
+  }
   m.calendar_method = std::string(method);
   return m;
 }
@@ -1127,13 +1133,17 @@ Result<void> Service::schedule(db::Conn& c, const UserId& author, const Object* 
   if (!p_.mail_queue.enabled()) return {};
   // Email goes to external attendees; colleagues find invitations in Ruche.
   std::vector<platform::Mail> mails;
+  std::optional<Letter> now_letter, was_letter;  // read at the first email
   for (const auto& a : now) {
     if (a.user_id) continue;
-    if (find(was, a.email) == was.end() || (update.any && !update.occurrence))
-      mails.push_back(invitation_mail(*after, a, "REQUEST"));
-    else if (update.occurrence)
-      mails.push_back(
-          invitation_mail(*after, a, update.cancelled ? "CANCEL" : "REQUEST", update.occurrence));
+    if (find(was, a.email) == was.end() || (update.any && !update.occurrence)) {
+      if (!now_letter) now_letter.emplace(*after);
+      mails.push_back(invitation_mail(*now_letter, a, "REQUEST"));
+    } else if (update.occurrence) {
+      if (!now_letter) now_letter.emplace(*after);
+      mails.push_back(invitation_mail(*now_letter, a, update.cancelled ? "CANCEL" : "REQUEST",
+                                      update.occurrence));
+    }
   }
   // Counted when the change commits: a write run again, or refused, takes
   // nothing from the organizer's allowance.
@@ -1144,8 +1154,10 @@ Result<void> Service::schedule(db::Conn& c, const UserId& author, const Object* 
     c.on_commit([this, who = author.str(), requests] { invitation_mails_.take(who, requests); });
   }
   for (const auto& a : was)
-    if (!a.user_id && find(now, a.email) == now.end())
-      mails.push_back(invitation_mail(*before, a, "CANCEL"));
+    if (!a.user_id && find(now, a.email) == now.end()) {
+      if (!was_letter) was_letter.emplace(*before);
+      mails.push_back(invitation_mail(*was_letter, a, "CANCEL"));
+    }
   for (const auto& m : mails) RUCHE_CHECK(p_.mail_queue.enqueue(c, m));
   return {};
 }

@@ -272,10 +272,18 @@ class Service {
   // An external attendee's answer link's token (stable for the event and
   // address: an HMAC of both under the instance key).
   std::string answer_token(const EventId& id, std::string_view email) const;
-  // The email to `to` about `event` (REQUEST or CANCEL), or about its one
-  // `occurrence` (original start) changed or cancelled.
-  platform::Mail invitation_mail(const Object& event, const store::Attendee& to,
-                                 std::string_view method,
+  // What the emails about one version of an event share, read from it once
+  // however many attendees they go to: its details, and its REQUEST (the
+  // same for everyone; a CANCEL names its addressee alone).
+  struct Letter {
+    const Object& event;
+    dav::EventDetails details;
+    std::string request;  // made at the first REQUEST
+    explicit Letter(const Object& e) : event(e), details(dav::details(e.ics)) {}
+  };
+  // The email to `to` about `letter`'s event (REQUEST or CANCEL), or about
+  // its one `occurrence` (original start) changed or cancelled.
+  platform::Mail invitation_mail(Letter& letter, const store::Attendee& to, std::string_view method,
                                  std::optional<std::int64_t> occurrence = std::nullopt) const;
   // The caller's invitation `name` ("<event id>.ics") in their invitations
   // calendar, with them as attendee; precondition_failed when `if_match`
