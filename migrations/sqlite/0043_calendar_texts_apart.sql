@@ -1,8 +1,6 @@
--- Search (docs/api.md "Search"): the titles, descriptions and places
+-- Search (docs/calendar.md "Search"): the titles, descriptions and places
 -- single occurrences of a recurring event have of their own, one a line.
 -- NULL: not yet read from the object (one written before this version
 -- holding overrides); the calendar reads those once when it starts.
 ALTER TABLE calendar_objects ADD COLUMN texts_apart TEXT;
 UPDATE calendar_objects SET texts_apart = '' WHERE ics NOT LIKE '%RECURRENCE-ID%';
--- Those still to read, found at each start without reading the whole table.
-CREATE INDEX calendar_objects_texts_unread ON calendar_objects (id) WHERE texts_apart IS NULL;
