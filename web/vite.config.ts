@@ -23,8 +23,9 @@ export default defineConfig({
             {
               name: 'app',
               // Everything but the entry (main.tsx), the pages, the modules (and
-              // their styles, src/styles/modules), the Markdown renderer and the armour.
-              test: /node_modules[\\/](react|react-dom|scheduler)[\\/]|[\\/]src[\\/](?!pages[\\/]|modules[\\/]|styles[\\/]modules[\\/]|markdown[\\/]|armour[\\/]|main\.tsx)/,
+              // their styles, src/styles/modules), the Markdown renderer, the armour
+              // and the English dictionary (fetched when chosen).
+              test: /node_modules[\\/](react|react-dom|scheduler)[\\/]|[\\/]src[\\/](?!pages[\\/]|modules[\\/]|styles[\\/]modules[\\/]|markdown[\\/]|armour[\\/]|i18n[\\/]en\.ts|main\.tsx)/,
             },
           ],
         },

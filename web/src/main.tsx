@@ -1,6 +1,7 @@
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { preloadFor, preloadPage } from './app/routes';
+import { loadLocale, pickLocale, storedLocale } from './i18n';
 import { setPrefetch } from './router/router';
 import './styles/tokens.css';
 import './styles/base.css';
@@ -24,7 +25,10 @@ setPrefetch(preloadPage);
 // deadlock.)
 const FIRST_CHUNK_WAIT_MS = 1500;
 void Promise.race([
-  preloadFor(window.location.pathname, signedInHint()),
+  Promise.all([
+    preloadFor(window.location.pathname, signedInHint()),
+    loadLocale(pickLocale(storedLocale())).catch(() => undefined),
+  ]),
   new Promise((resolve) => setTimeout(resolve, FIRST_CHUNK_WAIT_MS)),
 ]).then(() => {
   const root = document.getElementById('root');

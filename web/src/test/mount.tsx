@@ -2,8 +2,8 @@
 // React's act() environment, the English locale and the i18n provider.
 import { act, type ReactNode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach } from 'vitest';
-import { I18nProvider } from '../i18n';
+import { afterEach, beforeAll, beforeEach } from 'vitest';
+import { I18nProvider, loadLocale } from '../i18n';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -18,6 +18,8 @@ export interface Mounted {
 export function mountPoint(): Mounted {
   let host: HTMLDivElement | null = null;
   let root: Root | null = null;
+  // English is a chunk of its own: here before the first render, as main.tsx has it.
+  beforeAll(() => loadLocale('en'));
   beforeEach(() => {
     localStorage.setItem('ruche.locale', 'en');
     host = document.createElement('div');
