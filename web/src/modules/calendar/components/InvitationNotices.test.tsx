@@ -5,7 +5,12 @@ import { act } from 'react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { showNotices } from '../../../test/live';
 import { mountPoint } from '../../../test/mount';
-import { calendarFrame, calendarEvent, noticeFrame } from '../logic/fixtures.test-util';
+import {
+  MOVED_OCCURRENCE,
+  calendarEvent,
+  calendarFrame,
+  noticeFrame,
+} from '../logic/fixtures.test-util';
 import InvitationNotices from './InvitationNotices';
 
 const ui = mountPoint();
@@ -120,17 +125,7 @@ describe('invitation notices', () => {
 
   it('tells an invitee when an occurrence moved now is, which opens that day', async () => {
     const { hear, open } = await show();
-    hear(
-      noticeFrame('calendar.invitation_updated', {
-        recurrence_id: '2027-03-08T10:00:00.000Z',
-        cancelled: false,
-        occurrence: {
-          start: '2027-03-09T13:00:00.000Z',
-          end: '2027-03-09T14:30:00.000Z',
-          title: 'Revue',
-        },
-      }),
-    );
+    hear(noticeFrame('calendar.invitation_updated', MOVED_OCCURRENCE));
     expect(lastToast().title).toBe(
       'Alice Martin moved or changed the occurrence of March 8, 2027 of “Revue”',
     );

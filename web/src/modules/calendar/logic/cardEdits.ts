@@ -160,17 +160,23 @@ export function isFirstInstance(card: EventCard, recurrenceId: string): boolean 
  * ApiError invalid_recurrence_id.
  */
 export function endedBefore(card: EventCard, recurrenceId: string): EventCard {
+  return cutPoint(card, recurrenceId).early;
+}
+
+/** Where a series is cut at its instance `recurrenceId` (after the first): that instance, its rule, the series before. */
+function cutPoint(card: EventCard, recurrenceId: string) {
   const i = liveInstance(card, recurrenceId);
   const rule = parseEventRule(card.rrule ?? '');
   if (!rule || isFirstInstance(card, recurrenceId)) throw invalid('invalid_recurrence_id');
   const until = card.all_day ? { date: timeOf(i.key - DAY_MS, true) } : { instant: i.key - 1000 };
   const before = (x: string) => eventTimeMs(x, card.all_day) < i.key;
-  return {
+  const early: EventCard = {
     ...card,
     rrule: formatEventRule({ ...rule, count: null, until }),
     exdates: card.exdates.filter(before),
     overrides: card.overrides.filter((o) => before(o.recurrence_id)),
   };
+  return { i, rule, early };
 }
 
 /**
@@ -182,10 +188,7 @@ export function endedBefore(card: EventCard, recurrenceId: string): EventCard {
  * instances apart from then on. ApiError invalid_recurrence_id.
  */
 export function cutAt(card: EventCard, recurrenceId: string): [EventCard, EventCard] {
-  const early = endedBefore(card, recurrenceId);
-  const i = liveInstance(card, recurrenceId);
-  const rule = parseEventRule(card.rrule ?? '');
-  if (!rule) throw invalid('invalid_recurrence_id');
+  const { i, rule, early } = cutPoint(card, recurrenceId);
   const count = rule.count === null ? null : Math.max(1, rule.count - instancesBefore(card, i.key));
   const after = (x: string) => eventTimeMs(x, card.all_day) >= i.key;
   const late: EventCard = {

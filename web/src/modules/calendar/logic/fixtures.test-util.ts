@@ -88,6 +88,20 @@ export function noticeFrame(type: string, data: Record<string, unknown> = {}): E
   };
 }
 
+/**
+ * A calendar.invitation_updated notice's data for one occurrence moved:
+ * Monday 8 March 2027, 11:00 Paris, now Tuesday 9 March, 14:00 – 15:30.
+ */
+export const MOVED_OCCURRENCE = {
+  recurrence_id: '2027-03-08T10:00:00.000Z',
+  cancelled: false,
+  occurrence: {
+    start: '2027-03-09T13:00:00.000Z',
+    end: '2027-03-09T14:30:00.000Z',
+    title: 'Revue',
+  },
+};
+
 /** A member of the workspace, as its member list gives them. */
 export const member = (user_id: string, name: string, email: string) =>
   ({

@@ -5,7 +5,7 @@ import type { Workspace } from '../../../api';
 import { translate, type Vars } from '../../../i18n/core';
 import { en } from '../../../i18n/en';
 import { fr, type MessageKey } from '../../../i18n/fr';
-import { ALICE, noticeFrame } from './fixtures.test-util';
+import { ALICE, MOVED_OCCURRENCE, noticeFrame } from './fixtures.test-util';
 import {
   calendarsOpened,
   isNoticeAbout,
@@ -268,14 +268,8 @@ describe('what a toast says', () => {
     // Monday 8 March 2027, 11:00 Paris, moved to Tuesday 9 March, 14:00 – 15:30.
     const moved = (occurrence: Record<string, unknown>) =>
       read('calendar.invitation_updated', {
-        recurrence_id: '2027-03-08T10:00:00.000Z',
-        cancelled: false,
-        occurrence: {
-          start: '2027-03-09T13:00:00.000Z',
-          end: '2027-03-09T14:30:00.000Z',
-          title: 'Revue',
-          ...occurrence,
-        },
+        ...MOVED_OCCURRENCE,
+        occurrence: { ...MOVED_OCCURRENCE.occurrence, ...occurrence },
       });
     expect(text(moved({}))).toEqual([
       'Alice Martin moved or changed the occurrence of March 8, 2027 of “Revue”',
