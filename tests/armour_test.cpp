@@ -1722,8 +1722,10 @@ TEST(Armour, CalendarEventsAreSealedCardsTheServerCannotPlaceInTime) {
   EXPECT_EQ(made.body.at("sealed"), json::value(card));
   EXPECT_EQ(made.body.at("sealed_by"), json::value(k.alice.who.id.str()));
   EXPECT_EQ(made.body.at("token"), json::value(token));
-  for (const char* clear : {"title", "start", "end", "rrule", "attendees", "location"})
+  for (const char* clear : {"title", "start", "end", "rrule", "location"})
     EXPECT_FALSE(made.body.as_object().contains(clear)) << clear;
+  EXPECT_TRUE(made.body.at("organizer").is_null());  // nobody invited
+  EXPECT_TRUE(made.body.at("attendees").as_array().empty());
   json::value e = until(*live, "calendar.event_created");
   ASSERT_FALSE(e.is_null());
   EXPECT_EQ(e.at("data").at("sealed"), json::value(card));
@@ -1733,7 +1735,7 @@ TEST(Armour, CalendarEventsAreSealedCardsTheServerCannotPlaceInTime) {
   EXPECT_EQ(json::parse(*opened)->as_object(), fields);
   EXPECT_FALSE(k.bob.open_in("ruche-calendar-event", k.bound(name_token(), k.alice), card));
 
-  // Nothing in clear, no invitations, nothing unsigned or for another event.
+  // Nothing in clear, no address invited, nothing unsigned or for another event.
   const std::string other = name_token();
   for (auto [fields_in, code] : std::vector<std::pair<json::object, std::string>>{
            {{{"title", "en clair"},
@@ -1748,7 +1750,7 @@ TEST(Armour, CalendarEventsAreSealedCardsTheServerCannotPlaceInTime) {
            {{{"token", other},
              {"sealed", k.card(k.alice, other, fields)},
              {"attendees", json::array{json::object{{"email", "x@example.org"}}}}},
-            "armoured_unsupported"},
+            "invalid_attendees"},
            {{{"token", "court"}, {"sealed", k.card(k.alice, "court", fields)}}, "invalid_token"},
            {{{"token", other}, {"sealed", card}}, "bad_signature"},
            {{{"token", other}, {"sealed", k.card(k.bob, other, fields)}}, "bad_signature"},
@@ -1892,6 +1894,187 @@ TEST(Armour, CalendarEventsAreSealedCardsTheServerCannotPlaceInTime) {
                    body({{"token", token}, {"sealed", card}}))
                 .error_code(),
             "not_armoured");
+}
+
+// `user`'s notices kept, by type (GET /me/notices), newest first.
+std::vector<json::value> notices_of(TestServer& s, const Account& user, std::string_view type) {
+  std::vector<json::value> out;
+  auto kept = s.call("GET", "/api/v1/me/notices", user.token);
+  EXPECT_EQ(kept.status, 200) << kept.raw.body;
+  for (const auto& n : kept.body.at("notices").as_array())
+    if (n.at("type").as_string() == type) out.push_back(n.at("data"));
+  return out;
+}
+
+// "<user id>:<partstat>" for each attendee of an event, in the order given.
+std::vector<std::string> answers_of(const json::value& event) {
+  std::vector<std::string> out;
+  for (const auto& a : event.at("attendees").as_array())
+    out.push_back(std::string(a.at("user_id").as_string()) + ":" +
+                  std::string(a.at("partstat").as_string()));
+  return out;
+}
+
+// An armoured event invites members of its workspace, by id: the server
+// learns who is invited and their answers, never what or when; each hears
+// of it in notices that carry no title.
+TEST(Armour, CalendarEventsInviteMembersAndHearTheirAnswersWithoutTheirCards) {
+  ArmouredCalendar k;
+  TestServer& s = k.s;
+  const std::string alice = k.alice.who.id.str(), bob = k.bob.who.id.str(),
+                    carol = k.carol.who.id.str();
+  auto person = [](const std::string& id) { return json::object{{"user_id", id}}; };
+  const json::object fields{{"title", "Comité secret"},
+                            {"start", "2027-03-01T09:00:00.000Z"},
+                            {"end", "2027-03-01T10:00:00.000Z"},
+                            {"all_day", false}};
+  const std::string token = name_token();
+  const std::string card = k.card(k.alice, token, fields);
+  auto made = k.create(
+      k.alice, {{"token", token}, {"sealed", card}, {"attendees", json::array{person(bob)}}});
+  ASSERT_EQ(made.status, 201) << made.raw.body;
+  const std::string id(made.body.at("id").as_string());
+  const std::string path = "/api/v1/calendar/events/" + id;
+  EXPECT_EQ(made.body.at("organizer").at("user_id"), json::value(alice));
+  EXPECT_EQ(made.body.at("organizer").at("name"), json::value("Alice"));
+  EXPECT_EQ(answers_of(made.body), std::vector<std::string>{bob + ":needs-action"});
+  EXPECT_EQ(made.body.at("attendees").at(0).at("email"), json::value(k.bob.who.email));
+  EXPECT_EQ(made.body.at("sealed"), json::value(card));
+  // Bob hears of it: the event and its workspace, nothing of the card.
+  auto invited = notices_of(s, k.bob.who, "calendar.invited");
+  ASSERT_EQ(invited.size(), 1u);
+  EXPECT_EQ(invited[0].at("id"), json::value(id));
+  EXPECT_EQ(invited[0].at("workspace_id"), json::value(k.ws));
+  EXPECT_EQ(invited[0].at("armoured"), json::value(true));
+  EXPECT_TRUE(invited[0].at("title").is_null());
+  EXPECT_TRUE(invited[0].at("start").is_null());
+  EXPECT_EQ(invited[0].at("organizer").at("user_id"), json::value(alice));
+  EXPECT_EQ(json::serialize(invited[0]).find("Comit"), std::string::npos);
+  EXPECT_TRUE(notices_of(s, k.carol.who, "calendar.invited").empty());
+
+  // Members who read the calendar, by id only; not the organizer, not twice.
+  Account dave = s.user("Dave");
+  const std::string elsewhere = s.workspace(k.alice.who, "Ailleurs", {"chat"});
+  s.join(k.alice.who, elsewhere, dave);
+  ASSERT_EQ(s.call("PATCH", "/api/v1/workspaces/" + k.ws + "/members/" + carol, k.alice.who.token,
+                   body({{"rights", json::object{{"calendar", "none"}}}}))
+                .status,
+            200);
+  const std::string other = name_token();
+  for (const json::array& list :
+       {json::array{json::object{{"email", k.bob.who.email}}}, json::array{person(alice)},
+        json::array{person(bob), person(bob)}, json::array{person(dave.id.str())},
+        json::array{person(carol)}, json::array{person("u_nobody")}}) {
+    auto r = k.create(
+        k.alice,
+        {{"token", other}, {"sealed", k.card(k.alice, other, fields)}, {"attendees", list}});
+    EXPECT_EQ(r.error_code(), "invalid_attendees") << json::serialize(list) << " " << r.raw.body;
+    EXPECT_EQ(s.call("PATCH", path, k.alice.who.token, body({{"attendees", list}})).error_code(),
+              "invalid_attendees")
+        << json::serialize(list);
+  }
+  ASSERT_EQ(s.call("PATCH", "/api/v1/workspaces/" + k.ws + "/members/" + carol, k.alice.who.token,
+                   body({{"rights", json::object{{"calendar", "write"}}}}))
+                .status,
+            200);
+
+  // Bob answers the whole event: a new version, the card as it was; the
+  // organizer hears it. Not one occurrence of it, and not Carol.
+  const std::int64_t v1 = made.body.at("version").as_int64();
+  EXPECT_EQ(s.call("POST", path + "/reply", k.bob.who.token,
+                   body({{"partstat", "accepted"}, {"recurrence_id", "2027-03-01T09:00:00Z"}}))
+                .error_code(),
+            "armoured_unsupported");
+  EXPECT_EQ(s.call("POST", path + "/reply", k.carol.who.token, body({{"partstat", "accepted"}}))
+                .error_code(),
+            "not_invited");
+  auto yes = s.call("POST", path + "/reply", k.bob.who.token, body({{"partstat", "accepted"}}));
+  ASSERT_EQ(yes.status, 200) << yes.raw.body;
+  EXPECT_EQ(answers_of(yes.body), std::vector<std::string>{bob + ":accepted"});
+  EXPECT_GT(yes.body.at("version").as_int64(), v1);
+  EXPECT_EQ(yes.body.at("sealed"), json::value(card));
+  EXPECT_EQ(yes.body.at("sealed_by"), json::value(alice));
+  auto answered = notices_of(s, k.alice.who, "calendar.answered");
+  ASSERT_EQ(answered.size(), 1u);
+  EXPECT_EQ(answered[0].at("attendee").at("user_id"), json::value(bob));
+  EXPECT_EQ(answered[0].at("attendee").at("partstat"), json::value("accepted"));
+  EXPECT_TRUE(answered[0].at("title").is_null());
+  // Every member's browser reads the answer with the event.
+  auto page = k.feed(k.carol, v1);
+  ASSERT_EQ(page.status, 200) << page.raw.body;
+  ASSERT_EQ(event_ids(page), std::vector<std::string>{id});
+  EXPECT_EQ(answers_of(page.body.at("events").at(0)), std::vector<std::string>{bob + ":accepted"});
+  EXPECT_EQ(page.body.at("events").at(0).at("organizer").at("user_id"), json::value(alice));
+
+  // Carol is added (people alone: the card stays); Bob's answer stands.
+  auto more = s.call("PATCH", path, k.alice.who.token,
+                     body({{"attendees", json::array{person(carol), person(bob)}}}));
+  ASSERT_EQ(more.status, 200) << more.raw.body;
+  std::vector<std::string> both{bob + ":accepted", carol + ":needs-action"};
+  std::sort(both.begin(), both.end());
+  auto listed = answers_of(more.body);
+  std::sort(listed.begin(), listed.end());
+  EXPECT_EQ(listed, both);
+  EXPECT_EQ(more.body.at("sealed"), json::value(card));
+  EXPECT_EQ(notices_of(s, k.carol.who, "calendar.invited").size(), 1u);
+  EXPECT_EQ(notices_of(s, k.bob.who, "calendar.invited").size(), 1u);  // not again
+
+  // Bob seals a new card: the others invited hear of a change, not him.
+  const std::string bobs = k.card(k.bob, token, {{"title", "Comité déplacé"}});
+  ASSERT_EQ(s.call("PATCH", path, k.bob.who.token, body({{"sealed", bobs}})).status, 200);
+  EXPECT_EQ(notices_of(s, k.carol.who, "calendar.invitation_updated").size(), 1u);
+  EXPECT_TRUE(notices_of(s, k.bob.who, "calendar.invitation_updated").empty());
+  // A people-only change is not one: no notice to those who stay.
+  ASSERT_EQ(s.call("PATCH", path, k.bob.who.token,
+                   body({{"attendees", json::array{person(carol), person(alice)}}}))
+                .status,
+            200);  // Bob is the organizer now, Alice invited
+  auto now = s.call("GET", path, k.carol.who.token);
+  ASSERT_EQ(now.status, 200) << now.raw.body;
+  EXPECT_EQ(now.body.at("organizer").at("user_id"), json::value(bob));
+  EXPECT_EQ(notices_of(s, k.carol.who, "calendar.invitation_updated").size(), 1u);
+  EXPECT_EQ(notices_of(s, k.bob.who, "calendar.invitation_cancelled").size(), 1u);
+  EXPECT_EQ(notices_of(s, k.alice.who, "calendar.invited").size(), 1u);
+
+  // Not in anyone's agenda from the server, nor their free/busy: the server
+  // does not know when it is.
+  auto agenda =
+      s.call("GET", "/api/v1/me/calendar/events?from=2027-03-01T00:00:00Z&to=2027-03-02T00:00:00Z",
+             k.carol.who.token);
+  ASSERT_EQ(agenda.status, 200) << agenda.raw.body;
+  EXPECT_TRUE(agenda.body.as_array().empty());
+  auto busy = s.call("GET",
+                     "/api/v1/calendar/freebusy?users=" + carol +
+                         "&from=2027-03-01T00:00:00Z&to=2027-03-02T00:00:00Z",
+                     k.alice.who.token);
+  ASSERT_EQ(busy.status, 200) << busy.raw.body;
+  EXPECT_TRUE(busy.body.at(0).at("busy").as_array().empty()) << busy.raw.body;
+
+  // The archive keeps who is invited and their answers, and so does its import.
+  ASSERT_EQ(
+      s.call("POST", path + "/reply", k.carol.who.token, body({{"partstat", "tentative"}})).status,
+      200);
+  Account admin = s.user("Admin", platform::InstanceRole::admin);
+  auto exported = s.call("GET", "/api/v1/workspaces/" + k.ws + "/export", k.alice.who.token);
+  ASSERT_EQ(exported.status, 200) << exported.raw.body;
+  auto imported = s.call("POST", "/api/v1/admin/workspaces/import", admin.token, exported.raw.body);
+  ASSERT_EQ(imported.status, 201) << imported.raw.body;
+  const std::string copy(imported.body.at("workspace").at("id").as_string());
+  auto copied = s.call("GET", "/api/v1/workspaces/" + copy + "/calendar/sealed", k.carol.who.token);
+  ASSERT_EQ(copied.status, 200) << copied.raw.body;
+  ASSERT_EQ(copied.body.at("events").as_array().size(), 1u);
+  const json::value& copied_event = copied.body.at("events").at(0);
+  EXPECT_EQ(copied_event.at("organizer").at("user_id"), json::value(bob));
+  std::vector<std::string> kept{alice + ":needs-action", carol + ":tentative"};
+  std::sort(kept.begin(), kept.end());
+  auto copied_answers = answers_of(copied_event);
+  std::sort(copied_answers.begin(), copied_answers.end());
+  EXPECT_EQ(copied_answers, kept);
+
+  // The event deleted: those invited hear it is cancelled.
+  ASSERT_EQ(s.call("DELETE", path, k.alice.who.token).status, 204);
+  EXPECT_EQ(notices_of(s, k.carol.who, "calendar.invitation_cancelled").size(), 1u);
+  EXPECT_EQ(notices_of(s, k.alice.who, "calendar.invitation_cancelled").size(), 1u);
 }
 
 // The first `items` entry of a folder listing (GET …/files) whose name is `token`.

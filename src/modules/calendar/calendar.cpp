@@ -64,6 +64,13 @@ json::object participant_json(const dav::Participant& p) {
   return j;
 }
 
+// An armoured event's organizer (no partstat) or attendee.
+json::object member_json(const Member& m) {
+  json::object j{{"user_id", m.user_id}, {"email", m.email}, {"name", m.name}};
+  if (!m.partstat.empty()) j["partstat"] = partstat_json(m.partstat);
+  return j;
+}
+
 }  // namespace
 
 json::object to_json(const Object& o) {
@@ -81,6 +88,11 @@ json::object to_json(const Object& o) {
     j["created_at"] = format_iso8601(o.created_at_ms);
     j["updated_at"] = format_iso8601(o.updated_at_ms);
     j["version"] = o.seq;
+    // Who is invited, and their answers, are in clear.
+    j["organizer"] = o.organizer ? json::value(member_json(*o.organizer)) : json::value(nullptr);
+    json::array members;
+    for (const Member& m : o.members) members.push_back(member_json(m));
+    j["attendees"] = std::move(members);
     return j;
   }
   j["uid"] = o.info.uid;

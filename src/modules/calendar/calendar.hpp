@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/id.hpp"
 #include "base/json.hpp"
@@ -45,6 +46,13 @@ struct Collection {
   }
 };
 
+// A member an armoured event invites (docs/armoured.md, "Calendar"), as
+// its answers name them: its attendees are its workspace's members.
+struct Member {
+  std::string user_id, email, name;
+  std::string partstat;  // NEEDS-ACTION, ACCEPTED, DECLINED or TENTATIVE
+};
+
 // One stored object with its index.
 struct Object {
   EventId id;
@@ -64,6 +72,12 @@ struct Object {
   // ics empty. Empty for every other object.
   std::string sealed;
   std::string sealed_by;
+  // An armoured event's organizer (whoever last set its attendees; none
+  // when nobody is invited: its partstat is "") and its attendees. The
+  // store reads the organizer's id with the object; their addresses and
+  // names, and the attendees, come with store::read_members.
+  std::optional<Member> organizer;
+  std::vector<Member> members;
 };
 
 // `"<seq>"`, or the item's own ETag.

@@ -6,6 +6,7 @@
 // reads the records, then each object, checked as a CalDAV PUT is, written
 // in batches. An armoured workspace's events are their records alone (token,
 // card, who sealed it: docs/armoured.md, "Calendar"), checked as tasks' cards.
+#include <cctype>
 #include <map>
 
 #include "base/clock.hpp"
@@ -26,7 +27,9 @@ constexpr std::string_view kExportReadme =
     "                         In an armoured workspace, each event is its record\n"
     "                         alone, with its token and sealed card (sealed,\n"
     "                         sealed_by), opened with the keys of armour.json\n"
-    "                         (docs/armoured.md), and there are no objects.\n"
+    "                         (docs/armoured.md), and who is invited: organizer\n"
+    "                         (a user id) and attendees [{user_id, partstat}];\n"
+    "                         there are no objects.\n"
     "objects/<name>           each calendar object as stored (iCalendar, RFC 5545).\n"
     "calendar-NNNNNN.ics      the same objects, 1,000 to a file, each file one\n"
     "                         VCALENDAR to import into any calendar application.\n";
@@ -113,10 +116,50 @@ class CalendarImport final : public platform::ModuleImport {
       if (e.created_by.empty()) e.created_by = ctx_.caller.user_id.str();
       e.created_at_ms = time(o, "created_at").value_or(ctx_.now_ms);
       e.updated_at_ms = time(o, "updated_at").value_or(e.created_at_ms);
+      RUCHE_CHECK(members(o, e));
       batch_.push_back(std::move(e));
       if (batch_.size() >= kBatch) RUCHE_CHECK(flush());
     }
     return {};
+  }
+
+  // Who an armoured event's record invites, as this instance names them:
+  // the people it does not know are left out (and all of them, with the
+  // organizer).
+  Result<void> members(const json::object& o, Object& e) {
+    const json::value* list = o.if_contains("attendees");
+    const std::string organizer = text(o, "organizer");
+    if (!list || organizer.empty() || !ctx_.known_user(organizer)) return {};
+    if (!list->is_array() || list->as_array().size() > kMaxAttendees)
+      return bad("an event's attendees are a list of at most 100");
+    for (const json::value& a : list->as_array()) {
+      const std::string id = a.is_object() ? text(a.as_object(), "user_id") : "";
+      const std::string partstat = a.is_object() ? text(a.as_object(), "partstat") : "";
+      std::string upper;
+      for (char ch : partstat)
+        upper += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      if (upper != "NEEDS-ACTION" && upper != "ACCEPTED" && upper != "DECLINED" &&
+          upper != "TENTATIVE")
+        return bad("an attendee's answer is needs-action, accepted, declined or tentative");
+      if (!ctx_.known_user(id) || ctx_.user(id) == ctx_.user(organizer)) continue;
+      RUCHE_TRY(Member m, person(ctx_.user(id)));
+      m.partstat = std::move(upper);
+      e.members.push_back(std::move(m));
+    }
+    if (!e.members.empty()) {
+      RUCHE_TRY(e.organizer, person(ctx_.user(organizer)));
+    }
+    return {};
+  }
+
+  // An account's address and name (each read once).
+  Result<Member> person(const std::string& id) {
+    auto known = people_.find(id);
+    if (known == people_.end()) {
+      RUCHE_TRY(platform::User u, p_.accounts.get(UserId(id)));
+      known = people_.emplace(id, Member{id, u.email, u.name, ""}).first;
+    }
+    return known->second;
   }
 
   Result<void> flush() {
@@ -130,6 +173,9 @@ class CalendarImport final : public platform::ModuleImport {
         o.id = crypto::new_id_of<EventId>();
         o.collection_id = col.id;
         RUCHE_CHECK(store::insert(c, o));
+        std::vector<store::Attendee> rows;
+        for (const Member& m : o.members) rows.push_back({m.email, m.user_id, m.partstat, ""});
+        if (!rows.empty()) RUCHE_CHECK(store::set_attendees(c, o.id, rows));
       }
       return {};
     }));
@@ -142,6 +188,7 @@ class CalendarImport final : public platform::ModuleImport {
   const platform::ImportContext& ctx_;
   std::map<std::string, json::object> records_;  // by name
   std::vector<Object> batch_;
+  std::map<std::string, Member> people_;  // by id
   std::int64_t count_ = 0;
 };
 
@@ -152,6 +199,11 @@ Result<void> Service::export_workspace(db::Conn& c, const WorkspaceId& ws,
   const std::string col = Collection::of_workspace(ws).id;
   RUCHE_CHECK(out.add("calendar/README.txt", kExportReadme, now_ms));
   platform::JsonLinesPages lines(out, "calendar/records", now_ms);
+  // An armoured calendar's attendees, by event (every one at most 100).
+  std::map<std::string, std::vector<store::Attendee>> invited;
+  RUCHE_CHECK(store::each_attendee(c, col, [&](const std::string& id, store::Attendee a) {
+    invited[id].push_back(std::move(a));
+  }));
   RUCHE_CHECK(store::each_object(c, col, std::nullopt, false, [&](Object& o) -> Result<void> {
     json::object r;
     r["name"] = o.name;
@@ -162,6 +214,14 @@ Result<void> Service::export_workspace(db::Conn& c, const WorkspaceId& ws,
     if (!o.sealed.empty()) {
       r["sealed"] = o.sealed;
       r["sealed_by"] = o.sealed_by;
+      if (auto people = invited.find(o.id.str()); o.organizer && people != invited.end()) {
+        r["organizer"] = o.organizer->user_id;
+        json::array attendees;
+        for (const auto& a : people->second)
+          attendees.push_back(json::object{{"user_id", a.user_id.value_or("")},
+                                           {"partstat", partstat_json(a.partstat)}});
+        r["attendees"] = std::move(attendees);
+      }
     }
     return lines.add(r);
   }));

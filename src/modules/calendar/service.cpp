@@ -124,6 +124,8 @@ json::object notice_of(const Object& event) {
   json::object out;
   for (const char* key : {"id", "workspace_id", "title", "start", "end", "all_day", "organizer"})
     out[key] = j[key];
+  // An armoured event's is all there is: the browser opens its card.
+  if (!event.sealed.empty()) out["armoured"] = true;
   return out;
 }
 
@@ -145,6 +147,32 @@ platform::Outbox::NoticeEmail digest_line(const Object& event, const std::string
     when = " (" + when_text(event.info.start_ms, event.info.all_day) + ")";
   return {what_en + " \"" + event.info.summary + "\"" + when,
           what_fr + " « " + event.info.summary + " »" + when, "/", topic};
+}
+
+// digest_line() of an armoured event, which names its workspace (`cal`):
+// the server knows neither its title nor its time.
+platform::Outbox::NoticeEmail sealed_line(const Calendar& cal, const std::string& what_en,
+                                          const std::string& what_fr, const char* topic) {
+  return {what_en + " an event in “" + cal.display_name + "”",
+          what_fr + " un évènement de « " + cal.display_name + " »", "/", topic};
+}
+
+// What an answer's notice says of whoever gave it (`name`), in English and
+// French: "Jules accepted", then the event.
+std::pair<std::string, std::string> answered_by(const std::string& name,
+                                                std::string_view partstat) {
+  const bool yes = partstat == "ACCEPTED", no = partstat == "DECLINED";
+  return {name + (yes  ? " accepted"
+                  : no ? " declined"
+                       : " may come to"),
+          name + (yes  ? " a accepté"
+                  : no ? " a décliné"
+                       : " viendra peut-être à")};
+}
+
+// Whoever a member is, by name or else address.
+std::string who_is(const Member& m) {
+  return m.name.empty() ? m.email : m.name;
 }
 
 // Whoever a participant is, by name or else address.
@@ -581,7 +609,11 @@ Result<Object> Service::store_object(db::Conn& c, const UserId& author, const Ca
     o.created_at_ms = now;
     RUCHE_CHECK(store::insert(c, o));
   }
-  RUCHE_CHECK(schedule(c, author, before, &o, attendees_asked));
+  if (o.sealed.empty()) {
+    RUCHE_CHECK(schedule(c, author, before, &o, attendees_asked));
+  } else {
+    RUCHE_CHECK(schedule_sealed(c, author, cal, before, &o));
+  }
   if (cal.col.workspace) {
     RUCHE_TRY([[maybe_unused]] auto seq,
               p_.outbox.append(c, *cal.col.workspace,
@@ -594,7 +626,11 @@ Result<Object> Service::store_object(db::Conn& c, const UserId& author, const Ca
 Result<void> Service::delete_object(db::Conn& c, const Caller& caller, const Calendar& cal,
                                     const Object& o) {
   RUCHE_TRY(std::int64_t seq, store::next_seq(c, cal.col));
-  RUCHE_CHECK(schedule(c, caller.user_id, &o, nullptr, false));
+  if (o.sealed.empty()) {
+    RUCHE_CHECK(schedule(c, caller.user_id, &o, nullptr, false));
+  } else {
+    RUCHE_CHECK(schedule_sealed(c, caller.user_id, cal, &o, nullptr));
+  }
   RUCHE_CHECK(store::remove(c, o, seq));
   if (cal.col.workspace) {
     AuditEntry e = AuditEntry::by(caller, "calendar.event_deleted");
@@ -793,6 +829,7 @@ Result<std::pair<Object, Calendar>> Service::reach_event(
   RUCHE_TRY(Calendar cal, reach(c, caller.user_id, col, need));
   if (if_match && !dav::etag_listed(*if_match, etag_of(*o), false))
     return fail(Errc::precondition_failed, "the event changed since", "precondition_failed");
+  RUCHE_CHECK(store::read_members(c, {&*o}));
   return std::make_pair(std::move(*o), std::move(cal));
 }
 
@@ -801,14 +838,15 @@ Result<std::pair<Object, Calendar>> Service::reach_event_or_invited(
     const std::optional<std::string>& if_match) {
   auto found = reach_event(c, caller, id, need, if_match);
   if (found || found.error().code != Errc::not_found || !is_id(id.str())) return found;
-  // An invitee sees the event, and only answers it.
+  // An invitee sees the event, and only answers it; an armoured event's
+  // attendees are members of its workspace, and see it only as members.
   RUCHE_TRY(auto answer, store::partstat_of(c, id, caller.user_id.str()));
   if (!answer) return found;
+  RUCHE_TRY(auto o, store::object(c, id));
+  if (!o || !o->sealed.empty()) return found;
   if (need == Access::write)
     return fail(Errc::forbidden, "an invitee answers; the organizer changes the event",
                 "read_only");
-  RUCHE_TRY(auto o, store::object(c, id));
-  if (!o) return found;
   Calendar cal;
   cal.col = collection_of(o->collection_id);
   return std::make_pair(std::move(*o), std::move(cal));
@@ -907,9 +945,9 @@ Result<void> Service::remove(const Caller& caller, const EventId& id,
 
 Result<void> Service::seal(db::Conn& c, const Caller& caller, const Calendar& cal,
                            const EventRequest& request, Object& o, bool is_new) {
-  if (request.attendees)
-    return fail(Errc::invalid, "an armoured calendar sends no invitations", "armoured_unsupported");
-  if (request.clear || !request.sealed || (is_new && !request.token))
+  // A change of the people alone leaves the card as it is.
+  if (request.clear || (!request.sealed && (is_new || !request.attendees)) ||
+      (is_new && !request.token))
     return fail(Errc::invalid,
                 "an armoured calendar's event keeps everything in its sealed card (token, sealed)",
                 "sealed_required");
@@ -921,6 +959,8 @@ Result<void> Service::seal(db::Conn& c, const Caller& caller, const Calendar& ca
   } else if (request.token && *request.token != o.info.uid) {
     return fail(Errc::invalid, "an event keeps its token", "invalid_token");
   }
+  if (request.attendees) RUCHE_CHECK(invite_members(c, caller, cal, *request.attendees, o));
+  if (!request.sealed) return {};
   RUCHE_TRY(o.sealed, platform::check_workspace_sealed(*request.sealed, "invalid_sealed_text"));
   const WorkspaceId& ws = *cal.col.workspace;
   RUCHE_TRY(platform::SealedText card,
@@ -930,6 +970,107 @@ Result<void> Service::seal(db::Conn& c, const Caller& caller, const Calendar& ca
   RUCHE_CHECK(p_.armour.require_current(c, platform::KeyScope::of(ws), card.generation));
   o.sealed_by = caller.user_id.str();
   return {};
+}
+
+Result<void> Service::invite_members(db::Conn& c, const Caller& caller, const Calendar& cal,
+                                     const std::vector<Invitee>& list, Object& o) {
+  std::vector<Member> next;
+  for (const Invitee& i : list) {
+    if (i.user_id.empty())
+      return fail(Errc::invalid,
+                  "an armoured workspace's events invite its members (by user_id), no address",
+                  "invalid_attendees");
+    if (i.user_id == caller.user_id.str())
+      return fail(Errc::invalid, "the organizer is not one of the attendees", "invalid_attendees");
+    if (std::any_of(next.begin(), next.end(),
+                    [&](const Member& m) { return m.user_id == i.user_id; }))
+      return fail(Errc::invalid, "an attendee is listed twice: " + i.user_id, "invalid_attendees");
+    // A member who reads the calendar: the card is sealed for them.
+    RUCHE_TRY(auto who, store::colleague_by_id(c, caller.user_id.str(), i.user_id));
+    auto reads = who ? reach(c, UserId(who->id), cal.col, Access::read)
+                     : fail(Errc::not_found, "no such person");
+    if (!reads && reads.error().code != Errc::not_found && reads.error().code != Errc::forbidden)
+      return tl::unexpected(reads.error());
+    if (!reads)
+      return fail(Errc::invalid,
+                  "not a member who reads this workspace's calendar: " + i.user_id.substr(0, 40),
+                  "invalid_attendees");
+    Member m{who->id, who->email, who->name, "NEEDS-ACTION"};
+    for (const Member& was : o.members)
+      if (was.user_id == m.user_id) m.partstat = was.partstat;  // their answer stands
+    next.push_back(std::move(m));
+  }
+  o.members = std::move(next);
+  o.organizer.reset();
+  if (!o.members.empty()) o.organizer = Member{caller.user_id.str(), caller.email, caller.name, ""};
+  return {};
+}
+
+Result<void> Service::schedule_sealed(db::Conn& c, const UserId& author, const Calendar& cal,
+                                      const Object* before, const Object* after) {
+  const std::vector<Member> none;
+  const std::vector<Member>& was = before ? before->members : none;
+  const std::vector<Member>& now = after ? after->members : none;
+  if (was.empty() && now.empty()) return {};
+  auto listed = [](const std::vector<Member>& list, const std::string& user_id) {
+    return std::any_of(list.begin(), list.end(),
+                       [&](const Member& m) { return m.user_id == user_id; });
+  };
+  if (after) {
+    std::vector<store::Attendee> rows;
+    for (const Member& m : now) rows.push_back({m.email, m.user_id, m.partstat, ""});
+    RUCHE_CHECK(store::set_attendees(c, after->id, rows));
+  }
+  // Who invites, and who changed: by name; the event itself is sealed.
+  const Object& event = after ? *after : *before;
+  const std::string who = event.organizer ? who_is(*event.organizer) : "Someone";
+  for (const Member& m : now)
+    if (!listed(was, m.user_id))
+      RUCHE_CHECK(p_.outbox.notify(
+          c, UserId(m.user_id), "calendar.invited", notice_of(event), std::nullopt,
+          sealed_line(cal, who + " invites you to", who + " vous invite à", "invitations")));
+  for (const Member& m : was)
+    if (!listed(now, m.user_id))
+      RUCHE_CHECK(p_.outbox.notify(
+          c, UserId(m.user_id), "calendar.invitation_cancelled", notice_of(*before), std::nullopt,
+          sealed_line(cal, "Cancelled, or no longer invited:",
+                      "Annulé, ou vous n'y êtes plus invité :", "invitations")));
+  // A new card is a change of plan for those who stay (not its writer):
+  // what changed in it, the server cannot tell.
+  if (before && after && before->sealed != after->sealed)
+    for (const Member& m : now)
+      if (m.user_id != author.str() && listed(was, m.user_id))
+        RUCHE_CHECK(p_.outbox.notify(
+            c, UserId(m.user_id), "calendar.invitation_updated", notice_of(*after), std::nullopt,
+            sealed_line(cal, who + " changed", who + " a modifié", "invitations")));
+  return {};
+}
+
+Result<Object> Service::answer_sealed(db::Conn& c, const Caller& caller, const Calendar& cal,
+                                      const Object& event, const Answer& answer) {
+  if (answer.recurrence_ms)
+    return fail(Errc::invalid, "an armoured event is answered whole", "armoured_unsupported");
+  Object next = event;
+  auto me = std::find_if(next.members.begin(), next.members.end(),
+                         [&](const Member& m) { return m.user_id == caller.user_id.str(); });
+  if (me == next.members.end())
+    return fail(Errc::forbidden, "you are not invited to this event", "not_invited");
+  me->partstat = answer.partstat;
+  const Member answered = *me;
+  // A new version: every member's browser reads the answer with the event.
+  RUCHE_TRY(Object stored, store_object(c, caller.user_id, cal, std::move(next), &event));
+  if (stored.organizer && stored.organizer->user_id != caller.user_id.str()) {
+    json::object notice = notice_of(stored);
+    notice["attendee"] = json::object{{"user_id", answered.user_id},
+                                      {"email", answered.email},
+                                      {"name", answered.name},
+                                      {"partstat", partstat_json(answered.partstat)}};
+    const auto [en, fr] = answered_by(who_is(answered), answer.partstat);
+    RUCHE_CHECK(p_.outbox.notify(c, UserId(stored.organizer->user_id), "calendar.answered",
+                                 std::move(notice), std::nullopt,
+                                 sealed_line(cal, en, fr, "answers")));
+  }
+  return stored;
 }
 
 Result<Service::SealedPage> Service::sealed_events(const Caller& caller, const WorkspaceId& ws,
@@ -950,6 +1091,9 @@ Result<Service::SealedPage> Service::sealed_events(const Caller& caller, const W
     RUCHE_TRY(page.events, store::objects_named(c, cal.col.id, names));
     std::sort(page.events.begin(), page.events.end(),
               [](const Object& a, const Object& b) { return a.seq < b.seq; });
+    std::vector<Object*> read;
+    for (Object& o : page.events) read.push_back(&o);
+    RUCHE_CHECK(store::read_members(c, std::move(read)));
     page.version = page.more ? changes.back().seq : cal.seq;
     return page;
   });
@@ -1187,9 +1331,7 @@ Result<Object> Service::set_partstat(db::Conn& c, const Object& event, const std
               {"email", a.email}, {"name", a.name}, {"partstat", partstat_json(answer.partstat)}};
           name = who_is(a);
         }
-      const bool yes = answer.partstat == "ACCEPTED", no = answer.partstat == "DECLINED";
-      std::string en = name + (yes ? " accepted" : no ? " declined" : " may come to");
-      std::string fr = name + (yes ? " a accepté" : no ? " a décliné" : " viendra peut-être à");
+      auto [en, fr] = answered_by(name, answer.partstat);
       if (answer.recurrence_ms) {
         notice["recurrence_id"] = format_iso8601(*answer.recurrence_ms);
         const std::string when = when_text(*answer.recurrence_ms, stored.info.all_day);
@@ -1207,6 +1349,7 @@ Result<Object> Service::set_partstat(db::Conn& c, const Object& event, const std
 Result<Object> Service::reply(const Caller& caller, const EventId& id, const Answer& answer) {
   return p_.db.write([&](db::Conn& c) -> Result<Object> {
     RUCHE_TRY(auto found, reach_event_or_invited(c, caller, id, Access::read, std::nullopt));
+    if (found.second.armoured) return answer_sealed(c, caller, found.second, found.first, answer);
     RUCHE_TRY(auto list, store::attendees(c, id));
     auto me = std::find_if(list.begin(), list.end(), [&](const store::Attendee& a) {
       return a.user_id == caller.user_id.str();

@@ -262,9 +262,24 @@ class Service {
   Result<void> schedule(db::Conn& c, const UserId& author, const Object* before,
                         const Object* after, bool asked);
   // Takes an armoured calendar's request into `o` (new when `is_new`): its
-  // token, its card checked and signed by the caller under the current key.
+  // token, its card checked and signed by the caller under the current key,
+  // its attendees (invite_members). A change may name only its attendees.
   Result<void> seal(db::Conn& c, const platform::Caller& caller, const Calendar& cal,
                     const EventRequest& request, Object& o, bool is_new);
+  // An armoured event's attendees as `list` names them (the caller then its
+  // organizer): members of its workspace who read its calendar, by id,
+  // answers kept for those already invited. Errors: invalid
+  // "invalid_attendees" (an address, someone else, the caller, twice).
+  Result<void> invite_members(db::Conn& c, const platform::Caller& caller, const Calendar& cal,
+                              const std::vector<Invitee>& list, Object& o);
+  // schedule() for an armoured event (`before`, `after` with their members):
+  // its attendees' rows, and their notices naming the event and its
+  // workspace, nothing of the card (no email: every attendee is a member).
+  Result<void> schedule_sealed(db::Conn& c, const UserId& author, const Calendar& cal,
+                               const Object* before, const Object* after);
+  // reply() to an armoured event: the caller's answer to all of it.
+  Result<Object> answer_sealed(db::Conn& c, const platform::Caller& caller, const Calendar& cal,
+                               const Object& event, const Answer& answer);
   // The event's attendees as the object names them, `asked` resolved to
   // colleagues of `author` (EventRequest::attendees into the edit).
   Result<void> resolve(db::Conn& c, const platform::Caller& author, const EventRequest& request,

@@ -1,5 +1,7 @@
 #include "modules/calendar/store.hpp"
 
+#include <map>
+
 namespace ruche::calendar::store {
 
 namespace {
@@ -7,13 +9,13 @@ namespace {
 constexpr const char* kColumns =
     "o.id, o.collection_id, o.name, o.uid, o.kind, o.summary, o.description, o.location, "
     "o.start_ms, o.end_ms, o.recurring, o.all_day, o.seq, o.created_by, o.created_at_ms, "
-    "o.updated_at_ms, o.size, o.sealed, o.sealed_by, o.texts_apart";
+    "o.updated_at_ms, o.size, o.sealed, o.sealed_by, o.texts_apart, o.organizer_id";
 constexpr const char* kColumnsWithText =
     "o.id, o.collection_id, o.name, o.uid, o.kind, o.summary, o.description, o.location, "
     "o.start_ms, o.end_ms, o.recurring, o.all_day, o.seq, o.created_by, o.created_at_ms, "
-    "o.updated_at_ms, o.size, o.sealed, o.sealed_by, o.texts_apart, o.ics";
+    "o.updated_at_ms, o.size, o.sealed, o.sealed_by, o.texts_apart, o.organizer_id, o.ics";
 // How many columns kColumnsWithText reads: what a query adds comes after.
-constexpr std::size_t kWithText = 21;
+constexpr std::size_t kWithText = 22;
 
 dav::ComponentKind kind_of(std::string_view k) {
   if (k == "VTODO") return dav::ComponentKind::vtodo;
@@ -43,6 +45,7 @@ Object object_from(const db::Row& r) {
   o.sealed = r.opt_text(17).value_or("");
   o.sealed_by = r.opt_text(18).value_or("");
   o.info.texts_apart = r.opt_text(19).value_or("");
+  if (auto organizer = r.opt_text(20)) o.organizer = Member{std::move(*organizer), "", "", ""};
   if (r.size() >= kWithText) o.ics = r.text(kWithText - 1);
   return o;
 }
@@ -177,9 +180,9 @@ Result<void> insert(db::Conn& c, const Object& o) {
       [[maybe_unused]] auto n,
       c.exec("INSERT INTO calendar_objects (id, collection_id, name, uid, kind, ics, summary, "
              "description, location, start_ms, end_ms, recurring, all_day, seq, created_by, "
-             "created_at_ms, updated_at_ms, size, sealed, sealed_by, texts_apart) VALUES ($1, $2, "
-             "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, "
-             "$21)",
+             "created_at_ms, updated_at_ms, size, sealed, sealed_by, texts_apart, organizer_id) "
+             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
+             "$18, $19, $20, $21, $22)",
              {o.id,
               o.collection_id,
               o.name,
@@ -200,7 +203,8 @@ Result<void> insert(db::Conn& c, const Object& o) {
               size_of(o),
               nullable(o.sealed),
               nullable(o.sealed_by),
-              o.info.texts_apart}));
+              o.info.texts_apart,
+              o.organizer ? db::Param(o.organizer->user_id) : db::Param(nullptr)}));
   return {};
 }
 
@@ -209,11 +213,12 @@ Result<void> update(db::Conn& c, const Object& o) {
             c.exec("UPDATE calendar_objects SET uid = $2, kind = $3, ics = $4, summary = $5, "
                    "description = $6, location = $7, start_ms = $8, end_ms = $9, recurring = $10, "
                    "all_day = $11, seq = $12, updated_at_ms = $13, size = $14, sealed = $15, "
-                   "sealed_by = $16, texts_apart = $17 WHERE id = $1",
+                   "sealed_by = $16, texts_apart = $17, organizer_id = $18 WHERE id = $1",
                    {o.id, o.info.uid, dav::component_name(o.info.kind), o.ics, o.info.summary,
                     o.info.description, o.info.location, o.info.start_ms, o.info.end_ms,
                     o.info.recurring, o.info.all_day, o.seq, o.updated_at_ms, size_of(o),
-                    nullable(o.sealed), nullable(o.sealed_by), o.info.texts_apart}));
+                    nullable(o.sealed), nullable(o.sealed_by), o.info.texts_apart,
+                    o.organizer ? db::Param(o.organizer->user_id) : db::Param(nullptr)}));
   return {};
 }
 
@@ -335,6 +340,18 @@ Result<std::vector<Attendee>> attendees(db::Conn& c, const EventId& object_id) {
   return out;
 }
 
+Result<void> each_attendee(db::Conn& c, const std::string& collection_id,
+                           FunctionRef<void(const std::string&, Attendee)> fn) {
+  return c.each(std::string("SELECT o.id, ") + kAttendeeColumns +
+                    " FROM calendar_attendees a JOIN calendar_objects o ON o.id = a.object_id "
+                    "WHERE o.collection_id = $1 AND o.organizer_id IS NOT NULL ORDER BY o.id, "
+                    "a.email",
+                {collection_id}, [&](const db::Row& r) {
+                  fn(r.text(0), attendee_from(r, 1));
+                  return true;
+                });
+}
+
 Result<void> set_attendees(db::Conn& c, const EventId& object_id,
                            const std::vector<Attendee>& list) {
   RUCHE_TRY([[maybe_unused]] auto n,
@@ -348,6 +365,36 @@ Result<void> set_attendees(db::Conn& c, const EventId& object_id,
                 a.partstat, a.token_hash.empty() ? db::Param(nullptr) : db::Param(a.token_hash)}));
   }
   return {};
+}
+
+Result<void> read_members(db::Conn& c, std::vector<Object*> events) {
+  // Those with an organizer: an event without one invites nobody.
+  std::erase_if(events, [](const Object* o) { return o->sealed.empty() || !o->organizer; });
+  if (events.empty()) return {};
+  std::map<std::string, Object*> by_id;
+  std::vector<db::Param> params;
+  for (Object* o : events) {
+    by_id.emplace(o->id.str(), o);
+    o->members.clear();
+    params.emplace_back(o->id);
+  }
+  // The organizer first (partstat NULL), then the attendees by address.
+  return c.each(
+      "SELECT o.id, u.id, u.email, u.name, NULL, 0 FROM calendar_objects o JOIN users u ON u.id "
+      "= o.organizer_id WHERE o.id IN (" +
+          db::placeholders(1, events.size()) +
+          ") UNION ALL SELECT a.object_id, u.id, u.email, u.name, a.partstat, 1 FROM "
+          "calendar_attendees a JOIN users u ON u.id = a.user_id WHERE a.object_id IN (" +
+          db::placeholders(1, events.size()) + ") ORDER BY 1, 6, 3",
+      params, [&](const db::Row& r) {
+        Object& o = *by_id.at(r.text(0));
+        Member m{r.text(1), r.text(2), r.text(3), r.opt_text(4).value_or("")};
+        if (r.i64(5) == 0)
+          o.organizer = std::move(m);
+        else
+          o.members.push_back(std::move(m));
+        return true;
+      });
 }
 
 Result<std::optional<std::pair<Object, Attendee>>> invitation(db::Conn& c,
@@ -368,7 +415,7 @@ Result<std::vector<std::pair<Object, Attendee>>> invitations_of(db::Conn& c,
   std::vector<std::pair<Object, Attendee>> out;
   RUCHE_CHECK(c.each(std::string("SELECT ") + kColumnsWithText +
                          ", a.email, a.partstat FROM calendar_attendees a JOIN calendar_objects o "
-                         "ON o.id = a.object_id WHERE a.user_id = $1 AND " +
+                         "ON o.id = a.object_id WHERE a.user_id = $1 AND o.sealed IS NULL AND " +
                          kMeetsRange + " ORDER BY o.id",
                      {user_id, to_ms, from_ms}, [&](const db::Row& r) {
                        out.emplace_back(object_from(r), Attendee{r.text(kWithText), user_id,
@@ -381,14 +428,16 @@ Result<std::vector<std::pair<Object, Attendee>>> invitations_of(db::Conn& c,
 Result<std::vector<Object>> organized_by(db::Conn& c, const std::string& user_id,
                                          std::int64_t from_ms, std::int64_t to_ms) {
   std::vector<Object> out;
-  RUCHE_CHECK(c.each(std::string("SELECT ") + kColumnsWithText +
-                         " FROM calendar_objects o WHERE o.created_by = $1 AND " + kMeetsRange +
-                         " AND EXISTS (SELECT 1 FROM calendar_attendees a WHERE a.object_id = "
-                         "o.id) ORDER BY o.id",
-                     {user_id, to_ms, from_ms}, [&](const db::Row& r) {
-                       out.push_back(object_from(r));
-                       return true;
-                     }));
+  RUCHE_CHECK(
+      c.each(std::string("SELECT ") + kColumnsWithText +
+                 " FROM calendar_objects o WHERE o.created_by = $1 AND o.sealed IS NULL AND " +
+                 kMeetsRange +
+                 " AND EXISTS (SELECT 1 FROM calendar_attendees a WHERE a.object_id = "
+                 "o.id) ORDER BY o.id",
+             {user_id, to_ms, from_ms}, [&](const db::Row& r) {
+               out.push_back(object_from(r));
+               return true;
+             }));
   return out;
 }
 

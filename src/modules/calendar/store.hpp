@@ -72,19 +72,26 @@ struct Attendee {
 // The account with this address, if any (an event's organizer).
 Result<std::optional<std::string>> user_with_email(db::Conn& c, const std::string& email);
 Result<std::vector<Attendee>> attendees(db::Conn& c, const EventId& object_id);
+// The attendees of the collection's armoured events (those with an
+// organizer), each with its event's id.
+Result<void> each_attendee(db::Conn& c, const std::string& collection_id,
+                           FunctionRef<void(const std::string&, Attendee)> fn);
 // Replaces the object's attendees.
 Result<void> set_attendees(db::Conn& c, const EventId& object_id,
                            const std::vector<Attendee>& list);
+// Reads the members (Object::members) of those of `events` that are
+// sealed, with their accounts' addresses and names, in one query.
+Result<void> read_members(db::Conn& c, std::vector<Object*> events);
 // The object and the attendee an answer link's token hash names.
 Result<std::optional<std::pair<Object, Attendee>>> invitation(db::Conn& c,
                                                               const std::string& token_hash);
-// The objects `user` is invited to (with text) whose span meets
+// The plain objects `user` is invited to (with text) whose span meets
 // [from_ms, to_ms), each with the user as attendee (no token hash).
 Result<std::vector<std::pair<Object, Attendee>>> invitations_of(db::Conn& c,
                                                                 const std::string& user_id,
                                                                 std::int64_t from_ms,
                                                                 std::int64_t to_ms);
-// The events `user` made and invited people to (with text) whose span
+// The plain events `user` made and invited people to (with text) whose span
 // meets [from_ms, to_ms): the meetings they organize.
 Result<std::vector<Object>> organized_by(db::Conn& c, const std::string& user_id,
                                          std::int64_t from_ms, std::int64_t to_ms);
