@@ -1536,6 +1536,82 @@ TEST(Calendar, ATaskPutThroughCalDavKeepsTheClientsNameUidAndLines) {
   EXPECT_EQ(s.call("GET", "/api/v1/tasks/" + id, k.a.token).body.at("version").as_int64(), 1);
 }
 
+// A task's assignees are its VTODO's ATTENDEEs: written for each, and read
+// back from the members an application names; any other address is kept as
+// sent, and a VTODO without ATTENDEEs leaves the assignees as they are.
+TEST(Calendar, ATasksAssigneesAreItsAttendees) {
+  TestServer s;
+  TaskDav k(s);
+  Account dave = s.user("Dave");  // not a member
+  auto made = s.call("POST", "/api/v1/workspaces/" + k.ws + "/tasks", k.a.token,
+                     body(json::object{{"title", "Revue"},
+                                       {"assignee_ids", json::array{json::value(k.b.id.str())}}}));
+  ASSERT_EQ(made.status, 201) << made.raw.body;
+  const std::string id = str(made.body, "id");
+  const std::string name = id + ".ics";
+  auto got = k.get(name);
+  ASSERT_EQ(got.status, 200) << got.raw.body;
+  const std::string bob_line = "ATTENDEE;CN=\"Bob\":mailto:" + k.b.email + "\r\n";
+  EXPECT_TRUE(has(got.raw.body, bob_line)) << got.raw.body;
+
+  auto assignees = [&] {
+    auto t = s.call("GET", "/api/v1/tasks/" + id, k.a.token);
+    EXPECT_EQ(t.status, 200) << t.raw.body;
+    auto list = strings_of(t.body, "assignee_ids");
+    std::sort(list.begin(), list.end());
+    return list;
+  };
+  std::string upper = k.c.email;
+  for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  // Carol (read right: she sees the tasks) named at the VTODO's level, in
+  // capitals; an email alarm's ATTENDEE is no assignee; Zoé and Dave (no
+  // member) are kept as sent; Bob, no longer named, is unassigned.
+  const std::string with_people =
+      vtodo("UID:" + id + "@ruche\nSUMMARY:Revue\nATTENDEE;CN=Carol;PARTSTAT=NEEDS-ACTION:MAILTO:" +
+            upper + "\nATTENDEE;CN=Zoé:mailto:zoe@example.org\nATTENDEE:mailto:" + dave.email +
+            "\nBEGIN:VALARM\nACTION:EMAIL\nTRIGGER:-PT15M\nSUMMARY:Rappel\nDESCRIPTION:Revue\n"
+            "ATTENDEE:mailto:" +
+            k.b.email + "\nEND:VALARM");
+  ASSERT_EQ(k.put(k.a, name, with_people).status, 204);
+  std::vector<std::string> carol{k.c.id.str()};
+  EXPECT_EQ(assignees(), carol);
+  got = k.get(name);
+  const std::string& ics = got.raw.body;
+  EXPECT_TRUE(has(ics, "ATTENDEE;CN=\"Carol\":mailto:" + k.c.email + "\r\n")) << ics;
+  EXPECT_FALSE(has(ics, upper)) << ics;  // the client's line, written from the assignee
+  EXPECT_FALSE(has(ics, bob_line)) << ics;
+  EXPECT_TRUE(has(ics, "ATTENDEE;CN=Zoé:mailto:zoe@example.org\r\n")) << ics;
+  EXPECT_TRUE(has(ics, "ATTENDEE:mailto:" + dave.email + "\r\n")) << ics;
+  EXPECT_TRUE(has(ics,
+                  "ACTION:EMAIL\r\nTRIGGER:-PT15M\r\nSUMMARY:Rappel\r\nDESCRIPTION:Revue\r\n"
+                  "ATTENDEE:mailto:" +
+                      k.b.email + "\r\n"))
+      << ics;
+
+  // What is served comes back the same.
+  ASSERT_EQ(k.put(k.a, name, ics).status, 204);
+  EXPECT_EQ(assignees(), carol);
+  EXPECT_EQ(k.get(name).raw.body.find("mailto:" + k.c.email),
+            k.get(name).raw.body.rfind("mailto:" + k.c.email));
+  // No ATTENDEE at all: nobody unassigned.
+  ASSERT_EQ(k.put(k.a, name, vtodo("UID:" + id + "@ruche\nSUMMARY:Revue")).status, 204);
+  EXPECT_EQ(assignees(), carol);
+  // Only addresses outside: every member unassigned.
+  ASSERT_EQ(k.put(k.a, name,
+                  vtodo("UID:" + id + "@ruche\nSUMMARY:Revue\nATTENDEE:mailto:zoe@example.org"))
+                .status,
+            204);
+  EXPECT_TRUE(assignees().empty());
+  // An application's new task assigns the members it names.
+  ASSERT_EQ(
+      k.put(k.a, "from-app.ics", vtodo("UID:from-app\nSUMMARY:Appli\nATTENDEE:mailto:" + k.b.email),
+            {{"If-None-Match", "*"}})
+          .status,
+      201);
+  EXPECT_EQ(strings_of(k.task_titled("Appli"), "assignee_ids"),
+            std::vector<std::string>{k.b.id.str()});
+}
+
 TEST(Calendar, ATaskIsChangedCompletedAndDeletedThroughCalDav) {
   TestServer s;
   TaskDav k(s);

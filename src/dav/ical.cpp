@@ -75,6 +75,21 @@ void IcalWriter::text(std::string_view name, std::string_view value) {
   raw(name, ical_escape(value));
 }
 
+std::string ical_param(std::string_view value) {
+  std::string out = "\"";
+  for (char ch : value) {
+    if (ch == '^')
+      out += "^^";
+    else if (ch == '"')
+      out += "^'";
+    else if (ch == '\n')
+      out += "^n";
+    else if (static_cast<unsigned char>(ch) >= 0x20 || ch == '\t')
+      out += ch;
+  }
+  return out + "\"";
+}
+
 void IcalWriter::texts(std::string_view name, const std::vector<std::string>& values) {
   std::string joined;
   for (const auto& v : values) {

@@ -37,6 +37,9 @@ class IcalWriter {
 
 // RFC 5545 TEXT escaping of `value`.
 std::string ical_escape(std::string_view value);
+// A parameter value (a CN), quoted: RFC 6868's ^^, ^' and ^n for what a
+// quoted value cannot hold; other control characters left out.
+std::string ical_param(std::string_view value);
 // "20261129T170945Z".
 std::string ical_utc(std::int64_t unix_ms);
 

@@ -997,10 +997,17 @@ Result<TodoFields> read_todo(std::string_view ics) {
       if (p.name != "VERSION" && p.name != "PRODID" && p.name != "CALSCALE")
         f.calendar_extra += line.raw;
     } else if (stack.size() == 2 && in_todo) {
-      if (p.name == "RELATED-TO" && has_param(p.params, "RELTYPE", "DEPENDS-ON"))
+      if (p.name == "RELATED-TO" && has_param(p.params, "RELTYPE", "DEPENDS-ON")) {
         f.depends_on.push_back({unescape_text(p.value), line.raw});
-      else if (!is_mapped_todo_property(p.name))
+      } else if (!is_mapped_todo_property(p.name)) {
+        if (p.name == "ATTENDEE" && starts_with_ci(p.value, "MAILTO:")) {
+          std::string email(p.value.substr(7));
+          for (char& ch : email)
+            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+          f.attendees.push_back({std::move(email), line.raw, f.todo_extra.size()});
+        }
         f.todo_extra += line.raw;
+      }
     } else {
       (in_todo ? f.todo_extra : f.calendar_extra) += line.raw;
     }

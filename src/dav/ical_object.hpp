@@ -163,6 +163,15 @@ struct TodoFields {
     std::string line;
   };
   std::vector<Dependency> depends_on;
+  // ATTENDEEs of the VTODO with a mailto: address (lower case), in order:
+  // each with its content line as sent, which `todo_extra` keeps too, and
+  // where that line starts there.
+  struct Attendee {
+    std::string email;
+    std::string line;
+    std::size_t at = 0;
+  };
+  std::vector<Attendee> attendees;
   // Every other content line exactly as sent (folding kept, CRLF ends):
   // the VTODO's other properties and components (VALARM), and the
   // VCALENDAR's other properties and components (VTIMEZONE).

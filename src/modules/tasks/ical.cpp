@@ -28,7 +28,8 @@ std::string trimmed(std::string_view s) {
 
 }  // namespace
 
-void write_vtodo(dav::IcalWriter& w, const Task& t, std::int64_t stamp_ms, const UidMap& uids) {
+void write_vtodo(dav::IcalWriter& w, const Task& t, std::int64_t stamp_ms, const UidMap& uids,
+                 const store::People& people) {
   w.begin("VTODO");
   w.text("UID", t.ical_uid.empty() ? t.id.str() + "@ruche" : t.ical_uid);
   w.time("DTSTAMP", stamp_ms);
@@ -52,24 +53,27 @@ void write_vtodo(dav::IcalWriter& w, const Task& t, std::int64_t stamp_ms, const
   }
   if (!t.labels.empty()) w.texts("CATEGORIES", t.labels);
   for (const auto& b : t.blocked_by) w.text("RELATED-TO;RELTYPE=DEPENDS-ON", uid_of(uids, b));
+  for (const auto& a : t.assignee_ids)
+    if (auto who = people.find(a); who != people.end())
+      w.raw("ATTENDEE;CN=" + dav::ical_param(who->second.name), "mailto:" + who->second.email);
   w.lines(t.ical_todo_extra);
   w.end("VTODO");
 }
 
-std::string vtodo_object(const Task& t, const UidMap& uids) {
+std::string vtodo_object(const Task& t, const UidMap& uids, const store::People& people) {
   dav::IcalWriter w;
   w.begin("VCALENDAR");
   w.raw("VERSION", "2.0");
   w.raw("PRODID", "-//Ruche//Tasks//EN");
   w.lines(t.ical_calendar_extra);
-  write_vtodo(w, t, t.updated_at_ms, uids);
+  write_vtodo(w, t, t.updated_at_ms, uids, people);
   w.end("VCALENDAR");
   return w.take();
 }
 
 Result<void> check_ical_extras(const Task& t) {
   if (t.ical_todo_extra.empty() && t.ical_calendar_extra.empty()) return {};
-  auto back = dav::read_todo(vtodo_object(t, {}));
+  auto back = dav::read_todo(vtodo_object(t, {}, {}));
   std::string todo_extra = back ? back->todo_extra : std::string();
   if (back)
     for (const auto& d : back->depends_on) todo_extra += d.line;
@@ -105,6 +109,7 @@ Result<TodoInput> read_todo_input(std::string_view ics) {
   in.labels = std::move(labels);
   out.uid = std::move(f.uid);
   out.depends_on = std::move(f.depends_on);
+  out.attendees = std::move(f.attendees);
   out.todo_extra = std::move(f.todo_extra);
   out.calendar_extra = std::move(f.calendar_extra);
   Task probe;

@@ -24,14 +24,16 @@ using UidMap = std::map<std::string, std::string, std::less<>>;
 // STATUS (NEEDS-ACTION, IN-PROCESS, COMPLETED), COMPLETED, DUE (a DATE or a
 // UTC DATE-TIME), CATEGORIES, a RELATED-TO;RELTYPE=DEPENDS-ON naming the UID
 // (from `uids`; "<id>@ruche" for an id not there) of each task it waits
-// for, then the VTODO's extra lines as a client sent them. The VCALENDAR's
-// extra lines are the caller's to write.
-void write_vtodo(dav::IcalWriter& w, const Task& t, std::int64_t stamp_ms, const UidMap& uids);
+// for, an ATTENDEE (CN, mailto:) for each assignee `people` names, then the
+// VTODO's extra lines as a client sent them. The VCALENDAR's extra lines
+// are the caller's to write.
+void write_vtodo(dav::IcalWriter& w, const Task& t, std::int64_t stamp_ms, const UidMap& uids,
+                 const store::People& people);
 
 // One task as a calendar object resource: a VCALENDAR holding its extra
 // lines and its VTODO, stamped with its last change, so that the same
 // version gives the same bytes.
-std::string vtodo_object(const Task& t, const UidMap& uids);
+std::string vtodo_object(const Task& t, const UidMap& uids, const store::People& people);
 
 // Whether `t`'s extra lines stay what they are in its VTODO: written out
 // around its fields (as if none of them were a dependency Ruche resolved)
@@ -46,6 +48,9 @@ struct TodoInput {
   TaskInput fields;
   std::string uid;
   std::vector<dav::TodoFields::Dependency> depends_on;
+  // Its ATTENDEEs' addresses: the caller resolves them to assignees (their
+  // lines, in `todo_extra`, then taken out) or keeps them as sent.
+  std::vector<dav::TodoFields::Attendee> attendees;
   std::string todo_extra;
   std::string calendar_extra;
 };

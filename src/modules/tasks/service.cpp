@@ -821,10 +821,11 @@ Result<std::vector<platform::CalendarItem>> Service::calendar_items(db::Conn& c,
   }));
   UidMap uids;
   for (const auto& t : all) uids.emplace(t.id.str(), t.ical_uid);
+  RUCHE_TRY(const store::People people, store::people(c, ws));
   std::vector<platform::CalendarItem> out;
   out.reserve(all.size());
   for (const auto& t : all)
-    out.push_back({t.dav_name, etag_of(t), vtodo_object(t, uids), t.updated_at_ms});
+    out.push_back({t.dav_name, etag_of(t), vtodo_object(t, uids, people), t.updated_at_ms});
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   return out;
 }
@@ -869,6 +870,22 @@ Result<platform::CalendarPutResult> Service::calendar_put(const Caller& caller,
         todo_extra += d.line;
     }
     in.blocked_by = std::move(blockers);
+    // ATTENDEEs who are members seeing the tasks are its assignees (their
+    // lines written from them again); the others are kept as sent. Without
+    // any, the assignees stay: an application that leaves out lines it does
+    // not show unassigns nobody.
+    if (!todo.attendees.empty()) {
+      std::vector<std::string> assignees;
+      for (auto a = todo.attendees.rbegin(); a != todo.attendees.rend(); ++a) {
+        RUCHE_TRY(auto id, store::member_with_email(c, ws, a->email));
+        if (!id) continue;
+        auto theirs = p_.authz.access_in(c, UserId(*id), ws);
+        if (!theirs || theirs->right("tasks") == Access::none) continue;
+        assignees.push_back(std::move(*id));
+        todo_extra.erase(a->at, a->line.size());  // from the last: the others stay where they are
+      }
+      in.assignee_ids = std::move(assignees);
+    }
     Task t;
     if (before) {
       t = *before;
@@ -906,6 +923,7 @@ Result<void> Service::export_workspace(db::Conn& c, const WorkspaceId& ws,
   RUCHE_CHECK(out.add("tasks/README.txt", kExportReadme, now_ms));
   platform::JsonLinesPages lines(out, "tasks/tasks", now_ms);
   RUCHE_TRY(const UidMap uids, store::uids(c, ws));
+  RUCHE_TRY(const store::People people, store::people(c, ws));
   int page = 0;
   RUCHE_CHECK(store::each_task(c, ws, [&](std::vector<Task>& part) -> Result<void> {
     dav::IcalWriter w;
@@ -929,7 +947,7 @@ Result<void> Service::export_workspace(db::Conn& c, const WorkspaceId& ws,
       if (!caldav.empty()) o["caldav"] = std::move(caldav);
       RUCHE_CHECK(lines.add(o));
       // A sealed task has nothing the server can write as a VTODO.
-      if (t.token.empty()) write_vtodo(w, t, now_ms, uids);
+      if (t.token.empty()) write_vtodo(w, t, now_ms, uids, people);
     }
     w.end("VCALENDAR");
     char name[32];

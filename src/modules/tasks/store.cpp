@@ -432,6 +432,27 @@ Result<std::map<std::string, std::string, std::less<>>> uids(db::Conn& c, const 
   return out;
 }
 
+Result<People> people(db::Conn& c, const WorkspaceId& ws) {
+  People out;
+  RUCHE_CHECK(
+      c.each("SELECT u.id, u.email, u.name FROM memberships m JOIN users u ON u.id = "
+             "m.user_id WHERE m.workspace_id = $1",
+             {ws}, [&](const db::Row& r) {
+               out.emplace(r.text(0), Person{r.text(1), r.text(2)});
+               return true;
+             }));
+  return out;
+}
+
+Result<std::optional<std::string>> member_with_email(db::Conn& c, const WorkspaceId& ws,
+                                                     const std::string& email) {
+  RUCHE_TRY(auto row, c.query_one("SELECT u.id FROM memberships m JOIN users u ON u.id = "
+                                  "m.user_id WHERE m.workspace_id = $1 AND u.email = $2",
+                                  {ws, email}));
+  if (!row) return std::optional<std::string>{};
+  return std::optional<std::string>(row->text(0));
+}
+
 Result<void> update(db::Conn& c, const Task& t) {
   RUCHE_TRY(
       [[maybe_unused]] auto n,

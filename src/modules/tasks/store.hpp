@@ -75,6 +75,15 @@ Result<std::optional<Task>> task_named(db::Conn& c, const WorkspaceId& ws, const
 Result<std::optional<TaskId>> task_with_uid(db::Conn& c, const WorkspaceId& ws,
                                             const std::string& uid);
 Result<std::map<std::string, std::string, std::less<>>> uids(db::Conn& c, const WorkspaceId& ws);
+// The workspace's members by user id, with their addresses and names (an
+// assignee's ATTENDEE); the member with this address (lower case), if any.
+struct Person {
+  std::string email, name;
+};
+using People = std::map<std::string, Person, std::less<>>;
+Result<People> people(db::Conn& c, const WorkspaceId& ws);
+Result<std::optional<std::string>> member_with_email(db::Conn& c, const WorkspaceId& ws,
+                                                     const std::string& email);
 // Armoured workspaces: a task of `ws` has this token.
 Result<bool> token_taken(db::Conn& c, const WorkspaceId& ws, const std::string& token);
 // Replaces a list.
