@@ -909,7 +909,7 @@ test('tasks are sealed in the browser: the member reads the title, the checklist
   assertNoConsoleErrors(b, 'member', EXPECTED);
 });
 
-test('calendar events are sealed in the browser: a weekly event shows after a reload, and in the member’s week; the server holds no title nor time', async () => {
+test('calendar events are sealed in the browser: a weekly event shows after a reload, and in the member’s week, who is invited and accepts; the server holds no title nor time', async () => {
   const TITLE = 'Relève du coffre';
   await pageA.goto(`${env.url}/w/${wsId}/calendar?view=week`);
   await unlock(pageA, PASS.a);
@@ -919,10 +919,25 @@ test('calendar events are sealed in the browser: a weekly event shows after a re
   await dialog.getByLabel('Titre', { exact: true }).fill(TITLE);
   await dialog.getByLabel('Lieu', { exact: true }).fill('Salle forte');
   await dialog.getByLabel('Répétition', { exact: true }).selectOption('weekly');
-  // Nobody is invited in an armoured workspace.
-  assert.equal(await dialog.locator('.cal-attendees__add').count(), 0);
+  // Members are invited, by name; no address can be typed.
+  const invite = dialog.getByRole('combobox', { name: 'Inviter une personne' });
+  await invite.fill('basile@example.org');
+  await dialog.getByRole('button', { name: 'Inviter', exact: true }).click();
+  await dialog.getByText('Choisissez un membre de l’espace').waitFor();
+  await invite.fill('Basile');
+  await dialog.getByRole('option', { name: new RegExp(B.name) }).click();
+  await dialog
+    .getByRole('list', { name: 'Participants' })
+    .getByText(B.name, { exact: true })
+    .waitFor();
   await dialog.getByRole('button', { name: 'Créer l’événement' }).click();
   await dialog.waitFor({ state: 'detached' });
+  // The member hears of it at once: an event of the workspace, no title.
+  const invited = `${env.admin.name} vous invite à un événement de « ${WS} »`;
+  await pageB
+    .getByRole('region', { name: 'Notifications' })
+    .locator('.toast', { hasText: invited })
+    .waitFor();
   const block = (page) => page.locator('.cal-week .cal-block__title', { hasText: TITLE });
   await block(pageA).waitFor();
 
@@ -936,6 +951,12 @@ test('calendar events are sealed in the browser: a weekly event shows after a re
     assert.equal(e[k], undefined, `${k} in ${JSON.stringify(e)}`);
   const stored = JSON.stringify(e);
   for (const plain of ['Relève', 'Salle', 'WEEKLY']) assert.ok(!stored.includes(plain), stored);
+  // Who is invited is in clear beside the card.
+  assert.equal(e.organizer?.name, env.admin.name);
+  assert.deepEqual(
+    e.attendees.map((x) => [x.name, x.partstat]),
+    [[B.name, 'needs-action']],
+  );
   // The range route is refused there (the server does not know when events are),
   // and a title in clear is refused.
   const range = await pageFetch(
@@ -958,11 +979,29 @@ test('calendar events are sealed in the browser: a weekly event shows after a re
   await block(pageA).waitFor();
   await shot(pageA, 'armour-14-calendar');
 
-  // The member sees it in her week, opened and verified.
+  // The member sees it in her week, opened and verified, and accepts it:
+  // the whole series (no occurrence is answered apart in its card).
   await pageB.goto(`${env.url}/w/${wsId}/calendar?view=week`);
   await unlock(pageB, PASS.b);
   await block(pageB).waitFor();
   assert.equal(await pageB.locator('.cal-unopened').count(), 0, 'every card opened');
+  await block(pageB).first().click();
+  const details = pageB.getByRole('dialog', { name: TITLE });
+  const answers = details.getByRole('group', { name: 'Participerez-vous ?' });
+  await answers.getByRole('button', { name: 'Accepter' }).click();
+  await pageB.getByText('Réponse envoyée : Accepté').waitFor();
+  await pageA
+    .getByRole('region', { name: 'Notifications' })
+    .locator('.toast', { hasText: `${B.name} a accepté votre invitation à un événement de « ${WS} »` })
+    .waitFor();
+  await details.getByRole('button', { name: 'Fermer' }).click();
+  await details.waitFor({ state: 'detached' });
+  const answered = await pageOk(pageA, 'GET', `/calendar/events/${events[0].id}`);
+  assert.deepEqual(
+    answered.attendees.map((x) => [x.name, x.partstat]),
+    [[B.name, 'accepted']],
+  );
+  assert.equal(answered.sealed, e.sealed, 'the card as it was');
   // Back at the files' root for what follows.
   await pageA.goto(`${env.url}/w/${wsId}/files`);
   await unlock(pageA, PASS.a);

@@ -81,6 +81,7 @@ import type {
   Workspace,
   WorkspaceArmour,
   SealedCalendarEvent,
+  SealedCalendarEventChange,
   SealedCalendarPage,
 } from './types';
 
@@ -770,15 +771,31 @@ export function createApi(options: ApiOptions) {
             `/workspaces/${seg(ws)}/calendar/sealed?after=${after}${limit ? `&limit=${limit}` : ''}`,
           ),
         get: (eid: string) => get<SealedCalendarEvent>(`/calendar/events/${seg(eid)}`),
-        /** 400 invalid_token, 409 token_taken; sealed writes' errors (stale_key…). */
+        /**
+         * 400 invalid_token, invalid_attendees; 409 token_taken; sealed
+         * writes' errors (stale_key…).
+         */
         create: (ws: string, b: NewSealedCalendarEvent) =>
           post<SealedCalendarEvent>(`/workspaces/${seg(ws)}/calendar/events`, b),
-        /** A new card; with `version`, only if the event is still at it (412). */
-        update: (eid: string, sealed: string, version?: number) =>
+        /**
+         * A new card, the members invited, or both (neither: 400
+         * sealed_required); with `version`, only if the event is still at it (412).
+         */
+        update: (eid: string, b: SealedCalendarEventChange, version?: number) =>
           request<SealedCalendarEvent>('PATCH', `/calendar/events/${seg(eid)}`, {
-            body: { sealed },
+            body: b,
             headers: ifCalendarVersion(version),
           }),
+        /**
+         * The caller's answer to an invitation, for the whole series (an
+         * armoured event has no answer to one occurrence); 403 not_invited.
+         * The event answered (its card as it was).
+         */
+        reply: (eid: string, partstat: CalendarAnswer) =>
+          post<SealedCalendarEvent>(
+            `/calendar/events/${seg(eid)}/reply`,
+            replyBody(partstat, null),
+          ),
       },
       /** With `version`, only if the event is still at it (412 precondition_failed otherwise). */
       update: (eid: string, b: CalendarEventChange, version?: number) =>

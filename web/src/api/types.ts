@@ -945,6 +945,8 @@ export type CalendarAnswer = Exclude<CalendarPartstat, 'needs-action'>;
 export interface CalendarPerson {
   email: string;
   name: string;
+  /** An armoured workspace's event: the member's id (its people are members only). */
+  user_id?: string;
 }
 
 export interface CalendarAttendee extends CalendarPerson {
@@ -1083,6 +1085,27 @@ export interface SealedCalendarEvent {
   updated_at: string;
   /** The calendar's change number that wrote it; the ETag is "<version>". */
   version: number;
+  /**
+   * Who invited the attendees (whoever sent the list last); null: nobody
+   * invited. Absent from an older server's events: nobody.
+   */
+  organizer?: SealedCalendarPerson | null;
+  /** The members invited, with their answers to the series (absent: nobody). */
+  attendees?: SealedCalendarAttendee[];
+}
+
+/** An armoured event's organizer, or an attendee: a member of the workspace. */
+export interface SealedCalendarPerson extends CalendarPerson {
+  user_id: string;
+}
+
+export interface SealedCalendarAttendee extends SealedCalendarPerson {
+  partstat: CalendarPartstat;
+}
+
+/** An armoured event's attendee in a request: a member who reads the calendar, by id. */
+export interface SealedAttendeeRequest {
+  user_id: string;
 }
 
 /** GET /workspaces/{id}/calendar/sealed: a page of the changes after a version. */
@@ -1096,10 +1119,25 @@ export interface SealedCalendarPage {
   more: boolean;
 }
 
-/** POST /workspaces/{id}/calendar/events in an armoured workspace: a new token and its card. */
+/**
+ * POST /workspaces/{id}/calendar/events in an armoured workspace: a new
+ * token and its card, and the members it invites (the creator becomes the
+ * organizer).
+ */
 export interface NewSealedCalendarEvent {
   token: string;
   sealed: string;
+  attendees?: SealedAttendeeRequest[];
+}
+
+/**
+ * PATCH /calendar/events/{eid} in an armoured workspace: a new card, the
+ * members invited (replacing the list; whoever sends one not empty becomes
+ * the organizer), or both.
+ */
+export interface SealedCalendarEventChange {
+  sealed?: string;
+  attendees?: SealedAttendeeRequest[];
 }
 
 // ---- Reports (docs/reports.md) -------------------------------------------------

@@ -227,7 +227,7 @@ export const armourFr = {
 
   'calendar.badge': 'Agenda chiffré de bout en bout',
   'calendar.badge_hint':
-    'Tout ce que disent ces événements (titre, description, lieu, dates, répétition) est chiffré dans les navigateurs des membres : le serveur ne peut pas le lire et ne sait pas quand ils ont lieu. Votre navigateur calcule leurs répétitions. Les invitations et l’accès CalDAV ne sont pas disponibles ici.',
+    'Tout ce que disent ces événements (titre, description, lieu, dates, répétition) est chiffré dans les navigateurs des membres : le serveur ne peut pas le lire et ne sait pas quand ils ont lieu. Votre navigateur calcule leurs répétitions. Ils n’invitent que des membres de l’espace (le serveur sait qui est invité et ses réponses) ; l’accès CalDAV n’est pas disponible ici.',
   'calendar.pending': 'Déchiffrement…',
   'calendar.sealed_title': 'Événement chiffré',
   'calendar.unreadable': '🔒 Événement illisible',
@@ -497,7 +497,7 @@ export const armourEn: Record<ArmourKey, Message> = {
 
   'calendar.badge': 'End-to-end encrypted calendar',
   'calendar.badge_hint':
-    'Everything these events say (title, description, place, dates, repetition) is encrypted in the members’ browsers: the server cannot read it and does not know when they take place. Your browser works out their repetitions. Invitations and CalDAV access are not available here.',
+    'Everything these events say (title, description, place, dates, repetition) is encrypted in the members’ browsers: the server cannot read it and does not know when they take place. Your browser works out their repetitions. They invite members of the workspace only (the server knows who is invited and their answers); CalDAV access is not available here.',
   'calendar.pending': 'Decrypting…',
   'calendar.sealed_title': 'Encrypted event',
   'calendar.unreadable': '🔒 Unreadable event',

@@ -809,7 +809,7 @@ export const en: Record<MessageKey, Message> = {
   'calendar.error.invalid_scope':
     'This change cannot be made to this occurrence and the following ones.',
   'calendar.error.armoured_unsupported':
-    'Not possible in an armoured workspace: an event there invites nobody.',
+    'Not possible in an armoured workspace: an invitation there is answered for all its occurrences, and invites members only.',
   'calendar.error.too_many_changes':
     'This series already has 1,000 occurrences changed or cancelled apart: change the whole series instead.',
   'calendar.error.event_too_large':
@@ -832,12 +832,17 @@ export const en: Record<MessageKey, Message> = {
     'Colleagues by name, or any email address: each one gets an invitation.',
   'calendar.attendee_add_label': 'Invite someone',
   'calendar.attendee_placeholder': 'Name or email address',
+  'calendar.attendee_placeholder_member': 'Name of a member',
+  'calendar.attendees_hint_members':
+    'Members of the workspace who read its calendar, by name: each one gets an invitation (the server knows who is invited, not to what).',
   'calendar.attendee_add': 'Invite',
   'calendar.attendee_remove': 'Remove {name}',
   'calendar.attendee_suggestions': 'Colleagues',
   'calendar.attendee_problem.email':
     'Enter an email address (name@example.org) or pick a colleague.',
   'calendar.attendee_problem.self': 'You need not invite yourself.',
+  'calendar.attendee_problem.member':
+    'Pick a member of the workspace who reads its calendar: an encrypted event invites nobody else.',
   'calendar.attendee_problem.organizer': 'The organizer is not an attendee of their own event.',
   'calendar.attendee_problem.already': '{name} is already invited.',
   'calendar.attendee_problem.too_many': 'An event invites {max} people at most.',
@@ -893,6 +898,16 @@ export const en: Record<MessageKey, Message> = {
   'calendar.notice.now': 'Now: {when}',
   'calendar.notice.now_titled': 'Now: “{title}”, {when}',
   'calendar.notice.someone': 'Someone',
+  'calendar.notice.sealed_event': 'an event in “{workspace}”',
+  'calendar.notice.sealed_event_unknown': 'an encrypted event',
+  'calendar.notice.sealed.invited': '{name} invited you to {event}',
+  'calendar.notice.sealed.cancelled':
+    'You are no longer invited to {event}: it was cancelled or you were removed',
+  'calendar.notice.sealed.updated': '{name} changed {event}',
+  'calendar.notice.sealed.accepted': '{name} accepted your invitation to {event}',
+  'calendar.notice.sealed.declined': '{name} declined your invitation to {event}',
+  'calendar.notice.sealed.tentative': '{name} may attend {event}',
+  'calendar.notice.sealed.answered': '{name} answered your invitation to {event}',
   'calendar.chip_invitation': ', Invitation, {answer}',
   'calendar.chip_answer.needs-action': 'not answered',
   'calendar.chip_answer.accepted': 'accepted',

@@ -829,7 +829,7 @@ export const fr = {
   'calendar.error.invalid_scope':
     'Cette modification est impossible pour cette occurrence et les suivantes.',
   'calendar.error.armoured_unsupported':
-    'Impossible dans un espace blindé : un événement n’y invite personne.',
+    'Impossible dans un espace blindé : une invitation s’y accepte ou se refuse pour toutes les occurrences, et n’invite que des membres.',
   'calendar.error.too_many_changes':
     'Cette série a déjà 1 000 occurrences modifiées ou annulées à part : modifiez plutôt toute la série.',
   'calendar.error.event_too_large':
@@ -852,12 +852,17 @@ export const fr = {
     'Des collègues par leur nom, ou n’importe quelle adresse e-mail : chacun reçoit une invitation.',
   'calendar.attendee_add_label': 'Inviter une personne',
   'calendar.attendee_placeholder': 'Nom ou adresse e-mail',
+  'calendar.attendee_placeholder_member': 'Nom d’un membre',
+  'calendar.attendees_hint_members':
+    'Des membres de l’espace qui lisent son agenda, par leur nom : chacun reçoit une invitation (le serveur sait qui est invité, pas à quoi).',
   'calendar.attendee_add': 'Inviter',
   'calendar.attendee_remove': 'Retirer {name}',
   'calendar.attendee_suggestions': 'Collègues',
   'calendar.attendee_problem.email':
     'Saisissez une adresse e-mail (nom@exemple.fr) ou choisissez un collègue.',
   'calendar.attendee_problem.self': 'Inutile de vous inviter vous-même.',
+  'calendar.attendee_problem.member':
+    'Choisissez un membre de l’espace qui lit son agenda : un événement chiffré n’invite personne d’autre.',
   'calendar.attendee_problem.organizer':
     'L’organisateur n’est pas un participant de son événement.',
   'calendar.attendee_problem.already': '{name} est déjà invité.',
@@ -916,6 +921,16 @@ export const fr = {
   'calendar.notice.now': 'Désormais : {when}',
   'calendar.notice.now_titled': 'Désormais : « {title} », {when}',
   'calendar.notice.someone': 'Quelqu’un',
+  'calendar.notice.sealed_event': 'un événement de « {workspace} »',
+  'calendar.notice.sealed_event_unknown': 'un événement chiffré',
+  'calendar.notice.sealed.invited': '{name} vous invite à {event}',
+  'calendar.notice.sealed.cancelled':
+    'Vous n’êtes plus invité à {event} : événement annulé ou invitation retirée',
+  'calendar.notice.sealed.updated': '{name} a modifié {event}',
+  'calendar.notice.sealed.accepted': '{name} a accepté votre invitation à {event}',
+  'calendar.notice.sealed.declined': '{name} a refusé votre invitation à {event}',
+  'calendar.notice.sealed.tentative': '{name} participera peut-être à {event}',
+  'calendar.notice.sealed.answered': '{name} a répondu à votre invitation à {event}',
   'calendar.chip_invitation': ', Invitation, {answer}',
   'calendar.chip_answer.needs-action': 'sans réponse',
   'calendar.chip_answer.accepted': 'acceptée',

@@ -2,9 +2,10 @@
 // "Calendar"; Paris time, English), with Alice's real keys: a recurring
 // sealed event on each of its dates in the month, an event that does not
 // open listed apart and saying why in its details, an event's facts from
-// its card (no invitations, no answers), an edit and a new event leaving
-// sealed (the whole series', or one occurrence changed or cancelled apart
-// in a new card), and nothing sealed while the current key has not come.
+// its card, an edit and a new event leaving sealed (the whole series', or
+// one occurrence changed or cancelled apart in a new card), nothing sealed
+// while the current key has not come, and invitations: members only, who
+// and their answers shown, an invitee answering the whole series.
 import { act } from 'react';
 import { scopeAsked as scope } from './components/ScopeChoice.test-util';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -43,8 +44,22 @@ const WORKSPACE = {
   archived: false,
   armoured: true,
 } as Workspace;
+const BOB = '01HZBOB00000000000000000B0';
 const MEMBERS = [
-  { user_id: ALICE, name: 'Alice Martin', email: 'alice@ruche.test', rights: {} },
+  {
+    user_id: ALICE,
+    name: 'Alice Martin',
+    email: 'alice@ruche.test',
+    rights: { calendar: 'write' },
+  },
+  { user_id: BOB, name: 'Bob Martin', email: 'bob@ruche.test', rights: { calendar: 'read' } },
+  // A member who does not read the calendar: not offered.
+  {
+    user_id: 'jules',
+    name: 'Jules Martin',
+    email: 'jules@ruche.test',
+    rights: { calendar: 'none' },
+  },
 ] as unknown as Member[];
 
 let alice: CreatedIdentity;
@@ -149,6 +164,9 @@ const cell = (day: string) => ui.host.querySelector<HTMLElement>(`[data-day="${d
 const chips = (day: string) =>
   [...(cell(day)?.querySelectorAll('.cal-chip__title') ?? [])].map((c) => c.textContent);
 const dialog = () => [...document.querySelectorAll<HTMLDialogElement>('dialog[open]')].pop();
+/** The suggestions offered under the attendees' field. */
+const options = (d: ParentNode) =>
+  [...d.querySelectorAll('[role="option"]')].map((o) => o.textContent?.replace(/\s+/g, ' '));
 const button = (label: string, within: ParentNode = document) =>
   [...within.querySelectorAll<HTMLButtonElement>('button')].find(
     (b) => b.textContent === label || b.getAttribute('aria-label') === label,
@@ -177,11 +195,10 @@ async function openOccurrence(day: string) {
 
 /** The sealed route's update of the weekly event, answering the card sent at the next version. */
 const sealedUpdate = () =>
-  vi.spyOn(api.calendar.sealed, 'update').mockImplementation(async (_id, sealed, version) => ({
-    ...(events[0] as SealedCalendarEvent),
-    sealed,
-    version: (version ?? 0) + 1,
-  }));
+  vi.spyOn(api.calendar.sealed, 'update').mockImplementation(async (_id, b, version) => {
+    const weekly = events[0] as SealedCalendarEvent;
+    return { ...weekly, sealed: b.sealed ?? weekly.sealed, version: (version ?? 0) + 1 };
+  });
 
 /** A card sent for the weekly event, opened with Alice's keys. */
 function opened(sealed: unknown) {
@@ -207,14 +224,8 @@ describe('an armoured calendar', () => {
     );
   });
 
-  it('shows an event’s facts from its card, without invitations, and edits it with a new card', async () => {
-    const update = vi
-      .spyOn(api.calendar.sealed, 'update')
-      .mockImplementation(async (_id, sealed, version) => ({
-        ...(events[0] as SealedCalendarEvent),
-        sealed,
-        version: (version ?? 0) + 1,
-      }));
+  it('shows an event’s facts from its card, and edits it with a new card (the people unchanged: not sent)', async () => {
+    const update = sealedUpdate();
     await show('weekly');
     await vi.waitFor(() => expect(dialog()?.querySelector('.cal-facts')).not.toBeNull());
     const d = dialog() as HTMLDialogElement;
@@ -223,13 +234,12 @@ describe('an armoured calendar', () => {
     expect(d.textContent).toContain('Every week');
     expect(button('Accept', d)).toBeUndefined();
     act(() => button('Edit', d)?.click());
-    expect(d.querySelector('.cal-attendees__add')).toBeNull();
     type(field('Title', d), 'Point mensuel');
     await act(async () => button('Save', d)?.click());
     await vi.waitFor(() => expect(update).toHaveBeenCalled());
-    const [id, card, version] = update.mock.calls[0] ?? [];
+    const [id, body, version] = update.mock.calls[0] ?? [];
     expect([id, version]).toEqual(['weekly', 3]);
-    expect(card).toMatch(/^e2e1:1:/);
+    expect(body).toEqual({ sealed: expect.stringMatching(/^e2e1:1:/) });
     await vi.waitFor(() => expect(chips('2026-12-08')).toEqual(['Point mensuel']));
   });
 
@@ -257,7 +267,7 @@ describe('an armoured calendar', () => {
     expect(update).toHaveBeenCalledTimes(1);
     expect(plain).not.toHaveBeenCalled();
     expect(series).not.toHaveBeenCalled();
-    const [id, sealed, version] = update.mock.calls[0] ?? [];
+    const [id, { sealed } = {}, version] = update.mock.calls[0] ?? [];
     expect([id, version]).toEqual(['weekly', 3]);
     expect(sealed).not.toContain('exceptionnel');
     const card = opened(sealed);
@@ -297,7 +307,7 @@ describe('an armoured calendar', () => {
     expect(update).toHaveBeenCalledTimes(1);
     expect(remove).not.toHaveBeenCalled();
     expect(cancel).not.toHaveBeenCalled();
-    const [id, sealed, version] = update.mock.calls[0] ?? [];
+    const [id, { sealed } = {}, version] = update.mock.calls[0] ?? [];
     expect([id, version]).toEqual(['weekly', 3]);
     expect(opened(sealed)).toMatchObject({
       rrule: 'FREQ=WEEKLY',
@@ -323,7 +333,7 @@ describe('an armoured calendar', () => {
     type(field('Title', d), 'Point du mardi');
     await act(async () => button('Save', d)?.click());
     await vi.waitFor(() => expect(update).toHaveBeenCalled());
-    const [id, sealed, version] = update.mock.calls[0] ?? [];
+    const [id, { sealed } = {}, version] = update.mock.calls[0] ?? [];
     expect([id, version]).toEqual(['weekly', 3]);
     expect(opened(sealed)).toMatchObject({
       title: 'Point du mardi',
@@ -371,21 +381,38 @@ describe('an armoured calendar', () => {
     expect(chips('2026-12-08')).toEqual(['Point hebdo']);
   });
 
-  it('creates an event sealed, with nobody to invite', async () => {
+  it('creates an event sealed, inviting members who read the calendar only: no address, not oneself', async () => {
     const create = vi
       .spyOn(api.calendar.sealed, 'create')
       .mockImplementation(async (_ws, b) => sealedEventRecord('new', b, 4));
     const plain = vi.spyOn(api.calendar, 'create');
+    vi.spyOn(api.calendar, 'freeBusy').mockResolvedValue([]);
     await show();
     act(() => button('New event', ui.host)?.click());
     const d = dialog() as HTMLDialogElement;
-    expect(d.querySelector('.cal-attendees__add')).toBeNull();
     type(field('Title', d), 'Inventaire');
+    const invite = field('Invite someone', d);
+    expect(invite.placeholder).toBe('Name of a member');
+    // An address is no member: refused, nothing added.
+    type(invite, 'guest@example.org');
+    await act(async () => button('Invite', d)?.click());
+    expect(d.querySelector('.cal-attendees .field__error')?.textContent).toBe(
+      'Pick a member of the workspace who reads its calendar: an encrypted event invites nobody else.',
+    );
+    expect(d.querySelectorAll('.cal-person')).toHaveLength(0);
+    // Neither oneself nor a member without the calendar is offered.
+    type(invite, 'mart');
+    expect(options(d)).toEqual(['Bob Martin bob@ruche.test']);
+    await act(async () => button('Invite', d)?.click());
+    expect([...d.querySelectorAll('.cal-person__name')].map((p) => p.textContent)).toEqual([
+      'Bob Martin',
+    ]);
     await act(async () => button('Create the event', d)?.click());
     await vi.waitFor(() => expect(create).toHaveBeenCalled());
     expect(plain).not.toHaveBeenCalled();
     const body = create.mock.calls[0]?.[1];
-    expect(Object.keys(body ?? {}).sort()).toEqual(['sealed', 'token']);
+    expect(Object.keys(body ?? {}).sort()).toEqual(['attendees', 'sealed', 'token']);
+    expect(body?.attendees).toEqual([{ user_id: BOB }]);
     expect(JSON.stringify(body)).not.toContain('Inventaire');
     // On the day it was made for (today's, when in the month shown).
     await vi.waitFor(() =>
@@ -393,5 +420,55 @@ describe('an armoured calendar', () => {
         'Inventaire',
       ),
     );
+  });
+
+  it('shows who organizes and who is invited with their answers; the invitee answers the whole series', async () => {
+    const weekly = events[0] as SealedCalendarEvent;
+    events[0] = {
+      ...weekly,
+      organizer: { user_id: BOB, email: 'bob@ruche.test', name: 'Bob Martin' },
+      attendees: [
+        {
+          user_id: ALICE,
+          email: 'alice@ruche.test',
+          name: 'Alice Martin',
+          partstat: 'needs-action',
+        },
+        { user_id: 'jo', email: 'jo@ruche.test', name: 'Jo Petit', partstat: 'accepted' },
+      ],
+    };
+    const reply = vi
+      .spyOn(api.calendar.sealed, 'reply')
+      .mockImplementation(async (_id, partstat) => {
+        const e = events[0] as SealedCalendarEvent;
+        const attendees = (e.attendees ?? []).map((a) =>
+          a.user_id === ALICE ? { ...a, partstat } : a,
+        );
+        return { ...e, attendees, version: 4 };
+      });
+    const plainReply = vi.spyOn(api.calendar, 'reply');
+    await show();
+    // Her invitation not answered: every occurrence says so.
+    expect(cell('2026-12-08')?.querySelector('.cal-chip')?.className).toBe(
+      'cal-chip cal-chip--pending',
+    );
+    const d = await openOccurrence('2026-12-08');
+    expect(d.textContent).toContain('Organized by Bob Martin');
+    expect(
+      [...d.querySelectorAll('.cal-person')].map((p) => p.textContent?.replace(/\s+/g, ' ').trim()),
+    ).toEqual([
+      'Alice Martin (you) alice@ruche.test Not answered',
+      'Jo Petit jo@ruche.test Accepted',
+    ]);
+    // No answer to this occurrence alone: no choice asked.
+    expect(d.querySelector('.cal-reply .cal-scope')).toBeNull();
+    await act(async () => button('Decline', d)?.click());
+    expect(reply).toHaveBeenCalledExactlyOnceWith('weekly', 'declined');
+    expect(plainReply).not.toHaveBeenCalled();
+    await vi.waitFor(() =>
+      expect(d.querySelector('.cal-reply__current')?.textContent).toContain('Declined'),
+    );
+    for (const day of ['2026-12-01', '2026-12-08', '2026-12-15'])
+      expect(cell(day)?.querySelector('.cal-chip')?.className).toBe('cal-chip cal-chip--declined');
   });
 });

@@ -2,7 +2,9 @@
 // browser and opened again (round trips, the spec's bytes), what does not
 // open (another event's token, another author, another domain, a changed
 // byte, a card over the limits or with a rule outside the grammar), the
-// limits checked before sealing, and a change sealed over the facts opened.
+// limits checked before sealing, a change sealed over the facts opened, and
+// who is invited kept in clear beside the card (members by id, with their
+// answers).
 import sodium from 'libsodium-wrappers-sumo';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isApiError, type SealedCalendarEvent } from '../../api';
@@ -11,7 +13,14 @@ import { eventCardAd, isArmourError, parseBody, taskTextAd } from '../../armour/
 import type { WorkspaceKeys } from '../../armour/keys';
 import { loadCrypto } from '../../armour/load';
 import { ALICE, WS, soloKeys } from '../../test/soloKeyServer';
-import { CalendarArmour, isSealedEvent, openedOf, sealableCard } from './sealed';
+import {
+  CalendarArmour,
+  expandedOf,
+  invitedOf,
+  isSealedEvent,
+  openedOf,
+  sealableCard,
+} from './sealed';
 
 const TOKEN = 'q5e0VJk3n1Zr7aQmYyH9xA';
 const OTHER = 'Zm9vYmFyYmF6cXV4MTIzNA';
@@ -253,9 +262,6 @@ describe('what is sealed', () => {
     expect(code(() => sealableCard({ ...base, rrule: 'FREQ=WEEKLY;BYDAY=MO,WE' }))).toBe(
       'invalid_rrule',
     );
-    expect(code(() => sealableCard({ ...base, attendees: [{ user_id: BOB }] }))).toBe(
-      'armoured_unsupported',
-    );
     expect(
       sealableCard({ ...base, rrule: 'FREQ=DAILY;INTERVAL=2;UNTIL=20261231T225959Z' }),
     ).toMatchObject({ title: 'Revue', description: '', location: '', timezone: null });
@@ -266,5 +272,51 @@ describe('what is sealed', () => {
     await expect(calendar.sealChange(shown, { title: 'x' })).rejects.toSatisfy((e) =>
       isArmourError(e, 'unreadable'),
     );
+  });
+});
+
+describe('who is invited', () => {
+  const JULES = '01HZJULES000000000000000J0';
+  const people = {
+    organizer: { user_id: ALICE, email: 'alice@ruche.test', name: 'Alice Martin' },
+    attendees: [
+      { user_id: BOB, email: 'bob@ruche.test', name: 'Bob', partstat: 'accepted' as const },
+      { user_id: JULES, email: 'jules@ruche.test', name: '', partstat: 'declined' as const },
+    ],
+  };
+
+  it('a new event names the members it invites by id beside its card, never the caller', async () => {
+    const b = await calendar.sealNew({
+      title: 'Revue',
+      start: CARD.start,
+      end: CARD.end,
+      attendees: [{ user_id: BOB }, { user_id: ALICE }, { user_id: JULES }],
+    });
+    expect(b.attendees).toEqual([{ user_id: BOB }, { user_id: JULES }]);
+    await expect(
+      calendar.sealNew({ ...CARD, attendees: [{ email: 'guest@example.org' }] }),
+    ).rejects.toSatisfy((e) => isApiError(e, 'invalid_attendees'));
+  });
+
+  it('a change of the people alone seals nothing; with a fact changed, both go', async () => {
+    const shown = calendar.open(rawEvent(people));
+    expect(await calendar.changeOf(shown, { attendees: [{ user_id: JULES }] })).toEqual({
+      attendees: [{ user_id: JULES }],
+    });
+    const both = await calendar.changeOf(shown, { title: 'Revue 2', attendees: [] });
+    expect(both).toEqual({ attendees: [], sealed: expect.stringMatching(/^e2e1:1:/) });
+    expect(calendar.open(rawEvent({ sealed: both.sealed, version: 4 })).title).toBe('Revue 2');
+    expect(await calendar.changeOf(shown, { location: 'Salle 3' })).toEqual({
+      sealed: expect.any(String),
+    });
+  });
+
+  it('an event is shown with its organizer and attendees and their answers; the caller’s answer is on its occurrences', () => {
+    const shown = calendar.open(rawEvent(people));
+    expect(shown).toMatchObject({ organizer: people.organizer, attendees: people.attendees });
+    expect(invitedOf(shown)).toEqual([{ user_id: BOB }, { user_id: JULES }]);
+    expect(expandedOf(shown, JULES)).toMatchObject({ id: 'e1', partstat: 'declined' });
+    expect(expandedOf(shown, ALICE)?.partstat).toBeNull();
+    expect(expandedOf(calendar.open(rawEvent({ ...people, sealed_by: BOB })), BOB)).toBeNull();
   });
 });

@@ -5,14 +5,19 @@
 // sealed card bound to the token and signed by whoever sealed it last.
 // Here events are opened for the screens (as the plain calendar's events,
 // or why not), and what the person writes is sealed before it leaves: a
-// new event's card under a new token, a new card for any change.
+// new event's card under a new token, a new card for any change. Who is
+// invited stays in clear beside the card (members of the workspace only,
+// by id, with their answers): the server tells them, never what or when.
 import { ApiError, api, isApiError } from '../../api';
 import type {
+  CalendarAttendeeRequest,
   CalendarEvent,
   CalendarEventChange,
   NewCalendarEvent,
   NewSealedCalendarEvent,
+  SealedAttendeeRequest,
   SealedCalendarEvent,
+  SealedCalendarEventChange,
   SealedCalendarPage,
 } from '../../api';
 import {
@@ -29,6 +34,7 @@ import {
 import { sealStateOf, type Opened, type SealState, type WorkspaceKeys } from '../../armour/keys';
 import { retrySealed } from '../../armour/sealedWrite';
 import { withSeriesChange } from './logic/cardEdits';
+import type { ExpandedEvent } from './logic/expand';
 
 /** What the browser opened of an armoured event. */
 export interface OpenedEvent {
@@ -114,13 +120,12 @@ export async function readSealedChanges(
 const invalid = (code: string) => new ApiError(400, code, code);
 
 /**
- * An event's fields as its card seals them: the title and place trimmed;
- * ApiError invalid_title, invalid_description, invalid_location,
- * invalid_time, invalid_timezone or invalid_rrule over the limits (what
- * the server answers a plain event), armoured_unsupported for attendees.
+ * An event's fields as its card seals them (its attendees are not in it):
+ * the title and place trimmed; ApiError invalid_title,
+ * invalid_description, invalid_location, invalid_time, invalid_timezone or
+ * invalid_rrule over the limits (what the server answers a plain event).
  */
 export function sealableCard(b: NewCalendarEvent): EventCard {
-  if (b.attendees?.length) throw invalid('armoured_unsupported');
   const card: EventCard = {
     title: b.title.trim(),
     description: b.description ?? '',
@@ -171,15 +176,57 @@ export class CalendarArmour {
     return shown;
   }
 
-  /** A new event's body for the server: its card sealed for `token` (a new one when absent). */
+  /**
+   * A new event's body for the server: its card sealed for `token` (a new
+   * one when absent), and the members it invites (as sealNewCard).
+   */
   async sealNew(b: NewCalendarEvent, token?: string): Promise<NewSealedCalendarEvent> {
-    return this.sealNewCard(sealableCard(b), token);
+    return this.sealNewCard(sealableCard(b), b.attendees, token);
   }
 
-  /** A new event's body for the server made of `card` (a new token when absent). */
-  async sealNewCard(card: EventCard, token?: string): Promise<NewSealedCalendarEvent> {
+  /**
+   * A new event's body for the server made of `card` (a new token when
+   * absent), inviting `attendees`; ApiError invalid_attendees for anyone
+   * named by address alone.
+   */
+  async sealNewCard(
+    card: EventCard,
+    attendees: readonly CalendarAttendeeRequest[] = [],
+    token?: string,
+  ): Promise<NewSealedCalendarEvent> {
+    const invited = this.invited(attendees);
     const t = token ?? (await this.keys.newToken());
-    return { token: t, sealed: await this.seal(t, card) };
+    const body: NewSealedCalendarEvent = { token: t, sealed: await this.seal(t, card) };
+    if (invited.length) body.attendees = invited;
+    return body;
+  }
+
+  /**
+   * The PATCH body of a change of `event`: a new card when a fact of it
+   * changed (sealChange), the members invited when the list did; a change
+   * of the people alone seals nothing. Errors as sealChange and sealNewCard.
+   */
+  async changeOf(
+    event: CalendarEvent,
+    change: CalendarEventChange,
+  ): Promise<SealedCalendarEventChange> {
+    const { attendees, ...facts } = change;
+    const body: SealedCalendarEventChange = {};
+    if (attendees) body.attendees = this.invited(attendees);
+    if (Object.keys(facts).length) body.sealed = await this.sealChange(event, facts);
+    return body;
+  }
+
+  /**
+   * The members a list invites, by id. The caller is left out: whoever
+   * sends the list becomes the event's organizer, who is not one of its
+   * attendees (the server refuses the caller among them).
+   */
+  private invited(list: readonly CalendarAttendeeRequest[]): SealedAttendeeRequest[] {
+    return list.flatMap((a) => {
+      if (!('user_id' in a)) throw invalid('invalid_attendees');
+      return a.user_id === this.keys.me ? [] : [{ user_id: a.user_id }];
+    });
   }
 
   /**
@@ -233,12 +280,31 @@ export function seriesChanged(was: EventCard, change: CalendarEventChange): Even
     all_day: change.all_day ?? was.all_day,
     timezone: change.timezone !== undefined ? change.timezone : was.timezone,
     rrule: change.rrule !== undefined ? change.rrule : was.rrule,
-    attendees: change.attendees,
   });
   return withSeriesChange(was, next);
 }
 
-/** An armoured event in the plain event's shape: its card's facts, no invitations. */
+/** The members an event invites, as a request that keeps its list as it is. */
+export function invitedOf(e: CalendarEvent): CalendarAttendeeRequest[] {
+  return e.attendees.flatMap((a) => (a.user_id ? [{ user_id: a.user_id }] : []));
+}
+
+/**
+ * An event whose card opened, as expandEvents takes it, with `me`'s answer
+ * when invited (to the series: an armoured event has no answer to one
+ * occurrence); null when its card did not open.
+ */
+export function expandedOf(e: CalendarEvent, me: string): ExpandedEvent | null {
+  const card = openedOf(e)?.value;
+  if (!card) return null;
+  const partstat = e.attendees.find((a) => a.user_id === me)?.partstat ?? null;
+  return { id: e.id, workspace_id: e.workspace_id, card, partstat };
+}
+
+/**
+ * An armoured event in the plain event's shape: its card's facts, and who
+ * is invited with their answers to the series (none to single occurrences).
+ */
 function shownOf(raw: SealedCalendarEvent, card: Opened<EventCard>): ShownEvent {
   const v = card.kind === 'open' ? card.value : null;
   return {
@@ -255,8 +321,8 @@ function shownOf(raw: SealedCalendarEvent, card: Opened<EventCard>): ShownEvent 
     timezone: v?.timezone ?? null,
     rrule: v?.rrule ?? null,
     recurring: !!v?.rrule,
-    organizer: null,
-    attendees: [],
+    organizer: raw.organizer ?? null,
+    attendees: raw.attendees ?? [],
     instance_answers: [],
     changed_occurrences: (v?.overrides ?? []).map((o) => ({
       recurrence_id: o.recurrence_id,

@@ -1,7 +1,8 @@
 // The agenda's share of armoured workspaces, with Alice's real keys:
 // nothing while her keys are locked, the instances of the days asked once
-// they are unlocked, only what changed read the next time, and a calendar
-// that cannot be read adding nothing.
+// they are unlocked, only what changed read the next time, the person's
+// answer on the events they are invited to, and a calendar that cannot be
+// read adding nothing.
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { api, ApiError, type SealedCalendarEvent, type Workspace } from '../../api';
 import { createIdentity, type CreatedIdentity } from '../../armour/crypto';
@@ -114,6 +115,36 @@ describe('the agenda’s armoured calendars', () => {
     const changed = await sealedOccurrences([VAULT], ALICE, DAYS.from, DAYS.to);
     expect(opens.mock.calls.length).toBe(first + 1);
     expect(changed.map((o) => o.title)).toContain('Atelier renommé');
+  });
+
+  it('says the person’s answer on the events they are invited to, declined ones included', async () => {
+    const bob = { user_id: 'bob', email: 'bob@ruche.test', name: 'Bob' };
+    const alice = { user_id: ALICE, email: 'alice@ruche.test', name: 'Alice Martin' };
+    const invited = (id: string, partstat: 'needs-action' | 'declined', version: number) =>
+      weekly(id, id, version).then((e) => ({
+        ...e,
+        organizer: bob,
+        attendees: [{ ...alice, partstat }],
+      }));
+    vi.spyOn(api.calendar.sealed, 'list').mockResolvedValue({
+      events: [
+        await invited('asked', 'needs-action', 2),
+        await invited('declined', 'declined', 3),
+        // Bob's, inviting someone else; and her own, inviting Bob.
+        { ...(await weekly('other', 'other', 4)), attendees: [{ ...bob, partstat: 'accepted' }] },
+        { ...(await weekly('mine', 'mine', 5)), organizer: alice },
+      ],
+      deleted: [],
+      version: 5,
+      more: false,
+    });
+    const list = await sealedOccurrences([VAULT], ALICE, DAYS.from, DAYS.to);
+    expect(Object.fromEntries(list.map((o) => [o.event_id, o.partstat]))).toEqual({
+      asked: 'needs-action',
+      declined: 'declined',
+      other: null,
+      mine: null,
+    });
   });
 
   it('a calendar that cannot be read adds nothing', async () => {

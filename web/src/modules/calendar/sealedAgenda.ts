@@ -5,13 +5,15 @@
 // Each calendar is read whole the first time, then only what changed
 // after the version held (kept for the tab's life, forgotten at sign-out);
 // its events are opened with the workspace's keys (each card once, until it
-// or the keys change) and expanded for the range asked. A calendar that cannot be read (no read right, offline)
-// adds nothing.
+// or the keys change) and expanded for the range asked, those the person
+// is invited to with their answer (as the server's occurrences have it:
+// declined ones too). A calendar that cannot be read (no read right,
+// offline) adds nothing.
 import type { CalendarOccurrence, SealedCalendarEvent, Workspace } from '../../api';
 import { forgetOnSignOut, identity } from '../../armour/identity';
 import { workspaceKeys } from '../../armour/keys';
 import { expandEvents, type ExpandedEvent } from './logic/expand';
-import { CalendarArmour, readSealedChanges } from './sealed';
+import { CalendarArmour, expandedOf, readSealedChanges } from './sealed';
 
 /**
  * An armoured calendar as read so far: its events by id, the version they
@@ -79,8 +81,8 @@ export async function sealedOccurrences(
         const armour = h.armour;
         const opened: ExpandedEvent[] = [];
         for (const raw of h.events.values()) {
-          const card = armour.open(raw).opened.value;
-          if (card) opened.push({ id: raw.id, workspace_id: w.id, card });
+          const x = expandedOf(armour.open(raw), me);
+          if (x) opened.push(x);
         }
         return expandEvents(opened, from, to);
       } catch {

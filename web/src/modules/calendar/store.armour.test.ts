@@ -5,11 +5,14 @@
 // they come, new events and changes leaving sealed (at the version read;
 // one occurrence changed or cancelled apart, or the series cut, in new
 // cards), a stale key sealing again once, a change made meanwhile said,
-// and what waited for the keys opened when they come.
+// what waited for the keys opened when they come, and members invited
+// beside the cards (the people alone changed without a new card, kept by
+// "this and following", the series answered).
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   api,
   ApiError,
+  isApiError,
   type CalendarEvent,
   type NewSealedCalendarEvent,
   type SealedCalendarEvent,
@@ -352,13 +355,17 @@ describe('writing an armoured calendar', () => {
     vi.spyOn(api.calendar.sealed, 'list').mockResolvedValue(page({ events: [a], version: 4 }));
     const update = vi
       .spyOn(api.calendar.sealed, 'update')
-      .mockImplementationOnce(async (_id, sealed) => ({ ...a, sealed, version: 5 }));
+      .mockImplementationOnce(async (_id, b) => ({
+        ...a,
+        sealed: b.sealed ?? a.sealed,
+        version: 5,
+      }));
     const s = newStore();
     await s.show(WEEK);
     const saved = await s.update('a', { title: 'Revue annuelle' }, 4);
     expect(update.mock.calls[0]?.[0]).toBe('a');
     expect(update.mock.calls[0]?.[2]).toBe(4);
-    expect(update.mock.calls[0]?.[1]).toMatch(/^e2e1:1:/);
+    expect(update.mock.calls[0]?.[1]).toEqual({ sealed: expect.stringMatching(/^e2e1:1:/) });
     expect(saved).toMatchObject({ title: 'Revue annuelle', version: 5 });
     expect(titles(s)).toEqual(['Revue annuelle 2026-12-01T08:00:00.000Z']);
 
@@ -420,9 +427,9 @@ describe('one occurrence of an armoured recurring event', () => {
 
   /** The sealed route's update, answering the card sent at the next version. */
   const updated = (a: SealedCalendarEvent) =>
-    vi.spyOn(api.calendar.sealed, 'update').mockImplementation(async (_id, sealed, version) => ({
+    vi.spyOn(api.calendar.sealed, 'update').mockImplementation(async (_id, b, version) => ({
       ...a,
-      sealed,
+      sealed: b.sealed ?? a.sealed,
       version: (version ?? 0) + 1,
     }));
 
@@ -439,7 +446,7 @@ describe('one occurrence of an armoured recurring event', () => {
     );
     expect(plain).not.toHaveBeenCalled();
     expect(update).toHaveBeenCalledTimes(1);
-    const [id, sealed, version] = update.mock.calls[0] ?? [];
+    const [id, { sealed } = {}, version] = update.mock.calls[0] ?? [];
     expect([id, version]).toEqual(['a', 4]);
     expect(JSON.stringify(update.mock.calls)).not.toMatch(/Point|2026/);
     const card = opened(a.token, sealed);
@@ -485,7 +492,7 @@ describe('one occurrence of an armoured recurring event', () => {
     expect(remove).not.toHaveBeenCalled();
     expect(update.mock.calls[0]?.[0]).toBe('a');
     expect(update.mock.calls[0]?.[2]).toBe(4);
-    const card = opened(a.token, update.mock.calls[0]?.[1]);
+    const card = opened(a.token, update.mock.calls[0]?.[1].sealed);
     expect(card).toMatchObject({
       rrule: 'FREQ=WEEKLY;COUNT=4',
       exdates: [at('15')],
@@ -516,7 +523,7 @@ describe('one occurrence of an armoured recurring event', () => {
     await s.show(MONTH);
     const update = updated(a);
     await s.cancelOccurrence('a', '2026-12-10', 2);
-    expect(opened(a.token, update.mock.calls[0]?.[1]).exdates).toEqual(['2026-12-10']);
+    expect(opened(a.token, update.mock.calls[0]?.[1].sealed).exdates).toEqual(['2026-12-10']);
     expect(titles(s)).toEqual([
       'Inventaire 2026-12-03',
       'Inventaire 2026-12-17',
@@ -562,9 +569,9 @@ describe('one occurrence of an armoured recurring event', () => {
     });
     const update = vi
       .spyOn(api.calendar.sealed, 'update')
-      .mockImplementation(async (_id, sealed, version) => {
+      .mockImplementation(async (_id, b, version) => {
         order.push('update');
-        return { ...a, sealed, version: (version ?? 0) + 1 };
+        return { ...a, sealed: b.sealed ?? a.sealed, version: (version ?? 0) + 1 };
       });
     const plain = vi.spyOn(api.calendar, 'updateFollowing');
     // From the 15th on: an hour later, another title.
@@ -594,7 +601,7 @@ describe('one occurrence of an armoured recurring event', () => {
     expect(update.mock.calls[0]?.[0]).toBe('a');
     expect(update.mock.calls[0]?.[2]).toBe(4);
     // The series ends the second before the 15th's start.
-    expect(opened(a.token, update.mock.calls[0]?.[1])).toMatchObject({
+    expect(opened(a.token, update.mock.calls[0]?.[1].sealed)).toMatchObject({
       title: 'Point hebdo',
       start: at('01'),
       rrule: 'FREQ=WEEKLY;UNTIL=20261215T075959Z',
@@ -627,7 +634,7 @@ describe('one occurrence of an armoured recurring event', () => {
       overrides: [],
     });
     expect(update.mock.calls.map((c) => c[2])).toEqual([4, 5, 6]);
-    expect(opened(a.token, update.mock.calls[2]?.[1])).toMatchObject({
+    expect(opened(a.token, update.mock.calls[2]?.[1].sealed)).toMatchObject({
       rrule: 'FREQ=WEEKLY;UNTIL=20261215T075959Z',
       exdates: [],
       overrides: [{ recurrence_id: at('08'), title: 'Avant' }],
@@ -647,7 +654,7 @@ describe('one occurrence of an armoured recurring event', () => {
     const saved = await s.updateFollowing('a', at('01'), { title: 'Point du mardi' }, 4);
     expect(create).not.toHaveBeenCalled();
     expect(update).toHaveBeenCalledTimes(1);
-    expect(opened(a.token, update.mock.calls[0]?.[1])).toMatchObject({
+    expect(opened(a.token, update.mock.calls[0]?.[1].sealed)).toMatchObject({
       title: 'Point du mardi',
       rrule: 'FREQ=WEEKLY;COUNT=4',
     });
@@ -687,7 +694,7 @@ describe('one occurrence of an armoured recurring event', () => {
     expect(remove).not.toHaveBeenCalled();
     expect(update.mock.calls[0]?.[0]).toBe('a');
     expect(update.mock.calls[0]?.[2]).toBe(4);
-    expect(opened(a.token, update.mock.calls[0]?.[1])).toMatchObject({
+    expect(opened(a.token, update.mock.calls[0]?.[1].sealed)).toMatchObject({
       start: at('01'),
       rrule: 'FREQ=WEEKLY;UNTIL=20261215T075959Z',
     });
@@ -711,5 +718,116 @@ describe('one occurrence of an armoured recurring event', () => {
     expect(remove).toHaveBeenCalledWith('a', 4);
     expect(update).not.toHaveBeenCalled();
     expect(s.getState().occurrences).toEqual([]);
+  });
+});
+
+describe('invitations in an armoured calendar', () => {
+  const BOB = '01HZBOB00000000000000000B0';
+  const JULES = '01HZJULES000000000000000J0';
+  const bob = { user_id: BOB, email: 'bob@ruche.test', name: 'Bob Durand' };
+  const at = (day: string, hour = '08') => `2026-12-${day}T${hour}:00:00.000Z`;
+
+  /** The weekly event 'a' (Tuesdays from 1 December, four times), organized by Bob, inviting Alice and Jules. */
+  async function invitedTo(alice: 'needs-action' | 'accepted' = 'needs-action') {
+    const a: SealedCalendarEvent = {
+      ...(await sealedEvent(
+        'a',
+        {
+          title: 'Point hebdo',
+          start: at('01'),
+          end: at('01', '09'),
+          rrule: 'FREQ=WEEKLY;COUNT=4',
+        },
+        4,
+      )),
+      organizer: bob,
+      attendees: [
+        { user_id: ALICE, email: 'alice@ruche.test', name: 'Alice Martin', partstat: alice },
+        { user_id: JULES, email: 'jules@ruche.test', name: 'Jules', partstat: 'accepted' },
+      ],
+    };
+    vi.spyOn(api.calendar.sealed, 'list').mockResolvedValue(page({ events: [a], version: 4 }));
+    const s = newStore();
+    await s.show(WEEK);
+    return { a, s };
+  }
+
+  it('creates an event inviting members: by id beside its card, nothing else in clear', async () => {
+    vi.spyOn(api.calendar.sealed, 'list').mockResolvedValue(page({ version: 1 }));
+    const create = vi
+      .spyOn(api.calendar.sealed, 'create')
+      .mockImplementation(async (_ws, b) => answer('n', b, 2));
+    const s = newStore();
+    await s.show(WEEK);
+    await s.create({
+      title: 'Revue',
+      start: at('02'),
+      end: at('02', '09'),
+      attendees: [{ user_id: BOB }, { user_id: JULES }],
+    });
+    const sent = create.mock.calls[0]?.[1];
+    expect(Object.keys(sent ?? {}).sort()).toEqual(['attendees', 'sealed', 'token']);
+    expect(sent?.attendees).toEqual([{ user_id: BOB }, { user_id: JULES }]);
+    expect(JSON.stringify(sent)).not.toMatch(/Revue|2026/);
+  });
+
+  it('a change of the people alone sends only them, at the version read; with the card, both', async () => {
+    const { a, s } = await invitedTo();
+    const update = vi
+      .spyOn(api.calendar.sealed, 'update')
+      .mockImplementation(async (_id, b, version) => ({
+        ...a,
+        sealed: b.sealed ?? a.sealed,
+        version: (version ?? 0) + 1,
+      }));
+    await s.update('a', { attendees: [{ user_id: JULES }] }, 4);
+    expect(update.mock.calls[0]).toEqual(['a', { attendees: [{ user_id: JULES }] }, 4]);
+    await s.update('a', { title: 'Point du mardi', attendees: [] }, 5);
+    expect(update.mock.calls[1]?.[1]).toEqual({
+      attendees: [],
+      sealed: expect.stringMatching(/^e2e1:1:/),
+    });
+    expect(titles(s)[0]).toBe(`Point du mardi ${at('01')}`);
+  });
+
+  it('this and following: the new event invites the series’ members (the caller, who cuts it, left out)', async () => {
+    const { a, s } = await invitedTo();
+    const create = vi
+      .spyOn(api.calendar.sealed, 'create')
+      .mockImplementation(async (_ws, b) => answer('n', b, 1));
+    vi.spyOn(api.calendar.sealed, 'update').mockImplementation(async (_id, b, version) => ({
+      ...a,
+      sealed: b.sealed ?? a.sealed,
+      version: (version ?? 0) + 1,
+    }));
+    // People named by the change: those.
+    await s.updateFollowing('a', at('22'), { attendees: [{ user_id: BOB }] }, 4);
+    expect(create.mock.calls[0]?.[1].attendees).toEqual([{ user_id: BOB }]);
+    await s.updateFollowing('a', at('15'), { title: 'Point tardif' }, 5);
+    expect(create.mock.calls[1]?.[1].attendees).toEqual([{ user_id: JULES }]);
+  });
+
+  it('shows the caller’s answer on the occurrences, and answers the whole series', async () => {
+    const { a, s } = await invitedTo();
+    expect(s.getState().occurrences.map((o) => o.partstat)).toEqual(['needs-action']);
+    expect(s.getState().events.a).toMatchObject({ organizer: bob });
+    const plain = vi.spyOn(api.calendar, 'reply');
+    const reply = vi
+      .spyOn(api.calendar.sealed, 'reply')
+      .mockImplementation(async (_id, partstat) => ({
+        ...a,
+        version: 5,
+        attendees: (a.attendees ?? []).map((x) => (x.user_id === ALICE ? { ...x, partstat } : x)),
+      }));
+    const answered = await s.reply('a', 'declined');
+    expect(reply).toHaveBeenCalledExactlyOnceWith('a', 'declined');
+    expect(plain).not.toHaveBeenCalled();
+    expect(answered).toMatchObject({ title: 'Point hebdo', version: 5 });
+    expect(s.getState().occurrences.map((o) => o.partstat)).toEqual(['declined']);
+    // No answer to one occurrence there.
+    await expect(s.reply('a', 'accepted', at('08'))).rejects.toSatisfy((e) =>
+      isApiError(e, 'armoured_unsupported'),
+    );
+    expect(reply).toHaveBeenCalledTimes(1);
   });
 });

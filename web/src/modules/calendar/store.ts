@@ -23,8 +23,10 @@
 // (on `hello`), keeps every event as this browser opened it (sealed.ts;
 // opened again when the keys change), applies calendar.event_* events as
 // they come and works out the occurrences of the range shown itself
-// (logic/expand.ts). What the person writes is sealed before it is sent.
-import { api, isApiError } from '../../api';
+// (logic/expand.ts). What the person writes is sealed before it is sent;
+// who is invited goes in clear beside the card (members only), and an
+// invitee answers the whole series (an occurrence is not answered apart).
+import { ApiError, api, isApiError } from '../../api';
 import type {
   Access,
   CalendarAnswer,
@@ -53,6 +55,8 @@ import {
   withOccurrenceChange,
 } from './logic/cardEdits';
 import {
+  expandedOf,
+  invitedOf,
   isSealedEvent,
   openedOf,
   readSealedChanges,
@@ -288,8 +292,8 @@ export class CalendarStore extends Store<CalendarState> {
     if (!range) return;
     const opened: ExpandedEvent[] = [];
     for (const e of Object.values(this.state.events)) {
-      const card = openedOf(e)?.value;
-      if (card) opened.push({ id: e.id, workspace_id: e.workspace_id, card });
+      const x = expandedOf(e, this.me);
+      if (x) opened.push(x);
     }
     this.set({ occurrences: expandEvents(opened, range.from, range.to), shown: range });
   }
@@ -306,10 +310,8 @@ export class CalendarStore extends Store<CalendarState> {
     if (!range || this.state.shown !== range || shown.length >= MAX_OCCURRENCES)
       return this.expand();
     const e = this.state.events[id];
-    const card = e ? openedOf(e)?.value : undefined;
-    const mine = card
-      ? expandEvents([{ id, workspace_id: e?.workspace_id ?? null, card }], range.from, range.to)
-      : [];
+    const x = e ? expandedOf(e, this.me) : null;
+    const mine = x ? expandEvents([x], range.from, range.to) : [];
     const others = shown.filter((o) => o.event_id !== id);
     if (others.length + mine.length > MAX_OCCURRENCES) return this.expand();
     this.set({ occurrences: inStartOrder([...others, ...mine]) });
@@ -374,7 +376,10 @@ export class CalendarStore extends Store<CalendarState> {
 
   // ---- changes -------------------------------------------------------------
 
-  /** Creates an event (armoured: its card sealed under a new token); resolves with it as shown. */
+  /**
+   * Creates an event (armoured: its card sealed under a new token, the
+   * members invited beside it); resolves with it as shown.
+   */
   async create(b: NewCalendarEvent): Promise<CalendarEvent> {
     const a = this.armour;
     if (a) {
@@ -407,7 +412,8 @@ export class CalendarStore extends Store<CalendarState> {
 
   /**
    * Changes an event at `version` (armoured: a new card, sealed over the
-   * facts opened here; ArmourError 'unreadable' when they did not open);
+   * facts opened here — ArmourError 'unreadable' when they did not open —,
+   * and the members invited; a change of the people alone seals nothing);
    * EventChangedError (with the event now) when it changed since.
    */
   async update(id: string, change: CalendarEventChange, version: number): Promise<CalendarEvent> {
@@ -416,7 +422,7 @@ export class CalendarStore extends Store<CalendarState> {
       if (a) {
         const held = this.state.events[id] ?? (await this.fetch(id));
         const raw = await a.write(async () =>
-          api.calendar.sealed.update(id, await a.sealChange(held, change), version),
+          api.calendar.sealed.update(id, await a.changeOf(held, change), version),
         );
         this.heard(raw);
         return a.open(raw);
@@ -468,8 +474,9 @@ export class CalendarStore extends Store<CalendarState> {
    * the event's `version`, any field (`start`, `end`: that occurrence's):
    * the series is cut there. Resolves with the new event holding them
    * (another id; from the first occurrence, the event itself). As
-   * updateOccurrence otherwise; armoured, the new event is created first,
-   * then the series ended (the new one deleted again if that fails: no
+   * updateOccurrence otherwise; armoured, the new event is created first
+   * (inviting the series' members, unless the change names others), then
+   * the series ended (the new one deleted again if that fails: no
    * occurrence lost, none twice).
    */
   async updateFollowing(
@@ -490,7 +497,7 @@ export class CalendarStore extends Store<CalendarState> {
     const created = await a.write(async () =>
       api.calendar.sealed.create(
         this.workspaceId,
-        await a.sealNewCard(seriesChanged(late, change)),
+        await a.sealNewCard(seriesChanged(late, change), change.attendees ?? invitedOf(held)),
       ),
     );
     try {
@@ -568,7 +575,7 @@ export class CalendarStore extends Store<CalendarState> {
       const { token, card } = a.cardOf(await this.event(id));
       const next = edit(card);
       const raw = await a.write(async () =>
-        api.calendar.sealed.update(id, await a.seal(token, next), version),
+        api.calendar.sealed.update(id, { sealed: await a.seal(token, next) }, version),
       );
       this.heard(raw);
       return a.open(raw);
@@ -590,13 +597,23 @@ export class CalendarStore extends Store<CalendarState> {
   /**
    * The caller's answer to an invitation: to the series, or with
    * `recurrenceId` to that occurrence alone; the event answered. The
-   * occurrences answered say it at once.
+   * occurrences answered say it at once. Armoured: to the series only
+   * (ApiError armoured_unsupported with `recurrenceId`, as the server
+   * answers), the event answered held as it comes.
    */
   async reply(
     id: string,
     partstat: CalendarAnswer,
     recurrenceId: string | null = null,
   ): Promise<CalendarEvent> {
+    const a = this.armour;
+    if (a) {
+      if (recurrenceId !== null)
+        throw new ApiError(400, 'armoured_unsupported', 'an armoured event is answered whole');
+      const raw = await api.calendar.sealed.reply(id, partstat);
+      this.heard(raw);
+      return a.open(raw);
+    }
     const answered = await api.calendar.reply(id, partstat, recurrenceId);
     this.set({ occurrences: withAnswer(this.state.occurrences, id, partstat, recurrenceId) });
     void this.load();

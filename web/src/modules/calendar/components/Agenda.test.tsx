@@ -628,6 +628,28 @@ describe('invitations in the agenda', () => {
     ]);
   });
 
+  it('answers an armoured recurring invitation for the whole series at once, asking nothing', async () => {
+    const vault = { ...ws('w3', 'Coffre'), armoured: true };
+    vi.spyOn(api.workspaces, 'list').mockResolvedValue([vault]);
+    vi.spyOn(api.calendar, 'mine').mockResolvedValue([]);
+    const reply = vi.spyOn(api.calendar, 'reply').mockResolvedValue(calendarEvent('secret'));
+    sealed.list = [
+      occurrence('secret', '2026-12-10T07:00:00.000Z', '2026-12-10T08:00:00.000Z', {
+        title: 'Point chiffré',
+        workspace_id: 'w3',
+        recurring: true,
+        recurrence_id: '2026-12-10T07:00:00.000Z',
+        partstat: 'needs-action',
+      }),
+    ];
+    await show();
+    await vi.waitFor(() => expect(items()).toHaveLength(1));
+    expect(item('Point chiffré')?.className).toBe('agenda__item cal-chip--pending');
+    expect(panel(item('Point chiffré'))).toBeUndefined();
+    await act(async () => button('Decline', item('Point chiffré'))?.click());
+    expect(reply).toHaveBeenCalledExactlyOnceWith('secret', 'declined', null);
+  });
+
   it('answers a single event from its entry at once, asking nothing', async () => {
     vi.spyOn(api.workspaces, 'list').mockResolvedValue([ws('w1', 'Chantier')]);
     const { reply } = serveAnswers([

@@ -16,7 +16,8 @@
 // this person alike (invited, no longer, answered: they name no workspace).
 // Armoured workspaces' calendars are not in that call: the browser adds
 // their instances itself once this tab's keys are unlocked (sealedAgenda.ts),
-// again when the keys change.
+// again when the keys change; an invitation there is answered for the
+// whole series at once (the server keeps no answer to one occurrence).
 // Shown by the workspaces page; nothing if the calendars cannot be read,
 // nor where no workspace has the calendar and nobody invites the person.
 import '../../../styles/modules/calendar.css';
@@ -269,7 +270,11 @@ export default function Agenda() {
                             title={title}
                             current={invited}
                             busy={busy(o.event_id)}
-                            askScope={o.recurring && o.recurrence_id !== null}
+                            askScope={
+                              o.recurring &&
+                              o.recurrence_id !== null &&
+                              !armoured.some((w) => w.id === o.workspace_id)
+                            }
                             onReply={(p, scope) =>
                               void answer(
                                 o.event_id,

@@ -1,7 +1,9 @@
 // The people an event invites, as removable chips (with each one's answer
 // for an event that has them), and a field to add more: colleagues of the
 // workspace by name or address (suggested as one types, as the chat's
-// mentions are), or any email address. Never oneself, nor the organizer.
+// mentions are), or any email address — in an armoured workspace only its
+// members who read the calendar (the server tells them, and they open the
+// card). Never oneself, nor the organizer.
 import { useId, useMemo, useState, type KeyboardEvent } from 'react';
 import type { Member } from '../../../api';
 import { Icon } from '../../../components/Icon';
@@ -11,6 +13,7 @@ import {
   attendeeProblem,
   emailKey,
   invitablePeople,
+  inviteesOf,
   isEmailLike,
   MAX_ATTENDEES,
   withAttendee,
@@ -33,7 +36,7 @@ export function AttendeesField({
 }: {
   draft: EventDraft;
   onChange(d: EventDraft): void;
-  /** The workspace's members (who may be picked, but for `not`). */
+  /** The workspace's members (who may be picked, but for `not`; members only with `not.membersOnly`). */
   people: readonly Member[];
   not: Uninvitable;
 }) {
@@ -71,11 +74,14 @@ export function AttendeesField({
     setProblem(null);
   };
 
-  /** What was typed: a colleague's own address adds them, any other address as it is. */
+  /**
+   * What was typed: a colleague's own address adds them, any other address
+   * as it is (refused where members only).
+   */
   const addTyped = () => {
     const typed = text.trim();
     if (!typed) return;
-    const colleague = people.find((m) => emailKey(m.email) === emailKey(typed));
+    const colleague = inviteesOf(people, not).find((m) => emailKey(m.email) === emailKey(typed));
     add(
       colleague
         ? { user_id: colleague.user_id, email: colleague.email, name: colleague.name }
@@ -152,8 +158,12 @@ export function AttendeesField({
             type="text"
             role="combobox"
             autoComplete="off"
-            inputMode="email"
-            placeholder={t('calendar.attendee_placeholder')}
+            inputMode={not.membersOnly ? 'text' : 'email'}
+            placeholder={t(
+              not.membersOnly
+                ? 'calendar.attendee_placeholder_member'
+                : 'calendar.attendee_placeholder',
+            )}
             aria-expanded={open}
             aria-controls={`${id}-list`}
             aria-activedescendant={open ? optionId(current) : undefined}
@@ -213,7 +223,7 @@ export function AttendeesField({
         </button>
       </div>
       <p id={`${id}-hint`} className="field__hint">
-        {t('calendar.attendees_hint')}
+        {t(not.membersOnly ? 'calendar.attendees_hint_members' : 'calendar.attendees_hint')}
       </p>
       {problemText ? (
         <p id={`${id}-error`} className="field__error">

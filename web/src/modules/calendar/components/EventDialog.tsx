@@ -17,8 +17,9 @@
 // edited, and an answer to the event (calendar.answered, to its
 // organizer). In an armoured workspace the event is the one the store
 // holds, as this browser opened it: a card that does not open says why
-// and can only be deleted; nobody is invited there (its occurrences are
-// changed apart in its card, by this browser).
+// and can only be deleted; it invites members of the workspace only, who
+// answer for all its occurrences (its occurrences are changed apart in its
+// card, by this browser, and not answered apart).
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
 import {
   isApiError,
@@ -165,8 +166,14 @@ export function EventDialog({
   /** Armoured: the event as the store holds it (live changes, opened again when keys come). */
   const held = useSyncExternalStore(store.subscribe, () => store.getState().events[id]);
   const timeZone = browserTimeZone();
-  const organizer = event?.organizer?.email ?? null;
-  const not = useMemo<Uninvitable>(() => ({ me, organizer }), [me, organizer]);
+  const armoured = !!store.armour;
+  // Armoured, whoever sends the list becomes the organizer: only the
+  // caller is refused (as `me`), whoever organized it before.
+  const organizer = armoured ? null : (event?.organizer?.email ?? null);
+  const not = useMemo<Uninvitable>(
+    () => ({ me, organizer, membersOnly: armoured }),
+    [me, organizer, armoured],
+  );
   /** Being edited: what is read meanwhile waits (the save will say). */
   const editing = useRef(false);
   useEffect(() => {
@@ -435,8 +442,8 @@ export function EventDialog({
           timeZone={timeZone}
           people={people}
           not={not}
-          armoured={!!store.armour}
-          own={ownSpan(editingApart ? editingApart.o : event)}
+          // An armoured event's time is not among what the server says is busy.
+          own={armoured ? null : ownSpan(editingApart ? editingApart.o : event)}
           occurrence={editingApart?.scope === 'one'}
           autoFocus={!scoped}
         />
@@ -476,7 +483,7 @@ export function EventDialog({
               current={answer}
               busy={replying}
               onReply={(p) => void reply(p)}
-              scope={recurrenceId ? { value: scope, onChange: setScope } : undefined}
+              scope={recurrenceId && !armoured ? { value: scope, onChange: setScope } : undefined}
             />
             {canWrite ? null : <p className="cal-note">{t('calendar.invited_note')}</p>}
           </>

@@ -1,12 +1,13 @@
 // Every field of an event, for a new one and an edit: title, all day,
 // start and end (dates, and times on the browser's clock; all day: the
 // last day, inclusive), location, the people invited, description, and the
-// repeat with its end. An armoured workspace's events invite nobody: no
-// people there (docs/armoured.md, "Calendar"); elsewhere a timed event
-// inviting colleagues shows when they are free that day (Availability).
-// One occurrence of a recurring event has its texts and times alone (all
-// day, people and repeat are the series'; the availability of those
-// invited shows).
+// repeat with its end. An armoured workspace's events invite its members
+// only (`not.membersOnly`: no address typed; docs/armoured.md,
+// "Calendar"). A timed event inviting colleagues shows when they are free
+// that day (Availability; an armoured event's own time is not in what the
+// server knows of them). One occurrence of a recurring event has its texts
+// and times alone (all day, people and repeat are the series'; the
+// availability of those invited shows).
 import type { Member } from '../../../api';
 import { Checkbox, SelectField, TextArea, TextField } from '../../../components/Field';
 import { useI18n } from '../../../i18n';
@@ -29,7 +30,6 @@ export function EventForm({
   timeZone,
   people,
   not,
-  armoured = false,
   own = null,
   occurrence = false,
   autoFocus = false,
@@ -42,8 +42,6 @@ export function EventForm({
   /** The workspace's members, who may be invited (but for `not`). */
   people: readonly Member[];
   not: Uninvitable;
-  /** An armoured workspace's event: no attendees. */
-  armoured?: boolean;
   /** The event being edited, as saved, when timed (its time is not busy against itself). */
   own?: Span | null;
   /** One occurrence of a recurring event: no all day, people or repeat. */
@@ -128,14 +126,10 @@ export function EventForm({
         maxLength={300}
         onChange={(e) => set('location', e.target.value)}
       />
-      {armoured ? null : (
-        <>
-          {occurrence ? null : (
-            <AttendeesField draft={draft} onChange={onChange} people={people} not={not} />
-          )}
-          <Availability draft={draft} onChange={onChange} people={people} me={not.me} own={own} />
-        </>
+      {occurrence ? null : (
+        <AttendeesField draft={draft} onChange={onChange} people={people} not={not} />
       )}
+      <Availability draft={draft} onChange={onChange} people={people} me={not.me} own={own} />
       <TextArea
         label={t('calendar.description')}
         value={draft.description}

@@ -1,11 +1,13 @@
 // The app shell's invitation notices (Paris time, English): a toast per
 // notice to this person, whose title opens the event — its calendar when
-// the person opens it, else the home page — except a cancellation's.
+// the person opens it, else the home page — except a cancellation's; an
+// armoured event's named by its workspace.
 import { act } from 'react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { showNotices } from '../../../test/live';
 import { mountPoint } from '../../../test/mount';
 import {
+  ARMOURED_NOTICE,
   MOVED_OCCURRENCE,
   calendarEvent,
   calendarFrame,
@@ -142,6 +144,16 @@ describe('invitation notices', () => {
     expect(lastToast().body).toBe('');
     act(() => lastToast().action?.click());
     expect(open).toHaveBeenLastCalledWith('/w/w1/calendar/e1?date=2027-03-08');
+  });
+
+  it('names an armoured event by its workspace, without date, and opens it in its calendar', async () => {
+    const { hear, open } = await show();
+    hear(noticeFrame('calendar.invited', ARMOURED_NOTICE));
+    const t = lastToast();
+    expect(t.title).toBe('Alice Martin invited you to an event in “Chantier”');
+    expect(t.body).toBe('');
+    act(() => t.action?.click());
+    expect(open).toHaveBeenCalledWith('/w/w1/calendar/e1');
   });
 
   it('leaves the workspaces’ calendar events alone', async () => {

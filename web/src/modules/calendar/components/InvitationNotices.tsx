@@ -6,7 +6,10 @@
 // quieter, leading nowhere; "Alice Martin changed “Revue”" (or moved,
 // changed or cancelled one occurrence of it — moved, with when it now is
 // and opening that day), quieter, which opens it; "Jules Marty accepted
-// “Revue”" to the organizer. The notification centre lists the kept ones
+// “Revue”" to the organizer. An armoured workspace's event, whose title
+// and times only its card holds, goes by its workspace: "Alice Martin
+// invited you to an event in “Coffre”", which opens that calendar at the
+// event. The notification centre lists the kept ones
 // the same way (describeInvitation, registered when this chunk loads). The
 // views re-read themselves on the same notices (the calendar's store, the
 // agenda, an open event's details).
@@ -36,7 +39,7 @@ export function describeInvitation(
 ): NoticeSummary | null {
   const n = readNotice(e);
   if (!n) return null;
-  const text = noticeText(n, t, locale);
+  const text = noticeText(n, t, locale, workspaces);
   if (n.type === 'calendar.invitation_cancelled') return text;
   return { ...text, href: noticeTarget(n, calendarsOpened(workspaces)) };
 }

@@ -1,7 +1,8 @@
 // "Nouvel événement": the form, filled with the day (and slot) it was
 // opened from; times go as UTC instants with the browser's zone, the
 // people invited with them (the creator becomes the organizer). In an
-// armoured workspace, sealed in the browser (the store), nobody invited.
+// armoured workspace, sealed in the browser (the store), inviting its
+// members only.
 import { useMemo, useState, useSyncExternalStore, type FormEvent } from 'react';
 import type { Me } from '../../../api';
 import { Button } from '../../../components/Button';
@@ -33,7 +34,8 @@ export function NewEventDialog({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const people = useSyncExternalStore(store.subscribe, () => store.getState().members);
-  const not = useMemo<Uninvitable>(() => ({ me }), [me]);
+  const membersOnly = !!store.armour;
+  const not = useMemo<Uninvitable>(() => ({ me, membersOnly }), [me, membersOnly]);
   const timeZone = browserTimeZone();
   const problem = problemOf(draft);
 
@@ -62,7 +64,6 @@ export function NewEventDialog({
           timeZone={timeZone}
           people={people}
           not={not}
-          armoured={!!store.armour}
           autoFocus
         />
         {error ? <Alert kind="error">{errorText(error)}</Alert> : null}

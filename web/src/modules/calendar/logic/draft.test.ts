@@ -2,8 +2,10 @@
 // and only the changed fields of an edit (of one occurrence: its texts and
 // times alone; of it and the following ones: the series' fields from its
 // times, the times left counted from it); the people invited (colleagues by id, anyone by email,
-// never oneself nor the organizer), sent only when the list changed.
+// never oneself nor the organizer; in an armoured workspace members who
+// read the calendar only, by id), sent only when the list changed.
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Access, Member } from '../../../api';
 import {
   attendeeProblem,
   changesOf,
@@ -12,6 +14,7 @@ import {
   followingChangesOf,
   followingDraftOf,
   invitablePeople,
+  inviteesOf,
   isChanged,
   isEmailLike,
   isOccurrenceChanged,
@@ -553,5 +556,28 @@ describe('attendees', () => {
       })),
     };
     expect(attendeeProblem(full, { email: 'new@example.org' }, not)).toBe('too_many');
+  });
+
+  it('in an armoured workspace, offers the members who read the calendar only, and refuses any address', () => {
+    const reader = (m: Member, calendar: Access) => ({ ...m, rights: { calendar } });
+    const people = PEOPLE.map((m, i) => reader(m, i === 2 ? 'none' : i === 3 ? 'read' : 'write'));
+    const not = { me: ME, membersOnly: true };
+    expect(invitablePeople(people, draft({}), not).map((p) => p.user_id)).toEqual(['u1', 'u3']);
+    expect(inviteesOf(people, { me: ME })).toBe(people);
+    expect(attendeeProblem(draft({}), { email: 'guest@example.org' }, not)).toBe('member');
+    expect(attendeeProblem(draft({}), { email: 'dana@ruche.test', user_id: 'u3' }, not)).toBeNull();
+  });
+
+  it('keeps the members an armoured event invites by id: its list is sent back by id', () => {
+    const sealed = calendarEvent('s', {
+      organizer: { user_id: 'u3', email: 'dana@ruche.test', name: 'Dana Roux' },
+      attendees: [
+        { user_id: 'u1', email: 'alix@ruche.test', name: 'Alix Martin', partstat: 'accepted' },
+      ],
+    });
+    const d = withAttendee(draftOf(sealed), { user_id: 'u2', email: 'bo@ruche.test', name: '' });
+    expect(changesOf(sealed, d, PARIS)).toEqual({
+      attendees: [{ user_id: 'u1' }, { user_id: 'u2' }],
+    });
   });
 });

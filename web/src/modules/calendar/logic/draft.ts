@@ -1,18 +1,20 @@
 // The event form: what it holds (local dates and times as the inputs give
 // them; an all-day event's last day, inclusive; the people invited), what
 // it sends (UTC instants, or dates with the exclusive end the server wants;
-// colleagues by id, anyone else by email), and, for an edit, only the
+// colleagues by id, anyone else by email; in an armoured workspace members
+// only, by id), and, for an edit, only the
 // fields that changed; for one occurrence of a recurring event, its texts
 // and times alone; for it and the following ones, the series' fields from
 // its times on. Pure: the browser's zone is given.
-import type {
-  CalendarAttendeeRequest,
-  CalendarEvent,
-  CalendarEventChange,
-  CalendarOccurrenceChange,
-  CalendarPartstat,
-  Member,
-  NewCalendarEvent,
+import {
+  moduleRight,
+  type CalendarAttendeeRequest,
+  type CalendarEvent,
+  type CalendarEventChange,
+  type CalendarOccurrenceChange,
+  type CalendarPartstat,
+  type Member,
+  type NewCalendarEvent,
 } from '../../../api';
 import {
   addDays,
@@ -118,7 +120,12 @@ export function draftOf(e: Filled): EventDraft {
     until: rule.end.kind === 'until' ? rule.end.date : '',
     count: rule.end.kind === 'count' ? String(rule.end.count) : base.count,
     rrule: e.rrule,
-    attendees: e.attendees.map((a) => ({ email: a.email, name: a.name, partstat: a.partstat })),
+    attendees: e.attendees.map((a) => ({
+      user_id: a.user_id,
+      email: a.email,
+      name: a.name,
+      partstat: a.partstat,
+    })),
   };
   if (e.all_day) {
     const first = e.start?.slice(0, 10) ?? '';
@@ -394,15 +401,31 @@ function sameAttendees(a: readonly DraftAttendee[], b: readonly DraftAttendee[])
   return x.length === y.length && x.every((k, i) => k === y[i]);
 }
 
-/** Who may not be invited: oneself, and the event's organizer (not an attendee of their own event). */
+/**
+ * Who may not be invited: oneself, and the event's organizer (not an
+ * attendee of their own event); with `membersOnly` (an armoured
+ * workspace's event), anyone but the members who read the calendar.
+ */
 export interface Uninvitable {
   me: { id: string; email: string };
   organizer?: string | null;
+  membersOnly?: boolean;
 }
 
 function refused(email: string, not: Uninvitable): boolean {
   const key = emailKey(email);
   return key === emailKey(not.me.email) || (!!not.organizer && key === emailKey(not.organizer));
+}
+
+/**
+ * The members who may be invited at all: every one, or with `membersOnly`
+ * those who read the calendar (the server refuses the others there: the
+ * event would not open for them).
+ */
+export function inviteesOf(people: readonly Member[], not: Uninvitable): readonly Member[] {
+  return not.membersOnly
+    ? people.filter((p) => moduleRight(p.rights, p.role, 'calendar') !== 'none')
+    : people;
 }
 
 /** The colleagues one may still add: not oneself, nor the organizer, nor those already in. */
@@ -412,19 +435,21 @@ export function invitablePeople(
   not: Uninvitable,
 ): Member[] {
   const taken = new Set(d.attendees.map((a) => emailKey(a.email)));
-  return people.filter(
+  return inviteesOf(people, not).filter(
     (p) => p.user_id !== not.me.id && !refused(p.email, not) && !taken.has(emailKey(p.email)),
   );
 }
 
 /** Why an attendee cannot be added; null when they can. */
-export type AttendeeProblem = 'email' | 'self' | 'organizer' | 'already' | 'too_many';
+export type AttendeeProblem = 'email' | 'member' | 'self' | 'organizer' | 'already' | 'too_many';
 
+/** Why `a` cannot be added: a member picked has their `user_id`, an address typed none. */
 export function attendeeProblem(
   d: EventDraft,
   a: Pick<DraftAttendee, 'email' | 'user_id'>,
   not: Uninvitable,
 ): AttendeeProblem | null {
+  if (not.membersOnly && !a.user_id) return 'member';
   if (!isEmailLike(a.email)) return 'email';
   if (a.user_id === not.me.id || emailKey(a.email) === emailKey(not.me.email)) return 'self';
   if (not.organizer && emailKey(a.email) === emailKey(not.organizer)) return 'organizer';

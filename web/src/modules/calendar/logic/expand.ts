@@ -11,7 +11,7 @@
 // last start allowed; each instance lasts as long as the first. Pure: the
 // range is given, and at most MAX_RULE_STEPS steps of a rule are taken per
 // event and range (as the server bounds its own expansion).
-import type { CalendarOccurrence } from '../../../api';
+import type { CalendarOccurrence, CalendarPartstat } from '../../../api';
 import {
   eventInstant,
   eventTimeMs,
@@ -33,6 +33,8 @@ export interface ExpandedEvent {
   id: string;
   workspace_id: string | null;
   card: EventCard;
+  /** The reader's answer when invited, on each of its occurrences (absent: not invited). */
+  partstat?: CalendarPartstat | null;
 }
 
 /** A date and time of day on some clock (month 1..12). */
@@ -438,7 +440,7 @@ function placed(e: ExpandedEvent, from: number, to: number, maxSteps: number): P
     all_day: card.all_day,
     recurring: rule !== null,
     recurrence_id: rule ? i.start : null,
-    partstat: null,
+    partstat: e.partstat ?? null,
     at: i.at,
   });
 

@@ -102,6 +102,18 @@ export const MOVED_OCCURRENCE = {
   },
 };
 
+/**
+ * The notice data of an armoured workspace's event (with noticeFrame): no
+ * title, no times (they are in its card).
+ */
+export const ARMOURED_NOTICE = {
+  title: null,
+  start: null,
+  end: null,
+  all_day: null,
+  armoured: true,
+};
+
 /** A member of the workspace, as its member list gives them. */
 export const member = (user_id: string, name: string, email: string) =>
   ({

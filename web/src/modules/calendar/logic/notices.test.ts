@@ -1,11 +1,12 @@
 // Invitation notices: which frames they are, what their toasts say (in both
-// languages, times on the browser's clock) and where they lead.
+// languages, times on the browser's clock; an armoured event's, its
+// workspace) and where they lead.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Workspace } from '../../../api';
 import { translate, type Vars } from '../../../i18n/core';
 import { en } from '../../../i18n/en';
 import { fr, type MessageKey } from '../../../i18n/fr';
-import { ALICE, MOVED_OCCURRENCE, noticeFrame } from './fixtures.test-util';
+import { ALICE, ARMOURED_NOTICE, MOVED_OCCURRENCE, noticeFrame } from './fixtures.test-util';
 import {
   calendarsOpened,
   isNoticeAbout,
@@ -134,7 +135,7 @@ describe('where a notice leads', () => {
 
 describe('what a toast says', () => {
   const text = (n: InvitationNotice, t = tEn, locale = 'en') => {
-    const { title, body } = noticeText(n, t, locale);
+    const { title, body } = noticeText(n, t, locale, []);
     return [plain(title), plain(body)];
   };
   const answered = (partstat: string, name = 'Jules Marty') =>
@@ -329,5 +330,58 @@ describe('what a toast says', () => {
     ]);
     expect(text(n, tFr, 'fr')[1]).toBe('Désormais : samedi 13 – dimanche 14 mars 2027');
     expect(noticeTarget(n, new Set(['w1']))).toBe('/w/w1/calendar/e1?date=2027-03-13');
+  });
+
+  describe('of an armoured event', () => {
+    const VAULT = { id: 'w1', name: 'Coffre', modules: ['calendar'] } as Workspace;
+    const sealed = (type: string, data: Record<string, unknown> = {}) =>
+      read(type, { ...ARMOURED_NOTICE, ...data });
+    const said = (n: InvitationNotice, t = tEn, workspaces = [VAULT]) =>
+      noticeText(n, t, t === tEn ? 'en' : 'fr', workspaces);
+
+    it('reads it without title nor times', () => {
+      expect(sealed('calendar.invited')).toMatchObject({
+        title: '',
+        start: null,
+        end: null,
+        all_day: false,
+        armoured: true,
+      });
+      expect(read('calendar.invited').armoured).toBeUndefined();
+    });
+
+    it('says its workspace instead of its title, and no time', () => {
+      expect(said(sealed('calendar.invited'))).toEqual({
+        title: 'Alice Martin invited you to an event in “Coffre”',
+      });
+      expect(said(sealed('calendar.invited'), tFr).title).toBe(
+        'Alice Martin vous invite à un événement de « Coffre »',
+      );
+      expect(said(sealed('calendar.invitation_updated')).title).toBe(
+        'Alice Martin changed an event in “Coffre”',
+      );
+      expect(said(sealed('calendar.invitation_cancelled')).title).toBe(
+        'You are no longer invited to an event in “Coffre”: it was cancelled or you were removed',
+      );
+      const answered = (partstat: string) =>
+        sealed('calendar.answered', {
+          attendee: { user_id: 'u9', email: 'jules@ruche.test', name: 'Jules Marty', partstat },
+        });
+      expect(said(answered('declined')).title).toBe(
+        'Jules Marty declined your invitation to an event in “Coffre”',
+      );
+      expect(said(answered('tentative'), tFr).title).toBe(
+        'Jules Marty participera peut-être à un événement de « Coffre »',
+      );
+      // A workspace not among the person's: an encrypted event.
+      expect(said(sealed('calendar.invited'), tEn, []).title).toBe(
+        'Alice Martin invited you to an encrypted event',
+      );
+    });
+
+    it('leads to its workspace’s calendar at the event, no day told', () => {
+      expect(noticeTarget(sealed('calendar.invited'), new Set(['w1']))).toBe('/w/w1/calendar/e1');
+      expect(noticeTarget(sealed('calendar.invited'), new Set())).toBe('/');
+    });
   });
 });

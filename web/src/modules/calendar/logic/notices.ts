@@ -6,8 +6,11 @@
 // `cancelled`), to the organizer `calendar.answered` (with the attendee's
 // answer, and the occurrence's `recurrence_id` when it was to one
 // occurrence of a recurring event). Each names its event, whatever the
-// calendar; the frame has no workspace and no sequence number. Pure: what a
-// notice says, and where it leads.
+// calendar; the frame has no workspace and no sequence number. An armoured
+// workspace's event (docs/armoured.md, "Calendar") is named by its id and
+// workspace alone, its title and times being in its card: its notice says
+// the workspace instead (the series only: no occurrence apart). Pure: what
+// a notice says, and where it leads.
 import type { CalendarPerson, EventFrame, Workspace } from '../../../api';
 import type { I18n, MessageKey } from '../../../i18n';
 import { noticeData, str, strOrNull, workspacesOpening } from '../../../notifications/notices';
@@ -50,6 +53,8 @@ export interface InvitationNotice {
    * now is (instants, or dates all day; absent from older notices).
    */
   occurrence?: { start: string; end: string | null; title: string };
+  /** An armoured workspace's event: no title, no times (they are in its card). */
+  armoured?: boolean;
 }
 
 function person(v: unknown): CalendarPerson | null {
@@ -93,6 +98,7 @@ export function readNotice(e: EventFrame): InvitationNotice | null {
   if (occurrence && typeof d.cancelled === 'boolean') n.cancelled = d.cancelled;
   const now = occurrence && !n.cancelled ? occurrenceNow(d.occurrence) : null;
   if (now) n.occurrence = now;
+  if (d.armoured === true) n.armoured = true;
   return n;
 }
 
@@ -171,36 +177,73 @@ const ANSWERED: Record<string, MessageKey> = {
   tentative: 'calendar.notice.tentative',
 };
 
+const SEALED_ANSWERED: Record<string, MessageKey> = {
+  accepted: 'calendar.notice.sealed.accepted',
+  declined: 'calendar.notice.sealed.declined',
+  tentative: 'calendar.notice.sealed.tentative',
+};
+
 const ANSWERED_OCCURRENCE: Record<string, MessageKey> = {
   accepted: 'calendar.notice.accepted_occurrence',
   declined: 'calendar.notice.declined_occurrence',
   tentative: 'calendar.notice.tentative_occurrence',
 };
 
+/** Who a notice names: their name, else their address. */
+function nameOf(p: CalendarPerson | null | undefined, t: I18n['t']): string {
+  return p?.name.trim() || p?.email || t('calendar.notice.someone');
+}
+
+/**
+ * What a notice of an armoured event says: "Alice Martin invited you to an
+ * event in “Coffre”" (its workspace among `workspaces`, else "an encrypted
+ * event").
+ */
+function sealedTitle(n: InvitationNotice, t: I18n['t'], workspaces: readonly Workspace[]): string {
+  const where = workspaces.find((w) => w.id === n.workspace_id)?.name;
+  const event = where
+    ? t('calendar.notice.sealed_event', { workspace: where })
+    : t('calendar.notice.sealed_event_unknown');
+  switch (n.type) {
+    case 'calendar.invited':
+      return t('calendar.notice.sealed.invited', { name: nameOf(n.organizer, t), event });
+    case 'calendar.invitation_cancelled':
+      return t('calendar.notice.sealed.cancelled', { event });
+    case 'calendar.invitation_updated':
+      return t('calendar.notice.sealed.updated', { name: nameOf(n.organizer, t), event });
+    case 'calendar.answered':
+      return t(SEALED_ANSWERED[n.attendee?.partstat ?? ''] ?? 'calendar.notice.sealed.answered', {
+        name: nameOf(n.attendee, t),
+        event,
+      });
+  }
+}
+
 /**
  * What a toast says of a notice: a short title, the date and time (browser's
  * zone) of the event, or of the occurrence an answer was to or that was
  * cancelled; for an occurrence moved or changed, when it now is (none
  * when an older notice does not say), and its new title if it has one.
+ * An armoured event's says its workspace (among `workspaces`) instead.
  */
 export function noticeText(
   n: InvitationNotice,
   t: I18n['t'],
   locale: string,
+  workspaces: readonly Workspace[],
 ): { title: string; body?: string } {
+  if (n.armoured) return { title: sealedTitle(n, t, workspaces) };
   const title = n.title.trim() || t('calendar.untitled');
-  const nameOf = (p: CalendarPerson | null | undefined) =>
-    p?.name.trim() || p?.email || t('calendar.notice.someone');
   const times = timesOf(n);
   const when = times.start ? capitalized(whenText(times, locale), locale) : '';
   const body = when || undefined;
   switch (n.type) {
     case 'calendar.invited':
-      return { title: t('calendar.notice.invited', { name: nameOf(n.organizer), title }), body };
+      return { title: t('calendar.notice.invited', { name: nameOf(n.organizer, t), title }), body };
     case 'calendar.invitation_cancelled':
       return { title: t('calendar.notice.cancelled', { title }), body };
     case 'calendar.invitation_updated': {
-      const name = nameOf(n.organizer);
+      const name = nameOf(n.organizer, t);
       if (!n.recurrence_id) return { title: t('calendar.notice.updated', { name, title }), body };
       const date = dateText(times, locale);
       if (n.cancelled)
@@ -216,12 +259,12 @@ export function noticeText(
       return {
         title: date
           ? t(ANSWERED_OCCURRENCE[partstat] ?? 'calendar.notice.answered_occurrence', {
-              name: nameOf(n.attendee),
+              name: nameOf(n.attendee, t),
               date,
               title,
             })
           : t(ANSWERED[partstat] ?? 'calendar.notice.answered', {
-              name: nameOf(n.attendee),
+              name: nameOf(n.attendee, t),
               title,
             }),
         body,
