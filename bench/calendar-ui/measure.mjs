@@ -12,7 +12,10 @@
 // first in odd ones), with performance.now() and requestAnimationFrame in
 // the page:
 //   - cold: a fresh page load of the workspace's Files (armoured: the
-//     passphrase typed in the unlock gate, which every load asks for),
+//     passphrase typed in the unlock gate, which every load asks for; the
+//     signatures this browser checked before known by their tags, as for a
+//     person coming back — and once more with them forgotten, as in a
+//     browser that never opened these cards),
 //     then from the click on the sidebar's calendar link to the frame where
 //     the month grid's days count every occurrence of the month (each day's
 //     button says how many it has; the grid draws 3 chips and "+N"); and
@@ -421,10 +424,18 @@ try {
   const link = (w) =>
     page.locator(`a.ws-item__module[href="/w/${w}/calendar"]`);
 
-  /** A fresh page load of the workspace's Files (armoured: unlocked), settled. */
-  async function openFiles(which) {
+  /**
+   * A fresh page load of the workspace's Files (armoured: unlocked; with
+   * `forget`, the tags of the signatures checked before dropped first), settled.
+   */
+  async function openFiles(which, forget = false) {
     const w = ws[which];
     await page.goto(`${url}/w/${w}/files`);
+    if (forget)
+      await page.evaluate(() => {
+        for (const k of Object.keys(localStorage))
+          if (k.startsWith("ruche.armour.verified.")) localStorage.removeItem(k);
+      });
     if (which === "armoured") {
       await page
         .getByRole("heading", { name: "Déverrouillez vos clés" })
@@ -471,6 +482,7 @@ try {
   const [N0, N1] = expected.plain;
 
   const cold = { plain: [], armoured: [] };
+  const coldFirst = { plain: cold.plain, armoured: [] };
   const coldTask = { plain: [], armoured: [] };
   const coldData = { plain: [], armoured: [] };
   const heap = { plain: [], armoured: [] };
@@ -522,6 +534,10 @@ try {
       next[which].push(n.t);
       back[which].push(b.t);
       warmTask[which].push(n.task + b.task);
+      if (which === "armoured") {
+        await openFiles(which, true);
+        coldFirst.armoured.push((await timed(which, link(ws[which]), M0, N0)).t);
+      }
     }
   }
 
@@ -601,6 +617,10 @@ try {
       `| ${label} | ${ms(p50(x.plain))} (${range(x.plain)}) | ${ms(p50(x.armoured))} (${range(x.armoured)}) | ${ratio(p50(x.armoured), p50(x.plain))} |`,
     );
   row("cold: click on the calendar link → the month drawn whole, ms", cold);
+  row(
+    "cold, in a browser that never checked these cards' signatures: the same, ms",
+    coldFirst,
+  );
   row(
     "cold: of which from the calendar's first request (occurrences; cards) to drawn, ms",
     coldData,

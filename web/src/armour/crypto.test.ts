@@ -1,5 +1,5 @@
 import sodium from 'libsodium-wrappers-sumo';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ArmourMember } from '../api/types';
 import {
   createIdentity,
@@ -12,11 +12,13 @@ import {
   openFileName,
   openUploadResume,
   ready,
+  rememberVerified,
   sealEnvelope,
   sealFileContent,
   sealFileName,
   sealUploadResume,
   unlockIdentity,
+  verifiedTagsKey,
   type CreatedIdentity,
   type MessageContext,
   type RecordContext,
@@ -487,6 +489,93 @@ describe('messages', () => {
   it('refuses a text over 16 KiB', () => {
     expect(() => post('é'.repeat(8193))).toThrow(expect.objectContaining({ code: 'too_long' }));
     expect(decryptMessage(post('a'.repeat(16 * 1024)), ctx())).toMatchObject({ ok: true });
+  });
+});
+
+describe('signatures checked once (docs/armoured.md, "Signatures checked once")', () => {
+  let k: Uint8Array = new Uint8Array(32);
+  beforeAll(() => {
+    k = newGenerationKey();
+  });
+  const ctx = (o: Partial<MessageContext> = {}): MessageContext => ({
+    workspaceId: WS,
+    channelId: CH,
+    authorId: ALICE,
+    key: () => k,
+    authorKeys: [alice.sign_public],
+    ...o,
+  });
+  const post = (text: string) =>
+    encryptMessage(k, 1, WS, CH, ALICE, text, alice.secrets.signSecretKey);
+  /** Tags kept in memory, as verified.ts keeps them between reloads. */
+  const tagsOf = (set: Set<string>) => ({
+    has: (t: string) => set.has(t),
+    add: (t: string) => void set.add(t),
+  });
+  /** The tag `tagKey` gives a text's signature by Alice (what crypto.ts computes). */
+  const tagOf = (tagKey: Uint8Array, body: string) => {
+    const p = parseBody(body);
+    if (!p) throw new Error('unparsed');
+    const signed = messageSigned(messageAd(1, WS, CH, ALICE, p.key), p.nonce, p.ciphertext);
+    return b64(
+      sodium.crypto_generichash(
+        16,
+        concatBytes(unb64(alice.sign_public), unb64(p.signature), sodium.from_string(signed)),
+        tagKey,
+      ),
+    );
+  };
+  afterEach(() => {
+    rememberVerified(null, null);
+    vi.restoreAllMocks();
+  });
+
+  it('verifies a text once: opened again, its tag says it checked', () => {
+    const verify = vi.spyOn(sodium, 'crypto_sign_verify_detached');
+    const tags = new Set<string>();
+    const { key } = verifiedTagsKey(bob.secrets);
+    rememberVerified(key.slice(), tagsOf(tags));
+    const body = post('relu deux fois');
+    for (let i = 0; i < 3; i++)
+      expect(decryptMessage(body, ctx())).toEqual({
+        ok: true,
+        text: 'relu deux fois',
+        verified: true,
+      });
+    expect(verify).toHaveBeenCalledTimes(1);
+    expect([...tags]).toEqual([tagOf(key, body)]);
+    // Without tags remembered, each opening verifies.
+    rememberVerified(null, null);
+    decryptMessage(body, ctx());
+    expect(verify).toHaveBeenCalledTimes(2);
+  });
+
+  it('checks again what its tags do not name: another text under a signature seen, another author, a tag made without the key', () => {
+    const tags = new Set<string>();
+    const bobs = verifiedTagsKey(bob.secrets);
+    const mallorys = verifiedTagsKey(mallory.secrets);
+    expect(bobs.id).not.toBe(mallorys.id);
+    expect(verifiedTagsKey(bob.secrets).id).toBe(bobs.id);
+    rememberVerified(bobs.key.slice(), tagsOf(tags));
+    const body = post('signé une fois');
+    expect(decryptMessage(body, ctx())).toMatchObject({ ok: true, verified: true });
+    const p = parseBody(body);
+    const other = parseBody(post('autre texte'));
+    if (!p || !other) throw new Error('unparsed');
+    // The server puts another ciphertext under the signature seen checking: refused.
+    const swapped = `e2e1:${p.key}:${other.nonce}:${other.ciphertext}:${p.signature}`;
+    expect(decryptMessage(swapped, ctx())).toEqual({ ok: false, reason: 'bad_signature' });
+    // Said to be Mallory's: her key does not check it, whatever was remembered of Alice's.
+    expect(decryptMessage(body, ctx({ authorKeys: [mallory.sign_public] }))).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
+    // A tag for the swapped text made with another key (all a stranger
+    // writing to the browser's storage can make) names nothing: checked, refused.
+    tags.add(tagOf(mallorys.key, swapped));
+    const verify = vi.spyOn(sodium, 'crypto_sign_verify_detached');
+    expect(decryptMessage(swapped, ctx())).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(verify).toHaveBeenCalledTimes(1);
   });
 });
 

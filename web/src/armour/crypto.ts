@@ -263,6 +263,58 @@ export function forgetIdentity(s: IdentitySecrets): void {
   sodium.memzero(s.signSecretKey);
 }
 
+// ---- signatures remembered (docs/armoured.md, "Signatures checked once") -----
+
+/** Where the tags of the signatures already checked are kept (verified.ts). */
+export interface VerifiedTags {
+  has(tag: string): boolean;
+  add(tag: string): void;
+}
+
+const TAG_BYTES = 16;
+let remembered: { key: Uint8Array; tags: VerifiedTags } | null = null;
+
+/**
+ * The key of an identity's tags, and its id (which names the tags kept
+ * under it): keyed hashes of its signing secret, so that only whoever
+ * holds the secret makes a tag, and the id says nothing of the key.
+ */
+export function verifiedTagsKey(s: IdentitySecrets): { key: Uint8Array; id: string } {
+  const key = sodium.crypto_generichash(KEY_BYTES, 'ruche-verified-tags-v1', s.signSecretKey);
+  return { key, id: b64(sodium.crypto_generichash(TAG_BYTES, 'ruche-verified-tags-id', key)) };
+}
+
+/**
+ * Remembers from now on, in `tags` under `key` (verifiedTagsKey), each
+ * signature that checks, so that the same text opened again (another
+ * page, new keys, a reload) is not verified again; null: none remembered
+ * (sign-out), the previous key wiped.
+ */
+export function rememberVerified(key: Uint8Array | null, tags: VerifiedTags | null): void {
+  if (remembered) sodium.memzero(remembered.key);
+  remembered = key && tags ? { key, tags } : null;
+}
+
+/**
+ * Whether `signature` is `pk`'s over `signed`: checked once (Ed25519,
+ * ~180 µs here), then known by its tag — a keyed BLAKE2b of the three
+ * (~2 µs), which nobody without the person's key can make for a text that
+ * does not check.
+ */
+function signatureChecks(signature: Uint8Array, signed: string, pk: Uint8Array): boolean {
+  const r = remembered;
+  if (!r) return sodium.crypto_sign_verify_detached(signature, signed, pk);
+  const state = sodium.crypto_generichash_init(r.key, TAG_BYTES);
+  sodium.crypto_generichash_update(state, pk);
+  sodium.crypto_generichash_update(state, signature);
+  sodium.crypto_generichash_update(state, signed);
+  const tag = b64(sodium.crypto_generichash_final(state, TAG_BYTES));
+  if (r.tags.has(tag)) return true;
+  const ok = sodium.crypto_sign_verify_detached(signature, signed, pk);
+  if (ok) r.tags.add(tag);
+  return ok;
+}
+
 /** Wipes a key (a workspace's or a channel's generation; sign-out). */
 export function forgetKey(key: Uint8Array): void {
   sodium.memzero(key);
@@ -332,7 +384,7 @@ export function openEnvelope(
   );
   const checks = keys.some((k) => {
     const pk = unb64Len(k, sodium.crypto_sign_PUBLICKEYBYTES);
-    return !!pk && sodium.crypto_sign_verify_detached(signature, signed, pk);
+    return !!pk && signatureChecks(signature, signed, pk);
   });
   if (!checks) throw new ArmourError('bad_signature', 'the envelope signature does not check');
   let key: Uint8Array;
@@ -541,7 +593,7 @@ function openText(
     const signed = messageSigned(data, p.nonce, p.ciphertext);
     verified = authorKeys.some((k) => {
       const pk = unb64Len(k, sodium.crypto_sign_PUBLICKEYBYTES);
-      return !!pk && sodium.crypto_sign_verify_detached(signature, signed, pk);
+      return !!pk && signatureChecks(signature, signed, pk);
     });
     if (!verified) return { ok: false, reason: 'bad_signature' };
   }

@@ -1,7 +1,8 @@
 // The signed-in person's armour identity in this tab: unknown until asked
 // (GET /me/armour), none, locked (the server's sealed record), or unlocked
 // (the secret keys, in memory only: never written anywhere). Every
-// armoured workspace of the tab shares it.
+// armoured workspace of the tab shares it. Unlocked, the signatures its
+// texts check are remembered (verified.ts), until sign-out.
 import { api, isApiError, onUnauthorized } from '../api';
 import type { ArmourIdentity, ArmourIdentityChange } from '../api/types';
 import { liveEvents } from '../events';
@@ -15,6 +16,7 @@ import {
   type IdentityFile,
 } from './format';
 import { loadCrypto } from './load';
+import { forgetVerified, keepVerified } from './verified';
 
 export type IdentityState =
   | { status: 'unknown' }
@@ -182,18 +184,27 @@ export class IdentityStore extends Store<IdentityState> {
     const before = this.state;
     this.userId = userId;
     this.replace(next);
-    if (before.status === 'unlocked')
-      void loadCrypto().then((c) => c.forgetIdentity(before.secrets));
+    void loadCrypto().then((c) => {
+      if (before.status === 'unlocked') c.forgetIdentity(before.secrets);
+      if (next.status !== 'unlocked') return;
+      const { key, id } = c.verifiedTagsKey(next.secrets);
+      c.rememberVerified(key, keepVerified(userId, id));
+    });
   }
 
   /** Wipes the secrets and forgets everything (sign-out). */
   forget(): void {
     const before = this.state;
+    const userId = this.userId;
     this.userId = null;
     this.loading = null;
     this.replace({ status: 'unknown' });
+    if (userId !== null) forgetVerified(userId);
     if (before.status === 'unlocked')
-      void loadCrypto().then((c) => c.forgetIdentity(before.secrets));
+      void loadCrypto().then((c) => {
+        c.forgetIdentity(before.secrets);
+        c.rememberVerified(null, null);
+      });
   }
 }
 
