@@ -2071,9 +2071,22 @@ TEST(Armour, CalendarEventsInviteMembersAndHearTheirAnswersWithoutTheirCards) {
   std::sort(copied_answers.begin(), copied_answers.end());
   EXPECT_EQ(copied_answers, kept);
 
+  // Carol leaves the workspace: the event no longer invites her (a new
+  // version, which every member's browser reads).
+  const std::int64_t before_leaving =
+      s.call("GET", path, k.alice.who.token).body.at("version").as_int64();
+  ASSERT_EQ(s.call("DELETE", "/api/v1/workspaces/" + k.ws + "/members/" + carol, k.carol.who.token)
+                .status,
+            204);
+  auto left = s.call("GET", path, k.alice.who.token);
+  ASSERT_EQ(left.status, 200) << left.raw.body;
+  EXPECT_EQ(answers_of(left.body), std::vector<std::string>{alice + ":needs-action"});
+  EXPECT_GT(left.body.at("version").as_int64(), before_leaving);
+  EXPECT_EQ(notices_of(s, k.carol.who, "calendar.invitation_cancelled").size(), 1u);
+
   // The event deleted: those invited hear it is cancelled.
   ASSERT_EQ(s.call("DELETE", path, k.alice.who.token).status, 204);
-  EXPECT_EQ(notices_of(s, k.carol.who, "calendar.invitation_cancelled").size(), 1u);
+  EXPECT_EQ(notices_of(s, k.carol.who, "calendar.invitation_cancelled").size(), 1u);  // not again
   EXPECT_EQ(notices_of(s, k.alice.who, "calendar.invitation_cancelled").size(), 1u);
 }
 

@@ -37,6 +37,11 @@ platform::ModuleDef module() {
     if (!*service) return fail(Errc::unavailable, "calendar is stopping");
     return (*service)->metrics(c, ws, since_ms);
   };
+  def.member_left = [service](db::Conn& c, const WorkspaceId& ws,
+                              const UserId& user) -> Result<void> {
+    if (!*service) return fail(Errc::unavailable, "calendar is stopping");
+    return (*service)->member_left(c, ws, user);
+  };
   def.export_to = [service](db::Conn& c, const WorkspaceId& ws, platform::ExportWriter& out,
                             std::int64_t now_ms) -> Result<void> {
     if (!*service) return fail(Errc::unavailable, "calendar is stopping");

@@ -1585,6 +1585,22 @@ Result<std::vector<platform::SearchHit>> Service::search(db::Conn& c,
   return hits;
 }
 
+Result<void> Service::member_left(db::Conn& c, const WorkspaceId& ws, const UserId& user) {
+  Calendar cal;
+  cal.col = Collection::of_workspace(ws);
+  RUCHE_TRY(auto events, store::sealed_inviting(c, cal.col.id, user.str()));
+  if (events.empty()) return {};
+  RUCHE_TRY(cal.display_name, store::workspace_name(c, ws));
+  for (Object& before : events) {
+    RUCHE_CHECK(store::read_members(c, {&before}));
+    Object next = before;
+    std::erase_if(next.members, [&](const Member& m) { return m.user_id == user.str(); });
+    if (next.members.empty()) next.organizer.reset();
+    RUCHE_TRY([[maybe_unused]] Object stored, store_object(c, user, cal, std::move(next), &before));
+  }
+  return {};
+}
+
 Result<json::object> Service::metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms) {
   return store::metrics(c, ws, since_ms, p_.clock.now_ms());
 }

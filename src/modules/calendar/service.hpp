@@ -220,6 +220,9 @@ class Service {
                                                   const std::vector<WorkspaceId>& readable,
                                                   std::string_view query, int limit);
   Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms);
+  // `user` left `ws`: the armoured events there no longer invite them (a
+  // new version of each; the card cannot be sealed for them any more).
+  Result<void> member_left(db::Conn& c, const WorkspaceId& ws, const UserId& user);
   Result<void> export_workspace(db::Conn& c, const WorkspaceId& ws, platform::ExportWriter& out,
                                 std::int64_t now_ms);
   Result<std::unique_ptr<platform::ModuleImport>> importer(const platform::ImportContext& ctx);

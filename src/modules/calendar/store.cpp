@@ -352,6 +352,25 @@ Result<void> each_attendee(db::Conn& c, const std::string& collection_id,
                 });
 }
 
+Result<std::string> workspace_name(db::Conn& c, const WorkspaceId& ws) {
+  RUCHE_TRY(auto row, c.query_one("SELECT name FROM workspaces WHERE id = $1", {ws}));
+  return row ? row->text(0) : std::string();
+}
+
+Result<std::vector<Object>> sealed_inviting(db::Conn& c, const std::string& collection_id,
+                                            const std::string& user_id) {
+  std::vector<Object> out;
+  RUCHE_CHECK(c.each(std::string("SELECT ") + kColumns +
+                         " FROM calendar_objects o WHERE o.collection_id = $1 AND o.sealed IS NOT "
+                         "NULL AND EXISTS (SELECT 1 FROM calendar_attendees a WHERE a.object_id = "
+                         "o.id AND a.user_id = $2) ORDER BY o.id",
+                     {collection_id, user_id}, [&](const db::Row& r) {
+                       out.push_back(object_from(r));
+                       return true;
+                     }));
+  return out;
+}
+
 Result<void> set_attendees(db::Conn& c, const EventId& object_id,
                            const std::vector<Attendee>& list) {
   RUCHE_TRY([[maybe_unused]] auto n,

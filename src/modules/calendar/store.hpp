@@ -76,6 +76,11 @@ Result<std::vector<Attendee>> attendees(db::Conn& c, const EventId& object_id);
 // organizer), each with its event's id.
 Result<void> each_attendee(db::Conn& c, const std::string& collection_id,
                            FunctionRef<void(const std::string&, Attendee)> fn);
+// The workspace's name ("" when there is none), for what a notice says.
+Result<std::string> workspace_name(db::Conn& c, const WorkspaceId& ws);
+// The collection's armoured events that invite `user_id`.
+Result<std::vector<Object>> sealed_inviting(db::Conn& c, const std::string& collection_id,
+                                            const std::string& user_id);
 // Replaces the object's attendees.
 Result<void> set_attendees(db::Conn& c, const EventId& object_id,
                            const std::vector<Attendee>& list);
