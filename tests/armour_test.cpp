@@ -2006,6 +2006,43 @@ TEST(Armour, CalendarEventsInviteMembersAndHearTheirAnswersWithoutTheirCards) {
   EXPECT_EQ(answers_of(page.body.at("events").at(0)), std::vector<std::string>{bob + ":accepted"});
   EXPECT_EQ(page.body.at("events").at(0).at("organizer").at("user_id"), json::value(alice));
 
+  // Bob answers single occurrences apart, sealed by him (their starts would
+  // say when the event is); the series' answer stays, the organizer hears
+  // that occurrences were answered. An answer to the series takes them away.
+  auto answers_card = [&](const Browser& by, const std::string& for_token) {
+    return by.seal_in(
+        "ruche-calendar-answers", k.bound(for_token, by), 1,
+        R"({"answers":[{"recurrence_id":"2027-03-08T09:00:00.000Z","partstat":"declined"}]})");
+  };
+  auto answer = [&](const json::object& b) {
+    return s.call("POST", path + "/reply", k.bob.who.token, body(b));
+  };
+  const std::string bobs_answers = answers_card(k.bob, token);
+  auto apart = answer({{"sealed_answers", bobs_answers}});
+  ASSERT_EQ(apart.status, 200) << apart.raw.body;
+  EXPECT_EQ(answers_of(apart.body), std::vector<std::string>{bob + ":accepted"});
+  EXPECT_EQ(apart.body.at("attendees").at(0).at("sealed_answers"), json::value(bobs_answers));
+  answered = notices_of(s, k.alice.who, "calendar.answered");
+  ASSERT_EQ(answered.size(), 2u);
+  EXPECT_EQ(answered[0].at("occurrences"), json::value(true));
+  EXPECT_EQ(json::serialize(answered[0]).find("2027"), std::string::npos);
+  for (auto [bad, code] : std::vector<std::pair<std::string, std::string>>{
+           {answers_card(k.bob, other), "bad_signature"},    // another event's
+           {answers_card(k.carol, token), "bad_signature"},  // sealed by Carol, sent by Bob
+           {k.bob.seal_in("ruche-calendar-event", k.bound(token, k.bob), 1, "{}"), "bad_signature"},
+           {"e2e1:1:pas du tout", "invalid_sealed_text"}})
+    EXPECT_EQ(answer({{"sealed_answers", bad}}).error_code(), code) << bad;
+  EXPECT_EQ(answer({{"sealed_answers", 3}}).error_code(), "invalid_sealed_text");
+  auto series = answer({{"partstat", "tentative"}});
+  ASSERT_EQ(series.status, 200) << series.raw.body;
+  EXPECT_FALSE(series.body.at("attendees").at(0).as_object().contains("sealed_answers"));
+  auto again = answer({{"partstat", "accepted"}, {"sealed_answers", bobs_answers}});
+  EXPECT_EQ(answers_of(again.body), std::vector<std::string>{bob + ":accepted"});
+  EXPECT_EQ(again.body.at("attendees").at(0).at("sealed_answers"), json::value(bobs_answers));
+  auto none = answer({{"sealed_answers", nullptr}});
+  EXPECT_FALSE(none.body.at("attendees").at(0).as_object().contains("sealed_answers"));
+  ASSERT_EQ(answer({{"sealed_answers", bobs_answers}}).status, 200);
+
   // Carol is added (people alone: the card stays); Bob's answer stands.
   auto more = s.call("PATCH", path, k.alice.who.token,
                      body({{"attendees", json::array{person(carol), person(bob)}}}));
@@ -2051,9 +2088,12 @@ TEST(Armour, CalendarEventsInviteMembersAndHearTheirAnswersWithoutTheirCards) {
   EXPECT_TRUE(busy.body.at(0).at("busy").as_array().empty()) << busy.raw.body;
 
   // The archive keeps who is invited and their answers, and so does its import.
-  ASSERT_EQ(
-      s.call("POST", path + "/reply", k.carol.who.token, body({{"partstat", "tentative"}})).status,
-      200);
+  const std::string carols_answers =
+      k.carol.seal_in("ruche-calendar-answers", k.bound(token, k.carol), 1, R"({"answers":[]})");
+  ASSERT_EQ(s.call("POST", path + "/reply", k.carol.who.token,
+                   body({{"partstat", "tentative"}, {"sealed_answers", carols_answers}}))
+                .status,
+            200);
   Account admin = s.user("Admin", platform::InstanceRole::admin);
   auto exported = s.call("GET", "/api/v1/workspaces/" + k.ws + "/export", k.alice.who.token);
   ASSERT_EQ(exported.status, 200) << exported.raw.body;
@@ -2070,6 +2110,11 @@ TEST(Armour, CalendarEventsInviteMembersAndHearTheirAnswersWithoutTheirCards) {
   auto copied_answers = answers_of(copied_event);
   std::sort(copied_answers.begin(), copied_answers.end());
   EXPECT_EQ(copied_answers, kept);
+  for (const auto& a : copied_event.at("attendees").as_array()) {
+    if (a.at("user_id") == json::value(carol)) {
+      EXPECT_EQ(a.at("sealed_answers"), json::value(carols_answers));
+    }
+  }
 
   // Carol leaves the workspace: the event no longer invites her (a new
   // version, which every member's browser reads).

@@ -448,6 +448,11 @@ TEST(Calendar, ColleaguesAreInvitedAndAnswer) {
   EXPECT_GT(yes.body.at("version").as_int64(), r.body.at("version").as_int64());
   EXPECT_EQ(reply(carol, "tentative").status, 200);
   EXPECT_EQ(reply(k.b, "maybe").error_code(), "invalid_partstat");
+  // Sealed answers are an armoured calendar's (docs/armoured.md, "Attendees").
+  EXPECT_EQ(s.call("POST", path + "/reply", k.b.token,
+                   body(json::object{{"sealed_answers", "e2e1:1:a:b:c"}}))
+                .error_code(),
+            "not_armoured");
   EXPECT_EQ(reply(dave, "accepted").status, 404);
   EXPECT_EQ(reply(k.a, "accepted").error_code(), "not_invited");
   auto seen = s.call("GET", path, k.a.token);

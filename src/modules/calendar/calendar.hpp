@@ -32,8 +32,10 @@ inline constexpr std::size_t kMaxFreeBusyPeople = 20;
 inline constexpr std::int64_t kMaxFreeBusyRangeMs = 62LL * 86'400'000;
 // A resource name in a collection ("<uid>.ics" for the JSON API's events).
 inline constexpr std::size_t kMaxNameBytes = 255;
-// An armoured workspace's event card's domain (docs/armoured.md, "Calendar").
+// An armoured workspace's event card's domain (docs/armoured.md, "Calendar"),
+// and that of an attendee's sealed answers to single occurrences.
 inline constexpr std::string_view kCardDomain = "ruche-calendar-event";
+inline constexpr std::string_view kAnswersDomain = "ruche-calendar-answers";
 
 // A calendar: a workspace's, or a person's own.
 struct Collection {
@@ -51,6 +53,8 @@ struct Collection {
 struct Member {
   std::string user_id, email, name;
   std::string partstat;  // NEEDS-ACTION, ACCEPTED, DECLINED or TENTATIVE
+  // Their answers to single occurrences, sealed by them ("": none apart).
+  std::string sealed_answers;
 };
 
 // One stored object with its index.

@@ -28,7 +28,9 @@ constexpr std::string_view kExportReadme =
     "                         alone, with its token and sealed card (sealed,\n"
     "                         sealed_by), opened with the keys of armour.json\n"
     "                         (docs/armoured.md), and who is invited: organizer\n"
-    "                         (a user id) and attendees [{user_id, partstat}];\n"
+    "                         (a user id) and attendees [{user_id, partstat,\n"
+    "                         sealed_answers?}] (answers to single occurrences,\n"
+    "                         sealed by the attendee);\n"
     "                         there are no objects.\n"
     "objects/<name>           each calendar object as stored (iCalendar, RFC 5545).\n"
     "calendar-NNNNNN.ics      the same objects, 1,000 to a file, each file one\n"
@@ -98,11 +100,21 @@ class CalendarImport final : public platform::ModuleImport {
       const json::object& o = lines[i];
       const std::string token = text(o, "uid");
       if (!platform::is_armour_token(token)) return bad("a sealed event without its token");
-      auto checked = ctx_.armour->check(
-          text(o, "sealed"), "", kCardDomain, text(o, "sealed_by"), [&](const auto& b) {
-            return std::string(b.workspace) + "\n" + token + "\n" + std::string(b.author);
-          });
+      auto bound = [&](const auto& b) {
+        return std::string(b.workspace) + "\n" + token + "\n" + std::string(b.author);
+      };
+      auto checked =
+          ctx_.armour->check(text(o, "sealed"), "", kCardDomain, text(o, "sealed_by"), bound);
       if (!checked) return tl::unexpected(checked.error());
+      // Each attendee's answers apart, sealed by them.
+      const json::value* list = o.if_contains("attendees");
+      for (const json::value& a : list && list->is_array() ? list->as_array() : json::array{}) {
+        const std::string answers = a.is_object() ? text(a.as_object(), "sealed_answers") : "";
+        if (answers.empty()) continue;
+        auto theirs =
+            ctx_.armour->check(answers, "", kAnswersDomain, text(a.as_object(), "user_id"), bound);
+        if (!theirs) return tl::unexpected(theirs.error());
+      }
       return {};
     }));
     for (const json::object& o : lines) {
@@ -144,6 +156,7 @@ class CalendarImport final : public platform::ModuleImport {
       if (!ctx_.known_user(id) || ctx_.user(id) == ctx_.user(organizer)) continue;
       RUCHE_TRY(Member m, person(ctx_.user(id)));
       m.partstat = std::move(upper);
+      m.sealed_answers = text(a.as_object(), "sealed_answers");
       e.members.push_back(std::move(m));
     }
     if (!e.members.empty()) {
@@ -174,7 +187,8 @@ class CalendarImport final : public platform::ModuleImport {
         o.collection_id = col.id;
         RUCHE_CHECK(store::insert(c, o));
         std::vector<store::Attendee> rows;
-        for (const Member& m : o.members) rows.push_back({m.email, m.user_id, m.partstat, ""});
+        for (const Member& m : o.members)
+          rows.push_back({m.email, m.user_id, m.partstat, "", m.sealed_answers});
         if (!rows.empty()) RUCHE_CHECK(store::set_attendees(c, o.id, rows));
       }
       return {};
@@ -217,9 +231,12 @@ Result<void> Service::export_workspace(db::Conn& c, const WorkspaceId& ws,
       if (auto people = invited.find(o.id.str()); o.organizer && people != invited.end()) {
         r["organizer"] = o.organizer->user_id;
         json::array attendees;
-        for (const auto& a : people->second)
-          attendees.push_back(json::object{{"user_id", a.user_id.value_or("")},
-                                           {"partstat", partstat_json(a.partstat)}});
+        for (const auto& a : people->second) {
+          json::object one{{"user_id", a.user_id.value_or("")},
+                           {"partstat", partstat_json(a.partstat)}};
+          if (!a.sealed_answers.empty()) one["sealed_answers"] = a.sealed_answers;
+          attendees.push_back(std::move(one));
+        }
         r["attendees"] = std::move(attendees);
       }
     }

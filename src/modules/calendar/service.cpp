@@ -280,9 +280,16 @@ Result<bool> parse_scope(const std::optional<std::string_view>& scope, bool has_
 
 Result<Answer> parse_answer(const json::object& o) {
   Answer out;
+  if (const json::value* sealed = o.if_contains("sealed_answers")) {
+    if (!sealed->is_null() && (!sealed->is_string() || sealed->as_string().size() > (1 << 20)))
+      return fail(Errc::invalid, "sealed_answers is a sealed text, or null", "invalid_sealed_text");
+    out.sealed_answers = sealed->is_null() ? "" : std::string(sealed->as_string());
+  }
   const json::value* v = o.if_contains("partstat");
   const std::string_view s = v && v->is_string() ? std::string_view(v->as_string()) : "";
-  if (s == "accepted")
+  if (!v && out.sealed_answers)
+    ;  // the answers apart alone
+  else if (s == "accepted")
     out.partstat = "ACCEPTED";
   else if (s == "declined")
     out.partstat = "DECLINED";
@@ -995,9 +1002,12 @@ Result<void> Service::invite_members(db::Conn& c, const Caller& caller, const Ca
       return fail(Errc::invalid,
                   "not a member who reads this workspace's calendar: " + i.user_id.substr(0, 40),
                   "invalid_attendees");
-    Member m{who->id, who->email, who->name, "NEEDS-ACTION"};
+    Member m{who->id, who->email, who->name, "NEEDS-ACTION", ""};
     for (const Member& was : o.members)
-      if (was.user_id == m.user_id) m.partstat = was.partstat;  // their answer stands
+      if (was.user_id == m.user_id) {  // their answers stand
+        m.partstat = was.partstat;
+        m.sealed_answers = was.sealed_answers;
+      }
     next.push_back(std::move(m));
   }
   o.members = std::move(next);
@@ -1018,7 +1028,8 @@ Result<void> Service::schedule_sealed(db::Conn& c, const UserId& author, const C
   };
   if (after) {
     std::vector<store::Attendee> rows;
-    for (const Member& m : now) rows.push_back({m.email, m.user_id, m.partstat, ""});
+    for (const Member& m : now)
+      rows.push_back({m.email, m.user_id, m.partstat, "", m.sealed_answers});
     RUCHE_CHECK(store::set_attendees(c, after->id, rows));
   }
   // Who invites, and who changed: by name; the event itself is sealed.
@@ -1049,13 +1060,34 @@ Result<void> Service::schedule_sealed(db::Conn& c, const UserId& author, const C
 Result<Object> Service::answer_sealed(db::Conn& c, const Caller& caller, const Calendar& cal,
                                       const Object& event, const Answer& answer) {
   if (answer.recurrence_ms)
-    return fail(Errc::invalid, "an armoured event is answered whole", "armoured_unsupported");
+    return fail(Errc::invalid,
+                "an armoured event's occurrences are answered in sealed_answers (their times are "
+                "sealed)",
+                "armoured_unsupported");
   Object next = event;
   auto me = std::find_if(next.members.begin(), next.members.end(),
                          [&](const Member& m) { return m.user_id == caller.user_id.str(); });
   if (me == next.members.end())
     return fail(Errc::forbidden, "you are not invited to this event", "not_invited");
-  me->partstat = answer.partstat;
+  // An answer to the series answers every occurrence (as in a plain
+  // calendar): the answers apart go, unless new ones come with it.
+  if (!answer.partstat.empty()) {
+    me->partstat = answer.partstat;
+    me->sealed_answers.clear();
+  }
+  if (answer.sealed_answers && !answer.sealed_answers->empty()) {
+    RUCHE_TRY(me->sealed_answers,
+              platform::check_workspace_sealed(*answer.sealed_answers, "invalid_sealed_text"));
+    const WorkspaceId& ws = *cal.col.workspace;
+    RUCHE_TRY(
+        platform::SealedText sealed,
+        p_.armour.verify_sealed(c, caller.user_id, kAnswersDomain,
+                                ws.str() + "\n" + event.info.uid + "\n" + caller.user_id.str(),
+                                me->sealed_answers));
+    RUCHE_CHECK(p_.armour.require_current(c, platform::KeyScope::of(ws), sealed.generation));
+  } else if (answer.sealed_answers) {
+    me->sealed_answers.clear();
+  }
   const Member answered = *me;
   // A new version: every member's browser reads the answer with the event.
   RUCHE_TRY(Object stored, store_object(c, caller.user_id, cal, std::move(next), &event));
@@ -1065,7 +1097,14 @@ Result<Object> Service::answer_sealed(db::Conn& c, const Caller& caller, const C
                                       {"email", answered.email},
                                       {"name", answered.name},
                                       {"partstat", partstat_json(answered.partstat)}};
-    const auto [en, fr] = answered_by(who_is(answered), answer.partstat);
+    // Answers to occurrences alone: which ones, only the browsers can tell.
+    if (answer.partstat.empty()) notice["occurrences"] = true;
+    const std::string name = who_is(answered);
+    const auto [en, fr] =
+        answer.partstat.empty()
+            ? std::pair<std::string, std::string>{name + " answered occurrences of",
+                                                  name + " a répondu pour des occurrences de"}
+            : answered_by(name, answer.partstat);
     RUCHE_CHECK(p_.outbox.notify(c, UserId(stored.organizer->user_id), "calendar.answered",
                                  std::move(notice), std::nullopt,
                                  sealed_line(cal, en, fr, "answers")));
@@ -1350,6 +1389,8 @@ Result<Object> Service::reply(const Caller& caller, const EventId& id, const Ans
   return p_.db.write([&](db::Conn& c) -> Result<Object> {
     RUCHE_TRY(auto found, reach_event_or_invited(c, caller, id, Access::read, std::nullopt));
     if (found.second.armoured) return answer_sealed(c, caller, found.second, found.first, answer);
+    if (answer.sealed_answers)
+      return fail(Errc::invalid, "sealed answers are for armoured workspaces", "not_armoured");
     RUCHE_TRY(auto list, store::attendees(c, id));
     auto me = std::find_if(list.begin(), list.end(), [&](const store::Attendee& a) {
       return a.user_id == caller.user_id.str();
@@ -1507,6 +1548,8 @@ Invitation Service::invitation_of(Object event, store::Attendee attendee) const 
 
 Result<Invitation> Service::answer(std::string_view token, const Answer& answer) {
   if (token.empty() || token.size() > 64) return fail(Errc::not_found, "no such invitation");
+  if (answer.sealed_answers)
+    return fail(Errc::invalid, "sealed answers are for armoured workspaces", "not_armoured");
   return p_.db.write([&](db::Conn& c) -> Result<Invitation> {
     RUCHE_TRY(auto found, store::invitation(c, crypto::token_hash(token)));
     if (!found) return fail(Errc::not_found, "no such invitation");

@@ -45,16 +45,21 @@ struct EventRequest {
 Result<EventRequest> parse_edit(const json::object& o);
 
 // An answer to an invitation: to the whole event, or to the one instance of
-// a recurring event that `recurrence_ms` names (its original start).
+// a recurring event that `recurrence_ms` names (its original start). In an
+// armoured calendar, the answers to single occurrences are sealed by the
+// attendee (`sealed_answers`: "" takes them away), and `partstat` may then
+// be "" (the series' answer unchanged).
 struct Answer {
   std::string partstat;  // ACCEPTED, DECLINED or TENTATIVE
   std::optional<std::int64_t> recurrence_ms;
+  std::optional<std::string> sealed_answers;
 };
 
 // An answer from a request's JSON object: `partstat` ("accepted",
-// "declined", "tentative") and the optional `recurrence_id` (an ISO instant,
-// or a date for all-day events). Errors: invalid "invalid_partstat",
-// "invalid_recurrence_id".
+// "declined", "tentative"), the optional `recurrence_id` (an ISO instant,
+// or a date for all-day events), and `sealed_answers` (a sealed text, or
+// null), which may stand without `partstat`. Errors: invalid
+// "invalid_partstat", "invalid_recurrence_id", "invalid_sealed_text".
 Result<Answer> parse_answer(const json::object& o);
 
 // An occurrence's `recurrence_id` (a body's, a query's): an ISO instant or

@@ -292,10 +292,12 @@ Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t si
 
 namespace {
 
-constexpr const char* kAttendeeColumns = "a.email, a.user_id, a.partstat, a.token_hash";
+constexpr const char* kAttendeeColumns =
+    "a.email, a.user_id, a.partstat, a.token_hash, a.sealed_answers";
 
 Attendee attendee_from(const db::Row& r, std::size_t at) {
-  return {r.text(at), r.opt_text(at + 1), r.text(at + 2), r.opt_text(at + 3).value_or("")};
+  return {r.text(at), r.opt_text(at + 1), r.text(at + 2), r.opt_text(at + 3).value_or(""),
+          r.opt_text(at + 4).value_or("")};
 }
 
 Result<std::optional<Person>> colleague(db::Conn& c, const std::string& user_id,
@@ -376,12 +378,11 @@ Result<void> set_attendees(db::Conn& c, const EventId& object_id,
   RUCHE_TRY([[maybe_unused]] auto n,
             c.exec("DELETE FROM calendar_attendees WHERE object_id = $1", {object_id}));
   for (const auto& a : list) {
-    RUCHE_TRY(
-        [[maybe_unused]] auto m,
-        c.exec("INSERT INTO calendar_attendees (object_id, email, user_id, partstat, "
-               "token_hash) VALUES ($1, $2, $3, $4, $5)",
-               {object_id, a.email, a.user_id ? db::Param(*a.user_id) : db::Param(nullptr),
-                a.partstat, a.token_hash.empty() ? db::Param(nullptr) : db::Param(a.token_hash)}));
+    RUCHE_TRY([[maybe_unused]] auto m,
+              c.exec("INSERT INTO calendar_attendees (object_id, email, user_id, partstat, "
+                     "token_hash, sealed_answers) VALUES ($1, $2, $3, $4, $5, $6)",
+                     {object_id, a.email, a.user_id ? db::Param(*a.user_id) : db::Param(nullptr),
+                      a.partstat, nullable(a.token_hash), nullable(a.sealed_answers)}));
   }
   return {};
 }
@@ -399,16 +400,18 @@ Result<void> read_members(db::Conn& c, std::vector<Object*> events) {
   }
   // The organizer first (partstat NULL), then the attendees by address.
   return c.each(
-      "SELECT o.id, u.id, u.email, u.name, NULL, 0 FROM calendar_objects o JOIN users u ON u.id "
-      "= o.organizer_id WHERE o.id IN (" +
+      "SELECT o.id, u.id, u.email, u.name, NULL, NULL, 0 FROM calendar_objects o JOIN users u ON "
+      "u.id = o.organizer_id WHERE o.id IN (" +
           db::placeholders(1, events.size()) +
-          ") UNION ALL SELECT a.object_id, u.id, u.email, u.name, a.partstat, 1 FROM "
+          ") UNION ALL SELECT a.object_id, u.id, u.email, u.name, a.partstat, a.sealed_answers, 1 "
+          "FROM "
           "calendar_attendees a JOIN users u ON u.id = a.user_id WHERE a.object_id IN (" +
-          db::placeholders(1, events.size()) + ") ORDER BY 1, 6, 3",
+          db::placeholders(1, events.size()) + ") ORDER BY 1, 7, 3",
       params, [&](const db::Row& r) {
         Object& o = *by_id.at(r.text(0));
-        Member m{r.text(1), r.text(2), r.text(3), r.opt_text(4).value_or("")};
-        if (r.i64(5) == 0)
+        Member m{r.text(1), r.text(2), r.text(3), r.opt_text(4).value_or(""),
+                 r.opt_text(5).value_or("")};
+        if (r.i64(6) == 0)
           o.organizer = std::move(m);
         else
           o.members.push_back(std::move(m));
