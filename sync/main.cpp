@@ -4,7 +4,7 @@
 //   ruche-sync [--state DIR] add WORKSPACE_ID LOCAL_DIR
 //   ruche-sync [--state DIR] remove WORKSPACE_ID
 //   ruche-sync [--state DIR] once [--allow-delete-all] [--transfers N]
-//   ruche-sync [--state DIR] run [--interval SECONDS] [--transfers N]
+//   ruche-sync [--state DIR] run [--interval SECONDS] [--transfers N] [--no-push]
 //   ruche-sync [--state DIR] status
 //   ruche-sync [--state DIR] logout
 #include <fcntl.h>
@@ -25,11 +25,13 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "base/clock.hpp"
 #include "sync/engine.hpp"
+#include "sync/live.hpp"
 #include "sync/local_tree.hpp"
 #include "sync/remote.hpp"
 #include "sync/state.hpp"
@@ -60,8 +62,9 @@ constexpr const char* kUsage =
     "  remove WORKSPACE_ID          stop syncing it (no file is deleted)\n"
     "  once [--allow-delete-all] [--transfers N]\n"
     "                               one full pass both ways; exit 0 when converged\n"
-    "  run [--interval SECONDS] [--transfers N]\n"
-    "                               keep syncing until SIGTERM\n"
+    "  run [--interval SECONDS] [--transfers N] [--no-push]\n"
+    "                               keep syncing until SIGTERM; the server's changes\n"
+    "                               are heard live, else checked every --interval\n"
     "  status                       what is synced, and how the last pass went\n"
     "  logout                       revoke the app token and forget it\n"
     "DIR defaults to $XDG_CONFIG_HOME/ruche-sync (~/.config/ruche-sync).\n";
@@ -314,6 +317,11 @@ int cmd_remove(rs::StateDir& state, const std::vector<std::string>& args) {
 
 // ---- once / run -------------------------------------------------------------
 
+int token_gone() {
+  std::cerr << "ruche-sync: the app token no longer works: log in again\n";
+  return 1;
+}
+
 struct Runner {
   rs::StateDir& state;
   rs::Account account;
@@ -386,7 +394,7 @@ struct Runner {
           std::cerr << "ruche-sync: \"" << pair.workspace_name << "\": " << s.error().message
                     << "\n";
           if (s.error().code == Errc::unauthenticated) {
-            std::cerr << "ruche-sync: the app token no longer works: log in again\n";
+            token_gone();
             fatal = true;
             return false;
           }
@@ -423,6 +431,7 @@ Result<Runner> make_runner(rs::StateDir& state, bool quiet) {
 struct PassOptions {
   bool allow_delete_all = false;  // once
   int interval_s = 10;            // run
+  bool push = true;               // run: the live events connection
   int transfers = 4;
 };
 Result<PassOptions> pass_options(const std::vector<std::string>& args, bool run) {
@@ -441,6 +450,8 @@ Result<PassOptions> pass_options(const std::vector<std::string>& args, bool run)
     } else if (run && args[i] == "--interval") {
       if (!number(i, 1, 3600, o.interval_s))
         return ruche::fail(Errc::invalid, "--interval takes 1 to 3600 seconds");
+    } else if (run && args[i] == "--no-push") {
+      o.push = false;
     } else {
       return ruche::fail(Errc::invalid, "unexpected argument " + args[i]);
     }
@@ -500,7 +511,9 @@ struct Watcher {
         auto* ev = reinterpret_cast<inotify_event*>(p);
         std::string_view name = ev->len ? std::string_view(ev->name) : std::string_view();
         // Downloads land in the work folder first: not a change of the user's.
-        if (name != rs::kWorkDir) any = true;
+        // IN_IGNORED: a watch arm() removed (a folder deleted also gives
+        // IN_DELETE_SELF); counting it made every pass start another.
+        if (name != rs::kWorkDir && !(ev->mask & IN_IGNORED)) any = true;
         p += sizeof(inotify_event) + ev->len;
       }
     }
@@ -508,10 +521,23 @@ struct Watcher {
   }
 };
 
+std::int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// How run waits (docs/sync.md, "run"): every pass is followed by a wait for
+// a local change, a server change, a retry, or the periodic pass. A server
+// change is heard on the live events connection when it is up (its hello
+// received), else by checking each folder's root ETag every --interval;
+// either way an ETag check decides whether a pass runs, so the events of
+// a pass's own changes (whose ETags it recorded) start none.
 int cmd_run(rs::StateDir& state, const std::vector<std::string>& args, bool quiet) {
   auto options = pass_options(args, true);
   if (!options) return usage(options.error().message);
-  const int interval_s = options->interval_s;
+  const std::int64_t interval_ms = options->interval_s * std::int64_t{1000};
+  const bool push = options->push;
   const int transfers = options->transfers;
   auto runner = make_runner(state, quiet);
   if (!runner) return failed(runner.error());
@@ -526,25 +552,86 @@ int cmd_run(rs::StateDir& state, const std::vector<std::string>& args, bool quie
             << runner->account.url << " until stopped\n"
             << std::flush;
 
+  constexpr std::int64_t kPeriodicPassMs = 5 * 60'000;  // a missed notification
+  // Events come in bursts (a folder uploaded from the web): one check for
+  // those of this long after the first.
+  constexpr std::int64_t kEventSettleMs = 100;
+  constexpr int kLiveRetryFirstS = 5, kLiveRetryMaxS = 300;
+  // A connection that lasted this long starts the retries from the first
+  // delay again; one that keeps dropping soon after its hello does not.
+  constexpr std::int64_t kLiveHealthyMs = 60'000;
+
+  std::set<std::string> synced;
+  for (const auto& pair : runner->folders) synced.insert(pair.workspace_id);
   Watcher watcher;
-  int backoff_s = 0;
-  auto last_full = std::chrono::steady_clock::now();
+  rs::LiveEvents live({.stop = &g_stop});
+  int backoff_s = 0;              // retrying failed passes
+  std::int64_t last_pass_ms = 0;  // when the last pass ended
+  std::int64_t next_poll_ms = 0;  // the root-ETag timer, while not live
+  bool live_up = false;           // connected and its hello received
+  std::int64_t live_up_ms = 0;    // since when
+  int live_retry_s = 0;           // the delay before the next connection attempt
+  std::int64_t live_connect_ms = 0;
+  bool live_said_down = false;     // a failure to connect was reported
+  std::set<std::string> to_check;  // workspaces whose root ETag to check
+  std::int64_t check_at_ms = 0;    // when (once their events settled)
+  bool check_all = false;
   bool due = true;
+  // When a failed pass is tried again.
+  auto retry_ms = [&] {
+    return last_pass_ms + std::min<std::int64_t>(backoff_s * std::int64_t{1000}, interval_ms);
+  };
+  // The connection failed (`connecting`) or dropped: polling until it is
+  // back. A drop is not reported: the server restarted, or closed a
+  // connection left unread during a long pass; failing to connect is, once.
+  auto live_lost = [&](const ruche::Error& e, std::int64_t now, bool connecting) {
+    if (live_up && now - live_up_ms >= kLiveHealthyMs) live_retry_s = 0;
+    live_up = false;
+    live_retry_s =
+        live_retry_s == 0 ? kLiveRetryFirstS : std::min(live_retry_s * 2, kLiveRetryMaxS);
+    live_connect_ms = now + live_retry_s * std::int64_t{1000};
+    next_poll_ms = std::min(next_poll_ms, now + interval_ms);
+    if (connecting && !live_said_down) {
+      std::cerr << "ruche-sync: no live connection to the server (" << e.message
+                << "): checking for its changes every " << options->interval_s
+                << " s until there is\n";
+      live_said_down = true;
+    }
+  };
+
   while (!g_stop) {
     if (due) {
       watcher.arm(runner->folders);
       bool fatal = false;
       bool ok = runner->sync_all(fatal);
       if (fatal) return 1;
-      last_full = std::chrono::steady_clock::now();
+      last_pass_ms = steady_ms();
+      next_poll_ms = last_pass_ms + interval_ms;
       backoff_s = ok ? 0 : std::min(backoff_s == 0 ? 5 : backoff_s * 2, 300);
+      to_check.clear();
+      check_all = false;
       due = false;
     }
-    // Wait: a local change (then a quiet second), the server's root ETag
-    // moving (every interval), a retry after failures, or the periodic pass.
-    int wait_ms = (backoff_s > 0 ? std::min(backoff_s, interval_s) : interval_s) * 1000;
-    pollfd fds[2] = {{watcher.fd, POLLIN, 0}, {g_wake[0], POLLIN, 0}};
-    int n = ::poll(fds, 2, wait_ms);
+    std::int64_t now = steady_ms();
+    if (push && !live.connected() && now >= live_connect_ms) {
+      auto c = live.connect(*runner->remote, now);
+      if (g_stop) break;
+      now = steady_ms();
+      if (!c && c.error().code == Errc::unauthenticated) return token_gone();
+      if (!c) live_lost(c.error(), now, true);
+    }
+
+    // Wait: a local change (then a quiet moment), bytes on the live
+    // connection, or the first of the timers.
+    std::int64_t deadline = last_pass_ms + kPeriodicPassMs;
+    if (backoff_s > 0) deadline = std::min(deadline, retry_ms());
+    if (!live_up) deadline = std::min(deadline, next_poll_ms);
+    if (!to_check.empty()) deadline = std::min(deadline, check_at_ms);
+    if (push && !live.connected()) deadline = std::min(deadline, live_connect_ms);
+    if (live.connected()) deadline = std::min(deadline, live.next_deadline_ms());
+    const int wait_ms = static_cast<int>(std::clamp<std::int64_t>(deadline - now, 0, 3'600'000));
+    pollfd fds[3] = {{watcher.fd, POLLIN, 0}, {g_wake[0], POLLIN, 0}, {live.fd(), POLLIN, 0}};
+    int n = ::poll(fds, 3, wait_ms);
     if (g_stop) break;
     if (n > 0 && (fds[0].revents & POLLIN)) {
       if (!watcher.drain()) continue;
@@ -557,21 +644,59 @@ int cmd_run(rs::StateDir& state, const std::vector<std::string>& args, bool quie
       due = true;
       continue;
     }
+    now = steady_ms();
+    if (live.connected()) {
+      std::vector<std::string> messages;
+      auto r = live.read(now, messages);
+      for (const auto& m : messages) {
+        auto e = rs::parse_event(m);
+        if (!e) continue;
+        if (e->type == "hello") {
+          // Connected: what changed while it was not is checked once.
+          if (!quiet && !live_up)
+            std::cout << "ruche-sync: hearing the server's changes live\n" << std::flush;
+          if (!live_up) live_up_ms = now;
+          live_up = true;
+          live_said_down = false;
+          check_all = true;
+        } else if (rs::may_change_files(e->type) && synced.count(e->workspace_id)) {
+          if (to_check.empty()) check_at_ms = now + kEventSettleMs;
+          to_check.insert(e->workspace_id);
+        }
+      }
+      if (!r) {
+        // Credentials revoked (4001): the pass finds out and says so.
+        if (live.server_close_code() == 4001) due = true;
+        live_lost(r.error(), now, false);
+      }
+    }
+    if (due) continue;
     if (backoff_s > 0) {
+      // The retry's pass takes whatever changed meanwhile.
+      to_check.clear();
+      check_all = false;
+      if (now >= retry_ms()) due = true;
+      continue;
+    }
+    if (now >= last_pass_ms + kPeriodicPassMs) {
       due = true;
       continue;
     }
-    if (std::chrono::steady_clock::now() - last_full > std::chrono::minutes(5)) {
-      due = true;
-      continue;
+    if (!live_up && now >= next_poll_ms) {
+      check_all = true;
+      next_poll_ms = now + interval_ms;
     }
+    if (!check_all && (to_check.empty() || now < check_at_ms)) continue;
     for (const auto& pair : runner->folders) {
+      if (!check_all && !to_check.count(pair.workspace_id)) continue;
       auto etag = runner->remote->root_etag(pair.workspace_id);
       if (!etag || *etag != runner->root_etags[pair.workspace_id]) {
         due = true;
         break;
       }
     }
+    to_check.clear();
+    check_all = false;
   }
   std::cout << "ruche-sync: stopped\n" << std::flush;
   return 0;

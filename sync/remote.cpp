@@ -2,11 +2,13 @@
 
 #include <curl/curl.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cstring>
 #include <mutex>
 
@@ -166,12 +168,12 @@ struct Remote::Call {
   std::int64_t up = 0;
   std::int64_t down = 0;
   int retry_after_s = -1;
-  const std::atomic<bool>* stop = nullptr;
   void* curl = nullptr;
 };
 
 namespace {
 
+constexpr const char* kUserAgent = "ruche-sync/0.1";
 constexpr std::size_t kMaxAnswer = 64 << 20;  // a listing page of 1,000 nodes is ~600 KiB
 // Downloads: libcurl's receive buffer (its default, 16 KiB, costs a
 // recvfrom, a poll and a write per 16 KiB: 65,000 of each per GiB); the
@@ -265,8 +267,24 @@ std::size_t on_header(char* in, std::size_t size, std::size_t n, void* p) {
 }
 
 int on_progress(void* p, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  auto* c = static_cast<Remote::Call*>(p);
-  return c->stop && c->stop->load() ? 1 : 0;
+  const auto* stop = static_cast<const std::atomic<bool>*>(p);
+  return stop && stop->load() ? 1 : 0;
+}
+
+// What every connection to the server gets, requests and raw connections
+// alike: the address, the transport, the certificates, the connect
+// timeout, and `stop` abandoning it.
+void set_connection_options(CURL* curl, const std::string& url, const Remote::Options& o) {
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, kUserAgent);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(o.connect_timeout_ms));
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, const_cast<void*>(static_cast<const void*>(o.stop)));
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  if (!o.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, o.ca_file.c_str());
 }
 
 }  // namespace
@@ -310,7 +328,6 @@ Result<json::value> Remote::attempt(Call& c) {
   if (curl == nullptr) return fail(Errc::internal, "curl_easy_init failed");
   curl_easy_reset(curl);
   c.curl = curl;
-  c.stop = options_.stop;
   std::string url = base_ + c.path;
   curl_slist* headers = nullptr;
   std::vector<std::string> all = c.headers;
@@ -318,26 +335,17 @@ Result<json::value> Remote::attempt(Call& c) {
   all.emplace_back("Accept: application/json");
   all.emplace_back("Expect:");  // no 100-continue round trip
   for (const auto& h : all) headers = curl_slist_append(headers, h.c_str());
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  set_connection_options(curl, url, options_);
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(curl, CURLOPT_USERAGENT, "ruche-sync/0.1");
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout_ms));
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1024L);
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options_.stall_timeout_s));
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_write);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &c);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &c);
-  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
-  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &c);
-  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
   // Every request, not only downloads: a listing's pages are large too, and
   // a handle keeps one buffer rather than one per size.
   curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, kReceiveBuffer);
-  if (!options_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_file.c_str());
   if (c.upload_fd >= 0) {
     curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(curl, CURLOPT_READFUNCTION, on_read);
@@ -577,6 +585,83 @@ Result<void> Remote::remove(std::string_view node_id, std::string_view etag) {
   RUCHE_CHECK(
       json_call("DELETE", "/api/v1/files/" + encode_segment(node_id), nullptr, std::move(headers)));
   return {};
+}
+
+// ---- Raw connections ---------------------------------------------------------
+
+RawConnection::~RawConnection() {
+  curl_easy_cleanup(static_cast<CURL*>(curl_));
+}
+
+Result<void> RawConnection::send_all(std::string_view bytes, int timeout_ms) {
+  auto* curl = static_cast<CURL*>(curl_);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (!bytes.empty()) {
+    std::size_t sent = 0;
+    CURLcode rc = curl_easy_send(curl, bytes.data(), bytes.size(), &sent);
+    if (rc == CURLE_OK) {
+      bytes.remove_prefix(sent);
+      continue;
+    }
+    if (rc != CURLE_AGAIN)
+      return fail(Errc::unavailable, std::string("sending: ") + curl_easy_strerror(rc));
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          deadline - std::chrono::steady_clock::now())
+                          .count();
+    if (left <= 0) return fail(Errc::unavailable, "sending: the server takes nothing more");
+    // TLS may need to read before it can write: either wakes it.
+    pollfd p{fd_, POLLOUT | POLLIN, 0};
+    ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 1000)));
+  }
+  return {};
+}
+
+Result<std::string> RawConnection::receive(std::size_t max) {
+  std::string out(max, '\0');
+  std::size_t got = 0;
+  CURLcode rc = curl_easy_recv(static_cast<CURL*>(curl_), out.data(), max, &got);
+  if (rc == CURLE_AGAIN) return std::string();
+  if (rc != CURLE_OK)
+    return fail(Errc::unavailable, std::string("receiving: ") + curl_easy_strerror(rc));
+  if (got == 0) return fail(Errc::unavailable, "the server closed the connection");
+  out.resize(got);
+  return out;
+}
+
+Result<std::unique_ptr<RawConnection>> Remote::open_raw(std::string_view path,
+                                                        const std::vector<std::string>& headers) {
+  curl_init_once();
+  CURL* curl = curl_easy_init();
+  if (curl == nullptr) return fail(Errc::internal, "curl_easy_init failed");
+  std::unique_ptr<RawConnection> conn(new RawConnection(curl, -1));
+  set_connection_options(curl, base_ + std::string(path), options_);
+  curl_easy_setopt(curl, CURLOPT_CONNECT_ONLY, 1L);
+  // What is spoken on it is HTTP/1.1 (an upgrade): TLS must not agree on
+  // HTTP/2, and a proxy must tunnel rather than forward requests.
+  curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
+  curl_easy_setopt(curl, CURLOPT_HTTPPROXYTUNNEL, 1L);
+  const CURLcode rc = curl_easy_perform(curl);
+  if (rc == CURLE_ABORTED_BY_CALLBACK) return fail(Errc::unavailable, "stopped");
+  if (rc != CURLE_OK)
+    return fail(Errc::unavailable,
+                std::string("cannot reach ") + base_ + ": " + curl_easy_strerror(rc));
+  curl_socket_t fd = CURL_SOCKET_BAD;
+  if (curl_easy_getinfo(curl, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK || fd == CURL_SOCKET_BAD)
+    return fail(Errc::unavailable, "no socket for " + base_);
+  conn->fd_ = fd;
+
+  // base_ is "scheme://authority[/prefix]" (normalize_server_url).
+  std::string_view rest = std::string_view(base_).substr(base_.find("://") + 3);
+  const std::size_t slash = rest.find('/');
+  std::string request =
+      "GET " + std::string(slash == std::string_view::npos ? "" : rest.substr(slash)) +
+      std::string(path) + " HTTP/1.1\r\nHost: " + std::string(rest.substr(0, slash)) +
+      "\r\nUser-Agent: " + kUserAgent + "\r\n";
+  if (!token_.empty()) request += "Authorization: Bearer " + token_ + "\r\n";
+  for (const auto& h : headers) request += h + "\r\n";
+  request += "\r\n";
+  RUCHE_CHECK(conn->send_all(request, options_.connect_timeout_ms));
+  return conn;
 }
 
 }  // namespace ruche::sync

@@ -58,6 +58,36 @@ Result<std::string> normalize_server_url(std::string_view url, bool allow_http);
 // unreserved characters stay).
 std::string encode_segment(std::string_view s);
 
+// A connection to the server that libcurl opens (TCP, and TLS for an https
+// address, checked as every request is: the same certificates, timeouts
+// and proxy) and then hands over, for a protocol libcurl 7.88 does not
+// speak itself (the events WebSocket, sync/live.hpp). Non-blocking; closed
+// when destroyed. One thread at a time.
+class RawConnection {
+ public:
+  ~RawConnection();
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  // The socket, to wait on with poll(). Bytes may also wait inside TLS
+  // once the socket is drained: after a wake-up, receive() until it
+  // returns nothing.
+  int fd() const { return fd_; }
+  // Sends all of `bytes`, waiting up to `timeout_ms` in all for room.
+  // Errors: unavailable (the connection broke, or no room in time: the
+  // connection is then unusable).
+  Result<void> send_all(std::string_view bytes, int timeout_ms);
+  // What has arrived, at most `max` bytes; empty when nothing is waiting.
+  // Errors: unavailable when the server closed the connection or it broke.
+  Result<std::string> receive(std::size_t max);
+
+ private:
+  friend class Remote;
+  RawConnection(void* curl, int fd) : curl_(curl), fd_(fd) {}
+  void* curl_;  // CURL*, owned
+  int fd_;
+};
+
 class Remote {
  public:
   struct Options {
@@ -128,6 +158,14 @@ class Remote {
   // DELETE /files/{id} (to the workspace's trash), while it has `etag`
   // (files; empty: unconditional, for folders).
   Result<void> remove(std::string_view node_id, std::string_view etag);
+
+  // A connection to the server on which `GET path` (after the server's
+  // address: "/api/v1/events") has been sent, with the token and
+  // `headers` ("Name: value"); the answer is the caller's to read. For an
+  // HTTP/1.1 upgrade: the request has no body. Errors: unavailable when
+  // the server cannot be reached (or `stop` was set meanwhile).
+  Result<std::unique_ptr<RawConnection>> open_raw(std::string_view path,
+                                                  const std::vector<std::string>& headers);
 
   // Bytes moved by this client (for the summary).
   std::int64_t bytes_up() const { return bytes_up_; }

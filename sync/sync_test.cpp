@@ -10,6 +10,7 @@
 #include "base/clock.hpp"
 #include "core/crypto/hash.hpp"
 #include "sync/engine.hpp"
+#include "sync/live.hpp"
 #include "sync/local_tree.hpp"
 #include "sync/remote.hpp"
 #include "sync/state.hpp"
@@ -251,6 +252,206 @@ TEST(SyncLocal, PathHelpers) {
   EXPECT_TRUE(within("a", "a"));
   EXPECT_FALSE(within("ab", "a"));
   EXPECT_FALSE(within("a", "a/b"));
+}
+
+// ---- The live events connection's framing (sync/live.hpp) -----------------
+
+constexpr std::array<std::uint8_t, 4> kMask{0x37, 0xfa, 0x21, 0x3d};
+
+// A server's frame (unmasked).
+std::string server_frame(std::uint8_t opcode, std::string_view payload, bool fin = true) {
+  return ws::encode_frame(opcode, payload, std::nullopt, fin);
+}
+
+// Everything `bytes` decode to, fed `piece` bytes at a time.
+ws::Received decode(std::string_view bytes, std::size_t piece, ws::Decoder& d) {
+  ws::Received out;
+  for (std::size_t i = 0; i < bytes.size(); i += piece) {
+    auto r = d.feed(bytes.substr(i, piece), out);
+    EXPECT_TRUE(r) << r.error().message;
+  }
+  return out;
+}
+
+TEST(SyncLive, ClientFramesAreMasked) {
+  // RFC 6455 5.7: "Hello", masked with 37 fa 21 3d.
+  const std::string want = "\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58";
+  EXPECT_EQ(ws::encode_frame(ws::kText, "Hello", kMask), want);
+  EXPECT_EQ(server_frame(ws::kText, "Hello"), "\x81\x05Hello") << "unmasked, as a server sends";
+  EXPECT_EQ(ws::encode_frame(ws::kPong, "", kMask), std::string("\x8a\x80\x37\xfa\x21\x3d", 6));
+  EXPECT_EQ(static_cast<std::uint8_t>(ws::encode_frame(ws::kText, "a", kMask, false)[0]), 0x01)
+      << "no FIN";
+}
+
+TEST(SyncLive, LengthsAtEveryEncodingBoundary) {
+  struct Case {
+    std::size_t size;
+    std::uint8_t len7;
+    std::size_t head;  // bytes before the mask
+  };
+  for (Case c : {Case{0, 0, 2}, Case{125, 125, 2}, Case{126, 126, 4}, Case{65535, 126, 4},
+                 Case{65536, 127, 10}}) {
+    std::string payload(c.size, 'x');
+    for (std::size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<char>('a' + i % 26);
+    std::string f = ws::encode_frame(ws::kText, payload, kMask);
+    ASSERT_EQ(f.size(), c.head + 4 + c.size) << c.size;
+    EXPECT_EQ(static_cast<std::uint8_t>(f[1]), 0x80 | c.len7) << c.size;
+    std::uint64_t len = c.len7;
+    if (c.head > 2) {
+      len = 0;
+      for (std::size_t i = 2; i < c.head; ++i) len = (len << 8) | static_cast<std::uint8_t>(f[i]);
+    }
+    EXPECT_EQ(len, c.size);
+    std::string unmasked;
+    for (std::size_t i = 0; i < c.size; ++i)
+      unmasked.push_back(static_cast<char>(f[c.head + 4 + i] ^ static_cast<char>(kMask[i & 3])));
+    EXPECT_EQ(unmasked, payload) << c.size;
+
+    // And the server's frame of that size decodes, whole or a byte at a time.
+    ws::Decoder whole, bytewise;
+    auto a = decode(server_frame(ws::kText, payload), 1 << 20, whole);
+    ASSERT_EQ(a.messages.size(), 1u) << c.size;
+    EXPECT_EQ(a.messages[0], payload);
+    auto b = decode(server_frame(ws::kText, payload), 1, bytewise);
+    ASSERT_EQ(b.messages.size(), 1u) << c.size;
+    EXPECT_EQ(b.messages[0], payload);
+  }
+}
+
+TEST(SyncLive, MessagesPingsAndCloseAcrossReadsCutAnywhere) {
+  const std::string stream =
+      server_frame(ws::kText, R"({"type":"hello"})") + server_frame(ws::kPing, "p1") +
+      server_frame(ws::kPong, "ignored") + server_frame(ws::kText, "Été ", false) +
+      server_frame(ws::kPing, "p2") +  // between fragments
+      server_frame(ws::kContinuation, "2027", false) + server_frame(ws::kContinuation, "", true) +
+      server_frame(ws::kClose, std::string("\x03\xe8"
+                                           "bye",
+                                           5)) +
+      server_frame(ws::kText, "after the close");
+  for (std::size_t piece :
+       {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{7}, stream.size()}) {
+    ws::Decoder d;
+    auto got = decode(stream, piece, d);
+    EXPECT_EQ(got.messages, (std::vector<std::string>{R"({"type":"hello"})", "Été 2027"})) << piece;
+    EXPECT_EQ(got.pings, (std::vector<std::string>{"p1", "p2"})) << piece;
+    ASSERT_TRUE(got.close) << piece;
+    EXPECT_EQ(*got.close, 1000) << piece;
+  }
+  ws::Decoder d;
+  auto bare = decode(server_frame(ws::kClose, ""), 64, d);
+  ASSERT_TRUE(bare.close);
+  EXPECT_EQ(*bare.close, 1005) << "a close frame without a code";
+}
+
+TEST(SyncLive, FramesOverTheBoundAreRefusedOnTheirHeader) {
+  {
+    ws::Decoder d;  // 64 KiB
+    ws::Received out;
+    auto ok = d.feed(server_frame(ws::kText, std::string(ws::kMaxMessageBytes, 'a')), out);
+    EXPECT_TRUE(ok) << "64 KiB exactly is within the bound";
+    ASSERT_EQ(out.messages.size(), 1u);
+    // Only the header of a frame one byte longer: refused before its payload comes.
+    std::string big = server_frame(ws::kText, std::string(ws::kMaxMessageBytes + 1, 'a'));
+    auto r = d.feed(big.substr(0, 10), out);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, Errc::too_large);
+    EXPECT_EQ(d.close_code(), 1009);
+  }
+  {
+    ws::Decoder d;  // fragments of 40 KiB: the second takes the message over
+    ws::Received out;
+    EXPECT_TRUE(d.feed(server_frame(ws::kText, std::string(40 << 10, 'a'), false), out));
+    auto r = d.feed(server_frame(ws::kContinuation, std::string(40 << 10, 'a')).substr(0, 4), out);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(d.close_code(), 1009);
+    EXPECT_TRUE(out.messages.empty());
+  }
+  {
+    ws::Decoder d;  // a 64-bit length with its top bit set
+    ws::Received out;
+    EXPECT_FALSE(d.feed(std::string("\x81\x7f\x80\0\0\0\0\0\0\0", 10), out));
+    EXPECT_EQ(d.close_code(), 1002);
+  }
+}
+
+TEST(SyncLive, ProtocolErrorsCloseWithTheirCode) {
+  struct Case {
+    std::string bytes;
+    std::uint16_t code;
+    const char* what;
+  };
+  const std::vector<Case> cases = {
+      {ws::encode_frame(ws::kText, "x", kMask), 1002, "a masked server frame"},
+      {"\xc1\x01x", 1002, "a reserved bit (no extension was agreed)"},
+      {server_frame(ws::kContinuation, "x"), 1002, "a continuation of no message"},
+      {server_frame(ws::kText, "a", false) + server_frame(ws::kText, "b"), 1002,
+       "a message inside another"},
+      {server_frame(ws::kBinary, "x"), 1003, "a binary message"},
+      {server_frame(0x3, "x"), 1002, "an unknown opcode"},
+      {server_frame(ws::kPing, std::string(126, 'p')), 1002, "a control frame over 125 bytes"},
+      {server_frame(ws::kPing, "p", false), 1002, "a fragmented control frame"},
+      {server_frame(ws::kClose, "\x03"), 1002, "a close frame of one byte"},
+      {server_frame(ws::kText, "\xc3\x28"), 1007, "a text that is not UTF-8"},
+  };
+  for (const auto& c : cases) {
+    ws::Decoder d;
+    ws::Received out;
+    auto r = d.feed(c.bytes, out);
+    ASSERT_FALSE(r) << c.what;
+    EXPECT_EQ(d.close_code(), c.code) << c.what;
+    EXPECT_TRUE(out.messages.empty()) << c.what;
+    EXPECT_TRUE(d.feed(server_frame(ws::kText, "later"), out)) << "then nothing more is read";
+    EXPECT_TRUE(out.messages.empty()) << c.what;
+  }
+}
+
+TEST(SyncLive, Handshake) {
+  // RFC 6455 1.3's example.
+  EXPECT_EQ(ws::accept_key("dGhlIHNhbXBsZSBub25jZQ=="), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+  const std::string key = "dGhlIHNhbXBsZSBub25jZQ==";
+  const std::string good =
+      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
+  EXPECT_TRUE(ws::check_handshake(good, key));
+  EXPECT_TRUE(ws::check_handshake(
+      "HTTP/1.1 101 OK\r\nupgrade: WebSocket\r\nconnection: keep-alive, upgrade\r\n"
+      "sec-websocket-accept:s3pPLMBiTxaQ9kYGzzhZRbK+xOo=",
+      key))
+      << "names and values as HTTP compares them";
+  auto revoked = ws::check_handshake(
+      "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: 10", key);
+  ASSERT_FALSE(revoked);
+  EXPECT_EQ(revoked.error().code, Errc::unauthenticated) << "the token no longer works";
+  for (const std::string& bad :
+       {std::string("HTTP/1.1 200 OK\r\nContent-Length: 0"), std::string("HTTP/1.1 403 Forbidden"),
+        std::string("SSH-2.0-OpenSSH"),
+        std::string("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: "
+                    "Upgrade\r\nSec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA="),
+        std::string("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n"
+                    "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="),
+        good + "\r\nSec-WebSocket-Extensions: permessage-deflate"}) {
+    auto r = ws::check_handshake(bad, key);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().code, Errc::unavailable) << bad;
+  }
+}
+
+TEST(SyncLive, EventsThatMayChangeFiles) {
+  auto e = parse_event(R"({"type":"file.created","workspace_id":"w1","seq":3,"data":{}})");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->type, "file.created");
+  EXPECT_EQ(e->workspace_id, "w1");
+  auto hello = parse_event(R"({"type":"hello","workspace_id":"","seq":0,"data":{}})");
+  ASSERT_TRUE(hello);
+  EXPECT_EQ(hello->type, "hello");
+  EXPECT_FALSE(parse_event("[1]"));
+  EXPECT_FALSE(parse_event(R"({"type":1})"));
+  EXPECT_FALSE(parse_event("not json"));
+  for (const char* t :
+       {"file.created", "file.deleted", "folder.moved", "workspace.updated", "member.removed"})
+    EXPECT_TRUE(may_change_files(t)) << t;
+  for (const char* t : {"chat.message", "task.updated", "presence.changed", "hello", "files"})
+    EXPECT_FALSE(may_change_files(t)) << t;
 }
 
 }  // namespace

@@ -4,7 +4,8 @@
 # third party, through every kind of change: creations, edits, deletions,
 # renames and moves both ways, conflicts, delete-versus-edit, the guard
 # against an emptied folder, a read-only member, a large file in bounded
-# memory, `run` following changes on both sides until SIGTERM, status and
+# memory, `run` following changes on both sides until SIGTERM (the
+# server's heard at once on its live events connection), status and
 # logout; and what passes cost: a no-op pass leaves the journal file alone,
 # the pass after the client's own changes makes 2 requests (the server's
 # /metrics), while someone else's change made during a pass is still taken
@@ -13,6 +14,9 @@ set -euo pipefail
 RUCHE=${1:?usage: sync_client.sh path/to/ruche path/to/ruche-sync}
 SYNC=${2:?usage: sync_client.sh path/to/ruche path/to/ruche-sync}
 . "$(dirname "$0")/dav_lib.sh"
+RUNPID=""
+# A `run` a failed check left behind goes with the server.
+trap 'if [ -n "$RUNPID" ]; then kill "$RUNPID" 2>/dev/null || true; fi; cleanup' EXIT
 start_server "$RUCHE"
 
 api() { curl -fsS -H "Authorization: Bearer $TOKEN" "$@"; }
@@ -308,6 +312,46 @@ kill -TERM $RUNPID
 for _ in $(seq 1 100); do kill -0 $RUNPID 2>/dev/null || break; sleep 0.1; done
 kill -0 $RUNPID 2>/dev/null && fail "run did not stop on SIGTERM"
 wait $RUNPID || fail "run exited non-zero: $(cat "$T/run.out")"
+
+# --- run hears the server's changes at once (its live events connection) -------
+# --interval 3600: without the live connection, a change made on the server
+# would wait for the periodic pass (5 minutes); these waits are 60 s.
+"$SYNC" --state "$SB" run --interval 3600 >"$T/push.out" 2>&1 &
+RUNPID=$!
+wait_long() { for _ in $(seq 1 300); do eval "$1" && return 0; sleep 0.2; done; fail "$2"; }
+wait_long 'grep -q " <-> " "$T/push.out"' "run's first pass did not end: $(cat "$T/push.out" 2>/dev/null)"
+api -X PUT --data-binary 'poussé' "$URL/api/v1/workspaces/$WS/files/children/poussé.txt" >/dev/null
+wait_long '[ "$(cat "$B/poussé.txt" 2>/dev/null)" = "poussé" ]' \
+  "run did not hear of a file uploaded on the server: $(cat "$T/push.out")"
+api -X DELETE "$URL/api/v1/files/$(node_field /poussé.txt id)" >/dev/null
+wait_long '[ ! -e "$B/poussé.txt" ]' "run did not hear of a file deleted on the server: $(cat "$T/push.out")"
+# The events of its own upload start no pass (it recorded the ETags they
+# left): no pass between that upload and the next change from elsewhere.
+printf 'local\n' >"$B/envoyé.txt"
+wait_long 'node /envoyé.txt >/dev/null 2>&1' "run did not send a local change"
+sleep 2  # the upload's events arrive meanwhile
+api -X PUT --data-binary 'ensuite' "$URL/api/v1/workspaces/$WS/files/children/ensuite.txt" >/dev/null
+wait_long '[ -e "$B/ensuite.txt" ]' "run did not hear of a file uploaded after its own"
+awk '/up: envoyé.txt/ {up = 1} /down: ensuite.txt/ {up = 0} up && /nothing to do/ {bad = 1} END {exit bad}' \
+  "$T/push.out" || { cat "$T/push.out"; fail "the events of run's own upload started a pass"; }
+# And once nothing changes, no pass starts another.
+sleep 3
+LINES=$(wc -l <"$T/push.out")
+sleep 3
+[ "$(wc -l <"$T/push.out")" = "$LINES" ] || { cat "$T/push.out"; fail "run keeps making passes with nothing to do"; }
+kill -TERM $RUNPID
+for _ in $(seq 1 100); do kill -0 $RUNPID 2>/dev/null || break; sleep 0.1; done
+kill -0 $RUNPID 2>/dev/null && fail "run with a live connection did not stop on SIGTERM"
+wait $RUNPID || fail "run exited non-zero: $(cat "$T/push.out")"
+# Its app token revoked, run hears it at once too (the server closes the
+# connection) and ends, status 1, saying so.
+"$SYNC" --state "$SB" run --interval 3600 >"$T/revoked.out" 2>&1 &
+RUNPID=$!
+wait_long 'grep -q "hearing the server" "$T/revoked.out"' "run did not connect: $(cat "$T/revoked.out" 2>/dev/null)"
+api -X DELETE "$URL/api/v1/me/sessions/$(python3 -c "import json; print(json.load(open('$SB/account.json'))['token_id'])")" >/dev/null
+wait_long '! kill -0 $RUNPID 2>/dev/null' "run did not end when its app token was revoked"
+if wait $RUNPID; then fail "run exited 0 with its app token revoked"; fi
+grep -q "no longer works" "$T/revoked.out" || fail "run did not say why it ended: $(cat "$T/revoked.out")"
 
 # --- status and logout --------------------------------------------------------
 sa once >/dev/null
