@@ -1002,6 +1002,35 @@ test('calendar events are sealed in the browser: a weekly event shows after a re
     [[B.name, 'accepted']],
   );
   assert.equal(answered.sealed, e.sealed, 'the card as it was');
+  // She declines next week's occurrence alone: her answer sealed by her
+  // (its start would say when the event is); the owner, who shows that
+  // week, sees it on that occurrence.
+  await pageB.getByRole('button', { name: 'Semaine suivante' }).click();
+  await block(pageB).first().click();
+  const apart = pageB.getByRole('dialog', { name: TITLE });
+  const scope = apart.getByRole('group', { name: 'Répondre pour' });
+  await scope.getByRole('radio', { name: 'Cette occurrence' }).check();
+  await apart.getByRole('button', { name: 'Refuser' }).click();
+  await apart.getByRole('button', { name: 'Refuser', pressed: true }).waitFor();
+  await apart.getByRole('button', { name: 'Fermer' }).click();
+  await apart.waitFor({ state: 'detached' });
+  const declined = await pageOk(pageA, 'GET', `/calendar/events/${events[0].id}`);
+  const hers = declined.attendees.find((x) => x.name === B.name);
+  assert.equal(hers.partstat, 'accepted');
+  assert.ok(hers.sealed_answers?.startsWith('e2e1:2:'), JSON.stringify(hers));
+  // No date in clear but the server's own (when it was written).
+  const { created_at: _c, updated_at: _u, ...rest } = declined;
+  assert.ok(!/\d{4}-\d{2}-\d{2}/.test(JSON.stringify(rest)), JSON.stringify(rest));
+  await block(pageA).first().click();
+  const seen = pageA.getByRole('dialog', { name: TITLE });
+  await seen
+    .getByRole('list', { name: 'Participants' })
+    .getByRole('listitem')
+    .filter({ hasText: B.name })
+    .getByText('A refusé cette occurrence')
+    .waitFor();
+  await seen.getByRole('button', { name: 'Fermer' }).click();
+  await seen.waitFor({ state: 'detached' });
   // Back at the files' root for what follows.
   await pageA.goto(`${env.url}/w/${wsId}/files`);
   await unlock(pageA, PASS.a);

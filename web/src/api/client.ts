@@ -83,6 +83,7 @@ import type {
   SealedCalendarEvent,
   SealedCalendarEventChange,
   SealedCalendarPage,
+  SealedCalendarReply,
 } from './types';
 
 /** A failed request: the server's `{"error":{code,message}}`, or a network failure (status 0). */
@@ -787,15 +788,12 @@ export function createApi(options: ApiOptions) {
             headers: ifCalendarVersion(version),
           }),
         /**
-         * The caller's answer to an invitation, for the whole series (an
-         * armoured event has no answer to one occurrence); 403 not_invited.
-         * The event answered (its card as it was).
+         * The caller's answer to an invitation: to the series, their sealed
+         * answers to single occurrences, or both; 403 not_invited, sealed
+         * writes' errors (stale_key…). The event answered (its card as it was).
          */
-        reply: (eid: string, partstat: CalendarAnswer) =>
-          post<SealedCalendarEvent>(
-            `/calendar/events/${seg(eid)}/reply`,
-            replyBody(partstat, null),
-          ),
+        reply: (eid: string, b: SealedCalendarReply) =>
+          post<SealedCalendarEvent>(`/calendar/events/${seg(eid)}/reply`, b),
       },
       /** With `version`, only if the event is still at it (412 precondition_failed otherwise). */
       update: (eid: string, b: CalendarEventChange, version?: number) =>

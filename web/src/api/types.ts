@@ -1100,13 +1100,29 @@ export interface SealedCalendarPerson extends CalendarPerson {
 }
 
 export interface SealedCalendarAttendee extends SealedCalendarPerson {
+  /** Their answer to the series. */
   partstat: CalendarPartstat;
+  /**
+   * Their answers to single occurrences, sealed and signed by them
+   * (docs/armoured.md, "Attendees"); absent: none.
+   */
+  sealed_answers?: string;
 }
 
 /** An armoured event's attendee in a request: a member who reads the calendar, by id. */
 export interface SealedAttendeeRequest {
   user_id: string;
 }
+
+/**
+ * POST /calendar/events/{eid}/reply in an armoured workspace, one at least:
+ * the caller's answer to the series (their answers apart then dropped,
+ * unless new ones come with it), and their answers to single occurrences
+ * sealed by them (null: none).
+ */
+export type SealedCalendarReply =
+  | { partstat: CalendarAnswer; sealed_answers?: string | null }
+  | { partstat?: CalendarAnswer; sealed_answers: string | null };
 
 /** GET /workspaces/{id}/calendar/sealed: a page of the changes after a version. */
 export interface SealedCalendarPage {

@@ -8,12 +8,14 @@ import {
   newNameToken,
   newGenerationKey,
   openEnvelope,
+  openEventAnswers,
   openFileContent,
   openFileName,
   openUploadResume,
   ready,
   rememberVerified,
   sealEnvelope,
+  sealEventAnswers,
   sealFileContent,
   sealFileName,
   sealUploadResume,
@@ -25,7 +27,10 @@ import {
   type ResumeContext,
 } from './crypto';
 import {
+  MAX_EVENT_ANSWERS,
   envelopeSigned,
+  eventAnswersAd,
+  eventCardAd,
   fileContentAd,
   fileNameAd,
   identityAd,
@@ -41,6 +46,7 @@ import {
   splitKeyRef,
   uploadResumeAd,
   type ContentRecord,
+  type EventAnswer,
   type KeyRef,
   type SealedFile,
   type UploadResume,
@@ -146,6 +152,7 @@ describe('the strings that are signed or authenticated (known answers)', () => {
     expect(messageSigned('ruche-chat-v1\nW1\nC1\nU3\n12', 'NONCE', 'CT')).toBe(
       'ruche-chat-v1\nW1\nC1\nU3\n12\nNONCE\nCT',
     );
+    expect(eventAnswersAd('W1', 'TOK', 'U4', 5)).toBe('ruche-calendar-answers-v1\nW1\nTOK\nU4\n5');
   });
 
   it('a fixed message vector (seeded keys, fixed nonce) opens and verifies', () => {
@@ -1084,6 +1091,116 @@ describe('files: name and content records', () => {
       ok: false,
       reason: 'bad_signature',
     });
+  });
+});
+
+describe('calendar: an attendee’s answers to single occurrences (docs/armoured.md, "Attendees")', () => {
+  const TOKEN = 'q5e0VJk3n1Zr7aQmYyH9xA';
+  const OTHER_TOKEN = 'AAAAAAAAAAAAAAAAAAAAAA';
+  const key = new Uint8Array(32).fill(21);
+  /** Alice, the attendee, opening her own answers (or, with `o`, someone else's). */
+  const ctx = (o: Partial<RecordContext> = {}): RecordContext => ({
+    workspaceId: WS,
+    token: TOKEN,
+    authorId: ALICE,
+    key: (g) => (g === 1 ? key : undefined),
+    authorKeys: [alice.sign_public],
+    ...o,
+  });
+  const ANSWERS: EventAnswer[] = [
+    { recurrence_id: '2027-03-08T09:00:00.000Z', partstat: 'declined' },
+    { recurrence_id: '2027-03-15T09:00:00.000Z', partstat: 'tentative' },
+  ];
+  const seal = (
+    answers: readonly EventAnswer[],
+    o: { token?: string; by?: CreatedIdentity } = {},
+  ) =>
+    sealEventAnswers(
+      key,
+      1,
+      WS,
+      o.token ?? TOKEN,
+      ALICE,
+      answers,
+      (o.by ?? alice).secrets.signSecretKey,
+    );
+  /** A version 1 text under the answers' AD (or `ad`), signed by Alice, around any plaintext. */
+  const sealRaw = (plaintext: string, ad = eventAnswersAd(WS, TOKEN, ALICE, 1)) =>
+    sealedByAlice(1, key, ad, plaintext);
+  const day = (n: number) => new Date(Date.UTC(2027, 0, 1) + n * 86_400_000).toISOString();
+  const many = (n: number): EventAnswer[] =>
+    Array.from({ length: n }, (_, i) => ({ recurrence_id: day(i), partstat: 'accepted' }));
+
+  it('round trip: the spec’s JSON sealed by the attendee under the answers’ AD', () => {
+    const sealed = seal(ANSWERS);
+    expect(sealed.startsWith('e2e1:1:')).toBe(true);
+    expect(openEventAnswers(sealed, ctx())).toEqual({ ok: true, value: ANSWERS, verified: true });
+    const ad = `ruche-calendar-answers-v1\n${WS}\n${TOKEN}\n${ALICE}\n1`;
+    expect(openChecked(sealed, ad, key, alice.sign_public)).toBe(
+      '{"answers":[{"recurrence_id":"2027-03-08T09:00:00.000Z","partstat":"declined"},' +
+        '{"recurrence_id":"2027-03-15T09:00:00.000Z","partstat":"tentative"}]}',
+    );
+    // All day: dates; none at all; other fields (a later version's) ignored.
+    const dates: EventAnswer[] = [{ recurrence_id: '2027-03-08', partstat: 'accepted' }];
+    expect(openEventAnswers(seal(dates), ctx())).toMatchObject({ ok: true, value: dates });
+    expect(openEventAnswers(seal([]), ctx())).toMatchObject({ ok: true, value: [] });
+    const later = sealRaw(JSON.stringify({ answers: dates, note: 'x' }));
+    expect(openEventAnswers(later, ctx())).toMatchObject({ ok: true, value: dates });
+  });
+
+  it('does not open for another event or attendee, forged, or under a card’s domain', () => {
+    const bad = { ok: false, reason: 'bad_signature' };
+    const sealed = seal(ANSWERS);
+    expect(openEventAnswers(sealed, ctx({ token: OTHER_TOKEN }))).toEqual(bad);
+    expect(openEventAnswers(sealed, ctx({ authorId: BOB, authorKeys: [bob.sign_public] }))).toEqual(
+      bad,
+    );
+    // Signed by a key holder in Alice's name.
+    expect(openEventAnswers(seal(ANSWERS, { by: mallory }), ctx())).toEqual(bad);
+    // The same JSON sealed as the event's card (another domain).
+    const card = sealRaw(JSON.stringify({ answers: ANSWERS }), eventCardAd(WS, TOKEN, ALICE, 1));
+    expect(openEventAnswers(card, ctx())).toEqual(bad);
+    const p = parseBody(sealed);
+    if (!p) throw new Error('unparsed');
+    expect(openEventAnswers(sealed.replace(p.ciphertext, flip(p.ciphertext)), ctx())).toEqual(bad);
+    expect(openEventAnswers(sealed.replace(/^e2e1/, 'e2e2'), ctx())).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
+  });
+
+  it('keeps the limits sealing and opening: 1,000 at most, no occurrence twice, the three answers', () => {
+    expect(openEventAnswers(seal(many(MAX_EVENT_ANSWERS)), ctx())).toMatchObject({ ok: true });
+    const refused: unknown[] = [
+      many(MAX_EVENT_ANSWERS + 1),
+      // The same instant however written, or the same date.
+      [...ANSWERS, { recurrence_id: '2027-03-08T10:00:00+01:00', partstat: 'accepted' }],
+      [...ANSWERS, { recurrence_id: '2027-03-08T09:00:00.000Z', partstat: 'accepted' }],
+      [
+        { recurrence_id: '2027-03-08', partstat: 'accepted' },
+        { recurrence_id: '2027-03-08', partstat: 'declined' },
+      ],
+      [{ recurrence_id: '2027-03-08T09:00:00.000Z', partstat: 'needs-action' }],
+      [{ recurrence_id: '2027-02-30', partstat: 'accepted' }],
+      [{ recurrence_id: 'next monday', partstat: 'accepted' }],
+    ];
+    for (const answers of refused) {
+      expect(() => seal(answers as EventAnswer[])).toThrow(
+        expect.objectContaining({ code: 'malformed' }),
+      );
+      expect(openEventAnswers(sealRaw(JSON.stringify({ answers })), ctx())).toEqual({
+        ok: false,
+        reason: 'malformed',
+      });
+    }
+    for (const plaintext of ['not json', '[]', '{}', '{"answers":[1]}', '{"answers":{}}'])
+      expect(openEventAnswers(sealRaw(plaintext), ctx())).toEqual({
+        ok: false,
+        reason: 'malformed',
+      });
+    expect(() => seal(ANSWERS, { token: 'not a token' })).toThrow(
+      expect.objectContaining({ code: 'malformed' }),
+    );
   });
 });
 

@@ -21,10 +21,12 @@ import {
   NAME_TOKEN_BYTES,
   approvalSigned,
   envelopeSigned,
+  eventAnswersAd,
   eventCardAd,
   fileContentAd,
   fileNameAd,
   formatBody,
+  formatEventAnswers,
   formatEventCard,
   formatSealedSecret,
   formatTaskCard,
@@ -38,6 +40,7 @@ import {
   messageAd,
   messageSigned,
   parseBody,
+  parseEventAnswers,
   parseEventCard,
   splitKeyRef,
   parseSealedSecret,
@@ -47,6 +50,7 @@ import {
   uploadResumeAd,
   utf8Length,
   type ContentRecord,
+  type EventAnswer,
   type EventCard,
   type KeyRef,
   type KeyScope,
@@ -1025,6 +1029,40 @@ export function openEventCard(sealed: string, c: RecordContext): OpenedRecord<Ev
     (b, g) => eventCardAd(b.workspaceId, c.token, b.authorId, g),
     c,
     parseEventCard,
+  );
+}
+
+/**
+ * An attendee's answers to single occurrences of the event `token`, sealed
+ * and signed by them (`attendeeId`): a sealed text of version 1 under the
+ * calendar answers' domain. ArmourError 'malformed' for answers over the
+ * limits (isEventAnswers) or a token that is not one.
+ */
+export function sealEventAnswers(
+  key: Uint8Array,
+  generation: number,
+  workspaceId: string,
+  token: string,
+  attendeeId: string,
+  answers: readonly EventAnswer[],
+  signSecretKey: Uint8Array,
+): string {
+  if (!isNameToken(token)) throw new ArmourError('malformed', 'not an event token');
+  const plaintext = formatEventAnswers(answers);
+  const ad = eventAnswersAd(workspaceId, token, attendeeId, generation);
+  return sealText(key, generation, 1, ad, plaintext, signSecretKey);
+}
+
+/**
+ * An attendee's answers to single occurrences opened, as openEventCard:
+ * `c.authorId` is the attendee, `c.token` the event's. Never throws.
+ */
+export function openEventAnswers(sealed: string, c: RecordContext): OpenedRecord<EventAnswer[]> {
+  return openRecordText(
+    sealed,
+    (b, g) => eventAnswersAd(b.workspaceId, c.token, b.authorId, g),
+    c,
+    parseEventAnswers,
   );
 }
 

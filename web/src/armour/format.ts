@@ -4,6 +4,7 @@
 // the crypto chunk. The server builds the same strings to check envelope
 // and message signatures with C libsodium: they must match byte for byte.
 import { isApiError } from '../api/client';
+import type { CalendarAnswer } from '../api/types';
 import { MESSAGE_PREFIXES, type MessageVersion } from './body';
 import { utf8Length } from '../util/text';
 
@@ -709,6 +710,84 @@ export function parseEventCard(json: string): EventCard | null {
     overrides: changed,
   };
   return isEventCard(card) ? card : null;
+}
+
+/**
+ * Additional data of an attendee's answers to single occurrences of an
+ * event (docs/armoured.md, "Attendees"): binds them to their workspace,
+ * the event's token, the attendee (who seals them) and key generation.
+ */
+export function eventAnswersAd(
+  workspaceId: string,
+  token: string,
+  attendeeId: string,
+  generation: number,
+): string {
+  return `ruche-calendar-answers-v1\n${workspaceId}\n${token}\n${attendeeId}\n${generation}`;
+}
+
+/** An attendee's answer to one occurrence of a repeating event, apart from the series. */
+export interface EventAnswer {
+  /** The instance's original start, of the card's `start` kind (an instant, or a date all day). */
+  recurrence_id: string;
+  partstat: CalendarAnswer;
+}
+
+/** Answers to single occurrences an attendee seals at most. */
+export const MAX_EVENT_ANSWERS = 1000;
+
+const EVENT_ANSWER_PARTSTATS: readonly string[] = ['accepted', 'declined', 'tentative'];
+
+/**
+ * Whether answers keep the limits: at most 1,000, each to an instant or a
+ * date with one of the three answers, no occurrence named twice (checked
+ * when they are sealed and when they are opened).
+ */
+export function isEventAnswers(answers: readonly EventAnswer[]): boolean {
+  if (answers.length > MAX_EVENT_ANSWERS) return false;
+  const named = new Set<string | number>();
+  return answers.every(({ recurrence_id: r, partstat }) => {
+    const at = isEventDate(r) ? r : eventInstant(r);
+    if (Number.isNaN(at) || named.has(at) || !EVENT_ANSWER_PARTSTATS.includes(partstat))
+      return false;
+    named.add(at);
+    return true;
+  });
+}
+
+/**
+ * Answers' plaintext: {"answers": [{recurrence_id, partstat}, …]}.
+ * ArmourError 'malformed' for answers over the limits.
+ */
+export function formatEventAnswers(answers: readonly EventAnswer[]): string {
+  if (!isEventAnswers(answers)) throw new ArmourError('malformed', 'not answers to occurrences');
+  return JSON.stringify({
+    answers: answers.map((a) => ({ recurrence_id: a.recurrence_id, partstat: a.partstat })),
+  });
+}
+
+/**
+ * Answers' plaintext read back, or null unless it keeps the limits (the
+ * list must be there; other fields are ignored: a later version's).
+ */
+export function parseEventAnswers(json: string): EventAnswer[] | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+  const { answers } = v as Record<string, unknown>;
+  if (!Array.isArray(answers)) return null;
+  const read: EventAnswer[] = [];
+  for (const a of answers) {
+    if (typeof a !== 'object' || a === null || Array.isArray(a)) return null;
+    const { recurrence_id, partstat } = a as Record<string, unknown>;
+    if (typeof recurrence_id !== 'string' || typeof partstat !== 'string') return null;
+    read.push({ recurrence_id, partstat: partstat as CalendarAnswer });
+  }
+  return isEventAnswers(read) ? read : null;
 }
 
 const B64 = '[A-Za-z0-9_-]+';

@@ -6,8 +6,9 @@
 // once per message (a cache by id and body: a list may hold 100,000
 // messages), each opened with the keys its reference names, and seals and
 // opens the records of files (their names, their versions' keys) and the
-// texts of tasks (their cards, checklist items and comments), which use the
-// workspace's keys only. What an imported workspace's eras sealed opens
+// texts of tasks (their cards, checklist items and comments) and of
+// calendar events (their cards, attendees' answers to single occurrences),
+// which use the workspace's keys only. What an imported workspace's eras sealed opens
 // with their ids and keys (eras.ts), which the keyrings hold.
 import { api, isApiError } from '../api';
 import type { ChannelKind } from '../api/types';
@@ -21,6 +22,7 @@ import {
   parseBody,
   splitKeyRef,
   type ContentRecord,
+  type EventAnswer,
   type EventCard,
   type SealedFile,
   type TaskCard,
@@ -633,6 +635,36 @@ export class WorkspaceKeys extends Keyring {
   openEventCard(token: string, sealed: string, authorId: string): Opened<EventCard> {
     return this.openRecord(`e\n${token}\n${authorId}\n${sealed}`, (c, ctx) =>
       c.openEventCard(sealed, { ...ctx, token, authorId, authorKeys: this.authorKeys(authorId) }),
+    );
+  }
+
+  /**
+   * Our answers to single occurrences of the event `token`, sealed and
+   * signed by us under the current generation. ArmourError as writer(),
+   * 'malformed' for answers over the limits.
+   */
+  async sealEventAnswers(token: string, answers: readonly EventAnswer[]): Promise<string> {
+    const w = await this.writer();
+    return w.c.sealEventAnswers(
+      w.key,
+      w.generation,
+      this.workspaceId,
+      token,
+      this.me,
+      answers,
+      w.secrets.signSecretKey,
+    );
+  }
+
+  /** The answers to single occurrences of the event `token`, sealed by the attendee `attendeeId` (cached). */
+  openEventAnswers(token: string, sealed: string, attendeeId: string): Opened<EventAnswer[]> {
+    return this.openRecord(`a\n${token}\n${attendeeId}\n${sealed}`, (c, ctx) =>
+      c.openEventAnswers(sealed, {
+        ...ctx,
+        token,
+        authorId: attendeeId,
+        authorKeys: this.authorKeys(attendeeId),
+      }),
     );
   }
 

@@ -809,11 +809,13 @@ export const en: Record<MessageKey, Message> = {
   'calendar.error.invalid_scope':
     'This change cannot be made to this occurrence and the following ones.',
   'calendar.error.armoured_unsupported':
-    'Not possible in an armoured workspace: an invitation there is answered for all its occurrences, and invites members only.',
+    'Not possible in an armoured workspace: its events invite members only, and their times are known to their browsers alone.',
   'calendar.error.too_many_changes':
     'This series already has 1,000 occurrences changed or cancelled apart: change the whole series instead.',
   'calendar.error.event_too_large':
     'This event no longer fits in its sealed card (64 KiB): shorten the texts of the occurrences changed apart.',
+  'calendar.error.too_many_answers':
+    'You have answered too many occurrences of this series apart: answer all its occurrences instead.',
   'calendar.error.not_invited': 'You are not invited to this event.',
   'calendar.error.too_many_invitations':
     'Too many invitations sent in the last hour: try again later.',
@@ -908,6 +910,7 @@ export const en: Record<MessageKey, Message> = {
   'calendar.notice.sealed.declined': '{name} declined your invitation to {event}',
   'calendar.notice.sealed.tentative': '{name} may attend {event}',
   'calendar.notice.sealed.answered': '{name} answered your invitation to {event}',
+  'calendar.notice.sealed.answered_occurrences': '{name} answered occurrences of {event}',
   'calendar.chip_invitation': ', Invitation, {answer}',
   'calendar.chip_answer.needs-action': 'not answered',
   'calendar.chip_answer.accepted': 'accepted',

@@ -829,11 +829,13 @@ export const fr = {
   'calendar.error.invalid_scope':
     'Cette modification est impossible pour cette occurrence et les suivantes.',
   'calendar.error.armoured_unsupported':
-    'Impossible dans un espace blindé : une invitation s’y accepte ou se refuse pour toutes les occurrences, et n’invite que des membres.',
+    'Impossible dans un espace blindé : ses événements n’invitent que des membres, et seuls leurs navigateurs en connaissent les horaires.',
   'calendar.error.too_many_changes':
     'Cette série a déjà 1 000 occurrences modifiées ou annulées à part : modifiez plutôt toute la série.',
   'calendar.error.event_too_large':
     'Cet événement ne tient plus dans sa carte scellée (64 Kio) : raccourcissez les textes des occurrences modifiées à part.',
+  'calendar.error.too_many_answers':
+    'Vous avez répondu à part à trop d’occurrences de cette série : répondez plutôt pour toutes ses occurrences.',
   'calendar.error.not_invited': 'Vous n’êtes pas invité à cet événement.',
   'calendar.error.too_many_invitations':
     'Trop d’invitations envoyées depuis une heure : réessayez plus tard.',
@@ -931,6 +933,7 @@ export const fr = {
   'calendar.notice.sealed.declined': '{name} a refusé votre invitation à {event}',
   'calendar.notice.sealed.tentative': '{name} participera peut-être à {event}',
   'calendar.notice.sealed.answered': '{name} a répondu à votre invitation à {event}',
+  'calendar.notice.sealed.answered_occurrences': '{name} a répondu pour des occurrences d’{event}',
   'calendar.chip_invitation': ', Invitation, {answer}',
   'calendar.chip_answer.needs-action': 'sans réponse',
   'calendar.chip_answer.accepted': 'acceptée',

@@ -1,6 +1,8 @@
 // A key server for tests of an armoured workspace's modules: a workspace
 // with one member, Alice, whose browser makes and holds the key (and
 // anchors the workspace); what other modules seal checks with her keys.
+// Other members may be listed with their identities (whose signatures
+// then check), holding no key.
 import { ApiError } from '../api/client';
 import type {
   ArmourApproval,
@@ -40,20 +42,24 @@ export function sealedEventRecord(
   };
 }
 
-/** The key server of a workspace with one member, Alice; `syncs` counts her browser's reads. */
-export function soloServer(who: CreatedIdentity) {
-  const member: ArmourMember = {
-    user_id: ALICE,
-    box_public: who.box_public,
-    sign_public: who.sign_public,
-  };
+/**
+ * The key server of a workspace with one member, Alice, and `others` (by
+ * id) besides; `syncs` counts her browser's reads.
+ */
+export function soloServer(who: CreatedIdentity, others: Record<string, CreatedIdentity> = {}) {
+  const member = (id: string, i: CreatedIdentity): ArmourMember => ({
+    user_id: id,
+    box_public: i.box_public,
+    sign_public: i.sign_public,
+  });
+  const members = [member(ALICE, who), ...Object.entries(others).map(([id, i]) => member(id, i))];
   let generation = 0;
   let envelopes: ArmourEnvelope[] = [];
   let approvals: ArmourApproval[] = [];
   const view = (): WorkspaceArmour => ({
     generation,
     rotation_required: false,
-    members: [member],
+    members,
     former: [],
     missing: [],
     pending: [],
@@ -88,8 +94,11 @@ export function soloServer(who: CreatedIdentity) {
 }
 
 /** Alice's key manager of the workspace, synchronised (generation 1 made), and its server. */
-export async function soloKeys(alice: CreatedIdentity) {
-  const server = soloServer(alice);
+export async function soloKeys(
+  alice: CreatedIdentity,
+  others: Record<string, CreatedIdentity> = {},
+) {
+  const server = soloServer(alice, others);
   const keys = new WorkspaceKeys(
     WS,
     ALICE,

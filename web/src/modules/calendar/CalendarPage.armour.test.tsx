@@ -5,7 +5,8 @@
 // its card, an edit and a new event leaving sealed (the whole series', or
 // one occurrence changed or cancelled apart in a new card), nothing sealed
 // while the current key has not come, and invitations: members only, who
-// and their answers shown, an invitee answering the whole series.
+// and their answers shown (to single occurrences too, sealed by each
+// attendee), an invitee answering one occurrence (sealed) or the series.
 import { act } from 'react';
 import { scopeAsked as scope } from './components/ScopeChoice.test-util';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -17,7 +18,8 @@ import {
   type SealedCalendarEvent,
   type Workspace,
 } from '../../api';
-import { createIdentity, type CreatedIdentity } from '../../armour/crypto';
+import { createIdentity, sealEventAnswers, type CreatedIdentity } from '../../armour/crypto';
+import type { EventAnswer } from '../../armour/format';
 import type { WorkspaceKeys } from '../../armour/keys';
 import { loadCrypto } from '../../armour/load';
 import { BrandingProvider } from '../../branding';
@@ -63,6 +65,7 @@ const MEMBERS = [
 ] as unknown as Member[];
 
 let alice: CreatedIdentity;
+let bob: CreatedIdentity;
 let keys: WorkspaceKeys;
 let armour: CalendarArmour;
 let events: SealedCalendarEvent[];
@@ -71,6 +74,7 @@ beforeAll(async () => {
   process.env.TZ = 'Europe/Paris';
   await loadCrypto();
   alice = createIdentity(ALICE, 'alice passphrase');
+  bob = createIdentity(BOB, 'bob passphrase');
   HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
     this.open = true;
   };
@@ -80,7 +84,8 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  ({ keys } = await soloKeys(alice));
+  // Bob is a member with keys: what he signs checks.
+  ({ keys } = await soloKeys(alice, { [BOB]: bob }));
   current.keys = keys;
   armour = new CalendarArmour(WS, keys);
   events = [
@@ -164,6 +169,13 @@ const cell = (day: string) => ui.host.querySelector<HTMLElement>(`[data-day="${d
 const chips = (day: string) =>
   [...(cell(day)?.querySelectorAll('.cal-chip__title') ?? [])].map((c) => c.textContent);
 const dialog = () => [...document.querySelectorAll<HTMLDialogElement>('dialog[open]')].pop();
+const toasts = () => document.querySelector('.toasts')?.textContent ?? '';
+/** The people of an event's details, with their answers. */
+const people = (d: ParentNode) =>
+  [...d.querySelectorAll('.cal-person')].map((p) => p.textContent?.replace(/\s+/g, ' ').trim());
+/** The chips' looks on these days (the invitation's answer). */
+const looks = (...days: string[]) =>
+  days.map((day) => cell(day)?.querySelector('.cal-chip')?.className);
 /** The suggestions offered under the attendees' field. */
 const options = (d: ParentNode) =>
   [...d.querySelectorAll('[role="option"]')].map((o) => o.textContent?.replace(/\s+/g, ' '));
@@ -422,7 +434,7 @@ describe('an armoured calendar', () => {
     );
   });
 
-  it('shows who organizes and who is invited with their answers; the invitee answers the whole series', async () => {
+  it('shows who organizes and who is invited with their answers; the invitee answers one occurrence sealed, or the series', async () => {
     const weekly = events[0] as SealedCalendarEvent;
     events[0] = {
       ...weekly,
@@ -437,38 +449,129 @@ describe('an armoured calendar', () => {
         { user_id: 'jo', email: 'jo@ruche.test', name: 'Jo Petit', partstat: 'accepted' },
       ],
     };
-    const reply = vi
-      .spyOn(api.calendar.sealed, 'reply')
-      .mockImplementation(async (_id, partstat) => {
-        const e = events[0] as SealedCalendarEvent;
-        const attendees = (e.attendees ?? []).map((a) =>
-          a.user_id === ALICE ? { ...a, partstat } : a,
-        );
-        return { ...e, attendees, version: 4 };
+    // The server keeps each answer as sent: one to the series drops those apart.
+    const reply = vi.spyOn(api.calendar.sealed, 'reply').mockImplementation(async (_id, b) => {
+      const e = events[0] as SealedCalendarEvent;
+      const attendees = (e.attendees ?? []).map((a) => {
+        if (a.user_id !== ALICE) return a;
+        const next = { ...a, partstat: b.partstat ?? a.partstat };
+        delete next.sealed_answers;
+        const kept =
+          b.sealed_answers !== undefined ? b.sealed_answers : !b.partstat && a.sealed_answers;
+        return kept ? { ...next, sealed_answers: kept } : next;
       });
+      events[0] = { ...e, attendees, version: e.version + 1 };
+      return events[0];
+    });
     const plainReply = vi.spyOn(api.calendar, 'reply');
     await show();
     // Her invitation not answered: every occurrence says so.
-    expect(cell('2026-12-08')?.querySelector('.cal-chip')?.className).toBe(
-      'cal-chip cal-chip--pending',
-    );
+    expect(looks('2026-12-08')).toEqual(['cal-chip cal-chip--pending']);
     const d = await openOccurrence('2026-12-08');
     expect(d.textContent).toContain('Organized by Bob Martin');
-    expect(
-      [...d.querySelectorAll('.cal-person')].map((p) => p.textContent?.replace(/\s+/g, ' ').trim()),
-    ).toEqual([
+    expect(people(d)).toEqual([
       'Alice Martin (you) alice@ruche.test Not answered',
       'Jo Petit jo@ruche.test Accepted',
     ]);
-    // No answer to this occurrence alone: no choice asked.
-    expect(d.querySelector('.cal-reply .cal-scope')).toBeNull();
+    // Asked what the answer is for: all occurrences unless she says otherwise.
+    expect(scope(d)).toMatchObject({
+      legend: 'Answer for',
+      radios: [
+        ['This occurrence', false],
+        ['All occurrences', true],
+      ],
+    });
+
+    scope(d).pick('This occurrence');
     await act(async () => button('Decline', d)?.click());
-    expect(reply).toHaveBeenCalledExactlyOnceWith('weekly', 'declined');
+    await vi.waitFor(() => expect(reply).toHaveBeenCalledTimes(1));
+    const [id, body] = reply.mock.calls[0] ?? [];
+    expect(id).toBe('weekly');
+    expect(Object.keys(body ?? {})).toEqual(['sealed_answers']);
+    const sent = keys.openEventAnswers(weekly.token, body?.sealed_answers ?? '', ALICE);
+    expect(sent).toMatchObject({
+      kind: 'open',
+      value: [{ recurrence_id: '2026-12-08T09:00:00.000Z', partstat: 'declined' }],
+    });
     expect(plainReply).not.toHaveBeenCalled();
     await vi.waitFor(() =>
       expect(d.querySelector('.cal-reply__current')?.textContent).toContain('Declined'),
     );
-    for (const day of ['2026-12-01', '2026-12-08', '2026-12-15'])
-      expect(cell(day)?.querySelector('.cal-chip')?.className).toBe('cal-chip cal-chip--declined');
+    expect(toasts()).toContain('Answer sent for this occurrence: Declined');
+    expect(people(d)[0]).toBe('Alice Martin (you) alice@ruche.test Declined this occurrence');
+    expect(looks('2026-12-01', '2026-12-08', '2026-12-15')).toEqual([
+      'cal-chip cal-chip--pending',
+      'cal-chip cal-chip--declined',
+      'cal-chip cal-chip--pending',
+    ]);
+
+    scope(d).pick('All occurrences');
+    await act(async () => button('Accept', d)?.click());
+    await vi.waitFor(() => expect(reply).toHaveBeenCalledTimes(2));
+    expect(reply.mock.calls[1]).toEqual(['weekly', { partstat: 'accepted' }]);
+    await vi.waitFor(() =>
+      expect(looks('2026-12-01', '2026-12-08', '2026-12-15')).toEqual([
+        'cal-chip',
+        'cal-chip',
+        'cal-chip',
+      ]),
+    );
+    expect(people(d)[0]).toBe('Alice Martin (you) alice@ruche.test Accepted');
+  });
+
+  it('shows the organizer each attendee’s answers apart, opened with their keys', async () => {
+    const weekly = events[0] as SealedCalendarEvent;
+    const bobs = (list: EventAnswer[]) =>
+      sealEventAnswers(
+        keys.key(1) as Uint8Array,
+        1,
+        WS,
+        weekly.token,
+        BOB,
+        list,
+        bob.secrets.signSecretKey,
+      );
+    events[0] = {
+      ...weekly,
+      organizer: { user_id: ALICE, email: 'alice@ruche.test', name: 'Alice Martin' },
+      attendees: [
+        {
+          user_id: BOB,
+          email: 'bob@ruche.test',
+          name: 'Bob Martin',
+          partstat: 'accepted',
+          sealed_answers: bobs([
+            { recurrence_id: '2026-12-08T09:00:00.000Z', partstat: 'declined' },
+            { recurrence_id: '2026-12-15T09:00:00.000Z', partstat: 'tentative' },
+          ]),
+        },
+        // Answers said to be Jo's, but signed by Bob: not shown.
+        {
+          user_id: 'jo',
+          email: 'jo@ruche.test',
+          name: 'Jo Petit',
+          partstat: 'tentative',
+          sealed_answers: bobs([
+            { recurrence_id: '2026-12-08T09:00:00.000Z', partstat: 'accepted' },
+          ]),
+        },
+      ],
+    };
+    await show();
+    const d = await openOccurrence('2026-12-08');
+    expect(people(d)).toEqual([
+      'Bob Martin bob@ruche.test Declined this occurrence',
+      'Jo Petit jo@ruche.test Maybe',
+    ]);
+    // The organizer is not asked anything.
+    expect(d.querySelector('.cal-reply')).toBeNull();
+    act(() => button('Close', d)?.click());
+
+    await show('weekly');
+    await vi.waitFor(() => expect(dialog()?.querySelector('.cal-facts')).not.toBeNull());
+    expect(people(dialog() as HTMLDialogElement)).toEqual([
+      'Bob Martin bob@ruche.test Accepted 2 occurrences answered apart',
+      'Jo Petit jo@ruche.test Maybe',
+    ]);
   });
 });

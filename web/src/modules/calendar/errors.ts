@@ -19,6 +19,7 @@ const CALENDAR_ERRORS: Record<string, MessageKey> = {
   armoured_unsupported: 'calendar.error.armoured_unsupported',
   too_many_changes: 'calendar.error.too_many_changes',
   event_too_large: 'calendar.error.event_too_large',
+  too_many_answers: 'calendar.error.too_many_answers',
   not_invited: 'calendar.error.not_invited',
   too_many_invitations: 'calendar.error.too_many_invitations',
   calendar_full: 'calendar.error.calendar_full',

@@ -2,14 +2,21 @@
 // browser and opened again (round trips, the spec's bytes), what does not
 // open (another event's token, another author, another domain, a changed
 // byte, a card over the limits or with a rule outside the grammar), the
-// limits checked before sealing, a change sealed over the facts opened, and
+// limits checked before sealing, a change sealed over the facts opened,
 // who is invited kept in clear beside the card (members by id, with their
-// answers).
+// answers), and each attendee's answers to single occurrences opened with
+// their keys (those that do not check, or name no instance, left out).
 import sodium from 'libsodium-wrappers-sumo';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isApiError, type SealedCalendarEvent } from '../../api';
-import { createIdentity, type CreatedIdentity } from '../../armour/crypto';
-import { eventCardAd, isArmourError, parseBody, taskTextAd } from '../../armour/format';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { api, isApiError, type SealedCalendarEvent } from '../../api';
+import { createIdentity, sealEventAnswers, type CreatedIdentity } from '../../armour/crypto';
+import {
+  eventCardAd,
+  isArmourError,
+  parseBody,
+  taskTextAd,
+  type EventAnswer,
+} from '../../armour/format';
 import type { WorkspaceKeys } from '../../armour/keys';
 import { loadCrypto } from '../../armour/load';
 import { ALICE, WS, soloKeys } from '../../test/soloKeyServer';
@@ -25,9 +32,11 @@ import {
 const TOKEN = 'q5e0VJk3n1Zr7aQmYyH9xA';
 const OTHER = 'Zm9vYmFyYmF6cXV4MTIzNA';
 const BOB = '01HZBOB00000000000000000B0';
+const JULES = '01HZJULES000000000000000J0';
 
 let alice: CreatedIdentity;
 let bob: CreatedIdentity;
+let jules: CreatedIdentity;
 let keys: WorkspaceKeys;
 let calendar: CalendarArmour;
 
@@ -35,11 +44,17 @@ beforeAll(async () => {
   await loadCrypto();
   alice = createIdentity(ALICE, 'alice passphrase');
   bob = createIdentity(BOB, 'bob passphrase');
+  jules = createIdentity(JULES, 'jules passphrase');
 });
 
 beforeEach(async () => {
-  ({ keys } = await soloKeys(alice));
+  // Bob is a member too: what he signs checks.
+  ({ keys } = await soloKeys(alice, { [BOB]: bob }));
   calendar = new CalendarArmour(WS, keys);
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
 });
 
 const b64 = (bytes: Uint8Array) =>
@@ -276,7 +291,6 @@ describe('what is sealed', () => {
 });
 
 describe('who is invited', () => {
-  const JULES = '01HZJULES000000000000000J0';
   const people = {
     organizer: { user_id: ALICE, email: 'alice@ruche.test', name: 'Alice Martin' },
     attendees: [
@@ -318,5 +332,141 @@ describe('who is invited', () => {
     expect(expandedOf(shown, JULES)).toMatchObject({ id: 'e1', partstat: 'declined' });
     expect(expandedOf(shown, ALICE)?.partstat).toBeNull();
     expect(expandedOf(calendar.open(rawEvent({ ...people, sealed_by: BOB })), BOB)).toBeNull();
+  });
+});
+
+describe('answers to single occurrences', () => {
+  const bobAt = { user_id: BOB, email: 'bob@ruche.test', name: 'Bob' };
+  const aliceAt = { user_id: ALICE, email: 'alice@ruche.test', name: 'Alice Martin' };
+  /** Answers sealed by `who` (by default the attendee `attendee`) for the event `token`. */
+  const answers = (
+    attendee: string,
+    list: EventAnswer[],
+    o: { who?: CreatedIdentity; token?: string } = {},
+  ) =>
+    sealEventAnswers(
+      keys.key(1) as Uint8Array,
+      1,
+      WS,
+      o.token ?? TOKEN,
+      attendee,
+      list,
+      (o.who ?? (attendee === ALICE ? alice : bob)).secrets.signSecretKey,
+    );
+  const DEC17 = '2026-12-17T08:00:00.000Z';
+  const DEC24 = '2026-12-24T08:00:00.000Z';
+
+  it('shows each attendee’s answers opened with their keys, and the caller’s on their occurrences', () => {
+    const shown = calendar.open(
+      rawEvent({
+        organizer: { user_id: JULES, email: 'jules@ruche.test', name: 'Jules' },
+        attendees: [
+          {
+            ...bobAt,
+            partstat: 'accepted',
+            sealed_answers: answers(BOB, [{ recurrence_id: DEC17, partstat: 'declined' }]),
+          },
+          {
+            ...aliceAt,
+            partstat: 'tentative',
+            sealed_answers: answers(ALICE, [
+              // However the instant is written.
+              { recurrence_id: '2026-12-24T09:00:00+01:00', partstat: 'accepted' },
+            ]),
+          },
+        ],
+      }),
+    );
+    expect(shown.instance_answers).toEqual([
+      { recurrence_id: DEC17, email: 'bob@ruche.test', partstat: 'declined' },
+      {
+        recurrence_id: '2026-12-24T09:00:00+01:00',
+        email: 'alice@ruche.test',
+        partstat: 'accepted',
+      },
+    ]);
+    const mine = expandedOf(shown, ALICE);
+    expect(mine?.partstat).toBe('tentative');
+    expect([...(mine?.answers ?? [])]).toEqual([[Date.parse(DEC24), 'accepted']]);
+    expect(expandedOf(shown, BOB)?.answers?.get(Date.parse(DEC17))).toBe('declined');
+    expect(expandedOf(shown, JULES)?.answers).toBeUndefined();
+  });
+
+  it('leaves out answers that do not check, are another event’s, or name no instance', () => {
+    const attendee = (sealed_answers: string, who = bobAt) => ({
+      ...who,
+      partstat: 'accepted' as const,
+      sealed_answers,
+    });
+    const one = [{ recurrence_id: DEC17, partstat: 'declined' as const }];
+    const shown = calendar.open(
+      rawEvent({
+        attendees: [
+          // Sealed by Alice in Bob's name; another event's; a member's whose keys are not known.
+          attendee(answers(BOB, one, { who: alice })),
+          attendee(answers(BOB, one, { token: OTHER })),
+          attendee(answers(JULES, one, { who: jules }), {
+            user_id: JULES,
+            email: 'jules@ruche.test',
+            name: 'Jules',
+          }),
+          // 09:30 is no start of the rule; the eleventh week is past COUNT; a date is not an instant.
+          attendee(
+            answers(ALICE, [
+              { recurrence_id: '2026-12-17T08:30:00.000Z', partstat: 'declined' },
+              { recurrence_id: '2027-02-18T08:00:00.000Z', partstat: 'declined' },
+              { recurrence_id: '2026-12-24', partstat: 'declined' },
+              { recurrence_id: DEC24, partstat: 'tentative' },
+            ]),
+            aliceAt,
+          ),
+        ],
+      }),
+    );
+    expect(shown.instance_answers).toEqual([
+      { recurrence_id: DEC24, email: 'alice@ruche.test', partstat: 'tentative' },
+    ]);
+    expect([...(expandedOf(shown, ALICE)?.answers?.keys() ?? [])]).toEqual([Date.parse(DEC24)]);
+    expect(expandedOf(shown, BOB)?.answers).toBeUndefined();
+    // The answers held, by attendee: only what checked and names an instance.
+    expect(openedOf(shown)?.answers).toEqual({
+      [ALICE]: [{ recurrence_id: DEC24, partstat: 'tentative' }],
+    });
+  });
+
+  it('refuses to send more answers apart than a text holds: 1,000, and 64 KiB sealed', async () => {
+    const daily = await calendar.sealNew(
+      { title: 'Café', start: CARD.start, end: CARD.end, rrule: 'FREQ=DAILY' },
+      TOKEN,
+    );
+    const day = (n: number) => new Date(Date.parse(CARD.start) + n * 86_400_000).toISOString();
+    const mine = (n: number) =>
+      calendar.open(
+        rawEvent({
+          sealed: daily.sealed,
+          attendees: [
+            {
+              ...aliceAt,
+              partstat: 'accepted',
+              sealed_answers: answers(
+                ALICE,
+                Array.from({ length: n }, (_, i) => ({
+                  recurrence_id: day(i),
+                  partstat: 'declined',
+                })),
+              ),
+            },
+          ],
+        }),
+      );
+    const reply = vi.spyOn(api.calendar.sealed, 'reply');
+    for (const n of [1000, 900]) {
+      const shown = mine(n);
+      expect(shown.instance_answers).toHaveLength(n);
+      await expect(calendar.answerApart(shown, 'tentative', day(n))).rejects.toSatisfy((e) =>
+        isApiError(e, 'too_many_answers'),
+      );
+    }
+    expect(reply).not.toHaveBeenCalled();
   });
 });

@@ -7,9 +7,13 @@
 // or why not), and what the person writes is sealed before it leaves: a
 // new event's card under a new token, a new card for any change. Who is
 // invited stays in clear beside the card (members of the workspace only,
-// by id, with their answers): the server tells them, never what or when.
+// by id, with their answers to the series): the server tells them, never
+// what or when. An attendee's answers to single occurrences are sealed and
+// signed by them (their start would say when the event is), opened here
+// with their keys.
 import { ApiError, api, isApiError } from '../../api';
 import type {
+  CalendarAnswer,
   CalendarAttendeeRequest,
   CalendarEvent,
   CalendarEventChange,
@@ -22,19 +26,23 @@ import type {
 } from '../../api';
 import {
   ArmourError,
+  MAX_EVENT_ANSWERS,
   MAX_SEALED_BODY_BYTES,
+  eventTimeMs,
   isEventDescription,
   isEventLocation,
   isEventTimes,
   isEventTitle,
   isEventZone,
   parseEventRule,
+  type EventAnswer,
   type EventCard,
 } from '../../armour/format';
 import { sealStateOf, type Opened, type SealState, type WorkspaceKeys } from '../../armour/keys';
 import { retrySealed } from '../../armour/sealedWrite';
 import { withSeriesChange } from './logic/cardEdits';
-import type { ExpandedEvent } from './logic/expand';
+import { madeInstances, type ExpandedEvent } from './logic/expand';
+import { sameOccurrence } from './logic/invitations';
 
 /** What the browser opened of an armoured event. */
 export interface OpenedEvent {
@@ -43,6 +51,12 @@ export interface OpenedEvent {
   card: SealState;
   /** The card's facts, once opened. */
   value: EventCard | null;
+  /**
+   * Each attendee's answers to single occurrences (by user id) whose text
+   * opened here signed by them, to instances the card makes; an attendee
+   * whose text did not open (or is not checked yet) is absent.
+   */
+  answers: Readonly<Record<string, readonly EventAnswer[]>>;
   /** The event as the server gave it. */
   raw: SealedCalendarEvent;
 }
@@ -165,14 +179,26 @@ export class CalendarArmour {
     readonly keys: WorkspaceKeys,
   ) {}
 
-  /** An event as the screens show it: its facts once its card opens (empty, with why, until then). */
+  /**
+   * An event as the screens show it: its facts once its card opens (empty,
+   * with why, until then), and the answers to single occurrences whose
+   * attendee's signature checks (the others left out).
+   */
   open(raw: SealedCalendarEvent): ShownEvent {
     const version = this.keys.getState().version;
     const hit = this.events.get(raw);
     if (hit && (hit.final || hit.version === version)) return hit.shown;
     const card: Opened<EventCard> = this.keys.openEventCard(raw.token, raw.sealed, raw.sealed_by);
-    const shown = shownOf(raw, card);
-    this.events.set(raw, { shown, version, final: card.kind === 'open' && card.verified });
+    let final = card.kind === 'open' && card.verified;
+    const answers: Record<string, readonly EventAnswer[]> = {};
+    for (const a of raw.attendees ?? []) {
+      if (!a.sealed_answers) continue;
+      const r = this.keys.openEventAnswers(raw.token, a.sealed_answers, a.user_id);
+      if (r.kind === 'open' && r.verified) answers[a.user_id] = r.value;
+      else final = false;
+    }
+    const shown = shownOf(raw, card, answers);
+    this.events.set(raw, { shown, version, final });
     return shown;
   }
 
@@ -257,6 +283,43 @@ export class CalendarArmour {
   }
 
   /**
+   * The caller's answer to the occurrence `recurrenceId` of `event` alone:
+   * their answers apart as opened here with this one (in place of any to
+   * that occurrence; one the same as their series' answer is none apart),
+   * sealed by them and sent as their answers apart. The event answered.
+   * ArmourError 'unreadable' when their answers apart do not open here (a
+   * new text would lose them); ApiError too_many_answers past 1,000 or
+   * what the server keeps (64 KiB).
+   */
+  async answerApart(
+    event: CalendarEvent,
+    partstat: CalendarAnswer,
+    recurrenceId: string,
+  ): Promise<SealedCalendarEvent> {
+    const o = openedOf(event);
+    const me = this.keys.me;
+    const attendee = o?.raw.attendees?.find((a) => a.user_id === me);
+    const held = o?.answers[me];
+    if (!o || (attendee?.sealed_answers && !held))
+      throw new ArmourError('unreadable', 'your answers to occurrences do not open here');
+    const answers = (held ?? []).filter((a) => !sameOccurrence(a.recurrence_id, recurrenceId));
+    if (partstat !== attendee?.partstat) answers.push({ recurrence_id: recurrenceId, partstat });
+    if (answers.length > MAX_EVENT_ANSWERS) throw invalid('too_many_answers');
+    return this.write(async () =>
+      api.calendar.sealed.reply(event.id, {
+        sealed_answers: answers.length ? await this.sealAnswers(o.token, answers) : null,
+      }),
+    );
+  }
+
+  /** Our answers apart to the event `token` sealed; ApiError too_many_answers past 64 KiB. */
+  private async sealAnswers(token: string, answers: readonly EventAnswer[]): Promise<string> {
+    const sealed = await this.keys.sealEventAnswers(token, answers);
+    if (sealed.length > MAX_SEALED_BODY_BYTES) throw invalid('too_many_answers');
+    return sealed;
+  }
+
+  /**
    * Seals (in `send`) and sends; when the server answers that the key
    * moved on (stale_key, key_rotation_required, no_workspace_key), brings
    * the keys up to date and seals again, once.
@@ -291,22 +354,55 @@ export function invitedOf(e: CalendarEvent): CalendarAttendeeRequest[] {
 
 /**
  * An event whose card opened, as expandEvents takes it, with `me`'s answer
- * when invited (to the series: an armoured event has no answer to one
- * occurrence); null when its card did not open.
+ * when invited: to the series, and to the occurrences they answered apart;
+ * null when its card did not open.
  */
 export function expandedOf(e: CalendarEvent, me: string): ExpandedEvent | null {
-  const card = openedOf(e)?.value;
+  const o = openedOf(e);
+  const card = o?.value;
   if (!card) return null;
   const partstat = e.attendees.find((a) => a.user_id === me)?.partstat ?? null;
-  return { id: e.id, workspace_id: e.workspace_id, card, partstat };
+  const x: ExpandedEvent = { id: e.id, workspace_id: e.workspace_id, card, partstat };
+  const apart = o.answers[me];
+  if (apart?.length)
+    x.answers = new Map(apart.map((a) => [eventTimeMs(a.recurrence_id, card.all_day), a.partstat]));
+  return x;
 }
 
 /**
- * An armoured event in the plain event's shape: its card's facts, and who
- * is invited with their answers to the series (none to single occurrences).
+ * Answers to single occurrences, each attendee's, less those to instances
+ * the card does not make (read as none: docs/armoured.md).
  */
-function shownOf(raw: SealedCalendarEvent, card: Opened<EventCard>): ShownEvent {
+function answersMade(
+  card: EventCard,
+  answers: Readonly<Record<string, readonly EventAnswer[]>>,
+): Record<string, readonly EventAnswer[]> {
+  const lists = Object.entries(answers);
+  const made = madeInstances(
+    card,
+    lists.flatMap(([, list]) => list.map((a) => a.recurrence_id)),
+  );
+  return Object.fromEntries(
+    lists.map(([id, list]) => [
+      id,
+      list.filter((a) => made.has(eventTimeMs(a.recurrence_id, card.all_day))),
+    ]),
+  );
+}
+
+/**
+ * An armoured event in the plain event's shape: its card's facts, who is
+ * invited with their answers to the series, and the answers to single
+ * occurrences opened (`answers`, by attendee) to instances the card makes.
+ */
+function shownOf(
+  raw: SealedCalendarEvent,
+  card: Opened<EventCard>,
+  opened: Readonly<Record<string, readonly EventAnswer[]>>,
+): ShownEvent {
   const v = card.kind === 'open' ? card.value : null;
+  const answers = v ? answersMade(v, opened) : {};
+  const attendees = raw.attendees ?? [];
   return {
     id: raw.id,
     workspace_id: raw.workspace_id,
@@ -322,8 +418,14 @@ function shownOf(raw: SealedCalendarEvent, card: Opened<EventCard>): ShownEvent 
     rrule: v?.rrule ?? null,
     recurring: !!v?.rrule,
     organizer: raw.organizer ?? null,
-    attendees: raw.attendees ?? [],
-    instance_answers: [],
+    attendees,
+    instance_answers: attendees.flatMap((a) =>
+      (answers[a.user_id] ?? []).map((x) => ({
+        recurrence_id: x.recurrence_id,
+        email: a.email,
+        partstat: x.partstat,
+      })),
+    ),
     changed_occurrences: (v?.overrides ?? []).map((o) => ({
       recurrence_id: o.recurrence_id,
       start: o.start,
@@ -337,6 +439,6 @@ function shownOf(raw: SealedCalendarEvent, card: Opened<EventCard>): ShownEvent 
     created_at: raw.created_at,
     updated_at: raw.updated_at,
     version: raw.version,
-    opened: { token: raw.token, card: sealStateOf(card), value: v, raw },
+    opened: { token: raw.token, card: sealStateOf(card), value: v, answers, raw },
   };
 }

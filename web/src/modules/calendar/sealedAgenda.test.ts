@@ -1,8 +1,9 @@
 // The agenda's share of armoured workspaces, with Alice's real keys:
 // nothing while her keys are locked, the instances of the days asked once
 // they are unlocked, only what changed read the next time, the person's
-// answer on the events they are invited to, and a calendar that cannot be
-// read adding nothing.
+// answer on the events they are invited to (to an occurrence answered
+// apart, that one), a calendar that cannot be read adding nothing, and the
+// person's answers sent from the agenda (one occurrence's sealed).
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { api, ApiError, type SealedCalendarEvent, type Workspace } from '../../api';
 import { createIdentity, type CreatedIdentity } from '../../armour/crypto';
@@ -10,7 +11,7 @@ import type { WorkspaceKeys } from '../../armour/keys';
 import { loadCrypto } from '../../armour/load';
 import { ALICE, WS, sealedEventRecord, soloKeys } from '../../test/soloKeyServer';
 import { CalendarArmour } from './sealed';
-import { sealedOccurrences } from './sealedAgenda';
+import { answerSealed, sealedOccurrences } from './sealedAgenda';
 
 /** Alice's key manager, and whether her keys are unlocked in the tab. */
 const current = vi.hoisted(() => ({
@@ -145,6 +146,74 @@ describe('the agenda’s armoured calendars', () => {
       other: null,
       mine: null,
     });
+  });
+
+  const aliceAt = { user_id: ALICE, email: 'alice@ruche.test', name: 'Alice Martin' };
+  const bobAt = { user_id: 'bob', email: 'bob@ruche.test', name: 'Bob' };
+  /** A daily event at 10:00 in Paris from 10 December, Alice invited (accepted), her answers apart `apart`. */
+  async function daily(apart: { recurrence_id: string; partstat: 'declined' | 'tentative' }[]) {
+    const b = await armour.sealNew({
+      title: 'Café',
+      start: '2026-12-10T09:00:00.000Z',
+      end: '2026-12-10T09:15:00.000Z',
+      timezone: 'Europe/Paris',
+      rrule: 'FREQ=DAILY',
+    });
+    const keys = current.keys as WorkspaceKeys;
+    const sealed_answers = apart.length ? await keys.sealEventAnswers(b.token, apart) : undefined;
+    return {
+      ...sealedEventRecord('d', b, 2),
+      organizer: bobAt,
+      attendees: [{ ...aliceAt, partstat: 'accepted' as const, sealed_answers }],
+    };
+  }
+
+  it('says the person’s answer to an occurrence they answered apart on that one', async () => {
+    const d = await daily([{ recurrence_id: '2026-12-12T09:00:00.000Z', partstat: 'declined' }]);
+    vi.spyOn(api.calendar.sealed, 'list').mockResolvedValue({
+      events: [d],
+      deleted: [],
+      version: 2,
+      more: false,
+    });
+    const list = await sealedOccurrences([VAULT], ALICE, DAYS.from, '2026-12-13T23:00:00.000Z');
+    expect(list.map((o) => [o.start, o.partstat])).toEqual([
+      ['2026-12-10T09:00:00.000Z', 'accepted'],
+      ['2026-12-11T09:00:00.000Z', 'accepted'],
+      ['2026-12-12T09:00:00.000Z', 'declined'],
+      ['2026-12-13T09:00:00.000Z', 'accepted'],
+    ]);
+  });
+
+  it('answers from the agenda: the series in clear, one occurrence sealed with the answers apart the server has', async () => {
+    const keys = current.keys as WorkspaceKeys;
+    const d = await daily([{ recurrence_id: '2026-12-12T09:00:00.000Z', partstat: 'declined' }]);
+    const get = vi.spyOn(api.calendar.sealed, 'get').mockResolvedValue(d);
+    const reply = vi.spyOn(api.calendar.sealed, 'reply').mockImplementation(async (_id, b) => ({
+      ...d,
+      version: 3,
+      attendees: [
+        { ...aliceAt, partstat: 'accepted', sealed_answers: b.sealed_answers ?? undefined },
+      ],
+    }));
+
+    const answered = await answerSealed(WS, ALICE, 'd', 'tentative', '2026-12-14T09:00:00.000Z');
+    expect(get).toHaveBeenCalledExactlyOnceWith('d');
+    const [id, body] = reply.mock.lastCall ?? [];
+    expect([id, Object.keys(body ?? {})]).toEqual(['d', ['sealed_answers']]);
+    expect(keys.openEventAnswers(d.token, body?.sealed_answers ?? '', ALICE)).toMatchObject({
+      kind: 'open',
+      value: [
+        { recurrence_id: '2026-12-12T09:00:00.000Z', partstat: 'declined' },
+        { recurrence_id: '2026-12-14T09:00:00.000Z', partstat: 'tentative' },
+      ],
+    });
+    expect(answered).toMatchObject({ id: 'd', title: 'Café', version: 3 });
+    expect(answered.instance_answers).toHaveLength(2);
+
+    await answerSealed(WS, ALICE, 'd', 'declined', null);
+    expect(reply.mock.lastCall).toEqual(['d', { partstat: 'declined' }]);
+    expect(get).toHaveBeenCalledTimes(1);
   });
 
   it('a calendar that cannot be read adds nothing', async () => {

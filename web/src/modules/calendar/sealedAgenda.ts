@@ -7,9 +7,17 @@
 // its events are opened with the workspace's keys (each card once, until it
 // or the keys change) and expanded for the range asked, those the person
 // is invited to with their answer (as the server's occurrences have it:
-// declined ones too). A calendar that cannot be read (no read right,
-// offline) adds nothing.
-import type { CalendarOccurrence, SealedCalendarEvent, Workspace } from '../../api';
+// declined ones too; to an occurrence answered apart, that answer). A
+// calendar that cannot be read (no read right, offline) adds nothing. The
+// person answers its invitations from the agenda too (answerSealed).
+import {
+  api,
+  type CalendarAnswer,
+  type CalendarEvent,
+  type CalendarOccurrence,
+  type SealedCalendarEvent,
+  type Workspace,
+} from '../../api';
 import { forgetOnSignOut, identity } from '../../armour/identity';
 import { workspaceKeys } from '../../armour/keys';
 import { expandEvents, type ExpandedEvent } from './logic/expand';
@@ -91,4 +99,30 @@ export async function sealedOccurrences(
     }),
   );
   return lists.flat();
+}
+
+/**
+ * The person's answer to the invitation `eventId` of an armoured calendar:
+ * to the series, or with `recurrenceId` to that occurrence alone, sealed
+ * by them with their other answers apart as the server has them now
+ * (CalendarArmour.answerApart). The event answered, as opened. Rejects
+ * with the server's errors and answerApart's.
+ */
+export async function answerSealed(
+  workspaceId: string,
+  me: string,
+  eventId: string,
+  partstat: CalendarAnswer,
+  recurrenceId: string | null,
+): Promise<CalendarEvent> {
+  const armour = new CalendarArmour(workspaceId, workspaceKeys(workspaceId, me));
+  const answered =
+    recurrenceId === null
+      ? await api.calendar.sealed.reply(eventId, { partstat })
+      : await armour.answerApart(
+          armour.open(await api.calendar.sealed.get(eventId)),
+          partstat,
+          recurrenceId,
+        );
+  return armour.open(answered);
 }

@@ -7,16 +7,17 @@
 // cards), a stale key sealing again once, a change made meanwhile said,
 // what waited for the keys opened when they come, and members invited
 // beside the cards (the people alone changed without a new card, kept by
-// "this and following", the series answered).
+// "this and following", the series answered in clear, one occurrence in
+// the caller's sealed answers apart).
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   api,
   ApiError,
-  isApiError,
   type CalendarEvent,
   type NewSealedCalendarEvent,
   type SealedCalendarEvent,
   type SealedCalendarPage,
+  type SealedCalendarReply,
 } from '../../api';
 import { createIdentity, type CreatedIdentity } from '../../armour/crypto';
 import { WorkspaceKeys } from '../../armour/keys';
@@ -24,7 +25,7 @@ import { loadCrypto } from '../../armour/load';
 import { TrustStore } from '../../armour/trust';
 import { ALICE, WS, sealedEventRecord, soloKeys, soloServer } from '../../test/soloKeyServer';
 
-import type { EventCard } from '../../armour/format';
+import { isArmourError, type EventCard } from '../../armour/format';
 import { expandEvents } from './logic/expand';
 import { calendarFrame } from './logic/fixtures.test-util';
 import { CalendarArmour, SEALED_PAGE_SIZE, openedOf } from './sealed';
@@ -807,27 +808,132 @@ describe('invitations in an armoured calendar', () => {
     expect(create.mock.calls[1]?.[1].attendees).toEqual([{ user_id: JULES }]);
   });
 
-  it('shows the caller’s answer on the occurrences, and answers the whole series', async () => {
+  /**
+   * The server's side of answers (docs/armoured.md, "Attendees"): Alice's
+   * answer to the series, or her sealed answers apart (null: none), kept
+   * as sent, each a new version; an answer to the series drops those
+   * apart unless new ones come with it.
+   */
+  function serveReplies(a: SealedCalendarEvent) {
+    let now = a;
+    const answer = (b: SealedCalendarReply) => (x: NonNullable<typeof a.attendees>[number]) => {
+      if (x.user_id !== ALICE) return x;
+      const kept =
+        b.sealed_answers !== undefined ? b.sealed_answers : !b.partstat && x.sealed_answers;
+      const y = { ...x, partstat: b.partstat ?? x.partstat };
+      delete y.sealed_answers;
+      return kept ? { ...y, sealed_answers: kept } : y;
+    };
+    return vi.spyOn(api.calendar.sealed, 'reply').mockImplementation(async (_id, b) => {
+      now = { ...now, version: now.version + 1, attendees: (now.attendees ?? []).map(answer(b)) };
+      return now;
+    });
+  }
+
+  /** The answers apart Alice sent last, opened with her keys. */
+  const sentApart = (reply: ReturnType<typeof serveReplies>, token: string) => {
+    const b = reply.mock.lastCall?.[1];
+    if (!b?.sealed_answers) return b?.sealed_answers;
+    const o = keys.openEventAnswers(token, b.sealed_answers, ALICE);
+    if (o.kind !== 'open') throw new Error(`the answers sent do not open: ${o.kind}`);
+    return o.value;
+  };
+
+  const DECEMBER = { from: '2026-11-29T23:00:00.000Z', to: '2026-12-27T23:00:00.000Z' };
+
+  it('shows the caller’s answer on the occurrences, and answers the whole series in clear', async () => {
     const { a, s } = await invitedTo();
     expect(s.getState().occurrences.map((o) => o.partstat)).toEqual(['needs-action']);
     expect(s.getState().events.a).toMatchObject({ organizer: bob });
     const plain = vi.spyOn(api.calendar, 'reply');
-    const reply = vi
-      .spyOn(api.calendar.sealed, 'reply')
-      .mockImplementation(async (_id, partstat) => ({
-        ...a,
-        version: 5,
-        attendees: (a.attendees ?? []).map((x) => (x.user_id === ALICE ? { ...x, partstat } : x)),
-      }));
+    const reply = serveReplies(a);
     const answered = await s.reply('a', 'declined');
-    expect(reply).toHaveBeenCalledExactlyOnceWith('a', 'declined');
+    expect(reply).toHaveBeenCalledExactlyOnceWith('a', { partstat: 'declined' });
     expect(plain).not.toHaveBeenCalled();
     expect(answered).toMatchObject({ title: 'Point hebdo', version: 5 });
     expect(s.getState().occurrences.map((o) => o.partstat)).toEqual(['declined']);
-    // No answer to one occurrence there.
-    await expect(s.reply('a', 'accepted', at('08'))).rejects.toSatisfy((e) =>
-      isApiError(e, 'armoured_unsupported'),
+  });
+
+  it('answers one occurrence apart: sealed by the caller with their other answers apart, shown on it alone', async () => {
+    const { a, s } = await invitedTo('accepted');
+    await s.show(DECEMBER);
+    const reply = serveReplies(a);
+    const partstats = () => s.getState().occurrences.map((o) => o.partstat);
+
+    const answered = await s.reply('a', 'declined', at('08'));
+    const body = reply.mock.lastCall?.[1];
+    expect(Object.keys(body ?? {})).toEqual(['sealed_answers']);
+    expect(JSON.stringify(body)).not.toMatch(/2026|declined/);
+    expect(sentApart(reply, a.token)).toEqual([{ recurrence_id: at('08'), partstat: 'declined' }]);
+    expect(partstats()).toEqual(['accepted', 'declined', 'accepted', 'accepted']);
+    expect(answered.instance_answers).toEqual([
+      { recurrence_id: at('08'), email: 'alice@ruche.test', partstat: 'declined' },
+    ]);
+
+    // Another: both sealed; the first again: in its place.
+    await s.reply('a', 'tentative', at('15'));
+    await s.reply('a', 'tentative', at('08'));
+    expect(sentApart(reply, a.token)).toEqual([
+      { recurrence_id: at('15'), partstat: 'tentative' },
+      { recurrence_id: at('08'), partstat: 'tentative' },
+    ]);
+    expect(partstats()).toEqual(['accepted', 'tentative', 'tentative', 'accepted']);
+
+    // Back to the series' answer: none apart there; none left: null.
+    await s.reply('a', 'accepted', at('08'));
+    expect(sentApart(reply, a.token)).toEqual([{ recurrence_id: at('15'), partstat: 'tentative' }]);
+    await s.reply('a', 'accepted', at('15'));
+    expect(reply.mock.lastCall?.[1]).toEqual({ sealed_answers: null });
+    expect(partstats()).toEqual(['accepted', 'accepted', 'accepted', 'accepted']);
+
+    // The whole series: in clear, the answers apart dropped by the server.
+    await s.reply('a', 'tentative', at('22'));
+    await s.reply('a', 'declined');
+    expect(reply.mock.lastCall?.[1]).toEqual({ partstat: 'declined' });
+    expect(partstats()).toEqual(['declined', 'declined', 'declined', 'declined']);
+    expect(s.getState().events.a?.instance_answers).toEqual([]);
+  });
+
+  it('seals the answers apart again once when the key moved on', async () => {
+    const { a, s } = await invitedTo('accepted');
+    const reply = serveReplies(a).mockRejectedValueOnce(new ApiError(409, 'stale_key', ''));
+    const syncs = server.syncs;
+    await s.reply('a', 'declined', at('01'));
+    expect(reply).toHaveBeenCalledTimes(2);
+    // Sealed again (a new nonce), not the refused text sent twice.
+    const [first, again] = reply.mock.calls.map((c) => c[1].sealed_answers);
+    expect(again).toMatch(/^e2e1:1:/);
+    expect(again).not.toBe(first);
+    expect(server.syncs).toBe(syncs + 1);
+    expect(s.getState().occurrences.map((o) => o.partstat)).toEqual(['declined']);
+  });
+
+  it('refuses to answer an occurrence while the caller’s answers apart do not open (they would be lost)', async () => {
+    const { a } = await invitedTo();
+    const other = await armour.sealNew({ title: 'x', start: at('01'), end: at('01', '09') });
+    const theirs = await keys.sealEventAnswers(other.token, [
+      { recurrence_id: at('08'), partstat: 'declined' },
+    ]);
+    const moved: SealedCalendarEvent = {
+      ...a,
+      version: 5,
+      attendees: (a.attendees ?? []).map((x) =>
+        x.user_id === ALICE ? { ...x, sealed_answers: theirs } : x,
+      ),
+    };
+    vi.spyOn(api.calendar.sealed, 'list').mockResolvedValue(page({ events: [moved], version: 5 }));
+    const s = newStore();
+    await s.show(DECEMBER);
+    expect(s.getState().occurrences.map((o) => o.partstat)).toEqual([
+      'needs-action',
+      'needs-action',
+      'needs-action',
+      'needs-action',
+    ]);
+    const reply = vi.spyOn(api.calendar.sealed, 'reply');
+    await expect(s.reply('a', 'accepted', at('15'))).rejects.toSatisfy((e) =>
+      isArmourError(e, 'unreadable'),
     );
-    expect(reply).toHaveBeenCalledTimes(1);
+    expect(reply).not.toHaveBeenCalled();
   });
 });

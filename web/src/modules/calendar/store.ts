@@ -24,9 +24,10 @@
 // opened again when the keys change), applies calendar.event_* events as
 // they come and works out the occurrences of the range shown itself
 // (logic/expand.ts). What the person writes is sealed before it is sent;
-// who is invited goes in clear beside the card (members only), and an
-// invitee answers the whole series (an occurrence is not answered apart).
-import { ApiError, api, isApiError } from '../../api';
+// who is invited goes in clear beside the card (members only), with their
+// answers to the series; an invitee's answers to single occurrences are
+// sealed by them (sealed.ts).
+import { api, isApiError } from '../../api';
 import type {
   Access,
   CalendarAnswer,
@@ -597,9 +598,10 @@ export class CalendarStore extends Store<CalendarState> {
   /**
    * The caller's answer to an invitation: to the series, or with
    * `recurrenceId` to that occurrence alone; the event answered. The
-   * occurrences answered say it at once. Armoured: to the series only
-   * (ApiError armoured_unsupported with `recurrenceId`, as the server
-   * answers), the event answered held as it comes.
+   * occurrences answered say it at once. Armoured: an answer to the series
+   * in clear (the server drops the answers apart), one to an occurrence
+   * sealed with the caller's other answers apart (CalendarArmour.answerApart,
+   * sealed again once for a stale key); the event answered held as it comes.
    */
   async reply(
     id: string,
@@ -608,9 +610,10 @@ export class CalendarStore extends Store<CalendarState> {
   ): Promise<CalendarEvent> {
     const a = this.armour;
     if (a) {
-      if (recurrenceId !== null)
-        throw new ApiError(400, 'armoured_unsupported', 'an armoured event is answered whole');
-      const raw = await api.calendar.sealed.reply(id, partstat);
+      const raw =
+        recurrenceId === null
+          ? await api.calendar.sealed.reply(id, { partstat })
+          : await a.answerApart(await this.event(id), partstat, recurrenceId);
       this.heard(raw);
       return a.open(raw);
     }

@@ -2,7 +2,7 @@
 // person reads, in one call, by day, each entry a link to its calendar;
 // invitations answered from their entry, and those whose calendar cannot
 // be opened read in a dialog (as their organizer changes them); armoured
-// calendars' instances added by the browser.
+// calendars' instances added by the browser, and answered through it.
 import { act } from 'react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -24,13 +24,24 @@ vi.mock('../../../session', async (original) => ({
   useMe: () => ({ id: 'me', name: 'Camille Durand', email: 'camille@ruche.test' }),
 }));
 
-/** The armoured calendars' instances this tab adds (sealedAgenda.test.ts tests them). */
-const sealed = vi.hoisted(() => ({ list: [] as unknown[], asked: [] as unknown[][] }));
+/**
+ * The armoured calendars' instances this tab adds, and the answers it seals
+ * there (sealedAgenda.test.ts tests them).
+ */
+const sealed = vi.hoisted(() => ({
+  list: [] as unknown[],
+  asked: [] as unknown[][],
+  answered: [] as unknown[][],
+}));
 vi.mock('../sealedAgenda', async (original) => ({
   ...(await original<typeof import('../sealedAgenda')>()),
   sealedOccurrences: async (...args: unknown[]) => {
     sealed.asked.push(args);
     return sealed.list;
+  },
+  answerSealed: async (...args: unknown[]) => {
+    sealed.answered.push(args);
+    return { id: args[2] };
   },
 }));
 
@@ -52,6 +63,7 @@ beforeAll(() => {
 beforeEach(() => {
   sealed.list = [];
   sealed.asked = [];
+  sealed.answered = [];
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(new Date('2026-12-10T10:00:00Z'));
 });
@@ -628,11 +640,11 @@ describe('invitations in the agenda', () => {
     ]);
   });
 
-  it('answers an armoured recurring invitation for the whole series at once, asking nothing', async () => {
+  it('answers an armoured recurring invitation through the browser, for one occurrence or all, as asked', async () => {
     const vault = { ...ws('w3', 'Coffre'), armoured: true };
     vi.spyOn(api.workspaces, 'list').mockResolvedValue([vault]);
     vi.spyOn(api.calendar, 'mine').mockResolvedValue([]);
-    const reply = vi.spyOn(api.calendar, 'reply').mockResolvedValue(calendarEvent('secret'));
+    const reply = vi.spyOn(api.calendar, 'reply');
     sealed.list = [
       occurrence('secret', '2026-12-10T07:00:00.000Z', '2026-12-10T08:00:00.000Z', {
         title: 'Point chiffré',
@@ -644,10 +656,25 @@ describe('invitations in the agenda', () => {
     ];
     await show();
     await vi.waitFor(() => expect(items()).toHaveLength(1));
-    expect(item('Point chiffré')?.className).toBe('agenda__item cal-chip--pending');
-    expect(panel(item('Point chiffré'))).toBeUndefined();
-    await act(async () => button('Decline', item('Point chiffré'))?.click());
-    expect(reply).toHaveBeenCalledExactlyOnceWith('secret', 'declined', null);
+    const entry = () => item('Point chiffré');
+    expect(entry()?.className).toBe('agenda__item cal-chip--pending');
+    await act(async () => button('Decline', entry())?.click());
+    expect(sealed.answered).toEqual([]);
+    const asking = panel(entry());
+    expect(asking?.hidden).toBe(false);
+    await act(async () => (asking ? button('This occurrence', asking) : undefined)?.click());
+    expect(sealed.answered).toEqual([
+      ['w3', 'me', 'secret', 'declined', '2026-12-10T07:00:00.000Z'],
+    ]);
+    expect(entry()?.className).toBe('agenda__item cal-chip--declined');
+    expect(toasts()).toContain('Answer sent for this occurrence: Declined');
+
+    await act(async () => button('Maybe', entry())?.click());
+    const again = panel(entry());
+    await act(async () => (again ? button('All occurrences', again) : undefined)?.click());
+    expect(sealed.answered.at(-1)).toEqual(['w3', 'me', 'secret', 'tentative', null]);
+    expect(entry()?.className).toBe('agenda__item cal-chip--tentative');
+    expect(reply).not.toHaveBeenCalled();
   });
 
   it('answers a single event from its entry at once, asking nothing', async () => {

@@ -16,8 +16,8 @@
 // this person alike (invited, no longer, answered: they name no workspace).
 // Armoured workspaces' calendars are not in that call: the browser adds
 // their instances itself once this tab's keys are unlocked (sealedAgenda.ts),
-// again when the keys change; an invitation there is answered for the
-// whole series at once (the server keeps no answer to one occurrence).
+// again when the keys change; an answer to one occurrence there is sealed
+// by the person, with their other answers apart.
 // Shown by the workspaces page; nothing if the calendars cannot be read,
 // nor where no workspace has the calendar and nobody invites the person.
 import '../../../styles/modules/calendar.css';
@@ -48,7 +48,7 @@ import { answerClass, knownPartstat, withAnswer } from '../logic/invitations';
 import { compareOccurrences, daysOf, inAllDayRow } from '../logic/layout';
 import { calendarsOpened } from '../logic/notices';
 import { calendarPath } from '../paths';
-import { armouredCalendars, sealedOccurrences } from '../sealedAgenda';
+import { answerSealed, armouredCalendars, sealedOccurrences } from '../sealedAgenda';
 import { PartstatTag, ReplyButtons } from './Attendance';
 import { InvitationDialog } from './InvitationDialog';
 
@@ -163,18 +163,22 @@ export default function Agenda() {
   }, [armoured, me.id, unlocked]);
 
   /**
-   * The caller's answer to an invitation (with `recurrenceId`, to that
-   * occurrence alone): shown on the occurrences answered at once, the days
-   * read again.
+   * The caller's answer to the invitation of occurrence `o` (with
+   * `recurrenceId`, to that occurrence alone; armoured, sealed by them):
+   * shown on the occurrences answered at once, the days read again.
    */
   const answer = async (
-    id: string,
+    o: CalendarOccurrence,
     partstat: CalendarAnswer,
     recurrenceId: string | null = null,
   ): Promise<CalendarEvent> => {
+    const id = o.event_id;
     setReplying({ id, answer: partstat });
     try {
-      const answered = await api.calendar.reply(id, partstat, recurrenceId);
+      const answered =
+        o.workspace_id && armoured.some((w) => w.id === o.workspace_id)
+          ? await answerSealed(o.workspace_id, me.id, id, partstat, recurrenceId)
+          : await api.calendar.reply(id, partstat, recurrenceId);
       setData((d) => d && { ...d, list: withAnswer(d.list, id, partstat, recurrenceId) });
       soon();
       toast({
@@ -270,17 +274,11 @@ export default function Agenda() {
                             title={title}
                             current={invited}
                             busy={busy(o.event_id)}
-                            askScope={
-                              o.recurring &&
-                              o.recurrence_id !== null &&
-                              !armoured.some((w) => w.id === o.workspace_id)
-                            }
+                            askScope={o.recurring && o.recurrence_id !== null}
                             onReply={(p, scope) =>
-                              void answer(
-                                o.event_id,
-                                p,
-                                scope === 'one' ? o.recurrence_id : null,
-                              ).catch((e: unknown) => toast({ kind: 'error', title: errorText(e) }))
+                              void answer(o, p, scope === 'one' ? o.recurrence_id : null).catch(
+                                (e: unknown) => toast({ kind: 'error', title: errorText(e) }),
+                              )
                             }
                           />
                         ) : null}
@@ -299,7 +297,7 @@ export default function Agenda() {
           occurrence={opened}
           me={me}
           busy={busy(opened.event_id)}
-          onReply={(p, recurrenceId) => answer(opened.event_id, p, recurrenceId)}
+          onReply={(p, recurrenceId) => answer(opened, p, recurrenceId)}
           onClose={() => setOpened(null)}
         />
       ) : null}

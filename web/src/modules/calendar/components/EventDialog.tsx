@@ -17,9 +17,9 @@
 // edited, and an answer to the event (calendar.answered, to its
 // organizer). In an armoured workspace the event is the one the store
 // holds, as this browser opened it: a card that does not open says why
-// and can only be deleted; it invites members of the workspace only, who
-// answer for all its occurrences (its occurrences are changed apart in its
-// card, by this browser, and not answered apart).
+// and can only be deleted; it invites members of the workspace only (its
+// occurrences are changed apart in its card, by this browser, and answered
+// apart in texts each invitee seals).
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
 import {
   isApiError,
@@ -483,7 +483,7 @@ export function EventDialog({
               current={answer}
               busy={replying}
               onReply={(p) => void reply(p)}
-              scope={recurrenceId && !armoured ? { value: scope, onChange: setScope } : undefined}
+              scope={recurrenceId ? { value: scope, onChange: setScope } : undefined}
             />
             {canWrite ? null : <p className="cal-note">{t('calendar.invited_note')}</p>}
           </>

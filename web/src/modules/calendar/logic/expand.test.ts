@@ -2,13 +2,15 @@
 // each frequency and INTERVAL, COUNT and UNTIL (a date, an instant), the
 // local hour kept across daylight saving, the 31st and 29 February
 // skipped (and not counted), a range far into a long series, the step
-// bound, and occurrences in the plain server's shape.
+// bound, occurrences in the plain server's shape, and the reader's answer
+// on each (to the series, or to that occurrence apart).
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EventCard } from '../../../armour/format';
 import {
   expandEvents,
   instanceOf,
   instancesBefore,
+  madeInstances,
   occurrencesOf,
   zoneOffset,
   type ExpandedEvent,
@@ -386,6 +388,84 @@ describe('occurrences changed apart and cancelled', () => {
     expect(december(e).map((o) => [o.start, o.end, o.location, o.recurrence_id])).toEqual([
       ['2026-12-07', '2026-12-08', 'Salle 2', '2026-12-07'],
       ['2026-12-23', '2026-12-25', 'Lyon', '2026-12-21'],
+    ]);
+  });
+});
+
+describe('the reader’s answers', () => {
+  const key = (iso: string) => ms(iso);
+
+  it('says the series’ answer on each occurrence, and an answer apart on its own', () => {
+    const e: ExpandedEvent = {
+      ...event({
+        start: '2026-12-01T08:00:00.000Z',
+        end: '2026-12-01T09:00:00.000Z',
+        rrule: 'FREQ=WEEKLY;COUNT=4',
+        overrides: [
+          {
+            recurrence_id: '2026-12-15T08:00:00.000Z',
+            start: '2026-12-16T13:00:00.000Z',
+            end: '2026-12-16T14:00:00.000Z',
+          },
+        ],
+      }),
+      partstat: 'accepted',
+      answers: new Map([
+        [key('2026-12-08T08:00:00.000Z'), 'declined'],
+        // Moved since: the answer follows it.
+        [key('2026-12-15T08:00:00.000Z'), 'tentative'],
+        // An instance the rule does not make: nothing.
+        [key('2026-12-29T08:00:00.000Z'), 'declined'],
+      ]),
+    };
+    const list = occurrencesOf(e, ms('2026-11-01T00:00Z'), ms('2027-02-01T00:00Z'));
+    expect(list.map((o) => [o.start, o.partstat])).toEqual([
+      ['2026-12-01T08:00:00.000Z', 'accepted'],
+      ['2026-12-08T08:00:00.000Z', 'declined'],
+      ['2026-12-16T13:00:00.000Z', 'tentative'],
+      ['2026-12-22T08:00:00.000Z', 'accepted'],
+    ]);
+  });
+
+  it('names all-day occurrences by their dates', () => {
+    const e: ExpandedEvent = {
+      ...event({ all_day: true, start: '2026-12-07', end: '2026-12-08', rrule: 'FREQ=DAILY' }),
+      partstat: 'needs-action',
+      answers: new Map([[Date.UTC(2026, 11, 8), 'accepted']]),
+    };
+    const list = occurrencesOf(e, ms('2026-12-06T23:00Z'), ms('2026-12-09T23:00Z'));
+    expect(list.map((o) => [o.recurrence_id, o.partstat])).toEqual([
+      ['2026-12-07', 'needs-action'],
+      ['2026-12-08', 'accepted'],
+      ['2026-12-09', 'needs-action'],
+    ]);
+  });
+
+  it('tells which original starts name an instance the rule makes', () => {
+    const weekly = event({ rrule: 'FREQ=WEEKLY;COUNT=4' }).card;
+    const made = madeInstances(weekly, [
+      '2026-12-17T08:00:00.000Z',
+      '2026-12-31T09:00:00+01:00',
+      // Not a start of the rule, after COUNT, of the other kind, not a time.
+      '2026-12-17T08:30:00.000Z',
+      '2027-01-07T08:00:00.000Z',
+      '2026-12-17',
+      'soon',
+    ]);
+    expect([...made].sort()).toEqual([
+      key('2026-12-17T08:00:00.000Z'),
+      key('2026-12-31T08:00:00Z'),
+    ]);
+    expect(madeInstances({ ...weekly, rrule: null }, ['2026-12-10T08:00:00.000Z']).size).toBe(0);
+    const days = event({
+      all_day: true,
+      start: '2026-12-07',
+      end: '2026-12-08',
+      rrule: 'FREQ=WEEKLY',
+    });
+    expect([...madeInstances(days.card, ['2026-12-14', '2026-12-15', '2027-06-28'])]).toEqual([
+      Date.UTC(2026, 11, 14),
+      Date.UTC(2027, 5, 28),
     ]);
   });
 });

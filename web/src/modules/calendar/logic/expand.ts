@@ -35,6 +35,11 @@ export interface ExpandedEvent {
   card: EventCard;
   /** The reader's answer when invited, on each of its occurrences (absent: not invited). */
   partstat?: CalendarPartstat | null;
+  /**
+   * The reader's answers to single occurrences, by their original start as
+   * the card names it (eventTimeMs): on those, over `partstat`.
+   */
+  answers?: ReadonlyMap<number, CalendarPartstat>;
 }
 
 /** A date and time of day on some clock (month 1..12). */
@@ -370,16 +375,56 @@ function ruleInstances(
 }
 
 /**
+ * The instances the rule of a series makes at these original starts (as
+ * the card names them), cancelled or changed ones included, by key: one
+ * walk from the earliest to the latest, `maxSteps` steps at most.
+ */
+function instancesAt(
+  s: Repetition,
+  rule: EventRule,
+  recurrenceIds: readonly string[],
+  maxSteps: number,
+): Map<number, Instance> {
+  const wanted = new Set<number>();
+  // Folded, not spread: 100 attendees' answers name up to 100,000 starts.
+  let [from, last] = [Infinity, -Infinity];
+  for (const r of recurrenceIds) {
+    const key = eventTimeMs(r, s.card.all_day);
+    if (Number.isNaN(key)) continue;
+    wanted.add(key);
+    const at = s.card.all_day ? daySpan(r, r).at : key;
+    [from, last] = [Math.min(from, at), Math.max(last, at)];
+  }
+  const made = new Map<number, Instance>();
+  if (!wanted.size) return made;
+  for (const i of ruleInstances(s, rule, from, last + 1, maxSteps))
+    if (wanted.has(i.key)) made.set(i.key, i);
+  return made;
+}
+
+/**
  * The instance of a repeating card that starts at `recurrenceId` (as the
  * card names it), cancelled or changed ones included; null when its rule
  * makes none then (or the card does not repeat).
  */
 export function instanceOf(card: EventCard, recurrenceId: string): Instance | null {
   const s = seriesOf(card);
+  if (!s.rule) return null;
   const key = eventTimeMs(recurrenceId, card.all_day);
-  if (!s.rule || Number.isNaN(key)) return null;
-  const at = card.all_day ? daySpan(recurrenceId, recurrenceId).at : key;
-  return ruleInstances(s, s.rule, at, at + 1, MAX_RULE_STEPS).find((i) => i.key === key) ?? null;
+  return instancesAt(s, s.rule, [recurrenceId], MAX_RULE_STEPS).get(key) ?? null;
+}
+
+/**
+ * Which of `recurrenceIds` name an instance the rule of a repeating card
+ * makes (cancelled or changed ones included), by their start as the card
+ * names it (eventTimeMs); none when the card does not repeat. One walk of
+ * the rule, MAX_RULE_STEPS steps at most.
+ */
+export function madeInstances(card: EventCard, recurrenceIds: readonly string[]): Set<number> {
+  const s = seriesOf(card);
+  return s.rule
+    ? new Set(instancesAt(s, s.rule, recurrenceIds, MAX_RULE_STEPS).keys())
+    : new Set<number>();
 }
 
 /**
@@ -440,7 +485,7 @@ function placed(e: ExpandedEvent, from: number, to: number, maxSteps: number): P
     all_day: card.all_day,
     recurring: rule !== null,
     recurrence_id: rule ? i.start : null,
-    partstat: e.partstat ?? null,
+    partstat: e.answers?.get(i.key) ?? e.partstat ?? null,
     at: i.at,
   });
 
@@ -466,12 +511,12 @@ function placed(e: ExpandedEvent, from: number, to: number, maxSteps: number): P
     if (overlaps(span.at, span.until, from, to)) moved.push({ o, ...span });
   }
   if (moved.length) {
-    const ats = moved.map(({ o }) =>
-      card.all_day ? daySpan(o.recurrence_id, o.recurrence_id).at : key(o.recurrence_id),
+    const made = instancesAt(
+      s,
+      rule,
+      moved.map(({ o }) => o.recurrence_id),
+      maxSteps,
     );
-    const made = new Map<number, Instance>();
-    for (const i of ruleInstances(s, rule, Math.min(...ats), Math.max(...ats) + 1, maxSteps))
-      made.set(i.key, i);
     for (const { o, at, until } of moved) {
       const i = made.get(key(o.recurrence_id));
       if (!i) continue;

@@ -379,6 +379,34 @@ describe('what a toast says', () => {
       );
     });
 
+    it('says an answer to single occurrences as such, not as the series’ answer', () => {
+      const apart = (occurrences: unknown) =>
+        sealed('calendar.answered', {
+          attendee: {
+            user_id: 'u9',
+            email: 'basile@ruche.test',
+            name: 'Basile Fortin',
+            partstat: 'accepted',
+          },
+          occurrences,
+        });
+      expect(apart(true).occurrences).toBe(true);
+      expect(said(apart(true))).toEqual({
+        title: 'Basile Fortin answered occurrences of an event in “Coffre”',
+      });
+      expect(said(apart(true), tFr).title).toBe(
+        'Basile Fortin a répondu pour des occurrences d’un événement de « Coffre »',
+      );
+      expect(said(apart(true), tEn, []).title).toBe(
+        'Basile Fortin answered occurrences of an encrypted event',
+      );
+      // Anything but true: the series' answer.
+      expect(apart('yes').occurrences).toBeUndefined();
+      expect(said(apart(false)).title).toBe(
+        'Basile Fortin accepted your invitation to an event in “Coffre”',
+      );
+    });
+
     it('leads to its workspace’s calendar at the event, no day told', () => {
       expect(noticeTarget(sealed('calendar.invited'), new Set(['w1']))).toBe('/w/w1/calendar/e1');
       expect(noticeTarget(sealed('calendar.invited'), new Set())).toBe('/');

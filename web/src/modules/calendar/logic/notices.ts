@@ -9,7 +9,8 @@
 // calendar; the frame has no workspace and no sequence number. An armoured
 // workspace's event (docs/armoured.md, "Calendar") is named by its id and
 // workspace alone, its title and times being in its card: its notice says
-// the workspace instead (the series only: no occurrence apart). Pure: what
+// the workspace instead, and an answer to single occurrences (sealed by the
+// attendee) says only that some were answered (`occurrences`). Pure: what
 // a notice says, and where it leads.
 import type { CalendarPerson, EventFrame, Workspace } from '../../../api';
 import type { I18n, MessageKey } from '../../../i18n';
@@ -55,6 +56,8 @@ export interface InvitationNotice {
   occurrence?: { start: string; end: string | null; title: string };
   /** An armoured workspace's event: no title, no times (they are in its card). */
   armoured?: boolean;
+  /** calendar.answered of an armoured event: only answers to single occurrences changed (which, sealed). */
+  occurrences?: boolean;
 }
 
 function person(v: unknown): CalendarPerson | null {
@@ -99,6 +102,7 @@ export function readNotice(e: EventFrame): InvitationNotice | null {
   const now = occurrence && !n.cancelled ? occurrenceNow(d.occurrence) : null;
   if (now) n.occurrence = now;
   if (d.armoured === true) n.armoured = true;
+  if (d.occurrences === true) n.occurrences = true;
   return n;
 }
 
@@ -211,11 +215,14 @@ function sealedTitle(n: InvitationNotice, t: I18n['t'], workspaces: readonly Wor
       return t('calendar.notice.sealed.cancelled', { event });
     case 'calendar.invitation_updated':
       return t('calendar.notice.sealed.updated', { name: nameOf(n.organizer, t), event });
-    case 'calendar.answered':
+    case 'calendar.answered': {
+      const name = nameOf(n.attendee, t);
+      if (n.occurrences) return t('calendar.notice.sealed.answered_occurrences', { name, event });
       return t(SEALED_ANSWERED[n.attendee?.partstat ?? ''] ?? 'calendar.notice.sealed.answered', {
-        name: nameOf(n.attendee, t),
+        name,
         event,
       });
+    }
   }
 }
 
