@@ -337,6 +337,22 @@ export function formatTaskCard(c: TaskCard): string {
   return JSON.stringify({ title: c.title, description: c.description, labels: c.labels });
 }
 
+/** A sealed text's JSON plaintext, parsed; undefined when it is not JSON. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `v` when it is a JSON object (not an array, not null), else null. */
+function objectOf(v: unknown): Record<string, unknown> | null {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : null;
+}
+
 /**
  * A card's plaintext read back, or null unless it keeps the limits. Its
  * author signed it, but their browser may be broken or hostile: the title
@@ -345,14 +361,9 @@ export function formatTaskCard(c: TaskCard): string {
  * version's).
  */
 export function parseTaskCard(json: string): TaskCard | null {
-  let v: unknown;
-  try {
-    v = JSON.parse(json);
-  } catch {
-    return null;
-  }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
-  const { title, description = '', labels = [] } = v as Record<string, unknown>;
+  const v = objectOf(parseJson(json));
+  if (!v) return null;
+  const { title, description = '', labels = [] } = v;
   if (typeof title !== 'string' || typeof description !== 'string') return null;
   if (!Array.isArray(labels) || !labels.every((l): l is string => typeof l === 'string'))
     return null;
@@ -648,8 +659,9 @@ export function formatEventCard(c: EventCard): string {
 
 /** An override as a card holds it, or null (its texts, when given, strings). */
 function parseEventOverride(v: unknown): EventOverride | null {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
-  const { recurrence_id, start, end, title, description, location } = v as Record<string, unknown>;
+  const read = objectOf(v);
+  if (!read) return null;
+  const { recurrence_id, start, end, title, description, location } = read;
   if (![recurrence_id, start, end].every((x) => typeof x === 'string')) return null;
   const o: EventOverride = {
     recurrence_id: recurrence_id as string,
@@ -675,14 +687,8 @@ function parseEventOverride(v: unknown): EventOverride | null {
  * overrides none; other fields are ignored (a later version's).
  */
 export function parseEventCard(json: string): EventCard | null {
-  let v: unknown;
-  try {
-    v = JSON.parse(json);
-  } catch {
-    return null;
-  }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
-  const o = v as Record<string, unknown>;
+  const o = objectOf(parseJson(json));
+  if (!o) return null;
   const { title, description = '', location = '', start, end, all_day } = o;
   const timezone = o.timezone ?? null;
   const rrule = o.rrule ?? null;
@@ -771,19 +777,15 @@ export function formatEventAnswers(answers: readonly EventAnswer[]): string {
  * list must be there; other fields are ignored: a later version's).
  */
 export function parseEventAnswers(json: string): EventAnswer[] | null {
-  let v: unknown;
-  try {
-    v = JSON.parse(json);
-  } catch {
-    return null;
-  }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
-  const { answers } = v as Record<string, unknown>;
+  const v = objectOf(parseJson(json));
+  if (!v) return null;
+  const { answers } = v;
   if (!Array.isArray(answers)) return null;
   const read: EventAnswer[] = [];
   for (const a of answers) {
-    if (typeof a !== 'object' || a === null || Array.isArray(a)) return null;
-    const { recurrence_id, partstat } = a as Record<string, unknown>;
+    const o = objectOf(a);
+    if (!o) return null;
+    const { recurrence_id, partstat } = o;
     if (typeof recurrence_id !== 'string' || typeof partstat !== 'string') return null;
     read.push({ recurrence_id, partstat: partstat as CalendarAnswer });
   }
