@@ -968,15 +968,21 @@ Result<void> Service::seal(db::Conn& c, const Caller& caller, const Calendar& ca
   }
   if (request.attendees) RUCHE_CHECK(invite_members(c, caller, cal, *request.attendees, o));
   if (!request.sealed) return {};
-  RUCHE_TRY(o.sealed, platform::check_workspace_sealed(*request.sealed, "invalid_sealed_text"));
-  const WorkspaceId& ws = *cal.col.workspace;
-  RUCHE_TRY(platform::SealedText card,
-            p_.armour.verify_sealed(c, caller.user_id, kCardDomain,
-                                    ws.str() + "\n" + o.info.uid + "\n" + caller.user_id.str(),
-                                    o.sealed));
-  RUCHE_CHECK(p_.armour.require_current(c, platform::KeyScope::of(ws), card.generation));
+  RUCHE_TRY(o.sealed, checked_seal(c, caller, cal, o.info.uid, kCardDomain, *request.sealed));
   o.sealed_by = caller.user_id.str();
   return {};
+}
+
+Result<std::string> Service::checked_seal(db::Conn& c, const Caller& caller, const Calendar& cal,
+                                          const std::string& token, std::string_view domain,
+                                          const std::string& text) {
+  RUCHE_TRY(std::string sealed, platform::check_workspace_sealed(text, "invalid_sealed_text"));
+  const WorkspaceId& ws = *cal.col.workspace;
+  RUCHE_TRY(platform::SealedText read,
+            p_.armour.verify_sealed(c, caller.user_id, domain,
+                                    ws.str() + "\n" + token + "\n" + caller.user_id.str(), sealed));
+  RUCHE_CHECK(p_.armour.require_current(c, platform::KeyScope::of(ws), read.generation));
+  return sealed;
 }
 
 Result<void> Service::invite_members(db::Conn& c, const Caller& caller, const Calendar& cal,
@@ -1077,14 +1083,7 @@ Result<Object> Service::answer_sealed(db::Conn& c, const Caller& caller, const C
   }
   if (answer.sealed_answers && !answer.sealed_answers->empty()) {
     RUCHE_TRY(me->sealed_answers,
-              platform::check_workspace_sealed(*answer.sealed_answers, "invalid_sealed_text"));
-    const WorkspaceId& ws = *cal.col.workspace;
-    RUCHE_TRY(
-        platform::SealedText sealed,
-        p_.armour.verify_sealed(c, caller.user_id, kAnswersDomain,
-                                ws.str() + "\n" + event.info.uid + "\n" + caller.user_id.str(),
-                                me->sealed_answers));
-    RUCHE_CHECK(p_.armour.require_current(c, platform::KeyScope::of(ws), sealed.generation));
+              checked_seal(c, caller, cal, event.info.uid, kAnswersDomain, *answer.sealed_answers));
   } else if (answer.sealed_answers) {
     me->sealed_answers.clear();
   }

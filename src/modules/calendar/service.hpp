@@ -274,6 +274,13 @@ class Service {
   // its attendees (invite_members). A change may name only its attendees.
   Result<void> seal(db::Conn& c, const platform::Caller& caller, const Calendar& cal,
                     const EventRequest& request, Object& o, bool is_new);
+  // A sealed text of the armoured event `token` in `cal` (its card, or an
+  // attendee's answers: `domain`), as sent: its form checked, signed by the
+  // caller for that event, under the current key. Errors: invalid
+  // "invalid_sealed_text", "bad_signature"; conflict "stale_key"...
+  Result<std::string> checked_seal(db::Conn& c, const platform::Caller& caller, const Calendar& cal,
+                                   const std::string& token, std::string_view domain,
+                                   const std::string& text);
   // An armoured event's attendees as `list` names them (the caller then its
   // organizer): members of its workspace who read its calendar, by id,
   // answers kept for those already invited. Errors: invalid
