@@ -2148,6 +2148,152 @@ json::value entry_named(const Reply& listing, const std::string& token) {
   return nullptr;
 }
 
+TEST(Armour, ASeriesCutInTwoKeepsItsPeopleAndTheirAnswersInOneWrite) {
+  ArmouredCalendar k;
+  TestServer& s = k.s;
+  const std::string alice = k.alice.who.id.str(), bob = k.bob.who.id.str(),
+                    carol = k.carol.who.id.str();
+  auto person = [](const std::string& id) { return json::object{{"user_id", id}}; };
+  auto sorted = [](std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  const std::string token = name_token();
+  auto made = k.create(k.alice, {{"token", token},
+                                 {"sealed", k.card(k.alice, token, {{"title", "Point hebdo"}})},
+                                 {"attendees", json::array{person(bob), person(carol)}}});
+  ASSERT_EQ(made.status, 201) << made.raw.body;
+  const std::string id(made.body.at("id").as_string());
+  const std::string path = "/api/v1/calendar/events/" + id;
+  ASSERT_EQ(
+      s.call("POST", path + "/reply", k.bob.who.token, body({{"partstat", "accepted"}})).status,
+      200);
+  ASSERT_EQ(
+      s.call("POST", path + "/reply", k.carol.who.token, body({{"partstat", "declined"}})).status,
+      200);
+  // Bob's answers to single occurrences are sealed for the series' token.
+  const std::string bobs_apart =
+      k.bob.seal_in("ruche-calendar-answers", k.bound(token, k.bob), 1, R"({"answers":[]})");
+  auto apart =
+      s.call("POST", path + "/reply", k.bob.who.token, body({{"sealed_answers", bobs_apart}}));
+  ASSERT_EQ(apart.status, 200) << apart.raw.body;
+  const std::int64_t v = apart.body.at("version").as_int64();
+  const std::string ended = k.card(k.alice, token, {{"title", "Point hebdo"}, {"until", 1}});
+  auto feed_size = [&] { return k.feed(k.alice, 0).body.at("events").as_array().size(); };
+  auto cut = [&](const json::object& b, const std::optional<std::int64_t>& at = std::nullopt) {
+    std::vector<std::pair<std::string, std::string>> headers;
+    if (at) headers.emplace_back("If-Match", "\"" + std::to_string(*at) + "\"");
+    return s.call("PATCH", path, k.alice.who.token, body(b), headers);
+  };
+
+  // What does not cut: refused whole, the series as it was, no new event.
+  const std::string rest = name_token();
+  const std::string rests = k.card(k.alice, rest, {{"title", "Point tardif"}});
+  for (auto [b, code] : std::vector<std::pair<json::object, std::string>>{
+           {{{"following", json::object{{"token", rest}, {"sealed", rests}}}}, "sealed_required"},
+           {{{"sealed", ended},
+             {"attendees", json::array{person(bob)}},
+             {"following", json::object{{"token", rest}, {"sealed", rests}}}},
+            "invalid_field"},
+           {{{"sealed", ended}, {"following", "plus tard"}}, "invalid_field"},
+           {{{"sealed", ended},
+             {"following",
+              json::object{{"token", rest}, {"sealed", rests}, {"scope", "following"}}}},
+            "invalid_field"},
+           {{{"sealed", ended}, {"following", json::object{{"token", rest}}}}, "sealed_required"},
+           {{{"sealed", ended},
+             {"following",
+              json::object{{"token", rest}, {"sealed", rests}, {"title", "en clair"}}}},
+            "sealed_required"},
+           // The new card sealed for another event, or for the series' token itself.
+           {{{"sealed", ended},
+             {"following",
+              json::object{{"token", rest}, {"sealed", k.card(k.alice, name_token(), {})}}}},
+            "bad_signature"},
+           {{{"sealed", ended}, {"following", json::object{{"token", token}, {"sealed", ended}}}},
+            "token_taken"},
+           {{{"sealed", ended},
+             {"following", json::object{{"token", rest},
+                                        {"sealed", rests},
+                                        {"attendees", json::array{person("u_nobody")}}}}},
+            "invalid_attendees"}}) {
+    auto r = cut(b);
+    EXPECT_EQ(r.error_code(), code) << json::serialize(b) << " " << r.raw.body;
+  }
+  EXPECT_EQ(
+      cut({{"sealed", ended}, {"following", json::object{{"token", rest}, {"sealed", rests}}}},
+          v - 1)
+          .status,
+      412);
+  auto still = s.call("GET", path, k.alice.who.token);
+  EXPECT_EQ(still.body.at("version").as_int64(), v);
+  EXPECT_EQ(still.body.at("sealed"), made.body.at("sealed"));
+  EXPECT_EQ(feed_size(), 1u);
+  EXPECT_TRUE(notices_of(s, k.bob.who, "calendar.invitation_updated").empty());
+
+  // Cut: the series ended and the rest, in one write. The new event has the
+  // series' people with their answers to it; Bob's answers apart stay with
+  // the series (sealed for its token).
+  auto both =
+      cut({{"sealed", ended}, {"following", json::object{{"token", rest}, {"sealed", rests}}}}, v);
+  ASSERT_EQ(both.status, 200) << both.raw.body;
+  const std::string id2(both.body.at("id").as_string());
+  EXPECT_NE(id2, id);
+  EXPECT_EQ(both.body.at("token"), json::value(rest));
+  EXPECT_EQ(both.body.at("sealed"), json::value(rests));
+  EXPECT_EQ(both.body.at("organizer").at("user_id"), json::value(alice));
+  EXPECT_EQ(sorted(answers_of(both.body)), sorted({bob + ":accepted", carol + ":declined"}));
+  for (const auto& a : both.body.at("attendees").as_array())
+    EXPECT_FALSE(a.as_object().contains("sealed_answers")) << json::serialize(a);
+  const json::value& series = both.body.at("series");
+  EXPECT_EQ(series.at("id"), json::value(id));
+  EXPECT_EQ(series.at("sealed"), json::value(ended));
+  EXPECT_GT(series.at("version").as_int64(), v);
+  EXPECT_EQ(sorted(answers_of(series)), sorted({bob + ":accepted", carol + ":declined"}));
+  bool bobs_kept = false;
+  for (const auto& a : series.at("attendees").as_array())
+    if (a.at("user_id") == json::value(bob))
+      bobs_kept = a.at("sealed_answers") == json::value(bobs_apart);
+  EXPECT_TRUE(bobs_kept) << json::serialize(series);
+  EXPECT_EQ(feed_size(), 2u);
+  // Each hears of both: the series changed, the rest theirs.
+  for (const Account* who : {&k.bob.who, &k.carol.who}) {
+    auto updated = notices_of(s, *who, "calendar.invitation_updated");
+    ASSERT_EQ(updated.size(), 1u);
+    EXPECT_EQ(updated[0].at("id"), json::value(id));
+    auto invited = notices_of(s, *who, "calendar.invited");
+    ASSERT_EQ(invited.size(), 2u);
+    EXPECT_TRUE(invited[0].at("id") == json::value(id2) || invited[1].at("id") == json::value(id2));
+  }
+
+  // Cut again, the new event naming its people: Carol alone, her answer kept.
+  const std::string later = name_token();
+  auto again = s.call(
+      "PATCH", "/api/v1/calendar/events/" + id2, k.alice.who.token,
+      body({{"sealed", k.card(k.alice, rest, {{"title", "Point tardif"}, {"until", 2}})},
+            {"following", json::object{{"token", later},
+                                       {"sealed", k.card(k.alice, later, {{"title", "Dernier"}})},
+                                       {"attendees", json::array{person(carol)}}}}}));
+  ASSERT_EQ(again.status, 200) << again.raw.body;
+  EXPECT_EQ(answers_of(again.body), std::vector<std::string>{carol + ":declined"});
+  EXPECT_EQ(again.body.at("series").at("id"), json::value(id2));
+
+  // A plain calendar cuts its series with recurrence_id and scope.
+  auto plain = s.call("POST", "/api/v1/me/calendar/events", k.alice.who.token,
+                      body({{"title", "Perso"},
+                            {"start", "2027-03-01T09:00:00Z"},
+                            {"end", "2027-03-01T10:00:00Z"},
+                            {"rrule", "FREQ=WEEKLY"}}));
+  ASSERT_EQ(plain.status, 201) << plain.raw.body;
+  EXPECT_EQ(
+      s.call("PATCH", "/api/v1/calendar/events/" + std::string(plain.body.at("id").as_string()),
+             k.alice.who.token,
+             body({{"title", "Perso 2"},
+                   {"following", json::object{{"token", rest}, {"sealed", rests}}}}))
+          .error_code(),
+      "invalid_field");
+}
+
 TEST(Armour, AnImportedArchiveKeepsItsTextsBoundToWhereTheyWereSealed) {
   ArmouredFiles f;
   TestServer& s = f.s;

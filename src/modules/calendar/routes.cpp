@@ -71,8 +71,11 @@ json::object invitation_json(const Invitation& inv) {
   return j;
 }
 
-http::Response event_reply(const Object& o, int status = 200) {
-  http::Response r = json_reply(to_json(o), status);
+// An event; with `series`, the armoured series it was cut from, as it now is.
+http::Response event_reply(const Object& o, int status = 200, const Object* series = nullptr) {
+  json::object j = to_json(o);
+  if (series) j["series"] = to_json(*series);
+  http::Response r = json_reply(j, status);
   r.headers.set("ETag", etag_of(o));
   return r;
 }
@@ -141,9 +144,10 @@ void register_routes(Api& api, Service& calendar) {
   api.add_object("PATCH", "/api/v1/calendar/events/{eid}", "calendar", Access::write, "eid",
                  [&calendar](http::Request& req, const Caller& caller) -> Result<http::Response> {
                    RUCHE_TRY(auto edit, edit_of(req));
-                   RUCHE_TRY(Object o,
-                             calendar.change(caller, event_param(req), edit, if_match(req)));
-                   return event_reply(o);
+                   Object series;
+                   RUCHE_TRY(Object o, calendar.change(caller, event_param(req), edit,
+                                                       if_match(req), &series));
+                   return event_reply(o, 200, edit.rest ? &series : nullptr);
                  });
 
   api.add_object("POST", "/api/v1/calendar/events/{eid}/reply", "calendar", Access::read, "eid",

@@ -356,6 +356,16 @@ Result<EventRequest> parse_edit(const json::object& o) {
                                              : std::optional<std::string_view>(""),
                           request.recurrence_ms.has_value()));
   }
+  if (const json::value* rest = o.if_contains("following")) {
+    // The new event of an armoured series cut in two: its token, card and
+    // people, nothing more (a card is never cut twice in one request).
+    if (!rest->is_object() || rest->as_object().contains("following") ||
+        rest->as_object().contains("scope") || rest->as_object().contains("recurrence_id"))
+      return fail(Errc::invalid, "following is the new event's {token, sealed, attendees?}",
+                  "invalid_field");
+    RUCHE_TRY(auto parsed, parse_edit(rest->as_object()));
+    request.rest = std::make_shared<const EventRequest>(std::move(parsed));
+  }
   return request;
 }
 
@@ -867,11 +877,16 @@ Result<Object> Service::get(const Caller& caller, const EventId& id) {
 }
 
 Result<Object> Service::change(const Caller& caller, const EventId& id, const EventRequest& request,
-                               const std::optional<std::string>& if_match) {
+                               const std::optional<std::string>& if_match, Object* series) {
   const std::int64_t now = p_.clock.now_ms();
   return p_.db.write([&](db::Conn& c) -> Result<Object> {
     RUCHE_TRY(auto found, reach_event_or_invited(c, caller, id, Access::write, if_match));
     const Object& before = found.first;
+    if (request.rest && !found.second.armoured)
+      return fail(Errc::invalid,
+                  "following (a new event's card) cuts an armoured series; a plain one takes "
+                  "recurrence_id and scope",
+                  "invalid_field");
     Object next = before;
     // From its first occurrence on is the whole series.
     const bool whole = request.following && !found.second.armoured &&
@@ -890,6 +905,7 @@ Result<Object> Service::change(const Caller& caller, const EventId& id, const Ev
       return store_object(c, caller.user_id, found.second, std::move(next), &before);
     }
     if (found.second.armoured) {
+      if (request.rest) return split_sealed(c, caller, found.second, before, request, series);
       RUCHE_CHECK(seal(c, caller, found.second, request, next, false));
       return store_object(c, caller.user_id, found.second, std::move(next), &before);
     }
@@ -920,6 +936,40 @@ Result<Object> Service::split(db::Conn& c, const Caller& caller, const Calendar&
   RUCHE_TRY(auto invited, store::attendees(c, before.id));
   return store_object(c, caller.user_id, cal, std::move(late), nullptr,
                       request.attendees.has_value() || !invited.empty());
+}
+
+Result<Object> Service::split_sealed(db::Conn& c, const Caller& caller, const Calendar& cal,
+                                     const Object& before, const EventRequest& request,
+                                     Object* series) {
+  // The series keeps its people; the new event's are named with it.
+  if (!request.sealed || request.attendees)
+    return fail(Errc::invalid,
+                "a series cut in two is sealed again ending before the cut (sealed), its people "
+                "kept; the new event's are in following",
+                request.sealed ? "invalid_field" : "sealed_required");
+  Object early = before;
+  RUCHE_CHECK(seal(c, caller, cal, request, early, false));
+  RUCHE_TRY(Object kept, store_object(c, caller.user_id, cal, std::move(early), &before));
+  if (series) *series = std::move(kept);
+  // The rest: a new event whose people answered the series as they did it
+  // (their answers apart are sealed for the series' token, and stay there).
+  const std::string id = crypto::new_id_of<EventId>().str();
+  Object late;
+  late.id = EventId(id);
+  late.name = id;
+  EventRequest rest = *request.rest;
+  if (!rest.attendees) {
+    rest.attendees.emplace();
+    for (const Member& m : before.members)
+      if (m.user_id != caller.user_id.str())
+        rest.attendees->push_back(Invitee{.user_id = m.user_id});
+  }
+  for (Member m : before.members) {
+    m.sealed_answers.clear();
+    late.members.push_back(std::move(m));
+  }
+  RUCHE_CHECK(seal(c, caller, cal, rest, late, true));
+  return store_object(c, caller.user_id, cal, std::move(late), nullptr);
 }
 
 Result<void> Service::remove(const Caller& caller, const EventId& id,

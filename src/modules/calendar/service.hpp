@@ -3,6 +3,7 @@
 // Thread-safe; every call blocks (database): worker threads only.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,12 @@ struct EventRequest {
   // following ones, any field: the series is cut there in two events.
   std::optional<std::int64_t> recurrence_ms;
   bool following = false;
+  // An armoured series cut in two (`"following": {token, sealed,
+  // attendees?}` beside the series' card, which ends before the cut): the
+  // new event holding the occurrences from there on, created with the
+  // change, its people the series' (their answers to the series kept)
+  // unless it names others.
+  std::shared_ptr<const EventRequest> rest;
 };
 
 // An event request from a request's JSON object, checked (docs/calendar.md).
@@ -134,9 +141,12 @@ class Service {
   // The event, or with EventRequest::recurrence_ms one of its occurrences
   // (dav::write_instance's errors; armoured: invalid "armoured_unsupported"),
   // or with `following` that one and the following: the event from then on,
-  // new (dav::split_series), is the answer.
+  // new (dav::split_series), is the answer. An armoured series cut in two
+  // (EventRequest::rest): the new event, the series as it now is in
+  // `*series` when given.
   Result<Object> change(const platform::Caller& caller, const EventId& id,
-                        const EventRequest& request, const std::optional<std::string>& if_match);
+                        const EventRequest& request, const std::optional<std::string>& if_match,
+                        Object* series = nullptr);
   // The event, or with `recurrence_ms` its one occurrence that starts then
   // (originally): the event stays without it; with `following`, that one
   // and those after (the series ends before it). Errors: invalid
@@ -339,6 +349,10 @@ class Service {
   // change() of an occurrence and the following ones of `before`, in `cal`.
   Result<Object> split(db::Conn& c, const platform::Caller& caller, const Calendar& cal,
                        const Object& before, const EventRequest& request, std::int64_t now_ms);
+  // change() of an armoured series ended as `request` seals it, and the new
+  // event holding the rest (`request.rest`): both in the same transaction.
+  Result<Object> split_sealed(db::Conn& c, const platform::Caller& caller, const Calendar& cal,
+                              const Object& before, const EventRequest& request, Object* series);
 
   platform::Platform& p_;
   platform::RateLimiter invitation_mails_;
