@@ -1039,7 +1039,7 @@ test('calendar events are sealed in the browser: a weekly event shows after a re
   assertNoConsoleErrors(b, 'member', EXPECTED);
 });
 
-test('one occurrence of the weekly event is moved apart and another cancelled, in its card: both show after a reload, and in the member’s weeks; the server holds no title', async () => {
+test('one occurrence of the weekly event is moved apart and another cancelled, in its card: both show after a reload, and in the member’s weeks; then the series is cut in two, her answer kept; the server holds no title', async () => {
   const TITLE = 'Relève du coffre';
   const MOVED = 'Relève déplacée';
   const { events } = await pageOk(pageA, 'GET', `/workspaces/${wsId}/calendar/sealed`);
@@ -1136,6 +1136,40 @@ test('one occurrence of the weekly event is moved apart and another cancelled, i
     await block(page, fourth, TITLE).waitFor();
   }
   assert.equal(await pageB.locator('.cal-unopened').count(), 0, 'every card opened');
+
+  // The owner changes the fourth and the following: the series cut in two
+  // in one request; the member, who accepted the series, is invited to the
+  // rest with her answer (those apart stay with the series, sealed for it).
+  const LATER = 'Relève tardive';
+  await block(pageA, fourth, TITLE).click();
+  const cutting = pageA.getByRole('dialog', { name: TITLE });
+  await cutting.getByRole('button', { name: 'Modifier' }).click();
+  await cutting
+    .getByRole('group', { name: 'Modifier', exact: true })
+    .getByRole('radio', { name: 'Celle-ci et les suivantes' })
+    .check();
+  await cutting.getByLabel('Titre', { exact: true }).fill(LATER);
+  await cutting.getByRole('button', { name: 'Enregistrer' }).click();
+  await pageA.getByText(/^Occurrences à partir du .* enregistrées$/).waitFor();
+  await cutting.waitFor({ state: 'detached' });
+  await block(pageA, fourth, LATER).waitFor();
+  const cut = await pageOk(pageA, 'GET', `/workspaces/${wsId}/calendar/sealed`);
+  assert.equal(cut.events.length, 2, JSON.stringify(cut.events));
+  const series = cut.events.find((x) => x.id === before.id);
+  const later = cut.events.find((x) => x.id !== before.id);
+  assert.notEqual(later.token, before.token);
+  assert.deepEqual(
+    later.attendees.map((x) => [x.name, x.partstat, x.sealed_answers]),
+    [[B.name, 'accepted', undefined]],
+  );
+  assert.ok(
+    series.attendees.find((x) => x.name === B.name)?.sealed_answers?.startsWith('e2e1:'),
+    JSON.stringify(series.attendees),
+  );
+  for (const x of [series, later]) assert.ok(!JSON.stringify(x).includes('Relève'));
+  // The member's week shows the rest, live.
+  await block(pageB, fourth, LATER).waitFor();
+  assert.equal(await block(pageB, fourth, TITLE).count(), 0);
   // Back at the files' root for what follows.
   await pageA.goto(`${env.url}/w/${wsId}/files`);
   await unlock(pageA, PASS.a);

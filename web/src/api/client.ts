@@ -780,13 +780,18 @@ export function createApi(options: ApiOptions) {
           post<SealedCalendarEvent>(`/workspaces/${seg(ws)}/calendar/events`, b),
         /**
          * A new card, the members invited, or both (neither: 400
-         * sealed_required); with `version`, only if the event is still at it (412).
+         * sealed_required); with `version`, only if the event is still at it
+         * (412). With `following`: the series cut in two, the new event answered.
          */
         update: (eid: string, b: SealedCalendarEventChange, version?: number) =>
-          request<SealedCalendarEvent>('PATCH', `/calendar/events/${seg(eid)}`, {
-            body: b,
-            headers: ifCalendarVersion(version),
-          }),
+          request<SealedCalendarEvent & { series?: SealedCalendarEvent }>(
+            'PATCH',
+            `/calendar/events/${seg(eid)}`,
+            {
+              body: b,
+              headers: ifCalendarVersion(version),
+            },
+          ),
         /**
          * The caller's answer to an invitation: to the series, their sealed
          * answers to single occurrences, or both; 403 not_invited, sealed

@@ -1149,11 +1149,15 @@ export interface NewSealedCalendarEvent {
 /**
  * PATCH /calendar/events/{eid} in an armoured workspace: a new card, the
  * members invited (replacing the list; whoever sends one not empty becomes
- * the organizer), or both.
+ * the organizer), or both. With `following`, the series cut in two: its
+ * card (ending before the cut, its people kept) and the new event holding
+ * the rest, created with it — its people the series' (their answers to the
+ * series kept) unless it names others; the answer is that new event.
  */
 export interface SealedCalendarEventChange {
   sealed?: string;
   attendees?: SealedAttendeeRequest[];
+  following?: NewSealedCalendarEvent;
 }
 
 // ---- Reports (docs/reports.md) -------------------------------------------------

@@ -4,6 +4,7 @@ import type { ArmourMember } from '../api/types';
 import {
   createIdentity,
   decryptMessage,
+  gatherSignatures,
   encryptMessage,
   newNameToken,
   newGenerationKey,
@@ -13,6 +14,7 @@ import {
   openFileName,
   openUploadResume,
   ready,
+  rememberChecked,
   rememberVerified,
   sealEnvelope,
   sealEventAnswers,
@@ -22,6 +24,7 @@ import {
   unlockIdentity,
   verifiedTagsKey,
   type CreatedIdentity,
+  type Decrypted,
   type MessageContext,
   type RecordContext,
   type ResumeContext,
@@ -583,6 +586,96 @@ describe('signatures checked once (docs/armoured.md, "Signatures checked once")'
     const verify = vi.spyOn(sodium, 'crypto_sign_verify_detached');
     expect(decryptMessage(swapped, ctx())).toEqual({ ok: false, reason: 'bad_signature' });
     expect(verify).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('signatures checked elsewhere first (gatherSignatures, rememberChecked)', () => {
+  let k: Uint8Array = new Uint8Array(32);
+  beforeAll(() => {
+    k = newGenerationKey();
+  });
+  const ctx = (o: Partial<MessageContext> = {}): MessageContext => ({
+    workspaceId: WS,
+    channelId: CH,
+    authorId: ALICE,
+    key: () => k,
+    authorKeys: [alice.sign_public],
+    ...o,
+  });
+  const post = (text: string) =>
+    encryptMessage(k, 1, WS, CH, ALICE, text, alice.secrets.signSecretKey);
+  const remember = (set: Set<string>, secrets = bob.secrets) =>
+    rememberVerified(verifiedTagsKey(secrets).key, {
+      has: (t: string) => set.has(t),
+      add: (t: string) => void set.add(t),
+    });
+  /** What a worker answers: each gathered signature checked here. */
+  const checked = (g: ReturnType<typeof gatherSignatures>) =>
+    g.checks.map((c) => sodium.crypto_sign_verify_detached(c.signature, c.signed, c.pk));
+  afterEach(() => {
+    rememberVerified(null, null);
+    vi.restoreAllMocks();
+  });
+
+  it('gathers each signature not yet remembered once, opening nothing; those that checked then open without a second check', () => {
+    const tags = new Set<string>();
+    remember(tags);
+    const [one, two, three] = ['un', 'deux', 'trois'].map(post) as [string, string, string];
+    const bodies = [one, two, three];
+    const forged = (() => {
+      const p = parseBody(one);
+      const other = parseBody(two);
+      if (!p || !other) throw new Error('unparsed');
+      return `e2e1:${p.key}:${other.nonce}:${other.ciphertext}:${p.signature}`;
+    })();
+    const decrypt = vi.spyOn(sodium, 'crypto_aead_xchacha20poly1305_ietf_decrypt');
+    const seen: Decrypted[] = [];
+    const g = gatherSignatures(() => {
+      for (const b of [...bodies, one, forged, 'e2e1:pas un texte'])
+        seen.push(decryptMessage(b, ctx()));
+      // Not signed by anyone known here: nothing to check.
+      decryptMessage(post('sans clé'), ctx({ authorKeys: [] }));
+    });
+    expect(decrypt).not.toHaveBeenCalled();
+    expect(seen.every((d) => !d.ok)).toBe(true);
+    expect(g.checks).toHaveLength(4);
+    expect(new Set(g.checks.map((c) => c.tag)).size).toBe(4);
+    expect(tags.size).toBe(0);
+
+    const ok = checked(g);
+    expect(ok).toEqual([true, true, true, false]);
+    rememberChecked(g, ok);
+    expect(tags.size).toBe(3);
+    // Opened now: known by their tags, not verified again; the forged one still refused.
+    const verify = vi.spyOn(sodium, 'crypto_sign_verify_detached');
+    expect(bodies.map((b) => decryptMessage(b, ctx()))).toEqual(
+      ['un', 'deux', 'trois'].map((text) => ({ ok: true, text, verified: true })),
+    );
+    expect(verify).not.toHaveBeenCalled();
+    expect(decryptMessage(forged, ctx())).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(verify).toHaveBeenCalledTimes(1);
+    // Gathered again: nothing left to check.
+    expect(gatherSignatures(() => bodies.forEach((b) => decryptMessage(b, ctx()))).checks).toEqual(
+      [],
+    );
+  });
+
+  it('remembers nothing said to check once the tags changed hands, and gathers nothing without tags', () => {
+    const bobs = new Set<string>();
+    remember(bobs);
+    const g = gatherSignatures(() => decryptMessage(post('avant'), ctx()));
+    expect(g.checks).toHaveLength(1);
+    // Signed out, then Mallory's tab: what was gathered for Bob's tags is not hers.
+    const mallorys = new Set<string>();
+    remember(mallorys, mallory.secrets);
+    rememberChecked(g, [true]);
+    expect(bobs.size + mallorys.size).toBe(0);
+    rememberVerified(null, null);
+    const none = gatherSignatures(() => decryptMessage(post('sans mémoire'), ctx()));
+    expect(none).toEqual({ checks: [], under: null });
+    rememberChecked(none, [true]);
+    // Outside a gathering, texts open as ever.
+    expect(decryptMessage(post('ouvert'), ctx())).toMatchObject({ ok: true, verified: true });
   });
 });
 

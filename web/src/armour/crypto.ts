@@ -308,15 +308,91 @@ export function rememberVerified(key: Uint8Array | null, tags: VerifiedTags | nu
 function signatureChecks(signature: Uint8Array, signed: string, pk: Uint8Array): boolean {
   const r = remembered;
   if (!r) return sodium.crypto_sign_verify_detached(signature, signed, pk);
-  const state = sodium.crypto_generichash_init(r.key, TAG_BYTES);
-  sodium.crypto_generichash_update(state, pk);
-  sodium.crypto_generichash_update(state, signature);
-  sodium.crypto_generichash_update(state, signed);
-  const tag = b64(sodium.crypto_generichash_final(state, TAG_BYTES));
+  const tag = tagOf(r.key, signature, signed, pk);
   if (r.tags.has(tag)) return true;
   const ok = sodium.crypto_sign_verify_detached(signature, signed, pk);
   if (ok) r.tags.add(tag);
   return ok;
+}
+
+function tagOf(key: Uint8Array, signature: Uint8Array, signed: string, pk: Uint8Array): string {
+  const state = sodium.crypto_generichash_init(key, TAG_BYTES);
+  sodium.crypto_generichash_update(state, pk);
+  sodium.crypto_generichash_update(state, signature);
+  sodium.crypto_generichash_update(state, signed);
+  return b64(sodium.crypto_generichash_final(state, TAG_BYTES));
+}
+
+/** A signature to check (pk's over signed), and the tag it is remembered by. */
+export interface SignatureCheck {
+  signature: Uint8Array;
+  signed: string;
+  pk: Uint8Array;
+  tag: string;
+}
+
+/** The signatures that opening some sealed texts would check, not yet remembered (gatherSignatures). */
+export interface GatheredSignatures {
+  checks: SignatureCheck[];
+  /** The tags they would be remembered in (null: none; nothing gathered). */
+  readonly under: { key: Uint8Array; tags: VerifiedTags } | null;
+}
+
+let gathering: { checks: SignatureCheck[]; seen: Set<string> } | null = null;
+
+/**
+ * The signatures `open` (the opening of many sealed texts, run once here
+ * without checking or opening any) would check and that are not
+ * remembered yet, each once: for checking them elsewhere (a worker, while
+ * this thread draws), then rememberChecked, so that the real opening
+ * finds them known. Texts whose author's keys are unknown are not checked,
+ * and gather nothing; nothing is gathered where no signature is
+ * remembered (rememberVerified). What `open` returns is not an answer:
+ * every sealed text seems not to check meanwhile.
+ */
+export function gatherSignatures(open: () => void): GatheredSignatures {
+  const under = remembered;
+  const g = { checks: [] as SignatureCheck[], seen: new Set<string>() };
+  if (!under) return { checks: g.checks, under };
+  gathering = g;
+  try {
+    open();
+  } finally {
+    gathering = null;
+  }
+  return { checks: g.checks, under };
+}
+
+/** One text's signature, gathered (gatherSignatures): nothing if one of its author's keys is known to check. */
+function gatherText(signature: Uint8Array, signed: string, keys: readonly string[]): void {
+  const r = remembered;
+  const g = gathering;
+  if (!r || !g) return;
+  const checks: SignatureCheck[] = [];
+  for (const k of keys) {
+    const pk = unb64Len(k, sodium.crypto_sign_PUBLICKEYBYTES);
+    if (pk) checks.push({ signature, signed, pk, tag: tagOf(r.key, signature, signed, pk) });
+  }
+  if (checks.some((c) => r.tags.has(c.tag))) return;
+  for (const c of checks) {
+    if (g.seen.has(c.tag)) continue;
+    g.seen.add(c.tag);
+    g.checks.push(c);
+  }
+}
+
+/**
+ * Remembers the gathered signatures that checked elsewhere (`ok`, in the
+ * order of `g.checks`): only under the tags they were gathered for (a
+ * sign-out or new keys meanwhile: none). The one who checked is trusted as
+ * this thread is: our own code (verifier.worker.ts).
+ */
+export function rememberChecked(g: GatheredSignatures, ok: readonly boolean[]): void {
+  const r = remembered;
+  if (!r || r !== g.under) return;
+  g.checks.forEach((c, i) => {
+    if (ok[i] === true) r.tags.add(c.tag);
+  });
 }
 
 /** Wipes a key (a workspace's or a channel's generation; sign-out). */
@@ -592,9 +668,13 @@ function openText(
   const ref = splitKeyRef(p.key);
   if (ref.channel && !keys.channelKey) return { ok: false, reason: 'malformed' };
   const { ad: data, authorKeys } = check(p.version, p.key);
+  const signed = messageSigned(data, p.nonce, p.ciphertext);
+  if (gathering) {
+    gatherText(signature, signed, authorKeys);
+    return { ok: false, reason: 'bad_signature' };
+  }
   let verified = false;
   if (authorKeys.length) {
-    const signed = messageSigned(data, p.nonce, p.ciphertext);
     verified = authorKeys.some((k) => {
       const pk = unb64Len(k, sodium.crypto_sign_PUBLICKEYBYTES);
       return !!pk && signatureChecks(signature, signed, pk);

@@ -33,6 +33,7 @@ import { forgetOnSignOut, identity as tabIdentity } from './identity';
 import { Keyring, type IdentitySource, type KeysApi } from './keyring';
 import { loadCrypto, type ArmourCrypto } from './load';
 import { TrustStore } from './trust';
+import { signatureWorkers } from './verifier';
 
 /** A message body as the screens show it. */
 export type Shown =
@@ -104,6 +105,19 @@ export const MAX_CHANNEL_KEYRINGS = 50;
 
 const NO_KINDS = (): ChannelKind | undefined => undefined;
 
+/**
+ * Below this many signatures to check, they are checked where the texts
+ * are opened (~0.15 ms each): fewer than a worker's start costs.
+ */
+export const CHECK_AHEAD_MIN = 64;
+
+/** What checks many signatures elsewhere (verifier.ts; a test gives its own). */
+export interface SignatureChecker {
+  check(
+    checks: readonly { signature: Uint8Array; signed: string; pk: Uint8Array }[],
+  ): Promise<boolean[] | null>;
+}
+
 export class WorkspaceKeys extends Keyring {
   readonly workspaceId: string;
   private readonly cache = new Map<string, Cached>();
@@ -120,6 +134,8 @@ export class WorkspaceKeys extends Keyring {
   private readonly channelKeyRequired = new Set<string>();
   private readonly unsubscribes: (() => void)[] = [];
   private lastSecrets: IdentitySecrets | null = null;
+  /** While checkAhead gathers: records are not opened, nor kept. */
+  private gathering = false;
 
   constructor(
     workspaceId: string,
@@ -127,6 +143,7 @@ export class WorkspaceKeys extends Keyring {
     remote: KeysApi = api.armour,
     identity: IdentitySource = tabIdentity,
     trust?: TrustStore,
+    private readonly signatures: SignatureChecker = signatureWorkers,
   ) {
     super({ workspaceId }, me, remote, identity, trust ?? new TrustStore(me));
     this.workspaceId = workspaceId;
@@ -668,6 +685,29 @@ export class WorkspaceKeys extends Keyring {
     );
   }
 
+  /**
+   * Checks off the page's thread, all at once, the signatures of the
+   * records `open` opens (with openTaskCard, openEventCard, …) that this
+   * browser never checked — a calendar's first page, a board — so that
+   * opening them next finds them known (crypto.ts, gatherSignatures).
+   * Records already opened for good are not asked again; fewer than
+   * CHECK_AHEAD_MIN, or no worker, and they are checked as they open.
+   */
+  async checkAhead(open: () => void): Promise<void> {
+    const c = this.c;
+    if (!c) return;
+    this.gathering = true;
+    let gathered;
+    try {
+      gathered = c.gatherSignatures(open);
+    } finally {
+      this.gathering = false;
+    }
+    if (gathered.checks.length < CHECK_AHEAD_MIN) return;
+    const ok = await this.signatures.check(gathered.checks);
+    if (ok) c.rememberChecked(gathered, ok);
+  }
+
   private openRecord<T>(
     cacheKey: string,
     open: (
@@ -683,6 +723,7 @@ export class WorkspaceKeys extends Keyring {
       key: (g) => this.key(g),
       eras: this.erasOf(),
     });
+    if (this.gathering) return { kind: 'pending' };
     let shown: Opened<T>;
     if (r.ok) shown = { kind: 'open', value: r.value, verified: r.verified };
     // Not synchronised yet: the keys, or the eras that bind what they sealed, may come.

@@ -15,7 +15,7 @@ import type {
   WorkspaceArmour,
 } from '../api/types';
 import type { CreatedIdentity } from '../armour/crypto';
-import { WorkspaceKeys } from '../armour/keys';
+import { WorkspaceKeys, type SignatureChecker } from '../armour/keys';
 import { TrustStore } from '../armour/trust';
 
 export const WS = '01HZWORKSPACE0000000000000';
@@ -97,6 +97,7 @@ export function soloServer(who: CreatedIdentity, others: Record<string, CreatedI
 export async function soloKeys(
   alice: CreatedIdentity,
   others: Record<string, CreatedIdentity> = {},
+  signatures?: SignatureChecker,
 ) {
   const server = soloServer(alice, others);
   const keys = new WorkspaceKeys(
@@ -105,6 +106,7 @@ export async function soloKeys(
     server,
     { secrets: () => alice.secrets, subscribe: () => () => undefined },
     new TrustStore(ALICE, null),
+    signatures,
   );
   await keys.sync();
   return { server, keys };

@@ -87,8 +87,8 @@ export const SEALED_PAGE_SIZE = 1000;
 
 /**
  * Reads an armoured calendar's changes after its version `after` (0: the
- * whole calendar), page after page, each given to `onPage` (the next one
- * already asked for); resolves with
+ * whole calendar), page after page, each given to `onPage` (and awaited;
+ * the next one already asked for); resolves with
  * the version reached (the next reading's `after`), or null once
  * `stale()` says a newer reading started. A version the calendar never
  * reached (400 invalid_range: its data was replaced) reads it whole again,
@@ -97,7 +97,11 @@ export const SEALED_PAGE_SIZE = 1000;
 export async function readSealedChanges(
   workspaceId: string,
   after: number,
-  o: { onPage(page: SealedCalendarPage): void; onReset(): void; stale?(): boolean },
+  o: {
+    onPage(page: SealedCalendarPage): void | Promise<void>;
+    onReset(): void;
+    stale?(): boolean;
+  },
 ): Promise<number | null> {
   let version = after;
   let asked: Promise<SealedCalendarPage> | null = null;
@@ -123,7 +127,8 @@ export async function readSealedChanges(
     const next = Math.max(version, page.version);
     // The next page is asked for before this one is opened: they overlap.
     if (page.more) asked = ask(next);
-    o.onPage(page);
+    await o.onPage(page);
+    if (o.stale?.()) return null;
     version = next;
     if (!page.more) return version;
   }
@@ -188,18 +193,44 @@ export class CalendarArmour {
     const version = this.keys.getState().version;
     const hit = this.events.get(raw);
     if (hit && (hit.final || hit.version === version)) return hit.shown;
-    const card: Opened<EventCard> = this.keys.openEventCard(raw.token, raw.sealed, raw.sealed_by);
+    const { card, answers: opened } = this.openTexts(raw);
     let final = card.kind === 'open' && card.verified;
     const answers: Record<string, readonly EventAnswer[]> = {};
-    for (const a of raw.attendees ?? []) {
-      if (!a.sealed_answers) continue;
-      const r = this.keys.openEventAnswers(raw.token, a.sealed_answers, a.user_id);
-      if (r.kind === 'open' && r.verified) answers[a.user_id] = r.value;
+    for (const [userId, r] of opened) {
+      if (r.kind === 'open' && r.verified) answers[userId] = r.value;
       else final = false;
     }
     const shown = shownOf(raw, card, answers);
     this.events.set(raw, { shown, version, final });
     return shown;
+  }
+
+  /**
+   * Checks all at once, off the page's thread, the signatures of the
+   * events' cards and answers never checked in this browser (a first
+   * visit's pages: WorkspaceKeys.checkAhead), before they are opened.
+   */
+  checkAhead(raws: readonly SealedCalendarEvent[]): Promise<void> {
+    return this.keys.checkAhead(() => {
+      for (const raw of raws) if (!this.events.get(raw)?.final) this.openTexts(raw);
+    });
+  }
+
+  /** An event's card and its attendees' answers to single occurrences, each opened. */
+  private openTexts(raw: SealedCalendarEvent): {
+    card: Opened<EventCard>;
+    answers: [string, Opened<EventAnswer[]>][];
+  } {
+    const card = this.keys.openEventCard(raw.token, raw.sealed, raw.sealed_by);
+    const answers: [string, Opened<EventAnswer[]>][] = [];
+    for (const a of raw.attendees ?? []) {
+      if (a.sealed_answers)
+        answers.push([
+          a.user_id,
+          this.keys.openEventAnswers(raw.token, a.sealed_answers, a.user_id),
+        ]);
+    }
+    return { card, answers };
   }
 
   /**
@@ -225,6 +256,24 @@ export class CalendarArmour {
     const body: NewSealedCalendarEvent = { token: t, sealed: await this.seal(t, card) };
     if (invited.length) body.attendees = invited;
     return body;
+  }
+
+  /**
+   * The PATCH body cutting the series `token` in two: its card `early`
+   * (ending before the cut) and a new event (a new token) of the card
+   * `late`, its people the series' (their answers kept) unless `attendees`
+   * names others. Errors as sealNewCard.
+   */
+  async sealCut(
+    token: string,
+    early: EventCard,
+    late: EventCard,
+    attendees?: readonly CalendarAttendeeRequest[],
+  ): Promise<SealedCalendarEventChange> {
+    const t = await this.keys.newToken();
+    const following: NewSealedCalendarEvent = { token: t, sealed: await this.seal(t, late) };
+    if (attendees) following.attendees = this.invited(attendees);
+    return { sealed: await this.seal(token, early), following };
   }
 
   /**
@@ -345,11 +394,6 @@ export function seriesChanged(was: EventCard, change: CalendarEventChange): Even
     rrule: change.rrule !== undefined ? change.rrule : was.rrule,
   });
   return withSeriesChange(was, next);
-}
-
-/** The members an event invites, as a request that keeps its list as it is. */
-export function invitedOf(e: CalendarEvent): CalendarAttendeeRequest[] {
-  return e.attendees.flatMap((a) => (a.user_id ? [{ user_id: a.user_id }] : []));
 }
 
 /**

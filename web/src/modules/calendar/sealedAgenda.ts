@@ -87,6 +87,7 @@ export async function sealedOccurrences(
         const h = await update(w.id, me);
         if (h.armour?.keys !== keys) h.armour = new CalendarArmour(w.id, keys);
         const armour = h.armour;
+        await armour.checkAhead([...h.events.values()]);
         const opened: ExpandedEvent[] = [];
         for (const raw of h.events.values()) {
           const x = expandedOf(armour.open(raw), me);

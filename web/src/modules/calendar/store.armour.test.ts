@@ -19,8 +19,14 @@ import {
   type SealedCalendarPage,
   type SealedCalendarReply,
 } from '../../api';
-import { createIdentity, type CreatedIdentity } from '../../armour/crypto';
-import { WorkspaceKeys } from '../../armour/keys';
+import sodium from 'libsodium-wrappers-sumo';
+import {
+  createIdentity,
+  rememberVerified,
+  verifiedTagsKey,
+  type CreatedIdentity,
+} from '../../armour/crypto';
+import { CHECK_AHEAD_MIN, WorkspaceKeys, type SignatureChecker } from '../../armour/keys';
 import { loadCrypto } from '../../armour/load';
 import { TrustStore } from '../../armour/trust';
 import { ALICE, WS, sealedEventRecord, soloKeys, soloServer } from '../../test/soloKeyServer';
@@ -70,6 +76,18 @@ async function sealedEvent(
 /** The server's answer to a new event: what was sent, kept as it came. */
 const answer = (id: string, b: NewSealedCalendarEvent, version: number) =>
   sealedEventRecord(id, b, version, AT);
+
+/**
+ * The sealed route's update, answering the card sent at the next version;
+ * a series cut in two, with the new event ('n', the series' people) and
+ * the series.
+ */
+const updated = (a: SealedCalendarEvent) =>
+  vi.spyOn(api.calendar.sealed, 'update').mockImplementation(async (_id, b, version) => {
+    const series = { ...a, sealed: b.sealed ?? a.sealed, version: (version ?? 0) + 1 };
+    if (!b.following) return series;
+    return { ...answer('n', b.following, 1), attendees: a.attendees ?? [], series };
+  });
 
 const page = (o: Partial<SealedCalendarPage>): SealedCalendarPage => ({
   events: [],
@@ -426,14 +444,6 @@ describe('one occurrence of an armoured recurring event', () => {
     return o.value;
   }
 
-  /** The sealed route's update, answering the card sent at the next version. */
-  const updated = (a: SealedCalendarEvent) =>
-    vi.spyOn(api.calendar.sealed, 'update').mockImplementation(async (_id, b, version) => ({
-      ...a,
-      sealed: b.sealed ?? a.sealed,
-      version: (version ?? 0) + 1,
-    }));
-
   it('moves and retitles one occurrence: a new card holding it apart, the others as they were', async () => {
     const { a, s } = await weekly();
     const update = updated(a);
@@ -561,19 +571,10 @@ describe('one occurrence of an armoured recurring event', () => {
     expect(titles(s)).toEqual(['01', '08', '15', '22'].map((d) => `Le leur ${at(d)}`));
   });
 
-  it('changes this occurrence and the following: a new event from it (COUNT less those before), then the series ended before it', async () => {
+  it('changes this occurrence and the following in one request: the series ended before it, a new event from it (COUNT less those before)', async () => {
     const { a, s } = await weekly();
-    const order: string[] = [];
-    const create = vi.spyOn(api.calendar.sealed, 'create').mockImplementation(async (_ws, b) => {
-      order.push('create');
-      return answer('n', b, 1);
-    });
-    const update = vi
-      .spyOn(api.calendar.sealed, 'update')
-      .mockImplementation(async (_id, b, version) => {
-        order.push('update');
-        return { ...a, sealed: b.sealed ?? a.sealed, version: (version ?? 0) + 1 };
-      });
+    const create = vi.spyOn(api.calendar.sealed, 'create');
+    const update = updated(a);
     const plain = vi.spyOn(api.calendar, 'updateFollowing');
     // From the 15th on: an hour later, another title.
     const saved = await s.updateFollowing(
@@ -583,12 +584,15 @@ describe('one occurrence of an armoured recurring event', () => {
       4,
     );
     expect(plain).not.toHaveBeenCalled();
-    expect(order).toEqual(['create', 'update']);
+    expect(create).not.toHaveBeenCalled();
+    expect(update).toHaveBeenCalledTimes(1);
 
-    const sent = create.mock.calls[0]?.[1];
-    expect(create.mock.calls[0]?.[0]).toBe(WS);
+    const body = update.mock.calls[0]?.[1];
+    const sent = body?.following;
     expect(sent?.token).not.toBe(a.token);
-    expect(JSON.stringify(sent)).not.toMatch(/Point|2026|WEEKLY/);
+    // The series' people, kept with their answers by the server.
+    expect(sent && 'attendees' in sent).toBe(false);
+    expect(JSON.stringify(body)).not.toMatch(/Point|2026|WEEKLY/);
     expect(opened(sent?.token ?? '', sent?.sealed)).toMatchObject({
       title: 'Point tardif',
       start: at('15', '09'),
@@ -602,7 +606,7 @@ describe('one occurrence of an armoured recurring event', () => {
     expect(update.mock.calls[0]?.[0]).toBe('a');
     expect(update.mock.calls[0]?.[2]).toBe(4);
     // The series ends the second before the 15th's start.
-    expect(opened(a.token, update.mock.calls[0]?.[1].sealed)).toMatchObject({
+    expect(opened(a.token, body?.sealed)).toMatchObject({
       title: 'Point hebdo',
       start: at('01'),
       rrule: 'FREQ=WEEKLY;UNTIL=20261215T075959Z',
@@ -622,11 +626,8 @@ describe('one occurrence of an armoured recurring event', () => {
     const update = updated(a);
     await s.updateOccurrence('a', at('08'), { title: 'Avant' }, 4);
     await s.cancelOccurrence('a', at('22'), 5);
-    const create = vi
-      .spyOn(api.calendar.sealed, 'create')
-      .mockImplementation(async (_ws, b) => answer('n', b, 1));
     await s.updateFollowing('a', at('15'), { location: 'Salle 3' }, 6);
-    const sent = create.mock.calls[0]?.[1];
+    const sent = update.mock.calls[2]?.[1].following;
     expect(opened(sent?.token ?? '', sent?.sealed)).toMatchObject({
       start: at('15'),
       location: 'Salle 3',
@@ -662,9 +663,9 @@ describe('one occurrence of an armoured recurring event', () => {
     expect(saved).toMatchObject({ id: 'a', title: 'Point du mardi' });
   });
 
-  it('deletes the new event again when the series changed meanwhile (412): nothing twice, the change said', async () => {
+  it('cuts nothing when the series changed meanwhile (412): no new event, the change said', async () => {
     const { a, s } = await weekly();
-    vi.spyOn(api.calendar.sealed, 'create').mockImplementation(async (_ws, b) => answer('n', b, 1));
+    const create = vi.spyOn(api.calendar.sealed, 'create');
     vi.spyOn(api.calendar.sealed, 'update').mockRejectedValue(
       new ApiError(412, 'precondition_failed', ''),
     );
@@ -680,7 +681,8 @@ describe('one occurrence of an armoured recurring event', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EventChangedError);
     expect((err as EventChangedError).latest).toMatchObject({ title: 'Le leur', version: 8 });
-    expect(remove).toHaveBeenCalledWith('n', 1);
+    expect(create).not.toHaveBeenCalled();
+    expect(remove).not.toHaveBeenCalled();
     expect(s.getState().events.n).toBeUndefined();
     expect(titles(s)).toEqual(['01', '08', '15', '22'].map((d) => `Le leur ${at(d)}`));
   });
@@ -791,21 +793,20 @@ describe('invitations in an armoured calendar', () => {
     expect(titles(s)[0]).toBe(`Point du mardi ${at('01')}`);
   });
 
-  it('this and following: the new event invites the series’ members (the caller, who cuts it, left out)', async () => {
-    const { a, s } = await invitedTo();
-    const create = vi
-      .spyOn(api.calendar.sealed, 'create')
-      .mockImplementation(async (_ws, b) => answer('n', b, 1));
-    vi.spyOn(api.calendar.sealed, 'update').mockImplementation(async (_id, b, version) => ({
-      ...a,
-      sealed: b.sealed ?? a.sealed,
-      version: (version ?? 0) + 1,
-    }));
+  it('this and following: the new event keeps the series’ people and their answers (the server’s), or those the change names', async () => {
+    const { a, s } = await invitedTo('accepted');
+    const update = updated(a);
     // People named by the change: those.
     await s.updateFollowing('a', at('22'), { attendees: [{ user_id: BOB }] }, 4);
-    expect(create.mock.calls[0]?.[1].attendees).toEqual([{ user_id: BOB }]);
-    await s.updateFollowing('a', at('15'), { title: 'Point tardif' }, 5);
-    expect(create.mock.calls[1]?.[1].attendees).toEqual([{ user_id: JULES }]);
+    expect(update.mock.calls[0]?.[1].following?.attendees).toEqual([{ user_id: BOB }]);
+    const rest = await s.updateFollowing('a', at('15'), { title: 'Point tardif' }, 5);
+    const sent = update.mock.calls[1]?.[1].following;
+    expect(sent && 'attendees' in sent).toBe(false);
+    expect(rest.attendees.map((x) => `${x.user_id} ${x.partstat}`)).toEqual([
+      `${ALICE} accepted`,
+      `${JULES} accepted`,
+    ]);
+    expect(s.getState().events.n?.attendees).toEqual(rest.attendees);
   });
 
   /**
@@ -935,5 +936,77 @@ describe('invitations in an armoured calendar', () => {
       isArmourError(e, 'unreadable'),
     );
     expect(reply).not.toHaveBeenCalled();
+  });
+});
+
+describe('a first visit: the cards’ signatures checked all at once, elsewhere', () => {
+  afterEach(() => {
+    rememberVerified(null, null);
+  });
+
+  /**
+   * Alice's calendar of `n` events and one more carrying another's card,
+   * read whole by a store whose keys check signatures ahead with `check`.
+   */
+  async function firstVisit(n: number) {
+    rememberVerified(verifiedTagsKey(alice.secrets).key, new Set<string>());
+    // What the workers answer, checked here with libsodium (before the spy below).
+    const verify = sodium.crypto_sign_verify_detached.bind(sodium);
+    const check = vi.fn<SignatureChecker['check']>(async (checks) =>
+      checks.map((c) => verify(c.signature, c.signed, c.pk)),
+    );
+    ({ keys, server } = await soloKeys(alice, {}, { check }));
+    armour = new CalendarArmour(WS, keys);
+    const events: SealedCalendarEvent[] = [];
+    for (let i = 0; i < n; i++) {
+      events.push(
+        await sealedEvent(`e${i}`, {
+          title: `Réunion ${i}`,
+          start: '2026-12-02T08:00:00.000Z',
+          end: '2026-12-02T09:00:00.000Z',
+        }),
+      );
+    }
+    // The server puts one event's card on another: its signature binds the first one's token.
+    const moved = {
+      ...(await sealedEvent('moved', {
+        title: 'Déplacé',
+        start: '2026-12-03T08:00:00.000Z',
+        end: '2026-12-03T09:00:00.000Z',
+      })),
+      sealed: events[0]?.sealed ?? '',
+    };
+    vi.spyOn(api.calendar.sealed, 'list').mockResolvedValueOnce(
+      page({ events: [...events, moved], version: n + 1 }),
+    );
+    const signatureChecks = vi.spyOn(sodium, 'crypto_sign_verify_detached');
+    const s = newStore();
+    await s.show(WEEK);
+    return { s, check, signatureChecks };
+  }
+
+  it('checks a first page’s signatures in one request, then opens every card without checking it again', async () => {
+    const n = CHECK_AHEAD_MIN + 6;
+    const { s, check, signatureChecks } = await firstVisit(n);
+    expect(check).toHaveBeenCalledTimes(1);
+    expect(check.mock.calls[0]?.[0]).toHaveLength(n + 1);
+    // Only the moved card, said not to check, is checked again here (and refused).
+    expect(signatureChecks).toHaveBeenCalledTimes(1);
+    expect(s.getState().occurrences).toHaveLength(n);
+    expect(openedOf(s.getState().events.moved as CalendarEvent)?.card).toEqual({
+      kind: 'bad_signature',
+      verified: false,
+    });
+    expect(openedOf(s.getState().events.e3 as CalendarEvent)?.card).toEqual({
+      kind: 'open',
+      verified: true,
+    });
+  });
+
+  it('opens a few cards here: fewer signatures than a worker’s start is worth', async () => {
+    const { s, check, signatureChecks } = await firstVisit(3);
+    expect(check).not.toHaveBeenCalled();
+    expect(signatureChecks).toHaveBeenCalledTimes(4);
+    expect(s.getState().occurrences).toHaveLength(3);
   });
 });

@@ -57,7 +57,6 @@ import {
 } from './logic/cardEdits';
 import {
   expandedOf,
-  invitedOf,
   isSealedEvent,
   openedOf,
   readSealedChanges,
@@ -226,7 +225,11 @@ export class CalendarStore extends Store<CalendarState> {
     const g = ++this.generation;
     try {
       const version = await readSealedChanges(this.workspaceId, this.version, {
-        onPage: (page) => this.apply(page.events, page.deleted),
+        onPage: async (page) => {
+          // A first visit's cards, their signatures checked off this thread.
+          await this.armour?.checkAhead(page.events);
+          if (g === this.generation) this.apply(page.events, page.deleted);
+        },
         onReset: () => {
           this.version = 0;
           this.set({ events: {} });
@@ -475,10 +478,10 @@ export class CalendarStore extends Store<CalendarState> {
    * the event's `version`, any field (`start`, `end`: that occurrence's):
    * the series is cut there. Resolves with the new event holding them
    * (another id; from the first occurrence, the event itself). As
-   * updateOccurrence otherwise; armoured, the new event is created first
-   * (inviting the series' members, unless the change names others), then
-   * the series ended (the new one deleted again if that fails: no
-   * occurrence lost, none twice).
+   * updateOccurrence otherwise; armoured, both cards sealed here go in one
+   * request (the series ended, the new event with the series' people and
+   * their answers unless the change names others): the server keeps both
+   * or neither.
    */
   async updateFollowing(
     id: string,
@@ -492,21 +495,23 @@ export class CalendarStore extends Store<CalendarState> {
         api.calendar.updateFollowing(id, recurrenceId, change, version),
       );
     const held = await this.event(id);
-    const { card } = a.cardOf(held);
+    const { token, card } = a.cardOf(held);
     if (isFirstInstance(card, recurrenceId)) return this.update(id, change, version);
     const [early, late] = cutAt(card, recurrenceId);
-    const created = await a.write(async () =>
-      api.calendar.sealed.create(
-        this.workspaceId,
-        await a.sealNewCard(seriesChanged(late, change), change.attendees ?? invitedOf(held)),
-      ),
-    );
+    let cut: SealedCalendarEvent & { series?: SealedCalendarEvent };
     try {
-      await this.sealApart(id, () => early, version);
+      cut = await a.write(async () =>
+        api.calendar.sealed.update(
+          id,
+          await a.sealCut(token, early, seriesChanged(late, change), change.attendees),
+          version,
+        ),
+      );
     } catch (e) {
-      await api.calendar.remove(created.id, created.version).catch(() => undefined);
-      throw e;
+      throw await this.changedOr(id, e);
     }
+    const { series, ...created } = cut;
+    if (series) this.heard(series);
     this.heard(created);
     return a.open(created);
   }

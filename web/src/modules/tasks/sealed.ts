@@ -165,6 +165,17 @@ export class TasksArmour {
     return shown;
   }
 
+  /**
+   * Checks all at once, off the page's thread, the signatures of the
+   * tasks' cards and items never checked in this browser (a board read
+   * for the first time: WorkspaceKeys.checkAhead), before they are opened.
+   */
+  checkAhead(raws: readonly Task[]): Promise<void> {
+    return this.keys.checkAhead(() => {
+      for (const raw of raws) if (!this.tasks.get(raw)?.final) this.make(raw);
+    });
+  }
+
   private make(raw: Task): ShownTask {
     const token = raw.token ?? '';
     const card: Opened<TaskCard> =

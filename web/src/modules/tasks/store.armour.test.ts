@@ -14,8 +14,14 @@ import {
   type Task,
   type TaskComment,
 } from '../../api';
-import { createIdentity, type CreatedIdentity } from '../../armour/crypto';
-import { WorkspaceKeys } from '../../armour/keys';
+import sodium from 'libsodium-wrappers-sumo';
+import {
+  createIdentity,
+  rememberVerified,
+  verifiedTagsKey,
+  type CreatedIdentity,
+} from '../../armour/crypto';
+import { CHECK_AHEAD_MIN, WorkspaceKeys, type SignatureChecker } from '../../armour/keys';
 import { loadCrypto } from '../../armour/load';
 import { TrustStore } from '../../armour/trust';
 import { ALICE, WS, soloKeys, soloServer } from '../../test/soloKeyServer';
@@ -89,6 +95,32 @@ async function loaded(tasks: Task[]) {
 }
 
 describe('the board of an armoured workspace', () => {
+  it('checks a first visit’s signatures, cards and items, in one request elsewhere, then opens them without checking again', async () => {
+    rememberVerified(verifiedTagsKey(alice.secrets).key, new Set<string>());
+    try {
+      const verify = sodium.crypto_sign_verify_detached.bind(sodium);
+      const check = vi.fn<SignatureChecker['check']>(async (checks) =>
+        checks.map((c) => verify(c.signature, c.signed, c.pk)),
+      );
+      ({ keys, server } = await soloKeys(alice, {}, { check }));
+      armour = new TasksArmour(WS, keys);
+      const tasks: Task[] = [];
+      for (let i = 0; i < CHECK_AHEAD_MIN; i++)
+        tasks.push(await sealedTask(`t${i}`, { title: `Tâche ${i}` }, {}, [`point ${i}`]));
+      const signatureChecks = vi.spyOn(sodium, 'crypto_sign_verify_detached');
+      const s = await loaded(tasks);
+      expect(check).toHaveBeenCalledTimes(1);
+      expect(check.mock.calls[0]?.[0]).toHaveLength(2 * CHECK_AHEAD_MIN);
+      expect(signatureChecks).not.toHaveBeenCalled();
+      const t = s.getState().board.byId.t7 as Task;
+      expect(t.title).toBe('Tâche 7');
+      expect(t.checklist.map((x) => x.text)).toEqual(['point 7']);
+      expect(openedOf(t)?.verified).toBe(true);
+    } finally {
+      rememberVerified(null, null);
+    }
+  });
+
   it('shows the titles, descriptions, labels and items opened here', async () => {
     const s = await loaded([
       await sealedTask(

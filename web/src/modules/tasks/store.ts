@@ -223,6 +223,9 @@ export class TasksStore extends Store<TasksState> {
         tasks.push(...page);
         if (page.length < PAGE_SIZE) break;
       }
+      // A first visit's cards, their signatures checked off this thread.
+      await this.armour?.checkAhead(tasks);
+      if (g !== this.generation) return;
       let board = boardOf(tasks.filter((t) => !this.deleted.has(t.id)).map((t) => this.shown(t)));
       const held = this.state.board;
       for (const id of this.touched) {

@@ -1,0 +1,107 @@
+import sodium from 'libsodium-wrappers-sumo';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SignatureWorkers, type CheckAnswer, type CheckRequest, type WorkerLike } from './verifier';
+
+beforeAll(async () => {
+  await sodium.ready;
+});
+
+/** A worker run in this thread: answers as verifier.worker.ts does, when told to (or at once). */
+class FakeWorker implements WorkerLike {
+  static made: FakeWorker[] = [];
+  requests: CheckRequest[] = [];
+  terminated = false;
+  private onMessage: ((e: MessageEvent<CheckAnswer>) => void)[] = [];
+  private onError: ((e: Event) => void)[] = [];
+
+  constructor(private readonly answer: 'check' | 'fail' | 'hold' = 'check') {
+    FakeWorker.made.push(this);
+  }
+
+  postMessage(m: CheckRequest): void {
+    this.requests.push(m);
+    if (this.answer === 'hold') return;
+    const ok =
+      this.answer === 'fail'
+        ? null
+        : m.checks.map((c) => sodium.crypto_sign_verify_detached(c.signature, c.signed, c.pk));
+    queueMicrotask(() => this.emit({ id: m.id, ok }));
+  }
+
+  emit(a: CheckAnswer): void {
+    for (const f of this.onMessage) f({ data: a } as MessageEvent<CheckAnswer>);
+  }
+
+  fail(): void {
+    for (const f of this.onError) f(new Event('error'));
+  }
+
+  addEventListener(type: 'message' | 'error', f: (e: never) => void): void {
+    if (type === 'message') this.onMessage.push(f as (e: MessageEvent<CheckAnswer>) => void);
+    else this.onError.push(f as (e: Event) => void);
+  }
+
+  terminate(): void {
+    this.terminated = true;
+  }
+}
+
+/** n signatures by one key, the odd ones over another text than the one given. */
+function signatures(n: number) {
+  const pair = sodium.crypto_sign_keypair();
+  return Array.from({ length: n }, (_, i) => ({
+    signature: sodium.crypto_sign_detached(`texte ${i}`, pair.privateKey),
+    signed: i % 2 ? `autre ${i}` : `texte ${i}`,
+    pk: pair.publicKey,
+  }));
+}
+
+afterEach(() => {
+  FakeWorker.made = [];
+  vi.useRealTimers();
+});
+
+describe('signatures checked in workers (verifier.ts)', () => {
+  it('splits the checks between its workers and answers in their order', async () => {
+    const pool = new SignatureWorkers(() => new FakeWorker(), 3);
+    const checks = signatures(10);
+    expect(await pool.check(checks)).toEqual(checks.map((_, i) => i % 2 === 0));
+    expect(FakeWorker.made).toHaveLength(3);
+    expect(FakeWorker.made.map((w) => w.requests[0]?.checks.length)).toEqual([4, 4, 2]);
+    // The same workers for the next checks; two checks go to two of them.
+    expect(await pool.check(checks.slice(0, 2))).toEqual([true, false]);
+    expect(FakeWorker.made).toHaveLength(3);
+    expect(FakeWorker.made.map((w) => w.requests.length)).toEqual([2, 2, 1]);
+    pool.stop();
+    expect(FakeWorker.made.every((w) => w.terminated)).toBe(true);
+  });
+
+  it('answers null where no worker can: none here, one whose libsodium did not start, one that failed to load', async () => {
+    expect(await new SignatureWorkers(() => null, 2).check(signatures(2))).toBeNull();
+    const failing = new SignatureWorkers(() => new FakeWorker('fail'), 2);
+    expect(await failing.check(signatures(4))).toBeNull();
+
+    const pool = new SignatureWorkers(() => new FakeWorker('hold'), 2);
+    const asked = pool.check(signatures(4));
+    FakeWorker.made.at(-1)?.fail();
+    expect(await asked).toBeNull();
+    expect(FakeWorker.made.slice(-2).every((w) => w.terminated)).toBe(true);
+    // Broken for good: not started again.
+    const made = FakeWorker.made.length;
+    expect(await pool.check(signatures(2))).toBeNull();
+    expect(FakeWorker.made).toHaveLength(made);
+  });
+
+  it('stops its workers after a minute without work, and starts them again when asked', async () => {
+    vi.useFakeTimers();
+    const pool = new SignatureWorkers(() => new FakeWorker(), 2);
+    await pool.check(signatures(4));
+    vi.advanceTimersByTime(59_000);
+    expect(FakeWorker.made.some((w) => w.terminated)).toBe(false);
+    vi.advanceTimersByTime(2_000);
+    expect(FakeWorker.made.every((w) => w.terminated)).toBe(true);
+    expect(await pool.check(signatures(2))).toEqual([true, false]);
+    expect(FakeWorker.made).toHaveLength(4);
+    pool.stop();
+  });
+});

@@ -1,0 +1,133 @@
+// Signatures checked off the main thread (docs/armoured.md, "Signatures
+// checked once"): a few workers (verifier.worker.ts, each with its own
+// libsodium) started the first time a page has many to check, split
+// between them, and stopped after a minute without work. Where there is
+// no Worker (tests, an old browser) or one fails, the answer is null: the
+// texts are then checked where they are opened, as before.
+
+/** What a worker is asked: the signatures of pk over signed. */
+export interface CheckRequest {
+  id: number;
+  checks: readonly { signature: Uint8Array; signed: string; pk: Uint8Array }[];
+}
+
+/** Which checked, in the request's order (null: the worker's libsodium did not start). */
+export interface CheckAnswer {
+  id: number;
+  ok: boolean[] | null;
+}
+
+/** What runs a worker (a test gives its own). */
+export interface WorkerLike {
+  postMessage(m: CheckRequest): void;
+  addEventListener(type: 'message', f: (e: MessageEvent<CheckAnswer>) => void): void;
+  addEventListener(type: 'error', f: (e: Event) => void): void;
+  terminate(): void;
+}
+
+/** Workers at most: a core each, the page's thread waiting meanwhile. */
+const MAX_WORKERS = 4;
+const IDLE_MS = 60_000;
+
+function browserWorker(): WorkerLike | null {
+  if (typeof Worker === 'undefined') return null;
+  return new Worker(new URL('./verifier.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'ruche-signatures',
+  }) as unknown as WorkerLike;
+}
+
+/** A pool of workers checking signatures. */
+export class SignatureWorkers {
+  private workers: WorkerLike[] | null = null;
+  private readonly waiting = new Map<number, (ok: boolean[] | null) => void>();
+  private nextId = 1;
+  private idle: ReturnType<typeof setTimeout> | null = null;
+  private broken = false;
+
+  constructor(
+    private readonly spawn: () => WorkerLike | null = browserWorker,
+    private readonly count = Math.min(
+      MAX_WORKERS,
+      Math.max(1, typeof navigator === 'undefined' ? 1 : (navigator.hardwareConcurrency ?? 1)),
+    ),
+  ) {}
+
+  /** Which of `checks` hold, in their order; null where no worker can answer. */
+  async check(
+    checks: readonly { signature: Uint8Array; signed: string; pk: Uint8Array }[],
+  ): Promise<boolean[] | null> {
+    const workers = this.start();
+    if (!workers) return null;
+    if (this.idle !== null) clearTimeout(this.idle);
+    this.idle = null;
+    const share = Math.ceil(checks.length / workers.length);
+    const parts = workers
+      .map((w, i) => ({ w, part: checks.slice(i * share, (i + 1) * share) }))
+      .filter((p) => p.part.length);
+    const answers = await Promise.all(parts.map(({ w, part }) => this.ask(w, part)));
+    if (this.waiting.size === 0) this.idle = setTimeout(() => this.stop(), IDLE_MS);
+    const ok: boolean[] = [];
+    for (const a of answers) {
+      if (!a) return null;
+      ok.push(...a);
+    }
+    return ok;
+  }
+
+  /** Stops the workers (they start again when asked). */
+  stop(): void {
+    if (this.idle !== null) clearTimeout(this.idle);
+    this.idle = null;
+    for (const w of this.workers ?? []) w.terminate();
+    this.workers = null;
+    for (const done of this.waiting.values()) done(null);
+    this.waiting.clear();
+  }
+
+  private start(): WorkerLike[] | null {
+    if (this.workers || this.broken) return this.workers;
+    const workers: WorkerLike[] = [];
+    try {
+      for (let i = 0; i < this.count; i++) {
+        const w = this.spawn();
+        if (!w) break;
+        w.addEventListener('message', (e) => {
+          const done = this.waiting.get(e.data.id);
+          this.waiting.delete(e.data.id);
+          done?.(e.data.ok);
+        });
+        // A worker that does not load (a CSP, a network error): none from now on.
+        w.addEventListener('error', () => {
+          this.broken = true;
+          this.stop();
+        });
+        workers.push(w);
+      }
+    } catch {
+      for (const w of workers) w.terminate();
+      this.broken = true;
+      return null;
+    }
+    if (!workers.length) {
+      this.broken = true;
+      return null;
+    }
+    this.workers = workers;
+    return workers;
+  }
+
+  private ask(w: WorkerLike, checks: CheckRequest['checks']): Promise<boolean[] | null> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, (ok) => resolve(ok && ok.length === checks.length ? ok : null));
+      w.postMessage({
+        id,
+        checks: checks.map(({ signature, signed, pk }) => ({ signature, signed, pk })),
+      });
+    });
+  }
+}
+
+/** This tab's workers. */
+export const signatureWorkers = new SignatureWorkers();
