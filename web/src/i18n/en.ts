@@ -900,6 +900,7 @@ export const en: Record<MessageKey, Message> = {
   'calendar.notice.now': 'Now: {when}',
   'calendar.notice.now_titled': 'Now: “{title}”, {when}',
   'calendar.notice.someone': 'Someone',
+  'calendar.notice.answered_occurrences': '{name} answered occurrences of “{title}”',
   'calendar.notice.sealed_event': 'an event in “{workspace}”',
   'calendar.notice.sealed_event_unknown': 'an encrypted event',
   'calendar.notice.sealed.invited': '{name} invited you to {event}',

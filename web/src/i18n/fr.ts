@@ -923,6 +923,7 @@ export const fr = {
   'calendar.notice.now': 'Désormais : {when}',
   'calendar.notice.now_titled': 'Désormais : « {title} », {when}',
   'calendar.notice.someone': 'Quelqu’un',
+  'calendar.notice.answered_occurrences': '{name} a répondu pour des occurrences de « {title} »',
   'calendar.notice.sealed_event': 'un événement de « {workspace} »',
   'calendar.notice.sealed_event_unknown': 'un événement chiffré',
   'calendar.notice.sealed.invited': '{name} vous invite à {event}',

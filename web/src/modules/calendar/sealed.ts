@@ -43,6 +43,7 @@ import { retrySealed } from '../../armour/sealedWrite';
 import { withSeriesChange } from './logic/cardEdits';
 import { madeInstances, type ExpandedEvent } from './logic/expand';
 import { sameOccurrence } from './logic/invitations';
+import type { OpenedFacts } from './logic/notices';
 
 /** What the browser opened of an armoured event. */
 export interface OpenedEvent {
@@ -67,6 +68,13 @@ export type ShownEvent = CalendarEvent & { opened: OpenedEvent };
 /** What an armoured event opened, if it is one. */
 export function openedOf(e: CalendarEvent): OpenedEvent | undefined {
   return (e as Partial<ShownEvent>).opened;
+}
+
+/** An armoured event's title and times, once its card opened here signed by its writer. */
+export function factsOf(e: CalendarEvent): OpenedFacts | undefined {
+  const o = openedOf(e);
+  if (!o?.value || !o.card.verified) return undefined;
+  return { title: e.title, start: e.start, end: e.end, all_day: e.all_day };
 }
 
 /** Whether `v` is an armoured event as the server sends it. */

@@ -35,6 +35,7 @@ import { isArmourError, type EventCard } from '../../armour/format';
 import { expandEvents } from './logic/expand';
 import { calendarFrame } from './logic/fixtures.test-util';
 import { CalendarArmour, SEALED_PAGE_SIZE, openedOf } from './sealed';
+import { openedFacts } from './opened';
 import { CalendarStore, EventChangedError } from './store';
 
 /** When the events of these tests were made. */
@@ -317,6 +318,41 @@ describe('keys that come later', () => {
     await later.sync();
     await vi.waitFor(() => expect(titles(s)).toEqual(['Revue 2026-12-01T08:00:00.000Z']));
     s.stop();
+  });
+});
+
+describe('what notices may say of the cards opened here', () => {
+  it('answers with an opened card’s title and times while the calendar is shown, and no more once it is not', async () => {
+    const a = await sealedEvent('a', {
+      title: 'Comité secret',
+      start: '2026-12-01T08:00:00.000Z',
+      end: '2026-12-01T09:00:00.000Z',
+    });
+    // Its card moved to another event: not said.
+    const moved = {
+      ...(await sealedEvent('m', { title: 'Autre', start: AT, end: AT })),
+      sealed: a.sealed,
+    };
+    vi.spyOn(api.calendar.sealed, 'list').mockResolvedValue(
+      page({ events: [a, moved], version: 2 }),
+    );
+    vi.spyOn(api.workspaces, 'get').mockRejectedValue(new Error('offline'));
+    vi.spyOn(api.workspaces, 'members').mockResolvedValue([]);
+    const s = newStore();
+    expect(openedFacts(WS, 'a')).toBeUndefined();
+    s.start();
+    await s.show(WEEK);
+    expect(openedFacts(WS, 'a')).toEqual({
+      title: 'Comité secret',
+      start: '2026-12-01T08:00:00.000Z',
+      end: '2026-12-01T09:00:00.000Z',
+      all_day: false,
+    });
+    expect(openedFacts(WS, 'm')).toBeUndefined();
+    expect(openedFacts(WS, 'nope')).toBeUndefined();
+    expect(openedFacts('another-workspace', 'a')).toBeUndefined();
+    s.stop();
+    expect(openedFacts(WS, 'a')).toBeUndefined();
   });
 });
 

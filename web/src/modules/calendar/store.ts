@@ -55,8 +55,10 @@ import {
   withOccurrenceCancelled,
   withOccurrenceChange,
 } from './logic/cardEdits';
+import { holdOpened } from './opened';
 import {
   expandedOf,
+  factsOf,
   isSealedEvent,
   openedOf,
   readSealedChanges,
@@ -145,7 +147,16 @@ export class CalendarStore extends Store<CalendarState> {
       this.unsubscribes.push(conn.subscribe(type, (e) => this.handleEvent(e)));
     }
     const keys = this.armour?.keys;
-    if (keys) this.unsubscribes.push(onKeysChange(keys, () => this.reopen()));
+    if (keys) {
+      this.unsubscribes.push(
+        onKeysChange(keys, () => this.reopen()),
+        // What a notice of these events may say: the cards opened here.
+        holdOpened((ws, id) => {
+          const e = ws === this.workspaceId ? this.state.events[id] : undefined;
+          return e ? factsOf(e) : undefined;
+        }),
+      );
+    }
     void this.loadRight();
     void this.loadMembers();
     if (this.state.range) void this.load();

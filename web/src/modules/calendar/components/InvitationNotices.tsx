@@ -7,9 +7,10 @@
 // changed or cancelled one occurrence of it — moved, with when it now is
 // and opening that day), quieter, which opens it; "Jules Marty accepted
 // “Revue”" to the organizer. An armoured workspace's event, whose title
-// and times only its card holds, goes by its workspace: "Alice Martin
-// invited you to an event in “Coffre”", which opens that calendar at the
-// event. The notification centre lists the kept ones
+// and times only its card holds, says what its card says when this tab
+// opened it (a calendar shown: opened.ts), else goes by its
+// workspace: "Alice Martin invited you to an event in “Coffre”", which
+// opens that calendar at the event. The notification centre lists the kept ones
 // the same way (describeInvitation, registered when this chunk loads). The
 // views re-read themselves on the same notices (the calendar's store, the
 // agenda, an open event's details).
@@ -31,6 +32,7 @@ import {
   noticeText,
   readNotice,
 } from '../logic/notices';
+import { openedFacts } from '../opened';
 
 /** What an invitation notice says, and where it leads (a cancellation: nowhere). */
 export function describeInvitation(
@@ -39,7 +41,7 @@ export function describeInvitation(
 ): NoticeSummary | null {
   const n = readNotice(e);
   if (!n) return null;
-  const text = noticeText(n, t, locale, workspaces);
+  const text = noticeText(n, t, locale, workspaces, openedFacts);
   if (n.type === 'calendar.invitation_cancelled') return text;
   return { ...text, href: noticeTarget(n, calendarsOpened(workspaces)) };
 }

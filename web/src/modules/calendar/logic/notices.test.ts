@@ -407,6 +407,46 @@ describe('what a toast says', () => {
       );
     });
 
+    it('says what its card says when this tab opened it: its title and when, else its workspace', () => {
+      const card = {
+        title: 'Comité secret',
+        start: '2027-03-01T09:00:00.000Z',
+        end: '2027-03-01T10:00:00.000Z',
+        all_day: false,
+      };
+      const asked: string[] = [];
+      const opened = (ws: string, id: string) => {
+        asked.push(`${ws} ${id}`);
+        return ws === 'w1' && id === 'e1' ? card : undefined;
+      };
+      const saidOpened = (n: InvitationNotice, t = tEn) =>
+        noticeText(n, t, t === tEn ? 'en' : 'fr', [VAULT], opened);
+      const invited = saidOpened(sealed('calendar.invited'));
+      expect(invited.title).toBe('Alice Martin invited you to “Comité secret”');
+      expect(plain(invited.body)).toBe('Monday, March 1, 2027, 10:00 – 11:00 AM');
+      expect(asked).toEqual(['w1 e1']);
+      expect(plain(saidOpened(sealed('calendar.invitation_updated'), tFr).title)).toBe(
+        'Alice Martin a modifié « Comité secret »',
+      );
+      const apart = sealed('calendar.answered', {
+        attendee: {
+          user_id: 'u9',
+          email: 'b@ruche.test',
+          name: 'Basile Fortin',
+          partstat: 'accepted',
+        },
+        occurrences: true,
+      });
+      expect(saidOpened(apart).title).toBe('Basile Fortin answered occurrences of “Comité secret”');
+      expect(plain(saidOpened(apart, tFr).title)).toBe(
+        'Basile Fortin a répondu pour des occurrences de « Comité secret »',
+      );
+      // Another event, not opened here: its workspace, as before.
+      expect(saidOpened(sealed('calendar.invited', { id: 'e2' }))).toEqual({
+        title: 'Alice Martin invited you to an event in “Coffre”',
+      });
+    });
+
     it('leads to its workspace’s calendar at the event, no day told', () => {
       expect(noticeTarget(sealed('calendar.invited'), new Set(['w1']))).toBe('/w/w1/calendar/e1');
       expect(noticeTarget(sealed('calendar.invited'), new Set())).toBe('/');

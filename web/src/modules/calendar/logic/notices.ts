@@ -106,6 +106,9 @@ export function readNotice(e: EventFrame): InvitationNotice | null {
   return n;
 }
 
+/** What a tab knows of an armoured event whose card it opened: its title and times. */
+export type OpenedFacts = Pick<InvitationNotice, 'title' | 'start' | 'end' | 'all_day'>;
+
 /** Whether a frame is a notice about this event. */
 export function isNoticeAbout(e: EventFrame, eventId: string): boolean {
   return readNotice(e)?.id === eventId;
@@ -231,15 +234,34 @@ function sealedTitle(n: InvitationNotice, t: I18n['t'], workspaces: readonly Wor
  * zone) of the event, or of the occurrence an answer was to or that was
  * cancelled; for an occurrence moved or changed, when it now is (none
  * when an older notice does not say), and its new title if it has one.
- * An armoured event's says its workspace (among `workspaces`) instead.
+ * An armoured event's says what its card, when this tab opened it
+ * (`opened`), says — its title and times — and else its workspace (among
+ * `workspaces`).
  */
 export function noticeText(
-  n: InvitationNotice,
+  notice: InvitationNotice,
   t: I18n['t'],
   locale: string,
   workspaces: readonly Workspace[],
+  opened?: (workspaceId: string, id: string) => OpenedFacts | undefined,
 ): { title: string; body?: string } {
-  if (n.armoured) return { title: sealedTitle(n, t, workspaces) };
+  let n = notice;
+  if (n.armoured) {
+    const facts = n.workspace_id ? opened?.(n.workspace_id, n.id) : undefined;
+    if (!facts) return { title: sealedTitle(n, t, workspaces) };
+    const { title, start, end, all_day } = facts;
+    n = { ...n, title, start, end, all_day, armoured: false };
+    if (n.type === 'calendar.answered' && n.occurrences) {
+      const when = n.start ? capitalized(whenText(n, locale), locale) : '';
+      return {
+        title: t('calendar.notice.answered_occurrences', {
+          name: nameOf(n.attendee, t),
+          title: title.trim() || t('calendar.untitled'),
+        }),
+        body: when || undefined,
+      };
+    }
+  }
   const title = n.title.trim() || t('calendar.untitled');
   const times = timesOf(n);
   const when = times.start ? capitalized(whenText(times, locale), locale) : '';
