@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -27,6 +29,10 @@ std::string errno_text() {
 std::int64_t ms_of_ns(std::int64_t ns) {
   return ns / 1'000'000;
 }
+
+// How often the pass's thread calls the tick while only other threads
+// transfer (EngineOptions::tick).
+constexpr std::chrono::milliseconds kTickWhileWaiting{100};
 
 // The local file's metadata now matches what the scan saw (so it can be
 // replaced or deleted without losing a change made meanwhile).
@@ -122,6 +128,7 @@ Result<void> Engine::list_into(const Listing& listing, const std::string& prefix
       continue;
     }
     if (stopping()) return fail(Errc::unavailable, "stopped");
+    tick();
     RUCHE_TRY(Listing sub, remote_.list(pair_.workspace_id, n.id));
     RUCHE_CHECK(list_into(sub, path + "/"));
   }
@@ -150,6 +157,7 @@ Result<bool> Engine::confirm_into(const Listing& listing, const std::string& pre
     // Its ETag as this pass found it: nothing changed beneath since.
     if (!n.etag.empty() && b->second.etag == n.etag) continue;
     if (stopping()) return fail(Errc::unavailable, "stopped");
+    tick();
     RUCHE_TRY(Listing sub, remote_.list(pair_.workspace_id, n.id));
     RUCHE_TRY(bool same, confirm_into(sub, path + "/", confirmed));
     if (!same) return false;
@@ -209,7 +217,7 @@ std::optional<std::string> Engine::local_sha(const std::string& path, const Loca
   if (b != journal_.entries.end() && !b->second.folder && b->second.size == l.size &&
       b->second.mtime_ns == l.mtime_ns && b->second.inode == l.inode)
     return b->second.sha256;
-  auto h = hash_file(join(pair_.local_dir, path));
+  auto h = hash_file(join(pair_.local_dir, path), options_.tick);
   if (!h) {
     error(path, "cannot read the local file: " + h.error().message);
     return std::nullopt;
@@ -284,6 +292,7 @@ void Engine::detect_moves() {
     for (const auto& [path, b] : journal_.entries) candidates.push_back(path);
     for (const std::string& from : candidates) {
       if (stopping()) return;
+      tick();
       auto bi = journal_.entries.find(from);
       if (bi == journal_.entries.end()) continue;  // moved along with its folder
       const JournalEntry b = bi->second;
@@ -669,11 +678,18 @@ void Engine::run_transfer(Remote& net, Lock& lock, const Transfer& t) {
 
 void Engine::run_queue() {
   std::size_t next = 0;
-  auto work = [&](Remote& net) {
+  // The pass's own thread (`own`) ticks between its transfers; during
+  // them, its Remote's progress callback does.
+  auto work = [&](Remote& net, bool own) {
     Lock lock(mu_);
     while (next < queue_.size() && !stopping()) {
       const Transfer& t = queue_[next++];
       run_transfer(net, lock, t);
+      if (own) {
+        lock.unlock();
+        tick();
+        lock.lock();
+      }
     }
   };
   const std::size_t extra =
@@ -681,9 +697,26 @@ void Engine::run_queue() {
                             static_cast<std::size_t>(std::max(options_.transfers, 1) - 1));
   std::vector<std::unique_ptr<Remote>> nets;
   std::vector<std::thread> threads;
+  std::size_t working = extra;  // under mu_
+  std::condition_variable finished;
   for (std::size_t i = 0; i < extra; ++i) nets.push_back(remote_.clone());
-  for (auto& n : nets) threads.emplace_back([&work, net = n.get()] { work(*net); });
-  work(remote_);
+  for (auto& n : nets)
+    threads.emplace_back([&, net = n.get()] {
+      work(*net, false);
+      Lock lock(mu_);
+      --working;
+      finished.notify_one();
+    });
+  work(remote_, true);
+  {
+    // The others' last transfers can take minutes: the tick goes on.
+    Lock lock(mu_);
+    while (!finished.wait_for(lock, kTickWhileWaiting, [&] { return working == 0; })) {
+      lock.unlock();
+      tick();
+      lock.lock();
+    }
+  }
   for (auto& th : threads) th.join();
   for (auto& n : nets) {
     bytes_up_ += n->bytes_up();
@@ -840,6 +873,7 @@ void Engine::reconcile() {
   std::string skipped;  // the last subtree handled whole
   for (const std::string& path : paths) {
     if (stopping()) return;
+    tick();
     if (!done_.empty()) {
       if (!skipped.empty() && within(path, skipped)) continue;
       bool in_done = false;
@@ -856,6 +890,13 @@ void Engine::reconcile() {
 }
 
 Result<PassSummary> Engine::pass() {
+  // The tick during this pass's requests on remote_ (not on its clones:
+  // only this thread ticks), and not after it.
+  struct Progress {
+    Remote& remote;
+    ~Progress() { remote.set_progress({}); }
+  } progress{remote_};
+  remote_.set_progress(options_.tick);
   summary_ = {};
   bytes_up_ = bytes_down_ = 0;
   queue_.clear();

@@ -70,6 +70,17 @@ struct EngineOptions {
   std::function<void(std::string_view)> say;  // one line per change made
   std::function<void()>
       checkpoint;  // after each change (the caller saves the journal now and then)
+  // Called often during a pass, so that the caller can serve a connection
+  // of its own meanwhile (`run`'s live events) without a thread: between
+  // any two folders the pass lists, any two files it compares or sends;
+  // during its requests (the Remote's progress callback: see
+  // Remote::set_progress) and the hashing of a local file (each MiB);
+  // and, while transfers on its other connections go on, at least every
+  // tenth of a second. Only ever on the thread that called pass(), never
+  // with the engine's lock held. It must be quick, must use neither the
+  // engine nor its Remote, and limits its own rate (it may be called
+  // thousands of times a second). Empty: not called.
+  std::function<void()> tick;
 };
 
 class Engine {
@@ -145,6 +156,9 @@ class Engine {
   void error(const std::string& path, std::string message);
   void warn(const std::string& path, std::string message);
   bool stopping() const { return options_.stop && options_.stop->load(); }
+  void tick() const {
+    if (options_.tick) options_.tick();
+  }
 
   Remote& remote_;
   FolderPair pair_;

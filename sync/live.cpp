@@ -213,6 +213,20 @@ bool may_change_files(std::string_view type) {
          type.starts_with("workspace.") || type.starts_with("member.");
 }
 
+Heard hear(const std::vector<std::string>& messages, const std::set<std::string>& synced) {
+  Heard heard;
+  for (const auto& m : messages) {
+    auto e = parse_event(m);
+    if (!e) continue;
+    if (e->type == "hello") {
+      heard.hello = true;
+    } else if (may_change_files(e->type) && synced.contains(e->workspace_id)) {
+      heard.workspaces.insert(e->workspace_id);
+    }
+  }
+  return heard;
+}
+
 LiveEvents::~LiveEvents() {
   close(1001);  // going away
 }

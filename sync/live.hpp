@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -106,6 +107,19 @@ std::optional<LiveEvent> parse_event(std::string_view text);
 // Whether an event of `type` may change a workspace's files or who may
 // read them: file.*, folder.*, workspace.*, member.*.
 bool may_change_files(std::string_view type);
+
+// What the server's messages ask of `run` (docs/sync.md, "run"), heard
+// between passes or during one alike.
+struct Heard {
+  bool hello = false;                // the greeting: every folder's root ETag to check once
+  std::set<std::string> workspaces;  // whose root ETag to check
+};
+
+// `messages` as a client syncing the workspaces `synced` hears them: the
+// greeting ("hello"), and the workspaces in `synced` of the events that
+// may change their files. Anything else (other events, other workspaces,
+// what is not an event) asks nothing.
+Heard hear(const std::vector<std::string>& messages, const std::set<std::string>& synced);
 
 // One events connection. One thread at a time.
 class LiveEvents {

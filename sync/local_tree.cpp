@@ -114,7 +114,7 @@ std::optional<LocalEntry> stat_entry(const std::string& path) {
   return entry_of(st);
 }
 
-Result<Hashed> hash_file(const std::string& path) {
+Result<Hashed> hash_file(const std::string& path, const std::function<void()>& tick) {
   int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return fail(Errc::not_found, "gone");
@@ -139,6 +139,7 @@ Result<Hashed> hash_file(const std::string& path) {
     }
     if (n == 0) break;
     hash.update(std::string_view(buf.data(), static_cast<std::size_t>(n)));
+    if (tick) tick();
   }
   struct stat after {};
   ::fstat(fd, &after);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -44,13 +45,15 @@ std::string name_problem(std::string_view name);
 // cannot be read (a missing folder is not an empty one).
 Result<LocalScan> scan_local(const std::string& root);
 
-// `path`'s SHA-256 (hex) and its metadata as it was hashed. Errors:
-// not_found (gone), conflict (it changed while it was read: retry later).
+// `path`'s SHA-256 (hex) and its metadata as it was hashed; `tick`, when
+// set, is called after each MiB read (a large file takes minutes: see
+// EngineOptions::tick). Errors: not_found (gone), conflict (it changed
+// while it was read: retry later).
 struct Hashed {
   std::string sha256;
   LocalEntry entry;
 };
-Result<Hashed> hash_file(const std::string& path);
+Result<Hashed> hash_file(const std::string& path, const std::function<void()>& tick = {});
 
 // stat(2) as a LocalEntry; nullopt when nothing is there.
 std::optional<LocalEntry> stat_entry(const std::string& path);

@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -333,6 +334,9 @@ struct Runner {
   // The server's root ETag after each folder's last complete pass (run
   // compares it with the server's now and then).
   std::map<std::string, std::string> root_etags;
+  // Called often during each pass (EngineOptions::tick): run serves its
+  // live connection there.
+  std::function<void()> during_pass;
 
   static std::string summary_line(const rs::PassSummary& s) {
     std::string out;
@@ -366,6 +370,7 @@ struct Runner {
     o.allow_delete_all = allow_delete_all;
     o.transfers = transfers;
     o.stop = &g_stop;
+    o.tick = during_pass;
     if (!quiet)
       o.say = [&](std::string_view line) { std::cout << "  " << line << "\n" << std::flush; };
     o.checkpoint = [&] {
@@ -532,7 +537,10 @@ std::int64_t steady_ms() {
 // change is heard on the live events connection when it is up (its hello
 // received), else by checking each folder's root ETag every --interval;
 // either way an ETag check decides whether a pass runs, so the events of
-// a pass's own changes (whose ETags it recorded) start none.
+// a pass's own changes (whose ETags it recorded) start none. The live
+// connection is also read during a pass (its pings answered, its events
+// kept for the check that follows the pass), from the engine's tick: one
+// thread, never two reads at once.
 int cmd_run(rs::StateDir& state, const std::vector<std::string>& args, bool quiet) {
   auto options = pass_options(args, true);
   if (!options) return usage(options.error().message);
@@ -556,6 +564,10 @@ int cmd_run(rs::StateDir& state, const std::vector<std::string>& args, bool quie
   // Events come in bursts (a folder uploaded from the web): one check for
   // those of this long after the first.
   constexpr std::int64_t kEventSettleMs = 100;
+  // During a pass, the live connection is read at most this often: a read
+  // that finds nothing is one system call, and the server pings after 30 s
+  // of silence and closes after 60.
+  constexpr std::int64_t kServeDuringPassMs = 250;
   constexpr int kLiveRetryFirstS = 5, kLiveRetryMaxS = 300;
   // A connection that lasted this long starts the retries from the first
   // delay again; one that keeps dropping soon after its hello does not.
@@ -581,9 +593,9 @@ int cmd_run(rs::StateDir& state, const std::vector<std::string>& args, bool quie
   auto retry_ms = [&] {
     return last_pass_ms + std::min<std::int64_t>(backoff_s * std::int64_t{1000}, interval_ms);
   };
-  // The connection failed (`connecting`) or dropped: polling until it is
-  // back. A drop is not reported: the server restarted, or closed a
-  // connection left unread during a long pass; failing to connect is, once.
+  // The connection failed (`connecting`) or dropped, between passes or
+  // during one: polling until it is back. A drop is not reported (the
+  // server restarted, a network went away); failing to connect is, once.
   auto live_lost = [&](const ruche::Error& e, std::int64_t now, bool connecting) {
     if (live_up && now - live_up_ms >= kLiveHealthyMs) live_retry_s = 0;
     live_up = false;
@@ -599,18 +611,57 @@ int cmd_run(rs::StateDir& state, const std::vector<std::string>& args, bool quie
     }
   };
 
+  // Reads what the live connection holds, without waiting (its pings
+  // answered), and takes in what it says; between passes and during them
+  // alike. A connection lost is not made again here: the loop does that.
+  auto serve_live = [&](std::int64_t now) {
+    std::vector<std::string> messages;
+    auto r = live.read(now, messages);
+    const rs::Heard heard = rs::hear(messages, synced);
+    if (heard.hello) {
+      // Connected: what changed while it was not is checked once.
+      if (!quiet && !live_up)
+        std::cout << "ruche-sync: hearing the server's changes live\n" << std::flush;
+      if (!live_up) live_up_ms = now;
+      live_up = true;
+      live_said_down = false;
+      check_all = true;
+    }
+    for (const auto& ws : heard.workspaces) {
+      if (to_check.empty()) check_at_ms = now + kEventSettleMs;
+      to_check.insert(ws);
+    }
+    if (!r) {
+      // Credentials revoked (4001): the pass finds out and says so.
+      if (live.server_close_code() == 4001) due = true;
+      live_lost(r.error(), now, false);
+    }
+  };
+  std::int64_t next_serve_ms = 0;
+  runner->during_pass = [&] {
+    if (!live.connected()) return;
+    const std::int64_t now = steady_ms();
+    if (now < next_serve_ms) return;
+    next_serve_ms = now + kServeDuringPassMs;
+    serve_live(now);
+  };
+
   while (!g_stop) {
     if (due) {
       watcher.arm(runner->folders);
+      // The pass takes what made it due; what is heard during it is
+      // checked after it, as if heard then (the pass may have listed that
+      // folder before the change).
+      due = false;
+      to_check.clear();
+      check_all = false;
       bool fatal = false;
       bool ok = runner->sync_all(fatal);
       if (fatal) return 1;
       last_pass_ms = steady_ms();
       next_poll_ms = last_pass_ms + interval_ms;
       backoff_s = ok ? 0 : std::min(backoff_s == 0 ? 5 : backoff_s * 2, 300);
-      to_check.clear();
-      check_all = false;
-      due = false;
+      if (due) continue;  // the token revoked meanwhile (4001): the next pass says so
     }
     std::int64_t now = steady_ms();
     if (push && !live.connected() && now >= live_connect_ms) {
@@ -626,6 +677,7 @@ int cmd_run(rs::StateDir& state, const std::vector<std::string>& args, bool quie
     std::int64_t deadline = last_pass_ms + kPeriodicPassMs;
     if (backoff_s > 0) deadline = std::min(deadline, retry_ms());
     if (!live_up) deadline = std::min(deadline, next_poll_ms);
+    if (check_all) deadline = now;  // a greeting heard during the pass
     if (!to_check.empty()) deadline = std::min(deadline, check_at_ms);
     if (push && !live.connected()) deadline = std::min(deadline, live_connect_ms);
     if (live.connected()) deadline = std::min(deadline, live.next_deadline_ms());
@@ -645,31 +697,7 @@ int cmd_run(rs::StateDir& state, const std::vector<std::string>& args, bool quie
       continue;
     }
     now = steady_ms();
-    if (live.connected()) {
-      std::vector<std::string> messages;
-      auto r = live.read(now, messages);
-      for (const auto& m : messages) {
-        auto e = rs::parse_event(m);
-        if (!e) continue;
-        if (e->type == "hello") {
-          // Connected: what changed while it was not is checked once.
-          if (!quiet && !live_up)
-            std::cout << "ruche-sync: hearing the server's changes live\n" << std::flush;
-          if (!live_up) live_up_ms = now;
-          live_up = true;
-          live_said_down = false;
-          check_all = true;
-        } else if (rs::may_change_files(e->type) && synced.count(e->workspace_id)) {
-          if (to_check.empty()) check_at_ms = now + kEventSettleMs;
-          to_check.insert(e->workspace_id);
-        }
-      }
-      if (!r) {
-        // Credentials revoked (4001): the pass finds out and says so.
-        if (live.server_close_code() == 4001) due = true;
-        live_lost(r.error(), now, false);
-      }
-    }
+    if (live.connected()) serve_live(now);
     if (due) continue;
     if (backoff_s > 0) {
       // The retry's pass takes whatever changed meanwhile.

@@ -148,6 +148,9 @@ struct Remote::Handle {
 
 // One request: what to send, where the answer goes.
 struct Remote::Call {
+  // For libcurl's progress callback, set by attempt().
+  const std::atomic<bool>* stop = nullptr;
+  const std::function<void()>* progress = nullptr;
   std::string method;
   std::string path;  // after the server's address: "/api/v1/..."
   std::vector<std::string> headers;
@@ -266,15 +269,21 @@ std::size_t on_header(char* in, std::size_t size, std::size_t n, void* p) {
   return size * n;
 }
 
+// `p`: the Call in progress (null once it is over). `stop` abandons it;
+// the Remote's progress callback runs otherwise.
 int on_progress(void* p, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  const auto* stop = static_cast<const std::atomic<bool>*>(p);
-  return stop && stop->load() ? 1 : 0;
+  const auto* c = static_cast<const Remote::Call*>(p);
+  if (c == nullptr) return 0;
+  if (c->stop && c->stop->load()) return 1;
+  if (c->progress && *c->progress) (*c->progress)();
+  return 0;
 }
 
 // What every connection to the server gets, requests and raw connections
 // alike: the address, the transport, the certificates, the connect
-// timeout, and `stop` abandoning it.
-void set_connection_options(CURL* curl, const std::string& url, const Remote::Options& o) {
+// timeout, and `call`'s `stop` abandoning it (on_progress).
+void set_connection_options(CURL* curl, const std::string& url, const Remote::Options& o,
+                            Remote::Call* call) {
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -282,9 +291,15 @@ void set_connection_options(CURL* curl, const std::string& url, const Remote::Op
   curl_easy_setopt(curl, CURLOPT_USERAGENT, kUserAgent);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(o.connect_timeout_ms));
   curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
-  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, const_cast<void*>(static_cast<const void*>(o.stop)));
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, static_cast<void*>(call));
   curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
   if (!o.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, o.ca_file.c_str());
+}
+
+// After curl_easy_perform: `call` is about to go, nothing may point to it.
+void forget_call(CURL* curl) {
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 1L);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, static_cast<void*>(nullptr));
 }
 
 }  // namespace
@@ -318,6 +333,7 @@ Result<json::value> Remote::perform(Call& c) {
     const int wait_ms = std::clamp(c.retry_after_s < 0 ? 1 : c.retry_after_s, 1, 60) * 1000;
     for (int waited = 0; waited < wait_ms; waited += 100) {
       if (options_.stop && options_.stop->load()) return r;
+      if (progress_) progress_();  // a wait for the server like any other
       ::usleep(100'000);
     }
   }
@@ -328,6 +344,8 @@ Result<json::value> Remote::attempt(Call& c) {
   if (curl == nullptr) return fail(Errc::internal, "curl_easy_init failed");
   curl_easy_reset(curl);
   c.curl = curl;
+  c.stop = options_.stop;
+  c.progress = &progress_;
   std::string url = base_ + c.path;
   curl_slist* headers = nullptr;
   std::vector<std::string> all = c.headers;
@@ -335,7 +353,7 @@ Result<json::value> Remote::attempt(Call& c) {
   all.emplace_back("Accept: application/json");
   all.emplace_back("Expect:");  // no 100-continue round trip
   for (const auto& h : all) headers = curl_slist_append(headers, h.c_str());
-  set_connection_options(curl, url, options_);
+  set_connection_options(curl, url, options_, &c);
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1024L);
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options_.stall_timeout_s));
@@ -360,6 +378,7 @@ Result<json::value> Remote::attempt(Call& c) {
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(c.body.size()));
   }
   const CURLcode rc = curl_easy_perform(curl);
+  forget_call(curl);
   curl_slist_free_all(headers);
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &c.status);
   if (rc == CURLE_OK && !c.pending.empty()) flush_download(&c);  // the last piece
@@ -634,13 +653,17 @@ Result<std::unique_ptr<RawConnection>> Remote::open_raw(std::string_view path,
   CURL* curl = curl_easy_init();
   if (curl == nullptr) return fail(Errc::internal, "curl_easy_init failed");
   std::unique_ptr<RawConnection> conn(new RawConnection(curl, -1));
-  set_connection_options(curl, base_ + std::string(path), options_);
+  // `stop` only: the progress callback is for requests.
+  Call connecting;
+  connecting.stop = options_.stop;
+  set_connection_options(curl, base_ + std::string(path), options_, &connecting);
   curl_easy_setopt(curl, CURLOPT_CONNECT_ONLY, 1L);
   // What is spoken on it is HTTP/1.1 (an upgrade): TLS must not agree on
   // HTTP/2, and a proxy must tunnel rather than forward requests.
   curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
   curl_easy_setopt(curl, CURLOPT_HTTPPROXYTUNNEL, 1L);
   const CURLcode rc = curl_easy_perform(curl);
+  forget_call(curl);
   if (rc == CURLE_ABORTED_BY_CALLBACK) return fail(Errc::unavailable, "stopped");
   if (rc != CURLE_OK)
     return fail(Errc::unavailable,

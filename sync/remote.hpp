@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -105,8 +106,16 @@ class Remote {
   Remote& operator=(const Remote&) = delete;
 
   void set_token(std::string token) { token_ = std::move(token); }
+  // `progress` is called while a request of this client is in progress,
+  // on its thread, from libcurl's progress callback: often while bytes
+  // move, about once a second while it waits for the server (and ten
+  // times a second while it waits out a 429 or 503). It must not
+  // use this client (it runs inside one of its requests) and should be
+  // quick: the transfer waits for it. Empty (the default): nothing is
+  // called. Raw connections (open_raw) never call it.
+  void set_progress(std::function<void()> progress) { progress_ = std::move(progress); }
   // Another client with the same server, token and options (its own
-  // connection: one per thread).
+  // connection: one per thread); without the progress callback.
   std::unique_ptr<Remote> clone() const {
     return std::make_unique<Remote>(base_, token_, options_);
   }
@@ -184,6 +193,7 @@ class Remote {
   std::string base_;
   std::string token_;
   Options options_;
+  std::function<void()> progress_;
   std::unique_ptr<Handle> handle_;
   std::int64_t bytes_up_ = 0;
   std::int64_t bytes_down_ = 0;

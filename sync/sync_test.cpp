@@ -1,14 +1,23 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
 #include "base/clock.hpp"
+#include "base/json.hpp"
+#include "base/worker_pool.hpp"
 #include "core/crypto/hash.hpp"
+#include "core/http/router.hpp"
+#include "core/http/server.hpp"
 #include "sync/engine.hpp"
 #include "sync/live.hpp"
 #include "sync/local_tree.hpp"
@@ -244,6 +253,17 @@ TEST(SyncLocal, ScanSkipsWhatIsNotSynced) {
   EXPECT_FALSE(scan_local(t.path() + "/missing")) << "a missing folder is not an empty one";
 }
 
+TEST(SyncLocal, HashingALargeFileTicksEachMiB) {
+  TempDir t;
+  const std::string data((3 << 20) + 1, 'h');
+  t.write("large.bin", data);
+  int ticks = 0;
+  auto h = hash_file(t.path() + "/large.bin", [&] { ++ticks; });
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->sha256, crypto::sha256_hex(data));
+  EXPECT_GE(ticks, 4) << "after each MiB read, and the last bytes";
+}
+
 TEST(SyncLocal, PathHelpers) {
   EXPECT_EQ(parent_of("a/b/c"), "a/b");
   EXPECT_EQ(parent_of("c"), "");
@@ -452,6 +472,234 @@ TEST(SyncLive, EventsThatMayChangeFiles) {
     EXPECT_TRUE(may_change_files(t)) << t;
   for (const char* t : {"chat.message", "task.updated", "presence.changed", "hello", "files"})
     EXPECT_FALSE(may_change_files(t)) << t;
+}
+
+TEST(SyncLive, WhatRunHearsInTheServersMessages) {
+  const std::set<std::string> synced{"w1", "w2"};
+  auto event = [](std::string_view type, std::string_view ws) {
+    return R"({"type":")" + std::string(type) + R"(","workspace_id":")" + std::string(ws) +
+           R"(","seq":1,"data":{}})";
+  };
+  Heard none = hear(
+      {event("chat.message", "w1"), event("task.updated", "w2"), event("file.created", "elsewhere"),
+       event("file.created", ""), "not json", R"({"type":1})", "[]"},
+      synced);
+  EXPECT_FALSE(none.hello);
+  EXPECT_TRUE(none.workspaces.empty())
+      << "other events, other workspaces and what is no event ask nothing";
+
+  Heard some = hear({event("file.created", "w1"), event("chat.message", "w2"),
+                     event("folder.moved", "w1"), event("member.removed", "w2")},
+                    synced);
+  EXPECT_FALSE(some.hello);
+  EXPECT_EQ(some.workspaces, (std::set<std::string>{"w1", "w2"}));
+
+  Heard hello = hear({event("hello", ""), event("workspace.updated", "w2")}, synced);
+  EXPECT_TRUE(hello.hello);
+  EXPECT_EQ(hello.workspaces, std::set<std::string>{"w2"});
+  EXPECT_FALSE(hear({}, synced).hello);
+}
+
+// The part of the files API (docs/api.md) a pass that downloads files uses:
+// the root's listing and each file's content, served from memory on
+// loopback by the server's own HTTP layer. The content of the file named
+// `held_` is answered only once release() is called: a pass's transfer
+// that lasts as long as the test wants, no clock deciding anything (after
+// kHeldAtMost it is answered anyway, and held_too_long() says the test
+// failed).
+class SyncEngineTest : public ::testing::Test {
+ protected:
+  static constexpr auto kHeldAtMost = std::chrono::seconds(30);
+
+  void SetUp() override {
+    router_.add("GET", "/api/v1/workspaces/{ws}/files", [this](http::Request&) {
+      json::array items;
+      for (const auto& [name, content] : files_) {
+        json::object n;
+        n["id"] = "n-" + name;
+        n["parent_id"] = "";
+        n["name"] = name;
+        n["path"] = "/" + name;
+        n["kind"] = "file";
+        n["etag"] = "\"e-" + name + "\"";
+        n["sha256"] = crypto::sha256_hex(content);
+        n["size"] = static_cast<std::int64_t>(content.size());
+        n["mtime"] = "2027-01-02T03:04:05Z";
+        items.push_back(std::move(n));
+      }
+      json::object root;
+      root["id"] = "root";
+      root["kind"] = "folder";
+      root["etag"] = "\"root-1\"";
+      json::object out;
+      out["folder"] = std::move(root);
+      out["total"] = static_cast<std::int64_t>(items.size());
+      out["items"] = std::move(items);
+      return http::json_response(200, json::serialize(out));
+    });
+    router_.add("GET", "/api/v1/files/{id}/content", [this](http::Request& req) {
+      const std::string name = std::string(req.param("id")).substr(2);
+      auto f = files_.find(name);
+      if (f == files_.end()) return http::error_response(Errc::not_found, "no such file");
+      if (name == held_) {
+        std::unique_lock lock(mu_);
+        holding_ = true;
+        cv_.notify_all();
+        if (!cv_.wait_for(lock, kHeldAtMost, [&] { return released_; })) held_too_long_ = true;
+        holding_ = false;
+      }
+      http::Response r;
+      r.body = f->second;
+      std::lock_guard lock(mu_);
+      ++served_;
+      return r;
+    });
+    http::ServerConfig cfg;
+    cfg.port = 0;
+    cfg.io_threads = 1;
+    server_ = std::make_unique<http::Server>(cfg, router_, workers_);
+    ASSERT_TRUE(server_->listen());
+    thread_ = std::thread([this] { server_->run(); });
+  }
+  void TearDown() override {
+    release();
+    server_->stop();
+    thread_.join();
+  }
+
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+  // Whether the held file's content is being asked for, not yet answered.
+  bool holding() {
+    std::lock_guard lock(mu_);
+    return holding_;
+  }
+  // Waits (kHeldAtMost at most) until the held file is being asked for.
+  bool wait_until_holding() {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, kHeldAtMost, [&] { return holding_; });
+  }
+  void release() {
+    std::lock_guard lock(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+  bool held_too_long() {
+    std::lock_guard lock(mu_);
+    return held_too_long_;
+  }
+  // Contents answered so far.
+  int served() {
+    std::lock_guard lock(mu_);
+    return served_;
+  }
+
+  // One pass of `o` into an empty folder.
+  Result<PassSummary> pass(EngineOptions o) {
+    Remote remote(url(), "token", {});
+    Journal journal;
+    Engine engine(remote, FolderPair{"w1", "W", dir_.path()}, journal, std::move(o));
+    auto s = engine.pass();
+    // A request once the pass is over (run's root-ETag checks): it must
+    // not tick (TicksBetweenTheFilesOfAPass).
+    after_pass_ = true;
+    EXPECT_TRUE(remote.root_etag("w1"));
+    return s;
+  }
+
+  std::map<std::string, std::string> files_;  // set before a pass
+  std::string held_;
+  bool after_pass_ = false;
+  TempDir dir_;
+
+ private:
+  http::Router router_;
+  WorkerPool workers_{8};
+  std::unique_ptr<http::Server> server_;
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool holding_ = false;
+  bool released_ = false;
+  bool held_too_long_ = false;
+  int served_ = 0;
+};
+
+TEST_F(SyncEngineTest, TicksBetweenTheFilesOfAPass) {
+  constexpr int kFiles = 40;
+  for (int i = 0; i < kFiles; ++i)
+    files_["f" + std::to_string(100 + i)] = "content " + std::to_string(i);
+  std::set<int> served_at_ticks;
+  std::set<std::thread::id> threads;
+  int ticks_after = 0;
+  EngineOptions o;
+  o.transfers = 1;
+  o.tick = [&] {
+    served_at_ticks.insert(served());
+    threads.insert(std::this_thread::get_id());
+    if (after_pass_) ++ticks_after;
+  };
+  auto s = pass(o);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_TRUE(s->converged);
+  EXPECT_EQ(s->downloaded, kFiles);
+  std::set<int> every;
+  for (int i = 0; i <= kFiles; ++i) every.insert(i);
+  EXPECT_EQ(served_at_ticks, every) << "before the first file, between any two, after the last";
+  EXPECT_EQ(threads, std::set<std::thread::id>{std::this_thread::get_id()});
+  EXPECT_EQ(ticks_after, 0) << "the Remote's requests after the pass do not tick";
+}
+
+TEST_F(SyncEngineTest, TicksDuringALongTransfer) {
+  files_["big.bin"] = std::string(1 << 20, 'b');
+  held_ = "big.bin";
+  bool ticked_while_held = false;
+  EngineOptions o;
+  o.transfers = 1;  // on the pass's own connection: its progress callback ticks
+  o.tick = [&] {
+    if (!holding()) return;
+    ticked_while_held = true;
+    release();
+  };
+  auto s = pass(o);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_TRUE(ticked_while_held);
+  EXPECT_FALSE(held_too_long()) << "nothing ticked while the transfer was in progress";
+  EXPECT_EQ(s->downloaded, 1);
+}
+
+TEST_F(SyncEngineTest, TicksWhileItsOtherConnectionsTransfer) {
+  // The pass's thread and one other connection fetch a.txt and z.bin.
+  // Once a.txt is answered, the tick waits until z.bin is being fetched:
+  // by the other connection (the pass's thread is in the tick, z.bin left
+  // in the queue), unless the pass's thread fetches it itself. Of the two
+  // ticks once a.txt is in place, at most one is the tick after the pass
+  // thread's own transfer: the other comes while it waits for the other
+  // connection (or, had it fetched z.bin, from its progress callback).
+  files_["a.txt"] = "a";
+  files_["z.bin"] = std::string(1 << 20, 'z');
+  held_ = "z.bin";
+  std::set<std::thread::id> threads;
+  bool waited = false;
+  int ticks_while_held = 0;
+  EngineOptions o;
+  o.transfers = 2;
+  o.tick = [&] {
+    threads.insert(std::this_thread::get_id());
+    if (served() == 0) return;
+    if (!waited) {
+      waited = true;
+      EXPECT_TRUE(wait_until_holding());
+      return;
+    }
+    const bool a_in_place = ::access((dir_.path() + "/a.txt").c_str(), F_OK) == 0;
+    if (a_in_place && holding() && ++ticks_while_held == 2) release();
+  };
+  auto s = pass(o);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_FALSE(held_too_long()) << "nothing ticked while the other connection transferred";
+  EXPECT_EQ(s->downloaded, 2);
+  EXPECT_EQ(threads, std::set<std::thread::id>{std::this_thread::get_id()})
+      << "only the pass's thread ticks";
 }
 
 }  // namespace

@@ -5,11 +5,12 @@
 # renames and moves both ways, conflicts, delete-versus-edit, the guard
 # against an emptied folder, a read-only member, a large file in bounded
 # memory, `run` following changes on both sides until SIGTERM (the
-# server's heard at once on its live events connection), status and
-# logout; and what passes cost: a no-op pass leaves the journal file alone,
-# the pass after the client's own changes makes 2 requests (the server's
-# /metrics), while someone else's change made during a pass is still taken
-# by the next. docs/sync.md describes the rules this checks.
+# server's heard at once on its live events connection, during a long
+# pass too), status and logout; and what passes cost: a no-op pass leaves
+# the journal file alone, the pass after the client's own changes makes 2
+# requests (the server's /metrics), while someone else's change made
+# during a pass is still taken by the next. docs/sync.md describes the
+# rules this checks.
 set -euo pipefail
 RUCHE=${1:?usage: sync_client.sh path/to/ruche path/to/ruche-sync}
 SYNC=${2:?usage: sync_client.sh path/to/ruche path/to/ruche-sync}
@@ -316,7 +317,8 @@ wait $RUNPID || fail "run exited non-zero: $(cat "$T/run.out")"
 # --- run hears the server's changes at once (its live events connection) -------
 # --interval 3600: without the live connection, a change made on the server
 # would wait for the periodic pass (5 minutes); these waits are 60 s.
-"$SYNC" --state "$SB" run --interval 3600 >"$T/push.out" 2>&1 &
+# --transfers 1: the long pass below sends its two large files one by one.
+"$SYNC" --state "$SB" run --interval 3600 --transfers 1 >"$T/push.out" 2>&1 &
 RUNPID=$!
 wait_long() { for _ in $(seq 1 300); do eval "$1" && return 0; sleep 0.2; done; fail "$2"; }
 wait_long 'grep -q " <-> " "$T/push.out"' "run's first pass did not end: $(cat "$T/push.out" 2>/dev/null)"
@@ -339,6 +341,25 @@ sleep 3
 LINES=$(wc -l <"$T/push.out")
 sleep 3
 [ "$(wc -l <"$T/push.out")" = "$LINES" ] || { cat "$T/push.out"; fail "run keeps making passes with nothing to do"; }
+# A pass goes on hearing the server: a file added on the server while run
+# sends two large ones (after that pass listed the server; its event most
+# likely heard during the second) comes down once the pass ends, not at
+# the periodic pass; the connection is kept.
+mkdir "$T/Long"
+head -c $((192 << 20)) /dev/urandom >"$T/Long/a-grand.bin"
+head -c $((192 << 20)) /dev/urandom >"$T/Long/b-grand.bin"
+mv "$T/Long" "$B/Long"  # one rename: the pass starts with whole files
+for _ in $(seq 1 5000); do node /Long >/dev/null 2>&1 && break; sleep 0.002; done
+node /Long >/dev/null 2>&1 || fail "run's pass did not create the folder: $(cat "$T/push.out")"
+api -X PUT --data-binary 'pendant la passe' "$URL/api/v1/workspaces/$WS/files/children/pendant-passe.txt" >/dev/null
+grep -q "up: Long/b-grand.bin" "$T/push.out" && fail "the large uploads ended before the server's change: it tested nothing"
+wait_long '[ "$(cat "$B/pendant-passe.txt" 2>/dev/null)" = "pendant la passe" ]' \
+  "run did not take a server change made during its pass: $(cat "$T/push.out")"
+grep -q "up: Long/b-grand.bin" "$T/push.out" || { cat "$T/push.out"; fail "the large uploads"; }
+[ "$(grep -c "hearing the server's changes live" "$T/push.out")" = 1 ] ||
+  { cat "$T/push.out"; fail "run made its live connection again"; }
+rm -r "$B/Long"
+wait_long 'gone_remote /Long' "run did not send the large files' deletion"
 kill -TERM $RUNPID
 for _ in $(seq 1 100); do kill -0 $RUNPID 2>/dev/null || break; sleep 0.1; done
 kill -0 $RUNPID 2>/dev/null && fail "run with a live connection did not stop on SIGTERM"
