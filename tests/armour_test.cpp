@@ -2135,6 +2135,18 @@ TEST(Armour, CalendarEventsInviteMembersAndHearTheirAnswersWithoutTheirCards) {
   EXPECT_GT(left.body.at("version").as_int64(), before_leaving);
   EXPECT_EQ(notices_of(s, k.carol.who, "calendar.invitation_cancelled").size(), 1u);
 
+  // Bob, its organizer, leaves too: answers are no longer told to him (he
+  // is no one's colleague there now), though he stays its organizer until
+  // someone sets its people.
+  const std::size_t told = notices_of(s, k.bob.who, "calendar.answered").size();
+  ASSERT_EQ(s.call("DELETE", "/api/v1/workspaces/" + k.ws + "/members/" + bob, k.bob.who.token)
+                .status,
+            204);
+  auto after_bob = s.call("POST", path + "/reply", k.alice.who.token, body({{"partstat", "declined"}}));
+  ASSERT_EQ(after_bob.status, 200) << after_bob.raw.body;
+  EXPECT_EQ(answers_of(after_bob.body), std::vector<std::string>{alice + ":declined"});
+  EXPECT_EQ(notices_of(s, k.bob.who, "calendar.answered").size(), told);
+
   // The event deleted: those invited hear it is cancelled.
   ASSERT_EQ(s.call("DELETE", path, k.alice.who.token).status, 204);
   EXPECT_EQ(notices_of(s, k.carol.who, "calendar.invitation_cancelled").size(), 1u);  // not again

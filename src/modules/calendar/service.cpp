@@ -1140,7 +1140,11 @@ Result<Object> Service::answer_sealed(db::Conn& c, const Caller& caller, const C
   const Member answered = *me;
   // A new version: every member's browser reads the answer with the event.
   RUCHE_TRY(Object stored, store_object(c, caller.user_id, cal, std::move(next), &event));
-  if (stored.organizer && stored.organizer->user_id != caller.user_id.str()) {
+  // Told to the organizer while they read the calendar (one who left the
+  // workspace stays its organizer, and hears nothing more of it).
+  const bool told = stored.organizer && stored.organizer->user_id != caller.user_id.str() &&
+                    reach(c, UserId(stored.organizer->user_id), cal.col, Access::read).has_value();
+  if (told) {
     json::object notice = notice_of(stored);
     notice["attendee"] = json::object{{"user_id", answered.user_id},
                                       {"email", answered.email},
