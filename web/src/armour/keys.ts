@@ -113,6 +113,8 @@ export const CHECK_AHEAD_MIN = 64;
 
 /** What checks many signatures elsewhere (verifier.ts; a test gives its own). */
 export interface SignatureChecker {
+  /** False: nothing is gathered (no worker here). */
+  readonly usable: boolean;
   check(
     checks: readonly { signature: Uint8Array; signed: string; pk: Uint8Array }[],
   ): Promise<boolean[] | null>;
@@ -695,7 +697,7 @@ export class WorkspaceKeys extends Keyring {
    */
   async checkAhead(open: () => void): Promise<void> {
     const c = this.c;
-    if (!c) return;
+    if (!c || !this.signatures.usable) return;
     this.gathering = true;
     let gathered;
     try {

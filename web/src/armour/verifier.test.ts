@@ -76,17 +76,26 @@ describe('signatures checked in workers (verifier.ts)', () => {
     expect(FakeWorker.made.every((w) => w.terminated)).toBe(true);
   });
 
-  it('answers null where no worker can: none here, one whose libsodium did not start, one that failed to load', async () => {
+  it('answers null where no worker can: none here, none on one core, one whose libsodium did not start, one that failed to load', async () => {
     expect(await new SignatureWorkers(() => null, 2).check(signatures(2))).toBeNull();
+    // One core: none started (they would check no faster), nothing to gather for them.
+    const one = new SignatureWorkers(() => new FakeWorker(), 0);
+    expect(one.usable).toBe(false);
+    expect(await one.check(signatures(2))).toBeNull();
+    expect(FakeWorker.made).toHaveLength(0);
+    // No Worker in this browser (jsdom): not usable.
+    expect(new SignatureWorkers().usable).toBe(false);
     const failing = new SignatureWorkers(() => new FakeWorker('fail'), 2);
     expect(await failing.check(signatures(4))).toBeNull();
 
     const pool = new SignatureWorkers(() => new FakeWorker('hold'), 2);
+    expect(pool.usable).toBe(true);
     const asked = pool.check(signatures(4));
     FakeWorker.made.at(-1)?.fail();
     expect(await asked).toBeNull();
     expect(FakeWorker.made.slice(-2).every((w) => w.terminated)).toBe(true);
     // Broken for good: not started again.
+    expect(pool.usable).toBe(false);
     const made = FakeWorker.made.length;
     expect(await pool.check(signatures(2))).toBeNull();
     expect(FakeWorker.made).toHaveLength(made);

@@ -1,9 +1,9 @@
 // Signatures checked off the main thread (docs/armoured.md, "Signatures
-// checked once"): a few workers (verifier.worker.ts, each with its own
+// checked once"): a worker a core (verifier.worker.ts, each with its own
 // libsodium) started the first time a page has many to check, split
 // between them, and stopped after a minute without work. Where there is
-// no Worker (tests, an old browser) or one fails, the answer is null: the
-// texts are then checked where they are opened, as before.
+// no Worker (tests, an old browser), one core, or a worker fails, the
+// answer is null: the texts are then checked where they are opened.
 
 /** What a worker is asked: the signatures of pk over signed. */
 export interface CheckRequest {
@@ -29,6 +29,16 @@ export interface WorkerLike {
 const MAX_WORKERS = 4;
 const IDLE_MS = 60_000;
 
+/**
+ * As many workers as cores (at most MAX_WORKERS); none on one core, where
+ * they would check no faster and add their start and their messages
+ * (bench/calendar-ui: 2,000 cards 375 ms on the page's thread, 530 ms so).
+ */
+function coresToUse(): number {
+  const cores = typeof navigator === 'undefined' ? 1 : (navigator.hardwareConcurrency ?? 1);
+  return cores < 2 ? 0 : Math.min(MAX_WORKERS, cores);
+}
+
 function browserWorker(): WorkerLike | null {
   if (typeof Worker === 'undefined') return null;
   return new Worker(new URL('./verifier.worker.ts', import.meta.url), {
@@ -47,11 +57,14 @@ export class SignatureWorkers {
 
   constructor(
     private readonly spawn: () => WorkerLike | null = browserWorker,
-    private readonly count = Math.min(
-      MAX_WORKERS,
-      Math.max(1, typeof navigator === 'undefined' ? 1 : (navigator.hardwareConcurrency ?? 1)),
-    ),
+    private readonly count = coresToUse(),
   ) {}
+
+  /** Whether workers may check here (false: none can start, or one failed). */
+  get usable(): boolean {
+    if (this.spawn === browserWorker && typeof Worker === 'undefined') return false;
+    return this.count > 0 && !this.broken;
+  }
 
   /** Which of `checks` hold, in their order; null where no worker can answer. */
   async check(

@@ -984,14 +984,14 @@ describe('a first visit: the cards’ signatures checked all at once, elsewhere'
    * Alice's calendar of `n` events and one more carrying another's card,
    * read whole by a store whose keys check signatures ahead with `check`.
    */
-  async function firstVisit(n: number) {
+  async function firstVisit(n: number, usable = true) {
     rememberVerified(verifiedTagsKey(alice.secrets).key, new Set<string>());
     // What the workers answer, checked here with libsodium (before the spy below).
     const verify = sodium.crypto_sign_verify_detached.bind(sodium);
     const check = vi.fn<SignatureChecker['check']>(async (checks) =>
       checks.map((c) => verify(c.signature, c.signed, c.pk)),
     );
-    ({ keys, server } = await soloKeys(alice, {}, { check }));
+    ({ keys, server } = await soloKeys(alice, {}, { usable, check }));
     armour = new CalendarArmour(WS, keys);
     const events: SealedCalendarEvent[] = [];
     for (let i = 0; i < n; i++) {
@@ -1037,6 +1037,14 @@ describe('a first visit: the cards’ signatures checked all at once, elsewhere'
       kind: 'open',
       verified: true,
     });
+  });
+
+  it('gathers nothing where no worker can check (one core): every card checked as it opens', async () => {
+    const n = CHECK_AHEAD_MIN + 6;
+    const { s, check, signatureChecks } = await firstVisit(n, false);
+    expect(check).not.toHaveBeenCalled();
+    expect(signatureChecks).toHaveBeenCalledTimes(n + 1);
+    expect(s.getState().occurrences).toHaveLength(n);
   });
 
   it('opens a few cards here: fewer signatures than a worker’s start is worth', async () => {

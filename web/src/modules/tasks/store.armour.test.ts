@@ -102,7 +102,7 @@ describe('the board of an armoured workspace', () => {
       const check = vi.fn<SignatureChecker['check']>(async (checks) =>
         checks.map((c) => verify(c.signature, c.signed, c.pk)),
       );
-      ({ keys, server } = await soloKeys(alice, {}, { check }));
+      ({ keys, server } = await soloKeys(alice, {}, { usable: true, check }));
       armour = new TasksArmour(WS, keys);
       const tasks: Task[] = [];
       for (let i = 0; i < CHECK_AHEAD_MIN; i++)
