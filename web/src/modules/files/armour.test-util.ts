@@ -4,7 +4,7 @@
 import type { CreatedIdentity } from '../../armour/crypto';
 import { sealedFileSize, type ContentRecord } from '../../armour/format';
 import type { KeysState } from '../../armour/keyring';
-import type { WorkspaceKeys } from '../../armour/keys';
+import type { SignatureChecker, WorkspaceKeys } from '../../armour/keys';
 import { fakeKeys } from '../../test/fakeKeys';
 import { ALICE, WS, soloKeys, soloServer } from '../../test/soloKeyServer';
 import { folder, node } from './logic/fixtures.test-util';
@@ -22,8 +22,8 @@ export function memoryStorage() {
 }
 
 /** Alice's files in the workspace: her key manager synchronised (generation 1 made). */
-export async function armouredFiles(alice: CreatedIdentity) {
-  const { server, keys } = await soloKeys(alice);
+export async function armouredFiles(alice: CreatedIdentity, signatures?: SignatureChecker) {
+  const { server, keys } = await soloKeys(alice, {}, signatures);
   const files = new FilesArmour(WS, keys, new RollbackMemory('k', memoryStorage()));
   return { server, keys, files };
 }

@@ -4,9 +4,15 @@
 // came first or the key moved on.
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { api, type FileNode, type FileVersion } from '../../api';
-import { createIdentity, type CreatedIdentity } from '../../armour/crypto';
+import sodium from 'libsodium-wrappers-sumo';
+import {
+  createIdentity,
+  rememberVerified,
+  verifiedTagsKey,
+  type CreatedIdentity,
+} from '../../armour/crypto';
 import { sealedFileSize } from '../../armour/format';
-import type { WorkspaceKeys } from '../../armour/keys';
+import { CHECK_AHEAD_MIN, type SignatureChecker, type WorkspaceKeys } from '../../armour/keys';
 import { loadCrypto } from '../../armour/load';
 import { FakeXhr, inTurn, installFakeXhr, type XhrReply } from '../../test/fakeXhr';
 import { openBytes } from '../../test/sealedBytes';
@@ -61,6 +67,37 @@ describe('listing an armoured folder', () => {
       ['f1', { limit: 1000, offset: 1000 }],
       ['f1', { limit: 1000, offset: 2000 }],
     ]);
+  });
+
+  it('checks a first visit’s records all at once elsewhere, then opens them without checking again', async () => {
+    rememberVerified(verifiedTagsKey(alice.secrets).key, new Set<string>());
+    try {
+      const verify = sodium.crypto_sign_verify_detached.bind(sodium);
+      const check = vi.fn<SignatureChecker['check']>(async (checks) =>
+        checks.map((c) => verify(c.signature, c.signed, c.pk)),
+      );
+      ({ server, keys, files } = await armouredFiles(alice, { usable: true, check }));
+      const raws: FileNode[] = [];
+      for (let i = 0; i < CHECK_AHEAD_MIN / 2; i++)
+        raws.push(await sealedFile(`plan ${i}.png`, 2, record(), await keys.newToken()));
+      const signatureChecks = vi.spyOn(sodium, 'crypto_sign_verify_detached');
+      await files.checkAhead([node('', { id: '' }), ...raws]);
+      // A name and a content record a file.
+      expect(check).toHaveBeenCalledTimes(1);
+      expect(check.mock.calls[0]?.[0]).toHaveLength(CHECK_AHEAD_MIN);
+      const shown = raws.map((r) => files.open(r));
+      expect(signatureChecks).not.toHaveBeenCalled();
+      expect(shown[5]).toMatchObject({
+        name: 'plan 5.png',
+        size: 1234,
+        sealed: { name: 'open', verified: true, rolledBack: false },
+      });
+      // Opened for good: not gathered again.
+      await files.checkAhead(raws);
+      expect(check).toHaveBeenCalledTimes(1);
+    } finally {
+      rememberVerified(null, null);
+    }
   });
 
   it('shows the names, sizes, types and dates the records seal', async () => {

@@ -180,21 +180,44 @@ export class FilesArmour {
     return shown;
   }
 
-  private make(raw: FileNode): ShownNode {
-    // The root has no name of its own.
-    if (!raw.id) return raw;
+  /**
+   * Checks all at once, off the page's thread, the signatures of the
+   * nodes' records never checked in this browser (a folder opened for the
+   * first time: WorkspaceKeys.checkAhead), before they are opened.
+   */
+  checkAhead(raws: readonly FileNode[]): Promise<void> {
+    return this.keys.checkAhead(() => {
+      for (const raw of raws) if (raw.id && !this.opened.get(raw)?.final) this.records(raw);
+    });
+  }
+
+  /** A node's name record and a file's content record, each opened (a folder has no content). */
+  private records(raw: FileNode): {
+    name: Opened<string>;
+    content: Opened<ContentRecord> | null;
+  } {
     const token = raw.name;
     const name: Opened<string> =
       raw.sealed_name && raw.sealed_name_by
         ? this.keys.openName(token, raw.sealed_name, raw.sealed_name_by)
         : { kind: 'unreadable' };
-    let content: Opened<ContentRecord> | null = null;
+    if (raw.kind !== 'file') return { name, content: null };
+    const content: Opened<ContentRecord> =
+      raw.sealed_content && raw.sealed_content_by && raw.version
+        ? this.keys.openContent(token, raw.version, raw.sealed_content, raw.sealed_content_by)
+        : { kind: 'unreadable' };
+    return { name, content };
+  }
+
+  private make(raw: FileNode): ShownNode {
+    // The root has no name of its own.
+    if (!raw.id) return raw;
+    const token = raw.name;
+    const records = this.records(raw);
+    const name = records.name;
+    let content = records.content;
     let rolledBack = false;
-    if (raw.kind === 'file') {
-      content =
-        raw.sealed_content && raw.sealed_content_by && raw.version
-          ? this.keys.openContent(token, raw.version, raw.sealed_content, raw.sealed_content_by)
-          : { kind: 'unreadable' };
+    if (content) {
       // The bytes the server holds must be those the record describes.
       if (content.kind === 'open' && sealedFileSize(content.value.size) !== raw.size)
         content = { kind: 'unreadable' };

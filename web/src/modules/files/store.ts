@@ -360,6 +360,8 @@ export class FilesStore extends Store<FilesState> {
       const page = this.armour
         ? await this.armour.listAll(folderId)
         : await api.files.list(this.workspaceId, folderId, { limit: PAGE_SIZE });
+      // A first visit's records, their signatures checked off this thread.
+      await this.armour?.checkAhead([page.folder, ...page.items]);
       if (g !== this.generation) return;
       const known = new Map(this.state.known);
       if (folderId) known.set(page.folder.path, folderId);
