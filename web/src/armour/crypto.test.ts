@@ -587,35 +587,13 @@ describe('signatures checked once (docs/armoured.md, "Signatures checked once")'
     expect(decryptMessage(swapped, ctx())).toEqual({ ok: false, reason: 'bad_signature' });
     expect(verify).toHaveBeenCalledTimes(1);
   });
-});
 
-describe('signatures checked elsewhere first (gatherSignatures, rememberChecked)', () => {
-  let k: Uint8Array = new Uint8Array(32);
-  beforeAll(() => {
-    k = newGenerationKey();
-  });
-  const ctx = (o: Partial<MessageContext> = {}): MessageContext => ({
-    workspaceId: WS,
-    channelId: CH,
-    authorId: ALICE,
-    key: () => k,
-    authorKeys: [alice.sign_public],
-    ...o,
-  });
-  const post = (text: string) =>
-    encryptMessage(k, 1, WS, CH, ALICE, text, alice.secrets.signSecretKey);
+  // Signatures checked elsewhere first (a first visit's: gatherSignatures, rememberChecked).
   const remember = (set: Set<string>, secrets = bob.secrets) =>
-    rememberVerified(verifiedTagsKey(secrets).key, {
-      has: (t: string) => set.has(t),
-      add: (t: string) => void set.add(t),
-    });
+    rememberVerified(verifiedTagsKey(secrets).key, tagsOf(set));
   /** What a worker answers: each gathered signature checked here. */
   const checked = (g: ReturnType<typeof gatherSignatures>) =>
     g.checks.map((c) => sodium.crypto_sign_verify_detached(c.signature, c.signed, c.pk));
-  afterEach(() => {
-    rememberVerified(null, null);
-    vi.restoreAllMocks();
-  });
 
   it('gathers each signature not yet remembered once, opening nothing; those that checked then open without a second check', () => {
     const tags = new Set<string>();

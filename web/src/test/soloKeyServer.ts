@@ -14,7 +14,9 @@ import type {
   SealedCalendarEvent,
   WorkspaceArmour,
 } from '../api/types';
-import type { CreatedIdentity } from '../armour/crypto';
+import sodium from 'libsodium-wrappers-sumo';
+import { vi } from 'vitest';
+import { rememberVerified, verifiedTagsKey, type CreatedIdentity } from '../armour/crypto';
 import { WorkspaceKeys, type SignatureChecker } from '../armour/keys';
 import { TrustStore } from '../armour/trust';
 
@@ -110,4 +112,20 @@ export async function soloKeys(
   );
   await keys.sync();
   return { server, keys };
+}
+
+/**
+ * Signature workers as a test has them: each signature they are given
+ * checked here with libsodium (what verifier.worker.ts answers), their
+ * requests recorded; and `who`'s tags remembered from now on, none known
+ * (a browser that never checked anything: rememberVerified(null, null)
+ * after).
+ */
+export function signaturesCheckedHere(who: CreatedIdentity) {
+  rememberVerified(verifiedTagsKey(who.secrets).key, new Set<string>());
+  const verify = sodium.crypto_sign_verify_detached.bind(sodium);
+  const check = vi.fn<SignatureChecker['check']>(async (checks) =>
+    checks.map((c) => verify(c.signature, c.signed, c.pk)),
+  );
+  return { usable: true, check };
 }

@@ -20,16 +20,18 @@ import {
   type SealedCalendarReply,
 } from '../../api';
 import sodium from 'libsodium-wrappers-sumo';
-import {
-  createIdentity,
-  rememberVerified,
-  verifiedTagsKey,
-  type CreatedIdentity,
-} from '../../armour/crypto';
-import { CHECK_AHEAD_MIN, WorkspaceKeys, type SignatureChecker } from '../../armour/keys';
+import { createIdentity, rememberVerified, type CreatedIdentity } from '../../armour/crypto';
+import { CHECK_AHEAD_MIN, WorkspaceKeys } from '../../armour/keys';
 import { loadCrypto } from '../../armour/load';
 import { TrustStore } from '../../armour/trust';
-import { ALICE, WS, sealedEventRecord, soloKeys, soloServer } from '../../test/soloKeyServer';
+import {
+  ALICE,
+  WS,
+  sealedEventRecord,
+  signaturesCheckedHere,
+  soloKeys,
+  soloServer,
+} from '../../test/soloKeyServer';
 
 import { isArmourError, type EventCard } from '../../armour/format';
 import { expandEvents } from './logic/expand';
@@ -985,13 +987,9 @@ describe('a first visit: the cards’ signatures checked all at once, elsewhere'
    * read whole by a store whose keys check signatures ahead with `check`.
    */
   async function firstVisit(n: number, usable = true) {
-    rememberVerified(verifiedTagsKey(alice.secrets).key, new Set<string>());
-    // What the workers answer, checked here with libsodium (before the spy below).
-    const verify = sodium.crypto_sign_verify_detached.bind(sodium);
-    const check = vi.fn<SignatureChecker['check']>(async (checks) =>
-      checks.map((c) => verify(c.signature, c.signed, c.pk)),
-    );
-    ({ keys, server } = await soloKeys(alice, {}, { usable, check }));
+    const workers = { ...signaturesCheckedHere(alice), usable };
+    const check = workers.check;
+    ({ keys, server } = await soloKeys(alice, {}, workers));
     armour = new CalendarArmour(WS, keys);
     const events: SealedCalendarEvent[] = [];
     for (let i = 0; i < n; i++) {

@@ -5,16 +5,12 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { api, type FileNode, type FileVersion } from '../../api';
 import sodium from 'libsodium-wrappers-sumo';
-import {
-  createIdentity,
-  rememberVerified,
-  verifiedTagsKey,
-  type CreatedIdentity,
-} from '../../armour/crypto';
+import { createIdentity, rememberVerified, type CreatedIdentity } from '../../armour/crypto';
 import { sealedFileSize } from '../../armour/format';
-import { CHECK_AHEAD_MIN, type SignatureChecker, type WorkspaceKeys } from '../../armour/keys';
+import { CHECK_AHEAD_MIN, type WorkspaceKeys } from '../../armour/keys';
 import { loadCrypto } from '../../armour/load';
 import { FakeXhr, inTurn, installFakeXhr, type XhrReply } from '../../test/fakeXhr';
+import { signaturesCheckedHere } from '../../test/soloKeyServer';
 import { openBytes } from '../../test/sealedBytes';
 import { ALICE, WS, armouredFiles, record, sealedFile as sealedFileOf } from './armour.test-util';
 import { node } from './logic/fixtures.test-util';
@@ -70,13 +66,10 @@ describe('listing an armoured folder', () => {
   });
 
   it('checks a first visit’s records all at once elsewhere, then opens them without checking again', async () => {
-    rememberVerified(verifiedTagsKey(alice.secrets).key, new Set<string>());
+    const workers = signaturesCheckedHere(alice);
     try {
-      const verify = sodium.crypto_sign_verify_detached.bind(sodium);
-      const check = vi.fn<SignatureChecker['check']>(async (checks) =>
-        checks.map((c) => verify(c.signature, c.signed, c.pk)),
-      );
-      ({ server, keys, files } = await armouredFiles(alice, { usable: true, check }));
+      const check = workers.check;
+      ({ server, keys, files } = await armouredFiles(alice, workers));
       const raws: FileNode[] = [];
       for (let i = 0; i < CHECK_AHEAD_MIN / 2; i++)
         raws.push(await sealedFile(`plan ${i}.png`, 2, record(), await keys.newToken()));

@@ -15,16 +15,11 @@ import {
   type TaskComment,
 } from '../../api';
 import sodium from 'libsodium-wrappers-sumo';
-import {
-  createIdentity,
-  rememberVerified,
-  verifiedTagsKey,
-  type CreatedIdentity,
-} from '../../armour/crypto';
-import { CHECK_AHEAD_MIN, WorkspaceKeys, type SignatureChecker } from '../../armour/keys';
+import { createIdentity, rememberVerified, type CreatedIdentity } from '../../armour/crypto';
+import { CHECK_AHEAD_MIN, WorkspaceKeys } from '../../armour/keys';
 import { loadCrypto } from '../../armour/load';
 import { TrustStore } from '../../armour/trust';
-import { ALICE, WS, soloKeys, soloServer } from '../../test/soloKeyServer';
+import { ALICE, WS, signaturesCheckedHere, soloKeys, soloServer } from '../../test/soloKeyServer';
 import { CommentsStore } from './comments';
 import { NO_FILTER, filtered } from './logic/board';
 import { task, taskEvent } from './logic/fixtures.test-util';
@@ -96,13 +91,10 @@ async function loaded(tasks: Task[]) {
 
 describe('the board of an armoured workspace', () => {
   it('checks a first visit’s signatures, cards and items, in one request elsewhere, then opens them without checking again', async () => {
-    rememberVerified(verifiedTagsKey(alice.secrets).key, new Set<string>());
+    const workers = signaturesCheckedHere(alice);
     try {
-      const verify = sodium.crypto_sign_verify_detached.bind(sodium);
-      const check = vi.fn<SignatureChecker['check']>(async (checks) =>
-        checks.map((c) => verify(c.signature, c.signed, c.pk)),
-      );
-      ({ keys, server } = await soloKeys(alice, {}, { usable: true, check }));
+      const check = workers.check;
+      ({ keys, server } = await soloKeys(alice, {}, workers));
       armour = new TasksArmour(WS, keys);
       const tasks: Task[] = [];
       for (let i = 0; i < CHECK_AHEAD_MIN; i++)
