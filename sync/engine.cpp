@@ -44,8 +44,8 @@ bool still_as_seen(const std::string& full, const std::optional<LocalEntry>& see
 
 // Empties the folder `full` of what is never synced (lock files, desktop
 // litter), if that is all it holds, so that a folder deleted on the server
-// can go here too. Whether it did.
-bool remove_ignored(const std::string& full) {
+// can go here too. Whether it did; the names it deleted go to `removed`.
+bool remove_ignored(const std::string& full, std::vector<std::string>& removed) {
   DIR* dir = ::opendir(full.c_str());
   if (dir == nullptr) return false;
   std::vector<std::string> names;
@@ -61,7 +61,8 @@ bool remove_ignored(const std::string& full) {
   }
   ::closedir(dir);
   if (!only_ignored) return false;
-  for (const auto& n : names) ::unlink((full + "/" + n).c_str());
+  for (const auto& n : names)
+    if (::unlink((full + "/" + n).c_str()) == 0) removed.push_back(n);
   return true;
 }
 
@@ -317,6 +318,8 @@ void Engine::detect_moves() {
           error(from, "cannot rename it as on the server (" + to + "): " + errno_text());
           continue;
         }
+        wrote_here(from);
+        wrote_here(to);
         rekey(from, to, Moved::on_server);
         new_local.erase(b.inode);
         folder_moved = folder_moved || b.folder;
@@ -388,7 +391,9 @@ bool Engine::ensure_local_parents(const std::string& path) {
   auto st = stat_entry(full);
   if (st && st->folder) return true;
   if (!ensure_local_parents(std::string(parent))) return false;
-  if (::mkdir(full.c_str(), 0755) != 0 && errno != EEXIST) {
+  if (::mkdir(full.c_str(), 0755) == 0) {
+    wrote_here(std::string(parent));
+  } else if (errno != EEXIST) {
     error(std::string(parent), "cannot create the local folder: " + errno_text());
     return false;
   }
@@ -398,7 +403,9 @@ bool Engine::ensure_local_parents(const std::string& path) {
 bool Engine::make_local_folder(const std::string& path, const RemoteEntry& r) {
   if (!ensure_local_parents(path)) return false;
   std::string full = join(pair_.local_dir, path);
-  if (::mkdir(full.c_str(), 0755) != 0 && errno != EEXIST) {
+  if (::mkdir(full.c_str(), 0755) == 0) {
+    wrote_here(path);
+  } else if (errno != EEXIST) {
     error(path, "cannot create the local folder: " + errno_text());
     return false;
   }
@@ -496,6 +503,7 @@ bool Engine::download(Remote& net, Lock& lock, const std::string& path, const Re
                                 : "cannot put it in place: " + errno_text());
     return false;
   }
+  wrote_here(path);
   // The rename is durable before the journal says the file is here: a
   // crash must not leave a journal that counts a lost file as deleted.
   lock.unlock();
@@ -590,6 +598,8 @@ void Engine::resolve_conflict(Remote& net, Lock& lock, const std::string& path, 
     error(path, "cannot keep the local version aside as " + copy + ": " + errno_text());
     return;
   }
+  wrote_here(path);
+  wrote_here(copy);
   ++summary_.conflicts;
   warn(path, "changed on both sides: the local version is kept as " + copy);
   if (options_.say) options_.say("conflict: " + path + " (the local version is now " + copy + ")");
@@ -629,8 +639,10 @@ void Engine::delete_local_tree(const std::string& path) {
     const LocalEntry l = local_.entries.at(*it);
     std::string full = join(pair_.local_dir, *it);
     if (l.folder) {
-      if (::rmdir(full.c_str()) != 0 && errno == ENOTEMPTY && remove_ignored(full))
+      std::vector<std::string> removed;
+      if (::rmdir(full.c_str()) != 0 && errno == ENOTEMPTY && remove_ignored(full, removed))
         ::rmdir(full.c_str());
+      for (const auto& n : removed) wrote_here(*it + "/" + n);
       if (stat_entry(full)) {
         // Something appeared in it meanwhile (or an ignored file is there).
         warn(*it, "deleted on the server, but kept here: it holds files that are not synced");
@@ -646,6 +658,7 @@ void Engine::delete_local_tree(const std::string& path) {
         continue;
       }
     }
+    wrote_here(*it);
     local_.entries.erase(*it);
     journal_.entries.erase(*it);
   }
@@ -901,6 +914,7 @@ Result<PassSummary> Engine::pass() {
   bytes_up_ = bytes_down_ = 0;
   queue_.clear();
   remote_warned_.clear();
+  local_writes_.clear();
   server_changed_ = false;
   remove_leftovers();
   const std::int64_t up0 = remote_.bytes_up(), down0 = remote_.bytes_down();

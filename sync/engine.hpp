@@ -95,6 +95,12 @@ class Engine {
   // next pass.
   Result<PassSummary> pass();
 
+  // After pass(): the relative paths it created, replaced, renamed (both
+  // names) or deleted in the local folder, folders included, whatever the
+  // pass's outcome; `run` tells its own writes from the user's changes by
+  // them (watcher.hpp). Its work folder (kWorkDir) is not among them.
+  const std::set<std::string>& local_writes() const { return local_writes_; }
+
  private:
   void remove_leftovers();
   Result<void> scan_remote();
@@ -149,6 +155,7 @@ class Engine {
   bool local_subtree_changed(const std::string& path);
   std::optional<std::string> remote_parent_id(const std::string& path);
   void record(const std::string& path, JournalEntry e) { journal_.entries[path] = std::move(e); }
+  void wrote_here(const std::string& path) { local_writes_.insert(path); }
   // After a move: the journal's paths (and the other side's) from `from`
   // to `to`, along with everything beneath.
   enum class Moved { on_server, here };
@@ -171,6 +178,7 @@ class Engine {
   std::set<std::string> done_;                 // subtrees handled whole (deleted): skipped
   std::set<std::string> remote_warned_;        // server names never synced, reported this pass
   bool server_changed_ = false;                // this pass wrote to the server
+  std::set<std::string> local_writes_;         // under mu_ while transfers run
   PassSummary summary_;
   std::vector<Transfer> queue_;
   std::mutex mu_;

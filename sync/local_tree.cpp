@@ -83,13 +83,15 @@ std::string name_problem(std::string_view name) {
   return {};
 }
 
-Result<LocalScan> scan_local(const std::string& root) {
+Result<LocalScan> scan_local(const std::string& root, const std::string& under,
+                             const std::function<void(const std::string&)>& before_reading) {
   LocalScan out;
-  std::vector<std::string> pending{""};
+  std::vector<std::string> pending{under};
   while (!pending.empty()) {
     std::string rel = std::move(pending.back());
     pending.pop_back();
     std::string full = join(root, rel);
+    if (before_reading) before_reading(rel);
     int dfd = ::open(full.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (dfd < 0) {
       // Gone, or replaced by a link, meanwhile: as if it had not been seen.

@@ -41,9 +41,15 @@ bool ignored_name(std::string_view name, bool at_top);
 // string when it can; why not otherwise.
 std::string name_problem(std::string_view name);
 
-// Walks `root` without following links. Errors: unavailable when `root`
-// cannot be read (a missing folder is not an empty one).
-Result<LocalScan> scan_local(const std::string& root);
+// Walks `root` without following links: the folder `under` (a relative
+// path; "" for the whole tree) and everything beneath it, at their paths
+// relative to `root`. `before_reading`, when set, is called with each
+// folder's relative path ("" for `root`) just before that folder is read
+// (`run` watches it there: what is written in it after it was read is
+// heard). Errors: unavailable when `root` cannot be read (a missing folder
+// is not an empty one); a missing `under` gives an empty scan.
+Result<LocalScan> scan_local(const std::string& root, const std::string& under = {},
+                             const std::function<void(const std::string&)>& before_reading = {});
 
 // `path`'s SHA-256 (hex) and its metadata as it was hashed; `tick`, when
 // set, is called after each MiB read (a large file takes minutes: see

@@ -11,7 +11,6 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -36,6 +35,7 @@
 #include "sync/local_tree.hpp"
 #include "sync/remote.hpp"
 #include "sync/state.hpp"
+#include "sync/watcher.hpp"
 
 namespace rs = ruche::sync;
 using ruche::Errc;
@@ -335,8 +335,13 @@ struct Runner {
   // compares it with the server's now and then).
   std::map<std::string, std::string> root_etags;
   // Called often during each pass (EngineOptions::tick): run serves its
-  // live connection there.
+  // live connection and reads its watches there.
   std::function<void()> during_pass;
+  // By workspace, when keep_writes: what the passes of the last
+  // sync_all() wrote in the local folder, and what they left there (run's
+  // watcher tells them from the user's changes).
+  bool keep_writes = false;
+  std::map<std::string, rs::LocalWrites> writes;
 
   static std::string summary_line(const rs::PassSummary& s) {
     std::string out;
@@ -381,6 +386,7 @@ struct Runner {
     };
     rs::Engine engine(*remote, pair, journal, o);
     auto result = engine.pass();
+    if (keep_writes) writes[pair.workspace_id].add(engine.local_writes(), journal);
     root_etags[pair.workspace_id] = journal.root_etag;  // empty unless complete: run looks again
     RUCHE_CHECK(state.save_journal(pair.workspace_id, journal));
     return result;
@@ -390,6 +396,7 @@ struct Runner {
   // pair converged; `fatal` when the token no longer works.
   bool sync_all(bool& fatal) {
     bool all = true;
+    writes.clear();
     for (const auto& pair : folders) {
       if (g_stop) return false;
       bool ok = false;
@@ -478,54 +485,6 @@ int cmd_once(rs::StateDir& state, const std::vector<std::string>& args, bool qui
   return converged ? 0 : 1;
 }
 
-// Watches every folder of the synced trees (inotify); re-armed after each pass.
-struct Watcher {
-  int fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-  std::map<int, std::string> watched;
-  ~Watcher() {
-    if (fd >= 0) ::close(fd);
-  }
-  void arm(const std::vector<rs::FolderPair>& folders) {
-    if (fd < 0) return;
-    for (const auto& [wd, _] : watched) ::inotify_rm_watch(fd, wd);
-    watched.clear();
-    constexpr std::uint32_t kMask = IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE |
-                                    IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB | IN_DELETE_SELF |
-                                    IN_MOVE_SELF | IN_ONLYDIR;
-    for (const auto& f : folders) {
-      auto scan = rs::scan_local(f.local_dir);
-      std::vector<std::string> dirs{f.local_dir};
-      if (scan)
-        for (const auto& [p, e] : scan->entries)
-          if (e.folder) dirs.push_back(rs::join(f.local_dir, p));
-      for (const auto& d : dirs) {
-        int wd = ::inotify_add_watch(fd, d.c_str(), kMask);
-        if (wd >= 0) watched[wd] = d;
-      }
-    }
-  }
-  // Reads what is queued; whether anything was (a change, or an overflow).
-  bool drain() {
-    if (fd < 0) return false;
-    alignas(inotify_event) char buf[64 * 1024];
-    bool any = false;
-    for (;;) {
-      ssize_t n = ::read(fd, buf, sizeof buf);
-      if (n <= 0) break;
-      for (char* p = buf; p < buf + n;) {
-        auto* ev = reinterpret_cast<inotify_event*>(p);
-        std::string_view name = ev->len ? std::string_view(ev->name) : std::string_view();
-        // Downloads land in the work folder first: not a change of the user's.
-        // IN_IGNORED: a watch arm() removed (a folder deleted also gives
-        // IN_DELETE_SELF); counting it made every pass start another.
-        if (name != rs::kWorkDir && !(ev->mask & IN_IGNORED)) any = true;
-        p += sizeof(inotify_event) + ev->len;
-      }
-    }
-    return any;
-  }
-};
-
 std::int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -540,7 +499,9 @@ std::int64_t steady_ms() {
 // a pass's own changes (whose ETags it recorded) start none. The live
 // connection is also read during a pass (its pings answered, its events
 // kept for the check that follows the pass), from the engine's tick: one
-// thread, never two reads at once.
+// thread, never two reads at once. A local change is heard by the
+// Watcher, which reads its queue there too, and tells the pass's own
+// writes from anyone else's once the pass ends (watcher.hpp).
 int cmd_run(rs::StateDir& state, const std::vector<std::string>& args, bool quiet) {
   auto options = pass_options(args, true);
   if (!options) return usage(options.error().message);
@@ -550,6 +511,7 @@ int cmd_run(rs::StateDir& state, const std::vector<std::string>& args, bool quie
   auto runner = make_runner(state, quiet);
   if (!runner) return failed(runner.error());
   runner->transfers = transfers;
+  runner->keep_writes = true;
   if (::pipe2(g_wake, O_CLOEXEC | O_NONBLOCK) != 0)
     return failed(ruche::make_error(Errc::internal, "pipe"));
   struct sigaction sa {};
@@ -564,9 +526,10 @@ int cmd_run(rs::StateDir& state, const std::vector<std::string>& args, bool quie
   // Events come in bursts (a folder uploaded from the web): one check for
   // those of this long after the first.
   constexpr std::int64_t kEventSettleMs = 100;
-  // During a pass, the live connection is read at most this often: a read
-  // that finds nothing is one system call, and the server pings after 30 s
-  // of silence and closes after 60.
+  // During a pass, the live connection and the watches are read at most
+  // this often: a read that finds nothing is one system call, the server
+  // pings after 30 s of silence and closes after 60, and the kernel queues
+  // 16384 events by default (a download is one or two).
   constexpr std::int64_t kServeDuringPassMs = 250;
   constexpr int kLiveRetryFirstS = 5, kLiveRetryMaxS = 300;
   // A connection that lasted this long starts the retries from the first
@@ -575,7 +538,7 @@ int cmd_run(rs::StateDir& state, const std::vector<std::string>& args, bool quie
 
   std::set<std::string> synced;
   for (const auto& pair : runner->folders) synced.insert(pair.workspace_id);
-  Watcher watcher;
+  rs::Watcher watcher;
   rs::LiveEvents live({.stop = &g_stop});
   int backoff_s = 0;              // retrying failed passes
   std::int64_t last_pass_ms = 0;  // when the last pass ended
@@ -589,6 +552,7 @@ int cmd_run(rs::StateDir& state, const std::vector<std::string>& args, bool quie
   std::int64_t check_at_ms = 0;    // when (once their events settled)
   bool check_all = false;
   bool due = true;
+  bool heard_local = false;  // a local change heard during the last pass
   // When a failed pass is tried again.
   auto retry_ms = [&] {
     return last_pass_ms + std::min<std::int64_t>(backoff_s * std::int64_t{1000}, interval_ms);
@@ -639,11 +603,11 @@ int cmd_run(rs::StateDir& state, const std::vector<std::string>& args, bool quie
   };
   std::int64_t next_serve_ms = 0;
   runner->during_pass = [&] {
-    if (!live.connected()) return;
     const std::int64_t now = steady_ms();
     if (now < next_serve_ms) return;
     next_serve_ms = now + kServeDuringPassMs;
-    serve_live(now);
+    watcher.collect();
+    if (live.connected()) serve_live(now);
   };
 
   while (!g_stop) {
@@ -658,6 +622,8 @@ int cmd_run(rs::StateDir& state, const std::vector<std::string>& args, bool quie
       bool fatal = false;
       bool ok = runner->sync_all(fatal);
       if (fatal) return 1;
+      // Its own writes are not a local change; anything else heard is.
+      heard_local = watcher.after_pass(runner->folders, runner->writes);
       last_pass_ms = steady_ms();
       next_poll_ms = last_pass_ms + interval_ms;
       backoff_s = ok ? 0 : std::min(backoff_s == 0 ? 5 : backoff_s * 2, 300);
@@ -681,15 +647,21 @@ int cmd_run(rs::StateDir& state, const std::vector<std::string>& args, bool quie
     if (!to_check.empty()) deadline = std::min(deadline, check_at_ms);
     if (push && !live.connected()) deadline = std::min(deadline, live_connect_ms);
     if (live.connected()) deadline = std::min(deadline, live.next_deadline_ms());
+    if (heard_local) deadline = now;
     const int wait_ms = static_cast<int>(std::clamp<std::int64_t>(deadline - now, 0, 3'600'000));
-    pollfd fds[3] = {{watcher.fd, POLLIN, 0}, {g_wake[0], POLLIN, 0}, {live.fd(), POLLIN, 0}};
+    pollfd fds[3] = {{watcher.fd(), POLLIN, 0}, {g_wake[0], POLLIN, 0}, {live.fd(), POLLIN, 0}};
     int n = ::poll(fds, 3, wait_ms);
     if (g_stop) break;
-    if (n > 0 && (fds[0].revents & POLLIN)) {
+    bool local = heard_local;
+    heard_local = false;
+    if (!local && n > 0 && (fds[0].revents & POLLIN)) {
       if (!watcher.drain()) continue;
+      local = true;
+    }
+    if (local) {
       // Let a burst of writes settle (a copy of many files, an editor's save).
       for (int settle = 0; settle < 10 && !g_stop; ++settle) {
-        pollfd w{watcher.fd, POLLIN, 0};
+        pollfd w{watcher.fd(), POLLIN, 0};
         if (::poll(&w, 1, 500) <= 0) break;
         watcher.drain();
       }

@@ -1,6 +1,8 @@
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
@@ -23,6 +25,7 @@
 #include "sync/local_tree.hpp"
 #include "sync/remote.hpp"
 #include "sync/state.hpp"
+#include "sync/watcher.hpp"
 
 namespace ruche::sync {
 namespace {
@@ -272,6 +275,316 @@ TEST(SyncLocal, PathHelpers) {
   EXPECT_TRUE(within("a", "a"));
   EXPECT_FALSE(within("ab", "a"));
   EXPECT_FALSE(within("a", "a/b"));
+}
+
+TEST(SyncLocal, AScanUnderAFolderSaysEachFolderBeforeReadingIt) {
+  TempDir t;
+  ASSERT_EQ(::mkdir((t.path() + "/docs").c_str(), 0755), 0);
+  ASSERT_EQ(::mkdir((t.path() + "/docs/deep").c_str(), 0755), 0);
+  ASSERT_EQ(::mkdir((t.path() + "/docs/.ruche-sync").c_str(), 0755), 0);
+  t.write("docs/deep/a.txt", "a");
+  t.write("docs.txt", "sorts between docs and docs/");
+  std::vector<std::string> read;
+  auto scan = scan_local(t.path(), "docs", [&](const std::string& rel) {
+    // Said before it is read: a file written now is in the scan.
+    if (rel == "docs/deep") t.write("docs/deep/b.txt", "b");
+    read.push_back(rel);
+  });
+  ASSERT_TRUE(scan) << scan.error().message;
+  std::vector<std::string> paths;
+  for (const auto& [p, _] : scan->entries) paths.push_back(p);
+  EXPECT_EQ(paths, (std::vector<std::string>{"docs/.ruche-sync", "docs/deep", "docs/deep/a.txt",
+                                             "docs/deep/b.txt"}))
+      << "only the top's work folder is left out";
+  std::sort(read.begin(), read.end());
+  EXPECT_EQ(read, (std::vector<std::string>{"docs", "docs/.ruche-sync", "docs/deep"}));
+  auto none = scan_local(t.path(), "missing");
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->entries.empty());
+}
+
+// ---- What run hears of the local folders (sync/watcher.hpp) ---------------
+
+TEST(SyncWatcher, SameAsLeftIsTheSameFileOrFolderOrNothing) {
+  const LocalEntry file{.folder = false, .size = 5, .mtime_ns = 1'000'000'007, .inode = 42};
+  EXPECT_TRUE(same_as_left(file, file));
+  EXPECT_TRUE(same_as_left(std::nullopt, std::nullopt));
+  EXPECT_FALSE(same_as_left(std::nullopt, file));
+  EXPECT_FALSE(same_as_left(file, std::nullopt));
+  LocalEntry other = file;
+  other.mtime_ns += 1;
+  EXPECT_FALSE(same_as_left(other, file)) << "written again, one nanosecond later";
+  other = file;
+  other.size = 6;
+  EXPECT_FALSE(same_as_left(other, file));
+  other = file;
+  other.inode = 43;
+  EXPECT_FALSE(same_as_left(other, file)) << "another file renamed over it";
+  const LocalEntry folder{.folder = true, .size = 0, .mtime_ns = 5, .inode = 42};
+  LocalEntry filled = folder;
+  filled.mtime_ns = 9;
+  EXPECT_TRUE(same_as_left(filled, folder)) << "a folder's contents are heard on their own";
+  EXPECT_FALSE(same_as_left(folder, file));
+}
+
+TEST(SyncWatcher, WritesRecordWhatTheJournalHoldsThereAndBeneath) {
+  Journal j;
+  j.entries["docs"] = {.folder = true, .node_id = "d", .inode = 10};
+  j.entries["docs.txt"] = {.node_id = "t", .size = 1, .mtime_ns = 2, .inode = 11};
+  j.entries["docs/deep"] = {.folder = true, .node_id = "e", .inode = 12};
+  j.entries["docs/deep/a.txt"] = {.node_id = "a", .size = 3, .mtime_ns = 4, .inode = 13};
+  j.entries["other.txt"] = {.node_id = "o", .size = 5, .mtime_ns = 6, .inode = 14};
+  LocalWrites w;
+  w.add({"docs", "gone.txt"}, j);
+  std::vector<std::string> paths;
+  for (const auto& [p, _] : w.left) paths.push_back(p);
+  EXPECT_EQ(paths, (std::vector<std::string>{"docs", "docs/deep", "docs/deep/a.txt", "gone.txt"}))
+      << "beneath docs, past docs.txt (which sorts between)";
+  EXPECT_FALSE(w.left.at("gone.txt")) << "deleted: nothing left there";
+  EXPECT_EQ(w.left.at("docs/deep/a.txt"),
+            (LocalEntry{.folder = false, .size = 3, .mtime_ns = 4, .inode = 13}));
+  // A later pass over the same folder: what the earlier one wrote is
+  // recorded as the later one left it.
+  j.entries["gone.txt"] = {.node_id = "g", .size = 7, .mtime_ns = 8, .inode = 15};
+  j.entries.erase("docs/deep/a.txt");
+  w.add({"other.txt"}, j);
+  EXPECT_EQ(w.left.at("gone.txt"),
+            (LocalEntry{.folder = false, .size = 7, .mtime_ns = 8, .inode = 15}));
+  EXPECT_FALSE(w.left.contains("docs/deep/a.txt"));
+  EXPECT_TRUE(w.left.contains("other.txt"));
+}
+
+// A synced folder, its watcher, and passes made by hand: each writes as the
+// engine does (a download written in the work folder, given the server's
+// time, renamed into place; deletions; folders; renames) and records in
+// the journal what it left, as the engine does.
+class SyncWatcherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_GE(watcher_.fd(), 0) << "no inotify";
+    ASSERT_EQ(::mkdir(path(".ruche-sync").c_str(), 0700), 0);
+  }
+  std::string path(const std::string& rel) const { return dir_.path() + "/" + rel; }
+  std::vector<FolderPair> folders() const { return {FolderPair{"w1", "W", dir_.path()}}; }
+
+  // Before the pass, as run does; the journal holds what is there now.
+  void arm() {
+    watcher_.arm(folders());
+    writes_.clear();
+    journal_.entries.clear();
+    auto scan = scan_local(dir_.path());
+    ASSERT_TRUE(scan);
+    for (const auto& [p, e] : scan->entries) record(p, e);
+  }
+  // The pass's writes.
+  void download(const std::string& rel, const std::string& content) {
+    const std::string tmp = path(".ruche-sync/download-" + std::to_string(++downloads_));
+    std::ofstream(tmp, std::ios::binary) << content;
+    const timespec times[2] = {{0, UTIME_OMIT}, {1'800'000'000, 123'456'789}};
+    ASSERT_EQ(::utimensat(AT_FDCWD, tmp.c_str(), times, 0), 0);
+    ASSERT_EQ(::rename(tmp.c_str(), path(rel).c_str()), 0);
+    wrote(rel);
+  }
+  void create(const std::string& rel) {
+    const int fd = ::open(path(rel).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    ASSERT_GE(fd, 0);
+    ::close(fd);
+    wrote(rel);
+  }
+  void remove(const std::string& rel) {
+    ASSERT_EQ(::remove(path(rel).c_str()), 0);
+    wrote(rel);
+  }
+  void make_folder(const std::string& rel) {
+    ASSERT_EQ(::mkdir(path(rel).c_str(), 0755), 0);
+    wrote(rel);
+  }
+  void rename(const std::string& from, const std::string& to) {
+    ASSERT_EQ(::rename(path(from).c_str(), path(to).c_str()), 0);
+    // The journal moves along, what is beneath too.
+    auto& entries = journal_.entries;
+    std::vector<std::string> beneath;
+    for (auto it = entries.lower_bound(from + "/");
+         it != entries.end() && it->first.starts_with(from + "/"); ++it)
+      beneath.push_back(it->first);
+    for (const auto& p : beneath) {
+      entries[to + p.substr(from.size())] = entries.at(p);
+      entries.erase(p);
+    }
+    wrote(from);
+    wrote(to);
+  }
+  // The pass ends; what run decides.
+  bool after_pass() {
+    writes_["w1"].add(wrote_, journal_);
+    wrote_.clear();
+    return watcher_.after_pass(folders(), writes_);
+  }
+
+  // What is at `rel` now goes to the journal (a file, a folder, or nothing).
+  void wrote(const std::string& rel) {
+    wrote_.insert(rel);
+    if (auto e = stat_entry(path(rel))) {
+      record(rel, *e);
+    } else {
+      journal_.entries.erase(rel);
+    }
+  }
+
+  TempDir dir_;
+  Watcher watcher_;
+
+ private:
+  void record(const std::string& rel, const LocalEntry& e) {
+    journal_.entries[rel] = {.folder = e.folder,
+                             .size = e.size,
+                             .mtime_ns = e.folder ? 0 : e.mtime_ns,
+                             .inode = e.inode};
+  }
+  Journal journal_;
+  std::set<std::string> wrote_;
+  std::map<std::string, LocalWrites> writes_;
+  int downloads_ = 0;
+};
+
+TEST_F(SyncWatcherTest, ThePassOwnWritesAreNoChange) {
+  dir_.write("replaced.txt", "old");
+  dir_.write("deleted.txt", "old");
+  dir_.write("c.txt", "local");
+  ASSERT_EQ(::mkdir(path("old").c_str(), 0755), 0);
+  dir_.write("old/x.txt", "x");
+  ASSERT_EQ(::mkdir(path("moving").c_str(), 0755), 0);
+  ASSERT_EQ(::mkdir(path("moving/sub").c_str(), 0755), 0);
+  dir_.write("moving/sub/in.txt", "in");
+  arm();
+  download("new.txt", "new");
+  download("replaced.txt", "replaced");
+  remove("deleted.txt");
+  remove("old/x.txt");
+  remove("old");
+  make_folder("made");
+  download("made/a.txt", "a");
+  make_folder("made/deep");
+  download("made/deep/b.txt", "b");
+  rename("moving", "moved");
+  rename("c.txt", "c (conflict pc 2027-01-02 030405).txt");
+  download("c.txt", "server");
+  EXPECT_FALSE(after_pass()) << "every event heard was the pass's own";
+  EXPECT_FALSE(watcher_.drain()) << "nothing left to hear";
+
+  // The folders it made or moved are watched now, at their new paths.
+  dir_.write("made/deep/user.txt", "u");
+  EXPECT_TRUE(watcher_.drain()) << "in a folder the pass made";
+  dir_.write("moved/sub/user.txt", "u");
+  EXPECT_TRUE(watcher_.drain()) << "in a folder the pass moved";
+  EXPECT_FALSE(watcher_.drain());
+
+  // The next pass: a folder moved twice, one the pass made now holding one
+  // of the user's, and the first pass's downloads touched again.
+  arm();
+  rename("moved", "moved again");
+  download("moved again/sub/in.txt", "in, again");
+  remove("made/deep/user.txt");
+  download("new.txt", "newer");
+  EXPECT_FALSE(after_pass());
+  dir_.write("moved again/sub/later.txt", "u");
+  EXPECT_TRUE(watcher_.drain());
+}
+
+TEST_F(SyncWatcherTest, AUserWriteToAPathThePassWroteCounts) {
+  arm();
+  download("f.txt", "from the server");
+  // Right after the pass's write, before run judged: by content, not by time.
+  std::ofstream(path("f.txt"), std::ios::app) << ", edited";
+  EXPECT_TRUE(after_pass());
+
+  arm();
+  download("g.txt", "from the server");
+  // The same size, and the pass's own file is not there any more.
+  ASSERT_EQ(::unlink(path("g.txt").c_str()), 0);
+  dir_.write("g.txt", "FROM THE SERVER");
+  EXPECT_TRUE(after_pass());
+
+  arm();
+  download("h.txt", "from the server");
+  EXPECT_FALSE(after_pass());
+  std::ofstream(path("h.txt"), std::ios::app) << ", edited later";
+  EXPECT_TRUE(watcher_.drain()) << "once the pass is over, any event counts";
+
+  arm();
+  make_folder("k");
+  ASSERT_EQ(::rmdir(path("k").c_str()), 0);
+  dir_.write("k", "a file where the pass made a folder");
+  EXPECT_TRUE(after_pass());
+}
+
+TEST_F(SyncWatcherTest, APathThePassDidNotWriteCounts) {
+  dir_.write("untouched.txt", "u");
+  arm();
+  download("f.txt", "f");
+  dir_.write("other.txt", "the user's");
+  EXPECT_TRUE(after_pass());
+
+  arm();
+  download("g.txt", "g");
+  ASSERT_EQ(::chmod(path("untouched.txt").c_str(), 0600), 0);
+  EXPECT_TRUE(after_pass()) << "an event on a path the pass did not write counts, as ever";
+
+  arm();
+  download("h.txt", "h");
+  dir_.write("h.txt~", "an editor's backup");
+  EXPECT_TRUE(after_pass()) << "even one that is never synced, as before";
+}
+
+TEST_F(SyncWatcherTest, AFolderThePassMadeIsComparedOnceWatched) {
+  arm();
+  make_folder("made");
+  download("made/a.txt", "a");
+  // Nothing watched this folder yet: no event says so.
+  dir_.write("made/user.txt", "the user's");
+  EXPECT_TRUE(after_pass());
+
+  arm();
+  make_folder("made2");
+  download("made2/a.txt", "a");
+  ASSERT_EQ(::unlink(path("made2/a.txt").c_str()), 0);
+  EXPECT_TRUE(after_pass()) << "a file the journal holds is gone";
+}
+
+TEST_F(SyncWatcherTest, AnEventOnTheSyncedFolderItselfCounts) {
+  arm();
+  download("f.txt", "f");
+  ASSERT_EQ(::chmod(dir_.path().c_str(), 0755), 0);
+  EXPECT_TRUE(after_pass());
+}
+
+TEST_F(SyncWatcherTest, AnOverflowCounts) {
+  std::ifstream limit("/proc/sys/fs/inotify/max_queued_events");
+  long max_events = 0;
+  if (!(limit >> max_events) || max_events > (1 << 20)) GTEST_SKIP() << "queue too long to fill";
+  // The pass writes one file `times` times (written, then its mode: the
+  // same event twice in a row is queued once).
+  auto write_often = [&](long times) {
+    create("f.txt");
+    const int fd = ::open(path("f.txt").c_str(), O_WRONLY | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    for (long i = 0; i < times; ++i) {
+      ASSERT_EQ(::pwrite(fd, "x", 1, 0), 1);
+      ASSERT_EQ(::fchmod(fd, i % 2 ? 0644 : 0640), 0);
+    }
+    ::close(fd);
+    wrote("f.txt");  // as the pass left it
+    remove("f.txt");
+  };
+  arm();
+  write_often(100);
+  EXPECT_FALSE(after_pass());
+  arm();
+  write_often(max_events / 2 + 1);
+  EXPECT_TRUE(after_pass()) << "the pass's own writes, more than the kernel queues";
+  arm();
+  write_often(100);
+  EXPECT_FALSE(after_pass()) << "arm() starts anew";
 }
 
 // ---- The live events connection's framing (sync/live.hpp) -----------------
@@ -530,7 +843,7 @@ class SyncEngineTest : public ::testing::Test {
       json::object root;
       root["id"] = "root";
       root["kind"] = "folder";
-      root["etag"] = "\"root-1\"";
+      root["etag"] = "\"root-" + std::to_string(version_) + "\"";
       json::object out;
       out["folder"] = std::move(root);
       out["total"] = static_cast<std::int64_t>(items.size());
@@ -607,6 +920,7 @@ class SyncEngineTest : public ::testing::Test {
   }
 
   std::map<std::string, std::string> files_;  // set before a pass
+  int version_ = 1;                           // the root's ETag: moved when files_ is
   std::string held_;
   bool after_pass_ = false;
   TempDir dir_;
@@ -700,6 +1014,47 @@ TEST_F(SyncEngineTest, TicksWhileItsOtherConnectionsTransfer) {
   EXPECT_EQ(s->downloaded, 2);
   EXPECT_EQ(threads, std::set<std::thread::id>{std::this_thread::get_id()})
       << "only the pass's thread ticks";
+}
+
+TEST_F(SyncEngineTest, RunDoesNotHearItsOwnDownloadsAndDeletions) {
+  const FolderPair pair{"w1", "W", dir_.path()};
+  Remote remote(url(), "token", {});
+  Journal journal;
+  Watcher watcher;
+  ASSERT_GE(watcher.fd(), 0) << "no inotify";
+  // As run does: armed, a pass (the watcher read during it), then judged.
+  auto pass_heard = [&](const std::function<void()>& meanwhile = {}) {
+    watcher.arm({pair});
+    EngineOptions o;
+    o.can_write = false;  // this server takes no upload: the user's edits stay here
+    o.tick = [&] { watcher.collect(); };
+    Engine engine(remote, pair, journal, o);
+    auto s = engine.pass();
+    EXPECT_TRUE(s && s->converged);
+    if (meanwhile) meanwhile();
+    std::map<std::string, LocalWrites> writes;
+    writes["w1"].add(engine.local_writes(), journal);
+    return watcher.after_pass({pair}, writes);
+  };
+  files_ = {{"a.txt", "a"}, {"b.txt", "b"}};
+  EXPECT_FALSE(pass_heard()) << "its downloads (the work folder made, files renamed into place)";
+  ASSERT_TRUE(std::ifstream(dir_.path() + "/b.txt").good());
+
+  files_.erase("b.txt");
+  files_["a.txt"] = "a, changed on the server";
+  ++version_;
+  EXPECT_FALSE(pass_heard()) << "a file replaced and one deleted";
+  EXPECT_FALSE(std::ifstream(dir_.path() + "/b.txt").good());
+
+  files_["c.txt"] = "c";
+  ++version_;
+  EXPECT_TRUE(pass_heard([&] { dir_.write("c.txt", "c, edited at once"); }))
+      << "the user's edit of a file the pass just wrote";
+  EXPECT_FALSE(watcher.drain());
+
+  files_["d.txt"] = "d";
+  ++version_;
+  EXPECT_TRUE(pass_heard([&] { dir_.write("mine.txt", "mine"); })) << "a file the pass left alone";
 }
 
 }  // namespace

@@ -341,6 +341,33 @@ sleep 3
 LINES=$(wc -l <"$T/push.out")
 sleep 3
 [ "$(wc -l <"$T/push.out")" = "$LINES" ] || { cat "$T/push.out"; fail "run keeps making passes with nothing to do"; }
+# Nor do its own writes here (its watches hear them, but each path holds
+# what the pass left there): a folder and a file from the server come
+# down, a file goes, and no pass follows. An edit made right after still
+# goes up.
+passes() { grep -c " <-> " "$T/push.out"; }
+pass_ended() {  # pass_ended LINE...: run printed each LINE, then a pass's summary line
+  awk 'BEGIN {for (i = 1; i < ARGC; i++) {want[ARGV[i]] = 1; n++}; ARGC = 1}
+    {for (l in want) if (!(l in seen) && index($0, l)) {seen[l] = 1; k++}}
+    / <-> / && k == n {ok = 1}
+    END {exit !ok}' "$@" <"$T/push.out"
+}
+DESC=$(api -X POST "$URL/api/v1/workspaces/$WS/files/folders" -d '{"name":"Descendu"}' | jq_ "d['id']")
+api -X PUT --data-binary 'descendu' "$URL/api/v1/files/$DESC/children/fichier.txt" >/dev/null
+api -X DELETE "$URL/api/v1/files/$(node_field /ensuite.txt id)" >/dev/null
+wait_long 'pass_ended "folder here: Descendu" "down: Descendu/fichier.txt" "deleted here: ensuite.txt"' \
+  "run did not take the server's folder, file and deletion: $(cat "$T/push.out")"
+N=$(passes)
+sleep 3
+[ "$(passes)" = "$N" ] || { cat "$T/push.out"; fail "run's own downloads and deletion started another pass"; }
+printf ', modifié ici' >>"$B/Descendu/fichier.txt"
+wait_long '[ "$(api "$URL/api/v1/files/$(node_field /Descendu/fichier.txt id)/content")" = "descendu, modifié ici" ]' \
+  "run did not send an edit made after its download: $(cat "$T/push.out")"
+api -X PUT --data-binary 'à corriger' "$URL/api/v1/workspaces/$WS/files/children/tout-de-suite.txt" >/dev/null
+wait_long 'pass_ended "down: tout-de-suite.txt"' "run did not fetch a server file: $(cat "$T/push.out")"
+printf 'corrigé\n' >"$B/tout-de-suite.txt"  # at once: while run judges what it heard, or just after
+wait_long '[ "$(api "$URL/api/v1/files/$(node_field /tout-de-suite.txt id)/content")" = "corrigé" ]' \
+  "run did not send an edit made as its pass ended: $(cat "$T/push.out")"
 # A pass goes on hearing the server: a file added on the server while run
 # sends two large ones (after that pass listed the server; its event most
 # likely heard during the second) comes down once the pass ends, not at
