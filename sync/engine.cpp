@@ -122,7 +122,8 @@ Result<void> Engine::list_into(const Listing& listing, const std::string& prefix
     if (b != journal_.entries.end() && b->second.folder && b->second.node_id == n.id &&
         !n.etag.empty() && b->second.etag == n.etag) {
       // Unchanged beneath: the journal knows its contents.
-      for (auto it = std::next(b); it != journal_.entries.end() && within(it->first, path); ++it)
+      auto [first, last] = beneath(journal_.entries, path);
+      for (auto it = first; it != last; ++it)
         remote_tree_[it->first] =
             RemoteEntry{it->second.folder, it->second.node_id, it->second.etag,
                         it->second.sha256, it->second.size,    it->second.remote_mtime_ms};
@@ -194,11 +195,14 @@ bool Engine::remote_changed(const RemoteEntry& r, const JournalEntry& b) const {
 }
 
 bool Engine::remote_subtree_changed(const std::string& path) const {
-  for (auto it = remote_tree_.lower_bound(path);
-       it != remote_tree_.end() && within(it->first, path); ++it) {
+  auto changed = [&](const auto& it) {
     auto b = journal_.entries.find(it->first);
-    if (b == journal_.entries.end() || remote_changed(it->second, b->second)) return true;
-  }
+    return b == journal_.entries.end() || remote_changed(it->second, b->second);
+  };
+  if (auto it = remote_tree_.find(path); it != remote_tree_.end() && changed(it)) return true;
+  auto [first, last] = beneath(remote_tree_, path);
+  for (auto it = first; it != last; ++it)
+    if (changed(it)) return true;
   return false;
 }
 
@@ -242,16 +246,19 @@ std::optional<bool> Engine::local_changed(const std::string& path, const LocalEn
 }
 
 bool Engine::local_subtree_changed(const std::string& path) {
-  for (auto it = local_.entries.lower_bound(path);
-       it != local_.entries.end() && within(it->first, path); ++it) {
+  auto changed = [&](const auto& it) {
     auto b = journal_.entries.find(it->first);
     if (b == journal_.entries.end()) return true;
     if (it->second.folder != b->second.folder) return true;
-    if (!it->second.folder &&
-        !(it->second.size == b->second.size && it->second.mtime_ns == b->second.mtime_ns &&
-          it->second.inode == b->second.inode))
-      return true;  // possibly changed: kept (its hash is not worth the risk)
-  }
+    // Possibly changed: kept (its hash is not worth the risk).
+    return !it->second.folder &&
+           !(it->second.size == b->second.size && it->second.mtime_ns == b->second.mtime_ns &&
+             it->second.inode == b->second.inode);
+  };
+  if (auto it = local_.entries.find(path); it != local_.entries.end() && changed(it)) return true;
+  auto [first, last] = beneath(local_.entries, path);
+  for (auto it = first; it != last; ++it)
+    if (changed(it)) return true;
   return false;
 }
 
@@ -260,7 +267,12 @@ bool Engine::local_subtree_changed(const std::string& path) {
 void Engine::rekey(const std::string& from, const std::string& to, Moved where) {
   auto move_keys = [&](auto& m) {
     std::vector<std::pair<std::string, typename std::decay_t<decltype(m)>::mapped_type>> moved;
-    for (auto it = m.lower_bound(from); it != m.end() && within(it->first, from);) {
+    if (auto it = m.find(from); it != m.end()) {
+      moved.emplace_back(to, std::move(it->second));
+      m.erase(it);
+    }
+    auto [first, last] = beneath(m, from);
+    for (auto it = first; it != last;) {
       moved.emplace_back(to + it->first.substr(from.size()), std::move(it->second));
       it = m.erase(it);
     }
@@ -620,9 +632,9 @@ void Engine::delete_remote_tree(const std::string& path, const RemoteEntry& r) {
                     : "cannot delete it on the server: " + done.error().message);
     return;
   }
-  for (auto it = journal_.entries.lower_bound(path);
-       it != journal_.entries.end() && within(it->first, path);)
-    it = journal_.entries.erase(it);
+  journal_.entries.erase(path);
+  auto [first, last] = beneath(journal_.entries, path);
+  journal_.entries.erase(first, last);
   done_.insert(path);
   ++summary_.deleted_remote;
   if (options_.say) options_.say("deleted there: " + path);
@@ -632,9 +644,9 @@ void Engine::delete_remote_tree(const std::string& path, const RemoteEntry& r) {
 void Engine::delete_local_tree(const std::string& path) {
   // Deepest first; each file only if it is still as the scan saw it.
   std::vector<std::string> paths;
-  for (auto it = local_.entries.lower_bound(path);
-       it != local_.entries.end() && within(it->first, path); ++it)
-    paths.push_back(it->first);
+  if (local_.entries.contains(path)) paths.push_back(path);
+  auto [first, last] = beneath(local_.entries, path);
+  for (auto it = first; it != last; ++it) paths.push_back(it->first);
   for (auto it = paths.rbegin(); it != paths.rend(); ++it) {
     const LocalEntry l = local_.entries.at(*it);
     std::string full = join(pair_.local_dir, *it);

@@ -83,4 +83,18 @@ inline bool within(std::string_view path, std::string_view dir) {
          (path.size() > dir.size() && path.starts_with(dir) && path[dir.size()] == '/');
 }
 
+// The entries of `m` (keyed by relative paths) beneath the folder `dir`
+// (not empty), "dir/…", as [first, last): one range in byte order. `dir`
+// and those beneath it together are not: "dir.txt" and "dir x" sort
+// between "dir" and "dir/a", so a walk from `dir` that stops at the first
+// path not within it misses the folder's contents.
+template <typename Map>
+auto beneath(Map& m, std::string_view dir) {
+  std::string bound(dir);
+  bound += '/';
+  auto first = m.lower_bound(bound);
+  bound.back() = '/' + 1;
+  return std::pair{first, m.lower_bound(bound)};
+}
+
 }  // namespace ruche::sync

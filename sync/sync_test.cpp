@@ -277,6 +277,27 @@ TEST(SyncLocal, PathHelpers) {
   EXPECT_FALSE(within("a", "a/b"));
 }
 
+TEST(SyncLocal, WhatIsBeneathAFolderIsOneRangeWithoutItsSiblings) {
+  // "docs.txt", "docs x" and "docs-old" sort between "docs" and "docs/…".
+  std::map<std::string, int> m;
+  for (const char* p : {"doc", "docs", "docs x", "docs-old/a", "docs.txt", "docs/a", "docs/a.txt",
+                        "docs/a/b", "docs0", "docs~", "e"})
+    m[p] = 0;
+  auto keys = [&](std::string_view dir) {
+    std::vector<std::string> out;
+    auto [first, last] = beneath(m, dir);
+    for (auto it = first; it != last; ++it) out.push_back(it->first);
+    return out;
+  };
+  EXPECT_EQ(keys("docs"), (std::vector<std::string>{"docs/a", "docs/a.txt", "docs/a/b"}));
+  EXPECT_EQ(keys("docs/a"), (std::vector<std::string>{"docs/a/b"}));
+  EXPECT_TRUE(keys("docs.txt").empty());
+  EXPECT_TRUE(keys("doc").empty());
+  // A walk from "docs" that stops at the first path not within it sees none of them.
+  auto it = m.upper_bound("docs");
+  EXPECT_FALSE(within(it->first, "docs")) << it->first;
+}
+
 TEST(SyncLocal, AScanUnderAFolderSaysEachFolderBeforeReadingIt) {
   TempDir t;
   ASSERT_EQ(::mkdir((t.path() + "/docs").c_str(), 0755), 0);

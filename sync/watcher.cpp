@@ -47,12 +47,8 @@ void LocalWrites::add(const std::set<std::string>& written, const Journal& journ
     }
     left[p] = entry_of(b->second);
     if (!b->second.folder) continue;
-    // Everything beneath "p/" sorts together ("p.txt" may come between
-    // "p" and "p/a").
-    const std::string prefix = p + "/";
-    for (auto it = journal.entries.lower_bound(prefix);
-         it != journal.entries.end() && it->first.starts_with(prefix); ++it)
-      left[it->first] = entry_of(it->second);
+    auto [first, last] = beneath(journal.entries, p);
+    for (auto it = first; it != last; ++it) left[it->first] = entry_of(it->second);
   }
 }
 
@@ -186,10 +182,9 @@ bool Watcher::as_left(const std::vector<FolderPair>& folders,
       if (!still_as_left(join(root, top), w.left.find(top)->second)) return false;
       auto scan = scan_local(root, top, [&](const std::string& rel) { watch(i, root, rel); });
       if (!scan) return false;
-      const std::string prefix = top + "/";
       std::size_t held = 0;
-      for (auto it = w.left.lower_bound(prefix);
-           it != w.left.end() && it->first.starts_with(prefix); ++it)
+      auto [first, last] = beneath(w.left, top);
+      for (auto it = first; it != last; ++it)
         if (it->second) ++held;
       if (scan->entries.size() != held) return false;
       for (const auto& [path, now] : scan->entries) {

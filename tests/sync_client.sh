@@ -202,6 +202,33 @@ api -X PUT --data-binary 'depuis le web' "$URL/api/v1/workspaces/$WS/files/child
 sa once >/dev/null && [ "$(cat "$A/web.txt")" = "depuis le web" ] && [ ! -e "$A/web-renommé.txt" ] ||
   fail "back to one web.txt"
 
+# --- A folder and its siblings that sort among its contents ---------------------
+# "Dossier.txt" and "Dossier x" sort between "Dossier" and "Dossier/…": the
+# folder's contents are still its own when the server changes elsewhere
+# (they were once taken as deleted there, and deleted here), and move with
+# it.
+mkdir -p "$A/Dossier/sous" "$A/Dossier x"
+echo dedans >"$A/Dossier/dedans.txt"
+echo profond >"$A/Dossier/sous/profond.txt"
+echo à-côté >"$A/Dossier.txt"
+echo voisin >"$A/Dossier x/voisin.txt"
+sa once >/dev/null || fail "the folder and its siblings"
+api -X PUT --data-binary 'ailleurs' "$URL/api/v1/workspaces/$WS/files/children/ailleurs.txt" >/dev/null
+sa once >"$T/once.out" || { cat "$T/once.out"; fail "a server change elsewhere"; }
+grep -q "deleted" "$T/once.out" && { cat "$T/once.out"; fail "a folder's contents taken as deleted"; }
+[ "$(cat "$A/Dossier/dedans.txt" 2>/dev/null)" = dedans ] &&
+  [ "$(cat "$A/Dossier/sous/profond.txt" 2>/dev/null)" = profond ] ||
+  { cat "$T/once.out"; fail "a folder's contents deleted here"; }
+mv "$A/Dossier" "$A/Dossier déplacé"
+sa once >"$T/once.out" || { cat "$T/once.out"; fail "the folder's move"; }
+[ "$(node_field "/Dossier déplacé/sous/profond.txt" size)" = 8 ] && gone_remote /Dossier ||
+  { cat "$T/once.out"; fail "the folder did not move with its contents"; }
+sa once >"$T/once.out" && grep -q "nothing to do" "$T/once.out" ||
+  { cat "$T/once.out"; fail "the pass after the move did something"; }
+rm -r "$A/Dossier déplacé" "$A/Dossier x" "$A/Dossier.txt" "$A/ailleurs.txt"
+sa once >/dev/null && gone_remote "/Dossier déplacé" && gone_remote /Dossier.txt ||
+  fail "the folder and its siblings' deletion"
+
 # --- A conflict keeps both versions on both sides -------------------------------
 sb once >/dev/null
 printf 'version A\n' >"$A/web.txt"
