@@ -526,8 +526,10 @@ bool Engine::download(Remote& net, Lock& lock, const std::string& path, const Re
     ::close(dfd);
   }
   lock.lock();
-  auto now = stat_entry(full);
-  LocalEntry le = now ? *now : LocalEntry{};
+  // What was put in place, as its own descriptor saw it (the rename keeps
+  // size, time and inode): a change made at the path since is a change, not
+  // taken for the download.
+  const LocalEntry le = entry_of(st);
   local_.entries[path] = le;
   hashes_[path] = *sha;
   record(path, JournalEntry{.folder = false,

@@ -13,8 +13,6 @@
 
 namespace ruche::sync {
 
-namespace {
-
 LocalEntry entry_of(const struct stat& st) {
   LocalEntry e;
   e.folder = S_ISDIR(st.st_mode);
@@ -23,6 +21,8 @@ LocalEntry entry_of(const struct stat& st) {
   e.inode = static_cast<std::uint64_t>(st.st_ino);
   return e;
 }
+
+namespace {
 
 // Reads the folder open at `dfd` (taken over), `rel` its relative path,
 // into `out`; its subfolders' paths go to `folders`.

@@ -2,6 +2,8 @@
 // what it leaves alone), and content hashes.
 #pragma once
 
+#include <sys/stat.h>
+
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -63,6 +65,8 @@ Result<Hashed> hash_file(const std::string& path, const std::function<void()>& t
 
 // stat(2) as a LocalEntry; nullopt when nothing is there.
 std::optional<LocalEntry> stat_entry(const std::string& path);
+// What a stat(2) or fstat(2) says, as a LocalEntry.
+LocalEntry entry_of(const struct stat& st);
 
 // Joins the synced folder and a relative path.
 inline std::string join(const std::string& root, std::string_view rel) {
