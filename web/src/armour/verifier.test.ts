@@ -101,6 +101,18 @@ describe('signatures checked in workers (verifier.ts)', () => {
     expect(FakeWorker.made).toHaveLength(made);
   });
 
+  it('gives up on workers that do not answer: the page checks instead, and none starts again', async () => {
+    vi.useFakeTimers();
+    const pool = new SignatureWorkers(() => new FakeWorker('hold'), 2);
+    const asked = pool.check(signatures(4));
+    vi.advanceTimersByTime(14_000);
+    expect(FakeWorker.made.some((w) => w.terminated)).toBe(false);
+    vi.advanceTimersByTime(2_000);
+    expect(await asked).toBeNull();
+    expect(FakeWorker.made.every((w) => w.terminated)).toBe(true);
+    expect(pool.usable).toBe(false);
+  });
+
   it('stops its workers after a minute without work, and starts them again when asked', async () => {
     vi.useFakeTimers();
     const pool = new SignatureWorkers(() => new FakeWorker(), 2);

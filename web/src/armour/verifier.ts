@@ -28,6 +28,12 @@ export interface WorkerLike {
 /** Workers at most: a core each, the page's thread waiting meanwhile. */
 const MAX_WORKERS = 4;
 const IDLE_MS = 60_000;
+/**
+ * A worker that has not answered after this long (and a millisecond a
+ * signature: ~0.15 ms each here) is taken as broken: the page's thread
+ * checks instead, and no worker starts again.
+ */
+const ANSWER_MS = 15_000;
 
 /**
  * As many workers as cores (at most MAX_WORKERS); none on one core, where
@@ -79,11 +85,11 @@ export class SignatureWorkers {
       .map((w, i) => ({ w, part: checks.slice(i * share, (i + 1) * share) }))
       .filter((p) => p.part.length);
     const answers = await Promise.all(parts.map(({ w, part }) => this.ask(w, part)));
-    if (this.waiting.size === 0) this.idle = setTimeout(() => this.stop(), IDLE_MS);
+    if (this.waiting.size === 0 && this.workers) this.idle = setTimeout(() => this.stop(), IDLE_MS);
     const ok: boolean[] = [];
     for (const a of answers) {
       if (!a) return null;
-      ok.push(...a);
+      for (const x of a) ok.push(x);
     }
     return ok;
   }
@@ -133,7 +139,14 @@ export class SignatureWorkers {
   private ask(w: WorkerLike, checks: CheckRequest['checks']): Promise<boolean[] | null> {
     const id = this.nextId++;
     return new Promise((resolve) => {
-      this.waiting.set(id, (ok) => resolve(ok && ok.length === checks.length ? ok : null));
+      const late = setTimeout(() => {
+        this.broken = true;
+        this.stop();
+      }, ANSWER_MS + checks.length);
+      this.waiting.set(id, (ok) => {
+        clearTimeout(late);
+        resolve(ok && ok.length === checks.length ? ok : null);
+      });
       w.postMessage({
         id,
         checks: checks.map(({ signature, signed, pk }) => ({ signature, signed, pk })),
