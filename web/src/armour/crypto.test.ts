@@ -595,7 +595,7 @@ describe('signatures checked once (docs/armoured.md, "Signatures checked once")'
   const checked = (g: ReturnType<typeof gatherSignatures>) =>
     g.checks.map((c) => sodium.crypto_sign_verify_detached(c.signature, c.signed, c.pk));
 
-  it('gathers each signature not yet remembered once, opening nothing; those that checked then open without a second check', () => {
+  it('gathers each signature not yet remembered once, opening none of those; once checked they open without a second check, even while gathering', () => {
     const tags = new Set<string>();
     remember(tags);
     const [one, two, three] = ['un', 'deux', 'trois'].map(post) as [string, string, string];
@@ -611,11 +611,15 @@ describe('signatures checked once (docs/armoured.md, "Signatures checked once")'
     const g = gatherSignatures(() => {
       for (const b of [...bodies, one, forged, 'e2e1:pas un texte'])
         seen.push(decryptMessage(b, ctx()));
-      // Not signed by anyone known here: nothing to check.
-      decryptMessage(post('sans clé'), ctx({ authorKeys: [] }));
     });
     expect(decrypt).not.toHaveBeenCalled();
     expect(seen.every((d) => !d.ok)).toBe(true);
+    // Not signed by anyone known here: nothing to check; it opens, unverified.
+    const keyless = gatherSignatures(() =>
+      seen.push(decryptMessage(post('sans clé'), ctx({ authorKeys: [] }))),
+    );
+    expect(keyless.checks).toEqual([]);
+    expect(seen.at(-1)).toEqual({ ok: true, text: 'sans clé', verified: false });
     expect(g.checks).toHaveLength(4);
     expect(new Set(g.checks.map((c) => c.tag)).size).toBe(4);
     expect(tags.size).toBe(0);
@@ -632,10 +636,15 @@ describe('signatures checked once (docs/armoured.md, "Signatures checked once")'
     expect(verify).not.toHaveBeenCalled();
     expect(decryptMessage(forged, ctx())).toEqual({ ok: false, reason: 'bad_signature' });
     expect(verify).toHaveBeenCalledTimes(1);
-    // Gathered again: nothing left to check.
-    expect(gatherSignatures(() => bodies.forEach((b) => decryptMessage(b, ctx()))).checks).toEqual(
-      [],
+    // Gathered again (a return visit): nothing left to check, and what is
+    // known opens meanwhile, once.
+    const again: Decrypted[] = [];
+    const regathered = gatherSignatures(() =>
+      bodies.forEach((b) => again.push(decryptMessage(b, ctx()))),
     );
+    expect(regathered.checks).toEqual([]);
+    expect(again.map((d) => d.ok && d.verified && d.text)).toEqual(['un', 'deux', 'trois']);
+    expect(verify).toHaveBeenCalledTimes(1);
   });
 
   it('remembers nothing said to check once the tags changed hands, and gathers nothing without tags', () => {

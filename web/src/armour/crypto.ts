@@ -341,14 +341,15 @@ export interface GatheredSignatures {
 let gathering: { checks: SignatureCheck[]; seen: Set<string> } | null = null;
 
 /**
- * The signatures `open` (the opening of many sealed texts, run once here
- * without checking or opening any) would check and that are not
- * remembered yet, each once: for checking them elsewhere (a worker, while
- * this thread draws), then rememberChecked, so that the real opening
- * finds them known. Texts whose author's keys are unknown are not checked,
- * and gather nothing; nothing is gathered where no signature is
- * remembered (rememberVerified). What `open` returns is not an answer:
- * every sealed text seems not to check meanwhile.
+ * The signatures `open` (the opening of many sealed texts) would check
+ * and that are not remembered yet, each once: for checking them elsewhere
+ * (a worker, while this thread draws), then rememberChecked, so that
+ * opening them again finds them known. Meanwhile a text whose signature is
+ * remembered opens as ever (so that a return visit opens each text once);
+ * one whose signature is not seems not to check, and is not decrypted.
+ * Texts whose author's keys are unknown are not checked, and gather
+ * nothing; nothing is gathered where no signature is remembered
+ * (rememberVerified).
  */
 export function gatherSignatures(open: () => void): GatheredSignatures {
   const under = remembered;
@@ -363,22 +364,26 @@ export function gatherSignatures(open: () => void): GatheredSignatures {
   return { checks: g.checks, under };
 }
 
-/** One text's signature, gathered (gatherSignatures): nothing if one of its author's keys is known to check. */
-function gatherText(signature: Uint8Array, signed: string, keys: readonly string[]): void {
+/**
+ * One text's signature, gathered (gatherSignatures) unless one of its
+ * author's keys is known to check it: whether one is.
+ */
+function gatherText(signature: Uint8Array, signed: string, keys: readonly string[]): boolean {
   const r = remembered;
   const g = gathering;
-  if (!r || !g) return;
+  if (!r || !g) return false;
   const checks: SignatureCheck[] = [];
   for (const k of keys) {
     const pk = unb64Len(k, sodium.crypto_sign_PUBLICKEYBYTES);
     if (pk) checks.push({ signature, signed, pk, tag: tagOf(r.key, signature, signed, pk) });
   }
-  if (checks.some((c) => r.tags.has(c.tag))) return;
+  if (checks.some((c) => r.tags.has(c.tag))) return true;
   for (const c of checks) {
     if (g.seen.has(c.tag)) continue;
     g.seen.add(c.tag);
     g.checks.push(c);
   }
+  return false;
 }
 
 /**
@@ -669,12 +674,12 @@ function openText(
   if (ref.channel && !keys.channelKey) return { ok: false, reason: 'malformed' };
   const { ad: data, authorKeys } = check(p.version, p.key);
   const signed = messageSigned(data, p.nonce, p.ciphertext);
-  if (gathering) {
-    gatherText(signature, signed, authorKeys);
-    return { ok: false, reason: 'bad_signature' };
-  }
   let verified = false;
-  if (authorKeys.length) {
+  if (gathering && authorKeys.length) {
+    // Known: it opens; else gathered, and it waits.
+    verified = gatherText(signature, signed, authorKeys);
+    if (!verified) return { ok: false, reason: 'bad_signature' };
+  } else if (authorKeys.length) {
     verified = authorKeys.some((k) => {
       const pk = unb64Len(k, sodium.crypto_sign_PUBLICKEYBYTES);
       return !!pk && signatureChecks(signature, signed, pk);

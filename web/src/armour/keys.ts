@@ -136,7 +136,7 @@ export class WorkspaceKeys extends Keyring {
   private readonly channelKeyRequired = new Set<string>();
   private readonly unsubscribes: (() => void)[] = [];
   private lastSecrets: IdentitySecrets | null = null;
-  /** While checkAhead gathers: records are not opened, nor kept. */
+  /** While checkAhead gathers: only records whose signatures are known open, and are kept. */
   private gathering = false;
 
   constructor(
@@ -725,7 +725,8 @@ export class WorkspaceKeys extends Keyring {
       key: (g) => this.key(g),
       eras: this.erasOf(),
     });
-    if (this.gathering) return { kind: 'pending' };
+    // Gathering: only what opened verified (its signature known) is kept.
+    if (this.gathering && !(r.ok && r.verified)) return { kind: 'pending' };
     let shown: Opened<T>;
     if (r.ok) shown = { kind: 'open', value: r.value, verified: r.verified };
     // Not synchronised yet: the keys, or the eras that bind what they sealed, may come.
