@@ -30,6 +30,9 @@ std::int64_t ms_of_ns(std::int64_t ns) {
   return ns / 1'000'000;
 }
 
+// The longest name the server and the local file systems take.
+constexpr std::size_t kMaxNameBytes = 255;
+
 // How often the pass's thread calls the tick while only other threads
 // transfer (EngineOptions::tick).
 constexpr std::chrono::milliseconds kTickWhileWaiting{100};
@@ -76,9 +79,18 @@ std::string conflict_name(std::string_view name, std::string_view device, std::i
   std::strftime(when, sizeof when, "%Y-%m-%d %H%M%S", &tm);
   std::size_t dot = name.rfind('.');
   if (dot == 0 || dot == std::string_view::npos || name.size() - dot > 10) dot = name.size();
-  std::string out = std::string(name.substr(0, dot)) + " (conflict " + std::string(device) + " " +
-                    when + ")" + std::string(name.substr(dot));
-  return out;
+  const std::string tail =
+      " (conflict " + std::string(device) + " " + when + ")" + std::string(name.substr(dot));
+  // Within the 255 bytes a name may hold (a longer one can be neither made
+  // here nor sent: the conflict would fail at each pass), the base name cut
+  // between two UTF-8 characters.
+  std::string_view base = name.substr(0, dot);
+  if (base.size() + tail.size() > kMaxNameBytes) {
+    std::size_t keep = kMaxNameBytes > tail.size() ? kMaxNameBytes - tail.size() : 0;
+    while (keep > 0 && (static_cast<unsigned char>(base[keep]) & 0xC0) == 0x80) --keep;
+    base = base.substr(0, keep);
+  }
+  return std::string(base) + tail;
 }
 
 Engine::Engine(Remote& remote, const FolderPair& pair, Journal& journal, EngineOptions options)
@@ -290,16 +302,17 @@ void Engine::rekey(const std::string& from, const std::string& to, Moved where) 
 }
 
 void Engine::detect_moves() {
-  // Local entries the journal does not know, by inode; remote ones by node id.
-  std::map<std::uint64_t, std::string> new_local;
-  for (const auto& [path, l] : local_.entries)
-    if (!journal_.entries.contains(path)) new_local.emplace(l.inode, path);
-  std::map<std::string, std::string> remote_by_id;
-  for (const auto& [path, r] : remote_tree_) remote_by_id.emplace(r.node_id, path);
-
   // A folder's move renames what it holds: those are looked at again, at
-  // their new paths (a file moved out of a folder that moved too).
+  // their new paths (a file moved out of a folder that moved too). Within
+  // a round, the maps below may still name such an item where it was
+  // before: it waits for the next round (it once ended the process).
   for (int round = 0; round < 16; ++round) {
+    // Local entries the journal does not know, by inode; remote ones by node id.
+    std::map<std::uint64_t, std::string> new_local;
+    for (const auto& [path, l] : local_.entries)
+      if (!journal_.entries.contains(path)) new_local.emplace(l.inode, path);
+    std::map<std::string, std::string> remote_by_id;
+    for (const auto& [path, r] : remote_tree_) remote_by_id.emplace(r.node_id, path);
     bool folder_moved = false;
     std::vector<std::string> candidates;
     for (const auto& [path, b] : journal_.entries) candidates.push_back(path);
@@ -320,8 +333,10 @@ void Engine::detect_moves() {
         if (moved == remote_by_id.end() || moved->second == from) continue;
         const std::string to = moved->second;
         if (local_.entries.contains(to) || journal_.entries.contains(to)) continue;
-        const RemoteEntry& rt = remote_tree_.at(to);
-        if (rt.folder != b.folder || l->second.folder != b.folder || l->second.inode != b.inode)
+        auto rt = remote_tree_.find(to);
+        if (rt == remote_tree_.end() || rt->second.node_id != b.node_id) continue;  // next round
+        if (rt->second.folder != b.folder || l->second.folder != b.folder ||
+            l->second.inode != b.inode)
           continue;
         if (!b.folder && !(l->second.size == b.size && l->second.mtime_ns == b.mtime_ns)) continue;
         if (!ensure_local_parents(to)) continue;
@@ -346,7 +361,9 @@ void Engine::detect_moves() {
         auto moved = new_local.find(b.inode);
         if (moved == new_local.end()) continue;
         const std::string to = moved->second;
-        const LocalEntry& lt = local_.entries.at(to);
+        auto lti = local_.entries.find(to);
+        if (lti == local_.entries.end() || lti->second.inode != b.inode) continue;  // next round
+        const LocalEntry& lt = lti->second;
         if (lt.folder != b.folder || remote_tree_.contains(to)) continue;
         if (!b.folder &&
             (lt.size != b.size || lt.mtime_ns != b.mtime_ns || remote_changed(r->second, b)))
@@ -389,8 +406,6 @@ void Engine::detect_moves() {
       }
     }
     if (!folder_moved) break;
-    remote_by_id.clear();
-    for (const auto& [path, r] : remote_tree_) remote_by_id.emplace(r.node_id, path);
   }
 }
 
@@ -399,16 +414,27 @@ void Engine::detect_moves() {
 bool Engine::ensure_local_parents(const std::string& path) {
   std::string_view parent = parent_of(path);
   if (parent.empty()) return true;
-  std::string full = join(pair_.local_dir, parent);
+  const std::string dir(parent);
+  std::string full = join(pair_.local_dir, dir);
   auto st = stat_entry(full);
-  if (st && st->folder) return true;
-  if (!ensure_local_parents(std::string(parent))) return false;
-  if (::mkdir(full.c_str(), 0755) == 0) {
-    wrote_here(std::string(parent));
-  } else if (errno != EEXIST) {
-    error(std::string(parent), "cannot create the local folder: " + errno_text());
-    return false;
+  if (!st || !st->folder) {
+    if (!ensure_local_parents(dir)) return false;
+    if (::mkdir(full.c_str(), 0755) == 0) {
+      wrote_here(dir);
+    } else if (errno != EEXIST) {
+      error(dir, "cannot create the local folder: " + errno_text());
+      return false;
+    }
+    st = stat_entry(full);
+    if (!st || !st->folder) {
+      error(dir, "something else took the folder's place locally");
+      return false;
+    }
   }
+  // Here now, for what the pass compares next: a folder deleted here that a
+  // move on the server put a file back into is no longer taken as deleted
+  // here (and deleted on the server, with that file).
+  local_.entries.try_emplace(dir, *st);
   return true;
 }
 
@@ -427,10 +453,10 @@ bool Engine::make_local_folder(const std::string& path, const RemoteEntry& r) {
     return false;
   }
   local_.entries[path] = *st;
-  // The folder's ETag is recorded only once its contents are synced (below,
-  // at the end of the pass): a failure inside lists it again next time.
-  record(path,
-         JournalEntry{.folder = true, .node_id = r.node_id, .etag = r.etag, .inode = st->inode});
+  // The folder's ETag is recorded only once its contents are synced (at the
+  // end of the pass): a pass stopped or failing before lists it again.
+  record(path, JournalEntry{.folder = true, .node_id = r.node_id, .inode = st->inode});
+  listed_etags_[path] = r.etag;
   if (options_.say) options_.say("folder here: " + path);
   return true;
 }
@@ -789,8 +815,13 @@ void Engine::reconcile_path(const std::string& path) {
   // Folders.
   if ((l && l->folder) || (r && r->folder)) {
     if (l && r) {
-      record(path, JournalEntry{
-                       .folder = true, .node_id = r->node_id, .etag = r->etag, .inode = l->inode});
+      // The ETag the journal had, until the pass ends (pass()).
+      const bool same = b && b->folder && b->node_id == r->node_id;
+      record(path, JournalEntry{.folder = true,
+                                .node_id = r->node_id,
+                                .etag = same ? b->etag : std::string(),
+                                .inode = l->inode});
+      listed_etags_[path] = r->etag;
       return;
     }
     if (l && !r) {
@@ -929,6 +960,7 @@ Result<PassSummary> Engine::pass() {
   queue_.clear();
   remote_warned_.clear();
   local_writes_.clear();
+  listed_etags_.clear();
   server_changed_ = false;
   remove_leftovers();
   const std::int64_t up0 = remote_.bytes_up(), down0 = remote_.bytes_down();
@@ -957,7 +989,13 @@ Result<PassSummary> Engine::pass() {
   run_queue();
 
   // Folders' ETags tell the next pass what it need not list again: only
-  // where everything beneath was synced.
+  // where everything beneath was synced. A pass stopped midway has not
+  // synced what was left in its queue (nor what it did not reach): those
+  // folders keep the ETags they had, and are listed again.
+  if (!stopping())
+    for (const auto& [path, etag] : listed_etags_)
+      if (auto it = journal_.entries.find(path); it != journal_.entries.end() && it->second.folder)
+        it->second.etag = etag;
   if (summary_.errors.empty() && !stopping()) {
     journal_.root_etag = root_etag_;
     if (server_changed_) confirm_remote();

@@ -177,6 +177,9 @@ class Engine {
   std::map<std::string, std::string> hashes_;  // local content hashes computed in this pass
   std::set<std::string> done_;                 // subtrees handled whole (deleted): skipped
   std::set<std::string> remote_warned_;        // server names never synced, reported this pass
+  // Folders' ETags as listed, for the journal once the pass is over: until
+  // then it keeps those it had (a crash or a stop leaves them to be listed).
+  std::map<std::string, std::string> listed_etags_;
   bool server_changed_ = false;                // this pass wrote to the server
   std::set<std::string> local_writes_;         // under mu_ while transfers run
   PassSummary summary_;

@@ -34,14 +34,30 @@ Result<void> read_folder(int dfd, const std::string& rel, LocalScan& out,
     return fail(Errc::unavailable, "cannot read " + (rel.empty() ? std::string(".") : rel) + ": " +
                                        std::strerror(errno));
   }
-  while (dirent* d = ::readdir(dir)) {
+  // What cannot be read fails the scan: taken for missing, it would be
+  // deleted on the server. A folder that can be listed but not searched
+  // (mode 0644) gives its names but no stat(2) of them.
+  auto cannot_read = [&](const std::string& path, int err) {
+    ::closedir(dir);
+    return fail(Errc::unavailable, "cannot read " + (path.empty() ? std::string(".") : path) +
+                                       ": " + std::strerror(err));
+  };
+  for (;;) {
+    errno = 0;
+    dirent* d = ::readdir(dir);
+    if (d == nullptr) {
+      if (errno != 0) return cannot_read(rel, errno);
+      break;
+    }
     std::string_view name = d->d_name;
     if (name == "." || name == "..") continue;
     if (ignored_name(name, rel.empty())) continue;
     std::string path = rel.empty() ? std::string(name) : rel + "/" + std::string(name);
     struct stat st {};
-    if (::fstatat(::dirfd(dir), d->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
-      continue;  // gone meanwhile
+    if (::fstatat(::dirfd(dir), d->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      if (errno == ENOENT) continue;  // gone meanwhile
+      return cannot_read(path, errno);
+    }
     if (S_ISLNK(st.st_mode)) {
       out.warnings.push_back({path, "a symbolic link: not synced"});
       continue;

@@ -1,5 +1,7 @@
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -59,6 +61,21 @@ TEST(SyncNames, ConflictCopiesKeepTheExtension) {
       << "a long 'extension' is part of the name";
   EXPECT_TRUE(name_problem(conflict_name("report.pdf", "laptop", 0)).empty())
       << "the server takes it";
+  // A long name's copy is cut to fit (it could be neither made nor sent),
+  // between two characters.
+  std::string accents;
+  for (int i = 0; i < 125; ++i) accents += "\xc3\xa9";  // é, 2 bytes
+  EXPECT_FALSE(name_problem(accents.substr(0, 249)).empty()) << "a character cut in two";
+  for (const std::string& name : {std::string(251, 'a') + ".pdf", std::string(255, 'a'),
+                                  accents + ".pdf", "r" + accents + ".pdf"}) {
+    ASSERT_TRUE(name_problem(name).empty()) << name;
+    std::string c = conflict_name(name, "laptop", 1'796'292'900'000);
+    EXPECT_LE(c.size(), 255u) << c;
+    EXPECT_TRUE(name_problem(c).empty()) << c << ": " << name_problem(c);
+    EXPECT_TRUE(c.starts_with(name.substr(0, 100))) << c;
+    EXPECT_NE(c.find(" (conflict laptop 20"), std::string::npos) << c;
+  }
+  EXPECT_TRUE(conflict_name(std::string(251, 'a') + ".pdf", "pc", 0).ends_with(").pdf"));
 }
 
 TEST(SyncNames, IgnoredAndRefusedNames) {
@@ -254,6 +271,47 @@ TEST(SyncLocal, ScanSkipsWhatIsNotSynced) {
   EXPECT_EQ(h->entry, scan->entries.at("docs/deep/a.txt"));
   EXPECT_EQ(hash_file(t.path() + "/gone").error().code, Errc::not_found);
   EXPECT_FALSE(scan_local(t.path() + "/missing")) << "a missing folder is not an empty one";
+}
+
+// Permission checks as any user meets them: root's powers to read and
+// search every folder are left out of this thread's effective set while
+// it lives (nothing changes for another user, who has none).
+class WithoutRootsReadPowers {
+ public:
+  WithoutRootsReadPowers() {
+    ::syscall(SYS_capget, &header_, saved_);
+    __user_cap_data_struct less[2] = {saved_[0], saved_[1]};
+    less[0].effective &= ~((1u << CAP_DAC_OVERRIDE) | (1u << CAP_DAC_READ_SEARCH));
+    ::syscall(SYS_capset, &header_, less);
+  }
+  ~WithoutRootsReadPowers() { ::syscall(SYS_capset, &header_, saved_); }
+
+ private:
+  __user_cap_header_struct header_{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct saved_[2]{};
+};
+
+TEST(SyncLocal, AFolderThatCannotBeReadFailsTheScan) {
+  // A folder that can be listed but not searched (chmod -R 644) gives its
+  // names but not what they are: its files once passed for deleted, and
+  // were deleted on the server.
+  TempDir t;
+  ASSERT_EQ(::mkdir((t.path() + "/docs").c_str(), 0755), 0);
+  t.write("docs/a.txt", "a");
+  t.write("top.txt", "top");
+  ASSERT_EQ(::chmod((t.path() + "/docs").c_str(), 0644), 0);
+  {
+    WithoutRootsReadPowers as_anyone;
+    struct stat st {};
+    ASSERT_NE(::stat((t.path() + "/docs/a.txt").c_str(), &st), 0) << "the folder is searchable";
+    auto scan = scan_local(t.path());
+    ASSERT_FALSE(scan) << "a folder that cannot be read passed for an empty one";
+    EXPECT_NE(scan.error().message.find("docs"), std::string::npos) << scan.error().message;
+  }
+  ASSERT_EQ(::chmod((t.path() + "/docs").c_str(), 0755), 0);
+  auto scan = scan_local(t.path());
+  ASSERT_TRUE(scan) << scan.error().message;
+  EXPECT_TRUE(scan->entries.contains("docs/a.txt"));
 }
 
 TEST(SyncLocal, HashingALargeFileTicksEachMiB) {
