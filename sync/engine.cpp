@@ -38,11 +38,12 @@ constexpr std::size_t kMaxNameBytes = 255;
 constexpr std::chrono::milliseconds kTickWhileWaiting{100};
 
 // The local file's metadata now matches what the scan saw (so it can be
-// replaced or deleted without losing a change made meanwhile).
-bool still_as_seen(const std::string& full, const std::optional<LocalEntry>& seen) {
-  auto now = stat_entry(full);
-  if (!seen) return !now.has_value() && errno == ENOENT;
-  return now && *now == *seen;
+// replaced or deleted without losing a change made meanwhile). `path` is
+// relative to the folder open at `dfd` (AT_FDCWD: as it is).
+bool still_as_seen(int dfd, const std::string& path, const std::optional<LocalEntry>& seen) {
+  struct stat st {};
+  if (::fstatat(dfd, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return !seen && errno == ENOENT;
+  return seen && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) && entry_of(st) == *seen;
 }
 
 // Empties the folder `full` of what is never synced (lock files, desktop
@@ -339,10 +340,17 @@ void Engine::detect_moves() {
             l->second.inode != b.inode)
           continue;
         if (!b.folder && !(l->second.size == b.size && l->second.mtime_ns == b.mtime_ns)) continue;
-        if (!ensure_local_parents(to)) continue;
-        std::string src = join(pair_.local_dir, from), dst = join(pair_.local_dir, to);
-        if (::renameat2(AT_FDCWD, src.c_str(), AT_FDCWD, dst.c_str(), RENAME_NOREPLACE) != 0) {
-          error(from, "cannot rename it as on the server (" + to + "): " + errno_text());
+        // Into a place left out here (a folder replaced by a link): not
+        // followed (reconcile_path says so).
+        if (!left_out_at(to).empty()) continue;
+        const int dfd = open_local_parent(to, true);
+        if (dfd < 0) continue;
+        const std::string src = join(pair_.local_dir, from), name(name_of(to));
+        const int rc = ::renameat2(AT_FDCWD, src.c_str(), dfd, name.c_str(), RENAME_NOREPLACE);
+        const int err = errno;
+        ::close(dfd);
+        if (rc != 0) {
+          error(from, "cannot rename it as on the server (" + to + "): " + std::strerror(err));
           continue;
         }
         wrote_here(from);
@@ -411,51 +419,72 @@ void Engine::detect_moves() {
 
 // ---- Operations ------------------------------------------------------------
 
-bool Engine::ensure_local_parents(const std::string& path) {
-  std::string_view parent = parent_of(path);
-  if (parent.empty()) return true;
-  const std::string dir(parent);
-  std::string full = join(pair_.local_dir, dir);
-  auto st = stat_entry(full);
-  if (!st || !st->folder) {
-    if (!ensure_local_parents(dir)) return false;
-    if (::mkdir(full.c_str(), 0755) == 0) {
-      wrote_here(dir);
-    } else if (errno != EEXIST) {
-      error(dir, "cannot create the local folder: " + errno_text());
-      return false;
-    }
-    st = stat_entry(full);
-    if (!st || !st->folder) {
-      error(dir, "something else took the folder's place locally");
-      return false;
-    }
+int Engine::open_local_parent(const std::string& path, bool create) {
+  int fd = ::open(pair_.local_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    error(path, "cannot open " + pair_.local_dir + ": " + errno_text());
+    return -1;
   }
-  // Here now, for what the pass compares next: a folder deleted here that a
-  // move on the server put a file back into is no longer taken as deleted
-  // here (and deleted on the server, with that file).
-  local_.entries.try_emplace(dir, *st);
-  return true;
+  const std::string_view parent = parent_of(path);
+  for (std::size_t start = 0; start < parent.size();) {
+    std::size_t end = std::min(parent.find('/', start), parent.size());
+    const std::string dir(parent.substr(0, end));
+    const std::string name(parent.substr(start, end - start));
+    start = end + 1;
+    constexpr int kFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+    int next = ::openat(fd, name.c_str(), kFlags);
+    if (next < 0 && errno == ENOENT && create) {
+      if (::mkdirat(fd, name.c_str(), 0755) == 0) {
+        wrote_here(dir);
+      } else if (errno != EEXIST) {
+        error(dir, "cannot create the local folder: " + errno_text());
+        ::close(fd);
+        return -1;
+      }
+      next = ::openat(fd, name.c_str(), kFlags);
+    }
+    const int err = errno;
+    ::close(fd);
+    if (next < 0) {
+      error(dir, err == ELOOP || err == ENOTDIR
+                     ? "something else took the folder's place locally (a link is not followed)"
+                     : "cannot open the local folder: " + std::string(std::strerror(err)));
+      return -1;
+    }
+    fd = next;
+    // Here now, for what the pass compares next: a folder deleted here that
+    // a move on the server put a file back into is no longer taken as
+    // deleted here (and deleted on the server, with that file).
+    struct stat st {};
+    if (::fstat(fd, &st) == 0) local_.entries.try_emplace(dir, entry_of(st));
+  }
+  return fd;
 }
 
 bool Engine::make_local_folder(const std::string& path, const RemoteEntry& r) {
-  if (!ensure_local_parents(path)) return false;
-  std::string full = join(pair_.local_dir, path);
-  if (::mkdir(full.c_str(), 0755) == 0) {
+  const int dfd = open_local_parent(path, true);
+  if (dfd < 0) return false;
+  const std::string name(name_of(path));
+  if (::mkdirat(dfd, name.c_str(), 0755) == 0) {
     wrote_here(path);
   } else if (errno != EEXIST) {
     error(path, "cannot create the local folder: " + errno_text());
+    ::close(dfd);
     return false;
   }
-  auto st = stat_entry(full);
-  if (!st || !st->folder) {
-    error(path, "a file took the folder's place locally");
+  struct stat st {};
+  const bool folder =
+      ::fstatat(dfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+  ::close(dfd);
+  if (!folder) {
+    error(path, "something else took the folder's place locally");
     return false;
   }
-  local_.entries[path] = *st;
+  const LocalEntry made = entry_of(st);
+  local_.entries[path] = made;
   // The folder's ETag is recorded only once its contents are synced (at the
   // end of the pass): a pass stopped or failing before lists it again.
-  record(path, JournalEntry{.folder = true, .node_id = r.node_id, .inode = st->inode});
+  record(path, JournalEntry{.folder = true, .node_id = r.node_id, .inode = made.inode});
   listed_etags_[path] = r.etag;
   if (options_.say) options_.say("folder here: " + path);
   return true;
@@ -481,10 +510,18 @@ bool Engine::make_remote_folder(const std::string& path, const LocalEntry& l) {
 
 bool Engine::download(Remote& net, Lock& lock, const std::string& path, const RemoteEntry& r,
                       const std::optional<LocalEntry>& seen) {
-  if (!ensure_local_parents(path)) return false;
+  if (int dfd = open_local_parent(path, true); dfd >= 0) {
+    ::close(dfd);
+  } else {
+    return false;
+  }
   std::string work = join(pair_.local_dir, kWorkDir);
   if (::mkdir(work.c_str(), 0700) != 0 && errno != EEXIST) {
     error(path, "cannot create " + work + ": " + errno_text());
+    return false;
+  }
+  if (struct stat ws{}; ::lstat(work.c_str(), &ws) != 0 || !S_ISDIR(ws.st_mode)) {
+    error(path, work + " is not a folder (a link is not followed)");
     return false;
   }
   std::string tmp = work + "/download-" + crypto::new_id();
@@ -522,35 +559,41 @@ bool Engine::download(Remote& net, Lock& lock, const std::string& path, const Re
     error(path, std::move(failure));
     return false;
   }
-  std::string full = join(pair_.local_dir, path);
+  // Its folder as it is now (one replaced by a link during the transfer is
+  // not written through; one deleted meanwhile is not made again).
+  const int dfd = open_local_parent(path, false);
+  if (dfd < 0) {
+    ::unlink(tmp.c_str());
+    return false;
+  }
+  const std::string name(name_of(path));
   // The local file must be as the scan saw it (absent, or unchanged): a
   // change made meanwhile is never overwritten.
   int rc;
   if (!seen) {
-    rc = ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, full.c_str(), RENAME_NOREPLACE);
-  } else if (!still_as_seen(full, seen)) {
+    rc = ::renameat2(AT_FDCWD, tmp.c_str(), dfd, name.c_str(), RENAME_NOREPLACE);
+  } else if (!still_as_seen(dfd, name, seen)) {
+    ::close(dfd);
     ::unlink(tmp.c_str());
     error(path, "it changed locally during the sync: compared again next time");
     return false;
   } else {
-    rc = ::rename(tmp.c_str(), full.c_str());
+    rc = ::renameat(AT_FDCWD, tmp.c_str(), dfd, name.c_str());
   }
   if (rc != 0) {
+    const int err = errno;
+    ::close(dfd);
     ::unlink(tmp.c_str());
-    error(path, errno == EEXIST ? "it appeared locally during the sync: compared again next time"
-                                : "cannot put it in place: " + errno_text());
+    error(path, err == EEXIST ? "it appeared locally during the sync: compared again next time"
+                              : "cannot put it in place: " + std::string(std::strerror(err)));
     return false;
   }
   wrote_here(path);
   // The rename is durable before the journal says the file is here: a
   // crash must not leave a journal that counts a lost file as deleted.
   lock.unlock();
-  int dfd =
-      ::open(join(pair_.local_dir, parent_of(path)).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
+  ::fsync(dfd);
+  ::close(dfd);
   lock.lock();
   // What was put in place, as its own descriptor saw it (the rename keeps
   // size, time and inode): a change made at the path since is a change, not
@@ -630,7 +673,7 @@ void Engine::resolve_conflict(Remote& net, Lock& lock, const std::string& path, 
   std::string_view parent = parent_of(path);
   std::string copy = parent.empty() ? name : std::string(parent) + "/" + name;
   std::string src = join(pair_.local_dir, path), dst = join(pair_.local_dir, copy);
-  if (!still_as_seen(src, l)) {
+  if (!still_as_seen(AT_FDCWD, src, l)) {
     error(path, "it changed locally during the sync: compared again next time");
     return;
   }
@@ -689,7 +732,7 @@ void Engine::delete_local_tree(const std::string& path) {
         continue;
       }
     } else {
-      if (!still_as_seen(full, l)) {
+      if (!still_as_seen(AT_FDCWD, full, l)) {
         error(*it, "it changed locally during the sync: compared again next time");
         continue;
       }
@@ -793,6 +836,52 @@ void Engine::remove_leftovers() {
 
 // ---- The three-way comparison ---------------------------------------------
 
+std::string Engine::left_out_at(std::string_view path) const {
+  for (std::string_view p = path; !p.empty(); p = parent_of(p))
+    if (local_.left_out.contains(p)) return std::string(p);
+  return {};
+}
+
+bool Engine::keep_left_out(const std::string& path, const JournalEntry* b, const RemoteEntry* r) {
+  // Gone from the server: forgotten, as anything gone from both sides (a
+  // copy put back here is then new, and sent).
+  if (!r) return false;
+  bool kept = false;
+  for (std::string_view p = path; !p.empty() && !kept; p = parent_of(p))
+    kept = renamed_away_.contains(p);
+  if (!kept) {
+    if (std::string at = left_out_at(path); !at.empty()) {
+      kept = true;
+      if (at == path) {
+        const LeftOut& lo = local_.left_out.find(at)->second;
+        const std::string what = lo.kind == LeftOut::link      ? "a symbolic link"
+                                 : lo.kind == LeftOut::special ? "a special file"
+                                                               : "a name the server refuses";
+        warn(path, b ? "replaced here by " + what + ": not synced; the server's copy is kept"
+                     : "on the server, but here " + what + " is in its place: not synced");
+        left_out_told_.insert(at);
+      }
+    }
+  }
+  if (!kept && b) {
+    // Renamed here to a name the server refuses: its inode is there.
+    auto moved = left_out_inodes_.find(b->inode);
+    if (moved != left_out_inodes_.end() &&
+        local_.left_out.find(moved->second)->second.folder == b->folder) {
+      kept = true;
+      renamed_away_.insert(path);
+      left_out_told_.insert(moved->second);
+      warn(path, "renamed here to a name the server refuses: " + moved->second +
+                     "; the server's copy is kept under its old name");
+    }
+  }
+  if (!kept) return false;
+  // The journal keeps what both sides held; what the server changed since
+  // comes down once the path is back.
+  if (!b || remote_changed(*r, *b)) unsettled_.push_back(path);
+  return true;
+}
+
 void Engine::reconcile_path(const std::string& path) {
   auto bi = journal_.entries.find(path);
   auto li = local_.entries.find(path);
@@ -800,6 +889,7 @@ void Engine::reconcile_path(const std::string& path) {
   const JournalEntry* b = bi == journal_.entries.end() ? nullptr : &bi->second;
   const LocalEntry* l = li == local_.entries.end() ? nullptr : &li->second;
   const RemoteEntry* r = ri == remote_tree_.end() ? nullptr : &ri->second;
+  if (!l && keep_left_out(path, b, r)) return;
   if (!l && !r) {  // gone from both sides
     if (b) journal_.entries.erase(bi);
     return;
@@ -959,6 +1049,10 @@ Result<PassSummary> Engine::pass() {
   bytes_up_ = bytes_down_ = 0;
   queue_.clear();
   remote_warned_.clear();
+  left_out_inodes_.clear();
+  renamed_away_.clear();
+  left_out_told_.clear();
+  unsettled_.clear();
   local_writes_.clear();
   listed_etags_.clear();
   server_changed_ = false;
@@ -966,13 +1060,14 @@ Result<PassSummary> Engine::pass() {
   const std::int64_t up0 = remote_.bytes_up(), down0 = remote_.bytes_down();
   RUCHE_CHECK(scan_remote());
   RUCHE_TRY(local_, scan_local(pair_.local_dir));
-  summary_.warnings.insert(summary_.warnings.end(), local_.warnings.begin(), local_.warnings.end());
+  for (const auto& [path, lo] : local_.left_out)
+    if (lo.kind == LeftOut::refused_name) left_out_inodes_.emplace(lo.inode, path);
 
   // An empty side that was not empty: a disk not mounted, a wrong folder, a
   // workspace emptied by mistake. Deleting everything on the other side
   // takes an explicit yes.
   if (!options_.allow_delete_all && !journal_.entries.empty()) {
-    if (local_.entries.empty() && !remote_tree_.empty())
+    if (local_.entries.empty() && local_.left_out.empty() && !remote_tree_.empty())
       return fail(Errc::conflict,
                   "the local folder " + pair_.local_dir +
                       " is empty but held synced files: is it the right folder (a disk not "
@@ -987,6 +1082,8 @@ Result<PassSummary> Engine::pass() {
   detect_moves();
   reconcile();
   run_queue();
+  for (const auto& [path, lo] : local_.left_out)
+    if (!left_out_told_.contains(path)) warn(path, lo.why);
 
   // Folders' ETags tell the next pass what it need not list again: only
   // where everything beneath was synced. A pass stopped midway has not
@@ -996,13 +1093,17 @@ Result<PassSummary> Engine::pass() {
     for (const auto& [path, etag] : listed_etags_)
       if (auto it = journal_.entries.find(path); it != journal_.entries.end() && it->second.folder)
         it->second.etag = etag;
-  if (summary_.errors.empty() && !stopping()) {
+  // Where the journal holds what the server no longer does (errors, and
+  // paths kept while something is left out here), the folders above are
+  // listed again.
+  if (summary_.errors.empty() && unsettled_.empty() && !stopping()) {
     journal_.root_etag = root_etag_;
     if (server_changed_) confirm_remote();
   } else {
     journal_.root_etag.clear();
-    for (const Problem& p : summary_.errors)
-      for (std::string_view d = parent_of(p.path); !d.empty(); d = parent_of(d))
+    for (const Problem& p : summary_.errors) unsettled_.push_back(p.path);
+    for (const std::string& path : unsettled_)
+      for (std::string_view d = parent_of(path); !d.empty(); d = parent_of(d))
         if (auto it = journal_.entries.find(std::string(d)); it != journal_.entries.end())
           it->second.etag.clear();
   }

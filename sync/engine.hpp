@@ -16,6 +16,11 @@
 //     and the local inodes tell), nothing sent again.
 //   - Folders: created and deleted like files; a folder deleted on one side
 //     whose contents changed on the other comes back with those changes.
+//   - Missing here, but something the scan leaves out is in its place (a
+//     link, a special file) or holds its inode (renamed to a name the server
+//     refuses): no deletion. Both sides and the journal keep it, with a
+//     warning, until it is put back; nothing is written over or through a
+//     link.
 //
 // Downloads go to kWorkDir, are checked against the server's SHA-256,
 // synced and renamed into place only if the local file did not change
@@ -115,6 +120,15 @@ class Engine {
   void detect_moves();
   void reconcile();
   void reconcile_path(const std::string& path);
+  // The path at or above `path` the scan left out here (a link, a special
+  // file, a refused name in its place), or empty.
+  std::string left_out_at(std::string_view path) const;
+  // Whether `path`, missing here, is kept as it is on both sides and in the
+  // journal: something left out is in its place (or above it), or the
+  // journal's file or folder was renamed here to a name the server refuses
+  // (its inode tells). Warns once per such place. The journal forgets only
+  // what the server no longer holds there.
+  bool keep_left_out(const std::string& path, const JournalEntry* b, const RemoteEntry* r);
 
   // Transfers are decided in path order, then run `transfers` at a time
   // once every folder they go into exists on both sides. Each runs holding
@@ -137,7 +151,12 @@ class Engine {
               std::optional<std::string> replacing_etag);
   bool make_remote_folder(const std::string& path, const LocalEntry& l);
   bool make_local_folder(const std::string& path, const RemoteEntry& r);
-  bool ensure_local_parents(const std::string& path);
+  // The local folder that holds `path`, open (the caller closes it),
+  // reached from the synced folder one name at a time without following a
+  // link: a folder replaced here by a link is never written through.
+  // Missing folders are made when `create` (and added to local_). -1, an
+  // error recorded, when it cannot be.
+  int open_local_parent(const std::string& path, bool create);
   void resolve_conflict(Remote& net, Lock& lock, const std::string& path, const LocalEntry& l,
                         const RemoteEntry& r);
   void delete_remote_tree(const std::string& path, const RemoteEntry& r);
@@ -177,6 +196,12 @@ class Engine {
   std::map<std::string, std::string> hashes_;  // local content hashes computed in this pass
   std::set<std::string> done_;                 // subtrees handled whole (deleted): skipped
   std::set<std::string> remote_warned_;        // server names never synced, reported this pass
+  std::map<std::uint64_t, std::string> left_out_inodes_;  // refused names here, by inode
+  std::set<std::string, std::less<>> renamed_away_;  // journal paths renamed here to a refused name
+  std::set<std::string> left_out_told_;  // left-out paths a keep_left_out warning spoke of
+  // Kept paths where the server differs from the journal: the folders above
+  // them must be listed again (their ETags are not recorded).
+  std::vector<std::string> unsettled_;
   // Folders' ETags as listed, for the journal once the pass is over: until
   // then it keeps those it had (a crash or a stop leaves them to be listed).
   std::map<std::string, std::string> listed_etags_;

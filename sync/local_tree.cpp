@@ -24,6 +24,25 @@ LocalEntry entry_of(const struct stat& st) {
 
 namespace {
 
+std::uint64_t inode_of(const struct stat& st) {
+  return static_cast<std::uint64_t>(st.st_ino);
+}
+
+// Whether `st`, at `path`, is a link or a special file: then kept in
+// `out.left_out`.
+bool left_out(const std::string& path, const struct stat& st, LocalScan& out) {
+  if (S_ISLNK(st.st_mode)) {
+    out.left_out[path] = {LeftOut::link, false, inode_of(st), "a symbolic link: not synced"};
+    return true;
+  }
+  if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    out.left_out[path] = {LeftOut::special, false, inode_of(st),
+                          "not a file nor a folder: not synced"};
+    return true;
+  }
+  return false;
+}
+
 // Reads the folder open at `dfd` (taken over), `rel` its relative path,
 // into `out`; its subfolders' paths go to `folders`.
 Result<void> read_folder(int dfd, const std::string& rel, LocalScan& out,
@@ -58,16 +77,9 @@ Result<void> read_folder(int dfd, const std::string& rel, LocalScan& out,
       if (errno == ENOENT) continue;  // gone meanwhile
       return cannot_read(path, errno);
     }
-    if (S_ISLNK(st.st_mode)) {
-      out.warnings.push_back({path, "a symbolic link: not synced"});
-      continue;
-    }
-    if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-      out.warnings.push_back({path, "not a file nor a folder: not synced"});
-      continue;
-    }
+    if (left_out(path, st, out)) continue;
     if (std::string why = name_problem(name); !why.empty()) {
-      out.warnings.push_back({path, why});
+      out.left_out[path] = {LeftOut::refused_name, S_ISDIR(st.st_mode), inode_of(st), why};
       continue;
     }
     out.entries.emplace(path, entry_of(st));
@@ -110,12 +122,15 @@ Result<LocalScan> scan_local(const std::string& root, const std::string& under,
     if (before_reading) before_reading(rel);
     int dfd = ::open(full.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (dfd < 0) {
-      // Gone, or replaced by a link, meanwhile: as if it had not been seen.
-      // Anything else (no permission) fails the scan: a folder that cannot
-      // be read must not pass for an empty one, whose files would then be
-      // deleted on the server.
+      // Gone meanwhile: as if it had not been seen. Replaced meanwhile (by a
+      // link, say): what is there now. Anything else (no permission) fails
+      // the scan: a folder that cannot be read must not pass for an empty
+      // one, whose files would then be deleted on the server.
       if (!rel.empty() && (errno == ENOENT || errno == ELOOP || errno == ENOTDIR)) {
         out.entries.erase(rel);
+        struct stat st {};
+        if (::lstat(full.c_str(), &st) == 0 && !left_out(rel, st, out) && S_ISREG(st.st_mode))
+          out.entries.emplace(rel, entry_of(st));
         continue;
       }
       return fail(Errc::unavailable, "cannot open " + full + ": " + std::strerror(errno));

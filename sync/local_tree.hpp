@@ -28,9 +28,20 @@ struct LocalEntry {
   friend bool operator==(const LocalEntry&, const LocalEntry&) = default;
 };
 
+// Something the scan leaves out, as it is: so that a synced item replaced
+// by it, or renamed to it, is not taken for deleted.
+struct LeftOut {
+  enum Kind { link, special, refused_name } kind = link;
+  bool folder = false;      // a folder under a refused name (nothing beneath it is read)
+  std::uint64_t inode = 0;  // its own (a link's, not its target's)
+  std::string why;          // the warning: why it is not synced
+};
+
 struct LocalScan {
   std::map<std::string, LocalEntry> entries;  // relative paths, as the journal's
-  std::vector<Problem> warnings;  // left out: links, special files, names the server refuses
+  // Links, special files, names the server refuses: one each (what is
+  // beneath a left-out folder is not read), by relative path.
+  std::map<std::string, LeftOut, std::less<>> left_out;
 };
 
 // Files that are never synced, either way: editors' and office suites' lock

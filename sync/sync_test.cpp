@@ -263,7 +263,16 @@ TEST(SyncLocal, ScanSkipsWhatIsNotSynced) {
   EXPECT_EQ(paths, (std::vector<std::string>{"docs", "docs/deep", "docs/deep/a.txt", "top.txt"}));
   EXPECT_TRUE(scan->entries.at("docs").folder);
   EXPECT_EQ(scan->entries.at("docs/deep/a.txt").size, 5);
-  EXPECT_EQ(scan->warnings.size(), 2u) << "the link and the NFD name are reported";
+  ASSERT_EQ(scan->left_out.size(), 2u) << "the link and the NFD name are reported";
+  struct stat st {};
+  ASSERT_EQ(::lstat((t.path() + "/link").c_str(), &st), 0);
+  EXPECT_EQ(scan->left_out.at("link").kind, LeftOut::link);
+  EXPECT_EQ(scan->left_out.at("link").inode, st.st_ino) << "the link's own";
+  ASSERT_EQ(::stat((t.path() + "/E\xcc\x81t\xc3\xa9.txt").c_str(), &st), 0);
+  const LeftOut& nfd = scan->left_out.at("E\xcc\x81t\xc3\xa9.txt");
+  EXPECT_EQ(nfd.kind, LeftOut::refused_name);
+  EXPECT_EQ(nfd.inode, st.st_ino);
+  EXPECT_FALSE(nfd.folder);
 
   auto h = hash_file(t.path() + "/docs/deep/a.txt");
   ASSERT_TRUE(h);
@@ -893,8 +902,9 @@ TEST(SyncLive, WhatRunHearsInTheServersMessages) {
 }
 
 // The part of the files API (docs/api.md) a pass that downloads files uses:
-// the root's listing and each file's content, served from memory on
-// loopback by the server's own HTTP layer. The content of the file named
+// the listings of the root and of folders one level down ("d/x" in files_),
+// each file's content, and deletions (recorded, not made), served from
+// memory on loopback by the server's own HTTP layer. The content of the file named
 // `held_` is answered only once release() is called: a pass's transfer
 // that lasts as long as the test wants, no clock deciding anything (after
 // kHeldAtMost it is answered anyway, and held_too_long() says the test
@@ -904,23 +914,30 @@ class SyncEngineTest : public ::testing::Test {
   static constexpr auto kHeldAtMost = std::chrono::seconds(30);
 
   void SetUp() override {
-    router_.add("GET", "/api/v1/workspaces/{ws}/files", [this](http::Request&) {
+    // Ids are "n-" and the path, '/' as '~'.
+    auto listing = [this](const std::string& folder) {
       json::array items;
-      for (const auto& [name, content] : files_) {
+      std::set<std::string> folders;
+      for (const auto& [path, content] : files_) {
+        if (!folder.empty() && !path.starts_with(folder + "/")) continue;
+        const std::string name = folder.empty() ? path : path.substr(folder.size() + 1);
+        const bool in_folder = name.find('/') != std::string::npos;
+        if (in_folder && !folders.insert(name.substr(0, name.find('/'))).second) continue;
+        const std::string id = in_folder ? name.substr(0, name.find('/')) : name;
         json::object n;
-        n["id"] = "n-" + name;
-        n["parent_id"] = "";
-        n["name"] = name;
-        n["path"] = "/" + name;
-        n["kind"] = "file";
-        n["etag"] = "\"e-" + name + "\"";
-        n["sha256"] = crypto::sha256_hex(content);
-        n["size"] = static_cast<std::int64_t>(content.size());
+        n["id"] = "n-" + (folder.empty() ? id : folder + "~" + id);
+        n["parent_id"] = folder.empty() ? "" : "n-" + folder;
+        n["name"] = in_folder ? id : name;
+        n["path"] = "/" + (in_folder ? id : path);
+        n["kind"] = in_folder ? "folder" : "file";
+        n["etag"] = in_folder ? "\"f-" + std::to_string(version_) + "\"" : "\"e-" + path + "\"";
+        n["sha256"] = in_folder ? "" : crypto::sha256_hex(content);
+        n["size"] = in_folder ? 0 : static_cast<std::int64_t>(content.size());
         n["mtime"] = "2027-01-02T03:04:05Z";
         items.push_back(std::move(n));
       }
       json::object root;
-      root["id"] = "root";
+      root["id"] = folder.empty() ? "root" : "n-" + folder;
       root["kind"] = "folder";
       root["etag"] = "\"root-" + std::to_string(version_) + "\"";
       json::object out;
@@ -928,9 +945,20 @@ class SyncEngineTest : public ::testing::Test {
       out["total"] = static_cast<std::int64_t>(items.size());
       out["items"] = std::move(items);
       return http::json_response(200, json::serialize(out));
+    };
+    router_.add("GET", "/api/v1/workspaces/{ws}/files",
+                [listing](http::Request&) { return listing(""); });
+    router_.add("GET", "/api/v1/files/{id}/children", [listing](http::Request& req) {
+      return listing(std::string(req.param("id")).substr(2));
+    });
+    router_.add("DELETE", "/api/v1/files/{id}", [this](http::Request& req) {
+      std::lock_guard lock(mu_);
+      deleted_.push_back(std::string(req.param("id")));
+      return http::no_content();
     });
     router_.add("GET", "/api/v1/files/{id}/content", [this](http::Request& req) {
-      const std::string name = std::string(req.param("id")).substr(2);
+      std::string name = std::string(req.param("id")).substr(2);
+      std::replace(name.begin(), name.end(), '~', '/');
       auto f = files_.find(name);
       if (f == files_.end()) return http::error_response(Errc::not_found, "no such file");
       if (name == held_) {
@@ -984,6 +1012,17 @@ class SyncEngineTest : public ::testing::Test {
     std::lock_guard lock(mu_);
     return served_;
   }
+  // The ids a pass asked to delete.
+  std::vector<std::string> deleted() {
+    std::lock_guard lock(mu_);
+    return deleted_;
+  }
+  // One pass from what `journal` holds (kept from pass to pass).
+  Result<PassSummary> pass_on(Journal& journal, EngineOptions o = {}) {
+    Remote remote(url(), "token", {});
+    Engine engine(remote, FolderPair{"w1", "W", dir_.path()}, journal, std::move(o));
+    return engine.pass();
+  }
 
   // One pass of `o` into an empty folder.
   Result<PassSummary> pass(EngineOptions o) {
@@ -1015,6 +1054,7 @@ class SyncEngineTest : public ::testing::Test {
   bool released_ = false;
   bool held_too_long_ = false;
   int served_ = 0;
+  std::vector<std::string> deleted_;
 };
 
 TEST_F(SyncEngineTest, TicksBetweenTheFilesOfAPass) {
@@ -1134,6 +1174,153 @@ TEST_F(SyncEngineTest, RunDoesNotHearItsOwnDownloadsAndDeletions) {
   files_["d.txt"] = "d";
   ++version_;
   EXPECT_TRUE(pass_heard([&] { dir_.write("mine.txt", "mine"); })) << "a file the pass left alone";
+}
+
+// The warnings of `s` about `path`, those that say `what`, and the rest.
+int warned(const PassSummary& s, const std::string& path, std::string_view what) {
+  int n = 0;
+  for (const Problem& p : s.warnings) {
+    if (p.path != path) continue;
+    EXPECT_NE(p.message.find(what), std::string::npos) << path << ": " << p.message;
+    ++n;
+  }
+  return n;
+}
+
+TEST_F(SyncEngineTest, WhatIsLeftOutInASyncedItemsPlaceIsNoDeletion) {
+  // Each of these once passed for deleted here, and was deleted on the
+  // server: a file replaced by a link to where it went, one replaced by a
+  // FIFO, one renamed to a name in NFD (as macOS makes them), a folder
+  // replaced by a link to where its contents went, one renamed to an NFD
+  // name.
+  files_ = {{"a.txt", "a"},    {"b.txt", "b"},    {"c.txt", "c"},
+            {"d/x.txt", "dx"}, {"f/y.txt", "fy"}, {"k.txt", "k"}};
+  Journal journal;
+  auto s = pass_on(journal);
+  ASSERT_TRUE(s) << s.error().message;
+  for (const Problem& p : s->errors) ADD_FAILURE() << p.path << ": " << p.message;
+  ASSERT_EQ(s->downloaded, 6);
+  TempDir away;
+  const std::string& here = dir_.path();
+  const std::string nfd_c = "c\xcc\xa7.txt";  // c and a combining cedilla
+  const std::string nfd_f = std::string("fac\xcc\xa7") + "ade";
+  ASSERT_FALSE(name_problem(nfd_c).empty());
+  ASSERT_FALSE(name_problem(nfd_f).empty());
+  ASSERT_EQ(::rename((here + "/a.txt").c_str(), (away.path() + "/a.txt").c_str()), 0);
+  ASSERT_EQ(::symlink((away.path() + "/a.txt").c_str(), (here + "/a.txt").c_str()), 0);
+  ASSERT_EQ(::unlink((here + "/b.txt").c_str()), 0);
+  ASSERT_EQ(::mkfifo((here + "/b.txt").c_str(), 0644), 0);
+  ASSERT_EQ(::rename((here + "/c.txt").c_str(), (here + "/" + nfd_c).c_str()), 0);
+  ASSERT_EQ(::rename((here + "/d").c_str(), (away.path() + "/d").c_str()), 0);
+  ASSERT_EQ(::symlink((away.path() + "/d").c_str(), (here + "/d").c_str()), 0);
+  ASSERT_EQ(::rename((here + "/f").c_str(), (here + "/" + nfd_f).c_str()), 0);
+  const Journal before = journal;
+
+  s = pass_on(journal);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_TRUE(s->converged);
+  EXPECT_EQ(deleted(), std::vector<std::string>{}) << "nothing is deleted on the server";
+  EXPECT_EQ(s->deleted_remote, 0);
+  EXPECT_EQ(journal.entries, before.entries) << "the journal keeps them, and what is beneath";
+  EXPECT_EQ(warned(*s, "a.txt",
+                   "replaced here by a symbolic link: not synced; the server's copy is kept"),
+            1);
+  EXPECT_EQ(warned(*s, "b.txt", "replaced here by a special file"), 1);
+  EXPECT_EQ(warned(*s, "c.txt", "renamed here to a name the server refuses: " + nfd_c), 1);
+  EXPECT_EQ(warned(*s, nfd_c, ""), 0) << "said once, as the rename";
+  EXPECT_EQ(warned(*s, "d", "replaced here by a symbolic link"), 1);
+  EXPECT_EQ(warned(*s, "d/x.txt", ""), 0) << "once per place";
+  EXPECT_EQ(warned(*s, "f", "renamed here to a name the server refuses: " + nfd_f), 1);
+  EXPECT_EQ(warned(*s, "f/y.txt", ""), 0);
+  EXPECT_FALSE(journal.root_etag.empty()) << "the server holds what the journal says";
+
+  // Put back: nothing to do.
+  ASSERT_EQ(::unlink((here + "/a.txt").c_str()), 0);
+  ASSERT_EQ(::rename((away.path() + "/a.txt").c_str(), (here + "/a.txt").c_str()), 0);
+  ASSERT_EQ(::unlink((here + "/b.txt").c_str()), 0);
+  dir_.write("b.txt", "b");
+  ASSERT_EQ(::rename((here + "/" + nfd_c).c_str(), (here + "/c.txt").c_str()), 0);
+  ASSERT_EQ(::unlink((here + "/d").c_str()), 0);
+  ASSERT_EQ(::rename((away.path() + "/d").c_str(), (here + "/d").c_str()), 0);
+  ASSERT_EQ(::rename((here + "/" + nfd_f).c_str(), (here + "/f").c_str()), 0);
+  ++version_;  // listed again, as after a change elsewhere
+  s = pass_on(journal);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_TRUE(s->converged);
+  EXPECT_TRUE(s->warnings.empty())
+      << s->warnings.front().path << ": " << s->warnings.front().message;
+  EXPECT_EQ(s->downloaded + s->uploaded + s->deleted_local + s->deleted_remote + s->moved, 0);
+  EXPECT_EQ(deleted(), std::vector<std::string>{});
+  EXPECT_EQ(journal.entries.size(), before.entries.size());
+}
+
+TEST_F(SyncEngineTest, TheServersChangesWaitUntilWhatIsLeftOutHereIsGone) {
+  files_ = {{"a.txt", "a"}, {"d/x.txt", "dx"}};
+  Journal journal;
+  ASSERT_TRUE(pass_on(journal));
+  TempDir away;
+  const std::string& here = dir_.path();
+  ASSERT_EQ(::rename((here + "/a.txt").c_str(), (away.path() + "/a.txt").c_str()), 0);
+  ASSERT_EQ(::symlink((away.path() + "/a.txt").c_str(), (here + "/a.txt").c_str()), 0);
+  ASSERT_EQ(::rename((here + "/d").c_str(), (away.path() + "/d").c_str()), 0);
+  ASSERT_EQ(::symlink((away.path() + "/d").c_str(), (here + "/d").c_str()), 0);
+  files_["a.txt"] = "a, changed on the server";
+  files_["d/x.txt"] = "dx, changed on the server";
+  files_["d/new.txt"] = "new on the server";
+  ++version_;
+  for (int i = 0; i < 2; ++i) {  // the second from what the first recorded
+    auto s = pass_on(journal);
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_TRUE(s->converged);
+    EXPECT_EQ(s->downloaded, 0) << "nothing written over a link, nor through one";
+    EXPECT_EQ(warned(*s, "a.txt", "the server's copy is kept"), 1);
+    EXPECT_EQ(warned(*s, "d", "the server's copy is kept"), 1);
+    EXPECT_TRUE(journal.root_etag.empty()) << "listed again: the server differs from the journal";
+  }
+  std::ifstream a(away.path() + "/a.txt");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(a), {}), "a");
+  EXPECT_NE(::access((away.path() + "/d/new.txt").c_str(), F_OK), 0);
+
+  // Put back: the server's changes come down.
+  ASSERT_EQ(::unlink((here + "/a.txt").c_str()), 0);
+  ASSERT_EQ(::rename((away.path() + "/a.txt").c_str(), (here + "/a.txt").c_str()), 0);
+  ASSERT_EQ(::unlink((here + "/d").c_str()), 0);
+  ASSERT_EQ(::rename((away.path() + "/d").c_str(), (here + "/d").c_str()), 0);
+  auto s = pass_on(journal);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_TRUE(s->converged);
+  EXPECT_EQ(s->downloaded, 3);
+  EXPECT_EQ(s->conflicts, 0);
+  std::ifstream x(here + "/d/x.txt");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(x), {}), "dx, changed on the server");
+  EXPECT_FALSE(journal.root_etag.empty());
+}
+
+TEST_F(SyncEngineTest, ADownloadIsNotWrittenThroughAFolderReplacedByALinkMeanwhile) {
+  // The folder becomes a link to elsewhere while its file is fetched: the
+  // file once went there, outside the synced folder.
+  files_ = {{"d/x.bin", std::string(1 << 20, 'x')}};
+  held_ = "d/x.bin";
+  TempDir away;
+  bool swapped = false;
+  EngineOptions o;
+  o.transfers = 1;
+  o.tick = [&] {
+    if (swapped || !holding()) return;
+    swapped = true;
+    EXPECT_EQ(::rename((dir_.path() + "/d").c_str(), (away.path() + "/d").c_str()), 0);
+    EXPECT_EQ(::symlink(away.path().c_str(), (dir_.path() + "/d").c_str()), 0);
+    release();
+  };
+  Journal journal;
+  auto s = pass_on(journal, o);
+  ASSERT_TRUE(s) << s.error().message;
+  ASSERT_TRUE(swapped);
+  EXPECT_FALSE(s->converged);
+  EXPECT_EQ(s->downloaded, 0);
+  EXPECT_NE(::access((away.path() + "/x.bin").c_str(), F_OK), 0) << "written through the link";
+  EXPECT_NE(::access((away.path() + "/d/x.bin").c_str(), F_OK), 0);
+  EXPECT_FALSE(journal.entries.contains("d/x.bin"));
 }
 
 }  // namespace

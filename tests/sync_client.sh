@@ -255,6 +255,41 @@ sa once >"$T/once.out" 2>&1 || { cat "$T/once.out"; fail "a folder deleted here,
   { cat "$T/once.out"; fail "the folder did not come back with the file moved into it"; }
 rm -r "$A/Carton" && sa once >/dev/null
 
+# --- Left out here in a synced item's place: not a deletion ---------------------
+# A folder replaced by a link to where its contents went (another disk), a
+# file renamed to a name in NFD (as macOS makes them), a file replaced by a
+# FIFO: each once passed for deleted here, and was deleted on the server.
+mkdir -p "$A/Photos" && echo photo >"$A/Photos/p.jpg"
+echo café >"$A/cafe.txt"
+echo tube >"$A/tube.txt"
+sa once >/dev/null || fail "the files to replace"
+PHOTO_ID=$(node_field /Photos/p.jpg id)
+mkdir -p "$T/other-disk" && mv "$A/Photos" "$T/other-disk/Photos" && ln -s "$T/other-disk/Photos" "$A/Photos"
+NFD=$(printf 'cafe\xcc\x81.txt')
+mv "$A/cafe.txt" "$A/$NFD"
+rm "$A/tube.txt" && mkfifo "$A/tube.txt"
+api -X PUT --data-binary 'du serveur' "$URL/api/v1/files/$(node_field /Photos id)/children/nouvelle.jpg" >/dev/null
+sa once >"$T/once.out" 2>&1 || { cat "$T/once.out"; fail "a pass with things left out in synced items' places"; }
+grep -q "deleted" "$T/once.out" && { cat "$T/once.out"; fail "something left out here was taken as deleted"; }
+[ "$(node_field /Photos/p.jpg id)" = "$PHOTO_ID" ] && node /cafe.txt >/dev/null && node /tube.txt >/dev/null ||
+  { cat "$T/once.out"; fail "the server lost what was replaced here"; }
+[ ! -e "$T/other-disk/Photos/nouvelle.jpg" ] || fail "a download was written through a link"
+sa status >"$T/status.out"
+grep -q "Photos: replaced here by a symbolic link: not synced; the server's copy is kept" "$T/status.out" &&
+  grep -q "cafe.txt: renamed here to a name the server refuses: $NFD" "$T/status.out" &&
+  grep -q "tube.txt: replaced here by a special file" "$T/status.out" ||
+  { cat "$T/status.out"; fail "status does not say what is kept"; }
+# Put back: nothing lost, nothing sent again, the server's new file comes down.
+rm "$A/Photos" && mv "$T/other-disk/Photos" "$A/Photos"
+mv "$A/$NFD" "$A/cafe.txt"
+rm "$A/tube.txt" && echo tube >"$A/tube.txt"
+sa once >"$T/once.out" || { cat "$T/once.out"; fail "the pass once things were put back"; }
+[ "$(cat "$A/Photos/nouvelle.jpg" 2>/dev/null)" = "du serveur" ] && [ "$(cat "$A/Photos/p.jpg")" = photo ] ||
+  { cat "$T/once.out"; fail "the folder put back did not sync again"; }
+grep -q "deleted\|up:\|conflict\|moved" "$T/once.out" && { cat "$T/once.out"; fail "putting things back changed the server"; }
+[ "$(node_field /Photos/p.jpg id)" = "$PHOTO_ID" ] || fail "the folder put back was sent again"
+rm -r "$A/Photos" "$A/cafe.txt" "$A/tube.txt" && sa once >/dev/null || fail "the left-out checks' cleanup"
+
 # --- A conflict keeps both versions on both sides -------------------------------
 sb once >/dev/null
 printf 'version A\n' >"$A/web.txt"
