@@ -353,6 +353,10 @@ describe('what notices may say of the cards opened here', () => {
     expect(openedFacts(WS, 'm')).toBeUndefined();
     expect(openedFacts(WS, 'nope')).toBeUndefined();
     expect(openedFacts('another-workspace', 'a')).toBeUndefined();
+    // Deleted (heard before its cancellation notice): still said, while shown.
+    s.handleEvent(calendarFrame('calendar.event_deleted', { id: 'a' }, WS));
+    expect(s.getState().events.a).toBeUndefined();
+    expect(openedFacts(WS, 'a')?.title).toBe('Comité secret');
     s.stop();
     expect(openedFacts(WS, 'a')).toBeUndefined();
   });

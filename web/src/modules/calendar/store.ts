@@ -46,7 +46,7 @@ import { Store } from '../../util/store';
 import { moduleAccess } from '../../workspaces';
 import { MAX_OCCURRENCES, expandEvents, inStartOrder, type ExpandedEvent } from './logic/expand';
 import { withAnswer } from './logic/invitations';
-import { readNotice } from './logic/notices';
+import { readNotice, type OpenedFacts } from './logic/notices';
 import type { EventCard } from '../../armour/format';
 import {
   cutAt,
@@ -105,6 +105,9 @@ const INITIAL: CalendarState = {
 
 const CALENDAR_EVENTS = ['calendar.*', 'member.*', 'workspace.updated', 'hello'];
 
+/** Armoured: deleted events whose title a notice may still say. */
+const GONE_KEPT = 50;
+
 /** Bursts of live events within this time cause one reading. */
 export const REFETCH_DELAY_MS = 300;
 
@@ -128,6 +131,11 @@ export class CalendarStore extends Store<CalendarState> {
   private version = 0;
   /** Armoured: events deleted; an event or answer arriving late does not bring them back. */
   private readonly deleted = new Set<string>();
+  /**
+   * Armoured: what the last events deleted here said (GONE_KEPT at most),
+   * for the cancellation notice that follows their deletion.
+   */
+  private readonly gone = new Map<string, OpenedFacts>();
 
   /** `armour`: the workspace is armoured, its events opened and sealed with its keys. */
   constructor(
@@ -152,8 +160,9 @@ export class CalendarStore extends Store<CalendarState> {
         onKeysChange(keys, () => this.reopen()),
         // What a notice of these events may say: the cards opened here.
         holdOpened((ws, id) => {
-          const e = ws === this.workspaceId ? this.state.events[id] : undefined;
-          return e ? factsOf(e) : undefined;
+          if (ws !== this.workspaceId) return undefined;
+          const e = this.state.events[id];
+          return e ? factsOf(e) : this.gone.get(id);
         }),
       );
     }
@@ -270,7 +279,15 @@ export class CalendarStore extends Store<CalendarState> {
       if (this.deleted.has(raw.id) || (was && was.version >= raw.version)) continue;
       (events ??= { ...held })[raw.id] = a.open(raw);
     }
-    for (const id of deleted) this.deleted.add(id);
+    for (const id of deleted) {
+      this.deleted.add(id);
+      const was = (events ?? held)[id];
+      const facts = was && factsOf(was);
+      if (!facts) continue;
+      this.gone.set(id, facts);
+      // The oldest first (insertion order).
+      if (this.gone.size > GONE_KEPT) this.gone.delete(this.gone.keys().next().value as string);
+    }
     const now = events ?? held;
     if (deleted.some((id) => now[id])) {
       events = Object.fromEntries(Object.entries(now).filter(([id]) => !this.deleted.has(id)));
