@@ -491,11 +491,10 @@ class SyncWatcherTest : public ::testing::Test {
     ASSERT_EQ(::rename(path(from).c_str(), path(to).c_str()), 0);
     // The journal moves along, what is beneath too.
     auto& entries = journal_.entries;
-    std::vector<std::string> beneath;
-    for (auto it = entries.lower_bound(from + "/");
-         it != entries.end() && it->first.starts_with(from + "/"); ++it)
-      beneath.push_back(it->first);
-    for (const auto& p : beneath) {
+    std::vector<std::string> moved;
+    auto [first, last] = beneath(entries, from);
+    for (auto it = first; it != last; ++it) moved.push_back(it->first);
+    for (const auto& p : moved) {
       entries[to + p.substr(from.size())] = entries.at(p);
       entries.erase(p);
     }

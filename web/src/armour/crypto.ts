@@ -62,6 +62,7 @@ import {
 } from './format';
 import { NO_ERAS, bindingOf, type Eras } from './eras';
 import { SAFETY_HASH_BYTES, fingerprintInput, formatSafetyCode } from './fingerprint';
+import type { SignatureToCheck } from './verifier';
 
 export async function ready(): Promise<void> {
   await sodium.ready;
@@ -323,11 +324,8 @@ function tagOf(key: Uint8Array, signature: Uint8Array, signed: string, pk: Uint8
   return b64(sodium.crypto_generichash_final(state, TAG_BYTES));
 }
 
-/** A signature to check (pk's over signed), and the tag it is remembered by. */
-export interface SignatureCheck {
-  signature: Uint8Array;
-  signed: string;
-  pk: Uint8Array;
+/** A signature to check, and the tag it is remembered by. */
+export interface SignatureCheck extends SignatureToCheck {
   tag: string;
 }
 

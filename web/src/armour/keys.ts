@@ -33,7 +33,7 @@ import { forgetOnSignOut, identity as tabIdentity } from './identity';
 import { Keyring, type IdentitySource, type KeysApi } from './keyring';
 import { loadCrypto, type ArmourCrypto } from './load';
 import { TrustStore } from './trust';
-import { signatureWorkers } from './verifier';
+import { signatureWorkers, type SignatureToCheck } from './verifier';
 
 /** A message body as the screens show it. */
 export type Shown =
@@ -115,9 +115,7 @@ export const CHECK_AHEAD_MIN = 64;
 export interface SignatureChecker {
   /** False: nothing is gathered (no worker here). */
   readonly usable: boolean;
-  check(
-    checks: readonly { signature: Uint8Array; signed: string; pk: Uint8Array }[],
-  ): Promise<boolean[] | null>;
+  check(checks: readonly SignatureToCheck[]): Promise<boolean[] | null>;
 }
 
 export class WorkspaceKeys extends Keyring {

@@ -5,10 +5,17 @@
 // no Worker (tests, an old browser), one core, or a worker fails, the
 // answer is null: the texts are then checked where they are opened.
 
+/** A signature to check: `pk`'s over `signed`. */
+export interface SignatureToCheck {
+  signature: Uint8Array;
+  signed: string;
+  pk: Uint8Array;
+}
+
 /** What a worker is asked: the signatures of pk over signed. */
 export interface CheckRequest {
   id: number;
-  checks: readonly { signature: Uint8Array; signed: string; pk: Uint8Array }[];
+  checks: readonly SignatureToCheck[];
 }
 
 /** Which checked, in the request's order (null: the worker's libsodium did not start). */
@@ -73,9 +80,7 @@ export class SignatureWorkers {
   }
 
   /** Which of `checks` hold, in their order; null where no worker can answer. */
-  async check(
-    checks: readonly { signature: Uint8Array; signed: string; pk: Uint8Array }[],
-  ): Promise<boolean[] | null> {
+  async check(checks: readonly SignatureToCheck[]): Promise<boolean[] | null> {
     const workers = this.start();
     if (!workers) return null;
     if (this.idle !== null) clearTimeout(this.idle);
