@@ -685,16 +685,22 @@ try {
   const ahead = (k, f) =>
     `${ms(p50(parts.map((x) => x[k][f])))} | ${ms(parts[0][k][f])}`;
   console.log(
-    `| open them as a first visit does: their signatures checked first in ${parts[0].workers} workers (Chromium on both cores from here), started for it | ${ahead("aheadCold", "ms")} |`,
+    `| open them as a first visit does: their signatures checked first in ${parts[0].workers} workers (Chromium on both cores from here), started for it, in parts of 256, each part's cards opened as it comes back | ${ahead("aheadCold", "ms")} |`,
   );
   console.log(
-    `| … of which on the page's thread (gathering, then opening with the tags known) | ${ahead("aheadCold", "pageMs")} |`,
+    `| … of which on the page's thread (gathering, then opening each part with its tags known) | ${ahead("aheadCold", "pageMs")} |`,
   );
   console.log(
     `| the same, the workers already started | ${ahead("aheadWarm", "ms")} |`,
   );
   console.log(
     `| … of which on the page's thread | ${ahead("aheadWarm", "pageMs")} |`,
+  );
+  console.log(
+    `| the same, all sent at once and every card opened after the last answer (before 2026-12-05's parts) | ${ahead("aheadWhole", "ms")} |`,
+  );
+  console.log(
+    `| … of which on the page's thread | ${ahead("aheadWhole", "pageMs")} |`,
   );
   console.log(
     `| expand them over the grid's six weeks (${parts[0].occurrences} occurrences) | ${part("expandMs")} |`,

@@ -608,25 +608,29 @@ describe('signatures checked once (docs/armoured.md, "Signatures checked once")'
     })();
     const decrypt = vi.spyOn(sodium, 'crypto_aead_xchacha20poly1305_ietf_decrypt');
     const seen: Decrypted[] = [];
-    const g = gatherSignatures(() => {
-      for (const b of [...bodies, one, forged, 'e2e1:pas un texte'])
-        seen.push(decryptMessage(b, ctx()));
-    });
+    const g = gatherSignatures([...bodies, one, forged, 'e2e1:pas un texte'], (b) =>
+      seen.push(decryptMessage(b, ctx())),
+    );
     expect(decrypt).not.toHaveBeenCalled();
     expect(seen.every((d) => !d.ok)).toBe(true);
     // Not signed by anyone known here: nothing to check; it opens, unverified.
-    const keyless = gatherSignatures(() =>
-      seen.push(decryptMessage(post('sans clé'), ctx({ authorKeys: [] }))),
+    const keyless = gatherSignatures([post('sans clé')], (b) =>
+      seen.push(decryptMessage(b, ctx({ authorKeys: [] }))),
     );
     expect(keyless.checks).toEqual([]);
     expect(seen.at(-1)).toEqual({ ok: true, text: 'sans clé', verified: false });
     expect(g.checks).toHaveLength(4);
+    // Which text gathered which: the one seen twice and the unparsed one, none.
+    expect(g.ends).toEqual([1, 2, 3, 3, 4, 4]);
     expect(new Set(g.checks.map((c) => c.tag)).size).toBe(4);
     expect(tags.size).toBe(0);
 
     const ok = checked(g);
     expect(ok).toEqual([true, true, true, false]);
-    rememberChecked(g, ok);
+    // Answered in parts (one a worker's message): each part from where it starts.
+    rememberChecked(g, ok.slice(0, 2));
+    expect(tags.size).toBe(2);
+    rememberChecked(g, ok.slice(2), 2);
     expect(tags.size).toBe(3);
     // Opened now: known by their tags, not verified again; the forged one still refused.
     const verify = vi.spyOn(sodium, 'crypto_sign_verify_detached');
@@ -639,9 +643,7 @@ describe('signatures checked once (docs/armoured.md, "Signatures checked once")'
     // Gathered again (a return visit): nothing left to check, and what is
     // known opens meanwhile, once.
     const again: Decrypted[] = [];
-    const regathered = gatherSignatures(() =>
-      bodies.forEach((b) => again.push(decryptMessage(b, ctx()))),
-    );
+    const regathered = gatherSignatures(bodies, (b) => again.push(decryptMessage(b, ctx())));
     expect(regathered.checks).toEqual([]);
     expect(again.map((d) => d.ok && d.verified && d.text)).toEqual(['un', 'deux', 'trois']);
     expect(verify).toHaveBeenCalledTimes(1);
@@ -650,7 +652,7 @@ describe('signatures checked once (docs/armoured.md, "Signatures checked once")'
   it('remembers nothing said to check once the tags changed hands, and gathers nothing without tags', () => {
     const bobs = new Set<string>();
     remember(bobs);
-    const g = gatherSignatures(() => decryptMessage(post('avant'), ctx()));
+    const g = gatherSignatures([post('avant')], (b) => decryptMessage(b, ctx()));
     expect(g.checks).toHaveLength(1);
     // Signed out, then Mallory's tab: what was gathered for Bob's tags is not hers.
     const mallorys = new Set<string>();
@@ -658,8 +660,8 @@ describe('signatures checked once (docs/armoured.md, "Signatures checked once")'
     rememberChecked(g, [true]);
     expect(bobs.size + mallorys.size).toBe(0);
     rememberVerified(null, null);
-    const none = gatherSignatures(() => decryptMessage(post('sans mémoire'), ctx()));
-    expect(none).toEqual({ checks: [], under: null });
+    const none = gatherSignatures([post('sans mémoire')], (b) => decryptMessage(b, ctx()));
+    expect(none).toEqual({ checks: [], ends: [], under: null });
     rememberChecked(none, [true]);
     // Outside a gathering, texts open as ever.
     expect(decryptMessage(post('ouvert'), ctx())).toMatchObject({ ok: true, verified: true });

@@ -332,6 +332,8 @@ export interface SignatureCheck extends SignatureToCheck {
 /** The signatures that opening some sealed texts would check, not yet remembered (gatherSignatures). */
 export interface GatheredSignatures {
   checks: SignatureCheck[];
+  /** How many checks were gathered once each item was opened, in the items' order. */
+  ends: number[];
   /** The tags they would be remembered in (null: none; nothing gathered). */
   readonly under: { key: Uint8Array; tags: VerifiedTags } | null;
 }
@@ -339,27 +341,35 @@ export interface GatheredSignatures {
 let gathering: { checks: SignatureCheck[]; seen: Set<string> } | null = null;
 
 /**
- * The signatures `open` (the opening of many sealed texts) would check
- * and that are not remembered yet, each once: for checking them elsewhere
- * (a worker, while this thread draws), then rememberChecked, so that
- * opening them again finds them known. Meanwhile a text whose signature is
+ * The signatures that opening `items` (many sealed texts: `open` opens
+ * one) would check and that are not remembered yet, each once: for
+ * checking them elsewhere (a worker, while this thread draws), then
+ * rememberChecked, so that opening them again finds them known; `ends`
+ * tells which item gathered which. Meanwhile a text whose signature is
  * remembered opens as ever (so that a return visit opens each text once);
  * one whose signature is not seems not to check, and is not decrypted.
  * Texts whose author's keys are unknown are not checked, and gather
  * nothing; nothing is gathered where no signature is remembered
  * (rememberVerified).
  */
-export function gatherSignatures(open: () => void): GatheredSignatures {
+export function gatherSignatures<T>(
+  items: readonly T[],
+  open: (item: T) => void,
+): GatheredSignatures {
   const under = remembered;
   const g = { checks: [] as SignatureCheck[], seen: new Set<string>() };
-  if (!under) return { checks: g.checks, under };
+  const ends: number[] = [];
+  if (!under) return { checks: g.checks, ends, under };
   gathering = g;
   try {
-    open();
+    for (const item of items) {
+      open(item);
+      ends.push(g.checks.length);
+    }
   } finally {
     gathering = null;
   }
-  return { checks: g.checks, under };
+  return { checks: g.checks, ends, under };
 }
 
 /**
@@ -386,15 +396,17 @@ function gatherText(signature: Uint8Array, signed: string, keys: readonly string
 
 /**
  * Remembers the gathered signatures that checked elsewhere (`ok`, in the
- * order of `g.checks`): only under the tags they were gathered for (a
- * sign-out or new keys meanwhile: none). The one who checked is trusted as
- * this thread is: our own code (verifier.worker.ts).
+ * order of `g.checks` from `from`: a part of them): only under the tags
+ * they were gathered for (a sign-out or new keys meanwhile: none). The one
+ * who checked is trusted as this thread is: our own code
+ * (verifier.worker.ts).
  */
-export function rememberChecked(g: GatheredSignatures, ok: readonly boolean[]): void {
+export function rememberChecked(g: GatheredSignatures, ok: readonly boolean[], from = 0): void {
   const r = remembered;
   if (!r || r !== g.under) return;
-  g.checks.forEach((c, i) => {
-    if (ok[i] === true) r.tags.add(c.tag);
+  ok.forEach((yes, i) => {
+    const c = g.checks[from + i];
+    if (yes === true && c) r.tags.add(c.tag);
   });
 }
 

@@ -33,7 +33,7 @@ import { forgetOnSignOut, identity as tabIdentity } from './identity';
 import { Keyring, type IdentitySource, type KeysApi } from './keyring';
 import { loadCrypto, type ArmourCrypto } from './load';
 import { TrustStore } from './trust';
-import { signatureWorkers, type SignatureToCheck } from './verifier';
+import { checkInParts, signatureWorkers, type SignatureChecker } from './verifier';
 
 /** A message body as the screens show it. */
 export type Shown =
@@ -110,13 +110,6 @@ const NO_KINDS = (): ChannelKind | undefined => undefined;
  * are opened (~0.15 ms each): fewer than a worker's start costs.
  */
 export const CHECK_AHEAD_MIN = 64;
-
-/** What checks many signatures elsewhere (verifier.ts; a test gives its own). */
-export interface SignatureChecker {
-  /** False: nothing is gathered (no worker here). */
-  readonly usable: boolean;
-  check(checks: readonly SignatureToCheck[]): Promise<boolean[] | null>;
-}
 
 export class WorkspaceKeys extends Keyring {
   readonly workspaceId: string;
@@ -686,26 +679,34 @@ export class WorkspaceKeys extends Keyring {
   }
 
   /**
-   * Checks off the page's thread, all at once, the signatures of the
-   * records `open` opens (with openTaskCard, openEventCard, …) that this
-   * browser never checked — a calendar's first page, a board — so that
-   * opening them next finds them known (crypto.ts, gatherSignatures).
-   * Records already opened for good are not asked again; fewer than
-   * CHECK_AHEAD_MIN, or no worker, and they are checked as they open.
+   * Checks off the page's thread the signatures of the records that
+   * opening `items` (`open` opens one, with openTaskCard, openEventCard, …)
+   * would check and this browser never checked — a calendar's first page,
+   * a board — so that opening them next finds them known (crypto.ts,
+   * gatherSignatures), in parts, each part's items opened here as it is
+   * checked (verifier.ts, checkInParts). Records already
+   * opened for good are not asked again; fewer than CHECK_AHEAD_MIN, or no
+   * worker, and they are checked as they open.
    */
-  async checkAhead(open: () => void): Promise<void> {
+  async checkAhead<T>(items: readonly T[], open: (item: T) => void): Promise<void> {
     const c = this.c;
     if (!c || !this.signatures.usable) return;
     this.gathering = true;
     let gathered;
     try {
-      gathered = c.gatherSignatures(open);
+      gathered = c.gatherSignatures(items, open);
     } finally {
       this.gathering = false;
     }
     if (gathered.checks.length < CHECK_AHEAD_MIN) return;
-    const ok = await this.signatures.check(gathered.checks);
-    if (ok) c.rememberChecked(gathered, ok);
+    const g = gathered;
+    await checkInParts(
+      this.signatures,
+      g,
+      items,
+      (ok, from) => c.rememberChecked(g, ok, from),
+      open,
+    );
   }
 
   private openRecord<T>(

@@ -17,7 +17,8 @@ import type {
 import sodium from 'libsodium-wrappers-sumo';
 import { vi } from 'vitest';
 import { rememberVerified, verifiedTagsKey, type CreatedIdentity } from '../armour/crypto';
-import { WorkspaceKeys, type SignatureChecker } from '../armour/keys';
+import { WorkspaceKeys } from '../armour/keys';
+import type { SignatureChecker } from '../armour/verifier';
 import { TrustStore } from '../armour/trust';
 
 export const WS = '01HZWORKSPACE0000000000000';

@@ -214,14 +214,13 @@ export class CalendarArmour {
   }
 
   /**
-   * Checks all at once, off the page's thread, the signatures of the
+   * Checks off the page's thread, part after part, the signatures of the
    * events' cards and answers never checked in this browser (a first
-   * visit's pages: WorkspaceKeys.checkAhead), before they are opened.
+   * visit's pages: WorkspaceKeys.checkAhead), each part opened as it is checked.
    */
   checkAhead(raws: readonly SealedCalendarEvent[]): Promise<void> {
-    return this.keys.checkAhead(() => {
-      for (const raw of raws) if (!this.events.get(raw)?.final) this.openTexts(raw);
-    });
+    const todo = raws.filter((raw) => !this.events.get(raw)?.final);
+    return this.keys.checkAhead(todo, (raw) => this.openTexts(raw));
   }
 
   /** An event's card and its attendees' answers to single occurrences, each opened. */

@@ -22,6 +22,7 @@ import {
 import sodium from 'libsodium-wrappers-sumo';
 import { createIdentity, rememberVerified, type CreatedIdentity } from '../../armour/crypto';
 import { CHECK_AHEAD_MIN, WorkspaceKeys } from '../../armour/keys';
+import { CHECK_AHEAD_PART, type SignatureChecker } from '../../armour/verifier';
 import { loadCrypto } from '../../armour/load';
 import { TrustStore } from '../../armour/trust';
 import {
@@ -981,7 +982,7 @@ describe('invitations in an armoured calendar', () => {
   });
 });
 
-describe('a first visit: the cards’ signatures checked all at once, elsewhere', () => {
+describe('a first visit: the cards’ signatures checked elsewhere first', () => {
   afterEach(() => {
     rememberVerified(null, null);
   });
@@ -1039,6 +1040,44 @@ describe('a first visit: the cards’ signatures checked all at once, elsewhere'
       kind: 'open',
       verified: true,
     });
+  });
+
+  it('sends a long first page in parts, each part’s cards opened as its answer comes, while the next is checked', async () => {
+    const here = signaturesCheckedHere(alice);
+    const answer: (() => void)[] = [];
+    const check = vi.fn<SignatureChecker['check']>(
+      (checks) => new Promise((resolve) => answer.push(() => resolve(here.check(checks)))),
+    );
+    ({ keys, server } = await soloKeys(alice, {}, { usable: true, check }));
+    armour = new CalendarArmour(WS, keys);
+    const n = CHECK_AHEAD_PART + 10;
+    const events: SealedCalendarEvent[] = [];
+    for (let i = 0; i < n; i++)
+      events.push(
+        await sealedEvent(`e${i}`, {
+          title: `Réunion ${i}`,
+          start: '2026-12-02T08:00:00.000Z',
+          end: '2026-12-02T09:00:00.000Z',
+        }),
+      );
+    vi.spyOn(api.calendar.sealed, 'list').mockResolvedValueOnce(page({ events, version: n }));
+    const signatureChecks = vi.spyOn(sodium, 'crypto_sign_verify_detached');
+    const decrypt = vi.spyOn(sodium, 'crypto_aead_xchacha20poly1305_ietf_decrypt');
+    const s = newStore();
+    const shown = s.show(WEEK);
+    await vi.waitFor(() => expect(check).toHaveBeenCalledTimes(2));
+    expect(check.mock.calls.map(([checks]) => checks.length)).toEqual([CHECK_AHEAD_PART, 10]);
+    expect(decrypt).not.toHaveBeenCalled();
+    // The first part's answer: its cards open now, the second part still checked.
+    answer[0]?.();
+    await vi.waitFor(() => expect(decrypt).toHaveBeenCalledTimes(CHECK_AHEAD_PART));
+    expect(s.getState().occurrences).toHaveLength(0);
+    answer[1]?.();
+    await shown;
+    // Each card decrypted once, none of their signatures checked on this thread.
+    expect(decrypt).toHaveBeenCalledTimes(n);
+    expect(signatureChecks).not.toHaveBeenCalled();
+    expect(s.getState().occurrences).toHaveLength(n);
   });
 
   it('gathers nothing where no worker can check (one core): every card checked as it opens', async () => {

@@ -4,7 +4,8 @@
 import type { CreatedIdentity } from '../../armour/crypto';
 import { sealedFileSize, type ContentRecord } from '../../armour/format';
 import type { KeysState } from '../../armour/keyring';
-import type { SignatureChecker, WorkspaceKeys } from '../../armour/keys';
+import type { WorkspaceKeys } from '../../armour/keys';
+import type { SignatureChecker } from '../../armour/verifier';
 import { fakeKeys } from '../../test/fakeKeys';
 import { ALICE, WS, soloKeys, soloServer } from '../../test/soloKeyServer';
 import { folder, node } from './logic/fixtures.test-util';

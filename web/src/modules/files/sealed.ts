@@ -181,14 +181,13 @@ export class FilesArmour {
   }
 
   /**
-   * Checks all at once, off the page's thread, the signatures of the
+   * Checks off the page's thread, part after part, the signatures of the
    * nodes' records never checked in this browser (a folder opened for the
-   * first time: WorkspaceKeys.checkAhead), before they are opened.
+   * first time: WorkspaceKeys.checkAhead), each part opened as it is checked.
    */
   checkAhead(raws: readonly FileNode[]): Promise<void> {
-    return this.keys.checkAhead(() => {
-      for (const raw of raws) if (raw.id && !this.opened.get(raw)?.final) this.records(raw);
-    });
+    const todo = raws.filter((raw) => raw.id && !this.opened.get(raw)?.final);
+    return this.keys.checkAhead(todo, (raw) => this.records(raw));
   }
 
   /** A node's name record and a file's content record, each opened (a folder has no content). */

@@ -166,14 +166,13 @@ export class TasksArmour {
   }
 
   /**
-   * Checks all at once, off the page's thread, the signatures of the
+   * Checks off the page's thread, part after part, the signatures of the
    * tasks' cards and items never checked in this browser (a board read
-   * for the first time: WorkspaceKeys.checkAhead), before they are opened.
+   * for the first time: WorkspaceKeys.checkAhead), each part opened as it is checked.
    */
   checkAhead(raws: readonly Task[]): Promise<void> {
-    return this.keys.checkAhead(() => {
-      for (const raw of raws) if (!this.tasks.get(raw)?.final) this.make(raw);
-    });
+    const todo = raws.filter((raw) => !this.tasks.get(raw)?.final);
+    return this.keys.checkAhead(todo, (raw) => this.make(raw));
   }
 
   private make(raw: Task): ShownTask {
