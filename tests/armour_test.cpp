@@ -2244,8 +2244,8 @@ TEST(Armour, ASeriesCutInTwoKeepsItsPeopleAndTheirAnswersInOneWrite) {
   EXPECT_TRUE(notices_of(s, k.bob.who, "calendar.invitation_updated").empty());
 
   // Cut: the series ended and the rest, in one write. The new event has the
-  // series' people with their answers to it; Bob's answers apart stay with
-  // the series (sealed for its token).
+  // series' people with their answers to it, Bob's answers apart too: sealed
+  // for the series' token, which they keep beside them (the new card names it).
   auto both =
       cut({{"sealed", ended}, {"following", json::object{{"token", rest}, {"sealed", rests}}}}, v);
   ASSERT_EQ(both.status, 200) << both.raw.body;
@@ -2255,8 +2255,19 @@ TEST(Armour, ASeriesCutInTwoKeepsItsPeopleAndTheirAnswersInOneWrite) {
   EXPECT_EQ(both.body.at("sealed"), json::value(rests));
   EXPECT_EQ(both.body.at("organizer").at("user_id"), json::value(alice));
   EXPECT_EQ(sorted(answers_of(both.body)), sorted({bob + ":accepted", carol + ":declined"}));
-  for (const auto& a : both.body.at("attendees").as_array())
-    EXPECT_FALSE(a.as_object().contains("sealed_answers")) << json::serialize(a);
+  // Bob's answers apart came with him, sealed for the series' token.
+  auto apart_of = [&](const json::value& event, const std::string& who) {
+    for (const auto& a : event.at("attendees").as_array())
+      if (a.at("user_id") == json::value(who)) {
+        const json::object& o = a.as_object();
+        return std::string(o.contains("sealed_answers") ? o.at("sealed_answers").as_string() : "") +
+               "|" +
+               std::string(o.contains("answers_token") ? o.at("answers_token").as_string() : "");
+      }
+    return std::string("not invited");
+  };
+  EXPECT_EQ(apart_of(both.body, bob), bobs_apart + "|" + token);
+  EXPECT_EQ(apart_of(both.body, carol), "|");
   const json::value& series = both.body.at("series");
   EXPECT_EQ(series.at("id"), json::value(id));
   EXPECT_EQ(series.at("sealed"), json::value(ended));
@@ -2278,17 +2289,63 @@ TEST(Armour, ASeriesCutInTwoKeepsItsPeopleAndTheirAnswersInOneWrite) {
     EXPECT_TRUE(invited[0].at("id") == json::value(id2) || invited[1].at("id") == json::value(id2));
   }
 
-  // Cut again, the new event naming its people: Carol alone, her answer kept.
+  // Cut again, the new event naming its people: Carol and Bob, their
+  // answers kept; Bob's apart still for the first series' token.
   const std::string later = name_token();
   auto again = s.call(
       "PATCH", "/api/v1/calendar/events/" + id2, k.alice.who.token,
       body({{"sealed", k.card(k.alice, rest, {{"title", "Point tardif"}, {"until", 2}})},
             {"following", json::object{{"token", later},
                                        {"sealed", k.card(k.alice, later, {{"title", "Dernier"}})},
-                                       {"attendees", json::array{person(carol)}}}}}));
+                                       {"attendees", json::array{person(carol), person(bob)}}}}}));
   ASSERT_EQ(again.status, 200) << again.raw.body;
-  EXPECT_EQ(answers_of(again.body), std::vector<std::string>{carol + ":declined"});
+  EXPECT_EQ(sorted(answers_of(again.body)), sorted({bob + ":accepted", carol + ":declined"}));
   EXPECT_EQ(again.body.at("series").at("id"), json::value(id2));
+  EXPECT_EQ(apart_of(again.body, bob), bobs_apart + "|" + token);
+  const std::string id3(again.body.at("id").as_string());
+
+  // Its archive keeps where each was sealed, and imports back checked
+  // (answers said sealed for another token do not).
+  Account admin = s.user("Admin", platform::InstanceRole::admin);
+  auto exported = s.call("GET", "/api/v1/workspaces/" + k.ws + "/export", k.alice.who.token);
+  ASSERT_EQ(exported.status, 200);
+  auto imported = s.call("POST", "/api/v1/admin/workspaces/import", admin.token, exported.raw.body);
+  ASSERT_EQ(imported.status, 201) << imported.raw.body;
+  const std::string copy(imported.body.at("workspace").at("id").as_string());
+  auto copied = s.call("GET", "/api/v1/workspaces/" + copy + "/calendar/sealed", k.alice.who.token);
+  ASSERT_EQ(copied.status, 200) << copied.raw.body;
+  int with_bobs = 0;
+  for (const auto& e : copied.body.at("events").as_array())
+    if (e.at("token") != json::value(token)) {
+      EXPECT_EQ(apart_of(e, bob), bobs_apart + "|" + token) << json::serialize(e);
+      ++with_bobs;
+    }
+  EXPECT_EQ(with_bobs, 2);
+  std::string tampered = exported.raw.body;
+  const std::string said = "\"answers_token\":\"" + token + "\"";
+  const std::size_t at = tampered.find(said);
+  ASSERT_NE(at, std::string::npos);
+  tampered.replace(at, said.size(), "\"answers_token\":\"" + rest + "\"");
+  auto refused = s.call("POST", "/api/v1/admin/workspaces/import", admin.token, tampered);
+  EXPECT_EQ(refused.error_code(), "bad_export") << refused.raw.body;
+
+  // Bob answers the last part's occurrences: sealed for its own token now;
+  // an answer to the whole event takes them away.
+  const std::string path3 = "/api/v1/calendar/events/" + id3;
+  const std::string bobs_later =
+      k.bob.seal_in("ruche-calendar-answers", k.bound(later, k.bob), 1, R"({"answers":[]})");
+  auto resealed =
+      s.call("POST", path3 + "/reply", k.bob.who.token, body({{"sealed_answers", bobs_later}}));
+  ASSERT_EQ(resealed.status, 200) << resealed.raw.body;
+  EXPECT_EQ(apart_of(resealed.body, bob), bobs_later + "|");
+  EXPECT_EQ(
+      s.call("POST", path3 + "/reply", k.bob.who.token, body({{"sealed_answers", bobs_apart}}))
+          .error_code(),
+      "bad_signature");  // sealed for the first series, not this event
+  auto whole = s.call("POST", "/api/v1/calendar/events/" + id2 + "/reply", k.bob.who.token,
+                      body({{"partstat", "tentative"}}));
+  ASSERT_EQ(whole.status, 200) << whole.raw.body;
+  EXPECT_EQ(apart_of(whole.body, bob), "|");
 
   // A plain calendar cuts its series with recurrence_id and scope.
   auto plain = s.call("POST", "/api/v1/me/calendar/events", k.alice.who.token,

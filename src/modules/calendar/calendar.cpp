@@ -69,6 +69,7 @@ json::object member_json(const Member& m) {
   json::object j{{"user_id", m.user_id}, {"email", m.email}, {"name", m.name}};
   if (!m.partstat.empty()) j["partstat"] = partstat_json(m.partstat);
   if (!m.sealed_answers.empty()) j["sealed_answers"] = m.sealed_answers;
+  if (!m.answers_token.empty()) j["answers_token"] = m.answers_token;
   return j;
 }
 

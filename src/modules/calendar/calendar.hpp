@@ -53,8 +53,11 @@ struct Collection {
 struct Member {
   std::string user_id, email, name;
   std::string partstat;  // NEEDS-ACTION, ACCEPTED, DECLINED or TENTATIVE
-  // Their answers to single occurrences, sealed by them ("": none apart).
+  // Their answers to single occurrences, sealed by them ("": none apart),
+  // for this event's token, or for `answers_token`: the series this event
+  // was cut from ("this and following"), as its card says.
   std::string sealed_answers;
+  std::string answers_token;
 };
 
 // One stored object with its index.

@@ -29,8 +29,10 @@ constexpr std::string_view kExportReadme =
     "                         sealed_by), opened with the keys of armour.json\n"
     "                         (docs/armoured.md), and who is invited: organizer\n"
     "                         (a user id) and attendees [{user_id, partstat,\n"
-    "                         sealed_answers?}] (answers to single occurrences,\n"
-    "                         sealed by the attendee);\n"
+    "                         sealed_answers?, answers_token?}] (answers to single\n"
+    "                         occurrences, sealed by the attendee for the event's\n"
+    "                         token, or for answers_token: the series it was cut\n"
+    "                         from);\n"
     "                         there are no objects.\n"
     "objects/<name>           each calendar object as stored (iCalendar, RFC 5545).\n"
     "calendar-NNNNNN.ics      the same objects, 1,000 to a file, each file one\n"
@@ -106,13 +108,20 @@ class CalendarImport final : public platform::ModuleImport {
       auto checked =
           ctx_.armour->check(text(o, "sealed"), "", kCardDomain, text(o, "sealed_by"), bound);
       if (!checked) return tl::unexpected(checked.error());
-      // Each attendee's answers apart, sealed by them.
+      // Each attendee's answers apart, sealed by them for this event's
+      // token or for the series' it was cut from.
       const json::value* list = o.if_contains("attendees");
       for (const json::value& a : list && list->is_array() ? list->as_array() : json::array{}) {
         const std::string answers = a.is_object() ? text(a.as_object(), "sealed_answers") : "";
         if (answers.empty()) continue;
-        auto theirs =
-            ctx_.armour->check(answers, "", kAnswersDomain, text(a.as_object(), "user_id"), bound);
+        std::string sealed_for = text(a.as_object(), "answers_token");
+        if (sealed_for.empty()) sealed_for = token;
+        if (!platform::is_armour_token(sealed_for)) return bad("an answers_token not a token");
+        auto bound_for = [&](const auto& b) {
+          return std::string(b.workspace) + "\n" + sealed_for + "\n" + std::string(b.author);
+        };
+        auto theirs = ctx_.armour->check(answers, "", kAnswersDomain,
+                                         text(a.as_object(), "user_id"), bound_for);
         if (!theirs) return tl::unexpected(theirs.error());
       }
       return {};
@@ -157,6 +166,7 @@ class CalendarImport final : public platform::ModuleImport {
       RUCHE_TRY(Member m, person(ctx_.user(id)));
       m.partstat = std::move(upper);
       m.sealed_answers = text(a.as_object(), "sealed_answers");
+      if (!m.sealed_answers.empty()) m.answers_token = text(a.as_object(), "answers_token");
       e.members.push_back(std::move(m));
     }
     if (!e.members.empty()) {
@@ -188,7 +198,7 @@ class CalendarImport final : public platform::ModuleImport {
         RUCHE_CHECK(store::insert(c, o));
         std::vector<store::Attendee> rows;
         for (const Member& m : o.members)
-          rows.push_back({m.email, m.user_id, m.partstat, "", m.sealed_answers});
+          rows.push_back({m.email, m.user_id, m.partstat, "", m.sealed_answers, m.answers_token});
         if (!rows.empty()) RUCHE_CHECK(store::set_attendees(c, o.id, rows));
       }
       return {};
@@ -235,6 +245,7 @@ Result<void> Service::export_workspace(db::Conn& c, const WorkspaceId& ws,
           json::object one{{"user_id", a.user_id.value_or("")},
                            {"partstat", partstat_json(a.partstat)}};
           if (!a.sealed_answers.empty()) one["sealed_answers"] = a.sealed_answers;
+          if (!a.answers_token.empty()) one["answers_token"] = a.answers_token;
           attendees.push_back(std::move(one));
         }
         r["attendees"] = std::move(attendees);

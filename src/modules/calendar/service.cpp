@@ -951,8 +951,9 @@ Result<Object> Service::split_sealed(db::Conn& c, const Caller& caller, const Ca
   RUCHE_CHECK(seal(c, caller, cal, request, early, false));
   RUCHE_TRY(Object kept, store_object(c, caller.user_id, cal, std::move(early), &before));
   if (series) *series = std::move(kept);
-  // The rest: a new event whose people answered the series as they did it
-  // (their answers apart are sealed for the series' token, and stay there).
+  // The rest: a new event whose people answered the series as they did it,
+  // their answers apart too: sealed for the series' token (or the one it
+  // was cut from), which the new card names (docs/armoured.md).
   const std::string id = crypto::new_id_of<EventId>().str();
   Object late;
   late.id = EventId(id);
@@ -965,7 +966,7 @@ Result<Object> Service::split_sealed(db::Conn& c, const Caller& caller, const Ca
         rest.attendees->push_back(Invitee{.user_id = m.user_id});
   }
   for (Member m : before.members) {
-    m.sealed_answers.clear();
+    if (!m.sealed_answers.empty() && m.answers_token.empty()) m.answers_token = before.info.uid;
     late.members.push_back(std::move(m));
   }
   RUCHE_CHECK(seal(c, caller, cal, rest, late, true));
@@ -1063,6 +1064,7 @@ Result<void> Service::invite_members(db::Conn& c, const Caller& caller, const Ca
       if (was.user_id == m.user_id) {  // their answers stand
         m.partstat = was.partstat;
         m.sealed_answers = was.sealed_answers;
+        m.answers_token = was.answers_token;
       }
     next.push_back(std::move(m));
   }
@@ -1085,7 +1087,7 @@ Result<void> Service::schedule_sealed(db::Conn& c, const UserId& author, const C
   if (after) {
     std::vector<store::Attendee> rows;
     for (const Member& m : now)
-      rows.push_back({m.email, m.user_id, m.partstat, "", m.sealed_answers});
+      rows.push_back({m.email, m.user_id, m.partstat, "", m.sealed_answers, m.answers_token});
     RUCHE_CHECK(store::set_attendees(c, after->id, rows));
   }
   // Who invites, and who changed: by name; the event itself is sealed.
@@ -1137,6 +1139,8 @@ Result<Object> Service::answer_sealed(db::Conn& c, const Caller& caller, const C
   } else if (answer.sealed_answers) {
     me->sealed_answers.clear();
   }
+  // Sealed now for this event's token, or none.
+  if (!answer.partstat.empty() || answer.sealed_answers) me->answers_token.clear();
   const Member answered = *me;
   // A new version: every member's browser reads the answer with the event.
   RUCHE_TRY(Object stored, store_object(c, caller.user_id, cal, std::move(next), &event));

@@ -293,11 +293,15 @@ Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t si
 namespace {
 
 constexpr const char* kAttendeeColumns =
-    "a.email, a.user_id, a.partstat, a.token_hash, a.sealed_answers";
+    "a.email, a.user_id, a.partstat, a.token_hash, a.sealed_answers, a.answers_token";
 
 Attendee attendee_from(const db::Row& r, std::size_t at) {
-  return {r.text(at), r.opt_text(at + 1), r.text(at + 2), r.opt_text(at + 3).value_or(""),
-          r.opt_text(at + 4).value_or("")};
+  return {r.text(at),
+          r.opt_text(at + 1),
+          r.text(at + 2),
+          r.opt_text(at + 3).value_or(""),
+          r.opt_text(at + 4).value_or(""),
+          r.opt_text(at + 5).value_or("")};
 }
 
 Result<std::optional<Person>> colleague(db::Conn& c, const std::string& user_id,
@@ -380,9 +384,11 @@ Result<void> set_attendees(db::Conn& c, const EventId& object_id,
   for (const auto& a : list) {
     RUCHE_TRY([[maybe_unused]] auto m,
               c.exec("INSERT INTO calendar_attendees (object_id, email, user_id, partstat, "
-                     "token_hash, sealed_answers) VALUES ($1, $2, $3, $4, $5, $6)",
+                     "token_hash, sealed_answers, answers_token) VALUES ($1, $2, $3, $4, $5, $6, "
+                     "$7)",
                      {object_id, a.email, a.user_id ? db::Param(*a.user_id) : db::Param(nullptr),
-                      a.partstat, nullable(a.token_hash), nullable(a.sealed_answers)}));
+                      a.partstat, nullable(a.token_hash), nullable(a.sealed_answers),
+                      nullable(a.answers_token)}));
   }
   return {};
 }
@@ -400,18 +406,23 @@ Result<void> read_members(db::Conn& c, std::vector<Object*> events) {
   }
   // The organizer first (partstat NULL), then the attendees by address.
   return c.each(
-      "SELECT o.id, u.id, u.email, u.name, NULL, NULL, 0 FROM calendar_objects o JOIN users u ON "
+      "SELECT o.id, u.id, u.email, u.name, NULL, NULL, NULL, 0 FROM calendar_objects o JOIN users "
+      "u ON "
       "u.id = o.organizer_id WHERE o.id IN (" +
           db::placeholders(1, events.size()) +
-          ") UNION ALL SELECT a.object_id, u.id, u.email, u.name, a.partstat, a.sealed_answers, 1 "
-          "FROM "
+          ") UNION ALL SELECT a.object_id, u.id, u.email, u.name, a.partstat, a.sealed_answers, "
+          "a.answers_token, 1 FROM "
           "calendar_attendees a JOIN users u ON u.id = a.user_id WHERE a.object_id IN (" +
-          db::placeholders(1, events.size()) + ") ORDER BY 1, 7, 3",
+          db::placeholders(1, events.size()) + ") ORDER BY 1, 8, 3",
       params, [&](const db::Row& r) {
         Object& o = *by_id.at(r.text(0));
-        Member m{r.text(1), r.text(2), r.text(3), r.opt_text(4).value_or(""),
-                 r.opt_text(5).value_or("")};
-        if (r.i64(6) == 0)
+        Member m{r.text(1),
+                 r.text(2),
+                 r.text(3),
+                 r.opt_text(4).value_or(""),
+                 r.opt_text(5).value_or(""),
+                 r.opt_text(6).value_or("")};
+        if (r.i64(7) == 0)
           o.organizer = std::move(m);
         else
           o.members.push_back(std::move(m));

@@ -69,6 +69,7 @@ struct Attendee {
   std::string partstat;                // as the object says it
   std::string token_hash;              // an external attendee's answer link; "" for a colleague
   std::string sealed_answers;          // armoured: their answers to single occurrences
+  std::string answers_token;           // what they were sealed for, if not this event ("")
 };
 // The account with this address, if any (an event's organizer).
 Result<std::optional<std::string>> user_with_email(db::Conn& c, const std::string& email);

@@ -1107,6 +1107,11 @@ export interface SealedCalendarAttendee extends SealedCalendarPerson {
    * (docs/armoured.md, "Attendees"); absent: none.
    */
   sealed_answers?: string;
+  /**
+   * The token `sealed_answers` were sealed for when not the event's: the
+   * series it was cut from, which its card names (cut_from).
+   */
+  answers_token?: string;
 }
 
 /** An armoured event's attendee in a request: a member who reads the calendar, by id. */

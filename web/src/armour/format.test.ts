@@ -15,6 +15,7 @@ import {
   type EventCard,
   type EventOverride,
   type EventRule,
+  MAX_CUT_FROM,
   MAX_EVENT_EXCEPTIONS,
 } from './format';
 
@@ -172,5 +173,29 @@ describe('calendar cards', () => {
     delete old.exdates;
     delete old.overrides;
     expect(parseEventCard(JSON.stringify(old))).toEqual({ ...weekly, exdates: [], overrides: [] });
+  });
+
+  it('names the series a card was cut from by their tokens, within the limits', () => {
+    const token = (i: number) => `${String(i).padStart(21, 'A')}Q`;
+    const rest: EventCard = { ...CARD, rrule: 'FREQ=WEEKLY', cut_from: [token(1), token(2)] };
+    const json = formatEventCard(rest);
+    expect(json.endsWith(`"rrule":"FREQ=WEEKLY","cut_from":["${token(1)}","${token(2)}"]}`)).toBe(
+      true,
+    );
+    expect(parseEventCard(json)).toEqual(rest);
+    // None: left out, and read back as absent.
+    expect(formatEventCard({ ...rest, cut_from: [] })).not.toContain('cut_from');
+    expect(parseEventCard(formatEventCard({ ...rest, cut_from: [] }))).toEqual({
+      ...rest,
+      cut_from: undefined,
+    });
+    const refused = [
+      { ...rest, cut_from: [token(1), token(1)] },
+      { ...rest, cut_from: ['pas un jeton'] },
+      { ...rest, cut_from: [3] },
+      { ...rest, cut_from: token(1) },
+      { ...rest, cut_from: Array.from({ length: MAX_CUT_FROM + 1 }, (_, i) => token(i)) },
+    ];
+    for (const c of refused) expect([c, parseEventCard(JSON.stringify(c))]).toEqual([c, null]);
   });
 });

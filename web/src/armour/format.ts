@@ -412,7 +412,17 @@ export interface EventCard {
   exdates: string[];
   /** A repeating event's instances changed apart; none without a rule. */
   overrides: EventOverride[];
+  /**
+   * The tokens of the series this event was cut from ("this and
+   * following"), the first series first (at most MAX_CUT_FROM, the latest
+   * kept): its attendees' answers apart may still be sealed for one of
+   * them (docs/armoured.md, "Attendees"). Absent: none.
+   */
+  cut_from?: string[];
 }
+
+/** The series a card names it was cut from, at most (the latest kept). */
+export const MAX_CUT_FROM = 16;
 
 /**
  * One instance of a repeating event changed apart from its series: moved,
@@ -622,14 +632,18 @@ export function isEventCard(c: EventCard): boolean {
     isEventTimes(c) &&
     (c.timezone === null || isEventZone(c.timezone)) &&
     (c.rrule === null || parseEventRule(c.rrule) !== null) &&
-    isEventExceptions(c)
+    isEventExceptions(c) &&
+    (c.cut_from === undefined ||
+      (c.cut_from.length <= MAX_CUT_FROM &&
+        new Set(c.cut_from).size === c.cut_from.length &&
+        c.cut_from.every(isNameToken)))
   );
 }
 
 /**
  * A card's plaintext: {title, description, location, start, end, all_day,
- * timezone, rrule, exdates, overrides}, in that order, the last two only
- * when not empty (an override's texts only when its own). ArmourError
+ * timezone, rrule, exdates, overrides, cut_from}, in that order, the last
+ * three only when not empty (an override's texts only when its own). ArmourError
  * 'malformed' for a card over the limits.
  */
 export function formatEventCard(c: EventCard): string {
@@ -654,6 +668,7 @@ export function formatEventCard(c: EventCard): string {
           location: o.location,
         }))
       : undefined,
+    cut_from: c.cut_from?.length ? c.cut_from : undefined,
   });
 }
 
@@ -683,8 +698,8 @@ function parseEventOverride(v: unknown): EventOverride | null {
 /**
  * A card's plaintext read back, or null unless it keeps the limits: the
  * title, times and all_day must be there; a missing description or
- * location is empty, a missing zone or rule null, missing exdates or
- * overrides none; other fields are ignored (a later version's).
+ * location is empty, a missing zone or rule null, missing exdates,
+ * overrides or cut_from none; other fields are ignored (a later version's).
  */
 export function parseEventCard(json: string): EventCard | null {
   const o = objectOf(parseJson(json));
@@ -703,6 +718,9 @@ export function parseEventCard(json: string): EventCard | null {
   if (!Array.isArray(overrides)) return null;
   const changed = overrides.map(parseEventOverride);
   if (!changed.every((x): x is EventOverride => x !== null)) return null;
+  const { cut_from = [] } = o;
+  if (!Array.isArray(cut_from) || !cut_from.every((x): x is string => typeof x === 'string'))
+    return null;
   const card: EventCard = {
     title: title as string,
     description: description as string,
@@ -715,6 +733,7 @@ export function parseEventCard(json: string): EventCard | null {
     exdates,
     overrides: changed,
   };
+  if (cut_from.length) card.cut_from = cut_from;
   return isEventCard(card) ? card : null;
 }
 

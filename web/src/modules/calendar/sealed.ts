@@ -26,6 +26,7 @@ import type {
 } from '../../api';
 import {
   ArmourError,
+  MAX_CUT_FROM,
   MAX_EVENT_ANSWERS,
   MAX_SEALED_BODY_BYTES,
   eventTimeMs,
@@ -223,7 +224,12 @@ export class CalendarArmour {
     return this.keys.checkAhead(todo, (raw) => this.openTexts(raw));
   }
 
-  /** An event's card and its attendees' answers to single occurrences, each opened. */
+  /**
+   * An event's card and its attendees' answers to single occurrences, each
+   * opened: for the event's token, or for a series it was cut from
+   * (`answers_token`) when its card, signed by its author, names that one
+   * (else the server said so alone, and they are not shown).
+   */
   private openTexts(raw: SealedCalendarEvent): {
     card: Opened<EventCard>;
     answers: [string, Opened<EventAnswer[]>][];
@@ -231,11 +237,15 @@ export class CalendarArmour {
     const card = this.keys.openEventCard(raw.token, raw.sealed, raw.sealed_by);
     const answers: [string, Opened<EventAnswer[]>][] = [];
     for (const a of raw.attendees ?? []) {
-      if (a.sealed_answers)
-        answers.push([
-          a.user_id,
-          this.keys.openEventAnswers(raw.token, a.sealed_answers, a.user_id),
-        ]);
+      if (!a.sealed_answers) continue;
+      const token = a.answers_token ?? raw.token;
+      let r: Opened<EventAnswer[]>;
+      if (token === raw.token) r = this.keys.openEventAnswers(token, a.sealed_answers, a.user_id);
+      else if (card.kind !== 'open')
+        r = { kind: card.kind === 'pending' ? 'pending' : 'unreadable' };
+      else if (!card.value.cut_from?.includes(token)) r = { kind: 'unreadable' };
+      else r = this.keys.openEventAnswers(token, a.sealed_answers, a.user_id);
+      answers.push([a.user_id, r]);
     }
     return { card, answers };
   }
@@ -269,7 +279,9 @@ export class CalendarArmour {
    * The PATCH body cutting the series `token` in two: its card `early`
    * (ending before the cut) and a new event (a new token) of the card
    * `late`, its people the series' (their answers kept) unless `attendees`
-   * names others. Errors as sealNewCard.
+   * names others. The new card names the series (cut_from): its people's
+   * answers apart come with them, sealed for the series' token. Errors as
+   * sealNewCard.
    */
   async sealCut(
     token: string,
@@ -278,7 +290,9 @@ export class CalendarArmour {
     attendees?: readonly CalendarAttendeeRequest[],
   ): Promise<SealedCalendarEventChange> {
     const t = await this.keys.newToken();
-    const following: NewSealedCalendarEvent = { token: t, sealed: await this.seal(t, late) };
+    const cutFrom = [...(late.cut_from ?? []).filter((x) => x !== token), token];
+    const rest: EventCard = { ...late, cut_from: cutFrom.slice(-MAX_CUT_FROM) };
+    const following: NewSealedCalendarEvent = { token: t, sealed: await this.seal(t, rest) };
     if (attendees) following.attendees = this.invited(attendees);
     return { sealed: await this.seal(token, early), following };
   }

@@ -77,20 +77,30 @@ async function sealedEvent(
   return sealedEventRecord(id, b, version, AT);
 }
 
+/** The card sealed for the event `token`, opened with Alice's keys (what a reader would see). */
+function opened(token: string, sealed: unknown) {
+  const o = keys.openEventCard(token, sealed as string, ALICE);
+  if (o.kind !== 'open') throw new Error(`the card sent does not open: ${o.kind}`);
+  return o.value;
+}
+
 /** The server's answer to a new event: what was sent, kept as it came. */
 const answer = (id: string, b: NewSealedCalendarEvent, version: number) =>
   sealedEventRecord(id, b, version, AT);
 
 /**
  * The sealed route's update, answering the card sent at the next version;
- * a series cut in two, with the new event ('n', the series' people) and
- * the series.
+ * a series cut in two, with the new event ('n', the series' people, their
+ * answers apart still sealed for the series' token) and the series.
  */
 const updated = (a: SealedCalendarEvent) =>
   vi.spyOn(api.calendar.sealed, 'update').mockImplementation(async (_id, b, version) => {
     const series = { ...a, sealed: b.sealed ?? a.sealed, version: (version ?? 0) + 1 };
     if (!b.following) return series;
-    return { ...answer('n', b.following, 1), attendees: a.attendees ?? [], series };
+    const attendees = (a.attendees ?? []).map((x) =>
+      x.sealed_answers ? { ...x, answers_token: x.answers_token ?? a.token } : x,
+    );
+    return { ...answer('n', b.following, 1), attendees, series };
   });
 
 const page = (o: Partial<SealedCalendarPage>): SealedCalendarPage => ({
@@ -480,13 +490,6 @@ describe('one occurrence of an armoured recurring event', () => {
     return { a, s };
   }
 
-  /** The card sealed for the event `token`, opened with Alice's keys (what a reader would see). */
-  function opened(token: string, sealed: unknown) {
-    const o = keys.openEventCard(token, sealed as string, ALICE);
-    if (o.kind !== 'open') throw new Error(`the card sent does not open: ${o.kind}`);
-    return o.value;
-  }
-
   it('moves and retitles one occurrence: a new card holding it apart, the others as they were', async () => {
     const { a, s } = await weekly();
     const update = updated(a);
@@ -866,6 +869,7 @@ describe('invitations in an armoured calendar', () => {
         b.sealed_answers !== undefined ? b.sealed_answers : !b.partstat && x.sealed_answers;
       const y = { ...x, partstat: b.partstat ?? x.partstat };
       delete y.sealed_answers;
+      delete y.answers_token;
       return kept ? { ...y, sealed_answers: kept } : y;
     };
     return vi.spyOn(api.calendar.sealed, 'reply').mockImplementation(async (_id, b) => {
@@ -950,6 +954,74 @@ describe('invitations in an armoured calendar', () => {
     expect(again).not.toBe(first);
     expect(server.syncs).toBe(syncs + 1);
     expect(s.getState().occurrences.map((o) => o.partstat)).toEqual(['declined']);
+  });
+
+  it('this and following: the caller’s answers apart come to the new event (sealed for the series its card names), and are sealed for it at the next answer', async () => {
+    const { a, s } = await invitedTo('accepted');
+    await s.show(DECEMBER);
+    const partstats = () => s.getState().occurrences.map((o) => o.partstat);
+    serveReplies(a);
+    await s.reply('a', 'declined', at('08'));
+    await s.reply('a', 'tentative', at('22'));
+    const series = openedOf(s.getState().events.a as CalendarEvent)?.raw;
+    if (!series) throw new Error('no series');
+    const update = updated(series);
+    await s.updateFollowing('a', at('15'), { title: 'Point tardif' }, series.version);
+    const sent = update.mock.calls[0]?.[1].following;
+    expect(opened(sent?.token ?? '', sent?.sealed)).toMatchObject({ cut_from: [a.token] });
+    const n = openedOf(s.getState().events.n as CalendarEvent)?.raw;
+    expect(n?.attendees?.find((x) => x.user_id === ALICE)?.answers_token).toBe(a.token);
+    expect(partstats()).toEqual(['accepted', 'declined', 'accepted', 'tentative']);
+
+    // An answer to one of the new event's occurrences: its answers sealed
+    // for its token now (none to the series' occurrences before the cut).
+    const reply = serveReplies(n as SealedCalendarEvent);
+    await s.reply('n', 'declined', at('15'));
+    expect(sentApart(reply, n?.token ?? '')).toEqual([
+      { recurrence_id: at('22'), partstat: 'tentative' },
+      { recurrence_id: at('15'), partstat: 'declined' },
+    ]);
+    expect(partstats()).toEqual(['accepted', 'declined', 'declined', 'tentative']);
+  });
+
+  it('shows no answers apart said sealed for another event its card does not name', async () => {
+    const { a } = await invitedTo();
+    const other = await armour.sealNew({ title: 'x', start: at('01'), end: at('01', '09') });
+    const theirs = await keys.sealEventAnswers(other.token, [
+      { recurrence_id: at('08'), partstat: 'declined' },
+    ]);
+    const grafted: SealedCalendarEvent = {
+      ...a,
+      version: 5,
+      attendees: (a.attendees ?? []).map((x) =>
+        x.user_id === ALICE ? { ...x, sealed_answers: theirs, answers_token: other.token } : x,
+      ),
+    };
+    vi.spyOn(api.calendar.sealed, 'list').mockResolvedValue(
+      page({ events: [grafted], version: 5 }),
+    );
+    const s = newStore();
+    await s.show(DECEMBER);
+    expect(s.getState().occurrences.map((o) => o.partstat)).toEqual([
+      'needs-action',
+      'needs-action',
+      'needs-action',
+      'needs-action',
+    ]);
+    // Its card naming that event: they are.
+    const named = await armour.seal(a.token, {
+      ...armour.cardOf(s.getState().events.a as CalendarEvent).card,
+      cut_from: [other.token],
+    });
+    s.handleEvent(
+      calendarFrame('calendar.event_updated', { ...grafted, sealed: named, version: 6 }, WS),
+    );
+    expect(s.getState().occurrences.map((o) => o.partstat)).toEqual([
+      'needs-action',
+      'declined',
+      'needs-action',
+      'needs-action',
+    ]);
   });
 
   it('refuses to answer an occurrence while the caller’s answers apart do not open (they would be lost)', async () => {

@@ -213,6 +213,14 @@ describe('the series changed', () => {
       [],
     );
   });
+
+  it('keeps naming the series it was cut from, whatever changed (a new card from a form names none)', () => {
+    const cut = { ...apart, cut_from: ['AAAAAAAAAAAAAAAAAAAAAQ'] };
+    const fromForm = { ...apart, title: 'Revue' };
+    expect(withSeriesChange(cut, fromForm).cut_from).toEqual(cut.cut_from);
+    expect(withSeriesChange(cut, { ...fromForm, rrule: null }).cut_from).toEqual(cut.cut_from);
+    expect(withSeriesChange(apart, fromForm).cut_from).toBeUndefined();
+  });
 });
 
 describe('this and following', () => {

@@ -53,9 +53,10 @@ function ownTexts(o: EventOverride, series: EventCard): EventOverride {
  * rule changed, the overrides dropped (their instances may be no more)
  * and the cancelled instances moved as its start moved (the same week's,
  * at its new hour); else the overrides kept (the texts now the series'
- * no longer theirs). None without a rule.
+ * no longer theirs). None without a rule. The series it was cut from stay named.
  */
 export function withSeriesChange(was: EventCard, next: EventCard): EventCard {
+  if (was.cut_from) next = { ...next, cut_from: was.cut_from };
   if (next.rrule === null) return { ...next, exdates: [], overrides: [] };
   const [s0, s1] = [eventTimeMs(was.start, was.all_day), eventTimeMs(next.start, next.all_day)];
   const length = (c: EventCard) => eventTimeMs(c.end, c.all_day) - eventTimeMs(c.start, c.all_day);
