@@ -1065,7 +1065,7 @@ test('one occurrence of the weekly event is moved apart and another cancelled, i
     has: pageA.locator('.cal-block__title', { hasText: TITLE }),
   });
   const first = await day.getAttribute('data-day');
-  const [second, third, fourth] = [7, 14, 21].map((n) => addDays(first, n));
+  const [second, third, fourth, fifth] = [7, 14, 21, 28].map((n) => addDays(first, n));
 
   // The owner moves the second alone to 11:00, under another title.
   await next(pageA);
@@ -1138,10 +1138,24 @@ test('one occurrence of the weekly event is moved apart and another cancelled, i
     await block(page, fourth, TITLE).waitFor();
   }
   assert.equal(await pageB.locator('.cal-unopened').count(), 0, 'every card opened');
+  // The member declines the fifth alone (sealed by her, for the series).
+  await next(pageB);
+  await block(pageB, fifth, TITLE).click();
+  const fifthApart = pageB.getByRole('dialog', { name: TITLE });
+  await fifthApart
+    .getByRole('group', { name: 'Répondre pour' })
+    .getByRole('radio', { name: 'Cette occurrence' })
+    .check();
+  await fifthApart.getByRole('button', { name: 'Refuser' }).click();
+  await fifthApart.getByRole('button', { name: 'Refuser', pressed: true }).waitFor();
+  await fifthApart.getByRole('button', { name: 'Fermer' }).click();
+  await fifthApart.waitFor({ state: 'detached' });
+  await pageB.getByRole('button', { name: 'Semaine précédente' }).click();
 
   // The owner changes the fourth and the following: the series cut in two
   // in one request; the member, who accepted the series, is invited to the
-  // rest with her answer (those apart stay with the series, sealed for it).
+  // rest with her answer, and her answers apart as they are (sealed for the
+  // series, which the new card names).
   const LATER = 'Relève tardive';
   await block(pageA, fourth, TITLE).click();
   const cutting = pageA.getByRole('dialog', { name: TITLE });
@@ -1160,18 +1174,28 @@ test('one occurrence of the weekly event is moved apart and another cancelled, i
   const series = cut.events.find((x) => x.id === before.id);
   const later = cut.events.find((x) => x.id !== before.id);
   assert.notEqual(later.token, before.token);
+  const hersApart = series.attendees.find((x) => x.name === B.name)?.sealed_answers;
+  assert.ok(hersApart?.startsWith('e2e1:'), JSON.stringify(series.attendees));
   assert.deepEqual(
-    later.attendees.map((x) => [x.name, x.partstat, x.sealed_answers]),
-    [[B.name, 'accepted', undefined]],
-  );
-  assert.ok(
-    series.attendees.find((x) => x.name === B.name)?.sealed_answers?.startsWith('e2e1:'),
-    JSON.stringify(series.attendees),
+    later.attendees.map((x) => [x.name, x.partstat, x.sealed_answers, x.answers_token]),
+    [[B.name, 'accepted', hersApart, before.token]],
   );
   for (const x of [series, later]) assert.ok(!JSON.stringify(x).includes('Relève'));
   // The member's week shows the rest, live.
   await block(pageB, fourth, LATER).waitFor();
   assert.equal(await block(pageB, fourth, TITLE).count(), 0);
+  // Her answer to the fifth came with her: the owner sees it there.
+  await next(pageA);
+  await block(pageA, fifth, LATER).click();
+  const fifthSeen = pageA.getByRole('dialog', { name: LATER });
+  await fifthSeen
+    .getByRole('list', { name: 'Participants' })
+    .getByRole('listitem')
+    .filter({ hasText: B.name })
+    .getByText('A refusé cette occurrence')
+    .waitFor();
+  await fifthSeen.getByRole('button', { name: 'Fermer' }).click();
+  await fifthSeen.waitFor({ state: 'detached' });
   // Back at the files' root for what follows.
   await pageA.goto(`${env.url}/w/${wsId}/files`);
   await unlock(pageA, PASS.a);
