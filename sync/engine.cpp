@@ -39,35 +39,69 @@ constexpr std::chrono::milliseconds kTickWhileWaiting{100};
 
 // The local file's metadata now matches what the scan saw (so it can be
 // replaced or deleted without losing a change made meanwhile). `path` is
-// relative to the folder open at `dfd` (AT_FDCWD: as it is).
+// relative to the folder open at `dfd`.
 bool still_as_seen(int dfd, const std::string& path, const std::optional<LocalEntry>& seen) {
   struct stat st {};
   if (::fstatat(dfd, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return !seen && errno == ENOENT;
   return seen && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) && entry_of(st) == *seen;
 }
 
-// Empties the folder `full` of what is never synced (lock files, desktop
-// litter), if that is all it holds, so that a folder deleted on the server
-// can go here too. Whether it did; the names it deleted go to `removed`.
-bool remove_ignored(const std::string& full, std::vector<std::string>& removed) {
-  DIR* dir = ::opendir(full.c_str());
+// A descriptor, closed when it goes.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// The folder `name` in the folder open at `dfd`, opened without following
+// a link, to be read; nullptr when it cannot be.
+DIR* open_folder_at(int dfd, const char* name) {
+  const int fd = ::openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return nullptr;
+  DIR* dir = ::fdopendir(fd);
+  if (dir == nullptr) ::close(fd);
+  return dir;
+}
+
+// Empties the folder `name`, in the folder open at `dfd` (neither followed
+// if a link), of what is never synced (lock files, desktop litter), if that
+// is all it holds, so that a folder deleted on the server can go here too.
+// Whether it did; the names it deleted go to `removed`.
+bool remove_ignored(int dfd, const std::string& name, std::vector<std::string>& removed) {
+  DIR* dir = open_folder_at(dfd, name.c_str());
   if (dir == nullptr) return false;
   std::vector<std::string> names;
   bool only_ignored = true;
   while (dirent* d = ::readdir(dir)) {
-    std::string_view name = d->d_name;
-    if (name == "." || name == "..") continue;
-    if (!ignored_name(name, false) || d->d_type == DT_DIR) {
+    std::string_view n = d->d_name;
+    if (n == "." || n == "..") continue;
+    if (!ignored_name(n, false) || d->d_type == DT_DIR) {
       only_ignored = false;
       break;
     }
-    names.emplace_back(name);
+    names.emplace_back(n);
   }
+  if (only_ignored)
+    for (const auto& n : names)
+      if (::unlinkat(::dirfd(dir), n.c_str(), 0) == 0) removed.push_back(n);
   ::closedir(dir);
-  if (!only_ignored) return false;
-  for (const auto& n : names)
-    if (::unlink((full + "/" + n).c_str()) == 0) removed.push_back(n);
-  return true;
+  return only_ignored;
+}
+
+// Whether a name on the server can be synced: one the server would not
+// take, or not in NFC (which it never gives), is not.
+std::string server_name_problem(std::string_view name) {
+  if (std::string why = name_problem(name); !why.empty()) return why;
+  if (nfc_name(name) != name) return "a name not in Unicode NFC: not synced";
+  return {};
 }
 
 }  // namespace
@@ -124,7 +158,7 @@ Result<void> Engine::list_into(const Listing& listing, const std::string& prefix
   for (const RemoteNode& n : listing.items) {
     if (ignored_name(n.name, prefix.empty())) continue;
     std::string path = prefix + n.name;
-    if (std::string why = name_problem(n.name); !why.empty()) {
+    if (std::string why = server_name_problem(n.name); !why.empty()) {
       warn(path, "on the server, " + why);
       remote_warned_.insert(path);
       continue;
@@ -156,7 +190,7 @@ Result<bool> Engine::confirm_into(const Listing& listing, const std::string& pre
   for (const RemoteNode& n : listing.items) {
     if (ignored_name(n.name, prefix.empty())) continue;
     const std::string path = prefix + n.name;
-    if (!name_problem(n.name).empty()) {
+    if (!server_name_problem(n.name).empty()) {
       // Never synced; but one this pass did not report is new.
       if (!remote_warned_.contains(path)) return false;
       continue;
@@ -235,7 +269,11 @@ std::optional<std::string> Engine::local_sha(const std::string& path, const Loca
   if (b != journal_.entries.end() && !b->second.folder && b->second.size == l.size &&
       b->second.mtime_ns == l.mtime_ns && b->second.inode == l.inode)
     return b->second.sha256;
-  auto h = hash_file(join(pair_.local_dir, path), options_.tick);
+  // Its folder opened from the synced folder down: a file reached through
+  // a link put in a folder's place is not read.
+  const Fd dfd(open_local_parent(path, false));
+  if (dfd.get() < 0) return std::nullopt;
+  auto h = hash_file(dfd.get(), local_name(path), options_.tick);
   if (!h) {
     error(path, "cannot read the local file: " + h.error().message);
     return std::nullopt;
@@ -297,6 +335,9 @@ void Engine::rekey(const std::string& from, const std::string& to, Moved where) 
   if (where == Moved::on_server) {
     move_keys(local_.entries);
     move_keys(hashes_);
+    // Renamed here to the server's name (NFC); what is beneath keeps its own.
+    local_.local_names.erase(from);
+    move_keys(local_.local_names);
   } else {
     move_keys(remote_tree_);
   }
@@ -343,12 +384,14 @@ void Engine::detect_moves() {
         // Into a place left out here (a folder replaced by a link): not
         // followed (reconcile_path says so).
         if (!left_out_at(to).empty()) continue;
-        const int dfd = open_local_parent(to, true);
-        if (dfd < 0) continue;
-        const std::string src = join(pair_.local_dir, from), name(name_of(to));
-        const int rc = ::renameat2(AT_FDCWD, src.c_str(), dfd, name.c_str(), RENAME_NOREPLACE);
+        const Fd dfd(open_local_parent(to, true));
+        if (dfd.get() < 0) continue;
+        const Fd sfd(open_local_parent(from, false));
+        if (sfd.get() < 0) continue;
+        const std::string src = local_name(from), name(name_of(to));
+        const int rc =
+            ::renameat2(sfd.get(), src.c_str(), dfd.get(), name.c_str(), RENAME_NOREPLACE);
         const int err = errno;
-        ::close(dfd);
         if (rc != 0) {
           error(from, "cannot rename it as on the server (" + to + "): " + std::strerror(err));
           continue;
@@ -429,11 +472,14 @@ int Engine::open_local_parent(const std::string& path, bool create) {
   for (std::size_t start = 0; start < parent.size();) {
     std::size_t end = std::min(parent.find('/', start), parent.size());
     const std::string dir(parent.substr(0, end));
-    const std::string name(parent.substr(start, end - start));
+    std::string name = local_name(dir);
     start = end + 1;
     constexpr int kFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
     int next = ::openat(fd, name.c_str(), kFlags);
     if (next < 0 && errno == ENOENT && create) {
+      // Made under the server's name (NFC).
+      name = name_of(dir);
+      local_.local_names.erase(dir);
       if (::mkdirat(fd, name.c_str(), 0755) == 0) {
         wrote_here(dir);
       } else if (errno != EEXIST) {
@@ -515,19 +561,24 @@ bool Engine::download(Remote& net, Lock& lock, const std::string& path, const Re
   } else {
     return false;
   }
-  std::string work = join(pair_.local_dir, kWorkDir);
-  if (::mkdir(work.c_str(), 0700) != 0 && errno != EEXIST) {
-    error(path, "cannot create " + work + ": " + errno_text());
+  // The work folder, opened without following a link.
+  const std::string work = join(pair_.local_dir, kWorkDir);
+  const Fd wfd([&] {
+    const Fd root(::open(pair_.local_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (root.get() < 0) return -1;
+    if (::mkdirat(root.get(), std::string(kWorkDir).c_str(), 0700) != 0 && errno != EEXIST)
+      return -1;
+    return ::openat(root.get(), std::string(kWorkDir).c_str(),
+                    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  }());
+  if (wfd.get() < 0) {
+    error(path, "cannot create or open " + work + " (a link is not followed): " + errno_text());
     return false;
   }
-  if (struct stat ws{}; ::lstat(work.c_str(), &ws) != 0 || !S_ISDIR(ws.st_mode)) {
-    error(path, work + " is not a folder (a link is not followed)");
-    return false;
-  }
-  std::string tmp = work + "/download-" + crypto::new_id();
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  const std::string tmp = "download-" + crypto::new_id();
+  int fd = ::openat(wfd.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) {
-    error(path, "cannot create " + tmp + ": " + errno_text());
+    error(path, "cannot create " + work + "/" + tmp + ": " + errno_text());
     return false;
   }
   // The transfer, the checks and the sync to disk run unlocked: other
@@ -555,7 +606,7 @@ bool Engine::download(Remote& net, Lock& lock, const std::string& path, const Re
   ::close(fd);
   lock.lock();
   if (!failure.empty()) {
-    ::unlink(tmp.c_str());
+    ::unlinkat(wfd.get(), tmp.c_str(), 0);
     error(path, std::move(failure));
     return false;
   }
@@ -563,27 +614,27 @@ bool Engine::download(Remote& net, Lock& lock, const std::string& path, const Re
   // not written through; one deleted meanwhile is not made again).
   const int dfd = open_local_parent(path, false);
   if (dfd < 0) {
-    ::unlink(tmp.c_str());
+    ::unlinkat(wfd.get(), tmp.c_str(), 0);
     return false;
   }
-  const std::string name(name_of(path));
+  const std::string name = local_name(path);
   // The local file must be as the scan saw it (absent, or unchanged): a
   // change made meanwhile is never overwritten.
   int rc;
   if (!seen) {
-    rc = ::renameat2(AT_FDCWD, tmp.c_str(), dfd, name.c_str(), RENAME_NOREPLACE);
+    rc = ::renameat2(wfd.get(), tmp.c_str(), dfd, name.c_str(), RENAME_NOREPLACE);
   } else if (!still_as_seen(dfd, name, seen)) {
     ::close(dfd);
-    ::unlink(tmp.c_str());
+    ::unlinkat(wfd.get(), tmp.c_str(), 0);
     error(path, "it changed locally during the sync: compared again next time");
     return false;
   } else {
-    rc = ::renameat(AT_FDCWD, tmp.c_str(), dfd, name.c_str());
+    rc = ::renameat(wfd.get(), tmp.c_str(), dfd, name.c_str());
   }
   if (rc != 0) {
     const int err = errno;
     ::close(dfd);
-    ::unlink(tmp.c_str());
+    ::unlinkat(wfd.get(), tmp.c_str(), 0);
     error(path, err == EEXIST ? "it appeared locally during the sync: compared again next time"
                               : "cannot put it in place: " + std::string(std::strerror(err)));
     return false;
@@ -622,16 +673,21 @@ bool Engine::upload(Remote& net, Lock& lock, const std::string& path, const Loca
     error(path, "its folder is not on the server");
     return false;
   }
-  std::string full = join(pair_.local_dir, path);
-  int fd = ::open(full.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) {
-    error(path, "cannot open the local file: " + errno_text());
+  // Its folder opened from the synced folder down, the file without
+  // following a link (nor waiting on a FIFO put in its place).
+  int fd = -1;
+  if (const Fd dfd(open_local_parent(path, false)); dfd.get() >= 0) {
+    fd = ::openat(dfd.get(), local_name(path).c_str(),
+                  O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+      error(path, "cannot open the local file: " + errno_text());
+      return false;
+    }
+  } else {
     return false;
   }
   struct stat st {};
-  ::fstat(fd, &st);
-  auto before = stat_entry(full);
-  if (!before || !(*before == l)) {
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || !(entry_of(st) == l)) {
     ::close(fd);
     error(path, "the local file is changing: it is synced once it stops");
     return false;
@@ -672,14 +728,24 @@ void Engine::resolve_conflict(Remote& net, Lock& lock, const std::string& path, 
       conflict_name(name_of(path), options_.device, SystemClock::instance().now_ms());
   std::string_view parent = parent_of(path);
   std::string copy = parent.empty() ? name : std::string(parent) + "/" + name;
-  std::string src = join(pair_.local_dir, path), dst = join(pair_.local_dir, copy);
-  if (!still_as_seen(AT_FDCWD, src, l)) {
-    error(path, "it changed locally during the sync: compared again next time");
-    return;
-  }
-  if (::renameat2(AT_FDCWD, src.c_str(), AT_FDCWD, dst.c_str(), RENAME_NOREPLACE) != 0) {
-    error(path, "cannot keep the local version aside as " + copy + ": " + errno_text());
-    return;
+  // The copy goes beside the file, under the name the server gets (NFC);
+  // the server's version then takes the file's own name here.
+  std::optional<LocalEntry> moved;
+  {
+    const Fd dfd(open_local_parent(path, false));
+    if (dfd.get() < 0) return;
+    const std::string here = local_name(path);
+    if (!still_as_seen(dfd.get(), here, l)) {
+      error(path, "it changed locally during the sync: compared again next time");
+      return;
+    }
+    if (::renameat2(dfd.get(), here.c_str(), dfd.get(), name.c_str(), RENAME_NOREPLACE) != 0) {
+      error(path, "cannot keep the local version aside as " + copy + ": " + errno_text());
+      return;
+    }
+    struct stat st {};
+    if (::fstatat(dfd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+      moved = entry_of(st);
   }
   wrote_here(path);
   wrote_here(copy);
@@ -687,7 +753,6 @@ void Engine::resolve_conflict(Remote& net, Lock& lock, const std::string& path, 
   warn(path, "changed on both sides: the local version is kept as " + copy);
   if (options_.say) options_.say("conflict: " + path + " (the local version is now " + copy + ")");
   local_.entries.erase(path);
-  auto moved = stat_entry(dst);
   if (moved) local_.entries[copy] = *moved;
   journal_.entries.erase(path);
   download(net, lock, path, r, std::nullopt);
@@ -720,29 +785,36 @@ void Engine::delete_local_tree(const std::string& path) {
   for (auto it = first; it != last; ++it) paths.push_back(it->first);
   for (auto it = paths.rbegin(); it != paths.rend(); ++it) {
     const LocalEntry l = local_.entries.at(*it);
-    std::string full = join(pair_.local_dir, *it);
+    // Its folder opened from the synced folder down: one replaced by a link
+    // meanwhile is not deleted through.
+    const Fd dfd(open_local_parent(*it, false));
+    if (dfd.get() < 0) continue;
+    const std::string name = local_name(*it);
     if (l.folder) {
       std::vector<std::string> removed;
-      if (::rmdir(full.c_str()) != 0 && errno == ENOTEMPTY && remove_ignored(full, removed))
-        ::rmdir(full.c_str());
+      if (::unlinkat(dfd.get(), name.c_str(), AT_REMOVEDIR) != 0 && errno == ENOTEMPTY &&
+          remove_ignored(dfd.get(), name, removed))
+        ::unlinkat(dfd.get(), name.c_str(), AT_REMOVEDIR);
       for (const auto& n : removed) wrote_here(*it + "/" + n);
-      if (stat_entry(full)) {
-        // Something appeared in it meanwhile (or an ignored file is there).
+      if (struct stat st{}; ::fstatat(dfd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        // Something appeared in it meanwhile (or an ignored file is there),
+        // or something else took its place.
         warn(*it, "deleted on the server, but kept here: it holds files that are not synced");
         continue;
       }
     } else {
-      if (!still_as_seen(AT_FDCWD, full, l)) {
+      if (!still_as_seen(dfd.get(), name, l)) {
         error(*it, "it changed locally during the sync: compared again next time");
         continue;
       }
-      if (::unlink(full.c_str()) != 0 && errno != ENOENT) {
+      if (::unlinkat(dfd.get(), name.c_str(), 0) != 0 && errno != ENOENT) {
         error(*it, "cannot delete the local file: " + errno_text());
         continue;
       }
     }
     wrote_here(*it);
     local_.entries.erase(*it);
+    local_.local_names.erase(*it);
     journal_.entries.erase(*it);
   }
   // What could not go is reported and compared again next time.
@@ -824,14 +896,16 @@ void Engine::run_queue() {
 void Engine::remove_leftovers() {
   // Downloads a process killed midway left (the state folder's lock says no
   // other process is writing here).
-  std::string work = join(pair_.local_dir, kWorkDir);
-  DIR* dir = ::opendir(work.c_str());
+  // The work folder is not followed if a link.
+  const Fd root(::open(pair_.local_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (root.get() < 0) return;
+  DIR* dir = open_folder_at(root.get(), std::string(kWorkDir).c_str());
   if (dir == nullptr) return;
   std::vector<std::string> names;
   while (dirent* d = ::readdir(dir))
     if (std::string_view(d->d_name).starts_with("download-")) names.emplace_back(d->d_name);
+  for (const auto& n : names) ::unlinkat(::dirfd(dir), n.c_str(), 0);
   ::closedir(dir);
-  for (const auto& n : names) ::unlink((work + "/" + n).c_str());
 }
 
 // ---- The three-way comparison ---------------------------------------------
@@ -871,8 +945,11 @@ bool Engine::keep_left_out(const std::string& path, const JournalEntry* b, const
       kept = true;
       renamed_away_.insert(path);
       left_out_told_.insert(moved->second);
-      warn(path, "renamed here to a name the server refuses: " + moved->second +
-                     "; the server's copy is kept under its old name");
+      const bool same_name =
+          local_.left_out.find(moved->second)->second.why.starts_with(kSameNameAs);
+      warn(path, (same_name ? "renamed here to the same name as another's once in Unicode NFC: "
+                            : "renamed here to a name the server refuses: ") +
+                     moved->second + "; the server's copy is kept under its old name");
     }
   }
   if (!kept) return false;
@@ -1062,6 +1139,7 @@ Result<PassSummary> Engine::pass() {
   RUCHE_TRY(local_, scan_local(pair_.local_dir));
   for (const auto& [path, lo] : local_.left_out)
     if (lo.kind == LeftOut::refused_name) left_out_inodes_.emplace(lo.inode, path);
+  if (options_.scanned) options_.scanned();
 
   // An empty side that was not empty: a disk not mounted, a wrong folder, a
   // workspace emptied by mistake. Deleting everything on the other side

@@ -21,6 +21,12 @@
 //     refuses): no deletion. Both sides and the journal keep it, with a
 //     warning, until it is put back; nothing is written over or through a
 //     link.
+//   - A local name not in Unicode NFC (NFD, as macOS makes them) is synced
+//     under its NFC form: that is its path here, in the journal and on the
+//     server, while the local item keeps its name (LocalScan::local_names:
+//     each local operation goes through it). What comes new from the server
+//     is made here under the server's name; a rename on the server renames
+//     here to it.
 //
 // Downloads go to kWorkDir, are checked against the server's SHA-256,
 // synced and renamed into place only if the local file did not change
@@ -86,6 +92,9 @@ struct EngineOptions {
   // engine nor its Remote, and limits its own rate (it may be called
   // thousands of times a second). Empty: not called.
   std::function<void()> tick;
+  // For tests: called once both sides were read, before anything is
+  // compared or changed (a test changes the local folder there).
+  std::function<void()> scanned;
 };
 
 class Engine {
@@ -152,8 +161,11 @@ class Engine {
   bool make_remote_folder(const std::string& path, const LocalEntry& l);
   bool make_local_folder(const std::string& path, const RemoteEntry& r);
   // The local folder that holds `path`, open (the caller closes it),
-  // reached from the synced folder one name at a time without following a
-  // link: a folder replaced here by a link is never written through.
+  // reached from the synced folder one name at a time (each as it is on
+  // disk: local_name) without following a link: a folder replaced here by a
+  // link is never written through, deleted through or read through. Every
+  // local write, deletion and read of a file goes through it, then the *at
+  // system calls with the last name.
   // Missing folders are made when `create` (and added to local_). -1, an
   // error recorded, when it cannot be.
   int open_local_parent(const std::string& path, bool create);
@@ -173,6 +185,12 @@ class Engine {
   bool remote_subtree_changed(const std::string& path) const;
   bool local_subtree_changed(const std::string& path);
   std::optional<std::string> remote_parent_id(const std::string& path);
+  // `path`'s own name here, as it is on disk (LocalScan::local_names); its
+  // folder is reached with open_local_parent.
+  std::string local_name(const std::string& path) const {
+    auto it = local_.local_names.find(path);
+    return it == local_.local_names.end() ? std::string(name_of(path)) : it->second;
+  }
   void record(const std::string& path, JournalEntry e) { journal_.entries[path] = std::move(e); }
   void wrote_here(const std::string& path) { local_writes_.insert(path); }
   // After a move: the journal's paths (and the other side's) from `from`

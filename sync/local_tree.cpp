@@ -5,8 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include "core/crypto/hash.hpp"
 #include "platform/file_names.hpp"
@@ -43,10 +45,23 @@ bool left_out(const std::string& path, const struct stat& st, LocalScan& out) {
   return false;
 }
 
-// Reads the folder open at `dfd` (taken over), `rel` its relative path,
-// into `out`; its subfolders' paths go to `folders`.
-Result<void> read_folder(int dfd, const std::string& rel, LocalScan& out,
-                         std::vector<std::string>& folders) {
+// A folder's relative path, as the journal's, and where it is on disk.
+struct Folder {
+  std::string rel;
+  std::string local;
+};
+
+// Of the names of one folder whose NFC form is the same, the one synced:
+// the name in NFC if it is there, else the first in byte order.
+bool synced_before(std::string_view a, std::string_view b, std::string_view nfc) {
+  if ((a == nfc) != (b == nfc)) return a == nfc;
+  return a < b;
+}
+
+// Reads the folder open at `dfd` (taken over), `at` its paths, into `out`;
+// its subfolders go to `folders`.
+Result<void> read_folder(int dfd, const Folder& at, LocalScan& out, std::vector<Folder>& folders) {
+  const std::string& rel = at.rel;
   DIR* dir = ::fdopendir(dfd);
   if (dir == nullptr) {
     ::close(dfd);
@@ -61,6 +76,16 @@ Result<void> read_folder(int dfd, const std::string& rel, LocalScan& out,
     return fail(Errc::unavailable, "cannot read " + (path.empty() ? std::string(".") : path) +
                                        ": " + std::strerror(err));
   };
+  auto path_of = [&](std::string_view name) {
+    return rel.empty() ? std::string(name) : rel + "/" + std::string(name);
+  };
+  // The whole folder first: which of two names with the same NFC form is
+  // synced does not depend on the order they are read in.
+  struct Named {
+    std::string name;
+    struct stat st;
+  };
+  std::map<std::string, std::vector<Named>> by_nfc;  // NFC name -> the names here
   for (;;) {
     errno = 0;
     dirent* d = ::readdir(dir);
@@ -71,22 +96,65 @@ Result<void> read_folder(int dfd, const std::string& rel, LocalScan& out,
     std::string_view name = d->d_name;
     if (name == "." || name == "..") continue;
     if (ignored_name(name, rel.empty())) continue;
-    std::string path = rel.empty() ? std::string(name) : rel + "/" + std::string(name);
+    std::string path = path_of(name);
     struct stat st {};
     if (::fstatat(::dirfd(dir), d->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
       if (errno == ENOENT) continue;  // gone meanwhile
       return cannot_read(path, errno);
     }
-    if (left_out(path, st, out)) continue;
-    if (std::string why = name_problem(name); !why.empty()) {
-      out.left_out[path] = {LeftOut::refused_name, S_ISDIR(st.st_mode), inode_of(st), why};
+    auto nfc = platform::normalize_file_name(name);
+    if (!nfc) {
+      if (!left_out(path, st, out))
+        out.left_out[path] = {LeftOut::refused_name, S_ISDIR(st.st_mode), inode_of(st),
+                              name_problem(name)};
       continue;
     }
-    out.entries.emplace(path, entry_of(st));
-    if (S_ISDIR(st.st_mode)) folders.push_back(std::move(path));
+    by_nfc[std::move(*nfc)].push_back({std::string(name), st});
   }
   ::closedir(dir);
+  for (auto& [nfc, names] : by_nfc) {
+    std::sort(names.begin(), names.end(), [&nfc](const Named& a, const Named& b) {
+      return synced_before(a.name, b.name, nfc);
+    });
+    const std::string path = path_of(nfc);
+    for (std::size_t i = 1; i < names.size(); ++i) {
+      const struct stat& st = names[i].st;
+      out.left_out[path_of(names[i].name)] = {
+          LeftOut::refused_name, S_ISDIR(st.st_mode), inode_of(st),
+          std::string(kSameNameAs) + path +
+              " once in Unicode NFC (the same letters, written another way): not synced (rename "
+              "it)"};
+    }
+    const Named& synced = names.front();
+    if (synced.name != nfc) out.local_names[path] = synced.name;
+    if (left_out(path, synced.st, out)) continue;
+    out.entries.emplace(path, entry_of(synced.st));
+    if (S_ISDIR(synced.st.st_mode))
+      folders.push_back({path, at.local.empty() ? synced.name : at.local + "/" + synced.name});
+  }
   return {};
+}
+
+// The name in the folder open at `dfd` that the scan syncs as `nfc`, if any.
+std::optional<std::string> synced_name(int dfd, const std::string& nfc) {
+  struct stat st {};
+  if (::fstatat(dfd, nfc.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) return nfc;
+  const int fd = ::openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  DIR* dir = ::fdopendir(fd);
+  if (dir == nullptr) {
+    ::close(fd);
+    return std::nullopt;
+  }
+  std::optional<std::string> found;
+  while (dirent* d = ::readdir(dir)) {
+    std::string_view name = d->d_name;
+    if (name_problem(name).empty() && nfc_name(name) == nfc &&
+        (!found || synced_before(name, *found, nfc)))
+      found = std::string(name);
+  }
+  ::closedir(dir);
+  return found;
 }
 
 }  // namespace
@@ -107,19 +175,64 @@ bool ignored_name(std::string_view name, bool at_top) {
 std::string name_problem(std::string_view name) {
   auto n = platform::normalize_file_name(name);
   if (!n) return "a name the server refuses (" + n.error().message + "): not synced";
-  if (*n != name) return "a name not in Unicode NFC: not synced (rename it)";
   return {};
 }
 
-Result<LocalScan> scan_local(const std::string& root, const std::string& under,
-                             const std::function<void(const std::string&)>& before_reading) {
+std::string nfc_name(std::string_view name) {
+  auto n = platform::normalize_file_name(name);
+  return n ? std::move(*n) : std::string(name);
+}
+
+std::string LocalScan::local_path(std::string_view path) const {
+  if (local_names.empty()) return std::string(path);
+  std::string out;
+  for (std::size_t start = 0; start < path.size();) {
+    const std::size_t end = std::min(path.find('/', start), path.size());
+    if (!out.empty()) out += '/';
+    if (auto it = local_names.find(path.substr(0, end)); it != local_names.end())
+      out += it->second;
+    else
+      out += path.substr(start, end - start);
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string find_local_path(const std::string& root, std::string_view path) {
+  std::string out;
+  int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  for (std::size_t start = 0; start < path.size();) {
+    const std::size_t end = std::min(path.find('/', start), path.size());
+    std::string name(path.substr(start, end - start));
+    start = end + 1;
+    if (fd >= 0) {
+      if (auto here = synced_name(fd, name)) name = std::move(*here);
+      const int next = ::openat(fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      ::close(fd);
+      fd = next;
+    }
+    if (!out.empty()) out += '/';
+    out += name;
+  }
+  if (fd >= 0) ::close(fd);
+  return out;
+}
+
+Result<LocalScan> scan_local(
+    const std::string& root, const std::string& under,
+    const std::function<void(const std::string&, const std::string&)>& before_reading) {
   LocalScan out;
-  std::vector<std::string> pending{under};
+  std::vector<Folder> pending{{under, find_local_path(root, under)}};
+  // The folders above `under` whose names here are not in NFC.
+  for (std::string_view p = under, l = pending.back().local; !p.empty();
+       p = parent_of(p), l = parent_of(l))
+    if (name_of(p) != name_of(l)) out.local_names.emplace(p, name_of(l));
   while (!pending.empty()) {
-    std::string rel = std::move(pending.back());
+    Folder at = std::move(pending.back());
     pending.pop_back();
-    std::string full = join(root, rel);
-    if (before_reading) before_reading(rel);
+    const std::string& rel = at.rel;
+    std::string full = join(root, at.local);
+    if (before_reading) before_reading(rel, at.local);
     int dfd = ::open(full.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (dfd < 0) {
       // Gone meanwhile: as if it had not been seen. Replaced meanwhile (by a
@@ -135,7 +248,7 @@ Result<LocalScan> scan_local(const std::string& root, const std::string& under,
       }
       return fail(Errc::unavailable, "cannot open " + full + ": " + std::strerror(errno));
     }
-    RUCHE_CHECK(read_folder(dfd, rel, out, pending));
+    RUCHE_CHECK(read_folder(dfd, at, out, pending));
   }
   return out;
 }
@@ -148,7 +261,12 @@ std::optional<LocalEntry> stat_entry(const std::string& path) {
 }
 
 Result<Hashed> hash_file(const std::string& path, const std::function<void()>& tick) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  return hash_file(AT_FDCWD, path, tick);
+}
+
+Result<Hashed> hash_file(int dfd, const std::string& name, const std::function<void()>& tick) {
+  // O_NONBLOCK: a FIFO put in its place is not waited on (it is no file).
+  int fd = ::openat(dfd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return fail(Errc::not_found, "gone");
     return fail(Errc::unavailable, std::string("cannot open: ") + std::strerror(errno));

@@ -28,6 +28,10 @@ struct LocalEntry {
   friend bool operator==(const LocalEntry&, const LocalEntry&) = default;
 };
 
+// How the warning of a name left out for another's with the same NFC form
+// begins.
+inline constexpr std::string_view kSameNameAs = "same name as ";
+
 // Something the scan leaves out, as it is: so that a synced item replaced
 // by it, or renamed to it, is not taken for deleted.
 struct LeftOut {
@@ -37,11 +41,25 @@ struct LeftOut {
   std::string why;          // the warning: why it is not synced
 };
 
+// A name here not in Unicode NFC (an NFD name, as macOS and many archives
+// make them) is synced under its NFC form: its path (in the journal, on the
+// server, in `entries`) is the NFC one, and the file keeps its own name
+// here. Two names of one folder with the same NFC form: the one in NFC (or
+// else the first in byte order) is synced, the other left out.
 struct LocalScan {
-  std::map<std::string, LocalEntry> entries;  // relative paths, as the journal's
-  // Links, special files, names the server refuses: one each (what is
-  // beneath a left-out folder is not read), by relative path.
+  std::map<std::string, LocalEntry> entries;  // relative paths, as the journal's (NFC)
+  // Links, special files, names the server refuses, names the same as
+  // another's once in NFC: one each (what is beneath a left-out folder is
+  // not read), by relative path (a name the same as another's: its folder's
+  // path and its own name as it is here).
   std::map<std::string, LeftOut, std::less<>> left_out;
+  // The name here of each path (of `entries` and `left_out`) whose own name
+  // is not in NFC: path -> that name, as it is on disk.
+  std::map<std::string, std::string, std::less<>> local_names;
+
+  // Where `path` (a relative path, as the journal's) is here: each of its
+  // names as it is on disk (local_names), relative to the synced folder.
+  std::string local_path(std::string_view path) const;
 };
 
 // Files that are never synced, either way: editors' and office suites' lock
@@ -49,20 +67,32 @@ struct LocalScan {
 // kWorkDir at the top. docs/sync.md lists them.
 bool ignored_name(std::string_view name, bool at_top);
 
-// Whether a name can be synced as it is: the server's rule (NFC, no '/',
-// '\\', control characters, ≤ 255 bytes) and not ignored. An empty
-// string when it can; why not otherwise.
+// Whether a name can be synced: the server's rule (no '/', '\\', control
+// characters, malformed UTF-8, ≤ 255 bytes). An empty string when it can
+// (a name not in NFC is then synced under its NFC form); why not otherwise.
 std::string name_problem(std::string_view name);
 
+// `name` in Unicode NFC; itself when the server refuses it.
+std::string nfc_name(std::string_view name);
+
+// Where `path` (a relative path, as the journal's) is found under `root`
+// now, relative to it: as scan_local would find it, each name as it is on
+// disk (its NFC form itself when it is there, else the first name in byte
+// order whose NFC form it is). A name not found is kept as it is.
+std::string find_local_path(const std::string& root, std::string_view path);
+
 // Walks `root` without following links: the folder `under` (a relative
-// path; "" for the whole tree) and everything beneath it, at their paths
-// relative to `root`. `before_reading`, when set, is called with each
-// folder's relative path ("" for `root`) just before that folder is read
-// (`run` watches it there: what is written in it after it was read is
-// heard). Errors: unavailable when `root` cannot be read (a missing folder
-// is not an empty one); a missing `under` gives an empty scan.
-Result<LocalScan> scan_local(const std::string& root, const std::string& under = {},
-                             const std::function<void(const std::string&)>& before_reading = {});
+// path, as the journal's; "" for the whole tree) and everything beneath it,
+// at their paths relative to `root`. `before_reading`, when set, is called
+// with each folder's relative path ("" for `root`) and where it is on disk
+// (LocalScan::local_path) just before that folder is read (`run` watches it
+// there: what is written in it after it was read is heard). Errors:
+// unavailable when `root` cannot be read (a missing folder is not an empty
+// one); a missing `under` gives an empty scan.
+Result<LocalScan> scan_local(
+    const std::string& root, const std::string& under = {},
+    const std::function<void(const std::string& rel, const std::string& local)>& before_reading =
+        {});
 
 // `path`'s SHA-256 (hex) and its metadata as it was hashed; `tick`, when
 // set, is called after each MiB read (a large file takes minutes: see
@@ -73,6 +103,8 @@ struct Hashed {
   LocalEntry entry;
 };
 Result<Hashed> hash_file(const std::string& path, const std::function<void()>& tick = {});
+// The same, of `name` in the folder open at `dfd` (not followed if a link).
+Result<Hashed> hash_file(int dfd, const std::string& name, const std::function<void()>& tick = {});
 
 // stat(2) as a LocalEntry; nullopt when nothing is there.
 std::optional<LocalEntry> stat_entry(const std::string& path);

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <set>
@@ -87,7 +88,11 @@ TEST(SyncNames, IgnoredAndRefusedNames) {
   for (const char* n : {"report.odt", ".bashrc", "~notes", "#1 idea", "a~b"})
     EXPECT_FALSE(ignored_name(n, false)) << n;
   EXPECT_TRUE(name_problem("Équipe.txt").empty());
-  EXPECT_FALSE(name_problem("E\xcc\x81quipe.txt").empty()) << "NFD is refused, not renamed";
+  EXPECT_TRUE(name_problem("E\xcc\x81quipe.txt").empty()) << "NFD is synced, under its NFC form";
+  EXPECT_EQ(nfc_name("E\xcc\x81quipe.txt"), "Équipe.txt");
+  EXPECT_EQ(nfc_name("Équipe.txt"), "Équipe.txt");
+  EXPECT_EQ(nfc_name("tab\there"), "tab\there") << "refused: as it is";
+  EXPECT_FALSE(name_problem("bad\xff").empty()) << "malformed UTF-8";
   EXPECT_FALSE(name_problem("a\\b").empty());
   EXPECT_FALSE(name_problem(std::string(256, 'a')).empty());
   EXPECT_FALSE(name_problem("tab\there").empty());
@@ -254,25 +259,32 @@ TEST(SyncLocal, ScanSkipsWhatIsNotSynced) {
   t.write("top.txt", "top");
   t.write(".ruche-sync/download-1", "partial");
   t.write(".~lock.top.txt#", "lock");
-  t.write("E\xcc\x81t\xc3\xa9.txt", "nfd");
+  t.write("E\xcc\x81t\xc3\xa9.txt", "nfd");  // synced, as "Été.txt"
+  t.write("tab\there.txt", "a control character");
+  ASSERT_EQ(::mkfifo((t.path() + "/fifo").c_str(), 0644), 0);
   ASSERT_EQ(::symlink("/etc/passwd", (t.path() + "/link").c_str()), 0);
   auto scan = scan_local(t.path());
   ASSERT_TRUE(scan) << scan.error().message;
   std::vector<std::string> paths;
   for (const auto& [p, _] : scan->entries) paths.push_back(p);
-  EXPECT_EQ(paths, (std::vector<std::string>{"docs", "docs/deep", "docs/deep/a.txt", "top.txt"}));
+  EXPECT_EQ(paths, (std::vector<std::string>{"docs", "docs/deep", "docs/deep/a.txt", "top.txt",
+                                             "Été.txt"}));
   EXPECT_TRUE(scan->entries.at("docs").folder);
   EXPECT_EQ(scan->entries.at("docs/deep/a.txt").size, 5);
-  ASSERT_EQ(scan->left_out.size(), 2u) << "the link and the NFD name are reported";
+  EXPECT_EQ(
+      scan->local_names,
+      (std::map<std::string, std::string, std::less<>>{{"Été.txt", "E\xcc\x81t\xc3\xa9.txt"}}));
+  ASSERT_EQ(scan->left_out.size(), 3u) << "the link, the FIFO and the refused name are reported";
   struct stat st {};
   ASSERT_EQ(::lstat((t.path() + "/link").c_str(), &st), 0);
   EXPECT_EQ(scan->left_out.at("link").kind, LeftOut::link);
   EXPECT_EQ(scan->left_out.at("link").inode, st.st_ino) << "the link's own";
-  ASSERT_EQ(::stat((t.path() + "/E\xcc\x81t\xc3\xa9.txt").c_str(), &st), 0);
-  const LeftOut& nfd = scan->left_out.at("E\xcc\x81t\xc3\xa9.txt");
-  EXPECT_EQ(nfd.kind, LeftOut::refused_name);
-  EXPECT_EQ(nfd.inode, st.st_ino);
-  EXPECT_FALSE(nfd.folder);
+  EXPECT_EQ(scan->left_out.at("fifo").kind, LeftOut::special);
+  ASSERT_EQ(::stat((t.path() + "/tab\there.txt").c_str(), &st), 0);
+  const LeftOut& refused = scan->left_out.at("tab\there.txt");
+  EXPECT_EQ(refused.kind, LeftOut::refused_name);
+  EXPECT_EQ(refused.inode, st.st_ino);
+  EXPECT_FALSE(refused.folder);
 
   auto h = hash_file(t.path() + "/docs/deep/a.txt");
   ASSERT_TRUE(h);
@@ -280,6 +292,103 @@ TEST(SyncLocal, ScanSkipsWhatIsNotSynced) {
   EXPECT_EQ(h->entry, scan->entries.at("docs/deep/a.txt"));
   EXPECT_EQ(hash_file(t.path() + "/gone").error().code, Errc::not_found);
   EXPECT_FALSE(scan_local(t.path() + "/missing")) << "a missing folder is not an empty one";
+}
+
+TEST(SyncLocal, NamesNotInNfcAreSyncedUnderTheirNfcForm) {
+  // As macOS (HFS+) and archives made there write them: "Équipe/résumé.txt"
+  // and "Équipe/Été/à.txt", each name in NFD.
+  TempDir t;
+  const std::string equipe = "E\xcc\x81quipe", resume = "re\xcc\x81sume\xcc\x81.txt",
+                    ete = "E\xcc\x81te\xcc\x81", a = "a\xcc\x80.txt";
+  ASSERT_EQ(::mkdir((t.path() + "/" + equipe).c_str(), 0755), 0);
+  ASSERT_EQ(::mkdir((t.path() + "/" + equipe + "/" + ete).c_str(), 0755), 0);
+  t.write(equipe + "/" + resume, "résumé");
+  t.write(equipe + "/" + ete + "/" + a, "à");
+  t.write(equipe + "/plain.txt", "plain");
+  std::map<std::string, std::string> read;  // path -> where it is here
+  auto scan = scan_local(
+      t.path(), {}, [&](const std::string& rel, const std::string& local) { read[rel] = local; });
+  ASSERT_TRUE(scan) << scan.error().message;
+  std::vector<std::string> paths;
+  for (const auto& [p, _] : scan->entries) paths.push_back(p);
+  EXPECT_EQ(paths, (std::vector<std::string>{"Équipe", "Équipe/plain.txt", "Équipe/résumé.txt",
+                                             "Équipe/Été", "Équipe/Été/à.txt"}));
+  EXPECT_TRUE(scan->left_out.empty());
+  EXPECT_EQ(scan->local_names,
+            (std::map<std::string, std::string, std::less<>>{{"Équipe", equipe},
+                                                             {"Équipe/résumé.txt", resume},
+                                                             {"Équipe/Été", ete},
+                                                             {"Équipe/Été/à.txt", a}}))
+      << "the name here of each path whose own name is not in NFC";
+  EXPECT_EQ(scan->local_path("Équipe/Été/à.txt"), equipe + "/" + ete + "/" + a);
+  EXPECT_EQ(scan->local_path("Équipe/plain.txt"), equipe + "/plain.txt");
+  EXPECT_EQ(scan->local_path("Équipe/new.txt"), equipe + "/new.txt") << "a new name as it is";
+  EXPECT_EQ(scan->local_path(""), "");
+  EXPECT_EQ(read, (std::map<std::string, std::string>{
+                      {"", ""}, {"Équipe", equipe}, {"Équipe/Été", equipe + "/" + ete}}))
+      << "each folder said with where it is here";
+  auto h = hash_file(t.path() + "/" + scan->local_path("Équipe/Été/à.txt"));
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->entry, scan->entries.at("Équipe/Été/à.txt"));
+
+  // Found by its NFC path, from the top or under a folder.
+  EXPECT_EQ(find_local_path(t.path(), "Équipe/Été/à.txt"), equipe + "/" + ete + "/" + a);
+  EXPECT_EQ(find_local_path(t.path(), "Équipe/missing/x"), equipe + "/missing/x");
+  auto under = scan_local(t.path(), "Équipe/Été");
+  ASSERT_TRUE(under) << under.error().message;
+  EXPECT_EQ(under->entries.size(), 1u);
+  EXPECT_TRUE(under->entries.contains("Équipe/Été/à.txt"));
+  EXPECT_EQ(under->local_path("Équipe/Été/à.txt"), equipe + "/" + ete + "/" + a);
+}
+
+TEST(SyncLocal, OfTwoNamesWithTheSameNfcFormOneIsLeftOut) {
+  // Side by side (Linux keeps both): the name in NFC is synced, the other
+  // left out; of two names neither in NFC, the first in byte order.
+  TempDir t;
+  const std::string nfc = "\xc3\xa9.txt", nfd = "e\xcc\x81.txt";
+  t.write(nfd, "nfd");  // made first: the order they were made in does not count
+  t.write(nfc, "nfc");
+  ASSERT_EQ(::mkdir((t.path() + "/E\xcc\x81t\xc3\xa9").c_str(), 0755), 0);
+  t.write("E\xcc\x81t\xc3\xa9/inside.txt", "beneath the folder left out");
+  ASSERT_EQ(::mkdir((t.path() + "/\xc3\x89t\xc3\xa9").c_str(), 0755), 0);
+  // ẹ́: U+0323 (below) before U+0301 (above) is canonical, the other not.
+  const std::string first = "e\xcc\x81\xcc\xa3", second = "e\xcc\xa3\xcc\x81";
+  ASSERT_NE(nfc_name(first), first);
+  ASSERT_EQ(nfc_name(first), nfc_name(second));
+  t.write(second, "second");
+  t.write(first, "first");
+  for (int i = 0; i < 2; ++i) {
+    auto scan = scan_local(t.path());
+    ASSERT_TRUE(scan) << scan.error().message;
+    std::vector<std::string> paths;
+    for (const auto& [p, _] : scan->entries) paths.push_back(p);
+    const std::string dotted = nfc_name(first);
+    EXPECT_EQ(paths, (std::vector<std::string>{"\xc3\x89t\xc3\xa9", nfc, dotted}));
+    struct stat st {};
+    ASSERT_EQ(::stat((t.path() + "/" + nfc).c_str(), &st), 0);
+    EXPECT_EQ(scan->entries.at(nfc).inode, st.st_ino) << "the name in NFC";
+    EXPECT_EQ(scan->local_names,
+              (std::map<std::string, std::string, std::less<>>{{dotted, first}}));
+    ASSERT_EQ(scan->left_out.size(), 3u);
+    for (const std::string& out : {nfd, std::string("E\xcc\x81t\xc3\xa9"), second}) {
+      ASSERT_TRUE(scan->left_out.contains(out)) << out;
+      const LeftOut& lo = scan->left_out.find(out)->second;
+      EXPECT_EQ(lo.kind, LeftOut::refused_name);
+      EXPECT_TRUE(lo.why.starts_with("same name as ")) << lo.why;
+      ASSERT_EQ(::lstat((t.path() + "/" + out).c_str(), &st), 0);
+      EXPECT_EQ(lo.inode, st.st_ino);
+      EXPECT_EQ(lo.folder, S_ISDIR(st.st_mode));
+    }
+    EXPECT_FALSE(scan->entries.contains("\xc3\x89t\xc3\xa9/inside.txt"))
+        << "nothing beneath a folder left out is read";
+    EXPECT_EQ(find_local_path(t.path(), nfc), nfc);
+    EXPECT_EQ(find_local_path(t.path(), dotted), first);
+    // Made the other way round.
+    ASSERT_EQ(::rename((t.path() + "/" + nfc).c_str(), (t.path() + "/x").c_str()), 0);
+    ASSERT_EQ(::rename((t.path() + "/" + nfd).c_str(), (t.path() + "/y").c_str()), 0);
+    ASSERT_EQ(::rename((t.path() + "/y").c_str(), (t.path() + "/" + nfd).c_str()), 0);
+    ASSERT_EQ(::rename((t.path() + "/x").c_str(), (t.path() + "/" + nfc).c_str()), 0);
+  }
 }
 
 // Permission checks as any user meets them: root's powers to read and
@@ -373,7 +482,7 @@ TEST(SyncLocal, AScanUnderAFolderSaysEachFolderBeforeReadingIt) {
   t.write("docs/deep/a.txt", "a");
   t.write("docs.txt", "sorts between docs and docs/");
   std::vector<std::string> read;
-  auto scan = scan_local(t.path(), "docs", [&](const std::string& rel) {
+  auto scan = scan_local(t.path(), "docs", [&](const std::string& rel, const std::string&) {
     // Said before it is read: a file written now is in the scan.
     if (rel == "docs/deep") t.write("docs/deep/b.txt", "b");
     read.push_back(rel);
@@ -509,9 +618,11 @@ class SyncWatcherTest : public ::testing::Test {
   }
 
   // What is at `rel` now goes to the journal (a file, a folder, or nothing).
-  void wrote(const std::string& rel) {
+  void wrote(const std::string& rel) { wrote_at(rel, rel); }
+  // The same, `rel` being at `local` on disk (names not in NFC).
+  void wrote_at(const std::string& rel, const std::string& local) {
     wrote_.insert(rel);
-    if (auto e = stat_entry(path(rel))) {
+    if (auto e = stat_entry(path(local))) {
       record(rel, *e);
     } else {
       journal_.entries.erase(rel);
@@ -576,6 +687,32 @@ TEST_F(SyncWatcherTest, ThePassOwnWritesAreNoChange) {
   EXPECT_FALSE(after_pass());
   dir_.write("moved again/sub/later.txt", "u");
   EXPECT_TRUE(watcher_.drain());
+}
+
+TEST_F(SyncWatcherTest, ThePassOwnWritesInAFolderNamedInNfdAreNoChange) {
+  // The folder "Équipe" here in NFD: the pass writes in it, the journal
+  // knows its paths in NFC.
+  const std::string equipe = "E\xcc\x81quipe";
+  ASSERT_EQ(::mkdir(path(equipe).c_str(), 0755), 0);
+  dir_.write(equipe + "/a.txt", "a");
+  arm();
+  std::ofstream(path(".ruche-sync/download-nfd")) << "a, from the server";
+  ASSERT_EQ(::rename(path(".ruche-sync/download-nfd").c_str(), path(equipe + "/a.txt").c_str()), 0);
+  wrote_at("Équipe/a.txt", equipe + "/a.txt");
+  ASSERT_EQ(::mkdir(path(equipe + "/made").c_str(), 0755), 0);
+  wrote_at("Équipe/made", equipe + "/made");
+  std::ofstream(path(equipe + "/made/b.txt")) << "b";
+  wrote_at("Équipe/made/b.txt", equipe + "/made/b.txt");
+  EXPECT_FALSE(after_pass()) << "every event heard was the pass's own";
+  dir_.write(equipe + "/made/user.txt", "u");
+  EXPECT_TRUE(watcher_.drain()) << "in the folder the pass made there";
+
+  arm();
+  std::ofstream(path(".ruche-sync/download-nfd")) << "a, again";
+  ASSERT_EQ(::rename(path(".ruche-sync/download-nfd").c_str(), path(equipe + "/a.txt").c_str()), 0);
+  wrote_at("Équipe/a.txt", equipe + "/a.txt");
+  dir_.write(equipe + "/made/b.txt", "b, the user's");
+  EXPECT_TRUE(after_pass()) << "the user's write beside the pass's";
 }
 
 TEST_F(SyncWatcherTest, AUserWriteToAPathThePassWroteCounts) {
@@ -950,6 +1087,23 @@ class SyncEngineTest : public ::testing::Test {
     router_.add("GET", "/api/v1/files/{id}/children", [listing](http::Request& req) {
       return listing(std::string(req.param("id")).substr(2));
     });
+    // Uploads: recorded (by name), answered as the server does.
+    auto upload = [this](http::Request& req) {
+      std::lock_guard lock(mu_);
+      const std::string name(req.param("name"));
+      uploads_.push_back(name);
+      json::object n;
+      n["id"] = "n-up-" + name;
+      n["name"] = name;
+      n["kind"] = "file";
+      n["etag"] = "\"up-" + name + "\"";
+      n["sha256"] = crypto::sha256_hex(req.body);
+      n["size"] = static_cast<std::int64_t>(req.body.size());
+      n["mtime"] = "2027-01-02T03:04:05Z";
+      return http::json_response(201, json::serialize(n));
+    };
+    router_.add("PUT", "/api/v1/workspaces/{ws}/files/children/{name}", upload);
+    router_.add("PUT", "/api/v1/files/{id}/children/{name}", upload);
     router_.add("DELETE", "/api/v1/files/{id}", [this](http::Request& req) {
       std::lock_guard lock(mu_);
       deleted_.push_back(std::string(req.param("id")));
@@ -1016,6 +1170,11 @@ class SyncEngineTest : public ::testing::Test {
     std::lock_guard lock(mu_);
     return deleted_;
   }
+  // The names of the files uploaded.
+  std::vector<std::string> uploads() {
+    std::lock_guard lock(mu_);
+    return uploads_;
+  }
   // One pass from what `journal` holds (kept from pass to pass).
   Result<PassSummary> pass_on(Journal& journal, EngineOptions o = {}) {
     Remote remote(url(), "token", {});
@@ -1054,6 +1213,7 @@ class SyncEngineTest : public ::testing::Test {
   bool held_too_long_ = false;
   int served_ = 0;
   std::vector<std::string> deleted_;
+  std::vector<std::string> uploads_;
 };
 
 TEST_F(SyncEngineTest, TicksBetweenTheFilesOfAPass) {
@@ -1189,9 +1349,9 @@ int warned(const PassSummary& s, const std::string& path, std::string_view what)
 TEST_F(SyncEngineTest, WhatIsLeftOutInASyncedItemsPlaceIsNoDeletion) {
   // Each of these once passed for deleted here, and was deleted on the
   // server: a file replaced by a link to where it went, one replaced by a
-  // FIFO, one renamed to a name in NFD (as macOS makes them), a folder
-  // replaced by a link to where its contents went, one renamed to an NFD
-  // name.
+  // FIFO, one renamed to a name the server refuses, a folder replaced by a
+  // link to where its contents went, one renamed to a name the server
+  // refuses. (A name in NFD is no longer one: NamesNotInNfc… below.)
   files_ = {{"a.txt", "a"},    {"b.txt", "b"},    {"c.txt", "c"},
             {"d/x.txt", "dx"}, {"f/y.txt", "fy"}, {"k.txt", "k"}};
   Journal journal;
@@ -1201,18 +1361,18 @@ TEST_F(SyncEngineTest, WhatIsLeftOutInASyncedItemsPlaceIsNoDeletion) {
   ASSERT_EQ(s->downloaded, 6);
   TempDir away;
   const std::string& here = dir_.path();
-  const std::string nfd_c = "c\xcc\xa7.txt";  // c and a combining cedilla
-  const std::string nfd_f = std::string("fac\xcc\xa7") + "ade";
-  ASSERT_FALSE(name_problem(nfd_c).empty());
-  ASSERT_FALSE(name_problem(nfd_f).empty());
+  const std::string refused_c = "c\t.txt";                          // a control character
+  const std::string refused_f = std::string("fa\xff\xfe") + "ade";  // not UTF-8
+  ASSERT_FALSE(name_problem(refused_c).empty());
+  ASSERT_FALSE(name_problem(refused_f).empty());
   ASSERT_EQ(::rename((here + "/a.txt").c_str(), (away.path() + "/a.txt").c_str()), 0);
   ASSERT_EQ(::symlink((away.path() + "/a.txt").c_str(), (here + "/a.txt").c_str()), 0);
   ASSERT_EQ(::unlink((here + "/b.txt").c_str()), 0);
   ASSERT_EQ(::mkfifo((here + "/b.txt").c_str(), 0644), 0);
-  ASSERT_EQ(::rename((here + "/c.txt").c_str(), (here + "/" + nfd_c).c_str()), 0);
+  ASSERT_EQ(::rename((here + "/c.txt").c_str(), (here + "/" + refused_c).c_str()), 0);
   ASSERT_EQ(::rename((here + "/d").c_str(), (away.path() + "/d").c_str()), 0);
   ASSERT_EQ(::symlink((away.path() + "/d").c_str(), (here + "/d").c_str()), 0);
-  ASSERT_EQ(::rename((here + "/f").c_str(), (here + "/" + nfd_f).c_str()), 0);
+  ASSERT_EQ(::rename((here + "/f").c_str(), (here + "/" + refused_f).c_str()), 0);
   const Journal before = journal;
 
   s = pass_on(journal);
@@ -1225,11 +1385,11 @@ TEST_F(SyncEngineTest, WhatIsLeftOutInASyncedItemsPlaceIsNoDeletion) {
                    "replaced here by a symbolic link: not synced; the server's copy is kept"),
             1);
   EXPECT_EQ(warned(*s, "b.txt", "replaced here by a special file"), 1);
-  EXPECT_EQ(warned(*s, "c.txt", "renamed here to a name the server refuses: " + nfd_c), 1);
-  EXPECT_EQ(warned(*s, nfd_c, ""), 0) << "said once, as the rename";
+  EXPECT_EQ(warned(*s, "c.txt", "renamed here to a name the server refuses: " + refused_c), 1);
+  EXPECT_EQ(warned(*s, refused_c, ""), 0) << "said once, as the rename";
   EXPECT_EQ(warned(*s, "d", "replaced here by a symbolic link"), 1);
   EXPECT_EQ(warned(*s, "d/x.txt", ""), 0) << "once per place";
-  EXPECT_EQ(warned(*s, "f", "renamed here to a name the server refuses: " + nfd_f), 1);
+  EXPECT_EQ(warned(*s, "f", "renamed here to a name the server refuses: " + refused_f), 1);
   EXPECT_EQ(warned(*s, "f/y.txt", ""), 0);
   EXPECT_FALSE(journal.root_etag.empty()) << "the server holds what the journal says";
 
@@ -1238,10 +1398,10 @@ TEST_F(SyncEngineTest, WhatIsLeftOutInASyncedItemsPlaceIsNoDeletion) {
   ASSERT_EQ(::rename((away.path() + "/a.txt").c_str(), (here + "/a.txt").c_str()), 0);
   ASSERT_EQ(::unlink((here + "/b.txt").c_str()), 0);
   dir_.write("b.txt", "b");
-  ASSERT_EQ(::rename((here + "/" + nfd_c).c_str(), (here + "/c.txt").c_str()), 0);
+  ASSERT_EQ(::rename((here + "/" + refused_c).c_str(), (here + "/c.txt").c_str()), 0);
   ASSERT_EQ(::unlink((here + "/d").c_str()), 0);
   ASSERT_EQ(::rename((away.path() + "/d").c_str(), (here + "/d").c_str()), 0);
-  ASSERT_EQ(::rename((here + "/" + nfd_f).c_str(), (here + "/f").c_str()), 0);
+  ASSERT_EQ(::rename((here + "/" + refused_f).c_str(), (here + "/f").c_str()), 0);
   ++version_;  // listed again, as after a change elsewhere
   s = pass_on(journal);
   ASSERT_TRUE(s) << s.error().message;
@@ -1320,6 +1480,209 @@ TEST_F(SyncEngineTest, ADownloadIsNotWrittenThroughAFolderReplacedByALinkMeanwhi
   EXPECT_NE(::access((away.path() + "/x.bin").c_str(), F_OK), 0) << "written through the link";
   EXPECT_NE(::access((away.path() + "/d/x.bin").c_str(), F_OK), 0);
   EXPECT_FALSE(journal.entries.contains("d/x.bin"));
+}
+
+TEST_F(SyncEngineTest, ANameHereNotInNfcIsSyncedUnderItsNfcForm) {
+  // A folder made on macOS, its name and its file's in NFD; the server has
+  // the same names in NFC. The same items: synced into that folder, whose
+  // names stay as they are, and no second folder appears beside it.
+  const std::string equipe = "E\xcc\x81quipe", resume = "re\xcc\x81sume\xcc\x81.txt";
+  const std::string here = dir_.path() + "/" + equipe;
+  ASSERT_EQ(::mkdir(here.c_str(), 0755), 0);
+  dir_.write(equipe + "/" + resume, "résumé");
+  dir_.write(equipe + "/b.txt", "b");
+  files_ = {{"Équipe/résumé.txt", "résumé"}, {"Équipe/b.txt", "b"}, {"top.txt", "top"}};
+  const FolderPair pair{"w1", "W", dir_.path()};
+  Remote remote(url(), "token", {});
+  Journal journal;
+  Watcher watcher;
+  ASSERT_GE(watcher.fd(), 0) << "no inotify";
+  // A pass as run makes it: whether its watches heard anything but its own writes.
+  bool heard = false;
+  auto pass = [&] {
+    watcher.arm({pair});
+    EngineOptions o;
+    o.tick = [&] { watcher.collect(); };
+    Engine engine(remote, pair, journal, o);
+    auto s = engine.pass();
+    std::map<std::string, LocalWrites> writes;
+    writes["w1"].add(engine.local_writes(), journal);
+    heard = watcher.after_pass({pair}, writes);
+    return s;
+  };
+  auto content = [](const std::string& path) {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  auto s = pass();
+  ASSERT_TRUE(s) << s.error().message;
+  for (const Problem& p : s->errors) ADD_FAILURE() << p.path << ": " << p.message;
+  EXPECT_TRUE(s->converged);
+  EXPECT_EQ(s->downloaded, 1) << "top.txt only";
+  EXPECT_EQ(s->conflicts, 0);
+  EXPECT_TRUE(s->warnings.empty())
+      << s->warnings.front().path << ": " << s->warnings.front().message;
+  EXPECT_NE(::access((dir_.path() + "/Équipe").c_str(), F_OK), 0) << "a second folder, in NFC";
+  struct stat st {};
+  ASSERT_EQ(::stat((here + "/" + resume).c_str(), &st), 0);
+  ASSERT_TRUE(journal.entries.contains("Équipe/résumé.txt"));
+  EXPECT_EQ(journal.entries.at("Équipe/résumé.txt").inode, st.st_ino);
+  EXPECT_FALSE(heard);
+
+  // Edited on the server, and a new file there: both come into the NFD
+  // folder, the edit under the file's own name, the new file under the
+  // server's; run does not take those writes for the user's.
+  files_["Équipe/résumé.txt"] = "résumé, edited on the server";
+  files_["Équipe/nouveau é.txt"] = "new";
+  ++version_;
+  s = pass();
+  ASSERT_TRUE(s) << s.error().message;
+  for (const Problem& p : s->errors) ADD_FAILURE() << p.path << ": " << p.message;
+  EXPECT_EQ(s->downloaded, 2);
+  EXPECT_EQ(s->conflicts, 0);
+  EXPECT_EQ(content(here + "/" + resume), "résumé, edited on the server");
+  EXPECT_EQ(content(here + "/nouveau é.txt"), "new");
+  EXPECT_NE(::access((here + "/résumé.txt").c_str(), F_OK), 0) << "a second file, in NFC";
+  EXPECT_NE(::access((dir_.path() + "/Équipe").c_str(), F_OK), 0) << "a second folder, in NFC";
+  EXPECT_FALSE(heard) << "the pass's own downloads into a folder named in NFD";
+  s = pass();
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->downloaded + s->uploaded + s->deleted_local + s->deleted_remote + s->conflicts, 0);
+
+  // Deleted on the server: deleted in the NFD folder; then the folder.
+  files_.erase("Équipe/b.txt");
+  ++version_;
+  s = pass();
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_TRUE(s->converged);
+  EXPECT_EQ(s->deleted_local, 1);
+  EXPECT_NE(::access((here + "/b.txt").c_str(), F_OK), 0);
+  EXPECT_FALSE(heard);
+  files_ = {{"top.txt", "top"}};
+  ++version_;
+  s = pass();
+  ASSERT_TRUE(s) << s.error().message;
+  for (const Problem& p : s->errors) ADD_FAILURE() << p.path << ": " << p.message;
+  EXPECT_NE(::access(here.c_str(), F_OK), 0) << "the NFD folder, deleted on the server";
+  EXPECT_FALSE(journal.entries.contains("Équipe"));
+  EXPECT_EQ(deleted(), std::vector<std::string>{}) << "nothing deleted on the server";
+}
+
+TEST_F(SyncEngineTest, OfTwoNamesWithTheSameNfcFormTheOtherIsLeftOutAndKept) {
+  const std::string nfc = "\xc3\xa9.txt", nfd = "e\xcc\x81.txt";
+  dir_.write(nfd, "nfd, mine");
+  dir_.write(nfc, "server");
+  files_ = {{nfc, "server"}, {"top.txt", "top"}};
+  EngineOptions o;
+  o.can_write = false;  // this server takes no upload
+  Journal journal;
+  auto content = [&](const std::string& name) {
+    std::ifstream in(dir_.path() + "/" + name);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  auto s = pass_on(journal, o);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_TRUE(s->converged);
+  EXPECT_EQ(warned(*s, nfd, "same name as " + nfc), 1);
+  EXPECT_EQ(s->conflicts, 0);
+  EXPECT_EQ(content(nfd), "nfd, mine");
+
+  // Changed on the server: onto the name in NFC, not the other.
+  files_[nfc] = "server, edited";
+  ++version_;
+  s = pass_on(journal, o);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->downloaded, 1);
+  EXPECT_EQ(content(nfc), "server, edited");
+  EXPECT_EQ(content(nfd), "nfd, mine") << "written over";
+  EXPECT_EQ(warned(*s, nfd, "same name as " + nfc), 1);
+
+  // Deleted on the server: the name in NFC goes, the other stays.
+  files_.erase(nfc);
+  ++version_;
+  s = pass_on(journal, o);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->deleted_local, 1);
+  EXPECT_NE(::access((dir_.path() + "/" + nfc).c_str(), F_OK), 0);
+  EXPECT_EQ(content(nfd), "nfd, mine") << "deleted";
+}
+
+// The folder `d` moved out of the synced folder (to `away`) and a link to it
+// put in its place: its files are the same ones (inodes, times), now
+// outside. Once, whole-path deletions and reads went through the link.
+void swap_for_a_link(const std::string& here, const std::string& away) {
+  ASSERT_EQ(::rename((here + "/d").c_str(), (away + "/d").c_str()), 0);
+  ASSERT_EQ(::symlink((away + "/d").c_str(), (here + "/d").c_str()), 0);
+}
+
+TEST_F(SyncEngineTest, NothingIsDeletedThroughAFolderReplacedByALinkMeanwhile) {
+  files_ = {{"d/x.txt", "dx"}, {"top.txt", "top"}};
+  Journal journal;
+  auto s = pass_on(journal);
+  ASSERT_TRUE(s && s->converged);
+  files_.erase("d/x.txt");  // the folder and its file deleted on the server
+  ++version_;
+  TempDir away;
+  bool swapped = false;
+  EngineOptions o;
+  o.scanned = [&] {  // read as a folder, then swapped
+    swapped = true;
+    swap_for_a_link(dir_.path(), away.path());
+  };
+  s = pass_on(journal, o);
+  ASSERT_TRUE(s) << s.error().message;
+  ASSERT_TRUE(swapped);
+  EXPECT_FALSE(s->converged);
+  std::ifstream x(away.path() + "/d/x.txt");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(x), {}), "dx") << "deleted through the link";
+  struct stat st {};
+  ASSERT_EQ(::lstat((dir_.path() + "/d").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
+  EXPECT_EQ(deleted(), std::vector<std::string>{});
+}
+
+TEST_F(SyncEngineTest, NothingIsReadOrSentThroughAFolderReplacedByALinkMeanwhile) {
+  files_ = {{"d/a.txt", "a"}};
+  Journal journal;
+  auto s = pass_on(journal);
+  ASSERT_TRUE(s && s->converged);
+  dir_.write("d/a.txt", "a, edited here");  // hashed, then sent
+  dir_.write("d/x.txt", "new here");        // sent
+  TempDir away;
+  EngineOptions o;
+  o.scanned = [&] { swap_for_a_link(dir_.path(), away.path()); };
+  s = pass_on(journal, o);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_FALSE(s->converged);
+  EXPECT_EQ(s->uploaded, 0);
+  EXPECT_EQ(uploads(), std::vector<std::string>{}) << "files outside sent through the link";
+
+  // Put back: both go.
+  ASSERT_EQ(::unlink((dir_.path() + "/d").c_str()), 0);
+  ASSERT_EQ(::rename((away.path() + "/d").c_str(), (dir_.path() + "/d").c_str()), 0);
+  s = pass_on(journal);
+  ASSERT_TRUE(s) << s.error().message;
+  for (const Problem& p : s->errors) ADD_FAILURE() << p.path << ": " << p.message;
+  EXPECT_EQ(s->uploaded, 2);
+  EXPECT_EQ(uploads(), (std::vector<std::string>{"a.txt", "x.txt"}));
+}
+
+TEST_F(SyncEngineTest, TheWorkFolderIsNotFollowedIfALink) {
+  // What a killed pass left there is cleared, downloads are written there:
+  // neither goes through a link in its place.
+  TempDir away;
+  std::ofstream(away.path() + "/download-keep") << "not the pass's";
+  ASSERT_EQ(::symlink(away.path().c_str(), (dir_.path() + "/.ruche-sync").c_str()), 0);
+  files_ = {{"a.txt", "a"}};
+  Journal journal;
+  auto s = pass_on(journal);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_FALSE(s->converged);
+  EXPECT_EQ(s->downloaded, 0);
+  EXPECT_EQ(::access((away.path() + "/download-keep").c_str(), F_OK), 0) << "deleted through it";
+  std::size_t there = 0;
+  for (const auto& e : std::filesystem::directory_iterator(away.path())) there += !e.is_directory();
+  EXPECT_EQ(there, 1u) << "a download written through it";
 }
 
 }  // namespace

@@ -64,14 +64,16 @@ Watcher::~Watcher() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-int Watcher::watch(std::size_t folder, const std::string& root, const std::string& rel) {
-  const std::string full = join(root, rel);
+int Watcher::watch(std::size_t folder, const std::string& root, const std::string& rel,
+                   const std::string& local) {
+  const std::string full = join(root, local);
   const int wd = ::inotify_add_watch(fd_, full.c_str(), kMask);
   if (wd < 0) return -1;
   // A folder watched already keeps its id: it is at `rel` now (it moved,
   // or it is where it was).
   auto st = stat_entry(full);
-  watched_[wd] = Watch{.folder = folder, .rel = rel, .inode = st ? st->inode : 0, .gone = false};
+  watched_[wd] = Watch{
+      .folder = folder, .rel = rel, .local = local, .inode = st ? st->inode : 0, .gone = false};
   return wd;
 }
 
@@ -108,8 +110,8 @@ void Watcher::arm(const std::vector<FolderPair>& folders) {
     // A folder that cannot be read fails the pass, which says so; the
     // folders the scan did not reach keep their watches.
     complete = scan_local(root, {},
-                          [&](const std::string& rel) {
-                            if (int wd = watch(i, root, rel); wd >= 0) armed.insert(wd);
+                          [&](const std::string& rel, const std::string& local) {
+                            if (int wd = watch(i, root, rel, local); wd >= 0) armed.insert(wd);
                           })
                    .has_value() &&
                complete;
@@ -179,8 +181,11 @@ bool Watcher::as_left(const std::vector<FolderPair>& folders,
       if (!beneath_a_top) tops.insert(p);
     }
     for (const std::string& top : tops) {
-      if (!still_as_left(join(root, top), w.left.find(top)->second)) return false;
-      auto scan = scan_local(root, top, [&](const std::string& rel) { watch(i, root, rel); });
+      if (!still_as_left(join(root, find_local_path(root, top)), w.left.find(top)->second))
+        return false;
+      auto scan = scan_local(root, top, [&](const std::string& rel, const std::string& local) {
+        watch(i, root, rel, local);
+      });
       if (!scan) return false;
       std::size_t held = 0;
       auto [first, last] = beneath(w.left, top);
@@ -214,15 +219,21 @@ bool Watcher::as_left(const std::vector<FolderPair>& folders,
     if (fresh) {
       // Moved where arm() and the scans above did not see it: what its
       // events name is not known.
-      auto st = stat_entry(join(root, watch.rel));
+      auto st = stat_entry(join(root, watch.local));
       place->second = st && st->folder && st->inode == watch.inode;
     }
     if (!place->second) return false;
-    const std::string path = name.empty() ? watch.rel : top ? name : watch.rel + "/" + name;
+    // The pass's writes are known by their paths (NFC names); the name
+    // heard is the one on disk.
+    const std::string nfc = nfc_name(name);
+    const std::string path = name.empty() ? watch.rel : top ? nfc : watch.rel + "/" + nfc;
+    const std::string local = name.empty() ? watch.local
+                              : top        ? std::string(name)
+                                           : watch.local + "/" + std::string(name);
     const LocalWrites& w = writes_of(watch.folder);
     auto l = w.left.find(path);
     if (l == w.left.end()) return false;  // not the pass's
-    if (!still_as_left(join(root, path), l->second)) return false;
+    if (!still_as_left(join(root, local), l->second)) return false;
   }
   return true;
 }

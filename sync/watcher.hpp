@@ -89,11 +89,13 @@ class Watcher {
   struct Watch {
     std::size_t folder = 0;  // in the list arm() was given
     std::string rel;         // the folder's path in it, as last seen ("": the top)
+    std::string local;       // where that is on disk (LocalScan::local_path)
     std::uint64_t inode = 0;
     bool gone = false;  // its folder deleted, or its watch removed
   };
-  // Watches `rel` of folders[folder]; its id, or -1.
-  int watch(std::size_t folder, const std::string& root, const std::string& rel);
+  // Watches `rel` of folders[folder], `local` on disk; its id, or -1.
+  int watch(std::size_t folder, const std::string& root, const std::string& rel,
+            const std::string& local);
   // Reads the queue until it is empty; `on` gets each event.
   template <typename F>
   void read_events(F&& on);

@@ -2,11 +2,12 @@
 # ruche-sync (the desktop sync client) against the real server: two
 # "machines" (two state folders, two local folders) and the REST API as a
 # third party, through every kind of change: creations, edits, deletions,
-# renames and moves both ways, conflicts, delete-versus-edit, the guard
-# against an emptied folder, a read-only member, a large file in bounded
-# memory, `run` following changes on both sides until SIGTERM (the
-# server's heard at once on its live events connection, during a long
-# pass too), status and logout; and what passes cost: a no-op pass leaves
+# renames and moves both ways, conflicts, delete-versus-edit, names in NFD
+# (synced under their NFC form), the guard against an emptied folder, a
+# read-only member, a large file in bounded memory, `run` following changes
+# on both sides until SIGTERM (the server's heard at once on its live
+# events connection, during a long pass too), status and logout; and what
+# passes cost: a no-op pass leaves
 # the journal file alone, the pass after the client's own changes makes 2
 # requests (the server's /metrics), while someone else's change made
 # during a pass is still taken by the next. docs/sync.md describes the
@@ -257,16 +258,17 @@ rm -r "$A/Carton" && sa once >/dev/null
 
 # --- Left out here in a synced item's place: not a deletion ---------------------
 # A folder replaced by a link to where its contents went (another disk), a
-# file renamed to a name in NFD (as macOS makes them), a file replaced by a
-# FIFO: each once passed for deleted here, and was deleted on the server.
+# file renamed to a name the server refuses (a control character in it), a
+# file replaced by a FIFO: each once passed for deleted here, and was
+# deleted on the server.
 mkdir -p "$A/Photos" && echo photo >"$A/Photos/p.jpg"
 echo café >"$A/cafe.txt"
 echo tube >"$A/tube.txt"
 sa once >/dev/null || fail "the files to replace"
 PHOTO_ID=$(node_field /Photos/p.jpg id)
 mkdir -p "$T/other-disk" && mv "$A/Photos" "$T/other-disk/Photos" && ln -s "$T/other-disk/Photos" "$A/Photos"
-NFD=$(printf 'cafe\xcc\x81.txt')
-mv "$A/cafe.txt" "$A/$NFD"
+REFUSED=$(printf 'cafe\t.txt')
+mv "$A/cafe.txt" "$A/$REFUSED"
 rm "$A/tube.txt" && mkfifo "$A/tube.txt"
 api -X PUT --data-binary 'du serveur' "$URL/api/v1/files/$(node_field /Photos id)/children/nouvelle.jpg" >/dev/null
 sa once >"$T/once.out" 2>&1 || { cat "$T/once.out"; fail "a pass with things left out in synced items' places"; }
@@ -276,12 +278,12 @@ grep -q "deleted" "$T/once.out" && { cat "$T/once.out"; fail "something left out
 [ ! -e "$T/other-disk/Photos/nouvelle.jpg" ] || fail "a download was written through a link"
 sa status >"$T/status.out"
 grep -q "Photos: replaced here by a symbolic link: not synced; the server's copy is kept" "$T/status.out" &&
-  grep -q "cafe.txt: renamed here to a name the server refuses: $NFD" "$T/status.out" &&
+  grep -q "cafe.txt: renamed here to a name the server refuses: $REFUSED" "$T/status.out" &&
   grep -q "tube.txt: replaced here by a special file" "$T/status.out" ||
   { cat "$T/status.out"; fail "status does not say what is kept"; }
 # Put back: nothing lost, nothing sent again, the server's new file comes down.
 rm "$A/Photos" && mv "$T/other-disk/Photos" "$A/Photos"
-mv "$A/$NFD" "$A/cafe.txt"
+mv "$A/$REFUSED" "$A/cafe.txt"
 rm "$A/tube.txt" && echo tube >"$A/tube.txt"
 sa once >"$T/once.out" || { cat "$T/once.out"; fail "the pass once things were put back"; }
 [ "$(cat "$A/Photos/nouvelle.jpg" 2>/dev/null)" = "du serveur" ] && [ "$(cat "$A/Photos/p.jpg")" = photo ] ||
@@ -289,6 +291,92 @@ sa once >"$T/once.out" || { cat "$T/once.out"; fail "the pass once things were p
 grep -q "deleted\|up:\|conflict\|moved" "$T/once.out" && { cat "$T/once.out"; fail "putting things back changed the server"; }
 [ "$(node_field /Photos/p.jpg id)" = "$PHOTO_ID" ] || fail "the folder put back was sent again"
 rm -r "$A/Photos" "$A/cafe.txt" "$A/tube.txt" && sa once >/dev/null || fail "the left-out checks' cleanup"
+
+# --- Names here not in NFC (NFD, as macOS makes them): synced under their NFC form
+# The server gets the NFC names; the local names stay as they are: the
+# server's changes come into the folder named in NFD (no second folder in
+# NFC appears beside it), local edits, renames and deletions go up, a rename
+# on the server renames here. Two names with the same NFC form side by side:
+# the one in NFC is synced, the other left out, neither deleted nor written
+# over.
+EQ_NFD=$(printf 'E\xcc\x81quipe') EQ_NFC=$(printf '\xc3\x89quipe')
+RES_NFD=$(printf 're\xcc\x81sume\xcc\x81.txt') RES_NFC=$(printf 'r\xc3\xa9sum\xc3\xa9.txt')
+mkdir -p "$A/$EQ_NFD/sous"
+printf 'résumé\n' >"$A/$EQ_NFD/$RES_NFD"
+printf 'ordre\n' >"$A/$EQ_NFD/sous/ordre du jour.txt"
+ETE_NFD=$(printf 'E\xcc\x81te\xcc\x81.txt') ETE_NFC=$(printf '\xc3\x89t\xc3\xa9.txt')
+printf 'été\n' >"$A/$EQ_NFD/sous/$ETE_NFD"
+printf 'seul\n' >"$A/$RES_NFD"
+sa once >"$T/once.out" 2>&1 || { cat "$T/once.out"; fail "names in NFD"; }
+[ "$(node_field "/$EQ_NFC/$RES_NFC" size 2>/dev/null)" = 9 ] &&
+  [ "$(node_field "/$EQ_NFC/sous/ordre du jour.txt" size 2>/dev/null)" = 6 ] &&
+  [ "$(node_field "/$RES_NFC" size 2>/dev/null)" = 5 ] ||
+  { cat "$T/once.out"; fail "a folder and files named in NFD did not go up under their NFC names"; }
+[ -f "$A/$EQ_NFD/$RES_NFD" ] && [ -f "$A/$RES_NFD" ] && [ ! -e "$A/$EQ_NFC" ] && [ ! -e "$A/$RES_NFC" ] ||
+  fail "the local names in NFD were changed"
+sa once >"$T/once.out" && grep -q "nothing to do" "$T/once.out" ||
+  { cat "$T/once.out"; fail "the pass after names in NFD went up did something"; }
+sb once >/dev/null || fail "B takes names sent in NFD"
+[ "$(cat "$B/$EQ_NFC/$RES_NFC" 2>/dev/null)" = résumé ] && [ "$(cat "$B/$RES_NFC" 2>/dev/null)" = seul ] &&
+  [ ! -e "$B/$EQ_NFD" ] || { ls -R "$B" | head -50; fail "B did not get the names in NFC"; }
+# The server's changes come into the folder named in NFD.
+api -X PUT --data-binary 'résumé, du serveur' "$URL/api/v1/files/$(node_field "/$EQ_NFC/$RES_NFC" id)/content" >/dev/null
+api -X PUT --data-binary 'nouveau' "$URL/api/v1/files/$(node_field "/$EQ_NFC/sous" id)/children/nouveau.txt" >/dev/null
+INODE=$(stat -c %i "$A/$RES_NFD")
+api -X PATCH "$URL/api/v1/files/$(node_field "/$RES_NFC" id)" -d '{"name":"résumé seul.txt"}' >/dev/null
+sa once >"$T/once.out" 2>&1 || { cat "$T/once.out"; fail "the server's changes to names in NFD"; }
+[ "$(cat "$A/$EQ_NFD/$RES_NFD" 2>/dev/null)" = "résumé, du serveur" ] &&
+  [ "$(cat "$A/$EQ_NFD/sous/nouveau.txt" 2>/dev/null)" = nouveau ] ||
+  { cat "$T/once.out"; ls -R "$A"; fail "the server's changes did not come into the folder named in NFD"; }
+[ ! -e "$A/$EQ_NFC" ] && [ ! -e "$A/$EQ_NFD/$RES_NFC" ] ||
+  { cat "$T/once.out"; fail "a second folder or file, in NFC, appeared beside the one in NFD"; }
+# (Its inode alone does not tell: a file deleted and fetched again may get it.)
+[ "$(stat -c %i "$A/résumé seul.txt" 2>/dev/null)" = "$INODE" ] && [ ! -e "$A/$RES_NFD" ] &&
+  grep -q "moved here: $RES_NFC -> résumé seul.txt" "$T/once.out" && ! grep -q "error\|deleted here" "$T/once.out" ||
+  { cat "$T/once.out"; fail "a file named in NFD renamed on the server was not renamed here"; }
+grep -q "conflict\|up:" "$T/once.out" && { cat "$T/once.out"; fail "the server's changes went back up"; }
+# Local edits, a rename and a deletion in the folder named in NFD go up.
+printf 'ordre, modifié\n' >"$A/$EQ_NFD/sous/ordre du jour.txt"
+RES_ID=$(node_field "/$EQ_NFC/$RES_NFC" id)
+mv "$A/$EQ_NFD/$RES_NFD" "$A/$EQ_NFD/cv.txt"
+rm "$A/$EQ_NFD/sous/nouveau.txt"
+sa once >"$T/once.out" 2>&1 || { cat "$T/once.out"; fail "local changes in a folder named in NFD"; }
+[ "$(api "$URL/api/v1/files/$(node_field "/$EQ_NFC/sous/ordre du jour.txt" id)/content")" = "ordre, modifié" ] ||
+  { cat "$T/once.out"; fail "a local edit in a folder named in NFD did not go up"; }
+[ "$(node_field "/$EQ_NFC/cv.txt" id 2>/dev/null)" = "$RES_ID" ] && gone_remote "/$EQ_NFC/$RES_NFC" ||
+  { cat "$T/once.out"; fail "a file named in NFD renamed here was not moved on the server"; }
+gone_remote "/$EQ_NFC/sous/nouveau.txt" || { cat "$T/once.out"; fail "a local deletion in a folder named in NFD did not go up"; }
+sb once >/dev/null && [ "$(cat "$B/$EQ_NFC/sous/ordre du jour.txt")" = "ordre, modifié" ] && [ -f "$B/$EQ_NFC/cv.txt" ] ||
+  fail "B did not take the changes made in the folder named in NFD"
+# Renamed on the server while a file named in NFD in it is edited there:
+# the folder is renamed here, the file keeps its name in it and is written.
+api -X PATCH "$URL/api/v1/files/$(node_field "/$EQ_NFC" id)" -d '{"name":"Équipe renommée"}' >/dev/null
+api -X PUT --data-binary 'été, du serveur' \
+  "$URL/api/v1/files/$(node_field "/Équipe renommée/sous/$ETE_NFC" id)/content" >/dev/null
+sa once >"$T/once.out" 2>&1 || { cat "$T/once.out"; fail "a folder named in NFD renamed on the server"; }
+[ "$(cat "$A/Équipe renommée/sous/$ETE_NFD" 2>/dev/null)" = "été, du serveur" ] && [ ! -e "$A/$EQ_NFD" ] &&
+  [ ! -e "$A/Équipe renommée/sous/$ETE_NFC" ] && ! grep -q "error" "$T/once.out" ||
+  { cat "$T/once.out"; ls -R "$A"; fail "a folder named in NFD renamed on the server, a file in it edited there"; }
+# The folder deleted here: deleted on the server.
+rm -r "$A/Équipe renommée"
+sa once >"$T/once.out" 2>&1 && gone_remote "/Équipe renommée" || { cat "$T/once.out"; fail "a folder deleted here"; }
+# Two names with the same NFC form: the one in NFC is synced, the other
+# left out; the server's edit goes onto the one in NFC; neither is deleted.
+E_NFC=$(printf '\xc3\xa9.txt') E_NFD=$(printf 'e\xcc\x81.txt')
+printf 'nfd\n' >"$A/$E_NFD"
+printf 'nfc\n' >"$A/$E_NFC"
+sa once >"$T/once.out" 2>&1 || { cat "$T/once.out"; fail "two names with the same NFC form"; }
+[ "$(api "$URL/api/v1/files/$(node_field "/$E_NFC" id)/content")" = nfc ] ||
+  { cat "$T/once.out"; fail "the name in NFC was not the one synced"; }
+sa status | grep -q "$E_NFD: same name as $E_NFC" || { sa status; fail "status does not say which name is left out"; }
+api -X PUT --data-binary 'du serveur' "$URL/api/v1/files/$(node_field "/$E_NFC" id)/content" >/dev/null
+sa once >"$T/once.out" 2>&1 || { cat "$T/once.out"; fail "a server edit beside two names with the same NFC form"; }
+[ "$(cat "$A/$E_NFC")" = "du serveur" ] && [ "$(cat "$A/$E_NFD")" = nfd ] ||
+  { cat "$T/once.out"; fail "the server's edit did not go onto the name in NFC only"; }
+grep -q "deleted" "$T/once.out" && { cat "$T/once.out"; fail "a name with the same NFC form was taken as deleted"; }
+rm "$A/$E_NFC" "$A/$E_NFD" "$A/résumé seul.txt"
+sa once >/dev/null && sb once >/dev/null && gone_remote "/$E_NFC" || fail "the NFD checks' cleanup"
+same_trees "$A" "$B" "A and B differ after the NFD checks"
 
 # --- A conflict keeps both versions on both sides -------------------------------
 sb once >/dev/null
