@@ -212,7 +212,9 @@ bool Watcher::as_left(const std::vector<FolderPair>& folders,
       if (top) return false;
       continue;
     }
-    if (top && name == kWorkDir) continue;  // where downloads are written first
+    // Never synced (lock and swap files; .ruche-sync/, where downloads are
+    // written first): no change of anything synced.
+    if (!name.empty() && ignored_name(name, top)) continue;
     if (top && name.empty()) return false;  // the synced folder itself
     const std::string& root = folders[watch.folder].local_dir;
     auto [place, fresh] = in_place.try_emplace(wd, false);
@@ -248,8 +250,10 @@ bool Watcher::drain() {
       watched_.erase(wd);
       return;
     }
+    // What is never synced (an editor's swap file written every few
+    // seconds, .ruche-sync/) starts no pass.
     auto w = watched_.find(wd);
-    if (w != watched_.end() && w->second.rel.empty() && name == kWorkDir) return;
+    if (w != watched_.end() && !name.empty() && ignored_name(name, w->second.rel.empty())) return;
     any = true;
   });
   return any;
