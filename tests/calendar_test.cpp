@@ -1617,6 +1617,42 @@ TEST(Calendar, ATasksAssigneesAreItsAttendees) {
             std::vector<std::string>{k.b.id.str()});
 }
 
+TEST(Calendar, AnAssigneesNewNameMovesTheTasksETag) {
+  TestServer s;
+  TaskDav k(s);
+  auto made = s.call("POST", "/api/v1/workspaces/" + k.ws + "/tasks", k.a.token,
+                     body(json::object{{"title", "Revue"},
+                                       {"assignee_ids", json::array{json::value(k.b.id.str())}}}));
+  ASSERT_EQ(made.status, 201) << made.raw.body;
+  const std::string id = str(made.body, "id");
+  const std::string other = k.created("Sans Bob");
+  auto etag = [&](const std::string& task) {
+    return k.get(task + ".ics").raw.header("ETag").value_or("");
+  };
+  const std::string before = etag(id), others = etag(other), ctag = k.prop(k.a, "CS:getctag");
+  ASSERT_FALSE(before.empty());
+  // The same name again: nothing moves.
+  ASSERT_EQ(s.call("PATCH", "/api/v1/me", k.b.token, body(json::object{{"name", "Bob"}})).status,
+            200);
+  EXPECT_EQ(etag(id), before);
+  EXPECT_EQ(k.prop(k.a, "CS:getctag"), ctag);
+  // Bob renames himself: his task's VTODO names him anew, under a new ETag
+  // (the collection's ctag moves); the task without him keeps its own.
+  ASSERT_EQ(s.call("PATCH", "/api/v1/me", k.b.token, body(json::object{{"name", "Robert"}})).status,
+            200);
+  auto got = k.get(id + ".ics");
+  EXPECT_TRUE(has(got.raw.body, "ATTENDEE;CN=\"Robert\":mailto:" + k.b.email + "\r\n"))
+      << got.raw.body;
+  EXPECT_NE(got.raw.header("ETag").value_or(""), before);
+  EXPECT_EQ(etag(other), others);
+  EXPECT_NE(k.prop(k.a, "CS:getctag"), ctag);
+  // A client holding the old ETag is told the task changed.
+  EXPECT_EQ(
+      k.put(k.a, id + ".ics", vtodo("UID:" + id + "@ruche\nSUMMARY:Revue"), {{"If-Match", before}})
+          .status,
+      412);
+}
+
 TEST(Calendar, ATaskIsChangedCompletedAndDeletedThroughCalDav) {
   TestServer s;
   TaskDav k(s);

@@ -165,7 +165,8 @@ Result<void> Accounts::set_role(const UserId& id, InstanceRole role) {
 Result<void> Accounts::set_profile(const UserId& id, std::optional<std::string> name,
                                    std::optional<std::string> locale,
                                    std::optional<bool> notice_email,
-                                   std::optional<std::vector<std::string>> notice_email_off) {
+                                   std::optional<std::vector<std::string>> notice_email_off,
+                                   const std::function<Result<void>(db::Conn&)>& renamed) {
   if (name) {
     RUCHE_TRY(*name, check_name(*name));
   }
@@ -185,6 +186,11 @@ Result<void> Accounts::set_profile(const UserId& id, std::optional<std::string> 
     off = json::serialize(topics);
   }
   return db_.write([&](db::Conn& c) -> Result<void> {
+    std::optional<std::string> was;
+    if (name && renamed) {
+      RUCHE_TRY(auto row, c.query_one("SELECT name FROM users WHERE id = $1", {id}));
+      if (row) was = row->text(0);
+    }
     RUCHE_TRY(auto n, c.exec("UPDATE users SET name = COALESCE($2, name), "
                              "locale = COALESCE($3, locale), notice_email = COALESCE($4, "
                              "notice_email), notice_email_off = COALESCE($5, notice_email_off) "
@@ -192,6 +198,7 @@ Result<void> Accounts::set_profile(const UserId& id, std::optional<std::string> 
                              {id, name, locale,
                               notice_email ? db::Param(*notice_email) : db::Param(nullptr), off}));
     if (n == 0) return fail(Errc::not_found, "no such user");
+    if (was && *was != *name) RUCHE_CHECK(renamed(c));
     return {};
   });
 }

@@ -4,6 +4,7 @@
 // Thread-safe; every call blocks (database, hashing): worker threads only.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,10 +59,12 @@ class Accounts {
   Result<void> set_role(const UserId& id, InstanceRole role);
   // `notice_email`: whether unread notices are emailed (a digest);
   // `notice_email_off`: the topics that are not (each of kNoticeTopics).
+  // `renamed`, when the name changes, runs in the same transaction.
   Result<void> set_profile(const UserId& id, std::optional<std::string> name,
                            std::optional<std::string> locale,
                            std::optional<bool> notice_email = std::nullopt,
-                           std::optional<std::vector<std::string>> notice_email_off = std::nullopt);
+                           std::optional<std::vector<std::string>> notice_email_off = std::nullopt,
+                           const std::function<Result<void>(db::Conn&)>& renamed = {});
   // Sets a new password (policy-checked). Errors: not_found, weak_password.
   Result<void> set_password(const UserId& id, std::string_view password);
 

@@ -120,6 +120,10 @@ struct ModuleDef {
   // later gives back nothing of it. Not called when a membership expires:
   // it may be renewed.
   std::function<Result<void>(db::Conn& c, const WorkspaceId& ws, const UserId& user)> member_left;
+  // `user` changed their name, in the transaction that changes it: what
+  // the module writes from it when read (a task's VTODO names its
+  // assignees) takes a new version, so that its ETag moves.
+  std::function<Result<void>(db::Conn& c, const UserId& user)> person_renamed;
   // The module's contents as calendar objects (tasks as VTODOs), which
   // CalDAV serves as a collection of their own beside the workspace's
   // calendar to those who may read this module: every one of `ws`, read

@@ -221,8 +221,14 @@ void register_platform_routes(Api& api, EventHub& hub) {
                  auto notice_email_off =
                      in.opt_string_list("notice_email_off", {.max_items = 3, .item = {.max = 16}});
                  if (!in.ok()) return tl::unexpected<Error>(in.error());
+                 // What the modules write from the name moves with it.
+                 auto renamed = [&](db::Conn& c) -> Result<void> {
+                   for (const auto& m : p.registry.modules())
+                     if (m.person_renamed) RUCHE_CHECK(m.person_renamed(c, caller.user_id));
+                   return {};
+                 };
                  RUCHE_CHECK(p.accounts.set_profile(caller.user_id, name, locale, notice_email,
-                                                    notice_email_off));
+                                                    notice_email_off, renamed));
                  RUCHE_TRY(User u, p.accounts.get(caller.user_id));
                  return json_reply(user_json(u));
                });

@@ -27,6 +27,10 @@ platform::ModuleDef module() {
     if (!*service) return {};
     return (*service)->member_left(c, ws, user);
   };
+  def.person_renamed = [service](db::Conn& c, const UserId& user) -> Result<void> {
+    if (!*service) return {};
+    return (*service)->person_renamed(c, user);
+  };
   def.search = [service](db::Conn& c, const platform::Caller&,
                          const std::vector<WorkspaceId>& readable, std::string_view query,
                          const std::map<std::string, std::string>&,

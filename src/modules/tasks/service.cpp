@@ -812,6 +812,15 @@ Result<void> Service::member_left(db::Conn& c, const WorkspaceId& ws, const User
   return emit(c, ws, "task.updated", TaskId(), ids).map([](auto&&) {});
 }
 
+Result<void> Service::person_renamed(db::Conn& c, const UserId& user) {
+  RUCHE_TRY(auto assigned, store::assigned_to(c, user.str()));
+  for (const auto& [ws, ids] : assigned) {
+    RUCHE_CHECK(store::bump(c, ids));
+    RUCHE_CHECK(emit(c, WorkspaceId(ws), "task.updated", TaskId(), ids).map([](auto&&) {}));
+  }
+  return {};
+}
+
 Result<std::vector<platform::CalendarItem>> Service::calendar_items(db::Conn& c,
                                                                     const WorkspaceId& ws) {
   std::vector<Task> all;

@@ -588,6 +588,19 @@ Result<void> remove_comment(db::Conn& c, const CommentId& id) {
   return {};
 }
 
+Result<std::map<std::string, std::vector<std::string>>> assigned_to(db::Conn& c,
+                                                                    const std::string& user) {
+  std::map<std::string, std::vector<std::string>> out;
+  RUCHE_CHECK(
+      c.each("SELECT a.workspace_id, a.task_id FROM tasks_assignees a JOIN tasks_items t ON t.id = "
+             "a.task_id WHERE a.user_id = $1 AND t.token = '' ORDER BY a.workspace_id, a.task_id",
+             {user}, [&](const db::Row& r) {
+               out[r.text(0)].push_back(r.text(1));
+               return true;
+             }));
+  return out;
+}
+
 Result<std::vector<std::string>> unassign(db::Conn& c, const WorkspaceId& ws,
                                           const std::string& user) {
   std::vector<std::string> out;

@@ -114,6 +114,10 @@ Result<void> update_comment(db::Conn& c, const Comment& m);
 Result<void> remove_comment(db::Conn& c, const CommentId& id);
 
 // Takes `user` off the tasks of `ws`; returns those tasks' ids.
+// The tasks `user` is assigned to outside armoured workspaces (their
+// VTODOs name them), by workspace, each list in id order.
+Result<std::map<std::string, std::vector<std::string>>> assigned_to(db::Conn& c,
+                                                                    const std::string& user);
 Result<std::vector<std::string>> unassign(db::Conn& c, const WorkspaceId& ws,
                                           const std::string& user);
 
