@@ -1,6 +1,5 @@
 #include "sync/live.hpp"
 
-#include <openssl/sha.h>
 #include <poll.h>
 
 #include <algorithm>
@@ -11,6 +10,7 @@
 #include "core/crypto/random.hpp"
 #include "core/http/message.hpp"
 #include "core/http/ws_frame.hpp"
+#include "core/http/ws_handshake.hpp"
 
 namespace ruche::sync {
 
@@ -41,17 +41,6 @@ std::string encode_frame(std::uint8_t opcode, std::string_view payload,
   for (std::size_t i = 0; i < payload.size(); ++i)
     out.push_back(static_cast<char>(payload[i] ^ static_cast<char>((*mask)[i & 3])));
   return out;
-}
-
-std::string accept_key(std::string_view key) {
-  // src/core/crypto has no plain SHA-1 (it is used for nothing new): the
-  // RFC fixes it here, as it does for the server (core/http/ws_connection).
-  std::string s(key);
-  s += "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-  unsigned char digest[SHA_DIGEST_LENGTH];
-  SHA1(reinterpret_cast<const unsigned char*>(s.data()), s.size(), digest);
-  return crypto::base64_encode(
-      std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
 Result<void> check_handshake(std::string_view head, std::string_view key) {
@@ -97,7 +86,7 @@ Result<void> check_handshake(std::string_view head, std::string_view key) {
         if (http::iequals(token, "upgrade")) connection = true;
       }
     } else if (http::iequals(name, "Sec-WebSocket-Accept")) {
-      accepted = value == accept_key(key);
+      accepted = value == http::ws::accept_key(key);
     } else if (http::iequals(name, "Sec-WebSocket-Extensions") ||
                http::iequals(name, "Sec-WebSocket-Protocol")) {
       return fail(Errc::unavailable, "the server chose an extension or protocol not asked for");

@@ -43,10 +43,6 @@ constexpr std::size_t kMaxMessageBytes = 64 * 1024;
 std::string encode_frame(std::uint8_t opcode, std::string_view payload,
                          std::optional<std::array<std::uint8_t, 4>> mask, bool fin = true);
 
-// The Sec-WebSocket-Accept a server answers to `key`: base64(SHA-1(key +
-// the RFC's GUID)).
-std::string accept_key(std::string_view key);
-
 // Checks the server's answer to a handshake sent with `key`: `head` is the
 // status line and headers (without the blank line that ends them).
 // Errors: unauthenticated for 401 (the token no longer works); unavailable

@@ -40,6 +40,7 @@
 #include "base/waiter.hpp"
 #include "core/http/websocket.hpp"
 #include "core/http/ws_connection.hpp"
+#include "core/http/ws_handshake.hpp"
 
 // g++ 12 reports Asio's coroutine frames (allocated by the promise's own
 // operator new, freed by its matching delete) as mismatched: a known false
@@ -976,7 +977,7 @@ awaitable<void> Server::Impl::session(Loop& loop, tcp::socket socket) {
         std::string head =
             "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             "Sec-WebSocket-Accept: " +
-            WsConnection::accept_key(*key) + "\r\n\r\n";
+            ws::accept_key(*key) + "\r\n\r\n";
         state.arm(config.write_timeout_ms);
         auto [uec, un] = co_await net::async_write(stream, net::buffer(head), kTuple);
         if (uec) break;

@@ -2,7 +2,6 @@
 
 #include "core/http/ws_frame.hpp"
 
-#include <openssl/sha.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
@@ -80,35 +79,12 @@ class DrainService final : public net::execution_context::service {
   bool scheduled_ = false;
 };
 
-std::string base64(const unsigned char* data, std::size_t n) {
-  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  for (std::size_t i = 0; i < n; i += 3) {
-    std::uint32_t v = static_cast<std::uint32_t>(data[i]) << 16;
-    if (i + 1 < n) v |= static_cast<std::uint32_t>(data[i + 1]) << 8;
-    if (i + 2 < n) v |= data[i + 2];
-    out += t[(v >> 18) & 63];
-    out += t[(v >> 12) & 63];
-    out += i + 1 < n ? t[(v >> 6) & 63] : '=';
-    out += i + 2 < n ? t[v & 63] : '=';
-  }
-  return out;
-}
-
 }  // namespace
 
 WsConnection::WsConnection(Socket socket, std::string remote, WsLimits limits)
     : socket_(std::move(socket)), remote_(std::move(remote)), limits_(limits) {}
 
 WsConnection::~WsConnection() = default;
-
-std::string WsConnection::accept_key(std::string_view client_key) {
-  std::string s(client_key);
-  s += "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-  unsigned char digest[SHA_DIGEST_LENGTH];
-  SHA1(reinterpret_cast<const unsigned char*>(s.data()), s.size(), digest);
-  return base64(digest, sizeof digest);
-}
 
 bool WsConnection::valid_utf8(std::string_view s) { return ws::valid_utf8(s); }
 

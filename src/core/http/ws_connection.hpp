@@ -61,8 +61,6 @@ class WsConnection final : public WebSocket, public std::enable_shared_from_this
   // the write queue.
   void drain_incoming();
 
-  // The Sec-WebSocket-Accept value for a client's Sec-WebSocket-Key.
-  static std::string accept_key(std::string_view client_key);
   // Whether `s` is valid UTF-8 (RFC 3629: no overlongs, no surrogates).
   static bool valid_utf8(std::string_view s);
 

@@ -7,6 +7,7 @@
 #include "core/http/server.hpp"
 #include "core/http/websocket.hpp"
 #include "core/http/ws_connection.hpp"
+#include "core/http/ws_handshake.hpp"
 
 namespace ruche::http {
 namespace {
@@ -103,7 +104,8 @@ class WsTest : public ::testing::Test {
 };
 
 TEST(WsProtocol, AcceptKeyAndUtf8) {
-  EXPECT_EQ(WsConnection::accept_key("dGhlIHNhbXBsZSBub25jZQ=="), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+  // RFC 6455 1.3's example.
+  EXPECT_EQ(ws::accept_key("dGhlIHNhbXBsZSBub25jZQ=="), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
   EXPECT_TRUE(WsConnection::valid_utf8("héllo €𝄞"));
   EXPECT_FALSE(WsConnection::valid_utf8("\xc3"));             // truncated
   EXPECT_FALSE(WsConnection::valid_utf8("\xc0\xaf"));         // overlong
