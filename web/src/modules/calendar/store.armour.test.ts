@@ -984,19 +984,27 @@ describe('invitations in an armoured calendar', () => {
     expect(partstats()).toEqual(['accepted', 'declined', 'declined', 'tentative']);
   });
 
-  it('shows no answers apart said sealed for another event its card does not name', async () => {
-    const { a } = await invitedTo();
+  /**
+   * `a` at version 5 with Alice's answers apart (the 8th declined) sealed
+   * for another event; the server saying so (answers_token) when `said`.
+   */
+  async function answeredForAnother(a: SealedCalendarEvent, said: boolean) {
     const other = await armour.sealNew({ title: 'x', start: at('01'), end: at('01', '09') });
     const theirs = await keys.sealEventAnswers(other.token, [
       { recurrence_id: at('08'), partstat: 'declined' },
     ]);
-    const grafted: SealedCalendarEvent = {
+    const mine = { sealed_answers: theirs, ...(said ? { answers_token: other.token } : {}) };
+    const event: SealedCalendarEvent = {
       ...a,
       version: 5,
-      attendees: (a.attendees ?? []).map((x) =>
-        x.user_id === ALICE ? { ...x, sealed_answers: theirs, answers_token: other.token } : x,
-      ),
+      attendees: (a.attendees ?? []).map((x) => (x.user_id === ALICE ? { ...x, ...mine } : x)),
     };
+    return { event, other };
+  }
+
+  it('shows no answers apart said sealed for another event its card does not name', async () => {
+    const { a } = await invitedTo();
+    const { event: grafted, other } = await answeredForAnother(a, true);
     vi.spyOn(api.calendar.sealed, 'list').mockResolvedValue(
       page({ events: [grafted], version: 5 }),
     );
@@ -1026,17 +1034,7 @@ describe('invitations in an armoured calendar', () => {
 
   it('refuses to answer an occurrence while the caller’s answers apart do not open (they would be lost)', async () => {
     const { a } = await invitedTo();
-    const other = await armour.sealNew({ title: 'x', start: at('01'), end: at('01', '09') });
-    const theirs = await keys.sealEventAnswers(other.token, [
-      { recurrence_id: at('08'), partstat: 'declined' },
-    ]);
-    const moved: SealedCalendarEvent = {
-      ...a,
-      version: 5,
-      attendees: (a.attendees ?? []).map((x) =>
-        x.user_id === ALICE ? { ...x, sealed_answers: theirs } : x,
-      ),
-    };
+    const { event: moved } = await answeredForAnother(a, false);
     vi.spyOn(api.calendar.sealed, 'list').mockResolvedValue(page({ events: [moved], version: 5 }));
     const s = newStore();
     await s.show(DECEMBER);
