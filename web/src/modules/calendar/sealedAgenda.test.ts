@@ -11,6 +11,7 @@ import type { WorkspaceKeys } from '../../armour/keys';
 import { loadCrypto } from '../../armour/load';
 import { ALICE, WS, sealedEventRecord, soloKeys } from '../../test/soloKeyServer';
 import { CalendarArmour } from './sealed';
+import { openedFacts } from './opened';
 import { answerSealed, sealedOccurrences } from './sealedAgenda';
 
 /** Alice's key manager, and whether her keys are unlocked in the tab. */
@@ -92,6 +93,25 @@ describe('the agenda’s armoured calendars', () => {
     const next = await sealedOccurrences([VAULT], ALICE, DAYS.from, DAYS.to);
     expect(list.mock.calls.map((c) => c[1])).toEqual([0, 2]);
     expect(next.map((o) => o.title)).toEqual(['Revue']);
+  });
+
+  it('answers for the notices of the events it holds (their cards as it last read them)', async () => {
+    vi.spyOn(api.calendar.sealed, 'list').mockResolvedValueOnce({
+      events: [await weekly('n', 'Comité', 20)],
+      deleted: [],
+      version: 20,
+      more: false,
+    });
+    expect(openedFacts(WS, 'n')).toBeUndefined();
+    await sealedOccurrences([VAULT], ALICE, DAYS.from, DAYS.to);
+    expect(openedFacts(WS, 'n')).toEqual({
+      title: 'Comité',
+      start: '2026-12-01T09:00:00.000Z',
+      end: '2026-12-01T10:00:00.000Z',
+      all_day: false,
+    });
+    expect(openedFacts(WS, 'other')).toBeUndefined();
+    expect(openedFacts('elsewhere', 'n')).toBeUndefined();
   });
 
   it('opens each card once: a reading with nothing new opens none, a change only its card', async () => {

@@ -9,7 +9,9 @@
 // is invited to with their answer (as the server's occurrences have it:
 // declined ones too; to an occurrence answered apart, that answer). A
 // calendar that cannot be read (no read right, offline) adds nothing. The
-// person answers its invitations from the agenda too (answerSealed).
+// person answers its invitations from the agenda too (answerSealed). What
+// a notice says of an armoured event (opened.ts) may come from the cards
+// held here, as the agenda last read them, when no calendar shows it.
 import {
   api,
   type CalendarAnswer,
@@ -21,7 +23,8 @@ import {
 import { forgetOnSignOut, identity } from '../../armour/identity';
 import { workspaceKeys } from '../../armour/keys';
 import { expandEvents, type ExpandedEvent } from './logic/expand';
-import { CalendarArmour, expandedOf, readSealedChanges } from './sealed';
+import { holdOpened } from './opened';
+import { CalendarArmour, expandedOf, factsOf, readSealedChanges } from './sealed';
 
 /**
  * An armoured calendar as read so far: its events by id, the version they
@@ -37,6 +40,18 @@ interface Held {
 
 const held = new Map<string, Held>();
 const forgetHeld = () => held.clear();
+
+/** Whether the cards held here answer for notices (once, for the tab's life). */
+let holding = false;
+function holdForNotices(): void {
+  if (holding) return;
+  holding = true;
+  holdOpened((workspaceId, id) => {
+    const h = held.get(workspaceId);
+    const raw = h?.events.get(id);
+    return raw && h?.armour ? factsOf(h.armour.open(raw)) : undefined;
+  });
+}
 
 /** The armoured workspaces whose calendar the person may add to their agenda. */
 export function armouredCalendars(workspaces: readonly Workspace[]): Workspace[] {
@@ -79,6 +94,7 @@ export async function sealedOccurrences(
   const calendars = armouredCalendars(workspaces);
   if (calendars.length === 0 || identity.secrets(me) === null) return [];
   forgetOnSignOut(forgetHeld);
+  holdForNotices();
   const lists = await Promise.all(
     calendars.map(async (w) => {
       try {
