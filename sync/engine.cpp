@@ -338,6 +338,11 @@ void Engine::rekey(const std::string& from, const std::string& to, Moved where) 
     // Renamed here to the server's name (NFC); what is beneath keeps its own.
     local_.local_names.erase(from);
     move_keys(local_.local_names);
+    // What the scan left out beneath moved along: still no deletion there.
+    move_keys(local_.left_out);
+    move_keys(shadowed_);
+    for (auto& [inode, at] : left_out_inodes_)
+      if (within(at, from)) at = to + at.substr(from.size());
   } else {
     move_keys(remote_tree_);
   }
@@ -937,6 +942,11 @@ bool Engine::keep_left_out(const std::string& path, const JournalEntry* b, const
       }
     }
   }
+  // Beneath a folder whose twin with the same NFC form is synced in its
+  // stead: the journal's item may be in the one left out, unread.
+  if (!kept && b)
+    for (std::string_view p = parent_of(path); !p.empty() && !kept; p = parent_of(p))
+      kept = shadowed_.contains(p);
   if (!kept && b) {
     // Renamed here to a name the server refuses: its inode is there.
     auto moved = left_out_inodes_.find(b->inode);
@@ -1128,6 +1138,7 @@ Result<PassSummary> Engine::pass() {
   remote_warned_.clear();
   left_out_inodes_.clear();
   renamed_away_.clear();
+  shadowed_.clear();
   left_out_told_.clear();
   unsettled_.clear();
   local_writes_.clear();
@@ -1137,8 +1148,16 @@ Result<PassSummary> Engine::pass() {
   const std::int64_t up0 = remote_.bytes_up(), down0 = remote_.bytes_down();
   RUCHE_CHECK(scan_remote());
   RUCHE_TRY(local_, scan_local(pair_.local_dir));
-  for (const auto& [path, lo] : local_.left_out)
-    if (lo.kind == LeftOut::refused_name) left_out_inodes_.emplace(lo.inode, path);
+  for (const auto& [path, lo] : local_.left_out) {
+    if (lo.kind != LeftOut::refused_name) continue;
+    left_out_inodes_.emplace(lo.inode, path);
+    if (lo.folder && lo.why.starts_with(kSameNameAs)) {
+      const std::string_view parent = parent_of(path);
+      shadowed_.emplace(
+          (parent.empty() ? std::string() : std::string(parent) + "/") + nfc_name(name_of(path)),
+          path);
+    }
+  }
   if (options_.scanned) options_.scanned();
 
   // An empty side that was not empty: a disk not mounted, a wrong folder, a

@@ -135,7 +135,8 @@ class Engine {
   // Whether `path`, missing here, is kept as it is on both sides and in the
   // journal: something left out is in its place (or above it), or the
   // journal's file or folder was renamed here to a name the server refuses
-  // (its inode tells). Warns once per such place. The journal forgets only
+  // (its inode tells), or it is beneath a folder left out for its twin with
+  // the same NFC form (shadowed_). Warns once per such place. The journal forgets only
   // what the server no longer holds there.
   bool keep_left_out(const std::string& path, const JournalEntry* b, const RemoteEntry* r);
 
@@ -216,6 +217,10 @@ class Engine {
   std::set<std::string> remote_warned_;        // server names never synced, reported this pass
   std::map<std::uint64_t, std::string> left_out_inodes_;  // refused names here, by inode
   std::set<std::string, std::less<>> renamed_away_;  // journal paths renamed here to a refused name
+  // The paths (NFC) of folders here left out for a twin's with the same NFC
+  // form (-> their left-out paths): what the journal holds beneath may be in
+  // them (they are not read).
+  std::map<std::string, std::string, std::less<>> shadowed_;
   std::set<std::string> left_out_told_;  // left-out paths a keep_left_out warning spoke of
   // Kept paths where the server differs from the journal: the folders above
   // them must be listed again (their ETags are not recorded).

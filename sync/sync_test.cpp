@@ -781,6 +781,27 @@ TEST_F(SyncWatcherTest, WhatIsNeverSyncedStartsNoPass) {
   EXPECT_TRUE(watcher_.drain());
 }
 
+TEST_F(SyncWatcherTest, ASyncedItemRenamedToANameNeverSyncedCounts) {
+  // Its old name is gone: a deletion, heard between passes and during one.
+  dir_.write("notes.txt", "n");
+  ASSERT_EQ(::mkdir(path("d").c_str(), 0755), 0);
+  dir_.write("d/plan.org", "p");
+  arm();
+  EXPECT_FALSE(after_pass());
+  ASSERT_EQ(::rename(path("notes.txt").c_str(), path("notes.txt~").c_str()), 0);
+  EXPECT_TRUE(watcher_.drain()) << "a file renamed to an editor's backup name";
+  ASSERT_EQ(::rename(path("d/plan.org").c_str(), path("d/.#plan.org").c_str()), 0);
+  EXPECT_TRUE(watcher_.drain()) << "a file in a folder renamed to a lock file's name";
+  ASSERT_EQ(::rename(path("d").c_str(), path(".DS_Store").c_str()), 0);
+  EXPECT_TRUE(watcher_.drain()) << "a folder renamed to a name never synced";
+  arm();
+  EXPECT_FALSE(after_pass());
+  dir_.write("b.txt", "b");
+  arm();
+  ASSERT_EQ(::rename(path("b.txt").c_str(), path(".b.txt.swp").c_str()), 0);
+  EXPECT_TRUE(after_pass()) << "renamed during a pass";
+}
+
 TEST_F(SyncWatcherTest, AFolderThePassMadeIsComparedOnceWatched) {
   arm();
   make_folder("made");
@@ -1624,6 +1645,92 @@ TEST_F(SyncEngineTest, OfTwoNamesWithTheSameNfcFormTheOtherIsLeftOutAndKept) {
   EXPECT_EQ(s->deleted_local, 1);
   EXPECT_NE(::access((dir_.path() + "/" + nfc).c_str(), F_OK), 0);
   EXPECT_EQ(content(nfd), "nfd, mine") << "deleted";
+}
+
+TEST_F(SyncEngineTest, ASyncedFolderInNfdShadowedByATwinInNfcKeepsItsFilesOnTheServer) {
+  // "é" synced, in NFD here, with a file in it; then a folder "é" in NFC
+  // appears beside it (typed on Linux: mkdir -p é/new): that one is synced
+  // now, the NFD one left out, its files unread. They are still here: none
+  // is deleted on the server, in this pass nor the next.
+  const std::string nfd = "e\xcc\x81", nfc = "\xc3\xa9";
+  ASSERT_EQ(::mkdir((dir_.path() + "/" + nfd).c_str(), 0755), 0);
+  dir_.write(nfd + "/a.txt", "a");
+  files_ = {{nfc + "/a.txt", "a"}, {"top.txt", "top"}};
+  Journal journal;
+  auto s = pass_on(journal);
+  ASSERT_TRUE(s) << s.error().message;
+  ASSERT_TRUE(s->converged);
+  ASSERT_TRUE(journal.entries.contains(nfc + "/a.txt"));
+  ASSERT_EQ(::mkdir((dir_.path() + "/" + nfc).c_str(), 0755), 0);
+  for (int i = 0; i < 2; ++i) {
+    s = pass_on(journal);
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(warned(*s, nfd, "same name as " + nfc), 1);
+    EXPECT_EQ(deleted(), std::vector<std::string>{}) << "pass " << i;
+    EXPECT_TRUE(journal.entries.contains(nfc + "/a.txt")) << "pass " << i;
+  }
+  // The twin gone: the NFD folder is synced again, its file as it was.
+  ASSERT_EQ(::rmdir((dir_.path() + "/" + nfc).c_str()), 0);
+  s = pass_on(journal);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_TRUE(s->converged);
+  EXPECT_EQ(s->uploaded + s->downloaded + s->deleted_remote + s->deleted_local, 0);
+  EXPECT_EQ(deleted(), std::vector<std::string>{});
+}
+
+TEST_F(SyncEngineTest, AFolderRenamedToItsNfdFormDuringAPassKeepsItsFilesOnTheServer) {
+  // "é" synced in NFC; renamed here to its NFD form once the pass read the
+  // folder, while a new file for it comes from the server: the pass makes
+  // "é" in NFC again for that file, and the folder in NFD is then left out
+  // beside it. Its files are still here: none is deleted on the server.
+  const std::string nfd = "e\xcc\x81", nfc = "\xc3\xa9";
+  ASSERT_EQ(::mkdir((dir_.path() + "/" + nfc).c_str(), 0755), 0);
+  dir_.write(nfc + "/a.txt", "a");
+  files_ = {{nfc + "/a.txt", "a"}, {"top.txt", "top"}};
+  Journal journal;
+  auto s = pass_on(journal);
+  ASSERT_TRUE(s) << s.error().message;
+  ASSERT_TRUE(s->converged);
+  files_[nfc + "/new.txt"] = "new";
+  ++version_;
+  EngineOptions o;
+  o.scanned = [&] {
+    ASSERT_EQ(::rename((dir_.path() + "/" + nfc).c_str(), (dir_.path() + "/" + nfd).c_str()), 0);
+  };
+  s = pass_on(journal, o);
+  ASSERT_TRUE(s) << s.error().message;
+  for (int i = 0; i < 2; ++i) {
+    s = pass_on(journal);
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(deleted(), std::vector<std::string>{}) << "pass " << i;
+    EXPECT_TRUE(journal.entries.contains(nfc + "/a.txt")) << "pass " << i;
+  }
+  std::ifstream in(dir_.path() + "/" + nfd + "/a.txt");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "a");
+}
+
+TEST_F(SyncEngineTest, ANewFileInNfdHereAndItsNfcFormNewOnTheServerConflict) {
+  // Both new in the same pass, different contents: a conflict. The
+  // server's version takes the local name (NFD), the local one is kept
+  // aside under a conflict name (NFC) and sent; no third name appears.
+  const std::string nfd = "e\xcc\x81.txt", nfc = "\xc3\xa9.txt";
+  dir_.write(nfd, "mine");
+  files_ = {{nfc, "theirs"}};
+  Journal journal;
+  auto s = pass_on(journal);
+  ASSERT_TRUE(s) << s.error().message;
+  for (const Problem& p : s->errors) ADD_FAILURE() << p.path << ": " << p.message;
+  EXPECT_EQ(s->conflicts, 1);
+  auto content = [&](const std::string& name) {
+    std::ifstream in(dir_.path() + "/" + name);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  EXPECT_EQ(content(nfd), "theirs");
+  EXPECT_NE(::access((dir_.path() + "/" + nfc).c_str(), F_OK), 0) << "a second name, in NFC";
+  ASSERT_EQ(uploads().size(), 1u);
+  EXPECT_TRUE(uploads()[0].starts_with("\xc3\xa9 (conflict ")) << uploads()[0];
+  EXPECT_EQ(content(uploads()[0]), "mine");
+  EXPECT_TRUE(deleted().empty());
 }
 
 // The folder `d` moved out of the synced folder (to `away`) and a link to it

@@ -376,6 +376,68 @@ sa once >"$T/once.out" 2>&1 || { cat "$T/once.out"; fail "a server edit beside t
 grep -q "deleted" "$T/once.out" && { cat "$T/once.out"; fail "a name with the same NFC form was taken as deleted"; }
 rm "$A/$E_NFC" "$A/$E_NFD" "$A/résumé seul.txt"
 sa once >/dev/null && sb once >/dev/null && gone_remote "/$E_NFC" || fail "the NFD checks' cleanup"
+# Folders named in NFD three deep (a download into the deepest goes through
+# each one's own name), one moved into another on the server, a conflict
+# on a file named in NFD in them: no second name in NFC appears beside
+# any, the conflict's two versions are kept, and the next pass is quiet.
+P_NFD=$(printf 'Pe\xcc\x80re') P_NFC=$(printf 'P\xc3\xa8re')
+F_NFD=$(printf 'Fi\xcc\x88ls') F_NFC=$(printf 'F\xc3\xafls')
+N_NFD=$(printf 'Ne\xcc\x82veu') N_NFC=$(printf 'N\xc3\xaaveu')
+M_NFD=$(printf 'Me\xcc\x80re') M_NFC=$(printf 'M\xc3\xa8re')
+mkdir -p "$A/$P_NFD/$F_NFD/$N_NFD" "$A/$M_NFD"
+printf 'mien\n' >"$A/$P_NFD/$F_NFD/$N_NFD/$ETE_NFD"
+printf 'mère\n' >"$A/$M_NFD/$RES_NFD"
+sa once >"$T/once.out" 2>&1 && sb once >/dev/null || { cat "$T/once.out"; fail "folders in NFD three deep"; }
+api -X PUT --data-binary 'profond' \
+  "$URL/api/v1/files/$(node_field "/$P_NFC/$F_NFC/$N_NFC" id)/children/profond.txt" >/dev/null
+api -X PATCH "$URL/api/v1/files/$(node_field "/$M_NFC" id)" -d "{\"parent_id\":\"$(node_field "/$P_NFC/$F_NFC" id)\"}" >/dev/null
+api -X PUT --data-binary 'du serveur' \
+  "$URL/api/v1/files/$(node_field "/$P_NFC/$F_NFC/$N_NFC/$ETE_NFC" id)/content" >/dev/null
+printf 'mien, modifié\n' >"$A/$P_NFD/$F_NFD/$N_NFD/$ETE_NFD"
+sa once >"$T/once.out" 2>&1 || { cat "$T/once.out"; fail "the server's changes three folders deep in NFD"; }
+D="$A/$P_NFD/$F_NFD"
+[ "$(cat "$D/$N_NFD/profond.txt" 2>/dev/null)" = profond ] &&
+  [ "$(cat "$D/$M_NFC/$RES_NFD" 2>/dev/null)" = mère ] && [ ! -e "$A/$M_NFD" ] &&
+  [ "$(cat "$D/$N_NFD/$ETE_NFD" 2>/dev/null)" = "du serveur" ] ||
+  { cat "$T/once.out"; ls -R "$A"; fail "the server's changes did not come into the folders named in NFD"; }
+[ ! -e "$A/$P_NFC" ] && [ ! -e "$D/../$F_NFC" ] && [ ! -e "$D/$N_NFC" ] && [ ! -e "$D/$N_NFD/$ETE_NFC" ] ||
+  { cat "$T/once.out"; ls -R "$A"; fail "a second name in NFC appeared beside one in NFD"; }
+COPY=$(ls "$D/$N_NFD" | grep 'conflict ' || true)
+[ -n "$COPY" ] && [ "$(cat "$D/$N_NFD/$COPY")" = "mien, modifié" ] &&
+  [ "$(api "$URL/api/v1/files/$(node_field "/$P_NFC/$F_NFC/$N_NFC/$COPY" id)/content")" = "mien, modifié" ] ||
+  { cat "$T/once.out"; ls -R "$A"; fail "the conflict on a file named in NFD did not keep both versions ($COPY)"; }
+sa once >"$T/once.out" 2>&1 && grep -q "nothing to do" "$T/once.out" ||
+  { cat "$T/once.out"; fail "the pass after the changes in folders named in NFD did something"; }
+# Moved here, an NFD folder into another: moved on the server, the same node.
+M_ID=$(node_field "/$P_NFC/$F_NFC/$M_NFC" id)
+mv "$D/$M_NFC" "$D/$N_NFD/$M_NFD"
+sa once >"$T/once.out" 2>&1 || { cat "$T/once.out"; fail "an NFD folder moved into another here"; }
+[ "$(node_field "/$P_NFC/$F_NFC/$N_NFC/$M_NFC" id 2>/dev/null)" = "$M_ID" ] ||
+  { cat "$T/once.out"; fail "an NFD folder moved into another here was not moved on the server"; }
+sb once >/dev/null && [ "$(cat "$B/$P_NFC/$F_NFC/$N_NFC/$M_NFC/$RES_NFC")" = mère ] ||
+  fail "B did not take the NFD folders' changes"
+rm -r "$A/$P_NFD"
+sa once >/dev/null && sb once >/dev/null && gone_remote "/$P_NFC" || fail "the NFD folders' cleanup"
+# What is left out in a folder the server renames moves with it: a folder
+# replaced here by a link, and one in NFD that a twin in NFC took the place
+# of (its files unread), beneath a folder renamed on the server, were once
+# taken as deleted here at their new paths, and deleted on the server.
+mkdir -p "$A/Armoire/Lien" "$A/Armoire/$EQ_NFD"
+echo lien >"$A/Armoire/Lien/l.txt"
+echo jumeau >"$A/Armoire/$EQ_NFD/j.txt"
+sa once >/dev/null || fail "the folders to leave out"
+mkdir -p "$T/other-disk" && mv "$A/Armoire/Lien" "$T/other-disk/Lien" && ln -s "$T/other-disk/Lien" "$A/Armoire/Lien"
+mkdir "$A/Armoire/$EQ_NFC"
+api -X PATCH "$URL/api/v1/files/$(node_field /Armoire id)" -d '{"name":"Placard"}' >/dev/null
+sa once >"$T/once.out" 2>&1 || { cat "$T/once.out"; fail "a folder renamed on the server, things left out in it"; }
+[ -L "$A/Placard/Lien" ] && [ -d "$A/Placard/$EQ_NFD" ] || { cat "$T/once.out"; ls -R "$A"; fail "the folder was not renamed here"; }
+node /Placard/Lien/l.txt >/dev/null && node "/Placard/$EQ_NFC/j.txt" >/dev/null ||
+  { cat "$T/once.out"; fail "what is left out in a folder renamed on the server was deleted there"; }
+rm "$A/Placard/Lien" && mv "$T/other-disk/Lien" "$A/Placard/Lien" && rmdir "$A/Placard/$EQ_NFC"
+sa once >"$T/once.out" 2>&1 && [ "$(cat "$A/Placard/Lien/l.txt")" = lien ] && [ "$(cat "$A/Placard/$EQ_NFD/j.txt")" = jumeau ] ||
+  { cat "$T/once.out"; fail "the folders put back beneath the renamed one"; }
+grep -q "deleted\|up:\|conflict" "$T/once.out" && { cat "$T/once.out"; fail "putting back beneath the renamed folder changed the server"; }
+rm -r "$A/Placard" && sa once >/dev/null && sb once >/dev/null && gone_remote /Placard || fail "the renamed folder's cleanup"
 same_trees "$A" "$B" "A and B differ after the NFD checks"
 
 # --- A conflict keeps both versions on both sides -------------------------------
