@@ -482,6 +482,21 @@ int Engine::open_local_parent(const std::string& path, bool create) {
     constexpr int kFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
     int next = ::openat(fd, name.c_str(), kFlags);
     if (next < 0 && errno == ENOENT && create) {
+      // Renamed here meanwhile (to its NFD form, say): the folder that is
+      // synced under that name now, as the scan would find it; made under
+      // the server's name (NFC) only when there is none.
+      if (auto here = synced_name(fd, std::string(name_of(dir)))) {
+        name = std::move(*here);
+        if (name == name_of(dir))
+          local_.local_names.erase(dir);
+        else
+          local_.local_names[dir] = name;
+        next = ::openat(fd, name.c_str(), kFlags);
+      } else {
+        errno = ENOENT;
+      }
+    }
+    if (next < 0 && errno == ENOENT && create) {
       // Made under the server's name (NFC).
       name = name_of(dir);
       local_.local_names.erase(dir);
@@ -788,32 +803,50 @@ void Engine::delete_local_tree(const std::string& path) {
   if (local_.entries.contains(path)) paths.push_back(path);
   auto [first, last] = beneath(local_.entries, path);
   for (auto it = first; it != last; ++it) paths.push_back(it->first);
+  // What was not deleted (deepest first: a folder's children come before it).
+  std::vector<std::string> kept;
   for (auto it = paths.rbegin(); it != paths.rend(); ++it) {
     const LocalEntry l = local_.entries.at(*it);
     // Its folder opened from the synced folder down: one replaced by a link
     // meanwhile is not deleted through.
     const Fd dfd(open_local_parent(*it, false));
-    if (dfd.get() < 0) continue;
+    if (dfd.get() < 0) {
+      kept.push_back(*it);
+      continue;
+    }
     const std::string name = local_name(*it);
     if (l.folder) {
       std::vector<std::string> removed;
-      if (::unlinkat(dfd.get(), name.c_str(), AT_REMOVEDIR) != 0 && errno == ENOTEMPTY &&
-          remove_ignored(dfd.get(), name, removed))
-        ::unlinkat(dfd.get(), name.c_str(), AT_REMOVEDIR);
+      int err = 0;
+      if (::unlinkat(dfd.get(), name.c_str(), AT_REMOVEDIR) != 0) {
+        err = errno;
+        if (err == ENOTEMPTY && remove_ignored(dfd.get(), name, removed))
+          err = ::unlinkat(dfd.get(), name.c_str(), AT_REMOVEDIR) == 0 ? 0 : errno;
+      }
       for (const auto& n : removed) wrote_here(*it + "/" + n);
+      // Gone, but not by this deletion, while some of what it held was kept
+      // (renamed here meanwhile, say): not taken for deleted, nor forgotten.
+      if (err == ENOENT && std::any_of(kept.begin(), kept.end(),
+                                       [&](const std::string& k) { return within(k, *it); })) {
+        kept.push_back(*it);
+        continue;
+      }
       if (struct stat st{}; ::fstatat(dfd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
         // Something appeared in it meanwhile (or an ignored file is there),
         // or something else took its place.
         warn(*it, "deleted on the server, but kept here: it holds files that are not synced");
+        kept.push_back(*it);
         continue;
       }
     } else {
       if (!still_as_seen(dfd.get(), name, l)) {
         error(*it, "it changed locally during the sync: compared again next time");
+        kept.push_back(*it);
         continue;
       }
       if (::unlinkat(dfd.get(), name.c_str(), 0) != 0 && errno != ENOENT) {
         error(*it, "cannot delete the local file: " + errno_text());
+        kept.push_back(*it);
         continue;
       }
     }
@@ -960,6 +993,25 @@ bool Engine::keep_left_out(const std::string& path, const JournalEntry* b, const
       warn(path, (same_name ? "renamed here to the same name as another's once in Unicode NFC: "
                             : "renamed here to a name the server refuses: ") +
                      moved->second + "; the server's copy is kept under its old name");
+    }
+  }
+  if (!kept && b) {
+    // Moved here into a folder whose name the server refuses (not synced,
+    // but its inodes were read): there, or perhaps there when there was too
+    // much in such folders to read it all.
+    auto moved = local_.hidden.find(b->inode);
+    if (moved != local_.hidden.end() && moved->second.folder == b->folder) {
+      kept = true;
+      renamed_away_.insert(path);
+      left_out_told_.insert(moved->second.under);
+      warn(path, "moved here into a folder whose name the server refuses: " + moved->second.under +
+                     "; the server's copy is kept under its old name");
+    } else if (local_.hidden_unknown) {
+      kept = true;
+      renamed_away_.insert(path);
+      warn(path,
+           "missing here, but it may have been moved into a folder whose name the server refuses "
+           "(too much there to tell): the server's copy is kept");
     }
   }
   if (!kept) return false;

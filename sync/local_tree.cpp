@@ -58,6 +58,56 @@ bool synced_before(std::string_view a, std::string_view b, std::string_view nfc)
   return a < b;
 }
 
+// Collects into `out.hidden` the inodes of what is beneath the folder open
+// at `dfd` (taken over), `depth` levels below the refused-name folder
+// `under`; no entries are made. Past the bounds, or what cannot be read:
+// `out.hidden_unknown`.
+void collect_hidden(int dfd, const std::string& under, int depth, LocalScan& out) {
+  DIR* dir = ::fdopendir(dfd);
+  if (dir == nullptr) {
+    ::close(dfd);
+    out.hidden_unknown = true;
+    return;
+  }
+  std::vector<std::string> folders;
+  for (;;) {
+    errno = 0;
+    dirent* d = ::readdir(dir);
+    if (d == nullptr) {
+      if (errno != 0) out.hidden_unknown = true;
+      break;
+    }
+    std::string_view name = d->d_name;
+    if (name == "." || name == "..") continue;
+    if (out.hidden.size() >= kHiddenItemsAtMost) {
+      out.hidden_unknown = true;
+      break;
+    }
+    struct stat st {};
+    if (::fstatat(::dirfd(dir), d->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      if (errno != ENOENT) out.hidden_unknown = true;
+      continue;
+    }
+    out.hidden.emplace(inode_of(st), LocalScan::Hidden{under, S_ISDIR(st.st_mode)});
+    if (S_ISDIR(st.st_mode)) folders.emplace_back(name);
+  }
+  for (const std::string& name : folders) {
+    if (out.hidden_unknown) break;
+    if (depth + 1 >= kHiddenDepthAtMost) {
+      out.hidden_unknown = true;
+      break;
+    }
+    const int fd =
+        ::openat(::dirfd(dir), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+      if (errno != ENOENT) out.hidden_unknown = true;
+      continue;
+    }
+    collect_hidden(fd, under, depth + 1, out);
+  }
+  ::closedir(dir);
+}
+
 // Reads the folder open at `dfd` (taken over), `at` its paths, into `out`;
 // its subfolders go to `folders`.
 Result<void> read_folder(int dfd, const Folder& at, LocalScan& out, std::vector<Folder>& folders) {
@@ -104,9 +154,19 @@ Result<void> read_folder(int dfd, const Folder& at, LocalScan& out, std::vector<
     }
     auto nfc = platform::normalize_file_name(name);
     if (!nfc) {
-      if (!left_out(path, st, out))
+      if (!left_out(path, st, out)) {
         out.left_out[path] = {LeftOut::refused_name, S_ISDIR(st.st_mode), inode_of(st),
                               name_problem(name)};
+        // Not synced, but what was moved into it is not deleted either.
+        if (S_ISDIR(st.st_mode) && !out.hidden_unknown) {
+          const int fd =
+              ::openat(::dirfd(dir), d->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+          if (fd >= 0)
+            collect_hidden(fd, path, 0, out);
+          else if (errno != ENOENT)
+            out.hidden_unknown = true;
+        }
+      }
       continue;
     }
     by_nfc[std::move(*nfc)].push_back({std::string(name), st});
@@ -133,28 +193,6 @@ Result<void> read_folder(int dfd, const Folder& at, LocalScan& out, std::vector<
       folders.push_back({path, at.local.empty() ? synced.name : at.local + "/" + synced.name});
   }
   return {};
-}
-
-// The name in the folder open at `dfd` that the scan syncs as `nfc`, if any.
-std::optional<std::string> synced_name(int dfd, const std::string& nfc) {
-  struct stat st {};
-  if (::fstatat(dfd, nfc.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) return nfc;
-  const int fd = ::openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  DIR* dir = ::fdopendir(fd);
-  if (dir == nullptr) {
-    ::close(fd);
-    return std::nullopt;
-  }
-  std::optional<std::string> found;
-  while (dirent* d = ::readdir(dir)) {
-    std::string_view name = d->d_name;
-    if (name_problem(name).empty() && nfc_name(name) == nfc &&
-        (!found || synced_before(name, *found, nfc)))
-      found = std::string(name);
-  }
-  ::closedir(dir);
-  return found;
 }
 
 }  // namespace
@@ -196,6 +234,27 @@ std::string LocalScan::local_path(std::string_view path) const {
     start = end + 1;
   }
   return out;
+}
+
+std::optional<std::string> synced_name(int dfd, const std::string& nfc) {
+  struct stat st {};
+  if (::fstatat(dfd, nfc.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) return nfc;
+  const int fd = ::openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  DIR* dir = ::fdopendir(fd);
+  if (dir == nullptr) {
+    ::close(fd);
+    return std::nullopt;
+  }
+  std::optional<std::string> found;
+  while (dirent* d = ::readdir(dir)) {
+    std::string_view name = d->d_name;
+    if (name_problem(name).empty() && nfc_name(name) == nfc &&
+        (!found || synced_before(name, *found, nfc)))
+      found = std::string(name);
+  }
+  ::closedir(dir);
+  return found;
 }
 
 std::string find_local_path(const std::string& root, std::string_view path) {

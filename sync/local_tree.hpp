@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,11 +57,26 @@ struct LocalScan {
   // The name here of each path (of `entries` and `left_out`) whose own name
   // is not in NFC: path -> that name, as it is on disk.
   std::map<std::string, std::string, std::less<>> local_names;
+  // What lies beneath the folders left out for a name the server refuses
+  // (read for this alone, never synced): inode -> that folder's left-out
+  // path, and whether it is a folder. A synced item moved into one is then
+  // not taken for deleted. Bounded (kHiddenItemsAtMost items, kHiddenDepthAtMost
+  // levels): past that, or when one of them cannot be read, `hidden_unknown`,
+  // and any synced item missing here may be in one.
+  struct Hidden {
+    std::string under;
+    bool folder = false;
+  };
+  std::map<std::uint64_t, Hidden> hidden;
+  bool hidden_unknown = false;
 
   // Where `path` (a relative path, as the journal's) is here: each of its
   // names as it is on disk (local_names), relative to the synced folder.
   std::string local_path(std::string_view path) const;
 };
+
+inline constexpr std::size_t kHiddenItemsAtMost = 100'000;
+inline constexpr int kHiddenDepthAtMost = 64;
 
 // Files that are never synced, either way: editors' and office suites' lock
 // and swap files, desktop litter (.DS_Store, Thumbs.db, desktop.ini), and
@@ -80,6 +96,11 @@ std::string nfc_name(std::string_view name);
 // disk (its NFC form itself when it is there, else the first name in byte
 // order whose NFC form it is). A name not found is kept as it is.
 std::string find_local_path(const std::string& root, std::string_view path);
+
+// The name in the folder open at `dfd` that the scan syncs as `nfc` (a
+// name in NFC), if any: `nfc` itself when it is there, else the first name
+// in byte order whose NFC form it is.
+std::optional<std::string> synced_name(int dfd, const std::string& nfc);
 
 // Walks `root` without following links: the folder `under` (a relative
 // path, as the journal's; "" for the whole tree) and everything beneath it,

@@ -1680,9 +1680,9 @@ TEST_F(SyncEngineTest, ASyncedFolderInNfdShadowedByATwinInNfcKeepsItsFilesOnTheS
 
 TEST_F(SyncEngineTest, AFolderRenamedToItsNfdFormDuringAPassKeepsItsFilesOnTheServer) {
   // "é" synced in NFC; renamed here to its NFD form once the pass read the
-  // folder, while a new file for it comes from the server: the pass makes
-  // "é" in NFC again for that file, and the folder in NFD is then left out
-  // beside it. Its files are still here: none is deleted on the server.
+  // folder, while a new file for it comes from the server (once, the pass
+  // made "é" in NFC again for that file, and the folder in NFD was then left
+  // out beside it). Its files are still here: none is deleted on the server.
   const std::string nfd = "e\xcc\x81", nfc = "\xc3\xa9";
   ASSERT_EQ(::mkdir((dir_.path() + "/" + nfc).c_str(), 0755), 0);
   dir_.write(nfc + "/a.txt", "a");
@@ -1809,6 +1809,138 @@ TEST_F(SyncEngineTest, TheWorkFolderIsNotFollowedIfALink) {
   std::size_t there = 0;
   for (const auto& e : std::filesystem::directory_iterator(away.path())) there += !e.is_directory();
   EXPECT_EQ(there, 1u) << "a download written through it";
+}
+
+TEST_F(SyncEngineTest, WhatIsMovedIntoAFolderWithARefusedNameIsNoDeletion) {
+  // A folder renamed here to a name the server refuses ("a\tb"), then a
+  // synced file and a synced folder moved into it: the scan did not read
+  // inside it, so both once passed for deleted here and were deleted on the
+  // server.
+  files_ = {{"a.txt", "a"}, {"d/x.txt", "dx"}, {"e/y.txt", "ey"}, {"k.txt", "k"}};
+  Journal journal;
+  auto s = pass_on(journal);
+  ASSERT_TRUE(s) << s.error().message;
+  ASSERT_EQ(s->downloaded, 4);
+  const std::string& here = dir_.path();
+  const std::string refused = "a\tb";
+  ASSERT_EQ(::rename((here + "/e").c_str(), (here + "/" + refused).c_str()), 0);
+  ASSERT_EQ(::mkdir((here + "/" + refused + "/sub").c_str(), 0755), 0);
+  ASSERT_EQ(::rename((here + "/a.txt").c_str(), (here + "/" + refused + "/a.txt").c_str()), 0);
+  ASSERT_EQ(::rename((here + "/d").c_str(), (here + "/" + refused + "/sub/d").c_str()), 0);
+  const Journal before = journal;
+
+  s = pass_on(journal);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(deleted(), std::vector<std::string>{}) << "nothing is deleted on the server";
+  EXPECT_EQ(s->deleted_remote, 0);
+  EXPECT_EQ(journal.entries, before.entries) << "the journal keeps them, and what is beneath";
+  EXPECT_EQ(warned(*s, "e", "renamed here to a name the server refuses: " + refused), 1);
+  EXPECT_EQ(warned(*s, "a.txt",
+                   "moved here into a folder whose name the server refuses: " + refused +
+                       "; the server's copy is kept"),
+            1);
+  EXPECT_EQ(warned(*s, "d", "moved here into a folder whose name the server refuses: " + refused),
+            1);
+  EXPECT_EQ(warned(*s, "d/x.txt", ""), 0) << "once per place";
+  EXPECT_EQ(warned(*s, refused, ""), 0) << "said as the renames";
+}
+
+TEST(SyncLocal, WhatIsBeneathAFolderWithARefusedNameIsReadForItsInodesAlone) {
+  TempDir t;
+  const std::string refused = "a\tb";
+  std::string deep = refused;
+  ASSERT_EQ(::mkdir((t.path() + "/" + deep).c_str(), 0755), 0);
+  for (int i = 0; i < 3; ++i) {
+    deep += "/s";
+    ASSERT_EQ(::mkdir((t.path() + "/" + deep).c_str(), 0755), 0);
+  }
+  t.write(deep + "/f.txt", "f");
+  auto scan = scan_local(t.path());
+  ASSERT_TRUE(scan) << scan.error().message;
+  EXPECT_TRUE(scan->entries.empty()) << "no entries beneath";
+  EXPECT_EQ(scan->left_out.size(), 1u);
+  EXPECT_EQ(scan->hidden.size(), 4u) << "three folders and a file";
+  EXPECT_FALSE(scan->hidden_unknown);
+  struct stat st {};
+  ASSERT_EQ(::stat((t.path() + "/" + deep + "/f.txt").c_str(), &st), 0);
+  ASSERT_TRUE(scan->hidden.contains(st.st_ino));
+  EXPECT_EQ(scan->hidden.at(st.st_ino).under, refused);
+  EXPECT_FALSE(scan->hidden.at(st.st_ino).folder);
+  // Deeper than it reads: anything may be there.
+  for (int i = 3; i < kHiddenDepthAtMost + 1; ++i) {
+    deep += "/s";
+    ASSERT_EQ(::mkdir((t.path() + "/" + deep).c_str(), 0755), 0) << i;
+  }
+  scan = scan_local(t.path());
+  ASSERT_TRUE(scan) << scan.error().message;
+  EXPECT_TRUE(scan->hidden_unknown);
+}
+
+TEST_F(SyncEngineTest, WhatMayBeBeneathAFolderWithARefusedNameTooDeepToReadIsKept) {
+  files_ = {{"a.txt", "a"}, {"k.txt", "k"}};
+  Journal journal;
+  auto s = pass_on(journal);
+  ASSERT_TRUE(s) << s.error().message;
+  std::string deep = "a\tb";
+  ASSERT_EQ(::mkdir((dir_.path() + "/" + deep).c_str(), 0755), 0);
+  for (int i = 0; i < kHiddenDepthAtMost + 1; ++i) {
+    deep += "/s";
+    ASSERT_EQ(::mkdir((dir_.path() + "/" + deep).c_str(), 0755), 0) << i;
+  }
+  ASSERT_EQ(
+      ::rename((dir_.path() + "/a.txt").c_str(), (dir_.path() + "/" + deep + "/a.txt").c_str()), 0);
+  const Journal before = journal;
+  s = pass_on(journal);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(deleted(), std::vector<std::string>{});
+  EXPECT_EQ(journal.entries, before.entries);
+  EXPECT_EQ(warned(*s, "a.txt", "may have been moved into a folder whose name the server refuses"),
+            1);
+}
+
+TEST_F(SyncEngineTest, AFolderMadeForADownloadIsTheOneRenamedToItsNfdFormMeanwhile) {
+  // "é" synced in NFC; renamed here to its NFD form once the pass read the
+  // folder, while a new file for it comes from the server: the file goes
+  // into that folder, no twin in NFC is made beside it.
+  const std::string nfd = "e\xcc\x81", nfc = "\xc3\xa9";
+  files_ = {{nfc + "/a.txt", "a"}, {"top.txt", "top"}};
+  Journal journal;
+  auto s = pass_on(journal);
+  ASSERT_TRUE(s) << s.error().message;
+  ASSERT_TRUE(s->converged);
+  files_[nfc + "/new.txt"] = "new";
+  ++version_;
+  EngineOptions o;
+  o.scanned = [&] {
+    ASSERT_EQ(::rename((dir_.path() + "/" + nfc).c_str(), (dir_.path() + "/" + nfd).c_str()), 0);
+  };
+  s = pass_on(journal, o);
+  ASSERT_TRUE(s) << s.error().message;
+  for (const Problem& p : s->errors) ADD_FAILURE() << p.path << ": " << p.message;
+  EXPECT_NE(::access((dir_.path() + "/" + nfc).c_str(), F_OK), 0) << "a twin in NFC";
+  std::ifstream in(dir_.path() + "/" + nfd + "/new.txt");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "new");
+  EXPECT_EQ(deleted(), std::vector<std::string>{});
+}
+
+TEST_F(SyncEngineTest, AFolderRenamedHereWhileItIsDeletedIsNotTakenForDeleted) {
+  files_ = {{"d/x.txt", "dx"}, {"top.txt", "top"}};
+  Journal journal;
+  auto s = pass_on(journal);
+  ASSERT_TRUE(s && s->converged);
+  files_.erase("d/x.txt");  // the folder and its file deleted on the server
+  ++version_;
+  EngineOptions o;
+  o.scanned = [&] {  // read as it was, then renamed
+    ASSERT_EQ(::rename((dir_.path() + "/d").c_str(), (dir_.path() + "/d2").c_str()), 0);
+  };
+  s = pass_on(journal, o);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_FALSE(s->converged);
+  EXPECT_TRUE(journal.entries.contains("d/x.txt")) << "not deleted";
+  EXPECT_TRUE(journal.entries.contains("d")) << "its file was not deleted: nor is it";
+  std::ifstream x(dir_.path() + "/d2/x.txt");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(x), {}), "dx");
 }
 
 }  // namespace
