@@ -850,7 +850,10 @@ void Engine::delete_local_tree(const std::string& path) {
         continue;
       }
     }
-    wrote_here(*it);
+    // Its twin with the same NFC form, left out so far, is synced in its
+    // place next: not a write of the pass's own, so that `run` hears it and
+    // passes again now rather than at its next periodic pass.
+    if (!shadowed_.contains(*it)) wrote_here(*it);
     local_.entries.erase(*it);
     local_.local_names.erase(*it);
     journal_.entries.erase(*it);
@@ -1203,7 +1206,7 @@ Result<PassSummary> Engine::pass() {
   for (const auto& [path, lo] : local_.left_out) {
     if (lo.kind != LeftOut::refused_name) continue;
     left_out_inodes_.emplace(lo.inode, path);
-    if (lo.folder && lo.why.starts_with(kSameNameAs)) {
+    if (lo.why.starts_with(kSameNameAs)) {
       const std::string_view parent = parent_of(path);
       shadowed_.emplace(
           (parent.empty() ? std::string() : std::string(parent) + "/") + nfc_name(name_of(path)),

@@ -217,9 +217,9 @@ class Engine {
   std::set<std::string> remote_warned_;        // server names never synced, reported this pass
   std::map<std::uint64_t, std::string> left_out_inodes_;  // refused names here, by inode
   std::set<std::string, std::less<>> renamed_away_;  // journal paths renamed here to a refused name
-  // The paths (NFC) of folders here left out for a twin's with the same NFC
-  // form (-> their left-out paths): what the journal holds beneath may be in
-  // them (they are not read).
+  // The paths (NFC) of items here left out for a twin's with the same NFC
+  // form (-> their left-out paths): what the journal holds beneath such a
+  // folder may be in it (it is not read); deleting the twin is a change.
   std::map<std::string, std::string, std::less<>> shadowed_;
   std::set<std::string> left_out_told_;  // left-out paths a keep_left_out warning spoke of
   // Kept paths where the server differs from the journal: the folders above

@@ -1637,14 +1637,26 @@ TEST_F(SyncEngineTest, OfTwoNamesWithTheSameNfcFormTheOtherIsLeftOutAndKept) {
   EXPECT_EQ(content(nfd), "nfd, mine") << "written over";
   EXPECT_EQ(warned(*s, nfd, "same name as " + nfc), 1);
 
-  // Deleted on the server: the name in NFC goes, the other stays.
+  // Deleted on the server: the name in NFC goes, the other stays; that
+  // deletion is no write of the pass's own (`run` passes again at once, and
+  // the other is synced in its place).
   files_.erase(nfc);
   ++version_;
-  s = pass_on(journal, o);
-  ASSERT_TRUE(s) << s.error().message;
+  {
+    Remote remote(url(), "token", {});
+    Engine engine(remote, FolderPair{"w1", "W", dir_.path()}, journal, o);
+    s = engine.pass();
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_FALSE(engine.local_writes().contains(nfc));
+  }
   EXPECT_EQ(s->deleted_local, 1);
   EXPECT_NE(::access((dir_.path() + "/" + nfc).c_str(), F_OK), 0);
   EXPECT_EQ(content(nfd), "nfd, mine") << "deleted";
+  o.can_write = true;
+  s = pass_on(journal, o);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->uploaded, 1);
+  EXPECT_EQ(uploads(), std::vector<std::string>{nfc}) << "under its NFC form";
 }
 
 TEST_F(SyncEngineTest, ASyncedFolderInNfdShadowedByATwinInNfcKeepsItsFilesOnTheServer) {
