@@ -341,8 +341,8 @@ void Engine::rekey(const std::string& from, const std::string& to, Moved where) 
     // What the scan left out beneath moved along: still no deletion there.
     move_keys(local_.left_out);
     move_keys(shadowed_);
-    for (auto& [inode, at] : left_out_inodes_)
-      if (within(at, from)) at = to + at.substr(from.size());
+    for (auto& [inode, where] : left_out_inodes_)
+      if (within(where.at, from)) where.at = to + where.at.substr(from.size());
   } else {
     move_keys(remote_tree_);
   }
@@ -984,31 +984,21 @@ bool Engine::keep_left_out(const std::string& path, const JournalEntry* b, const
     for (std::string_view p = parent_of(path); !p.empty() && !kept; p = parent_of(p))
       kept = shadowed_.contains(p);
   if (!kept && b) {
-    // Renamed here to a name the server refuses: its inode is there.
+    // Renamed here to a name the server refuses, or moved into a folder of
+    // one (not synced, but its inodes were read): its inode is there; or
+    // perhaps there when there was too much in such folders to read it all.
     auto moved = left_out_inodes_.find(b->inode);
-    if (moved != left_out_inodes_.end() &&
-        local_.left_out.find(moved->second)->second.folder == b->folder) {
+    if (moved != left_out_inodes_.end() && moved->second.folder == b->folder) {
+      const LeftOutInode& where = moved->second;
       kept = true;
       renamed_away_.insert(path);
-      left_out_told_.insert(moved->second);
-      const bool same_name =
-          local_.left_out.find(moved->second)->second.why.starts_with(kSameNameAs);
-      warn(path, (same_name ? "renamed here to the same name as another's once in Unicode NFC: "
-                            : "renamed here to a name the server refuses: ") +
-                     moved->second + "; the server's copy is kept under its old name");
-    }
-  }
-  if (!kept && b) {
-    // Moved here into a folder whose name the server refuses (not synced,
-    // but its inodes were read): there, or perhaps there when there was too
-    // much in such folders to read it all.
-    auto moved = local_.hidden.find(b->inode);
-    if (moved != local_.hidden.end() && moved->second.folder == b->folder) {
-      kept = true;
-      renamed_away_.insert(path);
-      left_out_told_.insert(moved->second.under);
-      warn(path, "moved here into a folder whose name the server refuses: " + moved->second.under +
-                     "; the server's copy is kept under its old name");
+      left_out_told_.insert(where.at);
+      const char* how = where.how == LeftOutInode::renamed_twin
+                            ? "renamed here to the same name as another's once in Unicode NFC: "
+                        : where.how == LeftOutInode::renamed_refused
+                            ? "renamed here to a name the server refuses: "
+                            : "moved here into a folder whose name the server refuses: ";
+      warn(path, how + where.at + "; the server's copy is kept under its old name");
     } else if (local_.hidden_unknown) {
       kept = true;
       renamed_away_.insert(path);
@@ -1205,14 +1195,19 @@ Result<PassSummary> Engine::pass() {
   RUCHE_TRY(local_, scan_local(pair_.local_dir));
   for (const auto& [path, lo] : local_.left_out) {
     if (lo.kind != LeftOut::refused_name) continue;
-    left_out_inodes_.emplace(lo.inode, path);
-    if (lo.why.starts_with(kSameNameAs)) {
+    const bool twin = lo.why.starts_with(kSameNameAs);
+    left_out_inodes_.emplace(
+        lo.inode, LeftOutInode{path, lo.folder,
+                               twin ? LeftOutInode::renamed_twin : LeftOutInode::renamed_refused});
+    if (twin) {
       const std::string_view parent = parent_of(path);
       shadowed_.emplace(
           (parent.empty() ? std::string() : std::string(parent) + "/") + nfc_name(name_of(path)),
           path);
     }
   }
+  for (const auto& [inode, h] : local_.hidden)
+    left_out_inodes_.emplace(inode, LeftOutInode{h.under, h.folder, LeftOutInode::moved_into});
   if (options_.scanned) options_.scanned();
 
   // An empty side that was not empty: a disk not mounted, a wrong folder, a

@@ -215,7 +215,15 @@ class Engine {
   std::map<std::string, std::string> hashes_;  // local content hashes computed in this pass
   std::set<std::string> done_;                 // subtrees handled whole (deleted): skipped
   std::set<std::string> remote_warned_;        // server names never synced, reported this pass
-  std::map<std::uint64_t, std::string> left_out_inodes_;  // refused names here, by inode
+  // Where an inode the journal may hold is here, left out: a name the
+  // server refuses (or a twin's), renamed to; or beneath a folder of a
+  // refused name (LocalScan::hidden), moved into. By inode.
+  struct LeftOutInode {
+    std::string at;  // the left-out path: the item itself, or the folder it is beneath
+    bool folder = false;
+    enum How { renamed_refused, renamed_twin, moved_into } how = renamed_refused;
+  };
+  std::map<std::uint64_t, LeftOutInode> left_out_inodes_;
   std::set<std::string, std::less<>> renamed_away_;  // journal paths renamed here to a refused name
   // The paths (NFC) of items here left out for a twin's with the same NFC
   // form (-> their left-out paths): what the journal holds beneath such a

@@ -249,9 +249,8 @@ std::optional<std::string> synced_name(int dfd, const std::string& nfc) {
   std::optional<std::string> found;
   while (dirent* d = ::readdir(dir)) {
     std::string_view name = d->d_name;
-    if (name_problem(name).empty() && nfc_name(name) == nfc &&
-        (!found || synced_before(name, *found, nfc)))
-      found = std::string(name);
+    auto n = platform::normalize_file_name(name);
+    if (n && *n == nfc && (!found || synced_before(name, *found, nfc))) found = std::string(name);
   }
   ::closedir(dir);
   return found;
