@@ -102,11 +102,14 @@ class CalendarImport final : public platform::ModuleImport {
       const json::object& o = lines[i];
       const std::string token = text(o, "uid");
       if (!platform::is_armour_token(token)) return bad("a sealed event without its token");
-      auto bound = [&](const auto& b) {
-        return std::string(b.workspace) + "\n" + token + "\n" + std::string(b.author);
+      // What a text sealed for `t` is bound to (its additional data's middle).
+      auto bound_to = [](const std::string& t) {
+        return [&t](const auto& b) {
+          return std::string(b.workspace) + "\n" + t + "\n" + std::string(b.author);
+        };
       };
-      auto checked =
-          ctx_.armour->check(text(o, "sealed"), "", kCardDomain, text(o, "sealed_by"), bound);
+      auto checked = ctx_.armour->check(text(o, "sealed"), "", kCardDomain, text(o, "sealed_by"),
+                                        bound_to(token));
       if (!checked) return tl::unexpected(checked.error());
       // Each attendee's answers apart, sealed by them for this event's
       // token or for the series' it was cut from.
@@ -117,11 +120,8 @@ class CalendarImport final : public platform::ModuleImport {
         std::string sealed_for = text(a.as_object(), "answers_token");
         if (sealed_for.empty()) sealed_for = token;
         if (!platform::is_armour_token(sealed_for)) return bad("an answers_token not a token");
-        auto bound_for = [&](const auto& b) {
-          return std::string(b.workspace) + "\n" + sealed_for + "\n" + std::string(b.author);
-        };
         auto theirs = ctx_.armour->check(answers, "", kAnswersDomain,
-                                         text(a.as_object(), "user_id"), bound_for);
+                                         text(a.as_object(), "user_id"), bound_to(sealed_for));
         if (!theirs) return tl::unexpected(theirs.error());
       }
       return {};
