@@ -32,6 +32,9 @@ export default defineConfig({
       },
     },
   },
+  // The signature worker (src/armour/verifier.worker.ts) fetches libsodium
+  // only where the browser has no Ed25519: a module, so it can split.
+  worker: { format: 'es' },
   server: {
     proxy: {
       '/api': { target: process.env.RUCHE_DEV_SERVER ?? 'http://127.0.0.1:8080', ws: true },

@@ -703,6 +703,9 @@ try {
     `| … of which on the page's thread | ${ahead("aheadWhole", "pageMs")} |`,
   );
   console.log(
+    `| the same with no worker (one core's path): the page's thread checking each part with its WebCrypto, then opening it | ${ahead("aheadPage", "ms")} |`,
+  );
+  console.log(
     `| expand them over the grid's six weeks (${parts[0].occurrences} occurrences) | ${part("expandMs")} |`,
   );
   console.log(

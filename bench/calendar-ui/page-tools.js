@@ -20,6 +20,7 @@ import {
   verifiedTagsKey,
 } from "../../web/src/armour/crypto.ts";
 import {
+  PageThreadSignatures,
   SignatureWorkers,
   checkInParts,
 } from "../../web/src/armour/verifier.ts";
@@ -203,12 +204,15 @@ const tools = {
     // signatures checked in the workers part after part, each part's cards
     // opened on the page's thread as its answer comes. Then, the workers
     // started, the same and as before (all sent at once, every card opened
-    // after the last answer).
+    // after the last answer). Last, as on one core: no worker, the page's
+    // thread checking each part with its WebCrypto.
+    const pageThread = new PageThreadSignatures();
     const ahead = {};
-    for (const [name, inParts] of [
-      ["aheadCold", true],
-      ["aheadWarm", true],
-      ["aheadWhole", false],
+    for (const [name, inParts, checker] of [
+      ["aheadCold", true, workers],
+      ["aheadWarm", true, workers],
+      ["aheadWhole", false, workers],
+      ["aheadPage", true, pageThread],
     ]) {
       // A browser that never checked these cards: no tag known.
       rememberVerified(verifiedTagsKey(held.secrets).key, new Set());
@@ -224,7 +228,7 @@ const tools = {
       let answered;
       if (inParts) {
         answered = await checkInParts(
-          workers,
+          checker,
           gathered,
           raws,
           (ok, from) => rememberChecked(gathered, ok, from),

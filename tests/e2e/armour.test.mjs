@@ -7,7 +7,7 @@
 // share state.
 // Screenshots: build/e2e/armour-*.png.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import {
   assertNoConsoleErrors,
@@ -1202,6 +1202,61 @@ test('one occurrence of the weekly event is moved apart and another cancelled, i
   await fileEntry(pageA, 'Archives du coffre').waitFor();
   assertNoConsoleErrors(a, 'owner', EXPECTED_A);
   assertNoConsoleErrors(b, 'member', EXPECTED);
+});
+
+test('the signatures worker, as built, checks with Chromium’s WebCrypto what libsodium would accept, and fetches no libsodium', async () => {
+  const assets = new URL('../../web/dist/assets/', import.meta.url);
+  const worker = (await readdir(assets)).find((f) => /^verifier\.worker-.*\.js$/.test(f));
+  assert.ok(worker, 'no verifier.worker-*.js in web/dist/assets');
+  const hex = (h) => [...Buffer.from(h, 'hex')];
+  // RFC 8032, 7.1, tests 1 and 2.
+  const pk1 = 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a';
+  const sig1 =
+    'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b';
+  const pk2 = '3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c';
+  const sig2 =
+    '92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00';
+  // Test 1's S + L: the same equation, a scalar libsodium refuses.
+  const L = (1n << 252n) + 27742317777372353535851937790883648493n;
+  const s1 = BigInt('0x' + Buffer.from(sig1.slice(64), 'hex').reverse().toString('hex'));
+  const bigS = Buffer.from((s1 + L).toString(16).padStart(64, '0'), 'hex').reverse().toString('hex');
+  // The neutral point as key and R, S = 0: holds for any text in a check without libsodium's rules.
+  const neutral = '01' + '00'.repeat(31);
+  const checks = [
+    [sig1, '', pk1],
+    [sig2, 'r', pk2],
+    [sig2, 's', pk2],
+    [sig1.slice(0, 64) + bigS, '', pk1],
+    [neutral + '00'.repeat(32), 'n’importe quoi', neutral],
+  ].map(([signature, signed, pk]) => ({ signature: hex(signature), signed, pk: hex(pk) }));
+  const fetched = [];
+  const seen = (r) => fetched.push(r.url());
+  a.on('request', seen);
+  const ok = await pageA.evaluate(
+    ([url, checks]) =>
+      new Promise((resolve, reject) => {
+        const w = new Worker(url, { type: 'module' });
+        w.addEventListener('message', (e) => {
+          w.terminate();
+          resolve(e.data);
+        });
+        w.addEventListener('error', () => reject(new Error('the worker did not load')));
+        w.postMessage({
+          id: 7,
+          checks: checks.map((c) => ({
+            ...c,
+            signature: new Uint8Array(c.signature),
+            pk: new Uint8Array(c.pk),
+          })),
+        });
+      }),
+    [`${env.url}/assets/${worker}`, checks],
+  );
+  a.off('request', seen);
+  assert.deepEqual(ok, { id: 7, ok: [true, true, false, false, false] });
+  assert.ok(fetched.some((u) => u.includes('/assets/verifier.worker-')), fetched.join(' '));
+  assert.ok(!fetched.some((u) => u.includes('libsodium')), `libsodium fetched: ${fetched.join(' ')}`);
+  assertNoConsoleErrors(a, 'owner', EXPECTED_A);
 });
 
 test('a large file goes through resumable uploads, sealed: the records on the PATCH that completes it, the bytes back identical', async () => {

@@ -33,7 +33,7 @@ import { forgetOnSignOut, identity as tabIdentity } from './identity';
 import { Keyring, type IdentitySource, type KeysApi } from './keyring';
 import { loadCrypto, type ArmourCrypto } from './load';
 import { TrustStore } from './trust';
-import { checkInParts, signatureWorkers, type SignatureChecker } from './verifier';
+import { checkInParts, signatureCheckers, type SignatureChecker } from './verifier';
 
 /** A message body as the screens show it. */
 export type Shown =
@@ -136,7 +136,7 @@ export class WorkspaceKeys extends Keyring {
     remote: KeysApi = api.armour,
     identity: IdentitySource = tabIdentity,
     trust?: TrustStore,
-    private readonly signatures: SignatureChecker = signatureWorkers,
+    private readonly signatures: SignatureChecker = signatureCheckers,
   ) {
     super({ workspaceId }, me, remote, identity, trust ?? new TrustStore(me));
     this.workspaceId = workspaceId;

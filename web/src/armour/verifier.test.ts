@@ -1,6 +1,15 @@
 import sodium from 'libsodium-wrappers-sumo';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SignatureWorkers, type CheckAnswer, type CheckRequest, type WorkerLike } from './verifier';
+import type { Ed25519Checker } from './ed25519';
+import {
+  PageThreadSignatures,
+  Signatures,
+  SignatureWorkers,
+  type CheckAnswer,
+  type CheckRequest,
+  type SignatureToCheck,
+  type WorkerLike,
+} from './verifier';
 
 beforeAll(async () => {
   await sodium.ready;
@@ -124,5 +133,69 @@ describe('signatures checked in workers (verifier.ts)', () => {
     expect(await pool.check(signatures(2))).toEqual([true, false]);
     expect(FakeWorker.made).toHaveLength(4);
     pool.stop();
+  });
+});
+
+describe("signatures checked on the page's thread (verifier.ts)", () => {
+  it('checks with WebCrypto, one request after the other', async () => {
+    const page = new PageThreadSignatures();
+    expect(page.usable).toBe(true);
+    expect(await page.check(signatures(6))).toEqual([true, false, true, false, true, false]);
+
+    // A checker that answers when told: the second request waits for the first.
+    const asked: { n: number; done: (ok: boolean[]) => void }[] = [];
+    const held: Ed25519Checker = {
+      check: (checks: readonly SignatureToCheck[]) =>
+        new Promise((done) => asked.push({ n: checks.length, done })),
+    };
+    const queued = new PageThreadSignatures(() => Promise.resolve(held));
+    const first = queued.check(signatures(2));
+    const second = queued.check(signatures(3));
+    await vi.waitFor(() => expect(asked).toHaveLength(1));
+    await Promise.resolve();
+    expect(asked).toHaveLength(1);
+    asked[0]?.done([true, true]);
+    expect(await first).toEqual([true, true]);
+    await vi.waitFor(() => expect(asked).toHaveLength(2));
+    expect(asked[1]?.n).toBe(3);
+    asked[1]?.done([false, false, false]);
+    expect(await second).toEqual([false, false, false]);
+  });
+
+  it('is not used where the browser has no Ed25519, nor after a checker failed', async () => {
+    const none = new PageThreadSignatures(() => Promise.resolve(null));
+    expect(await none.check(signatures(2))).toBeNull();
+    expect(none.usable).toBe(false);
+    const failing = new PageThreadSignatures(() =>
+      Promise.resolve({ check: () => Promise.reject(new Error('no')) }),
+    );
+    expect(await failing.check(signatures(2))).toBeNull();
+    // The next request is still answered (a failure is that request's).
+    expect(failing.usable).toBe(true);
+  });
+
+  it('takes over where the workers cannot check, or stop answering', async () => {
+    const page = new PageThreadSignatures();
+    // Workers on two cores: they check, the page's thread does not.
+    const pool = new SignatureWorkers(() => new FakeWorker(), 2);
+    const both = new Signatures(pool, page);
+    expect(await both.check(signatures(4))).toEqual([true, false, true, false]);
+    expect(FakeWorker.made).toHaveLength(2);
+    pool.stop();
+    // One core: none started, the page's thread checks.
+    const one = new Signatures(new SignatureWorkers(() => new FakeWorker(), 0), page);
+    expect(one.usable).toBe(true);
+    expect(await one.check(signatures(4))).toEqual([true, false, true, false]);
+    expect(FakeWorker.made).toHaveLength(2);
+    // Workers whose libsodium does not start: the page's thread answers.
+    const failing = new Signatures(new SignatureWorkers(() => new FakeWorker('fail'), 2), page);
+    expect(await failing.check(signatures(2))).toEqual([true, false]);
+    // Neither: nothing gathered, every text checked as it opens.
+    const neither = new Signatures(
+      new SignatureWorkers(() => null, 2),
+      new PageThreadSignatures(() => Promise.resolve(null)),
+    );
+    expect(await neither.check(signatures(2))).toBeNull();
+    expect(neither.usable).toBe(false);
   });
 });

@@ -1,9 +1,14 @@
 // Signatures checked off the main thread (docs/armoured.md, "Signatures
-// checked once"): a worker a core (verifier.worker.ts, each with its own
-// libsodium) started the first time a page has many to check, split
-// between them, and stopped after a minute without work. Where there is
-// no Worker (tests, an old browser), one core, or a worker fails, the
-// answer is null: the texts are then checked where they are opened.
+// checked once"): a worker a core (verifier.worker.ts) started the first
+// time a page has many to check, split between them, and stopped after a
+// minute without work; each checks with the browser's WebCrypto where it
+// has Ed25519 (ed25519.ts), else with libsodium. On one core, or where the
+// workers cannot start or fail, the page's thread checks them with
+// WebCrypto, a part at a time. Where there is neither (tests, an old
+// browser), the answer is null: the texts are then checked where they are
+// opened (libsodium).
+
+import { webCryptoChecker, type Ed25519Checker } from './ed25519';
 
 /** A signature to check: `pk`'s over `signed`. */
 export interface SignatureToCheck {
@@ -211,5 +216,59 @@ export class SignatureWorkers implements SignatureChecker {
   }
 }
 
-/** This tab's workers. */
-export const signatureWorkers = new SignatureWorkers();
+/**
+ * Signatures checked on the page's thread by its WebCrypto (ed25519.ts),
+ * where no worker checks them: about twice as fast as libsodium checking
+ * each text as it opens, and a part at a time (each request once the one
+ * before is answered), so that the page answers between parts.
+ */
+export class PageThreadSignatures implements SignatureChecker {
+  /** Undefined until the probe answers; null: no Ed25519 in this browser. */
+  private checker: Ed25519Checker | null | undefined;
+  private readonly ready: Promise<Ed25519Checker | null>;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(probe: () => Promise<Ed25519Checker | null> = () => webCryptoChecker()) {
+    this.ready = probe()
+      .catch(() => null)
+      .then((c) => (this.checker = c));
+  }
+
+  /** True until the browser is known to have no Ed25519. */
+  get usable(): boolean {
+    return this.checker !== null;
+  }
+
+  check(checks: readonly SignatureToCheck[]): Promise<boolean[] | null> {
+    const answer = this.queue.then(async () => {
+      const c = await this.ready;
+      return c ? c.check(checks) : null;
+    });
+    const settled = answer.catch(() => null);
+    this.queue = settled;
+    return settled;
+  }
+}
+
+/** Workers where there are two cores or more; else, or once they fail, the page's thread. */
+export class Signatures implements SignatureChecker {
+  constructor(
+    private readonly workers: SignatureChecker = new SignatureWorkers(),
+    private readonly page: SignatureChecker = new PageThreadSignatures(),
+  ) {}
+
+  get usable(): boolean {
+    return this.workers.usable || this.page.usable;
+  }
+
+  async check(checks: readonly SignatureToCheck[]): Promise<boolean[] | null> {
+    if (this.workers.usable) {
+      const ok = await this.workers.check(checks);
+      if (ok) return ok;
+    }
+    return this.page.usable ? this.page.check(checks) : null;
+  }
+}
+
+/** This tab's signature checkers. */
+export const signatureCheckers = new Signatures();
