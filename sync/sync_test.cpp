@@ -1210,10 +1210,13 @@ class SyncEngineTest : public ::testing::Test {
     std::lock_guard lock(mu_);
     return deleted_;
   }
-  // The names of the files uploaded.
+  // The names of the files uploaded, in name order (transfers run side by
+  // side: the order they come in is not the pass's).
   std::vector<std::string> uploads() {
     std::lock_guard lock(mu_);
-    return uploads_;
+    auto names = uploads_;
+    std::sort(names.begin(), names.end());
+    return names;
   }
   // One pass from what `journal` holds (kept from pass to pass).
   Result<PassSummary> pass_on(Journal& journal, EngineOptions o = {}) {
