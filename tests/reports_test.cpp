@@ -178,6 +178,74 @@ TEST(Reports, ThePeriodStartsAtMidnightDaysAgo) {
   EXPECT_NE(csv.raw.body.find(day(0) + ",chat,4\r\n"), std::string::npos) << csv.raw.body;
 }
 
+TEST(Reports, TasksProgressByStatusDueDateAndAssignee) {
+  TestServer s;
+  Team t(s);
+  const std::int64_t now = s.clock().now_ms();
+  auto date = [&](int days) { return format_iso8601(now + days * kDay).substr(0, 10); };
+  auto task = [&](const std::string& title, const std::string& status, const std::string& due,
+                  std::vector<const Account*> who) {
+    json::array ids;
+    for (const Account* a : who) ids.push_back(json::value(a->id.str()));
+    auto r = s.call("POST", "/api/v1/workspaces/" + t.ws + "/tasks", t.a.token,
+                    body(json::object{{"title", title}, {"due", due}, {"assignee_ids", ids}}));
+    if (r.status != 201) throw std::runtime_error("task: " + r.raw.body);
+    if (status != "todo" && s.call("PATCH", "/api/v1/tasks/" + str(r.body, "id"), t.a.token,
+                                   body(json::object{{"status", status}}))
+                                    .status != 200)
+      throw std::runtime_error("status");
+  };
+  task("A", "todo", date(-1), {&t.a});                        // a day past: late
+  task("B", "doing", date(0), {&t.a, &t.b});                  // today: due this week
+  task("C", "todo", format_iso8601(now - 3'600'000), {});     // an hour ago: late
+  task("D", "todo", date(10), {&t.b});                        // later
+  task("E", "done", date(-1), {&t.b});                        // done: not late
+  task("F", "todo", format_iso8601(now + 2 * kDay), {&t.b});  // in two days
+
+  auto tasks_of = [&](const std::string& query) {
+    auto r = t.summary(t.a, query);
+    if (r.status != 200) throw std::runtime_error("summary: " + r.raw.body);
+    return r.body.at("modules").at("tasks");
+  };
+  auto m = tasks_of("");
+  EXPECT_EQ(num(m.at("by_status"), "todo"), 4);
+  EXPECT_EQ(num(m.at("by_status"), "doing"), 1);
+  EXPECT_EQ(num(m.at("by_status"), "done"), 1);
+  EXPECT_EQ(num(m, "tasks_open"), 5);
+  EXPECT_EQ(num(m, "overdue"), 2) << "A (a day past) and C (an hour ago)";
+  EXPECT_EQ(num(m, "due_this_week"), 2) << "B (today) and F";
+  EXPECT_EQ(num(m, "unassigned"), 1);
+  EXPECT_EQ(num(m, "assignees_total"), 2);
+  const auto& who = m.at("assignees").as_array();
+  ASSERT_EQ(who.size(), 2u);
+  EXPECT_EQ(str(who[0], "user_id"), t.b.id.str()) << "the most open tasks first";
+  EXPECT_EQ(num(who[0], "open"), 3);
+  EXPECT_EQ(num(who[0], "overdue"), 0);
+  EXPECT_EQ(num(who[0], "completed"), 1);
+  EXPECT_EQ(str(who[1], "user_id"), t.a.id.str());
+  EXPECT_EQ(num(who[1], "open"), 2);
+  EXPECT_EQ(num(who[1], "overdue"), 1);
+  EXPECT_EQ(num(who[1], "completed"), 0);
+
+  // A reader whose day is already tomorrow: B, due today (a day of the
+  // calendar, not an instant), is late for them; instants are as before.
+  m = tasks_of("?today=" + date(1));
+  EXPECT_EQ(num(m, "overdue"), 3);
+  EXPECT_EQ(num(m, "due_this_week"), 1) << "F; D is ten days off";
+  EXPECT_EQ(num(m.at("assignees").as_array()[1], "overdue"), 2);
+  m = tasks_of("?today=" + date(-1));
+  EXPECT_EQ(num(m, "overdue"), 1) << "C alone: A is due on the reader's today";
+
+  // The reader's date is within a day of UTC's (time zones span no more).
+  for (const std::string& q :
+       std::vector<std::string>{"?today=" + date(2), "?today=" + date(-2), "?today=2026-13-01",
+                                "?today=" + date(0) + "T00:00:00Z", "?today=", "?today=demain"}) {
+    auto r = t.summary(t.a, q);
+    EXPECT_EQ(r.status, 400) << q;
+    EXPECT_EQ(r.error_code(), "invalid_field") << q;
+  }
+}
+
 TEST(Reports, BadPeriodsAndOutsidersAreRefused) {
   TestServer s;
   Team t(s);

@@ -65,6 +65,16 @@ struct CalendarPutResult {
   std::string etag;      // the item's ETag now, with quotes
 };
 
+// The moment and period a report covers (docs/reports.md), as the reports
+// module asks the other modules for their figures.
+struct ReportPeriod {
+  std::int64_t since_ms = 0;  // the period's start (midnight UTC, N days ago)
+  std::int64_t now_ms = 0;    // its end: the report's moment
+  // The reader's date ("YYYY-MM-DD", within a day of the UTC date): a due
+  // date (a day, no time) before it is past, as the reader's board shows it.
+  std::string today;
+};
+
 struct ModuleDef {
   std::string name;          // "chat": the name in workspace module lists and routes
   std::string read_means;    // what a read right allows, for the UI and docs
@@ -86,7 +96,8 @@ struct ModuleDef {
   // Reads back what export_to wrote, into a new workspace (import.hpp).
   std::function<Result<std::unique_ptr<ModuleImport>>(const ImportContext& ctx)> import_from;
   // Activity figures for reports ({"messages": 12, ...}).
-  std::function<Result<json::object>(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms)>
+  std::function<Result<json::object>(db::Conn& c, const WorkspaceId& ws,
+                                     const ReportPeriod& period)>
       metrics;
   // Search among the workspaces the caller may read this module in;
   // `filters` are the request's other query parameters (channel, author, ...).

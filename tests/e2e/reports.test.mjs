@@ -39,6 +39,7 @@ let memberPage;
 let wsId = '';
 let channelId = '';
 let memberId = '';
+let ownerId = '';
 
 const ok = (page, method, path, body, status = [200, 201, 204]) =>
   pageOk(page, method, path, { json: body }, status);
@@ -73,12 +74,18 @@ before(async () => {
       modules: ['chat', 'files', 'tasks', 'reports'],
     })
   ).id;
-  // Some activity: a channel and three messages, two tasks (one done), a file.
+  // Some activity: a channel and three messages, two tasks (one done, the
+  // other the owner's, due three days ago: late in any time zone), a file.
   channelId = (await ok(ownerPage, 'POST', `/workspaces/${wsId}/channels`, { name: 'gros-oeuvre' })).id;
   for (const body of ['Livraison du béton lundi', 'Coffrage terminé', 'Décoffrage jeudi'])
     await ok(ownerPage, 'POST', `/channels/${channelId}/messages`, { body });
   const done = await ok(ownerPage, 'POST', `/workspaces/${wsId}/tasks`, { title: 'Commander les aciers' });
-  await ok(ownerPage, 'POST', `/workspaces/${wsId}/tasks`, { title: 'Réserver la grue' });
+  ownerId = (await ok(ownerPage, 'GET', '/me')).id;
+  await ok(ownerPage, 'POST', `/workspaces/${wsId}/tasks`, {
+    title: 'Réserver la grue',
+    due: new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10),
+    assignee_ids: [ownerId],
+  });
   await ok(ownerPage, 'PATCH', `/tasks/${done.id}`, { status: 'done' });
   await pageOk(ownerPage, 'PUT', `/workspaces/${wsId}/files/children/plan-rdc.txt`, {
     bytes: PLAN.toString('base64'),
@@ -113,7 +120,17 @@ test('the report shows the workspace’s figures, a bar per day and the CSV', as
   assert.deepEqual(Object.keys(s.modules).sort(), ['chat', 'files', 'tasks']);
   assert.deepEqual(s.modules.chat, { messages: 3, authors: 1, channels: 1 });
   assert.deepEqual(s.modules.files, { files: 1, bytes: PLAN.length, versions_since: 1 });
-  assert.deepEqual(s.modules.tasks, { tasks_created: 2, tasks_completed: 1, tasks_open: 1 });
+  assert.deepEqual(s.modules.tasks, {
+    tasks_created: 2,
+    tasks_completed: 1,
+    tasks_open: 1,
+    by_status: { todo: 1, doing: 0, done: 1 },
+    overdue: 1,
+    due_this_week: 0,
+    unassigned: 0,
+    assignees_total: 1,
+    assignees: [{ user_id: ownerId, open: 1, overdue: 1, completed: 0 }],
+  });
   const today = s.activity.at(-1);
   for (const m of ['chat', 'files', 'tasks', 'workspace'])
     assert.ok(today.by_module[m] > 0, `today's ${m} activity: ${JSON.stringify(today)}`);
@@ -144,7 +161,22 @@ test('the report shows the workspace’s figures, a bar per day and the CSV', as
     'Tâches créées': '2',
     'Tâches terminées': '1',
     'Tâches ouvertes': '1',
+    'En retard': '1',
+    'À échéance sous 7 jours': '0',
+    'Sans responsable': '0',
+    'Personnes avec des tâches': '1',
   });
+  // The tasks' progress: the board's columns as one bar, and who holds what.
+  assert.equal(
+    await ownerPage.locator('.rep-status').getAttribute('aria-label'),
+    'À faire : 1, En cours : 0, Terminé : 1',
+  );
+  assert.deepEqual(
+    await ownerPage
+      .locator('.rep-tasks tbody tr')
+      .evaluateAll((rs) => rs.map((r) => [...r.children].map((c) => c.textContent))),
+    [[env.admin.name, '1', '1', '0']],
+  );
   // 30 (days) selected, in the address or not.
   assert.equal(
     await ownerPage.getByRole('button', { name: '30 jours' }).getAttribute('aria-pressed'),
@@ -254,7 +286,7 @@ test('at 360 px wide, nothing overflows', async () => {
   assert.ok(overflow <= 360, `the page is ${overflow} px wide`);
   // Within the content's width (the page's padding kept), the period's choices too.
   const content = await narrow.locator('.rep-range').boundingBox();
-  for (const sel of ['.rep-period', '.rep-actions a', '.rep-cards', '.rep-activity']) {
+  for (const sel of ['.rep-period', '.rep-actions a', '.rep-cards', '.rep-tasks', '.rep-activity']) {
     const box = await narrow.locator(sel).boundingBox();
     assert.ok(
       box.x >= content.x - 0.5 && box.x + box.width <= content.x + content.width + 0.5,
@@ -265,6 +297,7 @@ test('at 360 px wide, nothing overflows', async () => {
   assert.ok(svg && svg.width > 200 && svg.x + svg.width <= 360, JSON.stringify(svg));
   await shot(narrow, 'reports-05-narrow');
   await shot(narrow, 'reports-06-narrow-chart', narrow.locator('.rep-activity'));
+  await shot(narrow, 'reports-06-narrow-tasks', narrow.locator('.rep-tasks'));
   const violations = await axe(narrow);
   assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
   await narrow.close();

@@ -33,9 +33,9 @@ platform::ModuleDef module() {
     return (*service)->search(c, readable, query, limit);
   };
   def.metrics = [service](db::Conn& c, const WorkspaceId& ws,
-                          std::int64_t since_ms) -> Result<json::object> {
+                          const platform::ReportPeriod& period) -> Result<json::object> {
     if (!*service) return fail(Errc::unavailable, "calendar is stopping");
-    return (*service)->metrics(c, ws, since_ms);
+    return (*service)->metrics(c, ws, period.since_ms);
   };
   def.member_left = [service](db::Conn& c, const WorkspaceId& ws,
                               const UserId& user) -> Result<void> {

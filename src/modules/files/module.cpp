@@ -42,8 +42,8 @@ platform::ModuleDef module() {
     if (!*service) return fail(Errc::unavailable, "files is stopping");
     return (*service)->charge_storage(c, ws, bytes);
   };
-  def.metrics = [](db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms) {
-    return store::metrics(c, ws, since_ms);
+  def.metrics = [](db::Conn& c, const WorkspaceId& ws, const platform::ReportPeriod& period) {
+    return store::metrics(c, ws, period.since_ms);
   };
   def.export_to = [service](db::Conn& c, const WorkspaceId& ws, platform::ExportWriter& out,
                             std::int64_t now_ms) -> Result<void> {

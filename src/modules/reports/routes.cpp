@@ -25,7 +25,8 @@ void register_routes(platform::Api& api, Service& reports) {
                     [&reports](http::Request& req, const Caller&,
                                const WorkspaceAccess& access) -> Result<http::Response> {
                       RUCHE_TRY(auto days, days_param(req));
-                      RUCHE_TRY(auto summary, reports.summary(access, days));
+                      RUCHE_TRY(auto summary,
+                                reports.summary(access, days, req.query_param("today")));
                       return platform::json_reply(summary);
                     });
   api.add_workspace("GET", "/api/v1/workspaces/{id}/reports/activity.csv", "reports", Access::read,

@@ -1,5 +1,6 @@
 #include "modules/reports/service.hpp"
 
+#include <cstdlib>
 #include <set>
 
 #include "base/clock.hpp"
@@ -36,9 +37,21 @@ std::int64_t Service::period_start(std::int64_t days) const {
   return (p_.clock.now_ms() / kDayMs - days) * kDayMs;
 }
 
-Result<json::object> Service::summary(const platform::WorkspaceAccess& access, std::int64_t days) {
+Result<json::object> Service::summary(const platform::WorkspaceAccess& access, std::int64_t days,
+                                      std::optional<std::string> today) {
   const std::int64_t now = p_.clock.now_ms();
   const std::int64_t since = period_start(days);
+  platform::ReportPeriod period{.since_ms = since, .now_ms = now, .today = day_text(now / kDayMs)};
+  if (today) {
+    // Time zones run from UTC-12 to UTC+14: the reader's date is the UTC
+    // date, the day before or the day after.
+    std::int64_t at = 0;
+    if (today->size() != 10 || !parse_iso8601(*today, at) || at % kDayMs != 0 ||
+        std::abs(at / kDayMs - now / kDayMs) > 1)
+      return fail(Errc::invalid, "today is the reader's date (YYYY-MM-DD), within a day of UTC's",
+                  "invalid_field");
+    period.today = std::move(*today);
+  }
   const auto readable = readable_modules(access);
   return p_.db.read([&](db::Conn& c) -> Result<json::object> {
     json::object out;
@@ -52,7 +65,7 @@ Result<json::object> Service::summary(const platform::WorkspaceAccess& access, s
     for (const std::string& name : readable) {
       const platform::ModuleDef* def = p_.registry.find(name);
       if (def == nullptr || !def->metrics) continue;
-      RUCHE_TRY(auto figures, def->metrics(c, access.workspace_id, since));
+      RUCHE_TRY(auto figures, def->metrics(c, access.workspace_id, period));
       modules[name] = std::move(figures);
     }
     out["modules"] = std::move(modules);

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "base/json.hpp"
 #include "base/result.hpp"
@@ -20,8 +22,12 @@ class Service {
   // `days` days ago and ends now): members, each readable module's figures,
   // and the events by day and module of the modules the caller may read
   // (platform events under "workspace"). One read transaction: every
-  // figure shows the same moment.
-  Result<json::object> summary(const platform::WorkspaceAccess& access, std::int64_t days);
+  // figure shows the same moment. `today` is the reader's date
+  // ("YYYY-MM-DD"; absent: the UTC date): tasks due on a day before it are
+  // overdue. Errors: invalid "invalid_field" for a date that is not within
+  // a day of the UTC date (no time zone is further).
+  Result<json::object> summary(const platform::WorkspaceAccess& access, std::int64_t days,
+                               std::optional<std::string> today = std::nullopt);
   // The same events by day as CSV: "day,module,events", one row per day
   // and module with events, days in order.
   Result<std::string> activity_csv(const platform::WorkspaceAccess& access, std::int64_t days);

@@ -38,8 +38,8 @@ platform::ModuleDef module() {
     if (!*service) return std::vector<platform::SearchHit>{};
     return (*service)->search(c, readable, query, limit);
   };
-  def.metrics = [](db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms) {
-    return store::metrics(c, ws, since_ms);
+  def.metrics = [](db::Conn& c, const WorkspaceId& ws, const platform::ReportPeriod& period) {
+    return store::metrics(c, ws, period);
   };
   def.calendar_items =
       [service](db::Conn& c, const WorkspaceId& ws) -> Result<std::vector<platform::CalendarItem>> {

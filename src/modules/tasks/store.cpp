@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "base/clock.hpp"
+
 namespace ruche::tasks::store {
 
 namespace {
@@ -619,17 +621,76 @@ Result<std::vector<std::string>> unassign(db::Conn& c, const WorkspaceId& ws,
   return out;
 }
 
-Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms) {
-  RUCHE_TRY(auto row,
-            c.query_one("SELECT COALESCE(SUM(CASE WHEN created_at_ms >= $2 THEN 1 ELSE 0 END), 0), "
-                        "COALESCE(SUM(CASE WHEN completed_at_ms >= $2 THEN 1 ELSE 0 END), 0), "
-                        "COALESCE(SUM(CASE WHEN status <> 'done' THEN 1 ELSE 0 END), 0) "
-                        "FROM tasks_items WHERE workspace_id = $1",
-                        {ws, since_ms}));
+Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws,
+                             const platform::ReportPeriod& period) {
+  // A due date is a day of the reader's calendar ("2026-12-10", as the
+  // board shows it: late from the next day) or an instant; `due` keeps it
+  // as given, so a day is the 10-character form.
+  constexpr std::int64_t kWeekMs = 7 * 24 * 3600 * 1000LL;
+  std::int64_t today_ms = 0;
+  if (!parse_iso8601(period.today, today_ms))
+    return fail(Errc::internal, "report without the reader's date");
+  const std::string week_end = format_iso8601(today_ms + kWeekMs).substr(0, 10);
+  const std::string late =
+      "((LENGTH(t.due) = 10 AND t.due < $4) OR (LENGTH(t.due) > 10 AND t.due_ms < $3))";
+  const std::string soon =
+      "((LENGTH(t.due) = 10 AND t.due >= $4 AND t.due < $5) OR "
+      "(LENGTH(t.due) > 10 AND t.due_ms >= $3 AND t.due_ms < $6))";
+  const std::string open = "t.status <> 'done'";
+  auto count = [](const std::string& cond) {
+    return "COALESCE(SUM(CASE WHEN " + cond + " THEN 1 ELSE 0 END), 0)";
+  };
+  RUCHE_TRY(
+      auto row,
+      c.query_one(
+          "SELECT " + count("t.created_at_ms >= $2") + ", " + count("t.completed_at_ms >= $2") +
+              ", " + count("t.status = 'todo'") + ", " + count("t.status = 'doing'") + ", " +
+              count("t.status = 'done'") + ", " + count(open + " AND " + late) + ", " +
+              count(open + " AND " + soon) + ", " +
+              count(open + " AND NOT EXISTS (SELECT 1 FROM tasks_assignees a "
+                           "WHERE a.task_id = t.id)") +
+              " FROM tasks_items t WHERE t.workspace_id = $1",
+          {ws, period.since_ms, period.now_ms, period.today, week_end, period.now_ms + kWeekMs}));
+  auto n = [&](int i) -> std::int64_t { return row ? row->i64(i) : 0; };
   json::object o;
-  o["tasks_created"] = row ? row->i64(0) : 0;
-  o["tasks_completed"] = row ? row->i64(1) : 0;
-  o["tasks_open"] = row ? row->i64(2) : 0;
+  o["tasks_created"] = n(0);
+  o["tasks_completed"] = n(1);
+  o["tasks_open"] = n(2) + n(3);
+  o["by_status"] = json::object{{"todo", n(2)}, {"doing", n(3)}, {"done", n(4)}};
+  o["overdue"] = n(5);
+  o["due_this_week"] = n(6);
+  o["unassigned"] = n(7);
+
+  struct Load {
+    std::string user_id;
+    std::int64_t open = 0, overdue = 0, completed = 0;
+  };
+  std::vector<Load> loads;
+  RUCHE_CHECK(c.each("SELECT a.user_id, " + count(open) + ", " + count(open + " AND " + late) +
+                         ", " + count("t.status = 'done' AND t.completed_at_ms >= $2") +
+                         " FROM tasks_assignees a JOIN tasks_items t ON t.id = a.task_id "
+                         "WHERE a.workspace_id = $1 AND t.workspace_id = $1 GROUP BY a.user_id",
+                     {ws, period.since_ms, period.now_ms, period.today}, [&](const db::Row& r) {
+                       Load l{r.text(0), r.i64(1), r.i64(2), r.i64(3)};
+                       if (l.open > 0 || l.completed > 0) loads.push_back(std::move(l));
+                       return true;
+                     }));
+  // The busiest first; ties in a stable order.
+  std::sort(loads.begin(), loads.end(), [](const Load& x, const Load& y) {
+    if (x.open != y.open) return x.open > y.open;
+    if (x.overdue != y.overdue) return x.overdue > y.overdue;
+    if (x.completed != y.completed) return x.completed > y.completed;
+    return x.user_id < y.user_id;
+  });
+  o["assignees_total"] = static_cast<std::int64_t>(loads.size());
+  if (loads.size() > kReportAssignees) loads.resize(kReportAssignees);
+  json::array assignees;
+  for (const Load& l : loads)
+    assignees.push_back(json::object{{"user_id", l.user_id},
+                                     {"open", l.open},
+                                     {"overdue", l.overdue},
+                                     {"completed", l.completed}});
+  o["assignees"] = std::move(assignees);
   return o;
 }
 

@@ -121,7 +121,11 @@ Result<std::map<std::string, std::vector<std::string>>> assigned_to(db::Conn& c,
 Result<std::vector<std::string>> unassign(db::Conn& c, const WorkspaceId& ws,
                                           const std::string& user);
 
-// Activity since `since_ms`: {tasks_created, tasks_completed, tasks_open}.
-Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms);
+// Figures for reports (docs/reports.md): tasks created and completed in
+// the period, open now; by status; open tasks overdue, due within a week,
+// assigned to nobody; and by assignee (open, overdue, completed in the
+// period), at most kReportAssignees, the most open tasks first.
+Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws,
+                             const platform::ReportPeriod& period);
 
 }  // namespace ruche::tasks::store

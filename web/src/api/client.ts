@@ -903,10 +903,17 @@ export function createApi(options: ApiOptions) {
         ),
     },
 
-    /** A workspace's activity report (docs/reports.md): the last `days` days (1..366). */
+    /**
+     * A workspace's activity report (docs/reports.md): the last `days` days
+     * (1..366); `today`, the reader's date (YYYY-MM-DD), tells which tasks
+     * due on a day are late.
+     */
     reports: {
-      summary: (ws: string, days: number, o: { signal?: AbortSignal } = {}) =>
-        get<ReportSummary>(`/workspaces/${seg(ws)}/reports/summary?days=${days}`, o),
+      summary: (ws: string, days: number, today?: string, o: { signal?: AbortSignal } = {}) =>
+        get<ReportSummary>(
+          `/workspaces/${seg(ws)}/reports/summary?days=${days}${today ? `&today=${encodeURIComponent(today)}` : ''}`,
+          o,
+        ),
       /** Where a browser downloads the activity as CSV (`day,module,events`), with the session cookie. */
       activityCsvUrl: (ws: string, days: number) =>
         `${base}/api/v1/workspaces/${seg(ws)}/reports/activity.csv?days=${days}`,

@@ -1175,12 +1175,33 @@ export interface ReportDay {
   by_module: Record<string, number>;
 }
 
+/** One person's tasks in a report: open now, of which overdue, and completed in the period. */
+export interface ReportTaskLoad {
+  user_id: string;
+  open: number;
+  overdue: number;
+  completed: number;
+}
+
 /**
- * GET /workspaces/{id}/reports/summary?days=N: the last N days, from midnight
- * UTC N days ago until now. `modules` holds the modules active in the
- * workspace that the caller may read, each with the figures it reports
- * (chat: messages, authors, channels; files: files, bytes, versions_since;
- * tasks: tasks_created, tasks_completed, tasks_open; calendar: events…).
+ * The tasks module's part of a report, beside its figures (numbers, shown
+ * as such): the board's columns now, and the people with tasks (at most
+ * 100, the most open tasks first; `assignees_total` of them in all).
+ */
+export interface ReportTasks {
+  by_status?: { todo: number; doing: number; done: number };
+  assignees?: ReportTaskLoad[];
+  assignees_total?: number;
+  unassigned?: number;
+}
+
+/**
+ * GET /workspaces/{id}/reports/summary?days=N[&today=YYYY-MM-DD]: the last N
+ * days, from midnight UTC N days ago until now. `modules` holds the modules
+ * active in the workspace that the caller may read, each with the figures it
+ * reports (chat: messages, authors, channels; files: files, bytes,
+ * versions_since; tasks: tasks_created, tasks_completed, tasks_open, overdue,
+ * due_this_week, unassigned, and ReportTasks; calendar: events…).
  */
 export interface ReportSummary {
   workspace_id: string;
@@ -1189,7 +1210,8 @@ export interface ReportSummary {
   since: string;
   until: string;
   members: { total: number; guests: number };
-  modules: Record<string, Record<string, number>>;
+  /** Each module's figures: numbers, and what a module reports besides (ReportTasks). */
+  modules: Record<string, Record<string, unknown>>;
   /** One entry per UTC day from `since` to today, zeros included, oldest first. */
   activity: ReportDay[];
 }

@@ -3,7 +3,7 @@
 // address, the CSV link, and the reports closed, failing or empty.
 import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { api, ApiError, type ReportSummary, type Workspace } from '../../api';
+import { api, ApiError, type Member, type ReportSummary, type Workspace } from '../../api';
 import { ROUTES } from '../../app/routes';
 import { BrandingProvider } from '../../branding';
 import { matchPath } from '../../router/router';
@@ -22,8 +22,11 @@ const WORKSPACE = {
 
 let answer: (days: number) => Promise<ReportSummary>;
 
+let people: Member[] = [];
+
 function serve() {
   vi.spyOn(api.settings, 'public').mockRejectedValue(new Error('offline'));
+  vi.spyOn(api.workspaces, 'members').mockImplementation(async () => people);
   return vi.spyOn(api.reports, 'summary').mockImplementation((_ws, days) => answer(days));
 }
 
@@ -54,6 +57,7 @@ const plain = (s: string | null | undefined) => (s ?? '').replace(/[\u202f\u00a0
 
 beforeEach(() => {
   answer = async (days) => summary({ days });
+  people = [];
 });
 
 afterEach(() => {
@@ -68,7 +72,7 @@ describe('the report', () => {
     };
     const read = await show();
     await vi.waitFor(() => expect($('.rep-cards')).not.toBeNull());
-    expect(read).toHaveBeenCalledWith(WS, 30);
+    expect(read).toHaveBeenCalledWith(WS, 30, expect.any(String));
     expect($$('.rep-card h2').map((h) => h.textContent)).toEqual([
       'Members',
       'Chat',
@@ -106,6 +110,91 @@ describe('the report', () => {
     );
     expect(document.querySelector('h1')?.textContent).toBe('Reports');
     expect($('.page__subtitle')?.textContent).toBe('Chantier');
+  });
+
+  it('shows the tasks’ progress: the board’s columns as one bar, and who holds what', async () => {
+    people = [
+      { user_id: 'u1', name: 'Alice Martin' },
+      { user_id: 'u2', name: 'Bruno Petit' },
+    ] as Member[];
+    answer = async (days) => {
+      const s = summary({ days });
+      return {
+        ...s,
+        modules: {
+          ...s.modules,
+          tasks: {
+            tasks_created: 9,
+            tasks_completed: 4,
+            tasks_open: 11,
+            by_status: { todo: 8, doing: 3, done: 0 },
+            overdue: 2,
+            due_this_week: 5,
+            unassigned: 1,
+            assignees_total: 4,
+            assignees: [
+              { user_id: 'u2', open: 6, overdue: 2, completed: 1 },
+              { user_id: 'u1', open: 3, overdue: 0, completed: 3 },
+              { user_id: 'gone', open: 1, overdue: 0, completed: 0 },
+            ],
+          },
+        },
+      };
+    };
+    await show();
+    await vi.waitFor(() => expect($('.rep-tasks')).not.toBeNull());
+    expect(figures('tasks')).toEqual([
+      ['Tasks created', '9'],
+      ['Tasks completed', '4'],
+      ['Open tasks', '11'],
+      ['Overdue', '2'],
+      ['Due within 7 days', '5'],
+      ['Unassigned', '1'],
+      ['People with tasks', '4'],
+    ]);
+    expect($('.rep-tasks h2')?.textContent).toBe('Task progress');
+    const bar = $('.rep-status');
+    expect(bar?.getAttribute('role')).toBe('img');
+    expect(bar?.getAttribute('aria-label')).toBe('To do: 8, Doing: 3, Done: 0');
+    // A part per column with tasks, each its share.
+    const parts = $$('.rep-status__part');
+    expect(parts.map((p) => [p.className, p.style.flexGrow])).toEqual([
+      ['rep-status__part rep-status__part--todo', '8'],
+      ['rep-status__part rep-status__part--doing', '3'],
+    ]);
+    await vi.waitFor(() => expect($('tr[data-user="u2"] th')?.textContent).toBe('Bruno Petit'));
+    const rows = $$('.rep-tasks tbody tr').map((r) => [...r.children].map((c) => c.textContent));
+    expect(rows).toEqual([
+      ['Bruno Petit', '6', '2', '1'],
+      ['Alice Martin', '3', '0', '3'],
+      ['Former member', '1', '0', '0'],
+    ]);
+    expect($('tr[data-user="u2"] .rep-tasks__late')?.textContent).toBe('2');
+    expect($('tr[data-user="u1"] .rep-tasks__late')).toBeNull();
+    expect($('.rep-tasks__more')?.textContent).toBe('and 1 more person');
+  });
+
+  it('shows no tasks’ progress from a server that sends none', async () => {
+    await show();
+    await vi.waitFor(() => expect($('.rep-cards')).not.toBeNull());
+    expect($('.rep-tasks')).toBeNull();
+  });
+
+  it('says when there are no tasks yet', async () => {
+    answer = async (days) => {
+      const s = summary({ days });
+      const tasks = {
+        ...s.modules.tasks,
+        by_status: { todo: 0, doing: 0, done: 0 },
+        assignees: [],
+      };
+      return { ...s, modules: { ...s.modules, tasks } };
+    };
+    await show();
+    await vi.waitFor(() => expect($('.rep-tasks')).not.toBeNull());
+    expect($('.rep-tasks p')?.textContent).toBe('No tasks yet.');
+    expect($('.rep-status')).toBeNull();
+    expect($('.rep-tasks table')).toBeNull();
   });
 
   it('draws a bar per day, stacked by module, each titled with its day and count', async () => {
@@ -190,7 +279,7 @@ describe('the period', () => {
   it('comes from the address, and changes it: read again, the CSV link following', async () => {
     const read = await show(`/w/${WS}/reports?days=90`);
     await vi.waitFor(() => expect($$('.rep-bar')).toHaveLength(91));
-    expect(read).toHaveBeenLastCalledWith(WS, 90);
+    expect(read).toHaveBeenLastCalledWith(WS, 90, expect.any(String));
     const pressed = () =>
       $$('.rep-period button')
         .filter((b) => b.getAttribute('aria-pressed') === 'true')
@@ -213,7 +302,7 @@ describe('the period', () => {
     expect(window.location.pathname).toBe(`/w/${WS}/reports`);
     expect(window.location.search).toBe('?days=7');
     await vi.waitFor(() => expect($$('.rep-bar')).toHaveLength(8));
-    expect(read).toHaveBeenLastCalledWith(WS, 7);
+    expect(read).toHaveBeenLastCalledWith(WS, 7, expect.any(String));
     expect(read).toHaveBeenCalledTimes(2);
     expect(pressed()).toEqual(['7 days']);
     expect(csv()?.getAttribute('href')).toBe(
@@ -237,7 +326,7 @@ describe('the period', () => {
 
   it('takes the default period for a days the server would refuse', async () => {
     const read = await show(`/w/${WS}/reports?days=1000`);
-    await vi.waitFor(() => expect(read).toHaveBeenCalledWith(WS, 30));
+    await vi.waitFor(() => expect(read).toHaveBeenCalledWith(WS, 30, expect.any(String)));
   });
 });
 

@@ -1,7 +1,8 @@
 // /w/:id/reports[?days=N]: a workspace's activity report — the members,
-// each readable module's figures and the activity by day over the last 7,
-// 30, 90 or 365 days (the period in the address), read again as the
-// workspace changes, and the activity as CSV.
+// each readable module's figures, the tasks' progress (the board's columns,
+// who holds what) and the activity by day over the last 7, 30, 90 or 365
+// days (the period in the address), read again as the workspace changes,
+// and the activity as CSV.
 import '../../styles/modules/reports.css';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { api, isApiError, type Workspace } from '../../api';
@@ -16,6 +17,7 @@ import { navigate, useSearchParams } from '../../router/router';
 import { ActivityChart } from './components/ActivityChart';
 import { MembersCard, ModuleCard } from './components/FigureCard';
 import { PeriodSelector } from './components/PeriodSelector';
+import { TasksProgress, tasksProgressOf } from './components/TasksProgress';
 import { byModuleOrder, dayLabel } from './logic/format';
 import { parseDays } from './logic/period';
 import { reportsPath } from './paths';
@@ -33,7 +35,10 @@ export function ReportsScreen({ workspace }: { workspace: Workspace }) {
   const { t, locale, dateTime } = useI18n();
   const ws = workspace.id;
   const [store] = useState(() => new ReportsStore(ws));
-  const { summary, loading, failed } = useSyncExternalStore(store.subscribe, store.getState);
+  const { summary, loading, failed, members } = useSyncExternalStore(
+    store.subscribe,
+    store.getState,
+  );
   const days = parseDays(useSearchParams().get('days'));
 
   useEffect(() => {
@@ -49,6 +54,7 @@ export function ReportsScreen({ workspace }: { workspace: Workspace }) {
   /** What is shown is of another period while the one asked is read. */
   const stale = !summary || summary.days !== days;
 
+  const progress = tasksProgressOf(summary?.modules.tasks);
   let body;
   if (denied) {
     body = <ModuleOff workspace={workspace} />;
@@ -82,6 +88,7 @@ export function ReportsScreen({ workspace }: { workspace: Workspace }) {
                 <ModuleCard key={m} module={m} figures={summary.modules[m] ?? {}} />
               ))}
             </div>
+            {progress ? <TasksProgress {...progress} members={members} /> : null}
             <ActivityChart activity={summary.activity} />
           </div>
         ) : null}

@@ -1,7 +1,8 @@
 // The reports store: the period asked read (the last one kept), and live
 // changes reading it again once per burst, at most every 5 seconds.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { api, ApiError, type EventFrame, type ReportSummary } from '../../api';
+import { api, ApiError, type EventFrame, type Member, type ReportSummary } from '../../api';
+import { localDay } from '../tasks/logic/due';
 import { summary, WS } from './logic/fixtures.test-util';
 import { REFRESH_DELAY_MS, REFRESH_INTERVAL_MS, ReportsStore } from './store';
 
@@ -27,11 +28,19 @@ describe('reading a period', () => {
     const read = vi.spyOn(api.reports, 'summary').mockResolvedValue(summary());
     const s = new ReportsStore(WS);
     await s.show(30);
-    expect(read).toHaveBeenCalledWith(WS, 30);
+    expect(read).toHaveBeenCalledWith(WS, 30, localDay(new Date()));
     expect(s.getState()).toMatchObject({ days: 30, loading: false, failed: undefined });
     expect(s.getState().summary?.members.total).toBe(7);
     await s.show(30);
     expect(read).toHaveBeenCalledTimes(1);
+  });
+
+  it('asks as of the reader’s date: tasks due on a day before it are late', async () => {
+    const read = vi.spyOn(api.reports, 'summary').mockResolvedValue(summary());
+    // Half past midnight here: already the 5th, whatever the UTC date.
+    vi.setSystemTime(new Date(2026, 11, 5, 0, 30));
+    await new ReportsStore(WS).show(7);
+    expect(read).toHaveBeenCalledWith(WS, 7, '2026-12-05');
   });
 
   it('keeps the answer of the last period asked, whatever the order answers come in', async () => {
@@ -61,6 +70,7 @@ describe('reading a period', () => {
 
 describe('live', () => {
   async function started() {
+    vi.spyOn(api.workspaces, 'members').mockResolvedValue([]);
     const read = vi.spyOn(api.reports, 'summary').mockResolvedValue(summary());
     const s = new ReportsStore(WS);
     s.start();
@@ -77,12 +87,30 @@ describe('live', () => {
     expect(read).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(1);
     expect(read).toHaveBeenCalledTimes(2);
-    expect(read).toHaveBeenLastCalledWith(WS, 30);
+    expect(read).toHaveBeenLastCalledWith(WS, 30, expect.any(String));
     // Long after: one burst waits REFRESH_DELAY_MS only.
     await vi.advanceTimersByTimeAsync(REFRESH_INTERVAL_MS * 3);
     s.handleEvent(frame('file.created'));
     await vi.advanceTimersByTimeAsync(REFRESH_DELAY_MS);
     expect(read).toHaveBeenCalledTimes(3);
+    s.stop();
+  });
+
+  it('reads the members when it starts and when they change, not on other changes', async () => {
+    const { s } = await started();
+    const members = vi.mocked(api.workspaces.members);
+    const alice = { user_id: 'u1', name: 'Alice' } as Member;
+    await vi.waitFor(() => expect(members).toHaveBeenCalledTimes(1));
+    members.mockResolvedValueOnce([alice]);
+    s.handleEvent(frame('task.updated'));
+    s.handleEvent(frame('member.added'));
+    await vi.waitFor(() => expect(s.getState().members).toEqual([alice]));
+    expect(members).toHaveBeenCalledTimes(2);
+    // A failure keeps the names held.
+    members.mockRejectedValueOnce(new ApiError(500, 'internal', 'x'));
+    s.handleEvent(frame('member.updated'));
+    await vi.waitFor(() => expect(members).toHaveBeenCalledTimes(3));
+    expect(s.getState().members).toEqual([alice]);
     s.stop();
   });
 
@@ -107,7 +135,7 @@ describe('live', () => {
     const { s, read } = await started();
     s.handleEvent(frame('message.created'));
     await s.show(90);
-    expect(read).toHaveBeenLastCalledWith(WS, 90);
+    expect(read).toHaveBeenLastCalledWith(WS, 90, expect.any(String));
     await vi.advanceTimersByTimeAsync(REFRESH_INTERVAL_MS * 2);
     expect(read).toHaveBeenCalledTimes(2);
     s.stop();

@@ -1,12 +1,15 @@
 // A workspace's report while its page is open: the summary of the period
-// asked for (the last period asked wins). Any stored event of the workspace
-// (seq > 0: not typing or presence) may change the figures; the summary is
-// read again once per burst, at most once every REFRESH_INTERVAL_MS, and
-// after a drop of the live connection (`hello`). Components read it with
+// asked for (the last period asked wins), as of the reader's date (tasks due
+// on a day before it are late), and the members (whose tasks it counts, by
+// name). Any stored event of the workspace (seq > 0: not typing or presence)
+// may change the figures; the summary is read again once per burst, at most
+// once every REFRESH_INTERVAL_MS, and after a drop of the live connection
+// (`hello`); the members when they change. Components read it with
 // useSyncExternalStore.
-import { api, type EventFrame, type ReportSummary } from '../../api';
+import { api, type EventFrame, type Member, type ReportSummary } from '../../api';
 import { liveEvents } from '../../events';
 import { Store } from '../../util/store';
+import { localDay } from '../tasks/logic/due';
 
 export interface ReportsState {
   /** The period asked for, in days. */
@@ -17,9 +20,17 @@ export interface ReportsState {
   loading: boolean;
   /** The last reading failed (404: the reports are off, or closed to the caller). */
   failed: unknown;
+  /** The workspace's members (empty until read, or where they cannot be: names fall back). */
+  members: readonly Member[];
 }
 
-const INITIAL: ReportsState = { days: null, summary: null, loading: false, failed: undefined };
+const INITIAL: ReportsState = {
+  days: null,
+  summary: null,
+  loading: false,
+  failed: undefined,
+  members: [],
+};
 
 /** Live changes read the summary again at most this often. */
 export const REFRESH_INTERVAL_MS = 5_000;
@@ -30,6 +41,8 @@ export class ReportsStore extends Store<ReportsState> {
   private readonly unsubscribes: (() => void)[] = [];
   private started = false;
   private generation = 0;
+  /** Only the last reading of the members started is kept. */
+  private membersGeneration = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   /** When the last reading started (Date.now()). */
   private lastRead = -Infinity;
@@ -50,6 +63,7 @@ export class ReportsStore extends Store<ReportsState> {
       this.unsubscribes.push(conn.subscribe(type, (e) => this.handleEvent(e)));
     }
     if (this.state.days !== null) void this.load();
+    void this.loadMembers();
   }
 
   stop(): void {
@@ -82,12 +96,23 @@ export class ReportsStore extends Store<ReportsState> {
     this.lastRead = Date.now();
     this.set({ loading: true });
     try {
-      const summary = await api.reports.summary(this.workspaceId, days);
+      const summary = await api.reports.summary(this.workspaceId, days, localDay(new Date()));
       if (g !== this.generation) return;
       this.set({ summary, loading: false, failed: undefined });
     } catch (e) {
       if (g !== this.generation) return;
       this.set({ loading: false, failed: e });
+    }
+  }
+
+  /** Reads the members again (their names in the tasks' table); a failure keeps those held. */
+  async loadMembers(): Promise<void> {
+    const g = ++this.membersGeneration;
+    try {
+      const members = await api.workspaces.members(this.workspaceId);
+      if (g === this.membersGeneration && this.started) this.set({ members });
+    } catch {
+      // Names fall back to "former member" until the next change.
     }
   }
 
@@ -112,6 +137,7 @@ export class ReportsStore extends Store<ReportsState> {
     }
     // Typing and presence (seq 0) are not stored: no figure counts them.
     if (e.workspace_id !== this.workspaceId || !(e.seq > 0)) return;
+    if (e.type.startsWith('member.')) void this.loadMembers();
     this.loadSoon();
   }
 }
