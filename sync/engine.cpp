@@ -401,7 +401,10 @@ void Engine::detect_moves() {
           error(from, "cannot rename it as on the server (" + to + "): " + std::strerror(err));
           continue;
         }
-        wrote_here(from);
+        // Its twin with the same NFC form, left out so far, is synced in
+        // its place next: as for a deletion (delete_local_tree), the name
+        // it leaves is no write of the pass's own, so that `run` hears it.
+        if (!shadowed_.contains(from)) wrote_here(from);
         wrote_here(to);
         rekey(from, to, Moved::on_server);
         new_local.erase(b.inode);
@@ -806,6 +809,10 @@ void Engine::delete_local_tree(const std::string& path) {
   // What was not deleted (deepest first: a folder's children come before it).
   std::vector<std::string> kept;
   for (auto it = paths.rbegin(); it != paths.rend(); ++it) {
+    // Between any two files, as elsewhere: a large folder takes a while,
+    // and `run` reads its watches there (the kernel queues their events
+    // up to a bound) and its live connection.
+    tick();
     const LocalEntry l = local_.entries.at(*it);
     // Its folder opened from the synced folder down: one replaced by a link
     // meanwhile is not deleted through.
@@ -978,6 +985,19 @@ bool Engine::keep_left_out(const std::string& path, const JournalEntry* b, const
       }
     }
   }
+  // In a folder gone while the scan read the tree: moved here, most
+  // likely, to a place the scan had read already (a folder renamed while
+  // a pass of run's ran), and not read where it is now. Neither deleted on
+  // the server nor forgotten: the next pass finds it.
+  if (!kept && b)
+    for (std::string_view p = path; !p.empty() && !kept; p = parent_of(p))
+      if (local_.gone_meanwhile.contains(p)) {
+        kept = true;
+        if (p == path)
+          error(path,
+                "moved or deleted here while the pass read the folder: compared again next "
+                "time");
+      }
   // Beneath a folder whose twin with the same NFC form is synced in its
   // stead: the journal's item may be in the one left out, unread.
   if (!kept && b)
@@ -1192,7 +1212,10 @@ Result<PassSummary> Engine::pass() {
   remove_leftovers();
   const std::int64_t up0 = remote_.bytes_up(), down0 = remote_.bytes_down();
   RUCHE_CHECK(scan_remote());
-  RUCHE_TRY(local_, scan_local(pair_.local_dir));
+  RUCHE_TRY(local_,
+            scan_local(pair_.local_dir, {}, [&](const std::string& rel, const std::string&) {
+              if (options_.reading) options_.reading(rel);
+            }));
   for (const auto& [path, lo] : local_.left_out) {
     if (lo.kind != LeftOut::refused_name) continue;
     const bool twin = lo.why.starts_with(kSameNameAs);

@@ -95,6 +95,9 @@ struct EngineOptions {
   // For tests: called once both sides were read, before anything is
   // compared or changed (a test changes the local folder there).
   std::function<void()> scanned;
+  // For tests: called with each local folder's relative path just before
+  // the scan reads it (a test moves a folder there).
+  std::function<void(const std::string&)> reading;
 };
 
 class Engine {
@@ -114,6 +117,12 @@ class Engine {
   // pass's outcome; `run` tells its own writes from the user's changes by
   // them (watcher.hpp). Its work folder (kWorkDir) is not among them.
   const std::set<std::string>& local_writes() const { return local_writes_; }
+
+  // After pass(): the workspace's root ETag as the pass read it first,
+  // before it listed anything ("" when it could not). Any change made on
+  // the server since, the pass's own included, moved it: `run` compares it
+  // with the server's when the journal keeps none.
+  const std::string& root_etag_read() const { return root_etag_; }
 
  private:
   void remove_leftovers();
@@ -136,7 +145,9 @@ class Engine {
   // journal: something left out is in its place (or above it), or the
   // journal's file or folder was renamed here to a name the server refuses
   // (its inode tells), or it is beneath a folder left out for its twin with
-  // the same NFC form (shadowed_). Warns once per such place. The journal forgets only
+  // the same NFC form (shadowed_), or in a folder gone while the scan read
+  // the tree (LocalScan::gone_meanwhile: an error, so that the next pass
+  // looks again). Warns once per such place. The journal forgets only
   // what the server no longer holds there.
   bool keep_left_out(const std::string& path, const JournalEntry* b, const RemoteEntry* r);
 
@@ -236,8 +247,8 @@ class Engine {
   // Folders' ETags as listed, for the journal once the pass is over: until
   // then it keeps those it had (a crash or a stop leaves them to be listed).
   std::map<std::string, std::string> listed_etags_;
-  bool server_changed_ = false;                // this pass wrote to the server
-  std::set<std::string> local_writes_;         // under mu_ while transfers run
+  bool server_changed_ = false;         // this pass wrote to the server
+  std::set<std::string> local_writes_;  // under mu_ while transfers run
   PassSummary summary_;
   std::vector<Transfer> queue_;
   std::mutex mu_;

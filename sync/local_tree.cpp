@@ -300,7 +300,9 @@ Result<LocalScan> scan_local(
       if (!rel.empty() && (errno == ENOENT || errno == ELOOP || errno == ENOTDIR)) {
         out.entries.erase(rel);
         struct stat st {};
-        if (::lstat(full.c_str(), &st) == 0 && !left_out(rel, st, out) && S_ISREG(st.st_mode))
+        if (::lstat(full.c_str(), &st) != 0)
+          out.gone_meanwhile.insert(rel);
+        else if (!left_out(rel, st, out) && S_ISREG(st.st_mode))
           out.entries.emplace(rel, entry_of(st));
         continue;
       }

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,6 +70,11 @@ struct LocalScan {
   };
   std::map<std::uint64_t, Hidden> hidden;
   bool hidden_unknown = false;
+  // Folders listed in their folder but gone once the scan came to read
+  // them (moved meanwhile, most likely, to where the scan had been
+  // already, or deleted): what the journal holds there may be here
+  // elsewhere, not read. By relative path.
+  std::set<std::string, std::less<>> gone_meanwhile;
 
   // Where `path` (a relative path, as the journal's) is here: each of its
   // names as it is on disk (local_names), relative to the synced folder.

@@ -331,8 +331,13 @@ struct Runner {
   bool quiet = false;
   bool allow_delete_all = false;
   int transfers = 4;
-  // The server's root ETag after each folder's last complete pass (run
-  // compares it with the server's now and then).
+  // The server's root ETag as each folder's last pass left it (run
+  // compares it with the server's now and then, and passes if it moved):
+  // the journal's after a complete pass. Otherwise the one that pass read
+  // first: the journal keeps none, so that the next pass lists again what
+  // this one left unsettled (a path kept while a link here is in its
+  // place, say); but that next pass is due only once something changed
+  // since, or run would pass at every check while nothing does.
   std::map<std::string, std::string> root_etags;
   // Called often during each pass (EngineOptions::tick): run serves its
   // live connection and reads its watches there.
@@ -387,7 +392,8 @@ struct Runner {
     rs::Engine engine(*remote, pair, journal, o);
     auto result = engine.pass();
     if (keep_writes) writes[pair.workspace_id].add(engine.local_writes(), journal);
-    root_etags[pair.workspace_id] = journal.root_etag;  // empty unless complete: run looks again
+    root_etags[pair.workspace_id] =
+        journal.root_etag.empty() ? engine.root_etag_read() : journal.root_etag;
     RUCHE_CHECK(state.save_journal(pair.workspace_id, journal));
     return result;
   }
@@ -526,6 +532,9 @@ int cmd_run(rs::StateDir& state, const std::vector<std::string>& args, bool quie
   // Events come in bursts (a folder uploaded from the web): one check for
   // those of this long after the first.
   constexpr std::int64_t kEventSettleMs = 100;
+  // A burst of local writes: a pass once it is this quiet, or this long
+  // after its first write at most.
+  constexpr std::int64_t kSettleQuietMs = 500, kSettleAtMostMs = 5'000;
   // During a pass, the live connection and the watches are read at most
   // this often: a read that finds nothing is one system call, the server
   // pings after 30 s of silence and closes after 60, and the kernel queues
@@ -659,10 +668,15 @@ int cmd_run(rs::StateDir& state, const std::vector<std::string>& args, bool quie
       local = true;
     }
     if (local) {
-      // Let a burst of writes settle (a copy of many files, an editor's save).
-      for (int settle = 0; settle < 10 && !g_stop; ++settle) {
+      // Let a burst of writes settle (a copy of many files, an editor's
+      // save): a quiet moment, within a bound of time. Not of wakeups: those
+      // of a burst come at once, one after another, and the pass would
+      // start in its middle (then another after it, and so on).
+      const std::int64_t settle_until_ms = steady_ms() + kSettleAtMostMs;
+      for (std::int64_t left_ms = kSettleAtMostMs; left_ms > 0 && !g_stop;
+           left_ms = settle_until_ms - steady_ms()) {
         pollfd w{watcher.fd(), POLLIN, 0};
-        if (::poll(&w, 1, 500) <= 0) break;
+        if (::poll(&w, 1, static_cast<int>(std::min(kSettleQuietMs, left_ms))) <= 0) break;
         watcher.drain();
       }
       due = true;

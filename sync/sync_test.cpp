@@ -1102,6 +1102,8 @@ class SyncEngineTest : public ::testing::Test {
         const std::string id = in_folder ? name.substr(0, name.find('/')) : name;
         json::object n;
         n["id"] = "n-" + (folder.empty() ? id : folder + "~" + id);
+        if (auto moved = ids_.find(path); !in_folder && moved != ids_.end())
+          n["id"] = moved->second;
         n["parent_id"] = folder.empty() ? "" : "n-" + folder;
         n["name"] = in_folder ? id : name;
         n["path"] = "/" + (in_folder ? id : path);
@@ -1239,7 +1241,9 @@ class SyncEngineTest : public ::testing::Test {
   }
 
   std::map<std::string, std::string> files_;  // set before a pass
-  int version_ = 1;                           // the root's ETag: moved when files_ is
+  // A file's id when it is not "n-" and its path: one moved on the server.
+  std::map<std::string, std::string> ids_;
+  int version_ = 1;  // the root's ETag: moved when files_ is
   std::string held_;
   bool after_pass_ = false;
   TempDir dir_;
@@ -1282,6 +1286,34 @@ TEST_F(SyncEngineTest, TicksBetweenTheFilesOfAPass) {
   EXPECT_EQ(served_at_ticks, every) << "before the first file, between any two, after the last";
   EXPECT_EQ(threads, std::set<std::thread::id>{std::this_thread::get_id()});
   EXPECT_EQ(ticks_after, 0) << "the Remote's requests after the pass do not tick";
+}
+
+TEST_F(SyncEngineTest, TicksBetweenTheFilesOfALocalDeletion) {
+  // A folder of many files deleted on the server goes here file by file:
+  // run reads its watches at the ticks (the kernel's queue of their events
+  // is bounded) and its live connection (the server's pings answered).
+  constexpr int kFiles = 40;
+  files_["top.txt"] = "top";
+  for (int i = 0; i < kFiles; ++i) files_["d/f" + std::to_string(100 + i)] = "x";
+  Journal journal;
+  auto s = pass_on(journal);
+  ASSERT_TRUE(s && s->converged);
+  ASSERT_EQ(journal.entries.size(), kFiles + 2u);
+  files_ = {{"top.txt", "top"}};
+  ++version_;
+  std::set<int> left_at_ticks;  // files left in d at each tick
+  EngineOptions o;
+  o.tick = [&] {
+    std::error_code ec;
+    const auto files = std::distance(std::filesystem::directory_iterator(dir_.path() + "/d", ec),
+                                     std::filesystem::directory_iterator());
+    left_at_ticks.insert(static_cast<int>(files));
+  };
+  s = pass_on(journal, o);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->deleted_local, 1);
+  for (int left = 0; left <= kFiles; ++left)
+    EXPECT_TRUE(left_at_ticks.contains(left)) << left << " files left";
 }
 
 TEST_F(SyncEngineTest, TicksDuringALongTransfer) {
@@ -1662,6 +1694,42 @@ TEST_F(SyncEngineTest, OfTwoNamesWithTheSameNfcFormTheOtherIsLeftOutAndKept) {
   EXPECT_EQ(uploads(), std::vector<std::string>{nfc}) << "under its NFC form";
 }
 
+TEST_F(SyncEngineTest, OfTwoNamesWithTheSameNfcFormTheSyncedOneRenamedOnTheServerIsHeard) {
+  // "é.txt" synced in NFC, its NFD twin left out beside it; renamed on the
+  // server to "x.txt": renamed here too. The NFD one, the only "é.txt" now,
+  // is synced in its place at the next pass, which run starts at once: the
+  // rename from the name in NFC is no write of the pass's own.
+  const std::string nfc = "\xc3\xa9.txt", nfd = "e\xcc\x81.txt";
+  dir_.write(nfd, "nfd, mine");
+  dir_.write(nfc, "server");
+  files_ = {{nfc, "server"}};
+  const FolderPair pair{"w1", "W", dir_.path()};
+  Remote remote(url(), "token", {});
+  Journal journal;
+  Watcher watcher;
+  ASSERT_GE(watcher.fd(), 0) << "no inotify";
+  EngineOptions o;
+  o.can_write = false;  // this server takes no upload
+  o.tick = [&] { watcher.collect(); };
+  auto s = pass_on(journal, o);
+  ASSERT_TRUE(s && s->converged);
+
+  files_.erase(nfc);
+  files_["x.txt"] = "server";
+  ids_["x.txt"] = "n-" + nfc;
+  ++version_;
+  watcher.arm({pair});
+  Engine engine(remote, pair, journal, o);
+  s = engine.pass();
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->moved, 1);
+  EXPECT_TRUE(std::ifstream(dir_.path() + "/x.txt").good());
+  EXPECT_TRUE(std::ifstream(dir_.path() + "/" + nfd).good());
+  std::map<std::string, LocalWrites> writes;
+  writes["w1"].add(engine.local_writes(), journal);
+  EXPECT_TRUE(watcher.after_pass({pair}, writes));
+}
+
 TEST_F(SyncEngineTest, ASyncedFolderInNfdShadowedByATwinInNfcKeepsItsFilesOnTheServer) {
   // "é" synced, in NFD here, with a file in it; then a folder "é" in NFC
   // appears beside it (typed on Linux: mkdir -p é/new): that one is synced
@@ -1954,6 +2022,30 @@ TEST_F(SyncEngineTest, AFolderRenamedHereWhileItIsDeletedIsNotTakenForDeleted) {
   EXPECT_FALSE(s->converged);
   EXPECT_TRUE(journal.entries.contains("d/x.txt")) << "not deleted";
   EXPECT_TRUE(journal.entries.contains("d")) << "its file was not deleted: nor is it";
+  std::ifstream x(dir_.path() + "/d2/x.txt");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(x), {}), "dx");
+}
+
+TEST_F(SyncEngineTest, AFolderMovedHereWhileTheScanReadsTheTreeIsNotTakenForDeleted) {
+  // "d" listed at the top, then moved to "d2" before the scan came to read
+  // it (run's pass, started by another change, while the user renames a
+  // folder): neither is read. It is not deleted on the server.
+  files_ = {{"d/x.txt", "dx"}, {"d/y.txt", "dy"}, {"top.txt", "top"}};
+  Journal journal;
+  auto s = pass_on(journal);
+  ASSERT_TRUE(s && s->converged);
+  EngineOptions o;
+  o.reading = [&](const std::string& rel) {
+    if (rel == "d") {
+      ASSERT_EQ(::rename((dir_.path() + "/d").c_str(), (dir_.path() + "/d2").c_str()), 0);
+    }
+  };
+  s = pass_on(journal, o);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(deleted(), std::vector<std::string>{});
+  EXPECT_EQ(s->deleted_remote, 0);
+  EXPECT_FALSE(s->converged) << "compared again at the next pass";
+  EXPECT_TRUE(journal.entries.contains("d/y.txt"));
   std::ifstream x(dir_.path() + "/d2/x.txt");
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(x), {}), "dx");
 }

@@ -646,6 +646,39 @@ kill -TERM $RUNPID
 for _ in $(seq 1 100); do kill -0 $RUNPID 2>/dev/null || break; sleep 0.1; done
 kill -0 $RUNPID 2>/dev/null && fail "run with a live connection did not stop on SIGTERM"
 wait $RUNPID || fail "run exited non-zero: $(cat "$T/push.out")"
+# Where the journal keeps a path while something left out here is in its
+# place (a link where the server has a file), the pass leaves the root's
+# ETag unrecorded, so that each pass looks again; but while nothing
+# changes, run (polling here: no live connection) makes no pass, and it
+# still hears a change on the server.
+api -X PUT --data-binary 'sur le serveur' "$URL/api/v1/workspaces/$WS/files/children/lien-ici.txt" >/dev/null
+ln -s /etc/hostname "$B/lien-ici.txt"
+"$SYNC" --state "$SB" run --no-push --interval 1 >"$T/kept.out" 2>&1 &
+RUNPID=$!
+wait_long 'grep -q " <-> " "$T/kept.out"' "run's first pass did not end: $(cat "$T/kept.out" 2>/dev/null)"
+sleep 3
+[ "$(grep -c " <-> " "$T/kept.out")" = 1 ] ||
+  { cat "$T/kept.out"; fail "run polls a pass every --interval while a link here keeps a server file"; }
+api -X PUT --data-binary 'ensuite' "$URL/api/v1/workspaces/$WS/files/children/après-lien.txt" >/dev/null
+wait_long '[ -e "$B/après-lien.txt" ]' "run did not hear a server change beside a kept path: $(cat "$T/kept.out")"
+rm "$B/lien-ici.txt"
+wait_long '[ -f "$B/lien-ici.txt" ] && [ ! -L "$B/lien-ici.txt" ]' \
+  "run did not fetch a file once the link in its place went: $(cat "$T/kept.out")"
+# A burst of local writes (a file every tenth of a second for a second and a
+# half, as a copy of many files) is given a quiet half-second to settle, up
+# to five seconds: one pass sends it all (two allowed, should this shell be
+# held half a second between two writes on a busy machine; the wait bounded
+# by wakeups made three).
+sleep 1
+N=$(grep -c " <-> " "$T/kept.out")
+for i in $(seq 1 15); do printf '%s\n' "$i" >"$B/rafale-$i.txt"; sleep 0.1; done
+wait_long 'grep -q "up: rafale-15.txt" "$T/kept.out" && [ "$(grep -c " <-> " "$T/kept.out")" -gt "$N" ]' \
+  "run did not send a burst of writes: $(cat "$T/kept.out")"
+sleep 1
+[ "$(grep -c " <-> " "$T/kept.out")" -le $((N + 2)) ] ||
+  { cat "$T/kept.out"; fail "run passed in the middle of a burst of writes"; }
+kill -TERM $RUNPID
+wait $RUNPID || fail "run exited non-zero: $(cat "$T/kept.out")"
 # Its app token revoked, run hears it at once too (the server closes the
 # connection) and ends, status 1, saying so.
 "$SYNC" --state "$SB" run --interval 3600 >"$T/revoked.out" 2>&1 &
