@@ -645,6 +645,9 @@ int cmd_run(rs::StateDir& state, const std::vector<std::string>& args, bool quie
       now = steady_ms();
       if (!c && c.error().code == Errc::unauthenticated) return token_gone();
       if (!c) live_lost(c.error(), now, true);
+      // The server's greeting may have come with its answer to the
+      // upgrade, read already: poll() would not say so until more came.
+      if (c) serve_live(now);
     }
 
     // Wait: a local change (then a quiet moment), bytes on the live
