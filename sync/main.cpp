@@ -562,10 +562,12 @@ int cmd_run(rs::StateDir& state, const std::vector<std::string>& args, bool quie
   bool check_all = false;
   bool due = true;
   bool heard_local = false;  // a local change heard during the last pass
-  // When a failed pass is tried again.
-  auto retry_ms = [&] {
-    return last_pass_ms + std::min<std::int64_t>(backoff_s * std::int64_t{1000}, interval_ms);
-  };
+  // When a failed pass is tried again, changes aside (5 s, doubling up to
+  // 5 min): a change heard meanwhile, here or on the server, starts one
+  // sooner, and while the server cannot be reached its root ETag (checked
+  // every --interval without a live connection) cannot be read, which
+  // starts one too: the server back is found within --interval.
+  auto retry_ms = [&] { return last_pass_ms + backoff_s * std::int64_t{1000}; };
   // The connection failed (`connecting`) or dropped, between passes or
   // during one: polling until it is back. A drop is not reported (the
   // server restarted, a network went away); failing to connect is, once.
@@ -688,11 +690,8 @@ int cmd_run(rs::StateDir& state, const std::vector<std::string>& args, bool quie
     now = steady_ms();
     if (live.connected()) serve_live(now);
     if (due) continue;
-    if (backoff_s > 0) {
-      // The retry's pass takes whatever changed meanwhile.
-      to_check.clear();
-      check_all = false;
-      if (now >= retry_ms()) due = true;
+    if (backoff_s > 0 && now >= retry_ms()) {
+      due = true;
       continue;
     }
     if (now >= last_pass_ms + kPeriodicPassMs) {

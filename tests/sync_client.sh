@@ -679,6 +679,22 @@ sleep 1
   { cat "$T/kept.out"; fail "run passed in the middle of a burst of writes"; }
 kill -TERM $RUNPID
 wait $RUNPID || fail "run exited non-zero: $(cat "$T/kept.out")"
+# A pass that cannot converge (a file here where the server has a folder)
+# is tried again after 5 s, then 10, doubling: not at every --interval (it
+# was, for as long as the conflict stayed). Once the file goes, run hears
+# it at once and syncs the folder.
+api -X POST "$URL/api/v1/workspaces/$WS/files/folders" -d '{"name":"mixte"}' >/dev/null
+printf 'un fichier\n' >"$B/mixte"
+"$SYNC" --state "$SB" run --no-push --interval 1 >"$T/retry.out" 2>&1 &
+RUNPID=$!
+wait_long 'grep -q "not converged" "$T/retry.out"' "the conflict did not fail the pass: $(cat "$T/retry.out")"
+sleep 8
+[ "$(grep -c " <-> " "$T/retry.out")" -le 3 ] ||
+  { cat "$T/retry.out"; fail "run retried a failing pass at every --interval"; }
+rm "$B/mixte"
+wait_long '[ -d "$B/mixte" ]' "run did not sync the folder once the file in its place went: $(cat "$T/retry.out")"
+kill -TERM $RUNPID
+wait $RUNPID || fail "run exited non-zero: $(cat "$T/retry.out")"
 # Its app token revoked, run hears it at once too (the server closes the
 # connection) and ends, status 1, saying so.
 "$SYNC" --state "$SB" run --interval 3600 >"$T/revoked.out" 2>&1 &
