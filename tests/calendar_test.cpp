@@ -1901,5 +1901,253 @@ TEST(Calendar, TasksFromCalDavKeepTheirLinesThroughExportAndImport) {
       << got.raw.body;
 }
 
+// An organizer removed from the event's workspace (or named ORGANIZER by a
+// calendar application without reading the calendar) hears nothing more of
+// the answers: their notices would name the event, its times and who answered.
+TEST(Calendar, AnOrganizerWhoNoLongerReadsTheCalendarHearsNoAnswers) {
+  TestServer s;
+  Cal k(s);
+  auto r = k.create(k.b, {{"title", "Comité"},
+                          {"start", "2027-03-10T09:00:00Z"},
+                          {"end", "2027-03-10T10:00:00Z"},
+                          {"attendees", json::array{json::object{{"user_id", k.a.id.str()}}}}});
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  const std::string path = "/api/v1/calendar/events/" + str(r.body, "id");
+  auto answered = [&]() {
+    auto kept = s.call("GET", "/api/v1/me/notices", k.b.token);
+    EXPECT_EQ(kept.status, 200) << kept.raw.body;
+    int n = 0;
+    for (const auto& x : kept.body.at("notices").as_array())
+      if (str(x, "type") == "calendar.answered") ++n;
+    return n;
+  };
+  ASSERT_EQ(
+      s.call("POST", path + "/reply", k.a.token, body(json::object{{"partstat", "tentative"}}))
+          .status,
+      200);
+  EXPECT_EQ(answered(), 1);
+  ASSERT_EQ(
+      s.call("DELETE", "/api/v1/workspaces/" + k.ws + "/members/" + k.b.id.str(), k.a.token).status,
+      204);
+  EXPECT_EQ(s.call("GET", path, k.b.token).status, 404);
+  ASSERT_EQ(s.call("POST", path + "/reply", k.a.token, body(json::object{{"partstat", "accepted"}}))
+                .status,
+            200);
+  EXPECT_EQ(answered(), 1);
+}
+
+// A rule finer than daily narrowed by a coarser part makes libical scan
+// unit by unit (FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30: seconds until the
+// year 2582 in one step): refused from either door, nothing stored; the
+// rules calendar applications write stay.
+TEST(Calendar, RulesThatCannotBeExpandedInBoundedTimeAreRefused) {
+  TestServer s;
+  Cal k(s);
+  const std::string cal = k.dav(k.a);
+  auto object = [](const std::string& uid, const std::string& rule) {
+    return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Some App//EN\r\nBEGIN:VEVENT\r\nUID:" +
+           uid +
+           "\r\nDTSTAMP:20270101T000000Z\r\nDTSTART:20270203T130000Z\r\nDTEND:"
+           "20270203T140000Z\r\nSUMMARY:x\r\nRRULE:" +
+           rule + "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+  };
+  for (const std::string rule : {"FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30", "FREQ=MINUTELY;BYDAY=MO",
+                                 "FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=29", "FREQ=SECONDLY;BYHOUR=9",
+                                 "FREQ=MINUTELY;BYDAY=MO;BYHOUR=9", "FREQ=HOURLY;BYYEARDAY=1"}) {
+    auto put = s.call("PUT", cal + "slow.ics", k.a.token, object("slow", rule));
+    ASSERT_EQ(put.status, 403) << rule;
+    EXPECT_NE(put.raw.body.find("valid-calendar-data"), std::string::npos) << put.raw.body;
+    json::object fields = kMeeting;
+    fields["rrule"] = rule;
+    ASSERT_EQ(k.create(k.a, fields).error_code(), "invalid_rrule") << rule;
+  }
+  EXPECT_EQ(s.call("GET", cal + "slow.ics", k.a.token).status, 404);
+  const std::string id = k.created(kMeeting);
+  ASSERT_EQ(k.patch(k.a, id, {{"rrule", "FREQ=SECONDLY;BYDAY=MO"}}).error_code(), "invalid_rrule");
+  EXPECT_EQ(str(s.call("GET", "/api/v1/calendar/events/" + id, k.a.token).body, "rrule"),
+            "FREQ=WEEKLY;COUNT=3");
+  int n = 0;
+  // RFC 5545's own: every 20 minutes from 9:00 to 16:40.
+  for (const std::string rule : {"FREQ=MINUTELY;INTERVAL=15;COUNT=4", "FREQ=SECONDLY;BYSECOND=0",
+                                 "FREQ=HOURLY;BYHOUR=9,10;BYMINUTE=0,30",
+                                 "FREQ=MINUTELY;INTERVAL=20;BYHOUR=9,10,11,12,13,14,15,16"}) {
+    const std::string uid = "fine" + std::to_string(++n);
+    EXPECT_EQ(s.call("PUT", cal + uid + ".ics", k.a.token, object(uid, rule)).status, 201) << rule;
+  }
+  EXPECT_FALSE(k.occurrences("2027-02-03T00:00:00Z", "2027-02-05T00:00:00Z").empty());
+}
+
+// A calendar-query's filter is tested against every component of every
+// object the query reads: bounded (64 comp-filters and prop-filters, a
+// text-match of 1 KiB), 403 supported-filter beyond.
+TEST(Calendar, AQueryFilterIsBounded) {
+  TestServer s;
+  Cal k(s);
+  k.created(kMeeting);
+  auto query = [&](const std::string& inside) {
+    return s.call("REPORT", k.dav(k.a), k.a.token,
+                  "<C:calendar-query xmlns:D=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:caldav\">"
+                  "<D:prop><D:getetag/></D:prop><C:filter><C:comp-filter name=\"VCALENDAR\">" +
+                      inside + "</C:comp-filter></C:filter></C:calendar-query>",
+                  {{"Depth", "1"}});
+  };
+  const std::string week =
+      "<C:comp-filter name=\"VEVENT\"><C:time-range start=\"20270208T000000Z\" "
+      "end=\"20270209T000000Z\"/></C:comp-filter>";
+  auto fine = query(week + week);
+  ASSERT_EQ(fine.status, 207) << fine.raw.body;
+  EXPECT_EQ(responses(fine.raw.body).size(), 1u);
+  std::string many;
+  for (int i = 0; i < 64; ++i) many += week;
+  auto refused = query(many);
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_NE(refused.raw.body.find("supported-filter"), std::string::npos) << refused.raw.body;
+  auto long_text =
+      query("<C:comp-filter name=\"VEVENT\"><C:prop-filter name=\"SUMMARY\"><C:text-match>" +
+            std::string(1025, 'x') + "</C:text-match></C:prop-filter></C:comp-filter>");
+  EXPECT_EQ(long_text.status, 403);
+  EXPECT_NE(long_text.raw.body.find("supported-filter"), std::string::npos);
+}
+
+// CALDAV:expand writes each instance as a copy of its component: bounded
+// per object (kMaxExpandedBytes, the earliest instances), so that one
+// object of 64 KiB stepping every minute is not written out as 90 MB.
+TEST(Calendar, AnExpandedObjectIsBounded) {
+  TestServer s;
+  Cal k(s);
+  const std::string ics =
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Some App//EN\r\nBEGIN:VEVENT\r\nUID:big\r\n"
+      "DTSTAMP:20270101T000000Z\r\nDTSTART:20270203T000000Z\r\nDTEND:20270203T000100Z\r\n"
+      "SUMMARY:Big\r\nDESCRIPTION:" +
+      std::string(64'000, 'x') + "\r\nRRULE:FREQ=MINUTELY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+  ASSERT_EQ(s.call("PUT", k.dav(k.a) + "big.ics", k.a.token, ics).status, 201);
+  const std::string range = "start=\"20270203T000000Z\" end=\"20270204T000000Z\"";
+  auto r = s.call("REPORT", k.dav(k.a), k.a.token,
+                  "<C:calendar-query xmlns:D=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:caldav\">"
+                  "<D:prop><C:calendar-data><C:expand " +
+                      range +
+                      "/></C:calendar-data></D:prop><C:filter><C:comp-filter name=\"VCALENDAR\">"
+                      "<C:comp-filter name=\"VEVENT\"><C:time-range " +
+                      range + "/></C:comp-filter></C:comp-filter></C:filter></C:calendar-query>",
+                  {{"Depth", "1"}});
+  ASSERT_EQ(r.status, 207);
+  EXPECT_LT(r.raw.body.size(), dav::kMaxExpandedBytes + 64 * 1024);
+  EXPECT_NE(r.raw.body.find("RECURRENCE-ID:20270203T000000Z"), std::string::npos);
+  EXPECT_NE(r.raw.body.find("RECURRENCE-ID:20270203T000900Z"), std::string::npos);
+}
+
+// Every occurrence names its event's title and place: cut at 300 bytes
+// (the JSON API's own bound), so that a calendar application's SUMMARY of
+// 100 KB on an event stepping every minute does not make lists of megabytes.
+TEST(Calendar, AnOccurrencesTitleIsBounded) {
+  TestServer s;
+  Cal k(s);
+  const std::string title = "é" + std::string(100'000, 't');
+  const std::string ics =
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Some App//EN\r\nBEGIN:VEVENT\r\nUID:long\r\n"
+      "DTSTAMP:20270101T000000Z\r\nDTSTART:20270203T000000Z\r\nDTEND:20270203T000100Z\r\n"
+      "SUMMARY:" +
+      title + "\r\nLOCATION:" + title +
+      "\r\nRRULE:FREQ=MINUTELY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+  ASSERT_EQ(s.call("PUT", k.dav(k.a) + "long.ics", k.a.token, ics).status, 201);
+  auto r = s.call("GET",
+                  "/api/v1/workspaces/" + k.ws +
+                      "/calendar/events?from=2027-02-03T00:00:00Z&to=2027-02-03T02:00:00Z",
+                  k.a.token);
+  ASSERT_EQ(r.status, 200);
+  ASSERT_EQ(r.body.as_array().size(), 120u);
+  EXPECT_EQ(str(r.body.at(0), "title"), title.substr(0, 300));
+  EXPECT_EQ(str(r.body.at(0), "location"), title.substr(0, 300));
+  EXPECT_LT(r.raw.body.size(), 200'000u);
+  // The event holds them whole.
+  auto event = s.call("GET", "/api/v1/calendar/events/" + str(r.body.at(0), "event_id"), k.a.token);
+  EXPECT_EQ(str(event.body, "title"), title);
+}
+
+// Each answer to one occurrence a PUT in the invitations calendar changes
+// is a write of the whole event and a notice to the organizer: at most 100
+// per PUT (403 valid-calendar-object-resource beyond, nothing changed),
+// not the hundreds of overrides an object of 256 KiB holds.
+TEST(Calendar, AnInviteesPutAnswersAFewOccurrencesAtOnce) {
+  TestServer s;
+  Cal k(s);
+  Account carol = k.colleague("Carol");
+  auto r = k.create(k.a,
+                    {{"title", "Quotidien"},
+                     {"start", "2027-03-01T09:00:00Z"},
+                     {"end", "2027-03-01T09:15:00Z"},
+                     {"rrule", "FREQ=DAILY;COUNT=150"},
+                     {"attendees", json::array{json::object{{"email", carol.email}}}}},
+                    "me");
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  const std::string id = str(r.body, "id"), uid = str(r.body, "uid");
+  const std::string href = "/dav/calendars/" + carol.id.str() + "/invitations/" + id + ".ics";
+  auto got = s.call("GET", href, carol.token);
+  ASSERT_EQ(got.status, 200) << got.raw.body;
+  // Carol declines the first `n` days apart.
+  auto declined = [&](int n) {
+    static constexpr int kDays[] = {31, 30, 31, 30, 31};  // March to July
+    std::string overrides;
+    for (int i = 0, month = 3, day = 1; i < n; ++i) {
+      char date[32];
+      std::snprintf(date, sizeof date, "2027%02d%02d", month, day);
+      overrides += "BEGIN:VEVENT\r\nUID:" + uid +
+                   "\r\nDTSTAMP:20270101T000000Z\r\nRECURRENCE-ID:" + date +
+                   "T090000Z\r\nDTSTART:" + date + "T090000Z\r\nDTEND:" + date +
+                   "T091500Z\r\nSUMMARY:Quotidien\r\nORGANIZER:mailto:" + k.a.email +
+                   "\r\nATTENDEE;PARTSTAT=DECLINED:mailto:" + carol.email + "\r\nEND:VEVENT\r\n";
+      if (++day > kDays[month - 3]) day = 1, ++month;
+    }
+    std::string ics = got.raw.body;
+    ics.insert(ics.rfind("END:VCALENDAR"), overrides);
+    return s.call("PUT", href, carol.token, ics);
+  };
+  auto many = declined(101);
+  EXPECT_EQ(many.status, 403);
+  EXPECT_NE(many.raw.body.find("valid-calendar-object-resource"), std::string::npos)
+      << many.raw.body;
+  auto event = s.call("GET", "/api/v1/calendar/events/" + id, k.a.token);
+  EXPECT_TRUE(event.body.at("instance_answers").as_array().empty());
+  EXPECT_EQ(event.body.at("version"), r.body.at("version"));
+  ASSERT_EQ(declined(3).status, 204);
+  event = s.call("GET", "/api/v1/calendar/events/" + id, k.a.token);
+  EXPECT_EQ(event.body.at("instance_answers").as_array().size(), 3u);
+}
+
+// An EXDATE added or taken away counts as an occurrence cancelled (back)
+// where it names one, which walks the rule: past 16 in one write, every one
+// counts unchecked (one write of thousands was minutes of CPU), and those
+// invited hear of the event changed.
+TEST(Calendar, ManyExdatesAtOnceAreOneChangeOfTheSeries) {
+  TestServer s;
+  Cal k(s);
+  auto r = k.create(k.a, {{"title", "Quotidien"},
+                          {"start", "2027-03-01T09:00:00Z"},
+                          {"end", "2027-03-01T09:15:00Z"},
+                          {"rrule", "FREQ=DAILY;COUNT=20000"},
+                          {"attendees", json::array{json::object{{"user_id", k.b.id.str()}}}}});
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  const std::string href = k.dav(k.a) + str(r.body, "uid") + ".ics";
+  auto got = s.call("GET", href, k.a.token);
+  ASSERT_EQ(got.status, 200);
+  std::string exdates;  // none an occurrence: in the year 2500, at 09:00:01
+  for (int i = 0; i < 3000; ++i) {
+    char line[64];
+    std::snprintf(line, sizeof line, "EXDATE:2500%02d%02dT%02d0001Z\r\n", i % 12 + 1,
+                  i / 12 % 28 + 1, i / 336 % 24);
+    exdates += line;
+  }
+  std::string ics = got.raw.body;
+  ics.insert(ics.find("RRULE:"), exdates);
+  auto put =
+      s.call("PUT", href, k.a.token, ics, {{"If-Match", got.raw.header("ETag").value_or("")}});
+  ASSERT_EQ(put.status, 204) << put.raw.body;
+  auto kept = s.call("GET", "/api/v1/me/notices", k.b.token);
+  int updated = 0;
+  for (const auto& x : kept.body.at("notices").as_array())
+    if (str(x, "type") == "calendar.invitation_updated") ++updated;
+  EXPECT_EQ(updated, 1);
+}
+
 }  // namespace
 }  // namespace ruche::testing

@@ -208,6 +208,41 @@ std::set<std::int64_t> rdates_of(icalcomponent* main) {
   return out;
 }
 
+constexpr std::string_view kUnexpandable =
+    "a rule finer than daily narrows its instances only within a day (SECONDLY by BYSECOND, "
+    "MINUTELY and HOURLY by BYSECOND, BYMINUTE and BYHOUR)";
+
+bool has_part(const short* by) {
+  return by[0] != ICAL_RECURRENCE_ARRAY_MAX;
+}
+
+bool expandable(const icalrecurrencetype& rule) {
+  // libical steps a rule finer than a day one unit at a time and tests
+  // each against the BY parts, inside one icalrecur_iterator_next call:
+  // "FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30" scans seconds until the year
+  // 2582 (hours of CPU) before it answers, and a part coarser than the
+  // rule's own unit leaves thousands of units between two instances
+  // (seconds of CPU per object and query), which kMaxRecurrenceSteps,
+  // counting instances, does not see. Such a rule may narrow its instances
+  // only within a day: BYSECOND for SECONDLY (at most 60 seconds between
+  // two instances), up to BYHOUR for MINUTELY and HOURLY (at most 1,440
+  // minutes, 24 hours: 20,000 instances of the sparsest in about a second,
+  // as for a daily rule; RFC 5545's "every 20 minutes from 9:00 to 16:40"
+  // is MINUTELY with BYHOUR).
+  const bool day_or_more = has_part(rule.by_day) || has_part(rule.by_month_day) ||
+                           has_part(rule.by_year_day) || has_part(rule.by_week_no) ||
+                           has_part(rule.by_month) || has_part(rule.by_set_pos);
+  switch (rule.freq) {
+    case ICAL_SECONDLY_RECURRENCE:
+      return !day_or_more && !has_part(rule.by_hour) && !has_part(rule.by_minute);
+    case ICAL_MINUTELY_RECURRENCE:
+    case ICAL_HOURLY_RECURRENCE:
+      return !day_or_more;
+    default:
+      return true;
+  }
+}
+
 // Walks the starts of the main component's rules and dates, in no set
 // order, each at most once, until `visit` returns false or a bound: starts
 // at or past `until` (when the rule allows skipping ahead, nothing before
@@ -228,8 +263,10 @@ bool each_start(icalcomponent* main, std::int64_t from, std::int64_t until, Visi
   bool complete = true;
   bool any_rule = false;
   for (icalproperty* p : all_props(main, ICAL_RRULE_PROPERTY)) {
-    any_rule = true;
     struct icalrecurrencetype rule = icalproperty_get_rrule(p);
+    // Stored before inspect() refused it: its DTSTART alone.
+    if (!expandable(rule)) continue;
+    any_rule = true;
     IterPtr it(icalrecur_iterator_new(rule, dtstart));
     if (!it) continue;
     // Skip ahead to the range when the rule counts nothing (COUNT numbers
@@ -387,9 +424,12 @@ Result<ObjectInfo> inspect(std::string_view ics) {
       if (!overrides.insert(*prop_ms(c, ICAL_RECURRENCEID_PROPERTY)).second)
         return tl::unexpected(bad("valid-calendar-object-resource", "one override per instance"));
     }
-    for (icalproperty* p : all_props(c, ICAL_RRULE_PROPERTY))
+    for (icalproperty* p : all_props(c, ICAL_RRULE_PROPERTY)) {
       if (icalproperty_get_rrule(p).freq == ICAL_NO_RECURRENCE)
         return tl::unexpected(bad("valid-calendar-data", "a recurrence rule without FREQ"));
+      if (!expandable(icalproperty_get_rrule(p)))
+        return tl::unexpected(bad("valid-calendar-data", std::string(kUnexpandable)));
+    }
   }
   icalcomponent* main = has_recurrence_id(all.front()) ? nullptr : all.front();
   if (main) {
@@ -470,6 +510,23 @@ Result<ObjectInfo> inspect(std::string_view ics) {
   return info;
 }
 
+namespace {
+
+// An instance's title or place: its component's, cut at
+// kMaxInstanceTextBytes (at a character's start). Every instance holds a
+// copy, and a calendar application's SUMMARY may be as long as its object:
+// one of 256 KiB stepping every minute would make lists of gigabytes.
+std::string instance_text(icalcomponent* c, icalproperty_kind kind) {
+  std::string s = text_of(c, kind);
+  if (s.size() <= kMaxInstanceTextBytes) return s;
+  std::size_t end = kMaxInstanceTextBytes;
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  s.resize(end);
+  return s;
+}
+
+}  // namespace
+
 std::vector<Instance> expand(std::string_view ics, std::int64_t from_ms, std::int64_t to_ms,
                              std::size_t max, std::string_view attendee) {
   std::vector<Instance> out;
@@ -495,13 +552,14 @@ std::vector<Instance> expand(std::string_view ics, std::int64_t from_ms, std::in
     auto [s, e] = own_span(c);
     if (s == kNever || !overlaps(s, e)) continue;
     if (rid && main && plan_of(c).cancelled) continue;  // an occurrence called off
-    out.push_back({s, e, rid, text_of(c, ICAL_SUMMARY_PROPERTY), text_of(c, ICAL_LOCATION_PROPERTY),
-                   is_date_start(c), takes_no_time(c), answer_of(c)});
+    out.push_back({s, e, rid, instance_text(c, ICAL_SUMMARY_PROPERTY),
+                   instance_text(c, ICAL_LOCATION_PROPERTY), is_date_start(c), takes_no_time(c),
+                   answer_of(c)});
   }
   if (main) {
     const bool recurring = recurs(main);
-    const std::string summary = text_of(main, ICAL_SUMMARY_PROPERTY);
-    const std::string location = text_of(main, ICAL_LOCATION_PROPERTY);
+    const std::string summary = instance_text(main, ICAL_SUMMARY_PROPERTY);
+    const std::string location = instance_text(main, ICAL_LOCATION_PROPERTY);
     const bool all_day = is_date_start(main);
     const bool free = takes_no_time(main);
     const std::string partstat = answer_of(main);
@@ -560,6 +618,11 @@ std::string expand_object(std::string_view ics, std::int64_t from_ms, std::int64
     icalcomponent_add_property(out.get(), icalproperty_new_clone(p));
   icalcomponent* main = has_recurrence_id(all.front()) ? nullptr : all.front();
   const bool todo = icalcomponent_isa(all.front()) == ICAL_VTODO_COMPONENT;
+  // Each instance is a copy of its component: without a bound on their
+  // text, one object of 256 KiB stepping every minute would be written out
+  // as gigabytes. The earliest instances are kept.
+  std::map<icalcomponent*, std::size_t> sizes;
+  std::size_t total = 0;
   for (const Instance& i :
        expand(ics, from_ms, to_ms, static_cast<std::size_t>(kMaxRecurrenceSteps))) {
     icalcomponent* source = main;
@@ -568,6 +631,12 @@ std::string expand_object(std::string_view ics, std::int64_t from_ms, std::int64
         if (c != main && prop_ms(c, ICAL_RECURRENCEID_PROPERTY) == i.recurrence_ms) source = c;
     }
     if (!source) continue;
+    auto size = sizes.find(source);
+    if (size == sizes.end())
+      size =
+          sizes.emplace(source, take_string(icalcomponent_as_ical_string_r(source)).size()).first;
+    total += size->second;
+    if (total > kMaxExpandedBytes) break;
     icalcomponent* copy = icalcomponent_new_clone(source);
     const bool recurring = main && recurs(main);
     if (source == main && recurring) {
@@ -636,6 +705,9 @@ std::string upper(std::string s) {
 
 Result<TextMatch> parse_text_match(const XmlElement& e) {
   TextMatch m;
+  // Tested against every property it names of every object a query reads.
+  if (e.text.size() > 1024)
+    return fail(Errc::forbidden, "a text-match holds at most 1,024 bytes", "supported-filter");
   m.text = e.text;
   m.negate = attr(e, "negate-condition").value_or("no") == "yes";
   const std::string collation = attr(e, "collation").value_or("i;ascii-casemap");
@@ -668,8 +740,15 @@ Result<PropFilter> parse_prop_filter(const XmlElement& e) {
   return f;
 }
 
-Result<CompFilter> parse_comp_filter(const XmlElement& e, int depth) {
+// comp-filters and prop-filters in one filter, at most: each is tested
+// against every component of every object a query reads.
+constexpr int kMaxFilterParts = 64;
+
+Result<CompFilter> parse_comp_filter(const XmlElement& e, int depth, int& parts) {
   if (depth > 4) return tl::unexpected(bad("valid-filter", "comp-filters nest at most 4 deep"));
+  if (++parts > kMaxFilterParts)
+    return fail(Errc::forbidden, "a filter holds at most 64 comp-filters and prop-filters",
+                "supported-filter");
   CompFilter f;
   auto name = attr(e, "name");
   if (!name || name->empty())
@@ -685,10 +764,13 @@ Result<CompFilter> parse_comp_filter(const XmlElement& e, int depth) {
                     "supported-filter");
       RUCHE_TRY(f.time_range, parse_time_range(c));
     } else if (c.name == "prop-filter") {
+      if (++parts > kMaxFilterParts)
+        return fail(Errc::forbidden, "a filter holds at most 64 comp-filters and prop-filters",
+                    "supported-filter");
       RUCHE_TRY(auto p, parse_prop_filter(c));
       f.props.push_back(std::move(p));
     } else if (c.name == "comp-filter") {
-      RUCHE_TRY(auto sub, parse_comp_filter(c, depth + 1));
+      RUCHE_TRY(auto sub, parse_comp_filter(c, depth + 1, parts));
       f.comps.push_back(std::move(sub));
     }
   }
@@ -746,29 +828,40 @@ bool prop_matches(icalcomponent* c, const PropFilter& f) {
   });
 }
 
-bool comp_matches(std::string_view ics, icalcomponent* c, const CompFilter& f);
+// Whether the object has an instance in a time range, by range: what a
+// time-range tests is the whole object, whichever component names it, so
+// each range is expanded once per object however many components and
+// filters ask.
+using Overlaps = std::map<std::pair<std::int64_t, std::int64_t>, bool>;
 
-bool children_match(std::string_view ics, icalcomponent* parent, const CompFilter& f) {
+bool comp_matches(std::string_view ics, icalcomponent* c, const CompFilter& f, Overlaps& seen);
+
+bool children_match(std::string_view ics, icalcomponent* parent, const CompFilter& f,
+                    Overlaps& seen) {
   bool any = false;
   for (icalcomponent* c = icalcomponent_get_first_component(parent, ICAL_ANY_COMPONENT); c;
        c = icalcomponent_get_next_component(parent, ICAL_ANY_COMPONENT)) {
     const char* name = icalcomponent_kind_to_string(icalcomponent_isa(c));
     if (!name || f.name != name) continue;
     any = true;
-    if (!f.is_not_defined && comp_matches(ics, c, f)) return true;
+    if (!f.is_not_defined && comp_matches(ics, c, f, seen)) return true;
   }
   return f.is_not_defined ? !any : false;
 }
 
-bool comp_matches(std::string_view ics, icalcomponent* c, const CompFilter& f) {
+bool comp_matches(std::string_view ics, icalcomponent* c, const CompFilter& f, Overlaps& seen) {
   if (f.time_range) {
     // Recurrence counts: the object matches when an instance overlaps.
-    if (expand(ics, f.time_range->start_ms, f.time_range->end_ms, 1).empty()) return false;
+    const auto range = std::make_pair(f.time_range->start_ms, f.time_range->end_ms);
+    auto known = seen.find(range);
+    if (known == seen.end())
+      known = seen.emplace(range, !expand(ics, range.first, range.second, 1).empty()).first;
+    if (!known->second) return false;
   }
   for (const auto& p : f.props)
     if (!prop_matches(c, p)) return false;
   for (const auto& sub : f.comps)
-    if (!children_match(ics, c, sub)) return false;
+    if (!children_match(ics, c, sub, seen)) return false;
   return true;
 }
 
@@ -782,7 +875,8 @@ Result<CompFilter> parse_filter(const XmlElement& filter) {
     top = &c;
   }
   if (!top) return tl::unexpected(bad("valid-filter", "a filter needs a comp-filter"));
-  RUCHE_TRY(CompFilter f, parse_comp_filter(*top, 0));
+  int parts = 0;
+  RUCHE_TRY(CompFilter f, parse_comp_filter(*top, 0, parts));
   if (f.name != "VCALENDAR")
     return tl::unexpected(bad("valid-filter", "the top comp-filter names VCALENDAR"));
   return f;
@@ -792,7 +886,8 @@ bool matches(std::string_view ics, const CompFilter& filter) {
   CompPtr root = parse(ics);
   if (!root) return false;
   if (filter.is_not_defined) return false;
-  return comp_matches(ics, root.get(), filter);
+  Overlaps seen;
+  return comp_matches(ics, root.get(), filter, seen);
 }
 
 std::string merge_objects(const std::vector<std::string>& objects, std::string_view prodid) {
@@ -1454,6 +1549,7 @@ Result<std::string> write_event(const std::optional<std::string>& existing, cons
       struct icalrecurrencetype r = icalrecurrencetype_from_string(edit.rrule->c_str());
       if (r.freq == ICAL_NO_RECURRENCE || icalerrno != ICAL_NO_ERROR)
         return fail(Errc::invalid, "not a recurrence rule (RFC 5545 RRULE)", "invalid_rrule");
+      if (!expandable(r)) return fail(Errc::invalid, std::string(kUnexpandable), "invalid_rrule");
       icalcomponent_add_property(ev, icalproperty_new_rrule(r));
     }
   }
@@ -1661,17 +1757,21 @@ InstanceChanges instance_changes(std::string_view before, std::string_view after
                     std::vector<std::int64_t>& into) {
     std::set_difference(x.begin(), x.end(), y.begin(), y.end(), std::back_inserter(into));
   };
-  // EXDATEs count where they leave out (bring back) an instance.
+  // EXDATEs count where they leave out (bring back) an instance. Each
+  // check walks the rule (up to kMaxRecurrenceSteps steps), and an object
+  // holds thousands of EXDATEs: past kMaxInstanceChecks, each counts
+  // unchecked, so that one write is not minutes of CPU.
   std::vector<std::int64_t> left_out, back;
   only_in(b.exdates, a.exdates, left_out);
   only_in(a.exdates, b.exdates, back);
+  const bool check = left_out.size() + back.size() <= kMaxInstanceChecks;
   for (std::int64_t rid : left_out)
-    if (a.overrides.count(rid) || (a.main && is_instance(a.main, rid)))
+    if (!check || a.overrides.count(rid) || (a.main && is_instance(a.main, rid)))
       out.cancelled.push_back(rid);
   for (std::int64_t rid : back)
-    if (b.main && is_instance(b.main, rid)) out.changed.push_back(rid);
-  only_in(b.rdates, a.rdates, out.changed);      // added
-  only_in(a.rdates, b.rdates, out.cancelled);    // removed
+    if (!check || (b.main && is_instance(b.main, rid))) out.changed.push_back(rid);
+  only_in(b.rdates, a.rdates, out.changed);    // added
+  only_in(a.rdates, b.rdates, out.cancelled);  // removed
   std::set<std::int64_t> rids;
   for (const Side* side : {&a, &b})
     for (const auto& [rid, c] : side->overrides) rids.insert(rid);
@@ -1696,6 +1796,7 @@ namespace {
 // included (what COUNT counts), at most kMaxRecurrenceSteps.
 int rule_starts_before(icalcomponent* main, const icalrecurrencetype& rule, std::int64_t ms) {
   const icaltimetype dtstart = icalcomponent_get_dtstart(main);
+  if (!expandable(rule)) return 0;  // each_start() walks it no further
   IterPtr it(icalrecur_iterator_new(rule, dtstart));
   int n = 0;
   while (it && n < kMaxRecurrenceSteps) {

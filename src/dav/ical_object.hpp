@@ -60,18 +60,26 @@ struct ObjectInfo {
 
 // Checks a calendar object resource and reads its index. Errors (invalid,
 // with the CalDAV precondition as code): "valid-calendar-data" (not one
-// VCALENDAR, parse errors, a date that does not exist, a bad rule, too
-// large), "valid-calendar-object-resource" (no component, several UIDs or
-// kinds, a METHOD property, an override without its instant),
+// VCALENDAR, parse errors, a date that does not exist, a bad rule: one
+// without FREQ, or one finer than daily narrowed by a BY part coarser than
+// a day (or, SECONDLY, than its own unit), which libical cannot expand in
+// bounded time; too large),
+// "valid-calendar-object-resource" (no component, several UIDs or kinds,
+// a METHOD property, an override without its instant),
 // "supported-calendar-component" (not VEVENT, VTODO or VJOURNAL).
 Result<ObjectInfo> inspect(std::string_view ics);
+
+// An instance's title or place, at most (the JSON API's own bound).
+inline constexpr std::size_t kMaxInstanceTextBytes = 300;
 
 struct Instance {
   std::int64_t start_ms = 0;
   std::int64_t end_ms = 0;
   // The instance's original start (RECURRENCE-ID), for recurring objects.
   std::optional<std::int64_t> recurrence_ms;
-  std::string summary, location;  // an override may change them
+  // Its title and place (an override may change them), each cut at
+  // kMaxInstanceTextBytes: the event holds them whole.
+  std::string summary, location;
   bool all_day = false;
   // TRANSP:TRANSPARENT or STATUS:CANCELLED: it takes no one's time.
   bool free = false;
@@ -92,7 +100,9 @@ std::vector<Instance> expand(std::string_view ics, std::int64_t from_ms, std::in
 // The object with its instances in [from_ms, to_ms) written out one by one
 // (RFC 4791 section 9.6.5, CALDAV:expand): each a component with its
 // RECURRENCE-ID and no rule, times in UTC, no VTIMEZONE. An object that
-// does not recur keeps its components, times in UTC.
+// does not recur keeps its components, times in UTC. The earliest
+// instances whose components' text fits in kMaxExpandedBytes, at most.
+inline constexpr std::size_t kMaxExpandedBytes = 1 << 20;
 std::string expand_object(std::string_view ics, std::int64_t from_ms, std::int64_t to_ms);
 
 // --- calendar-query filters (RFC 4791 section 9.7) ---------------------------
@@ -125,7 +135,8 @@ struct CompFilter {
 
 // The <C:filter> element's one comp-filter. Errors: invalid
 // "valid-filter" (malformed), forbidden "supported-filter" (param-filter,
-// an unknown collation).
+// an unknown collation, more than 64 comp-filters and prop-filters, a
+// text-match of more than 1,024 bytes).
 Result<CompFilter> parse_filter(const XmlElement& filter);
 
 // Whether a checked object passes `filter`.
@@ -342,7 +353,10 @@ Result<std::string> end_series(std::string_view ics, std::int64_t recurrence_ms,
 // (original starts, in order), its series aside: `changed` moved, given
 // another title, description or place, or added (RDATE, an EXDATE gone);
 // `cancelled` left out (EXDATE, RDATE gone) or cancelled (STATUS:CANCELLED).
-// Answers alone are no change.
+// Answers alone are no change. An EXDATE added or gone counts where it
+// names an instance, and every one counts when more than
+// kMaxInstanceChecks did (checking each walks the rule).
+inline constexpr std::size_t kMaxInstanceChecks = 16;
 struct InstanceChanges {
   std::vector<std::int64_t> changed, cancelled;
   std::size_t size() const { return changed.size() + cancelled.size(); }

@@ -1197,6 +1197,14 @@ Result<Service::SealedPage> Service::sealed_events(const Caller& caller, const W
 
 // --- invitations ----------------------------------------------------------------------
 
+namespace {
+
+// Answers to single occurrences one PUT in the invitations calendar
+// changes, at most (put_answer).
+constexpr std::size_t kMaxAnswersAtOnce = 100;
+
+}  // namespace
+
 Result<void> Service::resolve(db::Conn& c, const Caller& author, const EventRequest& request,
                               dav::EventEdit& edit) {
   if (!request.attendees) return {};
@@ -1414,10 +1422,14 @@ Result<Object> Service::set_partstat(db::Conn& c, const Object& event, const std
   Calendar cal;
   cal.col = collection_of(event.collection_id);
   RUCHE_TRY(Object stored, store_object(c, UserId(event.created_by), cal, std::move(next), &event));
-  // The organizer hears of the answer live.
+  // The organizer hears of the answer live, while they read the event's
+  // calendar: one removed from its workspace stays its ORGANIZER, as does
+  // whoever a calendar application named there, and neither may learn
+  // anything more of it (its title, times, who answered).
   const dav::Participants who = dav::participants(stored.ics);
   if (who.organizer) {
     RUCHE_TRY(auto user, store::user_with_email(c, who.organizer->email));
+    if (user && !reach(c, UserId(*user), cal.col, Access::read)) user.reset();
     if (user) {
       json::object notice = notice_of(stored);
       std::string name = email;
@@ -1562,6 +1574,21 @@ Result<Service::Put> Service::put_answer(const Caller& caller, const std::string
       if (a.email == me.email) instances.emplace(a.recurrence_ms, a.partstat);
     for (const auto& [ms, partstat] : Answers(found->first, me).instances)
       if (series) instances.emplace(ms, *series);  // sent as the series'
+    // Each answer that changes is a write of the whole event (checked,
+    // indexed, its rule walked) and a notice to the organizer: a bounded
+    // number of them per PUT, not the hundreds of overrides 256 KiB hold.
+    {
+      const bool reset = series && *series != me.partstat;  // answers every instance
+      const Answers was(found->first, me);
+      const auto changing = std::count_if(instances.begin(), instances.end(), [&](const auto& i) {
+        return i.second != (reset ? *series : was.to(i.first));
+      });
+      if (static_cast<std::size_t>(changing) > kMaxAnswersAtOnce)
+        return fail(Errc::invalid,
+                    "at most 100 answers to single occurrences change in one PUT: answer the "
+                    "series, or a few occurrences at a time",
+                    "valid-calendar-object-resource");
+    }
     Put out;
     out.object = found->first;
     out.as_sent = false;

@@ -334,7 +334,9 @@ class Service {
   // A PUT in the invitations calendar: the caller's PARTSTAT in `ics`
   // becomes their answer, and their PARTSTAT in each override
   // (RECURRENCE-ID) their answer to that instance; nothing else is taken.
-  // forbidden "read_only" for a new name.
+  // forbidden "read_only" for a new name; invalid
+  // "valid-calendar-object-resource" when more than 100 answers to single
+  // occurrences change at once.
   Result<Put> put_answer(const platform::Caller& caller, const std::string& name,
                          const std::string& ics, const std::optional<std::string>& if_match,
                          bool if_none_match_any);
