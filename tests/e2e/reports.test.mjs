@@ -229,6 +229,15 @@ test('the report shows the workspace’s figures, a bar per day and the CSV', as
   await shot(ownerPage, 'reports-03-table', region);
   violations = await axe(ownerPage);
   assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+
+  // A name in the tasks' table opens the board on that person's tasks.
+  await ownerPage.locator('.rep-tasks tbody th a', { hasText: env.admin.name }).click();
+  await ownerPage.waitForURL((u) => u.pathname.endsWith('/tasks') && u.search === `?assignee=${ownerId}`);
+  await ownerPage.locator('.task-card', { hasText: 'Réserver la grue' }).waitFor();
+  assert.equal(await ownerPage.locator('.tasks-filters__person').inputValue(), ownerId);
+  assert.equal(await ownerPage.locator('.task-card', { hasText: 'Commander les aciers' }).count(), 0);
+  await ownerPage.goBack();
+  await card(ownerPage, 'chat').waitFor();
   assertNoConsoleErrors(owner, 'owner');
 });
 

@@ -533,6 +533,8 @@ export const en: Record<MessageKey, Message> = {
   'tasks.read_only': 'You have read-only access to tasks.',
   'tasks.filters': 'Filters',
   'tasks.filter_mine': 'My tasks',
+  'tasks.filter_person': 'Person',
+  'tasks.filter_all_people': 'Everyone',
   'tasks.filter_label': 'Label',
   'tasks.filter_all_labels': 'All labels',
   'tasks.filter_text': 'Filter by title',

@@ -549,6 +549,8 @@ export const fr = {
   'tasks.read_only': 'Vous avez un accès en lecture seule aux tâches.',
   'tasks.filters': 'Filtres',
   'tasks.filter_mine': 'Mes tâches',
+  'tasks.filter_person': 'Personne',
+  'tasks.filter_all_people': 'Tout le monde',
   'tasks.filter_label': 'Étiquette',
   'tasks.filter_all_labels': 'Toutes les étiquettes',
   'tasks.filter_text': 'Filtrer par titre',

@@ -170,6 +170,8 @@ describe('the report', () => {
       ['Former member', '1', '0', '0'],
     ]);
     expect($('tr[data-user="u2"] .rep-tasks__late')?.textContent).toBe('2');
+    // Each name opens the board on that person's tasks.
+    expect($('tr[data-user="u2"] th a')?.getAttribute('href')).toBe(`/w/${WS}/tasks?assignee=u2`);
     expect($('tr[data-user="u1"] .rep-tasks__late')).toBeNull();
     expect($('.rep-tasks__more')?.textContent).toBe('and 1 more person');
   });

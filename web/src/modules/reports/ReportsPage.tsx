@@ -88,7 +88,7 @@ export function ReportsScreen({ workspace }: { workspace: Workspace }) {
                 <ModuleCard key={m} module={m} figures={summary.modules[m] ?? {}} />
               ))}
             </div>
-            {progress ? <TasksProgress {...progress} members={members} /> : null}
+            {progress ? <TasksProgress {...progress} workspaceId={ws} members={members} /> : null}
             <ActivityChart activity={summary.activity} />
           </div>
         ) : null}

@@ -180,6 +180,49 @@ describe('the task board', () => {
     type(text, 'TUILES');
     expect(cards('To do')).toEqual(['Commander les tuiles']);
   });
+
+  it('filters by anyone the tasks may be assigned to', async () => {
+    await show('write');
+    const person = ui.host.querySelector<HTMLSelectElement>('.tasks-filters__person');
+    if (!person) throw new Error('no person filter');
+    // Those who may have tasks: Eve, without the tasks right, is not among them.
+    expect([...person.options].map((o) => o.textContent)).toEqual([
+      'Everyone',
+      'Camille Durand',
+      'Bob Martin',
+    ]);
+    act(() => {
+      person.value = 'bob';
+      person.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    expect(cards('To do')).toEqual(['Poser la charpente']);
+    act(() => button('Clear the filters')?.click());
+    expect(person.value).toBe('');
+  });
+
+  it('opens filtered on the person of ?assignee= (a report links there)', async () => {
+    window.history.replaceState(null, '', `/w/${WS}/tasks?assignee=bob`);
+    try {
+      await show('write');
+      expect(cards('To do')).toEqual(['Poser la charpente']);
+      const person = ui.host.querySelector<HTMLSelectElement>('.tasks-filters__person');
+      expect(person?.value).toBe('bob');
+    } finally {
+      window.history.replaceState(null, '', '/');
+    }
+  });
+
+  it('names a person of ?assignee= who is no longer a member', async () => {
+    window.history.replaceState(null, '', `/w/${WS}/tasks?assignee=gone`);
+    try {
+      await show('write');
+      const person = ui.host.querySelector<HTMLSelectElement>('.tasks-filters__person');
+      expect(person?.selectedOptions[0]?.textContent).toBe('Former member');
+      expect(cards('To do')).toEqual([]);
+    } finally {
+      window.history.replaceState(null, '', '/');
+    }
+  });
 });
 
 describe('moves from the keyboard', () => {

@@ -26,7 +26,7 @@ import { Page } from '../../layout/Page';
 import { canManage } from '../../layout/Sidebar';
 import { useToast } from '../../notifications/toasts';
 import { ModuleGate, ModuleOff } from '../../pages/ModuleGate';
-import { navigate } from '../../router/router';
+import { navigate, useSearchParams } from '../../router/router';
 import { useMe } from '../../session';
 import { Board } from './components/Board';
 import { Filters } from './components/Filters';
@@ -112,7 +112,18 @@ export function TasksScreen({
   const archived = useSyncExternalStore(store.subscribe, () => store.getState().archived);
   const rightLoaded = useSyncExternalStore(store.subscribe, () => store.getState().rightLoaded);
   const members = useSyncExternalStore(store.subscribe, () => store.getState().members);
-  const [filter, setFilter] = useState<TaskFilter>(NO_FILTER);
+  // A person asked for in the address (a report's table links here).
+  const asked = useSearchParams().get('assignee');
+  const [filter, setFilter] = useState<TaskFilter>(() =>
+    asked ? { ...NO_FILTER, assignee: asked } : NO_FILTER,
+  );
+  // Another person asked for while the board is open (the address
+  // changed): taken in as the address changes, during render.
+  const [askedBefore, setAskedBefore] = useState(asked);
+  if (asked !== askedBefore) {
+    setAskedBefore(asked);
+    if (asked) setFilter((f) => ({ ...f, assignee: asked }));
+  }
   const [creating, setCreating] = useState<TaskStatus | null>(null);
   const [announced, setAnnounced] = useState('');
   const keys = store.armour?.keys ?? null;
@@ -289,7 +300,7 @@ export function TasksScreen({
   } else {
     body = (
       <>
-        <Filters filter={filter} onChange={setFilter} labels={labels} me={me.id} />
+        <Filters filter={filter} onChange={setFilter} labels={labels} people={people} me={me.id} />
         <div className={taskId ? 'tasks-body tasks-body--with-pane' : 'tasks-body'}>
           <Board selected={taskId} filtered={isFiltered(filter)} onDrop={drop} />
           {taskId ? (

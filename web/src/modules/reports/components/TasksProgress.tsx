@@ -6,6 +6,8 @@ import { useId } from 'react';
 import type { Member, ReportTaskLoad, ReportTasks } from '../../../api';
 import { Table } from '../../../components/Table';
 import { useI18n } from '../../../i18n';
+import { Link } from '../../../router/router';
+import { taskPath } from '../../tasks/paths';
 
 const STATUSES = ['todo', 'doing', 'done'] as const;
 
@@ -22,11 +24,13 @@ export function tasksProgressOf(figures: Readonly<Record<string, unknown>> | und
 }
 
 export function TasksProgress({
+  workspaceId,
   byStatus,
   assignees,
   total,
   members,
 }: {
+  workspaceId: string;
   byStatus: { todo: number; doing: number; done: number };
   assignees: readonly ReportTaskLoad[];
   total: number;
@@ -82,7 +86,12 @@ export function TasksProgress({
           >
             {assignees.map((a) => (
               <tr key={a.user_id} data-user={a.user_id}>
-                <th scope="row">{names.get(a.user_id) ?? t('tasks.former_member')}</th>
+                <th scope="row">
+                  {/* Their tasks on the board. */}
+                  <Link to={`${taskPath(workspaceId)}?assignee=${encodeURIComponent(a.user_id)}`}>
+                    {names.get(a.user_id) ?? t('tasks.former_member')}
+                  </Link>
+                </th>
                 <td className="num">{number(a.open)}</td>
                 <td className={a.overdue > 0 ? 'num rep-tasks__late' : 'num'}>
                   {number(a.overdue)}

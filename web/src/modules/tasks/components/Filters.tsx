@@ -1,5 +1,6 @@
-// The board's filters, all in the browser: my tasks, a label, words of the
-// title.
+// The board's filters, all in the browser: my tasks or anyone's, a label,
+// words of the title. A person may come from the address (?assignee=: a
+// report's table links there).
 import { useId } from 'react';
 import { Button } from '../../../components/Button';
 import { Icon } from '../../../components/Icon';
@@ -10,12 +11,15 @@ export function Filters({
   filter,
   onChange,
   labels,
+  people,
   me,
 }: {
   filter: TaskFilter;
   onChange(f: TaskFilter): void;
   /** The board's labels. */
   labels: readonly string[];
+  /** Whom tasks may be assigned to, by name. */
+  people: readonly { user_id: string; name: string }[];
   me: string;
 }) {
   const { t } = useI18n();
@@ -47,6 +51,25 @@ export function Filters({
             {l}
           </option>
         ))}
+      </select>
+      <label className="visually-hidden" htmlFor={`${id}-person`}>
+        {t('tasks.filter_person')}
+      </label>
+      <select
+        id={`${id}-person`}
+        className="input select tasks-filters__select tasks-filters__person"
+        value={filter.assignee ?? ''}
+        onChange={(e) => onChange({ ...filter, assignee: e.target.value || null })}
+      >
+        <option value="">{t('tasks.filter_all_people')}</option>
+        {people.map((p) => (
+          <option key={p.user_id} value={p.user_id}>
+            {p.name}
+          </option>
+        ))}
+        {filter.assignee && !people.some((p) => p.user_id === filter.assignee) ? (
+          <option value={filter.assignee}>{t('tasks.former_member')}</option>
+        ) : null}
       </select>
       <div className="tasks-filters__text">
         <Icon name="search" size={16} />
