@@ -668,8 +668,11 @@ Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws,
   std::vector<Load> loads;
   RUCHE_CHECK(c.each("SELECT a.user_id, " + count(open) + ", " + count(open + " AND " + late) +
                          ", " + count("t.status = 'done' AND t.completed_at_ms >= $2") +
-                         " FROM tasks_assignees a JOIN tasks_items t ON t.id = a.task_id "
-                         "WHERE a.workspace_id = $1 AND t.workspace_id = $1 GROUP BY a.user_id",
+                         // From the workspace's tasks (its index), each one's
+                         // assignees by the task (their key): not a scan of
+                         // every workspace's assignees.
+                         " FROM tasks_items t JOIN tasks_assignees a ON a.task_id = t.id "
+                         "WHERE t.workspace_id = $1 GROUP BY a.user_id",
                      {ws, period.since_ms, period.now_ms, period.today}, [&](const db::Row& r) {
                        Load l{r.text(0), r.i64(1), r.i64(2), r.i64(3)};
                        if (l.open > 0 || l.completed > 0) loads.push_back(std::move(l));
