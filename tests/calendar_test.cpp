@@ -2036,6 +2036,35 @@ TEST(Calendar, AnExpandedObjectIsBounded) {
   EXPECT_NE(r.raw.body.find("RECURRENCE-ID:20270203T000900Z"), std::string::npos);
 }
 
+// An occurrence list holds the earliest 2,000 instances of all the events
+// it reads, in order of start (then end): kept as they come, not all held
+// then cut.
+TEST(Calendar, AListHoldsTheEarliestOccurrencesOfAllItsEvents) {
+  TestServer s;
+  Cal k(s);
+  auto hourly = [&](const std::string& title, const std::string& start, const std::string& end) {
+    auto r = k.create(
+        k.a,
+        {{"title", title}, {"start", start}, {"end", end}, {"rrule", "FREQ=HOURLY;COUNT=1500"}});
+    ASSERT_EQ(r.status, 201) << r.raw.body;
+  };
+  hourly("A", "2027-02-01T00:00:00Z", "2027-02-01T00:30:00Z");
+  hourly("B", "2027-02-01T00:30:00Z", "2027-02-01T01:00:00Z");
+  ASSERT_EQ(
+      k.create(k.a,
+               {{"title", "C"}, {"start", "2027-02-01T00:00:00Z"}, {"end", "2027-02-01T00:15:00Z"}})
+          .status,
+      201);
+  const auto all = k.occurrences("2027-02-01", "2027-05-01");
+  ASSERT_EQ(all.size(), 2000u) << "3,001 in the range";
+  EXPECT_EQ(all[0], "C@2027-02-01T00:00:00.000Z") << "the same start, the earlier end first";
+  EXPECT_EQ(all[1], "A@2027-02-01T00:00:00.000Z");
+  EXPECT_EQ(all[2], "B@2027-02-01T00:30:00.000Z");
+  EXPECT_EQ(all[3], "A@2027-02-01T01:00:00.000Z");
+  EXPECT_EQ(all[1999], "A@2027-03-14T15:00:00.000Z") << "A's 1,000th; B's 999th before it";
+  EXPECT_EQ(all[1998], "B@2027-03-14T14:30:00.000Z");
+}
+
 // Every occurrence names its event's title and place: cut at 300 bytes
 // (the JSON API's own bound), so that a calendar application's SUMMARY of
 // 100 KB on an event stepping every minute does not make lists of megabytes.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 #include <unordered_map>
 
 #include "base/clock.hpp"
@@ -767,7 +768,21 @@ Result<json::array> Service::occurrences(const Caller& caller, const std::option
     RUCHE_TRY(auto invited, store::invitations_of(c, caller.user_id.str(), from_ms, to_ms));
     std::unordered_map<std::string, const store::Attendee*> answers;
     for (const auto& [event, me] : invited) answers.emplace(event.id.str(), &me);
-    std::vector<std::pair<dav::Instance, json::object>> found;
+    // The earliest kMaxOccurrences instances (by start, end, then the
+    // order found), kept as they come in a heap whose top is the latest
+    // kept: not every instance of every object held, then sorted and cut
+    // (up to kMaxOccurrences an object, of up to kMaxObjects objects), and
+    // an instance past that top is not written out at all.
+    struct Found {
+      std::int64_t start_ms, end_ms;
+      std::size_t seq;
+      json::object occurrence;
+      bool operator<(const Found& o) const {
+        return std::tie(start_ms, end_ms, seq) < std::tie(o.start_ms, o.end_ms, o.seq);
+      }
+    };
+    std::vector<Found> found;
+    std::size_t seq = 0;
     auto add = [&](const Object& o) {
       auto a = answers.find(o.id.str());
       const store::Attendee* me = a == answers.end() ? nullptr : a->second;
@@ -775,8 +790,15 @@ Result<json::array> Service::occurrences(const Caller& caller, const std::option
            dav::expand(o.ics, from_ms, to_ms, kMaxOccurrences, me ? me->email : "")) {
         // A to-do without dates has no place in time.
         if (i.start_ms <= INT64_MIN / 2) continue;
-        found.emplace_back(
-            i, occurrence_json(o, i, me ? std::optional(answer_to(i, *me)) : std::nullopt));
+        Found f{i.start_ms, i.end_ms, seq++, {}};
+        if (found.size() == kMaxOccurrences && !(f < found.front())) continue;
+        f.occurrence = occurrence_json(o, i, me ? std::optional(answer_to(i, *me)) : std::nullopt);
+        found.push_back(std::move(f));
+        std::push_heap(found.begin(), found.end());
+        if (found.size() > kMaxOccurrences) {
+          std::pop_heap(found.begin(), found.end());
+          found.pop_back();
+        }
       }
     };
     for (const auto& col : cols) {
@@ -794,15 +816,9 @@ Result<json::array> Service::occurrences(const Caller& caller, const std::option
         if (!listed) add(event);
       }
     }
-    std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
-      return a.first.start_ms != b.first.start_ms ? a.first.start_ms < b.first.start_ms
-                                                  : a.first.end_ms < b.first.end_ms;
-    });
+    std::sort_heap(found.begin(), found.end());
     json::array out;
-    for (auto& f : found) {
-      if (out.size() == kMaxOccurrences) break;
-      out.push_back(std::move(f.second));
-    }
+    for (auto& f : found) out.push_back(std::move(f.occurrence));
     return out;
   });
 }
