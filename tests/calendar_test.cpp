@@ -2036,6 +2036,76 @@ TEST(Calendar, AnExpandedObjectIsBounded) {
   EXPECT_NE(r.raw.body.find("RECURRENCE-ID:20270203T000900Z"), std::string::npos);
 }
 
+// A REPORT's answer is bounded (16 MiB, about): past it the collection
+// answers 507; a sync's token is then the last change's included, and the
+// next sync from it lists the rest.
+TEST(Calendar, AReportsAnswerIsBoundedAndASyncGoesOnFromWhereItStopped) {
+  TestServer s;
+  Cal k(s);
+  const std::string cal = k.dav(k.a);
+  constexpr int kObjects = 80;  // of 250 KB: 20 MB in all
+  for (int i = 0; i < kObjects; ++i) {
+    const std::string uid = "o" + std::to_string(i);
+    const std::string ics =
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Some App//EN\r\nBEGIN:VEVENT\r\nUID:" + uid +
+        "\r\nDTSTAMP:20270101T000000Z\r\nDTSTART:20270203T100000Z\r\nDTEND:20270203T110000Z\r\n"
+        "SUMMARY:Big\r\nDESCRIPTION:" +
+        std::string(250'000, 'x') + "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    ASSERT_EQ(s.call("PUT", cal + uid + ".ics", k.a.token, ics).status, 201) << uid;
+  }
+  // The objects an answer lists (its hrefs ending in .ics), and whether the
+  // collection itself answered 507.
+  auto listed = [&](const std::string& xml) {
+    std::set<std::string> names;
+    for (std::size_t at = xml.find("<D:href>"); at != std::string::npos;
+         at = xml.find("<D:href>", at + 1)) {
+      const std::string h = xml.substr(at + 8, xml.find("</D:href>", at) - at - 8);
+      if (h.ends_with(".ics")) names.insert(h.substr(h.rfind('/') + 1));
+    }
+    return names;
+  };
+  const std::string full = "<D:status>HTTP/1.1 507 Insufficient Storage</D:status>";
+
+  auto query =
+      s.call("REPORT", cal, k.a.token,
+             "<C:calendar-query xmlns:D=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:caldav\">"
+             "<D:prop><D:getetag/><C:calendar-data/></D:prop><C:filter>"
+             "<C:comp-filter name=\"VCALENDAR\"><C:comp-filter name=\"VEVENT\"/>"
+             "</C:comp-filter></C:filter></C:calendar-query>",
+             {{"Depth", "1"}});
+  ASSERT_EQ(query.status, 207);
+  EXPECT_LT(query.raw.body.size(), std::size_t{17} << 20);
+  EXPECT_NE(query.raw.body.find(full), std::string::npos);
+  const auto some = listed(query.raw.body);
+  EXPECT_GT(some.size(), 50u);
+  EXPECT_LT(some.size(), std::size_t{kObjects});
+
+  auto sync = [&](const std::string& token) {
+    return s.call("REPORT", cal, k.a.token,
+                  "<D:sync-collection xmlns:D=\"DAV:\" "
+                  "xmlns:C=\"urn:ietf:params:xml:ns:caldav\"><D:sync-token>" +
+                      token +
+                      "</D:sync-token><D:sync-level>1</D:sync-level><D:prop><D:getetag/>"
+                      "<C:calendar-data/></D:prop></D:sync-collection>",
+                  {{"Depth", "1"}});
+  };
+  auto first = sync("");
+  ASSERT_EQ(first.status, 207);
+  EXPECT_LT(first.raw.body.size(), std::size_t{17} << 20);
+  EXPECT_NE(first.raw.body.find(full), std::string::npos);
+  const auto before = listed(first.raw.body);
+  auto rest = sync(sync_token(first.raw.body));
+  ASSERT_EQ(rest.status, 207);
+  EXPECT_EQ(rest.raw.body.find(full), std::string::npos) << "the rest fits";
+  const auto after = listed(rest.raw.body);
+  std::set<std::string> all = before;
+  all.insert(after.begin(), after.end());
+  EXPECT_EQ(all.size(), std::size_t{kObjects});
+  EXPECT_EQ(before.size() + after.size(), std::size_t{kObjects}) << "none listed twice";
+  // Nothing changed since: the next sync lists nothing.
+  EXPECT_TRUE(listed(sync(sync_token(rest.raw.body)).raw.body).empty());
+}
+
 // An occurrence list holds the earliest 2,000 instances of all the events
 // it reads, in order of start (then end): kept as they come, not all held
 // then cut.
