@@ -2104,6 +2104,10 @@ TEST(Calendar, AReportsAnswerIsBoundedAndASyncGoesOnFromWhereItStopped) {
   EXPECT_EQ(before.size() + after.size(), std::size_t{kObjects}) << "none listed twice";
   // Nothing changed since: the next sync lists nothing.
   EXPECT_TRUE(listed(sync(sync_token(rest.raw.body)).raw.body).empty());
+  // Nor is the whole calendar given as one file of that size.
+  auto file = s.call("GET", cal, k.a.token);
+  EXPECT_EQ(file.status, 507);
+  EXPECT_LT(file.raw.body.size(), 4096u);
 }
 
 // An occurrence list holds the earliest 2,000 instances of all the events

@@ -25,13 +25,14 @@ constexpr std::string_view kAppleNs = "http://apple.com/ns/ical/";
 constexpr std::string_view kXmlns =
     " xmlns:C=\"urn:ietf:params:xml:ns:caldav\" xmlns:CS=\"http://calendarserver.org/ns/\"";
 constexpr std::string_view kSyncPrefix = "urn:ruche:sync:";
-// A REPORT's answer, at most (about: the object that crosses it is the
-// last): a calendar of 50,000 objects of up to 256 KiB would otherwise be
-// one answer of gigabytes, held whole. Past it, the collection answers 507
-// (RFC 6578 section 3.6 for a sync, with the token of the last change
-// included, so that the client goes on from there; a calendar-query is
-// narrowed by its client, a time range).
-constexpr std::size_t kMaxReportBytes = 16 << 20;
+// A REPORT's answer or a whole calendar's file, at most (about, for a
+// REPORT: the object that crosses it is the last): a calendar of 50,000
+// objects of up to 256 KiB would otherwise be one answer of gigabytes,
+// held whole. Past it, a REPORT's collection answers 507 (RFC 6578 section
+// 3.6 for a sync, with the token of the last change included, so that the
+// client goes on from there; a calendar-query is narrowed by its client, a
+// time range), and the file is refused (507: sync the calendar instead).
+constexpr std::size_t kMaxAnswerBytes = 16 << 20;
 constexpr std::string_view kAllow = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, REPORT";
 
 // --- answers ---------------------------------------------------------------------
@@ -456,7 +457,7 @@ Result<http::Response> report(Service& svc, const http::Request& req, const Call
     auto walked = svc.each_object(cal, range, true, [&](Object& o) -> Result<void> {
       if (kind && *kind != dav::component_name(o.info.kind)) return {};
       if (!dav::matches(o.ics, f)) return {};
-      if (ms.size() > kMaxReportBytes) {
+      if (ms.size() > kMaxAnswerBytes) {
         cut = true;
         return fail(Errc::insufficient_storage, "the answer is full");
       }
@@ -507,7 +508,7 @@ Result<http::Response> report(Service& svc, const http::Request& req, const Call
       std::unordered_map<std::string, const Object*> by_name;
       for (const auto& o : some) by_name.emplace(o.name, &o);
       for (std::size_t i = at; i < end; ++i) {
-        if (ms.size() > kMaxReportBytes) {
+        if (ms.size() > kMaxAnswerBytes) {
           full = true;
           upto = list[i - 1].seq;  // the answer holds at least one change
           break;
@@ -537,7 +538,13 @@ Result<http::Response> get(Service& svc, const http::Request& req, const Caller&
   if (t.kind == Target::calendar) {
     // The whole calendar as one file, as calendar servers give it.
     std::vector<std::string> all;
+    std::size_t bytes = 0;
     RUCHE_CHECK(svc.each_object(cal, std::nullopt, true, [&](Object& o) -> Result<void> {
+      bytes += o.ics.size();
+      if (bytes > kMaxAnswerBytes)
+        return fail(Errc::insufficient_storage,
+                    "this calendar is too large to be given as one file: sync it (CalDAV)",
+                    "calendar_too_large");
       all.push_back(std::move(o.ics));
       return {};
     }));
