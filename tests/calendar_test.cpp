@@ -5,7 +5,11 @@
 // PostgreSQL (label pg). Real CalDAV clients: tests/caldav_clients.sh.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "modules/calendar/service.hpp"
 #include "support/test_server.hpp"
@@ -2250,6 +2254,65 @@ TEST(Calendar, ManyExdatesAtOnceAreOneChangeOfTheSeries) {
   for (const auto& x : kept.body.at("notices").as_array())
     if (str(x, "type") == "calendar.invitation_updated") ++updated;
   EXPECT_EQ(updated, 1);
+}
+
+// A request still running when the server stops (the audit's CalDAV PUT of
+// minutes, past the grace period) keeps the modules it uses: stopping waits
+// for it before the calendar's service goes, then the database. The slow
+// handler asks the calendar module, as a route of it would, whether it is
+// still there, until it has run long enough; the client gets an answer or
+// its connection closed (grace 0: closed at once), and nothing crashes.
+TEST(Calendar, StoppingWaitsForARequestStillInAModule) {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool entered = false;
+  bool saw_stopping = false;
+  bool finished = false;
+  auto server = std::make_unique<TestServer>(
+      [](app::Config& c) { c.shutdown_grace_ms = 0; },
+      [&](platform::Api& api) {
+        platform::Platform* p = &api.platform();
+        api.add_public("POST", "/test/slow", [&, p](http::Request&) -> Result<http::Response> {
+          {
+            std::lock_guard lock(mu);
+            entered = true;
+          }
+          cv.notify_all();
+          const platform::ModuleDef* calendar = p->registry.find("calendar");
+          for (int i = 0; i < 100; ++i) {
+            auto m = p->db.read([&](db::Conn& c) {
+              return calendar->metrics(c, WorkspaceId("none"), platform::ReportPeriod{});
+            });
+            if (!m && m.error().code == Errc::unavailable) {
+              std::lock_guard lock(mu);
+              saw_stopping = true;
+              break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+          }
+          std::lock_guard lock(mu);
+          finished = true;
+          return http::Response{};
+        });
+      });
+  int status = 0;
+  std::thread client([&] {
+    try {
+      status = server->call("POST", "/test/slow").status;
+    } catch (const std::exception&) {
+      status = -1;  // the connection closed when the grace period ended
+    }
+  });
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return entered; });
+  }
+  server.reset();
+  client.join();
+  std::lock_guard lock(mu);
+  EXPECT_TRUE(finished);
+  EXPECT_FALSE(saw_stopping) << "the calendar stopped while a request was still using it";
+  EXPECT_TRUE(status == -1 || status == 200 || status == 503) << status;
 }
 
 }  // namespace

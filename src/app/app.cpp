@@ -143,14 +143,25 @@ struct Instance::Parts {
 Instance::Instance() : parts_(std::make_unique<Parts>()) {}
 
 Instance::~Instance() {
-  // The server goes first (no more requests), then the event hub (its
-  // dispatcher thread), then the workers drain, then the platform.
+  // Stopping goes from the outside in: the server (no request is being
+  // handled once run() has returned, past the grace period too), then the
+  // event hub, then the work left on the workers, then the modules, then the
+  // workers, then the platform and the database (the members, destroyed in
+  // reverse order). A module's service must outlive every task that may
+  // reach it: a route handler holds it by reference, without the "is
+  // stopping" check of the hooks.
   if (parts_) {
     // The other nodes hear that this one's users left it; then nothing
     // from them reaches subscribers while they go away.
     if (parts_->hub) parts_->hub->leave();
     if (parts_->bus) parts_->bus->stop();
     parts_->server.reset();
+    if (parts_->hub) parts_->hub->stop();
+    // The hub's connections left tasks on the workers (a message to a
+    // module, a catch-up read) that reach the hub and the modules: they run
+    // out first. The pool's destructor would wait for them too, but only
+    // after the modules had gone.
+    if (parts_->workers) parts_->workers->wait_idle();
     parts_->hub.reset();
     // Modules stop their background work while the platform is still there.
     for (const auto& m : parts_->registry.modules())
@@ -273,6 +284,7 @@ Result<std::unique_ptr<Instance>> Instance::create(Config config, const Clock& c
   sc.host = c.host;
   sc.port = c.port;
   sc.io_threads = c.io_threads;
+  sc.shutdown_grace_ms = c.shutdown_grace_ms;
   p.server = std::make_unique<http::Server>(sc, p.router, *p.workers);
 
   // /metrics is added last so the metrics cover every other route.

@@ -20,6 +20,9 @@ struct Config {
   bool public_url_derived = false;     // set by finish() when public_url was not given
   int io_threads = 0;                  // 0: one per core
   int workers = 32;
+  // How long requests in flight get to answer once the server stops; their
+  // connections are closed then (tests only; not in the file).
+  int shutdown_grace_ms = 10'000;
   std::string web_root;                // default: web/dist next to the binary's project
   std::vector<std::string> trusted_proxies;
   bool access_log = true;

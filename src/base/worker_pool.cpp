@@ -39,6 +39,11 @@ std::size_t WorkerPool::busy() const {
   return busy_;
 }
 
+void WorkerPool::wait_idle() {
+  std::unique_lock lock(mu_);
+  idle_cv_.wait(lock, [&] { return busy_ == 0 && queue_.empty(); });
+}
+
 void WorkerPool::loop() {
   std::unique_lock lock(mu_);
   while (true) {
@@ -57,7 +62,7 @@ void WorkerPool::loop() {
     }
     task = Task();
     lock.lock();
-    --busy_;
+    if (--busy_ == 0 && queue_.empty()) idle_cv_.notify_all();
   }
 }
 

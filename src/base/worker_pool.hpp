@@ -61,12 +61,18 @@ class WorkerPool {
   std::size_t queued() const;
   // Tasks running now.
   std::size_t busy() const;
+  // Returns once no task is queued or running (tasks submitted meanwhile,
+  // by running ones too, are waited for). Shutdown uses it to run out the
+  // work that reaches what it destroys next. Not from one of its tasks (it
+  // would wait for itself).
+  void wait_idle();
 
  private:
   void loop();
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
+  std::condition_variable idle_cv_;  // busy_ and queue_ both empty
   std::deque<Task> queue_;
   std::size_t busy_ = 0;
   bool stopping_ = false;

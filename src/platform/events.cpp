@@ -647,14 +647,19 @@ void EventHub::leave() {
   if (spans_nodes_) platform_.outbox.publish_control("presence.gone", json::object{{"node", node_id_}});
 }
 
-EventHub::~EventHub() {
-  platform_.bus.unsubscribe(subscription_);
+void EventHub::stop() {
   {
     std::lock_guard lock(mu_);
+    if (stopping_) return;
     stopping_ = true;
   }
+  platform_.bus.unsubscribe(subscription_);
   cv_.notify_all();
   dispatcher_.join();
+}
+
+EventHub::~EventHub() {
+  stop();
 }
 
 std::size_t EventHub::connections() const {

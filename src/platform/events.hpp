@@ -67,6 +67,12 @@ class EventHub {
   // bus stops), so that they need not wait for its presence to expire.
   void leave();
 
+  // Stops the dispatcher thread: no event is delivered, and no task is
+  // handed to the workers, after it returns. Idempotent; the destructor
+  // calls it. Stopping the server waits for the tasks already handed out
+  // before destroying the hub, for they reach it.
+  void stop();
+
   class Connection;
 
  private:

@@ -171,6 +171,7 @@ struct Server::Impl {
   awaitable<void> session(Loop& loop, tcp::socket socket);
   awaitable<void> sweep(Loop& loop);
   void begin_stop(Loop& loop);
+  void drop_connections(Loop& loop);
   void conn_closed(Loop& loop) {
     if (loop.draining && loop.conns.empty() && loop.websockets.empty() && loop.grace)
       loop.grace->cancel();
@@ -558,9 +559,31 @@ void Server::Impl::begin_stop(Loop& loop) {
   if (loop.conns.empty() && loop.websockets.empty()) return;
   loop.grace.emplace(loop.ctx);
   loop.grace->expires_after(ms(config.shutdown_grace_ms));
-  loop.grace->async_wait([&loop](beast::error_code e) {
-    if (!e) loop.ctx.stop();  // grace period over: drop what is left
+  loop.grace->async_wait([this, &loop](beast::error_code e) {
+    if (!e) drop_connections(loop);
   });
+}
+
+// The grace period is over: what is left is closed, but the loop is not
+// stopped. A handler still running on a worker (a CalDAV PUT of minutes)
+// cannot be interrupted; it holds the request in its connection's coroutine
+// frame, will post its response to this loop and uses the objects its route
+// reaches (a module's service, the database). Stopping the loop here made
+// run() return under it, and the caller then destroyed those objects while
+// it ran. The coroutine now resumes when the handler returns, fails to
+// write on the closed socket and ends; run() returns once the last one has.
+void Server::Impl::drop_connections(Loop& loop) {
+  if (!loop.conns.empty())
+    log::warn("server.grace_over", {{"connections", static_cast<std::int64_t>(loop.conns.size())}});
+  beast::error_code ec;
+  for (ConnState* c : loop.conns)
+    if (c->socket) c->socket->close(ec);
+  // finish() erases the connection from the set: walk a copy. A sweep past
+  // every deadline finishes a WebSocket whether or not its close handshake
+  // started.
+  std::vector<WsConnection*> all(loop.websockets.begin(), loop.websockets.end());
+  for (WsConnection* ws : all)
+    if (loop.websockets.count(ws)) ws->sweep(INT64_MAX);
 }
 
 awaitable<void> Server::Impl::sweep(Loop& loop) {

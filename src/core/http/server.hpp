@@ -31,7 +31,7 @@ struct ServerConfig {
   int header_timeout_ms = 30'000;         // the whole head of a request, and keep-alive idle time
   int body_timeout_ms = 30'000;           // longest wait for the next body bytes
   int write_timeout_ms = 60'000;          // longest wait for the client to take response bytes
-  int shutdown_grace_ms = 10'000;         // in-flight requests get this long on stop()
+  int shutdown_grace_ms = 10'000;         // in-flight requests get this long to answer on stop()
   std::size_t max_connections = 200'000;
   std::size_t ws_max_message_bytes = 64 * 1024;
   std::size_t ws_max_queued_bytes = 1 << 20;   // a reader slower than this is disconnected
@@ -70,10 +70,14 @@ class Server {
   // The bound port (after listen()).
   std::uint16_t port() const;
 
-  // Runs the I/O threads; returns once stop() has drained every connection.
+  // Runs the I/O threads; returns once stop() has drained every connection
+  // and no route handler or response stream of this server is running on the
+  // workers any more: what the routes use may then be destroyed.
   void run();
   // Graceful stop, thread-safe: stop accepting, let in-flight requests finish
   // (up to shutdown_grace_ms), close idle connections and WebSockets (1001).
+  // Past the grace period the connections left are closed; a handler still
+  // running is not interrupted, and run() waits for it to return.
   void stop();
   // Makes SIGTERM and SIGINT call stop(). Call before run().
   void stop_on_signals();

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include "base/sendable_arena.hpp"
@@ -462,6 +463,49 @@ TEST_F(ServerTest, StopLetsInFlightRequestsFinish) {
   ASSERT_TRUE(slow.has_value());
   ASSERT_TRUE(*slow);
   EXPECT_EQ((*slow)->body, "slow done");
+}
+
+// A handler still running when the grace period ends is not abandoned: its
+// connection is closed, but run() returns only once it has returned, for
+// the caller then destroys what the route uses (a module's service, the
+// workers, this server).
+TEST(ServerStop, RunWaitsForAHandlerPastTheGracePeriod) {
+  std::atomic<bool> entered{false};
+  std::atomic<bool> done{false};
+  Router router;
+  router.add("GET", "/slow", [&](Request&) {
+    entered = true;
+    std::this_thread::sleep_for(300ms);
+    done = true;
+    return Response{};
+  });
+  WorkerPool workers{2};
+  ServerConfig cfg;
+  cfg.port = 0;
+  cfg.io_threads = 1;
+  cfg.shutdown_grace_ms = 0;
+  Server server(cfg, router, workers);
+  ASSERT_TRUE(server.listen());
+  bool done_when_run_returned = false;
+  std::thread running([&] {
+    server.run();
+    done_when_run_returned = done;
+  });
+  std::optional<Result<ClientResponse>> reply;
+  std::thread client([&] {
+    HttpClient c("127.0.0.1", server.port());
+    reply = c.request("GET", "/slow");
+  });
+  while (!entered) std::this_thread::sleep_for(1ms);
+  server.stop();
+  running.join();
+  client.join();
+  EXPECT_TRUE(done_when_run_returned);
+  ASSERT_TRUE(reply.has_value());
+  // Without a reply, the connection was closed at the grace period's end.
+  if (*reply) {
+    EXPECT_EQ((*reply)->status, 200);
+  }
 }
 
 }  // namespace
