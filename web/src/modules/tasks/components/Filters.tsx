@@ -36,41 +36,29 @@ export function Filters({
       >
         {t('tasks.filter_mine')}
       </Button>
-      <label className="visually-hidden" htmlFor={`${id}-label`}>
-        {t('tasks.filter_label')}
-      </label>
-      <select
+      <Choice
         id={`${id}-label`}
-        className="input select tasks-filters__select"
-        value={filter.label ?? ''}
-        onChange={(e) => onChange({ ...filter, label: e.target.value || null })}
-      >
-        <option value="">{t('tasks.filter_all_labels')}</option>
-        {labels.map((l) => (
-          <option key={l} value={l}>
-            {l}
-          </option>
-        ))}
-      </select>
-      <label className="visually-hidden" htmlFor={`${id}-person`}>
-        {t('tasks.filter_person')}
-      </label>
-      <select
+        label={t('tasks.filter_label')}
+        all={t('tasks.filter_all_labels')}
+        value={filter.label}
+        options={labels.map((l) => ({ value: l, text: l }))}
+        onChange={(label) => onChange({ ...filter, label })}
+      />
+      <Choice
         id={`${id}-person`}
-        className="input select tasks-filters__select tasks-filters__person"
-        value={filter.assignee ?? ''}
-        onChange={(e) => onChange({ ...filter, assignee: e.target.value || null })}
-      >
-        <option value="">{t('tasks.filter_all_people')}</option>
-        {people.map((p) => (
-          <option key={p.user_id} value={p.user_id}>
-            {p.name}
-          </option>
-        ))}
-        {filter.assignee && !people.some((p) => p.user_id === filter.assignee) ? (
-          <option value={filter.assignee}>{t('tasks.former_member')}</option>
-        ) : null}
-      </select>
+        className="tasks-filters__person"
+        label={t('tasks.filter_person')}
+        all={t('tasks.filter_all_people')}
+        value={filter.assignee}
+        options={[
+          ...people.map((p) => ({ value: p.user_id, text: p.name })),
+          // One asked for by the address who is no longer a member.
+          ...(filter.assignee && !people.some((p) => p.user_id === filter.assignee)
+            ? [{ value: filter.assignee, text: t('tasks.former_member') }]
+            : []),
+        ]}
+        onChange={(assignee) => onChange({ ...filter, assignee })}
+      />
       <div className="tasks-filters__text">
         <Icon name="search" size={16} />
         <label className="visually-hidden" htmlFor={`${id}-text`}>
@@ -91,5 +79,49 @@ export function Filters({
         </Button>
       ) : null}
     </div>
+  );
+}
+
+/** One of the filters' lists: everything (null), or one of `options`. */
+function Choice({
+  id,
+  className,
+  label,
+  all,
+  value,
+  options,
+  onChange,
+}: {
+  id: string;
+  className?: string;
+  label: string;
+  all: string;
+  value: string | null;
+  options: readonly { value: string; text: string }[];
+  onChange(value: string | null): void;
+}) {
+  return (
+    <>
+      <label className="visually-hidden" htmlFor={id}>
+        {label}
+      </label>
+      <select
+        id={id}
+        className={
+          className
+            ? `input select tasks-filters__select ${className}`
+            : 'input select tasks-filters__select'
+        }
+        value={value ?? ''}
+        onChange={(e) => onChange(e.target.value || null)}
+      >
+        <option value="">{all}</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.text}
+          </option>
+        ))}
+      </select>
+    </>
   );
 }
