@@ -883,7 +883,7 @@ test('tasks are sealed in the browser: the member reads the title, the checklist
   await paneB.locator('.tasks-labels__chip', { hasText: 'confidentiel' }).waitFor();
   assert.equal(await pageB.locator('.task-sealed').count(), 0, 'everything opened and verified');
   // The board filters by the labels it opened.
-  await pageB.locator('.tasks-filters__select').selectOption('confidentiel');
+  await pageB.locator('.tasks-filters__label').selectOption('confidentiel');
   await todo(pageB).locator('.task-card__open', { hasText: TITLE }).waitFor();
   await shot(pageB, 'armour-13-tasks');
 

@@ -156,7 +156,7 @@ describe('the board of an armoured workspace', () => {
 
   it('filters by the labels and words it opened', async () => {
     await show();
-    const labels = ui.host.querySelector<HTMLSelectElement>('.tasks-filters__select');
+    const labels = ui.host.querySelector<HTMLSelectElement>('.tasks-filters__label');
     expect([...(labels?.options ?? [])].map((o) => o.value)).toEqual([
       '',
       'direction',

@@ -38,6 +38,7 @@ export function Filters({
       </Button>
       <Choice
         id={`${id}-label`}
+        className="tasks-filters__label"
         label={t('tasks.filter_label')}
         all={t('tasks.filter_all_labels')}
         value={filter.label}
