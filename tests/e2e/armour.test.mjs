@@ -23,6 +23,7 @@ import {
   shot,
   signIn,
   unfinishedUploads,
+  until,
 } from './lib.mjs';
 
 const WS = 'Coffre blindé';
@@ -154,16 +155,6 @@ async function approveFromNotice(page, name) {
 
 /** The server's view of the workspace's keys, as the owner. */
 const armourState = () => pageOk(pageA, 'GET', `/workspaces/${wsId}/armour`);
-
-async function until(what, f, timeout = 15_000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 before(async () => {
   browser = await launch();

@@ -237,6 +237,17 @@ export async function rememberedUpload(page, match, timeout = 15_000) {
 }
 
 /** A JSON metric line, in build/e2e/metrics.jsonl; run.sh prints them at the end. */
+/** Polls `f` every 200 ms until it returns something truthy; returns that. */
+export async function until(what, f, timeout = 15_000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 export function metric(name, value, extra = {}) {
   appendFileSync(
     join(env.out, 'metrics.jsonl'),

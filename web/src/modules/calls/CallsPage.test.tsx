@@ -251,7 +251,7 @@ describe('in a call', () => {
     await vi.waitFor(() => expect(button('Leave the call')).toBeDefined());
     await click(button('Leave the call'));
     expect(heading()).toBe('Calls');
-    expect(server.left).toEqual([{ pid: 'p01', keepalive: false }]);
+    expect(server.left).toEqual([{ pid: 'p01', keepalive: true }]);
     expect(media.tracks.every((t) => t.readyState === 'ended')).toBe(true);
   });
 
@@ -271,7 +271,7 @@ describe('in a call', () => {
     await vi.waitFor(() => expect(button('Leave the call')).toBeDefined());
     await act(async () => ui.render(<p>elsewhere</p>));
     await act(() => settle());
-    expect(server.left).toEqual([{ pid: 'p01', keepalive: false }]);
+    expect(server.left).toEqual([{ pid: 'p01', keepalive: true }]);
   });
 
   it('says when the call is full, and goes back to the list', async () => {

@@ -33,9 +33,10 @@ export function useCall(makeDeps: () => CallDeps = defaultCallDeps): UseCall {
     const unload = () => session.leaveOnUnload();
     window.addEventListener('pagehide', unload);
     return () => {
-      window.removeEventListener('pagehide', unload);
-      // Left with the button, another call joined, or another page: out of this one.
-      void session.leave();
+      // Left with the button, another call joined, or another page: out of
+      // this one. A reload while the leaving waits for its byes still sends
+      // the DELETE (pagehide), so the listener stays until it is done.
+      void session.leave().finally(() => window.removeEventListener('pagehide', unload));
     };
   }, [session]);
 

@@ -483,7 +483,7 @@ describe('leaving', () => {
     expect(server.signals.filter((s) => s.kind === 'bye')).toEqual([
       { from: 'p01', to: 'p02', kind: 'bye', data: {} },
     ]);
-    expect(server.left).toEqual([{ pid: 'p01', keepalive: false }]);
+    expect(server.left).toEqual([{ pid: 'p01', keepalive: true }]);
     expect(pc?.closed).toBe(true);
     expect(media.tracks.every((t) => t.readyState === 'ended')).toBe(true);
     expect(a.session.getState()).toMatchObject({ phase: 'left', peers: [], selfView: null });
@@ -520,9 +520,30 @@ describe('leaving', () => {
     expect(server.left).toEqual([]); // the DELETE waits for the candidate on its way
     letGo();
     await leaving;
-    expect(server.left).toEqual([{ pid: 'p01', keepalive: false }]);
+    expect(server.left).toEqual([{ pid: 'p01', keepalive: true }]);
     // The one on its way, then the bye; the candidate queued behind it never went.
     expect(sent).toEqual(['candidate', 'bye']);
+  });
+
+  it('the page going away while leaving waits for its byes: the DELETE goes at once, once', async () => {
+    const a = await tab('u1');
+    await tab('u2');
+    let letGo: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (letGo = resolve));
+    const signal = a.deps.api.signal.bind(a.deps.api);
+    a.deps.api.signal = async (cid, b) => {
+      await gate;
+      return signal(cid, b);
+    };
+    const leaving = a.session.leave();
+    await settle();
+    expect(server.left).toEqual([]); // the bye is on its way
+    a.session.leaveOnUnload(); // a reload: the bye's answer would never come
+    await settle();
+    expect(server.left).toEqual([{ pid: 'p01', keepalive: true }]);
+    letGo();
+    await leaving;
+    expect(server.left).toHaveLength(1);
   });
 
   it('leaves with a keepalive request as the page goes away', async () => {

@@ -246,6 +246,8 @@ export class CallSession extends Store<CallState> {
   private screenTrack: MediaStreamTrack | null = null;
   /** Left (or failed): everything after is ignored. */
   private over = false;
+  /** Whose DELETE leave() or leaveOnUnload() is yet to send (teardown forgets `me`). */
+  private leaving: CallParticipant | null = null;
   private started = false;
   private rejoining: Promise<void> | null = null;
   private notices = 0;
@@ -577,7 +579,12 @@ export class CallSession extends Store<CallState> {
 
   // ---- leaving -------------------------------------------------------------
 
-  /** Leaves: `bye` to each peer, every connection closed, the media released, DELETE. */
+  /**
+   * Leaves: `bye` to each peer, every connection closed, the media released,
+   * DELETE. The DELETE is a keepalive request, and the page going away while
+   * the byes are still on their way sends it at once (leaveOnUnload): leaving
+   * then reloading must not leave this tab's participant in the call.
+   */
   async leave(): Promise<void> {
     if (this.over) return;
     this.over = true;
@@ -595,23 +602,34 @@ export class CallSession extends Store<CallState> {
               .catch(() => undefined),
           )
         : [];
+    this.leaving = me;
     this.teardown();
     this.set({ phase: 'left' });
     if (!me) return;
     await Promise.all([...byes, ...sending]);
-    await this.deps.api.leave(this.callId, me.id).catch(() => undefined);
+    await this.sendLeave();
   }
 
-  /** The page is going away: a DELETE that outlives it (fetch keepalive), nothing awaited. */
+  /**
+   * The page is going away: a DELETE that outlives it (fetch keepalive),
+   * nothing awaited — also when leave() is still waiting for its byes.
+   */
   leaveOnUnload(): void {
-    if (this.over) return;
-    this.over = true;
-    const me = this.me;
-    this.teardown();
-    this.set({ phase: 'left' });
-    if (me) {
-      void this.deps.api.leave(this.callId, me.id, { keepalive: true }).catch(() => undefined);
+    if (!this.over) {
+      this.over = true;
+      this.leaving = this.me;
+      this.teardown();
+      this.set({ phase: 'left' });
     }
+    void this.sendLeave();
+  }
+
+  /** This tab's participant out of the call, once. */
+  private sendLeave(): Promise<unknown> {
+    const me = this.leaving;
+    if (!me) return Promise.resolve();
+    this.leaving = null;
+    return this.deps.api.leave(this.callId, me.id, { keepalive: true }).catch(() => undefined);
   }
 
   private fail(failure: CallFailure) {

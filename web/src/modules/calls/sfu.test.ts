@@ -601,7 +601,7 @@ describe('what this tab sends', () => {
     await settle();
     expect(a.deps.pcs.every((pc) => pc.closed)).toBe(true);
     expect(server.signals).toEqual([]);
-    expect(server.left).toEqual([{ pid: 'p01', keepalive: false }]);
+    expect(server.left).toEqual([{ pid: 'p01', keepalive: true }]);
     // Only B's DELETE of its subscription to A.
     expect(server.sfu.slice(n).map((r) => `${r.pid} ${r.what}`)).toEqual(['p02 unsubscribe']);
   });
