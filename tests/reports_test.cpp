@@ -246,6 +246,70 @@ TEST(Reports, TasksProgressByStatusDueDateAndAssignee) {
   }
 }
 
+TEST(Reports, TasksByPersonAsCsv) {
+  TestServer s;
+  Team t(s);
+  // Names a spreadsheet would misread: a quote and a comma; a formula.
+  Account c = s.user("Camille \"Cam\", RH"), d = s.user("=HYPERLINK(\"http://x\")");
+  s.join(t.a, t.ws, c);
+  s.join(t.a, t.ws, d);
+  auto task = [&](std::vector<const Account*> who, bool done) {
+    json::array ids;
+    for (const Account* a : who) ids.push_back(json::value(a->id.str()));
+    auto r = s.call("POST", "/api/v1/workspaces/" + t.ws + "/tasks", t.a.token,
+                    body(json::object{{"title", "T"}, {"assignee_ids", ids}}));
+    if (r.status != 201) throw std::runtime_error("task: " + r.raw.body);
+    if (done && s.call("PATCH", "/api/v1/tasks/" + str(r.body, "id"), t.a.token,
+                       body(json::object{{"status", "done"}}))
+                        .status != 200)
+      throw std::runtime_error("status");
+  };
+  task({&t.b, &c}, false);
+  task({&t.b}, false);
+  task({&d}, true);
+  task({}, false);  // nobody's: no row
+
+  auto csv = s.call("GET", "/api/v1/workspaces/" + t.ws + "/reports/tasks.csv?days=7", t.b.token);
+  ASSERT_EQ(csv.status, 200) << csv.raw.body;
+  EXPECT_EQ(csv.raw.header("Content-Type"), "text/csv; charset=utf-8");
+  const std::string disposition = csv.raw.header("Content-Disposition").value_or("");
+  EXPECT_NE(disposition.find("attachment"), std::string::npos) << disposition;
+  EXPECT_NE(disposition.find("tasks-by-person-7-days.csv"), std::string::npos) << disposition;
+  EXPECT_EQ(csv.raw.body, "user_id,name,open,overdue,completed\r\n" + t.b.id.str() +
+                              ",\"Bob\",2,0,0\r\n" + c.id.str() +
+                              ",\"Camille \"\"Cam\"\", RH\",1,0,0\r\n" + d.id.str() +
+                              ",\"'=HYPERLINK(\"\"http://x\"\")\",0,0,1\r\n");
+  // The reader's date is checked as the summary's.
+  auto late =
+      s.call("GET", "/api/v1/workspaces/" + t.ws + "/reports/tasks.csv?today=demain", t.b.token);
+  EXPECT_EQ(late.status, 400);
+  EXPECT_EQ(late.error_code(), "invalid_field");
+
+  // The page lists the busiest first, some; the CSV everyone.
+  const platform::ModuleDef* tasks = s.platform().registry.find("tasks");
+  ASSERT_NE(tasks, nullptr);
+  platform::ReportPeriod period{.now_ms = s.clock().now_ms(),
+                                .today = format_iso8601(s.clock().now_ms()).substr(0, 10),
+                                .max_people = 1};
+  auto m = s.platform().db.read(
+      [&](db::Conn& conn) { return tasks->metrics(conn, WorkspaceId(t.ws), period); });
+  ASSERT_TRUE(m) << m.error().message;
+  EXPECT_EQ(num(*m, "assignees_total"), 3);
+  ASSERT_EQ(m->at("assignees").as_array().size(), 1u);
+  EXPECT_EQ(str(m->at("assignees").as_array()[0], "user_id"), t.b.id.str());
+
+  // Tasks closed to the reader, or not in the workspace: no CSV of them.
+  ASSERT_EQ(s.call("PATCH", "/api/v1/workspaces/" + t.ws + "/members/" + t.b.id.str(), t.a.token,
+                   body(json::object{{"rights", json::object{{"tasks", "none"}}}}))
+                .status,
+            200);
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + t.ws + "/reports/tasks.csv", t.b.token).status,
+            404);
+  std::string plain = s.workspace(t.a, "Sans tâches", {"chat", "reports"});
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + plain + "/reports/tasks.csv", t.a.token).status,
+            404);
+}
+
 TEST(Reports, BadPeriodsAndOutsidersAreRefused) {
   TestServer s;
   Team t(s);
@@ -256,6 +320,8 @@ TEST(Reports, BadPeriodsAndOutsidersAreRefused) {
   }
   EXPECT_EQ(t.summary(out).status, 404);
   EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + t.ws + "/reports/activity.csv", out.token).status,
+            404);
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + t.ws + "/reports/tasks.csv", out.token).status,
             404);
   // Without the module, or with it closed to a member: 404.
   std::string plain = s.workspace(t.a, "Sans rapports", {"chat"});

@@ -73,6 +73,9 @@ struct ReportPeriod {
   // The reader's date ("YYYY-MM-DD", within a day of the UTC date): a due
   // date (a day, no time) before it is past, as the reader's board shows it.
   std::string today;
+  // People listed at most where a module lists them (the tasks' assignees,
+  // the busiest first): the page's table; a CSV by person lists everyone.
+  std::size_t max_people = 100;
 };
 
 struct ModuleDef {

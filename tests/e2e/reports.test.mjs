@@ -222,6 +222,16 @@ test('the report shows the workspace’s figures, a bar per day and the CSV', as
     Object.entries(today.by_module).sort(),
   );
 
+  // The tasks by person, from the card's link: everyone, named.
+  const byPerson = ownerPage.getByRole('link', { name: 'CSV par personne' });
+  const [tasksCsv] = await Promise.all([ownerPage.waitForEvent('download'), byPerson.click()]);
+  assert.equal(tasksCsv.suggestedFilename(), 'tasks-by-person-30-days.csv');
+  assert.deepEqual(readFileSync(await tasksCsv.path(), 'utf8').split('\r\n'), [
+    'user_id,name,open,overdue,completed',
+    `${ownerId},"${env.admin.name}",1,1,0`,
+    '',
+  ]);
+
   // The data table, shown on request.
   await ownerPage.getByRole('button', { name: 'Afficher en tableau' }).click();
   const region = ownerPage.getByRole('region', { name: /^Activité des jours actifs/ });

@@ -18,6 +18,16 @@ Result<std::int64_t> days_param(const http::Request& req) {
   return days.value_or(kDefaultDays);
 }
 
+// A CSV download: an attachment, never rendered.
+http::Response csv_reply(std::string csv, const std::string& file_name) {
+  http::Response res;
+  res.body = std::move(csv);
+  res.headers.set("Content-Type", "text/csv; charset=utf-8");
+  res.headers.set("X-Content-Type-Options", "nosniff");
+  res.headers.set("Content-Disposition", http::content_disposition("attachment", file_name));
+  return res;
+}
+
 }  // namespace
 
 void register_routes(platform::Api& api, Service& reports) {
@@ -34,16 +44,17 @@ void register_routes(platform::Api& api, Service& reports) {
                                const WorkspaceAccess& access) -> Result<http::Response> {
                       RUCHE_TRY(auto days, days_param(req));
                       RUCHE_TRY(auto csv, reports.activity_csv(access, days));
-                      http::Response res;
-                      res.body = std::move(csv);
-                      res.headers.set("Content-Type", "text/csv; charset=utf-8");
-                      res.headers.set("X-Content-Type-Options", "nosniff");
-                      res.headers.set(
-                          "Content-Disposition",
-                          http::content_disposition(
-                              "attachment", "activity-" + std::to_string(days) + "-days.csv"));
-                      return res;
+                      return csv_reply(std::move(csv),
+                                       "activity-" + std::to_string(days) + "-days.csv");
                     });
+  api.add_workspace(
+      "GET", "/api/v1/workspaces/{id}/reports/tasks.csv", "reports", Access::read,
+      [&reports](http::Request& req, const Caller&,
+                 const WorkspaceAccess& access) -> Result<http::Response> {
+        RUCHE_TRY(auto days, days_param(req));
+        RUCHE_TRY(auto csv, reports.tasks_csv(access, days, req.query_param("today")));
+        return csv_reply(std::move(csv), "tasks-by-person-" + std::to_string(days) + "-days.csv");
+      });
 }
 
 }  // namespace ruche::reports

@@ -27,6 +27,20 @@ std::string reported_as(const std::string& module, const std::set<std::string>& 
   return readable.contains(module) ? module : std::string();
 }
 
+// A spreadsheet's cell of text (RFC 4180): quoted, quotes doubled; one that
+// a spreadsheet would take for a formula (=, +, -, @, a tab or a carriage
+// return first: OWASP's "CSV injection") starts with an apostrophe.
+std::string csv_text(std::string_view text) {
+  std::string out = "\"";
+  if (!text.empty() && std::string_view("=+-@\t\r").find(text[0]) != std::string_view::npos)
+    out += '\'';
+  for (char ch : text) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  return out + "\"";
+}
+
 std::string day_text(std::int64_t day) {
   return format_iso8601(day * kDayMs).substr(0, 10);
 }
@@ -37,11 +51,11 @@ std::int64_t Service::period_start(std::int64_t days) const {
   return (p_.clock.now_ms() / kDayMs - days) * kDayMs;
 }
 
-Result<json::object> Service::summary(const platform::WorkspaceAccess& access, std::int64_t days,
-                                      std::optional<std::string> today) {
+Result<platform::ReportPeriod> Service::period_of(std::int64_t days,
+                                                  std::optional<std::string> today) const {
   const std::int64_t now = p_.clock.now_ms();
-  const std::int64_t since = period_start(days);
-  platform::ReportPeriod period{.since_ms = since, .now_ms = now, .today = day_text(now / kDayMs)};
+  platform::ReportPeriod period{
+      .since_ms = period_start(days), .now_ms = now, .today = day_text(now / kDayMs)};
   if (today) {
     // Time zones run from UTC-12 to UTC+14: the reader's date is the UTC
     // date, the day before or the day after.
@@ -52,6 +66,14 @@ Result<json::object> Service::summary(const platform::WorkspaceAccess& access, s
                   "invalid_field");
     period.today = std::move(*today);
   }
+  return period;
+}
+
+Result<json::object> Service::summary(const platform::WorkspaceAccess& access, std::int64_t days,
+                                      std::optional<std::string> today) {
+  RUCHE_TRY(const platform::ReportPeriod period, period_of(days, std::move(today)));
+  const std::int64_t now = period.now_ms;
+  const std::int64_t since = period.since_ms;
   const auto readable = readable_modules(access);
   return p_.db.read([&](db::Conn& c) -> Result<json::object> {
     json::object out;
@@ -109,6 +131,33 @@ Result<std::string> Service::activity_csv(const platform::WorkspaceAccess& acces
       csv += day_text(day) + "," + module + "," + std::to_string(n) + "\r\n";
   }
   return csv;
+}
+
+Result<std::string> Service::tasks_csv(const platform::WorkspaceAccess& access, std::int64_t days,
+                                       std::optional<std::string> today) {
+  RUCHE_TRY(platform::ReportPeriod period, period_of(days, std::move(today)));
+  period.max_people = SIZE_MAX;
+  const platform::ModuleDef* def = p_.registry.find("tasks");
+  if (!readable_modules(access).contains("tasks") || def == nullptr || !def->metrics)
+    return fail(Errc::not_found, "the tasks are not in this workspace's reports for you",
+                "not_found");
+  return p_.db.read([&](db::Conn& c) -> Result<std::string> {
+    RUCHE_TRY(auto figures, def->metrics(c, access.workspace_id, period));
+    RUCHE_TRY(auto names, store::member_names(c, access.workspace_id, period.now_ms));
+    std::string csv = "user_id,name,open,overdue,completed\r\n";
+    const json::value* assignees = figures.if_contains("assignees");
+    if (assignees == nullptr || !assignees->is_array()) return csv;
+    for (const json::value& v : assignees->get_array()) {
+      const json::object& a = v.as_object();
+      const std::string user(a.at("user_id").as_string());
+      auto name = names.find(user);  // a former member: no name
+      csv += user + "," + csv_text(name == names.end() ? "" : name->second);
+      for (const char* n : {"open", "overdue", "completed"})
+        csv += "," + std::to_string(a.at(n).as_int64());
+      csv += "\r\n";
+    }
+    return csv;
+  });
 }
 
 }  // namespace ruche::reports

@@ -31,9 +31,19 @@ class Service {
   // The same events by day as CSV: "day,module,events", one row per day
   // and module with events, days in order.
   Result<std::string> activity_csv(const platform::WorkspaceAccess& access, std::int64_t days);
+  // The tasks' progress by person as CSV: "user_id,name,open,overdue,
+  // completed", everyone the summary's assignees would list (not only its
+  // first 100), in its order; the name is the member's now ("" for one who
+  // left). Errors: not_found "not_found" when the tasks are off or closed
+  // to the reader; invalid as summary's `today`.
+  Result<std::string> tasks_csv(const platform::WorkspaceAccess& access, std::int64_t days,
+                                std::optional<std::string> today = std::nullopt);
 
  private:
   std::int64_t period_start(std::int64_t days) const;
+  // The period of the last `days` days, as the modules' metrics take it.
+  Result<platform::ReportPeriod> period_of(std::int64_t days,
+                                           std::optional<std::string> today) const;
 
   platform::Platform& p_;
 };

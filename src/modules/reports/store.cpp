@@ -1,6 +1,7 @@
 #include "modules/reports/store.hpp"
 
 #include "modules/reports/reports.hpp"
+#include "platform/authz.hpp"
 
 namespace ruche::reports::store {
 
@@ -17,6 +18,19 @@ Result<Members> members(db::Conn& c, const WorkspaceId& ws, std::int64_t now_ms)
     m.guests = row->i64(1);
   }
   return m;
+}
+
+Result<std::map<std::string, std::string>> member_names(db::Conn& c, const WorkspaceId& ws,
+                                                        std::int64_t now_ms) {
+  std::map<std::string, std::string> out;
+  RUCHE_CHECK(
+      c.each("SELECT m.user_id, u.name FROM memberships m JOIN users u ON u.id = "
+             "m.user_id WHERE m.workspace_id = $1 AND " RUCHE_ACTIVE_MEMBERSHIP("m"),
+             {ws, now_ms}, [&](const db::Row& r) {
+               out.emplace(r.text(0), r.text(1));
+               return true;
+             }));
+  return out;
 }
 
 namespace {

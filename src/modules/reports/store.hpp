@@ -16,6 +16,9 @@ struct Members {
   std::int64_t guests = 0;
 };
 Result<Members> members(db::Conn& c, const WorkspaceId& ws, std::int64_t now_ms);
+// The members' names now, by user id.
+Result<std::map<std::string, std::string>> member_names(db::Conn& c, const WorkspaceId& ws,
+                                                        std::int64_t now_ms);
 
 // The number of the workspace's events at or after `since_ms`, by UTC day
 // (days since 1970) and module ("" for the platform's own). The outbox has

@@ -686,7 +686,7 @@ Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws,
     return x.user_id < y.user_id;
   });
   o["assignees_total"] = static_cast<std::int64_t>(loads.size());
-  if (loads.size() > kReportAssignees) loads.resize(kReportAssignees);
+  if (loads.size() > period.max_people) loads.resize(period.max_people);
   json::array assignees;
   for (const Load& l : loads)
     assignees.push_back(json::object{{"user_id", l.user_id},

@@ -124,7 +124,7 @@ Result<std::vector<std::string>> unassign(db::Conn& c, const WorkspaceId& ws,
 // Figures for reports (docs/reports.md): tasks created and completed in
 // the period, open now; by status; open tasks overdue, due within a week,
 // assigned to nobody; and by assignee (open, overdue, completed in the
-// period), at most kReportAssignees, the most open tasks first.
+// period), at most period.max_people, the most open tasks first.
 Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws,
                              const platform::ReportPeriod& period);
 

@@ -34,8 +34,6 @@ inline constexpr int kMaxPage = 1000;
 inline constexpr std::size_t kMaxChecklistItems = 100;
 inline constexpr std::size_t kMaxChecklistTextBytes = 500;
 inline constexpr std::size_t kMaxCommentBytes = 10'000;
-// Assignees a report lists at most (the most open tasks first).
-inline constexpr std::size_t kReportAssignees = 100;
 inline constexpr std::int64_t kMaxComments = 10'000;
 // People one comment tells of their mention, at most.
 inline constexpr std::size_t kMaxMentionNotices = 50;

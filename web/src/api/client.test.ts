@@ -427,5 +427,8 @@ describe('api client', () => {
     expect(api.reports.activityCsvUrl('w 1', 90)).toBe(
       '/api/v1/workspaces/w%201/reports/activity.csv?days=90',
     );
+    expect(api.reports.tasksCsvUrl('w 1', 7, '2026-12-05')).toBe(
+      '/api/v1/workspaces/w%201/reports/tasks.csv?days=7&today=2026-12-05',
+    );
   });
 });

@@ -917,6 +917,9 @@ export function createApi(options: ApiOptions) {
       /** Where a browser downloads the activity as CSV (`day,module,events`), with the session cookie. */
       activityCsvUrl: (ws: string, days: number) =>
         `${base}/api/v1/workspaces/${seg(ws)}/reports/activity.csv?days=${days}`,
+      /** The tasks by person as CSV (`user_id,name,open,overdue,completed`: everyone, not the page's first 100). */
+      tasksCsvUrl: (ws: string, days: number, today: string) =>
+        `${base}/api/v1/workspaces/${seg(ws)}/reports/tasks.csv?days=${days}&today=${encodeURIComponent(today)}`,
     },
 
     /**

@@ -1051,6 +1051,8 @@ export const en: Record<MessageKey, Message> = {
   'reports.tasks.open': 'Open',
   'reports.tasks.overdue': 'Overdue',
   'reports.tasks.completed': 'Completed',
+  'reports.tasks.csv': 'CSV by person',
+  'reports.tasks.csv_title': 'Every person’s tasks, for a spreadsheet',
   'reports.tasks.more': {
     one: 'and {count} more person',
     other: 'and {count} more people',

@@ -1076,6 +1076,8 @@ export const fr = {
   'reports.tasks.open': 'Ouvertes',
   'reports.tasks.overdue': 'En retard',
   'reports.tasks.completed': 'Terminées',
+  'reports.tasks.csv': 'CSV par personne',
+  'reports.tasks.csv_title': 'Les tâches de chaque personne, pour un tableur',
   'reports.tasks.more': {
     one: 'et {count} autre personne',
     other: 'et {count} autres personnes',

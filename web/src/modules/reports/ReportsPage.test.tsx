@@ -173,7 +173,16 @@ describe('the report', () => {
     // Each name opens the board on that person's tasks.
     expect($('tr[data-user="u2"] th a')?.getAttribute('href')).toBe(`/w/${WS}/tasks?assignee=u2`);
     expect($('tr[data-user="u1"] .rep-tasks__late')).toBeNull();
-    expect($('.rep-tasks__more')?.textContent).toBe('and 1 more person');
+    expect($('.rep-tasks__more .muted')?.textContent).toBe('and 1 more person');
+    // The CSV lists everyone, for the period shown and the reader's date.
+    const csv = $<HTMLAnchorElement>('.rep-tasks__more a');
+    expect(csv?.textContent).toBe('CSV by person');
+    expect(csv?.hasAttribute('download')).toBe(true);
+    expect(csv?.getAttribute('href')).toMatch(
+      new RegExp(
+        `^/api/v1/workspaces/${WS}/reports/tasks\\.csv\\?days=30&today=\\d{4}-\\d{2}-\\d{2}$`,
+      ),
+    );
   });
 
   it('shows no tasks’ progress from a server that sends none', async () => {

@@ -13,6 +13,7 @@ import { Icon } from '../../components/Icon';
 import { useI18n } from '../../i18n';
 import { Page } from '../../layout/Page';
 import { ModuleGate, ModuleOff } from '../../pages/ModuleGate';
+import { localDay } from '../tasks/logic/due';
 import { navigate, useSearchParams } from '../../router/router';
 import { ActivityChart } from './components/ActivityChart';
 import { MembersCard, ModuleCard } from './components/FigureCard';
@@ -88,7 +89,14 @@ export function ReportsScreen({ workspace }: { workspace: Workspace }) {
                 <ModuleCard key={m} module={m} figures={summary.modules[m] ?? {}} />
               ))}
             </div>
-            {progress ? <TasksProgress {...progress} workspaceId={ws} members={members} /> : null}
+            {progress ? (
+              <TasksProgress
+                {...progress}
+                workspaceId={ws}
+                members={members}
+                csvUrl={api.reports.tasksCsvUrl(ws, summary.days, localDay(new Date()))}
+              />
+            ) : null}
             <ActivityChart activity={summary.activity} />
           </div>
         ) : null}

@@ -4,6 +4,7 @@
 // overdue, and those completed in the period, the busiest first.
 import { useId } from 'react';
 import type { Member, ReportTaskLoad, ReportTasks } from '../../../api';
+import { Icon } from '../../../components/Icon';
 import { Table } from '../../../components/Table';
 import { useI18n } from '../../../i18n';
 import { Link } from '../../../router/router';
@@ -29,8 +30,11 @@ export function TasksProgress({
   assignees,
   total,
   members,
+  csvUrl,
 }: {
   workspaceId: string;
+  /** Where the table's CSV (everyone, not only the first 100) downloads. */
+  csvUrl: string;
   byStatus: { todo: number; doing: number; done: number };
   assignees: readonly ReportTaskLoad[];
   total: number;
@@ -100,11 +104,22 @@ export function TasksProgress({
               </tr>
             ))}
           </Table>
-          {total > assignees.length ? (
-            <p className="muted rep-tasks__more">
-              {t('reports.tasks.more', { count: total - assignees.length })}
-            </p>
-          ) : null}
+          <p className="rep-tasks__more">
+            {total > assignees.length ? (
+              <span className="muted">
+                {t('reports.tasks.more', { count: total - assignees.length })}
+              </span>
+            ) : null}
+            <a
+              className="btn btn--secondary btn--sm"
+              href={csvUrl}
+              download
+              title={t('reports.tasks.csv_title')}
+            >
+              <Icon name="download" size={16} />
+              {t('reports.tasks.csv')}
+            </a>
+          </p>
         </>
       ) : null}
     </section>
