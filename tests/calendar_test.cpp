@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "core/crypto/random.hpp"
 #include "modules/calendar/service.hpp"
 #include "support/test_server.hpp"
 
@@ -2040,6 +2041,20 @@ TEST(Calendar, AnExpandedObjectIsBounded) {
   EXPECT_NE(r.raw.body.find("RECURRENCE-ID:20270203T000900Z"), std::string::npos);
 }
 
+// The objects an answer lists (its hrefs ending in .ics).
+std::set<std::string> listed_names(const std::string& xml) {
+  std::set<std::string> names;
+  for (std::size_t at = xml.find("<D:href>"); at != std::string::npos;
+       at = xml.find("<D:href>", at + 1)) {
+    const std::string h = xml.substr(at + 8, xml.find("</D:href>", at) - at - 8);
+    if (h.ends_with(".ics")) names.insert(h.substr(h.rfind('/') + 1));
+  }
+  return names;
+}
+
+// The collection's own answer when a listing is cut short.
+constexpr std::string_view kAnswerFull = "<D:status>HTTP/1.1 507 Insufficient Storage</D:status>";
+
 // A REPORT's answer is bounded (16 MiB, about): past it the collection
 // answers 507; a sync's token is then the last change's included, and the
 // next sync from it lists the rest.
@@ -2057,18 +2072,8 @@ TEST(Calendar, AReportsAnswerIsBoundedAndASyncGoesOnFromWhereItStopped) {
         std::string(250'000, 'x') + "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
     ASSERT_EQ(s.call("PUT", cal + uid + ".ics", k.a.token, ics).status, 201) << uid;
   }
-  // The objects an answer lists (its hrefs ending in .ics), and whether the
-  // collection itself answered 507.
-  auto listed = [&](const std::string& xml) {
-    std::set<std::string> names;
-    for (std::size_t at = xml.find("<D:href>"); at != std::string::npos;
-         at = xml.find("<D:href>", at + 1)) {
-      const std::string h = xml.substr(at + 8, xml.find("</D:href>", at) - at - 8);
-      if (h.ends_with(".ics")) names.insert(h.substr(h.rfind('/') + 1));
-    }
-    return names;
-  };
-  const std::string full = "<D:status>HTTP/1.1 507 Insufficient Storage</D:status>";
+  const auto listed = listed_names;
+  const std::string_view full = kAnswerFull;
 
   auto query =
       s.call("REPORT", cal, k.a.token,
@@ -2112,6 +2117,178 @@ TEST(Calendar, AReportsAnswerIsBoundedAndASyncGoesOnFromWhereItStopped) {
   auto file = s.call("GET", cal, k.a.token);
   EXPECT_EQ(file.status, 507);
   EXPECT_LT(file.raw.body.size(), 4096u);
+  // A PROPFIND asking for every object's data is cut as a query is.
+  auto found = s.call("PROPFIND", cal, k.a.token,
+                      "<D:propfind xmlns:D=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:caldav\">"
+                      "<D:prop><D:getetag/><C:calendar-data/></D:prop></D:propfind>",
+                      {{"Depth", "1"}});
+  ASSERT_EQ(found.status, 207);
+  EXPECT_LT(found.raw.body.size(), std::size_t{17} << 20);
+  EXPECT_NE(found.raw.body.find(full), std::string::npos);
+  EXPECT_LT(listed(found.raw.body).size(), std::size_t{kObjects});
+}
+
+// The invitations calendar is bounded as any calendar is: a listing of its
+// objects' data (PROPFIND, calendar-query, multiget) holds about 16 MiB,
+// then the collection answers 507 (a multiget asked again for the rest
+// gives it), and it is not given whole as one file.
+TEST(Calendar, TheInvitationsCalendarIsBoundedAsAnyCalendarIs) {
+  TestServer s;
+  Cal k(s);
+  Account carol = k.colleague("Carol");
+  constexpr int kEvents = 80;  // of 250 KB: 20 MB in all
+  const std::string mine = "/dav/calendars/" + k.a.id.str() + "/personal/";
+  std::vector<std::string> names;
+  for (int i = 0; i < kEvents; ++i) {
+    auto r = k.create(k.a,
+                      {{"title", "Grand " + std::to_string(i)},
+                       {"start", "2027-03-10T09:00:00Z"},
+                       {"end", "2027-03-10T10:00:00Z"},
+                       {"attendees", json::array{json::object{{"user_id", carol.id.str()}}}}},
+                      "me");
+    ASSERT_EQ(r.status, 201) << r.raw.body;
+    names.push_back(str(r.body, "id") + ".ics");
+    // Alice's application makes it large; Carol stays invited.
+    const std::string name = mine + str(r.body, "uid") + ".ics";
+    auto got = s.call("GET", name, k.a.token);
+    ASSERT_EQ(got.status, 200);
+    std::string big = got.raw.body;
+    big.insert(big.find("END:VEVENT"), "COMMENT:" + std::string(250'000, 'x') + "\r\n");
+    ASSERT_EQ(s.call("PUT", name, k.a.token, big).status, 204);
+  }
+  const std::string feed = "/dav/calendars/" + carol.id.str() + "/invitations/";
+  const std::string props = "<D:prop><D:getetag/><C:calendar-data/></D:prop>";
+  constexpr std::string_view kNs = " xmlns:D=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:caldav\"";
+  auto cut = [&](const Reply& r) {
+    EXPECT_EQ(r.status, 207);
+    EXPECT_LT(r.raw.body.size(), std::size_t{17} << 20);
+    EXPECT_NE(r.raw.body.find(kAnswerFull), std::string::npos);
+    const auto some = listed_names(r.raw.body);
+    EXPECT_GT(some.size(), 50u);
+    EXPECT_LT(some.size(), std::size_t{kEvents});
+    return some;
+  };
+
+  // Their ETags alone, every one.
+  auto etags =
+      s.call("PROPFIND", feed, carol.token,
+             "<D:propfind" + std::string(kNs) + "><D:prop><D:getetag/></D:prop></D:propfind>",
+             {{"Depth", "1"}});
+  ASSERT_EQ(etags.status, 207);
+  EXPECT_EQ(listed_names(etags.raw.body), std::set<std::string>(names.begin(), names.end()));
+  EXPECT_EQ(etags.raw.body.find(kAnswerFull), std::string::npos);
+  // With their data, cut.
+  cut(s.call("PROPFIND", feed, carol.token,
+             "<D:propfind" + std::string(kNs) + ">" + props + "</D:propfind>", {{"Depth", "1"}}));
+  cut(s.call("REPORT", feed, carol.token,
+             "<C:calendar-query" + std::string(kNs) + ">" + props +
+                 "<C:filter><C:comp-filter name=\"VCALENDAR\"><C:comp-filter name=\"VEVENT\"/>"
+                 "</C:comp-filter></C:filter></C:calendar-query>",
+             {{"Depth", "1"}}));
+  auto multiget = [&](const std::vector<std::string>& asked) {
+    std::string hrefs;
+    for (const auto& n : asked) hrefs += "<D:href>" + feed + n + "</D:href>";
+    return s.call(
+        "REPORT", feed, carol.token,
+        "<C:calendar-multiget" + std::string(kNs) + ">" + props + hrefs + "</C:calendar-multiget>",
+        {{"Depth", "1"}});
+  };
+  const auto first = cut(multiget(names));
+  std::vector<std::string> rest;
+  for (const auto& n : names)
+    if (!first.contains(n)) rest.push_back(n);
+  auto again = multiget(rest);
+  ASSERT_EQ(again.status, 207);
+  EXPECT_EQ(again.raw.body.find(kAnswerFull), std::string::npos) << "the rest fits";
+  const auto second = listed_names(again.raw.body);
+  EXPECT_EQ(first.size() + second.size(), std::size_t{kEvents});
+  std::set<std::string> all = first;
+  all.insert(second.begin(), second.end());
+  EXPECT_EQ(all.size(), std::size_t{kEvents}) << "none given twice";
+  // Nor is it given whole as one file.
+  auto file = s.call("GET", feed, carol.token);
+  EXPECT_EQ(file.status, 507);
+  EXPECT_NE(file.raw.body.find("calendar_too_large"), std::string::npos);
+  // One invitation is read alone, as before.
+  auto one = s.call("GET", feed + names.back(), carol.token);
+  EXPECT_EQ(one.status, 200);
+  EXPECT_GT(one.raw.body.size(), 250'000u);
+}
+
+// The events someone is invited to are read by pages of 500 (by event
+// id), each passed on as read: every one once, in order, those of the
+// range, sealed ones left out; a failure stops the walk.
+TEST(Calendar, InvitationsAreReadByPages) {
+  TestServer s;
+  Cal k(s);
+  Account carol = k.colleague("Carol");
+  constexpr int kEvents = 1'201;  // three pages
+  const calendar::Collection col = calendar::Collection::personal(k.a.id);
+  std::vector<std::string> ids;
+  ASSERT_TRUE(s.platform().db.write([&](db::Conn& c) -> Result<void> {
+    for (int i = 0; i < kEvents + 2; ++i) {
+      calendar::Object o;
+      o.id = crypto::new_id_of<calendar::EventId>();
+      o.collection_id = col.id;
+      o.name = o.id.str() + ".ics";
+      o.info.uid = o.id.str();
+      o.info.start_ms = 1'000 * i;
+      o.info.end_ms = 1'000 * i + 500;
+      o.ics = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n";
+      o.created_by = k.a.id.str();
+      if (i == kEvents) o.sealed = "sealed";  // not read as iCalendar
+      RUCHE_TRY(o.seq, calendar::store::next_seq(c, col));
+      RUCHE_CHECK(calendar::store::insert(c, o));
+      calendar::store::Attendee me{carol.email, carol.id.str(), "NEEDS-ACTION", ""};
+      calendar::store::Attendee other{"zoe@example.org", std::nullopt, "ACCEPTED",
+                                      "h" + o.id.str()};
+      // The last one invites someone else only.
+      RUCHE_CHECK(calendar::store::set_attendees(
+          c, o.id, i == kEvents + 1 ? std::vector{other} : std::vector{me, other}));
+      if (i < kEvents) ids.push_back(o.id.str());
+    }
+    return {};
+  }));
+  std::sort(ids.begin(), ids.end());
+  auto read = [&](std::int64_t from_ms, std::int64_t to_ms, bool with_text, int stop_at = -1) {
+    std::vector<std::string> seen;
+    auto walked = s.platform().db.read([&](db::Conn& c) {
+      return calendar::store::each_invitation(
+          c, carol.id.str(), from_ms, to_ms, with_text,
+          [&](calendar::Object& o, const calendar::store::Attendee& me) -> Result<void> {
+            if (static_cast<int>(seen.size()) == stop_at) return fail(Errc::conflict, "stop");
+            EXPECT_EQ(me.email, carol.email);
+            EXPECT_EQ(me.partstat, "NEEDS-ACTION");
+            EXPECT_EQ(o.ics.empty(), !with_text);
+            seen.push_back(o.id.str());
+            return {};
+          });
+    });
+    return std::make_pair(walked.has_value(), seen);
+  };
+  auto [done, all] = read(INT64_MIN, INT64_MAX, false);
+  EXPECT_TRUE(done);
+  EXPECT_EQ(all, ids) << "every one once, by id";
+  EXPECT_EQ(read(INT64_MIN, INT64_MAX, true).second, ids);
+  // Those of [100 s, 200 s): a hundred.
+  auto [ranged_done, ranged] = read(100'000, 200'000, true);
+  EXPECT_EQ(ranged.size(), 100u);
+  EXPECT_TRUE(std::is_sorted(ranged.begin(), ranged.end()));
+  auto [stopped, some] = read(INT64_MIN, INT64_MAX, false, 700);
+  EXPECT_FALSE(stopped);
+  EXPECT_EQ(some.size(), 700u);
+  // Some by id: those that invite her.
+  auto named = s.platform().db.read([&](db::Conn& c) {
+    return calendar::store::invitations_with_ids(
+        c, carol.id.str(),
+        {calendar::EventId(ids[7]), calendar::EventId(ids[3]),
+         calendar::EventId(crypto::new_id_of<calendar::EventId>())});
+  });
+  ASSERT_TRUE(named);
+  ASSERT_EQ(named->size(), 2u);
+  EXPECT_EQ(named->at(0).first.id.str(), ids[3]);
+  EXPECT_EQ(named->at(1).first.id.str(), ids[7]);
+  EXPECT_FALSE(named->at(0).first.ics.empty());
 }
 
 // An occurrence list holds the earliest 2,000 instances of all the events

@@ -222,6 +222,25 @@ TEST(Mail, CalendarInvitationsReachExternalAttendees) {
   // An answer sends nothing.
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(sink.messages().size(), 1u);
+  // Anyone holding the link may post: 20 answers at once, then one every 10 s.
+  int answered = 1;
+  Reply again;
+  while ((again = s.call("POST", link, "", body(json::object{{"partstat", "tentative"}}))).status ==
+         200)
+    ASSERT_LT(++answered, 100);
+  EXPECT_EQ(answered, 20);
+  EXPECT_EQ(again.status, 429);
+  EXPECT_EQ(again.error_code(), "rate_limited");
+  EXPECT_TRUE(again.raw.header("Retry-After").has_value());
+  EXPECT_EQ(s.call("GET", link).status, 200) << "reading it is not bounded so";
+  s.clock().advance_ms(10'000);
+  EXPECT_EQ(s.call("POST", link, "", body(json::object{{"partstat", "accepted"}})).status, 200);
+  EXPECT_EQ(s.call("POST", link, "", body(json::object{{"partstat", "accepted"}})).status, 429);
+  // A link that does not exist: 404, whatever the count.
+  EXPECT_EQ(s.call("POST", "/api/v1/calendar/invitations/x" + token.substr(1), "",
+                   body(json::object{{"partstat", "accepted"}}))
+                .status,
+            404);
 
   // Moved: a new REQUEST. Removed from the list: a CANCEL, and the link ends.
   ASSERT_EQ(

@@ -25,14 +25,19 @@ constexpr std::string_view kAppleNs = "http://apple.com/ns/ical/";
 constexpr std::string_view kXmlns =
     " xmlns:C=\"urn:ietf:params:xml:ns:caldav\" xmlns:CS=\"http://calendarserver.org/ns/\"";
 constexpr std::string_view kSyncPrefix = "urn:ruche:sync:";
-// A REPORT's answer or a whole calendar's file, at most (about, for a
-// REPORT: the object that crosses it is the last): a calendar of 50,000
-// objects of up to 256 KiB would otherwise be one answer of gigabytes,
-// held whole. Past it, a REPORT's collection answers 507 (RFC 6578 section
-// 3.6 for a sync, with the token of the last change included, so that the
-// client goes on from there; a calendar-query is narrowed by its client, a
-// time range), and the file is refused (507: sync the calendar instead).
+// A PROPFIND's or REPORT's answer or a whole calendar's file, at most
+// (about, for a listing: the object that crosses it is the last): a
+// calendar of 50,000 objects of up to 256 KiB, or the invitations of
+// someone invited to as many, would otherwise be one answer of gigabytes,
+// held whole. Past it, a listing's collection answers 507 (RFC 6578
+// section 3.6 for a sync, with the token of the last change included, so
+// that the client goes on from there; a calendar-query is narrowed by its
+// client, a time range; a multiget asks again for the rest), and the file
+// is refused (507: sync the calendar instead).
 constexpr std::size_t kMaxAnswerBytes = 16 << 20;
+// Objects read at a time for the answers that name them (a sync's changes,
+// a multiget's hrefs).
+constexpr std::size_t kObjectsAtOnce = 500;
 constexpr std::string_view kAllow = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, REPORT";
 
 // --- answers ---------------------------------------------------------------------
@@ -324,6 +329,32 @@ dav::PropfindRequest report_props(const dav::XmlElement& body) {
   return pf;
 }
 
+// Whether `ms` is full: past kMaxAnswerBytes, it takes no more objects.
+bool full(const dav::Multistatus& ms) {
+  return ms.size() > kMaxAnswerBytes;
+}
+
+// Calls `add` with each of `cal`'s objects (Service::each_object's) for
+// `ms`, until it is full; then the walk stops, and `ms` ends with a 507
+// response for the collection, `href`.
+Result<void> respond_each(Service& svc, const Calendar& cal,
+                          std::optional<std::pair<std::int64_t, std::int64_t>> range,
+                          bool with_text, dav::Multistatus& ms, const std::string& href,
+                          FunctionRef<void(Object&)> add) {
+  bool cut = false;
+  auto walked = svc.each_object(cal, range, with_text, [&](Object& o) -> Result<void> {
+    if (full(ms)) {
+      cut = true;
+      return fail(Errc::insufficient_storage, "the answer is full");
+    }
+    add(o);
+    return {};
+  });
+  if (!walked && !cut) return tl::unexpected(walked.error());
+  if (cut) ms.status(href, 507);
+  return {};
+}
+
 // --- handlers --------------------------------------------------------------------------------
 
 Result<dav::Depth> depth_of(const http::Request& req, dav::Depth fallback) {
@@ -381,9 +412,10 @@ Result<http::Response> propfind(Service& svc, const http::Request& req, const Ca
   }
   respond(ms, href, calendar_props(caller, cal), pf);
   if (depth == dav::Depth::one) {
-    RUCHE_CHECK(svc.each_object(cal, std::nullopt, data, [&](Object& o) -> Result<void> {
+    // Bounded as a REPORT's answer: a listing cut short says so with the
+    // collection's 507, after the objects so far.
+    RUCHE_CHECK(respond_each(svc, cal, std::nullopt, data, ms, href, [&](Object& o) {
       respond(ms, object_href(href, o.name), object_props(o, data), pf);
-      return {};
     }));
   }
   return http::xml_response(207, ms.finish());
@@ -427,14 +459,25 @@ Result<http::Response> report(Service& svc, const http::Request& req, const Call
       else
         unknown.emplace_back(dav::trim(c.text));
     }
-    RUCHE_TRY(auto found, svc.objects_named(cal, names));
-    for (const auto& n : names) {
-      auto it =
-          std::find_if(found.begin(), found.end(), [&](const Object& o) { return o.name == n; });
-      if (it == found.end())
-        ms.status(object_href(href, n), 404);
-      else
-        respond(ms, object_href(href, n), object_props(*it, data, expand), pf);
+    // Read kObjectsAtOnce at a time, until the answer is full: then the
+    // collection answers 507, and the client asks again for the rest.
+    for (std::size_t at = 0; at < names.size(); at += kObjectsAtOnce) {
+      const std::vector<std::string> part(
+          names.begin() + static_cast<std::ptrdiff_t>(at),
+          names.begin() + static_cast<std::ptrdiff_t>(std::min(names.size(), at + kObjectsAtOnce)));
+      RUCHE_TRY(auto found, svc.objects_named(cal, part));
+      for (const auto& n : part) {
+        if (full(ms)) {
+          ms.status(href, 507);
+          return http::xml_response(207, ms.finish());
+        }
+        auto it =
+            std::find_if(found.begin(), found.end(), [&](const Object& o) { return o.name == n; });
+        if (it == found.end())
+          ms.status(object_href(href, n), 404);
+        else
+          respond(ms, object_href(href, n), object_props(*it, data, expand), pf);
+      }
     }
     for (const auto& u : unknown) ms.status(u, 404);
     return http::xml_response(207, ms.finish());
@@ -453,19 +496,11 @@ Result<http::Response> report(Service& svc, const http::Request& req, const Call
       if (f.comps[0].time_range)
         range = std::make_pair(f.comps[0].time_range->start_ms, f.comps[0].time_range->end_ms);
     }
-    bool cut = false;
-    auto walked = svc.each_object(cal, range, true, [&](Object& o) -> Result<void> {
-      if (kind && *kind != dav::component_name(o.info.kind)) return {};
-      if (!dav::matches(o.ics, f)) return {};
-      if (ms.size() > kMaxAnswerBytes) {
-        cut = true;
-        return fail(Errc::insufficient_storage, "the answer is full");
-      }
+    RUCHE_CHECK(respond_each(svc, cal, range, true, ms, href, [&](Object& o) {
+      if (kind && *kind != dav::component_name(o.info.kind)) return;
+      if (!dav::matches(o.ics, f)) return;
       respond(ms, object_href(href, o.name), object_props(o, data, expand), pf);
-      return {};
-    });
-    if (!walked && !cut) return tl::unexpected(walked.error());
-    if (cut) ms.status(href, 507);
+    }));
     return http::xml_response(207, ms.finish());
   }
 
@@ -498,9 +533,9 @@ Result<http::Response> report(Service& svc, const http::Request& req, const Call
     // more changes than one list holds are waiting.
     const bool more = list.size() >= static_cast<std::size_t>(kMaxObjects) * 2;
     std::int64_t upto = more ? list.back().seq : now;
-    bool full = false;
-    for (std::size_t at = 0; at < list.size() && !full; at += 500) {
-      const std::size_t end = std::min(list.size(), at + 500);
+    bool cut = false;
+    for (std::size_t at = 0; at < list.size() && !cut; at += kObjectsAtOnce) {
+      const std::size_t end = std::min(list.size(), at + kObjectsAtOnce);
       std::vector<std::string> names;
       for (std::size_t i = at; i < end; ++i)
         if (!list[i].deleted) names.push_back(list[i].name);
@@ -508,8 +543,8 @@ Result<http::Response> report(Service& svc, const http::Request& req, const Call
       std::unordered_map<std::string, const Object*> by_name;
       for (const auto& o : some) by_name.emplace(o.name, &o);
       for (std::size_t i = at; i < end; ++i) {
-        if (ms.size() > kMaxAnswerBytes) {
-          full = true;
+        if (full(ms)) {
+          cut = true;
           upto = list[i - 1].seq;  // the answer holds at least one change
           break;
         }
@@ -522,7 +557,7 @@ Result<http::Response> report(Service& svc, const http::Request& req, const Call
         }
       }
     }
-    if (more || full) ms.status(href, 507);
+    if (more || cut) ms.status(href, 507);
     ms.buffer() += "<D:sync-token>" + sync_token(upto) + "</D:sync-token>";
     return http::xml_response(207, ms.finish());
   }

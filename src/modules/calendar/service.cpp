@@ -248,6 +248,31 @@ struct Answers {
   }
 };
 
+// Makes `o`, an event the invitations feed's owner (`me`, reading the
+// workspaces of `accesses`) is invited to, the feed's object; false when
+// the feed leaves it out: a calendar they read shows it already, or they
+// declined every occurrence of it.
+bool as_invitation(const std::vector<platform::WorkspaceAccess>& accesses, Object& o,
+                   const store::Attendee& me) {
+  auto ws = workspace_of(o.collection_id);
+  const bool reads = ws && std::any_of(accesses.begin(), accesses.end(), [&](const auto& a) {
+                       return a.workspace_id == *ws && a.right("calendar") != Access::none;
+                     });
+  if (reads || Answers(o, me).all_declined()) return false;
+  o.ics = dav::without_alarms(o.ics);  // the organizer's reminders
+  o.size = static_cast<std::int64_t>(o.ics.size());
+  o.name = o.id.str() + ".ics";
+  o.etag = etag_of(o);
+  return true;
+}
+
+// Whether `o`'s span meets [range->first, range->second): store::each_object's test.
+bool meets(const Object& o, const std::optional<std::pair<std::int64_t, std::int64_t>>& range) {
+  return !range || (o.info.start_ms < range->second &&
+                    (o.info.end_ms > range->first ||
+                     (o.info.end_ms == o.info.start_ms && o.info.start_ms >= range->first)));
+}
+
 }  // namespace
 
 namespace {
@@ -402,30 +427,20 @@ Result<Calendar> Service::reach(db::Conn& c, const UserId& user, const Collectio
   return cal;
 }
 
-Result<std::vector<Object>> Service::feed_objects(db::Conn& c, const Calendar& cal) {
-  std::vector<Object> out;
+Result<void> Service::each_feed_object(db::Conn& c, const Calendar& cal,
+                                       std::optional<std::pair<std::int64_t, std::int64_t>> range,
+                                       FunctionRef<Result<void>(Object&)> fn) {
   if (cal.feed == kInvitations) {
-    // The events the owner is invited to in calendars they do not read
-    // (those they read show them already), but those they declined
-    // (every occurrence of them).
-    RUCHE_TRY(auto invited, store::invitations_of(c, cal.col.owner, INT64_MIN, dav::kForever));
     RUCHE_TRY(auto accesses, p_.authz.accesses_in(c, UserId(cal.col.owner)));
-    for (auto& [o, me] : invited) {
-      auto ws = workspace_of(o.collection_id);
-      const bool reads = ws && std::any_of(accesses.begin(), accesses.end(), [&](const auto& a) {
-                           return a.workspace_id == *ws && a.right("calendar") != Access::none;
-                         });
-      if (reads || Answers(o, me).all_declined()) continue;
-      o.ics = dav::without_alarms(o.ics);  // the organizer's reminders
-      o.size = static_cast<std::int64_t>(o.ics.size());
-      o.name = o.id.str() + ".ics";
-      o.etag = etag_of(o);
-      out.push_back(std::move(o));
-    }
-    return out;
+    return store::each_invitation(c, cal.col.owner, range ? range->first : INT64_MIN,
+                                  range ? range->second : dav::kForever, true,
+                                  [&](Object& o, const store::Attendee& me) -> Result<void> {
+                                    if (!as_invitation(accesses, o, me)) return {};
+                                    return fn(o);
+                                  });
   }
   const platform::ModuleDef* def = p_.registry.find(cal.feed);
-  if (!def || !def->calendar_items) return out;
+  if (!def || !def->calendar_items) return {};
   RUCHE_TRY(auto items, def->calendar_items(c, *cal.col.workspace));
   for (auto& item : items) {
     auto info = dav::inspect(item.ics);
@@ -439,17 +454,41 @@ Result<std::vector<Object>> Service::feed_objects(db::Conn& c, const Calendar& c
     o.info = std::move(*info);
     o.etag = std::move(item.etag);
     o.created_at_ms = o.updated_at_ms = item.updated_at_ms;
-    out.push_back(std::move(o));
+    if (meets(o, range)) RUCHE_CHECK(fn(o));
   }
+  return {};
+}
+
+Result<std::vector<Object>> Service::feed_objects_named(db::Conn& c, const Calendar& cal,
+                                                        const std::vector<std::string>& names) {
+  std::vector<Object> out;
+  if (cal.feed == kInvitations) {
+    // An invitation's name is its event's id: those read, not the feed.
+    std::vector<EventId> ids;
+    for (const auto& n : names)
+      if (n.ends_with(".ics") && is_id(n.substr(0, n.size() - 4)))
+        ids.emplace_back(n.substr(0, n.size() - 4));
+    if (ids.empty()) return out;
+    RUCHE_TRY(auto accesses, p_.authz.accesses_in(c, UserId(cal.col.owner)));
+    RUCHE_TRY(auto invited, store::invitations_with_ids(c, cal.col.owner, ids));
+    for (auto& [o, me] : invited)
+      if (as_invitation(accesses, o, me)) out.push_back(std::move(o));
+    return out;
+  }
+  RUCHE_CHECK(each_feed_object(c, cal, std::nullopt, [&](Object& o) -> Result<void> {
+    if (std::find(names.begin(), names.end(), o.name) != names.end()) out.push_back(std::move(o));
+    return {};
+  }));
   return out;
 }
 
 Result<void> Service::feed_ctag(db::Conn& c, Calendar& cal) {
-  RUCHE_TRY(auto objects, feed_objects(c, cal));
   std::uint64_t digest = 1469598103934665603ull;  // FNV-1a over names and ETags
-  for (const auto& o : objects)
+  RUCHE_CHECK(each_feed_object(c, cal, std::nullopt, [&](Object& o) -> Result<void> {
     for (std::string_view part : {std::string_view(o.name), std::string_view(*o.etag)})
       for (unsigned char ch : part) digest = (digest ^ ch) * 1099511628211ull;
+    return {};
+  }));
   cal.seq = static_cast<std::int64_t>(digest >> 1);
   return {};
 }
@@ -546,16 +585,7 @@ Result<void> Service::each_object(const Calendar& cal,
                                   bool with_text, FunctionRef<Result<void>(Object&)> fn) {
   return p_.db.read([&](db::Conn& c) -> Result<void> {
     if (cal.feed.empty()) return store::each_object(c, cal.col.id, range, with_text, fn);
-    RUCHE_TRY(auto objects, feed_objects(c, cal));
-    for (auto& o : objects) {
-      // The span test of store::each_object.
-      if (range && !(o.info.start_ms < range->second &&
-                     (o.info.end_ms > range->first ||
-                      (o.info.end_ms == o.info.start_ms && o.info.start_ms >= range->first))))
-        continue;
-      RUCHE_CHECK(fn(o));
-    }
-    return {};
+    return each_feed_object(c, cal, range, fn);
   });
 }
 
@@ -563,11 +593,7 @@ Result<std::vector<Object>> Service::objects_named(const Calendar& cal,
                                                    const std::vector<std::string>& names) {
   return p_.db.read([&](db::Conn& c) -> Result<std::vector<Object>> {
     if (cal.feed.empty()) return store::objects_named(c, cal.col.id, names);
-    RUCHE_TRY(auto objects, feed_objects(c, cal));
-    std::vector<Object> out;
-    for (auto& o : objects)
-      if (std::find(names.begin(), names.end(), o.name) != names.end()) out.push_back(std::move(o));
-    return out;
+    return feed_objects_named(c, cal, names);
   });
 }
 
@@ -763,11 +789,19 @@ Result<json::array> Service::occurrences(const Caller& caller, const std::option
         if (a.right("calendar") != Access::none && !a.armoured)
           cols.push_back(Collection::of_workspace(a.workspace_id));
     }
-    // The events the caller is invited to: their answers, and in their own
-    // view, those of calendars they do not read.
-    RUCHE_TRY(auto invited, store::invitations_of(c, caller.user_id.str(), from_ms, to_ms));
-    std::unordered_map<std::string, const store::Attendee*> answers;
-    for (const auto& [event, me] : invited) answers.emplace(event.id.str(), &me);
+    auto listed = [&](const Object& o) {
+      return std::any_of(cols.begin(), cols.end(),
+                         [&](const Collection& col) { return col.id == o.collection_id; });
+    };
+    // The caller's answers to the events they are invited to in the
+    // calendars listed (by id, without their text); those of the others
+    // are read after, with their text, in their own view.
+    std::unordered_map<std::string, store::Attendee> answers;
+    RUCHE_CHECK(store::each_invitation(c, caller.user_id.str(), from_ms, to_ms, false,
+                                       [&](Object& o, const store::Attendee& me) -> Result<void> {
+                                         if (listed(o)) answers.emplace(o.id.str(), me);
+                                         return {};
+                                       }));
     // The earliest kMaxOccurrences instances (by start, end, then the
     // order found), kept as they come in a heap whose top is the latest
     // kept: not every instance of every object held, then sorted and cut
@@ -783,9 +817,7 @@ Result<json::array> Service::occurrences(const Caller& caller, const std::option
     };
     std::vector<Found> found;
     std::size_t seq = 0;
-    auto add = [&](const Object& o) {
-      auto a = answers.find(o.id.str());
-      const store::Attendee* me = a == answers.end() ? nullptr : a->second;
+    auto add = [&](const Object& o, const store::Attendee* me) {
       for (const auto& i :
            dav::expand(o.ics, from_ms, to_ms, kMaxOccurrences, me ? me->email : "")) {
         // A to-do without dates has no place in time.
@@ -804,17 +836,17 @@ Result<json::array> Service::occurrences(const Caller& caller, const std::option
     for (const auto& col : cols) {
       RUCHE_CHECK(store::each_object(c, col.id, std::make_pair(from_ms, to_ms), true,
                                      [&](Object& o) -> Result<void> {
-                                       add(o);
+                                       auto a = answers.find(o.id.str());
+                                       add(o, a == answers.end() ? nullptr : &a->second);
                                        return {};
                                      }));
     }
     if (!ws) {
-      for (const auto& [event, me] : invited) {
-        const bool listed = std::any_of(cols.begin(), cols.end(), [&](const Collection& col) {
-          return col.id == event.collection_id;
-        });
-        if (!listed) add(event);
-      }
+      RUCHE_CHECK(store::each_invitation(c, caller.user_id.str(), from_ms, to_ms, true,
+                                         [&](Object& o, const store::Attendee& me) -> Result<void> {
+                                           if (!listed(o)) add(o, &me);
+                                           return {};
+                                         }));
     }
     std::sort_heap(found.begin(), found.end());
     json::array out;
@@ -1508,29 +1540,27 @@ Result<std::vector<Service::Busy>> Service::free_busy(const Caller& caller,
       // Their own calendar, the meetings they organize and the invitations
       // they have not declined; timed instances only (a day off, a to-do
       // or a deadline all day long leaves them free).
-      // Each with the person's answers when invited to it.
-      std::vector<std::pair<Object, std::optional<store::Attendee>>> objects;
-      RUCHE_CHECK(store::each_object(c, Collection::personal(UserId(user)).id,
-                                     std::make_pair(from_ms, to_ms), true,
-                                     [&](Object& o) -> Result<void> {
-                                       objects.emplace_back(std::move(o), std::nullopt);
-                                       return {};
-                                     }));
-      RUCHE_TRY(auto organized, store::organized_by(c, user, from_ms, to_ms));
-      RUCHE_TRY(auto invited, store::invitations_of(c, user, from_ms, to_ms));
-      for (auto& o : organized)
-        if (o.collection_id != Collection::personal(UserId(user)).id)
-          objects.emplace_back(std::move(o), std::nullopt);
-      for (auto& [o, me] : invited) objects.emplace_back(std::move(o), std::move(me));
+      // Each with the person's answers when invited to it, read one by one.
       std::vector<std::pair<std::int64_t, std::int64_t>> spans;
-      for (const auto& [o, me] : objects) {
-        if (o.info.kind != dav::ComponentKind::vevent) continue;
+      auto busy = [&](const Object& o, const store::Attendee* me) -> Result<void> {
+        if (o.info.kind != dav::ComponentKind::vevent) return {};
         for (const auto& i :
              dav::expand(o.ics, from_ms, to_ms, kMaxOccurrences, me ? me->email : ""))
           if (!i.all_day && !i.free && i.end_ms > i.start_ms &&
               !(me && answer_to(i, *me) == "DECLINED"))
             spans.emplace_back(std::max(i.start_ms, from_ms), std::min(i.end_ms, to_ms));
-      }
+        return {};
+      };
+      const std::string personal = Collection::personal(UserId(user)).id;
+      RUCHE_CHECK(store::each_object(c, personal, std::make_pair(from_ms, to_ms), true,
+                                     [&](Object& o) { return busy(o, nullptr); }));
+      RUCHE_CHECK(store::each_organized(c, user, from_ms, to_ms, [&](Object& o) -> Result<void> {
+        if (o.collection_id == personal) return {};
+        return busy(o, nullptr);
+      }));
+      RUCHE_CHECK(store::each_invitation(
+          c, user, from_ms, to_ms, true,
+          [&](Object& o, const store::Attendee& me) { return busy(o, &me); }));
       std::sort(spans.begin(), spans.end());
       Busy b{user, {}};
       for (const auto& s : spans) {
@@ -1549,10 +1579,9 @@ Result<std::pair<Object, store::Attendee>> Service::invitation_named(
     db::Conn& c, const Caller& caller, const std::string& name,
     const std::optional<std::string>& if_match) {
   RUCHE_TRY(Calendar cal, reach_segment(c, caller.user_id, kInvitations, Access::read));
-  RUCHE_TRY(auto listed, feed_objects(c, cal));
-  auto o =
-      std::find_if(listed.begin(), listed.end(), [&](const Object& x) { return x.name == name; });
-  if (o == listed.end()) return fail(Errc::not_found, "no such invitation");
+  RUCHE_TRY(auto listed, feed_objects_named(c, cal, {name}));
+  if (listed.empty()) return fail(Errc::not_found, "no such invitation");
+  const Object* o = &listed.front();
   if (if_match && !dav::etag_listed(*if_match, etag_of(*o), false))
     return fail(Errc::precondition_failed, "the event changed since", "precondition_failed");
   // The event as stored (the feed serves it without the organizer's alarms).
@@ -1650,8 +1679,16 @@ Result<Invitation> Service::answer(std::string_view token, const Answer& answer)
   if (token.empty() || token.size() > 64) return fail(Errc::not_found, "no such invitation");
   if (answer.sealed_answers)
     return fail(Errc::invalid, "sealed answers are for armoured workspaces", "not_armoured");
+  // Anyone may post here: a link that does not exist costs a read, not the
+  // database's one writer, and one that does is bounded like a user's writes.
+  const std::string hash = crypto::token_hash(token);
+  RUCHE_TRY(auto known, p_.db.read([&](db::Conn& c) { return store::invitation(c, hash); }));
+  if (!known) return fail(Errc::not_found, "no such invitation");
+  if (!link_answers_.allow(hash))
+    return fail(Errc::rate_limited, "too many answers through this link: try again in a while",
+                "rate_limited");
   return p_.db.write([&](db::Conn& c) -> Result<Invitation> {
-    RUCHE_TRY(auto found, store::invitation(c, crypto::token_hash(token)));
+    RUCHE_TRY(auto found, store::invitation(c, hash));
     if (!found) return fail(Errc::not_found, "no such invitation");
     RUCHE_TRY(Object event, set_partstat(c, found->first, found->second.email, answer));
     if (!answer.recurrence_ms) found->second.partstat = answer.partstat;

@@ -116,8 +116,13 @@ struct Calendar {
 };
 class Service {
  public:
-  // Invitation emails per organizer (a spam bound): 100 at once, 100 an hour.
-  explicit Service(platform::Platform& p) : p_(p), invitation_mails_(p.clock, 100.0 / 3600, 100) {}
+  // Invitation emails per organizer (a spam bound): 100 at once, 100 an
+  // hour. Answers through one public answer link (no account, so not under
+  // the users' write limit, REL-4): 20 at once, then one every 10 s.
+  explicit Service(platform::Platform& p)
+      : p_(p),
+        invitation_mails_(p.clock, 100.0 / 3600, 100),
+        link_answers_(p.clock, 1.0 / 10, 20) {}
 
   // Reads the texts apart (ObjectInfo::texts_apart) of objects written
   // before they were indexed, so that a search finds them: once, when the
@@ -187,7 +192,8 @@ class Service {
                                       const std::vector<std::string>& users, std::int64_t from_ms,
                                       std::int64_t to_ms);
   // An external attendee's invitation by its answer link's token, and their
-  // answer. Errors: not_found (no such link, or no longer invited).
+  // answer. Errors: not_found (no such link, or no longer invited);
+  // rate_limited past 20 answers through a link at once (then one every 10 s).
   Result<Invitation> invitation(std::string_view token);
   Result<Invitation> answer(std::string_view token, const Answer& answer);
 
@@ -199,9 +205,15 @@ class Service {
   // item of another module's collection), for what shows it. Errors: not_found.
   Result<Calendar> calendar(const platform::Caller& caller, std::string_view segment,
                             bool with_ctag);
+  // Calls `fn` with each of `cal`'s objects whose span meets `range`
+  // (every one without), with their text when `with_text` (a feed's always),
+  // as they are read: none is held after its call (but another module's
+  // items, which it gives as one list). Its error stops the walk, returned.
   Result<void> each_object(const Calendar& cal,
                            std::optional<std::pair<std::int64_t, std::int64_t>> range,
                            bool with_text, FunctionRef<Result<void>(Object&)> fn);
+  // The objects of `names` (those that exist), with text: callers bound
+  // how many they ask for at once.
   Result<std::vector<Object>> objects_named(const Calendar& cal,
                                             const std::vector<std::string>& names);
   Result<std::optional<Object>> object_named(const Calendar& cal, const std::string& name);
@@ -256,13 +268,21 @@ class Service {
   static WorkspaceId workspace_of_feed(std::string_view segment);
   // The digest of another module's items into `cal.seq` (its CTag).
   Result<void> feed_ctag(db::Conn& c, Calendar& cal);
-  // The items of `cal` (a feed), as objects.
   // The event `id` and its calendar, as `caller` reaches it with `need`;
   // precondition_failed when `if_match` does not name its ETag.
   Result<std::pair<Object, Calendar>> reach_event(db::Conn& c, const platform::Caller& caller,
                                                   const EventId& id, platform::Access need,
                                                   const std::optional<std::string>& if_match);
-  Result<std::vector<Object>> feed_objects(db::Conn& c, const Calendar& cal);
+  // Calls `fn` with each item of `cal` (a feed) as an object, those whose
+  // span meets `range` when given. The invitations are read a page at a
+  // time and passed on as they are read (one held at once): `fn` may not use
+  // `c`; another module's items come as one list from the module.
+  Result<void> each_feed_object(db::Conn& c, const Calendar& cal,
+                                std::optional<std::pair<std::int64_t, std::int64_t>> range,
+                                FunctionRef<Result<void>(Object&)> fn);
+  // The items of `cal` (a feed) named `names`, those that exist.
+  Result<std::vector<Object>> feed_objects_named(db::Conn& c, const Calendar& cal,
+                                                 const std::vector<std::string>& names);
   // reach_event, or for an invitee who reaches it no other way, the event
   // to read (a calendar with only its collection); forbidden "read_only"
   // for their writes.
@@ -358,6 +378,7 @@ class Service {
 
   platform::Platform& p_;
   platform::RateLimiter invitation_mails_;
+  platform::RateLimiter link_answers_;  // by the link's token hash
 };
 
 }  // namespace ruche::calendar

@@ -441,16 +441,73 @@ Result<std::optional<std::pair<Object, Attendee>>> invitation(db::Conn& c,
   return std::optional(std::make_pair(object_from(*row), attendee_from(*row, kWithText)));
 }
 
-Result<std::vector<std::pair<Object, Attendee>>> invitations_of(db::Conn& c,
-                                                                const std::string& user_id,
-                                                                std::int64_t from_ms,
-                                                                std::int64_t to_ms) {
+namespace {
+
+// An invitation's row: the object's columns (an empty text in the place of
+// its iCalendar text when not read, so that the attendee's come at
+// kWithText either way), then the attendee's address and answer.
+std::string invitation_columns(bool with_text) {
+  return std::string(with_text ? kColumnsWithText : std::string(kColumns) + ", ''") +
+         ", a.email, a.partstat";
+}
+
+Result<void> each_row(db::Conn& c, const std::string& sql, db::Params params,
+                      FunctionRef<Result<void>(const db::Row&)> fn) {
+  std::optional<Error> failed;
+  RUCHE_CHECK(c.each(sql, params, [&](const db::Row& r) {
+    if (auto done = fn(r); !done) {
+      failed = done.error();
+      return false;
+    }
+    return true;
+  }));
+  if (failed) return tl::unexpected(*failed);
+  return {};
+}
+
+}  // namespace
+
+Result<void> each_invitation(db::Conn& c, const std::string& user_id, std::int64_t from_ms,
+                             std::int64_t to_ms, bool with_text,
+                             FunctionRef<Result<void>(Object&, const Attendee&)> fn) {
+  constexpr std::int64_t kPage = 500;
+  const std::string sql =
+      "SELECT " + invitation_columns(with_text) +
+      " FROM calendar_attendees a JOIN calendar_objects o ON o.id = "
+      "a.object_id WHERE a.user_id = $1 AND o.sealed IS NULL AND " +
+      kMeetsRange + " AND (a.object_id, a.email) > ($4, $5) ORDER BY a.object_id, a.email LIMIT $6";
+  // Pages by object id (then address): no statement reads them all.
+  std::string after_id, after_email;  // bound while the page is read
+  for (;;) {
+    std::int64_t read = 0;
+    std::string last_id, last_email;
+    RUCHE_CHECK(each_row(c, sql, {user_id, to_ms, from_ms, after_id, after_email, kPage},
+                         [&](const db::Row& r) -> Result<void> {
+                           ++read;
+                           Object o = object_from(r);
+                           Attendee me{r.text(kWithText), user_id, r.text(kWithText + 1), ""};
+                           last_id = o.id.str();
+                           last_email = me.email;
+                           return fn(o, me);
+                         }));
+    if (read < kPage) return {};
+    after_id = std::move(last_id);
+    after_email = std::move(last_email);
+  }
+}
+
+Result<std::vector<std::pair<Object, Attendee>>> invitations_with_ids(
+    db::Conn& c, const std::string& user_id, const std::vector<EventId>& ids) {
   std::vector<std::pair<Object, Attendee>> out;
-  RUCHE_CHECK(c.each(std::string("SELECT ") + kColumnsWithText +
-                         ", a.email, a.partstat FROM calendar_attendees a JOIN calendar_objects o "
-                         "ON o.id = a.object_id WHERE a.user_id = $1 AND o.sealed IS NULL AND " +
-                         kMeetsRange + " ORDER BY o.id",
-                     {user_id, to_ms, from_ms}, [&](const db::Row& r) {
+  if (ids.empty()) return out;
+  std::vector<db::Param> params{user_id};
+  for (const auto& id : ids) params.emplace_back(id);
+  RUCHE_CHECK(c.each("SELECT " + invitation_columns(true) +
+                         " FROM calendar_attendees a JOIN calendar_objects o ON o.id = "
+                         "a.object_id WHERE a.user_id = $1 AND o.sealed IS NULL AND a.object_id "
+                         "IN (" +
+                         db::placeholders(2, ids.size()) + ") ORDER BY a.object_id",
+                     params, [&](const db::Row& r) {
                        out.emplace_back(object_from(r), Attendee{r.text(kWithText), user_id,
                                                                  r.text(kWithText + 1), ""});
                        return true;
@@ -458,20 +515,19 @@ Result<std::vector<std::pair<Object, Attendee>>> invitations_of(db::Conn& c,
   return out;
 }
 
-Result<std::vector<Object>> organized_by(db::Conn& c, const std::string& user_id,
-                                         std::int64_t from_ms, std::int64_t to_ms) {
-  std::vector<Object> out;
-  RUCHE_CHECK(
-      c.each(std::string("SELECT ") + kColumnsWithText +
-                 " FROM calendar_objects o WHERE o.created_by = $1 AND o.sealed IS NULL AND " +
-                 kMeetsRange +
-                 " AND EXISTS (SELECT 1 FROM calendar_attendees a WHERE a.object_id = "
-                 "o.id) ORDER BY o.id",
-             {user_id, to_ms, from_ms}, [&](const db::Row& r) {
-               out.push_back(object_from(r));
-               return true;
-             }));
-  return out;
+Result<void> each_organized(db::Conn& c, const std::string& user_id, std::int64_t from_ms,
+                            std::int64_t to_ms, FunctionRef<Result<void>(Object&)> fn) {
+  return each_row(
+      c,
+      std::string("SELECT ") + kColumnsWithText +
+          " FROM calendar_objects o WHERE o.created_by = $1 AND o.sealed IS NULL AND " +
+          kMeetsRange +
+          " AND EXISTS (SELECT 1 FROM calendar_attendees a WHERE a.object_id = o.id) ORDER BY "
+          "o.id",
+      {user_id, to_ms, from_ms}, [&](const db::Row& r) -> Result<void> {
+        Object o = object_from(r);
+        return fn(o);
+      });
 }
 
 Result<std::optional<std::string>> partstat_of(db::Conn& c, const EventId& object_id,

@@ -92,16 +92,23 @@ Result<void> read_members(db::Conn& c, std::vector<Object*> events);
 // The object and the attendee an answer link's token hash names.
 Result<std::optional<std::pair<Object, Attendee>>> invitation(db::Conn& c,
                                                               const std::string& token_hash);
-// The plain objects `user` is invited to (with text) whose span meets
-// [from_ms, to_ms), each with the user as attendee (no token hash).
-Result<std::vector<std::pair<Object, Attendee>>> invitations_of(db::Conn& c,
-                                                                const std::string& user_id,
-                                                                std::int64_t from_ms,
-                                                                std::int64_t to_ms);
-// The plain events `user` made and invited people to (with text) whose span
-// meets [from_ms, to_ms): the meetings they organize.
-Result<std::vector<Object>> organized_by(db::Conn& c, const std::string& user_id,
-                                         std::int64_t from_ms, std::int64_t to_ms);
+// Calls `fn` with each plain object `user_id` is invited to whose span
+// meets [from_ms, to_ms), in id order, with the user as attendee (no token
+// hash); `with_text` reads their iCalendar text (else ""). Read 500 at a
+// time, by id, each passed on as it is read: one is held at once. `fn` runs
+// inside a statement: it may not use `c`; its error stops the walk.
+Result<void> each_invitation(db::Conn& c, const std::string& user_id, std::int64_t from_ms,
+                             std::int64_t to_ms, bool with_text,
+                             FunctionRef<Result<void>(Object&, const Attendee&)> fn);
+// Those of `ids` (as many as an IN list takes: the caller bounds them)
+// that are plain objects `user_id` is invited to, with text, in id order.
+Result<std::vector<std::pair<Object, Attendee>>> invitations_with_ids(
+    db::Conn& c, const std::string& user_id, const std::vector<EventId>& ids);
+// Calls `fn` with each plain event `user_id` made and invited people to
+// (with text) whose span meets [from_ms, to_ms): the meetings they
+// organize. As each_invitation's, `fn` may not use `c`.
+Result<void> each_organized(db::Conn& c, const std::string& user_id, std::int64_t from_ms,
+                            std::int64_t to_ms, FunctionRef<Result<void>(Object&)> fn);
 // `user`'s PARTSTAT for the object, when invited.
 Result<std::optional<std::string>> partstat_of(db::Conn& c, const EventId& object_id,
                                                const std::string& user_id);
