@@ -1027,11 +1027,68 @@ bool Engine::keep_left_out(const std::string& path, const JournalEntry* b, const
            "(too much there to tell): the server's copy is kept");
     }
   }
+  // Moved here while the scan read the tree, from a folder it had not read
+  // yet to one it had: it saw it nowhere. Neither deleted on the server nor
+  // fetched again (a second copy here): the next pass finds it where it is
+  // now, and moves it on the server. What is beneath such a folder waits
+  // with it.
+  if (!kept && b)
+    for (std::string_view p = parent_of(path); !p.empty() && !kept; p = parent_of(p))
+      kept = moved_meanwhile_.contains(p);
+  if (!kept && b && moved_meanwhile(path, *b)) {
+    kept = true;
+    moved_meanwhile_.insert(path);
+    error(path, reread_error_.empty()
+                    ? "moved here while the pass read the tree: compared again next time"
+                    : "missing here, and the folder could not be read again to tell whether it "
+                      "was moved meanwhile (" +
+                          reread_error_ + "): compared again next time");
+  }
   if (!kept) return false;
   // The journal keeps what both sides held; what the server changed since
   // comes down once the path is back.
   if (!b || remote_changed(*r, *b)) unsettled_.push_back(path);
   return true;
+}
+
+bool Engine::moved_meanwhile(const std::string& path, const JournalEntry& b) {
+  if (!reread_) {
+    reread_ = true;
+    // Between any two folders, as elsewhere: a large tree takes a while.
+    auto again =
+        scan_local(pair_.local_dir, {}, [this](const std::string&, const std::string&) { tick(); });
+    if (!again) {
+      reread_error_ = again.error().message;
+    } else if (again->hidden_unknown && !local_.hidden_unknown) {
+      reread_error_ = "too much in the folders whose names the server refuses";
+    } else {
+      // Only where the scan did not see it: a new file that took a deleted
+      // one's inode before the pass began (the scan saw it) keeps no
+      // deletion from going to the server.
+      for (const auto& [p, l] : again->entries)
+        if (auto seen = local_.entries.find(p);
+            seen == local_.entries.end() || seen->second.inode != l.inode)
+          appeared_.emplace(l.inode, l.folder);
+      for (const auto& [p, lo] : again->left_out)
+        if (auto seen = local_.left_out.find(p);
+            lo.kind == LeftOut::refused_name &&
+            (seen == local_.left_out.end() || seen->second.inode != lo.inode))
+          appeared_.emplace(lo.inode, lo.folder);
+      for (const auto& [inode, h] : again->hidden)
+        if (!local_.hidden.contains(inode)) appeared_.emplace(inode, h.folder);
+    }
+  }
+  if (!reread_error_.empty()) return true;
+  auto appeared = [this](const JournalEntry& e) {
+    auto it = appeared_.find(e.inode);
+    return it != appeared_.end() && it->second == e.folder;
+  };
+  if (appeared(b)) return true;
+  if (!b.folder) return false;
+  // A file moved out of it to a place read already, the folder deleted
+  // after: deleting the folder on the server would delete that file too.
+  auto [first, last] = beneath(journal_.entries, path);
+  return std::any_of(first, last, [&](const auto& e) { return appeared(e.second); });
 }
 
 void Engine::reconcile_path(const std::string& path) {
@@ -1205,6 +1262,10 @@ Result<PassSummary> Engine::pass() {
   renamed_away_.clear();
   shadowed_.clear();
   left_out_told_.clear();
+  reread_ = false;
+  reread_error_.clear();
+  appeared_.clear();
+  moved_meanwhile_.clear();
   unsettled_.clear();
   local_writes_.clear();
   listed_etags_.clear();

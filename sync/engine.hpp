@@ -16,6 +16,9 @@
 //     and the local inodes tell), nothing sent again.
 //   - Folders: created and deleted like files; a folder deleted on one side
 //     whose contents changed on the other comes back with those changes.
+//   - Missing here because it was moved while the scan read the tree (from
+//     a folder not read yet to one read already): no deletion; the pass
+//     reads the tree again to tell, and the next pass sees the move.
 //   - Missing here, but something the scan leaves out is in its place (a
 //     link, a special file) or holds its inode (renamed to a name the server
 //     refuses): no deletion. Both sides and the journal keep it, with a
@@ -146,10 +149,19 @@ class Engine {
   // journal's file or folder was renamed here to a name the server refuses
   // (its inode tells), or it is beneath a folder left out for its twin with
   // the same NFC form (shadowed_), or in a folder gone while the scan read
-  // the tree (LocalScan::gone_meanwhile: an error, so that the next pass
-  // looks again). Warns once per such place. The journal forgets only
+  // the tree (LocalScan::gone_meanwhile), or moved here while it did
+  // (moved_meanwhile; these two: an error, so that the next pass looks
+  // again). Warns once per such place. The journal forgets only
   // what the server no longer holds there.
   bool keep_left_out(const std::string& path, const JournalEntry* b, const RemoteEntry* r);
+  // Whether the journal's `path` (`b`), missing from the scan, may be here
+  // under another path: moved while the scan read the tree, from a folder
+  // it had not read yet to one it had read (the scan saw it in neither).
+  // The first time a pass asks, it reads the tree again (only a pass about
+  // to take something here for deleted pays for that): `b`'s inode, or for
+  // a folder the inode of anything the journal holds beneath it, there
+  // where the scan did not see it tells; so does a second read that fails.
+  bool moved_meanwhile(const std::string& path, const JournalEntry& b);
 
   // Transfers are decided in path order, then run `transfers` at a time
   // once every folder they go into exists on both sides. Each runs holding
@@ -241,6 +253,13 @@ class Engine {
   // folder may be in it (it is not read); deleting the twin is a change.
   std::map<std::string, std::string, std::less<>> shadowed_;
   std::set<std::string> left_out_told_;  // left-out paths a keep_left_out warning spoke of
+  // moved_meanwhile's second read of the tree: whether it was made, why it
+  // failed (empty: it did not), the inodes it found where the scan had not
+  // (-> whether a folder's); the journal's paths kept for it.
+  bool reread_ = false;
+  std::string reread_error_;
+  std::map<std::uint64_t, bool> appeared_;
+  std::set<std::string, std::less<>> moved_meanwhile_;
   // Kept paths where the server differs from the journal: the folders above
   // them must be listed again (their ETags are not recorded).
   std::vector<std::string> unsettled_;

@@ -1091,7 +1091,11 @@ class SyncEngineTest : public ::testing::Test {
 
   void SetUp() override {
     // Ids are "n-" and the path, '/' as '~'.
-    auto listing = [this](const std::string& folder) {
+    auto id_of = [](std::string path) {
+      std::replace(path.begin(), path.end(), '/', '~');
+      return "n-" + path;
+    };
+    auto listing = [this, id_of](const std::string& folder) {
       json::array items;
       std::set<std::string> folders;
       for (const auto& [path, content] : files_) {
@@ -1101,10 +1105,10 @@ class SyncEngineTest : public ::testing::Test {
         if (in_folder && !folders.insert(name.substr(0, name.find('/'))).second) continue;
         const std::string id = in_folder ? name.substr(0, name.find('/')) : name;
         json::object n;
-        n["id"] = "n-" + (folder.empty() ? id : folder + "~" + id);
+        n["id"] = id_of(folder.empty() ? id : folder + "/" + id);
         if (auto moved = ids_.find(path); !in_folder && moved != ids_.end())
           n["id"] = moved->second;
-        n["parent_id"] = folder.empty() ? "" : "n-" + folder;
+        n["parent_id"] = folder.empty() ? "" : id_of(folder);
         n["name"] = in_folder ? id : name;
         n["path"] = "/" + (in_folder ? id : path);
         n["kind"] = in_folder ? "folder" : "file";
@@ -1115,7 +1119,7 @@ class SyncEngineTest : public ::testing::Test {
         items.push_back(std::move(n));
       }
       json::object root;
-      root["id"] = folder.empty() ? "root" : "n-" + folder;
+      root["id"] = folder.empty() ? "root" : id_of(folder);
       root["kind"] = "folder";
       root["etag"] = "\"root-" + std::to_string(version_) + "\"";
       json::object out;
@@ -1127,7 +1131,9 @@ class SyncEngineTest : public ::testing::Test {
     router_.add("GET", "/api/v1/workspaces/{ws}/files",
                 [listing](http::Request&) { return listing(""); });
     router_.add("GET", "/api/v1/files/{id}/children", [listing](http::Request& req) {
-      return listing(std::string(req.param("id")).substr(2));
+      std::string folder = std::string(req.param("id")).substr(2);
+      std::replace(folder.begin(), folder.end(), '~', '/');
+      return listing(folder);
     });
     // Uploads: recorded (by name), answered as the server does.
     auto upload = [this](http::Request& req) {
@@ -1150,6 +1156,17 @@ class SyncEngineTest : public ::testing::Test {
       std::lock_guard lock(mu_);
       deleted_.push_back(std::string(req.param("id")));
       return http::no_content();
+    });
+    // Moves: recorded (by id), answered as the server does.
+    router_.add("PATCH", "/api/v1/files/{id}", [this](http::Request& req) {
+      std::lock_guard lock(mu_);
+      const std::string id(req.param("id"));
+      moves_.push_back(id);
+      json::object n;
+      n["id"] = id;
+      n["kind"] = "file";
+      n["etag"] = "\"moved-" + id + "\"";
+      return http::json_response(200, json::serialize(n));
     });
     router_.add("GET", "/api/v1/files/{id}/content", [this](http::Request& req) {
       std::string name = std::string(req.param("id")).substr(2);
@@ -1212,6 +1229,11 @@ class SyncEngineTest : public ::testing::Test {
     std::lock_guard lock(mu_);
     return deleted_;
   }
+  // The ids a pass asked to move, in the order asked.
+  std::vector<std::string> moves() {
+    std::lock_guard lock(mu_);
+    return moves_;
+  }
   // The names of the files uploaded, in name order (transfers run side by
   // side: the order they come in is not the pass's).
   std::vector<std::string> uploads() {
@@ -1260,6 +1282,7 @@ class SyncEngineTest : public ::testing::Test {
   bool held_too_long_ = false;
   int served_ = 0;
   std::vector<std::string> deleted_;
+  std::vector<std::string> moves_;
   std::vector<std::string> uploads_;
 };
 
@@ -2048,6 +2071,99 @@ TEST_F(SyncEngineTest, AFolderMovedHereWhileTheScanReadsTheTreeIsNotTakenForDele
   EXPECT_TRUE(journal.entries.contains("d/y.txt"));
   std::ifstream x(dir_.path() + "/d2/x.txt");
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(x), {}), "dx");
+}
+
+TEST_F(SyncEngineTest, AFileMovedHereWhileTheScanReadsTheTreeIsNotTakenForDeleted) {
+  // "a/f.txt" and the folder "a/sub" moved to "b" after the scan read "b",
+  // before it read "a" (run's pass, started by another change, while the
+  // user moves files): the scan sees them in neither. They are not deleted
+  // on the server (to be sent again as new by the next pass, their history
+  // lost): the next pass moves them there.
+  files_ = {{"a/f.txt", "f"}, {"a/keep.txt", "k"}, {"a/sub/x.txt", "x"}, {"b/y.txt", "y"}};
+  Journal journal;
+  auto s = pass_on(journal);
+  ASSERT_TRUE(s && s->converged);
+  std::set<std::string> read;
+  EngineOptions o;
+  o.reading = [&](const std::string& rel) {
+    if (rel == "a") {
+      ASSERT_TRUE(read.contains("b")) << "the scan reads b first";
+      ASSERT_EQ(::rename((dir_.path() + "/a/f.txt").c_str(), (dir_.path() + "/b/f.txt").c_str()),
+                0);
+      ASSERT_EQ(::rename((dir_.path() + "/a/sub").c_str(), (dir_.path() + "/b/sub").c_str()), 0);
+    }
+    read.insert(rel);
+  };
+  s = pass_on(journal, o);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(deleted(), std::vector<std::string>{});
+  EXPECT_EQ(s->deleted_remote, 0);
+  EXPECT_FALSE(s->converged) << "compared again at the next pass";
+  for (const char* p : {"a/f.txt", "a/sub", "a/sub/x.txt"})
+    EXPECT_TRUE(journal.entries.contains(p)) << p;
+  EXPECT_EQ(uploads(), std::vector<std::string>{});
+
+  s = pass_on(journal);
+  ASSERT_TRUE(s) << s.error().message;
+  for (const Problem& p : s->errors) ADD_FAILURE() << p.path << ": " << p.message;
+  EXPECT_EQ(s->moved, 2);
+  EXPECT_EQ(moves(), (std::vector<std::string>{"n-a~f.txt", "n-a~sub"}));
+  EXPECT_EQ(deleted(), std::vector<std::string>{});
+  EXPECT_EQ(uploads(), std::vector<std::string>{}) << "nothing sent again";
+  for (const char* p : {"b/f.txt", "b/sub", "b/sub/x.txt", "a/keep.txt"})
+    EXPECT_TRUE(journal.entries.contains(p)) << p;
+}
+
+TEST_F(SyncEngineTest, AFolderWhoseFileWasMovedOutWhileTheScanReadTheTreeIsNotDeletedYet) {
+  // "c/d/f.txt" moved to "e" after the scan read "e", "c/d" deleted, both
+  // before the scan read "c": deleting "c/d" on the server would delete the
+  // file with it. It waits for the next pass, which moves the file first.
+  files_ = {{"c/d/f.txt", "f"}, {"c/keep.txt", "k"}, {"e/y.txt", "y"}};
+  Journal journal;
+  auto s = pass_on(journal);
+  ASSERT_TRUE(s && s->converged);
+  std::set<std::string> read;
+  EngineOptions o;
+  o.reading = [&](const std::string& rel) {
+    if (rel == "c") {
+      ASSERT_TRUE(read.contains("e")) << "the scan reads e first";
+      ASSERT_EQ(::rename((dir_.path() + "/c/d/f.txt").c_str(), (dir_.path() + "/e/f.txt").c_str()),
+                0);
+      ASSERT_EQ(::rmdir((dir_.path() + "/c/d").c_str()), 0);
+    }
+    read.insert(rel);
+  };
+  s = pass_on(journal, o);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(deleted(), std::vector<std::string>{});
+  EXPECT_FALSE(s->converged);
+  EXPECT_TRUE(journal.entries.contains("c/d/f.txt"));
+
+  s = pass_on(journal);
+  ASSERT_TRUE(s) << s.error().message;
+  for (const Problem& p : s->errors) ADD_FAILURE() << p.path << ": " << p.message;
+  EXPECT_EQ(moves(), std::vector<std::string>{"n-c~d~f.txt"});
+  EXPECT_EQ(deleted(), std::vector<std::string>{"n-c~d"});
+  EXPECT_EQ(uploads(), std::vector<std::string>{});
+}
+
+TEST_F(SyncEngineTest, AFileDeletedHereGoesEvenWhenANewOneTookItsInode) {
+  // The second read of the tree that looks for files moved meanwhile
+  // counts only what the scan did not see: a file deleted here, and a new
+  // one that took its inode before the pass, is a deletion and a new file.
+  files_ = {{"old.txt", "old"}};
+  Journal journal;
+  auto s = pass_on(journal);
+  ASSERT_TRUE(s && s->converged);
+  ASSERT_EQ(::unlink((dir_.path() + "/old.txt").c_str()), 0);
+  dir_.write("new.txt", "new");
+  journal.entries.at("old.txt").inode = stat_entry(dir_.path() + "/new.txt")->inode;
+  s = pass_on(journal);
+  ASSERT_TRUE(s) << s.error().message;
+  for (const Problem& p : s->errors) ADD_FAILURE() << p.path << ": " << p.message;
+  EXPECT_TRUE(s->converged);
+  EXPECT_EQ(deleted(), std::vector<std::string>{"n-old.txt"});
+  EXPECT_EQ(uploads(), std::vector<std::string>{"new.txt"});
 }
 
 }  // namespace
