@@ -252,13 +252,18 @@ struct Answers {
 // workspaces of `accesses`) is invited to, the feed's object; false when
 // the feed leaves it out: a calendar they read shows it already, or they
 // declined every occurrence of it.
+// Whether the feed's owner, reading the workspaces of `accesses`, sees `o`
+// in a calendar already (the feed leaves it out).
+bool shown_elsewhere(const std::vector<platform::WorkspaceAccess>& accesses, const Object& o) {
+  auto ws = workspace_of(o.collection_id);
+  return ws && std::any_of(accesses.begin(), accesses.end(), [&](const auto& a) {
+           return a.workspace_id == *ws && a.right("calendar") != Access::none;
+         });
+}
+
 bool as_invitation(const std::vector<platform::WorkspaceAccess>& accesses, Object& o,
                    const store::Attendee& me) {
-  auto ws = workspace_of(o.collection_id);
-  const bool reads = ws && std::any_of(accesses.begin(), accesses.end(), [&](const auto& a) {
-                       return a.workspace_id == *ws && a.right("calendar") != Access::none;
-                     });
-  if (reads || Answers(o, me).all_declined()) return false;
+  if (shown_elsewhere(accesses, o) || Answers(o, me).all_declined()) return false;
   o.ics = dav::without_alarms(o.ics);  // the organizer's reminders
   o.size = static_cast<std::int64_t>(o.ics.size());
   o.name = o.id.str() + ".ics";
@@ -483,12 +488,33 @@ Result<std::vector<Object>> Service::feed_objects_named(db::Conn& c, const Calen
 }
 
 Result<void> Service::feed_ctag(db::Conn& c, Calendar& cal) {
-  std::uint64_t digest = 1469598103934665603ull;  // FNV-1a over names and ETags
-  RUCHE_CHECK(each_feed_object(c, cal, std::nullopt, [&](Object& o) -> Result<void> {
-    for (std::string_view part : {std::string_view(o.name), std::string_view(*o.etag)})
-      for (unsigned char ch : part) digest = (digest ^ ch) * 1099511628211ull;
-    return {};
-  }));
+  std::uint64_t digest = 1469598103934665603ull;  // FNV-1a
+  auto mix = [&](std::string_view part) {
+    for (unsigned char ch : part) digest = (digest ^ ch) * 1099511628211ull;
+    digest = (digest ^ 0xff) * 1099511628211ull;  // "a" + "bc" is not "ab" + "c"
+  };
+  if (cal.feed == kInvitations) {
+    // What the feed is made of, without any event's text (every calendar
+    // client asks for the CTag at each poll): each invitation it may hold,
+    // by its version (the ETag it is served with) and the owner's answer
+    // and address; which ones the declined leave out follows from those.
+    RUCHE_TRY(auto accesses, p_.authz.accesses_in(c, UserId(cal.col.owner)));
+    RUCHE_CHECK(store::each_invitation(c, cal.col.owner, INT64_MIN, dav::kForever, false,
+                                       [&](Object& o, const store::Attendee& me) -> Result<void> {
+                                         if (shown_elsewhere(accesses, o)) return {};
+                                         mix(o.id.str());
+                                         mix(etag_of(o));
+                                         mix(me.partstat);
+                                         mix(me.email);
+                                         return {};
+                                       }));
+  } else {
+    RUCHE_CHECK(each_feed_object(c, cal, std::nullopt, [&](Object& o) -> Result<void> {
+      mix(o.name);
+      mix(*o.etag);
+      return {};
+    }));
+  }
   cal.seq = static_cast<std::int64_t>(digest >> 1);
   return {};
 }

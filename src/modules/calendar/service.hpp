@@ -266,7 +266,8 @@ class Service {
   Result<const platform::ModuleDef*> feed_writer(const platform::Caller& caller,
                                                  std::string_view segment);
   static WorkspaceId workspace_of_feed(std::string_view segment);
-  // The digest of another module's items into `cal.seq` (its CTag).
+  // The digest of a feed's items into `cal.seq` (its CTag): another
+  // module's items, or what the invitations are made of (no text read).
   Result<void> feed_ctag(db::Conn& c, Calendar& cal);
   // The event `id` and its calendar, as `caller` reaches it with `need`;
   // precondition_failed when `if_match` does not name its ETag.
