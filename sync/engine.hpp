@@ -18,7 +18,9 @@
 //     whose contents changed on the other comes back with those changes.
 //   - Missing here because it was moved while the scan read the tree (from
 //     a folder not read yet to one read already): no deletion; the pass
-//     reads the tree again to tell, and the next pass sees the move.
+//     reads the tree again to tell, and the next pass sees the move. Moved
+//     the other way (from a folder read already to one not read yet): the
+//     scan keeps only the path that still holds it (scan_local), a move.
 //   - Missing here, but something the scan leaves out is in its place (a
 //     link, a special file) or holds its inode (renamed to a name the server
 //     refuses): no deletion. Both sides and the journal keep it, with a

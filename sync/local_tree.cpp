@@ -195,6 +195,50 @@ Result<void> read_folder(int dfd, const Folder& at, LocalScan& out, std::vector<
   return {};
 }
 
+// An item moved while the scan read the tree, from a folder it had read to
+// one it had not read yet, was read twice: at its old path (before the
+// move) and at its new one. Each path of an inode read at more than one is
+// looked at again: those no longer holding it are dropped, with what was
+// read beneath them (in that folder, before it moved), so that the item is
+// seen where it is (the engine makes a move of it, not a new item and a
+// deletion). Hard links are left as they are: each of their paths still
+// holds the inode.
+Result<void> drop_moved_meanwhile(const std::string& root, LocalScan& out) {
+  std::vector<std::pair<std::uint64_t, const std::string*>> by_inode;
+  by_inode.reserve(out.entries.size());
+  for (const auto& [path, e] : out.entries) by_inode.emplace_back(e.inode, &path);
+  std::sort(by_inode.begin(), by_inode.end());
+  std::vector<std::string> moved_away;
+  for (std::size_t i = 0; i < by_inode.size();) {
+    const std::uint64_t inode = by_inode[i].first;
+    std::size_t end = i + 1;
+    while (end < by_inode.size() && by_inode[end].first == inode) ++end;
+    for (std::size_t j = i; end - i > 1 && j < end; ++j) {
+      const std::string& path = *by_inode[j].second;
+      const std::string full = join(root, out.local_path(path));
+      struct stat st {};
+      if (::lstat(full.c_str(), &st) == 0) {
+        if (inode_of(st) == inode) continue;
+      } else if (errno != ENOENT && errno != ENOTDIR) {
+        return fail(Errc::unavailable, "cannot read " + path + ": " + std::strerror(errno));
+      }
+      moved_away.push_back(path);
+    }
+    i = end;
+  }
+  auto drop = [](auto& m, const std::string& path) {
+    m.erase(path);
+    auto [first, last] = beneath(m, path);
+    m.erase(first, last);
+  };
+  for (const std::string& path : moved_away) {
+    drop(out.entries, path);
+    drop(out.left_out, path);
+    drop(out.local_names, path);
+  }
+  return {};
+}
+
 }  // namespace
 
 bool ignored_name(std::string_view name, bool at_top) {
@@ -310,6 +354,7 @@ Result<LocalScan> scan_local(
     }
     RUCHE_CHECK(read_folder(dfd, at, out, pending));
   }
+  RUCHE_CHECK(drop_moved_meanwhile(root, out));
   return out;
 }
 

@@ -113,9 +113,13 @@ std::optional<std::string> synced_name(int dfd, const std::string& nfc);
 // at their paths relative to `root`. `before_reading`, when set, is called
 // with each folder's relative path ("" for `root`) and where it is on disk
 // (LocalScan::local_path) just before that folder is read (`run` watches it
-// there: what is written in it after it was read is heard). Errors:
-// unavailable when `root` cannot be read (a missing folder is not an empty
-// one); a missing `under` gives an empty scan.
+// there: what is written in it after it was read is heard). An inode read
+// at more than one path (an item moved meanwhile from a folder read
+// already to one not read yet) is looked at again: the paths no longer
+// holding it are dropped, with what was read beneath them (hard links keep
+// every path). Errors: unavailable when `root` cannot be read (a
+// missing folder is not an empty one), or such a path cannot be looked at
+// again; a missing `under` gives an empty scan.
 Result<LocalScan> scan_local(
     const std::string& root, const std::string& under = {},
     const std::function<void(const std::string& rel, const std::string& local)>& before_reading =

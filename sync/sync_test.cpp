@@ -2147,6 +2147,111 @@ TEST_F(SyncEngineTest, AFolderWhoseFileWasMovedOutWhileTheScanReadTheTreeIsNotDe
   EXPECT_EQ(uploads(), std::vector<std::string>{});
 }
 
+TEST_F(SyncEngineTest, AFileMovedAwayWhileTheScanReadsTheTreeIsMovedOnTheServer) {
+  // "b/f.txt" moved to "a" after the scan read "b", before it read "a":
+  // the scan sees it at both paths. It is moved on the server, in this
+  // pass: neither sent again as new nor deleted under its old path.
+  files_ = {{"a/keep.txt", "k"}, {"b/f.txt", "f"}, {"b/y.txt", "y"}};
+  Journal journal;
+  auto s = pass_on(journal);
+  ASSERT_TRUE(s && s->converged);
+  std::set<std::string> read;
+  EngineOptions o;
+  o.reading = [&](const std::string& rel) {
+    if (rel == "a") {
+      ASSERT_TRUE(read.contains("b")) << "the scan reads b first";
+      ASSERT_EQ(::rename((dir_.path() + "/b/f.txt").c_str(), (dir_.path() + "/a/f.txt").c_str()),
+                0);
+    }
+    read.insert(rel);
+  };
+  s = pass_on(journal, o);
+  ASSERT_TRUE(s) << s.error().message;
+  for (const Problem& p : s->errors) ADD_FAILURE() << p.path << ": " << p.message;
+  EXPECT_TRUE(s->converged);
+  EXPECT_EQ(s->moved, 1);
+  EXPECT_EQ(moves(), std::vector<std::string>{"n-b~f.txt"});
+  EXPECT_EQ(deleted(), std::vector<std::string>{});
+  EXPECT_EQ(uploads(), std::vector<std::string>{}) << "nothing sent again";
+  EXPECT_TRUE(journal.entries.contains("a/f.txt"));
+  EXPECT_FALSE(journal.entries.contains("b/f.txt"));
+}
+
+TEST_F(SyncEngineTest, AFolderMovedAwayWhileTheScanReadsTheTreeIsMovedOnTheServer) {
+  // "b/d" moved to "a" after the scan read it and all it holds, before it
+  // read "a": the scan sees the folder and its contents at both paths. One
+  // move on the server, nothing beneath it sent or deleted.
+  files_ = {{"a/keep.txt", "k"}, {"b/d/x.txt", "x"}, {"b/d/sub/y.txt", "y"}, {"b/z.txt", "z"}};
+  Journal journal;
+  auto s = pass_on(journal);
+  ASSERT_TRUE(s && s->converged);
+  std::set<std::string> read;
+  EngineOptions o;
+  o.reading = [&](const std::string& rel) {
+    if (rel == "a") {
+      ASSERT_TRUE(read.contains("b/d/sub")) << "the scan reads b and all beneath it first";
+      ASSERT_EQ(::rename((dir_.path() + "/b/d").c_str(), (dir_.path() + "/a/d").c_str()), 0);
+    }
+    read.insert(rel);
+  };
+  s = pass_on(journal, o);
+  ASSERT_TRUE(s) << s.error().message;
+  for (const Problem& p : s->errors) ADD_FAILURE() << p.path << ": " << p.message;
+  EXPECT_TRUE(s->converged);
+  EXPECT_EQ(s->moved, 1);
+  EXPECT_EQ(moves(), std::vector<std::string>{"n-b~d"});
+  EXPECT_EQ(deleted(), std::vector<std::string>{});
+  EXPECT_EQ(uploads(), std::vector<std::string>{}) << "nothing sent again";
+  for (const char* p : {"a/d", "a/d/x.txt", "a/d/sub", "a/d/sub/y.txt", "b/z.txt"})
+    EXPECT_TRUE(journal.entries.contains(p)) << p;
+  EXPECT_FALSE(journal.entries.contains("b/d"));
+}
+
+TEST_F(SyncEngineTest, AFolderMovedAwayWhileTheScanReadsItIsMovedOnTheServer) {
+  // "b/d" moved to "a" once the scan read it, before it read "b/d/sub" (gone
+  // from there then) and "a": its file is seen at both paths, its
+  // subfolder at the new one only. One move on the server all the same.
+  files_ = {{"a/keep.txt", "k"}, {"b/d/x.txt", "x"}, {"b/d/sub/y.txt", "y"}, {"b/z.txt", "z"}};
+  Journal journal;
+  auto s = pass_on(journal);
+  ASSERT_TRUE(s && s->converged);
+  std::set<std::string> read;
+  EngineOptions o;
+  o.reading = [&](const std::string& rel) {
+    if (rel == "b/d/sub") {
+      ASSERT_TRUE(read.contains("b/d") && !read.contains("a")) << "the scan reads b/d, then a";
+      ASSERT_EQ(::rename((dir_.path() + "/b/d").c_str(), (dir_.path() + "/a/d").c_str()), 0);
+    }
+    read.insert(rel);
+  };
+  s = pass_on(journal, o);
+  ASSERT_TRUE(s) << s.error().message;
+  ASSERT_TRUE(read.contains("a/d/sub"));
+  for (const Problem& p : s->errors) ADD_FAILURE() << p.path << ": " << p.message;
+  EXPECT_TRUE(s->converged);
+  EXPECT_EQ(moves(), std::vector<std::string>{"n-b~d"});
+  EXPECT_EQ(deleted(), std::vector<std::string>{});
+  EXPECT_EQ(uploads(), std::vector<std::string>{}) << "nothing sent again";
+  for (const char* p : {"a/d", "a/d/x.txt", "a/d/sub", "a/d/sub/y.txt"})
+    EXPECT_TRUE(journal.entries.contains(p)) << p;
+}
+
+TEST_F(SyncEngineTest, HardLinksAreFilesEach) {
+  // Two paths of one inode, both there (not an item seen twice by a scan
+  // it was moved during): two files, nothing moved.
+  dir_.write("a.txt", "same");
+  ASSERT_EQ(::link((dir_.path() + "/a.txt").c_str(), (dir_.path() + "/b.txt").c_str()), 0);
+  Journal journal;
+  auto s = pass_on(journal);
+  ASSERT_TRUE(s) << s.error().message;
+  for (const Problem& p : s->errors) ADD_FAILURE() << p.path << ": " << p.message;
+  EXPECT_EQ(uploads(), (std::vector<std::string>{"a.txt", "b.txt"}));
+  EXPECT_EQ(moves(), std::vector<std::string>{});
+  EXPECT_EQ(deleted(), std::vector<std::string>{});
+  ASSERT_TRUE(journal.entries.contains("a.txt") && journal.entries.contains("b.txt"));
+  EXPECT_EQ(journal.entries.at("a.txt").inode, journal.entries.at("b.txt").inode);
+}
+
 TEST_F(SyncEngineTest, AFileDeletedHereGoesEvenWhenANewOneTookItsInode) {
   // The second read of the tree that looks for files moved meanwhile
   // counts only what the scan did not see: a file deleted here, and a new
