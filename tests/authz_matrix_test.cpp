@@ -160,6 +160,88 @@ TEST(AuthzMatrix, EveryRouteAsEveryPersona) {
   EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + ws, owner.token).status, 200);
 }
 
+// SECURITY.md LOG-1: every refusal answered is audited — a workspace's
+// route, and an object's (a task, a channel, a file: the module finds the
+// object, then its workspace, then refuses), whichever module refused; an
+// object that does not exist is not a refusal.
+TEST(AuthzMatrix, RefusalsAreAuditedWhereverTheyAreDecided) {
+  TestServer s;
+  Account owner = s.user("Owner"), reader = s.user("Reader"), outsider = s.user("Outsider");
+  std::string ws = s.workspace(owner, "Audit", {"chat", "files", "tasks", "calendar"});
+  s.join(owner, ws, reader, "member");
+  ASSERT_EQ(s.call("PATCH", "/api/v1/workspaces/" + ws + "/members/" + reader.id.str(), owner.token,
+                   body(json::object{{"rights", json::object{{"tasks", "read"}}}}))
+                .status,
+            200);
+  auto task = s.call("POST", "/api/v1/workspaces/" + ws + "/tasks", owner.token,
+                     body(json::object{{"title", "t"}}));
+  ASSERT_EQ(task.status, 201) << task.raw.body;
+  const std::string tid(task.body.at("id").as_string());
+  const std::string cid = make_channel(s, owner, ws, "général");
+  auto file = s.call("PUT", "/api/v1/workspaces/" + ws + "/files/children/x", owner.token,
+                     std::string("x"));
+  ASSERT_EQ(file.status, 201) << file.raw.body;
+  const std::string fid(file.body.at("id").as_string());
+  auto share = s.call("POST", "/api/v1/files/" + fid + "/shares", owner.token, std::string("{}"));
+  ASSERT_EQ(share.status, 201) << share.raw.body;
+  const std::string sid(share.body.at("id").as_string());
+  auto event = s.call(
+      "POST", "/api/v1/workspaces/" + ws + "/calendar/events", owner.token,
+      body(json::object{
+          {"title", "e"}, {"start", "2027-03-03T09:00:00Z"}, {"end", "2027-03-03T10:00:00Z"}}));
+  ASSERT_EQ(event.status, 201) << event.raw.body;
+  const std::string eid(event.body.at("id").as_string());
+
+  // The last refusal audited: who, where, what, why.
+  auto last = [&]() {
+    auto row = s.platform().db.read([&](db::Conn& c) {
+      return c.query_one(
+          "SELECT actor_id, workspace_id, object, details, outcome FROM audit_log WHERE action = "
+          "'authz.denied' ORDER BY seq DESC LIMIT 1");
+    });
+    EXPECT_TRUE(row && *row);
+    std::vector<std::string> out;
+    for (int i = 0; i < 5; ++i) out.push_back(row && *row ? (*row)->text(i) : "");
+    return out;
+  };
+  struct Try {
+    const Account* who;
+    std::string method, path, route, reason;
+    int status;
+  };
+  const std::string none = "0000000000000000000000000z";
+  for (const Try& t : std::vector<Try>{
+           {&outsider, "GET", "/api/v1/workspaces/" + ws + "/tasks",
+            "/api/v1/workspaces/{id}/tasks", "not_found", 404},
+           {&outsider, "GET", "/api/v1/tasks/" + tid, "/api/v1/tasks/{tid}", "not_found", 404},
+           {&outsider, "GET", "/api/v1/channels/" + cid + "/messages",
+            "/api/v1/channels/{cid}/messages", "not_found", 404},
+           {&outsider, "GET", "/api/v1/files/" + fid, "/api/v1/files/{fid}", "not_found", 404},
+           {&outsider, "DELETE", "/api/v1/shares/" + sid, "/api/v1/shares/{sid}", "not_found", 404},
+           {&outsider, "GET", "/api/v1/calendar/events/" + eid, "/api/v1/calendar/events/{eid}",
+            "not_found", 404},
+           {&reader, "PATCH", "/api/v1/tasks/" + tid, "/api/v1/tasks/{tid}", "read_only", 403},
+       }) {
+    SCOPED_TRACE(t.method + " " + t.path);
+    const std::int64_t before = s.audit_count("authz.denied");
+    auto r = s.call(
+        t.method, t.path, t.who->token,
+        t.method != "PATCH" ? std::nullopt : std::optional(body(json::object{{"title", "u"}})));
+    EXPECT_EQ(r.status, t.status) << r.raw.body;
+    EXPECT_EQ(s.audit_count("authz.denied"), before + 1);
+    EXPECT_EQ(last(), (std::vector<std::string>{t.who->id.str(), ws, t.method + " " + t.route,
+                                                "{\"reason\":\"" + t.reason + "\"}", "denied"}));
+  }
+  // Nothing there: 404 as well, but no refusal.
+  const std::int64_t before = s.audit_count("authz.denied");
+  EXPECT_EQ(s.call("GET", "/api/v1/tasks/" + none, outsider.token).status, 404);
+  EXPECT_EQ(s.call("GET", "/api/v1/files/" + none, owner.token).status, 404);
+  EXPECT_EQ(s.audit_count("authz.denied"), before);
+  // Allowed: nothing audited.
+  EXPECT_EQ(s.call("GET", "/api/v1/tasks/" + tid, reader.token).status, 200);
+  EXPECT_EQ(s.audit_count("authz.denied"), before);
+}
+
 TEST(AuthzMatrix, InactiveModulesAnswerNotFound) {
   TestServer s;
   Account owner = s.user("Owner");

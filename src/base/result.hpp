@@ -40,6 +40,11 @@ struct Error {
   std::string message;
   // Optional finer API code ("weak_password"); errc_name(code) when empty.
   std::string reason;
+  // An authorization refusal (the caller may not see or change what they
+  // asked for, in workspace `denied_in`: "" when unknown), set by the one
+  // place that decides it; the API audits the refusals it answers.
+  bool denied = false;
+  std::string denied_in;
 
   std::string_view api_code() const { return reason.empty() ? errc_name(code) : reason; }
 };

@@ -263,6 +263,13 @@ Result<Caller> Api::require_caller(http::Request& req, bool basic) {
   return std::move(*caller);
 }
 
+Result<http::Response> Api::audited(const Caller& caller, const http::Request& req,
+                                    Result<http::Response> r) {
+  if (!r && r.error().denied)
+    record_denied(caller, WorkspaceId(r.error().denied_in), req, r.error());
+  return r;
+}
+
 void Api::record_denied(const Caller& caller, const WorkspaceId& ws, const http::Request& req,
                         const Error& e) {
   AuditEntry a = AuditEntry::by(caller, "authz.denied");
@@ -297,7 +304,7 @@ void Api::add_user(std::string_view method, std::string_view pattern, UserHandle
                 return finish(
                     [&]() -> Result<http::Response> {
                       RUCHE_TRY(Caller caller, require_caller(req, basic));
-                      return h(req, caller);
+                      return audited(caller, req, h(req, caller));
                     }(),
                     req, basic);
               },
@@ -325,7 +332,7 @@ void Api::add_admin(std::string_view method, std::string_view pattern, UserHandl
                                       "administrators must turn on two-factor authentication",
                                       "mfa_enrollment_required");
                       }
-                      return h(req, caller);
+                      return audited(caller, req, h(req, caller));
                     }(),
                     req);
               },
@@ -356,13 +363,8 @@ void Api::add_workspace(std::string_view method, std::string_view pattern, std::
               RUCHE_TRY(Caller caller, require_caller(req, basic));
               WorkspaceId ws{std::string(req.param(param))};
               auto access = platform_.authz.require(caller, ws, module, need);
-              if (!access) {
-                if (access.error().code == Errc::not_found ||
-                    access.error().code == Errc::forbidden)
-                  record_denied(caller, ws, req, access.error());
-                return tl::unexpected<Error>(access.error());
-              }
-              return h(req, caller, *access);
+              if (!access) return audited(caller, req, tl::unexpected<Error>(access.error()));
+              return audited(caller, req, h(req, caller, *access));
             }(),
             req, basic);
       },
@@ -379,7 +381,7 @@ void Api::add_object(std::string_view method, std::string_view pattern, std::str
                 return finish(
                     [&]() -> Result<http::Response> {
                       RUCHE_TRY(Caller caller, require_caller(req, basic));
-                      return h(req, caller);
+                      return audited(caller, req, h(req, caller));
                     }(),
                     req, basic);
               },

@@ -114,6 +114,11 @@ class Api {
   std::optional<Caller> basic_cached(std::string_view header);
   void record_denied(const Caller& caller, const WorkspaceId& ws, const http::Request& req,
                      const Error& e);
+  // `r`, a handler's answer to `caller`, with its refusal audited, if it is
+  // one (Error::denied: SECURITY.md LOG-1) — wherever in the handler the
+  // authorization check refused.
+  Result<http::Response> audited(const Caller& caller, const http::Request& req,
+                                 Result<http::Response> r);
 
   http::Router& router_;
   Platform& platform_;

@@ -20,6 +20,14 @@ std::string granted_key(const UserId& user, const WorkspaceId& ws) {
 
 }  // namespace
 
+tl::unexpected<Error> refused(Errc code, std::string message, const WorkspaceId& ws,
+                              std::string reason) {
+  Error e{code, std::move(message), std::move(reason)};
+  e.denied = true;
+  e.denied_in = is_id(ws.str()) ? ws.str() : "";
+  return tl::unexpected<Error>(std::move(e));
+}
+
 Authz::Authz(db::Database& db, bus::Bus& bus, const Clock& clock) : db_(db), bus_(bus), clock_(clock) {
   subscription_ = bus_.subscribe([this](const bus::Event& e) { invalidate(e); });
 }
@@ -35,7 +43,7 @@ void Authz::invalidate(const bus::Event& e) {
 }
 
 Result<WorkspaceAccess> Authz::access(const Caller& caller, const WorkspaceId& ws) {
-  if (!is_id(ws.str())) return fail(Errc::not_found, "no such workspace");
+  if (!is_id(ws.str())) return refused(Errc::not_found, "no such workspace", ws);
   if (auto hit = access_cached(caller.user_id, ws)) return std::move(*hit);
   std::uint64_t gen;
   {
@@ -93,9 +101,9 @@ Result<WorkspaceAccess> Authz::read_access(db::Conn& c, const UserId& user, cons
                           "FROM memberships m JOIN workspaces w ON w.id = m.workspace_id "
                           "WHERE m.workspace_id = $1 AND m.user_id = $2",
                           {ws, user}));
-  if (!row) return fail(Errc::not_found, "no such workspace");
+  if (!row) return refused(Errc::not_found, "no such workspace", ws);
   if (!row->is_null(4) && row->i64(4) <= clock_.now_ms())
-    return fail(Errc::not_found, "no such workspace");
+    return refused(Errc::not_found, "no such workspace", ws);
   if (expires_at_ms && !row->is_null(4)) *expires_at_ms = row->i64(4);
   WorkspaceAccess a;
   a.workspace_id = ws;
@@ -119,11 +127,13 @@ Result<WorkspaceAccess> Authz::read_access(db::Conn& c, const UserId& user, cons
 
 Result<void> Authz::check(const WorkspaceAccess& a, std::string_view module, Access need) {
   if (!module.empty()) {
-    if (!a.module_active(module)) return fail(Errc::not_found, "module not active here");
+    if (!a.module_active(module))
+      return refused(Errc::not_found, "module not active here", a.workspace_id);
     Access have = a.right(module);
-    if (have == Access::none) return fail(Errc::not_found, "not found");
+    if (have == Access::none) return refused(Errc::not_found, "not found", a.workspace_id);
     if (need == Access::write && have != Access::write)
-      return fail(Errc::forbidden, "read-only access to this module", "read_only");
+      return refused(Errc::forbidden, "read-only access to this module", a.workspace_id,
+                     "read_only");
   }
   if (need == Access::write && a.archived)
     return fail(Errc::conflict, "the workspace is archived", "archived");

@@ -38,6 +38,13 @@
 
 namespace ruche::platform {
 
+// A refusal of something in `ws` ("" or not an id: unknown): the error a
+// module answers when the caller may not see or change an object there —
+// the same bytes as for one that does not exist — flagged, so that the API
+// audits it (SECURITY.md LOG-1; Error::denied).
+tl::unexpected<Error> refused(Errc code, std::string message, const WorkspaceId& ws,
+                              std::string reason = {});
+
 class Authz {
  public:
   Authz(db::Database& db, bus::Bus& bus, const Clock& clock);

@@ -421,7 +421,7 @@ Result<Calendar> Service::reach(db::Conn& c, const UserId& user, const Collectio
   } else {
     auto access = p_.authz.access_in(c, user, *col.workspace);
     if (!access || access->right("calendar") == Access::none)
-      return fail(Errc::not_found, "no such calendar");
+      return platform::refused(Errc::not_found, "no such calendar", *col.workspace);
     RUCHE_CHECK(platform::Authz::check(*access, "calendar", need));
     cal.segment = col.workspace->str();
     cal.display_name = access->workspace_name;
@@ -541,8 +541,9 @@ Result<Calendar> Service::reach_segment(db::Conn& c, const UserId& user, std::st
       return fail(Errc::not_found, "no such calendar");
     auto access = p_.authz.access_in(c, user, WorkspaceId(ws));
     // An armoured workspace's items are sealed: no VTODO to write of them.
-    if (!access || access->right(module) == Access::none || access->armoured)
-      return fail(Errc::not_found, "no such calendar");
+    if (!access || access->right(module) == Access::none)
+      return platform::refused(Errc::not_found, "no such calendar", WorkspaceId(ws));
+    if (access->armoured) return fail(Errc::not_found, "no such calendar");
     // Writable where the module takes objects, for those with its write right.
     const bool takes = def->calendar_put && def->calendar_delete;
     if (need == Access::write) {

@@ -121,7 +121,7 @@ Result<std::pair<Call, platform::WorkspaceAccess>> Service::reach(db::Conn& c, c
   if (!call) return fail(Errc::not_found, "no such call");
   auto access = p_.authz.access_in(c, caller.user_id, call->workspace_id);
   if (!access || access->right("calls") == Access::none)
-    return fail(Errc::not_found, "no such call");
+    return platform::refused(Errc::not_found, "no such call", call->workspace_id);
   RUCHE_CHECK(platform::Authz::check(*access, "calls", need));
   return std::make_pair(std::move(*call), std::move(*access));
 }
@@ -164,7 +164,7 @@ Result<Call> Service::start(const Caller& caller, const WorkspaceId& ws, const s
   const std::int64_t now = p_.clock.now_ms();
   return p_.db.write([&](db::Conn& c) -> Result<Call> {
     auto access = p_.authz.access_in(c, caller.user_id, ws);
-    if (!access) return fail(Errc::not_found, "no such workspace");
+    if (!access) return tl::unexpected<Error>(access.error());
     RUCHE_CHECK(platform::Authz::check(*access, "calls", Access::write));
     RUCHE_CHECK(sweep(c, ws, now));
     RUCHE_TRY(auto live, store::live_calls(c, ws, alive_since(now)));
@@ -187,7 +187,7 @@ Result<std::vector<Call>> Service::list(const Caller& caller, const WorkspaceId&
   const std::int64_t now = p_.clock.now_ms();
   RUCHE_TRY(auto stale, p_.db.read([&](db::Conn& c) -> Result<bool> {
     auto access = p_.authz.access_in(c, caller.user_id, ws);
-    if (!access) return fail(Errc::not_found, "no such workspace");
+    if (!access) return tl::unexpected<Error>(access.error());
     RUCHE_CHECK(platform::Authz::check(*access, "calls", Access::read));
     RUCHE_TRY(auto gone, store::stale(c, ws, alive_since(now)));
     RUCHE_TRY(auto calls, store::live_calls(c, ws, alive_since(now)));

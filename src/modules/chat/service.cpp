@@ -320,11 +320,11 @@ Result<Service::Access> Service::reach(db::Conn& c, const Caller& caller, const 
   RUCHE_TRY(auto ch, store::channel(c, id));
   if (!ch) return fail(Errc::not_found, "no such channel");
   auto ws = p_.authz.access_in(c, caller.user_id, ch->workspace_id);
-  if (!ws) return fail(Errc::not_found, "no such channel");
+  if (!ws) return platform::refused(Errc::not_found, "no such channel", ch->workspace_id);
   RUCHE_CHECK(platform::Authz::check(*ws, "chat", need));
   RUCHE_TRY(bool member, store::is_member(c, id, caller.user_id));
   if (ch->kind != ChannelKind::public_channel && !member)
-    return fail(Errc::not_found, "no such channel");
+    return platform::refused(Errc::not_found, "no such channel", ch->workspace_id);
   if (need == platform::Access::write && ch->archived)
     return fail(Errc::conflict, "the channel is archived", "archived");
   ch->joined = member;
@@ -382,7 +382,7 @@ Result<Channel> Service::create_channel(const Caller& caller, const WorkspaceId&
   std::int64_t now = p_.clock.now_ms();
   return p_.db.write([&](db::Conn& c) -> Result<Channel> {
     auto access = p_.authz.access_in(c, caller.user_id, ws);
-    if (!access) return fail(Errc::not_found, "no such workspace");
+    if (!access) return tl::unexpected<Error>(access.error());
     RUCHE_CHECK(platform::Authz::check(*access, "chat", platform::Access::write));
     Channel ch;
     ch.id = crypto::new_id_of<ChannelId>();
@@ -422,7 +422,7 @@ Result<Channel> Service::create_channel(const Caller& caller, const WorkspaceId&
 Result<std::vector<Channel>> Service::channels(const Caller& caller, const WorkspaceId& ws) {
   return p_.db.read([&](db::Conn& c) -> Result<std::vector<Channel>> {
     auto access = p_.authz.access_in(c, caller.user_id, ws);
-    if (!access) return fail(Errc::not_found, "no such workspace");
+    if (!access) return tl::unexpected<Error>(access.error());
     RUCHE_CHECK(platform::Authz::check(*access, "chat", platform::Access::read));
     return store::channels_for(c, ws, caller.user_id);
   });
@@ -491,7 +491,7 @@ Result<Channel> Service::open_direct(const Caller& caller, const WorkspaceId& ws
   std::int64_t now = p_.clock.now_ms();
   return p_.db.write([&](db::Conn& c) -> Result<Channel> {
     auto access = p_.authz.access_in(c, caller.user_id, ws);
-    if (!access) return fail(Errc::not_found, "no such workspace");
+    if (!access) return tl::unexpected<Error>(access.error());
     RUCHE_CHECK(platform::Authz::check(*access, "chat", platform::Access::write));
     for (const auto& u : set) {
       if (u == caller.user_id.str()) continue;
@@ -1079,7 +1079,7 @@ Result<std::vector<Message>> Service::messages(const Caller& caller, const Chann
 Result<std::pair<std::int64_t, std::int64_t>> Service::unread(const Caller& caller, const WorkspaceId& ws) {
   return p_.db.read([&](db::Conn& c) -> Result<std::pair<std::int64_t, std::int64_t>> {
     auto access = p_.authz.access_in(c, caller.user_id, ws);
-    if (!access) return fail(Errc::not_found, "no such workspace");
+    if (!access) return tl::unexpected<Error>(access.error());
     RUCHE_CHECK(platform::Authz::check(*access, "chat", platform::Access::read));
     return store::unread_totals(c, ws, caller.user_id);
   });

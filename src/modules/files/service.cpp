@@ -252,9 +252,8 @@ Result<Node> Service::reach(const Caller& caller, const NodeId& id, Access need,
     RUCHE_TRY(auto n, store::node(c, id));
     if (!n) return fail(Errc::not_found, "no such file");
     auto access = p_.authz.access_in(c, caller.user_id, n->workspace_id);
-    if (!access) return fail(Errc::not_found, "no such file");
-    if (!access->module_active("files") || access->right("files") == Access::none)
-      return fail(Errc::not_found, "no such file");
+    if (!access || !access->module_active("files") || access->right("files") == Access::none)
+      return platform::refused(Errc::not_found, "no such file", n->workspace_id);
     RUCHE_TRY(auto chain, store::ancestry(c, id));
     bool in_trash = std::any_of(chain.begin(), chain.end(), [](const auto& a) { return a.trashed; });
     if (trashed ? !n->trashed_at_ms : in_trash) return fail(Errc::not_found, "no such file");
@@ -1462,7 +1461,7 @@ Result<void> Service::revoke_share(const Caller& caller, const ShareId& id) {
     if (!row) return fail(Errc::not_found, "no such share");
     auto access = p_.authz.access_in(c, caller.user_id, row->share.workspace_id);
     if (!access || !access->module_active("files") || access->right("files") == Access::none)
-      return fail(Errc::not_found, "no such share");
+      return platform::refused(Errc::not_found, "no such share", row->share.workspace_id);
     RUCHE_CHECK(platform::Authz::check(*access, "files", Access::write));
     if (row->share.revoked_at_ms) return {};
     RUCHE_CHECK(store::revoke_share(c, id, p_.clock.now_ms()));
@@ -1649,7 +1648,7 @@ Result<store::UploadRow> Service::reach_upload(const Caller& caller, const Uploa
       return fail(Errc::not_found, "no such upload");
     auto access = p_.authz.access_in(c, caller.user_id, u->workspace_id);
     if (!access || !access->module_active("files") || access->right("files") == Access::none)
-      return fail(Errc::not_found, "no such upload");
+      return platform::refused(Errc::not_found, "no such upload", u->workspace_id);
     RUCHE_CHECK(platform::Authz::check(*access, "files", Access::write));
     return std::move(*u);
   });

@@ -284,7 +284,7 @@ Result<std::pair<Task, platform::WorkspaceAccess>> Service::reach(db::Conn& c, c
   if (!t) return fail(Errc::not_found, "no such task");
   auto access = p_.authz.access_in(c, caller.user_id, t->workspace_id);
   if (!access || access->right("tasks") == Access::none)
-    return fail(Errc::not_found, "no such task");
+    return platform::refused(Errc::not_found, "no such task", t->workspace_id);
   RUCHE_CHECK(platform::Authz::check(*access, "tasks", need));
   return std::make_pair(std::move(*t), std::move(*access));
 }
@@ -399,8 +399,10 @@ Result<platform::WorkspaceAccess> Service::reach_workspace(db::Conn& c, const Ca
                                                            const WorkspaceId& ws, Access need) {
   auto access = p_.authz.access_in(c, caller.user_id, ws);
   // CalDAV only: an armoured workspace's tasks are sealed, no VTODO.
-  if (!access || access->right("tasks") == Access::none || access->armoured)
-    return fail(Errc::not_found, "no such workspace");
+  if (!access) return tl::unexpected<Error>(access.error());
+  if (access->right("tasks") == Access::none)
+    return platform::refused(Errc::not_found, "no such workspace", ws);
+  if (access->armoured) return fail(Errc::not_found, "no such workspace");
   RUCHE_CHECK(platform::Authz::check(*access, "tasks", need));
   return std::move(*access);
 }
@@ -443,7 +445,7 @@ Result<Task> Service::create(const Caller& caller, const WorkspaceId& ws, const 
   const std::int64_t now = p_.clock.now_ms();
   return p_.db.write([&](db::Conn& c) -> Result<Task> {
     auto access = p_.authz.access_in(c, caller.user_id, ws);
-    if (!access) return fail(Errc::not_found, "no such workspace");
+    if (!access) return tl::unexpected<Error>(access.error());
     RUCHE_CHECK(platform::Authz::check(*access, "tasks", Access::write));
     Task t;
     t.id = crypto::new_id_of<TaskId>();
@@ -468,7 +470,7 @@ Result<std::vector<Task>> Service::list(const Caller& caller, const WorkspaceId&
                                         store::ListQuery q) {
   return p_.db.read([&](db::Conn& c) -> Result<std::vector<Task>> {
     auto access = p_.authz.access_in(c, caller.user_id, ws);
-    if (!access) return fail(Errc::not_found, "no such workspace");
+    if (!access) return tl::unexpected<Error>(access.error());
     RUCHE_CHECK(platform::Authz::check(*access, "tasks", Access::read));
     return store::tasks(c, ws, q);
   });
