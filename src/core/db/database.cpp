@@ -116,6 +116,17 @@ std::optional<std::string> Row::opt_text(std::size_t i) const {
   return text(i);
 }
 
+Result<void> Conn::try_each(std::string_view sql, Params params,
+                            FunctionRef<Result<void>(const Row&)> fn) {
+  std::optional<Error> failed;
+  RUCHE_CHECK(each(sql, params, [&](const Row& row) {
+    if (auto step = fn(row); !step) failed = std::move(step.error());
+    return !failed;
+  }));
+  if (failed) return tl::unexpected(std::move(*failed));
+  return {};
+}
+
 Result<std::optional<Row>> Conn::query_one(std::string_view sql, Params params) {
   std::optional<Row> first;
   bool more = false;

@@ -166,6 +166,10 @@ class Conn {
 
   // Zero or one row; more than one is Errc::internal.
   Result<std::optional<Row>> query_one(std::string_view sql, Params params = {});
+  // each() with a step that may fail: its first error stops the walk and is
+  // returned (as each()'s own errors are).
+  Result<void> try_each(std::string_view sql, Params params,
+                        FunctionRef<Result<void>(const Row&)> fn);
 
   // Inside write(): `fn` runs once, after the transaction commits durably,
   // on the committing thread, in commit order. Discarded if the write (or,

@@ -444,6 +444,39 @@ TEST_F(DbTest, EachStreamsAndStopsEarly) {
   }));
 }
 
+// try_each: the step's first error stops the walk and is the answer; a walk
+// whose steps all succeed reads every row; the statement's own error comes
+// back as it does from each().
+TEST_F(DbTest, TryEachStopsAtTheStepsFirstError) {
+  script("CREATE TABLE t (id BIGINT PRIMARY KEY)");
+  ASSERT_OK(db_->write([](Conn& c) -> Result<void> {
+    for (int i = 1; i <= 10; ++i) RUCHE_CHECK(c.exec("INSERT INTO t (id) VALUES ($1)", {i}));
+    return {};
+  }));
+  ASSERT_OK(db_->read([](Conn& c) -> Result<void> {
+    std::vector<std::int64_t> seen;
+    auto stopped =
+        c.try_each("SELECT id FROM t ORDER BY id", {}, [&](const Row& row) -> Result<void> {
+          seen.push_back(row.i64(0));
+          if (row.i64(0) == 4) return fail(Errc::conflict, "four");
+          return {};
+        });
+    EXPECT_EQ(stopped ? "" : stopped.error().message, "four");
+    EXPECT_EQ(seen, (std::vector<std::int64_t>{1, 2, 3, 4}));
+    std::int64_t sum = 0;
+    EXPECT_TRUE(c.try_each("SELECT id FROM t", {}, [&](const Row& row) -> Result<void> {
+      sum += row.i64(0);
+      return {};
+    }));
+    EXPECT_EQ(sum, 55);
+    return {};
+  }));
+  auto bad = db_->read([](Conn& c) {
+    return c.try_each("SELECT nope FROM t", {}, [&](const Row&) -> Result<void> { return {}; });
+  });
+  EXPECT_FALSE(bad);
+}
+
 // The newest live rows among several keys, merged newest first; one key's
 // alone on SQLite too (several keys' union is PostgreSQL's syntax: the
 // searches that use it run there).

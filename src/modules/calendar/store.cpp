@@ -138,17 +138,10 @@ Result<void> each_object(db::Conn& c, const std::string& collection_id,
     sql += std::string(" AND ") + kMeetsRange;
   }
   sql += " ORDER BY o.name";
-  std::optional<Error> failed;
-  RUCHE_CHECK(c.each(sql, params, [&](const db::Row& r) {
+  return c.try_each(sql, params, [&](const db::Row& r) {
     Object o = object_from(r);
-    if (auto done = fn(o); !done) {
-      failed = done.error();
-      return false;
-    }
-    return true;
-  }));
-  if (failed) return tl::unexpected(*failed);
-  return {};
+    return fn(o);
+  });
 }
 
 Result<std::int64_t> count(db::Conn& c, const std::string& collection_id) {
@@ -451,20 +444,6 @@ std::string invitation_columns(bool with_text) {
          ", a.email, a.partstat";
 }
 
-Result<void> each_row(db::Conn& c, const std::string& sql, db::Params params,
-                      FunctionRef<Result<void>(const db::Row&)> fn) {
-  std::optional<Error> failed;
-  RUCHE_CHECK(c.each(sql, params, [&](const db::Row& r) {
-    if (auto done = fn(r); !done) {
-      failed = done.error();
-      return false;
-    }
-    return true;
-  }));
-  if (failed) return tl::unexpected(*failed);
-  return {};
-}
-
 }  // namespace
 
 Result<void> each_invitation(db::Conn& c, const std::string& user_id, std::int64_t from_ms,
@@ -481,15 +460,15 @@ Result<void> each_invitation(db::Conn& c, const std::string& user_id, std::int64
   for (;;) {
     std::int64_t read = 0;
     std::string last_id, last_email;
-    RUCHE_CHECK(each_row(c, sql, {user_id, to_ms, from_ms, after_id, after_email, kPage},
-                         [&](const db::Row& r) -> Result<void> {
-                           ++read;
-                           Object o = object_from(r);
-                           Attendee me{r.text(kWithText), user_id, r.text(kWithText + 1), ""};
-                           last_id = o.id.str();
-                           last_email = me.email;
-                           return fn(o, me);
-                         }));
+    RUCHE_CHECK(c.try_each(sql, {user_id, to_ms, from_ms, after_id, after_email, kPage},
+                           [&](const db::Row& r) -> Result<void> {
+                             ++read;
+                             Object o = object_from(r);
+                             Attendee me{r.text(kWithText), user_id, r.text(kWithText + 1), ""};
+                             last_id = o.id.str();
+                             last_email = me.email;
+                             return fn(o, me);
+                           }));
     if (read < kPage) return {};
     after_id = std::move(last_id);
     after_email = std::move(last_email);
@@ -517,8 +496,7 @@ Result<std::vector<std::pair<Object, Attendee>>> invitations_with_ids(
 
 Result<void> each_organized(db::Conn& c, const std::string& user_id, std::int64_t from_ms,
                             std::int64_t to_ms, FunctionRef<Result<void>(Object&)> fn) {
-  return each_row(
-      c,
+  return c.try_each(
       std::string("SELECT ") + kColumnsWithText +
           " FROM calendar_objects o WHERE o.created_by = $1 AND o.sealed IS NULL AND " +
           kMeetsRange +

@@ -87,19 +87,13 @@ Result<AttachmentRow> attachment_from(const db::Row& r, bool with_chunks) {
 
 Result<std::vector<AttachmentRow>> attachments_where(db::Conn& c, const std::string& where, db::Params params) {
   std::vector<AttachmentRow> out;
-  std::optional<Error> bad;
-  RUCHE_CHECK(c.each(std::string("SELECT ") + kAttachmentColumns + ", a.chunks FROM chat_attachments a " + where,
-                     params,
-                     [&](const db::Row& r) {
-                       auto row = attachment_from(r, true);
-                       if (!row) {
-                         bad = row.error();
-                         return false;
-                       }
-                       out.push_back(std::move(*row));
-                       return true;
-                     }));
-  if (bad) return tl::unexpected(*bad);
+  RUCHE_CHECK(c.try_each(
+      std::string("SELECT ") + kAttachmentColumns + ", a.chunks FROM chat_attachments a " + where,
+      params, [&](const db::Row& r) -> Result<void> {
+        RUCHE_TRY(auto row, attachment_from(r, true));
+        out.push_back(std::move(row));
+        return {};
+      }));
   return out;
 }
 

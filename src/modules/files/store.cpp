@@ -75,19 +75,13 @@ Result<VersionRow> version_from(const db::Row& r, bool with_chunks) {
 Result<std::vector<VersionRow>> versions_where(db::Conn& c, const std::string& rest, db::Params params,
                                                bool with_chunks) {
   std::vector<VersionRow> out;
-  std::optional<Error> err;
-  RUCHE_CHECK(c.each(std::string("SELECT ") + kVersionColumns + (with_chunks ? ", v.chunks" : "") +
-                         " FROM files_versions v " + rest,
-                     params, [&](const db::Row& r) {
-                       auto v = version_from(r, with_chunks);
-                       if (!v) {
-                         err = v.error();
-                         return false;
-                       }
-                       out.push_back(std::move(*v));
-                       return true;
-                     }));
-  if (err) return tl::unexpected(*err);
+  RUCHE_CHECK(c.try_each(std::string("SELECT ") + kVersionColumns +
+                             (with_chunks ? ", v.chunks" : "") + " FROM files_versions v " + rest,
+                         params, [&](const db::Row& r) -> Result<void> {
+                           RUCHE_TRY(auto v, version_from(r, with_chunks));
+                           out.push_back(std::move(v));
+                           return {};
+                         }));
   return out;
 }
 
@@ -828,19 +822,14 @@ Result<void> delete_upload(db::Conn& c, const UploadId& id) {
 
 Result<std::vector<UploadRow>> expired_uploads(db::Conn& c, std::int64_t now_ms, int limit) {
   std::vector<UploadRow> out;
-  std::optional<Error> err;
-  RUCHE_CHECK(c.each(std::string("SELECT ") + kUploadColumns +
-                         " FROM files_uploads WHERE expires_at_ms <= $1 LIMIT $2",
-                     {now_ms, static_cast<std::int64_t>(limit)}, [&](const db::Row& r) {
-                       auto u = upload_from(r);
-                       if (!u) {
-                         err = u.error();
-                         return false;
-                       }
-                       out.push_back(std::move(*u));
-                       return true;
-                     }));
-  if (err) return tl::unexpected(*err);
+  RUCHE_CHECK(c.try_each(std::string("SELECT ") + kUploadColumns +
+                             " FROM files_uploads WHERE expires_at_ms <= $1 LIMIT $2",
+                         {now_ms, static_cast<std::int64_t>(limit)},
+                         [&](const db::Row& r) -> Result<void> {
+                           RUCHE_TRY(auto u, upload_from(r));
+                           out.push_back(std::move(u));
+                           return {};
+                         }));
   return out;
 }
 
