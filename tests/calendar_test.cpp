@@ -609,6 +609,26 @@ TEST(Calendar, FreeBusyTellsWhenColleaguesAreTakenAndNothingElse) {
   // Spans are cut to the range asked.
   EXPECT_EQ(spans(busy(k.a, k.b.id.str(), at("09:30"), at("10:00")).body.at(0)),
             std::vector<std::string>{"09:30-10:00"});
+  // At most 1,000 spans a person: half an hour every hour is 24 a day, and
+  // over 60 days 1,440, of which the earliest gaps are closed.
+  ASSERT_EQ(k.create(carol,
+                     {{"title", "Garde"},
+                      {"start", "2027-04-01T00:00:00Z"},
+                      {"end", "2027-04-01T00:30:00Z"},
+                      {"rrule", "FREQ=HOURLY"}},
+                     "me")
+                .status,
+            201);
+  auto day = busy(k.a, carol.id.str(), "2027-04-02", "2027-04-03");
+  ASSERT_EQ(day.status, 200) << day.raw.body;
+  EXPECT_EQ(day.body.at(0).at("busy").as_array().size(), 24u);
+  auto months = busy(k.a, carol.id.str(), "2027-04-01", "2027-05-31");
+  ASSERT_EQ(months.status, 200) << months.raw.body;
+  const auto& taken = months.body.at(0).at("busy").as_array();
+  ASSERT_EQ(taken.size(), 1'000u);
+  EXPECT_EQ(str(taken.front(), "start"), "2027-04-01T00:00:00.000Z");
+  EXPECT_EQ(str(taken.back(), "start"), "2027-05-30T23:00:00.000Z");
+  EXPECT_EQ(str(taken.back(), "end"), "2027-05-30T23:30:00.000Z");
 
   // Only colleagues: Dave shares nothing with Alice; Carol shares nothing with Bob.
   EXPECT_EQ(busy(k.a, dave.id.str()).error_code(), "invalid_users");

@@ -1,5 +1,6 @@
 #include "modules/calendar/calendar.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "base/clock.hpp"
@@ -157,6 +158,54 @@ json::object occurrence_json(const Object& o, const dav::Instance& i,
       i.recurrence_ms ? json::value(format_iso8601(*i.recurrence_ms)) : json::value(nullptr);
   j["partstat"] = partstat ? json::value(partstat_json(*partstat)) : json::value(nullptr);
   return j;
+}
+
+void BusySpans::add(std::int64_t start_ms, std::int64_t end_ms) {
+  if (end_ms <= start_ms) return;
+  spans_.emplace_back(start_ms, end_ms);
+  if (spans_.size() >= 2 * max_) merge();
+}
+
+void BusySpans::merge() {
+  std::sort(spans_.begin(), spans_.end());
+  std::size_t n = 0;
+  for (const auto& s : spans_) {
+    if (n > 0 && s.first <= spans_[n - 1].second)
+      spans_[n - 1].second = std::max(spans_[n - 1].second, s.second);
+    else
+      spans_[n++] = s;
+  }
+  spans_.resize(n);
+  if (n <= max_) return;
+  // Close the n - max shortest gaps: those shorter than the longest of
+  // them, and as many as it takes of those as long, earliest first.
+  std::vector<std::int64_t> gaps;
+  gaps.reserve(n - 1);
+  for (std::size_t i = 1; i < n; ++i) gaps.push_back(spans_[i].first - spans_[i - 1].second);
+  auto nth = gaps.begin() + static_cast<std::ptrdiff_t>(n - max_ - 1);
+  std::nth_element(gaps.begin(), nth, gaps.end());
+  const std::int64_t longest = *nth;
+  std::size_t ties = n - max_;
+  for (std::int64_t g : gaps) ties -= g < longest ? 1 : 0;
+  std::size_t m = 1;
+  for (std::size_t i = 1; i < n; ++i) {
+    const std::int64_t gap = spans_[i].first - spans_[m - 1].second;
+    bool close = gap < longest;
+    if (gap == longest && ties > 0) {
+      close = true;
+      --ties;
+    }
+    if (close)
+      spans_[m - 1].second = spans_[i].second;
+    else
+      spans_[m++] = spans_[i];
+  }
+  spans_.resize(m);
+}
+
+std::vector<std::pair<std::int64_t, std::int64_t>> BusySpans::take() && {
+  merge();
+  return std::move(spans_);
 }
 
 }  // namespace ruche::calendar

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/id.hpp"
@@ -30,6 +31,8 @@ inline constexpr std::size_t kMaxAttendees = 100;
 // People whose free/busy one request reads, at most; and its range.
 inline constexpr std::size_t kMaxFreeBusyPeople = 20;
 inline constexpr std::int64_t kMaxFreeBusyRangeMs = 62LL * 86'400'000;
+// Spans one person's free/busy answer holds, at most.
+inline constexpr std::size_t kMaxBusySpans = 1'000;
 // A resource name in a collection ("<uid>.ics" for the JSON API's events).
 inline constexpr std::size_t kMaxNameBytes = 255;
 // An armoured workspace's event card's domain (docs/armoured.md, "Calendar"),
@@ -104,6 +107,23 @@ json::object occurrence_json(const Object& o, const dav::Instance& i,
 std::string partstat_json(std::string_view partstat);
 // An instant as the API writes it: a date for all-day times.
 json::value time_json(std::int64_t ms, bool all_day);
+
+// A person's busy spans, merged as they are added, so that neither memory
+// nor the answer grows with their number of events (any person may be
+// invited to thousands): at most `max` spans, and past that the shortest
+// gaps between them are closed — shown busier, never freer.
+class BusySpans {
+ public:
+  explicit BusySpans(std::size_t max = kMaxBusySpans) : max_(max) {}
+  void add(std::int64_t start_ms, std::int64_t end_ms);
+  // Sorted, disjoint and apart (a span ending where the next starts is one).
+  std::vector<std::pair<std::int64_t, std::int64_t>> take() &&;
+
+ private:
+  void merge();
+  std::size_t max_;
+  std::vector<std::pair<std::int64_t, std::int64_t>> spans_;
+};
 
 // The module's declaration for the registry (modules/all.cpp).
 platform::ModuleDef module();

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "base/clock.hpp"
@@ -165,6 +167,48 @@ TEST(CalendarJson, AnEventShowsItsOwnTimesAndRule) {
   EXPECT_EQ(occurrence.at("partstat").as_string(), "tentative");
   EXPECT_EQ(collection_of("u:someone").owner, "someone");
   EXPECT_EQ(collection_of("w:ws1").workspace->str(), "ws1");
+}
+
+// Merged as added (overlapping and touching spans are one), and at most
+// `max` of them: past it, the shortest gaps are closed, never a busy time
+// dropped.
+TEST(BusySpans, MergesAndClosesTheShortestGapsPastTheMost) {
+  using Spans = std::vector<std::pair<std::int64_t, std::int64_t>>;
+  BusySpans few(10);
+  for (auto [s, e] : Spans{{50, 60}, {10, 20}, {15, 30}, {30, 40}, {70, 70}, {45, 46}})
+    few.add(s, e);
+  EXPECT_EQ(std::move(few).take(), (Spans{{10, 40}, {45, 46}, {50, 60}}));
+
+  // 10,000 one-unit spans, gaps of 1 to 4 units cycling and one of 100:
+  // memory stays bounded while adding (merged each 2 × max), and the
+  // answer's 3 spans cover every one added.
+  BusySpans many(3);
+  std::int64_t at = 0;
+  Spans added;
+  for (int i = 0; i < 10'000; ++i) {
+    at += (i == 5'000 ? 100 : 1 + i % 4);
+    added.emplace_back(at, at + 1);
+    at += 1;
+  }
+  std::reverse(added.begin(), added.end());
+  for (auto [s, e] : added) many.add(s, e);
+  Spans got = std::move(many).take();
+  ASSERT_EQ(got.size(), 3u);
+  // The 100-unit gap is the longest: never closed.
+  EXPECT_EQ(got.front().first, added.back().first);
+  EXPECT_EQ(got.back().second, added.front().second);
+  for (auto [s, e] : added)
+    EXPECT_TRUE(std::any_of(got.begin(), got.end(),
+                            [&](const auto& g) { return g.first <= s && e <= g.second; }));
+  bool apart_at_100 = false;
+  for (std::size_t i = 1; i < got.size(); ++i)
+    apart_at_100 = apart_at_100 || got[i].first - got[i - 1].second == 100;
+  EXPECT_TRUE(apart_at_100);
+
+  // Gaps all alike: just enough of them closed, the earliest.
+  BusySpans even(4);
+  for (std::int64_t i = 0; i < 10; ++i) even.add(10 * i, 10 * i + 5);
+  EXPECT_EQ(std::move(even).take(), (Spans{{0, 65}, {70, 75}, {80, 85}, {90, 95}}));
 }
 
 }  // namespace

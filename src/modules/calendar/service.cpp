@@ -1568,14 +1568,14 @@ Result<std::vector<Service::Busy>> Service::free_busy(const Caller& caller,
       // they have not declined; timed instances only (a day off, a to-do
       // or a deadline all day long leaves them free).
       // Each with the person's answers when invited to it, read one by one.
-      std::vector<std::pair<std::int64_t, std::int64_t>> spans;
+      BusySpans spans;
       auto busy = [&](const Object& o, const store::Attendee* me) -> Result<void> {
         if (o.info.kind != dav::ComponentKind::vevent) return {};
         for (const auto& i :
              dav::expand(o.ics, from_ms, to_ms, kMaxOccurrences, me ? me->email : ""))
           if (!i.all_day && !i.free && i.end_ms > i.start_ms &&
               !(me && answer_to(i, *me) == "DECLINED"))
-            spans.emplace_back(std::max(i.start_ms, from_ms), std::min(i.end_ms, to_ms));
+            spans.add(std::max(i.start_ms, from_ms), std::min(i.end_ms, to_ms));
         return {};
       };
       const std::string personal = Collection::personal(UserId(user)).id;
@@ -1588,15 +1588,7 @@ Result<std::vector<Service::Busy>> Service::free_busy(const Caller& caller,
       RUCHE_CHECK(store::each_invitation(
           c, user, from_ms, to_ms, true,
           [&](Object& o, const store::Attendee& me) { return busy(o, &me); }));
-      std::sort(spans.begin(), spans.end());
-      Busy b{user, {}};
-      for (const auto& s : spans) {
-        if (!b.spans.empty() && s.first <= b.spans.back().second)
-          b.spans.back().second = std::max(b.spans.back().second, s.second);
-        else
-          b.spans.push_back(s);
-      }
-      out.push_back(std::move(b));
+      out.push_back(Busy{user, std::move(spans).take()});
     }
     return out;
   });
