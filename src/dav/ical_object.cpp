@@ -243,11 +243,35 @@ bool expandable(const icalrecurrencetype& rule) {
   }
 }
 
+// libical finds a rule's next instance by testing each of its units (each
+// day of a DAILY rule) against its BY parts, inside one
+// icalrecur_iterator_next call, up to the year 2582 when none matches:
+// "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30" took 0.6 s a call — for every object
+// and query —, which kMaxRecurrenceSteps, counting instances, does not see.
+// An UNTIL ends that scan (and COUNT still counts from DTSTART, libical
+// honouring both). So a walk that needs no start past `stop` gives its rule
+// an UNTIL two days past it (a floating or zoned time is at most 14 hours
+// off UTC), unless the rule's own comes sooner. Returns whether it did.
+bool end_scan_at(icalrecurrencetype& rule, std::int64_t stop, bool is_date) {
+  const std::int64_t end = stop + 2 * kDayMs;
+  if (!icaltime_is_null_time(rule.until))
+    if (auto own = ms_of(rule.until); own && *own <= end) return false;
+  rule.until = icaltime_from_timet_with_zone(static_cast<time_t>(end / 1000), is_date,
+                                             icaltimezone_get_utc_timezone());
+  return true;
+}
+
+// How far past where it starts a walk needing every start goes (the
+// instances up to kMaxRecurrenceSteps of a daily rule): a rule cut there
+// counts as endless, as one the step bound cuts.
+constexpr std::int64_t kWalkHorizonMs = 60LL * 366 * kDayMs;
+
 // Walks the starts of the main component's rules and dates, in no set
 // order, each at most once, until `visit` returns false or a bound: starts
 // at or past `until` (when the rule allows skipping ahead, nothing before
-// `from`), kMaxRecurrenceSteps steps per rule. Returns false when a rule was
-// cut short by the step bound.
+// `from`), kMaxRecurrenceSteps steps per rule, kWalkHorizonMs past `from`
+// (or DTSTART) when `until` is kForever. Returns false when a rule was cut
+// short by either bound.
 template <typename Visit>
 bool each_start(icalcomponent* main, std::int64_t from, std::int64_t until, Visit visit) {
   const icaltimetype dtstart = icalcomponent_get_dtstart(main);
@@ -267,6 +291,9 @@ bool each_start(icalcomponent* main, std::int64_t from, std::int64_t until, Visi
     // Stored before inspect() refused it: its DTSTART alone.
     if (!expandable(rule)) continue;
     any_rule = true;
+    const bool endless = until == kForever;
+    const bool cut = end_scan_at(rule, endless ? std::max(from, *start_ms) + kWalkHorizonMs : until,
+                                 dtstart.is_date);
     IterPtr it(icalrecur_iterator_new(rule, dtstart));
     if (!it) continue;
     // Skip ahead to the range when the rule counts nothing (COUNT numbers
@@ -289,7 +316,11 @@ bool each_start(icalcomponent* main, std::int64_t from, std::int64_t until, Visi
         break;
       }
       icaltimetype next = icalrecur_iterator_next(it.get());
-      if (icaltime_is_null_time(next)) break;
+      if (icaltime_is_null_time(next)) {
+        // The horizon's UNTIL, not the rule's COUNT, ended it.
+        if (endless && cut && (rule.count == 0 || steps <= rule.count)) complete = false;
+        break;
+      }
       if (dtstart.zone && !next.zone) next.zone = dtstart.zone;
       auto ms = ms_of(next);
       if (!ms || *ms >= until) break;
@@ -1797,7 +1828,9 @@ namespace {
 int rule_starts_before(icalcomponent* main, const icalrecurrencetype& rule, std::int64_t ms) {
   const icaltimetype dtstart = icalcomponent_get_dtstart(main);
   if (!expandable(rule)) return 0;  // each_start() walks it no further
-  IterPtr it(icalrecur_iterator_new(rule, dtstart));
+  icalrecurrencetype bounded = rule;
+  end_scan_at(bounded, ms, dtstart.is_date);
+  IterPtr it(icalrecur_iterator_new(bounded, dtstart));
   int n = 0;
   while (it && n < kMaxRecurrenceSteps) {
     icaltimetype next = icalrecur_iterator_next(it.get());

@@ -211,6 +211,32 @@ TEST(IcalObject, ExpandSkipsAheadAndIsBounded) {
   EXPECT_GT(some.size(), 1000u);
 }
 
+// A rule no day matches (February 30th) is scanned no further than the walk
+// needs: libical alone would test each day to the year 2582 (0.6 s) for
+// every expansion of it. Walked for its last instance, it is cut 60 years
+// on and counted endless; a rare day near a range's end is still found.
+TEST(IcalObject, ARuleNoDayMatchesIsScannedOnlyAsFarAsTheWalk) {
+  const std::string never =
+      cal(event("n", "DTSTART:20270101T090000Z\nRRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30"));
+  EXPECT_TRUE(expand(never, at("2027-01-02"), at("2028-01-01"), 10).empty());
+  auto counted = inspect(cal(
+      event("c", "DTSTART:20270101T090000Z\nRRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;COUNT=3")));
+  ASSERT_TRUE(counted);
+  EXPECT_EQ(counted->end_ms, kForever);
+  const std::string leap = cal(event("l",
+                                     "DTSTART:20270101T090000\nDTEND:20270101T100000\n"
+                                     "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29"));
+  auto found = expand(leap, at("2028-02-29"), at("2028-02-29T09:00:01Z"), 10);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].start_ms, at("2028-02-29T09:00:00Z"));
+  // A COUNT that ends within the horizon still bounds the span.
+  auto leaps = inspect(cal(event("k",
+                                 "DTSTART:20270101T090000Z\nDTEND:20270101T100000Z\n"
+                                 "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;COUNT=2")));
+  ASSERT_TRUE(leaps);
+  EXPECT_EQ(leaps->end_ms, at("2032-02-29T10:00:00Z"));
+}
+
 Result<CompFilter> filter(std::string_view inner) {
   auto doc = parse_xml("<C:filter xmlns:C=\"urn:ietf:params:xml:ns:caldav\">" + std::string(inner) +
                        "</C:filter>");
