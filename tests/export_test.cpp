@@ -456,6 +456,37 @@ TEST(Export, AnArchiveRepackedByGnuTarImports) {
   EXPECT_EQ(s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size(), before);
 }
 
+// A calendar holds at most 50,000 objects, through an import as through
+// CalDAV: an archive naming more is refused, leaving nothing.
+TEST(Export, ACalendarOfMoreThanItMayHoldIsRefused) {
+  TestServer s;
+  Account a = s.user("Alice"), admin = s.user("Admin", platform::InstanceRole::admin);
+  const std::string ws = s.workspace(a, "Agenda", {"calendar"});
+  auto made = s.call(
+      "POST", "/api/v1/workspaces/" + ws + "/calendar/events", a.token,
+      body(json::object{
+          {"title", "Revue"}, {"start", "2027-03-03T09:00:00Z"}, {"end", "2027-03-03T10:00:00Z"}}));
+  ASSERT_EQ(made.status, 201) << made.raw.body;
+  Extracted x(s.call("GET", "/api/v1/workspaces/" + ws + "/export", a.token).raw.body);
+  const std::string path = "/api/v1/admin/workspaces/import";
+  auto ok = s.call("POST", path, admin.token,
+                   x.packed("one.tar", "README.txt workspace.json calendar", true));
+  ASSERT_EQ(ok.status, 201) << ok.raw.body;
+  EXPECT_EQ(ok.body.at("imported").at("calendar").at("events").as_int64(), 1);
+
+  {
+    std::ofstream more(x.root / "calendar/records/000002.jsonl", std::ios::binary);
+    for (int i = 0; i < 50'000; ++i) more << "{\"name\":\"n" << i << ".ics\"}\n";
+  }
+  const auto before = s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size();
+  auto refused = s.call("POST", path, admin.token,
+                        x.packed("more.tar", "README.txt workspace.json calendar", true));
+  EXPECT_EQ(refused.status, 400) << refused.raw.body;
+  EXPECT_EQ(refused.error_code(), "bad_export");
+  EXPECT_NE(refused.raw.body.find("50,000"), std::string::npos) << refused.raw.body;
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size(), before);
+}
+
 // A channel's last number is the archive's word, but never below its
 // messages' (an archive another tool wrote, or edited by hand, may say
 // less): the next post takes the number after the last imported message's

@@ -62,6 +62,8 @@ class CalendarImport final : public platform::ModuleImport {
         if (o.contains("sealed")) return bad("a sealed event in a plain workspace's archive");
         records_[text(o, "name")] = o;
       }
+      if (records_.size() > static_cast<std::size_t>(kMaxObjects))
+        return bad("more than 50,000 objects");
       return {};
     }
     if (!path.starts_with(kObjects)) return {};
@@ -185,8 +187,11 @@ class CalendarImport final : public platform::ModuleImport {
     return known->second;
   }
 
+  // The calendar holds at most kMaxObjects, as through CalDAV.
   Result<void> flush() {
     if (batch_.empty()) return {};
+    if (count_ + static_cast<std::int64_t>(batch_.size()) > kMaxObjects)
+      return bad("more than 50,000 objects");
     const Collection col = Collection::of_workspace(ctx_.workspace);
     RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
       for (auto& o : batch_) {
