@@ -122,7 +122,8 @@ class Service {
   explicit Service(platform::Platform& p)
       : p_(p),
         invitation_mails_(p.clock, 100.0 / 3600, 100),
-        link_answers_(p.clock, 1.0 / 10, 20) {}
+        link_answers_(p.clock, 1.0 / kLinkAnswerEverySeconds, 20) {}
+  static constexpr int kLinkAnswerEverySeconds = 10;
 
   // Reads the texts apart (ObjectInfo::texts_apart) of objects written
   // before they were indexed, so that a search finds them: once, when the
