@@ -4,6 +4,7 @@
 // exceptions. core/http maps each Errc to one HTTP status in one table.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -45,6 +46,9 @@ struct Error {
   // place that decides it; the API audits the refusals it answers.
   bool denied = false;
   std::string denied_in;
+  // rate_limited: milliseconds until a retry may get through (0: unknown);
+  // the HTTP answer's Retry-After.
+  std::int64_t retry_after_ms = 0;
 
   std::string_view api_code() const { return reason.empty() ? errc_name(code) : reason; }
 };
@@ -64,6 +68,14 @@ class [[nodiscard]] Result : public tl::expected<T, Error> {
 
 inline tl::unexpected<Error> fail(Errc code, std::string message, std::string reason = {}) {
   return tl::unexpected<Error>(Error{code, std::move(message), std::move(reason)});
+}
+
+// A rate limit's refusal, with when a retry may get through.
+inline tl::unexpected<Error> fail_rate_limited(std::string message, std::string reason,
+                                               std::int64_t retry_after_ms) {
+  Error e{Errc::rate_limited, std::move(message), std::move(reason)};
+  e.retry_after_ms = retry_after_ms;
+  return tl::unexpected<Error>(std::move(e));
 }
 
 }  // namespace ruche

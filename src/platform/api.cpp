@@ -85,10 +85,6 @@ http::Response Api::finish(Result<http::Response> r, const http::Request& req, b
                                         {"request_id", req.request_id},
                                         {"error", r.error().message}});
     out = http::error_response(r.error());
-    // The write limit refills every second at the least: a client that
-    // waits that long gets through (RFC 6585: Retry-After with a 429).
-    if (r.error().code == Errc::rate_limited && !out.headers.has("Retry-After"))
-      out.headers.set("Retry-After", "1");
     if (r.error().code == Errc::unauthenticated && !out.headers.has("WWW-Authenticate"))
       out.headers.set("WWW-Authenticate",
                       basic ? "Basic realm=\"Ruche\", charset=\"UTF-8\"" : "Bearer");
@@ -150,7 +146,7 @@ Result<std::optional<Caller>> Api::basic_auth(const http::Request& req,
   const std::string key = b->cache_key();
   if (auto hit = platform_.sessions.password_check_cached(key)) return hit;
   RUCHE_TRY(auto locked, platform_.throttle.locked_for(platform_.db, *email, address));
-  if (locked) return fail(Errc::rate_limited, "too many failed logins; retry later", "throttled");
+  if (locked) return fail_rate_limited("too many failed logins; retry later", "throttled", *locked);
   auto user = platform_.accounts.check_password(*email, secret);
   if (!user || user->totp_enabled) {
     AuditEntry e;
@@ -256,9 +252,10 @@ Result<Caller> Api::require_caller(http::Request& req, bool basic) {
   RUCHE_TRY(auto caller, authenticate(req, basic));
   if (!caller) return fail(Errc::unauthenticated, "authentication required");
   if (!is_safe_method(req.method) && !writes_.allow(caller->user_id.str())) {
-    Error e{Errc::rate_limited, "too many changes; slow down", "rate_limited"};
-    e.message += " (retry in " + std::to_string((writes_.retry_after_ms(caller->user_id.str()) + 999) / 1000) + " s)";
-    return e;
+    const std::int64_t wait = writes_.retry_after_ms(caller->user_id.str());
+    return fail_rate_limited(
+        "too many changes; slow down (retry in " + std::to_string((wait + 999) / 1000) + " s)",
+        "rate_limited", wait);
   }
   return std::move(*caller);
 }

@@ -40,11 +40,12 @@ void RateLimiter::take(std::string_view key, double n) {
   b.tokens = std::max(0.0, b.tokens - n);
 }
 
-std::int64_t RateLimiter::retry_after_ms(std::string_view key) {
+std::int64_t RateLimiter::retry_after_ms(std::string_view key, double n) {
   std::lock_guard lock(mu_);
   Bucket& b = refill(key, clock_.now_ms());
-  if (b.tokens >= 1.0) return 0;
-  return static_cast<std::int64_t>(std::ceil((1.0 - b.tokens) * 1000.0 / rate_));
+  const double want = std::min(n, burst_);
+  if (b.tokens >= want) return 0;
+  return static_cast<std::int64_t>(std::ceil((want - b.tokens) * 1000.0 / rate_));
 }
 
 }  // namespace ruche::platform

@@ -26,8 +26,9 @@ class RateLimiter {
   // Concurrent transactions may overshoot by what they take together.
   bool has(std::string_view key, double n);
   void take(std::string_view key, double n);
-  // Milliseconds until `key` has a token again (0 when it has one).
-  std::int64_t retry_after_ms(std::string_view key);
+  // Milliseconds until `key` has `n` tokens (0 when it has them; as many as
+  // the burst when `n` is more).
+  std::int64_t retry_after_ms(std::string_view key, double n = 1.0);
 
  private:
   struct Bucket {

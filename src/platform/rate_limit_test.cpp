@@ -31,6 +31,8 @@ TEST(RateLimiter, ATransactionChecksThenTakesOnceItCommits) {
   EXPECT_FALSE(rl.has("alice", 2));
   rl.take("alice", 3);  // two that overshot together: empty, not in debt
   EXPECT_FALSE(rl.allow("alice"));
+  EXPECT_EQ(rl.retry_after_ms("alice", 2), 2'000);
+  EXPECT_EQ(rl.retry_after_ms("alice", 9), 5'000) << "never more than a full bucket's wait";
   clock.advance_ms(1'000);
   EXPECT_TRUE(rl.allow("alice"));
 }

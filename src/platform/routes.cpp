@@ -62,11 +62,6 @@ Result<UserId> user_param(const http::Request& req, std::string_view name) {
   return UserId(std::string(v));
 }
 
-http::Response with_retry_after(http::Response r, std::int64_t ms) {
-  r.headers.set("Retry-After", std::to_string((ms + 999) / 1000));
-  return r;
-}
-
 }  // namespace
 
 void register_platform_routes(Api& api, EventHub& hub) {
@@ -121,9 +116,7 @@ void register_platform_routes(Api& api, EventHub& hub) {
       e.remote_addr = address;
       e.request_id = req.request_id;
       RUCHE_CHECK(p.audit.record(p.db, e));
-      return with_retry_after(
-          http::error_response(Errc::rate_limited, "too many failed logins; retry later", "throttled"),
-          *locked);
+      return fail_rate_limited("too many failed logins; retry later", "throttled", *locked);
     }
     auto user = p.accounts.check_password(email, password);
     if (!user) {

@@ -1,5 +1,6 @@
 #include "core/http/message.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "base/log.hpp"
@@ -220,7 +221,13 @@ Response error_response(Errc code, std::string_view message, std::string_view re
 Response error_response(const Error& e) {
   // Internal details stay in the logs; the client gets a generic message.
   if (e.code == Errc::internal) return error_response(e.code, "internal error", e.reason);
-  return error_response(e.code, e.message, e.reason);
+  Response r = error_response(e.code, e.message, e.reason);
+  // A 429 says when a retry may get through (RFC 6585), in whole seconds
+  // rounded up; 1 when the refusal did not say.
+  if (e.code == Errc::rate_limited)
+    r.headers.set("Retry-After",
+                  std::to_string(std::max<std::int64_t>(1, (e.retry_after_ms + 999) / 1000)));
+  return r;
 }
 
 namespace {

@@ -122,7 +122,8 @@ struct Response {
   bool close = false;
 };
 
-// Builds `{"error":{"code":...,"message":...}}` with the status for `e.code`.
+// Builds `{"error":{"code":...,"message":...}}` with the status for `e.code`
+// (and a 429's Retry-After, from e.retry_after_ms).
 Response error_response(const Error& e);
 Response error_response(Errc code, std::string_view message, std::string_view reason = {});
 // A JSON body (already serialized) with the JSON content type.

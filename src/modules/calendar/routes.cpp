@@ -185,15 +185,8 @@ void register_routes(Api& api, Service& calendar) {
   api.add_public("POST", "/api/v1/calendar/invitations/{token}",
                  [&calendar](http::Request& req) -> Result<http::Response> {
                    RUCHE_TRY(Answer answer, answer_of(req));
-                   auto inv = calendar.answer(req.param("token"), answer);
-                   if (!inv && inv.error().code == Errc::rate_limited) {
-                     // When the link has an answer again (RFC 6585).
-                     http::Response r = http::error_response(inv.error());
-                     r.headers.set("Retry-After", std::to_string(Service::kLinkAnswerEverySeconds));
-                     return r;
-                   }
-                   if (!inv) return tl::unexpected(inv.error());
-                   return json_reply(invitation_json(*inv));
+                   RUCHE_TRY(auto inv, calendar.answer(req.param("token"), answer));
+                   return json_reply(invitation_json(inv));
                  });
 
   api.add_object(

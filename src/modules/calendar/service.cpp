@@ -1472,8 +1472,9 @@ Result<void> Service::schedule(db::Conn& c, const UserId& author, const Object* 
   // nothing from the organizer's allowance.
   if (const double requests = static_cast<double>(mails.size()); requests > 0) {
     if (!invitation_mails_.has(author.str(), requests))
-      return fail(Errc::rate_limited, "too many invitation emails: try again in a while",
-                  "too_many_invitations");
+      return fail_rate_limited("too many invitation emails: try again in a while",
+                               "too_many_invitations",
+                               invitation_mails_.retry_after_ms(author.str(), requests));
     c.on_commit([this, who = author.str(), requests] { invitation_mails_.take(who, requests); });
   }
   for (const auto& a : was)
@@ -1704,8 +1705,8 @@ Result<Invitation> Service::answer(std::string_view token, const Answer& answer)
   RUCHE_TRY(auto known, p_.db.read([&](db::Conn& c) { return store::invitation(c, hash); }));
   if (!known) return fail(Errc::not_found, "no such invitation");
   if (!link_answers_.allow(hash))
-    return fail(Errc::rate_limited, "too many answers through this link: try again in a while",
-                "rate_limited");
+    return fail_rate_limited("too many answers through this link: try again in a while",
+                             "rate_limited", link_answers_.retry_after_ms(hash));
   return p_.db.write([&](db::Conn& c) -> Result<Invitation> {
     RUCHE_TRY(auto found, store::invitation(c, hash));
     if (!found) return fail(Errc::not_found, "no such invitation");

@@ -1543,7 +1543,8 @@ Result<Service::ShareAccess> Service::check_share_key(const FoundShare& found, c
     if (grant_valid(found, key.grants[i])) return a;
   std::string throttle_key = "share:" + a.share.id.str();
   RUCHE_TRY(auto locked, p_.throttle.locked_for(p_.db, throttle_key, remote_addr));
-  if (locked) return fail(Errc::rate_limited, "too many wrong passwords; retry later", "throttled");
+  if (locked)
+    return fail_rate_limited("too many wrong passwords; retry later", "throttled", *locked);
   if (!key.password)
     return fail(Errc::unauthenticated, "this link needs a password", "password_required");
   const std::string& password = *key.password;
