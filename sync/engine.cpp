@@ -978,6 +978,7 @@ bool Engine::keep_left_out(const std::string& path, const JournalEntry* b, const
         const LeftOut& lo = local_.left_out.find(at)->second;
         const std::string what = lo.kind == LeftOut::link      ? "a symbolic link"
                                  : lo.kind == LeftOut::special ? "a special file"
+                                 : lo.kind == LeftOut::mount   ? "a mount point"
                                                                : "a name the server refuses";
         warn(path, b ? "replaced here by " + what + ": not synced; the server's copy is kept"
                      : "on the server, but here " + what + " is in its place: not synced");

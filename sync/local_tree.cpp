@@ -30,9 +30,19 @@ std::uint64_t inode_of(const struct stat& st) {
   return static_cast<std::uint64_t>(st.st_ino);
 }
 
-// Whether `st`, at `path`, is a link or a special file: then kept in
-// `out.left_out`.
-bool left_out(const std::string& path, const struct stat& st, LocalScan& out) {
+// Whether the folder `name` in the folder open at `dfd` ("" and
+// AT_EMPTY_PATH: that folder) is where a file system is mounted: another,
+// or the synced folder's own bound there (same st_dev). Not when it cannot
+// be told (a kernel older than 5.8: then st_dev alone tells).
+bool mount_root(int dfd, const char* name, int flags = 0) {
+  struct statx sx {};
+  if (::statx(dfd, name, flags | AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, 0, &sx) != 0) return false;
+  return (sx.stx_attributes_mask & sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+}
+
+// Whether `st`, at `path`, is a link, a special file or a mount point
+// (`mounted`, or on another file system): then kept in `out.left_out`.
+bool left_out(const std::string& path, const struct stat& st, bool mounted, LocalScan& out) {
   if (S_ISLNK(st.st_mode)) {
     out.left_out[path] = {LeftOut::link, false, inode_of(st), "a symbolic link: not synced"};
     return true;
@@ -40,6 +50,11 @@ bool left_out(const std::string& path, const struct stat& st, LocalScan& out) {
   if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
     out.left_out[path] = {LeftOut::special, false, inode_of(st),
                           "not a file nor a folder: not synced"};
+    return true;
+  }
+  if (mounted || static_cast<std::uint64_t>(st.st_dev) != out.device) {
+    out.left_out[path] = {LeftOut::mount, S_ISDIR(st.st_mode), inode_of(st),
+                          "another file system is mounted here: not synced"};
     return true;
   }
   return false;
@@ -88,6 +103,11 @@ void collect_hidden(int dfd, const std::string& under, int depth, LocalScan& out
       if (errno != ENOENT) out.hidden_unknown = true;
       continue;
     }
+    // A synced item cannot have been moved onto another file system (that
+    // is a copy), whose inodes would pass for this one's.
+    if (static_cast<std::uint64_t>(st.st_dev) != out.device ||
+        (S_ISDIR(st.st_mode) && mount_root(::dirfd(dir), d->d_name)))
+      continue;
     out.hidden.emplace(inode_of(st), LocalScan::Hidden{under, S_ISDIR(st.st_mode)});
     if (S_ISDIR(st.st_mode)) folders.emplace_back(name);
   }
@@ -134,6 +154,7 @@ Result<void> read_folder(int dfd, const Folder& at, LocalScan& out, std::vector<
   struct Named {
     std::string name;
     struct stat st;
+    bool mounted;  // a mount point (mount_root)
   };
   std::map<std::string, std::vector<Named>> by_nfc;  // NFC name -> the names here
   for (;;) {
@@ -152,9 +173,10 @@ Result<void> read_folder(int dfd, const Folder& at, LocalScan& out, std::vector<
       if (errno == ENOENT) continue;  // gone meanwhile
       return cannot_read(path, errno);
     }
+    const bool mounted = S_ISDIR(st.st_mode) && mount_root(::dirfd(dir), d->d_name);
     auto nfc = platform::normalize_file_name(name);
     if (!nfc) {
-      if (!left_out(path, st, out)) {
+      if (!left_out(path, st, mounted, out)) {
         out.left_out[path] = {LeftOut::refused_name, S_ISDIR(st.st_mode), inode_of(st),
                               name_problem(name)};
         // Not synced, but what was moved into it is not deleted either.
@@ -169,7 +191,7 @@ Result<void> read_folder(int dfd, const Folder& at, LocalScan& out, std::vector<
       }
       continue;
     }
-    by_nfc[std::move(*nfc)].push_back({std::string(name), st});
+    by_nfc[std::move(*nfc)].push_back({std::string(name), st, mounted});
   }
   ::closedir(dir);
   for (auto& [nfc, names] : by_nfc) {
@@ -187,7 +209,7 @@ Result<void> read_folder(int dfd, const Folder& at, LocalScan& out, std::vector<
     }
     const Named& synced = names.front();
     if (synced.name != nfc) out.local_names[path] = synced.name;
-    if (left_out(path, synced.st, out)) continue;
+    if (left_out(path, synced.st, synced.mounted, out)) continue;
     out.entries.emplace(path, entry_of(synced.st));
     if (S_ISDIR(synced.st.st_mode))
       folders.push_back({path, at.local.empty() ? synced.name : at.local + "/" + synced.name});
@@ -324,6 +346,10 @@ Result<LocalScan> scan_local(
     const std::string& root, const std::string& under,
     const std::function<void(const std::string&, const std::string&)>& before_reading) {
   LocalScan out;
+  struct stat top {};
+  if (::stat(root.c_str(), &top) != 0)
+    return fail(Errc::unavailable, "cannot open " + root + ": " + std::strerror(errno));
+  out.device = static_cast<std::uint64_t>(top.st_dev);
   std::vector<Folder> pending{{under, find_local_path(root, under)}};
   // The folders above `under` whose names here are not in NFC.
   for (std::string_view p = under, l = pending.back().local; !p.empty();
@@ -346,11 +372,19 @@ Result<LocalScan> scan_local(
         struct stat st {};
         if (::lstat(full.c_str(), &st) != 0)
           out.gone_meanwhile.insert(rel);
-        else if (!left_out(rel, st, out) && S_ISREG(st.st_mode))
+        else if (!left_out(rel, st, false, out) && S_ISREG(st.st_mode))
           out.entries.emplace(rel, entry_of(st));
         continue;
       }
       return fail(Errc::unavailable, "cannot open " + full + ": " + std::strerror(errno));
+    }
+    // `under`, its folder read already: mounted there since?
+    if (!rel.empty() && rel == under) {
+      struct stat st {};
+      if (::fstat(dfd, &st) == 0 && left_out(rel, st, mount_root(dfd, "", AT_EMPTY_PATH), out)) {
+        ::close(dfd);
+        continue;
+      }
     }
     RUCHE_CHECK(read_folder(dfd, at, out, pending));
   }

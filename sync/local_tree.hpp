@@ -37,8 +37,8 @@ inline constexpr std::string_view kSameNameAs = "same name as ";
 // Something the scan leaves out, as it is: so that a synced item replaced
 // by it, or renamed to it, is not taken for deleted.
 struct LeftOut {
-  enum Kind { link, special, refused_name } kind = link;
-  bool folder = false;      // a folder under a refused name (nothing beneath it is read)
+  enum Kind { link, special, refused_name, mount } kind = link;
+  bool folder = false;      // a folder (nothing beneath it is read)
   std::uint64_t inode = 0;  // its own (a link's, not its target's)
   std::string why;          // the warning: why it is not synced
 };
@@ -50,11 +50,16 @@ struct LeftOut {
 // else the first in byte order) is synced, the other left out.
 struct LocalScan {
   std::map<std::string, LocalEntry> entries;  // relative paths, as the journal's (NFC)
-  // Links, special files, names the server refuses, names the same as
+  // Links, special files, mount points, names the server refuses, names the same as
   // another's once in NFC: one each (what is beneath a left-out folder is
   // not read), by relative path (a name the same as another's: its folder's
   // path and its own name as it is here).
   std::map<std::string, LeftOut, std::less<>> left_out;
+  // The synced folder's file system (its st_dev). A folder where another is
+  // mounted (or the same one again, bound there) is left out, unread: its
+  // inodes are another file system's, which the journal's could not tell
+  // from this one's, and once unmounted its content would pass for deleted.
+  std::uint64_t device = 0;
   // The name here of each path (of `entries` and `left_out`) whose own name
   // is not in NFC: path -> that name, as it is on disk.
   std::map<std::string, std::string, std::less<>> local_names;

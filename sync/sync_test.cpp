@@ -1,13 +1,17 @@
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -430,6 +434,83 @@ TEST(SyncLocal, AFolderThatCannotBeReadFailsTheScan) {
   auto scan = scan_local(t.path());
   ASSERT_TRUE(scan) << scan.error().message;
   EXPECT_TRUE(scan->entries.contains("docs/a.txt"));
+}
+
+// Runs `body` in a child process with mounts of its own (as root, or in a
+// user namespace of its own), where it may mount and unmount: what it
+// returns ("" when all was as it expected), or why it could not run.
+std::string with_own_mounts(const std::function<std::string()>& body) {
+  int fds[2];
+  if (::pipe(fds) != 0) return "pipe failed";
+  const pid_t child = ::fork();
+  if (child < 0) return "fork failed";
+  if (child == 0) {
+    ::close(fds[0]);
+    std::string said;
+    if (::unshare(CLONE_NEWNS) != 0 && ::unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0)
+      said = std::string("no mount namespace: ") + std::strerror(errno);
+    else if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+      said = std::string("mounts not private: ") + std::strerror(errno);
+    else
+      said = body();
+    [[maybe_unused]] auto n = ::write(fds[1], said.data(), said.size());
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string said;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;)
+    said.append(buf, static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  if (!WIFEXITED(status)) return "the child died: " + said;
+  return said;
+}
+
+TEST(SyncLocal, WhereAFileSystemIsMountedIsLeftOut) {
+  // Its inodes are another file system's (the journal's could not tell
+  // them from this one's), and once it is unmounted what it held would pass
+  // for deleted. The synced folder's own, bound elsewhere in it, likewise.
+  TempDir t;
+  for (const char* d : {"docs", "disk", "bound", "tab\tdir", "tab\tdir/m"})
+    ASSERT_EQ(::mkdir((t.path() + "/" + d).c_str(), 0755), 0);
+  t.write("docs/a.txt", "a");
+  t.write("tab\tdir/seen.txt", "beneath a refused name");
+  const std::string said = with_own_mounts([&]() -> std::string {
+    const std::string disk = t.path() + "/disk", bound = t.path() + "/bound",
+                      m = t.path() + "/tab\tdir/m";
+    if (::mount("tmpfs", disk.c_str(), "tmpfs", 0, "size=1m") != 0 ||
+        ::mount("tmpfs", m.c_str(), "tmpfs", 0, "size=1m") != 0 ||
+        ::mount((t.path() + "/docs").c_str(), bound.c_str(), nullptr, MS_BIND, nullptr) != 0)
+      return std::string("mount failed: ") + std::strerror(errno);
+    t.write("disk/b.txt", "on another disk");
+    t.write("tab\tdir/m/c.txt", "on another disk");
+    auto scan = scan_local(t.path());
+    if (!scan) return "scan: " + scan.error().message;
+    std::string got;
+    for (const auto& [p, e] : scan->entries) got += p + ";";
+    if (got != "docs;docs/a.txt;") return "synced: " + got;
+    for (const char* p : {"disk", "bound"}) {
+      auto lo = scan->left_out.find(p);
+      if (lo == scan->left_out.end() || lo->second.kind != LeftOut::mount || !lo->second.folder)
+        return std::string(p) + " is not left out as a mount point";
+    }
+    if (scan->left_out.size() != 3) return "left out: " + std::to_string(scan->left_out.size());
+    if (scan->hidden.size() != 1)
+      return "read beneath the refused name: " + std::to_string(scan->hidden.size());
+    // Mounted since the folder was read: a scan of it alone finds it so.
+    auto under = scan_local(t.path(), "disk");
+    if (!under || !under->entries.empty() || !under->left_out.contains("disk"))
+      return "the scan of disk/ read it";
+    // Unmounted: an empty folder, synced.
+    if (::umount(disk.c_str()) != 0) return std::string("umount: ") + std::strerror(errno);
+    scan = scan_local(t.path());
+    if (!scan || !scan->entries.contains("disk") || scan->left_out.contains("disk"))
+      return "disk/ unmounted is not an empty folder";
+    return "";
+  });
+  EXPECT_EQ(said, "");
 }
 
 TEST(SyncLocal, HashingALargeFileTicksEachMiB) {
@@ -1249,6 +1330,31 @@ class SyncEngineTest : public ::testing::Test {
     return engine.pass();
   }
 
+  // Options for a pass whose scan, about to read the folder `at`, having
+  // read `after` already ("": whatever it read), finds each of `moves` done
+  // there (relative paths): `from` renamed to `to`, or removed when `to` is
+  // "" (an empty folder). read_ holds the folders it read.
+  EngineOptions moving_when_reading(std::string at, std::string after,
+                                    std::vector<std::pair<std::string, std::string>> moves) {
+    EngineOptions o;
+    o.reading = [this, at = std::move(at), after = std::move(after),
+                 moves = std::move(moves)](const std::string& rel) {
+      if (rel == at) {
+        ASSERT_TRUE(after.empty() || read_.contains(after))
+            << "the scan reads " << after << " before " << at;
+        for (const auto& [from, to] : moves) {
+          const std::string f = dir_.path() + "/" + from;
+          ASSERT_EQ(to.empty() ? ::rmdir(f.c_str())
+                               : ::rename(f.c_str(), (dir_.path() + "/" + to).c_str()),
+                    0)
+              << from;
+        }
+      }
+      read_.insert(rel);
+    };
+    return o;
+  }
+
   // One pass of `o` into an empty folder.
   Result<PassSummary> pass(EngineOptions o) {
     Remote remote(url(), "token", {});
@@ -1268,6 +1374,7 @@ class SyncEngineTest : public ::testing::Test {
   int version_ = 1;  // the root's ETag: moved when files_ is
   std::string held_;
   bool after_pass_ = false;
+  std::set<std::string> read_;  // by moving_when_reading's scans
   TempDir dir_;
 
  private:
@@ -2057,13 +2164,7 @@ TEST_F(SyncEngineTest, AFolderMovedHereWhileTheScanReadsTheTreeIsNotTakenForDele
   Journal journal;
   auto s = pass_on(journal);
   ASSERT_TRUE(s && s->converged);
-  EngineOptions o;
-  o.reading = [&](const std::string& rel) {
-    if (rel == "d") {
-      ASSERT_EQ(::rename((dir_.path() + "/d").c_str(), (dir_.path() + "/d2").c_str()), 0);
-    }
-  };
-  s = pass_on(journal, o);
+  s = pass_on(journal, moving_when_reading("d", "", {{"d", "d2"}}));
   ASSERT_TRUE(s) << s.error().message;
   EXPECT_EQ(deleted(), std::vector<std::string>{});
   EXPECT_EQ(s->deleted_remote, 0);
@@ -2083,18 +2184,7 @@ TEST_F(SyncEngineTest, AFileMovedHereWhileTheScanReadsTheTreeIsNotTakenForDelete
   Journal journal;
   auto s = pass_on(journal);
   ASSERT_TRUE(s && s->converged);
-  std::set<std::string> read;
-  EngineOptions o;
-  o.reading = [&](const std::string& rel) {
-    if (rel == "a") {
-      ASSERT_TRUE(read.contains("b")) << "the scan reads b first";
-      ASSERT_EQ(::rename((dir_.path() + "/a/f.txt").c_str(), (dir_.path() + "/b/f.txt").c_str()),
-                0);
-      ASSERT_EQ(::rename((dir_.path() + "/a/sub").c_str(), (dir_.path() + "/b/sub").c_str()), 0);
-    }
-    read.insert(rel);
-  };
-  s = pass_on(journal, o);
+  s = pass_on(journal, moving_when_reading("a", "b", {{"a/f.txt", "b/f.txt"}, {"a/sub", "b/sub"}}));
   ASSERT_TRUE(s) << s.error().message;
   EXPECT_EQ(deleted(), std::vector<std::string>{});
   EXPECT_EQ(s->deleted_remote, 0);
@@ -2122,18 +2212,7 @@ TEST_F(SyncEngineTest, AFolderWhoseFileWasMovedOutWhileTheScanReadTheTreeIsNotDe
   Journal journal;
   auto s = pass_on(journal);
   ASSERT_TRUE(s && s->converged);
-  std::set<std::string> read;
-  EngineOptions o;
-  o.reading = [&](const std::string& rel) {
-    if (rel == "c") {
-      ASSERT_TRUE(read.contains("e")) << "the scan reads e first";
-      ASSERT_EQ(::rename((dir_.path() + "/c/d/f.txt").c_str(), (dir_.path() + "/e/f.txt").c_str()),
-                0);
-      ASSERT_EQ(::rmdir((dir_.path() + "/c/d").c_str()), 0);
-    }
-    read.insert(rel);
-  };
-  s = pass_on(journal, o);
+  s = pass_on(journal, moving_when_reading("c", "e", {{"c/d/f.txt", "e/f.txt"}, {"c/d", ""}}));
   ASSERT_TRUE(s) << s.error().message;
   EXPECT_EQ(deleted(), std::vector<std::string>{});
   EXPECT_FALSE(s->converged);
@@ -2155,17 +2234,7 @@ TEST_F(SyncEngineTest, AFileMovedAwayWhileTheScanReadsTheTreeIsMovedOnTheServer)
   Journal journal;
   auto s = pass_on(journal);
   ASSERT_TRUE(s && s->converged);
-  std::set<std::string> read;
-  EngineOptions o;
-  o.reading = [&](const std::string& rel) {
-    if (rel == "a") {
-      ASSERT_TRUE(read.contains("b")) << "the scan reads b first";
-      ASSERT_EQ(::rename((dir_.path() + "/b/f.txt").c_str(), (dir_.path() + "/a/f.txt").c_str()),
-                0);
-    }
-    read.insert(rel);
-  };
-  s = pass_on(journal, o);
+  s = pass_on(journal, moving_when_reading("a", "b", {{"b/f.txt", "a/f.txt"}}));
   ASSERT_TRUE(s) << s.error().message;
   for (const Problem& p : s->errors) ADD_FAILURE() << p.path << ": " << p.message;
   EXPECT_TRUE(s->converged);
@@ -2185,16 +2254,7 @@ TEST_F(SyncEngineTest, AFolderMovedAwayWhileTheScanReadsTheTreeIsMovedOnTheServe
   Journal journal;
   auto s = pass_on(journal);
   ASSERT_TRUE(s && s->converged);
-  std::set<std::string> read;
-  EngineOptions o;
-  o.reading = [&](const std::string& rel) {
-    if (rel == "a") {
-      ASSERT_TRUE(read.contains("b/d/sub")) << "the scan reads b and all beneath it first";
-      ASSERT_EQ(::rename((dir_.path() + "/b/d").c_str(), (dir_.path() + "/a/d").c_str()), 0);
-    }
-    read.insert(rel);
-  };
-  s = pass_on(journal, o);
+  s = pass_on(journal, moving_when_reading("a", "b/d/sub", {{"b/d", "a/d"}}));
   ASSERT_TRUE(s) << s.error().message;
   for (const Problem& p : s->errors) ADD_FAILURE() << p.path << ": " << p.message;
   EXPECT_TRUE(s->converged);
@@ -2215,18 +2275,9 @@ TEST_F(SyncEngineTest, AFolderMovedAwayWhileTheScanReadsItIsMovedOnTheServer) {
   Journal journal;
   auto s = pass_on(journal);
   ASSERT_TRUE(s && s->converged);
-  std::set<std::string> read;
-  EngineOptions o;
-  o.reading = [&](const std::string& rel) {
-    if (rel == "b/d/sub") {
-      ASSERT_TRUE(read.contains("b/d") && !read.contains("a")) << "the scan reads b/d, then a";
-      ASSERT_EQ(::rename((dir_.path() + "/b/d").c_str(), (dir_.path() + "/a/d").c_str()), 0);
-    }
-    read.insert(rel);
-  };
-  s = pass_on(journal, o);
+  s = pass_on(journal, moving_when_reading("b/d/sub", "b/d", {{"b/d", "a/d"}}));
   ASSERT_TRUE(s) << s.error().message;
-  ASSERT_TRUE(read.contains("a/d/sub"));
+  ASSERT_TRUE(read_.contains("a/d/sub")) << "the scan read a once b/d was moved there";
   for (const Problem& p : s->errors) ADD_FAILURE() << p.path << ": " << p.message;
   EXPECT_TRUE(s->converged);
   EXPECT_EQ(moves(), std::vector<std::string>{"n-b~d"});

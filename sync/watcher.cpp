@@ -186,7 +186,7 @@ bool Watcher::as_left(const std::vector<FolderPair>& folders,
       auto scan = scan_local(root, top, [&](const std::string& rel, const std::string& local) {
         watch(i, root, rel, local);
       });
-      if (!scan) return false;
+      if (!scan || scan->left_out.contains(top)) return false;  // mounted there since
       std::size_t held = 0;
       auto [first, last] = beneath(w.left, top);
       for (auto it = first; it != last; ++it)
