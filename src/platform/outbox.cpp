@@ -26,18 +26,44 @@ std::vector<std::string> parse_audience(const std::optional<std::string>& text) 
 
 }  // namespace
 
-Result<std::int64_t> Outbox::append(db::Conn& c, const WorkspaceId& ws, std::string_view type,
-                                    std::string_view module, const json::value& data,
-                                    std::vector<std::string> audience, std::string_view scope) {
+namespace {
+
+// Takes the workspace's next `n` sequence numbers; the last of them.
+Result<std::int64_t> take_seqs(db::Conn& c, const WorkspaceId& ws, std::int64_t n) {
   // Not UPDATE ... RETURNING: on SQLite, RETURNING costs an ephemeral table
   // per execution, more than this SELECT (see chat's next_seq()).
-  RUCHE_TRY(auto changed, c.exec("UPDATE workspaces SET seq = seq + 1 WHERE id = $1", {ws}));
+  RUCHE_TRY(auto changed, c.exec("UPDATE workspaces SET seq = seq + $2 WHERE id = $1", {ws, n}));
   if (changed == 0) return fail(Errc::not_found, "no such workspace");
   RUCHE_TRY(auto row, c.query_one("SELECT seq FROM workspaces WHERE id = $1", {ws}));
   if (!row) return fail(Errc::not_found, "no such workspace");
+  return row->i64(0);
+}
+
+}  // namespace
+
+Result<std::int64_t> Outbox::append_all(db::Conn& c, const WorkspaceId& ws, std::string_view module,
+                                        const std::vector<Draft>& events) {
+  if (events.empty()) return 0;
+  RUCHE_TRY(const std::int64_t last, take_seqs(c, ws, static_cast<std::int64_t>(events.size())));
+  std::int64_t seq = last - static_cast<std::int64_t>(events.size());
+  for (const Draft& d : events) RUCHE_CHECK(store(c, ws, ++seq, d.type, module, d.data, {}, {}));
+  return last;
+}
+
+Result<std::int64_t> Outbox::append(db::Conn& c, const WorkspaceId& ws, std::string_view type,
+                                    std::string_view module, const json::value& data,
+                                    std::vector<std::string> audience, std::string_view scope) {
+  RUCHE_TRY(const std::int64_t seq, take_seqs(c, ws, 1));
+  RUCHE_CHECK(store(c, ws, seq, type, module, data, std::move(audience), scope));
+  return seq;
+}
+
+Result<void> Outbox::store(db::Conn& c, const WorkspaceId& ws, std::int64_t seq,
+                           std::string_view type, std::string_view module, const json::value& data,
+                           std::vector<std::string> audience, std::string_view scope) {
   bus::Event e;
   e.workspace_id = ws.str();
-  e.seq = row->i64(0);
+  e.seq = seq;
   e.type = std::string(type);
   e.module = std::string(module);
   e.audience = std::move(audience);
@@ -52,7 +78,7 @@ Result<std::int64_t> Outbox::append(db::Conn& c, const WorkspaceId& ws, std::str
                    {e.workspace_id, e.seq, e.type, e.module, aud, e.scope, e.data,
                     e.created_at_ms}));
   c.on_commit([this, e = std::move(e)] { bus_.publish(e); });
-  return row->i64(0);
+  return {};
 }
 
 void Outbox::publish_ephemeral(const WorkspaceId& ws, std::string_view type,

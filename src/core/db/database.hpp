@@ -171,6 +171,14 @@ class Conn {
   Result<void> try_each(std::string_view sql, Params params,
                         FunctionRef<Result<void>(const Row&)> fn);
 
+  // Appended to a SELECT of one row a write is about to change from what
+  // it read (a field of it, a version counted on): " FOR UPDATE" inside a
+  // PostgreSQL write(), which runs at READ COMMITTED — another write's
+  // change committed between that read and this one's would be lost, a
+  // version given twice; "" elsewhere (SQLite's one writer runs writes one
+  // after another; a read() changes nothing).
+  virtual std::string_view for_update() const { return {}; }
+
   // Inside write(): `fn` runs once, after the transaction commits durably,
   // on the committing thread, in commit order. Discarded if the write (or,
   // under group commit, its savepoint) rolls back. Inside read(): ignored.

@@ -63,9 +63,12 @@ db::Param nullable(const std::string& s) {
 constexpr const char* kMeetsRange =
     "o.start_ms < $2 AND (o.end_ms > $3 OR (o.end_ms = o.start_ms AND o.start_ms >= $3))";
 
-Result<std::optional<Object>> one(db::Conn& c, const std::string& where, db::Params params) {
+// `lock`: the object is to be changed from what is read (Conn::for_update).
+Result<std::optional<Object>> one(db::Conn& c, const std::string& where, db::Params params,
+                                  bool lock = false) {
   RUCHE_TRY(auto row, c.query_one(std::string("SELECT ") + kColumnsWithText +
-                                      " FROM calendar_objects o WHERE " + where,
+                                      " FROM calendar_objects o WHERE " + where +
+                                      std::string(lock ? c.for_update() : ""),
                                   params));
   if (!row) return std::optional<Object>{};
   return std::optional<Object>(object_from(*row));
@@ -95,12 +98,12 @@ Result<std::int64_t> next_seq(db::Conn& c, const Collection& col) {
 }
 
 Result<std::optional<Object>> object(db::Conn& c, const EventId& id) {
-  return one(c, "o.id = $1", {id});
+  return one(c, "o.id = $1", {id}, true);
 }
 
 Result<std::optional<Object>> object_named(db::Conn& c, const std::string& collection_id,
                                            const std::string& name) {
-  return one(c, "o.collection_id = $1 AND o.name = $2", {collection_id, name});
+  return one(c, "o.collection_id = $1 AND o.name = $2", {collection_id, name}, true);
 }
 
 Result<std::optional<Object>> object_with_uid(db::Conn& c, const std::string& collection_id,

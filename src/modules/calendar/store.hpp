@@ -20,6 +20,8 @@ Result<std::int64_t> seq(db::Conn& c, const Collection& col);
 // lock orders the collection's writers until the transaction ends.
 Result<std::int64_t> next_seq(db::Conn& c, const Collection& col);
 
+// Inside a write, object() and object_named() lock its row until the write
+// ends (Conn::for_update): the write changes it from what it read.
 Result<std::optional<Object>> object(db::Conn& c, const EventId& id);
 Result<std::optional<Object>> object_named(db::Conn& c, const std::string& collection_id,
                                            const std::string& name);

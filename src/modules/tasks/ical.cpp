@@ -92,6 +92,10 @@ Result<TodoInput> read_todo_input(std::string_view ics) {
     return fail(Errc::invalid,
                 "a task keeps at most 192 KiB of iCalendar properties it does not model",
                 "max-resource-size");
+  if (f.attendees.size() > kMaxIcalPeopleOrDependencies ||
+      f.depends_on.size() > kMaxIcalPeopleOrDependencies)
+    return fail(Errc::invalid, "a to-do has at most 100 attendees and 100 dependencies",
+                "valid-calendar-object-resource");
   TodoInput out;
   TaskInput& in = out.fields;
   in.title = f.summary.value_or("");

@@ -383,15 +383,12 @@ Result<std::optional<Task>> Service::emit(db::Conn& c, const WorkspaceId& ws, st
   std::optional<Task> own;
   for (auto& t : found)
     if (t.id == id) own = t;
-  if (own) {
-    RUCHE_TRY([[maybe_unused]] auto seq,
-              p_.outbox.append(c, ws, type, "tasks", to_json(*own), {}, ""));
-  }
-  for (const auto& t : found) {
-    if (t.id == id) continue;
-    RUCHE_TRY([[maybe_unused]] auto seq,
-              p_.outbox.append(c, ws, "task.updated", "tasks", to_json(t), {}, ""));
-  }
+  std::vector<platform::Outbox::Draft> events;
+  events.reserve(found.size());
+  if (own) events.push_back({std::string(type), to_json(*own)});
+  for (const auto& t : found)
+    if (t.id != id) events.push_back({"task.updated", to_json(t)});
+  RUCHE_TRY([[maybe_unused]] auto last, p_.outbox.append_all(c, ws, "tasks", events));
   return own;
 }
 

@@ -103,6 +103,20 @@ std::vector<db::Param> params_of(const std::vector<std::string>& ids) {
   return {ids.begin(), ids.end()};
 }
 
+// A list of ids no one bounds (the tasks waiting for one, a person's), in
+// parts: a statement takes 65,535 parameters at most (PostgreSQL's protocol).
+constexpr std::size_t kIdsAtOnce = 1000;
+template <class F>
+Result<void> in_parts(const std::vector<std::string>& ids, F&& each_part) {
+  for (std::size_t at = 0; at < ids.size(); at += kIdsAtOnce) {
+    const auto end =
+        ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), at + kIdsAtOnce));
+    RUCHE_CHECK(
+        each_part(std::vector<std::string>(ids.begin() + static_cast<std::ptrdiff_t>(at), end)));
+  }
+  return {};
+}
+
 // Fills the tasks' lists and `blocked`, a query per list for the whole page.
 Result<void> fill(db::Conn& c, std::vector<Task>& page) {
   if (page.empty()) return {};
@@ -190,20 +204,27 @@ Result<void> replace_list(db::Conn& c, std::string_view table, std::string_view 
 }  // namespace
 
 Result<std::optional<Task>> task(db::Conn& c, const TaskId& id) {
-  RUCHE_TRY(
-      auto page,
-      query_tasks(c, std::string("SELECT ") + kColumns + " FROM tasks_items t WHERE t.id = $1",
-                  {db::Param(id)}));
+  RUCHE_TRY(auto page,
+            query_tasks(c,
+                        std::string("SELECT ") + kColumns + " FROM tasks_items t WHERE t.id = $1" +
+                            std::string(c.for_update()),
+                        {db::Param(id)}));
   if (page.empty()) return std::optional<Task>{};
   return std::optional<Task>(std::move(page.front()));
 }
 
 Result<std::vector<Task>> tasks_by_id(db::Conn& c, const std::vector<std::string>& ids) {
-  if (ids.empty()) return std::vector<Task>{};
-  return query_tasks(c,
-                     std::string("SELECT ") + kColumns + " FROM tasks_items t WHERE t.id IN (" +
-                         db::placeholders(1, ids.size()) + ")",
-                     params_of(ids));
+  std::vector<Task> out;
+  RUCHE_CHECK(in_parts(ids, [&](const std::vector<std::string>& part) -> Result<void> {
+    RUCHE_TRY(auto found, query_tasks(c,
+                                      std::string("SELECT ") + kColumns +
+                                          " FROM tasks_items t WHERE t.id IN (" +
+                                          db::placeholders(1, part.size()) + ")",
+                                      params_of(part)));
+    for (auto& t : found) out.push_back(std::move(t));
+    return {};
+  }));
+  return out;
 }
 
 Result<std::vector<Task>> tasks(db::Conn& c, const WorkspaceId& ws, const ListQuery& q) {
@@ -402,7 +423,8 @@ Result<std::optional<Task>> task_named(db::Conn& c, const WorkspaceId& ws,
   RUCHE_TRY(auto page, query_tasks(c,
                                    std::string("SELECT ") + kColumns +
                                        " FROM tasks_items t WHERE t.workspace_id = $1 AND "
-                                       "t.dav_name = $2",
+                                       "t.dav_name = $2" +
+                                       std::string(c.for_update()),
                                    {db::Param(ws), db::Param(name)}));
   if (page.empty()) return std::optional<Task>{};
   return std::optional<Task>(std::move(page.front()));
@@ -480,12 +502,13 @@ Result<void> set_blockers(db::Conn& c, const Task& t) {
 }
 
 Result<void> bump(db::Conn& c, const std::vector<std::string>& ids) {
-  if (ids.empty()) return {};
-  RUCHE_TRY([[maybe_unused]] auto n,
-            c.exec("UPDATE tasks_items SET version = version + 1 WHERE id IN (" +
-                       db::placeholders(1, ids.size()) + ")",
-                   params_of(ids)));
-  return {};
+  return in_parts(ids, [&](const std::vector<std::string>& part) -> Result<void> {
+    RUCHE_TRY([[maybe_unused]] auto n,
+              c.exec("UPDATE tasks_items SET version = version + 1 WHERE id IN (" +
+                         db::placeholders(1, part.size()) + ")",
+                     params_of(part)));
+    return {};
+  });
 }
 
 Result<void> remove(db::Conn& c, const TaskId& id) {

@@ -16,6 +16,8 @@
 namespace ruche::tasks::store {
 
 // One task with its assignees, labels, dependencies both ways and `blocked`.
+// Inside a write, task() and task_named() lock its row until the write ends
+// (Conn::for_update): the write changes it from what it read.
 Result<std::optional<Task>> task(db::Conn& c, const TaskId& id);
 
 // The tasks of `ids` that exist, as task() reads each, in one read per list.

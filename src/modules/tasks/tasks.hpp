@@ -49,6 +49,9 @@ inline constexpr std::string_view kCommentDomain = "ruche-tasks-comment";
 // holds the modeled fields, however long they grow).
 inline constexpr std::size_t kMaxDavNameBytes = 255;
 inline constexpr std::size_t kMaxIcalExtraBytes = 192 * 1024;
+// ATTENDEE and RELATED-TO;RELTYPE=DEPENDS-ON lines of one VTODO: each is
+// looked up in the workspace (100, as an event's attendees).
+inline constexpr std::size_t kMaxIcalPeopleOrDependencies = 100;
 inline constexpr int kDefaultPage = 500;
 // A new task goes this far after the last of its column.
 inline constexpr double kPositionStep = 1024;

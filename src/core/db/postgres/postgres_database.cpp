@@ -310,6 +310,8 @@ class PgConn final : public Conn {
     return {};
   }
 
+  std::string_view for_update() const override { return collecting_ ? " FOR UPDATE" : ""; }
+
   void on_commit(std::function<void()> fn) override {
     if (collecting_) callbacks_.push_back(std::move(fn));
   }
