@@ -81,7 +81,7 @@ END:VEVENT
 END:VCALENDAR
 ICS
 vsync sync
-api "$URL/api/v1/workspaces/$CWS/calendar/events?from=2027-03-10&to=2027-03-11" | grep -q 'Écrit dans le dossier' ||
+api "$URL/api/v1/workspaces/$CWS/calendar/events?from=2027-03-10&to=2027-03-11" | holds 'Écrit dans le dossier' ||
   fail "the uploaded event is not seen by the JSON API"
 
 # A change on the server comes down; a deletion in the folder goes up.
@@ -92,7 +92,7 @@ vsync sync
 grep -q "SUMMARY:Renommé sur le serveur" "$LOCAL/from-the-folder.ics" || fail "the server's change did not come down"
 rm "$(grep -l 'UID:new-1' "$LOCAL"/*.ics)"
 vsync sync
-if api "$URL/api/v1/workspaces/$CWS/calendar/events?from=2027-03-25&to=2027-03-26" | grep -q Nouveau; then
+if api "$URL/api/v1/workspaces/$CWS/calendar/events?from=2027-03-25&to=2027-03-26" | holds Nouveau; then
   fail "the folder's deletion did not go up"
 fi
 # Nothing left to do: a second sync changes nothing.
@@ -146,15 +146,15 @@ printf '%s\r\n' BEGIN:VCALENDAR VERSION:2.0 'PRODID:-//folder//EN' BEGIN:VTODO U
   X-FOLDER-NOTE:garder BEGIN:VALARM ACTION:DISPLAY DESCRIPTION:rappel TRIGGER:-PT1H END:VALARM \
   END:VTODO END:VCALENDAR >"$TLOCAL/folder-task-1.ics"
 vsync sync tasks
-task_titles | grep -q '"title":"Écrite dans le dossier"' || fail "the folder's task is not seen by the JSON API: $(task_titles)"
+task_titles | holds '"title":"Écrite dans le dossier"' || fail "the folder's task is not seen by the JSON API: $(task_titles)"
 FOLDER_TASK=$(api "$URL/api/v1/workspaces/$CWS/tasks" | grep -o '"id":"[^"]*","workspace_id":"[^"]*","title":"Écrite' |
   sed 's/"id":"\([^"]*\)".*/\1/')
 [ -n "$FOLDER_TASK" ] || fail "the folder's task's id"
-api "$URL/api/v1/tasks/$FOLDER_TASK" | grep -q '"labels":\["dossier"\]' || fail "the folder's task's labels"
+api "$URL/api/v1/tasks/$FOLDER_TASK" | holds '"labels":\["dossier"\]' || fail "the folder's task's labels"
 ME=$(api "$URL/api/v1/me" | sed 's/^{"id":"\([^"]*\)".*/\1/')
 SERVED=$(api "$URL/dav/calendars/$ME/$CWS.tasks/folder-task-1.ics")
 for line in 'PRODID:-//Ruche//Tasks//EN' 'UID:folder-task-1' 'X-FOLDER-NOTE:garder' 'TRIGGER:-PT1H'; do
-  echo "$SERVED" | grep -q "$line" || fail "the server does not serve $line: $SERVED"
+  holds "$line" <<<"$SERVED" || fail "the server does not serve $line: $SERVED"
 done
 # No ETag came back with the upload: this sync reads the server's copy,
 # the same to-do (vdirsyncer compares them without PRODID, DTSTAMP...).
@@ -168,7 +168,7 @@ grep -q 'SUMMARY:Renommée sur le serveur' "$FFILE" && grep -q 'STATUS:COMPLETED
   grep -q 'X-FOLDER-NOTE:garder' "$FFILE" || fail "the server's change did not come down: $(cat "$FFILE")"
 sed -i 's/SUMMARY:Tâche du serveur/SUMMARY:Tâche modifiée dans le dossier/' "$SFILE"
 vsync sync tasks
-api "$URL/api/v1/tasks/$SERVER_TASK" | grep -q '"title":"Tâche modifiée dans le dossier"' ||
+api "$URL/api/v1/tasks/$SERVER_TASK" | holds '"title":"Tâche modifiée dans le dossier"' ||
   fail "the folder's change did not go up: $(api "$URL/api/v1/tasks/$SERVER_TASK")"
 vsync sync tasks
 

@@ -9,6 +9,10 @@ EMAIL=dav@example.org
 PASSWORD='Hérisson-Bleu-2031-dav'
 export RUCHE_PASSWORD_MEMORY_KIB=19456 RUCHE_PASSWORD_ITERATIONS=2 RUCHE_PASSWORD_PARALLELISM=1
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# Whether stdin holds PATTERN (grep's), read to its end: `producer | grep -q`
+# stops reading at the first match, and under pipefail the producer, cut off
+# by SIGPIPE if it writes again, fails the pipeline now and then.
+holds() { local all; all=$(cat); grep -q -- "$1" <<<"$all"; }
 stop_server() { if [ -n "$PID" ]; then kill -9 "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; PID=""; fi; }
 cleanup() {
   stop_server

@@ -42,7 +42,7 @@ grep -q "$PASSWORD" "$SA/account.json" && fail "the password is stored"
 [ "$(stat -c %a "$SA/account.json")" = 600 ] || fail "account.json is not 0600"
 APP=$(python3 -c "import json; print(json.load(open('$SA/account.json'))['token'])")
 curl -fsS -o /dev/null -H "Authorization: Bearer $APP" "$URL/api/v1/me" || fail "the stored app token does not work"
-api "$URL/api/v1/me/sessions" | grep -q '"name":"ruche-sync on ' || fail "the app token is not named after the device"
+api "$URL/api/v1/me/sessions" | holds '"name":"ruche-sync on ' || fail "the app token is not named after the device"
 if echo wrong-password | "$SYNC" --state "$T/state-x" login "$URL" --email "$EMAIL" 2>"$T/x.err"; then
   fail "a wrong password logged in"
 fi
@@ -73,14 +73,14 @@ sa once >"$T/once.out" || { cat "$T/once.out"; fail "first once"; }
 [ "$(node_field "/Projets/Été 2027/plans/plan.bin" sha256)" = "$(sha256sum "$A/Projets/Été 2027/plans/plan.bin" | cut -d' ' -f1)" ] ||
   fail "the binary file's content on the server"
 [ "$(node_field "/Projets/Été 2027/vide.txt" size)" = 0 ] || fail "the empty file"
-node_field /vide kind | grep -q folder || fail "the empty folder"
+node_field /vide kind | holds folder || fail "the empty folder"
 gone_remote "/.~lock.racine.txt#" || fail "an office lock file was uploaded"
 gone_remote "/lien" || fail "a symbolic link was uploaded"
 MT_LOCAL=$(stat -c %Y "$A/racine.txt")
 MT_REMOTE=$(node_field /racine.txt mtime)
 python3 -c "import datetime,sys; t=datetime.datetime.fromisoformat('$MT_REMOTE'.replace('Z','+00:00')).timestamp(); sys.exit(0 if int(t)==$MT_LOCAL else 1)" ||
   fail "the modification time was not kept ($MT_REMOTE vs $MT_LOCAL)"
-sa status | grep -q "lien: a symbolic link" || fail "status does not report the link"
+sa status | holds "lien: a symbolic link" || fail "status does not report the link"
 
 # --- The second machine gets it all; a second pass has nothing to do -----------
 sb once >/dev/null || fail "second machine's first once"
@@ -176,7 +176,7 @@ sb once >"$T/once.out" || { cat "$T/once.out"; fail "B's changes"; }
 [ "$(node_field "/Projets/Été 2028" id)" = "$ETE_ID" ] || fail "the folder's rename was not a move on the server"
 [ "$(node_field "/Archives/plan final.bin" id)" = "$PLAN_ID" ] || fail "the file's move was uploaded again"
 gone_remote /racine.txt || fail "the deletion did not go up"
-api "$URL/api/v1/workspaces/$WS/files/trash" | grep -q racine.txt || fail "the deleted file is not in the trash"
+api "$URL/api/v1/workspaces/$WS/files/trash" | holds racine.txt || fail "the deleted file is not in the trash"
 sa once >"$T/once.out" || { cat "$T/once.out"; fail "A takes B's changes"; }
 grep -q "moved here" "$T/once.out" || { cat "$T/once.out"; fail "A did not rename locally"; }
 same_trees "$A" "$B" "A and B differ after B's changes"
@@ -368,7 +368,7 @@ printf 'nfc\n' >"$A/$E_NFC"
 sa once >"$T/once.out" 2>&1 || { cat "$T/once.out"; fail "two names with the same NFC form"; }
 [ "$(api "$URL/api/v1/files/$(node_field "/$E_NFC" id)/content")" = nfc ] ||
   { cat "$T/once.out"; fail "the name in NFC was not the one synced"; }
-sa status | grep -q "$E_NFD: same name as $E_NFC" || { sa status; fail "status does not say which name is left out"; }
+sa status | holds "$E_NFD: same name as $E_NFC" || { sa status; fail "status does not say which name is left out"; }
 api -X PUT --data-binary 'du serveur' "$URL/api/v1/files/$(node_field "/$E_NFC" id)/content" >/dev/null
 sa once >"$T/once.out" 2>&1 || { cat "$T/once.out"; fail "a server edit beside two names with the same NFC form"; }
 [ "$(cat "$A/$E_NFC")" = "du serveur" ] && [ "$(cat "$A/$E_NFD")" = nfd ] ||
@@ -538,13 +538,13 @@ RID=$(curl -fsS -X POST "$URL/api/v1/invitations/$INVITE/accept" -H "Authorizati
 api -X PATCH "$URL/api/v1/workspaces/$WS/members/$RID" -d '{"rights":{"files":"read"}}' >/dev/null
 R="$T/reader" SR="$T/state-r"
 echo "$PASSWORD" | "$SYNC" --state "$SR" login "$URL" --email "$READER" >/dev/null
-"$SYNC" --state "$SR" add "$WS" "$R" | grep -q "read only" || fail "add does not say read only"
+"$SYNC" --state "$SR" add "$WS" "$R" | holds "read only" || fail "add does not say read only"
 "$SYNC" --state "$SR" once >/dev/null || fail "the reader's first once"
 same_trees "$A" "$R" "the reader's tree differs"
 printf 'local only\n' >"$R/mine.txt"
 "$SYNC" --state "$SR" once >/dev/null || fail "a read-only pass with a local file"
 gone_remote /mine.txt || fail "a reader's file went up"
-"$SYNC" --state "$SR" status | grep -q "mine.txt: read only" || fail "status does not say the file stays local"
+"$SYNC" --state "$SR" status | holds "mine.txt: read only" || fail "status does not say the file stays local"
 
 # --- run: follows both sides until SIGTERM -------------------------------------
 "$SYNC" --state "$SB" --quiet run --interval 1 >"$T/run.out" 2>&1 &
@@ -556,7 +556,7 @@ printf 'en direct\n' >"$B/direct.txt"
 wait_for 'node /direct.txt >/dev/null 2>&1' "run did not send a local change"
 api -X PUT --data-binary 'du serveur' "$URL/api/v1/workspaces/$WS/files/children/serveur.txt" >/dev/null
 wait_for '[ "$(cat "$B/serveur.txt" 2>/dev/null)" = "du serveur" ]' "run did not fetch a server change"
-sb status | grep -q "in use" || fail "status does not see run"
+sb status | holds "in use" || fail "status does not see run"
 # The server goes away and comes back (same address): run waits and catches up.
 stop_server
 printf 'hors ligne\n' >"$B/hors-ligne.txt"
@@ -707,7 +707,7 @@ grep -q "no longer works" "$T/revoked.out" || fail "run did not say why it ended
 
 # --- status and logout --------------------------------------------------------
 sa once >/dev/null
-sa status | grep -q "in sync" || fail "status after a converged pass: $(sa status)"
+sa status | holds "in sync" || fail "status after a converged pass: $(sa status)"
 APPA=$(python3 -c "import json; print(json.load(open('$SA/account.json'))['token'])")
 sa logout >/dev/null
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $APPA" "$URL/api/v1/me")
