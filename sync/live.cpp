@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "base/json.hpp"
+#include "base/utf8.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/random.hpp"
 #include "core/http/message.hpp"
@@ -160,7 +161,7 @@ Result<void> Decoder::feed(std::string_view bytes, Received& out) {
       message_.append(payload);
       in_message_ = !fin;
       if (fin) {
-        if (!http::ws::valid_utf8(message_))
+        if (!valid_utf8(message_))
           return refuse(1007, Errc::invalid, "a text message that is not UTF-8");
         out.messages.push_back(std::move(message_));
         message_.clear();

@@ -151,6 +151,32 @@ TEST(Chat, ReadOnlyMembersReadButDoNotWrite) {
   EXPECT_EQ(r.error_code(), "read_only");
 }
 
+// Removing someone from a channel changes it, as adding one does: its
+// creator, made a reader of the chat since, removes no one; anyone leaves.
+TEST(Chat, RemovingAnotherFromAChannelNeedsTheWriteRight) {
+  TestServer s;
+  Chat chat{s};
+  Account a = s.user("Alice"), b = s.user("Bob"), c = s.user("Carol");
+  std::string ws = s.workspace(a, "W", {"chat"});
+  s.join(a, ws, b);
+  s.join(a, ws, c);
+  std::string cid = chat.channel(b, ws, "projet", true, {c.id.str()});
+  ASSERT_EQ(s.call("PATCH", "/api/v1/workspaces/" + ws + "/members/" + b.id.str(), a.token,
+                   body(json::object{{"rights", json::object{{"chat", "read"}}}}))
+                .status,
+            200);
+  const std::string carol = "/api/v1/channels/" + cid + "/members/" + c.id.str();
+  auto r = s.call("DELETE", carol, b.token);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.error_code(), "read_only");
+  auto members = s.call("GET", "/api/v1/channels/" + cid + "/members", b.token);
+  ASSERT_EQ(members.status, 200);
+  EXPECT_EQ(members.body.as_array().size(), 2u) << "Carol is still in it";
+  // Bob may still leave it.
+  EXPECT_EQ(s.call("DELETE", "/api/v1/channels/" + cid + "/members/" + b.id.str(), b.token).status,
+            204);
+}
+
 TEST(Chat, MessagesPagesThreadsEditsAndDeletes) {
   TestServer s;
   Chat chat{s};
@@ -242,6 +268,18 @@ TEST(Chat, ReactionsPinsAndMentions) {
                    body(json::object{{"emoji", "two words"}})).status, 400);
   r = s.call("DELETE", "/api/v1/messages/" + mid + "/reactions/%F0%9F%91%8D", b.token);
   EXPECT_EQ(r.body.at("reactions").as_array()[0].at("user_ids").as_array().size(), 1u);
+  // From the path, any bytes: what is not UTF-8 is refused (PostgreSQL
+  // would refuse it: a 500).
+  r = s.call("DELETE", "/api/v1/messages/" + mid + "/reactions/%FF", b.token);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.error_code(), "invalid_emoji");
+  // Each person mentioned is looked up and notified: 50 at most a message.
+  std::string many;
+  for (int i = 0; i <= 50; ++i)
+    many += "<@" + b.id.str().substr(0, 24) + std::to_string(10 + i) + "> ";
+  auto crowded = chat.post(a, cid, many);
+  EXPECT_EQ(crowded.status, 400);
+  EXPECT_EQ(crowded.error_code(), "invalid_mentions");
   EXPECT_EQ(s.call("POST", "/api/v1/messages/" + mid + "/pin", b.token).status, 200);
   auto pins = s.call("GET", "/api/v1/channels/" + cid + "/pins", a.token).body.as_array();
   ASSERT_EQ(pins.size(), 1u);
@@ -438,6 +476,14 @@ TEST(Chat, SearchFindsStemsAndOnlyWhatTheCallerMaySee) {
   auto filtered = s.call("GET", "/api/v1/search?q=march%C3%A9&channel=" + priv, a.token);
   EXPECT_EQ(filtered.body.at("results").as_array().size(), 1u);
   EXPECT_EQ(s.call("GET", "/api/v1/search?q=", a.token).status, 400);
+  // Decoded from %XX, any bytes: what is not UTF-8 is refused (PostgreSQL
+  // would refuse it: a 500), in the words and in the filters.
+  for (const char* bad :
+       {"q=%FF", "q=march%C3", "q=march%C3%A9&path=%C0%AF", "q=march%C3%A9&author=%ED%A0%80"}) {
+    auto r = s.call("GET", std::string("/api/v1/search?") + bad, a.token);
+    EXPECT_EQ(r.status, 400) << bad;
+    EXPECT_EQ(r.error_code(), "invalid_field") << bad;
+  }
   EXPECT_TRUE(search(b, "\"unbalanced (query").empty());  // syntax never leaks through
   EXPECT_TRUE(search(b, "on").empty());  // a stop word alone (French and English) finds nothing
   EXPECT_EQ(search(b, "le marché").size(), 1u);  // beside a word, they are dropped

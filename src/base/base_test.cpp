@@ -110,6 +110,10 @@ TEST(Json, EnforcesStringAndListBounds) {
   auto in3 = json::In::parse(R"({"e":""})");
   (void)in3->string("e", {.min = 1});
   EXPECT_FALSE(in3->ok());
+  // A query parameter, decoded from %XX, may hold any bytes.
+  EXPECT_EQ(json::check_string("réunion 𝄞", {}), "");
+  for (const char* bad : {"\xff", "r\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80"})
+    EXPECT_EQ(json::check_string(bad, {}), "is not valid UTF-8") << bad;
 }
 
 TEST(Log, EscapesControlCharacters) {

@@ -3,6 +3,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "base/utf8.hpp"
+
 namespace ruche::json {
 
 Result<value> parse(std::string_view text, std::size_t max_depth) {
@@ -23,6 +25,9 @@ std::string check_string(std::string_view s, const StringBounds& b) {
     if (c == 0) return "contains a NUL character";
     if (b.single_line && (c < 0x20 || c == 0x7f)) return "contains a control character";
   }
+  // A JSON string is (its parser checks); a query parameter or a path's
+  // part, decoded from %XX, may not be.
+  if (!valid_utf8(s)) return "is not valid UTF-8";
   return {};
 }
 

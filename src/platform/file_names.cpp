@@ -7,43 +7,20 @@
 #include <array>
 #include <utility>
 
+#include "base/utf8.hpp"
+
 namespace ruche::platform {
 
 namespace {
 
-// Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
-// Refuses C0 and C1 controls and DEL as it goes.
+// Valid UTF-8 (base/utf8.hpp) without C0 or C1 controls, nor DEL.
 bool valid_utf8_no_controls(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    std::uint32_t cp;
-    std::size_t n;
-    if (c < 0x80) {
-      cp = c;
-      n = 1;
-    } else if (c >= 0xc2 && c <= 0xdf) {
-      cp = c & 0x1f;
-      n = 2;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      cp = c & 0x0f;
-      n = 3;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      cp = c & 0x07;
-      n = 4;
-    } else {
-      return false;
-    }
-    if (i + n > s.size()) return false;
-    for (std::size_t k = 1; k < n; ++k) {
-      unsigned char d = static_cast<unsigned char>(s[i + k]);
-      if ((d & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (d & 0x3f);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff))) return false;
-    if (cp >= 0xd800 && cp <= 0xdfff) return false;
-    if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0)) return false;
-    i += n;
+  if (!valid_utf8(s)) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7f) return false;
+    // U+0080 to U+009F: 0xC2 is a lead byte here, never a continuation.
+    if (c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) < 0xa0) return false;
   }
   return true;
 }

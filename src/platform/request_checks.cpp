@@ -2,8 +2,8 @@
 
 #include <charconv>
 
+#include "base/utf8.hpp"
 #include "core/crypto/encoding.hpp"
-#include "core/http/ws_frame.hpp"
 
 namespace ruche::platform {
 
@@ -23,7 +23,7 @@ std::optional<BasicCredentials> basic_credentials(std::string_view authorization
   // (aiohttp, hence vdirsyncer) encode ISO-8859-1: bytes that are not UTF-8
   // are read as that.
   auto utf8 = [](std::string s) {
-    if (http::ws::valid_utf8(s)) return s;
+    if (valid_utf8(s)) return s;
     std::string out;
     for (unsigned char ch : s) {
       if (ch < 0x80) {

@@ -676,7 +676,8 @@ void register_platform_routes(Api& api, EventHub& hub) {
                  std::map<std::string, std::string> filters;
                  for (const char* key : {"channel", "author", "from", "to", "path"})
                    if (auto v = req.query_param(key)) {
-                     if (v->size() > 100) return fail(Errc::invalid, std::string(key) + " is too long", "invalid_field");
+                     if (std::string bad = json::check_string(*v, {.max = 100}); !bad.empty())
+                       return fail(Errc::invalid, std::string(key) + " " + bad, "invalid_field");
                      filters[key] = *v;
                    }
                  for (const auto& m : p.registry.modules())

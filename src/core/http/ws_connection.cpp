@@ -17,6 +17,7 @@
 #include <boost/asio/write.hpp>
 
 #include "base/log.hpp"
+#include "base/utf8.hpp"
 
 namespace ruche::http {
 
@@ -86,7 +87,9 @@ WsConnection::WsConnection(Socket socket, std::string remote, WsLimits limits)
 
 WsConnection::~WsConnection() = default;
 
-bool WsConnection::valid_utf8(std::string_view s) { return ws::valid_utf8(s); }
+bool WsConnection::valid_utf8(std::string_view s) {
+  return ruche::valid_utf8(s);
+}
 
 void WsConnection::start(std::shared_ptr<WebSocketHandler> handler, std::string early,
                          std::function<void()> on_gone) {

@@ -24,7 +24,4 @@ struct ClientFrame {
 // the payload at most `max_payload` bytes. Never reads past `size`.
 ClientFrame parse_client_frame(const std::uint8_t* data, std::size_t size, std::size_t max_payload);
 
-// Whether `s` is valid UTF-8 (RFC 3629: no overlongs, no surrogates).
-bool valid_utf8(std::string_view s);
-
 }  // namespace ruche::http::ws

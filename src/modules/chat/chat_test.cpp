@@ -13,6 +13,14 @@ TEST(Chat, Fts5QueriesQuoteEveryWord) {
   EXPECT_EQ(store::fts5_query("budg* OR body:x \"quoted\" (NEAR)"),
             "\"budg\"* \"OR\" \"body\" \"x\" \"quoted\" \"NEAR\"");
   EXPECT_EQ(store::fts5_query("  --  "), "");
+  // A prefix of three bytes or more; each word once; sixteen words at most.
+  EXPECT_EQ(store::fts5_query("a* bu* bud* réu*"), "\"a\" \"bu\" \"bud\"* \"réu\"*");
+  EXPECT_EQ(store::fts5_query("bud* bud* bud bud"), "\"bud\"* \"bud\"");
+  std::string many;
+  for (char ch = 'a'; ch <= 'z'; ++ch) many += std::string(3, ch) + "* ";
+  EXPECT_EQ(store::fts5_query(many),
+            "\"aaa\"* \"bbb\"* \"ccc\"* \"ddd\"* \"eee\"* \"fff\"* \"ggg\"* \"hhh\"* \"iii\"* "
+            "\"jjj\"* \"kkk\"* \"lll\"* \"mmm\"* \"nnn\"* \"ooo\"* \"ppp\"*");
 }
 
 // PostgreSQL's parsed words (both languages), read against what ANALYZE

@@ -11,6 +11,7 @@ namespace ruche::chat::store {
 
 std::string fts5_query(std::string_view text) {
   std::string out;
+  std::set<std::string_view, std::less<>> seen;
   std::size_t i = 0;
   auto is_word = [](unsigned char ch) {
     return ch >= 0x80 || (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
@@ -21,10 +22,14 @@ std::string fts5_query(std::string_view text) {
     std::size_t start = i;
     while (i < text.size() && is_word(static_cast<unsigned char>(text[i]))) ++i;
     if (i == start) break;
-    bool prefix = i < text.size() && text[i] == '*';
+    const std::string_view word = text.substr(start, i - start);
+    const bool prefix = i < text.size() && text[i] == '*' && word.size() >= kMinPrefixBytes;
+    // A word twice is looked up twice (FTS5 does not merge them).
+    if (!seen.insert(text.substr(start, i - start + (prefix ? 1 : 0))).second) continue;
+    if (seen.size() > kMaxQueryWords) break;
     if (!out.empty()) out += ' ';
     out += '"';
-    out.append(text.substr(start, i - start));
+    out.append(word);
     out += '"';
     if (prefix) out += '*';
   }

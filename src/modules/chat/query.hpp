@@ -2,6 +2,7 @@
 // (fuzzed in fuzz/).
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,7 +11,12 @@
 namespace ruche::chat::store {
 
 // The user's words as an FTS5 query: each word quoted (no operator or column
-// syntax gets through), a trailing '*' kept as a prefix search.
+// syntax gets through), a trailing '*' kept as a prefix search on a word of
+// kMinPrefixBytes or more; the first kMaxQueryWords different words. Each
+// prefix reads the lists of every word it begins (FTS5 keeps no prefix
+// index): "a* b* c* ..." read most of the index, a second or more a query.
+inline constexpr std::size_t kMinPrefixBytes = 3;
+inline constexpr std::size_t kMaxQueryWords = 16;
 std::string fts5_query(std::string_view text);
 
 // What PostgreSQL's statistics of the messages' full-text column say (ANALYZE

@@ -26,7 +26,7 @@ json::array channels_json(const std::vector<Channel>& list) {
 // `mentions` and `mention_channel`: who a sealed message mentions (armoured
 // workspaces; the service refuses them elsewhere).
 std::optional<SealedMentions> sealed_mentions(json::In& in) {
-  auto users = in.opt_string_list("mentions", {.max_items = 50, .item = {.max = 26}});
+  auto users = in.opt_string_list("mentions", {.max_items = kMaxMentions, .item = {.max = 26}});
   auto channel = in.opt_boolean("mention_channel");
   if (!users && !channel) return std::nullopt;
   return SealedMentions{users.value_or(std::vector<std::string>{}), channel.value_or(false)};

@@ -51,9 +51,11 @@ Result<std::string> check_channel_name(std::string_view name) {
 }
 
 Result<std::string> check_emoji(std::string_view e) {
-  if (e.empty() || e.size() > 32) return fail(Errc::invalid, "emoji must be 1 to 32 bytes", "invalid_emoji");
-  for (unsigned char c : e)
-    if (c <= 0x20 || c == 0x7f) return fail(Errc::invalid, "emoji has spaces or control characters", "invalid_emoji");
+  // From a path too (a reaction taken back), decoded from %XX: any bytes.
+  if (std::string why = json::check_string(e, {.min = 1, .max = 32}); !why.empty())
+    return fail(Errc::invalid, "emoji " + why, "invalid_emoji");
+  if (e.find(' ') != std::string_view::npos)
+    return fail(Errc::invalid, "emoji has spaces", "invalid_emoji");
   return std::string(e);
 }
 
@@ -431,9 +433,8 @@ Result<std::vector<Channel>> Service::channels(const Caller& caller, const Works
 Result<Channel> Service::channel(const Caller& caller, const ChannelId& id) {
   return p_.db.read([&](db::Conn& c) -> Result<Channel> {
     RUCHE_TRY(Access a, reach(c, caller, id, platform::Access::read));
-    RUCHE_TRY(auto list, store::channels_for(c, a.channel.workspace_id, caller.user_id));
-    for (auto& ch : list)
-      if (ch.id == id) return ch;
+    RUCHE_TRY(auto list, store::channels_for(c, a.channel.workspace_id, caller.user_id, &id));
+    if (!list.empty()) return std::move(list.front());
     return a.channel;
   });
 }
@@ -574,8 +575,11 @@ Result<void> Service::add_member(const Caller& caller, const ChannelId& id, cons
 
 Result<void> Service::remove_member(const Caller& caller, const ChannelId& id, const UserId& user) {
   return p_.db.write([&](db::Conn& c) -> Result<void> {
-    RUCHE_TRY(Access a, reach(c, caller, id, platform::Access::read));
-    bool self = user == caller.user_id;
+    // Anyone may leave (a reader, an archived channel); removing another
+    // is a change of the channel, as adding one is.
+    const bool self = user == caller.user_id;
+    RUCHE_TRY(Access a,
+              reach(c, caller, id, self ? platform::Access::read : platform::Access::write));
     if (a.channel.kind == ChannelKind::direct && !self)
       return fail(Errc::invalid, "people leave direct conversations themselves", "direct");
     if (!self && !a.workspace.can_manage() && a.channel.created_by != caller.user_id.str())
@@ -683,6 +687,10 @@ Result<Service::Body> Service::check_text(db::Conn& c, const Access& a, const Us
     if (sealed) return fail(Errc::invalid, "mentions are for armoured workspaces", "invalid_mentions");
     RUCHE_TRY(out.text, check_body(body));
     out.mentioned = platform::parse_mentions(out.text, out.at_channel);
+    // Each is looked up and notified: bounded as a sealed message's list.
+    if (out.mentioned.size() > kMaxMentions)
+      return fail(Errc::invalid, "at most 50 people are mentioned in one message",
+                  "invalid_mentions");
     return out;
   }
   // Bound to the workspace, the channel and its author (docs/armoured.md).

@@ -156,8 +156,11 @@ Result<void> update_channel(db::Conn& c, const ChannelId& id, const std::optiona
   return {};
 }
 
-Result<std::vector<Channel>> channels_for(db::Conn& c, const WorkspaceId& ws, const UserId& user) {
+Result<std::vector<Channel>> channels_for(db::Conn& c, const WorkspaceId& ws, const UserId& user,
+                                          const ChannelId* only) {
   std::vector<Channel> out;
+  std::vector<db::Param> params{ws, user};
+  if (only) params.emplace_back(*only);
   // Unread counts stop at 100 ("99+"): a long-unread channel costs no more.
   RUCHE_CHECK(c.each(
       std::string("SELECT ") + kChannelColumns +
@@ -170,8 +173,9 @@ Result<std::vector<Channel>> channels_for(db::Conn& c, const WorkspaceId& ws, co
           "LIMIT 100) v), COALESCE(cm.muted, 0) "
           "FROM chat_channels c LEFT JOIN chat_members cm ON cm.channel_id = c.id AND "
           "cm.user_id = $2 WHERE c.workspace_id = $1 AND (c.kind = 'public' OR cm.user_id IS NOT "
-          "NULL) ORDER BY c.kind, c.name, c.id",
-      {ws, user}, [&](const db::Row& r) {
+          "NULL)" +
+          std::string(only ? " AND c.id = $3" : "") + " ORDER BY c.kind, c.name, c.id",
+      params, [&](const db::Row& r) {
         Channel ch = channel_from(r);
         ch.joined = !r.is_null(10);
         ch.last_read_seq = r.i64(11);

@@ -26,7 +26,9 @@ Result<void> update_channel(db::Conn& c, const ChannelId& id, const std::optiona
                             std::optional<std::optional<std::int64_t>> archived_at_ms);
 // The channels `user` sees in `ws` (public ones, and those they belong to),
 // with their read state.
-Result<std::vector<Channel>> channels_for(db::Conn& c, const WorkspaceId& ws, const UserId& user);
+// `only`: that channel alone (none when the user may not see it).
+Result<std::vector<Channel>> channels_for(db::Conn& c, const WorkspaceId& ws, const UserId& user,
+                                          const ChannelId* only = nullptr);
 // Takes the channel's next message number.
 Result<std::int64_t> next_seq(db::Conn& c, const ChannelId& id, std::int64_t now_ms);
 
