@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <barrier>
 #include <thread>
 
 #include "core/crypto/encoding.hpp"
@@ -254,6 +255,91 @@ TEST(Files, QuotaHoldsUnderConcurrentUploads) {
   std::int64_t room = quota - usage.body.at("used_bytes").as_int64();
   EXPECT_EQ(f.dav(a, "PUT", ws, "/edge.bin", std::string(static_cast<std::size_t>(room), 'e')).status, 201);
   EXPECT_EQ(f.dav(a, "PUT", ws, "/over.bin", "x").status, 507);
+}
+
+// Two people changing one entry at once: a write finds it where the other's
+// left it (on PostgreSQL, a write locks the rows it resolves a path through),
+// so no acknowledged change is undone and a condition is checked against
+// what is there.
+TEST(Files, ChangesMadeAtOnceAreAllKept) {
+  TestServer s;
+  Files f{s};
+  Account a = s.user("Alice");
+  Account b = s.user("Bob");
+  std::string ws = s.workspace(a, "W", {"files"});
+  s.join(a, ws, b);
+  const std::string folders[2] = {f.folder(a, ws, "X"), f.folder(a, ws, "Y")};
+  const std::string id = f.uploaded(a, ws, "n.txt", "x");
+  constexpr int kEach = 20;
+  int acknowledged[2] = {0, 0};
+  std::barrier together(2);
+  auto both = [&](auto&& fn) {
+    std::vector<std::thread> people;
+    for (int w = 0; w < 2; ++w) people.emplace_back([&, w] { fn(w); });
+    for (auto& t : people) t.join();
+  };
+  // Alice renames it while Bob moves it from one folder to the other.
+  both([&](int w) {
+    for (int i = 0; i < kEach; ++i) {
+      together.arrive_and_wait();
+      json::object change{{"name", "n" + std::to_string(i) + ".txt"}};
+      if (w == 1) change = json::object{{"parent_id", folders[i % 2]}};
+      auto r = s.call("PATCH", "/api/v1/files/" + id, (w == 0 ? a : b).token, body(change));
+      if (r.status == 200) ++acknowledged[w];
+    }
+  });
+  EXPECT_EQ(acknowledged[0], kEach);
+  EXPECT_EQ(acknowledged[1], kEach);
+  auto now = s.call("GET", "/api/v1/files/" + id, a.token);
+  EXPECT_EQ(str(now.body, "path"), "/Y/n" + std::to_string(kEach - 1) + ".txt");
+  // Each move started from where the one before it left the file.
+  auto events = s.platform().outbox.since(s.platform().db, WorkspaceId(ws), 0, 1000);
+  ASSERT_TRUE(events);
+  std::string at = "/n.txt";
+  int moves = 0;
+  for (const auto& e : *events) {
+    if (e.type != "file.moved") continue;
+    auto d = json::parse(e.data);
+    ASSERT_TRUE(d);
+    EXPECT_EQ(str(*d, "old_path"), at) << "move " << moves << " undid a change";
+    at = str(*d, "path");
+    ++moves;
+  }
+  EXPECT_EQ(moves, 2 * kEach);
+
+  // Two writes of one file on the ETag both read: one is written, the other
+  // refused (If-Match), each round.
+  const std::string v = f.uploaded(a, ws, "v.txt", "v");
+  for (int round = 0; round < 10; ++round) {
+    const std::string etag = f.dav(a, "HEAD", ws, "/v.txt").header("ETag").value_or("");
+    int status[2] = {0, 0};
+    both([&](int w) {
+      together.arrive_and_wait();
+      const std::string content = "round " + std::to_string(round) + " by " + std::to_string(w);
+      status[w] = f.dav(w == 0 ? a : b, "PUT", ws, "/v.txt", content, {{"If-Match", etag}}).status;
+    });
+    EXPECT_EQ(std::min(status[0], status[1]), 204) << "round " << round;
+    EXPECT_EQ(std::max(status[0], status[1]), 412) << "round " << round;
+  }
+  EXPECT_EQ(s.call("GET", "/api/v1/files/" + v, a.token).body.at("version").as_int64(), 11);
+
+  // Two moves of one file: one moves it, the other finds it gone.
+  for (int round = 0; round < 10; ++round) {
+    const std::string name = "/r" + std::to_string(round);
+    f.uploaded(a, ws, name.substr(1), "r");
+    int status[2] = {0, 0};
+    both([&](int w) {
+      together.arrive_and_wait();
+      const std::string to = name + (w == 0 ? "a" : "b");
+      status[w] =
+          f.dav(w == 0 ? a : b, "MOVE", ws, name, {}, {{"Destination", "/dav/files/" + ws + to}})
+              .status;
+    });
+    EXPECT_EQ(std::min(status[0], status[1]), 201) << "round " << round;
+    EXPECT_EQ(std::max(status[0], status[1]), 404) << "round " << round;
+    EXPECT_EQ(f.dav(a, "HEAD", ws, name + "a").status + f.dav(a, "HEAD", ws, name + "b").status,
+              200 + 404);
+  }
 }
 
 TEST(Files, ShareLinks) {

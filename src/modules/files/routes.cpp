@@ -100,6 +100,22 @@ Result<std::string> bounded_record(std::optional<std::string_view> text) {
 }
 
 // An upload's conditions and, in an armoured workspace, its records.
+// A move's or copy's destination folder from a request: `parent_id` (a
+// folder the caller may write in), null for the root, absent for the entry's own.
+Result<Service::Placement> placement(Service& files, const Caller& caller, const Node& n,
+                                     const std::optional<std::string>& parent, bool to_root) {
+  Service::Placement to;
+  if (parent) {
+    RUCHE_TRY(Node p, files.reach(caller, NodeId(*parent), Access::write));
+    if (p.workspace_id != n.workspace_id || !p.folder)
+      return fail(Errc::not_found, "no such folder");
+    to.parent = p.id;
+  } else if (to_root) {
+    to.parent = NodeId();
+  }
+  return to;
+}
+
 Result<PutOptions> upload_options(const http::Request& req) {
   PutOptions opt = write_conditions(req);
   if (req.body_reader) opt.expected_bytes = req.body_reader->content_length();
@@ -363,31 +379,16 @@ void register_routes(Api& api, Service& files) {
                    auto sealed = in.opt_string("sealed_name", {.max = kMaxSealedRecordBytes});
                    if (!in.ok()) return tl::unexpected<Error>(in.error());
                    RUCHE_TRY(std::string sealed_name, bounded_record(sealed));
-                   std::string parent_path = dav::parent_path(n.path);
-                   if (parent) {
-                     RUCHE_TRY(Node p, files.reach(caller, NodeId(*parent), Access::write));
-                     if (p.workspace_id != n.workspace_id || !p.folder) return fail(Errc::not_found, "no such folder");
-                     parent_path = p.path;
-                   } else if (to_root) {
-                     parent_path = "/";
-                   }
-                   std::string new_name = n.name;
+                   RUCHE_TRY(Service::Placement to, placement(files, caller, n, parent, to_root));
                    if (name) {
-                     RUCHE_TRY(new_name, normalize_name(*name));
+                     RUCHE_TRY(to.name, normalize_name(*name));
                    }
                    // An armoured entry: a new name record first (its token stays).
                    if (!sealed_name.empty()) {
                      RUCHE_TRY(n, files.rename_sealed(n.workspace_id, ctx_of(caller, req), n, sealed_name));
                    }
-                   std::string to = (parent_path == "/" ? "" : parent_path) + "/" + new_name;
-                   if (to != n.path) {
-                     auto r = files.transfer(n.workspace_id, ctx_of(caller, req), n.path, to, true, false,
-                                             dav::Depth::infinity);
-                     if (!r && r.error().code == Errc::precondition_failed)
-                       return fail(Errc::conflict, "something with this name is already there", "exists");
-                     if (!r) return tl::unexpected(r.error());
-                   }
-                   RUCHE_TRY(Node moved, files.reach(caller, n.id, Access::read));
+                   RUCHE_TRY(Node moved,
+                             files.relocate(n.workspace_id, ctx_of(caller, req), n.id, to, true));
                    return json_reply(to_json(moved));
                  });
   api.add_object("POST", "/api/v1/files/{fid}/copy", "files", Access::write, "fid",
@@ -398,25 +399,11 @@ void register_routes(Api& api, Service& files) {
                    auto parent = in.opt_string("parent_id", {.max = 26});
                    bool to_root = in.is_null("parent_id");
                    if (!in.ok()) return tl::unexpected<Error>(in.error());
-                   std::string parent_path = dav::parent_path(n.path);
-                   if (parent) {
-                     RUCHE_TRY(Node p, files.reach(caller, NodeId(*parent), Access::write));
-                     if (p.workspace_id != n.workspace_id || !p.folder) return fail(Errc::not_found, "no such folder");
-                     parent_path = p.path;
-                   } else if (to_root) {
-                     parent_path = "/";
-                   }
-                   std::string new_name = name ? *name : n.name + (parent || to_root ? "" : " (copy)");
-                   RUCHE_TRY(new_name, normalize_name(new_name));
-                   std::string to = (parent_path == "/" ? "" : parent_path) + "/" + new_name;
-                   auto r = files.transfer(n.workspace_id, ctx_of(caller, req), n.path, to, false, false,
-                                           dav::Depth::infinity);
-                   if (!r && r.error().code == Errc::precondition_failed)
-                     return fail(Errc::conflict, "something with this name is already there", "exists");
-                   if (!r) return tl::unexpected(r.error());
-                   RUCHE_TRY(auto copy, files.lookup(n.workspace_id, to));
-                   if (!copy) return fail(Errc::internal, "the copy vanished");
-                   return json_reply(to_json(*copy), 201);
+                   RUCHE_TRY(Service::Placement to, placement(files, caller, n, parent, to_root));
+                   to.name = name;
+                   RUCHE_TRY(Node copy,
+                             files.relocate(n.workspace_id, ctx_of(caller, req), n.id, to, false));
+                   return json_reply(to_json(copy), 201);
                  });
   api.add_object("DELETE", "/api/v1/files/{fid}", "files", Access::write, "fid",
                  [&files](http::Request& req, const Caller& caller) -> Result<http::Response> {

@@ -1126,54 +1126,97 @@ Result<Node> Service::copy_tree(db::Conn& c, const WorkspaceId& ws, const WriteC
 
 Result<bool> Service::transfer(const WorkspaceId& ws, const WriteCtx& ctx, std::string_view from,
                                std::string_view to, bool move, bool overwrite, dav::Depth depth) {
-  return p_.db.write([&](db::Conn& c) -> Result<bool> {
-    RUCHE_TRY(Resolved src, resolve(c, ws, from));
-    if (!src.node) return fail(Errc::not_found, "no such file");
-    if (src.node->is_root()) return fail(Errc::forbidden, "the root cannot be moved or copied", "root");
-    RUCHE_TRY(Resolved dst, resolve(c, ws, to));
-    std::string from_path = src.node->path, to_path = join(dst.names, dst.names.size());
-    if (dst.names.empty() || from_path == to_path)
-      return fail(Errc::forbidden, "source and destination are the same", "same_resource");
-    if (dav::is_within(to_path, from_path) && src.node->folder)
-      return fail(Errc::forbidden, "a folder cannot go inside itself", "into_itself");
-    if (dst.node && dav::is_within(from_path, to_path))
-      return fail(Errc::forbidden, "the destination contains the source", "into_itself");
-    if (!dst.parent) return fail(Errc::conflict, "the destination folder does not exist", "no_parent");
-    if (dst.node && !overwrite)
-      return fail(Errc::precondition_failed, "the destination exists", "destination_exists");
-    if (!move) RUCHE_CHECK(refuse_if_armoured(c, ws, "a copy"));
-    RUCHE_TRY(bool sealed, armoured(c, ws));
-    if (sealed && dst.names.back() != src.node->name)
-      return fail(Errc::invalid, "an armoured entry keeps its name token: seal a new name record instead",
-                  "invalid_name");
-    if (move) RUCHE_CHECK(check_locks(c, ws, ctx, from_path, true, true));
-    RUCHE_CHECK(check_locks(c, ws, ctx, to_path, dst.node.has_value(), true));
-    bool created = !dst.node;
-    if (dst.node) RUCHE_CHECK(trash_node(c, ws, ctx, *dst.node, to_path));
-    if (move) {
-      std::int64_t now = p_.clock.now_ms();
-      RUCHE_CHECK(store::place(c, src.node->id, dst.parent->id.str(), dst.names.back(), now, ctx.user_id));
-      RUCHE_CHECK(store::delete_locks_under(c, ws, from_path));
-      RUCHE_CHECK(store::touch_ancestors(c, ws, src.node->parent_id.str(), now));
-      if (src.node->folder) {
-        // The folder's own ETag changes too: its members' paths did.
-        RUCHE_CHECK(store::touch_ancestors(c, ws, src.node->id.str(), now));
-      } else {
-        RUCHE_CHECK(store::touch_ancestors(c, ws, dst.parent->id.str(), now));
-      }
-      Node moved = *src.node;
-      moved.parent_id = dst.parent->id;
-      moved.name = dst.names.back();
-      moved.path = to_path;
-      RUCHE_CHECK(emit(c, ws, "moved", moved, from_path));
-    } else {
-      std::int64_t budget = kCopyBudget;
-      RUCHE_TRY([[maybe_unused]] Node copy, copy_tree(c, ws, ctx, *src.node, dst.parent->id.str(), dst.names.back(),
-                                                      depth != dav::Depth::zero, budget));
-      RUCHE_CHECK(store::touch_ancestors(c, ws, dst.parent->id.str(), p_.clock.now_ms()));
-    }
-    return created;
+  return p_.db.write([&](db::Conn& c) {
+    return transfer_in(c, ws, ctx, from, to, move, overwrite, depth, nullptr);
   });
+}
+
+Result<Node> Service::relocate(const WorkspaceId& ws, const WriteCtx& ctx, const NodeId& id,
+                               const Placement& to, bool move) {
+  return p_.db.write([&](db::Conn& c) -> Result<Node> {
+    RUCHE_TRY(auto n, store::node(c, id));
+    if (!n || n->workspace_id != ws || n->trashed_at_ms)
+      return fail(Errc::not_found, "no such file");
+    RUCHE_TRY(std::string from, path_of(c, *n));
+    std::string parent_path = dav::parent_path(from);
+    if (to.parent && to.parent->empty()) {
+      parent_path = "/";
+    } else if (to.parent) {
+      RUCHE_TRY(auto p, store::node(c, *to.parent));
+      if (!p || p->workspace_id != ws || !p->folder || p->trashed_at_ms)
+        return fail(Errc::not_found, "no such folder");
+      RUCHE_TRY(parent_path, path_of(c, *p));
+    }
+    std::string name = to.name ? *to.name : n->name + (move || to.parent ? "" : " (copy)");
+    RUCHE_TRY(name, normalize_name(name));
+    const std::string dest = (parent_path == "/" ? "" : parent_path) + "/" + name;
+    if (!move || dest != from) {
+      auto r = transfer_in(c, ws, ctx, from, dest, move, false, dav::Depth::infinity, &id);
+      if (!r && r.error().code == Errc::precondition_failed)
+        return fail(Errc::conflict, "something with this name is already there", "exists");
+      if (!r) return tl::unexpected(r.error());
+    }
+    RUCHE_TRY(Resolved out, resolve(c, ws, dest));
+    if (!out.node) return fail(Errc::internal, "the entry is not where it was put");
+    return std::move(*out.node);
+  });
+}
+
+Result<bool> Service::transfer_in(db::Conn& c, const WorkspaceId& ws, const WriteCtx& ctx,
+                                  std::string_view from, std::string_view to, bool move,
+                                  bool overwrite, dav::Depth depth, const NodeId* expect) {
+  RUCHE_TRY(Resolved src, resolve(c, ws, from));
+  if (!src.node || (expect && src.node->id != *expect))
+    return fail(Errc::not_found, "no such file");
+  if (src.node->is_root())
+    return fail(Errc::forbidden, "the root cannot be moved or copied", "root");
+  RUCHE_TRY(Resolved dst, resolve(c, ws, to));
+  std::string from_path = src.node->path, to_path = join(dst.names, dst.names.size());
+  if (dst.names.empty() || from_path == to_path)
+    return fail(Errc::forbidden, "source and destination are the same", "same_resource");
+  if (dav::is_within(to_path, from_path) && src.node->folder)
+    return fail(Errc::forbidden, "a folder cannot go inside itself", "into_itself");
+  if (dst.node && dav::is_within(from_path, to_path))
+    return fail(Errc::forbidden, "the destination contains the source", "into_itself");
+  if (!dst.parent)
+    return fail(Errc::conflict, "the destination folder does not exist", "no_parent");
+  if (dst.node && !overwrite)
+    return fail(Errc::precondition_failed, "the destination exists", "destination_exists");
+  if (!move) RUCHE_CHECK(refuse_if_armoured(c, ws, "a copy"));
+  RUCHE_TRY(bool sealed, armoured(c, ws));
+  if (sealed && dst.names.back() != src.node->name)
+    return fail(Errc::invalid,
+                "an armoured entry keeps its name token: seal a new name record instead",
+                "invalid_name");
+  if (move) RUCHE_CHECK(check_locks(c, ws, ctx, from_path, true, true));
+  RUCHE_CHECK(check_locks(c, ws, ctx, to_path, dst.node.has_value(), true));
+  bool created = !dst.node;
+  if (dst.node) RUCHE_CHECK(trash_node(c, ws, ctx, *dst.node, to_path));
+  if (move) {
+    std::int64_t now = p_.clock.now_ms();
+    RUCHE_CHECK(
+        store::place(c, src.node->id, dst.parent->id.str(), dst.names.back(), now, ctx.user_id));
+    RUCHE_CHECK(store::delete_locks_under(c, ws, from_path));
+    RUCHE_CHECK(store::touch_ancestors(c, ws, src.node->parent_id.str(), now));
+    if (src.node->folder) {
+      // The folder's own ETag changes too: its members' paths did.
+      RUCHE_CHECK(store::touch_ancestors(c, ws, src.node->id.str(), now));
+    } else {
+      RUCHE_CHECK(store::touch_ancestors(c, ws, dst.parent->id.str(), now));
+    }
+    Node moved = *src.node;
+    moved.parent_id = dst.parent->id;
+    moved.name = dst.names.back();
+    moved.path = to_path;
+    RUCHE_CHECK(emit(c, ws, "moved", moved, from_path));
+  } else {
+    std::int64_t budget = kCopyBudget;
+    RUCHE_TRY([[maybe_unused]] Node copy,
+              copy_tree(c, ws, ctx, *src.node, dst.parent->id.str(), dst.names.back(),
+                        depth != dav::Depth::zero, budget));
+    RUCHE_CHECK(store::touch_ancestors(c, ws, dst.parent->id.str(), p_.clock.now_ms()));
+  }
+  return created;
 }
 
 Result<std::vector<int>> Service::proppatch(const WorkspaceId& ws, const WriteCtx& ctx, std::string_view path,

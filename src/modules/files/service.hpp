@@ -180,6 +180,19 @@ class Service {
   // in an armoured workspace, a copy or a new name (invalid).
   Result<bool> transfer(const WorkspaceId& ws, const WriteCtx& ctx, std::string_view from,
                         std::string_view to, bool move, bool overwrite, dav::Depth depth);
+  // Where a move or copy by id goes: `parent` unset, the entry's own folder;
+  // set and empty, the root; `name` unset, the entry's own (" (copy)" added
+  // to a copy left in its own folder).
+  struct Placement {
+    std::optional<NodeId> parent;
+    std::optional<std::string> name;
+  };
+  // Moves or copies the entry `id`, its path and its destination's read in
+  // the write: a rename racing a move applies to where the entry is by then,
+  // neither undone. Returns the entry moved, or the copy. Errors: not_found
+  // (entry or folder gone), conflict "exists", and transfer()'s.
+  Result<Node> relocate(const WorkspaceId& ws, const WriteCtx& ctx, const NodeId& id,
+                        const Placement& to, bool move);
   // PROPPATCH: all or nothing; the status of each operation.
   Result<std::vector<int>> proppatch(const WorkspaceId& ws, const WriteCtx& ctx, std::string_view path,
                                      const std::vector<dav::PropPatchOp>& ops);
@@ -294,6 +307,10 @@ class Service {
   };
   Result<Resolved> resolve(db::Conn& c, const WorkspaceId& ws, std::string_view path);
   Result<std::string> path_of(db::Conn& c, const Node& n);
+  // transfer() in the caller's write; `expect`: the source's id, when known.
+  Result<bool> transfer_in(db::Conn& c, const WorkspaceId& ws, const WriteCtx& ctx,
+                           std::string_view from, std::string_view to, bool move, bool overwrite,
+                           dav::Depth depth, const NodeId* expect);
   Result<void> check_locks(db::Conn& c, const WorkspaceId& ws, const WriteCtx& ctx,
                            const std::string& path, bool descendants, bool parent);
   // set_favorite() in the caller's transaction (PROPPATCH of oc:favorite too).

@@ -151,7 +151,7 @@ Result<std::vector<Node>> favorites(db::Conn& c, const WorkspaceId& ws, const st
 }
 
 Result<std::optional<Node>> node(db::Conn& c, const NodeId& id) {
-  RUCHE_TRY(auto list, nodes_where(c, "WHERE n.id = $1", {id}));
+  RUCHE_TRY(auto list, nodes_where(c, "WHERE n.id = $1" + std::string(c.for_update()), {id}));
   if (list.empty()) return std::optional<Node>{};
   return std::optional<Node>(std::move(list.front()));
 }
@@ -160,7 +160,8 @@ Result<std::optional<Node>> child(db::Conn& c, const WorkspaceId& ws, const std:
                                   const std::string& name) {
   RUCHE_TRY(auto list, nodes_where(c,
                                    "WHERE n.workspace_id = $1 AND n.parent_id = $2 AND n.name = $3 "
-                                   "AND n.trashed_at_ms IS NULL",
+                                   "AND n.trashed_at_ms IS NULL" +
+                                       std::string(c.for_update()),
                                    {ws, parent, name}));
   if (list.empty()) return std::optional<Node>{};
   return std::optional<Node>(std::move(list.front()));

@@ -23,6 +23,10 @@ using blob::unpack_chunks;
 
 // --- Nodes --------------------------------------------------------------------
 
+// Inside a write, both lock the row they find until the write ends
+// (Conn::for_update): on PostgreSQL, a write waiting for another's then reads
+// what it left — a path resolved, a version numbered or an ETag compared is the
+// current one, never one changed meanwhile.
 // Any node, trashed or not (path not filled).
 Result<std::optional<Node>> node(db::Conn& c, const NodeId& id);
 // The live child `name` of `parent` ('' = root) in `ws`.
