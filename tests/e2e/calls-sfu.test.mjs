@@ -18,6 +18,7 @@ import {
   launch,
   metric,
   newContext,
+  pageFetch,
   pageOk,
   shot,
   signIn,
@@ -47,11 +48,17 @@ const MEDIA_FLAGS = [
 ];
 
 // Subscribing to someone whose media is not at Janus yet answers 409
-// feed_not_ready, asked again shortly: the browser logs each as an error.
-const EXPECTED = [/status of 409 .*\/sfu\/subscriptions\)$/];
+// feed_not_ready, asked again shortly: the browser logs each as an error;
+// so are the 404s of ended subscriptions the tests ask to end again.
+const EXPECTED = [
+  /status of 409 .*\/sfu\/subscriptions\)$/,
+  /status of 404 .*\/sfu\/subscriptions\/\d+\)$/,
+];
 
 let browser;
 let wsId = '';
+/** A participant of the owner's made through the API (no browser behind it), and its subscriptions. */
+let bare = null;
 /** name -> { ctx, page } */
 const people = new Map();
 
@@ -278,14 +285,52 @@ test('a mute is seen through the SFU', async () => {
   noConsoleErrors();
 });
 
+test('one subscription per person received: a new one ends the one before', async () => {
+  const owner = page('owner');
+  const [call] = await pageOk(owner, 'GET', `/workspaces/${wsId}/calls`);
+  const of = {};
+  for (const who of ['mathis', 'ines']) {
+    const { id } = await pageOk(page(who), 'GET', '/me');
+    of[who] = call.participants.find((p) => p.user_id === id).id;
+  }
+  const { participant } = await pageOk(owner, 'POST', `/calls/${call.id}/participants`);
+  const base = `/calls/${call.id}/participants/${participant.id}/sfu/subscriptions`;
+  const subscribe = async (who) =>
+    (await pageOk(owner, 'POST', base, { json: { participant_id: of[who] } }, [201])).id;
+  const end = async (id) => (await pageFetch(owner, 'DELETE', `${base}/${id}`)).status;
+  const toInes = await subscribe('ines');
+  const first = await subscribe('mathis');
+  const second = await subscribe('mathis');
+  assert.notEqual(first, second);
+  assert.equal(await end(first), 404, 'the subscription replaced is still there');
+  assert.equal(await end(second), 204);
+  assert.equal(await end(second), 404);
+  bare = { call: call.id, id: participant.id, base, subscribe, end, toInes };
+  noConsoleErrors();
+});
+
 test('a member leaves: the others’ tile of them goes, and their subscription', async () => {
   const [owner, mathis, ines] = ['owner', 'mathis', 'ines'].map(page);
+  await pageOk(owner, 'POST', `/calls/${bare.call}/participants/${bare.id}/heartbeat`);
   await ines.getByRole('button', { name: 'Quitter l’appel' }).click();
   await ines.getByRole('heading', { level: 1, name: 'Appels' }).waitFor();
   for (const p of [owner, mathis]) {
     await tileOf(p, INES.name).waitFor({ state: 'detached' });
-    await p.locator('[aria-live="polite"]', { hasText: `${INES.name} a quitté l’appel` }).waitFor();
-    assert.equal(await remoteTiles(p).count(), 1);
+    await p
+      .locator('[aria-live="polite"]', {
+        hasText: `${INES.name} a quitté l’appel`,
+      })
+      .waitFor();
+  }
+  // The next subscription of a participant ends its subscriptions to those who left.
+  const again = await bare.subscribe('mathis');
+  assert.equal(await bare.end(bare.toInes), 404, 'a subscription to one who left is still there');
+  assert.equal(await bare.end(again), 204);
+  await pageOk(owner, 'DELETE', `/calls/${bare.call}/participants/${bare.id}`);
+  for (const p of [owner, mathis]) {
+    await p.waitForFunction(
+      () => document.querySelectorAll('.call-tile:not(.call-tile--self)').length === 1,
+    );
     // A publisher and one subscription left, still decoding.
     await waitForStats(
       p,

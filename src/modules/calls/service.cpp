@@ -271,6 +271,8 @@ Result<void> Service::forget_session(const CallId& id, const ParticipantId& me,
   return p_.db.write([&](db::Conn& c) -> Result<void> {
     RUCHE_TRY(auto p, store::participant(c, id, me, alive_since(now)));
     if (!p || p->sfu.session != session) return {};
+    // Its handles went with the session.
+    RUCHE_TRY([[maybe_unused]] bool had, store::unsubscribe(c, me, std::nullopt));
     return store::set_sfu(c, me, now_part);
   });
 }
@@ -372,12 +374,14 @@ Result<std::int64_t> Service::session_of(Janus& janus, Participant& me) {
   return session;
 }
 
-Result<std::int64_t> Service::subscription_handle(const Participant& me,
-                                                  const std::string& id) const {
+Result<std::int64_t> Service::subscription_handle(const Participant& me, const std::string& id) {
   auto handle = parse_id(id);
-  if (!handle || !me.sfu.session || handle == me.sfu.publisher)
-    return fail(Errc::not_found, "no such subscription", "no_subscription");
-  return *handle;
+  if (handle && me.sfu.session && handle != me.sfu.publisher) {
+    RUCHE_TRY(bool known,
+              p_.db.read([&](db::Conn& c) { return store::subscribed(c, me.id, *handle); }));
+    if (known) return *handle;
+  }
+  return fail(Errc::not_found, "no such subscription", "no_subscription");
 }
 
 Result<json::object> Service::publish(const Caller& caller, const CallId& id,
@@ -464,6 +468,36 @@ Result<Service::Subscription> Service::subscribe(const Caller& caller, const Cal
       return forgetting_gone(id, me.id, session, Result<Subscription>(tl::unexpected(ev.error())));
     return fail(Errc::internal, "the SFU gave no SDP offer");
   }
+  // Recorded, in place of the one before to that participant; those to
+  // people who left go with it. A participant thus holds at Janus one handle
+  // per other participant at most, whatever its browser asks.
+  std::vector<std::int64_t> released;
+  const std::int64_t now = p_.clock.now_ms();
+  auto kept = p_.db.write([&](db::Conn& c) -> Result<void> {
+    released.clear();
+    RUCHE_TRY(auto still, store::participant(c, id, me.id, alive_since(now)));
+    if (!still)
+      return fail(Errc::not_found, "not in this call (any more): join again", "not_in_call");
+    if (still->sfu.session != session)
+      return fail(Errc::not_found, "the SFU forgot this participant: publish again",
+                  "sfu_session_gone");
+    RUCHE_TRY(auto live, store::call(c, id, alive_since(now)));
+    RUCHE_TRY(auto held, store::subscriptions(c, me.id));
+    for (const auto& [peer, h] : held) {
+      const bool here =
+          live && std::any_of(live->participants.begin(), live->participants.end(),
+                              [&](const Participant& p) { return p.id.str() == peer; });
+      if (peer != whom.str() && here) continue;
+      RUCHE_TRY([[maybe_unused]] bool had, store::unsubscribe(c, me.id, h));
+      released.push_back(h);
+    }
+    return store::subscribe(c, me.id, whom.str(), handle);
+  });
+  if (!kept) {
+    (void)janus->detach(session, handle);
+    return tl::unexpected(kept.error());
+  }
+  for (std::int64_t h : released) (void)janus->detach(session, h);
   return Subscription{std::to_string(handle), std::move(*ev->jsep)};
 }
 
@@ -484,6 +518,9 @@ Result<void> Service::unsubscribe(const Caller& caller, const CallId& id,
   RUCHE_TRY(auto found, sfu_reach(caller, id, me_id));
   const auto& [call, me, janus] = found;
   RUCHE_TRY(std::int64_t handle, subscription_handle(me, subscription));
+  RUCHE_TRY(bool had,
+            p_.db.write([&](db::Conn& c) { return store::unsubscribe(c, me.id, handle); }));
+  if (!had) return fail(Errc::not_found, "no such subscription", "no_subscription");
   return forgetting_gone(id, me.id, *me.sfu.session, janus->detach(*me.sfu.session, handle));
 }
 

@@ -72,8 +72,10 @@ class Service {
     std::string id;      // names it in answer(), trickle() and unsubscribe()
     json::object offer;  // Janus's SDP offer, for the browser to answer
   };
-  // Receives `whom`'s media. Errors also: conflict "feed_not_ready" (not
-  // sending yet: try again), not_found "no_participant".
+  // Receives `whom`'s media, in place of any subscription to `whom` before
+  // (that one ends); subscriptions to people who left end too. Errors also:
+  // conflict "feed_not_ready" (not sending yet: try again), not_found
+  // "no_participant".
   Result<Subscription> subscribe(const platform::Caller& caller, const CallId& id,
                                  const ParticipantId& me, const ParticipantId& whom);
   // The browser's SDP answer to a subscription's offer.
@@ -133,9 +135,9 @@ class Service {
                             Result<T> r);
   // `me`'s Janus session, made (and recorded) when it has none.
   Result<std::int64_t> session_of(Janus& janus, Participant& me);
-  // A subscription id as the browser gives it back: a handle of `me`'s
-  // session other than its publishing one.
-  Result<std::int64_t> subscription_handle(const Participant& me, const std::string& id) const;
+  // A subscription id as the browser gives it back: one of `me`'s recorded
+  // subscriptions (a handle of its session).
+  Result<std::int64_t> subscription_handle(const Participant& me, const std::string& id);
   std::int64_t alive_since(std::int64_t now_ms) const { return now_ms - kParticipantTtlMs; }
 
   platform::Platform& p_;

@@ -94,7 +94,8 @@ Result<std::optional<Participant>> participant(db::Conn& c, const CallId& call,
                                                std::int64_t alive_since_ms) {
   RUCHE_TRY(auto row, c.query_one("SELECT " + std::string(kParticipantColumns) +
                                       " FROM calls_participants WHERE id = $1 AND call_id = $2 AND "
-                                      "left_at_ms IS NULL AND seen_at_ms >= $3",
+                                      "left_at_ms IS NULL AND seen_at_ms >= $3" +
+                                      std::string(c.for_update()),
                                   {id, call, alive_since_ms}));
   if (!row) return std::optional<Participant>{};
   return std::optional<Participant>(participant_of(*row));
@@ -111,7 +112,49 @@ Result<void> leave(db::Conn& c, const ParticipantId& id, std::int64_t now_ms) {
       [[maybe_unused]] auto n,
       c.exec("UPDATE calls_participants SET left_at_ms = $2 WHERE id = $1 AND left_at_ms IS NULL",
              {id, now_ms}));
+  RUCHE_TRY([[maybe_unused]] bool had, unsubscribe(c, id, std::nullopt));
   return {};
+}
+
+Result<std::map<std::string, std::int64_t>> subscriptions(db::Conn& c, const ParticipantId& me) {
+  std::map<std::string, std::int64_t> out;
+  RUCHE_CHECK(c.each("SELECT peer_id, handle FROM calls_subscriptions WHERE participant_id = $1",
+                     {me}, [&](const db::Row& r) {
+                       out.emplace(r.text(0), r.i64(1));
+                       return true;
+                     }));
+  return out;
+}
+
+Result<bool> subscribed(db::Conn& c, const ParticipantId& me, std::int64_t handle) {
+  RUCHE_TRY(
+      auto row,
+      c.query_one("SELECT 1 FROM calls_subscriptions WHERE participant_id = $1 AND handle = $2",
+                  {me, handle}));
+  return row.has_value();
+}
+
+Result<void> subscribe(db::Conn& c, const ParticipantId& me, const std::string& peer,
+                       std::int64_t handle) {
+  RUCHE_TRY(
+      [[maybe_unused]] auto n,
+      c.exec(
+          "INSERT INTO calls_subscriptions (participant_id, peer_id, handle) VALUES ($1, $2, $3) "
+          "ON CONFLICT (participant_id, peer_id) DO UPDATE SET handle = excluded.handle",
+          {me, peer, handle}));
+  return {};
+}
+
+Result<bool> unsubscribe(db::Conn& c, const ParticipantId& me, std::optional<std::int64_t> handle) {
+  if (!handle) {
+    RUCHE_TRY([[maybe_unused]] auto n,
+              c.exec("DELETE FROM calls_subscriptions WHERE participant_id = $1", {me}));
+    return true;
+  }
+  RUCHE_TRY(auto n,
+            c.exec("DELETE FROM calls_subscriptions WHERE participant_id = $1 AND handle = $2",
+                   {me, *handle}));
+  return n > 0;
 }
 
 Result<std::vector<Participant>> stale(db::Conn& c, const WorkspaceId& ws,
