@@ -3,6 +3,7 @@
 // Run on SQLite (label integration) and PostgreSQL (label pg).
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <map>
 #include <set>
 #include <thread>
@@ -107,6 +108,57 @@ TEST(Chat, LeavingTheWorkspaceLeavesItsChannelsAndFavorites) {
   EXPECT_EQ(chat.channel_in_list(b, ws, open).at("joined").as_bool(), false);
   EXPECT_TRUE(s.call("GET", "/api/v1/workspaces/" + ws + "/files/favorites", b.token).body.as_array().empty());
   EXPECT_EQ(s.call("GET", "/api/v1/channels/" + std::string(dm.body.at("id").as_string()), b.token).status, 200);
+}
+
+// Removed from the workspace while posting: no message of theirs lands
+// after the removal, and no channel takes them back as a member.
+TEST(Chat, NothingLandsAfterItsAuthorWasRemoved) {
+  TestServer s;
+  Chat chat{s};
+  Account a = s.user("Alice"), b = s.user("Bob");
+  std::string ws = s.workspace(a, "W", {"chat"});
+  std::string open = chat.channel(a, ws, "général");
+  std::string secret = chat.channel(a, ws, "direction", true);
+  for (int round = 0; round < 8; ++round) {
+    s.join(a, ws, b);
+    ASSERT_EQ(s.call("POST", "/api/v1/channels/" + secret + "/members", a.token,
+                     body({{"user_id", b.id.str()}}))
+                  .status,
+              204);
+    std::atomic<int> landed{0};
+    std::vector<std::thread> posting;
+    for (const std::string& cid : {open, secret})
+      posting.emplace_back([&, cid] {
+        for (int i = 0; i < 500; ++i) {
+          auto r = chat.post(b, cid, "round " + std::to_string(round));
+          if (r.status != 201) break;
+          ++landed;
+        }
+      });
+    for (int waited = 0; landed < 4 && waited < 5000; ++waited)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    ASSERT_EQ(
+        s.call("DELETE", "/api/v1/workspaces/" + ws + "/members/" + b.id.str(), a.token).status,
+        204);
+    for (auto& t : posting) t.join();
+    for (const std::string& cid : {open, secret}) {
+      auto members = s.call("GET", "/api/v1/channels/" + cid + "/members", a.token);
+      for (const auto& m : members.body.as_array())
+        EXPECT_NE(m.as_string(), b.id.str()) << "round " << round << ": a channel took Bob back";
+    }
+  }
+  // In the order of events: no message of Bob's after his removal.
+  auto events = s.platform().outbox.since(s.platform().db, WorkspaceId(ws), 0, 100000);
+  ASSERT_TRUE(events);
+  bool removed = false;
+  int late = 0;
+  for (const auto& e : *events) {
+    if (e.type == "member.removed") removed = true;
+    if (e.type == "member.added") removed = false;
+    if (e.type == "message.created" && removed && e.data.find(b.id.str()) != std::string::npos)
+      ++late;
+  }
+  EXPECT_EQ(late, 0) << "messages of Bob's after his removal";
 }
 
 TEST(Chat, PublicAndPrivateChannelVisibility) {

@@ -90,6 +90,15 @@ Result<std::vector<WorkspaceAccess>> Authz::accesses_in(db::Conn& c, const UserI
   return out;
 }
 
+Result<bool> Authz::still_member(db::Conn& c, const UserId& user, const WorkspaceId& ws) {
+  RUCHE_TRY(
+      auto row,
+      c.query_one("SELECT 1 FROM memberships m WHERE m.workspace_id = $1 AND m.user_id = $3 AND " +
+                      std::string(RUCHE_ACTIVE_MEMBERSHIP("m")) + std::string(c.for_update()),
+                  {ws, clock_.now_ms(), user}));
+  return row.has_value();
+}
+
 Result<WorkspaceAccess> Authz::access_in(db::Conn& c, const UserId& user, const WorkspaceId& ws) {
   return read_access(c, user, ws, nullptr);
 }

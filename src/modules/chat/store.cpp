@@ -199,17 +199,19 @@ Result<std::int64_t> next_seq(db::Conn& c, const ChannelId& id, std::int64_t now
   // rows in an ephemeral table it creates and drops at every execution, which
   // cost more than the SELECT on the one thread all SQLite writes share.
   RUCHE_TRY(auto n, c.exec("UPDATE chat_channels SET last_seq = last_seq + 1, "
-                           "last_message_at_ms = $2 WHERE id = $1",
+                           "last_message_at_ms = $2 WHERE id = $1 AND archived_at_ms IS NULL",
                            {id, now_ms}));
-  if (n == 0) return fail(Errc::not_found, "no such channel");
+  if (n == 0) return fail(Errc::conflict, "the channel was archived", "archived");
   RUCHE_TRY(auto row, c.query_one("SELECT last_seq FROM chat_channels WHERE id = $1", {id}));
   if (!row) return fail(Errc::not_found, "no such channel");
   return row->i64(0);
 }
 
 Result<bool> is_member(db::Conn& c, const ChannelId& id, const UserId& user) {
-  RUCHE_TRY(auto row, c.query_one("SELECT 1 FROM chat_members WHERE channel_id = $1 AND user_id = $2",
-                                  {id, user}));
+  RUCHE_TRY(auto row,
+            c.query_one("SELECT 1 FROM chat_members WHERE channel_id = $1 AND user_id = $2" +
+                            std::string(c.for_update()),
+                        {id, user}));
   return row.has_value();
 }
 

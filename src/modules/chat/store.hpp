@@ -29,10 +29,13 @@ Result<void> update_channel(db::Conn& c, const ChannelId& id, const std::optiona
 // `only`: that channel alone (none when the user may not see it).
 Result<std::vector<Channel>> channels_for(db::Conn& c, const WorkspaceId& ws, const UserId& user,
                                           const ChannelId* only = nullptr);
-// Takes the channel's next message number.
+// Takes the channel's next message number. Errors: conflict "archived" (an
+// archived channel takes no message).
 Result<std::int64_t> next_seq(db::Conn& c, const ChannelId& id, std::int64_t now_ms);
 
 // Members.
+// Inside a write, the member's row is locked until the write ends
+// (Conn::for_update): a removal waits for the write, or the write sees it.
 Result<bool> is_member(db::Conn& c, const ChannelId& id, const UserId& user);
 // Adds `user` (no-op when already there); true when added.
 Result<bool> add_member(db::Conn& c, const ChannelId& id, const std::string& user,
