@@ -1578,7 +1578,9 @@ TEST(Calendar, ATaskPutThroughCalDavKeepsTheClientsNameUidAndLines) {
   ASSERT_EQ(multi.status, 207);
   EXPECT_EQ(responses(multi.raw.body), std::vector<std::string>{"4F1C-client.ics 200"});
   EXPECT_TRUE(has(multi.raw.body, "client-uid-1"));
-  EXPECT_NE(k.prop(k.a, "CS:getctag"), ctag);
+  const std::string ctag2 = k.prop(k.a, "CS:getctag");
+  EXPECT_NE(ctag2, ctag);
+  EXPECT_EQ(k.prop(k.a, "CS:getctag"), ctag2);  // nothing changed: the same
 
   // One resource per UID; a name is taken once; If-Match needs a resource.
   auto twice = k.put(k.a, "other.ics", client_todo(spec + "@ruche"));
@@ -1594,6 +1596,23 @@ TEST(Calendar, ATaskPutThroughCalDavKeepsTheClientsNameUidAndLines) {
   EXPECT_EQ(k.put(k.a, "copy.ics", vtodo("UID:" + spec + "@ruche\nSUMMARY:x")).status, 409);
   EXPECT_EQ(k.tasks().size(), 2u);
   EXPECT_EQ(s.call("GET", "/api/v1/tasks/" + id, k.a.token).body.at("version").as_int64(), 1);
+
+  // A web task waiting for it names it by the client's UID, read alone.
+  auto waits = s.call("POST", "/api/v1/workspaces/" + k.ws + "/tasks", k.a.token,
+                      body(json::object{{"title", "Envoyer"}, {"blocked_by", json::array{id}}}));
+  ASSERT_EQ(waits.status, 201) << waits.raw.body;
+  auto waiting = k.get(str(waits.body, "id") + ".ics");
+  ASSERT_EQ(waiting.status, 200);
+  EXPECT_TRUE(has(waiting.raw.body, "RELATED-TO;RELTYPE=DEPENDS-ON:client-uid-1\r\n"))
+      << waiting.raw.body;
+  const std::string ctag3 = k.prop(k.a, "CS:getctag");
+  EXPECT_NE(ctag3, ctag2);
+  // A change made on the web moves it again.
+  ASSERT_EQ(s.call("PATCH", "/api/v1/tasks/" + str(waits.body, "id"), k.a.token,
+                   body(json::object{{"title", "Poster"}}))
+                .status,
+            200);
+  EXPECT_NE(k.prop(k.a, "CS:getctag"), ctag3);
 }
 
 // A task's assignees are its VTODO's ATTENDEEs: written for each, and read

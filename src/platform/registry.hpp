@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/function_ref.hpp"
 #include "base/json.hpp"
 #include "base/result.hpp"
 #include "core/db/database.hpp"
@@ -49,6 +50,14 @@ struct CalendarItem {
   std::string etag;  // with quotes
   std::string ics;   // one VCALENDAR
   std::int64_t updated_at_ms = 0;
+};
+
+// Which of a module's calendar items a read wants (ModuleDef::calendar_items).
+struct CalendarItemQuery {
+  const std::vector<std::string>* names = nullptr;  // those alone (a GET, a multiget); null: all
+  // false: their names, ETags and dates are enough (a CTag, a listing of
+  // ETags): `ics` may be left empty, and no object be written.
+  bool with_ics = true;
 };
 
 // A CalDAV client's object for one of a module's calendar collections
@@ -140,10 +149,12 @@ struct ModuleDef {
   std::function<Result<void>(db::Conn& c, const UserId& user)> person_renamed;
   // The module's contents as calendar objects (tasks as VTODOs), which
   // CalDAV serves as a collection of their own beside the workspace's
-  // calendar to those who may read this module: every one of `ws`, read
-  // through `c`, in name order. Read only unless the module has
-  // calendar_put and calendar_delete.
-  std::function<Result<std::vector<CalendarItem>>(db::Conn& c, const WorkspaceId& ws)>
+  // calendar to those who may read this module: those of `ws` the query
+  // names (every one when it names none), read through `c`, each given to
+  // `fn` as it is made. Read only unless the module has calendar_put and
+  // calendar_delete.
+  std::function<Result<void>(db::Conn& c, const WorkspaceId& ws, const CalendarItemQuery& q,
+                             FunctionRef<Result<void>(CalendarItem&)> fn)>
       calendar_items;
   // A CalDAV PUT into that collection: the module reads the object into its
   // own records, under its own rules (rights, checks, events), in a write

@@ -434,7 +434,8 @@ Result<Calendar> Service::reach(db::Conn& c, const UserId& user, const Collectio
 
 Result<void> Service::each_feed_object(db::Conn& c, const Calendar& cal,
                                        std::optional<std::pair<std::int64_t, std::int64_t>> range,
-                                       FunctionRef<Result<void>(Object&)> fn) {
+                                       FunctionRef<Result<void>(Object&)> fn,
+                                       const platform::CalendarItemQuery& query) {
   if (cal.feed == kInvitations) {
     RUCHE_TRY(auto accesses, p_.authz.accesses_in(c, UserId(cal.col.owner)));
     return store::each_invitation(c, cal.col.owner, range ? range->first : INT64_MIN,
@@ -446,22 +447,27 @@ Result<void> Service::each_feed_object(db::Conn& c, const Calendar& cal,
   }
   const platform::ModuleDef* def = p_.registry.find(cal.feed);
   if (!def || !def->calendar_items) return {};
-  RUCHE_TRY(auto items, def->calendar_items(c, *cal.col.workspace));
-  for (auto& item : items) {
-    auto info = dav::inspect(item.ics);
-    if (!info) continue;  // the module wrote what it should not have: left out
-    Object o;
-    o.id = EventId(item.name.substr(0, item.name.size() - 4));
-    o.collection_id = cal.col.id;
-    o.name = std::move(item.name);
-    o.size = static_cast<std::int64_t>(item.ics.size());
-    o.ics = std::move(item.ics);
-    o.info = std::move(*info);
-    o.etag = std::move(item.etag);
-    o.created_at_ms = o.updated_at_ms = item.updated_at_ms;
-    if (meets(o, range)) RUCHE_CHECK(fn(o));
-  }
-  return {};
+  platform::CalendarItemQuery q = query;
+  q.with_ics = q.with_ics || range;
+  return def->calendar_items(c, *cal.col.workspace, q,
+                             [&](platform::CalendarItem& item) -> Result<void> {
+                               Object o;
+                               if (q.with_ics) {
+                                 auto info = dav::inspect(item.ics);
+                                 if (!info)
+                                   return {};  // the module wrote what it should not have: left out
+                                 o.info = std::move(*info);
+                               }
+                               o.id = EventId(item.name.substr(0, item.name.size() - 4));
+                               o.collection_id = cal.col.id;
+                               o.name = std::move(item.name);
+                               o.size = static_cast<std::int64_t>(item.ics.size());
+                               o.ics = std::move(item.ics);
+                               o.etag = std::move(item.etag);
+                               o.created_at_ms = o.updated_at_ms = item.updated_at_ms;
+                               if (meets(o, range)) RUCHE_CHECK(fn(o));
+                               return {};
+                             });
 }
 
 Result<std::vector<Object>> Service::feed_objects_named(db::Conn& c, const Calendar& cal,
@@ -480,10 +486,12 @@ Result<std::vector<Object>> Service::feed_objects_named(db::Conn& c, const Calen
       if (as_invitation(accesses, o, me)) out.push_back(std::move(o));
     return out;
   }
-  RUCHE_CHECK(each_feed_object(c, cal, std::nullopt, [&](Object& o) -> Result<void> {
-    if (std::find(names.begin(), names.end(), o.name) != names.end()) out.push_back(std::move(o));
-    return {};
-  }));
+  RUCHE_CHECK(each_feed_object(c, cal, std::nullopt,
+                               [&](Object& o) -> Result<void> {
+                                 out.push_back(std::move(o));
+                                 return {};
+                               },
+                               {.names = &names}));
   return out;
 }
 
@@ -509,11 +517,13 @@ Result<void> Service::feed_ctag(db::Conn& c, Calendar& cal) {
                                          return {};
                                        }));
   } else {
-    RUCHE_CHECK(each_feed_object(c, cal, std::nullopt, [&](Object& o) -> Result<void> {
-      mix(o.name);
-      mix(*o.etag);
-      return {};
-    }));
+    RUCHE_CHECK(each_feed_object(c, cal, std::nullopt,
+                                 [&](Object& o) -> Result<void> {
+                                   mix(o.name);
+                                   mix(*o.etag);
+                                   return {};
+                                 },
+                                 {.with_ics = false}));
   }
   cal.seq = static_cast<std::int64_t>(digest >> 1);
   return {};

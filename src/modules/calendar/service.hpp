@@ -278,10 +278,13 @@ class Service {
   // Calls `fn` with each item of `cal` (a feed) as an object, those whose
   // span meets `range` when given. The invitations are read a page at a
   // time and passed on as they are read (one held at once): `fn` may not use
-  // `c`; another module's items come as one list from the module.
+  // `c`; so are another module's items, made by the module as they go.
+  // `query`, for another module's items: those named, or names, ETags and
+  // dates alone (no object written, no range).
   Result<void> each_feed_object(db::Conn& c, const Calendar& cal,
                                 std::optional<std::pair<std::int64_t, std::int64_t>> range,
-                                FunctionRef<Result<void>(Object&)> fn);
+                                FunctionRef<Result<void>(Object&)> fn,
+                                const platform::CalendarItemQuery& query = {});
   // The items of `cal` (a feed) named `names`, those that exist.
   Result<std::vector<Object>> feed_objects_named(db::Conn& c, const Calendar& cal,
                                                  const std::vector<std::string>& names);

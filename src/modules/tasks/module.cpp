@@ -41,10 +41,11 @@ platform::ModuleDef module() {
   def.metrics = [](db::Conn& c, const WorkspaceId& ws, const platform::ReportPeriod& period) {
     return store::metrics(c, ws, period);
   };
-  def.calendar_items =
-      [service](db::Conn& c, const WorkspaceId& ws) -> Result<std::vector<platform::CalendarItem>> {
+  def.calendar_items = [service](
+                           db::Conn& c, const WorkspaceId& ws, const platform::CalendarItemQuery& q,
+                           FunctionRef<Result<void>(platform::CalendarItem&)> fn) -> Result<void> {
     if (!*service) return fail(Errc::unavailable, "tasks is stopping");
-    return (*service)->calendar_items(c, ws);
+    return (*service)->calendar_items(c, ws, q, fn);
   };
   def.calendar_put = [service](
                          const platform::Caller& caller, const WorkspaceId& ws,

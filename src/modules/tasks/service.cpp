@@ -820,22 +820,38 @@ Result<void> Service::person_renamed(db::Conn& c, const UserId& user) {
   return {};
 }
 
-Result<std::vector<platform::CalendarItem>> Service::calendar_items(db::Conn& c,
-                                                                    const WorkspaceId& ws) {
-  std::vector<Task> all;
-  RUCHE_CHECK(store::each_task(c, ws, [&](std::vector<Task>& part) -> Result<void> {
-    for (auto& t : part) all.push_back(std::move(t));
-    return {};
-  }));
-  UidMap uids;
-  for (const auto& t : all) uids.emplace(t.id.str(), t.ical_uid);
+Result<void> Service::calendar_items(db::Conn& c, const WorkspaceId& ws,
+                                     const platform::CalendarItemQuery& q,
+                                     FunctionRef<Result<void>(platform::CalendarItem&)> fn) {
+  if (!q.with_ics && !q.names) {
+    // A CTag or a listing of ETags: no task read, no VTODO written.
+    return store::each_dav_tag(
+        c, ws, [&](std::string_view name, std::int64_t version, std::int64_t updated_at_ms) {
+          Task t;
+          t.version = version;
+          platform::CalendarItem item{std::string(name), etag_of(t), {}, updated_at_ms};
+          return fn(item);
+        });
+  }
   RUCHE_TRY(const store::People people, store::people(c, ws));
-  std::vector<platform::CalendarItem> out;
-  out.reserve(all.size());
-  for (const auto& t : all)
-    out.push_back({t.dav_name, etag_of(t), vtodo_object(t, uids, people), t.updated_at_ms});
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
-  return out;
+  // A part of the tasks at a time, with the UIDs of those they wait for.
+  auto each = [&](std::vector<Task>& part) -> Result<void> {
+    std::vector<std::string> waited;
+    for (const auto& t : part)
+      waited.insert(waited.end(), t.blocked_by.begin(), t.blocked_by.end());
+    std::sort(waited.begin(), waited.end());
+    waited.erase(std::unique(waited.begin(), waited.end()), waited.end());
+    RUCHE_TRY(const UidMap uids, store::uids(c, ws, &waited));
+    for (const auto& t : part) {
+      platform::CalendarItem item{t.dav_name, etag_of(t), vtodo_object(t, uids, people),
+                                  t.updated_at_ms};
+      RUCHE_CHECK(fn(item));
+    }
+    return {};
+  };
+  if (!q.names) return store::each_task(c, ws, each);
+  RUCHE_TRY(auto named, store::tasks_named(c, ws, *q.names));
+  return each(named);
 }
 
 Result<platform::CalendarPutResult> Service::calendar_put(const Caller& caller,

@@ -132,7 +132,9 @@ class Service {
   // through the rules, events and audit of create, change and remove.
   // Errors (besides those above): platform/registry.hpp's calendar_put's;
   // invalid "invalid_name" for a name not ending with .ics.
-  Result<std::vector<platform::CalendarItem>> calendar_items(db::Conn& c, const WorkspaceId& ws);
+  Result<void> calendar_items(db::Conn& c, const WorkspaceId& ws,
+                              const platform::CalendarItemQuery& q,
+                              FunctionRef<Result<void>(platform::CalendarItem&)> fn);
   Result<platform::CalendarPutResult> calendar_put(const platform::Caller& caller,
                                                    const WorkspaceId& ws,
                                                    const platform::CalendarPut& put);

@@ -446,13 +446,57 @@ Result<bool> token_taken(db::Conn& c, const WorkspaceId& ws, const std::string& 
   return row.has_value();
 }
 
-Result<std::map<std::string, std::string, std::less<>>> uids(db::Conn& c, const WorkspaceId& ws) {
+Result<std::map<std::string, std::string, std::less<>>> uids(db::Conn& c, const WorkspaceId& ws,
+                                                             const std::vector<std::string>* ids) {
   std::map<std::string, std::string, std::less<>> out;
-  RUCHE_CHECK(c.each("SELECT id, ical_uid FROM tasks_items WHERE workspace_id = $1", {ws},
-                     [&](const db::Row& r) {
-                       out.emplace(r.text(0), r.text(1));
-                       return true;
-                     }));
+  auto add = [&](const db::Row& r) {
+    out.emplace(r.text(0), r.text(1));
+    return true;
+  };
+  if (!ids) {
+    RUCHE_CHECK(c.each("SELECT id, ical_uid FROM tasks_items WHERE workspace_id = $1", {ws}, add));
+    return out;
+  }
+  RUCHE_CHECK(in_parts(*ids, [&](const std::vector<std::string>& part) -> Result<void> {
+    std::vector<db::Param> params{db::Param(ws)};
+    for (const auto& id : part) params.emplace_back(id);
+    return c.each("SELECT id, ical_uid FROM tasks_items WHERE workspace_id = $1 AND id IN (" +
+                      db::placeholders(2, part.size()) + ")",
+                  params, add);
+  }));
+  return out;
+}
+
+Result<std::vector<Task>> tasks_named(db::Conn& c, const WorkspaceId& ws,
+                                      const std::vector<std::string>& names) {
+  std::vector<Task> out;
+  RUCHE_CHECK(in_parts(names, [&](const std::vector<std::string>& part) -> Result<void> {
+    std::vector<db::Param> params{db::Param(ws)};
+    for (const auto& name : part) params.emplace_back(name);
+    RUCHE_TRY(auto found,
+              query_tasks(c,
+                          std::string("SELECT ") + kColumns + kIcalExtraColumns +
+                              " FROM tasks_items t WHERE t.workspace_id = $1 AND t.dav_name IN (" +
+                              db::placeholders(2, part.size()) + ")",
+                          params));
+    for (auto& t : found) out.push_back(std::move(t));
+    return {};
+  }));
+  return out;
+}
+
+Result<void> each_dav_tag(db::Conn& c, const WorkspaceId& ws,
+                          FunctionRef<Result<void>(std::string_view name, std::int64_t version,
+                                                   std::int64_t updated_at_ms)>
+                              fn) {
+  Result<void> out;
+  RUCHE_CHECK(
+      c.each("SELECT dav_name, version, updated_at_ms FROM tasks_items WHERE workspace_id = $1 "
+             "ORDER BY id",
+             {ws}, [&](const db::Row& r) {
+               out = fn(r.text(0), r.i64(1), r.i64(2));
+               return out.has_value();
+             }));
   return out;
 }
 

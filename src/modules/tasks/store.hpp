@@ -72,11 +72,21 @@ Result<void> update(db::Conn& c, const Task& t);
 Result<void> set_ical(db::Conn& c, const Task& t);
 
 // CalDAV: the workspace's task with this resource name, the id of its task
-// with this UID, and every task's UID by id.
+// with this UID, and every task's UID by id (of `ids` alone when given).
 Result<std::optional<Task>> task_named(db::Conn& c, const WorkspaceId& ws, const std::string& name);
 Result<std::optional<TaskId>> task_with_uid(db::Conn& c, const WorkspaceId& ws,
                                             const std::string& uid);
-Result<std::map<std::string, std::string, std::less<>>> uids(db::Conn& c, const WorkspaceId& ws);
+Result<std::map<std::string, std::string, std::less<>>> uids(
+    db::Conn& c, const WorkspaceId& ws, const std::vector<std::string>* ids = nullptr);
+// CalDAV: the workspace's tasks with these resource names, as each_task()
+// reads them; and each task's resource name, version and date alone (what
+// a collection's CTag and a listing of ETags are made of), in id order.
+Result<std::vector<Task>> tasks_named(db::Conn& c, const WorkspaceId& ws,
+                                      const std::vector<std::string>& names);
+Result<void> each_dav_tag(db::Conn& c, const WorkspaceId& ws,
+                          FunctionRef<Result<void>(std::string_view name, std::int64_t version,
+                                                   std::int64_t updated_at_ms)>
+                              fn);
 // The workspace's members by user id, with their addresses and names (an
 // assignee's ATTENDEE); the member with this address (lower case), if any.
 struct Person {
