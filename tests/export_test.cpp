@@ -487,6 +487,55 @@ TEST(Export, ACalendarOfMoreThanItMayHoldIsRefused) {
   EXPECT_EQ(s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size(), before);
 }
 
+// Tasks that wait for each other in a circle (an archive edited by hand:
+// the API refuses such a dependency, and none of them could ever be done)
+// are refused, leaving nothing.
+TEST(Export, TasksWaitingForEachOtherAreRefused) {
+  TestServer s;
+  Account a = s.user("Alice"), admin = s.user("Admin", platform::InstanceRole::admin);
+  const std::string ws = s.workspace(a, "Projet", {"tasks"});
+  auto task = [&](json::object o) {
+    auto r = s.call("POST", "/api/v1/workspaces/" + ws + "/tasks", a.token, body(o));
+    if (r.status != 201) throw std::runtime_error("task: " + r.raw.body);
+    return str(r.body, "id");
+  };
+  const std::string spec = task({{"title", "spec"}});
+  const std::string build = task({{"title", "build"}, {"blocked_by", json::array{spec}}});
+  task({{"title", "ship"}, {"blocked_by", json::array{build}}});
+  Extracted x(s.call("GET", "/api/v1/workspaces/" + ws + "/export", a.token).raw.body);
+  const std::string path = "/api/v1/admin/workspaces/import";
+  auto ok = s.call("POST", path, admin.token,
+                   x.packed("chain.tar", "README.txt workspace.json tasks", true));
+  ASSERT_EQ(ok.status, 201) << ok.raw.body;
+  EXPECT_EQ(ok.body.at("imported").at("tasks").at("tasks").as_int64(), 3);
+
+  // The spec now waits for the shipping, which waits for the build, which waits for the spec.
+  const fs::path page = x.root / "tasks/tasks/000001.jsonl";
+  std::vector<json::object> lines;
+  {
+    std::ifstream in(page);
+    for (std::string line; std::getline(in, line);)
+      if (auto v = json::parse(line); v && v->is_object()) lines.push_back(v->as_object());
+  }
+  ASSERT_EQ(lines.size(), 3u);
+  std::string ship;
+  for (const auto& o : lines)
+    if (str(o, "title") == "ship") ship = str(o, "id");
+  for (auto& o : lines)
+    if (str(o, "id") == spec) o["blocked_by"] = json::array{ship};
+  {
+    std::ofstream out(page, std::ios::binary | std::ios::trunc);
+    for (const auto& o : lines) out << json::serialize(o) << "\n";
+  }
+  const auto before = s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size();
+  auto refused = s.call("POST", path, admin.token,
+                        x.packed("circle.tar", "README.txt workspace.json tasks", true));
+  EXPECT_EQ(refused.status, 400) << refused.raw.body;
+  EXPECT_EQ(refused.error_code(), "bad_export");
+  EXPECT_NE(refused.raw.body.find("in a circle"), std::string::npos) << refused.raw.body;
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size(), before);
+}
+
 // A channel's last number is the archive's word, but never below its
 // messages' (an archive another tool wrote, or edited by hand, may say
 // less): the next post takes the number after the last imported message's

@@ -54,6 +54,38 @@ Result<void> read_caldav(const json::value& v, Task& t) {
   return {};
 }
 
+// Whether some of `waits` (a task -> the tasks it waits for) wait for each
+// other, directly or not: none could ever be done, and the API refuses such
+// a dependency (dependency_cycle). A walk in depth, without recursion.
+bool circular(const std::map<std::string, std::vector<std::string>, std::less<>>& waits) {
+  enum class Mark { seen, done };
+  std::map<std::string_view, Mark> marks;
+  for (const auto& [start, _] : waits) {
+    if (marks.count(start)) continue;
+    // (task, the next of its dependencies to follow)
+    std::vector<std::pair<std::string_view, std::size_t>> path{{start, 0}};
+    marks[start] = Mark::seen;
+    while (!path.empty()) {
+      auto& [task, next] = path.back();
+      auto it = waits.find(task);
+      if (it == waits.end() || next == it->second.size()) {
+        marks[task] = Mark::done;
+        path.pop_back();
+        continue;
+      }
+      const std::string& dep = it->second[next++];
+      auto mark = marks.find(dep);
+      if (mark == marks.end()) {
+        marks[dep] = Mark::seen;
+        path.emplace_back(dep, 0);
+      } else if (mark->second == Mark::seen) {
+        return true;  // back on the path
+      }
+    }
+  }
+  return false;
+}
+
 class TasksImport final : public platform::ModuleImport {
  public:
   TasksImport(platform::Platform& p, const platform::ImportContext& ctx) : p_(p), ctx_(ctx) {}
@@ -202,17 +234,23 @@ class TasksImport final : public platform::ModuleImport {
 
   Result<json::object> finish() override {
     // Dependencies on tasks the archive does not hold are dropped.
+    std::map<std::string, std::vector<std::string>, std::less<>> waits;
+    for (const auto& [id, olds] : waits_) {
+      std::vector<std::string>& on = waits[id];
+      for (const auto& old : olds) {
+        auto it = ids_.find(old);
+        if (it != ids_.end() && it->second != id) on.push_back(it->second);
+      }
+      std::sort(on.begin(), on.end());
+      on.erase(std::unique(on.begin(), on.end()), on.end());
+    }
+    if (circular(waits))
+      return tl::unexpected(bad("tasks that wait for each other in a circle").error());
     RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
-      for (const auto& [id, olds] : waits_) {
+      for (const auto& [id, on] : waits) {
         Task t;
         t.id = TaskId(id);
-        for (const auto& old : olds) {
-          auto it = ids_.find(old);
-          if (it != ids_.end() && it->second != id) t.blocked_by.push_back(it->second);
-        }
-        std::sort(t.blocked_by.begin(), t.blocked_by.end());
-        t.blocked_by.erase(std::unique(t.blocked_by.begin(), t.blocked_by.end()),
-                           t.blocked_by.end());
+        t.blocked_by = on;
         RUCHE_CHECK(store::set_blockers(c, t));
       }
       return {};
