@@ -24,6 +24,7 @@
 #include "base/spool.hpp"
 #include "base/tar.hpp"
 #include "base/uninitialized.hpp"
+#include "base/utf8.hpp"
 
 namespace ruche {
 namespace {
@@ -54,6 +55,18 @@ TEST(Clock, ManualClockMovesOnlyWhenTold) {
   EXPECT_EQ(c.now_ms(), 1000);
   c.advance_ms(500);
   EXPECT_EQ(c.now_ms(), 1500);
+}
+
+// RFC 3629: what WebSocket text frames, JSON strings, query parameters and
+// file names are checked with.
+TEST(Utf8, ValidOnlyWithoutOverlongsSurrogatesOrTruncation) {
+  EXPECT_TRUE(valid_utf8("héllo €𝄞"));
+  EXPECT_TRUE(valid_utf8(""));
+  EXPECT_FALSE(valid_utf8("\xc3"));              // truncated
+  EXPECT_FALSE(valid_utf8("\xc0\xaf"));          // overlong
+  EXPECT_FALSE(valid_utf8("\xed\xa0\x80"));      // surrogate
+  EXPECT_FALSE(valid_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_FALSE(valid_utf8("\xff"));
 }
 
 TEST(Id, ValidatesShape) {

@@ -24,10 +24,6 @@ std::vector<std::string> parse_audience(const std::optional<std::string>& text) 
   return out;
 }
 
-}  // namespace
-
-namespace {
-
 // Takes the workspace's next `n` sequence numbers; the last of them.
 Result<std::int64_t> take_seqs(db::Conn& c, const WorkspaceId& ws, std::int64_t n) {
   // Not UPDATE ... RETURNING: on SQLite, RETURNING costs an ephemeral table

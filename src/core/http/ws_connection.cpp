@@ -87,10 +87,6 @@ WsConnection::WsConnection(Socket socket, std::string remote, WsLimits limits)
 
 WsConnection::~WsConnection() = default;
 
-bool WsConnection::valid_utf8(std::string_view s) {
-  return ruche::valid_utf8(s);
-}
-
 void WsConnection::start(std::shared_ptr<WebSocketHandler> handler, std::string early,
                          std::function<void()> on_gone) {
   handler_ = std::move(handler);

@@ -61,9 +61,6 @@ class WsConnection final : public WebSocket, public std::enable_shared_from_this
   // the write queue.
   void drain_incoming();
 
-  // Whether `s` is valid UTF-8 (RFC 3629: no overlongs, no surrogates).
-  static bool valid_utf8(std::string_view s);
-
  private:
   struct Frame {
     std::shared_ptr<const std::string> payload;
