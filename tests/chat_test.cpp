@@ -161,6 +161,44 @@ TEST(Chat, NothingLandsAfterItsAuthorWasRemoved) {
   EXPECT_EQ(late, 0) << "messages of Bob's after his removal";
 }
 
+// A workspace holds a bounded number of channels, and each person a bounded
+// number of direct conversations there, whoever opens them: what a channel
+// list holds stays bounded.
+TEST(Chat, ChannelsAndDirectConversationsAreBounded) {
+  TestServer s([](app::Config& c) {
+    c.module_settings["chat"] = json::object{{"max_channels", 3}, {"max_direct_per_person", 2}};
+  });
+  Chat chat{s};
+  Account a = s.user("Alice"), b = s.user("Bob"), c = s.user("Carol"), d = s.user("Dave");
+  std::string ws = s.workspace(a, "W", {"chat"});
+  for (const Account* who : {&b, &c, &d}) s.join(a, ws, *who);
+  std::size_t held = 0;
+  const auto listed = s.call("GET", "/api/v1/workspaces/" + ws + "/channels", a.token);
+  for (const auto& ch : listed.body.as_array())
+    if (ch.at("kind").as_string() != "direct") ++held;
+  ASSERT_LT(held, 3u);
+  for (std::size_t i = held; i < 3; ++i) chat.channel(a, ws, "canal " + std::to_string(i));
+  for (bool is_private : {false, true}) {
+    auto over = s.call("POST", "/api/v1/workspaces/" + ws + "/channels", b.token,
+                       body(json::object{{"name", "de trop"}, {"private", is_private}}));
+    EXPECT_EQ(over.status, 409) << over.raw.body;
+    EXPECT_EQ(over.error_code(), "too_many_channels");
+  }
+  auto direct = [&](const Account& who, const Account& with) {
+    return s.call("POST", "/api/v1/workspaces/" + ws + "/direct", who.token,
+                  body(json::object{{"user_ids", json::array{with.id.str()}}}));
+  };
+  // Direct conversations are not channels of the workspace's list: Bob opens two.
+  ASSERT_EQ(direct(b, a).status, 200);
+  ASSERT_EQ(direct(b, c).status, 200);
+  EXPECT_EQ(direct(b, a).status, 200);  // the same again: found, not made
+  // A third is refused, whoever opens it.
+  EXPECT_EQ(direct(b, d).error_code(), "too_many_channels");
+  EXPECT_EQ(direct(d, b).error_code(), "too_many_channels");
+  // Others still open theirs.
+  EXPECT_EQ(direct(d, c).status, 200);
+}
+
 TEST(Chat, PublicAndPrivateChannelVisibility) {
   TestServer s;
   Chat chat{s};

@@ -456,6 +456,37 @@ TEST(Export, AnArchiveRepackedByGnuTarImports) {
   EXPECT_EQ(s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size(), before);
 }
 
+// A workspace's channels are bounded through an import as they are live
+// ([chat] max_channels): an archive holding more is refused, leaving nothing.
+TEST(Export, MoreChannelsThanAWorkspaceMayHoldAreRefused) {
+  TestServer s([](app::Config& c) {
+    c.module_settings["chat"] = json::object{{"max_channels", 2}};
+  });
+  Account a = s.user("Alice"), admin = s.user("Admin", platform::InstanceRole::admin);
+  const std::string ws = s.workspace(a, "Salon", {"chat"});
+  const auto listed = s.call("GET", "/api/v1/workspaces/" + ws + "/channels", a.token);
+  for (std::size_t i = listed.body.as_array().size(); i < 2; ++i)
+    make_channel(s, a, ws, "canal " + std::to_string(i));
+  Extracted x(s.call("GET", "/api/v1/workspaces/" + ws + "/export", a.token).raw.body);
+  const std::string path = "/api/v1/admin/workspaces/import";
+  auto ok = s.call("POST", path, admin.token,
+                   x.packed("two.tar", "README.txt workspace.json chat", true));
+  ASSERT_EQ(ok.status, 201) << ok.raw.body;
+  ASSERT_TRUE(x.edit_json("chat/channels.json", [](json::value& channels) {
+    json::object more = channels.as_array().at(0).as_object();
+    more["id"] = "0000000000000000000000more";
+    more["name"] = "de trop";
+    channels.as_array().push_back(more);
+  }));
+  const auto before = s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size();
+  auto refused = s.call("POST", path, admin.token,
+                        x.packed("three.tar", "README.txt workspace.json chat", true));
+  EXPECT_EQ(refused.status, 400) << refused.raw.body;
+  EXPECT_EQ(refused.error_code(), "bad_export");
+  EXPECT_NE(refused.raw.body.find("more than 2 channels"), std::string::npos) << refused.raw.body;
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size(), before);
+}
+
 // A calendar holds at most 50,000 objects, through an import as through
 // CalDAV: an archive naming more is refused, leaving nothing.
 TEST(Export, ACalendarOfMoreThanItMayHoldIsRefused) {

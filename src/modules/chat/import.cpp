@@ -78,6 +78,13 @@ class ChatImport final : public platform::ModuleImport {
   Result<void> channels(const std::string& doc) {
     auto v = json::parse(doc);
     if (!v || !v->is_array()) return bad("channels.json is not a list");
+    // The live bound: a workspace's channel list holds at most this many.
+    const auto channels =
+        std::count_if(v->as_array().begin(), v->as_array().end(), [](const json::value& cv) {
+          return cv.is_object() && text(cv.as_object(), "kind") != "direct";
+        });
+    if (channels > service_.settings().max_channels)
+      return bad("more than " + std::to_string(service_.settings().max_channels) + " channels");
     std::map<std::string, Imported> made;
     RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
       made.clear();

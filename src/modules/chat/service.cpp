@@ -67,6 +67,9 @@ Settings settings_from(const platform::PlatformConfig& config) {
     if (mb > 0) s.max_attachment_bytes = mb << 20;
     s.maintenance_every_ms = json_int(o, "maintenance_minutes", 10) * 60'000;
     s.search_tidy_every_ms = json_int(o, "search_tidy_minutes", 60) * 60'000;
+    s.max_channels = std::max<std::int64_t>(1, json_int(o, "max_channels", s.max_channels));
+    s.max_direct_per_person =
+        std::max<std::int64_t>(1, json_int(o, "max_direct_per_person", s.max_direct_per_person));
   }
   return s;
 }
@@ -386,6 +389,12 @@ Result<Channel> Service::create_channel(const Caller& caller, const WorkspaceId&
     auto access = p_.authz.access_in(c, caller.user_id, ws);
     if (!access) return tl::unexpected<Error>(access.error());
     RUCHE_CHECK(platform::Authz::check(*access, "chat", platform::Access::write));
+    RUCHE_TRY(std::int64_t held, store::count_channels(c, ws));
+    if (held >= settings_.max_channels)
+      return fail(Errc::conflict,
+                  "this workspace has " + std::to_string(held) +
+                      " channels, as many as it may: archive some instead",
+                  "too_many_channels");
     Channel ch;
     ch.id = crypto::new_id_of<ChannelId>();
     ch.workspace_id = ws;
@@ -505,6 +514,16 @@ Result<Channel> Service::open_direct(const Caller& caller, const WorkspaceId& ws
       existing->joined = true;
       RUCHE_TRY(existing->member_ids, store::member_ids(c, existing->id));
       return *existing;
+    }
+    // Nobody's list of conversations grows past its bound, whoever opens them.
+    for (const auto& u : set) {
+      RUCHE_TRY(std::int64_t held, store::count_direct(c, ws, UserId(u)));
+      if (held >= settings_.max_direct_per_person)
+        return fail(Errc::conflict,
+                    u == caller.user_id.str()
+                        ? "you have as many direct conversations here as one may"
+                        : "someone of them has as many direct conversations here as one may",
+                    "too_many_channels");
     }
     Channel ch;
     ch.id = crypto::new_id_of<ChannelId>();

@@ -43,6 +43,11 @@ struct Settings {
   // SQLite: the search index's segments merged into one when the indexer is
   // idle, at most this often (tidy_search_index()); 0: never.
   std::int64_t search_tidy_every_ms = 3'600'000;
+  // Channels (public and private) per workspace, and direct conversations
+  // per person and workspace: what a channel list holds, at most. 409
+  // "too_many_channels" beyond.
+  std::int64_t max_channels = 10'000;
+  std::int64_t max_direct_per_person = 2'000;
 };
 
 // Reads the module's settings from the platform configuration ("chat").

@@ -194,6 +194,23 @@ Result<std::vector<Channel>> channels_for(db::Conn& c, const WorkspaceId& ws, co
   return out;
 }
 
+Result<std::int64_t> count_channels(db::Conn& c, const WorkspaceId& ws) {
+  RUCHE_TRY(
+      auto row,
+      c.query_one("SELECT COUNT(*) FROM chat_channels WHERE workspace_id = $1 AND kind <> 'direct'",
+                  {ws}));
+  return row ? row->i64(0) : 0;
+}
+
+Result<std::int64_t> count_direct(db::Conn& c, const WorkspaceId& ws, const UserId& user) {
+  RUCHE_TRY(
+      auto row,
+      c.query_one("SELECT COUNT(*) FROM chat_members m JOIN chat_channels c ON c.id = m.channel_id "
+                  "WHERE m.user_id = $1 AND c.workspace_id = $2 AND c.kind = 'direct'",
+                  {user, ws}));
+  return row ? row->i64(0) : 0;
+}
+
 Result<std::int64_t> next_seq(db::Conn& c, const ChannelId& id, std::int64_t now_ms) {
   // UPDATE then SELECT, not UPDATE ... RETURNING: SQLite buffers RETURNING
   // rows in an ephemeral table it creates and drops at every execution, which

@@ -29,6 +29,10 @@ Result<void> update_channel(db::Conn& c, const ChannelId& id, const std::optiona
 // `only`: that channel alone (none when the user may not see it).
 Result<std::vector<Channel>> channels_for(db::Conn& c, const WorkspaceId& ws, const UserId& user,
                                           const ChannelId* only = nullptr);
+// How many channels (public and private) `ws` has; how many direct
+// conversations `user` is in there.
+Result<std::int64_t> count_channels(db::Conn& c, const WorkspaceId& ws);
+Result<std::int64_t> count_direct(db::Conn& c, const WorkspaceId& ws, const UserId& user);
 // Takes the channel's next message number. Errors: conflict "archived" (an
 // archived channel takes no message).
 Result<std::int64_t> next_seq(db::Conn& c, const ChannelId& id, std::int64_t now_ms);
