@@ -101,6 +101,12 @@ curl -fsS -H "Authorization: Bearer $token2" "$url/api/v1/search?q=minutes&works
   || fail "imported message not found"
 kill -TERM "$PID"; wait "$PID" || true; PID=""
 
+# The [chat] settings docs/configuration.md gives are accepted (two were refused as unknown).
+sed -n '/^\[chat\]$/,/^$/p' "$(dirname "$0")/../docs/configuration.md" > "$T/chat.toml"
+grep -q '^max_channels' "$T/chat.toml" || fail "no [chat] settings read from docs/configuration.md"
+serve "$T/data" --config "$T/chat.toml"
+kill -TERM "$PID"; wait "$PID" || true; PID=""
+
 # disable, reset-password, audit verify.
 "$RUCHE" user disable --data "$T/data" --email admin@example.org | has disabled || fail "disable"
 echo 'Libellule-Argentée-2028' | "$RUCHE" user reset-password --data "$T/data" --email admin@example.org | has 'password reset' || fail "reset"
