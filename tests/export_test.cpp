@@ -639,6 +639,34 @@ TEST(Export, RecordsOutOfOrderOrUnderWhatCannotHoldThemAreRefused) {
     for (auto& o : lines)
       if (str(o, "id") == f.first) o["reply_count"] = 0;
   }, "a reply before its thread's first message");
+  // No more than a message may hold live: 50 people mentioned, 50 different
+  // reactions, 10 attachments.
+  auto first_message = [&](const std::function<void(json::object&)>& edit) {
+    return [&f, edit](std::vector<json::object>& lines) {
+      for (auto& o : lines)
+        if (str(o, "id") == f.first) edit(o);
+    };
+  };
+  refused(general_page, first_message([](json::object& o) {
+            json::array people;
+            for (int i = 0; i < 51; ++i) people.emplace_back("user" + std::to_string(i));
+            o["mentions"] = people;
+          }),
+          "50 people mentioned");
+  refused(general_page, first_message([](json::object& o) {
+            json::array reactions;
+            for (int i = 0; i < 51; ++i)
+              reactions.push_back(
+                  json::object{{"emoji", "e" + std::to_string(i)}, {"user_ids", json::array{}}});
+            o["reactions"] = reactions;
+          }),
+          "50 different reactions");
+  refused(general_page, first_message([](json::object& o) {
+            json::array eleven;
+            for (int i = 0; i < 11; ++i) eleven.push_back(o["attachments"].as_array().at(0));
+            o["attachments"] = eleven;
+          }),
+          "10 attachments");
   refused("files/nodes", [](auto& lines) {
     std::string file_id;
     for (const auto& o : lines)

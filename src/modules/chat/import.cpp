@@ -208,8 +208,19 @@ class ChatImport final : public platform::ModuleImport {
         // which come after it): the others are not remembered, so that a
         // channel of millions of messages does not hold them all in memory.
         if (m.reply_count > 0) page.ids[old_id] = m.id.str();
+        // What a message may hold live (kMax*): its JSON stays bounded.
+        const json::array& reactions = list(o, "reactions");
+        const json::array& mentions = list(o, "mentions");
+        const json::array& attachments = list(o, "attachments");
+        if (reactions.size() > kMaxReactionKinds || attachments.size() > kMaxAttachments ||
+            std::count_if(mentions.begin(), mentions.end(), [](const json::value& u) {
+              return u.is_string() && u.as_string() != "channel";
+            }) > static_cast<std::ptrdiff_t>(kMaxMentions))
+          return bad(
+              "a message with more than 50 different reactions, 10 attachments or 50 people "
+              "mentioned");
         RUCHE_CHECK(store::import_message(c, m));
-        for (const auto& rv : list(o, "reactions")) {
+        for (const auto& rv : reactions) {
           if (!rv.is_object()) return bad("a reaction is not an object");
           RUCHE_TRY(const std::string emoji, check_emoji(text(rv.as_object(), "emoji")));
           for (const auto& u : list(rv.as_object(), "user_ids"))
@@ -220,14 +231,14 @@ class ChatImport final : public platform::ModuleImport {
         }
         std::vector<std::string> mentioned;
         bool everyone = false;
-        for (const auto& u : list(o, "mentions")) {
+        for (const auto& u : mentions) {
           if (!u.is_string()) continue;
           if (u.as_string() == "channel") everyone = true;
           else mentioned.push_back(ctx_.user(std::string(u.as_string())));
         }
         RUCHE_CHECK(store::insert_mentions(c, m, mentioned, everyone));
         int position = 0;
-        for (const auto& av : list(o, "attachments")) {
+        for (const auto& av : attachments) {
           if (!av.is_object()) return bad("an attachment is not an object");
           RUCHE_CHECK(attachment(c, m, av.as_object(), position++, page));
         }

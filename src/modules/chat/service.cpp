@@ -1208,7 +1208,8 @@ Result<Message> Service::react(const Caller& caller, const MessageId& id, const 
     bool changed;
     if (add) {
       RUCHE_TRY(std::int64_t kinds, store::distinct_emoji(c, id));
-      if (kinds >= 50) return fail(Errc::conflict, "too many different reactions", "too_many_reactions");
+      if (kinds >= static_cast<std::int64_t>(kMaxReactionKinds))
+        return fail(Errc::conflict, "too many different reactions", "too_many_reactions");
       RUCHE_TRY(changed, store::add_reaction(c, id, caller.user_id, emoji, now));
     } else {
       RUCHE_TRY(changed, store::remove_reaction(c, id, caller.user_id, emoji));
