@@ -53,6 +53,21 @@ std::vector<json::value> lines_of(const fs::path& folder) {
   return out;
 }
 
+// An import of `archive` refused (400 bad_export, `why` in its message),
+// leaving no workspace behind.
+void expect_refused(TestServer& s, const Account& admin, const std::string& archive,
+                    const std::string& why) {
+  auto workspaces = [&] {
+    return s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size();
+  };
+  const auto before = workspaces();
+  auto r = s.call("POST", "/api/v1/admin/workspaces/import", admin.token, archive);
+  EXPECT_EQ(r.status, 400) << r.raw.body;
+  EXPECT_EQ(r.error_code(), "bad_export");
+  EXPECT_NE(r.raw.body.find(why), std::string::npos) << why << ": " << r.raw.body;
+  EXPECT_EQ(workspaces(), before);
+}
+
 struct Extracted {
   fs::path root;
   explicit Extracted(const std::string& archive) {
@@ -478,13 +493,8 @@ TEST(Export, MoreChannelsThanAWorkspaceMayHoldAreRefused) {
     more["name"] = "de trop";
     channels.as_array().push_back(more);
   }));
-  const auto before = s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size();
-  auto refused = s.call("POST", path, admin.token,
-                        x.packed("three.tar", "README.txt workspace.json chat", true));
-  EXPECT_EQ(refused.status, 400) << refused.raw.body;
-  EXPECT_EQ(refused.error_code(), "bad_export");
-  EXPECT_NE(refused.raw.body.find("more than 2 channels"), std::string::npos) << refused.raw.body;
-  EXPECT_EQ(s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size(), before);
+  expect_refused(s, admin, x.packed("three.tar", "README.txt workspace.json chat", true),
+                 "more than 2 channels");
 }
 
 // A calendar holds at most 50,000 objects, through an import as through
@@ -509,13 +519,8 @@ TEST(Export, ACalendarOfMoreThanItMayHoldIsRefused) {
     std::ofstream more(x.root / "calendar/records/000002.jsonl", std::ios::binary);
     for (int i = 0; i < 50'000; ++i) more << "{\"name\":\"n" << i << ".ics\"}\n";
   }
-  const auto before = s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size();
-  auto refused = s.call("POST", path, admin.token,
-                        x.packed("more.tar", "README.txt workspace.json calendar", true));
-  EXPECT_EQ(refused.status, 400) << refused.raw.body;
-  EXPECT_EQ(refused.error_code(), "bad_export");
-  EXPECT_NE(refused.raw.body.find("50,000"), std::string::npos) << refused.raw.body;
-  EXPECT_EQ(s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size(), before);
+  expect_refused(s, admin, x.packed("more.tar", "README.txt workspace.json calendar", true),
+                 "50,000");
 }
 
 // Tasks that wait for each other in a circle (an archive edited by hand:
@@ -558,13 +563,8 @@ TEST(Export, TasksWaitingForEachOtherAreRefused) {
     std::ofstream out(page, std::ios::binary | std::ios::trunc);
     for (const auto& o : lines) out << json::serialize(o) << "\n";
   }
-  const auto before = s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size();
-  auto refused = s.call("POST", path, admin.token,
-                        x.packed("circle.tar", "README.txt workspace.json tasks", true));
-  EXPECT_EQ(refused.status, 400) << refused.raw.body;
-  EXPECT_EQ(refused.error_code(), "bad_export");
-  EXPECT_NE(refused.raw.body.find("in a circle"), std::string::npos) << refused.raw.body;
-  EXPECT_EQ(s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size(), before);
+  expect_refused(s, admin, x.packed("circle.tar", "README.txt workspace.json tasks", true),
+                 "in a circle");
 }
 
 // A channel's last number is the archive's word, but never below its
