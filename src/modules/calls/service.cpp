@@ -517,11 +517,15 @@ Result<void> Service::unsubscribe(const Caller& caller, const CallId& id,
                                   const ParticipantId& me_id, const std::string& subscription) {
   RUCHE_TRY(auto found, sfu_reach(caller, id, me_id));
   const auto& [call, me, janus] = found;
-  RUCHE_TRY(std::int64_t handle, subscription_handle(me, subscription));
-  RUCHE_TRY(bool had,
-            p_.db.write([&](db::Conn& c) { return store::unsubscribe(c, me.id, handle); }));
+  // Forgotten in one write, which finds whether it was recorded (the
+  // publishing handle never is).
+  const auto handle = parse_id(subscription);
+  bool had = false;
+  if (handle && me.sfu.session) {
+    RUCHE_TRY(had, p_.db.write([&](db::Conn& c) { return store::unsubscribe(c, me.id, *handle); }));
+  }
   if (!had) return fail(Errc::not_found, "no such subscription", "no_subscription");
-  return forgetting_gone(id, me.id, *me.sfu.session, janus->detach(*me.sfu.session, handle));
+  return forgetting_gone(id, me.id, *me.sfu.session, janus->detach(*me.sfu.session, *handle));
 }
 
 Result<void> Service::trickle(const Caller& caller, const CallId& id, const ParticipantId& me_id,

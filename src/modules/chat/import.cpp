@@ -216,9 +216,9 @@ class ChatImport final : public platform::ModuleImport {
             std::count_if(mentions.begin(), mentions.end(), [](const json::value& u) {
               return u.is_string() && u.as_string() != "channel";
             }) > static_cast<std::ptrdiff_t>(kMaxMentions))
-          return bad(
-              "a message with more than 50 different reactions, 10 attachments or 50 people "
-              "mentioned");
+          return bad("a message with more than " + std::to_string(kMaxReactionKinds) +
+                     " different reactions, " + std::to_string(kMaxAttachments) +
+                     " attachments or " + std::to_string(kMaxMentions) + " people mentioned");
         RUCHE_CHECK(store::import_message(c, m));
         for (const auto& rv : reactions) {
           if (!rv.is_object()) return bad("a reaction is not an object");

@@ -99,7 +99,6 @@ Result<std::string> bounded_record(std::optional<std::string_view> text) {
   return std::string(*text);
 }
 
-// An upload's conditions and, in an armoured workspace, its records.
 // A move's or copy's destination folder from a request: `parent_id` (a
 // folder the caller may write in), null for the root, absent for the entry's own.
 Result<Service::Placement> placement(Service& files, const Caller& caller, const Node& n,
@@ -116,6 +115,7 @@ Result<Service::Placement> placement(Service& files, const Caller& caller, const
   return to;
 }
 
+// An upload's conditions and, in an armoured workspace, its records.
 Result<PutOptions> upload_options(const http::Request& req) {
   PutOptions opt = write_conditions(req);
   if (req.body_reader) opt.expected_bytes = req.body_reader->content_length();

@@ -827,9 +827,7 @@ Result<void> Service::calendar_items(db::Conn& c, const WorkspaceId& ws,
     // A CTag or a listing of ETags: no task read, no VTODO written.
     return store::each_dav_tag(
         c, ws, [&](std::string_view name, std::int64_t version, std::int64_t updated_at_ms) {
-          Task t;
-          t.version = version;
-          platform::CalendarItem item{std::string(name), etag_of(t), {}, updated_at_ms};
+          platform::CalendarItem item{std::string(name), etag_of(version), {}, updated_at_ms};
           return fn(item);
         });
   }

@@ -88,7 +88,11 @@ json::object to_json(const Comment& c) {
 }
 
 std::string etag_of(const Task& t) {
-  return "\"v" + std::to_string(t.version) + "\"";
+  return etag_of(t.version);
+}
+
+std::string etag_of(std::int64_t version) {
+  return "\"v" + std::to_string(version) + "\"";
 }
 
 bool is_dav_name(std::string_view name) {

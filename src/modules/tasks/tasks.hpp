@@ -125,6 +125,7 @@ json::object to_json(const ChecklistItem& i);
 json::object to_json(const Comment& c);
 // `"v<version>"`: the task's ETag.
 std::string etag_of(const Task& t);
+std::string etag_of(std::int64_t version);  // a task's ETag from its version alone
 // A resource name a task may have in the CalDAV tasks collection: ends with
 // ".ics" (any case), at most kMaxDavNameBytes, no '/', backslash or control
 // character.
