@@ -11,6 +11,7 @@
 #include "core/crypto/random.hpp"
 #include "core/db/migrate.hpp"
 #include "core/db/testing.hpp"
+#include "modules/chat/chat.hpp"
 #include "modules/chat/store.hpp"
 #include "support/test_server.hpp"
 
@@ -337,6 +338,61 @@ TEST(Chat, MessagesPagesThreadsEditsAndDeletes) {
   EXPECT_EQ(chat.post(a, cid, std::string(17 * 1024, 'x')).status, 400);
   EXPECT_EQ(s.call("POST", "/api/v1/channels/" + cid + "/messages", a.token, "{\"body\":42}").status, 400);
   EXPECT_EQ(chat.messages(a, cid, "?limit=200").size(), 26u);
+}
+
+// A long thread shows its newest replies first, then the pages before them:
+// a reload never loses the latest ones however many came before.
+TEST(Chat, ALongThreadOpensOnItsLatestReplies) {
+  TestServer s;
+  Chat chat{s};
+  Account a = s.user("Alice"), b = s.user("Bob");
+  std::string ws = s.workspace(a, "W", {"chat"});
+  s.join(a, ws, b, "member");
+  std::string cid = chat.channel(a, ws, "dev");
+  std::string root = chat.posted(a, cid, "question");
+  const int page = ruche::chat::kThreadPageSize;
+  const int total = page + 5;
+  std::vector<std::string> replies;
+  for (int i = 0; i < total; ++i) {
+    auto r = chat.post(i % 2 ? a : b, cid, "reply " + std::to_string(i), root);
+    ASSERT_EQ(r.status, 201) << r.raw.body;
+    replies.emplace_back(r.body.at("id").as_string());
+  }
+  std::string other = chat.posted(a, cid, "elsewhere");
+  auto thread = [&](const std::string& query) {
+    return s.call("GET", "/api/v1/messages/" + root + "/thread" + query, b.token);
+  };
+  auto body_of = [](const json::value& m) { return std::string(m.at("body").as_string()); };
+
+  // No page asked: the first message, then the latest replies in order.
+  auto latest = thread("");
+  ASSERT_EQ(latest.status, 200);
+  auto list = latest.body.as_array();
+  ASSERT_EQ(list.size(), static_cast<std::size_t>(page) + 1);
+  EXPECT_EQ(body_of(list[0]), "question");
+  EXPECT_EQ(list[0].at("reply_count").as_int64(), total);
+  EXPECT_EQ(body_of(list[1]), "reply 5");
+  EXPECT_EQ(body_of(list.back()), "reply " + std::to_string(total - 1));
+
+  // Pages before a reply, the first message still in front.
+  list = thread("?limit=3&before=" + replies[5]).body.as_array();
+  ASSERT_EQ(list.size(), 4u);
+  EXPECT_EQ(body_of(list[0]), "question");
+  EXPECT_EQ(body_of(list[1]), "reply 2");
+  EXPECT_EQ(body_of(list[3]), "reply 4");
+  list = thread("?limit=3&before=" + replies[1]).body.as_array();
+  ASSERT_EQ(list.size(), 2u) << "only reply 0 is older";
+  EXPECT_EQ(body_of(list[1]), "reply 0");
+  list = thread("?limit=3&before=" + replies[0]).body.as_array();
+  EXPECT_EQ(list.size(), 1u);
+
+  // Bad pages: a message outside the thread, the thread's first one, bad limits.
+  EXPECT_EQ(thread("?before=" + other).status, 404);
+  EXPECT_EQ(thread("?before=" + root).status, 404);
+  EXPECT_EQ(thread("?before=nonsense").status, 404);
+  EXPECT_EQ(thread("?limit=0").status, 400);
+  EXPECT_EQ(thread("?limit=" + std::to_string(ruche::chat::kMaxPageSize + 1)).status, 400);
+  EXPECT_EQ(thread("?limit=x").status, 400);
 }
 
 TEST(Chat, ReactionsPinsAndMentions) {

@@ -908,6 +908,42 @@ test('files dropped on a thread go to the reply, not to the channel', async () =
   assertNoConsoleErrors(member, 'member');
 });
 
+test('a long thread opens on its latest replies; the earlier ones load on demand', async () => {
+  const root = await ok(memberPage, 'POST', `/channels/${channelId}/messages`, {
+    body: 'Relevés de la semaine, pile par pile',
+  });
+  const REPLIES = 60; // more than the thread's first page (50)
+  const label = (i) => `pile ${String(i).padStart(2, '0')} relevée`;
+  for (let i = 1; i <= REPLIES; i++) {
+    await ok(ownerPage, 'POST', `/channels/${channelId}/messages`, {
+      body: label(i),
+      thread_id: root.id,
+    });
+  }
+  // Opened after a reload, as after coming back the next day.
+  await memberPage.reload();
+  const first = message(memberPage, 'Relevés de la semaine, pile par pile');
+  await first.getByRole('button', { name: `${REPLIES} réponses` }).click();
+  const pane = memberPage.getByRole('complementary', { name: 'Fil de discussion' });
+  const reply = (i) => pane.locator('article.msg', { hasText: label(i) });
+  await reply(REPLIES).waitFor();
+  await pane.getByText(`${REPLIES} réponses`).waitFor();
+  assert.equal(await reply(1).count(), 0, 'the oldest reply waits for its page');
+  await pane.getByRole('button', { name: 'Afficher les réponses précédentes' }).click();
+  await reply(1).waitFor();
+  await pane
+    .getByRole('button', { name: 'Afficher les réponses précédentes' })
+    .waitFor({ state: 'detached' });
+  assert.equal(
+    await pane.locator('article.msg').count(),
+    REPLIES + 1,
+    'each reply once, and the first message',
+  );
+  await pane.getByRole('button', { name: 'Fermer le panneau' }).click();
+  assertNoConsoleErrors(owner, 'owner');
+  assertNoConsoleErrors(member, 'member');
+});
+
 test('no console errors in either context', () => {
   assertNoConsoleErrors(owner, 'owner');
   assertNoConsoleErrors(member, 'member');

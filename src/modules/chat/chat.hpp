@@ -108,6 +108,8 @@ inline constexpr std::size_t kMaxBodyBytes = 16 * 1024;
 inline constexpr std::size_t kMaxNameBytes = 80;
 inline constexpr std::size_t kMaxDirectMembers = 8;
 inline constexpr int kMaxPageSize = 200;
+// Replies a thread's page holds when the request does not say.
+inline constexpr int kThreadPageSize = 100;
 inline constexpr std::size_t kMaxAttachments = 10;  // per message
 inline constexpr std::size_t kMaxMentions = 50;     // people, per message
 inline constexpr std::size_t kMaxReactionKinds = 50;  // different emoji, per message

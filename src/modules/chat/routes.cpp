@@ -268,11 +268,17 @@ void register_routes(Api& api, Service& chat) {
                    return json_reply(to_json(m));
                  });
 
-  api.add_object("GET", "/api/v1/messages/{mid}/thread", "chat", Access::read, "mid",
-                 [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
-                   RUCHE_TRY(auto list, chat.thread(caller, message_param(req)));
-                   return json_reply(messages_json(list));
-                 });
+  api.add_object(
+      "GET", "/api/v1/messages/{mid}/thread", "chat", Access::read, "mid",
+      [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {
+        RUCHE_TRY(auto limit_param, platform::query_integer(req, "limit", INT32_MIN, INT32_MAX));
+        std::optional<MessageId> before;
+        if (auto b = req.query_param("before")) before = MessageId(*b);
+        RUCHE_TRY(auto list,
+                  chat.thread(caller, message_param(req),
+                              static_cast<int>(limit_param.value_or(kThreadPageSize)), before));
+        return json_reply(messages_json(list));
+      });
 
   api.add_object("PATCH", "/api/v1/messages/{mid}", "chat", Access::write, "mid",
                  [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {

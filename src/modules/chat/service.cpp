@@ -1126,12 +1126,21 @@ Result<Message> Service::message(const Caller& caller, const MessageId& id) {
   });
 }
 
-Result<std::vector<Message>> Service::thread(const Caller& caller, const MessageId& root) {
+Result<std::vector<Message>> Service::thread(const Caller& caller, const MessageId& root, int limit,
+                                             const std::optional<MessageId>& before) {
+  if (limit < 1 || limit > kMaxPageSize)
+    return fail(Errc::invalid, "limit must be 1.." + std::to_string(kMaxPageSize), "invalid_field");
   return p_.db.read([&](db::Conn& c) -> Result<std::vector<Message>> {
     RUCHE_TRY(auto found, reach_message(c, caller, root, platform::Access::read));
     Message m = std::move(found.first);
     if (m.thread_id) return fail(Errc::not_found, "not a thread's first message");
-    RUCHE_TRY(auto replies, store::replies(c, root, 1000));
+    std::optional<std::int64_t> before_seq;
+    if (before) {
+      RUCHE_TRY(Message b, load_message(c, *before));
+      if (b.thread_id != root) return fail(Errc::not_found, "no such reply in this thread");
+      before_seq = b.seq;
+    }
+    RUCHE_TRY(auto replies, store::replies(c, root, limit, before_seq));
     replies.insert(replies.begin(), std::move(m));
     return replies;
   });

@@ -163,7 +163,10 @@ class Service {
   // Unread messages and mentions over the caller's channels in `ws`.
   Result<std::pair<std::int64_t, std::int64_t>> unread(const platform::Caller& caller,
                                                        const WorkspaceId& ws);
-  Result<std::vector<Message>> thread(const platform::Caller& caller, const MessageId& root);
+  // A thread: its first message, then replies oldest first — the latest
+  // `limit`, or the `limit` before the reply `before`.
+  Result<std::vector<Message>> thread(const platform::Caller& caller, const MessageId& root,
+                                      int limit, const std::optional<MessageId>& before);
   Result<Message> message(const platform::Caller& caller, const MessageId& id);
   // The author edits; the author or a workspace owner/admin deletes.
   Result<Message> edit(const platform::Caller& caller, const MessageId& id, const std::string& body,

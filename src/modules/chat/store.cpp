@@ -344,9 +344,18 @@ Result<std::pair<std::int64_t, std::int64_t>> unread_totals(db::Conn& c, const W
   return std::make_pair(unread, mentions);
 }
 
-Result<std::vector<Message>> replies(db::Conn& c, const MessageId& root, int limit) {
-  RUCHE_TRY(auto list, messages_where(c, "WHERE m.thread_id = $1 ORDER BY m.seq LIMIT $2",
-                                      {root, limit}));
+Result<std::vector<Message>> replies(db::Conn& c, const MessageId& root, int limit,
+                                     std::optional<std::int64_t> before_seq) {
+  std::vector<Message> list;
+  if (before_seq) {
+    RUCHE_TRY(list, messages_where(
+                        c, "WHERE m.thread_id = $1 AND m.seq < $3 ORDER BY m.seq DESC LIMIT $2",
+                        {root, limit, *before_seq}));
+  } else {
+    RUCHE_TRY(list, messages_where(c, "WHERE m.thread_id = $1 ORDER BY m.seq DESC LIMIT $2",
+                                   {root, limit}));
+  }
+  std::reverse(list.begin(), list.end());
   RUCHE_CHECK(decorate(c, list));
   return list;
 }

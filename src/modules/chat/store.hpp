@@ -66,7 +66,10 @@ Result<std::vector<Message>> timeline(db::Conn& c, const ChannelId& id, int limi
 // The timeline after `after_seq` (the `limit` oldest of them), newest first.
 Result<std::vector<Message>> timeline_after(db::Conn& c, const ChannelId& id, int limit,
                                             std::int64_t after_seq);
-Result<std::vector<Message>> replies(db::Conn& c, const MessageId& root, int limit);
+// A thread's replies, oldest first: the latest `limit` of them, or the
+// `limit` before `before_seq` when given.
+Result<std::vector<Message>> replies(db::Conn& c, const MessageId& root, int limit,
+                                     std::optional<std::int64_t> before_seq);
 Result<std::vector<Message>> pinned(db::Conn& c, const ChannelId& id);
 // Fills reactions and mentions of `messages` (two queries, whatever their number).
 Result<void> decorate(db::Conn& c, std::vector<Message>& messages);

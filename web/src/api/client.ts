@@ -154,6 +154,21 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 const seg = encodeURIComponent;
 
+/** A page of messages: how many, and before which one (the latest when absent). */
+export interface MessagePage {
+  limit?: number;
+  before?: string;
+  signal?: AbortSignal;
+}
+
+function pageQuery(o: MessagePage): string {
+  const q = new URLSearchParams();
+  if (o.limit) q.set('limit', String(o.limit));
+  if (o.before) q.set('before', o.before);
+  const qs = q.toString();
+  return qs ? `?${qs}` : '';
+}
+
 export function createApi(options: ApiOptions) {
   const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const base = options.baseUrl ?? '';
@@ -451,18 +466,8 @@ export function createApi(options: ApiOptions) {
       removeMember: (cid: string, userId: string) =>
         del(`/channels/${seg(cid)}/members/${seg(userId)}`),
       /** Newest first: the channel's roots and the replies also sent to it. */
-      messages: (
-        cid: string,
-        o: { limit?: number; before?: string; signal?: AbortSignal } = {},
-      ) => {
-        const q = new URLSearchParams();
-        if (o.limit) q.set('limit', String(o.limit));
-        if (o.before) q.set('before', o.before);
-        const qs = q.toString();
-        return get<Message[]>(`/channels/${seg(cid)}/messages${qs ? `?${qs}` : ''}`, {
-          signal: o.signal,
-        });
-      },
+      messages: (cid: string, o: MessagePage = {}) =>
+        get<Message[]>(`/channels/${seg(cid)}/messages${pageQuery(o)}`, { signal: o.signal }),
       post: (cid: string, b: NewMessage) => post<Message>(`/channels/${seg(cid)}/messages`, b),
       pins: (cid: string) => get<Message[]>(`/channels/${seg(cid)}/pins`),
       setMuted: (cid: string, muted: boolean) =>
@@ -478,8 +483,9 @@ export function createApi(options: ApiOptions) {
       markUnread: (mid: string) =>
         post<{ channel_id: string; last_read_seq: number }>(`/messages/${seg(mid)}/unread`, {}),
       message: (mid: string) => get<Message>(`/messages/${seg(mid)}`),
-      /** The first message, then its replies in order. */
-      thread: (mid: string) => get<Message[]>(`/messages/${seg(mid)}/thread`),
+      /** The first message, then replies in order: the latest `limit`, or those before `before`. */
+      thread: (mid: string, o: MessagePage = {}) =>
+        get<Message[]>(`/messages/${seg(mid)}/thread${pageQuery(o)}`, { signal: o.signal }),
       /** Armoured workspaces: the ciphertext, with the mentions beside it. */
       edit: (mid: string, change: MessageChange) => patch<Message>(`/messages/${seg(mid)}`, change),
       remove: (mid: string) => del(`/messages/${seg(mid)}`),

@@ -181,6 +181,7 @@ export const en: Record<MessageKey, Message> = {
   'chat.edited': '(edited)',
   'chat.edited_at': 'Edited {date}',
   'chat.deleted': 'This message was deleted.',
+  'chat.earlier_replies': 'Show earlier replies',
   'chat.replies': { one: '{count} reply', other: '{count} replies' },
   'chat.last_reply': 'last {when}',
   'chat.replied_in_thread': 'replied in a thread',

@@ -182,6 +182,7 @@ export const fr = {
   'chat.edited': '(modifié)',
   'chat.edited_at': 'Modifié le {date}',
   'chat.deleted': 'Ce message a été supprimé.',
+  'chat.earlier_replies': 'Afficher les réponses précédentes',
   'chat.replies': { one: '{count} réponse', other: '{count} réponses' },
   'chat.last_reply': 'dernière {when}',
   'chat.replied_in_thread': 'a répondu dans un fil',

@@ -26,7 +26,8 @@ import {
   applyEvent,
   inChannel,
   inThread,
-  loadedAll,
+  loadedOlderReplies,
+  loadedThread,
   loadedLatest,
   loadedOlder,
   upserted,
@@ -55,6 +56,7 @@ export interface ChatState {
   pins: Readonly<Record<string, readonly Message[] | undefined>>;
   /** Channel id -> member ids. */
   channelMembers: Readonly<Record<string, readonly string[] | undefined>>;
+  /** Channel id, or thread's first message id -> an older page on its way. */
   loadingOlder: Readonly<Record<string, boolean>>;
   typing: TypingState;
   members: readonly Member[];
@@ -227,14 +229,31 @@ export class ChatStore extends Store<ChatState> {
     return this.state.threads[root] ?? EMPTY_TIMELINE;
   }
 
+  private setThread(root: string, t: Timeline) {
+    this.set({ threads: { ...this.state.threads, [root]: t } });
+  }
+
+  /** A thread's first message and latest replies (events keep it current). */
   async loadThread(root: string): Promise<void> {
-    const list = await api.chat.thread(root);
-    this.set({
-      threads: {
-        ...this.state.threads,
-        [root]: loadedAll(this.thread(root), list, inThread(root)),
-      },
-    });
+    const list = await api.chat.thread(root, { limit: PAGE_SIZE });
+    this.setThread(root, loadedThread(this.thread(root), list, PAGE_SIZE, inThread(root)));
+  }
+
+  /** The replies before the oldest loaded one. */
+  async loadOlderReplies(root: string): Promise<void> {
+    const t = this.thread(root);
+    const oldest = t.messages[1];
+    if (!t.loaded || !t.hasOlder || !oldest || this.state.loadingOlder[root]) return;
+    this.set({ loadingOlder: { ...this.state.loadingOlder, [root]: true } });
+    try {
+      const list = await api.chat.thread(root, { limit: OLDER_PAGE_SIZE, before: oldest.id });
+      this.setThread(
+        root,
+        loadedOlderReplies(this.thread(root), list, OLDER_PAGE_SIZE, inThread(root)),
+      );
+    } finally {
+      this.set({ loadingOlder: { ...this.state.loadingOlder, [root]: false } });
+    }
   }
 
   async loadPins(cid: string): Promise<void> {

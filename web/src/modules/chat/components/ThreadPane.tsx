@@ -1,6 +1,6 @@
-// The thread pane: the first message, its replies (live), and a composer
-// for replies with "also send to the channel". Files dropped on it go to
-// that composer as attachments.
+// The thread pane: the first message, its latest replies (live) and the
+// earlier ones on demand, and a composer for replies with "also send to the
+// channel". Files dropped on it go to that composer as attachments.
 import { useEffect, useRef, useState } from 'react';
 import type { Channel } from '../../../api';
 import { Alert, Spinner } from '../../../components/Feedback';
@@ -32,6 +32,7 @@ export function ThreadPane({
   const errorText = useChatErrorText();
   const { store, setPane } = useChat();
   const thread = useChatState((s) => s.threads[root]) ?? EMPTY_TIMELINE;
+  const loadingOlder = useChatState((s) => s.loadingOlder[root] ?? false);
   const [active, setActive] = useState<string | null>(null);
   const { actions, error, setError, editing, setEditing, reactionPicker, deleteDialog } =
     useMessageActions(undefined, setActive);
@@ -43,13 +44,17 @@ export function ThreadPane({
     store.loadThread(root).catch(setError);
   }, [store, root]);
 
-  // New replies: show the end.
-  const count = thread.messages.length;
+  // A new reply (or the thread opening): show the end. Older replies
+  // loaded above leave the view where it is.
+  const last = thread.messages[thread.messages.length - 1]?.id;
   useEffect(() => {
     const el = list.current;
     if (el) el.scrollTop = el.scrollHeight;
-  }, [count]);
+  }, [last]);
 
+  const loadOlder = () => {
+    store.loadOlderReplies(root).catch(setError);
+  };
   const first = thread.messages[0];
   const current = active ?? thread.messages[thread.messages.length - 1]?.id ?? null;
   const replying = writable && first !== undefined && !first.deleted;
@@ -71,10 +76,19 @@ export function ThreadPane({
                 active={m.id === current}
                 inThread
               />
-              {i === 0 && thread.messages.length > 1 ? (
-                <p className="thread__count">
-                  {t('chat.replies', { count: thread.messages.length - 1 })}
-                </p>
+              {i === 0 && m.reply_count > 0 ? (
+                <p className="thread__count">{t('chat.replies', { count: m.reply_count })}</p>
+              ) : null}
+              {i === 0 && thread.hasOlder && thread.loaded ? (
+                <div className="thread__older">
+                  {loadingOlder ? (
+                    <Spinner label={t('chat.loading_older')} />
+                  ) : (
+                    <button type="button" className="link-btn" onClick={loadOlder}>
+                      {t('chat.earlier_replies')}
+                    </button>
+                  )}
+                </div>
               ) : null}
             </li>
           ))}

@@ -7,7 +7,8 @@ import {
   inChannel,
   inThread,
   lastOwnMessage,
-  loadedAll,
+  loadedOlderReplies,
+  loadedThread,
   loadedLatest,
   loadedOlder,
   merge,
@@ -180,11 +181,50 @@ describe('timeline state', () => {
   it('keeps a thread: its first message and replies, live', () => {
     const root = msg('alice', at(0), { id: 'root', seq: 1 });
     const r1 = msg('bob', at(1), { id: 'r1', seq: 2, thread_id: 'root', in_channel: false });
-    const th = loadedAll(EMPTY_TIMELINE, [root, r1], inThread('root'));
+    const th = loadedThread(EMPTY_TIMELINE, [root, r1], 50, inThread('root'));
+    expect(th.hasOlder).toBe(false);
     const r2 = msg('carol', at(2), { id: 'r2', seq: 3, thread_id: 'root', in_channel: false });
     const th2 = applyEvent(th, event('message.created', r2), inThread('root'));
     expect(th2.messages.map((m) => m.id)).toEqual(['root', 'r1', 'r2']);
     expect(th2.messages[0]?.reply_count).toBe(1);
+  });
+
+  describe('a long thread', () => {
+    const root = msg('alice', at(0), { id: 'root', seq: 1 });
+    const reply = (n: number) =>
+      msg('bob', at(n), { id: `r${n}`, seq: n + 1, thread_id: 'root', in_channel: false });
+    const replies = (from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, i) => reply(from + i));
+    const ids = (t: Timeline) => t.messages.map((m) => m.id);
+    const accepts = inThread('root');
+
+    it('opens on its latest replies, then loads the older ones before them', () => {
+      const th = loadedThread(EMPTY_TIMELINE, [root, ...replies(4, 6)], 3, accepts);
+      expect(ids(th)).toEqual(['root', 'r4', 'r5', 'r6']);
+      expect(th.hasOlder).toBe(true);
+      const more = loadedOlderReplies(th, [root, ...replies(1, 3)], 3, accepts);
+      expect(ids(more)).toEqual(['root', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6']);
+      expect(more.hasOlder).toBe(true); // a full page: perhaps more
+      const all = loadedOlderReplies(more, [root], 3, accepts);
+      expect(all.hasOlder).toBe(false);
+      expect(ids(all)).toEqual(ids(more));
+    });
+
+    it('keeps the older pages when opened again over what it holds', () => {
+      const th = loadedThread(EMPTY_TIMELINE, [root, ...replies(4, 6)], 3, accepts);
+      const all = loadedOlderReplies(th, [root, ...replies(1, 3)], 100, accepts);
+      const again = loadedThread(all, [root, ...replies(5, 7)], 3, accepts);
+      expect(ids(again)).toEqual(['root', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7']);
+      expect(again.hasOlder).toBe(false);
+    });
+
+    it('drops older replies rather than show them with a gap', () => {
+      const th = loadedThread(EMPTY_TIMELINE, [root, ...replies(1, 3)], 3, accepts);
+      // Replies 4 to 6 were missed: the latest page starts after what it held.
+      const again = loadedThread(th, [root, ...replies(7, 9)], 3, accepts);
+      expect(ids(again)).toEqual(['root', 'r7', 'r8', 'r9']);
+      expect(again.hasOlder).toBe(true);
+    });
   });
 
   it('finds the last own message that can be edited', () => {

@@ -12,7 +12,7 @@ export interface Timeline {
   /** Oldest first (by channel sequence number). */
   messages: Message[];
   loaded: boolean;
-  /** More messages before the first one. */
+  /** More messages before the first one (a thread: replies before the first loaded). */
   hasOlder: boolean;
   /** Replies up to this channel sequence number are counted in reply_count. */
   syncedSeq: number;
@@ -131,14 +131,45 @@ export function loadedOlder(
   };
 }
 
-/** A whole list at once (a thread: first message, then replies). */
-export function loadedAll(t: Timeline, list: readonly Message[], accept: Accept): Timeline {
+/**
+ * A thread's latest page, as the server sends it: the first message, then
+ * the latest `limit` replies oldest first. `hasOlder` says replies before the
+ * loaded ones are left to load. Reloaded over pages loaded before, it keeps
+ * them when it reaches them; when it does not (replies missed in between),
+ * the older ones are dropped, to be loaded again, rather than shown with a gap.
+ */
+export function loadedThread(
+  t: Timeline,
+  list: readonly Message[],
+  limit: number,
+  accept: Accept,
+): Timeline {
   const page = list.filter(accept);
+  const full = list.length - 1 >= limit;
+  const firstReply = list[1];
+  const lastHad = t.messages[t.messages.length - 1];
+  const reaches = !full || (t.loaded && !!firstReply && !!lastHad && lastHad.seq >= firstReply.seq);
+  const kept =
+    reaches || !firstReply ? t.messages : t.messages.filter((m) => m.seq >= firstReply.seq);
   return {
-    messages: merge(page, t.messages),
+    messages: merge(page, kept),
     loaded: true,
-    hasOlder: false,
+    hasOlder: full && (!reaches || t.hasOlder),
     syncedSeq: Math.max(t.syncedSeq, maxSeq(page)),
+  };
+}
+
+/** Replies before the loaded ones (the first message, then `limit` or fewer replies). */
+export function loadedOlderReplies(
+  t: Timeline,
+  list: readonly Message[],
+  limit: number,
+  accept: Accept,
+): Timeline {
+  return {
+    ...t,
+    messages: merge(list.filter(accept), t.messages),
+    hasOlder: list.length - 1 >= limit,
   };
 }
 
