@@ -162,6 +162,23 @@ TEST(Tasks, APersonAssignedToVeryManyTasksCanLeave) {
   ASSERT_TRUE(left);
   EXPECT_EQ(*left, 0) << "unassigned from every task";
   EXPECT_EQ(k.get("00000000000000000001066000").at("version").as_int64(), 2) << "each changed";
+  // Clients hear it once, to read the board again: not 66,000 events.
+  struct Heard {
+    std::int64_t count;
+    std::string type, data;
+  };
+  auto heard = s.platform().db.read([&](db::Conn& c) -> Result<Heard> {
+    RUCHE_TRY(auto row, c.query_one("SELECT COUNT(*), MAX(type), MAX(data) FROM events "
+                                    "WHERE workspace_id = $1 AND module = 'tasks'",
+                                    {k.ws}));
+    return Heard{row->i64(0), row->text(1), row->text(2)};
+  });
+  ASSERT_TRUE(heard);
+  EXPECT_EQ(heard->count, 1);
+  EXPECT_EQ(heard->type, "tasks.changed");
+  auto data = json::parse(heard->data);
+  ASSERT_TRUE(data);
+  EXPECT_EQ(data->at("count").as_int64(), kMany);
 }
 
 // Two people change one task at once, a field each: every change

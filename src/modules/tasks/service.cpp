@@ -376,7 +376,9 @@ Result<std::vector<std::string>> Service::apply(db::Conn& c, Task& t, const Task
 Result<std::optional<Task>> Service::emit(db::Conn& c, const WorkspaceId& ws, std::string_view type,
                                           const TaskId& id,
                                           const std::vector<std::string>& others) {
-  std::vector<std::string> ids = others;
+  const bool many = others.size() > kMaxTaskEvents;
+  std::vector<std::string> ids;
+  if (!many) ids = others;
   if (!id.empty()) ids.push_back(id.str());
   RUCHE_TRY(auto found, store::tasks_by_id(c, ids));
   // The task's own event first, then those it changed.
@@ -384,10 +386,16 @@ Result<std::optional<Task>> Service::emit(db::Conn& c, const WorkspaceId& ws, st
   for (auto& t : found)
     if (t.id == id) own = t;
   std::vector<platform::Outbox::Draft> events;
-  events.reserve(found.size());
+  events.reserve(found.size() + 1);
   if (own) events.push_back({std::string(type), to_json(*own)});
   for (const auto& t : found)
     if (t.id != id) events.push_back({"task.updated", to_json(t)});
+  if (many) {
+    // Clients read the board again rather than hear of each task.
+    json::object data;
+    data["count"] = static_cast<std::int64_t>(others.size());
+    events.push_back({"tasks.changed", std::move(data)});
+  }
   RUCHE_TRY([[maybe_unused]] auto last, p_.outbox.append_all(c, ws, "tasks", events));
   return own;
 }

@@ -197,7 +197,8 @@ class Service {
                             std::int64_t comment_count, json::object data);
   // `type` (task.created, task.updated) for `id` with the task as it is
   // now, which it returns (none for an empty id), and task.updated for each
-  // of `others` still there; the tasks read at once.
+  // of `others` still there, the tasks read at once — or, past
+  // kMaxTaskEvents others, one tasks.changed {count} for them all.
   Result<std::optional<Task>> emit(db::Conn& c, const WorkspaceId& ws, std::string_view type,
                                    const TaskId& id, const std::vector<std::string>& others);
 

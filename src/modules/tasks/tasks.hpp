@@ -30,6 +30,9 @@ inline constexpr std::size_t kMaxLabelBytes = 40;
 inline constexpr std::size_t kMaxAssignees = 20;
 inline constexpr std::size_t kMaxBlockers = 50;
 inline constexpr int kMaxPage = 1000;
+// A change touching more other tasks than this (a person assigned to many
+// leaving) tells clients with one tasks.changed, not a task.updated each.
+inline constexpr std::size_t kMaxTaskEvents = 100;
 // A task's checklist and comments (docs/tasks.md).
 inline constexpr std::size_t kMaxChecklistItems = 100;
 inline constexpr std::size_t kMaxChecklistTextBytes = 500;

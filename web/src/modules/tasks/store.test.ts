@@ -118,6 +118,18 @@ describe('live events', () => {
     expect(s.getState().board.byId.a?.title).toBe('changé');
   });
 
+  it('reads the board again when many tasks changed at once', async () => {
+    const list = vi
+      .spyOn(api.tasks, 'list')
+      .mockResolvedValueOnce([task('a', { assignee_ids: ['bob'] })])
+      .mockResolvedValueOnce([task('a', { version: 2, assignee_ids: [] })]);
+    const s = newStore();
+    await s.load();
+    s.handleEvent(taskEvent('tasks.changed', { count: 500 }));
+    expect(list).toHaveBeenCalledTimes(2);
+    await vi.waitFor(() => expect(s.getState().board.byId.a?.assignee_ids).toEqual([]));
+  });
+
   it('follows the right: a member made read-only', async () => {
     const get = vi
       .spyOn(api.workspaces, 'get')

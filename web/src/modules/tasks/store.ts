@@ -265,7 +265,10 @@ export class TasksStore extends Store<TasksState> {
       if (e.type.startsWith('member.')) void this.loadMembers();
       return;
     }
-    if (e.type === 'task.created' || e.type === 'task.updated') {
+    if (e.type === 'tasks.changed') {
+      // Many tasks changed at once (a person assigned to them left): read the board again.
+      if (this.state.loaded) void this.load();
+    } else if (e.type === 'task.created' || e.type === 'task.updated') {
       if (isTask(e.data)) this.heard(e.data);
     } else if (e.type === 'task.deleted') {
       const id = (e.data as { id?: unknown } | undefined)?.id;
