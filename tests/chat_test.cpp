@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
+#include <future>
 #include <map>
 #include <set>
 #include <thread>
@@ -199,6 +201,121 @@ TEST(Chat, ChannelsAndDirectConversationsAreBounded) {
   // Others still open theirs.
   EXPECT_EQ(direct(d, c).status, 200);
 }
+
+#ifdef RUCHE_TEST_BACKEND_POSTGRES
+// Creations that run at once on PostgreSQL, each holding the place it counted
+// (READ COMMITTED: a count does not see another's insert not yet committed).
+// Forced: a transaction holding uncommitted channels with the names (or
+// conversation keys) the creations will use makes each of them wait at its
+// insert, after its count; once all wait, it rolls back and lets them on.
+std::vector<Reply> race_held_creations(
+    TestServer& s, const std::string& ws,
+    const std::vector<std::pair<std::string, std::optional<std::string>>>& held,
+    const std::vector<std::function<Reply()>>& creations) {
+  std::promise<std::int64_t> holding;
+  std::promise<void> release;
+  std::thread holder([&] {
+    auto shared = release.get_future().share();
+    (void)s.platform().db.write([&](db::Conn& c) -> Result<void> {
+      for (const auto& [name, key] : held) {
+        chat::Channel ch;
+        ch.id = crypto::new_id_of<chat::ChannelId>();
+        ch.workspace_id = WorkspaceId(ws);
+        ch.kind = key ? chat::ChannelKind::direct : chat::ChannelKind::public_channel;
+        ch.name = name;
+        RUCHE_CHECK(chat::store::insert_channel(c, ch, key));
+      }
+      RUCHE_TRY(auto pid, c.query_one("SELECT pg_backend_pid()", {}));
+      holding.set_value(pid->i64(0));
+      shared.wait();
+      return fail(Errc::conflict, "rolled back");  // the held rows never were
+    });
+  });
+  const std::int64_t pid = holding.get_future().get();
+  std::vector<Reply> replies(creations.size());
+  std::vector<std::thread> running;
+  for (std::size_t i = 0; i < creations.size(); ++i)
+    running.emplace_back([&, i] { replies[i] = creations[i](); });
+  // Every creation waits behind the holder, at once or behind another.
+  std::int64_t waiting = 0;
+  for (int tries = 0; tries < 2000 && waiting < static_cast<std::int64_t>(creations.size());
+       ++tries) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    auto n = s.platform().db.read([&](db::Conn& c) -> Result<std::int64_t> {
+      RUCHE_TRY(auto row, c.query_one("WITH RECURSIVE behind(pid) AS (SELECT $1::int UNION "
+                                      "SELECT a.pid FROM pg_stat_activity a JOIN behind b "
+                                      "ON b.pid = ANY (pg_blocking_pids(a.pid))) "
+                                      "SELECT COUNT(*) - 1 FROM behind",
+                                      {pid}));
+      return row->i64(0);
+    });
+    if (n) waiting = *n;
+  }
+  EXPECT_EQ(waiting, static_cast<std::int64_t>(creations.size()))
+      << "the creations never all waited";
+  release.set_value();
+  holder.join();
+  for (auto& t : running) t.join();
+  return replies;
+}
+
+TEST(Chat, TheLastPlaceGoesToOneCreationAtOnce) {
+  TestServer s([](app::Config& c) {
+    c.module_settings["chat"] = json::object{{"max_channels", 3}, {"max_direct_per_person", 2}};
+  });
+  Chat chat{s};
+  Account a = s.user("Alice"), b = s.user("Bob"), c = s.user("Carol"), d = s.user("Dave");
+  std::string ws = s.workspace(a, "W", {"chat"});
+  for (const Account* who : {&b, &c, &d}) s.join(a, ws, *who);
+  auto channels = [&] {
+    std::size_t n = 0;
+    const auto listed = s.call("GET", "/api/v1/workspaces/" + ws + "/channels", a.token);
+    for (const auto& ch : listed.body.as_array())
+      if (ch.at("kind").as_string() != "direct") ++n;
+    return n;
+  };
+  for (std::size_t i = channels(); i < 2; ++i) chat.channel(a, ws, "canal " + std::to_string(i));
+  auto create = [&](const Account& who, std::string name) {
+    return [&s, &who, &ws, name] {
+      return s.call("POST", "/api/v1/workspaces/" + ws + "/channels", who.token,
+                    body(json::object{{"name", name}}));
+    };
+  };
+  auto statuses = [](const std::vector<Reply>& r) {
+    std::multiset<int> out;
+    for (const auto& x : r) out.insert(x.status);
+    return out;
+  };
+  // One place left, two creations: one made, one refused.
+  auto made = race_held_creations(s, ws, {{"premier", std::nullopt}, {"second", std::nullopt}},
+                                  {create(a, "premier"), create(b, "second")});
+  EXPECT_EQ(statuses(made), (std::multiset<int>{201, 409}));
+  EXPECT_EQ(channels(), 3u);
+
+  auto direct = [&](const Account& who, const Account& with) {
+    return [&s, &who, &with, &ws] {
+      return s.call("POST", "/api/v1/workspaces/" + ws + "/direct", who.token,
+                    body(json::object{{"user_ids", json::array{with.id.str()}}}));
+    };
+  };
+  auto key = [](const Account& x, const Account& y) {
+    return std::min(x.id.str(), y.id.str()) + "," + std::max(x.id.str(), y.id.str());
+  };
+  // One conversation opened from both sides at once: one made, both find it.
+  auto both = race_held_creations(s, ws, {{"", key(a, b)}}, {direct(a, b), direct(b, a)});
+  ASSERT_EQ(statuses(both), (std::multiset<int>{200, 200})) << both[0].raw.body << both[1].raw.body;
+  EXPECT_EQ(both[0].body.at("id"), both[1].body.at("id"));
+  // Bob's last place, asked for by two at once: one made, one refused.
+  auto last =
+      race_held_creations(s, ws, {{"", key(c, b)}, {"", key(d, b)}}, {direct(c, b), direct(d, b)});
+  EXPECT_EQ(statuses(last), (std::multiset<int>{200, 409}));
+  std::size_t bobs = 0;
+  const auto listed = s.call("GET", "/api/v1/workspaces/" + ws + "/channels", b.token);
+  for (const auto& ch : listed.body.as_array())
+    if (ch.at("kind").as_string() == "direct") ++bobs;
+  EXPECT_EQ(bobs, 2u);
+}
+#endif
 
 TEST(Chat, PublicAndPrivateChannelVisibility) {
   TestServer s;

@@ -10,6 +10,7 @@
 #include "platform/file_names.hpp"
 #include "platform/maintenance.hpp"
 #include "platform/mentions.hpp"
+#include "platform/write_order.hpp"
 
 namespace ruche::chat {
 
@@ -389,6 +390,8 @@ Result<Channel> Service::create_channel(const Caller& caller, const WorkspaceId&
     auto access = p_.authz.access_in(c, caller.user_id, ws);
     if (!access) return tl::unexpected<Error>(access.error());
     RUCHE_CHECK(platform::Authz::check(*access, "chat", platform::Access::write));
+    // Two creations at once do not both take the last place.
+    RUCHE_CHECK(platform::order_workspace_writes(c, ws));
     RUCHE_TRY(std::int64_t held, store::count_channels(c, ws));
     if (held >= settings_.max_channels)
       return fail(Errc::conflict,
@@ -510,6 +513,12 @@ Result<Channel> Service::open_direct(const Caller& caller, const WorkspaceId& ws
         return fail(Errc::invalid, "everyone must be a member who can read chat here", "invalid_members");
     }
     RUCHE_TRY(auto existing, store::direct_channel(c, ws, key));
+    if (!existing) {
+      // Openings at once take turns: the second finds the conversation the
+      // first made, and the bounds below count what the others made.
+      RUCHE_CHECK(platform::order_workspace_writes(c, ws));
+      RUCHE_TRY(existing, store::direct_channel(c, ws, key));
+    }
     if (existing) {
       existing->joined = true;
       RUCHE_TRY(existing->member_ids, store::member_ids(c, existing->id));

@@ -11,6 +11,7 @@
 #include "dav/ical.hpp"
 #include "modules/tasks/ical.hpp"
 #include "platform/mentions.hpp"
+#include "platform/write_order.hpp"
 
 namespace ruche::tasks {
 
@@ -322,7 +323,7 @@ Result<std::vector<std::string>> Service::apply(db::Conn& c, Task& t, const Task
     // A new task waits for nothing that waits for it: nothing does yet.
     if (before && !added_blockers.empty()) {
       // Two changes at once could each close half of a cycle.
-      RUCHE_CHECK(store::order_dependency_changes(c, t.workspace_id));
+      RUCHE_CHECK(platform::order_workspace_writes(c, t.workspace_id));
       RUCHE_TRY(bool cycle, store::waits_for(c, added_blockers, t.id));
       if (cycle)
         return fail(Errc::conflict, "that task already waits for this one", "dependency_cycle");

@@ -362,13 +362,6 @@ Result<bool> waits_for(db::Conn& c, const std::vector<std::string>& ids, const T
   return row.has_value();
 }
 
-Result<void> order_dependency_changes(db::Conn& c, const WorkspaceId& ws) {
-  if (c.backend() != db::Backend::postgres) return {};
-  RUCHE_TRY([[maybe_unused]] auto row,
-            c.query_one("SELECT id FROM workspaces WHERE id = $1 FOR NO KEY UPDATE", {ws}));
-  return {};
-}
-
 Result<std::vector<std::string>> waiting_for(db::Conn& c, const TaskId& id) {
   std::vector<std::string> out;
   RUCHE_CHECK(c.each("SELECT task_id FROM tasks_blockers WHERE blocker_id = $1 ORDER BY task_id",

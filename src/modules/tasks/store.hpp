@@ -57,10 +57,6 @@ Result<std::vector<std::string>> tasks_in(db::Conn& c, const WorkspaceId& ws,
 Result<std::int64_t> open_among(db::Conn& c, const std::vector<std::string>& ids);
 // Whether `task` is among `ids` or what they wait for, directly or not.
 Result<bool> waits_for(db::Conn& c, const std::vector<std::string>& ids, const TaskId& task);
-// Makes the workspace's dependency changes wait for each other until this
-// transaction ends: on PostgreSQL a lock on the workspace's row (NO KEY:
-// new rows that reference the workspace do not wait); SQLite has one writer.
-Result<void> order_dependency_changes(db::Conn& c, const WorkspaceId& ws);
 // The tasks waiting for `id`.
 Result<std::vector<std::string>> waiting_for(db::Conn& c, const TaskId& id);
 
