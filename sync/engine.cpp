@@ -348,6 +348,12 @@ void Engine::rekey(const std::string& from, const std::string& to, Moved where) 
   }
 }
 
+bool Engine::held(std::string_view path) const {
+  for (; !path.empty(); path = parent_of(path))
+    if (done_.contains(std::string(path))) return true;
+  return false;
+}
+
 void Engine::detect_moves() {
   // A folder's move renames what it holds: those are looked at again, at
   // their new paths (a file moved out of a folder that moved too). Within
@@ -368,6 +374,7 @@ void Engine::detect_moves() {
       tick();
       auto bi = journal_.entries.find(from);
       if (bi == journal_.entries.end()) continue;  // moved along with its folder
+      if (held(from)) continue;                    // in a folder whose move failed
       const JournalEntry b = bi->second;
       auto l = local_.entries.find(from);
       auto r = remote_tree_.find(from);
@@ -423,7 +430,7 @@ void Engine::detect_moves() {
         auto lti = local_.entries.find(to);
         if (lti == local_.entries.end() || lti->second.inode != b.inode) continue;  // next round
         const LocalEntry& lt = lti->second;
-        if (lt.folder != b.folder || remote_tree_.contains(to)) continue;
+        if (lt.folder != b.folder || remote_tree_.contains(to) || held(to)) continue;
         if (!b.folder &&
             (lt.size != b.size || lt.mtime_ns != b.mtime_ns || remote_changed(r->second, b)))
           continue;
@@ -447,7 +454,12 @@ void Engine::detect_moves() {
         server_changed_ = true;
         auto n = remote_.move(b.node_id, *parent_id, name_of(to));
         if (!n) {
+          // Neither deleted there nor sent again as new (which would lose
+          // its versions, share links and comments): both paths wait for
+          // the next pass, which tries the move again.
           error(to, "cannot move it on the server: " + n.error().message);
+          done_.insert(from);
+          done_.insert(to);
           continue;
         }
         rekey(from, to, Moved::here);
@@ -1233,6 +1245,7 @@ void Engine::reconcile() {
     if (stopping()) return;
     tick();
     if (!done_.empty()) {
+      if (done_.contains(path)) continue;  // held before the comparison (a move that failed)
       if (!skipped.empty() && within(path, skipped)) continue;
       bool in_done = false;
       for (std::string_view p = parent_of(path); !p.empty(); p = parent_of(p))
@@ -1258,6 +1271,7 @@ Result<PassSummary> Engine::pass() {
   summary_ = {};
   bytes_up_ = bytes_down_ = 0;
   queue_.clear();
+  done_.clear();
   remote_warned_.clear();
   left_out_inodes_.clear();
   renamed_away_.clear();

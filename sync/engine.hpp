@@ -140,6 +140,9 @@ class Engine {
   // go to `confirmed` (path -> ETag, read before their listing).
   Result<bool> confirm_into(const Listing& listing, const std::string& prefix,
                             std::map<std::string, std::string>& confirmed);
+  // Whether `path` or a folder above it is in done_ (a move that failed
+  // holds both its paths until the next pass).
+  bool held(std::string_view path) const;
   void detect_moves();
   void reconcile();
   void reconcile_path(const std::string& path);
@@ -238,7 +241,7 @@ class Engine {
   std::map<std::string, RemoteEntry> remote_tree_;
   LocalScan local_;
   std::map<std::string, std::string> hashes_;  // local content hashes computed in this pass
-  std::set<std::string> done_;                 // subtrees handled whole (deleted): skipped
+  std::set<std::string> done_;                 // subtrees handled whole (deleted) or held: skipped
   std::set<std::string> remote_warned_;        // server names never synced, reported this pass
   // Where an inode the journal may hold is here, left out: a name the
   // server refuses (or a twin's), renamed to; or beneath a folder of a

@@ -1243,6 +1243,7 @@ class SyncEngineTest : public ::testing::Test {
       std::lock_guard lock(mu_);
       const std::string id(req.param("id"));
       moves_.push_back(id);
+      if (refuse_moves_) return http::error_response(Errc::unavailable, "try again later");
       json::object n;
       n["id"] = id;
       n["kind"] = "file";
@@ -1374,6 +1375,7 @@ class SyncEngineTest : public ::testing::Test {
   int version_ = 1;  // the root's ETag: moved when files_ is
   std::string held_;
   bool after_pass_ = false;
+  bool refuse_moves_ = false;   // PATCH answers 503
   std::set<std::string> read_;  // by moving_when_reading's scans
   TempDir dir_;
 
@@ -2243,6 +2245,39 @@ TEST_F(SyncEngineTest, AFileMovedAwayWhileTheScanReadsTheTreeIsMovedOnTheServer)
   EXPECT_EQ(deleted(), std::vector<std::string>{});
   EXPECT_EQ(uploads(), std::vector<std::string>{}) << "nothing sent again";
   EXPECT_TRUE(journal.entries.contains("a/f.txt"));
+  EXPECT_FALSE(journal.entries.contains("b/f.txt"));
+}
+
+// A move the server refuses for now (503) is neither a deletion there nor
+// an upload of the file as new (which would lose its versions and share
+// links): both paths wait, and the next pass moves it.
+TEST_F(SyncEngineTest, AMoveTheServerRefusesWaitsForTheNextPass) {
+  files_ = {{"a/keep.txt", "k"}, {"b/f.txt", "f"}, {"b/d/g.txt", "g"}};
+  Journal journal;
+  auto s = pass_on(journal);
+  ASSERT_TRUE(s && s->converged);
+  const std::string d = dir_.path();
+  ASSERT_EQ(::rename((d + "/b/f.txt").c_str(), (d + "/a/f.txt").c_str()), 0);
+  ASSERT_EQ(::rename((d + "/b/d").c_str(), (d + "/a/d").c_str()), 0);
+  refuse_moves_ = true;
+  s = pass_on(journal);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_FALSE(s->converged);
+  EXPECT_EQ(s->errors.size(), 2u);
+  EXPECT_EQ(moves().size(), 2u);
+  EXPECT_EQ(deleted(), std::vector<std::string>{}) << "nothing deleted on the server";
+  EXPECT_EQ(uploads(), std::vector<std::string>{}) << "nothing sent as new";
+  EXPECT_TRUE(journal.entries.contains("b/f.txt"));
+  EXPECT_TRUE(journal.entries.contains("b/d/g.txt"));
+  refuse_moves_ = false;
+  s = pass_on(journal);
+  ASSERT_TRUE(s) << s.error().message;
+  for (const Problem& p : s->errors) ADD_FAILURE() << p.path << ": " << p.message;
+  EXPECT_EQ(s->moved, 2);
+  EXPECT_EQ(deleted(), std::vector<std::string>{});
+  EXPECT_EQ(uploads(), std::vector<std::string>{});
+  EXPECT_TRUE(journal.entries.contains("a/f.txt"));
+  EXPECT_TRUE(journal.entries.contains("a/d/g.txt"));
   EXPECT_FALSE(journal.entries.contains("b/f.txt"));
 }
 
