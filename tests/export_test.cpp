@@ -471,30 +471,57 @@ TEST(Export, AnArchiveRepackedByGnuTarImports) {
   EXPECT_EQ(s.call("GET", "/api/v1/workspaces", admin.token).body.as_array().size(), before);
 }
 
-// A workspace's channels are bounded through an import as they are live
-// ([chat] max_channels): an archive holding more is refused, leaving nothing.
+// A workspace's channels, and each person's direct conversations there, are
+// bounded through an import as they are live ([chat] max_channels,
+// max_direct_per_person): an archive holding more is refused, leaving nothing.
 TEST(Export, MoreChannelsThanAWorkspaceMayHoldAreRefused) {
   TestServer s([](app::Config& c) {
-    c.module_settings["chat"] = json::object{{"max_channels", 2}};
+    c.module_settings["chat"] = json::object{{"max_channels", 2}, {"max_direct_per_person", 1}};
   });
-  Account a = s.user("Alice"), admin = s.user("Admin", platform::InstanceRole::admin);
+  Account a = s.user("Alice"), b = s.user("Bob"), c = s.user("Carol");
+  Account admin = s.user("Admin", platform::InstanceRole::admin);
   const std::string ws = s.workspace(a, "Salon", {"chat"});
+  s.join(a, ws, b);
+  s.join(a, ws, c);
   const auto listed = s.call("GET", "/api/v1/workspaces/" + ws + "/channels", a.token);
   for (std::size_t i = listed.body.as_array().size(); i < 2; ++i)
     make_channel(s, a, ws, "canal " + std::to_string(i));
+  ASSERT_EQ(s.call("POST", "/api/v1/workspaces/" + ws + "/direct", a.token,
+                   body(json::object{{"user_ids", json::array{b.id.str()}}}))
+                .status,
+            200);
   Extracted x(s.call("GET", "/api/v1/workspaces/" + ws + "/export", a.token).raw.body);
   const std::string path = "/api/v1/admin/workspaces/import";
   auto ok = s.call("POST", path, admin.token,
                    x.packed("two.tar", "README.txt workspace.json chat", true));
   ASSERT_EQ(ok.status, 201) << ok.raw.body;
   ASSERT_TRUE(x.edit_json("chat/channels.json", [](json::value& channels) {
-    json::object more = channels.as_array().at(0).as_object();
+    json::object more;
+    for (const auto& ch : channels.as_array())
+      if (ch.at("kind").as_string() != "direct") more = ch.as_object();
     more["id"] = "0000000000000000000000more";
     more["name"] = "de trop";
     channels.as_array().push_back(more);
   }));
   expect_refused(s, admin, x.packed("three.tar", "README.txt workspace.json chat", true),
                  "more than 2 channels");
+  // Alice and Bob's conversation, and one of theirs with Carol, where each
+  // may be in one.
+  ASSERT_TRUE(x.edit_json("chat/channels.json", [&](json::value& channels) {
+    json::array& list = channels.as_array();
+    list.pop_back();  // two channels again
+    for (const auto& ch : json::array(list))
+      if (ch.at("kind").as_string() == "direct") {
+        json::object group = ch.as_object();
+        group["id"] = "000000000000000000000group";
+        json::object carol = group["members"].as_array().at(0).as_object();
+        carol["user_id"] = c.id.str();
+        group["members"].as_array().push_back(carol);
+        list.push_back(group);
+      }
+  }));
+  expect_refused(s, admin, x.packed("twice.tar", "README.txt workspace.json chat", true),
+                 "more than 1 direct conversations");
 }
 
 // A calendar holds at most 50,000 objects, through an import as through

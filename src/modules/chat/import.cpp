@@ -6,6 +6,7 @@
 // reactions, mentions and attachments (checked against their records).
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "core/crypto/random.hpp"
 #include "modules/chat/service.hpp"
@@ -85,6 +86,20 @@ class ChatImport final : public platform::ModuleImport {
         });
     if (channels > service_.settings().max_channels)
       return bad("more than " + std::to_string(service_.settings().max_channels) + " channels");
+    // And each person's direct conversations, who will be in them here.
+    std::map<std::string, std::int64_t> direct;
+    for (const auto& cv : v->as_array()) {
+      if (!cv.is_object() || text(cv.as_object(), "kind") != "direct") continue;
+      std::set<std::string> people;
+      for (const auto& m : list(cv.as_object(), "members"))
+        if (m.is_object() && ctx_.known_user(text(m.as_object(), "user_id")))
+          people.insert(text(m.as_object(), "user_id"));
+      for (const auto& u : people)
+        if (++direct[u] > service_.settings().max_direct_per_person)
+          return bad("someone in more than " +
+                     std::to_string(service_.settings().max_direct_per_person) +
+                     " direct conversations");
+    }
     std::map<std::string, Imported> made;
     RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
       made.clear();
