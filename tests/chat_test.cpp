@@ -164,42 +164,58 @@ TEST(Chat, NothingLandsAfterItsAuthorWasRemoved) {
   EXPECT_EQ(late, 0) << "messages of Bob's after his removal";
 }
 
+// A workspace of Alice's with Bob, Carol and Dave, whose chat is bounded
+// small: 3 channels, 2 direct conversations a person.
+struct SmallBounds {
+  TestServer s{[](app::Config& c) {
+    c.module_settings["chat"] = json::object{{"max_channels", 3}, {"max_direct_per_person", 2}};
+  }};
+  Chat chat{s};
+  Account a = s.user("Alice"), b = s.user("Bob"), c = s.user("Carol"), d = s.user("Dave");
+  std::string ws = s.workspace(a, "W", {"chat"});
+  SmallBounds() {
+    for (const Account* who : {&b, &c, &d}) s.join(a, ws, *who);
+  }
+  // How many of its direct conversations, or of the other channels, `who` lists.
+  std::size_t listed(const Account& who, bool direct) {
+    const auto r = s.call("GET", "/api/v1/workspaces/" + ws + "/channels", who.token);
+    std::size_t n = 0;
+    for (const auto& ch : r.body.as_array())
+      if ((ch.at("kind").as_string() == "direct") == direct) ++n;
+    return n;
+  }
+  Reply create(const Account& who, const std::string& name, bool is_private = false) {
+    return s.call("POST", "/api/v1/workspaces/" + ws + "/channels", who.token,
+                  body(json::object{{"name", name}, {"private", is_private}}));
+  }
+  Reply direct(const Account& who, const Account& with) {
+    return s.call("POST", "/api/v1/workspaces/" + ws + "/direct", who.token,
+                  body(json::object{{"user_ids", json::array{with.id.str()}}}));
+  }
+};
+
 // A workspace holds a bounded number of channels, and each person a bounded
 // number of direct conversations there, whoever opens them: what a channel
 // list holds stays bounded.
 TEST(Chat, ChannelsAndDirectConversationsAreBounded) {
-  TestServer s([](app::Config& c) {
-    c.module_settings["chat"] = json::object{{"max_channels", 3}, {"max_direct_per_person", 2}};
-  });
-  Chat chat{s};
-  Account a = s.user("Alice"), b = s.user("Bob"), c = s.user("Carol"), d = s.user("Dave");
-  std::string ws = s.workspace(a, "W", {"chat"});
-  for (const Account* who : {&b, &c, &d}) s.join(a, ws, *who);
-  std::size_t held = 0;
-  const auto listed = s.call("GET", "/api/v1/workspaces/" + ws + "/channels", a.token);
-  for (const auto& ch : listed.body.as_array())
-    if (ch.at("kind").as_string() != "direct") ++held;
+  SmallBounds k;
+  const std::size_t held = k.listed(k.a, false);
   ASSERT_LT(held, 3u);
-  for (std::size_t i = held; i < 3; ++i) chat.channel(a, ws, "canal " + std::to_string(i));
+  for (std::size_t i = held; i < 3; ++i) k.chat.channel(k.a, k.ws, "canal " + std::to_string(i));
   for (bool is_private : {false, true}) {
-    auto over = s.call("POST", "/api/v1/workspaces/" + ws + "/channels", b.token,
-                       body(json::object{{"name", "de trop"}, {"private", is_private}}));
+    auto over = k.create(k.b, "de trop", is_private);
     EXPECT_EQ(over.status, 409) << over.raw.body;
     EXPECT_EQ(over.error_code(), "too_many_channels");
   }
-  auto direct = [&](const Account& who, const Account& with) {
-    return s.call("POST", "/api/v1/workspaces/" + ws + "/direct", who.token,
-                  body(json::object{{"user_ids", json::array{with.id.str()}}}));
-  };
   // Direct conversations are not channels of the workspace's list: Bob opens two.
-  ASSERT_EQ(direct(b, a).status, 200);
-  ASSERT_EQ(direct(b, c).status, 200);
-  EXPECT_EQ(direct(b, a).status, 200);  // the same again: found, not made
+  ASSERT_EQ(k.direct(k.b, k.a).status, 200);
+  ASSERT_EQ(k.direct(k.b, k.c).status, 200);
+  EXPECT_EQ(k.direct(k.b, k.a).status, 200);  // the same again: found, not made
   // A third is refused, whoever opens it.
-  EXPECT_EQ(direct(b, d).error_code(), "too_many_channels");
-  EXPECT_EQ(direct(d, b).error_code(), "too_many_channels");
+  EXPECT_EQ(k.direct(k.b, k.d).error_code(), "too_many_channels");
+  EXPECT_EQ(k.direct(k.d, k.b).error_code(), "too_many_channels");
   // Others still open theirs.
-  EXPECT_EQ(direct(d, c).status, 200);
+  EXPECT_EQ(k.direct(k.d, k.c).status, 200);
 }
 
 #ifdef RUCHE_TEST_BACKEND_POSTGRES
@@ -260,26 +276,17 @@ std::vector<Reply> race_held_creations(
 }
 
 TEST(Chat, TheLastPlaceGoesToOneCreationAtOnce) {
-  TestServer s([](app::Config& c) {
-    c.module_settings["chat"] = json::object{{"max_channels", 3}, {"max_direct_per_person", 2}};
-  });
-  Chat chat{s};
-  Account a = s.user("Alice"), b = s.user("Bob"), c = s.user("Carol"), d = s.user("Dave");
-  std::string ws = s.workspace(a, "W", {"chat"});
-  for (const Account* who : {&b, &c, &d}) s.join(a, ws, *who);
-  auto channels = [&] {
-    std::size_t n = 0;
-    const auto listed = s.call("GET", "/api/v1/workspaces/" + ws + "/channels", a.token);
-    for (const auto& ch : listed.body.as_array())
-      if (ch.at("kind").as_string() != "direct") ++n;
-    return n;
+  SmallBounds k;
+  for (std::size_t i = k.listed(k.a, false); i < 2; ++i)
+    k.chat.channel(k.a, k.ws, "canal " + std::to_string(i));
+  auto create = [&k](const Account& who, std::string name) {
+    return [&k, &who, name] { return k.create(who, name); };
   };
-  for (std::size_t i = channels(); i < 2; ++i) chat.channel(a, ws, "canal " + std::to_string(i));
-  auto create = [&](const Account& who, std::string name) {
-    return [&s, &who, &ws, name] {
-      return s.call("POST", "/api/v1/workspaces/" + ws + "/channels", who.token,
-                    body(json::object{{"name", name}}));
-    };
+  auto direct = [&k](const Account& who, const Account& with) {
+    return [&k, &who, &with] { return k.direct(who, with); };
+  };
+  auto key = [](const Account& x, const Account& y) {
+    return std::min(x.id.str(), y.id.str()) + "," + std::max(x.id.str(), y.id.str());
   };
   auto statuses = [](const std::vector<Reply>& r) {
     std::multiset<int> out;
@@ -287,33 +294,20 @@ TEST(Chat, TheLastPlaceGoesToOneCreationAtOnce) {
     return out;
   };
   // One place left, two creations: one made, one refused.
-  auto made = race_held_creations(s, ws, {{"premier", std::nullopt}, {"second", std::nullopt}},
-                                  {create(a, "premier"), create(b, "second")});
+  auto made = race_held_creations(k.s, k.ws, {{"premier", std::nullopt}, {"second", std::nullopt}},
+                                  {create(k.a, "premier"), create(k.b, "second")});
   EXPECT_EQ(statuses(made), (std::multiset<int>{201, 409}));
-  EXPECT_EQ(channels(), 3u);
-
-  auto direct = [&](const Account& who, const Account& with) {
-    return [&s, &who, &with, &ws] {
-      return s.call("POST", "/api/v1/workspaces/" + ws + "/direct", who.token,
-                    body(json::object{{"user_ids", json::array{with.id.str()}}}));
-    };
-  };
-  auto key = [](const Account& x, const Account& y) {
-    return std::min(x.id.str(), y.id.str()) + "," + std::max(x.id.str(), y.id.str());
-  };
+  EXPECT_EQ(k.listed(k.a, false), 3u);
   // One conversation opened from both sides at once: one made, both find it.
-  auto both = race_held_creations(s, ws, {{"", key(a, b)}}, {direct(a, b), direct(b, a)});
+  auto both =
+      race_held_creations(k.s, k.ws, {{"", key(k.a, k.b)}}, {direct(k.a, k.b), direct(k.b, k.a)});
   ASSERT_EQ(statuses(both), (std::multiset<int>{200, 200})) << both[0].raw.body << both[1].raw.body;
   EXPECT_EQ(both[0].body.at("id"), both[1].body.at("id"));
   // Bob's last place, asked for by two at once: one made, one refused.
-  auto last =
-      race_held_creations(s, ws, {{"", key(c, b)}, {"", key(d, b)}}, {direct(c, b), direct(d, b)});
+  auto last = race_held_creations(k.s, k.ws, {{"", key(k.c, k.b)}, {"", key(k.d, k.b)}},
+                                  {direct(k.c, k.b), direct(k.d, k.b)});
   EXPECT_EQ(statuses(last), (std::multiset<int>{200, 409}));
-  std::size_t bobs = 0;
-  const auto listed = s.call("GET", "/api/v1/workspaces/" + ws + "/channels", b.token);
-  for (const auto& ch : listed.body.as_array())
-    if (ch.at("kind").as_string() == "direct") ++bobs;
-  EXPECT_EQ(bobs, 2u);
+  EXPECT_EQ(k.listed(k.b, true), 2u);
 }
 #endif
 
@@ -462,10 +456,7 @@ TEST(Chat, MessagesPagesThreadsEditsAndDeletes) {
 TEST(Chat, ALongThreadOpensOnItsLatestReplies) {
   TestServer s;
   Chat chat{s};
-  Account a = s.user("Alice"), b = s.user("Bob");
-  std::string ws = s.workspace(a, "W", {"chat"});
-  s.join(a, ws, b, "member");
-  std::string cid = chat.channel(a, ws, "dev");
+  auto [a, b, c, ws, cid] = chat.room("dev");
   std::string root = chat.posted(a, cid, "question");
   const int page = ruche::chat::kThreadPageSize;
   const int total = page + 5;
