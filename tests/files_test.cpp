@@ -775,6 +775,64 @@ TEST(Files, LocksBlockOthersUntilReleased) {
   EXPECT_EQ(f.dav(b, "PUT", ws, "/contrat.odt", "bob again").status, 204);
 }
 
+// Locks are read by path — those on the path, the folders above it and, for
+// a listing or a folder's deletion, beneath it — however many the workspace
+// holds: a lock on a file kept out of the first 10,000 read was not seen.
+// And a workspace holds a bounded number of them (LOCK answers 507 past it).
+TEST(Files, LocksAreFoundByPathHoweverManyTheWorkspaceHolds) {
+  TestServer s;
+  Files f{s};
+  Account a = s.user("Alice"), b = s.user("Bob");
+  std::string ws = s.workspace(a, "L", {"files"});
+  s.join(a, ws, b);
+  const std::string folder = f.folder(a, ws, "dossier");
+  const std::string id = f.uploaded(a, ws, "contrat.odt", "v1", folder);
+  const std::string other = f.uploaded(a, ws, "autre.odt", "v1");
+  auto lock = [&](const Account& who, const std::string& node) {
+    return s.call("POST", "/api/v1/files/" + node + "/lock", who.token,
+                  body(json::object{{"timeout_s", 3600}}));
+  };
+  auto bobs = lock(b, id);
+  ASSERT_EQ(bobs.status, 201) << bobs.raw.body;
+  const std::string token = str(bobs.body, "token");
+  // As many others as may be, each expiring before Bob's.
+  const std::int64_t now = s.clock().now_ms();
+  ASSERT_TRUE(s.platform().db.write([&](db::Conn& c) -> Result<void> {
+    for (std::int64_t i = 0; i < files::kMaxLocks; ++i) {
+      RUCHE_TRY(
+          [[maybe_unused]] auto n,
+          c.exec(
+              "INSERT INTO files_locks (token, workspace_id, path, exclusive, infinite, owner_xml, "
+              "user_id, timeout_s, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, 1, 0, '', $4, "
+              "60, "
+              "$5, $6)",
+              {"opaquelocktoken:other-" + std::to_string(i), ws, "/ailleurs-" + std::to_string(i),
+               a.id.str(), now, now + 60'000}));
+    }
+    return {};
+  }));
+  auto check = [&] {
+    EXPECT_EQ(f.dav(a, "PUT", ws, "/dossier/contrat.odt", "alice").status, 423);
+    EXPECT_EQ(f.dav(a, "DELETE", ws, "/dossier").status, 423);
+    auto pf = f.dav(a, "PROPFIND", ws, "/dossier", "", {{"Depth", "1"}});
+    EXPECT_EQ(pf.status, 207);
+    EXPECT_NE(pf.body.find(token), std::string::npos);
+    auto listed = s.call("GET", "/api/v1/files/" + folder + "/children", a.token);
+    ASSERT_EQ(listed.status, 200);
+    EXPECT_TRUE(listed.body.at("items").as_array().at(0).as_object().contains("lock"))
+        << listed.raw.body;
+    EXPECT_TRUE(s.call("GET", "/api/v1/files/" + id, a.token).body.as_object().contains("lock"));
+  };
+  check();
+  auto refused = lock(a, other);
+  EXPECT_EQ(refused.status, 507);
+  EXPECT_EQ(refused.error_code(), "too_many_locks");
+  // Once the others expired, locks are taken again; Bob's still holds.
+  s.clock().advance_ms(61'000);
+  EXPECT_EQ(lock(a, other).status, 201);
+  check();
+}
+
 // Hot contents of 16 KiB or more go out with sendfile() from the chunk
 // cache's memory file: whole, ranged, in one chunk or several, before and
 // after a new version, the bytes are exactly the file's.

@@ -357,7 +357,8 @@ http::Response propfind(Service& files, http::Request& req, const Caller& caller
   auto node = files.lookup(t.ws, t.path);
   if (!node) return http::error_response(node.error());
   if (!*node) return http::error_response(Errc::not_found, "no such file");
-  auto locks = files.locks(t.ws);
+  auto locks = files.locks(
+      t.ws, t.path, *depth == dav::Depth::zero ? store::Beneath::none : store::Beneath::children);
   if (!locks) return http::error_response(locks.error());
   std::int64_t now = files.platform().clock.now_ms();
   bool need_dead = pf->kind != dav::PropfindRequest::prop ||
@@ -612,7 +613,7 @@ http::Response propfind_above(Service& files, http::Request& req, const Caller& 
     auto root = files.lookup(w.id, "/");
     if (!root) return http::error_response(root.error());
     if (!*root) continue;
-    auto locks = files.locks(w.id);
+    auto locks = files.locks(w.id, "/", store::Beneath::none);
     if (!locks) return http::error_response(locks.error());
     auto quota = quota_if_asked(files, w.id, *pf);
     if (!quota) return http::error_response(quota.error());

@@ -93,6 +93,8 @@ inline constexpr std::size_t kMaxNameBytes = 255;
 inline constexpr std::size_t kMaxPathBytes = 8192;
 inline constexpr int kMaxPageSize = 1000;
 inline constexpr int kMaxPropfindEntries = 100'000;
+// Live WebDAV locks a workspace holds at most (LOCK answers 507 beyond).
+inline constexpr std::int64_t kMaxLocks = 10'000;
 
 // Normalizes a file or folder name to NFC and checks it. Errors: invalid
 // (reason "invalid_name") for empty names, "." and "..", '/', '\', NUL,

@@ -79,7 +79,7 @@ json::object with_lock(const Node& n, const std::vector<dav::Lock>& locks) {
 Result<http::Response> listing(Service& files, const http::Request& req, const Node& folder) {
   RUCHE_TRY(store::ListQuery q, list_query(req));
   RUCHE_TRY(ListResult list, files.list(folder.workspace_id, folder, q));
-  RUCHE_TRY(auto locks, files.locks(folder.workspace_id));
+  RUCHE_TRY(auto locks, files.locks(folder.workspace_id, folder.path, store::Beneath::children));
   json::array items;
   for (const auto& n : list.items) items.push_back(with_lock(n, locks));
   json::object o;
@@ -333,7 +333,7 @@ void register_routes(Api& api, Service& files) {
   api.add_object("GET", "/api/v1/files/{fid}", "files", Access::read, "fid",
                  [&files](http::Request& req, const Caller& caller) -> Result<http::Response> {
                    RUCHE_TRY(Node n, files.reach(caller, fid(req), Access::read));
-                   RUCHE_TRY(auto locks, files.locks(n.workspace_id));
+                   RUCHE_TRY(auto locks, files.locks(n.workspace_id, n.path, store::Beneath::none));
                    return json_reply(with_lock(n, locks));
                  });
   api.add_object("GET", "/api/v1/files/{fid}/children", "files", Access::read, "fid",

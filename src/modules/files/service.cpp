@@ -527,8 +527,12 @@ Result<std::map<std::string, std::vector<store::Prop>>> Service::child_props(con
   return p_.db.read([&](db::Conn& c) { return store::child_props(c, ws, folder.id.str()); });
 }
 
-Result<std::vector<dav::Lock>> Service::locks(const WorkspaceId& ws) {
-  return p_.db.read([&](db::Conn& c) { return store::locks(c, ws, p_.clock.now_ms()); });
+Result<std::vector<dav::Lock>> Service::locks(const WorkspaceId& ws, std::string_view path,
+                                              store::Beneath beneath) {
+  RUCHE_TRY(auto names, split_path(path));
+  const std::string p = join(names, names.size());
+  return p_.db.read(
+      [&](db::Conn& c) { return store::locks(c, ws, p, beneath, p_.clock.now_ms()); });
 }
 
 Result<dav::ResourceState> Service::state(const WorkspaceId& ws, std::string_view path) {
@@ -540,7 +544,7 @@ Result<dav::ResourceState> Service::state(const WorkspaceId& ws, std::string_vie
       s.exists = true;
       s.etag = r.node->etag;
     }
-    RUCHE_TRY(auto locks, store::locks(c, ws, p_.clock.now_ms()));
+    RUCHE_TRY(auto locks, store::locks(c, ws, p, store::Beneath::none, p_.clock.now_ms()));
     for (const auto& l : locks)
       if (dav::covers(l, p)) s.tokens.push_back(l.token);
     return s;
@@ -551,7 +555,9 @@ Result<dav::ResourceState> Service::state(const WorkspaceId& ws, std::string_vie
 
 Result<void> Service::check_locks(db::Conn& c, const WorkspaceId& ws, const WriteCtx& ctx,
                                   const std::string& path, bool descendants, bool parent) {
-  RUCHE_TRY(auto locks, store::locks(c, ws, p_.clock.now_ms()));
+  RUCHE_TRY(auto locks,
+            store::locks(c, ws, path, descendants ? store::Beneath::all : store::Beneath::none,
+                         p_.clock.now_ms()));
   if (locks.empty()) return {};
   std::string up = dav::parent_path(path);
   bool shared_needed = false, shared_held = false;
@@ -1279,9 +1285,16 @@ Result<Service::Locked> Service::lock(const WorkspaceId& ws, const WriteCtx& ctx
     if (!r.node && !r.parent) return fail(Errc::conflict, "the parent folder does not exist", "no_parent");
     std::string p = join(r.names, r.names.size());
     std::int64_t now = p_.clock.now_ms();
-    RUCHE_TRY(auto locks, store::locks(c, ws, now));
+    RUCHE_TRY(auto locks,
+              store::locks(c, ws, p, infinite ? store::Beneath::all : store::Beneath::none, now));
     for (const auto& l : locks)
       if (dav::conflicts(l, p, req.exclusive, infinite)) return fail(Errc::locked, "already locked", "locked");
+    // Every write and listing reads the locks around its path: a bounded number.
+    RUCHE_TRY(std::int64_t held, store::count_locks(c, ws, now));
+    if (held >= kMaxLocks)
+      return fail(Errc::insufficient_storage,
+                  "this workspace holds " + std::to_string(held) + " locks, as many as it may",
+                  "too_many_locks");
     Locked out;
     if (!r.node) {
       // An empty file would have no records to open it with.
@@ -1309,7 +1322,7 @@ Result<dav::Lock> Service::refresh(const WorkspaceId& ws, const WriteCtx& ctx, s
     RUCHE_TRY(auto names, split_path(path));
     std::string p = join(names, names.size());
     std::int64_t now = p_.clock.now_ms();
-    RUCHE_TRY(auto locks, store::locks(c, ws, now));
+    RUCHE_TRY(auto locks, store::locks(c, ws, p, store::Beneath::none, now));
     for (auto& l : locks) {
       if (!dav::covers(l, p) || l.user_id != ctx.user_id) continue;
       if (std::find(ctx.tokens.begin(), ctx.tokens.end(), l.token) == ctx.tokens.end()) continue;
@@ -1327,7 +1340,8 @@ Result<void> Service::unlock(const WorkspaceId& ws, const WriteCtx& ctx, std::st
   return p_.db.write([&](db::Conn& c) -> Result<void> {
     RUCHE_TRY(auto names, split_path(path));
     std::string p = join(names, names.size());
-    RUCHE_TRY(auto locks, store::locks(c, ws, p_.clock.now_ms()));
+    // A lock that does not cover `p` is refused as one that does not exist.
+    RUCHE_TRY(auto locks, store::locks(c, ws, p, store::Beneath::none, p_.clock.now_ms()));
     for (const auto& l : locks) {
       if (l.token != token) continue;
       if (!dav::covers(l, p))

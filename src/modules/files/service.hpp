@@ -157,7 +157,9 @@ class Service {
   Result<std::map<std::string, std::vector<store::Prop>>> child_props(const WorkspaceId& ws, const Node& folder);
   // What an If header condition sees at `path`.
   Result<dav::ResourceState> state(const WorkspaceId& ws, std::string_view path);
-  Result<std::vector<dav::Lock>> locks(const WorkspaceId& ws);
+  // The live locks on `path`, the folders above it and `beneath` it.
+  Result<std::vector<dav::Lock>> locks(const WorkspaceId& ws, std::string_view path,
+                                       store::Beneath beneath);
 
   // --- Writing ---
   Result<PutResult> put(const WorkspaceId& ws, const WriteCtx& ctx, std::string_view path,

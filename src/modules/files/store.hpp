@@ -144,7 +144,17 @@ Result<std::map<std::string, std::vector<Prop>>> child_props(db::Conn& c, const 
 
 // --- Locks --------------------------------------------------------------------
 
-Result<std::vector<dav::Lock>> locks(db::Conn& c, const WorkspaceId& ws, std::int64_t now_ms);
+// Which locks beneath a path a question needs, besides those on the path
+// and on each folder above it (which every question needs): none (a file's
+// write, an If header), those on its children (a listing) or all (a
+// folder's deletion or move, a Depth: infinity lock).
+enum class Beneath { none, children, all };
+// The live locks on `path` (a joined path: "/" or "/a/b"), on the folders
+// above it and `beneath` it: read by path, not the workspace's all.
+Result<std::vector<dav::Lock>> locks(db::Conn& c, const WorkspaceId& ws, const std::string& path,
+                                     Beneath beneath, std::int64_t now_ms);
+// How many live locks the workspace holds.
+Result<std::int64_t> count_locks(db::Conn& c, const WorkspaceId& ws, std::int64_t now_ms);
 Result<void> insert_lock(db::Conn& c, const WorkspaceId& ws, const dav::Lock& l, std::int64_t now_ms);
 Result<void> refresh_lock(db::Conn& c, const std::string& token, std::int64_t timeout_s,
                           std::int64_t expires_at_ms);

@@ -1,0 +1,6 @@
+-- WebDAV locks are read by path: those on a path and on the folders above
+-- it (every write, every If header), and those beneath it (a listing, a
+-- folder's deletion), not the workspace's all. Paths compare byte by byte
+-- (COLLATE "C", as the queries ask), so that what is beneath "/a/b" is the
+-- range from "/a/b/" to "/a/b0" whatever the database's collation.
+CREATE INDEX files_locks_path ON files_locks (workspace_id, path COLLATE "C");
