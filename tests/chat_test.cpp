@@ -164,6 +164,53 @@ TEST(Chat, NothingLandsAfterItsAuthorWasRemoved) {
   EXPECT_EQ(late, 0) << "messages of Bob's after his removal";
 }
 
+// Made a reader of the chat while posting: no message of theirs lands after
+// the change (their posts are refused from then on, 403 read_only).
+TEST(Chat, NothingLandsAfterItsAuthorBecameAReader) {
+  TestServer s;
+  Chat chat{s};
+  Account a = s.user("Alice"), b = s.user("Bob");
+  std::string ws = s.workspace(a, "W", {"chat"});
+  std::string open = chat.channel(a, ws, "général");
+  s.join(a, ws, b);
+  auto set_right = [&](const char* right) {
+    return s.call("PATCH", "/api/v1/workspaces/" + ws + "/members/" + b.id.str(), a.token,
+                  body(json::object{{"rights", json::object{{"chat", right}}}}));
+  };
+  for (int round = 0; round < 8; ++round) {
+    ASSERT_EQ(set_right("write").status, 200);
+    std::atomic<int> landed{0};
+    int refused = 0;
+    std::thread posting([&] {
+      for (int i = 0; i < 500; ++i) {
+        auto r = chat.post(b, open, "round " + std::to_string(round));
+        if (r.status != 201) {
+          refused = r.status;
+          break;
+        }
+        ++landed;
+      }
+    });
+    for (int waited = 0; landed < 4 && waited < 5000; ++waited)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    ASSERT_EQ(set_right("read").status, 200);
+    posting.join();
+    EXPECT_EQ(refused, 403) << "round " << round;
+  }
+  // In the order of events: no message of Bob's while he could only read.
+  auto events = s.platform().outbox.since(s.platform().db, WorkspaceId(ws), 0, 100000);
+  ASSERT_TRUE(events);
+  bool reader = false;
+  int late = 0;
+  for (const auto& e : *events) {
+    if (e.type == "member.updated" && e.data.find(b.id.str()) != std::string::npos)
+      reader = e.data.find("\"chat\":\"read\"") != std::string::npos;
+    if (e.type == "message.created" && reader && e.data.find(b.id.str()) != std::string::npos)
+      ++late;
+  }
+  EXPECT_EQ(late, 0) << "messages of Bob's after he became a reader";
+}
+
 // A workspace of Alice's with Bob, Carol and Dave, whose chat is bounded
 // small: 3 channels, 2 direct conversations a person.
 struct SmallBounds {

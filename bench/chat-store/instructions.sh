@@ -34,7 +34,7 @@ callgrind_annotate --inclusive=yes "$T/cg.out" | awk -v posts="$posts" '
               "|    workspace access|platform::Authz::access_in\\(|1" \
               "|    channel membership|chat::store::is_member\\(|1" \
               "|write body on the writer thread|service.cpp:ruche::db::Database::run<ruche::chat::Service::post.*#2}>.*operator\\(\\)|1" \
-              "|  still a member (checked again in the write)|platform::Authz::still_member\\(|1" \
+              "|  still a member who may write (checked again in the write)|platform::Authz::still_allowed\\(|1" \
               "|  message row|chat::store::insert_message\\(|1" \
               "|  channel number|chat::store::next_seq\\(|1" \
               "|  outbox event (per append of either phase)|platform::Outbox::append\\(|2" \

@@ -90,13 +90,22 @@ Result<std::vector<WorkspaceAccess>> Authz::accesses_in(db::Conn& c, const UserI
   return out;
 }
 
-Result<bool> Authz::still_member(db::Conn& c, const UserId& user, const WorkspaceId& ws) {
+Result<Access> Authz::still_allowed(db::Conn& c, const UserId& user, const WorkspaceId& ws,
+                                    std::string_view module) {
   RUCHE_TRY(
-      auto row,
-      c.query_one("SELECT 1 FROM memberships m WHERE m.workspace_id = $1 AND m.user_id = $3 AND " +
-                      std::string(RUCHE_ACTIVE_MEMBERSHIP("m")) + std::string(c.for_update()),
-                  {ws, clock_.now_ms(), user}));
-  return row.has_value();
+      auto member,
+      c.query_one(
+          "SELECT m.role FROM memberships m WHERE m.workspace_id = $1 AND m.user_id = $3 AND " +
+              std::string(RUCHE_ACTIVE_MEMBERSHIP("m")) + std::string(c.for_update()),
+          {ws, clock_.now_ms(), user}));
+  if (!member) return Access::none;
+  // A statement of its own, after the lock: at READ COMMITTED it sees a
+  // change of rights that committed while this write waited for the row.
+  RUCHE_TRY(auto right, c.query_one("SELECT access FROM member_rights WHERE workspace_id = $1 AND "
+                                    "user_id = $2 AND module = $3",
+                                    {ws, user, module}));
+  if (right) return parse_access(right->text(0)).value_or(Access::none);
+  return default_access(parse_workspace_role(member->text(0)).value_or(WorkspaceRole::guest));
 }
 
 Result<WorkspaceAccess> Authz::access_in(db::Conn& c, const UserId& user, const WorkspaceId& ws) {

@@ -58,11 +58,14 @@ class Authz {
   // not exist, the caller is not a member, or their membership expired.
   Result<WorkspaceAccess> access(const Caller& caller, const WorkspaceId& ws);
   Result<WorkspaceAccess> access_in(db::Conn& c, const UserId& user, const WorkspaceId& ws);
-  // Whether `user` is still an active member of `ws`, read in a write that
-  // acts on an access checked before it (on a reader): the membership row is
-  // locked until the write ends (Conn::for_update), so a removal waits for
-  // the write, or the write sees it.
-  Result<bool> still_member(db::Conn& c, const UserId& user, const WorkspaceId& ws);
+  // `user`'s right on `module` in `ws` as it is now (none when no longer an
+  // active member), read in a write that acts on an access checked before
+  // it (on a reader): the membership row is locked until the write ends
+  // (Conn::for_update) and the right read after the lock, so a removal or a
+  // change of rights (Workspaces::change_member locks the row too) waits
+  // for the write, or the write sees it.
+  Result<Access> still_allowed(db::Conn& c, const UserId& user, const WorkspaceId& ws,
+                               std::string_view module);
   // access_in() of every workspace `user` is a member of (expired
   // memberships left out): what cross-workspace reads (search, the
   // caller's tasks) filter by.

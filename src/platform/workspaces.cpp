@@ -467,6 +467,11 @@ Result<Member> Workspaces::change_member(const Caller& caller, const WorkspaceId
     RUCHE_TRY(WorkspaceAccess a, authz_.access_in(c, caller.user_id, ws));
     if (!a.can_manage()) return fail(Errc::forbidden, "only owners and admins can change members");
     if (a.archived) return fail(Errc::conflict, "the workspace is archived", "archived");
+    // The row writes acting on this member's rights lock too (Authz::still_allowed).
+    RUCHE_TRY([[maybe_unused]] auto locked,
+              c.query_one("SELECT 1 FROM memberships WHERE workspace_id = $1 AND user_id = $2" +
+                              std::string(c.for_update()),
+                          {ws, user}));
     RUCHE_TRY(Member before, load_member(c, ws, user));
     bool caller_owner = a.role == WorkspaceRole::owner;
     if (before.role == WorkspaceRole::owner && !caller_owner)

@@ -830,13 +830,19 @@ Result<Message> Service::post(const Caller& caller, const ChannelId& id, const P
   // A value, not an object: emit() takes a json::value (no copy per call).
   json::value event = to_json(draft);  // "seq" is set in the transaction
   return p_.db.write([&](db::Conn& c) -> Result<Message> {
-    // Still a member of the workspace (and of a channel that is not public):
-    // a message racing its author's removal does not land after it.
-    RUCHE_TRY(bool still, p_.authz.still_member(c, caller.user_id, ch.workspace_id));
+    // Still a member of the workspace who may write in its chat (and of a
+    // channel that is not public): a message racing its author's removal,
+    // or their becoming a reader, does not land after it.
+    RUCHE_TRY(platform::Access right,
+              p_.authz.still_allowed(c, caller.user_id, ch.workspace_id, "chat"));
+    bool still = right != platform::Access::none;
     if (still && ch.kind != ChannelKind::public_channel) {
       RUCHE_TRY(still, store::is_member(c, id, caller.user_id));
     }
     if (!still) return platform::refused(Errc::not_found, "no such channel", ch.workspace_id);
+    if (right != platform::Access::write)
+      return platform::refused(Errc::forbidden, "read-only access to this module", ch.workspace_id,
+                               "read_only");
     // The key generation a sealed text used is still the one to use.
     if (prep.access.workspace.armoured)
       RUCHE_CHECK(p_.armour.require_current(c, key_scope(ch), prep.body.generation));
