@@ -48,11 +48,6 @@ std::string sentence(std::mt19937_64& rng) {
   return s;
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
-
 // Posts `bodies` into `channels` (round robin), kPosters threads at once.
 bool post_all(chat::Service& service, const platform::Caller& caller, const std::vector<chat::ChannelId>& channels,
               const std::vector<std::string>& bodies) {
@@ -180,19 +175,21 @@ int main(int argc, char** argv) {
     const double verify_s = std::chrono::duration<double>(Clock_::now() - v0).count();
     if (good != messages) return;
 
-    const double extra_cpu = median(sealed_cpu) - median(plain_cpu);
+    const double extra_cpu = bench::median(sealed_cpu) - bench::median(plain_cpu);
     std::printf("| import of %zu messages in %d channels (median of %d) | plain | armoured | armoured ÷ plain |\n"
                 "| --- | ---: | ---: | ---: |\n",
                 messages, kChannels, rounds);
     std::printf("| archive, MiB | %.1f | %.1f | %.2f |\n", static_cast<double>(plain_archive.size()) / 1048576.0,
                 static_cast<double>(sealed_archive.size()) / 1048576.0,
                 static_cast<double>(sealed_archive.size()) / static_cast<double>(plain_archive.size()));
-    std::printf("| import, seconds | %.2f | %.2f | %.2f |\n", median(plain_s), median(sealed_s),
-                median(sealed_s) / median(plain_s));
-    std::printf("| import, CPU-seconds (the whole process) | %.2f | %.2f | %.2f |\n", median(plain_cpu),
-                median(sealed_cpu), median(sealed_cpu) / median(plain_cpu));
+    std::printf("| import, seconds | %.2f | %.2f | %.2f |\n", bench::median(plain_s),
+                bench::median(sealed_s), bench::median(sealed_s) / bench::median(plain_s));
+    std::printf("| import, CPU-seconds (the whole process) | %.2f | %.2f | %.2f |\n",
+                bench::median(plain_cpu), bench::median(sealed_cpu),
+                bench::median(sealed_cpu) / bench::median(plain_cpu));
     std::printf("| import, CPU-seconds of the database's writer thread | %.2f | %.2f | %.2f |\n",
-                median(plain_writer), median(sealed_writer), median(sealed_writer) / median(plain_writer));
+                bench::median(plain_writer), bench::median(sealed_writer),
+                bench::median(sealed_writer) / bench::median(plain_writer));
     std::printf("\n| per armoured message | µs |\n| --- | ---: |\n");
     std::printf("| the import's CPU beyond a plain message's | %.1f |\n",
                 extra_cpu * 1e6 / static_cast<double>(messages));

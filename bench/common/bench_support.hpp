@@ -9,6 +9,7 @@
 #include <sodium.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -31,6 +32,12 @@ inline std::string random_string(std::size_t n) {
   std::string out(n, '\0');
   randombytes_buf(out.data(), n);
   return out;
+}
+
+// The middle value of a run's rounds (the upper one of an even count); 0 for none.
+inline double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
 }
 
 // CPU time, in microseconds, of the whole process and of the database's

@@ -48,11 +48,6 @@ double per_call(int calls, F&& fn) {
          calls;
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -151,8 +146,8 @@ int main(int argc, char** argv) {
       "\n| medians (%s) | no lock | %d locks elsewhere | ratio |\n| --- | ---: | ---: | ---: |\n",
       p.db.backend() == db::Backend::postgres ? "PostgreSQL" : "SQLite", locks);
   for (const auto& row : rows)
-    std::printf("| %s | %.1f us | %.1f us | **%.2f** |\n", row.what, median(row.quiet),
-                median(row.busy), median(row.busy) / median(row.quiet));
+    std::printf("| %s | %.1f us | %.1f us | **%.2f** |\n", row.what, bench::median(row.quiet),
+                bench::median(row.busy), bench::median(row.busy) / bench::median(row.quiet));
   std::printf("| LOCK, each of the %d taken | | %.1f us | |\n", locks, lock_us);
   return 0;
 }

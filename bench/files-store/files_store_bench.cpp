@@ -71,11 +71,6 @@ Round run(files::Service& service, const WorkspaceId& ws, const platform::Caller
   return {n / secs, (cpu1.process - cpu0.process) / n, (cpu1.writer - cpu0.writer) / n, failures.load()};
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -146,9 +141,9 @@ int main(int argc, char** argv) {
   std::printf("\n| medians, %d uploaders x %d new %zu-byte files | plain | armoured | armoured / plain |\n", uploaders,
               per_uploader, kFileBytes);
   std::printf("| --- | ---: | ---: | ---: |\n");
-  std::printf("| uploads/s | %.0f | %.0f | %.2f |\n", median(plain_rate), median(sealed_rate),
-              median(sealed_rate) / median(plain_rate));
-  std::printf("| CPU per upload | %.1f us | %.1f us | **%.2f** |\n", median(plain_us), median(sealed_us),
-              median(sealed_us) / median(plain_us));
+  std::printf("| uploads/s | %.0f | %.0f | %.2f |\n", bench::median(plain_rate),
+              bench::median(sealed_rate), bench::median(sealed_rate) / bench::median(plain_rate));
+  std::printf("| CPU per upload | %.1f us | %.1f us | **%.2f** |\n", bench::median(plain_us),
+              bench::median(sealed_us), bench::median(sealed_us) / bench::median(plain_us));
   return 0;
 }
