@@ -445,6 +445,40 @@ TEST(Platform, InvitationsExpireAndCanBeRevoked) {
   EXPECT_EQ(up.status, 403);
 }
 
+// The list shows the invitations still pending first: the oldest of a large
+// onboarding is not hidden behind hundreds answered or revoked since.
+TEST(Platform, PendingInvitationsAreListedFirst) {
+  TestServer s;
+  Account a = s.user("Alice");
+  std::string ws = s.workspace(a, "W");
+  auto first = s.call("POST", "/api/v1/workspaces/" + ws + "/invitations", a.token,
+                      body(json::object({{"email", "premiere@y.example"}})));
+  ASSERT_EQ(first.status, 201) << first.raw.body;
+  s.clock().advance_ms(1000);
+  const std::int64_t now = s.clock().now_ms();
+  ASSERT_TRUE(s.platform().db.write([&](db::Conn& c) -> Result<void> {
+    for (int i = 0; i < 500; ++i) {
+      RUCHE_TRY(
+          [[maybe_unused]] auto n,
+          c.exec("INSERT INTO invitations (id, workspace_id, token_hash, email, role, invited_by, "
+                 "created_at_ms, expires_at_ms, revoked_at_ms) VALUES ($1, $2, $3, $4, 'member', "
+                 "$5, $6, "
+                 "$7, $6)",
+                 {"inv-" + std::to_string(i), ws, "hash-" + std::to_string(i),
+                  "revoquee-" + std::to_string(i) + "@y.example", a.id.str(), now + i,
+                  now + 86'400'000}));
+    }
+    return {};
+  }));
+  auto list = s.call("GET", "/api/v1/workspaces/" + ws + "/invitations", a.token);
+  ASSERT_EQ(list.status, 200);
+  const auto& items = list.body.as_array();
+  ASSERT_FALSE(items.empty());
+  EXPECT_EQ(items.at(0).at("email").as_string(), "premiere@y.example");
+  EXPECT_EQ(items.at(0).at("status").as_string(), "pending");
+  EXPECT_EQ(items.at(1).at("email").as_string(), "revoquee-499@y.example") << "then the newest";
+}
+
 TEST(Platform, GuestMembershipsCanExpire) {
   TestServer s;
   Account a = s.user("Alice");

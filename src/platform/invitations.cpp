@@ -126,13 +126,14 @@ Result<std::vector<Invitation>> Invitations::list(const Caller& caller, const Wo
   std::int64_t now = clock_.now_ms();
   return db_.read([&](db::Conn& c) -> Result<std::vector<Invitation>> {
     std::vector<Invitation> out;
-    RUCHE_CHECK(c.each(std::string("SELECT ") + kInvitationColumns +
-                           " FROM invitations WHERE workspace_id = $1 ORDER BY created_at_ms DESC "
-                           "LIMIT 500",
-                       {ws}, [&](const db::Row& r) {
-                         out.push_back(from_row(r, now));
-                         return true;
-                       }));
+    RUCHE_CHECK(c.each(
+        std::string("SELECT ") + kInvitationColumns +
+            " FROM invitations WHERE workspace_id = $1 ORDER BY (accepted_at_ms IS NULL AND "
+            "revoked_at_ms IS NULL AND expires_at_ms > $2) DESC, created_at_ms DESC LIMIT 500",
+        {ws, now}, [&](const db::Row& r) {
+          out.push_back(from_row(r, now));
+          return true;
+        }));
     return out;
   });
 }

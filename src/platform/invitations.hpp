@@ -82,6 +82,8 @@ class Invitations {
                                    std::string_view email, WorkspaceRole role,
                                    std::optional<std::int64_t> expires_at_ms,
                                    std::optional<std::int64_t> membership_expires_at_ms);
+  // The workspace's invitations: those still pending first, then the
+  // others, each newest first; 500 at most.
   Result<std::vector<Invitation>> list(const Caller& caller, const WorkspaceId& ws);
   Result<void> revoke(const Caller& caller, const WorkspaceId& ws, const InvitationId& id);
 
