@@ -211,6 +211,55 @@ TEST(Chat, NothingLandsAfterItsAuthorBecameAReader) {
   EXPECT_EQ(late, 0) << "messages of Bob's after he became a reader";
 }
 
+// A message racing the chat's being turned off in its workspace does not
+// land after it: the write holds the module's row, or sees it gone.
+TEST(Chat, NothingLandsAfterTheChatWasTurnedOff) {
+  TestServer s;
+  Chat chat{s};
+  Account a = s.user("Alice"), b = s.user("Bob");
+  std::string ws = s.workspace(a, "W", {"chat", "tasks"});
+  std::string open = chat.channel(a, ws, "général");
+  s.join(a, ws, b);
+  auto set_modules = [&](json::array modules) {
+    return s.call("PATCH", "/api/v1/workspaces/" + ws, a.token,
+                  body(json::object{{"modules", std::move(modules)}}));
+  };
+  for (int round = 0; round < 8; ++round) {
+    ASSERT_EQ(set_modules({"chat", "tasks"}).status, 200);
+    std::atomic<int> landed{0};
+    int refused = 0;
+    std::thread posting([&] {
+      for (int i = 0; i < 500; ++i) {
+        auto r = chat.post(b, open, "round " + std::to_string(round));
+        if (r.status != 201) {
+          refused = r.status;
+          break;
+        }
+        ++landed;
+      }
+    });
+    for (int waited = 0; landed < 4 && waited < 5000; ++waited)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    ASSERT_EQ(set_modules({"tasks"}).status, 200);
+    posting.join();
+    EXPECT_EQ(refused, 404) << "round " << round;
+  }
+  // In the order of events: no message while the chat was off.
+  auto events = s.platform().outbox.since(s.platform().db, WorkspaceId(ws), 0, 100000);
+  ASSERT_TRUE(events);
+  bool off = false;
+  int late = 0, turned_off = 0;
+  for (const auto& e : *events) {
+    if (e.type == "workspace.updated") {
+      off = e.data.find("\"chat\"") == std::string::npos;
+      turned_off += off;
+    }
+    if (e.type == "message.created" && off) ++late;
+  }
+  EXPECT_EQ(turned_off, 8);
+  EXPECT_EQ(late, 0) << "messages stored after the chat was turned off";
+}
+
 // A workspace of Alice's with Bob, Carol and Dave, whose chat is bounded
 // small: 3 channels, 2 direct conversations a person.
 struct SmallBounds {

@@ -3,7 +3,10 @@
 // bad input. Run on SQLite (label integration) and PostgreSQL (label pg).
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "core/crypto/encoding.hpp"
+#include "core/crypto/random.hpp"
 #include "core/crypto/totp.hpp"
 #include "support/test_server.hpp"
 
@@ -477,6 +480,142 @@ TEST(Platform, PendingInvitationsAreListedFirst) {
   EXPECT_EQ(items.at(0).at("email").as_string(), "premiere@y.example");
   EXPECT_EQ(items.at(0).at("status").as_string(), "pending");
   EXPECT_EQ(items.at(1).at("email").as_string(), "revoquee-499@y.example") << "then the newest";
+}
+
+namespace {
+
+// `n` invitations to `ws` written as they are stored, by `who`, created at
+// `created` + i, revoked or pending, expiring a day after `created`.
+void store_invitations(TestServer& s, const std::string& ws, const Account& who,
+                       const std::string& prefix, int n, std::int64_t created, bool revoked,
+                       bool same_time = false) {
+  ASSERT_TRUE(s.platform().db.write([&](db::Conn& c) -> Result<void> {
+    for (int i = 0; i < n; ++i) {
+      const std::int64_t at = same_time ? created : created + i;
+      RUCHE_TRY(
+          [[maybe_unused]] auto k,
+          c.exec("INSERT INTO invitations (id, workspace_id, token_hash, email, role, "
+                 "invited_by, created_at_ms, expires_at_ms, revoked_at_ms) VALUES ($1, $2, "
+                 "$3, $4, 'member', $5, $6, $7, $8)",
+                 {crypto::new_id(), ws, "hash-" + prefix + std::to_string(i),
+                  prefix + std::to_string(i) + "@y.example", who.id.str(), at, created + 86'400'000,
+                  revoked ? std::optional<std::int64_t>(at) : std::nullopt}));
+    }
+    return {};
+  }));
+}
+
+// The emails of a whole listing walked `limit` at a time with `before`.
+std::vector<std::string> walk_invitations(TestServer& s, const std::string& ws, const Account& who,
+                                          const std::string& status, int limit) {
+  std::vector<std::string> emails;
+  std::string before;
+  for (int pages = 0; pages < 100; ++pages) {
+    auto r = s.call("GET",
+                    "/api/v1/workspaces/" + ws + "/invitations?status=" + status + "&limit=" +
+                        std::to_string(limit) + (before.empty() ? "" : "&before=" + before),
+                    who.token);
+    EXPECT_EQ(r.status, 200) << r.raw.body;
+    if (r.status != 200 || r.body.as_array().empty()) break;
+    for (const auto& i : r.body.as_array()) {
+      EXPECT_EQ(i.at("status").as_string() == "pending", status == "pending");
+      emails.emplace_back(i.at("email").as_string());
+    }
+    before = std::string(r.body.as_array().back().at("id").as_string());
+  }
+  return emails;
+}
+
+}  // namespace
+
+// The pending invitations and the others are each listed a page at a time,
+// newest first, however many: none is missed or listed twice, even among
+// those created at the same millisecond.
+TEST(Platform, InvitationsAreListedAPageAtATime) {
+  TestServer s;
+  Account a = s.user("Alice"), b = s.user("Bob");
+  std::string ws = s.workspace(a, "W");
+  s.join(a, ws, b);
+  const std::int64_t now = s.clock().now_ms();
+  store_invitations(s, ws, a, "pending-", 7, now - 10, false);
+  store_invitations(s, ws, a, "tied-", 5, now - 100, true, true);
+  store_invitations(s, ws, a, "revoked-", 4, now - 1000, true);
+  auto pending = walk_invitations(s, ws, a, "pending", 3);
+  EXPECT_EQ(pending, (std::vector<std::string>{"pending-6@y.example", "pending-5@y.example",
+                                               "pending-4@y.example", "pending-3@y.example",
+                                               "pending-2@y.example", "pending-1@y.example",
+                                               "pending-0@y.example"}));
+  auto closed = walk_invitations(s, ws, a, "closed", 2);
+  ASSERT_EQ(closed.size(), 10u);
+  EXPECT_EQ(closed[0], b.email) << "Bob's, accepted when he joined";
+  std::set<std::string> tied(closed.begin() + 1, closed.begin() + 6);
+  EXPECT_EQ(tied.size(), 5u) << "the five of one millisecond, each once";
+  for (const auto& e : tied) EXPECT_EQ(e.rfind("tied-", 0), 0u) << e;
+  EXPECT_EQ(std::vector<std::string>(closed.begin() + 6, closed.end()),
+            (std::vector<std::string>{"revoked-3@y.example", "revoked-2@y.example",
+                                      "revoked-1@y.example", "revoked-0@y.example"}));
+  // Without status: one page, pending first.
+  auto all = s.call("GET", "/api/v1/workspaces/" + ws + "/invitations?limit=8", a.token);
+  ASSERT_EQ(all.status, 200);
+  ASSERT_EQ(all.body.as_array().size(), 8u);
+  EXPECT_EQ(all.body.as_array()[6].at("status").as_string(), "pending");
+  EXPECT_EQ(all.body.as_array()[7].at("status").as_string(), "accepted");
+  // Bad pages are refused; a member who does not manage sees none.
+  const std::string base = "/api/v1/workspaces/" + ws + "/invitations";
+  const std::string known(all.body.as_array()[0].at("id").as_string());
+  const std::string other_ws = s.workspace(a, "Other");
+  const std::string elsewhere(s.call("POST", "/api/v1/workspaces/" + other_ws + "/invitations",
+                                     a.token, body(json::object{{"email", "ailleurs@y.example"}}))
+                                  .body.at("id")
+                                  .as_string());
+  for (const std::string& q : std::vector<std::string>{
+           "?status=open", "?before=" + known, "?status=closed&before=" + crypto::new_id(),
+           "?status=pending&before=" + elsewhere, "?status=closed&before=a/b", "?limit=0",
+           "?limit=501"}) {
+    auto r = s.call("GET", base + q, a.token);
+    EXPECT_EQ(r.status, 400) << q;
+    EXPECT_EQ(r.error_code(), "invalid_field") << q;
+  }
+  EXPECT_EQ(s.call("GET", base + "?status=pending", b.token).status, 403);
+}
+
+// A workspace holds a bounded number of pending invitations; those answered,
+// revoked or expired do not count.
+TEST(Platform, PendingInvitationsAreBounded) {
+  TestServer s;
+  Account a = s.user("Alice");
+  std::string ws = s.workspace(a, "W");
+  const std::int64_t now = s.clock().now_ms();
+  store_invitations(s, ws, a, "old-", 50, now - 2 * 86'400'000, false);  // expired
+  store_invitations(s, ws, a, "revoked-", 50, now, true);
+  store_invitations(s, ws, a, "pending-", static_cast<int>(platform::kMaxPendingInvitations) - 1,
+                    now - platform::kMaxPendingInvitations, false);
+  auto invite = [&](const std::string& email) {
+    return s.call("POST", "/api/v1/workspaces/" + ws + "/invitations", a.token,
+                  body(json::object{{"email", email}}));
+  };
+  auto last = invite("last@y.example");
+  ASSERT_EQ(last.status, 201) << last.raw.body;
+  auto over = invite("over@y.example");
+  EXPECT_EQ(over.status, 409);
+  EXPECT_EQ(over.error_code(), "too_many_invitations");
+  auto listed =
+      s.call("GET", "/api/v1/workspaces/" + ws + "/invitations?status=pending&limit=1", a.token);
+  ASSERT_EQ(listed.status, 200);
+  EXPECT_EQ(listed.body.as_array().at(0).at("email").as_string(), "last@y.example");
+  // Revoking one makes room for one.
+  EXPECT_EQ(s.call("DELETE",
+                   "/api/v1/workspaces/" + ws + "/invitations/" +
+                       std::string(last.body.at("id").as_string()),
+                   a.token)
+                .status,
+            204);
+  EXPECT_EQ(invite("over@y.example").status, 201);
+  EXPECT_EQ(invite("beyond@y.example").status, 409);
+  // Once the stored ones expire, there is room again.
+  s.clock().advance_ms(86'400'000);
+  a = s.login(a.email, a.password);
+  EXPECT_EQ(invite("beyond@y.example").status, 201);
 }
 
 TEST(Platform, GuestMembershipsCanExpire) {

@@ -101,10 +101,18 @@ Result<Access> Authz::still_allowed(db::Conn& c, const UserId& user, const Works
   if (!member) return Access::none;
   // A statement of its own, after the lock: at READ COMMITTED it sees a
   // change of rights that committed while this write waited for the row.
-  RUCHE_TRY(auto right, c.query_one("SELECT access FROM member_rights WHERE workspace_id = $1 AND "
-                                    "user_id = $2 AND module = $3",
-                                    {ws, user, module}));
-  if (right) return parse_access(right->text(0)).value_or(Access::none);
+  // The module is still on: its row is held until the write ends (KEY
+  // SHARE: writes acting on the module share it), so turning the module off
+  // (which deletes the row) waits for this write, or this read finds no row.
+  RUCHE_TRY(auto right,
+            c.query_one(std::string("SELECT r.access FROM workspace_modules wm LEFT JOIN "
+                                    "member_rights r ON r.workspace_id = wm.workspace_id AND "
+                                    "r.module = wm.module AND r.user_id = $2 WHERE "
+                                    "wm.workspace_id = $1 AND wm.module = $3") +
+                            (c.backend() == db::Backend::postgres ? " FOR KEY SHARE OF wm" : ""),
+                        {ws, user, module}));
+  if (!right) return Access::none;
+  if (!right->is_null(0)) return parse_access(right->text(0)).value_or(Access::none);
   return default_access(parse_workspace_role(member->text(0)).value_or(WorkspaceRole::guest));
 }
 

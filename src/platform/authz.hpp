@@ -59,11 +59,12 @@ class Authz {
   Result<WorkspaceAccess> access(const Caller& caller, const WorkspaceId& ws);
   Result<WorkspaceAccess> access_in(db::Conn& c, const UserId& user, const WorkspaceId& ws);
   // `user`'s right on `module` in `ws` as it is now (none when no longer an
-  // active member), read in a write that acts on an access checked before
-  // it (on a reader): the membership row is locked until the write ends
-  // (Conn::for_update) and the right read after the lock, so a removal or a
-  // change of rights (Workspaces::change_member locks the row too) waits
-  // for the write, or the write sees it.
+  // active member, or the module is off), read in a write that acts on an
+  // access checked before it (on a reader): the membership row is locked
+  // until the write ends (Conn::for_update) and the right read after the
+  // lock, so a removal or a change of rights (Workspaces::change_member
+  // locks the row too) waits for the write, or the write sees it; the
+  // module's row is held the same way against turning it off.
   Result<Access> still_allowed(db::Conn& c, const UserId& user, const WorkspaceId& ws,
                                std::string_view module);
   // access_in() of every workspace `user` is a member of (expired

@@ -3,6 +3,7 @@
 #include "base/log.hpp"
 #include "core/crypto/hash.hpp"
 #include "core/crypto/random.hpp"
+#include "platform/write_order.hpp"
 
 namespace ruche::platform {
 
@@ -11,6 +12,11 @@ namespace {
 constexpr const char* kInvitationColumns =
     "id, workspace_id, email, role, invited_by, created_at_ms, expires_at_ms, "
     "membership_expires_at_ms, accepted_at_ms, revoked_at_ms";
+
+// An invitation still pending at $2 (now): what the pending index holds,
+// those expired left to the range on expires_at_ms.
+constexpr const char* kPending =
+    "accepted_at_ms IS NULL AND revoked_at_ms IS NULL AND expires_at_ms > $2";
 
 Invitation from_row(const db::Row& r, std::int64_t now) {
   Invitation i;
@@ -73,6 +79,17 @@ Result<CreatedInvitation> Invitations::create(const Caller& caller, const Worksp
                                        "m.user_id WHERE m.workspace_id = $1 AND u.email = $2",
                                        {ws, email}));
     if (member) return fail(Errc::conflict, "already a member of this workspace", "already_member");
+    // Counted exactly: two invitations at once wait for each other here.
+    RUCHE_CHECK(order_workspace_writes(c, ws));
+    RUCHE_TRY(auto pending, c.query_one(std::string("SELECT count(*) FROM invitations WHERE "
+                                                    "workspace_id = $1 AND ") +
+                                            kPending,
+                                        {ws, now}));
+    if (pending && pending->i64(0) >= kMaxPendingInvitations)
+      return fail(Errc::conflict,
+                  "this workspace has " + std::to_string(pending->i64(0)) +
+                      " pending invitations, as many as it may: revoke some, or wait for answers",
+                  "too_many_invitations");
     Invitation& inv = out.invitation;
     inv.id = crypto::new_id_of<InvitationId>();
     inv.workspace_id = ws;
@@ -120,20 +137,50 @@ Result<CreatedInvitation> Invitations::create(const Caller& caller, const Worksp
   return out;
 }
 
-Result<std::vector<Invitation>> Invitations::list(const Caller& caller, const WorkspaceId& ws) {
+Result<std::vector<Invitation>> Invitations::list(const Caller& caller, const WorkspaceId& ws,
+                                                  InvitationFilter filter,
+                                                  const std::optional<InvitationId>& before,
+                                                  int limit) {
   RUCHE_TRY(WorkspaceAccess a, authz_.access(caller, ws));
   if (!a.can_manage()) return fail(Errc::forbidden, "only owners and admins can see invitations");
+  if (before && filter == InvitationFilter::all)
+    return fail(Errc::invalid, "before pages the pending or the closed invitations: give status",
+                "invalid_field");
   std::int64_t now = clock_.now_ms();
   return db_.read([&](db::Conn& c) -> Result<std::vector<Invitation>> {
+    std::string sql =
+        std::string("SELECT ") + kInvitationColumns + " FROM invitations WHERE workspace_id = $1";
+    std::vector<db::Param> params{ws, now};
+    switch (filter) {
+      case InvitationFilter::all:
+        sql += std::string(" ORDER BY (") + kPending + ") DESC,";
+        break;
+      case InvitationFilter::pending:
+        sql += std::string(" AND ") + kPending + " ORDER BY";
+        break;
+      case InvitationFilter::closed:
+        sql += std::string(" AND NOT (") + kPending + ") ORDER BY";
+        break;
+    }
+    sql += " created_at_ms DESC, id DESC LIMIT $3";
+    params.emplace_back(static_cast<std::int64_t>(limit));
+    if (before) {
+      RUCHE_TRY(auto at, c.query_one("SELECT created_at_ms FROM invitations WHERE id = $1 AND "
+                                     "workspace_id = $2",
+                                     {*before, ws}));
+      if (!at)
+        return fail(Errc::invalid, "before is an invitation of this workspace", "invalid_field");
+      // Newest first: those created earlier, or at the same millisecond with a smaller id.
+      sql.insert(sql.find(" ORDER BY"),
+                 " AND (created_at_ms < $4 OR (created_at_ms = $4 AND id < $5))");
+      params.emplace_back(at->i64(0));
+      params.emplace_back(*before);
+    }
     std::vector<Invitation> out;
-    RUCHE_CHECK(c.each(
-        std::string("SELECT ") + kInvitationColumns +
-            " FROM invitations WHERE workspace_id = $1 ORDER BY (accepted_at_ms IS NULL AND "
-            "revoked_at_ms IS NULL AND expires_at_ms > $2) DESC, created_at_ms DESC LIMIT 500",
-        {ws, now}, [&](const db::Row& r) {
-          out.push_back(from_row(r, now));
-          return true;
-        }));
+    RUCHE_CHECK(c.each(sql, params, [&](const db::Row& r) {
+      out.push_back(from_row(r, now));
+      return true;
+    }));
     return out;
   });
 }

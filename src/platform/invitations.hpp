@@ -59,6 +59,18 @@ struct Accepted {
   std::optional<Minted> session;        // for a new external account
 };
 
+// Which of a workspace's invitations a page lists.
+enum class InvitationFilter {
+  all,      // pending first, then the others (one page, no `before`)
+  pending,  // not accepted, revoked nor expired
+  closed,   // accepted, revoked or expired
+};
+
+// A workspace holds at most this many pending invitations (409
+// "too_many_invitations" beyond); a page lists at most kMaxInvitationPage.
+inline constexpr std::int64_t kMaxPendingInvitations = 10'000;
+inline constexpr int kMaxInvitationPage = 500;
+
 struct InvitationsConfig {
   std::string public_url;               // "https://ruche.example.org"
   std::string instance_name = "Ruche";
@@ -77,14 +89,19 @@ class Invitations {
 
   // Owner/admin; inviting at a role above one's own is forbidden. Errors:
   // not_found, forbidden, invalid (email, role, dates), conflict
-  // ("already_member", "archived").
+  // ("already_member", "archived", "too_many_invitations").
   Result<CreatedInvitation> create(const Caller& caller, const WorkspaceId& ws,
                                    std::string_view email, WorkspaceRole role,
                                    std::optional<std::int64_t> expires_at_ms,
                                    std::optional<std::int64_t> membership_expires_at_ms);
-  // The workspace's invitations: those still pending first, then the
-  // others, each newest first; 500 at most.
-  Result<std::vector<Invitation>> list(const Caller& caller, const WorkspaceId& ws);
+  // A page of the workspace's invitations (owners and admins), newest
+  // first, at most `limit`: with `all`, those still pending first, then the
+  // others; with `pending` or `closed`, those created before invitation
+  // `before` when given (invalid "invalid_field" when it is none of this
+  // workspace's, or with `all`).
+  Result<std::vector<Invitation>> list(const Caller& caller, const WorkspaceId& ws,
+                                       InvitationFilter filter,
+                                       const std::optional<InvitationId>& before, int limit);
   Result<void> revoke(const Caller& caller, const WorkspaceId& ws, const InvitationId& id);
 
   // The base of invitation links (set before serving when the port was 0).

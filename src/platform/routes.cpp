@@ -599,14 +599,33 @@ void register_platform_routes(Api& api, EventHub& hub) {
                       return json_reply(o, 201);
                     });
 
-  api.add_workspace("GET", "/api/v1/workspaces/{id}/invitations", "", Access::read,
-                    [&p](http::Request& req, const Caller& caller,
-                         const WorkspaceAccess&) -> Result<http::Response> {
-                      RUCHE_TRY(auto list, p.invitations.list(caller, WorkspaceId(std::string(req.param("id")))));
-                      json::array a;
-                      for (const auto& i : list) a.push_back(to_json(i));
-                      return json_reply(a);
-                    });
+  api.add_workspace(
+      "GET", "/api/v1/workspaces/{id}/invitations", "", Access::read,
+      [&p](http::Request& req, const Caller& caller,
+           const WorkspaceAccess&) -> Result<http::Response> {
+        InvitationFilter filter = InvitationFilter::all;
+        if (auto st = req.query_param("status")) {
+          if (*st == "pending")
+            filter = InvitationFilter::pending;
+          else if (*st == "closed")
+            filter = InvitationFilter::closed;
+          else
+            return fail(Errc::invalid, "status is pending or closed", "invalid_field");
+        }
+        std::optional<InvitationId> before;
+        if (auto b = req.query_param("before")) {
+          if (!is_id(*b))
+            return fail(Errc::invalid, "before is an invitation's id", "invalid_field");
+          before = InvitationId(std::string(*b));
+        }
+        RUCHE_TRY(auto limit, query_integer(req, "limit", 1, kMaxInvitationPage));
+        RUCHE_TRY(auto list,
+                  p.invitations.list(caller, WorkspaceId(std::string(req.param("id"))), filter,
+                                     before, static_cast<int>(limit.value_or(kMaxInvitationPage))));
+        json::array a;
+        for (const auto& i : list) a.push_back(to_json(i));
+        return json_reply(a);
+      });
 
   api.add_workspace("DELETE", "/api/v1/workspaces/{id}/invitations/{invitation_id}", "", Access::read,
                     [&p](http::Request& req, const Caller& caller,

@@ -11,6 +11,34 @@ namespace ruche::platform {
 
 namespace {
 
+// Turns on the modules of `modules` that are off and off those that are on
+// and not in it; those kept keep their row. Turning a module off keeps its
+// data: turning it on again restores it. A write acting on a module's right
+// holds its row (Authz::still_allowed): turning the module off waits for it.
+Result<void> set_modules(db::Conn& c, const WorkspaceId& ws,
+                         const std::vector<std::string>& modules, std::int64_t now) {
+  std::vector<std::string> on;
+  RUCHE_CHECK(c.each("SELECT module FROM workspace_modules WHERE workspace_id = $1", {ws},
+                     [&](const db::Row& r) {
+                       on.push_back(r.text(0));
+                       return true;
+                     }));
+  for (const auto& m : on) {
+    if (std::find(modules.begin(), modules.end(), m) != modules.end()) continue;
+    RUCHE_TRY(
+        [[maybe_unused]] auto n,
+        c.exec("DELETE FROM workspace_modules WHERE workspace_id = $1 AND module = $2", {ws, m}));
+  }
+  for (const auto& m : modules) {
+    if (std::find(on.begin(), on.end(), m) != on.end()) continue;
+    RUCHE_TRY([[maybe_unused]] auto n,
+              c.exec("INSERT INTO workspace_modules (workspace_id, module, enabled_at_ms) "
+                     "VALUES ($1, $2, $3)",
+                     {ws, m, now}));
+  }
+  return {};
+}
+
 Result<std::string> check_workspace_name(std::string_view name) {
   std::string why = json::check_string(name, {.min = 1, .max = 100});
   if (!why.empty()) return fail(Errc::invalid, "name " + why, "invalid_name");
@@ -309,6 +337,9 @@ Result<Workspace> Workspaces::update(const Caller& caller, const WorkspaceId& ws
     if (!a.can_manage()) return fail(Errc::forbidden, "only owners and admins can change this");
     if (a.archived) return fail(Errc::conflict, "the workspace is archived", "archived");
     if (modules && a.armoured) RUCHE_CHECK(check_modules(*modules, true));
+    // The modules before the workspace's row, in the order a post takes them
+    // (Authz::still_allowed, then the outbox).
+    if (modules) RUCHE_CHECK(set_modules(c, ws, *modules, now));
     if (name) {
       RUCHE_TRY([[maybe_unused]] auto n,
                 c.exec("UPDATE workspaces SET name = $2 WHERE id = $1", {ws, *name}));
@@ -320,18 +351,7 @@ Result<Workspace> Workspaces::update(const Caller& caller, const WorkspaceId& ws
     AuditEntry e = AuditEntry::by(caller, "workspace.updated");
     e.workspace_id = ws.str();
     e.object = ws.str();
-    if (modules) {
-      // Turning a module off keeps its data: turning it on again restores it.
-      RUCHE_TRY([[maybe_unused]] auto n,
-                c.exec("DELETE FROM workspace_modules WHERE workspace_id = $1", {ws}));
-      for (const auto& m : *modules) {
-        RUCHE_TRY([[maybe_unused]] auto k,
-                  c.exec("INSERT INTO workspace_modules (workspace_id, module, enabled_at_ms) "
-                         "VALUES ($1, $2, $3)",
-                         {ws, m, now}));
-      }
-      e.details["modules"] = string_array(*modules);
-    }
+    if (modules) e.details["modules"] = string_array(*modules);
     RUCHE_CHECK(audit_.append(c, e));
     RUCHE_TRY(Workspace w, load(c, ws, a.role));
     RUCHE_TRY(w.seq, outbox_.append(c, ws, "workspace.updated", "", event_json(w)));

@@ -450,6 +450,28 @@ test('a new tab keeps the session: from an open tab, or from the server', async 
   assertNoConsoleErrors(admin, 'admin');
 });
 
+test('the settings page lists invitations a hundred at a time, then the rest', async () => {
+  const email = (i) => `vague-${String(i).padStart(3, '0')}@exemple.fr`;
+  for (let i = 0; i < 104; i++) {
+    const r = await apiFetch(adminPage, 'POST', `/workspaces/${otherId}/invitations`, {
+      email: email(i),
+    });
+    assert.equal(r.status, 201);
+  }
+  await adminPage.goto(`${env.url}/w/${otherId}/settings`);
+  const section = adminPage.locator('#invitations');
+  const rows = section.locator('tr[data-invitation]');
+  await section.locator(`tr[data-invitation="${email(103)}"]`).waitFor();
+  assert.equal(await rows.count(), 100);
+  assert.equal(await section.locator(`tr[data-invitation="${email(0)}"]`).count(), 0);
+  const more = section.getByRole('button', { name: 'Afficher plus d’invitations' });
+  await more.click();
+  await section.locator(`tr[data-invitation="${email(0)}"]`).waitFor();
+  assert.equal(await rows.count(), 104);
+  await more.waitFor({ state: 'detached' });
+  assertNoConsoleErrors(admin, 'admin');
+});
+
 test('axe-core finds no critical or serious violation on login, home and settings', async () => {
   // axe is injected inline: only this context bypasses the CSP.
   const ctx = await newContext(browser, { bypassCSP: true });

@@ -432,7 +432,22 @@ export function createApi(options: ApiOptions) {
         patch<Member>(`/workspaces/${seg(id)}/members/${seg(userId)}`, b),
       removeMember: (id: string, userId: string) =>
         del(`/workspaces/${seg(id)}/members/${seg(userId)}`),
-      invitations: (id: string) => get<Invitation[]>(`/workspaces/${seg(id)}/invitations`),
+      /**
+       * A page of the workspace's invitations, newest first: the pending ones
+       * or the others (`status`), those before invitation `before`; without
+       * `status`, one page with the pending ones first.
+       */
+      invitations: (
+        id: string,
+        o: { status?: 'pending' | 'closed'; before?: string; limit?: number } = {},
+      ) => {
+        const q = new URLSearchParams();
+        if (o.status) q.set('status', o.status);
+        if (o.before) q.set('before', o.before);
+        if (o.limit) q.set('limit', String(o.limit));
+        const query = q.toString();
+        return get<Invitation[]>(`/workspaces/${seg(id)}/invitations${query ? `?${query}` : ''}`);
+      },
       invite: (id: string, b: InvitationRequest) =>
         post<CreatedInvitation>(`/workspaces/${seg(id)}/invitations`, b),
       revokeInvitation: (id: string, invitationId: string) =>

@@ -1142,6 +1142,7 @@ export const en: Record<MessageKey, Message> = {
   'invitations.created': 'Invitation created for {email}. Send them this link:',
   'invitations.created_emailed': 'Invitation emailed to {email}. You can also share this link:',
   'invitations.copy_link': 'Copy link',
+  'invitations.more': 'Show more invitations',
   'invitations.none': 'No invitations.',
   'invitations.status': 'Status',
   'invitations.expires': 'Expires',

@@ -1169,6 +1169,7 @@ export const fr = {
   'invitations.created_emailed':
     'Invitation envoyée par e-mail à {email}. Vous pouvez aussi partager ce lien :',
   'invitations.copy_link': 'Copier le lien',
+  'invitations.more': 'Afficher plus d’invitations',
   'invitations.none': 'Aucune invitation.',
   'invitations.status': 'État',
   'invitations.expires': 'Expire le',

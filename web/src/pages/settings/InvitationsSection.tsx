@@ -1,6 +1,7 @@
 // Invite by email (internal colleague or external guest), copy the link,
-// see pending invitations and revoke them.
-import { useState, type FormEvent } from 'react';
+// see pending invitations and revoke them; the answered ones after them, a
+// page at a time.
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import {
   WORKSPACE_ROLES,
   api,
@@ -20,8 +21,11 @@ import { Section } from '../../layout/Page';
 import { useToast } from '../../notifications/toasts';
 import { useErrorText } from '../../util/errors';
 import { useAsync } from '../../util/useAsync';
+import { readInvitations, type FetchInvitations } from './invitationPages';
 
 const EXPIRY_DAYS = [1, 7, 14, 30, 90] as const;
+/** Invitations shown at first, and added by "Show more". */
+const INVITATION_PAGE = 100;
 
 /** The link to send, on this origin (the server's public URL may differ behind a proxy). */
 export function invitationLink(token: string, origin = window.location.origin): string {
@@ -32,7 +36,31 @@ export function InvitationsSection({ w }: { w: Workspace }) {
   const { t, date } = useI18n();
   const { toast } = useToast();
   const errorText = useErrorText();
-  const list = useAsync(() => api.workspaces.invitations(w.id), [w.id]);
+  const fetchPage: FetchInvitations = (q) => api.workspaces.invitations(w.id, q);
+  const shown = useRef(0);
+  // Read again from the start, as many as were shown (an event, a change).
+  const list = useAsync(
+    () => readInvitations(fetchPage, null, Math.max(INVITATION_PAGE, shown.current)),
+    [w.id],
+  );
+  const count = list.data?.items.length ?? 0;
+  useEffect(() => {
+    shown.current = count;
+  }, [count]);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const more = async () => {
+    if (!list.data?.next) return;
+    setLoadingMore(true);
+    try {
+      const from = list.data;
+      const read = await readInvitations(fetchPage, from, INVITATION_PAGE);
+      list.setData((now) => (now === from ? read : now));
+    } catch (err) {
+      toast({ kind: 'error', title: errorText(err) });
+    } finally {
+      setLoadingMore(false);
+    }
+  };
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<WorkspaceRole>('member');
   const [days, setDays] = useState<string>('');
@@ -88,7 +116,7 @@ export function InvitationsSection({ w }: { w: Workspace }) {
     const c = created.find((x) => x.id === id);
     return c ? invitationLink(c.token) : null;
   };
-  const invitations = list.data ?? [];
+  const invitations = list.data?.items ?? [];
 
   return (
     <Section title={t('invitations.title')} description={t('invitations.lead')} id="invitations">
@@ -216,6 +244,13 @@ export function InvitationsSection({ w }: { w: Workspace }) {
           })}
         </Table>
       )}
+      {list.data?.next ? (
+        <div className="form__actions">
+          <Button variant="ghost" busy={loadingMore} onClick={() => void more()}>
+            {t('invitations.more')}
+          </Button>
+        </div>
+      ) : null}
     </Section>
   );
 }
