@@ -19,6 +19,8 @@
 #include <sstream>
 #include <thread>
 
+#include "core/crypto/encoding.hpp"
+#include "core/crypto/hash.hpp"
 #include "support/test_server.hpp"
 
 namespace ruche::testing {
@@ -88,6 +90,21 @@ struct Extracted {
     edit(*v);
     std::ofstream(root / file, std::ios::binary | std::ios::trunc) << json::serialize(*v);
     return true;
+  }
+  // The JSON Lines page `file` of the tree (a path under it), rewritten as
+  // `edit` leaves its lines' objects.
+  void edit_lines(const fs::path& file,
+                  const std::function<void(std::vector<json::object>&)>& edit) const {
+    const fs::path page = file.is_absolute() ? file : root / file;
+    std::vector<json::object> lines;
+    {
+      std::ifstream in(page);
+      for (std::string line; std::getline(in, line);)
+        if (auto v = json::parse(line); v && v->is_object()) lines.push_back(v->as_object());
+    }
+    edit(lines);
+    std::ofstream out(page, std::ios::binary | std::ios::trunc);
+    for (const auto& o : lines) out << json::serialize(o) << "\n";
   }
   // The tree packed again by GNU tar (pax), `entries` from its top in the
   // order given, or every name sorted (`--sort=name`), as archive bytes.
@@ -573,23 +590,14 @@ TEST(Export, TasksWaitingForEachOtherAreRefused) {
   EXPECT_EQ(ok.body.at("imported").at("tasks").at("tasks").as_int64(), 3);
 
   // The spec now waits for the shipping, which waits for the build, which waits for the spec.
-  const fs::path page = x.root / "tasks/tasks/000001.jsonl";
-  std::vector<json::object> lines;
-  {
-    std::ifstream in(page);
-    for (std::string line; std::getline(in, line);)
-      if (auto v = json::parse(line); v && v->is_object()) lines.push_back(v->as_object());
-  }
-  ASSERT_EQ(lines.size(), 3u);
-  std::string ship;
-  for (const auto& o : lines)
-    if (str(o, "title") == "ship") ship = str(o, "id");
-  for (auto& o : lines)
-    if (str(o, "id") == spec) o["blocked_by"] = json::array{ship};
-  {
-    std::ofstream out(page, std::ios::binary | std::ios::trunc);
-    for (const auto& o : lines) out << json::serialize(o) << "\n";
-  }
+  x.edit_lines("tasks/tasks/000001.jsonl", [&](std::vector<json::object>& lines) {
+    ASSERT_EQ(lines.size(), 3u);
+    std::string ship;
+    for (const auto& o : lines)
+      if (str(o, "title") == "ship") ship = str(o, "id");
+    for (auto& o : lines)
+      if (str(o, "id") == spec) o["blocked_by"] = json::array{ship};
+  });
   expect_refused(s, admin, x.packed("circle.tar", "README.txt workspace.json tasks", true),
                  "in a circle");
 }
@@ -642,17 +650,7 @@ TEST(Export, RecordsOutOfOrderOrUnderWhatCannotHoldThemAreRefused) {
           page.empty())
         page = e.path();
     ASSERT_FALSE(page.empty()) << page_glob;
-    std::vector<json::object> lines;
-    {
-      std::ifstream in(page);
-      for (std::string line; std::getline(in, line);)
-        if (auto v = json::parse(line); v && v->is_object()) lines.push_back(v->as_object());
-    }
-    edit(lines);
-    {
-      std::ofstream out(page, std::ios::binary | std::ios::trunc);
-      for (const auto& o : lines) out << json::serialize(o) << "\n";
-    }
+    x.edit_lines(page, edit);
     auto r = s.call("POST", path, admin.token, x.packed("edited.tar"));
     EXPECT_EQ(r.status, 400) << why << ": " << r.raw.body;
     EXPECT_EQ(r.error_code(), "bad_export") << why;
@@ -964,6 +962,49 @@ TEST(Export, ShareLinksWorkAgainWhereTheArchiveIsImported) {
   EXPECT_EQ(got.raw.body, "budget 2027");
   EXPECT_EQ(s.call("GET", "/s/" + token, {}, std::nullopt, with_password).status, 410);  // the limit of two
   EXPECT_EQ(s.call("GET", "/s/" + revoked_token).status, 404);  // revoked stays revoked
+}
+
+// A file holds at most 1,000 share links not revoked, through an import as
+// live: an archive giving one more is refused, leaving nothing; revoked ones
+// do not count.
+TEST(Export, MoreShareLinksThanAFileMayHoldAreRefused) {
+  TestServer s;
+  Account a = s.user("Alice");
+  Account admin = s.user("Admin", platform::InstanceRole::admin);
+  std::string ws = s.workspace(a, "Partages", {"files"});
+  auto up =
+      s.call("PUT", "/api/v1/workspaces/" + ws + "/files/children/budget.txt", a.token, "budget");
+  ASSERT_EQ(up.status, 201) << up.raw.body;
+  ASSERT_EQ(s.call("POST", "/api/v1/files/" + str(up.body, "id") + "/shares", a.token, "{}").status,
+            201);
+  Extracted x(s.call("GET", "/api/v1/workspaces/" + ws + "/export", a.token).raw.body);
+  // The file's link, `live` times not revoked and `revoked` times revoked.
+  auto links = [&](int live, int revoked) {
+    x.edit_lines("files/nodes/000001.jsonl", [&](std::vector<json::object>& lines) {
+      for (auto& o : lines) {
+        auto it = o.find("shares");
+        if (it == o.end() || it->value().as_array().empty()) continue;
+        const json::object one = it->value().as_array().at(0).as_object();
+        json::array all;
+        for (int i = 0; i < live + revoked; ++i) {
+          json::object copy = one;
+          std::string hash = crypto::hex_encode(crypto::sha256("link " + std::to_string(i)));
+          copy["token_sha256"] = hash;
+          if (i >= live) copy["revoked_at"] = copy["created_at"];
+          all.push_back(std::move(copy));
+        }
+        it->value() = std::move(all);
+      }
+    });
+  };
+  const std::string entries = "README.txt workspace.json files";
+  links(1000, 5);
+  auto ok =
+      s.call("POST", "/api/v1/admin/workspaces/import", admin.token, x.packed("ok.tar", entries));
+  ASSERT_EQ(ok.status, 201) << ok.raw.body;
+  EXPECT_EQ(ok.body.at("imported").at("files").at("share_links").as_int64(), 1005);
+  links(1001, 0);
+  expect_refused(s, admin, x.packed("over.tar", entries), "more than 1000 share links");
 }
 
 }  // namespace

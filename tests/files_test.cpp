@@ -406,6 +406,44 @@ TEST(Files, ShareLinks) {
             405);
 }
 
+// A file or folder holds at most 1,000 share links not revoked (expired ones
+// count: they are listed until revoked), all of them listed, newest first.
+TEST(Files, ShareLinksPerItemAreBounded) {
+  TestServer s;
+  Files f{s};
+  Account a = s.user("Alice");
+  std::string ws = s.workspace(a, "S", {"files"});
+  std::string id = f.uploaded(a, ws, "budget.pdf", "%PDF-1.7 budget");
+  const std::int64_t now = s.clock().now_ms();
+  ASSERT_TRUE(s.platform().db.write([&](db::Conn& c) -> Result<void> {
+    for (std::int64_t i = 0; i < files::kMaxSharesPerNode + 10; ++i) {
+      const bool revoked = i >= files::kMaxSharesPerNode - 1;
+      RUCHE_TRY(
+          [[maybe_unused]] auto k,
+          c.exec("INSERT INTO files_shares (id, workspace_id, node_id, token_hash, mode, "
+                 "expires_at_ms, created_by, created_at_ms, revoked_at_ms) VALUES ($1, $2, "
+                 "$3, $4, 'read', $5, $6, $7, $8)",
+                 {crypto::new_id(), ws, id, "hash-" + std::to_string(i), now - 1000 + i, a.id.str(),
+                  now - 100'000 + i, revoked ? std::optional<std::int64_t>(now) : std::nullopt}));
+    }
+    return {};
+  }));
+  const std::string path = "/api/v1/files/" + id + "/shares";
+  auto last = s.call("POST", path, a.token, "{}");
+  ASSERT_EQ(last.status, 201) << last.raw.body;
+  auto over = s.call("POST", path, a.token, "{}");
+  EXPECT_EQ(over.status, 409);
+  EXPECT_EQ(over.error_code(), "too_many_shares");
+  auto listed = s.call("GET", path, a.token);
+  ASSERT_EQ(listed.status, 200);
+  ASSERT_EQ(listed.body.as_array().size(), static_cast<std::size_t>(files::kMaxSharesPerNode));
+  EXPECT_EQ(str(listed.body.as_array().at(0), "id"), str(last.body, "id")) << "newest first";
+  // Revoking one makes room for one.
+  EXPECT_EQ(s.call("DELETE", "/api/v1/shares/" + str(last.body, "id"), a.token).status, 204);
+  EXPECT_EQ(s.call("POST", path, a.token, "{}").status, 201);
+  EXPECT_EQ(s.call("POST", path, a.token, "{}").status, 409);
+}
+
 // "ruche_share=<grant>" from an unlock answer's Set-Cookie.
 std::string share_cookie(const Reply& r) {
   std::string c = r.raw.header("Set-Cookie").value_or("");

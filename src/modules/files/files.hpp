@@ -95,6 +95,9 @@ inline constexpr int kMaxPageSize = 1000;
 inline constexpr int kMaxPropfindEntries = 100'000;
 // Live WebDAV locks a workspace holds at most (LOCK answers 507 beyond).
 inline constexpr std::int64_t kMaxLocks = 10'000;
+// Share links not revoked (expired or used up included: they are listed
+// until revoked) a file or folder holds at most (409 "too_many_shares").
+inline constexpr std::int64_t kMaxSharesPerNode = 1'000;
 
 // Normalizes a file or folder name to NFC and checks it. Errors: invalid
 // (reason "invalid_name") for empty names, "." and "..", '/', '\', NUL,

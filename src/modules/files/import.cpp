@@ -177,8 +177,12 @@ class FilesImport final : public platform::ModuleImport {
       const json::object& pr = pv.as_object();
       RUCHE_CHECK(store::set_prop(c, n.id, store::Prop{text(pr, "namespace"), text(pr, "name"), text(pr, "value")}));
     }
+    std::int64_t live_shares = 0;
     for (const auto& sv : list(o, "shares")) {
       if (!sv.is_object()) return bad("a share link is not an object");
+      if (!time(sv.as_object(), "revoked_at") && ++live_shares > kMaxSharesPerNode)
+        return bad("an entry with more than " + std::to_string(kMaxSharesPerNode) +
+                   " share links not revoked");
       RUCHE_CHECK(share(c, n, sv.as_object(), page));
     }
     for (const auto& u : list(o, "favorite_of"))

@@ -11,6 +11,7 @@
 #include "platform/export.hpp"
 #include "platform/maintenance.hpp"
 #include "platform/sealed_text.hpp"
+#include "platform/write_order.hpp"
 
 namespace ruche::files {
 
@@ -1489,6 +1490,14 @@ Result<std::pair<Share, std::string>> Service::create_share(const Caller& caller
   s.created_at_ms = p_.clock.now_ms();
   std::string token = crypto::new_token();
   RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
+    // Counted exactly: two links made at once wait for each other here.
+    RUCHE_CHECK(platform::order_workspace_writes(c, node.workspace_id));
+    RUCHE_TRY(std::int64_t held, store::count_shares(c, node.id));
+    if (held >= kMaxSharesPerNode)
+      return fail(
+          Errc::conflict,
+          "this item has " + std::to_string(held) + " share links, as many as it may: revoke some",
+          "too_many_shares");
     RUCHE_CHECK(store::insert_share(c, s, crypto::token_hash(token), hash));
     AuditEntry e = AuditEntry::by(caller, "files.share_created");
     e.workspace_id = node.workspace_id.str();

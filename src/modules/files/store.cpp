@@ -773,12 +773,19 @@ Result<std::vector<Share>> shares_of(db::Conn& c, const NodeId& node) {
   std::vector<Share> out;
   RUCHE_CHECK(c.each(std::string("SELECT ") + kShareColumns +
                          " FROM files_shares WHERE node_id = $1 AND revoked_at_ms IS NULL "
-                         "ORDER BY created_at_ms DESC LIMIT 1000",
-                     {node}, [&](const db::Row& r) {
+                         "ORDER BY created_at_ms DESC, id DESC LIMIT $2",
+                     {node, kMaxSharesPerNode}, [&](const db::Row& r) {
                        out.push_back(share_from(r).share);
                        return true;
                      }));
   return out;
+}
+
+Result<std::int64_t> count_shares(db::Conn& c, const NodeId& node) {
+  RUCHE_TRY(auto row, c.query_one("SELECT count(*) FROM files_shares WHERE node_id = $1 AND "
+                                  "revoked_at_ms IS NULL",
+                                  {node}));
+  return row ? row->i64(0) : 0;
 }
 
 Result<void> revoke_share(db::Conn& c, const ShareId& id, std::int64_t now_ms) {

@@ -191,7 +191,10 @@ Result<void> insert_share(db::Conn& c, const Share& s, const std::string& token_
                           const std::optional<std::string>& password_hash);
 Result<std::optional<ShareRow>> share_by_token(db::Conn& c, const std::string& token_hash);
 Result<std::optional<ShareRow>> share(db::Conn& c, const ShareId& id);
+// The node's share links not revoked, newest first: all of them
+// (kMaxSharesPerNode at most).
 Result<std::vector<Share>> shares_of(db::Conn& c, const NodeId& node);
+Result<std::int64_t> count_shares(db::Conn& c, const NodeId& node);
 // An exported share link back, under its token's hash (its URL works again);
 // false, and nothing written, when a link with that hash exists (the
 // workspace it came from is still here).

@@ -509,6 +509,7 @@ export const en: Record<MessageKey, Message> = {
   'files.error.forbidden': 'This cannot be done here.',
   'files.error.network': 'The connection dropped.',
   'files.error.upload': 'The upload failed.',
+  'files.error.too_many_shares': 'This item has 1,000 share links: revoke some first.',
   'files.error.upload_expired':
     'The server no longer has this upload (it expired): start it over from the beginning, or forget it.',
 
@@ -1336,6 +1337,8 @@ export const en: Record<MessageKey, Message> = {
   'error.invalid_email': 'This email address is not valid.',
   'error.invalid_name': 'This name is not valid.',
   'error.already_member': 'This person is already a member of the workspace.',
+  'error.too_many_invitations':
+    'This workspace has 10,000 pending invitations: revoke some, or wait for answers.',
   'error.account_exists': 'An account already exists for this address: sign in to accept.',
   'error.csrf': 'The request was refused for security reasons. Reload the page.',
   'error.last_owner': 'A workspace needs at least one owner.',

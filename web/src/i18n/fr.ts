@@ -525,6 +525,7 @@ export const fr = {
   'files.error.forbidden': 'Opération impossible à cet endroit.',
   'files.error.network': 'Connexion interrompue.',
   'files.error.upload': 'L’envoi a échoué.',
+  'files.error.too_many_shares': 'Cet élément a 1 000 liens de partage : révoquez-en d’abord.',
   'files.error.upload_expired':
     'Le serveur n’a plus cet envoi (il a expiré) : recommencez-le depuis le début, ou oubliez-le.',
 
@@ -1368,6 +1369,8 @@ export const fr = {
   'error.invalid_email': 'Cette adresse e-mail n’est pas valide.',
   'error.invalid_name': 'Ce nom n’est pas valide.',
   'error.already_member': 'Cette personne est déjà membre de l’espace.',
+  'error.too_many_invitations':
+    'Cet espace a 10 000 invitations en attente : annulez-en, ou attendez des réponses.',
   'error.account_exists':
     'Un compte existe déjà pour cette adresse : connectez-vous pour accepter.',
   'error.csrf': 'La requête a été refusée par sécurité. Rechargez la page.',

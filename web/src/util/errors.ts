@@ -16,6 +16,7 @@ const KNOWN: Record<string, MessageKey> = {
   invalid_email: 'error.invalid_email',
   invalid_name: 'error.invalid_name',
   already_member: 'error.already_member',
+  too_many_invitations: 'error.too_many_invitations',
   account_exists: 'error.account_exists',
   csrf: 'error.csrf',
   cross_site: 'error.csrf',

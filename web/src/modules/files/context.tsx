@@ -148,6 +148,7 @@ const FILES_ERRORS: Record<string, MessageKey> = {
   offset_mismatch: 'files.error.network',
   network: 'files.error.network',
   upload_expired: 'files.error.upload_expired',
+  too_many_shares: 'files.error.too_many_shares',
 };
 
 /**
