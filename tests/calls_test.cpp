@@ -13,10 +13,6 @@
 namespace ruche::testing {
 namespace {
 
-std::string str(const json::value& v, std::string_view key) {
-  return std::string(v.at(key).as_string());
-}
-
 struct Room {
   TestServer& s;
   Account a = s.user("Alice"), b = s.user("Bob"), c = s.user("Chloé");

@@ -11,9 +11,6 @@
 namespace ruche::testing {
 namespace {
 
-
-std::string str(const json::value& v, std::string_view key) { return std::string(v.at(key).as_string()); }
-
 std::string noise(std::size_t n, unsigned seed) {
   std::string s(n, '\0');
   std::uint64_t x = seed * 0x9e3779b97f4a7c15ULL + 1;

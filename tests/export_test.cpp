@@ -28,8 +28,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string str(const json::value& v, std::string_view key) { return std::string(v.at(key).as_string()); }
-
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   if (!in) throw std::runtime_error("missing: " + p.string());

@@ -17,8 +17,6 @@
 namespace ruche::testing {
 namespace {
 
-std::string str(const json::value& v, std::string_view key) { return std::string(v.at(key).as_string()); }
-
 std::string basic(const Account& a) { return "Basic " + crypto::base64_encode(a.email + ":" + a.password); }
 
 std::string bytes(std::size_t n, unsigned seed) {

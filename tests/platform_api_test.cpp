@@ -634,6 +634,88 @@ TEST(Platform, GuestMembershipsCanExpire) {
   EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + ws, guest).status, 404);
 }
 
+// The audit log is read back narrowed to one person, workspace, action or
+// family of actions, outcome and time range, newest first, a page at a time.
+TEST(Platform, TheAuditLogIsReadNarrowedAndAPageAtATime) {
+  TestServer s;
+  Account admin = s.user("Root", InstanceRole::admin), a = s.user("Alice"), b = s.user("Bob");
+  const std::string ws = s.workspace(a, "W");
+  auto wrong = s.call("POST", "/api/v1/auth/login", {},
+                      body(json::object{{"email", b.email}, {"password", "not-his-password"}}));
+  ASSERT_EQ(wrong.status, 401);
+  s.clock().advance_ms(3'600'000);
+  const std::string later = format_iso8601(s.clock().now_ms());
+  admin = s.login(admin.email, admin.password);
+  a = s.login(a.email, a.password);
+  s.join(a, ws, b);
+  auto read = [&](const std::string& query) {
+    auto r = s.call("GET", "/api/v1/admin/audit?limit=1000" + query, admin.token);
+    EXPECT_EQ(r.status, 200) << query << ": " << r.raw.body;
+    std::vector<json::object> out;
+    if (r.status == 200)
+      for (const auto& e : r.body.as_array()) out.push_back(e.as_object());
+    for (std::size_t i = 1; i < out.size(); ++i)
+      EXPECT_GT(out[i - 1].at("seq").as_int64(), out[i].at("seq").as_int64()) << "newest first";
+    return out;
+  };
+  const auto all = read("");
+  ASSERT_GT(all.size(), 8u);
+  // Alice's: her name with them.
+  const auto alice = read("&actor=" + a.id.str());
+  ASSERT_FALSE(alice.empty());
+  for (const auto& e : alice) {
+    EXPECT_EQ(str(e, "actor_id"), a.id.str());
+    EXPECT_EQ(str(e, "actor_name"), "Alice");
+  }
+  // A family of actions, and one.
+  const auto auth = read("&action=auth.");
+  ASSERT_FALSE(auth.empty());
+  for (const auto& e : auth) EXPECT_EQ(str(e, "action").rfind("auth.", 0), 0u) << str(e, "action");
+  const auto logins = read("&action=auth.login");
+  for (const auto& e : logins) EXPECT_EQ(str(e, "action"), "auth.login");
+  EXPECT_EQ(logins.size(), static_cast<std::size_t>(s.audit_count("auth.login")));
+  // Bob's failed login, by outcome: no account named, the address tried.
+  const auto failed = read("&outcome=failure&action=auth.login");
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(str(failed[0], "object"), b.email);
+  EXPECT_TRUE(failed[0].at("actor_name").is_null());
+  // The workspace's, and a time range.
+  const auto in_ws = read("&workspace=" + ws);
+  ASSERT_FALSE(in_ws.empty());
+  for (const auto& e : in_ws) {
+    EXPECT_EQ(str(e, "workspace_id"), ws);
+    EXPECT_EQ(str(e, "workspace_name"), "W");
+  }
+  EXPECT_EQ(str(in_ws.back(), "action"), "workspace.created");
+  const auto before_then = read("&to=" + later);
+  const auto since_then = read("&from=" + later);
+  EXPECT_EQ(before_then.size() + since_then.size(), all.size());
+  EXPECT_EQ(str(before_then.front(), "object"), b.email) << "the failed login, last before";
+  for (const auto& e : since_then) EXPECT_GE(str(e, "at"), later);
+  // Page by page, the same entries in the same order.
+  std::vector<std::int64_t> paged;
+  std::string before;
+  for (int pages = 0; pages < 100; ++pages) {
+    auto r = s.call("GET", "/api/v1/admin/audit?limit=3" + before, admin.token);
+    ASSERT_EQ(r.status, 200);
+    if (r.body.as_array().empty()) break;
+    for (const auto& e : r.body.as_array()) paged.push_back(e.at("seq").as_int64());
+    before = "&before=" + std::to_string(paged.back());
+  }
+  std::vector<std::int64_t> whole;
+  for (const auto& e : all) whole.push_back(e.at("seq").as_int64());
+  EXPECT_EQ(paged, whole);
+  // Bad queries are refused; the log is for administrators only.
+  for (const std::string q : {"limit=0", "limit=1001", "before=0", "before=x", "actor=alice",
+                              "workspace=../x", "action=Auth.login", "action=auth%25",
+                              "action=.auth", "outcome=ok", "from=yesterday", "to=2026-13-01"}) {
+    auto r = s.call("GET", "/api/v1/admin/audit?" + q, admin.token);
+    EXPECT_EQ(r.status, 400) << q;
+    EXPECT_EQ(r.error_code(), "invalid_field") << q;
+  }
+  EXPECT_EQ(s.call("GET", "/api/v1/admin/audit", a.token).status, 404);
+}
+
 TEST(Platform, AdministrationIsForAdminsOnly) {
   TestServer s;
   Account admin = s.user("Root", InstanceRole::admin), b = s.user("Bob");

@@ -11,9 +11,6 @@ namespace {
 
 constexpr std::int64_t kDay = 86'400'000;
 
-std::string str(const json::value& v, std::string_view key) {
-  return std::string(v.at(key).as_string());
-}
 std::int64_t num(const json::value& v, std::string_view key) {
   return v.at(key).as_int64();
 }

@@ -12,10 +12,6 @@
 namespace ruche::testing {
 namespace {
 
-std::string str(const json::value& v, std::string_view key) {
-  return std::string(v.at(key).as_string());
-}
-
 std::vector<std::string> strings(const json::value& v, std::string_view key) {
   std::vector<std::string> out;
   for (const auto& x : v.at(key).as_array()) out.emplace_back(x.as_string());

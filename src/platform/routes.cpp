@@ -4,6 +4,7 @@
 #include "platform/routes.hpp"
 
 #include "base/log.hpp"
+#include "platform/audit_query.hpp"
 #include "platform/export.hpp"
 #include "platform/import.hpp"
 #include "platform/notices.hpp"
@@ -882,32 +883,14 @@ void register_platform_routes(Api& api, EventHub& hub) {
                 },
                 ApiOptions{.http = {.max_body_bytes = 2 << 20}});
 
+  // The audit log, newest first, narrowed by the query (audit_query.hpp).
   api.add_admin("GET", "/api/v1/admin/audit",
                 [&p](http::Request& req, const Caller&) -> Result<http::Response> {
-                  RUCHE_TRY(auto limit_param, query_integer(req, "limit", 1, 1000));
-                  const int limit = static_cast<int>(limit_param.value_or(100));
-                  RUCHE_TRY(auto rows, p.db.read([&](db::Conn& c) -> Result<json::array> {
-                    json::array a;
-                    RUCHE_CHECK(c.each("SELECT seq, at_ms, actor_id, action, outcome, workspace_id, object, "
-                                       "remote_addr, request_id, details FROM audit_log ORDER BY seq DESC LIMIT $1",
-                                       {limit}, [&](const db::Row& r) {
-                                         json::object o;
-                                         o["seq"] = r.i64(0);
-                                         o["at"] = format_iso8601(r.i64(1));
-                                         o["actor_id"] = r.text(2);
-                                         o["action"] = r.text(3);
-                                         o["outcome"] = r.text(4);
-                                         o["workspace_id"] = r.text(5);
-                                         o["object"] = r.text(6);
-                                         o["remote_addr"] = r.text(7);
-                                         o["request_id"] = r.text(8);
-                                         o["details"] = json::parse(r.text(9)).value_or(json::object{});
-                                         a.push_back(std::move(o));
-                                         return true;
-                                       }));
-                    return a;
-                  }));
-                  return json_reply(rows);
+                  RUCHE_TRY(AuditQuery q, audit_query(req));
+                  RUCHE_TRY(auto rows, p.db.read([&](db::Conn& c) { return read_audit(c, q); }));
+                  json::array a;
+                  for (const auto& r : rows) a.push_back(to_json(r));
+                  return json_reply(a);
                 });
 }
 

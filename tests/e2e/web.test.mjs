@@ -472,6 +472,52 @@ test('the settings page lists invitations a hundred at a time, then the rest', a
   assertNoConsoleErrors(admin, 'admin');
 });
 
+test('the audit log is narrowed by action and outcome, by person, and read further back', async () => {
+  const wrong = await apiFetch(adminPage, 'POST', '/auth/login', {
+    email: 'intrus@exemple.fr',
+    password: 'pas-le-bon-mot-de-passe',
+  });
+  assert.equal(wrong.status, 401);
+  forgetExpected(admin, 401);
+  await adminPage.goto(`${env.url}/admin#audit`);
+  await adminPage.getByRole('tab', { name: 'Journal d’audit', selected: true }).waitFor();
+  const log = adminPage.locator('#audit-log');
+  const rows = log.locator('tbody tr');
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), 100);
+  // Read further back: the 104 invitations of the test before are more than a page.
+  await log.getByRole('button', { name: 'Afficher les entrées plus anciennes' }).click();
+  await log.locator('tbody tr:nth-child(101)').waitFor();
+
+  await log.getByLabel('Action').fill('auth.login');
+  await log.getByLabel('Résultat').selectOption('failure');
+  await log.getByRole('button', { name: 'Filtrer' }).click();
+  await log.locator('tbody tr', { hasText: 'intrus@exemple.fr' }).waitFor();
+  await adminPage.waitForFunction(
+    () => document.querySelectorAll('#audit-log tbody tr').length === 1,
+  );
+  assert.equal(await rows.first().getAttribute('data-audit'), 'auth.login');
+
+  // One person's entries: a click on their name.
+  await log.getByRole('button', { name: 'Effacer les filtres' }).click();
+  await log.locator('tr[data-audit="invitation.created"]').first().waitFor();
+  await log
+    .locator('tr[data-audit="invitation.created"]')
+    .first()
+    .getByRole('button', { name: env.admin.name })
+    .click();
+  await log.getByRole('button', { name: `Ne plus filtrer sur ${env.admin.name}` }).waitFor();
+  await adminPage.waitForFunction(
+    (name) =>
+      [...document.querySelectorAll('#audit-log tbody tr td:nth-child(4)')].every(
+        (td) => td.textContent === name,
+      ),
+    env.admin.name,
+  );
+  await shot(adminPage, '23-admin-audit', log);
+  assertNoConsoleErrors(admin, 'admin');
+});
+
 test('axe-core finds no critical or serious violation on login, home and settings', async () => {
   // axe is injected inline: only this context bypasses the CSP.
   const ctx = await newContext(browser, { bypassCSP: true });

@@ -28,6 +28,10 @@ std::int64_t TestServer::audit_count(std::string_view action) {
 
 std::string body(const json::object& obj) { return json::serialize(obj); }
 
+std::string str(const json::value& v, std::string_view key) {
+  return std::string(v.at(key).as_string());
+}
+
 std::string make_channel(TestServer& s, const Account& a, const std::string& ws, std::string_view name,
                          bool is_private, const std::vector<std::string>& members) {
   json::array m;

@@ -96,5 +96,7 @@ class TestServer {
 
 // The JSON of `obj` as a string, for request bodies.
 std::string body(const json::object& obj);
+// The string member `key` of a JSON object (throws when it is not one).
+std::string str(const json::value& v, std::string_view key);
 
 }  // namespace ruche::testing

@@ -84,6 +84,19 @@ describe('api client', () => {
     expect(f.calls[0]?.url).toBe('/api/v1/invitations/a%2Fb%3Fc');
   });
 
+  it('sends only the query parameters given', async () => {
+    const f = fakeFetch([json(200, []), json(200, []), json(200, [])]);
+    const api = createApi({ csrf: memoryCsrfStore(), fetch: f.fetch });
+    await api.admin.audit();
+    await api.admin.audit({ action: 'files.', before: 42, actor: '', limit: 100 });
+    await api.workspaces.invitations('W', { status: 'closed', before: 'i1', limit: 100 });
+    expect(f.calls.map((c) => c.url)).toEqual([
+      '/api/v1/admin/audit',
+      '/api/v1/admin/audit?action=files.&before=42&limit=100',
+      '/api/v1/workspaces/W/invitations?status=closed&before=i1&limit=100',
+    ]);
+  });
+
   it('turns error bodies into ApiError with code, message and Retry-After', async () => {
     const f = fakeFetch([
       json(

@@ -12,6 +12,7 @@ import type {
   AdminSettingsChange,
   Attachment,
   AuditEntry,
+  AuditQuery,
   CalendarAnswer,
   CalendarEvent,
   CalendarEventChange,
@@ -1005,7 +1006,14 @@ export function createApi(options: ApiOptions) {
         post<undefined>(`/admin/users/${seg(id)}/reset-password`, { password }),
       settings: () => get<AdminSettings>('/admin/settings'),
       updateSettings: (b: AdminSettingsChange) => patch<AdminSettings>('/admin/settings', b),
-      audit: (limit = 100) => get<AuditEntry[]>(`/admin/audit?limit=${limit}`),
+      /** Audit entries, newest first, narrowed by `q` (docs/api.md "Administration"). */
+      audit: (q: AuditQuery = {}) => {
+        const p = new URLSearchParams();
+        for (const [k, v] of Object.entries(q))
+          if (v !== undefined && v !== '') p.set(k, String(v));
+        const query = p.toString();
+        return get<AuditEntry[]>(`/admin/audit${query ? `?${query}` : ''}`);
+      },
       /** Reads a workspace export back into a new workspace (the caller owns it). */
       importWorkspace: (
         archive: Blob,

@@ -204,6 +204,11 @@ export interface AuditEntry {
   seq: number;
   at: string;
   actor_id: string;
+  /** The actor's account, when the actor is one. */
+  actor_name: string | null;
+  actor_email: string | null;
+  /** The workspace's name, while it exists. */
+  workspace_name: string | null;
   action: string;
   outcome: string;
   workspace_id: string;
@@ -211,6 +216,22 @@ export interface AuditEntry {
   remote_addr: string;
   request_id: string;
   details: Record<string, unknown>;
+}
+
+/** What GET /admin/audit narrows to; absent or empty: any. */
+export interface AuditQuery {
+  /** Entries older than this one (its seq). */
+  before?: number;
+  actor?: string;
+  workspace?: string;
+  /** An action's name, or a family ending in '.' ("files."). */
+  action?: string;
+  outcome?: 'success' | 'failure' | 'denied';
+  /** ISO 8601: at or after. */
+  from?: string;
+  /** ISO 8601: before. */
+  to?: string;
+  limit?: number;
 }
 
 /** One live event, as sent on the WebSocket and by GET /workspaces/{id}/events. */

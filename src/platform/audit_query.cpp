@@ -1,0 +1,131 @@
+#include "platform/audit_query.hpp"
+
+#include "base/clock.hpp"
+#include "base/id.hpp"
+#include "platform/request_checks.hpp"
+
+namespace ruche::platform {
+
+namespace {
+
+Result<void> bad(std::string message) {
+  return fail(Errc::invalid, std::move(message), "invalid_field");
+}
+
+// An action's name, or a family's prefix: lowercase words joined by dots.
+bool is_action(std::string_view s) {
+  if (s.empty() || s.size() > 64 || s.front() == '.') return false;
+  for (char ch : s)
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '.'))
+      return false;
+  return true;
+}
+
+Result<std::optional<std::int64_t>> query_time(const http::Request& req, std::string_view key) {
+  auto v = req.query_param(key);
+  if (!v) return std::optional<std::int64_t>{};
+  std::int64_t t = 0;
+  if (v->size() > 40 || !parse_iso8601(*v, t)) {
+    RUCHE_CHECK(bad(std::string(key) + " must be an ISO 8601 time"));
+  }
+  return std::optional<std::int64_t>(t);
+}
+
+}  // namespace
+
+Result<AuditQuery> audit_query(const http::Request& req) {
+  AuditQuery q;
+  RUCHE_TRY(auto limit, query_integer(req, "limit", 1, kMaxAuditPage));
+  q.limit = static_cast<int>(limit.value_or(100));
+  RUCHE_TRY(q.before, query_integer(req, "before", 1, INT64_MAX));
+  for (auto [key, out] : {std::pair{"actor", &q.actor}, std::pair{"workspace", &q.workspace}}) {
+    if (auto v = req.query_param(key)) {
+      if (!is_id(*v)) RUCHE_CHECK(bad(std::string(key) + " is an id"));
+      *out = std::string(*v);
+    }
+  }
+  if (auto v = req.query_param("action")) {
+    if (!is_action(*v)) RUCHE_CHECK(bad("action is an action's name, or a family ending in '.'"));
+    q.action = std::string(*v);
+  }
+  if (auto v = req.query_param("outcome")) {
+    if (*v != "success" && *v != "failure" && *v != "denied")
+      RUCHE_CHECK(bad("outcome is success, failure or denied"));
+    q.outcome = std::string(*v);
+  }
+  RUCHE_TRY(q.from_ms, query_time(req, "from"));
+  RUCHE_TRY(q.to_ms, query_time(req, "to"));
+  return q;
+}
+
+Result<std::vector<AuditRecord>> read_audit(db::Conn& c, const AuditQuery& q) {
+  std::string sql =
+      "SELECT a.seq, a.at_ms, a.actor_id, a.action, a.outcome, a.workspace_id, a.object, "
+      "a.remote_addr, a.request_id, a.details, u.name, u.email, w.name FROM audit_log a LEFT JOIN "
+      "users u ON u.id = a.actor_id AND a.actor_id <> '' LEFT JOIN workspaces w ON w.id = "
+      "a.workspace_id AND a.workspace_id <> '' WHERE 1 = 1";
+  std::vector<db::Param> params;
+  // The placeholder of a new parameter.
+  auto arg = [&](db::Param value) {
+    params.push_back(std::move(value));
+    return "$" + std::to_string(params.size());
+  };
+  if (q.before) sql += " AND a.seq < " + arg(*q.before);
+  if (!q.actor.empty()) sql += " AND a.actor_id = " + arg(q.actor);
+  if (!q.workspace.empty()) sql += " AND a.workspace_id = " + arg(q.workspace);
+  if (q.action.ends_with('.')) {
+    // A family: compared as bytes, whatever the database's collation (the
+    // names are lowercase ASCII; no LIKE, whose '_' is a wildcard).
+    // The length written out: PostgreSQL has no substr() taking a bigint.
+    sql += " AND substr(a.action, 1, " + std::to_string(q.action.size()) + ") = " + arg(q.action);
+  } else if (!q.action.empty()) {
+    sql += " AND a.action = " + arg(q.action);
+  }
+  if (!q.outcome.empty()) sql += " AND a.outcome = " + arg(q.outcome);
+  if (q.from_ms) sql += " AND a.at_ms >= " + arg(*q.from_ms);
+  if (q.to_ms) sql += " AND a.at_ms < " + arg(*q.to_ms);
+  sql += " ORDER BY a.seq DESC LIMIT " + arg(static_cast<std::int64_t>(q.limit));
+  std::vector<AuditRecord> out;
+  RUCHE_CHECK(c.each(sql, params, [&](const db::Row& r) {
+    AuditRecord a;
+    a.seq = r.i64(0);
+    a.at_ms = r.i64(1);
+    a.actor_id = r.text(2);
+    a.action = r.text(3);
+    a.outcome = r.text(4);
+    a.workspace_id = r.text(5);
+    a.object = r.text(6);
+    a.remote_addr = r.text(7);
+    a.request_id = r.text(8);
+    if (auto details = json::parse(r.text(9)); details && details->is_object())
+      a.details = std::move(details->as_object());
+    if (!r.is_null(10)) {
+      a.actor_name = r.text(10);
+      a.actor_email = r.text(11);
+    }
+    if (!r.is_null(12)) a.workspace_name = r.text(12);
+    out.push_back(std::move(a));
+    return true;
+  }));
+  return out;
+}
+
+json::object to_json(const AuditRecord& r) {
+  json::object o;
+  o["seq"] = r.seq;
+  o["at"] = format_iso8601(r.at_ms);
+  o["actor_id"] = r.actor_id;
+  o["actor_name"] = r.actor_name ? json::value(*r.actor_name) : nullptr;
+  o["actor_email"] = r.actor_email ? json::value(*r.actor_email) : nullptr;
+  o["action"] = r.action;
+  o["outcome"] = r.outcome;
+  o["workspace_id"] = r.workspace_id;
+  o["workspace_name"] = r.workspace_name ? json::value(*r.workspace_name) : nullptr;
+  o["object"] = r.object;
+  o["remote_addr"] = r.remote_addr;
+  o["request_id"] = r.request_id;
+  o["details"] = r.details;
+  return o;
+}
+
+}  // namespace ruche::platform
