@@ -111,5 +111,26 @@ kill -TERM "$PID"; wait "$PID" || true; PID=""
 "$RUCHE" user disable --data "$T/data" --email admin@example.org | has disabled || fail "disable"
 echo 'Libellule-Argentée-2028' | "$RUCHE" user reset-password --data "$T/data" --email admin@example.org | has 'password reset' || fail "reset"
 "$RUCHE" audit verify --data "$T/data" | has 'audit log intact' || fail "audit verify"
+# The log exported in two runs (the second after the first's last entry), each
+# checked alone and both together; an altered line, a removed one, an export
+# written over are refused.
+"$RUCHE" audit export --data "$T/data" --out "$T/audit-1.jsonl" 2> "$T/export.err" || fail "audit export"
+last=$(sed -n 's/.*the last \([0-9]*\)$/\1/p' "$T/export.err")
+[ "$last" -gt 5 ] && [ "$(wc -l < "$T/audit-1.jsonl")" -eq "$last" ] || fail "audit export: $(cat "$T/export.err")"
+"$RUCHE" audit export --data "$T/data" --out "$T/audit-1.jsonl" 2>/dev/null && fail "an export written over"
+"$RUCHE" user enable --data "$T/data" --email admin@example.org | has enabled || fail "enable"
+"$RUCHE" audit export --data "$T/data" --after "$last" > "$T/audit-2.jsonl" 2>/dev/null || fail "audit export --after"
+[ "$(wc -l < "$T/audit-2.jsonl")" -eq 1 ] || fail "audit export --after: $(cat "$T/audit-2.jsonl")"
+"$RUCHE" audit verify --file "$T/audit-2.jsonl" | has "entries $((last + 1)) to $((last + 1))" || fail "verify the second export"
+cat "$T/audit-1.jsonl" "$T/audit-2.jsonl" | "$RUCHE" audit verify --file - | has "intact: entries 1 to $((last + 1))" \
+  || fail "verify both exports"
+sed "2s/\"outcome\":\"[a-z]*\"/\"outcome\":\"altered\"/" "$T/audit-1.jsonl" > "$T/altered.jsonl"
+sed '3d' "$T/audit-1.jsonl" > "$T/cut.jsonl"
+for bad in altered cut; do
+  # A broken chain exits 1 and says where.
+  if "$RUCHE" audit verify --file "$T/$bad.jsonl" > "$T/$bad.out"; then fail "$bad export passed"; fi
+done
+has 'BROKEN at entry 2: entry 2 was altered' "$T/altered.out" || fail "an altered entry: $(cat "$T/altered.out")"
+has 'BROKEN at entry 3: entry 3 is missing' "$T/cut.out" || fail "a removed entry: $(cat "$T/cut.out")"
 "$RUCHE" migrate --data "$T/data" | has 'up to date' || fail "migrate"
 echo "cli_test: ok"

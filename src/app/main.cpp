@@ -5,8 +5,10 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -24,6 +26,7 @@
 #include "core/http/message.hpp"
 #include "platform/accounts.hpp"
 #include "platform/audit.hpp"
+#include "platform/audit_query.hpp"
 #include "platform/export.hpp"
 #include "platform/import.hpp"
 #include "platform/outbox.hpp"
@@ -45,6 +48,12 @@ constexpr const char* kUsage = R"(usage:
   ruche user reset-password --email EMAIL [--config FILE] [--data DIR]
                  (reads the new password from standard input, one line)
   ruche audit verify [--config FILE] [--data DIR]
+  ruche audit verify --file FILE
+                 (an export's chain, "-" for standard input; exports read one
+                 after the other, concatenated, check as one)
+  ruche audit export [--after SEQ] [--out FILE] [--config FILE] [--data DIR]
+                 (JSON Lines, oldest first, each entry with its chain's links;
+                 --after: those after entry SEQ, the last of the previous export)
   ruche backup --to FOLDER [--deep] [--config FILE] [--data DIR]
                  (while the server runs; FOLDER new, or a previous backup to update)
   ruche restore --from FOLDER [--deep] [--config FILE] [--data DIR]
@@ -81,7 +90,7 @@ struct Args {
 bool takes_value(const std::string& name) {
   return name == "config" || name == "data" || name == "listen" || name == "email" ||
          name == "name" || name == "as" || name == "id" || name == "out" || name == "in" ||
-         name == "to" || name == "from";
+         name == "to" || name == "from" || name == "after" || name == "file";
 }
 
 bool parse_args(int argc, char** argv, Args& out, std::string& why) {
@@ -389,6 +398,103 @@ int workspace_command(const Args& args, app::Config c) {
 
 }  // namespace
 
+// `ruche audit export`: the log's entries after --after, oldest first, as
+// JSON Lines with their chain's links, a page of the database at a time.
+int audit_export(const Args& args, const app::Config& config) {
+  platform::AuditQuery q;
+  q.oldest_first = true;
+  q.limit = platform::kMaxAuditPage;
+  q.after = 0;
+  if (auto a = args.options.find("after"); a != args.options.end()) {
+    char* end = nullptr;
+    const long long after = std::strtoll(a->second.c_str(), &end, 10);
+    if (a->second.empty() || *end != '\0' || after < 0)
+      return usage_error("--after takes an entry's number");
+    q.after = after;
+  }
+  std::FILE* out = stdout;
+  std::string path;
+  if (auto o = args.options.find("out"); o != args.options.end()) {
+    path = o->second;
+    out = std::fopen(path.c_str(), "wbx");  // never over an earlier export
+    if (!out) return error("cannot create " + path + ": " + std::strerror(errno));
+  }
+  auto database = app::open_database(config);
+  if (!database) return error(database.error().message);
+  std::int64_t entries = 0;
+  for (;;) {
+    auto page = (*database)->read([&](db::Conn& c) { return platform::read_audit(c, q); });
+    if (!page) return error(page.error().message);
+    for (const auto& r : *page) {
+      const std::string line = json::serialize(platform::to_json(r, true)) + "\n";
+      if (std::fwrite(line.data(), 1, line.size(), out) != line.size())
+        return error("write failed");
+    }
+    entries += static_cast<std::int64_t>(page->size());
+    if (!page->empty()) q.after = page->back().seq;
+    if (page->size() < static_cast<std::size_t>(q.limit)) break;
+  }
+  if (std::fflush(out) != 0 ||
+      (out != stdout && (::fsync(::fileno(out)) != 0 || std::fclose(out) != 0)))
+    return error("write failed");
+  // The number to give --after next time.
+  std::fprintf(stderr, "%lld entries exported, the last %lld\n", static_cast<long long>(entries),
+               static_cast<long long>(*q.after));
+  return 0;
+}
+
+// `ruche audit verify --file`: an export's entries checked link by link,
+// from its first (whose predecessor is the previous export's last).
+int audit_verify_file(const std::string& path) {
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) return error("cannot read " + path);
+  }
+  std::istream& in = path == "-" ? std::cin : file;
+  std::optional<platform::AuditChain> chain;
+  std::int64_t first = 0, line_number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_number;
+    auto v = json::parse(line);
+    std::int64_t at_ms = 0;
+    const json::object* o = v && v->is_object() ? &v->as_object() : nullptr;
+    auto text = [&](const char* key) -> std::string {
+      const json::value* f = o ? o->if_contains(key) : nullptr;
+      return f && f->is_string() ? std::string(f->as_string()) : std::string();
+    };
+    const json::value* seq = o ? o->if_contains("seq") : nullptr;
+    const json::value* details = o ? o->if_contains("details") : nullptr;
+    if (!seq || !seq->is_int64() || !details || !details->is_object() ||
+        !parse_iso8601(text("at"), at_ms))
+      return error("line " + std::to_string(line_number) + " is not an exported audit entry");
+    platform::AuditEntry e;
+    e.actor_id = text("actor_id");
+    e.action = text("action");
+    e.outcome = text("outcome");
+    e.workspace_id = text("workspace_id");
+    e.object = text("object");
+    e.remote_addr = text("remote_addr");
+    e.request_id = text("request_id");
+    if (!chain) {
+      first = seq->as_int64();
+      chain.emplace(first, text("prev_hash"));
+    }
+    if (!chain->next(seq->as_int64(), at_ms, e, json::serialize(*details), text("prev_hash"),
+                     text("hash"))) {
+      const auto& b = chain->verification();
+      std::printf("audit export BROKEN at entry %lld: %s (%lld intact entries before it)\n",
+                  static_cast<long long>(*b.first_broken_seq), b.problem.c_str(),
+                  static_cast<long long>(b.entries));
+      return 1;
+    }
+  }
+  if (!chain) return error("no entry in " + path);
+  std::printf("audit export intact: entries %lld to %lld\n", static_cast<long long>(first),
+              static_cast<long long>(first + chain->verification().entries - 1));
+  return 0;
+}
+
 int main(int argc, char** argv) {
   // Password hashing buffers (tens of MiB) go back to the system when freed
   // instead of raising glibc's mmap threshold and staying resident. Chunk
@@ -465,7 +571,11 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cmd == "audit") {
-    if (args.words.size() < 2 || args.words[1] != "verify") return usage_error("audit verify");
+    if (args.words.size() < 2 || (args.words[1] != "verify" && args.words[1] != "export"))
+      return usage_error("audit verify or audit export");
+    if (args.words[1] == "export") return audit_export(args, *config);
+    if (auto file = args.options.find("file"); file != args.options.end())
+      return audit_verify_file(file->second);
     auto database = app::open_database(*config);
     if (!database) return error(database.error().message);
     platform::AuditLog audit(SystemClock::instance());

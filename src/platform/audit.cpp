@@ -49,48 +49,52 @@ Result<void> AuditLog::record(db::Database& db, const AuditEntry& entry) const {
   return db.write([&](db::Conn& c) { return append(c, entry); });
 }
 
+bool AuditChain::next(std::int64_t seq, std::int64_t at_ms, const AuditEntry& e,
+                      const std::string& details_json, const std::string& prev_hash,
+                      const std::string& hash) {
+  if (v_.first_broken_seq) return false;
+  if (seq != expected_seq_) {
+    v_.first_broken_seq = expected_seq_;
+    v_.problem = "entry " + std::to_string(expected_seq_) + " is missing";
+    return false;
+  }
+  if (prev_hash != prev_) {
+    v_.first_broken_seq = seq;
+    v_.problem = "entry " + std::to_string(seq) + " does not follow its predecessor";
+    return false;
+  }
+  if (AuditLog::entry_hash(seq, at_ms, e, details_json, prev_hash) != hash) {
+    v_.first_broken_seq = seq;
+    v_.problem = "entry " + std::to_string(seq) + " was altered";
+    return false;
+  }
+  prev_ = hash;
+  ++expected_seq_;
+  ++v_.entries;
+  return true;
+}
+
 Result<AuditVerification> AuditLog::verify(db::Database& db) const {
   return db.read([&](db::Conn& c) -> Result<AuditVerification> {
-    AuditVerification v;
-    std::string prev;
-    std::int64_t expected_seq = 1;
-    RUCHE_CHECK(c.each(
-        "SELECT seq, at_ms, actor_id, action, outcome, workspace_id, object, remote_addr, "
-        "request_id, details, prev_hash, hash FROM audit_log ORDER BY seq",
-        {}, [&](const db::Row& r) {
-          std::int64_t seq = r.i64(0);
-          AuditEntry e;
-          e.actor_id = r.text(2);
-          e.action = r.text(3);
-          e.outcome = r.text(4);
-          e.workspace_id = r.text(5);
-          e.object = r.text(6);
-          e.remote_addr = r.text(7);
-          e.request_id = r.text(8);
-          const std::string& details = r.text(9);
-          if (seq != expected_seq) {
-            v.first_broken_seq = expected_seq;
-            v.problem = "entry " + std::to_string(expected_seq) + " is missing";
-            return false;
-          }
-          if (r.text(10) != prev) {
-            v.first_broken_seq = seq;
-            v.problem = "entry " + std::to_string(seq) + " does not follow its predecessor";
-            return false;
-          }
-          if (entry_hash(seq, r.i64(1), e, details, prev) != r.text(11)) {
-            v.first_broken_seq = seq;
-            v.problem = "entry " + std::to_string(seq) + " was altered";
-            return false;
-          }
-          prev = r.text(11);
-          ++expected_seq;
-          ++v.entries;
-          return true;
-        }));
+    AuditChain chain;
+    RUCHE_CHECK(
+        c.each("SELECT seq, at_ms, actor_id, action, outcome, workspace_id, object, remote_addr, "
+               "request_id, details, prev_hash, hash FROM audit_log ORDER BY seq",
+               {}, [&](const db::Row& r) {
+                 AuditEntry e;
+                 e.actor_id = r.text(2);
+                 e.action = r.text(3);
+                 e.outcome = r.text(4);
+                 e.workspace_id = r.text(5);
+                 e.object = r.text(6);
+                 e.remote_addr = r.text(7);
+                 e.request_id = r.text(8);
+                 return chain.next(r.i64(0), r.i64(1), e, r.text(9), r.text(10), r.text(11));
+               }));
+    AuditVerification v = chain.verification();
     if (!v.first_broken_seq) {
       RUCHE_TRY(auto head, c.query_one("SELECT seq, hash FROM audit_head WHERE id = 1"));
-      if (head && (head->i64(0) != v.entries || head->text(1) != prev)) {
+      if (head && (head->i64(0) != v.entries || head->text(1) != chain.last_hash())) {
         v.first_broken_seq = v.entries + 1;
         v.problem = "the log ends before entry " + std::to_string(head->i64(0)) +
                     " (entries were removed from the end)";

@@ -40,6 +40,29 @@ struct AuditVerification {
   std::string problem;
 };
 
+// Checks a run of entries, oldest first, link by link: each the one after
+// the previous (by seq), naming its hash, and hashing to what it says. The
+// log's own check (AuditLog::verify) and that of an exported copy
+// (`ruche audit verify --file`) are this one.
+class AuditChain {
+ public:
+  // The chain starts at entry `first_seq`, whose predecessor's hash is
+  // `prev_hash` ("" for the log's first entry).
+  explicit AuditChain(std::int64_t first_seq = 1, std::string prev_hash = {})
+      : expected_seq_(first_seq), prev_(std::move(prev_hash)) {}
+  // False, with verification() saying where and why, at the first break.
+  bool next(std::int64_t seq, std::int64_t at_ms, const AuditEntry& e,
+            const std::string& details_json, const std::string& prev_hash, const std::string& hash);
+  // The entries checked so far and the first break, if any.
+  const AuditVerification& verification() const { return v_; }
+  const std::string& last_hash() const { return prev_; }
+
+ private:
+  std::int64_t expected_seq_;
+  std::string prev_;
+  AuditVerification v_;
+};
+
 class AuditLog {
  public:
   explicit AuditLog(const Clock& clock) : clock_(clock) {}

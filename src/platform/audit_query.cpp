@@ -61,7 +61,8 @@ Result<AuditQuery> audit_query(const http::Request& req) {
 Result<std::vector<AuditRecord>> read_audit(db::Conn& c, const AuditQuery& q) {
   std::string sql =
       "SELECT a.seq, a.at_ms, a.actor_id, a.action, a.outcome, a.workspace_id, a.object, "
-      "a.remote_addr, a.request_id, a.details, u.name, u.email, w.name FROM audit_log a LEFT JOIN "
+      "a.remote_addr, a.request_id, a.details, u.name, u.email, w.name, a.prev_hash, a.hash FROM "
+      "audit_log a LEFT JOIN "
       "users u ON u.id = a.actor_id AND a.actor_id <> '' LEFT JOIN workspaces w ON w.id = "
       "a.workspace_id AND a.workspace_id <> '' WHERE 1 = 1";
   std::vector<db::Param> params;
@@ -71,6 +72,7 @@ Result<std::vector<AuditRecord>> read_audit(db::Conn& c, const AuditQuery& q) {
     return "$" + std::to_string(params.size());
   };
   if (q.before) sql += " AND a.seq < " + arg(*q.before);
+  if (q.after) sql += " AND a.seq > " + arg(*q.after);
   if (!q.actor.empty()) sql += " AND a.actor_id = " + arg(q.actor);
   if (!q.workspace.empty()) sql += " AND a.workspace_id = " + arg(q.workspace);
   if (q.action.ends_with('.')) {
@@ -84,7 +86,8 @@ Result<std::vector<AuditRecord>> read_audit(db::Conn& c, const AuditQuery& q) {
   if (!q.outcome.empty()) sql += " AND a.outcome = " + arg(q.outcome);
   if (q.from_ms) sql += " AND a.at_ms >= " + arg(*q.from_ms);
   if (q.to_ms) sql += " AND a.at_ms < " + arg(*q.to_ms);
-  sql += " ORDER BY a.seq DESC LIMIT " + arg(static_cast<std::int64_t>(q.limit));
+  sql += std::string(" ORDER BY a.seq") + (q.oldest_first ? "" : " DESC") + " LIMIT " +
+         arg(static_cast<std::int64_t>(q.limit));
   std::vector<AuditRecord> out;
   RUCHE_CHECK(c.each(sql, params, [&](const db::Row& r) {
     AuditRecord a;
@@ -104,13 +107,15 @@ Result<std::vector<AuditRecord>> read_audit(db::Conn& c, const AuditQuery& q) {
       a.actor_email = r.text(11);
     }
     if (!r.is_null(12)) a.workspace_name = r.text(12);
+    a.prev_hash = r.text(13);
+    a.hash = r.text(14);
     out.push_back(std::move(a));
     return true;
   }));
   return out;
 }
 
-json::object to_json(const AuditRecord& r) {
+json::object to_json(const AuditRecord& r, bool links) {
   json::object o;
   o["seq"] = r.seq;
   o["at"] = format_iso8601(r.at_ms);
@@ -125,6 +130,10 @@ json::object to_json(const AuditRecord& r) {
   o["remote_addr"] = r.remote_addr;
   o["request_id"] = r.request_id;
   o["details"] = r.details;
+  if (links) {
+    o["prev_hash"] = r.prev_hash;
+    o["hash"] = r.hash;
+  }
   return o;
 }
 

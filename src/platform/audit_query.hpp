@@ -20,6 +20,8 @@ inline constexpr int kMaxAuditPage = 1000;
 
 struct AuditQuery {
   std::optional<std::int64_t> before;   // entries with a smaller seq
+  std::optional<std::int64_t> after;    // entries with a larger seq
+  bool oldest_first = false;            // an export's order; newest first otherwise
   std::string actor;                    // a user id; "" any
   std::string workspace;                // a workspace id; "" any
   std::string action;                   // "auth.login", or a family ending in "." ("files.")
@@ -41,10 +43,13 @@ struct AuditRecord {
   std::string action, outcome, workspace_id, object, remote_addr, request_id;
   std::optional<std::string> workspace_name;  // while the workspace exists
   json::object details;
+  std::string prev_hash, hash;  // the chain's links (AuditChain)
 };
 
 Result<std::vector<AuditRecord>> read_audit(db::Conn& c, const AuditQuery& q);
 
-json::object to_json(const AuditRecord& r);
+// The entry as GET /admin/audit gives it; `links` adds prev_hash and hash
+// (an export, which `ruche audit verify --file` checks).
+json::object to_json(const AuditRecord& r, bool links = false);
 
 }  // namespace ruche::platform
