@@ -113,6 +113,33 @@ TEST(Chat, LeavingTheWorkspaceLeavesItsChannelsAndFavorites) {
   EXPECT_EQ(s.call("GET", "/api/v1/channels/" + std::string(dm.body.at("id").as_string()), b.token).status, 200);
 }
 
+// `who` posts in each of `channels` (a thread each) until refused, while
+// `change` runs once a few of their messages landed: the status that
+// refused them in each (0: none did).
+std::vector<int> post_racing(Chat& chat, const Account& who,
+                             const std::vector<std::string>& channels, int round,
+                             const std::function<void()>& change) {
+  std::atomic<int> landed{0};
+  std::vector<int> refused(channels.size(), 0);
+  std::vector<std::thread> posting;
+  for (std::size_t k = 0; k < channels.size(); ++k)
+    posting.emplace_back([&, k] {
+      for (int i = 0; i < 500; ++i) {
+        auto r = chat.post(who, channels[k], "round " + std::to_string(round));
+        if (r.status != 201) {
+          refused[k] = r.status;
+          break;
+        }
+        ++landed;
+      }
+    });
+  for (int waited = 0; landed < 4 && waited < 5000; ++waited)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  change();
+  for (auto& t : posting) t.join();
+  return refused;
+}
+
 // Removed from the workspace while posting: no message of theirs lands
 // after the removal, and no channel takes them back as a member.
 TEST(Chat, NothingLandsAfterItsAuthorWasRemoved) {
@@ -128,22 +155,11 @@ TEST(Chat, NothingLandsAfterItsAuthorWasRemoved) {
                      body({{"user_id", b.id.str()}}))
                   .status,
               204);
-    std::atomic<int> landed{0};
-    std::vector<std::thread> posting;
-    for (const std::string& cid : {open, secret})
-      posting.emplace_back([&, cid] {
-        for (int i = 0; i < 500; ++i) {
-          auto r = chat.post(b, cid, "round " + std::to_string(round));
-          if (r.status != 201) break;
-          ++landed;
-        }
-      });
-    for (int waited = 0; landed < 4 && waited < 5000; ++waited)
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    ASSERT_EQ(
-        s.call("DELETE", "/api/v1/workspaces/" + ws + "/members/" + b.id.str(), a.token).status,
-        204);
-    for (auto& t : posting) t.join();
+    post_racing(chat, b, {open, secret}, round, [&] {
+      ASSERT_EQ(
+          s.call("DELETE", "/api/v1/workspaces/" + ws + "/members/" + b.id.str(), a.token).status,
+          204);
+    });
     for (const std::string& cid : {open, secret}) {
       auto members = s.call("GET", "/api/v1/channels/" + cid + "/members", a.token);
       for (const auto& m : members.body.as_array())
@@ -179,23 +195,9 @@ TEST(Chat, NothingLandsAfterItsAuthorBecameAReader) {
   };
   for (int round = 0; round < 8; ++round) {
     ASSERT_EQ(set_right("write").status, 200);
-    std::atomic<int> landed{0};
-    int refused = 0;
-    std::thread posting([&] {
-      for (int i = 0; i < 500; ++i) {
-        auto r = chat.post(b, open, "round " + std::to_string(round));
-        if (r.status != 201) {
-          refused = r.status;
-          break;
-        }
-        ++landed;
-      }
-    });
-    for (int waited = 0; landed < 4 && waited < 5000; ++waited)
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    ASSERT_EQ(set_right("read").status, 200);
-    posting.join();
-    EXPECT_EQ(refused, 403) << "round " << round;
+    const auto refused =
+        post_racing(chat, b, {open}, round, [&] { ASSERT_EQ(set_right("read").status, 200); });
+    EXPECT_EQ(refused.at(0), 403) << "round " << round;
   }
   // In the order of events: no message of Bob's while he could only read.
   auto events = s.platform().outbox.since(s.platform().db, WorkspaceId(ws), 0, 100000);
@@ -226,23 +228,9 @@ TEST(Chat, NothingLandsAfterTheChatWasTurnedOff) {
   };
   for (int round = 0; round < 8; ++round) {
     ASSERT_EQ(set_modules({"chat", "tasks"}).status, 200);
-    std::atomic<int> landed{0};
-    int refused = 0;
-    std::thread posting([&] {
-      for (int i = 0; i < 500; ++i) {
-        auto r = chat.post(b, open, "round " + std::to_string(round));
-        if (r.status != 201) {
-          refused = r.status;
-          break;
-        }
-        ++landed;
-      }
-    });
-    for (int waited = 0; landed < 4 && waited < 5000; ++waited)
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    ASSERT_EQ(set_modules({"tasks"}).status, 200);
-    posting.join();
-    EXPECT_EQ(refused, 404) << "round " << round;
+    const auto refused =
+        post_racing(chat, b, {open}, round, [&] { ASSERT_EQ(set_modules({"tasks"}).status, 200); });
+    EXPECT_EQ(refused.at(0), 404) << "round " << round;
   }
   // In the order of events: no message while the chat was off.
   auto events = s.platform().outbox.since(s.platform().db, WorkspaceId(ws), 0, 100000);

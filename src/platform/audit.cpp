@@ -49,6 +49,18 @@ Result<void> AuditLog::record(db::Database& db, const AuditEntry& entry) const {
   return db.write([&](db::Conn& c) { return append(c, entry); });
 }
 
+AuditEntry AuditEntry::from_row(const db::Row& r, int first) {
+  AuditEntry e;
+  e.actor_id = r.text(first);
+  e.action = r.text(first + 1);
+  e.outcome = r.text(first + 2);
+  e.workspace_id = r.text(first + 3);
+  e.object = r.text(first + 4);
+  e.remote_addr = r.text(first + 5);
+  e.request_id = r.text(first + 6);
+  return e;
+}
+
 bool AuditChain::next(std::int64_t seq, std::int64_t at_ms, const AuditEntry& e,
                       const std::string& details_json, const std::string& prev_hash,
                       const std::string& hash) {
@@ -81,15 +93,8 @@ Result<AuditVerification> AuditLog::verify(db::Database& db) const {
         c.each("SELECT seq, at_ms, actor_id, action, outcome, workspace_id, object, remote_addr, "
                "request_id, details, prev_hash, hash FROM audit_log ORDER BY seq",
                {}, [&](const db::Row& r) {
-                 AuditEntry e;
-                 e.actor_id = r.text(2);
-                 e.action = r.text(3);
-                 e.outcome = r.text(4);
-                 e.workspace_id = r.text(5);
-                 e.object = r.text(6);
-                 e.remote_addr = r.text(7);
-                 e.request_id = r.text(8);
-                 return chain.next(r.i64(0), r.i64(1), e, r.text(9), r.text(10), r.text(11));
+                 return chain.next(r.i64(0), r.i64(1), AuditEntry::from_row(r, 2), r.text(9),
+                                   r.text(10), r.text(11));
                }));
     AuditVerification v = chain.verification();
     if (!v.first_broken_seq) {

@@ -32,6 +32,10 @@ struct AuditEntry {
 
   // Fills actor, address and request id from the caller.
   static AuditEntry by(const Caller& caller, std::string action);
+  // The fields stored beside the details, from `first` on in a row that
+  // selects them in the audit_log's order (actor_id, action, outcome,
+  // workspace_id, object, remote_addr, request_id); details left empty.
+  static AuditEntry from_row(const db::Row& r, int first);
 };
 
 struct AuditVerification {

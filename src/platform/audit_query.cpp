@@ -93,15 +93,9 @@ Result<std::vector<AuditRecord>> read_audit(db::Conn& c, const AuditQuery& q) {
     AuditRecord a;
     a.seq = r.i64(0);
     a.at_ms = r.i64(1);
-    a.actor_id = r.text(2);
-    a.action = r.text(3);
-    a.outcome = r.text(4);
-    a.workspace_id = r.text(5);
-    a.object = r.text(6);
-    a.remote_addr = r.text(7);
-    a.request_id = r.text(8);
+    a.entry = AuditEntry::from_row(r, 2);
     if (auto details = json::parse(r.text(9)); details && details->is_object())
-      a.details = std::move(details->as_object());
+      a.entry.details = std::move(details->as_object());
     if (!r.is_null(10)) {
       a.actor_name = r.text(10);
       a.actor_email = r.text(11);
@@ -119,17 +113,18 @@ json::object to_json(const AuditRecord& r, bool links) {
   json::object o;
   o["seq"] = r.seq;
   o["at"] = format_iso8601(r.at_ms);
-  o["actor_id"] = r.actor_id;
+  const AuditEntry& e = r.entry;
+  o["actor_id"] = e.actor_id;
   o["actor_name"] = r.actor_name ? json::value(*r.actor_name) : nullptr;
   o["actor_email"] = r.actor_email ? json::value(*r.actor_email) : nullptr;
-  o["action"] = r.action;
-  o["outcome"] = r.outcome;
-  o["workspace_id"] = r.workspace_id;
+  o["action"] = e.action;
+  o["outcome"] = e.outcome;
+  o["workspace_id"] = e.workspace_id;
   o["workspace_name"] = r.workspace_name ? json::value(*r.workspace_name) : nullptr;
-  o["object"] = r.object;
-  o["remote_addr"] = r.remote_addr;
-  o["request_id"] = r.request_id;
-  o["details"] = r.details;
+  o["object"] = e.object;
+  o["remote_addr"] = e.remote_addr;
+  o["request_id"] = e.request_id;
+  o["details"] = e.details;
   if (links) {
     o["prev_hash"] = r.prev_hash;
     o["hash"] = r.hash;

@@ -13,6 +13,7 @@
 #include "base/result.hpp"
 #include "core/db/database.hpp"
 #include "core/http/message.hpp"
+#include "platform/audit.hpp"
 
 namespace ruche::platform {
 
@@ -38,11 +39,9 @@ Result<AuditQuery> audit_query(const http::Request& req);
 struct AuditRecord {
   std::int64_t seq = 0;
   std::int64_t at_ms = 0;
-  std::string actor_id;
+  AuditEntry entry;
   std::optional<std::string> actor_name, actor_email;  // when the actor is an account
-  std::string action, outcome, workspace_id, object, remote_addr, request_id;
-  std::optional<std::string> workspace_name;  // while the workspace exists
-  json::object details;
+  std::optional<std::string> workspace_name;           // while the workspace exists
   std::string prev_hash, hash;  // the chain's links (AuditChain)
 };
 
