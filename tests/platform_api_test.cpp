@@ -361,6 +361,76 @@ TEST(Platform, MembersRolesAndTheLastOwner) {
   EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + ws, b.token).status, 404);
 }
 
+// A person renamed or made external: each workspace they are in says so
+// (member.updated with the entry its member list gives), the others hear
+// nothing, and a role set again to what it was is no change. The list says
+// which event it is as of (Ruche-Seq), for clients that keep it.
+TEST(Platform, MemberListsFollowRenamesAndKindsOfAccount) {
+  TestServer s;
+  Account root = s.user("Root", InstanceRole::admin);
+  Account a = s.user("Alice"), b = s.user("Bob");
+  std::string both = s.workspace(a, "Both"), other = s.workspace(a, "Other"),
+              mine = s.workspace(b, "Mine");
+  s.join(a, both, b);
+  s.join(a, other, b);
+  std::string alone = s.workspace(a, "Without Bob");
+  auto updates = [&](const std::string& ws) {
+    std::vector<json::value> out;
+    auto events = s.platform().outbox.since(s.platform().db, WorkspaceId(ws), 0, 1000);
+    EXPECT_TRUE(events);
+    if (events)
+      for (const auto& e : *events)
+        if (e.type == "member.updated") out.push_back(json::parse(e.data).value());
+    return out;
+  };
+  auto listed = [&](const std::string& ws) {
+    auto members = s.call("GET", "/api/v1/workspaces/" + ws + "/members", a.token);
+    // As of the workspace's last event: a client applies those after it.
+    auto head = s.platform().outbox.head(s.platform().db, WorkspaceId(ws));
+    EXPECT_TRUE(head && head.value() > 0);
+    EXPECT_EQ(members.raw.header("Ruche-Seq"), std::to_string(head.value_or(-1)));
+    for (const auto& m : members.body.as_array())
+      if (m.at("user_id").as_string() == b.id.str()) return m;
+    return json::value();
+  };
+
+  ASSERT_EQ(s.call("PATCH", "/api/v1/me", b.token, body(json::object{{"name", "Robert"}})).status,
+            200);
+  for (const std::string& ws : {both, other}) {
+    auto seen = updates(ws);
+    ASSERT_EQ(seen.size(), 1u) << ws;
+    EXPECT_EQ(seen[0].at("name").as_string(), "Robert");
+    EXPECT_EQ(seen[0], listed(ws));
+  }
+  EXPECT_EQ(updates(mine).size(), 1u);  // his own workspace too
+  EXPECT_TRUE(updates(alone).empty());
+  // The same name again, or another field only: no event.
+  ASSERT_EQ(s.call("PATCH", "/api/v1/me", b.token,
+                   body(json::object{{"name", "Robert"}, {"locale", "fr"}}))
+                .status,
+            200);
+  EXPECT_EQ(updates(both).size(), 1u);
+
+  auto made = [&](std::string_view role) {
+    return s
+        .call("PATCH", "/api/v1/admin/users/" + b.id.str(), root.token,
+              body(json::object{{"role", role}}))
+        .status;
+  };
+  ASSERT_EQ(made("guest"), 200);
+  auto seen = updates(both);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_TRUE(seen[1].at("external").as_bool());
+  EXPECT_EQ(seen[1], listed(both));
+  ASSERT_EQ(made("guest"), 200);
+  EXPECT_EQ(updates(both).size(), 2u);
+  EXPECT_TRUE(updates(alone).empty());
+  EXPECT_EQ(s.call("PATCH", "/api/v1/admin/users/" + crypto::new_id(), root.token,
+                   body(json::object{{"role", "guest"}}))
+                .status,
+            404);
+}
+
 TEST(Platform, ArchivedWorkspacesAreReadOnlyAndDeletionIsForOwners) {
   TestServer s;
   Account a = s.user("Alice"), b = s.user("Bob");

@@ -153,11 +153,15 @@ Result<void> Accounts::set_disabled(const UserId& id, bool disabled) {
   });
 }
 
-Result<void> Accounts::set_role(const UserId& id, InstanceRole role) {
+Result<void> Accounts::set_role(const UserId& id, InstanceRole role,
+                                const std::function<Result<void>(db::Conn&)>& changed) {
   return db_.write([&](db::Conn& c) -> Result<void> {
-    RUCHE_TRY(auto n, c.exec("UPDATE users SET instance_role = $2 WHERE id = $1",
-                             {id, to_string(role)}));
-    if (n == 0) return fail(Errc::not_found, "no such user");
+    RUCHE_TRY(auto n,
+              c.exec("UPDATE users SET instance_role = $2 WHERE id = $1 AND instance_role <> $2",
+                     {id, to_string(role)}));
+    if (n > 0) return changed ? changed(c) : Result<void>{};
+    RUCHE_TRY(auto row, c.query_one("SELECT 1 FROM users WHERE id = $1", {id}));
+    if (!row) return fail(Errc::not_found, "no such user");
     return {};
   });
 }

@@ -56,7 +56,9 @@ class Accounts {
   Result<std::optional<User>> find_by_email(std::string_view email);
   Result<std::vector<User>> list();
   Result<void> set_disabled(const UserId& id, bool disabled);
-  Result<void> set_role(const UserId& id, InstanceRole role);
+  // `changed`, when the role changes, runs in the same transaction.
+  Result<void> set_role(const UserId& id, InstanceRole role,
+                        const std::function<Result<void>(db::Conn&)>& changed = {});
   // `notice_email`: whether unread notices are emailed (a digest);
   // `notice_email_off`: the topics that are not (each of kNoticeTopics).
   // `renamed`, when the name changes, runs in the same transaction.

@@ -219,7 +219,7 @@ void register_platform_routes(Api& api, EventHub& hub) {
                  auto renamed = [&](db::Conn& c) -> Result<void> {
                    for (const auto& m : p.registry.modules())
                      if (m.person_renamed) RUCHE_CHECK(m.person_renamed(c, caller.user_id));
-                   return {};
+                   return p.workspaces.person_changed(c, caller.user_id);
                  };
                  RUCHE_CHECK(p.accounts.set_profile(caller.user_id, name, locale, notice_email,
                                                     notice_email_off, renamed));
@@ -533,14 +533,20 @@ void register_platform_routes(Api& api, EventHub& hub) {
                       });
   }
 
-  api.add_workspace("GET", "/api/v1/workspaces/{id}/members", "", Access::read,
-                    [&p](http::Request& req, const Caller& caller,
-                         const WorkspaceAccess&) -> Result<http::Response> {
-                      RUCHE_TRY(auto list, p.workspaces.members(caller, WorkspaceId(std::string(req.param("id")))));
-                      json::array a;
-                      for (const auto& m : list) a.push_back(to_json(m));
-                      return json_reply(a);
-                    });
+  api.add_workspace(
+      "GET", "/api/v1/workspaces/{id}/members", "", Access::read,
+      [&p](http::Request& req, const Caller& caller,
+           const WorkspaceAccess&) -> Result<http::Response> {
+        std::int64_t seq = 0;
+        RUCHE_TRY(auto list,
+                  p.workspaces.members(caller, WorkspaceId(std::string(req.param("id"))), &seq));
+        json::array a;
+        for (const auto& m : list) a.push_back(to_json(m));
+        // Clients keep the list and apply the member events after it.
+        http::Response r = json_reply(a);
+        r.headers.set("Ruche-Seq", std::to_string(seq));
+        return r;
+      });
 
   api.add_workspace("PATCH", "/api/v1/workspaces/{id}/members/{user_id}", "", Access::read,
                     [&p](http::Request& req, const Caller& caller,
@@ -834,7 +840,10 @@ void register_platform_routes(Api& api, EventHub& hub) {
                   if (role_s) {
                     auto role = parse_instance_role(*role_s);
                     if (!role) return fail(Errc::invalid, "role must be admin, member or guest", "invalid_field");
-                    RUCHE_CHECK(p.accounts.set_role(id, *role));
+                    // Their workspaces' member lists show whether they are external.
+                    RUCHE_CHECK(p.accounts.set_role(id, *role, [&](db::Conn& c) {
+                      return p.workspaces.person_changed(c, id);
+                    }));
                     AuditEntry e = AuditEntry::by(caller, "admin.user_role_changed");
                     e.object = id.str();
                     e.details["role"] = *role_s;

@@ -431,10 +431,18 @@ Result<Member> Workspaces::load_member(db::Conn& c, const WorkspaceId& ws, const
   return m;
 }
 
-Result<std::vector<Member>> Workspaces::members(const Caller& caller, const WorkspaceId& ws) {
+Result<std::vector<Member>> Workspaces::members(const Caller& caller, const WorkspaceId& ws,
+                                                std::int64_t* seq) {
   RUCHE_TRY(WorkspaceAccess a, authz_.access(caller, ws));
   (void)a;
   return db_.read([&](db::Conn& c) -> Result<std::vector<Member>> {
+    // The head first: on PostgreSQL each statement sees at least what
+    // committed before it, so the list holds every change up to it.
+    if (seq) {
+      RUCHE_TRY(auto head, c.query_one("SELECT seq FROM workspaces WHERE id = $1", {ws}));
+      if (!head) return fail(Errc::not_found, "no such workspace");
+      *seq = head->i64(0);
+    }
     std::vector<Member> out;
     std::map<std::string, std::size_t> index;
     std::int64_t now = clock_.now_ms();
@@ -576,6 +584,23 @@ Result<void> Workspaces::remove_member(const Caller& caller, const WorkspaceId& 
     if (a.armoured) RUCHE_CHECK(announce_armour(c, outbox_, KeyScope::of(ws), clock_.now_ms()));
     return {};
   });
+}
+
+Result<void> Workspaces::person_changed(db::Conn& c, const UserId& user) {
+  std::vector<std::string> in;
+  RUCHE_CHECK(c.each(
+      "SELECT m.workspace_id FROM memberships m WHERE m.user_id = $1 AND " RUCHE_ACTIVE_MEMBERSHIP(
+          "m"),
+      {user, clock_.now_ms()}, [&](const db::Row& r) {
+        in.push_back(r.text(0));
+        return true;
+      }));
+  for (const auto& id : in) {
+    WorkspaceId ws(id);
+    RUCHE_TRY(Member m, load_member(c, ws, user));
+    RUCHE_TRY([[maybe_unused]] auto seq, outbox_.append(c, ws, "member.updated", "", to_json(m)));
+  }
+  return {};
 }
 
 Result<void> Workspaces::add_member_in(db::Conn& c, const WorkspaceId& ws, const UserId& user,

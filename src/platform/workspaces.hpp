@@ -79,7 +79,10 @@ class Workspaces {
   // Owner only. Removes the workspace and everything in it.
   Result<void> remove(const Caller& caller, const WorkspaceId& ws);
 
-  Result<std::vector<Member>> members(const Caller& caller, const WorkspaceId& ws);
+  // `seq`, when given, gets the workspace's last event as of the list: the
+  // list holds every change up to that event.
+  Result<std::vector<Member>> members(const Caller& caller, const WorkspaceId& ws,
+                                      std::int64_t* seq = nullptr);
   // Owner/admin. Admins cannot touch owners nor make owners. The last owner
   // cannot be demoted. Errors: not_found, forbidden, invalid, conflict.
   Result<Member> change_member(const Caller& caller, const WorkspaceId& ws, const UserId& user,
@@ -93,6 +96,11 @@ class Workspaces {
   Result<void> add_member_in(db::Conn& c, const WorkspaceId& ws, const UserId& user,
                              WorkspaceRole role, std::optional<std::int64_t> expires_at_ms,
                              const AuditEntry& audit_base);
+
+  // A person's name or kind of account changed: each workspace they are a
+  // member of gets `member.updated` with their entry, inside the caller's
+  // write transaction, so that members' lists follow without reading again.
+  Result<void> person_changed(db::Conn& c, const UserId& user);
 
   // Ids of the workspace's owners and admins (event audiences).
   static Result<std::vector<std::string>> managers(db::Conn& c, const WorkspaceId& ws);

@@ -274,6 +274,46 @@ test('the owner changes a member’s module rights and the member’s view follo
   assertNoConsoleErrors(admin, 'admin');
 });
 
+test('a member’s new name reaches the open settings and home live, and the table finds people', async () => {
+  await adminPage.goto(`${env.url}/w/${workspaceId}/settings`);
+  const section = adminPage.locator('#members');
+  const row = section.locator(`tr[data-member="${GUEST.email}"]`);
+  await row.locator('.members-table__name').getByText(GUEST.name, { exact: true }).waitFor();
+  // From here the members are never read again: their events say it all.
+  let reads = 0;
+  const count = (req) => {
+    if (new URL(req.url()).pathname === `/api/v1/workspaces/${workspaceId}/members`) reads++;
+  };
+  adminPage.on('request', count);
+  const renamed = `${GUEST.name} (Préfecture)`;
+  assert.equal((await apiFetch(guestPage, 'PATCH', '/me', { name: renamed })).status, 200);
+  await row.locator('.members-table__name').getByText(renamed, { exact: true }).waitFor();
+
+  const search = section.getByLabel('Trouver un membre (nom ou adresse)');
+  await search.fill('prefecture');
+  await section.locator('tr[data-member]').nth(1).waitFor({ state: 'detached' });
+  assert.deepEqual(
+    await section
+      .locator('tr[data-member]')
+      .evaluateAll((rows) => rows.map((r) => r.dataset.member)),
+    [GUEST.email],
+  );
+  await search.fill('personne-inconnue');
+  await section.getByText('Aucun membre ne correspond à cette recherche.').waitFor();
+  await shot(adminPage, '10b-member-search', section);
+
+  // The home, reached in the app, lists the new name from what is held.
+  await adminPage.locator('a.link-muted', { hasText: WS }).click();
+  await adminPage.locator('.member-list__name', { hasText: renamed }).waitFor();
+  adminPage.off('request', count);
+  assert.equal(reads, 0);
+  assert.equal((await apiFetch(guestPage, 'PATCH', '/me', { name: GUEST.name })).status, 200);
+  await adminPage
+    .locator('.member-list__name', { hasText: renamed })
+    .waitFor({ state: 'detached' });
+  assertNoConsoleErrors(admin, 'admin');
+});
+
 test('the owner downloads the workspace export, tar opens it, an administrator imports it back', async () => {
   await adminPage.goto(`${env.url}/w/${workspaceId}/settings`);
   const section = adminPage.locator('#export');

@@ -49,6 +49,7 @@ import type {
   Me,
   Member,
   MemberChange,
+  MemberList,
   Message,
   MessageChange,
   NewCalendarEvent,
@@ -428,7 +429,17 @@ export function createApi(options: ApiOptions) {
       exportUrl: (id: string) => `${base}/api/v1/workspaces/${seg(id)}/export`,
       /** Whether an export would start now: HEAD answers 503 while another runs on the server. */
       exportReady: (id: string) => request<undefined>('HEAD', `/workspaces/${seg(id)}/export`),
-      members: (id: string) => get<Member[]>(`/workspaces/${seg(id)}/members`),
+      /** The members, sorted by name, as of the workspace's event `seq` (null: not said). */
+      members: async (id: string): Promise<MemberList> => {
+        const { value, res } = await exchange<Member[]>(
+          'GET',
+          `${base}/api/v1/workspaces/${seg(id)}/members`,
+          {},
+          true,
+        );
+        const seq = Number(res.headers.get('Ruche-Seq') ?? NaN);
+        return { members: value, seq: Number.isSafeInteger(seq) ? seq : null };
+      },
       changeMember: (id: string, userId: string, b: MemberChange) =>
         patch<Member>(`/workspaces/${seg(id)}/members/${seg(userId)}`, b),
       removeMember: (id: string, userId: string) =>

@@ -87,6 +87,12 @@ export interface Member {
   rights: Record<string, Access>;
 }
 
+/** GET /workspaces/{id}/members: the list, and the workspace's last event it holds (null: not said). */
+export interface MemberList {
+  members: Member[];
+  seq: number | null;
+}
+
 export interface MemberChange {
   role?: WorkspaceRole;
   rights?: Partial<Record<string, Access>>;

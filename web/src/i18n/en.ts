@@ -112,6 +112,7 @@ export const en: Record<MessageKey, Message> = {
   'ws.activity': 'Recent activity',
   'ws.no_activity': 'Nothing new yet.',
   'ws.members_count': { one: '{count} member', other: '{count} members' },
+  'ws.members_more': { one: 'Show 1 more member', other: 'Show more ({count} not shown)' },
   'ws.no_modules': 'No module is turned on.',
   'ws.no_modules_manage': 'Turn some on in the workspace settings.',
   'ws.archived_notice': 'This workspace is archived: it is read-only.',
@@ -1114,6 +1115,8 @@ export const en: Record<MessageKey, Message> = {
   'settings.members': 'Members and rights',
   'settings.members_lead':
     'The role sets the default rights; adjust each person’s access to each module.',
+  'settings.members_search': 'Find a member (name or address)',
+  'settings.members_none_found': 'No member matches this search.',
   'settings.member': 'Member',
   'settings.role': 'Role',
   'settings.rights': 'Module access',

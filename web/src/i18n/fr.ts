@@ -113,6 +113,10 @@ export const fr = {
   'ws.activity': 'Activité récente',
   'ws.no_activity': 'Rien de nouveau pour l’instant.',
   'ws.members_count': { one: '{count} membre', other: '{count} membres' },
+  'ws.members_more': {
+    one: 'Afficher 1 membre de plus',
+    other: 'Afficher plus ({count} non affichés)',
+  },
   'ws.no_modules': 'Aucun module n’est activé.',
   'ws.no_modules_manage': 'Activez-en dans les paramètres de l’espace.',
   'ws.archived_notice': 'Cet espace est archivé : il est en lecture seule.',
@@ -1140,6 +1144,8 @@ export const fr = {
   'settings.members': 'Membres et droits',
   'settings.members_lead':
     'Le rôle donne les droits par défaut ; ajustez l’accès à chaque module par personne.',
+  'settings.members_search': 'Trouver un membre (nom ou adresse)',
+  'settings.members_none_found': 'Aucun membre ne correspond à cette recherche.',
   'settings.member': 'Membre',
   'settings.role': 'Rôle',
   'settings.rights': 'Accès aux modules',

@@ -1,6 +1,6 @@
 // A workspace's home: its modules as entry points, recent activity (live),
 // members.
-import { useCallback } from 'react';
+import { useCallback, useState } from 'react';
 import { api, type EventFrame, type Member, type Workspace } from '../api';
 import { Avatar } from '../components/Avatar';
 import { Alert, Badge, EmptyState, Spinner, Tag } from '../components/Feedback';
@@ -11,36 +11,40 @@ import { Page, Section } from '../layout/Page';
 import { MODULE_ICONS, canManage, moduleLabelKey } from '../layout/Sidebar';
 import { useUnread } from '../notifications/unread';
 import { Link } from '../router/router';
+import { useMe } from '../session';
 import { useAsync } from '../util/useAsync';
+import { useMembers } from '../workspaces/members';
 import type { PageProps } from '../app/routes';
 import { describeEvent } from './activity';
 import NotFoundPage from './NotFoundPage';
 
 const ACTIVITY_WINDOW = 50;
 
+/** Members listed at first, and more at each click. */
+const MEMBERS_STEP = 100;
+
 interface HomeData {
   workspace: Workspace;
-  members: Member[];
   events: EventFrame[];
 }
 
 async function loadHome(id: string): Promise<HomeData> {
-  const [workspace, members] = await Promise.all([
-    api.workspaces.get(id),
-    api.workspaces.members(id),
-  ]);
+  const workspace = await api.workspaces.get(id);
   const events = await api.workspaces.events(
     id,
     Math.max(0, workspace.seq - ACTIVITY_WINDOW),
     ACTIVITY_WINDOW,
   );
-  return { workspace, members, events: events.reverse() };
+  return { workspace, events: events.reverse() };
 }
 
 export default function WorkspaceHomePage({ params }: PageProps) {
   const id = params.id ?? '';
   const { t } = useI18n();
+  const me = useMe();
   const home = useAsync(() => loadHome(id), [id]);
+  const members = useMembers(id) ?? [];
+  const [shown, setShown] = useState(MEMBERS_STEP);
   const { setData, reload } = home;
 
   const onEvent = useCallback(
@@ -52,15 +56,17 @@ export default function WorkspaceHomePage({ params }: PageProps) {
         if (prev.events.some((x) => x.seq === e.seq)) return prev;
         return { ...prev, events: [e, ...prev.events].slice(0, ACTIVITY_WINDOW) };
       });
-      if (e.type.startsWith('member.') || e.type === 'workspace.updated') void reload();
+      // The workspace as this person sees it (their role, its modules); the members follow by themselves.
+      const aboutMe = e.type.startsWith('member.') && e.data?.user_id === me.id;
+      if (aboutMe || e.type === 'workspace.updated') void reload();
     },
-    [id, setData, reload],
+    [id, me.id, setData, reload],
   );
   useEvent('*', onEvent);
 
   if (home.loading && !home.data) return <Spinner label={t('common.loading')} />;
   if (!home.data) return <NotFoundPage />;
-  const { workspace: w, members, events } = home.data;
+  const { workspace: w, events } = home.data;
 
   return (
     <Page
@@ -98,7 +104,7 @@ export default function WorkspaceHomePage({ params }: PageProps) {
         </Section>
         <Section title={t('ws.members_count', { count: members.length })} id="members">
           <ul className="member-list">
-            {members.map((m) => (
+            {members.slice(0, shown).map((m) => (
               <li key={m.user_id} className="member-list__item">
                 <Avatar name={m.name} seed={m.user_id} />
                 <span className="member-list__name">{m.name}</span>
@@ -107,6 +113,15 @@ export default function WorkspaceHomePage({ params }: PageProps) {
               </li>
             ))}
           </ul>
+          {members.length > shown ? (
+            <button
+              type="button"
+              className="btn btn--secondary"
+              onClick={() => setShown((n) => n + MEMBERS_STEP)}
+            >
+              {t('ws.members_more', { count: members.length - shown })}
+            </button>
+          ) : null}
         </Section>
       </div>
     </Page>

@@ -15,6 +15,7 @@
 // what is said of it is said once and whole.
 import { api, isApiError, type Call, type CallRinging, type EventFrame, type Member } from '../api';
 import { liveEvents } from '../events';
+import { memberDirectory } from '../workspaces/members';
 import { Store } from '../util/store';
 
 export interface Ring {
@@ -52,7 +53,7 @@ export interface RingingDeps {
 export function defaultRingingDeps(): RingingDeps {
   return {
     api: {
-      members: (ws) => api.workspaces.members(ws),
+      members: (ws) => memberDirectory().members(ws),
       decline: (cid) => api.calls.decline(cid),
       get: (cid) => api.calls.get(cid),
     },

@@ -140,7 +140,7 @@ async function show(eventId: string | null = null) {
     role: 'member',
     rights: { calendar: 'write' },
   });
-  vi.spyOn(api.workspaces, 'members').mockResolvedValue(MEMBERS);
+  vi.spyOn(api.workspaces, 'members').mockResolvedValue({ members: MEMBERS, seq: null });
   const plain = vi.spyOn(api.calendar, 'occurrences');
   vi.spyOn(api.calendar.sealed, 'list').mockImplementation(async () => ({
     events,

@@ -56,7 +56,7 @@ function serve(right: 'read' | 'write') {
     role: 'member',
     rights: { calendar: right },
   });
-  vi.spyOn(api.workspaces, 'members').mockResolvedValue(MEMBERS);
+  vi.spyOn(api.workspaces, 'members').mockResolvedValue({ members: MEMBERS, seq: null });
   // The form's availability strip (components/Availability.test.tsx): everyone free.
   vi.spyOn(api.calendar, 'freeBusy').mockImplementation(async (users) =>
     users.map((user_id) => ({ user_id, busy: [] })),

@@ -323,7 +323,7 @@ describe('keys that come later', () => {
     const s = new CalendarStore(WS, ALICE, 0, new CalendarArmour(WS, later));
     vi.spyOn(api.calendar.sealed, 'list').mockResolvedValue(page({ events: [a], version: 1 }));
     vi.spyOn(api.workspaces, 'get').mockRejectedValue(new Error('offline'));
-    vi.spyOn(api.workspaces, 'members').mockResolvedValue([]);
+    vi.spyOn(api.workspaces, 'members').mockResolvedValue({ members: [], seq: null });
     s.start();
     await s.show(WEEK);
     expect(openedOf(s.getState().events.a as CalendarEvent)?.card.kind).toBe('pending');
@@ -350,7 +350,7 @@ describe('what notices may say of the cards opened here', () => {
       page({ events: [a, moved], version: 2 }),
     );
     vi.spyOn(api.workspaces, 'get').mockRejectedValue(new Error('offline'));
-    vi.spyOn(api.workspaces, 'members').mockResolvedValue([]);
+    vi.spyOn(api.workspaces, 'members').mockResolvedValue({ members: [], seq: null });
     const s = newStore();
     expect(openedFacts(WS, 'a')).toBeUndefined();
     s.start();

@@ -13,6 +13,7 @@ import {
   occurrence,
   WS,
 } from './logic/fixtures.test-util';
+import { hearLive } from '../../test/live';
 import { CalendarStore, EventChangedError, REFETCH_DELAY_MS } from './store';
 
 const WEEK = { from: '2026-12-06T23:00:00.000Z', to: '2026-12-13T23:00:00.000Z' };
@@ -398,20 +399,27 @@ describe('invitations', () => {
     ]);
   });
 
-  it('keeps the workspace’s members, read again when they change', async () => {
+  it('keeps the workspace’s members: read once, then as their events say', async () => {
+    const hear = hearLive();
+    const alix = { user_id: 'u1', name: 'Alix', email: 'alix@x', rights: {} } as never;
     const members = vi
       .spyOn(api.workspaces, 'members')
-      .mockResolvedValueOnce([{ user_id: 'u1', name: 'Alix', email: 'alix@x' } as never])
-      .mockRejectedValueOnce(new ApiError(0, 'network', 'x'))
-      .mockResolvedValueOnce([]);
+      .mockResolvedValue({ members: [alix], seq: 3 });
+    vi.spyOn(api.workspaces, 'get').mockResolvedValue({
+      role: 'member',
+      rights: {},
+      archived: false,
+    } as never);
     const s = new CalendarStore(WS, 'me');
-    await s.loadMembers();
-    expect(s.getState().members.map((m) => m.user_id)).toEqual(['u1']);
-    // Not read: the ones held stay.
-    s.handleEvent(calendarFrame('member.added', { user_id: 'u2' }));
-    await vi.waitFor(() => expect(members).toHaveBeenCalledTimes(2));
-    expect(s.getState().members).toHaveLength(1);
-    s.handleEvent(calendarFrame('member.removed', { user_id: 'u1' }));
+    s.start();
+    await vi.waitFor(() => expect(s.getState().members.map((m) => m.user_id)).toEqual(['u1']));
+    hear({ ...calendarFrame('member.removed', { user_id: 'u1' }), seq: 4 });
     await vi.waitFor(() => expect(s.getState().members).toEqual([]));
+    // Another screen of the workspace reads nothing again.
+    const other = new CalendarStore(WS, 'me');
+    await other.loadMembers();
+    expect(other.getState().members).toEqual([]);
+    expect(members).toHaveBeenCalledTimes(1);
+    s.stop();
   });
 });

@@ -42,6 +42,7 @@ import type {
 } from '../../api';
 import { onKeysChange } from '../../armour/keyring';
 import { liveEvents } from '../../events';
+import { memberDirectory } from '../../workspaces/members';
 import { Store } from '../../util/store';
 import { moduleAccess } from '../../workspaces';
 import { MAX_OCCURRENCES, expandEvents, inStartOrder, type ExpandedEvent } from './logic/expand';
@@ -167,6 +168,9 @@ export class CalendarStore extends Store<CalendarState> {
       );
     }
     void this.loadRight();
+    this.unsubscribes.push(
+      memberDirectory().watch(this.workspaceId, () => void this.loadMembers()),
+    );
     void this.loadMembers();
     if (this.state.range) void this.load();
   }
@@ -192,7 +196,7 @@ export class CalendarStore extends Store<CalendarState> {
 
   async loadMembers(): Promise<void> {
     try {
-      this.set({ members: await api.workspaces.members(this.workspaceId) });
+      this.set({ members: await memberDirectory().members(this.workspaceId) });
     } catch {
       // Nobody to suggest: addresses can still be typed.
     }
@@ -361,10 +365,7 @@ export class CalendarStore extends Store<CalendarState> {
   handleEvent(e: EventFrame): void {
     if (e.type === 'hello') {
       // Back after a drop: what was missed is read again.
-      if (this.state.loaded) {
-        this.loadSoon();
-        void this.loadMembers();
-      }
+      if (this.state.loaded) this.loadSoon();
       return;
     }
     const notice = readNotice(e);
@@ -376,7 +377,6 @@ export class CalendarStore extends Store<CalendarState> {
     if (e.type.startsWith('member.') || e.type === 'workspace.updated') {
       const d = (e.data ?? {}) as { user_id?: unknown };
       if (e.type === 'workspace.updated' || d.user_id === this.me) void this.loadRight();
-      if (e.type.startsWith('member.')) void this.loadMembers();
       return;
     }
     if (

@@ -44,7 +44,7 @@ function serve(right: 'read' | 'write') {
     role: 'member',
     rights: { calls: right },
   });
-  vi.spyOn(api.workspaces, 'members').mockResolvedValue(MEMBERS);
+  vi.spyOn(api.workspaces, 'members').mockResolvedValue({ members: MEMBERS, seq: null });
   vi.spyOn(api.calls, 'list').mockImplementation(async () => calls);
 }
 
@@ -397,11 +397,14 @@ describe('ringing people in', () => {
 
   it('“Add people” lists the members who may join and are not in the call, and rings those checked', async () => {
     serve('write');
-    vi.mocked(api.workspaces.members).mockResolvedValue([
-      ...MEMBERS,
-      { user_id: 'zoe', name: 'Zoé Calls-off', email: 'z@x', rights: { calls: 'none' } },
-      { user_id: 'ana', name: 'Ana Bell', email: 'a@x', rights: {} },
-    ] as unknown as Member[]);
+    vi.mocked(api.workspaces.members).mockResolvedValue({
+      members: [
+        ...MEMBERS,
+        { user_id: 'zoe', name: 'Zoé Calls-off', email: 'z@x', rights: { calls: 'none' } },
+        { user_id: 'ana', name: 'Ana Bell', email: 'a@x', rights: {} },
+      ] as unknown as Member[],
+      seq: null,
+    });
     calls = [{ ...server.call(), title: 'Point du lundi' }];
     await render();
     await vi.waitFor(() => expect(ui.host.querySelector('.calls-list')).not.toBeNull());

@@ -147,7 +147,7 @@ describe('the right', () => {
     const get = vi
       .spyOn(api.workspaces, 'get')
       .mockResolvedValue({ role: 'member', rights: {}, archived: false } as never);
-    vi.spyOn(api.workspaces, 'members').mockResolvedValue([]);
+    vi.spyOn(api.workspaces, 'members').mockResolvedValue({ members: [], seq: null });
     const s = new CallsStore(WS, 'me');
     s.handleEvent(frame('member.updated', { user_id: 'someone else' }));
     expect(get).not.toHaveBeenCalled();

@@ -6,6 +6,7 @@
 import { api } from '../../api';
 import type { Access, Call, CallParticipant, EventFrame, Member } from '../../api';
 import { liveEvents } from '../../events';
+import { memberDirectory } from '../../workspaces/members';
 import { Store } from '../../util/store';
 import { moduleAccess } from '../../workspaces';
 
@@ -78,6 +79,9 @@ export class CallsStore extends Store<CallsState> {
       this.unsubscribes.push(conn.subscribe(type, (e) => this.handleEvent(e)));
     }
     void this.loadRight();
+    this.unsubscribes.push(
+      memberDirectory().watch(this.workspaceId, () => void this.loadMembers()),
+    );
     void this.loadMembers();
     void this.load();
   }
@@ -101,7 +105,7 @@ export class CallsStore extends Store<CallsState> {
 
   async loadMembers(): Promise<void> {
     try {
-      this.set({ members: await api.workspaces.members(this.workspaceId) });
+      this.set({ members: await memberDirectory().members(this.workspaceId) });
     } catch {
       // Names fall back to "someone".
     }
@@ -166,7 +170,6 @@ export class CallsStore extends Store<CallsState> {
     const d = (e.data ?? {}) as Record<string, unknown>;
     if (e.type.startsWith('member.') || e.type === 'workspace.updated') {
       if (e.type === 'workspace.updated' || d.user_id === this.me) void this.loadRight();
-      if (e.type.startsWith('member.')) void this.loadMembers();
       return;
     }
     const callId = typeof d.call_id === 'string' ? d.call_id : '';

@@ -108,7 +108,7 @@ describe('chat store in an armoured workspace', () => {
       channel('p1', { kind: 'private' }),
       channel('d1', { kind: 'direct' }),
     ]);
-    vi.spyOn(api.workspaces, 'members').mockResolvedValue([]);
+    vi.spyOn(api.workspaces, 'members').mockResolvedValue({ members: [], seq: null });
     store.start();
     await store.loadChannels();
     const kindOf = keys.followChannels.mock.calls[0]?.[0];

@@ -8,6 +8,7 @@ import type { SealedFile } from '../../armour/format';
 import { isStaleKey } from '../../armour/format';
 import type { WorkspaceKeys } from '../../armour/keys';
 import { liveEvents } from '../../events';
+import { memberDirectory } from '../../workspaces/members';
 import { Store } from '../../util/store';
 import {
   EMPTY_CHANNELS,
@@ -78,13 +79,12 @@ const INITIAL: ChatState = {
   failed: undefined,
 };
 
-const CHAT_EVENTS = ['message.*', 'reaction.*', 'channel.*', 'chat.typing', 'member.*', 'hello'];
+const CHAT_EVENTS = ['message.*', 'reaction.*', 'channel.*', 'chat.typing', 'hello'];
 
 export class ChatStore extends Store<ChatState> {
   private readonly unsubscribes: (() => void)[] = [];
   private readonly throttle = new TypingThrottle();
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
-  private membersTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly pendingRead = new Map<string, number>();
   /** Channels marked unread by the person, not to be marked read while they stay. */
   private readonly heldUnread = new Set<string>();
@@ -119,6 +119,9 @@ export class ChatStore extends Store<ChatState> {
       );
     }
     void this.loadChannels();
+    this.unsubscribes.push(
+      memberDirectory().watch(this.workspaceId, () => void this.loadMembers()),
+    );
     void this.loadMembers();
   }
 
@@ -126,8 +129,7 @@ export class ChatStore extends Store<ChatState> {
     this.started = false;
     this.unsubscribes.splice(0).forEach((u) => u());
     if (this.typingTimer) clearTimeout(this.typingTimer);
-    if (this.membersTimer) clearTimeout(this.membersTimer);
-    this.typingTimer = this.membersTimer = null;
+    this.typingTimer = null;
     this.readTimers.forEach((t) => clearTimeout(t));
     this.readTimers.clear();
   }
@@ -154,7 +156,7 @@ export class ChatStore extends Store<ChatState> {
 
   async loadMembers(): Promise<void> {
     try {
-      const members = await api.workspaces.members(this.workspaceId);
+      const members = await memberDirectory().members(this.workspaceId);
       this.set({ members, membersLoaded: true });
     } catch {
       this.set({ membersLoaded: true });
@@ -521,10 +523,6 @@ export class ChatStore extends Store<ChatState> {
       return;
     }
     if (e.workspace_id !== this.workspaceId) return;
-    if (e.type.startsWith('member.')) {
-      this.reloadMembersSoon();
-      return;
-    }
     if (e.type === 'chat.typing') {
       const d = e.data ?? {};
       const cid = typeof d.channel_id === 'string' ? d.channel_id : '';
@@ -604,14 +602,6 @@ export class ChatStore extends Store<ChatState> {
       },
       Math.max(50, next - this.now() + 20),
     );
-  }
-
-  private reloadMembersSoon() {
-    if (this.membersTimer) clearTimeout(this.membersTimer);
-    this.membersTimer = setTimeout(() => {
-      this.membersTimer = null;
-      void this.loadMembers();
-    }, 200);
   }
 }
 

@@ -24,6 +24,7 @@ import { isArmourError, type ContentRecord } from '../../armour/format';
 import { awaitingKey } from '../../armour/keyring';
 import { workspaceKeys } from '../../armour/keys';
 import { liveEvents } from '../../events';
+import { memberDirectory } from '../../workspaces/members';
 import { Store } from '../../util/store';
 import { moduleAccess } from '../../workspaces';
 import {
@@ -227,6 +228,9 @@ export class FilesStore extends Store<FilesState> {
       });
     }
     void this.loadRight();
+    this.unsubscribes.push(
+      memberDirectory().watch(this.workspaceId, () => void this.loadMembers()),
+    );
     void this.loadMembers();
     void this.loadUsage();
     void this.restoreUploads();
@@ -325,7 +329,7 @@ export class FilesStore extends Store<FilesState> {
 
   async loadMembers(): Promise<void> {
     try {
-      this.set({ members: await api.workspaces.members(this.workspaceId) });
+      this.set({ members: await memberDirectory().members(this.workspaceId) });
     } catch {
       // Names fall back to "someone".
     }
@@ -1274,7 +1278,6 @@ export class FilesStore extends Store<FilesState> {
     if (e.type.startsWith('member.') || e.type === 'workspace.updated') {
       const d = (e.data ?? {}) as { user_id?: unknown };
       if (e.type === 'workspace.updated' || d.user_id === this.me) void this.loadRight();
-      if (e.type.startsWith('member.')) void this.loadMembers();
       return;
     }
     const ev = nodeEvent(e);

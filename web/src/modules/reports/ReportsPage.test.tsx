@@ -26,7 +26,10 @@ let people: Member[] = [];
 
 function serve() {
   vi.spyOn(api.settings, 'public').mockRejectedValue(new Error('offline'));
-  vi.spyOn(api.workspaces, 'members').mockImplementation(async () => people);
+  vi.spyOn(api.workspaces, 'members').mockImplementation(async () => ({
+    members: people,
+    seq: null,
+  }));
   return vi.spyOn(api.reports, 'summary').mockImplementation((_ws, days) => answer(days));
 }
 

@@ -2,6 +2,7 @@
 // changes reading it again once per burst, at most every 5 seconds.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { api, ApiError, type EventFrame, type Member, type ReportSummary } from '../../api';
+import { hearLive } from '../../test/live';
 import { localDay } from '../tasks/logic/due';
 import { summary, WS } from './logic/fixtures.test-util';
 import { REFRESH_DELAY_MS, REFRESH_INTERVAL_MS, ReportsStore } from './store';
@@ -70,7 +71,7 @@ describe('reading a period', () => {
 
 describe('live', () => {
   async function started() {
-    vi.spyOn(api.workspaces, 'members').mockResolvedValue([]);
+    vi.spyOn(api.workspaces, 'members').mockResolvedValue({ members: [], seq: null });
     const read = vi.spyOn(api.reports, 'summary').mockResolvedValue(summary());
     const s = new ReportsStore(WS);
     s.start();
@@ -96,21 +97,38 @@ describe('live', () => {
     s.stop();
   });
 
-  it('reads the members when it starts and when they change, not on other changes', async () => {
+  it('reads the members once, then follows their events; a failure keeps the names held', async () => {
+    const hear = hearLive();
+    const members = vi.spyOn(api.workspaces, 'members');
+    const alice = {
+      user_id: 'u1',
+      name: 'Alice',
+      email: 'a@x',
+      role: 'member',
+      rights: {},
+    } as unknown as Member;
+    const bob = {
+      user_id: 'u2',
+      name: 'Bob',
+      email: 'b@x',
+      role: 'member',
+      rights: {},
+    } as unknown as Member;
+    members.mockResolvedValueOnce({ members: [alice], seq: 10 });
     const { s } = await started();
-    const members = vi.mocked(api.workspaces.members);
-    const alice = { user_id: 'u1', name: 'Alice' } as Member;
-    await vi.waitFor(() => expect(members).toHaveBeenCalledTimes(1));
-    members.mockResolvedValueOnce([alice]);
-    s.handleEvent(frame('task.updated'));
-    s.handleEvent(frame('member.added'));
     await vi.waitFor(() => expect(s.getState().members).toEqual([alice]));
-    expect(members).toHaveBeenCalledTimes(2);
-    // A failure keeps the names held.
+    hear(frame('member.added', { seq: 13, data: bob as never }));
+    await vi.waitFor(() => expect(s.getState().members).toEqual([alice, bob]));
+    // An event the list held already changes nothing; a later one does.
+    hear(frame('member.added', { seq: 9, data: alice as never }));
+    hear(frame('member.removed', { seq: 14, data: { user_id: 'u1' } }));
+    await vi.waitFor(() => expect(s.getState().members).toEqual([bob]));
+    expect(members).toHaveBeenCalledTimes(1);
+    // The modules changed (members' rights name them): read again; a failure keeps what is held.
     members.mockRejectedValueOnce(new ApiError(500, 'internal', 'x'));
-    s.handleEvent(frame('member.updated'));
-    await vi.waitFor(() => expect(members).toHaveBeenCalledTimes(3));
-    expect(s.getState().members).toEqual([alice]);
+    hear(frame('workspace.updated', { seq: 15 }));
+    await vi.waitFor(() => expect(members).toHaveBeenCalledTimes(2));
+    expect(s.getState().members).toEqual([bob]);
     s.stop();
   });
 

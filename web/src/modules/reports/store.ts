@@ -8,6 +8,7 @@
 // useSyncExternalStore.
 import { api, type EventFrame, type Member, type ReportSummary } from '../../api';
 import { liveEvents } from '../../events';
+import { memberDirectory } from '../../workspaces/members';
 import { Store } from '../../util/store';
 import { localDay } from '../tasks/logic/due';
 
@@ -63,6 +64,9 @@ export class ReportsStore extends Store<ReportsState> {
       this.unsubscribes.push(conn.subscribe(type, (e) => this.handleEvent(e)));
     }
     if (this.state.days !== null) void this.load();
+    this.unsubscribes.push(
+      memberDirectory().watch(this.workspaceId, () => void this.loadMembers()),
+    );
     void this.loadMembers();
   }
 
@@ -109,7 +113,7 @@ export class ReportsStore extends Store<ReportsState> {
   async loadMembers(): Promise<void> {
     const g = ++this.membersGeneration;
     try {
-      const members = await api.workspaces.members(this.workspaceId);
+      const members = await memberDirectory().members(this.workspaceId);
       if (g === this.membersGeneration && this.started) this.set({ members });
     } catch {
       // Names fall back to "former member" until the next change.
@@ -137,7 +141,6 @@ export class ReportsStore extends Store<ReportsState> {
     }
     // Typing and presence (seq 0) are not stored: no figure counts them.
     if (e.workspace_id !== this.workspaceId || !(e.seq > 0)) return;
-    if (e.type.startsWith('member.')) void this.loadMembers();
     this.loadSoon();
   }
 }

@@ -106,7 +106,7 @@ async function show(taskId: string | null = null) {
     role: 'member',
     rights: { tasks: 'write' },
   });
-  vi.spyOn(api.workspaces, 'members').mockResolvedValue(MEMBERS);
+  vi.spyOn(api.workspaces, 'members').mockResolvedValue({ members: MEMBERS, seq: null });
   vi.spyOn(api.tasks, 'list').mockImplementation(async () => tasks);
   vi.spyOn(api.tasks.comments, 'list').mockImplementation(async () => comments);
   await ui.render(

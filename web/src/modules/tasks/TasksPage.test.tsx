@@ -44,7 +44,7 @@ function serve(right: 'read' | 'write', members: Member[] = MEMBERS) {
     role: 'member',
     rights: { tasks: right },
   });
-  vi.spyOn(api.workspaces, 'members').mockResolvedValue(members);
+  vi.spyOn(api.workspaces, 'members').mockResolvedValue({ members: members, seq: null });
   vi.spyOn(api.tasks, 'list').mockImplementation(async () => tasks);
   vi.spyOn(api.tasks.comments, 'list').mockImplementation(async (_tid, o = {}) => {
     const from = o.after ? comments.findIndex((c) => c.id === o.after) + 1 : 0;

@@ -182,7 +182,7 @@ describe('the board of an armoured workspace', () => {
     const s = new TasksStore(WS, ALICE, () => NOW, new TasksArmour(WS, later));
     vi.spyOn(api.tasks, 'list').mockResolvedValue([a]);
     vi.spyOn(api.workspaces, 'get').mockRejectedValue(new Error('offline'));
-    vi.spyOn(api.workspaces, 'members').mockResolvedValue([]);
+    vi.spyOn(api.workspaces, 'members').mockResolvedValue({ members: [], seq: null });
     s.start();
     await vi.waitFor(() => expect(s.getState().loaded).toBe(true));
     expect(openedOf(s.getState().board.byId.a as Task)?.card.kind).toBe('pending');

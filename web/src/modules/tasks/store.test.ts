@@ -143,7 +143,7 @@ describe('live events', () => {
         rights: { tasks: 'read' },
         archived: false,
       } as never);
-    vi.spyOn(api.workspaces, 'members').mockResolvedValue([]);
+    vi.spyOn(api.workspaces, 'members').mockResolvedValue({ members: [], seq: null });
     const s = newStore();
     await s.loadRight();
     expect(s.canWrite).toBe(true);

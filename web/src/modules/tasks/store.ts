@@ -33,6 +33,7 @@ import type {
 } from '../../api';
 import { TASK_STATUSES } from '../../api';
 import { liveEvents } from '../../events';
+import { memberDirectory } from '../../workspaces/members';
 import { Store } from '../../util/store';
 import { moduleAccess } from '../../workspaces';
 import {
@@ -153,6 +154,9 @@ export class TasksStore extends Store<TasksState> {
     const keys = this.armour?.keys;
     if (keys) this.unsubscribes.push(onKeysChange(keys, () => this.reopen()));
     void this.loadRight();
+    this.unsubscribes.push(
+      memberDirectory().watch(this.workspaceId, () => void this.loadMembers()),
+    );
     void this.loadMembers();
     void this.load();
   }
@@ -202,7 +206,7 @@ export class TasksStore extends Store<TasksState> {
 
   async loadMembers(): Promise<void> {
     try {
-      this.set({ members: await api.workspaces.members(this.workspaceId) });
+      this.set({ members: await memberDirectory().members(this.workspaceId) });
     } catch {
       // Names fall back to "former member".
     }
@@ -252,17 +256,13 @@ export class TasksStore extends Store<TasksState> {
   handleEvent(e: EventFrame): void {
     if (e.type === 'hello') {
       // Back after a drop: read the board again (what was missed is not replayed for sure).
-      if (this.state.loaded) {
-        void this.load();
-        void this.loadMembers();
-      }
+      if (this.state.loaded) void this.load();
       return;
     }
     if (e.workspace_id !== this.workspaceId) return;
     if (e.type.startsWith('member.') || e.type === 'workspace.updated') {
       const d = (e.data ?? {}) as { user_id?: unknown };
       if (e.type === 'workspace.updated' || d.user_id === this.me) void this.loadRight();
-      if (e.type.startsWith('member.')) void this.loadMembers();
       return;
     }
     if (e.type === 'tasks.changed') {

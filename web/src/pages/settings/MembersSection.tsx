@@ -1,6 +1,7 @@
 // Members with their workspace role, per-module rights (none/read/write)
-// and membership expiry. Each change is saved at once.
-import { useId, useState } from 'react';
+// and membership expiry. Each change is saved at once. A search by name or
+// address narrows the table; it shows 100 rows, and 100 more at each click.
+import { useDeferredValue, useId, useMemo, useState } from 'react';
 import {
   ACCESS_LEVELS,
   WORKSPACE_ROLES,
@@ -23,6 +24,10 @@ import { Table } from '../../components/Table';
 import { MODULE_ICONS, moduleLabelKey } from '../../layout/Sidebar';
 import { useToast } from '../../notifications/toasts';
 import { useErrorText } from '../../util/errors';
+import { matchingMembers } from './memberSearch';
+
+/** Rows shown at first, and added by "Show more". */
+const MEMBERS_STEP = 100;
 
 export function MembersSection({
   w,
@@ -33,20 +38,27 @@ export function MembersSection({
   w: Workspace;
   members: Member[];
   meId: string;
-  onChange(update: (m: Member[]) => Member[]): void;
+  /** A change saved (the member after it) or a member removed. */
+  onChange(change: Member | { removed: string }): void;
 }) {
   const { t } = useI18n();
   const { toast } = useToast();
   const errorText = useErrorText();
   const [removing, setRemoving] = useState<Member | null>(null);
   const [busy, setBusy] = useState(false);
+  const [query, setQuery] = useState('');
+  const [shown, setShown] = useState(MEMBERS_STEP);
   const modules = w.modules;
   const readOnly = w.archived;
+  const owners = useMemo(() => members.filter((x) => x.role === 'owner').length, [members]);
+  // Typing stays smooth over a long list: the table follows a beat later.
+  const deferredQuery = useDeferredValue(query);
+  const found = useMemo(() => matchingMembers(members, deferredQuery), [members, deferredQuery]);
 
   const change = async (m: Member, c: MemberChange) => {
     try {
       const saved = await api.workspaces.changeMember(w.id, m.user_id, c);
-      onChange((list) => list.map((x) => (x.user_id === saved.user_id ? saved : x)));
+      onChange(saved);
       toast({ kind: 'success', title: t('settings.member_saved', { name: m.name }) });
     } catch (err) {
       toast({ kind: 'error', title: errorText(err) });
@@ -58,8 +70,7 @@ export function MembersSection({
     setBusy(true);
     try {
       await api.workspaces.removeMember(w.id, removing.user_id);
-      const id = removing.user_id;
-      onChange((list) => list.filter((x) => x.user_id !== id));
+      onChange({ removed: removing.user_id });
       setRemoving(null);
     } catch (err) {
       toast({ kind: 'error', title: errorText(err) });
@@ -70,19 +81,28 @@ export function MembersSection({
 
   return (
     <Section title={t('settings.members')} description={t('settings.members_lead')} id="members">
+      <TextField
+        label={t('settings.members_search')}
+        type="search"
+        value={query}
+        onChange={(e) => {
+          setQuery(e.target.value);
+          setShown(MEMBERS_STEP);
+        }}
+      />
       <Table
         className="members-table"
         caption={t('settings.members')}
         columns={[t('settings.member'), t('settings.role'), t('settings.rights')]}
         actions="hidden"
       >
-        {members.map((m) => (
+        {found.slice(0, shown).map((m) => (
           <MemberRow
             key={m.user_id}
             m={m}
             modules={modules}
             isMe={m.user_id === meId}
-            soleOwner={m.role === 'owner' && members.filter((x) => x.role === 'owner').length === 1}
+            soleOwner={m.role === 'owner' && owners === 1}
             callerIsOwner={w.role === 'owner'}
             readOnly={readOnly}
             onChange={(c) => void change(m, c)}
@@ -90,6 +110,16 @@ export function MembersSection({
           />
         ))}
       </Table>
+      {found.length === 0 && deferredQuery.trim() ? (
+        <p className="muted">{t('settings.members_none_found')}</p>
+      ) : null}
+      {found.length > shown ? (
+        <div className="form__actions">
+          <Button variant="ghost" onClick={() => setShown((n) => n + MEMBERS_STEP)}>
+            {t('ws.members_more', { count: found.length - shown })}
+          </Button>
+        </div>
+      ) : null}
       <ConfirmDialog
         open={removing !== null}
         title={t('settings.remove_title', { name: removing?.name ?? '' })}

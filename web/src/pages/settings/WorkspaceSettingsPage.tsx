@@ -11,6 +11,7 @@ import { Link } from '../../router/router';
 import { useMe } from '../../session';
 import { useAsync } from '../../util/useAsync';
 import { useWorkspaces } from '../../workspaces';
+import { memberDirectory, useMembers } from '../../workspaces/members';
 import type { PageProps } from '../../app/routes';
 import NotFoundPage from '../NotFoundPage';
 import { DangerZone } from './DangerZone';
@@ -19,45 +20,36 @@ import { GeneralSection } from './GeneralSection';
 import { InvitationsSection } from './InvitationsSection';
 import { MembersSection } from './MembersSection';
 
-interface SettingsData {
-  workspace: Workspace;
-  members: Member[];
-}
-
 export default function WorkspaceSettingsPage({ params }: PageProps) {
   const id = params.id ?? '';
   const { t } = useI18n();
   const me = useMe();
   const { upsert } = useWorkspaces();
-  const state = useAsync<SettingsData>(async () => {
-    const [workspace, members] = await Promise.all([
-      api.workspaces.get(id),
-      api.workspaces.members(id),
-    ]);
-    return { workspace, members };
-  }, [id]);
+  const state = useAsync<Workspace>(() => api.workspaces.get(id), [id]);
+  const members = useMembers(id);
   const { setData, reload } = state;
 
   const onWorkspace = useCallback(
     (w: Workspace) => {
-      setData((prev) => (prev ? { ...prev, workspace: { ...prev.workspace, ...w } } : prev));
+      setData((prev) => (prev ? { ...prev, ...w } : prev));
       upsert(w);
     },
     [setData, upsert],
   );
   const onMembers = useCallback(
-    (update: (m: Member[]) => Member[]) =>
-      setData((prev) => (prev ? { ...prev, members: update(prev.members) } : prev)),
-    [setData],
+    (change: Member | { removed: string }) => memberDirectory().answered(id, change),
+    [id],
   );
 
+  // This person's role may have changed: what they may manage with it.
   useEvent('member.*', (e) => {
-    if (e.workspace_id === id) void reload();
+    if (e.workspace_id === id && e.data?.user_id === me.id) void reload();
   });
 
-  if (state.loading && !state.data) return <Spinner label={t('common.loading')} />;
-  if (!state.data) return <NotFoundPage />;
-  const { workspace: w, members } = state.data;
+  if ((state.loading && !state.data) || members === undefined)
+    return <Spinner label={t('common.loading')} />;
+  if (!state.data || members === null) return <NotFoundPage />;
+  const w = state.data;
   if (!canManage(w)) {
     return (
       <Page title={t('settings.title')} subtitle={w.name}>

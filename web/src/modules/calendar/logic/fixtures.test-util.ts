@@ -1,5 +1,6 @@
 // Test data for the calendar module's unit tests.
-import type { CalendarEvent, CalendarOccurrence, EventFrame, Member } from '../../../api';
+import type { CalendarEvent, CalendarOccurrence, EventFrame } from '../../../api';
+import { member as someMember } from '../../../test/members';
 
 export const WS = 'w1';
 
@@ -116,12 +117,4 @@ export const ARMOURED_NOTICE = {
 
 /** A member of the workspace, as its member list gives them. */
 export const member = (user_id: string, name: string, email: string) =>
-  ({
-    user_id,
-    name,
-    email,
-    role: 'member',
-    external: false,
-    expires_at: null,
-    rights: {},
-  }) as Member;
+  someMember(user_id, name, { email });

@@ -17,6 +17,7 @@ import {
 } from '../../../api';
 import { takeRingRequest } from '../../../ringing/handoff';
 import { mountPoint } from '../../../test/mount';
+import { resetMemberDirectory } from '../../../workspaces/members';
 import { ChatProvider, type ChatContextValue } from '../context';
 import { ChatStore } from '../store';
 import { CallButton, callTitleOf, ringList } from './CallButton';
@@ -67,7 +68,12 @@ async function show(
   title: string,
   o: { workspace?: Workspace; members?: Member[] } = {},
 ) {
-  vi.spyOn(api.workspaces, 'members').mockResolvedValue(o.members ?? MEMBERS);
+  // Each showing as a page load of its own: its members read afresh.
+  resetMemberDirectory();
+  vi.spyOn(api.workspaces, 'members').mockResolvedValue({
+    members: o.members ?? MEMBERS,
+    seq: null,
+  });
   store = new ChatStore('w1', 'me');
   await store.loadMembers();
   const ctx = { store, workspace: o.workspace ?? WORKSPACE, me: ME } as unknown as ChatContextValue;
