@@ -44,6 +44,32 @@ describe('mentions', () => {
     expect(fold('Élodie')).toBe('elodie');
   });
 
+  it('gives the best few of many, as a sort of them all would, equals in the order given', () => {
+    const many = Array.from({ length: 500 }, (_, i) => ({
+      id: `p${i}`,
+      // Shuffled names, some alike; every tenth matches by its email only.
+      name:
+        i % 10 === 0
+          ? `Zed ${i}`
+          : `${['Léa', 'Luc', 'Lou', 'Anne'][(i * 7) % 4]} ${(i * 37) % 50}`,
+      email: i % 10 === 0 ? `lu${i}@x` : `p${i}@x`,
+    }));
+    const collator = new Intl.Collator();
+    const sorted = (q: string) =>
+      many
+        .map((p, i) => ({
+          p,
+          i,
+          s: p.name.toLowerCase().startsWith(q) ? 0 : p.email.startsWith(q) ? 2 : -1,
+        }))
+        .filter((x) => x.s >= 0)
+        .sort((a, b) => a.s - b.s || collator.compare(a.p.name, b.p.name) || a.i - b.i)
+        .map((x) => x.p.id);
+    expect(matchPeople(many, 'lu', 12).map((p) => p.id)).toEqual(sorted('lu').slice(0, 12));
+    expect(matchPeople(many, 'l', 400).map((p) => p.id)).toEqual(sorted('l').slice(0, 400));
+    expect(matchPeople(many, 'lu', 0)).toEqual([]);
+  });
+
   it('inserts the chosen name and puts the caret after it', () => {
     const r = insertMention('hi @al how', { start: 3, query: 'al' }, 6, 'Alice Martin');
     expect(r.text).toBe('hi @Alice Martin how');

@@ -46,23 +46,55 @@ export function mentionAt(text: string, caret: number): MentionQuery | null {
   return { start: at, query };
 }
 
+/** Each person's name and email folded, once per person object (people are never changed in place). */
+const foldedPeople = new WeakMap<Person, { name: string; words: string[]; email: string }>();
+
+function folded(p: Person) {
+  let f = foldedPeople.get(p);
+  if (!f) {
+    const name = fold(p.name);
+    f = { name, words: name.split(/[\s'-]+/), email: p.email ? fold(p.email) : '' };
+    foldedPeople.set(p, f);
+  }
+  return f;
+}
+
+const byName = new Intl.Collator();
+
 /**
  * People whose name (any word of it) or email starts with the query,
- * best first: full-name prefix, then word prefix, then email.
+ * best first: full-name prefix, then word prefix, then email. Over a
+ * workspace of 20,000 people a keystroke folds no name again and sorts
+ * none but the `limit` best.
  */
 export function matchPeople<P extends Person>(people: readonly P[], query: string, limit = 8): P[] {
   const q = fold(query.trim());
-  const scored: { p: P; score: number }[] = [];
+  const best: { p: P; score: number }[] = [];
+  const before = (a: { p: P; score: number }, b: { p: P; score: number }) =>
+    a.score - b.score || byName.compare(a.p.name, b.p.name);
   for (const p of people) {
-    const name = fold(p.name);
+    const f = folded(p);
     let score = -1;
-    if (!q || name.startsWith(q)) score = 0;
-    else if (name.split(/[\s'-]+/).some((w) => w.startsWith(q))) score = 1;
-    else if (p.email && fold(p.email).startsWith(q)) score = 2;
-    if (score >= 0) scored.push({ p, score });
+    if (!q || f.name.startsWith(q)) score = 0;
+    else if (f.words.some((w) => w.startsWith(q))) score = 1;
+    else if (f.email.startsWith(q) && q) score = 2;
+    if (score < 0) continue;
+    const x = { p, score };
+    // Kept sorted (equals in the order given), at most `limit` long.
+    const last = best[best.length - 1];
+    if (best.length >= limit && last && before(x, last) >= 0) continue;
+    let lo = 0;
+    let hi = best.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const m = best[mid];
+      if (m && before(x, m) < 0) hi = mid;
+      else lo = mid + 1;
+    }
+    best.splice(lo, 0, x);
+    if (best.length > limit) best.pop();
   }
-  scored.sort((a, b) => a.score - b.score || a.p.name.localeCompare(b.p.name));
-  return scored.slice(0, limit).map((x) => x.p);
+  return best.map((x) => x.p);
 }
 
 /** Whether the "@channel" entry matches the query. */

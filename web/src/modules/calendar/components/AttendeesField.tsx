@@ -47,16 +47,14 @@ export function AttendeesField({
   const [problem, setProblem] = useState<{ kind: AttendeeProblem; who: string } | null>(null);
 
   const invitable = useMemo(() => invitablePeople(people, draft, not), [people, draft, not]);
+  // The same objects from one keystroke to the next: their names are folded once.
+  const candidates = useMemo(
+    () => invitable.map((m) => ({ id: m.user_id, name: m.name, email: m.email, member: m })),
+    [invitable],
+  );
   const matches = useMemo(
-    () =>
-      text.trim()
-        ? matchPeople(
-            invitable.map((m) => ({ id: m.user_id, name: m.name, email: m.email, member: m })),
-            text,
-            SUGGESTED,
-          )
-        : [],
-    [invitable, text],
+    () => (text.trim() ? matchPeople(candidates, text, SUGGESTED) : []),
+    [candidates, text],
   );
   const current = Math.min(active, Math.max(0, matches.length - 1));
   const open = matches.length > 0;

@@ -118,17 +118,15 @@ function PeoplePicker({
   const { people, me } = useChat();
   const [filter, setFilter] = useState('');
   const id = useId();
-  const others = useMemo(
+  // The same objects from one keystroke to the next: their names are folded once.
+  const candidates = useMemo(
     () =>
-      matchPeople(
-        people
-          .filter((p) => p.user_id !== me.id)
-          .map((p) => ({ id: p.user_id, name: p.name, email: p.email })),
-        filter,
-        500,
-      ),
-    [people, me.id, filter],
+      people
+        .filter((p) => p.user_id !== me.id)
+        .map((p) => ({ id: p.user_id, name: p.name, email: p.email })),
+    [people, me.id],
   );
+  const others = useMemo(() => matchPeople(candidates, filter, 500), [candidates, filter]);
   return (
     <fieldset className="people-picker">
       <legend className="field__label">{label}</legend>
