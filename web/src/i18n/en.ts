@@ -14,6 +14,7 @@ export const en: Record<MessageKey, Message> = {
   'common.go_home': 'Back to home',
   'common.language': 'Language',
   'common.optional': 'Optional',
+  'common.show_more': { one: 'Show 1 more', other: 'Show more ({count} not shown)' },
   'common.actions': 'Actions',
 
   'nav.skip': 'Skip to content',
@@ -112,7 +113,6 @@ export const en: Record<MessageKey, Message> = {
   'ws.activity': 'Recent activity',
   'ws.no_activity': 'Nothing new yet.',
   'ws.members_count': { one: '{count} member', other: '{count} members' },
-  'ws.members_more': { one: 'Show 1 more member', other: 'Show more ({count} not shown)' },
   'ws.no_modules': 'No module is turned on.',
   'ws.no_modules_manage': 'Turn some on in the workspace settings.',
   'ws.archived_notice': 'This workspace is archived: it is read-only.',

@@ -12,6 +12,7 @@ export const fr = {
   'common.go_home': 'Retour à l’accueil',
   'common.language': 'Langue',
   'common.optional': 'Facultatif',
+  'common.show_more': { one: 'Afficher 1 de plus', other: 'Afficher plus ({count} non affichés)' },
   'common.actions': 'Actions',
 
   'nav.skip': 'Aller au contenu',
@@ -113,10 +114,6 @@ export const fr = {
   'ws.activity': 'Activité récente',
   'ws.no_activity': 'Rien de nouveau pour l’instant.',
   'ws.members_count': { one: '{count} membre', other: '{count} membres' },
-  'ws.members_more': {
-    one: 'Afficher 1 membre de plus',
-    other: 'Afficher plus ({count} non affichés)',
-  },
   'ws.no_modules': 'Aucun module n’est activé.',
   'ws.no_modules_manage': 'Activez-en dans les paramètres de l’espace.',
   'ws.archived_notice': 'Cet espace est archivé : il est en lecture seule.',

@@ -1,10 +1,11 @@
 // A workspace's home: its modules as entry points, recent activity (live),
 // members.
-import { useCallback, useState } from 'react';
+import { useCallback } from 'react';
 import { api, type EventFrame, type Member, type Workspace } from '../api';
 import { Avatar } from '../components/Avatar';
 import { Alert, Badge, EmptyState, Spinner, Tag } from '../components/Feedback';
 import { Icon } from '../components/Icon';
+import { ShowMore, useShown } from '../components/ShowMore';
 import { useEvent } from '../events';
 import { useI18n, type MessageKey } from '../i18n';
 import { Page, Section } from '../layout/Page';
@@ -19,9 +20,6 @@ import { describeEvent } from './activity';
 import NotFoundPage from './NotFoundPage';
 
 const ACTIVITY_WINDOW = 50;
-
-/** Members listed at first, and more at each click. */
-const MEMBERS_STEP = 100;
 
 interface HomeData {
   workspace: Workspace;
@@ -44,7 +42,7 @@ export default function WorkspaceHomePage({ params }: PageProps) {
   const me = useMe();
   const home = useAsync(() => loadHome(id), [id]);
   const members = useMembers(id) ?? [];
-  const [shown, setShown] = useState(MEMBERS_STEP);
+  const { shown, more } = useShown();
   const { setData, reload } = home;
 
   const onEvent = useCallback(
@@ -113,15 +111,7 @@ export default function WorkspaceHomePage({ params }: PageProps) {
               </li>
             ))}
           </ul>
-          {members.length > shown ? (
-            <button
-              type="button"
-              className="btn btn--secondary"
-              onClick={() => setShown((n) => n + MEMBERS_STEP)}
-            >
-              {t('ws.members_more', { count: members.length - shown })}
-            </button>
-          ) : null}
+          <ShowMore total={members.length} shown={shown} onMore={more} />
         </Section>
       </div>
     </Page>

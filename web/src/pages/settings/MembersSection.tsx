@@ -20,14 +20,12 @@ import { SelectField, TextField } from '../../components/Field';
 import { useI18n, type MessageKey } from '../../i18n';
 import { Section } from '../../layout/Page';
 import { Icon } from '../../components/Icon';
+import { ShowMore, useShown } from '../../components/ShowMore';
 import { Table } from '../../components/Table';
 import { MODULE_ICONS, moduleLabelKey } from '../../layout/Sidebar';
 import { useToast } from '../../notifications/toasts';
 import { useErrorText } from '../../util/errors';
 import { matchingMembers } from './memberSearch';
-
-/** Rows shown at first, and added by "Show more". */
-const MEMBERS_STEP = 100;
 
 export function MembersSection({
   w,
@@ -47,7 +45,7 @@ export function MembersSection({
   const [removing, setRemoving] = useState<Member | null>(null);
   const [busy, setBusy] = useState(false);
   const [query, setQuery] = useState('');
-  const [shown, setShown] = useState(MEMBERS_STEP);
+  const { shown, more, reset } = useShown();
   const modules = w.modules;
   const readOnly = w.archived;
   const owners = useMemo(() => members.filter((x) => x.role === 'owner').length, [members]);
@@ -87,7 +85,7 @@ export function MembersSection({
         value={query}
         onChange={(e) => {
           setQuery(e.target.value);
-          setShown(MEMBERS_STEP);
+          reset();
         }}
       />
       <Table
@@ -113,13 +111,7 @@ export function MembersSection({
       {found.length === 0 && deferredQuery.trim() ? (
         <p className="muted">{t('settings.members_none_found')}</p>
       ) : null}
-      {found.length > shown ? (
-        <div className="form__actions">
-          <Button variant="ghost" onClick={() => setShown((n) => n + MEMBERS_STEP)}>
-            {t('ws.members_more', { count: found.length - shown })}
-          </Button>
-        </div>
-      ) : null}
+      <ShowMore total={found.length} shown={shown} onMore={more} />
       <ConfirmDialog
         open={removing !== null}
         title={t('settings.remove_title', { name: removing?.name ?? '' })}

@@ -14,6 +14,7 @@ import { Button } from '../../../components/Button';
 import { Alert, Spinner } from '../../../components/Feedback';
 import { SelectField } from '../../../components/Field';
 import { Icon } from '../../../components/Icon';
+import { ShowMore, useShown } from '../../../components/ShowMore';
 import { PresenceDot } from '../../../components/PresenceDot';
 import { useI18n } from '../../../i18n';
 import { useChannelKeys, useChat, useChatErrorText, useChatState } from '../context';
@@ -39,14 +40,16 @@ export function MembersPane({ channel, title }: { channel: Channel; title: strin
     if (!direct) store.loadChannelMembers(channel.id).catch(setError);
   }, [store, channel.id, direct]);
 
-  const sorted = useMemo(
-    () => [...(ids ?? [])].sort((a, b) => displayName(a).localeCompare(displayName(b), locale)),
-    [ids, displayName, locale],
-  );
-  const addable = useMemo(
-    () => people.filter((p) => !(ids ?? []).includes(p.user_id)),
-    [people, ids],
-  );
+  const sorted = useMemo(() => {
+    const collator = new Intl.Collator(locale);
+    return [...(ids ?? [])].sort((a, b) => collator.compare(displayName(a), displayName(b)));
+  }, [ids, displayName, locale]);
+  const addable = useMemo(() => {
+    const inside = new Set(ids ?? []);
+    return people.filter((p) => !inside.has(p.user_id));
+  }, [people, ids]);
+  // A public channel may hold the whole workspace: its rows (and their presence) a hundred at a time.
+  const { shown, more } = useShown();
   const mayAdd = !direct && canWrite && !channel.archived && channel.joined;
   const mayRemove = (u: string) =>
     !direct && (u === me.id || canManage || channel.created_by === me.id);
@@ -97,7 +100,7 @@ export function MembersPane({ channel, title }: { channel: Channel; title: strin
         </form>
       ) : null}
       <ul className="members">
-        {sorted.map((u) => {
+        {sorted.slice(0, shown).map((u) => {
           const name = displayName(u);
           return (
             <li key={u} className="members__item">
@@ -122,6 +125,7 @@ export function MembersPane({ channel, title }: { channel: Channel; title: strin
           );
         })}
       </ul>
+      <ShowMore total={sorted.length} shown={shown} onMore={more} />
     </PaneFrame>
   );
 }
