@@ -25,7 +25,7 @@ import { Table } from '../../components/Table';
 import { MODULE_ICONS, moduleLabelKey } from '../../layout/Sidebar';
 import { useToast } from '../../notifications/toasts';
 import { useErrorText } from '../../util/errors';
-import { matchingMembers } from './memberSearch';
+import { matchingMembers } from '../../workspaces/memberSearch';
 
 export function MembersSection({
   w,

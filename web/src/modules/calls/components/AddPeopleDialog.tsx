@@ -8,13 +8,13 @@ import { Button } from '../../../components/Button';
 import { Modal } from '../../../components/Dialog';
 import { Alert } from '../../../components/Feedback';
 import { Checkbox } from '../../../components/Field';
+import { ShowMore, useShown } from '../../../components/ShowMore';
 import { useI18n } from '../../../i18n';
+import { matchingMembers } from '../../../workspaces/memberSearch';
 import { useCallsErrorText } from '../errors';
 
 /** The most people one ring reaches (the server's limit). */
 export const MAX_RING = 50;
-
-const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
 /** Who may be rung into a call: members who can join it, not in it, not oneself, by name. */
 export function ringable(
@@ -59,10 +59,8 @@ export function AddPeopleDialog({
     () => ringable(members, me, inCall, locale),
     [members, me, inCall, locale],
   );
-  const shown = useMemo(() => {
-    const q = fold(filter.trim());
-    return q ? people.filter((p) => fold(`${p.name} ${p.email}`).includes(q)) : people;
-  }, [people, filter]);
+  const matching = useMemo(() => matchingMembers(people, filter), [people, filter]);
+  const { shown, more, reset } = useShown();
   const full = selected.length >= MAX_RING;
 
   const submit = async (e: FormEvent) => {
@@ -98,13 +96,16 @@ export function AddPeopleDialog({
               placeholder={t('calls.add_filter')}
               value={filter}
               autoComplete="off"
-              onChange={(e) => setFilter(e.target.value)}
+              onChange={(e) => {
+                setFilter(e.target.value);
+                reset();
+              }}
             />
-            {shown.length === 0 ? (
+            {matching.length === 0 ? (
               <p className="calls-picker__none">{t('calls.add_no_match')}</p>
             ) : (
               <ul className="calls-picker__list">
-                {shown.map((p) => {
+                {matching.slice(0, shown).map((p) => {
                   const on = selected.includes(p.user_id);
                   return (
                     <li key={p.user_id} className="calls-picker__item">
@@ -125,6 +126,7 @@ export function AddPeopleDialog({
                 })}
               </ul>
             )}
+            <ShowMore total={matching.length} shown={shown} onMore={more} />
             {full ? <p className="field__hint">{t('calls.add_max', { count: MAX_RING })}</p> : null}
           </fieldset>
         )}

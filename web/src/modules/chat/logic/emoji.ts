@@ -1,5 +1,6 @@
 // A small curated emoji set (no dataset to download, nothing fetched): the
 // emoji people use at work, with English and French words to search them.
+import { fold } from '../../../mentions/mentions';
 
 export interface Emoji {
   char: string;
@@ -212,10 +213,6 @@ export const ALL_EMOJI: readonly Emoji[] = EMOJI_GROUPS.flatMap((g) => EMOJI[g])
 
 /** One-click reactions under a message. */
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '👀', '✅'] as const;
-
-function fold(s: string): string {
-  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-}
 
 /** Emoji whose words start with every word of the query (all of them when empty). */
 export function searchEmoji(query: string, limit = 64): Emoji[] {

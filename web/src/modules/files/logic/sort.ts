@@ -2,6 +2,7 @@
 // modification date, ascending or descending; ties by name. In an armoured
 // workspace the names are those opened in the browser (the server orders
 // by token), entries whose name did not open after the others.
+import { fold } from '../../../mentions/mentions';
 import type { ShownNode } from '../sealed';
 
 export type SortKey = 'name' | 'size' | 'mtime';
@@ -53,11 +54,6 @@ export function parseOrder(s: string | null | undefined): SortOrder {
 
 export function formatOrder(o: SortOrder): string {
   return `${o.key}:${o.dir}`;
-}
-
-/** Text as a search compares it: without case nor accents. */
-function fold(s: string): string {
-  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
 /**

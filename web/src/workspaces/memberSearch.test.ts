@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { member } from '../../test/members';
+import { member } from '../test/members';
 import { matchingMembers } from './memberSearch';
 
 const MEMBERS = [
