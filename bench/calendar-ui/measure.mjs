@@ -37,6 +37,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus } from "node:os";
 import { join } from "node:path";
+import { pageFetch } from "../common/page.mjs";
 
 const need = (k) => {
   const v = process.env[k];
@@ -224,27 +225,6 @@ function makeEvents(n) {
 }
 
 // ---- the page --------------------------------------------------------------
-
-async function pageFetch(page, method, path, json) {
-  return page.evaluate(
-    async ({ method, path, json }) => {
-      const csrf = JSON.parse(sessionStorage.getItem("ruche.csrf") ?? "null");
-      const headers = {};
-      if (csrf && method !== "GET") headers[csrf.header] = csrf.token;
-      if (json !== undefined) headers["Content-Type"] = "application/json";
-      const r = await fetch(`/api/v1${path}`, {
-        method,
-        headers,
-        body: json === undefined ? undefined : JSON.stringify(json),
-      });
-      const text = await r.text();
-      if (!r.ok)
-        throw new Error(`${method} ${path}: ${r.status} ${text.slice(0, 300)}`);
-      return text ? JSON.parse(text) : null;
-    },
-    { method, path, json },
-  );
-}
 
 /** The page's helpers: the timing of a click until a month is drawn whole (`tools`: page-tools.js too). */
 async function install(page, tools = false) {
