@@ -41,7 +41,7 @@ export default function WorkspaceHomePage({ params }: PageProps) {
   const { t } = useI18n();
   const me = useMe();
   const home = useAsync(() => loadHome(id), [id]);
-  const members = useMembers(id) ?? [];
+  const held = useMembers(id);
   const { shown, more } = useShown();
   const { setData, reload } = home;
 
@@ -62,9 +62,12 @@ export default function WorkspaceHomePage({ params }: PageProps) {
   );
   useEvent('*', onEvent);
 
-  if (home.loading && !home.data) return <Spinner label={t('common.loading')} />;
+  // Shown whole, as before: the members with the rest (none when they cannot be read).
+  if ((home.loading && !home.data) || held === undefined)
+    return <Spinner label={t('common.loading')} />;
   if (!home.data) return <NotFoundPage />;
   const { workspace: w, events } = home.data;
+  const members = held ?? [];
 
   return (
     <Page

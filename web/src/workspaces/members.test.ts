@@ -207,14 +207,18 @@ describe('MemberDirectory', () => {
     expect(t.d.peek('w1')).toBeDefined();
     t.hear('member.removed', 3, { user_id: 'me' });
     expect(t.d.peek('w1')).toBeUndefined();
-    expect(told).toHaveBeenCalledTimes(1); // its watchers read again (a 404 now)
+    expect(told).not.toHaveBeenCalled(); // nothing read again (a 404 now, a 401 once signed out)
     t.hear('workspace.deleted', 0, { workspace_id: 'w2' }, '');
     expect(t.d.peek('w2')).toBeUndefined();
     t.hello({ w4: 1 });
     expect(t.d.peek('w3')).toBeUndefined();
     expect(t.d.peek('w4')).toBeDefined();
+    const signedOut = vi.fn();
+    t.d.watch('w4', signedOut);
     t.stopped();
     expect(t.d.peek('w4')).toBeUndefined();
+    expect(signedOut).not.toHaveBeenCalled();
+    expect(t.read).toHaveBeenCalledTimes(4);
   });
 
   it('lists no membership that expired', async () => {

@@ -15,7 +15,8 @@
 // older, it is read again. So is every list watched after the workspace's
 // modules changed (`workspace.updated`: members' rights name the modules
 // on); one nobody watches is dropped instead. Leaving the workspace, its
-// deletion, a `hello` without it and signing out forget its list.
+// deletion, a `hello` without it and signing out forget its list, telling
+// nobody (its screens go away; a read would be refused).
 //
 // Lists nobody watches are kept, the `keep` last used, while events keep
 // them true.
@@ -263,15 +264,14 @@ export class MemberDirectory {
     this.changed(entry);
   }
 
+  /**
+   * The workspace is gone to this person (they left, it was deleted, they
+   * signed out): its list is dropped and nobody is told, so that nothing is
+   * read again (a 404, or a 401 after signing out); its screens go away.
+   */
   private forget(workspaceId: string) {
     const entry = this.entries.get(workspaceId);
-    if (!entry) return;
-    this.drop(workspaceId, entry);
-    // Watchers read again (a 404 once the workspace is gone to them).
-    if (entry.list) {
-      entry.list = null;
-      this.changed(entry);
-    }
+    if (entry) this.drop(workspaceId, entry);
   }
 
   private drop(workspaceId: string, entry: Entry) {
