@@ -435,14 +435,11 @@ Result<std::vector<Member>> Workspaces::members(const Caller& caller, const Work
                                                 std::int64_t* seq) {
   RUCHE_TRY(WorkspaceAccess a, authz_.access(caller, ws));
   (void)a;
+  // The head first: what committed up to it, the read below sees.
+  if (seq) {
+    RUCHE_TRY(*seq, outbox_.head(db_, ws));
+  }
   return db_.read([&](db::Conn& c) -> Result<std::vector<Member>> {
-    // The head first: on PostgreSQL each statement sees at least what
-    // committed before it, so the list holds every change up to it.
-    if (seq) {
-      RUCHE_TRY(auto head, c.query_one("SELECT seq FROM workspaces WHERE id = $1", {ws}));
-      if (!head) return fail(Errc::not_found, "no such workspace");
-      *seq = head->i64(0);
-    }
     std::vector<Member> out;
     std::map<std::string, std::size_t> index;
     std::int64_t now = clock_.now_ms();
