@@ -8,6 +8,7 @@
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/random.hpp"
 #include "core/crypto/totp.hpp"
+#include "core/http/compress.hpp"
 #include "support/test_server.hpp"
 
 namespace ruche::testing {
@@ -429,6 +430,86 @@ TEST(Platform, MemberListsFollowRenamesAndKindsOfAccount) {
                    body(json::object{{"role", "guest"}}))
                 .status,
             404);
+}
+
+// Lists go gzipped to the caller's own client only (a Bearer token, or the
+// browser saying the page is this origin's), never to a request another site
+// could have made with the cookie: BREACH needs such requests.
+TEST(Platform, ListsGoGzippedOnlyToRequestsNoOtherSiteCouldMake) {
+  TestServer s;
+  Account a = s.user("Alice");
+  std::string ws = s.workspace(a, "Compressed");
+  for (int i = 0; i < 6; ++i) s.join(a, ws, s.user("Member " + std::to_string(i)));
+  // What the list is written straight with: quotes, backslashes, accents.
+  Account odd = s.user("Odd");
+  ASSERT_EQ(s.call("PATCH", "/api/v1/me", odd.token,
+                   body(json::object{{"name", "Zo\u00eb \"Z\" \\ O'Neil"}}))
+                .status,
+            200);
+  s.join(a, ws, odd);
+  const std::string members = "/api/v1/workspaces/" + ws + "/members";
+  const Reply plain = s.call("GET", members, a.token);
+  ASSERT_EQ(plain.status, 200);
+  ASSERT_GE(plain.raw.body.size(), 1024u);
+  EXPECT_EQ(plain.raw.header("Content-Encoding").value_or(""), "");
+  EXPECT_EQ(plain.raw.header("Vary").value_or(""), "Accept-Encoding");
+  bool found = false;
+  for (const auto& m : plain.body.as_array())
+    if (m.at("user_id").as_string() == odd.id.str()) {
+      found = true;
+      EXPECT_EQ(m.at("name").as_string(), "Zo\u00eb \"Z\" \\ O'Neil");
+      EXPECT_EQ(m.at("email").as_string(), odd.email);
+      EXPECT_EQ(m.at("role").as_string(), "member");
+      EXPECT_FALSE(m.at("external").as_bool());
+      EXPECT_TRUE(m.at("expires_at").is_null());
+      EXPECT_EQ(m.at("rights").at("chat").as_string(), "write");
+      EXPECT_EQ(m.at("rights").at("files").as_string(), "write");
+    }
+  EXPECT_TRUE(found);
+
+  auto get = [&](const std::string& path, Headers h, std::string_view token = {}) {
+    h.emplace_back("Accept-Encoding", "gzip, deflate, br");
+    Reply r = s.call("GET", path, token, std::nullopt, h);
+    EXPECT_EQ(r.status, 200) << path;
+    return r;
+  };
+  auto gzipped = [&](const Reply& r, const std::string& expected) {
+    EXPECT_EQ(r.raw.header("Content-Encoding").value_or(""), "gzip");
+    EXPECT_EQ(r.raw.header("Vary").value_or(""), "Accept-Encoding");
+    EXPECT_LT(r.raw.body.size(), expected.size() / 2);
+    EXPECT_EQ(http::gunzip(r.raw.body, 1 << 20).value_or("?"), expected);
+  };
+  gzipped(get(members, {}, a.token), plain.raw.body);
+  gzipped(get(members, {{"Cookie", a.cookie}, {"Sec-Fetch-Site", "same-origin"}}), plain.raw.body);
+  // The cookie alone, a typed address, or no gzip wanted: as it is.
+  for (const Headers& h :
+       {Headers{{"Cookie", a.cookie}}, Headers{{"Cookie", a.cookie}, {"Sec-Fetch-Site", "none"}}}) {
+    Reply r = get(members, h);
+    EXPECT_EQ(r.raw.header("Content-Encoding").value_or(""), "");
+    EXPECT_EQ(r.raw.header("Vary").value_or(""), "Accept-Encoding");
+    EXPECT_EQ(r.raw.body, plain.raw.body);
+  }
+  EXPECT_EQ(s.call("GET", members, a.token, std::nullopt, {{"Accept-Encoding", "gzip;q=0"}})
+                .raw.header("Content-Encoding")
+                .value_or(""),
+            "");
+
+  // A channel's messages, too.
+  std::string channel = make_channel(s, a, ws, "general");
+  for (int i = 0; i < 20; ++i)
+    ASSERT_EQ(s.call("POST", "/api/v1/channels/" + channel + "/messages", a.token,
+                     body(json::object{{"body", "Message number " + std::to_string(i)}}))
+                  .status,
+              201);
+  const std::string messages = "/api/v1/channels/" + channel + "/messages";
+  gzipped(get(messages, {}, a.token), s.call("GET", messages, a.token).raw.body);
+
+  // A route that does not say it may: never, however large.
+  for (int i = 0; i < 8; ++i)
+    s.workspace(a, "Workspace with a long enough name " + std::to_string(i));
+  Reply listed = get("/api/v1/workspaces", {}, a.token);
+  EXPECT_GE(listed.raw.body.size(), 1024u);
+  EXPECT_EQ(listed.raw.header("Content-Encoding").value_or(""), "");
 }
 
 TEST(Platform, ArchivedWorkspacesAreReadOnlyAndDeletionIsForOwners) {

@@ -30,7 +30,12 @@ void set_fd(int fd) { g_fd = fd; }
 
 void append_json_escaped(std::string& out, std::string_view s) {
   static const char* hex = "0123456789abcdef";
-  for (unsigned char c : s) {
+  std::size_t plain = 0;  // where the bytes not yet copied start
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f) continue;
+    out.append(s.data() + plain, i - plain);
+    plain = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -38,15 +43,12 @@ void append_json_escaped(std::string& out, std::string_view s) {
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        if (c < 0x20 || c == 0x7f) {
-          out += "\\u00";
-          out += hex[c >> 4];
-          out += hex[c & 15];
-        } else {
-          out += static_cast<char>(c);
-        }
+        out += "\\u00";
+        out += hex[c >> 4];
+        out += hex[c & 15];
     }
   }
+  out.append(s.data() + plain, s.size() - plain);
 }
 
 void write(Level l, std::string_view msg, Fields fields) {

@@ -4,6 +4,7 @@
 
 #include "base/log.hpp"
 #include "core/crypto/hash.hpp"
+#include "core/http/compress.hpp"
 #include "platform/request_checks.hpp"
 
 namespace ruche::platform {
@@ -75,7 +76,7 @@ std::string Api::client_address(const http::Request& req) const {
   return req.remote_addr;
 }
 
-http::Response Api::finish(Result<http::Response> r, const http::Request& req, bool basic) const {
+http::Response Api::finish(Result<http::Response> r, const http::Request& req, Finish how) const {
   http::Response out;
   if (r) {
     out = std::move(*r);
@@ -87,9 +88,13 @@ http::Response Api::finish(Result<http::Response> r, const http::Request& req, b
     out = http::error_response(r.error());
     if (r.error().code == Errc::unauthenticated && !out.headers.has("WWW-Authenticate"))
       out.headers.set("WWW-Authenticate",
-                      basic ? "Basic realm=\"Ruche\", charset=\"UTF-8\"" : "Bearer");
+                      how.basic ? "Basic realm=\"Ruche\", charset=\"UTF-8\"" : "Bearer");
   }
   if (!out.headers.has("Cache-Control")) out.headers.set("Cache-Control", "no-store");
+  if (how.compress)
+    http::gzip_response(
+        out, sent_by_own_client(req.headers) ? req.headers.get("Accept-Encoding").value_or("") : "",
+        http::kGzipFastest);
   return out;
 }
 
@@ -280,15 +285,16 @@ void Api::record_denied(const Caller& caller, const WorkspaceId& ws, const http:
 void Api::add_public(std::string_view method, std::string_view pattern, PublicHandler h,
                      ApiOptions o) {
   meta_.push_back(RouteMeta{std::string(method), std::string(pattern), RouteKind::public_route});
-  router_.add(method, pattern,
-              [this, h = std::move(h)](http::Request& req) { return finish(h(req), req); },
-              std::move(o.http));
+  router_.add(
+      method, pattern,
+      [this, h = std::move(h)](http::Request& req) { return finish(h(req), req, Finish{}); },
+      std::move(o.http));
 }
 
 void Api::add_user(std::string_view method, std::string_view pattern, UserHandler h,
                    ApiOptions o) {
   meta_.push_back(RouteMeta{std::string(method), std::string(pattern), RouteKind::user});
-  bool basic = o.basic_auth;
+  const Finish how{.basic = o.basic_auth, .compress = o.compress};
   if (o.fast) {
     o.http.fast = [this, fast = std::move(o.fast)](http::Request& req) -> std::optional<http::Response> {
       auto caller = authenticate_cached(req);
@@ -296,51 +302,53 @@ void Api::add_user(std::string_view method, std::string_view pattern, UserHandle
       return finish_fast(fast(req, *caller));
     };
   }
-  router_.add(method, pattern,
-              [this, h = std::move(h), basic](http::Request& req) {
-                return finish(
-                    [&]() -> Result<http::Response> {
-                      RUCHE_TRY(Caller caller, require_caller(req, basic));
-                      return audited(caller, req, h(req, caller));
-                    }(),
-                    req, basic);
-              },
-              std::move(o.http));
+  router_.add(
+      method, pattern,
+      [this, h = std::move(h), how](http::Request& req) {
+        return finish(
+            [&]() -> Result<http::Response> {
+              RUCHE_TRY(Caller caller, require_caller(req, how.basic));
+              return audited(caller, req, h(req, caller));
+            }(),
+            req, how);
+      },
+      std::move(o.http));
 }
 
 void Api::add_admin(std::string_view method, std::string_view pattern, UserHandler h,
                     ApiOptions o) {
   meta_.push_back(RouteMeta{std::string(method), std::string(pattern), RouteKind::admin});
-  router_.add(method, pattern,
-              [this, h = std::move(h)](http::Request& req) {
-                return finish(
-                    [&]() -> Result<http::Response> {
-                      RUCHE_TRY(Caller caller, require_caller(req, false));
-                      if (!caller.is_admin()) {
-                        record_denied(caller, WorkspaceId(), req,
-                                      Error{Errc::not_found, "", "not_admin"});
-                        return fail(Errc::not_found, "no such route");
-                      }
-                      RUCHE_TRY(InstanceSettings s, platform_.settings.get());
-                      if (s.mfa_required_for_admins) {
-                        RUCHE_TRY(User u, platform_.accounts.get(caller.user_id));
-                        if (!u.totp_enabled)
-                          return fail(Errc::forbidden,
-                                      "administrators must turn on two-factor authentication",
-                                      "mfa_enrollment_required");
-                      }
-                      return audited(caller, req, h(req, caller));
-                    }(),
-                    req);
-              },
-              std::move(o.http));
+  router_.add(
+      method, pattern,
+      [this, h = std::move(h), how = Finish{.compress = o.compress}](http::Request& req) {
+        return finish(
+            [&]() -> Result<http::Response> {
+              RUCHE_TRY(Caller caller, require_caller(req, false));
+              if (!caller.is_admin()) {
+                record_denied(caller, WorkspaceId(), req, Error{Errc::not_found, "", "not_admin"});
+                return fail(Errc::not_found, "no such route");
+              }
+              RUCHE_TRY(InstanceSettings s, platform_.settings.get());
+              if (s.mfa_required_for_admins) {
+                RUCHE_TRY(User u, platform_.accounts.get(caller.user_id));
+                if (!u.totp_enabled)
+                  return fail(Errc::forbidden,
+                              "administrators must turn on two-factor authentication",
+                              "mfa_enrollment_required");
+              }
+              return audited(caller, req, h(req, caller));
+            }(),
+            req, how);
+      },
+      std::move(o.http));
 }
 
 void Api::add_workspace(std::string_view method, std::string_view pattern, std::string module,
                         Access need, WorkspaceHandler h, ApiOptions o, std::string param) {
   meta_.push_back(RouteMeta{std::string(method), std::string(pattern), RouteKind::workspace,
                             module, need, param});
-  bool basic = o.basic_auth;
+  const bool basic = o.basic_auth;
+  const Finish how{.basic = basic, .compress = o.compress};
   if (o.workspace_fast) {
     // Denials are never answered here: the regular path audits them.
     o.http.fast = [this, fast = std::move(o.workspace_fast), module, need, param,
@@ -354,16 +362,16 @@ void Api::add_workspace(std::string_view method, std::string_view pattern, std::
   }
   router_.add(
       method, pattern,
-      [this, h = std::move(h), module, need, param, basic](http::Request& req) {
+      [this, h = std::move(h), module, need, param, how](http::Request& req) {
         return finish(
             [&]() -> Result<http::Response> {
-              RUCHE_TRY(Caller caller, require_caller(req, basic));
+              RUCHE_TRY(Caller caller, require_caller(req, how.basic));
               WorkspaceId ws{std::string(req.param(param))};
               auto access = platform_.authz.require(caller, ws, module, need);
               if (!access) return audited(caller, req, tl::unexpected<Error>(access.error()));
               return audited(caller, req, h(req, caller, *access));
             }(),
-            req, basic);
+            req, how);
       },
       std::move(o.http));
 }
@@ -372,17 +380,18 @@ void Api::add_object(std::string_view method, std::string_view pattern, std::str
                      Access need, std::string param, UserHandler h, ApiOptions o) {
   meta_.push_back(RouteMeta{std::string(method), std::string(pattern), RouteKind::object,
                             std::move(module), need, std::move(param)});
-  bool basic = o.basic_auth;
-  router_.add(method, pattern,
-              [this, h = std::move(h), basic](http::Request& req) {
-                return finish(
-                    [&]() -> Result<http::Response> {
-                      RUCHE_TRY(Caller caller, require_caller(req, basic));
-                      return audited(caller, req, h(req, caller));
-                    }(),
-                    req, basic);
-              },
-              std::move(o.http));
+  const Finish how{.basic = o.basic_auth, .compress = o.compress};
+  router_.add(
+      method, pattern,
+      [this, h = std::move(h), how](http::Request& req) {
+        return finish(
+            [&]() -> Result<http::Response> {
+              RUCHE_TRY(Caller caller, require_caller(req, how.basic));
+              return audited(caller, req, h(req, caller));
+            }(),
+            req, how);
+      },
+      std::move(o.http));
 }
 
 }  // namespace ruche::platform

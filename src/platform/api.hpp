@@ -59,6 +59,12 @@ struct ApiOptions {
   // Accept HTTP Basic (email + app token, or the password when the account
   // has no second factor): WebDAV, CalDAV.
   bool basic_auth = false;
+  // Gzip the successful answers (for clients that take gzip, and only when no
+  // other site could have made the request: docs/security.md, compression).
+  // Only for answers whose every part is readable by whoever can put text in
+  // them, and which hold no credential: a workspace's members, a channel's
+  // messages, a folder's entries. Fast answers (on the I/O thread) never are.
+  bool compress = false;
 };
 
 class Api {
@@ -106,8 +112,12 @@ class Api {
   http::Response app_page(const http::Request& req) const;
 
  private:
-  http::Response finish(Result<http::Response> r, const http::Request& req,
-                        bool basic = false) const;
+  // What finish() does besides turning errors into answers.
+  struct Finish {
+    bool basic = false;     // a 401 offers Basic
+    bool compress = false;  // ApiOptions::compress
+  };
+  http::Response finish(Result<http::Response> r, const http::Request& req, Finish how) const;
   Result<Caller> require_caller(http::Request& req, bool basic);
   Result<std::optional<Caller>> basic_auth(const http::Request& req, std::string_view header);
   // A Basic credential that basic_auth() accepted lately, from memory.

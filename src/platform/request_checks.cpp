@@ -74,6 +74,14 @@ Result<void> check_same_origin(const http::Headers& headers, std::string_view pu
   return {};
 }
 
+bool sent_by_own_client(const http::Headers& headers) {
+  if (auto auth = headers.get("Authorization");
+      auth && auth->size() > 7 && http::iequals(auth->substr(0, 7), "Bearer "))
+    return true;
+  auto site = headers.get("Sec-Fetch-Site");
+  return site && *site == "same-origin";
+}
+
 Result<std::optional<std::int64_t>> query_integer(const http::Request& req, std::string_view key,
                                                   std::int64_t lo, std::int64_t hi) {
   auto v = req.query_param(key);

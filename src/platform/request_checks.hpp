@@ -37,6 +37,13 @@ std::optional<BasicCredentials> basic_credentials(std::string_view authorization
 // or a WebSocket acts for.
 Result<void> check_same_origin(const http::Headers& headers, std::string_view public_url);
 
+// Whether only the caller's own client can have sent the request: it carries
+// a Bearer token (no other site's page can add one), or the browser says this
+// origin sent it (Sec-Fetch-Site: same-origin). A cookie, or a Basic
+// credential a browser remembers, rides along on other sites' requests too.
+// What API answers are compressed for (ApiOptions::compress).
+bool sent_by_own_client(const http::Headers& headers);
+
 // The value of `key` in a tus Upload-Metadata header ("key base64,key2
 // base64,key3": pairs separated by commas, the value base64 of any bytes,
 // absent for an empty one): decoded, "" for a key without a value; nullopt

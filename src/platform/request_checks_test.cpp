@@ -99,6 +99,19 @@ TEST(RequestChecks, SameOriginByFetchSiteThenOrigin) {
             "cross_origin");
 }
 
+TEST(RequestChecks, OnlyBearersAndSameOriginPagesAreTheirOwnClients) {
+  EXPECT_TRUE(sent_by_own_client(headers({{"Authorization", "Bearer abc"}})));
+  EXPECT_TRUE(sent_by_own_client(headers({{"Authorization", "bearer abc"}})));
+  EXPECT_TRUE(sent_by_own_client(headers({{"Sec-Fetch-Site", "same-origin"}, {"Cookie", "s=1"}})));
+  // What any page could have made a browser send.
+  EXPECT_FALSE(sent_by_own_client(headers({})));
+  EXPECT_FALSE(sent_by_own_client(headers({{"Cookie", "s=1"}})));
+  EXPECT_FALSE(sent_by_own_client(headers({{"Authorization", "Basic YTpi"}})));
+  EXPECT_FALSE(sent_by_own_client(headers({{"Authorization", "Bearer "}})));
+  for (const char* site : {"none", "same-site", "cross-site", "Same-Origin", ""})
+    EXPECT_FALSE(sent_by_own_client(headers({{"Sec-Fetch-Site", site}}))) << site;
+}
+
 TEST(RequestChecks, QueryIntegersAreWholeAndInRange) {
   http::Request req;
   req.query = "limit=20&offset=-1&big=99999999999999999999&junk=12x&empty=&sign=%2B5";

@@ -540,13 +540,19 @@ void register_platform_routes(Api& api, EventHub& hub) {
         std::int64_t seq = 0;
         RUCHE_TRY(auto list,
                   p.workspaces.members(caller, WorkspaceId(std::string(req.param("id"))), &seq));
-        json::array a;
-        for (const auto& m : list) a.push_back(to_json(m));
+        std::string a = "[";
+        a.reserve(list.size() * 256);
+        for (const auto& m : list) {
+          if (a.size() > 1) a += ',';
+          append_json(a, m);
+        }
+        a += ']';
         // Clients keep the list and apply the member events after it.
-        http::Response r = json_reply(a);
+        http::Response r = http::json_response(200, std::move(a));
         r.headers.set("Ruche-Seq", std::to_string(seq));
         return r;
-      });
+      },
+      ApiOptions{.compress = true});
 
   api.add_workspace("PATCH", "/api/v1/workspaces/{id}/members/{user_id}", "", Access::read,
                     [&p](http::Request& req, const Caller& caller,

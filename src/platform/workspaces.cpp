@@ -86,18 +86,35 @@ json::object event_json(const Workspace& w) {
 }
 }  // namespace
 
+void append_json(std::string& out, const Member& m) {
+  auto text = [&out](std::string_view key, std::string_view value) {
+    out += key;
+    out += '"';
+    log::append_json_escaped(out, value);
+    out += '"';
+  };
+  text("{\"user_id\":", m.user_id.str());
+  text(",\"name\":", m.name);
+  text(",\"email\":", m.email);
+  text(",\"role\":", to_string(m.role));
+  out += m.external ? ",\"external\":true" : ",\"external\":false";
+  if (m.expires_at_ms)
+    text(",\"expires_at\":", format_iso8601(*m.expires_at_ms));
+  else
+    out += ",\"expires_at\":null";
+  out += ",\"rights\":{";
+  for (std::size_t i = 0; i < m.rights.size(); ++i) {
+    out += i ? ",\"" : "\"";
+    log::append_json_escaped(out, m.rights[i].first);
+    text("\":", to_string(m.rights[i].second));
+  }
+  out += "}}";
+}
+
 json::object to_json(const Member& m) {
-  json::object o;
-  o["user_id"] = m.user_id.str();
-  o["name"] = m.name;
-  o["email"] = m.email;
-  o["role"] = to_string(m.role);
-  o["external"] = m.external;
-  o["expires_at"] = m.expires_at_ms ? json::value(format_iso8601(*m.expires_at_ms)) : nullptr;
-  json::object rights;
-  for (const auto& [mod, a] : m.rights) rights[mod] = to_string(a);
-  o["rights"] = std::move(rights);
-  return o;
+  std::string s;
+  append_json(s, m);
+  return json::parse(s).value().as_object();
 }
 
 Workspaces::Workspaces(db::Database& db, const Clock& clock, Authz& authz, Outbox& outbox,

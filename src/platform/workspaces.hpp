@@ -134,6 +134,9 @@ class Workspaces {
 };
 
 json::object to_json(const Workspace& w);
+// A member as JSON, and the same written straight onto `out` (a list of
+// 20,000 members is built an object at a time otherwise).
 json::object to_json(const Member& m);
+void append_json(std::string& out, const Member& m);
 
 }  // namespace ruche::platform

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "core/http/compress.hpp"
 #include "core/http/message.hpp"
 
 namespace ruche::http {
@@ -78,9 +79,5 @@ class StaticFiles {
 
 // The MIME type for a file name's extension.
 std::string_view mime_type(std::string_view filename);
-
-// Whether an Accept-Encoding header value accepts gzip (a "gzip" or "*"
-// coding whose q is not 0).
-bool accepts_gzip(std::string_view accept_encoding);
 
 }  // namespace ruche::http

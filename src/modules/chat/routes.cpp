@@ -221,7 +221,8 @@ void register_routes(Api& api, Service& chat) {
                    if (auto b = req.query_param("around")) page.around = MessageId(*b);
                    RUCHE_TRY(auto list, chat.messages(caller, channel_param(req), limit, page));
                    return json_reply(messages_json(list));
-                 });
+                 },
+                 {.compress = true});
 
   api.add_object("GET", "/api/v1/channels/{cid}/pins", "chat", Access::read, "cid",
                  [&chat](http::Request& req, const Caller& caller) -> Result<http::Response> {

@@ -272,9 +272,11 @@ void register_routes(Api& api, Service& files) {
 
   // --- The workspace's tree ---
   api.add_workspace("GET", "/api/v1/workspaces/{id}/files", "files", Access::read,
-                    [&files](http::Request& req, const Caller&, const WorkspaceAccess&) -> Result<http::Response> {
+                    [&files](http::Request& req, const Caller&,
+                             const WorkspaceAccess&) -> Result<http::Response> {
                       return listing(files, req, root_of(files, wsid(req)));
-                    });
+                    },
+                    {.compress = true});
   api.add_workspace("GET", "/api/v1/workspaces/{id}/files/usage", "files", Access::read,
                     [&files](http::Request& req, const Caller&, const WorkspaceAccess&) -> Result<http::Response> {
                       RUCHE_TRY(Usage u, files.usage(wsid(req)));
@@ -340,7 +342,8 @@ void register_routes(Api& api, Service& files) {
                  [&files](http::Request& req, const Caller& caller) -> Result<http::Response> {
                    RUCHE_TRY(Node n, files.reach(caller, fid(req), Access::read));
                    return listing(files, req, n);
-                 });
+                 },
+                 {.compress = true});
   api.add_object("PUT", "/api/v1/files/{fid}/children/{name}", "files", Access::write, "fid",
                  [&files](http::Request& req, const Caller& caller) -> Result<http::Response> {
                    RUCHE_TRY(Node n, files.reach(caller, fid(req), Access::write));

@@ -115,7 +115,8 @@ void register_routes(Api& api, Service& tasks) {
                       q.offset = offset.value_or(0);
                       RUCHE_TRY(auto list, tasks.list(caller, workspace_param(req), q));
                       return json_reply(tasks_json(list));
-                    });
+                    },
+                    {.compress = true});
 
   api.add_object("GET", "/api/v1/tasks/{tid}", "tasks", Access::read, "tid",
                  [&tasks](http::Request& req, const Caller& caller) -> Result<http::Response> {
