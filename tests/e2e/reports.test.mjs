@@ -244,7 +244,7 @@ test('the report shows the workspace’s figures, a bar per day and the CSV', as
   await ownerPage.locator('.rep-tasks tbody th a', { hasText: env.admin.name }).click();
   await ownerPage.waitForURL((u) => u.pathname.endsWith('/tasks') && u.search === `?assignee=${ownerId}`);
   await ownerPage.locator('.task-card', { hasText: 'Réserver la grue' }).waitFor();
-  assert.equal(await ownerPage.locator('.tasks-filters__person').inputValue(), ownerId);
+  assert.equal(await ownerPage.locator('.tasks-filters__person-name').textContent(), env.admin.name);
   assert.equal(await ownerPage.locator('.task-card', { hasText: 'Commander les aciers' }).count(), 0);
   await ownerPage.goBack();
   await card(ownerPage, 'chat').waitFor();

@@ -181,23 +181,48 @@ describe('the task board', () => {
     expect(cards('To do')).toEqual(['Commander les tuiles']);
   });
 
-  it('filters by anyone the tasks may be assigned to', async () => {
+  const personField = () =>
+    ui.host.querySelector<HTMLInputElement>('.tasks-filters__person input[role="combobox"]');
+  const suggested = () =>
+    [...ui.host.querySelectorAll('.tasks-filters__person [role="option"]')].map(
+      (o) => o.querySelector('.person-picker__name')?.textContent,
+    );
+  const chosen = () => ui.host.querySelector('.tasks-filters__person-name')?.textContent ?? null;
+
+  it('filters by anyone the tasks may be assigned to, found by typing', async () => {
     await show('write');
-    const person = ui.host.querySelector<HTMLSelectElement>('.tasks-filters__person');
-    if (!person) throw new Error('no person filter');
-    // Those who may have tasks: Eve, without the tasks right, is not among them.
-    expect([...person.options].map((o) => o.textContent)).toEqual([
-      'Everyone',
-      'Camille Durand',
-      'Bob Martin',
-    ]);
+    const field = personField();
+    if (!field) throw new Error('no person filter');
+    expect(suggested()).toEqual([]); // nothing listed until asked
+    act(() => field.focus());
+    // Those who may have tasks, by name: Eve, without the tasks right, is not among them.
+    expect(suggested()).toEqual(['Bob Martin', 'Camille Durand']);
+    type(field, 'dur');
+    expect(suggested()).toEqual(['Camille Durand']);
+    type(field, 'bo');
+    expect(suggested()).toEqual(['Bob Martin']);
     act(() => {
-      person.value = 'bob';
-      person.dispatchEvent(new Event('change', { bubbles: true }));
+      field.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
     });
     expect(cards('To do')).toEqual(['Poser la charpente']);
+    expect(chosen()).toBe('Bob Martin');
+    expect(personField()).toBeNull();
+    act(() => button('Show everyone’s tasks, not only Bob Martin’s')?.click());
+    expect(chosen()).toBeNull();
+    expect(cards('To do')).toContain('Commander les tuiles');
+    // Picked with the mouse; "Clear the filters" widens it too.
+    const again = personField();
+    if (!again) throw new Error('no person filter');
+    act(() => again.focus());
+    const camille = [...ui.host.querySelectorAll('.tasks-filters__person [role="option"]')].find(
+      (o) => o.textContent?.includes('Camille Durand'),
+    );
+    act(() => {
+      camille?.dispatchEvent(new MouseEvent('mousedown', { bubbles: true }));
+    });
+    expect(chosen()).toBe('Camille Durand');
     act(() => button('Clear the filters')?.click());
-    expect(person.value).toBe('');
+    expect(chosen()).toBeNull();
   });
 
   it('opens filtered on the person of ?assignee= (a report links there)', async () => {
@@ -205,8 +230,7 @@ describe('the task board', () => {
     try {
       await show('write');
       expect(cards('To do')).toEqual(['Poser la charpente']);
-      const person = ui.host.querySelector<HTMLSelectElement>('.tasks-filters__person');
-      expect(person?.value).toBe('bob');
+      expect(chosen()).toBe('Bob Martin');
     } finally {
       window.history.replaceState(null, '', '/');
     }
@@ -216,8 +240,7 @@ describe('the task board', () => {
     window.history.replaceState(null, '', `/w/${WS}/tasks?assignee=gone`);
     try {
       await show('write');
-      const person = ui.host.querySelector<HTMLSelectElement>('.tasks-filters__person');
-      expect(person?.selectedOptions[0]?.textContent).toBe('Former member');
+      expect(chosen()).toBe('Former member');
       expect(cards('To do')).toEqual([]);
     } finally {
       window.history.replaceState(null, '', '/');

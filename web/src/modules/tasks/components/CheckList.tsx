@@ -1,8 +1,11 @@
 // Checkboxes over a list (people to assign, tasks to wait for) with a
-// filter, in the shape of the chat's people picker.
+// filter, in the shape of the chat's people picker. A hundred rows at a
+// time (a workspace may have 20,000 people), and the ticked ones past them
+// too: what is chosen stays in sight.
 import { useId, useMemo, useState, type ReactNode } from 'react';
 import { Checkbox } from '../../../components/Field';
-import { fold } from '../../../mentions/mentions';
+import { ShowMore, useShown } from '../../../components/ShowMore';
+import { wordMatcher } from '../../../workspaces/memberSearch';
 
 export interface CheckItem {
   id: string;
@@ -11,6 +14,8 @@ export interface CheckItem {
   /** Before the checkbox (an avatar). */
   lead?: ReactNode;
 }
+
+const matching = wordMatcher<CheckItem>((x) => `${x.label} ${x.hint ?? ''}`);
 
 export function CheckList({
   legend,
@@ -32,10 +37,16 @@ export function CheckList({
 }) {
   const [filter, setFilter] = useState('');
   const id = useId();
-  const shown = useMemo(() => {
-    const q = fold(filter.trim());
-    return q ? items.filter((x) => fold(`${x.label} ${x.hint ?? ''}`).includes(q)) : items;
-  }, [items, filter]);
+  const { shown, more, reset } = useShown();
+  const found = useMemo(() => matching(items, filter), [items, filter]);
+  const ticked = useMemo(() => new Set(selected), [selected]);
+  const rows = useMemo(
+    () =>
+      found.length <= shown
+        ? found
+        : [...found.slice(0, shown), ...found.slice(shown).filter((x) => ticked.has(x.id))],
+    [found, shown, ticked],
+  );
   return (
     <fieldset className="tasks-checklist" aria-describedby={hint ? `${id}-hint` : undefined}>
       <legend className="field__label">{legend}</legend>
@@ -55,7 +66,10 @@ export function CheckList({
             type="search"
             placeholder={filterLabel}
             value={filter}
-            onChange={(e) => setFilter(e.target.value)}
+            onChange={(e) => {
+              setFilter(e.target.value);
+              reset();
+            }}
           />
         </>
       ) : null}
@@ -63,8 +77,8 @@ export function CheckList({
         <p className="muted">{empty}</p>
       ) : (
         <ul className="tasks-checklist__list">
-          {shown.map((x) => {
-            const on = selected.includes(x.id);
+          {rows.map((x) => {
+            const on = ticked.has(x.id);
             return (
               <li key={x.id} className="tasks-checklist__item">
                 {x.lead}
@@ -83,6 +97,7 @@ export function CheckList({
           })}
         </ul>
       )}
+      <ShowMore total={found.length} shown={shown} onMore={more} />
     </fieldset>
   );
 }

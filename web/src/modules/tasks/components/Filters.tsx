@@ -1,9 +1,13 @@
-// The board's filters, all in the browser: my tasks or anyone's, a label,
-// words of the title. A person may come from the address (?assignee=: a
-// report's table links there).
-import { useId } from 'react';
+// The board's filters, all in the browser: my tasks or anyone's (found by
+// typing: a workspace may have 20,000 people), a label, words of the
+// title. A person may come from the address (?assignee=: a report's table
+// links there).
+import { useId, useMemo } from 'react';
+import type { Member } from '../../../api';
+import { Avatar } from '../../../components/Avatar';
 import { Button } from '../../../components/Button';
 import { Icon } from '../../../components/Icon';
+import { PersonPicker } from '../../../components/PersonPicker';
 import { useI18n } from '../../../i18n';
 import { isFiltered, NO_FILTER, type TaskFilter } from '../logic/board';
 
@@ -18,13 +22,18 @@ export function Filters({
   onChange(f: TaskFilter): void;
   /** The board's labels. */
   labels: readonly string[];
-  /** Whom tasks may be assigned to, by name. */
-  people: readonly { user_id: string; name: string }[];
+  /** Whom tasks may be assigned to. */
+  people: readonly Member[];
   me: string;
 }) {
   const { t } = useI18n();
   const id = useId();
   const mine = filter.assignee === me;
+  // The same objects from one keystroke to the next: their names are folded once.
+  const persons = useMemo(
+    () => people.map((p) => ({ id: p.user_id, name: p.name, email: p.email })),
+    [people],
+  );
   return (
     <div className="tasks-filters" role="search" aria-label={t('tasks.filters')}>
       <Button
@@ -45,21 +54,21 @@ export function Filters({
         options={labels.map((l) => ({ value: l, text: l }))}
         onChange={(label) => onChange({ ...filter, label })}
       />
-      <Choice
-        id={`${id}-person`}
-        className="tasks-filters__person"
-        label={t('tasks.filter_person')}
-        all={t('tasks.filter_all_people')}
-        value={filter.assignee}
-        options={[
-          ...people.map((p) => ({ value: p.user_id, text: p.name })),
-          // One asked for by the address who is no longer a member.
-          ...(filter.assignee && !people.some((p) => p.user_id === filter.assignee)
-            ? [{ value: filter.assignee, text: t('tasks.former_member') }]
-            : []),
-        ]}
-        onChange={(assignee) => onChange({ ...filter, assignee })}
-      />
+      {filter.assignee ? (
+        <Chosen
+          name={people.find((p) => p.user_id === filter.assignee)?.name ?? t('tasks.former_member')}
+          seed={filter.assignee}
+          onClear={() => onChange({ ...filter, assignee: null })}
+        />
+      ) : (
+        <PersonPicker
+          className="tasks-filters__person"
+          people={persons}
+          label={t('tasks.filter_person')}
+          placeholder={t('tasks.filter_person')}
+          onPick={(p) => onChange({ ...filter, assignee: p.id })}
+        />
+      )}
       <div className="tasks-filters__text">
         <Icon name="search" size={16} />
         <label className="visually-hidden" htmlFor={`${id}-text`}>
@@ -124,5 +133,25 @@ function Choice({
         ))}
       </select>
     </>
+  );
+}
+
+/** The person the board is narrowed to, and the button that widens it again. */
+function Chosen({ name, seed, onClear }: { name: string; seed: string; onClear(): void }) {
+  const { t } = useI18n();
+  return (
+    <span className="tasks-filters__person-chosen">
+      <Avatar name={name} seed={seed} size="sm" />
+      <span className="tasks-filters__person-name">{name}</span>
+      <button
+        type="button"
+        className="icon-btn"
+        aria-label={t('tasks.filter_person_clear', { name })}
+        title={t('tasks.filter_person_clear', { name })}
+        onClick={onClear}
+      >
+        <Icon name="close" size={14} />
+      </button>
+    </span>
   );
 }

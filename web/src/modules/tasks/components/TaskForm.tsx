@@ -35,20 +35,19 @@ export function TaskForm({
   const board = useTasksState((s) => s.board);
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => onChange({ ...draft, [k]: v });
 
-  const peopleItems = useMemo<CheckItem[]>(
-    () =>
-      [...people]
-        .sort((a, b) =>
-          a.user_id === me.id ? -1 : b.user_id === me.id ? 1 : a.name.localeCompare(b.name, locale),
-        )
-        .map((p) => ({
-          id: p.user_id,
-          label: p.name,
-          hint: p.email,
-          lead: <Avatar name={p.name} seed={p.user_id} size="sm" />,
-        })),
-    [people, me.id, locale],
-  );
+  const peopleItems = useMemo<CheckItem[]>(() => {
+    const byName = new Intl.Collator(locale);
+    return [...people]
+      .sort((a, b) =>
+        a.user_id === me.id ? -1 : b.user_id === me.id ? 1 : byName.compare(a.name, b.name),
+      )
+      .map((p) => ({
+        id: p.user_id,
+        label: p.name,
+        hint: p.email,
+        lead: <Avatar name={p.name} seed={p.user_id} size="sm" />,
+      }));
+  }, [people, me.id, locale]);
   // Assignees who can no longer be picked (gone from the workspace) stay until unticked.
   const extraPeople = draft.assignee_ids.filter((id) => !people.some((p) => p.user_id === id));
 

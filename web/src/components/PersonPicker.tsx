@@ -1,0 +1,126 @@
+// One person out of many, found by typing: the best few whose name (any
+// word of it) or address starts with what is typed (matchPeople), picked
+// with the arrows and Enter, or a click. Focused and empty, it offers the
+// first few by name, as a list would. A workspace of 20,000 people costs a
+// keystroke what one of 20 does: no option per person is ever drawn. What a
+// pick does, and how the chosen person shows, is the caller's.
+import { useId, useMemo, useState, type KeyboardEvent } from 'react';
+import { matchPeople, type Person } from '../mentions/mentions';
+import { Avatar } from './Avatar';
+
+/** Suggestions shown at once. */
+const SUGGESTED = 8;
+
+export function PersonPicker<P extends Person>({
+  people,
+  onPick,
+  label,
+  placeholder,
+  className,
+}: {
+  /** Keep the same objects from one render to the next: their names are folded once. */
+  people: readonly P[];
+  onPick(p: P): void;
+  /** The field's name, for screen readers. */
+  label: string;
+  placeholder?: string;
+  className?: string;
+}) {
+  const id = useId();
+  const [text, setText] = useState('');
+  const [focused, setFocused] = useState(false);
+  const [active, setActive] = useState(0);
+  const matches = useMemo(
+    () => (focused ? matchPeople(people, text, SUGGESTED) : []),
+    [focused, people, text],
+  );
+  const open = matches.length > 0;
+  const current = Math.min(active, Math.max(0, matches.length - 1));
+  const optionId = (i: number) => `${id}-o${i}`;
+
+  const pick = (p: P) => {
+    onPick(p);
+    setText('');
+    setActive(0);
+    setFocused(false);
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (open && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
+      e.preventDefault();
+      const n = matches.length;
+      setActive((current + (e.key === 'ArrowDown' ? 1 : n - 1)) % n);
+    } else if (e.key === 'Enter' && open) {
+      // Picks; never submits a form.
+      e.preventDefault();
+      const p = matches[current];
+      if (p) pick(p);
+    } else if (e.key === 'Escape' && (text || open)) {
+      // Closes the suggestions, not a dialog around them.
+      e.preventDefault();
+      e.stopPropagation();
+      setText('');
+      setFocused(false);
+    }
+  };
+
+  return (
+    <div className={className ? `person-picker ${className}` : 'person-picker'}>
+      <label className="visually-hidden" htmlFor={`${id}-input`}>
+        {label}
+      </label>
+      <input
+        id={`${id}-input`}
+        className="input"
+        type="text"
+        role="combobox"
+        autoComplete="off"
+        placeholder={placeholder}
+        aria-expanded={open}
+        aria-controls={`${id}-list`}
+        aria-activedescendant={open ? optionId(current) : undefined}
+        aria-autocomplete="list"
+        value={text}
+        onFocus={() => setFocused(true)}
+        onClick={() => setFocused(true)}
+        onBlur={() => setFocused(false)}
+        onChange={(e) => {
+          setText(e.target.value);
+          setActive(0);
+          setFocused(true);
+        }}
+        onKeyDown={onKeyDown}
+      />
+      <ul
+        id={`${id}-list`}
+        role="listbox"
+        className="person-picker__list"
+        aria-label={label}
+        hidden={!open}
+      >
+        {matches.map((p, i) => (
+          <li
+            key={p.id}
+            id={optionId(i)}
+            role="option"
+            aria-selected={i === current}
+            className={
+              i === current
+                ? 'person-picker__option person-picker__option--active'
+                : 'person-picker__option'
+            }
+            onMouseDown={(e) => {
+              // Keeps the focus in the field.
+              e.preventDefault();
+              pick(p);
+            }}
+          >
+            <Avatar name={p.name} seed={p.id} size="sm" />
+            <span className="person-picker__name">{p.name}</span>
+            {p.email ? <span className="person-picker__detail">{p.email}</span> : null}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
