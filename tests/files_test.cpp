@@ -869,6 +869,72 @@ TEST(Files, LocksAreFoundByPathHoweverManyTheWorkspaceHolds) {
   check();
 }
 
+// A WebDAV listing names every entry of a folder, each once, however many:
+// past a MiB the answer goes into a spool, past kPropfindMemoryBytes into a
+// file without a name, and out as a stream (it was cut at 100,000 entries,
+// silently: a client syncing the folder saw the others gone).
+TEST(Files, DavListingsNameEveryEntryOfLargeFolders) {
+  TestServer s;
+  Files f{s};
+  Account a = s.user("Alice");
+  const std::string ws = s.workspace(a, "Archives", {"files"});
+  const std::string big = f.folder(a, ws, "Grand");
+  f.folder(a, ws, "Petit");
+  for (int i = 0; i < 3; ++i)
+    f.uploaded(a, ws, "p" + std::to_string(i) + ".txt", "petit",
+               f.folder(a, ws, "P" + std::to_string(i), big));
+  constexpr int kEntries = 14'000;
+  ASSERT_TRUE(s.platform().db.write([&](db::Conn& c) -> Result<void> {
+    const std::int64_t now = s.clock().now_ms();
+    for (int i = 0; i < kEntries; ++i) {
+      files::Node n;
+      n.id = crypto::new_id_of<files::NodeId>();
+      n.workspace_id = WorkspaceId(ws);
+      n.parent_id = files::NodeId(big);
+      char name[32];
+      std::snprintf(name, sizeof name, "dossier %05d", i);
+      n.name = name;
+      n.folder = true;
+      n.mtime_ms = n.created_at_ms = n.updated_at_ms = now;
+      n.created_by = n.updated_by = a.id.str();
+      RUCHE_CHECK(files::store::insert_node(c, n));
+    }
+    return {};
+  }));
+  auto count = [](std::string_view body, std::string_view what) {
+    std::size_t n = 0;
+    for (auto at = body.find(what); at != std::string_view::npos;
+         at = body.find(what, at + what.size()))
+      ++n;
+    return n;
+  };
+  // All properties (the largest answer), then a few.
+  for (std::string_view asked :
+       {std::string_view(),
+        std::string_view("<?xml version=\"1.0\"?><D:propfind xmlns:D=\"DAV:\"><D:prop>"
+                         "<D:getetag/></D:prop></D:propfind>")}) {
+    auto pf = f.dav(a, "PROPFIND", ws, "/Grand/", asked, {{"Depth", "1"}});
+    ASSERT_EQ(pf.status, 207);
+    if (asked.empty()) {
+      EXPECT_GT(pf.body.size(), files::kPropfindMemoryBytes + (1u << 20));
+    }
+    EXPECT_EQ(count(pf.body, "<D:response>"), kEntries + 4u);
+    const std::string root = "<D:href>/dav/files/" + ws + "/Grand/</D:href>";
+    EXPECT_EQ(count(pf.body, root), 1u);  // the folder itself, once
+    for (int i : {0, 1, 4999, 9999, kEntries - 1}) {
+      char href[64];
+      std::snprintf(href, sizeof href, "/Grand/dossier%%20%05d/</D:href>", i);
+      EXPECT_EQ(count(pf.body, href), 1u) << href;
+    }
+    EXPECT_EQ(count(pf.body, "/Grand/P2/</D:href>"), 1u);
+    EXPECT_TRUE(pf.body.ends_with("</D:multistatus>\n"));
+  }
+  // A small folder is answered as it was.
+  auto small = f.dav(a, "PROPFIND", ws, "/Petit/", "", {{"Depth", "1"}});
+  ASSERT_EQ(small.status, 207);
+  EXPECT_EQ(count(small.body, "<D:response>"), 1u);
+}
+
 // Hot contents of 16 KiB or more go out with sendfile() from the chunk
 // cache's memory file: whole, ranged, in one chunk or several, before and
 // after a new version, the bytes are exactly the file's.

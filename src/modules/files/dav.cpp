@@ -2,9 +2,12 @@
 // headers in, Service calls, multistatus out.
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <map>
+#include <memory>
 #include <unordered_set>
 
+#include "base/spool.hpp"
 #include "dav/dav.hpp"
 #include "modules/files/routes.hpp"
 #include "platform/request_checks.hpp"
@@ -376,29 +379,58 @@ http::Response propfind(Service& files, http::Request& req, const Caller& caller
   if (!favorites) return http::error_response(favorites.error());
   const Listing listing{t, *pf, *locks, now, *quota ? &**quota : nullptr, *favorites ? &**favorites : nullptr, {}};
   describe(ms, listing, **node, *own);
-  if (*depth == dav::Depth::one && (*node)->folder) {
-    store::ListQuery q;
-    q.limit = kMaxPropfindEntries;
-    q.ordered = false;  // a multistatus has no order: no sort of the whole folder
-    std::map<std::string, std::vector<store::Prop>> dead;
-    if (need_dead) {
-      auto all = files.child_props(t.ws, **node);
-      if (!all) return http::error_response(all.error());
-      dead = std::move(*all);
-    }
-    static const std::vector<store::Prop> none;
-    auto listed = files.each_child(
-        t.ws, **node, q,
-        [&](std::int64_t total) {
-          ms.buffer().reserve(ms.size() + static_cast<std::size_t>(std::min<std::int64_t>(total, q.limit)) * 1100);
-        },
-        [&](Node& k) {
-          auto it = dead.empty() ? dead.end() : dead.find(k.id.str());
-          describe(ms, listing, k, it == dead.end() ? none : it->second);
-        });
-    if (!listed) return http::error_response(listed.error());
+  if (*depth == dav::Depth::zero || !(*node)->folder) return http::xml_response(207, ms.finish());
+
+  store::ListQuery q;
+  q.limit = std::numeric_limits<int>::max();  // every entry (kPropfindMemoryBytes)
+  q.ordered = false;  // a multistatus has no order: no sort of the whole folder
+  std::map<std::string, std::vector<store::Prop>> dead;
+  if (need_dead) {
+    auto all = files.child_props(t.ws, **node);
+    if (!all) return http::error_response(all.error());
+    dead = std::move(*all);
   }
-  return http::xml_response(207, ms.finish());
+  static const std::vector<store::Prop> none;
+  static constexpr std::size_t kPiece = 1 << 20;
+  std::shared_ptr<Spool> spool;  // once the answer outgrows a piece
+  Result<void> spooled;
+  auto listed = files.each_child(
+      t.ws, **node, q,
+      [&](std::int64_t total) {
+        ms.buffer().reserve(
+            std::min<std::size_t>(ms.size() + static_cast<std::size_t>(total) * 1100, 2 * kPiece));
+      },
+      [&](Node& k) {
+        auto it = dead.empty() ? dead.end() : dead.find(k.id.str());
+        describe(ms, listing, k, it == dead.end() ? none : it->second);
+        if (ms.size() < kPiece || !spooled) return;
+        if (!spool)
+          spool =
+              std::make_shared<Spool>(files.platform().config.data_folder(), kPropfindMemoryBytes);
+        spooled = spool->write(ms.buffer());
+        ms.buffer().clear();
+      });
+  if (!listed) return http::error_response(listed.error());
+  if (!spool) return http::xml_response(207, ms.finish());
+  if (spooled) spooled = spool->write(ms.finish());
+  if (spooled) spooled = spool->rewind();
+  if (!spooled) return http::error_response(spooled.error());
+  http::Response r = http::xml_response(207, "");
+  if (!spool->on_disk()) {
+    if (auto whole = spool->read(spool->size(), r.body); !whole)
+      return http::error_response(whole.error());
+    return r;
+  }
+  r.content_length = spool->size();
+  r.stream = [spool](http::BodyWriter& out) -> Result<void> {
+    std::string piece;
+    while (spool->left() > 0) {
+      RUCHE_CHECK(spool->read(std::min<std::uint64_t>(spool->left(), kPiece), piece));
+      RUCHE_CHECK(out.write(piece));
+    }
+    return {};
+  };
+  return r;
 }
 
 http::Response proppatch(Service& files, http::Request& req, const Caller& caller, const Target& t) {

@@ -92,7 +92,11 @@ struct Share {
 inline constexpr std::size_t kMaxNameBytes = 255;
 inline constexpr std::size_t kMaxPathBytes = 8192;
 inline constexpr int kMaxPageSize = 1000;
-inline constexpr int kMaxPropfindEntries = 100'000;
+// A WebDAV listing (PROPFIND, Depth 1) names every entry of a folder, however
+// many: its answer is built a MiB at a time into a spool that holds
+// kPropfindMemoryBytes in memory and the rest in a file without a name in
+// the data folder, then streamed (a million entries: about a GB of XML).
+inline constexpr std::size_t kPropfindMemoryBytes = 8 << 20;
 // Live WebDAV locks a workspace holds at most (LOCK answers 507 beyond).
 inline constexpr std::int64_t kMaxLocks = 10'000;
 // Share links not revoked (expired or used up included: they are listed
