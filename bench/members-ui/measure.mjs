@@ -13,7 +13,9 @@
 //   - a keystroke in the members' search: until the frame after the input
 //     shows it (what typing feels like), and until the table shows the
 //     people it finds;
-//   - "@" in the chat composer until the mention menu is drawn.
+//   - "@" in the chat composer until the mention menu is drawn;
+//   - the tasks' board from the sidebar, a new task's form from its button,
+//     and "zo" typed in the form's filter of people until the list narrows.
 // Medians over ROUNDS, with performance.now() and requestAnimationFrame in
 // the page. Prints a Markdown table.
 import { execFileSync } from "node:child_process";
@@ -98,10 +100,12 @@ async function round(page, w) {
   const out = {};
   let reads = 0;
   let bytes = 0;
+  let wire = 0;
   const seen = async (res) => {
     if (new URL(res.url()).pathname !== `/api/v1/workspaces/${w.id}/members`) return;
     reads++;
     bytes += (await res.body()).length;
+    wire += (await res.request().sizes()).responseBodySize;
   };
   page.on("response", seen);
   await page.goto(`${url}/w/${w.id}/chat/${w.channel}`);
@@ -147,10 +151,36 @@ async function round(page, w) {
       ),
     () => page.keyboard.type("d"),
   );
+
+  // The tasks: the board (its filters name every person), then a new
+  // task's form (whom to assign it to) and a keystroke in its people filter.
+  await search.fill("");
+  out.board = await timed(
+    page,
+    () => document.querySelector(".tasks-filters") !== null,
+    () => sidebar.getByRole("link", { name: "Tâches", exact: true }).click(),
+  );
+  await page.waitForTimeout(300);
+  out.form = await timed(
+    page,
+    () => document.querySelector(".tasks-checklist__item") !== null,
+    () => page.getByRole("button", { name: "Nouvelle tâche", exact: true }).first().click(),
+  );
+  await page.getByPlaceholder("Filtrer les personnes").click();
+  out.people = await timed(
+    page,
+    () =>
+      [...document.querySelectorAll(".tasks-checklist__item")].every((n) =>
+        n.textContent.toLowerCase().includes("zo"),
+      ),
+    () => page.keyboard.type("zo"),
+  );
+  await page.keyboard.press("Escape");
   page.off("response", seen);
   await page.waitForTimeout(200);
   out.reads = reads;
   out.bytes = bytes;
+  out.wire = wire;
   return out;
 }
 
@@ -198,10 +228,49 @@ try {
   console.log("|---|---|---|---|");
   console.log(row("members read, the whole tour (7 screens)", "reads", "×"));
   console.log(row("bytes of members read, the whole tour", "bytes", "B"));
+  console.log(row("the same bytes on the wire (gzip)", "wire", "B"));
   console.log(row("\"@\" in the composer → the menu drawn", "mention", "ms", 1));
   console.log(row("sidebar → the settings' members table drawn", "settings", "ms", 1));
   console.log(row("a keystroke in the search → the next frame", "keystroke", "ms", 1));
   console.log(row("a keystroke in the search → the table narrowed", "found", "ms", 1));
+  console.log(row("sidebar → the tasks' board and filters drawn", "board", "ms", 1));
+  console.log(row("\"Nouvelle tâche\" → the form and its people drawn", "form", "ms", 1));
+  console.log(row("\"zo\" in the form's people filter → the list narrowed", "people", "ms", 1));
+
+  // One read of the members as a program makes it (a Bearer token), with
+  // and without gzip: the time to the last byte on loopback, and the bytes.
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
+  const { token } = await login.json();
+  const read = async (w, encoding) => {
+    const t0 = performance.now();
+    const res = await fetch(`${url}/api/v1/workspaces/${w.id}/members`, {
+      headers: { Authorization: `Bearer ${token}`, "Accept-Encoding": encoding },
+    });
+    if (!res.ok) throw new Error(`members read: ${res.status}`);
+    await res.arrayBuffer();
+    const got = res.headers.get("content-encoding") ?? "identity";
+    return { ms: performance.now() - t0, bytes: Number(res.headers.get("content-length")), got };
+  };
+  const reads = {};
+  for (const encoding of ["identity", "gzip"]) {
+    const times = [];
+    let bytes = 0;
+    let got = "";
+    for (let r = 0; r < 2 * ROUNDS; r++) ({ ms: times[r], bytes, got } = await read(large, encoding));
+    reads[encoding] = { ms: median(times), bytes, got };
+  }
+  console.log();
+  console.log(`| one read of the ${large.count.toLocaleString("en")} members (Bearer, loopback; median of ${2 * ROUNDS}) | identity | gzip | ratio |`);
+  console.log("|---|---|---|---|");
+  const cmp = (label, k, unit, digits) =>
+    console.log(`| ${label} | ${reads.identity[k].toFixed(digits)} ${unit} | ${reads.gzip[k].toFixed(digits)} ${unit} | ${(reads.identity[k] / reads.gzip[k]).toFixed(1)} |`);
+  // A server that does not compress answers "identity" to both.
+  cmp(`bytes sent (as ${reads.identity.got}, as ${reads.gzip.got})`, "bytes", "B", 0);
+  cmp("request → last byte", "ms", "ms", 1);
 } finally {
   await browser.close();
 }

@@ -527,6 +527,48 @@ std::string Multistatus::finish() {
   return std::move(out_);
 }
 
+Multistatus::~Multistatus() = default;
+Multistatus::Multistatus(Multistatus&&) noexcept = default;
+Multistatus& Multistatus::operator=(Multistatus&&) noexcept = default;
+
+namespace {
+constexpr std::size_t kSpillBytes = 1 << 20;
+}
+
+void Multistatus::spool_past_memory(std::string folder, std::size_t memory) {
+  spool_folder_ = std::move(folder);
+  spool_memory_ = memory;
+}
+
+void Multistatus::spill() {
+  if (out_.size() < kSpillBytes || spool_folder_.empty() || !spooled_) return;
+  if (!spool_) spool_ = std::make_shared<Spool>(spool_folder_, spool_memory_);
+  spooled_ = spool_->write(out_);
+  out_.clear();
+}
+
+Result<http::Response> Multistatus::answer() {
+  if (!spool_) return http::xml_response(207, finish());
+  RUCHE_CHECK(spooled_);
+  RUCHE_CHECK(spool_->write(finish()));
+  RUCHE_CHECK(spool_->rewind());
+  http::Response r = http::xml_response(207, "");
+  if (!spool_->on_disk()) {
+    RUCHE_CHECK(spool_->read(spool_->size(), r.body));
+    return r;
+  }
+  r.content_length = spool_->size();
+  r.stream = [spool = spool_](http::BodyWriter& out) -> Result<void> {
+    std::string piece;
+    while (spool->left() > 0) {
+      RUCHE_CHECK(spool->read(std::min<std::uint64_t>(spool->left(), kSpillBytes), piece));
+      RUCHE_CHECK(out.write(piece));
+    }
+    return {};
+  };
+  return r;
+}
+
 std::string error_xml(std::string_view condition) {
   return "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<D:error xmlns:D=\"DAV:\"><D:" +
          std::string(condition) + "/></D:error>\n";

@@ -12,12 +12,15 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/result.hpp"
+#include "base/spool.hpp"
+#include "core/http/message.hpp"
 #include "dav/xml.hpp"
 
 namespace ruche::dav {
@@ -166,19 +169,37 @@ std::string activelock_xml(const Lock& lock, std::string_view root_href, std::in
 // <D:supportedlock> content.
 std::string_view supportedlock_xml();
 
-// Builds a 207 multistatus body.
+// Builds a 207 multistatus body. A listing of any size (a folder's, a
+// calendar's) calls spool_past_memory() first, then spill() after each
+// response, and answers with answer(): past a MiB what is built moves to a
+// Spool, so memory stays bounded whatever the count.
 class Multistatus {
  public:
   Multistatus();
   // `xmlns`: more namespace declarations for the root element
   // (` xmlns:C="urn:ietf:params:xml:ns:caldav"`).
   explicit Multistatus(std::string_view xmlns);
+  ~Multistatus();
+  Multistatus(Multistatus&&) noexcept;
+  Multistatus& operator=(Multistatus&&) noexcept;
+
+  // Lets the body outgrow memory: spill() moves it, a MiB at a time, to a
+  // Spool that keeps `memory` bytes in memory and the rest in a file without
+  // a name in `folder`.
+  void spool_past_memory(std::string folder, std::size_t memory);
+  // Moves what is built to the spool once it holds a MiB; nothing otherwise.
+  void spill();
+  // The 207 answer: the body as built, or, once spilled, from the spool
+  // (streamed with its length when it went to a file). Errors: the spool's
+  // first (insufficient_storage when the disk is full).
+  Result<http::Response> answer();
   // One <D:response> with propstats: (status, serialized props) pairs, empty
   // groups skipped.
   void response(std::string_view href, const std::vector<std::pair<int, std::string>>& propstats);
   // One <D:response> with a plain status.
   void status(std::string_view href, int status);
   std::string finish();
+  // What is built and not yet spilled, in bytes.
   std::size_t size() const { return out_.size(); }
   // The body so far, to append a serialized <D:response> in place (large
   // listings build each entry without temporaries).
@@ -186,6 +207,10 @@ class Multistatus {
 
  private:
   std::string out_;
+  std::string spool_folder_;
+  std::size_t spool_memory_ = 0;
+  std::shared_ptr<Spool> spool_;  // once spilled; shared with a streamed answer
+  Result<void> spooled_;          // the first failure of a spill
 };
 
 // <D:error><D:name/></D:error>, for 403/409/412/423 answers with a precondition code.

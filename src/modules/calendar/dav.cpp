@@ -29,11 +29,13 @@ constexpr std::string_view kSyncPrefix = "urn:ruche:sync:";
 // (about, for a listing: the object that crosses it is the last): a
 // calendar of 50,000 objects of up to 256 KiB, or the invitations of
 // someone invited to as many, would otherwise be one answer of gigabytes,
-// held whole. Past it, a listing's collection answers 507 (RFC 6578
+// held whole. Past it, a report's collection answers 507 (RFC 6578
 // section 3.6 for a sync, with the token of the last change included, so
 // that the client goes on from there; a calendar-query is narrowed by its
 // client, a time range; a multiget asks again for the rest), and the file
-// is refused (507: sync the calendar instead).
+// is refused (507: sync the calendar instead). A PROPFIND, which names the
+// collection itself, names every object instead: past it, its answer is
+// kept in a file (Multistatus::spool_past_memory) and streamed.
 constexpr std::size_t kMaxAnswerBytes = 16 << 20;
 // Objects read at a time for the answers that name them (a sync's changes,
 // a multiget's hrefs).
@@ -411,14 +413,16 @@ Result<http::Response> propfind(Service& svc, const http::Request& req, const Ca
     return http::xml_response(207, ms.finish());
   }
   respond(ms, href, calendar_props(caller, cal), pf);
-  if (depth == dav::Depth::one) {
-    // Bounded as a REPORT's answer: a listing cut short says so with the
-    // collection's 507, after the objects so far.
-    RUCHE_CHECK(respond_each(svc, cal, std::nullopt, data, ms, href, [&](Object& o) {
-      respond(ms, object_href(href, o.name), object_props(o, data), pf);
-    }));
-  }
-  return http::xml_response(207, ms.finish());
+  if (depth == dav::Depth::zero) return http::xml_response(207, ms.finish());
+  // Every object, however many (a 507 would name the collection a second
+  // time, which RFC 4918 forbids): past 16 MiB the answer goes to a file.
+  ms.spool_past_memory(svc.platform().config.data_folder(), kMaxAnswerBytes);
+  RUCHE_CHECK(svc.each_object(cal, std::nullopt, data, [&](Object& o) -> Result<void> {
+    respond(ms, object_href(href, o.name), object_props(o, data), pf);
+    ms.spill();
+    return {};
+  }));
+  return ms.answer();
 }
 
 // The object name an href names in `cal_href`, or nullopt.

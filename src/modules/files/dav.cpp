@@ -4,10 +4,8 @@
 #include <charconv>
 #include <limits>
 #include <map>
-#include <memory>
 #include <unordered_set>
 
-#include "base/spool.hpp"
 #include "dav/dav.hpp"
 #include "modules/files/routes.hpp"
 #include "platform/request_checks.hpp"
@@ -391,46 +389,21 @@ http::Response propfind(Service& files, http::Request& req, const Caller& caller
     dead = std::move(*all);
   }
   static const std::vector<store::Prop> none;
-  static constexpr std::size_t kPiece = 1 << 20;
-  std::shared_ptr<Spool> spool;  // once the answer outgrows a piece
-  Result<void> spooled;
+  ms.spool_past_memory(files.platform().config.data_folder(), kPropfindMemoryBytes);
   auto listed = files.each_child(
       t.ws, **node, q,
       [&](std::int64_t total) {
         ms.buffer().reserve(
-            std::min<std::size_t>(ms.size() + static_cast<std::size_t>(total) * 1100, 2 * kPiece));
+            std::min<std::size_t>(ms.size() + static_cast<std::size_t>(total) * 1100, 2 << 20));
       },
       [&](Node& k) {
         auto it = dead.empty() ? dead.end() : dead.find(k.id.str());
         describe(ms, listing, k, it == dead.end() ? none : it->second);
-        if (ms.size() < kPiece || !spooled) return;
-        if (!spool)
-          spool =
-              std::make_shared<Spool>(files.platform().config.data_folder(), kPropfindMemoryBytes);
-        spooled = spool->write(ms.buffer());
-        ms.buffer().clear();
+        ms.spill();
       });
   if (!listed) return http::error_response(listed.error());
-  if (!spool) return http::xml_response(207, ms.finish());
-  if (spooled) spooled = spool->write(ms.finish());
-  if (spooled) spooled = spool->rewind();
-  if (!spooled) return http::error_response(spooled.error());
-  http::Response r = http::xml_response(207, "");
-  if (!spool->on_disk()) {
-    if (auto whole = spool->read(spool->size(), r.body); !whole)
-      return http::error_response(whole.error());
-    return r;
-  }
-  r.content_length = spool->size();
-  r.stream = [spool](http::BodyWriter& out) -> Result<void> {
-    std::string piece;
-    while (spool->left() > 0) {
-      RUCHE_CHECK(spool->read(std::min<std::uint64_t>(spool->left(), kPiece), piece));
-      RUCHE_CHECK(out.write(piece));
-    }
-    return {};
-  };
-  return r;
+  auto answer = ms.answer();
+  return answer ? std::move(*answer) : http::error_response(answer.error());
 }
 
 http::Response proppatch(Service& files, http::Request& req, const Caller& caller, const Target& t) {
