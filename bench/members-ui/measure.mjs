@@ -91,7 +91,12 @@ async function timed(page, ready, act) {
     document.addEventListener("pointerdown", once, true);
   }, ready.toString());
   await act();
-  return page.evaluate(() => window.__done);
+  return page.evaluate(() =>
+    Promise.race([
+      window.__done,
+      new Promise((_, reject) => setTimeout(() => reject(new Error("not ready in 60 s")), 60_000)),
+    ]),
+  );
 }
 
 const MODULES = ["Tâches", "Fichiers", "Agenda", "Appels", "Rapports", "Discussion"];
@@ -123,7 +128,7 @@ async function round(page, w) {
   await box.fill("");
   const sidebar = page.locator(".sidebar");
   for (const m of MODULES) {
-    await sidebar.getByRole("link", { name: m, exact: true }).click();
+    await sidebar.getByRole("link", { name: new RegExp(`^${m}`) }).first().click();
     await page.waitForTimeout(400);
   }
   await sidebar.getByRole("link", { name: w.name }).first().click();
@@ -158,7 +163,7 @@ async function round(page, w) {
   out.board = await timed(
     page,
     () => document.querySelector(".tasks-filters") !== null,
-    () => sidebar.getByRole("link", { name: "Tâches", exact: true }).click(),
+    () => sidebar.getByRole("link", { name: /^Tâches/ }).first().click(),
   );
   await page.waitForTimeout(300);
   out.form = await timed(
@@ -170,9 +175,11 @@ async function round(page, w) {
   out.people = await timed(
     page,
     () =>
-      [...document.querySelectorAll(".tasks-checklist__item")].every((n) =>
-        n.textContent.toLowerCase().includes("zo"),
-      ),
+      [...document.querySelectorAll(".tasks-checklist")]
+        .find((f) => f.querySelector("legend")?.textContent === "Responsables")
+        ?.querySelectorAll(".tasks-checklist__item")
+        .values()
+        .every((n) => n.textContent.toLowerCase().includes("zo")),
     () => page.keyboard.type("zo"),
   );
   await page.keyboard.press("Escape");
@@ -207,6 +214,8 @@ try {
   for (const [name, count, prefix] of [["Grand espace", MEMBERS, "L"], ["Petit espace", SMALL, "S"]]) {
     const id = (await pageFetch(page, "POST", "/workspaces", { name, modules })).id;
     const channel = (await pageFetch(page, "POST", `/workspaces/${id}/channels`, { name: "général" })).id;
+    // A board with a task shows its filters.
+    await pageFetch(page, "POST", `/workspaces/${id}/tasks`, { title: "Préparer la réunion" });
     seed(id, count, prefix);
     spaces.push({ id, name, channel, count: count + 1, rounds: [] });
   }
