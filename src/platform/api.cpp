@@ -291,6 +291,21 @@ void Api::add_public(std::string_view method, std::string_view pattern, PublicHa
       std::move(o.http));
 }
 
+void Api::route_user(std::string_view method, std::string_view pattern, UserHandler h, Finish how,
+                     http::RouteOptions o) {
+  router_.add(
+      method, pattern,
+      [this, h = std::move(h), how](http::Request& req) {
+        return finish(
+            [&]() -> Result<http::Response> {
+              RUCHE_TRY(Caller caller, require_caller(req, how.basic));
+              return audited(caller, req, h(req, caller));
+            }(),
+            req, how);
+      },
+      std::move(o));
+}
+
 void Api::add_user(std::string_view method, std::string_view pattern, UserHandler h,
                    ApiOptions o) {
   meta_.push_back(RouteMeta{std::string(method), std::string(pattern), RouteKind::user});
@@ -302,17 +317,7 @@ void Api::add_user(std::string_view method, std::string_view pattern, UserHandle
       return finish_fast(fast(req, *caller));
     };
   }
-  router_.add(
-      method, pattern,
-      [this, h = std::move(h), how](http::Request& req) {
-        return finish(
-            [&]() -> Result<http::Response> {
-              RUCHE_TRY(Caller caller, require_caller(req, how.basic));
-              return audited(caller, req, h(req, caller));
-            }(),
-            req, how);
-      },
-      std::move(o.http));
+  route_user(method, pattern, std::move(h), how, std::move(o.http));
 }
 
 void Api::add_admin(std::string_view method, std::string_view pattern, UserHandler h,
@@ -381,17 +386,7 @@ void Api::add_object(std::string_view method, std::string_view pattern, std::str
   meta_.push_back(RouteMeta{std::string(method), std::string(pattern), RouteKind::object,
                             std::move(module), need, std::move(param)});
   const Finish how{.basic = o.basic_auth, .compress = o.compress};
-  router_.add(
-      method, pattern,
-      [this, h = std::move(h), how](http::Request& req) {
-        return finish(
-            [&]() -> Result<http::Response> {
-              RUCHE_TRY(Caller caller, require_caller(req, how.basic));
-              return audited(caller, req, h(req, caller));
-            }(),
-            req, how);
-      },
-      std::move(o.http));
+  route_user(method, pattern, std::move(h), how, std::move(o.http));
 }
 
 }  // namespace ruche::platform

@@ -118,6 +118,9 @@ class Api {
     bool compress = false;  // ApiOptions::compress
   };
   http::Response finish(Result<http::Response> r, const http::Request& req, Finish how) const;
+  // A route for any authenticated caller (add_user's, add_object's).
+  void route_user(std::string_view method, std::string_view pattern, UserHandler h, Finish how,
+                  http::RouteOptions o);
   Result<Caller> require_caller(http::Request& req, bool basic);
   Result<std::optional<Caller>> basic_auth(const http::Request& req, std::string_view header);
   // A Basic credential that basic_auth() accepted lately, from memory.

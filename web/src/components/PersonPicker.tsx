@@ -91,36 +91,73 @@ export function PersonPicker<P extends Person>({
         }}
         onKeyDown={onKeyDown}
       />
-      <ul
+      <PeopleSuggestions
         id={`${id}-list`}
-        role="listbox"
-        className="person-picker__list"
-        aria-label={label}
-        hidden={!open}
-      >
-        {matches.map((p, i) => (
-          <li
-            key={p.id}
-            id={optionId(i)}
-            role="option"
-            aria-selected={i === current}
-            className={
-              i === current
-                ? 'person-picker__option person-picker__option--active'
-                : 'person-picker__option'
-            }
-            onMouseDown={(e) => {
-              // Keeps the focus in the field.
-              e.preventDefault();
-              pick(p);
-            }}
-          >
-            <Avatar name={p.name} seed={p.id} size="sm" />
-            <span className="person-picker__name">{p.name}</span>
-            {p.email ? <span className="person-picker__detail">{p.email}</span> : null}
-          </li>
-        ))}
-      </ul>
+        optionId={optionId}
+        label={label}
+        people={matches}
+        current={current}
+        onPick={pick}
+      />
     </div>
+  );
+}
+
+/**
+ * The suggestions under a field that finds people (the field is a combobox
+ * whose aria-controls is `id`, its active option `optionId(current)`): a
+ * click picks and keeps the focus in the field. Hidden when empty.
+ */
+export function PeopleSuggestions<P extends Person>({
+  id,
+  optionId,
+  label,
+  people,
+  current,
+  onPick,
+}: {
+  id: string;
+  optionId(i: number): string;
+  label: string;
+  people: readonly P[];
+  current: number;
+  onPick(p: P): void;
+}) {
+  return (
+    <ul
+      id={id}
+      role="listbox"
+      className="person-picker__list"
+      aria-label={label}
+      hidden={!people.length}
+    >
+      {people.map((p, i) => (
+        <li
+          key={p.id}
+          id={optionId(i)}
+          role="option"
+          aria-selected={i === current}
+          className={
+            i === current
+              ? 'person-picker__option person-picker__option--active'
+              : 'person-picker__option'
+          }
+          onMouseDown={(e) => {
+            // Keeps the focus in the field.
+            e.preventDefault();
+            onPick(p);
+          }}
+        >
+          <Avatar name={p.name} seed={p.id} size="sm" />
+          <span className="person-picker__name">{p.name}</span>
+          {p.email ? (
+            <>
+              {' '}
+              <span className="person-picker__detail">{p.email}</span>
+            </>
+          ) : null}
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -178,7 +178,11 @@ const looks = (...days: string[]) =>
   days.map((day) => cell(day)?.querySelector('.cal-chip')?.className);
 /** The suggestions offered under the attendees' field. */
 const options = (d: ParentNode) =>
-  [...d.querySelectorAll('[role="option"]')].map((o) => o.textContent?.replace(/\s+/g, ' '));
+  [...d.querySelectorAll('[role="option"]')].map((o) =>
+    [o.querySelector('.person-picker__name'), o.querySelector('.person-picker__detail')]
+      .map((x) => x?.textContent)
+      .join(' '),
+  );
 const button = (label: string, within: ParentNode = document) =>
   [...within.querySelectorAll<HTMLButtonElement>('button')].find(
     (b) => b.textContent === label || b.getAttribute('aria-label') === label,

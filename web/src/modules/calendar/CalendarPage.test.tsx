@@ -924,7 +924,11 @@ describe('invitations', () => {
   });
   /** The suggestions offered under the attendees' field. */
   const options = (d: ParentNode) =>
-    [...d.querySelectorAll('[role="option"]')].map((o) => plain(o.textContent));
+    [...d.querySelectorAll('[role="option"]')].map((o) =>
+      [o.querySelector('.person-picker__name'), o.querySelector('.person-picker__detail')]
+        .map((x) => x?.textContent)
+        .join(' '),
+    );
   const people = (d: ParentNode) =>
     [...d.querySelectorAll('.cal-person')].map((p) => plain(p.textContent).trim());
 

@@ -7,6 +7,7 @@
 import { useId, useMemo, useState, type KeyboardEvent } from 'react';
 import type { Member } from '../../../api';
 import { Icon } from '../../../components/Icon';
+import { PeopleSuggestions } from '../../../components/PersonPicker';
 import { useI18n } from '../../../i18n';
 import { matchPeople } from '../../../mentions/mentions';
 import {
@@ -176,35 +177,14 @@ export function AttendeesField({
             }}
             onKeyDown={onKeyDown}
           />
-          <ul
+          <PeopleSuggestions
             id={`${id}-list`}
-            role="listbox"
-            className="cal-attendees__list"
-            aria-label={t('calendar.attendee_suggestions')}
-            hidden={!open}
-          >
-            {matches.map((m, i) => (
-              <li
-                key={m.id}
-                id={optionId(i)}
-                role="option"
-                aria-selected={i === current}
-                className={
-                  i === current
-                    ? 'cal-attendees__option cal-attendees__option--active'
-                    : 'cal-attendees__option'
-                }
-                onMouseDown={(e) => {
-                  // Keeps the focus in the field.
-                  e.preventDefault();
-                  pick(m.member);
-                }}
-              >
-                <span className="cal-person__name">{m.name}</span>{' '}
-                <span className="cal-person__email">{m.email}</span>
-              </li>
-            ))}
-          </ul>
+            optionId={optionId}
+            label={t('calendar.attendee_suggestions')}
+            people={open ? matches : []}
+            current={current}
+            onPick={(m) => pick(m.member)}
+          />
         </div>
         <button
           type="button"
