@@ -541,9 +541,10 @@ void Multistatus::spool_past_memory(std::string folder, std::size_t memory) {
 }
 
 void Multistatus::spill() {
-  if (out_.size() < kSpillBytes || spool_folder_.empty() || !spooled_) return;
+  if (out_.size() < kSpillBytes || spool_folder_.empty()) return;
   if (!spool_) spool_ = std::make_shared<Spool>(spool_folder_, spool_memory_);
-  spooled_ = spool_->write(out_);
+  // After a failure (a full disk) nothing more is kept: answer() reports it.
+  if (spooled_) spooled_ = spool_->write(out_);
   out_.clear();
 }
 

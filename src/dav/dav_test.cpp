@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "dav/dav.hpp"
 #include "dav/ical.hpp"
 #include "dav/xml.hpp"
@@ -147,6 +149,65 @@ TEST(Dav, Bodies) {
 }
 
 }  // namespace
+// A listing of any size: what is built moves to a spool a MiB at a time,
+// the answer is the same bytes (from memory, or streamed from a file), and a
+// spool that cannot be written is an error, with nothing more kept.
+TEST(Dav, MultistatusOutgrowsMemory) {
+  auto build = [](Multistatus& ms, bool spill, std::size_t* most = nullptr) {
+    for (int i = 0; i < 30'000; ++i) {
+      ms.response("/dav/files/ws/dossier " + std::to_string(i) + "/",
+                  {{200, "<D:getetag>\"" + std::string(40, 'a') + "\"</D:getetag>"}});
+      if (spill) ms.spill();
+      if (most) *most = std::max(*most, ms.size());
+    }
+  };
+  Multistatus whole;
+  build(whole, false);
+  const std::string expected = whole.finish();
+  ASSERT_GT(expected.size(), 3u << 20);
+
+  struct Collect : http::BodyWriter {
+    std::string got;
+    Result<void> write(std::string_view d) override {
+      got += d;
+      return {};
+    }
+  };
+  const std::string folder = ::testing::TempDir();
+  for (std::size_t memory : {std::size_t{64} << 20, std::size_t{1} << 20}) {
+    Multistatus ms;
+    ms.spool_past_memory(folder, memory);
+    std::size_t most = 0;
+    build(ms, true, &most);
+    EXPECT_LE(most, (1u << 20) + 4096);  // never much more than a MiB held
+    auto answer = ms.answer();
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(answer->status, 207);
+    if (memory > expected.size()) {
+      EXPECT_FALSE(answer->stream);
+      EXPECT_EQ(answer->body, expected);
+    } else {
+      ASSERT_TRUE(answer->stream);
+      EXPECT_EQ(answer->content_length.value_or(0), expected.size());
+      Collect out;
+      ASSERT_TRUE(answer->stream(out));
+      EXPECT_EQ(out.got, expected);
+    }
+  }
+
+  Multistatus failing;
+  failing.spool_past_memory("/nonexistent/ruche-spool", 0);
+  std::size_t most = 0;
+  build(failing, true, &most);
+  EXPECT_LE(most, (1u << 20) + 4096);
+  EXPECT_FALSE(failing.answer());
+
+  // Without spool_past_memory(), spill() keeps everything where it is.
+  Multistatus plain;
+  build(plain, true);
+  EXPECT_EQ(plain.answer()->body, expected);
+}
+
 TEST(Ical, EscapesTextAndFoldsLongLinesBetweenCharacters) {
   EXPECT_EQ(ical_escape("a;b,c\\d\r\ne\nf\x01g"), "a\\;b\\,c\\\\d\\ne\\nfg");
   EXPECT_EQ(ical_utc(1'800'000'000'123), "20270115T080000Z");
