@@ -9,6 +9,21 @@ export interface Person {
   email?: string;
 }
 
+const persons = new WeakMap<object, Person>();
+
+/**
+ * A workspace member as a Person to match, the same object for the same
+ * member object: a member list read again keeps the names already folded.
+ */
+export function personOf(m: { user_id: string; name: string; email?: string }): Person {
+  let p = persons.get(m);
+  if (!p) {
+    p = { id: m.user_id, name: m.name, email: m.email };
+    persons.set(m, p);
+  }
+  return p;
+}
+
 /** The special "@channel" entry of the autocomplete. */
 export const CHANNEL_MENTION = 'channel';
 

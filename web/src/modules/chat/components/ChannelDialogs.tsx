@@ -11,7 +11,7 @@ import { Icon } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
 import { useToast } from '../../../notifications/toasts';
 import { useChat, useChatErrorText, useChatState } from '../context';
-import { fold, matchPeople } from '../../../mentions/mentions';
+import { fold, matchPeople, personOf } from '../../../mentions/mentions';
 
 const MAX_DIRECT_OTHERS = 7;
 
@@ -120,10 +120,7 @@ function PeoplePicker({
   const id = useId();
   // The same objects from one keystroke to the next: their names are folded once.
   const candidates = useMemo(
-    () =>
-      people
-        .filter((p) => p.user_id !== me.id)
-        .map((p) => ({ id: p.user_id, name: p.name, email: p.email })),
+    () => people.filter((p) => p.user_id !== me.id).map(personOf),
     [people, me.id],
   );
   const others = useMemo(() => matchPeople(candidates, filter, 500), [candidates, filter]);

@@ -36,6 +36,7 @@ import {
   CHANNEL_MENTION,
   matchesChannel,
   namesInText,
+  personOf,
   toDisplay,
   toWire,
 } from '../../../mentions/mentions';
@@ -241,10 +242,7 @@ export function Composer({
   }, [focusToken]);
 
   // Mentions: who matches what is typed at the caret (and "@channel" outside direct messages).
-  const mentionPeople = useMemo(
-    () => people.map((p) => ({ id: p.user_id, name: p.name, email: p.email })),
-    [people],
-  );
+  const mentionPeople = useMemo(() => people.map(personOf), [people]);
   const channelMention = useCallback(
     (q: string): MentionCandidate[] =>
       channel.kind !== 'direct' && matchesChannel(q)

@@ -8,6 +8,7 @@ import { Avatar } from '../../../components/Avatar';
 import { Button } from '../../../components/Button';
 import { Icon } from '../../../components/Icon';
 import { PersonPicker } from '../../../components/PersonPicker';
+import { personOf } from '../../../mentions/mentions';
 import { useI18n } from '../../../i18n';
 import { isFiltered, NO_FILTER, type TaskFilter } from '../logic/board';
 
@@ -30,10 +31,7 @@ export function Filters({
   const id = useId();
   const mine = filter.assignee === me;
   // The same objects from one keystroke to the next: their names are folded once.
-  const persons = useMemo(
-    () => people.map((p) => ({ id: p.user_id, name: p.name, email: p.email })),
-    [people],
-  );
+  const persons = useMemo(() => people.map(personOf), [people]);
   return (
     <div className="tasks-filters" role="search" aria-label={t('tasks.filters')}>
       <Button

@@ -30,7 +30,7 @@ import { TextArea } from '../../../components/Field';
 import { Alert, Spinner } from '../../../components/Feedback';
 import { useI18n } from '../../../i18n';
 import Markdown from '../../../markdown/SafeHtml';
-import { namesInText, toDisplay, toWire } from '../../../mentions/mentions';
+import { namesInText, personOf, toDisplay, toWire } from '../../../mentions/mentions';
 import { useMentions } from '../../../mentions/useMentions';
 import { useToast } from '../../../notifications/toasts';
 import { COMMENTS_PAGE, CommentsStore } from '../comments';
@@ -400,10 +400,7 @@ function CommentText({
 }) {
   const { t } = useI18n();
   const { people } = useTasks();
-  const persons = useMemo(
-    () => people.map((p) => ({ id: p.user_id, name: p.name, email: p.email })),
-    [people],
-  );
+  const persons = useMemo(() => people.map(personOf), [people]);
   // Where to put the caret after a pick (a new object each time).
   const [caretRequest, setCaretRequest] = useState<{ at: number } | null>(null);
   const mentions = useMentions({
