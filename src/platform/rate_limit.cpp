@@ -5,17 +5,29 @@
 
 namespace ruche::platform {
 
+namespace {
+
+// A bucket's tokens at `now` that held `tokens` at `at_ms`. A clock stepped
+// back (the wall clock, set right) gives nothing and takes nothing: time
+// passes from there.
+double refilled(double tokens, std::int64_t at_ms, std::int64_t now, double rate, double burst) {
+  return std::min(
+      burst, tokens + static_cast<double>(std::max<std::int64_t>(0, now - at_ms)) * rate / 1000.0);
+}
+
+}  // namespace
+
 RateLimiter::Bucket& RateLimiter::refill(std::string_view key, std::int64_t now) {
   if (buckets_.size() > 200'000) {
     // Forget full buckets: they are indistinguishable from absent ones.
     std::erase_if(buckets_, [&](const auto& kv) {
-      return kv.second.tokens + (now - kv.second.at_ms) * rate_ / 1000.0 >= burst_;
+      return refilled(kv.second.tokens, kv.second.at_ms, now, rate_, burst_) >= burst_;
     });
   }
   auto [it, fresh] = buckets_.try_emplace(std::string(key), Bucket{burst_, now});
   Bucket& b = it->second;
   if (!fresh) {
-    b.tokens = std::min(burst_, b.tokens + (now - b.at_ms) * rate_ / 1000.0);
+    b.tokens = refilled(b.tokens, b.at_ms, now, rate_, burst_);
     b.at_ms = now;
   }
   return b;

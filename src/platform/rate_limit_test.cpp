@@ -37,5 +37,19 @@ TEST(RateLimiter, ATransactionChecksThenTakesOnceItCommits) {
   EXPECT_TRUE(rl.allow("alice"));
 }
 
+// The wall clock set back an hour: the bucket neither fills nor empties for
+// it, and fills again as time passes from there.
+TEST(RateLimiter, AClockSetBackTakesNothing) {
+  ManualClock clock;
+  RateLimiter rl(clock, 10, 5);
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(rl.allow("alice"));
+  clock.advance_ms(-3'600'000);
+  EXPECT_TRUE(rl.has("alice", 2));
+  EXPECT_FALSE(rl.has("alice", 3));
+  EXPECT_EQ(rl.retry_after_ms("alice", 3), 100);
+  clock.advance_ms(100);
+  EXPECT_TRUE(rl.has("alice", 3));
+}
+
 }  // namespace
 }  // namespace ruche::platform
