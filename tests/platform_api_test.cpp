@@ -8,7 +8,10 @@
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/random.hpp"
 #include "core/crypto/totp.hpp"
+#include "core/db/migrate.hpp"
+#include "core/db/testing.hpp"
 #include "core/http/compress.hpp"
+#include "platform/audit_query.hpp"
 #include "support/test_server.hpp"
 
 namespace ruche::testing {
@@ -865,6 +868,144 @@ TEST(Platform, TheAuditLogIsReadNarrowedAndAPageAtATime) {
     EXPECT_EQ(r.error_code(), "invalid_field") << q;
   }
   EXPECT_EQ(s.call("GET", "/api/v1/admin/audit", a.token).status, 404);
+}
+
+// The entries of a time range, newest first, as a filter over every entry
+// finds them: what GET /admin/audit must answer.
+std::vector<std::int64_t> in_range(const std::vector<std::pair<std::int64_t, std::int64_t>>& seq_at,
+                                   std::optional<std::int64_t> from,
+                                   std::optional<std::int64_t> to) {
+  std::vector<std::int64_t> out;
+  for (const auto& [seq, at] : seq_at)
+    if ((!from || at >= *from) && (!to || at < *to)) out.push_back(seq);
+  std::sort(out.rbegin(), out.rend());
+  return out;
+}
+
+std::vector<std::int64_t> read_range(db::Database& db, std::optional<std::int64_t> from,
+                                     std::optional<std::int64_t> to) {
+  platform::AuditQuery q;
+  q.limit = platform::kMaxAuditPage;
+  q.from_ms = from;
+  q.to_ms = to;
+  std::vector<std::int64_t> out;
+  auto rows = db.read([&](db::Conn& c) { return platform::read_audit(c, q); });
+  EXPECT_TRUE(rows) << rows.error().message;
+  if (rows)
+    for (const auto& r : *rows) out.push_back(r.seq);
+  return out;
+}
+
+// Each entry is stamped no earlier than the one before it, though the clock
+// went back: a time range is the entries in it, whatever its ends.
+TEST(Platform, AuditTimesNeverGoBackAndARangeHoldsWhatFallsInIt) {
+  TestServer s;
+  Account admin = s.user("Root", InstanceRole::admin), a = s.user("Alice");
+  s.workspace(a, "Before");
+  const std::int64_t t0 = s.clock().now_ms();
+  s.clock().advance_ms(60'000);
+  s.workspace(a, "A minute on");
+  s.clock().set_ms(t0 - 3'600'000);  // an hour back
+  s.workspace(a, "Clock stepped back");
+  s.login(a.email, a.password);
+  s.clock().set_ms(t0 + 120'000);
+  s.workspace(a, "Two minutes on");
+  std::vector<std::pair<std::int64_t, std::int64_t>> seq_at;
+  auto all = s.call("GET", "/api/v1/admin/audit?limit=1000", admin.token);
+  ASSERT_EQ(all.status, 200);
+  for (const auto& e : all.body.as_array()) {
+    std::int64_t at = 0;
+    ASSERT_TRUE(parse_iso8601(e.at("at").as_string(), at));
+    seq_at.emplace_back(e.at("seq").as_int64(), at);
+  }
+  std::sort(seq_at.begin(), seq_at.end());
+  ASSERT_GT(seq_at.size(), 6u);
+  std::set<std::int64_t> times;
+  for (std::size_t i = 1; i < seq_at.size(); ++i) {
+    EXPECT_GE(seq_at[i].second, seq_at[i - 1].second) << "entry " << seq_at[i].first;
+    times.insert(seq_at[i].second);
+  }
+  EXPECT_EQ(seq_at.back().second, t0 + 120'000);
+  const auto at_minute = in_range(seq_at, t0 + 60'000, t0 + 60'001);
+  EXPECT_GE(at_minute.size(), 3u) << "the workspace a minute on, and what followed the step back";
+  // Every end: before every entry, at one, between two, after every one.
+  std::vector<std::optional<std::int64_t>> ends = {std::nullopt, t0 - 7'200'000, t0 + 600'000};
+  for (std::int64_t t : times)
+    for (std::int64_t d : {-1, 0, 1}) ends.push_back(t + d);
+  auto& db = s.platform().db;
+  for (const auto& from : ends)
+    for (const auto& to : ends)
+      EXPECT_EQ(read_range(db, from, to), in_range(seq_at, from, to))
+          << "from " << from.value_or(-1) << " to " << to.value_or(-1);
+  // Through the API, as an administrator asks.
+  auto r = s.call("GET",
+                  "/api/v1/admin/audit?from=" + format_iso8601(t0 + 60'000) +
+                      "&to=" + format_iso8601(t0 + 60'001),
+                  admin.token);
+  ASSERT_EQ(r.status, 200);
+  std::vector<std::int64_t> seqs;
+  for (const auto& e : r.body.as_array()) seqs.push_back(e.at("seq").as_int64());
+  EXPECT_EQ(seqs, at_minute);
+}
+
+// A log written before times were kept in order (migration 0052) may go
+// back where a clock stepped back: a range that reaches before the last
+// step still finds every entry in it; one after it, the entries in a row.
+TEST(Platform, AuditRangesFindEntriesWrittenBeforeTimesWereKeptInOrder) {
+  for (const bool disordered : {true, false}) {
+    SCOPED_TRACE(disordered ? "a clock stepped back" : "in order");
+    auto db = db::testing::open_test_database();
+    const std::vector<db::Migration>& all = db::embedded_migrations(db->backend());
+    std::vector<db::Migration> before;
+    for (const auto& m : all)
+      if (m.version < 52) before.push_back(m);
+    ASSERT_TRUE(db::migrate(*db, before));
+    const std::vector<std::int64_t> times =
+        disordered ? std::vector<std::int64_t>{100, 200, 150, 300, 250, 250, 400, 500, 500, 600}
+                   : std::vector<std::int64_t>{100, 150, 150, 200, 250, 300, 400, 500, 500, 600};
+    std::vector<std::pair<std::int64_t, std::int64_t>> seq_at;
+    ASSERT_TRUE(db->write([&](db::Conn& c) -> Result<void> {
+      for (std::size_t i = 0; i < times.size(); ++i) {
+        const auto seq = static_cast<std::int64_t>(i + 1);
+        seq_at.emplace_back(seq, times[i]);
+        RUCHE_TRY([[maybe_unused]] auto n,
+                  c.exec("INSERT INTO audit_log (seq, at_ms, action, outcome, prev_hash, hash) "
+                         "VALUES ($1, $2, 'auth.login', 'success', '', '')",
+                         {seq, times[i]}));
+      }
+      RUCHE_TRY([[maybe_unused]] auto n, c.exec("UPDATE audit_head SET seq = $1",
+                                                {static_cast<std::int64_t>(times.size())}));
+      return {};
+    }));
+    ASSERT_EQ(db::migrate(*db, all).value_or(-1), static_cast<int>(all.size() - before.size()));
+    auto head = db->read([](db::Conn& c) {
+      return c.query_one("SELECT at_ms, disordered_until_ms FROM audit_head WHERE id = 1");
+    });
+    ASSERT_TRUE(head && *head);
+    EXPECT_EQ((*head)->i64(0), 600);
+    if (disordered)
+      EXPECT_EQ((*head)->i64(1), 300)
+          << "every entry before the last step back is at 300 or before";
+    else
+      EXPECT_TRUE((*head)->is_null(1));
+    std::vector<std::optional<std::int64_t>> ends = {std::nullopt};
+    for (std::int64_t t = 50; t <= 650; t += 50)
+      for (std::int64_t d : {-1, 0, 1}) ends.push_back(t + d);
+    for (const auto& from : ends)
+      for (const auto& to : ends)
+        EXPECT_EQ(read_range(*db, from, to), in_range(seq_at, from, to))
+            << "from " << from.value_or(-1) << " to " << to.value_or(-1);
+    // An entry appended now, by a clock behind the last, follows it in time.
+    ManualClock clock;
+    clock.set_ms(50);
+    platform::AuditEntry logout;
+    logout.action = "auth.logout";
+    ASSERT_TRUE(platform::AuditLog(clock).record(*db, logout));
+    seq_at.emplace_back(11, 600);
+    for (const auto& from : ends)
+      EXPECT_EQ(read_range(*db, from, std::nullopt), in_range(seq_at, from, std::nullopt))
+          << "from " << from.value_or(-1);
+  }
 }
 
 TEST(Platform, AdministrationIsForAdminsOnly) {

@@ -1,5 +1,7 @@
 #include "platform/audit.hpp"
 
+#include <algorithm>
+
 #include "core/crypto/hash.hpp"
 #include "platform/types.hpp"
 
@@ -25,13 +27,15 @@ std::string AuditLog::entry_hash(std::int64_t seq, std::int64_t at_ms, const Aud
 
 Result<void> AuditLog::append(db::Conn& c, const AuditEntry& entry) const {
   const char* head_sql = c.backend() == db::Backend::postgres
-                             ? "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
-                             : "SELECT seq, hash FROM audit_head WHERE id = 1";
+                             ? "SELECT seq, hash, at_ms FROM audit_head WHERE id = 1 FOR UPDATE"
+                             : "SELECT seq, hash, at_ms FROM audit_head WHERE id = 1";
   RUCHE_TRY(auto head, c.query_one(head_sql));
   if (!head) return fail(Errc::internal, "audit head missing");
   std::int64_t seq = head->i64(0) + 1;
   std::string prev = head->text(1);
-  std::int64_t at = clock_.now_ms();
+  // Never before the entry it follows, though a clock went back or another
+  // node's runs ahead: the log's times go forward (read_audit relies on it).
+  std::int64_t at = std::max(clock_.now_ms(), head->i64(2));
   std::string details = json::serialize(entry.details);
   std::string hash = entry_hash(seq, at, entry, details, prev);
   RUCHE_TRY([[maybe_unused]] auto n,
@@ -41,7 +45,8 @@ Result<void> AuditLog::append(db::Conn& c, const AuditEntry& entry) const {
                    {seq, at, entry.actor_id, entry.action, entry.outcome, entry.workspace_id,
                     entry.object, entry.remote_addr, entry.request_id, details, prev, hash}));
   RUCHE_TRY([[maybe_unused]] auto m,
-            c.exec("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1", {seq, hash}));
+            c.exec("UPDATE audit_head SET seq = $1, hash = $2, at_ms = $3 WHERE id = 1",
+                   {seq, hash, at}));
   return {};
 }
 

@@ -71,7 +71,9 @@ class AuditLog {
  public:
   explicit AuditLog(const Clock& clock) : clock_(clock) {}
 
-  // Appends inside the transaction of `c` (a write() connection).
+  // Appends inside the transaction of `c` (a write() connection), stamped
+  // with the clock's time or, when that is earlier, the last entry's: the
+  // log's times never go back.
   Result<void> append(db::Conn& c, const AuditEntry& entry) const;
   // Appends in a transaction of its own.
   Result<void> record(db::Database& db, const AuditEntry& entry) const;

@@ -21,16 +21,6 @@ bool is_action(std::string_view s) {
   return true;
 }
 
-Result<std::optional<std::int64_t>> query_time(const http::Request& req, std::string_view key) {
-  auto v = req.query_param(key);
-  if (!v) return std::optional<std::int64_t>{};
-  std::int64_t t = 0;
-  if (v->size() > 40 || !parse_iso8601(*v, t)) {
-    RUCHE_CHECK(bad(std::string(key) + " must be an ISO 8601 time"));
-  }
-  return std::optional<std::int64_t>(t);
-}
-
 }  // namespace
 
 Result<AuditQuery> audit_query(const http::Request& req) {
@@ -58,7 +48,48 @@ Result<AuditQuery> audit_query(const http::Request& req) {
   return q;
 }
 
+namespace {
+
+struct SeqRange {
+  std::optional<std::int64_t> first, last;  // unbounded when absent
+  bool empty = false;
+};
+
+// The entries of a time range as a range of entries, when the log's times
+// are in order over it (AuditLog::append, migration 0052): found at its ends
+// in the time index, rather than every entry in it gathered and sorted.
+// nullopt when entries from before times were kept in order may fall in it.
+Result<std::optional<SeqRange>> seq_range(db::Conn& c, const AuditQuery& q) {
+  RUCHE_TRY(auto head, c.query_one("SELECT disordered_until_ms FROM audit_head WHERE id = 1"));
+  if (!head) return fail(Errc::internal, "audit head missing");
+  if (!head->is_null(0) && !(q.from_ms && *q.from_ms > head->i64(0)))
+    return std::optional<SeqRange>{};
+  SeqRange r;
+  if (q.from_ms) {
+    RUCHE_TRY(auto first, c.query_one("SELECT seq FROM audit_log WHERE at_ms >= $1 "
+                                      "ORDER BY at_ms, seq LIMIT 1",
+                                      {*q.from_ms}));
+    if (first) r.first = first->i64(0);
+    r.empty = !first;
+  }
+  if (q.to_ms && !r.empty) {
+    RUCHE_TRY(auto last, c.query_one("SELECT seq FROM audit_log WHERE at_ms < $1 "
+                                     "ORDER BY at_ms DESC, seq DESC LIMIT 1",
+                                     {*q.to_ms}));
+    if (last) r.last = last->i64(0);
+    r.empty = !last || (r.first && *r.first > last->i64(0));
+  }
+  return std::optional<SeqRange>(r);
+}
+
+}  // namespace
+
 Result<std::vector<AuditRecord>> read_audit(db::Conn& c, const AuditQuery& q) {
+  std::optional<SeqRange> range;
+  if (q.from_ms || q.to_ms) {
+    RUCHE_TRY(range, seq_range(c, q));
+    if (range && range->empty) return std::vector<AuditRecord>{};
+  }
   std::string sql =
       "SELECT a.seq, a.at_ms, a.actor_id, a.action, a.outcome, a.workspace_id, a.object, "
       "a.remote_addr, a.request_id, a.details, u.name, u.email, w.name, a.prev_hash, a.hash FROM "
@@ -84,8 +115,13 @@ Result<std::vector<AuditRecord>> read_audit(db::Conn& c, const AuditQuery& q) {
     sql += " AND a.action = " + arg(q.action);
   }
   if (!q.outcome.empty()) sql += " AND a.outcome = " + arg(q.outcome);
-  if (q.from_ms) sql += " AND a.at_ms >= " + arg(*q.from_ms);
-  if (q.to_ms) sql += " AND a.at_ms < " + arg(*q.to_ms);
+  if (range) {
+    if (range->first) sql += " AND a.seq >= " + arg(*range->first);
+    if (range->last) sql += " AND a.seq <= " + arg(*range->last);
+  } else {
+    if (q.from_ms) sql += " AND a.at_ms >= " + arg(*q.from_ms);
+    if (q.to_ms) sql += " AND a.at_ms < " + arg(*q.to_ms);
+  }
   sql += std::string(" ORDER BY a.seq") + (q.oldest_first ? "" : " DESC") + " LIMIT " +
          arg(static_cast<std::int64_t>(q.limit));
   std::vector<AuditRecord> out;

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "base/clock.hpp"
 #include "base/utf8.hpp"
 #include "core/crypto/encoding.hpp"
 
@@ -94,6 +95,15 @@ Result<std::optional<std::int64_t>> query_integer(const http::Request& req, std:
                     std::to_string(hi),
                 "invalid_field");
   return std::optional<std::int64_t>(n);
+}
+
+Result<std::optional<std::int64_t>> query_time(const http::Request& req, std::string_view key) {
+  auto v = req.query_param(key);
+  if (!v) return std::optional<std::int64_t>{};
+  std::int64_t t = 0;
+  if (v->size() > 40 || !parse_iso8601(*v, t))
+    return fail(Errc::invalid, std::string(key) + " must be an ISO 8601 time", "invalid_field");
+  return std::optional<std::int64_t>(t);
 }
 
 Result<std::vector<std::string>> query_list(const http::Request& req, std::string_view key,

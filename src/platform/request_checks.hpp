@@ -59,6 +59,11 @@ std::string_view origin_of(std::string_view url);
 Result<std::optional<std::int64_t>> query_integer(const http::Request& req, std::string_view key,
                                                   std::int64_t lo, std::int64_t hi);
 
+// The query parameter `key` as an ISO 8601 time (parse_iso8601), in ms
+// since 1970: nullopt when absent. Errors: invalid "invalid_field" naming
+// the key.
+Result<std::optional<std::int64_t>> query_time(const http::Request& req, std::string_view key);
+
 // The query parameter `key` as a comma-separated list ("a,b,c"), in order;
 // empty when absent. Errors: invalid "invalid_field" naming the key, for
 // more than `max` items or an empty one.
