@@ -211,6 +211,67 @@ TEST(Files, VersionsTrashMoveCopyAndEvents) {
   }
 }
 
+// The trash, a page at a time from the newest, to its end: each entry once,
+// however many were deleted in the same millisecond, and one restored
+// between two pages moves nothing else.
+TEST(Files, TheTrashIsReadAPageAtATimeToItsEnd) {
+  TestServer s;
+  Files f{s};
+  Account a = s.user("Alice");
+  std::string ws = s.workspace(a, "Docs", {"files"});
+  const std::string trash = "/api/v1/workspaces/" + ws + "/files/trash";
+  std::vector<std::string> ids;
+  for (int i = 0; i < 23; ++i) {
+    ids.push_back(f.uploaded(a, ws, "f" + std::to_string(i) + ".txt", "x"));
+    ASSERT_EQ(s.call("DELETE", "/api/v1/files/" + ids.back(), a.token).status, 204);
+    if (i % 8 == 7) s.clock().advance_ms(1000);  // eight at a time in one millisecond
+  }
+  auto whole = s.call("GET", trash, a.token);
+  ASSERT_EQ(whole.status, 200);
+  ASSERT_EQ(whole.body.as_array().size(), ids.size());
+  std::vector<std::string> newest_first;
+  for (const auto& n : whole.body.as_array()) newest_first.push_back(str(n, "id"));
+  std::vector<std::string> paged;
+  std::string next;
+  bool restored = false;
+  for (int pages = 0; pages < 20; ++pages) {
+    auto r = s.call("GET", trash + "?limit=5" + next, a.token);
+    ASSERT_EQ(r.status, 200) << r.raw.body;
+    const auto& items = r.body.as_array();
+    EXPECT_LE(items.size(), 5u);
+    if (items.empty()) break;
+    for (const auto& n : items) {
+      paged.push_back(str(n, "id"));
+      EXPECT_EQ(str(n, "path"), "/" + str(n, "name"));
+    }
+    const auto& last = items.back();
+    next = "&before=" + http::percent_encode(str(last, "trashed_at")) +
+           "&before_id=" + str(last, "id");
+    if (!restored) {
+      // The page's last entry leaves the trash: the next page starts after it all the same.
+      ASSERT_EQ(
+          s.call("POST", "/api/v1/files/" + str(last, "id") + "/restore", a.token, "{}").status,
+          200);
+      restored = true;
+    }
+  }
+  EXPECT_EQ(paged, newest_first);
+  for (std::size_t i = 1; i < whole.body.as_array().size(); ++i) {
+    const auto& prev = whole.body.as_array()[i - 1];
+    const auto& n = whole.body.as_array()[i];
+    EXPECT_TRUE(str(prev, "trashed_at") > str(n, "trashed_at") ||
+                (str(prev, "trashed_at") == str(n, "trashed_at") && str(prev, "id") > str(n, "id")))
+        << "newest first, then by id";
+  }
+  for (const std::string& q : std::vector<std::string>{
+           "limit=0", "limit=1001", "before=2026-01-01T00:00:00Z", "before_id=" + ids[0],
+           "before=yesterday&before_id=" + ids[0], "before=2026-01-01T00:00:00Z&before_id=../x"}) {
+    auto r = s.call("GET", trash + "?" + q, a.token);
+    EXPECT_EQ(r.status, 400) << q;
+    EXPECT_EQ(r.error_code(), "invalid_field") << q;
+  }
+}
+
 TEST(Files, QuotaHoldsUnderConcurrentUploads) {
   TestServer s;
   Files f{s};

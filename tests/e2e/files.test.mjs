@@ -475,6 +475,75 @@ test('Delete moves to the trash; the trash restores and purges', async () => {
   assertNoConsoleErrors(owner, 'owner');
 });
 
+test('the trash shows its newest 200 entries, then older ones on demand', async () => {
+  // 201 deletions by Camille, a file each, ten at a time.
+  const made = await writerPage.evaluate(
+    async ({ ws, count }) => {
+      const csrf = JSON.parse(sessionStorage.getItem('ruche.csrf') ?? 'null');
+      const headers = { [csrf.header]: csrf.token };
+      const one = async (i) => {
+        const name = `ancien-${String(i).padStart(3, '0')}.txt`;
+        const put = await fetch(`/api/v1/workspaces/${ws}/files/children/${name}`, {
+          method: 'PUT',
+          headers: { ...headers, 'Content-Type': 'application/octet-stream' },
+          body: 'x',
+          credentials: 'same-origin',
+        });
+        if (put.status !== 201) return `PUT ${name}: ${put.status}`;
+        const { id } = await put.json();
+        const del = await fetch(`/api/v1/files/${id}`, {
+          method: 'DELETE',
+          headers,
+          credentials: 'same-origin',
+        });
+        return del.status === 204 ? id : `DELETE ${name}: ${del.status}`;
+      };
+      const ids = [];
+      for (let i = 0; i < count; i += 10)
+        ids.push(
+          ...(await Promise.all(
+            Array.from({ length: Math.min(10, count - i) }, (_, k) => one(i + k)),
+          )),
+        );
+      return ids;
+    },
+    { ws: wsId, count: 201 },
+  );
+  assert.deepEqual(
+    made.filter((r) => r.includes(' ')),
+    [],
+  );
+  await ownerPage.getByRole('button', { name: 'Corbeille' }).click();
+  await ownerPage.waitForURL(new RegExp(`/w/${wsId}/files/trash$`));
+  const rows = ownerPage.locator('.files-trash__table tbody tr');
+  const older = ownerPage.getByRole('button', { name: 'Suppressions plus anciennes' });
+  await older.waitFor();
+  assert.equal(await rows.count(), 200);
+  await older.click();
+  await older.waitFor({ state: 'detached' });
+  assert.equal(await rows.count(), 201);
+  assert.match(await rows.last().textContent(), /ancien-00\d\.txt/, 'the oldest last');
+
+  // Purged, the trash is empty again.
+  const purged = await ownerPage.evaluate(async (ids) => {
+    const csrf = JSON.parse(sessionStorage.getItem('ruche.csrf') ?? 'null');
+    let failed = 0;
+    for (const id of ids) {
+      const r = await fetch(`/api/v1/files/${id}?purge=1`, {
+        method: 'DELETE',
+        headers: { [csrf.header]: csrf.token },
+        credentials: 'same-origin',
+      });
+      if (r.status !== 204) ++failed;
+    }
+    return failed;
+  }, made);
+  assert.equal(purged, 0);
+  await ownerPage.getByRole('link', { name: 'Retour aux fichiers' }).click();
+  await option(ownerPage, 'lisez-moi.md').waitFor();
+  assertNoConsoleErrors(owner, 'owner');
+});
+
 test('previews: an image through an object URL, text escaped in a <pre>, PDF drawn in a sandboxed frame', async () => {
   await select(ownerPage, 'plan.png');
   await details(ownerPage, 'plan.png').getByRole('button', { name: 'Aperçu' }).click();

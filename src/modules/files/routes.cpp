@@ -282,13 +282,25 @@ void register_routes(Api& api, Service& files) {
                       RUCHE_TRY(Usage u, files.usage(wsid(req)));
                       return json_reply(to_json(u));
                     });
-  api.add_workspace("GET", "/api/v1/workspaces/{id}/files/trash", "files", Access::read,
-                    [&files](http::Request& req, const Caller&, const WorkspaceAccess&) -> Result<http::Response> {
-                      RUCHE_TRY(auto list, files.trash(wsid(req)));
-                      json::array a;
-                      for (const auto& n : list) a.push_back(to_json(n));
-                      return json_reply(a);
-                    });
+  api.add_workspace(
+      "GET", "/api/v1/workspaces/{id}/files/trash", "files", Access::read,
+      [&files](http::Request& req, const Caller&,
+               const WorkspaceAccess&) -> Result<http::Response> {
+        RUCHE_TRY(auto limit, platform::query_integer(req, "limit", 1, kMaxPageSize));
+        RUCHE_TRY(auto before, platform::query_time(req, "before"));
+        auto before_id = req.query_param("before_id");
+        if (before.has_value() != before_id.has_value() || (before_id && !is_id(*before_id)))
+          return fail(Errc::invalid, "before (a time) and before_id (an id) go together",
+                      "invalid_field");
+        std::optional<store::TrashCursor> cursor;
+        if (before) cursor = store::TrashCursor{*before, NodeId(std::string(*before_id))};
+        RUCHE_TRY(auto list,
+                  files.trash(wsid(req), static_cast<int>(limit.value_or(kMaxPageSize)), cursor));
+        json::array a;
+        for (const auto& n : list) a.push_back(to_json(n));
+        return json_reply(a);
+      },
+      {.compress = true});
   api.add_workspace("GET", "/api/v1/workspaces/{id}/files/favorites", "files", Access::read,
                     [&files](http::Request& req, const Caller& caller, const WorkspaceAccess&) -> Result<http::Response> {
                       RUCHE_TRY(auto list, files.favorites(caller, wsid(req)));

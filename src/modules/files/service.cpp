@@ -368,14 +368,9 @@ Result<std::vector<Version>> Service::versions(const Node& node) {
   return out;
 }
 
-Result<std::vector<Node>> Service::trash(const WorkspaceId& ws) {
-  return p_.db.read([&](db::Conn& c) -> Result<std::vector<Node>> {
-    RUCHE_TRY(auto list, store::trash(c, ws, kMaxPageSize));
-    for (auto& n : list) {
-      RUCHE_TRY(n.path, store::trashed_path(c, n.id));
-    }
-    return list;
-  });
+Result<std::vector<Node>> Service::trash(const WorkspaceId& ws, int limit,
+                                         const std::optional<store::TrashCursor>& before) {
+  return p_.db.read([&](db::Conn& c) { return store::trash(c, ws, limit, before); });
 }
 
 namespace {

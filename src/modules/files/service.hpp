@@ -123,7 +123,9 @@ class Service {
   // The same bytes when the chunk cache holds them (Blobs::cached); never blocks.
   SharedBytes read_cached(const Opened& o, std::uint64_t offset, std::uint64_t length);
   Result<std::vector<Version>> versions(const Node& node);
-  Result<std::vector<Node>> trash(const WorkspaceId& ws);
+  // A page of the trash of `ws` (store::trash).
+  Result<std::vector<Node>> trash(const WorkspaceId& ws, int limit,
+                                  const std::optional<store::TrashCursor>& before);
   // Stars `n` (reached by the caller) for them, or unstars it; their own
   // clients hear file.favorite.
   Result<void> set_favorite(const platform::Caller& caller, const Node& n, bool on);

@@ -413,11 +413,25 @@ Result<void> set_trashed(db::Conn& c, const NodeId& id, std::optional<std::int64
   return {};
 }
 
-Result<std::vector<Node>> trash(db::Conn& c, const WorkspaceId& ws, int limit) {
-  return nodes_where(c,
-                     "WHERE n.workspace_id = $1 AND n.trashed_at_ms IS NOT NULL "
-                     "ORDER BY n.trashed_at_ms DESC LIMIT $2",
-                     {ws, static_cast<std::int64_t>(limit)});
+Result<std::vector<Node>> trash(db::Conn& c, const WorkspaceId& ws, int limit,
+                                const std::optional<TrashCursor>& before) {
+  std::string sql = std::string("SELECT ") + kNodeColumns +
+                    ", n.trashed_path FROM files_nodes n WHERE n.workspace_id = $1 AND "
+                    "n.trashed_at_ms IS NOT NULL";
+  std::vector<db::Param> params{db::Param(ws), db::Param(static_cast<std::int64_t>(limit))};
+  if (before) {
+    sql += " AND (n.trashed_at_ms < $3 OR (n.trashed_at_ms = $3 AND n.id < $4))";
+    params.emplace_back(before->at_ms);
+    params.emplace_back(before->id);
+  }
+  sql += " ORDER BY n.trashed_at_ms DESC, n.id DESC LIMIT $2";
+  std::vector<Node> out;
+  RUCHE_CHECK(c.each(sql, params, [&](const db::Row& r) {
+    out.push_back(node_from(r));
+    out.back().path = r.opt_text(20).value_or("");
+    return true;
+  }));
+  return out;
 }
 
 Result<std::vector<NodeId>> trash_older_than(db::Conn& c, std::int64_t before_ms, int limit) {

@@ -90,8 +90,15 @@ Result<void> place(db::Conn& c, const NodeId& id, const std::string& parent, con
 Result<void> touch_ancestors(db::Conn& c, const WorkspaceId& ws, std::string parent, std::int64_t now_ms);
 Result<void> set_trashed(db::Conn& c, const NodeId& id, std::optional<std::int64_t> at_ms,
                          const std::string& by, const std::string& path);
-// Trashed top nodes of `ws`, newest first.
-Result<std::vector<Node>> trash(db::Conn& c, const WorkspaceId& ws, int limit);
+// Where a page of the trash ends: its last node's deletion time and id.
+struct TrashCursor {
+  std::int64_t at_ms = 0;
+  NodeId id;
+};
+// Trashed top nodes of `ws`, newest first (ties by id, descending), with
+// the `path` each was at; after `before` when given.
+Result<std::vector<Node>> trash(db::Conn& c, const WorkspaceId& ws, int limit,
+                                const std::optional<TrashCursor>& before);
 // Trashed top nodes deleted before `before_ms` (any workspace).
 Result<std::vector<NodeId>> trash_older_than(db::Conn& c, std::int64_t before_ms, int limit);
 // `id` and everything beneath it, parents before children.

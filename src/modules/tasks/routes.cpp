@@ -172,7 +172,8 @@ void register_routes(Api& api, Service& tasks) {
                    json::array a;
                    for (const auto& m : list) a.push_back(to_json(m));
                    return json_reply(a);
-                 });
+                 },
+                 {.compress = true});
 
   api.add_object("POST", "/api/v1/tasks/{tid}/comments", "tasks", Access::write, "tid",
                  [&tasks](http::Request& req, const Caller& caller) -> Result<http::Response> {

@@ -642,7 +642,18 @@ export function createApi(options: ApiOptions) {
       byPath: (ws: string, path: string) =>
         get<FileNode>(`/workspaces/${seg(ws)}/files/by-path?path=${seg(path)}`),
       usage: (ws: string) => get<FilesUsage>(`/workspaces/${seg(ws)}/files/usage`),
-      trash: (ws: string) => get<FileNode[]>(`/workspaces/${seg(ws)}/files/trash`),
+      /**
+       * A page of the trash, newest first: after `before` (the last entry of
+       * the page before) when given.
+       */
+      trash: (ws: string, limit: number, before?: FileNode) => {
+        const q = new URLSearchParams({ limit: String(limit) });
+        if (before?.trashed_at) {
+          q.set('before', before.trashed_at);
+          q.set('before_id', before.id);
+        }
+        return get<FileNode[]>(`/workspaces/${seg(ws)}/files/trash?${q.toString()}`);
+      },
       /** The person's favorites in the workspace, with their paths, by name. */
       favorites: (ws: string) => get<FileNode[]>(`/workspaces/${seg(ws)}/files/favorites`),
       setFavorite: (fid: string, on: boolean) =>

@@ -489,6 +489,7 @@ export const en: Record<MessageKey, Message> = {
     'Deleted items stay here for a while (30 days by default), then are erased for good.',
   'files.trash_empty': 'The trash is empty',
   'files.trash_empty_body': 'What you delete comes here and can be restored.',
+  'files.trash_older': 'Older deletions',
   'files.trash_from': 'Original location',
   'files.trash_deleted': 'Deleted',
   'files.restore_named': 'Restore {name}',

@@ -502,6 +502,7 @@ export const fr = {
     'Les éléments supprimés restent ici un temps (30 jours par défaut), puis sont effacés pour de bon.',
   'files.trash_empty': 'La corbeille est vide',
   'files.trash_empty_body': 'Ce que vous supprimez arrive ici et peut être restauré.',
+  'files.trash_older': 'Suppressions plus anciennes',
   'files.trash_from': 'Emplacement d’origine',
   'files.trash_deleted': 'Supprimé',
   'files.restore_named': 'Restaurer {name}',

@@ -95,10 +95,17 @@ export interface Listing {
 }
 
 export interface TrashState {
+  /** Newest first, as many pages as were read. */
   items: readonly ShownNode[];
   loaded: boolean;
   error: unknown;
+  /** Older entries are in the trash past the last one read. */
+  more: boolean;
 }
+
+/** Entries of the trash read at a time; the server's largest page. */
+const TRASH_PAGE = 200;
+const TRASH_MAX_PAGE = 1000;
 
 export interface FilesState {
   /** The caller's right on files (read: browse and download only). */
@@ -157,7 +164,7 @@ const INITIAL: FilesState = {
   unnamed: new Map(),
   usage: null,
   members: [],
-  trash: { items: [], loaded: false, error: undefined },
+  trash: { items: [], loaded: false, error: undefined, more: false },
   uploads: EMPTY_UPLOADS,
 };
 
@@ -182,6 +189,8 @@ export class FilesStore extends Store<FilesState> {
   private generation = 0;
   private usageTimer: ReturnType<typeof setTimeout> | null = null;
   private trashTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Counts the trash's readings: a page read before the latest is dropped. */
+  private trashGeneration = 0;
   private started = false;
   /** Armoured: folders this page made for dropped trees (nothing in them but what it sends). */
   private readonly madeHere = new Set<string>();
@@ -533,25 +542,62 @@ export class FilesStore extends Store<FilesState> {
     this.set(update);
   }
 
+  /**
+   * Reads the trash again: as many entries as are shown (a change while older
+   * pages are open keeps them open), a first page at least.
+   */
   async loadTrash(): Promise<void> {
+    const generation = ++this.trashGeneration;
+    const want = Math.max(TRASH_PAGE, this.state.trash.items.length);
     try {
-      const items = this.shown(await api.files.trash(this.workspaceId));
-      this.set({
-        trash: { items, loaded: true, error: undefined },
-        ...this.learned(items),
-      });
-      if (this.armour) {
-        // Where each came from, in names: its folder is known by id.
-        const hints = new Map<string, string>();
-        for (const n of items) if (n.parent_id) hints.set(parentPath(n.path), n.parent_id);
-        void this.resolvePaths(
-          items.map((n) => n.path),
-          hints,
-        );
+      const raw: FileNode[] = [];
+      let more = true;
+      while (more && raw.length < want) {
+        const limit = Math.min(TRASH_MAX_PAGE, want - raw.length);
+        const page = await api.files.trash(this.workspaceId, limit, raw[raw.length - 1]);
+        raw.push(...page);
+        more = page.length === limit;
       }
+      if (generation !== this.trashGeneration) return;
+      const items = this.shown(raw);
+      this.set({ trash: { items, loaded: true, error: undefined, more }, ...this.learned(items) });
+      this.trashPaths(items);
     } catch (e) {
-      this.set({ trash: { ...this.state.trash, loaded: true, error: e } });
+      if (generation === this.trashGeneration)
+        this.set({ trash: { ...this.state.trash, loaded: true, error: e } });
     }
+  }
+
+  /** The next page of the trash, older than the last entry shown. */
+  async loadOlderTrash(): Promise<void> {
+    const t = this.state.trash;
+    if (!t.loaded || !t.more) return;
+    const generation = this.trashGeneration;
+    const last = t.items[t.items.length - 1];
+    const page = await api.files.trash(this.workspaceId, TRASH_PAGE, last && rawOf(last));
+    if (generation !== this.trashGeneration) return; // read again meanwhile
+    const had = new Set(t.items.map((n) => n.id));
+    const items = this.shown(page.filter((n) => !had.has(n.id)));
+    this.set({
+      trash: {
+        ...this.state.trash,
+        items: [...this.state.trash.items, ...items],
+        more: page.length === TRASH_PAGE,
+      },
+      ...this.learned(items),
+    });
+    this.trashPaths(items);
+  }
+
+  /** Armoured: where trashed entries came from, in names (each folder is known by id). */
+  private trashPaths(items: readonly ShownNode[]) {
+    if (!this.armour) return;
+    const hints = new Map<string, string>();
+    for (const n of items) if (n.parent_id) hints.set(parentPath(n.path), n.parent_id);
+    void this.resolvePaths(
+      items.map((n) => n.path),
+      hints,
+    );
   }
 
   private trashSoon() {

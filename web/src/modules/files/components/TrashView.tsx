@@ -1,6 +1,7 @@
 // The workspace's trash: where each entry was, when it was deleted and by
 // whom; restore it (back where it was), or delete it for good. Armoured:
-// names and places as this browser opened them.
+// names and places as this browser opened them. The newest first, a page
+// at a time: "Older deletions" reads the next.
 import { useState } from 'react';
 import { Button } from '../../../components/Button';
 import { ConfirmDialog } from '../../../components/Dialog';
@@ -27,6 +28,19 @@ export function TrashView() {
   const [purging, setPurging] = useState<ShownNode | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [reading, setReading] = useState(false);
+
+  const older = async () => {
+    setReading(true);
+    setError(null);
+    try {
+      await store.loadOlderTrash();
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setReading(false);
+    }
+  };
 
   const restore = async (n: ShownNode) => {
     setBusy(n.id);
@@ -124,6 +138,13 @@ export function TrashView() {
           ))}
         </Table>
       )}
+      {trash.loaded && !trash.error && trash.more ? (
+        <div className="form__actions">
+          <Button variant="ghost" busy={reading} onClick={() => void older()}>
+            {t('files.trash_older')}
+          </Button>
+        </div>
+      ) : null}
       <ConfirmDialog
         open={purging !== null}
         title={t('files.purge_title', { name: purging ? nodeName(purging) : '' })}
