@@ -1037,6 +1037,88 @@ TEST(Platform, AdministrationIsForAdminsOnly) {
   s.login(b.email, "Pivoine-Sauvage-5150");
 }
 
+// Administrators find accounts among many: by words of a name or an
+// address, a role, a status; by address, a page at a time, with how many
+// there are in all.
+TEST(Platform, AdminsFindAccountsAPageAtATime) {
+  TestServer s;
+  Account admin = s.user("Root", InstanceRole::admin);
+  struct Person {
+    std::string email, name;
+    InstanceRole role;
+    bool disabled;
+  };
+  const std::vector<Person> people = {
+      {"claire.martin@interieur.gouv.fr", "Claire Martin", InstanceRole::member, false},
+      {"jean.martin@culture.gouv.fr", "Jean MARTIN", InstanceRole::member, true},
+      {"martine.dupont@interieur.gouv.fr", "Martine Dupont", InstanceRole::admin, false},
+      {"paul@prestataire.fr", "Paul Lebrun", InstanceRole::guest, false},
+      {"zoe@interieur.gouv.fr", "Zo\u00e9 Marteau", InstanceRole::member, false},
+      {"a_b@x.fr", "Under Score", InstanceRole::member, false},
+  };
+  for (const auto& p : people) {
+    auto u = s.platform().accounts.create(p.email, p.name, "Cerf-Volant-Rouge-2031", p.role);
+    ASSERT_TRUE(u) << u.error().message;
+    if (p.disabled) {
+      ASSERT_EQ(s.call("PATCH", "/api/v1/admin/users/" + u->id.str(), admin.token,
+                       body(json::object{{"disabled", true}}))
+                    .status,
+                200);
+    }
+  }
+  auto list = [&](const std::string& query) {
+    auto r = s.call("GET", "/api/v1/admin/users?" + query, admin.token);
+    EXPECT_EQ(r.status, 200) << query << ": " << r.raw.body;
+    std::vector<std::string> emails;
+    if (r.status == 200)
+      for (const auto& u : r.body.as_array()) emails.push_back(str(u, "email"));
+    return std::pair{emails, std::stoll(r.raw.header("X-Total-Count").value_or("-1"))};
+  };
+  using Found = std::pair<std::vector<std::string>, long long>;
+  EXPECT_EQ(list(""), (Found{{"a_b@x.fr", "claire.martin@interieur.gouv.fr",
+                              "jean.martin@culture.gouv.fr", "martine.dupont@interieur.gouv.fr",
+                              "paul@prestataire.fr", admin.email, "zoe@interieur.gouv.fr"},
+                             7}));
+  // Words, in any case, each in the name or the address.
+  EXPECT_EQ(list("q=martin"),
+            (Found{{"claire.martin@interieur.gouv.fr", "jean.martin@culture.gouv.fr",
+                    "martine.dupont@interieur.gouv.fr"},
+                   3}));
+  EXPECT_EQ(list("q=%20MARTIN%20%20interieur%20"),
+            (Found{{"claire.martin@interieur.gouv.fr", "martine.dupont@interieur.gouv.fr"}, 2}));
+  EXPECT_EQ(list("q=zo%C3%A9"), (Found{{"zoe@interieur.gouv.fr"}, 1}));
+  EXPECT_EQ(list("q=_"), (Found{{"a_b@x.fr"}, 1})) << "a wildcard of LIKE is a letter here";
+  EXPECT_EQ(list("q=gouv.fr&status=active"),
+            (Found{{"claire.martin@interieur.gouv.fr", "martine.dupont@interieur.gouv.fr",
+                    "zoe@interieur.gouv.fr"},
+                   3}));
+  EXPECT_EQ(list("status=disabled"), (Found{{"jean.martin@culture.gouv.fr"}, 1}));
+  EXPECT_EQ(list("role=admin"), (Found{{"martine.dupont@interieur.gouv.fr", admin.email}, 2}));
+  EXPECT_EQ(list("role=guest&q=paul"), (Found{{"paul@prestataire.fr"}, 1}));
+  EXPECT_EQ(list("q=nobody"), (Found{{}, 0}));
+  // A page at a time, the same accounts in the same order; the total on each.
+  std::vector<std::string> paged;
+  std::string after;
+  for (int pages = 0; pages < 10; ++pages) {
+    auto [emails, total] = list("limit=3" + after);
+    EXPECT_EQ(total, 7);
+    EXPECT_LE(emails.size(), 3u);
+    if (emails.empty()) break;
+    paged.insert(paged.end(), emails.begin(), emails.end());
+    after = "&after=" + http::percent_encode(emails.back());
+  }
+  EXPECT_EQ(paged, list("").first);
+  for (const std::string& q : std::vector<std::string>{
+           "q=" + std::string(201, 'a'), "q=a%20b%20c%20d%20e%20f%20g%20h%20i%20j%20k", "q=%FF",
+           "role=owner", "status=off", "limit=0", "limit=1001", "after="}) {
+    auto r = s.call("GET", "/api/v1/admin/users?" + q, admin.token);
+    EXPECT_EQ(r.status, 400) << q;
+    EXPECT_EQ(r.error_code(), "invalid_field") << q;
+  }
+  Account b = s.user("Bob");
+  EXPECT_EQ(s.call("GET", "/api/v1/admin/users?q=martin", b.token).status, 404);
+}
+
 TEST(Platform, BrandingSettingsAreValidatedAndPublic) {
   TestServer s;
   Account admin = s.user("Root", InstanceRole::admin);

@@ -9,6 +9,7 @@
 #include "platform/import.hpp"
 #include "platform/notices.hpp"
 #include "platform/request_checks.hpp"
+#include "platform/user_list.hpp"
 
 namespace ruche::platform {
 
@@ -806,12 +807,21 @@ void register_platform_routes(Api& api, EventHub& hub) {
       "POST", "/api/v1/admin/workspaces/import",
       [&p](http::Request& req, const Caller& caller) { return import_response(p, req, caller); }, archive_body);
 
+  // The accounts, by address, narrowed by the query (user_list.hpp); how
+  // many it finds in all in X-Total-Count.
   api.add_admin("GET", "/api/v1/admin/users",
-                [&p](http::Request&, const Caller&) -> Result<http::Response> {
-                  RUCHE_TRY(auto users, p.accounts.list());
+                [&p](http::Request& req, const Caller&) -> Result<http::Response> {
+                  RUCHE_TRY(UserListQuery q, user_list_query(req));
+                  std::int64_t total = 0;
+                  RUCHE_TRY(auto users, p.db.read([&](db::Conn& c) -> Result<std::vector<User>> {
+                    RUCHE_TRY(total, count_users(c, q));
+                    return read_users(c, q);
+                  }));
                   json::array a;
                   for (const auto& u : users) a.push_back(user_json(u));
-                  return json_reply(a);
+                  http::Response r = json_reply(a);
+                  r.headers.set("X-Total-Count", std::to_string(total));
+                  return r;
                 });
 
   api.add_admin("POST", "/api/v1/admin/users",

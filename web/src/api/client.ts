@@ -13,6 +13,7 @@ import type {
   Attachment,
   AuditEntry,
   AuditQuery,
+  AdminUsersQuery,
   CalendarAnswer,
   CalendarEvent,
   CalendarEventChange,
@@ -167,6 +168,14 @@ function pageQuery(o: MessagePage): string {
   const q = new URLSearchParams();
   if (o.limit) q.set('limit', String(o.limit));
   if (o.before) q.set('before', o.before);
+  const qs = q.toString();
+  return qs ? `?${qs}` : '';
+}
+
+/** "?k=v&..." of the fields set (not undefined, not empty); "" when none is. */
+function queryOf(o: object): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(o)) if (v !== undefined && v !== '') q.set(k, String(v));
   const qs = q.toString();
   return qs ? `?${qs}` : '';
 }
@@ -1019,7 +1028,17 @@ export function createApi(options: ApiOptions) {
     },
 
     admin: {
-      users: () => get<User[]>('/admin/users'),
+      /** Accounts by address, narrowed by `q`; `total`: how many it finds in all. */
+      users: async (q: AdminUsersQuery = {}): Promise<{ users: User[]; total: number }> => {
+        const { value, res } = await exchange<User[]>(
+          'GET',
+          `${base}/api/v1/admin/users${queryOf(q)}`,
+          {},
+          true,
+        );
+        const total = Number(res.headers.get('X-Total-Count') ?? NaN);
+        return { users: value, total: Number.isSafeInteger(total) ? total : value.length };
+      },
       createUser: (b: { email: string; name: string; password: string; role?: string }) =>
         post<User>('/admin/users', b),
       updateUser: (id: string, b: { disabled?: boolean; role?: string }) =>
@@ -1029,13 +1048,7 @@ export function createApi(options: ApiOptions) {
       settings: () => get<AdminSettings>('/admin/settings'),
       updateSettings: (b: AdminSettingsChange) => patch<AdminSettings>('/admin/settings', b),
       /** Audit entries, newest first, narrowed by `q` (docs/api.md "Administration"). */
-      audit: (q: AuditQuery = {}) => {
-        const p = new URLSearchParams();
-        for (const [k, v] of Object.entries(q))
-          if (v !== undefined && v !== '') p.set(k, String(v));
-        const query = p.toString();
-        return get<AuditEntry[]>(`/admin/audit${query ? `?${query}` : ''}`);
-      },
+      audit: (q: AuditQuery = {}) => get<AuditEntry[]>(`/admin/audit${queryOf(q)}`),
       /** Reads a workspace export back into a new workspace (the caller owns it). */
       importWorkspace: (
         archive: Blob,

@@ -225,6 +225,17 @@ export interface AuditEntry {
 }
 
 /** What GET /admin/audit narrows to; absent or empty: any. */
+/** GET /admin/users: accounts by address, narrowed. */
+export interface AdminUsersQuery {
+  /** Words, each in the name or the address. */
+  q?: string;
+  role?: InstanceRole;
+  status?: 'active' | 'disabled';
+  /** The accounts after this address (the last of the page before). */
+  after?: string;
+  limit?: number;
+}
+
 export interface AuditQuery {
   /** Entries older than this one (its seq). */
   before?: number;

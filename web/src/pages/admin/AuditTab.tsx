@@ -162,10 +162,10 @@ export function AuditTab() {
             </Button>
           ) : null}
           <Button type="submit" variant="primary" icon="search">
-            {t('audit.apply')}
+            {t('common.filter')}
           </Button>
           <Button variant="ghost" onClick={() => narrow(NO_AUDIT_FILTERS)}>
-            {t('audit.reset')}
+            {t('common.clear_filters')}
           </Button>
         </div>
       </form>

@@ -1,7 +1,9 @@
 // Accounts of the instance: create, change role, disable/enable, reset the
-// password (which ends their sessions).
+// password (which ends their sessions). Found among however many there are:
+// by words of a name or an address, a role and a status, by address, a page
+// at a time.
 import { useState, type FormEvent } from 'react';
-import { api, type InstanceRole, type User } from '../../api';
+import { api, type AdminUsersQuery, type InstanceRole, type User } from '../../api';
 import { Avatar } from '../../components/Avatar';
 import { Button } from '../../components/Button';
 import { ConfirmDialog } from '../../components/Dialog';
@@ -18,19 +20,78 @@ import { AdminError } from './AdminPage';
 
 const ROLES: InstanceRole[] = ['admin', 'member', 'guest'];
 
+/** Accounts read at once, and added by "Show more". */
+export const USERS_PAGE = 100;
+
+interface UserFilters {
+  q: string;
+  role: '' | InstanceRole;
+  status: '' | 'active' | 'disabled';
+}
+const NO_USER_FILTERS: UserFilters = { q: '', role: '', status: '' };
+
+interface UsersPage {
+  users: User[];
+  /** How many accounts the filters find in all. */
+  total: number;
+}
+
 export function UsersTab({ meId }: { meId: string }) {
   const { t, date } = useI18n();
   const { toast } = useToast();
   const errorText = useErrorText();
-  const users = useAsync(() => api.admin.users(), []);
+  const [filters, setFilters] = useState<UserFilters>(NO_USER_FILTERS);
+  const [draft, setDraft] = useState<UserFilters>(NO_USER_FILTERS);
+  const query: AdminUsersQuery = {
+    q: filters.q.trim() || undefined,
+    role: filters.role || undefined,
+    status: filters.status || undefined,
+    limit: USERS_PAGE,
+  };
+  const users = useAsync(() => api.admin.users(query), [JSON.stringify(query)]);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [moreError, setMoreError] = useState<string | null>(null);
   const [resetting, setResetting] = useState<User | null>(null);
   const [newPassword, setNewPassword] = useState('');
   const [busy, setBusy] = useState(false);
 
+  const narrow = (next: UserFilters) => {
+    setFilters(next);
+    setDraft(next);
+    setMoreError(null);
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    narrow(draft);
+  };
+  const more = async () => {
+    const from = users.data;
+    const last = from?.users.at(-1);
+    if (!from || !last) return;
+    setLoadingMore(true);
+    setMoreError(null);
+    try {
+      const page = await api.admin.users({ ...query, after: last.email });
+      const had = new Set(from.users.map((u) => u.id));
+      const next: UsersPage = {
+        users: [...from.users, ...page.users.filter((u) => !had.has(u.id))],
+        total: page.total,
+      };
+      users.setData((now) => (now === from ? next : now));
+    } catch (err) {
+      setMoreError(errorText(err));
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+
   const update = async (u: User, change: { disabled?: boolean; role?: string }) => {
     try {
       const saved = await api.admin.updateUser(u.id, change);
-      users.setData((list) => list?.map((x) => (x.id === saved.id ? saved : x)));
+      users.setData(
+        (page) =>
+          page && { ...page, users: page.users.map((x) => (x.id === saved.id ? saved : x)) },
+      );
       toast({ kind: 'success', title: t('common.saved') });
     } catch (err) {
       toast({ kind: 'error', title: errorText(err) });
@@ -52,70 +113,140 @@ export function UsersTab({ meId }: { meId: string }) {
     }
   };
 
-  if (users.error) return <AdminError error={users.error} />;
-  if (!users.data) return <Spinner label={t('common.loading')} />;
+  if (users.error && !users.data) return <AdminError error={users.error} />;
 
   return (
     <>
-      <CreateUser onCreated={(u) => users.setData((l) => [...(l ?? []), u])} />
-      <Section title={t('admin.users_list', { count: users.data.length })} id="users-list">
-        <Table
-          caption={t('admin.users')}
-          columns={[t('field.name'), t('admin.role'), t('admin.status'), t('admin.created')]}
-          actions="hidden"
-        >
-          {users.data.map((u) => {
-            const self = u.id === meId;
-            return (
-              <tr key={u.id} data-user={u.email}>
-                <th scope="row" className="members-table__who">
-                  <Avatar name={u.name} seed={u.id} size="sm" />
-                  <span>
-                    <span className="members-table__name">{u.name}</span>
-                    <span className="members-table__email">{u.email}</span>
-                  </span>
-                  {u.totp_enabled ? <Tag tone="success">2FA</Tag> : null}
-                </th>
-                <td>
-                  <SelectField
-                    label={t('admin.role_of', { name: u.name })}
-                    hideLabel
-                    value={u.role}
-                    disabled={self}
-                    onChange={(e) => void update(u, { role: e.target.value })}
-                  >
-                    {ROLES.map((r) => (
-                      <option key={r} value={r}>
-                        {t(`instance_role.${r}` as MessageKey)}
-                      </option>
-                    ))}
-                  </SelectField>
-                </td>
-                <td>
-                  {u.disabled ? (
-                    <Tag tone="warning">{t('admin.disabled')}</Tag>
-                  ) : (
-                    <Tag>{t('admin.active')}</Tag>
-                  )}
-                </td>
-                <td>{date(u.created_at)}</td>
-                <td className="table__actions">
-                  <Button size="sm" variant="ghost" disabled={self} onClick={() => setResetting(u)}>
-                    {t('admin.reset_password')}
-                  </Button>
-                  <Button
-                    size="sm"
-                    variant={u.disabled ? 'secondary' : 'ghost'}
-                    disabled={self}
-                    onClick={() => void update(u, { disabled: !u.disabled })}
-                  >
-                    {u.disabled ? t('admin.enable') : t('admin.disable')}
-                  </Button>
-                </td>
-              </tr>
-            );
-          })}
-        </Table>
+      <CreateUser
+        onCreated={(u) =>
+          users.setData((page) => page && { users: [...page.users, u], total: page.total + 1 })
+        }
+      />
+      <Section
+        title={users.data ? t('admin.users_list', { count: users.data.total }) : t('admin.users')}
+        id="users-list"
+      >
+        <form className="form users-filters" onSubmit={submit} noValidate>
+          <div className="form__row">
+            <TextField
+              label={t('admin.users_search')}
+              hint={t('admin.users_search_hint')}
+              type="search"
+              maxLength={200}
+              value={draft.q}
+              onChange={(e) => setDraft({ ...draft, q: e.target.value })}
+              className="form__grow"
+            />
+            <SelectField
+              label={t('admin.role')}
+              value={draft.role}
+              onChange={(e) => setDraft({ ...draft, role: e.target.value as UserFilters['role'] })}
+            >
+              <option value="">{t('admin.any_role')}</option>
+              {ROLES.map((r) => (
+                <option key={r} value={r}>
+                  {t(`instance_role.${r}` as MessageKey)}
+                </option>
+              ))}
+            </SelectField>
+            <SelectField
+              label={t('admin.status')}
+              value={draft.status}
+              onChange={(e) =>
+                setDraft({ ...draft, status: e.target.value as UserFilters['status'] })
+              }
+            >
+              <option value="">{t('admin.any_status')}</option>
+              <option value="active">{t('admin.active')}</option>
+              <option value="disabled">{t('admin.disabled')}</option>
+            </SelectField>
+          </div>
+          <div className="form__actions">
+            <Button type="submit" variant="primary" icon="search">
+              {t('common.filter')}
+            </Button>
+            <Button variant="ghost" onClick={() => narrow(NO_USER_FILTERS)}>
+              {t('common.clear_filters')}
+            </Button>
+          </div>
+        </form>
+        {users.error ? <Alert kind="error">{errorText(users.error)}</Alert> : null}
+        {!users.data ? (
+          <Spinner label={t('common.loading')} />
+        ) : users.data.users.length === 0 ? (
+          <p className="muted">{t('admin.users_none')}</p>
+        ) : (
+          <Table
+            caption={t('admin.users')}
+            columns={[t('field.name'), t('admin.role'), t('admin.status'), t('admin.created')]}
+            actions="hidden"
+          >
+            {users.data.users.map((u) => {
+              const self = u.id === meId;
+              return (
+                <tr key={u.id} data-user={u.email}>
+                  <th scope="row" className="members-table__who">
+                    <Avatar name={u.name} seed={u.id} size="sm" />
+                    <span>
+                      <span className="members-table__name">{u.name}</span>
+                      <span className="members-table__email">{u.email}</span>
+                    </span>
+                    {u.totp_enabled ? <Tag tone="success">2FA</Tag> : null}
+                  </th>
+                  <td>
+                    <SelectField
+                      label={t('admin.role_of', { name: u.name })}
+                      hideLabel
+                      value={u.role}
+                      disabled={self}
+                      onChange={(e) => void update(u, { role: e.target.value })}
+                    >
+                      {ROLES.map((r) => (
+                        <option key={r} value={r}>
+                          {t(`instance_role.${r}` as MessageKey)}
+                        </option>
+                      ))}
+                    </SelectField>
+                  </td>
+                  <td>
+                    {u.disabled ? (
+                      <Tag tone="warning">{t('admin.disabled')}</Tag>
+                    ) : (
+                      <Tag>{t('admin.active')}</Tag>
+                    )}
+                  </td>
+                  <td>{date(u.created_at)}</td>
+                  <td className="table__actions">
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      disabled={self}
+                      onClick={() => setResetting(u)}
+                    >
+                      {t('admin.reset_password')}
+                    </Button>
+                    <Button
+                      size="sm"
+                      variant={u.disabled ? 'secondary' : 'ghost'}
+                      disabled={self}
+                      onClick={() => void update(u, { disabled: !u.disabled })}
+                    >
+                      {u.disabled ? t('admin.enable') : t('admin.disable')}
+                    </Button>
+                  </td>
+                </tr>
+              );
+            })}
+          </Table>
+        )}
+        {moreError ? <Alert kind="error">{moreError}</Alert> : null}
+        {users.data && users.data.users.length < users.data.total ? (
+          <div className="form__actions">
+            <Button variant="ghost" busy={loadingMore} onClick={() => void more()}>
+              {t('common.show_more', { count: users.data.total - users.data.users.length })}
+            </Button>
+          </div>
+        ) : null}
       </Section>
       <ConfirmDialog
         open={resetting !== null}
