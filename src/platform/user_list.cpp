@@ -75,8 +75,14 @@ Result<UserListQuery> user_list_query(const http::Request& req) {
 Result<std::vector<User>> read_users(db::Conn& c, const UserListQuery& q) {
   std::vector<db::Param> params;
   std::deque<std::string> texts;
+  // Words found in few accounts: reading the addresses' index in order until
+  // a page of them is found reads every account through it (150 ms in
+  // 100,000 on SQLite, bench/admin); read them in the table's order, then
+  // sort the few found.
+  const bool sort_found = !q.words.empty() && c.backend() == db::Backend::sqlite;
   std::string sql = std::string("SELECT ") + kUserColumns + " FROM users " +
-                    where(c, q, true, params, texts) + " ORDER BY email";
+                    where(c, q, true, params, texts) +
+                    (sort_found ? " ORDER BY +email" : " ORDER BY email");
   if (q.limit) {
     params.emplace_back(static_cast<std::int64_t>(*q.limit));
     sql += " LIMIT $" + std::to_string(params.size());
