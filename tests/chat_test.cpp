@@ -628,6 +628,39 @@ TEST(Chat, ReactionsPinsAndMentions) {
   EXPECT_EQ(listed.at("unread").as_int64(), 1);  // Alice's message after Bob's own
 }
 
+// A channel holds 100 pinned messages: the 101st pin is refused, saying
+// so, rather than pushing the oldest out of the list unseen; an unpinned or
+// deleted one makes room.
+TEST(Chat, AChannelHoldsAHundredPinsAndSaysSo) {
+  TestServer s;
+  Chat chat{s};
+  Account a = s.user("Alice");
+  std::string ws = s.workspace(a, "W", {"chat"});
+  std::string cid = chat.channel(a, ws, "annonces");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 102; ++i) ids.push_back(chat.posted(a, cid, "annonce " + std::to_string(i)));
+  auto pin = [&](const std::string& id) {
+    return s.call("POST", "/api/v1/messages/" + id + "/pin", a.token);
+  };
+  for (int i = 0; i < 100; ++i) ASSERT_EQ(pin(ids[i]).status, 200) << i;
+  auto refused = pin(ids[100]);
+  EXPECT_EQ(refused.status, 409);
+  EXPECT_EQ(refused.error_code(), "too_many_pins");
+  EXPECT_FALSE(s.call("GET", "/api/v1/messages/" + ids[100], a.token).body.at("pinned").as_bool());
+  EXPECT_EQ(s.call("GET", "/api/v1/channels/" + cid + "/pins", a.token).body.as_array().size(),
+            100u);
+  EXPECT_EQ(pin(ids[0]).status, 200) << "pinned already: nothing to refuse";
+  ASSERT_EQ(s.call("DELETE", "/api/v1/messages/" + ids[0] + "/pin", a.token).status, 200);
+  EXPECT_EQ(pin(ids[100]).status, 200);
+  EXPECT_EQ(pin(ids[101]).status, 409);
+  ASSERT_EQ(s.call("DELETE", "/api/v1/messages/" + ids[1], a.token).status, 204);
+  s.clock().advance_ms(1000);
+  EXPECT_EQ(pin(ids[101]).status, 200);
+  auto pins = s.call("GET", "/api/v1/channels/" + cid + "/pins", a.token).body.as_array();
+  ASSERT_EQ(pins.size(), 100u);
+  EXPECT_EQ(pins[0].at("id").as_string(), ids[101]) << "newest pin first";
+}
+
 TEST(Chat, ReadStateAndUnreadCounts) {
   TestServer s;
   Chat chat{s};

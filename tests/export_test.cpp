@@ -690,6 +690,24 @@ TEST(Export, RecordsOutOfOrderOrUnderWhatCannotHoldThemAreRefused) {
             o["attachments"] = eleven;
           }),
           "10 attachments");
+  // Nor more than a channel may hold live: 100 pinned messages.
+  refused(
+      general_page,
+      [](std::vector<json::object>& lines) {
+        json::object last = lines.back();
+        last.erase("thread_id");
+        last["reply_count"] = 0;
+        last["pinned"] = true;
+        last["deleted"] = false;
+        for (const char* k : {"attachments", "reactions", "mentions"}) last[k] = json::array{};
+        std::int64_t seq = last["seq"].as_int64();
+        for (int i = 0; i < 101; ++i) {
+          last["id"] = "pinned" + std::to_string(i);
+          last["seq"] = ++seq;
+          lines.push_back(last);
+        }
+      },
+      "more than 100 pinned messages");
   refused("files/nodes", [](auto& lines) {
     std::string file_id;
     for (const auto& o : lines)

@@ -113,6 +113,7 @@ inline constexpr int kThreadPageSize = 100;
 inline constexpr std::size_t kMaxAttachments = 10;  // per message
 inline constexpr std::size_t kMaxMentions = 50;     // people, per message
 inline constexpr std::size_t kMaxReactionKinds = 50;  // different emoji, per message
+inline constexpr std::int64_t kMaxPins = 100;         // pinned messages, per channel
 inline constexpr std::int64_t kDefaultMaxAttachmentBytes = 100LL << 20;
 inline constexpr std::int64_t kUnpostedTtlMs = 24LL * 3'600'000;  // then an upload is purged
 

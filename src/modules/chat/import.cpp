@@ -166,6 +166,7 @@ class ChatImport final : public platform::ModuleImport {
       current_old_ = old_id;
       messages_ids_.clear();
       last_seq_ = 0;
+      pins_ = 0;
       current_ = ch.id;
     }
     // An armoured workspace's bodies are the sealed texts, bound to the
@@ -186,6 +187,7 @@ class ChatImport final : public platform::ModuleImport {
     RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
       page = Page{};
       page.last_seq = last_seq_;
+      page.pins = pins_;
       for (const auto& o : lines) {
         const std::string old_id = text(o, "id");
         auto created = time(o, "created_at");
@@ -218,6 +220,8 @@ class ChatImport final : public platform::ModuleImport {
         if (flag(o, "pinned")) {
           m.pinned_at_ms = time(o, "pinned_at").value_or(*created);
           m.pinned_by = ctx_.user(text(o, "pinned_by"));
+          if (!m.deleted_at_ms && ++page.pins > kMaxPins)
+            return bad("a channel with more than " + std::to_string(kMaxPins) + " pinned messages");
         }
         // Only a thread's first message is looked up again (by its replies,
         // which come after it): the others are not remembered, so that a
@@ -263,6 +267,7 @@ class ChatImport final : public platform::ModuleImport {
     }));
     messages_ids_.merge(page.ids);
     last_seq_ = page.last_seq;
+    pins_ = page.pins;
     // The channel's last number is the archive's, but never below its
     // messages': the next post takes the one after (a lower one would make
     // every post in the channel collide with an imported message).
@@ -277,6 +282,7 @@ class ChatImport final : public platform::ModuleImport {
     std::int64_t attachments = 0;            // exported attachments posted again
     std::int64_t messages = 0;
     std::int64_t last_seq = 0;               // the number of its last message
+    std::int64_t pins = 0;                   // the channel's pinned messages so far
   };
 
   const std::string* new_id(const Page& page, const std::string& old) const {
@@ -329,6 +335,7 @@ class ChatImport final : public platform::ModuleImport {
   std::string current_old_;                           // its id in the archive
   std::map<std::string, std::string> messages_ids_;   // its threads' exported first message ids -> new
   std::int64_t last_seq_ = 0;                         // its last message's number
+  std::int64_t pins_ = 0;                             // its pinned messages so far
   std::int64_t messages_ = 0, attachments_used_ = 0;
 };
 

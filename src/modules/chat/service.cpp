@@ -1260,6 +1260,15 @@ Result<Message> Service::pin(const Caller& caller, const MessageId& id, bool pin
     Access& a = found.second;
     if (m.deleted_at_ms) return fail(Errc::conflict, "the message was deleted", "deleted");
     if (m.pinned_at_ms.has_value() == pinned) return m;
+    if (pinned) {
+      // Past the bound, the oldest pin would leave the channel's list unseen.
+      RUCHE_TRY(auto pins, store::count_pins_locked(c, a.channel.id));
+      if (pins >= kMaxPins)
+        return fail(Errc::conflict,
+                    "a channel holds at most " + std::to_string(kMaxPins) +
+                        " pinned messages: unpin one first",
+                    "too_many_pins");
+    }
     RUCHE_CHECK(store::set_pin(c, id, pinned ? std::optional<std::int64_t>(now) : std::nullopt,
                                caller.user_id.str()));
     RUCHE_TRY(Message after, load_message(c, id));

@@ -361,10 +361,11 @@ Result<std::vector<Message>> replies(db::Conn& c, const MessageId& root, int lim
 }
 
 Result<std::vector<Message>> pinned(db::Conn& c, const ChannelId& id) {
-  RUCHE_TRY(auto list, messages_where(c,
-                                      "WHERE m.channel_id = $1 AND m.pinned_at_ms IS NOT NULL AND "
-                                      "m.deleted_at_ms IS NULL ORDER BY m.pinned_at_ms DESC LIMIT 100",
-                                      {id}));
+  RUCHE_TRY(auto list,
+            messages_where(c,
+                           "WHERE m.channel_id = $1 AND m.pinned_at_ms IS NOT NULL AND "
+                           "m.deleted_at_ms IS NULL ORDER BY m.pinned_at_ms DESC, m.id DESC LIMIT $2",
+                           {id, kMaxPins}));
   RUCHE_CHECK(decorate(c, list));
   return list;
 }
@@ -479,6 +480,16 @@ Result<void> set_pin(db::Conn& c, const MessageId& id, std::optional<std::int64_
             c.exec("UPDATE chat_messages SET pinned_at_ms = $2, pinned_by = $3 WHERE id = $1",
                    {id, at_ms, who}));
   return {};
+}
+
+Result<std::int64_t> count_pins_locked(db::Conn& c, const ChannelId& id) {
+  RUCHE_TRY(
+      [[maybe_unused]] auto lock,
+      c.query_one("SELECT 1 FROM chat_channels WHERE id = $1" + std::string(c.for_update()), {id}));
+  RUCHE_TRY(auto row, c.query_one("SELECT COUNT(*) FROM chat_messages WHERE channel_id = $1 AND "
+                                  "pinned_at_ms IS NOT NULL AND deleted_at_ms IS NULL",
+                                  {id}));
+  return row ? row->i64(0) : 0;
 }
 
 Result<void> insert_mentions(db::Conn& c, const Message& m, const std::vector<std::string>& users,

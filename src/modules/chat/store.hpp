@@ -78,6 +78,9 @@ Result<void> set_body(db::Conn& c, const MessageId& id, const std::string& body,
 Result<void> mark_deleted(db::Conn& c, const MessageId& id, std::int64_t now_ms);
 Result<void> set_pin(db::Conn& c, const MessageId& id, std::optional<std::int64_t> at_ms,
                      const std::string& by);
+// How many messages of the channel are pinned (not deleted), the channel
+// locked to the end of the transaction: two pins at once count each other.
+Result<std::int64_t> count_pins_locked(db::Conn& c, const ChannelId& id);
 Result<void> insert_mentions(db::Conn& c, const Message& m, const std::vector<std::string>& users,
                              bool channel);
 Result<void> delete_mentions(db::Conn& c, const MessageId& id);

@@ -1390,6 +1390,7 @@ export const en: Record<MessageKey, Message> = {
   'error.invalid_members': 'These people cannot use chat in this workspace.',
   'error.invalid_body': 'The message is empty or too long (16 KiB at most).',
   'error.too_many_reactions': 'This message already has 50 different reactions.',
+  'error.too_many_pins': 'This channel has 100 pinned messages: unpin one first.',
   'error.deleted': 'This message was deleted.',
   'error.armoured_unsupported': 'This is not possible in an armoured workspace yet.',
   'error.channel_archived': 'This channel is archived: it is read-only.',

@@ -1423,6 +1423,7 @@ export const fr = {
   'error.invalid_members': 'Ces personnes ne peuvent pas utiliser la discussion dans cet espace.',
   'error.invalid_body': 'Le message est vide ou trop long (16 Kio au plus).',
   'error.too_many_reactions': 'Ce message a déjà 50 réactions différentes.',
+  'error.too_many_pins': 'Ce canal a 100 messages épinglés : désépinglez-en un d’abord.',
   'error.deleted': 'Ce message a été supprimé.',
   'error.armoured_unsupported': 'Ce n’est pas encore possible dans un espace blindé.',
   'error.channel_archived': 'Ce canal est archivé : il est en lecture seule.',

@@ -47,6 +47,7 @@ const KNOWN: Record<string, MessageKey> = {
   invalid_topic: 'error.invalid',
   invalid_emoji: 'error.invalid',
   too_many_reactions: 'error.too_many_reactions',
+  too_many_pins: 'error.too_many_pins',
   deleted: 'error.deleted',
   armoured_unsupported: 'error.armoured_unsupported',
   nested_thread: 'error.invalid',
