@@ -1,16 +1,15 @@
--- Audit times go forward: an entry is stamped no earlier than the one before
--- it (AuditLog::append), whatever the clocks of the nodes appending do, so a
--- time range is a range of entries, found at its two ends in the time index
--- rather than gathered and sorted (read_audit).
+-- A range of audit dates read as entries in a row (read_audit): an entry
+-- keeps the time its node's clock gave, and where that time went back (a
+-- clock set back, another node's ahead) the head says up to when the log is
+-- out of order (AuditLog::append).
 --
--- at_ms: the last entry's time. disordered_until_ms: entries written before
--- this migration may have gone back in time (a clock stepped back); every
--- one before the last such step has a time at or before it, every one after
--- it is in order. NULL when the whole log is in order.
-ALTER TABLE audit_head ADD COLUMN at_ms BIGINT NOT NULL DEFAULT 0;
+-- max_at_ms: the latest time of any entry. disordered_until_ms: every entry
+-- before the last one that went back in time is at or before it, and times
+-- go forward from that one on; NULL when they always did.
+ALTER TABLE audit_head ADD COLUMN max_at_ms BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE audit_head ADD COLUMN disordered_until_ms BIGINT;
 UPDATE audit_head SET
-  at_ms = COALESCE((SELECT MAX(at_ms) FROM audit_log), 0),
+  max_at_ms = COALESCE((SELECT MAX(at_ms) FROM audit_log), 0),
   disordered_until_ms = (
     SELECT MAX(e.at_ms) FROM audit_log e WHERE e.seq < (
       SELECT MAX(b.seq) FROM audit_log b JOIN audit_log a ON a.seq = b.seq - 1

@@ -1,7 +1,5 @@
 #include "platform/audit.hpp"
 
-#include <algorithm>
-
 #include "core/crypto/hash.hpp"
 #include "platform/types.hpp"
 
@@ -27,15 +25,18 @@ std::string AuditLog::entry_hash(std::int64_t seq, std::int64_t at_ms, const Aud
 
 Result<void> AuditLog::append(db::Conn& c, const AuditEntry& entry) const {
   const char* head_sql = c.backend() == db::Backend::postgres
-                             ? "SELECT seq, hash, at_ms FROM audit_head WHERE id = 1 FOR UPDATE"
-                             : "SELECT seq, hash, at_ms FROM audit_head WHERE id = 1";
+                             ? "SELECT seq, hash, max_at_ms FROM audit_head WHERE id = 1 FOR UPDATE"
+                             : "SELECT seq, hash, max_at_ms FROM audit_head WHERE id = 1";
   RUCHE_TRY(auto head, c.query_one(head_sql));
   if (!head) return fail(Errc::internal, "audit head missing");
   std::int64_t seq = head->i64(0) + 1;
   std::string prev = head->text(1);
-  // Never before the entry it follows, though a clock went back or another
-  // node's runs ahead: the log's times go forward (read_audit relies on it).
-  std::int64_t at = std::max(clock_.now_ms(), head->i64(2));
+  // The clock's time, whatever it says: an audit entry tells when it was
+  // written. Earlier than an entry before it (a clock set back, another
+  // node's ahead), every entry so far is at or before the latest time yet,
+  // and times go forward again from this one (read_audit relies on it).
+  const std::int64_t at = clock_.now_ms();
+  const std::int64_t max_at = head->i64(2);
   std::string details = json::serialize(entry.details);
   std::string hash = entry_hash(seq, at, entry, details, prev);
   RUCHE_TRY([[maybe_unused]] auto n,
@@ -44,9 +45,12 @@ Result<void> AuditLog::append(db::Conn& c, const AuditEntry& entry) const {
                    "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                    {seq, at, entry.actor_id, entry.action, entry.outcome, entry.workspace_id,
                     entry.object, entry.remote_addr, entry.request_id, details, prev, hash}));
-  RUCHE_TRY([[maybe_unused]] auto m,
-            c.exec("UPDATE audit_head SET seq = $1, hash = $2, at_ms = $3 WHERE id = 1",
-                   {seq, hash, at}));
+  RUCHE_TRY(
+      [[maybe_unused]] auto m,
+      c.exec(at < max_at ? "UPDATE audit_head SET seq = $1, hash = $2, disordered_until_ms = $3 "
+                           "WHERE id = 1"
+                         : "UPDATE audit_head SET seq = $1, hash = $2, max_at_ms = $3 WHERE id = 1",
+             {seq, hash, at < max_at ? max_at : at}));
   return {};
 }
 

@@ -72,8 +72,8 @@ class AuditLog {
   explicit AuditLog(const Clock& clock) : clock_(clock) {}
 
   // Appends inside the transaction of `c` (a write() connection), stamped
-  // with the clock's time or, when that is earlier, the last entry's: the
-  // log's times never go back.
+  // with the clock's time; one earlier than an entry before it marks the
+  // log disordered up to then (audit_head, migration 0052; read_audit).
   Result<void> append(db::Conn& c, const AuditEntry& entry) const;
   // Appends in a transaction of its own.
   Result<void> record(db::Database& db, const AuditEntry& entry) const;
