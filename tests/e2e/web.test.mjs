@@ -558,6 +558,38 @@ test('the audit log is narrowed by action and outcome, by person, and read furth
   assertNoConsoleErrors(admin, 'admin');
 });
 
+test('the administration finds accounts by words, role and status', async () => {
+  await adminPage.goto(`${env.url}/admin`);
+  await adminPage.getByRole('tab', { name: 'Utilisateurs', selected: true }).waitFor();
+  const list = adminPage.locator('#users-list');
+  const rows = list.locator('tr[data-user]');
+  await rows.first().waitFor();
+  const everyone = await rows.count();
+  assert.ok(everyone >= 2, `${everyone} accounts`);
+  await list.getByLabel('Nom ou adresse').fill(env.admin.email.toUpperCase());
+  await list.getByRole('button', { name: 'Filtrer' }).click();
+  await list.getByRole('heading', { name: '1 compte' }).waitFor();
+  assert.equal(await rows.count(), 1);
+  assert.equal(await rows.first().getAttribute('data-user'), env.admin.email);
+  await list.getByRole('button', { name: 'Effacer les filtres' }).click();
+  await adminPage.waitForFunction(
+    (n) => document.querySelectorAll('#users-list tr[data-user]').length === n,
+    everyone,
+  );
+  await list.getByLabel('Rôle sur l’instance', { exact: true }).selectOption('guest');
+  await list.getByRole('button', { name: 'Filtrer' }).click();
+  await list.locator(`tr[data-user="${GUEST.email}"]`).waitFor();
+  await adminPage.waitForFunction(() =>
+    [...document.querySelectorAll('#users-list tr[data-user] select')].every(
+      (s) => s.value === 'guest',
+    ),
+  );
+  await list.getByLabel('Nom ou adresse').fill('personne-introuvable');
+  await list.getByRole('button', { name: 'Filtrer' }).click();
+  await list.getByText('Aucun compte ne correspond.').waitFor();
+  assertNoConsoleErrors(admin, 'admin');
+});
+
 test('axe-core finds no critical or serious violation on login, home and settings', async () => {
   // axe is injected inline: only this context bypasses the CSP.
   const ctx = await newContext(browser, { bypassCSP: true });

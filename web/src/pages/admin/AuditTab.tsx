@@ -1,7 +1,6 @@
 // The audit log (read-only): newest first, narrowed by action or family of
 // actions, outcome, dates, one person or one workspace (a click on either in
 // the table), older entries a page at a time.
-import { useState, type FormEvent } from 'react';
 import { api, isApiError, type AuditEntry, type AuditQuery } from '../../api';
 import { Button } from '../../components/Button';
 import { Alert, Spinner, Tag } from '../../components/Feedback';
@@ -10,7 +9,7 @@ import { Table } from '../../components/Table';
 import { useI18n } from '../../i18n';
 import { Section } from '../../layout/Page';
 import { useErrorText } from '../../util/errors';
-import { useAsync } from '../../util/useAsync';
+import { useNarrowedPages } from '../../util/useNarrowedPages';
 import { AdminError } from './AdminPage';
 
 /** Entries read at once, and added by "Show older entries". */
@@ -61,45 +60,31 @@ interface AuditPage {
 export function AuditTab() {
   const { t, dateTime } = useI18n();
   const errorText = useErrorText();
-  const [filters, setFilters] = useState<AuditFilters>(NO_AUDIT_FILTERS);
-  const [draft, setDraft] = useState<AuditFilters>(NO_AUDIT_FILTERS);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<string | null>(null);
-  const query = auditQuery(filters);
-  const audit = useAsync(async (): Promise<AuditPage> => {
-    const entries = await api.admin.audit(query);
-    return { entries, more: entries.length >= AUDIT_PAGE };
-  }, [JSON.stringify(query)]);
-
-  const narrow = (change: Partial<AuditFilters>) => {
-    const next = { ...filters, ...change };
-    setFilters(next);
-    setDraft(next);
-    setMoreError(null);
-  };
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    narrow(draft);
-  };
-  const older = async () => {
-    const from = audit.data;
-    const last = from?.entries.at(-1);
-    if (!from || !last) return;
-    setLoadingMore(true);
-    setMoreError(null);
-    try {
-      const entries = await api.admin.audit({ ...query, before: last.seq });
-      const next = {
+  const {
+    filters,
+    draft,
+    setDraft,
+    narrow,
+    submit,
+    list: audit,
+    more: older,
+    loadingMore,
+    moreError,
+  } = useNarrowedPages<AuditFilters, AuditPage>({
+    initial: NO_AUDIT_FILTERS,
+    first: async (f) => {
+      const entries = await api.admin.audit(auditQuery(f));
+      return { entries, more: entries.length >= AUDIT_PAGE };
+    },
+    next: (f, from) => {
+      const last = from.entries.at(-1);
+      if (!last) return null;
+      return api.admin.audit({ ...auditQuery(f), before: last.seq }).then((entries) => ({
         entries: [...from.entries, ...entries],
         more: entries.length >= AUDIT_PAGE,
-      };
-      audit.setData((now) => (now === from ? next : now));
-    } catch (err) {
-      setMoreError(errorText(err));
-    } finally {
-      setLoadingMore(false);
-    }
-  };
+      }));
+    },
+  });
 
   if (audit.error && !isBadQuery(audit.error)) return <AdminError error={audit.error} />;
   return (

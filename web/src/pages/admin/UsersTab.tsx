@@ -14,7 +14,7 @@ import { useI18n, type MessageKey } from '../../i18n';
 import { Section } from '../../layout/Page';
 import { useToast } from '../../notifications/toasts';
 import { useErrorText } from '../../util/errors';
-import { useAsync } from '../../util/useAsync';
+import { useNarrowedPages } from '../../util/useNarrowedPages';
 import { PASSWORD_MIN, PasswordField } from '../PasswordField';
 import { AdminError } from './AdminPage';
 
@@ -30,6 +30,16 @@ interface UserFilters {
 }
 const NO_USER_FILTERS: UserFilters = { q: '', role: '', status: '' };
 
+/** The server's query for these filters, a first page. */
+function usersQuery(f: UserFilters): AdminUsersQuery {
+  return {
+    q: f.q.trim() || undefined,
+    role: f.role || undefined,
+    status: f.status || undefined,
+    limit: USERS_PAGE,
+  };
+}
+
 interface UsersPage {
   users: User[];
   /** How many accounts the filters find in all. */
@@ -40,50 +50,33 @@ export function UsersTab({ meId }: { meId: string }) {
   const { t, date } = useI18n();
   const { toast } = useToast();
   const errorText = useErrorText();
-  const [filters, setFilters] = useState<UserFilters>(NO_USER_FILTERS);
-  const [draft, setDraft] = useState<UserFilters>(NO_USER_FILTERS);
-  const query: AdminUsersQuery = {
-    q: filters.q.trim() || undefined,
-    role: filters.role || undefined,
-    status: filters.status || undefined,
-    limit: USERS_PAGE,
-  };
-  const users = useAsync(() => api.admin.users(query), [JSON.stringify(query)]);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<string | null>(null);
+  const {
+    draft,
+    setDraft,
+    narrow,
+    submit,
+    list: users,
+    more,
+    loadingMore,
+    moreError,
+  } = useNarrowedPages<UserFilters, UsersPage>({
+    initial: NO_USER_FILTERS,
+    first: (f) => api.admin.users(usersQuery(f)),
+    next: (f, from) => {
+      const last = from.users.at(-1);
+      if (!last) return null;
+      return api.admin.users({ ...usersQuery(f), after: last.email }).then((page) => {
+        const had = new Set(from.users.map((u) => u.id));
+        return {
+          users: [...from.users, ...page.users.filter((u) => !had.has(u.id))],
+          total: page.total,
+        };
+      });
+    },
+  });
   const [resetting, setResetting] = useState<User | null>(null);
   const [newPassword, setNewPassword] = useState('');
   const [busy, setBusy] = useState(false);
-
-  const narrow = (next: UserFilters) => {
-    setFilters(next);
-    setDraft(next);
-    setMoreError(null);
-  };
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    narrow(draft);
-  };
-  const more = async () => {
-    const from = users.data;
-    const last = from?.users.at(-1);
-    if (!from || !last) return;
-    setLoadingMore(true);
-    setMoreError(null);
-    try {
-      const page = await api.admin.users({ ...query, after: last.email });
-      const had = new Set(from.users.map((u) => u.id));
-      const next: UsersPage = {
-        users: [...from.users, ...page.users.filter((u) => !had.has(u.id))],
-        total: page.total,
-      };
-      users.setData((now) => (now === from ? next : now));
-    } catch (err) {
-      setMoreError(errorText(err));
-    } finally {
-      setLoadingMore(false);
-    }
-  };
 
   const update = async (u: User, change: { disabled?: boolean; role?: string }) => {
     try {
