@@ -32,6 +32,7 @@
 #include "platform/outbox.hpp"
 #include "platform/platform.hpp"
 #include "platform/sessions.hpp"
+#include "platform/user_list.hpp"
 
 namespace {
 
@@ -213,7 +214,7 @@ int user_command(const Args& args, const app::Config& c) {
     return 0;
   }
   if (sub == "list") {
-    auto users = a.accounts->list();
+    auto users = a.database->read([](db::Conn& c) { return platform::read_users(c, {}); });
     if (!users) return error(users.error().message);
     for (const auto& u : *users)
       std::printf("%s\t%s\t%s\t%s%s\n", u.id.str().c_str(), u.email.c_str(),

@@ -133,18 +133,6 @@ Result<std::optional<User>> Accounts::find_by_email(std::string_view email_in) {
   });
 }
 
-Result<std::vector<User>> Accounts::list() {
-  return db_.read([&](db::Conn& c) -> Result<std::vector<User>> {
-    std::vector<User> out;
-    RUCHE_CHECK(c.each(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY email", {},
-                       [&](const db::Row& r) {
-                         out.push_back(user_from_row(r));
-                         return true;
-                       }));
-    return out;
-  });
-}
-
 Result<void> Accounts::set_disabled(const UserId& id, bool disabled) {
   return db_.write([&](db::Conn& c) -> Result<void> {
     RUCHE_TRY(auto n, c.exec("UPDATE users SET disabled = $2 WHERE id = $1", {id, disabled}));

@@ -54,7 +54,6 @@ class Accounts {
 
   Result<User> get(const UserId& id);
   Result<std::optional<User>> find_by_email(std::string_view email);
-  Result<std::vector<User>> list();
   Result<void> set_disabled(const UserId& id, bool disabled);
   // `changed`, when the role changes, runs in the same transaction.
   Result<void> set_role(const UserId& id, InstanceRole role,
