@@ -82,7 +82,7 @@ std::int64_t fill(db::Database& db, std::int64_t n) {
       }
       RUCHE_TRY([[maybe_unused]] auto k, c.exec(sql, params));
       RUCHE_TRY([[maybe_unused]] auto h,
-                c.exec("UPDATE audit_head SET seq = $1, at_ms = $2", {last, at}));
+                c.exec("UPDATE audit_head SET seq = $1, max_at_ms = $2", {last, at}));
       return {};
     });
     if (!r) {
