@@ -56,9 +56,10 @@ struct SeqRange {
 };
 
 // The entries of a time range as a range of entries, when the log's times
-// are in order over it (AuditLog::append, migration 0052): found at its ends
+// go forward over it (AuditLog::append, migration 0052): found at its ends
 // in the time index, rather than every entry in it gathered and sorted.
-// nullopt when entries from before times were kept in order may fall in it.
+// nullopt when the range may reach entries written before the log's times
+// last went back (audit_head.disordered_until_ms).
 Result<std::optional<SeqRange>> seq_range(db::Conn& c, const AuditQuery& q) {
   RUCHE_TRY(auto head, c.query_one("SELECT disordered_until_ms FROM audit_head WHERE id = 1"));
   if (!head) return fail(Errc::internal, "audit head missing");
