@@ -693,6 +693,9 @@ export const en: Record<MessageKey, Message> = {
   },
   'calendar.none.month': 'No events this month.',
   'calendar.none.week': 'No events this week.',
+  'calendar.too_many.month':
+    'This period holds 2,000 events or more: the earliest 2,000 are shown. The week view shows the others.',
+  'calendar.too_many.week': 'This week holds 2,000 events or more: the earliest 2,000 are shown.',
   'calendar.more': {
     one: '+{count} more',
     other: '+{count} more',

@@ -711,6 +711,10 @@ export const fr = {
   },
   'calendar.none.month': 'Aucun événement ce mois-ci.',
   'calendar.none.week': 'Aucun événement cette semaine.',
+  'calendar.too_many.month':
+    'Cette période compte 2 000 événements ou plus : les 2 000 premiers sont affichés. La vue semaine montre les autres.',
+  'calendar.too_many.week':
+    'Cette semaine compte 2 000 événements ou plus : les 2 000 premiers sont affichés.',
   'calendar.more': {
     one: '+{count} autre',
     other: '+{count} autres',

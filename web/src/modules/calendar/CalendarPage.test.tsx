@@ -189,6 +189,20 @@ describe('the month', () => {
     expect(dayButton('2026-12-11')?.tabIndex).toBe(-1);
   });
 
+  it('says when the period holds more events than are shown', async () => {
+    await show('write');
+    expect(ui.host.querySelector('.alert--warning')).toBeNull();
+    occurrences = Array.from({ length: 2000 }, (_, i) =>
+      occurrence(`e${i}`, '2026-12-02T08:00:00Z', '2026-12-02T09:00:00Z', { title: `E${i}` }),
+    );
+    await act(async () => button('Next month')?.click());
+    await vi.waitFor(() =>
+      expect(ui.host.querySelector('.alert--warning')?.textContent).toBe(
+        'This period holds 2,000 events or more: the earliest 2,000 are shown. The week view shows the others.',
+      ),
+    );
+  });
+
   it('lists a full day in a dialog from "+N"', async () => {
     await show('write');
     act(() => (cell('2026-12-10')?.querySelector('.cal-day__more') as HTMLElement).click());

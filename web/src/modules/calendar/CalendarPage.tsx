@@ -49,6 +49,7 @@ import {
 import { emptyDraft, type EventDraft } from './logic/draft';
 import { periodTitle } from './logic/format';
 import { movedDay } from './logic/keys';
+import { MAX_OCCURRENCES } from './logic/expand';
 import { byDay } from './logic/layout';
 import { calendarPath } from './paths';
 import { CalendarArmour } from './sealed';
@@ -216,6 +217,13 @@ export function CalendarScreen({
             <Button size="sm" onClick={() => void store.load()}>
               {t('conn.retry')}
             </Button>
+          </Alert>
+        ) : null}
+        {occurrences.length >= MAX_OCCURRENCES ? (
+          // The server's bound (and the browser's, armoured): the later
+          // days of the period would look empty without a word.
+          <Alert kind="warning">
+            {t(view === 'month' ? 'calendar.too_many.month' : 'calendar.too_many.week')}
           </Alert>
         ) : null}
         <div ref={gridArea} className="cal-area">
