@@ -377,6 +377,31 @@ test('search finds a message by a stemmed word, with the match highlighted', asy
   assertNoConsoleErrors(member, 'member');
 });
 
+test('search shows the newest 50 matches, then older ones on demand', async () => {
+  // The member's own channel and messages: never unread news for anyone the
+  // tests after this one look at.
+  const releves = await ok(memberPage, 'POST', `/workspaces/${wsId}/channels`, { name: 'relevés' });
+  for (let i = 0; i < 53; i++)
+    await ok(memberPage, 'POST', `/channels/${releves.id}/messages`, {
+      body: `Relevé du pluviomètre numéro ${i}`,
+    });
+  await memberPage.goto(`${env.url}/w/${wsId}/chat/search?q=pluviom%C3%A8tre`);
+  const results = memberPage.locator('.search-result');
+  const older = memberPage.getByRole('button', { name: 'Messages plus anciens' });
+  await older.waitFor();
+  assert.equal(await results.count(), 50);
+  assert.match(await results.first().textContent(), /numéro 52/);
+  await older.click();
+  await memberPage.getByText('53 résultats').waitFor();
+  await older.waitFor({ state: 'detached' });
+  assert.match(await results.last().textContent(), /numéro 0\b/);
+  await results.last().getByText(MEMBER.name).waitFor();
+  // Back in the channel, as the tests after this one expect the member.
+  await memberPage.goto(`${env.url}/w/${wsId}/chat/${channelId}`);
+  await memberPage.getByRole('heading', { level: 1, name: /projet-seine/ }).waitFor();
+  assertNoConsoleErrors(member, 'member');
+});
+
 test('keyboard: Alt+↑/↓ switch channels, Ctrl+K jumps to a channel', async () => {
   const annonces = await ok(ownerPage, 'POST', `/workspaces/${wsId}/channels`, {
     name: 'annonces',

@@ -382,6 +382,10 @@ export interface SearchResult {
   snippet: string;
   /** Chat messages: */
   channel_id?: string;
+  author_id?: string;
+  created_at?: string;
+  thread_id?: string | null;
+  in_channel?: boolean;
   /** Files and folders: */
   kind?: 'file' | 'folder';
   name?: string;

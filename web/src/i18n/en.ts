@@ -294,6 +294,7 @@ export const en: Record<MessageKey, Message> = {
   'chat.search_to': 'Until',
   'chat.search_any': 'Any',
   'chat.search_none': 'No message matches.',
+  'chat.search_older': 'Older messages',
   'chat.search_count': { zero: 'No results', one: '{count} result', other: '{count} results' },
   'chat.search_hint': 'Words are searched with their variants: “market” also finds “markets”.',
   'chat.search_in': 'in {channel}',

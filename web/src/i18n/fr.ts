@@ -294,6 +294,7 @@ export const fr = {
   'chat.search_from': 'Depuis le',
   'chat.search_to': 'Jusqu’au',
   'chat.search_any': 'Tous',
+  'chat.search_older': 'Messages plus anciens',
   'chat.search_none': 'Aucun message ne correspond.',
   'chat.search_count': {
     zero: 'Aucun résultat',

@@ -4,7 +4,7 @@
 // The server cannot read armoured workspaces: there the search runs in the
 // browser, over the messages already loaded (decrypted).
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
-import { api, type Message, type SearchResult } from '../../../api';
+import { api, type Message, type SearchQuery, type SearchResult } from '../../../api';
 import { Button } from '../../../components/Button';
 import { Alert, EmptyState, Spinner } from '../../../components/Feedback';
 import { SelectField, TextField } from '../../../components/Field';
@@ -29,12 +29,15 @@ const LIMIT = 50;
 
 const noSubscribe = () => () => undefined;
 
-/** One result as the list shows it: the snippet, and the message when known. */
+/** One result as the list shows it: where and when, by whom, the snippet. */
 interface Hit {
   id: string;
   channel_id?: string;
+  author_id?: string;
+  created_at?: string;
+  thread_id?: string | null;
+  in_channel?: boolean;
   snippet: string;
-  message?: Message | null;
 }
 
 interface Loaded extends LocalCandidate {
@@ -47,6 +50,23 @@ export function dayStart(day: string, plusDays = 0): string | undefined {
   if (!m) return undefined;
   const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + plusDays);
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
+/** The server's query for the filters; `before` (a hit's time) narrows to older hits. */
+function serverQuery(workspaceId: string, f: Filters, before?: string): SearchQuery {
+  const to = dayStart(f.to, 1);
+  return {
+    q: f.q.trim(),
+    workspace: workspaceId,
+    type: 'message',
+    channel: f.channel || undefined,
+    author: f.author || undefined,
+    from: dayStart(f.from),
+    // Older than the last hit shown, its millisecond included (another hit
+    // may share it: those shown are left out when the page comes).
+    to: before && (!to || before < to) ? new Date(Date.parse(before) + 1).toISOString() : to,
+    limit: LIMIT,
+  };
 }
 
 export function SearchView() {
@@ -72,9 +92,14 @@ export function SearchView() {
   const key = JSON.stringify(applied);
   const [form, setForm] = useState<Filters>(applied);
   const [formKey, setFormKey] = useState(key);
-  const [results, setResults] = useState<{ key: string; list: SearchResult[] } | null>(null);
-  const [details, setDetails] = useState<Record<string, Message | null>>({});
+  // The server's hits so far (newest first), and whether older ones may follow.
+  const [results, setResults] = useState<{
+    key: string;
+    list: SearchResult[];
+    more: boolean;
+  } | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [readingOlder, setReadingOlder] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
 
   // The URL changed (back button, a new search from the sidebar): the form follows.
@@ -91,39 +116,46 @@ export function SearchView() {
     const f = JSON.parse(key) as Filters;
     if (!f.q.trim() || armour) return;
     const ctl = new AbortController();
-    api
-      .search(
-        {
-          q: f.q.trim(),
-          workspace: workspace.id,
-          type: 'message',
-          channel: f.channel || undefined,
-          author: f.author || undefined,
-          from: dayStart(f.from),
-          to: dayStart(f.to, 1),
-          limit: LIMIT,
-        },
-        { signal: ctl.signal },
-      )
-      .then(
-        (r) => {
-          setResults({ key, list: r.results });
-          setError(null);
-          // Author and time of each hit (search answers carry the snippet only).
-          for (const hit of r.results) {
-            api.chat.message(hit.id).then(
-              (m) => setDetails((d) => ({ ...d, [hit.id]: m })),
-              () => setDetails((d) => ({ ...d, [hit.id]: null })),
-            );
-          }
-        },
-        (e: unknown) => {
-          if (e instanceof DOMException && e.name === 'AbortError') return;
-          setError(e);
-        },
-      );
+    api.search(serverQuery(workspace.id, f), { signal: ctl.signal }).then(
+      (r) => {
+        setResults({ key, list: r.results, more: r.results.length === LIMIT });
+        setError(null);
+      },
+      (e: unknown) => {
+        if (e instanceof DOMException && e.name === 'AbortError') return;
+        setError(e);
+      },
+    );
     return () => ctl.abort();
   }, [key, workspace.id, armour]);
+
+  const older = async () => {
+    const from = results;
+    const last = from?.list.at(-1);
+    if (!from || from.key !== key || !last?.created_at) return;
+    setReadingOlder(true);
+    try {
+      const r = await api.search(
+        serverQuery(workspace.id, JSON.parse(key) as Filters, last.created_at),
+      );
+      const had = new Set(from.list.map((h) => h.id));
+      const fresh = r.results.filter((h) => !had.has(h.id));
+      setResults((now) =>
+        now === from
+          ? {
+              key,
+              list: [...from.list, ...fresh],
+              more: r.results.length === LIMIT && fresh.length > 0,
+            }
+          : now,
+      );
+      setError(null);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setReadingOlder(false);
+    }
+  };
 
   // Armoured: the loaded messages, decrypted, mentions named.
   const loaded = useMemo(() => {
@@ -165,8 +197,11 @@ export function SearchView() {
     }).map((h) => ({
       id: h.item.id,
       channel_id: h.item.channel_id,
+      author_id: h.item.message.author_id,
+      created_at: h.item.message.created_at,
+      thread_id: h.item.message.thread_id,
+      in_channel: h.item.message.in_channel,
       snippet: h.snippet,
-      message: h.item.message,
     }));
   }, [armour, key, loaded]);
 
@@ -193,16 +228,7 @@ export function SearchView() {
   const serverDone = results?.key === key;
   const done = armour ? localHits !== null : serverDone;
   const searching = !armour && !!applied.q.trim() && !serverDone && !error;
-  const list: Hit[] = armour
-    ? (localHits ?? [])
-    : serverDone
-      ? results.list.map((r) => ({
-          id: r.id,
-          channel_id: r.channel_id,
-          snippet: r.snippet,
-          message: details[r.id],
-        }))
-      : [];
+  const list: Hit[] = armour ? (localHits ?? []) : serverDone ? results.list : [];
 
   return (
     <section className="chat-search" aria-labelledby="chat-search-title">
@@ -282,25 +308,26 @@ export function SearchView() {
         ) : null}
         <ol className="search-results">
           {list.map((hit) => {
-            const m = hit.message;
             const channel = hit.channel_id ? byId[hit.channel_id] : undefined;
             const where = channel ? channelTitle(channel.kind, labelOf(channel)) : '';
             const open = () => {
               if (!hit.channel_id) return;
-              const reply = m?.thread_id ?? null;
+              const reply = hit.thread_id ?? null;
               openChannel(hit.channel_id, {
-                message: reply && !m?.in_channel ? undefined : hit.id,
+                message: reply && !hit.in_channel ? undefined : hit.id,
                 pane: reply ? { kind: 'thread', root: reply } : undefined,
               });
             };
             return (
               <li key={hit.id} className="search-result">
                 <p className="search-result__meta">
-                  {m ? <span className="msg__author">{displayName(m.author_id)}</span> : null}
+                  {hit.author_id ? (
+                    <span className="msg__author">{displayName(hit.author_id)}</span>
+                  ) : null}
                   {where ? <span>{t('chat.search_in', { channel: where })}</span> : null}
-                  {m ? (
-                    <time dateTime={m.created_at}>
-                      {date(m.created_at)} {timeOf(m.created_at, locale)}
+                  {hit.created_at ? (
+                    <time dateTime={hit.created_at}>
+                      {date(hit.created_at)} {timeOf(hit.created_at, locale)}
                     </time>
                   ) : null}
                 </p>
@@ -314,6 +341,13 @@ export function SearchView() {
             );
           })}
         </ol>
+        {!armour && serverDone && results.more ? (
+          <div className="form__actions">
+            <Button variant="ghost" busy={readingOlder} onClick={() => void older()}>
+              {t('chat.search_older')}
+            </Button>
+          </div>
+        ) : null}
       </div>
     </section>
   );
