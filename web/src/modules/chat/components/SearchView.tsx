@@ -1,6 +1,7 @@
 // /w/:id/chat/search?q=…&channel=…&author=…&from=…&to=…: messages the
-// person may read, best first, with the matches highlighted; filters by
-// channel, author and date. The URL holds the query (links, back button).
+// person may read, newest first (50, then older ones on demand), with the
+// matches highlighted; filters by channel, author and date. The URL holds
+// the query (links, back button).
 // The server cannot read armoured workspaces: there the search runs in the
 // browser, over the messages already loaded (decrypted).
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
