@@ -104,9 +104,12 @@ export function SearchView() {
   const heading = useRef<HTMLHeadingElement>(null);
 
   // The URL changed (back button, a new search from the sidebar): the form follows.
+  // Armoured: how many of the browser's own hits are shown.
+  const [localLimit, setLocalLimit] = useState(LIMIT);
   if (formKey !== key) {
     setFormKey(key);
     setForm(applied);
+    setLocalLimit(LIMIT);
   }
 
   useEffect(() => {
@@ -194,7 +197,7 @@ export function SearchView() {
       author: f.author || undefined,
       from: dayStart(f.from),
       to: dayStart(f.to, 1),
-      limit: LIMIT,
+      limit: localLimit,
     }).map((h) => ({
       id: h.item.id,
       channel_id: h.item.channel_id,
@@ -204,7 +207,7 @@ export function SearchView() {
       in_channel: h.item.message.in_channel,
       snippet: h.snippet,
     }));
-  }, [armour, key, loaded]);
+  }, [armour, key, loaded, localLimit]);
 
   const channels = useMemo(
     () =>
@@ -342,7 +345,15 @@ export function SearchView() {
             );
           })}
         </ol>
-        {!armour && serverDone && results.more ? (
+        {armour ? (
+          localHits?.length === localLimit ? (
+            <div className="form__actions">
+              <Button variant="ghost" onClick={() => setLocalLimit((n) => n + LIMIT)}>
+                {t('chat.search_older')}
+              </Button>
+            </div>
+          ) : null
+        ) : serverDone && results.more ? (
           <div className="form__actions">
             <Button variant="ghost" busy={readingOlder} onClick={() => void older()}>
               {t('chat.search_older')}
