@@ -225,6 +225,24 @@ test('search by name finds a file in a subfolder and opens the folder that holds
   await box.fill('introuvable');
   await box.press('Enter');
   await ownerPage.getByText('Aucun fichier ni dossier de cet espace n’a « introuvable » dans son nom.').waitFor();
+  // The newest 50 shown, the page says how to reach the others.
+  for (let i = 0; i < 50; i++)
+    await pageOk(
+      ownerPage,
+      'PUT',
+      `/files/${folder.id}/children/${encodeURIComponent(`Relevé mensuel ${i}.txt`)}`,
+      { bytes: Buffer.from(String(i)).toString('base64') },
+      [200, 201],
+    );
+  await box.fill('mensuel');
+  await box.press('Enter');
+  await ownerPage
+    .getByText('Les 50 plus récents sont affichés : ajoutez un mot pour trouver les autres.')
+    .waitFor();
+  assert.equal(
+    await ownerPage.getByRole('list', { name: 'Résultats pour « mensuel »' }).getByRole('listitem').count(),
+    50,
+  );
   await box.fill('');
   await option(ownerPage, 'Bilan trimestriel.txt').waitFor();
   // The tests after this one start from the root.

@@ -137,7 +137,17 @@ function ServerResults({ query, onClose }: { query: string; onClose(): void }) {
     where: parentPath(hit.path ?? '/'),
     target: hit.kind === 'folder' ? hit.id : (hit.parent_id ?? ''),
   }));
-  return <HitList query={query} hits={hits} onClose={onClose} />;
+  return (
+    <>
+      <HitList query={query} hits={hits} onClose={onClose} />
+      {hits.length === LIMIT ? (
+        // The server answers the newest names only: say so, and how to reach the others.
+        <p className="muted" role="note">
+          {t('files.search_newest', { count: LIMIT })}
+        </p>
+      ) : null}
+    </>
+  );
 }
 
 /** Armoured: the tree walked in the browser, its names opened; results as they come. */
