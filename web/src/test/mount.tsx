@@ -42,3 +42,23 @@ export function mountPoint(): Mounted {
     },
   };
 }
+
+/**
+ * Types `value` into a field as a person would: through the element's own
+ * value setter (React tracks the other), then the event React listens to.
+ */
+export function typeInto(
+  field: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement,
+  value: string,
+) {
+  const setter = Object.getOwnPropertyDescriptor(
+    Object.getPrototypeOf(field) as object,
+    'value',
+  )?.set;
+  act(() => {
+    setter?.call(field, value);
+    field.dispatchEvent(
+      new Event(field instanceof HTMLSelectElement ? 'change' : 'input', { bubbles: true }),
+    );
+  });
+}

@@ -25,7 +25,7 @@ import { loadCrypto } from '../../armour/load';
 import { BrandingProvider } from '../../branding';
 import { ToastProvider } from '../../notifications/toasts';
 import { matchPath, usePathname } from '../../router/router';
-import { mountPoint } from '../../test/mount';
+import { mountPoint, typeInto } from '../../test/mount';
 import { ALICE, WS, sealedEventRecord, soloKeys } from '../../test/soloKeyServer';
 import { CalendarScreen } from './CalendarPage';
 import { CalendarArmour } from './sealed';
@@ -194,14 +194,6 @@ const field = (label: string, within: ParentNode = document) => {
   return input as HTMLInputElement;
 };
 
-function type(input: HTMLInputElement, value: string) {
-  const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set;
-  act(() => {
-    setter?.call(input, value);
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  });
-}
-
 /** The occurrence of `day` of the weekly event opened from its chip. */
 async function openOccurrence(day: string) {
   await act(async () => cell(day)?.querySelector<HTMLElement>('.cal-chip')?.click());
@@ -250,7 +242,7 @@ describe('an armoured calendar', () => {
     expect(d.textContent).toContain('Every week');
     expect(button('Accept', d)).toBeUndefined();
     act(() => button('Edit', d)?.click());
-    type(field('Title', d), 'Point mensuel');
+    typeInto(field('Title', d), 'Point mensuel');
     await act(async () => button('Save', d)?.click());
     await vi.waitFor(() => expect(update).toHaveBeenCalled());
     const [id, body, version] = update.mock.calls[0] ?? [];
@@ -277,7 +269,7 @@ describe('an armoured calendar', () => {
     });
     expect(field('Start date', d).value).toBe('2026-12-08');
     expect([...d.querySelectorAll('label')].map((l) => l.textContent)).not.toContain('Repeat');
-    type(field('Title', d), 'Point exceptionnel');
+    typeInto(field('Title', d), 'Point exceptionnel');
     await act(async () => button('Save', d)?.click());
     await vi.waitFor(() => expect(update).toHaveBeenCalled());
     expect(update).toHaveBeenCalledTimes(1);
@@ -346,7 +338,7 @@ describe('an armoured calendar', () => {
     // The series' form: its first date and its repeat.
     expect(field('Start date', d).value).toBe('2026-12-01');
     expect(field('Repeat', d).value).toBe('weekly');
-    type(field('Title', d), 'Point du mardi');
+    typeInto(field('Title', d), 'Point du mardi');
     await act(async () => button('Save', d)?.click());
     await vi.waitFor(() => expect(update).toHaveBeenCalled());
     const [id, { sealed } = {}, version] = update.mock.calls[0] ?? [];
@@ -406,18 +398,18 @@ describe('an armoured calendar', () => {
     await show();
     act(() => button('New event', ui.host)?.click());
     const d = dialog() as HTMLDialogElement;
-    type(field('Title', d), 'Inventaire');
+    typeInto(field('Title', d), 'Inventaire');
     const invite = field('Invite someone', d);
     expect(invite.placeholder).toBe('Name of a member');
     // An address is no member: refused, nothing added.
-    type(invite, 'guest@example.org');
+    typeInto(invite, 'guest@example.org');
     await act(async () => button('Invite', d)?.click());
     expect(d.querySelector('.cal-attendees .field__error')?.textContent).toBe(
       'Pick a member of the workspace who reads its calendar: an encrypted event invites nobody else.',
     );
     expect(d.querySelectorAll('.cal-person')).toHaveLength(0);
     // Neither oneself nor a member without the calendar is offered.
-    type(invite, 'mart');
+    typeInto(invite, 'mart');
     expect(options(d)).toEqual(['Bob Martin bob@ruche.test']);
     await act(async () => button('Invite', d)?.click());
     expect([...d.querySelectorAll('.cal-person__name')].map((p) => p.textContent)).toEqual([

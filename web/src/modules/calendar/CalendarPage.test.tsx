@@ -23,7 +23,7 @@ import { BrandingProvider } from '../../branding';
 import { ToastProvider } from '../../notifications/toasts';
 import { matchPath, usePathname } from '../../router/router';
 import { hearLive } from '../../test/live';
-import { mountPoint } from '../../test/mount';
+import { mountPoint, typeInto } from '../../test/mount';
 import { CalendarScreen } from './CalendarPage';
 import {
   allDay,
@@ -106,17 +106,6 @@ const field = (label: string, within: ParentNode = document) => {
   return input as HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
 };
 const toasts = () => document.querySelector('.toasts')?.textContent ?? '';
-
-function type(input: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement, value: string) {
-  const proto = Object.getPrototypeOf(input) as object;
-  const setter = Object.getOwnPropertyDescriptor(proto, 'value')?.set;
-  act(() => {
-    setter?.call(input, value);
-    input.dispatchEvent(
-      new Event(input instanceof HTMLSelectElement ? 'change' : 'input', { bubbles: true }),
-    );
-  });
-}
 
 function key(target: Element | null, k: string) {
   act(() => {
@@ -313,8 +302,8 @@ describe('creating', () => {
       .mockResolvedValue(calendarEvent('new', { title: 'Delivery' }));
     const submit = button('Create the event', d);
     expect(submit?.disabled).toBe(true);
-    type(field('Title', d) as HTMLInputElement, 'Delivery');
-    type(field('Last day', d) as HTMLInputElement, '2026-12-18');
+    typeInto(field('Title', d) as HTMLInputElement, 'Delivery');
+    typeInto(field('Last day', d) as HTMLInputElement, '2026-12-18');
     await act(async () => submit?.click());
     expect(create).toHaveBeenCalledWith(WS, {
       title: 'Delivery',
@@ -331,15 +320,15 @@ describe('creating', () => {
     const d = dialog();
     if (!d) throw new Error('no dialog');
     expect((field('All day', d) as HTMLInputElement).checked).toBe(false);
-    type(field('Title', d) as HTMLInputElement, 'Site meeting');
-    type(field('Start date', d) as HTMLInputElement, '2026-12-14');
-    type(field('Start time', d) as HTMLInputElement, '10:00');
+    typeInto(field('Title', d) as HTMLInputElement, 'Site meeting');
+    typeInto(field('Start date', d) as HTMLInputElement, '2026-12-14');
+    typeInto(field('Start time', d) as HTMLInputElement, '10:00');
     // The end followed the start: an hour later.
     expect((field('End time', d) as HTMLInputElement).value).toBe('11:00');
-    type(field('Repeat', d), 'weekly');
-    type(field('Ends', d), 'count');
-    type(field('Number of times', d) as HTMLInputElement, '6');
-    type(field('Location', d) as HTMLInputElement, 'Hut');
+    typeInto(field('Repeat', d), 'weekly');
+    typeInto(field('Ends', d), 'count');
+    typeInto(field('Number of times', d) as HTMLInputElement, '6');
+    typeInto(field('Location', d) as HTMLInputElement, 'Hut');
     expect(d.textContent).toContain('Local times (Europe/Paris).');
     const create = vi.spyOn(api.calendar, 'create').mockResolvedValue(calendarEvent('new'));
     await act(async () => button('Create the event', d)?.click());
@@ -359,11 +348,11 @@ describe('creating', () => {
     await act(async () => button('New event', ui.host)?.click());
     const d = dialog();
     if (!d) throw new Error('no dialog');
-    type(field('Title', d) as HTMLInputElement, 'Oops');
-    type(field('End time', d) as HTMLInputElement, '08:00');
+    typeInto(field('Title', d) as HTMLInputElement, 'Oops');
+    typeInto(field('End time', d) as HTMLInputElement, '08:00');
     expect(d.textContent).toContain('The end cannot come before the start.');
     expect(button('Create the event', d)?.disabled).toBe(true);
-    type(field('End time', d) as HTMLInputElement, '11:00');
+    typeInto(field('End time', d) as HTMLInputElement, '11:00');
     vi.spyOn(api.calendar, 'create').mockRejectedValue(new ApiError(400, 'invalid_rrule', 'x'));
     await act(async () => button('Create the event', d)?.click());
     expect(d.querySelector('[role="alert"]')?.textContent).toBe('This repeat is not valid.');
@@ -391,7 +380,7 @@ describe('an event’s details', () => {
     expect(plain(d.textContent)).toContain('Thursday, December 10, 2026, 2:00 – 3:00 PM');
     expect(d.textContent).toContain('Room 2');
     await act(async () => button('Edit', d)?.click());
-    type(field('Title', d) as HTMLInputElement, 'Design review');
+    typeInto(field('Title', d) as HTMLInputElement, 'Design review');
     const update = vi
       .spyOn(api.calendar, 'update')
       .mockResolvedValue({ ...EVENT, title: 'Design review', version: 13 });
@@ -411,7 +400,7 @@ describe('an event’s details', () => {
     const d = dialog();
     if (!d) throw new Error('no dialog');
     await act(async () => button('Edit', d)?.click());
-    type(field('Location', d) as HTMLInputElement, 'Room 3');
+    typeInto(field('Location', d) as HTMLInputElement, 'Room 3');
     vi.spyOn(api.calendar, 'update').mockRejectedValue(
       new ApiError(412, 'precondition_failed', 'changed'),
     );
@@ -547,8 +536,8 @@ describe('one occurrence of a recurring event', () => {
       expect(vi.mocked(api.calendar.freeBusy).mock.lastCall?.[0]).toContain('u1'),
     );
 
-    type(field('Start time', d) as HTMLInputElement, '11:00');
-    type(field('Location', d) as HTMLInputElement, 'Room 4');
+    typeInto(field('Start time', d) as HTMLInputElement, '11:00');
+    typeInto(field('Location', d) as HTMLInputElement, 'Room 4');
     const series = vi.spyOn(api.calendar, 'update');
     const moved: CalendarEvent = {
       ...WEEKLY,
@@ -603,7 +592,7 @@ describe('one occurrence of a recurring event', () => {
     expect((field('Repeat', d) as HTMLSelectElement).value).toBe('weekly');
     expect(labels(d)).toContain('Invite someone');
     expect(d.textContent).toContain('Recurring event: a change applies to all its occurrences.');
-    type(field('Title', d) as HTMLInputElement, 'Weekly sync');
+    typeInto(field('Title', d) as HTMLInputElement, 'Weekly sync');
     const one = vi.spyOn(api.calendar, 'updateOccurrence');
     const update = vi
       .spyOn(api.calendar, 'update')
@@ -618,8 +607,8 @@ describe('one occurrence of a recurring event', () => {
   it('keeps what was typed when another scope is chosen', async () => {
     const d = await openOccurrence('2026-12-08');
     await act(async () => button('Edit', d)?.click());
-    type(field('Title', d) as HTMLInputElement, 'Weekly (moved)');
-    type(field('Start time', d) as HTMLInputElement, '14:00');
+    typeInto(field('Title', d) as HTMLInputElement, 'Weekly (moved)');
+    typeInto(field('Start time', d) as HTMLInputElement, '14:00');
     scope(d).pick('This and following occurrences');
     expect((field('Title', d) as HTMLInputElement).value).toBe('Weekly (moved)');
     expect((field('Start date', d) as HTMLInputElement).value).toBe('2026-12-08');
@@ -665,7 +654,7 @@ describe('one occurrence of a recurring event', () => {
     expect((field('End time', d) as HTMLInputElement).value).toBe('16:30');
     // Unchanged: nothing to save.
     expect(button('Save', d)?.disabled).toBe(true);
-    type(field('Title', d) as HTMLInputElement, 'Weekly (audit)');
+    typeInto(field('Title', d) as HTMLInputElement, 'Weekly (audit)');
     const one = vi
       .spyOn(api.calendar, 'updateOccurrence')
       .mockResolvedValue({ ...CHANGED, version: 13 });
@@ -753,8 +742,8 @@ describe('one occurrence of a recurring event', () => {
     // Unchanged: nothing to save.
     expect(button('Save', d)?.disabled).toBe(true);
 
-    type(field('Start time', d) as HTMLInputElement, '11:00');
-    type(field('Title', d) as HTMLInputElement, 'Weekly (later)');
+    typeInto(field('Start time', d) as HTMLInputElement, '11:00');
+    typeInto(field('Title', d) as HTMLInputElement, 'Weekly (later)');
     const series = vi.spyOn(api.calendar, 'update');
     const one = vi.spyOn(api.calendar, 'updateOccurrence');
     const rest: CalendarEvent = {
@@ -804,7 +793,7 @@ describe('one occurrence of a recurring event', () => {
     const d = await openOccurrence('2026-12-08');
     await act(async () => button('Edit', d)?.click());
     scope(d).pick('This and following occurrences');
-    type(field('Number of times', d) as HTMLInputElement, '5');
+    typeInto(field('Number of times', d) as HTMLInputElement, '5');
     const following = vi
       .spyOn(api.calendar, 'updateFollowing')
       .mockResolvedValue({ ...WEEKLY, id: 'weekly-2', version: 13 });
@@ -829,7 +818,7 @@ describe('one occurrence of a recurring event', () => {
     if (!d) throw new Error('no dialog');
     await act(async () => button('Edit', d)?.click());
     scope(d).pick('This and following occurrences');
-    type(field('Location', d) as HTMLInputElement, 'Room 9');
+    typeInto(field('Location', d) as HTMLInputElement, 'Room 9');
     vi.spyOn(api.calendar, 'updateFollowing').mockRejectedValue(
       new ApiError(412, 'precondition_failed', 'changed'),
     );
@@ -951,14 +940,14 @@ describe('invitations', () => {
     await act(async () => button('New event', ui.host)?.click());
     const d = dialog();
     if (!d) throw new Error('no dialog');
-    type(field('Title', d) as HTMLInputElement, 'Site meeting');
+    typeInto(field('Title', d) as HTMLInputElement, 'Site meeting');
     const invite = field('Invite someone', d) as HTMLInputElement;
     expect(invite.getAttribute('role')).toBe('combobox');
     // Oneself is not offered.
-    type(invite, 'cam');
+    typeInto(invite, 'cam');
     expect(options(d)).toEqual([]);
     expect(invite.getAttribute('aria-expanded')).toBe('false');
-    type(invite, 'al');
+    typeInto(invite, 'al');
     expect(options(d)).toEqual(['Alix Martin alix@ruche.test']);
     expect(invite.getAttribute('aria-expanded')).toBe('true');
     expect(invite.getAttribute('aria-activedescendant')).toBe(
@@ -968,25 +957,25 @@ describe('invitations', () => {
     expect(people(d)).toEqual(['Alix Martin alix@ruche.test']);
     expect(invite.value).toBe('');
     // A word that is no address: said, nothing added.
-    type(invite, 'guest');
+    typeInto(invite, 'guest');
     key(invite, 'Enter');
     expect(d.querySelector('.cal-attendees .field__error')?.textContent).toBe(
       'Enter an email address (name@example.org) or pick a colleague.',
     );
     expect(invite.getAttribute('aria-invalid')).toBe('true');
-    type(invite, 'guest@example.org');
+    typeInto(invite, 'guest@example.org');
     await act(async () => button('Invite', d)?.click());
     expect(people(d)).toEqual(['Alix Martin alix@ruche.test', 'guest@example.org']);
     // One's own address is refused too.
-    type(invite, 'Camille@ruche.test');
+    typeInto(invite, 'Camille@ruche.test');
     key(invite, 'Enter');
     expect(d.querySelector('.cal-attendees .field__error')?.textContent).toBe(
       'You need not invite yourself.',
     );
     // Removed, and another colleague picked with the arrows.
     await act(async () => button('Remove Alix Martin', d)?.click());
-    type(invite, '');
-    type(invite, 'm');
+    typeInto(invite, '');
+    typeInto(invite, 'm');
     expect(options(d)).toEqual(['Alix Martin alix@ruche.test', 'Bo Moreau bo@ruche.test']);
     key(invite, 'ArrowDown');
     key(invite, 'Enter');
@@ -1032,7 +1021,7 @@ describe('invitations', () => {
       'guest@example.org Not answered',
       'Bo Moreau bo@ruche.test Maybe',
     ]);
-    type(field('Title', d) as HTMLInputElement, 'Design review');
+    typeInto(field('Title', d) as HTMLInputElement, 'Design review');
     const update = vi
       .spyOn(api.calendar, 'update')
       .mockResolvedValue({ ...event, title: 'Design review', version: 13 });

@@ -20,7 +20,7 @@ import { TrustStore } from '../../armour/trust';
 import { loadCrypto } from '../../armour/load';
 import { BrandingProvider } from '../../branding';
 import { ToastProvider } from '../../notifications/toasts';
-import { mountPoint } from '../../test/mount';
+import { mountPoint, typeInto } from '../../test/mount';
 import { ALICE, WS, soloKeys, soloServer } from '../../test/soloKeyServer';
 import { task } from './logic/fixtures.test-util';
 import { TasksArmour } from './sealed';
@@ -128,15 +128,6 @@ const button = (label: string, within: ParentNode = ui.host) =>
 const pane = () => ui.host.querySelector<HTMLElement>('.tasks-pane') ?? ui.host;
 const toasts = () => document.querySelector('.toasts')?.textContent ?? '';
 
-function type(input: HTMLInputElement | HTMLTextAreaElement, value: string) {
-  const proto = Object.getPrototypeOf(input) as object;
-  const setter = Object.getOwnPropertyDescriptor(proto, 'value')?.set;
-  act(() => {
-    setter?.call(input, value);
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  });
-}
-
 function choose(select: HTMLSelectElement, value: string) {
   act(() => {
     select.value = value;
@@ -165,7 +156,7 @@ describe('the board of an armoured workspace', () => {
     choose(labels as HTMLSelectElement, 'juridique');
     expect(cards()).toEqual(['Relire le contrat']);
     choose(labels as HTMLSelectElement, '');
-    type(ui.host.querySelector('input[type="search"]') as HTMLInputElement, 'budget');
+    typeInto(ui.host.querySelector('input[type="search"]') as HTMLInputElement, 'budget');
     expect(cards()).toEqual(['Budget confidentiel']);
   });
 
@@ -184,7 +175,7 @@ describe('the board of an armoured workspace', () => {
     });
     act(() => button('New task')?.click());
     const dialog = document.querySelector<HTMLElement>('dialog[open]');
-    type(dialog?.querySelector('input') as HTMLInputElement, 'Changer la serrure');
+    typeInto(dialog?.querySelector('input') as HTMLInputElement, 'Changer la serrure');
     await act(async () => button('Create the task', dialog ?? undefined)?.click());
     const body = create.mock.calls[0]?.[1] as SealedNewTask;
     expect(Object.keys(body).sort()).toEqual(['sealed', 'status', 'token']);
@@ -238,7 +229,7 @@ describe('the board of an armoured workspace', () => {
         created_at: '2026-12-01T11:00:00Z',
         edited_at: null,
       }));
-    type(section().querySelector('textarea') as HTMLTextAreaElement, 'C’est *fait*');
+    typeInto(section().querySelector('textarea') as HTMLTextAreaElement, 'C’est *fait*');
     await act(async () => button('Comment', section())?.click());
     expect(create.mock.calls[0]?.[1].startsWith('e2e1:1:')).toBe(true);
     await vi.waitFor(() => expect(section().querySelector('em')?.textContent).toBe('fait'));
@@ -274,7 +265,7 @@ describe('the board of an armoured workspace', () => {
     expect(button('New task')?.disabled).toBe(true);
     expect(ui.host.textContent).toContain('you have not received the current key');
     const section = pane().querySelector<HTMLElement>('.task-comments') ?? pane();
-    type(section.querySelector('textarea') as HTMLTextAreaElement, 'Bonjour');
+    typeInto(section.querySelector('textarea') as HTMLTextAreaElement, 'Bonjour');
     expect(button('Comment', section)?.disabled).toBe(true);
     // What was sealed before still opens.
     expect(cards()).toContain('Budget confidentiel');

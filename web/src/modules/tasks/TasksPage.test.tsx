@@ -21,7 +21,7 @@ import { liveEvents } from '../../events';
 import { hearLive as hearFrames } from '../../test/live';
 import { BrandingProvider } from '../../branding';
 import { ToastProvider } from '../../notifications/toasts';
-import { mountPoint } from '../../test/mount';
+import { mountPoint, typeInto } from '../../test/mount';
 import { task, WS } from './logic/fixtures.test-util';
 import { TasksScreen } from './TasksPage';
 
@@ -87,15 +87,6 @@ const button = (label: string, within: ParentNode = ui.host) =>
   );
 const held = (id: string) => tasks.find((x) => x.id === id) ?? task(id);
 const toasts = () => document.querySelector('.toasts')?.textContent ?? '';
-
-function type(input: HTMLInputElement | HTMLTextAreaElement, value: string) {
-  const proto = Object.getPrototypeOf(input) as object;
-  const setter = Object.getOwnPropertyDescriptor(proto, 'value')?.set;
-  act(() => {
-    setter?.call(input, value);
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  });
-}
 
 beforeEach(() => {
   comments = [];
@@ -177,7 +168,7 @@ describe('the task board', () => {
     act(() => button('Clear the filters')?.click());
     const text = ui.host.querySelector<HTMLInputElement>('input[type="search"]');
     if (!text) throw new Error('no text filter');
-    type(text, 'TUILES');
+    typeInto(text, 'TUILES');
     expect(cards('To do')).toEqual(['Commander les tuiles']);
   });
 
@@ -197,9 +188,9 @@ describe('the task board', () => {
     act(() => field.focus());
     // Those who may have tasks, by name: Eve, without the tasks right, is not among them.
     expect(suggested()).toEqual(['Bob Martin', 'Camille Durand']);
-    type(field, 'dur');
+    typeInto(field, 'dur');
     expect(suggested()).toEqual(['Camille Durand']);
-    type(field, 'bo');
+    typeInto(field, 'bo');
     expect(suggested()).toEqual(['Bob Martin']);
     act(() => {
       field.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
@@ -307,7 +298,7 @@ describe('the details pane', () => {
       .mockImplementation(async (id, change) => ({ ...held(id), ...change, version: 2 }) as Task);
     const title = pane?.querySelector<HTMLInputElement>('input:not([type])');
     if (!title) throw new Error('no title field');
-    type(title, 'Poser la charpente nord');
+    typeInto(title, 'Poser la charpente nord');
     await act(async () => button('Save', pane ?? ui.host)?.click());
     expect(update).toHaveBeenCalledWith('b', { title: 'Poser la charpente nord' }, 1);
     expect(toasts()).toContain('Task saved');
@@ -437,8 +428,8 @@ describe('a new task with its checklist', () => {
     ];
     const field = (label: string) =>
       fields.find((f) => dialog.querySelector(`label[for="${f.id}"]`)?.textContent === label);
-    type(field('Title') as HTMLInputElement, 'Acheter la quincaillerie');
-    type(field('Checklist') as HTMLTextAreaElement, 'Vis\n\n  Écrous  \n');
+    typeInto(field('Title') as HTMLInputElement, 'Acheter la quincaillerie');
+    typeInto(field('Checklist') as HTMLTextAreaElement, 'Vis\n\n  Écrous  \n');
     await act(async () => button('Create the task', dialog)?.click());
     expect(create).toHaveBeenCalledWith(WS, {
       title: 'Acheter la quincaillerie',
@@ -456,7 +447,7 @@ describe('a new task with its checklist', () => {
       .mockImplementation(async (_ws, b) =>
         task('n', { title: (b as NewTask).title, position: 9 }),
       );
-    type(dialog?.querySelector('input') as HTMLInputElement, 'Sans liste');
+    typeInto(dialog?.querySelector('input') as HTMLInputElement, 'Sans liste');
     await act(async () => button('Create the task', dialog ?? undefined)?.click());
     expect(create).toHaveBeenCalledWith(WS, { title: 'Sans liste', status: 'todo' });
   });
@@ -512,7 +503,7 @@ describe('the checklist in the details pane', () => {
     const field = checklist().querySelector<HTMLInputElement>('input[data-control="add"]');
     if (!field) throw new Error('no add field');
     field.focus();
-    type(field, '  Lever la panne  ');
+    typeInto(field, '  Lever la panne  ');
     await act(async () => field.form?.requestSubmit());
     expect(add).toHaveBeenCalledWith('b', { text: 'Lever la panne' });
     expect(field.value).toBe('');
@@ -522,7 +513,7 @@ describe('the checklist in the details pane', () => {
     await act(async () => field.form?.requestSubmit());
     expect(add).toHaveBeenCalledTimes(1);
     // The server counts bytes: 300 "é" (600 bytes) are cut to 250.
-    type(field, 'é'.repeat(300));
+    typeInto(field, 'é'.repeat(300));
     expect(field.value).toBe('é'.repeat(250));
     await act(async () => field.form?.requestSubmit());
     expect(add).toHaveBeenLastCalledWith('b', { text: 'é'.repeat(250) });
@@ -551,14 +542,14 @@ describe('the checklist in the details pane', () => {
     let field = checklist().querySelector<HTMLInputElement>('input[data-control="text"]');
     if (!field) throw new Error('no text field');
     expect(document.activeElement).toBe(field);
-    type(field, 'Étape deux');
+    typeInto(field, 'Étape deux');
     await act(async () => key(field, 'Enter'));
     expect(update).toHaveBeenCalledWith('b', '2', { text: 'Étape deux' });
     expect(checkbox('Étape deux')).toBeDefined();
 
     act(() => button('Edit “Étape 3”', checklist())?.click());
     field = checklist().querySelector<HTMLInputElement>('input[data-control="text"]');
-    type(field as HTMLInputElement, 'Oubliée');
+    typeInto(field as HTMLInputElement, 'Oubliée');
     await act(async () => key(field, 'Escape'));
     expect(update).toHaveBeenCalledTimes(1);
     expect(checkbox('Étape 3')).toBeDefined();
@@ -642,7 +633,7 @@ describe('comments in the details pane', () => {
       .spyOn(api.tasks.comments, 'create')
       .mockImplementation(async (_t, body) => comment('c3', 'me', body));
     const box = composer() as HTMLTextAreaElement;
-    type(box, 'Je *commande* demain');
+    typeInto(box, 'Je *commande* demain');
     expect(send?.disabled).toBe(false);
     await act(async () => key(box, 'Enter', { ctrlKey: true }));
     expect(create).toHaveBeenCalledWith('b', 'Je *commande* demain');
@@ -668,7 +659,7 @@ describe('comments in the details pane', () => {
       );
     act(() => button('Edit', article('c2'))?.click());
     box = article('c2')?.querySelector('textarea');
-    type(box as HTMLTextAreaElement, 'Pas d’accord');
+    typeInto(box as HTMLTextAreaElement, 'Pas d’accord');
     await act(async () => key(box, 'Enter', { ctrlKey: true }));
     expect(update).toHaveBeenCalledWith('b', 'c2', 'Pas d’accord');
     expect(article('c2')?.textContent).toContain('Pas d’accord');
@@ -769,11 +760,11 @@ describe('mentions in comments', () => {
       .spyOn(api.tasks.comments, 'create')
       .mockImplementation(async (_t, body) => comment('c3', CAMILLE, body));
     const box = composer() as HTMLTextAreaElement;
-    type(box, 'Voir avec @');
+    typeInto(box, 'Voir avec @');
     // Eve does not see the tasks.
     expect(options()).toEqual(['Alix Martin', 'Camille Durand']);
     expect(box.getAttribute('aria-autocomplete')).toBe('list');
-    type(box, 'Voir avec @al');
+    typeInto(box, 'Voir avec @al');
     expect(options()).toEqual(['Alix Martin']);
     const option = section().querySelector('[role="option"]');
     act(() => {
@@ -793,11 +784,11 @@ describe('mentions in comments', () => {
     await vi.waitFor(() => expect(composer()).not.toBeNull());
     const create = vi.spyOn(api.tasks.comments, 'create');
     const box = composer() as HTMLTextAreaElement;
-    type(box, '@ca');
+    typeInto(box, '@ca');
     key(box, 'Enter', { ctrlKey: true });
     expect(create).not.toHaveBeenCalled();
     expect(box.value).toBe('@Camille Durand ');
-    type(box, '@Camille Durand et @');
+    typeInto(box, '@Camille Durand et @');
     expect(options()).toHaveLength(2);
     key(box, 'Escape');
     expect(options()).toEqual([]);
@@ -820,7 +811,7 @@ describe('mentions in comments', () => {
     act(() => button('Edit', article('c2'))?.click());
     const box = article('c2')?.querySelector('textarea') as HTMLTextAreaElement;
     expect(box.value).toBe('Pour @Alix Martin');
-    type(box, 'Pour @Alix Martin, merci');
+    typeInto(box, 'Pour @Alix Martin, merci');
     await act(async () => key(box, 'Enter', { ctrlKey: true }));
     expect(update).toHaveBeenCalledWith('b', 'c2', `Pour <@${ALIX}>, merci`);
   });

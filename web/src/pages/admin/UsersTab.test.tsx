@@ -5,7 +5,7 @@ import { act } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { api, type AdminUsersQuery, type User } from '../../api';
 import { ToastProvider } from '../../notifications/toasts';
-import { mountPoint } from '../../test/mount';
+import { mountPoint, typeInto } from '../../test/mount';
 import { UsersTab } from './UsersTab';
 
 const ui = mountPoint();
@@ -84,13 +84,7 @@ describe('the accounts tab', () => {
     const search = ui.host.querySelector<HTMLInputElement>('input[type="search"]');
     const role = ui.host.querySelector<HTMLSelectElement>('#users-list select');
     if (!search || !role) throw new Error('no filters');
-    act(() => {
-      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set?.call(
-        search,
-        ' Varda ',
-      );
-      search.dispatchEvent(new Event('input', { bubbles: true }));
-    });
+    typeInto(search, ' Varda ');
     await act(async () => button('Filter')?.click());
     await settle();
     expect(users.mock.calls.at(-1)?.[0]).toEqual({ q: 'Varda', limit: 100 });
@@ -98,13 +92,7 @@ describe('the accounts tab', () => {
     expect(heading()).toBe('5 accounts');
     expect(button('Show more')).toBeUndefined();
 
-    act(() => {
-      Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'value')?.set?.call(
-        role,
-        'admin',
-      );
-      role.dispatchEvent(new Event('change', { bubbles: true }));
-    });
+    typeInto(role, 'admin');
     await act(async () => button('Filter')?.click());
     await settle();
     expect(users.mock.calls.at(-1)?.[0]).toEqual({ q: 'Varda', role: 'admin', limit: 100 });

@@ -1,6 +1,6 @@
 import { act, useState } from 'react';
 import { describe, expect, it } from 'vitest';
-import { mountPoint } from '../../../test/mount';
+import { mountPoint, typeInto } from '../../../test/mount';
 import { CheckList, type CheckItem } from './CheckList';
 
 const ui = mountPoint();
@@ -30,14 +30,6 @@ const rows = () =>
 const more = () =>
   [...ui.host.querySelectorAll('button')].find((b) => b.textContent?.startsWith('Show more'));
 
-function type(input: HTMLInputElement, value: string) {
-  const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set;
-  act(() => {
-    setter?.call(input, value);
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  });
-}
-
 describe('CheckList', () => {
   it('shows a hundred rows, then more, and what is ticked past them', async () => {
     await ui.render(<Picker initial={['p200', 'p3']} />);
@@ -58,12 +50,12 @@ describe('CheckList', () => {
     act(() => more()?.click());
     const filter = ui.host.querySelector<HTMLInputElement>('input[type="search"]');
     if (!filter) throw new Error('no filter');
-    type(filter, 'eloise DUR');
+    typeInto(filter, 'eloise DUR');
     expect(rows()).toEqual(['Éloïse Durand']);
-    type(filter, 'PERSON');
+    typeInto(filter, 'PERSON');
     expect(rows()).toHaveLength(100);
     expect(more()?.textContent).toBe('Show more (149 not shown)');
-    type(filter, 'person 12 example');
+    typeInto(filter, 'person 12 example');
     expect(rows()).toEqual([
       'Person 12',
       'Person 112',
@@ -79,7 +71,7 @@ describe('CheckList', () => {
       'Person 129',
       'Person 212',
     ]);
-    type(filter, '');
+    typeInto(filter, '');
     expect(rows()).toHaveLength(100);
   });
 
