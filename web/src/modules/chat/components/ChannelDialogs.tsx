@@ -1,5 +1,6 @@
-// Finding and starting conversations: browse public channels, create a
-// channel, open a direct conversation, jump to a channel (Ctrl+K).
+// Finding and starting conversations: browse public channels (a hundred at
+// a time, of up to 10,000), create a channel, open a direct conversation,
+// jump to a channel (Ctrl+K).
 import { useId, useMemo, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { Channel } from '../../../api';
 import { Avatar } from '../../../components/Avatar';
@@ -8,12 +9,17 @@ import { Modal } from '../../../components/Dialog';
 import { Alert } from '../../../components/Feedback';
 import { Checkbox, TextField } from '../../../components/Field';
 import { Icon } from '../../../components/Icon';
+import { ShowMore, useShown } from '../../../components/ShowMore';
 import { useI18n } from '../../../i18n';
 import { useToast } from '../../../notifications/toasts';
 import { useChat, useChatErrorText, useChatState } from '../context';
 import { fold, matchPeople, personOf } from '../../../mentions/mentions';
+import { wordMatcher } from '../../../workspaces/memberSearch';
 
 const MAX_DIRECT_OTHERS = 7;
+
+/** Public channels found by every word of their name. */
+const matchingChannels = wordMatcher<Channel>((c) => c.name);
 
 export function BrowseDialog({ onClose }: { onClose(): void }) {
   const { t, locale } = useI18n();
@@ -23,13 +29,15 @@ export function BrowseDialog({ onClose }: { onClose(): void }) {
   const [filter, setFilter] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
-  const list = useMemo(
-    () =>
-      Object.values(byId)
-        .filter((c) => c.kind === 'public' && fold(c.name).includes(fold(filter.trim())))
-        .sort((a, b) => a.name.localeCompare(b.name, locale)),
-    [byId, filter, locale],
-  );
+  const { shown, more, reset } = useShown();
+  // Sorted once per change of the channels, filtered per keystroke.
+  const sorted = useMemo(() => {
+    const collator = new Intl.Collator(locale);
+    return Object.values(byId)
+      .filter((c) => c.kind === 'public')
+      .sort((a, b) => collator.compare(a.name, b.name));
+  }, [byId, locale]);
+  const list = useMemo(() => matchingChannels(sorted, filter), [sorted, filter]);
 
   const join = async (c: Channel) => {
     setBusy(c.id);
@@ -53,12 +61,15 @@ export function BrowseDialog({ onClose }: { onClose(): void }) {
           type="search"
           value={filter}
           autoFocus
-          onChange={(e) => setFilter(e.target.value)}
+          onChange={(e) => {
+            setFilter(e.target.value);
+            reset();
+          }}
         />
         {error ? <Alert kind="error">{errorText(error)}</Alert> : null}
         {list.length === 0 ? <p className="muted">{t('chat.browse_none')}</p> : null}
         <ul className="browse-list">
-          {list.map((c) => (
+          {list.slice(0, shown).map((c) => (
             <li key={c.id} className="browse-list__item">
               <div className="browse-list__text">
                 <p className="browse-list__name">
@@ -94,6 +105,7 @@ export function BrowseDialog({ onClose }: { onClose(): void }) {
             </li>
           ))}
         </ul>
+        <ShowMore total={list.length} shown={shown} onMore={more} />
         <div className="dialog__actions">
           <Button onClick={onClose}>{t('common.dismiss')}</Button>
         </div>
