@@ -47,17 +47,21 @@ async function settle() {
   });
 }
 
+async function show() {
+  await ui.render(
+    <ToastProvider>
+      <UsersTab meId="u0" />
+    </ToastProvider>,
+  );
+  await settle();
+}
+
 afterEach(() => vi.restoreAllMocks());
 
 describe('the accounts tab', () => {
   it('shows a hundred accounts, then a hundred more after the last address shown', async () => {
     const users = serve();
-    await ui.render(
-      <ToastProvider>
-        <UsersTab meId="u0" />
-      </ToastProvider>,
-    );
-    await settle();
+    await show();
     expect(rows()).toBe(100);
     expect(heading()).toBe('230 accounts');
     await act(async () => button('Show more (130 not shown)')?.click());
@@ -75,12 +79,7 @@ describe('the accounts tab', () => {
 
   it('sends the filters as the query and counts what they find', async () => {
     const users = serve();
-    await ui.render(
-      <ToastProvider>
-        <UsersTab meId="u0" />
-      </ToastProvider>,
-    );
-    await settle();
+    await show();
     const search = ui.host.querySelector<HTMLInputElement>('input[type="search"]');
     const role = ui.host.querySelector<HTMLSelectElement>('#users-list select');
     if (!search || !role) throw new Error('no filters');

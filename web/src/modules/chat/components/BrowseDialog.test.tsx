@@ -3,37 +3,24 @@
 // case aside; a new filter starts from the first hundred again.
 import { act } from 'react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { api, type Channel, type Workspace } from '../../../api';
+import { api, type Workspace } from '../../../api';
 import { mountPoint, typeInto } from '../../../test/mount';
 import { ChatProvider, type ChatContextValue } from '../context';
+import { channel } from '../logic/fixtures.test-util';
 import { ChatStore } from '../store';
 import { BrowseDialog } from './ChannelDialogs';
 
 const ui = mountPoint();
 
-const channel = (i: number, name: string): Channel => ({
-  id: `ch${i}`,
-  workspace_id: 'w1',
-  kind: 'public',
-  name,
-  topic: '',
-  archived: false,
-  created_by: 'bob',
-  created_at: '2026-12-10T09:00:00Z',
-  last_seq: 0,
-  last_message_at: null,
-  joined: false,
-  last_read_seq: 0,
-  unread: 0,
-  mentions: 0,
-});
-
 // 2,500 public channels, "équipe-0000" to "équipe-2499", and one private.
 const CHANNELS = [
   ...Array.from({ length: 2500 }, (_, i) =>
-    channel(i, `${i % 10 === 3 ? 'projet-' : ''}équipe-${String(i).padStart(4, '0')}`),
+    channel(`ch${i}`, {
+      name: `${i % 10 === 3 ? 'projet-' : ''}équipe-${String(i).padStart(4, '0')}`,
+      joined: false,
+    }),
   ),
-  { ...channel(9999, 'secret'), kind: 'private' as const },
+  channel('secret', { kind: 'private' }),
 ];
 
 beforeAll(() => {
