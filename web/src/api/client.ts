@@ -655,14 +655,14 @@ export function createApi(options: ApiOptions) {
        * A page of the trash, newest first: after `before` (the last entry of
        * the page before) when given.
        */
-      trash: (ws: string, limit: number, before?: FileNode) => {
-        const q = new URLSearchParams({ limit: String(limit) });
-        if (before?.trashed_at) {
-          q.set('before', before.trashed_at);
-          q.set('before_id', before.id);
-        }
-        return get<FileNode[]>(`/workspaces/${seg(ws)}/files/trash?${q.toString()}`);
-      },
+      trash: (ws: string, limit: number, before?: FileNode) =>
+        get<FileNode[]>(
+          `/workspaces/${seg(ws)}/files/trash${queryOf({
+            limit,
+            before: before?.trashed_at,
+            before_id: before?.trashed_at ? before.id : undefined,
+          })}`,
+        ),
       /** The person's favorites in the workspace, with their paths, by name. */
       favorites: (ws: string) => get<FileNode[]>(`/workspaces/${seg(ws)}/files/favorites`),
       setFavorite: (fid: string, on: boolean) =>
