@@ -130,6 +130,18 @@ describe('unread counts', () => {
     // Read in another tab.
     s.record({ type: 'channel.read', workspace_id: 'w1', seq: 9, data: { channel_id: 'c1' } });
     expect(s.get('w1').modules).toEqual({ chat: 1 });
+    // Someone else leaving changes nothing; leaving (in another tab) drops the channel.
+    const removed = (user: string) => ({
+      type: 'channel.member_removed',
+      workspace_id: 'w1',
+      seq: 10,
+      module: 'chat',
+      data: { channel_id: 'c2', user_id: user },
+    });
+    s.record(removed('bob'));
+    expect(s.get('w1').modules).toEqual({ chat: 1 });
+    s.record(removed('me'));
+    expect(s.get('w1')).toEqual({ total: 0, general: 0, modules: {} });
   });
 
   it('lets an open chat screen own the counts of its workspace', () => {

@@ -4,7 +4,7 @@
 //
 // Chat is counted per channel, and only for news: messages from others
 // (not reactions, edits, typing or one's own messages); a channel read in
-// another tab (channel.read) drops to zero. While the chat screen of a
+// another tab (channel.read) or left drops to zero. While the chat screen of a
 // workspace is open it knows the exact counts (the server's) and hands them
 // over with setChatCounts.
 import { useSyncExternalStore } from 'react';
@@ -141,7 +141,9 @@ export class UnreadStore {
       return;
     }
     if (this.chatOwners.has(ws)) return;
-    if (e.type === 'channel.read') {
+    // Read in another tab, or left (the person is no longer in it).
+    const left = e.type === 'channel.member_removed' && !!this.userId && d.user_id === this.userId;
+    if (e.type === 'channel.read' || left) {
       if (!cur.channels[channel]) return;
       const channels = Object.fromEntries(
         Object.entries(cur.channels).filter(([id]) => id !== channel),
