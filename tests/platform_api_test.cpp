@@ -1134,6 +1134,40 @@ TEST(Platform, AdminsFindAccountsAPageAtATime) {
   }
   Account b = s.user("Bob");
   EXPECT_EQ(s.call("GET", "/api/v1/admin/users?q=martin", b.token).status, 404);
+
+  // The directory, for a member to invite colleagues: found the same way,
+  // among active internal accounts only, 20 a page.
+  auto directory = [&](const std::string& query) {
+    auto r = s.call("GET", "/api/v1/users?" + query, b.token);
+    EXPECT_EQ(r.status, 200) << query << ": " << r.raw.body;
+    std::vector<std::string> emails;
+    if (r.status == 200)
+      for (const auto& u : r.body.as_array()) {
+        EXPECT_EQ(u.as_object().size(), 3u) << "id, email and name only";
+        emails.push_back(str(u, "email"));
+      }
+    return emails;
+  };
+  using Emails = std::vector<std::string>;
+  EXPECT_EQ(directory("q=martin"),
+            (Emails{"claire.martin@interieur.gouv.fr", "martine.dupont@interieur.gouv.fr"}));
+  EXPECT_EQ(directory("q=paul"), Emails{}) << "an external account";
+  EXPECT_EQ(directory("q=culture"), Emails{}) << "a disabled account";
+  for (int i = 0; i < 21; ++i) {
+    char email[32];
+    std::snprintf(email, sizeof email, "agent%02d@interieur.gouv.fr", i);
+    ASSERT_TRUE(s.platform().accounts.create(email, "Agent " + std::to_string(i),
+                                             "Cerf-Volant-Rouge-2031", InstanceRole::member));
+  }
+  Emails agents = directory("q=agent");
+  ASSERT_EQ(agents.size(), 20u);
+  EXPECT_EQ(agents.front(), "agent00@interieur.gouv.fr");
+  EXPECT_EQ(directory("q=agent&limit=1000").size(), 20u);
+  EXPECT_EQ(directory("q=agent&after=" + http::percent_encode(agents.back())),
+            Emails{"agent20@interieur.gouv.fr"});
+  for (const std::string& q :
+       std::vector<std::string>{"role=guest", "status=disabled", "q=%FF", "limit=0"})
+    EXPECT_EQ(s.call("GET", "/api/v1/users?" + q, b.token).status, 400) << q;
 }
 
 TEST(Platform, BrandingSettingsAreValidatedAndPublic) {

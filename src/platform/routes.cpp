@@ -15,6 +15,9 @@ namespace ruche::platform {
 
 namespace {
 
+// The directory's page (GET /users): enough to pick a colleague by name.
+constexpr int kDirectoryPage = 20;
+
 json::object user_json(const User& u) {
   json::object o;
   o["id"] = u.id.str();
@@ -387,32 +390,26 @@ void register_platform_routes(Api& api, EventHub& hub) {
                  return json_reply(json::object{{"unread", unread}});
                });
 
-  // The user directory, to invite colleagues: never for external accounts.
+  // The user directory, to invite colleagues: active internal accounts,
+  // found as administrators find them (by words, by address, 20 a page);
+  // never for external accounts, who see only their workspaces' members.
   api.add_user("GET", "/api/v1/users",
                [&p](http::Request& req, const Caller& caller) -> Result<http::Response> {
                  if (caller.is_guest()) return fail(Errc::not_found, "no such route");
-                 std::string q = req.query_param("q").value_or("");
-                 if (q.size() > 100) return fail(Errc::invalid, "q is too long");
-                 std::string lowered;
-                 for (char c : q) lowered += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-                 std::string like = db::like_escape(lowered) + '%';
-                 RUCHE_TRY(auto rows, p.db.read([&](db::Conn& c) -> Result<json::array> {
-                   json::array a;
-                   RUCHE_CHECK(c.each(
-                       "SELECT id, email, name FROM users WHERE disabled = 0 AND instance_role <> "
-                       "'guest' AND (email LIKE $1 ESCAPE '\\' OR LOWER(name) LIKE $1 ESCAPE '\\' "
-                       "OR LOWER(name) LIKE $2 ESCAPE '\\') ORDER BY name LIMIT 20",
-                       {like, "% " + like}, [&](const db::Row& r) {
-                         json::object o;
-                         o["id"] = r.text(0);
-                         o["email"] = r.text(1);
-                         o["name"] = r.text(2);
-                         a.push_back(std::move(o));
-                         return true;
-                       }));
-                   return a;
-                 }));
-                 return json_reply(rows);
+                 if (req.query_param("role") || req.query_param("status"))
+                   return fail(Errc::invalid, "the directory lists active internal accounts",
+                               "invalid_field");
+                 RUCHE_TRY(auto q, user_list_query(req));
+                 q.disabled = false;
+                 q.internal = true;
+                 q.limit = std::min(q.limit.value_or(kDirectoryPage), kDirectoryPage);
+                 RUCHE_TRY(auto users, p.db.read([&](db::Conn& c) { return read_users(c, q); }));
+                 json::array a;
+                 a.reserve(users.size());
+                 for (const auto& u : users)
+                   a.push_back(
+                       json::object{{"id", u.id.str()}, {"email", u.email}, {"name", u.name}});
+                 return json_reply(a);
                });
 
   // ---- workspaces ----------------------------------------------------------

@@ -33,6 +33,7 @@ std::string where(db::Conn& c, const UserListQuery& q, bool with_after,
   }
   if (q.role) sql += " AND instance_role = $" + arg(db::Param(to_string(*q.role)));
   if (q.disabled) sql += " AND disabled = $" + arg(db::Param(*q.disabled));
+  if (q.internal) sql += " AND instance_role <> 'guest'";
   if (with_after && !q.after.empty()) sql += " AND email > $" + arg(db::Param(q.after));
   return sql;
 }

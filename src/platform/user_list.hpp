@@ -1,7 +1,8 @@
 // The instance's accounts as an administrator reads them (GET
 // /admin/users): by address, a page at a time, narrowed to words of a name
 // or an address, a role and a status — among however many accounts a
-// national deployment holds (docs/api.md "Administration").
+// national deployment holds (docs/api.md "Administration"). The directory
+// (GET /users) reads its active internal accounts the same way.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +25,7 @@ struct UserListQuery {
   std::vector<std::string> words;
   std::optional<InstanceRole> role;
   std::optional<bool> disabled;
+  bool internal = false;     // members and admins only (the directory: never external accounts)
   std::string after;         // an address: the accounts after it
   std::optional<int> limit;  // every one when absent
 };
