@@ -512,6 +512,35 @@ test('the settings page lists invitations a hundred at a time, then the rest', a
   assertNoConsoleErrors(admin, 'admin');
 });
 
+test('a colleague is invited by name, picked from the directory; an external person is not offered', async () => {
+  const colleague = { email: 'lucie.bernard@exemple.fr', name: 'Lucie Bernard' };
+  const made = await apiFetch(adminPage, 'POST', '/admin/users', {
+    ...colleague,
+    password: 'Hirondelle-Bleue-2031',
+  });
+  assert.equal(made.status, 201);
+  await adminPage.goto(`${env.url}/w/${otherId}/settings`);
+  const section = adminPage.locator('#invitations');
+  const field = section.getByLabel('Adresse e-mail');
+  // The external person has an account: the directory never holds them.
+  const asked = adminPage.waitForResponse((r) => r.url().includes('/api/v1/users?q=Camille'));
+  await field.fill('Camille');
+  assert.equal((await asked).status(), 200);
+  const suggestions = section.getByRole('listbox', { includeHidden: true }).getByRole('option');
+  assert.equal(await suggestions.count(), 0);
+  await field.fill('bernard luc');
+  const option = suggestions.filter({ hasText: colleague.name });
+  await option.waitFor();
+  await shot(adminPage, '05b-settings-invite-colleague', section);
+  await field.press('ArrowDown');
+  await field.press('Enter');
+  assert.equal(await field.inputValue(), colleague.email);
+  await option.waitFor({ state: 'detached' });
+  await section.getByRole('button', { name: 'Envoyer l’invitation' }).click();
+  await section.locator(`tr[data-invitation="${colleague.email}"]`).waitFor();
+  assertNoConsoleErrors(admin, 'admin');
+});
+
 test('the audit log is narrowed by action and outcome, by person, and read further back', async () => {
   const wrong = await apiFetch(adminPage, 'POST', '/auth/login', {
     email: 'intrus@exemple.fr',

@@ -26,43 +26,21 @@ export function PersonPicker<P extends Person>({
   placeholder?: string;
   className?: string;
 }) {
-  const id = useId();
   const [text, setText] = useState('');
   const [focused, setFocused] = useState(false);
-  const [active, setActive] = useState(0);
   const matches = useMemo(
     () => (focused ? matchPeople(people, text, SUGGESTED) : []),
     [focused, people, text],
   );
-  const open = matches.length > 0;
-  const current = Math.min(active, Math.max(0, matches.length - 1));
-  const optionId = (i: number) => `${id}-o${i}`;
-
+  const keys = useSuggestionKeys(matches);
   const pick = (p: P) => {
     onPick(p);
     setText('');
-    setActive(0);
+    keys.reset();
     setFocused(false);
   };
-
-  const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
-    if (open && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
-      e.preventDefault();
-      const n = matches.length;
-      setActive((current + (e.key === 'ArrowDown' ? 1 : n - 1)) % n);
-    } else if (e.key === 'Enter' && open) {
-      // Picks; never submits a form.
-      e.preventDefault();
-      const p = matches[current];
-      if (p) pick(p);
-    } else if (e.key === 'Escape' && (text || open)) {
-      // Closes the suggestions, not a dialog around them.
-      e.preventDefault();
-      e.stopPropagation();
-      setText('');
-      setFocused(false);
-    }
-  };
+  const { id, current, optionId } = keys;
+  const open = matches.length > 0;
 
   return (
     <div className={className ? `person-picker ${className}` : 'person-picker'}>
@@ -86,10 +64,19 @@ export function PersonPicker<P extends Person>({
         onBlur={() => setFocused(false)}
         onChange={(e) => {
           setText(e.target.value);
-          setActive(0);
+          keys.reset();
           setFocused(true);
         }}
-        onKeyDown={onKeyDown}
+        onKeyDown={(e) =>
+          keys.onKeyDown(e, {
+            pick,
+            escape: () => {
+              setText('');
+              setFocused(false);
+            },
+            escapable: !!text,
+          })
+        }
       />
       <PeopleSuggestions
         id={`${id}-list`}
@@ -160,4 +147,49 @@ export function PeopleSuggestions<P extends Person>({
       ))}
     </ul>
   );
+}
+
+/**
+ * The keys of a field that suggests (a combobox): the arrows move among
+ * `options`, Enter picks the active one and never submits a form, Escape
+ * closes (the suggestions, or the typed text when `escapable`: not a dialog
+ * around them). `reset` goes back to the first as the text changes. The
+ * field's, its list's and its options' ids (from `id`) tie them for screen
+ * readers.
+ */
+export function useSuggestionKeys<P>(options: readonly P[]) {
+  const id = useId();
+  const [active, setActive] = useState(0);
+  const current = Math.min(active, Math.max(0, options.length - 1));
+  const open = options.length > 0;
+  const onKeyDown = (
+    e: KeyboardEvent<HTMLInputElement>,
+    on: { pick(p: P): void; escape(): void; escapable?: boolean },
+  ) => {
+    if (open && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
+      e.preventDefault();
+      const n = options.length;
+      setActive((current + (e.key === 'ArrowDown' ? 1 : n - 1)) % n);
+    } else if (e.key === 'Enter' && open) {
+      e.preventDefault();
+      const p = options[current];
+      if (p !== undefined) {
+        setActive(0);
+        on.pick(p);
+      }
+    } else if (e.key === 'Escape' && (open || on.escapable)) {
+      e.preventDefault();
+      e.stopPropagation();
+      setActive(0);
+      on.escape();
+    }
+  };
+  return {
+    current,
+    onKeyDown,
+    reset: () => setActive(0),
+    /** The base of the ids: the field is `${id}-input`, its list `${id}-list`. */
+    id,
+    optionId: (i: number) => `${id}-o${i}`,
+  };
 }

@@ -1146,6 +1146,7 @@ export const en: Record<MessageKey, Message> = {
   'invitations.title': 'Invitations',
   'invitations.lead':
     'Invite a colleague or an external person by email. External people only see the workspaces they are invited to.',
+  'invitations.suggestions': 'Colleagues',
   'invitations.send': 'Send invitation',
   'invitations.valid_for': 'Link valid for',
   'invitations.default_validity': 'Default',

@@ -1174,6 +1174,7 @@ export const fr = {
   'invitations.title': 'Invitations',
   'invitations.lead':
     'Invitez un collègue ou une personne externe par e-mail. Une personne externe ne voit que les espaces où elle est invitée.',
+  'invitations.suggestions': 'Collègues',
   'invitations.send': 'Envoyer l’invitation',
   'invitations.valid_for': 'Validité du lien',
   'invitations.default_validity': 'Par défaut',

@@ -1,12 +1,13 @@
-// Invite by email (internal colleague or external guest), copy the link,
-// see pending invitations and revoke them; the answered ones after them, a
-// page at a time.
+// Invite by email (an internal colleague, found by name in the directory,
+// or an external guest), copy the link, see pending invitations and revoke
+// them; the answered ones after them, a page at a time.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import {
   WORKSPACE_ROLES,
   api,
   type CreatedInvitation,
   type Invitation,
+  type Member,
   type Workspace,
   type WorkspaceRole,
 } from '../../api';
@@ -21,6 +22,7 @@ import { Section } from '../../layout/Page';
 import { useToast } from '../../notifications/toasts';
 import { useErrorText } from '../../util/errors';
 import { useAsync } from '../../util/useAsync';
+import { InviteeField } from './InviteeField';
 import { readInvitations, type FetchInvitations } from './invitationPages';
 
 const EXPIRY_DAYS = [1, 7, 14, 30, 90] as const;
@@ -32,7 +34,17 @@ export function invitationLink(token: string, origin = window.location.origin): 
   return `${origin}/invite/${encodeURIComponent(token)}`;
 }
 
-export function InvitationsSection({ w }: { w: Workspace }) {
+export function InvitationsSection({
+  w,
+  members,
+  directory,
+}: {
+  w: Workspace;
+  /** Who is in already (not offered again). */
+  members: readonly Member[];
+  /** Whether the person may read the instance's directory (internal accounts). */
+  directory: boolean;
+}) {
   const { t, date } = useI18n();
   const { toast } = useToast();
   const errorText = useErrorText();
@@ -124,15 +136,11 @@ export function InvitationsSection({ w }: { w: Workspace }) {
         <form className="form invite-form" onSubmit={submit} noValidate>
           {error ? <Alert kind="error">{error}</Alert> : null}
           <div className="form__row">
-            <TextField
-              label={t('field.email')}
-              type="email"
-              name="invite-email"
-              autoComplete="off"
-              required
+            <InviteeField
               value={email}
-              onChange={(e) => setEmail(e.target.value)}
-              className="form__grow"
+              onChange={setEmail}
+              members={members}
+              directory={directory}
             />
             <SelectField
               label={t('settings.role')}

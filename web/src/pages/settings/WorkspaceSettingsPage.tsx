@@ -69,7 +69,7 @@ export default function WorkspaceSettingsPage({ params }: PageProps) {
       {w.archived ? <Alert kind="info">{t('ws.archived_notice')}</Alert> : null}
       <GeneralSection w={w} onSaved={onWorkspace} />
       <MembersSection w={w} members={members} meId={me.id} onChange={onMembers} />
-      <InvitationsSection w={w} />
+      <InvitationsSection w={w} members={members} directory={me.role !== 'guest'} />
       <ExportSection w={w} />
       {w.role === 'owner' ? <DangerZone w={w} onSaved={onWorkspace} /> : null}
     </Page>

@@ -4,10 +4,10 @@
 // mentions are), or any email address — in an armoured workspace only its
 // members who read the calendar (the server tells them, and they open the
 // card). Never oneself, nor the organizer.
-import { useId, useMemo, useState, type KeyboardEvent } from 'react';
+import { useMemo, useState, type KeyboardEvent } from 'react';
 import type { Member } from '../../../api';
 import { Icon } from '../../../components/Icon';
-import { PeopleSuggestions } from '../../../components/PersonPicker';
+import { PeopleSuggestions, useSuggestionKeys } from '../../../components/PersonPicker';
 import { useI18n } from '../../../i18n';
 import { matchPeople } from '../../../mentions/mentions';
 import {
@@ -42,9 +42,7 @@ export function AttendeesField({
   not: Uninvitable;
 }) {
   const { t } = useI18n();
-  const id = useId();
   const [text, setText] = useState('');
-  const [active, setActive] = useState(0);
   const [problem, setProblem] = useState<{ kind: AttendeeProblem; who: string } | null>(null);
 
   const invitable = useMemo(() => invitablePeople(people, draft, not), [people, draft, not]);
@@ -57,9 +55,9 @@ export function AttendeesField({
     () => (text.trim() ? matchPeople(candidates, text, SUGGESTED) : []),
     [candidates, text],
   );
-  const current = Math.min(active, Math.max(0, matches.length - 1));
   const open = matches.length > 0;
-  const optionId = (i: number) => `${id}-o${i}`;
+  const keys = useSuggestionKeys(matches);
+  const { id, current, optionId } = keys;
 
   const add = (a: DraftAttendee) => {
     const why = attendeeProblem(draft, a, not);
@@ -69,7 +67,7 @@ export function AttendeesField({
     }
     onChange(withAttendee(draft, a));
     setText('');
-    setActive(0);
+    keys.reset();
     setProblem(null);
   };
 
@@ -91,22 +89,16 @@ export function AttendeesField({
   const pick = (m: Member) => add({ user_id: m.user_id, email: m.email, name: m.name });
 
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
-    if (open && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
+    if (e.key === 'Enter' && !open) {
+      // Adds what was typed; never submits the form.
       e.preventDefault();
-      const n = matches.length;
-      setActive((current + (e.key === 'ArrowDown' ? 1 : n - 1)) % n);
-    } else if (e.key === 'Enter') {
-      // Adds; never submits the form.
-      e.preventDefault();
-      const m = matches[current];
-      if (open && m) pick(m.member);
-      else addTyped();
-    } else if (e.key === 'Escape' && (open || text)) {
-      // Closes the suggestions, not the dialog.
-      e.preventDefault();
-      e.stopPropagation();
-      setText('');
-    }
+      addTyped();
+    } else
+      keys.onKeyDown(e, {
+        pick: (m) => pick(m.member),
+        escape: () => setText(''),
+        escapable: !!text,
+      });
   };
 
   const problemText = problem
@@ -172,7 +164,7 @@ export function AttendeesField({
             value={text}
             onChange={(e) => {
               setText(e.target.value);
-              setActive(0);
+              keys.reset();
               setProblem(null);
             }}
             onKeyDown={onKeyDown}
