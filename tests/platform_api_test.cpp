@@ -602,6 +602,91 @@ TEST(Platform, InvitationsExpireAndCanBeRevoked) {
   EXPECT_EQ(up.status, 403);
 }
 
+// An account invited by its address hears of it in the app (a notice) and
+// accepts there, without the link: the address is what entitles, so no one
+// else can take it, and an answered or revoked invitation is no longer there.
+TEST(Platform, AnAccountSeesItsInvitationsAndAcceptsThemInTheApp) {
+  TestServer s;
+  Account a = s.user("Alice"), b = s.user("Bob"), c = s.user("Carol");
+  std::string ws = s.workspace(a, "Direction g\u00e9n\u00e9rale"), other = s.workspace(a, "Autre");
+  auto mine = [&](const Account& who) {
+    auto r = s.call("GET", "/api/v1/me/invitations", who.token);
+    EXPECT_EQ(r.status, 200) << r.raw.body;
+    return r.status == 200 ? r.body.as_array() : json::array{};
+  };
+  EXPECT_TRUE(mine(b).empty());
+  std::string upper = b.email;
+  for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  auto inv = s.call("POST", "/api/v1/workspaces/" + ws + "/invitations", a.token,
+                    body(json::object({{"email", upper}, {"role", "admin"}})));
+  ASSERT_EQ(inv.status, 201) << inv.raw.body;
+  std::string id = str(inv.body, "id");
+  // Told: a notice kept for them, no one else.
+  auto kept = s.call("GET", "/api/v1/me/notices", b.token);
+  ASSERT_EQ(kept.status, 200);
+  ASSERT_EQ(kept.body.at("notices").as_array().size(), 1u) << kept.raw.body;
+  const auto& notice = kept.body.at("notices").as_array()[0];
+  EXPECT_EQ(str(notice, "type"), "workspace.invited");
+  EXPECT_EQ(str(notice.at("data"), "invitation_id"), id);
+  EXPECT_EQ(str(notice.at("data"), "workspace_name"), "Direction g\u00e9n\u00e9rale");
+  EXPECT_EQ(str(notice.at("data"), "inviter_name"), "Alice");
+  EXPECT_TRUE(s.call("GET", "/api/v1/me/notices", c.token).body.at("notices").as_array().empty());
+  // Listed for them only.
+  auto listed = mine(b);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(str(listed[0], "id"), id);
+  EXPECT_EQ(str(listed[0], "workspace_id"), ws);
+  EXPECT_EQ(str(listed[0], "workspace_name"), "Direction g\u00e9n\u00e9rale");
+  EXPECT_EQ(str(listed[0], "inviter_name"), "Alice");
+  EXPECT_EQ(str(listed[0], "role"), "admin");
+  EXPECT_TRUE(mine(c).empty());
+  // Someone else's, an unknown one, a malformed id: 404, and nothing changed.
+  EXPECT_EQ(s.call("POST", "/api/v1/me/invitations/" + id + "/accept", c.token).status, 404);
+  EXPECT_EQ(s.call("GET", "/api/v1/workspaces/" + ws, c.token).status, 404);
+  EXPECT_EQ(s.call("POST", "/api/v1/me/invitations/" + ws + "/accept", b.token).status, 404);
+  EXPECT_EQ(s.call("POST", "/api/v1/me/invitations/x/accept", b.token).status, 404);
+  EXPECT_EQ(mine(b).size(), 1u);
+  // Accepted: a member at the invited role; no longer listed; not twice.
+  auto ok = s.call("POST", "/api/v1/me/invitations/" + id + "/accept", b.token);
+  ASSERT_EQ(ok.status, 200) << ok.raw.body;
+  EXPECT_EQ(str(ok.body, "workspace_id"), ws);
+  auto w = s.call("GET", "/api/v1/workspaces/" + ws, b.token);
+  ASSERT_EQ(w.status, 200);
+  EXPECT_EQ(str(w.body, "role"), "admin");
+  EXPECT_TRUE(mine(b).empty());
+  EXPECT_TRUE(s.call("GET", "/api/v1/me/notices", b.token).body.at("notices").as_array().empty())
+      << "the notice went with what it asked";
+  EXPECT_EQ(s.call("POST", "/api/v1/me/invitations/" + id + "/accept", b.token).status, 410);
+  // Revoked, or expired: gone from the list, refused.
+  auto revoked = s.call("POST", "/api/v1/workspaces/" + other + "/invitations", a.token,
+                        body(json::object({{"email", b.email}})));
+  ASSERT_EQ(revoked.status, 201);
+  EXPECT_EQ(mine(b).size(), 1u);
+  EXPECT_EQ(s.call("GET", "/api/v1/me/notices", b.token).body.at("notices").as_array().size(), 1u);
+  EXPECT_EQ(
+      s.call("DELETE", "/api/v1/workspaces/" + other + "/invitations/" + str(revoked.body, "id"),
+             a.token)
+          .status,
+      204);
+  EXPECT_TRUE(mine(b).empty());
+  EXPECT_TRUE(s.call("GET", "/api/v1/me/notices", b.token).body.at("notices").as_array().empty());
+  EXPECT_EQ(s.call("POST", "/api/v1/me/invitations/" + str(revoked.body, "id") + "/accept", b.token)
+                .status,
+            410);
+  auto expiring = s.call("POST", "/api/v1/workspaces/" + other + "/invitations", a.token,
+                         body(json::object({{"email", c.email}})));
+  ASSERT_EQ(expiring.status, 201);
+  EXPECT_EQ(mine(c).size(), 1u);
+  s.clock().advance_ms(8LL * 24 * 3600'000);
+  c = s.login(c.email, c.password);
+  EXPECT_TRUE(mine(c).empty());
+  EXPECT_EQ(
+      s.call("POST", "/api/v1/me/invitations/" + str(expiring.body, "id") + "/accept", c.token)
+          .status,
+      410);
+  EXPECT_EQ(s.call("GET", "/api/v1/me/invitations").status, 401);
+}
+
 // The list shows the invitations still pending first: the oldest of a large
 // onboarding is not hidden behind hundreds answered or revoked since.
 TEST(Platform, PendingInvitationsAreListedFirst) {

@@ -35,6 +35,17 @@ Invitation from_row(const db::Row& r, std::int64_t now) {
   return i;
 }
 
+// The notice that told an account of an invitation (create) goes once the
+// invitation is accepted or revoked: nothing is left to do about it. Its
+// data holds the invitation's id (random: no other notice's does).
+Result<void> drop_invited_notice(db::Conn& c, const std::string& email, const InvitationId& id) {
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("DELETE FROM notices WHERE type = 'workspace.invited' AND user_id IN "
+                   "(SELECT id FROM users WHERE email = $1) AND data LIKE $2",
+                   {email, "%" + id.str() + "%"}));
+  return {};
+}
+
 }  // namespace
 
 json::object to_json(const Invitation& i) {
@@ -115,6 +126,21 @@ Result<CreatedInvitation> Invitations::create(const Caller& caller, const Worksp
     RUCHE_TRY(auto audience, Workspaces::managers(c, ws));
     RUCHE_TRY([[maybe_unused]] auto seq,
               outbox_.append(c, ws, "invitation.created", "", to_json(inv), std::move(audience)));
+    // An account at this address is told in the app too, mail or no mail,
+    // and accepts there (mine, accept_mine). The mail below is its digest.
+    RUCHE_TRY(auto invitee, c.query_one("SELECT id FROM users WHERE email = $1 AND disabled = $2",
+                                        {email, false}));
+    if (invitee) {
+      json::object told;
+      told["invitation_id"] = inv.id.str();
+      told["workspace_id"] = ws.str();
+      told["workspace_name"] = a.workspace_name;
+      told["inviter_name"] = inviter_name;
+      told["role"] = to_string(role);
+      told["expires_at"] = format_iso8601(expires);
+      RUCHE_CHECK(
+          outbox_.notify(c, UserId(invitee->text(0)), "workspace.invited", std::move(told)));
+    }
     return {};
   }));
   out.url = config_.public_url + "/invite/" + out.token;
@@ -194,6 +220,8 @@ Result<void> Invitations::revoke(const Caller& caller, const WorkspaceId& ws,
                              "workspace_id = $2 AND revoked_at_ms IS NULL AND accepted_at_ms IS NULL",
                              {id, ws, clock_.now_ms()}));
     if (n == 0) return fail(Errc::not_found, "no such pending invitation");
+    RUCHE_TRY(auto to, c.query_one("SELECT email FROM invitations WHERE id = $1", {id}));
+    if (to) RUCHE_CHECK(drop_invited_notice(c, to->text(0), id));
     AuditEntry e = AuditEntry::by(caller, "invitation.revoked");
     e.workspace_id = ws.str();
     e.object = id.str();
@@ -232,12 +260,12 @@ Result<InvitationPreview> Invitations::preview(std::string_view token) {
   });
 }
 
-Result<Invitation> Invitations::claim(db::Conn& c, std::string_view token,
+Result<Invitation> Invitations::claim(db::Conn& c, std::string_view key, const std::string& value,
                                       const std::string& user_id) {
   std::int64_t now = clock_.now_ms();
   RUCHE_TRY(auto row, c.query_one(std::string("SELECT ") + kInvitationColumns +
-                                      " FROM invitations WHERE token_hash = $1",
-                                  {crypto::token_hash(token)}));
+                                      " FROM invitations WHERE " + std::string(key) + " = $1",
+                                  {value}));
   if (!row) return fail(Errc::not_found, "no such invitation");
   Invitation inv = from_row(*row, now);
   if (inv.status != "pending") return fail(Errc::gone, "this invitation is " + inv.status, inv.status);
@@ -245,6 +273,7 @@ Result<Invitation> Invitations::claim(db::Conn& c, std::string_view token,
                            "id = $1 AND accepted_at_ms IS NULL AND revoked_at_ms IS NULL",
                            {inv.id, now, user_id}));
   if (n != 1) return fail(Errc::gone, "this invitation was already used", "accepted");
+  RUCHE_CHECK(drop_invited_notice(c, inv.email, inv.id));
   return inv;
 }
 
@@ -261,7 +290,7 @@ Result<Accepted> Invitations::accept_new(std::string_view token, std::string_vie
   return db_.write([&](db::Conn& c) -> Result<Accepted> {
     Accepted out;
     RUCHE_TRY(out.user, accounts_.create_in(c, p.email, name, hash, InstanceRole::guest));
-    RUCHE_TRY(Invitation inv, claim(c, token, out.user.id.str()));
+    RUCHE_TRY(Invitation inv, claim(c, "token_hash", crypto::token_hash(token), out.user.id.str()));
     out.workspace_id = inv.workspace_id;
     AuditEntry base;
     base.actor_id = out.user.id.str();
@@ -280,11 +309,21 @@ Result<Accepted> Invitations::accept_new(std::string_view token, std::string_vie
 
 Result<Accepted> Invitations::accept_existing(const Caller& caller, std::string_view token) {
   if (token.empty() || token.size() > 128) return fail(Errc::not_found, "no such invitation");
+  return accept_as(caller, "token_hash", crypto::token_hash(token));
+}
+
+Result<Accepted> Invitations::accept_mine(const Caller& caller, const InvitationId& id) {
+  if (!is_id(id.str())) return fail(Errc::not_found, "no such invitation");
+  return accept_as(caller, "id", id.str());
+}
+
+Result<Accepted> Invitations::accept_as(const Caller& caller, std::string_view key,
+                                        const std::string& value) {
   RUCHE_TRY(User user, accounts_.get(caller.user_id));
   return db_.write([&](db::Conn& c) -> Result<Accepted> {
     Accepted out;
     out.user = user;
-    RUCHE_TRY(Invitation inv, claim(c, token, user.id.str()));
+    RUCHE_TRY(Invitation inv, claim(c, key, value, user.id.str()));
     // The link alone is not enough: it must be accepted by the invited address.
     if (inv.email != user.email)
       return fail(Errc::not_found, "this invitation is for another email address");
@@ -293,6 +332,27 @@ Result<Accepted> Invitations::accept_existing(const Caller& caller, std::string_
     base.details["invitation_id"] = inv.id.str();
     RUCHE_CHECK(workspaces_.add_member_in(c, inv.workspace_id, user.id, inv.role,
                                           inv.membership_expires_at_ms, base));
+    return out;
+  });
+}
+
+Result<std::vector<InvitationForMe>> Invitations::mine(const Caller& caller) {
+  RUCHE_TRY(User user, accounts_.get(caller.user_id));
+  std::int64_t now = clock_.now_ms();
+  return db_.read([&](db::Conn& c) -> Result<std::vector<InvitationForMe>> {
+    std::vector<InvitationForMe> out;
+    RUCHE_CHECK(c.each(std::string("SELECT ") + kInvitationColumns +
+                           ", (SELECT name FROM workspaces w WHERE w.id = workspace_id), "
+                           "(SELECT name FROM users u WHERE u.id = invited_by) "
+                           "FROM invitations WHERE email = $1 AND " +
+                           kPending + " ORDER BY created_at_ms DESC LIMIT $3",
+                       {user.email, now, static_cast<std::int64_t>(kMaxInvitationsForMe)},
+                       [&](const db::Row& r) {
+                         if (r.is_null(10)) return true;  // the workspace is being deleted
+                         out.push_back(InvitationForMe{from_row(r, now), r.text(10),
+                                                       r.is_null(11) ? std::string() : r.text(11)});
+                         return true;
+                       }));
     return out;
   });
 }

@@ -53,6 +53,13 @@ struct InvitationPreview {
   std::int64_t expires_at_ms = 0;
 };
 
+// An invitation as the invited person sees it in the app (GET /me/invitations).
+struct InvitationForMe {
+  Invitation invitation;
+  std::string workspace_name;
+  std::string inviter_name;
+};
+
 struct Accepted {
   WorkspaceId workspace_id;
   User user;
@@ -70,6 +77,8 @@ enum class InvitationFilter {
 // "too_many_invitations" beyond); a page lists at most kMaxInvitationPage.
 inline constexpr std::int64_t kMaxPendingInvitations = 10'000;
 inline constexpr int kMaxInvitationPage = 500;
+// The pending invitations a person is shown, newest first, at most.
+inline constexpr int kMaxInvitationsForMe = 100;
 
 struct InvitationsConfig {
   std::string public_url;               // "https://ruche.example.org"
@@ -118,11 +127,22 @@ class Invitations {
   // A logged-in account whose email matches the invitation's.
   Result<Accepted> accept_existing(const Caller& caller, std::string_view token);
 
+  // The invited side in the app, for accounts that exist (an invitation to
+  // one's address also tells one, a `workspace.invited` notice): the
+  // pending invitations to the caller's address, newest first (at most
+  // kMaxInvitationsForMe), and accepting one of them by id — the address,
+  // not the link, is what entitles. Errors: not_found (none, or another
+  // address's), gone (accepted, revoked or expired).
+  Result<std::vector<InvitationForMe>> mine(const Caller& caller);
+  Result<Accepted> accept_mine(const Caller& caller, const InvitationId& id);
+
  private:
-  struct Claimed {
-    Invitation inv;
-  };
-  Result<Invitation> claim(db::Conn& c, std::string_view token, const std::string& user_id);
+  // Marks the pending invitation whose `key` column (token_hash or id) is
+  // `value` accepted by `user_id`.
+  Result<Invitation> claim(db::Conn& c, std::string_view key, const std::string& value,
+                           const std::string& user_id);
+  // Accepts, as the caller, the invitation `claim` finds: theirs only.
+  Result<Accepted> accept_as(const Caller& caller, std::string_view key, const std::string& value);
 
   db::Database& db_;
   const Clock& clock_;

@@ -795,6 +795,36 @@ void register_platform_routes(Api& api, EventHub& hub) {
                    return r;
                  });
 
+  // The invited side in the app: an account's pending invitations, accepted by id.
+  api.add_user("GET", "/api/v1/me/invitations",
+               [&p](http::Request&, const Caller& caller) -> Result<http::Response> {
+                 RUCHE_TRY(auto mine, p.invitations.mine(caller));
+                 json::array a;
+                 a.reserve(mine.size());
+                 for (const auto& m : mine) {
+                   json::object o;
+                   o["id"] = m.invitation.id.str();
+                   o["workspace_id"] = m.invitation.workspace_id.str();
+                   o["workspace_name"] = m.workspace_name;
+                   o["inviter_name"] = m.inviter_name;
+                   o["role"] = to_string(m.invitation.role);
+                   o["expires_at"] = format_iso8601(m.invitation.expires_at_ms);
+                   a.push_back(std::move(o));
+                 }
+                 return json_reply(a);
+               });
+
+  api.add_user("POST", "/api/v1/me/invitations/{invitation_id}/accept",
+               [&p](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                 RUCHE_TRY(Accepted a,
+                           p.invitations.accept_mine(
+                               caller, InvitationId(std::string(req.param("invitation_id")))));
+                 json::object o;
+                 o["workspace_id"] = a.workspace_id.str();
+                 o["user"] = user_json(a.user);
+                 return json_reply(o);
+               });
+
   // ---- administration --------------------------------------------------------
   // Reversibility (DATA-4): an export read back into a new workspace.
   ApiOptions archive_body;

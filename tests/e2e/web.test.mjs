@@ -512,13 +512,17 @@ test('the settings page lists invitations a hundred at a time, then the rest', a
   assertNoConsoleErrors(admin, 'admin');
 });
 
-test('a colleague is invited by name, picked from the directory; an external person is not offered', async () => {
+test('a colleague is invited by name, picked from the directory, and joins from her home page', async () => {
   const colleague = { email: 'lucie.bernard@exemple.fr', name: 'Lucie Bernard' };
   const made = await apiFetch(adminPage, 'POST', '/admin/users', {
     ...colleague,
     password: 'Hirondelle-Bleue-2031',
   });
   assert.equal(made.status, 201);
+  // She is signed in on her (empty) home page: the invitation comes to her live.
+  const lucie = await newContext(browser);
+  const luciePage = await lucie.newPage();
+  await signIn(luciePage, colleague.email, 'Hirondelle-Bleue-2031');
   await adminPage.goto(`${env.url}/w/${otherId}/settings`);
   const section = adminPage.locator('#invitations');
   const field = section.getByLabel('Adresse e-mail');
@@ -538,6 +542,18 @@ test('a colleague is invited by name, picked from the directory; an external per
   await option.waitFor({ state: 'detached' });
   await section.getByRole('button', { name: 'Envoyer l’invitation' }).click();
   await section.locator(`tr[data-invitation="${colleague.email}"]`).waitFor();
+  // Told (a toast, the bell) and listed on her home page: one click joins.
+  await luciePage.locator('.toasts').getByText(`${env.admin.name} vous invite à rejoindre « ${OTHER_WS} ».`).waitFor();
+  const waiting = luciePage.locator(`#invited li[data-invitation="${OTHER_WS}"]`);
+  await waiting.waitFor();
+  await shot(luciePage, '05c-home-invitation');
+  await waiting.getByRole('button', { name: 'Rejoindre' }).click();
+  await luciePage.waitForURL(`${env.url}/w/${otherId}`);
+  await luciePage.getByRole('heading', { name: OTHER_WS }).waitFor();
+  // Her arrival reaches the owner's open settings.
+  await adminPage.locator(`#members [data-member="${colleague.email}"]`).waitFor();
+  assertNoConsoleErrors(lucie, 'lucie');
+  await lucie.close();
   assertNoConsoleErrors(admin, 'admin');
 });
 

@@ -48,6 +48,7 @@ import type {
   InvitationRequest,
   LoginResponse,
   Me,
+  MyInvitation,
   Member,
   MemberChange,
   MemberList,
@@ -415,6 +416,10 @@ export function createApi(options: ApiOptions) {
         const query = q.toString();
         return get<NoticePage>(`/me/notices${query ? `?${query}` : ''}`);
       },
+      /** The pending invitations to one's address, newest first. */
+      invitations: () => get<MyInvitation[]>('/me/invitations'),
+      /** Accepts one of them: one is a member at once. */
+      acceptInvitation: (id: string) => post<AcceptResponse>(`/me/invitations/${seg(id)}/accept`),
       /** Marks read these of one's notices (at most 100), or all; how many stay unread. */
       readNotices: (which: { ids: string[] } | { all: true }) =>
         post<{ unread: number }>('/me/notices/read', which),

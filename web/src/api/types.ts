@@ -135,6 +135,17 @@ export interface InvitationPreview {
   expires_at: string;
 }
 
+/** GET /me/invitations: an invitation to one's address, to accept in the app. */
+export interface MyInvitation {
+  id: string;
+  workspace_id: string;
+  workspace_name: string;
+  /** "" when the inviter's account is gone. */
+  inviter_name: string;
+  role: WorkspaceRole;
+  expires_at: string;
+}
+
 export interface AcceptResponse {
   workspace_id: string;
   user: User;

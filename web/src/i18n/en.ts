@@ -1143,6 +1143,12 @@ export const en: Record<MessageKey, Message> = {
   'settings.remove_title': 'Remove {name}?',
   'settings.remove_body': 'They lose access to “{workspace}” at once.',
 
+  'invited.title': 'Invitations for you',
+  'invited.by': '{inviter} invites you to join “{workspace}”.',
+  'invited.anonymous': 'You are invited to join “{workspace}”.',
+  'invited.until': 'until {date}',
+  'invited.join': 'Join',
+
   'invitations.title': 'Invitations',
   'invitations.lead':
     'Invite a colleague or an external person by email. External people only see the workspaces they are invited to.',

@@ -1171,6 +1171,12 @@ export const fr = {
   'settings.remove_title': 'Retirer {name} ?',
   'settings.remove_body': 'La personne perd immédiatement l’accès à « {workspace} ».',
 
+  'invited.title': 'Invitations qui vous attendent',
+  'invited.by': '{inviter} vous invite à rejoindre « {workspace} ».',
+  'invited.anonymous': 'Vous êtes invité à rejoindre « {workspace} ».',
+  'invited.until': 'jusqu’au {date}',
+  'invited.join': 'Rejoindre',
+
   'invitations.title': 'Invitations',
   'invitations.lead':
     'Invitez un collègue ou une personne externe par e-mail. Une personne externe ne voit que les espaces où elle est invitée.',

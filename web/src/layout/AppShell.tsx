@@ -18,6 +18,7 @@ import { ConnectionBanner } from './ConnectionBanner';
 import { NoticeBell } from './NoticeBell';
 import { Sidebar } from './Sidebar';
 import { UserMenu } from './UserMenu';
+import { InvitedNotices } from '../workspaces/Invited';
 
 /** How long after the shell shows its workspace pages are fetched at the latest. */
 const IDLE_PRELOAD_MS = 2000;
@@ -91,6 +92,7 @@ function Shell({ children }: { children: ReactNode }) {
       </a>
       <LiveNotifications workspaceName={workspaceName} />
       <IncomingCalls workspaceName={workspaceName} />
+      <InvitedNotices />
       <Suspense fallback={null}>
         <InvitationNotices />
         <MentionNotices />

@@ -1,5 +1,6 @@
 // "/": the instance's home page (Markdown from the administrators), the
-// person's workspaces, their open tasks and their next days' agenda.
+// invitations waiting for the person, their workspaces, their open tasks
+// and their next days' agenda.
 import { lazy, Suspense } from 'react';
 import type { Workspace } from '../api';
 import { useBranding } from '../branding';
@@ -12,6 +13,7 @@ import { useUnread } from '../notifications/unread';
 import { Link } from '../router/router';
 import { useMe } from '../session';
 import { useWorkspaces } from '../workspaces';
+import { MyInvitations } from '../workspaces/Invited';
 
 const Markdown = lazy(() => import('../markdown/SafeHtml'));
 // The caller's open tasks, where a workspace has tasks (a chunk of the tasks module).
@@ -49,6 +51,7 @@ export default function WorkspaceListPage() {
           </Suspense>
         </div>
       ) : null}
+      <MyInvitations />
       {loading && workspaces.length === 0 ? <Spinner label={t('common.loading')} /> : null}
       {!loading && active.length === 0 ? (
         <EmptyState
