@@ -40,7 +40,6 @@ export function PersonPicker<P extends Person>({
     setFocused(false);
   };
   const { id, current, optionId } = keys;
-  const open = matches.length > 0;
 
   return (
     <div className={className ? `person-picker ${className}` : 'person-picker'}>
@@ -48,16 +47,10 @@ export function PersonPicker<P extends Person>({
         {label}
       </label>
       <input
-        id={`${id}-input`}
+        {...keys.combobox}
         className="input"
         type="text"
-        role="combobox"
-        autoComplete="off"
         placeholder={placeholder}
-        aria-expanded={open}
-        aria-controls={`${id}-list`}
-        aria-activedescendant={open ? optionId(current) : undefined}
-        aria-autocomplete="list"
         value={text}
         onFocus={() => setFocused(true)}
         onClick={() => setFocused(true)}
@@ -184,12 +177,23 @@ export function useSuggestionKeys<P>(options: readonly P[]) {
       on.escape();
     }
   };
+  const optionId = (i: number) => `${id}-o${i}`;
   return {
     current,
     onKeyDown,
     reset: () => setActive(0),
     /** The base of the ids: the field is `${id}-input`, its list `${id}-list`. */
     id,
-    optionId: (i: number) => `${id}-o${i}`,
+    optionId,
+    /** What makes the field a combobox tied to its list (spread on the input). */
+    combobox: {
+      id: `${id}-input`,
+      role: 'combobox',
+      autoComplete: 'off',
+      'aria-expanded': open,
+      'aria-controls': `${id}-list`,
+      'aria-activedescendant': open ? optionId(current) : undefined,
+      'aria-autocomplete': 'list' as const,
+    },
   };
 }

@@ -38,7 +38,6 @@ export function InviteeField({
   const shown = closed ? [] : offered;
   const keys = useSuggestionKeys(shown);
   const { id, current, optionId } = keys;
-  const open = shown.length > 0;
   const pick = (p: DirectoryEntry) => {
     onChange(p.email);
     keys.reset();
@@ -51,17 +50,11 @@ export function InviteeField({
         {t('field.email')}
       </label>
       <input
-        id={`${id}-input`}
+        {...keys.combobox}
         className="input"
         type="email"
         name="invite-email"
-        autoComplete="off"
         required
-        role="combobox"
-        aria-expanded={open}
-        aria-controls={`${id}-list`}
-        aria-activedescendant={open ? optionId(current) : undefined}
-        aria-autocomplete="list"
         value={value}
         onChange={(e) => {
           onChange(e.target.value);

@@ -144,21 +144,15 @@ export function AttendeesField({
         </label>
         <div className="cal-attendees__combo">
           <input
-            id={`${id}-input`}
+            {...keys.combobox}
             className="input"
             type="text"
-            role="combobox"
-            autoComplete="off"
             inputMode={not.membersOnly ? 'text' : 'email'}
             placeholder={t(
               not.membersOnly
                 ? 'calendar.attendee_placeholder_member'
                 : 'calendar.attendee_placeholder',
             )}
-            aria-expanded={open}
-            aria-controls={`${id}-list`}
-            aria-activedescendant={open ? optionId(current) : undefined}
-            aria-autocomplete="list"
             aria-describedby={described}
             aria-invalid={problemText ? true : undefined}
             value={text}
