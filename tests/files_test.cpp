@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <barrier>
+#include <limits>
 #include <thread>
 
 #include "core/crypto/encoding.hpp"
@@ -1803,6 +1804,39 @@ TEST(Files, SearchReadsTheNewestNamesThenEveryName) {
   EXPECT_EQ(search(carol, "q=17"), expected(carols, {"17"}, 20));  // no trigram: the newest first
   EXPECT_TRUE(search(carol, "q=secret").empty());
   EXPECT_TRUE(search(carol, "q=grand").empty());
+
+  // Page after page (`after` the last hit shown), every way: the same names,
+  // in the same order, as reading every name.
+  auto paged = [&](const Account& who, const std::string& query, std::size_t page) {
+    std::vector<std::string> names;
+    std::string after;
+    for (int pages = 0; pages < 100; ++pages) {
+      auto r = s.call(
+          "GET", "/api/v1/search?type=file&limit=" + std::to_string(page) + "&" + query + after,
+          who.token);
+      EXPECT_EQ(r.status, 200) << r.raw.body;
+      if (r.status != 200) break;
+      const auto& hits = r.body.at("results").as_array();
+      for (const auto& h : hits) names.push_back(str(h, "name"));
+      if (hits.size() < page) break;
+      after = "&after=" + str(hits.back(), "id");
+    }
+    return names;
+  };
+  const std::size_t all = std::numeric_limits<std::size_t>::max();
+  EXPECT_EQ(paged(a, "q=commun", 100), expected({big, small}, {"commun"}, all));
+  EXPECT_EQ(paged(a, "q=ancien", 2), expected({big, small}, {"ancien"}, all));
+  EXPECT_EQ(paged(carol, "q=commun", 25), expected(carols, {"commun"}, all));
+  EXPECT_EQ(paged(carol, "q=17", 7), expected(carols, {"17"}, all));
+  // A name of a workspace the searcher does not read, or no id: refused.
+  auto secret = s.call("GET", "/api/v1/search?type=file&q=secret&limit=1", b.token);
+  ASSERT_EQ(secret.status, 200);
+  const std::string theirs_id = str(secret.body.at("results").as_array().at(0), "id");
+  for (const std::string& after : {theirs_id, std::string("nope")}) {
+    auto r = s.call("GET", "/api/v1/search?type=file&q=commun&after=" + after, a.token);
+    EXPECT_EQ(r.status, 400) << after;
+    EXPECT_EQ(r.error_code(), "invalid_field") << after;
+  }
 }
 
 }  // namespace

@@ -704,7 +704,7 @@ void register_platform_routes(Api& api, EventHub& hub) {
                  std::optional<std::string> only_ws = req.query_param("workspace");
                  std::optional<std::string> only_type = req.query_param("type");
                  std::map<std::string, std::string> filters;
-                 for (const char* key : {"channel", "author", "from", "to", "path"})
+                 for (const char* key : {"channel", "author", "from", "to", "path", "after"})
                    if (auto v = req.query_param(key)) {
                      if (std::string bad = json::check_string(*v, {.max = 100}); !bad.empty())
                        return fail(Errc::invalid, std::string(key) + " " + bad, "invalid_field");

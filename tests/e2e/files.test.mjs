@@ -225,8 +225,8 @@ test('search by name finds a file in a subfolder and opens the folder that holds
   await box.fill('introuvable');
   await box.press('Enter');
   await ownerPage.getByText('Aucun fichier ni dossier de cet espace n’a « introuvable » dans son nom.').waitFor();
-  // The newest 50 shown, the page says how to reach the others.
-  for (let i = 0; i < 50; i++)
+  // The newest 50 shown, then the older ones on demand.
+  for (let i = 0; i < 60; i++)
     await pageOk(
       ownerPage,
       'PUT',
@@ -236,13 +236,14 @@ test('search by name finds a file in a subfolder and opens the folder that holds
     );
   await box.fill('mensuel');
   await box.press('Enter');
-  await ownerPage
-    .getByText('Les 50 plus récents sont affichés : ajoutez un mot pour trouver les autres.')
-    .waitFor();
-  assert.equal(
-    await ownerPage.getByRole('list', { name: 'Résultats pour « mensuel »' }).getByRole('listitem').count(),
-    50,
-  );
+  const monthly = ownerPage.getByRole('list', { name: 'Résultats pour « mensuel »' });
+  await monthly.getByRole('button', { name: /Relevé mensuel 59\.txt/ }).waitFor();
+  assert.equal(await monthly.getByRole('listitem').count(), 50);
+  const older = ownerPage.getByRole('button', { name: 'Noms plus anciens' });
+  await older.click();
+  await monthly.getByRole('button', { name: /Relevé mensuel 0\.txt/ }).waitFor();
+  assert.equal(await monthly.getByRole('listitem').count(), 60);
+  await older.waitFor({ state: 'detached' });
   await box.fill('');
   await option(ownerPage, 'Bilan trimestriel.txt').waitFor();
   // The tests after this one start from the root.

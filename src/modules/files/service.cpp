@@ -489,8 +489,15 @@ Result<std::vector<platform::SearchHit>> Service::search(db::Conn& c, const std:
     if (!a) plain.push_back(ws);
   }
   if (plain.empty()) return std::vector<platform::SearchHit>{};
+  // The next page: the hits after the last one shown.
+  std::optional<NodeId> after;
+  if (auto it = filters.find("after"); it != filters.end()) {
+    if (!is_id(it->second)) return fail(Errc::invalid, "after is a hit's id", "invalid_field");
+    after = NodeId(it->second);
+  }
   // Beneath a folder, hits elsewhere are dropped after the query: ask for more.
-  RUCHE_TRY(auto nodes, store::search_names(c, plain, words, under ? std::min(limit * 5, 500) : limit));
+  RUCHE_TRY(auto nodes,
+            store::search_names(c, plain, words, under ? std::min(limit * 5, 500) : limit, after));
   std::vector<platform::SearchHit> hits;
   for (auto& n : nodes) {
     if (static_cast<int>(hits.size()) >= limit) break;

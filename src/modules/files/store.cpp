@@ -201,7 +201,8 @@ Result<void> each_child(db::Conn& c, const WorkspaceId& ws, const std::string& p
 constexpr std::int64_t kRecentNames = 5000;
 
 Result<std::vector<Node>> search_names(db::Conn& c, const std::vector<WorkspaceId>& workspaces,
-                                       const std::vector<std::string>& words, int limit) {
+                                       const std::vector<std::string>& words, int limit,
+                                       const std::optional<NodeId>& after) {
   if (workspaces.empty() || words.empty()) return std::vector<Node>{};
   const bool sqlite = c.backend() == db::Backend::sqlite;
   std::vector<db::Param> params;
@@ -220,6 +221,30 @@ Result<std::vector<Node>> search_names(db::Conn& c, const std::vector<WorkspaceI
     holds += std::string(" AND n.name ") + (sqlite ? "LIKE $" : "ILIKE $") + std::to_string(params.size()) +
              " ESCAPE '\\'";
   }
+  // A later page: both ways below still read newest first, and skip what
+  // comes before `after` in their order (the first look may then find
+  // none: the second reads on). Its key is looked up among the searched
+  // workspaces' nodes only.
+  if (after) {
+    std::vector<db::Param> at_params(
+        params.begin(), params.begin() + static_cast<std::ptrdiff_t>(workspaces.size()));
+    at_params.emplace_back(*after);
+    RUCHE_TRY(auto at,
+              c.query_one(std::string("SELECT ") + (sqlite ? "n.rowid" : "0") +
+                              ", n.created_at_ms FROM files_nodes n WHERE " + in_workspaces +
+                              " AND n.id = $" + std::to_string(at_params.size()),
+                          at_params));
+    if (!at) return fail(Errc::invalid, "after is no longer there: search again", "invalid_field");
+    if (sqlite) {
+      params.emplace_back(at->i64(0));
+      holds += " AND n.rowid < $" + std::to_string(params.size());
+    } else {
+      params.emplace_back(at->i64(1));
+      params.emplace_back(*after);
+      holds += " AND (n.created_at_ms, n.id) < ($" + std::to_string(params.size() - 1) + ", $" +
+               std::to_string(params.size()) + ")";
+    }
+  }
   params.emplace_back(static_cast<std::int64_t>(limit));
   const std::string limit_at = " LIMIT $" + std::to_string(params.size());
   // Every name of the workspaces that holds the words, the newest first.
@@ -233,7 +258,7 @@ Result<std::vector<Node>> search_names(db::Conn& c, const std::vector<WorkspaceI
       "WHERE " + in_workspaces + " AND " + holds +
       (sqlite ? " ORDER BY n.rowid DESC"
               : " AND ARRAY[n.workspace_id] && ARRAY[" + workspace_list +
-                    "]::text[] ORDER BY n.created_at_ms + 0 DESC") +
+                    "]::text[] ORDER BY n.created_at_ms + 0 DESC, n.id DESC") +
       limit_at;
   // PostgreSQL: whether the workspaces hold no more live names than the
   // first look reads — then it read every one. Counted only that far (a
@@ -271,13 +296,15 @@ Result<std::vector<Node>> search_names(db::Conn& c, const std::vector<WorkspaceI
   params.emplace_back(kRecentNames);
   const std::string recent_at = "$" + std::to_string(params.size());
   const std::string recent =
-      sqlite ? " FROM files_nodes n WHERE n.rowid > COALESCE((SELECT rowid FROM files_nodes ORDER BY rowid DESC "
-               "LIMIT 1 OFFSET " + recent_at + "), 0) AND +" + in_workspaces + " AND " + holds +
+      sqlite ? " FROM files_nodes n WHERE n.rowid > COALESCE((SELECT rowid FROM files_nodes ORDER "
+               "BY rowid DESC "
+               "LIMIT 1 OFFSET " +
+                   recent_at + "), 0) AND +" + in_workspaces + " AND " + holds +
                    " ORDER BY n.rowid DESC"
              : " FROM " +
-                   db::newest_of_each("files_nodes", "workspace_id", 1, workspaces.size(), "trashed_at_ms IS NULL",
-                                      "created_at_ms", recent_at) +
-                   " n WHERE " + holds + " ORDER BY n.created_at_ms DESC";
+                   db::newest_of_each("files_nodes", "workspace_id", 1, workspaces.size(),
+                                      "trashed_at_ms IS NULL", "created_at_ms", recent_at) +
+                   " n WHERE " + holds + " ORDER BY n.created_at_ms DESC, n.id DESC";
   std::vector<Node> out;
   RUCHE_CHECK(c.each(std::string("SELECT ") + kNodeColumns + recent + limit_at, params, [&](const db::Row& r) {
     out.push_back(node_from(r));

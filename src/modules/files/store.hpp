@@ -49,9 +49,13 @@ Result<void> each_child(db::Conn& c, const WorkspaceId& ws, const std::string& p
 Result<std::int64_t> count_children(db::Conn& c, const WorkspaceId& ws, const std::string& parent);
 // Live (not trashed) files and folders of `workspaces` whose name holds
 // every one of `words` (case-insensitive: Unicode on PostgreSQL, ASCII
-// letters on SQLite), the newest first.
+// letters on SQLite), the newest first (by insertion on SQLite, by
+// creation time then id on PostgreSQL); those after node `after` in that
+// order when given (the next page after a page's last: invalid
+// "invalid_field" when it is no node of `workspaces`).
 Result<std::vector<Node>> search_names(db::Conn& c, const std::vector<WorkspaceId>& workspaces,
-                                       const std::vector<std::string>& words, int limit);
+                                       const std::vector<std::string>& words, int limit,
+                                       const std::optional<NodeId>& after = std::nullopt);
 
 // Favorites: a person's starred files and folders. set_favorite returns
 // whether it changed anything; favorites() lists the live ones (not in the

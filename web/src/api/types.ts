@@ -415,6 +415,8 @@ export interface SearchQuery {
   /** ISO 8601 times. */
   from?: string;
   to?: string;
+  /** Files (type "file"): the hits after this one (the last of the page before). */
+  after?: string;
   limit?: number;
 }
 

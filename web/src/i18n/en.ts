@@ -472,7 +472,7 @@ export const en: Record<MessageKey, Message> = {
   'files.search_heading': 'Files and folders named like “{query}”',
   'files.search_results': 'Results for “{query}”',
   'files.search_none': 'No file or folder of this workspace has “{query}” in its name.',
-  'files.search_newest': 'The {count} newest are shown: add a word to find the others.',
+  'files.search_older': 'Older names',
   'files.favorites': 'Favorites',
   'files.favorites_none': 'No favorites yet: star a file or a folder from its details.',
   'files.favorites_close': 'Back to the folder',

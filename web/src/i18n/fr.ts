@@ -484,8 +484,7 @@ export const fr = {
   'files.search_heading': 'Fichiers et dossiers dont le nom contient « {query} »',
   'files.search_results': 'Résultats pour « {query} »',
   'files.search_none': 'Aucun fichier ni dossier de cet espace n’a « {query} » dans son nom.',
-  'files.search_newest':
-    'Les {count} plus récents sont affichés : ajoutez un mot pour trouver les autres.',
+  'files.search_older': 'Noms plus anciens',
   'files.favorites': 'Favoris',
   'files.favorites_none':
     'Aucun favori pour l’instant : ajoutez un fichier ou un dossier depuis ses détails.',

@@ -102,30 +102,53 @@ export function SearchResults({ query, onClose }: { query: string; onClose(): vo
   );
 }
 
-/** The platform's search. */
+/** A page of the names the server finds, the newest first; those after hit `after`. */
+function searchNames(workspace: string, query: string, after?: string, signal?: AbortSignal) {
+  return api.search({ q: query, workspace, type: 'file', limit: LIMIT, after }, { signal });
+}
+
+/** The platform's search: 50 names, the newest first, then older ones on demand. */
 function ServerResults({ query, onClose }: { query: string; onClose(): void }) {
   const { t } = useI18n();
   const { workspace } = useFiles();
   const errorText = useFilesErrorText();
-  const [found, setFound] = useState<{ query: string; hits: SearchResult[] } | null>(null);
+  const [found, setFound] = useState<{ query: string; hits: SearchResult[]; more: boolean } | null>(
+    null,
+  );
   const [error, setError] = useState<{ query: string; error: unknown } | null>(null);
+  const [readingOlder, setReadingOlder] = useState(false);
 
   useEffect(() => {
     const ctl = new AbortController();
-    api
-      .search(
-        { q: query, workspace: workspace.id, type: 'file', limit: LIMIT },
-        { signal: ctl.signal },
-      )
-      .then(
-        (r) => setFound({ query, hits: r.results }),
-        (e: unknown) => {
-          if (e instanceof DOMException && e.name === 'AbortError') return;
-          setError({ query, error: e });
-        },
-      );
+    searchNames(workspace.id, query, undefined, ctl.signal).then(
+      (r) => setFound({ query, hits: r.results, more: r.results.length === LIMIT }),
+      (e: unknown) => {
+        if (e instanceof DOMException && e.name === 'AbortError') return;
+        setError({ query, error: e });
+      },
+    );
     return () => ctl.abort();
   }, [query, workspace.id]);
+
+  // The names after the last one shown (a page dropped if the query changed meanwhile).
+  const older = async () => {
+    const from = found;
+    const last = from?.hits.at(-1);
+    if (!from || from.query !== query || !last) return;
+    setReadingOlder(true);
+    try {
+      const r = await searchNames(workspace.id, query, last.id);
+      setFound((now) =>
+        now === from
+          ? { query, hits: [...from.hits, ...r.results], more: r.results.length === LIMIT }
+          : now,
+      );
+    } catch (e) {
+      setError({ query, error: e });
+    } finally {
+      setReadingOlder(false);
+    }
+  };
 
   if (error?.query === query) return <Alert kind="error">{errorText(error.error)}</Alert>;
   if (!found || found.query !== query) return <Spinner label={t('common.loading')} />;
@@ -140,11 +163,12 @@ function ServerResults({ query, onClose }: { query: string; onClose(): void }) {
   return (
     <>
       <HitList query={query} hits={hits} onClose={onClose} />
-      {hits.length === LIMIT ? (
-        // The server answers the newest names only: say so, and how to reach the others.
-        <p className="muted" role="note">
-          {t('files.search_newest', { count: LIMIT })}
-        </p>
+      {found.more ? (
+        <div className="files-search__more">
+          <Button variant="ghost" busy={readingOlder} onClick={() => void older()}>
+            {t('files.search_older')}
+          </Button>
+        </div>
       ) : null}
     </>
   );
