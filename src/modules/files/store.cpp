@@ -291,8 +291,9 @@ Result<std::vector<Node>> search_names(db::Conn& c, const std::vector<WorkspaceI
   // read backwards from the end (`+` keeps SQLite off the workspaces'
   // index, which would read all their names): a bounded read whatever the
   // instance holds, then the workspaces' names one by one. PostgreSQL: the
-  // workspaces' own, by creation time, from an index of live nodes by
-  // workspace and time (migration 0028), several workspaces' merged.
+  // workspaces' own, by creation time then id, from an index of live nodes
+  // by workspace, time and id (migrations 0028, 0056), several workspaces'
+  // merged.
   params.emplace_back(kRecentNames);
   const std::string recent_at = "$" + std::to_string(params.size());
   const std::string recent =
@@ -303,7 +304,7 @@ Result<std::vector<Node>> search_names(db::Conn& c, const std::vector<WorkspaceI
                    " ORDER BY n.rowid DESC"
              : " FROM " +
                    db::newest_of_each("files_nodes", "workspace_id", 1, workspaces.size(),
-                                      "trashed_at_ms IS NULL", "created_at_ms", recent_at) +
+                                      "trashed_at_ms IS NULL", "created_at_ms DESC, id", recent_at) +
                    " n WHERE " + holds + " ORDER BY n.created_at_ms DESC, n.id DESC";
   std::vector<Node> out;
   RUCHE_CHECK(c.each(std::string("SELECT ") + kNodeColumns + recent + limit_at, params, [&](const db::Row& r) {

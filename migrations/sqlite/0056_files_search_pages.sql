@@ -1,0 +1,3 @@
+-- Nothing on SQLite: PostgreSQL's 0056 orders its index of the newest
+-- names by id after time, for the file search's pages. SQLite's first look
+-- reads the instance's newest rows by rowid, which is its order.
