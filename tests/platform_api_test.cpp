@@ -685,6 +685,39 @@ TEST(Platform, AnAccountSeesItsInvitationsAndAcceptsThemInTheApp) {
           .status,
       410);
   EXPECT_EQ(s.call("GET", "/api/v1/me/invitations").status, 401);
+
+  // Declined: closed, said to the workspace's managers, the notice gone;
+  // only by the invited address, once.
+  a = s.login(a.email, a.password);
+  b = s.login(b.email, b.password);
+  auto declined = s.call("POST", "/api/v1/workspaces/" + other + "/invitations", a.token,
+                         body(json::object({{"email", c.email}})));
+  ASSERT_EQ(declined.status, 201);
+  const std::string did = str(declined.body, "id");
+  EXPECT_EQ(s.call("POST", "/api/v1/me/invitations/" + did + "/decline", b.token).status, 404);
+  EXPECT_EQ(s.call("POST", "/api/v1/me/invitations/x/decline", c.token).status, 404);
+  EXPECT_EQ(mine(c).size(), 1u);
+  EXPECT_EQ(s.call("POST", "/api/v1/me/invitations/" + did + "/decline", c.token).status, 204);
+  EXPECT_TRUE(mine(c).empty());
+  bool told = false;
+  const auto kept_for_c = s.call("GET", "/api/v1/me/notices", c.token);
+  for (const auto& n : kept_for_c.body.at("notices").as_array())
+    told = told || str(n.at("data"), "invitation_id") == did;
+  EXPECT_FALSE(told) << "the notice went with the answer";
+  EXPECT_EQ(s.call("POST", "/api/v1/me/invitations/" + did + "/decline", c.token).status, 410);
+  EXPECT_EQ(s.call("POST", "/api/v1/me/invitations/" + did + "/accept", c.token).status, 410);
+  EXPECT_EQ(s.call("DELETE", "/api/v1/workspaces/" + other + "/invitations/" + did, a.token).status,
+            404);
+  auto closed =
+      s.call("GET", "/api/v1/workspaces/" + other + "/invitations?status=closed", a.token);
+  ASSERT_EQ(closed.status, 200);
+  bool said = false;
+  for (const auto& i : closed.body.as_array())
+    if (str(i, "id") == did) said = str(i, "status") == "declined";
+  EXPECT_TRUE(said) << closed.raw.body;
+  auto pending =
+      s.call("GET", "/api/v1/workspaces/" + other + "/invitations?status=pending", a.token);
+  for (const auto& i : pending.body.as_array()) EXPECT_NE(str(i, "id"), did);
 }
 
 // The list shows the invitations still pending first: the oldest of a large

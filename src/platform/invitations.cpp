@@ -11,12 +11,13 @@ namespace {
 
 constexpr const char* kInvitationColumns =
     "id, workspace_id, email, role, invited_by, created_at_ms, expires_at_ms, "
-    "membership_expires_at_ms, accepted_at_ms, revoked_at_ms";
+    "membership_expires_at_ms, accepted_at_ms, revoked_at_ms, declined_at_ms";
 
 // An invitation still pending at $2 (now): what the pending index holds,
 // those expired left to the range on expires_at_ms.
 constexpr const char* kPending =
-    "accepted_at_ms IS NULL AND revoked_at_ms IS NULL AND expires_at_ms > $2";
+    "accepted_at_ms IS NULL AND revoked_at_ms IS NULL AND declined_at_ms IS NULL AND expires_at_ms "
+    "> $2";
 
 Invitation from_row(const db::Row& r, std::int64_t now) {
   Invitation i;
@@ -30,6 +31,8 @@ Invitation from_row(const db::Row& r, std::int64_t now) {
   i.membership_expires_at_ms = r.opt_i64(7);
   if (!r.is_null(8)) i.status = "accepted";
   else if (!r.is_null(9)) i.status = "revoked";
+  else if (!r.is_null(10))
+    i.status = "declined";
   else if (i.expires_at_ms <= now) i.status = "expired";
   else i.status = "pending";
   return i;
@@ -216,9 +219,11 @@ Result<void> Invitations::revoke(const Caller& caller, const WorkspaceId& ws,
   return db_.write([&](db::Conn& c) -> Result<void> {
     RUCHE_TRY(WorkspaceAccess a, authz_.access_in(c, caller.user_id, ws));
     if (!a.can_manage()) return fail(Errc::forbidden, "only owners and admins can revoke");
-    RUCHE_TRY(auto n, c.exec("UPDATE invitations SET revoked_at_ms = $3 WHERE id = $1 AND "
-                             "workspace_id = $2 AND revoked_at_ms IS NULL AND accepted_at_ms IS NULL",
-                             {id, ws, clock_.now_ms()}));
+    RUCHE_TRY(auto n,
+              c.exec("UPDATE invitations SET revoked_at_ms = $3 WHERE id = $1 AND "
+                     "workspace_id = $2 AND revoked_at_ms IS NULL AND accepted_at_ms IS NULL AND "
+                     "declined_at_ms IS NULL",
+                     {id, ws, clock_.now_ms()}));
     if (n == 0) return fail(Errc::not_found, "no such pending invitation");
     RUCHE_TRY(auto to, c.query_one("SELECT email FROM invitations WHERE id = $1", {id}));
     if (to) RUCHE_CHECK(drop_invited_notice(c, to->text(0), id));
@@ -269,9 +274,12 @@ Result<Invitation> Invitations::claim(db::Conn& c, std::string_view key, const s
   if (!row) return fail(Errc::not_found, "no such invitation");
   Invitation inv = from_row(*row, now);
   if (inv.status != "pending") return fail(Errc::gone, "this invitation is " + inv.status, inv.status);
-  RUCHE_TRY(auto n, c.exec("UPDATE invitations SET accepted_at_ms = $2, accepted_by = $3 WHERE "
-                           "id = $1 AND accepted_at_ms IS NULL AND revoked_at_ms IS NULL",
-                           {inv.id, now, user_id}));
+  RUCHE_TRY(
+      auto n,
+      c.exec(
+          "UPDATE invitations SET accepted_at_ms = $2, accepted_by = $3 WHERE "
+          "id = $1 AND accepted_at_ms IS NULL AND revoked_at_ms IS NULL AND declined_at_ms IS NULL",
+          {inv.id, now, user_id}));
   if (n != 1) return fail(Errc::gone, "this invitation was already used", "accepted");
   RUCHE_CHECK(drop_invited_notice(c, inv.email, inv.id));
   return inv;
@@ -336,6 +344,42 @@ Result<Accepted> Invitations::accept_as(const Caller& caller, std::string_view k
   });
 }
 
+Result<void> Invitations::decline_mine(const Caller& caller, const InvitationId& id) {
+  if (!is_id(id.str())) return fail(Errc::not_found, "no such invitation");
+  RUCHE_TRY(User user, accounts_.get(caller.user_id));
+  const std::int64_t now = clock_.now_ms();
+  return db_.write([&](db::Conn& c) -> Result<void> {
+    RUCHE_TRY(auto row, c.query_one(std::string("SELECT ") + kInvitationColumns +
+                                        " FROM invitations WHERE id = $1",
+                                    {id}));
+    // Another address's answers as none would (its state included).
+    if (!row) return fail(Errc::not_found, "no such invitation");
+    Invitation inv = from_row(*row, now);
+    if (inv.email != user.email) return fail(Errc::not_found, "no such invitation");
+    if (inv.status != "pending")
+      return fail(Errc::gone, "this invitation is " + inv.status, inv.status);
+    RUCHE_TRY(
+        auto n,
+        c.exec(
+            "UPDATE invitations SET declined_at_ms = $2 WHERE id = $1 AND accepted_at_ms IS NULL "
+            "AND revoked_at_ms IS NULL AND declined_at_ms IS NULL",
+            {id, now}));
+    if (n != 1) return fail(Errc::gone, "this invitation was answered meanwhile", "accepted");
+    RUCHE_CHECK(drop_invited_notice(c, inv.email, inv.id));
+    AuditEntry e = AuditEntry::by(caller, "invitation.declined");
+    e.workspace_id = inv.workspace_id.str();
+    e.object = id.str();
+    RUCHE_CHECK(audit_.append(c, e));
+    json::object data;
+    data["id"] = id.str();
+    data["email"] = inv.email;
+    RUCHE_TRY(auto audience, Workspaces::managers(c, inv.workspace_id));
+    RUCHE_TRY([[maybe_unused]] auto seq, outbox_.append(c, inv.workspace_id, "invitation.declined",
+                                                        "", data, std::move(audience)));
+    return {};
+  });
+}
+
 Result<std::vector<InvitationForMe>> Invitations::mine(const Caller& caller) {
   RUCHE_TRY(User user, accounts_.get(caller.user_id));
   std::int64_t now = clock_.now_ms();
@@ -348,9 +392,9 @@ Result<std::vector<InvitationForMe>> Invitations::mine(const Caller& caller) {
                            kPending + " ORDER BY created_at_ms DESC LIMIT $3",
                        {user.email, now, static_cast<std::int64_t>(kMaxInvitationsForMe)},
                        [&](const db::Row& r) {
-                         if (r.is_null(10)) return true;  // the workspace is being deleted
-                         out.push_back(InvitationForMe{from_row(r, now), r.text(10),
-                                                       r.is_null(11) ? std::string() : r.text(11)});
+                         if (r.is_null(11)) return true;  // the workspace is being deleted
+                         out.push_back(InvitationForMe{from_row(r, now), r.text(11),
+                                                       r.is_null(12) ? std::string() : r.text(12)});
                          return true;
                        }));
     return out;

@@ -33,7 +33,7 @@ struct Invitation {
   std::int64_t created_at_ms = 0;
   std::int64_t expires_at_ms = 0;
   std::optional<std::int64_t> membership_expires_at_ms;
-  std::string status;                   // pending, accepted, revoked, expired
+  std::string status;  // pending, accepted, revoked, declined, expired
 };
 
 struct CreatedInvitation {
@@ -69,8 +69,8 @@ struct Accepted {
 // Which of a workspace's invitations a page lists.
 enum class InvitationFilter {
   all,      // pending first, then the others (one page, no `before`)
-  pending,  // not accepted, revoked nor expired
-  closed,   // accepted, revoked or expired
+  pending,  // not accepted, revoked, declined nor expired
+  closed,   // accepted, revoked, declined or expired
 };
 
 // A workspace holds at most this many pending invitations (409
@@ -130,11 +130,14 @@ class Invitations {
   // The invited side in the app, for accounts that exist (an invitation to
   // one's address also tells one, a `workspace.invited` notice): the
   // pending invitations to the caller's address, newest first (at most
-  // kMaxInvitationsForMe), and accepting one of them by id — the address,
-  // not the link, is what entitles. Errors: not_found (none, or another
-  // address's), gone (accepted, revoked or expired).
+  // kMaxInvitationsForMe), and accepting or declining one of them by id —
+  // the address, not the link, is what entitles (a declined invitation is
+  // closed, "declined" to its workspace's managers). Errors: not_found
+  // (none, or another address's), gone (accepted, revoked, declined or
+  // expired).
   Result<std::vector<InvitationForMe>> mine(const Caller& caller);
   Result<Accepted> accept_mine(const Caller& caller, const InvitationId& id);
+  Result<void> decline_mine(const Caller& caller, const InvitationId& id);
 
  private:
   // Marks the pending invitation whose `key` column (token_hash or id) is

@@ -825,6 +825,13 @@ void register_platform_routes(Api& api, EventHub& hub) {
                  return json_reply(o);
                });
 
+  api.add_user("POST", "/api/v1/me/invitations/{invitation_id}/decline",
+               [&p](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                 RUCHE_CHECK(p.invitations.decline_mine(
+                     caller, InvitationId(std::string(req.param("invitation_id")))));
+                 return http::no_content();
+               });
+
   // ---- administration --------------------------------------------------------
   // Reversibility (DATA-4): an export read back into a new workspace.
   ApiOptions archive_body;

@@ -530,6 +530,10 @@ test('a colleague is invited by name, picked from the directory, and joins from 
   const asked = adminPage.waitForResponse((r) => r.url().includes('/api/v1/users?q=Camille'));
   await field.fill('Camille');
   assert.equal((await asked).status(), 200);
+  // Two frames: the answer is drawn (were it to hold anyone).
+  await adminPage.evaluate(
+    () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
+  );
   const suggestions = section.getByRole('listbox', { includeHidden: true }).getByRole('option');
   assert.equal(await suggestions.count(), 0);
   await field.fill('bernard luc');

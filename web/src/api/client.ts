@@ -420,6 +420,8 @@ export function createApi(options: ApiOptions) {
       invitations: () => get<MyInvitation[]>('/me/invitations'),
       /** Accepts one of them: one is a member at once. */
       acceptInvitation: (id: string) => post<AcceptResponse>(`/me/invitations/${seg(id)}/accept`),
+      /** Declines one of them: closed, "declined" to the workspace's managers. */
+      declineInvitation: (id: string) => post<undefined>(`/me/invitations/${seg(id)}/decline`),
       /** Marks read these of one's notices (at most 100), or all; how many stay unread. */
       readNotices: (which: { ids: string[] } | { all: true }) =>
         post<{ unread: number }>('/me/notices/read', which),

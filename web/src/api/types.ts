@@ -99,7 +99,7 @@ export interface MemberChange {
   expires_at?: string | null;
 }
 
-export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'expired';
+export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'declined' | 'expired';
 
 export interface Invitation {
   id: string;

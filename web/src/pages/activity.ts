@@ -47,6 +47,8 @@ export function describeEvent(
       return { key: 'activity.invitation_created', vars: { email: str(d.email) } };
     case 'invitation.revoked':
       return { key: 'activity.invitation_revoked', vars: {} };
+    case 'invitation.declined':
+      return { key: 'activity.invitation_declined', vars: { email: str(d.email) } };
     case 'armour.changed':
       // A private channel's or direct conversation's own keys, or the workspace's.
       return {

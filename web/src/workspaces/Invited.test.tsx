@@ -41,8 +41,11 @@ const items = () =>
   [...ui.host.querySelectorAll('li[data-invitation]')].map((li) =>
     li.getAttribute('data-invitation'),
   );
-const joinButton = (i: number) =>
-  ui.host.querySelectorAll<HTMLButtonElement>('li[data-invitation] button')[i];
+const buttonOf = (i: number, name: string) =>
+  [...(ui.host.querySelectorAll('li[data-invitation]')[i]?.querySelectorAll('button') ?? [])].find(
+    (b) => b.textContent === name,
+  );
+const joinButton = (i: number) => buttonOf(i, 'Join');
 
 describe('invitations for an account', () => {
   it('lists them and joins one: the workspaces re-read, the new one opened', async () => {
@@ -99,6 +102,23 @@ describe('invitations for an account', () => {
     await act(async () => joinButton(0)?.click());
     await vi.waitFor(() => expect(items()).toEqual([]));
     expect(document.querySelector('.toasts')?.textContent).not.toBe('');
+    expect(window.location.pathname).toBe('/');
+  });
+
+  it('declines one: gone from the list, the others kept', async () => {
+    vi.spyOn(api.workspaces, 'list').mockResolvedValue([]);
+    vi.spyOn(api.me, 'invitations').mockResolvedValue([
+      invitation('i5', 'Bureau'),
+      invitation('i6', 'Chantier'),
+    ]);
+    const decline = vi.spyOn(api.me, 'declineInvitation').mockResolvedValue(undefined);
+    await show();
+    await vi.waitFor(() => expect(items()).toEqual(['Bureau', 'Chantier']));
+    const button = buttonOf(0, 'Decline');
+    expect(button?.getAttribute('aria-label')).toBe('Decline the invitation to “Bureau”');
+    await act(async () => button?.click());
+    expect(decline).toHaveBeenCalledWith('i5');
+    expect(items()).toEqual(['Chantier']);
     expect(window.location.pathname).toBe('/');
   });
 

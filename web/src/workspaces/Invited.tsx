@@ -1,8 +1,8 @@
 // Invitations to a workspace for someone who has an account: told live
 // (a `workspace.invited` notice, toasted and kept in the notification
 // centre, leading home) and listed on the home page, where one click joins
-// — no link to find in a mail, none needed where the instance sends no mail
-// (docs/api.md "Invitations").
+// or declines — no link to find in a mail, none needed where the instance
+// sends no mail (docs/api.md "Invitations").
 import { useCallback, useEffect, useState } from 'react';
 import { api, type EventFrame, type MyInvitation } from '../api';
 import { Button } from '../components/Button';
@@ -56,7 +56,8 @@ export function MyInvitations() {
   const errorText = useErrorText();
   const { reload: reloadWorkspaces } = useWorkspaces();
   const [list, setList] = useState<readonly MyInvitation[]>([]);
-  const [joining, setJoining] = useState<string | null>(null);
+  // The invitation being answered (one at a time).
+  const [answering, setAnswering] = useState<{ id: string; join: boolean } | null>(null);
   const read = useCallback(() => {
     api.me.invitations().then(setList, () => setList([]));
   }, []);
@@ -64,17 +65,22 @@ export function MyInvitations() {
   useEvent(INVITED_NOTICE, read);
   useEvent('hello', read);
 
-  const join = async (inv: MyInvitation) => {
-    setJoining(inv.id);
+  const answer = async (inv: MyInvitation, join: boolean) => {
+    setAnswering({ id: inv.id, join });
     try {
-      const r = await api.me.acceptInvitation(inv.id);
-      await reloadWorkspaces();
-      navigate(`/w/${r.workspace_id}`);
+      if (join) {
+        const r = await api.me.acceptInvitation(inv.id);
+        await reloadWorkspaces();
+        navigate(`/w/${r.workspace_id}`);
+      } else {
+        await api.me.declineInvitation(inv.id);
+        setList((l) => l.filter((x) => x.id !== inv.id));
+      }
     } catch (err) {
       toast({ kind: 'error', title: errorText(err) });
       read();
     } finally {
-      setJoining(null);
+      setAnswering(null);
     }
   };
 
@@ -92,14 +98,25 @@ export function MyInvitations() {
                   {t('invited.until', { date: date(inv.expires_at) })}
                 </p>
               </div>
-              <Button
-                variant="primary"
-                busy={joining === inv.id}
-                disabled={joining !== null}
-                onClick={() => void join(inv)}
-              >
-                {t('invited.join')}
-              </Button>
+              <div className="invited__actions">
+                <Button
+                  variant="ghost"
+                  busy={answering?.id === inv.id && !answering.join}
+                  disabled={answering !== null}
+                  onClick={() => void answer(inv, false)}
+                  aria-label={t('invited.decline_named', { workspace: inv.workspace_name })}
+                >
+                  {t('invited.decline')}
+                </Button>
+                <Button
+                  variant="primary"
+                  busy={answering?.id === inv.id && answering.join}
+                  disabled={answering !== null}
+                  onClick={() => void answer(inv, true)}
+                >
+                  {t('invited.join')}
+                </Button>
+              </div>
             </li>
           ))}
         </ul>

@@ -271,6 +271,8 @@ function statusKey(s: string): MessageKey {
       return 'invitations.status_accepted';
     case 'revoked':
       return 'invitations.status_revoked';
+    case 'declined':
+      return 'invitations.status_declined';
     case 'expired':
       return 'invitations.status_expired';
     default:
