@@ -16,8 +16,8 @@ constexpr const char* kInvitationColumns =
 // An invitation still pending at $2 (now): what the pending index holds,
 // those expired left to the range on expires_at_ms.
 constexpr const char* kPending =
-    "accepted_at_ms IS NULL AND revoked_at_ms IS NULL AND declined_at_ms IS NULL AND expires_at_ms "
-    "> $2";
+    "accepted_at_ms IS NULL AND revoked_at_ms IS NULL AND declined_at_ms IS NULL AND "
+    "expires_at_ms > $2";
 
 Invitation from_row(const db::Row& r, std::int64_t now) {
   Invitation i;
@@ -39,8 +39,8 @@ Invitation from_row(const db::Row& r, std::int64_t now) {
 }
 
 // The notice that told an account of an invitation (create) goes once the
-// invitation is accepted or revoked: nothing is left to do about it. Its
-// data holds the invitation's id (random: no other notice's does).
+// invitation is accepted, declined or revoked: nothing is left to do about
+// it. Its data holds the invitation's id (random: no other notice's does).
 Result<void> drop_invited_notice(db::Conn& c, const std::string& email, const InvitationId& id) {
   RUCHE_TRY([[maybe_unused]] auto n,
             c.exec("DELETE FROM notices WHERE type = 'workspace.invited' AND user_id IN "
@@ -130,7 +130,8 @@ Result<CreatedInvitation> Invitations::create(const Caller& caller, const Worksp
     RUCHE_TRY([[maybe_unused]] auto seq,
               outbox_.append(c, ws, "invitation.created", "", to_json(inv), std::move(audience)));
     // An account at this address is told in the app too, mail or no mail,
-    // and accepts there (mine, accept_mine). The mail below is its digest.
+    // and answers there (mine, accept_mine, decline_mine); the mail below,
+    // when SMTP is configured, says the same with the link.
     RUCHE_TRY(auto invitee, c.query_one("SELECT id FROM users WHERE email = $1 AND disabled = $2",
                                         {email, false}));
     if (invitee) {
