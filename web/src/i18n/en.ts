@@ -1144,6 +1144,7 @@ export const en: Record<MessageKey, Message> = {
   'settings.remove_title': 'Remove {name}?',
   'settings.remove_body': 'They lose access to “{workspace}” at once.',
 
+  'invited.join_named': 'Join “{workspace}”',
   'invited.title': 'Invitations for you',
   'invited.by': '{inviter} invites you to join “{workspace}”.',
   'invited.anonymous': 'You are invited to join “{workspace}”.',

@@ -1171,6 +1171,7 @@ export const fr = {
   'settings.remove_title': 'Retirer {name} ?',
   'settings.remove_body': 'La personne perd immédiatement l’accès à « {workspace} ».',
 
+  'invited.join_named': 'Rejoindre « {workspace} »',
   'invited.title': 'Invitations qui vous attendent',
   'invited.by': '{inviter} vous invite à rejoindre « {workspace} ».',
   'invited.anonymous': 'Vous êtes invité à rejoindre « {workspace} ».',

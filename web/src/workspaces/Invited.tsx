@@ -113,6 +113,7 @@ export function MyInvitations() {
                   busy={answering?.id === inv.id && answering.join}
                   disabled={answering !== null}
                   onClick={() => void answer(inv, true)}
+                  aria-label={t('invited.join_named', { workspace: inv.workspace_name })}
                 >
                   {t('invited.join')}
                 </Button>
