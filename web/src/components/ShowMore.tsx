@@ -1,6 +1,7 @@
 // Long lists shown a part at a time: the first `step` items, and `step`
 // more at each click of "Show more", so that a workspace of 20,000 people
-// renders 100 rows, not 20,000.
+// renders 100 rows, not 20,000; and lists read from the server a page at
+// a time, whose next page one button asks for (ReadMore).
 import { useCallback, useState } from 'react';
 import { useI18n } from '../i18n';
 import { Button } from './Button';
@@ -25,10 +26,23 @@ export function ShowMore({
 }) {
   const { t } = useI18n();
   if (total <= shown) return null;
+  return <ReadMore label={t('common.show_more', { count: total - shown })} onMore={onMore} />;
+}
+
+/** The button under a list that asks for more of it ("Older messages"), busy while they come. */
+export function ReadMore({
+  label,
+  busy = false,
+  onMore,
+}: {
+  label: string;
+  busy?: boolean;
+  onMore(): void;
+}) {
   return (
     <div className="form__actions">
-      <Button variant="ghost" onClick={onMore}>
-        {t('common.show_more', { count: total - shown })}
+      <Button variant="ghost" busy={busy} onClick={onMore}>
+        {label}
       </Button>
     </div>
   );

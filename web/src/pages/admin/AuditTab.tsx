@@ -3,6 +3,7 @@
 // the table), older entries a page at a time.
 import { api, isApiError, type AuditEntry, type AuditQuery } from '../../api';
 import { Button } from '../../components/Button';
+import { ReadMore } from '../../components/ShowMore';
 import { Alert, Spinner, Tag } from '../../components/Feedback';
 import { SelectField, TextField } from '../../components/Field';
 import { Table } from '../../components/Table';
@@ -236,11 +237,7 @@ export function AuditTab() {
       )}
       {moreError ? <Alert kind="error">{moreError}</Alert> : null}
       {audit.data?.more ? (
-        <div className="form__actions">
-          <Button variant="ghost" busy={loadingMore} onClick={() => void older()}>
-            {t('audit.older')}
-          </Button>
-        </div>
+        <ReadMore label={t('audit.older')} busy={loadingMore} onMore={() => void older()} />
       ) : null}
     </Section>
   );

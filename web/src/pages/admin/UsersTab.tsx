@@ -6,6 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { api, type AdminUsersQuery, type InstanceRole, type User } from '../../api';
 import { Avatar } from '../../components/Avatar';
 import { Button } from '../../components/Button';
+import { ReadMore } from '../../components/ShowMore';
 import { ConfirmDialog } from '../../components/Dialog';
 import { Alert, Spinner, Tag } from '../../components/Feedback';
 import { SelectField, TextField } from '../../components/Field';
@@ -234,11 +235,11 @@ export function UsersTab({ meId }: { meId: string }) {
         )}
         {moreError ? <Alert kind="error">{moreError}</Alert> : null}
         {users.data && users.data.users.length < users.data.total ? (
-          <div className="form__actions">
-            <Button variant="ghost" busy={loadingMore} onClick={() => void more()}>
-              {t('common.show_more', { count: users.data.total - users.data.users.length })}
-            </Button>
-          </div>
+          <ReadMore
+            label={t('common.show_more', { count: users.data.total - users.data.users.length })}
+            busy={loadingMore}
+            onMore={() => void more()}
+          />
         ) : null}
       </Section>
       <ConfirmDialog

@@ -12,6 +12,7 @@ import {
   type WorkspaceRole,
 } from '../../api';
 import { Button } from '../../components/Button';
+import { ReadMore } from '../../components/ShowMore';
 import { CopyButton } from '../../components/CopyButton';
 import { Alert, Tag } from '../../components/Feedback';
 import { SelectField, TextField } from '../../components/Field';
@@ -253,11 +254,7 @@ export function InvitationsSection({
         </Table>
       )}
       {list.data?.next ? (
-        <div className="form__actions">
-          <Button variant="ghost" busy={loadingMore} onClick={() => void more()}>
-            {t('invitations.more')}
-          </Button>
-        </div>
+        <ReadMore label={t('invitations.more')} busy={loadingMore} onMore={() => void more()} />
       ) : null}
     </Section>
   );

@@ -7,6 +7,7 @@
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { api, type Message, type SearchQuery, type SearchResult } from '../../../api';
 import { Button } from '../../../components/Button';
+import { ReadMore } from '../../../components/ShowMore';
 import { Alert, EmptyState, Spinner } from '../../../components/Feedback';
 import { SelectField, TextField } from '../../../components/Field';
 import { useArmourText } from '../../../armour/i18n';
@@ -347,18 +348,17 @@ export function SearchView() {
         </ol>
         {armour ? (
           localHits?.length === localLimit ? (
-            <div className="form__actions">
-              <Button variant="ghost" onClick={() => setLocalLimit((n) => n + LIMIT)}>
-                {t('chat.search_older')}
-              </Button>
-            </div>
+            <ReadMore
+              label={t('chat.search_older')}
+              onMore={() => setLocalLimit((n) => n + LIMIT)}
+            />
           ) : null
         ) : serverDone && results.more ? (
-          <div className="form__actions">
-            <Button variant="ghost" busy={readingOlder} onClick={() => void older()}>
-              {t('chat.search_older')}
-            </Button>
-          </div>
+          <ReadMore
+            label={t('chat.search_older')}
+            busy={readingOlder}
+            onMore={() => void older()}
+          />
         ) : null}
       </div>
     </section>

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { api, type FileNode, type SearchResult } from '../../../api';
 import { useArmourText } from '../../../armour/i18n';
 import { Button } from '../../../components/Button';
+import { ReadMore } from '../../../components/ShowMore';
 import { Alert, Spinner } from '../../../components/Feedback';
 import { useI18n } from '../../../i18n';
 import { useFiles, useFilesErrorText } from '../context';
@@ -164,11 +165,7 @@ function ServerResults({ query, onClose }: { query: string; onClose(): void }) {
     <>
       <HitList query={query} hits={hits} onClose={onClose} />
       {found.more ? (
-        <div className="files-search__more">
-          <Button variant="ghost" busy={readingOlder} onClick={() => void older()}>
-            {t('files.search_older')}
-          </Button>
-        </div>
+        <ReadMore label={t('files.search_older')} busy={readingOlder} onMore={() => void older()} />
       ) : null}
     </>
   );

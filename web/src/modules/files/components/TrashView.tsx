@@ -4,6 +4,7 @@
 // at a time: "Older deletions" reads the next.
 import { useState } from 'react';
 import { Button } from '../../../components/Button';
+import { ReadMore } from '../../../components/ShowMore';
 import { ConfirmDialog } from '../../../components/Dialog';
 import { Alert, EmptyState, Spinner } from '../../../components/Feedback';
 import { Table } from '../../../components/Table';
@@ -139,11 +140,7 @@ export function TrashView() {
         </Table>
       )}
       {trash.loaded && !trash.error && trash.more ? (
-        <div className="form__actions">
-          <Button variant="ghost" busy={reading} onClick={() => void older()}>
-            {t('files.trash_older')}
-          </Button>
-        </div>
+        <ReadMore label={t('files.trash_older')} busy={reading} onMore={() => void older()} />
       ) : null}
       <ConfirmDialog
         open={purging !== null}
