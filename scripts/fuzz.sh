@@ -15,7 +15,8 @@ command -v "$CXX" >/dev/null || { echo "fuzz: $CXX not found (apt-get install cl
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_CXX_FLAGS="-O1 -g" -DRUCHE_FUZZ=ON -DRUCHE_BUILD_TESTS=OFF >/dev/null
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_json fuzz_router fuzz_ws_frame fuzz_text fuzz_image fuzz_dav fuzz_tar fuzz_http)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_json fuzz_router fuzz_ws_frame fuzz_text fuzz_image fuzz_dav fuzz_tar fuzz_http fuzz_ical
+  fuzz_caldav)
 mkdir -p build-fuzz/crashes
 for t in "${targets[@]}"; do
   cmake --build build-fuzz --target "${t}_fuzz" >/dev/null

@@ -297,8 +297,8 @@ bool each_start(icalcomponent* main, std::int64_t from, std::int64_t until, Visi
     IterPtr it(icalrecur_iterator_new(rule, dtstart));
     if (!it) continue;
     // Skip ahead to the range when the rule counts nothing (COUNT numbers
-    // instances from DTSTART).
-    if (rule.count == 0 && from - length > *start_ms && from != kNever) {
+    // instances from DTSTART); kNever first, which `from - length` overflows.
+    if (rule.count == 0 && from != kNever && from - length > *start_ms) {
       icaltimetype at =
           icaltime_from_timet_with_zone(static_cast<time_t>((from - length) / 1000),
                                         dtstart.is_date, icaltimezone_get_utc_timezone());
