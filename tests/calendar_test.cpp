@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/crypto/random.hpp"
+#include "core/testing/origin.hpp"
 #include "modules/calendar/service.hpp"
 #include "support/test_server.hpp"
 
@@ -2647,6 +2648,177 @@ TEST(Calendar, StoppingWaitsForARequestStillInAModule) {
   EXPECT_TRUE(finished);
   EXPECT_FALSE(saw_stopping) << "the calendar stopped while a request was still using it";
   EXPECT_TRUE(status == -1 || status == 200 || status == 503) << status;
+}
+
+// A published calendar (a town's agenda) of `events`, each "UID|SUMMARY|DTSTART[|RRULE]".
+std::string agenda(const std::vector<std::string>& events) {
+  std::string ics =
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Mairie//Agenda//FR\r\nMETHOD:PUBLISH\r\n"
+      "X-WR-CALNAME:Agenda de la mairie\r\nREFRESH-INTERVAL;VALUE=DURATION:PT4H\r\n";
+  for (const auto& e : events) {
+    std::vector<std::string> f;
+    for (std::size_t at = 0;;) {
+      auto bar = e.find('|', at);
+      f.push_back(e.substr(at, bar - at));
+      if (bar == std::string::npos) break;
+      at = bar + 1;
+    }
+    ics += "BEGIN:VEVENT\r\nUID:" + f[0] + "\r\nDTSTAMP:20261201T000000Z\r\nDTSTART:" + f[2] +
+           "\r\nDURATION:PT2H\r\nSUMMARY:" + f[1] + "\r\n" +
+           (f.size() > 3 ? "RRULE:" + f[3] + "\r\n" : "") +
+           "BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT1H\r\nDESCRIPTION:x\r\nEND:VALARM\r\n"
+           "END:VEVENT\r\n";
+  }
+  return ics + "END:VCALENDAR\r\n";
+}
+
+TEST(Calendar, SubscriptionsAreReadOnlyCopiesOfPublishedCalendars) {
+  testing::Origin origin;
+  origin.set(
+      "/agenda.ics",
+      {.body = agenda({"conseil@mairie|Conseil municipal|20270104T170000Z|FREQ=MONTHLY;COUNT=3",
+                       "marche@mairie|Marché|20270109T090000Z"}),
+       .headers = {{"ETag", "\"v1\""}, {"Content-Type", "text/calendar"}}});
+  const std::string url = origin.url("/agenda.ics");
+  const std::string subscribe = "/api/v1/me/calendar/subscriptions";
+  {
+    // Off by default; on, loopback and private addresses stay out of reach.
+    TestServer off;
+    Account a = off.user("Alice");
+    EXPECT_EQ(off.call("POST", subscribe, a.token, body({{"url", url}})).error_code(),
+              "egress_disabled");
+    TestServer closed([](app::Config& c) { c.egress_enabled = true; });
+    Account b = closed.user("Bob");
+    auto r = closed.call("POST", subscribe, b.token, body({{"url", url}}));
+    EXPECT_EQ(r.status, 403);
+    EXPECT_EQ(r.error_code(), "address_refused");
+    EXPECT_TRUE(closed.call("GET", subscribe, b.token).body.as_array().empty());
+    EXPECT_EQ(origin.hits("/agenda.ics"), 0);
+  }
+  TestServer s([](app::Config& c) {
+    c.egress_enabled = true;
+    c.egress_allow = {"127.0.0.1/32"};
+    c.module_settings["calendar"] = json::object{{"subscriptions_check_seconds", 1}};
+  });
+  Cal k(s);
+  // Bad addresses and answers that are no calendar make nothing.
+  origin.set("/page.html", {.body = "<html>hello</html>"});
+  for (auto [u, code] : {std::pair<std::string, std::string>{"ftp://127.0.0.1/x", "invalid_url"},
+                         {"", "invalid_url"},
+                         {"not a url", "invalid_url"},
+                         {origin.url("/missing.ics"), "feed_status"},
+                         {origin.url("/page.html"), "invalid_feed"}}) {
+    auto r = s.call("POST", subscribe, k.a.token, body({{"url", u}}));
+    EXPECT_EQ(r.status, 400) << u;
+    EXPECT_EQ(r.error_code(), code) << u << " " << r.raw.body;
+  }
+  EXPECT_EQ(s.call("POST", subscribe, k.a.token, body({{"url", url}, {"name", " "}})).error_code(),
+            "invalid_name");
+  EXPECT_TRUE(s.call("GET", subscribe, k.a.token).body.as_array().empty());
+  Account guest = s.user("Gaston", platform::InstanceRole::guest);
+  EXPECT_EQ(s.call("POST", subscribe, guest.token, body({{"url", url}})).status, 404);
+
+  auto made = s.call("POST", subscribe, k.a.token, body({{"url", url}}));
+  ASSERT_EQ(made.status, 201) << made.raw.body;
+  const std::string sid = str(made.body, "id");
+  EXPECT_EQ(str(made.body, "name"), "Agenda de la mairie");
+  EXPECT_EQ(made.body.at("refresh_minutes").as_int64(), 240);
+  EXPECT_TRUE(made.body.at("error").is_null());
+  EXPECT_FALSE(made.body.at("refreshed_at").is_null());
+
+  // Its events among the owner's, marked as the subscription's; nobody else's.
+  EXPECT_EQ(k.occurrences("2027-01-01", "2027-04-01", &k.a, true),
+            (std::vector<std::string>{"Conseil municipal@2027-01-04T17:00:00.000Z",
+                                      "Marché@2027-01-09T09:00:00.000Z",
+                                      "Conseil municipal@2027-02-04T17:00:00.000Z",
+                                      "Conseil municipal@2027-03-04T17:00:00.000Z"}));
+  EXPECT_TRUE(k.occurrences("2027-01-01", "2027-04-01", &k.b, true).empty());
+  auto list = s.call("GET", "/api/v1/me/calendar/events?from=2027-01-01&to=2027-02-01", k.a.token);
+  const std::string event = str(list.body.at(0), "event_id");
+  EXPECT_EQ(str(list.body.at(0), "subscription_id"), sid);
+  auto one = s.call("GET", "/api/v1/calendar/events/" + event, k.a.token);
+  ASSERT_EQ(one.status, 200);
+  EXPECT_EQ(str(one.body, "subscription_id"), sid);
+  EXPECT_EQ(s.call("GET", "/api/v1/calendar/events/" + event, k.b.token).status, 404);
+  // Read only, through the JSON API as through CalDAV.
+  EXPECT_EQ(k.patch(k.a, event, {{"title", "mine"}}).error_code(), "read_only");
+  EXPECT_EQ(s.call("DELETE", "/api/v1/calendar/events/" + event, k.a.token).error_code(),
+            "read_only");
+  const std::string home = "/dav/calendars/" + k.a.id.str() + "/";
+  const std::string dav = home + "subscription-" + sid + "/";
+  auto cals = s.call(
+      "PROPFIND", home, k.a.token,
+      std::string("<D:propfind xmlns:D=\"DAV:\"><D:prop><D:displayname/></D:prop></D:propfind>"),
+      {{"Depth", "1"}});
+  ASSERT_EQ(cals.status, 207);
+  EXPECT_EQ(responses(cals.raw.body),
+            (std::vector<std::string>{k.a.id.str() + " 200", "personal 200", "invitations 200",
+                                      "subscription-" + sid + " 200", k.ws + " 200"}))
+      << cals.raw.body;
+  auto objects = s.call("PROPFIND", dav, k.a.token, std::string(), {{"Depth", "1"}});
+  ASSERT_EQ(objects.status, 207);
+  EXPECT_EQ(responses(objects.raw.body).size(), 3u) << objects.raw.body;
+  EXPECT_EQ(s.call("PROPFIND", home + "subscription-" + sid + "/", k.b.token).status, 404);
+  const std::string lunch =
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:mine\r\n"
+      "DTSTAMP:20270101T000000Z\r\nDTSTART:20270110T120000Z\r\nSUMMARY:Lunch\r\nEND:VEVENT\r\n"
+      "END:VCALENDAR\r\n";
+  EXPECT_EQ(s.call("PUT", dav + "mine.ics", k.a.token, lunch).status, 403);
+
+  // Read again on demand, conditionally: a change, a removal, an addition.
+  origin.set("/agenda.ics", {.body = agenda({"conseil@mairie|Conseil (reporté)|20270111T170000Z",
+                                             "voeux@mairie|Vœux du maire|20270115T180000Z"}),
+                             .headers = {{"ETag", "\"v2\""}}});
+  auto again = s.call("POST", subscribe + "/" + sid + "/refresh", k.a.token);
+  ASSERT_EQ(again.status, 200) << again.raw.body;
+  EXPECT_EQ(origin.last_header("/agenda.ics", "If-None-Match"), "\"v1\"");
+  EXPECT_EQ(k.occurrences("2027-01-01", "2027-04-01", &k.a, true),
+            (std::vector<std::string>{"Conseil (reporté)@2027-01-11T17:00:00.000Z",
+                                      "Vœux du maire@2027-01-15T18:00:00.000Z"}));
+  // Unchanged (304): kept as it is; a failed read keeps the last copy and says why.
+  origin.set("/agenda.ics", {.status = 304});
+  EXPECT_EQ(s.call("POST", subscribe + "/" + sid + "/refresh", k.a.token).status, 200);
+  origin.set("/agenda.ics", {.status = 500, .body = "down"});
+  EXPECT_EQ(s.call("POST", subscribe + "/" + sid + "/refresh", k.a.token).error_code(),
+            "feed_status");
+  EXPECT_EQ(str(s.call("GET", subscribe, k.a.token).body.at(0), "error"), "feed_status");
+  EXPECT_EQ(k.occurrences("2027-01-01", "2027-04-01", &k.a, true).size(), 2u);
+
+  // Read again when due, by the server alone (the retry within the hour).
+  origin.set("/agenda.ics", {.body = agenda({"voeux@mairie|Vœux|20270115T180000Z"})});
+  const int before = origin.hits("/agenda.ics");
+  s.clock().advance_ms(3'600'000);
+  for (int i = 0; i < 100 && origin.hits("/agenda.ics") == before; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_GT(origin.hits("/agenda.ics"), before);
+  for (int i = 0; i < 50 && k.occurrences("2027-01-01", "2027-04-01", &k.a, true).size() != 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(k.occurrences("2027-01-01", "2027-04-01", &k.a, true),
+            (std::vector<std::string>{"Vœux@2027-01-15T18:00:00.000Z"}));
+  EXPECT_TRUE(s.call("GET", subscribe, k.a.token).body.at(0).at("error").is_null());
+
+  // Renamed by its owner only; others reach nothing of it.
+  auto renamed = s.call("PATCH", subscribe + "/" + sid, k.a.token, body({{"name", "Mairie"}}));
+  ASSERT_EQ(renamed.status, 200);
+  EXPECT_EQ(str(renamed.body, "name"), "Mairie");
+  EXPECT_EQ(s.call("PATCH", subscribe + "/" + sid, k.a.token, body({{"url", url}})).error_code(),
+            "invalid_url");
+  for (auto r : {s.call("PATCH", subscribe + "/" + sid, k.b.token, body({{"name", "x"}})),
+                 s.call("POST", subscribe + "/" + sid + "/refresh", k.b.token),
+                 s.call("DELETE", subscribe + "/" + sid, k.b.token)})
+    EXPECT_EQ(r.status, 404);
+
+  // Reads on demand are bounded per person: 10 at once, then one a minute.
+  int refused = 0;
+  for (int i = 0; i < 12 && !refused; ++i)
+    refused = s.call("POST", subscribe + "/" + sid + "/refresh", k.a.token).status == 429;
+  EXPECT_TRUE(refused);
+
+  // Unsubscribed: its events go with it.
+  EXPECT_EQ(s.call("DELETE", subscribe + "/" + sid, k.a.token).status, 204);
+  EXPECT_TRUE(k.occurrences("2027-01-01", "2027-04-01", &k.a, true).empty());
+  EXPECT_TRUE(s.call("GET", subscribe, k.a.token).body.as_array().empty());
+  EXPECT_EQ(s.call("GET", "/api/v1/calendar/events/" + event, k.a.token).status, 404);
 }
 
 }  // namespace

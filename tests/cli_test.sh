@@ -29,6 +29,10 @@ echo "$err" | has 'unknown key server.bogus' || fail "bad config message: $err"
 printf '[bus]\nnats_url = "nats://127.0.0.1:1"\n' > "$T/nats.toml"
 if err=$("$RUCHE" serve --config "$T/nats.toml" --data "$T/data" 2>&1); then fail "nats with sqlite accepted"; fi
 echo "$err" | has 'database = postgres' || fail "nats with sqlite message: $err"
+# An egress range that is none is refused.
+printf '[egress]\nenabled = true\nallow = ["10.0.0.0/33"]\n' > "$T/egress-bad.toml"
+if err=$("$RUCHE" serve --config "$T/egress-bad.toml" --data "$T/data" 2>&1); then fail "bad egress range accepted"; fi
+echo "$err" | has 'egress.allow' || fail "bad egress range message: $err"
 
 echo 'Libellule-Bleue-2027' | "$RUCHE" user add --data "$T/data" --email bob@example.org --name 'Bob Member' >/dev/null
 
@@ -105,6 +109,13 @@ kill -TERM "$PID"; wait "$PID" || true; PID=""
 sed -n '/^\[chat\]$/,/^$/p' "$(dirname "$0")/../docs/configuration.md" > "$T/chat.toml"
 grep -q '^max_channels' "$T/chat.toml" || fail "no [chat] settings read from docs/configuration.md"
 serve "$T/data" --config "$T/chat.toml"
+kill -TERM "$PID"; wait "$PID" || true; PID=""
+# So are its [egress] and [calendar] settings, egress turned on.
+sed -n '/^\[egress\]/,/^$/p;/^\[calendar\]$/,/^$/p' "$(dirname "$0")/../docs/configuration.md" \
+  | sed 's/^enabled = false/enabled = true/' > "$T/egress.toml"
+grep -q '^timeout_seconds' "$T/egress.toml" && grep -q '^subscriptions_check_seconds' "$T/egress.toml" \
+  || fail "no [egress] or [calendar] settings read from docs/configuration.md"
+serve "$T/data" --config "$T/egress.toml"
 kill -TERM "$PID"; wait "$PID" || true; PID=""
 
 # disable, reset-password, audit verify.

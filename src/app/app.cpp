@@ -258,6 +258,10 @@ Result<std::unique_ptr<Instance>> Instance::create(Config config, const Clock& c
                                              "the other nodes"}});
   }
   pc.module_settings = c.module_settings;
+  pc.egress.enabled = c.egress_enabled;
+  for (const auto& range : c.egress_allow) pc.egress.allow.push_back(*http::parse_cidr(range));
+  pc.egress.timeout_ms = c.egress_timeout_seconds * 1000;
+  pc.egress.max_bytes = static_cast<std::size_t>(c.egress_max_mb) << 20;
   p.platform = std::make_unique<platform::Platform>(*p.database, *p.bus, clock, *p.hasher, *p.workers,
                                                     p.registry, pc);
 

@@ -6,6 +6,7 @@
 
 #include <toml++/toml.h>
 
+#include "core/http/egress.hpp"
 #include "modules/calls/calls.hpp"
 
 namespace ruche::app {
@@ -79,11 +80,13 @@ const std::map<std::string, std::set<std::string>>& known_keys() {
         "password_concurrency", "session_idle_hours", "session_absolute_days", "instance_key_file",
         "instance_key", "invitation_days", "writes_per_second", "write_burst"}},
       {"smtp", {"url", "from", "username", "password", "starttls"}},
+      {"egress", {"enabled", "allow", "timeout_seconds", "max_mb"}},
       {"instance", {"name", "default_locale"}},
       {"log", {"level"}},
       {"files",
        {"default_quota_mb", "versions_max", "trash_days", "upload_days", "maintenance_minutes",
         "chunk_threads", "chunk_cache_mb"}},
+      {"calendar", {"subscriptions_check_seconds"}},
       {"chat",
        {"max_attachment_mb", "maintenance_minutes", "search_tidy_minutes", "max_channels",
         "max_direct_per_person"}},
@@ -168,10 +171,14 @@ Result<void> load_file(Config& c, const std::string& path) {
   RUCHE_CHECK(take(t, "smtp", "username", c.smtp_username));
   RUCHE_CHECK(take(t, "smtp", "password", c.smtp_password));
   RUCHE_CHECK(take(t, "smtp", "starttls", c.smtp_starttls));
+  RUCHE_CHECK(take(t, "egress", "enabled", c.egress_enabled));
+  RUCHE_CHECK(take(t, "egress", "allow", c.egress_allow));
+  RUCHE_CHECK(take(t, "egress", "timeout_seconds", c.egress_timeout_seconds));
+  RUCHE_CHECK(take(t, "egress", "max_mb", c.egress_max_mb));
   RUCHE_CHECK(take(t, "instance", "name", c.instance_name));
   RUCHE_CHECK(take(t, "instance", "default_locale", c.default_locale));
   RUCHE_CHECK(take(t, "log", "level", c.log_level));
-  for (const char* module : {"files", "chat"}) {
+  for (const char* module : {"files", "chat", "calendar"}) {
     const auto* section = t[module].as_table();
     if (!section) continue;
     json::object o;
@@ -253,6 +260,7 @@ Result<void> load_env(Config& c) {
   if (auto v = env("RUCHE_SMTP_FROM")) c.smtp_from = v;
   if (auto v = env("RUCHE_SMTP_USERNAME")) c.smtp_username = v;
   if (auto v = env("RUCHE_SMTP_PASSWORD")) c.smtp_password = v;
+  if (auto v = env("RUCHE_EGRESS_ENABLED")) c.egress_enabled = std::string(v) != "0";
   if (auto v = env("RUCHE_INSTANCE_NAME")) c.instance_name = v;
   if (auto v = env("RUCHE_LOG_LEVEL")) c.log_level = v;
   for (auto [name, key] : {std::pair{"RUCHE_CALLS_TURN_SECRET", "turn_secret"},
@@ -289,6 +297,13 @@ Result<void> finish(Config& c, const std::string& exe_path) {
     return fail(Errc::invalid, "security.writes_per_second and write_burst must be positive");
   if (c.invitation_days < 1 || c.invitation_days > 90)
     return fail(Errc::invalid, "security.invitation_days must be 1..90");
+  if (c.egress_timeout_seconds < 1 || c.egress_timeout_seconds > 120)
+    return fail(Errc::invalid, "egress.timeout_seconds must be 1..120");
+  if (c.egress_max_mb < 1 || c.egress_max_mb > 100)
+    return fail(Errc::invalid, "egress.max_mb must be 1..100");
+  for (const auto& range : c.egress_allow)
+    if (auto cidr = http::parse_cidr(range); !cidr)
+      return fail(Errc::invalid, "egress.allow: " + cidr.error().message);
   if (c.public_url.empty()) {
     c.public_url_derived = true;
     std::string host = c.host == "0.0.0.0" || c.host == "::" ? "127.0.0.1" : c.host;

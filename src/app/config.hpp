@@ -73,6 +73,13 @@ struct Config {
   std::string smtp_password;
   bool smtp_starttls = false;
 
+  // [egress] (SECURITY.md IO-5): the server fetching what users name (a
+  // calendar subscription's feed), public addresses only but for `allow`.
+  bool egress_enabled = false;
+  std::vector<std::string> egress_allow;  // address ranges: "10.20.0.0/16", "fd00::/8"
+  int egress_timeout_seconds = 20;
+  int egress_max_mb = 10;
+
   // [instance]
   std::string instance_name = "Ruche";
   std::string default_locale = "fr";
@@ -81,7 +88,8 @@ struct Config {
   // trash_days, upload_days, maintenance_minutes, chunk_threads,
   // chunk_cache_mb. Handed to
   // the module as {"files": {...}}. [chat] (integers): max_attachment_mb
-  // (default 100), maintenance_minutes. chunk_threads sizes the platform's
+  // (default 100), maintenance_minutes. [calendar]: subscriptions_check_seconds
+  // (default 300). chunk_threads sizes the platform's
   // blob pool, chunk_cache_mb its cache of read chunks (every module's contents).
   json::object module_settings;
 

@@ -53,7 +53,8 @@ Platform::Platform(db::Database& db_in, bus::Bus& bus_in, const Clock& clock_in,
       mail_queue(db, clock, mailer.get()),
       invitations(db, clock, authz, workspaces, accounts, sessions, audit, outbox, mailer.get(),
                   invitation_config(config)),
-      armour(db, clock, authz, audit, outbox) {
+      armour(db, clock, authz, audit, outbox),
+      egress(config.egress) {
   if (mail_queue.enabled())
     notice_digests = std::make_unique<PeriodicTask>(
         db, clock, "notice_digests", kNoticeDigestPeriodMs, [this]() -> Result<void> {

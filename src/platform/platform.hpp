@@ -10,6 +10,7 @@
 #include "core/bus/bus.hpp"
 #include "core/crypto/password.hpp"
 #include "core/db/database.hpp"
+#include "core/http/egress.hpp"
 #include "platform/accounts.hpp"
 #include "platform/armour.hpp"
 #include "platform/audit.hpp"
@@ -50,6 +51,8 @@ struct PlatformConfig {
   std::size_t s3_read_ahead = 4;  // chunks requested ahead per download from the bucket
   // Per-module settings from the configuration file (["files"] = {...}).
   json::object module_settings;
+  // Fetches of what users name (SECURITY.md IO-5); off by default.
+  http::EgressConfig egress;
 };
 
 class Platform {
@@ -77,6 +80,7 @@ class Platform {
   MailQueue mail_queue;  // email a change causes, sent after its commit
   Invitations invitations;
   Armour armour;  // armoured workspaces' keys
+  http::Egress egress;  // the one way to fetch what users name (IO-5)
   // Unread notices emailed in digests (with SMTP only); last, so that it
   // stops first.
   std::unique_ptr<PeriodicTask> notice_digests;

@@ -97,8 +97,10 @@ std::string placeholders(std::size_t first, std::size_t n);
 // (key, order) with `live` as its predicate, and merged: PostgreSQL plans a
 // Merge Append, which reads each only as far as the merge needs. Searches
 // look here first (chat messages, file names: a word many hold is found
-// without the full-text or trigram index). PostgreSQL's SQL: SQLite takes
-// one key's (n = 1), not a union of parenthesized selects.
+// without the full-text or trigram index). `order` is written before
+// " DESC": a list of columns ends each but the last with its own DESC
+// ("created_at_ms DESC, id"). PostgreSQL's SQL: SQLite takes one key's
+// (n = 1), not a union of parenthesized selects.
 std::string newest_of_each(std::string_view table, std::string_view key, std::size_t first, std::size_t n,
                            std::string_view live, std::string_view order, std::string_view limit);
 

@@ -24,7 +24,18 @@ std::string partstat_json(std::string_view partstat) {
 
 Collection collection_of(std::string_view collection_id) {
   if (auto ws = workspace_of(collection_id)) return Collection::of_workspace(*ws);
+  if (auto sub = subscription_of(collection_id)) {
+    const std::string_view owner = collection_id.substr(2, collection_id.size() - 3 - sub->size());
+    return Collection::subscription(std::string(owner), *sub);
+  }
   return Collection::personal(UserId(std::string(collection_id.substr(2))));
+}
+
+std::optional<std::string> subscription_of(std::string_view collection_id) {
+  if (collection_id.substr(0, 2) != "s:") return std::nullopt;
+  const auto colon = collection_id.rfind(':');
+  if (colon < 2) return std::nullopt;
+  return std::string(collection_id.substr(colon + 1));
 }
 
 json::value time_json(std::int64_t ms, bool all_day) {
@@ -72,6 +83,12 @@ json::object member_json(const Member& m) {
   if (!m.sealed_answers.empty()) j["sealed_answers"] = m.sealed_answers;
   if (!m.answers_token.empty()) j["answers_token"] = m.answers_token;
   return j;
+}
+
+// The subscription an event was read from (read only), or null.
+json::value subscription_json(const Object& o) {
+  auto sub = subscription_of(o.collection_id);
+  return sub ? json::value(*sub) : json::value(nullptr);
 }
 
 }  // namespace
@@ -138,6 +155,7 @@ json::object to_json(const Object& o) {
   j["created_at"] = format_iso8601(o.created_at_ms);
   j["updated_at"] = format_iso8601(o.updated_at_ms);
   j["version"] = o.seq;
+  j["subscription_id"] = subscription_json(o);
   return j;
 }
 
@@ -157,6 +175,7 @@ json::object occurrence_json(const Object& o, const dav::Instance& i,
   j["recurrence_id"] =
       i.recurrence_ms ? json::value(format_iso8601(*i.recurrence_ms)) : json::value(nullptr);
   j["partstat"] = partstat ? json::value(partstat_json(*partstat)) : json::value(nullptr);
+  j["subscription_id"] = subscription_json(o);
   return j;
 }
 

@@ -40,14 +40,17 @@ inline constexpr std::size_t kMaxNameBytes = 255;
 inline constexpr std::string_view kCardDomain = "ruche-calendar-event";
 inline constexpr std::string_view kAnswersDomain = "ruche-calendar-answers";
 
-// A calendar: a workspace's, or a person's own.
+// A calendar: a workspace's, a person's own, or one a person subscribed to.
 struct Collection {
-  std::string id;                        // "w:<workspace>" or "u:<user>"
-  std::optional<WorkspaceId> workspace;  // none for a personal calendar
-  std::string owner;                     // the person, for a personal calendar
+  std::string id;                        // "w:<workspace>", "u:<user>" or "s:<user>:<subscription>"
+  std::optional<WorkspaceId> workspace;  // none for a person's calendar
+  std::string owner;                     // the person, for a person's calendar
   static Collection of_workspace(const WorkspaceId& ws) { return {"w:" + ws.str(), ws, {}}; }
   static Collection personal(const UserId& user) {
     return {"u:" + user.str(), std::nullopt, user.str()};
+  }
+  static Collection subscription(const std::string& owner, const std::string& id) {
+    return {"s:" + owner + ":" + id, std::nullopt, owner};
   }
 };
 
@@ -96,6 +99,8 @@ std::string etag_of(const Object& o);
 std::optional<WorkspaceId> workspace_of(std::string_view collection_id);
 // The collection a collection id names.
 Collection collection_of(std::string_view collection_id);
+// The subscription of a collection id, or none (not a subscription's).
+std::optional<std::string> subscription_of(std::string_view collection_id);
 
 // As the JSON API answers it (docs/calendar.md; a sealed event as
 // docs/armoured.md says).

@@ -167,6 +167,16 @@ TEST(CalendarJson, AnEventShowsItsOwnTimesAndRule) {
   EXPECT_EQ(occurrence.at("partstat").as_string(), "tentative");
   EXPECT_EQ(collection_of("u:someone").owner, "someone");
   EXPECT_EQ(collection_of("w:ws1").workspace->str(), "ws1");
+  EXPECT_TRUE(occurrence.at("subscription_id").is_null());
+  // A subscription's collection names its owner and itself.
+  const Collection sub = collection_of("s:someone:sub1");
+  EXPECT_EQ(sub.id, "s:someone:sub1");
+  EXPECT_EQ(sub.owner, "someone");
+  EXPECT_FALSE(sub.workspace);
+  EXPECT_EQ(subscription_of("s:someone:sub1"), "sub1");
+  EXPECT_FALSE(subscription_of("u:someone"));
+  o.collection_id = sub.id;
+  EXPECT_EQ(to_json(o).at("subscription_id").as_string(), "sub1");
 }
 
 // Merged as added (overlapping and touching spans are one), and at most
@@ -209,6 +219,29 @@ TEST(BusySpans, MergesAndClosesTheShortestGapsPastTheMost) {
   BusySpans even(4);
   for (std::int64_t i = 0; i < 10; ++i) even.add(10 * i, 10 * i + 5);
   EXPECT_EQ(std::move(even).take(), (Spans{{0, 65}, {70, 75}, {80, 85}, {90, 95}}));
+}
+
+// A subscription's address: http, https, or webcal (read over https),
+// trimmed; anything else refused, as a blank or long name.
+TEST(Subscriptions, AddressesAreHttpHttpsOrWebcal) {
+  auto r = parse_subscription({{"url", " webcal://example.org/a.ics "}, {"name", " Mairie "}});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->url, "https://example.org/a.ics");
+  EXPECT_EQ(r->name, "Mairie");
+  EXPECT_EQ(parse_subscription({{"url", "WEBCALS://example.org/x"}})->url, "https://example.org/x");
+  EXPECT_EQ(parse_subscription({{"url", "http://10.0.0.1:8080/x?y=1"}})->url,
+            "http://10.0.0.1:8080/x?y=1");
+  for (const json::value& bad :
+       {json::value("file:///etc/passwd"), json::value("javascript:alert(1)"),
+        json::value("webcal://"), json::value("gopher://example.org/"),
+        json::value("https://example.org/" + std::string(2040, 'a')), json::value(42)}) {
+    auto refused = parse_subscription({{"url", bad}});
+    ASSERT_FALSE(refused) << json::serialize(bad);
+    EXPECT_EQ(refused.error().reason, "invalid_url") << json::serialize(bad);
+  }
+  for (const json::value& bad :
+       {json::value(""), json::value(std::string(101, 'a')), json::value(7)})
+    EXPECT_EQ(parse_subscription({{"name", bad}}).error().reason, "invalid_name");
 }
 
 }  // namespace

@@ -1,4 +1,6 @@
 // Calendar's declaration for the module registry: name, rights, routes, hooks.
+#include <algorithm>
+
 #include "base/log.hpp"
 #include "modules/calendar/calendar.hpp"
 #include "modules/calendar/routes.hpp"
@@ -10,6 +12,8 @@ platform::ModuleDef module() {
   // The service exists once the platform does (routes are registered then);
   // the other hooks reach it through this shared slot.
   auto service = std::make_shared<std::unique_ptr<Service>>();
+  // Reads the subscriptions that are due, where the platform may fetch.
+  auto refresher = std::make_shared<std::unique_ptr<platform::PeriodicTask>>();
   platform::ModuleDef def;
   def.name = "calendar";
   def.read_means = "see the workspace calendar";
@@ -17,14 +21,30 @@ platform::ModuleDef module() {
   // Armoured workspaces: each event sealed in the browser, times included
   // (docs/armoured.md, "Calendar").
   def.armoured = true;
-  def.routes = [service](platform::Api& api, platform::Platform& p) {
+  def.routes = [service, refresher](platform::Api& api, platform::Platform& p) {
     *service = std::make_unique<Service>(p);
     if (auto indexed = (*service)->index_texts_apart(); !indexed)
       log::warn("calendar.index_texts_apart", {{"error", indexed.error().message}});
     register_routes(api, **service);
     register_dav_routes(api, **service);
+    if (p.egress.config().enabled) {
+      Service* svc = service->get();
+      const json::value* settings = p.config.module_settings.if_contains("calendar");
+      const json::value* every =
+          settings && settings->is_object()
+              ? settings->as_object().if_contains("subscriptions_check_seconds")
+              : nullptr;
+      const std::int64_t period_ms =
+          std::max<std::int64_t>(1, every && every->is_int64() ? every->as_int64() : 300) * 1000;
+      *refresher = std::make_unique<platform::PeriodicTask>(
+          p.db, p.clock, "calendar_subscriptions", period_ms, [svc] { return svc->refresh_due(); },
+          [svc] { return svc->any_due(); });
+    }
   };
-  def.shutdown = [service] { service->reset(); };
+  def.shutdown = [service, refresher] {
+    refresher->reset();
+    service->reset();
+  };
   def.search = [service](db::Conn& c, const platform::Caller&,
                          const std::vector<WorkspaceId>& readable, std::string_view query,
                          const std::map<std::string, std::string>&,

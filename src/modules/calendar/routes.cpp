@@ -157,6 +157,44 @@ void register_routes(Api& api, Service& calendar) {
                    return event_reply(o);
                  });
 
+  // Subscriptions: a person's read-only copies of published calendars.
+  api.add_user("GET", "/api/v1/me/calendar/subscriptions",
+               [&calendar](http::Request&, const Caller& caller) -> Result<http::Response> {
+                 RUCHE_TRY(auto list, calendar.subscriptions(caller));
+                 json::array out;
+                 for (const auto& s : list) out.push_back(subscription_json(s));
+                 return json_reply(out);
+               });
+  api.add_user("POST", "/api/v1/me/calendar/subscriptions",
+               [&calendar](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                 RUCHE_TRY(json::In in, json::In::parse(req.body));
+                 RUCHE_TRY(auto request, parse_subscription(in.object_value()));
+                 RUCHE_TRY(auto s, calendar.subscribe(caller, request));
+                 return json_reply(subscription_json(s), 201);
+               });
+  api.add_user("PATCH", "/api/v1/me/calendar/subscriptions/{sid}",
+               [&calendar](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                 RUCHE_TRY(json::In in, json::In::parse(req.body));
+                 RUCHE_TRY(auto request, parse_subscription(in.object_value()));
+                 if (request.url)
+                   return fail(Errc::invalid, "a subscription's address does not change",
+                               "invalid_url");
+                 if (!request.name) return fail(Errc::invalid, "name is required", "invalid_name");
+                 RUCHE_TRY(auto s, calendar.rename_subscription(
+                                       caller, std::string(req.param("sid")), *request.name));
+                 return json_reply(subscription_json(s));
+               });
+  api.add_user("POST", "/api/v1/me/calendar/subscriptions/{sid}/refresh",
+               [&calendar](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                 RUCHE_TRY(auto s, calendar.refresh(caller, std::string(req.param("sid"))));
+                 return json_reply(subscription_json(s));
+               });
+  api.add_user("DELETE", "/api/v1/me/calendar/subscriptions/{sid}",
+               [&calendar](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                 RUCHE_CHECK(calendar.unsubscribe(caller, std::string(req.param("sid"))));
+                 return http::no_content();
+               });
+
   // When colleagues are busy, to choose a meeting's time (no event's
   // contents); as the user directory, never for external accounts.
   api.add_user(

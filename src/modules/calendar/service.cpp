@@ -413,7 +413,16 @@ Result<Calendar> Service::reach(db::Conn& c, const UserId& user, const Collectio
                                 Access need) {
   Calendar cal;
   cal.col = col;
-  if (!col.workspace) {
+  if (auto sub = subscription_of(col.id)) {
+    // A copy of a feed: read only, its owner's alone.
+    RUCHE_TRY(auto found, store::subscription(c, *sub));
+    if (!found || found->owner_id != user.str()) return fail(Errc::not_found, "no such calendar");
+    if (need == Access::write)
+      return fail(Errc::forbidden, "a subscription is read only: its address publishes it",
+                  "read_only");
+    cal.segment = std::string(kSubscriptionSegment) + *sub;
+    cal.display_name = found->name;
+  } else if (!col.workspace) {
     if (col.owner != user.str()) return fail(Errc::not_found, "no such calendar");
     cal.segment = "personal";
     cal.display_name = "Personal";
@@ -532,6 +541,11 @@ Result<void> Service::feed_ctag(db::Conn& c, Calendar& cal) {
 Result<Calendar> Service::reach_segment(db::Conn& c, const UserId& user, std::string_view segment,
                                         Access need) {
   if (segment == "personal") return reach(c, user, Collection::personal(user), need);
+  if (segment.starts_with(kSubscriptionSegment))
+    return reach(c, user,
+                 Collection::subscription(user.str(),
+                                          std::string(segment.substr(kSubscriptionSegment.size()))),
+                 need);
   if (segment == kInvitations) {
     // Written only by answers (put_answer, remove_named).
     Calendar cal;
@@ -587,6 +601,11 @@ Result<std::vector<Calendar>> Service::calendars(const Caller& caller) {
     RUCHE_TRY(auto invited, reach_segment(c, caller.user_id, kInvitations, Access::read));
     RUCHE_CHECK(feed_ctag(c, invited));
     out.push_back(std::move(invited));
+    RUCHE_TRY(auto subscribed, store::subscriptions(c, caller.user_id.str()));
+    for (const auto& sub : subscribed) {
+      RUCHE_TRY(auto cal, reach(c, caller.user_id, sub.collection(), Access::read));
+      out.push_back(std::move(cal));
+    }
     RUCHE_TRY(auto accesses, p_.authz.accesses_in(c, caller.user_id));
     std::sort(accesses.begin(), accesses.end(),
               [](const auto& a, const auto& b) { return a.workspace_name < b.workspace_name; });
@@ -821,6 +840,8 @@ Result<json::array> Service::occurrences(const Caller& caller, const std::option
       cols.push_back(Collection::of_workspace(*ws));
     } else {
       cols.push_back(Collection::personal(caller.user_id));
+      RUCHE_TRY(auto subscribed, store::subscriptions(c, caller.user_id.str()));
+      for (const auto& sub : subscribed) cols.push_back(sub.collection());
       RUCHE_TRY(auto accesses, p_.authz.accesses_in(c, caller.user_id));
       for (const auto& a : accesses)
         if (a.right("calendar") != Access::none && !a.armoured)
@@ -924,10 +945,10 @@ Result<std::pair<Object, Calendar>> Service::reach_event(
   if (!is_id(id.str())) return fail(Errc::not_found, "no such event");
   RUCHE_TRY(auto o, store::object(c, id));
   if (!o) return fail(Errc::not_found, "no such event");
-  // A personal event is its owner's: another's calendar is not reached.
-  auto ws = workspace_of(o->collection_id);
-  const Collection col = ws ? Collection::of_workspace(*ws) : Collection::personal(caller.user_id);
-  if (col.id != o->collection_id) return fail(Errc::not_found, "no such event");
+  // A person's event is theirs: another's calendar is not reached.
+  const Collection col = collection_of(o->collection_id);
+  if (!col.workspace && col.owner != caller.user_id.str())
+    return fail(Errc::not_found, "no such event");
   RUCHE_TRY(Calendar cal, reach(c, caller.user_id, col, need));
   if (if_match && !dav::etag_listed(*if_match, etag_of(*o), false))
     return fail(Errc::precondition_failed, "the event changed since", "precondition_failed");

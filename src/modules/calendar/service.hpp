@@ -95,14 +95,17 @@ bool valid_name(std::string_view name);
 // The URL segment of the calendar of events the caller is invited to in
 // calendars they do not read (read only: they answer in Ruche).
 inline constexpr std::string_view kInvitations = "invitations";
+// The URL segment of a subscription's calendar: this, then its id.
+inline constexpr std::string_view kSubscriptionSegment = "subscription-";
 
 // A calendar as the caller reaches it.
 struct Calendar {
   Collection col;
-  // Its URL segment: "personal", kInvitations, the workspace id, or for
-  // another module's items (ModuleDef::calendar_items) "<workspace id>.<module>".
+  // Its URL segment: "personal", kInvitations, the workspace id,
+  // kSubscriptionSegment and its id, or for another module's items
+  // (ModuleDef::calendar_items) "<workspace id>.<module>".
   std::string segment;
-  std::string display_name;  // "Personal", the workspace's name
+  std::string display_name;  // "Personal", the workspace's name, the subscription's
   // The caller may write: the calendar module's write right, or in another
   // module's collection that module's, when it takes objects.
   bool writable = false;
@@ -114,6 +117,22 @@ struct Calendar {
   // An armoured workspace's: its events are sealed cards (docs/armoured.md).
   bool armoured = false;
 };
+// What a request asks of a subscription (docs/calendar.md "Subscriptions"):
+// its address (when made), its name.
+struct SubscriptionRequest {
+  std::optional<std::string> url, name;
+};
+// Errors: invalid "invalid_url" (not an http, https or webcal address of
+// at most 2,048 bytes), "invalid_name" (blank, or past 100 bytes).
+Result<SubscriptionRequest> parse_subscription(const json::object& o);
+// A subscription as the API answers it: id, name, url, refresh_minutes,
+// refreshed_at, next_refresh_at, error, created_at.
+json::object subscription_json(const store::Subscription& s);
+// Subscriptions per person, at most; a feed's reads through the API
+// (made, refreshed) per person: 10 at once, then one a minute.
+inline constexpr std::size_t kMaxSubscriptions = 20;
+inline constexpr std::size_t kMaxSubscriptionNameBytes = 100;
+
 class Service {
  public:
   // Invitation emails per organizer (a spam bound): 100 at once, 100 an
@@ -122,7 +141,8 @@ class Service {
   explicit Service(platform::Platform& p)
       : p_(p),
         invitation_mails_(p.clock, 100.0 / 3600, 100),
-        link_answers_(p.clock, 1.0 / kLinkAnswerEverySeconds, 20) {}
+        link_answers_(p.clock, 1.0 / kLinkAnswerEverySeconds, 20),
+        feed_reads_(p.clock, 1.0 / 60, 10) {}
   static constexpr int kLinkAnswerEverySeconds = 10;
 
   // Reads the texts apart (ObjectInfo::texts_apart) of objects written
@@ -242,6 +262,27 @@ class Service {
   Result<std::pair<std::vector<store::Change>, std::int64_t>> changes(const Calendar& cal,
                                                                       std::int64_t since,
                                                                       int limit);
+
+  // --- subscriptions (docs/calendar.md "Subscriptions") ---
+  // A person's read-only copies of calendars published elsewhere, read
+  // through the platform's egress (SECURITY.md IO-5). Errors everywhere:
+  // not_found for another's (and for external accounts); subscribe() and
+  // refresh() read the feed at once: forbidden "egress_disabled" when the
+  // instance fetches nothing, rate_limited past feed_reads_, and a failed
+  // read's errors (read_feed) — subscribe() then makes nothing, refresh()
+  // records it in the subscription's `error` and answers it.
+  Result<std::vector<store::Subscription>> subscriptions(const platform::Caller& caller);
+  // Errors: conflict "too_many_subscriptions" past kMaxSubscriptions.
+  Result<store::Subscription> subscribe(const platform::Caller& caller,
+                                        const SubscriptionRequest& request);
+  Result<store::Subscription> rename_subscription(const platform::Caller& caller,
+                                                  const std::string& id, const std::string& name);
+  Result<void> unsubscribe(const platform::Caller& caller, const std::string& id);
+  Result<store::Subscription> refresh(const platform::Caller& caller, const std::string& id);
+  // Reads the subscriptions that are due, a few at a time (the periodic
+  // task's run); each read's failure is recorded in its subscription.
+  Result<void> refresh_due();
+  Result<bool> any_due();
 
   // --- registry hooks (platform/registry.hpp) ---
   Result<std::vector<platform::SearchHit>> search(db::Conn& c,
@@ -381,9 +422,22 @@ class Service {
   Result<Object> split_sealed(db::Conn& c, const platform::Caller& caller, const Calendar& cal,
                               const Object& before, const EventRequest& request, Object* series);
 
+  // Reads `s`'s feed (conditionally, with what its last answer said) and
+  // brings its collection to what it holds: objects of new UIDs added,
+  // changed ones rewritten, gone ones removed, each a change of the
+  // collection (CalDAV sync sees them). `s` then holds the outcome, and is
+  // written. Errors (`s.error` holds their reason): the egress's, invalid
+  // "feed_status" (an answer other than 200 or 304), "invalid_feed",
+  // too_large "feed_too_large".
+  Result<void> read_feed(store::Subscription& s);
+  // The subscription `id` of `caller`, or not_found.
+  Result<store::Subscription> own_subscription(db::Conn& c, const platform::Caller& caller,
+                                               const std::string& id);
+
   platform::Platform& p_;
   platform::RateLimiter invitation_mails_;
   platform::RateLimiter link_answers_;  // by the link's token hash
+  platform::RateLimiter feed_reads_;    // by person
 };
 
 }  // namespace ruche::calendar

@@ -270,6 +270,103 @@ Result<void> set_texts_apart(db::Conn& c, const EventId& id, const std::string& 
   return {};
 }
 
+// --- subscriptions ---
+
+namespace {
+
+constexpr const char* kSubscriptionColumns =
+    "id, owner_id, name, url, refresh_ms, next_at_ms, refreshed_at_ms, etag, last_modified, "
+    "error, created_at_ms";
+
+Subscription subscription_from(const db::Row& r) {
+  Subscription s;
+  s.id = r.text(0);
+  s.owner_id = r.text(1);
+  s.name = r.text(2);
+  s.url = r.text(3);
+  s.refresh_ms = r.i64(4);
+  s.next_at_ms = r.i64(5);
+  s.refreshed_at_ms = r.opt_i64(6);
+  s.etag = r.text(7);
+  s.last_modified = r.text(8);
+  s.error = r.text(9);
+  s.created_at_ms = r.i64(10);
+  return s;
+}
+
+}  // namespace
+
+Result<std::vector<Subscription>> subscriptions(db::Conn& c, const std::string& owner_id) {
+  std::vector<Subscription> out;
+  RUCHE_CHECK(c.each(std::string("SELECT ") + kSubscriptionColumns +
+                         " FROM calendar_subscriptions WHERE owner_id = $1 "
+                         "ORDER BY created_at_ms, id",
+                     {owner_id}, [&](const db::Row& r) {
+                       out.push_back(subscription_from(r));
+                       return true;
+                     }));
+  return out;
+}
+
+Result<std::optional<Subscription>> subscription(db::Conn& c, const std::string& id) {
+  RUCHE_TRY(auto row, c.query_one(std::string("SELECT ") + kSubscriptionColumns +
+                                      " FROM calendar_subscriptions WHERE id = $1" +
+                                      std::string(c.for_update()),
+                                  {id}));
+  if (!row) return std::optional<Subscription>{};
+  return std::optional<Subscription>(subscription_from(*row));
+}
+
+Result<void> insert_subscription(db::Conn& c, const Subscription& s) {
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("INSERT INTO calendar_subscriptions (id, owner_id, name, url, refresh_ms, "
+                   "next_at_ms, refreshed_at_ms, etag, last_modified, error, created_at_ms) "
+                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                   {s.id, s.owner_id, s.name, s.url, s.refresh_ms, s.next_at_ms,
+                    s.refreshed_at_ms ? db::Param(*s.refreshed_at_ms) : db::Param(nullptr), s.etag,
+                    s.last_modified, s.error, s.created_at_ms}));
+  return {};
+}
+
+Result<void> update_subscription(db::Conn& c, const Subscription& s) {
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("UPDATE calendar_subscriptions SET name = $2, refresh_ms = $3, next_at_ms = $4, "
+                   "refreshed_at_ms = $5, etag = $6, last_modified = $7, error = $8 WHERE id = $1",
+                   {s.id, s.name, s.refresh_ms, s.next_at_ms,
+                    s.refreshed_at_ms ? db::Param(*s.refreshed_at_ms) : db::Param(nullptr), s.etag,
+                    s.last_modified, s.error}));
+  return {};
+}
+
+Result<void> delete_subscription(db::Conn& c, const Subscription& s) {
+  RUCHE_TRY([[maybe_unused]] auto objects,
+            c.exec("DELETE FROM calendar_collections WHERE id = $1", {s.collection().id}));
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("DELETE FROM calendar_subscriptions WHERE id = $1", {s.id}));
+  return {};
+}
+
+Result<std::vector<std::string>> due_subscriptions(db::Conn& c, std::int64_t now_ms, int limit) {
+  std::vector<std::string> out;
+  RUCHE_CHECK(
+      c.each("SELECT id FROM calendar_subscriptions WHERE next_at_ms <= $1 "
+             "ORDER BY next_at_ms LIMIT $2",
+             {now_ms, limit}, [&](const db::Row& r) {
+               out.push_back(r.text(0));
+               return true;
+             }));
+  return out;
+}
+
+Result<bool> claim_subscription(db::Conn& c, const std::string& id, std::int64_t now_ms,
+                                std::int64_t until_ms) {
+  RUCHE_TRY(std::int64_t n,
+            c.exec("UPDATE calendar_subscriptions SET next_at_ms = $3 WHERE id = $1 AND "
+                   "next_at_ms <= $2",
+                   {id, now_ms, until_ms}));
+  return n == 1;
+}
+
 Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms,
                              std::int64_t now_ms) {
   RUCHE_TRY(

@@ -126,6 +126,34 @@ Result<std::vector<Object>> search(db::Conn& c, const std::vector<std::string>& 
 Result<std::vector<std::pair<EventId, std::string>>> unindexed(db::Conn& c, int limit);
 Result<void> set_texts_apart(db::Conn& c, const EventId& id, const std::string& texts);
 
+// --- subscriptions (docs/calendar.md "Subscriptions") ---
+
+struct Subscription {
+  std::string id, owner_id, name, url;
+  std::int64_t refresh_ms = 0;  // between two reads
+  std::int64_t next_at_ms = 0;  // the next read, at the earliest
+  std::optional<std::int64_t> refreshed_at_ms;
+  std::string etag, last_modified;  // the last answer's, for a conditional read
+  std::string error;                // why the last read failed ("" when it did not)
+  std::int64_t created_at_ms = 0;
+  Collection collection() const { return Collection::subscription(owner_id, id); }
+};
+// The person's subscriptions, oldest first.
+Result<std::vector<Subscription>> subscriptions(db::Conn& c, const std::string& owner_id);
+Result<std::optional<Subscription>> subscription(db::Conn& c, const std::string& id);
+Result<void> insert_subscription(db::Conn& c, const Subscription& s);
+// Writes every field but the id, the owner, the address and the creation.
+Result<void> update_subscription(db::Conn& c, const Subscription& s);
+// Removes it and its collection, with its objects.
+Result<void> delete_subscription(db::Conn& c, const Subscription& s);
+// The subscriptions due at `now_ms` (next_at_ms reached), soonest first; at most `limit`.
+Result<std::vector<std::string>> due_subscriptions(db::Conn& c, std::int64_t now_ms, int limit);
+// Takes the read of `id` when it is due at `now_ms`: its next_at_ms moves
+// to `until_ms`, so that no other node reads it meanwhile. False when it
+// was not due (another took it) or is gone.
+Result<bool> claim_subscription(db::Conn& c, const std::string& id, std::int64_t now_ms,
+                                std::int64_t until_ms);
+
 // Activity since `since_ms`: {events_created, events_upcoming}.
 Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms,
                              std::int64_t now_ms);

@@ -1,0 +1,284 @@
+// Calendar subscriptions (docs/calendar.md, "Subscriptions"): a person's
+// read-only copies of calendars published elsewhere (an .ics address), read
+// through the platform's egress (SECURITY.md IO-5) when made, on demand,
+// and when due. Each is a collection of its own, so that the JSON API's
+// occurrences and CalDAV read its events as any other calendar's.
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "base/clock.hpp"
+#include "base/log.hpp"
+#include "core/crypto/random.hpp"
+#include "dav/ical_feed.hpp"
+#include "modules/calendar/service.hpp"
+
+namespace ruche::calendar {
+
+using platform::Caller;
+
+namespace {
+
+constexpr std::int64_t kHourMs = 3'600'000;
+// Between two reads: what the publisher asks (REFRESH-INTERVAL,
+// X-PUBLISHED-TTL) within an hour and a week; 12 hours when it says
+// nothing. A failed read is tried again within the hour.
+constexpr std::int64_t kMinRefreshMs = kHourMs;
+constexpr std::int64_t kMaxRefreshMs = 7 * 24 * kHourMs;
+constexpr std::int64_t kDefaultRefreshMs = 12 * kHourMs;
+constexpr std::int64_t kRetryMs = kHourMs;
+// Subscriptions read in one run of the periodic task, at most.
+constexpr int kDueAtOnce = 20;
+
+// An address as calendar applications publish it: webcal:// and webcals://
+// are http(s) by another name (Apple's), read over https.
+std::string feed_url(std::string url) {
+  for (std::string_view scheme : {"webcal://", "webcals://"})
+    if (url.size() > scheme.size() &&
+        std::equal(scheme.begin(), scheme.end(), url.begin(),
+                   [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); }))
+      return "https://" + url.substr(scheme.size());
+  return url;
+}
+
+// The resource name of a feed's object: its UID's digest, the same at
+// every read (a UID may hold any character, and be long).
+std::string object_name(std::string_view uid) {
+  std::uint64_t h = 1469598103934665603ull;  // FNV-1a
+  for (unsigned char ch : uid) h = (h ^ ch) * 1099511628211ull;
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return std::string(hex) + ".ics";
+}
+
+std::string trimmed(std::string s) {
+  const auto first = s.find_first_not_of(" \t");
+  if (first == std::string::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
+}
+
+}  // namespace
+
+Result<SubscriptionRequest> parse_subscription(const json::object& o) {
+  json::In in(o);
+  SubscriptionRequest r;
+  if (auto url = in.opt_string("url", {.max = 2048})) {
+    r.url = feed_url(trimmed(*url));
+    if (!http::valid_egress_url(*r.url))
+      return fail(Errc::invalid, "url is an http, https or webcal address", "invalid_url");
+  }
+  if (auto name = in.opt_string("name", {.max = kMaxSubscriptionNameBytes})) {
+    r.name = trimmed(*name);
+    if (r.name->empty()) return fail(Errc::invalid, "name may not be blank", "invalid_name");
+  }
+  if (!in.ok()) {
+    Error e = in.error();
+    e.reason = in.has("url") && !r.url ? "invalid_url" : "invalid_name";
+    return tl::unexpected(std::move(e));
+  }
+  return r;
+}
+
+json::object subscription_json(const store::Subscription& s) {
+  json::object j;
+  j["id"] = s.id;
+  j["name"] = s.name;
+  j["url"] = s.url;
+  j["refresh_minutes"] = s.refresh_ms / 60'000;
+  j["refreshed_at"] =
+      s.refreshed_at_ms ? json::value(format_iso8601(*s.refreshed_at_ms)) : json::value(nullptr);
+  j["next_refresh_at"] = format_iso8601(s.next_at_ms);
+  j["error"] = s.error.empty() ? json::value(nullptr) : json::value(s.error);
+  j["created_at"] = format_iso8601(s.created_at_ms);
+  return j;
+}
+
+Result<store::Subscription> Service::own_subscription(db::Conn& c, const Caller& caller,
+                                                      const std::string& id) {
+  RUCHE_TRY(auto s, store::subscription(c, id));
+  if (!s || s->owner_id != caller.user_id.str() || caller.is_guest())
+    return fail(Errc::not_found, "no such subscription");
+  return std::move(*s);
+}
+
+Result<std::vector<store::Subscription>> Service::subscriptions(const Caller& caller) {
+  if (caller.is_guest()) return std::vector<store::Subscription>{};
+  return p_.db.read([&](db::Conn& c) { return store::subscriptions(c, caller.user_id.str()); });
+}
+
+Result<store::Subscription> Service::subscribe(const Caller& caller,
+                                               const SubscriptionRequest& request) {
+  if (caller.is_guest()) return fail(Errc::not_found, "no such route");
+  if (!request.url) return fail(Errc::invalid, "url is required", "invalid_url");
+  if (!p_.egress.config().enabled)
+    return fail(Errc::forbidden, "this instance fetches nothing from other sites",
+                "egress_disabled");
+  RUCHE_TRY(auto mine, subscriptions(caller));
+  if (mine.size() >= kMaxSubscriptions)
+    return fail(Errc::conflict, "at most 20 subscriptions", "too_many_subscriptions");
+  if (!feed_reads_.allow(caller.user_id.str()))
+    return fail_rate_limited("too many reads of calendar feeds: try again in a minute",
+                             "rate_limited", feed_reads_.retry_after_ms(caller.user_id.str()));
+  store::Subscription s;
+  s.id = crypto::new_id();
+  s.owner_id = caller.user_id.str();
+  s.url = *request.url;
+  s.name = request.name.value_or("");
+  s.created_at_ms = p_.clock.now_ms();
+  s.refresh_ms = kDefaultRefreshMs;
+  // Made once its feed reads: nothing is kept of an address that does not.
+  RUCHE_CHECK(p_.db.write([&](db::Conn& c) { return store::insert_subscription(c, s); }));
+  if (auto read = read_feed(s); !read) {
+    (void)p_.db.write([&](db::Conn& c) { return store::delete_subscription(c, s); });
+    return tl::unexpected(read.error());
+  }
+  return s;
+}
+
+Result<store::Subscription> Service::rename_subscription(const Caller& caller,
+                                                         const std::string& id,
+                                                         const std::string& name) {
+  return p_.db.write([&](db::Conn& c) -> Result<store::Subscription> {
+    RUCHE_TRY(auto s, own_subscription(c, caller, id));
+    s.name = name;
+    RUCHE_CHECK(store::update_subscription(c, s));
+    return s;
+  });
+}
+
+Result<void> Service::unsubscribe(const Caller& caller, const std::string& id) {
+  return p_.db.write([&](db::Conn& c) -> Result<void> {
+    RUCHE_TRY(auto s, own_subscription(c, caller, id));
+    return store::delete_subscription(c, s);
+  });
+}
+
+Result<store::Subscription> Service::refresh(const Caller& caller, const std::string& id) {
+  RUCHE_TRY(auto s, p_.db.read([&](db::Conn& c) { return own_subscription(c, caller, id); }));
+  if (!p_.egress.config().enabled)
+    return fail(Errc::forbidden, "this instance fetches nothing from other sites",
+                "egress_disabled");
+  if (!feed_reads_.allow(caller.user_id.str()))
+    return fail_rate_limited("too many reads of calendar feeds: try again in a minute",
+                             "rate_limited", feed_reads_.retry_after_ms(caller.user_id.str()));
+  RUCHE_CHECK(read_feed(s));
+  return s;
+}
+
+Result<bool> Service::any_due() {
+  return p_.db.read([&](db::Conn& c) -> Result<bool> {
+    RUCHE_TRY(auto due, store::due_subscriptions(c, p_.clock.now_ms(), 1));
+    return !due.empty();
+  });
+}
+
+Result<void> Service::refresh_due() {
+  const std::int64_t now = p_.clock.now_ms();
+  RUCHE_TRY(auto due,
+            p_.db.read([&](db::Conn& c) { return store::due_subscriptions(c, now, kDueAtOnce); }));
+  for (const auto& id : due) {
+    // Taken first, so that no other node reads it meanwhile (read_feed
+    // writes its next read when it ends).
+    RUCHE_TRY(bool mine, p_.db.write([&](db::Conn& c) {
+      return store::claim_subscription(c, id, now, now + kRetryMs);
+    }));
+    if (!mine) continue;
+    RUCHE_TRY(auto s, p_.db.read([&](db::Conn& c) { return store::subscription(c, id); }));
+    if (!s) continue;
+    if (auto read = read_feed(*s); !read)
+      log::info("calendar.subscription_failed",
+                {{"subscription", s->id}, {"reason", read.error().reason}});
+  }
+  return {};
+}
+
+Result<void> Service::read_feed(store::Subscription& s) {
+  // The network first, outside any transaction.
+  auto fetched = p_.egress.get(s.url, s.etag, s.last_modified);
+  Result<dav::Feed> feed = fail(Errc::internal, "not read");
+  if (!fetched) {
+    feed = tl::unexpected(fetched.error());
+  } else if (fetched->status == 304) {
+    feed = dav::Feed{};
+  } else if (fetched->status != 200) {
+    feed = fail(Errc::invalid, "the address answered " + std::to_string(fetched->status),
+                "feed_status");
+  } else {
+    feed = dav::split_feed(fetched->body, static_cast<std::size_t>(kMaxObjects));
+  }
+  const std::int64_t now = p_.clock.now_ms();
+  const bool unchanged = fetched && fetched->status == 304;
+  const Collection col = s.collection();
+  auto outcome = p_.db.write([&](db::Conn& c) -> Result<void> {
+    // Gone meanwhile (unsubscribed): nothing to write.
+    RUCHE_TRY(auto current, store::subscription(c, s.id));
+    if (!current) return {};
+    s.name = current->name;
+    if (!feed) {
+      s.error = feed.error().reason.empty() ? std::string(errc_name(feed.error().code))
+                                            : feed.error().reason;
+      s.next_at_ms = now + std::min(s.refresh_ms, kRetryMs);
+      return store::update_subscription(c, s);
+    }
+    s.error.clear();
+    s.refreshed_at_ms = now;
+    if (!unchanged) {
+      s.etag = fetched->etag;
+      s.last_modified = fetched->last_modified;
+      if (feed->refresh_ms)
+        s.refresh_ms = std::clamp(*feed->refresh_ms, kMinRefreshMs, kMaxRefreshMs);
+      if (s.name.empty()) s.name = feed->name.empty() ? "Calendar" : feed->name;
+      if (s.name.size() > kMaxSubscriptionNameBytes) s.name.resize(kMaxSubscriptionNameBytes);
+      // What the collection holds, by name, then what the feed holds now.
+      std::unordered_map<std::string, Object> held;
+      std::unordered_set<std::string> written;
+      RUCHE_CHECK(store::each_object(c, col.id, std::nullopt, true, [&](Object& o) -> Result<void> {
+        held.emplace(o.name, std::move(o));
+        return {};
+      }));
+      for (auto& f : feed->objects) {
+        auto info = dav::inspect(f.ics);
+        if (!info) continue;  // what the checks refuse is left out
+        Object o;
+        o.name = object_name(f.uid);
+        // Two UIDs of one digest (never seen): the first is kept.
+        if (!written.insert(o.name).second) continue;
+        auto it = held.find(o.name);
+        const bool fresh = it == held.end();
+        if (!fresh) {
+          const bool same = it->second.ics == f.ics;
+          o = std::move(it->second);
+          held.erase(it);
+          if (same) continue;
+        } else {
+          o.id = crypto::new_id_of<EventId>();
+          o.collection_id = col.id;
+          o.created_by = s.owner_id;
+          o.created_at_ms = now;
+        }
+        o.info = std::move(*info);
+        o.ics = std::move(f.ics);
+        o.size = static_cast<std::int64_t>(o.ics.size());
+        o.updated_at_ms = now;
+        RUCHE_TRY(o.seq, store::next_seq(c, col));
+        if (fresh)
+          RUCHE_CHECK(store::insert(c, o));
+        else
+          RUCHE_CHECK(store::update(c, o));
+      }
+      for (auto& [name, o] : held) {
+        RUCHE_TRY(std::int64_t seq, store::next_seq(c, col));
+        RUCHE_CHECK(store::remove(c, o, seq));
+      }
+    }
+    s.next_at_ms = now + s.refresh_ms;
+    return store::update_subscription(c, s);
+  });
+  RUCHE_CHECK(outcome);
+  if (!feed) return tl::unexpected(feed.error());
+  return {};
+}
+
+}  // namespace ruche::calendar
