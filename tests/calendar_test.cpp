@@ -2692,7 +2692,10 @@ TEST(Calendar, SubscriptionsAreReadOnlyCopiesOfPublishedCalendars) {
     auto r = closed.call("POST", subscribe, b.token, body({{"url", url}}));
     EXPECT_EQ(r.status, 403);
     EXPECT_EQ(r.error_code(), "address_refused");
-    EXPECT_TRUE(closed.call("GET", subscribe, b.token).body.as_array().empty());
+    auto none = closed.call("GET", subscribe, b.token);
+    EXPECT_TRUE(none.body.at("available").as_bool());
+    EXPECT_TRUE(none.body.at("subscriptions").as_array().empty());
+    EXPECT_FALSE(off.call("GET", subscribe, a.token).body.at("available").as_bool());
     EXPECT_EQ(origin.hits("/agenda.ics"), 0);
   }
   TestServer s([](app::Config& c) {
@@ -2714,9 +2717,10 @@ TEST(Calendar, SubscriptionsAreReadOnlyCopiesOfPublishedCalendars) {
   }
   EXPECT_EQ(s.call("POST", subscribe, k.a.token, body({{"url", url}, {"name", " "}})).error_code(),
             "invalid_name");
-  EXPECT_TRUE(s.call("GET", subscribe, k.a.token).body.as_array().empty());
+  EXPECT_TRUE(s.call("GET", subscribe, k.a.token).body.at("subscriptions").as_array().empty());
   Account guest = s.user("Gaston", platform::InstanceRole::guest);
   EXPECT_EQ(s.call("POST", subscribe, guest.token, body({{"url", url}})).status, 404);
+  EXPECT_FALSE(s.call("GET", subscribe, guest.token).body.at("available").as_bool());
 
   auto made = s.call("POST", subscribe, k.a.token, body({{"url", url}}));
   ASSERT_EQ(made.status, 201) << made.raw.body;
@@ -2781,7 +2785,8 @@ TEST(Calendar, SubscriptionsAreReadOnlyCopiesOfPublishedCalendars) {
   origin.set("/agenda.ics", {.status = 500, .body = "down"});
   EXPECT_EQ(s.call("POST", subscribe + "/" + sid + "/refresh", k.a.token).error_code(),
             "feed_status");
-  EXPECT_EQ(str(s.call("GET", subscribe, k.a.token).body.at(0), "error"), "feed_status");
+  EXPECT_EQ(str(s.call("GET", subscribe, k.a.token).body.at("subscriptions").at(0), "error"),
+            "feed_status");
   EXPECT_EQ(k.occurrences("2027-01-01", "2027-04-01", &k.a, true).size(), 2u);
 
   // Read again when due, by the server alone (the retry within the hour).
@@ -2795,7 +2800,8 @@ TEST(Calendar, SubscriptionsAreReadOnlyCopiesOfPublishedCalendars) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   EXPECT_EQ(k.occurrences("2027-01-01", "2027-04-01", &k.a, true),
             (std::vector<std::string>{"Vœux@2027-01-15T18:00:00.000Z"}));
-  EXPECT_TRUE(s.call("GET", subscribe, k.a.token).body.at(0).at("error").is_null());
+  EXPECT_TRUE(
+      s.call("GET", subscribe, k.a.token).body.at("subscriptions").at(0).at("error").is_null());
 
   // Renamed by its owner only; others reach nothing of it.
   auto renamed = s.call("PATCH", subscribe + "/" + sid, k.a.token, body({{"name", "Mairie"}}));
@@ -2817,7 +2823,7 @@ TEST(Calendar, SubscriptionsAreReadOnlyCopiesOfPublishedCalendars) {
   // Unsubscribed: its events go with it.
   EXPECT_EQ(s.call("DELETE", subscribe + "/" + sid, k.a.token).status, 204);
   EXPECT_TRUE(k.occurrences("2027-01-01", "2027-04-01", &k.a, true).empty());
-  EXPECT_TRUE(s.call("GET", subscribe, k.a.token).body.as_array().empty());
+  EXPECT_TRUE(s.call("GET", subscribe, k.a.token).body.at("subscriptions").as_array().empty());
   EXPECT_EQ(s.call("GET", "/api/v1/calendar/events/" + event, k.a.token).status, 404);
 }
 

@@ -261,6 +261,18 @@ Result<void> load_env(Config& c) {
   if (auto v = env("RUCHE_SMTP_USERNAME")) c.smtp_username = v;
   if (auto v = env("RUCHE_SMTP_PASSWORD")) c.smtp_password = v;
   if (auto v = env("RUCHE_EGRESS_ENABLED")) c.egress_enabled = std::string(v) != "0";
+  if (auto v = env("RUCHE_EGRESS_ALLOW")) {
+    c.egress_allow.clear();
+    std::string_view list(v);
+    while (!list.empty()) {
+      const auto comma = list.find(',');
+      std::string_view item = list.substr(0, comma);
+      while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+      while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+      if (!item.empty()) c.egress_allow.emplace_back(item);
+      list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    }
+  }
   if (auto v = env("RUCHE_INSTANCE_NAME")) c.instance_name = v;
   if (auto v = env("RUCHE_LOG_LEVEL")) c.log_level = v;
   for (auto [name, key] : {std::pair{"RUCHE_CALLS_TURN_SECRET", "turn_secret"},

@@ -6,6 +6,7 @@
 // calendar answered from the home page). The scenarios run in order and
 // share state. Screenshots: build/e2e/calendar-*.png.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
 import {
   assertNoConsoleErrors,
@@ -872,4 +873,79 @@ test('the owner moves a weekly meeting an hour later from its third occurrence, 
   );
   assertNoConsoleErrors(owner, 'owner', [/status of 412/]);
   assertNoConsoleErrors(member, 'member');
+});
+
+test('the owner subscribes to a published calendar from their profile; its events join their home page', async () => {
+  // A town's agenda, published on this machine (run.sh lets the server
+  // read 127.0.0.1 alone): one council meeting tomorrow evening.
+  const tomorrow = addDays(TODAY, 1).replaceAll('-', '');
+  const ics = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Mairie//Agenda//FR',
+    'X-WR-CALNAME:Agenda de la mairie',
+    'BEGIN:VEVENT',
+    'UID:conseil@mairie',
+    'DTSTAMP:20261201T000000Z',
+    `DTSTART:${tomorrow}T170000Z`,
+    `DTEND:${tomorrow}T190000Z`,
+    'SUMMARY:Conseil municipal',
+    'END:VEVENT',
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
+  let reads = 0;
+  const site = createServer((req, res) => {
+    if (req.url !== '/agenda.ics') return res.writeHead(404).end();
+    reads += 1;
+    res.writeHead(200, { 'Content-Type': 'text/calendar' }).end(ics);
+  });
+  await new Promise((done) => site.listen(0, '127.0.0.1', done));
+  const feed = (host) => `http://${host}:${site.address().port}/agenda.ics`;
+  try {
+    await ownerPage.goto(`${env.url}/me`);
+    const section = ownerPage.getByRole('region', { name: 'Abonnements à des agendas' });
+    await section.getByText('Aucun abonnement.').waitFor();
+    const address = section.getByLabel('Adresse de l’agenda');
+    // Another loopback address is a private one: refused, said in words.
+    await address.fill(feed('127.0.0.2'));
+    await section.getByRole('button', { name: 'S’abonner' }).click();
+    await section.getByText('ne peut pas lire les adresses de réseaux privés').waitFor();
+    assert.equal(reads, 0);
+    await address.fill(feed('127.0.0.1'));
+    await section.getByRole('button', { name: 'S’abonner' }).click();
+    const list = section.getByRole('list', { name: 'Abonnements à des agendas' });
+    await list.getByText('Agenda de la mairie').waitFor();
+    assert.equal(reads, 1);
+    assert.equal(await address.inputValue(), '');
+    await shot(ownerPage, 'calendar-24-subscriptions', section);
+    const violations = await axe(ownerPage);
+    assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+
+    // Read again on demand; on the home page, named after it, not a link.
+    await section.getByRole('button', { name: 'Mettre à jour Agenda de la mairie' }).click();
+    for (let i = 0; i < 100 && reads < 2; i += 1) await ownerPage.waitForTimeout(50);
+    assert.equal(reads, 2);
+    await ownerPage.goto(`${env.url}/`);
+    const agenda = ownerPage.getByRole('region', { name: 'Agenda' });
+    const entry = agenda.locator('.agenda__item', { hasText: 'Conseil municipal' });
+    await entry.waitFor();
+    assert.equal(await entry.locator('.agenda__where').textContent(), 'Agenda de la mairie');
+    assert.equal(await entry.getByRole('link').count(), 0);
+
+    // Unsubscribed, once confirmed: gone from the home page too.
+    await ownerPage.goto(`${env.url}/me`);
+    await section.getByRole('button', { name: 'Se désabonner de Agenda de la mairie' }).click();
+    const confirm = ownerPage.getByRole('dialog', {
+      name: 'Se désabonner de « Agenda de la mairie » ?',
+    });
+    await confirm.getByRole('button', { name: 'Se désabonner' }).click();
+    await section.getByText('Aucun abonnement.').waitFor();
+    await ownerPage.goto(`${env.url}/`);
+    await agenda.waitFor();
+    assert.equal(await agenda.getByText('Conseil municipal').count(), 0);
+  } finally {
+    site.close();
+  }
+  assertNoConsoleErrors(owner, 'owner', [/status of 412/, /status of 403/]);
 });

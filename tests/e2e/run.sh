@@ -56,6 +56,9 @@ echo "$RUCHE_E2E_ADMIN_PASSWORD" | "$BIN" user add "${CONFIG[@]}" --data "$TMP/d
   --email "$RUCHE_E2E_ADMIN_EMAIL" --name "$RUCHE_E2E_ADMIN_NAME" --admin >/dev/null
 
 export RUCHE_PASSWORD_MEMORY_KIB=19456 RUCHE_PASSWORD_ITERATIONS=2 RUCHE_WEB_ROOT="$DIST"
+# Calendar subscriptions read feeds the calendar suite serves on 127.0.0.1
+# (other private addresses stay refused).
+export RUCHE_EGRESS_ENABLED=1 RUCHE_EGRESS_ALLOW=127.0.0.1/32
 "$BIN" serve "${CONFIG[@]}" --data "$TMP/data" --listen 127.0.0.1:0 >"$TMP/stdout" 2>"$TMP/stderr" &
 SERVER_PID=$!
 echo "$SERVER_PID" >"$PIDFILE"

@@ -37,7 +37,7 @@ platform::ModuleDef module() {
       const std::int64_t period_ms =
           std::max<std::int64_t>(1, every && every->is_int64() ? every->as_int64() : 300) * 1000;
       *refresher = std::make_unique<platform::PeriodicTask>(
-          p.db, p.clock, "calendar_subscriptions", period_ms, [svc] { return svc->refresh_due(); },
+          p.db, p.clock, "calendar_subscriptions", period_ms, [svc, period_ms] { return svc->refresh_due(period_ms - period_ms / 5); },
           [svc] { return svc->any_due(); });
     }
   };

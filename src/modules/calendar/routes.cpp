@@ -163,7 +163,10 @@ void register_routes(Api& api, Service& calendar) {
                  RUCHE_TRY(auto list, calendar.subscriptions(caller));
                  json::array out;
                  for (const auto& s : list) out.push_back(subscription_json(s));
-                 return json_reply(out);
+                 json::object j;
+                 j["available"] = calendar.can_subscribe(caller);
+                 j["subscriptions"] = std::move(out);
+                 return json_reply(j);
                });
   api.add_user("POST", "/api/v1/me/calendar/subscriptions",
                [&calendar](http::Request& req, const Caller& caller) -> Result<http::Response> {

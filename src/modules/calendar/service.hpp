@@ -272,6 +272,9 @@ class Service {
   // read's errors (read_feed) — subscribe() then makes nothing, refresh()
   // records it in the subscription's `error` and answers it.
   Result<std::vector<store::Subscription>> subscriptions(const platform::Caller& caller);
+  // Whether `caller` may subscribe here: the instance fetches (egress), and
+  // they are not an external account.
+  bool can_subscribe(const platform::Caller& caller) const;
   // Errors: conflict "too_many_subscriptions" past kMaxSubscriptions.
   Result<store::Subscription> subscribe(const platform::Caller& caller,
                                         const SubscriptionRequest& request);
@@ -279,9 +282,10 @@ class Service {
                                                   const std::string& id, const std::string& name);
   Result<void> unsubscribe(const platform::Caller& caller, const std::string& id);
   Result<store::Subscription> refresh(const platform::Caller& caller, const std::string& id);
-  // Reads the subscriptions that are due, a few at a time (the periodic
-  // task's run); each read's failure is recorded in its subscription.
-  Result<void> refresh_due();
+  // Reads the subscriptions that are due (the periodic task's run), one
+  // after another, until none is or `budget_ms` (real time) has passed;
+  // each read's failure is recorded in its subscription.
+  Result<void> refresh_due(std::int64_t budget_ms);
   Result<bool> any_due();
 
   // --- registry hooks (platform/registry.hpp) ---

@@ -4,6 +4,7 @@
 // and when due. Each is a collection of its own, so that the JSON API's
 // occurrences and CalDAV read its events as any other calendar's.
 #include <algorithm>
+#include <chrono>
 #include <cctype>
 #include <cstdio>
 #include <unordered_map>
@@ -29,7 +30,8 @@ constexpr std::int64_t kMinRefreshMs = kHourMs;
 constexpr std::int64_t kMaxRefreshMs = 7 * 24 * kHourMs;
 constexpr std::int64_t kDefaultRefreshMs = 12 * kHourMs;
 constexpr std::int64_t kRetryMs = kHourMs;
-// Subscriptions read in one run of the periodic task, at most.
+// Subscriptions looked up at a time by the periodic task's run, which
+// reads them one after another until none is due or its time is up.
 constexpr int kDueAtOnce = 20;
 
 // An address as calendar applications publish it: webcal:// and webcals://
@@ -103,6 +105,10 @@ Result<store::Subscription> Service::own_subscription(db::Conn& c, const Caller&
   return std::move(*s);
 }
 
+bool Service::can_subscribe(const Caller& caller) const {
+  return p_.egress.config().enabled && !caller.is_guest();
+}
+
 Result<std::vector<store::Subscription>> Service::subscriptions(const Caller& caller) {
   if (caller.is_guest()) return std::vector<store::Subscription>{};
   return p_.db.read([&](db::Conn& c) { return store::subscriptions(c, caller.user_id.str()); });
@@ -112,7 +118,7 @@ Result<store::Subscription> Service::subscribe(const Caller& caller,
                                                const SubscriptionRequest& request) {
   if (caller.is_guest()) return fail(Errc::not_found, "no such route");
   if (!request.url) return fail(Errc::invalid, "url is required", "invalid_url");
-  if (!p_.egress.config().enabled)
+  if (!can_subscribe(caller))
     return fail(Errc::forbidden, "this instance fetches nothing from other sites",
                 "egress_disabled");
   RUCHE_TRY(auto mine, subscriptions(caller));
@@ -174,22 +180,27 @@ Result<bool> Service::any_due() {
   });
 }
 
-Result<void> Service::refresh_due() {
-  const std::int64_t now = p_.clock.now_ms();
-  RUCHE_TRY(auto due,
-            p_.db.read([&](db::Conn& c) { return store::due_subscriptions(c, now, kDueAtOnce); }));
-  for (const auto& id : due) {
-    // Taken first, so that no other node reads it meanwhile (read_feed
-    // writes its next read when it ends).
-    RUCHE_TRY(bool mine, p_.db.write([&](db::Conn& c) {
-      return store::claim_subscription(c, id, now, now + kRetryMs);
-    }));
-    if (!mine) continue;
-    RUCHE_TRY(auto s, p_.db.read([&](db::Conn& c) { return store::subscription(c, id); }));
-    if (!s) continue;
-    if (auto read = read_feed(*s); !read)
-      log::info("calendar.subscription_failed",
-                {{"subscription", s->id}, {"reason", read.error().reason}});
+Result<void> Service::refresh_due(std::int64_t budget_ms) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(budget_ms);
+  while (std::chrono::steady_clock::now() < until) {
+    const std::int64_t now = p_.clock.now_ms();
+    RUCHE_TRY(auto due, p_.db.read([&](db::Conn& c) {
+                return store::due_subscriptions(c, now, kDueAtOnce);
+              }));
+    if (due.empty()) return {};
+    for (const auto& id : due) {
+      // Taken first, so that no other node reads it meanwhile (read_feed
+      // writes its next read when it ends).
+      RUCHE_TRY(bool mine, p_.db.write([&](db::Conn& c) {
+                  return store::claim_subscription(c, id, now, now + kRetryMs);
+                }));
+      if (!mine) continue;
+      RUCHE_TRY(auto s, p_.db.read([&](db::Conn& c) { return store::subscription(c, id); }));
+      if (!s) continue;
+      if (auto read = read_feed(*s); !read)
+        log::info("calendar.subscription_failed",
+                  {{"subscription", s->id}, {"reason", read.error().reason}});
+    }
   }
   return {};
 }

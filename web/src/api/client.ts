@@ -21,6 +21,8 @@ import type {
   CalendarOccurrence,
   CalendarOccurrenceChange,
   CalendarFreeBusy,
+  CalendarSubscription,
+  CalendarSubscriptions,
   Call,
   CallJoin,
   CallSignalKind,
@@ -818,6 +820,23 @@ export function createApi(options: ApiOptions) {
       mine: (from: string, to: string) =>
         get<CalendarOccurrence[]>(`/me/calendar/events?${range(from, to)}`),
       get: (eid: string) => get<CalendarEvent>(`/calendar/events/${seg(eid)}`),
+      /** The caller's subscriptions to published calendars (docs/calendar.md "Subscriptions"). */
+      subscriptions: {
+        list: () => get<CalendarSubscriptions>('/me/calendar/subscriptions'),
+        /**
+         * Made once the address was read: 400 invalid_url, invalid_name,
+         * feed_status, invalid_feed; 403 address_refused, egress_disabled;
+         * 409 too_many_subscriptions; 413; 429; 503 unreachable.
+         */
+        create: (b: { url: string; name?: string }) =>
+          post<CalendarSubscription>('/me/calendar/subscriptions', b),
+        rename: (sid: string, name: string) =>
+          patch<CalendarSubscription>(`/me/calendar/subscriptions/${seg(sid)}`, { name }),
+        /** Read again now: the create's errors for the read (recorded in `error` too). */
+        refresh: (sid: string) =>
+          post<CalendarSubscription>(`/me/calendar/subscriptions/${seg(sid)}/refresh`, {}),
+        remove: (sid: string) => del(`/me/calendar/subscriptions/${seg(sid)}`),
+      },
       create: (ws: string, b: NewCalendarEvent) =>
         post<CalendarEvent>(`/workspaces/${seg(ws)}/calendar/events`, b),
       /** An armoured workspace's calendar (docs/armoured.md, "Calendar"): events as sealed cards. */

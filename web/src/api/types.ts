@@ -982,6 +982,8 @@ export interface CalendarEvent {
   updated_at: string;
   /** The calendar's change number that wrote it; the ETag is "<version>". */
   version: number;
+  /** The subscription it was read from (read only), or null. */
+  subscription_id?: string | null;
 }
 
 /** An attendee's answer to an invitation (iCalendar PARTSTAT, in lower case). */
@@ -1084,6 +1086,31 @@ export interface CalendarOccurrence {
   recurrence_id: string | null;
   /** The caller's answer to this occurrence when invited to the event, else null. */
   partstat: CalendarPartstat | null;
+  /** The subscription it was read from (read only), or null. */
+  subscription_id?: string | null;
+}
+
+/**
+ * A person's read-only copy of a calendar published elsewhere (an .ics
+ * address), read again by the server (docs/calendar.md "Subscriptions").
+ */
+export interface CalendarSubscription {
+  id: string;
+  name: string;
+  url: string;
+  refresh_minutes: number;
+  /** The last read that succeeded. */
+  refreshed_at: string | null;
+  next_refresh_at: string;
+  /** The last read's error code (feed_status, unreachable…), or null. */
+  error: string | null;
+  created_at: string;
+}
+
+/** GET /me/calendar/subscriptions: `available`, whether this person may subscribe here. */
+export interface CalendarSubscriptions {
+  available: boolean;
+  subscriptions: CalendarSubscription[];
 }
 
 /**

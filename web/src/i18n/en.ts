@@ -715,6 +715,7 @@ export const en: Record<MessageKey, Message> = {
   'calendar.chip_detail': ', {when}',
   'calendar.chip_detail_where': ', {when}, {location}',
   'calendar.load_failed': 'The calendar could not be loaded.',
+  'calendar.subscribed': 'Subscription',
   'calendar.read_only': 'You have read-only access to the calendar.',
   'calendar.former_member': 'Former member',
   'calendar.title': 'Title',
@@ -1245,6 +1246,41 @@ export const en: Record<MessageKey, Message> = {
   'sessions.token_created': 'Token “{name}” created',
   'sessions.token_note': 'Copy it now: it will not be shown again.',
 
+  'subscriptions.title': 'Calendar subscriptions',
+  'subscriptions.lead':
+    'Follow a calendar published elsewhere (an .ics or webcal address): its events show in your agenda and in your calendar apps, read only, and the server keeps them up to date.',
+  'subscriptions.none': 'No subscriptions.',
+  'subscriptions.url': 'Calendar address',
+  'subscriptions.url_hint':
+    'https://… or webcal://…, as the site publishing the calendar gives it.',
+  'subscriptions.name': 'Name',
+  'subscriptions.name_optional': 'Name (optional: the calendar’s own otherwise)',
+  'subscriptions.subscribe': 'Subscribe',
+  'subscriptions.read': 'Updated {when}',
+  'subscriptions.never_read': 'Not read yet',
+  'subscriptions.failing': 'Not updated',
+  'subscriptions.refresh': 'Update now',
+  'subscriptions.refresh_named': 'Update {name} now',
+  'subscriptions.rename': 'Rename',
+  'subscriptions.rename_named': 'Rename {name}',
+  'subscriptions.remove': 'Unsubscribe',
+  'subscriptions.remove_named': 'Unsubscribe from {name}',
+  'subscriptions.remove_title': 'Unsubscribe from “{name}”?',
+  'subscriptions.remove_body':
+    'Its events leave your agenda and your calendar apps. You can subscribe again at any time.',
+  'subscriptions.error.invalid_url':
+    'This is not a calendar address: it starts with https://, http:// or webcal://.',
+  'subscriptions.error.feed_status':
+    'The site did not give the calendar at this address (it may have moved, or need to be shared publicly).',
+  'subscriptions.error.invalid_feed':
+    'The address does not give a calendar (iCalendar, .ics) but something else.',
+  'subscriptions.error.feed_too_large': 'This calendar is too large to follow.',
+  'subscriptions.error.address_refused':
+    'This server may not read addresses of private networks: ask your administrator.',
+  'subscriptions.error.unreachable': 'The site could not be reached. Try again later.',
+  'subscriptions.error.egress_disabled': 'This server does not read calendars from other sites.',
+  'subscriptions.error.too_many_subscriptions':
+    'You follow 20 calendars already: unsubscribe from one first.',
   'notif.title': 'Notifications',
   'notif.lead':
     'Get a browser notification when someone mentions you and Ruche is in the background.',

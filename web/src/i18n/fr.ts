@@ -734,6 +734,7 @@ export const fr = {
   'calendar.chip_detail': ', {when}',
   'calendar.chip_detail_where': ', {when}, {location}',
   'calendar.load_failed': 'Impossible de charger l’agenda.',
+  'calendar.subscribed': 'Abonnement',
   'calendar.read_only': 'Vous avez un accès en lecture seule à l’agenda.',
   'calendar.former_member': 'Ancien membre',
   'calendar.title': 'Titre',
@@ -1276,6 +1277,41 @@ export const fr = {
   'sessions.token_created': 'Jeton « {name} » créé',
   'sessions.token_note': 'Copiez-le maintenant : il ne sera plus affiché.',
 
+  'subscriptions.title': 'Abonnements à des agendas',
+  'subscriptions.lead':
+    'Suivez un agenda publié ailleurs (une adresse .ics ou webcal) : ses événements s’affichent dans votre agenda et vos applications d’agenda, en lecture seule, et le serveur les tient à jour.',
+  'subscriptions.none': 'Aucun abonnement.',
+  'subscriptions.url': 'Adresse de l’agenda',
+  'subscriptions.url_hint':
+    'https://… ou webcal://…, telle que le site qui publie l’agenda la donne.',
+  'subscriptions.name': 'Nom',
+  'subscriptions.name_optional': 'Nom (facultatif : celui de l’agenda sinon)',
+  'subscriptions.subscribe': 'S’abonner',
+  'subscriptions.read': 'Mis à jour {when}',
+  'subscriptions.never_read': 'Pas encore lu',
+  'subscriptions.failing': 'Pas à jour',
+  'subscriptions.refresh': 'Mettre à jour',
+  'subscriptions.refresh_named': 'Mettre à jour {name}',
+  'subscriptions.rename': 'Renommer',
+  'subscriptions.rename_named': 'Renommer {name}',
+  'subscriptions.remove': 'Se désabonner',
+  'subscriptions.remove_named': 'Se désabonner de {name}',
+  'subscriptions.remove_title': 'Se désabonner de « {name} » ?',
+  'subscriptions.remove_body':
+    'Ses événements quittent votre agenda et vos applications d’agenda. Vous pourrez vous réabonner à tout moment.',
+  'subscriptions.error.invalid_url':
+    'Ce n’est pas une adresse d’agenda : elle commence par https://, http:// ou webcal://.',
+  'subscriptions.error.feed_status':
+    'Le site n’a pas donné l’agenda à cette adresse (il a pu changer d’adresse, ou doit être partagé publiquement).',
+  'subscriptions.error.invalid_feed':
+    'L’adresse ne donne pas un agenda (iCalendar, .ics) mais autre chose.',
+  'subscriptions.error.feed_too_large': 'Cet agenda est trop volumineux pour être suivi.',
+  'subscriptions.error.address_refused':
+    'Ce serveur ne peut pas lire les adresses de réseaux privés : demandez à votre administrateur.',
+  'subscriptions.error.unreachable': 'Le site est injoignable. Réessayez plus tard.',
+  'subscriptions.error.egress_disabled': 'Ce serveur ne lit pas d’agendas d’autres sites.',
+  'subscriptions.error.too_many_subscriptions':
+    'Vous suivez déjà 20 agendas : désabonnez-vous de l’un d’eux d’abord.',
   'notif.title': 'Notifications',
   'notif.lead':
     'Recevez une notification du navigateur quand quelqu’un vous mentionne et que Ruche n’est pas au premier plan.',

@@ -25,6 +25,16 @@ const CALENDAR_ERRORS: Record<string, MessageKey> = {
   calendar_full: 'calendar.error.calendar_full',
   precondition_failed: 'calendar.changed',
   read_only: 'calendar.read_only',
+  // A subscription's address, and its reads (docs/calendar.md "Subscriptions").
+  invalid_url: 'subscriptions.error.invalid_url',
+  feed_status: 'subscriptions.error.feed_status',
+  invalid_feed: 'subscriptions.error.invalid_feed',
+  feed_too_large: 'subscriptions.error.feed_too_large',
+  too_large: 'subscriptions.error.feed_too_large',
+  address_refused: 'subscriptions.error.address_refused',
+  unreachable: 'subscriptions.error.unreachable',
+  egress_disabled: 'subscriptions.error.egress_disabled',
+  too_many_subscriptions: 'subscriptions.error.too_many_subscriptions',
 };
 
 export function useCalendarErrorText(): (e: unknown) => string {

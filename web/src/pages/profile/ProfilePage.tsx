@@ -1,6 +1,6 @@
 // /me: profile, security (password, two-factor, recovery codes), sessions
-// and app tokens, notifications.
-import { useEffect } from 'react';
+// and app tokens, calendar subscriptions, notifications.
+import { lazy, Suspense, useEffect } from 'react';
 import { useI18n } from '../../i18n';
 import { Page } from '../../layout/Page';
 import { NotificationsSection } from './NotificationsSection';
@@ -8,6 +8,12 @@ import { PasswordSection } from './PasswordSection';
 import { ProfileSection } from './ProfileSection';
 import { SessionsSection } from './SessionsSection';
 import { TotpSection } from './TotpSection';
+
+// A chunk of the calendar module (nothing where the instance reads no
+// calendars from elsewhere and the person follows none).
+const SubscriptionsSection = lazy(
+  () => import('../../modules/calendar/components/SubscriptionsSection'),
+);
 
 export default function ProfilePage() {
   const { t } = useI18n();
@@ -23,6 +29,9 @@ export default function ProfilePage() {
         <TotpSection />
       </div>
       <SessionsSection />
+      <Suspense fallback={null}>
+        <SubscriptionsSection />
+      </Suspense>
       <NotificationsSection />
     </Page>
   );

@@ -211,6 +211,38 @@ describe('the agenda', () => {
     ]);
   });
 
+  it('lists the events of the calendars followed, named, without a workspace calendar', async () => {
+    vi.spyOn(api.workspaces, 'list').mockResolvedValue([ws('w1', 'Chantier', ['chat'])]);
+    vi.spyOn(api.calendar, 'mine').mockResolvedValue([
+      occurrence('council', '2026-12-10T17:00:00Z', '2026-12-10T19:00:00Z', {
+        title: 'Conseil municipal',
+        workspace_id: null,
+        subscription_id: 's1',
+      }),
+    ]);
+    const followed = vi.spyOn(api.calendar.subscriptions, 'list').mockResolvedValue({
+      available: true,
+      subscriptions: [
+        {
+          id: 's1',
+          name: 'Mairie',
+          url: 'https://mairie.example.org/agenda.ics',
+          refresh_minutes: 720,
+          refreshed_at: null,
+          next_refresh_at: '2026-12-10T12:00:00.000Z',
+          error: null,
+          created_at: '2026-12-01T10:00:00.000Z',
+        },
+      ],
+    });
+    await show();
+    await vi.waitFor(() => expect(items()).toHaveLength(1));
+    expect(followed).toHaveBeenCalledTimes(1);
+    const council = item('Conseil municipal');
+    expect(council?.querySelector('a, button')).toBeNull();
+    expect(council?.querySelector('.agenda__where')?.textContent).toBe('Mairie');
+  });
+
   it('says when nothing is planned', async () => {
     vi.spyOn(api.workspaces, 'list').mockResolvedValue([ws('w1', 'Chantier')]);
     vi.spyOn(api.calendar, 'mine').mockResolvedValue([]);

@@ -18,8 +18,11 @@
 // their instances itself once this tab's keys are unlocked (sealedAgenda.ts),
 // again when the keys change; an answer to one occurrence there is sealed
 // by the person, with their other answers apart.
+// A subscription's entries (a calendar published elsewhere, read only) are
+// not links either, and name their subscription.
 // Shown by the workspaces page; nothing if the calendars cannot be read,
-// nor where no workspace has the calendar and nobody invites the person.
+// nor where no workspace has the calendar, nobody invites the person and
+// they follow no calendar.
 import '../../../styles/modules/calendar.css';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import {
@@ -93,11 +96,15 @@ export function agendaDays(
     .map(([day, items]) => ({ day, items: items.sort(compareOccurrences) }));
 }
 
-/** The next days' occurrences: the server's, and those of the armoured calendars opened here. */
+/**
+ * The next days' occurrences: the server's, and those of the armoured
+ * calendars opened here; with the names of the subscriptions they come
+ * from, when some do.
+ */
 async function nextDays(
   armoured: readonly Workspace[],
   me: string,
-): Promise<{ today: DayKey; list: CalendarOccurrence[] }> {
+): Promise<{ today: DayKey; list: CalendarOccurrence[]; subscriptions: Map<string, string> }> {
   const today = dayKey(new Date());
   const from = dayStart(today).toISOString();
   const to = dayStart(addDays(today, AGENDA_DAYS)).toISOString();
@@ -105,7 +112,12 @@ async function nextDays(
     api.calendar.mine(from, to),
     sealedOccurrences(armoured, me, from, to),
   ]);
-  return { today, list: [...mine, ...sealed] };
+  const subscriptions = new Map<string, string>();
+  if (mine.some((o) => o.subscription_id)) {
+    const followed = await api.calendar.subscriptions.list().catch(() => null);
+    for (const s of followed?.subscriptions ?? []) subscriptions.set(s.id, s.name);
+  }
+  return { today, list: [...mine, ...sealed], subscriptions };
 }
 
 /** The answer being sent to an invitation. */
@@ -202,7 +214,8 @@ export default function Agenda() {
   const known = data.list.filter(
     (o) => o.workspace_id === null || names.has(o.workspace_id) || knownPartstat(o.partstat),
   );
-  if (opens.size === 0 && !known.some((o) => knownPartstat(o.partstat))) return null;
+  if (opens.size === 0 && !known.some((o) => knownPartstat(o.partstat) || o.subscription_id))
+    return null;
 
   const { days, left } = firstEntries(agendaDays(known, data.today), AGENDA_SHOWN);
   const dayTitle = (day: DayKey) =>
@@ -229,7 +242,11 @@ export default function Agenda() {
                 {shown.map((o) => {
                   const title = o.title.trim() || t('calendar.untitled');
                   const invited = knownPartstat(o.partstat);
-                  const where = o.workspace_id ? names.get(o.workspace_id) : undefined;
+                  const where = o.workspace_id
+                    ? names.get(o.workspace_id)
+                    : o.subscription_id
+                      ? (data.subscriptions.get(o.subscription_id) ?? t('calendar.subscribed'))
+                      : undefined;
                   return (
                     <li
                       key={`${o.event_id}|${o.recurrence_id ?? o.start ?? ''}`}
