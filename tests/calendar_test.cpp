@@ -2827,5 +2827,55 @@ TEST(Calendar, SubscriptionsAreReadOnlyCopiesOfPublishedCalendars) {
   EXPECT_EQ(s.call("GET", "/api/v1/calendar/events/" + event, k.a.token).status, 404);
 }
 
+TEST(Calendar, AnIcsFileIsImportedWholeWithItsAlarms) {
+  TestServer s;
+  Cal k(s);
+  const std::string into = "/api/v1/workspaces/" + k.ws + "/calendar/import";
+  std::string file = agenda({"conseil@mairie|Conseil municipal|20270104T170000Z|FREQ=MONTHLY;COUNT=2",
+                             "marche@mairie|Marché|20270109T090000Z"});
+  // One more, whose rule has no FREQ: refused, said, the others imported.
+  file.insert(file.rfind("END:VCALENDAR"),
+              "BEGIN:VEVENT\r\nUID:bad@mairie\r\nDTSTAMP:20261201T000000Z\r\n"
+              "DTSTART:20270110T090000Z\r\nRRULE:COUNT=3\r\nSUMMARY:x\r\nEND:VEVENT\r\n");
+  auto r = s.call("POST", into, k.a.token, file, {{"Content-Type", "text/calendar"}});
+  ASSERT_EQ(r.status, 200) << r.raw.body;
+  EXPECT_EQ(r.body.at("imported").as_int64(), 2);
+  EXPECT_EQ(r.body.at("existing").as_int64(), 0);
+  EXPECT_EQ(r.body.at("refused").as_int64(), 1);
+  EXPECT_EQ(str(r.body.at("refusals").at(0), "uid"), "bad@mairie");
+  EXPECT_EQ(s.audit_count("calendar.imported"), 1);
+  // Shared with the workspace, alarms kept (they are the calendar's own).
+  EXPECT_EQ(k.occurrences("2027-01-01", "2027-03-01", &k.b),
+            (std::vector<std::string>{"Conseil municipal@2027-01-04T17:00:00.000Z",
+                                      "Marché@2027-01-09T09:00:00.000Z",
+                                      "Conseil municipal@2027-02-04T17:00:00.000Z"}));
+  auto dav = s.call("REPORT", k.dav(k.a), k.a.token,
+                    std::string("<C:calendar-query xmlns:D=\"DAV:\" "
+                                "xmlns:C=\"urn:ietf:params:xml:ns:caldav\"><D:prop><C:calendar-data/>"
+                                "</D:prop><C:filter><C:comp-filter name=\"VCALENDAR\"/></C:filter>"
+                                "</C:calendar-query>"),
+                    {{"Depth", "1"}});
+  ASSERT_EQ(dav.status, 207);
+  EXPECT_NE(dav.raw.body.find("BEGIN:VALARM"), std::string::npos) << dav.raw.body;
+  // Again: what the calendar holds is left as it is.
+  r = s.call("POST", into, k.a.token, file);
+  EXPECT_EQ(r.body.at("imported").as_int64(), 0);
+  EXPECT_EQ(r.body.at("existing").as_int64(), 2);
+  EXPECT_EQ(k.occurrences("2027-01-01", "2027-03-01").size(), 3u);
+  // Into one's own calendar; not into another's workspace, nor anything else.
+  r = s.call("POST", "/api/v1/me/calendar/import", k.b.token,
+             agenda({"dentiste@moi|Dentiste|20270112T080000Z"}));
+  ASSERT_EQ(r.status, 200) << r.raw.body;
+  EXPECT_EQ(k.occurrences("2027-01-12", "2027-01-13", &k.b, true),
+            (std::vector<std::string>{"Dentiste@2027-01-12T08:00:00.000Z"}));
+  Account eve = s.user("Eve");
+  EXPECT_EQ(s.call("POST", into, eve.token, file).status, 404);
+  EXPECT_EQ(s.call("POST", into, k.a.token, std::string("<html></html>")).error_code(),
+            "invalid_feed");
+  EXPECT_EQ(s.call("POST", into, k.a.token, std::string(21 << 20, 'x')).status, 413);
+  EXPECT_EQ(k.occurrences("2027-01-01", "2027-03-01").size(), 3u);
+  EXPECT_EQ(s.audit_count("calendar.imported"), 2);
+}
+
 }  // namespace
 }  // namespace ruche::testing

@@ -72,7 +72,7 @@ std::optional<std::int64_t> duration_ms(const char* text) {
 
 }  // namespace
 
-Result<Feed> split_feed(std::string_view ics, std::size_t max_objects) {
+Result<Feed> split_feed(std::string_view ics, std::size_t max_objects, bool keep_alarms) {
   if (ics.substr(0, 3) == "\xEF\xBB\xBF") ics.remove_prefix(3);
   if (ics.find('\0') != std::string_view::npos)
     return fail(Errc::invalid, "not an iCalendar feed", "invalid_feed");
@@ -135,7 +135,8 @@ Result<Feed> split_feed(std::string_view ics, std::size_t max_objects) {
         icalcomponent_add_component(out.get(), icalcomponent_new_clone(z->second));
     for (icalcomponent* c : groups[i]) {
       icalcomponent* copy = icalcomponent_new_clone(c);
-      for (icalcomponent* alarm : children(copy, ICAL_VALARM_COMPONENT)) {
+      for (icalcomponent* alarm :
+           keep_alarms ? std::vector<icalcomponent*>{} : children(copy, ICAL_VALARM_COMPONENT)) {
         icalcomponent_remove_component(copy, alarm);
         icalcomponent_free(alarm);
       }

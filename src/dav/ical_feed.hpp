@@ -31,9 +31,10 @@ struct Feed {
 // components of one UID (a series and its overridden instances) go
 // together; one without a UID is given a stable one, a digest of its text,
 // so that it keeps its name from one read of the feed to the next. Alarms
-// are left out (the publisher's reminders are not the reader's), and so is
-// METHOD. At most `max_objects`. Errors: invalid "invalid_feed" (not
-// iCalendar), too_large "feed_too_large" (more objects).
-Result<Feed> split_feed(std::string_view ics, std::size_t max_objects);
+// are left out unless `keep_alarms` (a subscription's publisher's
+// reminders are not the reader's; an imported calendar's are its owner's),
+// and METHOD always. At most `max_objects`. Errors: invalid "invalid_feed"
+// (not iCalendar), too_large "feed_too_large" (more objects).
+Result<Feed> split_feed(std::string_view ics, std::size_t max_objects, bool keep_alarms = false);
 
 }  // namespace ruche::dav

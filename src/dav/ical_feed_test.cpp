@@ -98,6 +98,11 @@ TEST(Feed, SplitsIntoOneCheckedObjectPerUid) {
   // An event without a UID gets one from its text: the same at every read.
   EXPECT_TRUE(feed->objects[2].uid.starts_with("feed-"));
   EXPECT_EQ(split_feed(kFeed, 100)->objects[2].uid, feed->objects[2].uid);
+  // An import keeps them: they are its owner's.
+  auto mine = split_feed(kFeed, 100, true);
+  ASSERT_TRUE(mine);
+  EXPECT_TRUE(has(mine->objects[0].ics, "BEGIN:VALARM"));
+  EXPECT_TRUE(inspect(mine->objects[0].ics));
 }
 
 TEST(Feed, RefusesWhatIsNotAFeedAndBoundsIt) {

@@ -9,6 +9,7 @@ namespace ruche::calendar {
 
 using platform::Access;
 using platform::Api;
+using platform::ApiOptions;
 using platform::Caller;
 using platform::json_reply;
 using platform::WorkspaceAccess;
@@ -78,6 +79,22 @@ http::Response event_reply(const Object& o, int status = 200, const Object* seri
   http::Response r = json_reply(j, status);
   r.headers.set("ETag", etag_of(o));
   return r;
+}
+
+// An .ics file imported, at most (413 beyond): a year of a busy team's
+// events is a few MiB.
+constexpr std::uint64_t kMaxImportBytes = 20 << 20;
+
+json::object import_json(const Service::ImportReport& r) {
+  json::array refusals;
+  for (const auto& [uid, why] : r.refusals)
+    refusals.push_back(json::object{{"uid", uid}, {"reason", why}});
+  json::object j;
+  j["imported"] = r.imported;
+  j["existing"] = r.existing;
+  j["refused"] = r.refused;
+  j["refusals"] = std::move(refusals);
+  return j;
 }
 
 }  // namespace
@@ -156,6 +173,22 @@ void register_routes(Api& api, Service& calendar) {
                    RUCHE_TRY(Object o, calendar.reply(caller, event_param(req), answer));
                    return event_reply(o);
                  });
+
+  // An .ics file's events added to the workspace's calendar, or one's own.
+  const ApiOptions file{.http = {.max_body_bytes = kMaxImportBytes}};
+  api.add_workspace("POST", "/api/v1/workspaces/{id}/calendar/import", "calendar", Access::write,
+                    [&calendar](http::Request& req, const Caller& caller,
+                                const WorkspaceAccess& a) -> Result<http::Response> {
+                      RUCHE_TRY(auto report, calendar.import_ics(caller, a.workspace_id, req.body));
+                      return json_reply(import_json(report));
+                    },
+                    file);
+  api.add_user("POST", "/api/v1/me/calendar/import",
+               [&calendar](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                 RUCHE_TRY(auto report, calendar.import_ics(caller, std::nullopt, req.body));
+                 return json_reply(import_json(report));
+               },
+               file);
 
   // Subscriptions: a person's read-only copies of published calendars.
   api.add_user("GET", "/api/v1/me/calendar/subscriptions",

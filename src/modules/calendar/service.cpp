@@ -694,33 +694,42 @@ Result<Object> Service::store_object(db::Conn& c, const UserId& author, const Ca
     if (n >= kMaxObjects)
       return fail(Errc::conflict, "this calendar is full (50,000 objects)", "calendar_full");
   }
-  const std::int64_t now = p_.clock.now_ms();
-  RUCHE_TRY(o.seq, store::next_seq(c, cal.col));
-  o.collection_id = cal.col.id;
-  o.updated_at_ms = now;
-  if (before) {
-    o.id = before->id;
-    o.created_by = before->created_by;
-    o.created_at_ms = before->created_at_ms;
-    RUCHE_CHECK(store::update(c, o));
-  } else {
-    if (o.id.empty()) o.id = crypto::new_id_of<EventId>();
-    o.created_by = author.str();
-    o.created_at_ms = now;
-    RUCHE_CHECK(store::insert(c, o));
-  }
+  RUCHE_CHECK(write_object(c, author, cal, o, before));
   if (o.sealed.empty()) {
     RUCHE_CHECK(schedule(c, author, before, &o, attendees_asked));
   } else {
     RUCHE_CHECK(schedule_sealed(c, author, cal, before, &o));
   }
-  if (cal.col.workspace) {
-    RUCHE_TRY([[maybe_unused]] auto seq,
-              p_.outbox.append(c, *cal.col.workspace,
-                               before ? "calendar.event_updated" : "calendar.event_created",
-                               "calendar", to_json(o), {}, ""));
-  }
+  RUCHE_CHECK(announce(c, cal, o, before != nullptr));
   return o;
+}
+
+Result<void> Service::write_object(db::Conn& c, const UserId& author, const Calendar& cal,
+                                   Object& o, const Object* before) {
+  const std::int64_t now = p_.clock.now_ms();
+  RUCHE_TRY(o.seq, store::next_seq(c, cal.col));
+  o.collection_id = cal.col.id;
+  o.updated_at_ms = now;
+  o.size = static_cast<std::int64_t>(o.sealed.empty() ? o.ics.size() : o.sealed.size());
+  if (before) {
+    o.id = before->id;
+    o.created_by = before->created_by;
+    o.created_at_ms = before->created_at_ms;
+    return store::update(c, o);
+  }
+  if (o.id.empty()) o.id = crypto::new_id_of<EventId>();
+  o.created_by = author.str();
+  o.created_at_ms = now;
+  return store::insert(c, o);
+}
+
+Result<void> Service::announce(db::Conn& c, const Calendar& cal, const Object& o, bool changed) {
+  if (!cal.col.workspace) return {};
+  RUCHE_TRY([[maybe_unused]] auto seq,
+            p_.outbox.append(c, *cal.col.workspace,
+                             changed ? "calendar.event_updated" : "calendar.event_created",
+                             "calendar", to_json(o), {}, ""));
+  return {};
 }
 
 Result<void> Service::delete_object(db::Conn& c, const Caller& caller, const Calendar& cal,

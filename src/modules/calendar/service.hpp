@@ -263,6 +263,23 @@ class Service {
                                                                       std::int64_t since,
                                                                       int limit);
 
+  // --- import (docs/calendar.md "Import") ---
+  struct ImportReport {
+    int imported = 0;  // events added
+    int existing = 0;  // of UIDs the calendar holds already: left as they are
+    int refused = 0;   // objects the checks refuse
+    std::vector<std::pair<std::string, std::string>> refusals;  // the first 20: UID, why
+  };
+  // Adds the events of `ics` (an .ics file: VCALENDARs of any number of
+  // events, as dav::split_feed reads them, alarms kept) to the workspace's
+  // calendar (write right) or the caller's own, in one transaction: all
+  // of them or none. Nobody is invited by it (as CalDAV's PUT: their
+  // attendees are kept in the objects). Errors: invalid "invalid_feed"
+  // (not iCalendar), "armoured_unsupported"; too_large "feed_too_large";
+  // conflict "calendar_full" (past kMaxObjects with those already there).
+  Result<ImportReport> import_ics(const platform::Caller& caller,
+                                  const std::optional<WorkspaceId>& ws, std::string_view ics);
+
   // --- subscriptions (docs/calendar.md "Subscriptions") ---
   // A person's read-only copies of calendars published elsewhere, read
   // through the platform's egress (SECURITY.md IO-5). Errors everywhere:
@@ -339,10 +356,18 @@ class Service {
   Result<std::pair<Object, Calendar>> reach_event_or_invited(
       db::Conn& c, const platform::Caller& caller, const EventId& id, platform::Access need,
       const std::optional<std::string>& if_match);
-  // Writes `o` (new when `before` is null) as the collection's next change,
-  // `author` its creator when new; then schedule(); its events after.
+  // Checks `o` and writes it (new when `before` is null: write_object);
+  // then schedule(); its events after (announce).
   Result<Object> store_object(db::Conn& c, const UserId& author, const Calendar& cal, Object o,
                               const Object* before, bool attendees_asked = false);
+  // Writes `o` (new when `before` is null) as the collection's next change:
+  // its id, change number, times and size, `author` its creator when new.
+  // Nothing checked: store_object()'s checks come first.
+  Result<void> write_object(db::Conn& c, const UserId& author, const Calendar& cal, Object& o,
+                            const Object* before);
+  // A workspace calendar's `o`, written: calendar.event_created (or
+  // _updated when `changed`) to its members. Nothing for a person's calendar.
+  Result<void> announce(db::Conn& c, const Calendar& cal, const Object& o, bool changed);
   // Brings the index of an event's attendees up to date with `after` (null:
   // deleted) and queues their emails: when the request named attendees
   // (`asked`), or the event is one Ruche schedules already. New attendees

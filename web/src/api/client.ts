@@ -21,6 +21,7 @@ import type {
   CalendarOccurrence,
   CalendarOccurrenceChange,
   CalendarFreeBusy,
+  CalendarImport,
   CalendarSubscription,
   CalendarSubscriptions,
   Call,
@@ -820,6 +821,13 @@ export function createApi(options: ApiOptions) {
       mine: (from: string, to: string) =>
         get<CalendarOccurrence[]>(`/me/calendar/events?${range(from, to)}`),
       get: (eid: string) => get<CalendarEvent>(`/calendar/events/${seg(eid)}`),
+      /**
+       * An .ics file's events added to the workspace's calendar (write
+       * right): all or none; 400 invalid_feed, armoured_unsupported; 409
+       * calendar_full; 413.
+       */
+      importFile: (ws: string, file: Blob) =>
+        upload<CalendarImport>(`/workspaces/${seg(ws)}/calendar/import`, file),
       /** The caller's subscriptions to published calendars (docs/calendar.md "Subscriptions"). */
       subscriptions: {
         list: () => get<CalendarSubscriptions>('/me/calendar/subscriptions'),

@@ -1107,6 +1107,16 @@ export interface CalendarSubscription {
   created_at: string;
 }
 
+/** What an .ics file's import did (docs/calendar.md "Import"). */
+export interface CalendarImport {
+  imported: number;
+  /** Events of UIDs the calendar held already: left as they are. */
+  existing: number;
+  /** Objects the checks refused; the first 20 named. */
+  refused: number;
+  refusals: { uid: string; reason: string }[];
+}
+
 /** GET /me/calendar/subscriptions: `available`, whether this person may subscribe here. */
 export interface CalendarSubscriptions {
   available: boolean;

@@ -716,6 +716,22 @@ export const en: Record<MessageKey, Message> = {
   'calendar.chip_detail_where': ', {when}, {location}',
   'calendar.load_failed': 'The calendar could not be loaded.',
   'calendar.subscribed': 'Subscription',
+  'calendar.import': 'Import',
+  'calendar.import.file': 'An .ics file to import',
+  'calendar.import.done': {
+    zero: 'No event imported',
+    one: '{count} event imported',
+    other: '{count} events imported',
+  },
+  'calendar.import.existing': {
+    one: '{count} was there already.',
+    other: '{count} were there already.',
+  },
+  'calendar.import.refused': {
+    one: '{count} could not be read.',
+    other: '{count} could not be read.',
+  },
+  'calendar.import.failed': 'Nothing was imported',
   'calendar.read_only': 'You have read-only access to the calendar.',
   'calendar.former_member': 'Former member',
   'calendar.title': 'Title',

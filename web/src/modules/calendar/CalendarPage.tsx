@@ -2,7 +2,8 @@
 // by month or week (?view=week&date=2026-12-10 keeps the place across a
 // reload), an event's details over it. One CalendarScreen stays mounted
 // while events open and close (the route's stableKey), with its store and
-// live subscriptions. Armoured workspaces open behind the armour gate (the
+// live subscriptions. "Import" adds an .ics file's events (ImportButton).
+// Armoured workspaces open behind the armour gate (the
 // person's keys are unlocked first); their events are opened and sealed in
 // the browser (sealed.ts), which works out the occurrences shown.
 import '../../styles/modules/calendar.css';
@@ -30,6 +31,7 @@ import { navigate, useSearchParams } from '../../router/router';
 import { useMe } from '../../session';
 import { DayDialog } from './components/DayDialog';
 import { EventDialog } from './components/EventDialog';
+import { ImportButton } from './components/ImportButton';
 import { MonthView, type GridProps } from './components/MonthView';
 import { NewEventDialog } from './components/NewEventDialog';
 import { SealedBadge, UnopenedEvents } from './components/Sealed';
@@ -247,15 +249,18 @@ export function CalendarScreen({
         subtitle={workspace.name}
         actions={
           canWrite && !denied ? (
-            <Button
-              variant="primary"
-              icon="plus"
-              disabled={!!sealBlocked}
-              title={sealBlocked ?? undefined}
-              onClick={() => newEvent(samePeriod(view, today, cursor) ? today : cursor, 9 * 60)}
-            >
-              {t('calendar.new')}
-            </Button>
+            <>
+              {workspace.armoured ? null : <ImportButton workspaceId={ws} />}
+              <Button
+                variant="primary"
+                icon="plus"
+                disabled={!!sealBlocked}
+                title={sealBlocked ?? undefined}
+                onClick={() => newEvent(samePeriod(view, today, cursor) ? today : cursor, 9 * 60)}
+              >
+                {t('calendar.new')}
+              </Button>
+            </>
           ) : null
         }
       >

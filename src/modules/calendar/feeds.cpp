@@ -1,8 +1,10 @@
-// Calendar subscriptions (docs/calendar.md, "Subscriptions"): a person's
-// read-only copies of calendars published elsewhere (an .ics address), read
-// through the platform's egress (SECURITY.md IO-5) when made, on demand,
-// and when due. Each is a collection of its own, so that the JSON API's
-// occurrences and CalDAV read its events as any other calendar's.
+// Calendars from elsewhere (docs/calendar.md, "Import" and
+// "Subscriptions"): an .ics file's events added to a calendar once, and a
+// person's subscriptions, read-only copies of calendars published elsewhere
+// (an .ics address), read through the platform's egress (SECURITY.md IO-5)
+// when made, on demand, and when due. Each subscription is a collection of
+// its own, so that the JSON API's occurrences and CalDAV read its events as
+// any other calendar's. Both split what they read with dav::split_feed.
 #include <algorithm>
 #include <chrono>
 #include <cctype>
@@ -18,6 +20,7 @@
 
 namespace ruche::calendar {
 
+using platform::Access;
 using platform::Caller;
 
 namespace {
@@ -62,6 +65,59 @@ std::string trimmed(std::string s) {
 }
 
 }  // namespace
+
+Result<Service::ImportReport> Service::import_ics(const Caller& caller,
+                                                  const std::optional<WorkspaceId>& ws,
+                                                  std::string_view ics) {
+  RUCHE_TRY(auto feed, dav::split_feed(ics, static_cast<std::size_t>(kMaxObjects), true));
+  return p_.db.write([&](db::Conn& c) -> Result<ImportReport> {
+    const Collection col =
+        ws ? Collection::of_workspace(*ws) : Collection::personal(caller.user_id);
+    RUCHE_TRY(Calendar cal, reach(c, caller.user_id, col, Access::write));
+    if (cal.armoured)
+      return fail(Errc::invalid,
+                  "an armoured calendar's events are sealed in the browsers: nothing to import",
+                  "armoured_unsupported");
+    ImportReport report;
+    std::vector<Object> adding;
+    for (const auto& f : feed.objects) {
+      auto info = dav::inspect(f.ics);
+      if (!info) {
+        if (report.refusals.size() < 20) report.refusals.emplace_back(f.uid, info.error().reason);
+        ++report.refused;
+        continue;
+      }
+      RUCHE_TRY(auto same, store::object_with_uid(c, col.id, info->uid));
+      if (same) {
+        ++report.existing;
+        continue;
+      }
+      Object& o = adding.emplace_back();
+      o.id = crypto::new_id_of<EventId>();
+      o.name = o.id.str() + ".ics";
+      o.info = std::move(*info);
+      o.ics = f.ics;  // a copy: a write body may run twice
+    }
+    RUCHE_TRY(std::int64_t held, store::count(c, col.id));
+    if (held + static_cast<std::int64_t>(adding.size()) > kMaxObjects)
+      return fail(Errc::conflict, "this calendar would hold more than 50,000 objects",
+                  "calendar_full");
+    for (Object& o : adding) {
+      RUCHE_CHECK(write_object(c, caller.user_id, cal, o, nullptr));
+      RUCHE_CHECK(announce(c, cal, o, false));
+    }
+    report.imported = static_cast<int>(adding.size());
+    if (ws) {
+      platform::AuditEntry e = platform::AuditEntry::by(caller, "calendar.imported");
+      e.workspace_id = ws->str();
+      e.details["imported"] = report.imported;
+      e.details["existing"] = report.existing;
+      e.details["refused"] = report.refused;
+      RUCHE_CHECK(p_.audit.append(c, e));
+    }
+    return report;
+  });
+}
 
 Result<SubscriptionRequest> parse_subscription(const json::object& o) {
   json::In in(o);
@@ -249,35 +305,27 @@ Result<void> Service::read_feed(store::Subscription& s) {
         held.emplace(o.name, std::move(o));
         return {};
       }));
-      for (auto& f : feed->objects) {
+      Calendar cal;
+      cal.col = col;
+      const UserId owner(s.owner_id);
+      for (const auto& f : feed->objects) {
         auto info = dav::inspect(f.ics);
         if (!info) continue;  // what the checks refuse is left out
-        Object o;
-        o.name = object_name(f.uid);
+        const std::string name = object_name(f.uid);
         // Two UIDs of one digest (never seen): the first is kept.
-        if (!written.insert(o.name).second) continue;
-        auto it = held.find(o.name);
-        const bool fresh = it == held.end();
-        if (!fresh) {
-          const bool same = it->second.ics == f.ics;
-          o = std::move(it->second);
-          held.erase(it);
-          if (same) continue;
-        } else {
-          o.id = crypto::new_id_of<EventId>();
-          o.collection_id = col.id;
-          o.created_by = s.owner_id;
-          o.created_at_ms = now;
-        }
+        if (!written.insert(name).second) continue;
+        auto it = held.find(name);
+        Object o;
+        o.name = name;
         o.info = std::move(*info);
-        o.ics = std::move(f.ics);
-        o.size = static_cast<std::int64_t>(o.ics.size());
-        o.updated_at_ms = now;
-        RUCHE_TRY(o.seq, store::next_seq(c, col));
-        if (fresh)
-          RUCHE_CHECK(store::insert(c, o));
-        else
-          RUCHE_CHECK(store::update(c, o));
+        o.ics = f.ics;  // a copy: a write body may run twice
+        if (it == held.end()) {
+          RUCHE_CHECK(write_object(c, owner, cal, o, nullptr));
+          continue;
+        }
+        const Object before = std::move(it->second);
+        held.erase(it);
+        if (before.ics != o.ics) RUCHE_CHECK(write_object(c, owner, cal, o, &before));
       }
       for (auto& [name, o] : held) {
         RUCHE_TRY(std::int64_t seq, store::next_seq(c, col));
