@@ -949,3 +949,41 @@ test('the owner subscribes to a published calendar from their profile; its event
   }
   assertNoConsoleErrors(owner, 'owner', [/status of 412/, /status of 403/]);
 });
+
+test('the owner imports an .ics file into the calendar; the member sees its events', async () => {
+  const day = addDays(TODAY, 2).replaceAll('-', '');
+  const event = (uid, title, hour) =>
+    [
+      'BEGIN:VEVENT',
+      `UID:${uid}`,
+      'DTSTAMP:20261201T000000Z',
+      `DTSTART:${day}T${hour}0000Z`,
+      `DTEND:${day}T${hour}3000Z`,
+      `SUMMARY:${title}`,
+      'END:VEVENT',
+    ].join('\r\n');
+  const ics = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN',
+    event('import-1@outlook', 'Comité de pilotage', '08'),
+    event('import-2@outlook', 'Revue de sécurité', '13'),
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
+  const file = { name: 'export.ics', mimeType: 'text/calendar', buffer: Buffer.from(ics) };
+  await ownerPage.goto(`${env.url}/w/${wsId}/calendar`);
+  await ownerPage.getByLabel('Un fichier .ics à importer').setInputFiles(file);
+  await ownerPage.getByText('2 événements importés').waitFor();
+  const titles = async () => (await occurrences(memberPage)).map((o) => o.title);
+  for (let i = 0; i < 100 && !(await titles()).includes('Revue de sécurité'); i += 1)
+    await memberPage.waitForTimeout(50);
+  assert.ok((await titles()).includes('Comité de pilotage'));
+  assert.ok((await titles()).includes('Revue de sécurité'));
+  // Again: nothing more, and the toast says why.
+  await ownerPage.getByLabel('Un fichier .ics à importer').setInputFiles(file);
+  await ownerPage.getByText('Aucun événement importé').waitFor();
+  await ownerPage.getByText('2 y étaient déjà.').waitFor();
+  assert.equal((await titles()).filter((t) => t === 'Comité de pilotage').length, 1);
+  assertNoConsoleErrors(owner, 'owner', [/status of 412/, /status of 403/]);
+});
