@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "base/fnv.hpp"
 #include "base/clock.hpp"
 #include "base/id.hpp"
 #include "base/json.hpp"
@@ -499,6 +500,16 @@ TEST(Spool, HandsBackItsBytesFromMemoryThenFromAFileWithoutAName) {
   auto r = nowhere.write("x");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, Errc::unavailable);
+}
+
+// FNV-1a's published 64-bit vectors; a digest goes on from a previous one.
+TEST(Fnv, GivesTheReferenceDigests) {
+  EXPECT_EQ(fnv1a(""), 0xcbf29ce484222325ull);
+  EXPECT_EQ(fnv1a("a"), 0xaf63dc4c8601ec8cull);
+  EXPECT_EQ(fnv1a("foobar"), 0x85944171f73967e8ull);
+  EXPECT_EQ(fnv1a("bar", fnv1a("foo")), fnv1a("foobar"));
+  EXPECT_EQ(fnv_hex(fnv1a("a")), "af63dc4c8601ec8c");
+  EXPECT_EQ(fnv_hex(1), "0000000000000001");
 }
 
 }  // namespace

@@ -2,10 +2,11 @@
 
 #include <libical/ical.h>
 
-#include <cstdio>
 #include <map>
 #include <memory>
 #include <set>
+
+#include "base/fnv.hpp"
 
 namespace ruche::dav {
 namespace {
@@ -51,14 +52,9 @@ void zones_named(icalcomponent* c, std::set<std::string>& out) {
   for (icalcomponent* k : children(c, ICAL_ANY_COMPONENT)) zones_named(k, out);
 }
 
-// A stable UID for a component without one: FNV-1a of its text.
+// A stable UID for a component without one: a digest of its text.
 std::string derived_uid(icalcomponent* c) {
-  const std::string text = take_string(icalcomponent_as_ical_string_r(c));
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char ch : text) h = (h ^ ch) * 1099511628211ull;
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-  return std::string("feed-") + hex + "@ruche";
+  return "feed-" + fnv_hex(fnv1a(take_string(icalcomponent_as_ical_string_r(c)))) + "@ruche";
 }
 
 std::optional<std::int64_t> duration_ms(const char* text) {

@@ -1,3 +1,4 @@
+#include "base/fnv.hpp"
 #include "core/http/static_files.hpp"
 
 #include <filesystem>
@@ -46,14 +47,7 @@ std::string_view StaticFiles::pdf_viewer_security_policy() {
 namespace {
 
 std::string fnv_etag(std::string_view data) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : data) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(h));
-  return buf;
+  return "\"" + fnv_hex(fnv1a(data)) + "\"";
 }
 }  // namespace
 

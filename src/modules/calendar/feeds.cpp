@@ -8,11 +8,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cctype>
-#include <cstdio>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "base/clock.hpp"
+#include "base/fnv.hpp"
 #include "base/log.hpp"
 #include "core/crypto/random.hpp"
 #include "dav/ical_feed.hpp"
@@ -51,11 +51,7 @@ std::string feed_url(std::string url) {
 // The resource name of a feed's object: its UID's digest, the same at
 // every read (a UID may hold any character, and be long).
 std::string object_name(std::string_view uid) {
-  std::uint64_t h = 1469598103934665603ull;  // FNV-1a
-  for (unsigned char ch : uid) h = (h ^ ch) * 1099511628211ull;
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-  return std::string(hex) + ".ics";
+  return fnv_hex(fnv1a(uid)) + ".ics";
 }
 
 std::string trimmed(std::string s) {
@@ -69,7 +65,21 @@ std::string trimmed(std::string s) {
 Result<Service::ImportReport> Service::import_ics(const Caller& caller,
                                                   const std::optional<WorkspaceId>& ws,
                                                   std::string_view ics) {
+  // Read and checked before the transaction, which only writes.
   RUCHE_TRY(auto feed, dav::split_feed(ics, static_cast<std::size_t>(kMaxObjects), true));
+  ImportReport checked;
+  std::vector<Object> found;
+  for (auto& f : feed.objects) {
+    auto info = dav::inspect(f.ics);
+    if (!info) {
+      if (checked.refusals.size() < 20) checked.refusals.emplace_back(f.uid, info.error().reason);
+      ++checked.refused;
+      continue;
+    }
+    Object& o = found.emplace_back();
+    o.info = std::move(*info);
+    o.ics = std::move(f.ics);
+  }
   return p_.db.write([&](db::Conn& c) -> Result<ImportReport> {
     const Collection col =
         ws ? Collection::of_workspace(*ws) : Collection::personal(caller.user_id);
@@ -78,33 +88,25 @@ Result<Service::ImportReport> Service::import_ics(const Caller& caller,
       return fail(Errc::invalid,
                   "an armoured calendar's events are sealed in the browsers: nothing to import",
                   "armoured_unsupported");
-    ImportReport report;
-    std::vector<Object> adding;
-    for (const auto& f : feed.objects) {
-      auto info = dav::inspect(f.ics);
-      if (!info) {
-        if (report.refusals.size() < 20) report.refusals.emplace_back(f.uid, info.error().reason);
-        ++report.refused;
-        continue;
-      }
-      RUCHE_TRY(auto same, store::object_with_uid(c, col.id, info->uid));
-      if (same) {
+    ImportReport report = checked;  // a write body may run twice
+    std::vector<Object*> adding;
+    for (Object& o : found) {
+      RUCHE_TRY(auto same, store::object_with_uid(c, col.id, o.info.uid));
+      if (same)
         ++report.existing;
-        continue;
-      }
-      Object& o = adding.emplace_back();
-      o.id = crypto::new_id_of<EventId>();
-      o.name = o.id.str() + ".ics";
-      o.info = std::move(*info);
-      o.ics = f.ics;  // a copy: a write body may run twice
+      else
+        adding.push_back(&o);
     }
     RUCHE_TRY(std::int64_t held, store::count(c, col.id));
     if (held + static_cast<std::int64_t>(adding.size()) > kMaxObjects)
       return fail(Errc::conflict, "this calendar would hold more than 50,000 objects",
                   "calendar_full");
-    for (Object& o : adding) {
-      RUCHE_CHECK(write_object(c, caller.user_id, cal, o, nullptr));
-      RUCHE_CHECK(announce(c, cal, o, false));
+    for (Object* o : adding) {
+      // A new id and name at each run (write_object gives the rest).
+      o->id = crypto::new_id_of<EventId>();
+      o->name = o->id.str() + ".ics";
+      RUCHE_CHECK(write_object(c, caller.user_id, cal, *o, nullptr));
+      RUCHE_CHECK(announce(c, cal, *o, false));
     }
     report.imported = static_cast<int>(adding.size());
     if (ws) {

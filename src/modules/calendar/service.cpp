@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "base/clock.hpp"
+#include "base/fnv.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hash.hpp"
 #include "core/crypto/random.hpp"
@@ -505,10 +506,9 @@ Result<std::vector<Object>> Service::feed_objects_named(db::Conn& c, const Calen
 }
 
 Result<void> Service::feed_ctag(db::Conn& c, Calendar& cal) {
-  std::uint64_t digest = 1469598103934665603ull;  // FNV-1a
+  std::uint64_t digest = kFnvOffset;
   auto mix = [&](std::string_view part) {
-    for (unsigned char ch : part) digest = (digest ^ ch) * 1099511628211ull;
-    digest = (digest ^ 0xff) * 1099511628211ull;  // "a" + "bc" is not "ab" + "c"
+    digest = fnv1a("\xff", fnv1a(part, digest));  // "a" + "bc" is not "ab" + "c"
   };
   if (cal.feed == kInvitations) {
     // What the feed is made of, without any event's text (every calendar
