@@ -1286,6 +1286,35 @@ TEST(Platform, AdminsFindAccountsAPageAtATime) {
   for (const std::string& q :
        std::vector<std::string>{"role=guest", "status=disabled", "q=%FF", "limit=0"})
     EXPECT_EQ(s.call("GET", "/api/v1/users?" + q, b.token).status, 400) << q;
+
+  // Narrowed by the administrators to the people one shares a workspace
+  // with: Bob then finds only his colleagues (and himself); an
+  // administrator, everyone still.
+  const std::string ws = s.workspace(b, "Préfecture", {"chat"});
+  Account agent = s.login("agent03@interieur.gouv.fr", "Cerf-Volant-Rouge-2031");
+  s.join(b, ws, agent);
+  for (const auto& [value, status] :
+       {std::pair<std::string, int>{"workspaces", 200}, {"team", 400}, {"", 400}})
+    EXPECT_EQ(s.call("PATCH", "/api/v1/admin/settings", admin.token,
+                     body(json::object({{"directory", value}})))
+                  .status,
+              status)
+        << value;
+  EXPECT_EQ(str(s.call("GET", "/api/v1/admin/settings", admin.token).body, "directory"),
+            "workspaces");
+  EXPECT_EQ(directory("q=agent"), Emails{"agent03@interieur.gouv.fr"});
+  EXPECT_EQ(directory("q=martin"), Emails{});
+  EXPECT_EQ(directory("q=bob").size(), 1u);
+  auto everyone = s.call("GET", "/api/v1/users?q=agent", admin.token);
+  EXPECT_EQ(everyone.body.as_array().size(), 20u);
+  // An agent in no workspace of Bob's does not see him either.
+  Account other = s.login("agent04@interieur.gouv.fr", "Cerf-Volant-Rouge-2031");
+  EXPECT_TRUE(s.call("GET", "/api/v1/users?q=bob", other.token).body.as_array().empty());
+  ASSERT_EQ(s.call("PATCH", "/api/v1/admin/settings", admin.token,
+                   body(json::object({{"directory", "instance"}})))
+                .status,
+            200);
+  EXPECT_EQ(directory("q=agent").size(), 20u);
 }
 
 TEST(Platform, BrandingSettingsAreValidatedAndPublic) {

@@ -403,6 +403,9 @@ void register_platform_routes(Api& api, EventHub& hub) {
                  q.disabled = false;
                  q.internal = true;
                  q.limit = std::min(q.limit.value_or(kDirectoryPage), kDirectoryPage);
+                 RUCHE_TRY(auto settings, p.settings.get());
+                 if (settings.directory == "workspaces" && caller.role != InstanceRole::admin)
+                   q.colleagues_of = caller.user_id.str();
                  RUCHE_TRY(auto users, p.db.read([&](db::Conn& c) { return read_users(c, q); }));
                  json::array a;
                  a.reserve(users.size());

@@ -33,7 +33,10 @@ json::object to_json(const InstanceSettings& s, bool with_security) {
   o["accent_color"] = s.accent_color;
   o["home_markdown"] = s.home_markdown;
   o["default_locale"] = s.default_locale;
-  if (with_security) o["mfa_required_for_admins"] = s.mfa_required_for_admins;
+  if (with_security) {
+    o["mfa_required_for_admins"] = s.mfa_required_for_admins;
+    o["directory"] = s.directory;
+  }
   return o;
 }
 
@@ -66,6 +69,7 @@ Result<InstanceSettings> Settings::get() {
       else if (k == "home_markdown") s.home_markdown = v;
       else if (k == "default_locale") s.default_locale = v;
       else if (k == "mfa_required_for_admins") s.mfa_required_for_admins = v == "1";
+      else if (k == "directory") s.directory = v;
       return true;
     }));
     return s;
@@ -98,6 +102,11 @@ Result<InstanceSettings> Settings::update(const json::In& in_const) {
   }
   if (auto v = in.opt_boolean("mfa_required_for_admins"))
     changes.emplace_back("mfa_required_for_admins", *v ? "1" : "0");
+  if (auto v = in.opt_string("directory", {.max = 10})) {
+    if (*v != "instance" && *v != "workspaces")
+      in.reject("directory", "must be instance or workspaces");
+    changes.emplace_back("directory", *v);
+  }
   if (!in.ok()) return tl::unexpected<Error>(in.error());
   RUCHE_CHECK(db_.write([&](db::Conn& c) -> Result<void> {
     for (const auto& [k, v] : changes) {

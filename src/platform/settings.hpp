@@ -21,6 +21,10 @@ struct InstanceSettings {
   std::string home_markdown;        // rendered (sanitized) by the web client
   std::string default_locale = "fr";
   bool mfa_required_for_admins = false;
+  // Whom the directory (GET /users) shows a member: "instance", every
+  // active internal account; "workspaces", those sharing a workspace with
+  // them. Administrators find every account either way.
+  std::string directory = "instance";
 };
 
 json::object to_json(const InstanceSettings& s, bool with_security);

@@ -34,6 +34,10 @@ std::string where(db::Conn& c, const UserListQuery& q, bool with_after,
   if (q.role) sql += " AND instance_role = $" + arg(db::Param(to_string(*q.role)));
   if (q.disabled) sql += " AND disabled = $" + arg(db::Param(*q.disabled));
   if (q.internal) sql += " AND instance_role <> 'guest'";
+  if (!q.colleagues_of.empty())
+    sql += " AND id IN (SELECT theirs.user_id FROM memberships mine JOIN memberships theirs ON "
+           "theirs.workspace_id = mine.workspace_id WHERE mine.user_id = $" +
+           arg(db::Param(q.colleagues_of)) + ")";
   if (with_after && !q.after.empty()) sql += " AND email > $" + arg(db::Param(q.after));
   return sql;
 }

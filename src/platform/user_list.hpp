@@ -26,6 +26,7 @@ struct UserListQuery {
   std::optional<InstanceRole> role;
   std::optional<bool> disabled;
   bool internal = false;     // members and admins only (the directory: never external accounts)
+  std::string colleagues_of;  // a user id: only accounts sharing a workspace with them
   std::string after;         // an address: the accounts after it
   std::optional<int> limit;  // every one when absent
 };

@@ -207,6 +207,8 @@ export interface PublicSettings {
 
 export interface AdminSettings extends PublicSettings {
   mfa_required_for_admins: boolean;
+  /** Whom the directory shows members: every internal account, or those sharing a workspace. */
+  directory: 'instance' | 'workspaces';
 }
 
 export type AdminSettingsChange = Partial<AdminSettings>;

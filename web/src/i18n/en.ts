@@ -1390,6 +1390,9 @@ export const en: Record<MessageKey, Message> = {
   'security.mfa_admins': 'Two-factor authentication required for administrators',
   'security.mfa_admins_hint':
     'An administrator without a second factor can no longer use the administration.',
+  'security.directory_workspaces': 'Members find only the people of their workspaces',
+  'security.directory_workspaces_hint':
+    'When they invite someone by name, members are offered only the people who share a workspace with them; an address typed in full still works. Administrators find every account.',
   'security.enrol_first': 'First turn on two-factor authentication for your own account.',
 
   'audit.title': 'Audit log',

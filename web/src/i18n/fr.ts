@@ -1419,6 +1419,9 @@ export const fr = {
   'security.mfa_admins': 'Double authentification obligatoire pour les administrateurs',
   'security.mfa_admins_hint':
     'Un administrateur sans second facteur ne peut plus utiliser l’administration.',
+  'security.directory_workspaces': 'Les membres ne trouvent que les personnes de leurs espaces',
+  'security.directory_workspaces_hint':
+    'Quand ils invitent quelqu’un par son nom, les membres ne se voient proposer que les personnes qui partagent un espace avec eux ; une adresse saisie en entier fonctionne toujours. Les administrateurs trouvent tous les comptes.',
   'security.enrol_first': 'Activez d’abord la double authentification sur votre propre compte.',
 
   'audit.title': 'Journal d’audit',

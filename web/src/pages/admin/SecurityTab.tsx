@@ -1,6 +1,7 @@
-// Instance security settings: two-factor authentication for administrators.
+// Instance security settings: two-factor authentication for administrators,
+// and whom the directory shows members (everyone, or their workspaces' people).
 import { useState } from 'react';
-import { api } from '../../api';
+import { api, type AdminSettingsChange } from '../../api';
 import { Alert, Spinner } from '../../components/Feedback';
 import { Checkbox } from '../../components/Field';
 import { useI18n } from '../../i18n';
@@ -27,6 +28,19 @@ export function SecurityTab() {
   // Turning it on without a second factor would lock this admin out of /admin.
   const blocked = !required && !me.totp_enabled;
 
+  const save = async (change: AdminSettingsChange) => {
+    setBusy(true);
+    try {
+      settings.setData(await api.admin.updateSettings(change));
+      await refreshMe();
+      toast({ kind: 'success', title: t('common.saved') });
+    } catch (err) {
+      toast({ kind: 'error', title: errorText(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
   return (
     <Section title={t('security.title')} description={t('security.lead')} id="security-settings">
       {blocked ? (
@@ -39,19 +53,14 @@ export function SecurityTab() {
         hint={t('security.mfa_admins_hint')}
         checked={required}
         disabled={busy || blocked}
-        onChange={async (e) => {
-          setBusy(true);
-          try {
-            const s = await api.admin.updateSettings({ mfa_required_for_admins: e.target.checked });
-            settings.setData(s);
-            await refreshMe();
-            toast({ kind: 'success', title: t('common.saved') });
-          } catch (err) {
-            toast({ kind: 'error', title: errorText(err) });
-          } finally {
-            setBusy(false);
-          }
-        }}
+        onChange={(e) => void save({ mfa_required_for_admins: e.target.checked })}
+      />
+      <Checkbox
+        label={t('security.directory_workspaces')}
+        hint={t('security.directory_workspaces_hint')}
+        checked={settings.data.directory === 'workspaces'}
+        disabled={busy}
+        onChange={(e) => void save({ directory: e.target.checked ? 'workspaces' : 'instance' })}
       />
     </Section>
   );
