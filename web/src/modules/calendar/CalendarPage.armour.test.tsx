@@ -75,12 +75,6 @@ beforeAll(async () => {
   await loadCrypto();
   alice = createIdentity(ALICE, 'alice passphrase');
   bob = createIdentity(BOB, 'bob passphrase');
-  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
-    this.open = true;
-  };
-  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
-    this.open = false;
-  };
 });
 
 beforeEach(async () => {

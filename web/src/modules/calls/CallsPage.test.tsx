@@ -100,12 +100,6 @@ beforeEach(() => {
     },
   ];
   vi.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
-  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
-    this.open = true;
-  };
-  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
-    this.open = false;
-  };
 });
 
 afterEach(() => {

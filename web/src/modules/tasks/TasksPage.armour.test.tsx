@@ -56,12 +56,6 @@ let comments: TaskComment[];
 beforeAll(async () => {
   await loadCrypto();
   alice = createIdentity(ALICE, 'alice passphrase');
-  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
-    this.open = true;
-  };
-  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
-    this.open = false;
-  };
 });
 
 beforeEach(async () => {

@@ -102,12 +102,6 @@ beforeEach(() => {
     }),
     task('d', { title: 'Nettoyer', status: 'done', due: '2020-01-02', version: 3 }),
   ];
-  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
-    this.open = true;
-  };
-  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
-    this.open = false;
-  };
 });
 
 afterEach(() => {

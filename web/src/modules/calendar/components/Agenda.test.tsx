@@ -52,12 +52,6 @@ const ws = (id: string, name: string, modules = ['calendar']) =>
 
 beforeAll(() => {
   process.env.TZ = 'Europe/Paris';
-  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
-    this.open = true;
-  };
-  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
-    this.open = false;
-  };
 });
 
 beforeEach(() => {

@@ -3,21 +3,12 @@
 // (the server's refusal said in words, the form kept), each one read again,
 // renamed and removed (after a confirmation), and a failing one saying why.
 import { act } from 'react';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { api, ApiError, type CalendarSubscription } from '../../../api';
 import { mountPoint, typeInto } from '../../../test/mount';
 import SubscriptionsSection from './SubscriptionsSection';
 
 const ui = mountPoint();
-
-beforeAll(() => {
-  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
-    this.open = true;
-  };
-  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
-    this.open = false;
-  };
-});
 
 afterEach(() => vi.restoreAllMocks());
 

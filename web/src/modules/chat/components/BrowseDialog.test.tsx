@@ -2,7 +2,7 @@
 // by name, then more; every word of the filter in the name, accents and
 // case aside; a new filter starts from the first hundred again.
 import { act } from 'react';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { api, type Workspace } from '../../../api';
 import { mountPoint, typeInto } from '../../../test/mount';
 import { ChatProvider, type ChatContextValue } from '../context';
@@ -22,15 +22,6 @@ const CHANNELS = [
   ),
   channel('secret', { kind: 'private' }),
 ];
-
-beforeAll(() => {
-  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
-    this.open = true;
-  };
-  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
-    this.open = false;
-  };
-});
 
 afterEach(() => vi.restoreAllMocks());
 

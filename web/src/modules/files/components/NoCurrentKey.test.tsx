@@ -60,12 +60,6 @@ beforeEach(async () => {
   vi.spyOn(api.files, 'favorites').mockResolvedValue([]);
   openDialog = vi.fn<(d: FilesDialog) => void>();
   // jsdom's <dialog> may lack the modal methods.
-  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
-    this.open = true;
-  };
-  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
-    this.open = false;
-  };
 });
 
 afterEach(() => {
