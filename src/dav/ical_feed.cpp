@@ -1,55 +1,22 @@
 #include "dav/ical_feed.hpp"
 
-#include <libical/ical.h>
-
 #include <map>
 #include <memory>
 #include <set>
 
 #include "base/fnv.hpp"
+#include "dav/libical.hpp"
 
 namespace ruche::dav {
 namespace {
 
-struct CompFree {
-  void operator()(icalcomponent* c) const { icalcomponent_free(c); }
-};
-using CompPtr = std::unique_ptr<icalcomponent, CompFree>;
-
-std::string take_string(char* s) {
-  std::string out = s ? s : "";
-  if (s) icalmemory_free_buffer(s);
-  return out;
-}
-
-bool is_kind(icalcomponent* c) {
-  const auto k = icalcomponent_isa(c);
-  return k == ICAL_VEVENT_COMPONENT || k == ICAL_VTODO_COMPONENT || k == ICAL_VJOURNAL_COMPONENT;
-}
-
-std::vector<icalcomponent*> children(icalcomponent* c, icalcomponent_kind kind) {
-  std::vector<icalcomponent*> out;
-  for (icalcomponent* k = icalcomponent_get_first_component(c, kind); k;
-       k = icalcomponent_get_next_component(c, kind))
-    out.push_back(k);
-  return out;
-}
-
-std::vector<icalproperty*> properties(icalcomponent* c) {
-  std::vector<icalproperty*> out;
-  for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY); p;
-       p = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY))
-    out.push_back(p);
-  return out;
-}
-
 // The TZIDs `c` and its subcomponents name.
 void zones_named(icalcomponent* c, std::set<std::string>& out) {
-  for (icalproperty* p : properties(c))
+  for (icalproperty* p : all_props(c, ICAL_ANY_PROPERTY))
     for (icalparameter* z = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER); z;
          z = icalproperty_get_next_parameter(p, ICAL_TZID_PARAMETER))
       if (const char* id = icalparameter_get_tzid(z)) out.insert(id);
-  for (icalcomponent* k : children(c, ICAL_ANY_COMPONENT)) zones_named(k, out);
+  for (icalcomponent* k : all_components(c, ICAL_ANY_COMPONENT)) zones_named(k, out);
 }
 
 // A stable UID for a component without one: a digest of its text.
@@ -80,7 +47,7 @@ Result<Feed> split_feed(std::string_view ics, std::size_t max_objects, bool keep
   if (icalcomponent_isa(root.get()) == ICAL_VCALENDAR_COMPONENT)
     calendars.push_back(root.get());
   else if (icalcomponent_isa(root.get()) == ICAL_XROOT_COMPONENT)
-    calendars = children(root.get(), ICAL_VCALENDAR_COMPONENT);
+    calendars = all_components(root.get(), ICAL_VCALENDAR_COMPONENT);
   if (calendars.empty()) return fail(Errc::invalid, "not an iCalendar feed", "invalid_feed");
 
   Feed feed;
@@ -89,7 +56,7 @@ Result<Feed> split_feed(std::string_view ics, std::size_t max_objects, bool keep
   std::map<std::string, std::size_t> group_of;  // UID -> index in groups
   std::vector<std::vector<icalcomponent*>> groups;
   for (icalcomponent* cal : calendars) {
-    for (icalproperty* p : properties(cal)) {
+    for (icalproperty* p : all_props(cal, ICAL_ANY_PROPERTY)) {
       const char* name = icalproperty_get_property_name(p);
       const char* value = icalproperty_get_value_as_string(p);
       if (!name || !value) continue;
@@ -99,11 +66,11 @@ Result<Feed> split_feed(std::string_view ics, std::size_t max_objects, bool keep
         feed.refresh_ms = duration_ms(value);
       if (n == "PRODID") prodid = value;
     }
-    for (icalcomponent* tz : children(cal, ICAL_VTIMEZONE_COMPONENT)) {
+    for (icalcomponent* tz : all_components(cal, ICAL_VTIMEZONE_COMPONENT)) {
       icalproperty* id = icalcomponent_get_first_property(tz, ICAL_TZID_PROPERTY);
       if (id && icalproperty_get_tzid(id)) zones.emplace(icalproperty_get_tzid(id), tz);
     }
-    for (icalcomponent* c : children(cal, ICAL_ANY_COMPONENT)) {
+    for (icalcomponent* c : all_components(cal, ICAL_ANY_COMPONENT)) {
       if (!is_kind(c)) continue;
       icalproperty* uid = icalcomponent_get_first_property(c, ICAL_UID_PROPERTY);
       const char* value = uid ? icalproperty_get_uid(uid) : nullptr;
@@ -132,7 +99,7 @@ Result<Feed> split_feed(std::string_view ics, std::size_t max_objects, bool keep
     for (icalcomponent* c : groups[i]) {
       icalcomponent* copy = icalcomponent_new_clone(c);
       for (icalcomponent* alarm :
-           keep_alarms ? std::vector<icalcomponent*>{} : children(copy, ICAL_VALARM_COMPONENT)) {
+           keep_alarms ? std::vector<icalcomponent*>{} : all_components(copy, ICAL_VALARM_COMPONENT)) {
         icalcomponent_remove_component(copy, alarm);
         icalcomponent_free(alarm);
       }

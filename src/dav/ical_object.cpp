@@ -1,5 +1,7 @@
 #include "dav/ical_object.hpp"
 
+#include "dav/libical.hpp"
+
 #include <libical/ical.h>
 
 #include <algorithm>
@@ -17,31 +19,10 @@ namespace {
 constexpr std::int64_t kDayMs = 86'400'000;
 constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::min();
 
-struct CompFree {
-  void operator()(icalcomponent* c) const { icalcomponent_free(c); }
-};
-using CompPtr = std::unique_ptr<icalcomponent, CompFree>;
-
 struct IterFree {
   void operator()(icalrecur_iterator* i) const { icalrecur_iterator_free(i); }
 };
 using IterPtr = std::unique_ptr<icalrecur_iterator, IterFree>;
-
-std::string take_string(char* s) {
-  std::string out = s ? s : "";
-  if (s) icalmemory_free_buffer(s);
-  return out;
-}
-
-// The component's properties of `kind`, collected first: libical keeps one
-// iterator per component, which any nested lookup would move.
-std::vector<icalproperty*> all_props(icalcomponent* c, icalproperty_kind kind) {
-  std::vector<icalproperty*> out;
-  for (icalproperty* p = icalcomponent_get_first_property(c, kind); p;
-       p = icalcomponent_get_next_property(c, kind))
-    out.push_back(p);
-  return out;
-}
 
 bool starts_with_ci(std::string_view s, std::string_view prefix) {
   if (s.size() < prefix.size()) return false;
@@ -62,11 +43,6 @@ CompPtr parse(std::string_view ics) {
   CompPtr root(icalparser_parse_string(text.c_str()));
   if (!root || icalcomponent_isa(root.get()) != ICAL_VCALENDAR_COMPONENT) return nullptr;
   return root;
-}
-
-bool is_kind(icalcomponent* c) {
-  const auto k = icalcomponent_isa(c);
-  return k == ICAL_VEVENT_COMPONENT || k == ICAL_VTODO_COMPONENT || k == ICAL_VJOURNAL_COMPONENT;
 }
 
 bool has_recurrence_id(icalcomponent* c) {
