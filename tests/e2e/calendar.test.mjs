@@ -6,6 +6,7 @@
 // calendar answered from the home page). The scenarios run in order and
 // share state. Screenshots: build/e2e/calendar-*.png.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
 import {
@@ -950,7 +951,7 @@ test('the owner subscribes to a published calendar from their profile; its event
   assertNoConsoleErrors(owner, 'owner', [/status of 412/, /status of 403/]);
 });
 
-test('the owner imports an .ics file into the calendar; the member sees its events', async () => {
+test('the owner imports an .ics file into the calendar, the member sees its events; the file of the calendar holds them', async () => {
   const day = addDays(TODAY, 2).replaceAll('-', '');
   const event = (uid, title, hour) =>
     [
@@ -985,5 +986,16 @@ test('the owner imports an .ics file into the calendar; the member sees its even
   await ownerPage.getByText('Aucun événement importé').waitFor();
   await ownerPage.getByText('2 y étaient déjà.').waitFor();
   assert.equal((await titles()).filter((t) => t === 'Comité de pilotage').length, 1);
+  // And out again: every event of the calendar as one file.
+  const [download] = await Promise.all([
+    ownerPage.waitForEvent('download'),
+    ownerPage.getByRole('link', { name: 'Exporter' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), `${WS}.ics`);
+  const exported = await readFile(await download.path(), 'utf8');
+  assert.match(exported, /^BEGIN:VCALENDAR/);
+  assert.ok(exported.includes('UID:import-1@outlook'));
+  assert.ok(exported.includes('SUMMARY:Revue de sécurité'));
+  assert.ok(exported.includes('BEGIN:VTIMEZONE'), 'the events made in Ruche, with their zone');
   assertNoConsoleErrors(owner, 'owner', [/status of 412/, /status of 403/]);
 });

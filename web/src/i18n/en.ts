@@ -716,6 +716,7 @@ export const en: Record<MessageKey, Message> = {
   'calendar.chip_detail_where': ', {when}, {location}',
   'calendar.load_failed': 'The calendar could not be loaded.',
   'calendar.subscribed': 'Subscription',
+  'calendar.export': 'Export',
   'calendar.import': 'Import',
   'calendar.import.file': 'An .ics file to import',
   'calendar.import.done': {

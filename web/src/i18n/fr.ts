@@ -735,6 +735,7 @@ export const fr = {
   'calendar.chip_detail_where': ', {when}, {location}',
   'calendar.load_failed': 'Impossible de charger l’agenda.',
   'calendar.subscribed': 'Abonnement',
+  'calendar.export': 'Exporter',
   'calendar.import': 'Importer',
   'calendar.import.file': 'Un fichier .ics à importer',
   'calendar.import.done': {

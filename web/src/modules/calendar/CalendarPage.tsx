@@ -2,7 +2,8 @@
 // by month or week (?view=week&date=2026-12-10 keeps the place across a
 // reload), an event's details over it. One CalendarScreen stays mounted
 // while events open and close (the route's stableKey), with its store and
-// live subscriptions. "Import" adds an .ics file's events (ImportButton).
+// live subscriptions. "Export" downloads the calendar as one .ics file,
+// "Import" adds an .ics file's events (ImportButton).
 // Armoured workspaces open behind the armour gate (the
 // person's keys are unlocked first); their events are opened and sealed in
 // the browser (sealed.ts), which works out the occurrences shown.
@@ -23,6 +24,7 @@ import { useArmourText } from '../../armour/i18n';
 import { workspaceKeys } from '../../armour/keys';
 import { KeysStatus, useAwaitingKey } from '../../armour/KeysStatus';
 import { Button } from '../../components/Button';
+import { Icon } from '../../components/Icon';
 import { Alert, Spinner } from '../../components/Feedback';
 import { useI18n } from '../../i18n';
 import { Page } from '../../layout/Page';
@@ -53,7 +55,7 @@ import { periodTitle } from './logic/format';
 import { movedDay } from './logic/keys';
 import { MAX_OCCURRENCES } from './logic/expand';
 import { byDay } from './logic/layout';
-import { calendarPath } from './paths';
+import { calendarFileUrl, calendarPath } from './paths';
 import { CalendarArmour } from './sealed';
 import { CalendarStore } from './store';
 
@@ -248,20 +250,34 @@ export function CalendarScreen({
         title={t('module.calendar.name')}
         subtitle={workspace.name}
         actions={
-          canWrite && !denied ? (
+          denied ? null : (
             <>
-              {workspace.armoured ? null : <ImportButton workspaceId={ws} />}
-              <Button
-                variant="primary"
-                icon="plus"
-                disabled={!!sealBlocked}
-                title={sealBlocked ?? undefined}
-                onClick={() => newEvent(samePeriod(view, today, cursor) ? today : cursor, 9 * 60)}
-              >
-                {t('calendar.new')}
-              </Button>
+              {workspace.armoured ? null : (
+                // Every event as one .ics file (an armoured calendar's are
+                // sealed: the server has no iCalendar of them).
+                <a
+                  className="btn btn--secondary"
+                  href={calendarFileUrl(me.id, ws)}
+                  download={`${workspace.name}.ics`}
+                >
+                  <Icon name="download" size={18} />
+                  {t('calendar.export')}
+                </a>
+              )}
+              {canWrite && !workspace.armoured ? <ImportButton workspaceId={ws} /> : null}
+              {canWrite ? (
+                <Button
+                  variant="primary"
+                  icon="plus"
+                  disabled={!!sealBlocked}
+                  title={sealBlocked ?? undefined}
+                  onClick={() => newEvent(samePeriod(view, today, cursor) ? today : cursor, 9 * 60)}
+                >
+                  {t('calendar.new')}
+                </Button>
+              ) : null}
             </>
-          ) : null
+          )
         }
       >
         {keys ? (
