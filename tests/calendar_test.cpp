@@ -2827,7 +2827,7 @@ TEST(Calendar, SubscriptionsAreReadOnlyCopiesOfPublishedCalendars) {
   EXPECT_EQ(s.call("GET", "/api/v1/calendar/events/" + event, k.a.token).status, 404);
 }
 
-TEST(Calendar, AnIcsFileIsImportedWholeWithItsAlarms) {
+TEST(Calendar, AnIcsFileIsImportedWithItsAlarmsOnce) {
   TestServer s;
   Cal k(s);
   const std::string into = "/api/v1/workspaces/" + k.ws + "/calendar/import";
@@ -2875,6 +2875,21 @@ TEST(Calendar, AnIcsFileIsImportedWholeWithItsAlarms) {
   EXPECT_EQ(s.call("POST", into, k.a.token, std::string(21 << 20, 'x')).status, 413);
   EXPECT_EQ(k.occurrences("2027-01-01", "2027-03-01").size(), 3u);
   EXPECT_EQ(s.audit_count("calendar.imported"), 2);
+
+  // A large file goes in 1,000 events to a transaction: all of them in,
+  // as a second import finds, and one audit entry.
+  std::vector<std::string> many;
+  for (int i = 0; i < 2'500; ++i)
+    many.push_back("e" + std::to_string(i) + "@x|Créneau " + std::to_string(i) + "|20270301T" +
+                   (i % 2 ? "09" : "14") + "0000Z");
+  const std::string big = agenda(many);
+  r = s.call("POST", into, k.a.token, big);
+  ASSERT_EQ(r.status, 200) << r.raw.body;
+  EXPECT_EQ(r.body.at("imported").as_int64(), 2'500);
+  r = s.call("POST", into, k.a.token, big);
+  EXPECT_EQ(r.body.at("imported").as_int64(), 0);
+  EXPECT_EQ(r.body.at("existing").as_int64(), 2'500);
+  EXPECT_EQ(s.audit_count("calendar.imported"), 4);
 }
 
 }  // namespace

@@ -33,6 +33,8 @@ constexpr std::int64_t kMinRefreshMs = kHourMs;
 constexpr std::int64_t kMaxRefreshMs = 7 * 24 * kHourMs;
 constexpr std::int64_t kDefaultRefreshMs = 12 * kHourMs;
 constexpr std::int64_t kRetryMs = kHourMs;
+// Events written by one transaction of an import.
+constexpr std::size_t kImportBatch = 1'000;
 // Subscriptions looked up at a time by the periodic task's run, which
 // reads them one after another until none is due or its time is up.
 constexpr int kDueAtOnce = 20;
@@ -65,60 +67,80 @@ std::string trimmed(std::string s) {
 Result<Service::ImportReport> Service::import_ics(const Caller& caller,
                                                   const std::optional<WorkspaceId>& ws,
                                                   std::string_view ics) {
-  // Read and checked before the transaction, which only writes.
-  RUCHE_TRY(auto feed, dav::split_feed(ics, static_cast<std::size_t>(kMaxObjects), true));
-  ImportReport checked;
+  // Read and checked before any transaction, which then only writes.
+  ImportReport report;
   std::vector<Object> found;
-  for (auto& f : feed.objects) {
-    auto info = dav::inspect(f.ics);
-    if (!info) {
-      if (checked.refusals.size() < 20) checked.refusals.emplace_back(f.uid, info.error().reason);
-      ++checked.refused;
-      continue;
+  {
+    RUCHE_TRY(auto slot, parse_slot());
+    RUCHE_TRY(auto feed, dav::split_feed(ics, static_cast<std::size_t>(kMaxObjects), true));
+    for (auto& f : feed.objects) {
+      auto info = dav::inspect(f.ics);
+      if (!info) {
+        if (report.refusals.size() < 20) report.refusals.emplace_back(f.uid, info.error().reason);
+        ++report.refused;
+        continue;
+      }
+      Object& o = found.emplace_back();
+      o.info = std::move(*info);
+      o.ics = std::move(f.ics);
     }
-    Object& o = found.emplace_back();
-    o.info = std::move(*info);
-    o.ics = std::move(f.ics);
   }
-  return p_.db.write([&](db::Conn& c) -> Result<ImportReport> {
-    const Collection col =
-        ws ? Collection::of_workspace(*ws) : Collection::personal(caller.user_id);
-    RUCHE_TRY(Calendar cal, reach(c, caller.user_id, col, Access::write));
-    if (cal.armoured)
-      return fail(Errc::invalid,
-                  "an armoured calendar's events are sealed in the browsers: nothing to import",
-                  "armoured_unsupported");
-    ImportReport report = checked;  // a write body may run twice
-    std::vector<Object*> adding;
-    for (Object& o : found) {
-      RUCHE_TRY(auto same, store::object_with_uid(c, col.id, o.info.uid));
-      if (same)
-        ++report.existing;
-      else
-        adding.push_back(&o);
-    }
-    RUCHE_TRY(std::int64_t held, store::count(c, col.id));
-    if (held + static_cast<std::int64_t>(adding.size()) > kMaxObjects)
-      return fail(Errc::conflict, "this calendar would hold more than 50,000 objects",
-                  "calendar_full");
-    for (Object* o : adding) {
-      // A new id and name at each run (write_object gives the rest).
-      o->id = crypto::new_id_of<EventId>();
-      o->name = o->id.str() + ".ics";
-      RUCHE_CHECK(write_object(c, caller.user_id, cal, *o, nullptr));
-      RUCHE_CHECK(announce(c, cal, *o, false));
-    }
-    report.imported = static_cast<int>(adding.size());
-    if (ws) {
-      platform::AuditEntry e = platform::AuditEntry::by(caller, "calendar.imported");
-      e.workspace_id = ws->str();
-      e.details["imported"] = report.imported;
-      e.details["existing"] = report.existing;
-      e.details["refused"] = report.refused;
-      RUCHE_CHECK(p_.audit.append(c, e));
-    }
-    return report;
-  });
+  // A batch at a time, so that the database's writer is never held long:
+  // should one fail, those before stay, and the same file imported again
+  // adds the rest (what the calendar holds is left as it is).
+  const Collection col = ws ? Collection::of_workspace(*ws) : Collection::personal(caller.user_id);
+  std::size_t at = 0;
+  do {
+    const std::size_t end = std::min(found.size(), at + kImportBatch);
+    const bool last = end == found.size();
+    RUCHE_TRY(auto done, p_.db.write([&](db::Conn& c) -> Result<std::pair<int, int>> {
+      RUCHE_TRY(Calendar cal, reach(c, caller.user_id, col, Access::write));
+      if (cal.armoured)
+        return fail(Errc::invalid,
+                    "an armoured calendar's events are sealed in the browsers: nothing to import",
+                    "armoured_unsupported");
+      int existing = 0;
+      std::vector<Object*> adding;
+      for (std::size_t i = at; i < end; ++i) {
+        RUCHE_TRY(auto same, store::object_with_uid(c, col.id, found[i].info.uid));
+        if (same)
+          ++existing;
+        else
+          adding.push_back(&found[i]);
+      }
+      RUCHE_TRY(std::int64_t held, store::count(c, col.id));
+      if (held + static_cast<std::int64_t>(adding.size()) > kMaxObjects)
+        return fail(Errc::conflict, "this calendar would hold more than 50,000 objects",
+                    "calendar_full");
+      for (Object* o : adding) {
+        // A new id and name at each run of the body (write_object gives the rest).
+        o->id = crypto::new_id_of<EventId>();
+        o->name = o->id.str() + ".ics";
+        RUCHE_CHECK(write_object(c, caller.user_id, cal, *o, nullptr));
+        RUCHE_CHECK(announce(c, cal, *o, false));
+      }
+      if (last && ws) {
+        platform::AuditEntry e = platform::AuditEntry::by(caller, "calendar.imported");
+        e.workspace_id = ws->str();
+        e.details["imported"] = report.imported + static_cast<int>(adding.size());
+        e.details["existing"] = report.existing + existing;
+        e.details["refused"] = report.refused;
+        RUCHE_CHECK(p_.audit.append(c, e));
+      }
+      return std::make_pair(static_cast<int>(adding.size()), existing);
+    }));
+    report.imported += done.first;
+    report.existing += done.second;
+    at = end;
+  } while (at < found.size());
+  return report;
+}
+
+Result<Service::ParseSlot> Service::parse_slot() {
+  if (!parsing_.try_acquire_for(std::chrono::seconds(kParseWaitSeconds)))
+    return fail(Errc::unavailable, "calendar files are being read: try again in a moment",
+                "busy");
+  return ParseSlot(parsing_);
 }
 
 Result<SubscriptionRequest> parse_subscription(const json::object& o) {
@@ -274,6 +296,8 @@ Result<void> Service::read_feed(store::Subscription& s) {
   } else if (fetched->status != 200) {
     feed = fail(Errc::invalid, "the address answered " + std::to_string(fetched->status),
                 "feed_status");
+  } else if (auto slot = parse_slot(); !slot) {
+    feed = tl::unexpected(slot.error());
   } else {
     feed = dav::split_feed(fetched->body, static_cast<std::size_t>(kMaxObjects));
   }

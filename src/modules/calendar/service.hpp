@@ -5,7 +5,9 @@
 
 #include <memory>
 #include <optional>
+#include <semaphore>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "modules/calendar/calendar.hpp"
@@ -272,11 +274,13 @@ class Service {
   };
   // Adds the events of `ics` (an .ics file: VCALENDARs of any number of
   // events, as dav::split_feed reads them, alarms kept) to the workspace's
-  // calendar (write right) or the caller's own, in one transaction: all
-  // of them or none. Nobody is invited by it (as CalDAV's PUT: their
-  // attendees are kept in the objects). Errors: invalid "invalid_feed"
-  // (not iCalendar), "armoured_unsupported"; too_large "feed_too_large";
-  // conflict "calendar_full" (past kMaxObjects with those already there).
+  // calendar (write right) or the caller's own, 1,000 to a transaction:
+  // should one fail, those before stay, and importing the file again adds
+  // the rest. Nobody is invited by it (as CalDAV's PUT: their attendees
+  // are kept in the objects). Errors: invalid "invalid_feed" (not
+  // iCalendar), "armoured_unsupported"; too_large "feed_too_large";
+  // conflict "calendar_full" (past kMaxObjects with those already there);
+  // unavailable "busy" (parse_slot()).
   Result<ImportReport> import_ics(const platform::Caller& caller,
                                   const std::optional<WorkspaceId>& ws, std::string_view ics);
 
@@ -467,6 +471,26 @@ class Service {
   platform::RateLimiter invitation_mails_;
   platform::RateLimiter link_answers_;  // by the link's token hash
   platform::RateLimiter feed_reads_;    // by person
+
+  // Calendar files parsed at once, at most (imports, feeds read): one of
+  // 17 MiB takes some 200 MiB while libical holds it. A parse waits
+  // kParseWaitSeconds for its turn, then gives up (unavailable "busy").
+  static constexpr std::ptrdiff_t kParsedAtOnce = 2;
+  static constexpr int kParseWaitSeconds = 30;
+  std::counting_semaphore<kParsedAtOnce> parsing_{kParsedAtOnce};
+  class ParseSlot {
+   public:
+    explicit ParseSlot(std::counting_semaphore<kParsedAtOnce>& s) : s_(&s) {}
+    ParseSlot(ParseSlot&& o) noexcept : s_(std::exchange(o.s_, nullptr)) {}
+    ParseSlot& operator=(ParseSlot&&) = delete;
+    ~ParseSlot() {
+      if (s_) s_->release();
+    }
+
+   private:
+    std::counting_semaphore<kParsedAtOnce>* s_;
+  };
+  Result<ParseSlot> parse_slot();
 };
 
 }  // namespace ruche::calendar
