@@ -2729,6 +2729,14 @@ TEST(Calendar, SubscriptionsAreReadOnlyCopiesOfPublishedCalendars) {
   EXPECT_EQ(made.body.at("refresh_minutes").as_int64(), 240);
   EXPECT_TRUE(made.body.at("error").is_null());
   EXPECT_FALSE(made.body.at("refreshed_at").is_null());
+  EXPECT_EQ(str(made.body, "url"), url);
+  // At rest, the address is sealed: a dump of the database does not give it.
+  auto stored = s.platform().db.read([&](db::Conn& c) {
+    return c.query_one("SELECT url FROM calendar_subscriptions WHERE id = $1", {sid});
+  });
+  ASSERT_TRUE(stored && *stored);
+  EXPECT_TRUE((*stored)->text(0).starts_with("u1:"));
+  EXPECT_EQ((*stored)->text(0).find("agenda"), std::string::npos);
 
   // Its events among the owner's, marked as the subscription's; nobody else's.
   EXPECT_EQ(k.occurrences("2027-01-01", "2027-04-01", &k.a, true),

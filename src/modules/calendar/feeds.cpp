@@ -14,6 +14,9 @@
 #include "base/clock.hpp"
 #include "base/fnv.hpp"
 #include "base/log.hpp"
+#include "core/crypto/aead.hpp"
+#include "core/crypto/encoding.hpp"
+#include "core/crypto/hash.hpp"
 #include "core/crypto/random.hpp"
 #include "dav/ical_feed.hpp"
 #include "modules/calendar/service.hpp"
@@ -33,6 +36,9 @@ constexpr std::int64_t kMinRefreshMs = kHourMs;
 constexpr std::int64_t kMaxRefreshMs = 7 * 24 * kHourMs;
 constexpr std::int64_t kDefaultRefreshMs = 12 * kHourMs;
 constexpr std::int64_t kRetryMs = kHourMs;
+// A subscription's address at rest: "u1:" and the base64 of its seal
+// (Service::sealed_url).
+constexpr std::string_view kSealedUrl = "u1:";
 // Events written by one transaction of an import.
 constexpr std::size_t kImportBatch = 1'000;
 // Subscriptions looked up at a time by the periodic task's run, which
@@ -177,12 +183,30 @@ json::object subscription_json(const store::Subscription& s) {
   return j;
 }
 
+std::string Service::url_key() const {
+  return crypto::hmac_sha256(p_.config.instance_key, "ruche-calendar-subscription-url");
+}
+
+std::string Service::sealed_url(const store::Subscription& s) const {
+  return std::string(kSealedUrl) + crypto::base64_encode(crypto::seal(url_key(), s.url, s.id));
+}
+
+Result<store::Subscription> Service::opened(store::Subscription s) const {
+  if (!s.url.starts_with(kSealedUrl)) return s;  // stored before addresses were sealed
+  auto sealed = crypto::base64_decode(std::string_view(s.url).substr(kSealedUrl.size()));
+  auto url = sealed ? crypto::open(url_key(), *sealed, s.id) : fail(Errc::invalid, "not base64");
+  if (!url)
+    return fail(Errc::internal, "a subscription's address does not open under this instance key");
+  s.url = std::move(*url);
+  return s;
+}
+
 Result<store::Subscription> Service::own_subscription(db::Conn& c, const Caller& caller,
                                                       const std::string& id) {
   RUCHE_TRY(auto s, store::subscription(c, id));
   if (!s || s->owner_id != caller.user_id.str() || caller.is_guest())
     return fail(Errc::not_found, "no such subscription");
-  return std::move(*s);
+  return opened(std::move(*s));
 }
 
 bool Service::can_subscribe(const Caller& caller) const {
@@ -191,7 +215,14 @@ bool Service::can_subscribe(const Caller& caller) const {
 
 Result<std::vector<store::Subscription>> Service::subscriptions(const Caller& caller) {
   if (caller.is_guest()) return std::vector<store::Subscription>{};
-  return p_.db.read([&](db::Conn& c) { return store::subscriptions(c, caller.user_id.str()); });
+  RUCHE_TRY(auto list, p_.db.read([&](db::Conn& c) {
+              return store::subscriptions(c, caller.user_id.str());
+            }));
+  for (auto& s : list) {
+    RUCHE_TRY(auto open, opened(std::move(s)));
+    s = std::move(open);
+  }
+  return list;
 }
 
 Result<store::Subscription> Service::subscribe(const Caller& caller,
@@ -215,7 +246,9 @@ Result<store::Subscription> Service::subscribe(const Caller& caller,
   s.created_at_ms = p_.clock.now_ms();
   s.refresh_ms = kDefaultRefreshMs;
   // Made once its feed reads: nothing is kept of an address that does not.
-  RUCHE_CHECK(p_.db.write([&](db::Conn& c) { return store::insert_subscription(c, s); }));
+  store::Subscription stored = s;
+  stored.url = sealed_url(s);
+  RUCHE_CHECK(p_.db.write([&](db::Conn& c) { return store::insert_subscription(c, stored); }));
   if (auto read = read_feed(s); !read) {
     (void)p_.db.write([&](db::Conn& c) { return store::delete_subscription(c, s); });
     return tl::unexpected(read.error());
@@ -275,11 +308,12 @@ Result<void> Service::refresh_due(std::int64_t budget_ms) {
                   return store::claim_subscription(c, id, now, now + kRetryMs);
                 }));
       if (!mine) continue;
-      RUCHE_TRY(auto s, p_.db.read([&](db::Conn& c) { return store::subscription(c, id); }));
-      if (!s) continue;
-      if (auto read = read_feed(*s); !read)
+      RUCHE_TRY(auto found, p_.db.read([&](db::Conn& c) { return store::subscription(c, id); }));
+      if (!found) continue;
+      RUCHE_TRY(auto s, opened(std::move(*found)));
+      if (auto read = read_feed(s); !read)
         log::info("calendar.subscription_failed",
-                  {{"subscription", s->id}, {"reason", read.error().reason}});
+                  {{"subscription", s.id}, {"reason", read.error().reason}});
     }
   }
   return {};

@@ -463,7 +463,14 @@ class Service {
   // "feed_status" (an answer other than 200 or 304), "invalid_feed",
   // too_large "feed_too_large".
   Result<void> read_feed(store::Subscription& s);
-  // The subscription `id` of `caller`, or not_found.
+  // A subscription's address at rest: a private feed's address is its
+  // secret, so the database holds it sealed (XChaCha20-Poly1305) under a
+  // key of the instance key's, bound to the subscription's id; opened()
+  // gives `s` with its address opened (internal when it does not open).
+  std::string url_key() const;
+  std::string sealed_url(const store::Subscription& s) const;
+  Result<store::Subscription> opened(store::Subscription s) const;
+  // The subscription `id` of `caller` (its address opened), or not_found.
   Result<store::Subscription> own_subscription(db::Conn& c, const platform::Caller& caller,
                                                const std::string& id);
 
