@@ -2835,6 +2835,43 @@ TEST(Calendar, SubscriptionsAreReadOnlyCopiesOfPublishedCalendars) {
   EXPECT_EQ(s.call("GET", "/api/v1/calendar/events/" + event, k.a.token).status, 404);
 }
 
+// The server reads every subscription due, several at a time, each as
+// its own feed says: none missed, none read twice.
+TEST(Calendar, SubscriptionsDueAreAllReadAgain) {
+  testing::Origin origin;
+  TestServer s([](app::Config& c) {
+    c.egress_enabled = true;
+    c.egress_allow = {"127.0.0.1/32"};
+    c.module_settings["calendar"] = json::object{{"subscriptions_check_seconds", 1}};
+  });
+  Cal k(s);
+  constexpr int kFeeds = 9;
+  auto path = [](int i) { return "/feed" + std::to_string(i) + ".ics"; };
+  for (int i = 0; i < kFeeds; ++i) {
+    origin.set(path(i), {.body = agenda({"e@" + std::to_string(i) + "|Old " + std::to_string(i) +
+                                         "|20270104T170000Z"})});
+    auto made = s.call("POST", "/api/v1/me/calendar/subscriptions", k.a.token,
+                       body({{"url", origin.url(path(i))}}));
+    ASSERT_EQ(made.status, 201) << made.raw.body;
+    // Slow sites: one holds a reader, not the others' turns.
+    origin.set(path(i), {.body = agenda({"e@" + std::to_string(i) + "|New " + std::to_string(i) +
+                                         "|20270104T170000Z"}),
+                         .delay_ms = 200});
+  }
+  s.clock().advance_ms(12 * 3'600'000);  // past their interval (4 h): every one is due
+  auto titles = [&] { return k.occurrences("2027-01-04", "2027-01-05", &k.a, true); };
+  for (int i = 0; i < 150; ++i) {
+    auto list = titles();
+    if (std::all_of(list.begin(), list.end(), [](const std::string& t) { return t.starts_with("New"); }))
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  auto list = titles();
+  ASSERT_EQ(list.size(), static_cast<std::size_t>(kFeeds));
+  for (const auto& t : list) EXPECT_TRUE(t.starts_with("New")) << t;
+  for (int i = 0; i < kFeeds; ++i) EXPECT_EQ(origin.hits(path(i)), 2) << path(i);
+}
+
 TEST(Calendar, AnIcsFileIsImportedWithItsAlarmsOnce) {
   TestServer s;
   Cal k(s);

@@ -6,8 +6,12 @@
 // its own, so that the JSON API's occurrences and CalDAV read its events as
 // any other calendar's. Both split what they read with dav::split_feed.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cctype>
+#include <mutex>
+#include <optional>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -42,8 +46,9 @@ constexpr std::string_view kSealedUrl = "u1:";
 // Events written by one transaction of an import.
 constexpr std::size_t kImportBatch = 1'000;
 // Subscriptions looked up at a time by the periodic task's run, which
-// reads them one after another until none is due or its time is up.
+// reads them kReadsAtOnce at a time until none is due or its time is up.
 constexpr int kDueAtOnce = 20;
+constexpr int kReadsAtOnce = 4;
 
 // An address as calendar applications publish it: webcal:// and webcals://
 // are http(s) by another name (Apple's), read over https.
@@ -301,21 +306,42 @@ Result<void> Service::refresh_due(std::int64_t budget_ms) {
                 return store::due_subscriptions(c, now, kDueAtOnce);
               }));
     if (due.empty()) return {};
-    for (const auto& id : due) {
-      // Taken first, so that no other node reads it meanwhile (read_feed
-      // writes its next read when it ends).
-      RUCHE_TRY(bool mine, p_.db.write([&](db::Conn& c) {
-                  return store::claim_subscription(c, id, now, now + kRetryMs);
-                }));
-      if (!mine) continue;
-      RUCHE_TRY(auto found, p_.db.read([&](db::Conn& c) { return store::subscription(c, id); }));
-      if (!found) continue;
-      RUCHE_TRY(auto s, opened(std::move(*found)));
-      if (auto read = read_feed(s); !read)
-        log::info("calendar.subscription_failed",
-                  {{"subscription", s.id}, {"reason", read.error().reason}});
-    }
+    // kReadsAtOnce readers take the due subscriptions one after another
+    // (a slow site holds one reader, not the others' turns).
+    std::atomic<std::size_t> next{0};
+    std::mutex mu;
+    std::optional<Error> failed;  // a database error stops the run
+    auto reader = [&] {
+      for (std::size_t i = next++; i < due.size(); i = next++) {
+        if (auto r = refresh_one(due[i], now); !r) {
+          std::lock_guard lock(mu);
+          failed = r.error();
+          return;
+        }
+      }
+    };
+    std::vector<std::thread> readers;
+    for (int k = 1; k < kReadsAtOnce; ++k) readers.emplace_back(reader);
+    reader();
+    for (auto& t : readers) t.join();
+    if (failed) return tl::unexpected(*failed);
   }
+  return {};
+}
+
+Result<void> Service::refresh_one(const std::string& id, std::int64_t now_ms) {
+  // Taken first, so that no other node reads it meanwhile (read_feed
+  // writes its next read when it ends).
+  RUCHE_TRY(bool mine, p_.db.write([&](db::Conn& c) {
+              return store::claim_subscription(c, id, now_ms, now_ms + kRetryMs);
+            }));
+  if (!mine) return {};
+  RUCHE_TRY(auto found, p_.db.read([&](db::Conn& c) { return store::subscription(c, id); }));
+  if (!found) return {};
+  RUCHE_TRY(auto s, opened(std::move(*found)));
+  if (auto read = read_feed(s); !read)
+    log::info("calendar.subscription_failed",
+              {{"subscription", s.id}, {"reason", read.error().reason}});
   return {};
 }
 

@@ -303,9 +303,9 @@ class Service {
                                                   const std::string& id, const std::string& name);
   Result<void> unsubscribe(const platform::Caller& caller, const std::string& id);
   Result<store::Subscription> refresh(const platform::Caller& caller, const std::string& id);
-  // Reads the subscriptions that are due (the periodic task's run), one
-  // after another, until none is or `budget_ms` (real time) has passed;
-  // each read's failure is recorded in its subscription.
+  // Reads the subscriptions that are due (the periodic task's run), a few
+  // at a time, until none is or `budget_ms` (real time) has passed; each
+  // read's failure is recorded in its subscription.
   Result<void> refresh_due(std::int64_t budget_ms);
   Result<bool> any_due();
 
@@ -470,6 +470,9 @@ class Service {
   std::string url_key() const;
   std::string sealed_url(const store::Subscription& s) const;
   Result<store::Subscription> opened(store::Subscription s) const;
+  // refresh_due()'s read of subscription `id`, if this node claims it.
+  // Errors: the database's (the read's are recorded in the subscription).
+  Result<void> refresh_one(const std::string& id, std::int64_t now_ms);
   // The subscription `id` of `caller` (its address opened), or not_found.
   Result<store::Subscription> own_subscription(db::Conn& c, const platform::Caller& caller,
                                                const std::string& id);
