@@ -1,5 +1,7 @@
 #include "core/http/egress.hpp"
 
+#include "core/http/outbound.hpp"
+
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <netinet/in.h>
@@ -206,11 +208,7 @@ bool valid_egress_url(std::string_view url) {
   return ok;
 }
 
-Egress::Egress(EgressConfig config) : config_(std::move(config)) {
-  // curl_global_init is not thread-safe: a function-local static runs it once.
-  static const CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-  (void)rc;
-}
+Egress::Egress(EgressConfig config) : config_(std::move(config)) { curl_init_once(); }
 
 Result<Fetched> Egress::get(std::string_view url, std::string_view etag,
                             std::string_view last_modified) const {

@@ -5,13 +5,14 @@
 #include <algorithm>
 
 namespace ruche::http {
-namespace {
 
 void curl_init_once() {
   // curl_global_init is not thread-safe: a function-local static runs it once.
   static const CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
   (void)rc;
 }
+
+namespace {
 
 struct Upload {
   std::string_view data;

@@ -35,6 +35,10 @@ struct OutboundResponse {
   std::string body;
 };
 
+// libcurl's global set-up, run once per process whoever asks first
+// (OutboundClient, Egress).
+void curl_init_once();
+
 class OutboundClient {
  public:
   OutboundClient();

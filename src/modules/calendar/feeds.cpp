@@ -22,6 +22,7 @@
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hash.hpp"
 #include "core/crypto/random.hpp"
+#include "dav/dav.hpp"
 #include "dav/ical_feed.hpp"
 #include "modules/calendar/service.hpp"
 
@@ -65,12 +66,6 @@ std::string feed_url(std::string url) {
 // every read (a UID may hold any character, and be long).
 std::string object_name(std::string_view uid) {
   return fnv_hex(fnv1a(uid)) + ".ics";
-}
-
-std::string trimmed(std::string s) {
-  const auto first = s.find_first_not_of(" \t");
-  if (first == std::string::npos) return {};
-  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
 }
 
 }  // namespace
@@ -158,12 +153,12 @@ Result<SubscriptionRequest> parse_subscription(const json::object& o) {
   json::In in(o);
   SubscriptionRequest r;
   if (auto url = in.opt_string("url", {.max = 2048})) {
-    r.url = feed_url(trimmed(*url));
+    r.url = feed_url(std::string(dav::trim(*url)));
     if (!http::valid_egress_url(*r.url))
       return fail(Errc::invalid, "url is an http, https or webcal address", "invalid_url");
   }
   if (auto name = in.opt_string("name", {.max = kMaxSubscriptionNameBytes})) {
-    r.name = trimmed(*name);
+    r.name = std::string(dav::trim(*name));
     if (r.name->empty()) return fail(Errc::invalid, "name may not be blank", "invalid_name");
   }
   if (!in.ok()) {
@@ -218,6 +213,17 @@ bool Service::can_subscribe(const Caller& caller) const {
   return p_.egress.config().enabled && !caller.is_guest();
 }
 
+tl::unexpected<Error> Service::egress_disabled() {
+  return fail(Errc::forbidden, "this instance fetches nothing from other sites",
+              "egress_disabled");
+}
+
+Result<void> Service::take_feed_read(const Caller& caller) {
+  if (feed_reads_.allow(caller.user_id.str())) return {};
+  return fail_rate_limited("too many reads of calendar feeds: try again in a minute",
+                           "rate_limited", feed_reads_.retry_after_ms(caller.user_id.str()));
+}
+
 Result<std::vector<store::Subscription>> Service::subscriptions(const Caller& caller) {
   if (caller.is_guest()) return std::vector<store::Subscription>{};
   RUCHE_TRY(auto list, p_.db.read([&](db::Conn& c) {
@@ -234,15 +240,14 @@ Result<store::Subscription> Service::subscribe(const Caller& caller,
                                                const SubscriptionRequest& request) {
   if (caller.is_guest()) return fail(Errc::not_found, "no such route");
   if (!request.url) return fail(Errc::invalid, "url is required", "invalid_url");
-  if (!can_subscribe(caller))
-    return fail(Errc::forbidden, "this instance fetches nothing from other sites",
-                "egress_disabled");
-  RUCHE_TRY(auto mine, subscriptions(caller));
+  if (!can_subscribe(caller)) return egress_disabled();
+  // Counted, not opened: their addresses are not needed here.
+  RUCHE_TRY(auto mine, p_.db.read([&](db::Conn& c) {
+              return store::subscriptions(c, caller.user_id.str());
+            }));
   if (mine.size() >= kMaxSubscriptions)
     return fail(Errc::conflict, "at most 20 subscriptions", "too_many_subscriptions");
-  if (!feed_reads_.allow(caller.user_id.str()))
-    return fail_rate_limited("too many reads of calendar feeds: try again in a minute",
-                             "rate_limited", feed_reads_.retry_after_ms(caller.user_id.str()));
+  RUCHE_CHECK(take_feed_read(caller));
   store::Subscription s;
   s.id = crypto::new_id();
   s.owner_id = caller.user_id.str();
@@ -281,12 +286,8 @@ Result<void> Service::unsubscribe(const Caller& caller, const std::string& id) {
 
 Result<store::Subscription> Service::refresh(const Caller& caller, const std::string& id) {
   RUCHE_TRY(auto s, p_.db.read([&](db::Conn& c) { return own_subscription(c, caller, id); }));
-  if (!p_.egress.config().enabled)
-    return fail(Errc::forbidden, "this instance fetches nothing from other sites",
-                "egress_disabled");
-  if (!feed_reads_.allow(caller.user_id.str()))
-    return fail_rate_limited("too many reads of calendar feeds: try again in a minute",
-                             "rate_limited", feed_reads_.retry_after_ms(caller.user_id.str()));
+  if (!can_subscribe(caller)) return egress_disabled();
+  RUCHE_CHECK(take_feed_read(caller));
   RUCHE_CHECK(read_feed(s));
   return s;
 }

@@ -470,6 +470,11 @@ class Service {
   std::string url_key() const;
   std::string sealed_url(const store::Subscription& s) const;
   Result<store::Subscription> opened(store::Subscription s) const;
+  // The refusal of a feed's read where the instance fetches nothing.
+  static tl::unexpected<Error> egress_disabled();
+  // One of `caller`'s feed reads through the API (feed_reads_), or
+  // rate_limited.
+  Result<void> take_feed_read(const platform::Caller& caller);
   // refresh_due()'s read of subscription `id`, if this node claims it.
   // Errors: the database's (the read's are recorded in the subscription).
   Result<void> refresh_one(const std::string& id, std::int64_t now_ms);
