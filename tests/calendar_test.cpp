@@ -2777,13 +2777,19 @@ TEST(Calendar, SubscriptionsAreReadOnlyCopiesOfPublishedCalendars) {
       "END:VCALENDAR\r\n";
   EXPECT_EQ(s.call("PUT", dav + "mine.ics", k.a.token, lunch).status, 403);
 
-  // Read again on demand, conditionally: a change, a removal, an addition.
+  // Read again on demand, conditionally: a change, a removal, an addition
+  // (its owner hears of it live).
+  auto live = connect_events(s, k.a);
+  ASSERT_FALSE(until(*live, "hello").is_null());
   origin.set("/agenda.ics", {.body = agenda({"conseil@mairie|Conseil (reporté)|20270111T170000Z",
                                              "voeux@mairie|Vœux du maire|20270115T180000Z"}),
                              .headers = {{"ETag", "\"v2\""}}});
   auto again = s.call("POST", subscribe + "/" + sid + "/refresh", k.a.token);
   ASSERT_EQ(again.status, 200) << again.raw.body;
   EXPECT_EQ(origin.last_header("/agenda.ics", "If-None-Match"), "\"v1\"");
+  json::value changed = next_frame(*live);
+  EXPECT_EQ(str(changed, "type"), "calendar.changed");
+  EXPECT_EQ(str(changed.at("data"), "subscription_id"), sid);
   EXPECT_EQ(k.occurrences("2027-01-01", "2027-04-01", &k.a, true),
             (std::vector<std::string>{"Conseil (reporté)@2027-01-11T17:00:00.000Z",
                                       "Vœux du maire@2027-01-15T18:00:00.000Z"}));
@@ -2796,6 +2802,7 @@ TEST(Calendar, SubscriptionsAreReadOnlyCopiesOfPublishedCalendars) {
   EXPECT_EQ(str(s.call("GET", subscribe, k.a.token).body.at("subscriptions").at(0), "error"),
             "feed_status");
   EXPECT_EQ(k.occurrences("2027-01-01", "2027-04-01", &k.a, true).size(), 2u);
+  EXPECT_TRUE(next_frame(*live, 300).is_null());  // neither read changed anything
 
   // Read again when due, by the server alone (the retry within the hour).
   origin.set("/agenda.ics", {.body = agenda({"voeux@mairie|Vœux|20270115T180000Z"})});
@@ -2935,6 +2942,60 @@ TEST(Calendar, AnIcsFileIsImportedWithItsAlarmsOnce) {
   EXPECT_EQ(r.body.at("imported").as_int64(), 0);
   EXPECT_EQ(r.body.at("existing").as_int64(), 2'500);
   EXPECT_EQ(s.audit_count("calendar.imported"), 4);
+}
+
+// A person's own calendar is in no workspace: its changes, from the API,
+// CalDAV or an import, reach its owner's open connections as one
+// calendar.changed frame each (an import's batch: one), and nobody else's.
+TEST(Calendar, AnOwnerHearsTheirCalendarChangeLive) {
+  TestServer s;
+  Cal k(s);
+  auto alice = connect_events(s, k.a);
+  auto bob = connect_events(s, k.b);
+  ASSERT_FALSE(until(*alice, "hello").is_null());
+  ASSERT_FALSE(until(*bob, "hello").is_null());
+  // The next frame is `type`, of the personal calendar (nothing between).
+  auto heard = [&](http::WsClient& ws, const std::string& type) {
+    json::value e = next_frame(ws);
+    if (!e.is_object()) return std::string("nothing");
+    if (str(e, "type") != type) return str(e, "type");
+    if (!str(e, "workspace_id").empty()) return "in " + str(e, "workspace_id");
+    if (type == "calendar.changed" && str(e.at("data"), "calendar") != "personal")
+      return str(e.at("data"), "calendar");
+    return std::string("ok");
+  };
+  auto r = k.create(k.a, kMeeting, "me");
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  const std::string id = str(r.body, "id");
+  EXPECT_EQ(heard(*alice, "calendar.changed"), "ok");
+  ASSERT_EQ(k.patch(k.a, id, {{"title", "Renamed"}}).status, 200);
+  EXPECT_EQ(heard(*alice, "calendar.changed"), "ok");
+  const std::string put = "/dav/calendars/" + k.a.id.str() + "/personal/lunch.ics";
+  const std::string lunch =
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:lunch\r\n"
+      "DTSTAMP:20270101T000000Z\r\nDTSTART:20270110T120000Z\r\nSUMMARY:Lunch\r\nEND:VEVENT\r\n"
+      "END:VCALENDAR\r\n";
+  ASSERT_EQ(s.call("PUT", put, k.a.token, lunch).status, 201);
+  EXPECT_EQ(heard(*alice, "calendar.changed"), "ok");
+  ASSERT_EQ(s.call("DELETE", put, k.a.token).status, 204);
+  EXPECT_EQ(heard(*alice, "calendar.changed"), "ok");
+  ASSERT_EQ(s.call("DELETE", "/api/v1/calendar/events/" + id, k.a.token).status, 204);
+  EXPECT_EQ(heard(*alice, "calendar.changed"), "ok");
+  // An import of three events: one frame, then the workspace's event.
+  r = s.call(
+      "POST", "/api/v1/me/calendar/import", k.a.token,
+      agenda({"a@x|A|20270301T090000Z", "b@x|B|20270302T090000Z", "c@x|C|20270303T090000Z"}));
+  ASSERT_EQ(r.status, 200) << r.raw.body;
+  EXPECT_EQ(r.body.at("imported").as_int64(), 3);
+  EXPECT_EQ(heard(*alice, "calendar.changed"), "ok");
+  k.created(kMeeting);
+  json::value shared = next_frame(*alice);
+  EXPECT_EQ(str(shared, "type"), "calendar.event_created");
+  EXPECT_EQ(str(shared, "workspace_id"), k.ws);
+  // Bob heard none of Alice's own calendar: the shared event first.
+  shared = next_frame(*bob);
+  EXPECT_EQ(str(shared, "type"), "calendar.event_created");
+  EXPECT_EQ(str(shared, "workspace_id"), k.ws);
 }
 
 }  // namespace

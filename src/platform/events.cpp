@@ -821,7 +821,7 @@ void EventHub::dispatch(const bus::Event& e) {
       // credentials revoked meanwhile. Their retries are spread by jitter.
       for (auto& c : every_connection()) c->close(1012, "events resync");
     } else if (e.type == kUserNotice) {
-      // One person's notice (Outbox::notify), to each of their connections here.
+      // One person's notice (Outbox::notify) or frame (tell), to each of their connections here.
       const auto* d = data.if_object();
       const auto* inner = d ? d->if_contains("data") : nullptr;
       const std::string type = string_field(data, "type");

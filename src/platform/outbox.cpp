@@ -121,6 +121,14 @@ Result<void> Outbox::notify(db::Conn& c, const UserId& user, std::string_view ty
   return {};
 }
 
+void Outbox::tell(db::Conn& c, const UserId& user, std::string_view type, json::object data) {
+  json::object frame{{"user_id", user.str()},
+                     {"type", type},
+                     {"data", std::move(data)},
+                     {"at_ms", clock_.now_ms()}};
+  c.on_commit([this, frame = std::move(frame)] { publish_control(kUserNotice, frame); });
+}
+
 Result<std::vector<bus::Event>> Outbox::since(db::Database& db, const WorkspaceId& ws,
                                               std::int64_t since, int limit) const {
   return db.read([&](db::Conn& c) -> Result<std::vector<bus::Event>> {

@@ -21,7 +21,8 @@
 
 namespace ruche::platform {
 
-// The control event that carries Outbox::notify()'s notices between nodes.
+// The control event that carries Outbox::notify()'s notices and tell()'s
+// frames between nodes.
 inline constexpr std::string_view kUserNotice = "user.notice";
 
 class Outbox {
@@ -74,6 +75,12 @@ class Outbox {
   Result<void> notify(db::Conn& c, const UserId& user, std::string_view type, json::object data,
                       const std::optional<WorkspaceId>& within = std::nullopt,
                       const NoticeEmail& email = {});
+
+  // A frame `type` with `data` to one person's open connections, on any
+  // node, once `c` (a write() connection) commits: neither kept nor
+  // sequenced (what is not in a workspace, the person's own calendar: a
+  // connection back after a drop reads again what it shows).
+  void tell(db::Conn& c, const UserId& user, std::string_view type, json::object data);
 
   // Up to `limit` events of `ws` with seq > `since`, in order.
   Result<std::vector<bus::Event>> since(db::Database& db, const WorkspaceId& ws,

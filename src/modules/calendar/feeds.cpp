@@ -123,8 +123,10 @@ Result<Service::ImportReport> Service::import_ics(const Caller& caller,
         o->id = crypto::new_id_of<EventId>();
         o->name = o->id.str() + ".ics";
         RUCHE_CHECK(write_object(c, caller.user_id, cal, *o, nullptr));
-        RUCHE_CHECK(announce(c, cal, *o, false));
+        if (ws) RUCHE_CHECK(announce(c, cal, *o, false));
       }
+      // A person's calendar: one frame for the batch, not one an event.
+      if (!ws && !adding.empty()) tell_changed(c, cal.col);
       if (last && ws) {
         platform::AuditEntry e = platform::AuditEntry::by(caller, "calendar.imported");
         e.workspace_id = ws->str();
@@ -273,6 +275,7 @@ Result<store::Subscription> Service::rename_subscription(const Caller& caller,
     RUCHE_TRY(auto s, own_subscription(c, caller, id));
     s.name = name;
     RUCHE_CHECK(store::update_subscription(c, s));
+    tell_changed(c, s.collection());
     return s;
   });
 }
@@ -280,6 +283,7 @@ Result<store::Subscription> Service::rename_subscription(const Caller& caller,
 Result<void> Service::unsubscribe(const Caller& caller, const std::string& id) {
   return p_.db.write([&](db::Conn& c) -> Result<void> {
     RUCHE_TRY(auto s, own_subscription(c, caller, id));
+    tell_changed(c, s.collection());
     return store::delete_subscription(c, s);
   });
 }
@@ -388,6 +392,7 @@ Result<void> Service::read_feed(store::Subscription& s) {
       // What the collection holds, by name, then what the feed holds now.
       std::unordered_map<std::string, Object> held;
       std::unordered_set<std::string> written;
+      bool wrote = false;
       RUCHE_CHECK(store::each_object(c, col.id, std::nullopt, true, [&](Object& o) -> Result<void> {
         held.emplace(o.name, std::move(o));
         return {};
@@ -408,16 +413,21 @@ Result<void> Service::read_feed(store::Subscription& s) {
         o.ics = f.ics;  // a copy: a write body may run twice
         if (it == held.end()) {
           RUCHE_CHECK(write_object(c, owner, cal, o, nullptr));
+          wrote = true;
           continue;
         }
         const Object before = std::move(it->second);
         held.erase(it);
-        if (before.ics != o.ics) RUCHE_CHECK(write_object(c, owner, cal, o, &before));
+        if (before.ics == o.ics) continue;
+        RUCHE_CHECK(write_object(c, owner, cal, o, &before));
+        wrote = true;
       }
       for (auto& [name, o] : held) {
         RUCHE_TRY(std::int64_t seq, store::next_seq(c, col));
         RUCHE_CHECK(store::remove(c, o, seq));
+        wrote = true;
       }
+      if (wrote) tell_changed(c, col);
     }
     s.next_at_ms = now + s.refresh_ms;
     return store::update_subscription(c, s);

@@ -724,7 +724,10 @@ Result<void> Service::write_object(db::Conn& c, const UserId& author, const Cale
 }
 
 Result<void> Service::announce(db::Conn& c, const Calendar& cal, const Object& o, bool changed) {
-  if (!cal.col.workspace) return {};
+  if (!cal.col.workspace) {
+    tell_changed(c, cal.col);
+    return {};
+  }
   RUCHE_TRY([[maybe_unused]] auto seq,
             p_.outbox.append(c, *cal.col.workspace,
                              changed ? "calendar.event_updated" : "calendar.event_created",
@@ -753,8 +756,21 @@ Result<void> Service::delete_object(db::Conn& c, const Caller& caller, const Cal
     RUCHE_TRY([[maybe_unused]] auto n,
               p_.outbox.append(c, *cal.col.workspace, "calendar.event_deleted", "calendar", data,
                                {}, ""));
+  } else {
+    tell_changed(c, cal.col);
   }
   return {};
+}
+
+void Service::tell_changed(db::Conn& c, const Collection& col) {
+  json::object data;
+  if (auto sub = subscription_of(col.id)) {
+    data["calendar"] = "subscription";
+    data["subscription_id"] = std::move(*sub);
+  } else {
+    data["calendar"] = "personal";
+  }
+  p_.outbox.tell(c, UserId(col.owner), "calendar.changed", std::move(data));
 }
 
 Result<const platform::ModuleDef*> Service::feed_writer(const Caller& caller,

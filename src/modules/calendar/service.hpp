@@ -370,8 +370,13 @@ class Service {
   Result<void> write_object(db::Conn& c, const UserId& author, const Calendar& cal, Object& o,
                             const Object* before);
   // A workspace calendar's `o`, written: calendar.event_created (or
-  // _updated when `changed`) to its members. Nothing for a person's calendar.
+  // _updated when `changed`) to its members; a person's calendar's:
+  // tell_changed() to them.
   Result<void> announce(db::Conn& c, const Calendar& cal, const Object& o, bool changed);
+  // A person's calendar (theirs, or a subscription's) changed: a
+  // calendar.changed frame to their open connections once `c` commits,
+  // naming it (kept nowhere: the web reads it again; docs/calendar.md).
+  void tell_changed(db::Conn& c, const Collection& col);
   // Brings the index of an event's attendees up to date with `after` (null:
   // deleted) and queues their emails: when the request named attendees
   // (`asked`), or the event is one Ruche schedules already. New attendees
