@@ -923,7 +923,8 @@ test('the owner subscribes to a published calendar from their profile; its event
     const violations = await axe(ownerPage);
     assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
 
-    // Read again on demand; on the home page, named after it, not a link.
+    // Read again on demand; on the home page, named after it, a link to
+    // the owner's own calendar, where it opens read only.
     await section.getByRole('button', { name: 'Mettre à jour Agenda de la mairie' }).click();
     for (let i = 0; i < 100 && reads < 2; i += 1) await ownerPage.waitForTimeout(50);
     assert.equal(reads, 2);
@@ -932,7 +933,13 @@ test('the owner subscribes to a published calendar from their profile; its event
     const entry = agenda.locator('.agenda__item', { hasText: 'Conseil municipal' });
     await entry.waitFor();
     assert.equal(await entry.locator('.agenda__where').textContent(), 'Agenda de la mairie');
-    assert.equal(await entry.getByRole('link').count(), 0);
+    await entry.getByRole('link', { name: 'Conseil municipal' }).click();
+    await ownerPage.waitForURL(/\/calendar\/[^/?]+\?date=/);
+    const details = ownerPage.getByRole('dialog', { name: 'Conseil municipal' });
+    await details.waitFor();
+    assert.equal(await details.getByRole('button', { name: 'Modifier' }).count(), 0);
+    await details.getByRole('button', { name: 'Fermer' }).first().click();
+    await ownerPage.goto(`${env.url}/`);
 
     // Unsubscribed, once confirmed: gone from the home page too.
     await ownerPage.goto(`${env.url}/me`);
@@ -998,4 +1005,70 @@ test('the owner imports an .ics file into the calendar, the member sees its even
   assert.ok(exported.includes('SUMMARY:Revue de sécurité'));
   assert.ok(exported.includes('BEGIN:VTIMEZONE'), 'the events made in Ruche, with their zone');
   assertNoConsoleErrors(owner, 'owner', [/status of 412/, /status of 403/]);
+});
+
+test('the member keeps their own calendar beside the workspace’s: new events there, changes made elsewhere live, the workspace’s hidden or opened in its calendar', async () => {
+  const day = addDays(TODAY, 2);
+  await memberPage.goto(`${env.url}/`);
+  await memberPage.getByRole('link', { name: 'Mon agenda' }).click();
+  await memberPage.waitForURL(`${env.url}/calendar`);
+  await memberPage.goto(`${env.url}/calendar?view=week&date=${day}`);
+  // The workspace's events (imported above) are there, in its tone.
+  const imported = chip(memberPage, day, 'Comité de pilotage');
+  await imported.waitFor();
+  const sources = memberPage.getByRole('region', { name: 'Agendas' });
+  assert.deepEqual(
+    (await sources.locator('.cal-sources__name').allTextContents()).map((t) => t.trim()),
+    ['Agenda personnel', WS, 'Autres invitations'],
+  );
+  assert.match((await imported.getAttribute('class')) ?? '', /cal-tone-1/);
+
+  // A new event goes into the personal calendar: nobody else's.
+  await memberPage.getByRole('button', { name: 'Nouvel événement', exact: true }).click();
+  const dialog = memberPage.getByRole('dialog', { name: 'Nouvel événement' });
+  await dialog.getByText('L’événement va dans votre agenda personnel').waitFor();
+  await dialog.getByLabel('Titre', { exact: true }).fill('Rendez-vous chez le dentiste');
+  await dialog.getByLabel('Date de début', { exact: true }).fill(day);
+  await dialog.getByLabel('Heure de début', { exact: true }).fill('17:00');
+  await dialog.getByRole('button', { name: 'Créer l’événement' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  const dentist = chip(memberPage, day, 'Rendez-vous chez le dentiste');
+  await dentist.waitFor();
+  assert.match((await dentist.getAttribute('class')) ?? '', /cal-tone-0/);
+  const from = `${day}T00:00:00Z`;
+  const to = `${addDays(day, 1)}T00:00:00Z`;
+  const mine = await ok(memberPage, 'GET', `/me/calendar/events?from=${from}&to=${to}`);
+  const made = mine.find((o) => o.title === 'Rendez-vous chez le dentiste');
+  assert.equal(made?.workspace_id, null);
+  const shared = await ok(ownerPage, 'GET', `/me/calendar/events?from=${from}&to=${to}`);
+  assert.equal(shared.filter((o) => o.title === 'Rendez-vous chez le dentiste').length, 0);
+
+  // Made elsewhere (through the API, as another device would): here at
+  // once (calendar.changed), no reload.
+  await ok(memberPage, 'POST', '/me/calendar/events', {
+    title: 'Cours de poterie',
+    start: `${day}T18:00:00Z`,
+    end: `${day}T19:00:00Z`,
+  });
+  await chip(memberPage, day, 'Cours de poterie').waitFor();
+  await shot(memberPage, 'calendar-26-my-calendar');
+  // (axe runs where the page's policy lets it in: the owner's context.)
+  await ownerPage.goto(`${env.url}/calendar?date=${day}`);
+  await chip(ownerPage, day, 'Comité de pilotage').waitFor();
+  const violations = await axe(ownerPage);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+
+  // The workspace's calendar hidden, still so after a reload, shown again.
+  await sources.getByLabel(WS).uncheck();
+  await imported.waitFor({ state: 'detached' });
+  await memberPage.reload();
+  await chip(memberPage, day, 'Cours de poterie').waitFor();
+  assert.equal(await sources.getByLabel(WS).isChecked(), false);
+  assert.equal(await imported.count(), 0);
+  await sources.getByLabel(WS).check();
+  // Its event opens in the workspace's calendar.
+  await imported.click();
+  await memberPage.waitForURL(new RegExp(`/w/${wsId}/calendar/[^/?]+\\?view=week&date=${day}`));
+  await memberPage.getByRole('dialog', { name: 'Comité de pilotage' }).waitFor();
+  assertNoConsoleErrors(member, 'member');
 });

@@ -823,11 +823,14 @@ export function createApi(options: ApiOptions) {
       get: (eid: string) => get<CalendarEvent>(`/calendar/events/${seg(eid)}`),
       /**
        * An .ics file's events added to the workspace's calendar (write
-       * right): all or none; 400 invalid_feed, armoured_unsupported; 409
-       * calendar_full; 413.
+       * right), or with `ws` null to the personal one; 400 invalid_feed,
+       * armoured_unsupported; 409 calendar_full; 413; 503 busy.
        */
-      importFile: (ws: string, file: Blob) =>
-        upload<CalendarImport>(`/workspaces/${seg(ws)}/calendar/import`, file),
+      importFile: (ws: string | null, file: Blob) =>
+        upload<CalendarImport>(
+          ws === null ? '/me/calendar/import' : `/workspaces/${seg(ws)}/calendar/import`,
+          file,
+        ),
       /** The caller's subscriptions to published calendars (docs/calendar.md "Subscriptions"). */
       subscriptions: {
         list: () => get<CalendarSubscriptions>('/me/calendar/subscriptions'),
@@ -845,8 +848,12 @@ export function createApi(options: ApiOptions) {
           post<CalendarSubscription>(`/me/calendar/subscriptions/${seg(sid)}/refresh`, {}),
         remove: (sid: string) => del(`/me/calendar/subscriptions/${seg(sid)}`),
       },
-      create: (ws: string, b: NewCalendarEvent) =>
-        post<CalendarEvent>(`/workspaces/${seg(ws)}/calendar/events`, b),
+      /** In the workspace's calendar, or with `ws` null in the personal one. */
+      create: (ws: string | null, b: NewCalendarEvent) =>
+        post<CalendarEvent>(
+          ws === null ? '/me/calendar/events' : `/workspaces/${seg(ws)}/calendar/events`,
+          b,
+        ),
       /** An armoured workspace's calendar (docs/armoured.md, "Calendar"): events as sealed cards. */
       sealed: {
         /**

@@ -65,6 +65,7 @@ const AdminPage = page(() => import('../pages/admin/AdminPage'));
 const NotFoundPage = page(() => import('../pages/NotFoundPage'));
 const SharePage = page(() => import('../pages/share/SharePage'));
 const InvitationAnswerPage = page(() => import('../modules/calendar/InvitationAnswerPage'));
+const MyCalendarPage = page(() => import('../modules/calendar/MyCalendarPage'));
 
 function chatKey(p: Params): string {
   return `chat:${p.id ?? ''}`;
@@ -80,6 +81,11 @@ function tasksKey(p: Params): string {
 
 function calendarKey(p: Params): string {
   return `calendar:${p.id ?? ''}`;
+}
+
+/** The person's own calendar: one page while events open and close. */
+function myCalendarKey(): string {
+  return 'calendar:me';
 }
 
 /** One share page per link: moving inside a shared folder keeps it mounted. */
@@ -98,6 +104,8 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/', access: 'user', page: WorkspaceListPage },
   { pattern: '/new', access: 'user', page: NewWorkspacePage },
   { pattern: '/me', access: 'user', page: ProfilePage },
+  { pattern: '/calendar', access: 'user', page: MyCalendarPage, stableKey: myCalendarKey },
+  { pattern: '/calendar/:eid', access: 'user', page: MyCalendarPage, stableKey: myCalendarKey },
   { pattern: '/admin', access: 'admin', page: AdminPage },
   { pattern: '/w/:id', access: 'user', page: WorkspaceHomePage },
   { pattern: '/w/:id/settings', access: 'user', page: WorkspaceSettingsPage },

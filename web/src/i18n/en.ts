@@ -21,6 +21,7 @@ export const en: Record<MessageKey, Message> = {
 
   'nav.skip': 'Skip to content',
   'nav.home': 'Home',
+  'nav.calendar': 'My calendar',
   'nav.workspaces': 'Workspaces',
   'nav.new_workspace': 'New workspace',
   'nav.no_workspaces': 'No workspace yet.',
@@ -859,6 +860,13 @@ export const en: Record<MessageKey, Message> = {
   },
   'calendar.agenda_today': 'Today',
   'calendar.agenda_tomorrow': 'Tomorrow',
+  'calendar.mine.title': 'My calendar',
+  'calendar.mine.export_hint': 'Your personal calendar, as one .ics file',
+  'calendar.mine.new_note':
+    'The event goes in your personal calendar: you see it, and those you invite.',
+  'calendar.mine.calendars': 'Calendars',
+  'calendar.mine.invitations': 'Other invitations',
+  'calendar.mine.manage_subscriptions': 'Subscribe to a calendar…',
   'calendar.personal': 'Personal calendar',
   'calendar.attendees': 'Attendees',
   'calendar.attendees_hint':

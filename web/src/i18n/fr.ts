@@ -19,6 +19,7 @@ export const fr = {
 
   'nav.skip': 'Aller au contenu',
   'nav.home': 'Accueil',
+  'nav.calendar': 'Mon agenda',
   'nav.workspaces': 'Espaces de travail',
   'nav.new_workspace': 'Nouvel espace',
   'nav.no_workspaces': 'Aucun espace pour l’instant.',
@@ -877,6 +878,13 @@ export const fr = {
   },
   'calendar.agenda_today': 'Aujourd’hui',
   'calendar.agenda_tomorrow': 'Demain',
+  'calendar.mine.title': 'Mon agenda',
+  'calendar.mine.export_hint': 'Votre agenda personnel, en un fichier .ics',
+  'calendar.mine.new_note':
+    'L’événement va dans votre agenda personnel : vous le voyez, et les personnes que vous invitez.',
+  'calendar.mine.calendars': 'Agendas',
+  'calendar.mine.invitations': 'Autres invitations',
+  'calendar.mine.manage_subscriptions': 'S’abonner à un agenda…',
   'calendar.personal': 'Agenda personnel',
   'calendar.attendees': 'Participants',
   'calendar.attendees_hint':

@@ -1,5 +1,6 @@
-// Left navigation: the person's workspaces with unread badges; inside the
-// open workspace, its modules (with their own badges) and settings.
+// Left navigation: home, the person's own calendar, their workspaces with
+// unread badges; inside the open workspace, its modules (with their own
+// badges) and settings.
 import type { Workspace } from '../api';
 import { isModuleName } from '../api/types';
 import { Badge } from '../components/Feedback';
@@ -58,6 +59,17 @@ export function Sidebar({ onNavigate }: { onNavigate?: () => void }) {
         >
           <Icon name="home" size={18} />
           {t('nav.home')}
+        </Link>
+        <Link
+          to="/calendar"
+          className="sidebar__home"
+          aria-current={
+            pathname === '/calendar' || pathname.startsWith('/calendar/') ? 'page' : undefined
+          }
+          onClick={onNavigate}
+        >
+          <Icon name="calendar" size={18} />
+          {t('nav.calendar')}
         </Link>
       </div>
       <div className="sidebar__heading">

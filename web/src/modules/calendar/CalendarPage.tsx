@@ -7,6 +7,11 @@
 // Armoured workspaces open behind the armour gate (the
 // person's keys are unlocked first); their events are opened and sealed in
 // the browser (sealed.ts), which works out the occurrences shown.
+// CalendarScreen also shows the person's own view (workspace null,
+// MyCalendarPage): the occurrences of the calendars it gathers, but those
+// hidden; new events, Import and Export are the personal calendar's, an
+// event of a workspace opens in that workspace's calendar, and only the
+// person's own events are changed there.
 import '../../styles/modules/calendar.css';
 import {
   useEffect,
@@ -16,8 +21,15 @@ import {
   useState,
   useSyncExternalStore,
   type KeyboardEvent,
+  type ReactNode,
 } from 'react';
-import { isApiError, type CalendarOccurrence, type Me, type Workspace } from '../../api';
+import {
+  isApiError,
+  type CalendarEvent,
+  type CalendarOccurrence,
+  type Me,
+  type Workspace,
+} from '../../api';
 import type { PageProps } from '../../app/routes';
 import { GateIfArmoured } from '../../armour/ArmourGate';
 import { useArmourText } from '../../armour/i18n';
@@ -55,6 +67,7 @@ import { periodTitle } from './logic/format';
 import { movedDay } from './logic/keys';
 import { MAX_OCCURRENCES } from './logic/expand';
 import { byDay } from './logic/layout';
+import { visibleOccurrences, type SourceKey } from './logic/sources';
 import { calendarFileUrl, calendarPath } from './paths';
 import { CalendarArmour } from './sealed';
 import { CalendarStore } from './store';
@@ -73,27 +86,45 @@ export default function CalendarPage({ params }: PageProps) {
 }
 
 /** The store of a screen: armoured, with the workspace's key manager. */
-function storeOf(workspace: Workspace, me: Me): CalendarStore {
+function storeOf(workspace: Workspace | null, me: Me): CalendarStore {
+  if (!workspace) return new CalendarStore(null, me.id);
   const armour = workspace.armoured
     ? new CalendarArmour(workspace.id, workspaceKeys(workspace.id, me.id))
     : null;
   return new CalendarStore(workspace.id, me.id, undefined, armour);
 }
 
+/** The person's own view: only their own events are changed there (not invitations, nor subscriptions). */
+function ownEvent(me: Me): (e: CalendarEvent) => boolean {
+  return (e) => e.workspace_id === null && !e.subscription_id && e.created_by === me.id;
+}
+
+const NONE_HIDDEN: ReadonlySet<SourceKey> = new Set();
+
 export function CalendarScreen({
   workspace,
   me,
   eventId,
+  store: given,
+  hidden = NONE_HIDDEN,
+  side = null,
 }: {
-  workspace: Workspace;
+  /** Null: the person's own view (with `store`, made for it). */
+  workspace: Workspace | null;
   me: Me;
   eventId: string | null;
+  store?: CalendarStore;
+  /** The person's own view: the calendars not shown (logic/sources.ts). */
+  hidden?: ReadonlySet<SourceKey>;
+  /** Beside the grid (the person's own view: the list of calendars). */
+  side?: ReactNode;
 }) {
   const { t, locale } = useI18n();
   const ta = useArmourText();
-  const ws = workspace.id;
-  const [store] = useState(() => storeOf(workspace, me));
-  const occurrences = useSyncExternalStore(store.subscribe, () => store.getState().occurrences);
+  const ws = workspace?.id ?? null;
+  const [store] = useState(() => given ?? storeOf(workspace, me));
+  const read = useSyncExternalStore(store.subscribe, () => store.getState().occurrences);
+  const occurrences = useMemo(() => visibleOccurrences(read, hidden), [read, hidden]);
   const shown = useSyncExternalStore(store.subscribe, () => store.getState().shown);
   const loaded = useSyncExternalStore(store.subscribe, () => store.getState().loaded);
   const failed = useSyncExternalStore(store.subscribe, () => store.getState().failed);
@@ -102,7 +133,7 @@ export function CalendarScreen({
   const rightLoaded = useSyncExternalStore(store.subscribe, () => store.getState().rightLoaded);
   const events = useSyncExternalStore(store.subscribe, () => store.getState().events);
   const members = useSyncExternalStore(store.subscribe, () => store.getState().members);
-  const canWrite = right === 'write' && !archived && !workspace.archived;
+  const canWrite = right === 'write' && !archived && !workspace?.archived;
   const keys = store.armour?.keys ?? null;
   // Armoured: nothing new is sealed while the workspace's current key has not come.
   const sealBlocked = useAwaitingKey(keys) ? ta('calendar.no_key') : null;
@@ -153,7 +184,12 @@ export function CalendarScreen({
     cell.focus();
   });
 
-  const openEvent = (o: CalendarOccurrence | null, id: string | null) => {
+  const openEvent = (o: CalendarOccurrence | null, id: string | null, day?: DayKey) => {
+    // The person's own view: a workspace's event opens in its calendar.
+    if (ws === null && o?.workspace_id) {
+      navigate(calendarPath(o.workspace_id, { eventId: o.event_id, view, day: day ?? cursor }));
+      return;
+    }
     setPicked(o);
     navigate(calendarPath(ws, { eventId: id, view, day: asked ? cursor : null }));
   };
@@ -187,7 +223,7 @@ export function CalendarScreen({
     onFocusDay: (day) => {
       if (day !== cursor && samePeriod(view, day, cursor)) go(day);
     },
-    onOpen: (o) => openEvent(o, o.event_id),
+    onOpen: (o, day) => openEvent(o, o.event_id, day),
     onCreate: newEvent,
     onShowDay: setDayShown,
     onPickDay: (day) => {
@@ -198,10 +234,10 @@ export function CalendarScreen({
 
   const inView = shown?.from === range.from && shown.to === range.to;
   const none = inView && [...perDay.values()].every((l) => l.length === 0);
-  const denied = isApiError(failed) && failed.status === 404;
+  const denied = !!workspace && isApiError(failed) && failed.status === 404;
 
   let body;
-  if (denied) {
+  if (denied && workspace) {
     body = <ModuleOff workspace={workspace} />;
   } else if (!loaded) {
     body = <Spinner label={t('common.loading')} />;
@@ -223,15 +259,18 @@ export function CalendarScreen({
             </Button>
           </Alert>
         ) : null}
-        {occurrences.length >= MAX_OCCURRENCES ? (
+        {read.length >= MAX_OCCURRENCES ? (
           // The server's bound (and the browser's, armoured): the later
           // days of the period would look empty without a word.
           <Alert kind="warning">
             {t(view === 'month' ? 'calendar.too_many.month' : 'calendar.too_many.week')}
           </Alert>
         ) : null}
-        <div ref={gridArea} className="cal-area">
-          {view === 'month' ? <MonthView {...grid} /> : <WeekView {...grid} />}
+        <div className={side ? 'cal-with-side' : undefined}>
+          {side}
+          <div ref={gridArea} className="cal-area">
+            {view === 'month' ? <MonthView {...grid} /> : <WeekView {...grid} />}
+          </div>
         </div>
         <UnopenedEvents events={eventList} onOpen={(id) => openEvent(null, id)} />
         <p className="cal-status muted" role="status">
@@ -247,24 +286,25 @@ export function CalendarScreen({
   return (
     <div className="calendar">
       <Page
-        title={t('module.calendar.name')}
-        subtitle={workspace.name}
+        title={workspace ? t('module.calendar.name') : t('calendar.mine.title')}
+        subtitle={workspace?.name}
         actions={
           denied ? null : (
             <>
-              {workspace.armoured ? null : (
+              {workspace?.armoured ? null : (
                 // Every event as one .ics file (an armoured calendar's are
                 // sealed: the server has no iCalendar of them).
                 <a
                   className="btn btn--secondary"
                   href={calendarFileUrl(me.id, ws)}
-                  download={`${workspace.name}.ics`}
+                  download={`${workspace?.name ?? t('calendar.personal')}.ics`}
+                  title={workspace ? undefined : t('calendar.mine.export_hint')}
                 >
                   <Icon name="download" size={18} />
                   {t('calendar.export')}
                 </a>
               )}
-              {canWrite && !workspace.armoured ? <ImportButton workspaceId={ws} /> : null}
+              {canWrite && !workspace?.armoured ? <ImportButton workspaceId={ws} /> : null}
               {canWrite ? (
                 <Button
                   variant="primary"
@@ -287,10 +327,10 @@ export function CalendarScreen({
             className="cal-keys"
           />
         ) : null}
-        {workspace.armoured ? <SealedBadge /> : null}
+        {workspace?.armoured ? <SealedBadge /> : null}
         {rightLoaded && loaded && !denied && !canWrite ? (
           <p className="cal-readonly">
-            {archived || workspace.archived ? t('error.archived') : t('calendar.read_only')}
+            {archived || workspace?.archived ? t('error.archived') : t('calendar.read_only')}
           </p>
         ) : null}
         {body}
@@ -310,7 +350,7 @@ export function CalendarScreen({
           canWrite={canWrite}
           onOpen={(o) => {
             setDayShown(null);
-            openEvent(o, o.event_id);
+            openEvent(o, o.event_id, dayShown);
           }}
           onCreate={() => newEvent(dayShown)}
           onClose={() => setDayShown(null)}
@@ -323,7 +363,7 @@ export function CalendarScreen({
           me={me}
           id={eventId}
           occurrence={picked}
-          canWrite={canWrite}
+          canWrite={ws === null ? ownEvent(me) : canWrite}
           sealBlocked={sealBlocked}
           onClose={() => openEvent(null, null)}
           onDone={() => {

@@ -1,4 +1,7 @@
-// The shared calendar of one workspace while its page is open: the
+// The shared calendar of one workspace while its page is open (or, with
+// no workspace, the person's own view: their calendar, the calendars they
+// subscribed to, every workspace calendar they read and the events they
+// are invited to): the
 // occurrences of the range shown, the caller's right. Occurrences are not
 // patched from events (a changed rule moves every date): a
 // calendar.event_* of this workspace, or a `hello` after a drop of the
@@ -16,6 +19,13 @@
 // answer shows at once on the event's occurrences (an answer to one
 // occurrence of a recurring event, on that one). The workspace's members
 // are who the event form offers to invite.
+//
+// The person's own view (workspaceId null) reads /me/calendar/events, with
+// the occurrences `others` adds (the armoured workspaces' calendars, which
+// only the browser can expand: sealedAgenda.ts); it reads again on any
+// calendar's change (calendar.changed for the person's own calendar and
+// subscriptions), on a notice, and when the person's access changes. New
+// events go into the personal calendar, which its owner writes.
 //
 // In an armoured workspace (docs/armoured.md, "Calendar") the server does
 // not know when events are: the store reads the whole calendar (pages of
@@ -138,9 +148,15 @@ export class CalendarStore extends Store<CalendarState> {
    */
   private readonly gone = new Map<string, OpenedFacts>();
 
-  /** `armour`: the workspace is armoured, its events opened and sealed with its keys. */
+  /** The person's own view: the occurrences the server does not have (setOthers). */
+  private others: ((range: CalendarRange) => Promise<CalendarOccurrence[]>) | null = null;
+
+  /**
+   * `workspaceId` null: the person's own view. `armour`: the workspace is
+   * armoured, its events opened and sealed with its keys.
+   */
   constructor(
-    readonly workspaceId: string,
+    readonly workspaceId: string | null,
     readonly me: string,
     private readonly refetchDelayMs = REFETCH_DELAY_MS,
     readonly armour: CalendarArmour | null = null,
@@ -168,10 +184,11 @@ export class CalendarStore extends Store<CalendarState> {
       );
     }
     void this.loadRight();
-    this.unsubscribes.push(
-      memberDirectory().watch(this.workspaceId, () => void this.loadMembers()),
-    );
-    void this.loadMembers();
+    const ws = this.workspaceId;
+    if (ws !== null) {
+      this.unsubscribes.push(memberDirectory().watch(ws, () => void this.loadMembers()));
+      void this.loadMembers();
+    }
     if (this.state.range) void this.load();
   }
 
@@ -189,12 +206,29 @@ export class CalendarStore extends Store<CalendarState> {
 
   // ---- reading -------------------------------------------------------------
 
+  /**
+   * The person's own view: the occurrences of a range that `others` gives
+   * besides the server's (the armoured calendars', expanded here), the
+   * range shown read again with them; null: none.
+   */
+  setOthers(others: ((range: CalendarRange) => Promise<CalendarOccurrence[]>) | null): void {
+    const before = this.others;
+    this.others = others;
+    if ((before || others) && this.started && this.state.range) void this.load();
+  }
+
+  /** The caller's right on the workspace's calendar (the person's own: they write it). */
   async loadRight(): Promise<void> {
+    if (this.workspaceId === null) {
+      this.set({ right: 'write', archived: false, rightLoaded: true });
+      return;
+    }
     const access = await moduleAccess(this.workspaceId, 'calendar');
     this.set({ ...access, rightLoaded: true });
   }
 
   async loadMembers(): Promise<void> {
+    if (this.workspaceId === null) return;
     try {
       this.set({ members: await memberDirectory().members(this.workspaceId) });
     } catch {
@@ -223,10 +257,10 @@ export class CalendarStore extends Store<CalendarState> {
     this.timer = null;
     const g = ++this.generation;
     try {
-      const list = await api.calendar.occurrences(this.workspaceId, range.from, range.to);
+      const list = await this.read(range);
       if (g !== this.generation) return;
       this.set({
-        occurrences: Array.isArray(list) ? list : [],
+        occurrences: list,
         shown: range,
         loaded: true,
         failed: undefined,
@@ -237,6 +271,21 @@ export class CalendarStore extends Store<CalendarState> {
     }
   }
 
+  /** The occurrences of `range`: the workspace's, or the person's own view's with the others'. */
+  private async read(range: CalendarRange): Promise<CalendarOccurrence[]> {
+    const ws = this.workspaceId;
+    if (ws !== null) {
+      const list = await api.calendar.occurrences(ws, range.from, range.to);
+      return Array.isArray(list) ? list : [];
+    }
+    const [mine, more] = await Promise.all([
+      api.calendar.mine(range.from, range.to),
+      this.others ? this.others(range) : [],
+    ]);
+    const list = Array.isArray(mine) ? mine : [];
+    return more.length ? inStartOrder([...list, ...more]) : list;
+  }
+
   /**
    * Armoured: reads what changed after the version held (everything, the
    * first time), page after page, then works out the range's occurrences.
@@ -244,14 +293,16 @@ export class CalendarStore extends Store<CalendarState> {
    * data was replaced) reads it whole again.
    */
   private async loadSealed(): Promise<void> {
+    const a = this.armour;
+    if (!a) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const g = ++this.generation;
     try {
-      const version = await readSealedChanges(this.workspaceId, this.version, {
+      const version = await readSealedChanges(a.workspaceId, this.version, {
         onPage: async (page) => {
           // A first visit's cards, their signatures checked off this thread.
-          await this.armour?.checkAhead(page.events);
+          await a.checkAhead(page.events);
           if (g === this.generation) this.apply(page.events, page.deleted);
         },
         onReset: () => {
@@ -368,6 +419,7 @@ export class CalendarStore extends Store<CalendarState> {
       if (this.state.loaded) this.loadSoon();
       return;
     }
+    if (this.workspaceId === null) return this.heardMine(e);
     const notice = readNotice(e);
     if (notice) {
       if (notice.workspace_id === this.workspaceId) this.loadSoon();
@@ -386,6 +438,19 @@ export class CalendarStore extends Store<CalendarState> {
     ) {
       if (this.armour) this.heardLive(e);
       else this.loadSoon();
+    }
+  }
+
+  /**
+   * The person's own view: any calendar's change (theirs, a subscription's,
+   * a workspace's), a notice, or a change of what they may read, reads the
+   * range again.
+   */
+  private heardMine(e: EventFrame): void {
+    if (e.type.startsWith('calendar.') || e.type === 'workspace.updated') return this.loadSoon();
+    if (e.type.startsWith('member.')) {
+      const d = (e.data ?? {}) as { user_id?: unknown };
+      if (d.user_id === this.me) this.loadSoon();
     }
   }
 
@@ -417,7 +482,7 @@ export class CalendarStore extends Store<CalendarState> {
     if (a) {
       const token = await a.keys.newToken();
       const raw = await a.write(async () =>
-        api.calendar.sealed.create(this.workspaceId, await a.sealNew(b, token)),
+        api.calendar.sealed.create(a.workspaceId, await a.sealNew(b, token)),
       );
       this.heard(raw);
       return a.open(raw);

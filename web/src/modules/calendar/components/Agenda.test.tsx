@@ -166,11 +166,13 @@ describe('the agenda', () => {
     expect(today?.textContent).toContain('Bureau');
     const link = [...ui.host.querySelectorAll('a')].find((a) => a.textContent === 'Réunion');
     expect(link?.getAttribute('href')).toBe('/w/w1/calendar/meet?date=2026-12-10');
-    // The personal calendar's entry: said so, not a link.
+    // The personal calendar's entry: said so, a link to the person's own calendar.
     const personal = [...ui.host.querySelectorAll('.agenda__item')].find((li) =>
       li.textContent?.includes('Dentiste'),
     );
-    expect(personal?.querySelector('a')).toBeNull();
+    expect(personal?.querySelector('a')?.getAttribute('href')).toBe(
+      '/calendar/dentist?date=2026-12-11',
+    );
     expect(personal?.textContent).toContain('Personal calendar');
   });
 
@@ -233,7 +235,9 @@ describe('the agenda', () => {
     await vi.waitFor(() => expect(items()).toHaveLength(1));
     expect(followed).toHaveBeenCalledTimes(1);
     const council = item('Conseil municipal');
-    expect(council?.querySelector('a, button')).toBeNull();
+    expect(council?.querySelector('a')?.getAttribute('href')).toBe(
+      '/calendar/council?date=2026-12-10',
+    );
     expect(council?.querySelector('.agenda__where')?.textContent).toBe('Mairie');
   });
 

@@ -1,8 +1,8 @@
 // "Agenda" on the workspaces page: the next 7 days (today included) of
 // every calendar the person reads and of the events they are invited to,
 // in one call (GET /me/calendar/events), by day, each entry a link to its
-// workspace's calendar at that day (the personal calendar's entries, which
-// the web client does not show elsewhere, are not links); an invitation
+// workspace's calendar at that day (the personal calendar's and the
+// subscriptions', to the person's own calendar page); an invitation
 // not accepted says its answer ("Not answered", "Maybe", "Declined").
 // Every invitation has the answers (Accept, Maybe, Decline), shown at once
 // on its entry (an entry's answer is the one to that occurrence; on an
@@ -18,8 +18,8 @@
 // their instances itself once this tab's keys are unlocked (sealedAgenda.ts),
 // again when the keys change; an answer to one occurrence there is sealed
 // by the person, with their other answers apart.
-// A subscription's entries (a calendar published elsewhere, read only) are
-// not links either, and name their subscription.
+// A subscription's entries (a calendar published elsewhere, read only)
+// name their subscription.
 // Shown by the workspaces page; nothing if the calendars cannot be read,
 // nor where no workspace has the calendar, nobody invites the person and
 // they follow no calendar.
@@ -262,6 +262,13 @@ export default function Agenda() {
                           <Link
                             className="agenda__title"
                             to={calendarPath(o.workspace_id, { eventId: o.event_id, day })}
+                          >
+                            {title}
+                          </Link>
+                        ) : !o.workspace_id && (o.subscription_id || !invited) ? (
+                          <Link
+                            className="agenda__title"
+                            to={calendarPath(null, { eventId: o.event_id, day })}
                           >
                             {title}
                           </Link>

@@ -3,13 +3,16 @@
 // workspace by name or address (suggested as one types, as the chat's
 // mentions are), or any email address — in an armoured workspace only its
 // members who read the calendar (the server tells them, and they open the
-// card). Never oneself, nor the organizer.
+// card). The person's own calendar has no members: colleagues are found
+// in the instance's directory as one types (`directory`). Never oneself,
+// nor the organizer.
 import { useMemo, useState, type KeyboardEvent } from 'react';
-import type { Member } from '../../../api';
+import type { DirectoryEntry, Member } from '../../../api';
 import { Icon } from '../../../components/Icon';
 import { PeopleSuggestions, useSuggestionKeys } from '../../../components/PersonPicker';
 import { useI18n } from '../../../i18n';
 import { matchPeople } from '../../../mentions/mentions';
+import { useDirectorySearch } from '../../../workspaces/directory';
 import {
   attendeeProblem,
   emailKey,
@@ -29,21 +32,42 @@ import { PartstatTag, PersonWho } from './Attendance';
 /** Suggestions shown at once. */
 const SUGGESTED = 8;
 
+/** A colleague from the directory, as the members the field offers. */
+function asColleague(p: DirectoryEntry): Member {
+  return {
+    user_id: p.id,
+    name: p.name,
+    email: p.email,
+    role: 'member',
+    external: false,
+    expires_at: null,
+    rights: {},
+  };
+}
+
 export function AttendeesField({
   draft,
   onChange,
-  people,
+  people: members,
   not,
+  directory = false,
 }: {
   draft: EventDraft;
   onChange(d: EventDraft): void;
   /** The workspace's members (who may be picked, but for `not`; members only with `not.membersOnly`). */
   people: readonly Member[];
   not: Uninvitable;
+  /** Colleagues are also looked up in the directory by what is typed. */
+  directory?: boolean;
 }) {
   const { t } = useI18n();
   const [text, setText] = useState('');
   const [problem, setProblem] = useState<{ kind: AttendeeProblem; who: string } | null>(null);
+  const found = useDirectorySearch(text, directory);
+  const people = useMemo(
+    () => (found.length ? [...members, ...found.map(asColleague)] : members),
+    [members, found],
+  );
 
   const invitable = useMemo(() => invitablePeople(people, draft, not), [people, draft, not]);
   // The same objects from one keystroke to the next: their names are folded once.

@@ -8,7 +8,7 @@ import type { DayKey } from '../logic/dates';
 import { capitalized, dayLabel, formatTimeRange } from '../logic/format';
 import { answerClass } from '../logic/invitations';
 import { inAllDayRow } from '../logic/layout';
-import { OccurrenceDetail, useOccurrenceLabel } from './EventChip';
+import { OccurrenceDetail, useOccurrenceLabel, useToneClass } from './EventChip';
 
 export function DayDialog({
   day,
@@ -27,6 +27,7 @@ export function DayDialog({
 }) {
   const { t, locale } = useI18n();
   const label = useOccurrenceLabel();
+  const tone = useToneClass();
   return (
     <Modal
       title={capitalized(dayLabel(day, locale), locale)}
@@ -39,7 +40,7 @@ export function DayDialog({
           <li key={`${o.event_id}|${o.recurrence_id ?? o.start ?? ''}`}>
             <button
               type="button"
-              className={['cal-day-list__item', answerClass(o)].filter(Boolean).join(' ')}
+              className={['cal-day-list__item', answerClass(o), tone(o)].filter(Boolean).join(' ')}
               title={label(o)}
               onClick={() => onOpen(o)}
             >

@@ -3,11 +3,26 @@
 // (hidden text after the visible one: its accessible name starts with what
 // is seen, WCAG 2.5.3). An invitation not answered looks pending, "maybe"
 // hatched, declined struck through (answerClass). Opens its details.
+// Where several calendars share a grid (the person's own view), each
+// occurrence takes its calendar's tone (ToneContext; useToneClass).
+import { createContext, useContext } from 'react';
 import type { CalendarOccurrence } from '../../../api';
 import { useI18n } from '../../../i18n';
 import { formatTime, whenText } from '../logic/format';
 import { answerClass, knownPartstat } from '../logic/invitations';
 import { continuesFrom, inAllDayRow } from '../logic/layout';
+
+/** An occurrence's tone (cal-tone-{n}), or null; none provided: no tones (one calendar). */
+export const ToneContext = createContext<((o: CalendarOccurrence) => number | null) | null>(null);
+
+/** The tone class of an occurrence ('' without one). */
+export function useToneClass(): (o: CalendarOccurrence) => string {
+  const toneOf = useContext(ToneContext);
+  return (o) => {
+    const tone = toneOf?.(o);
+    return tone === null || tone === undefined ? '' : `cal-tone-${tone}`;
+  };
+}
 
 /** ", Invitation, not answered" when the caller is invited, else "". */
 function useAnswerText(): (o: CalendarOccurrence) => string {
@@ -66,6 +81,7 @@ export function EventChip({
 }) {
   const { t, locale } = useI18n();
   const label = useOccurrenceLabel();
+  const tone = useToneClass();
   const wide = inAllDayRow(o);
   const goesOn = continuesFrom(o, day);
   const cls = [
@@ -73,6 +89,7 @@ export function EventChip({
     wide ? 'cal-chip--all-day' : '',
     o.kind !== 'event' ? 'cal-chip--item' : '',
     answerClass(o),
+    tone(o),
     goesOn ? 'cal-chip--continued' : '',
   ]
     .filter(Boolean)

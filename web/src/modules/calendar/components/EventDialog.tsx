@@ -124,7 +124,7 @@ export function EventDialog({
   me,
   id,
   occurrence,
-  canWrite,
+  canWrite: mayWrite,
   sealBlocked = null,
   onClose,
   onDone,
@@ -134,7 +134,8 @@ export function EventDialog({
   id: string;
   /** The occurrence clicked, when known (a recurring event's date). */
   occurrence: CalendarOccurrence | null;
-  canWrite: boolean;
+  /** Whether the caller changes the event (the person's own view: which events they do). */
+  canWrite: boolean | ((event: CalendarEvent) => boolean);
   /** Armoured: why nothing can be sealed now (no edit), else null. */
   sealBlocked?: string | null;
   onClose(): void;
@@ -207,6 +208,19 @@ export function EventDialog({
   });
   useEvent('calendar.event_deleted', (f) => {
     if ((f.data as { id?: unknown } | undefined)?.id === id && !deleting) setNotice('deleted');
+  });
+  // A person's own calendar changed (calendar.changed: through CalDAV,
+  // another tab): this event read again, unless being edited; gone, said.
+  useEvent('calendar.changed', () => {
+    if (!event || event.workspace_id !== null || draft || deleting) return;
+    store.event(id).then(
+      (e) => {
+        if (!editing.current) setEvent((cur) => (cur && e.version <= cur.version ? cur : e));
+      },
+      (e: unknown) => {
+        if (isApiError(e) && e.status === 404) setNotice('deleted');
+      },
+    );
   });
   // An answer to this event, told to its organizer (calendar.answered): the
   // event read again, its answers with it.
@@ -365,6 +379,7 @@ export function EventDialog({
   // Armoured: the card's state; one that does not open is neither shown nor changed.
   const sealed = event ? openedOf(event)?.card : undefined;
   const cardOpen = !sealed || sealed.kind === 'open';
+  const canWrite = typeof mayWrite === 'function' ? !!event && mayWrite(event) : mayWrite;
   const editable = canWrite && event?.kind === 'event' && !gone && cardOpen && !sealBlocked;
   const deletable = canWrite;
   // An occurrence opened goes by its own title.
@@ -441,6 +456,7 @@ export function EventDialog({
           problem={problem}
           timeZone={timeZone}
           people={people}
+          directory={store.workspaceId === null}
           not={not}
           // An armoured event's time is not among what the server says is busy.
           own={armoured ? null : ownSpan(editingApart ? editingApart.o : event)}

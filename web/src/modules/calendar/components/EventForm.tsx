@@ -30,6 +30,7 @@ export function EventForm({
   timeZone,
   people,
   not,
+  directory = false,
   own = null,
   occurrence = false,
   autoFocus = false,
@@ -42,6 +43,8 @@ export function EventForm({
   /** The workspace's members, who may be invited (but for `not`). */
   people: readonly Member[];
   not: Uninvitable;
+  /** Colleagues are looked up in the directory too (the personal calendar has no members). */
+  directory?: boolean;
   /** The event being edited, as saved, when timed (its time is not busy against itself). */
   own?: Span | null;
   /** One occurrence of a recurring event: no all day, people or repeat. */
@@ -127,7 +130,13 @@ export function EventForm({
         onChange={(e) => set('location', e.target.value)}
       />
       {occurrence ? null : (
-        <AttendeesField draft={draft} onChange={onChange} people={people} not={not} />
+        <AttendeesField
+          draft={draft}
+          onChange={onChange}
+          people={people}
+          not={not}
+          directory={directory}
+        />
       )}
       <Availability draft={draft} onChange={onChange} people={people} me={not.me} own={own} />
       <TextArea

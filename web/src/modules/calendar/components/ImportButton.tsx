@@ -1,7 +1,8 @@
 // "Import" beside "New event": an .ics file (exported from Outlook, Google
-// Calendar, Thunderbird…) added to the workspace's calendar, all of it or
-// nothing (docs/calendar.md "Import"); the toast says how many events came,
-// were there already, or were refused. The events appear through the
+// Calendar, Thunderbird…) added to the workspace's calendar, or the
+// personal one (workspaceId null), a thousand events at a time
+// (docs/calendar.md "Import"); the toast says how many events came, were
+// there already, or were refused. The events appear through the
 // calendar's live events, as anyone's.
 import { useRef, useState } from 'react';
 import { api } from '../../../api';
@@ -14,7 +15,7 @@ export function ImportButton({
   workspaceId,
   disabled,
 }: {
-  workspaceId: string;
+  workspaceId: string | null;
   disabled?: boolean;
 }) {
   const { t } = useI18n();

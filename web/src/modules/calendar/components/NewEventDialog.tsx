@@ -2,7 +2,7 @@
 // opened from; times go as UTC instants with the browser's zone, the
 // people invited with them (the creator becomes the organizer). In an
 // armoured workspace, sealed in the browser (the store), inviting its
-// members only.
+// members only; from the person's own view, into their personal calendar.
 import { useMemo, useState, useSyncExternalStore, type FormEvent } from 'react';
 import type { Me } from '../../../api';
 import { Button } from '../../../components/Button';
@@ -57,12 +57,14 @@ export function NewEventDialog({
   return (
     <Modal title={t('calendar.new')} onClose={onClose} className="cal-dialog">
       <form className="form" onSubmit={(e) => void submit(e)} noValidate>
+        {store.workspaceId === null ? <p className="muted">{t('calendar.mine.new_note')}</p> : null}
         <EventForm
           draft={draft}
           onChange={setDraft}
           problem={problem}
           timeZone={timeZone}
           people={people}
+          directory={store.workspaceId === null}
           not={not}
           autoFocus
         />

@@ -13,7 +13,7 @@ import { weekdayIndex, type DayKey } from '../logic/dates';
 import { formatTime, formatTimeRange, hourLabels, weekdayNames } from '../logic/format';
 import { answerClass } from '../logic/invitations';
 import { inAllDayRow, MINUTES_PER_DAY, nowMinutes, timedLayout } from '../logic/layout';
-import { EventChip, OccurrenceDetail, useOccurrenceLabel } from './EventChip';
+import { EventChip, OccurrenceDetail, useOccurrenceLabel, useToneClass } from './EventChip';
 import { DayButton, onFreeSpace, type GridProps } from './MonthView';
 
 /** Where the week opens, scrolled (the morning, its hour's label in sight). */
@@ -119,6 +119,7 @@ export function WeekView(p: GridProps) {
 function DayColumn({ day, now, ...p }: GridProps & { day: DayKey; now: Date }) {
   const { t, locale } = useI18n();
   const label = useOccurrenceLabel();
+  const tone = useToneClass();
   const list = p.byDay.get(day) ?? [];
   const blocks = timedLayout(list, day);
   const nowAt = nowMinutes(day, now);
@@ -154,6 +155,7 @@ function DayColumn({ day, now, ...p }: GridProps & { day: DayKey; now: Date }) {
               short ? 'cal-block--short' : '',
               o.kind !== 'event' ? 'cal-chip--item' : '',
               answerClass(o),
+              tone(o),
             ]
               .filter(Boolean)
               .join(' ')}
