@@ -1072,3 +1072,37 @@ test('the member keeps their own calendar beside the workspace’s: new events t
   await memberPage.getByRole('dialog', { name: 'Comité de pilotage' }).waitFor();
   assertNoConsoleErrors(member, 'member');
 });
+
+test('the owner drags an event to another day and an hour later in the week; the member sees it moved', async () => {
+  const day = addDays(TODAY, 2);
+  // The next day, or the one before when the next is in another week.
+  const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
+  const to = addDays(day, weekday === 0 ? -1 : 1);
+  await memberPage.goto(calendarUrl(`?view=week&date=${day}`));
+  await ownerPage.goto(calendarUrl(`?view=week&date=${day}`));
+  const block = chip(ownerPage, day, 'Comité de pilotage');
+  await block.waitFor();
+  const box = await block.boundingBox();
+  const column = await ownerPage.locator(`.cal-week__day[data-day="${to}"]`).boundingBox();
+  assert.ok(box && column);
+  const hour = column.height / 24;
+  const [x, y] = [box.x + box.width / 2, box.y + Math.min(8, box.height / 2)];
+  await ownerPage.mouse.move(x, y);
+  await ownerPage.mouse.down();
+  await ownerPage.mouse.move(column.x + column.width / 2, y + hour, { steps: 8 });
+  await ownerPage.locator('.cal-drag-label', { hasText: 'Comité de pilotage' }).waitFor();
+  await shot(ownerPage, 'calendar-27-drag');
+  await ownerPage.mouse.up();
+  await ownerPage.getByText('Événement « Comité de pilotage » déplacé').waitFor();
+  await chip(ownerPage, to, 'Comité de pilotage').waitFor();
+  // No details opened by the release.
+  assert.equal(await ownerPage.getByRole('dialog').count(), 0);
+  const moved = await eventByTitle(ownerPage, 'Comité de pilotage');
+  assert.equal(parisDay(new Date(moved.start)), to);
+  assert.equal(parisTime(moved.start), '10:00', 'an hour later than 09:00');
+  assert.equal(parisTime(moved.end), '10:30', 'its length kept');
+  await chip(memberPage, to, 'Comité de pilotage').waitFor();
+  assert.equal(await chip(memberPage, day, 'Comité de pilotage').count(), 0);
+  assertNoConsoleErrors(owner, 'owner', [/status of 412/, /status of 403/]);
+});
+

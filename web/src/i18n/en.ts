@@ -686,7 +686,7 @@ export const en: Record<MessageKey, Message> = {
   'calendar.view.week': 'Week',
   'calendar.navigation': 'Calendar navigation',
   'calendar.grid_hint':
-    'Arrows: move between days; Page Up and Page Down: change the period; Enter: new event on that day; Tab: the day’s events.',
+    'Arrows: move between days; Page Up and Page Down: change the period; Enter: new event on that day; Tab: the day’s events. Drag an event to move it.',
   'calendar.grid_hint_read':
     'Arrows: move between days; Page Up and Page Down: change the period; Enter: the day’s events; Tab: the events.',
   'calendar.events_count': {
@@ -773,6 +773,8 @@ export const en: Record<MessageKey, Message> = {
   'calendar.created': 'Event “{title}” created',
   'calendar.details': 'Event',
   'calendar.edit': 'Edit',
+  'calendar.moved': 'Event “{title}” moved',
+  'calendar.move_changed': 'This event was changed elsewhere meanwhile: it was not moved.',
   'calendar.saved': 'Event saved',
   'calendar.saved_occurrence': 'Occurrence saved',
   'calendar.saved_following': 'Occurrences from {date} on saved',

@@ -704,7 +704,7 @@ export const fr = {
   'calendar.view.week': 'Semaine',
   'calendar.navigation': 'Navigation dans l’agenda',
   'calendar.grid_hint':
-    'Flèches : changer de jour ; Page préc. et Page suiv. : changer de période ; Entrée : nouvel événement ce jour-là ; Tab : les événements du jour.',
+    'Flèches : changer de jour ; Page préc. et Page suiv. : changer de période ; Entrée : nouvel événement ce jour-là ; Tab : les événements du jour. Faites glisser un événement pour le déplacer.',
   'calendar.grid_hint_read':
     'Flèches : changer de jour ; Page préc. et Page suiv. : changer de période ; Entrée : les événements du jour ; Tab : les événements.',
   'calendar.events_count': {
@@ -789,6 +789,9 @@ export const fr = {
   'calendar.created': 'Événement « {title} » créé',
   'calendar.details': 'Événement',
   'calendar.edit': 'Modifier',
+  'calendar.moved': 'Événement « {title} » déplacé',
+  'calendar.move_changed':
+    'Cet événement a été modifié ailleurs entre-temps : il n’a pas été déplacé.',
   'calendar.saved': 'Événement enregistré',
   'calendar.saved_occurrence': 'Occurrence enregistrée',
   'calendar.saved_following': 'Occurrences à partir du {date} enregistrées',

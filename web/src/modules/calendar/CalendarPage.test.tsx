@@ -886,6 +886,207 @@ describe('one occurrence of a recurring event', () => {
   });
 });
 
+describe('dragging', () => {
+  // jsdom lays nothing out: what is under the pointer, and a week's
+  // columns 960 px high (40 px an hour), are given as a browser would.
+  let under: () => Element | null = () => null;
+  beforeEach(() => {
+    Object.defineProperty(document, 'elementFromPoint', {
+      configurable: true,
+      value: () => under(),
+    });
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (
+      this: HTMLElement,
+    ) {
+      const height = this.classList.contains('cal-week__day') ? 960 : 100;
+      return {
+        top: 0,
+        left: 0,
+        right: 100,
+        bottom: height,
+        width: 100,
+        height,
+        x: 0,
+        y: 0,
+      } as DOMRect;
+    });
+  });
+  const pointer = (type: string, target: EventTarget, x: number, y: number) =>
+    act(() => {
+      target.dispatchEvent(
+        new MouseEvent(type, {
+          bubbles: true,
+          cancelable: true,
+          button: 0,
+          clientX: x,
+          clientY: y,
+        }),
+      );
+    });
+  const block = (title: string) =>
+    [...ui.host.querySelectorAll<HTMLElement>('.cal-block')].find(
+      (b) => b.querySelector('.cal-block__title')?.textContent === title,
+    );
+  const column = (day: string) =>
+    ui.host.querySelector<HTMLElement>(`.cal-week__day[data-day="${day}"]`);
+  const chipOf = (day: string, title: string) =>
+    [...(cell(day)?.querySelectorAll<HTMLElement>('.cal-chip') ?? [])].find(
+      (c) => c.querySelector('.cal-chip__title')?.textContent === title,
+    );
+
+  it('moves an event to the day it is dropped on, its time kept, and does not open it', async () => {
+    await show('write');
+    vi.spyOn(api.calendar, 'get').mockResolvedValue(
+      calendarEvent('standup', {
+        title: 'Standup',
+        start: '2026-12-10T08:00:00.000Z',
+        end: '2026-12-10T08:30:00.000Z',
+        version: 3,
+      }),
+    );
+    const update = vi
+      .spyOn(api.calendar, 'update')
+      .mockResolvedValue(calendarEvent('standup', { title: 'Standup' }));
+    const from = chipOf('2026-12-10', 'Standup');
+    if (!from) throw new Error('no chip');
+    pointer('pointerdown', from, 10, 10);
+    // A few pixels are no drag yet.
+    under = () => cell('2026-12-17');
+    pointer('pointermove', window, 12, 12);
+    expect(from.classList.contains('cal-dragging')).toBe(false);
+    pointer('pointermove', window, 200, 300);
+    expect(from.classList.contains('cal-dragging')).toBe(true);
+    expect(cell('2026-12-17')?.classList.contains('is-drop-target')).toBe(true);
+    expect(document.querySelector('.cal-drag-label')?.textContent).toBe(
+      'Standup · Thursday, December 17',
+    );
+    await act(async () => {
+      window.dispatchEvent(new MouseEvent('pointerup', { bubbles: true }));
+      from.click(); // the click that ends the drag
+    });
+    expect(dialog()).toBeUndefined();
+    expect(document.querySelector('.cal-drag-label')).toBeNull();
+    expect(cell('2026-12-17')?.classList.contains('is-drop-target')).toBe(false);
+    expect(update).toHaveBeenCalledWith(
+      'standup',
+      {
+        start: '2026-12-17T08:00:00.000Z',
+        end: '2026-12-17T08:30:00.000Z',
+        all_day: false,
+        timezone: 'Europe/Paris',
+      },
+      3,
+    );
+    expect(toasts()).toContain('Event “Standup” moved');
+  });
+
+  it('moves a block of the week by day and quarter hour; Escape moves nothing', async () => {
+    await show('write', { url: `/w/${WS}/calendar?view=week&date=2026-12-10` });
+    vi.spyOn(api.calendar, 'get').mockResolvedValue(
+      calendarEvent('standup', {
+        title: 'Standup',
+        start: '2026-12-10T08:00:00.000Z',
+        end: '2026-12-10T08:30:00.000Z',
+        version: 3,
+      }),
+    );
+    const update = vi.spyOn(api.calendar, 'update').mockResolvedValue(calendarEvent('standup'));
+    const b = block('Standup');
+    if (!b) throw new Error('no block');
+    // Taken at 09:00 (360 px), dropped on Friday at 360 + 50 px: 75 minutes later, snapped.
+    pointer('pointerdown', b, 10, 360);
+    under = () => column('2026-12-11');
+    pointer('pointermove', window, 150, 410);
+    expect(plain(document.querySelector('.cal-drag-label')?.textContent)).toBe(
+      'Standup · Friday, December 11, 10:15 AM',
+    );
+    key(window.document.body, 'Escape');
+    await act(async () => window.dispatchEvent(new MouseEvent('pointerup', { bubbles: true })));
+    expect(update).not.toHaveBeenCalled();
+    expect(b.classList.contains('cal-dragging')).toBe(false);
+
+    pointer('pointerdown', b, 10, 360);
+    pointer('pointermove', window, 150, 410);
+    await act(async () => window.dispatchEvent(new MouseEvent('pointerup', { bubbles: true })));
+    expect(update).toHaveBeenCalledWith(
+      'standup',
+      {
+        start: '2026-12-11T09:15:00.000Z',
+        end: '2026-12-11T09:45:00.000Z',
+        all_day: false,
+        timezone: 'Europe/Paris',
+      },
+      3,
+    );
+  });
+
+  it('moves one occurrence of a recurring event alone', async () => {
+    await show('write');
+    vi.spyOn(api.calendar, 'get').mockResolvedValue(
+      calendarEvent('weekly', {
+        title: 'Weekly',
+        start: '2026-12-01T09:00:00.000Z',
+        end: '2026-12-01T10:00:00.000Z',
+        rrule: 'FREQ=WEEKLY;COUNT=3',
+        recurring: true,
+        version: 12,
+      }),
+    );
+    const one = vi
+      .spyOn(api.calendar, 'updateOccurrence')
+      .mockResolvedValue(calendarEvent('weekly', { title: 'Weekly' }));
+    const from = chipOf('2026-12-08', 'Weekly');
+    if (!from) throw new Error('no chip');
+    pointer('pointerdown', from, 10, 10);
+    under = () => cell('2026-12-09');
+    pointer('pointermove', window, 150, 10);
+    await act(async () => window.dispatchEvent(new MouseEvent('pointerup', { bubbles: true })));
+    expect(one).toHaveBeenCalledWith(
+      'weekly',
+      '2026-12-08T09:00:00.000Z',
+      { start: '2026-12-09T09:00:00.000Z', end: '2026-12-09T10:00:00.000Z' },
+      12,
+    );
+  });
+
+  it('says when the event changed meanwhile', async () => {
+    await show('write');
+    vi.spyOn(api.calendar, 'get').mockResolvedValue(calendarEvent('standup', { version: 3 }));
+    vi.spyOn(api.calendar, 'update').mockRejectedValue(
+      new ApiError(412, 'precondition_failed', 'changed'),
+    );
+    const from = chipOf('2026-12-10', 'Standup');
+    if (!from) throw new Error('no chip');
+    pointer('pointerdown', from, 10, 10);
+    under = () => cell('2026-12-11');
+    pointer('pointermove', window, 150, 10);
+    await act(async () => window.dispatchEvent(new MouseEvent('pointerup', { bubbles: true })));
+    await vi.waitFor(() =>
+      expect(toasts()).toContain('This event was changed elsewhere meanwhile: it was not moved.'),
+    );
+  });
+});
+
+describe('dragging, read only', () => {
+  it('drags nothing', async () => {
+    await show('read');
+    const update = vi.spyOn(api.calendar, 'update');
+    const from = [...(cell('2026-12-10')?.querySelectorAll<HTMLElement>('.cal-chip') ?? [])][0];
+    if (!from) throw new Error('no chip');
+    Object.defineProperty(document, 'elementFromPoint', {
+      configurable: true,
+      value: () => cell('2026-12-11'),
+    });
+    act(() => {
+      from.dispatchEvent(new MouseEvent('pointerdown', { bubbles: true, button: 0 }));
+      window.dispatchEvent(new MouseEvent('pointermove', { clientX: 200, clientY: 200 }));
+    });
+    expect(from.classList.contains('cal-dragging')).toBe(false);
+    await act(async () => window.dispatchEvent(new MouseEvent('pointerup')));
+    expect(update).not.toHaveBeenCalled();
+  });
+});
+
 describe('a read-only member', () => {
   it('gets no control to change anything', async () => {
     vi.spyOn(api.calendar, 'get').mockResolvedValue(calendarEvent('review', { title: 'Review' }));

@@ -42,8 +42,10 @@ import { useI18n } from '../../i18n';
 import { Page } from '../../layout/Page';
 import { ModuleGate, ModuleOff } from '../../pages/ModuleGate';
 import { navigate, useSearchParams } from '../../router/router';
+import { useToast } from '../../notifications/toasts';
 import { useMe } from '../../session';
 import { DayDialog } from './components/DayDialog';
+import { useCalendarErrorText } from './errors';
 import { EventDialog } from './components/EventDialog';
 import { ImportButton } from './components/ImportButton';
 import { MonthView, type GridProps } from './components/MonthView';
@@ -67,10 +69,11 @@ import { periodTitle } from './logic/format';
 import { movedDay } from './logic/keys';
 import { MAX_OCCURRENCES } from './logic/expand';
 import { byDay } from './logic/layout';
-import { visibleOccurrences, type SourceKey } from './logic/sources';
+import type { Moved } from './logic/move';
+import { PERSONAL, sourceOf, visibleOccurrences, type SourceKey } from './logic/sources';
 import { calendarFileUrl, calendarPath } from './paths';
 import { CalendarArmour } from './sealed';
-import { CalendarStore } from './store';
+import { CalendarStore, EventChangedError } from './store';
 
 export default function CalendarPage({ params }: PageProps) {
   const me = useMe();
@@ -121,6 +124,8 @@ export function CalendarScreen({
 }) {
   const { t, locale } = useI18n();
   const ta = useArmourText();
+  const { toast } = useToast();
+  const errorText = useCalendarErrorText();
   const ws = workspace?.id ?? null;
   const [store] = useState(() => given ?? storeOf(workspace, me));
   const read = useSyncExternalStore(store.subscribe, () => store.getState().occurrences);
@@ -211,6 +216,23 @@ export function CalendarScreen({
     go(moved, view, true);
   };
 
+  // Dragged to another day or time: the event moved (one occurrence of a
+  // recurring event alone), as its Edit would; said in a toast.
+  const move = async (o: CalendarOccurrence, m: Moved) => {
+    try {
+      const saved = await store.move(o, m);
+      toast({
+        kind: 'success',
+        title: t('calendar.moved', { title: saved.title.trim() || t('calendar.untitled') }),
+      });
+    } catch (e) {
+      toast({
+        kind: 'error',
+        title: e instanceof EventChangedError ? t('calendar.move_changed') : errorText(e),
+      });
+    }
+  };
+
   const grid: GridProps = {
     days,
     byDay: perDay,
@@ -230,6 +252,9 @@ export function CalendarScreen({
       if (canWrite && !sealBlocked) newEvent(day, view === 'week' ? 9 * 60 : undefined);
       else setDayShown(day);
     },
+    ...(canWrite && !sealBlocked ? { onMove: (o, m) => void move(o, m) } : {}),
+    // The person's own view: only their own events move there.
+    ...(ws === null ? { canMove: (o) => sourceOf(o) === PERSONAL } : {}),
   };
 
   const inView = shown?.from === range.from && shown.to === range.to;

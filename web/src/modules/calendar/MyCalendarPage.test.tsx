@@ -229,6 +229,50 @@ describe('my calendar', () => {
     expect(window.location.search).toBe('?date=2026-12-10');
   });
 
+  it('moves the person’s own events by dragging them, not the others’', async () => {
+    await show();
+    const cell = (day: string) => ui.host.querySelector(`[role="gridcell"][data-day="${day}"]`);
+    Object.defineProperty(document, 'elementFromPoint', {
+      configurable: true,
+      value: () => cell('2026-12-11'),
+    });
+    vi.spyOn(api.calendar, 'get').mockResolvedValue(
+      calendarEvent('dentist', {
+        title: 'Dentist',
+        workspace_id: null,
+        start: '2026-12-10T08:00:00.000Z',
+        end: '2026-12-10T09:00:00.000Z',
+        version: 2,
+      }),
+    );
+    const update = vi
+      .spyOn(api.calendar, 'update')
+      .mockResolvedValue(calendarEvent('dentist', { workspace_id: null }));
+    const drag = async (title: string) => {
+      const from = chip(title);
+      if (!from) throw new Error(`no chip ${title}`);
+      act(() => {
+        from.dispatchEvent(new MouseEvent('pointerdown', { bubbles: true, button: 0 }));
+        window.dispatchEvent(new MouseEvent('pointermove', { clientX: 200, clientY: 200 }));
+      });
+      await act(async () => window.dispatchEvent(new MouseEvent('pointerup')));
+    };
+    await drag('Site meeting');
+    await drag('Council');
+    expect(update).not.toHaveBeenCalled();
+    await drag('Dentist');
+    expect(update).toHaveBeenCalledWith(
+      'dentist',
+      {
+        start: '2026-12-11T08:00:00.000Z',
+        end: '2026-12-11T09:00:00.000Z',
+        all_day: false,
+        timezone: 'Europe/Paris',
+      },
+      2,
+    );
+  });
+
   it('reads again when one of the person’s calendars changes', async () => {
     const hear = hearLive();
     const mine = await show();

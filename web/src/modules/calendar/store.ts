@@ -55,7 +55,11 @@ import { liveEvents } from '../../events';
 import { memberDirectory } from '../../workspaces/members';
 import { Store } from '../../util/store';
 import { moduleAccess } from '../../workspaces';
+import { browserTimeZone } from './logic/dates';
+import { changesOf, draftOf, occurrenceChangesOf, occurrenceDraftOf } from './logic/draft';
 import { MAX_OCCURRENCES, expandEvents, inStartOrder, type ExpandedEvent } from './logic/expand';
+import { movedDraft, type Moved } from './logic/move';
+import { openedOccurrence } from './logic/occurrences';
 import { withAnswer } from './logic/invitations';
 import { readNotice, type OpenedFacts } from './logic/notices';
 import type { EventCard } from '../../armour/format';
@@ -541,6 +545,30 @@ export class CalendarStore extends Store<CalendarState> {
     }
     if (this.armour) this.forget(id);
     else void this.load();
+  }
+
+  /**
+   * Moves occurrence `o` by `m` (dragged on the grid: logic/move.ts): the
+   * whole event when it does not repeat, else that occurrence alone, as the
+   * edit dialog would send it. Resolves with the event; EventChangedError
+   * when it changed since it was read.
+   */
+  async move(o: CalendarOccurrence, m: Moved): Promise<CalendarEvent> {
+    const event = await this.event(o.event_id);
+    if (!event.recurring) {
+      const d = movedDraft(draftOf(event), m);
+      if (!d) throw new Error('the event has no times to move');
+      return this.update(event.id, changesOf(event, d, browserTimeZone()), event.version);
+    }
+    const own = openedOccurrence(event, o);
+    const d = own && movedDraft(occurrenceDraftOf(own), m);
+    if (!own || !d) throw new Error('the occurrence is no longer in the event');
+    return this.updateOccurrence(
+      event.id,
+      own.recurrence_id,
+      occurrenceChangesOf(own, d),
+      event.version,
+    );
   }
 
   /**

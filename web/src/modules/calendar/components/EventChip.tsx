@@ -10,7 +10,7 @@ import type { CalendarOccurrence } from '../../../api';
 import { useI18n } from '../../../i18n';
 import { formatTime, whenText } from '../logic/format';
 import { answerClass, knownPartstat } from '../logic/invitations';
-import { continuesFrom, inAllDayRow } from '../logic/layout';
+import { continuesFrom, inAllDayRow, occurrenceKey } from '../logic/layout';
 
 /** An occurrence's tone (cal-tone-{n}), or null; none provided: no tones (one calendar). */
 export const ToneContext = createContext<((o: CalendarOccurrence) => number | null) | null>(null);
@@ -100,6 +100,7 @@ export function EventChip({
       className={cls}
       title={label(o)}
       data-event-id={o.event_id}
+      data-occurrence={occurrenceKey(o)}
       onClick={() => onOpen(o)}
     >
       {showTime && !wide && o.start && !goesOn ? (

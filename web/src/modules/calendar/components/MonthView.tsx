@@ -3,14 +3,17 @@
 // occurrences as chips, all day first, and "+N" when there are more than it
 // has room for (the day's list opens). A click on a day's free space, or on
 // its number, creates an all-day event there (writers; readers get the
-// day's list from the number).
+// day's list from the number). Writers drag a chip to another day
+// (useDragMove).
 import type { KeyboardEvent, MouseEvent } from 'react';
 import type { CalendarOccurrence } from '../../../api';
 import { useI18n } from '../../../i18n';
 import { dayStart, samePeriod, weekdayIndex, type DayKey } from '../logic/dates';
 import { dayLabel, monthShort, weekdayNames } from '../logic/format';
 import { visibleChips } from '../logic/layout';
+import type { Moved } from '../logic/move';
 import { EventChip } from './EventChip';
+import { useDragMove } from './useDragMove';
 
 /** Chips a day has room for ("+N" takes the last place when there are more). */
 export const MONTH_CHIPS = 3;
@@ -35,6 +38,10 @@ export interface GridProps {
   onShowDay(day: DayKey): void;
   /** A day's own button: a new event there (writers), or its list (readers). */
   onPickDay(day: DayKey): void;
+  /** Writers: an occurrence dragged to another day or time (useDragMove); none: no dragging. */
+  onMove?(o: CalendarOccurrence, m: Moved): void;
+  /** Which occurrences may be dragged (every movable one when not given: logic/move.ts). */
+  canMove?(o: CalendarOccurrence): boolean;
 }
 
 /**
@@ -76,6 +83,7 @@ export function onFreeSpace(e: MouseEvent<HTMLElement>): boolean {
 
 export function MonthView(p: GridProps) {
   const { locale } = useI18n();
+  const drag = useDragMove(p);
   const short = weekdayNames(locale, 'short');
   const long = weekdayNames(locale, 'long');
   const weeks: DayKey[][] = [];
@@ -87,6 +95,8 @@ export function MonthView(p: GridProps) {
       aria-label={p.label}
       aria-describedby={p.hintId}
       onKeyDown={p.onKeyDown}
+      onPointerDown={drag.onPointerDown}
+      onClickCapture={drag.onClickCapture}
     >
       <div role="row" className="cal-month__head">
         {short.map((s, i) => (
@@ -126,6 +136,7 @@ function MonthCell({ day, ...p }: GridProps & { day: DayKey }) {
       role="gridcell"
       className={cls}
       data-day={day}
+      data-drop-day={day}
       onFocus={() => p.onFocusDay(day)}
       onClick={(e) => {
         if (p.canWrite && onFreeSpace(e)) p.onCreate(day);

@@ -4,7 +4,8 @@
 // placed by time, side by side where they overlap. The days' buttons in the
 // head are the grid's roving tab stop. A click on a free slot creates an
 // event at that half hour, a day's button at 9:00 (writers; readers get
-// the day's list).
+// the day's list). Writers drag a block to another day and time, a chip of
+// the all-day row to another day (useDragMove).
 import { useEffect, useRef } from 'react';
 import type { CalendarOccurrence } from '../../../api';
 import { useI18n } from '../../../i18n';
@@ -12,9 +13,16 @@ import { useNow } from '../hooks';
 import { weekdayIndex, type DayKey } from '../logic/dates';
 import { formatTime, formatTimeRange, hourLabels, weekdayNames } from '../logic/format';
 import { answerClass } from '../logic/invitations';
-import { inAllDayRow, MINUTES_PER_DAY, nowMinutes, timedLayout } from '../logic/layout';
+import {
+  inAllDayRow,
+  MINUTES_PER_DAY,
+  nowMinutes,
+  occurrenceKey,
+  timedLayout,
+} from '../logic/layout';
 import { EventChip, OccurrenceDetail, useOccurrenceLabel, useToneClass } from './EventChip';
 import { DayButton, onFreeSpace, type GridProps } from './MonthView';
+import { useDragMove } from './useDragMove';
 
 /** Where the week opens, scrolled (the morning, its hour's label in sight). */
 const FIRST_HOUR_SHOWN = 6.75;
@@ -25,6 +33,7 @@ const percent = (minutes: number) => `${(minutes / MINUTES_PER_DAY) * 100}%`;
 
 export function WeekView(p: GridProps) {
   const { t, locale } = useI18n();
+  const drag = useDragMove(p);
   const short = weekdayNames(locale, 'short');
   const hours = hourLabels(locale);
   const grid = useRef<HTMLDivElement>(null);
@@ -45,6 +54,8 @@ export function WeekView(p: GridProps) {
       aria-label={p.label}
       aria-describedby={p.hintId}
       onKeyDown={p.onKeyDown}
+      onPointerDown={drag.onPointerDown}
+      onClickCapture={drag.onClickCapture}
     >
       <div role="row" className="cal-week__row cal-week__head">
         <div role="columnheader" className="cal-week__gutter">
@@ -82,6 +93,7 @@ export function WeekView(p: GridProps) {
               className={
                 day === p.today ? 'cal-week__all-day-cell is-today' : 'cal-week__all-day-cell'
               }
+              data-drop-day={day}
               onClick={(e) => {
                 if (p.canWrite && onFreeSpace(e)) p.onCreate(day);
               }}
@@ -135,6 +147,7 @@ function DayColumn({ day, now, ...p }: GridProps & { day: DayKey; now: Date }) {
       role="gridcell"
       className={cls}
       data-day={day}
+      data-drop-day={day}
       onFocus={() => p.onFocusDay(day)}
       onClick={(e) => {
         if (!p.canWrite || !onFreeSpace(e)) return;
@@ -167,6 +180,7 @@ function DayColumn({ day, now, ...p }: GridProps & { day: DayKey; now: Date }) {
             }}
             title={label(o)}
             data-event-id={o.event_id}
+            data-occurrence={occurrenceKey(o)}
             onClick={() => p.onOpen(o, day)}
           >
             <span className="cal-block__time">
