@@ -1073,7 +1073,7 @@ test('the member keeps their own calendar beside the workspace’s: new events t
   assertNoConsoleErrors(member, 'member');
 });
 
-test('the owner drags an event to another day and an hour later in the week; the member sees it moved', async () => {
+test('the owner drags an event to another day and an hour later in the week, then its end; the member sees it moved', async () => {
   const day = addDays(TODAY, 2);
   // The next day, or the one before when the next is in another week.
   const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
@@ -1103,6 +1103,25 @@ test('the owner drags an event to another day and an hour later in the week; the
   assert.equal(parisTime(moved.end), '10:30', 'its length kept');
   await chip(memberPage, to, 'Comité de pilotage').waitFor();
   assert.equal(await chip(memberPage, day, 'Comité de pilotage').count(), 0);
+
+  // Longer by half an hour, from its bottom edge.
+  const there = chip(ownerPage, to, 'Comité de pilotage');
+  const edge = await there.locator('.cal-block__resize').boundingBox();
+  assert.ok(edge);
+  await ownerPage.mouse.move(edge.x + edge.width / 2, edge.y + edge.height / 2);
+  await ownerPage.mouse.down();
+  await ownerPage.mouse.move(edge.x + edge.width / 2, edge.y + edge.height / 2 + hour / 2, {
+    steps: 6,
+  });
+  await ownerPage.locator('.cal-drag-label', { hasText: 'jusqu’à 11:00' }).waitFor();
+  await ownerPage.mouse.up();
+  for (let i = 0; i < 100; i += 1) {
+    if (parisTime((await eventByTitle(ownerPage, 'Comité de pilotage')).end) === '11:00') break;
+    await ownerPage.waitForTimeout(50);
+  }
+  const longer = await eventByTitle(ownerPage, 'Comité de pilotage');
+  assert.equal(parisTime(longer.start), '10:00');
+  assert.equal(parisTime(longer.end), '11:00');
   assertNoConsoleErrors(owner, 'owner', [/status of 412/, /status of 403/]);
 });
 

@@ -773,6 +773,7 @@ export const en: Record<MessageKey, Message> = {
   'calendar.created': 'Event “{title}” created',
   'calendar.details': 'Event',
   'calendar.edit': 'Edit',
+  'calendar.drag_until': 'until {time}',
   'calendar.moved': 'Event “{title}” moved',
   'calendar.move_changed': 'This event was changed elsewhere meanwhile: it was not moved.',
   'calendar.saved': 'Event saved',

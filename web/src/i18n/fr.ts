@@ -789,6 +789,7 @@ export const fr = {
   'calendar.created': 'Événement « {title} » créé',
   'calendar.details': 'Événement',
   'calendar.edit': 'Modifier',
+  'calendar.drag_until': 'jusqu’à {time}',
   'calendar.moved': 'Événement « {title} » déplacé',
   'calendar.move_changed':
     'Cet événement a été modifié ailleurs entre-temps : il n’a pas été déplacé.',

@@ -949,6 +949,7 @@ describe('dragging', () => {
       .mockResolvedValue(calendarEvent('standup', { title: 'Standup' }));
     const from = chipOf('2026-12-10', 'Standup');
     if (!from) throw new Error('no chip');
+    expect(from.classList.contains('cal-movable')).toBe(true);
     pointer('pointerdown', from, 10, 10);
     // A few pixels are no drag yet.
     under = () => cell('2026-12-17');
@@ -1020,6 +1021,39 @@ describe('dragging', () => {
     );
   });
 
+  it('makes a block of the week longer by its bottom edge, that day', async () => {
+    await show('write', { url: `/w/${WS}/calendar?view=week&date=2026-12-10` });
+    vi.spyOn(api.calendar, 'get').mockResolvedValue(
+      calendarEvent('standup', {
+        title: 'Standup',
+        start: '2026-12-10T08:00:00.000Z',
+        end: '2026-12-10T08:30:00.000Z',
+        version: 3,
+      }),
+    );
+    const update = vi.spyOn(api.calendar, 'update').mockResolvedValue(calendarEvent('standup'));
+    const edge = block('Standup')?.querySelector('.cal-block__resize');
+    if (!edge) throw new Error('no edge');
+    // Wherever the pointer goes, the end moves on its own day: 40 px, an hour later.
+    under = () => column('2026-12-12');
+    pointer('pointerdown', edge, 10, 380);
+    pointer('pointermove', window, 300, 420);
+    expect(plain(document.querySelector('.cal-drag-label')?.textContent)).toBe(
+      'Standup · until 10:30 AM',
+    );
+    await act(async () => window.dispatchEvent(new MouseEvent('pointerup', { bubbles: true })));
+    expect(update).toHaveBeenCalledWith(
+      'standup',
+      {
+        start: '2026-12-10T08:00:00.000Z',
+        end: '2026-12-10T09:30:00.000Z',
+        all_day: false,
+        timezone: 'Europe/Paris',
+      },
+      3,
+    );
+  });
+
   it('moves one occurrence of a recurring event alone', async () => {
     await show('write');
     vi.spyOn(api.calendar, 'get').mockResolvedValue(
@@ -1070,6 +1104,7 @@ describe('dragging', () => {
 describe('dragging, read only', () => {
   it('drags nothing', async () => {
     await show('read');
+    expect(ui.host.querySelectorAll('.cal-movable')).toHaveLength(0);
     const update = vi.spyOn(api.calendar, 'update');
     const from = [...(cell('2026-12-10')?.querySelectorAll<HTMLElement>('.cal-chip') ?? [])][0];
     if (!from) throw new Error('no chip');

@@ -72,12 +72,15 @@ export function EventChip({
   day,
   onOpen,
   showTime = true,
+  movable = false,
 }: {
   occurrence: CalendarOccurrence;
   /** The day the chip is shown on (a chip after the first day says it goes on). */
   day: string;
   onOpen(o: CalendarOccurrence): void;
   showTime?: boolean;
+  /** It may be dragged to another day (useDragMove). */
+  movable?: boolean;
 }) {
   const { t, locale } = useI18n();
   const label = useOccurrenceLabel();
@@ -91,6 +94,7 @@ export function EventChip({
     answerClass(o),
     tone(o),
     goesOn ? 'cal-chip--continued' : '',
+    movable ? 'cal-movable' : '',
   ]
     .filter(Boolean)
     .join(' ');

@@ -11,7 +11,7 @@ import { useI18n } from '../../../i18n';
 import { dayStart, samePeriod, weekdayIndex, type DayKey } from '../logic/dates';
 import { dayLabel, monthShort, weekdayNames } from '../logic/format';
 import { visibleChips } from '../logic/layout';
-import type { Moved } from '../logic/move';
+import { movable, type Moved } from '../logic/move';
 import { EventChip } from './EventChip';
 import { useDragMove } from './useDragMove';
 
@@ -74,6 +74,14 @@ export function DayButton({
       {text}
     </button>
   );
+}
+
+/** Whether `o` may be dragged on this grid (useDragMove). */
+export function draggable(
+  p: Pick<GridProps, 'canWrite' | 'onMove' | 'canMove'>,
+  o: CalendarOccurrence,
+) {
+  return !!p.onMove && p.canWrite && movable(o) && (!p.canMove || p.canMove(o));
 }
 
 /** A click on a day's own space, not on one of its buttons. */
@@ -154,7 +162,12 @@ function MonthCell({ day, ...p }: GridProps & { day: DayKey }) {
         <ul className="cal-day__events">
           {shown.map((o) => (
             <li key={`${o.event_id}|${o.recurrence_id ?? o.start ?? ''}`}>
-              <EventChip occurrence={o} day={day} onOpen={(x) => p.onOpen(x, day)} />
+              <EventChip
+                occurrence={o}
+                day={day}
+                onOpen={(x) => p.onOpen(x, day)}
+                movable={draggable(p, o)}
+              />
             </li>
           ))}
         </ul>

@@ -21,7 +21,7 @@ import {
   timedLayout,
 } from '../logic/layout';
 import { EventChip, OccurrenceDetail, useOccurrenceLabel, useToneClass } from './EventChip';
-import { DayButton, onFreeSpace, type GridProps } from './MonthView';
+import { DayButton, draggable, onFreeSpace, type GridProps } from './MonthView';
 import { useDragMove } from './useDragMove';
 
 /** Where the week opens, scrolled (the morning, its hour's label in sight). */
@@ -102,7 +102,12 @@ export function WeekView(p: GridProps) {
                 <ul className="cal-day__events">
                   {list.map((o) => (
                     <li key={`${o.event_id}|${o.recurrence_id ?? o.start ?? ''}`}>
-                      <EventChip occurrence={o} day={day} onOpen={(x) => p.onOpen(x, day)} />
+                      <EventChip
+                        occurrence={o}
+                        day={day}
+                        onOpen={(x) => p.onOpen(x, day)}
+                        movable={draggable(p, o)}
+                      />
                     </li>
                   ))}
                 </ul>
@@ -132,6 +137,7 @@ function DayColumn({ day, now, ...p }: GridProps & { day: DayKey; now: Date }) {
   const { t, locale } = useI18n();
   const label = useOccurrenceLabel();
   const tone = useToneClass();
+  const drags = (o: CalendarOccurrence) => draggable(p, o);
   const list = p.byDay.get(day) ?? [];
   const blocks = timedLayout(list, day);
   const nowAt = nowMinutes(day, now);
@@ -169,6 +175,7 @@ function DayColumn({ day, now, ...p }: GridProps & { day: DayKey; now: Date }) {
               o.kind !== 'event' ? 'cal-chip--item' : '',
               answerClass(o),
               tone(o),
+              drags(o) ? 'cal-movable' : '',
             ]
               .filter(Boolean)
               .join(' ')}
@@ -198,6 +205,9 @@ function DayColumn({ day, now, ...p }: GridProps & { day: DayKey; now: Date }) {
               </>
             ) : null}
             <OccurrenceDetail occurrence={o} />
+            {drags(o) && !b.goesOn ? (
+              <span className="cal-block__resize" aria-hidden="true" />
+            ) : null}
           </button>
         );
       })}

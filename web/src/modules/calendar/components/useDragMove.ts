@@ -3,7 +3,8 @@
 // block the person may move becomes a drag past a few pixels. The day it
 // would land on is marked, and a label beside the pointer says where
 // (in the week's hours, the day and the quarter hour its start would
-// take); released there, onMove says by how much. Escape, or a release
+// take); released there, onMove says by how much. A week's block taken by
+// its bottom edge moves its end alone (longer or shorter, that day). Escape, or a release
 // where it started, moves nothing; the click that ends a drag does not
 // open the event. Without dragging, the event's Edit moves it (WCAG 2.5.7).
 // The grid is not rendered again while dragging: the mark and the label
@@ -14,8 +15,8 @@ import { useI18n } from '../../../i18n';
 import { daysBetween, isDayKey, type DayKey } from '../logic/dates';
 import { formatTime, shortDayLabel } from '../logic/format';
 import { occurrenceKey } from '../logic/layout';
-import { movable, snappedMinutes, type Moved } from '../logic/move';
-import type { GridProps } from './MonthView';
+import { snappedMinutes, type Moved } from '../logic/move';
+import { draggable, type GridProps } from './MonthView';
 
 /** A press moves this far (px) before it is a drag. */
 const THRESHOLD = 5;
@@ -27,6 +28,10 @@ interface Drag {
   from: DayKey;
   /** A block of the week's hours: moved by day and time; else by day. */
   timed: boolean;
+  /** Its end alone, taken by the block's bottom edge. */
+  edge?: 'end';
+  /** The day it was taken from. */
+  cell: HTMLElement;
   x0: number;
   y0: number;
   /** Where in its day's height it was taken (timed: 0..1). */
@@ -58,16 +63,19 @@ class DragMover {
 
   readonly onPointerDown = (e: PointerEvent<HTMLElement>) => {
     const cur = this.props;
-    if (!cur?.onMove || !cur.canWrite || e.button !== 0 || e.pointerType === 'touch') return;
+    if (!cur || e.button !== 0 || e.pointerType === 'touch') return;
     const el = (e.target as HTMLElement).closest<HTMLElement>('[data-occurrence]');
     const cell = el?.closest<HTMLElement>('[data-drop-day]');
     const from = cell?.dataset.dropDay;
     if (!el || !cell || !from || !isDayKey(from)) return;
     const key = el.dataset.occurrence;
     const o = (cur.byDay.get(from) ?? []).find((x) => occurrenceKey(x) === key);
-    if (!o || !movable(o) || (cur.canMove && !cur.canMove(o))) return;
+    if (!o || !draggable(cur, o)) return;
     const timed = el.classList.contains('cal-block');
+    const edge =
+      timed && (e.target as HTMLElement).closest('.cal-block__resize') ? 'end' : undefined;
     const box = cell.getBoundingClientRect();
+    e.preventDefault(); // no text selected on the way
     this.end(false);
     this.drag = {
       o,
@@ -75,6 +83,8 @@ class DragMover {
       grid: e.currentTarget,
       from,
       timed,
+      ...(edge ? { edge } : {}),
+      cell,
       x0: e.clientX,
       y0: e.clientY,
       grab: timed && box.height > 0 ? (e.clientY - box.top) / box.height : 0,
@@ -110,6 +120,21 @@ class DragMover {
       document.body.append(d.label);
     }
     e.preventDefault();
+    if (d.edge) {
+      // Its end, on its own day: longer or shorter.
+      const box = d.cell.getBoundingClientRect();
+      d.moved = {
+        days: 0,
+        minutes: box.height > 0 ? snappedMinutes((e.clientY - d.y0) / box.height) : 0,
+        edge: d.edge,
+      };
+      if (d.label) {
+        d.label.textContent = this.describe(d.o, d.from, d.moved, true);
+        d.label.style.left = `${e.clientX + 12}px`;
+        d.label.style.top = `${e.clientY + 12}px`;
+      }
+      return;
+    }
     const under = document.elementFromPoint(e.clientX, e.clientY);
     const cell = under?.closest<HTMLElement>(
       d.timed ? '.cal-week__day[data-drop-day]' : '[data-drop-day]',
@@ -172,6 +197,11 @@ export function useDragMove(p: DragProps): Pick<DragMover, 'onPointerDown' | 'on
     mover.update(p, (o, day, m, timed) => {
       const title = o.title.trim() || t('calendar.untitled');
       const date = shortDayLabel(day, locale);
+      if (m.edge === 'end' && o.end) {
+        const until = new Date(o.end);
+        until.setMinutes(until.getMinutes() + m.minutes);
+        return `${title} · ${t('calendar.drag_until', { time: formatTime(until.toISOString(), locale) })}`;
+      }
       if (!timed || !o.start) return `${title} · ${date}`;
       const at = new Date(o.start);
       at.setDate(at.getDate() + m.days);

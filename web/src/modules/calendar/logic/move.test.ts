@@ -70,6 +70,29 @@ describe('moving', () => {
     });
   });
 
+  it('moves a timed event’s end alone, a quarter of an hour after its start at least', () => {
+    const e = calendarEvent('a', {
+      start: '2026-12-10T08:00:00.000Z', // 09:00 – 10:30 in Paris
+      end: '2026-12-10T09:30:00.000Z',
+    });
+    const longer = movedDraft(draftOf(e), { days: 0, minutes: 45, edge: 'end' });
+    expect(longer && [longer.startTime, longer.endDate, longer.endTime]).toEqual([
+      '09:00',
+      '2026-12-10',
+      '11:15',
+    ]);
+    expect(longer && changesOf(e, longer, 'Europe/Paris')).toEqual({
+      start: '2026-12-10T08:00:00.000Z',
+      end: '2026-12-10T10:15:00.000Z',
+      all_day: false,
+      timezone: 'Europe/Paris',
+    });
+    const shortest = movedDraft(draftOf(e), { days: 0, minutes: -600, edge: 'end' });
+    expect(shortest && [shortest.endDate, shortest.endTime]).toEqual(['2026-12-10', '09:15']);
+    const allDay = calendarEvent('b', { start: '2026-12-10', end: '2026-12-11', all_day: true });
+    expect(movedDraft(draftOf(allDay), { days: 0, minutes: 60, edge: 'end' })).toBeNull();
+  });
+
   it('moves events only: not an invitation, a subscription’s copy, nor a to-do', () => {
     const at = ['2026-12-10T08:00:00Z', '2026-12-10T09:00:00Z'] as const;
     expect(movable(occurrence('a', ...at))).toBe(true);

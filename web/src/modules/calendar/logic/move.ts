@@ -3,7 +3,9 @@
 // and the event form's draft moved by as much — the change then goes as
 // the edit dialog would send it (draft.ts), the event's own zone and rule
 // kept. Its length is kept; a timed event keeps its local hour across a
-// change of daylight saving time, as the form would.
+// change of daylight saving time, as the form would. Its end alone
+// dragged (`edge: 'end'`, the week's blocks): longer or shorter, a
+// quarter of an hour at least.
 import type { CalendarOccurrence } from '../../../api';
 import { addDays, isoToLocal, localToIso } from './dates';
 import type { EventDraft } from './draft';
@@ -16,6 +18,8 @@ export interface Moved {
   days: number;
   /** Timed events only (0 all day). */
   minutes: number;
+  /** The end alone moves (by `minutes`; `days` is 0). */
+  edge?: 'end';
 }
 
 /** The minutes a drag of `fraction` of a day's height stands for, in steps. */
@@ -34,8 +38,25 @@ function movedLocal(date: string, time: string, m: Moved): { date: string; time:
   return isoToLocal(at.toISOString());
 }
 
-/** The draft moved by `m`, its length kept; null when its times do not read. */
+/**
+ * The draft moved by `m`, its length kept (or its end alone moved, a
+ * quarter of an hour after its start at least); null when its times do
+ * not read, or an all-day event's end would move.
+ */
 export function movedDraft(d: EventDraft, m: Moved): EventDraft | null {
+  if (m.edge === 'end') {
+    const start = localToIso(d.startDate, d.startTime);
+    const to = !d.allDay && movedLocal(d.endDate, d.endTime, { days: 0, minutes: m.minutes });
+    const end = to && localToIso(to.date, to.time);
+    if (!start || !to || !end) return null;
+    if (Date.parse(end) - Date.parse(start) < MOVE_STEP_MINUTES * 60_000) {
+      const least = isoToLocal(
+        new Date(Date.parse(start) + MOVE_STEP_MINUTES * 60_000).toISOString(),
+      );
+      return least && { ...d, endDate: least.date, endTime: least.time };
+    }
+    return { ...d, endDate: to.date, endTime: to.time };
+  }
   if (d.allDay)
     return { ...d, startDate: addDays(d.startDate, m.days), endDate: addDays(d.endDate, m.days) };
   const start = localToIso(d.startDate, d.startTime);
