@@ -1066,6 +1066,13 @@ test('the member keeps their own calendar beside the workspace’s: new events t
   assert.equal(await sources.getByLabel(WS).isChecked(), false);
   assert.equal(await imported.count(), 0);
   await sources.getByLabel(WS).check();
+  // The day alone, by the hour.
+  await memberPage.getByRole('button', { name: 'Jour', exact: true }).click();
+  await memberPage.waitForURL(/view=day/);
+  assert.equal(await memberPage.locator('.cal-week__day').count(), 1);
+  await chip(memberPage, day, 'Cours de poterie').waitFor();
+  await memberPage.getByRole('button', { name: 'Semaine', exact: true }).click();
+  await memberPage.waitForURL(/view=week/);
   // Its event opens in the workspace's calendar.
   await imported.click();
   await memberPage.waitForURL(new RegExp(`/w/${wsId}/calendar/[^/?]+\\?view=week&date=${day}`));

@@ -680,10 +680,13 @@ export const en: Record<MessageKey, Message> = {
   'calendar.next.month': 'Next month',
   'calendar.previous.week': 'Previous week',
   'calendar.next.week': 'Next week',
+  'calendar.previous.day': 'Previous day',
+  'calendar.next.day': 'Next day',
   'calendar.today': 'Today',
   'calendar.view': 'View',
   'calendar.view.month': 'Month',
   'calendar.view.week': 'Week',
+  'calendar.view.day': 'Day',
   'calendar.navigation': 'Calendar navigation',
   'calendar.grid_hint':
     'Arrows: move between days; Page Up and Page Down: change the period; Enter: new event on that day; Tab: the day’s events. Drag an event to move it.',
@@ -696,9 +699,11 @@ export const en: Record<MessageKey, Message> = {
   },
   'calendar.none.month': 'No events this month.',
   'calendar.none.week': 'No events this week.',
+  'calendar.none.day': 'No events this day.',
   'calendar.too_many.month':
     'This period holds 2,000 events or more: the earliest 2,000 are shown. The week view shows the others.',
   'calendar.too_many.week': 'This week holds 2,000 events or more: the earliest 2,000 are shown.',
+  'calendar.too_many.day': 'This day holds 2,000 events or more: the earliest 2,000 are shown.',
   'calendar.more': {
     one: '+{count} more',
     other: '+{count} more',
@@ -772,6 +777,7 @@ export const en: Record<MessageKey, Message> = {
   'calendar.create_submit': 'Create the event',
   'calendar.created': 'Event “{title}” created',
   'calendar.details': 'Event',
+  'calendar.duplicate': 'Duplicate',
   'calendar.edit': 'Edit',
   'calendar.drag_until': 'until {time}',
   'calendar.moved': 'Event “{title}” moved',

@@ -698,10 +698,13 @@ export const fr = {
   'calendar.next.month': 'Mois suivant',
   'calendar.previous.week': 'Semaine précédente',
   'calendar.next.week': 'Semaine suivante',
+  'calendar.previous.day': 'Jour précédent',
+  'calendar.next.day': 'Jour suivant',
   'calendar.today': 'Aujourd’hui',
   'calendar.view': 'Affichage',
   'calendar.view.month': 'Mois',
   'calendar.view.week': 'Semaine',
+  'calendar.view.day': 'Jour',
   'calendar.navigation': 'Navigation dans l’agenda',
   'calendar.grid_hint':
     'Flèches : changer de jour ; Page préc. et Page suiv. : changer de période ; Entrée : nouvel événement ce jour-là ; Tab : les événements du jour. Faites glisser un événement pour le déplacer.',
@@ -714,10 +717,13 @@ export const fr = {
   },
   'calendar.none.month': 'Aucun événement ce mois-ci.',
   'calendar.none.week': 'Aucun événement cette semaine.',
+  'calendar.none.day': 'Aucun événement ce jour-là.',
   'calendar.too_many.month':
     'Cette période compte 2 000 événements ou plus : les 2 000 premiers sont affichés. La vue semaine montre les autres.',
   'calendar.too_many.week':
     'Cette semaine compte 2 000 événements ou plus : les 2 000 premiers sont affichés.',
+  'calendar.too_many.day':
+    'Ce jour compte 2 000 événements ou plus : les 2 000 premiers sont affichés.',
   'calendar.more': {
     one: '+{count} autre',
     other: '+{count} autres',
@@ -788,6 +794,7 @@ export const fr = {
   'calendar.create_submit': 'Créer l’événement',
   'calendar.created': 'Événement « {title} » créé',
   'calendar.details': 'Événement',
+  'calendar.duplicate': 'Dupliquer',
   'calendar.edit': 'Modifier',
   'calendar.drag_until': 'jusqu’à {time}',
   'calendar.moved': 'Événement « {title} » déplacé',

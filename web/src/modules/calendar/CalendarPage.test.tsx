@@ -282,6 +282,53 @@ describe('the week', () => {
   });
 });
 
+describe('the day', () => {
+  it('shows one day by the hour, moves a day at a time, and creates at the slot clicked', async () => {
+    const list = await show('write', { url: `/w/${WS}/calendar?date=2026-12-10` });
+    act(() => button('Day', ui.host)?.click());
+    expect(window.location.search).toBe('?view=day&date=2026-12-10');
+    await vi.waitFor(() =>
+      expect(list).toHaveBeenLastCalledWith(
+        WS,
+        '2026-12-09T23:00:00.000Z',
+        '2026-12-10T23:00:00.000Z',
+      ),
+    );
+    const grid = ui.host.querySelector('[role="grid"]');
+    expect(grid?.getAttribute('aria-label')).toBe('Thursday, December 10, 2026');
+    expect(ui.host.querySelector('.cal-toolbar__title')?.textContent).toBe(
+      'Thursday, December 10, 2026',
+    );
+    expect(grid?.querySelectorAll('.cal-week__day')).toHaveLength(1);
+    expect(grid?.querySelector('.cal-week__weekday')?.textContent).toBe('Thu');
+    expect(
+      [...(cell('2026-12-10')?.querySelectorAll('.cal-block__title') ?? [])].map(
+        (b) => b.textContent,
+      ),
+    ).toEqual(['Standup', 'Review', 'Late call']);
+    act(() => button('Next day', ui.host)?.click());
+    expect(window.location.search).toBe('?view=day&date=2026-12-11');
+    await vi.waitFor(() =>
+      expect(ui.host.querySelector('[role="status"]')?.textContent).toBe('No events this day.'),
+    );
+    const day = cell('2026-12-11');
+    if (!day) throw new Error('no Friday');
+    vi.spyOn(day, 'getBoundingClientRect').mockReturnValue({
+      top: 0,
+      height: 2400,
+      left: 0,
+      width: 100,
+      bottom: 2400,
+      right: 100,
+      x: 0,
+      y: 0,
+      toJSON: () => ({}),
+    });
+    act(() => day.dispatchEvent(new MouseEvent('click', { bubbles: true, clientY: 1000 })));
+    expect((field('Start time', dialog() ?? document) as HTMLInputElement).value).toBe('10:00');
+  });
+});
+
 describe('creating', () => {
   it('sends an all-day event as dates, the end the day after', async () => {
     await show('write');
@@ -361,6 +408,41 @@ describe('an event’s details', () => {
     start: '2026-12-10T13:00:00.000Z',
     end: '2026-12-10T14:00:00.000Z',
     version: 12,
+  });
+
+  it('duplicates the event into a new one, its people not yet answered', async () => {
+    vi.spyOn(api.calendar, 'get').mockResolvedValue({
+      ...EVENT,
+      rrule: 'FREQ=WEEKLY;COUNT=4',
+      recurring: true,
+      organizer: { email: 'camille@ruche.test', name: 'Camille Durand' },
+      attendees: [
+        { user_id: 'u1', email: 'alix@ruche.test', name: 'Alix Martin', partstat: 'accepted' },
+      ],
+    });
+    await show('write', { eventId: 'review' });
+    await vi.waitFor(() => expect(button('Duplicate', dialog() ?? document)).toBeDefined());
+    await act(async () => button('Duplicate', dialog() ?? document)?.click());
+    expect(window.location.pathname).toBe(`/w/${WS}/calendar`);
+    const d = dialog();
+    if (!d) throw new Error('no dialog');
+    expect(d.querySelector('.dialog__title')?.textContent).toBe('New event');
+    expect((field('Title', d) as HTMLInputElement).value).toBe('Review');
+    expect(d.textContent).toContain('Alix Martin');
+    expect(d.textContent).not.toContain('Accepted');
+    const create = vi.spyOn(api.calendar, 'create').mockResolvedValue(calendarEvent('copy'));
+    await act(async () => button('Create the event', d)?.click());
+    expect(create).toHaveBeenCalledWith(WS, {
+      title: 'Review',
+      start: '2026-12-10T13:00:00.000Z',
+      end: '2026-12-10T14:00:00.000Z',
+      all_day: false,
+      timezone: 'Europe/Paris',
+      location: 'Room 2',
+      description: 'Bring the plans.',
+      rrule: 'FREQ=WEEKLY;COUNT=4',
+      attendees: [{ user_id: 'u1' }],
+    });
   });
 
   it('shows the event, and saves only what changed at the version read', async () => {

@@ -147,7 +147,8 @@ export function CalendarScreen({
   const eventList = useMemo(() => Object.values(events), [events]);
 
   const search = useSearchParams();
-  const view: View = search.get('view') === 'week' ? 'week' : 'month';
+  const asView = search.get('view');
+  const view: View = asView === 'week' || asView === 'day' ? asView : 'month';
   const asked = search.get('date') ?? '';
   const today = dayKey(useNow());
   const cursor = isDayKey(asked) ? asked : today;
@@ -249,7 +250,7 @@ export function CalendarScreen({
     onCreate: newEvent,
     onShowDay: setDayShown,
     onPickDay: (day) => {
-      if (canWrite && !sealBlocked) newEvent(day, view === 'week' ? 9 * 60 : undefined);
+      if (canWrite && !sealBlocked) newEvent(day, view === 'month' ? undefined : 9 * 60);
       else setDayShown(day);
     },
     ...(canWrite && !sealBlocked ? { onMove: (o, m) => void move(o, m) } : {}),
@@ -287,9 +288,7 @@ export function CalendarScreen({
         {read.length >= MAX_OCCURRENCES ? (
           // The server's bound (and the browser's, armoured): the later
           // days of the period would look empty without a word.
-          <Alert kind="warning">
-            {t(view === 'month' ? 'calendar.too_many.month' : 'calendar.too_many.week')}
-          </Alert>
+          <Alert kind="warning">{t(`calendar.too_many.${view}`)}</Alert>
         ) : null}
         <div className={side ? 'cal-with-side' : undefined}>
           {side}
@@ -299,7 +298,7 @@ export function CalendarScreen({
         </div>
         <UnopenedEvents events={eventList} onOpen={(id) => openEvent(null, id)} />
         <p className="cal-status muted" role="status">
-          {none ? t(view === 'month' ? 'calendar.none.month' : 'calendar.none.week') : ''}
+          {none ? t(`calendar.none.${view}`) : ''}
         </p>
         <p id={hintId} className="cal-hint muted">
           {t(canWrite ? 'calendar.grid_hint' : 'calendar.grid_hint_read')}
@@ -394,6 +393,10 @@ export function CalendarScreen({
           onDone={() => {
             wantFocus.current = cursor;
             openEvent(null, null);
+          }}
+          onDuplicate={(d) => {
+            openEvent(null, null);
+            setCreating(d);
           }}
         />
       ) : null}

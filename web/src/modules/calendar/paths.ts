@@ -1,6 +1,6 @@
 // The calendars' addresses: a workspace's, /w/{id}/calendar[/{event}], and
 // the person's own view, /calendar[/{event}] (ws null), each with
-// [?view=week][&date=YYYY-MM-DD]; and the file of a whole calendar
+// [?view=week|day][&date=YYYY-MM-DD]; and the file of a whole calendar
 // (CalDAV's GET of the collection).
 import type { DayKey, View } from './logic/dates';
 
@@ -10,7 +10,7 @@ export function calendarPath(
   o: { eventId?: string | null; view?: View; day?: DayKey | null } = {},
 ): string {
   const q = new URLSearchParams();
-  if (o.view === 'week') q.set('view', 'week');
+  if (o.view && o.view !== 'month') q.set('view', o.view);
   if (o.day) q.set('date', o.day);
   const qs = q.toString();
   const base = ws === null ? '/calendar' : `/w/${encodeURIComponent(ws)}/calendar`;

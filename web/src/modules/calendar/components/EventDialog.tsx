@@ -49,6 +49,7 @@ import {
   withTyped,
   type EventDraft,
   type Uninvitable,
+  duplicateOf,
 } from '../logic/draft';
 import { dateText } from '../logic/format';
 import { ownSpan } from '../logic/freebusy';
@@ -128,6 +129,7 @@ export function EventDialog({
   sealBlocked = null,
   onClose,
   onDone,
+  onDuplicate,
 }: {
   store: CalendarStore;
   me: Pick<Me, 'id' | 'email'>;
@@ -145,6 +147,8 @@ export function EventDialog({
    * following ones into a new event).
    */
   onDone(): void;
+  /** Writers: a new event from this one's form (its series, people not yet answered). */
+  onDuplicate?(draft: EventDraft): void;
 }) {
   const { t, locale } = useI18n();
   const ta = useArmourText();
@@ -512,6 +516,11 @@ export function EventDialog({
               onClick={() => setConfirm({ occurrence: scoped, scope: 'one' })}
             >
               {t('calendar.delete')}
+            </Button>
+          ) : null}
+          {editable && onDuplicate ? (
+            <Button icon="copy" onClick={() => onDuplicate(duplicateOf(event))}>
+              {t('calendar.duplicate')}
             </Button>
           ) : null}
           {editable ? (

@@ -1,5 +1,5 @@
 // Above the grid: previous / today / next, the period's title (announced
-// when it changes), and the month / week switch.
+// when it changes), and the month / week / day switch.
 import { Button } from '../../../components/Button';
 import { Icon } from '../../../components/Icon';
 import { useI18n } from '../../../i18n';
@@ -21,8 +21,8 @@ export function Toolbar({
   onView(v: View): void;
 }) {
   const { t } = useI18n();
-  const previous = t(view === 'month' ? 'calendar.previous.month' : 'calendar.previous.week');
-  const next = t(view === 'month' ? 'calendar.next.month' : 'calendar.next.week');
+  const previous = t(`calendar.previous.${view}`);
+  const next = t(`calendar.next.${view}`);
   return (
     <div className="cal-toolbar">
       <div className="cal-toolbar__nav" role="group" aria-label={t('calendar.navigation')}>
@@ -52,7 +52,7 @@ export function Toolbar({
         {title}
       </h2>
       <div className="cal-toolbar__views" role="group" aria-label={t('calendar.view')}>
-        {(['month', 'week'] as const).map((v) => (
+        {(['month', 'week', 'day'] as const).map((v) => (
           <button
             key={v}
             type="button"

@@ -1,4 +1,4 @@
-// The week: 7 day columns, Monday first, under the hours of the day (the
+// The week: 7 day columns, Monday first (the day view: one), under the hours of the day (the
 // grid scrolls; its head and all-day row stay). All-day occurrences (and
 // timed ones of a day or more) sit in the row on top; the others are
 // placed by time, side by side where they overlap. The days' buttons in the
@@ -6,7 +6,7 @@
 // event at that half hour, a day's button at 9:00 (writers; readers get
 // the day's list). Writers drag a block to another day and time, a chip of
 // the all-day row to another day (useDragMove).
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type CSSProperties } from 'react';
 import type { CalendarOccurrence } from '../../../api';
 import { useI18n } from '../../../i18n';
 import { useNow } from '../hooks';
@@ -50,6 +50,7 @@ export function WeekView(p: GridProps) {
     <div
       ref={grid}
       className="cal-week"
+      style={p.days.length === 7 ? undefined : ({ '--cal-days': p.days.length } as CSSProperties)}
       role="grid"
       aria-label={p.label}
       aria-describedby={p.hintId}
@@ -61,7 +62,7 @@ export function WeekView(p: GridProps) {
         <div role="columnheader" className="cal-week__gutter">
           <span className="visually-hidden">{t('calendar.hours')}</span>
         </div>
-        {p.days.map((day, i) => (
+        {p.days.map((day) => (
           <div
             role="columnheader"
             key={day}
@@ -69,7 +70,7 @@ export function WeekView(p: GridProps) {
             onFocus={() => p.onFocusDay(day)}
           >
             <span className="cal-week__weekday" aria-hidden="true">
-              {short[i]}
+              {short[weekdayIndex(day)]}
             </span>
             <DayButton
               day={day}

@@ -14,6 +14,7 @@ import {
   rangeOf,
   samePeriod,
   shiftPeriod,
+  visibleDays,
   startOfWeek,
   weekDays,
   weekdayIndex,
@@ -114,6 +115,19 @@ describe('periods', () => {
     expect(shiftPeriod('week', '2026-12-28', 1)).toBe('2027-01-04');
     expect(samePeriod('month', '2026-12-01', '2026-12-31')).toBe(true);
     expect(samePeriod('week', '2026-12-06', '2026-12-07')).toBe(false);
+  });
+
+  it('move by days in the day view, which shows that day, local midnight to midnight', () => {
+    expect(visibleDays('day', '2026-12-10')).toEqual(['2026-12-10']);
+    expect(shiftPeriod('day', '2026-12-31', 1)).toBe('2027-01-01');
+    expect(shiftPeriod('day', '2026-03-01', -1)).toBe('2026-02-28');
+    expect(samePeriod('day', '2026-12-10', '2026-12-10')).toBe(true);
+    expect(samePeriod('day', '2026-12-10', '2026-12-11')).toBe(false);
+    // The day clocks go back (Paris): 25 hours.
+    expect(rangeOf('day', '2026-10-25')).toEqual({
+      from: '2026-10-24T22:00:00.000Z',
+      to: '2026-10-25T23:00:00.000Z',
+    });
   });
 
   it('follow the arrows of the grid', () => {

@@ -7,7 +7,7 @@
 export type DayKey = string;
 
 /** The calendar's two views. */
-export type View = 'month' | 'week';
+export type View = 'month' | 'week' | 'day';
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME = /^(\d{2}):(\d{2})$/;
@@ -88,7 +88,7 @@ export function monthGrid(key: DayKey): DayKey[] {
 
 /** The days a view shows around `key`. */
 export function visibleDays(view: View, key: DayKey): DayKey[] {
-  return view === 'month' ? monthGrid(key) : weekDays(key);
+  return view === 'month' ? monthGrid(key) : view === 'week' ? weekDays(key) : [key];
 }
 
 /** [from, to): the instants a view covers (local midnight to local midnight), as ISO strings. */
@@ -99,13 +99,14 @@ export function rangeOf(view: View, key: DayKey): { from: string; to: string } {
   return { from: dayStart(first).toISOString(), to: dayStart(addDays(last, 1)).toISOString() };
 }
 
-/** The day `n` periods (months or weeks) away. */
+/** The day `n` periods (months, weeks or days) away. */
 export function shiftPeriod(view: View, key: DayKey, n: number): DayKey {
-  return view === 'month' ? addMonths(key, n) : addDays(key, 7 * n);
+  return view === 'month' ? addMonths(key, n) : addDays(key, (view === 'week' ? 7 : 1) * n);
 }
 
-/** Whether two days fall in the same period of a view (the same month, the same week). */
+/** Whether two days fall in the same period of a view (the same month, week, or day). */
 export function samePeriod(view: View, a: DayKey, b: DayKey): boolean {
+  if (view === 'day') return a === b;
   return view === 'month' ? a.slice(0, 7) === b.slice(0, 7) : startOfWeek(a) === startOfWeek(b);
 }
 

@@ -105,6 +105,19 @@ type Filled = Pick<
   'title' | 'all_day' | 'location' | 'description' | 'start' | 'end' | 'rrule' | 'attendees'
 >;
 
+/** A new event's form filled from `e` ("Duplicate"): its series, its people not yet answered. */
+export function duplicateOf(e: Filled): EventDraft {
+  const d = draftOf(e);
+  return {
+    ...d,
+    attendees: d.attendees.map((a) => ({
+      ...(a.user_id ? { user_id: a.user_id } : {}),
+      email: a.email,
+      name: a.name,
+    })),
+  };
+}
+
 /** The form filled from an event. */
 export function draftOf(e: Filled): EventDraft {
   const base = emptyDraft(e.start?.slice(0, 10) ?? '');

@@ -44,6 +44,7 @@ export function hourLabels(locale: string): string[] {
 
 /** "Décembre 2026" (month), "7 – 13 décembre 2026" (week). */
 export function periodTitle(view: View, day: DayKey, locale: string): string {
+  if (view === 'day') return capitalized(dayLabel(day, locale), locale);
   if (view === 'month') {
     return capitalized(
       fmt(locale, { month: 'long', year: 'numeric' }).format(dayStart(day)),
