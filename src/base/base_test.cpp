@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "base/fnv.hpp"
 #include "base/clock.hpp"
+#include "base/fnv.hpp"
 #include "base/id.hpp"
 #include "base/json.hpp"
 #include "base/log.hpp"
@@ -24,6 +24,7 @@
 #include "base/sendable_arena.hpp"
 #include "base/spool.hpp"
 #include "base/tar.hpp"
+#include "base/text.hpp"
 #include "base/uninitialized.hpp"
 #include "base/utf8.hpp"
 
@@ -510,6 +511,17 @@ TEST(Fnv, GivesTheReferenceDigests) {
   EXPECT_EQ(fnv1a("bar", fnv1a("foo")), fnv1a("foobar"));
   EXPECT_EQ(fnv_hex(fnv1a("a")), "af63dc4c8601ec8c");
   EXPECT_EQ(fnv_hex(1), "0000000000000001");
+}
+
+// Spaces and tabs go at both ends, nothing else: line ends, other blanks
+// and what is inside stay.
+TEST(Text, TrimBlanksTakesSpacesAndTabsAtTheEndsOnly) {
+  static_assert(trim_blanks(" \t a b \t") == "a b");
+  EXPECT_EQ(trim_blanks(""), "");
+  EXPECT_EQ(trim_blanks(" \t "), "");
+  EXPECT_EQ(trim_blanks("\r\nx\n"), "\r\nx\n");
+  EXPECT_EQ(trim_blanks("\xc2\xa0x"), "\xc2\xa0x");  // a no-break space is text
+  EXPECT_EQ(trim_blanks("x"), "x");
 }
 
 }  // namespace

@@ -4,13 +4,9 @@
 #include <cstdio>
 #include <ctime>
 
-namespace ruche::dav {
+#include "base/text.hpp"
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+namespace ruche::dav {
 
 namespace {
 
@@ -29,7 +25,7 @@ bool iequal(std::string_view a, std::string_view b) {
 
 std::optional<Depth> parse_depth(std::optional<std::string_view> header, Depth fallback) {
   if (!header) return fallback;
-  std::string_view v = trim(*header);
+  std::string_view v = trim_blanks(*header);
   if (v == "0") return Depth::zero;
   if (v == "1") return Depth::one;
   if (iequal(v, "infinity")) return Depth::infinity;
@@ -42,7 +38,7 @@ std::int64_t parse_timeout_s(std::optional<std::string_view> header, std::int64_
   std::string_view v = *header;
   while (!v.empty()) {
     auto comma = v.find(',');
-    std::string_view item = trim(v.substr(0, comma));
+    std::string_view item = trim_blanks(v.substr(0, comma));
     v = comma == std::string_view::npos ? std::string_view{} : v.substr(comma + 1);
     if (iequal(item, "infinite")) return max_s;
     if (item.size() > 7 && iequal(item.substr(0, 7), "second-")) {
@@ -60,7 +56,7 @@ std::int64_t parse_timeout_s(std::optional<std::string_view> header, std::int64_
 
 std::optional<bool> parse_overwrite(std::optional<std::string_view> header) {
   if (!header) return true;
-  std::string_view v = trim(*header);
+  std::string_view v = trim_blanks(*header);
   if (v == "T" || v == "t") return true;
   if (v == "F" || v == "f") return false;
   return std::nullopt;
@@ -121,7 +117,7 @@ Result<std::vector<IfList>> parse_if(std::string_view h) {
           c.value = "[cut]" + std::string(h.substr(i + 1));
           i = h.size();
         } else {
-          c.value.assign(trim(h.substr(i + 1, end - i - 1)));
+          c.value.assign(trim_blanks(h.substr(i + 1, end - i - 1)));
           i = end + 1;
         }
       } else {
@@ -203,7 +199,7 @@ bool conflicts(const Lock& existing, std::string_view path, bool exclusive, bool
 
 Result<PropfindRequest> parse_propfind(std::string_view body) {
   PropfindRequest req;
-  if (trim(body).empty()) return req;
+  if (trim_blanks(body).empty()) return req;
   RUCHE_TRY(XmlElement root, parse_xml(body));
   if (!root.is(kDavNs, "propfind"))
     return fail(Errc::invalid, "the body must be a DAV:propfind", "invalid_xml");
@@ -248,7 +244,7 @@ Result<std::vector<PropPatchOp>> parse_proppatch(std::string_view body) {
 }
 
 Result<std::optional<LockRequest>> parse_lockinfo(std::string_view body) {
-  if (trim(body).empty()) return std::optional<LockRequest>{};
+  if (trim_blanks(body).empty()) return std::optional<LockRequest>{};
   RUCHE_TRY(XmlElement root, parse_xml(body));
   if (!root.is(kDavNs, "lockinfo"))
     return fail(Errc::invalid, "the body must be a DAV:lockinfo", "invalid_xml");
@@ -430,12 +426,12 @@ std::optional<std::int64_t> parse_http_date(std::string_view text) {
 }
 
 bool etag_listed(std::string_view list, std::string_view etag, bool weak) {
-  if (trim(list) == "*") return true;
+  if (trim_blanks(list) == "*") return true;
   const bool etag_weak = etag.starts_with("W/");
   if (etag_weak) etag.remove_prefix(2);
   while (!list.empty()) {
     const std::size_t comma = list.find(',');
-    std::string_view item = trim(list.substr(0, comma));
+    std::string_view item = trim_blanks(list.substr(0, comma));
     list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
     const bool item_weak = item.starts_with("W/");
     if (item_weak) item.remove_prefix(2);

@@ -158,9 +158,9 @@ std::optional<std::int64_t> unmodified_since(std::optional<std::string_view> if_
 // Nextcloud's namespace, and its per-person favorite flag ("1"/"0"), which
 // its clients set with PROPPATCH and read with PROPFIND.
 inline constexpr std::string_view kOwncloudNs = "http://owncloud.org/ns";
-inline bool is_favorite_prop(const PropName& p) { return p.ns == kOwncloudNs && p.name == "favorite"; }
-// `s` without spaces and tabs at either end.
-std::string_view trim(std::string_view s);
+inline bool is_favorite_prop(const PropName& p) {
+  return p.ns == kOwncloudNs && p.name == "favorite";
+}
 // 9999-12-31T23:59:59Z: the last time an HTTP date can tell (4-digit years).
 inline constexpr std::int64_t kLastHttpDateMs = 253'402'300'799'000;
 

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "platform/module_settings.hpp"
 #include "platform/notices.hpp"
 
 namespace ruche::platform {
@@ -21,12 +22,10 @@ BlobsConfig blobs_config(const PlatformConfig& c) {
   b.s3 = c.s3;
   if (!c.s3.endpoint.empty()) b.read_ahead = c.s3_read_ahead;
   // Historically a Files setting: the pool now serves every module.
-  if (auto* f = c.module_settings.if_contains("files"); f && f->is_object())
-    if (auto* n = f->as_object().if_contains("chunk_threads"); n && n->is_int64() && n->as_int64() > 0)
-      b.chunk_threads = static_cast<std::size_t>(n->as_int64());
-  if (auto* f = c.module_settings.if_contains("files"); f && f->is_object())
-    if (auto* n = f->as_object().if_contains("chunk_cache_mb"); n && n->is_int64() && n->as_int64() >= 0)
-      b.cache_bytes = static_cast<std::uint64_t>(n->as_int64()) << 20;
+  if (auto n = module_int(c.module_settings, "files", "chunk_threads", 0); n > 0)
+    b.chunk_threads = static_cast<std::size_t>(n);
+  if (auto mb = module_int(c.module_settings, "files", "chunk_cache_mb", -1); mb >= 0)
+    b.cache_bytes = static_cast<std::uint64_t>(mb) << 20;
   return b;
 }
 }  // namespace

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "base/log.hpp"
+#include "base/text.hpp"
 
 namespace ruche::http {
 
@@ -19,12 +20,6 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 
 namespace {
-
-std::string_view trim_blanks(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // The q-value among an element's parameters ("level=1;q=0.9").
 double quality(std::string_view params) {

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <unordered_map>
 
+#include "base/text.hpp"
 #include "dav/dav.hpp"
 #include "dav/ical_object.hpp"
 #include "modules/calendar/routes.hpp"
@@ -458,10 +459,10 @@ Result<http::Response> report(Service& svc, const http::Request& req, const Call
       if (!c.is(dav::kDavNs, "href")) continue;
       if (names.size() + unknown.size() >= 10'000)
         return fail(Errc::invalid, "at most 10,000 hrefs", "too_many_hrefs");
-      if (auto n = name_in(dav::trim(c.text), href))
+      if (auto n = name_in(trim_blanks(c.text), href))
         names.push_back(std::move(*n));
       else
-        unknown.emplace_back(dav::trim(c.text));
+        unknown.emplace_back(trim_blanks(c.text));
     }
     // Read kObjectsAtOnce at a time, until the answer is full: then the
     // collection answers 507, and the client asks again for the rest.
@@ -511,7 +512,7 @@ Result<http::Response> report(Service& svc, const http::Request& req, const Call
   if (body.is(dav::kDavNs, "sync-collection")) {
     const auto* token = body.child(dav::kDavNs, "sync-token");
     std::int64_t since = 0;
-    const std::string_view text = token ? dav::trim(token->text) : std::string_view{};
+    const std::string_view text = token ? trim_blanks(token->text) : std::string_view{};
     if (!text.empty()) {
       if (text.substr(0, kSyncPrefix.size()) != kSyncPrefix)
         return fail(Errc::forbidden, "not a sync token of this calendar", "valid-sync-token");
@@ -521,7 +522,7 @@ Result<http::Response> report(Service& svc, const http::Request& req, const Call
         return fail(Errc::forbidden, "not a sync token of this calendar", "valid-sync-token");
     }
     if (const auto* level = body.child(dav::kDavNs, "sync-level");
-        level && dav::trim(level->text) != "1")
+        level && trim_blanks(level->text) != "1")
       return fail(Errc::forbidden, "sync-level is 1 here", "supported-report");
     auto changes = svc.changes(cal, since, static_cast<int>(kMaxObjects) * 2);
     if (!changes) {
@@ -614,7 +615,7 @@ Result<http::Response> put(Service& svc, http::Request& req, const Caller& calle
   if (auto h = req.headers.get("If-Match")) if_match = std::string(*h);
   bool none_match_any = false;
   if (auto h = req.headers.get("If-None-Match")) {
-    if (dav::trim(*h) != "*")
+    if (trim_blanks(*h) != "*")
       return fail(Errc::invalid, "If-None-Match takes * here", "bad_precondition");
     none_match_any = true;
   }

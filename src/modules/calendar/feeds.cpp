@@ -18,6 +18,7 @@
 #include "base/clock.hpp"
 #include "base/fnv.hpp"
 #include "base/log.hpp"
+#include "base/text.hpp"
 #include "core/crypto/aead.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hash.hpp"
@@ -155,12 +156,12 @@ Result<SubscriptionRequest> parse_subscription(const json::object& o) {
   json::In in(o);
   SubscriptionRequest r;
   if (auto url = in.opt_string("url", {.max = 2048})) {
-    r.url = feed_url(std::string(dav::trim(*url)));
+    r.url = feed_url(std::string(trim_blanks(*url)));
     if (!http::valid_egress_url(*r.url))
       return fail(Errc::invalid, "url is an http, https or webcal address", "invalid_url");
   }
   if (auto name = in.opt_string("name", {.max = kMaxSubscriptionNameBytes})) {
-    r.name = std::string(dav::trim(*name));
+    r.name = std::string(trim_blanks(*name));
     if (r.name->empty()) return fail(Errc::invalid, "name may not be blank", "invalid_name");
   }
   if (!in.ok()) {

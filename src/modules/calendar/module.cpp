@@ -5,6 +5,7 @@
 #include "modules/calendar/calendar.hpp"
 #include "modules/calendar/routes.hpp"
 #include "modules/calendar/service.hpp"
+#include "platform/module_settings.hpp"
 
 namespace ruche::calendar {
 
@@ -29,13 +30,10 @@ platform::ModuleDef module() {
     register_dav_routes(api, **service);
     if (p.egress.config().enabled) {
       Service* svc = service->get();
-      const json::value* settings = p.config.module_settings.if_contains("calendar");
-      const json::value* every =
-          settings && settings->is_object()
-              ? settings->as_object().if_contains("subscriptions_check_seconds")
-              : nullptr;
       const std::int64_t period_ms =
-          std::max<std::int64_t>(1, every && every->is_int64() ? every->as_int64() : 300) * 1000;
+          std::max<std::int64_t>(1, platform::module_int(p.config.module_settings, "calendar",
+                                                         "subscriptions_check_seconds", 300)) *
+          1000;
       *refresher = std::make_unique<platform::PeriodicTask>(
           p.db, p.clock, "calendar_subscriptions", period_ms, [svc, period_ms] { return svc->refresh_due(period_ms - period_ms / 5); },
           [svc] { return svc->any_due(); });

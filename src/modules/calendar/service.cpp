@@ -7,6 +7,7 @@
 
 #include "base/clock.hpp"
 #include "base/fnv.hpp"
+#include "base/text.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hash.hpp"
 #include "core/crypto/random.hpp"
@@ -27,10 +28,7 @@ Result<std::optional<std::string>> text_field(json::In& in, const char* name, st
   constexpr json::StringBounds kAny{.max = 1 << 20, .single_line = false};
   auto v = in.opt_string(name, kAny);
   if (!v) return std::optional<std::string>{};
-  std::string s = *v;
-  const auto first = s.find_first_not_of(" \t");
-  s = first == std::string::npos ? std::string()
-                                 : s.substr(first, s.find_last_not_of(" \t") - first + 1);
+  std::string s(trim_blanks(*v));
   std::string why = json::check_string(
       s, {.min = required_non_blank ? 1u : 0u, .max = max, .single_line = single_line});
   if (!why.empty()) return fail(Errc::invalid, std::string(name) + " " + why, code);

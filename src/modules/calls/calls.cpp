@@ -5,6 +5,7 @@
 #include "base/clock.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hash.hpp"
+#include "platform/module_settings.hpp"
 
 namespace ruche::calls {
 
@@ -65,7 +66,7 @@ Result<Settings> settings_from(const json::object& module_settings) {
   RUCHE_TRY(s.turn_urls, url_list(o, "turn_urls", {"turn:", "turns:"}));
   if (auto* v = o.if_contains("turn_secret"); v && v->is_string())
     s.turn_secret = std::string(v->as_string());
-  if (auto* v = o.if_contains("turn_ttl_s"); v && v->is_int64()) s.turn_ttl_s = v->as_int64();
+  s.turn_ttl_s = platform::module_int(module_settings, "calls", "turn_ttl_s", s.turn_ttl_s);
   if (o.contains("janus_url") && o.contains("janus_urls"))
     return fail(Errc::invalid, "calls: janus_url or janus_urls, not both");
   if (auto* v = o.if_contains("janus_url"); v && v->is_string() && !v->as_string().empty())

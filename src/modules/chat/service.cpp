@@ -10,6 +10,7 @@
 #include "platform/file_names.hpp"
 #include "platform/maintenance.hpp"
 #include "platform/mentions.hpp"
+#include "platform/module_settings.hpp"
 #include "platform/write_order.hpp"
 
 namespace ruche::chat {
@@ -36,11 +37,6 @@ bool sniffed_type(std::string_view t) {
   return t == "image/png" || t == "image/jpeg" || t == "image/gif" || t == "image/webp";
 }
 
-std::int64_t json_int(const json::object& o, std::string_view key, std::int64_t fallback) {
-  if (auto* v = o.if_contains(key); v && v->is_int64()) return v->as_int64();
-  return fallback;
-}
-
 }  // namespace
 
 Result<std::string> check_channel_name(std::string_view name) {
@@ -62,16 +58,16 @@ Result<std::string> check_emoji(std::string_view e) {
 
 Settings settings_from(const platform::PlatformConfig& config) {
   Settings s;
-  if (auto* f = config.module_settings.if_contains("chat"); f && f->is_object()) {
-    const auto& o = f->as_object();
-    std::int64_t mb = json_int(o, "max_attachment_mb", 0);
-    if (mb > 0) s.max_attachment_bytes = mb << 20;
-    s.maintenance_every_ms = json_int(o, "maintenance_minutes", 10) * 60'000;
-    s.search_tidy_every_ms = json_int(o, "search_tidy_minutes", 60) * 60'000;
-    s.max_channels = std::max<std::int64_t>(1, json_int(o, "max_channels", s.max_channels));
-    s.max_direct_per_person =
-        std::max<std::int64_t>(1, json_int(o, "max_direct_per_person", s.max_direct_per_person));
-  }
+  auto setting = [&](std::string_view key, std::int64_t fallback) {
+    return platform::module_int(config.module_settings, "chat", key, fallback);
+  };
+  if (const std::int64_t mb = setting("max_attachment_mb", 0); mb > 0)
+    s.max_attachment_bytes = mb << 20;
+  s.maintenance_every_ms = setting("maintenance_minutes", 10) * 60'000;
+  s.search_tidy_every_ms = setting("search_tidy_minutes", 60) * 60'000;
+  s.max_channels = std::max<std::int64_t>(1, setting("max_channels", s.max_channels));
+  s.max_direct_per_person =
+      std::max<std::int64_t>(1, setting("max_direct_per_person", s.max_direct_per_person));
   return s;
 }
 

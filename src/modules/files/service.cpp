@@ -4,12 +4,14 @@
 #include <limits>
 
 #include "base/log.hpp"
+#include "base/text.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hash.hpp"
 #include "core/crypto/password.hpp"
 #include "core/crypto/random.hpp"
 #include "platform/export.hpp"
 #include "platform/maintenance.hpp"
+#include "platform/module_settings.hpp"
 #include "platform/sealed_text.hpp"
 #include "platform/write_order.hpp"
 
@@ -86,25 +88,19 @@ std::int64_t spacing_ms(std::int64_t age_ms) {
   return 7LL * 86'400'000;
 }
 
-std::int64_t json_int(const json::object& o, std::string_view key, std::int64_t fallback) {
-  if (auto* v = o.if_contains(key); v && v->is_int64()) return v->as_int64();
-  if (auto* v = o.if_contains(key); v && v->is_uint64()) return static_cast<std::int64_t>(v->as_uint64());
-  return fallback;
-}
-
 }  // namespace
 
 Settings settings_from(const platform::PlatformConfig& config) {
   Settings s;
-  if (auto* f = config.module_settings.if_contains("files"); f && f->is_object()) {
-    const auto& o = f->as_object();
-    std::int64_t quota_mb = json_int(o, "default_quota_mb", 0);
-    s.default_quota_bytes = quota_mb > 0 ? quota_mb * 1024 * 1024 : -1;
-    s.versions_max = static_cast<int>(json_int(o, "versions_max", s.versions_max));
-    s.trash_ms = json_int(o, "trash_days", 30) * 86'400'000;
-    s.upload_ttl_ms = json_int(o, "upload_days", 7) * 86'400'000;
-    s.maintenance_every_ms = json_int(o, "maintenance_minutes", 10) * 60'000;
-  }
+  auto setting = [&](std::string_view key, std::int64_t fallback) {
+    return platform::module_int(config.module_settings, "files", key, fallback);
+  };
+  const std::int64_t quota_mb = setting("default_quota_mb", 0);
+  s.default_quota_bytes = quota_mb > 0 ? quota_mb * 1024 * 1024 : -1;
+  s.versions_max = static_cast<int>(setting("versions_max", s.versions_max));
+  s.trash_ms = setting("trash_days", 30) * 86'400'000;
+  s.upload_ttl_ms = setting("upload_days", 7) * 86'400'000;
+  s.maintenance_every_ms = setting("maintenance_minutes", 10) * 60'000;
   return s;
 }
 
@@ -1255,7 +1251,8 @@ Result<std::vector<int>> Service::proppatch(const WorkspaceId& ws, const WriteCt
       if (dav::is_favorite_prop(op.prop)) {
         // Nextcloud's clients star files this way: the person's own favorite,
         // not a property everyone would see.
-        RUCHE_CHECK(favorite_in(c, ctx.user_id, *r.node, !op.remove && dav::trim(op.value_xml) == "1"));
+        RUCHE_CHECK(
+            favorite_in(c, ctx.user_id, *r.node, !op.remove && trim_blanks(op.value_xml) == "1"));
         continue;
       }
       if (op.remove) {

@@ -1,6 +1,7 @@
 #include "modules/tasks/ical.hpp"
 
 #include "base/clock.hpp"
+#include "base/text.hpp"
 
 namespace ruche::tasks {
 
@@ -18,12 +19,6 @@ std::string todo_status(const dav::TodoFields& f) {
   if (f.has_completed || f.percent_complete.value_or(0) >= 100) return "done";
   if (f.percent_complete.value_or(0) > 0) return "doing";
   return "todo";
-}
-
-std::string trimmed(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  return std::string(s.substr(first, s.find_last_not_of(" \t") - first + 1));
 }
 
 }  // namespace
@@ -109,7 +104,7 @@ Result<TodoInput> read_todo_input(std::string_view ics) {
   }
   std::vector<std::string> labels;
   for (const auto& c : f.categories)
-    if (std::string l = trimmed(c); !l.empty()) labels.push_back(std::move(l));
+    if (std::string l(trim_blanks(c)); !l.empty()) labels.push_back(std::move(l));
   in.labels = std::move(labels);
   out.uid = std::move(f.uid);
   out.depends_on = std::move(f.depends_on);

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "base/clock.hpp"
+#include "base/text.hpp"
 #include "core/crypto/random.hpp"
 #include "dav/dav.hpp"
 #include "dav/ical.hpp"
@@ -40,15 +41,8 @@ constexpr std::string_view kExportReadme =
     "                       1,000, for calendar and task applications; dependencies as\n"
     "                       RELATED-TO;RELTYPE=DEPENDS-ON (RFC 9253).\n";
 
-std::string trimmed(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t");
-  return std::string(s.substr(first, last - first + 1));
-}
-
 Result<std::string> check_title(std::string_view raw) {
-  std::string title = trimmed(raw);
+  std::string title = std::string(trim_blanks(raw));
   std::string why = json::check_string(title, {.min = 1, .max = kMaxTitleBytes});
   if (!why.empty())
     return fail(Errc::invalid, "title " + why + " (1 to 300 bytes, one line, not blank)",
@@ -74,7 +68,7 @@ Result<std::vector<std::string>> check_ids(const std::vector<std::string>& ids, 
 Result<std::vector<std::string>> check_labels(const std::vector<std::string>& raw) {
   std::set<std::string> set;
   for (const auto& l : raw) {
-    std::string label = trimmed(l);
+    std::string label = std::string(trim_blanks(l));
     std::string why = json::check_string(label, {.min = 1, .max = kMaxLabelBytes});
     if (!why.empty())
       return fail(Errc::invalid, "a label " + why + " (1 to 40 bytes, one line, not blank)",
@@ -94,7 +88,7 @@ tl::unexpected<Error> sealed_required() {
 
 Result<std::string> check_item_text(std::string_view raw, bool armoured) {
   if (armoured) return platform::check_workspace_sealed(raw, "invalid_checklist");
-  std::string text = trimmed(raw);
+  std::string text = std::string(trim_blanks(raw));
   std::string why = json::check_string(text, {.min = 1, .max = kMaxChecklistTextBytes});
   if (!why.empty())
     return fail(Errc::invalid,
