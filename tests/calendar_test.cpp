@@ -2849,7 +2849,8 @@ TEST(Calendar, SubscriptionsDueAreAllReadAgain) {
   TestServer s([](app::Config& c) {
     c.egress_enabled = true;
     c.egress_allow = {"127.0.0.1/32"};
-    c.module_settings["calendar"] = json::object{{"subscriptions_check_seconds", 1}};
+    c.module_settings["calendar"] =
+        json::object{{"subscriptions_check_seconds", 1}, {"subscription_readers", 3}};
   });
   Cal k(s);
   constexpr int kFeeds = 9;
@@ -2877,6 +2878,21 @@ TEST(Calendar, SubscriptionsDueAreAllReadAgain) {
   ASSERT_EQ(list.size(), static_cast<std::size_t>(kFeeds));
   for (const auto& t : list) EXPECT_TRUE(t.starts_with("New")) << t;
   for (int i = 0; i < kFeeds; ++i) EXPECT_EQ(origin.hits(path(i)), 2) << path(i);
+  // Three readers, as set: never more at once.
+  EXPECT_EQ(origin.most_at_once(), 3);
+  // Made at one moment, they are next read apart: each within its
+  // interval's last tenth, the same for it at every read.
+  auto list_now = s.call("GET", "/api/v1/me/calendar/subscriptions", k.a.token);
+  std::set<std::string> next;
+  for (const auto& sub : list_now.body.at("subscriptions").as_array()) {
+    std::int64_t read = 0, at = 0;
+    ASSERT_TRUE(parse_iso8601(str(sub, "refreshed_at"), read));
+    ASSERT_TRUE(parse_iso8601(str(sub, "next_refresh_at"), at));
+    EXPECT_LE(at, read + 4 * 3'600'000);
+    EXPECT_GE(at, read + 4 * 3'600'000 - 4 * 360'000);
+    next.insert(str(sub, "next_refresh_at"));
+  }
+  EXPECT_GT(next.size(), 1u);
 }
 
 TEST(Calendar, AnIcsFileIsImportedWithItsAlarmsOnce) {

@@ -1,5 +1,6 @@
 #include "core/testing/origin.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
@@ -36,6 +37,11 @@ int Origin::hits(const std::string& path) const {
   return it == hits_.end() ? 0 : it->second;
 }
 
+int Origin::most_at_once() const {
+  std::lock_guard lock(mu_);
+  return most_at_once_;
+}
+
 std::string Origin::last_header(const std::string& path, std::string_view name) const {
   std::lock_guard lock(mu_);
   auto it = last_.find(path);
@@ -54,8 +60,13 @@ http::Response Origin::answer(const http::Request& req) {
       page.status = 404;
     else
       page = it->second;
+    most_at_once_ = std::max(most_at_once_, ++answering_);
   }
   if (page.delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(page.delay_ms));
+  {
+    std::lock_guard lock(mu_);
+    --answering_;
+  }
   http::Response r;
   r.status = page.status;
   r.body = std::move(page.body);

@@ -43,6 +43,8 @@ class Origin {
   // Requests `path` received, and the value of header `name` in the last one.
   int hits(const std::string& path) const;
   std::string last_header(const std::string& path, std::string_view name) const;
+  // The most requests it was answering at once (8 at most: its threads).
+  int most_at_once() const;
 
  private:
   http::Response answer(const http::Request& req);
@@ -51,7 +53,8 @@ class Origin {
   std::map<std::string, Page> pages_;
   std::map<std::string, int> hits_;
   std::map<std::string, http::Headers> last_;
-  WorkerPool workers_{4};
+  int answering_ = 0, most_at_once_ = 0;
+  WorkerPool workers_{8};
   http::Router router_;
   std::unique_ptr<http::Server> server_;
   std::thread thread_;

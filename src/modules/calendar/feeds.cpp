@@ -26,6 +26,7 @@
 #include "dav/dav.hpp"
 #include "dav/ical_feed.hpp"
 #include "modules/calendar/service.hpp"
+#include "platform/module_settings.hpp"
 
 namespace ruche::calendar {
 
@@ -48,9 +49,20 @@ constexpr std::string_view kSealedUrl = "u1:";
 // Events written by one transaction of an import.
 constexpr std::size_t kImportBatch = 1'000;
 // Subscriptions looked up at a time by the periodic task's run, which
-// reads them kReadsAtOnce at a time until none is due or its time is up.
+// reads them `[calendar] subscription_readers` at a time (4 unless set,
+// 1 to 32) until none is due or its time is up.
 constexpr int kDueAtOnce = 20;
 constexpr int kReadsAtOnce = 4;
+constexpr int kMostReadsAtOnce = 32;
+
+// A subscription's next read comes its interval after this one, less up
+// to a tenth of it, the same for the subscription at every read: those
+// read at one moment (made together, or all due after a stop) are read
+// apart from then on.
+std::int64_t next_read_ms(const store::Subscription& s, std::int64_t now_ms) {
+  return now_ms + s.refresh_ms -
+         static_cast<std::int64_t>(fnv1a(s.id) % static_cast<std::uint64_t>(s.refresh_ms / 10 + 1));
+}
 
 // An address as calendar applications publish it: webcal:// and webcals://
 // are http(s) by another name (Apple's), read over https.
@@ -312,8 +324,8 @@ Result<void> Service::refresh_due(std::int64_t budget_ms) {
                 return store::due_subscriptions(c, now, kDueAtOnce);
               }));
     if (due.empty()) return {};
-    // kReadsAtOnce readers take the due subscriptions one after another
-    // (a slow site holds one reader, not the others' turns).
+    // The readers take the due subscriptions one after another (a slow
+    // site holds one reader, not the others' turns).
     std::atomic<std::size_t> next{0};
     std::mutex mu;
     std::optional<Error> failed;  // a database error stops the run
@@ -327,7 +339,12 @@ Result<void> Service::refresh_due(std::int64_t budget_ms) {
       }
     };
     std::vector<std::thread> readers;
-    for (int k = 1; k < kReadsAtOnce; ++k) readers.emplace_back(reader);
+    const auto at_once =
+        std::clamp<std::int64_t>(platform::module_int(p_.config.module_settings, "calendar",
+                                                      "subscription_readers", kReadsAtOnce),
+                                 1, kMostReadsAtOnce);
+    for (std::int64_t k = 1; k < std::min<std::int64_t>(at_once, due.size()); ++k)
+      readers.emplace_back(reader);
     reader();
     for (auto& t : readers) t.join();
     if (failed) return tl::unexpected(*failed);
@@ -430,7 +447,7 @@ Result<void> Service::read_feed(store::Subscription& s) {
       }
       if (wrote) tell_changed(c, col);
     }
-    s.next_at_ms = now + s.refresh_ms;
+    s.next_at_ms = next_read_ms(s, now);
     return store::update_subscription(c, s);
   });
   RUCHE_CHECK(outcome);
