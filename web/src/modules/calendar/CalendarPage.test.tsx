@@ -107,6 +107,10 @@ const field = (label: string, within: ParentNode = document) => {
 };
 const toasts = () => document.querySelector('.toasts')?.textContent ?? '';
 
+/** A day column's box as a browser lays it out (jsdom lays nothing out): `height` px, from the top. */
+const columnBox = (height: number) =>
+  ({ top: 0, left: 0, right: 100, bottom: height, width: 100, height, x: 0, y: 0 }) as DOMRect;
+
 function key(target: Element | null, k: string) {
   act(() => {
     target?.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true }));
@@ -261,17 +265,7 @@ describe('the week', () => {
     await show('write', { url: `/w/${WS}/calendar?view=week&date=2026-12-10` });
     const day = cell('2026-12-11');
     if (!day) throw new Error('no Friday');
-    vi.spyOn(day, 'getBoundingClientRect').mockReturnValue({
-      top: 0,
-      height: 2400,
-      left: 0,
-      width: 100,
-      bottom: 2400,
-      right: 100,
-      x: 0,
-      y: 0,
-      toJSON: () => ({}),
-    });
+    vi.spyOn(day, 'getBoundingClientRect').mockReturnValue(columnBox(2400));
     // 1475 / 2400 of the day: 14:45, the half hour under it is 14:30.
     act(() => day.dispatchEvent(new MouseEvent('click', { bubbles: true, clientY: 1475 })));
     const d = dialog();
@@ -313,17 +307,7 @@ describe('the day', () => {
     );
     const day = cell('2026-12-11');
     if (!day) throw new Error('no Friday');
-    vi.spyOn(day, 'getBoundingClientRect').mockReturnValue({
-      top: 0,
-      height: 2400,
-      left: 0,
-      width: 100,
-      bottom: 2400,
-      right: 100,
-      x: 0,
-      y: 0,
-      toJSON: () => ({}),
-    });
+    vi.spyOn(day, 'getBoundingClientRect').mockReturnValue(columnBox(2400));
     act(() => day.dispatchEvent(new MouseEvent('click', { bubbles: true, clientY: 1000 })));
     expect((field('Start time', dialog() ?? document) as HTMLInputElement).value).toBe('10:00');
   });
@@ -980,17 +964,7 @@ describe('dragging', () => {
     vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (
       this: HTMLElement,
     ) {
-      const height = this.classList.contains('cal-week__day') ? 960 : 100;
-      return {
-        top: 0,
-        left: 0,
-        right: 100,
-        bottom: height,
-        width: 100,
-        height,
-        x: 0,
-        y: 0,
-      } as DOMRect;
+      return columnBox(this.classList.contains('cal-week__day') ? 960 : 100);
     });
   });
   const pointer = (type: string, target: EventTarget, x: number, y: number) =>
@@ -1011,13 +985,8 @@ describe('dragging', () => {
     );
   const column = (day: string) =>
     ui.host.querySelector<HTMLElement>(`.cal-week__day[data-day="${day}"]`);
-  const chipOf = (day: string, title: string) =>
-    [...(cell(day)?.querySelectorAll<HTMLElement>('.cal-chip') ?? [])].find(
-      (c) => c.querySelector('.cal-chip__title')?.textContent === title,
-    );
-
-  it('moves an event to the day it is dropped on, its time kept, and does not open it', async () => {
-    await show('write');
+  /** The standup (09:00 – 09:30 in Paris) as the server has it; the spy on its changes. */
+  const serveStandup = () => {
     vi.spyOn(api.calendar, 'get').mockResolvedValue(
       calendarEvent('standup', {
         title: 'Standup',
@@ -1026,9 +995,27 @@ describe('dragging', () => {
         version: 3,
       }),
     );
-    const update = vi
+    return vi
       .spyOn(api.calendar, 'update')
       .mockResolvedValue(calendarEvent('standup', { title: 'Standup' }));
+  };
+  /** A timed event's change of times, as the edit dialog sends it. */
+  const moved = (start: string, end: string) => ({
+    start,
+    end,
+    all_day: false,
+    timezone: 'Europe/Paris',
+  });
+  const release = () =>
+    act(async () => window.dispatchEvent(new MouseEvent('pointerup', { bubbles: true })));
+  const chipOf = (day: string, title: string) =>
+    [...(cell(day)?.querySelectorAll<HTMLElement>('.cal-chip') ?? [])].find(
+      (c) => c.querySelector('.cal-chip__title')?.textContent === title,
+    );
+
+  it('moves an event to the day it is dropped on, its time kept, and does not open it', async () => {
+    await show('write');
+    const update = serveStandup();
     const from = chipOf('2026-12-10', 'Standup');
     if (!from) throw new Error('no chip');
     expect(from.classList.contains('cal-movable')).toBe(true);
@@ -1052,12 +1039,7 @@ describe('dragging', () => {
     expect(cell('2026-12-17')?.classList.contains('is-drop-target')).toBe(false);
     expect(update).toHaveBeenCalledWith(
       'standup',
-      {
-        start: '2026-12-17T08:00:00.000Z',
-        end: '2026-12-17T08:30:00.000Z',
-        all_day: false,
-        timezone: 'Europe/Paris',
-      },
+      moved('2026-12-17T08:00:00.000Z', '2026-12-17T08:30:00.000Z'),
       3,
     );
     expect(toasts()).toContain('Event “Standup” moved');
@@ -1065,15 +1047,7 @@ describe('dragging', () => {
 
   it('moves a block of the week by day and quarter hour; Escape moves nothing', async () => {
     await show('write', { url: `/w/${WS}/calendar?view=week&date=2026-12-10` });
-    vi.spyOn(api.calendar, 'get').mockResolvedValue(
-      calendarEvent('standup', {
-        title: 'Standup',
-        start: '2026-12-10T08:00:00.000Z',
-        end: '2026-12-10T08:30:00.000Z',
-        version: 3,
-      }),
-    );
-    const update = vi.spyOn(api.calendar, 'update').mockResolvedValue(calendarEvent('standup'));
+    const update = serveStandup();
     const b = block('Standup');
     if (!b) throw new Error('no block');
     // Taken at 09:00 (360 px), dropped on Friday at 360 + 50 px: 75 minutes later, snapped.
@@ -1084,36 +1058,23 @@ describe('dragging', () => {
       'Standup · Friday, December 11, 10:15 AM',
     );
     key(window.document.body, 'Escape');
-    await act(async () => window.dispatchEvent(new MouseEvent('pointerup', { bubbles: true })));
+    await release();
     expect(update).not.toHaveBeenCalled();
     expect(b.classList.contains('cal-dragging')).toBe(false);
 
     pointer('pointerdown', b, 10, 360);
     pointer('pointermove', window, 150, 410);
-    await act(async () => window.dispatchEvent(new MouseEvent('pointerup', { bubbles: true })));
+    await release();
     expect(update).toHaveBeenCalledWith(
       'standup',
-      {
-        start: '2026-12-11T09:15:00.000Z',
-        end: '2026-12-11T09:45:00.000Z',
-        all_day: false,
-        timezone: 'Europe/Paris',
-      },
+      moved('2026-12-11T09:15:00.000Z', '2026-12-11T09:45:00.000Z'),
       3,
     );
   });
 
   it('makes a block of the week longer by its bottom edge, that day', async () => {
     await show('write', { url: `/w/${WS}/calendar?view=week&date=2026-12-10` });
-    vi.spyOn(api.calendar, 'get').mockResolvedValue(
-      calendarEvent('standup', {
-        title: 'Standup',
-        start: '2026-12-10T08:00:00.000Z',
-        end: '2026-12-10T08:30:00.000Z',
-        version: 3,
-      }),
-    );
-    const update = vi.spyOn(api.calendar, 'update').mockResolvedValue(calendarEvent('standup'));
+    const update = serveStandup();
     const edge = block('Standup')?.querySelector('.cal-block__resize');
     if (!edge) throw new Error('no edge');
     // Wherever the pointer goes, the end moves on its own day: 40 px, an hour later.
@@ -1123,15 +1084,10 @@ describe('dragging', () => {
     expect(plain(document.querySelector('.cal-drag-label')?.textContent)).toBe(
       'Standup · until 10:30 AM',
     );
-    await act(async () => window.dispatchEvent(new MouseEvent('pointerup', { bubbles: true })));
+    await release();
     expect(update).toHaveBeenCalledWith(
       'standup',
-      {
-        start: '2026-12-10T08:00:00.000Z',
-        end: '2026-12-10T09:30:00.000Z',
-        all_day: false,
-        timezone: 'Europe/Paris',
-      },
+      moved('2026-12-10T08:00:00.000Z', '2026-12-10T09:30:00.000Z'),
       3,
     );
   });
@@ -1156,7 +1112,7 @@ describe('dragging', () => {
     pointer('pointerdown', from, 10, 10);
     under = () => cell('2026-12-09');
     pointer('pointermove', window, 150, 10);
-    await act(async () => window.dispatchEvent(new MouseEvent('pointerup', { bubbles: true })));
+    await release();
     expect(one).toHaveBeenCalledWith(
       'weekly',
       '2026-12-08T09:00:00.000Z',
@@ -1176,7 +1132,7 @@ describe('dragging', () => {
     pointer('pointerdown', from, 10, 10);
     under = () => cell('2026-12-11');
     pointer('pointermove', window, 150, 10);
-    await act(async () => window.dispatchEvent(new MouseEvent('pointerup', { bubbles: true })));
+    await release();
     await vi.waitFor(() =>
       expect(toasts()).toContain('This event was changed elsewhere meanwhile: it was not moved.'),
     );

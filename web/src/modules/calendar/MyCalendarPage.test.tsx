@@ -14,7 +14,7 @@ import { matchPath, usePathname } from '../../router/router';
 import { hearLive } from '../../test/live';
 import { mountPoint, typeInto } from '../../test/mount';
 import { WorkspacesProvider } from '../../workspaces';
-import { calendarEvent, occurrence } from './logic/fixtures.test-util';
+import { calendarEvent, occurrence, subscription } from './logic/fixtures.test-util';
 import MyCalendarPage from './MyCalendarPage';
 
 vi.mock('../../session', async (original) => ({
@@ -36,17 +36,6 @@ const ui = mountPoint();
 
 const ws = (id: string, name: string, modules = ['calendar'], armoured = false) =>
   ({ id, name, modules, archived: false, armoured }) as Workspace;
-
-const SUBSCRIPTION = {
-  id: 's1',
-  name: 'Mairie',
-  url: 'https://mairie.example.org/agenda.ics',
-  refresh_minutes: 720,
-  refreshed_at: null,
-  next_refresh_at: '2026-12-10T12:00:00.000Z',
-  error: null,
-  created_at: '2026-12-01T10:00:00.000Z',
-};
 
 let list: CalendarOccurrence[];
 
@@ -88,7 +77,7 @@ function serve(workspaces: Workspace[] = [ws('w1', 'Chantier'), ws('w2', 'Bureau
   vi.spyOn(api.workspaces, 'list').mockResolvedValue(workspaces);
   vi.spyOn(api.calendar.subscriptions, 'list').mockResolvedValue({
     available: true,
-    subscriptions: [SUBSCRIPTION],
+    subscriptions: [subscription('s1', 'Mairie')],
   });
   vi.spyOn(api.calendar, 'freeBusy').mockImplementation(async (users) =>
     users.map((user_id) => ({ user_id, busy: [] })),

@@ -22,20 +22,13 @@ import { CalendarScreen } from './CalendarPage';
 import { CalendarSources } from './components/CalendarSources';
 import { ToneContext } from './components/EventChip';
 import { readHidden, sourceOf, sourcesOf, writeHidden, type SourceKey } from './logic/sources';
-import { armouredCalendars, sealedOccurrences } from './sealedAgenda';
+import { sealedOccurrences, useArmouredCalendars } from './sealedAgenda';
 import { CalendarStore } from './store';
 
 export default function MyCalendarPage({ params }: PageProps) {
   const me = useMe();
   const { workspaces } = useWorkspaces();
-  const armouredIds = armouredCalendars(workspaces)
-    .map((w) => w.id)
-    .join(' ');
-  const armoured = useMemo(
-    () => armouredCalendars(workspaces),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the same calendars, whatever else changed
-    [armouredIds],
-  );
+  const armoured = useArmouredCalendars();
   // The armoured calendars' share, read again when they come or go, when
   // the keys unlock, and when theirs change.
   const [store] = useState(() => new CalendarStore(null, me.id));

@@ -20,8 +20,10 @@ import {
   type SealedCalendarEvent,
   type Workspace,
 } from '../../api';
+import { useMemo } from 'react';
 import { forgetOnSignOut, identity } from '../../armour/identity';
 import { workspaceKeys } from '../../armour/keys';
+import { useWorkspaces } from '../../workspaces';
 import { expandEvents, type ExpandedEvent } from './logic/expand';
 import { holdOpened } from './opened';
 import { CalendarArmour, expandedOf, factsOf, readSealedChanges } from './sealed';
@@ -56,6 +58,23 @@ function holdForNotices(): void {
 /** The armoured workspaces whose calendar the person may add to their agenda. */
 export function armouredCalendars(workspaces: readonly Workspace[]): Workspace[] {
   return workspaces.filter((w) => w.armoured && w.modules.includes('calendar'));
+}
+
+/**
+ * armouredCalendars() of the person's workspaces, the same list from one
+ * render to the next while the same calendars are in it (whatever else of
+ * the workspaces changed): what depends on it reads again only then.
+ */
+export function useArmouredCalendars(): Workspace[] {
+  const { workspaces } = useWorkspaces();
+  const ids = armouredCalendars(workspaces)
+    .map((w) => w.id)
+    .join(' ');
+  return useMemo(
+    () => armouredCalendars(workspaces),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the same calendars, whatever else changed
+    [ids],
+  );
 }
 
 /** One calendar brought up to date (read after the version held). */

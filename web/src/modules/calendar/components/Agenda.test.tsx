@@ -16,7 +16,13 @@ import { ToastProvider } from '../../../notifications/toasts';
 import { hearLive } from '../../../test/live';
 import { mountPoint } from '../../../test/mount';
 import { WorkspacesProvider } from '../../../workspaces';
-import { allDay, calendarEvent, noticeFrame, occurrence } from '../logic/fixtures.test-util';
+import {
+  allDay,
+  calendarEvent,
+  noticeFrame,
+  occurrence,
+  subscription,
+} from '../logic/fixtures.test-util';
 import Agenda, { AGENDA_SHOWN, agendaDays, firstEntries } from './Agenda';
 
 vi.mock('../../../session', async (original) => ({
@@ -218,18 +224,7 @@ describe('the agenda', () => {
     ]);
     const followed = vi.spyOn(api.calendar.subscriptions, 'list').mockResolvedValue({
       available: true,
-      subscriptions: [
-        {
-          id: 's1',
-          name: 'Mairie',
-          url: 'https://mairie.example.org/agenda.ics',
-          refresh_minutes: 720,
-          refreshed_at: null,
-          next_refresh_at: '2026-12-10T12:00:00.000Z',
-          error: null,
-          created_at: '2026-12-01T10:00:00.000Z',
-        },
-      ],
+      subscriptions: [subscription('s1', 'Mairie')],
     });
     await show();
     await vi.waitFor(() => expect(items()).toHaveLength(1));

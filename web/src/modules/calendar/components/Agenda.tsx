@@ -24,7 +24,7 @@
 // nor where no workspace has the calendar, nobody invites the person and
 // they follow no calendar.
 import '../../../styles/modules/calendar.css';
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import {
   api,
   type CalendarAnswer,
@@ -51,7 +51,7 @@ import { answerClass, knownPartstat, withAnswer } from '../logic/invitations';
 import { compareOccurrences, daysOf, inAllDayRow } from '../logic/layout';
 import { calendarsOpened } from '../logic/notices';
 import { calendarPath } from '../paths';
-import { answerSealed, armouredCalendars, sealedOccurrences } from '../sealedAgenda';
+import { answerSealed, sealedOccurrences, useArmouredCalendars } from '../sealedAgenda';
 import { PartstatTag, ReplyButtons } from './Attendance';
 import { InvitationDialog } from './InvitationDialog';
 
@@ -132,14 +132,7 @@ export default function Agenda() {
   const { toast } = useToast();
   const errorText = useCalendarErrorText();
   const { workspaces } = useWorkspaces();
-  const armouredIds = armouredCalendars(workspaces)
-    .map((w) => w.id)
-    .join(' ');
-  const armoured = useMemo(
-    () => armouredCalendars(workspaces),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the same calendars, whatever else changed
-    [armouredIds],
-  );
+  const armoured = useArmouredCalendars();
   const unlocked = useSyncExternalStore(identity.subscribe, () => identity.secrets(me.id) !== null);
   const { data, reload, setData } = useAsync(
     () => nextDays(armoured, me.id),

@@ -1,5 +1,10 @@
 // Test data for the calendar module's unit tests.
-import type { CalendarEvent, CalendarOccurrence, EventFrame } from '../../../api';
+import type {
+  CalendarEvent,
+  CalendarOccurrence,
+  CalendarSubscription,
+  EventFrame,
+} from '../../../api';
 import { member as someMember } from '../../../test/members';
 
 export const WS = 'w1';
@@ -118,3 +123,22 @@ export const ARMOURED_NOTICE = {
 /** A member of the workspace, as its member list gives them. */
 export const member = (user_id: string, name: string, email: string) =>
   someMember(user_id, name, { email });
+
+/** A subscription of the person's (a town's published agenda). */
+export function subscription(
+  id: string,
+  name: string,
+  extra: Partial<CalendarSubscription> = {},
+): CalendarSubscription {
+  return {
+    id,
+    name,
+    url: 'https://mairie.example.org/agenda.ics',
+    refresh_minutes: 720,
+    refreshed_at: null,
+    next_refresh_at: '2026-12-10T12:00:00.000Z',
+    error: null,
+    created_at: '2026-12-01T10:00:00.000Z',
+    ...extra,
+  };
+}
