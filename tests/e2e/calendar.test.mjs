@@ -1019,7 +1019,7 @@ test('the member keeps their own calendar beside the workspace’s: new events t
   const sources = memberPage.getByRole('region', { name: 'Agendas' });
   assert.deepEqual(
     (await sources.locator('.cal-sources__name').allTextContents()).map((t) => t.trim()),
-    ['Agenda personnel', WS, 'Autres invitations'],
+    ['Agenda personnel', WS, 'Mes tâches', 'Autres invitations'],
   );
   assert.match((await imported.getAttribute('class')) ?? '', /cal-tone-1/);
 
@@ -1073,6 +1073,20 @@ test('the member keeps their own calendar beside the workspace’s: new events t
   await chip(memberPage, day, 'Cours de poterie').waitFor();
   await memberPage.getByRole('button', { name: 'Semaine', exact: true }).click();
   await memberPage.waitForURL(/view=week/);
+  // A task assigned to the member, due that day: there too, opening on its board.
+  const me = await ok(memberPage, 'GET', '/me');
+  const made2 = await ok(ownerPage, 'POST', `/workspaces/${wsId}/tasks`, {
+    title: 'Relire le devis',
+    due: day,
+    assignee_ids: [me.id],
+  });
+  const due = memberPage.locator('.cal-chip', {
+    has: memberPage.locator('.cal-chip__title', { hasText: 'Relire le devis' }),
+  });
+  await due.waitFor();
+  await due.click();
+  await memberPage.waitForURL(`${env.url}/w/${wsId}/tasks/${made2.id}`);
+  await memberPage.goBack();
   // Its event opens in the workspace's calendar.
   await imported.click();
   await memberPage.waitForURL(new RegExp(`/w/${wsId}/calendar/[^/?]+\\?view=week&date=${day}`));

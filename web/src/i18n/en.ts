@@ -875,6 +875,7 @@ export const en: Record<MessageKey, Message> = {
     'The event goes in your personal calendar: you see it, and those you invite.',
   'calendar.mine.calendars': 'Calendars',
   'calendar.mine.invitations': 'Other invitations',
+  'calendar.mine.tasks': 'My tasks',
   'calendar.mine.manage_subscriptions': 'Subscribe to a calendar…',
   'calendar.personal': 'Personal calendar',
   'calendar.attendees': 'Attendees',

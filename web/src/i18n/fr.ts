@@ -895,6 +895,7 @@ export const fr = {
     'L’événement va dans votre agenda personnel : vous le voyez, et les personnes que vous invitez.',
   'calendar.mine.calendars': 'Agendas',
   'calendar.mine.invitations': 'Autres invitations',
+  'calendar.mine.tasks': 'Mes tâches',
   'calendar.mine.manage_subscriptions': 'S’abonner à un agenda…',
   'calendar.personal': 'Agenda personnel',
   'calendar.attendees': 'Participants',

@@ -70,7 +70,14 @@ import { movedDay } from './logic/keys';
 import { MAX_OCCURRENCES } from './logic/expand';
 import { byDay } from './logic/layout';
 import type { Moved } from './logic/move';
-import { PERSONAL, sourceOf, visibleOccurrences, type SourceKey } from './logic/sources';
+import {
+  isTaskOccurrence,
+  PERSONAL,
+  sourceOf,
+  visibleOccurrences,
+  type SourceKey,
+} from './logic/sources';
+import { taskPath } from '../tasks/paths';
 import { calendarFileUrl, calendarPath } from './paths';
 import { CalendarArmour } from './sealed';
 import { CalendarStore, EventChangedError } from './store';
@@ -191,7 +198,12 @@ export function CalendarScreen({
   });
 
   const openEvent = (o: CalendarOccurrence | null, id: string | null, day?: DayKey) => {
-    // The person's own view: a workspace's event opens in its calendar.
+    // The person's own view: a task opens on its board, a workspace's
+    // event in its calendar.
+    if (ws === null && o && isTaskOccurrence(o)) {
+      navigate(taskPath(o.workspace_id ?? '', o.task_id));
+      return;
+    }
     if (ws === null && o?.workspace_id) {
       navigate(calendarPath(o.workspace_id, { eventId: o.event_id, view, day: day ?? cursor }));
       return;

@@ -14,6 +14,7 @@ import { matchPath, usePathname } from '../../router/router';
 import { hearLive } from '../../test/live';
 import { mountPoint, typeInto } from '../../test/mount';
 import { WorkspacesProvider } from '../../workspaces';
+import { task } from '../tasks/logic/fixtures.test-util';
 import { calendarEvent, occurrence, subscription } from './logic/fixtures.test-util';
 import MyCalendarPage from './MyCalendarPage';
 
@@ -75,6 +76,13 @@ afterEach(() => {
 function serve(workspaces: Workspace[] = [ws('w1', 'Chantier'), ws('w2', 'Bureau', ['chat'])]) {
   vi.spyOn(api.settings, 'public').mockRejectedValue(new Error('offline'));
   vi.spyOn(api.workspaces, 'list').mockResolvedValue(workspaces);
+  // Tasks: one due on the 15th, one at a time on the 16th, one done, one without a date.
+  vi.spyOn(api.tasks, 'mine').mockResolvedValue([
+    task('t1', { title: 'Send the quote', due: '2026-12-15', workspace_id: 'w1' }),
+    task('t2', { title: 'Call the plumber', due: '2026-12-16T09:00:00Z', workspace_id: 'w1' }),
+    task('t3', { title: 'Done already', due: '2026-12-15', status: 'done', workspace_id: 'w1' }),
+    task('t4', { title: 'Someday', due: null, workspace_id: 'w1' }),
+  ]);
   vi.spyOn(api.calendar.subscriptions, 'list').mockResolvedValue({
     available: true,
     subscriptions: [subscription('s1', 'Mairie')],
@@ -106,7 +114,7 @@ async function show(o: { eventId?: string; workspaces?: Workspace[]; sources?: n
     </BrandingProvider>,
   );
   await vi.waitFor(() => expect(chip('Dentist')).toBeDefined());
-  await vi.waitFor(() => expect(boxes()).toHaveLength(o.sources ?? 4));
+  await vi.waitFor(() => expect(boxes()).toHaveLength(o.sources ?? 5));
   return mine;
 }
 
@@ -138,6 +146,7 @@ describe('my calendar', () => {
       'Personal calendar',
       'Chantier',
       'Mairie',
+      'My tasks',
       'Other invitations',
     ]);
     expect(boxes().every((b) => b.checked)).toBe(true);
@@ -145,6 +154,16 @@ describe('my calendar', () => {
     expect(tone('Site meeting')).toBe('cal-tone-1');
     expect(tone('Council')).toBe('cal-tone-2');
     expect(tone('Lunch with Alix')).toBeNull();
+    // The open tasks with a date: on their day (all day), or at their time.
+    expect(tone('Send the quote')).toBe('cal-tone-3');
+    expect(chip('Send the quote')?.closest('[data-day]')?.getAttribute('data-day')).toBe(
+      '2026-12-15',
+    );
+    expect(chip('Call the plumber')?.closest('[data-day]')?.getAttribute('data-day')).toBe(
+      '2026-12-16',
+    );
+    expect(chip('Done already')).toBeUndefined();
+    expect(chip('Someday')).toBeUndefined();
     const swatch = box('Mairie')
       ?.closest('.cal-sources__item')
       ?.querySelector('.cal-sources__swatch');
@@ -262,6 +281,17 @@ describe('my calendar', () => {
     );
   });
 
+  it('opens a task on its board, and reads the tasks again when a board changes', async () => {
+    const hear = hearLive();
+    await show();
+    const mine = vi.mocked(api.tasks.mine);
+    const before = mine.mock.calls.length;
+    hear({ type: 'task.updated', workspace_id: 'w1', seq: 4, data: { id: 't1' } });
+    await vi.waitFor(() => expect(mine.mock.calls.length).toBe(before + 1));
+    await act(async () => chip('Send the quote')?.click());
+    expect(window.location.pathname).toBe('/w/w1/tasks/t1');
+  });
+
   it('reads again when one of the person’s calendars changes', async () => {
     const hear = hearLive();
     const mine = await show();
@@ -289,12 +319,14 @@ describe('my calendar', () => {
     vi.spyOn(identity, 'secrets').mockReturnValue({} as ReturnType<typeof identity.secrets>);
     await show({
       workspaces: [ws('w1', 'Chantier'), ws('w3', 'Coffre', ['calendar'], true)],
-      sources: 5,
+      sources: 6,
     });
     await vi.waitFor(() => expect(chip('Sealed review')).toBeDefined());
     const last = sealed.asked.at(-1) ?? [];
     expect((last[0] as Workspace[]).map((w) => w.id)).toEqual(['w3']);
     expect(last.slice(2)).toEqual(['2026-11-29T23:00:00.000Z', '2027-01-10T23:00:00.000Z']);
     expect(tone('Sealed review')).toBe('cal-tone-2');
+    // Read once with both: the tasks and the sealed calendars' share.
+    expect(api.tasks.mine).toHaveBeenCalledWith({ status: ['todo', 'doing'], limit: 1000 });
   });
 });

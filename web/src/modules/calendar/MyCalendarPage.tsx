@@ -5,11 +5,20 @@
 // workspace calendar they read (an event there opens in its workspace's
 // calendar) and the events they are invited to — armoured workspaces'
 // calendars too, once this tab's keys are unlocked (the browser expands
-// them: sealedAgenda.ts), read again when the keys change. Beside the
-// grid, the list of calendars gives each its tone and shows or hides it.
+// them: sealedAgenda.ts), read again when the keys change — and the open
+// tasks assigned to them, on the day (or at the time) they are due, each
+// opening on its board. Beside the grid, the list of calendars gives each
+// its tone and shows or hides it.
 import '../../styles/modules/calendar.css';
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import { api, type CalendarOccurrence } from '../../api';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useState,
+  useSyncExternalStore,
+} from 'react';
+import { api, type CalendarOccurrence, type Task } from '../../api';
 import type { PageProps } from '../../app/routes';
 import { identity } from '../../armour/identity';
 import { onKeysChange } from '../../armour/keyring';
@@ -21,9 +30,24 @@ import { useWorkspaces } from '../../workspaces';
 import { CalendarScreen } from './CalendarPage';
 import { CalendarSources } from './components/CalendarSources';
 import { ToneContext } from './components/EventChip';
-import { readHidden, sourceOf, sourcesOf, writeHidden, type SourceKey } from './logic/sources';
+import {
+  readHidden,
+  sourceOf,
+  sourcesOf,
+  taskOccurrences,
+  writeHidden,
+  type SourceKey,
+} from './logic/sources';
 import { sealedOccurrences, useArmouredCalendars } from './sealedAgenda';
 import { CalendarStore } from './store';
+
+/** Tasks read for the grid: the open ones assigned to the person, soonest due first. */
+const MAX_TASKS = 1000;
+
+/** The person's open tasks (none when they cannot be read). */
+function myOpenTasks(): Promise<Task[]> {
+  return api.tasks.mine({ status: ['todo', 'doing'], limit: MAX_TASKS }).catch(() => []);
+}
 
 export default function MyCalendarPage({ params }: PageProps) {
   const me = useMe();
@@ -33,11 +57,20 @@ export default function MyCalendarPage({ params }: PageProps) {
   // the keys unlock, and when theirs change.
   const [store] = useState(() => new CalendarStore(null, me.id));
   const unlocked = useSyncExternalStore(identity.subscribe, () => identity.secrets(me.id) !== null);
-  useEffect(() => {
-    store.setOthers(
-      armoured.length && unlocked ? (r) => sealedOccurrences(armoured, me.id, r.from, r.to) : null,
-    );
+  // A layout effect: set before the grid's first reading (the screen's
+  // own effects), which then has them, rather than read again after it.
+  useLayoutEffect(() => {
+    const sealed = armoured.length > 0 && unlocked;
+    store.setOthers(async (r) => {
+      const [tasks, opened] = await Promise.all([
+        myOpenTasks(),
+        sealed ? sealedOccurrences(armoured, me.id, r.from, r.to) : [],
+      ]);
+      return [...taskOccurrences(tasks, r.from, r.to), ...opened];
+    });
   }, [store, armoured, me.id, unlocked]);
+  // The person's tasks change with the boards': read again after a burst.
+  useEvent('task.*', () => store.loadSoon());
   useEffect(() => {
     if (!unlocked) return;
     const offs = armoured.map((w) =>

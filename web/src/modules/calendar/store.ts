@@ -409,7 +409,7 @@ export class CalendarStore extends Store<CalendarState> {
   }
 
   /** Reads the range again after the burst of events this one belongs to. */
-  private loadSoon(): void {
+  loadSoon(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;

@@ -1,6 +1,6 @@
 // Beside the person's own view (/calendar): the calendars it gathers —
-// theirs, each workspace's, each one they subscribed to, the invitations
-// from elsewhere — each with its tone and a box that shows or hides it
+// theirs, each workspace's, each one they subscribed to, their tasks, the
+// invitations from elsewhere — each with its tone and a box that shows or hides it
 // (remembered in this browser: logic/sources.ts). Subscriptions are added
 // and managed on the profile page.
 import { Checkbox } from '../../../components/Field';
@@ -23,7 +23,9 @@ export function CalendarSources({
       ? t('calendar.personal')
       : s.kind === 'invitations'
         ? t('calendar.mine.invitations')
-        : s.name;
+        : s.kind === 'tasks'
+          ? t('calendar.mine.tasks')
+          : s.name;
   return (
     <section className="cal-sources" aria-labelledby="cal-sources-title">
       <h2 id="cal-sources-title" className="cal-sources__title">
