@@ -117,6 +117,9 @@ struct ModuleDef {
       db::Conn& c, const Caller& caller, const std::vector<WorkspaceId>& readable,
       std::string_view query, const std::map<std::string, std::string>& filters, int limit)>
       search;
+  // The type of `search`'s hits ("message"): a search for another type
+  // (GET /search?type=…) asks this module nothing.
+  std::string search_type;
   // Called before `search`, outside any transaction: brings the module's
   // search index up to every acknowledged write (read-your-writes).
   std::function<Result<void>()> search_sync;

@@ -713,8 +713,12 @@ void register_platform_routes(Api& api, EventHub& hub) {
                        return fail(Errc::invalid, std::string(key) + " " + bad, "invalid_field");
                      filters[key] = *v;
                    }
+                 // The modules asked: those whose hits are of the type asked for.
+                 auto asked = [&](const ModuleDef& m) {
+                   return !only_type || m.search_type.empty() || m.search_type == *only_type;
+                 };
                  for (const auto& m : p.registry.modules())
-                   if (m.search_sync) RUCHE_CHECK(m.search_sync());
+                   if (m.search_sync && asked(m)) RUCHE_CHECK(m.search_sync());
                  RUCHE_TRY(auto hits, p.db.read([&](db::Conn& c) -> Result<std::vector<SearchHit>> {
                    RUCHE_TRY(auto accesses, p.authz.accesses_in(c, caller.user_id));
                    if (only_ws)
@@ -723,7 +727,7 @@ void register_platform_routes(Api& api, EventHub& hub) {
                      });
                    std::vector<SearchHit> all;
                    for (const auto& m : p.registry.modules()) {
-                     if (!m.search) continue;
+                     if (!m.search || !asked(m)) continue;
                      std::vector<WorkspaceId> readable;
                      // An armoured workspace's contents are ciphertext here: its
                      // members search them in their browsers (docs/armoured.md).

@@ -1146,3 +1146,34 @@ test('the owner drags an event to another day and an hour later in the week, the
   assertNoConsoleErrors(owner, 'owner', [/status of 412/, /status of 403/]);
 });
 
+test('the owner searches from the top bar: events and tasks across modules, each opening where it is', async () => {
+  await ownerPage.goto(`${env.url}/`);
+  const box = ownerPage.getByRole('search').getByRole('searchbox');
+  await box.fill('pilotage');
+  await box.press('Enter');
+  await ownerPage.waitForURL(`${env.url}/search?q=pilotage`);
+  const events = ownerPage.getByRole('list', { name: 'Événements' });
+  const found = events.getByRole('link', { name: 'Comité de pilotage' });
+  await found.waitFor();
+  assert.equal(await found.locator('mark').first().textContent(), 'pilotage');
+  await shot(ownerPage, 'calendar-28-search');
+  await ownerPage.getByRole('region', { name: 'Tâches' }).getByText('Aucun résultat.').waitFor();
+  const violations = await axe(ownerPage);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  await found.click();
+  await ownerPage.waitForURL(new RegExp(`/w/${wsId}/calendar/[^/?]+\\?date=`));
+  await ownerPage.getByRole('dialog', { name: 'Comité de pilotage' }).waitFor();
+  // Again from the page's own field: the task is found, and opens on its board.
+  await ownerPage.goto(`${env.url}/search?q=pilotage`);
+  const field = ownerPage.getByRole('main').getByRole('searchbox');
+  await field.fill('devis');
+  await field.press('Enter');
+  await ownerPage.waitForURL(`${env.url}/search?q=devis`);
+  const task = ownerPage
+    .getByRole('list', { name: 'Tâches' })
+    .getByRole('link', { name: 'Relire le devis' });
+  await task.click();
+  await ownerPage.waitForURL(new RegExp(`/w/${wsId}/tasks/[^/?]+$`));
+  assertNoConsoleErrors(owner, 'owner', [/status of 412/, /status of 403/]);
+});
+

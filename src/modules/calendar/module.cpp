@@ -43,6 +43,7 @@ platform::ModuleDef module() {
     refresher->reset();
     service->reset();
   };
+  def.search_type = "event";
   def.search = [service](db::Conn& c, const platform::Caller&,
                          const std::vector<WorkspaceId>& readable, std::string_view query,
                          const std::map<std::string, std::string>&,

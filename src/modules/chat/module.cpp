@@ -36,6 +36,7 @@ platform::ModuleDef module() {
                                  std::string_view type, const json::object& message) {
     if (*service) (*service)->client_message(caller, a, type, message);
   };
+  def.search_type = "message";
   def.search = [service](db::Conn& c, const platform::Caller& caller,
                          const std::vector<WorkspaceId>& readable, std::string_view query,
                          const std::map<std::string, std::string>& filters,

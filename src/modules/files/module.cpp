@@ -31,6 +31,7 @@ platform::ModuleDef module() {
   def.member_left = [](db::Conn& c, const WorkspaceId& ws, const UserId& user) {
     return store::drop_favorites(c, ws, user.str());
   };
+  def.search_type = "file";
   def.search = [service](db::Conn& c, const platform::Caller&, const std::vector<WorkspaceId>& readable,
                          std::string_view query, const std::map<std::string, std::string>& filters,
                          int limit) -> Result<std::vector<platform::SearchHit>> {

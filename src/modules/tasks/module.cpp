@@ -31,6 +31,7 @@ platform::ModuleDef module() {
     if (!*service) return {};
     return (*service)->person_renamed(c, user);
   };
+  def.search_type = "task";
   def.search = [service](db::Conn& c, const platform::Caller&,
                          const std::vector<WorkspaceId>& readable, std::string_view query,
                          const std::map<std::string, std::string>&,

@@ -406,6 +406,14 @@ export interface SearchResult {
   parent_id?: string;
   size?: number;
   mtime?: string;
+  /** Tasks and events: */
+  title?: string;
+  updated_at?: string;
+  /** Tasks: */
+  status?: TaskStatus;
+  due?: string | null;
+  /** Events: when it (or its first occurrence) starts. */
+  start?: string | null;
 }
 
 export interface SearchQuery {

@@ -66,6 +66,7 @@ const NotFoundPage = page(() => import('../pages/NotFoundPage'));
 const SharePage = page(() => import('../pages/share/SharePage'));
 const InvitationAnswerPage = page(() => import('../modules/calendar/InvitationAnswerPage'));
 const MyCalendarPage = page(() => import('../modules/calendar/MyCalendarPage'));
+const SearchPage = page(() => import('../pages/SearchPage'));
 
 function chatKey(p: Params): string {
   return `chat:${p.id ?? ''}`;
@@ -104,6 +105,7 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/', access: 'user', page: WorkspaceListPage },
   { pattern: '/new', access: 'user', page: NewWorkspacePage },
   { pattern: '/me', access: 'user', page: ProfilePage },
+  { pattern: '/search', access: 'user', page: SearchPage },
   { pattern: '/calendar', access: 'user', page: MyCalendarPage, stableKey: myCalendarKey },
   { pattern: '/calendar/:eid', access: 'user', page: MyCalendarPage, stableKey: myCalendarKey },
   { pattern: '/admin', access: 'admin', page: AdminPage },

@@ -19,6 +19,18 @@ export const en: Record<MessageKey, Message> = {
   'common.show_more': { one: 'Show 1 more', other: 'Show more ({count} not shown)' },
   'common.actions': 'Actions',
 
+  'search.title': 'Search',
+  'search.field': 'Search messages, files, tasks and events',
+  'search.placeholder': 'Search…',
+  'search.submit': 'Search',
+  'search.hint':
+    'Type words to find the messages, files, tasks and events of your workspaces that hold them.',
+  'search.messages': 'Messages',
+  'search.files': 'Files and folders',
+  'search.tasks': 'Tasks',
+  'search.events': 'Events',
+  'search.none': 'Nothing found.',
+  'search.due': 'due {date}',
   'nav.skip': 'Skip to content',
   'nav.home': 'Home',
   'nav.calendar': 'My calendar',

@@ -17,6 +17,18 @@ export const fr = {
   'common.show_more': { one: 'Afficher 1 de plus', other: 'Afficher plus ({count} non affichés)' },
   'common.actions': 'Actions',
 
+  'search.title': 'Recherche',
+  'search.field': 'Rechercher dans les messages, fichiers, tâches et événements',
+  'search.placeholder': 'Rechercher…',
+  'search.submit': 'Rechercher',
+  'search.hint':
+    'Tapez des mots pour trouver les messages, fichiers, tâches et événements de vos espaces qui les contiennent.',
+  'search.messages': 'Messages',
+  'search.files': 'Fichiers et dossiers',
+  'search.tasks': 'Tâches',
+  'search.events': 'Événements',
+  'search.none': 'Aucun résultat.',
+  'search.due': 'échéance {date}',
   'nav.skip': 'Aller au contenu',
   'nav.home': 'Accueil',
   'nav.calendar': 'Mon agenda',

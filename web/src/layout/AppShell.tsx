@@ -1,5 +1,5 @@
 // The signed-in frame: top bar (instance brand, connection state, the
-// notification centre's bell, account), left sidebar (workspaces), main
+// search across modules, the notification centre's bell, account), left sidebar (workspaces), main
 // area; live notifications, incoming calls (the ringing panel), calendar
 // invitations' notices and mentions in task comments, whatever the page.
 import { lazy, Suspense, useCallback, useEffect, useState, type ReactNode } from 'react';
@@ -16,6 +16,7 @@ import { WorkspacesProvider, useWorkspaces } from '../workspaces';
 import { Brand } from './Brand';
 import { ConnectionBanner } from './ConnectionBanner';
 import { NoticeBell } from './NoticeBell';
+import { SearchBox } from './SearchBox';
 import { Sidebar } from './Sidebar';
 import { UserMenu } from './UserMenu';
 import { InvitedNotices } from '../workspaces/Invited';
@@ -113,6 +114,7 @@ function Shell({ children }: { children: ReactNode }) {
         </Link>
         <ConnectionBanner />
         <div className="topbar__spacer" />
+        <SearchBox />
         <NoticeBell />
         <UserMenu />
       </header>

@@ -13,23 +13,11 @@ import { useFiles, useFilesErrorText } from '../context';
 import { parentPath } from '../logic/path';
 import type { FilesArmour } from '../sealed';
 import { searchTree, type TreeSearch } from '../treeSearch';
+import { Marked } from '../../../components/Marked';
 import { FileIcon } from './FileIcon';
 import { NodeName } from './NodeName';
 
 const LIMIT = 50;
-
-/** A snippet with its matches (between U+E000 and U+E001) in <mark>, as text nodes. */
-function Marked({ snippet }: { snippet: string }) {
-  const parts = snippet.split(/([\uE000\uE001])/);
-  const out = [];
-  let open = false;
-  for (const [i, part] of parts.entries()) {
-    if (part === '\uE000') open = true;
-    else if (part === '\uE001') open = false;
-    else if (part) out.push(open ? <mark key={i}>{part}</mark> : part);
-  }
-  return <>{out}</>;
-}
 
 /** One result as the list shows it. */
 interface Hit {
