@@ -86,7 +86,7 @@ const std::map<std::string, std::set<std::string>>& known_keys() {
       {"files",
        {"default_quota_mb", "versions_max", "trash_days", "upload_days", "maintenance_minutes",
         "chunk_threads", "chunk_cache_mb"}},
-      {"calendar", {"subscriptions_check_seconds"}},
+      {"calendar", {"subscriptions_check_seconds", "subscription_readers"}},
       {"chat",
        {"max_attachment_mb", "maintenance_minutes", "search_tidy_minutes", "max_channels",
         "max_direct_per_person"}},
