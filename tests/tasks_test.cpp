@@ -341,6 +341,17 @@ TEST(Tasks, MyTasksAcrossWorkspacesSoonestFirstUntilILeave) {
   EXPECT_EQ(mine(), (std::vector<std::string>{"soon", "later", "finished", "undated"}));
   EXPECT_EQ(mine("?status=done"), std::vector<std::string>{"finished"});
   EXPECT_EQ(mine("?status=todo,doing"), (std::vector<std::string>{"soon", "later", "undated"}));
+  // Those due in a window (a calendar's): dated ones only, the end excluded.
+  EXPECT_EQ(mine("?due_from=2027-01-01&due_to=2027-03-01T08:00:00Z"),
+            std::vector<std::string>{"soon"});
+  EXPECT_EQ(mine("?due_from=2027-01-01&due_to=2027-03-01T08:00:01Z"),
+            (std::vector<std::string>{"soon", "later"}));
+  for (const char* bad :
+       {"?due_from=2027-01-01", "?due_to=2027-01-01", "?due_from=2027-02-01&due_to=2027-01-01",
+        "?due_from=x&due_to=2027-01-01"}) {
+    auto r = s.call("GET", std::string("/api/v1/me/tasks") + bad, k.b.token);
+    EXPECT_EQ(r.status, 400) << bad;
+  }
   // Leaving a workspace takes him off its tasks.
   ASSERT_EQ(
       s.call("DELETE", "/api/v1/workspaces/" + k.ws + "/members/" + k.b.id.str(), k.a.token).status,

@@ -200,8 +200,18 @@ void register_routes(Api& api, Service& tasks) {
                [&tasks](http::Request& req, const Caller& caller) -> Result<http::Response> {
                  RUCHE_TRY(auto statuses, status_param(req));
                  RUCHE_TRY(auto limit, platform::query_integer(req, "limit", 1, kMaxPage));
-                 RUCHE_TRY(auto list, tasks.mine(caller, statuses,
-                                                 static_cast<int>(limit.value_or(kDefaultPage))));
+                 // Due in [due_from, due_to): both, or neither.
+                 RUCHE_TRY(auto due_from, platform::query_time(req, "due_from"));
+                 RUCHE_TRY(auto due_to, platform::query_time(req, "due_to"));
+                 if (due_from.has_value() != due_to.has_value() ||
+                     (due_from && *due_to <= *due_from))
+                   return fail(Errc::invalid, "due_from and due_to go together, due_from first",
+                               "invalid_range");
+                 std::optional<std::pair<std::int64_t, std::int64_t>> due;
+                 if (due_from) due.emplace(*due_from, *due_to);
+                 RUCHE_TRY(auto list,
+                           tasks.mine(caller, statuses,
+                                      static_cast<int>(limit.value_or(kDefaultPage)), due));
                  return json_reply(tasks_json(list));
                });
 }

@@ -774,14 +774,15 @@ Result<void> Service::remove_comment(const Caller& caller, const TaskId& id,
   });
 }
 
-Result<std::vector<Task>> Service::mine(const Caller& caller, const std::vector<Status>& statuses,
-                                        int limit) {
+Result<std::vector<Task>> Service::mine(
+    const Caller& caller, const std::vector<Status>& statuses, int limit,
+    const std::optional<std::pair<std::int64_t, std::int64_t>>& due) {
   return p_.db.read([&](db::Conn& c) -> Result<std::vector<Task>> {
     RUCHE_TRY(auto accesses, p_.authz.accesses_in(c, caller.user_id));
     std::vector<WorkspaceId> readable;
     for (const auto& a : accesses)
       if (a.right("tasks") != Access::none) readable.push_back(a.workspace_id);
-    return store::assigned(c, caller.user_id.str(), readable, statuses, limit);
+    return store::assigned(c, caller.user_id.str(), readable, statuses, limit, due);
   });
 }
 

@@ -108,9 +108,11 @@ class Service {
   Result<void> remove_comment(const platform::Caller& caller, const TaskId& id,
                               const CommentId& comment);
 
-  // Tasks assigned to the caller wherever they may read tasks.
-  Result<std::vector<Task>> mine(const platform::Caller& caller,
-                                 const std::vector<Status>& statuses, int limit);
+  // Tasks assigned to the caller wherever they may read tasks (with `due`,
+  // only those due in [first, second), ms).
+  Result<std::vector<Task>> mine(
+      const platform::Caller& caller, const std::vector<Status>& statuses, int limit,
+      const std::optional<std::pair<std::int64_t, std::int64_t>>& due = std::nullopt);
 
   // Registry hooks (platform/registry.hpp).
   Result<std::vector<platform::SearchHit>> search(db::Conn& c,

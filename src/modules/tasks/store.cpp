@@ -250,9 +250,10 @@ Result<std::vector<Task>> tasks(db::Conn& c, const WorkspaceId& ws, const ListQu
   return query_tasks(c, sql, params);
 }
 
-Result<std::vector<Task>> assigned(db::Conn& c, const std::string& user,
-                                   const std::vector<WorkspaceId>& workspaces,
-                                   const std::vector<Status>& statuses, int limit) {
+Result<std::vector<Task>> assigned(
+    db::Conn& c, const std::string& user, const std::vector<WorkspaceId>& workspaces,
+    const std::vector<Status>& statuses, int limit,
+    const std::optional<std::pair<std::int64_t, std::int64_t>>& due) {
   if (workspaces.empty()) return std::vector<Task>{};
   std::vector<db::Param> params{user};
   for (const auto& w : workspaces) params.emplace_back(w);
@@ -262,6 +263,12 @@ Result<std::vector<Task>> assigned(db::Conn& c, const std::string& user,
       "a.workspace_id IN (" +
       db::placeholders(2, workspaces.size()) + ")";
   sql += among_statuses(statuses, params);
+  if (due) {
+    params.emplace_back(due->first);
+    sql += " AND t.due_ms >= $" + std::to_string(params.size());
+    params.emplace_back(due->second);
+    sql += " AND t.due_ms < $" + std::to_string(params.size());
+  }
   params.emplace_back(static_cast<std::int64_t>(limit));
   sql +=
       " ORDER BY CASE WHEN t.due_ms IS NULL THEN 1 ELSE 0 END, t.due_ms, t.updated_at_ms DESC, "

@@ -33,10 +33,12 @@ struct ListQuery {
 // A workspace's tasks, by status (todo, doing, done), position, creation.
 Result<std::vector<Task>> tasks(db::Conn& c, const WorkspaceId& ws, const ListQuery& q);
 // Tasks assigned to `user` in `workspaces`: the soonest due first (none
-// last), then the latest changed.
-Result<std::vector<Task>> assigned(db::Conn& c, const std::string& user,
-                                   const std::vector<WorkspaceId>& workspaces,
-                                   const std::vector<Status>& statuses, int limit);
+// last), then the latest changed; with `due`, only those due in [first,
+// second) (ms).
+Result<std::vector<Task>> assigned(
+    db::Conn& c, const std::string& user, const std::vector<WorkspaceId>& workspaces,
+    const std::vector<Status>& statuses, int limit,
+    const std::optional<std::pair<std::int64_t, std::int64_t>>& due = std::nullopt);
 // Tasks of `workspaces` each of whose `words` is in its title, its
 // description, one of its checklist items or one of its comments
 // (case-insensitive: Unicode on PostgreSQL, ASCII letters on SQLite), the

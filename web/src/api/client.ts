@@ -765,12 +765,25 @@ export function createApi(options: ApiOptions) {
         request<Task>('PATCH', `/tasks/${seg(tid)}`, { body: b, headers: ifVersion(version) }),
       remove: (tid: string, version?: number) =>
         request<undefined>('DELETE', `/tasks/${seg(tid)}`, { headers: ifVersion(version) }),
-      /** The caller's tasks in every workspace: the soonest due first (none last). */
-      mine: (o: { status?: TaskStatus | readonly TaskStatus[]; limit?: number } = {}) => {
+      /**
+       * The caller's tasks in every workspace: the soonest due first (none
+       * last); with `due`, only those due in [from, to) (ISO instants).
+       */
+      mine: (
+        o: {
+          status?: TaskStatus | readonly TaskStatus[];
+          limit?: number;
+          due?: { from: string; to: string };
+        } = {},
+      ) => {
         const q = new URLSearchParams();
         if (o.status?.length)
           q.set('status', typeof o.status === 'string' ? o.status : o.status.join(','));
         if (o.limit) q.set('limit', String(o.limit));
+        if (o.due) {
+          q.set('due_from', o.due.from);
+          q.set('due_to', o.due.to);
+        }
         const qs = q.toString();
         return get<Task[]>(`/me/tasks${qs ? `?${qs}` : ''}`);
       },

@@ -327,6 +327,10 @@ describe('my calendar', () => {
     expect(last.slice(2)).toEqual(['2026-11-29T23:00:00.000Z', '2027-01-10T23:00:00.000Z']);
     expect(tone('Sealed review')).toBe('cal-tone-2');
     // Read once with both: the tasks and the sealed calendars' share.
-    expect(api.tasks.mine).toHaveBeenCalledWith({ status: ['todo', 'doing'], limit: 1000 });
+    expect(api.tasks.mine).toHaveBeenCalledWith({
+      status: ['todo', 'doing'],
+      limit: 1000,
+      due: { from: '2026-11-28T23:00:00.000Z', to: '2027-01-11T23:00:00.000Z' },
+    });
   });
 });

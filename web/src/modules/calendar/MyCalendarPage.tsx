@@ -43,10 +43,19 @@ import { CalendarStore } from './store';
 
 /** Tasks read for the grid: the open ones assigned to the person, soonest due first. */
 const MAX_TASKS = 1000;
+const DAY_MS = 86_400_000;
 
-/** The person's open tasks (none when they cannot be read). */
-function myOpenTasks(): Promise<Task[]> {
-  return api.tasks.mine({ status: ['todo', 'doing'], limit: MAX_TASKS }).catch(() => []);
+/**
+ * The person's open tasks due around `range` (none when they cannot be
+ * read): a day more on each side, a date being due from UTC midnight
+ * (taskOccurrences keeps those of the range's local days).
+ */
+function myOpenTasks(range: { from: string; to: string }): Promise<Task[]> {
+  const due = {
+    from: new Date(Date.parse(range.from) - DAY_MS).toISOString(),
+    to: new Date(Date.parse(range.to) + DAY_MS).toISOString(),
+  };
+  return api.tasks.mine({ status: ['todo', 'doing'], limit: MAX_TASKS, due }).catch(() => []);
 }
 
 export default function MyCalendarPage({ params }: PageProps) {
@@ -63,7 +72,7 @@ export default function MyCalendarPage({ params }: PageProps) {
     const sealed = armoured.length > 0 && unlocked;
     store.setOthers(async (r) => {
       const [tasks, opened] = await Promise.all([
-        myOpenTasks(),
+        myOpenTasks(r),
         sealed ? sealedOccurrences(armoured, me.id, r.from, r.to) : [],
       ]);
       return [...taskOccurrences(tasks, r.from, r.to), ...opened];
