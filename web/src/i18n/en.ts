@@ -29,6 +29,7 @@ export const en: Record<MessageKey, Message> = {
   'search.files': 'Files and folders',
   'search.tasks': 'Tasks',
   'search.events': 'Events',
+  'search.more': 'More',
   'search.none': 'Nothing found.',
   'search.due': 'due {date}',
   'nav.skip': 'Skip to content',

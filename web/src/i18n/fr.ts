@@ -27,6 +27,7 @@ export const fr = {
   'search.files': 'Fichiers et dossiers',
   'search.tasks': 'Tâches',
   'search.events': 'Événements',
+  'search.more': 'Plus de résultats',
   'search.none': 'Aucun résultat.',
   'search.due': 'échéance {date}',
   'nav.skip': 'Aller au contenu',

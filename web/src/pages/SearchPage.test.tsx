@@ -9,7 +9,7 @@ import { navigate } from '../router/router';
 import { mountPoint, typeInto } from '../test/mount';
 import { WorkspacesProvider } from '../workspaces';
 import { SearchBox } from '../layout/SearchBox';
-import SearchPage, { hitPath, PER_KIND } from './SearchPage';
+import SearchPage, { hitPath, MORE, PER_KIND } from './SearchPage';
 
 const ui = mountPoint();
 
@@ -118,6 +118,27 @@ describe('the search across modules', () => {
     expect(window.location.pathname + window.location.search).toBe('/search?q=planning');
     expect(box.value).toBe('');
     act(() => navigate('/'));
+  });
+
+  it('asks one kind for more when its first page was full', async () => {
+    HITS.event = Array.from({ length: PER_KIND }, (_, i) => hit('event', `e${i}`));
+    try {
+      const search = await show('quote');
+      const more = [...(section('Events')?.querySelectorAll('button') ?? [])].find(
+        (b) => b.textContent === 'More',
+      );
+      expect([...(section('Tasks')?.querySelectorAll('button') ?? [])]).toHaveLength(0);
+      HITS.event = Array.from({ length: PER_KIND + 5 }, (_, i) => hit('event', `e${i}`));
+      await act(async () => more?.click());
+      expect(search).toHaveBeenLastCalledWith(
+        { q: 'quote', type: 'event', limit: MORE },
+        { signal: undefined },
+      );
+      await vi.waitFor(() => expect(links('Events')).toHaveLength(PER_KIND + 5));
+      expect(section('Events')?.querySelector('button')).toBeNull();
+    } finally {
+      HITS.event = [];
+    }
   });
 
   it('leads events to their day in the calendar', () => {

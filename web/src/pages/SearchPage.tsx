@@ -1,7 +1,7 @@
 // /search?q=…: what the person may read across their workspaces that holds
 // the words — messages, files and folders, tasks, calendar events — one
 // request per kind (GET /search with its type, the first 10 of each, newest
-// first), side by side, each hit a link to where it is, its workspace
+// first; "More" asks that kind again for up to 100), side by side, each hit a link to where it is, its workspace
 // named, its matches highlighted. Armoured workspaces' messages, tasks and
 // events are sealed, the server cannot search them: their own pages do.
 // The top bar's search box leads here; the field above the results asks
@@ -9,6 +9,7 @@
 import '../styles/search.css';
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, type SearchResult } from '../api';
+import { Button } from '../components/Button';
 import { Alert, Spinner } from '../components/Feedback';
 import { Marked } from '../components/Marked';
 import { useI18n, type MessageKey } from '../i18n';
@@ -17,8 +18,9 @@ import { Link, navigate, useSearchParams } from '../router/router';
 import { useErrorText } from '../util/errors';
 import { useWorkspaces } from '../workspaces';
 
-/** Hits shown of each kind. */
+/** Hits shown of each kind, and of one kind once more are asked for (the server's most). */
 export const PER_KIND = 10;
+export const MORE = 100;
 
 const KINDS = ['message', 'file', 'task', 'event'] as const;
 type Kind = (typeof KINDS)[number];
@@ -65,20 +67,24 @@ export default function SearchPage() {
   // Each kind's answer as it comes, for the words it was asked for.
   const [found, setFound] = useState<{ q: string; kinds: Found }>({ q: '', kinds: {} });
 
+  /** Asks one kind (`limit` hits at most); its answer replaces what was shown. */
+  const ask = (type: Kind, limit: number, signal?: AbortSignal) => {
+    const got = (v: SearchResult[] | { error: unknown }) =>
+      setFound((f) => ({ q, kinds: { ...(f.q === q ? f.kinds : {}), [type]: v } }));
+    api.search({ q, type, limit }, { signal }).then(
+      (r) => got(r.results),
+      (error: unknown) => {
+        if (!signal?.aborted) got({ error });
+      },
+    );
+  };
+
   useEffect(() => {
     if (!q) return;
     const abort = new AbortController();
-    const got = (type: Kind, v: SearchResult[] | { error: unknown }) =>
-      setFound((f) => ({ q, kinds: { ...(f.q === q ? f.kinds : {}), [type]: v } }));
-    for (const type of KINDS) {
-      api.search({ q, type, limit: PER_KIND }, { signal: abort.signal }).then(
-        (r) => got(type, r.results),
-        (error: unknown) => {
-          if (!abort.signal.aborted) got(type, { error });
-        },
-      );
-    }
+    for (const type of KINDS) ask(type, PER_KIND, abort.signal);
     return () => abort.abort();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- asked again when the words change
   }, [q]);
 
   const when = (iso: string | null | undefined, dateOnly = false) => {
@@ -121,16 +127,24 @@ export default function SearchPage() {
                 ) : got.length === 0 ? (
                   <p className="muted">{t('search.none')}</p>
                 ) : (
-                  <ul className="search-page__hits" aria-label={t(TITLES[kind])}>
-                    {got.map((hit) => (
-                      <li key={hit.id}>
-                        <Link to={hitPath(hit)} className="search-page__hit">
-                          <Marked snippet={hit.snippet || hit.title || hit.name || ''} />
-                        </Link>
-                        <span className="search-page__meta muted">{meta(hit)}</span>
-                      </li>
-                    ))}
-                  </ul>
+                  <>
+                    <ul className="search-page__hits" aria-label={t(TITLES[kind])}>
+                      {got.map((hit) => (
+                        <li key={hit.id}>
+                          <Link to={hitPath(hit)} className="search-page__hit">
+                            <Marked snippet={hit.snippet || hit.title || hit.name || ''} />
+                          </Link>
+                          <span className="search-page__meta muted">{meta(hit)}</span>
+                        </li>
+                      ))}
+                    </ul>
+                    {got.length === PER_KIND ? (
+                      // Perhaps more: that kind asked again for up to MORE.
+                      <Button size="sm" variant="ghost" onClick={() => ask(kind, MORE)}>
+                        {t('search.more')}
+                      </Button>
+                    ) : null}
+                  </>
                 )}
               </Section>
             );
