@@ -8,6 +8,13 @@ namespace ruche::platform {
 
 namespace {
 
+// What kUserNotice carries to every node (platform/events.cpp reads it):
+// a frame `type` with `data` for `user`'s connections, kept at `at_ms`.
+json::object user_frame(const UserId& user, std::string_view type, json::object data,
+                        std::int64_t at_ms) {
+  return {{"user_id", user.str()}, {"type", type}, {"data", std::move(data)}, {"at_ms", at_ms}};
+}
+
 std::string audience_json(const std::vector<std::string>& audience) {
   json::array a;
   for (const auto& u : audience) a.emplace_back(u);
@@ -115,18 +122,16 @@ Result<void> Outbox::notify(db::Conn& c, const UserId& user, std::string_view ty
              "text, text_fr, link, topic) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
              {id, user, within ? db::Param(within->str()) : db::Param(nullptr), std::string(type),
               json::serialize(data), now, email.en, email.fr, email.path, email.topic}));
-  json::object notice{
-      {"user_id", user.str()}, {"type", type}, {"data", std::move(data)}, {"at_ms", now}};
-  c.on_commit([this, notice = std::move(notice)] { publish_control(kUserNotice, notice); });
+  c.on_commit([this, f = user_frame(user, type, std::move(data), now)] {
+    publish_control(kUserNotice, f);
+  });
   return {};
 }
 
 void Outbox::tell(db::Conn& c, const UserId& user, std::string_view type, json::object data) {
-  json::object frame{{"user_id", user.str()},
-                     {"type", type},
-                     {"data", std::move(data)},
-                     {"at_ms", clock_.now_ms()}};
-  c.on_commit([this, frame = std::move(frame)] { publish_control(kUserNotice, frame); });
+  c.on_commit([this, f = user_frame(user, type, std::move(data), clock_.now_ms())] {
+    publish_control(kUserNotice, f);
+  });
 }
 
 Result<std::vector<bus::Event>> Outbox::since(db::Database& db, const WorkspaceId& ws,
