@@ -3014,5 +3014,141 @@ TEST(Calendar, AnOwnerHearsTheirCalendarChangeLive) {
   EXPECT_EQ(str(shared, "workspace_id"), k.ws);
 }
 
+// Reminders (docs/calendar.md "Reminders"): a person's own, minutes before
+// each occurrence, kept in the event's alarms in their own calendar and
+// apart from it elsewhere; each goes off as a notice, on time or not at all.
+TEST(Calendar, RemindersGoOffForWhoeverSetThem) {
+  TestServer s([](app::Config& c) {
+    c.module_settings["calendar"] = json::object{{"reminders_check_seconds", 1}};
+  });
+  Cal k(s);
+  Account carol = s.user("Carol");
+  // `who`'s reminder notices, "title@minutes@start", in order.
+  auto reminded = [&](const Account& who) {
+    std::vector<std::string> out;
+    auto kept = s.call("GET", "/api/v1/me/notices", who.token);
+    for (const auto& n : kept.body.at("notices").as_array()) {
+      if (str(n, "type") != "calendar.reminder") continue;
+      const json::value& d = n.at("data");
+      out.push_back(str(d, "title") + "@" + std::to_string(d.at("minutes").as_int64()) + "@" +
+                    str(d, "start"));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  auto wait_for = [&](const Account& who, std::size_t n) {
+    for (int i = 0; i < 100 && reminded(who).size() < n; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    return reminded(who);
+  };
+  auto minutes = [](const Reply& r) {
+    std::vector<std::int64_t> out;
+    for (const auto& m : r.body.at("reminders").as_array()) out.push_back(m.as_int64());
+    return out;
+  };
+  auto remind = [&](const Account& who, const std::string& id, json::value list) {
+    return s.call("PUT", "/api/v1/calendar/events/" + id + "/reminders", who.token,
+                  body({{"minutes", list}}));
+  };
+  using Minutes = std::vector<std::int64_t>;
+
+  // Alice's own event (the clock reads 2027-01-15T08:00Z): in its alarms.
+  auto r = k.create(k.a,
+                    {{"title", "Dentiste"},
+                     {"start", "2027-01-15T10:00:00Z"},
+                     {"end", "2027-01-15T11:00:00Z"},
+                     {"reminders", json::array{60, 15, 60}}},
+                    "me");
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  EXPECT_EQ(minutes(r), (Minutes{15, 60}));
+  const std::string dentist = str(r.body, "id");
+  EXPECT_EQ(minutes(s.call("GET", "/api/v1/calendar/events/" + dentist, k.a.token)),
+            (Minutes{15, 60}));
+  auto text =
+      s.call("GET", "/dav/calendars/" + k.a.id.str() + "/personal/" + str(r.body, "uid") + ".ics",
+             k.a.token);
+  ASSERT_EQ(text.status, 200);
+  EXPECT_NE(text.raw.body.find("TRIGGER:-PT15M"), std::string::npos) << text.raw.body;
+  EXPECT_NE(text.raw.body.find("TRIGGER:-PT1H"), std::string::npos) << text.raw.body;
+
+  // A workspace's event: each member's own, none in the shared text.
+  r = k.create(k.a, {{"title", "Revue"},
+                     {"start", "2027-01-15T12:00:00Z"},
+                     {"end", "2027-01-15T12:30:00Z"},
+                     {"rrule", "FREQ=DAILY;COUNT=3"}});
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  const std::string review = str(r.body, "id"), review_uid = str(r.body, "uid");
+  EXPECT_EQ(minutes(r), Minutes{});
+  r = remind(k.b, review, json::array{30});
+  ASSERT_EQ(r.status, 200) << r.raw.body;
+  EXPECT_EQ(minutes(r), Minutes{30});
+  EXPECT_EQ(minutes(k.patch(k.a, review, {{"reminders", json::array{5}}})), Minutes{5});
+  EXPECT_EQ(minutes(s.call("GET", "/api/v1/calendar/events/" + review, k.b.token)), Minutes{30});
+  text = s.call("GET", k.dav(k.a) + review_uid + ".ics", k.a.token);
+  ASSERT_EQ(text.status, 200);
+  EXPECT_EQ(text.raw.body.find("VALARM"), std::string::npos) << text.raw.body;
+  EXPECT_EQ(minutes(remind(k.a, review, json::array{})), Minutes{});
+  // Bad lists change nothing; others reach nothing.
+  for (json::value bad : {json::value(json::array{-1}), json::value(json::array{40321}),
+                          json::value(json::array{1, 2, 3, 4, 5, 6}), json::value("15"),
+                          json::value(json::array{"15"})})
+    EXPECT_EQ(remind(k.b, review, bad).error_code(), "invalid_reminders");
+  EXPECT_EQ(s.call("PUT", "/api/v1/calendar/events/" + review + "/reminders", k.b.token,
+                   body({{"other", 1}}))
+                .error_code(),
+            "invalid_reminders");
+  EXPECT_EQ(remind(carol, review, json::array{5}).status, 404);
+  EXPECT_EQ(remind(k.b, dentist, json::array{5}).status, 404);
+  EXPECT_EQ(minutes(s.call("GET", "/api/v1/calendar/events/" + review, k.b.token)), Minutes{30});
+  EXPECT_TRUE(reminded(k.a).empty());
+
+  // Each goes off in its time, to its person alone.
+  s.clock().advance_ms(3'600'000 + 30'000);  // 09:00:30
+  EXPECT_EQ(wait_for(k.a, 1), (std::vector<std::string>{"Dentiste@60@2027-01-15T10:00:00.000Z"}));
+  s.clock().advance_ms(45 * 60'000);  // 09:45:30
+  EXPECT_EQ(wait_for(k.a, 2), (std::vector<std::string>{"Dentiste@15@2027-01-15T10:00:00.000Z",
+                                                        "Dentiste@60@2027-01-15T10:00:00.000Z"}));
+  s.clock().advance_ms(105 * 60'000);  // 11:30:30
+  EXPECT_EQ(wait_for(k.b, 1), (std::vector<std::string>{"Revue@30@2027-01-15T12:00:00.000Z"}));
+
+  // One more than a quarter of an hour late (the server was down: the
+  // clock jumps) is skipped; the next occurrence's still goes off.
+  s.clock().advance_ms(25 * 3'600'000);  // 16 January, 12:30:30
+  s.clock().advance_ms(23 * 3'600'000);  // 17 January, 11:30:30
+  EXPECT_EQ(wait_for(k.b, 2), (std::vector<std::string>{"Revue@30@2027-01-15T12:00:00.000Z",
+                                                        "Revue@30@2027-01-17T12:00:00.000Z"}));
+
+  // A moved event reminds before its new time.
+  r = k.create(k.a,
+               {{"title", "Train"},
+                {"start", "2027-01-20T10:00:00Z"},
+                {"end", "2027-01-20T11:00:00Z"},
+                {"reminders", json::array{10}}},
+               "me");
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  ASSERT_EQ(k.patch(k.a, str(r.body, "id"),
+                    {{"start", "2027-01-20T14:00:00Z"}, {"end", "2027-01-20T15:00:00Z"}})
+                .status,
+            200);
+  // Someone who no longer sees an event is not reminded of it: Bob, out of
+  // the workspace before his reminder (earlier than Alice's, sent first).
+  r = k.create(
+      k.a,
+      {{"title", "Atelier"}, {"start", "2027-01-20T14:00:00Z"}, {"end", "2027-01-20T15:00:00Z"}});
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  ASSERT_EQ(remind(k.b, str(r.body, "id"), json::array{15}).status, 200);
+  ASSERT_EQ(
+      s.call("DELETE", "/api/v1/workspaces/" + k.ws + "/members/" + k.b.id.str(), k.a.token).status,
+      204);
+  // (Notices of a workspace are listed to its members alone: Bob's ears.)
+  auto bob = connect_events(s, k.b);
+  ASSERT_FALSE(until(*bob, "hello").is_null());
+  s.clock().advance_ms((3 * 24 + 2) * 3'600'000 + 20 * 60'000);  // 20 January, 13:50:30
+  auto all = wait_for(k.a, 3);
+  EXPECT_EQ(all.back(), "Train@10@2027-01-20T14:00:00.000Z");
+  EXPECT_EQ(all.size(), 3u);
+  EXPECT_TRUE(until(*bob, "calendar.reminder", 1000).is_null());
+}
+
 }  // namespace
 }  // namespace ruche::testing

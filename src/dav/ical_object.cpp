@@ -1916,3 +1916,102 @@ Result<std::pair<std::string, std::string>> split_series(std::string_view ics,
 }
 
 }  // namespace ruche::dav
+
+// --- reminders ----------------------------------------------------------------
+
+namespace ruche::dav {
+
+namespace {
+
+// The minutes before its start at which `alarm` goes off, when it is a
+// reminder of the instance: a TRIGGER of a duration (RELATED=START) at or
+// before the start, an ACTION other than NONE (RFC 9074 section 7).
+std::optional<int> minutes_before(icalcomponent* alarm) {
+  // libical 3.0 reads NONE as an experimental value: its text tells.
+  if (icalproperty* a = icalcomponent_get_first_property(alarm, ICAL_ACTION_PROPERTY)) {
+    const char* action = icalproperty_get_value_as_string(a);
+    if (icalproperty_get_action(a) == ICAL_ACTION_NONE ||
+        (action && std::string_view(action) == "NONE"))
+      return std::nullopt;
+  }
+  icalproperty* p = icalcomponent_get_first_property(alarm, ICAL_TRIGGER_PROPERTY);
+  if (!p) return std::nullopt;
+  if (icalparameter* r = icalproperty_get_first_parameter(p, ICAL_RELATED_PARAMETER);
+      r && icalparameter_get_related(r) == ICAL_RELATED_END)
+    return std::nullopt;
+  const icaltriggertype t = icalproperty_get_trigger(p);
+  if (!icaltime_is_null_time(t.time) || icaltriggertype_is_bad_trigger(t)) return std::nullopt;
+  const int seconds = icaldurationtype_as_int(t.duration);
+  if (seconds > 0 || -seconds / 60 > kMaxReminderMinutes) return std::nullopt;
+  return -seconds / 60;
+}
+
+}  // namespace
+
+std::vector<int> reminder_minutes(std::string_view ics) {
+  std::vector<int> out;
+  if (ics.find("BEGIN:VALARM") == std::string_view::npos) return out;
+  CompPtr root = parse(ics);
+  const auto all = root ? parts(root.get()) : std::vector<icalcomponent*>{};
+  if (all.empty() || has_recurrence_id(all.front())) return out;
+  for (icalcomponent* alarm : all_components(all.front(), ICAL_VALARM_COMPONENT))
+    if (auto m = minutes_before(alarm)) out.push_back(*m);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  if (out.size() > kMaxReminders) out.resize(kMaxReminders);
+  return out;
+}
+
+Result<std::string> with_reminders(std::string_view ics, const std::vector<int>& minutes) {
+  CompPtr root = parse(ics);
+  const auto all = root ? parts(root.get()) : std::vector<icalcomponent*>{};
+  if (all.empty()) return fail(Errc::invalid, "not a calendar object", "invalid_event");
+  remove_alarms(root.get());
+  for (icalcomponent* c : all)
+    for (int m : minutes) {
+      icalcomponent* alarm = icalcomponent_new(ICAL_VALARM_COMPONENT);
+      icalcomponent_add_property(alarm, icalproperty_new_action(ICAL_ACTION_DISPLAY));
+      icaltriggertype trigger{};
+      trigger.time = icaltime_null_time();
+      trigger.duration = icaldurationtype_from_int(-m * 60);
+      icalcomponent_add_property(alarm, icalproperty_new_trigger(trigger));
+      // DISPLAY needs a DESCRIPTION (RFC 5545 section 3.6.6): the event's title.
+      const std::string title = text_of(c, ICAL_SUMMARY_PROPERTY);
+      icalcomponent_add_property(
+          alarm, icalproperty_new_description(title.empty() ? "Reminder" : title.c_str()));
+      icalcomponent_add_component(c, alarm);
+    }
+  return written(root.get());
+}
+
+std::optional<Reminder> next_reminder(std::string_view ics, const std::vector<int>& minutes,
+                                      std::int64_t after_ms) {
+  if (minutes.empty()) return std::nullopt;
+  const auto [least, most] = std::minmax_element(minutes.begin(), minutes.end());
+  const std::int64_t least_ms = std::int64_t{*least} * 60'000;
+  const std::int64_t most_ms = std::int64_t{*most} * 60'000;
+  std::optional<Reminder> best;
+  // An instance reminds after `after_ms` only when it starts later than
+  // after_ms plus the shortest delay; instances come in start order, and
+  // once one starts past the best plus the longest, none after does better.
+  std::int64_t from = after_ms + least_ms;
+  std::int64_t last_start = std::numeric_limits<std::int64_t>::min();
+  constexpr std::size_t kPage = 64;
+  for (int round = 0; round < 8; ++round) {
+    const auto page = expand(ics, from, kForever, kPage);
+    for (const Instance& i : page) {
+      if (i.start_ms <= last_start) continue;  // read on the previous page
+      last_start = i.start_ms;
+      if (best && i.start_ms - most_ms >= best->due_ms) return best;
+      for (int m : minutes) {
+        const std::int64_t due = i.start_ms - std::int64_t{m} * 60'000;
+        if (due > after_ms && (!best || due < best->due_ms)) best = Reminder{due, m, i};
+      }
+    }
+    if (page.size() < kPage) break;
+    from = last_start + 1;
+  }
+  return best;
+}
+
+}  // namespace ruche::dav

@@ -363,4 +363,35 @@ struct InstanceChanges {
 };
 InstanceChanges instance_changes(std::string_view before, std::string_view after);
 
+// --- reminders (VALARM, RFC 5545 section 3.6.6) ------------------------------
+
+// Reminders of one event, at most, and how long before its start at most.
+inline constexpr std::size_t kMaxReminders = 5;
+inline constexpr int kMaxReminderMinutes = 28 * 24 * 60;
+
+// The main component's reminders, as minutes before each instance's start:
+// its VALARMs whose TRIGGER is a duration at or before the start (RELATED=
+// START), of any ACTION but NONE. Others (an absolute instant, after the
+// start, related to the end, past kMaxReminderMinutes) are left to the
+// client that wrote them. Sorted, each once, the first kMaxReminders.
+std::vector<int> reminder_minutes(std::string_view ics);
+
+// `ics` (a checked object) with its alarms replaced, in every component, by
+// one DISPLAY alarm `minutes` before the start for each of `minutes`
+// (checked by the caller). Errors: invalid "invalid_event" (not a calendar
+// object, or past kMaxObjectBytes).
+Result<std::string> with_reminders(std::string_view ics, const std::vector<int>& minutes);
+
+// The earliest reminder of a checked object later than `after_ms`: when it
+// goes off, how long before, and the instance it is for. None without
+// `minutes` or instances to come (those a rule has past 8 pages of 64
+// instances from then are not looked at).
+struct Reminder {
+  std::int64_t due_ms = 0;
+  int minutes = 0;
+  Instance instance;
+};
+std::optional<Reminder> next_reminder(std::string_view ics, const std::vector<int>& minutes,
+                                      std::int64_t after_ms);
+
 }  // namespace ruche::dav

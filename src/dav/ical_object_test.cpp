@@ -872,5 +872,81 @@ TEST(IcalObject, ASeriesIsSplitAtAnOccurrence) {
   EXPECT_EQ(inspect(halves->second)->end_ms, kForever);
 }
 
+TEST(IcalObject, RemindersAreTheAlarmsBeforeTheStart) {
+  // Before the start (the default RELATED=START), at it, and others left be:
+  // after the start, related to the end, an absolute instant, ACTION:NONE.
+  const std::string ics = cal(event(
+      "r",
+      "DTSTART:20270301T090000Z\nDTEND:20270301T100000Z\nSUMMARY:Revue\n"
+      "BEGIN:VALARM\nACTION:DISPLAY\nDESCRIPTION:x\nTRIGGER:-PT15M\nEND:VALARM\n"
+      "BEGIN:VALARM\nACTION:AUDIO\nTRIGGER;RELATED=START:-P1D\nEND:VALARM\n"
+      "BEGIN:VALARM\nACTION:DISPLAY\nDESCRIPTION:x\nTRIGGER:PT0S\nEND:VALARM\n"
+      "BEGIN:VALARM\nACTION:DISPLAY\nDESCRIPTION:x\nTRIGGER:-PT15M\nEND:VALARM\n"
+      "BEGIN:VALARM\nACTION:DISPLAY\nDESCRIPTION:x\nTRIGGER:PT5M\nEND:VALARM\n"
+      "BEGIN:VALARM\nACTION:DISPLAY\nDESCRIPTION:x\nTRIGGER;RELATED=END:-PT5M\nEND:VALARM\n"
+      "BEGIN:VALARM\nACTION:DISPLAY\nDESCRIPTION:x\nTRIGGER;VALUE=DATE-TIME:20270301T080000Z\n"
+      "END:VALARM\n"
+      "BEGIN:VALARM\nACTION:NONE\nTRIGGER:-PT30M\nEND:VALARM"));
+  ASSERT_TRUE(inspect(ics));
+  EXPECT_EQ(reminder_minutes(ics), (std::vector<int>{0, 15, 1440}));
+  EXPECT_TRUE(reminder_minutes(cal(event("n", "DTSTART:20270301T090000Z"))).empty());
+
+  // Written: one DISPLAY alarm each, in every component, the others gone.
+  auto set = with_reminders(ics, {10, 60});
+  ASSERT_TRUE(set) << set.error().message;
+  ASSERT_TRUE(inspect(*set));
+  EXPECT_EQ(reminder_minutes(*set), (std::vector<int>{10, 60}));
+  EXPECT_EQ(set->find("ACTION:AUDIO"), std::string::npos);
+  EXPECT_NE(set->find("DESCRIPTION:Revue"), std::string::npos);
+  auto none = with_reminders(*set, {});
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->find("VALARM"), std::string::npos);
+  EXPECT_FALSE(with_reminders("not a calendar", {5}));
+}
+
+TEST(IcalObject, TheNextReminderIsTheEarliestToCome) {
+  // Daily at 09:00 UTC from 1 March 2027, five times; 10:00 on 3 March moved.
+  const std::string ics =
+      cal(event("d",
+                "DTSTART:20270301T090000Z\nDTEND:20270301T093000Z\nSUMMARY:Daily\n"
+                "RRULE:FREQ=DAILY;COUNT=5") +
+          "\n" +
+          event("d",
+                "RECURRENCE-ID:20270303T090000Z\nDTSTART:20270303T100000Z\n"
+                "DTEND:20270303T103000Z\nSUMMARY:Daily, later"));
+  ASSERT_TRUE(inspect(ics));
+  auto r = next_reminder(ics, {15}, at("2027-02-01T00:00:00Z"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->due_ms, at("2027-03-01T08:45:00Z"));
+  EXPECT_EQ(r->minutes, 15);
+  EXPECT_EQ(r->instance.start_ms, at("2027-03-01T09:00:00Z"));
+  // Strictly after: the one at that instant is not next.
+  r = next_reminder(ics, {15}, at("2027-03-01T08:45:00Z"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->due_ms, at("2027-03-02T08:45:00Z"));
+  // The moved occurrence reminds before its new time, with its own title.
+  r = next_reminder(ics, {15}, at("2027-03-02T08:45:00Z"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->due_ms, at("2027-03-03T09:45:00Z"));
+  EXPECT_EQ(r->instance.summary, "Daily, later");
+  ASSERT_TRUE(r->instance.recurrence_ms);
+  EXPECT_EQ(*r->instance.recurrence_ms, at("2027-03-03T09:00:00Z"));
+  // Several delays: the earliest instant of any (a day before the moved one).
+  r = next_reminder(ics, {0, 1440}, at("2027-03-02T09:00:00Z"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->due_ms, at("2027-03-02T10:00:00Z"));
+  EXPECT_EQ(r->minutes, 1440);
+  EXPECT_EQ(r->instance.start_ms, at("2027-03-03T10:00:00Z"));
+  // After the last occurrence's, none; without delays, none.
+  EXPECT_FALSE(next_reminder(ics, {15}, at("2027-03-05T08:45:00Z")));
+  EXPECT_FALSE(next_reminder(ics, {}, at("2027-01-01T00:00:00Z")));
+  // A delay longer than the gap between occurrences: the nearest still wins.
+  const std::string hourly =
+      cal(event("h", "DTSTART:20270301T000000Z\nDURATION:PT10M\nRRULE:FREQ=HOURLY"));
+  r = next_reminder(hourly, {0, 7 * 1440}, at("2027-03-01T00:30:00Z"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->due_ms, at("2027-03-01T01:00:00Z"));
+}
+
 }  // namespace
 }  // namespace ruche::dav

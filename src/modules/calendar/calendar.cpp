@@ -156,6 +156,11 @@ json::object to_json(const Object& o) {
   j["updated_at"] = format_iso8601(o.updated_at_ms);
   j["version"] = o.seq;
   j["subscription_id"] = subscription_json(o);
+  if (o.reminders) {
+    json::array minutes;
+    for (int m : *o.reminders) minutes.push_back(json::value(m));
+    j["reminders"] = std::move(minutes);
+  }
   return j;
 }
 

@@ -91,6 +91,9 @@ struct Object {
   // names, and the attendees, come with store::read_members.
   std::optional<Member> organizer;
   std::vector<Member> members;
+  // The reminders of the person reading it (docs/calendar.md "Reminders"),
+  // where the service read them: minutes before each occurrence's start.
+  std::optional<std::vector<int>> reminders;
 };
 
 // `"<seq>"`, or the item's own ETag.

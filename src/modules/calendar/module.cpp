@@ -15,6 +15,8 @@ platform::ModuleDef module() {
   auto service = std::make_shared<std::unique_ptr<Service>>();
   // Reads the subscriptions that are due, where the platform may fetch.
   auto refresher = std::make_shared<std::unique_ptr<platform::PeriodicTask>>();
+  // Sends the reminders that are due.
+  auto reminder = std::make_shared<std::unique_ptr<platform::PeriodicTask>>();
   platform::ModuleDef def;
   def.name = "calendar";
   def.read_means = "see the workspace calendar";
@@ -22,12 +24,24 @@ platform::ModuleDef module() {
   // Armoured workspaces: each event sealed in the browser, times included
   // (docs/armoured.md, "Calendar").
   def.armoured = true;
-  def.routes = [service, refresher](platform::Api& api, platform::Platform& p) {
+  def.routes = [service, refresher, reminder](platform::Api& api, platform::Platform& p) {
     *service = std::make_unique<Service>(p);
     if (auto indexed = (*service)->index_texts_apart(); !indexed)
       log::warn("calendar.index_texts_apart", {{"error", indexed.error().message}});
     register_routes(api, **service);
     register_dav_routes(api, **service);
+    {
+      Service* svc = service->get();
+      const std::int64_t period_ms =
+          std::clamp<std::int64_t>(platform::module_int(p.config.module_settings, "calendar",
+                                                        "reminders_check_seconds", 30),
+                                   1, 300) *
+          1000;
+      *reminder = std::make_unique<platform::PeriodicTask>(
+          p.db, p.clock, "calendar_reminders", period_ms,
+          [svc, period_ms] { return svc->remind_due(period_ms - period_ms / 5); },
+          [svc] { return svc->any_reminder_due(); });
+    }
     if (p.egress.config().enabled) {
       Service* svc = service->get();
       const std::int64_t period_ms =
@@ -39,7 +53,8 @@ platform::ModuleDef module() {
           [svc] { return svc->any_due(); });
     }
   };
-  def.shutdown = [service, refresher] {
+  def.shutdown = [service, refresher, reminder] {
+    reminder->reset();
     refresher->reset();
     service->reset();
   };

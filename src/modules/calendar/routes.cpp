@@ -167,6 +167,19 @@ void register_routes(Api& api, Service& calendar) {
                    return event_reply(o, 200, edit.rest ? &series : nullptr);
                  });
 
+  // The caller's own reminders: anyone who sees the event sets theirs.
+  api.add_object("PUT", "/api/v1/calendar/events/{eid}/reminders", "calendar", Access::read, "eid",
+                 [&calendar](http::Request& req, const Caller& caller) -> Result<http::Response> {
+                   RUCHE_TRY(json::In in, json::In::parse(req.body));
+                   const json::value* list = in.raw("minutes");
+                   if (!list)
+                     return fail(Errc::invalid, "minutes lists the reminders (may be empty)",
+                                 "invalid_reminders");
+                   RUCHE_TRY(auto minutes, parse_reminders(*list));
+                   RUCHE_TRY(Object o, calendar.set_reminders(caller, event_param(req), minutes));
+                   return event_reply(o);
+                 });
+
   api.add_object("POST", "/api/v1/calendar/events/{eid}/reply", "calendar", Access::read, "eid",
                  [&calendar](http::Request& req, const Caller& caller) -> Result<http::Response> {
                    RUCHE_TRY(Answer answer, answer_of(req));

@@ -331,6 +331,24 @@ Result<Answer> parse_answer(const json::object& o) {
   return out;
 }
 
+Result<std::vector<int>> parse_reminders(const json::value& v) {
+  auto bad = [] {
+    return fail(Errc::invalid,
+                "reminders are at most 5 numbers of minutes before the start, 0 to 40320 (four "
+                "weeks)",
+                "invalid_reminders");
+  };
+  if (!v.is_array() || v.as_array().size() > dav::kMaxReminders) return bad();
+  std::vector<int> out;
+  for (const json::value& m : v.as_array()) {
+    if (!m.is_int64() || m.as_int64() < 0 || m.as_int64() > dav::kMaxReminderMinutes) return bad();
+    out.push_back(static_cast<int>(m.as_int64()));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 Result<EventRequest> parse_edit(const json::object& o) {
   json::In in{o};
   EventRequest request;
@@ -378,6 +396,9 @@ Result<EventRequest> parse_edit(const json::object& o) {
     request.clear = request.clear || o.contains(key);
   if (const json::value* list = in.raw("attendees")) {
     RUCHE_TRY(request.attendees, parse_attendees(*list));
+  }
+  if (const json::value* list = in.raw("reminders")) {
+    RUCHE_TRY(request.reminders, parse_reminders(*list));
   }
   RUCHE_TRY(request.recurrence_ms, recurrence_of(o));
   if (const json::value* scope = o.if_contains("scope")) {
@@ -713,12 +734,14 @@ Result<void> Service::write_object(db::Conn& c, const UserId& author, const Cale
     o.id = before->id;
     o.created_by = before->created_by;
     o.created_at_ms = before->created_at_ms;
-    return store::update(c, o);
+    RUCHE_CHECK(store::update(c, o));
+  } else {
+    if (o.id.empty()) o.id = crypto::new_id_of<EventId>();
+    o.created_by = author.str();
+    o.created_at_ms = now;
+    RUCHE_CHECK(store::insert(c, o));
   }
-  if (o.id.empty()) o.id = crypto::new_id_of<EventId>();
-  o.created_by = author.str();
-  o.created_at_ms = now;
-  return store::insert(c, o);
+  return index_reminders(c, o);
 }
 
 Result<void> Service::announce(db::Conn& c, const Calendar& cal, const Object& o, bool changed) {
@@ -957,8 +980,14 @@ Result<Object> Service::create(const Caller& caller, const std::optional<Workspa
     RUCHE_CHECK(resolve(c, caller, request, edit));
     o.name = id + ".ics";
     RUCHE_TRY(o.ics, dav::write_event(std::nullopt, id, edit, now));
-    return store_object(c, caller.user_id, cal, std::move(o), nullptr,
-                        request.attendees.has_value());
+    RUCHE_TRY(Object made, store_object(c, caller.user_id, cal, std::move(o), nullptr,
+                                        request.attendees.has_value()));
+    if (request.reminders) {
+      RUCHE_CHECK(remind(c, caller.user_id, made, *request.reminders, true));
+    } else {
+      RUCHE_CHECK(read_reminders(c, caller.user_id, made));
+    }
+    return made;
   });
 }
 
@@ -1001,6 +1030,7 @@ Result<std::pair<Object, Calendar>> Service::reach_event_or_invited(
 Result<Object> Service::get(const Caller& caller, const EventId& id) {
   return p_.db.read([&](db::Conn& c) -> Result<Object> {
     RUCHE_TRY(auto found, reach_event_or_invited(c, caller, id, Access::read, std::nullopt));
+    RUCHE_CHECK(read_reminders(c, caller.user_id, found.first));
     return std::move(found.first);
   });
 }
@@ -1009,41 +1039,51 @@ Result<Object> Service::change(const Caller& caller, const EventId& id, const Ev
                                const std::optional<std::string>& if_match, Object* series) {
   const std::int64_t now = p_.clock.now_ms();
   return p_.db.write([&](db::Conn& c) -> Result<Object> {
-    RUCHE_TRY(auto found, reach_event_or_invited(c, caller, id, Access::write, if_match));
-    const Object& before = found.first;
-    if (request.rest && !found.second.armoured)
-      return fail(Errc::invalid,
-                  "following (a new event's card) cuts an armoured series; a plain one takes "
-                  "recurrence_id and scope",
-                  "invalid_field");
-    Object next = before;
-    // From its first occurrence on is the whole series.
-    const bool whole = request.following && !found.second.armoured &&
-                       dav::details(before.ics).own_start_ms == request.recurrence_ms;
-    if (request.recurrence_ms && !whole) {
-      // The browsers keep an armoured event's occurrences in its card.
-      if (found.second.armoured)
-        return fail(Errc::invalid, "an armoured event's occurrences are in its card",
-                    "armoured_unsupported");
+    auto changed = [&]() -> Result<Object> {
+      RUCHE_TRY(auto found, reach_event_or_invited(c, caller, id, Access::write, if_match));
+      const Object& before = found.first;
+      if (request.rest && !found.second.armoured)
+        return fail(Errc::invalid,
+                    "following (a new event's card) cuts an armoured series; a plain one takes "
+                    "recurrence_id and scope",
+                    "invalid_field");
+      Object next = before;
+      // From its first occurrence on is the whole series.
+      const bool whole = request.following && !found.second.armoured &&
+                         dav::details(before.ics).own_start_ms == request.recurrence_ms;
+      if (request.recurrence_ms && !whole) {
+        // The browsers keep an armoured event's occurrences in its card.
+        if (found.second.armoured)
+          return fail(Errc::invalid, "an armoured event's occurrences are in its card",
+                      "armoured_unsupported");
+        RUCHE_CHECK(not_sealed(request));
+        if (request.following) return split(c, caller, found.second, before, request, now);
+        if (request.attendees)
+          return fail(Errc::invalid, "the series' attendees are each occurrence's",
+                      "invalid_field");
+        RUCHE_TRY(next.ics,
+                  dav::write_instance(before.ics, *request.recurrence_ms, request.edit, now));
+        return store_object(c, caller.user_id, found.second, std::move(next), &before);
+      }
+      if (found.second.armoured) {
+        if (request.rest) return split_sealed(c, caller, found.second, before, request, series);
+        RUCHE_CHECK(seal(c, caller, found.second, request, next, false));
+        return store_object(c, caller.user_id, found.second, std::move(next), &before);
+      }
       RUCHE_CHECK(not_sealed(request));
-      if (request.following) return split(c, caller, found.second, before, request, now);
-      if (request.attendees)
-        return fail(Errc::invalid, "the series' attendees are each occurrence's", "invalid_field");
-      RUCHE_TRY(next.ics,
-                dav::write_instance(before.ics, *request.recurrence_ms, request.edit, now));
-      return store_object(c, caller.user_id, found.second, std::move(next), &before);
+      dav::EventEdit edit = request.edit;
+      RUCHE_CHECK(resolve(c, caller, request, edit));
+      RUCHE_TRY(next.ics, dav::write_event(before.ics, before.info.uid, edit, now));
+      return store_object(c, caller.user_id, found.second, std::move(next), &before,
+                          request.attendees.has_value());
+    };
+    RUCHE_TRY(Object o, changed());
+    if (request.reminders) {
+      RUCHE_CHECK(remind(c, caller.user_id, o, *request.reminders, true));
+    } else {
+      RUCHE_CHECK(read_reminders(c, caller.user_id, o));
     }
-    if (found.second.armoured) {
-      if (request.rest) return split_sealed(c, caller, found.second, before, request, series);
-      RUCHE_CHECK(seal(c, caller, found.second, request, next, false));
-      return store_object(c, caller.user_id, found.second, std::move(next), &before);
-    }
-    RUCHE_CHECK(not_sealed(request));
-    dav::EventEdit edit = request.edit;
-    RUCHE_CHECK(resolve(c, caller, request, edit));
-    RUCHE_TRY(next.ics, dav::write_event(before.ics, before.info.uid, edit, now));
-    return store_object(c, caller.user_id, found.second, std::move(next), &before,
-                        request.attendees.has_value());
+    return o;
   });
 }
 

@@ -47,7 +47,15 @@ struct EventRequest {
   // change, its people the series' (their answers to the series kept)
   // unless it names others.
   std::shared_ptr<const EventRequest> rest;
+  // The caller's reminders of the event (docs/calendar.md "Reminders"):
+  // minutes before each occurrence's start, sorted, each once.
+  std::optional<std::vector<int>> reminders;
 };
+
+// Reminders from a request's JSON (`reminders`, `minutes`): at most
+// dav::kMaxReminders numbers of minutes from 0 to dav::kMaxReminderMinutes,
+// sorted, each once. Errors: invalid "invalid_reminders".
+Result<std::vector<int>> parse_reminders(const json::value& v);
 
 // An event request from a request's JSON object, checked (docs/calendar.md).
 // Errors: invalid with the field's code.
@@ -309,6 +317,24 @@ class Service {
   Result<void> refresh_due(std::int64_t budget_ms);
   Result<bool> any_due();
 
+  // --- reminders (docs/calendar.md "Reminders") ---
+  // The caller's reminders of an event they see (its read right, their own
+  // calendar, an invitation, a subscription): in their own calendar the
+  // event's alarms (VALARM, a new version of it), elsewhere theirs alone.
+  // The event, with them. Errors: reach_event_or_invited's (read); invalid
+  // "armoured_unsupported" (the server cannot read its times),
+  // "invalid_event" (a to-do or a journal entry).
+  Result<Object> set_reminders(const platform::Caller& caller, const EventId& id,
+                               const std::vector<int>& minutes);
+  // Sends each reminder that is due (the periodic task's run) as a notice
+  // calendar.reminder, a batch at a time, until none is or `budget_ms` (real
+  // time) has passed. One more than kLateReminderMs late (the server was
+  // down) is skipped, as is one of an event the person declined; one of an
+  // event they no longer see goes.
+  static constexpr std::int64_t kLateReminderMs = 15 * 60'000;
+  Result<void> remind_due(std::int64_t budget_ms);
+  Result<bool> any_reminder_due();
+
   // --- registry hooks (platform/registry.hpp) ---
   Result<std::vector<platform::SearchHit>> search(db::Conn& c,
                                                   const std::vector<WorkspaceId>& readable,
@@ -369,6 +395,18 @@ class Service {
   // Nothing checked: store_object()'s checks come first.
   Result<void> write_object(db::Conn& c, const UserId& author, const Calendar& cal, Object& o,
                             const Object* before);
+  // `minutes` as `user`'s reminders of `o` (written in this transaction when
+  // `fresh`): in their own calendar its alarms (written over `o` when fresh,
+  // else as a new version), else their row. `o.reminders` then holds them.
+  Result<void> remind(db::Conn& c, const UserId& user, Object& o, const std::vector<int>& minutes,
+                      bool fresh);
+  // `user`'s reminders of `o` into o.reminders (none for an armoured event).
+  Result<void> read_reminders(db::Conn& c, const UserId& user, Object& o);
+  // The reminders of `o`, just written, brought up to date: its owner's from
+  // its alarms in their own calendar, and when each person's next goes off.
+  Result<void> index_reminders(db::Conn& c, const Object& o);
+  // remind_due()'s notice of `r`, if this node claims it.
+  Result<void> remind_one(const store::Reminders& r, std::int64_t now_ms);
   // A workspace calendar's `o`, written: calendar.event_created (or
   // _updated when `changed`) to its members; a person's calendar's:
   // tell_changed() to them.

@@ -1,5 +1,6 @@
 #include "modules/calendar/store.hpp"
 
+#include <charconv>
 #include <map>
 
 namespace ruche::calendar::store {
@@ -364,6 +365,94 @@ Result<bool> claim_subscription(db::Conn& c, const std::string& id, std::int64_t
             c.exec("UPDATE calendar_subscriptions SET next_at_ms = $3 WHERE id = $1 AND "
                    "next_at_ms <= $2",
                    {id, now_ms, until_ms}));
+  return n == 1;
+}
+
+namespace {
+
+std::string minutes_text(const std::vector<int>& minutes) {
+  std::string out;
+  for (int m : minutes) {
+    if (!out.empty()) out += ',';
+    out += std::to_string(m);
+  }
+  return out;
+}
+
+std::vector<int> minutes_of(std::string_view text) {
+  std::vector<int> out;
+  while (!text.empty()) {
+    const std::size_t comma = text.find(',');
+    const std::string_view one = text.substr(0, comma);
+    int m = 0;
+    if (std::from_chars(one.data(), one.data() + one.size(), m).ec == std::errc{}) out.push_back(m);
+    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+  }
+  return out;
+}
+
+constexpr const char* kReminderColumns = "object_id, user_id, minutes, due_ms";
+
+Reminders reminders_row(const db::Row& r) {
+  return {EventId(r.text(0)), r.text(1), minutes_of(r.text(2)), r.opt_i64(3)};
+}
+
+db::Param due_param(const std::optional<std::int64_t>& due) {
+  return due ? db::Param(*due) : db::Param(nullptr);
+}
+
+}  // namespace
+
+Result<std::optional<Reminders>> reminders(db::Conn& c, const EventId& object_id,
+                                           const std::string& user_id) {
+  RUCHE_TRY(auto row, c.query_one(std::string("SELECT ") + kReminderColumns +
+                                      " FROM calendar_reminders WHERE object_id = $1 AND "
+                                      "user_id = $2",
+                                  {object_id, user_id}));
+  if (!row) return std::optional<Reminders>{};
+  return std::optional<Reminders>(reminders_row(*row));
+}
+
+Result<std::vector<Reminders>> reminders_of(db::Conn& c, const EventId& object_id) {
+  RUCHE_TRY(auto rows, c.query(std::string("SELECT ") + kReminderColumns +
+                                   " FROM calendar_reminders WHERE object_id = $1 ORDER BY user_id",
+                               {object_id}));
+  std::vector<Reminders> out;
+  for (const auto& r : rows) out.push_back(reminders_row(r));
+  return out;
+}
+
+Result<void> set_reminders(db::Conn& c, const Reminders& r) {
+  if (r.minutes.empty()) {
+    RUCHE_TRY([[maybe_unused]] auto n,
+              c.exec("DELETE FROM calendar_reminders WHERE object_id = $1 AND user_id = $2",
+                     {r.object_id, r.user_id}));
+    return {};
+  }
+  RUCHE_TRY([[maybe_unused]] auto n,
+            c.exec("INSERT INTO calendar_reminders (object_id, user_id, minutes, due_ms) VALUES "
+                   "($1, $2, $3, $4) ON CONFLICT (object_id, user_id) DO UPDATE SET minutes = "
+                   "excluded.minutes, due_ms = excluded.due_ms",
+                   {r.object_id, r.user_id, minutes_text(r.minutes), due_param(r.due_ms)}));
+  return {};
+}
+
+Result<std::vector<Reminders>> due_reminders(db::Conn& c, std::int64_t now_ms, int limit) {
+  RUCHE_TRY(auto rows, c.query(std::string("SELECT ") + kReminderColumns +
+                                   " FROM calendar_reminders WHERE due_ms IS NOT NULL AND due_ms "
+                                   "<= $1 ORDER BY due_ms LIMIT $2",
+                               {now_ms, std::int64_t{limit}}));
+  std::vector<Reminders> out;
+  for (const auto& r : rows) out.push_back(reminders_row(r));
+  return out;
+}
+
+Result<bool> claim_reminder(db::Conn& c, const Reminders& r, std::optional<std::int64_t> next) {
+  if (!r.due_ms) return false;
+  RUCHE_TRY(std::int64_t n,
+            c.exec("UPDATE calendar_reminders SET due_ms = $4 WHERE object_id = $1 AND user_id = "
+                   "$2 AND due_ms = $3",
+                   {r.object_id, r.user_id, *r.due_ms, due_param(next)}));
   return n == 1;
 }
 

@@ -154,6 +154,29 @@ Result<std::vector<std::string>> due_subscriptions(db::Conn& c, std::int64_t now
 Result<bool> claim_subscription(db::Conn& c, const std::string& id, std::int64_t now_ms,
                                 std::int64_t until_ms);
 
+// --- reminders (docs/calendar.md "Reminders") ---
+
+// A person's reminders of an event: minutes before each occurrence's
+// start, and the next instant one goes off (none when none is to come).
+struct Reminders {
+  EventId object_id;
+  std::string user_id;
+  std::vector<int> minutes;
+  std::optional<std::int64_t> due_ms;
+};
+// The person's reminders of the object (none: not set).
+Result<std::optional<Reminders>> reminders(db::Conn& c, const EventId& object_id,
+                                           const std::string& user_id);
+// Every person's reminders of the object.
+Result<std::vector<Reminders>> reminders_of(db::Conn& c, const EventId& object_id);
+// Writes `r`; without minutes, removes it.
+Result<void> set_reminders(db::Conn& c, const Reminders& r);
+// The reminders due at `now_ms`, soonest first; at most `limit`.
+Result<std::vector<Reminders>> due_reminders(db::Conn& c, std::int64_t now_ms, int limit);
+// Moves `r` on to `next` when it is still due at r.due_ms: false when
+// another node took it, or a change of the event moved it meanwhile.
+Result<bool> claim_reminder(db::Conn& c, const Reminders& r, std::optional<std::int64_t> next);
+
 // Activity since `since_ms`: {events_created, events_upcoming}.
 Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms,
                              std::int64_t now_ms);

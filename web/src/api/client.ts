@@ -913,6 +913,11 @@ export function createApi(options: ApiOptions) {
           body: b,
           headers: ifCalendarVersion(version),
         }),
+      /** The caller's own reminders of an event they see ([] none); the event with them. */
+      setReminders: (eid: string, minutes: number[]) =>
+        request<CalendarEvent>('PUT', `/calendar/events/${seg(eid)}/reminders`, {
+          body: { minutes },
+        }),
       remove: (eid: string, version?: number) =>
         request<undefined>('DELETE', `/calendar/events/${seg(eid)}`, {
           headers: ifCalendarVersion(version),

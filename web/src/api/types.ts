@@ -994,6 +994,11 @@ export interface CalendarEvent {
   version: number;
   /** The subscription it was read from (read only), or null. */
   subscription_id?: string | null;
+  /**
+   * The reader's own reminders: minutes before each occurrence's start
+   * (absent where the server did not read them: lists, armoured events).
+   */
+  reminders?: number[];
 }
 
 /** An attendee's answer to an invitation (iCalendar PARTSTAT, in lower case). */
@@ -1155,6 +1160,8 @@ export interface NewCalendarEvent {
   rrule?: string | null;
   /** The people invited (at most 100): replaces the event's list, [] removes them all. */
   attendees?: CalendarAttendeeRequest[];
+  /** The caller's own reminders (at most 5, minutes before the start, 0 to 40,320); [] none. */
+  reminders?: number[];
 }
 
 /** PATCH /calendar/events/{eid}: any of the fields. */

@@ -450,6 +450,52 @@ describe('an event’s details', () => {
     expect(toasts()).toContain('Event saved');
   });
 
+  it('sets the writer’s reminder with the event’s other changes', async () => {
+    vi.spyOn(api.calendar, 'get').mockResolvedValue({ ...EVENT, reminders: [] });
+    await show('write', { eventId: 'review' });
+    await vi.waitFor(() => expect(button('Edit', dialog() ?? document)).toBeDefined());
+    const d = dialog();
+    if (!d) throw new Error('no dialog');
+    await act(async () => button('Edit', d)?.click());
+    const reminder = field('Reminder', d) as HTMLSelectElement;
+    expect(reminder.value).toBe('');
+    typeInto(reminder, '15');
+    const update = vi
+      .spyOn(api.calendar, 'update')
+      .mockResolvedValue({ ...EVENT, reminders: [15], version: 13 });
+    await act(async () => button('Save', d)?.click());
+    expect(update).toHaveBeenCalledWith('review', { reminders: [15] }, 12);
+  });
+
+  it('lets a reader set their own reminder, kept when members hear of a change', async () => {
+    vi.spyOn(api.calendar, 'get').mockResolvedValue({ ...EVENT, reminders: [15, 1440] });
+    const hear = hearLive();
+    await show('read', { eventId: 'review' });
+    await vi.waitFor(() => expect(dialog()?.textContent).toContain('Bring the plans.'));
+    const d = dialog();
+    if (!d) throw new Error('no dialog');
+    expect(button('Edit', d)).toBeUndefined();
+    const reminder = field('Reminder', d) as HTMLSelectElement;
+    // Two set elsewhere: shown as they are, and offered back.
+    expect(reminder.value).toBe('kept');
+    expect(reminder.selectedOptions[0]?.textContent).toBe('15 minutes before, 1 day before');
+    const put = vi
+      .spyOn(api.calendar, 'setReminders')
+      .mockResolvedValue({ ...EVENT, reminders: [60] });
+    typeInto(reminder, '60');
+    await vi.waitFor(() => expect(toasts()).toContain('Reminder saved'));
+    expect(put).toHaveBeenCalledWith('review', [60]);
+    expect((field('Reminder', d) as HTMLSelectElement).value).toBe('60');
+    hear({
+      type: 'calendar.event_updated',
+      workspace_id: WS,
+      seq: 3,
+      data: { ...EVENT, description: 'Bring the new plans.', version: 13 },
+    });
+    await vi.waitFor(() => expect(d.textContent).toContain('Bring the new plans.'));
+    expect((field('Reminder', d) as HTMLSelectElement).value).toBe('60');
+  });
+
   it('brings back the event changed meanwhile (412) and says so', async () => {
     const get = vi
       .spyOn(api.calendar, 'get')

@@ -22,6 +22,7 @@
 // apart in texts each invitee seals).
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
 import {
+  api,
   isApiError,
   type CalendarAnswer,
   type CalendarEvent,
@@ -71,7 +72,7 @@ import { openedOf } from '../sealed';
 import { EventChangedError, type CalendarStore } from '../store';
 import { ReplyButtons, ScopeChoice } from './Attendance';
 import { EventFacts } from './EventFacts';
-import { EventForm } from './EventForm';
+import { EventForm, ReminderField } from './EventForm';
 import { SealedNote } from './Sealed';
 
 type Notice = 'changed' | 'deleted' | null;
@@ -208,7 +209,8 @@ export function EventDialog({
     const e = f.data as Partial<CalendarEvent> | undefined;
     if (e?.id !== id || draft || typeof e.version !== 'number') return;
     if (event && e.version <= event.version) return;
-    setEvent(e as CalendarEvent);
+    // What members hear has no one's reminders: the reader's stay.
+    setEvent({ ...(e as CalendarEvent), reminders: e.reminders ?? event?.reminders });
   });
   useEvent('calendar.event_deleted', (f) => {
     if ((f.data as { id?: unknown } | undefined)?.id === id && !deleting) setNotice('deleted');
@@ -386,6 +388,25 @@ export function EventDialog({
   const canWrite = typeof mayWrite === 'function' ? !!event && mayWrite(event) : mayWrite;
   const editable = canWrite && event?.kind === 'event' && !gone && cardOpen && !sealBlocked;
   const deletable = canWrite;
+  // Who sees it without changing it sets their own reminder here (writers
+  // in the form); the server knows none of an armoured event's.
+  const remindable =
+    !editable && !gone && event?.kind === 'event' && Array.isArray(event.reminders);
+  const [reminding, setReminding] = useState(false);
+  const remind = async (minutes: number[]) => {
+    if (!event) return;
+    setReminding(true);
+    setError(null);
+    try {
+      const saved = await api.calendar.setReminders(event.id, minutes);
+      setEvent((cur) => (cur ? { ...cur, reminders: saved.reminders ?? minutes } : saved));
+      toast({ kind: 'success', title: t('calendar.reminder_saved') });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setReminding(false);
+    }
+  };
   // An occurrence opened goes by its own title.
   const shown = own ?? event;
   const title = !cardOpen
@@ -507,6 +528,11 @@ export function EventDialog({
             />
             {canWrite ? null : <p className="cal-note">{t('calendar.invited_note')}</p>}
           </>
+        ) : null}
+        {remindable && event.reminders ? (
+          <fieldset className="cal-remind" disabled={reminding}>
+            <ReminderField minutes={event.reminders} onChange={(m) => void remind(m)} />
+          </fieldset>
         ) : null}
         <div className="dialog__actions">
           {deletable ? (

@@ -7,7 +7,9 @@
 // that day (Availability; an armoured event's own time is not in what the
 // server knows of them). One occurrence of a recurring event has its texts
 // and times alone (all day, people and repeat are the series'; the
-// availability of those invited shows).
+// availability of those invited shows). The person's own reminder, where
+// the server keeps it (not an armoured event's, nor one occurrence's apart).
+import { useState } from 'react';
 import type { Member } from '../../../api';
 import { Checkbox, SelectField, TextArea, TextField } from '../../../components/Field';
 import { useI18n } from '../../../i18n';
@@ -19,6 +21,13 @@ import {
   type Uninvitable,
 } from '../logic/draft';
 import type { Span } from '../logic/freebusy';
+import {
+  REMINDER_CHOICES,
+  reminderChoice,
+  reminderText,
+  remindersOf,
+  remindersText,
+} from '../logic/reminders';
 import { MAX_COUNT, REPEATS, repeatOf } from '../logic/rrule';
 import { AttendeesField } from './AttendeesField';
 import { Availability } from './Availability';
@@ -139,6 +148,9 @@ export function EventForm({
         />
       )}
       <Availability draft={draft} onChange={onChange} people={people} me={not.me} own={own} />
+      {occurrence || draft.reminders === null ? null : (
+        <ReminderField minutes={draft.reminders} onChange={(m) => set('reminders', m)} />
+      )}
       <TextArea
         label={t('calendar.description')}
         value={draft.description}
@@ -205,5 +217,38 @@ export function EventForm({
         </div>
       )}
     </>
+  );
+}
+
+/**
+ * The person's reminder: none, or one of REMINDER_CHOICES; a list set
+ * elsewhere (a calendar application's several alarms) shows as it is, and
+ * stays offered when another choice is made.
+ */
+export function ReminderField({
+  minutes,
+  onChange,
+}: {
+  minutes: readonly number[];
+  onChange(m: number[]): void;
+}) {
+  const { t } = useI18n();
+  const [first] = useState(minutes);
+  const kept = reminderChoice(first) === 'kept' ? first : null;
+  return (
+    <SelectField
+      label={t('calendar.reminder')}
+      value={reminderChoice(minutes)}
+      hint={t('calendar.reminder_hint')}
+      onChange={(e) => onChange(remindersOf(e.target.value, kept ?? []))}
+    >
+      <option value="">{t('calendar.reminder.none')}</option>
+      {REMINDER_CHOICES.map((m) => (
+        <option key={m} value={String(m)}>
+          {reminderText(m, t)}
+        </option>
+      ))}
+      {kept ? <option value="kept">{remindersText(kept, t)}</option> : null}
+    </SelectField>
   );
 }

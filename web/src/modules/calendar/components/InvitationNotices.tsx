@@ -6,8 +6,9 @@
 // quieter, leading nowhere; "Alice Martin changed “Revue”" (or moved,
 // changed or cancelled one occurrence of it — moved, with when it now is
 // and opening that day), quieter, which opens it; "Jules Marty accepted
-// “Revue”" to the organizer. An armoured workspace's event, whose title
-// and times only its card holds, says what its card says when this tab
+// “Revue”" to the organizer; "“Revue” starts soon", a reminder, which
+// opens it. An armoured workspace's event, whose title and times only its
+// card holds, says what its card says when this tab
 // opened it (a calendar shown: opened.ts), else goes by its
 // workspace: "Alice Martin invited you to an event in “Coffre”", which
 // opens that calendar at the event. The notification centre lists the kept ones
@@ -57,7 +58,7 @@ export default function InvitationNotices() {
     const said = describeInvitation(e, { t, locale, workspaces });
     if (!said) return;
     toast({
-      kind: e.type === 'calendar.invited' ? 'mention' : 'info',
+      kind: e.type === 'calendar.invited' || e.type === 'calendar.reminder' ? 'mention' : 'info',
       ...said,
       noticeId: noticeIdOf(e),
     });

@@ -30,7 +30,10 @@ export function NewEventDialog({
   const { t } = useI18n();
   const { toast } = useToast();
   const errorText = useCalendarErrorText();
-  const [draft, setDraft] = useState(initial);
+  // An armoured event's reminders are not the server's to send.
+  const [draft, setDraft] = useState(() =>
+    store.armour ? { ...initial, reminders: null } : initial,
+  );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const people = useSyncExternalStore(store.subscribe, () => store.getState().members);

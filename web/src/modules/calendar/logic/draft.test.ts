@@ -198,6 +198,23 @@ describe('an edit', () => {
     expect(isChanged(event, draftOf(event), PARIS)).toBe(false);
   });
 
+  it('sends the reader’s reminders when they changed, never where they were not read', () => {
+    const reminded = calendarEvent('r', { reminders: [15] });
+    expect(draftOf(reminded).reminders).toEqual([15]);
+    expect(changesOf(reminded, draftOf(reminded), PARIS)).toEqual({});
+    expect(changesOf(reminded, { ...draftOf(reminded), reminders: [] }, PARIS)).toEqual({
+      reminders: [],
+    });
+    expect(changesOf(reminded, { ...draftOf(reminded), reminders: [60] }, PARIS)).toEqual({
+      reminders: [60],
+    });
+    // Unknown (an armoured event's, opened in the browser): neither shown nor sent.
+    expect(draftOf(event).reminders).toBeNull();
+    expect(changesOf(event, { ...draftOf(event), reminders: [5] }, PARIS)).toEqual({});
+    expect(newEventOf(draft({ reminders: [10] }), PARIS).reminders).toEqual([10]);
+    expect(newEventOf(draft({ reminders: [] }), PARIS)).not.toHaveProperty('reminders');
+  });
+
   it('sends only the title when only the title changed', () => {
     expect(changesOf(event, { ...draftOf(event), title: 'Réunion de chantier ' }, PARIS)).toEqual({
       title: 'Réunion de chantier',

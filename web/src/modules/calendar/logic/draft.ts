@@ -66,6 +66,11 @@ export interface EventDraft {
   /** The rule as read: kept as it is while `repeat` stays "custom". */
   rrule: string | null;
   attendees: DraftAttendee[];
+  /**
+   * The person's own reminders, minutes before the start; null where they
+   * are not set here (an armoured event: the server cannot read its times).
+   */
+  reminders: number[] | null;
 }
 
 /** What the form refuses before asking the server. */
@@ -96,6 +101,7 @@ export function emptyDraft(
     count: '10',
     rrule: null,
     attendees: [],
+    reminders: [],
   };
 }
 
@@ -103,7 +109,8 @@ export function emptyDraft(
 type Filled = Pick<
   CalendarEvent,
   'title' | 'all_day' | 'location' | 'description' | 'start' | 'end' | 'rrule' | 'attendees'
->;
+> &
+  Pick<Partial<CalendarEvent>, 'reminders'>;
 
 /** A new event's form filled from `e` ("Duplicate"): its series, its people not yet answered. */
 export function duplicateOf(e: Filled): EventDraft {
@@ -139,6 +146,7 @@ export function draftOf(e: Filled): EventDraft {
       name: a.name,
       partstat: a.partstat,
     })),
+    reminders: e.reminders ?? null,
   };
   if (e.all_day) {
     const first = e.start?.slice(0, 10) ?? '';
@@ -250,6 +258,7 @@ export function newEventOf(d: EventDraft, timeZone: string | null): NewCalendarE
   const rule = ruleOf(d);
   if (rule) body.rrule = rule;
   if (d.attendees.length) body.attendees = attendeesOf(d);
+  if (d.reminders?.length) body.reminders = d.reminders;
   return body;
 }
 
@@ -289,6 +298,8 @@ function changesFrom(base: EventDraft, d: EventDraft, zone: string | null): Cale
     timesChanged && d.repeat !== 'custom' && d.repeat !== 'none' && d.repeatEnd === 'until';
   if (!sameRepeat(d, base) || untilFollows) change.rrule = ruleOf(d);
   if (!sameAttendees(d.attendees, base.attendees)) change.attendees = attendeesOf(d);
+  if (d.reminders && base.reminders && d.reminders.join() !== base.reminders.join())
+    change.reminders = d.reminders;
   return change;
 }
 

@@ -453,3 +453,25 @@ describe('what a toast says', () => {
     });
   });
 });
+
+describe('reminders', () => {
+  const reminder = (data?: Record<string, unknown>) =>
+    read('calendar.reminder', { minutes: 15, location: 'Salle 2', ...data });
+
+  it('says the occurrence soon, or now, with its time and place', () => {
+    const n = reminder({ recurrence_id: '2026-12-10T10:00:00.000Z' });
+    expect([n.type, n.minutes, n.location]).toEqual(['calendar.reminder', 15, 'Salle 2']);
+    const soon = noticeText(n, tFr, 'fr', []);
+    expect(plain(soon.title)).toBe('« Revue » commence bientôt');
+    expect(plain(soon.body)).toContain('11:00');
+    expect(soon.body).toContain('Salle 2');
+    expect(noticeText(reminder({ minutes: 0 }), tEn, 'en', []).title).toBe('“Revue” starts now');
+  });
+
+  it('leads to the event in its calendar, or in My calendar when in no workspace', () => {
+    expect(noticeTarget(reminder(), new Set(['w1']))).toBe('/w/w1/calendar/e1?date=2026-12-10');
+    expect(noticeTarget(reminder({ workspace_id: null }), new Set())).toBe(
+      '/calendar/e1?date=2026-12-10',
+    );
+  });
+});

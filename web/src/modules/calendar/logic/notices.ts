@@ -11,7 +11,10 @@
 // workspace alone, its title and times being in its card: its notice says
 // the workspace instead, and an answer to single occurrences (sealed by the
 // attendee) says only that some were answered (`occurrences`). Pure: what
-// a notice says, and where it leads.
+// a notice says, and where it leads. A reminder `calendar.reminder`
+// (docs/calendar.md "Reminders") names its occurrence (its own title and
+// times, `minutes` before it): it leads to the event in its calendar, or in
+// My calendar when it is in no workspace.
 import type { CalendarPerson, EventFrame, Workspace } from '../../../api';
 import type { I18n, MessageKey } from '../../../i18n';
 import { noticeData, str, strOrNull, workspacesOpening } from '../../../notifications/notices';
@@ -25,6 +28,7 @@ export const NOTICE_TYPES = [
   'calendar.invitation_cancelled',
   'calendar.invitation_updated',
   'calendar.answered',
+  'calendar.reminder',
 ] as const;
 
 export type NoticeType = (typeof NOTICE_TYPES)[number];
@@ -58,6 +62,9 @@ export interface InvitationNotice {
   armoured?: boolean;
   /** calendar.answered of an armoured event: only answers to single occurrences changed (which, sealed). */
   occurrences?: boolean;
+  /** calendar.reminder: how long before the occurrence (minutes), and its place. */
+  minutes?: number;
+  location?: string;
 }
 
 function person(v: unknown): CalendarPerson | null {
@@ -103,6 +110,8 @@ export function readNotice(e: EventFrame): InvitationNotice | null {
   if (now) n.occurrence = now;
   if (d.armoured === true) n.armoured = true;
   if (d.occurrences === true) n.occurrences = true;
+  if (typeof d.minutes === 'number') n.minutes = d.minutes;
+  if (str(d.location)) n.location = str(d.location);
   return n;
 }
 
@@ -125,6 +134,8 @@ export function calendarsOpened(workspaces: readonly Workspace[]): Set<string> {
  * event.
  */
 function timesOf(n: InvitationNotice): Times {
+  // A reminder's times are its occurrence's already.
+  if (n.type === 'calendar.reminder') return n;
   return (n.recurrence_id ? plannedTimes(n, n.recurrence_id) : null) ?? n;
 }
 
@@ -153,6 +164,8 @@ function firstDay(n: Pick<InvitationNotice, 'start' | 'all_day'>): DayKey | null
  * (its agenda lists invitations whatever the calendar).
  */
 export function noticeTarget(n: InvitationNotice, opened: ReadonlySet<string>): string {
+  if (n.type === 'calendar.reminder' && !n.workspace_id)
+    return calendarPath(null, { eventId: n.id, day: firstDay(n) });
   if (n.workspace_id && opened.has(n.workspace_id)) {
     return calendarPath(n.workspace_id, {
       eventId: n.id,
@@ -218,6 +231,8 @@ function sealedTitle(n: InvitationNotice, t: I18n['t'], workspaces: readonly Wor
       return t('calendar.notice.sealed.cancelled', { event });
     case 'calendar.invitation_updated':
       return t('calendar.notice.sealed.updated', { name: nameOf(n.organizer, t), event });
+    case 'calendar.reminder':
+      return t('calendar.notice.reminder', { title: event });
     case 'calendar.answered': {
       const name = nameOf(n.attendee, t);
       if (n.occurrences) return t('calendar.notice.sealed.answered_occurrences', { name, event });
@@ -267,6 +282,13 @@ export function noticeText(
   const when = times.start ? capitalized(whenText(times, locale), locale) : '';
   const body = when || undefined;
   switch (n.type) {
+    case 'calendar.reminder':
+      return {
+        title: t(n.minutes ? 'calendar.notice.reminder' : 'calendar.notice.reminder_now', {
+          title,
+        }),
+        body: [when, n.location].filter(Boolean).join(' · ') || undefined,
+      };
     case 'calendar.invited':
       return { title: t('calendar.notice.invited', { name: nameOf(n.organizer, t), title }), body };
     case 'calendar.invitation_cancelled':

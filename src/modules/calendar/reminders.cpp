@@ -1,0 +1,163 @@
+// Reminders (docs/calendar.md "Reminders"): each person's, minutes before
+// each occurrence of an event, kept in the event's alarms (VALARM) in their
+// own calendar and in a row of theirs elsewhere (an alarm in a shared event
+// would go off for every member); the index calendar_reminders says when
+// each goes off next, and a periodic task sends the notices.
+#include <chrono>
+
+#include "base/clock.hpp"
+#include "modules/calendar/service.hpp"
+
+namespace ruche::calendar {
+
+using platform::Access;
+using platform::Caller;
+
+namespace {
+
+// Whether `o` is an event of `user`'s own calendar, whose alarms are theirs.
+bool in_own_calendar(const Object& o, std::string_view user) {
+  return o.collection_id == Collection::personal(UserId(std::string(user))).id;
+}
+
+// Reminders taken at once by one run, between two reads of what is due.
+constexpr int kDueAtOnce = 100;
+
+}  // namespace
+
+Result<void> Service::read_reminders(db::Conn& c, const UserId& user, Object& o) {
+  if (!o.sealed.empty() || o.info.kind != dav::ComponentKind::vevent) return {};
+  if (in_own_calendar(o, user.str())) {
+    o.reminders = dav::reminder_minutes(o.ics);
+    return {};
+  }
+  RUCHE_TRY(auto mine, store::reminders(c, o.id, user.str()));
+  o.reminders = mine ? std::move(mine->minutes) : std::vector<int>{};
+  return {};
+}
+
+Result<void> Service::remind(db::Conn& c, const UserId& user, Object& o,
+                             const std::vector<int>& minutes, bool fresh) {
+  if (!o.sealed.empty())
+    return fail(Errc::invalid,
+                "an armoured event's times are in its card: its reminders are the browser's",
+                "armoured_unsupported");
+  if (o.info.kind != dav::ComponentKind::vevent)
+    return fail(Errc::invalid, "reminders are an event's", "invalid_event");
+  if (!in_own_calendar(o, user.str())) {
+    const auto next = dav::next_reminder(o.ics, minutes, p_.clock.now_ms());
+    RUCHE_CHECK(store::set_reminders(
+        c, {o.id, user.str(), minutes, next ? std::optional(next->due_ms) : std::nullopt}));
+    o.reminders = minutes;
+    return {};
+  }
+  RUCHE_TRY(std::string ics, dav::with_reminders(o.ics, minutes));
+  if (fresh) {
+    // Written in this transaction: its version stands for what it ends as.
+    o.ics = std::move(ics);
+    o.size = static_cast<std::int64_t>(o.ics.size());
+    RUCHE_CHECK(store::update(c, o));
+    RUCHE_CHECK(index_reminders(c, o));
+  } else {
+    RUCHE_TRY(Calendar cal, reach(c, user, collection_of(o.collection_id), Access::write));
+    Object next = o;
+    next.ics = std::move(ics);
+    RUCHE_TRY(o, store_object(c, user, cal, std::move(next), &o));
+  }
+  o.reminders = minutes;
+  return {};
+}
+
+Result<void> Service::index_reminders(db::Conn& c, const Object& o) {
+  if (!o.sealed.empty() || o.info.kind != dav::ComponentKind::vevent) return {};
+  const std::int64_t now = p_.clock.now_ms();
+  auto due = [&](const std::vector<int>& minutes) -> std::optional<std::int64_t> {
+    const auto next = dav::next_reminder(o.ics, minutes, now);
+    return next ? std::optional(next->due_ms) : std::nullopt;
+  };
+  const Collection col = collection_of(o.collection_id);
+  std::string owner;
+  if (!col.workspace && !subscription_of(o.collection_id)) {
+    owner = col.owner;
+    std::vector<int> minutes = dav::reminder_minutes(o.ics);
+    const auto at = due(minutes);
+    RUCHE_CHECK(store::set_reminders(c, {o.id, owner, std::move(minutes), at}));
+  }
+  RUCHE_TRY(auto all, store::reminders_of(c, o.id));
+  for (store::Reminders& r : all) {
+    if (r.user_id == owner) continue;
+    const auto at = due(r.minutes);
+    if (at == r.due_ms) continue;
+    r.due_ms = at;
+    RUCHE_CHECK(store::set_reminders(c, r));
+  }
+  return {};
+}
+
+Result<Object> Service::set_reminders(const Caller& caller, const EventId& id,
+                                      const std::vector<int>& minutes) {
+  return p_.db.write([&](db::Conn& c) -> Result<Object> {
+    RUCHE_TRY(auto found, reach_event_or_invited(c, caller, id, Access::read, std::nullopt));
+    Object o = std::move(found.first);
+    RUCHE_CHECK(remind(c, caller.user_id, o, minutes, false));
+    return o;
+  });
+}
+
+Result<bool> Service::any_reminder_due() {
+  return p_.db.read([&](db::Conn& c) -> Result<bool> {
+    RUCHE_TRY(auto due, store::due_reminders(c, p_.clock.now_ms(), 1));
+    return !due.empty();
+  });
+}
+
+Result<void> Service::remind_due(std::int64_t budget_ms) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(budget_ms);
+  while (std::chrono::steady_clock::now() < until) {
+    const std::int64_t now = p_.clock.now_ms();
+    RUCHE_TRY(auto due,
+              p_.db.read([&](db::Conn& c) { return store::due_reminders(c, now, kDueAtOnce); }));
+    if (due.empty()) return {};
+    for (const store::Reminders& r : due) RUCHE_CHECK(remind_one(r, now));
+  }
+  return {};
+}
+
+Result<void> Service::remind_one(const store::Reminders& r, std::int64_t now_ms) {
+  return p_.db.write([&](db::Conn& c) -> Result<void> {
+    RUCHE_TRY(auto o, store::object(c, r.object_id));
+    if (!o || !r.due_ms) return {};
+    // The occurrence this one is for, and the next reminder after it.
+    const auto current = dav::next_reminder(o->ics, r.minutes, *r.due_ms - 1);
+    const auto next = dav::next_reminder(o->ics, r.minutes, *r.due_ms);
+    RUCHE_TRY(bool mine,
+              store::claim_reminder(c, r, next ? std::optional(next->due_ms) : std::nullopt));
+    if (!mine || !current || current->due_ms != *r.due_ms) return {};
+    // Whether they still see it: their calendar, the read right, or invited.
+    Caller who;
+    who.user_id = UserId(r.user_id);
+    auto seen = reach_event_or_invited(c, who, o->id, Access::read, std::nullopt);
+    if (!seen) {
+      if (seen.error().code != Errc::not_found && seen.error().code != Errc::forbidden)
+        return tl::unexpected(seen.error());
+      return store::set_reminders(c, {o->id, r.user_id, {}, std::nullopt});
+    }
+    RUCHE_TRY(auto answer, store::partstat_of(c, o->id, r.user_id));
+    if (answer == "DECLINED" || now_ms - *r.due_ms > kLateReminderMs) return {};
+    const dav::Instance& i = current->instance;
+    json::object data;
+    data["id"] = o->id.str();
+    const auto ws = workspace_of(o->collection_id);
+    data["workspace_id"] = ws ? json::value(ws->str()) : json::value(nullptr);
+    data["title"] = i.summary;
+    data["location"] = i.location;
+    data["start"] = time_json(i.start_ms, i.all_day);
+    data["end"] = time_json(i.end_ms, i.all_day);
+    data["all_day"] = i.all_day;
+    data["minutes"] = current->minutes;
+    if (i.recurrence_ms) data["recurrence_id"] = format_iso8601(*i.recurrence_ms);
+    return p_.outbox.notify(c, who.user_id, "calendar.reminder", std::move(data), ws);
+  });
+}
+
+}  // namespace ruche::calendar
