@@ -3118,6 +3118,35 @@ TEST(Calendar, RemindersGoOffForWhoeverSetThem) {
   EXPECT_EQ(wait_for(k.b, 2), (std::vector<std::string>{"Revue@30@2027-01-15T12:00:00.000Z",
                                                         "Revue@30@2027-01-17T12:00:00.000Z"}));
 
+  // An invitee sets theirs (Alice's own calendar: not in its alarms), and
+  // is not reminded of what they declined: the declined meeting's comes
+  // first, then the lunch's.
+  const json::array bob_invited{json::object{{"user_id", k.b.id.str()}}};
+  std::string meeting, lunch;
+  for (auto [title, to_remind, id] :
+       {std::tuple{"Comité", 20, &meeting}, std::tuple{"Déjeuner", 15, &lunch}}) {
+    r = k.create(k.a,
+                 {{"title", title},
+                  {"start", "2027-01-18T12:00:00Z"},
+                  {"end", "2027-01-18T13:00:00Z"},
+                  {"attendees", bob_invited}},
+                 "me");
+    ASSERT_EQ(r.status, 201) << r.raw.body;
+    *id = str(r.body, "id");
+    r = remind(k.b, *id, json::array{to_remind});
+    ASSERT_EQ(r.status, 200) << r.raw.body;
+    EXPECT_EQ(minutes(r), Minutes{to_remind});
+    EXPECT_EQ(minutes(s.call("GET", "/api/v1/calendar/events/" + *id, k.a.token)), Minutes{});
+  }
+  ASSERT_EQ(s.call("POST", "/api/v1/calendar/events/" + meeting + "/reply", k.b.token,
+                   body({{"partstat", "declined"}}))
+                .status,
+            200);
+  s.clock().advance_ms(24 * 3'600'000 + 20 * 60'000);  // 18 January, 11:50:30
+  EXPECT_EQ(wait_for(k.b, 3), (std::vector<std::string>{"Déjeuner@15@2027-01-18T12:00:00.000Z",
+                                                        "Revue@30@2027-01-15T12:00:00.000Z",
+                                                        "Revue@30@2027-01-17T12:00:00.000Z"}));
+
   // A moved event reminds before its new time.
   r = k.create(k.a,
                {{"title", "Train"},
@@ -3143,7 +3172,7 @@ TEST(Calendar, RemindersGoOffForWhoeverSetThem) {
   // (Notices of a workspace are listed to its members alone: Bob's ears.)
   auto bob = connect_events(s, k.b);
   ASSERT_FALSE(until(*bob, "hello").is_null());
-  s.clock().advance_ms((3 * 24 + 2) * 3'600'000 + 20 * 60'000);  // 20 January, 13:50:30
+  s.clock().advance_ms((2 * 24 + 2) * 3'600'000);  // 20 January, 13:50:30
   auto all = wait_for(k.a, 3);
   EXPECT_EQ(all.back(), "Train@10@2027-01-20T14:00:00.000Z");
   EXPECT_EQ(all.size(), 3u);
