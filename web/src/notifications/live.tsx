@@ -112,6 +112,35 @@ export function browserNotificationsSupported(): boolean {
   return typeof window !== 'undefined' && 'Notification' in window;
 }
 
+/**
+ * A system notification while this tab is hidden, where the person allowed
+ * them (profile, "Notifications"); null otherwise, or where the browser
+ * shows them only from a service worker. A click brings the tab forward,
+ * then `onClick`.
+ */
+export function desktopNotice(
+  title: string,
+  { onClick, ...options }: NotificationOptions & { onClick?: () => void } = {},
+): Notification | null {
+  if (
+    !browserNotificationsSupported() ||
+    Notification.permission !== 'granted' ||
+    document.visibilityState !== 'hidden'
+  )
+    return null;
+  try {
+    const n = new Notification(title, options);
+    n.onclick = () => {
+      window.focus();
+      onClick?.();
+      n.close();
+    };
+    return n;
+  } catch {
+    return null;
+  }
+}
+
 export function LiveNotifications({
   workspaceName,
 }: {
@@ -148,17 +177,7 @@ export function LiveNotifications({
       ? `/w/${e.workspace_id}/chat/${encodeURIComponent(channel)}`
       : `/w/${e.workspace_id}`;
     toast({ kind: 'mention', title, body, href });
-    if (
-      browserNotificationsSupported() &&
-      Notification.permission === 'granted' &&
-      document.visibilityState === 'hidden'
-    ) {
-      try {
-        new Notification(title, { body, tag: `ruche-${e.workspace_id}-${e.seq}` });
-      } catch {
-        // Some browsers only allow notifications from a service worker.
-      }
-    }
+    desktopNotice(title, { body, tag: `ruche-${e.workspace_id}-${e.seq}` });
   });
 
   useEvent('workspace.deleted', (e) => unread.forget(e.workspace_id));

@@ -8,6 +8,7 @@ import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventFrame, Member } from '../api';
 import { mountPoint } from '../test/mount';
+import { FakeNotification, hideTab, stubNotifications } from '../test/system-notifications';
 import { RingingPanel } from './IncomingCalls';
 import { RingingStore, type Ring } from './store';
 
@@ -246,38 +247,8 @@ describe('the keyboard', () => {
 });
 
 describe('a system notification', () => {
-  class FakeNotification {
-    static permission: NotificationPermission = 'granted';
-    static requestPermission = vi.fn();
-    static shown: FakeNotification[] = [];
-    closed = false;
-    onclick: (() => void) | null = null;
-    constructor(
-      readonly title: string,
-      readonly options: NotificationOptions,
-    ) {
-      FakeNotification.shown.push(this);
-    }
-    close() {
-      this.closed = true;
-    }
-  }
-
-  beforeEach(() => {
-    FakeNotification.shown = [];
-    FakeNotification.permission = 'granted';
-    vi.stubGlobal('Notification', FakeNotification);
-  });
-
-  function hide(hidden: boolean) {
-    Object.defineProperty(document, 'visibilityState', {
-      configurable: true,
-      get: () => (hidden ? 'hidden' : 'visible'),
-    });
-    act(() => {
-      document.dispatchEvent(new Event('visibilitychange'));
-    });
-  }
+  beforeEach(stubNotifications);
+  const hide = hideTab;
 
   it('shows for a hidden tab with the permission granted, and closes when it stops ringing', async () => {
     await show();

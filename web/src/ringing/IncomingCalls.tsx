@@ -25,7 +25,7 @@ import type { KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { Avatar } from '../components/Avatar';
 import { Button } from '../components/Button';
 import { useI18n } from '../i18n';
-import { browserNotificationsSupported } from '../notifications/live';
+import { desktopNotice } from '../notifications/live';
 import { useMe } from '../session';
 import { openCall } from './handoff';
 import { startRingtone } from './ringtone';
@@ -140,25 +140,15 @@ export function RingingPanel({
         shown.delete(n);
       }
     }
-    if (!hidden || !browserNotificationsSupported() || Notification.permission !== 'granted') {
-      return;
-    }
+    if (!hidden) return;
     for (const r of rings) {
       if (shown.has(r.n)) continue;
-      try {
-        const notification = new Notification(t('ringing.calling', { name: nameOf(r) }), {
-          body: whereOf(r),
-          tag: `ruche-call-${r.callId}`,
-          requireInteraction: true,
-        });
-        notification.onclick = () => {
-          window.focus();
-          notification.close();
-        };
-        shown.set(r.n, notification);
-      } catch {
-        // Some browsers only allow notifications from a service worker.
-      }
+      const notification = desktopNotice(t('ringing.calling', { name: nameOf(r) }), {
+        body: whereOf(r),
+        tag: `ruche-call-${r.callId}`,
+        requireInteraction: true,
+      });
+      if (notification) shown.set(r.n, notification);
     }
   }, [rings, hidden, t, nameOf, whereOf]);
   useEffect(() => {

@@ -3,9 +3,10 @@
 // the person opens it, else the home page — except a cancellation's; an
 // armoured event's named by its workspace.
 import { act } from 'react';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { showNotices } from '../../../test/live';
 import { mountPoint } from '../../../test/mount';
+import { FakeNotification, hideTab, stubNotifications } from '../../../test/system-notifications';
 import {
   ARMOURED_NOTICE,
   MOVED_OCCURRENCE,
@@ -161,5 +162,31 @@ describe('invitation notices', () => {
     hear(calendarFrame('calendar.event_created', calendarEvent('e1')));
     hear({ ...noticeFrame('calendar.invited'), workspace_id: 'w1', seq: 3 });
     expect(toasts()).toHaveLength(0);
+  });
+});
+
+describe('reminders', () => {
+  beforeEach(stubNotifications);
+  afterEach(() => hideTab(false));
+
+  it('toasts an occurrence about to start, and shows it by the system while the tab is hidden', async () => {
+    const { hear, open } = await show();
+    const reminder = (data: Record<string, unknown>) =>
+      noticeFrame('calendar.reminder', { minutes: 15, location: 'Salle 2', ...data });
+    hear(reminder({ notice_id: 'n1' }));
+    const t = lastToast();
+    expect(t.title).toBe('“Revue” starts soon');
+    expect(t.body).toBe('Thursday, December 10, 2026, 11:00 AM – 12:00 PM · Salle 2');
+    act(() => t.action?.click());
+    expect(open).toHaveBeenLastCalledWith('/w/w1/calendar/e1?date=2026-12-10');
+    expect(FakeNotification.shown).toEqual([]);
+    hideTab(true);
+    hear(reminder({ notice_id: 'n2', workspace_id: null, minutes: 0 }));
+    expect(FakeNotification.shown.map((n) => [n.title, n.options.tag])).toEqual([
+      ['“Revue” starts now', 'ruche-reminder-n2'],
+    ]);
+    act(() => FakeNotification.shown[0]?.onclick?.());
+    expect(window.location.pathname).toBe('/calendar/e1');
+    expect(FakeNotification.shown[0]?.closed).toBe(true);
   });
 });

@@ -24,7 +24,9 @@ import {
   type NoticeContext,
   type NoticeSummary,
 } from '../../../notifications/centre';
+import { desktopNotice } from '../../../notifications/live';
 import { useToast } from '../../../notifications/toasts';
+import { navigate } from '../../../router/router';
 import { useWorkspaces } from '../../../workspaces';
 import {
   calendarsOpened,
@@ -57,11 +59,21 @@ export default function InvitationNotices() {
   const onNotice = (e: EventFrame) => {
     const said = describeInvitation(e, { t, locale, workspaces });
     if (!said) return;
+    const reminder = e.type === 'calendar.reminder';
     toast({
-      kind: e.type === 'calendar.invited' || e.type === 'calendar.reminder' ? 'mention' : 'info',
+      kind: e.type === 'calendar.invited' || reminder ? 'mention' : 'info',
       ...said,
       noticeId: noticeIdOf(e),
     });
+    // A reminder is for now: the system shows it when the tab is hidden.
+    if (reminder) {
+      const { href } = said;
+      desktopNotice(said.title, {
+        body: said.body,
+        tag: `ruche-reminder-${noticeIdOf(e) ?? ''}`,
+        onClick: href ? () => navigate(href) : undefined,
+      });
+    }
   };
   // Workspace events of the calendar come this way too: readNotice leaves them.
   useEvent('calendar.*', onNotice);
