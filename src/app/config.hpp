@@ -90,7 +90,7 @@ struct Config {
   // the module as {"files": {...}}. [chat] (integers): max_attachment_mb
   // (default 100), maintenance_minutes. [calendar]: subscriptions_check_seconds
   // (default 300), subscription_readers (default 4), reminders_check_seconds
-  // (default 30). chunk_threads sizes the platform's
+  // (default 10). chunk_threads sizes the platform's
   // blob pool, chunk_cache_mb its cache of read chunks (every module's contents).
   json::object module_settings;
 

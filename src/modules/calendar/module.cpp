@@ -34,7 +34,7 @@ platform::ModuleDef module() {
       Service* svc = service->get();
       const std::int64_t period_ms =
           std::clamp<std::int64_t>(platform::module_int(p.config.module_settings, "calendar",
-                                                        "reminders_check_seconds", 30),
+                                                        "reminders_check_seconds", 10),
                                    1, 300) *
           1000;
       *reminder = std::make_unique<platform::PeriodicTask>(

@@ -118,46 +118,48 @@ Result<void> Service::remind_due(std::int64_t budget_ms) {
     RUCHE_TRY(auto due,
               p_.db.read([&](db::Conn& c) { return store::due_reminders(c, now, kDueAtOnce); }));
     if (due.empty()) return {};
-    for (const store::Reminders& r : due) RUCHE_CHECK(remind_one(r, now));
+    // A batch a transaction: one durable commit for them all.
+    RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
+      for (const store::Reminders& r : due) RUCHE_CHECK(remind_one(c, r, now));
+      return {};
+    }));
   }
   return {};
 }
 
-Result<void> Service::remind_one(const store::Reminders& r, std::int64_t now_ms) {
-  return p_.db.write([&](db::Conn& c) -> Result<void> {
-    RUCHE_TRY(auto o, store::object(c, r.object_id));
-    if (!o || !r.due_ms) return {};
-    // The occurrence this one is for, and the next reminder after it.
-    const auto current = dav::next_reminder(o->ics, r.minutes, *r.due_ms - 1);
-    const auto next = dav::next_reminder(o->ics, r.minutes, *r.due_ms);
-    RUCHE_TRY(bool mine,
-              store::claim_reminder(c, r, next ? std::optional(next->due_ms) : std::nullopt));
-    if (!mine || !current || current->due_ms != *r.due_ms) return {};
-    // Whether they still see it: their calendar, the read right, or invited.
-    Caller who;
-    who.user_id = UserId(r.user_id);
-    auto seen = reach_event_or_invited(c, who, o->id, Access::read, std::nullopt);
-    if (!seen) {
-      if (seen.error().code != Errc::not_found && seen.error().code != Errc::forbidden)
-        return tl::unexpected(seen.error());
-      return store::set_reminders(c, {o->id, r.user_id, {}, std::nullopt});
-    }
-    RUCHE_TRY(auto answer, store::partstat_of(c, o->id, r.user_id));
-    if (answer == "DECLINED" || now_ms - *r.due_ms > kLateReminderMs) return {};
-    const dav::Instance& i = current->instance;
-    json::object data;
-    data["id"] = o->id.str();
-    const auto ws = workspace_of(o->collection_id);
-    data["workspace_id"] = ws ? json::value(ws->str()) : json::value(nullptr);
-    data["title"] = i.summary;
-    data["location"] = i.location;
-    data["start"] = time_json(i.start_ms, i.all_day);
-    data["end"] = time_json(i.end_ms, i.all_day);
-    data["all_day"] = i.all_day;
-    data["minutes"] = current->minutes;
-    if (i.recurrence_ms) data["recurrence_id"] = format_iso8601(*i.recurrence_ms);
-    return p_.outbox.notify(c, who.user_id, "calendar.reminder", std::move(data), ws);
-  });
+Result<void> Service::remind_one(db::Conn& c, const store::Reminders& r, std::int64_t now_ms) {
+  RUCHE_TRY(auto o, store::object(c, r.object_id));
+  if (!o || !r.due_ms) return {};
+  // The occurrence this one is for, and the next reminder after it.
+  const auto current = dav::next_reminder(o->ics, r.minutes, *r.due_ms - 1);
+  const auto next = dav::next_reminder(o->ics, r.minutes, *r.due_ms);
+  RUCHE_TRY(bool mine,
+            store::claim_reminder(c, r, next ? std::optional(next->due_ms) : std::nullopt));
+  if (!mine || !current || current->due_ms != *r.due_ms) return {};
+  // Whether they still see it: their calendar, the read right, or invited.
+  Caller who;
+  who.user_id = UserId(r.user_id);
+  auto seen = reach_event_or_invited(c, who, o->id, Access::read, std::nullopt);
+  if (!seen) {
+    if (seen.error().code != Errc::not_found && seen.error().code != Errc::forbidden)
+      return tl::unexpected(seen.error());
+    return store::set_reminders(c, {o->id, r.user_id, {}, std::nullopt});
+  }
+  RUCHE_TRY(auto answer, store::partstat_of(c, o->id, r.user_id));
+  if (answer == "DECLINED" || now_ms - *r.due_ms > kLateReminderMs) return {};
+  const dav::Instance& i = current->instance;
+  json::object data;
+  data["id"] = o->id.str();
+  const auto ws = workspace_of(o->collection_id);
+  data["workspace_id"] = ws ? json::value(ws->str()) : json::value(nullptr);
+  data["title"] = i.summary;
+  data["location"] = i.location;
+  data["start"] = time_json(i.start_ms, i.all_day);
+  data["end"] = time_json(i.end_ms, i.all_day);
+  data["all_day"] = i.all_day;
+  data["minutes"] = current->minutes;
+  if (i.recurrence_ms) data["recurrence_id"] = format_iso8601(*i.recurrence_ms);
+  return p_.outbox.notify(c, who.user_id, "calendar.reminder", std::move(data), ws);
 }
 
 }  // namespace ruche::calendar

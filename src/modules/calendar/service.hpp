@@ -405,8 +405,8 @@ class Service {
   // The reminders of `o`, just written, brought up to date: its owner's from
   // its alarms in their own calendar, and when each person's next goes off.
   Result<void> index_reminders(db::Conn& c, const Object& o);
-  // remind_due()'s notice of `r`, if this node claims it.
-  Result<void> remind_one(const store::Reminders& r, std::int64_t now_ms);
+  // remind_due()'s notice of `r` in `c`, if this node claims it.
+  Result<void> remind_one(db::Conn& c, const store::Reminders& r, std::int64_t now_ms);
   // A workspace calendar's `o`, written: calendar.event_created (or
   // _updated when `changed`) to its members; a person's calendar's:
   // tell_changed() to them.
