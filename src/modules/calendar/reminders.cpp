@@ -25,6 +25,12 @@ constexpr int kDueAtOnce = 100;
 
 }  // namespace
 
+tl::unexpected<Error> Service::armoured_reminders() {
+  return fail(Errc::invalid,
+              "an armoured event's times are in its card: its reminders are the browser's",
+              "armoured_unsupported");
+}
+
 Result<void> Service::read_reminders(db::Conn& c, const UserId& user, Object& o) {
   if (!o.sealed.empty() || o.info.kind != dav::ComponentKind::vevent) return {};
   if (in_own_calendar(o, user.str())) {
@@ -38,10 +44,7 @@ Result<void> Service::read_reminders(db::Conn& c, const UserId& user, Object& o)
 
 Result<void> Service::remind(db::Conn& c, const UserId& user, Object& o,
                              const std::vector<int>& minutes, bool fresh) {
-  if (!o.sealed.empty())
-    return fail(Errc::invalid,
-                "an armoured event's times are in its card: its reminders are the browser's",
-                "armoured_unsupported");
+  if (!o.sealed.empty()) return armoured_reminders();
   if (o.info.kind != dav::ComponentKind::vevent)
     return fail(Errc::invalid, "reminders are an event's", "invalid_event");
   if (!in_own_calendar(o, user.str())) {

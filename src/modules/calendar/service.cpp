@@ -969,6 +969,7 @@ Result<Object> Service::create(const Caller& caller, const std::optional<Workspa
     RUCHE_TRY(Calendar cal, reach(c, caller.user_id, col, Access::write));
     Object o;
     if (cal.armoured) {
+      if (request.reminders) return armoured_reminders();
       // Its name is its id: a deletion's tombstone names the event.
       o.id = EventId(id);
       o.name = id;

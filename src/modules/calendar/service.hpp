@@ -400,6 +400,9 @@ class Service {
   // else as a new version), else their row. `o.reminders` then holds them.
   Result<void> remind(db::Conn& c, const UserId& user, Object& o, const std::vector<int>& minutes,
                       bool fresh);
+  // The refusal of reminders for an armoured event (the server cannot read
+  // its times): invalid "armoured_unsupported".
+  static tl::unexpected<Error> armoured_reminders();
   // `user`'s reminders of `o` into o.reminders (none for an armoured event).
   Result<void> read_reminders(db::Conn& c, const UserId& user, Object& o);
   // The reminders of `o`, just written, brought up to date: its owner's from

@@ -771,6 +771,10 @@ export const en: Record<MessageKey, Message> = {
   'calendar.reminder.hours': { one: '{count} hour before', other: '{count} hours before' },
   'calendar.reminder.days': { one: '{count} day before', other: '{count} days before' },
   'calendar.reminder.weeks': { one: '{count} week before', other: '{count} weeks before' },
+  'calendar.reminder.days_at': {
+    one: 'The day before at {time}',
+    other: '{count} days before at {time}',
+  },
   'calendar.reminder_hint': 'Yours alone: nobody else is reminded.',
   'calendar.reminder_saved': 'Reminder saved',
   'calendar.repeat': 'Repeat',

@@ -788,6 +788,7 @@ export const fr = {
   'calendar.reminder.hours': { one: '{count} heure avant', other: '{count} heures avant' },
   'calendar.reminder.days': { one: '{count} jour avant', other: '{count} jours avant' },
   'calendar.reminder.weeks': { one: '{count} semaine avant', other: '{count} semaines avant' },
+  'calendar.reminder.days_at': { one: 'La veille à {time}', other: '{count} jours avant à {time}' },
   'calendar.reminder_hint': 'Pour vous seul : personne d’autre n’est rappelé.',
   'calendar.reminder_saved': 'Rappel enregistré',
   'calendar.repeat': 'Répétition',

@@ -531,7 +531,11 @@ export function EventDialog({
         ) : null}
         {remindable && event.reminders ? (
           <fieldset className="cal-remind" disabled={reminding}>
-            <ReminderField minutes={event.reminders} onChange={(m) => void remind(m)} />
+            <ReminderField
+              minutes={event.reminders}
+              onChange={(m) => void remind(m)}
+              allDayOn={event.all_day ? (event.start?.slice(0, 10) ?? null) : null}
+            />
           </fieldset>
         ) : null}
         <div className="dialog__actions">

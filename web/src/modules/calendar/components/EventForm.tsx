@@ -21,10 +21,13 @@ import {
   type Uninvitable,
 } from '../logic/draft';
 import type { Span } from '../logic/freebusy';
+import { dayStart, isDayKey } from '../logic/dates';
+import { formatTime } from '../logic/format';
 import {
-  REMINDER_CHOICES,
+  choiceText,
+  REMINDER_HOUR,
   reminderChoice,
-  reminderText,
+  reminderChoices,
   remindersOf,
   remindersText,
 } from '../logic/reminders';
@@ -149,7 +152,11 @@ export function EventForm({
       )}
       <Availability draft={draft} onChange={onChange} people={people} me={not.me} own={own} />
       {occurrence || draft.reminders === null ? null : (
-        <ReminderField minutes={draft.reminders} onChange={(m) => set('reminders', m)} />
+        <ReminderField
+          minutes={draft.reminders}
+          onChange={(m) => set('reminders', m)}
+          allDayOn={draft.allDay ? draft.startDate : null}
+        />
       )}
       <TextArea
         label={t('calendar.description')}
@@ -221,31 +228,39 @@ export function EventForm({
 }
 
 /**
- * The person's reminder: none, or one of REMINDER_CHOICES; a list set
- * elsewhere (a calendar application's several alarms) shows as it is, and
- * stays offered when another choice is made.
+ * The person's reminder: none, or one of the choices — a timed event's
+ * (minutes to a week before), an all-day event's (days before at 9:00 on
+ * this browser's clock: `allDayOn`, its first day); a list set elsewhere (a
+ * calendar application's several alarms) shows as it is, and stays offered
+ * when another choice is made.
  */
 export function ReminderField({
   minutes,
   onChange,
+  allDayOn = null,
 }: {
   minutes: readonly number[];
   onChange(m: number[]): void;
+  allDayOn?: string | null;
 }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [first] = useState(minutes);
-  const kept = reminderChoice(first) === 'kept' ? first : null;
+  const day = allDayOn !== null && isDayKey(allDayOn) ? dayStart(allDayOn) : null;
+  // The zone's offset east of UTC that day (its reminders' 9:00).
+  const choices = reminderChoices(allDayOn !== null, day ? -day.getTimezoneOffset() : 0);
+  const nine = new Date(2000, 0, 1, REMINDER_HOUR);
+  const kept = reminderChoice(first, choices) === 'kept' ? first : null;
   return (
     <SelectField
       label={t('calendar.reminder')}
-      value={reminderChoice(minutes)}
+      value={reminderChoice(minutes, choices)}
       hint={t('calendar.reminder_hint')}
       onChange={(e) => onChange(remindersOf(e.target.value, kept ?? []))}
     >
       <option value="">{t('calendar.reminder.none')}</option>
-      {REMINDER_CHOICES.map((m) => (
-        <option key={m} value={String(m)}>
-          {reminderText(m, t)}
+      {choices.map((c) => (
+        <option key={c.value} value={c.value}>
+          {choiceText(c, t, formatTime(nine, locale))}
         </option>
       ))}
       {kept ? <option value="kept">{remindersText(kept, t)}</option> : null}

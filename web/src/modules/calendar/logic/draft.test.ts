@@ -156,6 +156,12 @@ describe('moving the start', () => {
     expect(d).toMatchObject({ endDate: '2026-03-29', startTime: '09:00', endTime: '10:00' });
   });
 
+  it('drops the reminder chosen when all day is turned on or off (not the same choices)', () => {
+    expect(withAllDay(draft({ reminders: [15] }), true).reminders).toEqual([]);
+    expect(withAllDay(draft({ reminders: null }), true).reminders).toBeNull();
+    expect(withAllDay(draft({ reminders: [15] }), false).reminders).toEqual([15]);
+  });
+
   it('turns all day off with an hour from 9:00 when the times said nothing', () => {
     const d = withAllDay(draft({ allDay: true, startTime: '00:00', endTime: '00:00' }), false);
     expect(d).toMatchObject({ allDay: false, startTime: '09:00', endTime: '10:00' });

@@ -193,10 +193,14 @@ export function withStart(d: EventDraft, date: string, time: string = d.startTim
   return { ...next, endDate: dayKey(end), endTime: timeOfDay(end) };
 }
 
-/** All day on or off: the days stay; times come back as an hour from 9:00 (or as they were). */
+/**
+ * All day on or off: the days stay; times come back as an hour from 9:00
+ * (or as they were); a reminder chosen goes (a timed event's and an all-day
+ * one's are not the same choices).
+ */
 export function withAllDay(d: EventDraft, allDay: boolean): EventDraft {
   if (d.allDay === allDay) return d;
-  const next = { ...d, allDay };
+  const next = { ...d, allDay, reminders: d.reminders && [] };
   if (!allDay && d.startDate === d.endDate && d.endTime <= d.startTime) {
     return { ...next, startTime: '09:00', endTime: '10:00' };
   }

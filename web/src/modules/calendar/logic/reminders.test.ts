@@ -4,18 +4,49 @@ import { describe, expect, it } from 'vitest';
 import { translate, type Vars } from '../../../i18n/core';
 import { en } from '../../../i18n/en';
 import { fr, type MessageKey } from '../../../i18n/fr';
-import { reminderChoice, remindersOf, remindersText, reminderText } from './reminders';
+import {
+  allDayMinutes,
+  choiceText,
+  reminderChoice,
+  reminderChoices,
+  remindersOf,
+  remindersText,
+  reminderText,
+} from './reminders';
 
 const tEn = (key: MessageKey, vars?: Vars) => translate(en, fr, 'en', key, vars);
 const tFr = (key: MessageKey, vars?: Vars) => translate(fr, fr, 'fr', key, vars);
 
 describe('reminder choices', () => {
   it('shows none, one offered, or a list set elsewhere as kept', () => {
-    expect(reminderChoice([])).toBe('');
-    expect(reminderChoice([15])).toBe('15');
-    expect(reminderChoice([0])).toBe('0');
-    expect(reminderChoice([7])).toBe('kept');
-    expect(reminderChoice([15, 1440])).toBe('kept');
+    const timed = reminderChoices(false, 60);
+    expect(reminderChoice([], timed)).toBe('');
+    expect(reminderChoice([15], timed)).toBe('15');
+    expect(reminderChoice([0], timed)).toBe('0');
+    expect(reminderChoice([7], timed)).toBe('kept');
+    expect(reminderChoice([15, 1440], timed)).toBe('kept');
+  });
+
+  it('offers an all-day event days before at 9:00 on the browser’s clock', () => {
+    // Its start is midnight UTC: 9:00 in Paris the day before is 16 hours earlier
+    // in winter (UTC+1), 17 in summer; in New York (UTC−5) 10 hours.
+    expect(allDayMinutes(1, 60)).toBe(960);
+    expect(allDayMinutes(1, 120)).toBe(1020);
+    expect(allDayMinutes(1, -300)).toBe(600);
+    const paris = reminderChoices(true, 60);
+    expect(paris.map((c) => [c.minutes, c.days])).toEqual([
+      [960, 1],
+      [2400, 2],
+      [9600, 7],
+    ]);
+    expect(reminderChoice([960], paris)).toBe('960');
+    expect(reminderChoice([1440], paris)).toBe('kept');
+    expect(paris.map((c) => choiceText(c, tFr, '09:00'))).toEqual([
+      'La veille à 09:00',
+      '2 jours avant à 09:00',
+      '7 jours avant à 09:00',
+    ]);
+    expect(choiceText({ value: '15', minutes: 15 }, tEn, '9:00 AM')).toBe('15 minutes before');
   });
 
   it('gives back the list a choice stands for', () => {

@@ -1,19 +1,55 @@
 // A person's reminders of an event (docs/calendar.md "Reminders"): minutes
 // before each occurrence's start. The form offers one from a short list, as
 // calendar applications do; a list set elsewhere (a CalDAV client's several
-// alarms) is kept as it is unless another choice is made. Pure.
+// alarms) is kept as it is unless another choice is made. An all-day event
+// starts, for the server, at its date's midnight UTC: its reminders are
+// days before at 9:00 on the browser's clock, in minutes from that
+// midnight. Pure: the zone's offset is given.
 import type { I18n } from '../../../i18n';
 
-/** What the form offers: at the start, minutes, hours, days and a week before. */
+/** A timed event's: at the start, minutes, hours, days and a week before. */
 export const REMINDER_CHOICES: readonly number[] = [0, 5, 10, 15, 30, 60, 120, 1440, 2880, 10080];
 
-/** The select's value for a list: '' none, one choice's minutes, or 'kept' (another list). */
-export function reminderChoice(minutes: readonly number[]): string {
+/** An all-day event's: days before, at REMINDER_HOUR. */
+export const ALL_DAY_REMINDER_DAYS: readonly number[] = [1, 2, 7];
+export const REMINDER_HOUR = 9;
+
+/**
+ * Minutes before an all-day event's start (midnight UTC of its date) of
+ * REMINDER_HOUR on the browser's clock `days` before, `offset` its zone's
+ * minutes east of UTC then (Paris in winter: 60, one day: 960).
+ */
+export function allDayMinutes(days: number, offset: number): number {
+  return days * 1440 - REMINDER_HOUR * 60 + offset;
+}
+
+/** A choice of the form: what the select holds and the list it stands for. */
+export interface ReminderChoice {
+  value: string;
+  minutes: number;
+  /** All day: the days before (else a timed event's choice). */
+  days?: number;
+}
+
+/** The form's choices: a timed event's, or an all-day event's with the zone's `offset`. */
+export function reminderChoices(allDay: boolean, offset: number): ReminderChoice[] {
+  return allDay
+    ? ALL_DAY_REMINDER_DAYS.map((days) => {
+        const minutes = allDayMinutes(days, offset);
+        return { value: String(minutes), minutes, days };
+      })
+    : REMINDER_CHOICES.map((minutes) => ({ value: String(minutes), minutes }));
+}
+
+/** The select's value for a list: '' none, one choice's, or 'kept' (another list). */
+export function reminderChoice(
+  minutes: readonly number[],
+  choices: readonly ReminderChoice[],
+): string {
   if (minutes.length === 0) return '';
   const [only] = minutes;
-  if (minutes.length === 1 && only !== undefined && REMINDER_CHOICES.includes(only))
-    return String(only);
-  return 'kept';
+  const found = minutes.length === 1 ? choices.find((c) => c.minutes === only) : undefined;
+  return found ? found.value : 'kept';
 }
 
 /** The list a select's value stands for (`kept`: the one the event has). */
@@ -31,6 +67,13 @@ export function reminderText(minutes: number, t: I18n['t']): string {
   if (minutes % 1440 === 0) return t('calendar.reminder.days', { count: minutes / 1440 });
   if (minutes % 60 === 0) return t('calendar.reminder.hours', { count: minutes / 60 });
   return t('calendar.reminder.minutes', { count: minutes });
+}
+
+/** What a choice says: a timed event's as reminderText, an all-day one's "The day before at 9:00". */
+export function choiceText(c: ReminderChoice, t: I18n['t'], time: string): string {
+  return c.days === undefined
+    ? reminderText(c.minutes, t)
+    : t('calendar.reminder.days_at', { count: c.days, time });
 }
 
 /** Several reminders in one line: "15 minutes before, 1 day before". */
