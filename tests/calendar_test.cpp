@@ -3014,6 +3014,55 @@ TEST(Calendar, AnOwnerHearsTheirCalendarChangeLive) {
   EXPECT_EQ(str(shared, "workspace_id"), k.ws);
 }
 
+// Two nodes taking the same due reminder at once: the first claims it, the
+// second (waiting on it, or reading after) finds it moved and sends nothing.
+TEST(Calendar, AReminderIsClaimedOnce) {
+  TestServer s;
+  Cal k(s);
+  auto r = k.create(k.a,
+                    {{"title", "Point"},
+                     {"start", "2027-01-15T09:00:00Z"},
+                     {"end", "2027-01-15T09:30:00Z"},
+                     {"reminders", json::array{10}}},
+                    "me");
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  auto due = s.platform().db.read(
+      [](db::Conn& c) { return calendar::store::due_reminders(c, INT64_MAX / 2, 10); });
+  ASSERT_TRUE(due);
+  ASSERT_EQ(due->size(), 1u);
+  const calendar::store::Reminders read = due->front();
+  ASSERT_EQ(read.due_ms, std::optional<std::int64_t>(1'800'000'000'000 + 50 * 60'000));
+  std::mutex mu;
+  std::condition_variable cv;
+  bool claimed = false;
+  std::optional<bool> first, second;
+  std::thread one([&] {
+    auto w = s.platform().db.write([&](db::Conn& c) -> Result<void> {
+      RUCHE_TRY(first, calendar::store::claim_reminder(c, read, std::nullopt));
+      {
+        std::lock_guard lock(mu);
+        claimed = true;
+      }
+      cv.notify_all();
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the other waits
+      return {};
+    });
+    EXPECT_TRUE(w) << w.error().message;
+  });
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return claimed; });
+  }
+  auto w = s.platform().db.write([&](db::Conn& c) -> Result<void> {
+    RUCHE_TRY(second, calendar::store::claim_reminder(c, read, std::nullopt));
+    return {};
+  });
+  one.join();
+  ASSERT_TRUE(w) << w.error().message;
+  EXPECT_EQ(first, std::optional<bool>(true));
+  EXPECT_EQ(second, std::optional<bool>(false));
+}
+
 // Reminders (docs/calendar.md "Reminders"): a person's own, minutes before
 // each occurrence, kept in the event's alarms in their own calendar and
 // apart from it elsewhere; each goes off as a notice, on time or not at all.

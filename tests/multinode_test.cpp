@@ -27,6 +27,7 @@ std::unique_ptr<TestServer> second_node(TestServer& first, const std::string& na
     c.postgres_schema = c1.postgres_schema;
     c.data_dir = c1.data_dir;
     c.nats_url = nats_url;
+    c.module_settings = c1.module_settings;
   });
 }
 
@@ -307,6 +308,40 @@ TEST(MultiNode, MaintenanceRunsOnOneNodePerPeriod) {
   t.b->clock().advance_ms(platform::BlobsConfig{}.gc_min_interval_ms);
   EXPECT_TRUE(on(*t.b));
   EXPECT_FALSE(on(t.a));  // A's clock is behind B's run
+}
+
+// Reminders due at once, both nodes sending: each goes out once (a node
+// claims each row as it still was when read; both take them in the same
+// order, so neither waits on the other in a cycle).
+TEST(MultiNode, EachReminderGoesOutOnceWhicheverNodeSendsIt) {
+  bus::testing::NatsServer nats;
+  TestServer a([&](app::Config& c) {
+    c.nats_url = nats.url();
+    c.module_settings["calendar"] = json::object{{"reminders_check_seconds", 1}};
+  });
+  auto b = second_node(a, nats.url());
+  Account alice = a.user("Alice");
+  // Each person's own calendar: 150 events of hers at 09:00, reminded at
+  // 08:50 (the clocks read 08:00).
+  constexpr int kEvents = 150;
+  for (int i = 0; i < kEvents; ++i) {
+    TestServer& via = i % 2 ? *b : a;
+    auto r = via.call("POST", "/api/v1/me/calendar/events", alice.token,
+                      body({{"title", "Point " + std::to_string(i)},
+                            {"start", "2027-01-15T09:00:00Z"},
+                            {"end", "2027-01-15T09:30:00Z"},
+                            {"reminders", json::array{10}}}));
+    ASSERT_EQ(r.status, 201) << r.raw.body;
+  }
+  a.clock().advance_ms(50 * 60'000 + 30'000);
+  b->clock().advance_ms(50 * 60'000 + 30'000);
+  auto kept = [&] {
+    auto r = a.call("GET", "/api/v1/me/notices", alice.token);
+    return r.status == 200 ? r.body.at("unread").as_int64() : -1;
+  };
+  ASSERT_TRUE(eventually([&] { return kept() >= kEvents; })) << kept();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // both nodes' next round
+  EXPECT_EQ(kept(), kEvents);
 }
 
 // With an S3-compatible bucket the nodes share no folder: each has its own

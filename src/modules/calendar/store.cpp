@@ -440,7 +440,7 @@ Result<void> set_reminders(db::Conn& c, const Reminders& r) {
 Result<std::vector<Reminders>> due_reminders(db::Conn& c, std::int64_t now_ms, int limit) {
   RUCHE_TRY(auto rows, c.query(std::string("SELECT ") + kReminderColumns +
                                    " FROM calendar_reminders WHERE due_ms IS NOT NULL AND due_ms "
-                                   "<= $1 ORDER BY due_ms LIMIT $2",
+                                   "<= $1 ORDER BY due_ms, object_id, user_id LIMIT $2",
                                {now_ms, std::int64_t{limit}}));
   std::vector<Reminders> out;
   for (const auto& r : rows) out.push_back(reminders_row(r));

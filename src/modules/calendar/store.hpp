@@ -171,7 +171,8 @@ Result<std::optional<Reminders>> reminders(db::Conn& c, const EventId& object_id
 Result<std::vector<Reminders>> reminders_of(db::Conn& c, const EventId& object_id);
 // Writes `r`; without minutes, removes it.
 Result<void> set_reminders(db::Conn& c, const Reminders& r);
-// The reminders due at `now_ms`, soonest first; at most `limit`.
+// The reminders due at `now_ms`, soonest first (then by event and person:
+// nodes taking the same ones lock them in the same order); at most `limit`.
 Result<std::vector<Reminders>> due_reminders(db::Conn& c, std::int64_t now_ms, int limit);
 // Moves `r` on to `next` when it is still due at r.due_ms: false when
 // another node took it, or a change of the event moved it meanwhile.
