@@ -959,8 +959,7 @@ export const en: Record<MessageKey, Message> = {
   'calendar.replied_occurrence': 'Answer sent for this occurrence: {answer}',
   'calendar.invited_note': 'You are invited to this event: only its organizer can change it.',
   'calendar.notice.invited': '{name} invited you to “{title}”',
-  'calendar.notice.reminder': '“{title}” starts soon',
-  'calendar.notice.reminder_now': '“{title}” starts now',
+  'calendar.notice.reminder': 'Reminder: “{title}”',
   'calendar.notice.cancelled': '“{title}” was cancelled or you were removed',
   'calendar.notice.updated': '{name} changed “{title}”',
   'calendar.notice.updated_occurrence':

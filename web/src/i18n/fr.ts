@@ -978,8 +978,7 @@ export const fr = {
   'calendar.invited_note':
     'Vous êtes invité à cet événement : seul son organisateur peut le modifier.',
   'calendar.notice.invited': '{name} vous invite à « {title} »',
-  'calendar.notice.reminder': '« {title} » commence bientôt',
-  'calendar.notice.reminder_now': '« {title} » commence maintenant',
+  'calendar.notice.reminder': 'Rappel : « {title} »',
   'calendar.notice.cancelled': '« {title} » : événement annulé ou invitation retirée',
   'calendar.notice.updated': '{name} a modifié « {title} »',
   'calendar.notice.updated_occurrence':

@@ -175,7 +175,7 @@ describe('reminders', () => {
       noticeFrame('calendar.reminder', { minutes: 15, location: 'Salle 2', ...data });
     hear(reminder({ notice_id: 'n1' }));
     const t = lastToast();
-    expect(t.title).toBe('“Revue” starts soon');
+    expect(t.title).toBe('Reminder: “Revue”');
     expect(t.body).toBe('Thursday, December 10, 2026, 11:00 AM – 12:00 PM · Salle 2');
     act(() => t.action?.click());
     expect(open).toHaveBeenLastCalledWith('/w/w1/calendar/e1?date=2026-12-10');
@@ -183,7 +183,7 @@ describe('reminders', () => {
     hideTab(true);
     hear(reminder({ notice_id: 'n2', workspace_id: null, minutes: 0 }));
     expect(FakeNotification.shown.map((n) => [n.title, n.options.tag])).toEqual([
-      ['“Revue” starts now', 'ruche-reminder-n2'],
+      ['Reminder: “Revue”', 'ruche-reminder-n2'],
     ]);
     act(() => FakeNotification.shown[0]?.onclick?.());
     expect(window.location.pathname).toBe('/calendar/e1');

@@ -6,7 +6,7 @@
 // quieter, leading nowhere; "Alice Martin changed “Revue”" (or moved,
 // changed or cancelled one occurrence of it — moved, with when it now is
 // and opening that day), quieter, which opens it; "Jules Marty accepted
-// “Revue”" to the organizer; "“Revue” starts soon", a reminder, which
+// “Revue”" to the organizer; "Reminder: “Revue”" with its time, which
 // opens it. An armoured workspace's event, whose title and times only its
 // card holds, says what its card says when this tab
 // opened it (a calendar shown: opened.ts), else goes by its

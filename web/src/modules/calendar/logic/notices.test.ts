@@ -458,14 +458,14 @@ describe('reminders', () => {
   const reminder = (data?: Record<string, unknown>) =>
     read('calendar.reminder', { minutes: 15, location: 'Salle 2', ...data });
 
-  it('says the occurrence soon, or now, with its time and place', () => {
+  it('names the occurrence, its time and place (as true in the list later as in the toast)', () => {
     const n = reminder({ recurrence_id: '2026-12-10T10:00:00.000Z' });
     expect([n.type, n.minutes, n.location]).toEqual(['calendar.reminder', 15, 'Salle 2']);
     const soon = noticeText(n, tFr, 'fr', []);
-    expect(plain(soon.title)).toBe('« Revue » commence bientôt');
+    expect(plain(soon.title)).toBe('Rappel : « Revue »');
     expect(plain(soon.body)).toContain('11:00');
     expect(soon.body).toContain('Salle 2');
-    expect(noticeText(reminder({ minutes: 0 }), tEn, 'en', []).title).toBe('“Revue” starts now');
+    expect(noticeText(reminder({ minutes: 0 }), tEn, 'en', []).title).toBe('Reminder: “Revue”');
   });
 
   it('leads to the event in its calendar, or in My calendar when in no workspace', () => {

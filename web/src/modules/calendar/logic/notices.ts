@@ -284,9 +284,7 @@ export function noticeText(
   switch (n.type) {
     case 'calendar.reminder':
       return {
-        title: t(n.minutes ? 'calendar.notice.reminder' : 'calendar.notice.reminder_now', {
-          title,
-        }),
+        title: t('calendar.notice.reminder', { title }),
         body: [when, n.location].filter(Boolean).join(' · ') || undefined,
       };
     case 'calendar.invited':
