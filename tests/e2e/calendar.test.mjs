@@ -144,6 +144,7 @@ test('the owner creates events from the month; the member sees them appear live'
   await dialog.getByLabel('Heure de début', { exact: true }).fill('09:00');
   await dialog.getByLabel('Heure de fin', { exact: true }).fill('10:30');
   await dialog.getByLabel('Lieu', { exact: true }).fill('Cabane de chantier');
+  await dialog.getByLabel('Rappel', { exact: true }).selectOption({ label: '15 minutes avant' });
   await dialog.getByText('Heures locales (Europe/Paris).').waitFor();
   await shot(ownerPage, 'calendar-01-new-event');
   let violations = await axe(ownerPage);
@@ -162,6 +163,7 @@ test('the owner creates events from the month; the member sees them appear live'
   assert.equal(parisTime(meeting.start), '09:00');
   assert.equal(parisTime(meeting.end), '10:30');
   assert.match(meeting.start, /Z$/, 'sent as a UTC instant');
+  assert.deepEqual(meeting.reminders, [15], 'the owner’s own reminder');
 
   // An all-day event over two days, from a click on a free day.
   const day = addDays(D, 2);
@@ -390,6 +392,12 @@ test('a read-only member sees the calendar, and no control to change it', async 
   await details.getByText('Base vie').waitFor();
   assert.equal(await details.getByRole('button', { name: 'Modifier' }).count(), 0);
   assert.equal(await details.getByRole('button', { name: 'Supprimer' }).count(), 0);
+  // Their own reminder, which nobody else gets.
+  await details.getByLabel('Rappel', { exact: true }).selectOption({ label: '1 heure avant' });
+  await readerPage.getByText('Rappel enregistré').waitFor();
+  const mine = await eventByTitle(readerPage, MEETING_2);
+  assert.deepEqual(mine.reminders, [60]);
+  assert.deepEqual((await eventByTitle(ownerPage, MEETING_2)).reminders, [15], 'the owner’s kept');
   await shot(readerPage, 'calendar-11-read-only');
   const violations = await axe(readerPage);
   assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
