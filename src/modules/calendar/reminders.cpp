@@ -71,6 +71,11 @@ Result<void> Service::remind(db::Conn& c, const UserId& user, Object& o,
   return {};
 }
 
+Result<void> Service::written_reminders(db::Conn& c, const UserId& user, Object& o,
+                                        const std::optional<std::vector<int>>& asked) {
+  return asked ? remind(c, user, o, *asked, true) : read_reminders(c, user, o);
+}
+
 Result<void> Service::index_reminders(db::Conn& c, const Object& o) {
   if (!o.sealed.empty() || o.info.kind != dav::ComponentKind::vevent) return {};
   const std::int64_t now = p_.clock.now_ms();

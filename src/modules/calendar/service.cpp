@@ -983,11 +983,7 @@ Result<Object> Service::create(const Caller& caller, const std::optional<Workspa
     RUCHE_TRY(o.ics, dav::write_event(std::nullopt, id, edit, now));
     RUCHE_TRY(Object made, store_object(c, caller.user_id, cal, std::move(o), nullptr,
                                         request.attendees.has_value()));
-    if (request.reminders) {
-      RUCHE_CHECK(remind(c, caller.user_id, made, *request.reminders, true));
-    } else {
-      RUCHE_CHECK(read_reminders(c, caller.user_id, made));
-    }
+    RUCHE_CHECK(written_reminders(c, caller.user_id, made, request.reminders));
     return made;
   });
 }
@@ -1079,11 +1075,7 @@ Result<Object> Service::change(const Caller& caller, const EventId& id, const Ev
                           request.attendees.has_value());
     };
     RUCHE_TRY(Object o, changed());
-    if (request.reminders) {
-      RUCHE_CHECK(remind(c, caller.user_id, o, *request.reminders, true));
-    } else {
-      RUCHE_CHECK(read_reminders(c, caller.user_id, o));
-    }
+    RUCHE_CHECK(written_reminders(c, caller.user_id, o, request.reminders));
     return o;
   });
 }

@@ -403,6 +403,10 @@ class Service {
   // The refusal of reminders for an armoured event (the server cannot read
   // its times): invalid "armoured_unsupported".
   static tl::unexpected<Error> armoured_reminders();
+  // After `user` wrote `o` (created, changed): their reminders as the
+  // request asked (remind(), fresh), else as they were (read_reminders()).
+  Result<void> written_reminders(db::Conn& c, const UserId& user, Object& o,
+                                 const std::optional<std::vector<int>>& asked);
   // `user`'s reminders of `o` into o.reminders (none for an armoured event).
   Result<void> read_reminders(db::Conn& c, const UserId& user, Object& o);
   // The reminders of `o`, just written, brought up to date: its owner's from
