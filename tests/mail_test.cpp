@@ -423,6 +423,59 @@ TEST(Mail, OneOccurrenceMovedOrCancelledIsToldAlone) {
 
 // An organizer sends at most 100 invitation emails an hour: beyond, the
 // change is refused whole and takes nothing from what is left.
+// Calendar reminders by email, for those who asked (PATCH /me
+// reminder_email): as they go off, in their language, with the event's link.
+TEST(Mail, RemindersAreEmailedToThoseWhoAskedForThem) {
+  SmtpSink sink;
+  TestServer s([&](app::Config& c) {
+    sending_to(sink)(c);
+    c.module_settings["calendar"] = json::object{{"reminders_check_seconds", 1}};
+  });
+  Account a = s.user("Alice"), b = s.user("Bob");
+  auto asked = s.call("PATCH", "/api/v1/me", a.token,
+                      body(json::object{{"reminder_email", true}, {"locale", "en"}}));
+  ASSERT_EQ(asked.status, 200) << asked.raw.body;
+  EXPECT_TRUE(asked.body.at("reminder_email").as_bool());
+  EXPECT_FALSE(s.call("GET", "/api/v1/me", b.token).body.at("reminder_email").as_bool());
+  EXPECT_EQ(
+      s.call("PATCH", "/api/v1/me", b.token, body(json::object{{"reminder_email", "yes"}})).status,
+      400);
+  std::string ws = s.workspace(a, "Équipe", {"calendar"});
+  s.join(a, ws, b);
+  auto seen = wait_for(sink, 1);  // Bob's invitation to the workspace
+  ASSERT_EQ(seen.size(), 1u);
+  // One event, both reminded a quarter of an hour before (the clock: 08:00).
+  auto r = s.call("POST", "/api/v1/workspaces/" + ws + "/calendar/events", a.token,
+                  body(json::object{{"title", "Revue"},
+                                    {"start", "2027-01-15T09:00:00Z"},
+                                    {"end", "2027-01-15T09:30:00Z"},
+                                    {"location", "Salle 2"},
+                                    {"reminders", json::array{15}}}));
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  const std::string id(r.body.at("id").as_string());
+  ASSERT_EQ(s.call("PUT", "/api/v1/calendar/events/" + id + "/reminders", b.token,
+                   body(json::object{{"minutes", json::array{15}}}))
+                .status,
+            200);
+  s.clock().advance_ms(45 * 60'000 + 30'000);
+  const std::string m = next_mail(sink, seen);
+  EXPECT_NE(m.find("To: <" + a.email + ">"), std::string::npos) << m;
+  EXPECT_NE(m.find("Subject: Reminder: Revue (2027-01-15 09:00 UTC)"), std::string::npos) << m;
+  EXPECT_NE(m.find("\"Revue\" starts in 15 minutes."), std::string::npos) << m;
+  EXPECT_NE(m.find("When: 2027-01-15 09:00 UTC to 2027-01-15 09:30 UTC"), std::string::npos);
+  EXPECT_NE(m.find("Where: Salle 2"), std::string::npos);
+  EXPECT_NE(m.find("/w/" + ws + "/calendar/" + id), std::string::npos) << m;
+  // Bob, who did not ask, has his notice and no email.
+  auto bobs = [&] {
+    return s.call("GET", "/api/v1/me/notices", b.token).body.at("unread").as_int64();
+  };
+  for (int i = 0; i < 100 && bobs() < 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(bobs(), 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(sink.messages().size(), seen.size());
+}
+
 TEST(Mail, InvitationEmailsAreBoundedPerOrganizer) {
   SmtpSink sink;
   TestServer s(sending_to(sink));

@@ -56,6 +56,7 @@ User user_from_row(const db::Row& r) {
   if (auto off = json::parse(r.text(9)); off && off->is_array())
     for (const auto& topic : off->as_array())
       if (topic.is_string()) u.notice_email_off.emplace_back(topic.as_string());
+  u.reminder_email = r.boolean(10);
   return u;
 }
 
@@ -154,11 +155,9 @@ Result<void> Accounts::set_role(const UserId& id, InstanceRole role,
   });
 }
 
-Result<void> Accounts::set_profile(const UserId& id, std::optional<std::string> name,
-                                   std::optional<std::string> locale,
-                                   std::optional<bool> notice_email,
-                                   std::optional<std::vector<std::string>> notice_email_off,
+Result<void> Accounts::set_profile(const UserId& id, ProfileChange change,
                                    const std::function<Result<void>(db::Conn&)>& renamed) {
+  auto& [name, locale, notice_email, notice_email_off, reminder_email] = change;
   if (name) {
     RUCHE_TRY(*name, check_name(*name));
   }
@@ -177,6 +176,7 @@ Result<void> Accounts::set_profile(const UserId& id, std::optional<std::string> 
     }
     off = json::serialize(topics);
   }
+  auto flag = [](const std::optional<bool>& b) { return b ? db::Param(*b) : db::Param(nullptr); };
   return db_.write([&](db::Conn& c) -> Result<void> {
     std::optional<std::string> was;
     if (name && renamed) {
@@ -185,10 +185,9 @@ Result<void> Accounts::set_profile(const UserId& id, std::optional<std::string> 
     }
     RUCHE_TRY(auto n, c.exec("UPDATE users SET name = COALESCE($2, name), "
                              "locale = COALESCE($3, locale), notice_email = COALESCE($4, "
-                             "notice_email), notice_email_off = COALESCE($5, notice_email_off) "
-                             "WHERE id = $1",
-                             {id, name, locale,
-                              notice_email ? db::Param(*notice_email) : db::Param(nullptr), off}));
+                             "notice_email), notice_email_off = COALESCE($5, notice_email_off), "
+                             "reminder_email = COALESCE($6, reminder_email) WHERE id = $1",
+                             {id, name, locale, flag(notice_email), off, flag(reminder_email)}));
     if (n == 0) return fail(Errc::not_found, "no such user");
     if (was && *was != *name) RUCHE_CHECK(renamed(c));
     return {};

@@ -58,13 +58,18 @@ class Accounts {
   // `changed`, when the role changes, runs in the same transaction.
   Result<void> set_role(const UserId& id, InstanceRole role,
                         const std::function<Result<void>(db::Conn&)>& changed = {});
-  // `notice_email`: whether unread notices are emailed (a digest);
-  // `notice_email_off`: the topics that are not (each of kNoticeTopics).
+  // What a person changes of their profile; what is absent stays.
+  struct ProfileChange {
+    std::optional<std::string> name, locale;
+    // Whether unread notices are emailed (a digest), and the topics that
+    // are not (each of kNoticeTopics).
+    std::optional<bool> notice_email;
+    std::optional<std::vector<std::string>> notice_email_off;
+    // Whether calendar reminders are emailed as they go off too.
+    std::optional<bool> reminder_email;
+  };
   // `renamed`, when the name changes, runs in the same transaction.
-  Result<void> set_profile(const UserId& id, std::optional<std::string> name,
-                           std::optional<std::string> locale,
-                           std::optional<bool> notice_email = std::nullopt,
-                           std::optional<std::vector<std::string>> notice_email_off = std::nullopt,
+  Result<void> set_profile(const UserId& id, ProfileChange change,
                            const std::function<Result<void>(db::Conn&)>& renamed = {});
   // Sets a new password (policy-checked). Errors: not_found, weak_password.
   Result<void> set_password(const UserId& id, std::string_view password);
@@ -108,8 +113,8 @@ class Accounts {
 User user_from_row(const db::Row& r);  // id, email, name, instance_role, disabled, totp_enabled, created_at_ms, locale
 inline constexpr const char* kUserColumns =
     "id, email, name, instance_role, disabled, totp_enabled, created_at_ms, locale, notice_email, "
-    "notice_email_off";
+    "notice_email_off, reminder_email";
 // How many columns kUserColumns reads: what a query adds comes after.
-inline constexpr std::size_t kUserColumnCount = 10;
+inline constexpr std::size_t kUserColumnCount = 11;
 
 }  // namespace ruche::platform

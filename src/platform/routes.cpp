@@ -31,6 +31,7 @@ json::object user_json(const User& u) {
   json::array off;
   for (const auto& topic : u.notice_email_off) off.emplace_back(topic);
   o["notice_email_off"] = std::move(off);
+  o["reminder_email"] = u.reminder_email;
   o["created_at"] = format_iso8601(u.created_at_ms);
   return o;
 }
@@ -213,11 +214,13 @@ void register_platform_routes(Api& api, EventHub& hub) {
   api.add_user("PATCH", "/api/v1/me",
                [&p](http::Request& req, const Caller& caller) -> Result<http::Response> {
                  RUCHE_TRY(json::In in, json::In::parse(req.body));
-                 auto name = in.opt_string("name", {.min = 1, .max = 100});
-                 auto locale = in.opt_string("locale", {.max = 8});
-                 auto notice_email = in.opt_boolean("notice_email");
-                 auto notice_email_off =
+                 Accounts::ProfileChange change;
+                 change.name = in.opt_string("name", {.min = 1, .max = 100});
+                 change.locale = in.opt_string("locale", {.max = 8});
+                 change.notice_email = in.opt_boolean("notice_email");
+                 change.notice_email_off =
                      in.opt_string_list("notice_email_off", {.max_items = 3, .item = {.max = 16}});
+                 change.reminder_email = in.opt_boolean("reminder_email");
                  if (!in.ok()) return tl::unexpected<Error>(in.error());
                  // What the modules write from the name moves with it.
                  auto renamed = [&](db::Conn& c) -> Result<void> {
@@ -225,8 +228,7 @@ void register_platform_routes(Api& api, EventHub& hub) {
                      if (m.person_renamed) RUCHE_CHECK(m.person_renamed(c, caller.user_id));
                    return p.workspaces.person_changed(c, caller.user_id);
                  };
-                 RUCHE_CHECK(p.accounts.set_profile(caller.user_id, name, locale, notice_email,
-                                                    notice_email_off, renamed));
+                 RUCHE_CHECK(p.accounts.set_profile(caller.user_id, std::move(change), renamed));
                  RUCHE_TRY(User u, p.accounts.get(caller.user_id));
                  return json_reply(user_json(u));
                });

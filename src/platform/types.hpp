@@ -66,6 +66,7 @@ struct User {
   std::string locale;
   bool notice_email = true;  // unread notices emailed (platform/notices.hpp)
   std::vector<std::string> notice_email_off;  // topics not emailed (kNoticeTopics)
+  bool reminder_email = false;                // calendar reminders emailed as they go off too
 };
 
 // What one member may do in one workspace, resolved by Authz.

@@ -44,6 +44,11 @@ json::value time_json(std::int64_t ms, bool all_day) {
   return json::value(iso);
 }
 
+std::string when_text(std::int64_t ms, bool all_day) {
+  const std::string iso = format_iso8601(ms);
+  return all_day ? iso.substr(0, 10) : iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
+}
+
 namespace {
 
 std::string_view kind_json(dav::ComponentKind k) {

@@ -115,6 +115,9 @@ json::object occurrence_json(const Object& o, const dav::Instance& i,
 std::string partstat_json(std::string_view partstat);
 // An instant as the API writes it: a date for all-day times.
 json::value time_json(std::int64_t ms, bool all_day);
+// An instant as an email writes it (no person's zone is known):
+// "2026-12-10 09:00 UTC", or the date alone for all-day times.
+std::string when_text(std::int64_t ms, bool all_day);
 
 // A person's busy spans, merged as they are added, so that neither memory
 // nor the answer grows with their number of events (any person may be

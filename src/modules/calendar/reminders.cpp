@@ -23,6 +23,18 @@ bool in_own_calendar(const Object& o, std::string_view user) {
 // Reminders taken at once by one run, between two reads of what is due.
 constexpr int kDueAtOnce = 100;
 
+// "15 minutes", "2 hours", "1 day" (the largest whole unit), in French or English.
+std::string delay_text(int minutes, bool fr) {
+  auto unit = [&](int n, const char* en, const char* en_many, const char* f, const char* f_many) {
+    return std::to_string(n) + " " + (fr ? (n > 1 ? f_many : f) : (n > 1 ? en_many : en));
+  };
+  if (minutes > 0 && minutes % 1440 == 0)
+    return unit(minutes / 1440, "day", "days", "jour", "jours");
+  if (minutes > 0 && minutes % 60 == 0)
+    return unit(minutes / 60, "hour", "hours", "heure", "heures");
+  return unit(minutes, "minute", "minutes", "minute", "minutes");
+}
+
 }  // namespace
 
 tl::unexpected<Error> Service::armoured_reminders() {
@@ -167,7 +179,46 @@ Result<void> Service::remind_one(db::Conn& c, const store::Reminders& r, std::in
   data["all_day"] = i.all_day;
   data["minutes"] = current->minutes;
   if (i.recurrence_ms) data["recurrence_id"] = format_iso8601(*i.recurrence_ms);
-  return p_.outbox.notify(c, who.user_id, "calendar.reminder", std::move(data), ws);
+  RUCHE_CHECK(p_.outbox.notify(c, who.user_id, "calendar.reminder", std::move(data), ws));
+  // By email too, for those who asked, in the same transaction.
+  if (!p_.mail_queue.enabled()) return {};
+  RUCHE_TRY(auto to, store::reminder_mail_to(c, r.user_id));
+  if (!to) return {};
+  return p_.mail_queue.enqueue(c, reminder_mail(*to, *current, *o));
+}
+
+platform::Mail Service::reminder_mail(const store::MailTo& to, const dav::Reminder& r,
+                                      const Object& event) const {
+  std::string locale = to.locale;
+  if (locale.empty()) {
+    auto settings = p_.settings.get();
+    locale = settings ? settings->default_locale : "en";
+  }
+  const bool fr = locale == "fr";
+  const dav::Instance& i = r.instance;
+  const std::string title = i.summary.empty() ? (fr ? "Sans titre" : "Untitled") : i.summary;
+  const std::string when = when_text(i.start_ms, i.all_day);
+  const auto ws = workspace_of(event.collection_id);
+  platform::Mail m;
+  m.to = to.email;
+  m.subject = (fr ? "Rappel : " : "Reminder: ") + title + " (" + when + ")";
+  m.text = r.minutes == 0
+               ? (fr ? "« " + title + " » commence maintenant.\n\n"
+                     : "\"" + title + "\" starts now.\n\n")
+               : (fr ? "« " + title + " » commence dans " + delay_text(r.minutes, fr) + ".\n\n"
+                     : "\"" + title + "\" starts in " + delay_text(r.minutes, fr) + ".\n\n");
+  m.text += (fr ? "Quand : " : "When: ") + when;
+  if (i.end_ms > i.start_ms)
+    m.text +=
+        (fr ? " au " : " to ") + when_text(i.end_ms - (i.all_day ? 86'400'000 : 0), i.all_day);
+  m.text += "\n";
+  if (!i.location.empty()) m.text += (fr ? "Où : " : "Where: ") + i.location + "\n";
+  m.text += (fr ? "\nOuvrir : " : "\nOpen: ") + p_.config.public_url +
+            (ws ? "/w/" + ws->str() + "/calendar/" : std::string("/calendar/")) + event.id.str() +
+            (fr ? "\n\nVous recevez vos rappels par e-mail comme vous l'avez demandé (profil, "
+                  "Notifications).\n"
+                : "\n\nYou get your reminders by email as you asked (profile, Notifications).\n");
+  return m;
 }
 
 }  // namespace ruche::calendar

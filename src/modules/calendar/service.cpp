@@ -129,12 +129,6 @@ json::object notice_of(const Object& event) {
   return out;
 }
 
-// "2026-12-10 09:00 UTC", or the date alone for all-day times.
-std::string when_text(std::int64_t ms, bool all_day) {
-  const std::string iso = format_iso8601(ms);
-  return all_day ? iso.substr(0, 10) : iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
-}
-
 // A notice's line in the email digest (Outbox::NoticeEmail), in English
 // and French: `what` then the event's title and (`first_time`) first time;
 // it leads to the person's agenda (the home page), where invitations are

@@ -412,7 +412,13 @@ class Service {
   // The reminders of `o`, just written, brought up to date: its owner's from
   // its alarms in their own calendar, and when each person's next goes off.
   Result<void> index_reminders(db::Conn& c, const Object& o);
-  // remind_due()'s notice of `r` in `c`, if this node claims it.
+  // The email of reminder `r` of `event` to whoever asked for them by email
+  // (store::reminder_mail_to): in their language, how long until it
+  // starts, when (UTC: no person's zone is known here), where, its link.
+  platform::Mail reminder_mail(const store::MailTo& to, const dav::Reminder& r,
+                               const Object& event) const;
+  // remind_due()'s notice of `r` in `c` (and email, where asked), if this
+  // node claims it.
   Result<void> remind_one(db::Conn& c, const store::Reminders& r, std::int64_t now_ms);
   // A workspace calendar's `o`, written: calendar.event_created (or
   // _updated when `changed`) to its members; a person's calendar's:

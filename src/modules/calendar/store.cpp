@@ -456,6 +456,14 @@ Result<bool> claim_reminder(db::Conn& c, const Reminders& r, std::optional<std::
   return n == 1;
 }
 
+Result<std::optional<MailTo>> reminder_mail_to(db::Conn& c, const std::string& user_id) {
+  RUCHE_TRY(auto row, c.query_one("SELECT email, locale FROM users WHERE id = $1 AND "
+                                  "reminder_email = 1 AND disabled = 0",
+                                  {user_id}));
+  if (!row) return std::optional<MailTo>{};
+  return std::optional<MailTo>(MailTo{row->text(0), row->text(1)});
+}
+
 Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms,
                              std::int64_t now_ms) {
   RUCHE_TRY(

@@ -178,6 +178,14 @@ Result<std::vector<Reminders>> due_reminders(db::Conn& c, std::int64_t now_ms, i
 // another node took it, or a change of the event moved it meanwhile.
 Result<bool> claim_reminder(db::Conn& c, const Reminders& r, std::optional<std::int64_t> next);
 
+// Where `user_id`'s reminders are emailed too: their address and language
+// ("" for the instance's), when they asked for it (users.reminder_email)
+// and are not disabled.
+struct MailTo {
+  std::string email, locale;
+};
+Result<std::optional<MailTo>> reminder_mail_to(db::Conn& c, const std::string& user_id);
+
 // Activity since `since_ms`: {events_created, events_upcoming}.
 Result<json::object> metrics(db::Conn& c, const WorkspaceId& ws, std::int64_t since_ms,
                              std::int64_t now_ms);

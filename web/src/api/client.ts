@@ -399,6 +399,7 @@ export function createApi(options: ApiOptions) {
         locale?: string;
         notice_email?: boolean;
         notice_email_off?: NoticeTopic[];
+        reminder_email?: boolean;
       }) => patch<User>('/me', b),
       changePassword: (b: { current_password: string; new_password: string }) =>
         post<undefined>('/me/password', b),

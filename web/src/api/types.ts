@@ -31,6 +31,8 @@ export interface User {
   notice_email?: boolean;
   /** Topics left out of that digest; absent from servers that predate it. */
   notice_email_off?: NoticeTopic[];
+  /** Calendar reminders are emailed too, as they go off (docs/calendar.md "Reminders"). */
+  reminder_email?: boolean;
   created_at: string;
 }
 

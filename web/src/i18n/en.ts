@@ -1351,6 +1351,9 @@ export const en: Record<MessageKey, Message> = {
   'notif.denied':
     'The browser blocks notifications for this site; change it in the browser’s settings.',
   'notif.unsupported': 'This browser does not offer notifications.',
+  'notif.reminder_email': 'Email me my calendar reminders too',
+  'notif.reminder_email_hint':
+    'Each reminder of an event is sent by email as it goes off, besides the notification.',
   'notif.email': 'Email me what I have not read',
   'notif.email_hint':
     'A digest of the notices left unread for a quarter of an hour (when the instance sends email).',

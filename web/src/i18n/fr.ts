@@ -1378,6 +1378,9 @@ export const fr = {
   'notif.denied':
     'Le navigateur bloque les notifications pour ce site ; modifiez ce réglage dans le navigateur.',
   'notif.unsupported': 'Ce navigateur ne propose pas de notifications.',
+  'notif.reminder_email': 'Recevoir aussi mes rappels d’agenda par e-mail',
+  'notif.reminder_email_hint':
+    'Chaque rappel d’un événement part par e-mail à son heure, en plus de la notification.',
   'notif.email': 'Recevoir par e-mail ce que je n’ai pas lu',
   'notif.email_hint':
     'Un récapitulatif des notifications restées non lues un quart d’heure (quand l’instance envoie des e-mails).',

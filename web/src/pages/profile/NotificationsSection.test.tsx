@@ -48,6 +48,19 @@ describe('NotificationsSection', () => {
     expect(setMe).toHaveBeenCalledWith(expect.objectContaining({ notice_email: false }));
   });
 
+  it('emails calendar reminders only once the person ticks it, saved at once', async () => {
+    me = { id: 'me', name: 'Camille', notice_email: true };
+    const update = vi
+      .spyOn(api.me, 'update')
+      .mockResolvedValue({ ...(me as User), reminder_email: true });
+    await ui.render(<NotificationsSection />);
+    const reminders = boxFor('Email me my calendar reminders too');
+    expect(reminders.checked).toBe(false);
+    await act(async () => reminders.click());
+    expect(update).toHaveBeenCalledWith({ reminder_email: true });
+    expect(setMe).toHaveBeenCalledWith(expect.objectContaining({ reminder_email: true }));
+  });
+
   it('says why when saving fails, and the choice stays as it was', async () => {
     me = { id: 'me', name: 'Camille', notice_email: false };
     vi.spyOn(api.me, 'update').mockRejectedValue(new Error('offline'));

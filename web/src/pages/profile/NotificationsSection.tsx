@@ -1,6 +1,7 @@
 // Browser notifications for mentions (asked on a click, as browsers
-// require), and whether what one leaves unread is emailed (a digest:
-// docs/api.md "Notices") and about what, saved as it is ticked.
+// require), whether what one leaves unread is emailed (a digest:
+// docs/api.md "Notices") and about what, and whether calendar reminders
+// are emailed too as they go off; saved as it is ticked.
 import { useId, useState } from 'react';
 import { api, NOTICE_TOPICS, type NoticeTopic } from '../../api';
 import { Button } from '../../components/Button';
@@ -86,6 +87,13 @@ export function NotificationsSection() {
           />
         ))}
       </fieldset>
+      <Checkbox
+        label={t('notif.reminder_email')}
+        hint={t('notif.reminder_email_hint')}
+        checked={me.reminder_email === true}
+        disabled={saving}
+        onChange={(e) => void save({ reminder_email: e.target.checked })}
+      />
     </Section>
   );
 }
