@@ -1623,7 +1623,9 @@ Result<Object> Service::reply(const Caller& caller, const EventId& id, const Ans
     });
     if (me == list.end())
       return fail(Errc::forbidden, "you are not invited to this event", "not_invited");
-    return set_partstat(c, found.first, me->email, answer);
+    RUCHE_TRY(Object answered, set_partstat(c, found.first, me->email, answer));
+    RUCHE_CHECK(read_reminders(c, caller.user_id, answered));
+    return answered;
   });
 }
 
