@@ -1573,24 +1573,6 @@ TEST(Armour, TasksKeepTheirCardsChecklistsAndCommentsSealed) {
   auto twice = k.create(k.alice, {{"token", token}, {"sealed", card}});
   EXPECT_EQ(twice.status, 409);
   EXPECT_EQ(twice.error_code(), "token_taken");
-  // Reminders would need its times: the browsers' alone (none made, none set).
-  const std::string later = name_token();
-  EXPECT_EQ(k.create(k.alice, {{"token", later},
-                               {"sealed", k.card(k.alice, later, fields)},
-                               {"reminders", json::array{15}}})
-                .error_code(),
-            "armoured_unsupported");
-  EXPECT_EQ(s.call("PUT", "/api/v1/calendar/events/" + id + "/reminders", k.bob.who.token,
-                   body({{"minutes", json::array{15}}}))
-                .error_code(),
-            "armoured_unsupported");
-  EXPECT_EQ(s.call("PATCH", "/api/v1/calendar/events/" + id, k.alice.who.token,
-                   body({{"sealed", card}, {"reminders", json::array{15}}}))
-                .error_code(),
-            "armoured_unsupported");
-  EXPECT_FALSE(s.call("GET", "/api/v1/calendar/events/" + id, k.bob.who.token)
-                   .body.as_object()
-                   .contains("reminders"));
 
   // Bob seals a new card; the token stays.
   const std::string bobs = k.card(k.bob, token, {{"title", "Budget 2027"}});
@@ -1782,6 +1764,24 @@ TEST(Armour, CalendarEventsAreSealedCardsTheServerCannotPlaceInTime) {
   auto twice = k.create(k.alice, {{"token", token}, {"sealed", card}});
   EXPECT_EQ(twice.status, 409);
   EXPECT_EQ(twice.error_code(), "token_taken");
+  // Reminders would need its times: the browsers' alone (none made, none set).
+  const std::string later = name_token();
+  EXPECT_EQ(k.create(k.alice, {{"token", later},
+                               {"sealed", k.card(k.alice, later, fields)},
+                               {"reminders", json::array{15}}})
+                .error_code(),
+            "armoured_unsupported");
+  EXPECT_EQ(s.call("PUT", "/api/v1/calendar/events/" + id + "/reminders", k.bob.who.token,
+                   body({{"minutes", json::array{15}}}))
+                .error_code(),
+            "armoured_unsupported");
+  EXPECT_EQ(s.call("PATCH", "/api/v1/calendar/events/" + id, k.alice.who.token,
+                   body({{"sealed", card}, {"reminders", json::array{15}}}))
+                .error_code(),
+            "armoured_unsupported");
+  EXPECT_FALSE(s.call("GET", "/api/v1/calendar/events/" + id, k.bob.who.token)
+                   .body.as_object()
+                   .contains("reminders"));
   // Its times are sealed: no occurrences from the server, none in the person's view.
   EXPECT_EQ(s.call("GET",
                    "/api/v1/workspaces/" + k.ws +
