@@ -3063,6 +3063,42 @@ TEST(Calendar, AReminderIsClaimedOnce) {
   EXPECT_EQ(second, std::optional<bool>(false));
 }
 
+// A shared event moved: everyone's reminders move with it (kept a list of
+// minutes at a time, however many people share it).
+TEST(Calendar, AMovedEventRemindsEveryoneAtItsNewTime) {
+  TestServer s([](app::Config& c) {
+    c.module_settings["calendar"] = json::object{{"reminders_check_seconds", 1}};
+  });
+  Cal k(s);
+  // Moved earlier: a reminder left at its old time would come too late.
+  auto r = k.create(k.a, {{"title", "Plénière"},
+                          {"start", "2027-01-15T14:00:00Z"},
+                          {"end", "2027-01-15T15:00:00Z"},
+                          {"reminders", json::array{10}}});
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  const std::string id = str(r.body, "id");
+  ASSERT_EQ(s.call("PUT", "/api/v1/calendar/events/" + id + "/reminders", k.b.token,
+                   body({{"minutes", json::array{10}}}))
+                .status,
+            200);
+  ASSERT_EQ(
+      k.patch(k.a, id, {{"start", "2027-01-15T12:00:00Z"}, {"end", "2027-01-15T13:00:00Z"}}).status,
+      200);
+  s.clock().advance_ms(3 * 3'600'000 + 50 * 60'000 + 30'000);  // 11:50:30
+  auto starts = [&](const Account& who) {
+    std::vector<std::string> out;
+    for (int i = 0; i < 100 && out.empty(); ++i) {
+      auto kept = s.call("GET", "/api/v1/me/notices", who.token);
+      for (const auto& n : kept.body.at("notices").as_array())
+        if (str(n, "type") == "calendar.reminder") out.push_back(str(n.at("data"), "start"));
+      if (out.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return out;
+  };
+  EXPECT_EQ(starts(k.a), std::vector<std::string>{"2027-01-15T12:00:00.000Z"});
+  EXPECT_EQ(starts(k.b), std::vector<std::string>{"2027-01-15T12:00:00.000Z"});
+}
+
 // Reminders (docs/calendar.md "Reminders"): a person's own, minutes before
 // each occurrence, kept in the event's alarms in their own calendar and
 // apart from it elsewhere; each goes off as a notice, on time or not at all.

@@ -96,21 +96,15 @@ Result<void> Service::index_reminders(db::Conn& c, const Object& o) {
     return next ? std::optional(next->due_ms) : std::nullopt;
   };
   const Collection col = collection_of(o.collection_id);
-  std::string owner;
   if (!col.workspace && !subscription_of(o.collection_id)) {
-    owner = col.owner;
-    std::vector<int> minutes = dav::reminder_minutes(o.ics);
-    const auto at = due(minutes);
-    RUCHE_CHECK(store::set_reminders(c, {o.id, owner, std::move(minutes), at}));
+    std::vector<int> own = dav::reminder_minutes(o.ics);
+    const auto at = due(own);
+    RUCHE_CHECK(store::set_reminders(c, {o.id, col.owner, std::move(own), at}));
   }
-  RUCHE_TRY(auto all, store::reminders_of(c, o.id));
-  for (store::Reminders& r : all) {
-    if (r.user_id == owner) continue;
-    const auto at = due(r.minutes);
-    if (at == r.due_ms) continue;
-    r.due_ms = at;
-    RUCHE_CHECK(store::set_reminders(c, r));
-  }
+  // Everyone's, a list at a time: an event a whole workspace is reminded
+  // of costs an expansion per different list, not per person.
+  RUCHE_TRY(auto lists, store::reminder_lists(c, o.id));
+  for (const auto& minutes : lists) RUCHE_CHECK(store::set_due(c, o.id, minutes, due(minutes)));
   return {};
 }
 

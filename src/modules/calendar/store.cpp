@@ -413,15 +413,6 @@ Result<std::optional<Reminders>> reminders(db::Conn& c, const EventId& object_id
   return std::optional<Reminders>(reminders_row(*row));
 }
 
-Result<std::vector<Reminders>> reminders_of(db::Conn& c, const EventId& object_id) {
-  RUCHE_TRY(auto rows, c.query(std::string("SELECT ") + kReminderColumns +
-                                   " FROM calendar_reminders WHERE object_id = $1 ORDER BY user_id",
-                               {object_id}));
-  std::vector<Reminders> out;
-  for (const auto& r : rows) out.push_back(reminders_row(r));
-  return out;
-}
-
 Result<void> set_reminders(db::Conn& c, const Reminders& r) {
   if (r.minutes.empty()) {
     RUCHE_TRY([[maybe_unused]] auto n,
@@ -434,6 +425,24 @@ Result<void> set_reminders(db::Conn& c, const Reminders& r) {
                    "($1, $2, $3, $4) ON CONFLICT (object_id, user_id) DO UPDATE SET minutes = "
                    "excluded.minutes, due_ms = excluded.due_ms",
                    {r.object_id, r.user_id, minutes_text(r.minutes), due_param(r.due_ms)}));
+  return {};
+}
+
+Result<std::vector<std::vector<int>>> reminder_lists(db::Conn& c, const EventId& object_id) {
+  RUCHE_TRY(auto rows, c.query("SELECT DISTINCT minutes FROM calendar_reminders WHERE object_id = "
+                               "$1 ORDER BY minutes",
+                               {object_id}));
+  std::vector<std::vector<int>> out;
+  for (const auto& r : rows) out.push_back(minutes_of(r.text(0)));
+  return out;
+}
+
+Result<void> set_due(db::Conn& c, const EventId& object_id, const std::vector<int>& minutes,
+                     std::optional<std::int64_t> due_ms) {
+  RUCHE_TRY(
+      [[maybe_unused]] auto n,
+      c.exec("UPDATE calendar_reminders SET due_ms = $3 WHERE object_id = $1 AND minutes = $2",
+             {object_id, minutes_text(minutes), due_param(due_ms)}));
   return {};
 }
 

@@ -167,10 +167,14 @@ struct Reminders {
 // The person's reminders of the object (none: not set).
 Result<std::optional<Reminders>> reminders(db::Conn& c, const EventId& object_id,
                                            const std::string& user_id);
-// Every person's reminders of the object.
-Result<std::vector<Reminders>> reminders_of(db::Conn& c, const EventId& object_id);
 // Writes `r`; without minutes, removes it.
 Result<void> set_reminders(db::Conn& c, const Reminders& r);
+// The different lists of minutes people keep for the object (however many
+// people: an event a whole workspace is reminded of has a few lists), and
+// every row with `minutes` moved to `due_ms`.
+Result<std::vector<std::vector<int>>> reminder_lists(db::Conn& c, const EventId& object_id);
+Result<void> set_due(db::Conn& c, const EventId& object_id, const std::vector<int>& minutes,
+                     std::optional<std::int64_t> due_ms);
 // The reminders due at `now_ms`, soonest first (then by event and person:
 // nodes taking the same ones lock them in the same order); at most `limit`.
 Result<std::vector<Reminders>> due_reminders(db::Conn& c, std::int64_t now_ms, int limit);
