@@ -90,21 +90,20 @@ Result<void> Service::written_reminders(db::Conn& c, const UserId& user, Object&
 
 Result<void> Service::index_reminders(db::Conn& c, const Object& o) {
   if (!o.sealed.empty() || o.info.kind != dav::ComponentKind::vevent) return {};
-  const std::int64_t now = p_.clock.now_ms();
-  auto due = [&](const std::vector<int>& minutes) -> std::optional<std::int64_t> {
-    const auto next = dav::next_reminder(o.ics, minutes, now);
-    return next ? std::optional(next->due_ms) : std::nullopt;
-  };
   const Collection col = collection_of(o.collection_id);
-  if (!col.workspace && !subscription_of(o.collection_id)) {
-    std::vector<int> own = dav::reminder_minutes(o.ics);
-    const auto at = due(own);
-    RUCHE_CHECK(store::set_reminders(c, {o.id, col.owner, std::move(own), at}));
-  }
+  // The owner's own from its alarms (when they go off: below, with the rest).
+  if (!col.workspace && !subscription_of(o.collection_id))
+    RUCHE_CHECK(
+        store::set_reminders(c, {o.id, col.owner, dav::reminder_minutes(o.ics), std::nullopt}));
   // Everyone's, a list at a time: an event a whole workspace is reminded
   // of costs an expansion per different list, not per person.
   RUCHE_TRY(auto lists, store::reminder_lists(c, o.id));
-  for (const auto& minutes : lists) RUCHE_CHECK(store::set_due(c, o.id, minutes, due(minutes)));
+  const std::int64_t now = p_.clock.now_ms();
+  for (const auto& minutes : lists) {
+    const auto next = dav::next_reminder(o.ics, minutes, now);
+    RUCHE_CHECK(
+        store::set_due(c, o.id, minutes, next ? std::optional(next->due_ms) : std::nullopt));
+  }
   return {};
 }
 
