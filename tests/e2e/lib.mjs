@@ -182,6 +182,12 @@ export async function shot(page, name, focus) {
 export async function axe(page) {
   await page.addScriptTag({ path: axePath });
   const violations = await page.evaluate(async () => {
+    // Colours are measured as painted: a toast fading in is half transparent
+    // for 160 ms. Let every finite animation end first (a spinner's never does).
+    const finite = document
+      .getAnimations()
+      .filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+    await Promise.all(finite.map((a) => a.finished.catch(() => {})));
     // eslint-disable-next-line no-undef
     const r = await window.axe.run(document, { resultTypes: ['violations'] });
     return r.violations.map((v) => ({
