@@ -1984,16 +1984,16 @@ Result<std::string> with_reminders(std::string_view ics, const std::vector<int>&
   return written(root.get());
 }
 
-std::optional<Reminder> next_reminder(std::string_view ics, const std::vector<int>& minutes,
-                                      std::int64_t after_ms) {
-  if (minutes.empty()) return std::nullopt;
+std::vector<Reminder> next_reminders(std::string_view ics, const std::vector<int>& minutes,
+                                     std::int64_t after_ms, std::size_t count) {
+  std::vector<Reminder> best;  // by due time, each time once
+  if (minutes.empty() || count == 0) return best;
   const auto [least, most] = std::minmax_element(minutes.begin(), minutes.end());
   const std::int64_t least_ms = std::int64_t{*least} * 60'000;
   const std::int64_t most_ms = std::int64_t{*most} * 60'000;
-  std::optional<Reminder> best;
   // An instance reminds after `after_ms` only when it starts later than
   // after_ms plus the shortest delay; instances come in start order, and
-  // once one starts past the best plus the longest, none after does better.
+  // once one starts past the last kept plus the longest, none after does better.
   std::int64_t from = after_ms + least_ms;
   std::int64_t last_start = std::numeric_limits<std::int64_t>::min();
   constexpr std::size_t kPage = 64;
@@ -2002,16 +2002,30 @@ std::optional<Reminder> next_reminder(std::string_view ics, const std::vector<in
     for (const Instance& i : page) {
       if (i.start_ms <= last_start) continue;  // read on the previous page
       last_start = i.start_ms;
-      if (best && i.start_ms - most_ms >= best->due_ms) return best;
+      if (best.size() == count && i.start_ms - most_ms >= best.back().due_ms) return best;
       for (int m : minutes) {
         const std::int64_t due = i.start_ms - std::int64_t{m} * 60'000;
-        if (due > after_ms && (!best || due < best->due_ms)) best = Reminder{due, m, i};
+        if (due <= after_ms) continue;
+        const auto at =
+            std::lower_bound(best.begin(), best.end(), due,
+                             [](const Reminder& r, std::int64_t d) { return r.due_ms < d; });
+        if (at != best.end() && at->due_ms == due) continue;  // the first found at a time stays
+        if (at == best.end() && best.size() == count) continue;
+        best.insert(at, Reminder{due, m, i});
+        if (best.size() > count) best.pop_back();
       }
     }
     if (page.size() < kPage) break;
     from = last_start + 1;
   }
   return best;
+}
+
+std::optional<Reminder> next_reminder(std::string_view ics, const std::vector<int>& minutes,
+                                      std::int64_t after_ms) {
+  auto best = next_reminders(ics, minutes, after_ms, 1);
+  if (best.empty()) return std::nullopt;
+  return std::move(best.front());
 }
 
 }  // namespace ruche::dav

@@ -393,5 +393,9 @@ struct Reminder {
 };
 std::optional<Reminder> next_reminder(std::string_view ics, const std::vector<int>& minutes,
                                       std::int64_t after_ms);
+// The `count` earliest such reminders, at as many different times, in order,
+// from one expansion (the sender wants the one due and the one after it).
+std::vector<Reminder> next_reminders(std::string_view ics, const std::vector<int>& minutes,
+                                     std::int64_t after_ms, std::size_t count);
 
 }  // namespace ruche::dav

@@ -948,5 +948,31 @@ TEST(IcalObject, TheNextReminderIsTheEarliestToCome) {
   EXPECT_EQ(r->due_ms, at("2027-03-01T01:00:00Z"));
 }
 
+TEST(IcalObject, TheNextRemindersComeInOrderEachTimeOnce) {
+  // Hourly from midnight; reminders at the start and an hour before: each
+  // hour's "at the start" is the next hour's "an hour before", one time.
+  const std::string hourly =
+      cal(event("h", "DTSTART:20270301T000000Z\nDURATION:PT10M\nRRULE:FREQ=HOURLY;COUNT=4"));
+  auto two = next_reminders(hourly, {0, 60}, at("2027-03-01T00:30:00Z"), 2);
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[0].due_ms, at("2027-03-01T01:00:00Z"));
+  EXPECT_EQ(two[0].instance.start_ms, at("2027-03-01T01:00:00Z"));  // the first found
+  EXPECT_EQ(two[0].minutes, 0);
+  EXPECT_EQ(two[1].due_ms, at("2027-03-01T02:00:00Z"));
+  // The same as asking one at a time.
+  const auto first = next_reminder(hourly, {0, 60}, at("2027-03-01T00:30:00Z"));
+  const auto second = next_reminder(hourly, {0, 60}, two[0].due_ms);
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(first->due_ms, two[0].due_ms);
+  EXPECT_EQ(first->instance.start_ms, two[0].instance.start_ms);
+  EXPECT_EQ(second->due_ms, two[1].due_ms);
+  // Near the end, fewer: the last occurrence (03:00) has one left at its start.
+  two = next_reminders(hourly, {0, 60}, at("2027-03-01T02:30:00Z"), 2);
+  ASSERT_EQ(two.size(), 1u);
+  EXPECT_EQ(two[0].due_ms, at("2027-03-01T03:00:00Z"));
+  EXPECT_TRUE(next_reminders(hourly, {0, 60}, at("2027-03-01T03:00:00Z"), 2).empty());
+  EXPECT_TRUE(next_reminders(hourly, {15}, at("2027-03-01T00:00:00Z"), 0).empty());
+}
+
 }  // namespace
 }  // namespace ruche::dav

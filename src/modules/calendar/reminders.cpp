@@ -143,12 +143,16 @@ Result<void> Service::remind_due(std::int64_t budget_ms) {
 Result<void> Service::remind_one(db::Conn& c, const store::Reminders& r, std::int64_t now_ms) {
   RUCHE_TRY(auto o, store::object(c, r.object_id));
   if (!o || !r.due_ms) return {};
-  // The occurrence this one is for, and the next reminder after it.
-  const auto current = dav::next_reminder(o->ics, r.minutes, *r.due_ms - 1);
-  const auto next = dav::next_reminder(o->ics, r.minutes, *r.due_ms);
-  RUCHE_TRY(bool mine,
-            store::claim_reminder(c, r, next ? std::optional(next->due_ms) : std::nullopt));
-  if (!mine || !current || current->due_ms != *r.due_ms) return {};
+  // The occurrence this one is for, and the next reminder after it, from one
+  // expansion; the event may have moved since (then the first is later than
+  // the row says, nothing is sent and the row moves to it).
+  const auto two = dav::next_reminders(o->ics, r.minutes, *r.due_ms - 1, 2);
+  const dav::Reminder* current = !two.empty() && two[0].due_ms == *r.due_ms ? &two[0] : nullptr;
+  const std::size_t after = current ? 1 : 0;
+  const std::optional<std::int64_t> next =
+      two.size() > after ? std::optional(two[after].due_ms) : std::nullopt;
+  RUCHE_TRY(bool mine, store::claim_reminder(c, r, next));
+  if (!mine || !current) return {};
   // Whether they still see it: their calendar, the read right, or invited.
   Caller who;
   who.user_id = UserId(r.user_id);
