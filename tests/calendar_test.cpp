@@ -3266,5 +3266,86 @@ TEST(Calendar, RemindersGoOffForWhoeverSetThem) {
   EXPECT_TRUE(until(*bob, "calendar.reminder", 1000).is_null());
 }
 
+TEST(Calendar, AnAllDayEventRemindsOnEachPersonsClock) {
+  TestServer s([](app::Config& c) {
+    c.module_settings["calendar"] = json::object{{"reminders_check_seconds", 1}};
+  });
+  Cal k(s);  // the clock reads 2027-01-15T08:00Z
+  auto zone = [&](const Account& who, json::value name) {
+    return s.call("PATCH", "/api/v1/me", who.token, body({{"time_zone", name}}));
+  };
+  // `who`'s reminder notices, "title@start", in order.
+  auto reminded = [&](const Account& who) {
+    std::vector<std::string> out;
+    auto kept = s.call("GET", "/api/v1/me/notices", who.token);
+    for (const auto& n : kept.body.at("notices").as_array())
+      if (str(n, "type") == "calendar.reminder")
+        out.push_back(str(n.at("data"), "title") + "@" + str(n.at("data"), "start"));
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  auto wait_for = [&](const Account& who, std::size_t n) {
+    for (int i = 0; i < 100 && reminded(who).size() < n; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    return reminded(who);
+  };
+  using Seen = std::vector<std::string>;
+
+  // Zones the server knows, by name; anything else changes nothing.
+  EXPECT_EQ(str(s.call("GET", "/api/v1/me", k.a.token).body, "time_zone"), "");
+  for (json::value bad : {json::value("Mars/Olympus"), json::value("../../../etc/passwd"),
+                          json::value("Europe/ Paris"), json::value(std::string(65, 'A'))})
+    EXPECT_EQ(zone(k.a, bad).status, 400) << bad;
+  EXPECT_EQ(zone(k.a, "Mars/Olympus").error_code(), "invalid_timezone");
+  EXPECT_EQ(zone(k.a, 5).status, 400);
+  EXPECT_EQ(str(s.call("GET", "/api/v1/me", k.a.token).body, "time_zone"), "");
+  auto r = zone(k.a, "Europe/Paris");
+  ASSERT_EQ(r.status, 200) << r.raw.body;
+  EXPECT_EQ(str(r.body, "time_zone"), "Europe/Paris");
+  ASSERT_EQ(zone(k.b, "America/New_York").status, 200);
+
+  // A workspace's all-day event on the 17th: "the day before at 9:00" (900
+  // minutes before the day begins) is 08:00Z for Alice, 14:00Z for Bob.
+  r = k.create(k.a, {{"title", "Séminaire"},
+                     {"start", "2027-01-17"},
+                     {"end", "2027-01-18"},
+                     {"reminders", json::array{900}}});
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  const std::string seminar = str(r.body, "id");
+  ASSERT_EQ(s.call("PUT", "/api/v1/calendar/events/" + seminar + "/reminders", k.b.token,
+                   body({{"minutes", json::array{900}}}))
+                .status,
+            200);
+  // Alice's own all-day event on the 20th, in its alarms.
+  r = k.create(k.a,
+               {{"title", "Anniversaire"},
+                {"start", "2027-01-20"},
+                {"end", "2027-01-21"},
+                {"reminders", json::array{900}}},
+               "me");
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+
+  s.clock().advance_ms(24 * 3'600'000 + 30'000);  // the 16th, 08:00:30Z
+  EXPECT_EQ(wait_for(k.a, 1), (Seen{"Séminaire@2027-01-17"}));
+  EXPECT_EQ(reminded(k.b), Seen{});
+  // Bob moves to London: his goes off at 09:00Z, once.
+  ASSERT_EQ(zone(k.b, "Europe/London").status, 200);
+  s.clock().advance_ms(3'600'000);  // 09:00:30Z
+  EXPECT_EQ(wait_for(k.b, 1), (Seen{"Séminaire@2027-01-17"}));
+  s.clock().advance_ms(5 * 3'600'000);  // 14:00:30Z, New York's 9:00
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(reminded(k.b), (Seen{"Séminaire@2027-01-17"}));
+
+  // Alice clears her zone (UTC): her own event's alarm moves an hour later.
+  ASSERT_EQ(zone(k.a, "").status, 200);
+  std::int64_t eve = 0;
+  ASSERT_TRUE(parse_iso8601("2027-01-19T08:00:30Z", eve));
+  s.clock().set_ms(eve);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(reminded(k.a), (Seen{"Séminaire@2027-01-17"}));
+  s.clock().advance_ms(3'600'000);  // 09:00:30Z
+  EXPECT_EQ(wait_for(k.a, 2), (Seen{"Anniversaire@2027-01-20", "Séminaire@2027-01-17"}));
+}
+
 }  // namespace
 }  // namespace ruche::testing

@@ -432,8 +432,10 @@ TEST(Mail, RemindersAreEmailedToThoseWhoAskedForThem) {
     c.module_settings["calendar"] = json::object{{"reminders_check_seconds", 1}};
   });
   Account a = s.user("Alice"), b = s.user("Bob");
-  auto asked = s.call("PATCH", "/api/v1/me", a.token,
-                      body(json::object{{"reminder_email", true}, {"locale", "en"}}));
+  auto asked =
+      s.call("PATCH", "/api/v1/me", a.token,
+             body(json::object{
+                 {"reminder_email", true}, {"locale", "en"}, {"time_zone", "Europe/Paris"}}));
   ASSERT_EQ(asked.status, 200) << asked.raw.body;
   EXPECT_TRUE(asked.body.at("reminder_email").as_bool());
   EXPECT_FALSE(s.call("GET", "/api/v1/me", b.token).body.at("reminder_email").as_bool());
@@ -460,9 +462,12 @@ TEST(Mail, RemindersAreEmailedToThoseWhoAskedForThem) {
   s.clock().advance_ms(45 * 60'000 + 30'000);
   const std::string m = next_mail(sink, seen);
   EXPECT_NE(m.find("To: <" + a.email + ">"), std::string::npos) << m;
-  EXPECT_NE(m.find("Subject: Reminder: Revue (2027-01-15 09:00 UTC)"), std::string::npos) << m;
+  // On her clock (Paris is UTC+1 in January).
+  EXPECT_NE(m.find("Subject: Reminder: Revue (2027-01-15 10:00 Europe/Paris)"), std::string::npos)
+      << m;
   EXPECT_NE(m.find("\"Revue\" starts in 15 minutes."), std::string::npos) << m;
-  EXPECT_NE(m.find("When: 2027-01-15 09:00 UTC to 2027-01-15 09:30 UTC"), std::string::npos);
+  EXPECT_NE(m.find("When: 2027-01-15 10:00 Europe/Paris to 2027-01-15 10:30 Europe/Paris"),
+            std::string::npos);
   EXPECT_NE(m.find("Where: Salle 2"), std::string::npos);
   EXPECT_NE(m.find("/w/" + ws + "/calendar/" + id), std::string::npos) << m;
   // Bob, who did not ask, has his notice and no email.
@@ -685,6 +690,29 @@ TEST(Mail, MessagesAreFormattedSafely) {
   std::string out = platform::format_message(c, m, "Sun, 29 Nov 2026 17:00:00 +0000", "<id@ruche.test>");
   EXPECT_EQ(out.find("\r\nBcc:"), std::string::npos);
   EXPECT_NE(out.find("\r\n..\r\n"), std::string::npos);  // dot-stuffed
+}
+
+// An event written in a time zone is told on its clock to whoever it
+// invites (the organizer's times as they meant them), not in UTC.
+TEST(Mail, InvitationTimesAreOnTheEventsClock) {
+  SmtpSink sink;
+  TestServer s(sending_to(sink));
+  Account a = s.user("Alice");
+  std::string ws = s.workspace(a, "Équipe", {"calendar"});
+  auto r = s.call("POST", "/api/v1/workspaces/" + ws + "/calendar/events", a.token,
+                  body(json::object{
+                      {"title", "Atelier"},
+                      {"start", "2027-07-12T14:00:00Z"},
+                      {"end", "2027-07-12T16:00:00Z"},
+                      {"timezone", "Europe/Paris"},
+                      {"attendees", json::array{json::object{{"email", "zoe@partner.example"}}}}}));
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  auto mails = wait_for(sink, 1);
+  ASSERT_EQ(mails.size(), 1u);
+  // Summer: Paris is UTC+2.
+  EXPECT_NE(mails[0].find("2027-07-12 16:00 Europe/Paris"), std::string::npos) << mails[0];
+  EXPECT_NE(mails[0].find("2027-07-12 18:00 Europe/Paris"), std::string::npos) << mails[0];
+  EXPECT_EQ(mails[0].find("UTC"), std::string::npos) << mails[0];
 }
 
 }  // namespace

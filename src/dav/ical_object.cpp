@@ -5,6 +5,8 @@
 #include <libical/ical.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <cstring>
 #include <iterator>
 #include <map>
@@ -80,6 +82,19 @@ std::optional<std::int64_t> ms_of(const icaltimetype& t) {
   }
   const icaltimezone* zone = copy.zone ? copy.zone : icaltimezone_get_utc_timezone();
   return static_cast<std::int64_t>(icaltime_as_timet_with_zone(copy, zone)) * 1000;
+}
+
+// The system's zone named `name`, or null: the name is checked before
+// libical reads /usr/share/zoneinfo/<name> ("../" would leave it).
+icaltimezone* known_zone(std::string_view name) {
+  if (name.empty() || name.size() > kMaxTimeZoneBytes || name.front() == '/' ||
+      name.find("..") != std::string_view::npos)
+    return nullptr;
+  for (char ch : name)
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '/' && ch != '_' && ch != '-' &&
+        ch != '+')
+      return nullptr;
+  return icaltimezone_get_builtin_timezone(std::string(name).c_str());
 }
 
 std::optional<std::int64_t> prop_ms(icalcomponent* c, icalproperty_kind kind) {
@@ -1520,7 +1535,7 @@ Result<std::string> write_event(const std::optional<std::string>& existing, cons
       if (*end < *start)
         return fail(Errc::invalid, "an event ends after it starts", "invalid_time");
       if (!tzid.empty()) {
-        zone = icaltimezone_get_builtin_timezone(tzid.c_str());
+        zone = known_zone(tzid);
         if (!zone) return fail(Errc::invalid, "unknown time zone " + tzid, "invalid_timezone");
       }
     }
@@ -1985,12 +2000,15 @@ Result<std::string> with_reminders(std::string_view ics, const std::vector<int>&
 }
 
 std::vector<Reminder> next_reminders(std::string_view ics, const std::vector<int>& minutes,
-                                     std::int64_t after_ms, std::size_t count) {
+                                     std::int64_t after_ms, std::size_t count,
+                                     std::string_view zone) {
   std::vector<Reminder> best;  // by due time, each time once
   if (minutes.empty() || count == 0) return best;
   const auto [least, most] = std::minmax_element(minutes.begin(), minutes.end());
-  const std::int64_t least_ms = std::int64_t{*least} * 60'000;
-  const std::int64_t most_ms = std::int64_t{*most} * 60'000;
+  // A day starts up to 14 hours before or 12 after its midnight UTC.
+  const std::int64_t slack = zone.empty() ? 0 : 14 * 3'600'000;
+  const std::int64_t least_ms = std::int64_t{*least} * 60'000 - slack;
+  const std::int64_t most_ms = std::int64_t{*most} * 60'000 + slack;
   // An instance reminds after `after_ms` only when it starts later than
   // after_ms plus the shortest delay; instances come in start order, and
   // once one starts past the last kept plus the longest, none after does better.
@@ -2003,8 +2021,9 @@ std::vector<Reminder> next_reminders(std::string_view ics, const std::vector<int
       if (i.start_ms <= last_start) continue;  // read on the previous page
       last_start = i.start_ms;
       if (best.size() == count && i.start_ms - most_ms >= best.back().due_ms) return best;
+      const std::int64_t start = i.all_day ? day_start(i.start_ms, zone) : i.start_ms;
       for (int m : minutes) {
-        const std::int64_t due = i.start_ms - std::int64_t{m} * 60'000;
+        const std::int64_t due = start - std::int64_t{m} * 60'000;
         if (due <= after_ms) continue;
         const auto at =
             std::lower_bound(best.begin(), best.end(), due,
@@ -2022,10 +2041,32 @@ std::vector<Reminder> next_reminders(std::string_view ics, const std::vector<int
 }
 
 std::optional<Reminder> next_reminder(std::string_view ics, const std::vector<int>& minutes,
-                                      std::int64_t after_ms) {
-  auto best = next_reminders(ics, minutes, after_ms, 1);
+                                      std::int64_t after_ms, std::string_view zone) {
+  auto best = next_reminders(ics, minutes, after_ms, 1, zone);
   if (best.empty()) return std::nullopt;
   return std::move(best.front());
+}
+
+bool is_time_zone(std::string_view name) {
+  return known_zone(name) != nullptr;
+}
+
+std::int64_t day_start(std::int64_t day_ms, std::string_view zone) {
+  icaltimezone* z = zone.empty() ? nullptr : known_zone(zone);
+  if (!z) return day_ms;
+  icaltimetype t = date_of(day_ms);
+  t.is_date = 0;
+  t.hour = t.minute = t.second = 0;
+  return static_cast<std::int64_t>(icaltime_as_timet_with_zone(t, z)) * 1000;
+}
+
+std::string wall_clock_text(std::int64_t ms, std::string_view zone) {
+  icaltimezone* z = zone.empty() ? nullptr : known_zone(zone);
+  const icaltimetype t = wall_time(ms, z);
+  char out[32];
+  std::snprintf(out, sizeof out, "%04d-%02d-%02d %02d:%02d", t.year, t.month, t.day, t.hour,
+                t.minute);
+  return out;
 }
 
 }  // namespace ruche::dav

@@ -391,11 +391,31 @@ struct Reminder {
   int minutes = 0;
   Instance instance;
 };
+// An all-day instance starts, for its reminders, when its day begins in
+// `zone` (the person's, "" for UTC): "the day before at 9:00" is 9:00 where
+// they are (Instance::start_ms stays the date).
 std::optional<Reminder> next_reminder(std::string_view ics, const std::vector<int>& minutes,
-                                      std::int64_t after_ms);
+                                      std::int64_t after_ms, std::string_view zone = {});
 // The `count` earliest such reminders, at as many different times, in order,
 // from one expansion (the sender wants the one due and the one after it).
 std::vector<Reminder> next_reminders(std::string_view ics, const std::vector<int>& minutes,
-                                     std::int64_t after_ms, std::size_t count);
+                                     std::int64_t after_ms, std::size_t count,
+                                     std::string_view zone = {});
+
+// --- time zones (the system's tz database, IANA names) ----------------------
+
+inline constexpr std::size_t kMaxTimeZoneBytes = 64;
+
+// Whether the server knows the zone `name` ("Europe/Paris", "UTC"): a name
+// of letters, digits and / _ - + (no "..") of at most kMaxTimeZoneBytes.
+bool is_time_zone(std::string_view name);
+
+// When the day of `day_ms` (a date's midnight UTC) begins in `zone`;
+// `day_ms` itself for "" or a zone the server does not know.
+std::int64_t day_start(std::int64_t day_ms, std::string_view zone);
+
+// `ms` as "2027-03-08 09:00" on the clock of `zone` (UTC for "" or a zone
+// the server does not know).
+std::string wall_clock_text(std::int64_t ms, std::string_view zone);
 
 }  // namespace ruche::dav

@@ -948,6 +948,54 @@ TEST(IcalObject, TheNextReminderIsTheEarliestToCome) {
   EXPECT_EQ(r->due_ms, at("2027-03-01T01:00:00Z"));
 }
 
+TEST(IcalObject, AnAllDayEventRemindsOnThePersonsClock) {
+  // 8 March 2027 (winter: Paris UTC+1, New York UTC-5), then 8 July (summer).
+  const std::string ics = cal(event(
+      "a",
+      "DTSTART;VALUE=DATE:20270308\nDTEND;VALUE=DATE:20270309\nRRULE:FREQ=MONTHLY;BYMONTH=3,7"));
+  ASSERT_TRUE(inspect(ics));
+  // "The day before at 9:00" is 900 minutes before the day begins.
+  auto r = next_reminder(ics, {900}, at("2027-01-01T00:00:00Z"), "Europe/Paris");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->due_ms, at("2027-03-07T08:00:00Z"));
+  EXPECT_EQ(r->instance.start_ms, at("2027-03-08T00:00:00Z"));  // still the date
+  r = next_reminder(ics, {900}, r->due_ms, "Europe/Paris");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->due_ms, at("2027-07-07T07:00:00Z"));  // summer time
+  r = next_reminder(ics, {900}, at("2027-01-01T00:00:00Z"), "America/New_York");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->due_ms, at("2027-03-07T14:00:00Z"));
+  // East of UTC by more than the delay: the day begins the day before in UTC.
+  r = next_reminder(ics, {0}, at("2027-03-07T00:00:00Z"), "Pacific/Kiritimati");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->due_ms, at("2027-03-07T10:00:00Z"));
+  // No zone, or one not known: UTC.
+  r = next_reminder(ics, {900}, at("2027-01-01T00:00:00Z"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->due_ms, at("2027-03-07T09:00:00Z"));
+  EXPECT_EQ(next_reminder(ics, {900}, at("2027-01-01T00:00:00Z"), "Mars/Olympus")->due_ms,
+            at("2027-03-07T09:00:00Z"));
+  // A timed event is the same instant wherever one is.
+  const std::string timed = cal(event("t", "DTSTART:20270308T090000Z\nDTEND:20270308T100000Z"));
+  EXPECT_EQ(next_reminder(timed, {15}, 0, "Asia/Kolkata")->due_ms, at("2027-03-08T08:45:00Z"));
+}
+
+TEST(IcalObject, TimeZonesAreTheSystemsByName) {
+  EXPECT_TRUE(is_time_zone("Europe/Paris"));
+  EXPECT_TRUE(is_time_zone("America/Argentina/Buenos_Aires"));
+  EXPECT_TRUE(is_time_zone("UTC"));
+  EXPECT_TRUE(is_time_zone("Etc/GMT+5"));
+  for (const char* bad :
+       {"", "Europe/ Paris", "Mars/Olympus", "../../../etc/passwd", "Europe/Paris/../Paris",
+        "/usr/share/zoneinfo/UTC", "Europe\\Paris", "Europe/Paris\n"})
+    EXPECT_FALSE(is_time_zone(bad)) << bad;
+  EXPECT_FALSE(is_time_zone(std::string(65, 'A')));
+  EXPECT_EQ(day_start(at("2027-03-08T00:00:00Z"), "Europe/Paris"), at("2027-03-07T23:00:00Z"));
+  EXPECT_EQ(day_start(at("2027-03-08T00:00:00Z"), ""), at("2027-03-08T00:00:00Z"));
+  EXPECT_EQ(wall_clock_text(at("2027-07-07T07:00:00Z"), "Europe/Paris"), "2027-07-07 09:00");
+  EXPECT_EQ(wall_clock_text(at("2027-07-07T07:00:00Z"), ""), "2027-07-07 07:00");
+}
+
 TEST(IcalObject, TheNextRemindersComeInOrderEachTimeOnce) {
   // Hourly from midnight; reminders at the start and an hour before: each
   // hour's "at the start" is the next hour's "an hour before", one time.

@@ -8,6 +8,7 @@
 #include "core/crypto/hash.hpp"
 #include "core/crypto/random.hpp"
 #include "core/crypto/totp.hpp"
+#include "dav/ical_object.hpp"
 #include "platform/notices.hpp"
 
 namespace ruche::platform {
@@ -57,6 +58,7 @@ User user_from_row(const db::Row& r) {
     for (const auto& topic : off->as_array())
       if (topic.is_string()) u.notice_email_off.emplace_back(topic.as_string());
   u.reminder_email = r.boolean(10);
+  u.time_zone = r.text(11);
   return u;
 }
 
@@ -155,14 +157,18 @@ Result<void> Accounts::set_role(const UserId& id, InstanceRole role,
   });
 }
 
-Result<void> Accounts::set_profile(const UserId& id, ProfileChange change,
-                                   const std::function<Result<void>(db::Conn&)>& renamed) {
-  auto& [name, locale, notice_email, notice_email_off, reminder_email] = change;
+Result<void> Accounts::set_profile(
+    const UserId& id, ProfileChange change,
+    const std::function<Result<void>(db::Conn&, const PersonChanged&)>& changed) {
+  auto& [name, locale, notice_email, notice_email_off, reminder_email, time_zone] = change;
   if (name) {
     RUCHE_TRY(*name, check_name(*name));
   }
   if (locale && *locale != "fr" && *locale != "en" && !locale->empty())
     return fail(Errc::invalid, "locale must be fr or en", "invalid_locale");
+  if (time_zone && !time_zone->empty() && !dav::is_time_zone(*time_zone))
+    return fail(Errc::invalid, "time_zone is a zone such as Europe/Paris, or empty",
+                "invalid_timezone");
   std::optional<std::string> off;
   if (notice_email_off) {
     json::array topics;
@@ -178,18 +184,18 @@ Result<void> Accounts::set_profile(const UserId& id, ProfileChange change,
   }
   auto flag = [](const std::optional<bool>& b) { return b ? db::Param(*b) : db::Param(nullptr); };
   return db_.write([&](db::Conn& c) -> Result<void> {
-    std::optional<std::string> was;
-    if (name && renamed) {
-      RUCHE_TRY(auto row, c.query_one("SELECT name FROM users WHERE id = $1", {id}));
-      if (row) was = row->text(0);
-    }
-    RUCHE_TRY(auto n, c.exec("UPDATE users SET name = COALESCE($2, name), "
-                             "locale = COALESCE($3, locale), notice_email = COALESCE($4, "
-                             "notice_email), notice_email_off = COALESCE($5, notice_email_off), "
-                             "reminder_email = COALESCE($6, reminder_email) WHERE id = $1",
-                             {id, name, locale, flag(notice_email), off, flag(reminder_email)}));
-    if (n == 0) return fail(Errc::not_found, "no such user");
-    if (was && *was != *name) RUCHE_CHECK(renamed(c));
+    RUCHE_TRY(auto was, c.query_one("SELECT name, time_zone FROM users WHERE id = $1", {id}));
+    if (!was) return fail(Errc::not_found, "no such user");
+    RUCHE_TRY([[maybe_unused]] auto n,
+              c.exec("UPDATE users SET name = COALESCE($2, name), "
+                     "locale = COALESCE($3, locale), notice_email = COALESCE($4, "
+                     "notice_email), notice_email_off = COALESCE($5, notice_email_off), "
+                     "reminder_email = COALESCE($6, reminder_email), time_zone = COALESCE($7, "
+                     "time_zone) WHERE id = $1",
+                     {id, name, locale, flag(notice_email), off, flag(reminder_email), time_zone}));
+    const PersonChanged what{name && *name != was->text(0),
+                             time_zone && *time_zone != was->text(1)};
+    if (changed && (what.name || what.time_zone)) RUCHE_CHECK(changed(c, what));
     return {};
   });
 }

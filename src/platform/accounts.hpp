@@ -67,10 +67,14 @@ class Accounts {
     std::optional<std::vector<std::string>> notice_email_off;
     // Whether calendar reminders are emailed as they go off too.
     std::optional<bool> reminder_email;
+    // Their time zone (an IANA name the server knows, "" for none).
+    std::optional<std::string> time_zone;
   };
-  // `renamed`, when the name changes, runs in the same transaction.
-  Result<void> set_profile(const UserId& id, ProfileChange change,
-                           const std::function<Result<void>(db::Conn&)>& renamed = {});
+  // `changed`, when the name or the time zone changes, runs in the same
+  // transaction, told which.
+  Result<void> set_profile(
+      const UserId& id, ProfileChange change,
+      const std::function<Result<void>(db::Conn&, const PersonChanged&)>& changed = {});
   // Sets a new password (policy-checked). Errors: not_found, weak_password.
   Result<void> set_password(const UserId& id, std::string_view password);
 
@@ -113,8 +117,8 @@ class Accounts {
 User user_from_row(const db::Row& r);  // id, email, name, instance_role, disabled, totp_enabled, created_at_ms, locale
 inline constexpr const char* kUserColumns =
     "id, email, name, instance_role, disabled, totp_enabled, created_at_ms, locale, notice_email, "
-    "notice_email_off, reminder_email";
+    "notice_email_off, reminder_email, time_zone";
 // How many columns kUserColumns reads: what a query adds comes after.
-inline constexpr std::size_t kUserColumnCount = 11;
+inline constexpr std::size_t kUserColumnCount = 12;
 
 }  // namespace ruche::platform

@@ -146,10 +146,12 @@ struct ModuleDef {
   // later gives back nothing of it. Not called when a membership expires:
   // it may be renewed.
   std::function<Result<void>(db::Conn& c, const WorkspaceId& ws, const UserId& user)> member_left;
-  // `user` changed their name, in the transaction that changes it: what
-  // the module writes from it when read (a task's VTODO names its
-  // assignees) takes a new version, so that its ETag moves.
-  std::function<Result<void>(db::Conn& c, const UserId& user)> person_renamed;
+  // `user` changed their name or time zone, in the transaction that changes
+  // it: what the module writes from the name when read (a task's VTODO
+  // names its assignees) takes a new version, so that its ETag moves; what
+  // it times on their clock (an all-day event's reminders) moves.
+  std::function<Result<void>(db::Conn& c, const UserId& user, const PersonChanged& what)>
+      person_changed;
   // The module's contents as calendar objects (tasks as VTODOs), which
   // CalDAV serves as a collection of their own beside the workspace's
   // calendar to those who may read this module: those of `ws` the query

@@ -4,6 +4,7 @@
 #include "platform/routes.hpp"
 
 #include "base/log.hpp"
+#include "dav/ical_object.hpp"
 #include "platform/audit_query.hpp"
 #include "platform/export.hpp"
 #include "platform/import.hpp"
@@ -32,6 +33,7 @@ json::object user_json(const User& u) {
   for (const auto& topic : u.notice_email_off) off.emplace_back(topic);
   o["notice_email_off"] = std::move(off);
   o["reminder_email"] = u.reminder_email;
+  o["time_zone"] = u.time_zone;
   o["created_at"] = format_iso8601(u.created_at_ms);
   return o;
 }
@@ -221,14 +223,16 @@ void register_platform_routes(Api& api, EventHub& hub) {
                  change.notice_email_off =
                      in.opt_string_list("notice_email_off", {.max_items = 3, .item = {.max = 16}});
                  change.reminder_email = in.opt_boolean("reminder_email");
+                 change.time_zone = in.opt_string("time_zone", {.max = dav::kMaxTimeZoneBytes});
                  if (!in.ok()) return tl::unexpected<Error>(in.error());
-                 // What the modules write from the name moves with it.
-                 auto renamed = [&](db::Conn& c) -> Result<void> {
+                 // What the modules keep of the name or time zone moves with it.
+                 auto changed = [&](db::Conn& c, const PersonChanged& what) -> Result<void> {
                    for (const auto& m : p.registry.modules())
-                     if (m.person_renamed) RUCHE_CHECK(m.person_renamed(c, caller.user_id));
-                   return p.workspaces.person_changed(c, caller.user_id);
+                     if (m.person_changed) RUCHE_CHECK(m.person_changed(c, caller.user_id, what));
+                   return what.name ? p.workspaces.person_changed(c, caller.user_id)
+                                    : Result<void>{};
                  };
-                 RUCHE_CHECK(p.accounts.set_profile(caller.user_id, std::move(change), renamed));
+                 RUCHE_CHECK(p.accounts.set_profile(caller.user_id, std::move(change), changed));
                  RUCHE_TRY(User u, p.accounts.get(caller.user_id));
                  return json_reply(user_json(u));
                });

@@ -55,6 +55,12 @@ struct Caller {
   bool is_guest() const { return role == InstanceRole::guest; }
 };
 
+// What of a person's profile changed, for what keeps something of it.
+struct PersonChanged {
+  bool name = false;
+  bool time_zone = false;
+};
+
 struct User {
   UserId id;
   std::string email;
@@ -67,6 +73,7 @@ struct User {
   bool notice_email = true;  // unread notices emailed (platform/notices.hpp)
   std::vector<std::string> notice_email_off;  // topics not emailed (kNoticeTopics)
   bool reminder_email = false;                // calendar reminders emailed as they go off too
+  std::string time_zone;                      // IANA name, "" until known (UTC)
 };
 
 // What one member may do in one workspace, resolved by Authz.

@@ -173,6 +173,7 @@ test('the owner creates events from the month; the member sees them appear live'
   await dialog.getByLabel('Titre', { exact: true }).fill(DELIVERY);
   assert.equal(await dialog.getByLabel('Dernier jour', { exact: true }).inputValue(), day);
   await dialog.getByLabel('Dernier jour', { exact: true }).fill(addDays(day, 1));
+  await dialog.getByLabel('Rappel', { exact: true }).selectOption({ label: 'La veille à 09:00' });
   await dialog.getByRole('button', { name: 'Créer l’événement' }).click();
   await dialog.waitFor({ state: 'detached' });
   await chip(memberPage, day, DELIVERY).waitFor();
@@ -184,6 +185,10 @@ test('the owner creates events from the month; the member sees them appear live'
     [day, addDays(day, 2), true],
     'the end is exclusive: the day after the last',
   );
+  // 9:00 the day before on the owner's clock: the server knows their zone,
+  // which signing in gave it from the browser's.
+  assert.deepEqual(delivery.reminders, [900]);
+  assert.equal((await ok(ownerPage, 'GET', '/me')).time_zone, 'Europe/Paris');
   await shot(ownerPage, 'calendar-02-month-owner');
   await shot(memberPage, 'calendar-03-month-member');
   violations = await axe(ownerPage);

@@ -44,9 +44,10 @@ json::value time_json(std::int64_t ms, bool all_day) {
   return json::value(iso);
 }
 
-std::string when_text(std::int64_t ms, bool all_day) {
-  const std::string iso = format_iso8601(ms);
-  return all_day ? iso.substr(0, 10) : iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
+std::string when_text(std::int64_t ms, bool all_day, std::string_view zone) {
+  if (all_day) return format_iso8601(ms).substr(0, 10);
+  if (!dav::is_time_zone(zone)) zone = "UTC";
+  return dav::wall_clock_text(ms, zone) + " " + std::string(zone);
 }
 
 namespace {

@@ -115,9 +115,10 @@ json::object occurrence_json(const Object& o, const dav::Instance& i,
 std::string partstat_json(std::string_view partstat);
 // An instant as the API writes it: a date for all-day times.
 json::value time_json(std::int64_t ms, bool all_day);
-// An instant as an email writes it (no person's zone is known):
+// An instant as an email writes it, on the clock of `zone` (the reader's,
+// or the event's; UTC for ""): "2026-12-10 10:00 Europe/Paris",
 // "2026-12-10 09:00 UTC", or the date alone for all-day times.
-std::string when_text(std::int64_t ms, bool all_day);
+std::string when_text(std::int64_t ms, bool all_day, std::string_view zone = {});
 
 // A person's busy spans, merged as they are added, so that neither memory
 // nor the answer grows with their number of events (any person may be

@@ -76,6 +76,12 @@ platform::ModuleDef module() {
     if (!*service) return fail(Errc::unavailable, "calendar is stopping");
     return (*service)->member_left(c, ws, user);
   };
+  def.person_changed = [service](db::Conn& c, const UserId& user,
+                                 const platform::PersonChanged& what) -> Result<void> {
+    if (!what.time_zone) return {};
+    if (!*service) return fail(Errc::unavailable, "calendar is stopping");
+    return (*service)->time_zone_changed(c, user);
+  };
   def.export_to = [service](db::Conn& c, const WorkspaceId& ws, platform::ExportWriter& out,
                             std::int64_t now_ms) -> Result<void> {
     if (!*service) return fail(Errc::unavailable, "calendar is stopping");

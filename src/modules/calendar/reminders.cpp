@@ -60,7 +60,11 @@ Result<void> Service::remind(db::Conn& c, const UserId& user, Object& o,
   if (o.info.kind != dav::ComponentKind::vevent)
     return fail(Errc::invalid, "reminders are an event's", "invalid_event");
   if (!in_own_calendar(o, user.str())) {
-    const auto next = dav::next_reminder(o.ics, minutes, p_.clock.now_ms());
+    std::string zone;
+    if (o.info.all_day) {
+      RUCHE_TRY(zone, store::time_zone_of(c, user.str()));
+    }
+    const auto next = dav::next_reminder(o.ics, minutes, p_.clock.now_ms(), zone);
     RUCHE_CHECK(store::set_reminders(
         c, {o.id, user.str(), minutes, next ? std::optional(next->due_ms) : std::nullopt}));
     o.reminders = minutes;
@@ -96,15 +100,34 @@ Result<void> Service::index_reminders(db::Conn& c, const Object& o) {
     RUCHE_CHECK(
         store::set_reminders(c, {o.id, col.owner, dav::reminder_minutes(o.ics), std::nullopt}));
   // Everyone's, a list at a time: an event a whole workspace is reminded
-  // of costs an expansion per different list, not per person.
-  RUCHE_TRY(auto lists, store::reminder_lists(c, o.id));
+  // of costs an expansion per different list, not per person (an all-day
+  // one's, per list and time zone: its days begin on each person's clock).
+  RUCHE_TRY(auto lists, store::reminder_lists(c, o.id, o.info.all_day));
   const std::int64_t now = p_.clock.now_ms();
-  for (const auto& minutes : lists) {
-    const auto next = dav::next_reminder(o.ics, minutes, now);
-    RUCHE_CHECK(
-        store::set_due(c, o.id, minutes, next ? std::optional(next->due_ms) : std::nullopt));
+  for (const auto& list : lists) {
+    const auto next = dav::next_reminder(o.ics, list.minutes, now, list.time_zone.value_or(""));
+    RUCHE_CHECK(store::set_due(c, o.id, list, next ? std::optional(next->due_ms) : std::nullopt));
   }
   return {};
+}
+
+Result<void> Service::time_zone_changed(db::Conn& c, const UserId& user) {
+  // Their all-day events' reminders, a page at a time (the transaction
+  // holds them all: a page's rows are moved before the next is read).
+  const std::int64_t now = p_.clock.now_ms();
+  std::string after;
+  for (;;) {
+    RUCHE_TRY(auto rows, store::all_day_reminders(c, user.str(), after, kDueAtOnce));
+    for (store::Reminders& r : rows) {
+      RUCHE_TRY(auto o, store::object(c, r.object_id));
+      if (!o) continue;
+      const auto next = dav::next_reminder(o->ics, r.minutes, now, r.time_zone);
+      r.due_ms = next ? std::optional(next->due_ms) : std::nullopt;
+      RUCHE_CHECK(store::set_reminders(c, r));
+    }
+    if (rows.size() < static_cast<std::size_t>(kDueAtOnce)) return {};
+    after = rows.back().object_id.str();
+  }
 }
 
 Result<Object> Service::set_reminders(const Caller& caller, const EventId& id,
@@ -146,7 +169,7 @@ Result<void> Service::remind_one(db::Conn& c, const store::Reminders& r, std::in
   // The occurrence this one is for, and the next reminder after it, from one
   // expansion; the event may have moved since (then the first is later than
   // the row says, nothing is sent and the row moves to it).
-  const auto two = dav::next_reminders(o->ics, r.minutes, *r.due_ms - 1, 2);
+  const auto two = dav::next_reminders(o->ics, r.minutes, *r.due_ms - 1, 2, r.time_zone);
   const dav::Reminder* current = !two.empty() && two[0].due_ms == *r.due_ms ? &two[0] : nullptr;
   const std::size_t after = current ? 1 : 0;
   const std::optional<std::int64_t> next =
@@ -181,11 +204,11 @@ Result<void> Service::remind_one(db::Conn& c, const store::Reminders& r, std::in
   if (!p_.mail_queue.enabled()) return {};
   RUCHE_TRY(auto to, store::reminder_mail_to(c, r.user_id));
   if (!to) return {};
-  return p_.mail_queue.enqueue(c, reminder_mail(*to, *current, *o));
+  return p_.mail_queue.enqueue(c, reminder_mail(*to, *current, *o, r.time_zone));
 }
 
 platform::Mail Service::reminder_mail(const store::MailTo& to, const dav::Reminder& r,
-                                      const Object& event) const {
+                                      const Object& event, std::string_view zone) const {
   std::string locale = to.locale;
   if (locale.empty()) {
     auto settings = p_.settings.get();
@@ -194,7 +217,7 @@ platform::Mail Service::reminder_mail(const store::MailTo& to, const dav::Remind
   const bool fr = locale == "fr";
   const dav::Instance& i = r.instance;
   const std::string title = i.summary.empty() ? (fr ? "Sans titre" : "Untitled") : i.summary;
-  const std::string when = when_text(i.start_ms, i.all_day);
+  const std::string when = when_text(i.start_ms, i.all_day, zone);
   const auto ws = workspace_of(event.collection_id);
   platform::Mail m;
   m.to = to.email;
@@ -206,8 +229,8 @@ platform::Mail Service::reminder_mail(const store::MailTo& to, const dav::Remind
                      : "\"" + title + "\" starts in " + delay_text(r.minutes, fr) + ".\n\n");
   m.text += (fr ? "Quand : " : "When: ") + when;
   if (i.end_ms > i.start_ms)
-    m.text +=
-        (fr ? " au " : " to ") + when_text(i.end_ms - (i.all_day ? 86'400'000 : 0), i.all_day);
+    m.text += (fr ? " au " : " to ") +
+              when_text(i.end_ms - (i.all_day ? 86'400'000 : 0), i.all_day, zone);
   m.text += "\n";
   if (!i.location.empty()) m.text += (fr ? "Où : " : "Where: ") + i.location + "\n";
   m.text += (fr ? "\nOuvrir : " : "\nOpen: ") + p_.config.public_url +

@@ -1413,7 +1413,7 @@ platform::Mail Service::invitation_mail(Letter& letter, const store::Attendee& t
   std::optional<std::int64_t> start = d.own_start_ms, end = d.own_end_ms;
   std::string when_once;
   if (occurrence) {
-    when_once = when_text(*occurrence, all_day);
+    when_once = when_text(*occurrence, all_day, d.timezone);
     rrule.clear();
     const dav::ChangedInstance now = occurrence_now(event, d, *occurrence);
     start = now.start_ms;
@@ -1442,9 +1442,10 @@ platform::Mail Service::invitation_mail(Letter& letter, const store::Attendee& t
     m.text = organizer + (cancel ? " cancelled \"" : " invites you to \"") + title + "\".\n\n";
   }
   if (start && !(cancel && occurrence)) {
-    m.text += (fr ? "Quand : " : "When: ") + when_text(*start, all_day);
+    m.text += (fr ? "Quand : " : "When: ") + when_text(*start, all_day, d.timezone);
     if (end && *end != *start)
-      m.text += (fr ? " au " : " to ") + when_text(*end - (all_day ? 86'400'000 : 0), all_day);
+      m.text += (fr ? " au " : " to ") +
+                when_text(*end - (all_day ? 86'400'000 : 0), all_day, d.timezone);
     m.text += "\n";
     if (!rrule.empty()) m.text += (fr ? "Se répète : " : "Repeats: ") + rrule + "\n";
   }

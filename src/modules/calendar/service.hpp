@@ -343,6 +343,9 @@ class Service {
   // `user` left `ws`: the armoured events there no longer invite them (a
   // new version of each; the card cannot be sealed for them any more).
   Result<void> member_left(db::Conn& c, const WorkspaceId& ws, const UserId& user);
+  // `user` set another time zone: their all-day events' reminders go off
+  // on its clock from now on.
+  Result<void> time_zone_changed(db::Conn& c, const UserId& user);
   Result<void> export_workspace(db::Conn& c, const WorkspaceId& ws, platform::ExportWriter& out,
                                 std::int64_t now_ms);
   Result<std::unique_ptr<platform::ModuleImport>> importer(const platform::ImportContext& ctx);
@@ -414,9 +417,9 @@ class Service {
   Result<void> index_reminders(db::Conn& c, const Object& o);
   // The email of reminder `r` of `event` to whoever asked for them by email
   // (store::reminder_mail_to): in their language, how long until it
-  // starts, when (UTC: no person's zone is known here), where, its link.
-  platform::Mail reminder_mail(const store::MailTo& to, const dav::Reminder& r,
-                               const Object& event) const;
+  // starts, when (on the clock of `zone`, theirs), where, its link.
+  platform::Mail reminder_mail(const store::MailTo& to, const dav::Reminder& r, const Object& event,
+                               std::string_view zone) const;
   // remind_due()'s notice of `r` in `c` (and email, where asked), if this
   // node claims it.
   Result<void> remind_one(db::Conn& c, const store::Reminders& r, std::int64_t now_ms);

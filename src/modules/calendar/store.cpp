@@ -391,10 +391,13 @@ std::vector<int> minutes_of(std::string_view text) {
   return out;
 }
 
-constexpr const char* kReminderColumns = "object_id, user_id, minutes, due_ms";
+// Rows of calendar_reminders r joined to their person u.
+constexpr const char* kReminderColumns =
+    "r.object_id, r.user_id, r.minutes, r.due_ms, u.time_zone FROM calendar_reminders r JOIN "
+    "users u ON u.id = r.user_id";
 
 Reminders reminders_row(const db::Row& r) {
-  return {EventId(r.text(0)), r.text(1), minutes_of(r.text(2)), r.opt_i64(3)};
+  return {EventId(r.text(0)), r.text(1), minutes_of(r.text(2)), r.opt_i64(3), r.text(4)};
 }
 
 db::Param due_param(const std::optional<std::int64_t>& due) {
@@ -406,8 +409,7 @@ db::Param due_param(const std::optional<std::int64_t>& due) {
 Result<std::optional<Reminders>> reminders(db::Conn& c, const EventId& object_id,
                                            const std::string& user_id) {
   RUCHE_TRY(auto row, c.query_one(std::string("SELECT ") + kReminderColumns +
-                                      " FROM calendar_reminders WHERE object_id = $1 AND "
-                                      "user_id = $2",
+                                      " WHERE r.object_id = $1 AND r.user_id = $2",
                                   {object_id, user_id}));
   if (!row) return std::optional<Reminders>{};
   return std::optional<Reminders>(reminders_row(*row));
@@ -428,28 +430,56 @@ Result<void> set_reminders(db::Conn& c, const Reminders& r) {
   return {};
 }
 
-Result<std::vector<std::vector<int>>> reminder_lists(db::Conn& c, const EventId& object_id) {
-  RUCHE_TRY(auto rows, c.query("SELECT DISTINCT minutes FROM calendar_reminders WHERE object_id = "
-                               "$1 ORDER BY minutes",
-                               {object_id}));
-  std::vector<std::vector<int>> out;
-  for (const auto& r : rows) out.push_back(minutes_of(r.text(0)));
+Result<std::vector<ReminderList>> reminder_lists(db::Conn& c, const EventId& object_id,
+                                                 bool by_time_zone) {
+  RUCHE_TRY(auto rows,
+            c.query(by_time_zone ? "SELECT DISTINCT r.minutes, u.time_zone FROM "
+                                   "calendar_reminders r JOIN users u ON u.id = r.user_id WHERE "
+                                   "r.object_id = $1 ORDER BY r.minutes, u.time_zone"
+                                 : "SELECT DISTINCT minutes FROM calendar_reminders WHERE "
+                                   "object_id = $1 ORDER BY minutes",
+                    {object_id}));
+  std::vector<ReminderList> out;
+  for (const auto& r : rows)
+    out.push_back({minutes_of(r.text(0)), by_time_zone ? std::optional(r.text(1)) : std::nullopt});
   return out;
 }
 
-Result<void> set_due(db::Conn& c, const EventId& object_id, const std::vector<int>& minutes,
+Result<void> set_due(db::Conn& c, const EventId& object_id, const ReminderList& list,
                      std::optional<std::int64_t> due_ms) {
   RUCHE_TRY(
       [[maybe_unused]] auto n,
-      c.exec("UPDATE calendar_reminders SET due_ms = $3 WHERE object_id = $1 AND minutes = $2",
-             {object_id, minutes_text(minutes), due_param(due_ms)}));
+      list.time_zone
+          ? c.exec("UPDATE calendar_reminders SET due_ms = $3 WHERE object_id = $1 AND "
+                   "minutes = $2 AND user_id IN (SELECT id FROM users WHERE time_zone = $4)",
+                   {object_id, minutes_text(list.minutes), due_param(due_ms), *list.time_zone})
+          : c.exec("UPDATE calendar_reminders SET due_ms = $3 WHERE object_id = $1 AND "
+                   "minutes = $2",
+                   {object_id, minutes_text(list.minutes), due_param(due_ms)}));
   return {};
+}
+
+Result<std::vector<Reminders>> all_day_reminders(db::Conn& c, const std::string& user_id,
+                                                 const std::string& after_id, int limit) {
+  RUCHE_TRY(auto rows, c.query(std::string("SELECT ") + kReminderColumns +
+                                   " JOIN calendar_objects o ON o.id = r.object_id WHERE "
+                                   "r.user_id = $1 AND o.all_day = 1 AND r.object_id > $2 ORDER "
+                                   "BY r.object_id LIMIT $3",
+                               {user_id, after_id, std::int64_t{limit}}));
+  std::vector<Reminders> out;
+  for (const auto& r : rows) out.push_back(reminders_row(r));
+  return out;
+}
+
+Result<std::string> time_zone_of(db::Conn& c, const std::string& user_id) {
+  RUCHE_TRY(auto row, c.query_one("SELECT time_zone FROM users WHERE id = $1", {user_id}));
+  return row ? row->text(0) : std::string();
 }
 
 Result<std::vector<Reminders>> due_reminders(db::Conn& c, std::int64_t now_ms, int limit) {
   RUCHE_TRY(auto rows, c.query(std::string("SELECT ") + kReminderColumns +
-                                   " FROM calendar_reminders WHERE due_ms IS NOT NULL AND due_ms "
-                                   "<= $1 ORDER BY due_ms, object_id, user_id LIMIT $2",
+                                   " WHERE r.due_ms IS NOT NULL AND r.due_ms <= $1 ORDER BY "
+                                   "r.due_ms, r.object_id, r.user_id LIMIT $2",
                                {now_ms, std::int64_t{limit}}));
   std::vector<Reminders> out;
   for (const auto& r : rows) out.push_back(reminders_row(r));

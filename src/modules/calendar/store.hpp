@@ -163,6 +163,8 @@ struct Reminders {
   std::string user_id;
   std::vector<int> minutes;
   std::optional<std::int64_t> due_ms;
+  // The person's time zone (users.time_zone) as read; not written.
+  std::string time_zone;
 };
 // The person's reminders of the object (none: not set).
 Result<std::optional<Reminders>> reminders(db::Conn& c, const EventId& object_id,
@@ -170,11 +172,25 @@ Result<std::optional<Reminders>> reminders(db::Conn& c, const EventId& object_id
 // Writes `r`; without minutes, removes it.
 Result<void> set_reminders(db::Conn& c, const Reminders& r);
 // The different lists of minutes people keep for the object (however many
-// people: an event a whole workspace is reminded of has a few lists), and
-// every row with `minutes` moved to `due_ms`.
-Result<std::vector<std::vector<int>>> reminder_lists(db::Conn& c, const EventId& object_id);
-Result<void> set_due(db::Conn& c, const EventId& object_id, const std::vector<int>& minutes,
+// people: an event a whole workspace is reminded of has a few lists), with
+// each time zone they are kept in when `by_time_zone` (an all-day event's
+// reminders go off on each person's clock), and every row of a list moved
+// to `due_ms`.
+struct ReminderList {
+  std::vector<int> minutes;
+  std::optional<std::string> time_zone;  // only those in it; none: in any
+};
+Result<std::vector<ReminderList>> reminder_lists(db::Conn& c, const EventId& object_id,
+                                                 bool by_time_zone);
+Result<void> set_due(db::Conn& c, const EventId& object_id, const ReminderList& list,
                      std::optional<std::int64_t> due_ms);
+// `user_id`'s reminders of all-day events (those a change of their time
+// zone moves), by event, after the event `after_id` ("" from the first),
+// at most `limit`.
+Result<std::vector<Reminders>> all_day_reminders(db::Conn& c, const std::string& user_id,
+                                                 const std::string& after_id, int limit);
+// `user_id`'s time zone ("" when none, or no such person).
+Result<std::string> time_zone_of(db::Conn& c, const std::string& user_id);
 // The reminders due at `now_ms`, soonest first (then by event and person:
 // nodes taking the same ones lock them in the same order); at most `limit`.
 Result<std::vector<Reminders>> due_reminders(db::Conn& c, std::int64_t now_ms, int limit);

@@ -27,8 +27,9 @@ platform::ModuleDef module() {
     if (!*service) return {};
     return (*service)->member_left(c, ws, user);
   };
-  def.person_renamed = [service](db::Conn& c, const UserId& user) -> Result<void> {
-    if (!*service) return {};
+  def.person_changed = [service](db::Conn& c, const UserId& user,
+                                 const platform::PersonChanged& what) -> Result<void> {
+    if (!*service || !what.name) return {};
     return (*service)->person_renamed(c, user);
   };
   def.search_type = "task";

@@ -120,7 +120,7 @@ class Service {
                                                   std::string_view query, int limit);
   Result<void> member_left(db::Conn& c, const WorkspaceId& ws, const UserId& user);
   // A new version of the tasks `user` is assigned to (their VTODOs name
-  // them): CalDAV's ETags move with the name (ModuleDef::person_renamed).
+  // them): CalDAV's ETags move with the name (ModuleDef::person_changed).
   Result<void> person_renamed(db::Conn& c, const UserId& user);
   Result<void> export_workspace(db::Conn& c, const WorkspaceId& ws, platform::ExportWriter& out,
                                 std::int64_t now_ms);

@@ -400,6 +400,7 @@ export function createApi(options: ApiOptions) {
         notice_email?: boolean;
         notice_email_off?: NoticeTopic[];
         reminder_email?: boolean;
+        time_zone?: string;
       }) => patch<User>('/me', b),
       changePassword: (b: { current_password: string; new_password: string }) =>
         post<undefined>('/me/password', b),

@@ -33,6 +33,8 @@ export interface User {
   notice_email_off?: NoticeTopic[];
   /** Calendar reminders are emailed too, as they go off (docs/calendar.md "Reminders"). */
   reminder_email?: boolean;
+  /** Their time zone (IANA name), "" until known; absent from servers that predate it. */
+  time_zone?: string;
   created_at: string;
 }
 

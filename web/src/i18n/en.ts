@@ -1263,6 +1263,10 @@ export const en: Record<MessageKey, Message> = {
 
   'profile.title': 'Profile and security',
   'profile.section': 'Profile',
+  'profile.time_zone': 'Time zone',
+  'profile.time_zone_hint':
+    'Reminders of all-day events go off on this zone’s clock, and emails give times in it.',
+  'profile.time_zone_none': 'Not set (UTC)',
 
   'password.title': 'Password',
   'password.lead': 'Changing your password signs out your other sessions.',

@@ -1287,6 +1287,10 @@ export const fr = {
 
   'profile.title': 'Profil et sécurité',
   'profile.section': 'Profil',
+  'profile.time_zone': 'Fuseau horaire',
+  'profile.time_zone_hint':
+    'Les rappels des événements « toute la journée » sonnent à l’heure de ce fuseau, et les e-mails y donnent les heures.',
+  'profile.time_zone_none': 'Non défini (UTC)',
 
   'password.title': 'Mot de passe',
   'password.lead': 'Changer de mot de passe ferme vos autres sessions.',

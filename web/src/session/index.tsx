@@ -14,6 +14,7 @@ import type { ReactNode } from 'react';
 import { api, csrfStore, isApiError, onUnauthorized, type Me } from '../api';
 import { liveEvents, setConnectionHooks } from '../events';
 import { pickLocale, useI18n } from '../i18n';
+import { browserTimeZone } from '../util/timeZone';
 
 export type SessionStatus = 'loading' | 'anonymous' | 'authenticated';
 /** Why a person sees the sign-in page. */
@@ -34,9 +35,13 @@ interface SessionValue {
 
 const Ctx = createContext<SessionValue | null>(null);
 
+// The default: one function, not a new one each render (the first /me is
+// asked again whenever it changes).
+const neverProbe = () => false;
+
 export function SessionProvider({
   children,
-  probeServer = () => false,
+  probeServer = neverProbe,
 }: {
   children: ReactNode;
   /** Whether to ask the server for a session this tab does not know (app pages, not sign-in). */
@@ -72,6 +77,15 @@ export function SessionProvider({
       setStatus('authenticated');
       if (m.locale) setLocale(pickLocale(m.locale));
       liveEvents().start();
+      // A person whose zone the server does not know yet gets this
+      // browser's (their profile changes it): reminders and emails then
+      // keep their clock. A zone the server does not know stays unset.
+      const zone = m.time_zone === '' ? browserTimeZone() : null;
+      if (zone)
+        api.me
+          .update({ time_zone: zone })
+          .then((u) => setMeState((now) => (now && now.id === u.id ? { ...now, ...u } : now)))
+          .catch(() => undefined);
     },
     [setLocale],
   );

@@ -17,7 +17,7 @@ import { useAsync } from '../../util/useAsync';
 import { PartstatTag, ReplyButtons } from './components/Attendance';
 import { EventFacts } from './components/EventFacts';
 import { useCalendarErrorText } from './errors';
-import { browserTimeZone } from './logic/dates';
+import { browserTimeZone } from '../../util/timeZone';
 import { capitalized, dateText, whenText } from './logic/format';
 
 /** An answer being sent or sent: to the series (`recurrenceId` null) or to one occurrence. */

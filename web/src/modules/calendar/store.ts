@@ -55,7 +55,7 @@ import { liveEvents } from '../../events';
 import { memberDirectory } from '../../workspaces/members';
 import { Store } from '../../util/store';
 import { moduleAccess } from '../../workspaces';
-import { browserTimeZone } from './logic/dates';
+import { browserTimeZone } from '../../util/timeZone';
 import { changesOf, draftOf, occurrenceChangesOf, occurrenceDraftOf } from './logic/draft';
 import { MAX_OCCURRENCES, expandEvents, inStartOrder, type ExpandedEvent } from './logic/expand';
 import { movedDraft, type Moved } from './logic/move';

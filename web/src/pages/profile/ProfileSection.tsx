@@ -8,6 +8,7 @@ import { Section } from '../../layout/Page';
 import { useToast } from '../../notifications/toasts';
 import { useMe, useSession } from '../../session';
 import { useErrorText } from '../../util/errors';
+import { timeZoneNames } from '../../util/timeZone';
 
 const LANGUAGE_NAMES: Record<Locale, string> = { fr: 'Français', en: 'English' };
 
@@ -19,6 +20,8 @@ export function ProfileSection() {
   const errorText = useErrorText();
   const [name, setName] = useState(me.name);
   const [lang, setLang] = useState<Locale>(locale);
+  const [zone, setZone] = useState(me.time_zone ?? '');
+  const [zones] = useState(() => timeZoneNames([me.time_zone ?? '']));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -27,7 +30,11 @@ export function ProfileSection() {
     setBusy(true);
     setError(null);
     try {
-      const u = await api.me.update({ name: name.trim(), locale: lang });
+      const u = await api.me.update({
+        name: name.trim(),
+        locale: lang,
+        ...(me.time_zone !== undefined ? { time_zone: zone } : {}),
+      });
       setMe({ ...me, ...u });
       setLocale(lang);
       toast({ kind: 'success', title: t('common.saved') });
@@ -62,6 +69,21 @@ export function ProfileSection() {
             </option>
           ))}
         </SelectField>
+        {me.time_zone !== undefined ? (
+          <SelectField
+            label={t('profile.time_zone')}
+            hint={t('profile.time_zone_hint')}
+            value={zone}
+            onChange={(e) => setZone(e.target.value)}
+          >
+            <option value="">{t('profile.time_zone_none')}</option>
+            {zones.map((z) => (
+              <option key={z} value={z}>
+                {z.replaceAll('_', ' ')}
+              </option>
+            ))}
+          </SelectField>
+        ) : null}
         <div className="form__actions">
           <Button type="submit" variant="primary" busy={busy} disabled={!name.trim()}>
             {t('common.save')}

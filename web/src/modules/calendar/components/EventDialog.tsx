@@ -38,7 +38,7 @@ import { useEvent } from '../../../events';
 import { useI18n } from '../../../i18n';
 import { useToast } from '../../../notifications/toasts';
 import { useCalendarErrorText } from '../errors';
-import { browserTimeZone } from '../logic/dates';
+import { browserTimeZone } from '../../../util/timeZone';
 import {
   changesOf,
   draftOf,

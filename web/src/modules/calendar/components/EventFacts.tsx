@@ -11,7 +11,7 @@ import { Tag } from '../../../components/Feedback';
 import { Icon } from '../../../components/Icon';
 import { listOf } from '../../../i18n/core';
 import { useI18n } from '../../../i18n';
-import { browserTimeZone } from '../logic/dates';
+import { browserTimeZone } from '../../../util/timeZone';
 import { whenText } from '../logic/format';
 import { pickedOccurrence } from '../logic/invitations';
 import { changesApart, isMoved, openedOccurrence } from '../logic/occurrences';

@@ -21,7 +21,6 @@ import {
   type Uninvitable,
 } from '../logic/draft';
 import type { Span } from '../logic/freebusy';
-import { dayStart, isDayKey } from '../logic/dates';
 import { formatTime } from '../logic/format';
 import {
   choiceText,
@@ -245,9 +244,7 @@ export function ReminderField({
 }) {
   const { t, locale } = useI18n();
   const [first] = useState(minutes);
-  const day = allDayOn !== null && isDayKey(allDayOn) ? dayStart(allDayOn) : null;
-  // The zone's offset east of UTC that day (its reminders' 9:00).
-  const choices = reminderChoices(allDayOn !== null, day ? -day.getTimezoneOffset() : 0);
+  const choices = reminderChoices(allDayOn !== null);
   const nine = new Date(2000, 0, 1, REMINDER_HOUR);
   const kept = reminderChoice(first, choices) === 'kept' ? first : null;
   return (

@@ -11,7 +11,7 @@ import { Alert } from '../../../components/Feedback';
 import { useI18n } from '../../../i18n';
 import { useToast } from '../../../notifications/toasts';
 import { useCalendarErrorText } from '../errors';
-import { browserTimeZone } from '../logic/dates';
+import { browserTimeZone } from '../../../util/timeZone';
 import { newEventOf, problemOf, type EventDraft, type Uninvitable } from '../logic/draft';
 import type { CalendarStore } from '../store';
 import { EventForm } from './EventForm';

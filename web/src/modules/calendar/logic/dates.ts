@@ -156,12 +156,3 @@ export function inclusiveEnd(exclusive: DayKey): DayKey {
 export function exclusiveEnd(lastDay: DayKey): DayKey {
   return addDays(lastDay, 1);
 }
-
-/** The IANA zone of this browser ("Europe/Paris"), or null when it names none. */
-export function browserTimeZone(): string | null {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || null;
-  } catch {
-    return null;
-  }
-}

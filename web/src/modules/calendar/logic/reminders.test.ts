@@ -19,7 +19,7 @@ const tFr = (key: MessageKey, vars?: Vars) => translate(fr, fr, 'fr', key, vars)
 
 describe('reminder choices', () => {
   it('shows none, one offered, or a list set elsewhere as kept', () => {
-    const timed = reminderChoices(false, 60);
+    const timed = reminderChoices(false);
     expect(reminderChoice([], timed)).toBe('');
     expect(reminderChoice([15], timed)).toBe('15');
     expect(reminderChoice([0], timed)).toBe('0');
@@ -27,19 +27,17 @@ describe('reminder choices', () => {
     expect(reminderChoice([15, 1440], timed)).toBe('kept');
   });
 
-  it('offers an all-day event days before at 9:00 on the browser’s clock', () => {
-    // Its start is midnight UTC: 9:00 in Paris the day before is 16 hours earlier
-    // in winter (UTC+1), 17 in summer; in New York (UTC−5) 10 hours.
-    expect(allDayMinutes(1, 60)).toBe(960);
-    expect(allDayMinutes(1, 120)).toBe(1020);
-    expect(allDayMinutes(1, -300)).toBe(600);
-    const paris = reminderChoices(true, 60);
+  it('offers an all-day event days before at 9:00 on the person’s clock', () => {
+    // Minutes before the day begins where they are (the server knows their
+    // zone): the day before at 9:00 is 15 hours, as CalDAV clients write it.
+    expect(allDayMinutes(1)).toBe(900);
+    const paris = reminderChoices(true);
     expect(paris.map((c) => [c.minutes, c.days])).toEqual([
-      [960, 1],
-      [2400, 2],
-      [9600, 7],
+      [900, 1],
+      [2340, 2],
+      [9540, 7],
     ]);
-    expect(reminderChoice([960], paris)).toBe('960');
+    expect(reminderChoice([900], paris)).toBe('900');
     expect(reminderChoice([1440], paris)).toBe('kept');
     expect(paris.map((c) => choiceText(c, tFr, '09:00'))).toEqual([
       'La veille à 09:00',

@@ -1,10 +1,10 @@
 // A person's reminders of an event (docs/calendar.md "Reminders"): minutes
 // before each occurrence's start. The form offers one from a short list, as
 // calendar applications do; a list set elsewhere (a CalDAV client's several
-// alarms) is kept as it is unless another choice is made. An all-day event
-// starts, for the server, at its date's midnight UTC: its reminders are
-// days before at 9:00 on the browser's clock, in minutes from that
-// midnight. Pure: the zone's offset is given.
+// alarms) is kept as it is unless another choice is made. An all-day event's
+// are days before at 9:00, in minutes before its day begins on the person's
+// clock (the server keeps their time zone: "the day before at 9:00" is 900
+// minutes, as calendar applications write it, -PT15H).
 import type { I18n } from '../../../i18n';
 
 /** A timed event's: at the start, minutes, hours, days and a week before. */
@@ -14,13 +14,9 @@ export const REMINDER_CHOICES: readonly number[] = [0, 5, 10, 15, 30, 60, 120, 1
 export const ALL_DAY_REMINDER_DAYS: readonly number[] = [1, 2, 7];
 export const REMINDER_HOUR = 9;
 
-/**
- * Minutes before an all-day event's start (midnight UTC of its date) of
- * REMINDER_HOUR on the browser's clock `days` before, `offset` its zone's
- * minutes east of UTC then (Paris in winter: 60, one day: 960).
- */
-export function allDayMinutes(days: number, offset: number): number {
-  return days * 1440 - REMINDER_HOUR * 60 + offset;
+/** Minutes before an all-day event's day begins of REMINDER_HOUR `days` before. */
+export function allDayMinutes(days: number): number {
+  return days * 1440 - REMINDER_HOUR * 60;
 }
 
 /** A choice of the form: what the select holds and the list it stands for. */
@@ -31,11 +27,11 @@ export interface ReminderChoice {
   days?: number;
 }
 
-/** The form's choices: a timed event's, or an all-day event's with the zone's `offset`. */
-export function reminderChoices(allDay: boolean, offset: number): ReminderChoice[] {
+/** The form's choices: a timed event's, or an all-day event's. */
+export function reminderChoices(allDay: boolean): ReminderChoice[] {
   return allDay
     ? ALL_DAY_REMINDER_DAYS.map((days) => {
-        const minutes = allDayMinutes(days, offset);
+        const minutes = allDayMinutes(days);
         return { value: String(minutes), minutes, days };
       })
     : REMINDER_CHOICES.map((minutes) => ({ value: String(minutes), minutes }));
