@@ -542,6 +542,7 @@ TEST(Mail, UnreadNoticesGoInOneDigestPerPerson) {
              body(json::object{{"title", "Revue"},
                                {"start", "2027-03-12T14:00:00Z"},
                                {"end", "2027-03-12T15:00:00Z"},
+                               {"timezone", "Europe/Paris"},
                                {"attendees", json::array{json::object{{"user_id", b.id.str()}}}}}));
   ASSERT_EQ(event.status, 201) << event.raw.body;
   ASSERT_EQ(
@@ -569,7 +570,9 @@ TEST(Mail, UnreadNoticesGoInOneDigestPerPerson) {
   ASSERT_EQ(mails.size(), 1u);
   const std::string& m = mails[0];
   EXPECT_NE(m.find("To: <" + b.email + ">"), std::string::npos) << m;
-  EXPECT_NE(m.find("Alice invites you to \"Revue\" (2027-03-12 14:00 UTC)"), std::string::npos)
+  // On the event's clock (Paris, UTC+1 in March).
+  EXPECT_NE(m.find("Alice invites you to \"Revue\" (2027-03-12 15:00 Europe/Paris)"),
+            std::string::npos)
       << m;
   EXPECT_NE(m.find("Alice mentioned you in \"Budget\""), std::string::npos) << m;
   EXPECT_NE(m.find("/w/" + ws + "/tasks/" + tid), std::string::npos) << m;

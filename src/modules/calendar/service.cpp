@@ -129,6 +129,16 @@ json::object notice_of(const Object& event) {
   return out;
 }
 
+// An instant of `event` as an email writes it, on the event's own clock
+// (its start's zone; UTC without one): the organizer's times as they meant
+// them, the same for everyone the line or mail goes to.
+std::string event_when(const Object& event, std::int64_t ms) {
+  if (event.info.all_day) return when_text(ms, true);
+  return when_text(
+      ms, false,
+      event.info.timezone.empty() ? dav::details(event.ics).timezone : event.info.timezone);
+}
+
 // A notice's line in the email digest (Outbox::NoticeEmail), in English
 // and French: `what` then the event's title and (`first_time`) first time;
 // it leads to the person's agenda (the home page), where invitations are
@@ -138,7 +148,7 @@ platform::Outbox::NoticeEmail digest_line(const Object& event, const std::string
                                           bool first_time = true) {
   std::string when;
   if (first_time && event.info.start_ms > INT64_MIN / 2 && event.info.start_ms != dav::kForever)
-    when = " (" + when_text(event.info.start_ms, event.info.all_day) + ")";
+    when = " (" + event_when(event, event.info.start_ms) + ")";
   return {what_en + " \"" + event.info.summary + "\"" + when,
           what_fr + " « " + event.info.summary + " »" + when, "/", topic};
 }
@@ -205,7 +215,7 @@ std::pair<json::object, platform::Outbox::NoticeEmail> update_notice(const Objec
                                         {"end", time_json(now.end_ms, event.info.all_day)},
                                         {"title", now.summary}};
   }
-  const std::string when = when_text(*u.occurrence, event.info.all_day);
+  const std::string when = event_when(event, *u.occurrence);
   return {notice, digest_line(event,
                               who + (u.cancelled ? " cancelled" : " changed") +
                                   " the occurrence of " + when + " of",
@@ -1600,7 +1610,7 @@ Result<Object> Service::set_partstat(db::Conn& c, const Object& event, const std
       auto [en, fr] = answered_by(name, answer.partstat);
       if (answer.recurrence_ms) {
         notice["recurrence_id"] = format_iso8601(*answer.recurrence_ms);
-        const std::string when = when_text(*answer.recurrence_ms, stored.info.all_day);
+        const std::string when = event_when(stored, *answer.recurrence_ms);
         en += " the occurrence of " + when + " of";
         fr += " l'occurrence du " + when + " de";
       }
