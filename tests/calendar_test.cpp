@@ -3302,10 +3302,10 @@ TEST(Calendar, AnAllDayEventRemindsOnEachPersonsClock) {
   auto r = zone(k.a, "Europe/Paris");
   ASSERT_EQ(r.status, 200) << r.raw.body;
   EXPECT_EQ(str(r.body, "time_zone"), "Europe/Paris");
-  ASSERT_EQ(zone(k.b, "America/New_York").status, 200);
+  ASSERT_EQ(zone(k.b, "Pacific/Honolulu").status, 200);
 
   // A workspace's all-day event on the 17th: "the day before at 9:00" (900
-  // minutes before the day begins) is 08:00Z for Alice, 14:00Z for Bob.
+  // minutes before the day begins) is 08:00Z for Alice, 19:00Z for Bob.
   r = k.create(k.a, {{"title", "Séminaire"},
                      {"start", "2027-01-17"},
                      {"end", "2027-01-18"},
@@ -3316,6 +3316,9 @@ TEST(Calendar, AnAllDayEventRemindsOnEachPersonsClock) {
                    body({{"minutes", json::array{900}}}))
                 .status,
             200);
+  // A change of the event reckons everyone's again, each zone apart (Bob's,
+  // later, must not carry Alice's: she would be reminded too late).
+  ASSERT_EQ(k.patch(k.a, seminar, {{"location", "Salle 2"}}).status, 200);
   // Alice's own all-day event on the 20th, in its alarms.
   r = k.create(k.a,
                {{"title", "Anniversaire"},
@@ -3332,7 +3335,7 @@ TEST(Calendar, AnAllDayEventRemindsOnEachPersonsClock) {
   ASSERT_EQ(zone(k.b, "Europe/London").status, 200);
   s.clock().advance_ms(3'600'000);  // 09:00:30Z
   EXPECT_EQ(wait_for(k.b, 1), (Seen{"Séminaire@2027-01-17"}));
-  s.clock().advance_ms(5 * 3'600'000);  // 14:00:30Z, New York's 9:00
+  s.clock().advance_ms(10 * 3'600'000);  // 19:00:30Z, Honolulu's 9:00
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   EXPECT_EQ(reminded(k.b), (Seen{"Séminaire@2027-01-17"}));
 

@@ -451,7 +451,8 @@ Result<void> set_due(db::Conn& c, const EventId& object_id, const ReminderList& 
       [[maybe_unused]] auto n,
       list.time_zone
           ? c.exec("UPDATE calendar_reminders SET due_ms = $3 WHERE object_id = $1 AND "
-                   "minutes = $2 AND user_id IN (SELECT id FROM users WHERE time_zone = $4)",
+                   "minutes = $2 AND EXISTS (SELECT 1 FROM users u WHERE u.id = "
+                   "calendar_reminders.user_id AND u.time_zone = $4)",
                    {object_id, minutes_text(list.minutes), due_param(due_ms), *list.time_zone})
           : c.exec("UPDATE calendar_reminders SET due_ms = $3 WHERE object_id = $1 AND "
                    "minutes = $2",
