@@ -828,5 +828,76 @@ TEST(Tasks, CommentsAreTheTasksConversation) {
   EXPECT_EQ(s.call("GET", base, k.a.token).status, 404);
 }
 
+// docs/tasks.md, "Due today": each assignee of an open task hears it is due
+// at 9:00 on its day on their clock, or at its due time when earlier; once.
+TEST(Tasks, AssigneesHearWhenTheirTaskIsDue) {
+  TestServer s([](app::Config& c) {
+    c.module_settings["tasks"] = json::object{{"due_check_seconds", 1}};
+  });
+  Board k(s);  // the clock reads 2027-01-15T08:00Z
+  auto zone = [&](const Account& who, const char* name) {
+    auto r = s.call("PATCH", "/api/v1/me", who.token, body({{"time_zone", name}}));
+    ASSERT_EQ(r.status, 200) << r.raw.body;
+  };
+  // `who`'s due notices, "title@due", in order.
+  auto told = [&](const Account& who) {
+    std::vector<std::string> out;
+    auto kept = s.call("GET", "/api/v1/me/notices", who.token);
+    for (const auto& n : kept.body.at("notices").as_array())
+      if (str(n, "type") == "task.due") {
+        const json::value& d = n.at("data");
+        EXPECT_EQ(str(d, "workspace_id"), k.ws);
+        out.push_back(str(d, "title") + "@" + str(d, "due"));
+      }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  auto wait_for = [&](const Account& who, std::size_t n) {
+    for (int i = 0; i < 100 && told(who).size() < n; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    return told(who);
+  };
+  using Seen = std::vector<std::string>;
+  const json::array both{k.a.id.str(), k.b.id.str()}, alice{k.a.id.str()};
+  zone(k.a, "Europe/Paris");
+  zone(k.b, "America/New_York");
+
+  // Due on the 16th: 08:00Z for Alice, 14:00Z for Bob. Due at noon: Alice's morning.
+  k.created({{"title", "Budget"}, {"due", "2027-01-16"}, {"assignee_ids", both}});
+  k.created({{"title", "Rapport"}, {"due", "2027-01-16T12:00:00Z"}, {"assignee_ids", alice}});
+  // Done, taken off her, deleted, re-dated: nothing then.
+  const std::string done =
+      k.created({{"title", "Fait"}, {"due", "2027-01-16"}, {"assignee_ids", alice}});
+  ASSERT_EQ(k.patch(k.a, done, {{"status", "done"}}).status, 200);
+  const std::string given =
+      k.created({{"title", "Donné"}, {"due", "2027-01-16"}, {"assignee_ids", alice}});
+  ASSERT_EQ(k.patch(k.a, given, {{"assignee_ids", json::array{}}}).status, 200);
+  const std::string gone =
+      k.created({{"title", "Supprimé"}, {"due", "2027-01-16"}, {"assignee_ids", alice}});
+  ASSERT_EQ(s.call("DELETE", "/api/v1/tasks/" + gone, k.a.token).status, 204);
+  const std::string later =
+      k.created({{"title", "Plus tard"}, {"due", "2027-01-16"}, {"assignee_ids", alice}});
+  ASSERT_EQ(k.patch(k.a, later, {{"due", "2027-01-20"}}).status, 200);
+
+  s.clock().advance_ms(24 * 3'600'000 + 30'000);  // the 16th, 08:00:30Z
+  EXPECT_EQ(wait_for(k.a, 2), (Seen{"Budget@2027-01-16", "Rapport@2027-01-16T12:00:00Z"}));
+  EXPECT_EQ(told(k.b), Seen{});
+  // Bob moves to London: he hears at 09:00Z, once.
+  zone(k.b, "Europe/London");
+  s.clock().advance_ms(3'600'000);  // 09:00:30Z
+  EXPECT_EQ(wait_for(k.b, 1), (Seen{"Budget@2027-01-16"}));
+  s.clock().advance_ms(5 * 3'600'000);  // 14:00:30Z, New York's 9:00
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(told(k.b), (Seen{"Budget@2027-01-16"}));
+  EXPECT_EQ(told(k.a).size(), 2u);
+
+  // The server down through the day it was due: nothing said after it.
+  std::int64_t after_day = 0;
+  ASSERT_TRUE(parse_iso8601("2027-01-20T23:00:30Z", after_day));  // the 21st in Paris
+  s.clock().set_ms(after_day);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(told(k.a).size(), 2u);
+}
+
 }  // namespace
 }  // namespace ruche::testing

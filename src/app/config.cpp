@@ -88,6 +88,7 @@ const std::map<std::string, std::set<std::string>>& known_keys() {
         "chunk_threads", "chunk_cache_mb"}},
       {"calendar",
        {"subscriptions_check_seconds", "subscription_readers", "reminders_check_seconds"}},
+      {"tasks", {"due_check_seconds"}},
       {"chat",
        {"max_attachment_mb", "maintenance_minutes", "search_tidy_minutes", "max_channels",
         "max_direct_per_person"}},

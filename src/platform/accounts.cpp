@@ -43,6 +43,11 @@ Result<std::string> check_name(std::string_view name) {
   return std::string(name);
 }
 
+Result<std::string> time_zone_of(db::Conn& c, const std::string& user_id) {
+  RUCHE_TRY(auto row, c.query_one("SELECT time_zone FROM users WHERE id = $1", {user_id}));
+  return row ? row->text(0) : std::string();
+}
+
 User user_from_row(const db::Row& r) {
   User u;
   u.id = UserId(r.text(0));

@@ -114,6 +114,9 @@ class Accounts {
   std::string issuer_;
 };
 
+// `user_id`'s time zone, read through `c` ("" when none, or no such person).
+Result<std::string> time_zone_of(db::Conn& c, const std::string& user_id);
+
 User user_from_row(const db::Row& r);  // id, email, name, instance_role, disabled, totp_enabled, created_at_ms, locale
 inline constexpr const char* kUserColumns =
     "id, email, name, instance_role, disabled, totp_enabled, created_at_ms, locale, notice_email, "

@@ -7,6 +7,7 @@
 
 #include "base/clock.hpp"
 #include "modules/calendar/service.hpp"
+#include "platform/accounts.hpp"
 
 namespace ruche::calendar {
 
@@ -62,7 +63,7 @@ Result<void> Service::remind(db::Conn& c, const UserId& user, Object& o,
   if (!in_own_calendar(o, user.str())) {
     std::string zone;
     if (o.info.all_day) {
-      RUCHE_TRY(zone, store::time_zone_of(c, user.str()));
+      RUCHE_TRY(zone, platform::time_zone_of(c, user.str()));
     }
     const auto next = dav::next_reminder(o.ics, minutes, p_.clock.now_ms(), zone);
     RUCHE_CHECK(store::set_reminders(

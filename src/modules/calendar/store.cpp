@@ -472,11 +472,6 @@ Result<std::vector<Reminders>> all_day_reminders(db::Conn& c, const std::string&
   return out;
 }
 
-Result<std::string> time_zone_of(db::Conn& c, const std::string& user_id) {
-  RUCHE_TRY(auto row, c.query_one("SELECT time_zone FROM users WHERE id = $1", {user_id}));
-  return row ? row->text(0) : std::string();
-}
-
 Result<std::vector<Reminders>> due_reminders(db::Conn& c, std::int64_t now_ms, int limit) {
   RUCHE_TRY(auto rows, c.query(std::string("SELECT ") + kReminderColumns +
                                    " WHERE r.due_ms IS NOT NULL AND r.due_ms <= $1 ORDER BY "

@@ -189,8 +189,6 @@ Result<void> set_due(db::Conn& c, const EventId& object_id, const ReminderList& 
 // at most `limit`.
 Result<std::vector<Reminders>> all_day_reminders(db::Conn& c, const std::string& user_id,
                                                  const std::string& after_id, int limit);
-// `user_id`'s time zone ("" when none, or no such person).
-Result<std::string> time_zone_of(db::Conn& c, const std::string& user_id);
 // The reminders due at `now_ms`, soonest first (then by event and person:
 // nodes taking the same ones lock them in the same order); at most `limit`.
 Result<std::vector<Reminders>> due_reminders(db::Conn& c, std::int64_t now_ms, int limit);

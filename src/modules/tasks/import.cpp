@@ -172,6 +172,7 @@ class TasksImport final : public platform::ModuleImport {
         RUCHE_CHECK(store::insert(c, t));
         RUCHE_CHECK(store::set_assignees(c, t));
         RUCHE_CHECK(store::set_labels(c, t));
+        RUCHE_CHECK(index_due_alerts(c, t, p_.clock.now_ms()));
         for (const auto& item : t.checklist) RUCHE_CHECK(store::insert_item(c, t.id, item));
       }
       return {};

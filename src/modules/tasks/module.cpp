@@ -1,8 +1,11 @@
 // Tasks' declaration for the module registry: name, rights, routes, hooks.
+#include <algorithm>
+
 #include "modules/tasks/routes.hpp"
 #include "modules/tasks/service.hpp"
 #include "modules/tasks/store.hpp"
 #include "modules/tasks/tasks.hpp"
+#include "platform/module_settings.hpp"
 
 namespace ruche::tasks {
 
@@ -10,6 +13,8 @@ platform::ModuleDef module() {
   // The service exists once the platform does (routes are registered then);
   // the other hooks reach it through this shared slot.
   auto service = std::make_shared<std::unique_ptr<Service>>();
+  // Tells assignees their tasks are due.
+  auto due = std::make_shared<std::unique_ptr<platform::PeriodicTask>>();
   platform::ModuleDef def;
   def.name = "tasks";
   def.read_means = "see boards and tasks";
@@ -17,11 +22,24 @@ platform::ModuleDef module() {
   // Armoured workspaces: cards, checklist texts and comments sealed in the
   // browser (docs/armoured.md, "Tasks").
   def.armoured = true;
-  def.routes = [service](platform::Api& api, platform::Platform& p) {
+  def.routes = [service, due](platform::Api& api, platform::Platform& p) {
     *service = std::make_unique<Service>(p);
     register_routes(api, **service);
+    Service* svc = service->get();
+    const std::int64_t period_ms =
+        std::clamp<std::int64_t>(
+            platform::module_int(p.config.module_settings, "tasks", "due_check_seconds", 60), 1,
+            3600) *
+        1000;
+    *due = std::make_unique<platform::PeriodicTask>(
+        p.db, p.clock, "tasks_due", period_ms,
+        [svc, period_ms] { return svc->send_due(period_ms - period_ms / 5); },
+        [svc] { return svc->any_due(); });
   };
-  def.shutdown = [service] { service->reset(); };
+  def.shutdown = [service, due] {
+    due->reset();
+    service->reset();
+  };
   def.member_left = [service](db::Conn& c, const WorkspaceId& ws,
                               const UserId& user) -> Result<void> {
     if (!*service) return {};
@@ -29,8 +47,10 @@ platform::ModuleDef module() {
   };
   def.person_changed = [service](db::Conn& c, const UserId& user,
                                  const platform::PersonChanged& what) -> Result<void> {
-    if (!*service || !what.name) return {};
-    return (*service)->person_renamed(c, user);
+    if (!*service) return {};
+    if (what.name) RUCHE_CHECK((*service)->person_renamed(c, user));
+    if (what.time_zone) RUCHE_CHECK((*service)->time_zone_changed(c, user));
+    return {};
   };
   def.search_type = "task";
   def.search = [service](db::Conn& c, const platform::Caller&,

@@ -1,6 +1,7 @@
 #include "modules/tasks/service.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <set>
 #include <utility>
@@ -11,6 +12,7 @@
 #include "dav/dav.hpp"
 #include "dav/ical.hpp"
 #include "modules/tasks/ical.hpp"
+#include "platform/accounts.hpp"
 #include "platform/mentions.hpp"
 #include "platform/write_order.hpp"
 
@@ -284,6 +286,17 @@ Result<std::pair<Task, platform::WorkspaceAccess>> Service::reach(db::Conn& c, c
   return std::make_pair(std::move(*t), std::move(*access));
 }
 
+Result<void> index_due_alerts(db::Conn& c, const Task& t, std::int64_t now_ms) {
+  std::vector<store::DueAlertRow> rows;
+  if (t.status != Status::done && t.due_ms)
+    for (const auto& user : t.assignee_ids) {
+      RUCHE_TRY(std::string zone, platform::time_zone_of(c, user));
+      const auto alert = due_alert(t, zone);
+      if (alert && alert->at_ms > now_ms) rows.push_back({t.id.str(), user, alert->at_ms});
+    }
+  return store::set_due_alerts(c, t.id, rows);
+}
+
 Result<std::vector<std::string>> Service::apply(db::Conn& c, Task& t, const Task* before,
                                                 const TaskInput& in, bool armoured,
                                                 std::int64_t now_ms) {
@@ -353,6 +366,9 @@ Result<std::vector<std::string>> Service::apply(db::Conn& c, Task& t, const Task
   }
   if (in.assignee_ids && (!before || before->assignee_ids != t.assignee_ids))
     RUCHE_CHECK(store::set_assignees(c, t));
+  if (!before || before->due != t.due || before->assignee_ids != t.assignee_ids ||
+      was_done != (t.status == Status::done))
+    RUCHE_CHECK(index_due_alerts(c, t, now_ms));
   if (in.labels && (!before || before->labels != t.labels)) RUCHE_CHECK(store::set_labels(c, t));
   std::set<std::string> others;
   if (in.blocked_by && (!before || before->blocked_by != t.blocked_by)) {
@@ -822,6 +838,74 @@ Result<void> Service::person_renamed(db::Conn& c, const UserId& user) {
     RUCHE_CHECK(emit(c, WorkspaceId(ws), "task.updated", TaskId(), ids).map([](auto&&) {}));
   }
   return {};
+}
+
+Result<void> Service::time_zone_changed(db::Conn& c, const UserId& user) {
+  RUCHE_TRY(std::string zone, platform::time_zone_of(c, user.str()));
+  const std::int64_t now = p_.clock.now_ms();
+  std::string after;
+  for (;;) {
+    RUCHE_TRY(auto rows, store::due_alerts_of(c, user.str(), after, kDueAtOnce));
+    std::vector<std::string> ids;
+    for (const auto& r : rows) ids.push_back(r.task_id);
+    RUCHE_TRY(auto tasks, store::tasks_by_id(c, ids));
+    for (const auto& r : rows) {
+      auto t = std::find_if(tasks.begin(), tasks.end(),
+                            [&](const Task& x) { return x.id.str() == r.task_id; });
+      const auto alert = t == tasks.end() ? std::nullopt : due_alert(*t, zone);
+      RUCHE_CHECK(store::move_due_alert(
+          c, r, alert && alert->at_ms > now ? std::optional(alert->at_ms) : std::nullopt));
+    }
+    if (rows.size() < static_cast<std::size_t>(kDueAtOnce)) return {};
+    after = rows.back().task_id;
+  }
+}
+
+Result<bool> Service::any_due() {
+  return p_.db.read([&](db::Conn& c) -> Result<bool> {
+    RUCHE_TRY(auto due, store::due_alerts(c, p_.clock.now_ms(), 1));
+    return !due.empty();
+  });
+}
+
+Result<void> Service::send_due(std::int64_t budget_ms) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(budget_ms);
+  while (std::chrono::steady_clock::now() < until) {
+    const std::int64_t now = p_.clock.now_ms();
+    RUCHE_TRY(auto due,
+              p_.db.read([&](db::Conn& c) { return store::due_alerts(c, now, kDueAtOnce); }));
+    if (due.empty()) return {};
+    // A batch a transaction: one durable commit for them all.
+    RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
+      for (const auto& row : due) RUCHE_CHECK(send_one_due(c, row, now));
+      return {};
+    }));
+  }
+  return {};
+}
+
+Result<void> Service::send_one_due(db::Conn& c, const store::DueAlertRow& row,
+                                   std::int64_t now_ms) {
+  RUCHE_TRY(bool mine, store::claim_due_alert(c, row));
+  if (!mine) return {};
+  RUCHE_TRY(auto found, store::tasks_by_id(c, {row.task_id}));
+  if (found.empty()) return {};
+  const Task& t = found.front();
+  if (t.status == Status::done ||
+      !std::binary_search(t.assignee_ids.begin(), t.assignee_ids.end(), row.user_id))
+    return {};
+  RUCHE_TRY(std::string zone, platform::time_zone_of(c, row.user_id));
+  const auto alert = due_alert(t, zone);
+  if (!alert || now_ms >= alert->until_ms) return {};
+  auto access = p_.authz.access_in(c, UserId(row.user_id), t.workspace_id);
+  if (!access || access->right("tasks") == Access::none) return {};
+  json::object data;
+  data["task_id"] = t.id.str();
+  data["workspace_id"] = t.workspace_id.str();
+  data["title"] = t.title;  // "" in an armoured workspace: the card is sealed
+  data["due"] = t.due ? json::value(*t.due) : json::value(nullptr);
+  if (!t.sealed.empty()) data["armoured"] = true;
+  return p_.outbox.notify(c, UserId(row.user_id), "task.due", std::move(data), t.workspace_id);
 }
 
 Result<void> Service::calendar_items(db::Conn& c, const WorkspaceId& ws,

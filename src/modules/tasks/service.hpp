@@ -61,6 +61,11 @@ Result<TaskInput> parse_input(const json::object& o);
 // field's code (docs/api.md, "Tasks").
 Result<void> check_fields(const TaskInput& in, Task& t, bool is_new, bool armoured = false);
 
+// Every write of `t` keeps when its assignees hear it is due
+// (docs/tasks.md, "Due today"): one row each while it is open, has a due
+// date and the moment is to come at `now_ms`; none otherwise.
+Result<void> index_due_alerts(db::Conn& c, const Task& t, std::int64_t now_ms);
+
 class Service {
  public:
   explicit Service(platform::Platform& p) : p_(p) {}
@@ -122,6 +127,16 @@ class Service {
   // A new version of the tasks `user` is assigned to (their VTODOs name
   // them): CalDAV's ETags move with the name (ModuleDef::person_changed).
   Result<void> person_renamed(db::Conn& c, const UserId& user);
+  // `user` set another time zone: their due alerts move to its clock.
+  Result<void> time_zone_changed(db::Conn& c, const UserId& user);
+
+  // Tells each assignee whose task is due (the periodic task's run) with a
+  // notice task.due, a batch a transaction, until none is left or
+  // `budget_ms` (real time) has passed. Not sent once the due day (or time)
+  // is past (the server was down), nor for a task done, deleted or no
+  // longer theirs, nor to someone who no longer reads its workspace's tasks.
+  Result<void> send_due(std::int64_t budget_ms);
+  Result<bool> any_due();
   Result<void> export_workspace(db::Conn& c, const WorkspaceId& ws, platform::ExportWriter& out,
                                 std::int64_t now_ms);
   Result<std::unique_ptr<platform::ModuleImport>> importer(const platform::ImportContext& ctx);
@@ -144,6 +159,10 @@ class Service {
                                const std::string& name, const std::optional<std::string>& if_match);
 
  private:
+  // Reminders claimed and sent by one transaction of send_due().
+  static constexpr int kDueAtOnce = 100;
+  // send_due()'s notice of `row` in `c`, if this node claims it.
+  Result<void> send_one_due(db::Conn& c, const store::DueAlertRow& row, std::int64_t now_ms);
   // The task and the caller's access to its workspace with `need`.
   Result<std::pair<Task, platform::WorkspaceAccess>> reach(db::Conn& c,
                                                            const platform::Caller& caller,

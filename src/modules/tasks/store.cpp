@@ -657,6 +657,62 @@ Result<void> remove_comment(db::Conn& c, const CommentId& id) {
   return {};
 }
 
+Result<void> set_due_alerts(db::Conn& c, const TaskId& task, const std::vector<DueAlertRow>& rows) {
+  RUCHE_TRY([[maybe_unused]] auto gone,
+            c.exec("DELETE FROM tasks_due_alerts WHERE task_id = $1", {task}));
+  for (const auto& r : rows) {
+    RUCHE_TRY(
+        [[maybe_unused]] auto n,
+        c.exec("INSERT INTO tasks_due_alerts (task_id, user_id, alert_ms) VALUES ($1, $2, $3)",
+               {r.task_id, r.user_id, r.at_ms}));
+  }
+  return {};
+}
+
+namespace {
+
+std::vector<DueAlertRow> due_alert_rows(const std::vector<db::Row>& rows) {
+  std::vector<DueAlertRow> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back({r.text(0), r.text(1), r.i64(2)});
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<DueAlertRow>> due_alerts(db::Conn& c, std::int64_t now_ms, int limit) {
+  RUCHE_TRY(auto rows, c.query("SELECT task_id, user_id, alert_ms FROM tasks_due_alerts WHERE "
+                               "alert_ms <= $1 ORDER BY alert_ms, task_id, user_id LIMIT $2",
+                               {now_ms, std::int64_t{limit}}));
+  return due_alert_rows(rows);
+}
+
+Result<bool> claim_due_alert(db::Conn& c, const DueAlertRow& row) {
+  RUCHE_TRY(std::int64_t n, c.exec("DELETE FROM tasks_due_alerts WHERE task_id = $1 AND user_id "
+                                   "= $2 AND alert_ms = $3",
+                                   {row.task_id, row.user_id, row.at_ms}));
+  return n == 1;
+}
+
+Result<std::vector<DueAlertRow>> due_alerts_of(db::Conn& c, const std::string& user_id,
+                                               const std::string& after_task, int limit) {
+  RUCHE_TRY(auto rows, c.query("SELECT task_id, user_id, alert_ms FROM tasks_due_alerts WHERE "
+                               "user_id = $1 AND task_id > $2 ORDER BY task_id LIMIT $3",
+                               {user_id, after_task, std::int64_t{limit}}));
+  return due_alert_rows(rows);
+}
+
+Result<void> move_due_alert(db::Conn& c, const DueAlertRow& row,
+                            std::optional<std::int64_t> at_ms) {
+  RUCHE_TRY([[maybe_unused]] auto n,
+            at_ms ? c.exec("UPDATE tasks_due_alerts SET alert_ms = $3 WHERE task_id = $1 AND "
+                           "user_id = $2",
+                           {row.task_id, row.user_id, *at_ms})
+                  : c.exec("DELETE FROM tasks_due_alerts WHERE task_id = $1 AND user_id = $2",
+                           {row.task_id, row.user_id}));
+  return {};
+}
+
 Result<std::map<std::string, std::vector<std::string>>> assigned_to(db::Conn& c,
                                                                     const std::string& user) {
   std::map<std::string, std::vector<std::string>> out;

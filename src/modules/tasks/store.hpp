@@ -123,6 +123,26 @@ Result<void> insert_comment(db::Conn& c, const Comment& m);
 Result<void> update_comment(db::Conn& c, const Comment& m);
 Result<void> remove_comment(db::Conn& c, const CommentId& id);
 
+// --- due alerts (docs/tasks.md, "Due today") ---
+// When `user_id` hears that `task_id` is due.
+struct DueAlertRow {
+  std::string task_id, user_id;
+  std::int64_t at_ms = 0;
+};
+// The task's alerts replaced by `rows`.
+Result<void> set_due_alerts(db::Conn& c, const TaskId& task, const std::vector<DueAlertRow>& rows);
+// Those due at `now_ms`, soonest first (then by task and person: nodes
+// taking the same ones lock them in one order); at most `limit`.
+Result<std::vector<DueAlertRow>> due_alerts(db::Conn& c, std::int64_t now_ms, int limit);
+// Removes `row` when it is still as read: false when another node took it
+// or a change of the task moved it meanwhile.
+Result<bool> claim_due_alert(db::Conn& c, const DueAlertRow& row);
+// `user_id`'s alerts by task after `after_task` ("" from the first), at
+// most `limit`; one of them moved to `at_ms`, or removed (none).
+Result<std::vector<DueAlertRow>> due_alerts_of(db::Conn& c, const std::string& user_id,
+                                               const std::string& after_task, int limit);
+Result<void> move_due_alert(db::Conn& c, const DueAlertRow& row, std::optional<std::int64_t> at_ms);
+
 // Takes `user` off the tasks of `ws`; returns those tasks' ids.
 // The tasks `user` is assigned to outside armoured workspaces (their
 // VTODOs name them), by workspace, each list in id order.

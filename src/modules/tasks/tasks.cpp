@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/clock.hpp"
+#include "dav/ical_object.hpp"
 
 namespace ruche::tasks {
 
@@ -103,6 +104,21 @@ bool is_dav_name(std::string_view name) {
   return std::none_of(name.begin(), name.end(), [](unsigned char ch) {
     return ch < 0x20 || ch == 0x7f || ch == '/' || ch == '\\';
   });
+}
+
+std::optional<DueAlert> due_alert(const Task& t, std::string_view zone) {
+  if (!t.due || !t.due_ms) return std::nullopt;
+  constexpr std::int64_t kDay = 86'400'000;
+  const bool date = t.due->size() == 10;
+  // The due day's midnight UTC: the date as given, or the due time's date
+  // on the person's clock.
+  std::int64_t day = *t.due_ms;
+  if (!date && !parse_iso8601(dav::wall_clock_text(*t.due_ms, zone).substr(0, 10), day))
+    return std::nullopt;
+  const std::int64_t begins = dav::day_start(day, zone);
+  const std::int64_t morning = begins + std::int64_t{kDueAlertHour} * 3'600'000;
+  if (date) return DueAlert{morning, dav::day_start(day + kDay, zone)};
+  return DueAlert{std::min(morning, *t.due_ms), *t.due_ms};
 }
 
 }  // namespace ruche::tasks

@@ -134,6 +134,18 @@ std::string etag_of(std::int64_t version);  // a task's ETag from its version al
 // character.
 bool is_dav_name(std::string_view name);
 
+// When an assignee whose clock is `zone` ("" for UTC) hears that open task
+// `t` is due (docs/tasks.md, "Due today"): at kDueAlertHour on its due day
+// on their clock, or at its due time when that is earlier; and until when
+// that still holds (the end of a due day, or the due time). None without a
+// due date.
+inline constexpr int kDueAlertHour = 9;
+struct DueAlert {
+  std::int64_t at_ms = 0;
+  std::int64_t until_ms = 0;
+};
+std::optional<DueAlert> due_alert(const Task& t, std::string_view zone);
+
 // The module's declaration for the registry (modules/all.cpp).
 platform::ModuleDef module();
 

@@ -78,5 +78,40 @@ TEST(Tasks, JsonAndEtag) {
   EXPECT_FALSE(status_of("Done"));
 }
 
+TEST(Tasks, ADueTaskIsToldOnItsDayOnThePersonsClock) {
+  auto at = [](const char* iso) {
+    std::int64_t ms = 0;
+    EXPECT_TRUE(parse_iso8601(iso, ms)) << iso;
+    return ms;
+  };
+  Task t;
+  EXPECT_FALSE(due_alert(t, "Europe/Paris"));
+  // A date: 9:00 that day where they are, until the day ends there.
+  t.due = "2027-01-16";
+  t.due_ms = at("2027-01-16T00:00:00Z");
+  auto a = due_alert(t, "Europe/Paris");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->at_ms, at("2027-01-16T08:00:00Z"));
+  EXPECT_EQ(a->until_ms, at("2027-01-16T23:00:00Z"));
+  a = due_alert(t, "");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->at_ms, at("2027-01-16T09:00:00Z"));
+  EXPECT_EQ(a->until_ms, at("2027-01-17T00:00:00Z"));
+  // A time: that morning, or the time itself when earlier, until it.
+  t.due = "2027-01-16T17:00:00Z";
+  t.due_ms = at("2027-01-16T17:00:00Z");
+  a = due_alert(t, "Europe/Paris");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->at_ms, at("2027-01-16T08:00:00Z"));
+  EXPECT_EQ(a->until_ms, at("2027-01-16T17:00:00Z"));
+  t.due = "2027-01-16T07:30:00Z";
+  t.due_ms = at("2027-01-16T07:30:00Z");
+  EXPECT_EQ(due_alert(t, "Europe/Paris")->at_ms, at("2027-01-16T07:30:00Z"));
+  // Its day is the person's: 02:00Z on the 16th is the 15th in New York.
+  t.due = "2027-01-16T02:00:00Z";
+  t.due_ms = at("2027-01-16T02:00:00Z");
+  EXPECT_EQ(due_alert(t, "America/New_York")->at_ms, at("2027-01-15T14:00:00Z"));
+}
+
 }  // namespace
 }  // namespace ruche::tasks

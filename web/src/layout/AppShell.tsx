@@ -30,7 +30,7 @@ const quietly = (load: () => Promise<{ default: () => null }>) =>
   lazy(() => load().catch(() => ({ default: () => null })));
 // The calendar's (invited, answered…) and the tasks' (mentioned in a comment).
 const InvitationNotices = quietly(() => import('../modules/calendar/components/InvitationNotices'));
-const MentionNotices = quietly(() => import('../modules/tasks/components/MentionNotices'));
+const TaskNotices = quietly(() => import('../modules/tasks/components/TaskNotices'));
 
 export function AppShell({ children }: { children: ReactNode }) {
   const me = useMe();
@@ -96,7 +96,7 @@ function Shell({ children }: { children: ReactNode }) {
       <InvitedNotices />
       <Suspense fallback={null}>
         <InvitationNotices />
-        <MentionNotices />
+        <TaskNotices />
       </Suspense>
       <header className="topbar">
         <button

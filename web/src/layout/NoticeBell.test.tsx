@@ -6,7 +6,7 @@ import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { api, type EventFrame, type KeptNotice, type NoticePage } from '../api';
 import InvitationNotices from '../modules/calendar/components/InvitationNotices';
-import MentionNotices from '../modules/tasks/components/MentionNotices';
+import TaskNotices from '../modules/tasks/components/TaskNotices';
 import { showNotices } from '../test/live';
 import { mountPoint } from '../test/mount';
 import { NoticeBell } from './NoticeBell';
@@ -76,7 +76,7 @@ async function show(first: NoticePage) {
     ui,
     <>
       <InvitationNotices />
-      <MentionNotices />
+      <TaskNotices />
       <NoticeBell />
     </>,
     'tasks',

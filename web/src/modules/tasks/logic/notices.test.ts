@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventFrame } from '../../../api';
-import { mentionTarget, mentionText, readMention } from './notices';
+import { dueText, readDue, taskTarget, mentionText, readMention } from './notices';
 
 const frame = (data: Record<string, unknown>, o: Partial<EventFrame> = {}): EventFrame => ({
   type: 'task.mentioned',
@@ -40,8 +40,8 @@ describe('task.mentioned notices', () => {
 
   it('leads to the task where the person opens the tasks, else home', () => {
     const n = read(frame({ ...data, task_id: 'a/b' }));
-    expect(mentionTarget(n, new Set(['w1']))).toBe('/w/w1/tasks/a%2Fb');
-    expect(mentionTarget(n, new Set(['w2']))).toBe('/');
+    expect(taskTarget(n, new Set(['w1']))).toBe('/w/w1/tasks/a%2Fb');
+    expect(taskTarget(n, new Set(['w2']))).toBe('/');
   });
 
   it('names the author and the task', () => {
@@ -53,5 +53,24 @@ describe('task.mentioned notices', () => {
     expect(mentionText(bare, t as never).title).toBe(
       'tasks.notice.mentioned_untitled {"name":"tasks.notice.someone {}"}',
     );
+  });
+});
+
+describe('task.due notices', () => {
+  const data = { task_id: 't1', workspace_id: 'w1', title: 'plan', due: '2027-01-16' };
+  const due = (d: Record<string, unknown>) => frame(d, { type: 'task.due' });
+
+  it('reads what the notice says, and leaves what names no task', () => {
+    expect(readDue(due(data))).toEqual(data);
+    expect(readDue(due({ ...data, title: null }))?.title).toBe('');
+    expect(readDue(due({ ...data, task_id: '' }))).toBeNull();
+    expect(readDue(frame(data))).toBeNull();
+  });
+
+  it('says the task is due today, at its time when it has one', () => {
+    expect(dueText(data, t, 'en')).toEqual({ title: 'tasks.notice.due {"title":"plan"}' });
+    const timed = dueText({ ...data, title: ' ', due: '2027-01-16T16:00:00Z' }, t, 'en');
+    expect(timed.title).toBe('tasks.notice.due_untitled {}');
+    expect(timed.body).toMatch(/^tasks\.notice\.due_at \{"time":"\d\d:00/);
   });
 });

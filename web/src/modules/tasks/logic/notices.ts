@@ -1,14 +1,17 @@
-// Mentions in task comments heard live (docs/tasks.md "Comments"): a
-// comment that writes `<@USER_ID>` tells that person, who may read the
-// task, with `task.mentioned` — a notice with no workspace and no sequence
-// number (armoured workspaces send none: their comments are sealed). Pure:
-// what a notice says, and where it leads.
+// A person's notices about tasks, heard live: mentions in comments
+// (docs/tasks.md "Comments": a comment that writes `<@USER_ID>` tells that
+// person, who may read the task, with `task.mentioned`; armoured workspaces
+// send none, their comments are sealed) and their tasks falling due
+// (docs/tasks.md "Due today": `task.due`). Notices with no workspace and no
+// sequence number. Pure: what a notice says, and where it leads.
 import type { EventFrame } from '../../../api';
 import type { I18n } from '../../../i18n';
 import { noticeData, str } from '../../../notifications/notices';
 import { taskPath } from '../paths';
+import { parseDue } from './due';
 
 export const MENTION_NOTICE = 'task.mentioned';
+export const DUE_NOTICE = 'task.due';
 
 export interface MentionNotice {
   task_id: string;
@@ -37,10 +40,14 @@ export function readMention(e: EventFrame): MentionNotice | null {
 }
 
 /**
- * Where a mention leads: the task, its details open, when the person opens
- * that workspace's tasks; else the home page (its list of their tasks).
+ * Where a notice about a task leads: the task, its details open, when the
+ * person opens that workspace's tasks; else the home page (its list of
+ * their tasks).
  */
-export function mentionTarget(n: MentionNotice, opened: ReadonlySet<string>): string {
+export function taskTarget(
+  n: { workspace_id: string; task_id: string },
+  opened: ReadonlySet<string>,
+): string {
   return opened.has(n.workspace_id) ? taskPath(n.workspace_id, n.task_id) : '/';
 }
 
@@ -52,5 +59,44 @@ export function mentionText(n: MentionNotice, t: I18n['t']): { title: string } {
     title: title
       ? t('tasks.notice.mentioned', { name, title })
       : t('tasks.notice.mentioned_untitled', { name }),
+  };
+}
+
+export interface DueNotice {
+  task_id: string;
+  workspace_id: string;
+  /** The task's title ("" in an armoured workspace: its card is sealed). */
+  title: string;
+  /** As the task has it: a date, or a date and time. */
+  due: string;
+}
+
+/** The due notice a frame is (null: another frame, or one that names no task). */
+export function readDue(e: EventFrame): DueNotice | null {
+  const d = noticeData(e, [DUE_NOTICE]);
+  if (!d) return null;
+  const task_id = str(d.task_id);
+  const workspace_id = str(d.workspace_id);
+  if (!task_id || !workspace_id) return null;
+  return { task_id, workspace_id, title: str(d.title), due: str(d.due) };
+}
+
+/** What a toast says of a task due: "“plan” is due today", at what time when it has one. */
+export function dueText(
+  n: DueNotice,
+  t: I18n['t'],
+  locale: string,
+): { title: string; body?: string } {
+  const title = n.title.trim();
+  const due = parseDue(n.due);
+  return {
+    title: title ? t('tasks.notice.due', { title }) : t('tasks.notice.due_untitled'),
+    ...(due?.kind === 'time'
+      ? {
+          body: t('tasks.notice.due_at', {
+            time: due.at.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' }),
+          }),
+        }
+      : {}),
   };
 }
