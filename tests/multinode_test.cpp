@@ -344,6 +344,38 @@ TEST(MultiNode, EachReminderGoesOutOnceWhicheverNodeSendsIt) {
   EXPECT_EQ(kept(), kEvents);
 }
 
+// Tasks due at one instant, both nodes looking: each assignee told once.
+TEST(MultiNode, EachDueTaskIsToldOnceWhicheverNodeTellsIt) {
+  bus::testing::NatsServer nats;
+  TestServer a([&](app::Config& c) {
+    c.nats_url = nats.url();
+    c.module_settings["tasks"] = json::object{{"due_check_seconds", 1}};
+  });
+  auto b = second_node(a, nats.url());
+  Account alice = a.user("Alice");
+  const std::string ws = a.workspace(alice, "Chantier", {"tasks"});
+  // 150 tasks of hers due on the 16th: told at 09:00Z (no zone: UTC; the
+  // clocks read the 15th, 08:00).
+  constexpr int kTasks = 150;
+  for (int i = 0; i < kTasks; ++i) {
+    TestServer& via = i % 2 ? *b : a;
+    auto r = via.call("POST", "/api/v1/workspaces/" + ws + "/tasks", alice.token,
+                      body({{"title", "Tâche " + std::to_string(i)},
+                            {"due", "2027-01-16"},
+                            {"assignee_ids", json::array{alice.id.str()}}}));
+    ASSERT_EQ(r.status, 201) << r.raw.body;
+  }
+  a.clock().advance_ms(25 * 3'600'000 + 30'000);
+  b->clock().advance_ms(25 * 3'600'000 + 30'000);
+  auto kept = [&] {
+    auto r = a.call("GET", "/api/v1/me/notices", alice.token);
+    return r.status == 200 ? r.body.at("unread").as_int64() : -1;
+  };
+  ASSERT_TRUE(eventually([&] { return kept() >= kTasks; })) << kept();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // both nodes' next round
+  EXPECT_EQ(kept(), kTasks);
+}
+
 // With an S3-compatible bucket the nodes share no folder: each has its own
 // data folder (and the same instance key), and what one stores the other
 // reads, through the bucket for contents over 64 KiB.
