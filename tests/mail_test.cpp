@@ -718,5 +718,50 @@ TEST(Mail, InvitationTimesAreOnTheEventsClock) {
   EXPECT_EQ(mails[0].find("UTC"), std::string::npos) << mails[0];
 }
 
+// A task due today that its assignee leaves unread is in their digest,
+// unless they left that topic out.
+TEST(Mail, TasksDueTodayAreInTheDigest) {
+  SmtpSink sink;
+  TestServer s([&](app::Config& c) {
+    sending_to(sink)(c);
+    c.module_settings["tasks"] = json::object{{"due_check_seconds", 1}};
+  });
+  Account a = s.user("Alice"), b = s.user("Bob");
+  std::string ws = s.workspace(a, "Équipe", {"tasks"});
+  s.join(a, ws, b);
+  auto seen = wait_for(sink, 1);  // Bob's invitation
+  ASSERT_EQ(seen.size(), 1u);
+  auto off = s.call("PATCH", "/api/v1/me", b.token,
+                    body(json::object{{"notice_email_off", json::array{"due"}}}));
+  ASSERT_EQ(off.status, 200) << off.raw.body;
+  EXPECT_EQ(s.call("PATCH", "/api/v1/me", b.token,
+                   body(json::object{{"notice_email_off", json::array{"overdue"}}}))
+                .error_code(),
+            "invalid_field");
+  auto task = s.call("POST", "/api/v1/workspaces/" + ws + "/tasks", a.token,
+                     body(json::object{{"title", "Budget"},
+                                       {"due", "2027-01-16"},
+                                       {"assignee_ids", json::array{a.id.str(), b.id.str()}}}));
+  ASSERT_EQ(task.status, 201) << task.raw.body;
+  const std::string tid(task.body.at("id").as_string());
+  s.clock().advance_ms(25 * 3'600'000 + 30'000);  // the 16th, 09:00:30Z
+  auto unread = [&](const Account& who) {
+    return s.call("GET", "/api/v1/me/notices", who.token).body.at("unread").as_int64();
+  };
+  for (int i = 0; i < 100 && (unread(a) < 1 || unread(b) < 1); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(unread(b), 1);
+  s.clock().advance_ms(platform::kNoticeEmailDelayMs);
+  platform::Platform& p = s.platform();
+  auto sent = platform::email_notice_digests(p.db, p.mail_queue, s.clock(), p.config.public_url,
+                                             "Ruche", "en");
+  ASSERT_TRUE(sent) << sent.error().message;
+  EXPECT_EQ(*sent, 1);  // Alice's alone
+  const std::string m = next_mail(sink, seen);
+  EXPECT_NE(m.find("To: <" + a.email + ">"), std::string::npos) << m;
+  EXPECT_NE(m.find("Due today: \"Budget\""), std::string::npos) << m;
+  EXPECT_NE(m.find("/w/" + ws + "/tasks/" + tid), std::string::npos) << m;
+}
+
 }  // namespace
 }  // namespace ruche::testing

@@ -180,7 +180,7 @@ Result<void> Accounts::set_profile(
     for (const auto& topic : *notice_email_off) {
       if (std::find(std::begin(kNoticeTopics), std::end(kNoticeTopics), topic) ==
           std::end(kNoticeTopics))
-        return fail(Errc::invalid, "notice_email_off lists mentions, invitations or answers",
+        return fail(Errc::invalid, "notice_email_off lists mentions, invitations, answers or due",
                     "invalid_field");
       if (std::find(topics.begin(), topics.end(), json::value(topic)) == topics.end())
         topics.emplace_back(topic);

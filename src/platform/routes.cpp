@@ -220,8 +220,9 @@ void register_platform_routes(Api& api, EventHub& hub) {
                  change.name = in.opt_string("name", {.min = 1, .max = 100});
                  change.locale = in.opt_string("locale", {.max = 8});
                  change.notice_email = in.opt_boolean("notice_email");
-                 change.notice_email_off =
-                     in.opt_string_list("notice_email_off", {.max_items = 3, .item = {.max = 16}});
+                 change.notice_email_off = in.opt_string_list(
+                     "notice_email_off",
+                     {.max_items = std::size(kNoticeTopics), .item = {.max = 16}});
                  change.reminder_email = in.opt_boolean("reminder_email");
                  change.time_zone = in.opt_string("time_zone", {.max = dav::kMaxTimeZoneBytes});
                  if (!in.ok()) return tl::unexpected<Error>(in.error());

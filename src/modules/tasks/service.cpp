@@ -904,8 +904,17 @@ Result<void> Service::send_one_due(db::Conn& c, const store::DueAlertRow& row,
   data["workspace_id"] = t.workspace_id.str();
   data["title"] = t.title;  // "" in an armoured workspace: the card is sealed
   data["due"] = t.due ? json::value(*t.due) : json::value(nullptr);
-  if (!t.sealed.empty()) data["armoured"] = true;
-  return p_.outbox.notify(c, UserId(row.user_id), "task.due", std::move(data), t.workspace_id);
+  // Its line in the digest of what they leave unread (a sealed title: the workspace's name).
+  const bool armoured = !t.sealed.empty();
+  if (armoured) data["armoured"] = true;
+  const platform::Outbox::NoticeEmail line{
+      armoured ? "A task is due today in \"" + access->workspace_name + "\""
+               : "Due today: \"" + t.title + "\"",
+      armoured ? "Une tâche est à rendre aujourd'hui dans « " + access->workspace_name + " »"
+               : "À rendre aujourd'hui : « " + t.title + " »",
+      "/w/" + t.workspace_id.str() + "/tasks/" + t.id.str(), "due"};
+  return p_.outbox.notify(c, UserId(row.user_id), "task.due", std::move(data), t.workspace_id,
+                          line);
 }
 
 Result<void> Service::calendar_items(db::Conn& c, const WorkspaceId& ws,

@@ -1369,6 +1369,7 @@ export const en: Record<MessageKey, Message> = {
   'notif.topic.mentions': 'Mentions of me',
   'notif.topic.invitations': 'Invitations and their changes',
   'notif.topic.answers': 'Answers to my events',
+  'notif.topic.due': 'My tasks due today',
 
   'admin.title': 'Administration',
   'admin.lead': 'Accounts, branding and security of this instance.',

@@ -1396,6 +1396,7 @@ export const fr = {
   'notif.topic.mentions': 'Mentions de moi',
   'notif.topic.invitations': 'Invitations et leurs modifications',
   'notif.topic.answers': 'Réponses à mes événements',
+  'notif.topic.due': 'Mes tâches à rendre aujourd’hui',
 
   'admin.title': 'Administration',
   'admin.lead': 'Comptes, identité visuelle et sécurité de l’instance.',
