@@ -1,5 +1,7 @@
 #include "platform/maintenance.hpp"
 
+#include <chrono>
+
 #include "base/log.hpp"
 
 namespace ruche::platform {
@@ -17,6 +19,16 @@ Result<bool> claim_run(db::Database& db, std::string_view task, std::int64_t int
         {task, now_ms, now_ms - interval_ms});
   }));
   return n > 0;
+}
+
+Result<void> batches_until_none_due(const Clock& clock, std::int64_t budget_ms,
+                                    FunctionRef<Result<std::size_t>(std::int64_t now_ms)> batch) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(budget_ms);
+  while (std::chrono::steady_clock::now() < until) {
+    RUCHE_TRY(std::size_t found, batch(clock.now_ms()));
+    if (found == 0) return {};
+  }
+  return {};
 }
 
 Result<bool> run_claimed(db::Database& db, const Clock& clock, std::string_view task,

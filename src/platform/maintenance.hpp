@@ -44,6 +44,12 @@ inline std::int64_t claim_interval(std::int64_t period_ms) {
 Result<bool> run_claimed(db::Database& db, const Clock& clock, std::string_view task,
                          std::int64_t period_ms, FunctionRef<Result<void>()> run);
 
+// A periodic task's run that works through what is due a batch at a time:
+// `batch(now_ms)` handles the next batch due at `clock`'s now and says how
+// many it found, until it finds none or `budget_ms` (real time) has passed.
+Result<void> batches_until_none_due(const Clock& clock, std::int64_t budget_ms,
+                                    FunctionRef<Result<std::size_t>(std::int64_t now_ms)> batch);
+
 // A module's periodic task on a thread of its own: every `period_ms` (real
 // time), if `needed` says so (cheap reads: no claim, so no write, when
 // there is nothing to do), the node that claims the period (run_claimed)

@@ -317,39 +317,38 @@ Result<bool> Service::any_due() {
 }
 
 Result<void> Service::refresh_due(std::int64_t budget_ms) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(budget_ms);
-  while (std::chrono::steady_clock::now() < until) {
-    const std::int64_t now = p_.clock.now_ms();
-    RUCHE_TRY(auto due, p_.db.read([&](db::Conn& c) {
-                return store::due_subscriptions(c, now, kDueAtOnce);
-              }));
-    if (due.empty()) return {};
-    // The readers take the due subscriptions one after another (a slow
-    // site holds one reader, not the others' turns).
-    std::atomic<std::size_t> next{0};
-    std::mutex mu;
-    std::optional<Error> failed;  // a database error stops the run
-    auto reader = [&] {
-      for (std::size_t i = next++; i < due.size(); i = next++) {
-        if (auto r = refresh_one(due[i], now); !r) {
-          std::lock_guard lock(mu);
-          failed = r.error();
-          return;
-        }
-      }
-    };
-    std::vector<std::thread> readers;
-    const auto at_once =
-        std::clamp<std::int64_t>(platform::module_int(p_.config.module_settings, "calendar",
-                                                      "subscription_readers", kReadsAtOnce),
-                                 1, kMostReadsAtOnce);
-    for (std::int64_t k = 1; k < std::min<std::int64_t>(at_once, due.size()); ++k)
-      readers.emplace_back(reader);
-    reader();
-    for (auto& t : readers) t.join();
-    if (failed) return tl::unexpected(*failed);
-  }
-  return {};
+  return platform::batches_until_none_due(
+      p_.clock, budget_ms, [&](std::int64_t now) -> Result<std::size_t> {
+        RUCHE_TRY(auto due, p_.db.read([&](db::Conn& c) {
+          return store::due_subscriptions(c, now, kDueAtOnce);
+        }));
+        if (due.empty()) return 0;
+        // The readers take the due subscriptions one after another (a slow
+        // site holds one reader, not the others' turns).
+        std::atomic<std::size_t> next{0};
+        std::mutex mu;
+        std::optional<Error> failed;  // a database error stops the run
+        auto reader = [&] {
+          for (std::size_t i = next++; i < due.size(); i = next++) {
+            if (auto r = refresh_one(due[i], now); !r) {
+              std::lock_guard lock(mu);
+              failed = r.error();
+              return;
+            }
+          }
+        };
+        std::vector<std::thread> readers;
+        const auto at_once =
+            std::clamp<std::int64_t>(platform::module_int(p_.config.module_settings, "calendar",
+                                                          "subscription_readers", kReadsAtOnce),
+                                     1, kMostReadsAtOnce);
+        for (std::int64_t k = 1; k < std::min<std::int64_t>(at_once, due.size()); ++k)
+          readers.emplace_back(reader);
+        reader();
+        for (auto& t : readers) t.join();
+        if (failed) return tl::unexpected(*failed);
+        return due.size();
+      });
 }
 
 Result<void> Service::refresh_one(const std::string& id, std::int64_t now_ms) {

@@ -869,19 +869,18 @@ Result<bool> Service::any_due() {
 }
 
 Result<void> Service::send_due(std::int64_t budget_ms) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(budget_ms);
-  while (std::chrono::steady_clock::now() < until) {
-    const std::int64_t now = p_.clock.now_ms();
-    RUCHE_TRY(auto due,
-              p_.db.read([&](db::Conn& c) { return store::due_alerts(c, now, kDueAtOnce); }));
-    if (due.empty()) return {};
-    // A batch a transaction: one durable commit for them all.
-    RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
-      for (const auto& row : due) RUCHE_CHECK(send_one_due(c, row, now));
-      return {};
-    }));
-  }
-  return {};
+  return platform::batches_until_none_due(
+      p_.clock, budget_ms, [&](std::int64_t now) -> Result<std::size_t> {
+        RUCHE_TRY(auto due,
+                  p_.db.read([&](db::Conn& c) { return store::due_alerts(c, now, kDueAtOnce); }));
+        // A batch a transaction: one durable commit for them all.
+        if (!due.empty())
+          RUCHE_CHECK(p_.db.write([&](db::Conn& c) -> Result<void> {
+            for (const auto& row : due) RUCHE_CHECK(send_one_due(c, row, now));
+            return {};
+          }));
+        return due.size();
+      });
 }
 
 Result<void> Service::send_one_due(db::Conn& c, const store::DueAlertRow& row,
