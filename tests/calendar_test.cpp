@@ -3108,24 +3108,17 @@ TEST(Calendar, RemindersGoOffForWhoeverSetThem) {
   });
   Cal k(s);
   Account carol = s.user("Carol");
-  // `who`'s reminder notices, "title@minutes@start", in order.
-  auto reminded = [&](const Account& who) {
-    std::vector<std::string> out;
-    auto kept = s.call("GET", "/api/v1/me/notices", who.token);
-    for (const auto& n : kept.body.at("notices").as_array()) {
-      if (str(n, "type") != "calendar.reminder") continue;
-      const json::value& d = n.at("data");
-      out.push_back(str(d, "title") + "@" + std::to_string(d.at("minutes").as_int64()) + "@" +
-                    str(d, "start"));
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-  };
+  // `who`'s reminder notices, "title@minutes@start", in order (once there are `n`).
   auto wait_for = [&](const Account& who, std::size_t n) {
-    for (int i = 0; i < 100 && reminded(who).size() < n; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    return reminded(who);
+    return s.notices(
+        who, "calendar.reminder",
+        [](const json::value& d) {
+          return str(d, "title") + "@" + std::to_string(d.at("minutes").as_int64()) + "@" +
+                 str(d, "start");
+        },
+        n);
   };
+  auto reminded = [&](const Account& who) { return wait_for(who, 0); };
   auto minutes = [](const Reply& r) {
     std::vector<std::int64_t> out;
     for (const auto& m : r.body.at("reminders").as_array()) out.push_back(m.as_int64());
@@ -3274,21 +3267,13 @@ TEST(Calendar, AnAllDayEventRemindsOnEachPersonsClock) {
   auto zone = [&](const Account& who, json::value name) {
     return s.call("PATCH", "/api/v1/me", who.token, body({{"time_zone", name}}));
   };
-  // `who`'s reminder notices, "title@start", in order.
-  auto reminded = [&](const Account& who) {
-    std::vector<std::string> out;
-    auto kept = s.call("GET", "/api/v1/me/notices", who.token);
-    for (const auto& n : kept.body.at("notices").as_array())
-      if (str(n, "type") == "calendar.reminder")
-        out.push_back(str(n.at("data"), "title") + "@" + str(n.at("data"), "start"));
-    std::sort(out.begin(), out.end());
-    return out;
-  };
+  // `who`'s reminder notices, "title@start", in order (once there are `n`).
   auto wait_for = [&](const Account& who, std::size_t n) {
-    for (int i = 0; i < 100 && reminded(who).size() < n; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    return reminded(who);
+    return s.notices(
+        who, "calendar.reminder",
+        [](const json::value& d) { return str(d, "title") + "@" + str(d, "start"); }, n);
   };
+  auto reminded = [&](const Account& who) { return wait_for(who, 0); };
   using Seen = std::vector<std::string>;
 
   // Zones the server knows, by name; anything else changes nothing.

@@ -839,24 +839,17 @@ TEST(Tasks, AssigneesHearWhenTheirTaskIsDue) {
     auto r = s.call("PATCH", "/api/v1/me", who.token, body({{"time_zone", name}}));
     ASSERT_EQ(r.status, 200) << r.raw.body;
   };
-  // `who`'s due notices, "title@due", in order.
-  auto told = [&](const Account& who) {
-    std::vector<std::string> out;
-    auto kept = s.call("GET", "/api/v1/me/notices", who.token);
-    for (const auto& n : kept.body.at("notices").as_array())
-      if (str(n, "type") == "task.due") {
-        const json::value& d = n.at("data");
-        EXPECT_EQ(str(d, "workspace_id"), k.ws);
-        out.push_back(str(d, "title") + "@" + str(d, "due"));
-      }
-    std::sort(out.begin(), out.end());
-    return out;
-  };
+  // `who`'s due notices, "title@due", in order (once there are `n`).
   auto wait_for = [&](const Account& who, std::size_t n) {
-    for (int i = 0; i < 100 && told(who).size() < n; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    return told(who);
+    return s.notices(
+        who, "task.due",
+        [&](const json::value& d) {
+          EXPECT_EQ(str(d, "workspace_id"), k.ws);
+          return str(d, "title") + "@" + str(d, "due");
+        },
+        n);
   };
+  auto told = [&](const Account& who) { return wait_for(who, 0); };
   using Seen = std::vector<std::string>;
   const json::array both{k.a.id.str(), k.b.id.str()}, alice{k.a.id.str()};
   zone(k.a, "Europe/Paris");

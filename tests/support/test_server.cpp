@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
@@ -27,6 +29,22 @@ std::int64_t TestServer::audit_count(std::string_view action) {
 }
 
 std::string body(const json::object& obj) { return json::serialize(obj); }
+
+std::vector<std::string> TestServer::notices(const Account& who, std::string_view type,
+                                             const NoticeLine& line, std::size_t at_least) {
+  std::vector<std::string> out;
+  for (int round = 0; round < 100; ++round) {
+    out.clear();
+    auto kept = call("GET", "/api/v1/me/notices", who.token);
+    if (kept.status == 200)
+      for (const auto& n : kept.body.at("notices").as_array())
+        if (n.at("type").as_string() == type) out.push_back(line(n.at("data")));
+    if (out.size() >= at_least) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
 
 std::string str(const json::value& v, std::string_view key) {
   return std::string(v.at(key).as_string());

@@ -83,6 +83,13 @@ class TestServer {
   // How many audit entries have this action (-1 when the read fails).
   std::int64_t audit_count(std::string_view action);
 
+  // `who`'s kept notices of `type` (GET /me/notices), each as `line` says
+  // it from its data, sorted; with `at_least`, once there are that many
+  // (a periodic task sends them: up to 10 s).
+  using NoticeLine = std::function<std::string(const json::value& data)>;
+  std::vector<std::string> notices(const Account& who, std::string_view type,
+                                   const NoticeLine& line, std::size_t at_least = 0);
+
   static inline const std::string kPassword = "Ornithorynque-Bleu-47";
 
  private:
