@@ -892,5 +892,36 @@ TEST(Tasks, AssigneesHearWhenTheirTaskIsDue) {
   EXPECT_EQ(told(k.a).size(), 2u);
 }
 
+// docs/tasks.md, "Assigned": whoever a change makes an assignee is told,
+// once, but not who assigns themselves.
+TEST(Tasks, ThoseAssignedAreToldOnce) {
+  TestServer s;
+  Board k(s);
+  Account carol = k.reader("Carol");
+  auto told = [&](const Account& who) {
+    return s.notices(who, "task.assigned", [](const json::value& d) {
+      return str(d, "title") + "@" + str(d.at("by"), "name");
+    });
+  };
+  using Seen = std::vector<std::string>;
+  const std::string id =
+      k.created({{"title", "Budget"}, {"assignee_ids", json::array{k.a.id.str(), k.b.id.str()}}});
+  EXPECT_EQ(told(k.b), (Seen{"Budget@Alice"}));
+  EXPECT_EQ(told(k.a), Seen{});
+  // Carol added: she alone is told; the same list again tells no one.
+  const json::array three{k.a.id.str(), k.b.id.str(), carol.id.str()};
+  ASSERT_EQ(k.patch(k.a, id, {{"assignee_ids", three}}).status, 200);
+  ASSERT_EQ(k.patch(k.a, id, {{"assignee_ids", three}, {"title", "Budget 2027"}}).status, 200);
+  EXPECT_EQ(told(carol), (Seen{"Budget@Alice"}));
+  EXPECT_EQ(told(k.b), (Seen{"Budget@Alice"}));
+  // Taken off and put back: told again. Bob taking a task himself: nobody.
+  ASSERT_EQ(k.patch(k.a, id, {{"assignee_ids", json::array{k.a.id.str()}}}).status, 200);
+  ASSERT_EQ(k.patch(k.a, id, {{"assignee_ids", three}}).status, 200);
+  EXPECT_EQ(told(k.b), (Seen{"Budget 2027@Alice", "Budget@Alice"}));
+  auto own = k.create(k.b, {{"title", "Mien"}, {"assignee_ids", json::array{k.b.id.str()}}});
+  ASSERT_EQ(own.status, 201) << own.raw.body;
+  EXPECT_EQ(told(k.b).size(), 2u);
+}
+
 }  // namespace
 }  // namespace ruche::testing

@@ -180,7 +180,8 @@ Result<void> Accounts::set_profile(
     for (const auto& topic : *notice_email_off) {
       if (std::find(std::begin(kNoticeTopics), std::end(kNoticeTopics), topic) ==
           std::end(kNoticeTopics))
-        return fail(Errc::invalid, "notice_email_off lists mentions, invitations, answers or due",
+        return fail(Errc::invalid,
+                    "notice_email_off lists mentions, invitations, answers, assigned or due",
                     "invalid_field");
       if (std::find(topics.begin(), topics.end(), json::value(topic)) == topics.end())
         topics.emplace_back(topic);

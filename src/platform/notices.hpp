@@ -49,9 +49,10 @@ Result<std::int64_t> mark_notices_read(db::Database& db, const UserId& user,
 
 // What notices are about, for the choice of what is emailed
 // (User::notice_email_off): someone mentions you; you are invited to an
-// event, or no longer; someone answers an event you organize; a task of
-// yours is due today.
-inline constexpr std::string_view kNoticeTopics[] = {"mentions", "invitations", "answers", "due"};
+// event, or no longer; someone answers an event you organize; someone
+// assigns you a task; a task of yours is due today.
+inline constexpr std::string_view kNoticeTopics[] = {"mentions", "invitations", "answers",
+                                                     "assigned", "due"};
 
 // How long a notice stays unread before it is emailed; how often digests go.
 inline constexpr std::int64_t kNoticeEmailDelayMs = 15 * 60'000;

@@ -423,19 +423,46 @@ Result<platform::WorkspaceAccess> Service::reach_workspace(db::Conn& c, const Ca
   return std::move(*access);
 }
 
-Result<Task> Service::insert_task(db::Conn& c, Task t, const TaskInput& in, bool armoured,
-                                  std::int64_t now_ms) {
+Result<Task> Service::insert_task(db::Conn& c, const Caller& caller, Task t, const TaskInput& in,
+                                  bool armoured, std::int64_t now_ms) {
   RUCHE_TRY(auto others, apply(c, t, nullptr, in, armoured, now_ms));
   RUCHE_TRY(auto stored, emit(c, t.workspace_id, "task.created", t.id, others));
+  RUCHE_CHECK(notify_assigned(c, caller, *stored, nullptr));
   return std::move(*stored);
 }
 
-Result<Task> Service::update_task(db::Conn& c, const Task& before, Task t, const TaskInput& in,
-                                  bool ical, bool armoured, std::int64_t now_ms) {
+Result<Task> Service::update_task(db::Conn& c, const Caller& caller, const Task& before, Task t,
+                                  const TaskInput& in, bool ical, bool armoured,
+                                  std::int64_t now_ms) {
   RUCHE_TRY(auto others, apply(c, t, &before, in, armoured, now_ms));
   if (ical) RUCHE_CHECK(store::set_ical(c, t));
   RUCHE_TRY(auto stored, emit(c, t.workspace_id, "task.updated", t.id, others));
+  RUCHE_CHECK(notify_assigned(c, caller, *stored, &before));
   return std::move(*stored);
+}
+
+Result<void> Service::notify_assigned(db::Conn& c, const Caller& caller, const Task& t,
+                                      const Task* before) {
+  const auto added =
+      minus(t.assignee_ids, before ? before->assignee_ids : std::vector<std::string>{});
+  if (added.empty()) return {};
+  const bool armoured = !t.sealed.empty();
+  json::object notice{{"task_id", t.id.str()},
+                      {"workspace_id", t.workspace_id.str()},
+                      {"title", t.title},  // "" in an armoured workspace: the card is sealed
+                      {"due", t.due ? json::value(*t.due) : json::value(nullptr)},
+                      {"by", json::object{{"id", caller.user_id.str()}, {"name", caller.name}}}};
+  if (armoured) notice["armoured"] = true;
+  const platform::Outbox::NoticeEmail line{
+      armoured ? caller.name + " assigned you a task"
+               : caller.name + " assigned you \"" + t.title + "\"",
+      armoured ? caller.name + " vous a assigné une tâche"
+               : caller.name + " vous a assigné « " + t.title + " »",
+      "/w/" + t.workspace_id.str() + "/tasks/" + t.id.str(), "assigned"};
+  for (const auto& user : added)
+    if (user != caller.user_id.str())
+      RUCHE_CHECK(p_.outbox.notify(c, UserId(user), "task.assigned", notice, t.workspace_id, line));
+  return {};
 }
 
 Result<void> Service::delete_task(db::Conn& c, const Caller& caller, const Task& t) {
@@ -478,7 +505,7 @@ Result<Task> Service::create(const Caller& caller, const WorkspaceId& ws, const 
       RUCHE_CHECK(verify_seals(c, caller, t, in));
       t.sealed_by = caller.user_id.str();
     }
-    return insert_task(c, std::move(t), in, access->armoured, now);
+    return insert_task(c, caller, std::move(t), in, access->armoured, now);
   });
 }
 
@@ -512,7 +539,7 @@ Result<Task> Service::change(const Caller& caller, const TaskId& id, const TaskI
       RUCHE_CHECK(verify_seals(c, caller, before, in));
       if (in.sealed) t.sealed_by = caller.user_id.str();
     }
-    return update_task(c, before, std::move(t), in, false, found.second.armoured, now);
+    return update_task(c, caller, before, std::move(t), in, false, found.second.armoured, now);
   });
 }
 
@@ -1017,8 +1044,9 @@ Result<platform::CalendarPutResult> Service::calendar_put(const Caller& caller,
     t.ical_uid = todo.uid;
     t.ical_todo_extra = std::move(todo_extra);
     t.ical_calendar_extra = todo.calendar_extra;
-    RUCHE_TRY(Task stored, before ? update_task(c, *before, std::move(t), in, true, false, now)
-                                  : insert_task(c, std::move(t), in, false, now));
+    RUCHE_TRY(Task stored, before
+                               ? update_task(c, caller, *before, std::move(t), in, true, false, now)
+                               : insert_task(c, caller, std::move(t), in, false, now));
     return platform::CalendarPutResult{!before, etag_of(stored)};
   });
 }

@@ -196,11 +196,15 @@ class Service {
   // set; its CalDAV fields too, or left empty for their defaults) made of
   // `in`; `before` changed by `in` into `t` (`before` itself, or with its
   // CalDAV fields changed when `ical`); `t` deleted. With their events
-  // (and the deletion's audit entry), as create, change and remove make them.
-  Result<Task> insert_task(db::Conn& c, Task t, const TaskInput& in, bool armoured,
-                           std::int64_t now_ms);
-  Result<Task> update_task(db::Conn& c, const Task& before, Task t, const TaskInput& in, bool ical,
+  // (and the deletion's audit entry), as create, change and remove make them,
+  // and a notice to each person `caller` newly assigns.
+  Result<Task> insert_task(db::Conn& c, const platform::Caller& caller, Task t, const TaskInput& in,
                            bool armoured, std::int64_t now_ms);
+  Result<Task> update_task(db::Conn& c, const platform::Caller& caller, const Task& before, Task t,
+                           const TaskInput& in, bool ical, bool armoured, std::int64_t now_ms);
+  // task.assigned to each person `t` has and `before` had not, but `caller`.
+  Result<void> notify_assigned(db::Conn& c, const platform::Caller& caller, const Task& t,
+                               const Task* before);
   Result<void> delete_task(db::Conn& c, const platform::Caller& caller, const Task& t);
   // `before` with its checklist changed into `t` (already stored): a new
   // version, task.updated.

@@ -16,7 +16,7 @@ export const ACCESS_LEVELS: readonly Access[] = ['none', 'read', 'write'];
 export type Locale = 'fr' | 'en';
 
 /** What an emailed digest of unread notices may be about (docs/api.md "Notices"). */
-export const NOTICE_TOPICS = ['mentions', 'invitations', 'answers', 'due'] as const;
+export const NOTICE_TOPICS = ['mentions', 'invitations', 'answers', 'assigned', 'due'] as const;
 export type NoticeTopic = (typeof NOTICE_TOPICS)[number];
 
 export interface User {

@@ -662,6 +662,8 @@ export const en: Record<MessageKey, Message> = {
   'tasks.notice.mentioned': '{name} mentioned you in “{title}”',
   'tasks.notice.mentioned_untitled': '{name} mentioned you in a task’s comment',
   'tasks.notice.someone': 'Someone',
+  'tasks.notice.assigned': '{name} assigned you “{title}”',
+  'tasks.notice.assigned_untitled': '{name} assigned you a task',
   'tasks.notice.due': '“{title}” is due today',
   'tasks.notice.due_untitled': 'A task of yours is due today',
   'tasks.notice.due_at': 'At {time}',
@@ -1369,6 +1371,7 @@ export const en: Record<MessageKey, Message> = {
   'notif.topic.mentions': 'Mentions of me',
   'notif.topic.invitations': 'Invitations and their changes',
   'notif.topic.answers': 'Answers to my events',
+  'notif.topic.assigned': 'Tasks assigned to me',
   'notif.topic.due': 'My tasks due today',
 
   'admin.title': 'Administration',

@@ -679,6 +679,8 @@ export const fr = {
   'tasks.notice.mentioned': '{name} vous a mentionné dans « {title} »',
   'tasks.notice.mentioned_untitled': '{name} vous a mentionné dans le commentaire d’une tâche',
   'tasks.notice.someone': 'Quelqu’un',
+  'tasks.notice.assigned': '{name} vous a assigné « {title} »',
+  'tasks.notice.assigned_untitled': '{name} vous a assigné une tâche',
   'tasks.notice.due': '« {title} » est à rendre aujourd’hui',
   'tasks.notice.due_untitled': 'Une de vos tâches est à rendre aujourd’hui',
   'tasks.notice.due_at': 'À {time}',
@@ -1396,6 +1398,7 @@ export const fr = {
   'notif.topic.mentions': 'Mentions de moi',
   'notif.topic.invitations': 'Invitations et leurs modifications',
   'notif.topic.answers': 'Réponses à mes événements',
+  'notif.topic.assigned': 'Tâches qui me sont assignées',
   'notif.topic.due': 'Mes tâches à rendre aujourd’hui',
 
   'admin.title': 'Administration',

@@ -123,3 +123,26 @@ describe('tasks due', () => {
     expect(toasts()).toHaveLength(0);
   });
 });
+
+describe('tasks assigned', () => {
+  it('toasts who assigned which task, which opens it', async () => {
+    const { hear, open } = await show();
+    hear({
+      type: 'task.assigned',
+      workspace_id: '',
+      seq: 0,
+      data: {
+        notice_id: 'n3',
+        task_id: 't1',
+        workspace_id: 'w1',
+        title: 'plan',
+        due: null,
+        by: { id: 'alix', name: 'Alix Martin' },
+      },
+    } as EventFrame);
+    const t = lastToast();
+    expect(t.title).toBe('Alix Martin assigned you “plan”');
+    act(() => t.action?.click());
+    expect(open).toHaveBeenLastCalledWith('/w/w1/tasks/t1');
+  });
+});

@@ -1,9 +1,10 @@
 // A person's notices about tasks heard live, whatever the page: mounted once
 // by the app shell (a lazy chunk, beside the calendar's invitation notices),
-// it toasts "Alix Martin mentioned you in “plan”" and "“plan” is due
-// today", each opening the task (its details and comments); the
-// notification centre lists the kept ones the same way (describeMention,
-// describeDue, registered when this chunk loads). A task due is for now: the
+// it toasts "Alix Martin mentioned you in “plan”", "Alix Martin assigned
+// you “plan”" and "“plan” is due today", each opening the task (its details
+// and comments); the notification centre lists the kept ones the same way
+// (describeMention, describeAssigned, describeDue, registered when this
+// chunk loads). A task due is for now: the
 // system shows it too while the tab is hidden. Comments open there re-read
 // themselves on a mention (CommentsStore).
 import { useEvent } from '../../../events';
@@ -21,10 +22,13 @@ import { useToast } from '../../../notifications/toasts';
 import { navigate } from '../../../router/router';
 import { useWorkspaces } from '../../../workspaces';
 import {
+  ASSIGNED_NOTICE,
+  assignedText,
   DUE_NOTICE,
   dueText,
   MENTION_NOTICE,
   mentionText,
+  readAssigned,
   readDue,
   readMention,
   taskTarget,
@@ -54,6 +58,18 @@ export function describeDue(
 
 notices.describeNotices([DUE_NOTICE], describeDue);
 
+/** What a task assigned says, and where it leads. */
+export function describeAssigned(
+  e: EventFrame,
+  { t, workspaces }: NoticeContext,
+): NoticeSummary | null {
+  const n = readAssigned(e);
+  if (!n) return null;
+  return { ...assignedText(n, t), href: taskTarget(n, workspacesOpening(workspaces, 'tasks')) };
+}
+
+notices.describeNotices([ASSIGNED_NOTICE], describeAssigned);
+
 export default function TaskNotices() {
   const { t, locale } = useI18n();
   const { toast } = useToast();
@@ -61,6 +77,11 @@ export default function TaskNotices() {
 
   useEvent(MENTION_NOTICE, (e: EventFrame) => {
     const said = describeMention(e, { t, locale, workspaces });
+    if (!said) return;
+    toast({ kind: 'mention', ...said, noticeId: noticeIdOf(e) });
+  });
+  useEvent(ASSIGNED_NOTICE, (e: EventFrame) => {
+    const said = describeAssigned(e, { t, locale, workspaces });
     if (!said) return;
     toast({ kind: 'mention', ...said, noticeId: noticeIdOf(e) });
   });

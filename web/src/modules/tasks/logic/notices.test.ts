@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { EventFrame } from '../../../api';
-import { dueText, readDue, taskTarget, mentionText, readMention } from './notices';
+import {
+  assignedText,
+  dueText,
+  readAssigned,
+  readDue,
+  taskTarget,
+  mentionText,
+  readMention,
+} from './notices';
 
 const frame = (data: Record<string, unknown>, o: Partial<EventFrame> = {}): EventFrame => ({
   type: 'task.mentioned',
@@ -61,16 +69,45 @@ describe('task.due notices', () => {
   const due = (d: Record<string, unknown>) => frame(d, { type: 'task.due' });
 
   it('reads what the notice says, and leaves what names no task', () => {
-    expect(readDue(due(data))).toEqual(data);
+    expect(readDue(due(data))).toEqual({ ...data, by: { id: '', name: '' } });
     expect(readDue(due({ ...data, title: null }))?.title).toBe('');
     expect(readDue(due({ ...data, task_id: '' }))).toBeNull();
     expect(readDue(frame(data))).toBeNull();
   });
 
   it('says the task is due today, at its time when it has one', () => {
-    expect(dueText(data, t, 'en')).toEqual({ title: 'tasks.notice.due {"title":"plan"}' });
-    const timed = dueText({ ...data, title: ' ', due: '2027-01-16T16:00:00Z' }, t, 'en');
+    const n = { ...data, by: { id: '', name: '' } };
+    expect(dueText(n, t, 'en')).toEqual({ title: 'tasks.notice.due {"title":"plan"}' });
+    const timed = dueText({ ...n, title: ' ', due: '2027-01-16T16:00:00Z' }, t, 'en');
     expect(timed.title).toBe('tasks.notice.due_untitled {}');
     expect(timed.body).toMatch(/^tasks\.notice\.due_at \{"time":"\d\d:00/);
+  });
+});
+
+describe('task.assigned notices', () => {
+  const data = {
+    task_id: 't1',
+    workspace_id: 'w1',
+    title: 'plan',
+    due: null,
+    by: { id: 'a', name: 'Alix Martin' },
+  };
+  const assigned = (d: Record<string, unknown>) => frame(d, { type: 'task.assigned' });
+
+  it('reads who assigned which task, and leaves what names none', () => {
+    expect(readAssigned(assigned(data))).toEqual({ ...data, due: '' });
+    expect(readAssigned(assigned({ ...data, workspace_id: '' }))).toBeNull();
+    expect(readAssigned(frame(data))).toBeNull();
+  });
+
+  it('says who assigned it, someone when unnamed, a task when sealed', () => {
+    const n = readAssigned(assigned(data));
+    if (!n) throw new Error('not read');
+    expect(assignedText(n, t).title).toBe(
+      'tasks.notice.assigned {"name":"Alix Martin","title":"plan"}',
+    );
+    expect(assignedText({ ...n, title: '', by: { id: 'a', name: ' ' } }, t).title).toBe(
+      'tasks.notice.assigned_untitled {"name":"tasks.notice.someone {}"}',
+    );
   });
 });

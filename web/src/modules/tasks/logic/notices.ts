@@ -1,9 +1,10 @@
 // A person's notices about tasks, heard live: mentions in comments
 // (docs/tasks.md "Comments": a comment that writes `<@USER_ID>` tells that
 // person, who may read the task, with `task.mentioned`; armoured workspaces
-// send none, their comments are sealed) and their tasks falling due
-// (docs/tasks.md "Due today": `task.due`). Notices with no workspace and no
-// sequence number. Pure: what a notice says, and where it leads.
+// send none, their comments are sealed), tasks someone assigns them
+// ("Assigned": `task.assigned`) and their tasks falling due ("Due today":
+// `task.due`). Notices with no workspace and no sequence number. Pure: what
+// a notice says, and where it leads.
 import type { EventFrame } from '../../../api';
 import type { I18n } from '../../../i18n';
 import { noticeData, str } from '../../../notifications/notices';
@@ -12,6 +13,7 @@ import { parseDue } from './due';
 
 export const MENTION_NOTICE = 'task.mentioned';
 export const DUE_NOTICE = 'task.due';
+export const ASSIGNED_NOTICE = 'task.assigned';
 
 export interface MentionNotice {
   task_id: string;
@@ -62,28 +64,51 @@ export function mentionText(n: MentionNotice, t: I18n['t']): { title: string } {
   };
 }
 
-export interface DueNotice {
+/** A task due, or assigned to the person (`by`: who assigned it). */
+export interface TaskNotice {
   task_id: string;
   workspace_id: string;
   /** The task's title ("" in an armoured workspace: its card is sealed). */
   title: string;
-  /** As the task has it: a date, or a date and time. */
+  /** As the task has it: a date, or a date and time ("" for none). */
   due: string;
+  by: { id: string; name: string };
 }
 
-/** The due notice a frame is (null: another frame, or one that names no task). */
-export function readDue(e: EventFrame): DueNotice | null {
-  const d = noticeData(e, [DUE_NOTICE]);
+/** The notice of `type` a frame is (null: another frame, or one that names no task). */
+function readTaskNotice(e: EventFrame, type: string): TaskNotice | null {
+  const d = noticeData(e, [type]);
   if (!d) return null;
   const task_id = str(d.task_id);
   const workspace_id = str(d.workspace_id);
   if (!task_id || !workspace_id) return null;
-  return { task_id, workspace_id, title: str(d.title), due: str(d.due) };
+  const by = d.by && typeof d.by === 'object' ? (d.by as Record<string, unknown>) : {};
+  return {
+    task_id,
+    workspace_id,
+    title: str(d.title),
+    due: str(d.due),
+    by: { id: str(by.id), name: str(by.name) },
+  };
+}
+
+export const readDue = (e: EventFrame) => readTaskNotice(e, DUE_NOTICE);
+export const readAssigned = (e: EventFrame) => readTaskNotice(e, ASSIGNED_NOTICE);
+
+/** What a toast says of a task assigned: "Alix Martin assigned you “plan”". */
+export function assignedText(n: TaskNotice, t: I18n['t']): { title: string } {
+  const name = n.by.name.trim() || t('tasks.notice.someone');
+  const title = n.title.trim();
+  return {
+    title: title
+      ? t('tasks.notice.assigned', { name, title })
+      : t('tasks.notice.assigned_untitled', { name }),
+  };
 }
 
 /** What a toast says of a task due: "“plan” is due today", at what time when it has one. */
 export function dueText(
-  n: DueNotice,
+  n: TaskNotice,
   t: I18n['t'],
   locale: string,
 ): { title: string; body?: string } {
