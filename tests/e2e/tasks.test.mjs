@@ -215,6 +215,14 @@ test('a task assigned to the member shows in their tasks on the home page, and o
     labels: ['achats'],
   });
   await card(memberPage, 'À faire', title).getByText('achats').waitFor();
+  // Told live, by a toast whose link opens the task (and reads the notice).
+  const told = memberPage.locator('.toast', {
+    hasText: `${env.admin.name} vous a assigné « ${title} »`,
+  });
+  await told.waitFor();
+  await told.locator('button.toast__link').click();
+  await memberPage.waitForURL(/\/tasks\/[0-9A-Za-z]{26}$/);
+  await memberPage.getByRole('button', { name: 'Notifications, aucune non lue' }).waitFor();
   // Past due and not done: said so on the card.
   await card(memberPage, 'À faire', title).locator('.task-due--overdue').waitFor();
 
