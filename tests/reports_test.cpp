@@ -232,6 +232,14 @@ TEST(Reports, TasksProgressByStatusDueDateAndAssignee) {
   EXPECT_EQ(num(m.at("assignees").as_array()[1], "overdue"), 2);
   m = tasks_of("?today=" + date(-1));
   EXPECT_EQ(num(m, "overdue"), 1) << "C alone: A is due on the reader's today";
+  // Without `today`, the date on the reader's clock: in Honolulu (UTC-10)
+  // it is still yesterday at 08:00Z.
+  ASSERT_EQ(s.call("PATCH", "/api/v1/me", t.a.token,
+                   body(json::object{{"time_zone", "Pacific/Honolulu"}}))
+                .status,
+            200);
+  EXPECT_EQ(num(tasks_of(""), "overdue"), 1) << "A is due on Honolulu's today";
+  EXPECT_EQ(num(tasks_of("?today=" + date(0)), "overdue"), 2) << "what the request says wins";
 
   // The reader's date is within a day of UTC's (time zones span no more).
   for (const std::string& q :

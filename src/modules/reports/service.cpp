@@ -4,8 +4,10 @@
 #include <set>
 
 #include "base/clock.hpp"
+#include "dav/ical_object.hpp"
 #include "modules/reports/reports.hpp"
 #include "modules/reports/store.hpp"
+#include "platform/accounts.hpp"
 
 namespace ruche::reports {
 
@@ -67,6 +69,13 @@ Result<platform::ReportPeriod> Service::period_of(std::int64_t days,
     period.today = std::move(*today);
   }
   return period;
+}
+
+Result<std::optional<std::string>> Service::reader_today(const UserId& reader) const {
+  RUCHE_TRY(std::string zone,
+            p_.db.read([&](db::Conn& c) { return platform::time_zone_of(c, reader.str()); }));
+  if (zone.empty()) return std::optional<std::string>{};
+  return std::optional(dav::wall_clock_text(p_.clock.now_ms(), zone).substr(0, 10));
 }
 
 Result<json::object> Service::summary(const platform::WorkspaceAccess& access, std::int64_t days,

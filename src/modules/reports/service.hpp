@@ -23,7 +23,7 @@ class Service {
   // and the events by day and module of the modules the caller may read
   // (platform events under "workspace"). One read transaction: every
   // figure shows the same moment. `today` is the reader's date
-  // ("YYYY-MM-DD"; absent: the UTC date): tasks due on a day before it are
+  // ("YYYY-MM-DD"; absent: reader_today()): tasks due on a day before it are
   // overdue. Errors: invalid "invalid_field" for a date that is not within
   // a day of the UTC date (no time zone is further).
   Result<json::object> summary(const platform::WorkspaceAccess& access, std::int64_t days,
@@ -38,6 +38,9 @@ class Service {
   // to the reader; invalid as summary's `today`.
   Result<std::string> tasks_csv(const platform::WorkspaceAccess& access, std::int64_t days,
                                 std::optional<std::string> today = std::nullopt);
+  // The date now on `reader`'s clock (their time zone, PATCH /me), none
+  // when they have none (the UTC date is taken then).
+  Result<std::optional<std::string>> reader_today(const UserId& reader) const;
 
  private:
   std::int64_t period_start(std::int64_t days) const;
