@@ -732,7 +732,7 @@ TEST(Mail, TasksDueTodayAreInTheDigest) {
   auto seen = wait_for(sink, 1);  // Bob's invitation
   ASSERT_EQ(seen.size(), 1u);
   auto off = s.call("PATCH", "/api/v1/me", b.token,
-                    body(json::object{{"notice_email_off", json::array{"due"}}}));
+                    body(json::object{{"notice_email_off", json::array{"due", "assigned"}}}));
   ASSERT_EQ(off.status, 200) << off.raw.body;
   EXPECT_EQ(s.call("PATCH", "/api/v1/me", b.token,
                    body(json::object{{"notice_email_off", json::array{"overdue"}}}))
@@ -748,9 +748,11 @@ TEST(Mail, TasksDueTodayAreInTheDigest) {
   auto unread = [&](const Account& who) {
     return s.call("GET", "/api/v1/me/notices", who.token).body.at("unread").as_int64();
   };
-  for (int i = 0; i < 100 && (unread(a) < 1 || unread(b) < 1); ++i)
+  // Bob: assigned by Alice, then due; Alice: due (she assigned herself).
+  for (int i = 0; i < 100 && (unread(a) < 1 || unread(b) < 2); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  ASSERT_EQ(unread(b), 1);
+  ASSERT_EQ(unread(b), 2);
+  ASSERT_EQ(unread(a), 1);
   s.clock().advance_ms(platform::kNoticeEmailDelayMs);
   platform::Platform& p = s.platform();
   auto sent = platform::email_notice_digests(p.db, p.mail_queue, s.clock(), p.config.public_url,
