@@ -97,6 +97,9 @@ icaltimezone* known_zone(std::string_view name) {
   return icaltimezone_get_builtin_timezone(std::string(name).c_str());
 }
 
+// When the day of `day_ms` (a date's midnight UTC) begins in `zone` (UTC: null).
+std::int64_t day_begins(std::int64_t day_ms, icaltimezone* zone);
+
 std::optional<std::int64_t> prop_ms(icalcomponent* c, icalproperty_kind kind) {
   icalproperty* p = icalcomponent_get_first_property(c, kind);
   if (!p) return std::nullopt;
@@ -2004,6 +2007,7 @@ std::vector<Reminder> next_reminders(std::string_view ics, const std::vector<int
                                      std::string_view zone) {
   std::vector<Reminder> best;  // by due time, each time once
   if (minutes.empty() || count == 0) return best;
+  icaltimezone* const clock = zone.empty() ? nullptr : known_zone(zone);  // looked up once
   const auto [least, most] = std::minmax_element(minutes.begin(), minutes.end());
   // A day starts up to 14 hours before or 12 after its midnight UTC.
   const std::int64_t slack = zone.empty() ? 0 : 14 * 3'600'000;
@@ -2021,7 +2025,7 @@ std::vector<Reminder> next_reminders(std::string_view ics, const std::vector<int
       if (i.start_ms <= last_start) continue;  // read on the previous page
       last_start = i.start_ms;
       if (best.size() == count && i.start_ms - most_ms >= best.back().due_ms) return best;
-      const std::int64_t start = i.all_day ? day_start(i.start_ms, zone) : i.start_ms;
+      const std::int64_t start = i.all_day ? day_begins(i.start_ms, clock) : i.start_ms;
       for (int m : minutes) {
         const std::int64_t due = start - std::int64_t{m} * 60'000;
         if (due <= after_ms) continue;
@@ -2051,13 +2055,20 @@ bool is_time_zone(std::string_view name) {
   return known_zone(name) != nullptr;
 }
 
-std::int64_t day_start(std::int64_t day_ms, std::string_view zone) {
-  icaltimezone* z = zone.empty() ? nullptr : known_zone(zone);
-  if (!z) return day_ms;
+namespace {
+
+std::int64_t day_begins(std::int64_t day_ms, icaltimezone* zone) {
+  if (!zone) return day_ms;
   icaltimetype t = date_of(day_ms);
   t.is_date = 0;
   t.hour = t.minute = t.second = 0;
-  return static_cast<std::int64_t>(icaltime_as_timet_with_zone(t, z)) * 1000;
+  return static_cast<std::int64_t>(icaltime_as_timet_with_zone(t, zone)) * 1000;
+}
+
+}  // namespace
+
+std::int64_t day_start(std::int64_t day_ms, std::string_view zone) {
+  return day_begins(day_ms, zone.empty() ? nullptr : known_zone(zone));
 }
 
 std::string wall_clock_text(std::int64_t ms, std::string_view zone) {

@@ -3,8 +3,6 @@
 // own calendar and in a row of theirs elsewhere (an alarm in a shared event
 // would go off for every member); the index calendar_reminders says when
 // each goes off next, and a periodic task sends the notices.
-#include <chrono>
-
 #include "base/clock.hpp"
 #include "modules/calendar/service.hpp"
 #include "platform/accounts.hpp"

@@ -1,7 +1,6 @@
 #include "modules/tasks/service.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <set>
 #include <utility>
@@ -134,6 +133,21 @@ std::vector<std::string> minus(const std::vector<std::string>& a,
 
 void add_all(std::set<std::string>& to, const std::vector<std::string>& from) {
   to.insert(from.begin(), from.end());
+}
+
+// What a notice to a person says of task `t`: its ids and title ("" in an
+// armoured workspace, whose card is sealed: `armoured` says so), and the
+// line the digest of unread notices gives it, leading to the task.
+json::object notice_of(const Task& t) {
+  json::object o{
+      {"task_id", t.id.str()}, {"workspace_id", t.workspace_id.str()}, {"title", t.title}};
+  if (!t.sealed.empty()) o["armoured"] = true;
+  return o;
+}
+platform::Outbox::NoticeEmail digest_line(const Task& t, std::string en, std::string fr,
+                                          const char* topic) {
+  return {std::move(en), std::move(fr), "/w/" + t.workspace_id.str() + "/tasks/" + t.id.str(),
+          topic};
 }
 
 }  // namespace
@@ -447,18 +461,15 @@ Result<void> Service::notify_assigned(db::Conn& c, const Caller& caller, const T
       minus(t.assignee_ids, before ? before->assignee_ids : std::vector<std::string>{});
   if (added.empty()) return {};
   const bool armoured = !t.sealed.empty();
-  json::object notice{{"task_id", t.id.str()},
-                      {"workspace_id", t.workspace_id.str()},
-                      {"title", t.title},  // "" in an armoured workspace: the card is sealed
-                      {"due", t.due ? json::value(*t.due) : json::value(nullptr)},
-                      {"by", json::object{{"id", caller.user_id.str()}, {"name", caller.name}}}};
-  if (armoured) notice["armoured"] = true;
-  const platform::Outbox::NoticeEmail line{
-      armoured ? caller.name + " assigned you a task"
-               : caller.name + " assigned you \"" + t.title + "\"",
-      armoured ? caller.name + " vous a assigné une tâche"
-               : caller.name + " vous a assigné « " + t.title + " »",
-      "/w/" + t.workspace_id.str() + "/tasks/" + t.id.str(), "assigned"};
+  json::object notice = notice_of(t);
+  notice["due"] = t.due ? json::value(*t.due) : json::value(nullptr);
+  notice["by"] = json::object{{"id", caller.user_id.str()}, {"name", caller.name}};
+  const auto line = digest_line(t,
+                                armoured ? caller.name + " assigned you a task"
+                                         : caller.name + " assigned you \"" + t.title + "\"",
+                                armoured ? caller.name + " vous a assigné une tâche"
+                                         : caller.name + " vous a assigné « " + t.title + " »",
+                                "assigned");
   for (const auto& user : added)
     if (user != caller.user_id.str())
       RUCHE_CHECK(p_.outbox.notify(c, UserId(user), "task.assigned", notice, t.workspace_id, line));
@@ -777,18 +788,13 @@ Result<void> Service::notify_mentions(db::Conn& c, const Caller& caller, const T
     if (user == caller.user_id.str() || std::binary_search(was.begin(), was.end(), user)) continue;
     auto access = p_.authz.access_in(c, UserId(user), t.workspace_id);
     if (!access || access->right("tasks") == Access::none) continue;
-    json::object notice{
-        {"task_id", t.id.str()},
-        {"workspace_id", t.workspace_id.str()},
-        {"title", t.title},
-        {"comment_id", m.id.str()},
-        {"author", json::object{{"id", caller.user_id.str()}, {"name", caller.name}}}};
-    const platform::Outbox::NoticeEmail line{
-        caller.name + " mentioned you in \"" + t.title + "\"",
-        caller.name + " vous a mentionné dans « " + t.title + " »",
-        "/w/" + t.workspace_id.str() + "/tasks/" + t.id.str(), "mentions"};
-    RUCHE_CHECK(p_.outbox.notify(c, UserId(user), "task.mentioned", std::move(notice),
-                                 t.workspace_id, line));
+    json::object notice = notice_of(t);
+    notice["comment_id"] = m.id.str();
+    notice["author"] = json::object{{"id", caller.user_id.str()}, {"name", caller.name}};
+    RUCHE_CHECK(p_.outbox.notify(
+        c, UserId(user), "task.mentioned", std::move(notice), t.workspace_id,
+        digest_line(t, caller.name + " mentioned you in \"" + t.title + "\"",
+                    caller.name + " vous a mentionné dans « " + t.title + " »", "mentions")));
     ++told;
   }
   return {};
@@ -925,20 +931,17 @@ Result<void> Service::send_one_due(db::Conn& c, const store::DueAlertRow& row,
   if (!alert || now_ms >= alert->until_ms) return {};
   auto access = p_.authz.access_in(c, UserId(row.user_id), t.workspace_id);
   if (!access || access->right("tasks") == Access::none) return {};
-  json::object data;
-  data["task_id"] = t.id.str();
-  data["workspace_id"] = t.workspace_id.str();
-  data["title"] = t.title;  // "" in an armoured workspace: the card is sealed
+  json::object data = notice_of(t);
   data["due"] = t.due ? json::value(*t.due) : json::value(nullptr);
-  // Its line in the digest of what they leave unread (a sealed title: the workspace's name).
+  // A sealed title: the digest's line names the workspace.
   const bool armoured = !t.sealed.empty();
-  if (armoured) data["armoured"] = true;
-  const platform::Outbox::NoticeEmail line{
+  const auto line = digest_line(
+      t,
       armoured ? "A task is due today in \"" + access->workspace_name + "\""
                : "Due today: \"" + t.title + "\"",
       armoured ? "Une tâche est à rendre aujourd'hui dans « " + access->workspace_name + " »"
                : "À rendre aujourd'hui : « " + t.title + " »",
-      "/w/" + t.workspace_id.str() + "/tasks/" + t.id.str(), "due"};
+      "due");
   return p_.outbox.notify(c, UserId(row.user_id), "task.due", std::move(data), t.workspace_id,
                           line);
 }

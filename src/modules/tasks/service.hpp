@@ -159,7 +159,7 @@ class Service {
                                const std::string& name, const std::optional<std::string>& if_match);
 
  private:
-  // Reminders claimed and sent by one transaction of send_due().
+  // Due alerts claimed and sent by one transaction of send_due().
   static constexpr int kDueAtOnce = 100;
   // send_due()'s notice of `row` in `c`, if this node claims it.
   Result<void> send_one_due(db::Conn& c, const store::DueAlertRow& row, std::int64_t now_ms);
